@@ -7,6 +7,9 @@
 //!   cross-stack references.
 //! - [`instance`]: one EC2 instance from the instance particle.
 //! - [`raw_resources`]: typed resources only, no particles and no macro.
+//! - [`web_fleet`]: the template language in `stack!`: an auto scaling group with cfn-init and
+//!   rolling updates, mappings, constrained and AWS-specific parameters, NoEcho, Rules, a custom
+//!   resource, template metadata, outputs with export names and conditions.
 //! - [`bench_500`]: the 500-resource template of the synthesis benchmark.
 
 pub mod bench_500;
@@ -14,3 +17,4 @@ pub mod instance;
 pub mod mes_platform;
 pub mod mia_import_processor;
 pub mod raw_resources;
+pub mod web_fleet;

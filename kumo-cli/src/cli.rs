@@ -3,11 +3,33 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-/// Synthesize and deploy this kumo stack.
+/// What `--version` prints after the binary's name: the kumo it carries.
+const VERSION: &str = concat!("(kumo ", env!("CARGO_PKG_VERSION"), ")");
+
+impl Cli {
+    /// Parses `args`, whose first is the program: help, usage and `--version` name the binary
+    /// as it was called (its file name without extension), not kumo's crate.
+    pub fn parse_args(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
+        let program = args
+            .first()
+            .and_then(|first| std::path::Path::new(first).file_stem())
+            .map_or_else(
+                || "kumo".to_owned(),
+                |stem| stem.to_string_lossy().into_owned(),
+            );
+        let matches = Cli::command()
+            .name(program.clone())
+            .bin_name(program)
+            .try_get_matches_from(args)?;
+        Cli::from_arg_matches(&matches)
+    }
+}
+
+/// Synthesize, review, deploy and delete this kumo stack (or app of stacks).
 #[derive(Debug, Parser)]
-#[command(about, long_about = None, disable_version_flag = true)]
+#[command(version = VERSION, long_about = None)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -287,5 +309,33 @@ mod tests {
     #[test]
     fn the_grammar_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    fn args(args: &[&str]) -> Vec<std::ffi::OsString> {
+        args.iter().map(Into::into).collect()
+    }
+
+    #[test]
+    fn help_and_version_name_the_binary_and_its_kumo() {
+        let version =
+            Cli::parse_args(args(&["/x/target/debug/mes-platform.exe", "--version"])).unwrap_err();
+        assert_eq!(version.kind(), clap::error::ErrorKind::DisplayVersion);
+        assert_eq!(
+            version.to_string(),
+            format!("mes-platform (kumo {})\n", env!("CARGO_PKG_VERSION"))
+        );
+        let usage = Cli::parse_args(args(&["mes-platform", "deploy", "--nope"])).unwrap_err();
+        assert!(
+            usage.to_string().contains("Usage: mes-platform deploy"),
+            "{usage}"
+        );
+        let help = Cli::parse_args(args(&["media", "--help"]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            help.starts_with("Synthesize, review, deploy and delete this kumo stack"),
+            "{help}"
+        );
+        assert!(help.contains("Usage: media [OPTIONS] <COMMAND>"), "{help}");
     }
 }

@@ -15,12 +15,14 @@
 //! [env.dev.stacks.mes-data]
 //! tags = { cost-centre = "storage" }
 //! parameters = { RetentionDays = "7" }
+//! stack-name = "legacy-data-{env}"
 //! ```
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
+use kumo_core::{App, Environment};
 use serde::Deserialize;
 
 use crate::error::CliError;
@@ -68,7 +70,7 @@ pub struct EnvConfig {
 
 /// The settings of one stack in one environment.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct StackSettings {
     /// Tags on this stack, over the environment's.
     #[serde(default)]
@@ -76,6 +78,25 @@ pub struct StackSettings {
     /// Its parameter values, over the environment's; each must be one of its parameters.
     #[serde(default)]
     pub parameters: BTreeMap<String, String>,
+    /// Its CloudFormation name (`{env}` replaced by the environment's name), over the stack's own
+    /// and instead of `{prefix}{stack}-{env}`.
+    pub stack_name: Option<String>,
+}
+
+impl EnvConfig {
+    /// The environment `name` of `app` with these settings: the stack-name prefix, and the
+    /// explicit stack names of the app's stacks and of this file (which win).
+    pub fn environment(&self, name: &str, app: &dyn App) -> Environment {
+        let env = Environment::new(name)
+            .with_stack_name_prefix(&self.stack_name_prefix)
+            .with_stack_names_of(app);
+        self.stacks
+            .iter()
+            .fold(env, |env, (stack, settings)| match &settings.stack_name {
+                Some(stack_name) => env.with_stack_name(stack, stack_name),
+                None => env,
+            })
+    }
 }
 
 /// The file read when `--config` names none.
@@ -214,6 +235,42 @@ mod tests {
         assert_eq!(config.parameters["Size"], "3");
         assert_eq!(config.stacks["data"].tags["tier"], "storage");
         assert_eq!(config.stacks["data"].parameters["Days"], "7");
+    }
+
+    #[test]
+    fn explicit_stack_names_win_over_the_stacks_own() {
+        struct Named(&'static str, Option<&'static str>);
+        impl kumo_core::Stack for Named {
+            fn name(&self) -> &str {
+                self.0
+            }
+            fn template(
+                &self,
+                _: &Environment,
+            ) -> Result<kumo_core::Template, kumo_core::StackError> {
+                Ok(kumo_core::Template::new())
+            }
+            fn stack_name(&self) -> Option<&str> {
+                self.1
+            }
+        }
+        let app = kumo_core::StackGroup::new()
+            .stack(Named("data", Some("old-data-{env}")))
+            .stack(Named("network", Some("old-network")))
+            .stack(Named("jobs", None));
+        let dir = write(
+            "[env.prod]\nstack-name-prefix = \"acme-\"\n[env.prod.stacks.network]\nstack-name = \"Net-{env}-v2\"\n",
+        );
+        let config = load(Some(&dir.path().join("kumo.toml")), "prod").unwrap();
+        let env = config.environment("prod", &app);
+        assert_eq!(env.stack_name("data"), "old-data-prod");
+        assert_eq!(env.stack_name("network"), "Net-prod-v2");
+        assert_eq!(env.stack_name("jobs"), "acme-jobs-prod");
+        let dir = write("[env.prod.stacks.network]\nstack_name = \"x\"\n");
+        let err = load(Some(&dir.path().join("kumo.toml")), "prod")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field `stack_name`"), "{err}");
     }
 
     #[test]

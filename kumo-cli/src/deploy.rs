@@ -194,7 +194,7 @@ async fn deploy(
     let parameters = session
         .deploy_parameters(stack, &template, &args.params, &connection.client)
         .await?;
-    let tags = session.stack_tags(stack);
+    let tags = session.stack_tags(stack, &template);
     let engine = session.engine(&connection.client, &name);
     let mut deployed = engine.describe().await?;
     let hook_state = HookState {
@@ -385,7 +385,8 @@ async fn deploy(
 }
 
 /// Whether `deployed` already has what a deploy of `template` (equal to the deployed one) with
-/// `parameters` and `tags` would give it. NoEcho parameters read back masked, so they cannot
+/// `parameters` and `tags` would give it. No tags (`default_tags = false` and none in kumo.toml)
+/// are not sent, and CloudFormation then keeps the stack's own: they are not a change. NoEcho parameters read back masked, so they cannot
 /// be compared: a change of one alone needs `--param` together with a template change.
 fn unchanged(
     template: &Template,
@@ -397,7 +398,7 @@ fn unchanged(
         template,
         Session::effective_parameters(template, parameters),
     ) == comparable(template, deployed.parameters.clone())
-        && &deployed.tags == tags
+        && (tags.is_empty() || &deployed.tags == tags)
 }
 
 /// Sets the template's stack policy on the stack unless it has it already.
@@ -574,5 +575,6 @@ mod tests {
         assert!(!unchanged(&template, &current, &resized, &tags));
         let retagged = BTreeMap::from([("team".to_owned(), "b".to_owned())]);
         assert!(!unchanged(&template, &current, &sent, &retagged));
+        assert!(unchanged(&template, &current, &sent, &BTreeMap::new()));
     }
 }

@@ -58,7 +58,11 @@ pub async fn run(
                             comparable(&new, Session::effective_parameters(&new, &parameters));
                         let had = comparable(&new, deployed.parameters);
                         settings.extend(compare("parameter", had, wanted));
-                        settings.extend(compare("tag", deployed.tags, session.stack_tags(stack)));
+                        // No tags are not sent, and the stack keeps its own (see deploy).
+                        let tags = session.stack_tags(stack, &new);
+                        if !tags.is_empty() {
+                            settings.extend(compare("tag", deployed.tags, tags));
+                        }
                         Some(engine.deployed_template().await?)
                     }
                     None => None,

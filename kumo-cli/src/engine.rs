@@ -37,6 +37,15 @@ fn is_missing_stack(err: &impl ProvideErrorMetadata) -> bool {
     err.message().is_some_and(|m| m.contains("does not exist"))
 }
 
+/// A template's text: JSON when it starts with `{`, else YAML.
+pub fn read_template(text: &str) -> Result<Template, kumo_core::TemplateError> {
+    if text.trim_start().starts_with('{') {
+        Template::from_json(text)
+    } else {
+        Template::from_yaml(text)
+    }
+}
+
 /// A deployed stack, as far as the engine needs it.
 #[derive(Debug, Clone)]
 pub struct Deployed {
@@ -181,9 +190,10 @@ impl<'a> Engine<'a> {
         Ok(response.template_body().unwrap_or_default().to_owned())
     }
 
-    /// The template the stack was last deployed with, parsed.
+    /// The template the stack was last deployed with, parsed (JSON or YAML: a stack kumo
+    /// adopts may have been deployed from YAML).
     pub async fn deployed_template(&self) -> Result<Template, CliError> {
-        Template::from_json(&self.template().await?).map_err(|err| CliError::Deploy {
+        read_template(&self.template().await?).map_err(|err| CliError::Deploy {
             stack: self.name.to_owned(),
             message: format!("the deployed template cannot be read: {err}"),
         })

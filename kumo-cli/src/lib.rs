@@ -46,6 +46,8 @@ mod graph;
 mod hooks;
 mod local;
 mod lock;
+#[cfg(feature = "migrate")]
+pub mod migrate;
 mod order;
 mod outputs;
 mod plan;
@@ -61,8 +63,7 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-use kumo_core::{App, Environment};
+use kumo_core::App;
 
 pub use error::CliError;
 pub use local::emulator;
@@ -76,15 +77,26 @@ pub fn run(app: impl App) -> ExitCode {
     let _ = stdout.lock().flush();
     match result {
         Ok(code) => code,
-        Err(CliError::Usage(err)) => {
-            let _ = err.print();
-            if err.use_stderr() {
+        Err(err) => exit_with(&err),
+    }
+}
+
+/// Prints a command line's error and returns its exit code: clap's own output for a usage error
+/// (exit 2) or for `--help` and `--version` (exit 0); otherwise `error:` and the one-line
+/// message on standard error (exit 2).
+pub(crate) fn exit_with(err: &(dyn std::error::Error + 'static)) -> ExitCode {
+    let usage = std::iter::successors(Some(err), |e| e.source())
+        .find_map(|e| e.downcast_ref::<clap::Error>());
+    match usage {
+        Some(usage) => {
+            let _ = usage.print();
+            if usage.use_stderr() {
                 ExitCode::from(2)
             } else {
                 ExitCode::SUCCESS
             }
         }
-        Err(err) => {
+        None => {
             eprintln!("error: {err}");
             ExitCode::from(2)
         }
@@ -112,11 +124,12 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = cli::Cli::try_parse_from(args).map_err(CliError::Usage)?;
+    let args = args.into_iter().map(Into::into).collect();
+    let cli = cli::Cli::parse_args(args).map_err(CliError::Usage)?;
     // With --json the report is printed whatever happens: what was done, and the error.
     let json = cli.global.json && cli.command.reports();
     let style = (cli.global.no_color, cli.global.verbose);
-    let (ui, result) = match prepare(cli.global, &cli.command, terminal) {
+    let (ui, result) = match prepare(app, cli.global, &cli.command, terminal) {
         Ok((session, local)) => {
             let mut sink = std::io::sink();
             let printed: &mut dyn Write = if json { &mut sink } else { out };
@@ -141,6 +154,7 @@ where
 /// The session and the local emulator of a command from its global options, each checked
 /// before anything uses it.
 fn prepare(
+    app: &dyn App,
     global: cli::Global,
     command: &cli::Command,
     terminal: bool,
@@ -160,7 +174,7 @@ fn prepare(
     };
     let local = local::Local::new(&global.state_dir, local_port);
     let session = session::Session {
-        env: Environment::new(&global.env).with_stack_name_prefix(&config.stack_name_prefix),
+        env: config.environment(&global.env, app),
         target: aws::Target {
             region: global.region.or_else(|| config.region.clone()),
             profile: global.profile,
@@ -219,5 +233,27 @@ fn command(
         }
         cli::Command::Status(args) => runtime()?.block_on(status::run(app, session, &args, out)),
         cli::Command::Graph(args) => graph::run(app, &session.env, &args, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_exit_2_and_help_exits_0() {
+        let bad = CliError::BadSetting {
+            name: "KUMO_LOCAL_PORT",
+            value: "x".to_owned(),
+            expected: "a port number",
+        };
+        assert_eq!(exit_with(&bad), ExitCode::from(2));
+        let parse = |args: &[&str]| {
+            cli::Cli::parse_args(args.iter().map(Into::into).collect()).unwrap_err()
+        };
+        let usage = CliError::Usage(parse(&["app", "--nope"]));
+        assert_eq!(exit_with(&usage), ExitCode::from(2));
+        let help = CliError::Usage(parse(&["app", "--version"]));
+        assert_eq!(exit_with(&help), ExitCode::SUCCESS);
     }
 }

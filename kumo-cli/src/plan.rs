@@ -73,7 +73,7 @@ pub async fn run(
                 &source,
                 create,
                 &capabilities(template),
-                &session.stack_tags(stack),
+                &session.stack_tags(stack, template),
                 &parameters,
             )
             .await?;

@@ -390,15 +390,27 @@ impl Session {
         self.parameters(stack, template, given, overrides)
     }
 
-    /// The tags of `stack`: kumo.toml's for the environment and for the stack, and kumo's
-    /// `service-name` and `environment`.
-    pub fn stack_tags(&self, stack: &dyn Stack) -> BTreeMap<String, String> {
+    /// kumo.toml's tags of `stack`: the environment's, and the stack's over them.
+    pub fn config_tags(&self, stack: &dyn Stack) -> BTreeMap<String, String> {
         let mut tags = self.config.tags.clone();
         if let Some(settings) = self.config.stacks.get(stack.name()) {
             tags.extend(settings.tags.clone());
         }
-        tags.insert(SERVICE_TAG.to_owned(), stack.name().to_owned());
-        tags.insert(ENVIRONMENT_TAG.to_owned(), self.env.name().to_owned());
+        tags
+    }
+
+    /// The tags `stack` is deployed with ([`Session::config_tags`]), and kumo's own over them:
+    /// the template's [stack tags](Template::stack_tags) (none when the stack turned default
+    /// tags off), or `service-name` and `environment` for a template that does not say.
+    pub fn stack_tags(&self, stack: &dyn Stack, template: &Template) -> BTreeMap<String, String> {
+        let mut tags = self.config_tags(stack);
+        match template.stack_tags() {
+            Some(own) => tags.extend(own.clone()),
+            None => {
+                tags.insert(SERVICE_TAG.to_owned(), stack.name().to_owned());
+                tags.insert(ENVIRONMENT_TAG.to_owned(), self.env.name().to_owned());
+            }
+        }
         tags
     }
 

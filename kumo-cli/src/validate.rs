@@ -4,7 +4,9 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use kumo_core::naming::{check_stack_name, check_stack_name_prefix, check_tags, NamingError};
+use kumo_core::naming::{
+    check_stack_name, check_stack_name_prefix, check_tags, NameRegistry, NamingError,
+};
 use kumo_core::App;
 use serde_json::json;
 
@@ -61,18 +63,22 @@ pub async fn run(
 }
 
 /// Checks what every command that builds or sends a stack relies on, before it builds or sends
-/// anything: the stack-name prefix, and each stack's CloudFormation name and tags (kumo.toml's
-/// and kumo's own). Template checks (resource tags, parameter defaults) run when each template
+/// anything: the stack-name prefix, and each stack's CloudFormation name (valid, and no other
+/// stack's) and kumo.toml's tags.
+/// Template checks (kumo's own tags, resource tags, parameter defaults) run when each template
 /// is built.
 pub fn check_names(app: &dyn App, session: &Session) -> Result<(), CliError> {
     check_stack_name_prefix(&session.config.stack_name_prefix)?;
+    let mut names = NameRegistry::default();
     for stack in app.stacks() {
         let fail = |source: NamingError| CliError::Stack {
             stack: stack.name().to_owned(),
             source: source.into(),
         };
-        check_stack_name(&session.stack_name(stack)).map_err(fail)?;
-        let tags = session.stack_tags(stack);
+        let name = session.stack_name(stack);
+        check_stack_name(&name).map_err(fail)?;
+        names.claim(&name, stack.name()).map_err(fail)?;
+        let tags = session.config_tags(stack);
         check_tags(
             tags.iter()
                 .map(|(key, value)| (key.as_str(), value.as_str())),

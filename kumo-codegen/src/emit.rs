@@ -86,6 +86,18 @@ pub fn service(service: &Service, source: &str) -> String {
         let _ = writeln!(out, "    {:?},", resource.type_name);
     }
     let _ = writeln!(out, "];");
+    let _ = writeln!(
+        out,
+        "\n/// How every resource type of this module carries tags.\npub const TAGGING: &[(&str, crate::typed::Tagging)] = &["
+    );
+    for resource in &service.resources {
+        let _ = writeln!(
+            out,
+            "    ({:?}, <{} as crate::typed::ResourceType>::TAGGING),",
+            resource.type_name, resource.name
+        );
+    }
+    let _ = writeln!(out, "];");
     for resource in &service.resources {
         resource_type(&mut out, resource);
     }
@@ -127,7 +139,7 @@ fn resource_type(out: &mut String, r: &ResourceDef) {
     for p in &required {
         let _ = write!(
             out,
-            "{}: impl Into<crate::Value<{}>>, ",
+            "{}: impl crate::IntoValue<{}>, ",
             p.method,
             rust(&p.ty, scope)
         );
@@ -141,7 +153,7 @@ fn resource_type(out: &mut String, r: &ResourceDef) {
     for p in &required {
         let _ = write!(
             out,
-            ".property({:?}, {}.into().into_json())",
+            ".property({:?}, {}.into_value().into_json())",
             p.cfn, p.method
         );
     }
@@ -151,7 +163,7 @@ fn resource_type(out: &mut String, r: &ResourceDef) {
         docs(out, "    ", &qualify_links(&p.docs, &r.module));
         let _ = writeln!(
             out,
-            "    pub fn {}(mut self, value: impl Into<crate::Value<{}>>) -> Self {{\n        self.0.set_property({:?}, value.into().into_json());\n        self\n    }}",
+            "    pub fn {}(mut self, value: impl crate::IntoValue<{}>) -> Self {{\n        self.0.set_property({:?}, value.into_value().into_json());\n        self\n    }}",
             p.method,
             rust(&p.ty, scope),
             p.cfn
@@ -164,7 +176,17 @@ fn resource_type(out: &mut String, r: &ResourceDef) {
 
     let tagging = match &r.tagging {
         Tagging::None => "None".to_owned(),
-        Tagging::List(property) => format!("List({property:?})"),
+        Tagging::List(list) => format!(
+            "List(crate::typed::TagList {{ property: {:?}, key: {:?}, value: {:?}, flags: &[{}] }})",
+            list.property,
+            list.key,
+            list.value,
+            list.flags
+                .iter()
+                .map(|flag| format!("{flag:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Tagging::Map(property) => format!("Map({property:?})"),
     };
     let replaced: Vec<_> = r
@@ -268,7 +290,7 @@ fn property_type(out: &mut String, s: &StructDef) {
     for p in &required {
         let _ = write!(
             out,
-            "{}: impl Into<crate::Value<{}>>, ",
+            "{}: impl crate::IntoValue<{}>, ",
             p.method,
             rust(&p.ty, Scope::Types)
         );
@@ -287,7 +309,7 @@ fn property_type(out: &mut String, s: &StructDef) {
         for p in &required {
             let _ = write!(
                 out,
-                "({:?}.to_owned(), {}.into().into_json()),",
+                "({:?}.to_owned(), {}.into_value().into_json()),",
                 p.cfn, p.method
             );
         }
@@ -298,7 +320,7 @@ fn property_type(out: &mut String, s: &StructDef) {
         docs(out, "        ", &p.docs);
         let _ = writeln!(
             out,
-            "        pub fn {}(mut self, value: impl Into<crate::Value<{}>>) -> Self {{\n            self.0.insert({:?}.to_owned(), value.into().into_json());\n            self\n        }}",
+            "        pub fn {}(mut self, value: impl crate::IntoValue<{}>) -> Self {{\n            self.0.insert({:?}.to_owned(), value.into_value().into_json());\n            self\n        }}",
             p.method,
             rust(&p.ty, Scope::Types),
             p.cfn
@@ -361,6 +383,15 @@ pub fn modules(services: &[Service], source: &str) -> String {
         );
     }
     let _ = writeln!(out, "    types.sort_unstable();\n    types\n}}");
+    let _ = writeln!(out, "\n/// How every resource type of the services enabled by features carries tags, by type\n/// name.\npub fn enabled_tagging() -> std::collections::BTreeMap<&'static str, crate::typed::Tagging> {{\n    #[allow(unused_mut)]\n    let mut tagging = std::collections::BTreeMap::new();");
+    for s in services {
+        let _ = writeln!(
+            out,
+            "    #[cfg(feature = {:?})]\n    tagging.extend({}::TAGGING.iter().copied());",
+            s.module, s.module
+        );
+    }
+    let _ = writeln!(out, "    tagging\n}}");
     out
 }
 

@@ -2,9 +2,11 @@
 //!
 //! `cargo run -p kumo-codegen` regenerates `kumo-core/src/resources/`, `kumo-core/resources.txt`
 //! and kumo-core's service features; `cargo run -p kumo-codegen -- update --version X` first
-//! vendors the schemas of cfn-lint X. The output depends only on the vendored file.
+//! vendors the schemas of cfn-lint X. The output depends only on the vendored file. Beside
+//! kumo-core it writes `kumo-cli/src/migrate/index.txt.gz`, the Rust names `kumo migrate` uses.
 
 mod emit;
+mod index;
 mod model;
 mod names;
 mod schema;
@@ -84,6 +86,12 @@ fn generate(vendored: &Path, core: &Path) -> Result<()> {
     rustfmt(&files)?;
     std::fs::write(core.join("resources.txt"), emit::type_list(&services))?;
     write_features(&core.join("Cargo.toml"), &emit::features(&services))?;
+    let index = core.join("..").join(index::PATH);
+    if let Some(parent) = index.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(&index, index::compressed(&services)?)
+        .with_context(|| format!("cannot write {}", index.display()))?;
     let count: usize = services.iter().map(|s| s.resources.len()).sum();
     println!(
         "generated {count} resource types in {} services",

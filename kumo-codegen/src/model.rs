@@ -58,12 +58,25 @@ pub struct Attribute {
     pub ty: Ty,
 }
 
-/// How a resource type carries tags.
+/// How a resource type carries tags: kumo-core's `Tagging`.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Tagging {
+    /// No tags: the type takes none, or in a shape kumo cannot fill.
     None,
-    List(String),
+    /// A list of objects of this shape.
+    List(TagList),
+    /// A map of strings in the named property.
     Map(String),
+}
+
+/// A list of tag objects: the property, the key and value fields, and the required boolean
+/// fields set to `true`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TagList {
+    pub property: String,
+    pub key: String,
+    pub value: String,
+    pub flags: Vec<String>,
 }
 
 /// A resource type.
@@ -302,6 +315,8 @@ fn sorted(value: &Value) -> Vec<(&String, &Value)> {
     entries
 }
 
+/// Where and in what shape the type takes tags: a list of key-value objects (with required
+/// boolean fields kumo sets to `true`), a map of strings, or nothing kumo can fill correctly.
 fn tagging(schema: &Value, properties: &[Property]) -> Tagging {
     let tagging = &schema["tagging"];
     if tagging["taggable"].as_bool() != Some(true) {
@@ -312,10 +327,71 @@ fn tagging(schema: &Value, properties: &[Property]) -> Tagging {
         .and_then(|p| p.strip_prefix("/properties/"))
         .unwrap_or("Tags");
     match properties.iter().find(|p| p.cfn == name).map(|p| &p.ty) {
-        Some(Ty::List(_)) => Tagging::List(name.to_owned()),
-        Some(Ty::Map(_) | Ty::Json) => Tagging::Map(name.to_owned()),
+        Some(Ty::List(item)) if matches!(**item, Ty::Struct(_)) => {
+            let node = follow(schema, &schema["properties"][name]);
+            let item = follow(schema, &node["items"]);
+            tag_list(schema, name, item).map_or(Tagging::None, Tagging::List)
+        }
+        Some(Ty::Map(value)) if **value == Ty::String => {
+            let node = follow(schema, &schema["properties"][name]);
+            let keys = node["patternProperties"].as_object().into_iter().flatten();
+            let fits = keys.map(|(pattern, _)| pattern).all(|p| takes_kumo_keys(p));
+            if fits {
+                Tagging::Map(name.to_owned())
+            } else {
+                Tagging::None
+            }
+        }
         _ => Tagging::None,
     }
+}
+
+/// The keys of kumo's default tags (kumo-core's `SERVICE_TAG` and `ENVIRONMENT_TAG`).
+const KUMO_TAG_KEYS: [&str; 2] = ["service-name", "environment"];
+
+/// Whether a tag key pattern lets kumo's own keys through: a type whose keys cannot be
+/// `service-name` gets no default tags. A pattern the `regex` crate cannot read (look-arounds)
+/// is taken to let them through.
+fn takes_kumo_keys(pattern: &str) -> bool {
+    regex::Regex::new(pattern).map_or(true, |re| KUMO_TAG_KEYS.iter().all(|k| re.is_match(k)))
+}
+
+/// The shape of a tag list whose items are `item`: exactly one string field ending in `Key`
+/// and one ending in `Value`; every other required field a boolean.
+fn tag_list(schema: &Value, property: &str, item: &Value) -> Option<TagList> {
+    let fields = item["properties"].as_object()?;
+    let is = |node: &Value, ty: &str| type_names(follow(schema, node)) == [ty];
+    let string_field = |suffix: &str| {
+        let mut found = fields
+            .iter()
+            .filter(|(name, node)| name.ends_with(suffix) && is(node, "string"));
+        match (found.next(), found.next()) {
+            (Some((name, _)), None) => Some(name.clone()),
+            _ => None,
+        }
+    };
+    let key = string_field("Key")?;
+    if !fields[&key]["pattern"].as_str().is_none_or(takes_kumo_keys) {
+        return None;
+    }
+    let value = string_field("Value")?;
+    let mut flags = Vec::new();
+    for required in strings(&item["required"]) {
+        if required == key || required == value {
+            continue;
+        }
+        if !is(fields.get(required)?, "boolean") {
+            return None;
+        }
+        flags.push(required.to_owned());
+    }
+    flags.sort();
+    Some(TagList {
+        property: property.to_owned(),
+        key,
+        value,
+        flags,
+    })
 }
 
 /// The type of a read-only attribute, without generating types for it: objects are JSON.
@@ -796,6 +872,99 @@ mod tests {
             .docs
             .iter()
             .any(|d| d == "Allowed values: `a-b`, `a_b`."));
+    }
+
+    fn tags(property: Value, definitions: Value) -> Tagging {
+        resolve(json!({
+            "properties": {"Tags": property},
+            "definitions": definitions,
+            "tagging": {"taggable": true}
+        }))
+        .tagging
+    }
+
+    #[test]
+    fn tags_follow_the_item_shape() {
+        let list = json!({"type": "array", "items": {"$ref": "#/definitions/Tag"}});
+        let item = |properties: Value, required: Value| json!({"Tag": {"type": "object", "properties": properties, "required": required}});
+        let key_value = json!({"Key": {"type": "string"}, "Value": {"type": "string"}});
+        assert_eq!(
+            tags(list.clone(), item(key_value.clone(), json!(["Key"]))),
+            Tagging::List(TagList {
+                property: "Tags".into(),
+                key: "Key".into(),
+                value: "Value".into(),
+                flags: vec![],
+            })
+        );
+        let asg = json!({
+            "Key": {"type": "string"},
+            "Value": {"type": "string"},
+            "PropagateAtLaunch": {"type": "boolean"}
+        });
+        assert_eq!(
+            tags(
+                list.clone(),
+                item(asg, json!(["Key", "Value", "PropagateAtLaunch"]))
+            ),
+            Tagging::List(TagList {
+                property: "Tags".into(),
+                key: "Key".into(),
+                value: "Value".into(),
+                flags: vec!["PropagateAtLaunch".into()],
+            })
+        );
+        let renamed = json!({"TagKey": {"type": "string"}, "TagValue": {"type": "string"}});
+        assert!(matches!(
+            tags(list.clone(), item(renamed, json!([]))),
+            Tagging::List(TagList { ref key, ref value, .. }) if key == "TagKey" && value == "TagValue"
+        ));
+        let unfillable = json!({
+            "Key": {"type": "string"},
+            "Value": {"type": "string"},
+            "Scope": {"type": "string"}
+        });
+        assert_eq!(
+            tags(list.clone(), item(unfillable, json!(["Scope"]))),
+            Tagging::None,
+            "a required field kumo cannot fill"
+        );
+        assert_eq!(
+            tags(list, item(json!({"Key": {"type": "string"}}), json!([]))),
+            Tagging::None,
+            "no value field"
+        );
+        assert_eq!(
+            tags(
+                json!({"type": "array", "items": {"type": "string"}}),
+                json!({})
+            ),
+            Tagging::None,
+            "a list of strings"
+        );
+        assert_eq!(
+            tags(
+                json!({"type": "object", "patternProperties": {".+": {"type": "string"}}}),
+                json!({})
+            ),
+            Tagging::Map("Tags".into())
+        );
+        assert_eq!(
+            tags(
+                json!({"type": "object", "patternProperties": {"^[a-z]+$": {"type": "string"}}}),
+                json!({})
+            ),
+            Tagging::None,
+            "keys that cannot be `service-name`"
+        );
+        assert_eq!(
+            tags(
+                json!({"type": ["object", "string"], "format": "json"}),
+                json!({})
+            ),
+            Tagging::None,
+            "plain JSON"
+        );
     }
 
     #[test]

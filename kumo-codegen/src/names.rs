@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-const KEYWORDS: &[&str] = &[
+/// Rust keywords that a raw identifier (`r#type`) makes usable as a name.
+pub const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
     "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
     "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
@@ -13,7 +14,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Keywords that cannot be raw identifiers.
-const NOT_RAW: &[&str] = &["crate", "self", "super", "Self"];
+pub const NOT_RAW: &[&str] = &["crate", "self", "super", "Self"];
 
 /// A snake_case identifier for a method or module; keywords become raw identifiers.
 pub fn snake(name: &str) -> String {

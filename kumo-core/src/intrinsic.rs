@@ -17,7 +17,7 @@
 
 use serde_json::json;
 
-use crate::value::{Json, Value};
+use crate::value::{IntoValue, Json, Value};
 
 fn call<T>(function: &str, args: Json) -> Value<T> {
     let mut map = serde_json::Map::new();
@@ -59,32 +59,41 @@ pub fn sub(template: &str) -> Value<String> {
 pub fn sub_with<K, V, I>(template: &str, variables: I) -> Value<String>
 where
     K: Into<String>,
-    V: Into<Value<String>>,
+    V: IntoValue<String>,
     I: IntoIterator<Item = (K, V)>,
 {
     let variables: serde_json::Map<String, Json> = variables
         .into_iter()
-        .map(|(key, value)| (key.into(), value.into().into_json()))
+        .map(|(key, value)| (key.into(), value.into_value().into_json()))
         .collect();
     call("Fn::Sub", json!([template, variables]))
 }
 
 /// `Fn::Join`: the strings of a list joined by a delimiter.
-pub fn join(delimiter: &str, values: impl Into<Value<Vec<String>>>) -> Value<String> {
-    call("Fn::Join", json!([delimiter, values.into().into_json()]))
+pub fn join(delimiter: &str, values: impl IntoValue<Vec<String>>) -> Value<String> {
+    call(
+        "Fn::Join",
+        json!([delimiter, values.into_value().into_json()]),
+    )
 }
 
 /// `Fn::Select`: the item at a zero-based index of a list.
-pub fn select<T>(index: impl Into<Value<i64>>, values: impl Into<Value<Vec<T>>>) -> Value<T> {
+pub fn select<T>(index: impl IntoValue<i64>, values: impl IntoValue<Vec<T>>) -> Value<T> {
     call(
         "Fn::Select",
-        json!([index.into().into_json(), values.into().into_json()]),
+        json!([
+            index.into_value().into_json(),
+            values.into_value().into_json()
+        ]),
     )
 }
 
 /// `Fn::Split`: a string split at each occurrence of a delimiter.
-pub fn split(delimiter: &str, source: impl Into<Value<String>>) -> Value<Vec<String>> {
-    call("Fn::Split", json!([delimiter, source.into().into_json()]))
+pub fn split(delimiter: &str, source: impl IntoValue<String>) -> Value<Vec<String>> {
+    call(
+        "Fn::Split",
+        json!([delimiter, source.into_value().into_json()]),
+    )
 }
 
 /// `Fn::If`: one of two values, by a condition declared in the template's `Conditions`.
@@ -92,62 +101,62 @@ pub fn split(delimiter: &str, source: impl Into<Value<String>>) -> Value<Vec<Str
 /// Use [`crate::pseudo::no_value`] as either branch to leave a property out.
 pub fn if_<T>(
     condition: &str,
-    if_true: impl Into<Value<T>>,
-    if_false: impl Into<Value<T>>,
+    if_true: impl IntoValue<T>,
+    if_false: impl IntoValue<T>,
 ) -> Value<T> {
     call(
         "Fn::If",
         json!([
             condition,
-            if_true.into().into_json(),
-            if_false.into().into_json()
+            if_true.into_value().into_json(),
+            if_false.into_value().into_json()
         ]),
     )
 }
 
 /// `Fn::ImportValue`: a value exported by another stack of this account and region.
-pub fn import_value(export_name: impl Into<Value<String>>) -> Value<String> {
-    call("Fn::ImportValue", export_name.into().into_json())
+pub fn import_value(export_name: impl IntoValue<String>) -> Value<String> {
+    call("Fn::ImportValue", export_name.into_value().into_json())
 }
 
 /// `Fn::FindInMap`: a value of a template mapping, by top-level and second-level key.
 pub fn find_in_map<T>(
     mapping: &str,
-    top_level_key: impl Into<Value<String>>,
-    second_level_key: impl Into<Value<String>>,
+    top_level_key: impl IntoValue<String>,
+    second_level_key: impl IntoValue<String>,
 ) -> Value<T> {
     call(
         "Fn::FindInMap",
         json!([
             mapping,
-            top_level_key.into().into_json(),
-            second_level_key.into().into_json()
+            top_level_key.into_value().into_json(),
+            second_level_key.into_value().into_json()
         ]),
     )
 }
 
 /// `Fn::Base64`: a string encoded as Base64, typically EC2 user data.
-pub fn base64(value: impl Into<Value<String>>) -> Value<String> {
-    call("Fn::Base64", value.into().into_json())
+pub fn base64(value: impl IntoValue<String>) -> Value<String> {
+    call("Fn::Base64", value.into_value().into_json())
 }
 
 /// `Fn::GetAZs`: the availability zones of a region; `""` means the stack's region.
-pub fn get_azs(region: impl Into<Value<String>>) -> Value<Vec<String>> {
-    call("Fn::GetAZs", region.into().into_json())
+pub fn get_azs(region: impl IntoValue<String>) -> Value<Vec<String>> {
+    call("Fn::GetAZs", region.into_value().into_json())
 }
 
 /// `Fn::Cidr`: `count` CIDR blocks of `cidr_bits` host bits carved out of `ip_block`.
 pub fn cidr(
-    ip_block: impl Into<Value<String>>,
-    count: impl Into<Value<i64>>,
-    cidr_bits: impl Into<Value<i64>>,
+    ip_block: impl IntoValue<String>,
+    count: impl IntoValue<i64>,
+    cidr_bits: impl IntoValue<i64>,
 ) -> Value<Vec<String>> {
     call(
         "Fn::Cidr",
         json!([
-            ip_block.into().into_json(),
-            count.into().into_json(),
-            cidr_bits.into().into_json()
+            ip_block.into_value().into_json(),
+            count.into_value().into_json(),
+            cidr_bits.into_value().into_json()
         ]),
     )
 }
@@ -156,15 +165,99 @@ pub fn cidr(
 ///
 /// Needs the `AWS::LanguageExtensions` transform; [`crate::Template::validate`] reports a template
 /// that uses it without the transform.
-pub fn length<T>(values: impl Into<Value<Vec<T>>>) -> Value<i64> {
-    call("Fn::Length", values.into().into_json())
+pub fn length<T>(values: impl IntoValue<Vec<T>>) -> Value<i64> {
+    call("Fn::Length", values.into_value().into_json())
 }
 
 /// `Fn::ToJsonString`: an object or array rendered as a JSON string.
 ///
 /// Needs the `AWS::LanguageExtensions` transform, like [`length`].
-pub fn to_json_string(value: impl Into<Value<Json>>) -> Value<String> {
-    call("Fn::ToJsonString", value.into().into_json())
+pub fn to_json_string(value: impl IntoValue<Json>) -> Value<String> {
+    call("Fn::ToJsonString", value.into_value().into_json())
+}
+
+/// `Fn::FindInMap` with `DefaultValue`: the value of a template mapping, or `default` when a
+/// key is missing.
+///
+/// Needs the `AWS::LanguageExtensions` transform, like [`length`].
+pub fn find_in_map_or<T>(
+    mapping: &str,
+    top_level_key: impl IntoValue<String>,
+    second_level_key: impl IntoValue<String>,
+    default: impl IntoValue<T>,
+) -> Value<T> {
+    call(
+        "Fn::FindInMap",
+        json!([
+            mapping,
+            top_level_key.into_value().into_json(),
+            second_level_key.into_value().into_json(),
+            {"DefaultValue": default.into_value().into_json()}
+        ]),
+    )
+}
+
+/// `Fn::ForEach::<loop_name>`: `fragment` repeated for each item of `collection`, with
+/// `${identifier}` (or `&{identifier}`, its alphanumeric form) replaced by the item in its keys
+/// and values.
+///
+/// A loop is an entry of a template section ([`crate::Template::add_for_each`], which adds the
+/// `AWS::LanguageExtensions` transform it needs) or of a property's object
+/// ([`ForEach::into_entry`]).
+///
+/// ```
+/// use kumo_core::intrinsic::{for_each, reference};
+/// use kumo_core::{Resource, Section, Template, LANGUAGE_EXTENSIONS};
+///
+/// let topics = for_each(
+///     "Topics",
+///     "Name",
+///     reference::<Vec<String>>("TopicNames"),
+///     serde_json::json!({"Topic${Name}": Resource::new("AWS::SNS::Topic")}),
+/// );
+/// let mut template = Template::new();
+/// template.add_for_each(Section::Resources, topics)?;
+/// assert_eq!(
+///     template.functions(Section::Resources)["Fn::ForEach::Topics"],
+///     serde_json::json!(["Name", {"Ref": "TopicNames"}, {"Topic${Name}": {"Type": "AWS::SNS::Topic"}}])
+/// );
+/// assert_eq!(template.transforms(), [serde_json::json!(LANGUAGE_EXTENSIONS)]);
+/// # Ok::<(), kumo_core::TemplateError>(())
+/// ```
+pub fn for_each(
+    loop_name: &str,
+    identifier: &str,
+    collection: impl IntoValue<Vec<String>>,
+    fragment: impl Into<Json>,
+) -> ForEach {
+    ForEach {
+        key: format!("Fn::ForEach::{loop_name}"),
+        value: json!([
+            identifier,
+            collection.into_value().into_json(),
+            fragment.into()
+        ]),
+    }
+}
+
+/// A `Fn::ForEach` loop, built by [`for_each`]: its key (`Fn::ForEach::<loop_name>`) and its
+/// value (identifier, collection, fragment).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForEach {
+    key: String,
+    value: Json,
+}
+
+impl ForEach {
+    /// The key the loop is written under, `Fn::ForEach::<loop_name>`.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The key and the value, for an object that holds the loop among its entries.
+    pub fn into_entry(self) -> (String, Json) {
+        (self.key, self.value)
+    }
 }
 
 #[cfg(test)]
@@ -308,6 +401,59 @@ mod tests {
     }
 
     #[test]
+    fn find_in_map_with_default_form() {
+        let size: Value<String> =
+            find_in_map_or("Sizes", reference::<String>("Env"), "Instance", "t3.micro");
+        assert_eq!(
+            size.into_json(),
+            json!({"Fn::FindInMap": ["Sizes", {"Ref": "Env"}, "Instance", {"DefaultValue": "t3.micro"}]})
+        );
+    }
+
+    #[test]
+    fn for_each_form() {
+        let tags = for_each(
+            "Tags",
+            "Key",
+            ["team", "owner"],
+            json!({"Tag${Key}": {"Ref": "${Key}"}}),
+        );
+        assert_eq!(tags.key(), "Fn::ForEach::Tags");
+        assert_eq!(
+            tags.into_entry(),
+            (
+                "Fn::ForEach::Tags".to_owned(),
+                json!(["Key", ["team", "owner"], {"Tag${Key}": {"Ref": "${Key}"}}])
+            )
+        );
+    }
+
+    #[test]
+    fn a_template_takes_each_loop_once() {
+        use crate::{Resource, Section, Template, TemplateError, LANGUAGE_EXTENSIONS};
+        let topics = for_each(
+            "Topics",
+            "Name",
+            ["A", "B"],
+            json!({"Topic${Name}": Resource::new("AWS::SNS::Topic")}),
+        );
+        let mut template = Template::new();
+        template
+            .add_for_each(Section::Resources, topics.clone())
+            .unwrap();
+        template
+            .add_for_each(Section::Outputs, topics.clone())
+            .unwrap();
+        let again = template.add_for_each(Section::Resources, topics);
+        assert!(
+            matches!(again, Err(TemplateError::Duplicate { section: Section::Resources, ref id }) if id == "Fn::ForEach::Topics"),
+            "{again:?}"
+        );
+        assert_eq!(template.transforms(), [json!(LANGUAGE_EXTENSIONS)]);
+        template.validate().unwrap();
+    }
+
+    #[test]
     fn length_form() {
         assert_eq!(
             length(["a", "b"]).into_json(),
@@ -326,7 +472,7 @@ mod tests {
             json!({"Fn::ToJsonString": {"key": "value"}})
         );
         assert_eq!(
-            to_json_string(reference::<Vec<String>>("Subnets").into_untyped()).into_json(),
+            to_json_string(reference::<Vec<String>>("Subnets").to_json()).into_json(),
             json!({"Fn::ToJsonString": {"Ref": "Subnets"}})
         );
     }

@@ -6,6 +6,8 @@
 //! - [`Value<T>`]: a property value that is a literal of `T` or an [`intrinsic`] function (or
 //!   [`pseudo`] parameter) that yields `T`; a value of the wrong type does not compile.
 //! - [`iam`]: policy documents as types.
+//! - [`custom`] resources, [`policy`] (`CreationPolicy`, `UpdatePolicy`), [`cfn_init`] metadata,
+//!   [`dynamic`] references and [`rules`] functions: the rest of the template language, typed.
 //! - [`naming`]: deterministic logical IDs and physical names.
 //! - [`validate`]: quotas and structural checks, run before a template leaves the process.
 //!
@@ -33,15 +35,21 @@
 #![warn(missing_docs)]
 
 pub mod asset;
+pub mod cfn_init;
 mod condition;
+pub mod custom;
 pub mod diff;
+pub mod dynamic;
 mod error;
 pub mod group;
 pub mod iam;
 pub mod intrinsic;
 pub mod naming;
+mod object;
+pub mod policy;
 pub mod pseudo;
 pub mod resources;
+pub mod rules;
 pub mod scope;
 mod stack;
 mod template;
@@ -60,4 +68,4 @@ pub use template::{
     Resource, Rule, Section, SsmValueType, Template, UpdateReplacePolicy, FORMAT_VERSION,
     LANGUAGE_EXTENSIONS,
 };
-pub use value::{Json, PropertyType, Value};
+pub use value::{IntoValue, Json, PropertyType, Value};

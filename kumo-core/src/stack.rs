@@ -1,5 +1,7 @@
 //! What a stack binary hands to the CLI: stacks that build their template for an environment.
 
+use std::collections::BTreeMap;
+
 use crate::error::TemplateError;
 use crate::group::{Hook, HookPoint};
 use crate::naming::NamingError;
@@ -12,6 +14,7 @@ use crate::validate::ValidationErrors;
 pub struct Environment {
     name: String,
     stack_name_prefix: String,
+    stack_names: BTreeMap<String, String>,
 }
 
 impl Environment {
@@ -22,6 +25,7 @@ impl Environment {
         Environment {
             name: name.into(),
             stack_name_prefix: String::new(),
+            stack_names: BTreeMap::new(),
         }
     }
 
@@ -32,19 +36,45 @@ impl Environment {
         self
     }
 
+    /// The environment with `name` as the CloudFormation name of the app's stack `stack`, `{env}`
+    /// in it replaced by the environment's name, without the prefix: the name an existing stack
+    /// keeps (kumo.toml's `stack-name`, [`Stack::stack_name`]).
+    pub fn with_stack_name(mut self, stack: impl Into<String>, name: impl Into<String>) -> Self {
+        self.stack_names.insert(stack.into(), name.into());
+        self
+    }
+
+    /// The environment with the explicit names ([`Stack::stack_name`]) of `app`'s stacks.
+    pub fn with_stack_names_of(self, app: &dyn App) -> Self {
+        app.stacks()
+            .into_iter()
+            .fold(self, |env, stack| match stack.stack_name() {
+                Some(name) => env.with_stack_name(stack.name(), name),
+                None => env,
+            })
+    }
+
     /// The environment's name.
     pub fn name(&self) -> &str {
         &self.name
     }
 
-    /// The CloudFormation name of the app's stack `stack` here: `{prefix}{stack}-{env}`.
+    /// The CloudFormation name of the app's stack `stack` here: its explicit name if it has one
+    /// ([`Environment::with_stack_name`]), else `{prefix}{stack}-{env}`. Every command, lock
+    /// and cross-stack import uses it.
     ///
     /// ```
-    /// let env = kumo_core::Environment::new("prod").with_stack_name_prefix("acme-");
+    /// let env = kumo_core::Environment::new("prod")
+    ///     .with_stack_name_prefix("acme-")
+    ///     .with_stack_name("legacy", "legacy-network-{env}");
     /// assert_eq!(env.stack_name("network"), "acme-network-prod");
+    /// assert_eq!(env.stack_name("legacy"), "legacy-network-prod");
     /// ```
     pub fn stack_name(&self, stack: &str) -> String {
-        format!("{}{stack}-{}", self.stack_name_prefix, self.name)
+        match self.stack_names.get(stack) {
+            Some(name) => name.replace("{env}", &self.name),
+            None => format!("{}{stack}-{}", self.stack_name_prefix, self.name),
+        }
     }
 }
 
@@ -80,6 +110,13 @@ pub trait Stack {
 
     /// Builds the template for an environment.
     fn template(&self, env: &Environment) -> Result<Template, StackError>;
+
+    /// The CloudFormation name the stack keeps, `{env}` replaced by the environment's name
+    /// (`stack!`'s `stack_name = "..."`), or `None` (the default) for `{prefix}{name}-{env}`.
+    /// kumo.toml's `stack-name` wins over it; the CLI validates the name like any other.
+    fn stack_name(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// What a stack binary runs: one stack, or several ([`crate::StackGroup`]).
@@ -129,4 +166,21 @@ pub enum StackError {
     /// `protect` names a particle instance that made no resources.
     #[error("cannot protect `{0}`: it made no resources")]
     NothingToProtect(String),
+    /// A logical ID given for a name ([`crate::Scope::override_logical_id`], `#[logical_id]`)
+    /// is refused.
+    #[error("logical ID given for `{path}`: {source}")]
+    GivenLogicalId {
+        /// The names it is given for, `/`-joined.
+        path: String,
+        /// Why it is refused.
+        source: NamingError,
+    },
+    /// A logical ID given for a name that nothing used: a misspelt role, say.
+    #[error("logical ID `{id}` is given for `{path}`, but nothing was added there")]
+    UnusedLogicalId {
+        /// The names it is given for, `/`-joined.
+        path: String,
+        /// The ID.
+        id: String,
+    },
 }

@@ -1,6 +1,7 @@
 //! What generated resource types share: the [`ResourceType`] trait, resource attributes as
 //! builder methods ([`Attributes`]), handles with typed `Ref` and `Fn::GetAtt`, and string enums.
 
+use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
 use crate::intrinsic;
@@ -10,15 +11,111 @@ use crate::value::{Json, PropertyType, Value};
 /// The properties of a property type, by name.
 pub type Properties = serde_json::Map<String, Json>;
 
-/// How a resource type carries tags.
+/// How a resource type carries tags, derived from its schema: where kumo puts tags and in what
+/// shape, or that it puts none.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use kumo_core::typed::{TagList, Tagging};
+/// use kumo_core::Resource;
+///
+/// let asg = Tagging::List(TagList {
+///     property: "Tags",
+///     key: "Key",
+///     value: "Value",
+///     flags: &["PropagateAtLaunch"],
+/// });
+/// let mut resource = Resource::new("AWS::AutoScaling::AutoScalingGroup");
+/// asg.apply(&mut resource, &BTreeMap::from([("team".to_owned(), "media".to_owned())]));
+/// assert_eq!(
+///     resource.properties()["Tags"],
+///     serde_json::json!([{"Key": "team", "Value": "media", "PropagateAtLaunch": true}])
+/// );
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tagging {
-    /// The type takes no tags.
+    /// kumo puts no tags on the type: it takes none, or in a shape kumo cannot fill correctly
+    /// (JSON, a list of strings, a nested object).
     None,
-    /// A list of `{"Key": ..., "Value": ...}` objects in the named property.
-    List(&'static str),
+    /// A list of key-value objects.
+    List(TagList),
     /// A map of key to value in the named property.
     Map(&'static str),
+}
+
+/// The shape of a list of tags: each item an object with a key field, a value field, and
+/// boolean fields the schema requires, set to `true` (`PropagateAtLaunch` of an auto scaling
+/// group).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TagList {
+    /// The property holding the list.
+    pub property: &'static str,
+    /// The field of an item that holds the key.
+    pub key: &'static str,
+    /// The field of an item that holds the value.
+    pub value: &'static str,
+    /// The required boolean fields of an item, each set to `true`.
+    pub flags: &'static [&'static str],
+}
+
+impl Tagging {
+    /// The property that holds the tags, if kumo tags the type.
+    pub fn property(&self) -> Option<&'static str> {
+        match self {
+            Tagging::None => None,
+            Tagging::List(list) => Some(list.property),
+            Tagging::Map(property) => Some(property),
+        }
+    }
+
+    /// Puts `tags` on `resource` in the type's shape; a key the resource already has keeps its
+    /// value. Nothing happens without tags, for a type kumo does not tag, or when the property
+    /// holds something other than a list (or map): an intrinsic, say.
+    pub fn apply(&self, resource: &mut Resource, tags: &BTreeMap<String, String>) {
+        let Some(property) = self.property().filter(|_| !tags.is_empty()) else {
+            return;
+        };
+        let properties = resource.properties_mut();
+        match self {
+            Tagging::None => {}
+            Tagging::List(shape) => {
+                let list = properties
+                    .entry(property)
+                    .or_insert_with(|| Json::Array(Vec::new()));
+                if let Json::Array(list) = list {
+                    for (key, value) in tags {
+                        if !list.iter().any(|tag| tag[shape.key] == **key) {
+                            list.push(shape.item(key, value));
+                        }
+                    }
+                }
+            }
+            Tagging::Map(_) => {
+                let map = properties
+                    .entry(property)
+                    .or_insert_with(|| Json::Object(Properties::new()));
+                if let Json::Object(map) = map {
+                    for (key, value) in tags {
+                        map.entry(key.clone())
+                            .or_insert_with(|| Json::String(value.clone()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl TagList {
+    /// One item of the list.
+    fn item(&self, key: &str, value: &str) -> Json {
+        let mut item = Properties::new();
+        item.insert(self.key.to_owned(), Json::String(key.to_owned()));
+        item.insert(self.value.to_owned(), Json::String(value.to_owned()));
+        for flag in self.flags {
+            item.insert((*flag).to_owned(), Json::Bool(true));
+        }
+        Json::Object(item)
+    }
 }
 
 /// A generated, typed CloudFormation resource type.
@@ -32,6 +129,12 @@ pub trait ResourceType: Sized {
 
     /// The untyped resource being built.
     fn resource(&self) -> &Resource;
+
+    /// The CloudFormation type name of this resource: [`ResourceType::TYPE_NAME`], except for a
+    /// type named at run time ([`crate::custom::CustomResource`]'s `Custom::Name`).
+    fn type_name(&self) -> &str {
+        self.resource().type_name()
+    }
 
     /// The untyped resource being built, for changes.
     fn resource_mut(&mut self) -> &mut Resource;
@@ -77,21 +180,22 @@ pub trait Attributes: ResourceType {
         self
     }
 
-    /// Sets the `Metadata` attribute.
-    fn metadata(mut self, metadata: Json) -> Self {
-        take(self.resource_mut(), |r| r.metadata(metadata));
+    /// Sets the `Metadata` attribute: JSON, or [`crate::cfn_init::Init`] (cfn-init's
+    /// configuration).
+    fn metadata(mut self, metadata: impl Into<Json>) -> Self {
+        take(self.resource_mut(), |r| r.metadata(metadata.into()));
         self
     }
 
-    /// Sets the `CreationPolicy` attribute.
-    fn creation_policy(mut self, policy: Json) -> Self {
-        take(self.resource_mut(), |r| r.creation_policy(policy));
+    /// Sets the `CreationPolicy` attribute: a [`crate::policy::CreationPolicy`], or JSON.
+    fn creation_policy(mut self, policy: impl Into<Json>) -> Self {
+        take(self.resource_mut(), |r| r.creation_policy(policy.into()));
         self
     }
 
-    /// Sets the `UpdatePolicy` attribute.
-    fn update_policy(mut self, policy: Json) -> Self {
-        take(self.resource_mut(), |r| r.update_policy(policy));
+    /// Sets the `UpdatePolicy` attribute: a [`crate::policy::UpdatePolicy`], or JSON.
+    fn update_policy(mut self, policy: impl Into<Json>) -> Self {
+        take(self.resource_mut(), |r| r.update_policy(policy.into()));
         self
     }
 

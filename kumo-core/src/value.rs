@@ -11,6 +11,11 @@
 //! let name: Value<String> = intrinsic::get_azs("").into();
 //! ```
 //!
+//! Where CloudFormation converts between types itself, the conversion is explicit and changes no
+//! JSON: [`Value::to_text`] (a number or boolean as a string), [`Value::to_bool`] (a
+//! `"true"`/`"false"` string), [`Value::to_f64`] (an integer as a double) and [`Value::to_json`]
+//! (any value as `Json`). Property setters take [`IntoValue`], whose compile error names them.
+//!
 //! Internally a value is its CloudFormation JSON, so emitting a template never re-encodes it.
 
 use std::borrow::Cow;
@@ -36,8 +41,8 @@ pub type Json = serde_json::Value;
 /// let zones: Value<Vec<String>> = intrinsic::get_azs(pseudo::region());
 /// let names: Value<Vec<String>> = ["a", "b"].into();
 ///
-/// assert_eq!(literal.to_json(), serde_json::json!("logs"));
-/// assert_eq!(computed.to_json(), serde_json::json!({"Fn::Sub": "${AWS::StackName}-logs"}));
+/// assert_eq!(literal.as_json(), &serde_json::json!("logs"));
+/// assert_eq!(computed.as_json(), &serde_json::json!({"Fn::Sub": "${AWS::StackName}-logs"}));
 /// assert!(computed.is_intrinsic() && !literal.is_intrinsic());
 /// # let _ = (count, zones, names);
 /// ```
@@ -61,19 +66,26 @@ impl<T> Value<T> {
         &self.json
     }
 
-    /// The CloudFormation JSON of this value, cloned.
-    pub fn to_json(&self) -> Json {
-        self.json.clone()
-    }
-
     /// The CloudFormation JSON of this value.
     pub fn into_json(self) -> Json {
         self.json
     }
 
-    /// Forgets the type, for places that take any JSON (such as `Fn::ToJsonString`).
-    pub fn into_untyped(self) -> Value<Json> {
-        Value::from_json_unchecked(self.json)
+    /// This value as a `Json` value, for a property the specification types only as JSON (or
+    /// [`crate::intrinsic::to_json_string`]). The JSON is unchanged.
+    ///
+    /// ```
+    /// use kumo_core::{intrinsic, Json, Value};
+    /// let subnets: Value<Json> = intrinsic::reference::<Vec<String>>("Subnets").to_json();
+    /// assert_eq!(subnets.into_json(), serde_json::json!({"Ref": "Subnets"}));
+    /// ```
+    pub fn to_json(&self) -> Value<Json> {
+        self.retyped()
+    }
+
+    /// The same JSON as a value of another type, for the explicit conversions.
+    fn retyped<U>(&self) -> Value<U> {
+        Value::from_json_unchecked(self.json.clone())
     }
 
     /// Whether this value is an intrinsic function (`Ref`, `Fn::*`), resolved by CloudFormation.
@@ -85,6 +97,95 @@ impl<T> Value<T> {
                 .is_some_and(|key| key == "Ref" || key.starts_with("Fn::")),
             _ => false,
         }
+    }
+}
+
+impl Value<i64> {
+    /// This number as a string, for a string property: CloudFormation converts a number where
+    /// it takes a string, so the JSON is unchanged (a `Number` parameter's `Ref` stays a `Ref`).
+    ///
+    /// ```
+    /// use kumo_core::{intrinsic, Value};
+    /// let port: Value<String> = intrinsic::reference::<i64>("Port").to_text();
+    /// assert_eq!(port.into_json(), serde_json::json!({"Ref": "Port"}));
+    /// ```
+    pub fn to_text(&self) -> Value<String> {
+        self.retyped()
+    }
+
+    /// This integer as a double, for a property that takes a fractional number. The JSON is
+    /// unchanged.
+    ///
+    /// ```
+    /// use kumo_core::Value;
+    /// let threshold: Value<f64> = Value::<i64>::from(80).to_f64();
+    /// assert_eq!(threshold.into_json(), serde_json::json!(80));
+    /// ```
+    pub fn to_f64(&self) -> Value<f64> {
+        self.retyped()
+    }
+}
+
+impl Value<f64> {
+    /// This number as a string, for a string property; the JSON is unchanged, like
+    /// [`Value::<i64>::to_text`](Value#method.to_text).
+    pub fn to_text(&self) -> Value<String> {
+        self.retyped()
+    }
+}
+
+impl Value<bool> {
+    /// This boolean as a string (`"true"`/`"false"` once CloudFormation converts it), for a
+    /// string property. The JSON is unchanged.
+    pub fn to_text(&self) -> Value<String> {
+        self.retyped()
+    }
+}
+
+impl Value<String> {
+    /// This string as a boolean, for a boolean property: CloudFormation reads the strings
+    /// `"true"` and `"false"` as booleans, so a `String` parameter restricted to them can set one.
+    /// The JSON is unchanged; another string fails when CloudFormation reads the template.
+    ///
+    /// ```
+    /// use kumo_core::{intrinsic, Value};
+    /// let versioned: Value<bool> = intrinsic::reference::<String>("Versioned").to_bool();
+    /// assert_eq!(versioned.into_json(), serde_json::json!({"Ref": "Versioned"}));
+    /// ```
+    pub fn to_bool(&self) -> Value<bool> {
+        self.retyped()
+    }
+}
+
+/// What a property setter takes: anything that converts into a `Value<T>` (a literal of `T`, an
+/// intrinsic that yields `T`, a `Value<T>`).
+///
+/// It differs from `Into<Value<T>>` only in its compile error, which names the explicit
+/// conversions between CloudFormation types:
+///
+/// ```compile_fail
+/// use kumo_core::{intrinsic, IntoValue, Value};
+/// fn threshold(_: impl IntoValue<f64>) {}
+/// threshold(intrinsic::reference::<i64>("Threshold")); // needs `.to_f64()`
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a `Value<{T}>`",
+    label = "expected a `Value<{T}>` or a literal of `{T}`",
+    note = "a value of another CloudFormation type converts explicitly: `.to_text()` (a number \
+            or boolean to a string), `.to_bool()` (a \"true\"/\"false\" string to a boolean), \
+            `.to_f64()` (an integer to a double), `.to_json()` (any value to JSON)"
+)]
+pub trait IntoValue<T> {
+    /// The value.
+    fn into_value(self) -> Value<T>;
+}
+
+// Not recommended in errors: the error then names `IntoValue` and its conversions rather
+// than the `From` impls behind it.
+#[diagnostic::do_not_recommend]
+impl<T, U: Into<Value<T>>> IntoValue<T> for U {
+    fn into_value(self) -> Value<T> {
+        self.into()
     }
 }
 
@@ -240,6 +341,64 @@ mod tests {
     fn maps_are_sorted_by_key() {
         let map: Value<BTreeMap<String, String>> = [("b", "2"), ("a", "1")].into();
         assert_eq!(serde_json::to_string(&map).unwrap(), r#"{"a":"1","b":"2"}"#);
+    }
+
+    #[test]
+    fn conversions_keep_the_json() {
+        let port = crate::intrinsic::reference::<i64>("Port");
+        assert_eq!(port.to_text().into_json(), json!({"Ref": "Port"}));
+        assert_eq!(port.to_f64().into_json(), json!({"Ref": "Port"}));
+        assert_eq!(port.to_json().into_json(), json!({"Ref": "Port"}));
+        assert_eq!(Value::<f64>::from(1.5).to_text().into_json(), json!(1.5));
+        assert_eq!(Value::<bool>::from(true).to_text().into_json(), json!(true));
+        assert_eq!(
+            Value::<String>::from("false").to_bool().into_json(),
+            json!("false")
+        );
+        let list: Value<Vec<String>> = ["a"].into();
+        assert_eq!(list.to_json().into_json(), json!(["a"]));
+    }
+
+    #[cfg(all(feature = "sqs", feature = "cloudwatch", feature = "events"))]
+    #[test]
+    fn setters_take_the_conversions() {
+        use crate::intrinsic::reference;
+        use crate::resources::{cloudwatch, events, sqs};
+        use crate::typed::ResourceType;
+
+        let queue = sqs::Queue::new()
+            .queue_name(reference::<i64>("Suffix").to_text())
+            .fifo_queue(reference::<String>("Fifo").to_bool());
+        let alarm = cloudwatch::Alarm::new().threshold(reference::<i64>("Limit").to_f64());
+        let rule = events::Rule::new().event_pattern(reference::<Vec<String>>("P").to_json());
+        assert_eq!(
+            queue.resource().properties()["QueueName"],
+            json!({"Ref": "Suffix"})
+        );
+        assert_eq!(
+            queue.resource().properties()["FifoQueue"],
+            json!({"Ref": "Fifo"})
+        );
+        assert_eq!(
+            alarm.resource().properties()["Threshold"],
+            json!({"Ref": "Limit"})
+        );
+        assert_eq!(
+            rule.resource().properties()["EventPattern"],
+            json!({"Ref": "P"})
+        );
+    }
+
+    #[test]
+    fn into_value_is_into() {
+        fn set(value: impl IntoValue<Vec<String>>) -> Json {
+            value.into_value().into_json()
+        }
+        assert_eq!(set(["a", "b"]), json!(["a", "b"]));
+        assert_eq!(
+            set(crate::intrinsic::get_azs("")),
+            json!({"Fn::GetAZs": ""})
+        );
     }
 
     #[test]

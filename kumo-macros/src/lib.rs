@@ -69,13 +69,25 @@ pub fn particle(args: TokenStream, item: TokenStream) -> TokenStream {
 ///   `Fn::ImportValue` of its export, or with `parameter` through a parameter `deploy` fills from
 ///   the producer's outputs (see `kumo_core::group`). The stack then depends on the producer.
 /// - `condition name = condition;` declares a condition and binds its logical ID.
-/// - `output name = value [, "description"] [, export];` declares an output; `export` exports it
-///   as `${AWS::StackName}-Name`. Each output is also the constant `Stack::NAME` (a
-///   `kumo_core::StackOutput`) other stacks import, so naming an output that does not exist is
-///   a compile error.
+/// - `mapping name = { "top" = { "Key" = "value", "List" = ["a"], "Size" = 2 } };` declares a
+///   mapping and binds its `kumo_core::scope::MappingRef`: `name.find(top, key)` is a typed
+///   `Fn::FindInMap`.
+/// - `rule name = rule;` adds a `kumo_core::Rule` to the template's `Rules`.
+/// - `output name = value [, "description"] [, export [= name]] [, condition = cond];` declares
+///   an output; `export` exports it as `${AWS::StackName}-Name`, `export = name` under that name
+///   (any string value), `condition = cond` only when the declared condition `cond` holds. Each
+///   output is also the constant `Stack::NAME` (a `kumo_core::StackOutput`) other stacks import,
+///   so naming an output that does not exist is a compile error.
 ///
-/// The header takes `service = "..."`, `description = "..."`, `tags = { "key" = value }` and
-/// `depends_on = [OtherStack, ...]` (stacks to deploy first without using their outputs).
+/// Attributes before a statement: on `param`, `#[r#type("AWS::EC2::VPC::Id")]` (any
+/// CloudFormation parameter type; it must fit the Rust type), `#[no_echo]`,
+/// `#[allowed_values(..)]`, `#[allowed_pattern("..")]`, `#[min_length(n)]`, `#[max_length(n)]`,
+/// `#[min_value(n)]`, `#[max_value(n)]`, `#[constraint_description("..")]`; on `param`,
+/// `condition`, `mapping`, `rule` and `output`, `#[logical_id("Id")]` (the logical ID to keep).
+///
+/// The header takes `service = "..."`, `description = "..."`, `tags = { "key" = value }`,
+/// `depends_on = [OtherStack, ...]` (stacks to deploy first without using their outputs),
+/// `transform = ["AWS::Serverless-2016-10-31", ...]` and `metadata = { "Key" = json, ... }`.
 ///
 /// A name declared twice or used before its declaration is an error on the offending token; an
 /// undeclared name, a wrong attribute or a value of the wrong type is the compiler's error at

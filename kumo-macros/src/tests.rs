@@ -10,6 +10,11 @@ const STACK: &str = r#"
         let ingest = kumo_particles :: bucket ( ) . noncurrent_days ( 30 ) ;
         condition is_prod = Condition :: equals ( stage , "prod" ) ;
         output ingest_arn = ingest . arn ( ) , "Arn." , export ;
+        # [ logical_id ( "Size" ) ] # [ r#type ( "Number" ) ] # [ min_value ( 1 ) ]
+        # [ allowed_values ( 1 , 2 ) ] param size : i64 ;
+        mapping images = { "eu" = { "Ami" = "a" , "Zones" = [ "a" , 1 ] } } ;
+        rule sized = Rule :: new ( ) ;
+        output image = images . find ( "eu" , "Ami" ) , export = "x" , condition = is_prod ;
     }
 "#;
 
@@ -55,6 +60,13 @@ fn never_panics(
 fn valid_inputs_expand() {
     assert!(crate::stack::expand(STACK.parse().unwrap()).is_ok());
     assert!(crate::particle::expand(TokenStream::new(), PARTICLE.parse().unwrap()).is_ok());
+}
+
+#[test]
+fn header_metadata_keys_are_given_once() {
+    let input = r#"pub M(service = "m", metadata = { "A" = 1, "B" = 2, "A" = 3 }) {}"#;
+    let err = crate::stack::expand(input.parse().unwrap()).unwrap_err();
+    assert_eq!(err.to_string(), r#"the metadata key "A" is given twice"#);
 }
 
 #[test]

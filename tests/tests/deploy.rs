@@ -75,7 +75,10 @@ fn deploy_lifecycle_against_moto() {
     let (code, out) = kumo(dir, &["status"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(out.contains("CREATE_COMPLETE"), "{out}");
-    assert!(out.contains("the local template is the deployed one"), "{out}");
+    assert!(
+        out.contains("the local template is the deployed one"),
+        "{out}"
+    );
     assert!(out.contains("CREATE_COMPLETE"), "{out}");
     // Recorded per target: region, and moto's account.
     assert!(dir
@@ -102,7 +105,10 @@ fn deploy_lifecycle_against_moto() {
     VERSION.store(2, Ordering::SeqCst);
     let (code, out) = kumo(dir, &["status"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
-    assert!(out.contains("the local template differs from the deployed one"), "{out}");
+    assert!(
+        out.contains("the local template differs from the deployed one"),
+        "{out}"
+    );
     let (code, out) = kumo(dir, &["plan"]);
     assert_eq!(code, ExitCode::from(1), "changes: {out}");
     assert!(out.contains("~ Jobs (AWS::SQS::Queue)"), "{out}");

@@ -6,6 +6,7 @@ use kumo_examples::instance::InstanceStack;
 use kumo_examples::mes_platform::{Data, Network, Service};
 use kumo_examples::mia_import_processor::MiaImportProcessor;
 use kumo_examples::raw_resources::RawResources;
+use kumo_examples::web_fleet::WebFleet;
 use kumo_tests::{cfn_lint, LintError};
 
 /// Every example, with the environment its snapshot is taken in.
@@ -17,6 +18,7 @@ fn examples() -> Vec<Box<dyn Stack>> {
         Box::new(Network),
         Box::new(Data),
         Box::new(Service),
+        Box::new(WebFleet),
     ]
 }
 

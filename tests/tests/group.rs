@@ -42,7 +42,9 @@ fn deploy(app: &dyn App, dir: &Path, args: &[&str]) -> (ExitCode, String) {
 
 /// The report printed before a failure's error line, and the error line.
 fn failure(text: &str) -> (Value, &str) {
-    let at = text.rfind("error: ").unwrap_or_else(|| panic!("no error: {text}"));
+    let at = text
+        .rfind("error: ")
+        .unwrap_or_else(|| panic!("no error: {text}"));
     (report(&text[..at]), &text[at..])
 }
 
@@ -285,7 +287,11 @@ fn apps_deploy_in_order_in_parallel_and_delete_in_reverse_against_moto() {
         "error: stack `producer-dev`: before deploy hook: the change window is closed; not attempted: consumer-dev"
     );
     // --json reports what was done beside what failed.
-    assert_eq!(partial["error"], error.trim_start_matches("error: "), "{out}");
+    assert_eq!(
+        partial["error"],
+        error.trim_start_matches("error: "),
+        "{out}"
+    );
     assert_eq!(partial["consumer-dev"]["result"], "not attempted", "{out}");
     assert_eq!(partial["loner-dev"]["result"], "unchanged", "{out}");
     assert_eq!(

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::AccessAnalyzer::Analyzer"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::AccessAnalyzer::Analyzer",
+    <Analyzer as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::AccessAnalyzer::Analyzer`.
 ///
 /// Required properties, the arguments of [`Analyzer::new`]: `Type`.
@@ -15,10 +21,10 @@ pub struct Analyzer(crate::Resource);
 
 impl Analyzer {
     /// A new `AWS::AccessAnalyzer::Analyzer` with its required properties.
-    pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
         Analyzer(
             crate::Resource::new("AWS::AccessAnalyzer::Analyzer")
-                .property("Type", r#type.into().into_json()),
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -27,10 +33,10 @@ impl Analyzer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-accessanalyzer-analyzer.html#cfn-accessanalyzer-analyzer-analyzerconfiguration)
     pub fn analyzer_configuration(
         mut self,
-        value: impl Into<crate::Value<analyzer::AnalyzerConfiguration>>,
+        value: impl crate::IntoValue<analyzer::AnalyzerConfiguration>,
     ) -> Self {
         self.0
-            .set_property("AnalyzerConfiguration", value.into().into_json());
+            .set_property("AnalyzerConfiguration", value.into_value().into_json());
         self
     }
 
@@ -43,9 +49,9 @@ impl Analyzer {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-accessanalyzer-analyzer.html#cfn-accessanalyzer-analyzer-analyzername)
-    pub fn analyzer_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn analyzer_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AnalyzerName", value.into().into_json());
+            .set_property("AnalyzerName", value.into_value().into_json());
         self
     }
 
@@ -54,10 +60,10 @@ impl Analyzer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-accessanalyzer-analyzer.html#cfn-accessanalyzer-analyzer-archiverules)
     pub fn archive_rules(
         mut self,
-        value: impl Into<crate::Value<Vec<analyzer::ArchiveRule>>>,
+        value: impl crate::IntoValue<Vec<analyzer::ArchiveRule>>,
     ) -> Self {
         self.0
-            .set_property("ArchiveRules", value.into().into_json());
+            .set_property("ArchiveRules", value.into_value().into_json());
         self
     }
 
@@ -66,15 +72,20 @@ impl Analyzer {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-accessanalyzer-analyzer.html#cfn-accessanalyzer-analyzer-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<analyzer::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<analyzer::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Analyzer {
     const TYPE_NAME: &'static str = "AWS::AccessAnalyzer::Analyzer";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AnalyzerName", "Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -118,10 +129,10 @@ pub mod analyzer {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-accessanalyzer-analyzer-analysisrule.html#cfn-accessanalyzer-analyzer-analysisrule-exclusions)
         pub fn exclusions(
             mut self,
-            value: impl Into<crate::Value<Vec<AnalysisRuleCriteria>>>,
+            value: impl crate::IntoValue<Vec<AnalysisRuleCriteria>>,
         ) -> Self {
             self.0
-                .insert("Exclusions".to_owned(), value.into().into_json());
+                .insert("Exclusions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -147,18 +158,18 @@ pub mod analyzer {
         /// `AccountIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-accessanalyzer-analyzer-analysisrulecriteria.html#cfn-accessanalyzer-analyzer-analysisrulecriteria-accountids)
-        pub fn account_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn account_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AccountIds".to_owned(), value.into().into_json());
+                .insert("AccountIds".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceTags`: list of list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-accessanalyzer-analyzer-analysisrulecriteria.html#cfn-accessanalyzer-analyzer-analysisrulecriteria-resourcetags)
-        pub fn resource_tags(mut self, value: impl Into<crate::Value<Vec<Vec<Tag>>>>) -> Self {
+        pub fn resource_tags(mut self, value: impl crate::IntoValue<Vec<Vec<Tag>>>) -> Self {
             self.0
-                .insert("ResourceTags".to_owned(), value.into().into_json());
+                .insert("ResourceTags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -186,11 +197,11 @@ pub mod analyzer {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-accessanalyzer-analyzer-analyzerconfiguration.html#cfn-accessanalyzer-analyzer-analyzerconfiguration-internalaccessconfiguration)
         pub fn internal_access_configuration(
             mut self,
-            value: impl Into<crate::Value<InternalAccessConfiguration>>,
+            value: impl crate::IntoValue<InternalAccessConfiguration>,
         ) -> Self {
             self.0.insert(
                 "InternalAccessConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -200,11 +211,11 @@ pub mod analyzer {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-accessanalyzer-analyzer-analyzerconfiguration.html#cfn-accessanalyzer-analyzer-analyzerconfiguration-unusedaccessconfiguration)
         pub fn unused_access_configuration(
             mut self,
-            value: impl Into<crate::Value<UnusedAccessConfiguration>>,
+            value: impl crate::IntoValue<UnusedAccessConfiguration>,
         ) -> Self {
             self.0.insert(
                 "UnusedAccessConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -225,12 +236,12 @@ pub mod analyzer {
     impl ArchiveRule {
         /// A new `ArchiveRule` with its required properties.
         pub fn new(
-            filter: impl Into<crate::Value<Vec<Filter>>>,
-            rule_name: impl Into<crate::Value<String>>,
+            filter: impl crate::IntoValue<Vec<Filter>>,
+            rule_name: impl crate::IntoValue<String>,
         ) -> Self {
             ArchiveRule(crate::typed::Properties::from_iter([
-                ("Filter".to_owned(), filter.into().into_json()),
-                ("RuleName".to_owned(), rule_name.into().into_json()),
+                ("Filter".to_owned(), filter.into_value().into_json()),
+                ("RuleName".to_owned(), rule_name.into_value().into_json()),
             ]))
         }
     }
@@ -249,43 +260,46 @@ pub mod analyzer {
 
     impl Filter {
         /// A new `Filter` with its required properties.
-        pub fn new(property: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(property: impl crate::IntoValue<String>) -> Self {
             Filter(crate::typed::Properties::from_iter([(
                 "Property".to_owned(),
-                property.into().into_json(),
+                property.into_value().into_json(),
             )]))
         }
 
         /// `Contains`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-accessanalyzer-analyzer-filter.html#cfn-accessanalyzer-analyzer-filter-contains)
-        pub fn contains(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn contains(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Contains".to_owned(), value.into().into_json());
+                .insert("Contains".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Eq`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-accessanalyzer-analyzer-filter.html#cfn-accessanalyzer-analyzer-filter-eq)
-        pub fn eq_property(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Eq".to_owned(), value.into().into_json());
+        pub fn eq_property(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Eq".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Exists`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-accessanalyzer-analyzer-filter.html#cfn-accessanalyzer-analyzer-filter-exists)
-        pub fn exists(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Exists".to_owned(), value.into().into_json());
+        pub fn exists(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Exists".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Neq`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-accessanalyzer-analyzer-filter.html#cfn-accessanalyzer-analyzer-filter-neq)
-        pub fn neq(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Neq".to_owned(), value.into().into_json());
+        pub fn neq(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Neq".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -313,10 +327,10 @@ pub mod analyzer {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-accessanalyzer-analyzer-internalaccessanalysisrule.html#cfn-accessanalyzer-analyzer-internalaccessanalysisrule-inclusions)
         pub fn inclusions(
             mut self,
-            value: impl Into<crate::Value<Vec<InternalAccessAnalysisRuleCriteria>>>,
+            value: impl crate::IntoValue<Vec<InternalAccessAnalysisRuleCriteria>>,
         ) -> Self {
             self.0
-                .insert("Inclusions".to_owned(), value.into().into_json());
+                .insert("Inclusions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -342,27 +356,27 @@ pub mod analyzer {
         /// `AccountIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-accessanalyzer-analyzer-internalaccessanalysisrulecriteria.html#cfn-accessanalyzer-analyzer-internalaccessanalysisrulecriteria-accountids)
-        pub fn account_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn account_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AccountIds".to_owned(), value.into().into_json());
+                .insert("AccountIds".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceArns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-accessanalyzer-analyzer-internalaccessanalysisrulecriteria.html#cfn-accessanalyzer-analyzer-internalaccessanalysisrulecriteria-resourcearns)
-        pub fn resource_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn resource_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ResourceArns".to_owned(), value.into().into_json());
+                .insert("ResourceArns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceTypes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-accessanalyzer-analyzer-internalaccessanalysisrulecriteria.html#cfn-accessanalyzer-analyzer-internalaccessanalysisrulecriteria-resourcetypes)
-        pub fn resource_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn resource_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ResourceTypes".to_owned(), value.into().into_json());
+                .insert("ResourceTypes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -390,11 +404,11 @@ pub mod analyzer {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-accessanalyzer-analyzer-internalaccessconfiguration.html#cfn-accessanalyzer-analyzer-internalaccessconfiguration-internalaccessanalysisrule)
         pub fn internal_access_analysis_rule(
             mut self,
-            value: impl Into<crate::Value<InternalAccessAnalysisRule>>,
+            value: impl crate::IntoValue<InternalAccessAnalysisRule>,
         ) -> Self {
             self.0.insert(
                 "InternalAccessAnalysisRule".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -414,10 +428,10 @@ pub mod analyzer {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -426,8 +440,9 @@ pub mod analyzer {
         /// Length: 0 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-accessanalyzer-analyzer-tag.html#cfn-accessanalyzer-analyzer-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -453,9 +468,9 @@ pub mod analyzer {
         /// `AnalysisRule`: [`AnalysisRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-accessanalyzer-analyzer-unusedaccessconfiguration.html#cfn-accessanalyzer-analyzer-unusedaccessconfiguration-analysisrule)
-        pub fn analysis_rule(mut self, value: impl Into<crate::Value<AnalysisRule>>) -> Self {
+        pub fn analysis_rule(mut self, value: impl crate::IntoValue<AnalysisRule>) -> Self {
             self.0
-                .insert("AnalysisRule".to_owned(), value.into().into_json());
+                .insert("AnalysisRule".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -464,9 +479,9 @@ pub mod analyzer {
         /// Range: 1 to 365.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-accessanalyzer-analyzer-unusedaccessconfiguration.html#cfn-accessanalyzer-analyzer-unusedaccessconfiguration-unusedaccessage)
-        pub fn unused_access_age(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn unused_access_age(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("UnusedAccessAge".to_owned(), value.into().into_json());
+                .insert("UnusedAccessAge".to_owned(), value.into_value().into_json());
             self
         }
     }

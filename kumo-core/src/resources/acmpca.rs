@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::ACMPCA::Permission",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ACMPCA::Certificate",
+        <Certificate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ACMPCA::CertificateAuthority",
+        <CertificateAuthority as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ACMPCA::CertificateAuthorityActivation",
+        <CertificateAuthorityActivation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ACMPCA::Permission",
+        <Permission as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ACMPCA::Certificate`.
 ///
 /// Required properties, the arguments of [`Certificate::new`]: `CertificateAuthorityArn`, `CertificateSigningRequest`, `SigningAlgorithm`, `Validity`.
@@ -21,23 +41,26 @@ pub struct Certificate(crate::Resource);
 impl Certificate {
     /// A new `AWS::ACMPCA::Certificate` with its required properties.
     pub fn new(
-        certificate_authority_arn: impl Into<crate::Value<String>>,
-        certificate_signing_request: impl Into<crate::Value<String>>,
-        signing_algorithm: impl Into<crate::Value<String>>,
-        validity: impl Into<crate::Value<certificate::Validity>>,
+        certificate_authority_arn: impl crate::IntoValue<String>,
+        certificate_signing_request: impl crate::IntoValue<String>,
+        signing_algorithm: impl crate::IntoValue<String>,
+        validity: impl crate::IntoValue<certificate::Validity>,
     ) -> Self {
         Certificate(
             crate::Resource::new("AWS::ACMPCA::Certificate")
                 .property(
                     "CertificateAuthorityArn",
-                    certificate_authority_arn.into().into_json(),
+                    certificate_authority_arn.into_value().into_json(),
                 )
                 .property(
                     "CertificateSigningRequest",
-                    certificate_signing_request.into().into_json(),
+                    certificate_signing_request.into_value().into_json(),
                 )
-                .property("SigningAlgorithm", signing_algorithm.into().into_json())
-                .property("Validity", validity.into().into_json()),
+                .property(
+                    "SigningAlgorithm",
+                    signing_algorithm.into_value().into_json(),
+                )
+                .property("Validity", validity.into_value().into_json()),
         )
     }
 
@@ -48,10 +71,10 @@ impl Certificate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-acmpca-certificate.html#cfn-acmpca-certificate-apipassthrough)
     pub fn api_passthrough(
         mut self,
-        value: impl Into<crate::Value<certificate::ApiPassthrough>>,
+        value: impl crate::IntoValue<certificate::ApiPassthrough>,
     ) -> Self {
         self.0
-            .set_property("ApiPassthrough", value.into().into_json());
+            .set_property("ApiPassthrough", value.into_value().into_json());
         self
     }
 
@@ -60,8 +83,9 @@ impl Certificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-acmpca-certificate.html#cfn-acmpca-certificate-templatearn)
-    pub fn template_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TemplateArn", value.into().into_json());
+    pub fn template_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TemplateArn", value.into_value().into_json());
         self
     }
 
@@ -72,10 +96,10 @@ impl Certificate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-acmpca-certificate.html#cfn-acmpca-certificate-validitynotbefore)
     pub fn validity_not_before(
         mut self,
-        value: impl Into<crate::Value<certificate::Validity>>,
+        value: impl crate::IntoValue<certificate::Validity>,
     ) -> Self {
         self.0
-            .set_property("ValidityNotBefore", value.into().into_json());
+            .set_property("ValidityNotBefore", value.into_value().into_json());
         self
     }
 }
@@ -137,18 +161,18 @@ pub mod certificate {
         /// `Extensions`: [`Extensions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-apipassthrough.html#cfn-acmpca-certificate-apipassthrough-extensions)
-        pub fn extensions(mut self, value: impl Into<crate::Value<Extensions>>) -> Self {
+        pub fn extensions(mut self, value: impl crate::IntoValue<Extensions>) -> Self {
             self.0
-                .insert("Extensions".to_owned(), value.into().into_json());
+                .insert("Extensions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Subject`: [`Subject`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-apipassthrough.html#cfn-acmpca-certificate-apipassthrough-subject)
-        pub fn subject(mut self, value: impl Into<crate::Value<Subject>>) -> Self {
+        pub fn subject(mut self, value: impl crate::IntoValue<Subject>) -> Self {
             self.0
-                .insert("Subject".to_owned(), value.into().into_json());
+                .insert("Subject".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -168,15 +192,15 @@ pub mod certificate {
     impl CustomAttribute {
         /// A new `CustomAttribute` with its required properties.
         pub fn new(
-            object_identifier: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            object_identifier: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             CustomAttribute(crate::typed::Properties::from_iter([
                 (
                     "ObjectIdentifier".to_owned(),
-                    object_identifier.into().into_json(),
+                    object_identifier.into_value().into_json(),
                 ),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -196,24 +220,24 @@ pub mod certificate {
     impl CustomExtension {
         /// A new `CustomExtension` with its required properties.
         pub fn new(
-            object_identifier: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            object_identifier: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             CustomExtension(crate::typed::Properties::from_iter([
                 (
                     "ObjectIdentifier".to_owned(),
-                    object_identifier.into().into_json(),
+                    object_identifier.into_value().into_json(),
                 ),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
 
         /// `Critical`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-customextension.html#cfn-acmpca-certificate-customextension-critical)
-        pub fn critical(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn critical(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Critical".to_owned(), value.into().into_json());
+                .insert("Critical".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -233,12 +257,15 @@ pub mod certificate {
     impl EdiPartyName {
         /// A new `EdiPartyName` with its required properties.
         pub fn new(
-            name_assigner: impl Into<crate::Value<String>>,
-            party_name: impl Into<crate::Value<String>>,
+            name_assigner: impl crate::IntoValue<String>,
+            party_name: impl crate::IntoValue<String>,
         ) -> Self {
             EdiPartyName(crate::typed::Properties::from_iter([
-                ("NameAssigner".to_owned(), name_assigner.into().into_json()),
-                ("PartyName".to_owned(), party_name.into().into_json()),
+                (
+                    "NameAssigner".to_owned(),
+                    name_assigner.into_value().into_json(),
+                ),
+                ("PartyName".to_owned(), party_name.into_value().into_json()),
             ]))
         }
     }
@@ -266,11 +293,11 @@ pub mod certificate {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-extendedkeyusage.html#cfn-acmpca-certificate-extendedkeyusage-extendedkeyusageobjectidentifier)
         pub fn extended_key_usage_object_identifier(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ExtendedKeyUsageObjectIdentifier".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -278,9 +305,11 @@ pub mod certificate {
         /// `ExtendedKeyUsageType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-extendedkeyusage.html#cfn-acmpca-certificate-extendedkeyusage-extendedkeyusagetype)
-        pub fn extended_key_usage_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ExtendedKeyUsageType".to_owned(), value.into().into_json());
+        pub fn extended_key_usage_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ExtendedKeyUsageType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -308,10 +337,12 @@ pub mod certificate {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-extensions.html#cfn-acmpca-certificate-extensions-certificatepolicies)
         pub fn certificate_policies(
             mut self,
-            value: impl Into<crate::Value<Vec<PolicyInformation>>>,
+            value: impl crate::IntoValue<Vec<PolicyInformation>>,
         ) -> Self {
-            self.0
-                .insert("CertificatePolicies".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CertificatePolicies".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -320,10 +351,12 @@ pub mod certificate {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-extensions.html#cfn-acmpca-certificate-extensions-customextensions)
         pub fn custom_extensions(
             mut self,
-            value: impl Into<crate::Value<Vec<CustomExtension>>>,
+            value: impl crate::IntoValue<Vec<CustomExtension>>,
         ) -> Self {
-            self.0
-                .insert("CustomExtensions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomExtensions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -332,19 +365,21 @@ pub mod certificate {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-extensions.html#cfn-acmpca-certificate-extensions-extendedkeyusage)
         pub fn extended_key_usage(
             mut self,
-            value: impl Into<crate::Value<Vec<ExtendedKeyUsage>>>,
+            value: impl crate::IntoValue<Vec<ExtendedKeyUsage>>,
         ) -> Self {
-            self.0
-                .insert("ExtendedKeyUsage".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ExtendedKeyUsage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `KeyUsage`: [`KeyUsage`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-extensions.html#cfn-acmpca-certificate-extensions-keyusage)
-        pub fn key_usage(mut self, value: impl Into<crate::Value<KeyUsage>>) -> Self {
+        pub fn key_usage(mut self, value: impl crate::IntoValue<KeyUsage>) -> Self {
             self.0
-                .insert("KeyUsage".to_owned(), value.into().into_json());
+                .insert("KeyUsage".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -353,11 +388,11 @@ pub mod certificate {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-extensions.html#cfn-acmpca-certificate-extensions-subjectalternativenames)
         pub fn subject_alternative_names(
             mut self,
-            value: impl Into<crate::Value<Vec<GeneralName>>>,
+            value: impl crate::IntoValue<Vec<GeneralName>>,
         ) -> Self {
             self.0.insert(
                 "SubjectAlternativeNames".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -384,76 +419,73 @@ pub mod certificate {
         /// `DirectoryName`: [`Subject`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-generalname.html#cfn-acmpca-certificate-generalname-directoryname)
-        pub fn directory_name(mut self, value: impl Into<crate::Value<Subject>>) -> Self {
+        pub fn directory_name(mut self, value: impl crate::IntoValue<Subject>) -> Self {
             self.0
-                .insert("DirectoryName".to_owned(), value.into().into_json());
+                .insert("DirectoryName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DnsName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-generalname.html#cfn-acmpca-certificate-generalname-dnsname)
-        pub fn dns_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn dns_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DnsName".to_owned(), value.into().into_json());
+                .insert("DnsName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EdiPartyName`: [`EdiPartyName`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-generalname.html#cfn-acmpca-certificate-generalname-edipartyname)
-        pub fn edi_party_name(mut self, value: impl Into<crate::Value<EdiPartyName>>) -> Self {
+        pub fn edi_party_name(mut self, value: impl crate::IntoValue<EdiPartyName>) -> Self {
             self.0
-                .insert("EdiPartyName".to_owned(), value.into().into_json());
+                .insert("EdiPartyName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IpAddress`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-generalname.html#cfn-acmpca-certificate-generalname-ipaddress)
-        pub fn ip_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ip_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IpAddress".to_owned(), value.into().into_json());
+                .insert("IpAddress".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OtherName`: [`OtherName`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-generalname.html#cfn-acmpca-certificate-generalname-othername)
-        pub fn other_name(mut self, value: impl Into<crate::Value<OtherName>>) -> Self {
+        pub fn other_name(mut self, value: impl crate::IntoValue<OtherName>) -> Self {
             self.0
-                .insert("OtherName".to_owned(), value.into().into_json());
+                .insert("OtherName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RegisteredId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-generalname.html#cfn-acmpca-certificate-generalname-registeredid)
-        pub fn registered_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn registered_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RegisteredId".to_owned(), value.into().into_json());
+                .insert("RegisteredId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Rfc822Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-generalname.html#cfn-acmpca-certificate-generalname-rfc822name)
-        pub fn rfc822_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn rfc822_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Rfc822Name".to_owned(), value.into().into_json());
+                .insert("Rfc822Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UniformResourceIdentifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-generalname.html#cfn-acmpca-certificate-generalname-uniformresourceidentifier)
-        pub fn uniform_resource_identifier(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn uniform_resource_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "UniformResourceIdentifier".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -482,9 +514,9 @@ pub mod certificate {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-crlsign)
-        pub fn crl_sign(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn crl_sign(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("CRLSign".to_owned(), value.into().into_json());
+                .insert("CRLSign".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -493,9 +525,11 @@ pub mod certificate {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-dataencipherment)
-        pub fn data_encipherment(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DataEncipherment".to_owned(), value.into().into_json());
+        pub fn data_encipherment(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DataEncipherment".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -504,9 +538,9 @@ pub mod certificate {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-decipheronly)
-        pub fn decipher_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn decipher_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("DecipherOnly".to_owned(), value.into().into_json());
+                .insert("DecipherOnly".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -515,9 +549,11 @@ pub mod certificate {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-digitalsignature)
-        pub fn digital_signature(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DigitalSignature".to_owned(), value.into().into_json());
+        pub fn digital_signature(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DigitalSignature".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -526,9 +562,9 @@ pub mod certificate {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-encipheronly)
-        pub fn encipher_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn encipher_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EncipherOnly".to_owned(), value.into().into_json());
+                .insert("EncipherOnly".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -537,9 +573,9 @@ pub mod certificate {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-keyagreement)
-        pub fn key_agreement(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn key_agreement(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("KeyAgreement".to_owned(), value.into().into_json());
+                .insert("KeyAgreement".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -548,9 +584,9 @@ pub mod certificate {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-keycertsign)
-        pub fn key_cert_sign(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn key_cert_sign(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("KeyCertSign".to_owned(), value.into().into_json());
+                .insert("KeyCertSign".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -559,9 +595,9 @@ pub mod certificate {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-keyencipherment)
-        pub fn key_encipherment(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn key_encipherment(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("KeyEncipherment".to_owned(), value.into().into_json());
+                .insert("KeyEncipherment".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -570,9 +606,9 @@ pub mod certificate {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-nonrepudiation)
-        pub fn non_repudiation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn non_repudiation(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("NonRepudiation".to_owned(), value.into().into_json());
+                .insert("NonRepudiation".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -592,12 +628,12 @@ pub mod certificate {
     impl OtherName {
         /// A new `OtherName` with its required properties.
         pub fn new(
-            type_id: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            type_id: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             OtherName(crate::typed::Properties::from_iter([
-                ("TypeId".to_owned(), type_id.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("TypeId".to_owned(), type_id.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -616,10 +652,10 @@ pub mod certificate {
 
     impl PolicyInformation {
         /// A new `PolicyInformation` with its required properties.
-        pub fn new(cert_policy_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(cert_policy_id: impl crate::IntoValue<String>) -> Self {
             PolicyInformation(crate::typed::Properties::from_iter([(
                 "CertPolicyId".to_owned(),
-                cert_policy_id.into().into_json(),
+                cert_policy_id.into_value().into_json(),
             )]))
         }
 
@@ -628,10 +664,12 @@ pub mod certificate {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-policyinformation.html#cfn-acmpca-certificate-policyinformation-policyqualifiers)
         pub fn policy_qualifiers(
             mut self,
-            value: impl Into<crate::Value<Vec<PolicyQualifierInfo>>>,
+            value: impl crate::IntoValue<Vec<PolicyQualifierInfo>>,
         ) -> Self {
-            self.0
-                .insert("PolicyQualifiers".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PolicyQualifiers".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -651,15 +689,15 @@ pub mod certificate {
     impl PolicyQualifierInfo {
         /// A new `PolicyQualifierInfo` with its required properties.
         pub fn new(
-            policy_qualifier_id: impl Into<crate::Value<String>>,
-            qualifier: impl Into<crate::Value<Qualifier>>,
+            policy_qualifier_id: impl crate::IntoValue<String>,
+            qualifier: impl crate::IntoValue<Qualifier>,
         ) -> Self {
             PolicyQualifierInfo(crate::typed::Properties::from_iter([
                 (
                     "PolicyQualifierId".to_owned(),
-                    policy_qualifier_id.into().into_json(),
+                    policy_qualifier_id.into_value().into_json(),
                 ),
-                ("Qualifier".to_owned(), qualifier.into().into_json()),
+                ("Qualifier".to_owned(), qualifier.into_value().into_json()),
             ]))
         }
     }
@@ -678,10 +716,10 @@ pub mod certificate {
 
     impl Qualifier {
         /// A new `Qualifier` with its required properties.
-        pub fn new(cps_uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(cps_uri: impl crate::IntoValue<String>) -> Self {
             Qualifier(crate::typed::Properties::from_iter([(
                 "CpsUri".to_owned(),
-                cps_uri.into().into_json(),
+                cps_uri.into_value().into_json(),
             )]))
         }
     }
@@ -707,18 +745,18 @@ pub mod certificate {
         /// `CommonName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-commonname)
-        pub fn common_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn common_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CommonName".to_owned(), value.into().into_json());
+                .insert("CommonName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Country`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-country)
-        pub fn country(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn country(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Country".to_owned(), value.into().into_json());
+                .insert("Country".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -727,10 +765,12 @@ pub mod certificate {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-customattributes)
         pub fn custom_attributes(
             mut self,
-            value: impl Into<crate::Value<Vec<CustomAttribute>>>,
+            value: impl crate::IntoValue<Vec<CustomAttribute>>,
         ) -> Self {
-            self.0
-                .insert("CustomAttributes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomAttributes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -739,11 +779,11 @@ pub mod certificate {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-distinguishednamequalifier)
         pub fn distinguished_name_qualifier(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "DistinguishedNameQualifier".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -751,97 +791,103 @@ pub mod certificate {
         /// `GenerationQualifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-generationqualifier)
-        pub fn generation_qualifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("GenerationQualifier".to_owned(), value.into().into_json());
+        pub fn generation_qualifier(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "GenerationQualifier".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `GivenName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-givenname)
-        pub fn given_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn given_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GivenName".to_owned(), value.into().into_json());
+                .insert("GivenName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Initials`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-initials)
-        pub fn initials(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn initials(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Initials".to_owned(), value.into().into_json());
+                .insert("Initials".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Locality`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-locality)
-        pub fn locality(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn locality(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Locality".to_owned(), value.into().into_json());
+                .insert("Locality".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Organization`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-organization)
-        pub fn organization(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn organization(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Organization".to_owned(), value.into().into_json());
+                .insert("Organization".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OrganizationalUnit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-organizationalunit)
-        pub fn organizational_unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OrganizationalUnit".to_owned(), value.into().into_json());
+        pub fn organizational_unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OrganizationalUnit".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Pseudonym`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-pseudonym)
-        pub fn pseudonym(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn pseudonym(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Pseudonym".to_owned(), value.into().into_json());
+                .insert("Pseudonym".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SerialNumber`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-serialnumber)
-        pub fn serial_number(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn serial_number(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SerialNumber".to_owned(), value.into().into_json());
+                .insert("SerialNumber".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `State`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-state)
-        pub fn state(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("State".to_owned(), value.into().into_json());
+        pub fn state(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("State".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Surname`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-surname)
-        pub fn surname(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn surname(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Surname".to_owned(), value.into().into_json());
+                .insert("Surname".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Title`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-title)
-        pub fn title(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Title".to_owned(), value.into().into_json());
+        pub fn title(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Title".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -861,12 +907,12 @@ pub mod certificate {
     impl Validity {
         /// A new `Validity` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<f64>>,
+            r#type: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             Validity(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -889,17 +935,20 @@ pub struct CertificateAuthority(crate::Resource);
 impl CertificateAuthority {
     /// A new `AWS::ACMPCA::CertificateAuthority` with its required properties.
     pub fn new(
-        key_algorithm: impl Into<crate::Value<String>>,
-        signing_algorithm: impl Into<crate::Value<String>>,
-        subject: impl Into<crate::Value<certificate_authority::Subject>>,
-        r#type: impl Into<crate::Value<String>>,
+        key_algorithm: impl crate::IntoValue<String>,
+        signing_algorithm: impl crate::IntoValue<String>,
+        subject: impl crate::IntoValue<certificate_authority::Subject>,
+        r#type: impl crate::IntoValue<String>,
     ) -> Self {
         CertificateAuthority(
             crate::Resource::new("AWS::ACMPCA::CertificateAuthority")
-                .property("KeyAlgorithm", key_algorithm.into().into_json())
-                .property("SigningAlgorithm", signing_algorithm.into().into_json())
-                .property("Subject", subject.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("KeyAlgorithm", key_algorithm.into_value().into_json())
+                .property(
+                    "SigningAlgorithm",
+                    signing_algorithm.into_value().into_json(),
+                )
+                .property("Subject", subject.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -910,10 +959,10 @@ impl CertificateAuthority {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-acmpca-certificateauthority.html#cfn-acmpca-certificateauthority-csrextensions)
     pub fn csr_extensions(
         mut self,
-        value: impl Into<crate::Value<certificate_authority::CsrExtensions>>,
+        value: impl crate::IntoValue<certificate_authority::CsrExtensions>,
     ) -> Self {
         self.0
-            .set_property("CsrExtensions", value.into().into_json());
+            .set_property("CsrExtensions", value.into_value().into_json());
         self
     }
 
@@ -924,10 +973,10 @@ impl CertificateAuthority {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-acmpca-certificateauthority.html#cfn-acmpca-certificateauthority-keystoragesecuritystandard)
     pub fn key_storage_security_standard(
         mut self,
-        value: impl Into<crate::Value<certificate_authority::KeyStorageSecurityStandard>>,
+        value: impl crate::IntoValue<certificate_authority::KeyStorageSecurityStandard>,
     ) -> Self {
         self.0
-            .set_property("KeyStorageSecurityStandard", value.into().into_json());
+            .set_property("KeyStorageSecurityStandard", value.into_value().into_json());
         self
     }
 
@@ -936,10 +985,10 @@ impl CertificateAuthority {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-acmpca-certificateauthority.html#cfn-acmpca-certificateauthority-revocationconfiguration)
     pub fn revocation_configuration(
         mut self,
-        value: impl Into<crate::Value<certificate_authority::RevocationConfiguration>>,
+        value: impl crate::IntoValue<certificate_authority::RevocationConfiguration>,
     ) -> Self {
         self.0
-            .set_property("RevocationConfiguration", value.into().into_json());
+            .set_property("RevocationConfiguration", value.into_value().into_json());
         self
     }
 
@@ -948,8 +997,8 @@ impl CertificateAuthority {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-acmpca-certificateauthority.html#cfn-acmpca-certificateauthority-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<certificate_authority::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<certificate_authority::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -960,16 +1009,22 @@ impl CertificateAuthority {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-acmpca-certificateauthority.html#cfn-acmpca-certificateauthority-usagemode)
     pub fn usage_mode(
         mut self,
-        value: impl Into<crate::Value<certificate_authority::UsageMode>>,
+        value: impl crate::IntoValue<certificate_authority::UsageMode>,
     ) -> Self {
-        self.0.set_property("UsageMode", value.into().into_json());
+        self.0
+            .set_property("UsageMode", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CertificateAuthority {
     const TYPE_NAME: &'static str = "AWS::ACMPCA::CertificateAuthority";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "CsrExtensions",
         "KeyAlgorithm",
@@ -1018,15 +1073,18 @@ pub mod certificate_authority {
     impl AccessDescription {
         /// A new `AccessDescription` with its required properties.
         pub fn new(
-            access_location: impl Into<crate::Value<GeneralName>>,
-            access_method: impl Into<crate::Value<AccessMethod>>,
+            access_location: impl crate::IntoValue<GeneralName>,
+            access_method: impl crate::IntoValue<AccessMethod>,
         ) -> Self {
             AccessDescription(crate::typed::Properties::from_iter([
                 (
                     "AccessLocation".to_owned(),
-                    access_location.into().into_json(),
+                    access_location.into_value().into_json(),
                 ),
-                ("AccessMethod".to_owned(), access_method.into().into_json()),
+                (
+                    "AccessMethod".to_owned(),
+                    access_method.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1052,19 +1110,21 @@ pub mod certificate_authority {
         /// `AccessMethodType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-accessmethod.html#cfn-acmpca-certificateauthority-accessmethod-accessmethodtype)
-        pub fn access_method_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AccessMethodType".to_owned(), value.into().into_json());
+        pub fn access_method_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AccessMethodType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CustomObjectIdentifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-accessmethod.html#cfn-acmpca-certificateauthority-accessmethod-customobjectidentifier)
-        pub fn custom_object_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn custom_object_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "CustomObjectIdentifier".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1084,10 +1144,10 @@ pub mod certificate_authority {
 
     impl CrlConfiguration {
         /// A new `CrlConfiguration` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             CrlConfiguration(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
@@ -1096,11 +1156,11 @@ pub mod certificate_authority {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-crlconfiguration.html#cfn-acmpca-certificateauthority-crlconfiguration-crldistributionpointextensionconfiguration)
         pub fn crl_distribution_point_extension_configuration(
             mut self,
-            value: impl Into<crate::Value<CrlDistributionPointExtensionConfiguration>>,
+            value: impl crate::IntoValue<CrlDistributionPointExtensionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "CrlDistributionPointExtensionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1108,9 +1168,9 @@ pub mod certificate_authority {
         /// `CrlType`: [`CrlType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-crlconfiguration.html#cfn-acmpca-certificateauthority-crlconfiguration-crltype)
-        pub fn crl_type(mut self, value: impl Into<crate::Value<CrlType>>) -> Self {
+        pub fn crl_type(mut self, value: impl crate::IntoValue<CrlType>) -> Self {
             self.0
-                .insert("CrlType".to_owned(), value.into().into_json());
+                .insert("CrlType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1121,9 +1181,9 @@ pub mod certificate_authority {
         /// Pattern: `^[-a-zA-Z0-9;/?:@&=+$,%_.!~*()']*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-crlconfiguration.html#cfn-acmpca-certificateauthority-crlconfiguration-customcname)
-        pub fn custom_cname(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn custom_cname(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomCname".to_owned(), value.into().into_json());
+                .insert("CustomCname".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1134,9 +1194,9 @@ pub mod certificate_authority {
         /// Pattern: `^[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+(/[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+)*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-crlconfiguration.html#cfn-acmpca-certificateauthority-crlconfiguration-custompath)
-        pub fn custom_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn custom_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomPath".to_owned(), value.into().into_json());
+                .insert("CustomPath".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1145,9 +1205,11 @@ pub mod certificate_authority {
         /// Range: 1 to 5000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-crlconfiguration.html#cfn-acmpca-certificateauthority-crlconfiguration-expirationindays)
-        pub fn expiration_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ExpirationInDays".to_owned(), value.into().into_json());
+        pub fn expiration_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ExpirationInDays".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1158,18 +1220,18 @@ pub mod certificate_authority {
         /// Pattern: `^[-a-zA-Z0-9._/]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-crlconfiguration.html#cfn-acmpca-certificateauthority-crlconfiguration-s3bucketname)
-        pub fn s3_bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3BucketName".to_owned(), value.into().into_json());
+                .insert("S3BucketName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3ObjectAcl`: [`S3ObjectAcl`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-crlconfiguration.html#cfn-acmpca-certificateauthority-crlconfiguration-s3objectacl)
-        pub fn s3_object_acl(mut self, value: impl Into<crate::Value<S3ObjectAcl>>) -> Self {
+        pub fn s3_object_acl(mut self, value: impl crate::IntoValue<S3ObjectAcl>) -> Self {
             self.0
-                .insert("S3ObjectAcl".to_owned(), value.into().into_json());
+                .insert("S3ObjectAcl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1188,10 +1250,10 @@ pub mod certificate_authority {
 
     impl CrlDistributionPointExtensionConfiguration {
         /// A new `CrlDistributionPointExtensionConfiguration` with its required properties.
-        pub fn new(omit_extension: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(omit_extension: impl crate::IntoValue<bool>) -> Self {
             CrlDistributionPointExtensionConfiguration(crate::typed::Properties::from_iter([(
                 "OmitExtension".to_owned(),
-                omit_extension.into().into_json(),
+                omit_extension.into_value().into_json(),
             )]))
         }
     }
@@ -1217,9 +1279,9 @@ pub mod certificate_authority {
         /// `KeyUsage`: [`KeyUsage`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-csrextensions.html#cfn-acmpca-certificateauthority-csrextensions-keyusage)
-        pub fn key_usage(mut self, value: impl Into<crate::Value<KeyUsage>>) -> Self {
+        pub fn key_usage(mut self, value: impl crate::IntoValue<KeyUsage>) -> Self {
             self.0
-                .insert("KeyUsage".to_owned(), value.into().into_json());
+                .insert("KeyUsage".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1228,11 +1290,11 @@ pub mod certificate_authority {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-csrextensions.html#cfn-acmpca-certificateauthority-csrextensions-subjectinformationaccess)
         pub fn subject_information_access(
             mut self,
-            value: impl Into<crate::Value<Vec<AccessDescription>>>,
+            value: impl crate::IntoValue<Vec<AccessDescription>>,
         ) -> Self {
             self.0.insert(
                 "SubjectInformationAccess".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1253,15 +1315,15 @@ pub mod certificate_authority {
     impl CustomAttribute {
         /// A new `CustomAttribute` with its required properties.
         pub fn new(
-            object_identifier: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            object_identifier: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             CustomAttribute(crate::typed::Properties::from_iter([
                 (
                     "ObjectIdentifier".to_owned(),
-                    object_identifier.into().into_json(),
+                    object_identifier.into_value().into_json(),
                 ),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1280,19 +1342,19 @@ pub mod certificate_authority {
 
     impl EdiPartyName {
         /// A new `EdiPartyName` with its required properties.
-        pub fn new(party_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(party_name: impl crate::IntoValue<String>) -> Self {
             EdiPartyName(crate::typed::Properties::from_iter([(
                 "PartyName".to_owned(),
-                party_name.into().into_json(),
+                party_name.into_value().into_json(),
             )]))
         }
 
         /// `NameAssigner`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-edipartyname.html#cfn-acmpca-certificateauthority-edipartyname-nameassigner)
-        pub fn name_assigner(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn name_assigner(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NameAssigner".to_owned(), value.into().into_json());
+                .insert("NameAssigner".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1318,76 +1380,73 @@ pub mod certificate_authority {
         /// `DirectoryName`: [`Subject`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-generalname.html#cfn-acmpca-certificateauthority-generalname-directoryname)
-        pub fn directory_name(mut self, value: impl Into<crate::Value<Subject>>) -> Self {
+        pub fn directory_name(mut self, value: impl crate::IntoValue<Subject>) -> Self {
             self.0
-                .insert("DirectoryName".to_owned(), value.into().into_json());
+                .insert("DirectoryName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DnsName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-generalname.html#cfn-acmpca-certificateauthority-generalname-dnsname)
-        pub fn dns_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn dns_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DnsName".to_owned(), value.into().into_json());
+                .insert("DnsName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EdiPartyName`: [`EdiPartyName`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-generalname.html#cfn-acmpca-certificateauthority-generalname-edipartyname)
-        pub fn edi_party_name(mut self, value: impl Into<crate::Value<EdiPartyName>>) -> Self {
+        pub fn edi_party_name(mut self, value: impl crate::IntoValue<EdiPartyName>) -> Self {
             self.0
-                .insert("EdiPartyName".to_owned(), value.into().into_json());
+                .insert("EdiPartyName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IpAddress`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-generalname.html#cfn-acmpca-certificateauthority-generalname-ipaddress)
-        pub fn ip_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ip_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IpAddress".to_owned(), value.into().into_json());
+                .insert("IpAddress".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OtherName`: [`OtherName`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-generalname.html#cfn-acmpca-certificateauthority-generalname-othername)
-        pub fn other_name(mut self, value: impl Into<crate::Value<OtherName>>) -> Self {
+        pub fn other_name(mut self, value: impl crate::IntoValue<OtherName>) -> Self {
             self.0
-                .insert("OtherName".to_owned(), value.into().into_json());
+                .insert("OtherName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RegisteredId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-generalname.html#cfn-acmpca-certificateauthority-generalname-registeredid)
-        pub fn registered_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn registered_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RegisteredId".to_owned(), value.into().into_json());
+                .insert("RegisteredId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Rfc822Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-generalname.html#cfn-acmpca-certificateauthority-generalname-rfc822name)
-        pub fn rfc822_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn rfc822_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Rfc822Name".to_owned(), value.into().into_json());
+                .insert("Rfc822Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UniformResourceIdentifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-generalname.html#cfn-acmpca-certificateauthority-generalname-uniformresourceidentifier)
-        pub fn uniform_resource_identifier(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn uniform_resource_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "UniformResourceIdentifier".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1416,9 +1475,9 @@ pub mod certificate_authority {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-crlsign)
-        pub fn crl_sign(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn crl_sign(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("CRLSign".to_owned(), value.into().into_json());
+                .insert("CRLSign".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1427,9 +1486,11 @@ pub mod certificate_authority {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-dataencipherment)
-        pub fn data_encipherment(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DataEncipherment".to_owned(), value.into().into_json());
+        pub fn data_encipherment(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DataEncipherment".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1438,9 +1499,9 @@ pub mod certificate_authority {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-decipheronly)
-        pub fn decipher_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn decipher_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("DecipherOnly".to_owned(), value.into().into_json());
+                .insert("DecipherOnly".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1449,9 +1510,11 @@ pub mod certificate_authority {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-digitalsignature)
-        pub fn digital_signature(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DigitalSignature".to_owned(), value.into().into_json());
+        pub fn digital_signature(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DigitalSignature".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1460,9 +1523,9 @@ pub mod certificate_authority {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-encipheronly)
-        pub fn encipher_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn encipher_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EncipherOnly".to_owned(), value.into().into_json());
+                .insert("EncipherOnly".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1471,9 +1534,9 @@ pub mod certificate_authority {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-keyagreement)
-        pub fn key_agreement(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn key_agreement(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("KeyAgreement".to_owned(), value.into().into_json());
+                .insert("KeyAgreement".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1482,9 +1545,9 @@ pub mod certificate_authority {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-keycertsign)
-        pub fn key_cert_sign(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn key_cert_sign(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("KeyCertSign".to_owned(), value.into().into_json());
+                .insert("KeyCertSign".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1493,9 +1556,9 @@ pub mod certificate_authority {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-keyencipherment)
-        pub fn key_encipherment(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn key_encipherment(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("KeyEncipherment".to_owned(), value.into().into_json());
+                .insert("KeyEncipherment".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1504,9 +1567,9 @@ pub mod certificate_authority {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-nonrepudiation)
-        pub fn non_repudiation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn non_repudiation(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("NonRepudiation".to_owned(), value.into().into_json());
+                .insert("NonRepudiation".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1525,10 +1588,10 @@ pub mod certificate_authority {
 
     impl OcspConfiguration {
         /// A new `OcspConfiguration` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             OcspConfiguration(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
@@ -1539,9 +1602,9 @@ pub mod certificate_authority {
         /// Pattern: `^[-a-zA-Z0-9;/?:@&=+$,%_.!~*()']*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-ocspconfiguration.html#cfn-acmpca-certificateauthority-ocspconfiguration-ocspcustomcname)
-        pub fn ocsp_custom_cname(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ocsp_custom_cname(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OcspCustomCname".to_owned(), value.into().into_json());
+                .insert("OcspCustomCname".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1561,12 +1624,12 @@ pub mod certificate_authority {
     impl OtherName {
         /// A new `OtherName` with its required properties.
         pub fn new(
-            type_id: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            type_id: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             OtherName(crate::typed::Properties::from_iter([
-                ("TypeId".to_owned(), type_id.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("TypeId".to_owned(), type_id.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1592,12 +1655,11 @@ pub mod certificate_authority {
         /// `CrlConfiguration`: [`CrlConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-revocationconfiguration.html#cfn-acmpca-certificateauthority-revocationconfiguration-crlconfiguration)
-        pub fn crl_configuration(
-            mut self,
-            value: impl Into<crate::Value<CrlConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("CrlConfiguration".to_owned(), value.into().into_json());
+        pub fn crl_configuration(mut self, value: impl crate::IntoValue<CrlConfiguration>) -> Self {
+            self.0.insert(
+                "CrlConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1606,10 +1668,12 @@ pub mod certificate_authority {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-revocationconfiguration.html#cfn-acmpca-certificateauthority-revocationconfiguration-ocspconfiguration)
         pub fn ocsp_configuration(
             mut self,
-            value: impl Into<crate::Value<OcspConfiguration>>,
+            value: impl crate::IntoValue<OcspConfiguration>,
         ) -> Self {
-            self.0
-                .insert("OcspConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OcspConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1635,18 +1699,18 @@ pub mod certificate_authority {
         /// `CommonName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-commonname)
-        pub fn common_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn common_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CommonName".to_owned(), value.into().into_json());
+                .insert("CommonName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Country`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-country)
-        pub fn country(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn country(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Country".to_owned(), value.into().into_json());
+                .insert("Country".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1655,10 +1719,12 @@ pub mod certificate_authority {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-customattributes)
         pub fn custom_attributes(
             mut self,
-            value: impl Into<crate::Value<Vec<CustomAttribute>>>,
+            value: impl crate::IntoValue<Vec<CustomAttribute>>,
         ) -> Self {
-            self.0
-                .insert("CustomAttributes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomAttributes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1667,11 +1733,11 @@ pub mod certificate_authority {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-distinguishednamequalifier)
         pub fn distinguished_name_qualifier(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "DistinguishedNameQualifier".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1679,97 +1745,103 @@ pub mod certificate_authority {
         /// `GenerationQualifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-generationqualifier)
-        pub fn generation_qualifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("GenerationQualifier".to_owned(), value.into().into_json());
+        pub fn generation_qualifier(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "GenerationQualifier".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `GivenName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-givenname)
-        pub fn given_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn given_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GivenName".to_owned(), value.into().into_json());
+                .insert("GivenName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Initials`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-initials)
-        pub fn initials(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn initials(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Initials".to_owned(), value.into().into_json());
+                .insert("Initials".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Locality`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-locality)
-        pub fn locality(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn locality(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Locality".to_owned(), value.into().into_json());
+                .insert("Locality".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Organization`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-organization)
-        pub fn organization(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn organization(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Organization".to_owned(), value.into().into_json());
+                .insert("Organization".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OrganizationalUnit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-organizationalunit)
-        pub fn organizational_unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OrganizationalUnit".to_owned(), value.into().into_json());
+        pub fn organizational_unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OrganizationalUnit".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Pseudonym`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-pseudonym)
-        pub fn pseudonym(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn pseudonym(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Pseudonym".to_owned(), value.into().into_json());
+                .insert("Pseudonym".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SerialNumber`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-serialnumber)
-        pub fn serial_number(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn serial_number(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SerialNumber".to_owned(), value.into().into_json());
+                .insert("SerialNumber".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `State`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-state)
-        pub fn state(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("State".to_owned(), value.into().into_json());
+        pub fn state(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("State".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Surname`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-surname)
-        pub fn surname(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn surname(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Surname".to_owned(), value.into().into_json());
+                .insert("Surname".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Title`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-title)
-        pub fn title(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Title".to_owned(), value.into().into_json());
+        pub fn title(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Title".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1788,10 +1860,10 @@ pub mod certificate_authority {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1802,8 +1874,9 @@ pub mod certificate_authority {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-acmpca-certificateauthority-tag.html#cfn-acmpca-certificateauthority-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1905,15 +1978,15 @@ pub struct CertificateAuthorityActivation(crate::Resource);
 impl CertificateAuthorityActivation {
     /// A new `AWS::ACMPCA::CertificateAuthorityActivation` with its required properties.
     pub fn new(
-        certificate: impl Into<crate::Value<String>>,
-        certificate_authority_arn: impl Into<crate::Value<String>>,
+        certificate: impl crate::IntoValue<String>,
+        certificate_authority_arn: impl crate::IntoValue<String>,
     ) -> Self {
         CertificateAuthorityActivation(
             crate::Resource::new("AWS::ACMPCA::CertificateAuthorityActivation")
-                .property("Certificate", certificate.into().into_json())
+                .property("Certificate", certificate.into_value().into_json())
                 .property(
                     "CertificateAuthorityArn",
-                    certificate_authority_arn.into().into_json(),
+                    certificate_authority_arn.into_value().into_json(),
                 ),
         )
     }
@@ -1921,17 +1994,18 @@ impl CertificateAuthorityActivation {
     /// `CertificateChain`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-acmpca-certificateauthorityactivation.html#cfn-acmpca-certificateauthorityactivation-certificatechain)
-    pub fn certificate_chain(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn certificate_chain(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CertificateChain", value.into().into_json());
+            .set_property("CertificateChain", value.into_value().into_json());
         self
     }
 
     /// `Status`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-acmpca-certificateauthorityactivation.html#cfn-acmpca-certificateauthorityactivation-status)
-    pub fn status(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 }
@@ -1973,18 +2047,18 @@ pub struct Permission(crate::Resource);
 impl Permission {
     /// A new `AWS::ACMPCA::Permission` with its required properties.
     pub fn new(
-        actions: impl Into<crate::Value<Vec<permission::Actions>>>,
-        certificate_authority_arn: impl Into<crate::Value<String>>,
-        principal: impl Into<crate::Value<String>>,
+        actions: impl crate::IntoValue<Vec<permission::Actions>>,
+        certificate_authority_arn: impl crate::IntoValue<String>,
+        principal: impl crate::IntoValue<String>,
     ) -> Self {
         Permission(
             crate::Resource::new("AWS::ACMPCA::Permission")
-                .property("Actions", actions.into().into_json())
+                .property("Actions", actions.into_value().into_json())
                 .property(
                     "CertificateAuthorityArn",
-                    certificate_authority_arn.into().into_json(),
+                    certificate_authority_arn.into_value().into_json(),
                 )
-                .property("Principal", principal.into().into_json()),
+                .property("Principal", principal.into_value().into_json()),
         )
     }
 
@@ -1997,9 +2071,9 @@ impl Permission {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-acmpca-permission.html#cfn-acmpca-permission-sourceaccount)
-    pub fn source_account(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_account(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceAccount", value.into().into_json());
+            .set_property("SourceAccount", value.into_value().into_json());
         self
     }
 }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::AIOps::InvestigationGroup"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::AIOps::InvestigationGroup",
+    <InvestigationGroup as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::AIOps::InvestigationGroup`.
 ///
 /// Required properties, the arguments of [`InvestigationGroup::new`]: `Name`.
@@ -15,10 +21,10 @@ pub struct InvestigationGroup(crate::Resource);
 
 impl InvestigationGroup {
     /// A new `AWS::AIOps::InvestigationGroup` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         InvestigationGroup(
             crate::Resource::new("AWS::AIOps::InvestigationGroup")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -27,10 +33,12 @@ impl InvestigationGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aiops-investigationgroup.html#cfn-aiops-investigationgroup-chatbotnotificationchannels)
     pub fn chatbot_notification_channels(
         mut self,
-        value: impl Into<crate::Value<Vec<investigation_group::ChatbotNotificationChannel>>>,
+        value: impl crate::IntoValue<Vec<investigation_group::ChatbotNotificationChannel>>,
     ) -> Self {
-        self.0
-            .set_property("ChatbotNotificationChannels", value.into().into_json());
+        self.0.set_property(
+            "ChatbotNotificationChannels",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -41,10 +49,10 @@ impl InvestigationGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aiops-investigationgroup.html#cfn-aiops-investigationgroup-crossaccountconfigurations)
     pub fn cross_account_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<investigation_group::CrossAccountConfiguration>>>,
+        value: impl crate::IntoValue<Vec<investigation_group::CrossAccountConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("CrossAccountConfigurations", value.into().into_json());
+            .set_property("CrossAccountConfigurations", value.into_value().into_json());
         self
     }
 
@@ -53,19 +61,19 @@ impl InvestigationGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aiops-investigationgroup.html#cfn-aiops-investigationgroup-encryptionconfig)
     pub fn encryption_config(
         mut self,
-        value: impl Into<crate::Value<investigation_group::EncryptionConfigMap>>,
+        value: impl crate::IntoValue<investigation_group::EncryptionConfigMap>,
     ) -> Self {
         self.0
-            .set_property("EncryptionConfig", value.into().into_json());
+            .set_property("EncryptionConfig", value.into_value().into_json());
         self
     }
 
     /// `InvestigationGroupPolicy`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aiops-investigationgroup.html#cfn-aiops-investigationgroup-investigationgrouppolicy)
-    pub fn investigation_group_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn investigation_group_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InvestigationGroupPolicy", value.into().into_json());
+            .set_property("InvestigationGroupPolicy", value.into_value().into_json());
         self
     }
 
@@ -74,10 +82,12 @@ impl InvestigationGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aiops-investigationgroup.html#cfn-aiops-investigationgroup-iscloudtraileventhistoryenabled)
     pub fn is_cloud_trail_event_history_enabled(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
-        self.0
-            .set_property("IsCloudTrailEventHistoryEnabled", value.into().into_json());
+        self.0.set_property(
+            "IsCloudTrailEventHistoryEnabled",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -88,41 +98,47 @@ impl InvestigationGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aiops-investigationgroup.html#cfn-aiops-investigationgroup-retentionindays)
-    pub fn retention_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn retention_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("RetentionInDays", value.into().into_json());
+            .set_property("RetentionInDays", value.into_value().into_json());
         self
     }
 
     /// `RoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aiops-investigationgroup.html#cfn-aiops-investigationgroup-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
     /// `TagKeyBoundaries`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aiops-investigationgroup.html#cfn-aiops-investigationgroup-tagkeyboundaries)
-    pub fn tag_key_boundaries(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn tag_key_boundaries(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("TagKeyBoundaries", value.into().into_json());
+            .set_property("TagKeyBoundaries", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](investigation_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aiops-investigationgroup.html#cfn-aiops-investigationgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<investigation_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<investigation_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for InvestigationGroup {
     const TYPE_NAME: &'static str = "AWS::AIOps::InvestigationGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "RetentionInDays"];
 
     fn resource(&self) -> &crate::Resource {
@@ -186,10 +202,12 @@ pub mod investigation_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aiops-investigationgroup-chatbotnotificationchannel.html#cfn-aiops-investigationgroup-chatbotnotificationchannel-chatconfigurationarns)
         pub fn chat_configuration_arns(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("ChatConfigurationArns".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ChatConfigurationArns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -198,9 +216,9 @@ pub mod investigation_group {
         /// Length: 20 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aiops-investigationgroup-chatbotnotificationchannel.html#cfn-aiops-investigationgroup-chatbotnotificationchannel-snstopicarn)
-        pub fn sns_topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sns_topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SNSTopicArn".to_owned(), value.into().into_json());
+                .insert("SNSTopicArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -226,9 +244,9 @@ pub mod investigation_group {
         /// `SourceRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aiops-investigationgroup-crossaccountconfiguration.html#cfn-aiops-investigationgroup-crossaccountconfiguration-sourcerolearn)
-        pub fn source_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceRoleArn".to_owned(), value.into().into_json());
+                .insert("SourceRoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -258,11 +276,11 @@ pub mod investigation_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aiops-investigationgroup-encryptionconfigmap.html#cfn-aiops-investigationgroup-encryptionconfigmap-encryptionconfigurationtype)
         pub fn encryption_configuration_type(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "EncryptionConfigurationType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -272,9 +290,9 @@ pub mod investigation_group {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aiops-investigationgroup-encryptionconfigmap.html#cfn-aiops-investigationgroup-encryptionconfigmap-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -294,12 +312,12 @@ pub mod investigation_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

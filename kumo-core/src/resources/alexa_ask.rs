@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["Alexa::ASK::Skill"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "Alexa::ASK::Skill",
+    <Skill as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `Alexa::ASK::Skill`.
 ///
 /// Required properties, the arguments of [`Skill::new`]: `AuthenticationConfiguration`, `SkillPackage`, `VendorId`.
@@ -16,18 +22,18 @@ pub struct Skill(crate::Resource);
 impl Skill {
     /// A new `Alexa::ASK::Skill` with its required properties.
     pub fn new(
-        authentication_configuration: impl Into<crate::Value<skill::AuthenticationConfiguration>>,
-        skill_package: impl Into<crate::Value<skill::SkillPackage>>,
-        vendor_id: impl Into<crate::Value<String>>,
+        authentication_configuration: impl crate::IntoValue<skill::AuthenticationConfiguration>,
+        skill_package: impl crate::IntoValue<skill::SkillPackage>,
+        vendor_id: impl crate::IntoValue<String>,
     ) -> Self {
         Skill(
             crate::Resource::new("Alexa::ASK::Skill")
                 .property(
                     "AuthenticationConfiguration",
-                    authentication_configuration.into().into_json(),
+                    authentication_configuration.into_value().into_json(),
                 )
-                .property("SkillPackage", skill_package.into().into_json())
-                .property("VendorId", vendor_id.into().into_json()),
+                .property("SkillPackage", skill_package.into_value().into_json())
+                .property("VendorId", vendor_id.into_value().into_json()),
         )
     }
 }
@@ -70,14 +76,20 @@ pub mod skill {
     impl AuthenticationConfiguration {
         /// A new `AuthenticationConfiguration` with its required properties.
         pub fn new(
-            client_id: impl Into<crate::Value<String>>,
-            client_secret: impl Into<crate::Value<String>>,
-            refresh_token: impl Into<crate::Value<String>>,
+            client_id: impl crate::IntoValue<String>,
+            client_secret: impl crate::IntoValue<String>,
+            refresh_token: impl crate::IntoValue<String>,
         ) -> Self {
             AuthenticationConfiguration(crate::typed::Properties::from_iter([
-                ("ClientId".to_owned(), client_id.into().into_json()),
-                ("ClientSecret".to_owned(), client_secret.into().into_json()),
-                ("RefreshToken".to_owned(), refresh_token.into().into_json()),
+                ("ClientId".to_owned(), client_id.into_value().into_json()),
+                (
+                    "ClientSecret".to_owned(),
+                    client_secret.into_value().into_json(),
+                ),
+                (
+                    "RefreshToken".to_owned(),
+                    refresh_token.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -103,9 +115,9 @@ pub mod skill {
         /// `Manifest`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/alexa-properties-ask-skill-overrides.html#cfn-ask-skill-overrides-manifest)
-        pub fn manifest(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn manifest(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Manifest".to_owned(), value.into().into_json());
+                .insert("Manifest".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -125,39 +137,39 @@ pub mod skill {
     impl SkillPackage {
         /// A new `SkillPackage` with its required properties.
         pub fn new(
-            s3_bucket: impl Into<crate::Value<String>>,
-            s3_key: impl Into<crate::Value<String>>,
+            s3_bucket: impl crate::IntoValue<String>,
+            s3_key: impl crate::IntoValue<String>,
         ) -> Self {
             SkillPackage(crate::typed::Properties::from_iter([
-                ("S3Bucket".to_owned(), s3_bucket.into().into_json()),
-                ("S3Key".to_owned(), s3_key.into().into_json()),
+                ("S3Bucket".to_owned(), s3_bucket.into_value().into_json()),
+                ("S3Key".to_owned(), s3_key.into_value().into_json()),
             ]))
         }
 
         /// `Overrides`: [`Overrides`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/alexa-properties-ask-skill-skillpackage.html#cfn-ask-skill-skillpackage-overrides)
-        pub fn overrides(mut self, value: impl Into<crate::Value<Overrides>>) -> Self {
+        pub fn overrides(mut self, value: impl crate::IntoValue<Overrides>) -> Self {
             self.0
-                .insert("Overrides".to_owned(), value.into().into_json());
+                .insert("Overrides".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3BucketRole`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/alexa-properties-ask-skill-skillpackage.html#cfn-ask-skill-skillpackage-s3bucketrole)
-        pub fn s3_bucket_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket_role(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3BucketRole".to_owned(), value.into().into_json());
+                .insert("S3BucketRole".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3ObjectVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/alexa-properties-ask-skill-skillpackage.html#cfn-ask-skill-skillpackage-s3objectversion)
-        pub fn s3_object_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_object_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3ObjectVersion".to_owned(), value.into().into_json());
+                .insert("S3ObjectVersion".to_owned(), value.into_value().into_json());
             self
         }
     }

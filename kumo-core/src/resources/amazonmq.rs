@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::AmazonMQ::ConfigurationAssociation",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::AmazonMQ::Broker",
+        <Broker as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AmazonMQ::Configuration",
+        <Configuration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AmazonMQ::ConfigurationAssociation",
+        <ConfigurationAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::AmazonMQ::Broker`.
 ///
 /// Required properties, the arguments of [`Broker::new`]: `BrokerName`, `DeploymentMode`, `EngineType`, `HostInstanceType`, `PubliclyAccessible`.
@@ -20,19 +36,25 @@ pub struct Broker(crate::Resource);
 impl Broker {
     /// A new `AWS::AmazonMQ::Broker` with its required properties.
     pub fn new(
-        broker_name: impl Into<crate::Value<String>>,
-        deployment_mode: impl Into<crate::Value<String>>,
-        engine_type: impl Into<crate::Value<String>>,
-        host_instance_type: impl Into<crate::Value<String>>,
-        publicly_accessible: impl Into<crate::Value<bool>>,
+        broker_name: impl crate::IntoValue<String>,
+        deployment_mode: impl crate::IntoValue<String>,
+        engine_type: impl crate::IntoValue<String>,
+        host_instance_type: impl crate::IntoValue<String>,
+        publicly_accessible: impl crate::IntoValue<bool>,
     ) -> Self {
         Broker(
             crate::Resource::new("AWS::AmazonMQ::Broker")
-                .property("BrokerName", broker_name.into().into_json())
-                .property("DeploymentMode", deployment_mode.into().into_json())
-                .property("EngineType", engine_type.into().into_json())
-                .property("HostInstanceType", host_instance_type.into().into_json())
-                .property("PubliclyAccessible", publicly_accessible.into().into_json()),
+                .property("BrokerName", broker_name.into_value().into_json())
+                .property("DeploymentMode", deployment_mode.into_value().into_json())
+                .property("EngineType", engine_type.into_value().into_json())
+                .property(
+                    "HostInstanceType",
+                    host_instance_type.into_value().into_json(),
+                )
+                .property(
+                    "PubliclyAccessible",
+                    publicly_accessible.into_value().into_json(),
+                ),
         )
     }
 
@@ -41,39 +63,36 @@ impl Broker {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-authenticationstrategy)
-    pub fn authentication_strategy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn authentication_strategy(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AuthenticationStrategy", value.into().into_json());
+            .set_property("AuthenticationStrategy", value.into_value().into_json());
         self
     }
 
     /// `AutoMinorVersionUpgrade`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-autominorversionupgrade)
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn auto_minor_version_upgrade(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AutoMinorVersionUpgrade", value.into().into_json());
+            .set_property("AutoMinorVersionUpgrade", value.into_value().into_json());
         self
     }
 
     /// `Configuration`: [`ConfigurationId`](broker::ConfigurationId).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-configuration)
-    pub fn configuration(
-        mut self,
-        value: impl Into<crate::Value<broker::ConfigurationId>>,
-    ) -> Self {
+    pub fn configuration(mut self, value: impl crate::IntoValue<broker::ConfigurationId>) -> Self {
         self.0
-            .set_property("Configuration", value.into().into_json());
+            .set_property("Configuration", value.into_value().into_json());
         self
     }
 
     /// `DataReplicationMode`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-datareplicationmode)
-    pub fn data_replication_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn data_replication_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DataReplicationMode", value.into().into_json());
+            .set_property("DataReplicationMode", value.into_value().into_json());
         self
     }
 
@@ -84,10 +103,12 @@ impl Broker {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-datareplicationprimarybrokerarn)
     pub fn data_replication_primary_broker_arn(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("DataReplicationPrimaryBrokerArn", value.into().into_json());
+        self.0.set_property(
+            "DataReplicationPrimaryBrokerArn",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -98,19 +119,19 @@ impl Broker {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-encryptionoptions)
     pub fn encryption_options(
         mut self,
-        value: impl Into<crate::Value<broker::EncryptionOptions>>,
+        value: impl crate::IntoValue<broker::EncryptionOptions>,
     ) -> Self {
         self.0
-            .set_property("EncryptionOptions", value.into().into_json());
+            .set_property("EncryptionOptions", value.into_value().into_json());
         self
     }
 
     /// `EngineVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-engineversion)
-    pub fn engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineVersion", value.into().into_json());
+            .set_property("EngineVersion", value.into_value().into_json());
         self
     }
 
@@ -119,18 +140,18 @@ impl Broker {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-ldapservermetadata)
     pub fn ldap_server_metadata(
         mut self,
-        value: impl Into<crate::Value<broker::LdapServerMetadata>>,
+        value: impl crate::IntoValue<broker::LdapServerMetadata>,
     ) -> Self {
         self.0
-            .set_property("LdapServerMetadata", value.into().into_json());
+            .set_property("LdapServerMetadata", value.into_value().into_json());
         self
     }
 
     /// `Logs`: [`LogList`](broker::LogList).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-logs)
-    pub fn logs(mut self, value: impl Into<crate::Value<broker::LogList>>) -> Self {
-        self.0.set_property("Logs", value.into().into_json());
+    pub fn logs(mut self, value: impl crate::IntoValue<broker::LogList>) -> Self {
+        self.0.set_property("Logs", value.into_value().into_json());
         self
     }
 
@@ -139,10 +160,10 @@ impl Broker {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-maintenancewindowstarttime)
     pub fn maintenance_window_start_time(
         mut self,
-        value: impl Into<crate::Value<broker::MaintenanceWindow>>,
+        value: impl crate::IntoValue<broker::MaintenanceWindow>,
     ) -> Self {
         self.0
-            .set_property("MaintenanceWindowStartTime", value.into().into_json());
+            .set_property("MaintenanceWindowStartTime", value.into_value().into_json());
         self
     }
 
@@ -151,9 +172,9 @@ impl Broker {
     /// Items: 1 to 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-securitygroups)
-    pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroups", value.into().into_json());
+            .set_property("SecurityGroups", value.into_value().into_json());
         self
     }
 
@@ -162,8 +183,9 @@ impl Broker {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-storagetype)
-    pub fn storage_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StorageType", value.into().into_json());
+    pub fn storage_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StorageType", value.into_value().into_json());
         self
     }
 
@@ -172,31 +194,37 @@ impl Broker {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-subnetids)
-    pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("SubnetIds", value.into().into_json());
+    pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("SubnetIds", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`TagsEntry`](broker::TagsEntry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<broker::TagsEntry>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<broker::TagsEntry>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Users`: list of [`User`](broker::User).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-broker.html#cfn-amazonmq-broker-users)
-    pub fn users(mut self, value: impl Into<crate::Value<Vec<broker::User>>>) -> Self {
-        self.0.set_property("Users", value.into().into_json());
+    pub fn users(mut self, value: impl crate::IntoValue<Vec<broker::User>>) -> Self {
+        self.0.set_property("Users", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Broker {
     const TYPE_NAME: &'static str = "AWS::AmazonMQ::Broker";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AuthenticationStrategy",
         "BrokerName",
@@ -296,12 +324,12 @@ pub mod broker {
     impl ConfigurationId {
         /// A new `ConfigurationId` with its required properties.
         pub fn new(
-            id: impl Into<crate::Value<String>>,
-            revision: impl Into<crate::Value<i64>>,
+            id: impl crate::IntoValue<String>,
+            revision: impl crate::IntoValue<i64>,
         ) -> Self {
             ConfigurationId(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
-                ("Revision".to_owned(), revision.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Revision".to_owned(), revision.into_value().into_json()),
             ]))
         }
     }
@@ -320,19 +348,19 @@ pub mod broker {
 
     impl EncryptionOptions {
         /// A new `EncryptionOptions` with its required properties.
-        pub fn new(use_aws_owned_key: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(use_aws_owned_key: impl crate::IntoValue<bool>) -> Self {
             EncryptionOptions(crate::typed::Properties::from_iter([(
                 "UseAwsOwnedKey".to_owned(),
-                use_aws_owned_key.into().into_json(),
+                use_aws_owned_key.into_value().into_json(),
             )]))
         }
 
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amazonmq-broker-encryptionoptions.html#cfn-amazonmq-broker-encryptionoptions-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -352,28 +380,28 @@ pub mod broker {
     impl LdapServerMetadata {
         /// A new `LdapServerMetadata` with its required properties.
         pub fn new(
-            hosts: impl Into<crate::Value<Vec<String>>>,
-            role_base: impl Into<crate::Value<String>>,
-            role_search_matching: impl Into<crate::Value<String>>,
-            service_account_username: impl Into<crate::Value<String>>,
-            user_base: impl Into<crate::Value<String>>,
-            user_search_matching: impl Into<crate::Value<String>>,
+            hosts: impl crate::IntoValue<Vec<String>>,
+            role_base: impl crate::IntoValue<String>,
+            role_search_matching: impl crate::IntoValue<String>,
+            service_account_username: impl crate::IntoValue<String>,
+            user_base: impl crate::IntoValue<String>,
+            user_search_matching: impl crate::IntoValue<String>,
         ) -> Self {
             LdapServerMetadata(crate::typed::Properties::from_iter([
-                ("Hosts".to_owned(), hosts.into().into_json()),
-                ("RoleBase".to_owned(), role_base.into().into_json()),
+                ("Hosts".to_owned(), hosts.into_value().into_json()),
+                ("RoleBase".to_owned(), role_base.into_value().into_json()),
                 (
                     "RoleSearchMatching".to_owned(),
-                    role_search_matching.into().into_json(),
+                    role_search_matching.into_value().into_json(),
                 ),
                 (
                     "ServiceAccountUsername".to_owned(),
-                    service_account_username.into().into_json(),
+                    service_account_username.into_value().into_json(),
                 ),
-                ("UserBase".to_owned(), user_base.into().into_json()),
+                ("UserBase".to_owned(), user_base.into_value().into_json()),
                 (
                     "UserSearchMatching".to_owned(),
-                    user_search_matching.into().into_json(),
+                    user_search_matching.into_value().into_json(),
                 ),
             ]))
         }
@@ -381,28 +409,30 @@ pub mod broker {
         /// `RoleName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amazonmq-broker-ldapservermetadata.html#cfn-amazonmq-broker-ldapservermetadata-rolename)
-        pub fn role_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleName".to_owned(), value.into().into_json());
+                .insert("RoleName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RoleSearchSubtree`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amazonmq-broker-ldapservermetadata.html#cfn-amazonmq-broker-ldapservermetadata-rolesearchsubtree)
-        pub fn role_search_subtree(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("RoleSearchSubtree".to_owned(), value.into().into_json());
+        pub fn role_search_subtree(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "RoleSearchSubtree".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ServiceAccountPassword`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amazonmq-broker-ldapservermetadata.html#cfn-amazonmq-broker-ldapservermetadata-serviceaccountpassword)
-        pub fn service_account_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn service_account_password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ServiceAccountPassword".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -410,18 +440,20 @@ pub mod broker {
         /// `UserRoleName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amazonmq-broker-ldapservermetadata.html#cfn-amazonmq-broker-ldapservermetadata-userrolename)
-        pub fn user_role_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_role_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserRoleName".to_owned(), value.into().into_json());
+                .insert("UserRoleName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserSearchSubtree`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amazonmq-broker-ldapservermetadata.html#cfn-amazonmq-broker-ldapservermetadata-usersearchsubtree)
-        pub fn user_search_subtree(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("UserSearchSubtree".to_owned(), value.into().into_json());
+        pub fn user_search_subtree(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "UserSearchSubtree".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -447,17 +479,18 @@ pub mod broker {
         /// `Audit`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amazonmq-broker-loglist.html#cfn-amazonmq-broker-loglist-audit)
-        pub fn audit(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Audit".to_owned(), value.into().into_json());
+        pub fn audit(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Audit".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `General`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amazonmq-broker-loglist.html#cfn-amazonmq-broker-loglist-general)
-        pub fn general(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn general(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("General".to_owned(), value.into().into_json());
+                .insert("General".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -477,14 +510,14 @@ pub mod broker {
     impl MaintenanceWindow {
         /// A new `MaintenanceWindow` with its required properties.
         pub fn new(
-            day_of_week: impl Into<crate::Value<String>>,
-            time_of_day: impl Into<crate::Value<String>>,
-            time_zone: impl Into<crate::Value<String>>,
+            day_of_week: impl crate::IntoValue<String>,
+            time_of_day: impl crate::IntoValue<String>,
+            time_zone: impl crate::IntoValue<String>,
         ) -> Self {
             MaintenanceWindow(crate::typed::Properties::from_iter([
-                ("DayOfWeek".to_owned(), day_of_week.into().into_json()),
-                ("TimeOfDay".to_owned(), time_of_day.into().into_json()),
-                ("TimeZone".to_owned(), time_zone.into().into_json()),
+                ("DayOfWeek".to_owned(), day_of_week.into_value().into_json()),
+                ("TimeOfDay".to_owned(), time_of_day.into_value().into_json()),
+                ("TimeZone".to_owned(), time_zone.into_value().into_json()),
             ]))
         }
     }
@@ -504,12 +537,12 @@ pub mod broker {
     impl TagsEntry {
         /// A new `TagsEntry` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TagsEntry(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -529,21 +562,21 @@ pub mod broker {
     impl User {
         /// A new `User` with its required properties.
         pub fn new(
-            password: impl Into<crate::Value<String>>,
-            username: impl Into<crate::Value<String>>,
+            password: impl crate::IntoValue<String>,
+            username: impl crate::IntoValue<String>,
         ) -> Self {
             User(crate::typed::Properties::from_iter([
-                ("Password".to_owned(), password.into().into_json()),
-                ("Username".to_owned(), username.into().into_json()),
+                ("Password".to_owned(), password.into_value().into_json()),
+                ("Username".to_owned(), username.into_value().into_json()),
             ]))
         }
 
         /// `ConsoleAccess`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amazonmq-broker-user.html#cfn-amazonmq-broker-user-consoleaccess)
-        pub fn console_access(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn console_access(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ConsoleAccess".to_owned(), value.into().into_json());
+                .insert("ConsoleAccess".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -552,17 +585,18 @@ pub mod broker {
         /// Items: at most 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amazonmq-broker-user.html#cfn-amazonmq-broker-user-groups)
-        pub fn groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Groups".to_owned(), value.into().into_json());
+        pub fn groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Groups".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReplicationUser`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amazonmq-broker-user.html#cfn-amazonmq-broker-user-replicationuser)
-        pub fn replication_user(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn replication_user(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReplicationUser".to_owned(), value.into().into_json());
+                .insert("ReplicationUser".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -585,13 +619,13 @@ pub struct Configuration(crate::Resource);
 impl Configuration {
     /// A new `AWS::AmazonMQ::Configuration` with its required properties.
     pub fn new(
-        engine_type: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        engine_type: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Configuration(
             crate::Resource::new("AWS::AmazonMQ::Configuration")
-                .property("EngineType", engine_type.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("EngineType", engine_type.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -600,25 +634,26 @@ impl Configuration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-configuration.html#cfn-amazonmq-configuration-authenticationstrategy)
-    pub fn authentication_strategy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn authentication_strategy(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AuthenticationStrategy", value.into().into_json());
+            .set_property("AuthenticationStrategy", value.into_value().into_json());
         self
     }
 
     /// `Data`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-configuration.html#cfn-amazonmq-configuration-data)
-    pub fn data(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Data", value.into().into_json());
+    pub fn data(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Data", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-configuration.html#cfn-amazonmq-configuration-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -627,24 +662,29 @@ impl Configuration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-configuration.html#cfn-amazonmq-configuration-engineversion)
-    pub fn engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineVersion", value.into().into_json());
+            .set_property("EngineVersion", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`TagsEntry`](configuration::TagsEntry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amazonmq-configuration.html#cfn-amazonmq-configuration-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<configuration::TagsEntry>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<configuration::TagsEntry>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Configuration {
     const TYPE_NAME: &'static str = "AWS::AmazonMQ::Configuration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AuthenticationStrategy",
         "EngineType",
@@ -695,12 +735,12 @@ pub mod configuration {
     impl TagsEntry {
         /// A new `TagsEntry` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TagsEntry(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -723,13 +763,13 @@ pub struct ConfigurationAssociation(crate::Resource);
 impl ConfigurationAssociation {
     /// A new `AWS::AmazonMQ::ConfigurationAssociation` with its required properties.
     pub fn new(
-        broker: impl Into<crate::Value<String>>,
-        configuration: impl Into<crate::Value<configuration_association::ConfigurationId>>,
+        broker: impl crate::IntoValue<String>,
+        configuration: impl crate::IntoValue<configuration_association::ConfigurationId>,
     ) -> Self {
         ConfigurationAssociation(
             crate::Resource::new("AWS::AmazonMQ::ConfigurationAssociation")
-                .property("Broker", broker.into().into_json())
-                .property("Configuration", configuration.into().into_json()),
+                .property("Broker", broker.into_value().into_json())
+                .property("Configuration", configuration.into_value().into_json()),
         )
     }
 }
@@ -772,12 +812,12 @@ pub mod configuration_association {
     impl ConfigurationId {
         /// A new `ConfigurationId` with its required properties.
         pub fn new(
-            id: impl Into<crate::Value<String>>,
-            revision: impl Into<crate::Value<i64>>,
+            id: impl crate::IntoValue<String>,
+            revision: impl crate::IntoValue<i64>,
         ) -> Self {
             ConfigurationId(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
-                ("Revision".to_owned(), revision.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Revision".to_owned(), revision.into_value().into_json()),
             ]))
         }
     }

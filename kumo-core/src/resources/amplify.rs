@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::Amplify::Domain",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Amplify::App",
+        <App as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Amplify::Branch",
+        <Branch as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Amplify::Domain",
+        <Domain as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Amplify::App`.
 ///
 /// Required properties, the arguments of [`App::new`]: `Name`.
@@ -19,8 +35,9 @@ pub struct App(crate::Resource);
 
 impl App {
     /// A new `AWS::Amplify::App` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
-        App(crate::Resource::new("AWS::Amplify::App").property("Name", name.into().into_json()))
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
+        App(crate::Resource::new("AWS::Amplify::App")
+            .property("Name", name.into_value().into_json()))
     }
 
     /// `AccessToken`: string.
@@ -30,8 +47,9 @@ impl App {
     /// Pattern: `^(?s).+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-accesstoken)
-    pub fn access_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AccessToken", value.into().into_json());
+    pub fn access_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("AccessToken", value.into_value().into_json());
         self
     }
 
@@ -40,22 +58,19 @@ impl App {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-autobranchcreationconfig)
     pub fn auto_branch_creation_config(
         mut self,
-        value: impl Into<crate::Value<app::AutoBranchCreationConfig>>,
+        value: impl crate::IntoValue<app::AutoBranchCreationConfig>,
     ) -> Self {
         self.0
-            .set_property("AutoBranchCreationConfig", value.into().into_json());
+            .set_property("AutoBranchCreationConfig", value.into_value().into_json());
         self
     }
 
     /// `BasicAuthConfig`: [`BasicAuthConfig`](app::BasicAuthConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-basicauthconfig)
-    pub fn basic_auth_config(
-        mut self,
-        value: impl Into<crate::Value<app::BasicAuthConfig>>,
-    ) -> Self {
+    pub fn basic_auth_config(mut self, value: impl crate::IntoValue<app::BasicAuthConfig>) -> Self {
         self.0
-            .set_property("BasicAuthConfig", value.into().into_json());
+            .set_property("BasicAuthConfig", value.into_value().into_json());
         self
     }
 
@@ -66,16 +81,18 @@ impl App {
     /// Pattern: `(?s).+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-buildspec)
-    pub fn build_spec(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BuildSpec", value.into().into_json());
+    pub fn build_spec(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BuildSpec", value.into_value().into_json());
         self
     }
 
     /// `CacheConfig`: [`CacheConfig`](app::CacheConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-cacheconfig)
-    pub fn cache_config(mut self, value: impl Into<crate::Value<app::CacheConfig>>) -> Self {
-        self.0.set_property("CacheConfig", value.into().into_json());
+    pub fn cache_config(mut self, value: impl crate::IntoValue<app::CacheConfig>) -> Self {
+        self.0
+            .set_property("CacheConfig", value.into_value().into_json());
         self
     }
 
@@ -86,9 +103,9 @@ impl App {
     /// Pattern: `(?s).*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-computerolearn)
-    pub fn compute_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn compute_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ComputeRoleArn", value.into().into_json());
+            .set_property("ComputeRoleArn", value.into_value().into_json());
         self
     }
 
@@ -99,17 +116,18 @@ impl App {
     /// Pattern: `(?s).*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-customheaders)
-    pub fn custom_headers(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn custom_headers(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomHeaders", value.into().into_json());
+            .set_property("CustomHeaders", value.into_value().into_json());
         self
     }
 
     /// `CustomRules`: list of [`CustomRule`](app::CustomRule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-customrules)
-    pub fn custom_rules(mut self, value: impl Into<crate::Value<Vec<app::CustomRule>>>) -> Self {
-        self.0.set_property("CustomRules", value.into().into_json());
+    pub fn custom_rules(mut self, value: impl crate::IntoValue<Vec<app::CustomRule>>) -> Self {
+        self.0
+            .set_property("CustomRules", value.into_value().into_json());
         self
     }
 
@@ -120,17 +138,18 @@ impl App {
     /// Pattern: `(?s).*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `EnableBranchAutoDeletion`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-enablebranchautodeletion)
-    pub fn enable_branch_auto_deletion(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_branch_auto_deletion(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableBranchAutoDeletion", value.into().into_json());
+            .set_property("EnableBranchAutoDeletion", value.into_value().into_json());
         self
     }
 
@@ -139,10 +158,10 @@ impl App {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-environmentvariables)
     pub fn environment_variables(
         mut self,
-        value: impl Into<crate::Value<Vec<app::EnvironmentVariable>>>,
+        value: impl crate::IntoValue<Vec<app::EnvironmentVariable>>,
     ) -> Self {
         self.0
-            .set_property("EnvironmentVariables", value.into().into_json());
+            .set_property("EnvironmentVariables", value.into_value().into_json());
         self
     }
 
@@ -153,17 +172,18 @@ impl App {
     /// Pattern: `(?s).*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-iamservicerole)
-    pub fn iam_service_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn iam_service_role(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IAMServiceRole", value.into().into_json());
+            .set_property("IAMServiceRole", value.into_value().into_json());
         self
     }
 
     /// `JobConfig`: [`JobConfig`](app::JobConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-jobconfig)
-    pub fn job_config(mut self, value: impl Into<crate::Value<app::JobConfig>>) -> Self {
-        self.0.set_property("JobConfig", value.into().into_json());
+    pub fn job_config(mut self, value: impl crate::IntoValue<app::JobConfig>) -> Self {
+        self.0
+            .set_property("JobConfig", value.into_value().into_json());
         self
     }
 
@@ -174,16 +194,18 @@ impl App {
     /// Pattern: `(?s).*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-oauthtoken)
-    pub fn oauth_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("OauthToken", value.into().into_json());
+    pub fn oauth_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("OauthToken", value.into_value().into_json());
         self
     }
 
     /// `Platform`: [`Platform`](app::Platform).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-platform)
-    pub fn platform(mut self, value: impl Into<crate::Value<app::Platform>>) -> Self {
-        self.0.set_property("Platform", value.into().into_json());
+    pub fn platform(mut self, value: impl crate::IntoValue<app::Platform>) -> Self {
+        self.0
+            .set_property("Platform", value.into_value().into_json());
         self
     }
 
@@ -194,23 +216,29 @@ impl App {
     /// Pattern: `(?s).*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-repository)
-    pub fn repository(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Repository", value.into().into_json());
+    pub fn repository(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Repository", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](app::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-app.html#cfn-amplify-app-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<app::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<app::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for App {
     const TYPE_NAME: &'static str = "AWS::Amplify::App";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -269,11 +297,11 @@ pub mod app {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-app-autobranchcreationconfig.html#cfn-amplify-app-autobranchcreationconfig-autobranchcreationpatterns)
         pub fn auto_branch_creation_patterns(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "AutoBranchCreationPatterns".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -281,12 +309,9 @@ pub mod app {
         /// `BasicAuthConfig`: [`BasicAuthConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-app-autobranchcreationconfig.html#cfn-amplify-app-autobranchcreationconfig-basicauthconfig)
-        pub fn basic_auth_config(
-            mut self,
-            value: impl Into<crate::Value<BasicAuthConfig>>,
-        ) -> Self {
+        pub fn basic_auth_config(mut self, value: impl crate::IntoValue<BasicAuthConfig>) -> Self {
             self.0
-                .insert("BasicAuthConfig".to_owned(), value.into().into_json());
+                .insert("BasicAuthConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -297,19 +322,19 @@ pub mod app {
         /// Pattern: `^(?s).+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-app-autobranchcreationconfig.html#cfn-amplify-app-autobranchcreationconfig-buildspec)
-        pub fn build_spec(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn build_spec(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BuildSpec".to_owned(), value.into().into_json());
+                .insert("BuildSpec".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EnableAutoBranchCreation`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-app-autobranchcreationconfig.html#cfn-amplify-app-autobranchcreationconfig-enableautobranchcreation)
-        pub fn enable_auto_branch_creation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_auto_branch_creation(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnableAutoBranchCreation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -317,28 +342,30 @@ pub mod app {
         /// `EnableAutoBuild`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-app-autobranchcreationconfig.html#cfn-amplify-app-autobranchcreationconfig-enableautobuild)
-        pub fn enable_auto_build(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_auto_build(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EnableAutoBuild".to_owned(), value.into().into_json());
+                .insert("EnableAutoBuild".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EnablePerformanceMode`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-app-autobranchcreationconfig.html#cfn-amplify-app-autobranchcreationconfig-enableperformancemode)
-        pub fn enable_performance_mode(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnablePerformanceMode".to_owned(), value.into().into_json());
+        pub fn enable_performance_mode(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnablePerformanceMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EnablePullRequestPreview`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-app-autobranchcreationconfig.html#cfn-amplify-app-autobranchcreationconfig-enablepullrequestpreview)
-        pub fn enable_pull_request_preview(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_pull_request_preview(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnablePullRequestPreview".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -348,10 +375,12 @@ pub mod app {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-app-autobranchcreationconfig.html#cfn-amplify-app-autobranchcreationconfig-environmentvariables)
         pub fn environment_variables(
             mut self,
-            value: impl Into<crate::Value<Vec<EnvironmentVariable>>>,
+            value: impl crate::IntoValue<Vec<EnvironmentVariable>>,
         ) -> Self {
-            self.0
-                .insert("EnvironmentVariables".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EnvironmentVariables".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -362,9 +391,9 @@ pub mod app {
         /// Pattern: `(?s).*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-app-autobranchcreationconfig.html#cfn-amplify-app-autobranchcreationconfig-framework)
-        pub fn framework(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn framework(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Framework".to_owned(), value.into().into_json());
+                .insert("Framework".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -377,11 +406,11 @@ pub mod app {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-app-autobranchcreationconfig.html#cfn-amplify-app-autobranchcreationconfig-pullrequestenvironmentname)
         pub fn pull_request_environment_name(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "PullRequestEnvironmentName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -389,8 +418,9 @@ pub mod app {
         /// `Stage`: [`Stage`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-app-autobranchcreationconfig.html#cfn-amplify-app-autobranchcreationconfig-stage)
-        pub fn stage(mut self, value: impl Into<crate::Value<Stage>>) -> Self {
-            self.0.insert("Stage".to_owned(), value.into().into_json());
+        pub fn stage(mut self, value: impl crate::IntoValue<Stage>) -> Self {
+            self.0
+                .insert("Stage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -416,9 +446,9 @@ pub mod app {
         /// `EnableBasicAuth`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-app-basicauthconfig.html#cfn-amplify-app-basicauthconfig-enablebasicauth)
-        pub fn enable_basic_auth(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_basic_auth(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EnableBasicAuth".to_owned(), value.into().into_json());
+                .insert("EnableBasicAuth".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -427,9 +457,9 @@ pub mod app {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-app-basicauthconfig.html#cfn-amplify-app-basicauthconfig-password)
-        pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Password".to_owned(), value.into().into_json());
+                .insert("Password".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -438,9 +468,9 @@ pub mod app {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-app-basicauthconfig.html#cfn-amplify-app-basicauthconfig-username)
-        pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Username".to_owned(), value.into().into_json());
+                .insert("Username".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -466,8 +496,9 @@ pub mod app {
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-app-cacheconfig.html#cfn-amplify-app-cacheconfig-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -487,12 +518,12 @@ pub mod app {
     impl CustomRule {
         /// A new `CustomRule` with its required properties.
         pub fn new(
-            source: impl Into<crate::Value<String>>,
-            target: impl Into<crate::Value<String>>,
+            source: impl crate::IntoValue<String>,
+            target: impl crate::IntoValue<String>,
         ) -> Self {
             CustomRule(crate::typed::Properties::from_iter([
-                ("Source".to_owned(), source.into().into_json()),
-                ("Target".to_owned(), target.into().into_json()),
+                ("Source".to_owned(), source.into_value().into_json()),
+                ("Target".to_owned(), target.into_value().into_json()),
             ]))
         }
 
@@ -503,9 +534,9 @@ pub mod app {
         /// Pattern: `(?s).*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-app-customrule.html#cfn-amplify-app-customrule-condition)
-        pub fn condition(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn condition(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Condition".to_owned(), value.into().into_json());
+                .insert("Condition".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -516,8 +547,9 @@ pub mod app {
         /// Pattern: `.{3,7}`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-app-customrule.html#cfn-amplify-app-customrule-status)
-        pub fn status(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -537,12 +569,12 @@ pub mod app {
     impl EnvironmentVariable {
         /// A new `EnvironmentVariable` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             EnvironmentVariable(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -561,10 +593,10 @@ pub mod app {
 
     impl JobConfig {
         /// A new `JobConfig` with its required properties.
-        pub fn new(build_compute_type: impl Into<crate::Value<BuildComputeType>>) -> Self {
+        pub fn new(build_compute_type: impl crate::IntoValue<BuildComputeType>) -> Self {
             JobConfig(crate::typed::Properties::from_iter([(
                 "BuildComputeType".to_owned(),
-                build_compute_type.into().into_json(),
+                build_compute_type.into_value().into_json(),
             )]))
         }
     }
@@ -584,12 +616,12 @@ pub mod app {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -699,21 +731,22 @@ pub struct Branch(crate::Resource);
 impl Branch {
     /// A new `AWS::Amplify::Branch` with its required properties.
     pub fn new(
-        app_id: impl Into<crate::Value<String>>,
-        branch_name: impl Into<crate::Value<String>>,
+        app_id: impl crate::IntoValue<String>,
+        branch_name: impl crate::IntoValue<String>,
     ) -> Self {
         Branch(
             crate::Resource::new("AWS::Amplify::Branch")
-                .property("AppId", app_id.into().into_json())
-                .property("BranchName", branch_name.into().into_json()),
+                .property("AppId", app_id.into_value().into_json())
+                .property("BranchName", branch_name.into_value().into_json()),
         )
     }
 
     /// `Backend`: [`Backend`](branch::Backend).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-backend)
-    pub fn backend(mut self, value: impl Into<crate::Value<branch::Backend>>) -> Self {
-        self.0.set_property("Backend", value.into().into_json());
+    pub fn backend(mut self, value: impl crate::IntoValue<branch::Backend>) -> Self {
+        self.0
+            .set_property("Backend", value.into_value().into_json());
         self
     }
 
@@ -722,10 +755,10 @@ impl Branch {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-basicauthconfig)
     pub fn basic_auth_config(
         mut self,
-        value: impl Into<crate::Value<branch::BasicAuthConfig>>,
+        value: impl crate::IntoValue<branch::BasicAuthConfig>,
     ) -> Self {
         self.0
-            .set_property("BasicAuthConfig", value.into().into_json());
+            .set_property("BasicAuthConfig", value.into_value().into_json());
         self
     }
 
@@ -736,8 +769,9 @@ impl Branch {
     /// Pattern: `(?s).+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-buildspec)
-    pub fn build_spec(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BuildSpec", value.into().into_json());
+    pub fn build_spec(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BuildSpec", value.into_value().into_json());
         self
     }
 
@@ -748,9 +782,9 @@ impl Branch {
     /// Pattern: `(?s).*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-computerolearn)
-    pub fn compute_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn compute_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ComputeRoleArn", value.into().into_json());
+            .set_property("ComputeRoleArn", value.into_value().into_json());
         self
     }
 
@@ -761,44 +795,45 @@ impl Branch {
     /// Pattern: `(?s).*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `EnableAutoBuild`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-enableautobuild)
-    pub fn enable_auto_build(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_auto_build(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableAutoBuild", value.into().into_json());
+            .set_property("EnableAutoBuild", value.into_value().into_json());
         self
     }
 
     /// `EnablePerformanceMode`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-enableperformancemode)
-    pub fn enable_performance_mode(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_performance_mode(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnablePerformanceMode", value.into().into_json());
+            .set_property("EnablePerformanceMode", value.into_value().into_json());
         self
     }
 
     /// `EnablePullRequestPreview`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-enablepullrequestpreview)
-    pub fn enable_pull_request_preview(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_pull_request_preview(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnablePullRequestPreview", value.into().into_json());
+            .set_property("EnablePullRequestPreview", value.into_value().into_json());
         self
     }
 
     /// `EnableSkewProtection`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-enableskewprotection)
-    pub fn enable_skew_protection(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_skew_protection(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableSkewProtection", value.into().into_json());
+            .set_property("EnableSkewProtection", value.into_value().into_json());
         self
     }
 
@@ -807,10 +842,10 @@ impl Branch {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-environmentvariables)
     pub fn environment_variables(
         mut self,
-        value: impl Into<crate::Value<Vec<branch::EnvironmentVariable>>>,
+        value: impl crate::IntoValue<Vec<branch::EnvironmentVariable>>,
     ) -> Self {
         self.0
-            .set_property("EnvironmentVariables", value.into().into_json());
+            .set_property("EnvironmentVariables", value.into_value().into_json());
         self
     }
 
@@ -821,8 +856,9 @@ impl Branch {
     /// Pattern: `(?s).*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-framework)
-    pub fn framework(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Framework", value.into().into_json());
+    pub fn framework(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Framework", value.into_value().into_json());
         self
     }
 
@@ -833,32 +869,37 @@ impl Branch {
     /// Pattern: `(?s).*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-pullrequestenvironmentname)
-    pub fn pull_request_environment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn pull_request_environment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PullRequestEnvironmentName", value.into().into_json());
+            .set_property("PullRequestEnvironmentName", value.into_value().into_json());
         self
     }
 
     /// `Stage`: [`Stage`](branch::Stage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-stage)
-    pub fn stage(mut self, value: impl Into<crate::Value<branch::Stage>>) -> Self {
-        self.0.set_property("Stage", value.into().into_json());
+    pub fn stage(mut self, value: impl crate::IntoValue<branch::Stage>) -> Self {
+        self.0.set_property("Stage", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](branch::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-branch.html#cfn-amplify-branch-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<branch::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<branch::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Branch {
     const TYPE_NAME: &'static str = "AWS::Amplify::Branch";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AppId", "BranchName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -904,9 +945,9 @@ pub mod branch {
         /// Pattern: `^arn:aws:cloudformation:[a-z0-9-]+:\d{12}:stack/.+/.+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-branch-backend.html#cfn-amplify-branch-backend-stackarn)
-        pub fn stack_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stack_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StackArn".to_owned(), value.into().into_json());
+                .insert("StackArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -926,21 +967,21 @@ pub mod branch {
     impl BasicAuthConfig {
         /// A new `BasicAuthConfig` with its required properties.
         pub fn new(
-            password: impl Into<crate::Value<String>>,
-            username: impl Into<crate::Value<String>>,
+            password: impl crate::IntoValue<String>,
+            username: impl crate::IntoValue<String>,
         ) -> Self {
             BasicAuthConfig(crate::typed::Properties::from_iter([
-                ("Password".to_owned(), password.into().into_json()),
-                ("Username".to_owned(), username.into().into_json()),
+                ("Password".to_owned(), password.into_value().into_json()),
+                ("Username".to_owned(), username.into_value().into_json()),
             ]))
         }
 
         /// `EnableBasicAuth`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-branch-basicauthconfig.html#cfn-amplify-branch-basicauthconfig-enablebasicauth)
-        pub fn enable_basic_auth(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_basic_auth(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EnableBasicAuth".to_owned(), value.into().into_json());
+                .insert("EnableBasicAuth".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -960,12 +1001,12 @@ pub mod branch {
     impl EnvironmentVariable {
         /// A new `EnvironmentVariable` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             EnvironmentVariable(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -985,12 +1026,12 @@ pub mod branch {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1040,15 +1081,18 @@ pub struct Domain(crate::Resource);
 impl Domain {
     /// A new `AWS::Amplify::Domain` with its required properties.
     pub fn new(
-        app_id: impl Into<crate::Value<String>>,
-        domain_name: impl Into<crate::Value<String>>,
-        sub_domain_settings: impl Into<crate::Value<Vec<domain::SubDomainSetting>>>,
+        app_id: impl crate::IntoValue<String>,
+        domain_name: impl crate::IntoValue<String>,
+        sub_domain_settings: impl crate::IntoValue<Vec<domain::SubDomainSetting>>,
     ) -> Self {
         Domain(
             crate::Resource::new("AWS::Amplify::Domain")
-                .property("AppId", app_id.into().into_json())
-                .property("DomainName", domain_name.into().into_json())
-                .property("SubDomainSettings", sub_domain_settings.into().into_json()),
+                .property("AppId", app_id.into_value().into_json())
+                .property("DomainName", domain_name.into_value().into_json())
+                .property(
+                    "SubDomainSettings",
+                    sub_domain_settings.into_value().into_json(),
+                ),
         )
     }
 
@@ -1057,10 +1101,12 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-domain.html#cfn-amplify-domain-autosubdomaincreationpatterns)
     pub fn auto_sub_domain_creation_patterns(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
-        self.0
-            .set_property("AutoSubDomainCreationPatterns", value.into().into_json());
+        self.0.set_property(
+            "AutoSubDomainCreationPatterns",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1071,9 +1117,9 @@ impl Domain {
     /// Pattern: `^$|^arn:.+:iam::\d{12}:role.+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-domain.html#cfn-amplify-domain-autosubdomainiamrole)
-    pub fn auto_sub_domain_iam_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn auto_sub_domain_iam_role(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AutoSubDomainIAMRole", value.into().into_json());
+            .set_property("AutoSubDomainIAMRole", value.into_value().into_json());
         self
     }
 
@@ -1082,19 +1128,19 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-domain.html#cfn-amplify-domain-certificatesettings)
     pub fn certificate_settings(
         mut self,
-        value: impl Into<crate::Value<domain::CertificateSettings>>,
+        value: impl crate::IntoValue<domain::CertificateSettings>,
     ) -> Self {
         self.0
-            .set_property("CertificateSettings", value.into().into_json());
+            .set_property("CertificateSettings", value.into_value().into_json());
         self
     }
 
     /// `EnableAutoSubDomain`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplify-domain.html#cfn-amplify-domain-enableautosubdomain)
-    pub fn enable_auto_sub_domain(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_auto_sub_domain(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableAutoSubDomain", value.into().into_json());
+            .set_property("EnableAutoSubDomain", value.into_value().into_json());
         self
     }
 }
@@ -1168,9 +1214,9 @@ pub mod domain {
         /// `CertificateType`: [`CertificateType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-domain-certificatesettings.html#cfn-amplify-domain-certificatesettings-certificatetype)
-        pub fn certificate_type(mut self, value: impl Into<crate::Value<CertificateType>>) -> Self {
+        pub fn certificate_type(mut self, value: impl crate::IntoValue<CertificateType>) -> Self {
             self.0
-                .insert("CertificateType".to_owned(), value.into().into_json());
+                .insert("CertificateType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1181,9 +1227,11 @@ pub mod domain {
         /// Pattern: `^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/.+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplify-domain-certificatesettings.html#cfn-amplify-domain-certificatesettings-customcertificatearn)
-        pub fn custom_certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CustomCertificateArn".to_owned(), value.into().into_json());
+        pub fn custom_certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CustomCertificateArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1203,12 +1251,15 @@ pub mod domain {
     impl SubDomainSetting {
         /// A new `SubDomainSetting` with its required properties.
         pub fn new(
-            branch_name: impl Into<crate::Value<String>>,
-            prefix: impl Into<crate::Value<String>>,
+            branch_name: impl crate::IntoValue<String>,
+            prefix: impl crate::IntoValue<String>,
         ) -> Self {
             SubDomainSetting(crate::typed::Properties::from_iter([
-                ("BranchName".to_owned(), branch_name.into().into_json()),
-                ("Prefix".to_owned(), prefix.into().into_json()),
+                (
+                    "BranchName".to_owned(),
+                    branch_name.into_value().into_json(),
+                ),
+                ("Prefix".to_owned(), prefix.into_value().into_json()),
             ]))
         }
     }

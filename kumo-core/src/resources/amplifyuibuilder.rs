@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::AmplifyUIBuilder::Theme",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::AmplifyUIBuilder::Component",
+        <Component as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AmplifyUIBuilder::Form",
+        <Form as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AmplifyUIBuilder::Theme",
+        <Theme as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::AmplifyUIBuilder::Component`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html)
@@ -26,8 +42,8 @@ impl Component {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-appid)
-    pub fn app_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AppId", value.into().into_json());
+    pub fn app_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("AppId", value.into_value().into_json());
         self
     }
 
@@ -36,14 +52,12 @@ impl Component {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-bindingproperties)
     pub fn binding_properties(
         mut self,
-        value: impl Into<
-            crate::Value<
-                ::std::collections::BTreeMap<String, component::ComponentBindingPropertiesValue>,
-            >,
+        value: impl crate::IntoValue<
+            ::std::collections::BTreeMap<String, component::ComponentBindingPropertiesValue>,
         >,
     ) -> Self {
         self.0
-            .set_property("BindingProperties", value.into().into_json());
+            .set_property("BindingProperties", value.into_value().into_json());
         self
     }
 
@@ -52,9 +66,10 @@ impl Component {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-children)
     pub fn children(
         mut self,
-        value: impl Into<crate::Value<Vec<component::ComponentChild>>>,
+        value: impl crate::IntoValue<Vec<component::ComponentChild>>,
     ) -> Self {
-        self.0.set_property("Children", value.into().into_json());
+        self.0
+            .set_property("Children", value.into_value().into_json());
         self
     }
 
@@ -63,14 +78,12 @@ impl Component {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-collectionproperties)
     pub fn collection_properties(
         mut self,
-        value: impl Into<
-            crate::Value<
-                ::std::collections::BTreeMap<String, component::ComponentDataConfiguration>,
-            >,
+        value: impl crate::IntoValue<
+            ::std::collections::BTreeMap<String, component::ComponentDataConfiguration>,
         >,
     ) -> Self {
         self.0
-            .set_property("CollectionProperties", value.into().into_json());
+            .set_property("CollectionProperties", value.into_value().into_json());
         self
     }
 
@@ -79,9 +92,9 @@ impl Component {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-componenttype)
-    pub fn component_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn component_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ComponentType", value.into().into_json());
+            .set_property("ComponentType", value.into_value().into_json());
         self
     }
 
@@ -90,9 +103,9 @@ impl Component {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-environmentname)
-    pub fn environment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn environment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EnvironmentName", value.into().into_json());
+            .set_property("EnvironmentName", value.into_value().into_json());
         self
     }
 
@@ -101,9 +114,10 @@ impl Component {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-events)
     pub fn events(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, component::ComponentEvent>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, component::ComponentEvent>>,
     ) -> Self {
-        self.0.set_property("Events", value.into().into_json());
+        self.0
+            .set_property("Events", value.into_value().into_json());
         self
     }
 
@@ -112,8 +126,8 @@ impl Component {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -122,13 +136,12 @@ impl Component {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-overrides)
     pub fn overrides(
         mut self,
-        value: impl Into<
-            crate::Value<
-                ::std::collections::BTreeMap<String, ::std::collections::BTreeMap<String, String>>,
-            >,
+        value: impl crate::IntoValue<
+            ::std::collections::BTreeMap<String, ::std::collections::BTreeMap<String, String>>,
         >,
     ) -> Self {
-        self.0.set_property("Overrides", value.into().into_json());
+        self.0
+            .set_property("Overrides", value.into_value().into_json());
         self
     }
 
@@ -137,28 +150,28 @@ impl Component {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-properties)
     pub fn properties(
         mut self,
-        value: impl Into<
-            crate::Value<::std::collections::BTreeMap<String, component::ComponentProperty>>,
-        >,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, component::ComponentProperty>>,
     ) -> Self {
-        self.0.set_property("Properties", value.into().into_json());
+        self.0
+            .set_property("Properties", value.into_value().into_json());
         self
     }
 
     /// `SchemaVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-schemaversion)
-    pub fn schema_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn schema_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SchemaVersion", value.into().into_json());
+            .set_property("SchemaVersion", value.into_value().into_json());
         self
     }
 
     /// `SourceId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-sourceid)
-    pub fn source_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SourceId", value.into().into_json());
+    pub fn source_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SourceId", value.into_value().into_json());
         self
     }
 
@@ -167,9 +180,9 @@ impl Component {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -178,9 +191,10 @@ impl Component {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-variants)
     pub fn variants(
         mut self,
-        value: impl Into<crate::Value<Vec<component::ComponentVariant>>>,
+        value: impl crate::IntoValue<Vec<component::ComponentVariant>>,
     ) -> Self {
-        self.0.set_property("Variants", value.into().into_json());
+        self.0
+            .set_property("Variants", value.into_value().into_json());
         self
     }
 }
@@ -245,8 +259,9 @@ pub mod component {
         /// `Anchor`: [`ComponentProperty`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-actionparameters.html#cfn-amplifyuibuilder-component-actionparameters-anchor)
-        pub fn anchor(mut self, value: impl Into<crate::Value<ComponentProperty>>) -> Self {
-            self.0.insert("Anchor".to_owned(), value.into().into_json());
+        pub fn anchor(mut self, value: impl crate::IntoValue<ComponentProperty>) -> Self {
+            self.0
+                .insert("Anchor".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -255,33 +270,37 @@ pub mod component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-actionparameters.html#cfn-amplifyuibuilder-component-actionparameters-fields)
         pub fn fields(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, ComponentProperty>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, ComponentProperty>>,
         ) -> Self {
-            self.0.insert("Fields".to_owned(), value.into().into_json());
+            self.0
+                .insert("Fields".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Global`: [`ComponentProperty`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-actionparameters.html#cfn-amplifyuibuilder-component-actionparameters-global)
-        pub fn global(mut self, value: impl Into<crate::Value<ComponentProperty>>) -> Self {
-            self.0.insert("Global".to_owned(), value.into().into_json());
+        pub fn global(mut self, value: impl crate::IntoValue<ComponentProperty>) -> Self {
+            self.0
+                .insert("Global".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Id`: [`ComponentProperty`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-actionparameters.html#cfn-amplifyuibuilder-component-actionparameters-id)
-        pub fn id(mut self, value: impl Into<crate::Value<ComponentProperty>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<ComponentProperty>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Model`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-actionparameters.html#cfn-amplifyuibuilder-component-actionparameters-model)
-        pub fn model(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Model".to_owned(), value.into().into_json());
+        pub fn model(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Model".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -290,33 +309,37 @@ pub mod component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-actionparameters.html#cfn-amplifyuibuilder-component-actionparameters-state)
         pub fn state(
             mut self,
-            value: impl Into<crate::Value<MutationActionSetStateParameter>>,
+            value: impl crate::IntoValue<MutationActionSetStateParameter>,
         ) -> Self {
-            self.0.insert("State".to_owned(), value.into().into_json());
+            self.0
+                .insert("State".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Target`: [`ComponentProperty`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-actionparameters.html#cfn-amplifyuibuilder-component-actionparameters-target)
-        pub fn target(mut self, value: impl Into<crate::Value<ComponentProperty>>) -> Self {
-            self.0.insert("Target".to_owned(), value.into().into_json());
+        pub fn target(mut self, value: impl crate::IntoValue<ComponentProperty>) -> Self {
+            self.0
+                .insert("Target".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`ComponentProperty`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-actionparameters.html#cfn-amplifyuibuilder-component-actionparameters-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<ComponentProperty>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<ComponentProperty>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Url`: [`ComponentProperty`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-actionparameters.html#cfn-amplifyuibuilder-component-actionparameters-url)
-        pub fn url(mut self, value: impl Into<crate::Value<ComponentProperty>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<ComponentProperty>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -344,27 +367,30 @@ pub mod component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentbindingpropertiesvalue.html#cfn-amplifyuibuilder-component-componentbindingpropertiesvalue-bindingproperties)
         pub fn binding_properties(
             mut self,
-            value: impl Into<crate::Value<ComponentBindingPropertiesValueProperties>>,
+            value: impl crate::IntoValue<ComponentBindingPropertiesValueProperties>,
         ) -> Self {
-            self.0
-                .insert("BindingProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BindingProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DefaultValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentbindingpropertiesvalue.html#cfn-amplifyuibuilder-component-componentbindingpropertiesvalue-defaultvalue)
-        pub fn default_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn default_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DefaultValue".to_owned(), value.into().into_json());
+                .insert("DefaultValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentbindingpropertiesvalue.html#cfn-amplifyuibuilder-component-componentbindingpropertiesvalue-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -390,68 +416,72 @@ pub mod component {
         /// `Bucket`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentbindingpropertiesvalueproperties.html#cfn-amplifyuibuilder-component-componentbindingpropertiesvalueproperties-bucket)
-        pub fn bucket(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Bucket".to_owned(), value.into().into_json());
+        pub fn bucket(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Bucket".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentbindingpropertiesvalueproperties.html#cfn-amplifyuibuilder-component-componentbindingpropertiesvalueproperties-defaultvalue)
-        pub fn default_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn default_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DefaultValue".to_owned(), value.into().into_json());
+                .insert("DefaultValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Field`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentbindingpropertiesvalueproperties.html#cfn-amplifyuibuilder-component-componentbindingpropertiesvalueproperties-field)
-        pub fn field(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Field".to_owned(), value.into().into_json());
+        pub fn field(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Field".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentbindingpropertiesvalueproperties.html#cfn-amplifyuibuilder-component-componentbindingpropertiesvalueproperties-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Model`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentbindingpropertiesvalueproperties.html#cfn-amplifyuibuilder-component-componentbindingpropertiesvalueproperties-model)
-        pub fn model(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Model".to_owned(), value.into().into_json());
+        pub fn model(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Model".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Predicates`: list of [`Predicate`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentbindingpropertiesvalueproperties.html#cfn-amplifyuibuilder-component-componentbindingpropertiesvalueproperties-predicates)
-        pub fn predicates(mut self, value: impl Into<crate::Value<Vec<Predicate>>>) -> Self {
+        pub fn predicates(mut self, value: impl crate::IntoValue<Vec<Predicate>>) -> Self {
             self.0
-                .insert("Predicates".to_owned(), value.into().into_json());
+                .insert("Predicates".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SlotName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentbindingpropertiesvalueproperties.html#cfn-amplifyuibuilder-component-componentbindingpropertiesvalueproperties-slotname)
-        pub fn slot_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn slot_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SlotName".to_owned(), value.into().into_json());
+                .insert("SlotName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserAttribute`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentbindingpropertiesvalueproperties.html#cfn-amplifyuibuilder-component-componentbindingpropertiesvalueproperties-userattribute)
-        pub fn user_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserAttribute".to_owned(), value.into().into_json());
+                .insert("UserAttribute".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -471,26 +501,26 @@ pub mod component {
     impl ComponentChild {
         /// A new `ComponentChild` with its required properties.
         pub fn new(
-            component_type: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
-            properties: impl Into<crate::Value<::std::collections::BTreeMap<String, ComponentProperty>>>,
+            component_type: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
+            properties: impl crate::IntoValue<::std::collections::BTreeMap<String, ComponentProperty>>,
         ) -> Self {
             ComponentChild(crate::typed::Properties::from_iter([
                 (
                     "ComponentType".to_owned(),
-                    component_type.into().into_json(),
+                    component_type.into_value().into_json(),
                 ),
-                ("Name".to_owned(), name.into().into_json()),
-                ("Properties".to_owned(), properties.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Properties".to_owned(), properties.into_value().into_json()),
             ]))
         }
 
         /// `Children`: list of [`ComponentChild`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentchild.html#cfn-amplifyuibuilder-component-componentchild-children)
-        pub fn children(mut self, value: impl Into<crate::Value<Vec<ComponentChild>>>) -> Self {
+        pub fn children(mut self, value: impl crate::IntoValue<Vec<ComponentChild>>) -> Self {
             self.0
-                .insert("Children".to_owned(), value.into().into_json());
+                .insert("Children".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -499,18 +529,19 @@ pub mod component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentchild.html#cfn-amplifyuibuilder-component-componentchild-events)
         pub fn events(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, ComponentEvent>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, ComponentEvent>>,
         ) -> Self {
-            self.0.insert("Events".to_owned(), value.into().into_json());
+            self.0
+                .insert("Events".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SourceId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentchild.html#cfn-amplifyuibuilder-component-componentchild-sourceid)
-        pub fn source_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceId".to_owned(), value.into().into_json());
+                .insert("SourceId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -536,60 +567,63 @@ pub mod component {
         /// `Else`: [`ComponentProperty`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentconditionproperty.html#cfn-amplifyuibuilder-component-componentconditionproperty-else)
-        pub fn r#else(mut self, value: impl Into<crate::Value<ComponentProperty>>) -> Self {
-            self.0.insert("Else".to_owned(), value.into().into_json());
+        pub fn r#else(mut self, value: impl crate::IntoValue<ComponentProperty>) -> Self {
+            self.0
+                .insert("Else".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Field`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentconditionproperty.html#cfn-amplifyuibuilder-component-componentconditionproperty-field)
-        pub fn field(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Field".to_owned(), value.into().into_json());
+        pub fn field(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Field".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Operand`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentconditionproperty.html#cfn-amplifyuibuilder-component-componentconditionproperty-operand)
-        pub fn operand(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn operand(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Operand".to_owned(), value.into().into_json());
+                .insert("Operand".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OperandType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentconditionproperty.html#cfn-amplifyuibuilder-component-componentconditionproperty-operandtype)
-        pub fn operand_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn operand_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OperandType".to_owned(), value.into().into_json());
+                .insert("OperandType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Operator`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentconditionproperty.html#cfn-amplifyuibuilder-component-componentconditionproperty-operator)
-        pub fn operator(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn operator(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Operator".to_owned(), value.into().into_json());
+                .insert("Operator".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Property`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentconditionproperty.html#cfn-amplifyuibuilder-component-componentconditionproperty-property)
-        pub fn property(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn property(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Property".to_owned(), value.into().into_json());
+                .insert("Property".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Then`: [`ComponentProperty`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentconditionproperty.html#cfn-amplifyuibuilder-component-componentconditionproperty-then)
-        pub fn then(mut self, value: impl Into<crate::Value<ComponentProperty>>) -> Self {
-            self.0.insert("Then".to_owned(), value.into().into_json());
+        pub fn then(mut self, value: impl crate::IntoValue<ComponentProperty>) -> Self {
+            self.0
+                .insert("Then".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -608,36 +642,37 @@ pub mod component {
 
     impl ComponentDataConfiguration {
         /// A new `ComponentDataConfiguration` with its required properties.
-        pub fn new(model: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(model: impl crate::IntoValue<String>) -> Self {
             ComponentDataConfiguration(crate::typed::Properties::from_iter([(
                 "Model".to_owned(),
-                model.into().into_json(),
+                model.into_value().into_json(),
             )]))
         }
 
         /// `Identifiers`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentdataconfiguration.html#cfn-amplifyuibuilder-component-componentdataconfiguration-identifiers)
-        pub fn identifiers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn identifiers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Identifiers".to_owned(), value.into().into_json());
+                .insert("Identifiers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Predicate`: [`Predicate`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentdataconfiguration.html#cfn-amplifyuibuilder-component-componentdataconfiguration-predicate)
-        pub fn predicate(mut self, value: impl Into<crate::Value<Predicate>>) -> Self {
+        pub fn predicate(mut self, value: impl crate::IntoValue<Predicate>) -> Self {
             self.0
-                .insert("Predicate".to_owned(), value.into().into_json());
+                .insert("Predicate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Sort`: list of [`SortProperty`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentdataconfiguration.html#cfn-amplifyuibuilder-component-componentdataconfiguration-sort)
-        pub fn sort(mut self, value: impl Into<crate::Value<Vec<SortProperty>>>) -> Self {
-            self.0.insert("Sort".to_owned(), value.into().into_json());
+        pub fn sort(mut self, value: impl crate::IntoValue<Vec<SortProperty>>) -> Self {
+            self.0
+                .insert("Sort".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -663,26 +698,27 @@ pub mod component {
         /// `Action`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentevent.html#cfn-amplifyuibuilder-component-componentevent-action)
-        pub fn action(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Action".to_owned(), value.into().into_json());
+        pub fn action(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Action".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BindingEvent`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentevent.html#cfn-amplifyuibuilder-component-componentevent-bindingevent)
-        pub fn binding_event(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn binding_event(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BindingEvent".to_owned(), value.into().into_json());
+                .insert("BindingEvent".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Parameters`: [`ActionParameters`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentevent.html#cfn-amplifyuibuilder-component-componentevent-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<ActionParameters>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<ActionParameters>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -710,10 +746,12 @@ pub mod component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentproperty.html#cfn-amplifyuibuilder-component-componentproperty-bindingproperties)
         pub fn binding_properties(
             mut self,
-            value: impl Into<crate::Value<ComponentPropertyBindingProperties>>,
+            value: impl crate::IntoValue<ComponentPropertyBindingProperties>,
         ) -> Self {
-            self.0
-                .insert("BindingProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BindingProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -722,10 +760,10 @@ pub mod component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentproperty.html#cfn-amplifyuibuilder-component-componentproperty-bindings)
         pub fn bindings(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, FormBindingElement>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, FormBindingElement>>,
         ) -> Self {
             self.0
-                .insert("Bindings".to_owned(), value.into().into_json());
+                .insert("Bindings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -734,11 +772,11 @@ pub mod component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentproperty.html#cfn-amplifyuibuilder-component-componentproperty-collectionbindingproperties)
         pub fn collection_binding_properties(
             mut self,
-            value: impl Into<crate::Value<ComponentPropertyBindingProperties>>,
+            value: impl crate::IntoValue<ComponentPropertyBindingProperties>,
         ) -> Self {
             self.0.insert(
                 "CollectionBindingProperties".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -746,17 +784,18 @@ pub mod component {
         /// `ComponentName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentproperty.html#cfn-amplifyuibuilder-component-componentproperty-componentname)
-        pub fn component_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn component_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ComponentName".to_owned(), value.into().into_json());
+                .insert("ComponentName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Concat`: list of [`ComponentProperty`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentproperty.html#cfn-amplifyuibuilder-component-componentproperty-concat)
-        pub fn concat(mut self, value: impl Into<crate::Value<Vec<ComponentProperty>>>) -> Self {
-            self.0.insert("Concat".to_owned(), value.into().into_json());
+        pub fn concat(mut self, value: impl crate::IntoValue<Vec<ComponentProperty>>) -> Self {
+            self.0
+                .insert("Concat".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -765,87 +804,91 @@ pub mod component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentproperty.html#cfn-amplifyuibuilder-component-componentproperty-condition)
         pub fn condition(
             mut self,
-            value: impl Into<crate::Value<ComponentConditionProperty>>,
+            value: impl crate::IntoValue<ComponentConditionProperty>,
         ) -> Self {
             self.0
-                .insert("Condition".to_owned(), value.into().into_json());
+                .insert("Condition".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Configured`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentproperty.html#cfn-amplifyuibuilder-component-componentproperty-configured)
-        pub fn configured(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn configured(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Configured".to_owned(), value.into().into_json());
+                .insert("Configured".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentproperty.html#cfn-amplifyuibuilder-component-componentproperty-defaultvalue)
-        pub fn default_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn default_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DefaultValue".to_owned(), value.into().into_json());
+                .insert("DefaultValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Event`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentproperty.html#cfn-amplifyuibuilder-component-componentproperty-event)
-        pub fn event(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Event".to_owned(), value.into().into_json());
+        pub fn event(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Event".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ImportedValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentproperty.html#cfn-amplifyuibuilder-component-componentproperty-importedvalue)
-        pub fn imported_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn imported_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ImportedValue".to_owned(), value.into().into_json());
+                .insert("ImportedValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Model`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentproperty.html#cfn-amplifyuibuilder-component-componentproperty-model)
-        pub fn model(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Model".to_owned(), value.into().into_json());
+        pub fn model(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Model".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Property`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentproperty.html#cfn-amplifyuibuilder-component-componentproperty-property)
-        pub fn property(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn property(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Property".to_owned(), value.into().into_json());
+                .insert("Property".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentproperty.html#cfn-amplifyuibuilder-component-componentproperty-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserAttribute`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentproperty.html#cfn-amplifyuibuilder-component-componentproperty-userattribute)
-        pub fn user_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserAttribute".to_owned(), value.into().into_json());
+                .insert("UserAttribute".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentproperty.html#cfn-amplifyuibuilder-component-componentproperty-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -864,18 +907,19 @@ pub mod component {
 
     impl ComponentPropertyBindingProperties {
         /// A new `ComponentPropertyBindingProperties` with its required properties.
-        pub fn new(property: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(property: impl crate::IntoValue<String>) -> Self {
             ComponentPropertyBindingProperties(crate::typed::Properties::from_iter([(
                 "Property".to_owned(),
-                property.into().into_json(),
+                property.into_value().into_json(),
             )]))
         }
 
         /// `Field`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentpropertybindingproperties.html#cfn-amplifyuibuilder-component-componentpropertybindingproperties-field)
-        pub fn field(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Field".to_owned(), value.into().into_json());
+        pub fn field(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Field".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -903,17 +947,12 @@ pub mod component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentvariant.html#cfn-amplifyuibuilder-component-componentvariant-overrides)
         pub fn overrides(
             mut self,
-            value: impl Into<
-                crate::Value<
-                    ::std::collections::BTreeMap<
-                        String,
-                        ::std::collections::BTreeMap<String, String>,
-                    >,
-                >,
+            value: impl crate::IntoValue<
+                ::std::collections::BTreeMap<String, ::std::collections::BTreeMap<String, String>>,
             >,
         ) -> Self {
             self.0
-                .insert("Overrides".to_owned(), value.into().into_json());
+                .insert("Overrides".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -922,10 +961,10 @@ pub mod component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-componentvariant.html#cfn-amplifyuibuilder-component-componentvariant-variantvalues)
         pub fn variant_values(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("VariantValues".to_owned(), value.into().into_json());
+                .insert("VariantValues".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -945,12 +984,12 @@ pub mod component {
     impl FormBindingElement {
         /// A new `FormBindingElement` with its required properties.
         pub fn new(
-            element: impl Into<crate::Value<String>>,
-            property: impl Into<crate::Value<String>>,
+            element: impl crate::IntoValue<String>,
+            property: impl crate::IntoValue<String>,
         ) -> Self {
             FormBindingElement(crate::typed::Properties::from_iter([
-                ("Element".to_owned(), element.into().into_json()),
-                ("Property".to_owned(), property.into().into_json()),
+                ("Element".to_owned(), element.into_value().into_json()),
+                ("Property".to_owned(), property.into_value().into_json()),
             ]))
         }
     }
@@ -970,17 +1009,17 @@ pub mod component {
     impl MutationActionSetStateParameter {
         /// A new `MutationActionSetStateParameter` with its required properties.
         pub fn new(
-            component_name: impl Into<crate::Value<String>>,
-            property: impl Into<crate::Value<String>>,
-            set: impl Into<crate::Value<ComponentProperty>>,
+            component_name: impl crate::IntoValue<String>,
+            property: impl crate::IntoValue<String>,
+            set: impl crate::IntoValue<ComponentProperty>,
         ) -> Self {
             MutationActionSetStateParameter(crate::typed::Properties::from_iter([
                 (
                     "ComponentName".to_owned(),
-                    component_name.into().into_json(),
+                    component_name.into_value().into_json(),
                 ),
-                ("Property".to_owned(), property.into().into_json()),
-                ("Set".to_owned(), set.into().into_json()),
+                ("Property".to_owned(), property.into_value().into_json()),
+                ("Set".to_owned(), set.into_value().into_json()),
             ]))
         }
     }
@@ -1006,25 +1045,27 @@ pub mod component {
         /// `And`: list of [`Predicate`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-predicate.html#cfn-amplifyuibuilder-component-predicate-and)
-        pub fn and(mut self, value: impl Into<crate::Value<Vec<Predicate>>>) -> Self {
-            self.0.insert("And".to_owned(), value.into().into_json());
+        pub fn and(mut self, value: impl crate::IntoValue<Vec<Predicate>>) -> Self {
+            self.0
+                .insert("And".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Field`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-predicate.html#cfn-amplifyuibuilder-component-predicate-field)
-        pub fn field(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Field".to_owned(), value.into().into_json());
+        pub fn field(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Field".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Operand`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-predicate.html#cfn-amplifyuibuilder-component-predicate-operand)
-        pub fn operand(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn operand(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Operand".to_owned(), value.into().into_json());
+                .insert("Operand".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1033,26 +1074,27 @@ pub mod component {
         /// Pattern: `^boolean|string|number$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-predicate.html#cfn-amplifyuibuilder-component-predicate-operandtype)
-        pub fn operand_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn operand_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OperandType".to_owned(), value.into().into_json());
+                .insert("OperandType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Operator`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-predicate.html#cfn-amplifyuibuilder-component-predicate-operator)
-        pub fn operator(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn operator(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Operator".to_owned(), value.into().into_json());
+                .insert("Operator".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Or`: list of [`Predicate`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-component-predicate.html#cfn-amplifyuibuilder-component-predicate-or)
-        pub fn or(mut self, value: impl Into<crate::Value<Vec<Predicate>>>) -> Self {
-            self.0.insert("Or".to_owned(), value.into().into_json());
+        pub fn or(mut self, value: impl crate::IntoValue<Vec<Predicate>>) -> Self {
+            self.0
+                .insert("Or".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1072,12 +1114,12 @@ pub mod component {
     impl SortProperty {
         /// A new `SortProperty` with its required properties.
         pub fn new(
-            direction: impl Into<crate::Value<SortDirection>>,
-            field: impl Into<crate::Value<String>>,
+            direction: impl crate::IntoValue<SortDirection>,
+            field: impl crate::IntoValue<String>,
         ) -> Self {
             SortProperty(crate::typed::Properties::from_iter([
-                ("Direction".to_owned(), direction.into().into_json()),
-                ("Field".to_owned(), field.into().into_json()),
+                ("Direction".to_owned(), direction.into_value().into_json()),
+                ("Field".to_owned(), field.into_value().into_json()),
             ]))
         }
     }
@@ -1124,24 +1166,25 @@ impl Form {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-appid)
-    pub fn app_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AppId", value.into().into_json());
+    pub fn app_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("AppId", value.into_value().into_json());
         self
     }
 
     /// `Cta`: [`FormCta`](form::FormCta).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-cta)
-    pub fn cta(mut self, value: impl Into<crate::Value<form::FormCta>>) -> Self {
-        self.0.set_property("Cta", value.into().into_json());
+    pub fn cta(mut self, value: impl crate::IntoValue<form::FormCta>) -> Self {
+        self.0.set_property("Cta", value.into_value().into_json());
         self
     }
 
     /// `DataType`: [`FormDataTypeConfig`](form::FormDataTypeConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-datatype)
-    pub fn data_type(mut self, value: impl Into<crate::Value<form::FormDataTypeConfig>>) -> Self {
-        self.0.set_property("DataType", value.into().into_json());
+    pub fn data_type(mut self, value: impl crate::IntoValue<form::FormDataTypeConfig>) -> Self {
+        self.0
+            .set_property("DataType", value.into_value().into_json());
         self
     }
 
@@ -1150,9 +1193,9 @@ impl Form {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-environmentname)
-    pub fn environment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn environment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EnvironmentName", value.into().into_json());
+            .set_property("EnvironmentName", value.into_value().into_json());
         self
     }
 
@@ -1161,30 +1204,28 @@ impl Form {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-fields)
     pub fn fields(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, form::FieldConfig>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, form::FieldConfig>>,
     ) -> Self {
-        self.0.set_property("Fields", value.into().into_json());
+        self.0
+            .set_property("Fields", value.into_value().into_json());
         self
     }
 
     /// `FormActionType`: [`FormActionType`](form::FormActionType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-formactiontype)
-    pub fn form_action_type(
-        mut self,
-        value: impl Into<crate::Value<form::FormActionType>>,
-    ) -> Self {
+    pub fn form_action_type(mut self, value: impl crate::IntoValue<form::FormActionType>) -> Self {
         self.0
-            .set_property("FormActionType", value.into().into_json());
+            .set_property("FormActionType", value.into_value().into_json());
         self
     }
 
     /// `LabelDecorator`: [`LabelDecorator`](form::LabelDecorator).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-labeldecorator)
-    pub fn label_decorator(mut self, value: impl Into<crate::Value<form::LabelDecorator>>) -> Self {
+    pub fn label_decorator(mut self, value: impl crate::IntoValue<form::LabelDecorator>) -> Self {
         self.0
-            .set_property("LabelDecorator", value.into().into_json());
+            .set_property("LabelDecorator", value.into_value().into_json());
         self
     }
 
@@ -1193,17 +1234,17 @@ impl Form {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `SchemaVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-schemaversion)
-    pub fn schema_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn schema_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SchemaVersion", value.into().into_json());
+            .set_property("SchemaVersion", value.into_value().into_json());
         self
     }
 
@@ -1212,18 +1253,18 @@ impl Form {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-sectionalelements)
     pub fn sectional_elements(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, form::SectionalElement>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, form::SectionalElement>>,
     ) -> Self {
         self.0
-            .set_property("SectionalElements", value.into().into_json());
+            .set_property("SectionalElements", value.into_value().into_json());
         self
     }
 
     /// `Style`: [`FormStyle`](form::FormStyle).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-style)
-    pub fn style(mut self, value: impl Into<crate::Value<form::FormStyle>>) -> Self {
-        self.0.set_property("Style", value.into().into_json());
+    pub fn style(mut self, value: impl crate::IntoValue<form::FormStyle>) -> Self {
+        self.0.set_property("Style", value.into_value().into_json());
         self
     }
 
@@ -1232,9 +1273,9 @@ impl Form {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-form.html#cfn-amplifyuibuilder-form-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1289,35 +1330,36 @@ pub mod form {
         /// `Excluded`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldconfig.html#cfn-amplifyuibuilder-form-fieldconfig-excluded)
-        pub fn excluded(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn excluded(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Excluded".to_owned(), value.into().into_json());
+                .insert("Excluded".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputType`: [`FieldInputConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldconfig.html#cfn-amplifyuibuilder-form-fieldconfig-inputtype)
-        pub fn input_type(mut self, value: impl Into<crate::Value<FieldInputConfig>>) -> Self {
+        pub fn input_type(mut self, value: impl crate::IntoValue<FieldInputConfig>) -> Self {
             self.0
-                .insert("InputType".to_owned(), value.into().into_json());
+                .insert("InputType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Label`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldconfig.html#cfn-amplifyuibuilder-form-fieldconfig-label)
-        pub fn label(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Label".to_owned(), value.into().into_json());
+        pub fn label(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Label".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Position`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldconfig.html#cfn-amplifyuibuilder-form-fieldconfig-position)
-        pub fn position(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn position(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Position".to_owned(), value.into().into_json());
+                .insert("Position".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1326,10 +1368,10 @@ pub mod form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldconfig.html#cfn-amplifyuibuilder-form-fieldconfig-validations)
         pub fn validations(
             mut self,
-            value: impl Into<crate::Value<Vec<FieldValidationConfiguration>>>,
+            value: impl crate::IntoValue<Vec<FieldValidationConfiguration>>,
         ) -> Self {
             self.0
-                .insert("Validations".to_owned(), value.into().into_json());
+                .insert("Validations".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1348,46 +1390,48 @@ pub mod form {
 
     impl FieldInputConfig {
         /// A new `FieldInputConfig` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             FieldInputConfig(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `DefaultChecked`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldinputconfig.html#cfn-amplifyuibuilder-form-fieldinputconfig-defaultchecked)
-        pub fn default_checked(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn default_checked(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("DefaultChecked".to_owned(), value.into().into_json());
+                .insert("DefaultChecked".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultCountryCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldinputconfig.html#cfn-amplifyuibuilder-form-fieldinputconfig-defaultcountrycode)
-        pub fn default_country_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DefaultCountryCode".to_owned(), value.into().into_json());
+        pub fn default_country_code(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DefaultCountryCode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DefaultValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldinputconfig.html#cfn-amplifyuibuilder-form-fieldinputconfig-defaultvalue)
-        pub fn default_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn default_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DefaultValue".to_owned(), value.into().into_json());
+                .insert("DefaultValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DescriptiveText`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldinputconfig.html#cfn-amplifyuibuilder-form-fieldinputconfig-descriptivetext)
-        pub fn descriptive_text(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn descriptive_text(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DescriptiveText".to_owned(), value.into().into_json());
+                .insert("DescriptiveText".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1396,97 +1440,102 @@ pub mod form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldinputconfig.html#cfn-amplifyuibuilder-form-fieldinputconfig-fileuploaderconfig)
         pub fn file_uploader_config(
             mut self,
-            value: impl Into<crate::Value<FileUploaderFieldConfig>>,
+            value: impl crate::IntoValue<FileUploaderFieldConfig>,
         ) -> Self {
-            self.0
-                .insert("FileUploaderConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FileUploaderConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IsArray`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldinputconfig.html#cfn-amplifyuibuilder-form-fieldinputconfig-isarray)
-        pub fn is_array(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_array(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsArray".to_owned(), value.into().into_json());
+                .insert("IsArray".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxValue`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldinputconfig.html#cfn-amplifyuibuilder-form-fieldinputconfig-maxvalue)
-        pub fn max_value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn max_value(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MaxValue".to_owned(), value.into().into_json());
+                .insert("MaxValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinValue`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldinputconfig.html#cfn-amplifyuibuilder-form-fieldinputconfig-minvalue)
-        pub fn min_value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn min_value(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MinValue".to_owned(), value.into().into_json());
+                .insert("MinValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldinputconfig.html#cfn-amplifyuibuilder-form-fieldinputconfig-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Placeholder`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldinputconfig.html#cfn-amplifyuibuilder-form-fieldinputconfig-placeholder)
-        pub fn placeholder(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn placeholder(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Placeholder".to_owned(), value.into().into_json());
+                .insert("Placeholder".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReadOnly`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldinputconfig.html#cfn-amplifyuibuilder-form-fieldinputconfig-readonly)
-        pub fn read_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn read_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReadOnly".to_owned(), value.into().into_json());
+                .insert("ReadOnly".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Required`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldinputconfig.html#cfn-amplifyuibuilder-form-fieldinputconfig-required)
-        pub fn required(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn required(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Required".to_owned(), value.into().into_json());
+                .insert("Required".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Step`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldinputconfig.html#cfn-amplifyuibuilder-form-fieldinputconfig-step)
-        pub fn step(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Step".to_owned(), value.into().into_json());
+        pub fn step(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Step".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldinputconfig.html#cfn-amplifyuibuilder-form-fieldinputconfig-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ValueMappings`: [`ValueMappings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldinputconfig.html#cfn-amplifyuibuilder-form-fieldinputconfig-valuemappings)
-        pub fn value_mappings(mut self, value: impl Into<crate::Value<ValueMappings>>) -> Self {
+        pub fn value_mappings(mut self, value: impl crate::IntoValue<ValueMappings>) -> Self {
             self.0
-                .insert("ValueMappings".to_owned(), value.into().into_json());
+                .insert("ValueMappings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1505,37 +1554,39 @@ pub mod form {
 
     impl FieldValidationConfiguration {
         /// A new `FieldValidationConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             FieldValidationConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `NumValues`: list of number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldvalidationconfiguration.html#cfn-amplifyuibuilder-form-fieldvalidationconfiguration-numvalues)
-        pub fn num_values(mut self, value: impl Into<crate::Value<Vec<f64>>>) -> Self {
+        pub fn num_values(mut self, value: impl crate::IntoValue<Vec<f64>>) -> Self {
             self.0
-                .insert("NumValues".to_owned(), value.into().into_json());
+                .insert("NumValues".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StrValues`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldvalidationconfiguration.html#cfn-amplifyuibuilder-form-fieldvalidationconfiguration-strvalues)
-        pub fn str_values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn str_values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("StrValues".to_owned(), value.into().into_json());
+                .insert("StrValues".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ValidationMessage`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fieldvalidationconfiguration.html#cfn-amplifyuibuilder-form-fieldvalidationconfiguration-validationmessage)
-        pub fn validation_message(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ValidationMessage".to_owned(), value.into().into_json());
+        pub fn validation_message(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ValidationMessage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1555,51 +1606,54 @@ pub mod form {
     impl FileUploaderFieldConfig {
         /// A new `FileUploaderFieldConfig` with its required properties.
         pub fn new(
-            accepted_file_types: impl Into<crate::Value<Vec<String>>>,
-            access_level: impl Into<crate::Value<StorageAccessLevel>>,
+            accepted_file_types: impl crate::IntoValue<Vec<String>>,
+            access_level: impl crate::IntoValue<StorageAccessLevel>,
         ) -> Self {
             FileUploaderFieldConfig(crate::typed::Properties::from_iter([
                 (
                     "AcceptedFileTypes".to_owned(),
-                    accepted_file_types.into().into_json(),
+                    accepted_file_types.into_value().into_json(),
                 ),
-                ("AccessLevel".to_owned(), access_level.into().into_json()),
+                (
+                    "AccessLevel".to_owned(),
+                    access_level.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `IsResumable`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fileuploaderfieldconfig.html#cfn-amplifyuibuilder-form-fileuploaderfieldconfig-isresumable)
-        pub fn is_resumable(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_resumable(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsResumable".to_owned(), value.into().into_json());
+                .insert("IsResumable".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxFileCount`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fileuploaderfieldconfig.html#cfn-amplifyuibuilder-form-fileuploaderfieldconfig-maxfilecount)
-        pub fn max_file_count(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn max_file_count(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MaxFileCount".to_owned(), value.into().into_json());
+                .insert("MaxFileCount".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxSize`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fileuploaderfieldconfig.html#cfn-amplifyuibuilder-form-fileuploaderfieldconfig-maxsize)
-        pub fn max_size(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn max_size(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MaxSize".to_owned(), value.into().into_json());
+                .insert("MaxSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ShowThumbnails`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-fileuploaderfieldconfig.html#cfn-amplifyuibuilder-form-fileuploaderfieldconfig-showthumbnails)
-        pub fn show_thumbnails(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn show_thumbnails(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ShowThumbnails".to_owned(), value.into().into_json());
+                .insert("ShowThumbnails".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1625,27 +1679,27 @@ pub mod form {
         /// `Children`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-formbutton.html#cfn-amplifyuibuilder-form-formbutton-children)
-        pub fn children(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn children(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Children".to_owned(), value.into().into_json());
+                .insert("Children".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Excluded`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-formbutton.html#cfn-amplifyuibuilder-form-formbutton-excluded)
-        pub fn excluded(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn excluded(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Excluded".to_owned(), value.into().into_json());
+                .insert("Excluded".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Position`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-formbutton.html#cfn-amplifyuibuilder-form-formbutton-position)
-        pub fn position(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn position(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Position".to_owned(), value.into().into_json());
+                .insert("Position".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1671,33 +1725,36 @@ pub mod form {
         /// `Cancel`: [`FormButton`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-formcta.html#cfn-amplifyuibuilder-form-formcta-cancel)
-        pub fn cancel(mut self, value: impl Into<crate::Value<FormButton>>) -> Self {
-            self.0.insert("Cancel".to_owned(), value.into().into_json());
+        pub fn cancel(mut self, value: impl crate::IntoValue<FormButton>) -> Self {
+            self.0
+                .insert("Cancel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Clear`: [`FormButton`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-formcta.html#cfn-amplifyuibuilder-form-formcta-clear)
-        pub fn clear(mut self, value: impl Into<crate::Value<FormButton>>) -> Self {
-            self.0.insert("Clear".to_owned(), value.into().into_json());
+        pub fn clear(mut self, value: impl crate::IntoValue<FormButton>) -> Self {
+            self.0
+                .insert("Clear".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Position`: [`FormButtonsPosition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-formcta.html#cfn-amplifyuibuilder-form-formcta-position)
-        pub fn position(mut self, value: impl Into<crate::Value<FormButtonsPosition>>) -> Self {
+        pub fn position(mut self, value: impl crate::IntoValue<FormButtonsPosition>) -> Self {
             self.0
-                .insert("Position".to_owned(), value.into().into_json());
+                .insert("Position".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Submit`: [`FormButton`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-formcta.html#cfn-amplifyuibuilder-form-formcta-submit)
-        pub fn submit(mut self, value: impl Into<crate::Value<FormButton>>) -> Self {
-            self.0.insert("Submit".to_owned(), value.into().into_json());
+        pub fn submit(mut self, value: impl crate::IntoValue<FormButton>) -> Self {
+            self.0
+                .insert("Submit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1717,15 +1774,18 @@ pub mod form {
     impl FormDataTypeConfig {
         /// A new `FormDataTypeConfig` with its required properties.
         pub fn new(
-            data_source_type: impl Into<crate::Value<FormDataSourceType>>,
-            data_type_name: impl Into<crate::Value<String>>,
+            data_source_type: impl crate::IntoValue<FormDataSourceType>,
+            data_type_name: impl crate::IntoValue<String>,
         ) -> Self {
             FormDataTypeConfig(crate::typed::Properties::from_iter([
                 (
                     "DataSourceType".to_owned(),
-                    data_source_type.into().into_json(),
+                    data_source_type.into_value().into_json(),
                 ),
-                ("DataTypeName".to_owned(), data_type_name.into().into_json()),
+                (
+                    "DataTypeName".to_owned(),
+                    data_type_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1753,18 +1813,21 @@ pub mod form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-forminputbindingpropertiesvalue.html#cfn-amplifyuibuilder-form-forminputbindingpropertiesvalue-bindingproperties)
         pub fn binding_properties(
             mut self,
-            value: impl Into<crate::Value<FormInputBindingPropertiesValueProperties>>,
+            value: impl crate::IntoValue<FormInputBindingPropertiesValueProperties>,
         ) -> Self {
-            self.0
-                .insert("BindingProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BindingProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-forminputbindingpropertiesvalue.html#cfn-amplifyuibuilder-form-forminputbindingpropertiesvalue-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1790,8 +1853,9 @@ pub mod form {
         /// `Model`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-forminputbindingpropertiesvalueproperties.html#cfn-amplifyuibuilder-form-forminputbindingpropertiesvalueproperties-model)
-        pub fn model(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Model".to_owned(), value.into().into_json());
+        pub fn model(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Model".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1819,29 +1883,30 @@ pub mod form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-forminputvalueproperty.html#cfn-amplifyuibuilder-form-forminputvalueproperty-bindingproperties)
         pub fn binding_properties(
             mut self,
-            value: impl Into<crate::Value<FormInputValuePropertyBindingProperties>>,
+            value: impl crate::IntoValue<FormInputValuePropertyBindingProperties>,
         ) -> Self {
-            self.0
-                .insert("BindingProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BindingProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Concat`: list of [`FormInputValueProperty`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-forminputvalueproperty.html#cfn-amplifyuibuilder-form-forminputvalueproperty-concat)
-        pub fn concat(
-            mut self,
-            value: impl Into<crate::Value<Vec<FormInputValueProperty>>>,
-        ) -> Self {
-            self.0.insert("Concat".to_owned(), value.into().into_json());
+        pub fn concat(mut self, value: impl crate::IntoValue<Vec<FormInputValueProperty>>) -> Self {
+            self.0
+                .insert("Concat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-forminputvalueproperty.html#cfn-amplifyuibuilder-form-forminputvalueproperty-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1860,18 +1925,19 @@ pub mod form {
 
     impl FormInputValuePropertyBindingProperties {
         /// A new `FormInputValuePropertyBindingProperties` with its required properties.
-        pub fn new(property: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(property: impl crate::IntoValue<String>) -> Self {
             FormInputValuePropertyBindingProperties(crate::typed::Properties::from_iter([(
                 "Property".to_owned(),
-                property.into().into_json(),
+                property.into_value().into_json(),
             )]))
         }
 
         /// `Field`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-forminputvaluepropertybindingproperties.html#cfn-amplifyuibuilder-form-forminputvaluepropertybindingproperties-field)
-        pub fn field(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Field".to_owned(), value.into().into_json());
+        pub fn field(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Field".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1897,27 +1963,27 @@ pub mod form {
         /// `HorizontalGap`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-formstyle.html#cfn-amplifyuibuilder-form-formstyle-horizontalgap)
-        pub fn horizontal_gap(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn horizontal_gap(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("HorizontalGap".to_owned(), value.into().into_json());
+                .insert("HorizontalGap".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OuterPadding`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-formstyle.html#cfn-amplifyuibuilder-form-formstyle-outerpadding)
-        pub fn outer_padding(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn outer_padding(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("OuterPadding".to_owned(), value.into().into_json());
+                .insert("OuterPadding".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VerticalGap`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-formstyle.html#cfn-amplifyuibuilder-form-formstyle-verticalgap)
-        pub fn vertical_gap(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn vertical_gap(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("VerticalGap".to_owned(), value.into().into_json());
+                .insert("VerticalGap".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1936,53 +2002,55 @@ pub mod form {
 
     impl SectionalElement {
         /// A new `SectionalElement` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             SectionalElement(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Excluded`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-sectionalelement.html#cfn-amplifyuibuilder-form-sectionalelement-excluded)
-        pub fn excluded(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn excluded(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Excluded".to_owned(), value.into().into_json());
+                .insert("Excluded".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Level`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-sectionalelement.html#cfn-amplifyuibuilder-form-sectionalelement-level)
-        pub fn level(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Level".to_owned(), value.into().into_json());
+        pub fn level(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Level".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Orientation`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-sectionalelement.html#cfn-amplifyuibuilder-form-sectionalelement-orientation)
-        pub fn orientation(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn orientation(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Orientation".to_owned(), value.into().into_json());
+                .insert("Orientation".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Position`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-sectionalelement.html#cfn-amplifyuibuilder-form-sectionalelement-position)
-        pub fn position(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn position(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Position".to_owned(), value.into().into_json());
+                .insert("Position".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Text`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-sectionalelement.html#cfn-amplifyuibuilder-form-sectionalelement-text)
-        pub fn text(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Text".to_owned(), value.into().into_json());
+        pub fn text(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Text".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2001,10 +2069,10 @@ pub mod form {
 
     impl ValueMapping {
         /// A new `ValueMapping` with its required properties.
-        pub fn new(value: impl Into<crate::Value<FormInputValueProperty>>) -> Self {
+        pub fn new(value: impl crate::IntoValue<FormInputValueProperty>) -> Self {
             ValueMapping(crate::typed::Properties::from_iter([(
                 "Value".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             )]))
         }
 
@@ -2013,10 +2081,10 @@ pub mod form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-valuemapping.html#cfn-amplifyuibuilder-form-valuemapping-displayvalue)
         pub fn display_value(
             mut self,
-            value: impl Into<crate::Value<FormInputValueProperty>>,
+            value: impl crate::IntoValue<FormInputValueProperty>,
         ) -> Self {
             self.0
-                .insert("DisplayValue".to_owned(), value.into().into_json());
+                .insert("DisplayValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2035,10 +2103,10 @@ pub mod form {
 
     impl ValueMappings {
         /// A new `ValueMappings` with its required properties.
-        pub fn new(values: impl Into<crate::Value<Vec<ValueMapping>>>) -> Self {
+        pub fn new(values: impl crate::IntoValue<Vec<ValueMapping>>) -> Self {
             ValueMappings(crate::typed::Properties::from_iter([(
                 "Values".to_owned(),
-                values.into().into_json(),
+                values.into_value().into_json(),
             )]))
         }
 
@@ -2047,12 +2115,14 @@ pub mod form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-form-valuemappings.html#cfn-amplifyuibuilder-form-valuemappings-bindingproperties)
         pub fn binding_properties(
             mut self,
-            value: impl Into<
-                crate::Value<::std::collections::BTreeMap<String, FormInputBindingPropertiesValue>>,
+            value: impl crate::IntoValue<
+                ::std::collections::BTreeMap<String, FormInputBindingPropertiesValue>,
             >,
         ) -> Self {
-            self.0
-                .insert("BindingProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BindingProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2180,8 +2250,8 @@ impl Theme {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-theme.html#cfn-amplifyuibuilder-theme-appid)
-    pub fn app_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AppId", value.into().into_json());
+    pub fn app_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("AppId", value.into_value().into_json());
         self
     }
 
@@ -2190,9 +2260,9 @@ impl Theme {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-theme.html#cfn-amplifyuibuilder-theme-environmentname)
-    pub fn environment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn environment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EnvironmentName", value.into().into_json());
+            .set_property("EnvironmentName", value.into_value().into_json());
         self
     }
 
@@ -2201,16 +2271,17 @@ impl Theme {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-theme.html#cfn-amplifyuibuilder-theme-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Overrides`: list of [`ThemeValues`](theme::ThemeValues).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-theme.html#cfn-amplifyuibuilder-theme-overrides)
-    pub fn overrides(mut self, value: impl Into<crate::Value<Vec<theme::ThemeValues>>>) -> Self {
-        self.0.set_property("Overrides", value.into().into_json());
+    pub fn overrides(mut self, value: impl crate::IntoValue<Vec<theme::ThemeValues>>) -> Self {
+        self.0
+            .set_property("Overrides", value.into_value().into_json());
         self
     }
 
@@ -2219,17 +2290,18 @@ impl Theme {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-theme.html#cfn-amplifyuibuilder-theme-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Values`: list of [`ThemeValues`](theme::ThemeValues).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-amplifyuibuilder-theme.html#cfn-amplifyuibuilder-theme-values)
-    pub fn values(mut self, value: impl Into<crate::Value<Vec<theme::ThemeValues>>>) -> Self {
-        self.0.set_property("Values", value.into().into_json());
+    pub fn values(mut self, value: impl crate::IntoValue<Vec<theme::ThemeValues>>) -> Self {
+        self.0
+            .set_property("Values", value.into_value().into_json());
         self
     }
 }
@@ -2294,17 +2366,18 @@ pub mod theme {
         /// `Children`: list of [`ThemeValues`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-theme-themevalue.html#cfn-amplifyuibuilder-theme-themevalue-children)
-        pub fn children(mut self, value: impl Into<crate::Value<Vec<ThemeValues>>>) -> Self {
+        pub fn children(mut self, value: impl crate::IntoValue<Vec<ThemeValues>>) -> Self {
             self.0
-                .insert("Children".to_owned(), value.into().into_json());
+                .insert("Children".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-theme-themevalue.html#cfn-amplifyuibuilder-theme-themevalue-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2330,16 +2403,18 @@ pub mod theme {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-theme-themevalues.html#cfn-amplifyuibuilder-theme-themevalues-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: [`ThemeValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-amplifyuibuilder-theme-themevalues.html#cfn-amplifyuibuilder-theme-themevalues-value)
-        pub fn value(mut self, value: impl Into<crate::Value<ThemeValue>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<ThemeValue>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }

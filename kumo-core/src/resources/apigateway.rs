@@ -28,6 +28,98 @@ pub const TYPES: &[&str] = &[
     "AWS::ApiGateway::VpcLink",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ApiGateway::Account",
+        <Account as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::ApiKey",
+        <ApiKey as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::Authorizer",
+        <Authorizer as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::BasePathMapping",
+        <BasePathMapping as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::BasePathMappingV2",
+        <BasePathMappingV2 as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::ClientCertificate",
+        <ClientCertificate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::Deployment",
+        <Deployment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::DocumentationPart",
+        <DocumentationPart as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::DocumentationVersion",
+        <DocumentationVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::DomainName",
+        <DomainName as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::DomainNameAccessAssociation",
+        <DomainNameAccessAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::DomainNameV2",
+        <DomainNameV2 as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::GatewayResponse",
+        <GatewayResponse as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::Method",
+        <Method as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::Model",
+        <Model as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::RequestValidator",
+        <RequestValidator as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::Resource",
+        <Resource as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::RestApi",
+        <RestApi as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::Stage",
+        <Stage as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::UsagePlan",
+        <UsagePlan as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::UsagePlanKey",
+        <UsagePlanKey as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGateway::VpcLink",
+        <VpcLink as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ApiGateway::Account`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-account.html)
@@ -43,9 +135,9 @@ impl Account {
     /// `CloudWatchRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-account.html#cfn-apigateway-account-cloudwatchrolearn)
-    pub fn cloud_watch_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cloud_watch_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CloudWatchRoleArn", value.into().into_json());
+            .set_property("CloudWatchRoleArn", value.into_value().into_json());
         self
     }
 }
@@ -97,16 +189,18 @@ impl ApiKey {
     /// `CustomerId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-apikey.html#cfn-apigateway-apikey-customerid)
-    pub fn customer_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("CustomerId", value.into().into_json());
+    pub fn customer_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("CustomerId", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-apikey.html#cfn-apigateway-apikey-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -115,8 +209,9 @@ impl ApiKey {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-apikey.html#cfn-apigateway-apikey-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
@@ -125,9 +220,9 @@ impl ApiKey {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-apikey.html#cfn-apigateway-apikey-generatedistinctid)
-    pub fn generate_distinct_id(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn generate_distinct_id(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("GenerateDistinctId", value.into().into_json());
+            .set_property("GenerateDistinctId", value.into_value().into_json());
         self
     }
 
@@ -136,24 +231,25 @@ impl ApiKey {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-apikey.html#cfn-apigateway-apikey-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `StageKeys`: list of [`StageKey`](api_key::StageKey).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-apikey.html#cfn-apigateway-apikey-stagekeys)
-    pub fn stage_keys(mut self, value: impl Into<crate::Value<Vec<api_key::StageKey>>>) -> Self {
-        self.0.set_property("StageKeys", value.into().into_json());
+    pub fn stage_keys(mut self, value: impl crate::IntoValue<Vec<api_key::StageKey>>) -> Self {
+        self.0
+            .set_property("StageKeys", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](api_key::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-apikey.html#cfn-apigateway-apikey-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<api_key::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<api_key::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -162,8 +258,8 @@ impl ApiKey {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-apikey.html#cfn-apigateway-apikey-value)
-    pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Value", value.into().into_json());
+    pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Value", value.into_value().into_json());
         self
     }
 }
@@ -176,7 +272,12 @@ impl Default for ApiKey {
 
 impl crate::typed::ResourceType for ApiKey {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::ApiKey";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GenerateDistinctId", "Name", "Value"];
 
     fn resource(&self) -> &crate::Resource {
@@ -218,18 +319,18 @@ pub mod api_key {
         /// `RestApiId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-apikey-stagekey.html#cfn-apigateway-apikey-stagekey-restapiid)
-        pub fn rest_api_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn rest_api_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RestApiId".to_owned(), value.into().into_json());
+                .insert("RestApiId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StageName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-apikey-stagekey.html#cfn-apigateway-apikey-stagekey-stagename)
-        pub fn stage_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stage_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StageName".to_owned(), value.into().into_json());
+                .insert("StageName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -249,12 +350,12 @@ pub mod api_key {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -277,80 +378,82 @@ pub struct Authorizer(crate::Resource);
 impl Authorizer {
     /// A new `AWS::ApiGateway::Authorizer` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        rest_api_id: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        rest_api_id: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<String>,
     ) -> Self {
         Authorizer(
             crate::Resource::new("AWS::ApiGateway::Authorizer")
-                .property("Name", name.into().into_json())
-                .property("RestApiId", rest_api_id.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("RestApiId", rest_api_id.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
     /// `AuthType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-authorizer.html#cfn-apigateway-authorizer-authtype)
-    pub fn auth_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AuthType", value.into().into_json());
+    pub fn auth_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("AuthType", value.into_value().into_json());
         self
     }
 
     /// `AuthorizerCredentials`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-authorizer.html#cfn-apigateway-authorizer-authorizercredentials)
-    pub fn authorizer_credentials(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn authorizer_credentials(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AuthorizerCredentials", value.into().into_json());
+            .set_property("AuthorizerCredentials", value.into_value().into_json());
         self
     }
 
     /// `AuthorizerResultTtlInSeconds`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-authorizer.html#cfn-apigateway-authorizer-authorizerresultttlinseconds)
-    pub fn authorizer_result_ttl_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0
-            .set_property("AuthorizerResultTtlInSeconds", value.into().into_json());
+    pub fn authorizer_result_ttl_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "AuthorizerResultTtlInSeconds",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `AuthorizerUri`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-authorizer.html#cfn-apigateway-authorizer-authorizeruri)
-    pub fn authorizer_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn authorizer_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AuthorizerUri", value.into().into_json());
+            .set_property("AuthorizerUri", value.into_value().into_json());
         self
     }
 
     /// `IdentitySource`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-authorizer.html#cfn-apigateway-authorizer-identitysource)
-    pub fn identity_source(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn identity_source(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IdentitySource", value.into().into_json());
+            .set_property("IdentitySource", value.into_value().into_json());
         self
     }
 
     /// `IdentityValidationExpression`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-authorizer.html#cfn-apigateway-authorizer-identityvalidationexpression)
-    pub fn identity_validation_expression(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("IdentityValidationExpression", value.into().into_json());
+    pub fn identity_validation_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "IdentityValidationExpression",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `ProviderARNs`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-authorizer.html#cfn-apigateway-authorizer-providerarns)
-    pub fn provider_ar_ns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn provider_ar_ns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ProviderARNs", value.into().into_json());
+            .set_property("ProviderARNs", value.into_value().into_json());
         self
     }
 }
@@ -391,10 +494,10 @@ pub struct BasePathMapping(crate::Resource);
 
 impl BasePathMapping {
     /// A new `AWS::ApiGateway::BasePathMapping` with its required properties.
-    pub fn new(domain_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(domain_name: impl crate::IntoValue<String>) -> Self {
         BasePathMapping(
             crate::Resource::new("AWS::ApiGateway::BasePathMapping")
-                .property("DomainName", domain_name.into().into_json()),
+                .property("DomainName", domain_name.into_value().into_json()),
         )
     }
 
@@ -403,24 +506,26 @@ impl BasePathMapping {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-basepathmapping.html#cfn-apigateway-basepathmapping-basepath)
-    pub fn base_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BasePath", value.into().into_json());
+    pub fn base_path(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BasePath", value.into_value().into_json());
         self
     }
 
     /// `RestApiId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-basepathmapping.html#cfn-apigateway-basepathmapping-restapiid)
-    pub fn rest_api_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RestApiId", value.into().into_json());
+    pub fn rest_api_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RestApiId", value.into_value().into_json());
         self
     }
 
     /// `Stage`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-basepathmapping.html#cfn-apigateway-basepathmapping-stage)
-    pub fn stage(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Stage", value.into().into_json());
+    pub fn stage(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Stage", value.into_value().into_json());
         self
     }
 }
@@ -454,13 +559,13 @@ pub struct BasePathMappingV2(crate::Resource);
 impl BasePathMappingV2 {
     /// A new `AWS::ApiGateway::BasePathMappingV2` with its required properties.
     pub fn new(
-        domain_name_arn: impl Into<crate::Value<String>>,
-        rest_api_id: impl Into<crate::Value<String>>,
+        domain_name_arn: impl crate::IntoValue<String>,
+        rest_api_id: impl crate::IntoValue<String>,
     ) -> Self {
         BasePathMappingV2(
             crate::Resource::new("AWS::ApiGateway::BasePathMappingV2")
-                .property("DomainNameArn", domain_name_arn.into().into_json())
-                .property("RestApiId", rest_api_id.into().into_json()),
+                .property("DomainNameArn", domain_name_arn.into_value().into_json())
+                .property("RestApiId", rest_api_id.into_value().into_json()),
         )
     }
 
@@ -469,16 +574,17 @@ impl BasePathMappingV2 {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-basepathmappingv2.html#cfn-apigateway-basepathmappingv2-basepath)
-    pub fn base_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BasePath", value.into().into_json());
+    pub fn base_path(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BasePath", value.into_value().into_json());
         self
     }
 
     /// `Stage`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-basepathmappingv2.html#cfn-apigateway-basepathmappingv2-stage)
-    pub fn stage(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Stage", value.into().into_json());
+    pub fn stage(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Stage", value.into_value().into_json());
         self
     }
 }
@@ -524,16 +630,17 @@ impl ClientCertificate {
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-clientcertificate.html#cfn-apigateway-clientcertificate-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](client_certificate::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-clientcertificate.html#cfn-apigateway-clientcertificate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<client_certificate::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<client_certificate::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -546,7 +653,12 @@ impl Default for ClientCertificate {
 
 impl crate::typed::ResourceType for ClientCertificate {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::ClientCertificate";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -582,12 +694,12 @@ pub mod client_certificate {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -609,10 +721,10 @@ pub struct Deployment(crate::Resource);
 
 impl Deployment {
     /// A new `AWS::ApiGateway::Deployment` with its required properties.
-    pub fn new(rest_api_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(rest_api_id: impl crate::IntoValue<String>) -> Self {
         Deployment(
             crate::Resource::new("AWS::ApiGateway::Deployment")
-                .property("RestApiId", rest_api_id.into().into_json()),
+                .property("RestApiId", rest_api_id.into_value().into_json()),
         )
     }
 
@@ -623,18 +735,19 @@ impl Deployment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-deployment.html#cfn-apigateway-deployment-deploymentcanarysettings)
     pub fn deployment_canary_settings(
         mut self,
-        value: impl Into<crate::Value<deployment::DeploymentCanarySettings>>,
+        value: impl crate::IntoValue<deployment::DeploymentCanarySettings>,
     ) -> Self {
         self.0
-            .set_property("DeploymentCanarySettings", value.into().into_json());
+            .set_property("DeploymentCanarySettings", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-deployment.html#cfn-apigateway-deployment-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -643,18 +756,19 @@ impl Deployment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-deployment.html#cfn-apigateway-deployment-stagedescription)
     pub fn stage_description(
         mut self,
-        value: impl Into<crate::Value<deployment::StageDescription>>,
+        value: impl crate::IntoValue<deployment::StageDescription>,
     ) -> Self {
         self.0
-            .set_property("StageDescription", value.into().into_json());
+            .set_property("StageDescription", value.into_value().into_json());
         self
     }
 
     /// `StageName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-deployment.html#cfn-apigateway-deployment-stagename)
-    pub fn stage_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StageName", value.into().into_json());
+    pub fn stage_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StageName", value.into_value().into_json());
         self
     }
 }
@@ -703,17 +817,18 @@ pub mod deployment {
         /// `DestinationArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-accesslogsetting.html#cfn-apigateway-deployment-accesslogsetting-destinationarn)
-        pub fn destination_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn destination_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DestinationArn".to_owned(), value.into().into_json());
+                .insert("DestinationArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Format`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-accesslogsetting.html#cfn-apigateway-deployment-accesslogsetting-format)
-        pub fn format(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Format".to_owned(), value.into().into_json());
+        pub fn format(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Format".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -739,9 +854,9 @@ pub mod deployment {
         /// `PercentTraffic`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-canarysetting.html#cfn-apigateway-deployment-canarysetting-percenttraffic)
-        pub fn percent_traffic(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn percent_traffic(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("PercentTraffic".to_owned(), value.into().into_json());
+                .insert("PercentTraffic".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -750,11 +865,11 @@ pub mod deployment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-canarysetting.html#cfn-apigateway-deployment-canarysetting-stagevariableoverrides)
         pub fn stage_variable_overrides(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0.insert(
                 "StageVariableOverrides".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -762,9 +877,9 @@ pub mod deployment {
         /// `UseStageCache`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-canarysetting.html#cfn-apigateway-deployment-canarysetting-usestagecache)
-        pub fn use_stage_cache(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_stage_cache(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("UseStageCache".to_owned(), value.into().into_json());
+                .insert("UseStageCache".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -790,9 +905,9 @@ pub mod deployment {
         /// `PercentTraffic`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-deploymentcanarysettings.html#cfn-apigateway-deployment-deploymentcanarysettings-percenttraffic)
-        pub fn percent_traffic(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn percent_traffic(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("PercentTraffic".to_owned(), value.into().into_json());
+                .insert("PercentTraffic".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -801,11 +916,11 @@ pub mod deployment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-deploymentcanarysettings.html#cfn-apigateway-deployment-deploymentcanarysettings-stagevariableoverrides)
         pub fn stage_variable_overrides(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0.insert(
                 "StageVariableOverrides".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -813,9 +928,9 @@ pub mod deployment {
         /// `UseStageCache`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-deploymentcanarysettings.html#cfn-apigateway-deployment-deploymentcanarysettings-usestagecache)
-        pub fn use_stage_cache(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_stage_cache(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("UseStageCache".to_owned(), value.into().into_json());
+                .insert("UseStageCache".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -841,90 +956,100 @@ pub mod deployment {
         /// `CacheDataEncrypted`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-cachedataencrypted)
-        pub fn cache_data_encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CacheDataEncrypted".to_owned(), value.into().into_json());
+        pub fn cache_data_encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CacheDataEncrypted".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CacheTtlInSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-cachettlinseconds)
-        pub fn cache_ttl_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("CacheTtlInSeconds".to_owned(), value.into().into_json());
+        pub fn cache_ttl_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "CacheTtlInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CachingEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-cachingenabled)
-        pub fn caching_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn caching_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("CachingEnabled".to_owned(), value.into().into_json());
+                .insert("CachingEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DataTraceEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-datatraceenabled)
-        pub fn data_trace_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DataTraceEnabled".to_owned(), value.into().into_json());
+        pub fn data_trace_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DataTraceEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HttpMethod`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-httpmethod)
-        pub fn http_method(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn http_method(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HttpMethod".to_owned(), value.into().into_json());
+                .insert("HttpMethod".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LoggingLevel`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-logginglevel)
-        pub fn logging_level(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn logging_level(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LoggingLevel".to_owned(), value.into().into_json());
+                .insert("LoggingLevel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MetricsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-metricsenabled)
-        pub fn metrics_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn metrics_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("MetricsEnabled".to_owned(), value.into().into_json());
+                .insert("MetricsEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourcePath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-resourcepath)
-        pub fn resource_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourcePath".to_owned(), value.into().into_json());
+                .insert("ResourcePath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ThrottlingBurstLimit`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-throttlingburstlimit)
-        pub fn throttling_burst_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ThrottlingBurstLimit".to_owned(), value.into().into_json());
+        pub fn throttling_burst_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ThrottlingBurstLimit".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ThrottlingRateLimit`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-throttlingratelimit)
-        pub fn throttling_rate_limit(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("ThrottlingRateLimit".to_owned(), value.into().into_json());
+        pub fn throttling_rate_limit(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "ThrottlingRateLimit".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -952,165 +1077,183 @@ pub mod deployment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-accesslogsetting)
         pub fn access_log_setting(
             mut self,
-            value: impl Into<crate::Value<AccessLogSetting>>,
+            value: impl crate::IntoValue<AccessLogSetting>,
         ) -> Self {
-            self.0
-                .insert("AccessLogSetting".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AccessLogSetting".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CacheClusterEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-cacheclusterenabled)
-        pub fn cache_cluster_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CacheClusterEnabled".to_owned(), value.into().into_json());
+        pub fn cache_cluster_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CacheClusterEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CacheClusterSize`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-cacheclustersize)
-        pub fn cache_cluster_size(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CacheClusterSize".to_owned(), value.into().into_json());
+        pub fn cache_cluster_size(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CacheClusterSize".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CacheDataEncrypted`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-cachedataencrypted)
-        pub fn cache_data_encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CacheDataEncrypted".to_owned(), value.into().into_json());
+        pub fn cache_data_encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CacheDataEncrypted".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CacheTtlInSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-cachettlinseconds)
-        pub fn cache_ttl_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("CacheTtlInSeconds".to_owned(), value.into().into_json());
+        pub fn cache_ttl_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "CacheTtlInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CachingEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-cachingenabled)
-        pub fn caching_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn caching_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("CachingEnabled".to_owned(), value.into().into_json());
+                .insert("CachingEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CanarySetting`: [`CanarySetting`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-canarysetting)
-        pub fn canary_setting(mut self, value: impl Into<crate::Value<CanarySetting>>) -> Self {
+        pub fn canary_setting(mut self, value: impl crate::IntoValue<CanarySetting>) -> Self {
             self.0
-                .insert("CanarySetting".to_owned(), value.into().into_json());
+                .insert("CanarySetting".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ClientCertificateId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-clientcertificateid)
-        pub fn client_certificate_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ClientCertificateId".to_owned(), value.into().into_json());
+        pub fn client_certificate_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ClientCertificateId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DataTraceEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-datatraceenabled)
-        pub fn data_trace_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DataTraceEnabled".to_owned(), value.into().into_json());
+        pub fn data_trace_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DataTraceEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DocumentationVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-documentationversion)
-        pub fn documentation_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DocumentationVersion".to_owned(), value.into().into_json());
+        pub fn documentation_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DocumentationVersion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LoggingLevel`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-logginglevel)
-        pub fn logging_level(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn logging_level(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LoggingLevel".to_owned(), value.into().into_json());
+                .insert("LoggingLevel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MethodSettings`: list of [`MethodSetting`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-methodsettings)
-        pub fn method_settings(
-            mut self,
-            value: impl Into<crate::Value<Vec<MethodSetting>>>,
-        ) -> Self {
+        pub fn method_settings(mut self, value: impl crate::IntoValue<Vec<MethodSetting>>) -> Self {
             self.0
-                .insert("MethodSettings".to_owned(), value.into().into_json());
+                .insert("MethodSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MetricsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-metricsenabled)
-        pub fn metrics_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn metrics_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("MetricsEnabled".to_owned(), value.into().into_json());
+                .insert("MetricsEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ThrottlingBurstLimit`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-throttlingburstlimit)
-        pub fn throttling_burst_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ThrottlingBurstLimit".to_owned(), value.into().into_json());
+        pub fn throttling_burst_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ThrottlingBurstLimit".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ThrottlingRateLimit`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-throttlingratelimit)
-        pub fn throttling_rate_limit(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("ThrottlingRateLimit".to_owned(), value.into().into_json());
+        pub fn throttling_rate_limit(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "ThrottlingRateLimit".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TracingEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-tracingenabled)
-        pub fn tracing_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn tracing_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("TracingEnabled".to_owned(), value.into().into_json());
+                .insert("TracingEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1119,10 +1262,10 @@ pub mod deployment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-variables)
         pub fn variables(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Variables".to_owned(), value.into().into_json());
+                .insert("Variables".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1142,12 +1285,12 @@ pub mod deployment {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1170,15 +1313,15 @@ pub struct DocumentationPart(crate::Resource);
 impl DocumentationPart {
     /// A new `AWS::ApiGateway::DocumentationPart` with its required properties.
     pub fn new(
-        location: impl Into<crate::Value<documentation_part::Location>>,
-        properties: impl Into<crate::Value<String>>,
-        rest_api_id: impl Into<crate::Value<String>>,
+        location: impl crate::IntoValue<documentation_part::Location>,
+        properties: impl crate::IntoValue<String>,
+        rest_api_id: impl crate::IntoValue<String>,
     ) -> Self {
         DocumentationPart(
             crate::Resource::new("AWS::ApiGateway::DocumentationPart")
-                .property("Location", location.into().into_json())
-                .property("Properties", properties.into().into_json())
-                .property("RestApiId", rest_api_id.into().into_json()),
+                .property("Location", location.into_value().into_json())
+                .property("Properties", properties.into_value().into_json())
+                .property("RestApiId", rest_api_id.into_value().into_json()),
         )
     }
 }
@@ -1227,41 +1370,45 @@ pub mod documentation_part {
         /// `Method`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-documentationpart-location.html#cfn-apigateway-documentationpart-location-method)
-        pub fn method(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Method".to_owned(), value.into().into_json());
+        pub fn method(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Method".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-documentationpart-location.html#cfn-apigateway-documentationpart-location-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Path`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-documentationpart-location.html#cfn-apigateway-documentationpart-location-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StatusCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-documentationpart-location.html#cfn-apigateway-documentationpart-location-statuscode)
-        pub fn status_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn status_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StatusCode".to_owned(), value.into().into_json());
+                .insert("StatusCode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-documentationpart-location.html#cfn-apigateway-documentationpart-location-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1332,24 +1479,25 @@ pub struct DocumentationVersion(crate::Resource);
 impl DocumentationVersion {
     /// A new `AWS::ApiGateway::DocumentationVersion` with its required properties.
     pub fn new(
-        documentation_version: impl Into<crate::Value<String>>,
-        rest_api_id: impl Into<crate::Value<String>>,
+        documentation_version: impl crate::IntoValue<String>,
+        rest_api_id: impl crate::IntoValue<String>,
     ) -> Self {
         DocumentationVersion(
             crate::Resource::new("AWS::ApiGateway::DocumentationVersion")
                 .property(
                     "DocumentationVersion",
-                    documentation_version.into().into_json(),
+                    documentation_version.into_value().into_json(),
                 )
-                .property("RestApiId", rest_api_id.into().into_json()),
+                .property("RestApiId", rest_api_id.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-documentationversion.html#cfn-apigateway-documentationversion-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -1387,9 +1535,9 @@ impl DomainName {
     /// `CertificateArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainname.html#cfn-apigateway-domainname-certificatearn)
-    pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CertificateArn", value.into().into_json());
+            .set_property("CertificateArn", value.into_value().into_json());
         self
     }
 
@@ -1398,17 +1546,18 @@ impl DomainName {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainname.html#cfn-apigateway-domainname-domainname)
-    pub fn domain_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DomainName", value.into().into_json());
+    pub fn domain_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DomainName", value.into_value().into_json());
         self
     }
 
     /// `EndpointAccessMode`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainname.html#cfn-apigateway-domainname-endpointaccessmode)
-    pub fn endpoint_access_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn endpoint_access_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EndpointAccessMode", value.into().into_json());
+            .set_property("EndpointAccessMode", value.into_value().into_json());
         self
     }
 
@@ -1417,10 +1566,10 @@ impl DomainName {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainname.html#cfn-apigateway-domainname-endpointconfiguration)
     pub fn endpoint_configuration(
         mut self,
-        value: impl Into<crate::Value<domain_name::EndpointConfiguration>>,
+        value: impl crate::IntoValue<domain_name::EndpointConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EndpointConfiguration", value.into().into_json());
+            .set_property("EndpointConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1429,10 +1578,10 @@ impl DomainName {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainname.html#cfn-apigateway-domainname-mutualtlsauthentication)
     pub fn mutual_tls_authentication(
         mut self,
-        value: impl Into<crate::Value<domain_name::MutualTlsAuthentication>>,
+        value: impl crate::IntoValue<domain_name::MutualTlsAuthentication>,
     ) -> Self {
         self.0
-            .set_property("MutualTlsAuthentication", value.into().into_json());
+            .set_property("MutualTlsAuthentication", value.into_value().into_json());
         self
     }
 
@@ -1441,11 +1590,11 @@ impl DomainName {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainname.html#cfn-apigateway-domainname-ownershipverificationcertificatearn)
     pub fn ownership_verification_certificate_arn(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "OwnershipVerificationCertificateArn",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -1453,9 +1602,9 @@ impl DomainName {
     /// `RegionalCertificateArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainname.html#cfn-apigateway-domainname-regionalcertificatearn)
-    pub fn regional_certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn regional_certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RegionalCertificateArn", value.into().into_json());
+            .set_property("RegionalCertificateArn", value.into_value().into_json());
         self
     }
 
@@ -1464,28 +1613,26 @@ impl DomainName {
     /// Default: `"BASE_PATH_MAPPING_ONLY"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainname.html#cfn-apigateway-domainname-routingmode)
-    pub fn routing_mode(
-        mut self,
-        value: impl Into<crate::Value<domain_name::RoutingMode>>,
-    ) -> Self {
-        self.0.set_property("RoutingMode", value.into().into_json());
+    pub fn routing_mode(mut self, value: impl crate::IntoValue<domain_name::RoutingMode>) -> Self {
+        self.0
+            .set_property("RoutingMode", value.into_value().into_json());
         self
     }
 
     /// `SecurityPolicy`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainname.html#cfn-apigateway-domainname-securitypolicy)
-    pub fn security_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn security_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SecurityPolicy", value.into().into_json());
+            .set_property("SecurityPolicy", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](domain_name::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainname.html#cfn-apigateway-domainname-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain_name::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<domain_name::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1498,7 +1645,12 @@ impl Default for DomainName {
 
 impl crate::typed::ResourceType for DomainName {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::DomainName";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1560,17 +1712,18 @@ pub mod domain_name {
         /// `IpAddressType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-domainname-endpointconfiguration.html#cfn-apigateway-domainname-endpointconfiguration-ipaddresstype)
-        pub fn ip_address_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ip_address_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IpAddressType".to_owned(), value.into().into_json());
+                .insert("IpAddressType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Types`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-domainname-endpointconfiguration.html#cfn-apigateway-domainname-endpointconfiguration-types)
-        pub fn types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Types".to_owned(), value.into().into_json());
+        pub fn types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Types".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1596,18 +1749,20 @@ pub mod domain_name {
         /// `TruststoreUri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-domainname-mutualtlsauthentication.html#cfn-apigateway-domainname-mutualtlsauthentication-truststoreuri)
-        pub fn truststore_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn truststore_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TruststoreUri".to_owned(), value.into().into_json());
+                .insert("TruststoreUri".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TruststoreVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-domainname-mutualtlsauthentication.html#cfn-apigateway-domainname-mutualtlsauthentication-truststoreversion)
-        pub fn truststore_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TruststoreVersion".to_owned(), value.into().into_json());
+        pub fn truststore_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TruststoreVersion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1633,16 +1788,18 @@ pub mod domain_name {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-domainname-tag.html#cfn-apigateway-domainname-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-domainname-tag.html#cfn-apigateway-domainname-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1688,23 +1845,23 @@ pub struct DomainNameAccessAssociation(crate::Resource);
 impl DomainNameAccessAssociation {
     /// A new `AWS::ApiGateway::DomainNameAccessAssociation` with its required properties.
     pub fn new(
-        access_association_source: impl Into<crate::Value<String>>,
-        access_association_source_type: impl Into<
-            crate::Value<domain_name_access_association::AccessAssociationSourceType>,
+        access_association_source: impl crate::IntoValue<String>,
+        access_association_source_type: impl crate::IntoValue<
+            domain_name_access_association::AccessAssociationSourceType,
         >,
-        domain_name_arn: impl Into<crate::Value<String>>,
+        domain_name_arn: impl crate::IntoValue<String>,
     ) -> Self {
         DomainNameAccessAssociation(
             crate::Resource::new("AWS::ApiGateway::DomainNameAccessAssociation")
                 .property(
                     "AccessAssociationSource",
-                    access_association_source.into().into_json(),
+                    access_association_source.into_value().into_json(),
                 )
                 .property(
                     "AccessAssociationSourceType",
-                    access_association_source_type.into().into_json(),
+                    access_association_source_type.into_value().into_json(),
                 )
-                .property("DomainNameArn", domain_name_arn.into().into_json()),
+                .property("DomainNameArn", domain_name_arn.into_value().into_json()),
         )
     }
 
@@ -1715,16 +1872,21 @@ impl DomainNameAccessAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainnameaccessassociation.html#cfn-apigateway-domainnameaccessassociation-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<domain_name_access_association::Tag>>>,
+        value: impl crate::IntoValue<Vec<domain_name_access_association::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DomainNameAccessAssociation {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::DomainNameAccessAssociation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AccessAssociationSource",
         "AccessAssociationSourceType",
@@ -1765,12 +1927,12 @@ pub mod domain_name_access_association {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1812,9 +1974,9 @@ impl DomainNameV2 {
     /// `CertificateArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainnamev2.html#cfn-apigateway-domainnamev2-certificatearn)
-    pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CertificateArn", value.into().into_json());
+            .set_property("CertificateArn", value.into_value().into_json());
         self
     }
 
@@ -1823,17 +1985,18 @@ impl DomainNameV2 {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainnamev2.html#cfn-apigateway-domainnamev2-domainname)
-    pub fn domain_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DomainName", value.into().into_json());
+    pub fn domain_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DomainName", value.into_value().into_json());
         self
     }
 
     /// `EndpointAccessMode`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainnamev2.html#cfn-apigateway-domainnamev2-endpointaccessmode)
-    pub fn endpoint_access_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn endpoint_access_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EndpointAccessMode", value.into().into_json());
+            .set_property("EndpointAccessMode", value.into_value().into_json());
         self
     }
 
@@ -1844,18 +2007,19 @@ impl DomainNameV2 {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainnamev2.html#cfn-apigateway-domainnamev2-endpointconfiguration)
     pub fn endpoint_configuration(
         mut self,
-        value: impl Into<crate::Value<domain_name_v2::EndpointConfiguration>>,
+        value: impl crate::IntoValue<domain_name_v2::EndpointConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EndpointConfiguration", value.into().into_json());
+            .set_property("EndpointConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Policy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainnamev2.html#cfn-apigateway-domainnamev2-policy)
-    pub fn policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Policy", value.into().into_json());
+    pub fn policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Policy", value.into_value().into_json());
         self
     }
 
@@ -1866,9 +2030,10 @@ impl DomainNameV2 {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainnamev2.html#cfn-apigateway-domainnamev2-routingmode)
     pub fn routing_mode(
         mut self,
-        value: impl Into<crate::Value<domain_name_v2::RoutingMode>>,
+        value: impl crate::IntoValue<domain_name_v2::RoutingMode>,
     ) -> Self {
-        self.0.set_property("RoutingMode", value.into().into_json());
+        self.0
+            .set_property("RoutingMode", value.into_value().into_json());
         self
     }
 
@@ -1877,17 +2042,17 @@ impl DomainNameV2 {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainnamev2.html#cfn-apigateway-domainnamev2-securitypolicy)
-    pub fn security_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn security_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SecurityPolicy", value.into().into_json());
+            .set_property("SecurityPolicy", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](domain_name_v2::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-domainnamev2.html#cfn-apigateway-domainnamev2-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain_name_v2::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<domain_name_v2::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1900,7 +2065,12 @@ impl Default for DomainNameV2 {
 
 impl crate::typed::ResourceType for DomainNameV2 {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::DomainNameV2";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainName", "EndpointConfiguration", "SecurityPolicy"];
 
@@ -1948,17 +2118,18 @@ pub mod domain_name_v2 {
         /// `IpAddressType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-domainnamev2-endpointconfiguration.html#cfn-apigateway-domainnamev2-endpointconfiguration-ipaddresstype)
-        pub fn ip_address_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ip_address_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IpAddressType".to_owned(), value.into().into_json());
+                .insert("IpAddressType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Types`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-domainnamev2-endpointconfiguration.html#cfn-apigateway-domainnamev2-endpointconfiguration-types)
-        pub fn types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Types".to_owned(), value.into().into_json());
+        pub fn types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Types".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1984,16 +2155,18 @@ pub mod domain_name_v2 {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-domainnamev2-tag.html#cfn-apigateway-domainnamev2-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-domainnamev2-tag.html#cfn-apigateway-domainnamev2-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2039,13 +2212,13 @@ pub struct GatewayResponse(crate::Resource);
 impl GatewayResponse {
     /// A new `AWS::ApiGateway::GatewayResponse` with its required properties.
     pub fn new(
-        response_type: impl Into<crate::Value<String>>,
-        rest_api_id: impl Into<crate::Value<String>>,
+        response_type: impl crate::IntoValue<String>,
+        rest_api_id: impl crate::IntoValue<String>,
     ) -> Self {
         GatewayResponse(
             crate::Resource::new("AWS::ApiGateway::GatewayResponse")
-                .property("ResponseType", response_type.into().into_json())
-                .property("RestApiId", rest_api_id.into().into_json()),
+                .property("ResponseType", response_type.into_value().into_json())
+                .property("RestApiId", rest_api_id.into_value().into_json()),
         )
     }
 
@@ -2054,10 +2227,10 @@ impl GatewayResponse {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-gatewayresponse.html#cfn-apigateway-gatewayresponse-responseparameters)
     pub fn response_parameters(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("ResponseParameters", value.into().into_json());
+            .set_property("ResponseParameters", value.into_value().into_json());
         self
     }
 
@@ -2066,18 +2239,19 @@ impl GatewayResponse {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-gatewayresponse.html#cfn-apigateway-gatewayresponse-responsetemplates)
     pub fn response_templates(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("ResponseTemplates", value.into().into_json());
+            .set_property("ResponseTemplates", value.into_value().into_json());
         self
     }
 
     /// `StatusCode`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-gatewayresponse.html#cfn-apigateway-gatewayresponse-statuscode)
-    pub fn status_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StatusCode", value.into().into_json());
+    pub fn status_code(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StatusCode", value.into_value().into_json());
         self
     }
 }
@@ -2119,59 +2293,60 @@ pub struct Method(crate::Resource);
 impl Method {
     /// A new `AWS::ApiGateway::Method` with its required properties.
     pub fn new(
-        http_method: impl Into<crate::Value<String>>,
-        resource_id: impl Into<crate::Value<String>>,
-        rest_api_id: impl Into<crate::Value<String>>,
+        http_method: impl crate::IntoValue<String>,
+        resource_id: impl crate::IntoValue<String>,
+        rest_api_id: impl crate::IntoValue<String>,
     ) -> Self {
         Method(
             crate::Resource::new("AWS::ApiGateway::Method")
-                .property("HttpMethod", http_method.into().into_json())
-                .property("ResourceId", resource_id.into().into_json())
-                .property("RestApiId", rest_api_id.into().into_json()),
+                .property("HttpMethod", http_method.into_value().into_json())
+                .property("ResourceId", resource_id.into_value().into_json())
+                .property("RestApiId", rest_api_id.into_value().into_json()),
         )
     }
 
     /// `ApiKeyRequired`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-method.html#cfn-apigateway-method-apikeyrequired)
-    pub fn api_key_required(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn api_key_required(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ApiKeyRequired", value.into().into_json());
+            .set_property("ApiKeyRequired", value.into_value().into_json());
         self
     }
 
     /// `AuthorizationScopes`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-method.html#cfn-apigateway-method-authorizationscopes)
-    pub fn authorization_scopes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn authorization_scopes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AuthorizationScopes", value.into().into_json());
+            .set_property("AuthorizationScopes", value.into_value().into_json());
         self
     }
 
     /// `AuthorizationType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-method.html#cfn-apigateway-method-authorizationtype)
-    pub fn authorization_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn authorization_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AuthorizationType", value.into().into_json());
+            .set_property("AuthorizationType", value.into_value().into_json());
         self
     }
 
     /// `AuthorizerId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-method.html#cfn-apigateway-method-authorizerid)
-    pub fn authorizer_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn authorizer_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AuthorizerId", value.into().into_json());
+            .set_property("AuthorizerId", value.into_value().into_json());
         self
     }
 
     /// `Integration`: [`Integration`](method::Integration).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-method.html#cfn-apigateway-method-integration)
-    pub fn integration(mut self, value: impl Into<crate::Value<method::Integration>>) -> Self {
-        self.0.set_property("Integration", value.into().into_json());
+    pub fn integration(mut self, value: impl crate::IntoValue<method::Integration>) -> Self {
+        self.0
+            .set_property("Integration", value.into_value().into_json());
         self
     }
 
@@ -2180,19 +2355,19 @@ impl Method {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-method.html#cfn-apigateway-method-methodresponses)
     pub fn method_responses(
         mut self,
-        value: impl Into<crate::Value<Vec<method::MethodResponse>>>,
+        value: impl crate::IntoValue<Vec<method::MethodResponse>>,
     ) -> Self {
         self.0
-            .set_property("MethodResponses", value.into().into_json());
+            .set_property("MethodResponses", value.into_value().into_json());
         self
     }
 
     /// `OperationName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-method.html#cfn-apigateway-method-operationname)
-    pub fn operation_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn operation_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OperationName", value.into().into_json());
+            .set_property("OperationName", value.into_value().into_json());
         self
     }
 
@@ -2201,10 +2376,10 @@ impl Method {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-method.html#cfn-apigateway-method-requestmodels)
     pub fn request_models(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("RequestModels", value.into().into_json());
+            .set_property("RequestModels", value.into_value().into_json());
         self
     }
 
@@ -2213,19 +2388,19 @@ impl Method {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-method.html#cfn-apigateway-method-requestparameters)
     pub fn request_parameters(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, bool>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, bool>>,
     ) -> Self {
         self.0
-            .set_property("RequestParameters", value.into().into_json());
+            .set_property("RequestParameters", value.into_value().into_json());
         self
     }
 
     /// `RequestValidatorId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-method.html#cfn-apigateway-method-requestvalidatorid)
-    pub fn request_validator_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn request_validator_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RequestValidatorId", value.into().into_json());
+            .set_property("RequestValidatorId", value.into_value().into_json());
         self
     }
 }
@@ -2259,73 +2434,77 @@ pub mod method {
 
     impl Integration {
         /// A new `Integration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             Integration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `CacheKeyParameters`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-cachekeyparameters)
-        pub fn cache_key_parameters(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("CacheKeyParameters".to_owned(), value.into().into_json());
+        pub fn cache_key_parameters(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "CacheKeyParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CacheNamespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-cachenamespace)
-        pub fn cache_namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cache_namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CacheNamespace".to_owned(), value.into().into_json());
+                .insert("CacheNamespace".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ConnectionId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-connectionid)
-        pub fn connection_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connection_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConnectionId".to_owned(), value.into().into_json());
+                .insert("ConnectionId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ConnectionType`: [`ConnectionType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-connectiontype)
-        pub fn connection_type(mut self, value: impl Into<crate::Value<ConnectionType>>) -> Self {
+        pub fn connection_type(mut self, value: impl crate::IntoValue<ConnectionType>) -> Self {
             self.0
-                .insert("ConnectionType".to_owned(), value.into().into_json());
+                .insert("ConnectionType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ContentHandling`: [`ContentHandling`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-contenthandling)
-        pub fn content_handling(mut self, value: impl Into<crate::Value<ContentHandling>>) -> Self {
+        pub fn content_handling(mut self, value: impl crate::IntoValue<ContentHandling>) -> Self {
             self.0
-                .insert("ContentHandling".to_owned(), value.into().into_json());
+                .insert("ContentHandling".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Credentials`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-credentials)
-        pub fn credentials(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn credentials(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Credentials".to_owned(), value.into().into_json());
+                .insert("Credentials".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IntegrationHttpMethod`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-integrationhttpmethod)
-        pub fn integration_http_method(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("IntegrationHttpMethod".to_owned(), value.into().into_json());
+        pub fn integration_http_method(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "IntegrationHttpMethod".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2334,19 +2513,23 @@ pub mod method {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-integrationresponses)
         pub fn integration_responses(
             mut self,
-            value: impl Into<crate::Value<Vec<IntegrationResponse>>>,
+            value: impl crate::IntoValue<Vec<IntegrationResponse>>,
         ) -> Self {
-            self.0
-                .insert("IntegrationResponses".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IntegrationResponses".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IntegrationTarget`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-integrationtarget)
-        pub fn integration_target(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("IntegrationTarget".to_owned(), value.into().into_json());
+        pub fn integration_target(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "IntegrationTarget".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2355,10 +2538,12 @@ pub mod method {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-passthroughbehavior)
         pub fn passthrough_behavior(
             mut self,
-            value: impl Into<crate::Value<PassthroughBehavior>>,
+            value: impl crate::IntoValue<PassthroughBehavior>,
         ) -> Self {
-            self.0
-                .insert("PassthroughBehavior".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PassthroughBehavior".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2367,10 +2552,12 @@ pub mod method {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-requestparameters)
         pub fn request_parameters(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("RequestParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RequestParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2379,10 +2566,12 @@ pub mod method {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-requesttemplates)
         pub fn request_templates(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("RequestTemplates".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RequestTemplates".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2393,10 +2582,12 @@ pub mod method {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-responsetransfermode)
         pub fn response_transfer_mode(
             mut self,
-            value: impl Into<crate::Value<ResponseTransferMode>>,
+            value: impl crate::IntoValue<ResponseTransferMode>,
         ) -> Self {
-            self.0
-                .insert("ResponseTransferMode".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResponseTransferMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2405,17 +2596,18 @@ pub mod method {
         /// Range: at least 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-timeoutinmillis)
-        pub fn timeout_in_millis(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout_in_millis(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("TimeoutInMillis".to_owned(), value.into().into_json());
+                .insert("TimeoutInMillis".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Uri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-uri)
-        pub fn uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Uri".to_owned(), value.into().into_json());
+        pub fn uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2434,10 +2626,10 @@ pub mod method {
 
     impl IntegrationResponse {
         /// A new `IntegrationResponse` with its required properties.
-        pub fn new(status_code: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(status_code: impl crate::IntoValue<String>) -> Self {
             IntegrationResponse(crate::typed::Properties::from_iter([(
                 "StatusCode".to_owned(),
-                status_code.into().into_json(),
+                status_code.into_value().into_json(),
             )]))
         }
 
@@ -2446,10 +2638,10 @@ pub mod method {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integrationresponse.html#cfn-apigateway-method-integrationresponse-contenthandling)
         pub fn content_handling(
             mut self,
-            value: impl Into<crate::Value<IntegrationResponseContentHandling>>,
+            value: impl crate::IntoValue<IntegrationResponseContentHandling>,
         ) -> Self {
             self.0
-                .insert("ContentHandling".to_owned(), value.into().into_json());
+                .insert("ContentHandling".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2458,10 +2650,12 @@ pub mod method {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integrationresponse.html#cfn-apigateway-method-integrationresponse-responseparameters)
         pub fn response_parameters(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("ResponseParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResponseParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2470,19 +2664,23 @@ pub mod method {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integrationresponse.html#cfn-apigateway-method-integrationresponse-responsetemplates)
         pub fn response_templates(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("ResponseTemplates".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResponseTemplates".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SelectionPattern`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-integrationresponse.html#cfn-apigateway-method-integrationresponse-selectionpattern)
-        pub fn selection_pattern(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SelectionPattern".to_owned(), value.into().into_json());
+        pub fn selection_pattern(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SelectionPattern".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2501,10 +2699,10 @@ pub mod method {
 
     impl MethodResponse {
         /// A new `MethodResponse` with its required properties.
-        pub fn new(status_code: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(status_code: impl crate::IntoValue<String>) -> Self {
             MethodResponse(crate::typed::Properties::from_iter([(
                 "StatusCode".to_owned(),
-                status_code.into().into_json(),
+                status_code.into_value().into_json(),
             )]))
         }
 
@@ -2513,10 +2711,10 @@ pub mod method {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-methodresponse.html#cfn-apigateway-method-methodresponse-responsemodels)
         pub fn response_models(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("ResponseModels".to_owned(), value.into().into_json());
+                .insert("ResponseModels".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2525,10 +2723,12 @@ pub mod method {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-method-methodresponse.html#cfn-apigateway-method-methodresponse-responseparameters)
         pub fn response_parameters(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, bool>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, bool>>,
         ) -> Self {
-            self.0
-                .insert("ResponseParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResponseParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2670,10 +2870,10 @@ pub struct Model(crate::Resource);
 
 impl Model {
     /// A new `AWS::ApiGateway::Model` with its required properties.
-    pub fn new(rest_api_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(rest_api_id: impl crate::IntoValue<String>) -> Self {
         Model(
             crate::Resource::new("AWS::ApiGateway::Model")
-                .property("RestApiId", rest_api_id.into().into_json()),
+                .property("RestApiId", rest_api_id.into_value().into_json()),
         )
     }
 
@@ -2682,16 +2882,18 @@ impl Model {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-model.html#cfn-apigateway-model-contenttype)
-    pub fn content_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ContentType", value.into().into_json());
+    pub fn content_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ContentType", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-model.html#cfn-apigateway-model-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -2700,16 +2902,17 @@ impl Model {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-model.html#cfn-apigateway-model-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Schema`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-model.html#cfn-apigateway-model-schema)
-    pub fn schema(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Schema", value.into().into_json());
+    pub fn schema(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Schema", value.into_value().into_json());
         self
     }
 }
@@ -2742,10 +2945,10 @@ pub struct RequestValidator(crate::Resource);
 
 impl RequestValidator {
     /// A new `AWS::ApiGateway::RequestValidator` with its required properties.
-    pub fn new(rest_api_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(rest_api_id: impl crate::IntoValue<String>) -> Self {
         RequestValidator(
             crate::Resource::new("AWS::ApiGateway::RequestValidator")
-                .property("RestApiId", rest_api_id.into().into_json()),
+                .property("RestApiId", rest_api_id.into_value().into_json()),
         )
     }
 
@@ -2754,26 +2957,26 @@ impl RequestValidator {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-requestvalidator.html#cfn-apigateway-requestvalidator-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `ValidateRequestBody`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-requestvalidator.html#cfn-apigateway-requestvalidator-validaterequestbody)
-    pub fn validate_request_body(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn validate_request_body(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ValidateRequestBody", value.into().into_json());
+            .set_property("ValidateRequestBody", value.into_value().into_json());
         self
     }
 
     /// `ValidateRequestParameters`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-requestvalidator.html#cfn-apigateway-requestvalidator-validaterequestparameters)
-    pub fn validate_request_parameters(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn validate_request_parameters(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ValidateRequestParameters", value.into().into_json());
+            .set_property("ValidateRequestParameters", value.into_value().into_json());
         self
     }
 }
@@ -2815,15 +3018,15 @@ pub struct Resource(crate::Resource);
 impl Resource {
     /// A new `AWS::ApiGateway::Resource` with its required properties.
     pub fn new(
-        parent_id: impl Into<crate::Value<String>>,
-        path_part: impl Into<crate::Value<String>>,
-        rest_api_id: impl Into<crate::Value<String>>,
+        parent_id: impl crate::IntoValue<String>,
+        path_part: impl crate::IntoValue<String>,
+        rest_api_id: impl crate::IntoValue<String>,
     ) -> Self {
         Resource(
             crate::Resource::new("AWS::ApiGateway::Resource")
-                .property("ParentId", parent_id.into().into_json())
-                .property("PathPart", path_part.into().into_json())
-                .property("RestApiId", rest_api_id.into().into_json()),
+                .property("ParentId", parent_id.into_value().into_json())
+                .property("PathPart", path_part.into_value().into_json())
+                .property("RestApiId", rest_api_id.into_value().into_json()),
         )
     }
 }
@@ -2869,72 +3072,71 @@ impl RestApi {
     /// `ApiKeySourceType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-apikeysourcetype)
-    pub fn api_key_source_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn api_key_source_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ApiKeySourceType", value.into().into_json());
+            .set_property("ApiKeySourceType", value.into_value().into_json());
         self
     }
 
     /// `BinaryMediaTypes`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-binarymediatypes)
-    pub fn binary_media_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn binary_media_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("BinaryMediaTypes", value.into().into_json());
+            .set_property("BinaryMediaTypes", value.into_value().into_json());
         self
     }
 
     /// `Body`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-body)
-    pub fn body(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Body", value.into().into_json());
+    pub fn body(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Body", value.into_value().into_json());
         self
     }
 
     /// `BodyS3Location`: [`S3Location`](rest_api::S3Location).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-bodys3location)
-    pub fn body_s3_location(
-        mut self,
-        value: impl Into<crate::Value<rest_api::S3Location>>,
-    ) -> Self {
+    pub fn body_s3_location(mut self, value: impl crate::IntoValue<rest_api::S3Location>) -> Self {
         self.0
-            .set_property("BodyS3Location", value.into().into_json());
+            .set_property("BodyS3Location", value.into_value().into_json());
         self
     }
 
     /// `CloneFrom`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-clonefrom)
-    pub fn clone_from(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("CloneFrom", value.into().into_json());
+    pub fn clone_from(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("CloneFrom", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `DisableExecuteApiEndpoint`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-disableexecuteapiendpoint)
-    pub fn disable_execute_api_endpoint(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn disable_execute_api_endpoint(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DisableExecuteApiEndpoint", value.into().into_json());
+            .set_property("DisableExecuteApiEndpoint", value.into_value().into_json());
         self
     }
 
     /// `EndpointAccessMode`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-endpointaccessmode)
-    pub fn endpoint_access_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn endpoint_access_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EndpointAccessMode", value.into().into_json());
+            .set_property("EndpointAccessMode", value.into_value().into_json());
         self
     }
 
@@ -2943,77 +3145,79 @@ impl RestApi {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-endpointconfiguration)
     pub fn endpoint_configuration(
         mut self,
-        value: impl Into<crate::Value<rest_api::EndpointConfiguration>>,
+        value: impl crate::IntoValue<rest_api::EndpointConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EndpointConfiguration", value.into().into_json());
+            .set_property("EndpointConfiguration", value.into_value().into_json());
         self
     }
 
     /// `FailOnWarnings`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-failonwarnings)
-    pub fn fail_on_warnings(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn fail_on_warnings(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("FailOnWarnings", value.into().into_json());
+            .set_property("FailOnWarnings", value.into_value().into_json());
         self
     }
 
     /// `MinimumCompressionSize`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-minimumcompressionsize)
-    pub fn minimum_compression_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn minimum_compression_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MinimumCompressionSize", value.into().into_json());
+            .set_property("MinimumCompressionSize", value.into_value().into_json());
         self
     }
 
     /// `Mode`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-mode)
-    pub fn mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Mode", value.into().into_json());
+    pub fn mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Mode", value.into_value().into_json());
         self
     }
 
     /// `Name`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Parameters`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-parameters)
-    pub fn parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+    pub fn parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
     /// `Policy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-policy)
-    pub fn policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Policy", value.into().into_json());
+    pub fn policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Policy", value.into_value().into_json());
         self
     }
 
     /// `SecurityPolicy`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-securitypolicy)
-    pub fn security_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn security_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SecurityPolicy", value.into().into_json());
+            .set_property("SecurityPolicy", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](rest_api::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<rest_api::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<rest_api::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -3026,7 +3230,12 @@ impl Default for RestApi {
 
 impl crate::typed::ResourceType for RestApi {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::RestApi";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -3073,26 +3282,27 @@ pub mod rest_api {
         /// `IpAddressType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-restapi-endpointconfiguration.html#cfn-apigateway-restapi-endpointconfiguration-ipaddresstype)
-        pub fn ip_address_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ip_address_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IpAddressType".to_owned(), value.into().into_json());
+                .insert("IpAddressType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Types`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-restapi-endpointconfiguration.html#cfn-apigateway-restapi-endpointconfiguration-types)
-        pub fn types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Types".to_owned(), value.into().into_json());
+        pub fn types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Types".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VpcEndpointIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-restapi-endpointconfiguration.html#cfn-apigateway-restapi-endpointconfiguration-vpcendpointids)
-        pub fn vpc_endpoint_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn vpc_endpoint_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("VpcEndpointIds".to_owned(), value.into().into_json());
+                .insert("VpcEndpointIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3118,33 +3328,36 @@ pub mod rest_api {
         /// `Bucket`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-restapi-s3location.html#cfn-apigateway-restapi-s3location-bucket)
-        pub fn bucket(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Bucket".to_owned(), value.into().into_json());
+        pub fn bucket(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Bucket".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ETag`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-restapi-s3location.html#cfn-apigateway-restapi-s3location-etag)
-        pub fn e_tag(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("ETag".to_owned(), value.into().into_json());
+        pub fn e_tag(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("ETag".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-restapi-s3location.html#cfn-apigateway-restapi-s3location-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Version`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-restapi-s3location.html#cfn-apigateway-restapi-s3location-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3164,12 +3377,12 @@ pub mod rest_api {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3191,10 +3404,10 @@ pub struct Stage(crate::Resource);
 
 impl Stage {
     /// A new `AWS::ApiGateway::Stage` with its required properties.
-    pub fn new(rest_api_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(rest_api_id: impl crate::IntoValue<String>) -> Self {
         Stage(
             crate::Resource::new("AWS::ApiGateway::Stage")
-                .property("RestApiId", rest_api_id.into().into_json()),
+                .property("RestApiId", rest_api_id.into_value().into_json()),
         )
     }
 
@@ -3203,72 +3416,73 @@ impl Stage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-stage.html#cfn-apigateway-stage-accesslogsetting)
     pub fn access_log_setting(
         mut self,
-        value: impl Into<crate::Value<stage::AccessLogSetting>>,
+        value: impl crate::IntoValue<stage::AccessLogSetting>,
     ) -> Self {
         self.0
-            .set_property("AccessLogSetting", value.into().into_json());
+            .set_property("AccessLogSetting", value.into_value().into_json());
         self
     }
 
     /// `CacheClusterEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-stage.html#cfn-apigateway-stage-cacheclusterenabled)
-    pub fn cache_cluster_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn cache_cluster_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("CacheClusterEnabled", value.into().into_json());
+            .set_property("CacheClusterEnabled", value.into_value().into_json());
         self
     }
 
     /// `CacheClusterSize`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-stage.html#cfn-apigateway-stage-cacheclustersize)
-    pub fn cache_cluster_size(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cache_cluster_size(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CacheClusterSize", value.into().into_json());
+            .set_property("CacheClusterSize", value.into_value().into_json());
         self
     }
 
     /// `CanarySetting`: [`CanarySetting`](stage::CanarySetting).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-stage.html#cfn-apigateway-stage-canarysetting)
-    pub fn canary_setting(mut self, value: impl Into<crate::Value<stage::CanarySetting>>) -> Self {
+    pub fn canary_setting(mut self, value: impl crate::IntoValue<stage::CanarySetting>) -> Self {
         self.0
-            .set_property("CanarySetting", value.into().into_json());
+            .set_property("CanarySetting", value.into_value().into_json());
         self
     }
 
     /// `ClientCertificateId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-stage.html#cfn-apigateway-stage-clientcertificateid)
-    pub fn client_certificate_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn client_certificate_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ClientCertificateId", value.into().into_json());
+            .set_property("ClientCertificateId", value.into_value().into_json());
         self
     }
 
     /// `DeploymentId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-stage.html#cfn-apigateway-stage-deploymentid)
-    pub fn deployment_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn deployment_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeploymentId", value.into().into_json());
+            .set_property("DeploymentId", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-stage.html#cfn-apigateway-stage-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `DocumentationVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-stage.html#cfn-apigateway-stage-documentationversion)
-    pub fn documentation_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn documentation_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DocumentationVersion", value.into().into_json());
+            .set_property("DocumentationVersion", value.into_value().into_json());
         self
     }
 
@@ -3277,10 +3491,10 @@ impl Stage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-stage.html#cfn-apigateway-stage-methodsettings)
     pub fn method_settings(
         mut self,
-        value: impl Into<crate::Value<Vec<stage::MethodSetting>>>,
+        value: impl crate::IntoValue<Vec<stage::MethodSetting>>,
     ) -> Self {
         self.0
-            .set_property("MethodSettings", value.into().into_json());
+            .set_property("MethodSettings", value.into_value().into_json());
         self
     }
 
@@ -3289,25 +3503,26 @@ impl Stage {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-stage.html#cfn-apigateway-stage-stagename)
-    pub fn stage_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StageName", value.into().into_json());
+    pub fn stage_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StageName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](stage::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-stage.html#cfn-apigateway-stage-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<stage::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<stage::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TracingEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-stage.html#cfn-apigateway-stage-tracingenabled)
-    pub fn tracing_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn tracing_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("TracingEnabled", value.into().into_json());
+            .set_property("TracingEnabled", value.into_value().into_json());
         self
     }
 
@@ -3316,16 +3531,22 @@ impl Stage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-stage.html#cfn-apigateway-stage-variables)
     pub fn variables(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Variables", value.into().into_json());
+        self.0
+            .set_property("Variables", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Stage {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::Stage";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RestApiId", "StageName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -3359,17 +3580,18 @@ pub mod stage {
         /// `DestinationArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-accesslogsetting.html#cfn-apigateway-stage-accesslogsetting-destinationarn)
-        pub fn destination_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn destination_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DestinationArn".to_owned(), value.into().into_json());
+                .insert("DestinationArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Format`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-accesslogsetting.html#cfn-apigateway-stage-accesslogsetting-format)
-        pub fn format(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Format".to_owned(), value.into().into_json());
+        pub fn format(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Format".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3395,9 +3617,9 @@ pub mod stage {
         /// `DeploymentId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-canarysetting.html#cfn-apigateway-stage-canarysetting-deploymentid)
-        pub fn deployment_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn deployment_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeploymentId".to_owned(), value.into().into_json());
+                .insert("DeploymentId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3406,9 +3628,9 @@ pub mod stage {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-canarysetting.html#cfn-apigateway-stage-canarysetting-percenttraffic)
-        pub fn percent_traffic(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn percent_traffic(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("PercentTraffic".to_owned(), value.into().into_json());
+                .insert("PercentTraffic".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3417,11 +3639,11 @@ pub mod stage {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-canarysetting.html#cfn-apigateway-stage-canarysetting-stagevariableoverrides)
         pub fn stage_variable_overrides(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0.insert(
                 "StageVariableOverrides".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3429,9 +3651,9 @@ pub mod stage {
         /// `UseStageCache`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-canarysetting.html#cfn-apigateway-stage-canarysetting-usestagecache)
-        pub fn use_stage_cache(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_stage_cache(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("UseStageCache".to_owned(), value.into().into_json());
+                .insert("UseStageCache".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3457,63 +3679,69 @@ pub mod stage {
         /// `CacheDataEncrypted`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-cachedataencrypted)
-        pub fn cache_data_encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CacheDataEncrypted".to_owned(), value.into().into_json());
+        pub fn cache_data_encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CacheDataEncrypted".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CacheTtlInSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-cachettlinseconds)
-        pub fn cache_ttl_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("CacheTtlInSeconds".to_owned(), value.into().into_json());
+        pub fn cache_ttl_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "CacheTtlInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CachingEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-cachingenabled)
-        pub fn caching_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn caching_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("CachingEnabled".to_owned(), value.into().into_json());
+                .insert("CachingEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DataTraceEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-datatraceenabled)
-        pub fn data_trace_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DataTraceEnabled".to_owned(), value.into().into_json());
+        pub fn data_trace_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DataTraceEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HttpMethod`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-httpmethod)
-        pub fn http_method(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn http_method(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HttpMethod".to_owned(), value.into().into_json());
+                .insert("HttpMethod".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LoggingLevel`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-logginglevel)
-        pub fn logging_level(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn logging_level(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LoggingLevel".to_owned(), value.into().into_json());
+                .insert("LoggingLevel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MetricsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-metricsenabled)
-        pub fn metrics_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn metrics_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("MetricsEnabled".to_owned(), value.into().into_json());
+                .insert("MetricsEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3522,9 +3750,9 @@ pub mod stage {
         /// Pattern: `^/.*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-resourcepath)
-        pub fn resource_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourcePath".to_owned(), value.into().into_json());
+                .insert("ResourcePath".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3533,9 +3761,11 @@ pub mod stage {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-throttlingburstlimit)
-        pub fn throttling_burst_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ThrottlingBurstLimit".to_owned(), value.into().into_json());
+        pub fn throttling_burst_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ThrottlingBurstLimit".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3544,9 +3774,11 @@ pub mod stage {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-throttlingratelimit)
-        pub fn throttling_rate_limit(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("ThrottlingRateLimit".to_owned(), value.into().into_json());
+        pub fn throttling_rate_limit(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "ThrottlingRateLimit".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3566,12 +3798,12 @@ pub mod stage {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3598,52 +3830,52 @@ impl UsagePlan {
     /// `ApiStages`: list of [`ApiStage`](usage_plan::ApiStage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-usageplan.html#cfn-apigateway-usageplan-apistages)
-    pub fn api_stages(mut self, value: impl Into<crate::Value<Vec<usage_plan::ApiStage>>>) -> Self {
-        self.0.set_property("ApiStages", value.into().into_json());
+    pub fn api_stages(mut self, value: impl crate::IntoValue<Vec<usage_plan::ApiStage>>) -> Self {
+        self.0
+            .set_property("ApiStages", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-usageplan.html#cfn-apigateway-usageplan-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Quota`: [`QuotaSettings`](usage_plan::QuotaSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-usageplan.html#cfn-apigateway-usageplan-quota)
-    pub fn quota(mut self, value: impl Into<crate::Value<usage_plan::QuotaSettings>>) -> Self {
-        self.0.set_property("Quota", value.into().into_json());
+    pub fn quota(mut self, value: impl crate::IntoValue<usage_plan::QuotaSettings>) -> Self {
+        self.0.set_property("Quota", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](usage_plan::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-usageplan.html#cfn-apigateway-usageplan-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<usage_plan::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<usage_plan::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Throttle`: [`ThrottleSettings`](usage_plan::ThrottleSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-usageplan.html#cfn-apigateway-usageplan-throttle)
-    pub fn throttle(
-        mut self,
-        value: impl Into<crate::Value<usage_plan::ThrottleSettings>>,
-    ) -> Self {
-        self.0.set_property("Throttle", value.into().into_json());
+    pub fn throttle(mut self, value: impl crate::IntoValue<usage_plan::ThrottleSettings>) -> Self {
+        self.0
+            .set_property("Throttle", value.into_value().into_json());
         self
     }
 
     /// `UsagePlanName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-usageplan.html#cfn-apigateway-usageplan-usageplanname)
-    pub fn usage_plan_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn usage_plan_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("UsagePlanName", value.into().into_json());
+            .set_property("UsagePlanName", value.into_value().into_json());
         self
     }
 }
@@ -3656,7 +3888,12 @@ impl Default for UsagePlan {
 
 impl crate::typed::ResourceType for UsagePlan {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::UsagePlan";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -3698,16 +3935,18 @@ pub mod usage_plan {
         /// `ApiId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-usageplan-apistage.html#cfn-apigateway-usageplan-apistage-apiid)
-        pub fn api_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("ApiId".to_owned(), value.into().into_json());
+        pub fn api_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("ApiId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Stage`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-usageplan-apistage.html#cfn-apigateway-usageplan-apistage-stage)
-        pub fn stage(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Stage".to_owned(), value.into().into_json());
+        pub fn stage(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Stage".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3716,10 +3955,10 @@ pub mod usage_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-usageplan-apistage.html#cfn-apigateway-usageplan-apistage-throttle)
         pub fn throttle(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, ThrottleSettings>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, ThrottleSettings>>,
         ) -> Self {
             self.0
-                .insert("Throttle".to_owned(), value.into().into_json());
+                .insert("Throttle".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3747,8 +3986,9 @@ pub mod usage_plan {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-usageplan-quotasettings.html#cfn-apigateway-usageplan-quotasettings-limit)
-        pub fn limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Limit".to_owned(), value.into().into_json());
+        pub fn limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Limit".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3757,16 +3997,18 @@ pub mod usage_plan {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-usageplan-quotasettings.html#cfn-apigateway-usageplan-quotasettings-offset)
-        pub fn offset(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Offset".to_owned(), value.into().into_json());
+        pub fn offset(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Offset".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Period`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-usageplan-quotasettings.html#cfn-apigateway-usageplan-quotasettings-period)
-        pub fn period(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Period".to_owned(), value.into().into_json());
+        pub fn period(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Period".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3786,12 +4028,12 @@ pub mod usage_plan {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3819,9 +4061,9 @@ pub mod usage_plan {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-usageplan-throttlesettings.html#cfn-apigateway-usageplan-throttlesettings-burstlimit)
-        pub fn burst_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn burst_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BurstLimit".to_owned(), value.into().into_json());
+                .insert("BurstLimit".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3830,9 +4072,9 @@ pub mod usage_plan {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-usageplan-throttlesettings.html#cfn-apigateway-usageplan-throttlesettings-ratelimit)
-        pub fn rate_limit(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn rate_limit(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("RateLimit".to_owned(), value.into().into_json());
+                .insert("RateLimit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3855,15 +4097,15 @@ pub struct UsagePlanKey(crate::Resource);
 impl UsagePlanKey {
     /// A new `AWS::ApiGateway::UsagePlanKey` with its required properties.
     pub fn new(
-        key_id: impl Into<crate::Value<String>>,
-        key_type: impl Into<crate::Value<usage_plan_key::KeyType>>,
-        usage_plan_id: impl Into<crate::Value<String>>,
+        key_id: impl crate::IntoValue<String>,
+        key_type: impl crate::IntoValue<usage_plan_key::KeyType>,
+        usage_plan_id: impl crate::IntoValue<String>,
     ) -> Self {
         UsagePlanKey(
             crate::Resource::new("AWS::ApiGateway::UsagePlanKey")
-                .property("KeyId", key_id.into().into_json())
-                .property("KeyType", key_type.into().into_json())
-                .property("UsagePlanId", usage_plan_id.into().into_json()),
+                .property("KeyId", key_id.into_value().into_json())
+                .property("KeyType", key_type.into_value().into_json())
+                .property("UsagePlanId", usage_plan_id.into_value().into_json()),
         )
     }
 }
@@ -3924,36 +4166,42 @@ pub struct VpcLink(crate::Resource);
 impl VpcLink {
     /// A new `AWS::ApiGateway::VpcLink` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        target_arns: impl Into<crate::Value<Vec<String>>>,
+        name: impl crate::IntoValue<String>,
+        target_arns: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         VpcLink(
             crate::Resource::new("AWS::ApiGateway::VpcLink")
-                .property("Name", name.into().into_json())
-                .property("TargetArns", target_arns.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("TargetArns", target_arns.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-vpclink.html#cfn-apigateway-vpclink-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](vpc_link::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-vpclink.html#cfn-apigateway-vpclink-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<vpc_link::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<vpc_link::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for VpcLink {
     const TYPE_NAME: &'static str = "AWS::ApiGateway::VpcLink";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TargetArns"];
 
     fn resource(&self) -> &crate::Resource {
@@ -3989,12 +4237,12 @@ pub mod vpc_link {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -20,6 +20,66 @@ pub const TYPES: &[&str] = &[
     "AWS::ApiGatewayV2::VpcLink",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ApiGatewayV2::Api",
+        <Api as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGatewayV2::ApiGatewayManagedOverrides",
+        <ApiGatewayManagedOverrides as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGatewayV2::ApiMapping",
+        <ApiMapping as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGatewayV2::Authorizer",
+        <Authorizer as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGatewayV2::Deployment",
+        <Deployment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGatewayV2::DomainName",
+        <DomainName as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGatewayV2::Integration",
+        <Integration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGatewayV2::IntegrationResponse",
+        <IntegrationResponse as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGatewayV2::Model",
+        <Model as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGatewayV2::Route",
+        <Route as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGatewayV2::RouteResponse",
+        <RouteResponse as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGatewayV2::RoutingRule",
+        <RoutingRule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGatewayV2::Stage",
+        <Stage as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApiGatewayV2::VpcLink",
+        <VpcLink as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ApiGatewayV2::Api`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html)
@@ -35,104 +95,106 @@ impl Api {
     /// `ApiKeySelectionExpression`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-apikeyselectionexpression)
-    pub fn api_key_selection_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn api_key_selection_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ApiKeySelectionExpression", value.into().into_json());
+            .set_property("ApiKeySelectionExpression", value.into_value().into_json());
         self
     }
 
     /// `BasePath`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-basepath)
-    pub fn base_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BasePath", value.into().into_json());
+    pub fn base_path(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BasePath", value.into_value().into_json());
         self
     }
 
     /// `Body`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-body)
-    pub fn body(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Body", value.into().into_json());
+    pub fn body(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Body", value.into_value().into_json());
         self
     }
 
     /// `BodyS3Location`: [`BodyS3Location`](api::BodyS3Location).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-bodys3location)
-    pub fn body_s3_location(mut self, value: impl Into<crate::Value<api::BodyS3Location>>) -> Self {
+    pub fn body_s3_location(mut self, value: impl crate::IntoValue<api::BodyS3Location>) -> Self {
         self.0
-            .set_property("BodyS3Location", value.into().into_json());
+            .set_property("BodyS3Location", value.into_value().into_json());
         self
     }
 
     /// `CorsConfiguration`: [`Cors`](api::Cors).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-corsconfiguration)
-    pub fn cors_configuration(mut self, value: impl Into<crate::Value<api::Cors>>) -> Self {
+    pub fn cors_configuration(mut self, value: impl crate::IntoValue<api::Cors>) -> Self {
         self.0
-            .set_property("CorsConfiguration", value.into().into_json());
+            .set_property("CorsConfiguration", value.into_value().into_json());
         self
     }
 
     /// `CredentialsArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-credentialsarn)
-    pub fn credentials_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn credentials_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CredentialsArn", value.into().into_json());
+            .set_property("CredentialsArn", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `DisableExecuteApiEndpoint`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-disableexecuteapiendpoint)
-    pub fn disable_execute_api_endpoint(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn disable_execute_api_endpoint(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DisableExecuteApiEndpoint", value.into().into_json());
+            .set_property("DisableExecuteApiEndpoint", value.into_value().into_json());
         self
     }
 
     /// `DisableSchemaValidation`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-disableschemavalidation)
-    pub fn disable_schema_validation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn disable_schema_validation(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DisableSchemaValidation", value.into().into_json());
+            .set_property("DisableSchemaValidation", value.into_value().into_json());
         self
     }
 
     /// `FailOnWarnings`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-failonwarnings)
-    pub fn fail_on_warnings(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn fail_on_warnings(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("FailOnWarnings", value.into().into_json());
+            .set_property("FailOnWarnings", value.into_value().into_json());
         self
     }
 
     /// `IpAddressType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-ipaddresstype)
-    pub fn ip_address_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ip_address_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IpAddressType", value.into().into_json());
+            .set_property("IpAddressType", value.into_value().into_json());
         self
     }
 
     /// `Name`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -141,26 +203,27 @@ impl Api {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-protocoltype)
-    pub fn protocol_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn protocol_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProtocolType", value.into().into_json());
+            .set_property("ProtocolType", value.into_value().into_json());
         self
     }
 
     /// `RouteKey`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-routekey)
-    pub fn route_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RouteKey", value.into().into_json());
+    pub fn route_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RouteKey", value.into_value().into_json());
         self
     }
 
     /// `RouteSelectionExpression`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-routeselectionexpression)
-    pub fn route_selection_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn route_selection_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RouteSelectionExpression", value.into().into_json());
+            .set_property("RouteSelectionExpression", value.into_value().into_json());
         self
     }
 
@@ -169,25 +232,27 @@ impl Api {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Target`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-target)
-    pub fn target(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Target", value.into().into_json());
+    pub fn target(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Target", value.into_value().into_json());
         self
     }
 
     /// `Version`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-version)
-    pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Version", value.into().into_json());
+    pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Version", value.into_value().into_json());
         self
     }
 }
@@ -247,33 +312,36 @@ pub mod api {
         /// `Bucket`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-api-bodys3location.html#cfn-apigatewayv2-api-bodys3location-bucket)
-        pub fn bucket(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Bucket".to_owned(), value.into().into_json());
+        pub fn bucket(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Bucket".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Etag`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-api-bodys3location.html#cfn-apigatewayv2-api-bodys3location-etag)
-        pub fn etag(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Etag".to_owned(), value.into().into_json());
+        pub fn etag(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Etag".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-api-bodys3location.html#cfn-apigatewayv2-api-bodys3location-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Version`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-api-bodys3location.html#cfn-apigatewayv2-api-bodys3location-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -299,53 +367,56 @@ pub mod api {
         /// `AllowCredentials`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-api-cors.html#cfn-apigatewayv2-api-cors-allowcredentials)
-        pub fn allow_credentials(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("AllowCredentials".to_owned(), value.into().into_json());
+        pub fn allow_credentials(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "AllowCredentials".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AllowHeaders`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-api-cors.html#cfn-apigatewayv2-api-cors-allowheaders)
-        pub fn allow_headers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allow_headers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowHeaders".to_owned(), value.into().into_json());
+                .insert("AllowHeaders".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AllowMethods`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-api-cors.html#cfn-apigatewayv2-api-cors-allowmethods)
-        pub fn allow_methods(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allow_methods(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowMethods".to_owned(), value.into().into_json());
+                .insert("AllowMethods".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AllowOrigins`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-api-cors.html#cfn-apigatewayv2-api-cors-alloworigins)
-        pub fn allow_origins(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allow_origins(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowOrigins".to_owned(), value.into().into_json());
+                .insert("AllowOrigins".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExposeHeaders`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-api-cors.html#cfn-apigatewayv2-api-cors-exposeheaders)
-        pub fn expose_headers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn expose_headers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ExposeHeaders".to_owned(), value.into().into_json());
+                .insert("ExposeHeaders".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxAge`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-api-cors.html#cfn-apigatewayv2-api-cors-maxage)
-        pub fn max_age(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("MaxAge".to_owned(), value.into().into_json());
+        pub fn max_age(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("MaxAge".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -367,10 +438,10 @@ pub struct ApiGatewayManagedOverrides(crate::Resource);
 
 impl ApiGatewayManagedOverrides {
     /// A new `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` with its required properties.
-    pub fn new(api_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(api_id: impl crate::IntoValue<String>) -> Self {
         ApiGatewayManagedOverrides(
             crate::Resource::new("AWS::ApiGatewayV2::ApiGatewayManagedOverrides")
-                .property("ApiId", api_id.into().into_json()),
+                .property("ApiId", api_id.into_value().into_json()),
         )
     }
 
@@ -379,9 +450,10 @@ impl ApiGatewayManagedOverrides {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-apigatewaymanagedoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-integration)
     pub fn integration(
         mut self,
-        value: impl Into<crate::Value<api_gateway_managed_overrides::IntegrationOverrides>>,
+        value: impl crate::IntoValue<api_gateway_managed_overrides::IntegrationOverrides>,
     ) -> Self {
-        self.0.set_property("Integration", value.into().into_json());
+        self.0
+            .set_property("Integration", value.into_value().into_json());
         self
     }
 
@@ -390,9 +462,9 @@ impl ApiGatewayManagedOverrides {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-apigatewaymanagedoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-route)
     pub fn route(
         mut self,
-        value: impl Into<crate::Value<api_gateway_managed_overrides::RouteOverrides>>,
+        value: impl crate::IntoValue<api_gateway_managed_overrides::RouteOverrides>,
     ) -> Self {
-        self.0.set_property("Route", value.into().into_json());
+        self.0.set_property("Route", value.into_value().into_json());
         self
     }
 
@@ -401,9 +473,9 @@ impl ApiGatewayManagedOverrides {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-apigatewaymanagedoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-stage)
     pub fn stage(
         mut self,
-        value: impl Into<crate::Value<api_gateway_managed_overrides::StageOverrides>>,
+        value: impl crate::IntoValue<api_gateway_managed_overrides::StageOverrides>,
     ) -> Self {
-        self.0.set_property("Stage", value.into().into_json());
+        self.0.set_property("Stage", value.into_value().into_json());
         self
     }
 }
@@ -452,17 +524,18 @@ pub mod api_gateway_managed_overrides {
         /// `DestinationArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-accesslogsettings.html#cfn-apigatewayv2-apigatewaymanagedoverrides-accesslogsettings-destinationarn)
-        pub fn destination_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn destination_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DestinationArn".to_owned(), value.into().into_json());
+                .insert("DestinationArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Format`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-accesslogsettings.html#cfn-apigatewayv2-apigatewaymanagedoverrides-accesslogsettings-format)
-        pub fn format(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Format".to_owned(), value.into().into_json());
+        pub fn format(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Format".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -488,36 +561,40 @@ pub mod api_gateway_managed_overrides {
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-integrationoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-integrationoverrides-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IntegrationMethod`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-integrationoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-integrationoverrides-integrationmethod)
-        pub fn integration_method(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("IntegrationMethod".to_owned(), value.into().into_json());
+        pub fn integration_method(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "IntegrationMethod".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PayloadFormatVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-integrationoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-integrationoverrides-payloadformatversion)
-        pub fn payload_format_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PayloadFormatVersion".to_owned(), value.into().into_json());
+        pub fn payload_format_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PayloadFormatVersion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimeoutInMillis`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-integrationoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-integrationoverrides-timeoutinmillis)
-        pub fn timeout_in_millis(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout_in_millis(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("TimeoutInMillis".to_owned(), value.into().into_json());
+                .insert("TimeoutInMillis".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -543,44 +620,49 @@ pub mod api_gateway_managed_overrides {
         /// `AuthorizationScopes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-routeoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-routeoverrides-authorizationscopes)
-        pub fn authorization_scopes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("AuthorizationScopes".to_owned(), value.into().into_json());
+        pub fn authorization_scopes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "AuthorizationScopes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AuthorizationType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-routeoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-routeoverrides-authorizationtype)
-        pub fn authorization_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AuthorizationType".to_owned(), value.into().into_json());
+        pub fn authorization_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AuthorizationType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AuthorizerId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-routeoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-routeoverrides-authorizerid)
-        pub fn authorizer_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn authorizer_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AuthorizerId".to_owned(), value.into().into_json());
+                .insert("AuthorizerId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OperationName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-routeoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-routeoverrides-operationname)
-        pub fn operation_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn operation_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OperationName".to_owned(), value.into().into_json());
+                .insert("OperationName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Target`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-routeoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-routeoverrides-target)
-        pub fn target(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Target".to_owned(), value.into().into_json());
+        pub fn target(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Target".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -606,19 +688,21 @@ pub mod api_gateway_managed_overrides {
         /// `DataTraceEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-routesettings.html#cfn-apigatewayv2-apigatewaymanagedoverrides-routesettings-datatraceenabled)
-        pub fn data_trace_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DataTraceEnabled".to_owned(), value.into().into_json());
+        pub fn data_trace_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DataTraceEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DetailedMetricsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-routesettings.html#cfn-apigatewayv2-apigatewaymanagedoverrides-routesettings-detailedmetricsenabled)
-        pub fn detailed_metrics_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn detailed_metrics_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "DetailedMetricsEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -626,27 +710,31 @@ pub mod api_gateway_managed_overrides {
         /// `LoggingLevel`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-routesettings.html#cfn-apigatewayv2-apigatewaymanagedoverrides-routesettings-logginglevel)
-        pub fn logging_level(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn logging_level(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LoggingLevel".to_owned(), value.into().into_json());
+                .insert("LoggingLevel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ThrottlingBurstLimit`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-routesettings.html#cfn-apigatewayv2-apigatewaymanagedoverrides-routesettings-throttlingburstlimit)
-        pub fn throttling_burst_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ThrottlingBurstLimit".to_owned(), value.into().into_json());
+        pub fn throttling_burst_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ThrottlingBurstLimit".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ThrottlingRateLimit`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-routesettings.html#cfn-apigatewayv2-apigatewaymanagedoverrides-routesettings-throttlingratelimit)
-        pub fn throttling_rate_limit(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("ThrottlingRateLimit".to_owned(), value.into().into_json());
+        pub fn throttling_rate_limit(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "ThrottlingRateLimit".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -674,19 +762,21 @@ pub mod api_gateway_managed_overrides {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-stageoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-stageoverrides-accesslogsettings)
         pub fn access_log_settings(
             mut self,
-            value: impl Into<crate::Value<AccessLogSettings>>,
+            value: impl crate::IntoValue<AccessLogSettings>,
         ) -> Self {
-            self.0
-                .insert("AccessLogSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AccessLogSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AutoDeploy`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-stageoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-stageoverrides-autodeploy)
-        pub fn auto_deploy(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn auto_deploy(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AutoDeploy".to_owned(), value.into().into_json());
+                .insert("AutoDeploy".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -695,37 +785,39 @@ pub mod api_gateway_managed_overrides {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-stageoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-stageoverrides-defaultroutesettings)
         pub fn default_route_settings(
             mut self,
-            value: impl Into<crate::Value<RouteSettings>>,
+            value: impl crate::IntoValue<RouteSettings>,
         ) -> Self {
-            self.0
-                .insert("DefaultRouteSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DefaultRouteSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-stageoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-stageoverrides-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RouteSettings`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-stageoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-stageoverrides-routesettings)
-        pub fn route_settings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn route_settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("RouteSettings".to_owned(), value.into().into_json());
+                .insert("RouteSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StageVariables`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-apigatewaymanagedoverrides-stageoverrides.html#cfn-apigatewayv2-apigatewaymanagedoverrides-stageoverrides-stagevariables)
-        pub fn stage_variables(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn stage_variables(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("StageVariables".to_owned(), value.into().into_json());
+                .insert("StageVariables".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -748,24 +840,24 @@ pub struct ApiMapping(crate::Resource);
 impl ApiMapping {
     /// A new `AWS::ApiGatewayV2::ApiMapping` with its required properties.
     pub fn new(
-        api_id: impl Into<crate::Value<String>>,
-        domain_name: impl Into<crate::Value<String>>,
-        stage: impl Into<crate::Value<String>>,
+        api_id: impl crate::IntoValue<String>,
+        domain_name: impl crate::IntoValue<String>,
+        stage: impl crate::IntoValue<String>,
     ) -> Self {
         ApiMapping(
             crate::Resource::new("AWS::ApiGatewayV2::ApiMapping")
-                .property("ApiId", api_id.into().into_json())
-                .property("DomainName", domain_name.into().into_json())
-                .property("Stage", stage.into().into_json()),
+                .property("ApiId", api_id.into_value().into_json())
+                .property("DomainName", domain_name.into_value().into_json())
+                .property("Stage", stage.into_value().into_json()),
         )
     }
 
     /// `ApiMappingKey`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-apimapping.html#cfn-apigatewayv2-apimapping-apimappingkey)
-    pub fn api_mapping_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn api_mapping_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ApiMappingKey", value.into().into_json());
+            .set_property("ApiMappingKey", value.into_value().into_json());
         self
     }
 }
@@ -807,24 +899,24 @@ pub struct Authorizer(crate::Resource);
 impl Authorizer {
     /// A new `AWS::ApiGatewayV2::Authorizer` with its required properties.
     pub fn new(
-        api_id: impl Into<crate::Value<String>>,
-        authorizer_type: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        api_id: impl crate::IntoValue<String>,
+        authorizer_type: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Authorizer(
             crate::Resource::new("AWS::ApiGatewayV2::Authorizer")
-                .property("ApiId", api_id.into().into_json())
-                .property("AuthorizerType", authorizer_type.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("ApiId", api_id.into_value().into_json())
+                .property("AuthorizerType", authorizer_type.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `AuthorizerCredentialsArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-authorizer.html#cfn-apigatewayv2-authorizer-authorizercredentialsarn)
-    pub fn authorizer_credentials_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn authorizer_credentials_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AuthorizerCredentialsArn", value.into().into_json());
+            .set_property("AuthorizerCredentialsArn", value.into_value().into_json());
         self
     }
 
@@ -833,58 +925,61 @@ impl Authorizer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-authorizer.html#cfn-apigatewayv2-authorizer-authorizerpayloadformatversion)
     pub fn authorizer_payload_format_version(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("AuthorizerPayloadFormatVersion", value.into().into_json());
+        self.0.set_property(
+            "AuthorizerPayloadFormatVersion",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `AuthorizerResultTtlInSeconds`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-authorizer.html#cfn-apigatewayv2-authorizer-authorizerresultttlinseconds)
-    pub fn authorizer_result_ttl_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0
-            .set_property("AuthorizerResultTtlInSeconds", value.into().into_json());
+    pub fn authorizer_result_ttl_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "AuthorizerResultTtlInSeconds",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `AuthorizerUri`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-authorizer.html#cfn-apigatewayv2-authorizer-authorizeruri)
-    pub fn authorizer_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn authorizer_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AuthorizerUri", value.into().into_json());
+            .set_property("AuthorizerUri", value.into_value().into_json());
         self
     }
 
     /// `EnableSimpleResponses`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-authorizer.html#cfn-apigatewayv2-authorizer-enablesimpleresponses)
-    pub fn enable_simple_responses(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_simple_responses(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableSimpleResponses", value.into().into_json());
+            .set_property("EnableSimpleResponses", value.into_value().into_json());
         self
     }
 
     /// `IdentitySource`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-authorizer.html#cfn-apigatewayv2-authorizer-identitysource)
-    pub fn identity_source(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn identity_source(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("IdentitySource", value.into().into_json());
+            .set_property("IdentitySource", value.into_value().into_json());
         self
     }
 
     /// `IdentityValidationExpression`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-authorizer.html#cfn-apigatewayv2-authorizer-identityvalidationexpression)
-    pub fn identity_validation_expression(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("IdentityValidationExpression", value.into().into_json());
+    pub fn identity_validation_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "IdentityValidationExpression",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -893,10 +988,10 @@ impl Authorizer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-authorizer.html#cfn-apigatewayv2-authorizer-jwtconfiguration)
     pub fn jwt_configuration(
         mut self,
-        value: impl Into<crate::Value<authorizer::JwtConfiguration>>,
+        value: impl crate::IntoValue<authorizer::JwtConfiguration>,
     ) -> Self {
         self.0
-            .set_property("JwtConfiguration", value.into().into_json());
+            .set_property("JwtConfiguration", value.into_value().into_json());
         self
     }
 }
@@ -945,17 +1040,18 @@ pub mod authorizer {
         /// `Audience`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-authorizer-jwtconfiguration.html#cfn-apigatewayv2-authorizer-jwtconfiguration-audience)
-        pub fn audience(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn audience(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Audience".to_owned(), value.into().into_json());
+                .insert("Audience".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Issuer`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-authorizer-jwtconfiguration.html#cfn-apigatewayv2-authorizer-jwtconfiguration-issuer)
-        pub fn issuer(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Issuer".to_owned(), value.into().into_json());
+        pub fn issuer(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Issuer".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -977,26 +1073,28 @@ pub struct Deployment(crate::Resource);
 
 impl Deployment {
     /// A new `AWS::ApiGatewayV2::Deployment` with its required properties.
-    pub fn new(api_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(api_id: impl crate::IntoValue<String>) -> Self {
         Deployment(
             crate::Resource::new("AWS::ApiGatewayV2::Deployment")
-                .property("ApiId", api_id.into().into_json()),
+                .property("ApiId", api_id.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-deployment.html#cfn-apigatewayv2-deployment-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `StageName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-deployment.html#cfn-apigatewayv2-deployment-stagename)
-    pub fn stage_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StageName", value.into().into_json());
+    pub fn stage_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StageName", value.into_value().into_json());
         self
     }
 }
@@ -1037,10 +1135,10 @@ pub struct DomainName(crate::Resource);
 
 impl DomainName {
     /// A new `AWS::ApiGatewayV2::DomainName` with its required properties.
-    pub fn new(domain_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(domain_name: impl crate::IntoValue<String>) -> Self {
         DomainName(
             crate::Resource::new("AWS::ApiGatewayV2::DomainName")
-                .property("DomainName", domain_name.into().into_json()),
+                .property("DomainName", domain_name.into_value().into_json()),
         )
     }
 
@@ -1049,10 +1147,10 @@ impl DomainName {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-domainname.html#cfn-apigatewayv2-domainname-domainnameconfigurations)
     pub fn domain_name_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<domain_name::DomainNameConfiguration>>>,
+        value: impl crate::IntoValue<Vec<domain_name::DomainNameConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("DomainNameConfigurations", value.into().into_json());
+            .set_property("DomainNameConfigurations", value.into_value().into_json());
         self
     }
 
@@ -1061,10 +1159,10 @@ impl DomainName {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-domainname.html#cfn-apigatewayv2-domainname-mutualtlsauthentication)
     pub fn mutual_tls_authentication(
         mut self,
-        value: impl Into<crate::Value<domain_name::MutualTlsAuthentication>>,
+        value: impl crate::IntoValue<domain_name::MutualTlsAuthentication>,
     ) -> Self {
         self.0
-            .set_property("MutualTlsAuthentication", value.into().into_json());
+            .set_property("MutualTlsAuthentication", value.into_value().into_json());
         self
     }
 
@@ -1073,11 +1171,9 @@ impl DomainName {
     /// Default: `"API_MAPPING_ONLY"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-domainname.html#cfn-apigatewayv2-domainname-routingmode)
-    pub fn routing_mode(
-        mut self,
-        value: impl Into<crate::Value<domain_name::RoutingMode>>,
-    ) -> Self {
-        self.0.set_property("RoutingMode", value.into().into_json());
+    pub fn routing_mode(mut self, value: impl crate::IntoValue<domain_name::RoutingMode>) -> Self {
+        self.0
+            .set_property("RoutingMode", value.into_value().into_json());
         self
     }
 
@@ -1086,9 +1182,9 @@ impl DomainName {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-domainname.html#cfn-apigatewayv2-domainname-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1147,36 +1243,36 @@ pub mod domain_name {
         /// `CertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-domainname-domainnameconfiguration.html#cfn-apigatewayv2-domainname-domainnameconfiguration-certificatearn)
-        pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateArn".to_owned(), value.into().into_json());
+                .insert("CertificateArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CertificateName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-domainname-domainnameconfiguration.html#cfn-apigatewayv2-domainname-domainnameconfiguration-certificatename)
-        pub fn certificate_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateName".to_owned(), value.into().into_json());
+                .insert("CertificateName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EndpointType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-domainname-domainnameconfiguration.html#cfn-apigatewayv2-domainname-domainnameconfiguration-endpointtype)
-        pub fn endpoint_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn endpoint_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EndpointType".to_owned(), value.into().into_json());
+                .insert("EndpointType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IpAddressType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-domainname-domainnameconfiguration.html#cfn-apigatewayv2-domainname-domainnameconfiguration-ipaddresstype)
-        pub fn ip_address_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ip_address_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IpAddressType".to_owned(), value.into().into_json());
+                .insert("IpAddressType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1185,11 +1281,11 @@ pub mod domain_name {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-domainname-domainnameconfiguration.html#cfn-apigatewayv2-domainname-domainnameconfiguration-ownershipverificationcertificatearn)
         pub fn ownership_verification_certificate_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "OwnershipVerificationCertificateArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1197,9 +1293,9 @@ pub mod domain_name {
         /// `SecurityPolicy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-domainname-domainnameconfiguration.html#cfn-apigatewayv2-domainname-domainnameconfiguration-securitypolicy)
-        pub fn security_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn security_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecurityPolicy".to_owned(), value.into().into_json());
+                .insert("SecurityPolicy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1225,18 +1321,20 @@ pub mod domain_name {
         /// `TruststoreUri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-domainname-mutualtlsauthentication.html#cfn-apigatewayv2-domainname-mutualtlsauthentication-truststoreuri)
-        pub fn truststore_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn truststore_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TruststoreUri".to_owned(), value.into().into_json());
+                .insert("TruststoreUri".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TruststoreVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-domainname-mutualtlsauthentication.html#cfn-apigatewayv2-domainname-mutualtlsauthentication-truststoreversion)
-        pub fn truststore_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TruststoreVersion".to_owned(), value.into().into_json());
+        pub fn truststore_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TruststoreVersion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1280,40 +1378,40 @@ pub struct Integration(crate::Resource);
 impl Integration {
     /// A new `AWS::ApiGatewayV2::Integration` with its required properties.
     pub fn new(
-        api_id: impl Into<crate::Value<String>>,
-        integration_type: impl Into<crate::Value<String>>,
+        api_id: impl crate::IntoValue<String>,
+        integration_type: impl crate::IntoValue<String>,
     ) -> Self {
         Integration(
             crate::Resource::new("AWS::ApiGatewayV2::Integration")
-                .property("ApiId", api_id.into().into_json())
-                .property("IntegrationType", integration_type.into().into_json()),
+                .property("ApiId", api_id.into_value().into_json())
+                .property("IntegrationType", integration_type.into_value().into_json()),
         )
     }
 
     /// `ConnectionId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-connectionid)
-    pub fn connection_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn connection_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConnectionId", value.into().into_json());
+            .set_property("ConnectionId", value.into_value().into_json());
         self
     }
 
     /// `ConnectionType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-connectiontype)
-    pub fn connection_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn connection_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConnectionType", value.into().into_json());
+            .set_property("ConnectionType", value.into_value().into_json());
         self
     }
 
     /// `ContentHandlingStrategy`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-contenthandlingstrategy)
-    pub fn content_handling_strategy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn content_handling_strategy(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ContentHandlingStrategy", value.into().into_json());
+            .set_property("ContentHandlingStrategy", value.into_value().into_json());
         self
     }
 
@@ -1322,62 +1420,63 @@ impl Integration {
     /// Pattern: `arn:(aws|aws-cn|aws-us-gov):iam::[0-9]*:(role|user|group)\/.*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-credentialsarn)
-    pub fn credentials_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn credentials_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CredentialsArn", value.into().into_json());
+            .set_property("CredentialsArn", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `IntegrationMethod`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-integrationmethod)
-    pub fn integration_method(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn integration_method(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IntegrationMethod", value.into().into_json());
+            .set_property("IntegrationMethod", value.into_value().into_json());
         self
     }
 
     /// `IntegrationSubtype`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-integrationsubtype)
-    pub fn integration_subtype(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn integration_subtype(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IntegrationSubtype", value.into().into_json());
+            .set_property("IntegrationSubtype", value.into_value().into_json());
         self
     }
 
     /// `IntegrationUri`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-integrationuri)
-    pub fn integration_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn integration_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IntegrationUri", value.into().into_json());
+            .set_property("IntegrationUri", value.into_value().into_json());
         self
     }
 
     /// `PassthroughBehavior`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-passthroughbehavior)
-    pub fn passthrough_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn passthrough_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PassthroughBehavior", value.into().into_json());
+            .set_property("PassthroughBehavior", value.into_value().into_json());
         self
     }
 
     /// `PayloadFormatVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-payloadformatversion)
-    pub fn payload_format_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn payload_format_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PayloadFormatVersion", value.into().into_json());
+            .set_property("PayloadFormatVersion", value.into_value().into_json());
         self
     }
 
@@ -1386,10 +1485,10 @@ impl Integration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-requestparameters)
     pub fn request_parameters(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("RequestParameters", value.into().into_json());
+            .set_property("RequestParameters", value.into_value().into_json());
         self
     }
 
@@ -1398,10 +1497,10 @@ impl Integration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-requesttemplates)
     pub fn request_templates(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("RequestTemplates", value.into().into_json());
+            .set_property("RequestTemplates", value.into_value().into_json());
         self
     }
 
@@ -1410,38 +1509,41 @@ impl Integration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-responseparameters)
     pub fn response_parameters(
         mut self,
-        value: impl Into<
-            crate::Value<::std::collections::BTreeMap<String, integration::ResponseParameterMap>>,
+        value: impl crate::IntoValue<
+            ::std::collections::BTreeMap<String, integration::ResponseParameterMap>,
         >,
     ) -> Self {
         self.0
-            .set_property("ResponseParameters", value.into().into_json());
+            .set_property("ResponseParameters", value.into_value().into_json());
         self
     }
 
     /// `TemplateSelectionExpression`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-templateselectionexpression)
-    pub fn template_selection_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0
-            .set_property("TemplateSelectionExpression", value.into().into_json());
+    pub fn template_selection_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "TemplateSelectionExpression",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `TimeoutInMillis`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-timeoutinmillis)
-    pub fn timeout_in_millis(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn timeout_in_millis(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("TimeoutInMillis", value.into().into_json());
+            .set_property("TimeoutInMillis", value.into_value().into_json());
         self
     }
 
     /// `TlsConfig`: [`TlsConfig`](integration::TlsConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-tlsconfig)
-    pub fn tls_config(mut self, value: impl Into<crate::Value<integration::TlsConfig>>) -> Self {
-        self.0.set_property("TlsConfig", value.into().into_json());
+    pub fn tls_config(mut self, value: impl crate::IntoValue<integration::TlsConfig>) -> Self {
+        self.0
+            .set_property("TlsConfig", value.into_value().into_json());
         self
     }
 }
@@ -1490,17 +1592,18 @@ pub mod integration {
         /// `Destination`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-integration-responseparameter.html#cfn-apigatewayv2-integration-responseparameter-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Source`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-integration-responseparameter.html#cfn-apigatewayv2-integration-responseparameter-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1528,10 +1631,12 @@ pub mod integration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-integration-responseparametermap.html#cfn-apigatewayv2-integration-responseparametermap-responseparameters)
         pub fn response_parameters(
             mut self,
-            value: impl Into<crate::Value<Vec<ResponseParameter>>>,
+            value: impl crate::IntoValue<Vec<ResponseParameter>>,
         ) -> Self {
-            self.0
-                .insert("ResponseParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResponseParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1557,9 +1662,11 @@ pub mod integration {
         /// `ServerNameToVerify`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-integration-tlsconfig.html#cfn-apigatewayv2-integration-tlsconfig-servernametoverify)
-        pub fn server_name_to_verify(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ServerNameToVerify".to_owned(), value.into().into_json());
+        pub fn server_name_to_verify(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ServerNameToVerify".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1582,17 +1689,17 @@ pub struct IntegrationResponse(crate::Resource);
 impl IntegrationResponse {
     /// A new `AWS::ApiGatewayV2::IntegrationResponse` with its required properties.
     pub fn new(
-        api_id: impl Into<crate::Value<String>>,
-        integration_id: impl Into<crate::Value<String>>,
-        integration_response_key: impl Into<crate::Value<String>>,
+        api_id: impl crate::IntoValue<String>,
+        integration_id: impl crate::IntoValue<String>,
+        integration_response_key: impl crate::IntoValue<String>,
     ) -> Self {
         IntegrationResponse(
             crate::Resource::new("AWS::ApiGatewayV2::IntegrationResponse")
-                .property("ApiId", api_id.into().into_json())
-                .property("IntegrationId", integration_id.into().into_json())
+                .property("ApiId", api_id.into_value().into_json())
+                .property("IntegrationId", integration_id.into_value().into_json())
                 .property(
                     "IntegrationResponseKey",
-                    integration_response_key.into().into_json(),
+                    integration_response_key.into_value().into_json(),
                 ),
         )
     }
@@ -1600,36 +1707,38 @@ impl IntegrationResponse {
     /// `ContentHandlingStrategy`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integrationresponse.html#cfn-apigatewayv2-integrationresponse-contenthandlingstrategy)
-    pub fn content_handling_strategy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn content_handling_strategy(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ContentHandlingStrategy", value.into().into_json());
+            .set_property("ContentHandlingStrategy", value.into_value().into_json());
         self
     }
 
     /// `ResponseParameters`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integrationresponse.html#cfn-apigatewayv2-integrationresponse-responseparameters)
-    pub fn response_parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn response_parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("ResponseParameters", value.into().into_json());
+            .set_property("ResponseParameters", value.into_value().into_json());
         self
     }
 
     /// `ResponseTemplates`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integrationresponse.html#cfn-apigatewayv2-integrationresponse-responsetemplates)
-    pub fn response_templates(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn response_templates(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("ResponseTemplates", value.into().into_json());
+            .set_property("ResponseTemplates", value.into_value().into_json());
         self
     }
 
     /// `TemplateSelectionExpression`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-integrationresponse.html#cfn-apigatewayv2-integrationresponse-templateselectionexpression)
-    pub fn template_selection_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0
-            .set_property("TemplateSelectionExpression", value.into().into_json());
+    pub fn template_selection_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "TemplateSelectionExpression",
+            value.into_value().into_json(),
+        );
         self
     }
 }
@@ -1671,31 +1780,33 @@ pub struct Model(crate::Resource);
 impl Model {
     /// A new `AWS::ApiGatewayV2::Model` with its required properties.
     pub fn new(
-        api_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        schema: impl Into<crate::Value<crate::Json>>,
+        api_id: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        schema: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         Model(
             crate::Resource::new("AWS::ApiGatewayV2::Model")
-                .property("ApiId", api_id.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Schema", schema.into().into_json()),
+                .property("ApiId", api_id.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Schema", schema.into_value().into_json()),
         )
     }
 
     /// `ContentType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-model.html#cfn-apigatewayv2-model-contenttype)
-    pub fn content_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ContentType", value.into().into_json());
+    pub fn content_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ContentType", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-model.html#cfn-apigatewayv2-model-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -1737,85 +1848,85 @@ pub struct Route(crate::Resource);
 impl Route {
     /// A new `AWS::ApiGatewayV2::Route` with its required properties.
     pub fn new(
-        api_id: impl Into<crate::Value<String>>,
-        route_key: impl Into<crate::Value<String>>,
+        api_id: impl crate::IntoValue<String>,
+        route_key: impl crate::IntoValue<String>,
     ) -> Self {
         Route(
             crate::Resource::new("AWS::ApiGatewayV2::Route")
-                .property("ApiId", api_id.into().into_json())
-                .property("RouteKey", route_key.into().into_json()),
+                .property("ApiId", api_id.into_value().into_json())
+                .property("RouteKey", route_key.into_value().into_json()),
         )
     }
 
     /// `ApiKeyRequired`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-route.html#cfn-apigatewayv2-route-apikeyrequired)
-    pub fn api_key_required(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn api_key_required(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ApiKeyRequired", value.into().into_json());
+            .set_property("ApiKeyRequired", value.into_value().into_json());
         self
     }
 
     /// `AuthorizationScopes`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-route.html#cfn-apigatewayv2-route-authorizationscopes)
-    pub fn authorization_scopes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn authorization_scopes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AuthorizationScopes", value.into().into_json());
+            .set_property("AuthorizationScopes", value.into_value().into_json());
         self
     }
 
     /// `AuthorizationType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-route.html#cfn-apigatewayv2-route-authorizationtype)
-    pub fn authorization_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn authorization_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AuthorizationType", value.into().into_json());
+            .set_property("AuthorizationType", value.into_value().into_json());
         self
     }
 
     /// `AuthorizerId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-route.html#cfn-apigatewayv2-route-authorizerid)
-    pub fn authorizer_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn authorizer_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AuthorizerId", value.into().into_json());
+            .set_property("AuthorizerId", value.into_value().into_json());
         self
     }
 
     /// `ModelSelectionExpression`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-route.html#cfn-apigatewayv2-route-modelselectionexpression)
-    pub fn model_selection_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn model_selection_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ModelSelectionExpression", value.into().into_json());
+            .set_property("ModelSelectionExpression", value.into_value().into_json());
         self
     }
 
     /// `OperationName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-route.html#cfn-apigatewayv2-route-operationname)
-    pub fn operation_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn operation_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OperationName", value.into().into_json());
+            .set_property("OperationName", value.into_value().into_json());
         self
     }
 
     /// `RequestModels`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-route.html#cfn-apigatewayv2-route-requestmodels)
-    pub fn request_models(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn request_models(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("RequestModels", value.into().into_json());
+            .set_property("RequestModels", value.into_value().into_json());
         self
     }
 
     /// `RequestParameters`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-route.html#cfn-apigatewayv2-route-requestparameters)
-    pub fn request_parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn request_parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("RequestParameters", value.into().into_json());
+            .set_property("RequestParameters", value.into_value().into_json());
         self
     }
 
@@ -1824,18 +1935,21 @@ impl Route {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-route.html#cfn-apigatewayv2-route-routeresponseselectionexpression)
     pub fn route_response_selection_expression(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("RouteResponseSelectionExpression", value.into().into_json());
+        self.0.set_property(
+            "RouteResponseSelectionExpression",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Target`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-route.html#cfn-apigatewayv2-route-target)
-    pub fn target(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Target", value.into().into_json());
+    pub fn target(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Target", value.into_value().into_json());
         self
     }
 }
@@ -1877,42 +1991,45 @@ pub struct RouteResponse(crate::Resource);
 impl RouteResponse {
     /// A new `AWS::ApiGatewayV2::RouteResponse` with its required properties.
     pub fn new(
-        api_id: impl Into<crate::Value<String>>,
-        route_id: impl Into<crate::Value<String>>,
-        route_response_key: impl Into<crate::Value<String>>,
+        api_id: impl crate::IntoValue<String>,
+        route_id: impl crate::IntoValue<String>,
+        route_response_key: impl crate::IntoValue<String>,
     ) -> Self {
         RouteResponse(
             crate::Resource::new("AWS::ApiGatewayV2::RouteResponse")
-                .property("ApiId", api_id.into().into_json())
-                .property("RouteId", route_id.into().into_json())
-                .property("RouteResponseKey", route_response_key.into().into_json()),
+                .property("ApiId", api_id.into_value().into_json())
+                .property("RouteId", route_id.into_value().into_json())
+                .property(
+                    "RouteResponseKey",
+                    route_response_key.into_value().into_json(),
+                ),
         )
     }
 
     /// `ModelSelectionExpression`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-routeresponse.html#cfn-apigatewayv2-routeresponse-modelselectionexpression)
-    pub fn model_selection_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn model_selection_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ModelSelectionExpression", value.into().into_json());
+            .set_property("ModelSelectionExpression", value.into_value().into_json());
         self
     }
 
     /// `ResponseModels`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-routeresponse.html#cfn-apigatewayv2-routeresponse-responsemodels)
-    pub fn response_models(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn response_models(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("ResponseModels", value.into().into_json());
+            .set_property("ResponseModels", value.into_value().into_json());
         self
     }
 
     /// `ResponseParameters`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-routeresponse.html#cfn-apigatewayv2-routeresponse-responseparameters)
-    pub fn response_parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn response_parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("ResponseParameters", value.into().into_json());
+            .set_property("ResponseParameters", value.into_value().into_json());
         self
     }
 }
@@ -1954,17 +2071,17 @@ pub struct RoutingRule(crate::Resource);
 impl RoutingRule {
     /// A new `AWS::ApiGatewayV2::RoutingRule` with its required properties.
     pub fn new(
-        actions: impl Into<crate::Value<Vec<routing_rule::Action>>>,
-        conditions: impl Into<crate::Value<Vec<routing_rule::Condition>>>,
-        domain_name_arn: impl Into<crate::Value<String>>,
-        priority: impl Into<crate::Value<i64>>,
+        actions: impl crate::IntoValue<Vec<routing_rule::Action>>,
+        conditions: impl crate::IntoValue<Vec<routing_rule::Condition>>,
+        domain_name_arn: impl crate::IntoValue<String>,
+        priority: impl crate::IntoValue<i64>,
     ) -> Self {
         RoutingRule(
             crate::Resource::new("AWS::ApiGatewayV2::RoutingRule")
-                .property("Actions", actions.into().into_json())
-                .property("Conditions", conditions.into().into_json())
-                .property("DomainNameArn", domain_name_arn.into().into_json())
-                .property("Priority", priority.into().into_json()),
+                .property("Actions", actions.into_value().into_json())
+                .property("Conditions", conditions.into_value().into_json())
+                .property("DomainNameArn", domain_name_arn.into_value().into_json())
+                .property("Priority", priority.into_value().into_json()),
         )
     }
 }
@@ -2011,10 +2128,10 @@ pub mod routing_rule {
 
     impl Action {
         /// A new `Action` with its required properties.
-        pub fn new(invoke_api: impl Into<crate::Value<ActionInvokeApi>>) -> Self {
+        pub fn new(invoke_api: impl crate::IntoValue<ActionInvokeApi>) -> Self {
             Action(crate::typed::Properties::from_iter([(
                 "InvokeApi".to_owned(),
-                invoke_api.into().into_json(),
+                invoke_api.into_value().into_json(),
             )]))
         }
     }
@@ -2034,21 +2151,21 @@ pub mod routing_rule {
     impl ActionInvokeApi {
         /// A new `ActionInvokeApi` with its required properties.
         pub fn new(
-            api_id: impl Into<crate::Value<String>>,
-            stage: impl Into<crate::Value<String>>,
+            api_id: impl crate::IntoValue<String>,
+            stage: impl crate::IntoValue<String>,
         ) -> Self {
             ActionInvokeApi(crate::typed::Properties::from_iter([
-                ("ApiId".to_owned(), api_id.into().into_json()),
-                ("Stage".to_owned(), stage.into().into_json()),
+                ("ApiId".to_owned(), api_id.into_value().into_json()),
+                ("Stage".to_owned(), stage.into_value().into_json()),
             ]))
         }
 
         /// `StripBasePath`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-routingrule-actioninvokeapi.html#cfn-apigatewayv2-routingrule-actioninvokeapi-stripbasepath)
-        pub fn strip_base_path(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn strip_base_path(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("StripBasePath".to_owned(), value.into().into_json());
+                .insert("StripBasePath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2074,18 +2191,18 @@ pub mod routing_rule {
         /// `MatchBasePaths`: [`MatchBasePaths`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-routingrule-condition.html#cfn-apigatewayv2-routingrule-condition-matchbasepaths)
-        pub fn match_base_paths(mut self, value: impl Into<crate::Value<MatchBasePaths>>) -> Self {
+        pub fn match_base_paths(mut self, value: impl crate::IntoValue<MatchBasePaths>) -> Self {
             self.0
-                .insert("MatchBasePaths".to_owned(), value.into().into_json());
+                .insert("MatchBasePaths".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchHeaders`: [`MatchHeaders`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-routingrule-condition.html#cfn-apigatewayv2-routingrule-condition-matchheaders)
-        pub fn match_headers(mut self, value: impl Into<crate::Value<MatchHeaders>>) -> Self {
+        pub fn match_headers(mut self, value: impl crate::IntoValue<MatchHeaders>) -> Self {
             self.0
-                .insert("MatchHeaders".to_owned(), value.into().into_json());
+                .insert("MatchHeaders".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2104,10 +2221,10 @@ pub mod routing_rule {
 
     impl MatchBasePaths {
         /// A new `MatchBasePaths` with its required properties.
-        pub fn new(any_of: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(any_of: impl crate::IntoValue<Vec<String>>) -> Self {
             MatchBasePaths(crate::typed::Properties::from_iter([(
                 "AnyOf".to_owned(),
-                any_of.into().into_json(),
+                any_of.into_value().into_json(),
             )]))
         }
     }
@@ -2127,12 +2244,12 @@ pub mod routing_rule {
     impl MatchHeaderValue {
         /// A new `MatchHeaderValue` with its required properties.
         pub fn new(
-            header: impl Into<crate::Value<String>>,
-            value_glob: impl Into<crate::Value<String>>,
+            header: impl crate::IntoValue<String>,
+            value_glob: impl crate::IntoValue<String>,
         ) -> Self {
             MatchHeaderValue(crate::typed::Properties::from_iter([
-                ("Header".to_owned(), header.into().into_json()),
-                ("ValueGlob".to_owned(), value_glob.into().into_json()),
+                ("Header".to_owned(), header.into_value().into_json()),
+                ("ValueGlob".to_owned(), value_glob.into_value().into_json()),
             ]))
         }
     }
@@ -2151,10 +2268,10 @@ pub mod routing_rule {
 
     impl MatchHeaders {
         /// A new `MatchHeaders` with its required properties.
-        pub fn new(any_of: impl Into<crate::Value<Vec<MatchHeaderValue>>>) -> Self {
+        pub fn new(any_of: impl crate::IntoValue<Vec<MatchHeaderValue>>) -> Self {
             MatchHeaders(crate::typed::Properties::from_iter([(
                 "AnyOf".to_owned(),
-                any_of.into().into_json(),
+                any_of.into_value().into_json(),
             )]))
         }
     }
@@ -2177,13 +2294,13 @@ pub struct Stage(crate::Resource);
 impl Stage {
     /// A new `AWS::ApiGatewayV2::Stage` with its required properties.
     pub fn new(
-        api_id: impl Into<crate::Value<String>>,
-        stage_name: impl Into<crate::Value<String>>,
+        api_id: impl crate::IntoValue<String>,
+        stage_name: impl crate::IntoValue<String>,
     ) -> Self {
         Stage(
             crate::Resource::new("AWS::ApiGatewayV2::Stage")
-                .property("ApiId", api_id.into().into_json())
-                .property("StageName", stage_name.into().into_json()),
+                .property("ApiId", api_id.into_value().into_json())
+                .property("StageName", stage_name.into_value().into_json()),
         )
     }
 
@@ -2192,27 +2309,28 @@ impl Stage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-stage.html#cfn-apigatewayv2-stage-accesslogsettings)
     pub fn access_log_settings(
         mut self,
-        value: impl Into<crate::Value<stage::AccessLogSettings>>,
+        value: impl crate::IntoValue<stage::AccessLogSettings>,
     ) -> Self {
         self.0
-            .set_property("AccessLogSettings", value.into().into_json());
+            .set_property("AccessLogSettings", value.into_value().into_json());
         self
     }
 
     /// `AutoDeploy`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-stage.html#cfn-apigatewayv2-stage-autodeploy)
-    pub fn auto_deploy(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("AutoDeploy", value.into().into_json());
+    pub fn auto_deploy(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("AutoDeploy", value.into_value().into_json());
         self
     }
 
     /// `ClientCertificateId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-stage.html#cfn-apigatewayv2-stage-clientcertificateid)
-    pub fn client_certificate_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn client_certificate_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ClientCertificateId", value.into().into_json());
+            .set_property("ClientCertificateId", value.into_value().into_json());
         self
     }
 
@@ -2221,45 +2339,46 @@ impl Stage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-stage.html#cfn-apigatewayv2-stage-defaultroutesettings)
     pub fn default_route_settings(
         mut self,
-        value: impl Into<crate::Value<stage::RouteSettings>>,
+        value: impl crate::IntoValue<stage::RouteSettings>,
     ) -> Self {
         self.0
-            .set_property("DefaultRouteSettings", value.into().into_json());
+            .set_property("DefaultRouteSettings", value.into_value().into_json());
         self
     }
 
     /// `DeploymentId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-stage.html#cfn-apigatewayv2-stage-deploymentid)
-    pub fn deployment_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn deployment_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeploymentId", value.into().into_json());
+            .set_property("DeploymentId", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-stage.html#cfn-apigatewayv2-stage-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `RouteSettings`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-stage.html#cfn-apigatewayv2-stage-routesettings)
-    pub fn route_settings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn route_settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("RouteSettings", value.into().into_json());
+            .set_property("RouteSettings", value.into_value().into_json());
         self
     }
 
     /// `StageVariables`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-stage.html#cfn-apigatewayv2-stage-stagevariables)
-    pub fn stage_variables(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn stage_variables(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("StageVariables", value.into().into_json());
+            .set_property("StageVariables", value.into_value().into_json());
         self
     }
 
@@ -2268,9 +2387,9 @@ impl Stage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-stage.html#cfn-apigatewayv2-stage-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -2319,17 +2438,18 @@ pub mod stage {
         /// `DestinationArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-stage-accesslogsettings.html#cfn-apigatewayv2-stage-accesslogsettings-destinationarn)
-        pub fn destination_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn destination_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DestinationArn".to_owned(), value.into().into_json());
+                .insert("DestinationArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Format`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-stage-accesslogsettings.html#cfn-apigatewayv2-stage-accesslogsettings-format)
-        pub fn format(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Format".to_owned(), value.into().into_json());
+        pub fn format(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Format".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2355,19 +2475,21 @@ pub mod stage {
         /// `DataTraceEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-stage-routesettings.html#cfn-apigatewayv2-stage-routesettings-datatraceenabled)
-        pub fn data_trace_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DataTraceEnabled".to_owned(), value.into().into_json());
+        pub fn data_trace_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DataTraceEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DetailedMetricsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-stage-routesettings.html#cfn-apigatewayv2-stage-routesettings-detailedmetricsenabled)
-        pub fn detailed_metrics_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn detailed_metrics_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "DetailedMetricsEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2375,27 +2497,31 @@ pub mod stage {
         /// `LoggingLevel`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-stage-routesettings.html#cfn-apigatewayv2-stage-routesettings-logginglevel)
-        pub fn logging_level(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn logging_level(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LoggingLevel".to_owned(), value.into().into_json());
+                .insert("LoggingLevel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ThrottlingBurstLimit`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-stage-routesettings.html#cfn-apigatewayv2-stage-routesettings-throttlingburstlimit)
-        pub fn throttling_burst_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ThrottlingBurstLimit".to_owned(), value.into().into_json());
+        pub fn throttling_burst_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ThrottlingBurstLimit".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ThrottlingRateLimit`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-stage-routesettings.html#cfn-apigatewayv2-stage-routesettings-throttlingratelimit)
-        pub fn throttling_rate_limit(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("ThrottlingRateLimit".to_owned(), value.into().into_json());
+        pub fn throttling_rate_limit(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "ThrottlingRateLimit".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2418,13 +2544,13 @@ pub struct VpcLink(crate::Resource);
 impl VpcLink {
     /// A new `AWS::ApiGatewayV2::VpcLink` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        subnet_ids: impl Into<crate::Value<Vec<String>>>,
+        name: impl crate::IntoValue<String>,
+        subnet_ids: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         VpcLink(
             crate::Resource::new("AWS::ApiGatewayV2::VpcLink")
-                .property("Name", name.into().into_json())
-                .property("SubnetIds", subnet_ids.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("SubnetIds", subnet_ids.into_value().into_json()),
         )
     }
 
@@ -2433,9 +2559,9 @@ impl VpcLink {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-vpclink.html#cfn-apigatewayv2-vpclink-securitygroupids)
-    pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroupIds", value.into().into_json());
+            .set_property("SecurityGroupIds", value.into_value().into_json());
         self
     }
 
@@ -2444,9 +2570,9 @@ impl VpcLink {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-vpclink.html#cfn-apigatewayv2-vpclink-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }

@@ -14,6 +14,42 @@ pub const TYPES: &[&str] = &[
     "AWS::AppConfig::HostedConfigurationVersion",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::AppConfig::Application",
+        <Application as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppConfig::ConfigurationProfile",
+        <ConfigurationProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppConfig::Deployment",
+        <Deployment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppConfig::DeploymentStrategy",
+        <DeploymentStrategy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppConfig::Environment",
+        <Environment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppConfig::Extension",
+        <Extension as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppConfig::ExtensionAssociation",
+        <ExtensionAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppConfig::HostedConfigurationVersion",
+        <HostedConfigurationVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::AppConfig::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `Name`.
@@ -24,10 +60,10 @@ pub struct Application(crate::Resource);
 
 impl Application {
     /// A new `AWS::AppConfig::Application` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Application(
             crate::Resource::new("AWS::AppConfig::Application")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -36,23 +72,29 @@ impl Application {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-application.html#cfn-appconfig-application-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tags`](application::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-application.html#cfn-appconfig-application-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tags>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<application::Tags>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Application {
     const TYPE_NAME: &'static str = "AWS::AppConfig::Application";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -88,12 +130,12 @@ pub mod application {
     impl Tags {
         /// A new `Tags` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tags(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -116,15 +158,15 @@ pub struct ConfigurationProfile(crate::Resource);
 impl ConfigurationProfile {
     /// A new `AWS::AppConfig::ConfigurationProfile` with its required properties.
     pub fn new(
-        application_id: impl Into<crate::Value<String>>,
-        location_uri: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        application_id: impl crate::IntoValue<String>,
+        location_uri: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         ConfigurationProfile(
             crate::Resource::new("AWS::AppConfig::ConfigurationProfile")
-                .property("ApplicationId", application_id.into().into_json())
-                .property("LocationUri", location_uri.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json())
+                .property("LocationUri", location_uri.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -133,10 +175,10 @@ impl ConfigurationProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-configurationprofile.html#cfn-appconfig-configurationprofile-deletionprotectioncheck)
     pub fn deletion_protection_check(
         mut self,
-        value: impl Into<crate::Value<configuration_profile::DeletionProtectionCheck>>,
+        value: impl crate::IntoValue<configuration_profile::DeletionProtectionCheck>,
     ) -> Self {
         self.0
-            .set_property("DeletionProtectionCheck", value.into().into_json());
+            .set_property("DeletionProtectionCheck", value.into_value().into_json());
         self
     }
 
@@ -145,8 +187,9 @@ impl ConfigurationProfile {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-configurationprofile.html#cfn-appconfig-configurationprofile-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -155,9 +198,9 @@ impl ConfigurationProfile {
     /// Length: 1 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-configurationprofile.html#cfn-appconfig-configurationprofile-kmskeyidentifier)
-    pub fn kms_key_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kms_key_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KmsKeyIdentifier", value.into().into_json());
+            .set_property("KmsKeyIdentifier", value.into_value().into_json());
         self
     }
 
@@ -168,20 +211,17 @@ impl ConfigurationProfile {
     /// Pattern: `^((arn):(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov|aws-eusc):(iam)::\d{12}:role[/].*)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-configurationprofile.html#cfn-appconfig-configurationprofile-retrievalrolearn)
-    pub fn retrieval_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn retrieval_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RetrievalRoleArn", value.into().into_json());
+            .set_property("RetrievalRoleArn", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tags`](configuration_profile::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-configurationprofile.html#cfn-appconfig-configurationprofile-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<configuration_profile::Tags>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<configuration_profile::Tags>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -192,8 +232,8 @@ impl ConfigurationProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-configurationprofile.html#cfn-appconfig-configurationprofile-type)
-    pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+    pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 
@@ -204,16 +244,22 @@ impl ConfigurationProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-configurationprofile.html#cfn-appconfig-configurationprofile-validators)
     pub fn validators(
         mut self,
-        value: impl Into<crate::Value<Vec<configuration_profile::Validators>>>,
+        value: impl crate::IntoValue<Vec<configuration_profile::Validators>>,
     ) -> Self {
-        self.0.set_property("Validators", value.into().into_json());
+        self.0
+            .set_property("Validators", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ConfigurationProfile {
     const TYPE_NAME: &'static str = "AWS::AppConfig::ConfigurationProfile";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "LocationUri", "Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -262,8 +308,9 @@ pub mod configuration_profile {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appconfig-configurationprofile-tags.html#cfn-appconfig-configurationprofile-tags-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -272,8 +319,9 @@ pub mod configuration_profile {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appconfig-configurationprofile-tags.html#cfn-appconfig-configurationprofile-tags-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -301,17 +349,18 @@ pub mod configuration_profile {
         /// Length: 0 to 32768.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appconfig-configurationprofile-validators.html#cfn-appconfig-configurationprofile-validators-content)
-        pub fn content(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn content(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Content".to_owned(), value.into().into_json());
+                .insert("Content".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appconfig-configurationprofile-validators.html#cfn-appconfig-configurationprofile-validators-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -373,28 +422,28 @@ pub struct Deployment(crate::Resource);
 impl Deployment {
     /// A new `AWS::AppConfig::Deployment` with its required properties.
     pub fn new(
-        application_id: impl Into<crate::Value<String>>,
-        configuration_profile_id: impl Into<crate::Value<String>>,
-        configuration_version: impl Into<crate::Value<String>>,
-        deployment_strategy_id: impl Into<crate::Value<String>>,
-        environment_id: impl Into<crate::Value<String>>,
+        application_id: impl crate::IntoValue<String>,
+        configuration_profile_id: impl crate::IntoValue<String>,
+        configuration_version: impl crate::IntoValue<String>,
+        deployment_strategy_id: impl crate::IntoValue<String>,
+        environment_id: impl crate::IntoValue<String>,
     ) -> Self {
         Deployment(
             crate::Resource::new("AWS::AppConfig::Deployment")
-                .property("ApplicationId", application_id.into().into_json())
+                .property("ApplicationId", application_id.into_value().into_json())
                 .property(
                     "ConfigurationProfileId",
-                    configuration_profile_id.into().into_json(),
+                    configuration_profile_id.into_value().into_json(),
                 )
                 .property(
                     "ConfigurationVersion",
-                    configuration_version.into().into_json(),
+                    configuration_version.into_value().into_json(),
                 )
                 .property(
                     "DeploymentStrategyId",
-                    deployment_strategy_id.into().into_json(),
+                    deployment_strategy_id.into_value().into_json(),
                 )
-                .property("EnvironmentId", environment_id.into().into_json()),
+                .property("EnvironmentId", environment_id.into_value().into_json()),
         )
     }
 
@@ -405,8 +454,9 @@ impl Deployment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-deployment.html#cfn-appconfig-deployment-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -417,10 +467,10 @@ impl Deployment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-deployment.html#cfn-appconfig-deployment-dynamicextensionparameters)
     pub fn dynamic_extension_parameters(
         mut self,
-        value: impl Into<crate::Value<Vec<deployment::DynamicExtensionParameters>>>,
+        value: impl crate::IntoValue<Vec<deployment::DynamicExtensionParameters>>,
     ) -> Self {
         self.0
-            .set_property("DynamicExtensionParameters", value.into().into_json());
+            .set_property("DynamicExtensionParameters", value.into_value().into_json());
         self
     }
 
@@ -431,9 +481,9 @@ impl Deployment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-deployment.html#cfn-appconfig-deployment-kmskeyidentifier)
-    pub fn kms_key_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kms_key_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KmsKeyIdentifier", value.into().into_json());
+            .set_property("KmsKeyIdentifier", value.into_value().into_json());
         self
     }
 
@@ -442,15 +492,20 @@ impl Deployment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-deployment.html#cfn-appconfig-deployment-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<deployment::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<deployment::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Deployment {
     const TYPE_NAME: &'static str = "AWS::AppConfig::Deployment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ApplicationId",
         "ConfigurationProfileId",
@@ -507,27 +562,29 @@ pub mod deployment {
         /// `ExtensionReference`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appconfig-deployment-dynamicextensionparameters.html#cfn-appconfig-deployment-dynamicextensionparameters-extensionreference)
-        pub fn extension_reference(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ExtensionReference".to_owned(), value.into().into_json());
+        pub fn extension_reference(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ExtensionReference".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ParameterName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appconfig-deployment-dynamicextensionparameters.html#cfn-appconfig-deployment-dynamicextensionparameters-parametername)
-        pub fn parameter_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn parameter_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ParameterName".to_owned(), value.into().into_json());
+                .insert("ParameterName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParameterValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appconfig-deployment-dynamicextensionparameters.html#cfn-appconfig-deployment-dynamicextensionparameters-parametervalue)
-        pub fn parameter_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn parameter_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ParameterValue".to_owned(), value.into().into_json());
+                .insert("ParameterValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -553,16 +610,18 @@ pub mod deployment {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appconfig-deployment-tag.html#cfn-appconfig-deployment-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appconfig-deployment-tag.html#cfn-appconfig-deployment-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -585,20 +644,20 @@ pub struct DeploymentStrategy(crate::Resource);
 impl DeploymentStrategy {
     /// A new `AWS::AppConfig::DeploymentStrategy` with its required properties.
     pub fn new(
-        deployment_duration_in_minutes: impl Into<crate::Value<f64>>,
-        growth_factor: impl Into<crate::Value<f64>>,
-        name: impl Into<crate::Value<String>>,
-        replicate_to: impl Into<crate::Value<deployment_strategy::ReplicateTo>>,
+        deployment_duration_in_minutes: impl crate::IntoValue<f64>,
+        growth_factor: impl crate::IntoValue<f64>,
+        name: impl crate::IntoValue<String>,
+        replicate_to: impl crate::IntoValue<deployment_strategy::ReplicateTo>,
     ) -> Self {
         DeploymentStrategy(
             crate::Resource::new("AWS::AppConfig::DeploymentStrategy")
                 .property(
                     "DeploymentDurationInMinutes",
-                    deployment_duration_in_minutes.into().into_json(),
+                    deployment_duration_in_minutes.into_value().into_json(),
                 )
-                .property("GrowthFactor", growth_factor.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("ReplicateTo", replicate_to.into().into_json()),
+                .property("GrowthFactor", growth_factor.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("ReplicateTo", replicate_to.into_value().into_json()),
         )
     }
 
@@ -607,8 +666,9 @@ impl DeploymentStrategy {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-deploymentstrategy.html#cfn-appconfig-deploymentstrategy-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -617,9 +677,9 @@ impl DeploymentStrategy {
     /// Range: 0 to 1440.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-deploymentstrategy.html#cfn-appconfig-deploymentstrategy-finalbaketimeinminutes)
-    pub fn final_bake_time_in_minutes(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn final_bake_time_in_minutes(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("FinalBakeTimeInMinutes", value.into().into_json());
+            .set_property("FinalBakeTimeInMinutes", value.into_value().into_json());
         self
     }
 
@@ -628,24 +688,30 @@ impl DeploymentStrategy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-deploymentstrategy.html#cfn-appconfig-deploymentstrategy-growthtype)
     pub fn growth_type(
         mut self,
-        value: impl Into<crate::Value<deployment_strategy::GrowthType>>,
+        value: impl crate::IntoValue<deployment_strategy::GrowthType>,
     ) -> Self {
-        self.0.set_property("GrowthType", value.into().into_json());
+        self.0
+            .set_property("GrowthType", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](deployment_strategy::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-deploymentstrategy.html#cfn-appconfig-deploymentstrategy-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<deployment_strategy::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<deployment_strategy::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DeploymentStrategy {
     const TYPE_NAME: &'static str = "AWS::AppConfig::DeploymentStrategy";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "ReplicateTo"];
 
     fn resource(&self) -> &crate::Resource {
@@ -687,16 +753,18 @@ pub mod deployment_strategy {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appconfig-deploymentstrategy-tag.html#cfn-appconfig-deploymentstrategy-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appconfig-deploymentstrategy-tag.html#cfn-appconfig-deploymentstrategy-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -755,13 +823,13 @@ pub struct Environment(crate::Resource);
 impl Environment {
     /// A new `AWS::AppConfig::Environment` with its required properties.
     pub fn new(
-        application_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        application_id: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Environment(
             crate::Resource::new("AWS::AppConfig::Environment")
-                .property("ApplicationId", application_id.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -770,10 +838,10 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-environment.html#cfn-appconfig-environment-deletionprotectioncheck)
     pub fn deletion_protection_check(
         mut self,
-        value: impl Into<crate::Value<environment::DeletionProtectionCheck>>,
+        value: impl crate::IntoValue<environment::DeletionProtectionCheck>,
     ) -> Self {
         self.0
-            .set_property("DeletionProtectionCheck", value.into().into_json());
+            .set_property("DeletionProtectionCheck", value.into_value().into_json());
         self
     }
 
@@ -782,8 +850,9 @@ impl Environment {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-environment.html#cfn-appconfig-environment-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -792,23 +861,29 @@ impl Environment {
     /// Items: 0 to 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-environment.html#cfn-appconfig-environment-monitors)
-    pub fn monitors(mut self, value: impl Into<crate::Value<Vec<environment::Monitor>>>) -> Self {
-        self.0.set_property("Monitors", value.into().into_json());
+    pub fn monitors(mut self, value: impl crate::IntoValue<Vec<environment::Monitor>>) -> Self {
+        self.0
+            .set_property("Monitors", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](environment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-environment.html#cfn-appconfig-environment-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<environment::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<environment::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Environment {
     const TYPE_NAME: &'static str = "AWS::AppConfig::Environment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -843,10 +918,10 @@ pub mod environment {
 
     impl Monitor {
         /// A new `Monitor` with its required properties.
-        pub fn new(alarm_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(alarm_arn: impl crate::IntoValue<String>) -> Self {
             Monitor(crate::typed::Properties::from_iter([(
                 "AlarmArn".to_owned(),
-                alarm_arn.into().into_json(),
+                alarm_arn.into_value().into_json(),
             )]))
         }
 
@@ -857,9 +932,9 @@ pub mod environment {
         /// Pattern: `^((arn):(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov|aws-eusc):(iam)::\d{12}:role[/].*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appconfig-environment-monitor.html#cfn-appconfig-environment-monitor-alarmrolearn)
-        pub fn alarm_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn alarm_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AlarmRoleArn".to_owned(), value.into().into_json());
+                .insert("AlarmRoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -879,12 +954,12 @@ pub mod environment {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -928,13 +1003,13 @@ pub struct Extension(crate::Resource);
 impl Extension {
     /// A new `AWS::AppConfig::Extension` with its required properties.
     pub fn new(
-        actions: impl Into<crate::Value<::std::collections::BTreeMap<String, Vec<extension::Action>>>>,
-        name: impl Into<crate::Value<String>>,
+        actions: impl crate::IntoValue<::std::collections::BTreeMap<String, Vec<extension::Action>>>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Extension(
             crate::Resource::new("AWS::AppConfig::Extension")
-                .property("Actions", actions.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("Actions", actions.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -943,17 +1018,18 @@ impl Extension {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-extension.html#cfn-appconfig-extension-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `LatestVersionNumber`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-extension.html#cfn-appconfig-extension-latestversionnumber)
-    pub fn latest_version_number(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn latest_version_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("LatestVersionNumber", value.into().into_json());
+            .set_property("LatestVersionNumber", value.into_value().into_json());
         self
     }
 
@@ -962,24 +1038,30 @@ impl Extension {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-extension.html#cfn-appconfig-extension-parameters)
     pub fn parameters(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, extension::Parameter>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, extension::Parameter>>,
     ) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](extension::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-extension.html#cfn-appconfig-extension-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<extension::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<extension::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Extension {
     const TYPE_NAME: &'static str = "AWS::AppConfig::Extension";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1025,12 +1107,12 @@ pub mod extension {
     impl Action {
         /// A new `Action` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            uri: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            uri: impl crate::IntoValue<String>,
         ) -> Self {
             Action(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Uri".to_owned(), uri.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Uri".to_owned(), uri.into_value().into_json()),
             ]))
         }
 
@@ -1039,9 +1121,9 @@ pub mod extension {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appconfig-extension-action.html#cfn-appconfig-extension-action-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1050,9 +1132,9 @@ pub mod extension {
         /// Length: 20 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appconfig-extension-action.html#cfn-appconfig-extension-action-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1071,10 +1153,10 @@ pub mod extension {
 
     impl Parameter {
         /// A new `Parameter` with its required properties.
-        pub fn new(required: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(required: impl crate::IntoValue<bool>) -> Self {
             Parameter(crate::typed::Properties::from_iter([(
                 "Required".to_owned(),
-                required.into().into_json(),
+                required.into_value().into_json(),
             )]))
         }
 
@@ -1083,18 +1165,18 @@ pub mod extension {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appconfig-extension-parameter.html#cfn-appconfig-extension-parameter-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Dynamic`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appconfig-extension-parameter.html#cfn-appconfig-extension-parameter-dynamic)
-        pub fn dynamic(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn dynamic(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Dynamic".to_owned(), value.into().into_json());
+                .insert("Dynamic".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1114,12 +1196,12 @@ pub mod extension {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1150,9 +1232,9 @@ impl ExtensionAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-extensionassociation.html#cfn-appconfig-extensionassociation-extensionidentifier)
-    pub fn extension_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn extension_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExtensionIdentifier", value.into().into_json());
+            .set_property("ExtensionIdentifier", value.into_value().into_json());
         self
     }
 
@@ -1161,9 +1243,9 @@ impl ExtensionAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-extensionassociation.html#cfn-appconfig-extensionassociation-extensionversionnumber)
-    pub fn extension_version_number(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn extension_version_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ExtensionVersionNumber", value.into().into_json());
+            .set_property("ExtensionVersionNumber", value.into_value().into_json());
         self
     }
 
@@ -1172,9 +1254,10 @@ impl ExtensionAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-extensionassociation.html#cfn-appconfig-extensionassociation-parameters)
     pub fn parameters(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
@@ -1185,17 +1268,17 @@ impl ExtensionAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-extensionassociation.html#cfn-appconfig-extensionassociation-resourceidentifier)
-    pub fn resource_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceIdentifier", value.into().into_json());
+            .set_property("ResourceIdentifier", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](extension_association::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-extensionassociation.html#cfn-appconfig-extensionassociation-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<extension_association::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<extension_association::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1208,7 +1291,12 @@ impl Default for ExtensionAssociation {
 
 impl crate::typed::ResourceType for ExtensionAssociation {
     const TYPE_NAME: &'static str = "AWS::AppConfig::ExtensionAssociation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ExtensionIdentifier",
         "ExtensionVersionNumber",
@@ -1263,12 +1351,12 @@ pub mod extension_association {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1291,20 +1379,20 @@ pub struct HostedConfigurationVersion(crate::Resource);
 impl HostedConfigurationVersion {
     /// A new `AWS::AppConfig::HostedConfigurationVersion` with its required properties.
     pub fn new(
-        application_id: impl Into<crate::Value<String>>,
-        configuration_profile_id: impl Into<crate::Value<String>>,
-        content: impl Into<crate::Value<String>>,
-        content_type: impl Into<crate::Value<String>>,
+        application_id: impl crate::IntoValue<String>,
+        configuration_profile_id: impl crate::IntoValue<String>,
+        content: impl crate::IntoValue<String>,
+        content_type: impl crate::IntoValue<String>,
     ) -> Self {
         HostedConfigurationVersion(
             crate::Resource::new("AWS::AppConfig::HostedConfigurationVersion")
-                .property("ApplicationId", application_id.into().into_json())
+                .property("ApplicationId", application_id.into_value().into_json())
                 .property(
                     "ConfigurationProfileId",
-                    configuration_profile_id.into().into_json(),
+                    configuration_profile_id.into_value().into_json(),
                 )
-                .property("Content", content.into().into_json())
-                .property("ContentType", content_type.into().into_json()),
+                .property("Content", content.into_value().into_json())
+                .property("ContentType", content_type.into_value().into_json()),
         )
     }
 
@@ -1315,8 +1403,9 @@ impl HostedConfigurationVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-hostedconfigurationversion.html#cfn-appconfig-hostedconfigurationversion-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1325,9 +1414,9 @@ impl HostedConfigurationVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-hostedconfigurationversion.html#cfn-appconfig-hostedconfigurationversion-latestversionnumber)
-    pub fn latest_version_number(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn latest_version_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("LatestVersionNumber", value.into().into_json());
+            .set_property("LatestVersionNumber", value.into_value().into_json());
         self
     }
 
@@ -1340,9 +1429,9 @@ impl HostedConfigurationVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appconfig-hostedconfigurationversion.html#cfn-appconfig-hostedconfigurationversion-versionlabel)
-    pub fn version_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn version_label(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VersionLabel", value.into().into_json());
+            .set_property("VersionLabel", value.into_value().into_json());
         self
     }
 }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::AppFlow::Flow",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::AppFlow::Connector",
+        <Connector as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppFlow::ConnectorProfile",
+        <ConnectorProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppFlow::Flow",
+        <Flow as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::AppFlow::Connector`.
 ///
 /// Required properties, the arguments of [`Connector::new`]: `ConnectorProvisioningConfig`, `ConnectorProvisioningType`.
@@ -20,18 +36,18 @@ pub struct Connector(crate::Resource);
 impl Connector {
     /// A new `AWS::AppFlow::Connector` with its required properties.
     pub fn new(
-        connector_provisioning_config: impl Into<crate::Value<connector::ConnectorProvisioningConfig>>,
-        connector_provisioning_type: impl Into<crate::Value<String>>,
+        connector_provisioning_config: impl crate::IntoValue<connector::ConnectorProvisioningConfig>,
+        connector_provisioning_type: impl crate::IntoValue<String>,
     ) -> Self {
         Connector(
             crate::Resource::new("AWS::AppFlow::Connector")
                 .property(
                     "ConnectorProvisioningConfig",
-                    connector_provisioning_config.into().into_json(),
+                    connector_provisioning_config.into_value().into_json(),
                 )
                 .property(
                     "ConnectorProvisioningType",
-                    connector_provisioning_type.into().into_json(),
+                    connector_provisioning_type.into_value().into_json(),
                 ),
         )
     }
@@ -45,9 +61,9 @@ impl Connector {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appflow-connector.html#cfn-appflow-connector-connectorlabel)
-    pub fn connector_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn connector_label(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConnectorLabel", value.into().into_json());
+            .set_property("ConnectorLabel", value.into_value().into_json());
         self
     }
 
@@ -58,8 +74,9 @@ impl Connector {
     /// Pattern: `[\s\w/!@#+=.-]*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appflow-connector.html#cfn-appflow-connector-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -110,9 +127,10 @@ pub mod connector {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connector-connectorprovisioningconfig.html#cfn-appflow-connector-connectorprovisioningconfig-lambda)
         pub fn lambda(
             mut self,
-            value: impl Into<crate::Value<LambdaConnectorProvisioningConfig>>,
+            value: impl crate::IntoValue<LambdaConnectorProvisioningConfig>,
         ) -> Self {
-            self.0.insert("Lambda".to_owned(), value.into().into_json());
+            self.0
+                .insert("Lambda".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -131,10 +149,10 @@ pub mod connector {
 
     impl LambdaConnectorProvisioningConfig {
         /// A new `LambdaConnectorProvisioningConfig` with its required properties.
-        pub fn new(lambda_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(lambda_arn: impl crate::IntoValue<String>) -> Self {
             LambdaConnectorProvisioningConfig(crate::typed::Properties::from_iter([(
                 "LambdaArn".to_owned(),
-                lambda_arn.into().into_json(),
+                lambda_arn.into_value().into_json(),
             )]))
         }
     }
@@ -157,18 +175,18 @@ pub struct ConnectorProfile(crate::Resource);
 impl ConnectorProfile {
     /// A new `AWS::AppFlow::ConnectorProfile` with its required properties.
     pub fn new(
-        connection_mode: impl Into<crate::Value<connector_profile::ConnectionMode>>,
-        connector_profile_name: impl Into<crate::Value<String>>,
-        connector_type: impl Into<crate::Value<connector_profile::ConnectorType>>,
+        connection_mode: impl crate::IntoValue<connector_profile::ConnectionMode>,
+        connector_profile_name: impl crate::IntoValue<String>,
+        connector_type: impl crate::IntoValue<connector_profile::ConnectorType>,
     ) -> Self {
         ConnectorProfile(
             crate::Resource::new("AWS::AppFlow::ConnectorProfile")
-                .property("ConnectionMode", connection_mode.into().into_json())
+                .property("ConnectionMode", connection_mode.into_value().into_json())
                 .property(
                     "ConnectorProfileName",
-                    connector_profile_name.into().into_json(),
+                    connector_profile_name.into_value().into_json(),
                 )
-                .property("ConnectorType", connector_type.into().into_json()),
+                .property("ConnectorType", connector_type.into_value().into_json()),
         )
     }
 
@@ -181,9 +199,9 @@ impl ConnectorProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appflow-connectorprofile.html#cfn-appflow-connectorprofile-connectorlabel)
-    pub fn connector_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn connector_label(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConnectorLabel", value.into().into_json());
+            .set_property("ConnectorLabel", value.into_value().into_json());
         self
     }
 
@@ -192,10 +210,10 @@ impl ConnectorProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appflow-connectorprofile.html#cfn-appflow-connectorprofile-connectorprofileconfig)
     pub fn connector_profile_config(
         mut self,
-        value: impl Into<crate::Value<connector_profile::ConnectorProfileConfig>>,
+        value: impl crate::IntoValue<connector_profile::ConnectorProfileConfig>,
     ) -> Self {
         self.0
-            .set_property("ConnectorProfileConfig", value.into().into_json());
+            .set_property("ConnectorProfileConfig", value.into_value().into_json());
         self
     }
 
@@ -206,8 +224,9 @@ impl ConnectorProfile {
     /// Pattern: `arn:aws:kms:.*:[0-9]+:.*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appflow-connectorprofile.html#cfn-appflow-connectorprofile-kmsarn)
-    pub fn kms_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KMSArn", value.into().into_json());
+    pub fn kms_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KMSArn", value.into_value().into_json());
         self
     }
 }
@@ -256,12 +275,12 @@ pub mod connector_profile {
     impl AmplitudeConnectorProfileCredentials {
         /// A new `AmplitudeConnectorProfileCredentials` with its required properties.
         pub fn new(
-            api_key: impl Into<crate::Value<String>>,
-            secret_key: impl Into<crate::Value<String>>,
+            api_key: impl crate::IntoValue<String>,
+            secret_key: impl crate::IntoValue<String>,
         ) -> Self {
             AmplitudeConnectorProfileCredentials(crate::typed::Properties::from_iter([
-                ("ApiKey".to_owned(), api_key.into().into_json()),
-                ("SecretKey".to_owned(), secret_key.into().into_json()),
+                ("ApiKey".to_owned(), api_key.into_value().into_json()),
+                ("SecretKey".to_owned(), secret_key.into_value().into_json()),
             ]))
         }
     }
@@ -280,19 +299,19 @@ pub mod connector_profile {
 
     impl ApiKeyCredentials {
         /// A new `ApiKeyCredentials` with its required properties.
-        pub fn new(api_key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(api_key: impl crate::IntoValue<String>) -> Self {
             ApiKeyCredentials(crate::typed::Properties::from_iter([(
                 "ApiKey".to_owned(),
-                api_key.into().into_json(),
+                api_key.into_value().into_json(),
             )]))
         }
 
         /// `ApiSecretKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-apikeycredentials.html#cfn-appflow-connectorprofile-apikeycredentials-apisecretkey)
-        pub fn api_secret_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn api_secret_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ApiSecretKey".to_owned(), value.into().into_json());
+                .insert("ApiSecretKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -312,12 +331,12 @@ pub mod connector_profile {
     impl BasicAuthCredentials {
         /// A new `BasicAuthCredentials` with its required properties.
         pub fn new(
-            password: impl Into<crate::Value<String>>,
-            username: impl Into<crate::Value<String>>,
+            password: impl crate::IntoValue<String>,
+            username: impl crate::IntoValue<String>,
         ) -> Self {
             BasicAuthCredentials(crate::typed::Properties::from_iter([
-                ("Password".to_owned(), password.into().into_json()),
-                ("Username".to_owned(), username.into().into_json()),
+                ("Password".to_owned(), password.into_value().into_json()),
+                ("Username".to_owned(), username.into_value().into_json()),
             ]))
         }
     }
@@ -347,9 +366,9 @@ pub mod connector_profile {
         /// Pattern: `^\S+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectoroauthrequest.html#cfn-appflow-connectorprofile-connectoroauthrequest-authcode)
-        pub fn auth_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn auth_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AuthCode".to_owned(), value.into().into_json());
+                .insert("AuthCode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -360,9 +379,9 @@ pub mod connector_profile {
         /// Pattern: `^\S+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectoroauthrequest.html#cfn-appflow-connectorprofile-connectoroauthrequest-redirecturi)
-        pub fn redirect_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn redirect_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RedirectUri".to_owned(), value.into().into_json());
+                .insert("RedirectUri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -390,11 +409,11 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofileconfig.html#cfn-appflow-connectorprofile-connectorprofileconfig-connectorprofilecredentials)
         pub fn connector_profile_credentials(
             mut self,
-            value: impl Into<crate::Value<ConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<ConnectorProfileCredentials>,
         ) -> Self {
             self.0.insert(
                 "ConnectorProfileCredentials".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -404,11 +423,11 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofileconfig.html#cfn-appflow-connectorprofile-connectorprofileconfig-connectorprofileproperties)
         pub fn connector_profile_properties(
             mut self,
-            value: impl Into<crate::Value<ConnectorProfileProperties>>,
+            value: impl crate::IntoValue<ConnectorProfileProperties>,
         ) -> Self {
             self.0.insert(
                 "ConnectorProfileProperties".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -437,10 +456,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-amplitude)
         pub fn amplitude(
             mut self,
-            value: impl Into<crate::Value<AmplitudeConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<AmplitudeConnectorProfileCredentials>,
         ) -> Self {
             self.0
-                .insert("Amplitude".to_owned(), value.into().into_json());
+                .insert("Amplitude".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -449,10 +468,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-customconnector)
         pub fn custom_connector(
             mut self,
-            value: impl Into<crate::Value<CustomConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<CustomConnectorProfileCredentials>,
         ) -> Self {
             self.0
-                .insert("CustomConnector".to_owned(), value.into().into_json());
+                .insert("CustomConnector".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -461,10 +480,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-datadog)
         pub fn datadog(
             mut self,
-            value: impl Into<crate::Value<DatadogConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<DatadogConnectorProfileCredentials>,
         ) -> Self {
             self.0
-                .insert("Datadog".to_owned(), value.into().into_json());
+                .insert("Datadog".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -473,10 +492,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-dynatrace)
         pub fn dynatrace(
             mut self,
-            value: impl Into<crate::Value<DynatraceConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<DynatraceConnectorProfileCredentials>,
         ) -> Self {
             self.0
-                .insert("Dynatrace".to_owned(), value.into().into_json());
+                .insert("Dynatrace".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -485,10 +504,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-googleanalytics)
         pub fn google_analytics(
             mut self,
-            value: impl Into<crate::Value<GoogleAnalyticsConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<GoogleAnalyticsConnectorProfileCredentials>,
         ) -> Self {
             self.0
-                .insert("GoogleAnalytics".to_owned(), value.into().into_json());
+                .insert("GoogleAnalytics".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -497,10 +516,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-infornexus)
         pub fn infor_nexus(
             mut self,
-            value: impl Into<crate::Value<InforNexusConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<InforNexusConnectorProfileCredentials>,
         ) -> Self {
             self.0
-                .insert("InforNexus".to_owned(), value.into().into_json());
+                .insert("InforNexus".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -509,10 +528,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-marketo)
         pub fn marketo(
             mut self,
-            value: impl Into<crate::Value<MarketoConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<MarketoConnectorProfileCredentials>,
         ) -> Self {
             self.0
-                .insert("Marketo".to_owned(), value.into().into_json());
+                .insert("Marketo".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -521,9 +540,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-pardot)
         pub fn pardot(
             mut self,
-            value: impl Into<crate::Value<PardotConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<PardotConnectorProfileCredentials>,
         ) -> Self {
-            self.0.insert("Pardot".to_owned(), value.into().into_json());
+            self.0
+                .insert("Pardot".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -532,10 +552,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-redshift)
         pub fn redshift(
             mut self,
-            value: impl Into<crate::Value<RedshiftConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<RedshiftConnectorProfileCredentials>,
         ) -> Self {
             self.0
-                .insert("Redshift".to_owned(), value.into().into_json());
+                .insert("Redshift".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -544,10 +564,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-sapodata)
         pub fn sapo_data(
             mut self,
-            value: impl Into<crate::Value<SapoDataConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<SapoDataConnectorProfileCredentials>,
         ) -> Self {
             self.0
-                .insert("SAPOData".to_owned(), value.into().into_json());
+                .insert("SAPOData".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -556,10 +576,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-salesforce)
         pub fn salesforce(
             mut self,
-            value: impl Into<crate::Value<SalesforceConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<SalesforceConnectorProfileCredentials>,
         ) -> Self {
             self.0
-                .insert("Salesforce".to_owned(), value.into().into_json());
+                .insert("Salesforce".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -568,10 +588,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-servicenow)
         pub fn service_now(
             mut self,
-            value: impl Into<crate::Value<ServiceNowConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<ServiceNowConnectorProfileCredentials>,
         ) -> Self {
             self.0
-                .insert("ServiceNow".to_owned(), value.into().into_json());
+                .insert("ServiceNow".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -580,10 +600,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-singular)
         pub fn singular(
             mut self,
-            value: impl Into<crate::Value<SingularConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<SingularConnectorProfileCredentials>,
         ) -> Self {
             self.0
-                .insert("Singular".to_owned(), value.into().into_json());
+                .insert("Singular".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -592,9 +612,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-slack)
         pub fn slack(
             mut self,
-            value: impl Into<crate::Value<SlackConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<SlackConnectorProfileCredentials>,
         ) -> Self {
-            self.0.insert("Slack".to_owned(), value.into().into_json());
+            self.0
+                .insert("Slack".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -603,10 +624,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-snowflake)
         pub fn snowflake(
             mut self,
-            value: impl Into<crate::Value<SnowflakeConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<SnowflakeConnectorProfileCredentials>,
         ) -> Self {
             self.0
-                .insert("Snowflake".to_owned(), value.into().into_json());
+                .insert("Snowflake".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -615,10 +636,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-trendmicro)
         pub fn trendmicro(
             mut self,
-            value: impl Into<crate::Value<TrendmicroConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<TrendmicroConnectorProfileCredentials>,
         ) -> Self {
             self.0
-                .insert("Trendmicro".to_owned(), value.into().into_json());
+                .insert("Trendmicro".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -627,9 +648,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-veeva)
         pub fn veeva(
             mut self,
-            value: impl Into<crate::Value<VeevaConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<VeevaConnectorProfileCredentials>,
         ) -> Self {
-            self.0.insert("Veeva".to_owned(), value.into().into_json());
+            self.0
+                .insert("Veeva".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -638,10 +660,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofilecredentials.html#cfn-appflow-connectorprofile-connectorprofilecredentials-zendesk)
         pub fn zendesk(
             mut self,
-            value: impl Into<crate::Value<ZendeskConnectorProfileCredentials>>,
+            value: impl crate::IntoValue<ZendeskConnectorProfileCredentials>,
         ) -> Self {
             self.0
-                .insert("Zendesk".to_owned(), value.into().into_json());
+                .insert("Zendesk".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -669,10 +691,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofileproperties.html#cfn-appflow-connectorprofile-connectorprofileproperties-customconnector)
         pub fn custom_connector(
             mut self,
-            value: impl Into<crate::Value<CustomConnectorProfileProperties>>,
+            value: impl crate::IntoValue<CustomConnectorProfileProperties>,
         ) -> Self {
             self.0
-                .insert("CustomConnector".to_owned(), value.into().into_json());
+                .insert("CustomConnector".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -681,10 +703,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofileproperties.html#cfn-appflow-connectorprofile-connectorprofileproperties-datadog)
         pub fn datadog(
             mut self,
-            value: impl Into<crate::Value<DatadogConnectorProfileProperties>>,
+            value: impl crate::IntoValue<DatadogConnectorProfileProperties>,
         ) -> Self {
             self.0
-                .insert("Datadog".to_owned(), value.into().into_json());
+                .insert("Datadog".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -693,10 +715,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofileproperties.html#cfn-appflow-connectorprofile-connectorprofileproperties-dynatrace)
         pub fn dynatrace(
             mut self,
-            value: impl Into<crate::Value<DynatraceConnectorProfileProperties>>,
+            value: impl crate::IntoValue<DynatraceConnectorProfileProperties>,
         ) -> Self {
             self.0
-                .insert("Dynatrace".to_owned(), value.into().into_json());
+                .insert("Dynatrace".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -705,10 +727,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofileproperties.html#cfn-appflow-connectorprofile-connectorprofileproperties-infornexus)
         pub fn infor_nexus(
             mut self,
-            value: impl Into<crate::Value<InforNexusConnectorProfileProperties>>,
+            value: impl crate::IntoValue<InforNexusConnectorProfileProperties>,
         ) -> Self {
             self.0
-                .insert("InforNexus".to_owned(), value.into().into_json());
+                .insert("InforNexus".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -717,10 +739,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofileproperties.html#cfn-appflow-connectorprofile-connectorprofileproperties-marketo)
         pub fn marketo(
             mut self,
-            value: impl Into<crate::Value<MarketoConnectorProfileProperties>>,
+            value: impl crate::IntoValue<MarketoConnectorProfileProperties>,
         ) -> Self {
             self.0
-                .insert("Marketo".to_owned(), value.into().into_json());
+                .insert("Marketo".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -729,9 +751,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofileproperties.html#cfn-appflow-connectorprofile-connectorprofileproperties-pardot)
         pub fn pardot(
             mut self,
-            value: impl Into<crate::Value<PardotConnectorProfileProperties>>,
+            value: impl crate::IntoValue<PardotConnectorProfileProperties>,
         ) -> Self {
-            self.0.insert("Pardot".to_owned(), value.into().into_json());
+            self.0
+                .insert("Pardot".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -740,10 +763,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofileproperties.html#cfn-appflow-connectorprofile-connectorprofileproperties-redshift)
         pub fn redshift(
             mut self,
-            value: impl Into<crate::Value<RedshiftConnectorProfileProperties>>,
+            value: impl crate::IntoValue<RedshiftConnectorProfileProperties>,
         ) -> Self {
             self.0
-                .insert("Redshift".to_owned(), value.into().into_json());
+                .insert("Redshift".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -752,10 +775,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofileproperties.html#cfn-appflow-connectorprofile-connectorprofileproperties-sapodata)
         pub fn sapo_data(
             mut self,
-            value: impl Into<crate::Value<SapoDataConnectorProfileProperties>>,
+            value: impl crate::IntoValue<SapoDataConnectorProfileProperties>,
         ) -> Self {
             self.0
-                .insert("SAPOData".to_owned(), value.into().into_json());
+                .insert("SAPOData".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -764,10 +787,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofileproperties.html#cfn-appflow-connectorprofile-connectorprofileproperties-salesforce)
         pub fn salesforce(
             mut self,
-            value: impl Into<crate::Value<SalesforceConnectorProfileProperties>>,
+            value: impl crate::IntoValue<SalesforceConnectorProfileProperties>,
         ) -> Self {
             self.0
-                .insert("Salesforce".to_owned(), value.into().into_json());
+                .insert("Salesforce".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -776,10 +799,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofileproperties.html#cfn-appflow-connectorprofile-connectorprofileproperties-servicenow)
         pub fn service_now(
             mut self,
-            value: impl Into<crate::Value<ServiceNowConnectorProfileProperties>>,
+            value: impl crate::IntoValue<ServiceNowConnectorProfileProperties>,
         ) -> Self {
             self.0
-                .insert("ServiceNow".to_owned(), value.into().into_json());
+                .insert("ServiceNow".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -788,9 +811,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofileproperties.html#cfn-appflow-connectorprofile-connectorprofileproperties-slack)
         pub fn slack(
             mut self,
-            value: impl Into<crate::Value<SlackConnectorProfileProperties>>,
+            value: impl crate::IntoValue<SlackConnectorProfileProperties>,
         ) -> Self {
-            self.0.insert("Slack".to_owned(), value.into().into_json());
+            self.0
+                .insert("Slack".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -799,10 +823,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofileproperties.html#cfn-appflow-connectorprofile-connectorprofileproperties-snowflake)
         pub fn snowflake(
             mut self,
-            value: impl Into<crate::Value<SnowflakeConnectorProfileProperties>>,
+            value: impl crate::IntoValue<SnowflakeConnectorProfileProperties>,
         ) -> Self {
             self.0
-                .insert("Snowflake".to_owned(), value.into().into_json());
+                .insert("Snowflake".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -811,9 +835,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofileproperties.html#cfn-appflow-connectorprofile-connectorprofileproperties-veeva)
         pub fn veeva(
             mut self,
-            value: impl Into<crate::Value<VeevaConnectorProfileProperties>>,
+            value: impl crate::IntoValue<VeevaConnectorProfileProperties>,
         ) -> Self {
-            self.0.insert("Veeva".to_owned(), value.into().into_json());
+            self.0
+                .insert("Veeva".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -822,10 +847,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-connectorprofileproperties.html#cfn-appflow-connectorprofile-connectorprofileproperties-zendesk)
         pub fn zendesk(
             mut self,
-            value: impl Into<crate::Value<ZendeskConnectorProfileProperties>>,
+            value: impl crate::IntoValue<ZendeskConnectorProfileProperties>,
         ) -> Self {
             self.0
-                .insert("Zendesk".to_owned(), value.into().into_json());
+                .insert("Zendesk".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -844,10 +869,10 @@ pub mod connector_profile {
 
     impl CustomAuthCredentials {
         /// A new `CustomAuthCredentials` with its required properties.
-        pub fn new(custom_authentication_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(custom_authentication_type: impl crate::IntoValue<String>) -> Self {
             CustomAuthCredentials(crate::typed::Properties::from_iter([(
                 "CustomAuthenticationType".to_owned(),
-                custom_authentication_type.into().into_json(),
+                custom_authentication_type.into_value().into_json(),
             )]))
         }
 
@@ -856,10 +881,10 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-customauthcredentials.html#cfn-appflow-connectorprofile-customauthcredentials-credentialsmap)
         pub fn credentials_map(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("CredentialsMap".to_owned(), value.into().into_json());
+                .insert("CredentialsMap".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -878,42 +903,46 @@ pub mod connector_profile {
 
     impl CustomConnectorProfileCredentials {
         /// A new `CustomConnectorProfileCredentials` with its required properties.
-        pub fn new(authentication_type: impl Into<crate::Value<AuthenticationType>>) -> Self {
+        pub fn new(authentication_type: impl crate::IntoValue<AuthenticationType>) -> Self {
             CustomConnectorProfileCredentials(crate::typed::Properties::from_iter([(
                 "AuthenticationType".to_owned(),
-                authentication_type.into().into_json(),
+                authentication_type.into_value().into_json(),
             )]))
         }
 
         /// `ApiKey`: [`ApiKeyCredentials`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-customconnectorprofilecredentials.html#cfn-appflow-connectorprofile-customconnectorprofilecredentials-apikey)
-        pub fn api_key(mut self, value: impl Into<crate::Value<ApiKeyCredentials>>) -> Self {
-            self.0.insert("ApiKey".to_owned(), value.into().into_json());
+        pub fn api_key(mut self, value: impl crate::IntoValue<ApiKeyCredentials>) -> Self {
+            self.0
+                .insert("ApiKey".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Basic`: [`BasicAuthCredentials`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-customconnectorprofilecredentials.html#cfn-appflow-connectorprofile-customconnectorprofilecredentials-basic)
-        pub fn basic(mut self, value: impl Into<crate::Value<BasicAuthCredentials>>) -> Self {
-            self.0.insert("Basic".to_owned(), value.into().into_json());
+        pub fn basic(mut self, value: impl crate::IntoValue<BasicAuthCredentials>) -> Self {
+            self.0
+                .insert("Basic".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Custom`: [`CustomAuthCredentials`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-customconnectorprofilecredentials.html#cfn-appflow-connectorprofile-customconnectorprofilecredentials-custom)
-        pub fn custom(mut self, value: impl Into<crate::Value<CustomAuthCredentials>>) -> Self {
-            self.0.insert("Custom".to_owned(), value.into().into_json());
+        pub fn custom(mut self, value: impl crate::IntoValue<CustomAuthCredentials>) -> Self {
+            self.0
+                .insert("Custom".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Oauth2`: [`OAuth2Credentials`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-customconnectorprofilecredentials.html#cfn-appflow-connectorprofile-customconnectorprofilecredentials-oauth2)
-        pub fn oauth2(mut self, value: impl Into<crate::Value<OAuth2Credentials>>) -> Self {
-            self.0.insert("Oauth2".to_owned(), value.into().into_json());
+        pub fn oauth2(mut self, value: impl crate::IntoValue<OAuth2Credentials>) -> Self {
+            self.0
+                .insert("Oauth2".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -941,10 +970,12 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-customconnectorprofileproperties.html#cfn-appflow-connectorprofile-customconnectorprofileproperties-oauth2properties)
         pub fn o_auth2_properties(
             mut self,
-            value: impl Into<crate::Value<OAuth2Properties>>,
+            value: impl crate::IntoValue<OAuth2Properties>,
         ) -> Self {
-            self.0
-                .insert("OAuth2Properties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OAuth2Properties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -953,10 +984,12 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-customconnectorprofileproperties.html#cfn-appflow-connectorprofile-customconnectorprofileproperties-profileproperties)
         pub fn profile_properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("ProfileProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ProfileProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -976,14 +1009,14 @@ pub mod connector_profile {
     impl DatadogConnectorProfileCredentials {
         /// A new `DatadogConnectorProfileCredentials` with its required properties.
         pub fn new(
-            api_key: impl Into<crate::Value<String>>,
-            application_key: impl Into<crate::Value<String>>,
+            api_key: impl crate::IntoValue<String>,
+            application_key: impl crate::IntoValue<String>,
         ) -> Self {
             DatadogConnectorProfileCredentials(crate::typed::Properties::from_iter([
-                ("ApiKey".to_owned(), api_key.into().into_json()),
+                ("ApiKey".to_owned(), api_key.into_value().into_json()),
                 (
                     "ApplicationKey".to_owned(),
-                    application_key.into().into_json(),
+                    application_key.into_value().into_json(),
                 ),
             ]))
         }
@@ -1003,10 +1036,10 @@ pub mod connector_profile {
 
     impl DatadogConnectorProfileProperties {
         /// A new `DatadogConnectorProfileProperties` with its required properties.
-        pub fn new(instance_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(instance_url: impl crate::IntoValue<String>) -> Self {
             DatadogConnectorProfileProperties(crate::typed::Properties::from_iter([(
                 "InstanceUrl".to_owned(),
-                instance_url.into().into_json(),
+                instance_url.into_value().into_json(),
             )]))
         }
     }
@@ -1025,10 +1058,10 @@ pub mod connector_profile {
 
     impl DynatraceConnectorProfileCredentials {
         /// A new `DynatraceConnectorProfileCredentials` with its required properties.
-        pub fn new(api_token: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(api_token: impl crate::IntoValue<String>) -> Self {
             DynatraceConnectorProfileCredentials(crate::typed::Properties::from_iter([(
                 "ApiToken".to_owned(),
-                api_token.into().into_json(),
+                api_token.into_value().into_json(),
             )]))
         }
     }
@@ -1047,10 +1080,10 @@ pub mod connector_profile {
 
     impl DynatraceConnectorProfileProperties {
         /// A new `DynatraceConnectorProfileProperties` with its required properties.
-        pub fn new(instance_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(instance_url: impl crate::IntoValue<String>) -> Self {
             DynatraceConnectorProfileProperties(crate::typed::Properties::from_iter([(
                 "InstanceUrl".to_owned(),
-                instance_url.into().into_json(),
+                instance_url.into_value().into_json(),
             )]))
         }
     }
@@ -1070,21 +1103,24 @@ pub mod connector_profile {
     impl GoogleAnalyticsConnectorProfileCredentials {
         /// A new `GoogleAnalyticsConnectorProfileCredentials` with its required properties.
         pub fn new(
-            client_id: impl Into<crate::Value<String>>,
-            client_secret: impl Into<crate::Value<String>>,
+            client_id: impl crate::IntoValue<String>,
+            client_secret: impl crate::IntoValue<String>,
         ) -> Self {
             GoogleAnalyticsConnectorProfileCredentials(crate::typed::Properties::from_iter([
-                ("ClientId".to_owned(), client_id.into().into_json()),
-                ("ClientSecret".to_owned(), client_secret.into().into_json()),
+                ("ClientId".to_owned(), client_id.into_value().into_json()),
+                (
+                    "ClientSecret".to_owned(),
+                    client_secret.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `AccessToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-googleanalyticsconnectorprofilecredentials.html#cfn-appflow-connectorprofile-googleanalyticsconnectorprofilecredentials-accesstoken)
-        pub fn access_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessToken".to_owned(), value.into().into_json());
+                .insert("AccessToken".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1093,19 +1129,21 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-googleanalyticsconnectorprofilecredentials.html#cfn-appflow-connectorprofile-googleanalyticsconnectorprofilecredentials-connectoroauthrequest)
         pub fn connector_o_auth_request(
             mut self,
-            value: impl Into<crate::Value<ConnectorOAuthRequest>>,
+            value: impl crate::IntoValue<ConnectorOAuthRequest>,
         ) -> Self {
-            self.0
-                .insert("ConnectorOAuthRequest".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConnectorOAuthRequest".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RefreshToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-googleanalyticsconnectorprofilecredentials.html#cfn-appflow-connectorprofile-googleanalyticsconnectorprofilecredentials-refreshtoken)
-        pub fn refresh_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn refresh_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RefreshToken".to_owned(), value.into().into_json());
+                .insert("RefreshToken".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1125,19 +1163,22 @@ pub mod connector_profile {
     impl InforNexusConnectorProfileCredentials {
         /// A new `InforNexusConnectorProfileCredentials` with its required properties.
         pub fn new(
-            access_key_id: impl Into<crate::Value<String>>,
-            datakey: impl Into<crate::Value<String>>,
-            secret_access_key: impl Into<crate::Value<String>>,
-            user_id: impl Into<crate::Value<String>>,
+            access_key_id: impl crate::IntoValue<String>,
+            datakey: impl crate::IntoValue<String>,
+            secret_access_key: impl crate::IntoValue<String>,
+            user_id: impl crate::IntoValue<String>,
         ) -> Self {
             InforNexusConnectorProfileCredentials(crate::typed::Properties::from_iter([
-                ("AccessKeyId".to_owned(), access_key_id.into().into_json()),
-                ("Datakey".to_owned(), datakey.into().into_json()),
+                (
+                    "AccessKeyId".to_owned(),
+                    access_key_id.into_value().into_json(),
+                ),
+                ("Datakey".to_owned(), datakey.into_value().into_json()),
                 (
                     "SecretAccessKey".to_owned(),
-                    secret_access_key.into().into_json(),
+                    secret_access_key.into_value().into_json(),
                 ),
-                ("UserId".to_owned(), user_id.into().into_json()),
+                ("UserId".to_owned(), user_id.into_value().into_json()),
             ]))
         }
     }
@@ -1156,10 +1197,10 @@ pub mod connector_profile {
 
     impl InforNexusConnectorProfileProperties {
         /// A new `InforNexusConnectorProfileProperties` with its required properties.
-        pub fn new(instance_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(instance_url: impl crate::IntoValue<String>) -> Self {
             InforNexusConnectorProfileProperties(crate::typed::Properties::from_iter([(
                 "InstanceUrl".to_owned(),
-                instance_url.into().into_json(),
+                instance_url.into_value().into_json(),
             )]))
         }
     }
@@ -1179,21 +1220,24 @@ pub mod connector_profile {
     impl MarketoConnectorProfileCredentials {
         /// A new `MarketoConnectorProfileCredentials` with its required properties.
         pub fn new(
-            client_id: impl Into<crate::Value<String>>,
-            client_secret: impl Into<crate::Value<String>>,
+            client_id: impl crate::IntoValue<String>,
+            client_secret: impl crate::IntoValue<String>,
         ) -> Self {
             MarketoConnectorProfileCredentials(crate::typed::Properties::from_iter([
-                ("ClientId".to_owned(), client_id.into().into_json()),
-                ("ClientSecret".to_owned(), client_secret.into().into_json()),
+                ("ClientId".to_owned(), client_id.into_value().into_json()),
+                (
+                    "ClientSecret".to_owned(),
+                    client_secret.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `AccessToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-marketoconnectorprofilecredentials.html#cfn-appflow-connectorprofile-marketoconnectorprofilecredentials-accesstoken)
-        pub fn access_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessToken".to_owned(), value.into().into_json());
+                .insert("AccessToken".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1202,10 +1246,12 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-marketoconnectorprofilecredentials.html#cfn-appflow-connectorprofile-marketoconnectorprofilecredentials-connectoroauthrequest)
         pub fn connector_o_auth_request(
             mut self,
-            value: impl Into<crate::Value<ConnectorOAuthRequest>>,
+            value: impl crate::IntoValue<ConnectorOAuthRequest>,
         ) -> Self {
-            self.0
-                .insert("ConnectorOAuthRequest".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConnectorOAuthRequest".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1224,10 +1270,10 @@ pub mod connector_profile {
 
     impl MarketoConnectorProfileProperties {
         /// A new `MarketoConnectorProfileProperties` with its required properties.
-        pub fn new(instance_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(instance_url: impl crate::IntoValue<String>) -> Self {
             MarketoConnectorProfileProperties(crate::typed::Properties::from_iter([(
                 "InstanceUrl".to_owned(),
-                instance_url.into().into_json(),
+                instance_url.into_value().into_json(),
             )]))
         }
     }
@@ -1253,27 +1299,27 @@ pub mod connector_profile {
         /// `AccessToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-oauth2credentials.html#cfn-appflow-connectorprofile-oauth2credentials-accesstoken)
-        pub fn access_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessToken".to_owned(), value.into().into_json());
+                .insert("AccessToken".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ClientId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-oauth2credentials.html#cfn-appflow-connectorprofile-oauth2credentials-clientid)
-        pub fn client_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn client_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClientId".to_owned(), value.into().into_json());
+                .insert("ClientId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ClientSecret`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-oauth2credentials.html#cfn-appflow-connectorprofile-oauth2credentials-clientsecret)
-        pub fn client_secret(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn client_secret(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClientSecret".to_owned(), value.into().into_json());
+                .insert("ClientSecret".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1282,19 +1328,19 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-oauth2credentials.html#cfn-appflow-connectorprofile-oauth2credentials-oauthrequest)
         pub fn o_auth_request(
             mut self,
-            value: impl Into<crate::Value<ConnectorOAuthRequest>>,
+            value: impl crate::IntoValue<ConnectorOAuthRequest>,
         ) -> Self {
             self.0
-                .insert("OAuthRequest".to_owned(), value.into().into_json());
+                .insert("OAuthRequest".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RefreshToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-oauth2credentials.html#cfn-appflow-connectorprofile-oauth2credentials-refreshtoken)
-        pub fn refresh_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn refresh_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RefreshToken".to_owned(), value.into().into_json());
+                .insert("RefreshToken".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1320,12 +1366,9 @@ pub mod connector_profile {
         /// `OAuth2GrantType`: [`OAuth2GrantType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-oauth2properties.html#cfn-appflow-connectorprofile-oauth2properties-oauth2granttype)
-        pub fn o_auth2_grant_type(
-            mut self,
-            value: impl Into<crate::Value<OAuth2GrantType>>,
-        ) -> Self {
+        pub fn o_auth2_grant_type(mut self, value: impl crate::IntoValue<OAuth2GrantType>) -> Self {
             self.0
-                .insert("OAuth2GrantType".to_owned(), value.into().into_json());
+                .insert("OAuth2GrantType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1336,9 +1379,9 @@ pub mod connector_profile {
         /// Pattern: `^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-oauth2properties.html#cfn-appflow-connectorprofile-oauth2properties-tokenurl)
-        pub fn token_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn token_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TokenUrl".to_owned(), value.into().into_json());
+                .insert("TokenUrl".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1347,11 +1390,11 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-oauth2properties.html#cfn-appflow-connectorprofile-oauth2properties-tokenurlcustomproperties)
         pub fn token_url_custom_properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0.insert(
                 "TokenUrlCustomProperties".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1378,27 +1421,27 @@ pub mod connector_profile {
         /// `AccessToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-oauthcredentials.html#cfn-appflow-connectorprofile-oauthcredentials-accesstoken)
-        pub fn access_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessToken".to_owned(), value.into().into_json());
+                .insert("AccessToken".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ClientId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-oauthcredentials.html#cfn-appflow-connectorprofile-oauthcredentials-clientid)
-        pub fn client_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn client_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClientId".to_owned(), value.into().into_json());
+                .insert("ClientId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ClientSecret`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-oauthcredentials.html#cfn-appflow-connectorprofile-oauthcredentials-clientsecret)
-        pub fn client_secret(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn client_secret(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClientSecret".to_owned(), value.into().into_json());
+                .insert("ClientSecret".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1407,19 +1450,21 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-oauthcredentials.html#cfn-appflow-connectorprofile-oauthcredentials-connectoroauthrequest)
         pub fn connector_o_auth_request(
             mut self,
-            value: impl Into<crate::Value<ConnectorOAuthRequest>>,
+            value: impl crate::IntoValue<ConnectorOAuthRequest>,
         ) -> Self {
-            self.0
-                .insert("ConnectorOAuthRequest".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConnectorOAuthRequest".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RefreshToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-oauthcredentials.html#cfn-appflow-connectorprofile-oauthcredentials-refreshtoken)
-        pub fn refresh_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn refresh_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RefreshToken".to_owned(), value.into().into_json());
+                .insert("RefreshToken".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1449,18 +1494,18 @@ pub mod connector_profile {
         /// Pattern: `^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-oauthproperties.html#cfn-appflow-connectorprofile-oauthproperties-authcodeurl)
-        pub fn auth_code_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn auth_code_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AuthCodeUrl".to_owned(), value.into().into_json());
+                .insert("AuthCodeUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OAuthScopes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-oauthproperties.html#cfn-appflow-connectorprofile-oauthproperties-oauthscopes)
-        pub fn o_auth_scopes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn o_auth_scopes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("OAuthScopes".to_owned(), value.into().into_json());
+                .insert("OAuthScopes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1471,9 +1516,9 @@ pub mod connector_profile {
         /// Pattern: `^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-oauthproperties.html#cfn-appflow-connectorprofile-oauthproperties-tokenurl)
-        pub fn token_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn token_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TokenUrl".to_owned(), value.into().into_json());
+                .insert("TokenUrl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1499,18 +1544,20 @@ pub mod connector_profile {
         /// `AccessToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-pardotconnectorprofilecredentials.html#cfn-appflow-connectorprofile-pardotconnectorprofilecredentials-accesstoken)
-        pub fn access_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessToken".to_owned(), value.into().into_json());
+                .insert("AccessToken".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ClientCredentialsArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-pardotconnectorprofilecredentials.html#cfn-appflow-connectorprofile-pardotconnectorprofilecredentials-clientcredentialsarn)
-        pub fn client_credentials_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ClientCredentialsArn".to_owned(), value.into().into_json());
+        pub fn client_credentials_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ClientCredentialsArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1519,19 +1566,21 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-pardotconnectorprofilecredentials.html#cfn-appflow-connectorprofile-pardotconnectorprofilecredentials-connectoroauthrequest)
         pub fn connector_o_auth_request(
             mut self,
-            value: impl Into<crate::Value<ConnectorOAuthRequest>>,
+            value: impl crate::IntoValue<ConnectorOAuthRequest>,
         ) -> Self {
-            self.0
-                .insert("ConnectorOAuthRequest".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConnectorOAuthRequest".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RefreshToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-pardotconnectorprofilecredentials.html#cfn-appflow-connectorprofile-pardotconnectorprofilecredentials-refreshtoken)
-        pub fn refresh_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn refresh_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RefreshToken".to_owned(), value.into().into_json());
+                .insert("RefreshToken".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1550,28 +1599,30 @@ pub mod connector_profile {
 
     impl PardotConnectorProfileProperties {
         /// A new `PardotConnectorProfileProperties` with its required properties.
-        pub fn new(business_unit_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(business_unit_id: impl crate::IntoValue<String>) -> Self {
             PardotConnectorProfileProperties(crate::typed::Properties::from_iter([(
                 "BusinessUnitId".to_owned(),
-                business_unit_id.into().into_json(),
+                business_unit_id.into_value().into_json(),
             )]))
         }
 
         /// `InstanceUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-pardotconnectorprofileproperties.html#cfn-appflow-connectorprofile-pardotconnectorprofileproperties-instanceurl)
-        pub fn instance_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instance_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InstanceUrl".to_owned(), value.into().into_json());
+                .insert("InstanceUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsSandboxEnvironment`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-pardotconnectorprofileproperties.html#cfn-appflow-connectorprofile-pardotconnectorprofileproperties-issandboxenvironment)
-        pub fn is_sandbox_environment(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IsSandboxEnvironment".to_owned(), value.into().into_json());
+        pub fn is_sandbox_environment(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IsSandboxEnvironment".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1597,18 +1648,18 @@ pub mod connector_profile {
         /// `Password`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-redshiftconnectorprofilecredentials.html#cfn-appflow-connectorprofile-redshiftconnectorprofilecredentials-password)
-        pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Password".to_owned(), value.into().into_json());
+                .insert("Password".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Username`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-redshiftconnectorprofilecredentials.html#cfn-appflow-connectorprofile-redshiftconnectorprofilecredentials-username)
-        pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Username".to_owned(), value.into().into_json());
+                .insert("Username".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1628,75 +1679,82 @@ pub mod connector_profile {
     impl RedshiftConnectorProfileProperties {
         /// A new `RedshiftConnectorProfileProperties` with its required properties.
         pub fn new(
-            bucket_name: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            bucket_name: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             RedshiftConnectorProfileProperties(crate::typed::Properties::from_iter([
-                ("BucketName".to_owned(), bucket_name.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                (
+                    "BucketName".to_owned(),
+                    bucket_name.into_value().into_json(),
+                ),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
         /// `BucketPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-redshiftconnectorprofileproperties.html#cfn-appflow-connectorprofile-redshiftconnectorprofileproperties-bucketprefix)
-        pub fn bucket_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketPrefix".to_owned(), value.into().into_json());
+                .insert("BucketPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ClusterIdentifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-redshiftconnectorprofileproperties.html#cfn-appflow-connectorprofile-redshiftconnectorprofileproperties-clusteridentifier)
-        pub fn cluster_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ClusterIdentifier".to_owned(), value.into().into_json());
+        pub fn cluster_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ClusterIdentifier".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DataApiRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-redshiftconnectorprofileproperties.html#cfn-appflow-connectorprofile-redshiftconnectorprofileproperties-dataapirolearn)
-        pub fn data_api_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn data_api_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DataApiRoleArn".to_owned(), value.into().into_json());
+                .insert("DataApiRoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DatabaseName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-redshiftconnectorprofileproperties.html#cfn-appflow-connectorprofile-redshiftconnectorprofileproperties-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DatabaseUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-redshiftconnectorprofileproperties.html#cfn-appflow-connectorprofile-redshiftconnectorprofileproperties-databaseurl)
-        pub fn database_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseUrl".to_owned(), value.into().into_json());
+                .insert("DatabaseUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsRedshiftServerless`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-redshiftconnectorprofileproperties.html#cfn-appflow-connectorprofile-redshiftconnectorprofileproperties-isredshiftserverless)
-        pub fn is_redshift_serverless(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IsRedshiftServerless".to_owned(), value.into().into_json());
+        pub fn is_redshift_serverless(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IsRedshiftServerless".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `WorkgroupName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-redshiftconnectorprofileproperties.html#cfn-appflow-connectorprofile-redshiftconnectorprofileproperties-workgroupname)
-        pub fn workgroup_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn workgroup_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("WorkgroupName".to_owned(), value.into().into_json());
+                .insert("WorkgroupName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1722,18 +1780,20 @@ pub mod connector_profile {
         /// `AccessToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-salesforceconnectorprofilecredentials.html#cfn-appflow-connectorprofile-salesforceconnectorprofilecredentials-accesstoken)
-        pub fn access_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessToken".to_owned(), value.into().into_json());
+                .insert("AccessToken".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ClientCredentialsArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-salesforceconnectorprofilecredentials.html#cfn-appflow-connectorprofile-salesforceconnectorprofilecredentials-clientcredentialsarn)
-        pub fn client_credentials_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ClientCredentialsArn".to_owned(), value.into().into_json());
+        pub fn client_credentials_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ClientCredentialsArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1742,40 +1802,39 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-salesforceconnectorprofilecredentials.html#cfn-appflow-connectorprofile-salesforceconnectorprofilecredentials-connectoroauthrequest)
         pub fn connector_o_auth_request(
             mut self,
-            value: impl Into<crate::Value<ConnectorOAuthRequest>>,
+            value: impl crate::IntoValue<ConnectorOAuthRequest>,
         ) -> Self {
-            self.0
-                .insert("ConnectorOAuthRequest".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConnectorOAuthRequest".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `JwtToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-salesforceconnectorprofilecredentials.html#cfn-appflow-connectorprofile-salesforceconnectorprofilecredentials-jwttoken)
-        pub fn jwt_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn jwt_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("JwtToken".to_owned(), value.into().into_json());
+                .insert("JwtToken".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OAuth2GrantType`: [`OAuth2GrantType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-salesforceconnectorprofilecredentials.html#cfn-appflow-connectorprofile-salesforceconnectorprofilecredentials-oauth2granttype)
-        pub fn o_auth2_grant_type(
-            mut self,
-            value: impl Into<crate::Value<OAuth2GrantType>>,
-        ) -> Self {
+        pub fn o_auth2_grant_type(mut self, value: impl crate::IntoValue<OAuth2GrantType>) -> Self {
             self.0
-                .insert("OAuth2GrantType".to_owned(), value.into().into_json());
+                .insert("OAuth2GrantType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RefreshToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-salesforceconnectorprofilecredentials.html#cfn-appflow-connectorprofile-salesforceconnectorprofilecredentials-refreshtoken)
-        pub fn refresh_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn refresh_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RefreshToken".to_owned(), value.into().into_json());
+                .insert("RefreshToken".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1801,18 +1860,20 @@ pub mod connector_profile {
         /// `InstanceUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-salesforceconnectorprofileproperties.html#cfn-appflow-connectorprofile-salesforceconnectorprofileproperties-instanceurl)
-        pub fn instance_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instance_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InstanceUrl".to_owned(), value.into().into_json());
+                .insert("InstanceUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `isSandboxEnvironment`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-salesforceconnectorprofileproperties.html#cfn-appflow-connectorprofile-salesforceconnectorprofileproperties-issandboxenvironment)
-        pub fn is_sandbox_environment(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("isSandboxEnvironment".to_owned(), value.into().into_json());
+        pub fn is_sandbox_environment(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "isSandboxEnvironment".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1821,11 +1882,11 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-salesforceconnectorprofileproperties.html#cfn-appflow-connectorprofile-salesforceconnectorprofileproperties-useprivatelinkformetadataandauthorization)
         pub fn use_private_link_for_metadata_and_authorization(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "usePrivateLinkForMetadataAndAuthorization".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1854,10 +1915,12 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-sapodataconnectorprofilecredentials.html#cfn-appflow-connectorprofile-sapodataconnectorprofilecredentials-basicauthcredentials)
         pub fn basic_auth_credentials(
             mut self,
-            value: impl Into<crate::Value<BasicAuthCredentials>>,
+            value: impl crate::IntoValue<BasicAuthCredentials>,
         ) -> Self {
-            self.0
-                .insert("BasicAuthCredentials".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BasicAuthCredentials".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1866,10 +1929,12 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-sapodataconnectorprofilecredentials.html#cfn-appflow-connectorprofile-sapodataconnectorprofilecredentials-oauthcredentials)
         pub fn o_auth_credentials(
             mut self,
-            value: impl Into<crate::Value<OAuthCredentials>>,
+            value: impl crate::IntoValue<OAuthCredentials>,
         ) -> Self {
-            self.0
-                .insert("OAuthCredentials".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OAuthCredentials".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1895,19 +1960,21 @@ pub mod connector_profile {
         /// `ApplicationHostUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-sapodataconnectorprofileproperties.html#cfn-appflow-connectorprofile-sapodataconnectorprofileproperties-applicationhosturl)
-        pub fn application_host_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ApplicationHostUrl".to_owned(), value.into().into_json());
+        pub fn application_host_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ApplicationHostUrl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ApplicationServicePath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-sapodataconnectorprofileproperties.html#cfn-appflow-connectorprofile-sapodataconnectorprofileproperties-applicationservicepath)
-        pub fn application_service_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn application_service_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ApplicationServicePath".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1915,58 +1982,55 @@ pub mod connector_profile {
         /// `ClientNumber`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-sapodataconnectorprofileproperties.html#cfn-appflow-connectorprofile-sapodataconnectorprofileproperties-clientnumber)
-        pub fn client_number(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn client_number(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClientNumber".to_owned(), value.into().into_json());
+                .insert("ClientNumber".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DisableSSO`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-sapodataconnectorprofileproperties.html#cfn-appflow-connectorprofile-sapodataconnectorprofileproperties-disablesso)
-        pub fn disable_sso(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn disable_sso(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("DisableSSO".to_owned(), value.into().into_json());
+                .insert("DisableSSO".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LogonLanguage`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-sapodataconnectorprofileproperties.html#cfn-appflow-connectorprofile-sapodataconnectorprofileproperties-logonlanguage)
-        pub fn logon_language(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn logon_language(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogonLanguage".to_owned(), value.into().into_json());
+                .insert("LogonLanguage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OAuthProperties`: [`OAuthProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-sapodataconnectorprofileproperties.html#cfn-appflow-connectorprofile-sapodataconnectorprofileproperties-oauthproperties)
-        pub fn o_auth_properties(
-            mut self,
-            value: impl Into<crate::Value<OAuthProperties>>,
-        ) -> Self {
+        pub fn o_auth_properties(mut self, value: impl crate::IntoValue<OAuthProperties>) -> Self {
             self.0
-                .insert("OAuthProperties".to_owned(), value.into().into_json());
+                .insert("OAuthProperties".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PortNumber`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-sapodataconnectorprofileproperties.html#cfn-appflow-connectorprofile-sapodataconnectorprofileproperties-portnumber)
-        pub fn port_number(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn port_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PortNumber".to_owned(), value.into().into_json());
+                .insert("PortNumber".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PrivateLinkServiceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-sapodataconnectorprofileproperties.html#cfn-appflow-connectorprofile-sapodataconnectorprofileproperties-privatelinkservicename)
-        pub fn private_link_service_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn private_link_service_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "PrivateLinkServiceName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1995,28 +2059,30 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-servicenowconnectorprofilecredentials.html#cfn-appflow-connectorprofile-servicenowconnectorprofilecredentials-oauth2credentials)
         pub fn o_auth2_credentials(
             mut self,
-            value: impl Into<crate::Value<OAuth2Credentials>>,
+            value: impl crate::IntoValue<OAuth2Credentials>,
         ) -> Self {
-            self.0
-                .insert("OAuth2Credentials".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OAuth2Credentials".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Password`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-servicenowconnectorprofilecredentials.html#cfn-appflow-connectorprofile-servicenowconnectorprofilecredentials-password)
-        pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Password".to_owned(), value.into().into_json());
+                .insert("Password".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Username`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-servicenowconnectorprofilecredentials.html#cfn-appflow-connectorprofile-servicenowconnectorprofilecredentials-username)
-        pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Username".to_owned(), value.into().into_json());
+                .insert("Username".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2035,10 +2101,10 @@ pub mod connector_profile {
 
     impl ServiceNowConnectorProfileProperties {
         /// A new `ServiceNowConnectorProfileProperties` with its required properties.
-        pub fn new(instance_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(instance_url: impl crate::IntoValue<String>) -> Self {
             ServiceNowConnectorProfileProperties(crate::typed::Properties::from_iter([(
                 "InstanceUrl".to_owned(),
-                instance_url.into().into_json(),
+                instance_url.into_value().into_json(),
             )]))
         }
     }
@@ -2057,10 +2123,10 @@ pub mod connector_profile {
 
     impl SingularConnectorProfileCredentials {
         /// A new `SingularConnectorProfileCredentials` with its required properties.
-        pub fn new(api_key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(api_key: impl crate::IntoValue<String>) -> Self {
             SingularConnectorProfileCredentials(crate::typed::Properties::from_iter([(
                 "ApiKey".to_owned(),
-                api_key.into().into_json(),
+                api_key.into_value().into_json(),
             )]))
         }
     }
@@ -2080,21 +2146,24 @@ pub mod connector_profile {
     impl SlackConnectorProfileCredentials {
         /// A new `SlackConnectorProfileCredentials` with its required properties.
         pub fn new(
-            client_id: impl Into<crate::Value<String>>,
-            client_secret: impl Into<crate::Value<String>>,
+            client_id: impl crate::IntoValue<String>,
+            client_secret: impl crate::IntoValue<String>,
         ) -> Self {
             SlackConnectorProfileCredentials(crate::typed::Properties::from_iter([
-                ("ClientId".to_owned(), client_id.into().into_json()),
-                ("ClientSecret".to_owned(), client_secret.into().into_json()),
+                ("ClientId".to_owned(), client_id.into_value().into_json()),
+                (
+                    "ClientSecret".to_owned(),
+                    client_secret.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `AccessToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-slackconnectorprofilecredentials.html#cfn-appflow-connectorprofile-slackconnectorprofilecredentials-accesstoken)
-        pub fn access_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessToken".to_owned(), value.into().into_json());
+                .insert("AccessToken".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2103,10 +2172,12 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-slackconnectorprofilecredentials.html#cfn-appflow-connectorprofile-slackconnectorprofilecredentials-connectoroauthrequest)
         pub fn connector_o_auth_request(
             mut self,
-            value: impl Into<crate::Value<ConnectorOAuthRequest>>,
+            value: impl crate::IntoValue<ConnectorOAuthRequest>,
         ) -> Self {
-            self.0
-                .insert("ConnectorOAuthRequest".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConnectorOAuthRequest".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2125,10 +2196,10 @@ pub mod connector_profile {
 
     impl SlackConnectorProfileProperties {
         /// A new `SlackConnectorProfileProperties` with its required properties.
-        pub fn new(instance_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(instance_url: impl crate::IntoValue<String>) -> Self {
             SlackConnectorProfileProperties(crate::typed::Properties::from_iter([(
                 "InstanceUrl".to_owned(),
-                instance_url.into().into_json(),
+                instance_url.into_value().into_json(),
             )]))
         }
     }
@@ -2148,12 +2219,12 @@ pub mod connector_profile {
     impl SnowflakeConnectorProfileCredentials {
         /// A new `SnowflakeConnectorProfileCredentials` with its required properties.
         pub fn new(
-            password: impl Into<crate::Value<String>>,
-            username: impl Into<crate::Value<String>>,
+            password: impl crate::IntoValue<String>,
+            username: impl crate::IntoValue<String>,
         ) -> Self {
             SnowflakeConnectorProfileCredentials(crate::typed::Properties::from_iter([
-                ("Password".to_owned(), password.into().into_json()),
-                ("Username".to_owned(), username.into().into_json()),
+                ("Password".to_owned(), password.into_value().into_json()),
+                ("Username".to_owned(), username.into_value().into_json()),
             ]))
         }
     }
@@ -2173,42 +2244,45 @@ pub mod connector_profile {
     impl SnowflakeConnectorProfileProperties {
         /// A new `SnowflakeConnectorProfileProperties` with its required properties.
         pub fn new(
-            bucket_name: impl Into<crate::Value<String>>,
-            stage: impl Into<crate::Value<String>>,
-            warehouse: impl Into<crate::Value<String>>,
+            bucket_name: impl crate::IntoValue<String>,
+            stage: impl crate::IntoValue<String>,
+            warehouse: impl crate::IntoValue<String>,
         ) -> Self {
             SnowflakeConnectorProfileProperties(crate::typed::Properties::from_iter([
-                ("BucketName".to_owned(), bucket_name.into().into_json()),
-                ("Stage".to_owned(), stage.into().into_json()),
-                ("Warehouse".to_owned(), warehouse.into().into_json()),
+                (
+                    "BucketName".to_owned(),
+                    bucket_name.into_value().into_json(),
+                ),
+                ("Stage".to_owned(), stage.into_value().into_json()),
+                ("Warehouse".to_owned(), warehouse.into_value().into_json()),
             ]))
         }
 
         /// `AccountName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-snowflakeconnectorprofileproperties.html#cfn-appflow-connectorprofile-snowflakeconnectorprofileproperties-accountname)
-        pub fn account_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn account_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccountName".to_owned(), value.into().into_json());
+                .insert("AccountName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BucketPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-snowflakeconnectorprofileproperties.html#cfn-appflow-connectorprofile-snowflakeconnectorprofileproperties-bucketprefix)
-        pub fn bucket_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketPrefix".to_owned(), value.into().into_json());
+                .insert("BucketPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PrivateLinkServiceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-snowflakeconnectorprofileproperties.html#cfn-appflow-connectorprofile-snowflakeconnectorprofileproperties-privatelinkservicename)
-        pub fn private_link_service_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn private_link_service_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "PrivateLinkServiceName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2216,8 +2290,9 @@ pub mod connector_profile {
         /// `Region`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-snowflakeconnectorprofileproperties.html#cfn-appflow-connectorprofile-snowflakeconnectorprofileproperties-region)
-        pub fn region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Region".to_owned(), value.into().into_json());
+        pub fn region(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Region".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2236,10 +2311,10 @@ pub mod connector_profile {
 
     impl TrendmicroConnectorProfileCredentials {
         /// A new `TrendmicroConnectorProfileCredentials` with its required properties.
-        pub fn new(api_secret_key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(api_secret_key: impl crate::IntoValue<String>) -> Self {
             TrendmicroConnectorProfileCredentials(crate::typed::Properties::from_iter([(
                 "ApiSecretKey".to_owned(),
-                api_secret_key.into().into_json(),
+                api_secret_key.into_value().into_json(),
             )]))
         }
     }
@@ -2259,12 +2334,12 @@ pub mod connector_profile {
     impl VeevaConnectorProfileCredentials {
         /// A new `VeevaConnectorProfileCredentials` with its required properties.
         pub fn new(
-            password: impl Into<crate::Value<String>>,
-            username: impl Into<crate::Value<String>>,
+            password: impl crate::IntoValue<String>,
+            username: impl crate::IntoValue<String>,
         ) -> Self {
             VeevaConnectorProfileCredentials(crate::typed::Properties::from_iter([
-                ("Password".to_owned(), password.into().into_json()),
-                ("Username".to_owned(), username.into().into_json()),
+                ("Password".to_owned(), password.into_value().into_json()),
+                ("Username".to_owned(), username.into_value().into_json()),
             ]))
         }
     }
@@ -2283,10 +2358,10 @@ pub mod connector_profile {
 
     impl VeevaConnectorProfileProperties {
         /// A new `VeevaConnectorProfileProperties` with its required properties.
-        pub fn new(instance_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(instance_url: impl crate::IntoValue<String>) -> Self {
             VeevaConnectorProfileProperties(crate::typed::Properties::from_iter([(
                 "InstanceUrl".to_owned(),
-                instance_url.into().into_json(),
+                instance_url.into_value().into_json(),
             )]))
         }
     }
@@ -2306,21 +2381,24 @@ pub mod connector_profile {
     impl ZendeskConnectorProfileCredentials {
         /// A new `ZendeskConnectorProfileCredentials` with its required properties.
         pub fn new(
-            client_id: impl Into<crate::Value<String>>,
-            client_secret: impl Into<crate::Value<String>>,
+            client_id: impl crate::IntoValue<String>,
+            client_secret: impl crate::IntoValue<String>,
         ) -> Self {
             ZendeskConnectorProfileCredentials(crate::typed::Properties::from_iter([
-                ("ClientId".to_owned(), client_id.into().into_json()),
-                ("ClientSecret".to_owned(), client_secret.into().into_json()),
+                ("ClientId".to_owned(), client_id.into_value().into_json()),
+                (
+                    "ClientSecret".to_owned(),
+                    client_secret.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `AccessToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-zendeskconnectorprofilecredentials.html#cfn-appflow-connectorprofile-zendeskconnectorprofilecredentials-accesstoken)
-        pub fn access_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessToken".to_owned(), value.into().into_json());
+                .insert("AccessToken".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2329,10 +2407,12 @@ pub mod connector_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-connectorprofile-zendeskconnectorprofilecredentials.html#cfn-appflow-connectorprofile-zendeskconnectorprofilecredentials-connectoroauthrequest)
         pub fn connector_o_auth_request(
             mut self,
-            value: impl Into<crate::Value<ConnectorOAuthRequest>>,
+            value: impl crate::IntoValue<ConnectorOAuthRequest>,
         ) -> Self {
-            self.0
-                .insert("ConnectorOAuthRequest".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConnectorOAuthRequest".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2351,10 +2431,10 @@ pub mod connector_profile {
 
     impl ZendeskConnectorProfileProperties {
         /// A new `ZendeskConnectorProfileProperties` with its required properties.
-        pub fn new(instance_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(instance_url: impl crate::IntoValue<String>) -> Self {
             ZendeskConnectorProfileProperties(crate::typed::Properties::from_iter([(
                 "InstanceUrl".to_owned(),
-                instance_url.into().into_json(),
+                instance_url.into_value().into_json(),
             )]))
         }
     }
@@ -2506,22 +2586,25 @@ pub struct Flow(crate::Resource);
 impl Flow {
     /// A new `AWS::AppFlow::Flow` with its required properties.
     pub fn new(
-        destination_flow_config_list: impl Into<crate::Value<Vec<flow::DestinationFlowConfig>>>,
-        flow_name: impl Into<crate::Value<String>>,
-        source_flow_config: impl Into<crate::Value<flow::SourceFlowConfig>>,
-        tasks: impl Into<crate::Value<Vec<flow::Task>>>,
-        trigger_config: impl Into<crate::Value<flow::TriggerConfig>>,
+        destination_flow_config_list: impl crate::IntoValue<Vec<flow::DestinationFlowConfig>>,
+        flow_name: impl crate::IntoValue<String>,
+        source_flow_config: impl crate::IntoValue<flow::SourceFlowConfig>,
+        tasks: impl crate::IntoValue<Vec<flow::Task>>,
+        trigger_config: impl crate::IntoValue<flow::TriggerConfig>,
     ) -> Self {
         Flow(
             crate::Resource::new("AWS::AppFlow::Flow")
                 .property(
                     "DestinationFlowConfigList",
-                    destination_flow_config_list.into().into_json(),
+                    destination_flow_config_list.into_value().into_json(),
                 )
-                .property("FlowName", flow_name.into().into_json())
-                .property("SourceFlowConfig", source_flow_config.into().into_json())
-                .property("Tasks", tasks.into().into_json())
-                .property("TriggerConfig", trigger_config.into().into_json()),
+                .property("FlowName", flow_name.into_value().into_json())
+                .property(
+                    "SourceFlowConfig",
+                    source_flow_config.into_value().into_json(),
+                )
+                .property("Tasks", tasks.into_value().into_json())
+                .property("TriggerConfig", trigger_config.into_value().into_json()),
         )
     }
 
@@ -2532,16 +2615,18 @@ impl Flow {
     /// Pattern: `[\w!@#\-.?,\s]*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appflow-flow.html#cfn-appflow-flow-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `FlowStatus`: [`FlowStatus`](flow::FlowStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appflow-flow.html#cfn-appflow-flow-flowstatus)
-    pub fn flow_status(mut self, value: impl Into<crate::Value<flow::FlowStatus>>) -> Self {
-        self.0.set_property("FlowStatus", value.into().into_json());
+    pub fn flow_status(mut self, value: impl crate::IntoValue<flow::FlowStatus>) -> Self {
+        self.0
+            .set_property("FlowStatus", value.into_value().into_json());
         self
     }
 
@@ -2554,8 +2639,9 @@ impl Flow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appflow-flow.html#cfn-appflow-flow-kmsarn)
-    pub fn kms_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KMSArn", value.into().into_json());
+    pub fn kms_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KMSArn", value.into_value().into_json());
         self
     }
 
@@ -2564,25 +2650,30 @@ impl Flow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appflow-flow.html#cfn-appflow-flow-metadatacatalogconfig)
     pub fn metadata_catalog_config(
         mut self,
-        value: impl Into<crate::Value<flow::MetadataCatalogConfig>>,
+        value: impl crate::IntoValue<flow::MetadataCatalogConfig>,
     ) -> Self {
         self.0
-            .set_property("MetadataCatalogConfig", value.into().into_json());
+            .set_property("MetadataCatalogConfig", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](flow::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appflow-flow.html#cfn-appflow-flow-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<flow::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<flow::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Flow {
     const TYPE_NAME: &'static str = "AWS::AppFlow::Flow";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FlowName", "KMSArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2624,18 +2715,18 @@ pub mod flow {
         /// `AggregationType`: [`AggregationType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-aggregationconfig.html#cfn-appflow-flow-aggregationconfig-aggregationtype)
-        pub fn aggregation_type(mut self, value: impl Into<crate::Value<AggregationType>>) -> Self {
+        pub fn aggregation_type(mut self, value: impl crate::IntoValue<AggregationType>) -> Self {
             self.0
-                .insert("AggregationType".to_owned(), value.into().into_json());
+                .insert("AggregationType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetFileSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-aggregationconfig.html#cfn-appflow-flow-aggregationconfig-targetfilesize)
-        pub fn target_file_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn target_file_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("TargetFileSize".to_owned(), value.into().into_json());
+                .insert("TargetFileSize".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2654,10 +2745,10 @@ pub mod flow {
 
     impl AmplitudeSourceProperties {
         /// A new `AmplitudeSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             AmplitudeSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
     }
@@ -2685,28 +2776,28 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-connectoroperator.html#cfn-appflow-flow-connectoroperator-amplitude)
         pub fn amplitude(
             mut self,
-            value: impl Into<crate::Value<AmplitudeConnectorOperator>>,
+            value: impl crate::IntoValue<AmplitudeConnectorOperator>,
         ) -> Self {
             self.0
-                .insert("Amplitude".to_owned(), value.into().into_json());
+                .insert("Amplitude".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CustomConnector`: [`Operator`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-connectoroperator.html#cfn-appflow-flow-connectoroperator-customconnector)
-        pub fn custom_connector(mut self, value: impl Into<crate::Value<Operator>>) -> Self {
+        pub fn custom_connector(mut self, value: impl crate::IntoValue<Operator>) -> Self {
             self.0
-                .insert("CustomConnector".to_owned(), value.into().into_json());
+                .insert("CustomConnector".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Datadog`: [`DatadogConnectorOperator`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-connectoroperator.html#cfn-appflow-flow-connectoroperator-datadog)
-        pub fn datadog(mut self, value: impl Into<crate::Value<DatadogConnectorOperator>>) -> Self {
+        pub fn datadog(mut self, value: impl crate::IntoValue<DatadogConnectorOperator>) -> Self {
             self.0
-                .insert("Datadog".to_owned(), value.into().into_json());
+                .insert("Datadog".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2715,10 +2806,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-connectoroperator.html#cfn-appflow-flow-connectoroperator-dynatrace)
         pub fn dynatrace(
             mut self,
-            value: impl Into<crate::Value<DynatraceConnectorOperator>>,
+            value: impl crate::IntoValue<DynatraceConnectorOperator>,
         ) -> Self {
             self.0
-                .insert("Dynatrace".to_owned(), value.into().into_json());
+                .insert("Dynatrace".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2727,10 +2818,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-connectoroperator.html#cfn-appflow-flow-connectoroperator-googleanalytics)
         pub fn google_analytics(
             mut self,
-            value: impl Into<crate::Value<GoogleAnalyticsConnectorOperator>>,
+            value: impl crate::IntoValue<GoogleAnalyticsConnectorOperator>,
         ) -> Self {
             self.0
-                .insert("GoogleAnalytics".to_owned(), value.into().into_json());
+                .insert("GoogleAnalytics".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2739,35 +2830,37 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-connectoroperator.html#cfn-appflow-flow-connectoroperator-infornexus)
         pub fn infor_nexus(
             mut self,
-            value: impl Into<crate::Value<InforNexusConnectorOperator>>,
+            value: impl crate::IntoValue<InforNexusConnectorOperator>,
         ) -> Self {
             self.0
-                .insert("InforNexus".to_owned(), value.into().into_json());
+                .insert("InforNexus".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Marketo`: [`MarketoConnectorOperator`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-connectoroperator.html#cfn-appflow-flow-connectoroperator-marketo)
-        pub fn marketo(mut self, value: impl Into<crate::Value<MarketoConnectorOperator>>) -> Self {
+        pub fn marketo(mut self, value: impl crate::IntoValue<MarketoConnectorOperator>) -> Self {
             self.0
-                .insert("Marketo".to_owned(), value.into().into_json());
+                .insert("Marketo".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Pardot`: [`PardotConnectorOperator`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-connectoroperator.html#cfn-appflow-flow-connectoroperator-pardot)
-        pub fn pardot(mut self, value: impl Into<crate::Value<PardotConnectorOperator>>) -> Self {
-            self.0.insert("Pardot".to_owned(), value.into().into_json());
+        pub fn pardot(mut self, value: impl crate::IntoValue<PardotConnectorOperator>) -> Self {
+            self.0
+                .insert("Pardot".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3`: [`S3ConnectorOperator`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-connectoroperator.html#cfn-appflow-flow-connectoroperator-s3)
-        pub fn s3(mut self, value: impl Into<crate::Value<S3ConnectorOperator>>) -> Self {
-            self.0.insert("S3".to_owned(), value.into().into_json());
+        pub fn s3(mut self, value: impl crate::IntoValue<S3ConnectorOperator>) -> Self {
+            self.0
+                .insert("S3".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2776,10 +2869,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-connectoroperator.html#cfn-appflow-flow-connectoroperator-sapodata)
         pub fn sapo_data(
             mut self,
-            value: impl Into<crate::Value<SapoDataConnectorOperator>>,
+            value: impl crate::IntoValue<SapoDataConnectorOperator>,
         ) -> Self {
             self.0
-                .insert("SAPOData".to_owned(), value.into().into_json());
+                .insert("SAPOData".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2788,10 +2881,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-connectoroperator.html#cfn-appflow-flow-connectoroperator-salesforce)
         pub fn salesforce(
             mut self,
-            value: impl Into<crate::Value<SalesforceConnectorOperator>>,
+            value: impl crate::IntoValue<SalesforceConnectorOperator>,
         ) -> Self {
             self.0
-                .insert("Salesforce".to_owned(), value.into().into_json());
+                .insert("Salesforce".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2800,30 +2893,28 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-connectoroperator.html#cfn-appflow-flow-connectoroperator-servicenow)
         pub fn service_now(
             mut self,
-            value: impl Into<crate::Value<ServiceNowConnectorOperator>>,
+            value: impl crate::IntoValue<ServiceNowConnectorOperator>,
         ) -> Self {
             self.0
-                .insert("ServiceNow".to_owned(), value.into().into_json());
+                .insert("ServiceNow".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Singular`: [`SingularConnectorOperator`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-connectoroperator.html#cfn-appflow-flow-connectoroperator-singular)
-        pub fn singular(
-            mut self,
-            value: impl Into<crate::Value<SingularConnectorOperator>>,
-        ) -> Self {
+        pub fn singular(mut self, value: impl crate::IntoValue<SingularConnectorOperator>) -> Self {
             self.0
-                .insert("Singular".to_owned(), value.into().into_json());
+                .insert("Singular".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Slack`: [`SlackConnectorOperator`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-connectoroperator.html#cfn-appflow-flow-connectoroperator-slack)
-        pub fn slack(mut self, value: impl Into<crate::Value<SlackConnectorOperator>>) -> Self {
-            self.0.insert("Slack".to_owned(), value.into().into_json());
+        pub fn slack(mut self, value: impl crate::IntoValue<SlackConnectorOperator>) -> Self {
+            self.0
+                .insert("Slack".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2832,27 +2923,28 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-connectoroperator.html#cfn-appflow-flow-connectoroperator-trendmicro)
         pub fn trendmicro(
             mut self,
-            value: impl Into<crate::Value<TrendmicroConnectorOperator>>,
+            value: impl crate::IntoValue<TrendmicroConnectorOperator>,
         ) -> Self {
             self.0
-                .insert("Trendmicro".to_owned(), value.into().into_json());
+                .insert("Trendmicro".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Veeva`: [`VeevaConnectorOperator`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-connectoroperator.html#cfn-appflow-flow-connectoroperator-veeva)
-        pub fn veeva(mut self, value: impl Into<crate::Value<VeevaConnectorOperator>>) -> Self {
-            self.0.insert("Veeva".to_owned(), value.into().into_json());
+        pub fn veeva(mut self, value: impl crate::IntoValue<VeevaConnectorOperator>) -> Self {
+            self.0
+                .insert("Veeva".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Zendesk`: [`ZendeskConnectorOperator`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-connectoroperator.html#cfn-appflow-flow-connectoroperator-zendesk)
-        pub fn zendesk(mut self, value: impl Into<crate::Value<ZendeskConnectorOperator>>) -> Self {
+        pub fn zendesk(mut self, value: impl crate::IntoValue<ZendeskConnectorOperator>) -> Self {
             self.0
-                .insert("Zendesk".to_owned(), value.into().into_json());
+                .insert("Zendesk".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2871,10 +2963,10 @@ pub mod flow {
 
     impl CustomConnectorDestinationProperties {
         /// A new `CustomConnectorDestinationProperties` with its required properties.
-        pub fn new(entity_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(entity_name: impl crate::IntoValue<String>) -> Self {
             CustomConnectorDestinationProperties(crate::typed::Properties::from_iter([(
                 "EntityName".to_owned(),
-                entity_name.into().into_json(),
+                entity_name.into_value().into_json(),
             )]))
         }
 
@@ -2883,10 +2975,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-customconnectordestinationproperties.html#cfn-appflow-flow-customconnectordestinationproperties-customproperties)
         pub fn custom_properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("CustomProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2895,10 +2989,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-customconnectordestinationproperties.html#cfn-appflow-flow-customconnectordestinationproperties-errorhandlingconfig)
         pub fn error_handling_config(
             mut self,
-            value: impl Into<crate::Value<ErrorHandlingConfig>>,
+            value: impl crate::IntoValue<ErrorHandlingConfig>,
         ) -> Self {
-            self.0
-                .insert("ErrorHandlingConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ErrorHandlingConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2907,9 +3003,9 @@ pub mod flow {
         /// Items: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-customconnectordestinationproperties.html#cfn-appflow-flow-customconnectordestinationproperties-idfieldnames)
-        pub fn id_field_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn id_field_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("IdFieldNames".to_owned(), value.into().into_json());
+                .insert("IdFieldNames".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2918,10 +3014,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-customconnectordestinationproperties.html#cfn-appflow-flow-customconnectordestinationproperties-writeoperationtype)
         pub fn write_operation_type(
             mut self,
-            value: impl Into<crate::Value<WriteOperationType>>,
+            value: impl crate::IntoValue<WriteOperationType>,
         ) -> Self {
-            self.0
-                .insert("WriteOperationType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "WriteOperationType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2940,10 +3038,10 @@ pub mod flow {
 
     impl CustomConnectorSourceProperties {
         /// A new `CustomConnectorSourceProperties` with its required properties.
-        pub fn new(entity_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(entity_name: impl crate::IntoValue<String>) -> Self {
             CustomConnectorSourceProperties(crate::typed::Properties::from_iter([(
                 "EntityName".to_owned(),
-                entity_name.into().into_json(),
+                entity_name.into_value().into_json(),
             )]))
         }
 
@@ -2952,10 +3050,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-customconnectorsourceproperties.html#cfn-appflow-flow-customconnectorsourceproperties-customproperties)
         pub fn custom_properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("CustomProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2964,10 +3064,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-customconnectorsourceproperties.html#cfn-appflow-flow-customconnectorsourceproperties-datatransferapi)
         pub fn data_transfer_api(
             mut self,
-            value: impl Into<crate::Value<CustomConnectorSourcePropertiesDataTransferApi>>,
+            value: impl crate::IntoValue<CustomConnectorSourcePropertiesDataTransferApi>,
         ) -> Self {
             self.0
-                .insert("DataTransferApi".to_owned(), value.into().into_json());
+                .insert("DataTransferApi".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2987,12 +3087,12 @@ pub mod flow {
     impl CustomConnectorSourcePropertiesDataTransferApi {
         /// A new `CustomConnectorSourcePropertiesDataTransferApi` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<Type>>,
+            name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             CustomConnectorSourcePropertiesDataTransferApi(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -3011,10 +3111,10 @@ pub mod flow {
 
     impl DatadogSourceProperties {
         /// A new `DatadogSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             DatadogSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
     }
@@ -3042,10 +3142,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-destinationconnectorproperties.html#cfn-appflow-flow-destinationconnectorproperties-customconnector)
         pub fn custom_connector(
             mut self,
-            value: impl Into<crate::Value<CustomConnectorDestinationProperties>>,
+            value: impl crate::IntoValue<CustomConnectorDestinationProperties>,
         ) -> Self {
             self.0
-                .insert("CustomConnector".to_owned(), value.into().into_json());
+                .insert("CustomConnector".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3054,10 +3154,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-destinationconnectorproperties.html#cfn-appflow-flow-destinationconnectorproperties-eventbridge)
         pub fn event_bridge(
             mut self,
-            value: impl Into<crate::Value<EventBridgeDestinationProperties>>,
+            value: impl crate::IntoValue<EventBridgeDestinationProperties>,
         ) -> Self {
             self.0
-                .insert("EventBridge".to_owned(), value.into().into_json());
+                .insert("EventBridge".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3066,10 +3166,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-destinationconnectorproperties.html#cfn-appflow-flow-destinationconnectorproperties-lookoutmetrics)
         pub fn lookout_metrics(
             mut self,
-            value: impl Into<crate::Value<LookoutMetricsDestinationProperties>>,
+            value: impl crate::IntoValue<LookoutMetricsDestinationProperties>,
         ) -> Self {
             self.0
-                .insert("LookoutMetrics".to_owned(), value.into().into_json());
+                .insert("LookoutMetrics".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3078,10 +3178,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-destinationconnectorproperties.html#cfn-appflow-flow-destinationconnectorproperties-marketo)
         pub fn marketo(
             mut self,
-            value: impl Into<crate::Value<MarketoDestinationProperties>>,
+            value: impl crate::IntoValue<MarketoDestinationProperties>,
         ) -> Self {
             self.0
-                .insert("Marketo".to_owned(), value.into().into_json());
+                .insert("Marketo".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3090,18 +3190,19 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-destinationconnectorproperties.html#cfn-appflow-flow-destinationconnectorproperties-redshift)
         pub fn redshift(
             mut self,
-            value: impl Into<crate::Value<RedshiftDestinationProperties>>,
+            value: impl crate::IntoValue<RedshiftDestinationProperties>,
         ) -> Self {
             self.0
-                .insert("Redshift".to_owned(), value.into().into_json());
+                .insert("Redshift".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3`: [`S3DestinationProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-destinationconnectorproperties.html#cfn-appflow-flow-destinationconnectorproperties-s3)
-        pub fn s3(mut self, value: impl Into<crate::Value<S3DestinationProperties>>) -> Self {
-            self.0.insert("S3".to_owned(), value.into().into_json());
+        pub fn s3(mut self, value: impl crate::IntoValue<S3DestinationProperties>) -> Self {
+            self.0
+                .insert("S3".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3110,10 +3211,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-destinationconnectorproperties.html#cfn-appflow-flow-destinationconnectorproperties-sapodata)
         pub fn sapo_data(
             mut self,
-            value: impl Into<crate::Value<SapoDataDestinationProperties>>,
+            value: impl crate::IntoValue<SapoDataDestinationProperties>,
         ) -> Self {
             self.0
-                .insert("SAPOData".to_owned(), value.into().into_json());
+                .insert("SAPOData".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3122,10 +3223,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-destinationconnectorproperties.html#cfn-appflow-flow-destinationconnectorproperties-salesforce)
         pub fn salesforce(
             mut self,
-            value: impl Into<crate::Value<SalesforceDestinationProperties>>,
+            value: impl crate::IntoValue<SalesforceDestinationProperties>,
         ) -> Self {
             self.0
-                .insert("Salesforce".to_owned(), value.into().into_json());
+                .insert("Salesforce".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3134,10 +3235,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-destinationconnectorproperties.html#cfn-appflow-flow-destinationconnectorproperties-snowflake)
         pub fn snowflake(
             mut self,
-            value: impl Into<crate::Value<SnowflakeDestinationProperties>>,
+            value: impl crate::IntoValue<SnowflakeDestinationProperties>,
         ) -> Self {
             self.0
-                .insert("Snowflake".to_owned(), value.into().into_json());
+                .insert("Snowflake".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3146,10 +3247,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-destinationconnectorproperties.html#cfn-appflow-flow-destinationconnectorproperties-upsolver)
         pub fn upsolver(
             mut self,
-            value: impl Into<crate::Value<UpsolverDestinationProperties>>,
+            value: impl crate::IntoValue<UpsolverDestinationProperties>,
         ) -> Self {
             self.0
-                .insert("Upsolver".to_owned(), value.into().into_json());
+                .insert("Upsolver".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3158,10 +3259,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-destinationconnectorproperties.html#cfn-appflow-flow-destinationconnectorproperties-zendesk)
         pub fn zendesk(
             mut self,
-            value: impl Into<crate::Value<ZendeskDestinationProperties>>,
+            value: impl crate::IntoValue<ZendeskDestinationProperties>,
         ) -> Self {
             self.0
-                .insert("Zendesk".to_owned(), value.into().into_json());
+                .insert("Zendesk".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3181,17 +3282,17 @@ pub mod flow {
     impl DestinationFlowConfig {
         /// A new `DestinationFlowConfig` with its required properties.
         pub fn new(
-            connector_type: impl Into<crate::Value<ConnectorType>>,
-            destination_connector_properties: impl Into<crate::Value<DestinationConnectorProperties>>,
+            connector_type: impl crate::IntoValue<ConnectorType>,
+            destination_connector_properties: impl crate::IntoValue<DestinationConnectorProperties>,
         ) -> Self {
             DestinationFlowConfig(crate::typed::Properties::from_iter([
                 (
                     "ConnectorType".to_owned(),
-                    connector_type.into().into_json(),
+                    connector_type.into_value().into_json(),
                 ),
                 (
                     "DestinationConnectorProperties".to_owned(),
-                    destination_connector_properties.into().into_json(),
+                    destination_connector_properties.into_value().into_json(),
                 ),
             ]))
         }
@@ -3199,18 +3300,20 @@ pub mod flow {
         /// `ApiVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-destinationflowconfig.html#cfn-appflow-flow-destinationflowconfig-apiversion)
-        pub fn api_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn api_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ApiVersion".to_owned(), value.into().into_json());
+                .insert("ApiVersion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ConnectorProfileName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-destinationflowconfig.html#cfn-appflow-flow-destinationflowconfig-connectorprofilename)
-        pub fn connector_profile_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ConnectorProfileName".to_owned(), value.into().into_json());
+        pub fn connector_profile_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ConnectorProfileName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3229,10 +3332,10 @@ pub mod flow {
 
     impl DynatraceSourceProperties {
         /// A new `DynatraceSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             DynatraceSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
     }
@@ -3258,27 +3361,29 @@ pub mod flow {
         /// `BucketName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-errorhandlingconfig.html#cfn-appflow-flow-errorhandlingconfig-bucketname)
-        pub fn bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketName".to_owned(), value.into().into_json());
+                .insert("BucketName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BucketPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-errorhandlingconfig.html#cfn-appflow-flow-errorhandlingconfig-bucketprefix)
-        pub fn bucket_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketPrefix".to_owned(), value.into().into_json());
+                .insert("BucketPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FailOnFirstError`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-errorhandlingconfig.html#cfn-appflow-flow-errorhandlingconfig-failonfirsterror)
-        pub fn fail_on_first_error(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("FailOnFirstError".to_owned(), value.into().into_json());
+        pub fn fail_on_first_error(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "FailOnFirstError".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3297,10 +3402,10 @@ pub mod flow {
 
     impl EventBridgeDestinationProperties {
         /// A new `EventBridgeDestinationProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             EventBridgeDestinationProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
 
@@ -3309,10 +3414,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-eventbridgedestinationproperties.html#cfn-appflow-flow-eventbridgedestinationproperties-errorhandlingconfig)
         pub fn error_handling_config(
             mut self,
-            value: impl Into<crate::Value<ErrorHandlingConfig>>,
+            value: impl crate::IntoValue<ErrorHandlingConfig>,
         ) -> Self {
-            self.0
-                .insert("ErrorHandlingConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ErrorHandlingConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3332,14 +3439,20 @@ pub mod flow {
     impl GlueDataCatalog {
         /// A new `GlueDataCatalog` with its required properties.
         pub fn new(
-            database_name: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
-            table_prefix: impl Into<crate::Value<String>>,
+            database_name: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
+            table_prefix: impl crate::IntoValue<String>,
         ) -> Self {
             GlueDataCatalog(crate::typed::Properties::from_iter([
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("TablePrefix".to_owned(), table_prefix.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                (
+                    "TablePrefix".to_owned(),
+                    table_prefix.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -3358,10 +3471,10 @@ pub mod flow {
 
     impl GoogleAnalyticsSourceProperties {
         /// A new `GoogleAnalyticsSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             GoogleAnalyticsSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
     }
@@ -3387,9 +3500,11 @@ pub mod flow {
         /// `DatetimeTypeFieldName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-incrementalpullconfig.html#cfn-appflow-flow-incrementalpullconfig-datetimetypefieldname)
-        pub fn datetime_type_field_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DatetimeTypeFieldName".to_owned(), value.into().into_json());
+        pub fn datetime_type_field_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DatetimeTypeFieldName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3408,10 +3523,10 @@ pub mod flow {
 
     impl InforNexusSourceProperties {
         /// A new `InforNexusSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             InforNexusSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
     }
@@ -3437,8 +3552,9 @@ pub mod flow {
         /// `Object`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-lookoutmetricsdestinationproperties.html#cfn-appflow-flow-lookoutmetricsdestinationproperties-object)
-        pub fn object(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Object".to_owned(), value.into().into_json());
+        pub fn object(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Object".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3457,10 +3573,10 @@ pub mod flow {
 
     impl MarketoDestinationProperties {
         /// A new `MarketoDestinationProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             MarketoDestinationProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
 
@@ -3469,10 +3585,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-marketodestinationproperties.html#cfn-appflow-flow-marketodestinationproperties-errorhandlingconfig)
         pub fn error_handling_config(
             mut self,
-            value: impl Into<crate::Value<ErrorHandlingConfig>>,
+            value: impl crate::IntoValue<ErrorHandlingConfig>,
         ) -> Self {
-            self.0
-                .insert("ErrorHandlingConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ErrorHandlingConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3491,10 +3609,10 @@ pub mod flow {
 
     impl MarketoSourceProperties {
         /// A new `MarketoSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             MarketoSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
     }
@@ -3520,12 +3638,9 @@ pub mod flow {
         /// `GlueDataCatalog`: [`GlueDataCatalog`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-metadatacatalogconfig.html#cfn-appflow-flow-metadatacatalogconfig-gluedatacatalog)
-        pub fn glue_data_catalog(
-            mut self,
-            value: impl Into<crate::Value<GlueDataCatalog>>,
-        ) -> Self {
+        pub fn glue_data_catalog(mut self, value: impl crate::IntoValue<GlueDataCatalog>) -> Self {
             self.0
-                .insert("GlueDataCatalog".to_owned(), value.into().into_json());
+                .insert("GlueDataCatalog".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3544,10 +3659,10 @@ pub mod flow {
 
     impl PardotSourceProperties {
         /// A new `PardotSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             PardotSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
     }
@@ -3575,28 +3690,30 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-prefixconfig.html#cfn-appflow-flow-prefixconfig-pathprefixhierarchy)
         pub fn path_prefix_hierarchy(
             mut self,
-            value: impl Into<crate::Value<Vec<PathPrefix>>>,
+            value: impl crate::IntoValue<Vec<PathPrefix>>,
         ) -> Self {
-            self.0
-                .insert("PathPrefixHierarchy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PathPrefixHierarchy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PrefixFormat`: [`PrefixFormat`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-prefixconfig.html#cfn-appflow-flow-prefixconfig-prefixformat)
-        pub fn prefix_format(mut self, value: impl Into<crate::Value<PrefixFormat>>) -> Self {
+        pub fn prefix_format(mut self, value: impl crate::IntoValue<PrefixFormat>) -> Self {
             self.0
-                .insert("PrefixFormat".to_owned(), value.into().into_json());
+                .insert("PrefixFormat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PrefixType`: [`PrefixType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-prefixconfig.html#cfn-appflow-flow-prefixconfig-prefixtype)
-        pub fn prefix_type(mut self, value: impl Into<crate::Value<PrefixType>>) -> Self {
+        pub fn prefix_type(mut self, value: impl crate::IntoValue<PrefixType>) -> Self {
             self.0
-                .insert("PrefixType".to_owned(), value.into().into_json());
+                .insert("PrefixType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3616,24 +3733,24 @@ pub mod flow {
     impl RedshiftDestinationProperties {
         /// A new `RedshiftDestinationProperties` with its required properties.
         pub fn new(
-            intermediate_bucket_name: impl Into<crate::Value<String>>,
-            object: impl Into<crate::Value<String>>,
+            intermediate_bucket_name: impl crate::IntoValue<String>,
+            object: impl crate::IntoValue<String>,
         ) -> Self {
             RedshiftDestinationProperties(crate::typed::Properties::from_iter([
                 (
                     "IntermediateBucketName".to_owned(),
-                    intermediate_bucket_name.into().into_json(),
+                    intermediate_bucket_name.into_value().into_json(),
                 ),
-                ("Object".to_owned(), object.into().into_json()),
+                ("Object".to_owned(), object.into_value().into_json()),
             ]))
         }
 
         /// `BucketPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-redshiftdestinationproperties.html#cfn-appflow-flow-redshiftdestinationproperties-bucketprefix)
-        pub fn bucket_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketPrefix".to_owned(), value.into().into_json());
+                .insert("BucketPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3642,10 +3759,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-redshiftdestinationproperties.html#cfn-appflow-flow-redshiftdestinationproperties-errorhandlingconfig)
         pub fn error_handling_config(
             mut self,
-            value: impl Into<crate::Value<ErrorHandlingConfig>>,
+            value: impl crate::IntoValue<ErrorHandlingConfig>,
         ) -> Self {
-            self.0
-                .insert("ErrorHandlingConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ErrorHandlingConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3664,19 +3783,19 @@ pub mod flow {
 
     impl S3DestinationProperties {
         /// A new `S3DestinationProperties` with its required properties.
-        pub fn new(bucket_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket_name: impl crate::IntoValue<String>) -> Self {
             S3DestinationProperties(crate::typed::Properties::from_iter([(
                 "BucketName".to_owned(),
-                bucket_name.into().into_json(),
+                bucket_name.into_value().into_json(),
             )]))
         }
 
         /// `BucketPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-s3destinationproperties.html#cfn-appflow-flow-s3destinationproperties-bucketprefix)
-        pub fn bucket_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketPrefix".to_owned(), value.into().into_json());
+                .insert("BucketPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3685,10 +3804,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-s3destinationproperties.html#cfn-appflow-flow-s3destinationproperties-s3outputformatconfig)
         pub fn s3_output_format_config(
             mut self,
-            value: impl Into<crate::Value<S3OutputFormatConfig>>,
+            value: impl crate::IntoValue<S3OutputFormatConfig>,
         ) -> Self {
-            self.0
-                .insert("S3OutputFormatConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "S3OutputFormatConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3714,12 +3835,9 @@ pub mod flow {
         /// `S3InputFileType`: [`S3InputFileType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-s3inputformatconfig.html#cfn-appflow-flow-s3inputformatconfig-s3inputfiletype)
-        pub fn s3_input_file_type(
-            mut self,
-            value: impl Into<crate::Value<S3InputFileType>>,
-        ) -> Self {
+        pub fn s3_input_file_type(mut self, value: impl crate::IntoValue<S3InputFileType>) -> Self {
             self.0
-                .insert("S3InputFileType".to_owned(), value.into().into_json());
+                .insert("S3InputFileType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3747,38 +3865,40 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-s3outputformatconfig.html#cfn-appflow-flow-s3outputformatconfig-aggregationconfig)
         pub fn aggregation_config(
             mut self,
-            value: impl Into<crate::Value<AggregationConfig>>,
+            value: impl crate::IntoValue<AggregationConfig>,
         ) -> Self {
-            self.0
-                .insert("AggregationConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AggregationConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FileType`: [`FileType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-s3outputformatconfig.html#cfn-appflow-flow-s3outputformatconfig-filetype)
-        pub fn file_type(mut self, value: impl Into<crate::Value<FileType>>) -> Self {
+        pub fn file_type(mut self, value: impl crate::IntoValue<FileType>) -> Self {
             self.0
-                .insert("FileType".to_owned(), value.into().into_json());
+                .insert("FileType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PrefixConfig`: [`PrefixConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-s3outputformatconfig.html#cfn-appflow-flow-s3outputformatconfig-prefixconfig)
-        pub fn prefix_config(mut self, value: impl Into<crate::Value<PrefixConfig>>) -> Self {
+        pub fn prefix_config(mut self, value: impl crate::IntoValue<PrefixConfig>) -> Self {
             self.0
-                .insert("PrefixConfig".to_owned(), value.into().into_json());
+                .insert("PrefixConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PreserveSourceDataTyping`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-s3outputformatconfig.html#cfn-appflow-flow-s3outputformatconfig-preservesourcedatatyping)
-        pub fn preserve_source_data_typing(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn preserve_source_data_typing(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "PreserveSourceDataTyping".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3799,12 +3919,18 @@ pub mod flow {
     impl S3SourceProperties {
         /// A new `S3SourceProperties` with its required properties.
         pub fn new(
-            bucket_name: impl Into<crate::Value<String>>,
-            bucket_prefix: impl Into<crate::Value<String>>,
+            bucket_name: impl crate::IntoValue<String>,
+            bucket_prefix: impl crate::IntoValue<String>,
         ) -> Self {
             S3SourceProperties(crate::typed::Properties::from_iter([
-                ("BucketName".to_owned(), bucket_name.into().into_json()),
-                ("BucketPrefix".to_owned(), bucket_prefix.into().into_json()),
+                (
+                    "BucketName".to_owned(),
+                    bucket_name.into_value().into_json(),
+                ),
+                (
+                    "BucketPrefix".to_owned(),
+                    bucket_prefix.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -3813,10 +3939,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-s3sourceproperties.html#cfn-appflow-flow-s3sourceproperties-s3inputformatconfig)
         pub fn s3_input_format_config(
             mut self,
-            value: impl Into<crate::Value<S3InputFormatConfig>>,
+            value: impl crate::IntoValue<S3InputFormatConfig>,
         ) -> Self {
-            self.0
-                .insert("S3InputFormatConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "S3InputFormatConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3835,22 +3963,19 @@ pub mod flow {
 
     impl SalesforceDestinationProperties {
         /// A new `SalesforceDestinationProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             SalesforceDestinationProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
 
         /// `DataTransferApi`: [`DataTransferApi`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-salesforcedestinationproperties.html#cfn-appflow-flow-salesforcedestinationproperties-datatransferapi)
-        pub fn data_transfer_api(
-            mut self,
-            value: impl Into<crate::Value<DataTransferApi>>,
-        ) -> Self {
+        pub fn data_transfer_api(mut self, value: impl crate::IntoValue<DataTransferApi>) -> Self {
             self.0
-                .insert("DataTransferApi".to_owned(), value.into().into_json());
+                .insert("DataTransferApi".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3859,10 +3984,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-salesforcedestinationproperties.html#cfn-appflow-flow-salesforcedestinationproperties-errorhandlingconfig)
         pub fn error_handling_config(
             mut self,
-            value: impl Into<crate::Value<ErrorHandlingConfig>>,
+            value: impl crate::IntoValue<ErrorHandlingConfig>,
         ) -> Self {
-            self.0
-                .insert("ErrorHandlingConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ErrorHandlingConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3871,9 +3998,9 @@ pub mod flow {
         /// Items: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-salesforcedestinationproperties.html#cfn-appflow-flow-salesforcedestinationproperties-idfieldnames)
-        pub fn id_field_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn id_field_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("IdFieldNames".to_owned(), value.into().into_json());
+                .insert("IdFieldNames".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3882,10 +4009,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-salesforcedestinationproperties.html#cfn-appflow-flow-salesforcedestinationproperties-writeoperationtype)
         pub fn write_operation_type(
             mut self,
-            value: impl Into<crate::Value<WriteOperationType>>,
+            value: impl crate::IntoValue<WriteOperationType>,
         ) -> Self {
-            self.0
-                .insert("WriteOperationType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "WriteOperationType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3904,32 +4033,29 @@ pub mod flow {
 
     impl SalesforceSourceProperties {
         /// A new `SalesforceSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             SalesforceSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
 
         /// `DataTransferApi`: [`DataTransferApi`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-salesforcesourceproperties.html#cfn-appflow-flow-salesforcesourceproperties-datatransferapi)
-        pub fn data_transfer_api(
-            mut self,
-            value: impl Into<crate::Value<DataTransferApi>>,
-        ) -> Self {
+        pub fn data_transfer_api(mut self, value: impl crate::IntoValue<DataTransferApi>) -> Self {
             self.0
-                .insert("DataTransferApi".to_owned(), value.into().into_json());
+                .insert("DataTransferApi".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EnableDynamicFieldUpdate`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-salesforcesourceproperties.html#cfn-appflow-flow-salesforcesourceproperties-enabledynamicfieldupdate)
-        pub fn enable_dynamic_field_update(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_dynamic_field_update(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnableDynamicFieldUpdate".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3937,9 +4063,11 @@ pub mod flow {
         /// `IncludeDeletedRecords`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-salesforcesourceproperties.html#cfn-appflow-flow-salesforcesourceproperties-includedeletedrecords)
-        pub fn include_deleted_records(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeDeletedRecords".to_owned(), value.into().into_json());
+        pub fn include_deleted_records(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeDeletedRecords".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3958,10 +4086,10 @@ pub mod flow {
 
     impl SapoDataDestinationProperties {
         /// A new `SapoDataDestinationProperties` with its required properties.
-        pub fn new(object_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object_path: impl crate::IntoValue<String>) -> Self {
             SapoDataDestinationProperties(crate::typed::Properties::from_iter([(
                 "ObjectPath".to_owned(),
-                object_path.into().into_json(),
+                object_path.into_value().into_json(),
             )]))
         }
 
@@ -3970,10 +4098,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sapodatadestinationproperties.html#cfn-appflow-flow-sapodatadestinationproperties-errorhandlingconfig)
         pub fn error_handling_config(
             mut self,
-            value: impl Into<crate::Value<ErrorHandlingConfig>>,
+            value: impl crate::IntoValue<ErrorHandlingConfig>,
         ) -> Self {
-            self.0
-                .insert("ErrorHandlingConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ErrorHandlingConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3982,9 +4112,9 @@ pub mod flow {
         /// Items: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sapodatadestinationproperties.html#cfn-appflow-flow-sapodatadestinationproperties-idfieldnames)
-        pub fn id_field_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn id_field_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("IdFieldNames".to_owned(), value.into().into_json());
+                .insert("IdFieldNames".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3993,11 +4123,11 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sapodatadestinationproperties.html#cfn-appflow-flow-sapodatadestinationproperties-successresponsehandlingconfig)
         pub fn success_response_handling_config(
             mut self,
-            value: impl Into<crate::Value<SuccessResponseHandlingConfig>>,
+            value: impl crate::IntoValue<SuccessResponseHandlingConfig>,
         ) -> Self {
             self.0.insert(
                 "SuccessResponseHandlingConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4007,10 +4137,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sapodatadestinationproperties.html#cfn-appflow-flow-sapodatadestinationproperties-writeoperationtype)
         pub fn write_operation_type(
             mut self,
-            value: impl Into<crate::Value<WriteOperationType>>,
+            value: impl crate::IntoValue<WriteOperationType>,
         ) -> Self {
-            self.0
-                .insert("WriteOperationType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "WriteOperationType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4029,10 +4161,10 @@ pub mod flow {
 
     impl SapoDataPaginationConfig {
         /// A new `SapoDataPaginationConfig` with its required properties.
-        pub fn new(max_page_size: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_page_size: impl crate::IntoValue<i64>) -> Self {
             SapoDataPaginationConfig(crate::typed::Properties::from_iter([(
                 "maxPageSize".to_owned(),
-                max_page_size.into().into_json(),
+                max_page_size.into_value().into_json(),
             )]))
         }
     }
@@ -4051,10 +4183,10 @@ pub mod flow {
 
     impl SapoDataParallelismConfig {
         /// A new `SapoDataParallelismConfig` with its required properties.
-        pub fn new(max_parallelism: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_parallelism: impl crate::IntoValue<i64>) -> Self {
             SapoDataParallelismConfig(crate::typed::Properties::from_iter([(
                 "maxParallelism".to_owned(),
-                max_parallelism.into().into_json(),
+                max_parallelism.into_value().into_json(),
             )]))
         }
     }
@@ -4073,10 +4205,10 @@ pub mod flow {
 
     impl SapoDataSourceProperties {
         /// A new `SapoDataSourceProperties` with its required properties.
-        pub fn new(object_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object_path: impl crate::IntoValue<String>) -> Self {
             SapoDataSourceProperties(crate::typed::Properties::from_iter([(
                 "ObjectPath".to_owned(),
-                object_path.into().into_json(),
+                object_path.into_value().into_json(),
             )]))
         }
 
@@ -4085,10 +4217,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sapodatasourceproperties.html#cfn-appflow-flow-sapodatasourceproperties-paginationconfig)
         pub fn pagination_config(
             mut self,
-            value: impl Into<crate::Value<SapoDataPaginationConfig>>,
+            value: impl crate::IntoValue<SapoDataPaginationConfig>,
         ) -> Self {
-            self.0
-                .insert("paginationConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "paginationConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4097,10 +4231,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sapodatasourceproperties.html#cfn-appflow-flow-sapodatasourceproperties-parallelismconfig)
         pub fn parallelism_config(
             mut self,
-            value: impl Into<crate::Value<SapoDataParallelismConfig>>,
+            value: impl crate::IntoValue<SapoDataParallelismConfig>,
         ) -> Self {
-            self.0
-                .insert("parallelismConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "parallelismConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4119,28 +4255,30 @@ pub mod flow {
 
     impl ScheduledTriggerProperties {
         /// A new `ScheduledTriggerProperties` with its required properties.
-        pub fn new(schedule_expression: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(schedule_expression: impl crate::IntoValue<String>) -> Self {
             ScheduledTriggerProperties(crate::typed::Properties::from_iter([(
                 "ScheduleExpression".to_owned(),
-                schedule_expression.into().into_json(),
+                schedule_expression.into_value().into_json(),
             )]))
         }
 
         /// `DataPullMode`: [`DataPullMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-scheduledtriggerproperties.html#cfn-appflow-flow-scheduledtriggerproperties-datapullmode)
-        pub fn data_pull_mode(mut self, value: impl Into<crate::Value<DataPullMode>>) -> Self {
+        pub fn data_pull_mode(mut self, value: impl crate::IntoValue<DataPullMode>) -> Self {
             self.0
-                .insert("DataPullMode".to_owned(), value.into().into_json());
+                .insert("DataPullMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FirstExecutionFrom`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-scheduledtriggerproperties.html#cfn-appflow-flow-scheduledtriggerproperties-firstexecutionfrom)
-        pub fn first_execution_from(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("FirstExecutionFrom".to_owned(), value.into().into_json());
+        pub fn first_execution_from(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "FirstExecutionFrom".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4151,11 +4289,11 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-scheduledtriggerproperties.html#cfn-appflow-flow-scheduledtriggerproperties-flowerrordeactivationthreshold)
         pub fn flow_error_deactivation_threshold(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "FlowErrorDeactivationThreshold".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4163,9 +4301,9 @@ pub mod flow {
         /// `ScheduleEndTime`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-scheduledtriggerproperties.html#cfn-appflow-flow-scheduledtriggerproperties-scheduleendtime)
-        pub fn schedule_end_time(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn schedule_end_time(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("ScheduleEndTime".to_owned(), value.into().into_json());
+                .insert("ScheduleEndTime".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4174,18 +4312,20 @@ pub mod flow {
         /// Range: 0 to 36000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-scheduledtriggerproperties.html#cfn-appflow-flow-scheduledtriggerproperties-scheduleoffset)
-        pub fn schedule_offset(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn schedule_offset(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("ScheduleOffset".to_owned(), value.into().into_json());
+                .insert("ScheduleOffset".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScheduleStartTime`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-scheduledtriggerproperties.html#cfn-appflow-flow-scheduledtriggerproperties-schedulestarttime)
-        pub fn schedule_start_time(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("ScheduleStartTime".to_owned(), value.into().into_json());
+        pub fn schedule_start_time(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "ScheduleStartTime".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4194,9 +4334,9 @@ pub mod flow {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-scheduledtriggerproperties.html#cfn-appflow-flow-scheduledtriggerproperties-timezone)
-        pub fn time_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn time_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TimeZone".to_owned(), value.into().into_json());
+                .insert("TimeZone".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4215,10 +4355,10 @@ pub mod flow {
 
     impl ServiceNowSourceProperties {
         /// A new `ServiceNowSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             ServiceNowSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
     }
@@ -4237,10 +4377,10 @@ pub mod flow {
 
     impl SingularSourceProperties {
         /// A new `SingularSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             SingularSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
     }
@@ -4259,10 +4399,10 @@ pub mod flow {
 
     impl SlackSourceProperties {
         /// A new `SlackSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             SlackSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
     }
@@ -4282,24 +4422,24 @@ pub mod flow {
     impl SnowflakeDestinationProperties {
         /// A new `SnowflakeDestinationProperties` with its required properties.
         pub fn new(
-            intermediate_bucket_name: impl Into<crate::Value<String>>,
-            object: impl Into<crate::Value<String>>,
+            intermediate_bucket_name: impl crate::IntoValue<String>,
+            object: impl crate::IntoValue<String>,
         ) -> Self {
             SnowflakeDestinationProperties(crate::typed::Properties::from_iter([
                 (
                     "IntermediateBucketName".to_owned(),
-                    intermediate_bucket_name.into().into_json(),
+                    intermediate_bucket_name.into_value().into_json(),
                 ),
-                ("Object".to_owned(), object.into().into_json()),
+                ("Object".to_owned(), object.into_value().into_json()),
             ]))
         }
 
         /// `BucketPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-snowflakedestinationproperties.html#cfn-appflow-flow-snowflakedestinationproperties-bucketprefix)
-        pub fn bucket_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketPrefix".to_owned(), value.into().into_json());
+                .insert("BucketPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4308,10 +4448,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-snowflakedestinationproperties.html#cfn-appflow-flow-snowflakedestinationproperties-errorhandlingconfig)
         pub fn error_handling_config(
             mut self,
-            value: impl Into<crate::Value<ErrorHandlingConfig>>,
+            value: impl crate::IntoValue<ErrorHandlingConfig>,
         ) -> Self {
-            self.0
-                .insert("ErrorHandlingConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ErrorHandlingConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4339,10 +4481,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceconnectorproperties.html#cfn-appflow-flow-sourceconnectorproperties-amplitude)
         pub fn amplitude(
             mut self,
-            value: impl Into<crate::Value<AmplitudeSourceProperties>>,
+            value: impl crate::IntoValue<AmplitudeSourceProperties>,
         ) -> Self {
             self.0
-                .insert("Amplitude".to_owned(), value.into().into_json());
+                .insert("Amplitude".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4351,19 +4493,19 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceconnectorproperties.html#cfn-appflow-flow-sourceconnectorproperties-customconnector)
         pub fn custom_connector(
             mut self,
-            value: impl Into<crate::Value<CustomConnectorSourceProperties>>,
+            value: impl crate::IntoValue<CustomConnectorSourceProperties>,
         ) -> Self {
             self.0
-                .insert("CustomConnector".to_owned(), value.into().into_json());
+                .insert("CustomConnector".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Datadog`: [`DatadogSourceProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceconnectorproperties.html#cfn-appflow-flow-sourceconnectorproperties-datadog)
-        pub fn datadog(mut self, value: impl Into<crate::Value<DatadogSourceProperties>>) -> Self {
+        pub fn datadog(mut self, value: impl crate::IntoValue<DatadogSourceProperties>) -> Self {
             self.0
-                .insert("Datadog".to_owned(), value.into().into_json());
+                .insert("Datadog".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4372,10 +4514,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceconnectorproperties.html#cfn-appflow-flow-sourceconnectorproperties-dynatrace)
         pub fn dynatrace(
             mut self,
-            value: impl Into<crate::Value<DynatraceSourceProperties>>,
+            value: impl crate::IntoValue<DynatraceSourceProperties>,
         ) -> Self {
             self.0
-                .insert("Dynatrace".to_owned(), value.into().into_json());
+                .insert("Dynatrace".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4384,10 +4526,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceconnectorproperties.html#cfn-appflow-flow-sourceconnectorproperties-googleanalytics)
         pub fn google_analytics(
             mut self,
-            value: impl Into<crate::Value<GoogleAnalyticsSourceProperties>>,
+            value: impl crate::IntoValue<GoogleAnalyticsSourceProperties>,
         ) -> Self {
             self.0
-                .insert("GoogleAnalytics".to_owned(), value.into().into_json());
+                .insert("GoogleAnalytics".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4396,47 +4538,46 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceconnectorproperties.html#cfn-appflow-flow-sourceconnectorproperties-infornexus)
         pub fn infor_nexus(
             mut self,
-            value: impl Into<crate::Value<InforNexusSourceProperties>>,
+            value: impl crate::IntoValue<InforNexusSourceProperties>,
         ) -> Self {
             self.0
-                .insert("InforNexus".to_owned(), value.into().into_json());
+                .insert("InforNexus".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Marketo`: [`MarketoSourceProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceconnectorproperties.html#cfn-appflow-flow-sourceconnectorproperties-marketo)
-        pub fn marketo(mut self, value: impl Into<crate::Value<MarketoSourceProperties>>) -> Self {
+        pub fn marketo(mut self, value: impl crate::IntoValue<MarketoSourceProperties>) -> Self {
             self.0
-                .insert("Marketo".to_owned(), value.into().into_json());
+                .insert("Marketo".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Pardot`: [`PardotSourceProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceconnectorproperties.html#cfn-appflow-flow-sourceconnectorproperties-pardot)
-        pub fn pardot(mut self, value: impl Into<crate::Value<PardotSourceProperties>>) -> Self {
-            self.0.insert("Pardot".to_owned(), value.into().into_json());
+        pub fn pardot(mut self, value: impl crate::IntoValue<PardotSourceProperties>) -> Self {
+            self.0
+                .insert("Pardot".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3`: [`S3SourceProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceconnectorproperties.html#cfn-appflow-flow-sourceconnectorproperties-s3)
-        pub fn s3(mut self, value: impl Into<crate::Value<S3SourceProperties>>) -> Self {
-            self.0.insert("S3".to_owned(), value.into().into_json());
+        pub fn s3(mut self, value: impl crate::IntoValue<S3SourceProperties>) -> Self {
+            self.0
+                .insert("S3".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SAPOData`: [`SapoDataSourceProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceconnectorproperties.html#cfn-appflow-flow-sourceconnectorproperties-sapodata)
-        pub fn sapo_data(
-            mut self,
-            value: impl Into<crate::Value<SapoDataSourceProperties>>,
-        ) -> Self {
+        pub fn sapo_data(mut self, value: impl crate::IntoValue<SapoDataSourceProperties>) -> Self {
             self.0
-                .insert("SAPOData".to_owned(), value.into().into_json());
+                .insert("SAPOData".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4445,10 +4586,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceconnectorproperties.html#cfn-appflow-flow-sourceconnectorproperties-salesforce)
         pub fn salesforce(
             mut self,
-            value: impl Into<crate::Value<SalesforceSourceProperties>>,
+            value: impl crate::IntoValue<SalesforceSourceProperties>,
         ) -> Self {
             self.0
-                .insert("Salesforce".to_owned(), value.into().into_json());
+                .insert("Salesforce".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4457,30 +4598,28 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceconnectorproperties.html#cfn-appflow-flow-sourceconnectorproperties-servicenow)
         pub fn service_now(
             mut self,
-            value: impl Into<crate::Value<ServiceNowSourceProperties>>,
+            value: impl crate::IntoValue<ServiceNowSourceProperties>,
         ) -> Self {
             self.0
-                .insert("ServiceNow".to_owned(), value.into().into_json());
+                .insert("ServiceNow".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Singular`: [`SingularSourceProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceconnectorproperties.html#cfn-appflow-flow-sourceconnectorproperties-singular)
-        pub fn singular(
-            mut self,
-            value: impl Into<crate::Value<SingularSourceProperties>>,
-        ) -> Self {
+        pub fn singular(mut self, value: impl crate::IntoValue<SingularSourceProperties>) -> Self {
             self.0
-                .insert("Singular".to_owned(), value.into().into_json());
+                .insert("Singular".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Slack`: [`SlackSourceProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceconnectorproperties.html#cfn-appflow-flow-sourceconnectorproperties-slack)
-        pub fn slack(mut self, value: impl Into<crate::Value<SlackSourceProperties>>) -> Self {
-            self.0.insert("Slack".to_owned(), value.into().into_json());
+        pub fn slack(mut self, value: impl crate::IntoValue<SlackSourceProperties>) -> Self {
+            self.0
+                .insert("Slack".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4489,27 +4628,28 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceconnectorproperties.html#cfn-appflow-flow-sourceconnectorproperties-trendmicro)
         pub fn trendmicro(
             mut self,
-            value: impl Into<crate::Value<TrendmicroSourceProperties>>,
+            value: impl crate::IntoValue<TrendmicroSourceProperties>,
         ) -> Self {
             self.0
-                .insert("Trendmicro".to_owned(), value.into().into_json());
+                .insert("Trendmicro".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Veeva`: [`VeevaSourceProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceconnectorproperties.html#cfn-appflow-flow-sourceconnectorproperties-veeva)
-        pub fn veeva(mut self, value: impl Into<crate::Value<VeevaSourceProperties>>) -> Self {
-            self.0.insert("Veeva".to_owned(), value.into().into_json());
+        pub fn veeva(mut self, value: impl crate::IntoValue<VeevaSourceProperties>) -> Self {
+            self.0
+                .insert("Veeva".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Zendesk`: [`ZendeskSourceProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceconnectorproperties.html#cfn-appflow-flow-sourceconnectorproperties-zendesk)
-        pub fn zendesk(mut self, value: impl Into<crate::Value<ZendeskSourceProperties>>) -> Self {
+        pub fn zendesk(mut self, value: impl crate::IntoValue<ZendeskSourceProperties>) -> Self {
             self.0
-                .insert("Zendesk".to_owned(), value.into().into_json());
+                .insert("Zendesk".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4529,17 +4669,17 @@ pub mod flow {
     impl SourceFlowConfig {
         /// A new `SourceFlowConfig` with its required properties.
         pub fn new(
-            connector_type: impl Into<crate::Value<ConnectorType>>,
-            source_connector_properties: impl Into<crate::Value<SourceConnectorProperties>>,
+            connector_type: impl crate::IntoValue<ConnectorType>,
+            source_connector_properties: impl crate::IntoValue<SourceConnectorProperties>,
         ) -> Self {
             SourceFlowConfig(crate::typed::Properties::from_iter([
                 (
                     "ConnectorType".to_owned(),
-                    connector_type.into().into_json(),
+                    connector_type.into_value().into_json(),
                 ),
                 (
                     "SourceConnectorProperties".to_owned(),
-                    source_connector_properties.into().into_json(),
+                    source_connector_properties.into_value().into_json(),
                 ),
             ]))
         }
@@ -4547,18 +4687,20 @@ pub mod flow {
         /// `ApiVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceflowconfig.html#cfn-appflow-flow-sourceflowconfig-apiversion)
-        pub fn api_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn api_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ApiVersion".to_owned(), value.into().into_json());
+                .insert("ApiVersion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ConnectorProfileName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceflowconfig.html#cfn-appflow-flow-sourceflowconfig-connectorprofilename)
-        pub fn connector_profile_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ConnectorProfileName".to_owned(), value.into().into_json());
+        pub fn connector_profile_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ConnectorProfileName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4567,10 +4709,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-sourceflowconfig.html#cfn-appflow-flow-sourceflowconfig-incrementalpullconfig)
         pub fn incremental_pull_config(
             mut self,
-            value: impl Into<crate::Value<IncrementalPullConfig>>,
+            value: impl crate::IntoValue<IncrementalPullConfig>,
         ) -> Self {
-            self.0
-                .insert("IncrementalPullConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IncrementalPullConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4596,18 +4740,18 @@ pub mod flow {
         /// `BucketName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-successresponsehandlingconfig.html#cfn-appflow-flow-successresponsehandlingconfig-bucketname)
-        pub fn bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketName".to_owned(), value.into().into_json());
+                .insert("BucketName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BucketPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-successresponsehandlingconfig.html#cfn-appflow-flow-successresponsehandlingconfig-bucketprefix)
-        pub fn bucket_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketPrefix".to_owned(), value.into().into_json());
+                .insert("BucketPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4627,12 +4771,12 @@ pub mod flow {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4652,12 +4796,15 @@ pub mod flow {
     impl Task {
         /// A new `Task` with its required properties.
         pub fn new(
-            source_fields: impl Into<crate::Value<Vec<String>>>,
-            task_type: impl Into<crate::Value<TaskType>>,
+            source_fields: impl crate::IntoValue<Vec<String>>,
+            task_type: impl crate::IntoValue<TaskType>,
         ) -> Self {
             Task(crate::typed::Properties::from_iter([
-                ("SourceFields".to_owned(), source_fields.into().into_json()),
-                ("TaskType".to_owned(), task_type.into().into_json()),
+                (
+                    "SourceFields".to_owned(),
+                    source_fields.into_value().into_json(),
+                ),
+                ("TaskType".to_owned(), task_type.into_value().into_json()),
             ]))
         }
 
@@ -4666,10 +4813,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-task.html#cfn-appflow-flow-task-connectoroperator)
         pub fn connector_operator(
             mut self,
-            value: impl Into<crate::Value<ConnectorOperator>>,
+            value: impl crate::IntoValue<ConnectorOperator>,
         ) -> Self {
-            self.0
-                .insert("ConnectorOperator".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConnectorOperator".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4678,9 +4827,11 @@ pub mod flow {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-task.html#cfn-appflow-flow-task-destinationfield)
-        pub fn destination_field(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DestinationField".to_owned(), value.into().into_json());
+        pub fn destination_field(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DestinationField".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4689,10 +4840,10 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-task.html#cfn-appflow-flow-task-taskproperties)
         pub fn task_properties(
             mut self,
-            value: impl Into<crate::Value<Vec<TaskPropertiesObject>>>,
+            value: impl crate::IntoValue<Vec<TaskPropertiesObject>>,
         ) -> Self {
             self.0
-                .insert("TaskProperties".to_owned(), value.into().into_json());
+                .insert("TaskProperties".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4712,12 +4863,12 @@ pub mod flow {
     impl TaskPropertiesObject {
         /// A new `TaskPropertiesObject` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<OperatorPropertiesKeys>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<OperatorPropertiesKeys>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TaskPropertiesObject(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4736,10 +4887,10 @@ pub mod flow {
 
     impl TrendmicroSourceProperties {
         /// A new `TrendmicroSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             TrendmicroSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
     }
@@ -4758,10 +4909,10 @@ pub mod flow {
 
     impl TriggerConfig {
         /// A new `TriggerConfig` with its required properties.
-        pub fn new(trigger_type: impl Into<crate::Value<TriggerType>>) -> Self {
+        pub fn new(trigger_type: impl crate::IntoValue<TriggerType>) -> Self {
             TriggerConfig(crate::typed::Properties::from_iter([(
                 "TriggerType".to_owned(),
-                trigger_type.into().into_json(),
+                trigger_type.into_value().into_json(),
             )]))
         }
 
@@ -4770,10 +4921,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-triggerconfig.html#cfn-appflow-flow-triggerconfig-triggerproperties)
         pub fn trigger_properties(
             mut self,
-            value: impl Into<crate::Value<ScheduledTriggerProperties>>,
+            value: impl crate::IntoValue<ScheduledTriggerProperties>,
         ) -> Self {
-            self.0
-                .insert("TriggerProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TriggerProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4793,14 +4946,17 @@ pub mod flow {
     impl UpsolverDestinationProperties {
         /// A new `UpsolverDestinationProperties` with its required properties.
         pub fn new(
-            bucket_name: impl Into<crate::Value<String>>,
-            s3_output_format_config: impl Into<crate::Value<UpsolverS3OutputFormatConfig>>,
+            bucket_name: impl crate::IntoValue<String>,
+            s3_output_format_config: impl crate::IntoValue<UpsolverS3OutputFormatConfig>,
         ) -> Self {
             UpsolverDestinationProperties(crate::typed::Properties::from_iter([
-                ("BucketName".to_owned(), bucket_name.into().into_json()),
+                (
+                    "BucketName".to_owned(),
+                    bucket_name.into_value().into_json(),
+                ),
                 (
                     "S3OutputFormatConfig".to_owned(),
-                    s3_output_format_config.into().into_json(),
+                    s3_output_format_config.into_value().into_json(),
                 ),
             ]))
         }
@@ -4808,9 +4964,9 @@ pub mod flow {
         /// `BucketPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-upsolverdestinationproperties.html#cfn-appflow-flow-upsolverdestinationproperties-bucketprefix)
-        pub fn bucket_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketPrefix".to_owned(), value.into().into_json());
+                .insert("BucketPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4829,10 +4985,10 @@ pub mod flow {
 
     impl UpsolverS3OutputFormatConfig {
         /// A new `UpsolverS3OutputFormatConfig` with its required properties.
-        pub fn new(prefix_config: impl Into<crate::Value<PrefixConfig>>) -> Self {
+        pub fn new(prefix_config: impl crate::IntoValue<PrefixConfig>) -> Self {
             UpsolverS3OutputFormatConfig(crate::typed::Properties::from_iter([(
                 "PrefixConfig".to_owned(),
-                prefix_config.into().into_json(),
+                prefix_config.into_value().into_json(),
             )]))
         }
 
@@ -4841,19 +4997,21 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-upsolvers3outputformatconfig.html#cfn-appflow-flow-upsolvers3outputformatconfig-aggregationconfig)
         pub fn aggregation_config(
             mut self,
-            value: impl Into<crate::Value<AggregationConfig>>,
+            value: impl crate::IntoValue<AggregationConfig>,
         ) -> Self {
-            self.0
-                .insert("AggregationConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AggregationConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FileType`: [`FileType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-upsolvers3outputformatconfig.html#cfn-appflow-flow-upsolvers3outputformatconfig-filetype)
-        pub fn file_type(mut self, value: impl Into<crate::Value<FileType>>) -> Self {
+        pub fn file_type(mut self, value: impl crate::IntoValue<FileType>) -> Self {
             self.0
-                .insert("FileType".to_owned(), value.into().into_json());
+                .insert("FileType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4872,46 +5030,52 @@ pub mod flow {
 
     impl VeevaSourceProperties {
         /// A new `VeevaSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             VeevaSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
 
         /// `DocumentType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-veevasourceproperties.html#cfn-appflow-flow-veevasourceproperties-documenttype)
-        pub fn document_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn document_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DocumentType".to_owned(), value.into().into_json());
+                .insert("DocumentType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludeAllVersions`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-veevasourceproperties.html#cfn-appflow-flow-veevasourceproperties-includeallversions)
-        pub fn include_all_versions(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeAllVersions".to_owned(), value.into().into_json());
+        pub fn include_all_versions(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeAllVersions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IncludeRenditions`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-veevasourceproperties.html#cfn-appflow-flow-veevasourceproperties-includerenditions)
-        pub fn include_renditions(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeRenditions".to_owned(), value.into().into_json());
+        pub fn include_renditions(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeRenditions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IncludeSourceFiles`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-veevasourceproperties.html#cfn-appflow-flow-veevasourceproperties-includesourcefiles)
-        pub fn include_source_files(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeSourceFiles".to_owned(), value.into().into_json());
+        pub fn include_source_files(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeSourceFiles".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4930,10 +5094,10 @@ pub mod flow {
 
     impl ZendeskDestinationProperties {
         /// A new `ZendeskDestinationProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             ZendeskDestinationProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
 
@@ -4942,10 +5106,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-zendeskdestinationproperties.html#cfn-appflow-flow-zendeskdestinationproperties-errorhandlingconfig)
         pub fn error_handling_config(
             mut self,
-            value: impl Into<crate::Value<ErrorHandlingConfig>>,
+            value: impl crate::IntoValue<ErrorHandlingConfig>,
         ) -> Self {
-            self.0
-                .insert("ErrorHandlingConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ErrorHandlingConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4954,9 +5120,9 @@ pub mod flow {
         /// Items: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-zendeskdestinationproperties.html#cfn-appflow-flow-zendeskdestinationproperties-idfieldnames)
-        pub fn id_field_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn id_field_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("IdFieldNames".to_owned(), value.into().into_json());
+                .insert("IdFieldNames".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4965,10 +5131,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appflow-flow-zendeskdestinationproperties.html#cfn-appflow-flow-zendeskdestinationproperties-writeoperationtype)
         pub fn write_operation_type(
             mut self,
-            value: impl Into<crate::Value<WriteOperationType>>,
+            value: impl crate::IntoValue<WriteOperationType>,
         ) -> Self {
-            self.0
-                .insert("WriteOperationType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "WriteOperationType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4987,10 +5155,10 @@ pub mod flow {
 
     impl ZendeskSourceProperties {
         /// A new `ZendeskSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             ZendeskSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
     }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::AppIntegrations::EventIntegration",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::AppIntegrations::Application",
+        <Application as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppIntegrations::DataIntegration",
+        <DataIntegration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppIntegrations::EventIntegration",
+        <EventIntegration as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::AppIntegrations::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `ApplicationSourceConfig`, `Name`, `Namespace`.
@@ -20,18 +36,18 @@ pub struct Application(crate::Resource);
 impl Application {
     /// A new `AWS::AppIntegrations::Application` with its required properties.
     pub fn new(
-        application_source_config: impl Into<crate::Value<application::ApplicationSourceConfig>>,
-        name: impl Into<crate::Value<String>>,
-        namespace: impl Into<crate::Value<String>>,
+        application_source_config: impl crate::IntoValue<application::ApplicationSourceConfig>,
+        name: impl crate::IntoValue<String>,
+        namespace: impl crate::IntoValue<String>,
     ) -> Self {
         Application(
             crate::Resource::new("AWS::AppIntegrations::Application")
                 .property(
                     "ApplicationSourceConfig",
-                    application_source_config.into().into_json(),
+                    application_source_config.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json())
-                .property("Namespace", namespace.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Namespace", namespace.into_value().into_json()),
         )
     }
 
@@ -40,10 +56,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-application.html#cfn-appintegrations-application-applicationconfig)
     pub fn application_config(
         mut self,
-        value: impl Into<crate::Value<application::ApplicationConfig>>,
+        value: impl crate::IntoValue<application::ApplicationConfig>,
     ) -> Self {
         self.0
-            .set_property("ApplicationConfig", value.into().into_json());
+            .set_property("ApplicationConfig", value.into_value().into_json());
         self
     }
 
@@ -52,10 +68,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-application.html#cfn-appintegrations-application-applicationtype)
     pub fn application_type(
         mut self,
-        value: impl Into<crate::Value<application::ApplicationType>>,
+        value: impl crate::IntoValue<application::ApplicationType>,
     ) -> Self {
         self.0
-            .set_property("ApplicationType", value.into().into_json());
+            .set_property("ApplicationType", value.into_value().into_json());
         self
     }
 
@@ -64,8 +80,9 @@ impl Application {
     /// Length: 1 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-application.html#cfn-appintegrations-application-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -74,10 +91,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-application.html#cfn-appintegrations-application-iframeconfig)
     pub fn iframe_config(
         mut self,
-        value: impl Into<crate::Value<application::IframeConfig>>,
+        value: impl crate::IntoValue<application::IframeConfig>,
     ) -> Self {
         self.0
-            .set_property("IframeConfig", value.into().into_json());
+            .set_property("IframeConfig", value.into_value().into_json());
         self
     }
 
@@ -86,9 +103,9 @@ impl Application {
     /// Range: 1 to 600000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-application.html#cfn-appintegrations-application-initializationtimeout)
-    pub fn initialization_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn initialization_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("InitializationTimeout", value.into().into_json());
+            .set_property("InitializationTimeout", value.into_value().into_json());
         self
     }
 
@@ -97,8 +114,9 @@ impl Application {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-application.html#cfn-appintegrations-application-isservice)
-    pub fn is_service(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("IsService", value.into().into_json());
+    pub fn is_service(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("IsService", value.into_value().into_json());
         self
     }
 
@@ -107,8 +125,9 @@ impl Application {
     /// Items: 0 to 150.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-application.html#cfn-appintegrations-application-permissions)
-    pub fn permissions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Permissions", value.into().into_json());
+    pub fn permissions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Permissions", value.into_value().into_json());
         self
     }
 
@@ -117,15 +136,20 @@ impl Application {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-application.html#cfn-appintegrations-application-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<application::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Application {
     const TYPE_NAME: &'static str = "AWS::AppIntegrations::Application";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -172,9 +196,9 @@ pub mod application {
         /// `ContactHandling`: [`ContactHandling`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appintegrations-application-applicationconfig.html#cfn-appintegrations-application-applicationconfig-contacthandling)
-        pub fn contact_handling(mut self, value: impl Into<crate::Value<ContactHandling>>) -> Self {
+        pub fn contact_handling(mut self, value: impl crate::IntoValue<ContactHandling>) -> Self {
             self.0
-                .insert("ContactHandling".to_owned(), value.into().into_json());
+                .insert("ContactHandling".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -193,10 +217,10 @@ pub mod application {
 
     impl ApplicationSourceConfig {
         /// A new `ApplicationSourceConfig` with its required properties.
-        pub fn new(external_url_config: impl Into<crate::Value<ExternalUrlConfig>>) -> Self {
+        pub fn new(external_url_config: impl crate::IntoValue<ExternalUrlConfig>) -> Self {
             ApplicationSourceConfig(crate::typed::Properties::from_iter([(
                 "ExternalUrlConfig".to_owned(),
-                external_url_config.into().into_json(),
+                external_url_config.into_value().into_json(),
             )]))
         }
     }
@@ -215,10 +239,10 @@ pub mod application {
 
     impl ContactHandling {
         /// A new `ContactHandling` with its required properties.
-        pub fn new(scope: impl Into<crate::Value<Scope>>) -> Self {
+        pub fn new(scope: impl crate::IntoValue<Scope>) -> Self {
             ContactHandling(crate::typed::Properties::from_iter([(
                 "Scope".to_owned(),
-                scope.into().into_json(),
+                scope.into_value().into_json(),
             )]))
         }
     }
@@ -237,10 +261,10 @@ pub mod application {
 
     impl ExternalUrlConfig {
         /// A new `ExternalUrlConfig` with its required properties.
-        pub fn new(access_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(access_url: impl crate::IntoValue<String>) -> Self {
             ExternalUrlConfig(crate::typed::Properties::from_iter([(
                 "AccessUrl".to_owned(),
-                access_url.into().into_json(),
+                access_url.into_value().into_json(),
             )]))
         }
 
@@ -249,9 +273,9 @@ pub mod application {
         /// Items: 0 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appintegrations-application-externalurlconfig.html#cfn-appintegrations-application-externalurlconfig-approvedorigins)
-        pub fn approved_origins(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn approved_origins(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ApprovedOrigins".to_owned(), value.into().into_json());
+                .insert("ApprovedOrigins".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -279,8 +303,9 @@ pub mod application {
         /// Items: 0 to 25.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appintegrations-application-iframeconfig.html#cfn-appintegrations-application-iframeconfig-allow)
-        pub fn allow(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Allow".to_owned(), value.into().into_json());
+        pub fn allow(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Allow".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -289,9 +314,9 @@ pub mod application {
         /// Items: 0 to 25.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appintegrations-application-iframeconfig.html#cfn-appintegrations-application-iframeconfig-sandbox)
-        pub fn sandbox(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn sandbox(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Sandbox".to_owned(), value.into().into_json());
+                .insert("Sandbox".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -311,12 +336,12 @@ pub mod application {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -378,15 +403,15 @@ pub struct DataIntegration(crate::Resource);
 impl DataIntegration {
     /// A new `AWS::AppIntegrations::DataIntegration` with its required properties.
     pub fn new(
-        kms_key: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        source_uri: impl Into<crate::Value<String>>,
+        kms_key: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        source_uri: impl crate::IntoValue<String>,
     ) -> Self {
         DataIntegration(
             crate::Resource::new("AWS::AppIntegrations::DataIntegration")
-                .property("KmsKey", kms_key.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("SourceURI", source_uri.into().into_json()),
+                .property("KmsKey", kms_key.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("SourceURI", source_uri.into_value().into_json()),
         )
     }
 
@@ -395,8 +420,9 @@ impl DataIntegration {
     /// Length: 1 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-dataintegration.html#cfn-appintegrations-dataintegration-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -405,10 +431,10 @@ impl DataIntegration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-dataintegration.html#cfn-appintegrations-dataintegration-fileconfiguration)
     pub fn file_configuration(
         mut self,
-        value: impl Into<crate::Value<data_integration::FileConfiguration>>,
+        value: impl crate::IntoValue<data_integration::FileConfiguration>,
     ) -> Self {
         self.0
-            .set_property("FileConfiguration", value.into().into_json());
+            .set_property("FileConfiguration", value.into_value().into_json());
         self
     }
 
@@ -417,17 +443,12 @@ impl DataIntegration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-dataintegration.html#cfn-appintegrations-dataintegration-objectconfiguration)
     pub fn object_configuration(
         mut self,
-        value: impl Into<
-            crate::Value<
-                ::std::collections::BTreeMap<
-                    String,
-                    ::std::collections::BTreeMap<String, Vec<String>>,
-                >,
-            >,
+        value: impl crate::IntoValue<
+            ::std::collections::BTreeMap<String, ::std::collections::BTreeMap<String, Vec<String>>>,
         >,
     ) -> Self {
         self.0
-            .set_property("ObjectConfiguration", value.into().into_json());
+            .set_property("ObjectConfiguration", value.into_value().into_json());
         self
     }
 
@@ -438,10 +459,10 @@ impl DataIntegration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-dataintegration.html#cfn-appintegrations-dataintegration-scheduleconfig)
     pub fn schedule_config(
         mut self,
-        value: impl Into<crate::Value<data_integration::ScheduleConfig>>,
+        value: impl crate::IntoValue<data_integration::ScheduleConfig>,
     ) -> Self {
         self.0
-            .set_property("ScheduleConfig", value.into().into_json());
+            .set_property("ScheduleConfig", value.into_value().into_json());
         self
     }
 
@@ -450,15 +471,20 @@ impl DataIntegration {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-dataintegration.html#cfn-appintegrations-dataintegration-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<data_integration::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<data_integration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DataIntegration {
     const TYPE_NAME: &'static str = "AWS::AppIntegrations::DataIntegration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKey", "ScheduleConfig", "SourceURI"];
 
     fn resource(&self) -> &crate::Resource {
@@ -498,10 +524,10 @@ pub mod data_integration {
 
     impl FileConfiguration {
         /// A new `FileConfiguration` with its required properties.
-        pub fn new(folders: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(folders: impl crate::IntoValue<Vec<String>>) -> Self {
             FileConfiguration(crate::typed::Properties::from_iter([(
                 "Folders".to_owned(),
-                folders.into().into_json(),
+                folders.into_value().into_json(),
             )]))
         }
 
@@ -510,10 +536,10 @@ pub mod data_integration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appintegrations-dataintegration-fileconfiguration.html#cfn-appintegrations-dataintegration-fileconfiguration-filters)
         pub fn filters(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, Vec<String>>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, Vec<String>>>,
         ) -> Self {
             self.0
-                .insert("Filters".to_owned(), value.into().into_json());
+                .insert("Filters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -532,10 +558,10 @@ pub mod data_integration {
 
     impl ScheduleConfig {
         /// A new `ScheduleConfig` with its required properties.
-        pub fn new(schedule_expression: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(schedule_expression: impl crate::IntoValue<String>) -> Self {
             ScheduleConfig(crate::typed::Properties::from_iter([(
                 "ScheduleExpression".to_owned(),
-                schedule_expression.into().into_json(),
+                schedule_expression.into_value().into_json(),
             )]))
         }
 
@@ -546,9 +572,11 @@ pub mod data_integration {
         /// Pattern: `.*\S.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appintegrations-dataintegration-scheduleconfig.html#cfn-appintegrations-dataintegration-scheduleconfig-firstexecutionfrom)
-        pub fn first_execution_from(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("FirstExecutionFrom".to_owned(), value.into().into_json());
+        pub fn first_execution_from(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "FirstExecutionFrom".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -559,8 +587,9 @@ pub mod data_integration {
         /// Pattern: `^[a-zA-Z0-9/\._\-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appintegrations-dataintegration-scheduleconfig.html#cfn-appintegrations-dataintegration-scheduleconfig-object)
-        pub fn object(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Object".to_owned(), value.into().into_json());
+        pub fn object(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Object".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -580,12 +609,12 @@ pub mod data_integration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -608,15 +637,15 @@ pub struct EventIntegration(crate::Resource);
 impl EventIntegration {
     /// A new `AWS::AppIntegrations::EventIntegration` with its required properties.
     pub fn new(
-        event_bridge_bus: impl Into<crate::Value<String>>,
-        event_filter: impl Into<crate::Value<event_integration::EventFilter>>,
-        name: impl Into<crate::Value<String>>,
+        event_bridge_bus: impl crate::IntoValue<String>,
+        event_filter: impl crate::IntoValue<event_integration::EventFilter>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         EventIntegration(
             crate::Resource::new("AWS::AppIntegrations::EventIntegration")
-                .property("EventBridgeBus", event_bridge_bus.into().into_json())
-                .property("EventFilter", event_filter.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("EventBridgeBus", event_bridge_bus.into_value().into_json())
+                .property("EventFilter", event_filter.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -625,8 +654,9 @@ impl EventIntegration {
     /// Length: 1 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-eventintegration.html#cfn-appintegrations-eventintegration-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -635,15 +665,20 @@ impl EventIntegration {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appintegrations-eventintegration.html#cfn-appintegrations-eventintegration-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_integration::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<event_integration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for EventIntegration {
     const TYPE_NAME: &'static str = "AWS::AppIntegrations::EventIntegration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EventBridgeBus", "EventFilter", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -678,10 +713,10 @@ pub mod event_integration {
 
     impl EventFilter {
         /// A new `EventFilter` with its required properties.
-        pub fn new(source: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(source: impl crate::IntoValue<String>) -> Self {
             EventFilter(crate::typed::Properties::from_iter([(
                 "Source".to_owned(),
-                source.into().into_json(),
+                source.into_value().into_json(),
             )]))
         }
     }
@@ -701,12 +736,12 @@ pub mod event_integration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::ApplicationAutoScaling::ScalingPolicy",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ApplicationAutoScaling::ScalableTarget",
+        <ScalableTarget as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        <ScalingPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ApplicationAutoScaling::ScalableTarget`.
 ///
 /// Required properties, the arguments of [`ScalableTarget::new`]: `MaxCapacity`, `MinCapacity`, `ResourceId`, `ScalableDimension`, `ServiceNamespace`.
@@ -19,19 +31,25 @@ pub struct ScalableTarget(crate::Resource);
 impl ScalableTarget {
     /// A new `AWS::ApplicationAutoScaling::ScalableTarget` with its required properties.
     pub fn new(
-        max_capacity: impl Into<crate::Value<i64>>,
-        min_capacity: impl Into<crate::Value<i64>>,
-        resource_id: impl Into<crate::Value<String>>,
-        scalable_dimension: impl Into<crate::Value<scalable_target::ScalableDimension>>,
-        service_namespace: impl Into<crate::Value<scalable_target::ServiceNamespace>>,
+        max_capacity: impl crate::IntoValue<i64>,
+        min_capacity: impl crate::IntoValue<i64>,
+        resource_id: impl crate::IntoValue<String>,
+        scalable_dimension: impl crate::IntoValue<scalable_target::ScalableDimension>,
+        service_namespace: impl crate::IntoValue<scalable_target::ServiceNamespace>,
     ) -> Self {
         ScalableTarget(
             crate::Resource::new("AWS::ApplicationAutoScaling::ScalableTarget")
-                .property("MaxCapacity", max_capacity.into().into_json())
-                .property("MinCapacity", min_capacity.into().into_json())
-                .property("ResourceId", resource_id.into().into_json())
-                .property("ScalableDimension", scalable_dimension.into().into_json())
-                .property("ServiceNamespace", service_namespace.into().into_json()),
+                .property("MaxCapacity", max_capacity.into_value().into_json())
+                .property("MinCapacity", min_capacity.into_value().into_json())
+                .property("ResourceId", resource_id.into_value().into_json())
+                .property(
+                    "ScalableDimension",
+                    scalable_dimension.into_value().into_json(),
+                )
+                .property(
+                    "ServiceNamespace",
+                    service_namespace.into_value().into_json(),
+                ),
         )
     }
 
@@ -40,8 +58,9 @@ impl ScalableTarget {
     /// Length: 1 to 1600.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalabletarget.html#cfn-applicationautoscaling-scalabletarget-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleARN", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleARN", value.into_value().into_json());
         self
     }
 
@@ -50,10 +69,10 @@ impl ScalableTarget {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalabletarget.html#cfn-applicationautoscaling-scalabletarget-scheduledactions)
     pub fn scheduled_actions(
         mut self,
-        value: impl Into<crate::Value<Vec<scalable_target::ScheduledAction>>>,
+        value: impl crate::IntoValue<Vec<scalable_target::ScheduledAction>>,
     ) -> Self {
         self.0
-            .set_property("ScheduledActions", value.into().into_json());
+            .set_property("ScheduledActions", value.into_value().into_json());
         self
     }
 
@@ -62,10 +81,10 @@ impl ScalableTarget {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalabletarget.html#cfn-applicationautoscaling-scalabletarget-suspendedstate)
     pub fn suspended_state(
         mut self,
-        value: impl Into<crate::Value<scalable_target::SuspendedState>>,
+        value: impl crate::IntoValue<scalable_target::SuspendedState>,
     ) -> Self {
         self.0
-            .set_property("SuspendedState", value.into().into_json());
+            .set_property("SuspendedState", value.into_value().into_json());
         self
     }
 }
@@ -115,18 +134,18 @@ pub mod scalable_target {
         /// `MaxCapacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalabletarget-scalabletargetaction.html#cfn-applicationautoscaling-scalabletarget-scalabletargetaction-maxcapacity)
-        pub fn max_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxCapacity".to_owned(), value.into().into_json());
+                .insert("MaxCapacity".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinCapacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalabletarget-scalabletargetaction.html#cfn-applicationautoscaling-scalabletarget-scalabletargetaction-mincapacity)
-        pub fn min_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinCapacity".to_owned(), value.into().into_json());
+                .insert("MinCapacity".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -146,14 +165,14 @@ pub mod scalable_target {
     impl ScheduledAction {
         /// A new `ScheduledAction` with its required properties.
         pub fn new(
-            schedule: impl Into<crate::Value<String>>,
-            scheduled_action_name: impl Into<crate::Value<String>>,
+            schedule: impl crate::IntoValue<String>,
+            scheduled_action_name: impl crate::IntoValue<String>,
         ) -> Self {
             ScheduledAction(crate::typed::Properties::from_iter([
-                ("Schedule".to_owned(), schedule.into().into_json()),
+                ("Schedule".to_owned(), schedule.into_value().into_json()),
                 (
                     "ScheduledActionName".to_owned(),
-                    scheduled_action_name.into().into_json(),
+                    scheduled_action_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -161,9 +180,9 @@ pub mod scalable_target {
         /// `EndTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalabletarget-scheduledaction.html#cfn-applicationautoscaling-scalabletarget-scheduledaction-endtime)
-        pub fn end_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn end_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EndTime".to_owned(), value.into().into_json());
+                .insert("EndTime".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -172,28 +191,30 @@ pub mod scalable_target {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalabletarget-scheduledaction.html#cfn-applicationautoscaling-scalabletarget-scheduledaction-scalabletargetaction)
         pub fn scalable_target_action(
             mut self,
-            value: impl Into<crate::Value<ScalableTargetAction>>,
+            value: impl crate::IntoValue<ScalableTargetAction>,
         ) -> Self {
-            self.0
-                .insert("ScalableTargetAction".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ScalableTargetAction".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `StartTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalabletarget-scheduledaction.html#cfn-applicationautoscaling-scalabletarget-scheduledaction-starttime)
-        pub fn start_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn start_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StartTime".to_owned(), value.into().into_json());
+                .insert("StartTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Timezone`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalabletarget-scheduledaction.html#cfn-applicationautoscaling-scalabletarget-scheduledaction-timezone)
-        pub fn timezone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn timezone(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Timezone".to_owned(), value.into().into_json());
+                .insert("Timezone".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -219,13 +240,10 @@ pub mod scalable_target {
         /// `DynamicScalingInSuspended`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalabletarget-suspendedstate.html#cfn-applicationautoscaling-scalabletarget-suspendedstate-dynamicscalinginsuspended)
-        pub fn dynamic_scaling_in_suspended(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn dynamic_scaling_in_suspended(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "DynamicScalingInSuspended".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -233,13 +251,10 @@ pub mod scalable_target {
         /// `DynamicScalingOutSuspended`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalabletarget-suspendedstate.html#cfn-applicationautoscaling-scalabletarget-suspendedstate-dynamicscalingoutsuspended)
-        pub fn dynamic_scaling_out_suspended(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn dynamic_scaling_out_suspended(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "DynamicScalingOutSuspended".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -247,10 +262,10 @@ pub mod scalable_target {
         /// `ScheduledScalingSuspended`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalabletarget-suspendedstate.html#cfn-applicationautoscaling-scalabletarget-suspendedstate-scheduledscalingsuspended)
-        pub fn scheduled_scaling_suspended(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn scheduled_scaling_suspended(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "ScheduledScalingSuspended".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -459,13 +474,13 @@ pub struct ScalingPolicy(crate::Resource);
 impl ScalingPolicy {
     /// A new `AWS::ApplicationAutoScaling::ScalingPolicy` with its required properties.
     pub fn new(
-        policy_name: impl Into<crate::Value<String>>,
-        policy_type: impl Into<crate::Value<scaling_policy::PolicyType>>,
+        policy_name: impl crate::IntoValue<String>,
+        policy_type: impl crate::IntoValue<scaling_policy::PolicyType>,
     ) -> Self {
         ScalingPolicy(
             crate::Resource::new("AWS::ApplicationAutoScaling::ScalingPolicy")
-                .property("PolicyName", policy_name.into().into_json())
-                .property("PolicyType", policy_type.into().into_json()),
+                .property("PolicyName", policy_name.into_value().into_json())
+                .property("PolicyType", policy_type.into_value().into_json()),
         )
     }
 
@@ -474,11 +489,11 @@ impl ScalingPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalingpolicy.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingpolicyconfiguration)
     pub fn predictive_scaling_policy_configuration(
         mut self,
-        value: impl Into<crate::Value<scaling_policy::PredictiveScalingPolicyConfiguration>>,
+        value: impl crate::IntoValue<scaling_policy::PredictiveScalingPolicyConfiguration>,
     ) -> Self {
         self.0.set_property(
             "PredictiveScalingPolicyConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -490,8 +505,9 @@ impl ScalingPolicy {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalingpolicy.html#cfn-applicationautoscaling-scalingpolicy-resourceid)
-    pub fn resource_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ResourceId", value.into().into_json());
+    pub fn resource_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ResourceId", value.into_value().into_json());
         self
     }
 
@@ -502,10 +518,10 @@ impl ScalingPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalingpolicy.html#cfn-applicationautoscaling-scalingpolicy-scalabledimension)
     pub fn scalable_dimension(
         mut self,
-        value: impl Into<crate::Value<scaling_policy::ScalableDimension>>,
+        value: impl crate::IntoValue<scaling_policy::ScalableDimension>,
     ) -> Self {
         self.0
-            .set_property("ScalableDimension", value.into().into_json());
+            .set_property("ScalableDimension", value.into_value().into_json());
         self
     }
 
@@ -514,9 +530,9 @@ impl ScalingPolicy {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalingpolicy.html#cfn-applicationautoscaling-scalingpolicy-scalingtargetid)
-    pub fn scaling_target_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn scaling_target_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ScalingTargetId", value.into().into_json());
+            .set_property("ScalingTargetId", value.into_value().into_json());
         self
     }
 
@@ -527,10 +543,10 @@ impl ScalingPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalingpolicy.html#cfn-applicationautoscaling-scalingpolicy-servicenamespace)
     pub fn service_namespace(
         mut self,
-        value: impl Into<crate::Value<scaling_policy::ServiceNamespace>>,
+        value: impl crate::IntoValue<scaling_policy::ServiceNamespace>,
     ) -> Self {
         self.0
-            .set_property("ServiceNamespace", value.into().into_json());
+            .set_property("ServiceNamespace", value.into_value().into_json());
         self
     }
 
@@ -539,10 +555,12 @@ impl ScalingPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalingpolicy.html#cfn-applicationautoscaling-scalingpolicy-stepscalingpolicyconfiguration)
     pub fn step_scaling_policy_configuration(
         mut self,
-        value: impl Into<crate::Value<scaling_policy::StepScalingPolicyConfiguration>>,
+        value: impl crate::IntoValue<scaling_policy::StepScalingPolicyConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("StepScalingPolicyConfiguration", value.into().into_json());
+        self.0.set_property(
+            "StepScalingPolicyConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -551,11 +569,11 @@ impl ScalingPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalingpolicy.html#cfn-applicationautoscaling-scalingpolicy-targettrackingscalingpolicyconfiguration)
     pub fn target_tracking_scaling_policy_configuration(
         mut self,
-        value: impl Into<crate::Value<scaling_policy::TargetTrackingScalingPolicyConfiguration>>,
+        value: impl crate::IntoValue<scaling_policy::TargetTrackingScalingPolicyConfiguration>,
     ) -> Self {
         self.0.set_property(
             "TargetTrackingScalingPolicyConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -611,18 +629,18 @@ pub mod scaling_policy {
         /// `Dimensions`: list of [`MetricDimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-customizedmetricspecification.html#cfn-applicationautoscaling-scalingpolicy-customizedmetricspecification-dimensions)
-        pub fn dimensions(mut self, value: impl Into<crate::Value<Vec<MetricDimension>>>) -> Self {
+        pub fn dimensions(mut self, value: impl crate::IntoValue<Vec<MetricDimension>>) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MetricName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-customizedmetricspecification.html#cfn-applicationautoscaling-scalingpolicy-customizedmetricspecification-metricname)
-        pub fn metric_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn metric_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MetricName".to_owned(), value.into().into_json());
+                .insert("MetricName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -631,36 +649,37 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-customizedmetricspecification.html#cfn-applicationautoscaling-scalingpolicy-customizedmetricspecification-metrics)
         pub fn metrics(
             mut self,
-            value: impl Into<crate::Value<Vec<TargetTrackingMetricDataQuery>>>,
+            value: impl crate::IntoValue<Vec<TargetTrackingMetricDataQuery>>,
         ) -> Self {
             self.0
-                .insert("Metrics".to_owned(), value.into().into_json());
+                .insert("Metrics".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Namespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-customizedmetricspecification.html#cfn-applicationautoscaling-scalingpolicy-customizedmetricspecification-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Statistic`: [`Statistic`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-customizedmetricspecification.html#cfn-applicationautoscaling-scalingpolicy-customizedmetricspecification-statistic)
-        pub fn statistic(mut self, value: impl Into<crate::Value<Statistic>>) -> Self {
+        pub fn statistic(mut self, value: impl crate::IntoValue<Statistic>) -> Self {
             self.0
-                .insert("Statistic".to_owned(), value.into().into_json());
+                .insert("Statistic".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Unit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-customizedmetricspecification.html#cfn-applicationautoscaling-scalingpolicy-customizedmetricspecification-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -680,12 +699,12 @@ pub mod scaling_policy {
     impl MetricDimension {
         /// A new `MetricDimension` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             MetricDimension(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -704,10 +723,10 @@ pub mod scaling_policy {
 
     impl PredefinedMetricSpecification {
         /// A new `PredefinedMetricSpecification` with its required properties.
-        pub fn new(predefined_metric_type: impl Into<crate::Value<PredefinedMetricType>>) -> Self {
+        pub fn new(predefined_metric_type: impl crate::IntoValue<PredefinedMetricType>) -> Self {
             PredefinedMetricSpecification(crate::typed::Properties::from_iter([(
                 "PredefinedMetricType".to_owned(),
-                predefined_metric_type.into().into_json(),
+                predefined_metric_type.into_value().into_json(),
             )]))
         }
 
@@ -716,9 +735,9 @@ pub mod scaling_policy {
         /// Length: 1 to 1023.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predefinedmetricspecification.html#cfn-applicationautoscaling-scalingpolicy-predefinedmetricspecification-resourcelabel)
-        pub fn resource_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_label(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceLabel".to_owned(), value.into().into_json());
+                .insert("ResourceLabel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -738,11 +757,11 @@ pub mod scaling_policy {
     impl PredictiveScalingCustomizedCapacityMetric {
         /// A new `PredictiveScalingCustomizedCapacityMetric` with its required properties.
         pub fn new(
-            metric_data_queries: impl Into<crate::Value<Vec<PredictiveScalingMetricDataQuery>>>,
+            metric_data_queries: impl crate::IntoValue<Vec<PredictiveScalingMetricDataQuery>>,
         ) -> Self {
             PredictiveScalingCustomizedCapacityMetric(crate::typed::Properties::from_iter([(
                 "MetricDataQueries".to_owned(),
-                metric_data_queries.into().into_json(),
+                metric_data_queries.into_value().into_json(),
             )]))
         }
     }
@@ -762,11 +781,11 @@ pub mod scaling_policy {
     impl PredictiveScalingCustomizedLoadMetric {
         /// A new `PredictiveScalingCustomizedLoadMetric` with its required properties.
         pub fn new(
-            metric_data_queries: impl Into<crate::Value<Vec<PredictiveScalingMetricDataQuery>>>,
+            metric_data_queries: impl crate::IntoValue<Vec<PredictiveScalingMetricDataQuery>>,
         ) -> Self {
             PredictiveScalingCustomizedLoadMetric(crate::typed::Properties::from_iter([(
                 "MetricDataQueries".to_owned(),
-                metric_data_queries.into().into_json(),
+                metric_data_queries.into_value().into_json(),
             )]))
         }
     }
@@ -786,11 +805,11 @@ pub mod scaling_policy {
     impl PredictiveScalingCustomizedScalingMetric {
         /// A new `PredictiveScalingCustomizedScalingMetric` with its required properties.
         pub fn new(
-            metric_data_queries: impl Into<crate::Value<Vec<PredictiveScalingMetricDataQuery>>>,
+            metric_data_queries: impl crate::IntoValue<Vec<PredictiveScalingMetricDataQuery>>,
         ) -> Self {
             PredictiveScalingCustomizedScalingMetric(crate::typed::Properties::from_iter([(
                 "MetricDataQueries".to_owned(),
-                metric_data_queries.into().into_json(),
+                metric_data_queries.into_value().into_json(),
             )]))
         }
     }
@@ -818,10 +837,10 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetric.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetric-dimensions)
         pub fn dimensions(
             mut self,
-            value: impl Into<crate::Value<Vec<PredictiveScalingMetricDimension>>>,
+            value: impl crate::IntoValue<Vec<PredictiveScalingMetricDimension>>,
         ) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -830,9 +849,9 @@ pub mod scaling_policy {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetric.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetric-metricname)
-        pub fn metric_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn metric_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MetricName".to_owned(), value.into().into_json());
+                .insert("MetricName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -841,9 +860,9 @@ pub mod scaling_policy {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetric.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetric-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -871,9 +890,9 @@ pub mod scaling_policy {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetricdataquery.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetricdataquery-expression)
-        pub fn expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expression(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Expression".to_owned(), value.into().into_json());
+                .insert("Expression".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -882,16 +901,18 @@ pub mod scaling_policy {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetricdataquery.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetricdataquery-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Label`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetricdataquery.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetricdataquery-label)
-        pub fn label(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Label".to_owned(), value.into().into_json());
+        pub fn label(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Label".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -900,19 +921,19 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetricdataquery.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetricdataquery-metricstat)
         pub fn metric_stat(
             mut self,
-            value: impl Into<crate::Value<PredictiveScalingMetricStat>>,
+            value: impl crate::IntoValue<PredictiveScalingMetricStat>,
         ) -> Self {
             self.0
-                .insert("MetricStat".to_owned(), value.into().into_json());
+                .insert("MetricStat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReturnData`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetricdataquery.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetricdataquery-returndata)
-        pub fn return_data(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn return_data(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReturnData".to_owned(), value.into().into_json());
+                .insert("ReturnData".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -940,8 +961,9 @@ pub mod scaling_policy {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetricdimension.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetricdimension-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -950,8 +972,9 @@ pub mod scaling_policy {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetricdimension.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetricdimension-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -970,10 +993,10 @@ pub mod scaling_policy {
 
     impl PredictiveScalingMetricSpecification {
         /// A new `PredictiveScalingMetricSpecification` with its required properties.
-        pub fn new(target_value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(target_value: impl crate::IntoValue<f64>) -> Self {
             PredictiveScalingMetricSpecification(crate::typed::Properties::from_iter([(
                 "TargetValue".to_owned(),
-                target_value.into().into_json(),
+                target_value.into_value().into_json(),
             )]))
         }
 
@@ -982,11 +1005,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetricspecification.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetricspecification-customizedcapacitymetricspecification)
         pub fn customized_capacity_metric_specification(
             mut self,
-            value: impl Into<crate::Value<PredictiveScalingCustomizedCapacityMetric>>,
+            value: impl crate::IntoValue<PredictiveScalingCustomizedCapacityMetric>,
         ) -> Self {
             self.0.insert(
                 "CustomizedCapacityMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -996,11 +1019,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetricspecification.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetricspecification-customizedloadmetricspecification)
         pub fn customized_load_metric_specification(
             mut self,
-            value: impl Into<crate::Value<PredictiveScalingCustomizedLoadMetric>>,
+            value: impl crate::IntoValue<PredictiveScalingCustomizedLoadMetric>,
         ) -> Self {
             self.0.insert(
                 "CustomizedLoadMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1010,11 +1033,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetricspecification.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetricspecification-customizedscalingmetricspecification)
         pub fn customized_scaling_metric_specification(
             mut self,
-            value: impl Into<crate::Value<PredictiveScalingCustomizedScalingMetric>>,
+            value: impl crate::IntoValue<PredictiveScalingCustomizedScalingMetric>,
         ) -> Self {
             self.0.insert(
                 "CustomizedScalingMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1024,11 +1047,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetricspecification.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetricspecification-predefinedloadmetricspecification)
         pub fn predefined_load_metric_specification(
             mut self,
-            value: impl Into<crate::Value<PredictiveScalingPredefinedLoadMetric>>,
+            value: impl crate::IntoValue<PredictiveScalingPredefinedLoadMetric>,
         ) -> Self {
             self.0.insert(
                 "PredefinedLoadMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1038,11 +1061,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetricspecification.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetricspecification-predefinedmetricpairspecification)
         pub fn predefined_metric_pair_specification(
             mut self,
-            value: impl Into<crate::Value<PredictiveScalingPredefinedMetricPair>>,
+            value: impl crate::IntoValue<PredictiveScalingPredefinedMetricPair>,
         ) -> Self {
             self.0.insert(
                 "PredefinedMetricPairSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1052,11 +1075,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetricspecification.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetricspecification-predefinedscalingmetricspecification)
         pub fn predefined_scaling_metric_specification(
             mut self,
-            value: impl Into<crate::Value<PredictiveScalingPredefinedScalingMetric>>,
+            value: impl crate::IntoValue<PredictiveScalingPredefinedScalingMetric>,
         ) -> Self {
             self.0.insert(
                 "PredefinedScalingMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1083,16 +1106,18 @@ pub mod scaling_policy {
         /// `Metric`: [`PredictiveScalingMetric`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetricstat.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetricstat-metric)
-        pub fn metric(mut self, value: impl Into<crate::Value<PredictiveScalingMetric>>) -> Self {
-            self.0.insert("Metric".to_owned(), value.into().into_json());
+        pub fn metric(mut self, value: impl crate::IntoValue<PredictiveScalingMetric>) -> Self {
+            self.0
+                .insert("Metric".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Stat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetricstat.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetricstat-stat)
-        pub fn stat(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Stat".to_owned(), value.into().into_json());
+        pub fn stat(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Stat".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1101,8 +1126,9 @@ pub mod scaling_policy {
         /// Length: 1 to 1023.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingmetricstat.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingmetricstat-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1122,11 +1148,11 @@ pub mod scaling_policy {
     impl PredictiveScalingPolicyConfiguration {
         /// A new `PredictiveScalingPolicyConfiguration` with its required properties.
         pub fn new(
-            metric_specifications: impl Into<crate::Value<Vec<PredictiveScalingMetricSpecification>>>,
+            metric_specifications: impl crate::IntoValue<Vec<PredictiveScalingMetricSpecification>>,
         ) -> Self {
             PredictiveScalingPolicyConfiguration(crate::typed::Properties::from_iter([(
                 "MetricSpecifications".to_owned(),
-                metric_specifications.into().into_json(),
+                metric_specifications.into_value().into_json(),
             )]))
         }
 
@@ -1135,11 +1161,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingpolicyconfiguration.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingpolicyconfiguration-maxcapacitybreachbehavior)
         pub fn max_capacity_breach_behavior(
             mut self,
-            value: impl Into<crate::Value<MaxCapacityBreachBehavior>>,
+            value: impl crate::IntoValue<MaxCapacityBreachBehavior>,
         ) -> Self {
             self.0.insert(
                 "MaxCapacityBreachBehavior".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1149,17 +1175,20 @@ pub mod scaling_policy {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingpolicyconfiguration.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingpolicyconfiguration-maxcapacitybuffer)
-        pub fn max_capacity_buffer(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxCapacityBuffer".to_owned(), value.into().into_json());
+        pub fn max_capacity_buffer(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxCapacityBuffer".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Mode`: [`Mode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingpolicyconfiguration.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingpolicyconfiguration-mode)
-        pub fn mode(mut self, value: impl Into<crate::Value<Mode>>) -> Self {
-            self.0.insert("Mode".to_owned(), value.into().into_json());
+        pub fn mode(mut self, value: impl crate::IntoValue<Mode>) -> Self {
+            self.0
+                .insert("Mode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1168,9 +1197,11 @@ pub mod scaling_policy {
         /// Range: 0 to 3600.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingpolicyconfiguration.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingpolicyconfiguration-schedulingbuffertime)
-        pub fn scheduling_buffer_time(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("SchedulingBufferTime".to_owned(), value.into().into_json());
+        pub fn scheduling_buffer_time(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "SchedulingBufferTime".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1189,10 +1220,10 @@ pub mod scaling_policy {
 
     impl PredictiveScalingPredefinedLoadMetric {
         /// A new `PredictiveScalingPredefinedLoadMetric` with its required properties.
-        pub fn new(predefined_metric_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(predefined_metric_type: impl crate::IntoValue<String>) -> Self {
             PredictiveScalingPredefinedLoadMetric(crate::typed::Properties::from_iter([(
                 "PredefinedMetricType".to_owned(),
-                predefined_metric_type.into().into_json(),
+                predefined_metric_type.into_value().into_json(),
             )]))
         }
 
@@ -1201,9 +1232,9 @@ pub mod scaling_policy {
         /// Length: 1 to 1023.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingpredefinedloadmetric.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingpredefinedloadmetric-resourcelabel)
-        pub fn resource_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_label(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceLabel".to_owned(), value.into().into_json());
+                .insert("ResourceLabel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1222,10 +1253,10 @@ pub mod scaling_policy {
 
     impl PredictiveScalingPredefinedMetricPair {
         /// A new `PredictiveScalingPredefinedMetricPair` with its required properties.
-        pub fn new(predefined_metric_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(predefined_metric_type: impl crate::IntoValue<String>) -> Self {
             PredictiveScalingPredefinedMetricPair(crate::typed::Properties::from_iter([(
                 "PredefinedMetricType".to_owned(),
-                predefined_metric_type.into().into_json(),
+                predefined_metric_type.into_value().into_json(),
             )]))
         }
 
@@ -1234,9 +1265,9 @@ pub mod scaling_policy {
         /// Length: 1 to 1023.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingpredefinedmetricpair.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingpredefinedmetricpair-resourcelabel)
-        pub fn resource_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_label(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceLabel".to_owned(), value.into().into_json());
+                .insert("ResourceLabel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1255,10 +1286,10 @@ pub mod scaling_policy {
 
     impl PredictiveScalingPredefinedScalingMetric {
         /// A new `PredictiveScalingPredefinedScalingMetric` with its required properties.
-        pub fn new(predefined_metric_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(predefined_metric_type: impl crate::IntoValue<String>) -> Self {
             PredictiveScalingPredefinedScalingMetric(crate::typed::Properties::from_iter([(
                 "PredefinedMetricType".to_owned(),
-                predefined_metric_type.into().into_json(),
+                predefined_metric_type.into_value().into_json(),
             )]))
         }
 
@@ -1267,9 +1298,9 @@ pub mod scaling_policy {
         /// Length: 1 to 1023.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-predictivescalingpredefinedscalingmetric.html#cfn-applicationautoscaling-scalingpolicy-predictivescalingpredefinedscalingmetric-resourcelabel)
-        pub fn resource_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_label(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceLabel".to_owned(), value.into().into_json());
+                .insert("ResourceLabel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1288,20 +1319,20 @@ pub mod scaling_policy {
 
     impl StepAdjustment {
         /// A new `StepAdjustment` with its required properties.
-        pub fn new(scaling_adjustment: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(scaling_adjustment: impl crate::IntoValue<i64>) -> Self {
             StepAdjustment(crate::typed::Properties::from_iter([(
                 "ScalingAdjustment".to_owned(),
-                scaling_adjustment.into().into_json(),
+                scaling_adjustment.into_value().into_json(),
             )]))
         }
 
         /// `MetricIntervalLowerBound`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-stepadjustment.html#cfn-applicationautoscaling-scalingpolicy-stepadjustment-metricintervallowerbound)
-        pub fn metric_interval_lower_bound(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn metric_interval_lower_bound(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "MetricIntervalLowerBound".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1309,10 +1340,10 @@ pub mod scaling_policy {
         /// `MetricIntervalUpperBound`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-stepadjustment.html#cfn-applicationautoscaling-scalingpolicy-stepadjustment-metricintervalupperbound)
-        pub fn metric_interval_upper_bound(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn metric_interval_upper_bound(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "MetricIntervalUpperBound".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1339,18 +1370,18 @@ pub mod scaling_policy {
         /// `AdjustmentType`: [`AdjustmentType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-stepscalingpolicyconfiguration.html#cfn-applicationautoscaling-scalingpolicy-stepscalingpolicyconfiguration-adjustmenttype)
-        pub fn adjustment_type(mut self, value: impl Into<crate::Value<AdjustmentType>>) -> Self {
+        pub fn adjustment_type(mut self, value: impl crate::IntoValue<AdjustmentType>) -> Self {
             self.0
-                .insert("AdjustmentType".to_owned(), value.into().into_json());
+                .insert("AdjustmentType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Cooldown`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-stepscalingpolicyconfiguration.html#cfn-applicationautoscaling-scalingpolicy-stepscalingpolicyconfiguration-cooldown)
-        pub fn cooldown(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn cooldown(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Cooldown".to_owned(), value.into().into_json());
+                .insert("Cooldown".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1359,20 +1390,22 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-stepscalingpolicyconfiguration.html#cfn-applicationautoscaling-scalingpolicy-stepscalingpolicyconfiguration-metricaggregationtype)
         pub fn metric_aggregation_type(
             mut self,
-            value: impl Into<crate::Value<MetricAggregationType>>,
+            value: impl crate::IntoValue<MetricAggregationType>,
         ) -> Self {
-            self.0
-                .insert("MetricAggregationType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MetricAggregationType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MinAdjustmentMagnitude`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-stepscalingpolicyconfiguration.html#cfn-applicationautoscaling-scalingpolicy-stepscalingpolicyconfiguration-minadjustmentmagnitude)
-        pub fn min_adjustment_magnitude(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_adjustment_magnitude(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MinAdjustmentMagnitude".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1382,10 +1415,10 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-stepscalingpolicyconfiguration.html#cfn-applicationautoscaling-scalingpolicy-stepscalingpolicyconfiguration-stepadjustments)
         pub fn step_adjustments(
             mut self,
-            value: impl Into<crate::Value<Vec<StepAdjustment>>>,
+            value: impl crate::IntoValue<Vec<StepAdjustment>>,
         ) -> Self {
             self.0
-                .insert("StepAdjustments".to_owned(), value.into().into_json());
+                .insert("StepAdjustments".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1413,10 +1446,10 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingmetric.html#cfn-applicationautoscaling-scalingpolicy-targettrackingmetric-dimensions)
         pub fn dimensions(
             mut self,
-            value: impl Into<crate::Value<Vec<TargetTrackingMetricDimension>>>,
+            value: impl crate::IntoValue<Vec<TargetTrackingMetricDimension>>,
         ) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1425,9 +1458,9 @@ pub mod scaling_policy {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingmetric.html#cfn-applicationautoscaling-scalingpolicy-targettrackingmetric-metricname)
-        pub fn metric_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn metric_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MetricName".to_owned(), value.into().into_json());
+                .insert("MetricName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1436,9 +1469,9 @@ pub mod scaling_policy {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingmetric.html#cfn-applicationautoscaling-scalingpolicy-targettrackingmetric-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1466,9 +1499,9 @@ pub mod scaling_policy {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingmetricdataquery.html#cfn-applicationautoscaling-scalingpolicy-targettrackingmetricdataquery-expression)
-        pub fn expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expression(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Expression".to_owned(), value.into().into_json());
+                .insert("Expression".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1477,16 +1510,18 @@ pub mod scaling_policy {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingmetricdataquery.html#cfn-applicationautoscaling-scalingpolicy-targettrackingmetricdataquery-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Label`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingmetricdataquery.html#cfn-applicationautoscaling-scalingpolicy-targettrackingmetricdataquery-label)
-        pub fn label(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Label".to_owned(), value.into().into_json());
+        pub fn label(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Label".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1495,19 +1530,19 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingmetricdataquery.html#cfn-applicationautoscaling-scalingpolicy-targettrackingmetricdataquery-metricstat)
         pub fn metric_stat(
             mut self,
-            value: impl Into<crate::Value<TargetTrackingMetricStat>>,
+            value: impl crate::IntoValue<TargetTrackingMetricStat>,
         ) -> Self {
             self.0
-                .insert("MetricStat".to_owned(), value.into().into_json());
+                .insert("MetricStat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReturnData`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingmetricdataquery.html#cfn-applicationautoscaling-scalingpolicy-targettrackingmetricdataquery-returndata)
-        pub fn return_data(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn return_data(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReturnData".to_owned(), value.into().into_json());
+                .insert("ReturnData".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1535,8 +1570,9 @@ pub mod scaling_policy {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingmetricdimension.html#cfn-applicationautoscaling-scalingpolicy-targettrackingmetricdimension-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1545,8 +1581,9 @@ pub mod scaling_policy {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingmetricdimension.html#cfn-applicationautoscaling-scalingpolicy-targettrackingmetricdimension-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1572,16 +1609,18 @@ pub mod scaling_policy {
         /// `Metric`: [`TargetTrackingMetric`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingmetricstat.html#cfn-applicationautoscaling-scalingpolicy-targettrackingmetricstat-metric)
-        pub fn metric(mut self, value: impl Into<crate::Value<TargetTrackingMetric>>) -> Self {
-            self.0.insert("Metric".to_owned(), value.into().into_json());
+        pub fn metric(mut self, value: impl crate::IntoValue<TargetTrackingMetric>) -> Self {
+            self.0
+                .insert("Metric".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Stat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingmetricstat.html#cfn-applicationautoscaling-scalingpolicy-targettrackingmetricstat-stat)
-        pub fn stat(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Stat".to_owned(), value.into().into_json());
+        pub fn stat(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Stat".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1590,8 +1629,9 @@ pub mod scaling_policy {
         /// Length: 1 to 1023.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingmetricstat.html#cfn-applicationautoscaling-scalingpolicy-targettrackingmetricstat-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1610,10 +1650,10 @@ pub mod scaling_policy {
 
     impl TargetTrackingScalingPolicyConfiguration {
         /// A new `TargetTrackingScalingPolicyConfiguration` with its required properties.
-        pub fn new(target_value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(target_value: impl crate::IntoValue<f64>) -> Self {
             TargetTrackingScalingPolicyConfiguration(crate::typed::Properties::from_iter([(
                 "TargetValue".to_owned(),
-                target_value.into().into_json(),
+                target_value.into_value().into_json(),
             )]))
         }
 
@@ -1622,11 +1662,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingscalingpolicyconfiguration.html#cfn-applicationautoscaling-scalingpolicy-targettrackingscalingpolicyconfiguration-customizedmetricspecification)
         pub fn customized_metric_specification(
             mut self,
-            value: impl Into<crate::Value<CustomizedMetricSpecification>>,
+            value: impl crate::IntoValue<CustomizedMetricSpecification>,
         ) -> Self {
             self.0.insert(
                 "CustomizedMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1634,9 +1674,9 @@ pub mod scaling_policy {
         /// `DisableScaleIn`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingscalingpolicyconfiguration.html#cfn-applicationautoscaling-scalingpolicy-targettrackingscalingpolicyconfiguration-disablescalein)
-        pub fn disable_scale_in(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn disable_scale_in(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("DisableScaleIn".to_owned(), value.into().into_json());
+                .insert("DisableScaleIn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1645,11 +1685,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingscalingpolicyconfiguration.html#cfn-applicationautoscaling-scalingpolicy-targettrackingscalingpolicyconfiguration-predefinedmetricspecification)
         pub fn predefined_metric_specification(
             mut self,
-            value: impl Into<crate::Value<PredefinedMetricSpecification>>,
+            value: impl crate::IntoValue<PredefinedMetricSpecification>,
         ) -> Self {
             self.0.insert(
                 "PredefinedMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1657,18 +1697,20 @@ pub mod scaling_policy {
         /// `ScaleInCooldown`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingscalingpolicyconfiguration.html#cfn-applicationautoscaling-scalingpolicy-targettrackingscalingpolicyconfiguration-scaleincooldown)
-        pub fn scale_in_cooldown(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn scale_in_cooldown(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ScaleInCooldown".to_owned(), value.into().into_json());
+                .insert("ScaleInCooldown".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScaleOutCooldown`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationautoscaling-scalingpolicy-targettrackingscalingpolicyconfiguration.html#cfn-applicationautoscaling-scalingpolicy-targettrackingscalingpolicyconfiguration-scaleoutcooldown)
-        pub fn scale_out_cooldown(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ScaleOutCooldown".to_owned(), value.into().into_json());
+        pub fn scale_out_cooldown(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ScaleOutCooldown".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }

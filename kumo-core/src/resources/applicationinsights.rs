@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::ApplicationInsights::Application"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::ApplicationInsights::Application",
+    <Application as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::ApplicationInsights::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `ResourceGroupName`.
@@ -15,37 +21,39 @@ pub struct Application(crate::Resource);
 
 impl Application {
     /// A new `AWS::ApplicationInsights::Application` with its required properties.
-    pub fn new(resource_group_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(resource_group_name: impl crate::IntoValue<String>) -> Self {
         Application(
-            crate::Resource::new("AWS::ApplicationInsights::Application")
-                .property("ResourceGroupName", resource_group_name.into().into_json()),
+            crate::Resource::new("AWS::ApplicationInsights::Application").property(
+                "ResourceGroupName",
+                resource_group_name.into_value().into_json(),
+            ),
         )
     }
 
     /// `AttachMissingPermission`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationinsights-application.html#cfn-applicationinsights-application-attachmissingpermission)
-    pub fn attach_missing_permission(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn attach_missing_permission(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AttachMissingPermission", value.into().into_json());
+            .set_property("AttachMissingPermission", value.into_value().into_json());
         self
     }
 
     /// `AutoConfigurationEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationinsights-application.html#cfn-applicationinsights-application-autoconfigurationenabled)
-    pub fn auto_configuration_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn auto_configuration_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AutoConfigurationEnabled", value.into().into_json());
+            .set_property("AutoConfigurationEnabled", value.into_value().into_json());
         self
     }
 
     /// `CWEMonitorEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationinsights-application.html#cfn-applicationinsights-application-cwemonitorenabled)
-    pub fn cwe_monitor_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn cwe_monitor_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("CWEMonitorEnabled", value.into().into_json());
+            .set_property("CWEMonitorEnabled", value.into_value().into_json());
         self
     }
 
@@ -56,10 +64,12 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationinsights-application.html#cfn-applicationinsights-application-componentmonitoringsettings)
     pub fn component_monitoring_settings(
         mut self,
-        value: impl Into<crate::Value<Vec<application::ComponentMonitoringSetting>>>,
+        value: impl crate::IntoValue<Vec<application::ComponentMonitoringSetting>>,
     ) -> Self {
-        self.0
-            .set_property("ComponentMonitoringSettings", value.into().into_json());
+        self.0.set_property(
+            "ComponentMonitoringSettings",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -70,10 +80,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationinsights-application.html#cfn-applicationinsights-application-customcomponents)
     pub fn custom_components(
         mut self,
-        value: impl Into<crate::Value<Vec<application::CustomComponent>>>,
+        value: impl crate::IntoValue<Vec<application::CustomComponent>>,
     ) -> Self {
         self.0
-            .set_property("CustomComponents", value.into().into_json());
+            .set_property("CustomComponents", value.into_value().into_json());
         self
     }
 
@@ -84,10 +94,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationinsights-application.html#cfn-applicationinsights-application-groupingtype)
     pub fn grouping_type(
         mut self,
-        value: impl Into<crate::Value<application::GroupingType>>,
+        value: impl crate::IntoValue<application::GroupingType>,
     ) -> Self {
         self.0
-            .set_property("GroupingType", value.into().into_json());
+            .set_property("GroupingType", value.into_value().into_json());
         self
     }
 
@@ -98,19 +108,19 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationinsights-application.html#cfn-applicationinsights-application-logpatternsets)
     pub fn log_pattern_sets(
         mut self,
-        value: impl Into<crate::Value<Vec<application::LogPatternSet>>>,
+        value: impl crate::IntoValue<Vec<application::LogPatternSet>>,
     ) -> Self {
         self.0
-            .set_property("LogPatternSets", value.into().into_json());
+            .set_property("LogPatternSets", value.into_value().into_json());
         self
     }
 
     /// `OpsCenterEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationinsights-application.html#cfn-applicationinsights-application-opscenterenabled)
-    pub fn ops_center_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn ops_center_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("OpsCenterEnabled", value.into().into_json());
+            .set_property("OpsCenterEnabled", value.into_value().into_json());
         self
     }
 
@@ -121,9 +131,9 @@ impl Application {
     /// Pattern: `^arn:aws(-[\w]+)*:[\w\d-]+:([\w\d-]*)?:[\w\d_-]*([:/].+)*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationinsights-application.html#cfn-applicationinsights-application-opsitemsnstopicarn)
-    pub fn ops_item_sns_topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ops_item_sns_topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OpsItemSNSTopicArn", value.into().into_json());
+            .set_property("OpsItemSNSTopicArn", value.into_value().into_json());
         self
     }
 
@@ -134,9 +144,9 @@ impl Application {
     /// Pattern: `^arn:aws(-[\w]+)*:[\w\d-]+:([\w\d-]*)?:[\w\d_-]*([:/].+)*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationinsights-application.html#cfn-applicationinsights-application-snsnotificationarn)
-    pub fn sns_notification_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn sns_notification_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SNSNotificationArn", value.into().into_json());
+            .set_property("SNSNotificationArn", value.into_value().into_json());
         self
     }
 
@@ -145,15 +155,20 @@ impl Application {
     /// Items: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationinsights-application.html#cfn-applicationinsights-application-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<application::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Application {
     const TYPE_NAME: &'static str = "AWS::ApplicationInsights::Application";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GroupingType", "ResourceGroupName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -188,19 +203,19 @@ pub mod application {
 
     impl Alarm {
         /// A new `Alarm` with its required properties.
-        pub fn new(alarm_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(alarm_name: impl crate::IntoValue<String>) -> Self {
             Alarm(crate::typed::Properties::from_iter([(
                 "AlarmName".to_owned(),
-                alarm_name.into().into_json(),
+                alarm_name.into_value().into_json(),
             )]))
         }
 
         /// `Severity`: [`Severity`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-alarm.html#cfn-applicationinsights-application-alarm-severity)
-        pub fn severity(mut self, value: impl Into<crate::Value<Severity>>) -> Self {
+        pub fn severity(mut self, value: impl crate::IntoValue<Severity>) -> Self {
             self.0
-                .insert("Severity".to_owned(), value.into().into_json());
+                .insert("Severity".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -219,10 +234,10 @@ pub mod application {
 
     impl AlarmMetric {
         /// A new `AlarmMetric` with its required properties.
-        pub fn new(alarm_metric_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(alarm_metric_name: impl crate::IntoValue<String>) -> Self {
             AlarmMetric(crate::typed::Properties::from_iter([(
                 "AlarmMetricName".to_owned(),
-                alarm_metric_name.into().into_json(),
+                alarm_metric_name.into_value().into_json(),
             )]))
         }
     }
@@ -250,10 +265,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-componentconfiguration.html#cfn-applicationinsights-application-componentconfiguration-configurationdetails)
         pub fn configuration_details(
             mut self,
-            value: impl Into<crate::Value<ConfigurationDetails>>,
+            value: impl crate::IntoValue<ConfigurationDetails>,
         ) -> Self {
-            self.0
-                .insert("ConfigurationDetails".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConfigurationDetails".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -264,11 +281,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-componentconfiguration.html#cfn-applicationinsights-application-componentconfiguration-subcomponenttypeconfigurations)
         pub fn sub_component_type_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<SubComponentTypeConfiguration>>>,
+            value: impl crate::IntoValue<Vec<SubComponentTypeConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "SubComponentTypeConfigurations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -289,15 +306,15 @@ pub mod application {
     impl ComponentMonitoringSetting {
         /// A new `ComponentMonitoringSetting` with its required properties.
         pub fn new(
-            component_configuration_mode: impl Into<crate::Value<ComponentConfigurationMode>>,
-            tier: impl Into<crate::Value<String>>,
+            component_configuration_mode: impl crate::IntoValue<ComponentConfigurationMode>,
+            tier: impl crate::IntoValue<String>,
         ) -> Self {
             ComponentMonitoringSetting(crate::typed::Properties::from_iter([
                 (
                     "ComponentConfigurationMode".to_owned(),
-                    component_configuration_mode.into().into_json(),
+                    component_configuration_mode.into_value().into_json(),
                 ),
-                ("Tier".to_owned(), tier.into().into_json()),
+                ("Tier".to_owned(), tier.into_value().into_json()),
             ]))
         }
 
@@ -308,9 +325,9 @@ pub mod application {
         /// Pattern: `^arn:aws(-[\w]+)*:[\w\d-]+:([\w\d-]*)?:[\w\d_-]*([:/].+)*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-componentmonitoringsetting.html#cfn-applicationinsights-application-componentmonitoringsetting-componentarn)
-        pub fn component_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn component_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ComponentARN".to_owned(), value.into().into_json());
+                .insert("ComponentARN".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -321,9 +338,9 @@ pub mod application {
         /// Pattern: `^[\d\w\-_.+]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-componentmonitoringsetting.html#cfn-applicationinsights-application-componentmonitoringsetting-componentname)
-        pub fn component_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn component_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ComponentName".to_owned(), value.into().into_json());
+                .insert("ComponentName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -332,11 +349,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-componentmonitoringsetting.html#cfn-applicationinsights-application-componentmonitoringsetting-customcomponentconfiguration)
         pub fn custom_component_configuration(
             mut self,
-            value: impl Into<crate::Value<ComponentConfiguration>>,
+            value: impl crate::IntoValue<ComponentConfiguration>,
         ) -> Self {
             self.0.insert(
                 "CustomComponentConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -346,11 +363,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-componentmonitoringsetting.html#cfn-applicationinsights-application-componentmonitoringsetting-defaultoverwritecomponentconfiguration)
         pub fn default_overwrite_component_configuration(
             mut self,
-            value: impl Into<crate::Value<ComponentConfiguration>>,
+            value: impl crate::IntoValue<ComponentConfiguration>,
         ) -> Self {
             self.0.insert(
                 "DefaultOverwriteComponentConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -377,17 +394,18 @@ pub mod application {
         /// `AlarmMetrics`: list of [`AlarmMetric`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-configurationdetails.html#cfn-applicationinsights-application-configurationdetails-alarmmetrics)
-        pub fn alarm_metrics(mut self, value: impl Into<crate::Value<Vec<AlarmMetric>>>) -> Self {
+        pub fn alarm_metrics(mut self, value: impl crate::IntoValue<Vec<AlarmMetric>>) -> Self {
             self.0
-                .insert("AlarmMetrics".to_owned(), value.into().into_json());
+                .insert("AlarmMetrics".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Alarms`: list of [`Alarm`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-configurationdetails.html#cfn-applicationinsights-application-configurationdetails-alarms)
-        pub fn alarms(mut self, value: impl Into<crate::Value<Vec<Alarm>>>) -> Self {
-            self.0.insert("Alarms".to_owned(), value.into().into_json());
+        pub fn alarms(mut self, value: impl crate::IntoValue<Vec<Alarm>>) -> Self {
+            self.0
+                .insert("Alarms".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -396,11 +414,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-configurationdetails.html#cfn-applicationinsights-application-configurationdetails-haclusterprometheusexporter)
         pub fn ha_cluster_prometheus_exporter(
             mut self,
-            value: impl Into<crate::Value<HaClusterPrometheusExporter>>,
+            value: impl crate::IntoValue<HaClusterPrometheusExporter>,
         ) -> Self {
             self.0.insert(
                 "HAClusterPrometheusExporter".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -410,11 +428,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-configurationdetails.html#cfn-applicationinsights-application-configurationdetails-hanaprometheusexporter)
         pub fn hana_prometheus_exporter(
             mut self,
-            value: impl Into<crate::Value<HanaPrometheusExporter>>,
+            value: impl crate::IntoValue<HanaPrometheusExporter>,
         ) -> Self {
             self.0.insert(
                 "HANAPrometheusExporter".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -424,18 +442,21 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-configurationdetails.html#cfn-applicationinsights-application-configurationdetails-jmxprometheusexporter)
         pub fn jmx_prometheus_exporter(
             mut self,
-            value: impl Into<crate::Value<JmxPrometheusExporter>>,
+            value: impl crate::IntoValue<JmxPrometheusExporter>,
         ) -> Self {
-            self.0
-                .insert("JMXPrometheusExporter".to_owned(), value.into().into_json());
+            self.0.insert(
+                "JMXPrometheusExporter".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Logs`: list of [`Log`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-configurationdetails.html#cfn-applicationinsights-application-configurationdetails-logs)
-        pub fn logs(mut self, value: impl Into<crate::Value<Vec<Log>>>) -> Self {
-            self.0.insert("Logs".to_owned(), value.into().into_json());
+        pub fn logs(mut self, value: impl crate::IntoValue<Vec<Log>>) -> Self {
+            self.0
+                .insert("Logs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -444,11 +465,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-configurationdetails.html#cfn-applicationinsights-application-configurationdetails-netweaverprometheusexporter)
         pub fn net_weaver_prometheus_exporter(
             mut self,
-            value: impl Into<crate::Value<NetWeaverPrometheusExporter>>,
+            value: impl crate::IntoValue<NetWeaverPrometheusExporter>,
         ) -> Self {
             self.0.insert(
                 "NetWeaverPrometheusExporter".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -456,9 +477,9 @@ pub mod application {
         /// `Processes`: list of [`Process`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-configurationdetails.html#cfn-applicationinsights-application-configurationdetails-processes)
-        pub fn processes(mut self, value: impl Into<crate::Value<Vec<Process>>>) -> Self {
+        pub fn processes(mut self, value: impl crate::IntoValue<Vec<Process>>) -> Self {
             self.0
-                .insert("Processes".to_owned(), value.into().into_json());
+                .insert("Processes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -467,11 +488,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-configurationdetails.html#cfn-applicationinsights-application-configurationdetails-sqlserverprometheusexporter)
         pub fn sql_server_prometheus_exporter(
             mut self,
-            value: impl Into<crate::Value<SqlServerPrometheusExporter>>,
+            value: impl crate::IntoValue<SqlServerPrometheusExporter>,
         ) -> Self {
             self.0.insert(
                 "SQLServerPrometheusExporter".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -479,9 +500,9 @@ pub mod application {
         /// `WindowsEvents`: list of [`WindowsEvent`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-configurationdetails.html#cfn-applicationinsights-application-configurationdetails-windowsevents)
-        pub fn windows_events(mut self, value: impl Into<crate::Value<Vec<WindowsEvent>>>) -> Self {
+        pub fn windows_events(mut self, value: impl crate::IntoValue<Vec<WindowsEvent>>) -> Self {
             self.0
-                .insert("WindowsEvents".to_owned(), value.into().into_json());
+                .insert("WindowsEvents".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -501,15 +522,18 @@ pub mod application {
     impl CustomComponent {
         /// A new `CustomComponent` with its required properties.
         pub fn new(
-            component_name: impl Into<crate::Value<String>>,
-            resource_list: impl Into<crate::Value<Vec<String>>>,
+            component_name: impl crate::IntoValue<String>,
+            resource_list: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             CustomComponent(crate::typed::Properties::from_iter([
                 (
                     "ComponentName".to_owned(),
-                    component_name.into().into_json(),
+                    component_name.into_value().into_json(),
                 ),
-                ("ResourceList".to_owned(), resource_list.into().into_json()),
+                (
+                    "ResourceList".to_owned(),
+                    resource_list.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -535,9 +559,9 @@ pub mod application {
         /// `PrometheusPort`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-haclusterprometheusexporter.html#cfn-applicationinsights-application-haclusterprometheusexporter-prometheusport)
-        pub fn prometheus_port(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn prometheus_port(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PrometheusPort".to_owned(), value.into().into_json());
+                .insert("PrometheusPort".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -557,21 +581,21 @@ pub mod application {
     impl HanaPrometheusExporter {
         /// A new `HanaPrometheusExporter` with its required properties.
         pub fn new(
-            agree_to_install_hanadb_client: impl Into<crate::Value<bool>>,
-            hana_port: impl Into<crate::Value<String>>,
-            hanasid: impl Into<crate::Value<String>>,
-            hana_secret_name: impl Into<crate::Value<String>>,
+            agree_to_install_hanadb_client: impl crate::IntoValue<bool>,
+            hana_port: impl crate::IntoValue<String>,
+            hanasid: impl crate::IntoValue<String>,
+            hana_secret_name: impl crate::IntoValue<String>,
         ) -> Self {
             HanaPrometheusExporter(crate::typed::Properties::from_iter([
                 (
                     "AgreeToInstallHANADBClient".to_owned(),
-                    agree_to_install_hanadb_client.into().into_json(),
+                    agree_to_install_hanadb_client.into_value().into_json(),
                 ),
-                ("HANAPort".to_owned(), hana_port.into().into_json()),
-                ("HANASID".to_owned(), hanasid.into().into_json()),
+                ("HANAPort".to_owned(), hana_port.into_value().into_json()),
+                ("HANASID".to_owned(), hanasid.into_value().into_json()),
                 (
                     "HANASecretName".to_owned(),
-                    hana_secret_name.into().into_json(),
+                    hana_secret_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -579,9 +603,9 @@ pub mod application {
         /// `PrometheusPort`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-hanaprometheusexporter.html#cfn-applicationinsights-application-hanaprometheusexporter-prometheusport)
-        pub fn prometheus_port(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn prometheus_port(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PrometheusPort".to_owned(), value.into().into_json());
+                .insert("PrometheusPort".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -607,26 +631,27 @@ pub mod application {
         /// `HostPort`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-jmxprometheusexporter.html#cfn-applicationinsights-application-jmxprometheusexporter-hostport)
-        pub fn host_port(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn host_port(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HostPort".to_owned(), value.into().into_json());
+                .insert("HostPort".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `JMXURL`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-jmxprometheusexporter.html#cfn-applicationinsights-application-jmxprometheusexporter-jmxurl)
-        pub fn jmxurl(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("JMXURL".to_owned(), value.into().into_json());
+        pub fn jmxurl(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("JMXURL".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PrometheusPort`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-jmxprometheusexporter.html#cfn-applicationinsights-application-jmxprometheusexporter-prometheusport)
-        pub fn prometheus_port(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn prometheus_port(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PrometheusPort".to_owned(), value.into().into_json());
+                .insert("PrometheusPort".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -645,19 +670,19 @@ pub mod application {
 
     impl Log {
         /// A new `Log` with its required properties.
-        pub fn new(log_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(log_type: impl crate::IntoValue<String>) -> Self {
             Log(crate::typed::Properties::from_iter([(
                 "LogType".to_owned(),
-                log_type.into().into_json(),
+                log_type.into_value().into_json(),
             )]))
         }
 
         /// `Encoding`: [`Encoding`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-log.html#cfn-applicationinsights-application-log-encoding)
-        pub fn encoding(mut self, value: impl Into<crate::Value<Encoding>>) -> Self {
+        pub fn encoding(mut self, value: impl crate::IntoValue<Encoding>) -> Self {
             self.0
-                .insert("Encoding".to_owned(), value.into().into_json());
+                .insert("Encoding".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -668,9 +693,9 @@ pub mod application {
         /// Pattern: `[\.\-_/#A-Za-z0-9]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-log.html#cfn-applicationinsights-application-log-loggroupname)
-        pub fn log_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroupName".to_owned(), value.into().into_json());
+                .insert("LogGroupName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -681,9 +706,9 @@ pub mod application {
         /// Pattern: `^([a-zA-Z]:\\[\\\S|*\S]?.*|/[^"']*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-log.html#cfn-applicationinsights-application-log-logpath)
-        pub fn log_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogPath".to_owned(), value.into().into_json());
+                .insert("LogPath".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -694,9 +719,9 @@ pub mod application {
         /// Pattern: `[a-zA-Z0-9.-_]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-log.html#cfn-applicationinsights-application-log-patternset)
-        pub fn pattern_set(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn pattern_set(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PatternSet".to_owned(), value.into().into_json());
+                .insert("PatternSet".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -716,14 +741,17 @@ pub mod application {
     impl LogPattern {
         /// A new `LogPattern` with its required properties.
         pub fn new(
-            pattern: impl Into<crate::Value<String>>,
-            pattern_name: impl Into<crate::Value<String>>,
-            rank: impl Into<crate::Value<i64>>,
+            pattern: impl crate::IntoValue<String>,
+            pattern_name: impl crate::IntoValue<String>,
+            rank: impl crate::IntoValue<i64>,
         ) -> Self {
             LogPattern(crate::typed::Properties::from_iter([
-                ("Pattern".to_owned(), pattern.into().into_json()),
-                ("PatternName".to_owned(), pattern_name.into().into_json()),
-                ("Rank".to_owned(), rank.into().into_json()),
+                ("Pattern".to_owned(), pattern.into_value().into_json()),
+                (
+                    "PatternName".to_owned(),
+                    pattern_name.into_value().into_json(),
+                ),
+                ("Rank".to_owned(), rank.into_value().into_json()),
             ]))
         }
     }
@@ -743,14 +771,17 @@ pub mod application {
     impl LogPatternSet {
         /// A new `LogPatternSet` with its required properties.
         pub fn new(
-            log_patterns: impl Into<crate::Value<Vec<LogPattern>>>,
-            pattern_set_name: impl Into<crate::Value<String>>,
+            log_patterns: impl crate::IntoValue<Vec<LogPattern>>,
+            pattern_set_name: impl crate::IntoValue<String>,
         ) -> Self {
             LogPatternSet(crate::typed::Properties::from_iter([
-                ("LogPatterns".to_owned(), log_patterns.into().into_json()),
+                (
+                    "LogPatterns".to_owned(),
+                    log_patterns.into_value().into_json(),
+                ),
                 (
                     "PatternSetName".to_owned(),
-                    pattern_set_name.into().into_json(),
+                    pattern_set_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -771,24 +802,24 @@ pub mod application {
     impl NetWeaverPrometheusExporter {
         /// A new `NetWeaverPrometheusExporter` with its required properties.
         pub fn new(
-            instance_numbers: impl Into<crate::Value<Vec<String>>>,
-            sapsid: impl Into<crate::Value<String>>,
+            instance_numbers: impl crate::IntoValue<Vec<String>>,
+            sapsid: impl crate::IntoValue<String>,
         ) -> Self {
             NetWeaverPrometheusExporter(crate::typed::Properties::from_iter([
                 (
                     "InstanceNumbers".to_owned(),
-                    instance_numbers.into().into_json(),
+                    instance_numbers.into_value().into_json(),
                 ),
-                ("SAPSID".to_owned(), sapsid.into().into_json()),
+                ("SAPSID".to_owned(), sapsid.into_value().into_json()),
             ]))
         }
 
         /// `PrometheusPort`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-netweaverprometheusexporter.html#cfn-applicationinsights-application-netweaverprometheusexporter-prometheusport)
-        pub fn prometheus_port(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn prometheus_port(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PrometheusPort".to_owned(), value.into().into_json());
+                .insert("PrometheusPort".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -808,12 +839,18 @@ pub mod application {
     impl Process {
         /// A new `Process` with its required properties.
         pub fn new(
-            alarm_metrics: impl Into<crate::Value<Vec<AlarmMetric>>>,
-            process_name: impl Into<crate::Value<String>>,
+            alarm_metrics: impl crate::IntoValue<Vec<AlarmMetric>>,
+            process_name: impl crate::IntoValue<String>,
         ) -> Self {
             Process(crate::typed::Properties::from_iter([
-                ("AlarmMetrics".to_owned(), alarm_metrics.into().into_json()),
-                ("ProcessName".to_owned(), process_name.into().into_json()),
+                (
+                    "AlarmMetrics".to_owned(),
+                    alarm_metrics.into_value().into_json(),
+                ),
+                (
+                    "ProcessName".to_owned(),
+                    process_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -833,17 +870,17 @@ pub mod application {
     impl SqlServerPrometheusExporter {
         /// A new `SqlServerPrometheusExporter` with its required properties.
         pub fn new(
-            prometheus_port: impl Into<crate::Value<String>>,
-            sql_secret_name: impl Into<crate::Value<String>>,
+            prometheus_port: impl crate::IntoValue<String>,
+            sql_secret_name: impl crate::IntoValue<String>,
         ) -> Self {
             SqlServerPrometheusExporter(crate::typed::Properties::from_iter([
                 (
                     "PrometheusPort".to_owned(),
-                    prometheus_port.into().into_json(),
+                    prometheus_port.into_value().into_json(),
                 ),
                 (
                     "SQLSecretName".to_owned(),
-                    sql_secret_name.into().into_json(),
+                    sql_secret_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -870,35 +907,36 @@ pub mod application {
         /// `AlarmMetrics`: list of [`AlarmMetric`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-subcomponentconfigurationdetails.html#cfn-applicationinsights-application-subcomponentconfigurationdetails-alarmmetrics)
-        pub fn alarm_metrics(mut self, value: impl Into<crate::Value<Vec<AlarmMetric>>>) -> Self {
+        pub fn alarm_metrics(mut self, value: impl crate::IntoValue<Vec<AlarmMetric>>) -> Self {
             self.0
-                .insert("AlarmMetrics".to_owned(), value.into().into_json());
+                .insert("AlarmMetrics".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Logs`: list of [`Log`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-subcomponentconfigurationdetails.html#cfn-applicationinsights-application-subcomponentconfigurationdetails-logs)
-        pub fn logs(mut self, value: impl Into<crate::Value<Vec<Log>>>) -> Self {
-            self.0.insert("Logs".to_owned(), value.into().into_json());
+        pub fn logs(mut self, value: impl crate::IntoValue<Vec<Log>>) -> Self {
+            self.0
+                .insert("Logs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Processes`: list of [`Process`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-subcomponentconfigurationdetails.html#cfn-applicationinsights-application-subcomponentconfigurationdetails-processes)
-        pub fn processes(mut self, value: impl Into<crate::Value<Vec<Process>>>) -> Self {
+        pub fn processes(mut self, value: impl crate::IntoValue<Vec<Process>>) -> Self {
             self.0
-                .insert("Processes".to_owned(), value.into().into_json());
+                .insert("Processes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WindowsEvents`: list of [`WindowsEvent`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-subcomponentconfigurationdetails.html#cfn-applicationinsights-application-subcomponentconfigurationdetails-windowsevents)
-        pub fn windows_events(mut self, value: impl Into<crate::Value<Vec<WindowsEvent>>>) -> Self {
+        pub fn windows_events(mut self, value: impl crate::IntoValue<Vec<WindowsEvent>>) -> Self {
             self.0
-                .insert("WindowsEvents".to_owned(), value.into().into_json());
+                .insert("WindowsEvents".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -918,19 +956,17 @@ pub mod application {
     impl SubComponentTypeConfiguration {
         /// A new `SubComponentTypeConfiguration` with its required properties.
         pub fn new(
-            sub_component_configuration_details: impl Into<
-                crate::Value<SubComponentConfigurationDetails>,
-            >,
-            sub_component_type: impl Into<crate::Value<SubComponentType>>,
+            sub_component_configuration_details: impl crate::IntoValue<SubComponentConfigurationDetails>,
+            sub_component_type: impl crate::IntoValue<SubComponentType>,
         ) -> Self {
             SubComponentTypeConfiguration(crate::typed::Properties::from_iter([
                 (
                     "SubComponentConfigurationDetails".to_owned(),
-                    sub_component_configuration_details.into().into_json(),
+                    sub_component_configuration_details.into_value().into_json(),
                 ),
                 (
                     "SubComponentType".to_owned(),
-                    sub_component_type.into().into_json(),
+                    sub_component_type.into_value().into_json(),
                 ),
             ]))
         }
@@ -951,12 +987,12 @@ pub mod application {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -976,14 +1012,20 @@ pub mod application {
     impl WindowsEvent {
         /// A new `WindowsEvent` with its required properties.
         pub fn new(
-            event_levels: impl Into<crate::Value<Vec<EventLevel>>>,
-            event_name: impl Into<crate::Value<String>>,
-            log_group_name: impl Into<crate::Value<String>>,
+            event_levels: impl crate::IntoValue<Vec<EventLevel>>,
+            event_name: impl crate::IntoValue<String>,
+            log_group_name: impl crate::IntoValue<String>,
         ) -> Self {
             WindowsEvent(crate::typed::Properties::from_iter([
-                ("EventLevels".to_owned(), event_levels.into().into_json()),
-                ("EventName".to_owned(), event_name.into().into_json()),
-                ("LogGroupName".to_owned(), log_group_name.into().into_json()),
+                (
+                    "EventLevels".to_owned(),
+                    event_levels.into_value().into_json(),
+                ),
+                ("EventName".to_owned(), event_name.into_value().into_json()),
+                (
+                    "LogGroupName".to_owned(),
+                    log_group_name.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -994,9 +1036,9 @@ pub mod application {
         /// Pattern: `[a-zA-Z0-9.-_]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationinsights-application-windowsevent.html#cfn-applicationinsights-application-windowsevent-patternset)
-        pub fn pattern_set(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn pattern_set(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PatternSet".to_owned(), value.into().into_json());
+                .insert("PatternSet".to_owned(), value.into_value().into_json());
             self
         }
     }

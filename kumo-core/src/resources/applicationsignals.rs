@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::ApplicationSignals::ServiceLevelObjective",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ApplicationSignals::Discovery",
+        <Discovery as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApplicationSignals::GroupingConfiguration",
+        <GroupingConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ApplicationSignals::ServiceLevelObjective",
+        <ServiceLevelObjective as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ApplicationSignals::Discovery`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationsignals-discovery.html)
@@ -65,14 +81,14 @@ pub struct GroupingConfiguration(crate::Resource);
 impl GroupingConfiguration {
     /// A new `AWS::ApplicationSignals::GroupingConfiguration` with its required properties.
     pub fn new(
-        grouping_attribute_definitions: impl Into<
-            crate::Value<Vec<grouping_configuration::GroupingAttributeDefinition>>,
+        grouping_attribute_definitions: impl crate::IntoValue<
+            Vec<grouping_configuration::GroupingAttributeDefinition>,
         >,
     ) -> Self {
         GroupingConfiguration(
             crate::Resource::new("AWS::ApplicationSignals::GroupingConfiguration").property(
                 "GroupingAttributeDefinitions",
-                grouping_attribute_definitions.into().into_json(),
+                grouping_attribute_definitions.into_value().into_json(),
             ),
         )
     }
@@ -121,14 +137,17 @@ pub mod grouping_configuration {
     impl GroupingAttributeDefinition {
         /// A new `GroupingAttributeDefinition` with its required properties.
         pub fn new(
-            grouping_name: impl Into<crate::Value<String>>,
-            grouping_source_keys: impl Into<crate::Value<Vec<String>>>,
+            grouping_name: impl crate::IntoValue<String>,
+            grouping_source_keys: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             GroupingAttributeDefinition(crate::typed::Properties::from_iter([
-                ("GroupingName".to_owned(), grouping_name.into().into_json()),
+                (
+                    "GroupingName".to_owned(),
+                    grouping_name.into_value().into_json(),
+                ),
                 (
                     "GroupingSourceKeys".to_owned(),
-                    grouping_source_keys.into().into_json(),
+                    grouping_source_keys.into_value().into_json(),
                 ),
             ]))
         }
@@ -136,9 +155,11 @@ pub mod grouping_configuration {
         /// `DefaultGroupingValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-groupingconfiguration-groupingattributedefinition.html#cfn-applicationsignals-groupingconfiguration-groupingattributedefinition-defaultgroupingvalue)
-        pub fn default_grouping_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DefaultGroupingValue".to_owned(), value.into().into_json());
+        pub fn default_grouping_value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DefaultGroupingValue".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -160,10 +181,10 @@ pub struct ServiceLevelObjective(crate::Resource);
 
 impl ServiceLevelObjective {
     /// A new `AWS::ApplicationSignals::ServiceLevelObjective` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         ServiceLevelObjective(
             crate::Resource::new("AWS::ApplicationSignals::ServiceLevelObjective")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -172,10 +193,10 @@ impl ServiceLevelObjective {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationsignals-servicelevelobjective.html#cfn-applicationsignals-servicelevelobjective-burnrateconfigurations)
     pub fn burn_rate_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<service_level_objective::BurnRateConfiguration>>>,
+        value: impl crate::IntoValue<Vec<service_level_objective::BurnRateConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("BurnRateConfigurations", value.into().into_json());
+            .set_property("BurnRateConfigurations", value.into_value().into_json());
         self
     }
 
@@ -186,8 +207,9 @@ impl ServiceLevelObjective {
     /// Default: `"No description"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationsignals-servicelevelobjective.html#cfn-applicationsignals-servicelevelobjective-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -196,18 +218,18 @@ impl ServiceLevelObjective {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationsignals-servicelevelobjective.html#cfn-applicationsignals-servicelevelobjective-exclusionwindows)
     pub fn exclusion_windows(
         mut self,
-        value: impl Into<crate::Value<Vec<service_level_objective::ExclusionWindow>>>,
+        value: impl crate::IntoValue<Vec<service_level_objective::ExclusionWindow>>,
     ) -> Self {
         self.0
-            .set_property("ExclusionWindows", value.into().into_json());
+            .set_property("ExclusionWindows", value.into_value().into_json());
         self
     }
 
     /// `Goal`: [`Goal`](service_level_objective::Goal).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationsignals-servicelevelobjective.html#cfn-applicationsignals-servicelevelobjective-goal)
-    pub fn goal(mut self, value: impl Into<crate::Value<service_level_objective::Goal>>) -> Self {
-        self.0.set_property("Goal", value.into().into_json());
+    pub fn goal(mut self, value: impl crate::IntoValue<service_level_objective::Goal>) -> Self {
+        self.0.set_property("Goal", value.into_value().into_json());
         self
     }
 
@@ -216,36 +238,38 @@ impl ServiceLevelObjective {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationsignals-servicelevelobjective.html#cfn-applicationsignals-servicelevelobjective-requestbasedsli)
     pub fn request_based_sli(
         mut self,
-        value: impl Into<crate::Value<service_level_objective::RequestBasedSli>>,
+        value: impl crate::IntoValue<service_level_objective::RequestBasedSli>,
     ) -> Self {
         self.0
-            .set_property("RequestBasedSli", value.into().into_json());
+            .set_property("RequestBasedSli", value.into_value().into_json());
         self
     }
 
     /// `Sli`: [`Sli`](service_level_objective::Sli).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationsignals-servicelevelobjective.html#cfn-applicationsignals-servicelevelobjective-sli)
-    pub fn sli(mut self, value: impl Into<crate::Value<service_level_objective::Sli>>) -> Self {
-        self.0.set_property("Sli", value.into().into_json());
+    pub fn sli(mut self, value: impl crate::IntoValue<service_level_objective::Sli>) -> Self {
+        self.0.set_property("Sli", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](service_level_objective::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationsignals-servicelevelobjective.html#cfn-applicationsignals-servicelevelobjective-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<service_level_objective::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<service_level_objective::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ServiceLevelObjective {
     const TYPE_NAME: &'static str = "AWS::ApplicationSignals::ServiceLevelObjective";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -295,10 +319,10 @@ pub mod service_level_objective {
 
     impl BurnRateConfiguration {
         /// A new `BurnRateConfiguration` with its required properties.
-        pub fn new(look_back_window_minutes: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(look_back_window_minutes: impl crate::IntoValue<i64>) -> Self {
             BurnRateConfiguration(crate::typed::Properties::from_iter([(
                 "LookBackWindowMinutes".to_owned(),
-                look_back_window_minutes.into().into_json(),
+                look_back_window_minutes.into_value().into_json(),
             )]))
         }
     }
@@ -318,14 +342,17 @@ pub mod service_level_objective {
     impl CalendarInterval {
         /// A new `CalendarInterval` with its required properties.
         pub fn new(
-            duration: impl Into<crate::Value<i64>>,
-            duration_unit: impl Into<crate::Value<DurationUnit>>,
-            start_time: impl Into<crate::Value<i64>>,
+            duration: impl crate::IntoValue<i64>,
+            duration_unit: impl crate::IntoValue<DurationUnit>,
+            start_time: impl crate::IntoValue<i64>,
         ) -> Self {
             CalendarInterval(crate::typed::Properties::from_iter([
-                ("Duration".to_owned(), duration.into().into_json()),
-                ("DurationUnit".to_owned(), duration_unit.into().into_json()),
-                ("StartTime".to_owned(), start_time.into().into_json()),
+                ("Duration".to_owned(), duration.into_value().into_json()),
+                (
+                    "DurationUnit".to_owned(),
+                    duration_unit.into_value().into_json(),
+                ),
+                ("StartTime".to_owned(), start_time.into_value().into_json()),
             ]))
         }
     }
@@ -345,17 +372,17 @@ pub mod service_level_objective {
     impl DependencyConfig {
         /// A new `DependencyConfig` with its required properties.
         pub fn new(
-            dependency_key_attributes: impl Into<crate::Value<crate::Json>>,
-            dependency_operation_name: impl Into<crate::Value<String>>,
+            dependency_key_attributes: impl crate::IntoValue<crate::Json>,
+            dependency_operation_name: impl crate::IntoValue<String>,
         ) -> Self {
             DependencyConfig(crate::typed::Properties::from_iter([
                 (
                     "DependencyKeyAttributes".to_owned(),
-                    dependency_key_attributes.into().into_json(),
+                    dependency_key_attributes.into_value().into_json(),
                 ),
                 (
                     "DependencyOperationName".to_owned(),
-                    dependency_operation_name.into().into_json(),
+                    dependency_operation_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -376,12 +403,12 @@ pub mod service_level_objective {
     impl Dimension {
         /// A new `Dimension` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Dimension(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -400,10 +427,10 @@ pub mod service_level_objective {
 
     impl ExclusionWindow {
         /// A new `ExclusionWindow` with its required properties.
-        pub fn new(window: impl Into<crate::Value<Window>>) -> Self {
+        pub fn new(window: impl crate::IntoValue<Window>) -> Self {
             ExclusionWindow(crate::typed::Properties::from_iter([(
                 "Window".to_owned(),
-                window.into().into_json(),
+                window.into_value().into_json(),
             )]))
         }
 
@@ -414,26 +441,27 @@ pub mod service_level_objective {
         /// Default: `"No reason"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-exclusionwindow.html#cfn-applicationsignals-servicelevelobjective-exclusionwindow-reason)
-        pub fn reason(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Reason".to_owned(), value.into().into_json());
+        pub fn reason(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Reason".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RecurrenceRule`: [`RecurrenceRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-exclusionwindow.html#cfn-applicationsignals-servicelevelobjective-exclusionwindow-recurrencerule)
-        pub fn recurrence_rule(mut self, value: impl Into<crate::Value<RecurrenceRule>>) -> Self {
+        pub fn recurrence_rule(mut self, value: impl crate::IntoValue<RecurrenceRule>) -> Self {
             self.0
-                .insert("RecurrenceRule".to_owned(), value.into().into_json());
+                .insert("RecurrenceRule".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-exclusionwindow.html#cfn-applicationsignals-servicelevelobjective-exclusionwindow-starttime)
-        pub fn start_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn start_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StartTime".to_owned(), value.into().into_json());
+                .insert("StartTime".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -459,27 +487,29 @@ pub mod service_level_objective {
         /// `AttainmentGoal`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-goal.html#cfn-applicationsignals-servicelevelobjective-goal-attainmentgoal)
-        pub fn attainment_goal(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn attainment_goal(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("AttainmentGoal".to_owned(), value.into().into_json());
+                .insert("AttainmentGoal".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Interval`: [`Interval`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-goal.html#cfn-applicationsignals-servicelevelobjective-goal-interval)
-        pub fn interval(mut self, value: impl Into<crate::Value<Interval>>) -> Self {
+        pub fn interval(mut self, value: impl crate::IntoValue<Interval>) -> Self {
             self.0
-                .insert("Interval".to_owned(), value.into().into_json());
+                .insert("Interval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WarningThreshold`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-goal.html#cfn-applicationsignals-servicelevelobjective-goal-warningthreshold)
-        pub fn warning_threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("WarningThreshold".to_owned(), value.into().into_json());
+        pub fn warning_threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "WarningThreshold".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -505,21 +535,20 @@ pub mod service_level_objective {
         /// `CalendarInterval`: [`CalendarInterval`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-interval.html#cfn-applicationsignals-servicelevelobjective-interval-calendarinterval)
-        pub fn calendar_interval(
-            mut self,
-            value: impl Into<crate::Value<CalendarInterval>>,
-        ) -> Self {
-            self.0
-                .insert("CalendarInterval".to_owned(), value.into().into_json());
+        pub fn calendar_interval(mut self, value: impl crate::IntoValue<CalendarInterval>) -> Self {
+            self.0.insert(
+                "CalendarInterval".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RollingInterval`: [`RollingInterval`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-interval.html#cfn-applicationsignals-servicelevelobjective-interval-rollinginterval)
-        pub fn rolling_interval(mut self, value: impl Into<crate::Value<RollingInterval>>) -> Self {
+        pub fn rolling_interval(mut self, value: impl crate::IntoValue<RollingInterval>) -> Self {
             self.0
-                .insert("RollingInterval".to_owned(), value.into().into_json());
+                .insert("RollingInterval".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -545,27 +574,27 @@ pub mod service_level_objective {
         /// `Dimensions`: list of [`Dimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-metric.html#cfn-applicationsignals-servicelevelobjective-metric-dimensions)
-        pub fn dimensions(mut self, value: impl Into<crate::Value<Vec<Dimension>>>) -> Self {
+        pub fn dimensions(mut self, value: impl crate::IntoValue<Vec<Dimension>>) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MetricName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-metric.html#cfn-applicationsignals-servicelevelobjective-metric-metricname)
-        pub fn metric_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn metric_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MetricName".to_owned(), value.into().into_json());
+                .insert("MetricName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Namespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-metric.html#cfn-applicationsignals-servicelevelobjective-metric-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -584,46 +613,46 @@ pub mod service_level_objective {
 
     impl MetricDataQuery {
         /// A new `MetricDataQuery` with its required properties.
-        pub fn new(id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(id: impl crate::IntoValue<String>) -> Self {
             MetricDataQuery(crate::typed::Properties::from_iter([(
                 "Id".to_owned(),
-                id.into().into_json(),
+                id.into_value().into_json(),
             )]))
         }
 
         /// `AccountId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-metricdataquery.html#cfn-applicationsignals-servicelevelobjective-metricdataquery-accountid)
-        pub fn account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccountId".to_owned(), value.into().into_json());
+                .insert("AccountId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Expression`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-metricdataquery.html#cfn-applicationsignals-servicelevelobjective-metricdataquery-expression)
-        pub fn expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expression(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Expression".to_owned(), value.into().into_json());
+                .insert("Expression".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MetricStat`: [`MetricStat`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-metricdataquery.html#cfn-applicationsignals-servicelevelobjective-metricdataquery-metricstat)
-        pub fn metric_stat(mut self, value: impl Into<crate::Value<MetricStat>>) -> Self {
+        pub fn metric_stat(mut self, value: impl crate::IntoValue<MetricStat>) -> Self {
             self.0
-                .insert("MetricStat".to_owned(), value.into().into_json());
+                .insert("MetricStat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReturnData`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-metricdataquery.html#cfn-applicationsignals-servicelevelobjective-metricdataquery-returndata)
-        pub fn return_data(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn return_data(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReturnData".to_owned(), value.into().into_json());
+                .insert("ReturnData".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -643,22 +672,23 @@ pub mod service_level_objective {
     impl MetricStat {
         /// A new `MetricStat` with its required properties.
         pub fn new(
-            metric: impl Into<crate::Value<Metric>>,
-            period: impl Into<crate::Value<i64>>,
-            stat: impl Into<crate::Value<String>>,
+            metric: impl crate::IntoValue<Metric>,
+            period: impl crate::IntoValue<i64>,
+            stat: impl crate::IntoValue<String>,
         ) -> Self {
             MetricStat(crate::typed::Properties::from_iter([
-                ("Metric".to_owned(), metric.into().into_json()),
-                ("Period".to_owned(), period.into().into_json()),
-                ("Stat".to_owned(), stat.into().into_json()),
+                ("Metric".to_owned(), metric.into_value().into_json()),
+                ("Period".to_owned(), period.into_value().into_json()),
+                ("Stat".to_owned(), stat.into_value().into_json()),
             ]))
         }
 
         /// `Unit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-metricstat.html#cfn-applicationsignals-servicelevelobjective-metricstat-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -686,10 +716,10 @@ pub mod service_level_objective {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-monitoredrequestcountmetric.html#cfn-applicationsignals-servicelevelobjective-monitoredrequestcountmetric-badcountmetric)
         pub fn bad_count_metric(
             mut self,
-            value: impl Into<crate::Value<Vec<MetricDataQuery>>>,
+            value: impl crate::IntoValue<Vec<MetricDataQuery>>,
         ) -> Self {
             self.0
-                .insert("BadCountMetric".to_owned(), value.into().into_json());
+                .insert("BadCountMetric".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -698,10 +728,10 @@ pub mod service_level_objective {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-monitoredrequestcountmetric.html#cfn-applicationsignals-servicelevelobjective-monitoredrequestcountmetric-goodcountmetric)
         pub fn good_count_metric(
             mut self,
-            value: impl Into<crate::Value<Vec<MetricDataQuery>>>,
+            value: impl crate::IntoValue<Vec<MetricDataQuery>>,
         ) -> Self {
             self.0
-                .insert("GoodCountMetric".to_owned(), value.into().into_json());
+                .insert("GoodCountMetric".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -720,10 +750,10 @@ pub mod service_level_objective {
 
     impl RecurrenceRule {
         /// A new `RecurrenceRule` with its required properties.
-        pub fn new(expression: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(expression: impl crate::IntoValue<String>) -> Self {
             RecurrenceRule(crate::typed::Properties::from_iter([(
                 "Expression".to_owned(),
-                expression.into().into_json(),
+                expression.into_value().into_json(),
             )]))
         }
     }
@@ -742,12 +772,10 @@ pub mod service_level_objective {
 
     impl RequestBasedSli {
         /// A new `RequestBasedSli` with its required properties.
-        pub fn new(
-            request_based_sli_metric: impl Into<crate::Value<RequestBasedSliMetric>>,
-        ) -> Self {
+        pub fn new(request_based_sli_metric: impl crate::IntoValue<RequestBasedSliMetric>) -> Self {
             RequestBasedSli(crate::typed::Properties::from_iter([(
                 "RequestBasedSliMetric".to_owned(),
-                request_based_sli_metric.into().into_json(),
+                request_based_sli_metric.into_value().into_json(),
             )]))
         }
 
@@ -756,19 +784,21 @@ pub mod service_level_objective {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-requestbasedsli.html#cfn-applicationsignals-servicelevelobjective-requestbasedsli-comparisonoperator)
         pub fn comparison_operator(
             mut self,
-            value: impl Into<crate::Value<ComparisonOperator>>,
+            value: impl crate::IntoValue<ComparisonOperator>,
         ) -> Self {
-            self.0
-                .insert("ComparisonOperator".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ComparisonOperator".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MetricThreshold`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-requestbasedsli.html#cfn-applicationsignals-servicelevelobjective-requestbasedsli-metricthreshold)
-        pub fn metric_threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn metric_threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MetricThreshold".to_owned(), value.into().into_json());
+                .insert("MetricThreshold".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -794,30 +824,29 @@ pub mod service_level_objective {
         /// `DependencyConfig`: [`DependencyConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-requestbasedslimetric.html#cfn-applicationsignals-servicelevelobjective-requestbasedslimetric-dependencyconfig)
-        pub fn dependency_config(
-            mut self,
-            value: impl Into<crate::Value<DependencyConfig>>,
-        ) -> Self {
-            self.0
-                .insert("DependencyConfig".to_owned(), value.into().into_json());
+        pub fn dependency_config(mut self, value: impl crate::IntoValue<DependencyConfig>) -> Self {
+            self.0.insert(
+                "DependencyConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `KeyAttributes`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-requestbasedslimetric.html#cfn-applicationsignals-servicelevelobjective-requestbasedslimetric-keyattributes)
-        pub fn key_attributes(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn key_attributes(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("KeyAttributes".to_owned(), value.into().into_json());
+                .insert("KeyAttributes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MetricType`: [`MetricType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-requestbasedslimetric.html#cfn-applicationsignals-servicelevelobjective-requestbasedslimetric-metrictype)
-        pub fn metric_type(mut self, value: impl Into<crate::Value<MetricType>>) -> Self {
+        pub fn metric_type(mut self, value: impl crate::IntoValue<MetricType>) -> Self {
             self.0
-                .insert("MetricType".to_owned(), value.into().into_json());
+                .insert("MetricType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -826,11 +855,11 @@ pub mod service_level_objective {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-requestbasedslimetric.html#cfn-applicationsignals-servicelevelobjective-requestbasedslimetric-monitoredrequestcountmetric)
         pub fn monitored_request_count_metric(
             mut self,
-            value: impl Into<crate::Value<MonitoredRequestCountMetric>>,
+            value: impl crate::IntoValue<MonitoredRequestCountMetric>,
         ) -> Self {
             self.0.insert(
                 "MonitoredRequestCountMetric".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -840,9 +869,9 @@ pub mod service_level_objective {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-requestbasedslimetric.html#cfn-applicationsignals-servicelevelobjective-requestbasedslimetric-operationname)
-        pub fn operation_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn operation_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OperationName".to_owned(), value.into().into_json());
+                .insert("OperationName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -851,11 +880,11 @@ pub mod service_level_objective {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-requestbasedslimetric.html#cfn-applicationsignals-servicelevelobjective-requestbasedslimetric-totalrequestcountmetric)
         pub fn total_request_count_metric(
             mut self,
-            value: impl Into<crate::Value<Vec<MetricDataQuery>>>,
+            value: impl crate::IntoValue<Vec<MetricDataQuery>>,
         ) -> Self {
             self.0.insert(
                 "TotalRequestCountMetric".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -876,12 +905,15 @@ pub mod service_level_objective {
     impl RollingInterval {
         /// A new `RollingInterval` with its required properties.
         pub fn new(
-            duration: impl Into<crate::Value<i64>>,
-            duration_unit: impl Into<crate::Value<DurationUnit>>,
+            duration: impl crate::IntoValue<i64>,
+            duration_unit: impl crate::IntoValue<DurationUnit>,
         ) -> Self {
             RollingInterval(crate::typed::Properties::from_iter([
-                ("Duration".to_owned(), duration.into().into_json()),
-                ("DurationUnit".to_owned(), duration_unit.into().into_json()),
+                ("Duration".to_owned(), duration.into_value().into_json()),
+                (
+                    "DurationUnit".to_owned(),
+                    duration_unit.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -901,20 +933,20 @@ pub mod service_level_objective {
     impl Sli {
         /// A new `Sli` with its required properties.
         pub fn new(
-            comparison_operator: impl Into<crate::Value<SliComparisonOperator>>,
-            metric_threshold: impl Into<crate::Value<f64>>,
-            sli_metric: impl Into<crate::Value<SliMetric>>,
+            comparison_operator: impl crate::IntoValue<SliComparisonOperator>,
+            metric_threshold: impl crate::IntoValue<f64>,
+            sli_metric: impl crate::IntoValue<SliMetric>,
         ) -> Self {
             Sli(crate::typed::Properties::from_iter([
                 (
                     "ComparisonOperator".to_owned(),
-                    comparison_operator.into().into_json(),
+                    comparison_operator.into_value().into_json(),
                 ),
                 (
                     "MetricThreshold".to_owned(),
-                    metric_threshold.into().into_json(),
+                    metric_threshold.into_value().into_json(),
                 ),
-                ("SliMetric".to_owned(), sli_metric.into().into_json()),
+                ("SliMetric".to_owned(), sli_metric.into_value().into_json()),
             ]))
         }
     }
@@ -940,21 +972,20 @@ pub mod service_level_objective {
         /// `DependencyConfig`: [`DependencyConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-slimetric.html#cfn-applicationsignals-servicelevelobjective-slimetric-dependencyconfig)
-        pub fn dependency_config(
-            mut self,
-            value: impl Into<crate::Value<DependencyConfig>>,
-        ) -> Self {
-            self.0
-                .insert("DependencyConfig".to_owned(), value.into().into_json());
+        pub fn dependency_config(mut self, value: impl crate::IntoValue<DependencyConfig>) -> Self {
+            self.0.insert(
+                "DependencyConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `KeyAttributes`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-slimetric.html#cfn-applicationsignals-servicelevelobjective-slimetric-keyattributes)
-        pub fn key_attributes(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn key_attributes(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("KeyAttributes".to_owned(), value.into().into_json());
+                .insert("KeyAttributes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -963,19 +994,21 @@ pub mod service_level_objective {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-slimetric.html#cfn-applicationsignals-servicelevelobjective-slimetric-metricdataqueries)
         pub fn metric_data_queries(
             mut self,
-            value: impl Into<crate::Value<Vec<MetricDataQuery>>>,
+            value: impl crate::IntoValue<Vec<MetricDataQuery>>,
         ) -> Self {
-            self.0
-                .insert("MetricDataQueries".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MetricDataQueries".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MetricType`: [`SliMetricMetricType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-slimetric.html#cfn-applicationsignals-servicelevelobjective-slimetric-metrictype)
-        pub fn metric_type(mut self, value: impl Into<crate::Value<SliMetricMetricType>>) -> Self {
+        pub fn metric_type(mut self, value: impl crate::IntoValue<SliMetricMetricType>) -> Self {
             self.0
-                .insert("MetricType".to_owned(), value.into().into_json());
+                .insert("MetricType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -984,9 +1017,9 @@ pub mod service_level_objective {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-slimetric.html#cfn-applicationsignals-servicelevelobjective-slimetric-operationname)
-        pub fn operation_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn operation_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OperationName".to_owned(), value.into().into_json());
+                .insert("OperationName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -995,9 +1028,9 @@ pub mod service_level_objective {
         /// Range: 60 to 900.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-slimetric.html#cfn-applicationsignals-servicelevelobjective-slimetric-periodseconds)
-        pub fn period_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn period_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PeriodSeconds".to_owned(), value.into().into_json());
+                .insert("PeriodSeconds".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1006,9 +1039,9 @@ pub mod service_level_objective {
         /// Length: 1 to 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-applicationsignals-servicelevelobjective-slimetric.html#cfn-applicationsignals-servicelevelobjective-slimetric-statistic)
-        pub fn statistic(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn statistic(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Statistic".to_owned(), value.into().into_json());
+                .insert("Statistic".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1028,12 +1061,12 @@ pub mod service_level_objective {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1053,12 +1086,15 @@ pub mod service_level_objective {
     impl Window {
         /// A new `Window` with its required properties.
         pub fn new(
-            duration: impl Into<crate::Value<i64>>,
-            duration_unit: impl Into<crate::Value<DurationUnit>>,
+            duration: impl crate::IntoValue<i64>,
+            duration_unit: impl crate::IntoValue<DurationUnit>,
         ) -> Self {
             Window(crate::typed::Properties::from_iter([
-                ("Duration".to_owned(), duration.into().into_json()),
-                ("DurationUnit".to_owned(), duration_unit.into().into_json()),
+                ("Duration".to_owned(), duration.into_value().into_json()),
+                (
+                    "DurationUnit".to_owned(),
+                    duration_unit.into_value().into_json(),
+                ),
             ]))
         }
     }

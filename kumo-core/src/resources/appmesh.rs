@@ -13,6 +13,38 @@ pub const TYPES: &[&str] = &[
     "AWS::AppMesh::VirtualService",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::AppMesh::GatewayRoute",
+        <GatewayRoute as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppMesh::Mesh",
+        <Mesh as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppMesh::Route",
+        <Route as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppMesh::VirtualGateway",
+        <VirtualGateway as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppMesh::VirtualNode",
+        <VirtualNode as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppMesh::VirtualRouter",
+        <VirtualRouter as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppMesh::VirtualService",
+        <VirtualService as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::AppMesh::GatewayRoute`.
 ///
 /// Required properties, the arguments of [`GatewayRoute::new`]: `MeshName`, `Spec`, `VirtualGatewayName`.
@@ -24,17 +56,17 @@ pub struct GatewayRoute(crate::Resource);
 impl GatewayRoute {
     /// A new `AWS::AppMesh::GatewayRoute` with its required properties.
     pub fn new(
-        mesh_name: impl Into<crate::Value<String>>,
-        spec: impl Into<crate::Value<gateway_route::GatewayRouteSpec>>,
-        virtual_gateway_name: impl Into<crate::Value<String>>,
+        mesh_name: impl crate::IntoValue<String>,
+        spec: impl crate::IntoValue<gateway_route::GatewayRouteSpec>,
+        virtual_gateway_name: impl crate::IntoValue<String>,
     ) -> Self {
         GatewayRoute(
             crate::Resource::new("AWS::AppMesh::GatewayRoute")
-                .property("MeshName", mesh_name.into().into_json())
-                .property("Spec", spec.into().into_json())
+                .property("MeshName", mesh_name.into_value().into_json())
+                .property("Spec", spec.into_value().into_json())
                 .property(
                     "VirtualGatewayName",
-                    virtual_gateway_name.into().into_json(),
+                    virtual_gateway_name.into_value().into_json(),
                 ),
         )
     }
@@ -44,9 +76,9 @@ impl GatewayRoute {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-gatewayroute.html#cfn-appmesh-gatewayroute-gatewayroutename)
-    pub fn gateway_route_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn gateway_route_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("GatewayRouteName", value.into().into_json());
+            .set_property("GatewayRouteName", value.into_value().into_json());
         self
     }
 
@@ -55,16 +87,17 @@ impl GatewayRoute {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-gatewayroute.html#cfn-appmesh-gatewayroute-meshowner)
-    pub fn mesh_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MeshOwner", value.into().into_json());
+    pub fn mesh_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MeshOwner", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](gateway_route::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-gatewayroute.html#cfn-appmesh-gatewayroute-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<gateway_route::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<gateway_route::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -133,16 +166,18 @@ pub mod gateway_route {
         /// `Exact`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-gatewayroutehostnamematch.html#cfn-appmesh-gatewayroute-gatewayroutehostnamematch-exact)
-        pub fn exact(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Exact".to_owned(), value.into().into_json());
+        pub fn exact(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Exact".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Suffix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-gatewayroutehostnamematch.html#cfn-appmesh-gatewayroute-gatewayroutehostnamematch-suffix)
-        pub fn suffix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Suffix".to_owned(), value.into().into_json());
+        pub fn suffix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Suffix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -168,9 +203,11 @@ pub mod gateway_route {
         /// `DefaultTargetHostname`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-gatewayroutehostnamerewrite.html#cfn-appmesh-gatewayroute-gatewayroutehostnamerewrite-defaulttargethostname)
-        pub fn default_target_hostname(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DefaultTargetHostname".to_owned(), value.into().into_json());
+        pub fn default_target_hostname(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DefaultTargetHostname".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -196,40 +233,45 @@ pub mod gateway_route {
         /// `Exact`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-gatewayroutemetadatamatch.html#cfn-appmesh-gatewayroute-gatewayroutemetadatamatch-exact)
-        pub fn exact(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Exact".to_owned(), value.into().into_json());
+        pub fn exact(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Exact".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-gatewayroutemetadatamatch.html#cfn-appmesh-gatewayroute-gatewayroutemetadatamatch-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Range`: [`GatewayRouteRangeMatch`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-gatewayroutemetadatamatch.html#cfn-appmesh-gatewayroute-gatewayroutemetadatamatch-range)
-        pub fn range(mut self, value: impl Into<crate::Value<GatewayRouteRangeMatch>>) -> Self {
-            self.0.insert("Range".to_owned(), value.into().into_json());
+        pub fn range(mut self, value: impl crate::IntoValue<GatewayRouteRangeMatch>) -> Self {
+            self.0
+                .insert("Range".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Regex`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-gatewayroutemetadatamatch.html#cfn-appmesh-gatewayroute-gatewayroutemetadatamatch-regex)
-        pub fn regex(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Regex".to_owned(), value.into().into_json());
+        pub fn regex(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Regex".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Suffix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-gatewayroutemetadatamatch.html#cfn-appmesh-gatewayroute-gatewayroutemetadatamatch-suffix)
-        pub fn suffix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Suffix".to_owned(), value.into().into_json());
+        pub fn suffix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Suffix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -248,10 +290,10 @@ pub mod gateway_route {
 
     impl GatewayRouteRangeMatch {
         /// A new `GatewayRouteRangeMatch` with its required properties.
-        pub fn new(end: impl Into<crate::Value<i64>>, start: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(end: impl crate::IntoValue<i64>, start: impl crate::IntoValue<i64>) -> Self {
             GatewayRouteRangeMatch(crate::typed::Properties::from_iter([
-                ("End".to_owned(), end.into().into_json()),
-                ("Start".to_owned(), start.into().into_json()),
+                ("End".to_owned(), end.into_value().into_json()),
+                ("Start".to_owned(), start.into_value().into_json()),
             ]))
         }
     }
@@ -277,36 +319,36 @@ pub mod gateway_route {
         /// `GrpcRoute`: [`GrpcGatewayRoute`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-gatewayroutespec.html#cfn-appmesh-gatewayroute-gatewayroutespec-grpcroute)
-        pub fn grpc_route(mut self, value: impl Into<crate::Value<GrpcGatewayRoute>>) -> Self {
+        pub fn grpc_route(mut self, value: impl crate::IntoValue<GrpcGatewayRoute>) -> Self {
             self.0
-                .insert("GrpcRoute".to_owned(), value.into().into_json());
+                .insert("GrpcRoute".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Http2Route`: [`HttpGatewayRoute`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-gatewayroutespec.html#cfn-appmesh-gatewayroute-gatewayroutespec-http2route)
-        pub fn http2_route(mut self, value: impl Into<crate::Value<HttpGatewayRoute>>) -> Self {
+        pub fn http2_route(mut self, value: impl crate::IntoValue<HttpGatewayRoute>) -> Self {
             self.0
-                .insert("Http2Route".to_owned(), value.into().into_json());
+                .insert("Http2Route".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HttpRoute`: [`HttpGatewayRoute`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-gatewayroutespec.html#cfn-appmesh-gatewayroute-gatewayroutespec-httproute)
-        pub fn http_route(mut self, value: impl Into<crate::Value<HttpGatewayRoute>>) -> Self {
+        pub fn http_route(mut self, value: impl crate::IntoValue<HttpGatewayRoute>) -> Self {
             self.0
-                .insert("HttpRoute".to_owned(), value.into().into_json());
+                .insert("HttpRoute".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Priority`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-gatewayroutespec.html#cfn-appmesh-gatewayroute-gatewayroutespec-priority)
-        pub fn priority(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn priority(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Priority".to_owned(), value.into().into_json());
+                .insert("Priority".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -325,18 +367,19 @@ pub mod gateway_route {
 
     impl GatewayRouteTarget {
         /// A new `GatewayRouteTarget` with its required properties.
-        pub fn new(virtual_service: impl Into<crate::Value<GatewayRouteVirtualService>>) -> Self {
+        pub fn new(virtual_service: impl crate::IntoValue<GatewayRouteVirtualService>) -> Self {
             GatewayRouteTarget(crate::typed::Properties::from_iter([(
                 "VirtualService".to_owned(),
-                virtual_service.into().into_json(),
+                virtual_service.into_value().into_json(),
             )]))
         }
 
         /// `Port`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-gatewayroutetarget.html#cfn-appmesh-gatewayroute-gatewayroutetarget-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -355,10 +398,10 @@ pub mod gateway_route {
 
     impl GatewayRouteVirtualService {
         /// A new `GatewayRouteVirtualService` with its required properties.
-        pub fn new(virtual_service_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(virtual_service_name: impl crate::IntoValue<String>) -> Self {
             GatewayRouteVirtualService(crate::typed::Properties::from_iter([(
                 "VirtualServiceName".to_owned(),
-                virtual_service_name.into().into_json(),
+                virtual_service_name.into_value().into_json(),
             )]))
         }
     }
@@ -378,12 +421,12 @@ pub mod gateway_route {
     impl GrpcGatewayRoute {
         /// A new `GrpcGatewayRoute` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<GrpcGatewayRouteAction>>,
-            r#match: impl Into<crate::Value<GrpcGatewayRouteMatch>>,
+            action: impl crate::IntoValue<GrpcGatewayRouteAction>,
+            r#match: impl crate::IntoValue<GrpcGatewayRouteMatch>,
         ) -> Self {
             GrpcGatewayRoute(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Match".to_owned(), r#match.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Match".to_owned(), r#match.into_value().into_json()),
             ]))
         }
     }
@@ -402,19 +445,19 @@ pub mod gateway_route {
 
     impl GrpcGatewayRouteAction {
         /// A new `GrpcGatewayRouteAction` with its required properties.
-        pub fn new(target: impl Into<crate::Value<GatewayRouteTarget>>) -> Self {
+        pub fn new(target: impl crate::IntoValue<GatewayRouteTarget>) -> Self {
             GrpcGatewayRouteAction(crate::typed::Properties::from_iter([(
                 "Target".to_owned(),
-                target.into().into_json(),
+                target.into_value().into_json(),
             )]))
         }
 
         /// `Rewrite`: [`GrpcGatewayRouteRewrite`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-grpcgatewayrouteaction.html#cfn-appmesh-gatewayroute-grpcgatewayrouteaction-rewrite)
-        pub fn rewrite(mut self, value: impl Into<crate::Value<GrpcGatewayRouteRewrite>>) -> Self {
+        pub fn rewrite(mut self, value: impl crate::IntoValue<GrpcGatewayRouteRewrite>) -> Self {
             self.0
-                .insert("Rewrite".to_owned(), value.into().into_json());
+                .insert("Rewrite".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -440,12 +483,9 @@ pub mod gateway_route {
         /// `Hostname`: [`GatewayRouteHostnameMatch`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-grpcgatewayroutematch.html#cfn-appmesh-gatewayroute-grpcgatewayroutematch-hostname)
-        pub fn hostname(
-            mut self,
-            value: impl Into<crate::Value<GatewayRouteHostnameMatch>>,
-        ) -> Self {
+        pub fn hostname(mut self, value: impl crate::IntoValue<GatewayRouteHostnameMatch>) -> Self {
             self.0
-                .insert("Hostname".to_owned(), value.into().into_json());
+                .insert("Hostname".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -454,27 +494,28 @@ pub mod gateway_route {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-grpcgatewayroutematch.html#cfn-appmesh-gatewayroute-grpcgatewayroutematch-metadata)
         pub fn metadata(
             mut self,
-            value: impl Into<crate::Value<Vec<GrpcGatewayRouteMetadata>>>,
+            value: impl crate::IntoValue<Vec<GrpcGatewayRouteMetadata>>,
         ) -> Self {
             self.0
-                .insert("Metadata".to_owned(), value.into().into_json());
+                .insert("Metadata".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Port`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-grpcgatewayroutematch.html#cfn-appmesh-gatewayroute-grpcgatewayroutematch-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ServiceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-grpcgatewayroutematch.html#cfn-appmesh-gatewayroute-grpcgatewayroutematch-servicename)
-        pub fn service_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn service_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServiceName".to_owned(), value.into().into_json());
+                .insert("ServiceName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -493,29 +534,28 @@ pub mod gateway_route {
 
     impl GrpcGatewayRouteMetadata {
         /// A new `GrpcGatewayRouteMetadata` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             GrpcGatewayRouteMetadata(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Invert`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-grpcgatewayroutemetadata.html#cfn-appmesh-gatewayroute-grpcgatewayroutemetadata-invert)
-        pub fn invert(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Invert".to_owned(), value.into().into_json());
+        pub fn invert(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Invert".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Match`: [`GatewayRouteMetadataMatch`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-grpcgatewayroutemetadata.html#cfn-appmesh-gatewayroute-grpcgatewayroutemetadata-match)
-        pub fn r#match(
-            mut self,
-            value: impl Into<crate::Value<GatewayRouteMetadataMatch>>,
-        ) -> Self {
-            self.0.insert("Match".to_owned(), value.into().into_json());
+        pub fn r#match(mut self, value: impl crate::IntoValue<GatewayRouteMetadataMatch>) -> Self {
+            self.0
+                .insert("Match".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -543,10 +583,10 @@ pub mod gateway_route {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-grpcgatewayrouterewrite.html#cfn-appmesh-gatewayroute-grpcgatewayrouterewrite-hostname)
         pub fn hostname(
             mut self,
-            value: impl Into<crate::Value<GatewayRouteHostnameRewrite>>,
+            value: impl crate::IntoValue<GatewayRouteHostnameRewrite>,
         ) -> Self {
             self.0
-                .insert("Hostname".to_owned(), value.into().into_json());
+                .insert("Hostname".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -566,12 +606,12 @@ pub mod gateway_route {
     impl HttpGatewayRoute {
         /// A new `HttpGatewayRoute` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<HttpGatewayRouteAction>>,
-            r#match: impl Into<crate::Value<HttpGatewayRouteMatch>>,
+            action: impl crate::IntoValue<HttpGatewayRouteAction>,
+            r#match: impl crate::IntoValue<HttpGatewayRouteMatch>,
         ) -> Self {
             HttpGatewayRoute(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Match".to_owned(), r#match.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Match".to_owned(), r#match.into_value().into_json()),
             ]))
         }
     }
@@ -590,19 +630,19 @@ pub mod gateway_route {
 
     impl HttpGatewayRouteAction {
         /// A new `HttpGatewayRouteAction` with its required properties.
-        pub fn new(target: impl Into<crate::Value<GatewayRouteTarget>>) -> Self {
+        pub fn new(target: impl crate::IntoValue<GatewayRouteTarget>) -> Self {
             HttpGatewayRouteAction(crate::typed::Properties::from_iter([(
                 "Target".to_owned(),
-                target.into().into_json(),
+                target.into_value().into_json(),
             )]))
         }
 
         /// `Rewrite`: [`HttpGatewayRouteRewrite`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayrouteaction.html#cfn-appmesh-gatewayroute-httpgatewayrouteaction-rewrite)
-        pub fn rewrite(mut self, value: impl Into<crate::Value<HttpGatewayRouteRewrite>>) -> Self {
+        pub fn rewrite(mut self, value: impl crate::IntoValue<HttpGatewayRouteRewrite>) -> Self {
             self.0
-                .insert("Rewrite".to_owned(), value.into().into_json());
+                .insert("Rewrite".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -621,18 +661,19 @@ pub mod gateway_route {
 
     impl HttpGatewayRouteHeader {
         /// A new `HttpGatewayRouteHeader` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             HttpGatewayRouteHeader(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Invert`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayrouteheader.html#cfn-appmesh-gatewayroute-httpgatewayrouteheader-invert)
-        pub fn invert(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Invert".to_owned(), value.into().into_json());
+        pub fn invert(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Invert".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -641,9 +682,10 @@ pub mod gateway_route {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayrouteheader.html#cfn-appmesh-gatewayroute-httpgatewayrouteheader-match)
         pub fn r#match(
             mut self,
-            value: impl Into<crate::Value<HttpGatewayRouteHeaderMatch>>,
+            value: impl crate::IntoValue<HttpGatewayRouteHeaderMatch>,
         ) -> Self {
-            self.0.insert("Match".to_owned(), value.into().into_json());
+            self.0
+                .insert("Match".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -669,40 +711,45 @@ pub mod gateway_route {
         /// `Exact`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayrouteheadermatch.html#cfn-appmesh-gatewayroute-httpgatewayrouteheadermatch-exact)
-        pub fn exact(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Exact".to_owned(), value.into().into_json());
+        pub fn exact(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Exact".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayrouteheadermatch.html#cfn-appmesh-gatewayroute-httpgatewayrouteheadermatch-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Range`: [`GatewayRouteRangeMatch`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayrouteheadermatch.html#cfn-appmesh-gatewayroute-httpgatewayrouteheadermatch-range)
-        pub fn range(mut self, value: impl Into<crate::Value<GatewayRouteRangeMatch>>) -> Self {
-            self.0.insert("Range".to_owned(), value.into().into_json());
+        pub fn range(mut self, value: impl crate::IntoValue<GatewayRouteRangeMatch>) -> Self {
+            self.0
+                .insert("Range".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Regex`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayrouteheadermatch.html#cfn-appmesh-gatewayroute-httpgatewayrouteheadermatch-regex)
-        pub fn regex(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Regex".to_owned(), value.into().into_json());
+        pub fn regex(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Regex".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Suffix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayrouteheadermatch.html#cfn-appmesh-gatewayroute-httpgatewayrouteheadermatch-suffix)
-        pub fn suffix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Suffix".to_owned(), value.into().into_json());
+        pub fn suffix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Suffix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -730,54 +777,55 @@ pub mod gateway_route {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayroutematch.html#cfn-appmesh-gatewayroute-httpgatewayroutematch-headers)
         pub fn headers(
             mut self,
-            value: impl Into<crate::Value<Vec<HttpGatewayRouteHeader>>>,
+            value: impl crate::IntoValue<Vec<HttpGatewayRouteHeader>>,
         ) -> Self {
             self.0
-                .insert("Headers".to_owned(), value.into().into_json());
+                .insert("Headers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Hostname`: [`GatewayRouteHostnameMatch`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayroutematch.html#cfn-appmesh-gatewayroute-httpgatewayroutematch-hostname)
-        pub fn hostname(
-            mut self,
-            value: impl Into<crate::Value<GatewayRouteHostnameMatch>>,
-        ) -> Self {
+        pub fn hostname(mut self, value: impl crate::IntoValue<GatewayRouteHostnameMatch>) -> Self {
             self.0
-                .insert("Hostname".to_owned(), value.into().into_json());
+                .insert("Hostname".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Method`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayroutematch.html#cfn-appmesh-gatewayroute-httpgatewayroutematch-method)
-        pub fn method(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Method".to_owned(), value.into().into_json());
+        pub fn method(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Method".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Path`: [`HttpPathMatch`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayroutematch.html#cfn-appmesh-gatewayroute-httpgatewayroutematch-path)
-        pub fn path(mut self, value: impl Into<crate::Value<HttpPathMatch>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<HttpPathMatch>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Port`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayroutematch.html#cfn-appmesh-gatewayroute-httpgatewayroutematch-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayroutematch.html#cfn-appmesh-gatewayroute-httpgatewayroutematch-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -786,10 +834,10 @@ pub mod gateway_route {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayroutematch.html#cfn-appmesh-gatewayroute-httpgatewayroutematch-queryparameters)
         pub fn query_parameters(
             mut self,
-            value: impl Into<crate::Value<Vec<QueryParameter>>>,
+            value: impl crate::IntoValue<Vec<QueryParameter>>,
         ) -> Self {
             self.0
-                .insert("QueryParameters".to_owned(), value.into().into_json());
+                .insert("QueryParameters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -815,8 +863,9 @@ pub mod gateway_route {
         /// `Exact`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayroutepathrewrite.html#cfn-appmesh-gatewayroute-httpgatewayroutepathrewrite-exact)
-        pub fn exact(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Exact".to_owned(), value.into().into_json());
+        pub fn exact(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Exact".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -842,17 +891,18 @@ pub mod gateway_route {
         /// `DefaultPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayrouteprefixrewrite.html#cfn-appmesh-gatewayroute-httpgatewayrouteprefixrewrite-defaultprefix)
-        pub fn default_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn default_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DefaultPrefix".to_owned(), value.into().into_json());
+                .insert("DefaultPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayrouteprefixrewrite.html#cfn-appmesh-gatewayroute-httpgatewayrouteprefixrewrite-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -880,18 +930,19 @@ pub mod gateway_route {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayrouterewrite.html#cfn-appmesh-gatewayroute-httpgatewayrouterewrite-hostname)
         pub fn hostname(
             mut self,
-            value: impl Into<crate::Value<GatewayRouteHostnameRewrite>>,
+            value: impl crate::IntoValue<GatewayRouteHostnameRewrite>,
         ) -> Self {
             self.0
-                .insert("Hostname".to_owned(), value.into().into_json());
+                .insert("Hostname".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Path`: [`HttpGatewayRoutePathRewrite`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayrouterewrite.html#cfn-appmesh-gatewayroute-httpgatewayrouterewrite-path)
-        pub fn path(mut self, value: impl Into<crate::Value<HttpGatewayRoutePathRewrite>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<HttpGatewayRoutePathRewrite>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -900,9 +951,10 @@ pub mod gateway_route {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpgatewayrouterewrite.html#cfn-appmesh-gatewayroute-httpgatewayrouterewrite-prefix)
         pub fn prefix(
             mut self,
-            value: impl Into<crate::Value<HttpGatewayRoutePrefixRewrite>>,
+            value: impl crate::IntoValue<HttpGatewayRoutePrefixRewrite>,
         ) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -928,16 +980,18 @@ pub mod gateway_route {
         /// `Exact`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httppathmatch.html#cfn-appmesh-gatewayroute-httppathmatch-exact)
-        pub fn exact(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Exact".to_owned(), value.into().into_json());
+        pub fn exact(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Exact".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Regex`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httppathmatch.html#cfn-appmesh-gatewayroute-httppathmatch-regex)
-        pub fn regex(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Regex".to_owned(), value.into().into_json());
+        pub fn regex(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Regex".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -963,8 +1017,9 @@ pub mod gateway_route {
         /// `Exact`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-httpqueryparametermatch.html#cfn-appmesh-gatewayroute-httpqueryparametermatch-exact)
-        pub fn exact(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Exact".to_owned(), value.into().into_json());
+        pub fn exact(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Exact".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -983,18 +1038,19 @@ pub mod gateway_route {
 
     impl QueryParameter {
         /// A new `QueryParameter` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             QueryParameter(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Match`: [`HttpQueryParameterMatch`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-gatewayroute-queryparameter.html#cfn-appmesh-gatewayroute-queryparameter-match)
-        pub fn r#match(mut self, value: impl Into<crate::Value<HttpQueryParameterMatch>>) -> Self {
-            self.0.insert("Match".to_owned(), value.into().into_json());
+        pub fn r#match(mut self, value: impl crate::IntoValue<HttpQueryParameterMatch>) -> Self {
+            self.0
+                .insert("Match".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1014,12 +1070,12 @@ pub mod gateway_route {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1048,24 +1104,25 @@ impl Mesh {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-mesh.html#cfn-appmesh-mesh-meshname)
-    pub fn mesh_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MeshName", value.into().into_json());
+    pub fn mesh_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MeshName", value.into_value().into_json());
         self
     }
 
     /// `Spec`: [`MeshSpec`](mesh::MeshSpec).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-mesh.html#cfn-appmesh-mesh-spec)
-    pub fn spec(mut self, value: impl Into<crate::Value<mesh::MeshSpec>>) -> Self {
-        self.0.set_property("Spec", value.into().into_json());
+    pub fn spec(mut self, value: impl crate::IntoValue<mesh::MeshSpec>) -> Self {
+        self.0.set_property("Spec", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](mesh::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-mesh.html#cfn-appmesh-mesh-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<mesh::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<mesh::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1133,10 +1190,10 @@ pub mod mesh {
 
     impl EgressFilter {
         /// A new `EgressFilter` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             EgressFilter(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
     }
@@ -1162,9 +1219,9 @@ pub mod mesh {
         /// `IpPreference`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-mesh-meshservicediscovery.html#cfn-appmesh-mesh-meshservicediscovery-ippreference)
-        pub fn ip_preference(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ip_preference(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IpPreference".to_owned(), value.into().into_json());
+                .insert("IpPreference".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1190,9 +1247,9 @@ pub mod mesh {
         /// `EgressFilter`: [`EgressFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-mesh-meshspec.html#cfn-appmesh-mesh-meshspec-egressfilter)
-        pub fn egress_filter(mut self, value: impl Into<crate::Value<EgressFilter>>) -> Self {
+        pub fn egress_filter(mut self, value: impl crate::IntoValue<EgressFilter>) -> Self {
             self.0
-                .insert("EgressFilter".to_owned(), value.into().into_json());
+                .insert("EgressFilter".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1201,10 +1258,12 @@ pub mod mesh {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-mesh-meshspec.html#cfn-appmesh-mesh-meshspec-servicediscovery)
         pub fn service_discovery(
             mut self,
-            value: impl Into<crate::Value<MeshServiceDiscovery>>,
+            value: impl crate::IntoValue<MeshServiceDiscovery>,
         ) -> Self {
-            self.0
-                .insert("ServiceDiscovery".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ServiceDiscovery".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1224,12 +1283,12 @@ pub mod mesh {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1252,15 +1311,18 @@ pub struct Route(crate::Resource);
 impl Route {
     /// A new `AWS::AppMesh::Route` with its required properties.
     pub fn new(
-        mesh_name: impl Into<crate::Value<String>>,
-        spec: impl Into<crate::Value<route::RouteSpec>>,
-        virtual_router_name: impl Into<crate::Value<String>>,
+        mesh_name: impl crate::IntoValue<String>,
+        spec: impl crate::IntoValue<route::RouteSpec>,
+        virtual_router_name: impl crate::IntoValue<String>,
     ) -> Self {
         Route(
             crate::Resource::new("AWS::AppMesh::Route")
-                .property("MeshName", mesh_name.into().into_json())
-                .property("Spec", spec.into().into_json())
-                .property("VirtualRouterName", virtual_router_name.into().into_json()),
+                .property("MeshName", mesh_name.into_value().into_json())
+                .property("Spec", spec.into_value().into_json())
+                .property(
+                    "VirtualRouterName",
+                    virtual_router_name.into_value().into_json(),
+                ),
         )
     }
 
@@ -1269,8 +1331,9 @@ impl Route {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-route.html#cfn-appmesh-route-meshowner)
-    pub fn mesh_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MeshOwner", value.into().into_json());
+    pub fn mesh_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MeshOwner", value.into_value().into_json());
         self
     }
 
@@ -1279,16 +1342,17 @@ impl Route {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-route.html#cfn-appmesh-route-routename)
-    pub fn route_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RouteName", value.into().into_json());
+    pub fn route_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RouteName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](route::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-route.html#cfn-appmesh-route-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<route::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<route::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1346,13 +1410,10 @@ pub mod route {
 
     impl Duration {
         /// A new `Duration` with its required properties.
-        pub fn new(
-            unit: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn new(unit: impl crate::IntoValue<String>, value: impl crate::IntoValue<i64>) -> Self {
             Duration(crate::typed::Properties::from_iter([
-                ("Unit".to_owned(), unit.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Unit".to_owned(), unit.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1372,14 +1433,17 @@ pub mod route {
     impl GrpcRetryPolicy {
         /// A new `GrpcRetryPolicy` with its required properties.
         pub fn new(
-            max_retries: impl Into<crate::Value<i64>>,
-            per_retry_timeout: impl Into<crate::Value<Duration>>,
+            max_retries: impl crate::IntoValue<i64>,
+            per_retry_timeout: impl crate::IntoValue<Duration>,
         ) -> Self {
             GrpcRetryPolicy(crate::typed::Properties::from_iter([
-                ("MaxRetries".to_owned(), max_retries.into().into_json()),
+                (
+                    "MaxRetries".to_owned(),
+                    max_retries.into_value().into_json(),
+                ),
                 (
                     "PerRetryTimeout".to_owned(),
-                    per_retry_timeout.into().into_json(),
+                    per_retry_timeout.into_value().into_json(),
                 ),
             ]))
         }
@@ -1387,27 +1451,27 @@ pub mod route {
         /// `GrpcRetryEvents`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpcretrypolicy.html#cfn-appmesh-route-grpcretrypolicy-grpcretryevents)
-        pub fn grpc_retry_events(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn grpc_retry_events(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("GrpcRetryEvents".to_owned(), value.into().into_json());
+                .insert("GrpcRetryEvents".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HttpRetryEvents`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpcretrypolicy.html#cfn-appmesh-route-grpcretrypolicy-httpretryevents)
-        pub fn http_retry_events(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn http_retry_events(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("HttpRetryEvents".to_owned(), value.into().into_json());
+                .insert("HttpRetryEvents".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TcpRetryEvents`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpcretrypolicy.html#cfn-appmesh-route-grpcretrypolicy-tcpretryevents)
-        pub fn tcp_retry_events(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn tcp_retry_events(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("TcpRetryEvents".to_owned(), value.into().into_json());
+                .insert("TcpRetryEvents".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1427,30 +1491,30 @@ pub mod route {
     impl GrpcRoute {
         /// A new `GrpcRoute` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<GrpcRouteAction>>,
-            r#match: impl Into<crate::Value<GrpcRouteMatch>>,
+            action: impl crate::IntoValue<GrpcRouteAction>,
+            r#match: impl crate::IntoValue<GrpcRouteMatch>,
         ) -> Self {
             GrpcRoute(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Match".to_owned(), r#match.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Match".to_owned(), r#match.into_value().into_json()),
             ]))
         }
 
         /// `RetryPolicy`: [`GrpcRetryPolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpcroute.html#cfn-appmesh-route-grpcroute-retrypolicy)
-        pub fn retry_policy(mut self, value: impl Into<crate::Value<GrpcRetryPolicy>>) -> Self {
+        pub fn retry_policy(mut self, value: impl crate::IntoValue<GrpcRetryPolicy>) -> Self {
             self.0
-                .insert("RetryPolicy".to_owned(), value.into().into_json());
+                .insert("RetryPolicy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Timeout`: [`GrpcTimeout`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpcroute.html#cfn-appmesh-route-grpcroute-timeout)
-        pub fn timeout(mut self, value: impl Into<crate::Value<GrpcTimeout>>) -> Self {
+        pub fn timeout(mut self, value: impl crate::IntoValue<GrpcTimeout>) -> Self {
             self.0
-                .insert("Timeout".to_owned(), value.into().into_json());
+                .insert("Timeout".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1469,10 +1533,10 @@ pub mod route {
 
     impl GrpcRouteAction {
         /// A new `GrpcRouteAction` with its required properties.
-        pub fn new(weighted_targets: impl Into<crate::Value<Vec<WeightedTarget>>>) -> Self {
+        pub fn new(weighted_targets: impl crate::IntoValue<Vec<WeightedTarget>>) -> Self {
             GrpcRouteAction(crate::typed::Properties::from_iter([(
                 "WeightedTargets".to_owned(),
-                weighted_targets.into().into_json(),
+                weighted_targets.into_value().into_json(),
             )]))
         }
     }
@@ -1498,35 +1562,36 @@ pub mod route {
         /// `Metadata`: list of [`GrpcRouteMetadata`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpcroutematch.html#cfn-appmesh-route-grpcroutematch-metadata)
-        pub fn metadata(mut self, value: impl Into<crate::Value<Vec<GrpcRouteMetadata>>>) -> Self {
+        pub fn metadata(mut self, value: impl crate::IntoValue<Vec<GrpcRouteMetadata>>) -> Self {
             self.0
-                .insert("Metadata".to_owned(), value.into().into_json());
+                .insert("Metadata".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MethodName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpcroutematch.html#cfn-appmesh-route-grpcroutematch-methodname)
-        pub fn method_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn method_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MethodName".to_owned(), value.into().into_json());
+                .insert("MethodName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Port`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpcroutematch.html#cfn-appmesh-route-grpcroutematch-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ServiceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpcroutematch.html#cfn-appmesh-route-grpcroutematch-servicename)
-        pub fn service_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn service_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServiceName".to_owned(), value.into().into_json());
+                .insert("ServiceName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1545,18 +1610,19 @@ pub mod route {
 
     impl GrpcRouteMetadata {
         /// A new `GrpcRouteMetadata` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             GrpcRouteMetadata(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Invert`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpcroutemetadata.html#cfn-appmesh-route-grpcroutemetadata-invert)
-        pub fn invert(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Invert".to_owned(), value.into().into_json());
+        pub fn invert(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Invert".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1565,9 +1631,10 @@ pub mod route {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpcroutemetadata.html#cfn-appmesh-route-grpcroutemetadata-match)
         pub fn r#match(
             mut self,
-            value: impl Into<crate::Value<GrpcRouteMetadataMatchMethod>>,
+            value: impl crate::IntoValue<GrpcRouteMetadataMatchMethod>,
         ) -> Self {
-            self.0.insert("Match".to_owned(), value.into().into_json());
+            self.0
+                .insert("Match".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1593,40 +1660,45 @@ pub mod route {
         /// `Exact`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpcroutemetadatamatchmethod.html#cfn-appmesh-route-grpcroutemetadatamatchmethod-exact)
-        pub fn exact(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Exact".to_owned(), value.into().into_json());
+        pub fn exact(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Exact".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpcroutemetadatamatchmethod.html#cfn-appmesh-route-grpcroutemetadatamatchmethod-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Range`: [`MatchRange`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpcroutemetadatamatchmethod.html#cfn-appmesh-route-grpcroutemetadatamatchmethod-range)
-        pub fn range(mut self, value: impl Into<crate::Value<MatchRange>>) -> Self {
-            self.0.insert("Range".to_owned(), value.into().into_json());
+        pub fn range(mut self, value: impl crate::IntoValue<MatchRange>) -> Self {
+            self.0
+                .insert("Range".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Regex`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpcroutemetadatamatchmethod.html#cfn-appmesh-route-grpcroutemetadatamatchmethod-regex)
-        pub fn regex(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Regex".to_owned(), value.into().into_json());
+        pub fn regex(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Regex".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Suffix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpcroutemetadatamatchmethod.html#cfn-appmesh-route-grpcroutemetadatamatchmethod-suffix)
-        pub fn suffix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Suffix".to_owned(), value.into().into_json());
+        pub fn suffix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Suffix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1652,17 +1724,18 @@ pub mod route {
         /// `Idle`: [`Duration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpctimeout.html#cfn-appmesh-route-grpctimeout-idle)
-        pub fn idle(mut self, value: impl Into<crate::Value<Duration>>) -> Self {
-            self.0.insert("Idle".to_owned(), value.into().into_json());
+        pub fn idle(mut self, value: impl crate::IntoValue<Duration>) -> Self {
+            self.0
+                .insert("Idle".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PerRequest`: [`Duration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-grpctimeout.html#cfn-appmesh-route-grpctimeout-perrequest)
-        pub fn per_request(mut self, value: impl Into<crate::Value<Duration>>) -> Self {
+        pub fn per_request(mut self, value: impl crate::IntoValue<Duration>) -> Self {
             self.0
-                .insert("PerRequest".to_owned(), value.into().into_json());
+                .insert("PerRequest".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1688,40 +1761,45 @@ pub mod route {
         /// `Exact`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-headermatchmethod.html#cfn-appmesh-route-headermatchmethod-exact)
-        pub fn exact(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Exact".to_owned(), value.into().into_json());
+        pub fn exact(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Exact".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-headermatchmethod.html#cfn-appmesh-route-headermatchmethod-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Range`: [`MatchRange`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-headermatchmethod.html#cfn-appmesh-route-headermatchmethod-range)
-        pub fn range(mut self, value: impl Into<crate::Value<MatchRange>>) -> Self {
-            self.0.insert("Range".to_owned(), value.into().into_json());
+        pub fn range(mut self, value: impl crate::IntoValue<MatchRange>) -> Self {
+            self.0
+                .insert("Range".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Regex`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-headermatchmethod.html#cfn-appmesh-route-headermatchmethod-regex)
-        pub fn regex(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Regex".to_owned(), value.into().into_json());
+        pub fn regex(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Regex".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Suffix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-headermatchmethod.html#cfn-appmesh-route-headermatchmethod-suffix)
-        pub fn suffix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Suffix".to_owned(), value.into().into_json());
+        pub fn suffix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Suffix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1747,16 +1825,18 @@ pub mod route {
         /// `Exact`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httppathmatch.html#cfn-appmesh-route-httppathmatch-exact)
-        pub fn exact(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Exact".to_owned(), value.into().into_json());
+        pub fn exact(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Exact".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Regex`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httppathmatch.html#cfn-appmesh-route-httppathmatch-regex)
-        pub fn regex(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Regex".to_owned(), value.into().into_json());
+        pub fn regex(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Regex".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1782,8 +1862,9 @@ pub mod route {
         /// `Exact`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httpqueryparametermatch.html#cfn-appmesh-route-httpqueryparametermatch-exact)
-        pub fn exact(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Exact".to_owned(), value.into().into_json());
+        pub fn exact(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Exact".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1803,14 +1884,17 @@ pub mod route {
     impl HttpRetryPolicy {
         /// A new `HttpRetryPolicy` with its required properties.
         pub fn new(
-            max_retries: impl Into<crate::Value<i64>>,
-            per_retry_timeout: impl Into<crate::Value<Duration>>,
+            max_retries: impl crate::IntoValue<i64>,
+            per_retry_timeout: impl crate::IntoValue<Duration>,
         ) -> Self {
             HttpRetryPolicy(crate::typed::Properties::from_iter([
-                ("MaxRetries".to_owned(), max_retries.into().into_json()),
+                (
+                    "MaxRetries".to_owned(),
+                    max_retries.into_value().into_json(),
+                ),
                 (
                     "PerRetryTimeout".to_owned(),
-                    per_retry_timeout.into().into_json(),
+                    per_retry_timeout.into_value().into_json(),
                 ),
             ]))
         }
@@ -1818,18 +1902,18 @@ pub mod route {
         /// `HttpRetryEvents`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httpretrypolicy.html#cfn-appmesh-route-httpretrypolicy-httpretryevents)
-        pub fn http_retry_events(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn http_retry_events(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("HttpRetryEvents".to_owned(), value.into().into_json());
+                .insert("HttpRetryEvents".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TcpRetryEvents`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httpretrypolicy.html#cfn-appmesh-route-httpretrypolicy-tcpretryevents)
-        pub fn tcp_retry_events(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn tcp_retry_events(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("TcpRetryEvents".to_owned(), value.into().into_json());
+                .insert("TcpRetryEvents".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1849,30 +1933,30 @@ pub mod route {
     impl HttpRoute {
         /// A new `HttpRoute` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<HttpRouteAction>>,
-            r#match: impl Into<crate::Value<HttpRouteMatch>>,
+            action: impl crate::IntoValue<HttpRouteAction>,
+            r#match: impl crate::IntoValue<HttpRouteMatch>,
         ) -> Self {
             HttpRoute(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Match".to_owned(), r#match.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Match".to_owned(), r#match.into_value().into_json()),
             ]))
         }
 
         /// `RetryPolicy`: [`HttpRetryPolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httproute.html#cfn-appmesh-route-httproute-retrypolicy)
-        pub fn retry_policy(mut self, value: impl Into<crate::Value<HttpRetryPolicy>>) -> Self {
+        pub fn retry_policy(mut self, value: impl crate::IntoValue<HttpRetryPolicy>) -> Self {
             self.0
-                .insert("RetryPolicy".to_owned(), value.into().into_json());
+                .insert("RetryPolicy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Timeout`: [`HttpTimeout`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httproute.html#cfn-appmesh-route-httproute-timeout)
-        pub fn timeout(mut self, value: impl Into<crate::Value<HttpTimeout>>) -> Self {
+        pub fn timeout(mut self, value: impl crate::IntoValue<HttpTimeout>) -> Self {
             self.0
-                .insert("Timeout".to_owned(), value.into().into_json());
+                .insert("Timeout".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1891,10 +1975,10 @@ pub mod route {
 
     impl HttpRouteAction {
         /// A new `HttpRouteAction` with its required properties.
-        pub fn new(weighted_targets: impl Into<crate::Value<Vec<WeightedTarget>>>) -> Self {
+        pub fn new(weighted_targets: impl crate::IntoValue<Vec<WeightedTarget>>) -> Self {
             HttpRouteAction(crate::typed::Properties::from_iter([(
                 "WeightedTargets".to_owned(),
-                weighted_targets.into().into_json(),
+                weighted_targets.into_value().into_json(),
             )]))
         }
     }
@@ -1913,26 +1997,28 @@ pub mod route {
 
     impl HttpRouteHeader {
         /// A new `HttpRouteHeader` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             HttpRouteHeader(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Invert`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httprouteheader.html#cfn-appmesh-route-httprouteheader-invert)
-        pub fn invert(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Invert".to_owned(), value.into().into_json());
+        pub fn invert(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Invert".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Match`: [`HeaderMatchMethod`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httprouteheader.html#cfn-appmesh-route-httprouteheader-match)
-        pub fn r#match(mut self, value: impl Into<crate::Value<HeaderMatchMethod>>) -> Self {
-            self.0.insert("Match".to_owned(), value.into().into_json());
+        pub fn r#match(mut self, value: impl crate::IntoValue<HeaderMatchMethod>) -> Self {
+            self.0
+                .insert("Match".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1958,41 +2044,45 @@ pub mod route {
         /// `Headers`: list of [`HttpRouteHeader`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httproutematch.html#cfn-appmesh-route-httproutematch-headers)
-        pub fn headers(mut self, value: impl Into<crate::Value<Vec<HttpRouteHeader>>>) -> Self {
+        pub fn headers(mut self, value: impl crate::IntoValue<Vec<HttpRouteHeader>>) -> Self {
             self.0
-                .insert("Headers".to_owned(), value.into().into_json());
+                .insert("Headers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Method`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httproutematch.html#cfn-appmesh-route-httproutematch-method)
-        pub fn method(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Method".to_owned(), value.into().into_json());
+        pub fn method(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Method".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Path`: [`HttpPathMatch`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httproutematch.html#cfn-appmesh-route-httproutematch-path)
-        pub fn path(mut self, value: impl Into<crate::Value<HttpPathMatch>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<HttpPathMatch>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Port`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httproutematch.html#cfn-appmesh-route-httproutematch-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httproutematch.html#cfn-appmesh-route-httproutematch-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2001,18 +2091,19 @@ pub mod route {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httproutematch.html#cfn-appmesh-route-httproutematch-queryparameters)
         pub fn query_parameters(
             mut self,
-            value: impl Into<crate::Value<Vec<QueryParameter>>>,
+            value: impl crate::IntoValue<Vec<QueryParameter>>,
         ) -> Self {
             self.0
-                .insert("QueryParameters".to_owned(), value.into().into_json());
+                .insert("QueryParameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Scheme`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httproutematch.html#cfn-appmesh-route-httproutematch-scheme)
-        pub fn scheme(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Scheme".to_owned(), value.into().into_json());
+        pub fn scheme(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Scheme".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2038,17 +2129,18 @@ pub mod route {
         /// `Idle`: [`Duration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httptimeout.html#cfn-appmesh-route-httptimeout-idle)
-        pub fn idle(mut self, value: impl Into<crate::Value<Duration>>) -> Self {
-            self.0.insert("Idle".to_owned(), value.into().into_json());
+        pub fn idle(mut self, value: impl crate::IntoValue<Duration>) -> Self {
+            self.0
+                .insert("Idle".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PerRequest`: [`Duration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-httptimeout.html#cfn-appmesh-route-httptimeout-perrequest)
-        pub fn per_request(mut self, value: impl Into<crate::Value<Duration>>) -> Self {
+        pub fn per_request(mut self, value: impl crate::IntoValue<Duration>) -> Self {
             self.0
-                .insert("PerRequest".to_owned(), value.into().into_json());
+                .insert("PerRequest".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2067,10 +2159,10 @@ pub mod route {
 
     impl MatchRange {
         /// A new `MatchRange` with its required properties.
-        pub fn new(end: impl Into<crate::Value<i64>>, start: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(end: impl crate::IntoValue<i64>, start: impl crate::IntoValue<i64>) -> Self {
             MatchRange(crate::typed::Properties::from_iter([
-                ("End".to_owned(), end.into().into_json()),
-                ("Start".to_owned(), start.into().into_json()),
+                ("End".to_owned(), end.into_value().into_json()),
+                ("Start".to_owned(), start.into_value().into_json()),
             ]))
         }
     }
@@ -2089,18 +2181,19 @@ pub mod route {
 
     impl QueryParameter {
         /// A new `QueryParameter` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             QueryParameter(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Match`: [`HttpQueryParameterMatch`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-queryparameter.html#cfn-appmesh-route-queryparameter-match)
-        pub fn r#match(mut self, value: impl Into<crate::Value<HttpQueryParameterMatch>>) -> Self {
-            self.0.insert("Match".to_owned(), value.into().into_json());
+        pub fn r#match(mut self, value: impl crate::IntoValue<HttpQueryParameterMatch>) -> Self {
+            self.0
+                .insert("Match".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2126,45 +2219,45 @@ pub mod route {
         /// `GrpcRoute`: [`GrpcRoute`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-routespec.html#cfn-appmesh-route-routespec-grpcroute)
-        pub fn grpc_route(mut self, value: impl Into<crate::Value<GrpcRoute>>) -> Self {
+        pub fn grpc_route(mut self, value: impl crate::IntoValue<GrpcRoute>) -> Self {
             self.0
-                .insert("GrpcRoute".to_owned(), value.into().into_json());
+                .insert("GrpcRoute".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Http2Route`: [`HttpRoute`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-routespec.html#cfn-appmesh-route-routespec-http2route)
-        pub fn http2_route(mut self, value: impl Into<crate::Value<HttpRoute>>) -> Self {
+        pub fn http2_route(mut self, value: impl crate::IntoValue<HttpRoute>) -> Self {
             self.0
-                .insert("Http2Route".to_owned(), value.into().into_json());
+                .insert("Http2Route".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HttpRoute`: [`HttpRoute`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-routespec.html#cfn-appmesh-route-routespec-httproute)
-        pub fn http_route(mut self, value: impl Into<crate::Value<HttpRoute>>) -> Self {
+        pub fn http_route(mut self, value: impl crate::IntoValue<HttpRoute>) -> Self {
             self.0
-                .insert("HttpRoute".to_owned(), value.into().into_json());
+                .insert("HttpRoute".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Priority`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-routespec.html#cfn-appmesh-route-routespec-priority)
-        pub fn priority(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn priority(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Priority".to_owned(), value.into().into_json());
+                .insert("Priority".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TcpRoute`: [`TcpRoute`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-routespec.html#cfn-appmesh-route-routespec-tcproute)
-        pub fn tcp_route(mut self, value: impl Into<crate::Value<TcpRoute>>) -> Self {
+        pub fn tcp_route(mut self, value: impl crate::IntoValue<TcpRoute>) -> Self {
             self.0
-                .insert("TcpRoute".to_owned(), value.into().into_json());
+                .insert("TcpRoute".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2184,12 +2277,12 @@ pub mod route {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2208,27 +2301,28 @@ pub mod route {
 
     impl TcpRoute {
         /// A new `TcpRoute` with its required properties.
-        pub fn new(action: impl Into<crate::Value<TcpRouteAction>>) -> Self {
+        pub fn new(action: impl crate::IntoValue<TcpRouteAction>) -> Self {
             TcpRoute(crate::typed::Properties::from_iter([(
                 "Action".to_owned(),
-                action.into().into_json(),
+                action.into_value().into_json(),
             )]))
         }
 
         /// `Match`: [`TcpRouteMatch`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-tcproute.html#cfn-appmesh-route-tcproute-match)
-        pub fn r#match(mut self, value: impl Into<crate::Value<TcpRouteMatch>>) -> Self {
-            self.0.insert("Match".to_owned(), value.into().into_json());
+        pub fn r#match(mut self, value: impl crate::IntoValue<TcpRouteMatch>) -> Self {
+            self.0
+                .insert("Match".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Timeout`: [`TcpTimeout`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-tcproute.html#cfn-appmesh-route-tcproute-timeout)
-        pub fn timeout(mut self, value: impl Into<crate::Value<TcpTimeout>>) -> Self {
+        pub fn timeout(mut self, value: impl crate::IntoValue<TcpTimeout>) -> Self {
             self.0
-                .insert("Timeout".to_owned(), value.into().into_json());
+                .insert("Timeout".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2247,10 +2341,10 @@ pub mod route {
 
     impl TcpRouteAction {
         /// A new `TcpRouteAction` with its required properties.
-        pub fn new(weighted_targets: impl Into<crate::Value<Vec<WeightedTarget>>>) -> Self {
+        pub fn new(weighted_targets: impl crate::IntoValue<Vec<WeightedTarget>>) -> Self {
             TcpRouteAction(crate::typed::Properties::from_iter([(
                 "WeightedTargets".to_owned(),
-                weighted_targets.into().into_json(),
+                weighted_targets.into_value().into_json(),
             )]))
         }
     }
@@ -2276,8 +2370,9 @@ pub mod route {
         /// `Port`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-tcproutematch.html#cfn-appmesh-route-tcproutematch-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2303,8 +2398,9 @@ pub mod route {
         /// `Idle`: [`Duration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-tcptimeout.html#cfn-appmesh-route-tcptimeout-idle)
-        pub fn idle(mut self, value: impl Into<crate::Value<Duration>>) -> Self {
-            self.0.insert("Idle".to_owned(), value.into().into_json());
+        pub fn idle(mut self, value: impl crate::IntoValue<Duration>) -> Self {
+            self.0
+                .insert("Idle".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2324,20 +2420,24 @@ pub mod route {
     impl WeightedTarget {
         /// A new `WeightedTarget` with its required properties.
         pub fn new(
-            virtual_node: impl Into<crate::Value<String>>,
-            weight: impl Into<crate::Value<i64>>,
+            virtual_node: impl crate::IntoValue<String>,
+            weight: impl crate::IntoValue<i64>,
         ) -> Self {
             WeightedTarget(crate::typed::Properties::from_iter([
-                ("VirtualNode".to_owned(), virtual_node.into().into_json()),
-                ("Weight".to_owned(), weight.into().into_json()),
+                (
+                    "VirtualNode".to_owned(),
+                    virtual_node.into_value().into_json(),
+                ),
+                ("Weight".to_owned(), weight.into_value().into_json()),
             ]))
         }
 
         /// `Port`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-route-weightedtarget.html#cfn-appmesh-route-weightedtarget-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2360,13 +2460,13 @@ pub struct VirtualGateway(crate::Resource);
 impl VirtualGateway {
     /// A new `AWS::AppMesh::VirtualGateway` with its required properties.
     pub fn new(
-        mesh_name: impl Into<crate::Value<String>>,
-        spec: impl Into<crate::Value<virtual_gateway::VirtualGatewaySpec>>,
+        mesh_name: impl crate::IntoValue<String>,
+        spec: impl crate::IntoValue<virtual_gateway::VirtualGatewaySpec>,
     ) -> Self {
         VirtualGateway(
             crate::Resource::new("AWS::AppMesh::VirtualGateway")
-                .property("MeshName", mesh_name.into().into_json())
-                .property("Spec", spec.into().into_json()),
+                .property("MeshName", mesh_name.into_value().into_json())
+                .property("Spec", spec.into_value().into_json()),
         )
     }
 
@@ -2375,16 +2475,17 @@ impl VirtualGateway {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-virtualgateway.html#cfn-appmesh-virtualgateway-meshowner)
-    pub fn mesh_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MeshOwner", value.into().into_json());
+    pub fn mesh_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MeshOwner", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](virtual_gateway::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-virtualgateway.html#cfn-appmesh-virtualgateway-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<virtual_gateway::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<virtual_gateway::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2393,9 +2494,9 @@ impl VirtualGateway {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-virtualgateway.html#cfn-appmesh-virtualgateway-virtualgatewayname)
-    pub fn virtual_gateway_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn virtual_gateway_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VirtualGatewayName", value.into().into_json());
+            .set_property("VirtualGatewayName", value.into_value().into_json());
         self
     }
 }
@@ -2454,12 +2555,12 @@ pub mod virtual_gateway {
     impl JsonFormatRef {
         /// A new `JsonFormatRef` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             JsonFormatRef(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2485,16 +2586,18 @@ pub mod virtual_gateway {
         /// `Json`: list of [`JsonFormatRef`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-loggingformat.html#cfn-appmesh-virtualgateway-loggingformat-json)
-        pub fn json(mut self, value: impl Into<crate::Value<Vec<JsonFormatRef>>>) -> Self {
-            self.0.insert("Json".to_owned(), value.into().into_json());
+        pub fn json(mut self, value: impl crate::IntoValue<Vec<JsonFormatRef>>) -> Self {
+            self.0
+                .insert("Json".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Text`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-loggingformat.html#cfn-appmesh-virtualgateway-loggingformat-text)
-        pub fn text(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Text".to_owned(), value.into().into_json());
+        pub fn text(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Text".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2520,8 +2623,9 @@ pub mod virtual_gateway {
         /// `Exact`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-subjectalternativenamematchers.html#cfn-appmesh-virtualgateway-subjectalternativenamematchers-exact)
-        pub fn exact(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Exact".to_owned(), value.into().into_json());
+        pub fn exact(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Exact".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2540,10 +2644,10 @@ pub mod virtual_gateway {
 
     impl SubjectAlternativeNames {
         /// A new `SubjectAlternativeNames` with its required properties.
-        pub fn new(r#match: impl Into<crate::Value<SubjectAlternativeNameMatchers>>) -> Self {
+        pub fn new(r#match: impl crate::IntoValue<SubjectAlternativeNameMatchers>) -> Self {
             SubjectAlternativeNames(crate::typed::Properties::from_iter([(
                 "Match".to_owned(),
-                r#match.into().into_json(),
+                r#match.into_value().into_json(),
             )]))
         }
     }
@@ -2563,12 +2667,12 @@ pub mod virtual_gateway {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2594,8 +2698,9 @@ pub mod virtual_gateway {
         /// `File`: [`VirtualGatewayFileAccessLog`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewayaccesslog.html#cfn-appmesh-virtualgateway-virtualgatewayaccesslog-file)
-        pub fn file(mut self, value: impl Into<crate::Value<VirtualGatewayFileAccessLog>>) -> Self {
-            self.0.insert("File".to_owned(), value.into().into_json());
+        pub fn file(mut self, value: impl crate::IntoValue<VirtualGatewayFileAccessLog>) -> Self {
+            self.0
+                .insert("File".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2623,10 +2728,10 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewaybackenddefaults.html#cfn-appmesh-virtualgateway-virtualgatewaybackenddefaults-clientpolicy)
         pub fn client_policy(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayClientPolicy>>,
+            value: impl crate::IntoValue<VirtualGatewayClientPolicy>,
         ) -> Self {
             self.0
-                .insert("ClientPolicy".to_owned(), value.into().into_json());
+                .insert("ClientPolicy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2652,11 +2757,9 @@ pub mod virtual_gateway {
         /// `TLS`: [`VirtualGatewayClientPolicyTls`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewayclientpolicy.html#cfn-appmesh-virtualgateway-virtualgatewayclientpolicy-tls)
-        pub fn tls(
-            mut self,
-            value: impl Into<crate::Value<VirtualGatewayClientPolicyTls>>,
-        ) -> Self {
-            self.0.insert("TLS".to_owned(), value.into().into_json());
+        pub fn tls(mut self, value: impl crate::IntoValue<VirtualGatewayClientPolicyTls>) -> Self {
+            self.0
+                .insert("TLS".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2675,12 +2778,10 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayClientPolicyTls {
         /// A new `VirtualGatewayClientPolicyTls` with its required properties.
-        pub fn new(
-            validation: impl Into<crate::Value<VirtualGatewayTlsValidationContext>>,
-        ) -> Self {
+        pub fn new(validation: impl crate::IntoValue<VirtualGatewayTlsValidationContext>) -> Self {
             VirtualGatewayClientPolicyTls(crate::typed::Properties::from_iter([(
                 "Validation".to_owned(),
-                validation.into().into_json(),
+                validation.into_value().into_json(),
             )]))
         }
 
@@ -2689,27 +2790,28 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewayclientpolicytls.html#cfn-appmesh-virtualgateway-virtualgatewayclientpolicytls-certificate)
         pub fn certificate(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayClientTlsCertificate>>,
+            value: impl crate::IntoValue<VirtualGatewayClientTlsCertificate>,
         ) -> Self {
             self.0
-                .insert("Certificate".to_owned(), value.into().into_json());
+                .insert("Certificate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Enforce`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewayclientpolicytls.html#cfn-appmesh-virtualgateway-virtualgatewayclientpolicytls-enforce)
-        pub fn enforce(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enforce(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enforce".to_owned(), value.into().into_json());
+                .insert("Enforce".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ports`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewayclientpolicytls.html#cfn-appmesh-virtualgateway-virtualgatewayclientpolicytls-ports)
-        pub fn ports(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
-            self.0.insert("Ports".to_owned(), value.into().into_json());
+        pub fn ports(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
+            self.0
+                .insert("Ports".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2737,9 +2839,10 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewayclienttlscertificate.html#cfn-appmesh-virtualgateway-virtualgatewayclienttlscertificate-file)
         pub fn file(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayListenerTlsFileCertificate>>,
+            value: impl crate::IntoValue<VirtualGatewayListenerTlsFileCertificate>,
         ) -> Self {
-            self.0.insert("File".to_owned(), value.into().into_json());
+            self.0
+                .insert("File".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2748,9 +2851,10 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewayclienttlscertificate.html#cfn-appmesh-virtualgateway-virtualgatewayclienttlscertificate-sds)
         pub fn sds(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayListenerTlsSdsCertificate>>,
+            value: impl crate::IntoValue<VirtualGatewayListenerTlsSdsCertificate>,
         ) -> Self {
-            self.0.insert("SDS".to_owned(), value.into().into_json());
+            self.0
+                .insert("SDS".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2778,9 +2882,10 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewayconnectionpool.html#cfn-appmesh-virtualgateway-virtualgatewayconnectionpool-grpc)
         pub fn grpc(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayGrpcConnectionPool>>,
+            value: impl crate::IntoValue<VirtualGatewayGrpcConnectionPool>,
         ) -> Self {
-            self.0.insert("GRPC".to_owned(), value.into().into_json());
+            self.0
+                .insert("GRPC".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2789,9 +2894,10 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewayconnectionpool.html#cfn-appmesh-virtualgateway-virtualgatewayconnectionpool-http)
         pub fn http(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayHttpConnectionPool>>,
+            value: impl crate::IntoValue<VirtualGatewayHttpConnectionPool>,
         ) -> Self {
-            self.0.insert("HTTP".to_owned(), value.into().into_json());
+            self.0
+                .insert("HTTP".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2800,9 +2906,10 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewayconnectionpool.html#cfn-appmesh-virtualgateway-virtualgatewayconnectionpool-http2)
         pub fn http2(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayHttp2ConnectionPool>>,
+            value: impl crate::IntoValue<VirtualGatewayHttp2ConnectionPool>,
         ) -> Self {
-            self.0.insert("HTTP2".to_owned(), value.into().into_json());
+            self.0
+                .insert("HTTP2".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2821,18 +2928,19 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayFileAccessLog {
         /// A new `VirtualGatewayFileAccessLog` with its required properties.
-        pub fn new(path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(path: impl crate::IntoValue<String>) -> Self {
             VirtualGatewayFileAccessLog(crate::typed::Properties::from_iter([(
                 "Path".to_owned(),
-                path.into().into_json(),
+                path.into_value().into_json(),
             )]))
         }
 
         /// `Format`: [`LoggingFormat`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewayfileaccesslog.html#cfn-appmesh-virtualgateway-virtualgatewayfileaccesslog-format)
-        pub fn format(mut self, value: impl Into<crate::Value<LoggingFormat>>) -> Self {
-            self.0.insert("Format".to_owned(), value.into().into_json());
+        pub fn format(mut self, value: impl crate::IntoValue<LoggingFormat>) -> Self {
+            self.0
+                .insert("Format".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2851,10 +2959,10 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayGrpcConnectionPool {
         /// A new `VirtualGatewayGrpcConnectionPool` with its required properties.
-        pub fn new(max_requests: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_requests: impl crate::IntoValue<i64>) -> Self {
             VirtualGatewayGrpcConnectionPool(crate::typed::Properties::from_iter([(
                 "MaxRequests".to_owned(),
-                max_requests.into().into_json(),
+                max_requests.into_value().into_json(),
             )]))
         }
     }
@@ -2874,29 +2982,29 @@ pub mod virtual_gateway {
     impl VirtualGatewayHealthCheckPolicy {
         /// A new `VirtualGatewayHealthCheckPolicy` with its required properties.
         pub fn new(
-            healthy_threshold: impl Into<crate::Value<i64>>,
-            interval_millis: impl Into<crate::Value<i64>>,
-            protocol: impl Into<crate::Value<String>>,
-            timeout_millis: impl Into<crate::Value<i64>>,
-            unhealthy_threshold: impl Into<crate::Value<i64>>,
+            healthy_threshold: impl crate::IntoValue<i64>,
+            interval_millis: impl crate::IntoValue<i64>,
+            protocol: impl crate::IntoValue<String>,
+            timeout_millis: impl crate::IntoValue<i64>,
+            unhealthy_threshold: impl crate::IntoValue<i64>,
         ) -> Self {
             VirtualGatewayHealthCheckPolicy(crate::typed::Properties::from_iter([
                 (
                     "HealthyThreshold".to_owned(),
-                    healthy_threshold.into().into_json(),
+                    healthy_threshold.into_value().into_json(),
                 ),
                 (
                     "IntervalMillis".to_owned(),
-                    interval_millis.into().into_json(),
+                    interval_millis.into_value().into_json(),
                 ),
-                ("Protocol".to_owned(), protocol.into().into_json()),
+                ("Protocol".to_owned(), protocol.into_value().into_json()),
                 (
                     "TimeoutMillis".to_owned(),
-                    timeout_millis.into().into_json(),
+                    timeout_millis.into_value().into_json(),
                 ),
                 (
                     "UnhealthyThreshold".to_owned(),
-                    unhealthy_threshold.into().into_json(),
+                    unhealthy_threshold.into_value().into_json(),
                 ),
             ]))
         }
@@ -2904,16 +3012,18 @@ pub mod virtual_gateway {
         /// `Path`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewayhealthcheckpolicy.html#cfn-appmesh-virtualgateway-virtualgatewayhealthcheckpolicy-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Port`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewayhealthcheckpolicy.html#cfn-appmesh-virtualgateway-virtualgatewayhealthcheckpolicy-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2932,10 +3042,10 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayHttp2ConnectionPool {
         /// A new `VirtualGatewayHttp2ConnectionPool` with its required properties.
-        pub fn new(max_requests: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_requests: impl crate::IntoValue<i64>) -> Self {
             VirtualGatewayHttp2ConnectionPool(crate::typed::Properties::from_iter([(
                 "MaxRequests".to_owned(),
-                max_requests.into().into_json(),
+                max_requests.into_value().into_json(),
             )]))
         }
     }
@@ -2954,19 +3064,21 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayHttpConnectionPool {
         /// A new `VirtualGatewayHttpConnectionPool` with its required properties.
-        pub fn new(max_connections: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_connections: impl crate::IntoValue<i64>) -> Self {
             VirtualGatewayHttpConnectionPool(crate::typed::Properties::from_iter([(
                 "MaxConnections".to_owned(),
-                max_connections.into().into_json(),
+                max_connections.into_value().into_json(),
             )]))
         }
 
         /// `MaxPendingRequests`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewayhttpconnectionpool.html#cfn-appmesh-virtualgateway-virtualgatewayhttpconnectionpool-maxpendingrequests)
-        pub fn max_pending_requests(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxPendingRequests".to_owned(), value.into().into_json());
+        pub fn max_pending_requests(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxPendingRequests".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2985,10 +3097,10 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayListener {
         /// A new `VirtualGatewayListener` with its required properties.
-        pub fn new(port_mapping: impl Into<crate::Value<VirtualGatewayPortMapping>>) -> Self {
+        pub fn new(port_mapping: impl crate::IntoValue<VirtualGatewayPortMapping>) -> Self {
             VirtualGatewayListener(crate::typed::Properties::from_iter([(
                 "PortMapping".to_owned(),
-                port_mapping.into().into_json(),
+                port_mapping.into_value().into_json(),
             )]))
         }
 
@@ -2997,10 +3109,10 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewaylistener.html#cfn-appmesh-virtualgateway-virtualgatewaylistener-connectionpool)
         pub fn connection_pool(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayConnectionPool>>,
+            value: impl crate::IntoValue<VirtualGatewayConnectionPool>,
         ) -> Self {
             self.0
-                .insert("ConnectionPool".to_owned(), value.into().into_json());
+                .insert("ConnectionPool".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3009,18 +3121,19 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewaylistener.html#cfn-appmesh-virtualgateway-virtualgatewaylistener-healthcheck)
         pub fn health_check(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayHealthCheckPolicy>>,
+            value: impl crate::IntoValue<VirtualGatewayHealthCheckPolicy>,
         ) -> Self {
             self.0
-                .insert("HealthCheck".to_owned(), value.into().into_json());
+                .insert("HealthCheck".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TLS`: [`VirtualGatewayListenerTls`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewaylistener.html#cfn-appmesh-virtualgateway-virtualgatewaylistener-tls)
-        pub fn tls(mut self, value: impl Into<crate::Value<VirtualGatewayListenerTls>>) -> Self {
-            self.0.insert("TLS".to_owned(), value.into().into_json());
+        pub fn tls(mut self, value: impl crate::IntoValue<VirtualGatewayListenerTls>) -> Self {
+            self.0
+                .insert("TLS".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3040,12 +3153,15 @@ pub mod virtual_gateway {
     impl VirtualGatewayListenerTls {
         /// A new `VirtualGatewayListenerTls` with its required properties.
         pub fn new(
-            certificate: impl Into<crate::Value<VirtualGatewayListenerTlsCertificate>>,
-            mode: impl Into<crate::Value<String>>,
+            certificate: impl crate::IntoValue<VirtualGatewayListenerTlsCertificate>,
+            mode: impl crate::IntoValue<String>,
         ) -> Self {
             VirtualGatewayListenerTls(crate::typed::Properties::from_iter([
-                ("Certificate".to_owned(), certificate.into().into_json()),
-                ("Mode".to_owned(), mode.into().into_json()),
+                (
+                    "Certificate".to_owned(),
+                    certificate.into_value().into_json(),
+                ),
+                ("Mode".to_owned(), mode.into_value().into_json()),
             ]))
         }
 
@@ -3054,10 +3170,10 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewaylistenertls.html#cfn-appmesh-virtualgateway-virtualgatewaylistenertls-validation)
         pub fn validation(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayListenerTlsValidationContext>>,
+            value: impl crate::IntoValue<VirtualGatewayListenerTlsValidationContext>,
         ) -> Self {
             self.0
-                .insert("Validation".to_owned(), value.into().into_json());
+                .insert("Validation".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3076,10 +3192,10 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayListenerTlsAcmCertificate {
         /// A new `VirtualGatewayListenerTlsAcmCertificate` with its required properties.
-        pub fn new(certificate_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(certificate_arn: impl crate::IntoValue<String>) -> Self {
             VirtualGatewayListenerTlsAcmCertificate(crate::typed::Properties::from_iter([(
                 "CertificateArn".to_owned(),
-                certificate_arn.into().into_json(),
+                certificate_arn.into_value().into_json(),
             )]))
         }
     }
@@ -3107,9 +3223,10 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewaylistenertlscertificate.html#cfn-appmesh-virtualgateway-virtualgatewaylistenertlscertificate-acm)
         pub fn acm(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayListenerTlsAcmCertificate>>,
+            value: impl crate::IntoValue<VirtualGatewayListenerTlsAcmCertificate>,
         ) -> Self {
-            self.0.insert("ACM".to_owned(), value.into().into_json());
+            self.0
+                .insert("ACM".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3118,9 +3235,10 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewaylistenertlscertificate.html#cfn-appmesh-virtualgateway-virtualgatewaylistenertlscertificate-file)
         pub fn file(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayListenerTlsFileCertificate>>,
+            value: impl crate::IntoValue<VirtualGatewayListenerTlsFileCertificate>,
         ) -> Self {
-            self.0.insert("File".to_owned(), value.into().into_json());
+            self.0
+                .insert("File".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3129,9 +3247,10 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewaylistenertlscertificate.html#cfn-appmesh-virtualgateway-virtualgatewaylistenertlscertificate-sds)
         pub fn sds(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayListenerTlsSdsCertificate>>,
+            value: impl crate::IntoValue<VirtualGatewayListenerTlsSdsCertificate>,
         ) -> Self {
-            self.0.insert("SDS".to_owned(), value.into().into_json());
+            self.0
+                .insert("SDS".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3151,15 +3270,18 @@ pub mod virtual_gateway {
     impl VirtualGatewayListenerTlsFileCertificate {
         /// A new `VirtualGatewayListenerTlsFileCertificate` with its required properties.
         pub fn new(
-            certificate_chain: impl Into<crate::Value<String>>,
-            private_key: impl Into<crate::Value<String>>,
+            certificate_chain: impl crate::IntoValue<String>,
+            private_key: impl crate::IntoValue<String>,
         ) -> Self {
             VirtualGatewayListenerTlsFileCertificate(crate::typed::Properties::from_iter([
                 (
                     "CertificateChain".to_owned(),
-                    certificate_chain.into().into_json(),
+                    certificate_chain.into_value().into_json(),
                 ),
-                ("PrivateKey".to_owned(), private_key.into().into_json()),
+                (
+                    "PrivateKey".to_owned(),
+                    private_key.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -3178,10 +3300,10 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayListenerTlsSdsCertificate {
         /// A new `VirtualGatewayListenerTlsSdsCertificate` with its required properties.
-        pub fn new(secret_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(secret_name: impl crate::IntoValue<String>) -> Self {
             VirtualGatewayListenerTlsSdsCertificate(crate::typed::Properties::from_iter([(
                 "SecretName".to_owned(),
-                secret_name.into().into_json(),
+                secret_name.into_value().into_json(),
             )]))
         }
     }
@@ -3201,11 +3323,11 @@ pub mod virtual_gateway {
     impl VirtualGatewayListenerTlsValidationContext {
         /// A new `VirtualGatewayListenerTlsValidationContext` with its required properties.
         pub fn new(
-            trust: impl Into<crate::Value<VirtualGatewayListenerTlsValidationContextTrust>>,
+            trust: impl crate::IntoValue<VirtualGatewayListenerTlsValidationContextTrust>,
         ) -> Self {
             VirtualGatewayListenerTlsValidationContext(crate::typed::Properties::from_iter([(
                 "Trust".to_owned(),
-                trust.into().into_json(),
+                trust.into_value().into_json(),
             )]))
         }
 
@@ -3214,11 +3336,11 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewaylistenertlsvalidationcontext.html#cfn-appmesh-virtualgateway-virtualgatewaylistenertlsvalidationcontext-subjectalternativenames)
         pub fn subject_alternative_names(
             mut self,
-            value: impl Into<crate::Value<SubjectAlternativeNames>>,
+            value: impl crate::IntoValue<SubjectAlternativeNames>,
         ) -> Self {
             self.0.insert(
                 "SubjectAlternativeNames".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3247,9 +3369,10 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewaylistenertlsvalidationcontexttrust.html#cfn-appmesh-virtualgateway-virtualgatewaylistenertlsvalidationcontexttrust-file)
         pub fn file(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayTlsValidationContextFileTrust>>,
+            value: impl crate::IntoValue<VirtualGatewayTlsValidationContextFileTrust>,
         ) -> Self {
-            self.0.insert("File".to_owned(), value.into().into_json());
+            self.0
+                .insert("File".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3258,9 +3381,10 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewaylistenertlsvalidationcontexttrust.html#cfn-appmesh-virtualgateway-virtualgatewaylistenertlsvalidationcontexttrust-sds)
         pub fn sds(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayTlsValidationContextSdsTrust>>,
+            value: impl crate::IntoValue<VirtualGatewayTlsValidationContextSdsTrust>,
         ) -> Self {
-            self.0.insert("SDS".to_owned(), value.into().into_json());
+            self.0
+                .insert("SDS".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3286,12 +3410,9 @@ pub mod virtual_gateway {
         /// `AccessLog`: [`VirtualGatewayAccessLog`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewaylogging.html#cfn-appmesh-virtualgateway-virtualgatewaylogging-accesslog)
-        pub fn access_log(
-            mut self,
-            value: impl Into<crate::Value<VirtualGatewayAccessLog>>,
-        ) -> Self {
+        pub fn access_log(mut self, value: impl crate::IntoValue<VirtualGatewayAccessLog>) -> Self {
             self.0
-                .insert("AccessLog".to_owned(), value.into().into_json());
+                .insert("AccessLog".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3311,12 +3432,12 @@ pub mod virtual_gateway {
     impl VirtualGatewayPortMapping {
         /// A new `VirtualGatewayPortMapping` with its required properties.
         pub fn new(
-            port: impl Into<crate::Value<i64>>,
-            protocol: impl Into<crate::Value<String>>,
+            port: impl crate::IntoValue<i64>,
+            protocol: impl crate::IntoValue<String>,
         ) -> Self {
             VirtualGatewayPortMapping(crate::typed::Properties::from_iter([
-                ("Port".to_owned(), port.into().into_json()),
-                ("Protocol".to_owned(), protocol.into().into_json()),
+                ("Port".to_owned(), port.into_value().into_json()),
+                ("Protocol".to_owned(), protocol.into_value().into_json()),
             ]))
         }
     }
@@ -3335,10 +3456,10 @@ pub mod virtual_gateway {
 
     impl VirtualGatewaySpec {
         /// A new `VirtualGatewaySpec` with its required properties.
-        pub fn new(listeners: impl Into<crate::Value<Vec<VirtualGatewayListener>>>) -> Self {
+        pub fn new(listeners: impl crate::IntoValue<Vec<VirtualGatewayListener>>) -> Self {
             VirtualGatewaySpec(crate::typed::Properties::from_iter([(
                 "Listeners".to_owned(),
-                listeners.into().into_json(),
+                listeners.into_value().into_json(),
             )]))
         }
 
@@ -3347,19 +3468,19 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewayspec.html#cfn-appmesh-virtualgateway-virtualgatewayspec-backenddefaults)
         pub fn backend_defaults(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayBackendDefaults>>,
+            value: impl crate::IntoValue<VirtualGatewayBackendDefaults>,
         ) -> Self {
             self.0
-                .insert("BackendDefaults".to_owned(), value.into().into_json());
+                .insert("BackendDefaults".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Logging`: [`VirtualGatewayLogging`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewayspec.html#cfn-appmesh-virtualgateway-virtualgatewayspec-logging)
-        pub fn logging(mut self, value: impl Into<crate::Value<VirtualGatewayLogging>>) -> Self {
+        pub fn logging(mut self, value: impl crate::IntoValue<VirtualGatewayLogging>) -> Self {
             self.0
-                .insert("Logging".to_owned(), value.into().into_json());
+                .insert("Logging".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3378,12 +3499,10 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayTlsValidationContext {
         /// A new `VirtualGatewayTlsValidationContext` with its required properties.
-        pub fn new(
-            trust: impl Into<crate::Value<VirtualGatewayTlsValidationContextTrust>>,
-        ) -> Self {
+        pub fn new(trust: impl crate::IntoValue<VirtualGatewayTlsValidationContextTrust>) -> Self {
             VirtualGatewayTlsValidationContext(crate::typed::Properties::from_iter([(
                 "Trust".to_owned(),
-                trust.into().into_json(),
+                trust.into_value().into_json(),
             )]))
         }
 
@@ -3392,11 +3511,11 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewaytlsvalidationcontext.html#cfn-appmesh-virtualgateway-virtualgatewaytlsvalidationcontext-subjectalternativenames)
         pub fn subject_alternative_names(
             mut self,
-            value: impl Into<crate::Value<SubjectAlternativeNames>>,
+            value: impl crate::IntoValue<SubjectAlternativeNames>,
         ) -> Self {
             self.0.insert(
                 "SubjectAlternativeNames".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3416,10 +3535,10 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayTlsValidationContextAcmTrust {
         /// A new `VirtualGatewayTlsValidationContextAcmTrust` with its required properties.
-        pub fn new(certificate_authority_arns: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(certificate_authority_arns: impl crate::IntoValue<Vec<String>>) -> Self {
             VirtualGatewayTlsValidationContextAcmTrust(crate::typed::Properties::from_iter([(
                 "CertificateAuthorityArns".to_owned(),
-                certificate_authority_arns.into().into_json(),
+                certificate_authority_arns.into_value().into_json(),
             )]))
         }
     }
@@ -3438,10 +3557,10 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayTlsValidationContextFileTrust {
         /// A new `VirtualGatewayTlsValidationContextFileTrust` with its required properties.
-        pub fn new(certificate_chain: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(certificate_chain: impl crate::IntoValue<String>) -> Self {
             VirtualGatewayTlsValidationContextFileTrust(crate::typed::Properties::from_iter([(
                 "CertificateChain".to_owned(),
-                certificate_chain.into().into_json(),
+                certificate_chain.into_value().into_json(),
             )]))
         }
     }
@@ -3460,10 +3579,10 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayTlsValidationContextSdsTrust {
         /// A new `VirtualGatewayTlsValidationContextSdsTrust` with its required properties.
-        pub fn new(secret_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(secret_name: impl crate::IntoValue<String>) -> Self {
             VirtualGatewayTlsValidationContextSdsTrust(crate::typed::Properties::from_iter([(
                 "SecretName".to_owned(),
-                secret_name.into().into_json(),
+                secret_name.into_value().into_json(),
             )]))
         }
     }
@@ -3491,9 +3610,10 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewaytlsvalidationcontexttrust.html#cfn-appmesh-virtualgateway-virtualgatewaytlsvalidationcontexttrust-acm)
         pub fn acm(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayTlsValidationContextAcmTrust>>,
+            value: impl crate::IntoValue<VirtualGatewayTlsValidationContextAcmTrust>,
         ) -> Self {
-            self.0.insert("ACM".to_owned(), value.into().into_json());
+            self.0
+                .insert("ACM".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3502,9 +3622,10 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewaytlsvalidationcontexttrust.html#cfn-appmesh-virtualgateway-virtualgatewaytlsvalidationcontexttrust-file)
         pub fn file(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayTlsValidationContextFileTrust>>,
+            value: impl crate::IntoValue<VirtualGatewayTlsValidationContextFileTrust>,
         ) -> Self {
-            self.0.insert("File".to_owned(), value.into().into_json());
+            self.0
+                .insert("File".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3513,9 +3634,10 @@ pub mod virtual_gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualgateway-virtualgatewaytlsvalidationcontexttrust.html#cfn-appmesh-virtualgateway-virtualgatewaytlsvalidationcontexttrust-sds)
         pub fn sds(
             mut self,
-            value: impl Into<crate::Value<VirtualGatewayTlsValidationContextSdsTrust>>,
+            value: impl crate::IntoValue<VirtualGatewayTlsValidationContextSdsTrust>,
         ) -> Self {
-            self.0.insert("SDS".to_owned(), value.into().into_json());
+            self.0
+                .insert("SDS".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3538,13 +3660,13 @@ pub struct VirtualNode(crate::Resource);
 impl VirtualNode {
     /// A new `AWS::AppMesh::VirtualNode` with its required properties.
     pub fn new(
-        mesh_name: impl Into<crate::Value<String>>,
-        spec: impl Into<crate::Value<virtual_node::VirtualNodeSpec>>,
+        mesh_name: impl crate::IntoValue<String>,
+        spec: impl crate::IntoValue<virtual_node::VirtualNodeSpec>,
     ) -> Self {
         VirtualNode(
             crate::Resource::new("AWS::AppMesh::VirtualNode")
-                .property("MeshName", mesh_name.into().into_json())
-                .property("Spec", spec.into().into_json()),
+                .property("MeshName", mesh_name.into_value().into_json())
+                .property("Spec", spec.into_value().into_json()),
         )
     }
 
@@ -3553,16 +3675,17 @@ impl VirtualNode {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-virtualnode.html#cfn-appmesh-virtualnode-meshowner)
-    pub fn mesh_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MeshOwner", value.into().into_json());
+    pub fn mesh_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MeshOwner", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](virtual_node::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-virtualnode.html#cfn-appmesh-virtualnode-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<virtual_node::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<virtual_node::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -3571,9 +3694,9 @@ impl VirtualNode {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-virtualnode.html#cfn-appmesh-virtualnode-virtualnodename)
-    pub fn virtual_node_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn virtual_node_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VirtualNodeName", value.into().into_json());
+            .set_property("VirtualNodeName", value.into_value().into_json());
         self
     }
 }
@@ -3638,8 +3761,9 @@ pub mod virtual_node {
         /// `File`: [`FileAccessLog`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-accesslog.html#cfn-appmesh-virtualnode-accesslog-file)
-        pub fn file(mut self, value: impl Into<crate::Value<FileAccessLog>>) -> Self {
-            self.0.insert("File".to_owned(), value.into().into_json());
+        pub fn file(mut self, value: impl crate::IntoValue<FileAccessLog>) -> Self {
+            self.0
+                .insert("File".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3659,12 +3783,12 @@ pub mod virtual_node {
     impl AwsCloudMapInstanceAttribute {
         /// A new `AwsCloudMapInstanceAttribute` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             AwsCloudMapInstanceAttribute(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3684,15 +3808,18 @@ pub mod virtual_node {
     impl AwsCloudMapServiceDiscovery {
         /// A new `AwsCloudMapServiceDiscovery` with its required properties.
         pub fn new(
-            namespace_name: impl Into<crate::Value<String>>,
-            service_name: impl Into<crate::Value<String>>,
+            namespace_name: impl crate::IntoValue<String>,
+            service_name: impl crate::IntoValue<String>,
         ) -> Self {
             AwsCloudMapServiceDiscovery(crate::typed::Properties::from_iter([
                 (
                     "NamespaceName".to_owned(),
-                    namespace_name.into().into_json(),
+                    namespace_name.into_value().into_json(),
                 ),
-                ("ServiceName".to_owned(), service_name.into().into_json()),
+                (
+                    "ServiceName".to_owned(),
+                    service_name.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -3701,19 +3828,19 @@ pub mod virtual_node {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-awscloudmapservicediscovery.html#cfn-appmesh-virtualnode-awscloudmapservicediscovery-attributes)
         pub fn attributes(
             mut self,
-            value: impl Into<crate::Value<Vec<AwsCloudMapInstanceAttribute>>>,
+            value: impl crate::IntoValue<Vec<AwsCloudMapInstanceAttribute>>,
         ) -> Self {
             self.0
-                .insert("Attributes".to_owned(), value.into().into_json());
+                .insert("Attributes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IpPreference`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-awscloudmapservicediscovery.html#cfn-appmesh-virtualnode-awscloudmapservicediscovery-ippreference)
-        pub fn ip_preference(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ip_preference(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IpPreference".to_owned(), value.into().into_json());
+                .insert("IpPreference".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3741,10 +3868,10 @@ pub mod virtual_node {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-backend.html#cfn-appmesh-virtualnode-backend-virtualservice)
         pub fn virtual_service(
             mut self,
-            value: impl Into<crate::Value<VirtualServiceBackend>>,
+            value: impl crate::IntoValue<VirtualServiceBackend>,
         ) -> Self {
             self.0
-                .insert("VirtualService".to_owned(), value.into().into_json());
+                .insert("VirtualService".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3770,9 +3897,9 @@ pub mod virtual_node {
         /// `ClientPolicy`: [`ClientPolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-backenddefaults.html#cfn-appmesh-virtualnode-backenddefaults-clientpolicy)
-        pub fn client_policy(mut self, value: impl Into<crate::Value<ClientPolicy>>) -> Self {
+        pub fn client_policy(mut self, value: impl crate::IntoValue<ClientPolicy>) -> Self {
             self.0
-                .insert("ClientPolicy".to_owned(), value.into().into_json());
+                .insert("ClientPolicy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3798,8 +3925,9 @@ pub mod virtual_node {
         /// `TLS`: [`ClientPolicyTls`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-clientpolicy.html#cfn-appmesh-virtualnode-clientpolicy-tls)
-        pub fn tls(mut self, value: impl Into<crate::Value<ClientPolicyTls>>) -> Self {
-            self.0.insert("TLS".to_owned(), value.into().into_json());
+        pub fn tls(mut self, value: impl crate::IntoValue<ClientPolicyTls>) -> Self {
+            self.0
+                .insert("TLS".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3818,36 +3946,37 @@ pub mod virtual_node {
 
     impl ClientPolicyTls {
         /// A new `ClientPolicyTls` with its required properties.
-        pub fn new(validation: impl Into<crate::Value<TlsValidationContext>>) -> Self {
+        pub fn new(validation: impl crate::IntoValue<TlsValidationContext>) -> Self {
             ClientPolicyTls(crate::typed::Properties::from_iter([(
                 "Validation".to_owned(),
-                validation.into().into_json(),
+                validation.into_value().into_json(),
             )]))
         }
 
         /// `Certificate`: [`ClientTlsCertificate`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-clientpolicytls.html#cfn-appmesh-virtualnode-clientpolicytls-certificate)
-        pub fn certificate(mut self, value: impl Into<crate::Value<ClientTlsCertificate>>) -> Self {
+        pub fn certificate(mut self, value: impl crate::IntoValue<ClientTlsCertificate>) -> Self {
             self.0
-                .insert("Certificate".to_owned(), value.into().into_json());
+                .insert("Certificate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Enforce`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-clientpolicytls.html#cfn-appmesh-virtualnode-clientpolicytls-enforce)
-        pub fn enforce(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enforce(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enforce".to_owned(), value.into().into_json());
+                .insert("Enforce".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ports`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-clientpolicytls.html#cfn-appmesh-virtualnode-clientpolicytls-ports)
-        pub fn ports(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
-            self.0.insert("Ports".to_owned(), value.into().into_json());
+        pub fn ports(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
+            self.0
+                .insert("Ports".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3873,16 +4002,18 @@ pub mod virtual_node {
         /// `File`: [`ListenerTlsFileCertificate`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-clienttlscertificate.html#cfn-appmesh-virtualnode-clienttlscertificate-file)
-        pub fn file(mut self, value: impl Into<crate::Value<ListenerTlsFileCertificate>>) -> Self {
-            self.0.insert("File".to_owned(), value.into().into_json());
+        pub fn file(mut self, value: impl crate::IntoValue<ListenerTlsFileCertificate>) -> Self {
+            self.0
+                .insert("File".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SDS`: [`ListenerTlsSdsCertificate`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-clienttlscertificate.html#cfn-appmesh-virtualnode-clienttlscertificate-sds)
-        pub fn sds(mut self, value: impl Into<crate::Value<ListenerTlsSdsCertificate>>) -> Self {
-            self.0.insert("SDS".to_owned(), value.into().into_json());
+        pub fn sds(mut self, value: impl crate::IntoValue<ListenerTlsSdsCertificate>) -> Self {
+            self.0
+                .insert("SDS".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3901,28 +4032,28 @@ pub mod virtual_node {
 
     impl DnsServiceDiscovery {
         /// A new `DnsServiceDiscovery` with its required properties.
-        pub fn new(hostname: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(hostname: impl crate::IntoValue<String>) -> Self {
             DnsServiceDiscovery(crate::typed::Properties::from_iter([(
                 "Hostname".to_owned(),
-                hostname.into().into_json(),
+                hostname.into_value().into_json(),
             )]))
         }
 
         /// `IpPreference`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-dnsservicediscovery.html#cfn-appmesh-virtualnode-dnsservicediscovery-ippreference)
-        pub fn ip_preference(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ip_preference(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IpPreference".to_owned(), value.into().into_json());
+                .insert("IpPreference".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResponseType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-dnsservicediscovery.html#cfn-appmesh-virtualnode-dnsservicediscovery-responsetype)
-        pub fn response_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn response_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResponseType".to_owned(), value.into().into_json());
+                .insert("ResponseType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3941,13 +4072,10 @@ pub mod virtual_node {
 
     impl Duration {
         /// A new `Duration` with its required properties.
-        pub fn new(
-            unit: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn new(unit: impl crate::IntoValue<String>, value: impl crate::IntoValue<i64>) -> Self {
             Duration(crate::typed::Properties::from_iter([
-                ("Unit".to_owned(), unit.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Unit".to_owned(), unit.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3966,18 +4094,19 @@ pub mod virtual_node {
 
     impl FileAccessLog {
         /// A new `FileAccessLog` with its required properties.
-        pub fn new(path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(path: impl crate::IntoValue<String>) -> Self {
             FileAccessLog(crate::typed::Properties::from_iter([(
                 "Path".to_owned(),
-                path.into().into_json(),
+                path.into_value().into_json(),
             )]))
         }
 
         /// `Format`: [`LoggingFormat`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-fileaccesslog.html#cfn-appmesh-virtualnode-fileaccesslog-format)
-        pub fn format(mut self, value: impl Into<crate::Value<LoggingFormat>>) -> Self {
-            self.0.insert("Format".to_owned(), value.into().into_json());
+        pub fn format(mut self, value: impl crate::IntoValue<LoggingFormat>) -> Self {
+            self.0
+                .insert("Format".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4003,17 +4132,18 @@ pub mod virtual_node {
         /// `Idle`: [`Duration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-grpctimeout.html#cfn-appmesh-virtualnode-grpctimeout-idle)
-        pub fn idle(mut self, value: impl Into<crate::Value<Duration>>) -> Self {
-            self.0.insert("Idle".to_owned(), value.into().into_json());
+        pub fn idle(mut self, value: impl crate::IntoValue<Duration>) -> Self {
+            self.0
+                .insert("Idle".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PerRequest`: [`Duration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-grpctimeout.html#cfn-appmesh-virtualnode-grpctimeout-perrequest)
-        pub fn per_request(mut self, value: impl Into<crate::Value<Duration>>) -> Self {
+        pub fn per_request(mut self, value: impl crate::IntoValue<Duration>) -> Self {
             self.0
-                .insert("PerRequest".to_owned(), value.into().into_json());
+                .insert("PerRequest".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4033,29 +4163,29 @@ pub mod virtual_node {
     impl HealthCheck {
         /// A new `HealthCheck` with its required properties.
         pub fn new(
-            healthy_threshold: impl Into<crate::Value<i64>>,
-            interval_millis: impl Into<crate::Value<i64>>,
-            protocol: impl Into<crate::Value<String>>,
-            timeout_millis: impl Into<crate::Value<i64>>,
-            unhealthy_threshold: impl Into<crate::Value<i64>>,
+            healthy_threshold: impl crate::IntoValue<i64>,
+            interval_millis: impl crate::IntoValue<i64>,
+            protocol: impl crate::IntoValue<String>,
+            timeout_millis: impl crate::IntoValue<i64>,
+            unhealthy_threshold: impl crate::IntoValue<i64>,
         ) -> Self {
             HealthCheck(crate::typed::Properties::from_iter([
                 (
                     "HealthyThreshold".to_owned(),
-                    healthy_threshold.into().into_json(),
+                    healthy_threshold.into_value().into_json(),
                 ),
                 (
                     "IntervalMillis".to_owned(),
-                    interval_millis.into().into_json(),
+                    interval_millis.into_value().into_json(),
                 ),
-                ("Protocol".to_owned(), protocol.into().into_json()),
+                ("Protocol".to_owned(), protocol.into_value().into_json()),
                 (
                     "TimeoutMillis".to_owned(),
-                    timeout_millis.into().into_json(),
+                    timeout_millis.into_value().into_json(),
                 ),
                 (
                     "UnhealthyThreshold".to_owned(),
-                    unhealthy_threshold.into().into_json(),
+                    unhealthy_threshold.into_value().into_json(),
                 ),
             ]))
         }
@@ -4063,16 +4193,18 @@ pub mod virtual_node {
         /// `Path`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-healthcheck.html#cfn-appmesh-virtualnode-healthcheck-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Port`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-healthcheck.html#cfn-appmesh-virtualnode-healthcheck-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4098,17 +4230,18 @@ pub mod virtual_node {
         /// `Idle`: [`Duration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-httptimeout.html#cfn-appmesh-virtualnode-httptimeout-idle)
-        pub fn idle(mut self, value: impl Into<crate::Value<Duration>>) -> Self {
-            self.0.insert("Idle".to_owned(), value.into().into_json());
+        pub fn idle(mut self, value: impl crate::IntoValue<Duration>) -> Self {
+            self.0
+                .insert("Idle".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PerRequest`: [`Duration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-httptimeout.html#cfn-appmesh-virtualnode-httptimeout-perrequest)
-        pub fn per_request(mut self, value: impl Into<crate::Value<Duration>>) -> Self {
+        pub fn per_request(mut self, value: impl crate::IntoValue<Duration>) -> Self {
             self.0
-                .insert("PerRequest".to_owned(), value.into().into_json());
+                .insert("PerRequest".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4128,12 +4261,12 @@ pub mod virtual_node {
     impl JsonFormatRef {
         /// A new `JsonFormatRef` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             JsonFormatRef(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4152,10 +4285,10 @@ pub mod virtual_node {
 
     impl Listener {
         /// A new `Listener` with its required properties.
-        pub fn new(port_mapping: impl Into<crate::Value<PortMapping>>) -> Self {
+        pub fn new(port_mapping: impl crate::IntoValue<PortMapping>) -> Self {
             Listener(crate::typed::Properties::from_iter([(
                 "PortMapping".to_owned(),
-                port_mapping.into().into_json(),
+                port_mapping.into_value().into_json(),
             )]))
         }
 
@@ -4164,48 +4297,48 @@ pub mod virtual_node {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-listener.html#cfn-appmesh-virtualnode-listener-connectionpool)
         pub fn connection_pool(
             mut self,
-            value: impl Into<crate::Value<VirtualNodeConnectionPool>>,
+            value: impl crate::IntoValue<VirtualNodeConnectionPool>,
         ) -> Self {
             self.0
-                .insert("ConnectionPool".to_owned(), value.into().into_json());
+                .insert("ConnectionPool".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HealthCheck`: [`HealthCheck`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-listener.html#cfn-appmesh-virtualnode-listener-healthcheck)
-        pub fn health_check(mut self, value: impl Into<crate::Value<HealthCheck>>) -> Self {
+        pub fn health_check(mut self, value: impl crate::IntoValue<HealthCheck>) -> Self {
             self.0
-                .insert("HealthCheck".to_owned(), value.into().into_json());
+                .insert("HealthCheck".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutlierDetection`: [`OutlierDetection`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-listener.html#cfn-appmesh-virtualnode-listener-outlierdetection)
-        pub fn outlier_detection(
-            mut self,
-            value: impl Into<crate::Value<OutlierDetection>>,
-        ) -> Self {
-            self.0
-                .insert("OutlierDetection".to_owned(), value.into().into_json());
+        pub fn outlier_detection(mut self, value: impl crate::IntoValue<OutlierDetection>) -> Self {
+            self.0.insert(
+                "OutlierDetection".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TLS`: [`ListenerTls`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-listener.html#cfn-appmesh-virtualnode-listener-tls)
-        pub fn tls(mut self, value: impl Into<crate::Value<ListenerTls>>) -> Self {
-            self.0.insert("TLS".to_owned(), value.into().into_json());
+        pub fn tls(mut self, value: impl crate::IntoValue<ListenerTls>) -> Self {
+            self.0
+                .insert("TLS".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Timeout`: [`ListenerTimeout`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-listener.html#cfn-appmesh-virtualnode-listener-timeout)
-        pub fn timeout(mut self, value: impl Into<crate::Value<ListenerTimeout>>) -> Self {
+        pub fn timeout(mut self, value: impl crate::IntoValue<ListenerTimeout>) -> Self {
             self.0
-                .insert("Timeout".to_owned(), value.into().into_json());
+                .insert("Timeout".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4231,32 +4364,36 @@ pub mod virtual_node {
         /// `GRPC`: [`GrpcTimeout`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-listenertimeout.html#cfn-appmesh-virtualnode-listenertimeout-grpc)
-        pub fn grpc(mut self, value: impl Into<crate::Value<GrpcTimeout>>) -> Self {
-            self.0.insert("GRPC".to_owned(), value.into().into_json());
+        pub fn grpc(mut self, value: impl crate::IntoValue<GrpcTimeout>) -> Self {
+            self.0
+                .insert("GRPC".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HTTP`: [`HttpTimeout`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-listenertimeout.html#cfn-appmesh-virtualnode-listenertimeout-http)
-        pub fn http(mut self, value: impl Into<crate::Value<HttpTimeout>>) -> Self {
-            self.0.insert("HTTP".to_owned(), value.into().into_json());
+        pub fn http(mut self, value: impl crate::IntoValue<HttpTimeout>) -> Self {
+            self.0
+                .insert("HTTP".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HTTP2`: [`HttpTimeout`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-listenertimeout.html#cfn-appmesh-virtualnode-listenertimeout-http2)
-        pub fn http2(mut self, value: impl Into<crate::Value<HttpTimeout>>) -> Self {
-            self.0.insert("HTTP2".to_owned(), value.into().into_json());
+        pub fn http2(mut self, value: impl crate::IntoValue<HttpTimeout>) -> Self {
+            self.0
+                .insert("HTTP2".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TCP`: [`TcpTimeout`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-listenertimeout.html#cfn-appmesh-virtualnode-listenertimeout-tcp)
-        pub fn tcp(mut self, value: impl Into<crate::Value<TcpTimeout>>) -> Self {
-            self.0.insert("TCP".to_owned(), value.into().into_json());
+        pub fn tcp(mut self, value: impl crate::IntoValue<TcpTimeout>) -> Self {
+            self.0
+                .insert("TCP".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4276,12 +4413,15 @@ pub mod virtual_node {
     impl ListenerTls {
         /// A new `ListenerTls` with its required properties.
         pub fn new(
-            certificate: impl Into<crate::Value<ListenerTlsCertificate>>,
-            mode: impl Into<crate::Value<String>>,
+            certificate: impl crate::IntoValue<ListenerTlsCertificate>,
+            mode: impl crate::IntoValue<String>,
         ) -> Self {
             ListenerTls(crate::typed::Properties::from_iter([
-                ("Certificate".to_owned(), certificate.into().into_json()),
-                ("Mode".to_owned(), mode.into().into_json()),
+                (
+                    "Certificate".to_owned(),
+                    certificate.into_value().into_json(),
+                ),
+                ("Mode".to_owned(), mode.into_value().into_json()),
             ]))
         }
 
@@ -4290,10 +4430,10 @@ pub mod virtual_node {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-listenertls.html#cfn-appmesh-virtualnode-listenertls-validation)
         pub fn validation(
             mut self,
-            value: impl Into<crate::Value<ListenerTlsValidationContext>>,
+            value: impl crate::IntoValue<ListenerTlsValidationContext>,
         ) -> Self {
             self.0
-                .insert("Validation".to_owned(), value.into().into_json());
+                .insert("Validation".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4312,10 +4452,10 @@ pub mod virtual_node {
 
     impl ListenerTlsAcmCertificate {
         /// A new `ListenerTlsAcmCertificate` with its required properties.
-        pub fn new(certificate_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(certificate_arn: impl crate::IntoValue<String>) -> Self {
             ListenerTlsAcmCertificate(crate::typed::Properties::from_iter([(
                 "CertificateArn".to_owned(),
-                certificate_arn.into().into_json(),
+                certificate_arn.into_value().into_json(),
             )]))
         }
     }
@@ -4341,24 +4481,27 @@ pub mod virtual_node {
         /// `ACM`: [`ListenerTlsAcmCertificate`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-listenertlscertificate.html#cfn-appmesh-virtualnode-listenertlscertificate-acm)
-        pub fn acm(mut self, value: impl Into<crate::Value<ListenerTlsAcmCertificate>>) -> Self {
-            self.0.insert("ACM".to_owned(), value.into().into_json());
+        pub fn acm(mut self, value: impl crate::IntoValue<ListenerTlsAcmCertificate>) -> Self {
+            self.0
+                .insert("ACM".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `File`: [`ListenerTlsFileCertificate`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-listenertlscertificate.html#cfn-appmesh-virtualnode-listenertlscertificate-file)
-        pub fn file(mut self, value: impl Into<crate::Value<ListenerTlsFileCertificate>>) -> Self {
-            self.0.insert("File".to_owned(), value.into().into_json());
+        pub fn file(mut self, value: impl crate::IntoValue<ListenerTlsFileCertificate>) -> Self {
+            self.0
+                .insert("File".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SDS`: [`ListenerTlsSdsCertificate`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-listenertlscertificate.html#cfn-appmesh-virtualnode-listenertlscertificate-sds)
-        pub fn sds(mut self, value: impl Into<crate::Value<ListenerTlsSdsCertificate>>) -> Self {
-            self.0.insert("SDS".to_owned(), value.into().into_json());
+        pub fn sds(mut self, value: impl crate::IntoValue<ListenerTlsSdsCertificate>) -> Self {
+            self.0
+                .insert("SDS".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4378,15 +4521,18 @@ pub mod virtual_node {
     impl ListenerTlsFileCertificate {
         /// A new `ListenerTlsFileCertificate` with its required properties.
         pub fn new(
-            certificate_chain: impl Into<crate::Value<String>>,
-            private_key: impl Into<crate::Value<String>>,
+            certificate_chain: impl crate::IntoValue<String>,
+            private_key: impl crate::IntoValue<String>,
         ) -> Self {
             ListenerTlsFileCertificate(crate::typed::Properties::from_iter([
                 (
                     "CertificateChain".to_owned(),
-                    certificate_chain.into().into_json(),
+                    certificate_chain.into_value().into_json(),
                 ),
-                ("PrivateKey".to_owned(), private_key.into().into_json()),
+                (
+                    "PrivateKey".to_owned(),
+                    private_key.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -4405,10 +4551,10 @@ pub mod virtual_node {
 
     impl ListenerTlsSdsCertificate {
         /// A new `ListenerTlsSdsCertificate` with its required properties.
-        pub fn new(secret_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(secret_name: impl crate::IntoValue<String>) -> Self {
             ListenerTlsSdsCertificate(crate::typed::Properties::from_iter([(
                 "SecretName".to_owned(),
-                secret_name.into().into_json(),
+                secret_name.into_value().into_json(),
             )]))
         }
     }
@@ -4427,10 +4573,10 @@ pub mod virtual_node {
 
     impl ListenerTlsValidationContext {
         /// A new `ListenerTlsValidationContext` with its required properties.
-        pub fn new(trust: impl Into<crate::Value<ListenerTlsValidationContextTrust>>) -> Self {
+        pub fn new(trust: impl crate::IntoValue<ListenerTlsValidationContextTrust>) -> Self {
             ListenerTlsValidationContext(crate::typed::Properties::from_iter([(
                 "Trust".to_owned(),
-                trust.into().into_json(),
+                trust.into_value().into_json(),
             )]))
         }
 
@@ -4439,11 +4585,11 @@ pub mod virtual_node {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-listenertlsvalidationcontext.html#cfn-appmesh-virtualnode-listenertlsvalidationcontext-subjectalternativenames)
         pub fn subject_alternative_names(
             mut self,
-            value: impl Into<crate::Value<SubjectAlternativeNames>>,
+            value: impl crate::IntoValue<SubjectAlternativeNames>,
         ) -> Self {
             self.0.insert(
                 "SubjectAlternativeNames".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4470,19 +4616,18 @@ pub mod virtual_node {
         /// `File`: [`TlsValidationContextFileTrust`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-listenertlsvalidationcontexttrust.html#cfn-appmesh-virtualnode-listenertlsvalidationcontexttrust-file)
-        pub fn file(
-            mut self,
-            value: impl Into<crate::Value<TlsValidationContextFileTrust>>,
-        ) -> Self {
-            self.0.insert("File".to_owned(), value.into().into_json());
+        pub fn file(mut self, value: impl crate::IntoValue<TlsValidationContextFileTrust>) -> Self {
+            self.0
+                .insert("File".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SDS`: [`TlsValidationContextSdsTrust`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-listenertlsvalidationcontexttrust.html#cfn-appmesh-virtualnode-listenertlsvalidationcontexttrust-sds)
-        pub fn sds(mut self, value: impl Into<crate::Value<TlsValidationContextSdsTrust>>) -> Self {
-            self.0.insert("SDS".to_owned(), value.into().into_json());
+        pub fn sds(mut self, value: impl crate::IntoValue<TlsValidationContextSdsTrust>) -> Self {
+            self.0
+                .insert("SDS".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4508,9 +4653,9 @@ pub mod virtual_node {
         /// `AccessLog`: [`AccessLog`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-logging.html#cfn-appmesh-virtualnode-logging-accesslog)
-        pub fn access_log(mut self, value: impl Into<crate::Value<AccessLog>>) -> Self {
+        pub fn access_log(mut self, value: impl crate::IntoValue<AccessLog>) -> Self {
             self.0
-                .insert("AccessLog".to_owned(), value.into().into_json());
+                .insert("AccessLog".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4536,16 +4681,18 @@ pub mod virtual_node {
         /// `Json`: list of [`JsonFormatRef`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-loggingformat.html#cfn-appmesh-virtualnode-loggingformat-json)
-        pub fn json(mut self, value: impl Into<crate::Value<Vec<JsonFormatRef>>>) -> Self {
-            self.0.insert("Json".to_owned(), value.into().into_json());
+        pub fn json(mut self, value: impl crate::IntoValue<Vec<JsonFormatRef>>) -> Self {
+            self.0
+                .insert("Json".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Text`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-loggingformat.html#cfn-appmesh-virtualnode-loggingformat-text)
-        pub fn text(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Text".to_owned(), value.into().into_json());
+        pub fn text(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Text".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4565,24 +4712,24 @@ pub mod virtual_node {
     impl OutlierDetection {
         /// A new `OutlierDetection` with its required properties.
         pub fn new(
-            base_ejection_duration: impl Into<crate::Value<Duration>>,
-            interval: impl Into<crate::Value<Duration>>,
-            max_ejection_percent: impl Into<crate::Value<i64>>,
-            max_server_errors: impl Into<crate::Value<i64>>,
+            base_ejection_duration: impl crate::IntoValue<Duration>,
+            interval: impl crate::IntoValue<Duration>,
+            max_ejection_percent: impl crate::IntoValue<i64>,
+            max_server_errors: impl crate::IntoValue<i64>,
         ) -> Self {
             OutlierDetection(crate::typed::Properties::from_iter([
                 (
                     "BaseEjectionDuration".to_owned(),
-                    base_ejection_duration.into().into_json(),
+                    base_ejection_duration.into_value().into_json(),
                 ),
-                ("Interval".to_owned(), interval.into().into_json()),
+                ("Interval".to_owned(), interval.into_value().into_json()),
                 (
                     "MaxEjectionPercent".to_owned(),
-                    max_ejection_percent.into().into_json(),
+                    max_ejection_percent.into_value().into_json(),
                 ),
                 (
                     "MaxServerErrors".to_owned(),
-                    max_server_errors.into().into_json(),
+                    max_server_errors.into_value().into_json(),
                 ),
             ]))
         }
@@ -4603,12 +4750,12 @@ pub mod virtual_node {
     impl PortMapping {
         /// A new `PortMapping` with its required properties.
         pub fn new(
-            port: impl Into<crate::Value<i64>>,
-            protocol: impl Into<crate::Value<String>>,
+            port: impl crate::IntoValue<i64>,
+            protocol: impl crate::IntoValue<String>,
         ) -> Self {
             PortMapping(crate::typed::Properties::from_iter([
-                ("Port".to_owned(), port.into().into_json()),
-                ("Protocol".to_owned(), protocol.into().into_json()),
+                ("Port".to_owned(), port.into_value().into_json()),
+                ("Protocol".to_owned(), protocol.into_value().into_json()),
             ]))
         }
     }
@@ -4636,18 +4783,19 @@ pub mod virtual_node {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-servicediscovery.html#cfn-appmesh-virtualnode-servicediscovery-awscloudmap)
         pub fn aws_cloud_map(
             mut self,
-            value: impl Into<crate::Value<AwsCloudMapServiceDiscovery>>,
+            value: impl crate::IntoValue<AwsCloudMapServiceDiscovery>,
         ) -> Self {
             self.0
-                .insert("AWSCloudMap".to_owned(), value.into().into_json());
+                .insert("AWSCloudMap".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DNS`: [`DnsServiceDiscovery`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-servicediscovery.html#cfn-appmesh-virtualnode-servicediscovery-dns)
-        pub fn dns(mut self, value: impl Into<crate::Value<DnsServiceDiscovery>>) -> Self {
-            self.0.insert("DNS".to_owned(), value.into().into_json());
+        pub fn dns(mut self, value: impl crate::IntoValue<DnsServiceDiscovery>) -> Self {
+            self.0
+                .insert("DNS".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4673,8 +4821,9 @@ pub mod virtual_node {
         /// `Exact`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-subjectalternativenamematchers.html#cfn-appmesh-virtualnode-subjectalternativenamematchers-exact)
-        pub fn exact(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Exact".to_owned(), value.into().into_json());
+        pub fn exact(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Exact".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4693,10 +4842,10 @@ pub mod virtual_node {
 
     impl SubjectAlternativeNames {
         /// A new `SubjectAlternativeNames` with its required properties.
-        pub fn new(r#match: impl Into<crate::Value<SubjectAlternativeNameMatchers>>) -> Self {
+        pub fn new(r#match: impl crate::IntoValue<SubjectAlternativeNameMatchers>) -> Self {
             SubjectAlternativeNames(crate::typed::Properties::from_iter([(
                 "Match".to_owned(),
-                r#match.into().into_json(),
+                r#match.into_value().into_json(),
             )]))
         }
     }
@@ -4716,12 +4865,12 @@ pub mod virtual_node {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4747,8 +4896,9 @@ pub mod virtual_node {
         /// `Idle`: [`Duration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-tcptimeout.html#cfn-appmesh-virtualnode-tcptimeout-idle)
-        pub fn idle(mut self, value: impl Into<crate::Value<Duration>>) -> Self {
-            self.0.insert("Idle".to_owned(), value.into().into_json());
+        pub fn idle(mut self, value: impl crate::IntoValue<Duration>) -> Self {
+            self.0
+                .insert("Idle".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4767,10 +4917,10 @@ pub mod virtual_node {
 
     impl TlsValidationContext {
         /// A new `TlsValidationContext` with its required properties.
-        pub fn new(trust: impl Into<crate::Value<TlsValidationContextTrust>>) -> Self {
+        pub fn new(trust: impl crate::IntoValue<TlsValidationContextTrust>) -> Self {
             TlsValidationContext(crate::typed::Properties::from_iter([(
                 "Trust".to_owned(),
-                trust.into().into_json(),
+                trust.into_value().into_json(),
             )]))
         }
 
@@ -4779,11 +4929,11 @@ pub mod virtual_node {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-tlsvalidationcontext.html#cfn-appmesh-virtualnode-tlsvalidationcontext-subjectalternativenames)
         pub fn subject_alternative_names(
             mut self,
-            value: impl Into<crate::Value<SubjectAlternativeNames>>,
+            value: impl crate::IntoValue<SubjectAlternativeNames>,
         ) -> Self {
             self.0.insert(
                 "SubjectAlternativeNames".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4803,10 +4953,10 @@ pub mod virtual_node {
 
     impl TlsValidationContextAcmTrust {
         /// A new `TlsValidationContextAcmTrust` with its required properties.
-        pub fn new(certificate_authority_arns: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(certificate_authority_arns: impl crate::IntoValue<Vec<String>>) -> Self {
             TlsValidationContextAcmTrust(crate::typed::Properties::from_iter([(
                 "CertificateAuthorityArns".to_owned(),
-                certificate_authority_arns.into().into_json(),
+                certificate_authority_arns.into_value().into_json(),
             )]))
         }
     }
@@ -4825,10 +4975,10 @@ pub mod virtual_node {
 
     impl TlsValidationContextFileTrust {
         /// A new `TlsValidationContextFileTrust` with its required properties.
-        pub fn new(certificate_chain: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(certificate_chain: impl crate::IntoValue<String>) -> Self {
             TlsValidationContextFileTrust(crate::typed::Properties::from_iter([(
                 "CertificateChain".to_owned(),
-                certificate_chain.into().into_json(),
+                certificate_chain.into_value().into_json(),
             )]))
         }
     }
@@ -4847,10 +4997,10 @@ pub mod virtual_node {
 
     impl TlsValidationContextSdsTrust {
         /// A new `TlsValidationContextSdsTrust` with its required properties.
-        pub fn new(secret_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(secret_name: impl crate::IntoValue<String>) -> Self {
             TlsValidationContextSdsTrust(crate::typed::Properties::from_iter([(
                 "SecretName".to_owned(),
-                secret_name.into().into_json(),
+                secret_name.into_value().into_json(),
             )]))
         }
     }
@@ -4876,27 +5026,27 @@ pub mod virtual_node {
         /// `ACM`: [`TlsValidationContextAcmTrust`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-tlsvalidationcontexttrust.html#cfn-appmesh-virtualnode-tlsvalidationcontexttrust-acm)
-        pub fn acm(mut self, value: impl Into<crate::Value<TlsValidationContextAcmTrust>>) -> Self {
-            self.0.insert("ACM".to_owned(), value.into().into_json());
+        pub fn acm(mut self, value: impl crate::IntoValue<TlsValidationContextAcmTrust>) -> Self {
+            self.0
+                .insert("ACM".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `File`: [`TlsValidationContextFileTrust`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-tlsvalidationcontexttrust.html#cfn-appmesh-virtualnode-tlsvalidationcontexttrust-file)
-        pub fn file(
-            mut self,
-            value: impl Into<crate::Value<TlsValidationContextFileTrust>>,
-        ) -> Self {
-            self.0.insert("File".to_owned(), value.into().into_json());
+        pub fn file(mut self, value: impl crate::IntoValue<TlsValidationContextFileTrust>) -> Self {
+            self.0
+                .insert("File".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SDS`: [`TlsValidationContextSdsTrust`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-tlsvalidationcontexttrust.html#cfn-appmesh-virtualnode-tlsvalidationcontexttrust-sds)
-        pub fn sds(mut self, value: impl Into<crate::Value<TlsValidationContextSdsTrust>>) -> Self {
-            self.0.insert("SDS".to_owned(), value.into().into_json());
+        pub fn sds(mut self, value: impl crate::IntoValue<TlsValidationContextSdsTrust>) -> Self {
+            self.0
+                .insert("SDS".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4922,22 +5072,18 @@ pub mod virtual_node {
         /// `GRPC`: [`VirtualNodeGrpcConnectionPool`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-virtualnodeconnectionpool.html#cfn-appmesh-virtualnode-virtualnodeconnectionpool-grpc)
-        pub fn grpc(
-            mut self,
-            value: impl Into<crate::Value<VirtualNodeGrpcConnectionPool>>,
-        ) -> Self {
-            self.0.insert("GRPC".to_owned(), value.into().into_json());
+        pub fn grpc(mut self, value: impl crate::IntoValue<VirtualNodeGrpcConnectionPool>) -> Self {
+            self.0
+                .insert("GRPC".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HTTP`: [`VirtualNodeHttpConnectionPool`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-virtualnodeconnectionpool.html#cfn-appmesh-virtualnode-virtualnodeconnectionpool-http)
-        pub fn http(
-            mut self,
-            value: impl Into<crate::Value<VirtualNodeHttpConnectionPool>>,
-        ) -> Self {
-            self.0.insert("HTTP".to_owned(), value.into().into_json());
+        pub fn http(mut self, value: impl crate::IntoValue<VirtualNodeHttpConnectionPool>) -> Self {
+            self.0
+                .insert("HTTP".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4946,17 +5092,19 @@ pub mod virtual_node {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-virtualnodeconnectionpool.html#cfn-appmesh-virtualnode-virtualnodeconnectionpool-http2)
         pub fn http2(
             mut self,
-            value: impl Into<crate::Value<VirtualNodeHttp2ConnectionPool>>,
+            value: impl crate::IntoValue<VirtualNodeHttp2ConnectionPool>,
         ) -> Self {
-            self.0.insert("HTTP2".to_owned(), value.into().into_json());
+            self.0
+                .insert("HTTP2".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TCP`: [`VirtualNodeTcpConnectionPool`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-virtualnodeconnectionpool.html#cfn-appmesh-virtualnode-virtualnodeconnectionpool-tcp)
-        pub fn tcp(mut self, value: impl Into<crate::Value<VirtualNodeTcpConnectionPool>>) -> Self {
-            self.0.insert("TCP".to_owned(), value.into().into_json());
+        pub fn tcp(mut self, value: impl crate::IntoValue<VirtualNodeTcpConnectionPool>) -> Self {
+            self.0
+                .insert("TCP".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4975,10 +5123,10 @@ pub mod virtual_node {
 
     impl VirtualNodeGrpcConnectionPool {
         /// A new `VirtualNodeGrpcConnectionPool` with its required properties.
-        pub fn new(max_requests: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_requests: impl crate::IntoValue<i64>) -> Self {
             VirtualNodeGrpcConnectionPool(crate::typed::Properties::from_iter([(
                 "MaxRequests".to_owned(),
-                max_requests.into().into_json(),
+                max_requests.into_value().into_json(),
             )]))
         }
     }
@@ -4997,10 +5145,10 @@ pub mod virtual_node {
 
     impl VirtualNodeHttp2ConnectionPool {
         /// A new `VirtualNodeHttp2ConnectionPool` with its required properties.
-        pub fn new(max_requests: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_requests: impl crate::IntoValue<i64>) -> Self {
             VirtualNodeHttp2ConnectionPool(crate::typed::Properties::from_iter([(
                 "MaxRequests".to_owned(),
-                max_requests.into().into_json(),
+                max_requests.into_value().into_json(),
             )]))
         }
     }
@@ -5019,19 +5167,21 @@ pub mod virtual_node {
 
     impl VirtualNodeHttpConnectionPool {
         /// A new `VirtualNodeHttpConnectionPool` with its required properties.
-        pub fn new(max_connections: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_connections: impl crate::IntoValue<i64>) -> Self {
             VirtualNodeHttpConnectionPool(crate::typed::Properties::from_iter([(
                 "MaxConnections".to_owned(),
-                max_connections.into().into_json(),
+                max_connections.into_value().into_json(),
             )]))
         }
 
         /// `MaxPendingRequests`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-virtualnodehttpconnectionpool.html#cfn-appmesh-virtualnode-virtualnodehttpconnectionpool-maxpendingrequests)
-        pub fn max_pending_requests(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxPendingRequests".to_owned(), value.into().into_json());
+        pub fn max_pending_requests(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxPendingRequests".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5057,48 +5207,47 @@ pub mod virtual_node {
         /// `BackendDefaults`: [`BackendDefaults`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-virtualnodespec.html#cfn-appmesh-virtualnode-virtualnodespec-backenddefaults)
-        pub fn backend_defaults(mut self, value: impl Into<crate::Value<BackendDefaults>>) -> Self {
+        pub fn backend_defaults(mut self, value: impl crate::IntoValue<BackendDefaults>) -> Self {
             self.0
-                .insert("BackendDefaults".to_owned(), value.into().into_json());
+                .insert("BackendDefaults".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Backends`: list of [`Backend`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-virtualnodespec.html#cfn-appmesh-virtualnode-virtualnodespec-backends)
-        pub fn backends(mut self, value: impl Into<crate::Value<Vec<Backend>>>) -> Self {
+        pub fn backends(mut self, value: impl crate::IntoValue<Vec<Backend>>) -> Self {
             self.0
-                .insert("Backends".to_owned(), value.into().into_json());
+                .insert("Backends".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Listeners`: list of [`Listener`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-virtualnodespec.html#cfn-appmesh-virtualnode-virtualnodespec-listeners)
-        pub fn listeners(mut self, value: impl Into<crate::Value<Vec<Listener>>>) -> Self {
+        pub fn listeners(mut self, value: impl crate::IntoValue<Vec<Listener>>) -> Self {
             self.0
-                .insert("Listeners".to_owned(), value.into().into_json());
+                .insert("Listeners".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Logging`: [`Logging`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-virtualnodespec.html#cfn-appmesh-virtualnode-virtualnodespec-logging)
-        pub fn logging(mut self, value: impl Into<crate::Value<Logging>>) -> Self {
+        pub fn logging(mut self, value: impl crate::IntoValue<Logging>) -> Self {
             self.0
-                .insert("Logging".to_owned(), value.into().into_json());
+                .insert("Logging".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ServiceDiscovery`: [`ServiceDiscovery`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-virtualnodespec.html#cfn-appmesh-virtualnode-virtualnodespec-servicediscovery)
-        pub fn service_discovery(
-            mut self,
-            value: impl Into<crate::Value<ServiceDiscovery>>,
-        ) -> Self {
-            self.0
-                .insert("ServiceDiscovery".to_owned(), value.into().into_json());
+        pub fn service_discovery(mut self, value: impl crate::IntoValue<ServiceDiscovery>) -> Self {
+            self.0.insert(
+                "ServiceDiscovery".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5117,10 +5266,10 @@ pub mod virtual_node {
 
     impl VirtualNodeTcpConnectionPool {
         /// A new `VirtualNodeTcpConnectionPool` with its required properties.
-        pub fn new(max_connections: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_connections: impl crate::IntoValue<i64>) -> Self {
             VirtualNodeTcpConnectionPool(crate::typed::Properties::from_iter([(
                 "MaxConnections".to_owned(),
-                max_connections.into().into_json(),
+                max_connections.into_value().into_json(),
             )]))
         }
     }
@@ -5139,19 +5288,19 @@ pub mod virtual_node {
 
     impl VirtualServiceBackend {
         /// A new `VirtualServiceBackend` with its required properties.
-        pub fn new(virtual_service_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(virtual_service_name: impl crate::IntoValue<String>) -> Self {
             VirtualServiceBackend(crate::typed::Properties::from_iter([(
                 "VirtualServiceName".to_owned(),
-                virtual_service_name.into().into_json(),
+                virtual_service_name.into_value().into_json(),
             )]))
         }
 
         /// `ClientPolicy`: [`ClientPolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualnode-virtualservicebackend.html#cfn-appmesh-virtualnode-virtualservicebackend-clientpolicy)
-        pub fn client_policy(mut self, value: impl Into<crate::Value<ClientPolicy>>) -> Self {
+        pub fn client_policy(mut self, value: impl crate::IntoValue<ClientPolicy>) -> Self {
             self.0
-                .insert("ClientPolicy".to_owned(), value.into().into_json());
+                .insert("ClientPolicy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5174,13 +5323,13 @@ pub struct VirtualRouter(crate::Resource);
 impl VirtualRouter {
     /// A new `AWS::AppMesh::VirtualRouter` with its required properties.
     pub fn new(
-        mesh_name: impl Into<crate::Value<String>>,
-        spec: impl Into<crate::Value<virtual_router::VirtualRouterSpec>>,
+        mesh_name: impl crate::IntoValue<String>,
+        spec: impl crate::IntoValue<virtual_router::VirtualRouterSpec>,
     ) -> Self {
         VirtualRouter(
             crate::Resource::new("AWS::AppMesh::VirtualRouter")
-                .property("MeshName", mesh_name.into().into_json())
-                .property("Spec", spec.into().into_json()),
+                .property("MeshName", mesh_name.into_value().into_json())
+                .property("Spec", spec.into_value().into_json()),
         )
     }
 
@@ -5189,16 +5338,17 @@ impl VirtualRouter {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-virtualrouter.html#cfn-appmesh-virtualrouter-meshowner)
-    pub fn mesh_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MeshOwner", value.into().into_json());
+    pub fn mesh_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MeshOwner", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](virtual_router::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-virtualrouter.html#cfn-appmesh-virtualrouter-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<virtual_router::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<virtual_router::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -5207,9 +5357,9 @@ impl VirtualRouter {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-virtualrouter.html#cfn-appmesh-virtualrouter-virtualroutername)
-    pub fn virtual_router_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn virtual_router_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VirtualRouterName", value.into().into_json());
+            .set_property("VirtualRouterName", value.into_value().into_json());
         self
     }
 }
@@ -5268,12 +5418,12 @@ pub mod virtual_router {
     impl PortMapping {
         /// A new `PortMapping` with its required properties.
         pub fn new(
-            port: impl Into<crate::Value<i64>>,
-            protocol: impl Into<crate::Value<String>>,
+            port: impl crate::IntoValue<i64>,
+            protocol: impl crate::IntoValue<String>,
         ) -> Self {
             PortMapping(crate::typed::Properties::from_iter([
-                ("Port".to_owned(), port.into().into_json()),
-                ("Protocol".to_owned(), protocol.into().into_json()),
+                ("Port".to_owned(), port.into_value().into_json()),
+                ("Protocol".to_owned(), protocol.into_value().into_json()),
             ]))
         }
     }
@@ -5293,12 +5443,12 @@ pub mod virtual_router {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5317,10 +5467,10 @@ pub mod virtual_router {
 
     impl VirtualRouterListener {
         /// A new `VirtualRouterListener` with its required properties.
-        pub fn new(port_mapping: impl Into<crate::Value<PortMapping>>) -> Self {
+        pub fn new(port_mapping: impl crate::IntoValue<PortMapping>) -> Self {
             VirtualRouterListener(crate::typed::Properties::from_iter([(
                 "PortMapping".to_owned(),
-                port_mapping.into().into_json(),
+                port_mapping.into_value().into_json(),
             )]))
         }
     }
@@ -5339,10 +5489,10 @@ pub mod virtual_router {
 
     impl VirtualRouterSpec {
         /// A new `VirtualRouterSpec` with its required properties.
-        pub fn new(listeners: impl Into<crate::Value<Vec<VirtualRouterListener>>>) -> Self {
+        pub fn new(listeners: impl crate::IntoValue<Vec<VirtualRouterListener>>) -> Self {
             VirtualRouterSpec(crate::typed::Properties::from_iter([(
                 "Listeners".to_owned(),
-                listeners.into().into_json(),
+                listeners.into_value().into_json(),
             )]))
         }
     }
@@ -5365,17 +5515,17 @@ pub struct VirtualService(crate::Resource);
 impl VirtualService {
     /// A new `AWS::AppMesh::VirtualService` with its required properties.
     pub fn new(
-        mesh_name: impl Into<crate::Value<String>>,
-        spec: impl Into<crate::Value<virtual_service::VirtualServiceSpec>>,
-        virtual_service_name: impl Into<crate::Value<String>>,
+        mesh_name: impl crate::IntoValue<String>,
+        spec: impl crate::IntoValue<virtual_service::VirtualServiceSpec>,
+        virtual_service_name: impl crate::IntoValue<String>,
     ) -> Self {
         VirtualService(
             crate::Resource::new("AWS::AppMesh::VirtualService")
-                .property("MeshName", mesh_name.into().into_json())
-                .property("Spec", spec.into().into_json())
+                .property("MeshName", mesh_name.into_value().into_json())
+                .property("Spec", spec.into_value().into_json())
                 .property(
                     "VirtualServiceName",
-                    virtual_service_name.into().into_json(),
+                    virtual_service_name.into_value().into_json(),
                 ),
         )
     }
@@ -5385,16 +5535,17 @@ impl VirtualService {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-virtualservice.html#cfn-appmesh-virtualservice-meshowner)
-    pub fn mesh_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MeshOwner", value.into().into_json());
+    pub fn mesh_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MeshOwner", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](virtual_service::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appmesh-virtualservice.html#cfn-appmesh-virtualservice-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<virtual_service::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<virtual_service::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -5453,12 +5604,12 @@ pub mod virtual_service {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5477,10 +5628,10 @@ pub mod virtual_service {
 
     impl VirtualNodeServiceProvider {
         /// A new `VirtualNodeServiceProvider` with its required properties.
-        pub fn new(virtual_node_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(virtual_node_name: impl crate::IntoValue<String>) -> Self {
             VirtualNodeServiceProvider(crate::typed::Properties::from_iter([(
                 "VirtualNodeName".to_owned(),
-                virtual_node_name.into().into_json(),
+                virtual_node_name.into_value().into_json(),
             )]))
         }
     }
@@ -5499,10 +5650,10 @@ pub mod virtual_service {
 
     impl VirtualRouterServiceProvider {
         /// A new `VirtualRouterServiceProvider` with its required properties.
-        pub fn new(virtual_router_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(virtual_router_name: impl crate::IntoValue<String>) -> Self {
             VirtualRouterServiceProvider(crate::typed::Properties::from_iter([(
                 "VirtualRouterName".to_owned(),
-                virtual_router_name.into().into_json(),
+                virtual_router_name.into_value().into_json(),
             )]))
         }
     }
@@ -5530,10 +5681,10 @@ pub mod virtual_service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualservice-virtualserviceprovider.html#cfn-appmesh-virtualservice-virtualserviceprovider-virtualnode)
         pub fn virtual_node(
             mut self,
-            value: impl Into<crate::Value<VirtualNodeServiceProvider>>,
+            value: impl crate::IntoValue<VirtualNodeServiceProvider>,
         ) -> Self {
             self.0
-                .insert("VirtualNode".to_owned(), value.into().into_json());
+                .insert("VirtualNode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5542,10 +5693,10 @@ pub mod virtual_service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualservice-virtualserviceprovider.html#cfn-appmesh-virtualservice-virtualserviceprovider-virtualrouter)
         pub fn virtual_router(
             mut self,
-            value: impl Into<crate::Value<VirtualRouterServiceProvider>>,
+            value: impl crate::IntoValue<VirtualRouterServiceProvider>,
         ) -> Self {
             self.0
-                .insert("VirtualRouter".to_owned(), value.into().into_json());
+                .insert("VirtualRouter".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5571,9 +5722,9 @@ pub mod virtual_service {
         /// `Provider`: [`VirtualServiceProvider`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appmesh-virtualservice-virtualservicespec.html#cfn-appmesh-virtualservice-virtualservicespec-provider)
-        pub fn provider(mut self, value: impl Into<crate::Value<VirtualServiceProvider>>) -> Self {
+        pub fn provider(mut self, value: impl crate::IntoValue<VirtualServiceProvider>) -> Self {
             self.0
-                .insert("Provider".to_owned(), value.into().into_json());
+                .insert("Provider".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -11,6 +11,30 @@ pub const TYPES: &[&str] = &[
     "AWS::AppRunner::VpcIngressConnection",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::AppRunner::AutoScalingConfiguration",
+        <AutoScalingConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppRunner::ObservabilityConfiguration",
+        <ObservabilityConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppRunner::Service",
+        <Service as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppRunner::VpcConnector",
+        <VpcConnector as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppRunner::VpcIngressConnection",
+        <VpcIngressConnection as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::AppRunner::AutoScalingConfiguration`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-autoscalingconfiguration.html)
@@ -34,12 +58,11 @@ impl AutoScalingConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-autoscalingconfiguration.html#cfn-apprunner-autoscalingconfiguration-autoscalingconfigurationname)
-    pub fn auto_scaling_configuration_name(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("AutoScalingConfigurationName", value.into().into_json());
+    pub fn auto_scaling_configuration_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "AutoScalingConfigurationName",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -50,9 +73,9 @@ impl AutoScalingConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-autoscalingconfiguration.html#cfn-apprunner-autoscalingconfiguration-maxconcurrency)
-    pub fn max_concurrency(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn max_concurrency(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaxConcurrency", value.into().into_json());
+            .set_property("MaxConcurrency", value.into_value().into_json());
         self
     }
 
@@ -63,8 +86,9 @@ impl AutoScalingConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-autoscalingconfiguration.html#cfn-apprunner-autoscalingconfiguration-maxsize)
-    pub fn max_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MaxSize", value.into().into_json());
+    pub fn max_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MaxSize", value.into_value().into_json());
         self
     }
 
@@ -75,8 +99,9 @@ impl AutoScalingConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-autoscalingconfiguration.html#cfn-apprunner-autoscalingconfiguration-minsize)
-    pub fn min_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MinSize", value.into().into_json());
+    pub fn min_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MinSize", value.into_value().into_json());
         self
     }
 
@@ -87,9 +112,9 @@ impl AutoScalingConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-autoscalingconfiguration.html#cfn-apprunner-autoscalingconfiguration-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<auto_scaling_configuration::Tag>>>,
+        value: impl crate::IntoValue<Vec<auto_scaling_configuration::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -102,7 +127,12 @@ impl Default for AutoScalingConfiguration {
 
 impl crate::typed::ResourceType for AutoScalingConfiguration {
     const TYPE_NAME: &'static str = "AWS::AppRunner::AutoScalingConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AutoScalingConfigurationName",
         "MaxConcurrency",
@@ -164,8 +194,9 @@ pub mod auto_scaling_configuration {
         /// Pattern: `^(?!aws:).+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-autoscalingconfiguration-tag.html#cfn-apprunner-autoscalingconfiguration-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -174,8 +205,9 @@ pub mod auto_scaling_configuration {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-autoscalingconfiguration-tag.html#cfn-apprunner-autoscalingconfiguration-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -212,10 +244,12 @@ impl ObservabilityConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-observabilityconfiguration.html#cfn-apprunner-observabilityconfiguration-observabilityconfigurationname)
     pub fn observability_configuration_name(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("ObservabilityConfigurationName", value.into().into_json());
+        self.0.set_property(
+            "ObservabilityConfigurationName",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -226,9 +260,9 @@ impl ObservabilityConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-observabilityconfiguration.html#cfn-apprunner-observabilityconfiguration-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<observability_configuration::Tag>>>,
+        value: impl crate::IntoValue<Vec<observability_configuration::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -239,10 +273,10 @@ impl ObservabilityConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-observabilityconfiguration.html#cfn-apprunner-observabilityconfiguration-traceconfiguration)
     pub fn trace_configuration(
         mut self,
-        value: impl Into<crate::Value<observability_configuration::TraceConfiguration>>,
+        value: impl crate::IntoValue<observability_configuration::TraceConfiguration>,
     ) -> Self {
         self.0
-            .set_property("TraceConfiguration", value.into().into_json());
+            .set_property("TraceConfiguration", value.into_value().into_json());
         self
     }
 }
@@ -255,7 +289,12 @@ impl Default for ObservabilityConfiguration {
 
 impl crate::typed::ResourceType for ObservabilityConfiguration {
     const TYPE_NAME: &'static str = "AWS::AppRunner::ObservabilityConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ObservabilityConfigurationName",
         "Tags",
@@ -315,8 +354,9 @@ pub mod observability_configuration {
         /// Pattern: `^(?!aws:).+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-observabilityconfiguration-tag.html#cfn-apprunner-observabilityconfiguration-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -325,8 +365,9 @@ pub mod observability_configuration {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-observabilityconfiguration-tag.html#cfn-apprunner-observabilityconfiguration-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -345,10 +386,10 @@ pub mod observability_configuration {
 
     impl TraceConfiguration {
         /// A new `TraceConfiguration` with its required properties.
-        pub fn new(vendor: impl Into<crate::Value<Vendor>>) -> Self {
+        pub fn new(vendor: impl crate::IntoValue<Vendor>) -> Self {
             TraceConfiguration(crate::typed::Properties::from_iter([(
                 "Vendor".to_owned(),
-                vendor.into().into_json(),
+                vendor.into_value().into_json(),
             )]))
         }
     }
@@ -385,12 +426,10 @@ pub struct Service(crate::Resource);
 
 impl Service {
     /// A new `AWS::AppRunner::Service` with its required properties.
-    pub fn new(
-        source_configuration: impl Into<crate::Value<service::SourceConfiguration>>,
-    ) -> Self {
+    pub fn new(source_configuration: impl crate::IntoValue<service::SourceConfiguration>) -> Self {
         Service(crate::Resource::new("AWS::AppRunner::Service").property(
             "SourceConfiguration",
-            source_configuration.into().into_json(),
+            source_configuration.into_value().into_json(),
         ))
     }
 
@@ -401,12 +440,11 @@ impl Service {
     /// Pattern: `arn:aws(-[\w]+)*:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[0-9]{12}:(\w|\/|-){1,1011}`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-service.html#cfn-apprunner-service-autoscalingconfigurationarn)
-    pub fn auto_scaling_configuration_arn(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("AutoScalingConfigurationArn", value.into().into_json());
+    pub fn auto_scaling_configuration_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "AutoScalingConfigurationArn",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -417,10 +455,10 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-service.html#cfn-apprunner-service-encryptionconfiguration)
     pub fn encryption_configuration(
         mut self,
-        value: impl Into<crate::Value<service::EncryptionConfiguration>>,
+        value: impl crate::IntoValue<service::EncryptionConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EncryptionConfiguration", value.into().into_json());
+            .set_property("EncryptionConfiguration", value.into_value().into_json());
         self
     }
 
@@ -429,10 +467,10 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-service.html#cfn-apprunner-service-healthcheckconfiguration)
     pub fn health_check_configuration(
         mut self,
-        value: impl Into<crate::Value<service::HealthCheckConfiguration>>,
+        value: impl crate::IntoValue<service::HealthCheckConfiguration>,
     ) -> Self {
         self.0
-            .set_property("HealthCheckConfiguration", value.into().into_json());
+            .set_property("HealthCheckConfiguration", value.into_value().into_json());
         self
     }
 
@@ -441,10 +479,10 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-service.html#cfn-apprunner-service-instanceconfiguration)
     pub fn instance_configuration(
         mut self,
-        value: impl Into<crate::Value<service::InstanceConfiguration>>,
+        value: impl crate::IntoValue<service::InstanceConfiguration>,
     ) -> Self {
         self.0
-            .set_property("InstanceConfiguration", value.into().into_json());
+            .set_property("InstanceConfiguration", value.into_value().into_json());
         self
     }
 
@@ -453,10 +491,10 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-service.html#cfn-apprunner-service-networkconfiguration)
     pub fn network_configuration(
         mut self,
-        value: impl Into<crate::Value<service::NetworkConfiguration>>,
+        value: impl crate::IntoValue<service::NetworkConfiguration>,
     ) -> Self {
         self.0
-            .set_property("NetworkConfiguration", value.into().into_json());
+            .set_property("NetworkConfiguration", value.into_value().into_json());
         self
     }
 
@@ -465,10 +503,10 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-service.html#cfn-apprunner-service-observabilityconfiguration)
     pub fn observability_configuration(
         mut self,
-        value: impl Into<crate::Value<service::ServiceObservabilityConfiguration>>,
+        value: impl crate::IntoValue<service::ServiceObservabilityConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ObservabilityConfiguration", value.into().into_json());
+            .set_property("ObservabilityConfiguration", value.into_value().into_json());
         self
     }
 
@@ -481,8 +519,9 @@ impl Service {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-service.html#cfn-apprunner-service-servicename)
-    pub fn service_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ServiceName", value.into().into_json());
+    pub fn service_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ServiceName", value.into_value().into_json());
         self
     }
 
@@ -491,15 +530,20 @@ impl Service {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-service.html#cfn-apprunner-service-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<service::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<service::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Service {
     const TYPE_NAME: &'static str = "AWS::AppRunner::Service";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["EncryptionConfiguration", "ServiceName", "Tags"];
 
@@ -557,9 +601,9 @@ pub mod service {
         /// `AccessRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-authenticationconfiguration.html#cfn-apprunner-service-authenticationconfiguration-accessrolearn)
-        pub fn access_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessRoleArn".to_owned(), value.into().into_json());
+                .insert("AccessRoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -570,9 +614,9 @@ pub mod service {
         /// Pattern: `arn:aws(-[\w]+)*:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[0-9]{12}:(\w|\/|-){1,1011}`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-authenticationconfiguration.html#cfn-apprunner-service-authenticationconfiguration-connectionarn)
-        pub fn connection_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connection_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConnectionArn".to_owned(), value.into().into_json());
+                .insert("ConnectionArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -591,10 +635,10 @@ pub mod service {
 
     impl CodeConfiguration {
         /// A new `CodeConfiguration` with its required properties.
-        pub fn new(configuration_source: impl Into<crate::Value<ConfigurationSource>>) -> Self {
+        pub fn new(configuration_source: impl crate::IntoValue<ConfigurationSource>) -> Self {
             CodeConfiguration(crate::typed::Properties::from_iter([(
                 "ConfigurationSource".to_owned(),
-                configuration_source.into().into_json(),
+                configuration_source.into_value().into_json(),
             )]))
         }
 
@@ -603,11 +647,11 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-codeconfiguration.html#cfn-apprunner-service-codeconfiguration-codeconfigurationvalues)
         pub fn code_configuration_values(
             mut self,
-            value: impl Into<crate::Value<CodeConfigurationValues>>,
+            value: impl crate::IntoValue<CodeConfigurationValues>,
         ) -> Self {
             self.0.insert(
                 "CodeConfigurationValues".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -627,10 +671,10 @@ pub mod service {
 
     impl CodeConfigurationValues {
         /// A new `CodeConfigurationValues` with its required properties.
-        pub fn new(runtime: impl Into<crate::Value<Runtime>>) -> Self {
+        pub fn new(runtime: impl crate::IntoValue<Runtime>) -> Self {
             CodeConfigurationValues(crate::typed::Properties::from_iter([(
                 "Runtime".to_owned(),
-                runtime.into().into_json(),
+                runtime.into_value().into_json(),
             )]))
         }
 
@@ -639,9 +683,9 @@ pub mod service {
         /// Pattern: `^[^\x0a\x0d]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-codeconfigurationvalues.html#cfn-apprunner-service-codeconfigurationvalues-buildcommand)
-        pub fn build_command(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn build_command(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BuildCommand".to_owned(), value.into().into_json());
+                .insert("BuildCommand".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -650,8 +694,9 @@ pub mod service {
         /// Length: 0 to 51200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-codeconfigurationvalues.html#cfn-apprunner-service-codeconfigurationvalues-port)
-        pub fn port(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -660,11 +705,11 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-codeconfigurationvalues.html#cfn-apprunner-service-codeconfigurationvalues-runtimeenvironmentsecrets)
         pub fn runtime_environment_secrets(
             mut self,
-            value: impl Into<crate::Value<Vec<KeyValuePair>>>,
+            value: impl crate::IntoValue<Vec<KeyValuePair>>,
         ) -> Self {
             self.0.insert(
                 "RuntimeEnvironmentSecrets".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -674,11 +719,11 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-codeconfigurationvalues.html#cfn-apprunner-service-codeconfigurationvalues-runtimeenvironmentvariables)
         pub fn runtime_environment_variables(
             mut self,
-            value: impl Into<crate::Value<Vec<KeyValuePair>>>,
+            value: impl crate::IntoValue<Vec<KeyValuePair>>,
         ) -> Self {
             self.0.insert(
                 "RuntimeEnvironmentVariables".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -688,9 +733,9 @@ pub mod service {
         /// Pattern: `^[^\x0a\x0d]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-codeconfigurationvalues.html#cfn-apprunner-service-codeconfigurationvalues-startcommand)
-        pub fn start_command(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn start_command(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StartCommand".to_owned(), value.into().into_json());
+                .insert("StartCommand".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -710,17 +755,17 @@ pub mod service {
     impl CodeRepository {
         /// A new `CodeRepository` with its required properties.
         pub fn new(
-            repository_url: impl Into<crate::Value<String>>,
-            source_code_version: impl Into<crate::Value<SourceCodeVersion>>,
+            repository_url: impl crate::IntoValue<String>,
+            source_code_version: impl crate::IntoValue<SourceCodeVersion>,
         ) -> Self {
             CodeRepository(crate::typed::Properties::from_iter([
                 (
                     "RepositoryUrl".to_owned(),
-                    repository_url.into().into_json(),
+                    repository_url.into_value().into_json(),
                 ),
                 (
                     "SourceCodeVersion".to_owned(),
-                    source_code_version.into().into_json(),
+                    source_code_version.into_value().into_json(),
                 ),
             ]))
         }
@@ -730,10 +775,12 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-coderepository.html#cfn-apprunner-service-coderepository-codeconfiguration)
         pub fn code_configuration(
             mut self,
-            value: impl Into<crate::Value<CodeConfiguration>>,
+            value: impl crate::IntoValue<CodeConfiguration>,
         ) -> Self {
-            self.0
-                .insert("CodeConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CodeConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -744,9 +791,9 @@ pub mod service {
         /// Pattern: `[^\x00]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-coderepository.html#cfn-apprunner-service-coderepository-sourcedirectory)
-        pub fn source_directory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_directory(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceDirectory".to_owned(), value.into().into_json());
+                .insert("SourceDirectory".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -765,10 +812,10 @@ pub mod service {
 
     impl EgressConfiguration {
         /// A new `EgressConfiguration` with its required properties.
-        pub fn new(egress_type: impl Into<crate::Value<EgressType>>) -> Self {
+        pub fn new(egress_type: impl crate::IntoValue<EgressType>) -> Self {
             EgressConfiguration(crate::typed::Properties::from_iter([(
                 "EgressType".to_owned(),
-                egress_type.into().into_json(),
+                egress_type.into_value().into_json(),
             )]))
         }
 
@@ -779,9 +826,9 @@ pub mod service {
         /// Pattern: `arn:aws(-[\w]+)*:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[0-9]{12}:(\w|\/|-){1,1011}`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-egressconfiguration.html#cfn-apprunner-service-egressconfiguration-vpcconnectorarn)
-        pub fn vpc_connector_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn vpc_connector_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VpcConnectorArn".to_owned(), value.into().into_json());
+                .insert("VpcConnectorArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -800,10 +847,10 @@ pub mod service {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with its required properties.
-        pub fn new(kms_key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(kms_key: impl crate::IntoValue<String>) -> Self {
             EncryptionConfiguration(crate::typed::Properties::from_iter([(
                 "KmsKey".to_owned(),
-                kms_key.into().into_json(),
+                kms_key.into_value().into_json(),
             )]))
         }
     }
@@ -831,9 +878,11 @@ pub mod service {
         /// Range: 1 to 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-healthcheckconfiguration.html#cfn-apprunner-service-healthcheckconfiguration-healthythreshold)
-        pub fn healthy_threshold(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("HealthyThreshold".to_owned(), value.into().into_json());
+        pub fn healthy_threshold(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "HealthyThreshold".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -842,9 +891,9 @@ pub mod service {
         /// Range: 1 to 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-healthcheckconfiguration.html#cfn-apprunner-service-healthcheckconfiguration-interval)
-        pub fn interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Interval".to_owned(), value.into().into_json());
+                .insert("Interval".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -853,17 +902,18 @@ pub mod service {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-healthcheckconfiguration.html#cfn-apprunner-service-healthcheckconfiguration-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Protocol`: [`Protocol`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-healthcheckconfiguration.html#cfn-apprunner-service-healthcheckconfiguration-protocol)
-        pub fn protocol(mut self, value: impl Into<crate::Value<Protocol>>) -> Self {
+        pub fn protocol(mut self, value: impl crate::IntoValue<Protocol>) -> Self {
             self.0
-                .insert("Protocol".to_owned(), value.into().into_json());
+                .insert("Protocol".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -872,9 +922,9 @@ pub mod service {
         /// Range: 1 to 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-healthcheckconfiguration.html#cfn-apprunner-service-healthcheckconfiguration-timeout)
-        pub fn timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Timeout".to_owned(), value.into().into_json());
+                .insert("Timeout".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -883,9 +933,11 @@ pub mod service {
         /// Range: 1 to 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-healthcheckconfiguration.html#cfn-apprunner-service-healthcheckconfiguration-unhealthythreshold)
-        pub fn unhealthy_threshold(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("UnhealthyThreshold".to_owned(), value.into().into_json());
+        pub fn unhealthy_threshold(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "UnhealthyThreshold".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -913,8 +965,9 @@ pub mod service {
         /// Length: 0 to 51200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-imageconfiguration.html#cfn-apprunner-service-imageconfiguration-port)
-        pub fn port(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -923,11 +976,11 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-imageconfiguration.html#cfn-apprunner-service-imageconfiguration-runtimeenvironmentsecrets)
         pub fn runtime_environment_secrets(
             mut self,
-            value: impl Into<crate::Value<Vec<KeyValuePair>>>,
+            value: impl crate::IntoValue<Vec<KeyValuePair>>,
         ) -> Self {
             self.0.insert(
                 "RuntimeEnvironmentSecrets".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -937,11 +990,11 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-imageconfiguration.html#cfn-apprunner-service-imageconfiguration-runtimeenvironmentvariables)
         pub fn runtime_environment_variables(
             mut self,
-            value: impl Into<crate::Value<Vec<KeyValuePair>>>,
+            value: impl crate::IntoValue<Vec<KeyValuePair>>,
         ) -> Self {
             self.0.insert(
                 "RuntimeEnvironmentVariables".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -951,9 +1004,9 @@ pub mod service {
         /// Pattern: `^[^\x0a\x0d]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-imageconfiguration.html#cfn-apprunner-service-imageconfiguration-startcommand)
-        pub fn start_command(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn start_command(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StartCommand".to_owned(), value.into().into_json());
+                .insert("StartCommand".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -973,17 +1026,17 @@ pub mod service {
     impl ImageRepository {
         /// A new `ImageRepository` with its required properties.
         pub fn new(
-            image_identifier: impl Into<crate::Value<String>>,
-            image_repository_type: impl Into<crate::Value<ImageRepositoryType>>,
+            image_identifier: impl crate::IntoValue<String>,
+            image_repository_type: impl crate::IntoValue<ImageRepositoryType>,
         ) -> Self {
             ImageRepository(crate::typed::Properties::from_iter([
                 (
                     "ImageIdentifier".to_owned(),
-                    image_identifier.into().into_json(),
+                    image_identifier.into_value().into_json(),
                 ),
                 (
                     "ImageRepositoryType".to_owned(),
-                    image_repository_type.into().into_json(),
+                    image_repository_type.into_value().into_json(),
                 ),
             ]))
         }
@@ -993,10 +1046,12 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-imagerepository.html#cfn-apprunner-service-imagerepository-imageconfiguration)
         pub fn image_configuration(
             mut self,
-            value: impl Into<crate::Value<ImageConfiguration>>,
+            value: impl crate::IntoValue<ImageConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ImageConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ImageConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1015,10 +1070,10 @@ pub mod service {
 
     impl IngressConfiguration {
         /// A new `IngressConfiguration` with its required properties.
-        pub fn new(is_publicly_accessible: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(is_publicly_accessible: impl crate::IntoValue<bool>) -> Self {
             IngressConfiguration(crate::typed::Properties::from_iter([(
                 "IsPubliclyAccessible".to_owned(),
-                is_publicly_accessible.into().into_json(),
+                is_publicly_accessible.into_value().into_json(),
             )]))
         }
     }
@@ -1048,17 +1103,18 @@ pub mod service {
         /// Pattern: `256|512|1024|2048|4096|(0.25|0.5|1|2|4) vCPU`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-instanceconfiguration.html#cfn-apprunner-service-instanceconfiguration-cpu)
-        pub fn cpu(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Cpu".to_owned(), value.into().into_json());
+        pub fn cpu(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Cpu".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InstanceRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-instanceconfiguration.html#cfn-apprunner-service-instanceconfiguration-instancerolearn)
-        pub fn instance_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instance_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InstanceRoleArn".to_owned(), value.into().into_json());
+                .insert("InstanceRoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1069,8 +1125,9 @@ pub mod service {
         /// Pattern: `512|1024|2048|3072|4096|6144|8192|10240|12288|(0.5|1|2|3|4|6|8|10|12) GB`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-instanceconfiguration.html#cfn-apprunner-service-instanceconfiguration-memory)
-        pub fn memory(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Memory".to_owned(), value.into().into_json());
+        pub fn memory(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Memory".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1096,16 +1153,18 @@ pub mod service {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-keyvaluepair.html#cfn-apprunner-service-keyvaluepair-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-keyvaluepair.html#cfn-apprunner-service-keyvaluepair-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1133,10 +1192,12 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-networkconfiguration.html#cfn-apprunner-service-networkconfiguration-egressconfiguration)
         pub fn egress_configuration(
             mut self,
-            value: impl Into<crate::Value<EgressConfiguration>>,
+            value: impl crate::IntoValue<EgressConfiguration>,
         ) -> Self {
-            self.0
-                .insert("EgressConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EgressConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1145,19 +1206,21 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-networkconfiguration.html#cfn-apprunner-service-networkconfiguration-ingressconfiguration)
         pub fn ingress_configuration(
             mut self,
-            value: impl Into<crate::Value<IngressConfiguration>>,
+            value: impl crate::IntoValue<IngressConfiguration>,
         ) -> Self {
-            self.0
-                .insert("IngressConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IngressConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IpAddressType`: [`IpAddressType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-networkconfiguration.html#cfn-apprunner-service-networkconfiguration-ipaddresstype)
-        pub fn ip_address_type(mut self, value: impl Into<crate::Value<IpAddressType>>) -> Self {
+        pub fn ip_address_type(mut self, value: impl crate::IntoValue<IpAddressType>) -> Self {
             self.0
-                .insert("IpAddressType".to_owned(), value.into().into_json());
+                .insert("IpAddressType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1176,10 +1239,10 @@ pub mod service {
 
     impl ServiceObservabilityConfiguration {
         /// A new `ServiceObservabilityConfiguration` with its required properties.
-        pub fn new(observability_enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(observability_enabled: impl crate::IntoValue<bool>) -> Self {
             ServiceObservabilityConfiguration(crate::typed::Properties::from_iter([(
                 "ObservabilityEnabled".to_owned(),
-                observability_enabled.into().into_json(),
+                observability_enabled.into_value().into_json(),
             )]))
         }
 
@@ -1192,11 +1255,11 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-serviceobservabilityconfiguration.html#cfn-apprunner-service-serviceobservabilityconfiguration-observabilityconfigurationarn)
         pub fn observability_configuration_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ObservabilityConfigurationArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1217,12 +1280,12 @@ pub mod service {
     impl SourceCodeVersion {
         /// A new `SourceCodeVersion` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<Type>>,
-            value: impl Into<crate::Value<String>>,
+            r#type: impl crate::IntoValue<Type>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             SourceCodeVersion(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1250,11 +1313,11 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-sourceconfiguration.html#cfn-apprunner-service-sourceconfiguration-authenticationconfiguration)
         pub fn authentication_configuration(
             mut self,
-            value: impl Into<crate::Value<AuthenticationConfiguration>>,
+            value: impl crate::IntoValue<AuthenticationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "AuthenticationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1262,10 +1325,10 @@ pub mod service {
         /// `AutoDeploymentsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-sourceconfiguration.html#cfn-apprunner-service-sourceconfiguration-autodeploymentsenabled)
-        pub fn auto_deployments_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn auto_deployments_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "AutoDeploymentsEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1273,18 +1336,18 @@ pub mod service {
         /// `CodeRepository`: [`CodeRepository`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-sourceconfiguration.html#cfn-apprunner-service-sourceconfiguration-coderepository)
-        pub fn code_repository(mut self, value: impl Into<crate::Value<CodeRepository>>) -> Self {
+        pub fn code_repository(mut self, value: impl crate::IntoValue<CodeRepository>) -> Self {
             self.0
-                .insert("CodeRepository".to_owned(), value.into().into_json());
+                .insert("CodeRepository".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ImageRepository`: [`ImageRepository`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-sourceconfiguration.html#cfn-apprunner-service-sourceconfiguration-imagerepository)
-        pub fn image_repository(mut self, value: impl Into<crate::Value<ImageRepository>>) -> Self {
+        pub fn image_repository(mut self, value: impl crate::IntoValue<ImageRepository>) -> Self {
             self.0
-                .insert("ImageRepository".to_owned(), value.into().into_json());
+                .insert("ImageRepository".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1314,8 +1377,9 @@ pub mod service {
         /// Pattern: `^(?!aws:).+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-tag.html#cfn-apprunner-service-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1324,8 +1388,9 @@ pub mod service {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-service-tag.html#cfn-apprunner-service-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1503,10 +1568,10 @@ pub struct VpcConnector(crate::Resource);
 
 impl VpcConnector {
     /// A new `AWS::AppRunner::VpcConnector` with its required properties.
-    pub fn new(subnets: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn new(subnets: impl crate::IntoValue<Vec<String>>) -> Self {
         VpcConnector(
             crate::Resource::new("AWS::AppRunner::VpcConnector")
-                .property("Subnets", subnets.into().into_json()),
+                .property("Subnets", subnets.into_value().into_json()),
         )
     }
 
@@ -1515,9 +1580,9 @@ impl VpcConnector {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-vpcconnector.html#cfn-apprunner-vpcconnector-securitygroups)
-    pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroups", value.into().into_json());
+            .set_property("SecurityGroups", value.into_value().into_json());
         self
     }
 
@@ -1526,8 +1591,8 @@ impl VpcConnector {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-vpcconnector.html#cfn-apprunner-vpcconnector-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<vpc_connector::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<vpc_connector::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1540,16 +1605,21 @@ impl VpcConnector {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-vpcconnector.html#cfn-apprunner-vpcconnector-vpcconnectorname)
-    pub fn vpc_connector_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn vpc_connector_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VpcConnectorName", value.into().into_json());
+            .set_property("VpcConnectorName", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for VpcConnector {
     const TYPE_NAME: &'static str = "AWS::AppRunner::VpcConnector";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["SecurityGroups", "Subnets", "Tags", "VpcConnectorName"];
 
@@ -1601,8 +1671,9 @@ pub mod vpc_connector {
         /// Pattern: `^(?!aws:).+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-vpcconnector-tag.html#cfn-apprunner-vpcconnector-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1611,8 +1682,9 @@ pub mod vpc_connector {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-vpcconnector-tag.html#cfn-apprunner-vpcconnector-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1635,18 +1707,18 @@ pub struct VpcIngressConnection(crate::Resource);
 impl VpcIngressConnection {
     /// A new `AWS::AppRunner::VpcIngressConnection` with its required properties.
     pub fn new(
-        ingress_vpc_configuration: impl Into<
-            crate::Value<vpc_ingress_connection::IngressVpcConfiguration>,
+        ingress_vpc_configuration: impl crate::IntoValue<
+            vpc_ingress_connection::IngressVpcConfiguration,
         >,
-        service_arn: impl Into<crate::Value<String>>,
+        service_arn: impl crate::IntoValue<String>,
     ) -> Self {
         VpcIngressConnection(
             crate::Resource::new("AWS::AppRunner::VpcIngressConnection")
                 .property(
                     "IngressVpcConfiguration",
-                    ingress_vpc_configuration.into().into_json(),
+                    ingress_vpc_configuration.into_value().into_json(),
                 )
-                .property("ServiceArn", service_arn.into().into_json()),
+                .property("ServiceArn", service_arn.into_value().into_json()),
         )
     }
 
@@ -1655,11 +1727,8 @@ impl VpcIngressConnection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-vpcingressconnection.html#cfn-apprunner-vpcingressconnection-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<vpc_ingress_connection::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<vpc_ingress_connection::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1672,16 +1741,21 @@ impl VpcIngressConnection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apprunner-vpcingressconnection.html#cfn-apprunner-vpcingressconnection-vpcingressconnectionname)
-    pub fn vpc_ingress_connection_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn vpc_ingress_connection_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VpcIngressConnectionName", value.into().into_json());
+            .set_property("VpcIngressConnectionName", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for VpcIngressConnection {
     const TYPE_NAME: &'static str = "AWS::AppRunner::VpcIngressConnection";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ServiceArn", "Tags", "VpcIngressConnectionName"];
 
@@ -1728,15 +1802,15 @@ pub mod vpc_ingress_connection {
     impl IngressVpcConfiguration {
         /// A new `IngressVpcConfiguration` with its required properties.
         pub fn new(
-            vpc_endpoint_id: impl Into<crate::Value<String>>,
-            vpc_id: impl Into<crate::Value<String>>,
+            vpc_endpoint_id: impl crate::IntoValue<String>,
+            vpc_id: impl crate::IntoValue<String>,
         ) -> Self {
             IngressVpcConfiguration(crate::typed::Properties::from_iter([
                 (
                     "VpcEndpointId".to_owned(),
-                    vpc_endpoint_id.into().into_json(),
+                    vpc_endpoint_id.into_value().into_json(),
                 ),
-                ("VpcId".to_owned(), vpc_id.into().into_json()),
+                ("VpcId".to_owned(), vpc_id.into_value().into_json()),
             ]))
         }
     }
@@ -1766,8 +1840,9 @@ pub mod vpc_ingress_connection {
         /// Pattern: `^(?!aws:).+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-vpcingressconnection-tag.html#cfn-apprunner-vpcingressconnection-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1776,8 +1851,9 @@ pub mod vpc_ingress_connection {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apprunner-vpcingressconnection-tag.html#cfn-apprunner-vpcingressconnection-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }

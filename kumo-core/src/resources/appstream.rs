@@ -19,6 +19,62 @@ pub const TYPES: &[&str] = &[
     "AWS::AppStream::User",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::AppStream::AppBlock",
+        <AppBlock as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppStream::AppBlockBuilder",
+        <AppBlockBuilder as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppStream::Application",
+        <Application as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppStream::ApplicationEntitlementAssociation",
+        <ApplicationEntitlementAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppStream::ApplicationFleetAssociation",
+        <ApplicationFleetAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppStream::DirectoryConfig",
+        <DirectoryConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppStream::Entitlement",
+        <Entitlement as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppStream::Fleet",
+        <Fleet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppStream::ImageBuilder",
+        <ImageBuilder as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppStream::Stack",
+        <Stack as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppStream::StackFleetAssociation",
+        <StackFleetAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppStream::StackUserAssociation",
+        <StackUserAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppStream::User",
+        <User as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::AppStream::AppBlock`.
 ///
 /// Required properties, the arguments of [`AppBlock::new`]: `Name`, `SourceS3Location`.
@@ -30,13 +86,16 @@ pub struct AppBlock(crate::Resource);
 impl AppBlock {
     /// A new `AWS::AppStream::AppBlock` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        source_s3_location: impl Into<crate::Value<app_block::S3Location>>,
+        name: impl crate::IntoValue<String>,
+        source_s3_location: impl crate::IntoValue<app_block::S3Location>,
     ) -> Self {
         AppBlock(
             crate::Resource::new("AWS::AppStream::AppBlock")
-                .property("Name", name.into().into_json())
-                .property("SourceS3Location", source_s3_location.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property(
+                    "SourceS3Location",
+                    source_s3_location.into_value().into_json(),
+                ),
         )
     }
 
@@ -47,8 +106,9 @@ impl AppBlock {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-appblock.html#cfn-appstream-appblock-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -59,8 +119,9 @@ impl AppBlock {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-appblock.html#cfn-appstream-appblock-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
@@ -71,10 +132,10 @@ impl AppBlock {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-appblock.html#cfn-appstream-appblock-packagingtype)
     pub fn packaging_type(
         mut self,
-        value: impl Into<crate::Value<app_block::PackagingType>>,
+        value: impl crate::IntoValue<app_block::PackagingType>,
     ) -> Self {
         self.0
-            .set_property("PackagingType", value.into().into_json());
+            .set_property("PackagingType", value.into_value().into_json());
         self
     }
 
@@ -85,10 +146,10 @@ impl AppBlock {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-appblock.html#cfn-appstream-appblock-postsetupscriptdetails)
     pub fn post_setup_script_details(
         mut self,
-        value: impl Into<crate::Value<app_block::ScriptDetails>>,
+        value: impl crate::IntoValue<app_block::ScriptDetails>,
     ) -> Self {
         self.0
-            .set_property("PostSetupScriptDetails", value.into().into_json());
+            .set_property("PostSetupScriptDetails", value.into_value().into_json());
         self
     }
 
@@ -99,25 +160,25 @@ impl AppBlock {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-appblock.html#cfn-appstream-appblock-setupscriptdetails)
     pub fn setup_script_details(
         mut self,
-        value: impl Into<crate::Value<app_block::ScriptDetails>>,
+        value: impl crate::IntoValue<app_block::ScriptDetails>,
     ) -> Self {
         self.0
-            .set_property("SetupScriptDetails", value.into().into_json());
+            .set_property("SetupScriptDetails", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-appblock.html#cfn-appstream-appblock-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<crate::Json>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<crate::Json>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AppBlock {
     const TYPE_NAME: &'static str = "AWS::AppStream::AppBlock";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Description",
         "DisplayName",
@@ -165,10 +226,10 @@ pub mod app_block {
 
     impl S3Location {
         /// A new `S3Location` with its required properties.
-        pub fn new(s3_bucket: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(s3_bucket: impl crate::IntoValue<String>) -> Self {
             S3Location(crate::typed::Properties::from_iter([(
                 "S3Bucket".to_owned(),
-                s3_bucket.into().into_json(),
+                s3_bucket.into_value().into_json(),
             )]))
         }
 
@@ -177,8 +238,9 @@ pub mod app_block {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-appblock-s3location.html#cfn-appstream-appblock-s3location-s3key)
-        pub fn s3_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S3Key".to_owned(), value.into().into_json());
+        pub fn s3_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S3Key".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -198,22 +260,22 @@ pub mod app_block {
     impl ScriptDetails {
         /// A new `ScriptDetails` with its required properties.
         pub fn new(
-            executable_path: impl Into<crate::Value<String>>,
-            script_s3_location: impl Into<crate::Value<S3Location>>,
-            timeout_in_seconds: impl Into<crate::Value<i64>>,
+            executable_path: impl crate::IntoValue<String>,
+            script_s3_location: impl crate::IntoValue<S3Location>,
+            timeout_in_seconds: impl crate::IntoValue<i64>,
         ) -> Self {
             ScriptDetails(crate::typed::Properties::from_iter([
                 (
                     "ExecutablePath".to_owned(),
-                    executable_path.into().into_json(),
+                    executable_path.into_value().into_json(),
                 ),
                 (
                     "ScriptS3Location".to_owned(),
-                    script_s3_location.into().into_json(),
+                    script_s3_location.into_value().into_json(),
                 ),
                 (
                     "TimeoutInSeconds".to_owned(),
-                    timeout_in_seconds.into().into_json(),
+                    timeout_in_seconds.into_value().into_json(),
                 ),
             ]))
         }
@@ -223,9 +285,11 @@ pub mod app_block {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-appblock-scriptdetails.html#cfn-appstream-appblock-scriptdetails-executableparameters)
-        pub fn executable_parameters(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ExecutableParameters".to_owned(), value.into().into_json());
+        pub fn executable_parameters(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ExecutableParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -266,17 +330,17 @@ pub struct AppBlockBuilder(crate::Resource);
 impl AppBlockBuilder {
     /// A new `AWS::AppStream::AppBlockBuilder` with its required properties.
     pub fn new(
-        instance_type: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        platform: impl Into<crate::Value<app_block_builder::PlatformType>>,
-        vpc_config: impl Into<crate::Value<app_block_builder::VpcConfig>>,
+        instance_type: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        platform: impl crate::IntoValue<app_block_builder::PlatformType>,
+        vpc_config: impl crate::IntoValue<app_block_builder::VpcConfig>,
     ) -> Self {
         AppBlockBuilder(
             crate::Resource::new("AWS::AppStream::AppBlockBuilder")
-                .property("InstanceType", instance_type.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Platform", platform.into().into_json())
-                .property("VpcConfig", vpc_config.into().into_json()),
+                .property("InstanceType", instance_type.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Platform", platform.into_value().into_json())
+                .property("VpcConfig", vpc_config.into_value().into_json()),
         )
     }
 
@@ -287,19 +351,19 @@ impl AppBlockBuilder {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-appblockbuilder.html#cfn-appstream-appblockbuilder-accessendpoints)
     pub fn access_endpoints(
         mut self,
-        value: impl Into<crate::Value<Vec<app_block_builder::AccessEndpoint>>>,
+        value: impl crate::IntoValue<Vec<app_block_builder::AccessEndpoint>>,
     ) -> Self {
         self.0
-            .set_property("AccessEndpoints", value.into().into_json());
+            .set_property("AccessEndpoints", value.into_value().into_json());
         self
     }
 
     /// `AppBlockArns`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-appblockbuilder.html#cfn-appstream-appblockbuilder-appblockarns)
-    pub fn app_block_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn app_block_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AppBlockArns", value.into().into_json());
+            .set_property("AppBlockArns", value.into_value().into_json());
         self
     }
 
@@ -308,8 +372,9 @@ impl AppBlockBuilder {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-appblockbuilder.html#cfn-appstream-appblockbuilder-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -318,17 +383,20 @@ impl AppBlockBuilder {
     /// Length: 0 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-appblockbuilder.html#cfn-appstream-appblockbuilder-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
     /// `EnableDefaultInternetAccess`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-appblockbuilder.html#cfn-appstream-appblockbuilder-enabledefaultinternetaccess)
-    pub fn enable_default_internet_access(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0
-            .set_property("EnableDefaultInternetAccess", value.into().into_json());
+    pub fn enable_default_internet_access(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "EnableDefaultInternetAccess",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -337,23 +405,29 @@ impl AppBlockBuilder {
     /// Pattern: `^arn:aws(?:\-cn|\-iso\-b|\-iso|\-us\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\-]{0,1023}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-appblockbuilder.html#cfn-appstream-appblockbuilder-iamrolearn)
-    pub fn iam_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("IamRoleArn", value.into().into_json());
+    pub fn iam_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("IamRoleArn", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](app_block_builder::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-appblockbuilder.html#cfn-appstream-appblockbuilder-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<app_block_builder::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<app_block_builder::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AppBlockBuilder {
     const TYPE_NAME: &'static str = "AWS::AppStream::AppBlockBuilder";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -394,12 +468,15 @@ pub mod app_block_builder {
     impl AccessEndpoint {
         /// A new `AccessEndpoint` with its required properties.
         pub fn new(
-            endpoint_type: impl Into<crate::Value<EndpointType>>,
-            vpce_id: impl Into<crate::Value<String>>,
+            endpoint_type: impl crate::IntoValue<EndpointType>,
+            vpce_id: impl crate::IntoValue<String>,
         ) -> Self {
             AccessEndpoint(crate::typed::Properties::from_iter([
-                ("EndpointType".to_owned(), endpoint_type.into().into_json()),
-                ("VpceId".to_owned(), vpce_id.into().into_json()),
+                (
+                    "EndpointType".to_owned(),
+                    endpoint_type.into_value().into_json(),
+                ),
+                ("VpceId".to_owned(), vpce_id.into_value().into_json()),
             ]))
         }
     }
@@ -419,12 +496,12 @@ pub mod app_block_builder {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -452,18 +529,20 @@ pub mod app_block_builder {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-appblockbuilder-vpcconfig.html#cfn-appstream-appblockbuilder-vpcconfig-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SubnetIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-appblockbuilder-vpcconfig.html#cfn-appstream-appblockbuilder-vpcconfig-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -516,30 +595,33 @@ pub struct Application(crate::Resource);
 impl Application {
     /// A new `AWS::AppStream::Application` with its required properties.
     pub fn new(
-        app_block_arn: impl Into<crate::Value<String>>,
-        icon_s3_location: impl Into<crate::Value<application::S3Location>>,
-        instance_families: impl Into<crate::Value<Vec<String>>>,
-        launch_path: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        platforms: impl Into<crate::Value<Vec<application::PlatformType>>>,
+        app_block_arn: impl crate::IntoValue<String>,
+        icon_s3_location: impl crate::IntoValue<application::S3Location>,
+        instance_families: impl crate::IntoValue<Vec<String>>,
+        launch_path: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        platforms: impl crate::IntoValue<Vec<application::PlatformType>>,
     ) -> Self {
         Application(
             crate::Resource::new("AWS::AppStream::Application")
-                .property("AppBlockArn", app_block_arn.into().into_json())
-                .property("IconS3Location", icon_s3_location.into().into_json())
-                .property("InstanceFamilies", instance_families.into().into_json())
-                .property("LaunchPath", launch_path.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Platforms", platforms.into().into_json()),
+                .property("AppBlockArn", app_block_arn.into_value().into_json())
+                .property("IconS3Location", icon_s3_location.into_value().into_json())
+                .property(
+                    "InstanceFamilies",
+                    instance_families.into_value().into_json(),
+                )
+                .property("LaunchPath", launch_path.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Platforms", platforms.into_value().into_json()),
         )
     }
 
     /// `AttributesToDelete`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-application.html#cfn-appstream-application-attributestodelete)
-    pub fn attributes_to_delete(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn attributes_to_delete(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AttributesToDelete", value.into().into_json());
+            .set_property("AttributesToDelete", value.into_value().into_json());
         self
     }
 
@@ -548,8 +630,9 @@ impl Application {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-application.html#cfn-appstream-application-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -558,8 +641,9 @@ impl Application {
     /// Length: 0 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-application.html#cfn-appstream-application-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
@@ -568,17 +652,17 @@ impl Application {
     /// Length: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-application.html#cfn-appstream-application-launchparameters)
-    pub fn launch_parameters(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn launch_parameters(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LaunchParameters", value.into().into_json());
+            .set_property("LaunchParameters", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-application.html#cfn-appstream-application-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<crate::Json>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<crate::Json>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -587,16 +671,16 @@ impl Application {
     /// Length: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-application.html#cfn-appstream-application-workingdirectory)
-    pub fn working_directory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn working_directory(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("WorkingDirectory", value.into().into_json());
+            .set_property("WorkingDirectory", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Application {
     const TYPE_NAME: &'static str = "AWS::AppStream::Application";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceFamilies", "Name", "Platforms"];
 
     fn resource(&self) -> &crate::Resource {
@@ -637,12 +721,12 @@ pub mod application {
     impl S3Location {
         /// A new `S3Location` with its required properties.
         pub fn new(
-            s3_bucket: impl Into<crate::Value<String>>,
-            s3_key: impl Into<crate::Value<String>>,
+            s3_bucket: impl crate::IntoValue<String>,
+            s3_key: impl crate::IntoValue<String>,
         ) -> Self {
             S3Location(crate::typed::Properties::from_iter([
-                ("S3Bucket".to_owned(), s3_bucket.into().into_json()),
-                ("S3Key".to_owned(), s3_key.into().into_json()),
+                ("S3Bucket".to_owned(), s3_bucket.into_value().into_json()),
+                ("S3Key".to_owned(), s3_key.into_value().into_json()),
             ]))
         }
     }
@@ -704,18 +788,18 @@ pub struct ApplicationEntitlementAssociation(crate::Resource);
 impl ApplicationEntitlementAssociation {
     /// A new `AWS::AppStream::ApplicationEntitlementAssociation` with its required properties.
     pub fn new(
-        application_identifier: impl Into<crate::Value<String>>,
-        entitlement_name: impl Into<crate::Value<String>>,
-        stack_name: impl Into<crate::Value<String>>,
+        application_identifier: impl crate::IntoValue<String>,
+        entitlement_name: impl crate::IntoValue<String>,
+        stack_name: impl crate::IntoValue<String>,
     ) -> Self {
         ApplicationEntitlementAssociation(
             crate::Resource::new("AWS::AppStream::ApplicationEntitlementAssociation")
                 .property(
                     "ApplicationIdentifier",
-                    application_identifier.into().into_json(),
+                    application_identifier.into_value().into_json(),
                 )
-                .property("EntitlementName", entitlement_name.into().into_json())
-                .property("StackName", stack_name.into().into_json()),
+                .property("EntitlementName", entitlement_name.into_value().into_json())
+                .property("StackName", stack_name.into_value().into_json()),
         )
     }
 }
@@ -750,13 +834,13 @@ pub struct ApplicationFleetAssociation(crate::Resource);
 impl ApplicationFleetAssociation {
     /// A new `AWS::AppStream::ApplicationFleetAssociation` with its required properties.
     pub fn new(
-        application_arn: impl Into<crate::Value<String>>,
-        fleet_name: impl Into<crate::Value<String>>,
+        application_arn: impl crate::IntoValue<String>,
+        fleet_name: impl crate::IntoValue<String>,
     ) -> Self {
         ApplicationFleetAssociation(
             crate::Resource::new("AWS::AppStream::ApplicationFleetAssociation")
-                .property("ApplicationArn", application_arn.into().into_json())
-                .property("FleetName", fleet_name.into().into_json()),
+                .property("ApplicationArn", application_arn.into_value().into_json())
+                .property("FleetName", fleet_name.into_value().into_json()),
         )
     }
 }
@@ -790,22 +874,22 @@ pub struct DirectoryConfig(crate::Resource);
 impl DirectoryConfig {
     /// A new `AWS::AppStream::DirectoryConfig` with its required properties.
     pub fn new(
-        directory_name: impl Into<crate::Value<String>>,
-        organizational_unit_distinguished_names: impl Into<crate::Value<Vec<String>>>,
-        service_account_credentials: impl Into<
-            crate::Value<directory_config::ServiceAccountCredentials>,
-        >,
+        directory_name: impl crate::IntoValue<String>,
+        organizational_unit_distinguished_names: impl crate::IntoValue<Vec<String>>,
+        service_account_credentials: impl crate::IntoValue<directory_config::ServiceAccountCredentials>,
     ) -> Self {
         DirectoryConfig(
             crate::Resource::new("AWS::AppStream::DirectoryConfig")
-                .property("DirectoryName", directory_name.into().into_json())
+                .property("DirectoryName", directory_name.into_value().into_json())
                 .property(
                     "OrganizationalUnitDistinguishedNames",
-                    organizational_unit_distinguished_names.into().into_json(),
+                    organizational_unit_distinguished_names
+                        .into_value()
+                        .into_json(),
                 )
                 .property(
                     "ServiceAccountCredentials",
-                    service_account_credentials.into().into_json(),
+                    service_account_credentials.into_value().into_json(),
                 ),
         )
     }
@@ -815,10 +899,12 @@ impl DirectoryConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-directoryconfig.html#cfn-appstream-directoryconfig-certificatebasedauthproperties)
     pub fn certificate_based_auth_properties(
         mut self,
-        value: impl Into<crate::Value<directory_config::CertificateBasedAuthProperties>>,
+        value: impl crate::IntoValue<directory_config::CertificateBasedAuthProperties>,
     ) -> Self {
-        self.0
-            .set_property("CertificateBasedAuthProperties", value.into().into_json());
+        self.0.set_property(
+            "CertificateBasedAuthProperties",
+            value.into_value().into_json(),
+        );
         self
     }
 }
@@ -861,10 +947,10 @@ pub mod directory_config {
         /// Pattern: `^arn:aws(?:\-cn|\-iso\-b|\-iso|\-us\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\-]{0,1023}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-directoryconfig-certificatebasedauthproperties.html#cfn-appstream-directoryconfig-certificatebasedauthproperties-certificateauthorityarn)
-        pub fn certificate_authority_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_authority_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "CertificateAuthorityArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -872,8 +958,9 @@ pub mod directory_config {
         /// `Status`: [`Status`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-directoryconfig-certificatebasedauthproperties.html#cfn-appstream-directoryconfig-certificatebasedauthproperties-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -893,14 +980,17 @@ pub mod directory_config {
     impl ServiceAccountCredentials {
         /// A new `ServiceAccountCredentials` with its required properties.
         pub fn new(
-            account_name: impl Into<crate::Value<String>>,
-            account_password: impl Into<crate::Value<String>>,
+            account_name: impl crate::IntoValue<String>,
+            account_password: impl crate::IntoValue<String>,
         ) -> Self {
             ServiceAccountCredentials(crate::typed::Properties::from_iter([
-                ("AccountName".to_owned(), account_name.into().into_json()),
+                (
+                    "AccountName".to_owned(),
+                    account_name.into_value().into_json(),
+                ),
                 (
                     "AccountPassword".to_owned(),
-                    account_password.into().into_json(),
+                    account_password.into_value().into_json(),
                 ),
             ]))
         }
@@ -945,17 +1035,17 @@ pub struct Entitlement(crate::Resource);
 impl Entitlement {
     /// A new `AWS::AppStream::Entitlement` with its required properties.
     pub fn new(
-        app_visibility: impl Into<crate::Value<entitlement::AppVisibility>>,
-        attributes: impl Into<crate::Value<Vec<entitlement::Attribute>>>,
-        name: impl Into<crate::Value<String>>,
-        stack_name: impl Into<crate::Value<String>>,
+        app_visibility: impl crate::IntoValue<entitlement::AppVisibility>,
+        attributes: impl crate::IntoValue<Vec<entitlement::Attribute>>,
+        name: impl crate::IntoValue<String>,
+        stack_name: impl crate::IntoValue<String>,
     ) -> Self {
         Entitlement(
             crate::Resource::new("AWS::AppStream::Entitlement")
-                .property("AppVisibility", app_visibility.into().into_json())
-                .property("Attributes", attributes.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("StackName", stack_name.into().into_json()),
+                .property("AppVisibility", app_visibility.into_value().into_json())
+                .property("Attributes", attributes.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("StackName", stack_name.into_value().into_json()),
         )
     }
 
@@ -964,8 +1054,9 @@ impl Entitlement {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-entitlement.html#cfn-appstream-entitlement-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -1013,12 +1104,12 @@ pub mod entitlement {
     impl Attribute {
         /// A new `Attribute` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Attribute(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1059,13 +1150,13 @@ pub struct Fleet(crate::Resource);
 impl Fleet {
     /// A new `AWS::AppStream::Fleet` with its required properties.
     pub fn new(
-        instance_type: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        instance_type: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Fleet(
             crate::Resource::new("AWS::AppStream::Fleet")
-                .property("InstanceType", instance_type.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("InstanceType", instance_type.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1074,27 +1165,28 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-computecapacity)
     pub fn compute_capacity(
         mut self,
-        value: impl Into<crate::Value<fleet::ComputeCapacity>>,
+        value: impl crate::IntoValue<fleet::ComputeCapacity>,
     ) -> Self {
         self.0
-            .set_property("ComputeCapacity", value.into().into_json());
+            .set_property("ComputeCapacity", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `DisableIMDSV1`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-disableimdsv1)
-    pub fn disable_imdsv1(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn disable_imdsv1(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DisableIMDSV1", value.into().into_json());
+            .set_property("DisableIMDSV1", value.into_value().into_json());
         self
     }
 
@@ -1103,38 +1195,38 @@ impl Fleet {
     /// Range: 60 to 360000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-disconnecttimeoutinseconds)
-    pub fn disconnect_timeout_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn disconnect_timeout_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("DisconnectTimeoutInSeconds", value.into().into_json());
+            .set_property("DisconnectTimeoutInSeconds", value.into_value().into_json());
         self
     }
 
     /// `DisplayName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
     /// `DomainJoinInfo`: [`DomainJoinInfo`](fleet::DomainJoinInfo).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-domainjoininfo)
-    pub fn domain_join_info(
-        mut self,
-        value: impl Into<crate::Value<fleet::DomainJoinInfo>>,
-    ) -> Self {
+    pub fn domain_join_info(mut self, value: impl crate::IntoValue<fleet::DomainJoinInfo>) -> Self {
         self.0
-            .set_property("DomainJoinInfo", value.into().into_json());
+            .set_property("DomainJoinInfo", value.into_value().into_json());
         self
     }
 
     /// `EnableDefaultInternetAccess`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-enabledefaultinternetaccess)
-    pub fn enable_default_internet_access(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0
-            .set_property("EnableDefaultInternetAccess", value.into().into_json());
+    pub fn enable_default_internet_access(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "EnableDefaultInternetAccess",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1143,16 +1235,18 @@ impl Fleet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-fleettype)
-    pub fn fleet_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("FleetType", value.into().into_json());
+    pub fn fleet_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("FleetType", value.into_value().into_json());
         self
     }
 
     /// `IamRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-iamrolearn)
-    pub fn iam_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("IamRoleArn", value.into().into_json());
+    pub fn iam_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("IamRoleArn", value.into_value().into_json());
         self
     }
 
@@ -1161,46 +1255,47 @@ impl Fleet {
     /// Range: 0 to 3600.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-idledisconnecttimeoutinseconds)
-    pub fn idle_disconnect_timeout_in_seconds(
-        mut self,
-        value: impl Into<crate::Value<i64>>,
-    ) -> Self {
-        self.0
-            .set_property("IdleDisconnectTimeoutInSeconds", value.into().into_json());
+    pub fn idle_disconnect_timeout_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "IdleDisconnectTimeoutInSeconds",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `ImageArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-imagearn)
-    pub fn image_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ImageArn", value.into().into_json());
+    pub fn image_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ImageArn", value.into_value().into_json());
         self
     }
 
     /// `ImageName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-imagename)
-    pub fn image_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ImageName", value.into().into_json());
+    pub fn image_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ImageName", value.into_value().into_json());
         self
     }
 
     /// `MaxConcurrentSessions`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-maxconcurrentsessions)
-    pub fn max_concurrent_sessions(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn max_concurrent_sessions(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaxConcurrentSessions", value.into().into_json());
+            .set_property("MaxConcurrentSessions", value.into_value().into_json());
         self
     }
 
     /// `MaxSessionsPerInstance`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-maxsessionsperinstance)
-    pub fn max_sessions_per_instance(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn max_sessions_per_instance(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaxSessionsPerInstance", value.into().into_json());
+            .set_property("MaxSessionsPerInstance", value.into_value().into_json());
         self
     }
 
@@ -1209,29 +1304,27 @@ impl Fleet {
     /// Range: 600 to 360000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-maxuserdurationinseconds)
-    pub fn max_user_duration_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn max_user_duration_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaxUserDurationInSeconds", value.into().into_json());
+            .set_property("MaxUserDurationInSeconds", value.into_value().into_json());
         self
     }
 
     /// `Platform`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-platform)
-    pub fn platform(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Platform", value.into().into_json());
+    pub fn platform(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Platform", value.into_value().into_json());
         self
     }
 
     /// `RootVolumeConfig`: [`VolumeConfig`](fleet::VolumeConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-rootvolumeconfig)
-    pub fn root_volume_config(
-        mut self,
-        value: impl Into<crate::Value<fleet::VolumeConfig>>,
-    ) -> Self {
+    pub fn root_volume_config(mut self, value: impl crate::IntoValue<fleet::VolumeConfig>) -> Self {
         self.0
-            .set_property("RootVolumeConfig", value.into().into_json());
+            .set_property("RootVolumeConfig", value.into_value().into_json());
         self
     }
 
@@ -1240,46 +1333,45 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-sessionscripts3location)
     pub fn session_script_s3_location(
         mut self,
-        value: impl Into<crate::Value<fleet::S3Location>>,
+        value: impl crate::IntoValue<fleet::S3Location>,
     ) -> Self {
         self.0
-            .set_property("SessionScriptS3Location", value.into().into_json());
+            .set_property("SessionScriptS3Location", value.into_value().into_json());
         self
     }
 
     /// `StreamView`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-streamview)
-    pub fn stream_view(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StreamView", value.into().into_json());
+    pub fn stream_view(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StreamView", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](fleet::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<fleet::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<fleet::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `UsbDeviceFilterStrings`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-usbdevicefilterstrings)
-    pub fn usb_device_filter_strings(
-        mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
-    ) -> Self {
+    pub fn usb_device_filter_strings(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("UsbDeviceFilterStrings", value.into().into_json());
+            .set_property("UsbDeviceFilterStrings", value.into_value().into_json());
         self
     }
 
     /// `VpcConfig`: [`VpcConfig`](fleet::VpcConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-fleet.html#cfn-appstream-fleet-vpcconfig)
-    pub fn vpc_config(mut self, value: impl Into<crate::Value<fleet::VpcConfig>>) -> Self {
-        self.0.set_property("VpcConfig", value.into().into_json());
+    pub fn vpc_config(mut self, value: impl crate::IntoValue<fleet::VpcConfig>) -> Self {
+        self.0
+            .set_property("VpcConfig", value.into_value().into_json());
         self
     }
 }
@@ -1328,18 +1420,20 @@ pub mod fleet {
         /// `DesiredInstances`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-fleet-computecapacity.html#cfn-appstream-fleet-computecapacity-desiredinstances)
-        pub fn desired_instances(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DesiredInstances".to_owned(), value.into().into_json());
+        pub fn desired_instances(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DesiredInstances".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DesiredSessions`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-fleet-computecapacity.html#cfn-appstream-fleet-computecapacity-desiredsessions)
-        pub fn desired_sessions(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn desired_sessions(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DesiredSessions".to_owned(), value.into().into_json());
+                .insert("DesiredSessions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1365,9 +1459,9 @@ pub mod fleet {
         /// `DirectoryName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-fleet-domainjoininfo.html#cfn-appstream-fleet-domainjoininfo-directoryname)
-        pub fn directory_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn directory_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DirectoryName".to_owned(), value.into().into_json());
+                .insert("DirectoryName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1376,11 +1470,11 @@ pub mod fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-fleet-domainjoininfo.html#cfn-appstream-fleet-domainjoininfo-organizationalunitdistinguishedname)
         pub fn organizational_unit_distinguished_name(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "OrganizationalUnitDistinguishedName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1401,12 +1495,12 @@ pub mod fleet {
     impl S3Location {
         /// A new `S3Location` with its required properties.
         pub fn new(
-            s3_bucket: impl Into<crate::Value<String>>,
-            s3_key: impl Into<crate::Value<String>>,
+            s3_bucket: impl crate::IntoValue<String>,
+            s3_key: impl crate::IntoValue<String>,
         ) -> Self {
             S3Location(crate::typed::Properties::from_iter([
-                ("S3Bucket".to_owned(), s3_bucket.into().into_json()),
-                ("S3Key".to_owned(), s3_key.into().into_json()),
+                ("S3Bucket".to_owned(), s3_bucket.into_value().into_json()),
+                ("S3Key".to_owned(), s3_key.into_value().into_json()),
             ]))
         }
     }
@@ -1426,12 +1520,12 @@ pub mod fleet {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1457,9 +1551,9 @@ pub mod fleet {
         /// `VolumeSizeInGb`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-fleet-volumeconfig.html#cfn-appstream-fleet-volumeconfig-volumesizeingb)
-        pub fn volume_size_in_gb(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn volume_size_in_gb(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("VolumeSizeInGb".to_owned(), value.into().into_json());
+                .insert("VolumeSizeInGb".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1485,18 +1579,20 @@ pub mod fleet {
         /// `SecurityGroupIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-fleet-vpcconfig.html#cfn-appstream-fleet-vpcconfig-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SubnetIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-fleet-vpcconfig.html#cfn-appstream-fleet-vpcconfig-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1519,13 +1615,13 @@ pub struct ImageBuilder(crate::Resource);
 impl ImageBuilder {
     /// A new `AWS::AppStream::ImageBuilder` with its required properties.
     pub fn new(
-        instance_type: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        instance_type: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         ImageBuilder(
             crate::Resource::new("AWS::AppStream::ImageBuilder")
-                .property("InstanceType", instance_type.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("InstanceType", instance_type.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1536,10 +1632,10 @@ impl ImageBuilder {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-accessendpoints)
     pub fn access_endpoints(
         mut self,
-        value: impl Into<crate::Value<Vec<image_builder::AccessEndpoint>>>,
+        value: impl crate::IntoValue<Vec<image_builder::AccessEndpoint>>,
     ) -> Self {
         self.0
-            .set_property("AccessEndpoints", value.into().into_json());
+            .set_property("AccessEndpoints", value.into_value().into_json());
         self
     }
 
@@ -1548,9 +1644,9 @@ impl ImageBuilder {
     /// Length: 1 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-appstreamagentversion)
-    pub fn appstream_agent_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn appstream_agent_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AppstreamAgentVersion", value.into().into_json());
+            .set_property("AppstreamAgentVersion", value.into_value().into_json());
         self
     }
 
@@ -1559,8 +1655,9 @@ impl ImageBuilder {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1569,8 +1666,9 @@ impl ImageBuilder {
     /// Length: 0 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
@@ -1579,19 +1677,21 @@ impl ImageBuilder {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-domainjoininfo)
     pub fn domain_join_info(
         mut self,
-        value: impl Into<crate::Value<image_builder::DomainJoinInfo>>,
+        value: impl crate::IntoValue<image_builder::DomainJoinInfo>,
     ) -> Self {
         self.0
-            .set_property("DomainJoinInfo", value.into().into_json());
+            .set_property("DomainJoinInfo", value.into_value().into_json());
         self
     }
 
     /// `EnableDefaultInternetAccess`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-enabledefaultinternetaccess)
-    pub fn enable_default_internet_access(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0
-            .set_property("EnableDefaultInternetAccess", value.into().into_json());
+    pub fn enable_default_internet_access(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "EnableDefaultInternetAccess",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1600,8 +1700,9 @@ impl ImageBuilder {
     /// Pattern: `^arn:aws(?:\-cn|\-iso\-b|\-iso|\-us\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\-]{0,1023}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-iamrolearn)
-    pub fn iam_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("IamRoleArn", value.into().into_json());
+    pub fn iam_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("IamRoleArn", value.into_value().into_json());
         self
     }
 
@@ -1610,8 +1711,9 @@ impl ImageBuilder {
     /// Pattern: `^arn:aws(?:\-cn|\-iso\-b|\-iso|\-us\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\-]{0,1023}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-imagearn)
-    pub fn image_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ImageArn", value.into().into_json());
+    pub fn image_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ImageArn", value.into_value().into_json());
         self
     }
 
@@ -1620,8 +1722,9 @@ impl ImageBuilder {
     /// Length: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-imagename)
-    pub fn image_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ImageName", value.into().into_json());
+    pub fn image_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ImageName", value.into_value().into_json());
         self
     }
 
@@ -1630,44 +1733,45 @@ impl ImageBuilder {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-rootvolumeconfig)
     pub fn root_volume_config(
         mut self,
-        value: impl Into<crate::Value<image_builder::VolumeConfig>>,
+        value: impl crate::IntoValue<image_builder::VolumeConfig>,
     ) -> Self {
         self.0
-            .set_property("RootVolumeConfig", value.into().into_json());
+            .set_property("RootVolumeConfig", value.into_value().into_json());
         self
     }
 
     /// `SoftwaresToInstall`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-softwarestoinstall)
-    pub fn softwares_to_install(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn softwares_to_install(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SoftwaresToInstall", value.into().into_json());
+            .set_property("SoftwaresToInstall", value.into_value().into_json());
         self
     }
 
     /// `SoftwaresToUninstall`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-softwarestouninstall)
-    pub fn softwares_to_uninstall(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn softwares_to_uninstall(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SoftwaresToUninstall", value.into().into_json());
+            .set_property("SoftwaresToUninstall", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](image_builder::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<image_builder::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<image_builder::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `VpcConfig`: [`VpcConfig`](image_builder::VpcConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-imagebuilder.html#cfn-appstream-imagebuilder-vpcconfig)
-    pub fn vpc_config(mut self, value: impl Into<crate::Value<image_builder::VpcConfig>>) -> Self {
-        self.0.set_property("VpcConfig", value.into().into_json());
+    pub fn vpc_config(mut self, value: impl crate::IntoValue<image_builder::VpcConfig>) -> Self {
+        self.0
+            .set_property("VpcConfig", value.into_value().into_json());
         self
     }
 }
@@ -1710,12 +1814,15 @@ pub mod image_builder {
     impl AccessEndpoint {
         /// A new `AccessEndpoint` with its required properties.
         pub fn new(
-            endpoint_type: impl Into<crate::Value<EndpointType>>,
-            vpce_id: impl Into<crate::Value<String>>,
+            endpoint_type: impl crate::IntoValue<EndpointType>,
+            vpce_id: impl crate::IntoValue<String>,
         ) -> Self {
             AccessEndpoint(crate::typed::Properties::from_iter([
-                ("EndpointType".to_owned(), endpoint_type.into().into_json()),
-                ("VpceId".to_owned(), vpce_id.into().into_json()),
+                (
+                    "EndpointType".to_owned(),
+                    endpoint_type.into_value().into_json(),
+                ),
+                ("VpceId".to_owned(), vpce_id.into_value().into_json()),
             ]))
         }
     }
@@ -1741,9 +1848,9 @@ pub mod image_builder {
         /// `DirectoryName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-imagebuilder-domainjoininfo.html#cfn-appstream-imagebuilder-domainjoininfo-directoryname)
-        pub fn directory_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn directory_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DirectoryName".to_owned(), value.into().into_json());
+                .insert("DirectoryName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1754,11 +1861,11 @@ pub mod image_builder {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-imagebuilder-domainjoininfo.html#cfn-appstream-imagebuilder-domainjoininfo-organizationalunitdistinguishedname)
         pub fn organizational_unit_distinguished_name(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "OrganizationalUnitDistinguishedName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1779,12 +1886,12 @@ pub mod image_builder {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1810,9 +1917,9 @@ pub mod image_builder {
         /// `VolumeSizeInGb`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-imagebuilder-volumeconfig.html#cfn-appstream-imagebuilder-volumeconfig-volumesizeingb)
-        pub fn volume_size_in_gb(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn volume_size_in_gb(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("VolumeSizeInGb".to_owned(), value.into().into_json());
+                .insert("VolumeSizeInGb".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1840,18 +1947,20 @@ pub mod image_builder {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-imagebuilder-vpcconfig.html#cfn-appstream-imagebuilder-vpcconfig-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SubnetIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-imagebuilder-vpcconfig.html#cfn-appstream-imagebuilder-vpcconfig-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1897,10 +2006,10 @@ impl Stack {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-accessendpoints)
     pub fn access_endpoints(
         mut self,
-        value: impl Into<crate::Value<Vec<stack::AccessEndpoint>>>,
+        value: impl crate::IntoValue<Vec<stack::AccessEndpoint>>,
     ) -> Self {
         self.0
-            .set_property("AccessEndpoints", value.into().into_json());
+            .set_property("AccessEndpoints", value.into_value().into_json());
         self
     }
 
@@ -1909,28 +2018,28 @@ impl Stack {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-applicationsettings)
     pub fn application_settings(
         mut self,
-        value: impl Into<crate::Value<stack::ApplicationSettings>>,
+        value: impl crate::IntoValue<stack::ApplicationSettings>,
     ) -> Self {
         self.0
-            .set_property("ApplicationSettings", value.into().into_json());
+            .set_property("ApplicationSettings", value.into_value().into_json());
         self
     }
 
     /// `AttributesToDelete`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-attributestodelete)
-    pub fn attributes_to_delete(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn attributes_to_delete(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AttributesToDelete", value.into().into_json());
+            .set_property("AttributesToDelete", value.into_value().into_json());
         self
     }
 
     /// `DeleteStorageConnectors`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-deletestorageconnectors)
-    pub fn delete_storage_connectors(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn delete_storage_connectors(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeleteStorageConnectors", value.into().into_json());
+            .set_property("DeleteStorageConnectors", value.into_value().into_json());
         self
     }
 
@@ -1939,8 +2048,9 @@ impl Stack {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1949,8 +2059,9 @@ impl Stack {
     /// Length: 0 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
@@ -1959,9 +2070,9 @@ impl Stack {
     /// Items: 1 to 20.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-embedhostdomains)
-    pub fn embed_host_domains(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn embed_host_domains(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("EmbedHostDomains", value.into().into_json());
+            .set_property("EmbedHostDomains", value.into_value().into_json());
         self
     }
 
@@ -1970,8 +2081,9 @@ impl Stack {
     /// Length: 0 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-feedbackurl)
-    pub fn feedback_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("FeedbackURL", value.into().into_json());
+    pub fn feedback_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("FeedbackURL", value.into_value().into_json());
         self
     }
 
@@ -1982,8 +2094,8 @@ impl Stack {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1992,8 +2104,9 @@ impl Stack {
     /// Length: 0 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-redirecturl)
-    pub fn redirect_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RedirectURL", value.into().into_json());
+    pub fn redirect_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RedirectURL", value.into_value().into_json());
         self
     }
 
@@ -2002,10 +2115,10 @@ impl Stack {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-storageconnectors)
     pub fn storage_connectors(
         mut self,
-        value: impl Into<crate::Value<Vec<stack::StorageConnector>>>,
+        value: impl crate::IntoValue<Vec<stack::StorageConnector>>,
     ) -> Self {
         self.0
-            .set_property("StorageConnectors", value.into().into_json());
+            .set_property("StorageConnectors", value.into_value().into_json());
         self
     }
 
@@ -2014,18 +2127,20 @@ impl Stack {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-streamingexperiencesettings)
     pub fn streaming_experience_settings(
         mut self,
-        value: impl Into<crate::Value<stack::StreamingExperienceSettings>>,
+        value: impl crate::IntoValue<stack::StreamingExperienceSettings>,
     ) -> Self {
-        self.0
-            .set_property("StreamingExperienceSettings", value.into().into_json());
+        self.0.set_property(
+            "StreamingExperienceSettings",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Tags`: list of [`Tag`](stack::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<stack::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<stack::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2034,12 +2149,9 @@ impl Stack {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stack.html#cfn-appstream-stack-usersettings)
-    pub fn user_settings(
-        mut self,
-        value: impl Into<crate::Value<Vec<stack::UserSetting>>>,
-    ) -> Self {
+    pub fn user_settings(mut self, value: impl crate::IntoValue<Vec<stack::UserSetting>>) -> Self {
         self.0
-            .set_property("UserSettings", value.into().into_json());
+            .set_property("UserSettings", value.into_value().into_json());
         self
     }
 }
@@ -2052,7 +2164,12 @@ impl Default for Stack {
 
 impl crate::typed::ResourceType for Stack {
     const TYPE_NAME: &'static str = "AWS::AppStream::Stack";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2080,12 +2197,15 @@ pub mod stack {
     impl AccessEndpoint {
         /// A new `AccessEndpoint` with its required properties.
         pub fn new(
-            endpoint_type: impl Into<crate::Value<EndpointType>>,
-            vpce_id: impl Into<crate::Value<String>>,
+            endpoint_type: impl crate::IntoValue<EndpointType>,
+            vpce_id: impl crate::IntoValue<String>,
         ) -> Self {
             AccessEndpoint(crate::typed::Properties::from_iter([
-                ("EndpointType".to_owned(), endpoint_type.into().into_json()),
-                ("VpceId".to_owned(), vpce_id.into().into_json()),
+                (
+                    "EndpointType".to_owned(),
+                    endpoint_type.into_value().into_json(),
+                ),
+                ("VpceId".to_owned(), vpce_id.into_value().into_json()),
             ]))
         }
     }
@@ -2104,10 +2224,10 @@ pub mod stack {
 
     impl ApplicationSettings {
         /// A new `ApplicationSettings` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             ApplicationSettings(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
@@ -2116,9 +2236,9 @@ pub mod stack {
         /// Length: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-stack-applicationsettings.html#cfn-appstream-stack-applicationsettings-settingsgroup)
-        pub fn settings_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn settings_group(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SettingsGroup".to_owned(), value.into().into_json());
+                .insert("SettingsGroup".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2137,10 +2257,10 @@ pub mod stack {
 
     impl StorageConnector {
         /// A new `StorageConnector` with its required properties.
-        pub fn new(connector_type: impl Into<crate::Value<ConnectorType>>) -> Self {
+        pub fn new(connector_type: impl crate::IntoValue<ConnectorType>) -> Self {
             StorageConnector(crate::typed::Properties::from_iter([(
                 "ConnectorType".to_owned(),
-                connector_type.into().into_json(),
+                connector_type.into_value().into_json(),
             )]))
         }
 
@@ -2149,9 +2269,9 @@ pub mod stack {
         /// Items: 0 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-stack-storageconnector.html#cfn-appstream-stack-storageconnector-domains)
-        pub fn domains(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn domains(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Domains".to_owned(), value.into().into_json());
+                .insert("Domains".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2160,9 +2280,11 @@ pub mod stack {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-stack-storageconnector.html#cfn-appstream-stack-storageconnector-resourceidentifier)
-        pub fn resource_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ResourceIdentifier".to_owned(), value.into().into_json());
+        pub fn resource_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ResourceIdentifier".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2190,10 +2312,12 @@ pub mod stack {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-stack-streamingexperiencesettings.html#cfn-appstream-stack-streamingexperiencesettings-preferredprotocol)
         pub fn preferred_protocol(
             mut self,
-            value: impl Into<crate::Value<PreferredProtocol>>,
+            value: impl crate::IntoValue<PreferredProtocol>,
         ) -> Self {
-            self.0
-                .insert("PreferredProtocol".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PreferredProtocol".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2213,12 +2337,12 @@ pub mod stack {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2238,21 +2362,21 @@ pub mod stack {
     impl UserSetting {
         /// A new `UserSetting` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<Action>>,
-            permission: impl Into<crate::Value<Permission>>,
+            action: impl crate::IntoValue<Action>,
+            permission: impl crate::IntoValue<Permission>,
         ) -> Self {
             UserSetting(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Permission".to_owned(), permission.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Permission".to_owned(), permission.into_value().into_json()),
             ]))
         }
 
         /// `MaximumLength`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appstream-stack-usersetting.html#cfn-appstream-stack-usersetting-maximumlength)
-        pub fn maximum_length(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn maximum_length(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaximumLength".to_owned(), value.into().into_json());
+                .insert("MaximumLength".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2383,13 +2507,13 @@ pub struct StackFleetAssociation(crate::Resource);
 impl StackFleetAssociation {
     /// A new `AWS::AppStream::StackFleetAssociation` with its required properties.
     pub fn new(
-        fleet_name: impl Into<crate::Value<String>>,
-        stack_name: impl Into<crate::Value<String>>,
+        fleet_name: impl crate::IntoValue<String>,
+        stack_name: impl crate::IntoValue<String>,
     ) -> Self {
         StackFleetAssociation(
             crate::Resource::new("AWS::AppStream::StackFleetAssociation")
-                .property("FleetName", fleet_name.into().into_json())
-                .property("StackName", stack_name.into().into_json()),
+                .property("FleetName", fleet_name.into_value().into_json())
+                .property("StackName", stack_name.into_value().into_json()),
         )
     }
 }
@@ -2431,15 +2555,18 @@ pub struct StackUserAssociation(crate::Resource);
 impl StackUserAssociation {
     /// A new `AWS::AppStream::StackUserAssociation` with its required properties.
     pub fn new(
-        authentication_type: impl Into<crate::Value<String>>,
-        stack_name: impl Into<crate::Value<String>>,
-        user_name: impl Into<crate::Value<String>>,
+        authentication_type: impl crate::IntoValue<String>,
+        stack_name: impl crate::IntoValue<String>,
+        user_name: impl crate::IntoValue<String>,
     ) -> Self {
         StackUserAssociation(
             crate::Resource::new("AWS::AppStream::StackUserAssociation")
-                .property("AuthenticationType", authentication_type.into().into_json())
-                .property("StackName", stack_name.into().into_json())
-                .property("UserName", user_name.into().into_json()),
+                .property(
+                    "AuthenticationType",
+                    authentication_type.into_value().into_json(),
+                )
+                .property("StackName", stack_name.into_value().into_json())
+                .property("UserName", user_name.into_value().into_json()),
         )
     }
 
@@ -2448,9 +2575,9 @@ impl StackUserAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-stackuserassociation.html#cfn-appstream-stackuserassociation-sendemailnotification)
-    pub fn send_email_notification(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn send_email_notification(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("SendEmailNotification", value.into().into_json());
+            .set_property("SendEmailNotification", value.into_value().into_json());
         self
     }
 }
@@ -2497,13 +2624,16 @@ pub struct User(crate::Resource);
 impl User {
     /// A new `AWS::AppStream::User` with its required properties.
     pub fn new(
-        authentication_type: impl Into<crate::Value<String>>,
-        user_name: impl Into<crate::Value<String>>,
+        authentication_type: impl crate::IntoValue<String>,
+        user_name: impl crate::IntoValue<String>,
     ) -> Self {
         User(
             crate::Resource::new("AWS::AppStream::User")
-                .property("AuthenticationType", authentication_type.into().into_json())
-                .property("UserName", user_name.into().into_json()),
+                .property(
+                    "AuthenticationType",
+                    authentication_type.into_value().into_json(),
+                )
+                .property("UserName", user_name.into_value().into_json()),
         )
     }
 
@@ -2512,8 +2642,9 @@ impl User {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-user.html#cfn-appstream-user-firstname)
-    pub fn first_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("FirstName", value.into().into_json());
+    pub fn first_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("FirstName", value.into_value().into_json());
         self
     }
 
@@ -2522,8 +2653,9 @@ impl User {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-user.html#cfn-appstream-user-lastname)
-    pub fn last_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("LastName", value.into().into_json());
+    pub fn last_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("LastName", value.into_value().into_json());
         self
     }
 
@@ -2532,9 +2664,9 @@ impl User {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appstream-user.html#cfn-appstream-user-messageaction)
-    pub fn message_action(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn message_action(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MessageAction", value.into().into_json());
+            .set_property("MessageAction", value.into_value().into_json());
         self
     }
 }

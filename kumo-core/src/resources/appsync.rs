@@ -18,6 +18,58 @@ pub const TYPES: &[&str] = &[
     "AWS::AppSync::SourceApiAssociation",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::AppSync::Api",
+        <Api as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppSync::ApiCache",
+        <ApiCache as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppSync::ApiKey",
+        <ApiKey as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppSync::ChannelNamespace",
+        <ChannelNamespace as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppSync::DataSource",
+        <DataSource as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppSync::DomainName",
+        <DomainName as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppSync::DomainNameApiAssociation",
+        <DomainNameApiAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppSync::FunctionConfiguration",
+        <FunctionConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppSync::GraphQLApi",
+        <GraphQlApi as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppSync::GraphQLSchema",
+        <GraphQlSchema as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppSync::Resolver",
+        <Resolver as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AppSync::SourceApiAssociation",
+        <SourceApiAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::AppSync::Api`.
 ///
 /// Required properties, the arguments of [`Api::new`]: `Name`.
@@ -28,39 +80,46 @@ pub struct Api(crate::Resource);
 
 impl Api {
     /// A new `AWS::AppSync::Api` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
-        Api(crate::Resource::new("AWS::AppSync::Api").property("Name", name.into().into_json()))
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
+        Api(crate::Resource::new("AWS::AppSync::Api")
+            .property("Name", name.into_value().into_json()))
     }
 
     /// `EventConfig`: [`EventConfig`](api::EventConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-api.html#cfn-appsync-api-eventconfig)
-    pub fn event_config(mut self, value: impl Into<crate::Value<api::EventConfig>>) -> Self {
-        self.0.set_property("EventConfig", value.into().into_json());
+    pub fn event_config(mut self, value: impl crate::IntoValue<api::EventConfig>) -> Self {
+        self.0
+            .set_property("EventConfig", value.into_value().into_json());
         self
     }
 
     /// `OwnerContact`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-api.html#cfn-appsync-api-ownercontact)
-    pub fn owner_contact(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn owner_contact(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OwnerContact", value.into().into_json());
+            .set_property("OwnerContact", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](api::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-api.html#cfn-appsync-api-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<api::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<api::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Api {
     const TYPE_NAME: &'static str = "AWS::AppSync::Api";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -122,9 +181,9 @@ pub mod api {
         /// `AuthType`: [`AuthenticationType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-api-authmode.html#cfn-appsync-api-authmode-authtype)
-        pub fn auth_type(mut self, value: impl Into<crate::Value<AuthenticationType>>) -> Self {
+        pub fn auth_type(mut self, value: impl crate::IntoValue<AuthenticationType>) -> Self {
             self.0
-                .insert("AuthType".to_owned(), value.into().into_json());
+                .insert("AuthType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -143,19 +202,19 @@ pub mod api {
 
     impl AuthProvider {
         /// A new `AuthProvider` with its required properties.
-        pub fn new(auth_type: impl Into<crate::Value<AuthenticationType>>) -> Self {
+        pub fn new(auth_type: impl crate::IntoValue<AuthenticationType>) -> Self {
             AuthProvider(crate::typed::Properties::from_iter([(
                 "AuthType".to_owned(),
-                auth_type.into().into_json(),
+                auth_type.into_value().into_json(),
             )]))
         }
 
         /// `CognitoConfig`: [`CognitoConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-api-authprovider.html#cfn-appsync-api-authprovider-cognitoconfig)
-        pub fn cognito_config(mut self, value: impl Into<crate::Value<CognitoConfig>>) -> Self {
+        pub fn cognito_config(mut self, value: impl crate::IntoValue<CognitoConfig>) -> Self {
             self.0
-                .insert("CognitoConfig".to_owned(), value.into().into_json());
+                .insert("CognitoConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -164,11 +223,11 @@ pub mod api {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-api-authprovider.html#cfn-appsync-api-authprovider-lambdaauthorizerconfig)
         pub fn lambda_authorizer_config(
             mut self,
-            value: impl Into<crate::Value<LambdaAuthorizerConfig>>,
+            value: impl crate::IntoValue<LambdaAuthorizerConfig>,
         ) -> Self {
             self.0.insert(
                 "LambdaAuthorizerConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -178,10 +237,12 @@ pub mod api {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-api-authprovider.html#cfn-appsync-api-authprovider-openidconnectconfig)
         pub fn open_id_connect_config(
             mut self,
-            value: impl Into<crate::Value<OpenIdConnectConfig>>,
+            value: impl crate::IntoValue<OpenIdConnectConfig>,
         ) -> Self {
-            self.0
-                .insert("OpenIDConnectConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OpenIDConnectConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -201,21 +262,26 @@ pub mod api {
     impl CognitoConfig {
         /// A new `CognitoConfig` with its required properties.
         pub fn new(
-            aws_region: impl Into<crate::Value<String>>,
-            user_pool_id: impl Into<crate::Value<String>>,
+            aws_region: impl crate::IntoValue<String>,
+            user_pool_id: impl crate::IntoValue<String>,
         ) -> Self {
             CognitoConfig(crate::typed::Properties::from_iter([
-                ("AwsRegion".to_owned(), aws_region.into().into_json()),
-                ("UserPoolId".to_owned(), user_pool_id.into().into_json()),
+                ("AwsRegion".to_owned(), aws_region.into_value().into_json()),
+                (
+                    "UserPoolId".to_owned(),
+                    user_pool_id.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `AppIdClientRegex`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-api-cognitoconfig.html#cfn-appsync-api-cognitoconfig-appidclientregex)
-        pub fn app_id_client_regex(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AppIdClientRegex".to_owned(), value.into().into_json());
+        pub fn app_id_client_regex(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AppIdClientRegex".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -235,27 +301,27 @@ pub mod api {
     impl EventConfig {
         /// A new `EventConfig` with its required properties.
         pub fn new(
-            auth_providers: impl Into<crate::Value<Vec<AuthProvider>>>,
-            connection_auth_modes: impl Into<crate::Value<Vec<AuthMode>>>,
-            default_publish_auth_modes: impl Into<crate::Value<Vec<AuthMode>>>,
-            default_subscribe_auth_modes: impl Into<crate::Value<Vec<AuthMode>>>,
+            auth_providers: impl crate::IntoValue<Vec<AuthProvider>>,
+            connection_auth_modes: impl crate::IntoValue<Vec<AuthMode>>,
+            default_publish_auth_modes: impl crate::IntoValue<Vec<AuthMode>>,
+            default_subscribe_auth_modes: impl crate::IntoValue<Vec<AuthMode>>,
         ) -> Self {
             EventConfig(crate::typed::Properties::from_iter([
                 (
                     "AuthProviders".to_owned(),
-                    auth_providers.into().into_json(),
+                    auth_providers.into_value().into_json(),
                 ),
                 (
                     "ConnectionAuthModes".to_owned(),
-                    connection_auth_modes.into().into_json(),
+                    connection_auth_modes.into_value().into_json(),
                 ),
                 (
                     "DefaultPublishAuthModes".to_owned(),
-                    default_publish_auth_modes.into().into_json(),
+                    default_publish_auth_modes.into_value().into_json(),
                 ),
                 (
                     "DefaultSubscribeAuthModes".to_owned(),
-                    default_subscribe_auth_modes.into().into_json(),
+                    default_subscribe_auth_modes.into_value().into_json(),
                 ),
             ]))
         }
@@ -263,9 +329,9 @@ pub mod api {
         /// `LogConfig`: [`EventLogConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-api-eventconfig.html#cfn-appsync-api-eventconfig-logconfig)
-        pub fn log_config(mut self, value: impl Into<crate::Value<EventLogConfig>>) -> Self {
+        pub fn log_config(mut self, value: impl crate::IntoValue<EventLogConfig>) -> Self {
             self.0
-                .insert("LogConfig".to_owned(), value.into().into_json());
+                .insert("LogConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -285,15 +351,15 @@ pub mod api {
     impl EventLogConfig {
         /// A new `EventLogConfig` with its required properties.
         pub fn new(
-            cloud_watch_logs_role_arn: impl Into<crate::Value<String>>,
-            log_level: impl Into<crate::Value<EventLogLevel>>,
+            cloud_watch_logs_role_arn: impl crate::IntoValue<String>,
+            log_level: impl crate::IntoValue<EventLogLevel>,
         ) -> Self {
             EventLogConfig(crate::typed::Properties::from_iter([
                 (
                     "CloudWatchLogsRoleArn".to_owned(),
-                    cloud_watch_logs_role_arn.into().into_json(),
+                    cloud_watch_logs_role_arn.into_value().into_json(),
                 ),
-                ("LogLevel".to_owned(), log_level.into().into_json()),
+                ("LogLevel".to_owned(), log_level.into_value().into_json()),
             ]))
         }
     }
@@ -312,10 +378,10 @@ pub mod api {
 
     impl LambdaAuthorizerConfig {
         /// A new `LambdaAuthorizerConfig` with its required properties.
-        pub fn new(authorizer_uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(authorizer_uri: impl crate::IntoValue<String>) -> Self {
             LambdaAuthorizerConfig(crate::typed::Properties::from_iter([(
                 "AuthorizerUri".to_owned(),
-                authorizer_uri.into().into_json(),
+                authorizer_uri.into_value().into_json(),
             )]))
         }
 
@@ -326,11 +392,11 @@ pub mod api {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-api-lambdaauthorizerconfig.html#cfn-appsync-api-lambdaauthorizerconfig-authorizerresultttlinseconds)
         pub fn authorizer_result_ttl_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "AuthorizerResultTtlInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -340,11 +406,11 @@ pub mod api {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-api-lambdaauthorizerconfig.html#cfn-appsync-api-lambdaauthorizerconfig-identityvalidationexpression)
         pub fn identity_validation_expression(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "IdentityValidationExpression".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -364,36 +430,37 @@ pub mod api {
 
     impl OpenIdConnectConfig {
         /// A new `OpenIdConnectConfig` with its required properties.
-        pub fn new(issuer: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(issuer: impl crate::IntoValue<String>) -> Self {
             OpenIdConnectConfig(crate::typed::Properties::from_iter([(
                 "Issuer".to_owned(),
-                issuer.into().into_json(),
+                issuer.into_value().into_json(),
             )]))
         }
 
         /// `AuthTTL`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-api-openidconnectconfig.html#cfn-appsync-api-openidconnectconfig-authttl)
-        pub fn auth_ttl(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn auth_ttl(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("AuthTTL".to_owned(), value.into().into_json());
+                .insert("AuthTTL".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ClientId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-api-openidconnectconfig.html#cfn-appsync-api-openidconnectconfig-clientid)
-        pub fn client_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn client_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClientId".to_owned(), value.into().into_json());
+                .insert("ClientId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IatTTL`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-api-openidconnectconfig.html#cfn-appsync-api-openidconnectconfig-iatttl)
-        pub fn iat_ttl(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("IatTTL".to_owned(), value.into().into_json());
+        pub fn iat_ttl(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("IatTTL".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -413,12 +480,12 @@ pub mod api {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -495,47 +562,47 @@ pub struct ApiCache(crate::Resource);
 impl ApiCache {
     /// A new `AWS::AppSync::ApiCache` with its required properties.
     pub fn new(
-        api_caching_behavior: impl Into<crate::Value<String>>,
-        api_id: impl Into<crate::Value<String>>,
-        ttl: impl Into<crate::Value<f64>>,
-        r#type: impl Into<crate::Value<String>>,
+        api_caching_behavior: impl crate::IntoValue<String>,
+        api_id: impl crate::IntoValue<String>,
+        ttl: impl crate::IntoValue<f64>,
+        r#type: impl crate::IntoValue<String>,
     ) -> Self {
         ApiCache(
             crate::Resource::new("AWS::AppSync::ApiCache")
                 .property(
                     "ApiCachingBehavior",
-                    api_caching_behavior.into().into_json(),
+                    api_caching_behavior.into_value().into_json(),
                 )
-                .property("ApiId", api_id.into().into_json())
-                .property("Ttl", ttl.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("ApiId", api_id.into_value().into_json())
+                .property("Ttl", ttl.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
     /// `AtRestEncryptionEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-apicache.html#cfn-appsync-apicache-atrestencryptionenabled)
-    pub fn at_rest_encryption_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn at_rest_encryption_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AtRestEncryptionEnabled", value.into().into_json());
+            .set_property("AtRestEncryptionEnabled", value.into_value().into_json());
         self
     }
 
     /// `HealthMetricsConfig`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-apicache.html#cfn-appsync-apicache-healthmetricsconfig)
-    pub fn health_metrics_config(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn health_metrics_config(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("HealthMetricsConfig", value.into().into_json());
+            .set_property("HealthMetricsConfig", value.into_value().into_json());
         self
     }
 
     /// `TransitEncryptionEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-apicache.html#cfn-appsync-apicache-transitencryptionenabled)
-    pub fn transit_encryption_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn transit_encryption_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("TransitEncryptionEnabled", value.into().into_json());
+            .set_property("TransitEncryptionEnabled", value.into_value().into_json());
         self
     }
 }
@@ -576,26 +643,28 @@ pub struct ApiKey(crate::Resource);
 
 impl ApiKey {
     /// A new `AWS::AppSync::ApiKey` with its required properties.
-    pub fn new(api_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(api_id: impl crate::IntoValue<String>) -> Self {
         ApiKey(
             crate::Resource::new("AWS::AppSync::ApiKey")
-                .property("ApiId", api_id.into().into_json()),
+                .property("ApiId", api_id.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-apikey.html#cfn-appsync-apikey-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Expires`: number.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-apikey.html#cfn-appsync-apikey-expires)
-    pub fn expires(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-        self.0.set_property("Expires", value.into().into_json());
+    pub fn expires(mut self, value: impl crate::IntoValue<f64>) -> Self {
+        self.0
+            .set_property("Expires", value.into_value().into_json());
         self
     }
 }
@@ -646,32 +715,29 @@ pub struct ChannelNamespace(crate::Resource);
 
 impl ChannelNamespace {
     /// A new `AWS::AppSync::ChannelNamespace` with its required properties.
-    pub fn new(
-        api_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-    ) -> Self {
+    pub fn new(api_id: impl crate::IntoValue<String>, name: impl crate::IntoValue<String>) -> Self {
         ChannelNamespace(
             crate::Resource::new("AWS::AppSync::ChannelNamespace")
-                .property("ApiId", api_id.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("ApiId", api_id.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `CodeHandlers`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-channelnamespace.html#cfn-appsync-channelnamespace-codehandlers)
-    pub fn code_handlers(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn code_handlers(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CodeHandlers", value.into().into_json());
+            .set_property("CodeHandlers", value.into_value().into_json());
         self
     }
 
     /// `CodeS3Location`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-channelnamespace.html#cfn-appsync-channelnamespace-codes3location)
-    pub fn code_s3_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn code_s3_location(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CodeS3Location", value.into().into_json());
+            .set_property("CodeS3Location", value.into_value().into_json());
         self
     }
 
@@ -680,10 +746,10 @@ impl ChannelNamespace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-channelnamespace.html#cfn-appsync-channelnamespace-handlerconfigs)
     pub fn handler_configs(
         mut self,
-        value: impl Into<crate::Value<channel_namespace::HandlerConfigs>>,
+        value: impl crate::IntoValue<channel_namespace::HandlerConfigs>,
     ) -> Self {
         self.0
-            .set_property("HandlerConfigs", value.into().into_json());
+            .set_property("HandlerConfigs", value.into_value().into_json());
         self
     }
 
@@ -692,10 +758,10 @@ impl ChannelNamespace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-channelnamespace.html#cfn-appsync-channelnamespace-publishauthmodes)
     pub fn publish_auth_modes(
         mut self,
-        value: impl Into<crate::Value<Vec<channel_namespace::AuthMode>>>,
+        value: impl crate::IntoValue<Vec<channel_namespace::AuthMode>>,
     ) -> Self {
         self.0
-            .set_property("PublishAuthModes", value.into().into_json());
+            .set_property("PublishAuthModes", value.into_value().into_json());
         self
     }
 
@@ -704,25 +770,30 @@ impl ChannelNamespace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-channelnamespace.html#cfn-appsync-channelnamespace-subscribeauthmodes)
     pub fn subscribe_auth_modes(
         mut self,
-        value: impl Into<crate::Value<Vec<channel_namespace::AuthMode>>>,
+        value: impl crate::IntoValue<Vec<channel_namespace::AuthMode>>,
     ) -> Self {
         self.0
-            .set_property("SubscribeAuthModes", value.into().into_json());
+            .set_property("SubscribeAuthModes", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](channel_namespace::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-channelnamespace.html#cfn-appsync-channelnamespace-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<channel_namespace::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<channel_namespace::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ChannelNamespace {
     const TYPE_NAME: &'static str = "AWS::AppSync::ChannelNamespace";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApiId", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -764,9 +835,9 @@ pub mod channel_namespace {
         /// `AuthType`: [`AuthenticationType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-channelnamespace-authmode.html#cfn-appsync-channelnamespace-authmode-authtype)
-        pub fn auth_type(mut self, value: impl Into<crate::Value<AuthenticationType>>) -> Self {
+        pub fn auth_type(mut self, value: impl crate::IntoValue<AuthenticationType>) -> Self {
             self.0
-                .insert("AuthType".to_owned(), value.into().into_json());
+                .insert("AuthType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -786,12 +857,15 @@ pub mod channel_namespace {
     impl HandlerConfig {
         /// A new `HandlerConfig` with its required properties.
         pub fn new(
-            behavior: impl Into<crate::Value<HandlerBehavior>>,
-            integration: impl Into<crate::Value<Integration>>,
+            behavior: impl crate::IntoValue<HandlerBehavior>,
+            integration: impl crate::IntoValue<Integration>,
         ) -> Self {
             HandlerConfig(crate::typed::Properties::from_iter([
-                ("Behavior".to_owned(), behavior.into().into_json()),
-                ("Integration".to_owned(), integration.into().into_json()),
+                ("Behavior".to_owned(), behavior.into_value().into_json()),
+                (
+                    "Integration".to_owned(),
+                    integration.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -817,18 +891,18 @@ pub mod channel_namespace {
         /// `OnPublish`: [`HandlerConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-channelnamespace-handlerconfigs.html#cfn-appsync-channelnamespace-handlerconfigs-onpublish)
-        pub fn on_publish(mut self, value: impl Into<crate::Value<HandlerConfig>>) -> Self {
+        pub fn on_publish(mut self, value: impl crate::IntoValue<HandlerConfig>) -> Self {
             self.0
-                .insert("OnPublish".to_owned(), value.into().into_json());
+                .insert("OnPublish".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OnSubscribe`: [`HandlerConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-channelnamespace-handlerconfigs.html#cfn-appsync-channelnamespace-handlerconfigs-onsubscribe)
-        pub fn on_subscribe(mut self, value: impl Into<crate::Value<HandlerConfig>>) -> Self {
+        pub fn on_subscribe(mut self, value: impl crate::IntoValue<HandlerConfig>) -> Self {
             self.0
-                .insert("OnSubscribe".to_owned(), value.into().into_json());
+                .insert("OnSubscribe".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -847,19 +921,19 @@ pub mod channel_namespace {
 
     impl Integration {
         /// A new `Integration` with its required properties.
-        pub fn new(data_source_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(data_source_name: impl crate::IntoValue<String>) -> Self {
             Integration(crate::typed::Properties::from_iter([(
                 "DataSourceName".to_owned(),
-                data_source_name.into().into_json(),
+                data_source_name.into_value().into_json(),
             )]))
         }
 
         /// `LambdaConfig`: [`LambdaConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-channelnamespace-integration.html#cfn-appsync-channelnamespace-integration-lambdaconfig)
-        pub fn lambda_config(mut self, value: impl Into<crate::Value<LambdaConfig>>) -> Self {
+        pub fn lambda_config(mut self, value: impl crate::IntoValue<LambdaConfig>) -> Self {
             self.0
-                .insert("LambdaConfig".to_owned(), value.into().into_json());
+                .insert("LambdaConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -878,10 +952,10 @@ pub mod channel_namespace {
 
     impl LambdaConfig {
         /// A new `LambdaConfig` with its required properties.
-        pub fn new(invoke_type: impl Into<crate::Value<InvokeType>>) -> Self {
+        pub fn new(invoke_type: impl crate::IntoValue<InvokeType>) -> Self {
             LambdaConfig(crate::typed::Properties::from_iter([(
                 "InvokeType".to_owned(),
-                invoke_type.into().into_json(),
+                invoke_type.into_value().into_json(),
             )]))
         }
     }
@@ -901,12 +975,12 @@ pub mod channel_namespace {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -992,23 +1066,24 @@ pub struct DataSource(crate::Resource);
 impl DataSource {
     /// A new `AWS::AppSync::DataSource` with its required properties.
     pub fn new(
-        api_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<data_source::Type>>,
+        api_id: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<data_source::Type>,
     ) -> Self {
         DataSource(
             crate::Resource::new("AWS::AppSync::DataSource")
-                .property("ApiId", api_id.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("ApiId", api_id.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1017,10 +1092,10 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-dynamodbconfig)
     pub fn dynamo_db_config(
         mut self,
-        value: impl Into<crate::Value<data_source::DynamoDbConfig>>,
+        value: impl crate::IntoValue<data_source::DynamoDbConfig>,
     ) -> Self {
         self.0
-            .set_property("DynamoDBConfig", value.into().into_json());
+            .set_property("DynamoDBConfig", value.into_value().into_json());
         self
     }
 
@@ -1029,10 +1104,10 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-elasticsearchconfig)
     pub fn elasticsearch_config(
         mut self,
-        value: impl Into<crate::Value<data_source::ElasticsearchConfig>>,
+        value: impl crate::IntoValue<data_source::ElasticsearchConfig>,
     ) -> Self {
         self.0
-            .set_property("ElasticsearchConfig", value.into().into_json());
+            .set_property("ElasticsearchConfig", value.into_value().into_json());
         self
     }
 
@@ -1041,18 +1116,19 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-eventbridgeconfig)
     pub fn event_bridge_config(
         mut self,
-        value: impl Into<crate::Value<data_source::EventBridgeConfig>>,
+        value: impl crate::IntoValue<data_source::EventBridgeConfig>,
     ) -> Self {
         self.0
-            .set_property("EventBridgeConfig", value.into().into_json());
+            .set_property("EventBridgeConfig", value.into_value().into_json());
         self
     }
 
     /// `HttpConfig`: [`HttpConfig`](data_source::HttpConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-httpconfig)
-    pub fn http_config(mut self, value: impl Into<crate::Value<data_source::HttpConfig>>) -> Self {
-        self.0.set_property("HttpConfig", value.into().into_json());
+    pub fn http_config(mut self, value: impl crate::IntoValue<data_source::HttpConfig>) -> Self {
+        self.0
+            .set_property("HttpConfig", value.into_value().into_json());
         self
     }
 
@@ -1061,10 +1137,10 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-lambdaconfig)
     pub fn lambda_config(
         mut self,
-        value: impl Into<crate::Value<data_source::LambdaConfig>>,
+        value: impl crate::IntoValue<data_source::LambdaConfig>,
     ) -> Self {
         self.0
-            .set_property("LambdaConfig", value.into().into_json());
+            .set_property("LambdaConfig", value.into_value().into_json());
         self
     }
 
@@ -1073,10 +1149,10 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-metricsconfig)
     pub fn metrics_config(
         mut self,
-        value: impl Into<crate::Value<data_source::MetricsConfig>>,
+        value: impl crate::IntoValue<data_source::MetricsConfig>,
     ) -> Self {
         self.0
-            .set_property("MetricsConfig", value.into().into_json());
+            .set_property("MetricsConfig", value.into_value().into_json());
         self
     }
 
@@ -1085,10 +1161,10 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-opensearchserviceconfig)
     pub fn open_search_service_config(
         mut self,
-        value: impl Into<crate::Value<data_source::OpenSearchServiceConfig>>,
+        value: impl crate::IntoValue<data_source::OpenSearchServiceConfig>,
     ) -> Self {
         self.0
-            .set_property("OpenSearchServiceConfig", value.into().into_json());
+            .set_property("OpenSearchServiceConfig", value.into_value().into_json());
         self
     }
 
@@ -1097,19 +1173,19 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-relationaldatabaseconfig)
     pub fn relational_database_config(
         mut self,
-        value: impl Into<crate::Value<data_source::RelationalDatabaseConfig>>,
+        value: impl crate::IntoValue<data_source::RelationalDatabaseConfig>,
     ) -> Self {
         self.0
-            .set_property("RelationalDatabaseConfig", value.into().into_json());
+            .set_property("RelationalDatabaseConfig", value.into_value().into_json());
         self
     }
 
     /// `ServiceRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-datasource.html#cfn-appsync-datasource-servicerolearn)
-    pub fn service_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn service_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServiceRoleArn", value.into().into_json());
+            .set_property("ServiceRoleArn", value.into_value().into_json());
         self
     }
 }
@@ -1151,19 +1227,19 @@ pub mod data_source {
 
     impl AuthorizationConfig {
         /// A new `AuthorizationConfig` with its required properties.
-        pub fn new(authorization_type: impl Into<crate::Value<AuthorizationType>>) -> Self {
+        pub fn new(authorization_type: impl crate::IntoValue<AuthorizationType>) -> Self {
             AuthorizationConfig(crate::typed::Properties::from_iter([(
                 "AuthorizationType".to_owned(),
-                authorization_type.into().into_json(),
+                authorization_type.into_value().into_json(),
             )]))
         }
 
         /// `AwsIamConfig`: [`AwsIamConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-datasource-authorizationconfig.html#cfn-appsync-datasource-authorizationconfig-awsiamconfig)
-        pub fn aws_iam_config(mut self, value: impl Into<crate::Value<AwsIamConfig>>) -> Self {
+        pub fn aws_iam_config(mut self, value: impl crate::IntoValue<AwsIamConfig>) -> Self {
             self.0
-                .insert("AwsIamConfig".to_owned(), value.into().into_json());
+                .insert("AwsIamConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1189,18 +1265,20 @@ pub mod data_source {
         /// `SigningRegion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-datasource-awsiamconfig.html#cfn-appsync-datasource-awsiamconfig-signingregion)
-        pub fn signing_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn signing_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SigningRegion".to_owned(), value.into().into_json());
+                .insert("SigningRegion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SigningServiceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-datasource-awsiamconfig.html#cfn-appsync-datasource-awsiamconfig-signingservicename)
-        pub fn signing_service_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SigningServiceName".to_owned(), value.into().into_json());
+        pub fn signing_service_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SigningServiceName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1220,19 +1298,22 @@ pub mod data_source {
     impl DeltaSyncConfig {
         /// A new `DeltaSyncConfig` with its required properties.
         pub fn new(
-            base_table_ttl: impl Into<crate::Value<String>>,
-            delta_sync_table_name: impl Into<crate::Value<String>>,
-            delta_sync_table_ttl: impl Into<crate::Value<String>>,
+            base_table_ttl: impl crate::IntoValue<String>,
+            delta_sync_table_name: impl crate::IntoValue<String>,
+            delta_sync_table_ttl: impl crate::IntoValue<String>,
         ) -> Self {
             DeltaSyncConfig(crate::typed::Properties::from_iter([
-                ("BaseTableTTL".to_owned(), base_table_ttl.into().into_json()),
+                (
+                    "BaseTableTTL".to_owned(),
+                    base_table_ttl.into_value().into_json(),
+                ),
                 (
                     "DeltaSyncTableName".to_owned(),
-                    delta_sync_table_name.into().into_json(),
+                    delta_sync_table_name.into_value().into_json(),
                 ),
                 (
                     "DeltaSyncTableTTL".to_owned(),
-                    delta_sync_table_ttl.into().into_json(),
+                    delta_sync_table_ttl.into_value().into_json(),
                 ),
             ]))
         }
@@ -1253,42 +1334,41 @@ pub mod data_source {
     impl DynamoDbConfig {
         /// A new `DynamoDbConfig` with its required properties.
         pub fn new(
-            aws_region: impl Into<crate::Value<String>>,
-            table_name: impl Into<crate::Value<String>>,
+            aws_region: impl crate::IntoValue<String>,
+            table_name: impl crate::IntoValue<String>,
         ) -> Self {
             DynamoDbConfig(crate::typed::Properties::from_iter([
-                ("AwsRegion".to_owned(), aws_region.into().into_json()),
-                ("TableName".to_owned(), table_name.into().into_json()),
+                ("AwsRegion".to_owned(), aws_region.into_value().into_json()),
+                ("TableName".to_owned(), table_name.into_value().into_json()),
             ]))
         }
 
         /// `DeltaSyncConfig`: [`DeltaSyncConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-datasource-dynamodbconfig.html#cfn-appsync-datasource-dynamodbconfig-deltasyncconfig)
-        pub fn delta_sync_config(
-            mut self,
-            value: impl Into<crate::Value<DeltaSyncConfig>>,
-        ) -> Self {
+        pub fn delta_sync_config(mut self, value: impl crate::IntoValue<DeltaSyncConfig>) -> Self {
             self.0
-                .insert("DeltaSyncConfig".to_owned(), value.into().into_json());
+                .insert("DeltaSyncConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UseCallerCredentials`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-datasource-dynamodbconfig.html#cfn-appsync-datasource-dynamodbconfig-usecallercredentials)
-        pub fn use_caller_credentials(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("UseCallerCredentials".to_owned(), value.into().into_json());
+        pub fn use_caller_credentials(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "UseCallerCredentials".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Versioned`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-datasource-dynamodbconfig.html#cfn-appsync-datasource-dynamodbconfig-versioned)
-        pub fn versioned(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn versioned(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Versioned".to_owned(), value.into().into_json());
+                .insert("Versioned".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1308,12 +1388,12 @@ pub mod data_source {
     impl ElasticsearchConfig {
         /// A new `ElasticsearchConfig` with its required properties.
         pub fn new(
-            aws_region: impl Into<crate::Value<String>>,
-            endpoint: impl Into<crate::Value<String>>,
+            aws_region: impl crate::IntoValue<String>,
+            endpoint: impl crate::IntoValue<String>,
         ) -> Self {
             ElasticsearchConfig(crate::typed::Properties::from_iter([
-                ("AwsRegion".to_owned(), aws_region.into().into_json()),
-                ("Endpoint".to_owned(), endpoint.into().into_json()),
+                ("AwsRegion".to_owned(), aws_region.into_value().into_json()),
+                ("Endpoint".to_owned(), endpoint.into_value().into_json()),
             ]))
         }
     }
@@ -1332,10 +1412,10 @@ pub mod data_source {
 
     impl EventBridgeConfig {
         /// A new `EventBridgeConfig` with its required properties.
-        pub fn new(event_bus_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(event_bus_arn: impl crate::IntoValue<String>) -> Self {
             EventBridgeConfig(crate::typed::Properties::from_iter([(
                 "EventBusArn".to_owned(),
-                event_bus_arn.into().into_json(),
+                event_bus_arn.into_value().into_json(),
             )]))
         }
     }
@@ -1354,10 +1434,10 @@ pub mod data_source {
 
     impl HttpConfig {
         /// A new `HttpConfig` with its required properties.
-        pub fn new(endpoint: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(endpoint: impl crate::IntoValue<String>) -> Self {
             HttpConfig(crate::typed::Properties::from_iter([(
                 "Endpoint".to_owned(),
-                endpoint.into().into_json(),
+                endpoint.into_value().into_json(),
             )]))
         }
 
@@ -1366,10 +1446,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-datasource-httpconfig.html#cfn-appsync-datasource-httpconfig-authorizationconfig)
         pub fn authorization_config(
             mut self,
-            value: impl Into<crate::Value<AuthorizationConfig>>,
+            value: impl crate::IntoValue<AuthorizationConfig>,
         ) -> Self {
-            self.0
-                .insert("AuthorizationConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AuthorizationConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1388,10 +1470,10 @@ pub mod data_source {
 
     impl LambdaConfig {
         /// A new `LambdaConfig` with its required properties.
-        pub fn new(lambda_function_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(lambda_function_arn: impl crate::IntoValue<String>) -> Self {
             LambdaConfig(crate::typed::Properties::from_iter([(
                 "LambdaFunctionArn".to_owned(),
-                lambda_function_arn.into().into_json(),
+                lambda_function_arn.into_value().into_json(),
             )]))
         }
     }
@@ -1411,12 +1493,12 @@ pub mod data_source {
     impl OpenSearchServiceConfig {
         /// A new `OpenSearchServiceConfig` with its required properties.
         pub fn new(
-            aws_region: impl Into<crate::Value<String>>,
-            endpoint: impl Into<crate::Value<String>>,
+            aws_region: impl crate::IntoValue<String>,
+            endpoint: impl crate::IntoValue<String>,
         ) -> Self {
             OpenSearchServiceConfig(crate::typed::Properties::from_iter([
-                ("AwsRegion".to_owned(), aws_region.into().into_json()),
-                ("Endpoint".to_owned(), endpoint.into().into_json()),
+                ("AwsRegion".to_owned(), aws_region.into_value().into_json()),
+                ("Endpoint".to_owned(), endpoint.into_value().into_json()),
             ]))
         }
     }
@@ -1436,19 +1518,19 @@ pub mod data_source {
     impl RdsHttpEndpointConfig {
         /// A new `RdsHttpEndpointConfig` with its required properties.
         pub fn new(
-            aws_region: impl Into<crate::Value<String>>,
-            aws_secret_store_arn: impl Into<crate::Value<String>>,
-            db_cluster_identifier: impl Into<crate::Value<String>>,
+            aws_region: impl crate::IntoValue<String>,
+            aws_secret_store_arn: impl crate::IntoValue<String>,
+            db_cluster_identifier: impl crate::IntoValue<String>,
         ) -> Self {
             RdsHttpEndpointConfig(crate::typed::Properties::from_iter([
-                ("AwsRegion".to_owned(), aws_region.into().into_json()),
+                ("AwsRegion".to_owned(), aws_region.into_value().into_json()),
                 (
                     "AwsSecretStoreArn".to_owned(),
-                    aws_secret_store_arn.into().into_json(),
+                    aws_secret_store_arn.into_value().into_json(),
                 ),
                 (
                     "DbClusterIdentifier".to_owned(),
-                    db_cluster_identifier.into().into_json(),
+                    db_cluster_identifier.into_value().into_json(),
                 ),
             ]))
         }
@@ -1456,17 +1538,18 @@ pub mod data_source {
         /// `DatabaseName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-datasource-rdshttpendpointconfig.html#cfn-appsync-datasource-rdshttpendpointconfig-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Schema`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-datasource-rdshttpendpointconfig.html#cfn-appsync-datasource-rdshttpendpointconfig-schema)
-        pub fn schema(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Schema".to_owned(), value.into().into_json());
+        pub fn schema(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Schema".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1486,11 +1569,11 @@ pub mod data_source {
     impl RelationalDatabaseConfig {
         /// A new `RelationalDatabaseConfig` with its required properties.
         pub fn new(
-            relational_database_source_type: impl Into<crate::Value<RelationalDatabaseSourceType>>,
+            relational_database_source_type: impl crate::IntoValue<RelationalDatabaseSourceType>,
         ) -> Self {
             RelationalDatabaseConfig(crate::typed::Properties::from_iter([(
                 "RelationalDatabaseSourceType".to_owned(),
-                relational_database_source_type.into().into_json(),
+                relational_database_source_type.into_value().into_json(),
             )]))
         }
 
@@ -1499,10 +1582,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-datasource-relationaldatabaseconfig.html#cfn-appsync-datasource-relationaldatabaseconfig-rdshttpendpointconfig)
         pub fn rds_http_endpoint_config(
             mut self,
-            value: impl Into<crate::Value<RdsHttpEndpointConfig>>,
+            value: impl crate::IntoValue<RdsHttpEndpointConfig>,
         ) -> Self {
-            self.0
-                .insert("RdsHttpEndpointConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RdsHttpEndpointConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1612,13 +1697,13 @@ pub struct DomainName(crate::Resource);
 impl DomainName {
     /// A new `AWS::AppSync::DomainName` with its required properties.
     pub fn new(
-        certificate_arn: impl Into<crate::Value<String>>,
-        domain_name: impl Into<crate::Value<String>>,
+        certificate_arn: impl crate::IntoValue<String>,
+        domain_name: impl crate::IntoValue<String>,
     ) -> Self {
         DomainName(
             crate::Resource::new("AWS::AppSync::DomainName")
-                .property("CertificateArn", certificate_arn.into().into_json())
-                .property("DomainName", domain_name.into().into_json()),
+                .property("CertificateArn", certificate_arn.into_value().into_json())
+                .property("DomainName", domain_name.into_value().into_json()),
         )
     }
 
@@ -1627,23 +1712,29 @@ impl DomainName {
     /// Length: 0 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-domainname.html#cfn-appsync-domainname-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](domain_name::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-domainname.html#cfn-appsync-domainname-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain_name::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<domain_name::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DomainName {
     const TYPE_NAME: &'static str = "AWS::AppSync::DomainName";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CertificateArn", "DomainName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1689,12 +1780,12 @@ pub mod domain_name {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1717,13 +1808,13 @@ pub struct DomainNameApiAssociation(crate::Resource);
 impl DomainNameApiAssociation {
     /// A new `AWS::AppSync::DomainNameApiAssociation` with its required properties.
     pub fn new(
-        api_id: impl Into<crate::Value<String>>,
-        domain_name: impl Into<crate::Value<String>>,
+        api_id: impl crate::IntoValue<String>,
+        domain_name: impl crate::IntoValue<String>,
     ) -> Self {
         DomainNameApiAssociation(
             crate::Resource::new("AWS::AppSync::DomainNameApiAssociation")
-                .property("ApiId", api_id.into().into_json())
-                .property("DomainName", domain_name.into().into_json()),
+                .property("ApiId", api_id.into_value().into_json())
+                .property("DomainName", domain_name.into_value().into_json()),
         )
     }
 }
@@ -1765,15 +1856,15 @@ pub struct FunctionConfiguration(crate::Resource);
 impl FunctionConfiguration {
     /// A new `AWS::AppSync::FunctionConfiguration` with its required properties.
     pub fn new(
-        api_id: impl Into<crate::Value<String>>,
-        data_source_name: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        api_id: impl crate::IntoValue<String>,
+        data_source_name: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         FunctionConfiguration(
             crate::Resource::new("AWS::AppSync::FunctionConfiguration")
-                .property("ApiId", api_id.into().into_json())
-                .property("DataSourceName", data_source_name.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("ApiId", api_id.into_value().into_json())
+                .property("DataSourceName", data_source_name.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1782,34 +1873,35 @@ impl FunctionConfiguration {
     /// Length: 1 to 32768.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-functionconfiguration.html#cfn-appsync-functionconfiguration-code)
-    pub fn code(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Code", value.into().into_json());
+    pub fn code(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Code", value.into_value().into_json());
         self
     }
 
     /// `CodeS3Location`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-functionconfiguration.html#cfn-appsync-functionconfiguration-codes3location)
-    pub fn code_s3_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn code_s3_location(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CodeS3Location", value.into().into_json());
+            .set_property("CodeS3Location", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-functionconfiguration.html#cfn-appsync-functionconfiguration-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `FunctionVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-functionconfiguration.html#cfn-appsync-functionconfiguration-functionversion)
-    pub fn function_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn function_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FunctionVersion", value.into().into_json());
+            .set_property("FunctionVersion", value.into_value().into_json());
         self
     }
 
@@ -1818,9 +1910,9 @@ impl FunctionConfiguration {
     /// Range: 0 to 2000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-functionconfiguration.html#cfn-appsync-functionconfiguration-maxbatchsize)
-    pub fn max_batch_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn max_batch_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaxBatchSize", value.into().into_json());
+            .set_property("MaxBatchSize", value.into_value().into_json());
         self
     }
 
@@ -1829,9 +1921,9 @@ impl FunctionConfiguration {
     /// Length: 1 to 65536.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-functionconfiguration.html#cfn-appsync-functionconfiguration-requestmappingtemplate)
-    pub fn request_mapping_template(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn request_mapping_template(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RequestMappingTemplate", value.into().into_json());
+            .set_property("RequestMappingTemplate", value.into_value().into_json());
         self
     }
 
@@ -1840,10 +1932,12 @@ impl FunctionConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-functionconfiguration.html#cfn-appsync-functionconfiguration-requestmappingtemplates3location)
     pub fn request_mapping_template_s3_location(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("RequestMappingTemplateS3Location", value.into().into_json());
+        self.0.set_property(
+            "RequestMappingTemplateS3Location",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1852,9 +1946,9 @@ impl FunctionConfiguration {
     /// Length: 1 to 65536.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-functionconfiguration.html#cfn-appsync-functionconfiguration-responsemappingtemplate)
-    pub fn response_mapping_template(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn response_mapping_template(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResponseMappingTemplate", value.into().into_json());
+            .set_property("ResponseMappingTemplate", value.into_value().into_json());
         self
     }
 
@@ -1863,11 +1957,11 @@ impl FunctionConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-functionconfiguration.html#cfn-appsync-functionconfiguration-responsemappingtemplates3location)
     pub fn response_mapping_template_s3_location(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "ResponseMappingTemplateS3Location",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -1877,9 +1971,10 @@ impl FunctionConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-functionconfiguration.html#cfn-appsync-functionconfiguration-runtime)
     pub fn runtime(
         mut self,
-        value: impl Into<crate::Value<function_configuration::AppSyncRuntime>>,
+        value: impl crate::IntoValue<function_configuration::AppSyncRuntime>,
     ) -> Self {
-        self.0.set_property("Runtime", value.into().into_json());
+        self.0
+            .set_property("Runtime", value.into_value().into_json());
         self
     }
 
@@ -1888,9 +1983,10 @@ impl FunctionConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-functionconfiguration.html#cfn-appsync-functionconfiguration-syncconfig)
     pub fn sync_config(
         mut self,
-        value: impl Into<crate::Value<function_configuration::SyncConfig>>,
+        value: impl crate::IntoValue<function_configuration::SyncConfig>,
     ) -> Self {
-        self.0.set_property("SyncConfig", value.into().into_json());
+        self.0
+            .set_property("SyncConfig", value.into_value().into_json());
         self
     }
 }
@@ -1938,14 +2034,14 @@ pub mod function_configuration {
     impl AppSyncRuntime {
         /// A new `AppSyncRuntime` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<Name>>,
-            runtime_version: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<Name>,
+            runtime_version: impl crate::IntoValue<String>,
         ) -> Self {
             AppSyncRuntime(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "RuntimeVersion".to_owned(),
-                    runtime_version.into().into_json(),
+                    runtime_version.into_value().into_json(),
                 ),
             ]))
         }
@@ -1972,13 +2068,10 @@ pub mod function_configuration {
         /// `LambdaConflictHandlerArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-functionconfiguration-lambdaconflicthandlerconfig.html#cfn-appsync-functionconfiguration-lambdaconflicthandlerconfig-lambdaconflicthandlerarn)
-        pub fn lambda_conflict_handler_arn(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn lambda_conflict_handler_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "LambdaConflictHandlerArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1998,19 +2091,19 @@ pub mod function_configuration {
 
     impl SyncConfig {
         /// A new `SyncConfig` with its required properties.
-        pub fn new(conflict_detection: impl Into<crate::Value<ConflictDetection>>) -> Self {
+        pub fn new(conflict_detection: impl crate::IntoValue<ConflictDetection>) -> Self {
             SyncConfig(crate::typed::Properties::from_iter([(
                 "ConflictDetection".to_owned(),
-                conflict_detection.into().into_json(),
+                conflict_detection.into_value().into_json(),
             )]))
         }
 
         /// `ConflictHandler`: [`ConflictHandler`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-functionconfiguration-syncconfig.html#cfn-appsync-functionconfiguration-syncconfig-conflicthandler)
-        pub fn conflict_handler(mut self, value: impl Into<crate::Value<ConflictHandler>>) -> Self {
+        pub fn conflict_handler(mut self, value: impl crate::IntoValue<ConflictHandler>) -> Self {
             self.0
-                .insert("ConflictHandler".to_owned(), value.into().into_json());
+                .insert("ConflictHandler".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2019,11 +2112,11 @@ pub mod function_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-functionconfiguration-syncconfig.html#cfn-appsync-functionconfiguration-syncconfig-lambdaconflicthandlerconfig)
         pub fn lambda_conflict_handler_config(
             mut self,
-            value: impl Into<crate::Value<LambdaConflictHandlerConfig>>,
+            value: impl crate::IntoValue<LambdaConflictHandlerConfig>,
         ) -> Self {
             self.0.insert(
                 "LambdaConflictHandlerConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2104,13 +2197,16 @@ pub struct GraphQlApi(crate::Resource);
 impl GraphQlApi {
     /// A new `AWS::AppSync::GraphQLApi` with its required properties.
     pub fn new(
-        authentication_type: impl Into<crate::Value<graph_ql_api::GraphQlApiAuthenticationType>>,
-        name: impl Into<crate::Value<String>>,
+        authentication_type: impl crate::IntoValue<graph_ql_api::GraphQlApiAuthenticationType>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         GraphQlApi(
             crate::Resource::new("AWS::AppSync::GraphQLApi")
-                .property("AuthenticationType", authentication_type.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property(
+                    "AuthenticationType",
+                    authentication_type.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -2119,11 +2215,11 @@ impl GraphQlApi {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-additionalauthenticationproviders)
     pub fn additional_authentication_providers(
         mut self,
-        value: impl Into<crate::Value<Vec<graph_ql_api::AdditionalAuthenticationProvider>>>,
+        value: impl crate::IntoValue<Vec<graph_ql_api::AdditionalAuthenticationProvider>>,
     ) -> Self {
         self.0.set_property(
             "AdditionalAuthenticationProviders",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -2131,8 +2227,9 @@ impl GraphQlApi {
     /// `ApiType`: [`ApiType`](graph_ql_api::ApiType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-apitype)
-    pub fn api_type(mut self, value: impl Into<crate::Value<graph_ql_api::ApiType>>) -> Self {
-        self.0.set_property("ApiType", value.into().into_json());
+    pub fn api_type(mut self, value: impl crate::IntoValue<graph_ql_api::ApiType>) -> Self {
+        self.0
+            .set_property("ApiType", value.into_value().into_json());
         self
     }
 
@@ -2141,10 +2238,10 @@ impl GraphQlApi {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-enhancedmetricsconfig)
     pub fn enhanced_metrics_config(
         mut self,
-        value: impl Into<crate::Value<graph_ql_api::EnhancedMetricsConfig>>,
+        value: impl crate::IntoValue<graph_ql_api::EnhancedMetricsConfig>,
     ) -> Self {
         self.0
-            .set_property("EnhancedMetricsConfig", value.into().into_json());
+            .set_property("EnhancedMetricsConfig", value.into_value().into_json());
         self
     }
 
@@ -2153,10 +2250,10 @@ impl GraphQlApi {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-environmentvariables)
     pub fn environment_variables(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("EnvironmentVariables", value.into().into_json());
+            .set_property("EnvironmentVariables", value.into_value().into_json());
         self
     }
 
@@ -2165,10 +2262,10 @@ impl GraphQlApi {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-introspectionconfig)
     pub fn introspection_config(
         mut self,
-        value: impl Into<crate::Value<graph_ql_api::IntrospectionConfig>>,
+        value: impl crate::IntoValue<graph_ql_api::IntrospectionConfig>,
     ) -> Self {
         self.0
-            .set_property("IntrospectionConfig", value.into().into_json());
+            .set_property("IntrospectionConfig", value.into_value().into_json());
         self
     }
 
@@ -2177,27 +2274,28 @@ impl GraphQlApi {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-lambdaauthorizerconfig)
     pub fn lambda_authorizer_config(
         mut self,
-        value: impl Into<crate::Value<graph_ql_api::LambdaAuthorizerConfig>>,
+        value: impl crate::IntoValue<graph_ql_api::LambdaAuthorizerConfig>,
     ) -> Self {
         self.0
-            .set_property("LambdaAuthorizerConfig", value.into().into_json());
+            .set_property("LambdaAuthorizerConfig", value.into_value().into_json());
         self
     }
 
     /// `LogConfig`: [`LogConfig`](graph_ql_api::LogConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-logconfig)
-    pub fn log_config(mut self, value: impl Into<crate::Value<graph_ql_api::LogConfig>>) -> Self {
-        self.0.set_property("LogConfig", value.into().into_json());
+    pub fn log_config(mut self, value: impl crate::IntoValue<graph_ql_api::LogConfig>) -> Self {
+        self.0
+            .set_property("LogConfig", value.into_value().into_json());
         self
     }
 
     /// `MergedApiExecutionRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-mergedapiexecutionrolearn)
-    pub fn merged_api_execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn merged_api_execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MergedApiExecutionRoleArn", value.into().into_json());
+            .set_property("MergedApiExecutionRoleArn", value.into_value().into_json());
         self
     }
 
@@ -2206,19 +2304,19 @@ impl GraphQlApi {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-openidconnectconfig)
     pub fn open_id_connect_config(
         mut self,
-        value: impl Into<crate::Value<graph_ql_api::OpenIdConnectConfig>>,
+        value: impl crate::IntoValue<graph_ql_api::OpenIdConnectConfig>,
     ) -> Self {
         self.0
-            .set_property("OpenIDConnectConfig", value.into().into_json());
+            .set_property("OpenIDConnectConfig", value.into_value().into_json());
         self
     }
 
     /// `OwnerContact`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-ownercontact)
-    pub fn owner_contact(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn owner_contact(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OwnerContact", value.into().into_json());
+            .set_property("OwnerContact", value.into_value().into_json());
         self
     }
 
@@ -2227,9 +2325,9 @@ impl GraphQlApi {
     /// Range: 0 to 75.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-querydepthlimit)
-    pub fn query_depth_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn query_depth_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("QueryDepthLimit", value.into().into_json());
+            .set_property("QueryDepthLimit", value.into_value().into_json());
         self
     }
 
@@ -2238,17 +2336,17 @@ impl GraphQlApi {
     /// Range: 0 to 10000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-resolvercountlimit)
-    pub fn resolver_count_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn resolver_count_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ResolverCountLimit", value.into().into_json());
+            .set_property("ResolverCountLimit", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](graph_ql_api::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<graph_ql_api::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<graph_ql_api::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2257,33 +2355,40 @@ impl GraphQlApi {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-userpoolconfig)
     pub fn user_pool_config(
         mut self,
-        value: impl Into<crate::Value<graph_ql_api::UserPoolConfig>>,
+        value: impl crate::IntoValue<graph_ql_api::UserPoolConfig>,
     ) -> Self {
         self.0
-            .set_property("UserPoolConfig", value.into().into_json());
+            .set_property("UserPoolConfig", value.into_value().into_json());
         self
     }
 
     /// `Visibility`: [`Visibility`](graph_ql_api::Visibility).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-visibility)
-    pub fn visibility(mut self, value: impl Into<crate::Value<graph_ql_api::Visibility>>) -> Self {
-        self.0.set_property("Visibility", value.into().into_json());
+    pub fn visibility(mut self, value: impl crate::IntoValue<graph_ql_api::Visibility>) -> Self {
+        self.0
+            .set_property("Visibility", value.into_value().into_json());
         self
     }
 
     /// `XrayEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-xrayenabled)
-    pub fn xray_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("XrayEnabled", value.into().into_json());
+    pub fn xray_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("XrayEnabled", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for GraphQlApi {
     const TYPE_NAME: &'static str = "AWS::AppSync::GraphQLApi";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -2348,10 +2453,10 @@ pub mod graph_ql_api {
 
     impl AdditionalAuthenticationProvider {
         /// A new `AdditionalAuthenticationProvider` with its required properties.
-        pub fn new(authentication_type: impl Into<crate::Value<AuthenticationType>>) -> Self {
+        pub fn new(authentication_type: impl crate::IntoValue<AuthenticationType>) -> Self {
             AdditionalAuthenticationProvider(crate::typed::Properties::from_iter([(
                 "AuthenticationType".to_owned(),
-                authentication_type.into().into_json(),
+                authentication_type.into_value().into_json(),
             )]))
         }
 
@@ -2360,11 +2465,11 @@ pub mod graph_ql_api {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-additionalauthenticationprovider.html#cfn-appsync-graphqlapi-additionalauthenticationprovider-lambdaauthorizerconfig)
         pub fn lambda_authorizer_config(
             mut self,
-            value: impl Into<crate::Value<LambdaAuthorizerConfig>>,
+            value: impl crate::IntoValue<LambdaAuthorizerConfig>,
         ) -> Self {
             self.0.insert(
                 "LambdaAuthorizerConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2374,10 +2479,12 @@ pub mod graph_ql_api {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-additionalauthenticationprovider.html#cfn-appsync-graphqlapi-additionalauthenticationprovider-openidconnectconfig)
         pub fn open_id_connect_config(
             mut self,
-            value: impl Into<crate::Value<OpenIdConnectConfig>>,
+            value: impl crate::IntoValue<OpenIdConnectConfig>,
         ) -> Self {
-            self.0
-                .insert("OpenIDConnectConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OpenIDConnectConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2386,10 +2493,10 @@ pub mod graph_ql_api {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-additionalauthenticationprovider.html#cfn-appsync-graphqlapi-additionalauthenticationprovider-userpoolconfig)
         pub fn user_pool_config(
             mut self,
-            value: impl Into<crate::Value<CognitoUserPoolConfig>>,
+            value: impl crate::IntoValue<CognitoUserPoolConfig>,
         ) -> Self {
             self.0
-                .insert("UserPoolConfig".to_owned(), value.into().into_json());
+                .insert("UserPoolConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2415,27 +2522,29 @@ pub mod graph_ql_api {
         /// `AppIdClientRegex`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-cognitouserpoolconfig.html#cfn-appsync-graphqlapi-cognitouserpoolconfig-appidclientregex)
-        pub fn app_id_client_regex(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AppIdClientRegex".to_owned(), value.into().into_json());
+        pub fn app_id_client_regex(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AppIdClientRegex".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AwsRegion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-cognitouserpoolconfig.html#cfn-appsync-graphqlapi-cognitouserpoolconfig-awsregion)
-        pub fn aws_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn aws_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AwsRegion".to_owned(), value.into().into_json());
+                .insert("AwsRegion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserPoolId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-cognitouserpoolconfig.html#cfn-appsync-graphqlapi-cognitouserpoolconfig-userpoolid)
-        pub fn user_pool_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_pool_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserPoolId".to_owned(), value.into().into_json());
+                .insert("UserPoolId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2455,22 +2564,22 @@ pub mod graph_ql_api {
     impl EnhancedMetricsConfig {
         /// A new `EnhancedMetricsConfig` with its required properties.
         pub fn new(
-            data_source_level_metrics_behavior: impl Into<crate::Value<DataSourceLevelMetricsBehavior>>,
-            operation_level_metrics_config: impl Into<crate::Value<OperationLevelMetricsConfig>>,
-            resolver_level_metrics_behavior: impl Into<crate::Value<ResolverLevelMetricsBehavior>>,
+            data_source_level_metrics_behavior: impl crate::IntoValue<DataSourceLevelMetricsBehavior>,
+            operation_level_metrics_config: impl crate::IntoValue<OperationLevelMetricsConfig>,
+            resolver_level_metrics_behavior: impl crate::IntoValue<ResolverLevelMetricsBehavior>,
         ) -> Self {
             EnhancedMetricsConfig(crate::typed::Properties::from_iter([
                 (
                     "DataSourceLevelMetricsBehavior".to_owned(),
-                    data_source_level_metrics_behavior.into().into_json(),
+                    data_source_level_metrics_behavior.into_value().into_json(),
                 ),
                 (
                     "OperationLevelMetricsConfig".to_owned(),
-                    operation_level_metrics_config.into().into_json(),
+                    operation_level_metrics_config.into_value().into_json(),
                 ),
                 (
                     "ResolverLevelMetricsBehavior".to_owned(),
-                    resolver_level_metrics_behavior.into().into_json(),
+                    resolver_level_metrics_behavior.into_value().into_json(),
                 ),
             ]))
         }
@@ -2501,11 +2610,11 @@ pub mod graph_ql_api {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-lambdaauthorizerconfig.html#cfn-appsync-graphqlapi-lambdaauthorizerconfig-authorizerresultttlinseconds)
         pub fn authorizer_result_ttl_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "AuthorizerResultTtlInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2513,9 +2622,9 @@ pub mod graph_ql_api {
         /// `AuthorizerUri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-lambdaauthorizerconfig.html#cfn-appsync-graphqlapi-lambdaauthorizerconfig-authorizeruri)
-        pub fn authorizer_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn authorizer_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AuthorizerUri".to_owned(), value.into().into_json());
+                .insert("AuthorizerUri".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2524,11 +2633,11 @@ pub mod graph_ql_api {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-lambdaauthorizerconfig.html#cfn-appsync-graphqlapi-lambdaauthorizerconfig-identityvalidationexpression)
         pub fn identity_validation_expression(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "IdentityValidationExpression".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2549,17 +2658,17 @@ pub mod graph_ql_api {
     impl LogConfig {
         /// A new `LogConfig` with its required properties.
         pub fn new(
-            cloud_watch_logs_role_arn: impl Into<crate::Value<String>>,
-            field_log_level: impl Into<crate::Value<FieldLogLevel>>,
+            cloud_watch_logs_role_arn: impl crate::IntoValue<String>,
+            field_log_level: impl crate::IntoValue<FieldLogLevel>,
         ) -> Self {
             LogConfig(crate::typed::Properties::from_iter([
                 (
                     "CloudWatchLogsRoleArn".to_owned(),
-                    cloud_watch_logs_role_arn.into().into_json(),
+                    cloud_watch_logs_role_arn.into_value().into_json(),
                 ),
                 (
                     "FieldLogLevel".to_owned(),
-                    field_log_level.into().into_json(),
+                    field_log_level.into_value().into_json(),
                 ),
             ]))
         }
@@ -2567,9 +2676,11 @@ pub mod graph_ql_api {
         /// `ExcludeVerboseContent`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-logconfig.html#cfn-appsync-graphqlapi-logconfig-excludeverbosecontent)
-        pub fn exclude_verbose_content(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ExcludeVerboseContent".to_owned(), value.into().into_json());
+        pub fn exclude_verbose_content(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ExcludeVerboseContent".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2595,34 +2706,36 @@ pub mod graph_ql_api {
         /// `AuthTTL`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-openidconnectconfig.html#cfn-appsync-graphqlapi-openidconnectconfig-authttl)
-        pub fn auth_ttl(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn auth_ttl(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("AuthTTL".to_owned(), value.into().into_json());
+                .insert("AuthTTL".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ClientId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-openidconnectconfig.html#cfn-appsync-graphqlapi-openidconnectconfig-clientid)
-        pub fn client_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn client_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClientId".to_owned(), value.into().into_json());
+                .insert("ClientId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IatTTL`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-openidconnectconfig.html#cfn-appsync-graphqlapi-openidconnectconfig-iatttl)
-        pub fn iat_ttl(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("IatTTL".to_owned(), value.into().into_json());
+        pub fn iat_ttl(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("IatTTL".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Issuer`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-openidconnectconfig.html#cfn-appsync-graphqlapi-openidconnectconfig-issuer)
-        pub fn issuer(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Issuer".to_owned(), value.into().into_json());
+        pub fn issuer(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Issuer".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2642,12 +2755,12 @@ pub mod graph_ql_api {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2673,36 +2786,38 @@ pub mod graph_ql_api {
         /// `AppIdClientRegex`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-userpoolconfig.html#cfn-appsync-graphqlapi-userpoolconfig-appidclientregex)
-        pub fn app_id_client_regex(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AppIdClientRegex".to_owned(), value.into().into_json());
+        pub fn app_id_client_regex(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AppIdClientRegex".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AwsRegion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-userpoolconfig.html#cfn-appsync-graphqlapi-userpoolconfig-awsregion)
-        pub fn aws_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn aws_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AwsRegion".to_owned(), value.into().into_json());
+                .insert("AwsRegion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultAction`: [`DefaultAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-userpoolconfig.html#cfn-appsync-graphqlapi-userpoolconfig-defaultaction)
-        pub fn default_action(mut self, value: impl Into<crate::Value<DefaultAction>>) -> Self {
+        pub fn default_action(mut self, value: impl crate::IntoValue<DefaultAction>) -> Self {
             self.0
-                .insert("DefaultAction".to_owned(), value.into().into_json());
+                .insert("DefaultAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserPoolId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-graphqlapi-userpoolconfig.html#cfn-appsync-graphqlapi-userpoolconfig-userpoolid)
-        pub fn user_pool_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_pool_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserPoolId".to_owned(), value.into().into_json());
+                .insert("UserPoolId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2935,27 +3050,28 @@ pub struct GraphQlSchema(crate::Resource);
 
 impl GraphQlSchema {
     /// A new `AWS::AppSync::GraphQLSchema` with its required properties.
-    pub fn new(api_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(api_id: impl crate::IntoValue<String>) -> Self {
         GraphQlSchema(
             crate::Resource::new("AWS::AppSync::GraphQLSchema")
-                .property("ApiId", api_id.into().into_json()),
+                .property("ApiId", api_id.into_value().into_json()),
         )
     }
 
     /// `Definition`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlschema.html#cfn-appsync-graphqlschema-definition)
-    pub fn definition(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Definition", value.into().into_json());
+    pub fn definition(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Definition", value.into_value().into_json());
         self
     }
 
     /// `DefinitionS3Location`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-graphqlschema.html#cfn-appsync-graphqlschema-definitions3location)
-    pub fn definition_s3_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn definition_s3_location(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefinitionS3Location", value.into().into_json());
+            .set_property("DefinitionS3Location", value.into_value().into_json());
         self
     }
 }
@@ -2997,27 +3113,24 @@ pub struct Resolver(crate::Resource);
 impl Resolver {
     /// A new `AWS::AppSync::Resolver` with its required properties.
     pub fn new(
-        api_id: impl Into<crate::Value<String>>,
-        field_name: impl Into<crate::Value<String>>,
-        type_name: impl Into<crate::Value<String>>,
+        api_id: impl crate::IntoValue<String>,
+        field_name: impl crate::IntoValue<String>,
+        type_name: impl crate::IntoValue<String>,
     ) -> Self {
         Resolver(
             crate::Resource::new("AWS::AppSync::Resolver")
-                .property("ApiId", api_id.into().into_json())
-                .property("FieldName", field_name.into().into_json())
-                .property("TypeName", type_name.into().into_json()),
+                .property("ApiId", api_id.into_value().into_json())
+                .property("FieldName", field_name.into_value().into_json())
+                .property("TypeName", type_name.into_value().into_json()),
         )
     }
 
     /// `CachingConfig`: [`CachingConfig`](resolver::CachingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-cachingconfig)
-    pub fn caching_config(
-        mut self,
-        value: impl Into<crate::Value<resolver::CachingConfig>>,
-    ) -> Self {
+    pub fn caching_config(mut self, value: impl crate::IntoValue<resolver::CachingConfig>) -> Self {
         self.0
-            .set_property("CachingConfig", value.into().into_json());
+            .set_property("CachingConfig", value.into_value().into_json());
         self
     }
 
@@ -3026,17 +3139,17 @@ impl Resolver {
     /// Length: 1 to 32768.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-code)
-    pub fn code(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Code", value.into().into_json());
+    pub fn code(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Code", value.into_value().into_json());
         self
     }
 
     /// `CodeS3Location`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-codes3location)
-    pub fn code_s3_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn code_s3_location(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CodeS3Location", value.into().into_json());
+            .set_property("CodeS3Location", value.into_value().into_json());
         self
     }
 
@@ -3047,17 +3160,17 @@ impl Resolver {
     /// Pattern: `^[_A-Za-z][_0-9A-Za-z]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-datasourcename)
-    pub fn data_source_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn data_source_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DataSourceName", value.into().into_json());
+            .set_property("DataSourceName", value.into_value().into_json());
         self
     }
 
     /// `Kind`: [`Kind`](resolver::Kind).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-kind)
-    pub fn kind(mut self, value: impl Into<crate::Value<resolver::Kind>>) -> Self {
-        self.0.set_property("Kind", value.into().into_json());
+    pub fn kind(mut self, value: impl crate::IntoValue<resolver::Kind>) -> Self {
+        self.0.set_property("Kind", value.into_value().into_json());
         self
     }
 
@@ -3066,21 +3179,18 @@ impl Resolver {
     /// Range: 0 to 2000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-maxbatchsize)
-    pub fn max_batch_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn max_batch_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaxBatchSize", value.into().into_json());
+            .set_property("MaxBatchSize", value.into_value().into_json());
         self
     }
 
     /// `MetricsConfig`: [`MetricsConfig`](resolver::MetricsConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-metricsconfig)
-    pub fn metrics_config(
-        mut self,
-        value: impl Into<crate::Value<resolver::MetricsConfig>>,
-    ) -> Self {
+    pub fn metrics_config(mut self, value: impl crate::IntoValue<resolver::MetricsConfig>) -> Self {
         self.0
-            .set_property("MetricsConfig", value.into().into_json());
+            .set_property("MetricsConfig", value.into_value().into_json());
         self
     }
 
@@ -3089,10 +3199,10 @@ impl Resolver {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-pipelineconfig)
     pub fn pipeline_config(
         mut self,
-        value: impl Into<crate::Value<resolver::PipelineConfig>>,
+        value: impl crate::IntoValue<resolver::PipelineConfig>,
     ) -> Self {
         self.0
-            .set_property("PipelineConfig", value.into().into_json());
+            .set_property("PipelineConfig", value.into_value().into_json());
         self
     }
 
@@ -3101,9 +3211,9 @@ impl Resolver {
     /// Length: 1 to 65536.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-requestmappingtemplate)
-    pub fn request_mapping_template(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn request_mapping_template(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RequestMappingTemplate", value.into().into_json());
+            .set_property("RequestMappingTemplate", value.into_value().into_json());
         self
     }
 
@@ -3112,10 +3222,12 @@ impl Resolver {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-requestmappingtemplates3location)
     pub fn request_mapping_template_s3_location(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("RequestMappingTemplateS3Location", value.into().into_json());
+        self.0.set_property(
+            "RequestMappingTemplateS3Location",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -3124,9 +3236,9 @@ impl Resolver {
     /// Length: 1 to 65536.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-responsemappingtemplate)
-    pub fn response_mapping_template(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn response_mapping_template(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResponseMappingTemplate", value.into().into_json());
+            .set_property("ResponseMappingTemplate", value.into_value().into_json());
         self
     }
 
@@ -3135,11 +3247,11 @@ impl Resolver {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-responsemappingtemplates3location)
     pub fn response_mapping_template_s3_location(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "ResponseMappingTemplateS3Location",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -3147,16 +3259,18 @@ impl Resolver {
     /// `Runtime`: [`AppSyncRuntime`](resolver::AppSyncRuntime).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-runtime)
-    pub fn runtime(mut self, value: impl Into<crate::Value<resolver::AppSyncRuntime>>) -> Self {
-        self.0.set_property("Runtime", value.into().into_json());
+    pub fn runtime(mut self, value: impl crate::IntoValue<resolver::AppSyncRuntime>) -> Self {
+        self.0
+            .set_property("Runtime", value.into_value().into_json());
         self
     }
 
     /// `SyncConfig`: [`SyncConfig`](resolver::SyncConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-resolver.html#cfn-appsync-resolver-syncconfig)
-    pub fn sync_config(mut self, value: impl Into<crate::Value<resolver::SyncConfig>>) -> Self {
-        self.0.set_property("SyncConfig", value.into().into_json());
+    pub fn sync_config(mut self, value: impl crate::IntoValue<resolver::SyncConfig>) -> Self {
+        self.0
+            .set_property("SyncConfig", value.into_value().into_json());
         self
     }
 }
@@ -3199,14 +3313,14 @@ pub mod resolver {
     impl AppSyncRuntime {
         /// A new `AppSyncRuntime` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<Name>>,
-            runtime_version: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<Name>,
+            runtime_version: impl crate::IntoValue<String>,
         ) -> Self {
             AppSyncRuntime(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "RuntimeVersion".to_owned(),
-                    runtime_version.into().into_json(),
+                    runtime_version.into_value().into_json(),
                 ),
             ]))
         }
@@ -3226,19 +3340,19 @@ pub mod resolver {
 
     impl CachingConfig {
         /// A new `CachingConfig` with its required properties.
-        pub fn new(ttl: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(ttl: impl crate::IntoValue<f64>) -> Self {
             CachingConfig(crate::typed::Properties::from_iter([(
                 "Ttl".to_owned(),
-                ttl.into().into_json(),
+                ttl.into_value().into_json(),
             )]))
         }
 
         /// `CachingKeys`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-resolver-cachingconfig.html#cfn-appsync-resolver-cachingconfig-cachingkeys)
-        pub fn caching_keys(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn caching_keys(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("CachingKeys".to_owned(), value.into().into_json());
+                .insert("CachingKeys".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3264,13 +3378,10 @@ pub mod resolver {
         /// `LambdaConflictHandlerArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-resolver-lambdaconflicthandlerconfig.html#cfn-appsync-resolver-lambdaconflicthandlerconfig-lambdaconflicthandlerarn)
-        pub fn lambda_conflict_handler_arn(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn lambda_conflict_handler_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "LambdaConflictHandlerArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3297,9 +3408,9 @@ pub mod resolver {
         /// `Functions`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-resolver-pipelineconfig.html#cfn-appsync-resolver-pipelineconfig-functions)
-        pub fn functions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn functions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Functions".to_owned(), value.into().into_json());
+                .insert("Functions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3318,19 +3429,19 @@ pub mod resolver {
 
     impl SyncConfig {
         /// A new `SyncConfig` with its required properties.
-        pub fn new(conflict_detection: impl Into<crate::Value<ConflictDetection>>) -> Self {
+        pub fn new(conflict_detection: impl crate::IntoValue<ConflictDetection>) -> Self {
             SyncConfig(crate::typed::Properties::from_iter([(
                 "ConflictDetection".to_owned(),
-                conflict_detection.into().into_json(),
+                conflict_detection.into_value().into_json(),
             )]))
         }
 
         /// `ConflictHandler`: [`ConflictHandler`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-resolver-syncconfig.html#cfn-appsync-resolver-syncconfig-conflicthandler)
-        pub fn conflict_handler(mut self, value: impl Into<crate::Value<ConflictHandler>>) -> Self {
+        pub fn conflict_handler(mut self, value: impl crate::IntoValue<ConflictHandler>) -> Self {
             self.0
-                .insert("ConflictHandler".to_owned(), value.into().into_json());
+                .insert("ConflictHandler".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3339,11 +3450,11 @@ pub mod resolver {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-resolver-syncconfig.html#cfn-appsync-resolver-syncconfig-lambdaconflicthandlerconfig)
         pub fn lambda_conflict_handler_config(
             mut self,
-            value: impl Into<crate::Value<LambdaConflictHandlerConfig>>,
+            value: impl crate::IntoValue<LambdaConflictHandlerConfig>,
         ) -> Self {
             self.0.insert(
                 "LambdaConflictHandlerConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3464,8 +3575,9 @@ impl SourceApiAssociation {
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-sourceapiassociation.html#cfn-appsync-sourceapiassociation-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -3474,9 +3586,9 @@ impl SourceApiAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-sourceapiassociation.html#cfn-appsync-sourceapiassociation-mergedapiidentifier)
-    pub fn merged_api_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn merged_api_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MergedApiIdentifier", value.into().into_json());
+            .set_property("MergedApiIdentifier", value.into_value().into_json());
         self
     }
 
@@ -3485,10 +3597,10 @@ impl SourceApiAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-sourceapiassociation.html#cfn-appsync-sourceapiassociation-sourceapiassociationconfig)
     pub fn source_api_association_config(
         mut self,
-        value: impl Into<crate::Value<source_api_association::SourceApiAssociationConfig>>,
+        value: impl crate::IntoValue<source_api_association::SourceApiAssociationConfig>,
     ) -> Self {
         self.0
-            .set_property("SourceApiAssociationConfig", value.into().into_json());
+            .set_property("SourceApiAssociationConfig", value.into_value().into_json());
         self
     }
 
@@ -3497,9 +3609,9 @@ impl SourceApiAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-appsync-sourceapiassociation.html#cfn-appsync-sourceapiassociation-sourceapiidentifier)
-    pub fn source_api_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_api_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceApiIdentifier", value.into().into_json());
+            .set_property("SourceApiIdentifier", value.into_value().into_json());
         self
     }
 }
@@ -3595,9 +3707,9 @@ pub mod source_api_association {
         /// `MergeType`: [`MergeType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-appsync-sourceapiassociation-sourceapiassociationconfig.html#cfn-appsync-sourceapiassociation-sourceapiassociationconfig-mergetype)
-        pub fn merge_type(mut self, value: impl Into<crate::Value<MergeType>>) -> Self {
+        pub fn merge_type(mut self, value: impl crate::IntoValue<MergeType>) -> Self {
             self.0
-                .insert("MergeType".to_owned(), value.into().into_json());
+                .insert("MergeType".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::AppTest::TestCase"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::AppTest::TestCase",
+    <TestCase as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::AppTest::TestCase`.
 ///
 /// Required properties, the arguments of [`TestCase::new`]: `Name`, `Steps`.
@@ -16,13 +22,13 @@ pub struct TestCase(crate::Resource);
 impl TestCase {
     /// A new `AWS::AppTest::TestCase` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        steps: impl Into<crate::Value<Vec<test_case::Step>>>,
+        name: impl crate::IntoValue<String>,
+        steps: impl crate::IntoValue<Vec<test_case::Step>>,
     ) -> Self {
         TestCase(
             crate::Resource::new("AWS::AppTest::TestCase")
-                .property("Name", name.into().into_json())
-                .property("Steps", steps.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Steps", steps.into_value().into_json()),
         )
     }
 
@@ -31,8 +37,9 @@ impl TestCase {
     /// Length: 0 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apptest-testcase.html#cfn-apptest-testcase-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -41,9 +48,9 @@ impl TestCase {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apptest-testcase.html#cfn-apptest-testcase-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -116,12 +123,12 @@ pub mod test_case {
     impl Step {
         /// A new `Step` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<crate::Json>>,
-            name: impl Into<crate::Value<String>>,
+            action: impl crate::IntoValue<crate::Json>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             Step(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -130,9 +137,9 @@ pub mod test_case {
         /// Length: 0 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apptest-testcase-step.html#cfn-apptest-testcase-step-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }

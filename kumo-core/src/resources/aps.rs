@@ -11,6 +11,30 @@ pub const TYPES: &[&str] = &[
     "AWS::APS::Workspace",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::APS::AnomalyDetector",
+        <AnomalyDetector as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::APS::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::APS::RuleGroupsNamespace",
+        <RuleGroupsNamespace as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::APS::Scraper",
+        <Scraper as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::APS::Workspace",
+        <Workspace as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::APS::AnomalyDetector`.
 ///
 /// Required properties, the arguments of [`AnomalyDetector::new`]: `Alias`, `Configuration`, `Workspace`.
@@ -22,15 +46,15 @@ pub struct AnomalyDetector(crate::Resource);
 impl AnomalyDetector {
     /// A new `AWS::APS::AnomalyDetector` with its required properties.
     pub fn new(
-        alias: impl Into<crate::Value<String>>,
-        configuration: impl Into<crate::Value<anomaly_detector::AnomalyDetectorConfiguration>>,
-        workspace: impl Into<crate::Value<String>>,
+        alias: impl crate::IntoValue<String>,
+        configuration: impl crate::IntoValue<anomaly_detector::AnomalyDetectorConfiguration>,
+        workspace: impl crate::IntoValue<String>,
     ) -> Self {
         AnomalyDetector(
             crate::Resource::new("AWS::APS::AnomalyDetector")
-                .property("Alias", alias.into().into_json())
-                .property("Configuration", configuration.into().into_json())
-                .property("Workspace", workspace.into().into_json()),
+                .property("Alias", alias.into_value().into_json())
+                .property("Configuration", configuration.into_value().into_json())
+                .property("Workspace", workspace.into_value().into_json()),
         )
     }
 
@@ -39,17 +63,20 @@ impl AnomalyDetector {
     /// Default: `60`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-anomalydetector.html#cfn-aps-anomalydetector-evaluationintervalinseconds)
-    pub fn evaluation_interval_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0
-            .set_property("EvaluationIntervalInSeconds", value.into().into_json());
+    pub fn evaluation_interval_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "EvaluationIntervalInSeconds",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Labels`: list of [`Label`](anomaly_detector::Label).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-anomalydetector.html#cfn-aps-anomalydetector-labels)
-    pub fn labels(mut self, value: impl Into<crate::Value<Vec<anomaly_detector::Label>>>) -> Self {
-        self.0.set_property("Labels", value.into().into_json());
+    pub fn labels(mut self, value: impl crate::IntoValue<Vec<anomaly_detector::Label>>) -> Self {
+        self.0
+            .set_property("Labels", value.into_value().into_json());
         self
     }
 
@@ -58,25 +85,30 @@ impl AnomalyDetector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-anomalydetector.html#cfn-aps-anomalydetector-missingdataaction)
     pub fn missing_data_action(
         mut self,
-        value: impl Into<crate::Value<anomaly_detector::MissingDataAction>>,
+        value: impl crate::IntoValue<anomaly_detector::MissingDataAction>,
     ) -> Self {
         self.0
-            .set_property("MissingDataAction", value.into().into_json());
+            .set_property("MissingDataAction", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](anomaly_detector::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-anomalydetector.html#cfn-aps-anomalydetector-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<anomaly_detector::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<anomaly_detector::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AnomalyDetector {
     const TYPE_NAME: &'static str = "AWS::APS::AnomalyDetector";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Alias", "Workspace"];
 
     fn resource(&self) -> &crate::Resource {
@@ -111,12 +143,10 @@ pub mod anomaly_detector {
 
     impl AnomalyDetectorConfiguration {
         /// A new `AnomalyDetectorConfiguration` with its required properties.
-        pub fn new(
-            random_cut_forest: impl Into<crate::Value<RandomCutForestConfiguration>>,
-        ) -> Self {
+        pub fn new(random_cut_forest: impl crate::IntoValue<RandomCutForestConfiguration>) -> Self {
             AnomalyDetectorConfiguration(crate::typed::Properties::from_iter([(
                 "RandomCutForest".to_owned(),
-                random_cut_forest.into().into_json(),
+                random_cut_forest.into_value().into_json(),
             )]))
         }
     }
@@ -142,16 +172,18 @@ pub mod anomaly_detector {
         /// `Amount`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-anomalydetector-ignorenearexpected.html#cfn-aps-anomalydetector-ignorenearexpected-amount)
-        pub fn amount(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Amount".to_owned(), value.into().into_json());
+        pub fn amount(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Amount".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ratio`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-anomalydetector-ignorenearexpected.html#cfn-aps-anomalydetector-ignorenearexpected-ratio)
-        pub fn ratio(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Ratio".to_owned(), value.into().into_json());
+        pub fn ratio(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Ratio".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -171,12 +203,12 @@ pub mod anomaly_detector {
     impl Label {
         /// A new `Label` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Label(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -202,17 +234,18 @@ pub mod anomaly_detector {
         /// `MarkAsAnomaly`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-anomalydetector-missingdataaction.html#cfn-aps-anomalydetector-missingdataaction-markasanomaly)
-        pub fn mark_as_anomaly(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn mark_as_anomaly(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("MarkAsAnomaly".to_owned(), value.into().into_json());
+                .insert("MarkAsAnomaly".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Skip`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-anomalydetector-missingdataaction.html#cfn-aps-anomalydetector-missingdataaction-skip)
-        pub fn skip(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Skip".to_owned(), value.into().into_json());
+        pub fn skip(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Skip".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -231,10 +264,10 @@ pub mod anomaly_detector {
 
     impl RandomCutForestConfiguration {
         /// A new `RandomCutForestConfiguration` with its required properties.
-        pub fn new(query: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(query: impl crate::IntoValue<String>) -> Self {
             RandomCutForestConfiguration(crate::typed::Properties::from_iter([(
                 "Query".to_owned(),
-                query.into().into_json(),
+                query.into_value().into_json(),
             )]))
         }
 
@@ -243,11 +276,11 @@ pub mod anomaly_detector {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-anomalydetector-randomcutforestconfiguration.html#cfn-aps-anomalydetector-randomcutforestconfiguration-ignorenearexpectedfromabove)
         pub fn ignore_near_expected_from_above(
             mut self,
-            value: impl Into<crate::Value<IgnoreNearExpected>>,
+            value: impl crate::IntoValue<IgnoreNearExpected>,
         ) -> Self {
             self.0.insert(
                 "IgnoreNearExpectedFromAbove".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -257,11 +290,11 @@ pub mod anomaly_detector {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-anomalydetector-randomcutforestconfiguration.html#cfn-aps-anomalydetector-randomcutforestconfiguration-ignorenearexpectedfrombelow)
         pub fn ignore_near_expected_from_below(
             mut self,
-            value: impl Into<crate::Value<IgnoreNearExpected>>,
+            value: impl crate::IntoValue<IgnoreNearExpected>,
         ) -> Self {
             self.0.insert(
                 "IgnoreNearExpectedFromBelow".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -273,9 +306,9 @@ pub mod anomaly_detector {
         /// Default: `256`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-anomalydetector-randomcutforestconfiguration.html#cfn-aps-anomalydetector-randomcutforestconfiguration-samplesize)
-        pub fn sample_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn sample_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SampleSize".to_owned(), value.into().into_json());
+                .insert("SampleSize".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -286,9 +319,9 @@ pub mod anomaly_detector {
         /// Default: `8`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-anomalydetector-randomcutforestconfiguration.html#cfn-aps-anomalydetector-randomcutforestconfiguration-shinglesize)
-        pub fn shingle_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn shingle_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ShingleSize".to_owned(), value.into().into_json());
+                .insert("ShingleSize".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -308,12 +341,12 @@ pub mod anomaly_detector {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -336,13 +369,13 @@ pub struct ResourcePolicy(crate::Resource);
 impl ResourcePolicy {
     /// A new `AWS::APS::ResourcePolicy` with its required properties.
     pub fn new(
-        policy_document: impl Into<crate::Value<String>>,
-        workspace_arn: impl Into<crate::Value<String>>,
+        policy_document: impl crate::IntoValue<String>,
+        workspace_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ResourcePolicy(
             crate::Resource::new("AWS::APS::ResourcePolicy")
-                .property("PolicyDocument", policy_document.into().into_json())
-                .property("WorkspaceArn", workspace_arn.into().into_json()),
+                .property("PolicyDocument", policy_document.into_value().into_json())
+                .property("WorkspaceArn", workspace_arn.into_value().into_json()),
         )
     }
 }
@@ -376,30 +409,35 @@ pub struct RuleGroupsNamespace(crate::Resource);
 impl RuleGroupsNamespace {
     /// A new `AWS::APS::RuleGroupsNamespace` with its required properties.
     pub fn new(
-        data: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        workspace: impl Into<crate::Value<String>>,
+        data: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        workspace: impl crate::IntoValue<String>,
     ) -> Self {
         RuleGroupsNamespace(
             crate::Resource::new("AWS::APS::RuleGroupsNamespace")
-                .property("Data", data.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Workspace", workspace.into().into_json()),
+                .property("Data", data.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Workspace", workspace.into_value().into_json()),
         )
     }
 
     /// `Tags`: list of [`Tag`](rule_groups_namespace::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-rulegroupsnamespace.html#cfn-aps-rulegroupsnamespace-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<rule_groups_namespace::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<rule_groups_namespace::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for RuleGroupsNamespace {
     const TYPE_NAME: &'static str = "AWS::APS::RuleGroupsNamespace";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Workspace"];
 
     fn resource(&self) -> &crate::Resource {
@@ -435,12 +473,12 @@ pub mod rule_groups_namespace {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -463,18 +501,18 @@ pub struct Scraper(crate::Resource);
 impl Scraper {
     /// A new `AWS::APS::Scraper` with its required properties.
     pub fn new(
-        destination: impl Into<crate::Value<scraper::Destination>>,
-        scrape_configuration: impl Into<crate::Value<scraper::ScrapeConfiguration>>,
-        source: impl Into<crate::Value<scraper::Source>>,
+        destination: impl crate::IntoValue<scraper::Destination>,
+        scrape_configuration: impl crate::IntoValue<scraper::ScrapeConfiguration>,
+        source: impl crate::IntoValue<scraper::Source>,
     ) -> Self {
         Scraper(
             crate::Resource::new("AWS::APS::Scraper")
-                .property("Destination", destination.into().into_json())
+                .property("Destination", destination.into_value().into_json())
                 .property(
                     "ScrapeConfiguration",
-                    scrape_configuration.into().into_json(),
+                    scrape_configuration.into_value().into_json(),
                 )
-                .property("Source", source.into().into_json()),
+                .property("Source", source.into_value().into_json()),
         )
     }
 
@@ -485,8 +523,8 @@ impl Scraper {
     /// Pattern: `^[0-9A-Za-z][-.0-9A-Z_a-z]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-scraper.html#cfn-aps-scraper-alias)
-    pub fn alias(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Alias", value.into().into_json());
+    pub fn alias(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Alias", value.into_value().into_json());
         self
     }
 
@@ -495,10 +533,10 @@ impl Scraper {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-scraper.html#cfn-aps-scraper-roleconfiguration)
     pub fn role_configuration(
         mut self,
-        value: impl Into<crate::Value<scraper::RoleConfiguration>>,
+        value: impl crate::IntoValue<scraper::RoleConfiguration>,
     ) -> Self {
         self.0
-            .set_property("RoleConfiguration", value.into().into_json());
+            .set_property("RoleConfiguration", value.into_value().into_json());
         self
     }
 
@@ -507,25 +545,32 @@ impl Scraper {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-scraper.html#cfn-aps-scraper-scraperloggingconfiguration)
     pub fn scraper_logging_configuration(
         mut self,
-        value: impl Into<crate::Value<scraper::ScraperLoggingConfiguration>>,
+        value: impl crate::IntoValue<scraper::ScraperLoggingConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("ScraperLoggingConfiguration", value.into().into_json());
+        self.0.set_property(
+            "ScraperLoggingConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Tags`: list of [`Tag`](scraper::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-scraper.html#cfn-aps-scraper-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<scraper::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<scraper::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Scraper {
     const TYPE_NAME: &'static str = "AWS::APS::Scraper";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Source"];
 
     fn resource(&self) -> &crate::Resource {
@@ -570,10 +615,10 @@ pub mod scraper {
 
     impl AmpConfiguration {
         /// A new `AmpConfiguration` with its required properties.
-        pub fn new(workspace_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(workspace_arn: impl crate::IntoValue<String>) -> Self {
             AmpConfiguration(crate::typed::Properties::from_iter([(
                 "WorkspaceArn".to_owned(),
-                workspace_arn.into().into_json(),
+                workspace_arn.into_value().into_json(),
             )]))
         }
     }
@@ -601,9 +646,9 @@ pub mod scraper {
         /// Length: 0 to 512.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-scraper-cloudwatchlogdestination.html#cfn-aps-scraper-cloudwatchlogdestination-loggrouparn)
-        pub fn log_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroupArn".to_owned(), value.into().into_json());
+                .insert("LogGroupArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -631,10 +676,10 @@ pub mod scraper {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-scraper-componentconfig.html#cfn-aps-scraper-componentconfig-options)
         pub fn options(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Options".to_owned(), value.into().into_json());
+                .insert("Options".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -660,12 +705,11 @@ pub mod scraper {
         /// `AmpConfiguration`: [`AmpConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-scraper-destination.html#cfn-aps-scraper-destination-ampconfiguration)
-        pub fn amp_configuration(
-            mut self,
-            value: impl Into<crate::Value<AmpConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("AmpConfiguration".to_owned(), value.into().into_json());
+        pub fn amp_configuration(mut self, value: impl crate::IntoValue<AmpConfiguration>) -> Self {
+            self.0.insert(
+                "AmpConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -685,21 +729,26 @@ pub mod scraper {
     impl EksConfiguration {
         /// A new `EksConfiguration` with its required properties.
         pub fn new(
-            cluster_arn: impl Into<crate::Value<String>>,
-            subnet_ids: impl Into<crate::Value<Vec<String>>>,
+            cluster_arn: impl crate::IntoValue<String>,
+            subnet_ids: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             EksConfiguration(crate::typed::Properties::from_iter([
-                ("ClusterArn".to_owned(), cluster_arn.into().into_json()),
-                ("SubnetIds".to_owned(), subnet_ids.into().into_json()),
+                (
+                    "ClusterArn".to_owned(),
+                    cluster_arn.into_value().into_json(),
+                ),
+                ("SubnetIds".to_owned(), subnet_ids.into_value().into_json()),
             ]))
         }
 
         /// `SecurityGroupIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-scraper-eksconfiguration.html#cfn-aps-scraper-eksconfiguration-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -725,18 +774,18 @@ pub mod scraper {
         /// `SourceRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-scraper-roleconfiguration.html#cfn-aps-scraper-roleconfiguration-sourcerolearn)
-        pub fn source_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceRoleArn".to_owned(), value.into().into_json());
+                .insert("SourceRoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-scraper-roleconfiguration.html#cfn-aps-scraper-roleconfiguration-targetrolearn)
-        pub fn target_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetRoleArn".to_owned(), value.into().into_json());
+                .insert("TargetRoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -762,9 +811,11 @@ pub mod scraper {
         /// `ConfigurationBlob`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-scraper-scrapeconfiguration.html#cfn-aps-scraper-scrapeconfiguration-configurationblob)
-        pub fn configuration_blob(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ConfigurationBlob".to_owned(), value.into().into_json());
+        pub fn configuration_blob(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ConfigurationBlob".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -783,18 +834,19 @@ pub mod scraper {
 
     impl ScraperComponent {
         /// A new `ScraperComponent` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<ScraperComponentType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<ScraperComponentType>) -> Self {
             ScraperComponent(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Config`: [`ComponentConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-scraper-scrapercomponent.html#cfn-aps-scraper-scrapercomponent-config)
-        pub fn config(mut self, value: impl Into<crate::Value<ComponentConfig>>) -> Self {
-            self.0.insert("Config".to_owned(), value.into().into_json());
+        pub fn config(mut self, value: impl crate::IntoValue<ComponentConfig>) -> Self {
+            self.0
+                .insert("Config".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -814,17 +866,17 @@ pub mod scraper {
     impl ScraperLoggingConfiguration {
         /// A new `ScraperLoggingConfiguration` with its required properties.
         pub fn new(
-            logging_destination: impl Into<crate::Value<ScraperLoggingDestination>>,
-            scraper_components: impl Into<crate::Value<Vec<ScraperComponent>>>,
+            logging_destination: impl crate::IntoValue<ScraperLoggingDestination>,
+            scraper_components: impl crate::IntoValue<Vec<ScraperComponent>>,
         ) -> Self {
             ScraperLoggingConfiguration(crate::typed::Properties::from_iter([
                 (
                     "LoggingDestination".to_owned(),
-                    logging_destination.into().into_json(),
+                    logging_destination.into_value().into_json(),
                 ),
                 (
                     "ScraperComponents".to_owned(),
-                    scraper_components.into().into_json(),
+                    scraper_components.into_value().into_json(),
                 ),
             ]))
         }
@@ -853,10 +905,10 @@ pub mod scraper {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-scraper-scraperloggingdestination.html#cfn-aps-scraper-scraperloggingdestination-cloudwatchlogs)
         pub fn cloud_watch_logs(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLogDestination>>,
+            value: impl crate::IntoValue<CloudWatchLogDestination>,
         ) -> Self {
             self.0
-                .insert("CloudWatchLogs".to_owned(), value.into().into_json());
+                .insert("CloudWatchLogs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -882,24 +934,22 @@ pub mod scraper {
         /// `EksConfiguration`: [`EksConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-scraper-source.html#cfn-aps-scraper-source-eksconfiguration)
-        pub fn eks_configuration(
-            mut self,
-            value: impl Into<crate::Value<EksConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("EksConfiguration".to_owned(), value.into().into_json());
+        pub fn eks_configuration(mut self, value: impl crate::IntoValue<EksConfiguration>) -> Self {
+            self.0.insert(
+                "EksConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `VpcConfiguration`: [`VpcConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-scraper-source.html#cfn-aps-scraper-source-vpcconfiguration)
-        pub fn vpc_configuration(
-            mut self,
-            value: impl Into<crate::Value<VpcConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("VpcConfiguration".to_owned(), value.into().into_json());
+        pub fn vpc_configuration(mut self, value: impl crate::IntoValue<VpcConfiguration>) -> Self {
+            self.0.insert(
+                "VpcConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -919,12 +969,12 @@ pub mod scraper {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -944,15 +994,15 @@ pub mod scraper {
     impl VpcConfiguration {
         /// A new `VpcConfiguration` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnet_ids: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnet_ids: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfiguration(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("SubnetIds".to_owned(), subnet_ids.into().into_json()),
+                ("SubnetIds".to_owned(), subnet_ids.into_value().into_json()),
             ]))
         }
     }
@@ -1000,9 +1050,9 @@ impl Workspace {
     /// `AlertManagerDefinition`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-workspace.html#cfn-aps-workspace-alertmanagerdefinition)
-    pub fn alert_manager_definition(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn alert_manager_definition(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AlertManagerDefinition", value.into().into_json());
+            .set_property("AlertManagerDefinition", value.into_value().into_json());
         self
     }
 
@@ -1011,8 +1061,8 @@ impl Workspace {
     /// Length: 0 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-workspace.html#cfn-aps-workspace-alias)
-    pub fn alias(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Alias", value.into().into_json());
+    pub fn alias(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Alias", value.into_value().into_json());
         self
     }
 
@@ -1025,8 +1075,9 @@ impl Workspace {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-workspace.html#cfn-aps-workspace-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
@@ -1035,10 +1086,10 @@ impl Workspace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-workspace.html#cfn-aps-workspace-loggingconfiguration)
     pub fn logging_configuration(
         mut self,
-        value: impl Into<crate::Value<workspace::LoggingConfiguration>>,
+        value: impl crate::IntoValue<workspace::LoggingConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LoggingConfiguration", value.into().into_json());
+            .set_property("LoggingConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1047,18 +1098,18 @@ impl Workspace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-workspace.html#cfn-aps-workspace-queryloggingconfiguration)
     pub fn query_logging_configuration(
         mut self,
-        value: impl Into<crate::Value<workspace::QueryLoggingConfiguration>>,
+        value: impl crate::IntoValue<workspace::QueryLoggingConfiguration>,
     ) -> Self {
         self.0
-            .set_property("QueryLoggingConfiguration", value.into().into_json());
+            .set_property("QueryLoggingConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](workspace::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-workspace.html#cfn-aps-workspace-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<workspace::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<workspace::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1067,10 +1118,10 @@ impl Workspace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-workspace.html#cfn-aps-workspace-workspaceconfiguration)
     pub fn workspace_configuration(
         mut self,
-        value: impl Into<crate::Value<workspace::WorkspaceConfiguration>>,
+        value: impl crate::IntoValue<workspace::WorkspaceConfiguration>,
     ) -> Self {
         self.0
-            .set_property("WorkspaceConfiguration", value.into().into_json());
+            .set_property("WorkspaceConfiguration", value.into_value().into_json());
         self
     }
 }
@@ -1083,7 +1134,12 @@ impl Default for Workspace {
 
 impl crate::typed::ResourceType for Workspace {
     const TYPE_NAME: &'static str = "AWS::APS::Workspace";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1128,10 +1184,10 @@ pub mod workspace {
 
     impl CloudWatchLogDestination {
         /// A new `CloudWatchLogDestination` with its required properties.
-        pub fn new(log_group_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(log_group_arn: impl crate::IntoValue<String>) -> Self {
             CloudWatchLogDestination(crate::typed::Properties::from_iter([(
                 "LogGroupArn".to_owned(),
-                log_group_arn.into().into_json(),
+                log_group_arn.into_value().into_json(),
             )]))
         }
     }
@@ -1151,12 +1207,12 @@ pub mod workspace {
     impl Label {
         /// A new `Label` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Label(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1176,12 +1232,12 @@ pub mod workspace {
     impl LimitsPerLabelSet {
         /// A new `LimitsPerLabelSet` with its required properties.
         pub fn new(
-            label_set: impl Into<crate::Value<Vec<Label>>>,
-            limits: impl Into<crate::Value<LimitsPerLabelSetEntry>>,
+            label_set: impl crate::IntoValue<Vec<Label>>,
+            limits: impl crate::IntoValue<LimitsPerLabelSetEntry>,
         ) -> Self {
             LimitsPerLabelSet(crate::typed::Properties::from_iter([
-                ("LabelSet".to_owned(), label_set.into().into_json()),
-                ("Limits".to_owned(), limits.into().into_json()),
+                ("LabelSet".to_owned(), label_set.into_value().into_json()),
+                ("Limits".to_owned(), limits.into_value().into_json()),
             ]))
         }
     }
@@ -1209,9 +1265,9 @@ pub mod workspace {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-workspace-limitsperlabelsetentry.html#cfn-aps-workspace-limitsperlabelsetentry-maxseries)
-        pub fn max_series(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_series(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxSeries".to_owned(), value.into().into_json());
+                .insert("MaxSeries".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1239,9 +1295,9 @@ pub mod workspace {
         /// Length: 0 to 512.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-workspace-loggingconfiguration.html#cfn-aps-workspace-loggingconfiguration-loggrouparn)
-        pub fn log_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroupArn".to_owned(), value.into().into_json());
+                .insert("LogGroupArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1261,15 +1317,15 @@ pub mod workspace {
     impl LoggingDestination {
         /// A new `LoggingDestination` with its required properties.
         pub fn new(
-            cloud_watch_logs: impl Into<crate::Value<CloudWatchLogDestination>>,
-            filters: impl Into<crate::Value<LoggingFilter>>,
+            cloud_watch_logs: impl crate::IntoValue<CloudWatchLogDestination>,
+            filters: impl crate::IntoValue<LoggingFilter>,
         ) -> Self {
             LoggingDestination(crate::typed::Properties::from_iter([
                 (
                     "CloudWatchLogs".to_owned(),
-                    cloud_watch_logs.into().into_json(),
+                    cloud_watch_logs.into_value().into_json(),
                 ),
-                ("Filters".to_owned(), filters.into().into_json()),
+                ("Filters".to_owned(), filters.into_value().into_json()),
             ]))
         }
     }
@@ -1288,10 +1344,10 @@ pub mod workspace {
 
     impl LoggingFilter {
         /// A new `LoggingFilter` with its required properties.
-        pub fn new(qsp_threshold: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(qsp_threshold: impl crate::IntoValue<i64>) -> Self {
             LoggingFilter(crate::typed::Properties::from_iter([(
                 "QspThreshold".to_owned(),
-                qsp_threshold.into().into_json(),
+                qsp_threshold.into_value().into_json(),
             )]))
         }
     }
@@ -1310,10 +1366,10 @@ pub mod workspace {
 
     impl QueryLoggingConfiguration {
         /// A new `QueryLoggingConfiguration` with its required properties.
-        pub fn new(destinations: impl Into<crate::Value<Vec<LoggingDestination>>>) -> Self {
+        pub fn new(destinations: impl crate::IntoValue<Vec<LoggingDestination>>) -> Self {
             QueryLoggingConfiguration(crate::typed::Properties::from_iter([(
                 "Destinations".to_owned(),
-                destinations.into().into_json(),
+                destinations.into_value().into_json(),
             )]))
         }
     }
@@ -1333,12 +1389,12 @@ pub mod workspace {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1368,10 +1424,12 @@ pub mod workspace {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-workspace-workspaceconfiguration.html#cfn-aps-workspace-workspaceconfiguration-limitsperlabelsets)
         pub fn limits_per_label_sets(
             mut self,
-            value: impl Into<crate::Value<Vec<LimitsPerLabelSet>>>,
+            value: impl crate::IntoValue<Vec<LimitsPerLabelSet>>,
         ) -> Self {
-            self.0
-                .insert("LimitsPerLabelSets".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LimitsPerLabelSets".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1380,9 +1438,11 @@ pub mod workspace {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-workspace-workspaceconfiguration.html#cfn-aps-workspace-workspaceconfiguration-retentionperiodindays)
-        pub fn retention_period_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("RetentionPeriodInDays".to_owned(), value.into().into_json());
+        pub fn retention_period_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "RetentionPeriodInDays".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }

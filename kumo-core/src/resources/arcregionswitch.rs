@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::ARCRegionSwitch::Plan"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::ARCRegionSwitch::Plan",
+    <Plan as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::ARCRegionSwitch::Plan`.
 ///
 /// Required properties, the arguments of [`Plan::new`]: `ExecutionRole`, `Name`, `RecoveryApproach`, `Regions`, `Workflows`.
@@ -16,19 +22,22 @@ pub struct Plan(crate::Resource);
 impl Plan {
     /// A new `AWS::ARCRegionSwitch::Plan` with its required properties.
     pub fn new(
-        execution_role: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        recovery_approach: impl Into<crate::Value<plan::RecoveryApproach>>,
-        regions: impl Into<crate::Value<Vec<String>>>,
-        workflows: impl Into<crate::Value<Vec<plan::Workflow>>>,
+        execution_role: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        recovery_approach: impl crate::IntoValue<plan::RecoveryApproach>,
+        regions: impl crate::IntoValue<Vec<String>>,
+        workflows: impl crate::IntoValue<Vec<plan::Workflow>>,
     ) -> Self {
         Plan(
             crate::Resource::new("AWS::ARCRegionSwitch::Plan")
-                .property("ExecutionRole", execution_role.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("RecoveryApproach", recovery_approach.into().into_json())
-                .property("Regions", regions.into().into_json())
-                .property("Workflows", workflows.into().into_json()),
+                .property("ExecutionRole", execution_role.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property(
+                    "RecoveryApproach",
+                    recovery_approach.into_value().into_json(),
+                )
+                .property("Regions", regions.into_value().into_json())
+                .property("Workflows", workflows.into_value().into_json()),
         )
     }
 
@@ -37,18 +46,19 @@ impl Plan {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-arcregionswitch-plan.html#cfn-arcregionswitch-plan-associatedalarms)
     pub fn associated_alarms(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, plan::AssociatedAlarm>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, plan::AssociatedAlarm>>,
     ) -> Self {
         self.0
-            .set_property("AssociatedAlarms", value.into().into_json());
+            .set_property("AssociatedAlarms", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-arcregionswitch-plan.html#cfn-arcregionswitch-plan-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -59,9 +69,9 @@ impl Plan {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-arcregionswitch-plan.html#cfn-arcregionswitch-plan-primaryregion)
-    pub fn primary_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn primary_region(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PrimaryRegion", value.into().into_json());
+            .set_property("PrimaryRegion", value.into_value().into_json());
         self
     }
 
@@ -70,9 +80,11 @@ impl Plan {
     /// Range: 1 to 10080.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-arcregionswitch-plan.html#cfn-arcregionswitch-plan-recoverytimeobjectiveminutes)
-    pub fn recovery_time_objective_minutes(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-        self.0
-            .set_property("RecoveryTimeObjectiveMinutes", value.into().into_json());
+    pub fn recovery_time_objective_minutes(mut self, value: impl crate::IntoValue<f64>) -> Self {
+        self.0.set_property(
+            "RecoveryTimeObjectiveMinutes",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -81,10 +93,10 @@ impl Plan {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-arcregionswitch-plan.html#cfn-arcregionswitch-plan-reportconfiguration)
     pub fn report_configuration(
         mut self,
-        value: impl Into<crate::Value<plan::ReportConfiguration>>,
+        value: impl crate::IntoValue<plan::ReportConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ReportConfiguration", value.into().into_json());
+            .set_property("ReportConfiguration", value.into_value().into_json());
         self
     }
 
@@ -93,17 +105,18 @@ impl Plan {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-arcregionswitch-plan.html#cfn-arcregionswitch-plan-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Triggers`: list of [`Trigger`](plan::Trigger).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-arcregionswitch-plan.html#cfn-arcregionswitch-plan-triggers)
-    pub fn triggers(mut self, value: impl Into<crate::Value<Vec<plan::Trigger>>>) -> Self {
-        self.0.set_property("Triggers", value.into().into_json());
+    pub fn triggers(mut self, value: impl crate::IntoValue<Vec<plan::Trigger>>) -> Self {
+        self.0
+            .set_property("Triggers", value.into_value().into_json());
         self
     }
 }
@@ -172,14 +185,14 @@ pub mod plan {
     impl AssociatedAlarm {
         /// A new `AssociatedAlarm` with its required properties.
         pub fn new(
-            alarm_type: impl Into<crate::Value<AlarmType>>,
-            resource_identifier: impl Into<crate::Value<String>>,
+            alarm_type: impl crate::IntoValue<AlarmType>,
+            resource_identifier: impl crate::IntoValue<String>,
         ) -> Self {
             AssociatedAlarm(crate::typed::Properties::from_iter([
-                ("AlarmType".to_owned(), alarm_type.into().into_json()),
+                ("AlarmType".to_owned(), alarm_type.into_value().into_json()),
                 (
                     "ResourceIdentifier".to_owned(),
-                    resource_identifier.into().into_json(),
+                    resource_identifier.into_value().into_json(),
                 ),
             ]))
         }
@@ -189,18 +202,20 @@ pub mod plan {
         /// Pattern: `^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-arcregionswitch-plan-associatedalarm.html#cfn-arcregionswitch-plan-associatedalarm-crossaccountrole)
-        pub fn cross_account_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CrossAccountRole".to_owned(), value.into().into_json());
+        pub fn cross_account_role(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CrossAccountRole".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExternalId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-arcregionswitch-plan-associatedalarm.html#cfn-arcregionswitch-plan-associatedalarm-externalid)
-        pub fn external_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn external_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExternalId".to_owned(), value.into().into_json());
+                .insert("ExternalId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -228,9 +243,9 @@ pub mod plan {
         /// Items: 1 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-arcregionswitch-plan-reportconfiguration.html#cfn-arcregionswitch-plan-reportconfiguration-reportoutput)
-        pub fn report_output(mut self, value: impl Into<crate::Value<Vec<crate::Json>>>) -> Self {
+        pub fn report_output(mut self, value: impl crate::IntoValue<Vec<crate::Json>>) -> Self {
             self.0
-                .insert("ReportOutput".to_owned(), value.into().into_json());
+                .insert("ReportOutput".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -250,29 +265,29 @@ pub mod plan {
     impl Step {
         /// A new `Step` with its required properties.
         pub fn new(
-            execution_block_configuration: impl Into<crate::Value<crate::Json>>,
-            execution_block_type: impl Into<crate::Value<ExecutionBlockType>>,
-            name: impl Into<crate::Value<String>>,
+            execution_block_configuration: impl crate::IntoValue<crate::Json>,
+            execution_block_type: impl crate::IntoValue<ExecutionBlockType>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             Step(crate::typed::Properties::from_iter([
                 (
                     "ExecutionBlockConfiguration".to_owned(),
-                    execution_block_configuration.into().into_json(),
+                    execution_block_configuration.into_value().into_json(),
                 ),
                 (
                     "ExecutionBlockType".to_owned(),
-                    execution_block_type.into().into_json(),
+                    execution_block_type.into_value().into_json(),
                 ),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-arcregionswitch-plan-step.html#cfn-arcregionswitch-plan-step-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -292,28 +307,33 @@ pub mod plan {
     impl Trigger {
         /// A new `Trigger` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<WorkflowTargetAction>>,
-            conditions: impl Into<crate::Value<Vec<TriggerCondition>>>,
-            min_delay_minutes_between_executions: impl Into<crate::Value<f64>>,
-            target_region: impl Into<crate::Value<String>>,
+            action: impl crate::IntoValue<WorkflowTargetAction>,
+            conditions: impl crate::IntoValue<Vec<TriggerCondition>>,
+            min_delay_minutes_between_executions: impl crate::IntoValue<f64>,
+            target_region: impl crate::IntoValue<String>,
         ) -> Self {
             Trigger(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Conditions".to_owned(), conditions.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Conditions".to_owned(), conditions.into_value().into_json()),
                 (
                     "MinDelayMinutesBetweenExecutions".to_owned(),
-                    min_delay_minutes_between_executions.into().into_json(),
+                    min_delay_minutes_between_executions
+                        .into_value()
+                        .into_json(),
                 ),
-                ("TargetRegion".to_owned(), target_region.into().into_json()),
+                (
+                    "TargetRegion".to_owned(),
+                    target_region.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-arcregionswitch-plan-trigger.html#cfn-arcregionswitch-plan-trigger-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -333,15 +353,15 @@ pub mod plan {
     impl TriggerCondition {
         /// A new `TriggerCondition` with its required properties.
         pub fn new(
-            associated_alarm_name: impl Into<crate::Value<String>>,
-            condition: impl Into<crate::Value<AlarmCondition>>,
+            associated_alarm_name: impl crate::IntoValue<String>,
+            condition: impl crate::IntoValue<AlarmCondition>,
         ) -> Self {
             TriggerCondition(crate::typed::Properties::from_iter([
                 (
                     "AssociatedAlarmName".to_owned(),
-                    associated_alarm_name.into().into_json(),
+                    associated_alarm_name.into_value().into_json(),
                 ),
-                ("Condition".to_owned(), condition.into().into_json()),
+                ("Condition".to_owned(), condition.into_value().into_json()),
             ]))
         }
     }
@@ -360,27 +380,30 @@ pub mod plan {
 
     impl Workflow {
         /// A new `Workflow` with its required properties.
-        pub fn new(workflow_target_action: impl Into<crate::Value<WorkflowTargetAction>>) -> Self {
+        pub fn new(workflow_target_action: impl crate::IntoValue<WorkflowTargetAction>) -> Self {
             Workflow(crate::typed::Properties::from_iter([(
                 "WorkflowTargetAction".to_owned(),
-                workflow_target_action.into().into_json(),
+                workflow_target_action.into_value().into_json(),
             )]))
         }
 
         /// `Steps`: list of [`Step`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-arcregionswitch-plan-workflow.html#cfn-arcregionswitch-plan-workflow-steps)
-        pub fn steps(mut self, value: impl Into<crate::Value<Vec<Step>>>) -> Self {
-            self.0.insert("Steps".to_owned(), value.into().into_json());
+        pub fn steps(mut self, value: impl crate::IntoValue<Vec<Step>>) -> Self {
+            self.0
+                .insert("Steps".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WorkflowDescription`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-arcregionswitch-plan-workflow.html#cfn-arcregionswitch-plan-workflow-workflowdescription)
-        pub fn workflow_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("WorkflowDescription".to_owned(), value.into().into_json());
+        pub fn workflow_description(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "WorkflowDescription".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -389,9 +412,11 @@ pub mod plan {
         /// Pattern: `^[a-z]{2}-[a-z-]+-\d+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-arcregionswitch-plan-workflow.html#cfn-arcregionswitch-plan-workflow-workflowtargetregion)
-        pub fn workflow_target_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("WorkflowTargetRegion".to_owned(), value.into().into_json());
+        pub fn workflow_target_region(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "WorkflowTargetRegion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }

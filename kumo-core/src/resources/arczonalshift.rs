@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::ARCZonalShift::ZonalAutoshiftConfiguration",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ARCZonalShift::AutoshiftObserverNotificationStatus",
+        <AutoshiftObserverNotificationStatus as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ARCZonalShift::ZonalAutoshiftConfiguration",
+        <ZonalAutoshiftConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ARCZonalShift::AutoshiftObserverNotificationStatus`.
 ///
 /// Required properties, the arguments of [`AutoshiftObserverNotificationStatus::new`]: `Status`.
@@ -19,15 +31,13 @@ pub struct AutoshiftObserverNotificationStatus(crate::Resource);
 impl AutoshiftObserverNotificationStatus {
     /// A new `AWS::ARCZonalShift::AutoshiftObserverNotificationStatus` with its required properties.
     pub fn new(
-        status: impl Into<
-            crate::Value<
-                autoshift_observer_notification_status::AutoshiftObserverNotificationStatus,
-            >,
+        status: impl crate::IntoValue<
+            autoshift_observer_notification_status::AutoshiftObserverNotificationStatus,
         >,
     ) -> Self {
         AutoshiftObserverNotificationStatus(
             crate::Resource::new("AWS::ARCZonalShift::AutoshiftObserverNotificationStatus")
-                .property("Status", status.into().into_json()),
+                .property("Status", status.into_value().into_json()),
         )
     }
 }
@@ -101,10 +111,10 @@ impl ZonalAutoshiftConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-arczonalshift-zonalautoshiftconfiguration.html#cfn-arczonalshift-zonalautoshiftconfiguration-practicerunconfiguration)
     pub fn practice_run_configuration(
         mut self,
-        value: impl Into<crate::Value<zonal_autoshift_configuration::PracticeRunConfiguration>>,
+        value: impl crate::IntoValue<zonal_autoshift_configuration::PracticeRunConfiguration>,
     ) -> Self {
         self.0
-            .set_property("PracticeRunConfiguration", value.into().into_json());
+            .set_property("PracticeRunConfiguration", value.into_value().into_json());
         self
     }
 
@@ -115,9 +125,9 @@ impl ZonalAutoshiftConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-arczonalshift-zonalautoshiftconfiguration.html#cfn-arczonalshift-zonalautoshiftconfiguration-resourceidentifier)
-    pub fn resource_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceIdentifier", value.into().into_json());
+            .set_property("ResourceIdentifier", value.into_value().into_json());
         self
     }
 
@@ -126,10 +136,10 @@ impl ZonalAutoshiftConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-arczonalshift-zonalautoshiftconfiguration.html#cfn-arczonalshift-zonalautoshiftconfiguration-zonalautoshiftstatus)
     pub fn zonal_autoshift_status(
         mut self,
-        value: impl Into<crate::Value<zonal_autoshift_configuration::ZonalAutoshiftStatus>>,
+        value: impl crate::IntoValue<zonal_autoshift_configuration::ZonalAutoshiftStatus>,
     ) -> Self {
         self.0
-            .set_property("ZonalAutoshiftStatus", value.into().into_json());
+            .set_property("ZonalAutoshiftStatus", value.into_value().into_json());
         self
     }
 }
@@ -170,15 +180,15 @@ pub mod zonal_autoshift_configuration {
     impl ControlCondition {
         /// A new `ControlCondition` with its required properties.
         pub fn new(
-            alarm_identifier: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<String>>,
+            alarm_identifier: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             ControlCondition(crate::typed::Properties::from_iter([
                 (
                     "AlarmIdentifier".to_owned(),
-                    alarm_identifier.into().into_json(),
+                    alarm_identifier.into_value().into_json(),
                 ),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -197,10 +207,10 @@ pub mod zonal_autoshift_configuration {
 
     impl PracticeRunConfiguration {
         /// A new `PracticeRunConfiguration` with its required properties.
-        pub fn new(outcome_alarms: impl Into<crate::Value<Vec<ControlCondition>>>) -> Self {
+        pub fn new(outcome_alarms: impl crate::IntoValue<Vec<ControlCondition>>) -> Self {
             PracticeRunConfiguration(crate::typed::Properties::from_iter([(
                 "OutcomeAlarms".to_owned(),
-                outcome_alarms.into().into_json(),
+                outcome_alarms.into_value().into_json(),
             )]))
         }
 
@@ -209,9 +219,9 @@ pub mod zonal_autoshift_configuration {
         /// Items: 0 to 15.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-arczonalshift-zonalautoshiftconfiguration-practicerunconfiguration.html#cfn-arczonalshift-zonalautoshiftconfiguration-practicerunconfiguration-blockeddates)
-        pub fn blocked_dates(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn blocked_dates(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("BlockedDates".to_owned(), value.into().into_json());
+                .insert("BlockedDates".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -220,9 +230,9 @@ pub mod zonal_autoshift_configuration {
         /// Items: 0 to 15.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-arczonalshift-zonalautoshiftconfiguration-practicerunconfiguration.html#cfn-arczonalshift-zonalautoshiftconfiguration-practicerunconfiguration-blockedwindows)
-        pub fn blocked_windows(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn blocked_windows(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("BlockedWindows".to_owned(), value.into().into_json());
+                .insert("BlockedWindows".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -233,10 +243,10 @@ pub mod zonal_autoshift_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-arczonalshift-zonalautoshiftconfiguration-practicerunconfiguration.html#cfn-arczonalshift-zonalautoshiftconfiguration-practicerunconfiguration-blockingalarms)
         pub fn blocking_alarms(
             mut self,
-            value: impl Into<crate::Value<Vec<ControlCondition>>>,
+            value: impl crate::IntoValue<Vec<ControlCondition>>,
         ) -> Self {
             self.0
-                .insert("BlockingAlarms".to_owned(), value.into().into_json());
+                .insert("BlockingAlarms".to_owned(), value.into_value().into_json());
             self
         }
     }

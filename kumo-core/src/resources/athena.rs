@@ -11,6 +11,30 @@ pub const TYPES: &[&str] = &[
     "AWS::Athena::WorkGroup",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Athena::CapacityReservation",
+        <CapacityReservation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Athena::DataCatalog",
+        <DataCatalog as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Athena::NamedQuery",
+        <NamedQuery as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Athena::PreparedStatement",
+        <PreparedStatement as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Athena::WorkGroup",
+        <WorkGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Athena::CapacityReservation`.
 ///
 /// Required properties, the arguments of [`CapacityReservation::new`]: `Name`, `TargetDpus`.
@@ -22,13 +46,13 @@ pub struct CapacityReservation(crate::Resource);
 impl CapacityReservation {
     /// A new `AWS::Athena::CapacityReservation` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        target_dpus: impl Into<crate::Value<i64>>,
+        name: impl crate::IntoValue<String>,
+        target_dpus: impl crate::IntoValue<i64>,
     ) -> Self {
         CapacityReservation(
             crate::Resource::new("AWS::Athena::CapacityReservation")
-                .property("Name", name.into().into_json())
-                .property("TargetDpus", target_dpus.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("TargetDpus", target_dpus.into_value().into_json()),
         )
     }
 
@@ -37,25 +61,32 @@ impl CapacityReservation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-capacityreservation.html#cfn-athena-capacityreservation-capacityassignmentconfiguration)
     pub fn capacity_assignment_configuration(
         mut self,
-        value: impl Into<crate::Value<capacity_reservation::CapacityAssignmentConfiguration>>,
+        value: impl crate::IntoValue<capacity_reservation::CapacityAssignmentConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("CapacityAssignmentConfiguration", value.into().into_json());
+        self.0.set_property(
+            "CapacityAssignmentConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Tags`: list of [`Tag`](capacity_reservation::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-capacityreservation.html#cfn-athena-capacityreservation-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<capacity_reservation::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<capacity_reservation::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CapacityReservation {
     const TYPE_NAME: &'static str = "AWS::Athena::CapacityReservation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -110,10 +141,10 @@ pub mod capacity_reservation {
 
     impl CapacityAssignment {
         /// A new `CapacityAssignment` with its required properties.
-        pub fn new(workgroup_names: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(workgroup_names: impl crate::IntoValue<Vec<String>>) -> Self {
             CapacityAssignment(crate::typed::Properties::from_iter([(
                 "WorkgroupNames".to_owned(),
-                workgroup_names.into().into_json(),
+                workgroup_names.into_value().into_json(),
             )]))
         }
     }
@@ -132,10 +163,10 @@ pub mod capacity_reservation {
 
     impl CapacityAssignmentConfiguration {
         /// A new `CapacityAssignmentConfiguration` with its required properties.
-        pub fn new(capacity_assignments: impl Into<crate::Value<Vec<CapacityAssignment>>>) -> Self {
+        pub fn new(capacity_assignments: impl crate::IntoValue<Vec<CapacityAssignment>>) -> Self {
             CapacityAssignmentConfiguration(crate::typed::Properties::from_iter([(
                 "CapacityAssignments".to_owned(),
-                capacity_assignments.into().into_json(),
+                capacity_assignments.into_value().into_json(),
             )]))
         }
     }
@@ -155,12 +186,12 @@ pub mod capacity_reservation {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -183,22 +214,22 @@ pub struct DataCatalog(crate::Resource);
 impl DataCatalog {
     /// A new `AWS::Athena::DataCatalog` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<data_catalog::Type>>,
+        name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<data_catalog::Type>,
     ) -> Self {
         DataCatalog(
             crate::Resource::new("AWS::Athena::DataCatalog")
-                .property("Name", name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
     /// `ConnectionType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-datacatalog.html#cfn-athena-datacatalog-connectiontype)
-    pub fn connection_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn connection_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConnectionType", value.into().into_json());
+            .set_property("ConnectionType", value.into_value().into_json());
         self
     }
 
@@ -207,16 +238,17 @@ impl DataCatalog {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-datacatalog.html#cfn-athena-datacatalog-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Error`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-datacatalog.html#cfn-athena-datacatalog-error)
-    pub fn error(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Error", value.into().into_json());
+    pub fn error(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Error", value.into_value().into_json());
         self
     }
 
@@ -225,32 +257,39 @@ impl DataCatalog {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-datacatalog.html#cfn-athena-datacatalog-parameters)
     pub fn parameters(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
     /// `Status`: [`Status`](data_catalog::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-datacatalog.html#cfn-athena-datacatalog-status)
-    pub fn status(mut self, value: impl Into<crate::Value<data_catalog::Status>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<data_catalog::Status>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](data_catalog::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-datacatalog.html#cfn-athena-datacatalog-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<data_catalog::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<data_catalog::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DataCatalog {
     const TYPE_NAME: &'static str = "AWS::Athena::DataCatalog";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -278,12 +317,12 @@ pub mod data_catalog {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -369,13 +408,13 @@ pub struct NamedQuery(crate::Resource);
 impl NamedQuery {
     /// A new `AWS::Athena::NamedQuery` with its required properties.
     pub fn new(
-        database: impl Into<crate::Value<String>>,
-        query_string: impl Into<crate::Value<String>>,
+        database: impl crate::IntoValue<String>,
+        query_string: impl crate::IntoValue<String>,
     ) -> Self {
         NamedQuery(
             crate::Resource::new("AWS::Athena::NamedQuery")
-                .property("Database", database.into().into_json())
-                .property("QueryString", query_string.into().into_json()),
+                .property("Database", database.into_value().into_json())
+                .property("QueryString", query_string.into_value().into_json()),
         )
     }
 
@@ -386,8 +425,9 @@ impl NamedQuery {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-namedquery.html#cfn-athena-namedquery-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -398,8 +438,8 @@ impl NamedQuery {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-namedquery.html#cfn-athena-namedquery-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -412,8 +452,9 @@ impl NamedQuery {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-namedquery.html#cfn-athena-namedquery-workgroup)
-    pub fn work_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("WorkGroup", value.into().into_json());
+    pub fn work_group(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("WorkGroup", value.into_value().into_json());
         self
     }
 }
@@ -461,15 +502,15 @@ pub struct PreparedStatement(crate::Resource);
 impl PreparedStatement {
     /// A new `AWS::Athena::PreparedStatement` with its required properties.
     pub fn new(
-        query_statement: impl Into<crate::Value<String>>,
-        statement_name: impl Into<crate::Value<String>>,
-        work_group: impl Into<crate::Value<String>>,
+        query_statement: impl crate::IntoValue<String>,
+        statement_name: impl crate::IntoValue<String>,
+        work_group: impl crate::IntoValue<String>,
     ) -> Self {
         PreparedStatement(
             crate::Resource::new("AWS::Athena::PreparedStatement")
-                .property("QueryStatement", query_statement.into().into_json())
-                .property("StatementName", statement_name.into().into_json())
-                .property("WorkGroup", work_group.into().into_json()),
+                .property("QueryStatement", query_statement.into_value().into_json())
+                .property("StatementName", statement_name.into_value().into_json())
+                .property("WorkGroup", work_group.into_value().into_json()),
         )
     }
 
@@ -478,8 +519,9 @@ impl PreparedStatement {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-preparedstatement.html#cfn-athena-preparedstatement-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -512,10 +554,10 @@ pub struct WorkGroup(crate::Resource);
 
 impl WorkGroup {
     /// A new `AWS::Athena::WorkGroup` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         WorkGroup(
             crate::Resource::new("AWS::Athena::WorkGroup")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -524,33 +566,34 @@ impl WorkGroup {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-workgroup.html#cfn-athena-workgroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `RecursiveDeleteOption`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-workgroup.html#cfn-athena-workgroup-recursivedeleteoption)
-    pub fn recursive_delete_option(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn recursive_delete_option(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("RecursiveDeleteOption", value.into().into_json());
+            .set_property("RecursiveDeleteOption", value.into_value().into_json());
         self
     }
 
     /// `State`: [`State`](work_group::State).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-workgroup.html#cfn-athena-workgroup-state)
-    pub fn state(mut self, value: impl Into<crate::Value<work_group::State>>) -> Self {
-        self.0.set_property("State", value.into().into_json());
+    pub fn state(mut self, value: impl crate::IntoValue<work_group::State>) -> Self {
+        self.0.set_property("State", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](work_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-workgroup.html#cfn-athena-workgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<work_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<work_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -559,10 +602,10 @@ impl WorkGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-workgroup.html#cfn-athena-workgroup-workgroupconfiguration)
     pub fn work_group_configuration(
         mut self,
-        value: impl Into<crate::Value<work_group::WorkGroupConfiguration>>,
+        value: impl crate::IntoValue<work_group::WorkGroupConfiguration>,
     ) -> Self {
         self.0
-            .set_property("WorkGroupConfiguration", value.into().into_json());
+            .set_property("WorkGroupConfiguration", value.into_value().into_json());
         self
     }
 
@@ -571,17 +614,24 @@ impl WorkGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-athena-workgroup.html#cfn-athena-workgroup-workgroupconfigurationupdates)
     pub fn work_group_configuration_updates(
         mut self,
-        value: impl Into<crate::Value<work_group::WorkGroupConfigurationUpdates>>,
+        value: impl crate::IntoValue<work_group::WorkGroupConfigurationUpdates>,
     ) -> Self {
-        self.0
-            .set_property("WorkGroupConfigurationUpdates", value.into().into_json());
+        self.0.set_property(
+            "WorkGroupConfigurationUpdates",
+            value.into_value().into_json(),
+        );
         self
     }
 }
 
 impl crate::typed::ResourceType for WorkGroup {
     const TYPE_NAME: &'static str = "AWS::Athena::WorkGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -630,10 +680,10 @@ pub mod work_group {
 
     impl AclConfiguration {
         /// A new `AclConfiguration` with its required properties.
-        pub fn new(s3_acl_option: impl Into<crate::Value<S3AclOption>>) -> Self {
+        pub fn new(s3_acl_option: impl crate::IntoValue<S3AclOption>) -> Self {
             AclConfiguration(crate::typed::Properties::from_iter([(
                 "S3AclOption".to_owned(),
-                s3_acl_option.into().into_json(),
+                s3_acl_option.into_value().into_json(),
             )]))
         }
     }
@@ -659,8 +709,9 @@ pub mod work_group {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-classification.html#cfn-athena-workgroup-classification-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -669,10 +720,10 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-classification.html#cfn-athena-workgroup-classification-properties)
         pub fn properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Properties".to_owned(), value.into().into_json());
+                .insert("Properties".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -698,27 +749,29 @@ pub mod work_group {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-cloudwatchloggingconfiguration.html#cfn-athena-workgroup-cloudwatchloggingconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LogGroup`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-cloudwatchloggingconfiguration.html#cfn-athena-workgroup-cloudwatchloggingconfiguration-loggroup)
-        pub fn log_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroup".to_owned(), value.into().into_json());
+                .insert("LogGroup".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LogStreamNamePrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-cloudwatchloggingconfiguration.html#cfn-athena-workgroup-cloudwatchloggingconfiguration-logstreamnameprefix)
-        pub fn log_stream_name_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LogStreamNamePrefix".to_owned(), value.into().into_json());
+        pub fn log_stream_name_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LogStreamNamePrefix".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -727,10 +780,10 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-cloudwatchloggingconfiguration.html#cfn-athena-workgroup-cloudwatchloggingconfiguration-logtypes)
         pub fn log_types(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, Vec<String>>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, Vec<String>>>,
         ) -> Self {
             self.0
-                .insert("LogTypes".to_owned(), value.into().into_json());
+                .insert("LogTypes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -749,10 +802,10 @@ pub mod work_group {
 
     impl CustomerContentEncryptionConfiguration {
         /// A new `CustomerContentEncryptionConfiguration` with its required properties.
-        pub fn new(kms_key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(kms_key: impl crate::IntoValue<String>) -> Self {
             CustomerContentEncryptionConfiguration(crate::typed::Properties::from_iter([(
                 "KmsKey".to_owned(),
-                kms_key.into().into_json(),
+                kms_key.into_value().into_json(),
             )]))
         }
     }
@@ -771,18 +824,19 @@ pub mod work_group {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with its required properties.
-        pub fn new(encryption_option: impl Into<crate::Value<EncryptionOption>>) -> Self {
+        pub fn new(encryption_option: impl crate::IntoValue<EncryptionOption>) -> Self {
             EncryptionConfiguration(crate::typed::Properties::from_iter([(
                 "EncryptionOption".to_owned(),
-                encryption_option.into().into_json(),
+                encryption_option.into_value().into_json(),
             )]))
         }
 
         /// `KmsKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-encryptionconfiguration.html#cfn-athena-workgroup-encryptionconfiguration-kmskey)
-        pub fn kms_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KmsKey".to_owned(), value.into().into_json());
+        pub fn kms_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KmsKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -810,10 +864,12 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-engineconfiguration.html#cfn-athena-workgroup-engineconfiguration-additionalconfigs)
         pub fn additional_configs(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("AdditionalConfigs".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AdditionalConfigs".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -822,29 +878,31 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-engineconfiguration.html#cfn-athena-workgroup-engineconfiguration-classifications)
         pub fn classifications(
             mut self,
-            value: impl Into<crate::Value<Vec<Classification>>>,
+            value: impl crate::IntoValue<Vec<Classification>>,
         ) -> Self {
             self.0
-                .insert("Classifications".to_owned(), value.into().into_json());
+                .insert("Classifications".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CoordinatorDpuSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-engineconfiguration.html#cfn-athena-workgroup-engineconfiguration-coordinatordpusize)
-        pub fn coordinator_dpu_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("CoordinatorDpuSize".to_owned(), value.into().into_json());
+        pub fn coordinator_dpu_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "CoordinatorDpuSize".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DefaultExecutorDpuSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-engineconfiguration.html#cfn-athena-workgroup-engineconfiguration-defaultexecutordpusize)
-        pub fn default_executor_dpu_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn default_executor_dpu_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "DefaultExecutorDpuSize".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -852,9 +910,11 @@ pub mod work_group {
         /// `MaxConcurrentDpus`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-engineconfiguration.html#cfn-athena-workgroup-engineconfiguration-maxconcurrentdpus)
-        pub fn max_concurrent_dpus(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxConcurrentDpus".to_owned(), value.into().into_json());
+        pub fn max_concurrent_dpus(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxConcurrentDpus".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -863,10 +923,10 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-engineconfiguration.html#cfn-athena-workgroup-engineconfiguration-sparkproperties)
         pub fn spark_properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("SparkProperties".to_owned(), value.into().into_json());
+                .insert("SparkProperties".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -892,10 +952,10 @@ pub mod work_group {
         /// `EffectiveEngineVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-engineversion.html#cfn-athena-workgroup-engineversion-effectiveengineversion)
-        pub fn effective_engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn effective_engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "EffectiveEngineVersion".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -903,9 +963,11 @@ pub mod work_group {
         /// `SelectedEngineVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-engineversion.html#cfn-athena-workgroup-engineversion-selectedengineversion)
-        pub fn selected_engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SelectedEngineVersion".to_owned(), value.into().into_json());
+        pub fn selected_engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SelectedEngineVersion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -931,17 +993,18 @@ pub mod work_group {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-managedloggingconfiguration.html#cfn-athena-workgroup-managedloggingconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KmsKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-managedloggingconfiguration.html#cfn-athena-workgroup-managedloggingconfiguration-kmskey)
-        pub fn kms_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KmsKey".to_owned(), value.into().into_json());
+        pub fn kms_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KmsKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -967,9 +1030,9 @@ pub mod work_group {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-managedqueryresultsconfiguration.html#cfn-athena-workgroup-managedqueryresultsconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -978,11 +1041,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-managedqueryresultsconfiguration.html#cfn-athena-workgroup-managedqueryresultsconfiguration-encryptionconfiguration)
         pub fn encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<ManagedStorageEncryptionConfiguration>>,
+            value: impl crate::IntoValue<ManagedStorageEncryptionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "EncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1009,8 +1072,9 @@ pub mod work_group {
         /// `KmsKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-managedstorageencryptionconfiguration.html#cfn-athena-workgroup-managedstorageencryptionconfiguration-kmskey)
-        pub fn kms_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KmsKey".to_owned(), value.into().into_json());
+        pub fn kms_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KmsKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1038,11 +1102,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-monitoringconfiguration.html#cfn-athena-workgroup-monitoringconfiguration-cloudwatchloggingconfiguration)
         pub fn cloud_watch_logging_configuration(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLoggingConfiguration>>,
+            value: impl crate::IntoValue<CloudWatchLoggingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLoggingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1052,11 +1116,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-monitoringconfiguration.html#cfn-athena-workgroup-monitoringconfiguration-managedloggingconfiguration)
         pub fn managed_logging_configuration(
             mut self,
-            value: impl Into<crate::Value<ManagedLoggingConfiguration>>,
+            value: impl crate::IntoValue<ManagedLoggingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ManagedLoggingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1066,11 +1130,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-monitoringconfiguration.html#cfn-athena-workgroup-monitoringconfiguration-s3loggingconfiguration)
         pub fn s3_logging_configuration(
             mut self,
-            value: impl Into<crate::Value<S3LoggingConfiguration>>,
+            value: impl crate::IntoValue<S3LoggingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "S3LoggingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1097,12 +1161,11 @@ pub mod work_group {
         /// `AclConfiguration`: [`AclConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-resultconfiguration.html#cfn-athena-workgroup-resultconfiguration-aclconfiguration)
-        pub fn acl_configuration(
-            mut self,
-            value: impl Into<crate::Value<AclConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("AclConfiguration".to_owned(), value.into().into_json());
+        pub fn acl_configuration(mut self, value: impl crate::IntoValue<AclConfiguration>) -> Self {
+            self.0.insert(
+                "AclConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1111,11 +1174,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-resultconfiguration.html#cfn-athena-workgroup-resultconfiguration-encryptionconfiguration)
         pub fn encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<EncryptionConfiguration>>,
+            value: impl crate::IntoValue<EncryptionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "EncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1123,18 +1186,20 @@ pub mod work_group {
         /// `ExpectedBucketOwner`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-resultconfiguration.html#cfn-athena-workgroup-resultconfiguration-expectedbucketowner)
-        pub fn expected_bucket_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ExpectedBucketOwner".to_owned(), value.into().into_json());
+        pub fn expected_bucket_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ExpectedBucketOwner".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OutputLocation`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-resultconfiguration.html#cfn-athena-workgroup-resultconfiguration-outputlocation)
-        pub fn output_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn output_location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OutputLocation".to_owned(), value.into().into_json());
+                .insert("OutputLocation".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1160,12 +1225,11 @@ pub mod work_group {
         /// `AclConfiguration`: [`AclConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-resultconfigurationupdates.html#cfn-athena-workgroup-resultconfigurationupdates-aclconfiguration)
-        pub fn acl_configuration(
-            mut self,
-            value: impl Into<crate::Value<AclConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("AclConfiguration".to_owned(), value.into().into_json());
+        pub fn acl_configuration(mut self, value: impl crate::IntoValue<AclConfiguration>) -> Self {
+            self.0.insert(
+                "AclConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1174,11 +1238,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-resultconfigurationupdates.html#cfn-athena-workgroup-resultconfigurationupdates-encryptionconfiguration)
         pub fn encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<EncryptionConfiguration>>,
+            value: impl crate::IntoValue<EncryptionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "EncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1186,28 +1250,30 @@ pub mod work_group {
         /// `ExpectedBucketOwner`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-resultconfigurationupdates.html#cfn-athena-workgroup-resultconfigurationupdates-expectedbucketowner)
-        pub fn expected_bucket_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ExpectedBucketOwner".to_owned(), value.into().into_json());
+        pub fn expected_bucket_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ExpectedBucketOwner".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OutputLocation`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-resultconfigurationupdates.html#cfn-athena-workgroup-resultconfigurationupdates-outputlocation)
-        pub fn output_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn output_location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OutputLocation".to_owned(), value.into().into_json());
+                .insert("OutputLocation".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RemoveAclConfiguration`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-resultconfigurationupdates.html#cfn-athena-workgroup-resultconfigurationupdates-removeaclconfiguration)
-        pub fn remove_acl_configuration(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn remove_acl_configuration(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "RemoveAclConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1217,11 +1283,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-resultconfigurationupdates.html#cfn-athena-workgroup-resultconfigurationupdates-removeencryptionconfiguration)
         pub fn remove_encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "RemoveEncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1229,13 +1295,10 @@ pub mod work_group {
         /// `RemoveExpectedBucketOwner`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-resultconfigurationupdates.html#cfn-athena-workgroup-resultconfigurationupdates-removeexpectedbucketowner)
-        pub fn remove_expected_bucket_owner(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn remove_expected_bucket_owner(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "RemoveExpectedBucketOwner".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1243,9 +1306,11 @@ pub mod work_group {
         /// `RemoveOutputLocation`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-resultconfigurationupdates.html#cfn-athena-workgroup-resultconfigurationupdates-removeoutputlocation)
-        pub fn remove_output_location(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("RemoveOutputLocation".to_owned(), value.into().into_json());
+        pub fn remove_output_location(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "RemoveOutputLocation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1271,26 +1336,27 @@ pub mod work_group {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-s3loggingconfiguration.html#cfn-athena-workgroup-s3loggingconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KmsKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-s3loggingconfiguration.html#cfn-athena-workgroup-s3loggingconfiguration-kmskey)
-        pub fn kms_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KmsKey".to_owned(), value.into().into_json());
+        pub fn kms_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KmsKey".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LogLocation`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-s3loggingconfiguration.html#cfn-athena-workgroup-s3loggingconfiguration-loglocation)
-        pub fn log_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogLocation".to_owned(), value.into().into_json());
+                .insert("LogLocation".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1310,12 +1376,12 @@ pub mod work_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1341,10 +1407,10 @@ pub mod work_group {
         /// `AdditionalConfiguration`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfiguration.html#cfn-athena-workgroup-workgroupconfiguration-additionalconfiguration)
-        pub fn additional_configuration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn additional_configuration(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "AdditionalConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1352,13 +1418,10 @@ pub mod work_group {
         /// `BytesScannedCutoffPerQuery`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfiguration.html#cfn-athena-workgroup-workgroupconfiguration-bytesscannedcutoffperquery)
-        pub fn bytes_scanned_cutoff_per_query(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn bytes_scanned_cutoff_per_query(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "BytesScannedCutoffPerQuery".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1368,11 +1431,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfiguration.html#cfn-athena-workgroup-workgroupconfiguration-customercontentencryptionconfiguration)
         pub fn customer_content_encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<CustomerContentEncryptionConfiguration>>,
+            value: impl crate::IntoValue<CustomerContentEncryptionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "CustomerContentEncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1382,11 +1445,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfiguration.html#cfn-athena-workgroup-workgroupconfiguration-enforceworkgroupconfiguration)
         pub fn enforce_work_group_configuration(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "EnforceWorkGroupConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1396,28 +1459,30 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfiguration.html#cfn-athena-workgroup-workgroupconfiguration-engineconfiguration)
         pub fn engine_configuration(
             mut self,
-            value: impl Into<crate::Value<EngineConfiguration>>,
+            value: impl crate::IntoValue<EngineConfiguration>,
         ) -> Self {
-            self.0
-                .insert("EngineConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EngineConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EngineVersion`: [`EngineVersion`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfiguration.html#cfn-athena-workgroup-workgroupconfiguration-engineversion)
-        pub fn engine_version(mut self, value: impl Into<crate::Value<EngineVersion>>) -> Self {
+        pub fn engine_version(mut self, value: impl crate::IntoValue<EngineVersion>) -> Self {
             self.0
-                .insert("EngineVersion".to_owned(), value.into().into_json());
+                .insert("EngineVersion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExecutionRole`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfiguration.html#cfn-athena-workgroup-workgroupconfiguration-executionrole)
-        pub fn execution_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn execution_role(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExecutionRole".to_owned(), value.into().into_json());
+                .insert("ExecutionRole".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1426,11 +1491,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfiguration.html#cfn-athena-workgroup-workgroupconfiguration-managedqueryresultsconfiguration)
         pub fn managed_query_results_configuration(
             mut self,
-            value: impl Into<crate::Value<ManagedQueryResultsConfiguration>>,
+            value: impl crate::IntoValue<ManagedQueryResultsConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ManagedQueryResultsConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1440,11 +1505,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfiguration.html#cfn-athena-workgroup-workgroupconfiguration-monitoringconfiguration)
         pub fn monitoring_configuration(
             mut self,
-            value: impl Into<crate::Value<MonitoringConfiguration>>,
+            value: impl crate::IntoValue<MonitoringConfiguration>,
         ) -> Self {
             self.0.insert(
                 "MonitoringConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1454,11 +1519,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfiguration.html#cfn-athena-workgroup-workgroupconfiguration-publishcloudwatchmetricsenabled)
         pub fn publish_cloud_watch_metrics_enabled(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "PublishCloudWatchMetricsEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1466,9 +1531,11 @@ pub mod work_group {
         /// `RequesterPaysEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfiguration.html#cfn-athena-workgroup-workgroupconfiguration-requesterpaysenabled)
-        pub fn requester_pays_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("RequesterPaysEnabled".to_owned(), value.into().into_json());
+        pub fn requester_pays_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "RequesterPaysEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1477,10 +1544,12 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfiguration.html#cfn-athena-workgroup-workgroupconfiguration-resultconfiguration)
         pub fn result_configuration(
             mut self,
-            value: impl Into<crate::Value<ResultConfiguration>>,
+            value: impl crate::IntoValue<ResultConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ResultConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResultConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1506,10 +1575,10 @@ pub mod work_group {
         /// `AdditionalConfiguration`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfigurationupdates.html#cfn-athena-workgroup-workgroupconfigurationupdates-additionalconfiguration)
-        pub fn additional_configuration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn additional_configuration(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "AdditionalConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1517,13 +1586,10 @@ pub mod work_group {
         /// `BytesScannedCutoffPerQuery`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfigurationupdates.html#cfn-athena-workgroup-workgroupconfigurationupdates-bytesscannedcutoffperquery)
-        pub fn bytes_scanned_cutoff_per_query(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn bytes_scanned_cutoff_per_query(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "BytesScannedCutoffPerQuery".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1533,11 +1599,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfigurationupdates.html#cfn-athena-workgroup-workgroupconfigurationupdates-customercontentencryptionconfiguration)
         pub fn customer_content_encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<CustomerContentEncryptionConfiguration>>,
+            value: impl crate::IntoValue<CustomerContentEncryptionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "CustomerContentEncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1547,11 +1613,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfigurationupdates.html#cfn-athena-workgroup-workgroupconfigurationupdates-enforceworkgroupconfiguration)
         pub fn enforce_work_group_configuration(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "EnforceWorkGroupConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1561,28 +1627,30 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfigurationupdates.html#cfn-athena-workgroup-workgroupconfigurationupdates-engineconfiguration)
         pub fn engine_configuration(
             mut self,
-            value: impl Into<crate::Value<EngineConfiguration>>,
+            value: impl crate::IntoValue<EngineConfiguration>,
         ) -> Self {
-            self.0
-                .insert("EngineConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EngineConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EngineVersion`: [`EngineVersion`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfigurationupdates.html#cfn-athena-workgroup-workgroupconfigurationupdates-engineversion)
-        pub fn engine_version(mut self, value: impl Into<crate::Value<EngineVersion>>) -> Self {
+        pub fn engine_version(mut self, value: impl crate::IntoValue<EngineVersion>) -> Self {
             self.0
-                .insert("EngineVersion".to_owned(), value.into().into_json());
+                .insert("EngineVersion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExecutionRole`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfigurationupdates.html#cfn-athena-workgroup-workgroupconfigurationupdates-executionrole)
-        pub fn execution_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn execution_role(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExecutionRole".to_owned(), value.into().into_json());
+                .insert("ExecutionRole".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1591,11 +1659,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfigurationupdates.html#cfn-athena-workgroup-workgroupconfigurationupdates-managedqueryresultsconfiguration)
         pub fn managed_query_results_configuration(
             mut self,
-            value: impl Into<crate::Value<ManagedQueryResultsConfiguration>>,
+            value: impl crate::IntoValue<ManagedQueryResultsConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ManagedQueryResultsConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1605,11 +1673,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfigurationupdates.html#cfn-athena-workgroup-workgroupconfigurationupdates-monitoringconfiguration)
         pub fn monitoring_configuration(
             mut self,
-            value: impl Into<crate::Value<MonitoringConfiguration>>,
+            value: impl crate::IntoValue<MonitoringConfiguration>,
         ) -> Self {
             self.0.insert(
                 "MonitoringConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1619,11 +1687,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfigurationupdates.html#cfn-athena-workgroup-workgroupconfigurationupdates-publishcloudwatchmetricsenabled)
         pub fn publish_cloud_watch_metrics_enabled(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "PublishCloudWatchMetricsEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1633,11 +1701,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfigurationupdates.html#cfn-athena-workgroup-workgroupconfigurationupdates-removebytesscannedcutoffperquery)
         pub fn remove_bytes_scanned_cutoff_per_query(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "RemoveBytesScannedCutoffPerQuery".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1647,11 +1715,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfigurationupdates.html#cfn-athena-workgroup-workgroupconfigurationupdates-removecustomercontentencryptionconfiguration)
         pub fn remove_customer_content_encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "RemoveCustomerContentEncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1659,9 +1727,11 @@ pub mod work_group {
         /// `RequesterPaysEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfigurationupdates.html#cfn-athena-workgroup-workgroupconfigurationupdates-requesterpaysenabled)
-        pub fn requester_pays_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("RequesterPaysEnabled".to_owned(), value.into().into_json());
+        pub fn requester_pays_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "RequesterPaysEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1670,11 +1740,11 @@ pub mod work_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-athena-workgroup-workgroupconfigurationupdates.html#cfn-athena-workgroup-workgroupconfigurationupdates-resultconfigurationupdates)
         pub fn result_configuration_updates(
             mut self,
-            value: impl Into<crate::Value<ResultConfigurationUpdates>>,
+            value: impl crate::IntoValue<ResultConfigurationUpdates>,
         ) -> Self {
             self.0.insert(
                 "ResultConfigurationUpdates".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::AuditManager::Assessment"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::AuditManager::Assessment",
+    <Assessment as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::AuditManager::Assessment`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-auditmanager-assessment.html)
@@ -22,10 +28,12 @@ impl Assessment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-auditmanager-assessment.html#cfn-auditmanager-assessment-assessmentreportsdestination)
     pub fn assessment_reports_destination(
         mut self,
-        value: impl Into<crate::Value<assessment::AssessmentReportsDestination>>,
+        value: impl crate::IntoValue<assessment::AssessmentReportsDestination>,
     ) -> Self {
-        self.0
-            .set_property("AssessmentReportsDestination", value.into().into_json());
+        self.0.set_property(
+            "AssessmentReportsDestination",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -34,8 +42,9 @@ impl Assessment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-auditmanager-assessment.html#cfn-auditmanager-assessment-awsaccount)
-    pub fn aws_account(mut self, value: impl Into<crate::Value<assessment::AwsAccount>>) -> Self {
-        self.0.set_property("AwsAccount", value.into().into_json());
+    pub fn aws_account(mut self, value: impl crate::IntoValue<assessment::AwsAccount>) -> Self {
+        self.0
+            .set_property("AwsAccount", value.into_value().into_json());
         self
     }
 
@@ -44,17 +53,19 @@ impl Assessment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-auditmanager-assessment.html#cfn-auditmanager-assessment-delegations)
     pub fn delegations(
         mut self,
-        value: impl Into<crate::Value<Vec<assessment::Delegation>>>,
+        value: impl crate::IntoValue<Vec<assessment::Delegation>>,
     ) -> Self {
-        self.0.set_property("Delegations", value.into().into_json());
+        self.0
+            .set_property("Delegations", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-auditmanager-assessment.html#cfn-auditmanager-assessment-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -63,48 +74,50 @@ impl Assessment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-auditmanager-assessment.html#cfn-auditmanager-assessment-frameworkid)
-    pub fn framework_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("FrameworkId", value.into().into_json());
+    pub fn framework_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("FrameworkId", value.into_value().into_json());
         self
     }
 
     /// `Name`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-auditmanager-assessment.html#cfn-auditmanager-assessment-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Roles`: list of [`Role`](assessment::Role).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-auditmanager-assessment.html#cfn-auditmanager-assessment-roles)
-    pub fn roles(mut self, value: impl Into<crate::Value<Vec<assessment::Role>>>) -> Self {
-        self.0.set_property("Roles", value.into().into_json());
+    pub fn roles(mut self, value: impl crate::IntoValue<Vec<assessment::Role>>) -> Self {
+        self.0.set_property("Roles", value.into_value().into_json());
         self
     }
 
     /// `Scope`: [`Scope`](assessment::Scope).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-auditmanager-assessment.html#cfn-auditmanager-assessment-scope)
-    pub fn scope(mut self, value: impl Into<crate::Value<assessment::Scope>>) -> Self {
-        self.0.set_property("Scope", value.into().into_json());
+    pub fn scope(mut self, value: impl crate::IntoValue<assessment::Scope>) -> Self {
+        self.0.set_property("Scope", value.into_value().into_json());
         self
     }
 
     /// `Status`: [`AssessmentStatus`](assessment::AssessmentStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-auditmanager-assessment.html#cfn-auditmanager-assessment-status)
-    pub fn status(mut self, value: impl Into<crate::Value<assessment::AssessmentStatus>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<assessment::AssessmentStatus>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](assessment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-auditmanager-assessment.html#cfn-auditmanager-assessment-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<assessment::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<assessment::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -117,7 +130,12 @@ impl Default for Assessment {
 
 impl crate::typed::ResourceType for Assessment {
     const TYPE_NAME: &'static str = "AWS::AuditManager::Assessment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AwsAccount", "FrameworkId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -169,9 +187,9 @@ pub mod assessment {
         /// `Destination`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-assessmentreportsdestination.html#cfn-auditmanager-assessment-assessmentreportsdestination-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -180,10 +198,10 @@ pub mod assessment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-assessmentreportsdestination.html#cfn-auditmanager-assessment-assessmentreportsdestination-destinationtype)
         pub fn destination_type(
             mut self,
-            value: impl Into<crate::Value<AssessmentReportDestinationType>>,
+            value: impl crate::IntoValue<AssessmentReportDestinationType>,
         ) -> Self {
             self.0
-                .insert("DestinationType".to_owned(), value.into().into_json());
+                .insert("DestinationType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -209,25 +227,27 @@ pub mod assessment {
         /// `EmailAddress`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-awsaccount.html#cfn-auditmanager-assessment-awsaccount-emailaddress)
-        pub fn email_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn email_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EmailAddress".to_owned(), value.into().into_json());
+                .insert("EmailAddress".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Id`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-awsaccount.html#cfn-auditmanager-assessment-awsaccount-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-awsaccount.html#cfn-auditmanager-assessment-awsaccount-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -253,9 +273,9 @@ pub mod assessment {
         /// `ServiceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-awsservice.html#cfn-auditmanager-assessment-awsservice-servicename)
-        pub fn service_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn service_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServiceName".to_owned(), value.into().into_json());
+                .insert("ServiceName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -281,97 +301,99 @@ pub mod assessment {
         /// `AssessmentId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-delegation.html#cfn-auditmanager-assessment-delegation-assessmentid)
-        pub fn assessment_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn assessment_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AssessmentId".to_owned(), value.into().into_json());
+                .insert("AssessmentId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AssessmentName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-delegation.html#cfn-auditmanager-assessment-delegation-assessmentname)
-        pub fn assessment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn assessment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AssessmentName".to_owned(), value.into().into_json());
+                .insert("AssessmentName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Comment`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-delegation.html#cfn-auditmanager-assessment-delegation-comment)
-        pub fn comment(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn comment(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Comment".to_owned(), value.into().into_json());
+                .insert("Comment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ControlSetId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-delegation.html#cfn-auditmanager-assessment-delegation-controlsetid)
-        pub fn control_set_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn control_set_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ControlSetId".to_owned(), value.into().into_json());
+                .insert("ControlSetId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CreatedBy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-delegation.html#cfn-auditmanager-assessment-delegation-createdby)
-        pub fn created_by(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_by(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedBy".to_owned(), value.into().into_json());
+                .insert("CreatedBy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CreationTime`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-delegation.html#cfn-auditmanager-assessment-delegation-creationtime)
-        pub fn creation_time(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn creation_time(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("CreationTime".to_owned(), value.into().into_json());
+                .insert("CreationTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Id`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-delegation.html#cfn-auditmanager-assessment-delegation-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LastUpdated`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-delegation.html#cfn-auditmanager-assessment-delegation-lastupdated)
-        pub fn last_updated(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn last_updated(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("LastUpdated".to_owned(), value.into().into_json());
+                .insert("LastUpdated".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-delegation.html#cfn-auditmanager-assessment-delegation-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RoleType`: [`RoleType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-delegation.html#cfn-auditmanager-assessment-delegation-roletype)
-        pub fn role_type(mut self, value: impl Into<crate::Value<RoleType>>) -> Self {
+        pub fn role_type(mut self, value: impl crate::IntoValue<RoleType>) -> Self {
             self.0
-                .insert("RoleType".to_owned(), value.into().into_json());
+                .insert("RoleType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Status`: [`DelegationStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-delegation.html#cfn-auditmanager-assessment-delegation-status)
-        pub fn status(mut self, value: impl Into<crate::Value<DelegationStatus>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<DelegationStatus>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -397,18 +419,18 @@ pub mod assessment {
         /// `RoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-role.html#cfn-auditmanager-assessment-role-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RoleType`: [`RoleType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-role.html#cfn-auditmanager-assessment-role-roletype)
-        pub fn role_type(mut self, value: impl Into<crate::Value<RoleType>>) -> Self {
+        pub fn role_type(mut self, value: impl crate::IntoValue<RoleType>) -> Self {
             self.0
-                .insert("RoleType".to_owned(), value.into().into_json());
+                .insert("RoleType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -436,18 +458,18 @@ pub mod assessment {
         /// Items: 1 to 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-scope.html#cfn-auditmanager-assessment-scope-awsaccounts)
-        pub fn aws_accounts(mut self, value: impl Into<crate::Value<Vec<AwsAccount>>>) -> Self {
+        pub fn aws_accounts(mut self, value: impl crate::IntoValue<Vec<AwsAccount>>) -> Self {
             self.0
-                .insert("AwsAccounts".to_owned(), value.into().into_json());
+                .insert("AwsAccounts".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AwsServices`: list of [`AwsService`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-auditmanager-assessment-scope.html#cfn-auditmanager-assessment-scope-awsservices)
-        pub fn aws_services(mut self, value: impl Into<crate::Value<Vec<AwsService>>>) -> Self {
+        pub fn aws_services(mut self, value: impl crate::IntoValue<Vec<AwsService>>) -> Self {
             self.0
-                .insert("AwsServices".to_owned(), value.into().into_json());
+                .insert("AwsServices".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -467,12 +489,12 @@ pub mod assessment {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

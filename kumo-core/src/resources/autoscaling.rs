@@ -12,6 +12,34 @@ pub const TYPES: &[&str] = &[
     "AWS::AutoScaling::WarmPool",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::AutoScaling::AutoScalingGroup",
+        <AutoScalingGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AutoScaling::LaunchConfiguration",
+        <LaunchConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AutoScaling::LifecycleHook",
+        <LifecycleHook as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AutoScaling::ScalingPolicy",
+        <ScalingPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AutoScaling::ScheduledAction",
+        <ScheduledAction as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::AutoScaling::WarmPool",
+        <WarmPool as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::AutoScaling::AutoScalingGroup`.
 ///
 /// Required properties, the arguments of [`AutoScalingGroup::new`]: `MaxSize`, `MinSize`.
@@ -23,13 +51,13 @@ pub struct AutoScalingGroup(crate::Resource);
 impl AutoScalingGroup {
     /// A new `AWS::AutoScaling::AutoScalingGroup` with its required properties.
     pub fn new(
-        max_size: impl Into<crate::Value<String>>,
-        min_size: impl Into<crate::Value<String>>,
+        max_size: impl crate::IntoValue<String>,
+        min_size: impl crate::IntoValue<String>,
     ) -> Self {
         AutoScalingGroup(
             crate::Resource::new("AWS::AutoScaling::AutoScalingGroup")
-                .property("MaxSize", max_size.into().into_json())
-                .property("MinSize", min_size.into().into_json()),
+                .property("MaxSize", max_size.into_value().into_json())
+                .property("MinSize", min_size.into_value().into_json()),
         )
     }
 
@@ -40,9 +68,9 @@ impl AutoScalingGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-autoscalinggroupname)
-    pub fn auto_scaling_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn auto_scaling_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AutoScalingGroupName", value.into().into_json());
+            .set_property("AutoScalingGroupName", value.into_value().into_json());
         self
     }
 
@@ -51,19 +79,21 @@ impl AutoScalingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-availabilityzonedistribution)
     pub fn availability_zone_distribution(
         mut self,
-        value: impl Into<crate::Value<auto_scaling_group::AvailabilityZoneDistribution>>,
+        value: impl crate::IntoValue<auto_scaling_group::AvailabilityZoneDistribution>,
     ) -> Self {
-        self.0
-            .set_property("AvailabilityZoneDistribution", value.into().into_json());
+        self.0.set_property(
+            "AvailabilityZoneDistribution",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `AvailabilityZoneIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-availabilityzoneids)
-    pub fn availability_zone_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn availability_zone_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AvailabilityZoneIds", value.into().into_json());
+            .set_property("AvailabilityZoneIds", value.into_value().into_json());
         self
     }
 
@@ -72,28 +102,30 @@ impl AutoScalingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-availabilityzoneimpairmentpolicy)
     pub fn availability_zone_impairment_policy(
         mut self,
-        value: impl Into<crate::Value<auto_scaling_group::AvailabilityZoneImpairmentPolicy>>,
+        value: impl crate::IntoValue<auto_scaling_group::AvailabilityZoneImpairmentPolicy>,
     ) -> Self {
-        self.0
-            .set_property("AvailabilityZoneImpairmentPolicy", value.into().into_json());
+        self.0.set_property(
+            "AvailabilityZoneImpairmentPolicy",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `AvailabilityZones`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-availabilityzones)
-    pub fn availability_zones(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn availability_zones(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AvailabilityZones", value.into().into_json());
+            .set_property("AvailabilityZones", value.into_value().into_json());
         self
     }
 
     /// `CapacityRebalance`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-capacityrebalance)
-    pub fn capacity_rebalance(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn capacity_rebalance(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("CapacityRebalance", value.into().into_json());
+            .set_property("CapacityRebalance", value.into_value().into_json());
         self
     }
 
@@ -102,35 +134,39 @@ impl AutoScalingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-capacityreservationspecification)
     pub fn capacity_reservation_specification(
         mut self,
-        value: impl Into<crate::Value<auto_scaling_group::CapacityReservationSpecification>>,
+        value: impl crate::IntoValue<auto_scaling_group::CapacityReservationSpecification>,
     ) -> Self {
-        self.0
-            .set_property("CapacityReservationSpecification", value.into().into_json());
+        self.0.set_property(
+            "CapacityReservationSpecification",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Context`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-context)
-    pub fn context(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Context", value.into().into_json());
+    pub fn context(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Context", value.into_value().into_json());
         self
     }
 
     /// `Cooldown`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-cooldown)
-    pub fn cooldown(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Cooldown", value.into().into_json());
+    pub fn cooldown(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Cooldown", value.into_value().into_json());
         self
     }
 
     /// `DefaultInstanceWarmup`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-defaultinstancewarmup)
-    pub fn default_instance_warmup(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn default_instance_warmup(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("DefaultInstanceWarmup", value.into().into_json());
+            .set_property("DefaultInstanceWarmup", value.into_value().into_json());
         self
     }
 
@@ -139,10 +175,10 @@ impl AutoScalingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-deletionprotection)
     pub fn deletion_protection(
         mut self,
-        value: impl Into<crate::Value<auto_scaling_group::DeletionProtection>>,
+        value: impl crate::IntoValue<auto_scaling_group::DeletionProtection>,
     ) -> Self {
         self.0
-            .set_property("DeletionProtection", value.into().into_json());
+            .set_property("DeletionProtection", value.into_value().into_json());
         self
     }
 
@@ -151,9 +187,9 @@ impl AutoScalingGroup {
     /// Pattern: `^[0-9]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-desiredcapacity)
-    pub fn desired_capacity(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn desired_capacity(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DesiredCapacity", value.into().into_json());
+            .set_property("DesiredCapacity", value.into_value().into_json());
         self
     }
 
@@ -162,18 +198,18 @@ impl AutoScalingGroup {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-desiredcapacitytype)
-    pub fn desired_capacity_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn desired_capacity_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DesiredCapacityType", value.into().into_json());
+            .set_property("DesiredCapacityType", value.into_value().into_json());
         self
     }
 
     /// `HealthCheckGracePeriod`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-healthcheckgraceperiod)
-    pub fn health_check_grace_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn health_check_grace_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("HealthCheckGracePeriod", value.into().into_json());
+            .set_property("HealthCheckGracePeriod", value.into_value().into_json());
         self
     }
 
@@ -184,9 +220,9 @@ impl AutoScalingGroup {
     /// Pattern: `^(EBS|EC2|ELB|VPC_LATTICE)(,(EBS|EC2|ELB|VPC_LATTICE))*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-healthchecktype)
-    pub fn health_check_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn health_check_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("HealthCheckType", value.into().into_json());
+            .set_property("HealthCheckType", value.into_value().into_json());
         self
     }
 
@@ -197,8 +233,9 @@ impl AutoScalingGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-instanceid)
-    pub fn instance_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("InstanceId", value.into().into_json());
+    pub fn instance_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("InstanceId", value.into_value().into_json());
         self
     }
 
@@ -207,10 +244,10 @@ impl AutoScalingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-instancelifecyclepolicy)
     pub fn instance_lifecycle_policy(
         mut self,
-        value: impl Into<crate::Value<auto_scaling_group::InstanceLifecyclePolicy>>,
+        value: impl crate::IntoValue<auto_scaling_group::InstanceLifecyclePolicy>,
     ) -> Self {
         self.0
-            .set_property("InstanceLifecyclePolicy", value.into().into_json());
+            .set_property("InstanceLifecyclePolicy", value.into_value().into_json());
         self
     }
 
@@ -219,10 +256,10 @@ impl AutoScalingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-instancemaintenancepolicy)
     pub fn instance_maintenance_policy(
         mut self,
-        value: impl Into<crate::Value<auto_scaling_group::InstanceMaintenancePolicy>>,
+        value: impl crate::IntoValue<auto_scaling_group::InstanceMaintenancePolicy>,
     ) -> Self {
         self.0
-            .set_property("InstanceMaintenancePolicy", value.into().into_json());
+            .set_property("InstanceMaintenancePolicy", value.into_value().into_json());
         self
     }
 
@@ -231,9 +268,9 @@ impl AutoScalingGroup {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-launchconfigurationname)
-    pub fn launch_configuration_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn launch_configuration_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LaunchConfigurationName", value.into().into_json());
+            .set_property("LaunchConfigurationName", value.into_value().into_json());
         self
     }
 
@@ -242,10 +279,10 @@ impl AutoScalingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-launchtemplate)
     pub fn launch_template(
         mut self,
-        value: impl Into<crate::Value<auto_scaling_group::LaunchTemplateSpecification>>,
+        value: impl crate::IntoValue<auto_scaling_group::LaunchTemplateSpecification>,
     ) -> Self {
         self.0
-            .set_property("LaunchTemplate", value.into().into_json());
+            .set_property("LaunchTemplate", value.into_value().into_json());
         self
     }
 
@@ -254,28 +291,30 @@ impl AutoScalingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-lifecyclehookspecificationlist)
     pub fn lifecycle_hook_specification_list(
         mut self,
-        value: impl Into<crate::Value<Vec<auto_scaling_group::LifecycleHookSpecification>>>,
+        value: impl crate::IntoValue<Vec<auto_scaling_group::LifecycleHookSpecification>>,
     ) -> Self {
-        self.0
-            .set_property("LifecycleHookSpecificationList", value.into().into_json());
+        self.0.set_property(
+            "LifecycleHookSpecificationList",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `LoadBalancerNames`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-loadbalancernames)
-    pub fn load_balancer_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn load_balancer_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("LoadBalancerNames", value.into().into_json());
+            .set_property("LoadBalancerNames", value.into_value().into_json());
         self
     }
 
     /// `MaxInstanceLifetime`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-maxinstancelifetime)
-    pub fn max_instance_lifetime(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn max_instance_lifetime(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaxInstanceLifetime", value.into().into_json());
+            .set_property("MaxInstanceLifetime", value.into_value().into_json());
         self
     }
 
@@ -284,10 +323,10 @@ impl AutoScalingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-metricscollection)
     pub fn metrics_collection(
         mut self,
-        value: impl Into<crate::Value<Vec<auto_scaling_group::MetricsCollection>>>,
+        value: impl crate::IntoValue<Vec<auto_scaling_group::MetricsCollection>>,
     ) -> Self {
         self.0
-            .set_property("MetricsCollection", value.into().into_json());
+            .set_property("MetricsCollection", value.into_value().into_json());
         self
     }
 
@@ -296,10 +335,10 @@ impl AutoScalingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-mixedinstancespolicy)
     pub fn mixed_instances_policy(
         mut self,
-        value: impl Into<crate::Value<auto_scaling_group::MixedInstancesPolicy>>,
+        value: impl crate::IntoValue<auto_scaling_group::MixedInstancesPolicy>,
     ) -> Self {
         self.0
-            .set_property("MixedInstancesPolicy", value.into().into_json());
+            .set_property("MixedInstancesPolicy", value.into_value().into_json());
         self
     }
 
@@ -308,10 +347,12 @@ impl AutoScalingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-newinstancesprotectedfromscalein)
     pub fn new_instances_protected_from_scale_in(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
-        self.0
-            .set_property("NewInstancesProtectedFromScaleIn", value.into().into_json());
+        self.0.set_property(
+            "NewInstancesProtectedFromScaleIn",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -320,10 +361,10 @@ impl AutoScalingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-notificationconfiguration)
     pub fn notification_configuration(
         mut self,
-        value: impl Into<crate::Value<auto_scaling_group::NotificationConfiguration>>,
+        value: impl crate::IntoValue<auto_scaling_group::NotificationConfiguration>,
     ) -> Self {
         self.0
-            .set_property("NotificationConfiguration", value.into().into_json());
+            .set_property("NotificationConfiguration", value.into_value().into_json());
         self
     }
 
@@ -332,10 +373,10 @@ impl AutoScalingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-notificationconfigurations)
     pub fn notification_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<auto_scaling_group::NotificationConfiguration>>>,
+        value: impl crate::IntoValue<Vec<auto_scaling_group::NotificationConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("NotificationConfigurations", value.into().into_json());
+            .set_property("NotificationConfigurations", value.into_value().into_json());
         self
     }
 
@@ -344,9 +385,9 @@ impl AutoScalingGroup {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-placementgroup)
-    pub fn placement_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn placement_group(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PlacementGroup", value.into().into_json());
+            .set_property("PlacementGroup", value.into_value().into_json());
         self
     }
 
@@ -355,18 +396,18 @@ impl AutoScalingGroup {
     /// Length: 1 to 1600.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-servicelinkedrolearn)
-    pub fn service_linked_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn service_linked_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServiceLinkedRoleARN", value.into().into_json());
+            .set_property("ServiceLinkedRoleARN", value.into_value().into_json());
         self
     }
 
     /// `SkipZonalShiftValidation`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-skipzonalshiftvalidation)
-    pub fn skip_zonal_shift_validation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn skip_zonal_shift_validation(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("SkipZonalShiftValidation", value.into().into_json());
+            .set_property("SkipZonalShiftValidation", value.into_value().into_json());
         self
     }
 
@@ -375,27 +416,27 @@ impl AutoScalingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<auto_scaling_group::TagProperty>>>,
+        value: impl crate::IntoValue<Vec<auto_scaling_group::TagProperty>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TargetGroupARNs`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-targetgrouparns)
-    pub fn target_group_ar_ns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn target_group_ar_ns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("TargetGroupARNs", value.into().into_json());
+            .set_property("TargetGroupARNs", value.into_value().into_json());
         self
     }
 
     /// `TerminationPolicies`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-terminationpolicies)
-    pub fn termination_policies(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn termination_policies(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("TerminationPolicies", value.into().into_json());
+            .set_property("TerminationPolicies", value.into_value().into_json());
         self
     }
 
@@ -404,10 +445,10 @@ impl AutoScalingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-trafficsources)
     pub fn traffic_sources(
         mut self,
-        value: impl Into<crate::Value<Vec<auto_scaling_group::TrafficSourceIdentifier>>>,
+        value: impl crate::IntoValue<Vec<auto_scaling_group::TrafficSourceIdentifier>>,
     ) -> Self {
         self.0
-            .set_property("TrafficSources", value.into().into_json());
+            .set_property("TrafficSources", value.into_value().into_json());
         self
     }
 
@@ -416,16 +457,21 @@ impl AutoScalingGroup {
     /// Length: 1 to 5000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-vpczoneidentifier)
-    pub fn vpc_zone_identifier(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn vpc_zone_identifier(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VPCZoneIdentifier", value.into().into_json());
+            .set_property("VPCZoneIdentifier", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AutoScalingGroup {
     const TYPE_NAME: &'static str = "AWS::AutoScaling::AutoScalingGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &["PropagateAtLaunch"],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AutoScalingGroupName", "InstanceId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -469,8 +515,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-acceleratorcountrequest.html#cfn-autoscaling-autoscalinggroup-acceleratorcountrequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -479,8 +526,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-acceleratorcountrequest.html#cfn-autoscaling-autoscalinggroup-acceleratorcountrequest-min)
-        pub fn min(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Min".to_owned(), value.into().into_json());
+        pub fn min(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Min".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -508,8 +556,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-acceleratortotalmemorymibrequest.html#cfn-autoscaling-autoscalinggroup-acceleratortotalmemorymibrequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -518,8 +567,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-acceleratortotalmemorymibrequest.html#cfn-autoscaling-autoscalinggroup-acceleratortotalmemorymibrequest-min)
-        pub fn min(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Min".to_owned(), value.into().into_json());
+        pub fn min(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Min".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -547,11 +597,11 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-availabilityzonedistribution.html#cfn-autoscaling-autoscalinggroup-availabilityzonedistribution-capacitydistributionstrategy)
         pub fn capacity_distribution_strategy(
             mut self,
-            value: impl Into<crate::Value<CapacityDistributionStrategy>>,
+            value: impl crate::IntoValue<CapacityDistributionStrategy>,
         ) -> Self {
             self.0.insert(
                 "CapacityDistributionStrategy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -572,19 +622,17 @@ pub mod auto_scaling_group {
     impl AvailabilityZoneImpairmentPolicy {
         /// A new `AvailabilityZoneImpairmentPolicy` with its required properties.
         pub fn new(
-            impaired_zone_health_check_behavior: impl Into<
-                crate::Value<ImpairedZoneHealthCheckBehavior>,
-            >,
-            zonal_shift_enabled: impl Into<crate::Value<bool>>,
+            impaired_zone_health_check_behavior: impl crate::IntoValue<ImpairedZoneHealthCheckBehavior>,
+            zonal_shift_enabled: impl crate::IntoValue<bool>,
         ) -> Self {
             AvailabilityZoneImpairmentPolicy(crate::typed::Properties::from_iter([
                 (
                     "ImpairedZoneHealthCheckBehavior".to_owned(),
-                    impaired_zone_health_check_behavior.into().into_json(),
+                    impaired_zone_health_check_behavior.into_value().into_json(),
                 ),
                 (
                     "ZonalShiftEnabled".to_owned(),
-                    zonal_shift_enabled.into().into_json(),
+                    zonal_shift_enabled.into_value().into_json(),
                 ),
             ]))
         }
@@ -613,8 +661,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-baselineebsbandwidthmbpsrequest.html#cfn-autoscaling-autoscalinggroup-baselineebsbandwidthmbpsrequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -623,8 +672,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-baselineebsbandwidthmbpsrequest.html#cfn-autoscaling-autoscalinggroup-baselineebsbandwidthmbpsrequest-min)
-        pub fn min(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Min".to_owned(), value.into().into_json());
+        pub fn min(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Min".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -650,8 +700,9 @@ pub mod auto_scaling_group {
         /// `Cpu`: [`CpuPerformanceFactorRequest`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-baselineperformancefactorsrequest.html#cfn-autoscaling-autoscalinggroup-baselineperformancefactorsrequest-cpu)
-        pub fn cpu(mut self, value: impl Into<crate::Value<CpuPerformanceFactorRequest>>) -> Self {
-            self.0.insert("Cpu".to_owned(), value.into().into_json());
+        pub fn cpu(mut self, value: impl crate::IntoValue<CpuPerformanceFactorRequest>) -> Self {
+            self.0
+                .insert("Cpu".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -671,11 +722,11 @@ pub mod auto_scaling_group {
     impl CapacityReservationSpecification {
         /// A new `CapacityReservationSpecification` with its required properties.
         pub fn new(
-            capacity_reservation_preference: impl Into<crate::Value<CapacityReservationPreference>>,
+            capacity_reservation_preference: impl crate::IntoValue<CapacityReservationPreference>,
         ) -> Self {
             CapacityReservationSpecification(crate::typed::Properties::from_iter([(
                 "CapacityReservationPreference".to_owned(),
-                capacity_reservation_preference.into().into_json(),
+                capacity_reservation_preference.into_value().into_json(),
             )]))
         }
 
@@ -684,11 +735,11 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-capacityreservationspecification.html#cfn-autoscaling-autoscalinggroup-capacityreservationspecification-capacityreservationtarget)
         pub fn capacity_reservation_target(
             mut self,
-            value: impl Into<crate::Value<CapacityReservationTarget>>,
+            value: impl crate::IntoValue<CapacityReservationTarget>,
         ) -> Self {
             self.0.insert(
                 "CapacityReservationTarget".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -717,11 +768,11 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-capacityreservationtarget.html#cfn-autoscaling-autoscalinggroup-capacityreservationtarget-capacityreservationids)
         pub fn capacity_reservation_ids(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "CapacityReservationIds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -731,11 +782,11 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-capacityreservationtarget.html#cfn-autoscaling-autoscalinggroup-capacityreservationtarget-capacityreservationresourcegrouparns)
         pub fn capacity_reservation_resource_group_arns(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "CapacityReservationResourceGroupArns".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -764,10 +815,10 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-cpuperformancefactorrequest.html#cfn-autoscaling-autoscalinggroup-cpuperformancefactorrequest-references)
         pub fn references(
             mut self,
-            value: impl Into<crate::Value<Vec<PerformanceFactorReferenceRequest>>>,
+            value: impl crate::IntoValue<Vec<PerformanceFactorReferenceRequest>>,
         ) -> Self {
             self.0
-                .insert("References".to_owned(), value.into().into_json());
+                .insert("References".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -795,10 +846,12 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancelifecyclepolicy.html#cfn-autoscaling-autoscalinggroup-instancelifecyclepolicy-retentiontriggers)
         pub fn retention_triggers(
             mut self,
-            value: impl Into<crate::Value<RetentionTriggers>>,
+            value: impl crate::IntoValue<RetentionTriggers>,
         ) -> Self {
-            self.0
-                .insert("RetentionTriggers".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RetentionTriggers".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -826,9 +879,11 @@ pub mod auto_scaling_group {
         /// Range: -1 to 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancemaintenancepolicy.html#cfn-autoscaling-autoscalinggroup-instancemaintenancepolicy-maxhealthypercentage)
-        pub fn max_healthy_percentage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxHealthyPercentage".to_owned(), value.into().into_json());
+        pub fn max_healthy_percentage(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxHealthyPercentage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -837,9 +892,11 @@ pub mod auto_scaling_group {
         /// Range: -1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancemaintenancepolicy.html#cfn-autoscaling-autoscalinggroup-instancemaintenancepolicy-minhealthypercentage)
-        pub fn min_healthy_percentage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MinHealthyPercentage".to_owned(), value.into().into_json());
+        pub fn min_healthy_percentage(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MinHealthyPercentage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -859,12 +916,12 @@ pub mod auto_scaling_group {
     impl InstanceRequirements {
         /// A new `InstanceRequirements` with its required properties.
         pub fn new(
-            memory_mi_b: impl Into<crate::Value<MemoryMiBRequest>>,
-            v_cpu_count: impl Into<crate::Value<VCpuCountRequest>>,
+            memory_mi_b: impl crate::IntoValue<MemoryMiBRequest>,
+            v_cpu_count: impl crate::IntoValue<VCpuCountRequest>,
         ) -> Self {
             InstanceRequirements(crate::typed::Properties::from_iter([
-                ("MemoryMiB".to_owned(), memory_mi_b.into().into_json()),
-                ("VCpuCount".to_owned(), v_cpu_count.into().into_json()),
+                ("MemoryMiB".to_owned(), memory_mi_b.into_value().into_json()),
+                ("VCpuCount".to_owned(), v_cpu_count.into_value().into_json()),
             ]))
         }
 
@@ -873,10 +930,12 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-acceleratorcount)
         pub fn accelerator_count(
             mut self,
-            value: impl Into<crate::Value<AcceleratorCountRequest>>,
+            value: impl crate::IntoValue<AcceleratorCountRequest>,
         ) -> Self {
-            self.0
-                .insert("AcceleratorCount".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AcceleratorCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -885,11 +944,11 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-acceleratormanufacturers)
         pub fn accelerator_manufacturers(
             mut self,
-            value: impl Into<crate::Value<Vec<AcceleratorManufacturers>>>,
+            value: impl crate::IntoValue<Vec<AcceleratorManufacturers>>,
         ) -> Self {
             self.0.insert(
                 "AcceleratorManufacturers".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -899,10 +958,12 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-acceleratornames)
         pub fn accelerator_names(
             mut self,
-            value: impl Into<crate::Value<Vec<AcceleratorNames>>>,
+            value: impl crate::IntoValue<Vec<AcceleratorNames>>,
         ) -> Self {
-            self.0
-                .insert("AcceleratorNames".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AcceleratorNames".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -911,11 +972,11 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-acceleratortotalmemorymib)
         pub fn accelerator_total_memory_mi_b(
             mut self,
-            value: impl Into<crate::Value<AcceleratorTotalMemoryMiBRequest>>,
+            value: impl crate::IntoValue<AcceleratorTotalMemoryMiBRequest>,
         ) -> Self {
             self.0.insert(
                 "AcceleratorTotalMemoryMiB".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -925,10 +986,12 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-acceleratortypes)
         pub fn accelerator_types(
             mut self,
-            value: impl Into<crate::Value<Vec<AcceleratorTypes>>>,
+            value: impl crate::IntoValue<Vec<AcceleratorTypes>>,
         ) -> Self {
-            self.0
-                .insert("AcceleratorTypes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AcceleratorTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -937,21 +1000,20 @@ pub mod auto_scaling_group {
         /// Items: 0 to 400.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-allowedinstancetypes)
-        pub fn allowed_instance_types(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("AllowedInstanceTypes".to_owned(), value.into().into_json());
+        pub fn allowed_instance_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "AllowedInstanceTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `BareMetal`: [`BareMetal`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-baremetal)
-        pub fn bare_metal(mut self, value: impl Into<crate::Value<BareMetal>>) -> Self {
+        pub fn bare_metal(mut self, value: impl crate::IntoValue<BareMetal>) -> Self {
             self.0
-                .insert("BareMetal".to_owned(), value.into().into_json());
+                .insert("BareMetal".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -960,11 +1022,11 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-baselineebsbandwidthmbps)
         pub fn baseline_ebs_bandwidth_mbps(
             mut self,
-            value: impl Into<crate::Value<BaselineEbsBandwidthMbpsRequest>>,
+            value: impl crate::IntoValue<BaselineEbsBandwidthMbpsRequest>,
         ) -> Self {
             self.0.insert(
                 "BaselineEbsBandwidthMbps".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -974,11 +1036,11 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-baselineperformancefactors)
         pub fn baseline_performance_factors(
             mut self,
-            value: impl Into<crate::Value<BaselinePerformanceFactorsRequest>>,
+            value: impl crate::IntoValue<BaselinePerformanceFactorsRequest>,
         ) -> Self {
             self.0.insert(
                 "BaselinePerformanceFactors".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -988,10 +1050,12 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-burstableperformance)
         pub fn burstable_performance(
             mut self,
-            value: impl Into<crate::Value<BurstablePerformance>>,
+            value: impl crate::IntoValue<BurstablePerformance>,
         ) -> Self {
-            self.0
-                .insert("BurstablePerformance".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BurstablePerformance".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1000,10 +1064,12 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-cpumanufacturers)
         pub fn cpu_manufacturers(
             mut self,
-            value: impl Into<crate::Value<Vec<CpuManufacturers>>>,
+            value: impl crate::IntoValue<Vec<CpuManufacturers>>,
         ) -> Self {
-            self.0
-                .insert("CpuManufacturers".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CpuManufacturers".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1014,10 +1080,12 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-excludedinstancetypes)
         pub fn excluded_instance_types(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("ExcludedInstanceTypes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ExcludedInstanceTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1026,19 +1094,21 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-instancegenerations)
         pub fn instance_generations(
             mut self,
-            value: impl Into<crate::Value<Vec<InstanceGenerations>>>,
+            value: impl crate::IntoValue<Vec<InstanceGenerations>>,
         ) -> Self {
-            self.0
-                .insert("InstanceGenerations".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InstanceGenerations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LocalStorage`: [`LocalStorage`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-localstorage)
-        pub fn local_storage(mut self, value: impl Into<crate::Value<LocalStorage>>) -> Self {
+        pub fn local_storage(mut self, value: impl crate::IntoValue<LocalStorage>) -> Self {
             self.0
-                .insert("LocalStorage".to_owned(), value.into().into_json());
+                .insert("LocalStorage".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1047,10 +1117,12 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-localstoragetypes)
         pub fn local_storage_types(
             mut self,
-            value: impl Into<crate::Value<Vec<LocalStorageTypes>>>,
+            value: impl crate::IntoValue<Vec<LocalStorageTypes>>,
         ) -> Self {
-            self.0
-                .insert("LocalStorageTypes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LocalStorageTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1061,11 +1133,11 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-maxspotpriceaspercentageofoptimalondemandprice)
         pub fn max_spot_price_as_percentage_of_optimal_on_demand_price(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1075,10 +1147,12 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-memorygibpervcpu)
         pub fn memory_gi_b_per_v_cpu(
             mut self,
-            value: impl Into<crate::Value<MemoryGiBPerVCpuRequest>>,
+            value: impl crate::IntoValue<MemoryGiBPerVCpuRequest>,
         ) -> Self {
-            self.0
-                .insert("MemoryGiBPerVCpu".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MemoryGiBPerVCpu".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1087,10 +1161,12 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-networkbandwidthgbps)
         pub fn network_bandwidth_gbps(
             mut self,
-            value: impl Into<crate::Value<NetworkBandwidthGbpsRequest>>,
+            value: impl crate::IntoValue<NetworkBandwidthGbpsRequest>,
         ) -> Self {
-            self.0
-                .insert("NetworkBandwidthGbps".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NetworkBandwidthGbps".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1099,10 +1175,12 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-networkinterfacecount)
         pub fn network_interface_count(
             mut self,
-            value: impl Into<crate::Value<NetworkInterfaceCountRequest>>,
+            value: impl crate::IntoValue<NetworkInterfaceCountRequest>,
         ) -> Self {
-            self.0
-                .insert("NetworkInterfaceCount".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NetworkInterfaceCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1113,11 +1191,11 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-ondemandmaxpricepercentageoverlowestprice)
         pub fn on_demand_max_price_percentage_over_lowest_price(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "OnDemandMaxPricePercentageOverLowestPrice".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1125,10 +1203,10 @@ pub mod auto_scaling_group {
         /// `RequireHibernateSupport`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-requirehibernatesupport)
-        pub fn require_hibernate_support(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn require_hibernate_support(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "RequireHibernateSupport".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1140,11 +1218,11 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-spotmaxpricepercentageoverlowestprice)
         pub fn spot_max_price_percentage_over_lowest_price(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "SpotMaxPricePercentageOverLowestPrice".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1154,10 +1232,12 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancerequirements.html#cfn-autoscaling-autoscalinggroup-instancerequirements-totallocalstoragegb)
         pub fn total_local_storage_gb(
             mut self,
-            value: impl Into<crate::Value<TotalLocalStorageGbRequest>>,
+            value: impl crate::IntoValue<TotalLocalStorageGbRequest>,
         ) -> Self {
-            self.0
-                .insert("TotalLocalStorageGB".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TotalLocalStorageGB".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1185,11 +1265,11 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancesdistribution.html#cfn-autoscaling-autoscalinggroup-instancesdistribution-ondemandallocationstrategy)
         pub fn on_demand_allocation_strategy(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "OnDemandAllocationStrategy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1197,9 +1277,11 @@ pub mod auto_scaling_group {
         /// `OnDemandBaseCapacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancesdistribution.html#cfn-autoscaling-autoscalinggroup-instancesdistribution-ondemandbasecapacity)
-        pub fn on_demand_base_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("OnDemandBaseCapacity".to_owned(), value.into().into_json());
+        pub fn on_demand_base_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "OnDemandBaseCapacity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1208,11 +1290,11 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancesdistribution.html#cfn-autoscaling-autoscalinggroup-instancesdistribution-ondemandpercentageabovebasecapacity)
         pub fn on_demand_percentage_above_base_capacity(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "OnDemandPercentageAboveBaseCapacity".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1220,10 +1302,10 @@ pub mod auto_scaling_group {
         /// `SpotAllocationStrategy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancesdistribution.html#cfn-autoscaling-autoscalinggroup-instancesdistribution-spotallocationstrategy)
-        pub fn spot_allocation_strategy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn spot_allocation_strategy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "SpotAllocationStrategy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1231,9 +1313,11 @@ pub mod auto_scaling_group {
         /// `SpotInstancePools`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancesdistribution.html#cfn-autoscaling-autoscalinggroup-instancesdistribution-spotinstancepools)
-        pub fn spot_instance_pools(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("SpotInstancePools".to_owned(), value.into().into_json());
+        pub fn spot_instance_pools(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "SpotInstancePools".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1242,9 +1326,9 @@ pub mod auto_scaling_group {
         /// Length: 0 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-instancesdistribution.html#cfn-autoscaling-autoscalinggroup-instancesdistribution-spotmaxprice)
-        pub fn spot_max_price(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn spot_max_price(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SpotMaxPrice".to_owned(), value.into().into_json());
+                .insert("SpotMaxPrice".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1264,11 +1348,11 @@ pub mod auto_scaling_group {
     impl LaunchTemplate {
         /// A new `LaunchTemplate` with its required properties.
         pub fn new(
-            launch_template_specification: impl Into<crate::Value<LaunchTemplateSpecification>>,
+            launch_template_specification: impl crate::IntoValue<LaunchTemplateSpecification>,
         ) -> Self {
             LaunchTemplate(crate::typed::Properties::from_iter([(
                 "LaunchTemplateSpecification".to_owned(),
-                launch_template_specification.into().into_json(),
+                launch_template_specification.into_value().into_json(),
             )]))
         }
 
@@ -1277,10 +1361,10 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-launchtemplate.html#cfn-autoscaling-autoscalinggroup-launchtemplate-overrides)
         pub fn overrides(
             mut self,
-            value: impl Into<crate::Value<Vec<LaunchTemplateOverrides>>>,
+            value: impl crate::IntoValue<Vec<LaunchTemplateOverrides>>,
         ) -> Self {
             self.0
-                .insert("Overrides".to_owned(), value.into().into_json());
+                .insert("Overrides".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1310,9 +1394,9 @@ pub mod auto_scaling_group {
         /// Pattern: `^ami-[a-z0-9]{1,17}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html#cfn-autoscaling-autoscalinggroup-launchtemplateoverrides-imageid)
-        pub fn image_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn image_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ImageId".to_owned(), value.into().into_json());
+                .insert("ImageId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1321,10 +1405,12 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html#cfn-autoscaling-autoscalinggroup-launchtemplateoverrides-instancerequirements)
         pub fn instance_requirements(
             mut self,
-            value: impl Into<crate::Value<InstanceRequirements>>,
+            value: impl crate::IntoValue<InstanceRequirements>,
         ) -> Self {
-            self.0
-                .insert("InstanceRequirements".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InstanceRequirements".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1333,9 +1419,9 @@ pub mod auto_scaling_group {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html#cfn-autoscaling-autoscalinggroup-launchtemplateoverrides-instancetype)
-        pub fn instance_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instance_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InstanceType".to_owned(), value.into().into_json());
+                .insert("InstanceType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1344,11 +1430,11 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html#cfn-autoscaling-autoscalinggroup-launchtemplateoverrides-launchtemplatespecification)
         pub fn launch_template_specification(
             mut self,
-            value: impl Into<crate::Value<LaunchTemplateSpecification>>,
+            value: impl crate::IntoValue<LaunchTemplateSpecification>,
         ) -> Self {
             self.0.insert(
                 "LaunchTemplateSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1358,9 +1444,11 @@ pub mod auto_scaling_group {
         /// Length: 1 to 32.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html#cfn-autoscaling-autoscalinggroup-launchtemplateoverrides-weightedcapacity)
-        pub fn weighted_capacity(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("WeightedCapacity".to_owned(), value.into().into_json());
+        pub fn weighted_capacity(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "WeightedCapacity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1379,10 +1467,10 @@ pub mod auto_scaling_group {
 
     impl LaunchTemplateSpecification {
         /// A new `LaunchTemplateSpecification` with its required properties.
-        pub fn new(version: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(version: impl crate::IntoValue<String>) -> Self {
             LaunchTemplateSpecification(crate::typed::Properties::from_iter([(
                 "Version".to_owned(),
-                version.into().into_json(),
+                version.into_value().into_json(),
             )]))
         }
 
@@ -1391,9 +1479,11 @@ pub mod auto_scaling_group {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-launchtemplatespecification.html#cfn-autoscaling-autoscalinggroup-launchtemplatespecification-launchtemplateid)
-        pub fn launch_template_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LaunchTemplateId".to_owned(), value.into().into_json());
+        pub fn launch_template_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LaunchTemplateId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1404,9 +1494,11 @@ pub mod auto_scaling_group {
         /// Pattern: `^[a-zA-Z0-9\(\)\.\-/_]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-launchtemplatespecification.html#cfn-autoscaling-autoscalinggroup-launchtemplatespecification-launchtemplatename)
-        pub fn launch_template_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LaunchTemplateName".to_owned(), value.into().into_json());
+        pub fn launch_template_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LaunchTemplateName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1426,17 +1518,17 @@ pub mod auto_scaling_group {
     impl LifecycleHookSpecification {
         /// A new `LifecycleHookSpecification` with its required properties.
         pub fn new(
-            lifecycle_hook_name: impl Into<crate::Value<String>>,
-            lifecycle_transition: impl Into<crate::Value<String>>,
+            lifecycle_hook_name: impl crate::IntoValue<String>,
+            lifecycle_transition: impl crate::IntoValue<String>,
         ) -> Self {
             LifecycleHookSpecification(crate::typed::Properties::from_iter([
                 (
                     "LifecycleHookName".to_owned(),
-                    lifecycle_hook_name.into().into_json(),
+                    lifecycle_hook_name.into_value().into_json(),
                 ),
                 (
                     "LifecycleTransition".to_owned(),
-                    lifecycle_transition.into().into_json(),
+                    lifecycle_transition.into_value().into_json(),
                 ),
             ]))
         }
@@ -1444,18 +1536,20 @@ pub mod auto_scaling_group {
         /// `DefaultResult`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-lifecyclehookspecification.html#cfn-autoscaling-autoscalinggroup-lifecyclehookspecification-defaultresult)
-        pub fn default_result(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn default_result(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DefaultResult".to_owned(), value.into().into_json());
+                .insert("DefaultResult".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HeartbeatTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-lifecyclehookspecification.html#cfn-autoscaling-autoscalinggroup-lifecyclehookspecification-heartbeattimeout)
-        pub fn heartbeat_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("HeartbeatTimeout".to_owned(), value.into().into_json());
+        pub fn heartbeat_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "HeartbeatTimeout".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1466,9 +1560,11 @@ pub mod auto_scaling_group {
         /// Pattern: `^[\u0009\u000A\u000D\u0020-\u007e]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-lifecyclehookspecification.html#cfn-autoscaling-autoscalinggroup-lifecyclehookspecification-notificationmetadata)
-        pub fn notification_metadata(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NotificationMetadata".to_owned(), value.into().into_json());
+        pub fn notification_metadata(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NotificationMetadata".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1477,9 +1573,11 @@ pub mod auto_scaling_group {
         /// Length: 0 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-lifecyclehookspecification.html#cfn-autoscaling-autoscalinggroup-lifecyclehookspecification-notificationtargetarn)
-        pub fn notification_target_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NotificationTargetARN".to_owned(), value.into().into_json());
+        pub fn notification_target_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NotificationTargetARN".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1488,9 +1586,9 @@ pub mod auto_scaling_group {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-lifecyclehookspecification.html#cfn-autoscaling-autoscalinggroup-lifecyclehookspecification-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleARN".to_owned(), value.into().into_json());
+                .insert("RoleARN".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1518,8 +1616,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-memorygibpervcpurequest.html#cfn-autoscaling-autoscalinggroup-memorygibpervcpurequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1528,8 +1627,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-memorygibpervcpurequest.html#cfn-autoscaling-autoscalinggroup-memorygibpervcpurequest-min)
-        pub fn min(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Min".to_owned(), value.into().into_json());
+        pub fn min(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Min".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1557,8 +1657,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-memorymibrequest.html#cfn-autoscaling-autoscalinggroup-memorymibrequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1567,8 +1668,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-memorymibrequest.html#cfn-autoscaling-autoscalinggroup-memorymibrequest-min)
-        pub fn min(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Min".to_owned(), value.into().into_json());
+        pub fn min(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Min".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1587,19 +1689,19 @@ pub mod auto_scaling_group {
 
     impl MetricsCollection {
         /// A new `MetricsCollection` with its required properties.
-        pub fn new(granularity: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(granularity: impl crate::IntoValue<String>) -> Self {
             MetricsCollection(crate::typed::Properties::from_iter([(
                 "Granularity".to_owned(),
-                granularity.into().into_json(),
+                granularity.into_value().into_json(),
             )]))
         }
 
         /// `Metrics`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-metricscollection.html#cfn-autoscaling-autoscalinggroup-metricscollection-metrics)
-        pub fn metrics(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn metrics(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Metrics".to_owned(), value.into().into_json());
+                .insert("Metrics".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1618,10 +1720,10 @@ pub mod auto_scaling_group {
 
     impl MixedInstancesPolicy {
         /// A new `MixedInstancesPolicy` with its required properties.
-        pub fn new(launch_template: impl Into<crate::Value<LaunchTemplate>>) -> Self {
+        pub fn new(launch_template: impl crate::IntoValue<LaunchTemplate>) -> Self {
             MixedInstancesPolicy(crate::typed::Properties::from_iter([(
                 "LaunchTemplate".to_owned(),
-                launch_template.into().into_json(),
+                launch_template.into_value().into_json(),
             )]))
         }
 
@@ -1630,10 +1732,12 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-mixedinstancespolicy.html#cfn-autoscaling-autoscalinggroup-mixedinstancespolicy-instancesdistribution)
         pub fn instances_distribution(
             mut self,
-            value: impl Into<crate::Value<InstancesDistribution>>,
+            value: impl crate::IntoValue<InstancesDistribution>,
         ) -> Self {
-            self.0
-                .insert("InstancesDistribution".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InstancesDistribution".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1661,8 +1765,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-networkbandwidthgbpsrequest.html#cfn-autoscaling-autoscalinggroup-networkbandwidthgbpsrequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1671,8 +1776,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-networkbandwidthgbpsrequest.html#cfn-autoscaling-autoscalinggroup-networkbandwidthgbpsrequest-min)
-        pub fn min(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Min".to_owned(), value.into().into_json());
+        pub fn min(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Min".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1700,8 +1806,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-networkinterfacecountrequest.html#cfn-autoscaling-autoscalinggroup-networkinterfacecountrequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1710,8 +1817,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-networkinterfacecountrequest.html#cfn-autoscaling-autoscalinggroup-networkinterfacecountrequest-min)
-        pub fn min(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Min".to_owned(), value.into().into_json());
+        pub fn min(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Min".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1730,19 +1838,21 @@ pub mod auto_scaling_group {
 
     impl NotificationConfiguration {
         /// A new `NotificationConfiguration` with its required properties.
-        pub fn new(topic_arn: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn new(topic_arn: impl crate::IntoValue<crate::Json>) -> Self {
             NotificationConfiguration(crate::typed::Properties::from_iter([(
                 "TopicARN".to_owned(),
-                topic_arn.into().into_json(),
+                topic_arn.into_value().into_json(),
             )]))
         }
 
         /// `NotificationTypes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-notificationconfiguration.html#cfn-autoscaling-autoscalinggroup-notificationconfiguration-notificationtypes)
-        pub fn notification_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("NotificationTypes".to_owned(), value.into().into_json());
+        pub fn notification_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "NotificationTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1768,9 +1878,9 @@ pub mod auto_scaling_group {
         /// `InstanceFamily`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-performancefactorreferencerequest.html#cfn-autoscaling-autoscalinggroup-performancefactorreferencerequest-instancefamily)
-        pub fn instance_family(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instance_family(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InstanceFamily".to_owned(), value.into().into_json());
+                .insert("InstanceFamily".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1798,10 +1908,12 @@ pub mod auto_scaling_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-retentiontriggers.html#cfn-autoscaling-autoscalinggroup-retentiontriggers-terminatehookabandon)
         pub fn terminate_hook_abandon(
             mut self,
-            value: impl Into<crate::Value<TerminateHookAbandon>>,
+            value: impl crate::IntoValue<TerminateHookAbandon>,
         ) -> Self {
-            self.0
-                .insert("TerminateHookAbandon".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TerminateHookAbandon".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1821,17 +1933,17 @@ pub mod auto_scaling_group {
     impl TagProperty {
         /// A new `TagProperty` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            propagate_at_launch: impl Into<crate::Value<bool>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            propagate_at_launch: impl crate::IntoValue<bool>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TagProperty(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
                 (
                     "PropagateAtLaunch".to_owned(),
-                    propagate_at_launch.into().into_json(),
+                    propagate_at_launch.into_value().into_json(),
                 ),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1859,8 +1971,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-totallocalstoragegbrequest.html#cfn-autoscaling-autoscalinggroup-totallocalstoragegbrequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1869,8 +1982,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-totallocalstoragegbrequest.html#cfn-autoscaling-autoscalinggroup-totallocalstoragegbrequest-min)
-        pub fn min(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Min".to_owned(), value.into().into_json());
+        pub fn min(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Min".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1890,12 +2004,12 @@ pub mod auto_scaling_group {
     impl TrafficSourceIdentifier {
         /// A new `TrafficSourceIdentifier` with its required properties.
         pub fn new(
-            identifier: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<String>>,
+            identifier: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             TrafficSourceIdentifier(crate::typed::Properties::from_iter([
-                ("Identifier".to_owned(), identifier.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Identifier".to_owned(), identifier.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -1923,8 +2037,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-vcpucountrequest.html#cfn-autoscaling-autoscalinggroup-vcpucountrequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1933,8 +2048,9 @@ pub mod auto_scaling_group {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-vcpucountrequest.html#cfn-autoscaling-autoscalinggroup-vcpucountrequest-min)
-        pub fn min(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Min".to_owned(), value.into().into_json());
+        pub fn min(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Min".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2261,13 +2377,13 @@ pub struct LaunchConfiguration(crate::Resource);
 impl LaunchConfiguration {
     /// A new `AWS::AutoScaling::LaunchConfiguration` with its required properties.
     pub fn new(
-        image_id: impl Into<crate::Value<String>>,
-        instance_type: impl Into<crate::Value<String>>,
+        image_id: impl crate::IntoValue<String>,
+        instance_type: impl crate::IntoValue<String>,
     ) -> Self {
         LaunchConfiguration(
             crate::Resource::new("AWS::AutoScaling::LaunchConfiguration")
-                .property("ImageId", image_id.into().into_json())
-                .property("InstanceType", instance_type.into().into_json()),
+                .property("ImageId", image_id.into_value().into_json())
+                .property("InstanceType", instance_type.into_value().into_json()),
         )
     }
 
@@ -2276,9 +2392,9 @@ impl LaunchConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-associatepublicipaddress)
-    pub fn associate_public_ip_address(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn associate_public_ip_address(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AssociatePublicIpAddress", value.into().into_json());
+            .set_property("AssociatePublicIpAddress", value.into_value().into_json());
         self
     }
 
@@ -2289,10 +2405,10 @@ impl LaunchConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-blockdevicemappings)
     pub fn block_device_mappings(
         mut self,
-        value: impl Into<crate::Value<Vec<launch_configuration::BlockDeviceMapping>>>,
+        value: impl crate::IntoValue<Vec<launch_configuration::BlockDeviceMapping>>,
     ) -> Self {
         self.0
-            .set_property("BlockDeviceMappings", value.into().into_json());
+            .set_property("BlockDeviceMappings", value.into_value().into_json());
         self
     }
 
@@ -2303,9 +2419,9 @@ impl LaunchConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-classiclinkvpcid)
-    pub fn classic_link_vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn classic_link_vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ClassicLinkVPCId", value.into().into_json());
+            .set_property("ClassicLinkVPCId", value.into_value().into_json());
         self
     }
 
@@ -2316,10 +2432,12 @@ impl LaunchConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-classiclinkvpcsecuritygroups)
     pub fn classic_link_vpc_security_groups(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
-        self.0
-            .set_property("ClassicLinkVPCSecurityGroups", value.into().into_json());
+        self.0.set_property(
+            "ClassicLinkVPCSecurityGroups",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2328,9 +2446,9 @@ impl LaunchConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-ebsoptimized)
-    pub fn ebs_optimized(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn ebs_optimized(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EbsOptimized", value.into().into_json());
+            .set_property("EbsOptimized", value.into_value().into_json());
         self
     }
 
@@ -2341,9 +2459,9 @@ impl LaunchConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-iaminstanceprofile)
-    pub fn iam_instance_profile(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn iam_instance_profile(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IamInstanceProfile", value.into().into_json());
+            .set_property("IamInstanceProfile", value.into_value().into_json());
         self
     }
 
@@ -2354,8 +2472,9 @@ impl LaunchConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-instanceid)
-    pub fn instance_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("InstanceId", value.into().into_json());
+    pub fn instance_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("InstanceId", value.into_value().into_json());
         self
     }
 
@@ -2364,9 +2483,9 @@ impl LaunchConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-instancemonitoring)
-    pub fn instance_monitoring(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn instance_monitoring(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("InstanceMonitoring", value.into().into_json());
+            .set_property("InstanceMonitoring", value.into_value().into_json());
         self
     }
 
@@ -2377,8 +2496,9 @@ impl LaunchConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-kernelid)
-    pub fn kernel_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KernelId", value.into().into_json());
+    pub fn kernel_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KernelId", value.into_value().into_json());
         self
     }
 
@@ -2389,8 +2509,9 @@ impl LaunchConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-keyname)
-    pub fn key_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KeyName", value.into().into_json());
+    pub fn key_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KeyName", value.into_value().into_json());
         self
     }
 
@@ -2401,9 +2522,9 @@ impl LaunchConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-launchconfigurationname)
-    pub fn launch_configuration_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn launch_configuration_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LaunchConfigurationName", value.into().into_json());
+            .set_property("LaunchConfigurationName", value.into_value().into_json());
         self
     }
 
@@ -2414,10 +2535,10 @@ impl LaunchConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-metadataoptions)
     pub fn metadata_options(
         mut self,
-        value: impl Into<crate::Value<launch_configuration::MetadataOptions>>,
+        value: impl crate::IntoValue<launch_configuration::MetadataOptions>,
     ) -> Self {
         self.0
-            .set_property("MetadataOptions", value.into().into_json());
+            .set_property("MetadataOptions", value.into_value().into_json());
         self
     }
 
@@ -2428,9 +2549,9 @@ impl LaunchConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-placementtenancy)
-    pub fn placement_tenancy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn placement_tenancy(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PlacementTenancy", value.into().into_json());
+            .set_property("PlacementTenancy", value.into_value().into_json());
         self
     }
 
@@ -2441,8 +2562,9 @@ impl LaunchConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-ramdiskid)
-    pub fn ram_disk_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RamDiskId", value.into().into_json());
+    pub fn ram_disk_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RamDiskId", value.into_value().into_json());
         self
     }
 
@@ -2451,9 +2573,9 @@ impl LaunchConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-securitygroups)
-    pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroups", value.into().into_json());
+            .set_property("SecurityGroups", value.into_value().into_json());
         self
     }
 
@@ -2464,8 +2586,9 @@ impl LaunchConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-spotprice)
-    pub fn spot_price(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SpotPrice", value.into().into_json());
+    pub fn spot_price(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SpotPrice", value.into_value().into_json());
         self
     }
 
@@ -2476,8 +2599,9 @@ impl LaunchConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-userdata)
-    pub fn user_data(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("UserData", value.into().into_json());
+    pub fn user_data(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("UserData", value.into_value().into_json());
         self
     }
 }
@@ -2538,18 +2662,20 @@ pub mod launch_configuration {
         /// `DeleteOnTermination`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-launchconfiguration-blockdevice.html#cfn-autoscaling-launchconfiguration-blockdevice-deleteontermination)
-        pub fn delete_on_termination(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DeleteOnTermination".to_owned(), value.into().into_json());
+        pub fn delete_on_termination(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DeleteOnTermination".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Encrypted`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-launchconfiguration-blockdevice.html#cfn-autoscaling-launchconfiguration-blockdevice-encrypted)
-        pub fn encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Encrypted".to_owned(), value.into().into_json());
+                .insert("Encrypted".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2558,8 +2684,9 @@ pub mod launch_configuration {
         /// Range: 100 to 20000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-launchconfiguration-blockdevice.html#cfn-autoscaling-launchconfiguration-blockdevice-iops)
-        pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Iops".to_owned(), value.into().into_json());
+        pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Iops".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2568,9 +2695,9 @@ pub mod launch_configuration {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-launchconfiguration-blockdevice.html#cfn-autoscaling-launchconfiguration-blockdevice-snapshotid)
-        pub fn snapshot_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn snapshot_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SnapshotId".to_owned(), value.into().into_json());
+                .insert("SnapshotId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2579,9 +2706,9 @@ pub mod launch_configuration {
         /// Range: 125 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-launchconfiguration-blockdevice.html#cfn-autoscaling-launchconfiguration-blockdevice-throughput)
-        pub fn throughput(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn throughput(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Throughput".to_owned(), value.into().into_json());
+                .insert("Throughput".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2590,9 +2717,9 @@ pub mod launch_configuration {
         /// Range: 1 to 16384.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-launchconfiguration-blockdevice.html#cfn-autoscaling-launchconfiguration-blockdevice-volumesize)
-        pub fn volume_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn volume_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("VolumeSize".to_owned(), value.into().into_json());
+                .insert("VolumeSize".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2601,9 +2728,9 @@ pub mod launch_configuration {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-launchconfiguration-blockdevice.html#cfn-autoscaling-launchconfiguration-blockdevice-volumetype)
-        pub fn volume_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn volume_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VolumeType".to_owned(), value.into().into_json());
+                .insert("VolumeType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2622,27 +2749,28 @@ pub mod launch_configuration {
 
     impl BlockDeviceMapping {
         /// A new `BlockDeviceMapping` with its required properties.
-        pub fn new(device_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(device_name: impl crate::IntoValue<String>) -> Self {
             BlockDeviceMapping(crate::typed::Properties::from_iter([(
                 "DeviceName".to_owned(),
-                device_name.into().into_json(),
+                device_name.into_value().into_json(),
             )]))
         }
 
         /// `Ebs`: [`BlockDevice`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-launchconfiguration-blockdevicemapping.html#cfn-autoscaling-launchconfiguration-blockdevicemapping-ebs)
-        pub fn ebs(mut self, value: impl Into<crate::Value<BlockDevice>>) -> Self {
-            self.0.insert("Ebs".to_owned(), value.into().into_json());
+        pub fn ebs(mut self, value: impl crate::IntoValue<BlockDevice>) -> Self {
+            self.0
+                .insert("Ebs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NoDevice`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-launchconfiguration-blockdevicemapping.html#cfn-autoscaling-launchconfiguration-blockdevicemapping-nodevice)
-        pub fn no_device(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn no_device(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("NoDevice".to_owned(), value.into().into_json());
+                .insert("NoDevice".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2651,9 +2779,9 @@ pub mod launch_configuration {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-launchconfiguration-blockdevicemapping.html#cfn-autoscaling-launchconfiguration-blockdevicemapping-virtualname)
-        pub fn virtual_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn virtual_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VirtualName".to_owned(), value.into().into_json());
+                .insert("VirtualName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2679,9 +2807,9 @@ pub mod launch_configuration {
         /// `HttpEndpoint`: [`HttpEndpoint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-launchconfiguration-metadataoptions.html#cfn-autoscaling-launchconfiguration-metadataoptions-httpendpoint)
-        pub fn http_endpoint(mut self, value: impl Into<crate::Value<HttpEndpoint>>) -> Self {
+        pub fn http_endpoint(mut self, value: impl crate::IntoValue<HttpEndpoint>) -> Self {
             self.0
-                .insert("HttpEndpoint".to_owned(), value.into().into_json());
+                .insert("HttpEndpoint".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2690,10 +2818,10 @@ pub mod launch_configuration {
         /// Range: 1 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-launchconfiguration-metadataoptions.html#cfn-autoscaling-launchconfiguration-metadataoptions-httpputresponsehoplimit)
-        pub fn http_put_response_hop_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn http_put_response_hop_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "HttpPutResponseHopLimit".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2701,9 +2829,9 @@ pub mod launch_configuration {
         /// `HttpTokens`: [`HttpTokens`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-launchconfiguration-metadataoptions.html#cfn-autoscaling-launchconfiguration-metadataoptions-httptokens)
-        pub fn http_tokens(mut self, value: impl Into<crate::Value<HttpTokens>>) -> Self {
+        pub fn http_tokens(mut self, value: impl crate::IntoValue<HttpTokens>) -> Self {
             self.0
-                .insert("HttpTokens".to_owned(), value.into().into_json());
+                .insert("HttpTokens".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2762,18 +2890,18 @@ pub struct LifecycleHook(crate::Resource);
 impl LifecycleHook {
     /// A new `AWS::AutoScaling::LifecycleHook` with its required properties.
     pub fn new(
-        auto_scaling_group_name: impl Into<crate::Value<String>>,
-        lifecycle_transition: impl Into<crate::Value<lifecycle_hook::LifecycleTransition>>,
+        auto_scaling_group_name: impl crate::IntoValue<String>,
+        lifecycle_transition: impl crate::IntoValue<lifecycle_hook::LifecycleTransition>,
     ) -> Self {
         LifecycleHook(
             crate::Resource::new("AWS::AutoScaling::LifecycleHook")
                 .property(
                     "AutoScalingGroupName",
-                    auto_scaling_group_name.into().into_json(),
+                    auto_scaling_group_name.into_value().into_json(),
                 )
                 .property(
                     "LifecycleTransition",
-                    lifecycle_transition.into().into_json(),
+                    lifecycle_transition.into_value().into_json(),
                 ),
         )
     }
@@ -2783,19 +2911,19 @@ impl LifecycleHook {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-lifecyclehook.html#cfn-autoscaling-lifecyclehook-defaultresult)
     pub fn default_result(
         mut self,
-        value: impl Into<crate::Value<lifecycle_hook::DefaultResult>>,
+        value: impl crate::IntoValue<lifecycle_hook::DefaultResult>,
     ) -> Self {
         self.0
-            .set_property("DefaultResult", value.into().into_json());
+            .set_property("DefaultResult", value.into_value().into_json());
         self
     }
 
     /// `HeartbeatTimeout`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-lifecyclehook.html#cfn-autoscaling-lifecyclehook-heartbeattimeout)
-    pub fn heartbeat_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn heartbeat_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("HeartbeatTimeout", value.into().into_json());
+            .set_property("HeartbeatTimeout", value.into_value().into_json());
         self
     }
 
@@ -2808,9 +2936,9 @@ impl LifecycleHook {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-lifecyclehook.html#cfn-autoscaling-lifecyclehook-lifecyclehookname)
-    pub fn lifecycle_hook_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn lifecycle_hook_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LifecycleHookName", value.into().into_json());
+            .set_property("LifecycleHookName", value.into_value().into_json());
         self
     }
 
@@ -2821,9 +2949,9 @@ impl LifecycleHook {
     /// Pattern: `^[\u0009\u000A\u000D\u0020-\u007e]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-lifecyclehook.html#cfn-autoscaling-lifecyclehook-notificationmetadata)
-    pub fn notification_metadata(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn notification_metadata(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NotificationMetadata", value.into().into_json());
+            .set_property("NotificationMetadata", value.into_value().into_json());
         self
     }
 
@@ -2832,9 +2960,9 @@ impl LifecycleHook {
     /// Length: 0 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-lifecyclehook.html#cfn-autoscaling-lifecyclehook-notificationtargetarn)
-    pub fn notification_target_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn notification_target_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NotificationTargetARN", value.into().into_json());
+            .set_property("NotificationTargetARN", value.into_value().into_json());
         self
     }
 
@@ -2843,8 +2971,9 @@ impl LifecycleHook {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-lifecyclehook.html#cfn-autoscaling-lifecyclehook-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleARN", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleARN", value.into_value().into_json());
         self
     }
 }
@@ -2922,11 +3051,11 @@ pub struct ScalingPolicy(crate::Resource);
 
 impl ScalingPolicy {
     /// A new `AWS::AutoScaling::ScalingPolicy` with its required properties.
-    pub fn new(auto_scaling_group_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(auto_scaling_group_name: impl crate::IntoValue<String>) -> Self {
         ScalingPolicy(
             crate::Resource::new("AWS::AutoScaling::ScalingPolicy").property(
                 "AutoScalingGroupName",
-                auto_scaling_group_name.into().into_json(),
+                auto_scaling_group_name.into_value().into_json(),
             ),
         )
     }
@@ -2938,27 +3067,28 @@ impl ScalingPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scalingpolicy.html#cfn-autoscaling-scalingpolicy-adjustmenttype)
     pub fn adjustment_type(
         mut self,
-        value: impl Into<crate::Value<scaling_policy::AdjustmentType>>,
+        value: impl crate::IntoValue<scaling_policy::AdjustmentType>,
     ) -> Self {
         self.0
-            .set_property("AdjustmentType", value.into().into_json());
+            .set_property("AdjustmentType", value.into_value().into_json());
         self
     }
 
     /// `Cooldown`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scalingpolicy.html#cfn-autoscaling-scalingpolicy-cooldown)
-    pub fn cooldown(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Cooldown", value.into().into_json());
+    pub fn cooldown(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Cooldown", value.into_value().into_json());
         self
     }
 
     /// `EstimatedInstanceWarmup`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scalingpolicy.html#cfn-autoscaling-scalingpolicy-estimatedinstancewarmup)
-    pub fn estimated_instance_warmup(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn estimated_instance_warmup(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("EstimatedInstanceWarmup", value.into().into_json());
+            .set_property("EstimatedInstanceWarmup", value.into_value().into_json());
         self
     }
 
@@ -2969,19 +3099,19 @@ impl ScalingPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scalingpolicy.html#cfn-autoscaling-scalingpolicy-metricaggregationtype)
     pub fn metric_aggregation_type(
         mut self,
-        value: impl Into<crate::Value<scaling_policy::MetricAggregationType>>,
+        value: impl crate::IntoValue<scaling_policy::MetricAggregationType>,
     ) -> Self {
         self.0
-            .set_property("MetricAggregationType", value.into().into_json());
+            .set_property("MetricAggregationType", value.into_value().into_json());
         self
     }
 
     /// `MinAdjustmentMagnitude`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scalingpolicy.html#cfn-autoscaling-scalingpolicy-minadjustmentmagnitude)
-    pub fn min_adjustment_magnitude(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn min_adjustment_magnitude(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MinAdjustmentMagnitude", value.into().into_json());
+            .set_property("MinAdjustmentMagnitude", value.into_value().into_json());
         self
     }
 
@@ -2990,11 +3120,9 @@ impl ScalingPolicy {
     /// Length: 1 to 64.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scalingpolicy.html#cfn-autoscaling-scalingpolicy-policytype)
-    pub fn policy_type(
-        mut self,
-        value: impl Into<crate::Value<scaling_policy::PolicyType>>,
-    ) -> Self {
-        self.0.set_property("PolicyType", value.into().into_json());
+    pub fn policy_type(mut self, value: impl crate::IntoValue<scaling_policy::PolicyType>) -> Self {
+        self.0
+            .set_property("PolicyType", value.into_value().into_json());
         self
     }
 
@@ -3003,19 +3131,21 @@ impl ScalingPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scalingpolicy.html#cfn-autoscaling-scalingpolicy-predictivescalingconfiguration)
     pub fn predictive_scaling_configuration(
         mut self,
-        value: impl Into<crate::Value<scaling_policy::PredictiveScalingConfiguration>>,
+        value: impl crate::IntoValue<scaling_policy::PredictiveScalingConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("PredictiveScalingConfiguration", value.into().into_json());
+        self.0.set_property(
+            "PredictiveScalingConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `ScalingAdjustment`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scalingpolicy.html#cfn-autoscaling-scalingpolicy-scalingadjustment)
-    pub fn scaling_adjustment(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn scaling_adjustment(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ScalingAdjustment", value.into().into_json());
+            .set_property("ScalingAdjustment", value.into_value().into_json());
         self
     }
 
@@ -3024,10 +3154,10 @@ impl ScalingPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scalingpolicy.html#cfn-autoscaling-scalingpolicy-stepadjustments)
     pub fn step_adjustments(
         mut self,
-        value: impl Into<crate::Value<Vec<scaling_policy::StepAdjustment>>>,
+        value: impl crate::IntoValue<Vec<scaling_policy::StepAdjustment>>,
     ) -> Self {
         self.0
-            .set_property("StepAdjustments", value.into().into_json());
+            .set_property("StepAdjustments", value.into_value().into_json());
         self
     }
 
@@ -3036,10 +3166,12 @@ impl ScalingPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scalingpolicy.html#cfn-autoscaling-scalingpolicy-targettrackingconfiguration)
     pub fn target_tracking_configuration(
         mut self,
-        value: impl Into<crate::Value<scaling_policy::TargetTrackingConfiguration>>,
+        value: impl crate::IntoValue<scaling_policy::TargetTrackingConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("TargetTrackingConfiguration", value.into().into_json());
+        self.0.set_property(
+            "TargetTrackingConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 }
@@ -3093,18 +3225,18 @@ pub mod scaling_policy {
         /// `Dimensions`: list of [`MetricDimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-customizedmetricspecification.html#cfn-autoscaling-scalingpolicy-customizedmetricspecification-dimensions)
-        pub fn dimensions(mut self, value: impl Into<crate::Value<Vec<MetricDimension>>>) -> Self {
+        pub fn dimensions(mut self, value: impl crate::IntoValue<Vec<MetricDimension>>) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MetricName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-customizedmetricspecification.html#cfn-autoscaling-scalingpolicy-customizedmetricspecification-metricname)
-        pub fn metric_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn metric_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MetricName".to_owned(), value.into().into_json());
+                .insert("MetricName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3113,19 +3245,19 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-customizedmetricspecification.html#cfn-autoscaling-scalingpolicy-customizedmetricspecification-metrics)
         pub fn metrics(
             mut self,
-            value: impl Into<crate::Value<Vec<TargetTrackingMetricDataQuery>>>,
+            value: impl crate::IntoValue<Vec<TargetTrackingMetricDataQuery>>,
         ) -> Self {
             self.0
-                .insert("Metrics".to_owned(), value.into().into_json());
+                .insert("Metrics".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Namespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-customizedmetricspecification.html#cfn-autoscaling-scalingpolicy-customizedmetricspecification-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3134,25 +3266,27 @@ pub mod scaling_policy {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-customizedmetricspecification.html#cfn-autoscaling-scalingpolicy-customizedmetricspecification-period)
-        pub fn period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Period".to_owned(), value.into().into_json());
+        pub fn period(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Period".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Statistic`: [`Statistic`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-customizedmetricspecification.html#cfn-autoscaling-scalingpolicy-customizedmetricspecification-statistic)
-        pub fn statistic(mut self, value: impl Into<crate::Value<Statistic>>) -> Self {
+        pub fn statistic(mut self, value: impl crate::IntoValue<Statistic>) -> Self {
             self.0
-                .insert("Statistic".to_owned(), value.into().into_json());
+                .insert("Statistic".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Unit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-customizedmetricspecification.html#cfn-autoscaling-scalingpolicy-customizedmetricspecification-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3172,21 +3306,24 @@ pub mod scaling_policy {
     impl Metric {
         /// A new `Metric` with its required properties.
         pub fn new(
-            metric_name: impl Into<crate::Value<String>>,
-            namespace: impl Into<crate::Value<String>>,
+            metric_name: impl crate::IntoValue<String>,
+            namespace: impl crate::IntoValue<String>,
         ) -> Self {
             Metric(crate::typed::Properties::from_iter([
-                ("MetricName".to_owned(), metric_name.into().into_json()),
-                ("Namespace".to_owned(), namespace.into().into_json()),
+                (
+                    "MetricName".to_owned(),
+                    metric_name.into_value().into_json(),
+                ),
+                ("Namespace".to_owned(), namespace.into_value().into_json()),
             ]))
         }
 
         /// `Dimensions`: list of [`MetricDimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-metric.html#cfn-autoscaling-scalingpolicy-metric-dimensions)
-        pub fn dimensions(mut self, value: impl Into<crate::Value<Vec<MetricDimension>>>) -> Self {
+        pub fn dimensions(mut self, value: impl crate::IntoValue<Vec<MetricDimension>>) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3205,10 +3342,10 @@ pub mod scaling_policy {
 
     impl MetricDataQuery {
         /// A new `MetricDataQuery` with its required properties.
-        pub fn new(id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(id: impl crate::IntoValue<String>) -> Self {
             MetricDataQuery(crate::typed::Properties::from_iter([(
                 "Id".to_owned(),
-                id.into().into_json(),
+                id.into_value().into_json(),
             )]))
         }
 
@@ -3217,9 +3354,9 @@ pub mod scaling_policy {
         /// Length: 1 to 1023.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-metricdataquery.html#cfn-autoscaling-scalingpolicy-metricdataquery-expression)
-        pub fn expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expression(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Expression".to_owned(), value.into().into_json());
+                .insert("Expression".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3228,26 +3365,27 @@ pub mod scaling_policy {
         /// Length: 0 to 2047.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-metricdataquery.html#cfn-autoscaling-scalingpolicy-metricdataquery-label)
-        pub fn label(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Label".to_owned(), value.into().into_json());
+        pub fn label(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Label".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MetricStat`: [`MetricStat`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-metricdataquery.html#cfn-autoscaling-scalingpolicy-metricdataquery-metricstat)
-        pub fn metric_stat(mut self, value: impl Into<crate::Value<MetricStat>>) -> Self {
+        pub fn metric_stat(mut self, value: impl crate::IntoValue<MetricStat>) -> Self {
             self.0
-                .insert("MetricStat".to_owned(), value.into().into_json());
+                .insert("MetricStat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReturnData`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-metricdataquery.html#cfn-autoscaling-scalingpolicy-metricdataquery-returndata)
-        pub fn return_data(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn return_data(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReturnData".to_owned(), value.into().into_json());
+                .insert("ReturnData".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3267,12 +3405,12 @@ pub mod scaling_policy {
     impl MetricDimension {
         /// A new `MetricDimension` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             MetricDimension(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3292,20 +3430,21 @@ pub mod scaling_policy {
     impl MetricStat {
         /// A new `MetricStat` with its required properties.
         pub fn new(
-            metric: impl Into<crate::Value<Metric>>,
-            stat: impl Into<crate::Value<String>>,
+            metric: impl crate::IntoValue<Metric>,
+            stat: impl crate::IntoValue<String>,
         ) -> Self {
             MetricStat(crate::typed::Properties::from_iter([
-                ("Metric".to_owned(), metric.into().into_json()),
-                ("Stat".to_owned(), stat.into().into_json()),
+                ("Metric".to_owned(), metric.into_value().into_json()),
+                ("Stat".to_owned(), stat.into_value().into_json()),
             ]))
         }
 
         /// `Unit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-metricstat.html#cfn-autoscaling-scalingpolicy-metricstat-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3325,13 +3464,13 @@ pub mod scaling_policy {
     impl PredefinedMetricSpecification {
         /// A new `PredefinedMetricSpecification` with its required properties.
         pub fn new(
-            predefined_metric_type: impl Into<
-                crate::Value<PredefinedMetricSpecificationPredefinedMetricType>,
+            predefined_metric_type: impl crate::IntoValue<
+                PredefinedMetricSpecificationPredefinedMetricType,
             >,
         ) -> Self {
             PredefinedMetricSpecification(crate::typed::Properties::from_iter([(
                 "PredefinedMetricType".to_owned(),
-                predefined_metric_type.into().into_json(),
+                predefined_metric_type.into_value().into_json(),
             )]))
         }
 
@@ -3340,9 +3479,9 @@ pub mod scaling_policy {
         /// Length: 1 to 1023.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-predefinedmetricspecification.html#cfn-autoscaling-scalingpolicy-predefinedmetricspecification-resourcelabel)
-        pub fn resource_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_label(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceLabel".to_owned(), value.into().into_json());
+                .insert("ResourceLabel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3362,11 +3501,11 @@ pub mod scaling_policy {
     impl PredictiveScalingConfiguration {
         /// A new `PredictiveScalingConfiguration` with its required properties.
         pub fn new(
-            metric_specifications: impl Into<crate::Value<Vec<PredictiveScalingMetricSpecification>>>,
+            metric_specifications: impl crate::IntoValue<Vec<PredictiveScalingMetricSpecification>>,
         ) -> Self {
             PredictiveScalingConfiguration(crate::typed::Properties::from_iter([(
                 "MetricSpecifications".to_owned(),
-                metric_specifications.into().into_json(),
+                metric_specifications.into_value().into_json(),
             )]))
         }
 
@@ -3375,11 +3514,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-predictivescalingconfiguration.html#cfn-autoscaling-scalingpolicy-predictivescalingconfiguration-maxcapacitybreachbehavior)
         pub fn max_capacity_breach_behavior(
             mut self,
-            value: impl Into<crate::Value<MaxCapacityBreachBehavior>>,
+            value: impl crate::IntoValue<MaxCapacityBreachBehavior>,
         ) -> Self {
             self.0.insert(
                 "MaxCapacityBreachBehavior".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3389,17 +3528,20 @@ pub mod scaling_policy {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-predictivescalingconfiguration.html#cfn-autoscaling-scalingpolicy-predictivescalingconfiguration-maxcapacitybuffer)
-        pub fn max_capacity_buffer(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxCapacityBuffer".to_owned(), value.into().into_json());
+        pub fn max_capacity_buffer(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxCapacityBuffer".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Mode`: [`Mode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-predictivescalingconfiguration.html#cfn-autoscaling-scalingpolicy-predictivescalingconfiguration-mode)
-        pub fn mode(mut self, value: impl Into<crate::Value<Mode>>) -> Self {
-            self.0.insert("Mode".to_owned(), value.into().into_json());
+        pub fn mode(mut self, value: impl crate::IntoValue<Mode>) -> Self {
+            self.0
+                .insert("Mode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3408,9 +3550,11 @@ pub mod scaling_policy {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-predictivescalingconfiguration.html#cfn-autoscaling-scalingpolicy-predictivescalingconfiguration-schedulingbuffertime)
-        pub fn scheduling_buffer_time(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("SchedulingBufferTime".to_owned(), value.into().into_json());
+        pub fn scheduling_buffer_time(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "SchedulingBufferTime".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3429,10 +3573,10 @@ pub mod scaling_policy {
 
     impl PredictiveScalingCustomizedCapacityMetric {
         /// A new `PredictiveScalingCustomizedCapacityMetric` with its required properties.
-        pub fn new(metric_data_queries: impl Into<crate::Value<Vec<MetricDataQuery>>>) -> Self {
+        pub fn new(metric_data_queries: impl crate::IntoValue<Vec<MetricDataQuery>>) -> Self {
             PredictiveScalingCustomizedCapacityMetric(crate::typed::Properties::from_iter([(
                 "MetricDataQueries".to_owned(),
-                metric_data_queries.into().into_json(),
+                metric_data_queries.into_value().into_json(),
             )]))
         }
     }
@@ -3451,10 +3595,10 @@ pub mod scaling_policy {
 
     impl PredictiveScalingCustomizedLoadMetric {
         /// A new `PredictiveScalingCustomizedLoadMetric` with its required properties.
-        pub fn new(metric_data_queries: impl Into<crate::Value<Vec<MetricDataQuery>>>) -> Self {
+        pub fn new(metric_data_queries: impl crate::IntoValue<Vec<MetricDataQuery>>) -> Self {
             PredictiveScalingCustomizedLoadMetric(crate::typed::Properties::from_iter([(
                 "MetricDataQueries".to_owned(),
-                metric_data_queries.into().into_json(),
+                metric_data_queries.into_value().into_json(),
             )]))
         }
     }
@@ -3473,10 +3617,10 @@ pub mod scaling_policy {
 
     impl PredictiveScalingCustomizedScalingMetric {
         /// A new `PredictiveScalingCustomizedScalingMetric` with its required properties.
-        pub fn new(metric_data_queries: impl Into<crate::Value<Vec<MetricDataQuery>>>) -> Self {
+        pub fn new(metric_data_queries: impl crate::IntoValue<Vec<MetricDataQuery>>) -> Self {
             PredictiveScalingCustomizedScalingMetric(crate::typed::Properties::from_iter([(
                 "MetricDataQueries".to_owned(),
-                metric_data_queries.into().into_json(),
+                metric_data_queries.into_value().into_json(),
             )]))
         }
     }
@@ -3495,10 +3639,10 @@ pub mod scaling_policy {
 
     impl PredictiveScalingMetricSpecification {
         /// A new `PredictiveScalingMetricSpecification` with its required properties.
-        pub fn new(target_value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(target_value: impl crate::IntoValue<f64>) -> Self {
             PredictiveScalingMetricSpecification(crate::typed::Properties::from_iter([(
                 "TargetValue".to_owned(),
-                target_value.into().into_json(),
+                target_value.into_value().into_json(),
             )]))
         }
 
@@ -3507,11 +3651,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-predictivescalingmetricspecification.html#cfn-autoscaling-scalingpolicy-predictivescalingmetricspecification-customizedcapacitymetricspecification)
         pub fn customized_capacity_metric_specification(
             mut self,
-            value: impl Into<crate::Value<PredictiveScalingCustomizedCapacityMetric>>,
+            value: impl crate::IntoValue<PredictiveScalingCustomizedCapacityMetric>,
         ) -> Self {
             self.0.insert(
                 "CustomizedCapacityMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3521,11 +3665,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-predictivescalingmetricspecification.html#cfn-autoscaling-scalingpolicy-predictivescalingmetricspecification-customizedloadmetricspecification)
         pub fn customized_load_metric_specification(
             mut self,
-            value: impl Into<crate::Value<PredictiveScalingCustomizedLoadMetric>>,
+            value: impl crate::IntoValue<PredictiveScalingCustomizedLoadMetric>,
         ) -> Self {
             self.0.insert(
                 "CustomizedLoadMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3535,11 +3679,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-predictivescalingmetricspecification.html#cfn-autoscaling-scalingpolicy-predictivescalingmetricspecification-customizedscalingmetricspecification)
         pub fn customized_scaling_metric_specification(
             mut self,
-            value: impl Into<crate::Value<PredictiveScalingCustomizedScalingMetric>>,
+            value: impl crate::IntoValue<PredictiveScalingCustomizedScalingMetric>,
         ) -> Self {
             self.0.insert(
                 "CustomizedScalingMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3549,11 +3693,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-predictivescalingmetricspecification.html#cfn-autoscaling-scalingpolicy-predictivescalingmetricspecification-predefinedloadmetricspecification)
         pub fn predefined_load_metric_specification(
             mut self,
-            value: impl Into<crate::Value<PredictiveScalingPredefinedLoadMetric>>,
+            value: impl crate::IntoValue<PredictiveScalingPredefinedLoadMetric>,
         ) -> Self {
             self.0.insert(
                 "PredefinedLoadMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3563,11 +3707,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-predictivescalingmetricspecification.html#cfn-autoscaling-scalingpolicy-predictivescalingmetricspecification-predefinedmetricpairspecification)
         pub fn predefined_metric_pair_specification(
             mut self,
-            value: impl Into<crate::Value<PredictiveScalingPredefinedMetricPair>>,
+            value: impl crate::IntoValue<PredictiveScalingPredefinedMetricPair>,
         ) -> Self {
             self.0.insert(
                 "PredefinedMetricPairSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3577,11 +3721,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-predictivescalingmetricspecification.html#cfn-autoscaling-scalingpolicy-predictivescalingmetricspecification-predefinedscalingmetricspecification)
         pub fn predefined_scaling_metric_specification(
             mut self,
-            value: impl Into<crate::Value<PredictiveScalingPredefinedScalingMetric>>,
+            value: impl crate::IntoValue<PredictiveScalingPredefinedScalingMetric>,
         ) -> Self {
             self.0.insert(
                 "PredefinedScalingMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3601,10 +3745,10 @@ pub mod scaling_policy {
 
     impl PredictiveScalingPredefinedLoadMetric {
         /// A new `PredictiveScalingPredefinedLoadMetric` with its required properties.
-        pub fn new(predefined_metric_type: impl Into<crate::Value<PredefinedMetricType>>) -> Self {
+        pub fn new(predefined_metric_type: impl crate::IntoValue<PredefinedMetricType>) -> Self {
             PredictiveScalingPredefinedLoadMetric(crate::typed::Properties::from_iter([(
                 "PredefinedMetricType".to_owned(),
-                predefined_metric_type.into().into_json(),
+                predefined_metric_type.into_value().into_json(),
             )]))
         }
 
@@ -3613,9 +3757,9 @@ pub mod scaling_policy {
         /// Length: 1 to 1023.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-predictivescalingpredefinedloadmetric.html#cfn-autoscaling-scalingpolicy-predictivescalingpredefinedloadmetric-resourcelabel)
-        pub fn resource_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_label(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceLabel".to_owned(), value.into().into_json());
+                .insert("ResourceLabel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3635,13 +3779,13 @@ pub mod scaling_policy {
     impl PredictiveScalingPredefinedMetricPair {
         /// A new `PredictiveScalingPredefinedMetricPair` with its required properties.
         pub fn new(
-            predefined_metric_type: impl Into<
-                crate::Value<PredictiveScalingPredefinedMetricPairPredefinedMetricType>,
+            predefined_metric_type: impl crate::IntoValue<
+                PredictiveScalingPredefinedMetricPairPredefinedMetricType,
             >,
         ) -> Self {
             PredictiveScalingPredefinedMetricPair(crate::typed::Properties::from_iter([(
                 "PredefinedMetricType".to_owned(),
-                predefined_metric_type.into().into_json(),
+                predefined_metric_type.into_value().into_json(),
             )]))
         }
 
@@ -3650,9 +3794,9 @@ pub mod scaling_policy {
         /// Length: 1 to 1023.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-predictivescalingpredefinedmetricpair.html#cfn-autoscaling-scalingpolicy-predictivescalingpredefinedmetricpair-resourcelabel)
-        pub fn resource_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_label(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceLabel".to_owned(), value.into().into_json());
+                .insert("ResourceLabel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3672,13 +3816,13 @@ pub mod scaling_policy {
     impl PredictiveScalingPredefinedScalingMetric {
         /// A new `PredictiveScalingPredefinedScalingMetric` with its required properties.
         pub fn new(
-            predefined_metric_type: impl Into<
-                crate::Value<PredictiveScalingPredefinedScalingMetricPredefinedMetricType>,
+            predefined_metric_type: impl crate::IntoValue<
+                PredictiveScalingPredefinedScalingMetricPredefinedMetricType,
             >,
         ) -> Self {
             PredictiveScalingPredefinedScalingMetric(crate::typed::Properties::from_iter([(
                 "PredefinedMetricType".to_owned(),
-                predefined_metric_type.into().into_json(),
+                predefined_metric_type.into_value().into_json(),
             )]))
         }
 
@@ -3687,9 +3831,9 @@ pub mod scaling_policy {
         /// Length: 1 to 1023.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-predictivescalingpredefinedscalingmetric.html#cfn-autoscaling-scalingpolicy-predictivescalingpredefinedscalingmetric-resourcelabel)
-        pub fn resource_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_label(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceLabel".to_owned(), value.into().into_json());
+                .insert("ResourceLabel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3708,20 +3852,20 @@ pub mod scaling_policy {
 
     impl StepAdjustment {
         /// A new `StepAdjustment` with its required properties.
-        pub fn new(scaling_adjustment: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(scaling_adjustment: impl crate::IntoValue<i64>) -> Self {
             StepAdjustment(crate::typed::Properties::from_iter([(
                 "ScalingAdjustment".to_owned(),
-                scaling_adjustment.into().into_json(),
+                scaling_adjustment.into_value().into_json(),
             )]))
         }
 
         /// `MetricIntervalLowerBound`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-stepadjustment.html#cfn-autoscaling-scalingpolicy-stepadjustment-metricintervallowerbound)
-        pub fn metric_interval_lower_bound(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn metric_interval_lower_bound(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "MetricIntervalLowerBound".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3729,10 +3873,10 @@ pub mod scaling_policy {
         /// `MetricIntervalUpperBound`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-stepadjustment.html#cfn-autoscaling-scalingpolicy-stepadjustment-metricintervalupperbound)
-        pub fn metric_interval_upper_bound(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn metric_interval_upper_bound(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "MetricIntervalUpperBound".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3752,10 +3896,10 @@ pub mod scaling_policy {
 
     impl TargetTrackingConfiguration {
         /// A new `TargetTrackingConfiguration` with its required properties.
-        pub fn new(target_value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(target_value: impl crate::IntoValue<f64>) -> Self {
             TargetTrackingConfiguration(crate::typed::Properties::from_iter([(
                 "TargetValue".to_owned(),
-                target_value.into().into_json(),
+                target_value.into_value().into_json(),
             )]))
         }
 
@@ -3764,11 +3908,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-targettrackingconfiguration.html#cfn-autoscaling-scalingpolicy-targettrackingconfiguration-customizedmetricspecification)
         pub fn customized_metric_specification(
             mut self,
-            value: impl Into<crate::Value<CustomizedMetricSpecification>>,
+            value: impl crate::IntoValue<CustomizedMetricSpecification>,
         ) -> Self {
             self.0.insert(
                 "CustomizedMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3776,9 +3920,9 @@ pub mod scaling_policy {
         /// `DisableScaleIn`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-targettrackingconfiguration.html#cfn-autoscaling-scalingpolicy-targettrackingconfiguration-disablescalein)
-        pub fn disable_scale_in(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn disable_scale_in(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("DisableScaleIn".to_owned(), value.into().into_json());
+                .insert("DisableScaleIn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3787,11 +3931,11 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-targettrackingconfiguration.html#cfn-autoscaling-scalingpolicy-targettrackingconfiguration-predefinedmetricspecification)
         pub fn predefined_metric_specification(
             mut self,
-            value: impl Into<crate::Value<PredefinedMetricSpecification>>,
+            value: impl crate::IntoValue<PredefinedMetricSpecification>,
         ) -> Self {
             self.0.insert(
                 "PredefinedMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3811,10 +3955,10 @@ pub mod scaling_policy {
 
     impl TargetTrackingMetricDataQuery {
         /// A new `TargetTrackingMetricDataQuery` with its required properties.
-        pub fn new(id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(id: impl crate::IntoValue<String>) -> Self {
             TargetTrackingMetricDataQuery(crate::typed::Properties::from_iter([(
                 "Id".to_owned(),
-                id.into().into_json(),
+                id.into_value().into_json(),
             )]))
         }
 
@@ -3823,9 +3967,9 @@ pub mod scaling_policy {
         /// Length: 1 to 2047.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-targettrackingmetricdataquery.html#cfn-autoscaling-scalingpolicy-targettrackingmetricdataquery-expression)
-        pub fn expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expression(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Expression".to_owned(), value.into().into_json());
+                .insert("Expression".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3834,8 +3978,9 @@ pub mod scaling_policy {
         /// Length: 0 to 2047.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-targettrackingmetricdataquery.html#cfn-autoscaling-scalingpolicy-targettrackingmetricdataquery-label)
-        pub fn label(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Label".to_owned(), value.into().into_json());
+        pub fn label(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Label".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3844,10 +3989,10 @@ pub mod scaling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-targettrackingmetricdataquery.html#cfn-autoscaling-scalingpolicy-targettrackingmetricdataquery-metricstat)
         pub fn metric_stat(
             mut self,
-            value: impl Into<crate::Value<TargetTrackingMetricStat>>,
+            value: impl crate::IntoValue<TargetTrackingMetricStat>,
         ) -> Self {
             self.0
-                .insert("MetricStat".to_owned(), value.into().into_json());
+                .insert("MetricStat".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3856,17 +4001,18 @@ pub mod scaling_policy {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-targettrackingmetricdataquery.html#cfn-autoscaling-scalingpolicy-targettrackingmetricdataquery-period)
-        pub fn period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Period".to_owned(), value.into().into_json());
+        pub fn period(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Period".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReturnData`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-targettrackingmetricdataquery.html#cfn-autoscaling-scalingpolicy-targettrackingmetricdataquery-returndata)
-        pub fn return_data(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn return_data(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReturnData".to_owned(), value.into().into_json());
+                .insert("ReturnData".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3886,12 +4032,12 @@ pub mod scaling_policy {
     impl TargetTrackingMetricStat {
         /// A new `TargetTrackingMetricStat` with its required properties.
         pub fn new(
-            metric: impl Into<crate::Value<Metric>>,
-            stat: impl Into<crate::Value<String>>,
+            metric: impl crate::IntoValue<Metric>,
+            stat: impl crate::IntoValue<String>,
         ) -> Self {
             TargetTrackingMetricStat(crate::typed::Properties::from_iter([
-                ("Metric".to_owned(), metric.into().into_json()),
-                ("Stat".to_owned(), stat.into().into_json()),
+                ("Metric".to_owned(), metric.into_value().into_json()),
+                ("Stat".to_owned(), stat.into_value().into_json()),
             ]))
         }
 
@@ -3900,16 +4046,18 @@ pub mod scaling_policy {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-targettrackingmetricstat.html#cfn-autoscaling-scalingpolicy-targettrackingmetricstat-period)
-        pub fn period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Period".to_owned(), value.into().into_json());
+        pub fn period(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Period".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Unit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-scalingpolicy-targettrackingmetricstat.html#cfn-autoscaling-scalingpolicy-targettrackingmetricstat-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4172,11 +4320,11 @@ pub struct ScheduledAction(crate::Resource);
 
 impl ScheduledAction {
     /// A new `AWS::AutoScaling::ScheduledAction` with its required properties.
-    pub fn new(auto_scaling_group_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(auto_scaling_group_name: impl crate::IntoValue<String>) -> Self {
         ScheduledAction(
             crate::Resource::new("AWS::AutoScaling::ScheduledAction").property(
                 "AutoScalingGroupName",
-                auto_scaling_group_name.into().into_json(),
+                auto_scaling_group_name.into_value().into_json(),
             ),
         )
     }
@@ -4184,33 +4332,36 @@ impl ScheduledAction {
     /// `DesiredCapacity`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scheduledaction.html#cfn-autoscaling-scheduledaction-desiredcapacity)
-    pub fn desired_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn desired_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("DesiredCapacity", value.into().into_json());
+            .set_property("DesiredCapacity", value.into_value().into_json());
         self
     }
 
     /// `EndTime`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scheduledaction.html#cfn-autoscaling-scheduledaction-endtime)
-    pub fn end_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("EndTime", value.into().into_json());
+    pub fn end_time(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("EndTime", value.into_value().into_json());
         self
     }
 
     /// `MaxSize`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scheduledaction.html#cfn-autoscaling-scheduledaction-maxsize)
-    pub fn max_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MaxSize", value.into().into_json());
+    pub fn max_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MaxSize", value.into_value().into_json());
         self
     }
 
     /// `MinSize`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scheduledaction.html#cfn-autoscaling-scheduledaction-minsize)
-    pub fn min_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MinSize", value.into().into_json());
+    pub fn min_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MinSize", value.into_value().into_json());
         self
     }
 
@@ -4219,16 +4370,18 @@ impl ScheduledAction {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scheduledaction.html#cfn-autoscaling-scheduledaction-recurrence)
-    pub fn recurrence(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Recurrence", value.into().into_json());
+    pub fn recurrence(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Recurrence", value.into_value().into_json());
         self
     }
 
     /// `StartTime`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scheduledaction.html#cfn-autoscaling-scheduledaction-starttime)
-    pub fn start_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StartTime", value.into().into_json());
+    pub fn start_time(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StartTime", value.into_value().into_json());
         self
     }
 
@@ -4237,8 +4390,9 @@ impl ScheduledAction {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scheduledaction.html#cfn-autoscaling-scheduledaction-timezone)
-    pub fn time_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TimeZone", value.into().into_json());
+    pub fn time_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TimeZone", value.into_value().into_json());
         self
     }
 }
@@ -4279,10 +4433,10 @@ pub struct WarmPool(crate::Resource);
 
 impl WarmPool {
     /// A new `AWS::AutoScaling::WarmPool` with its required properties.
-    pub fn new(auto_scaling_group_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(auto_scaling_group_name: impl crate::IntoValue<String>) -> Self {
         WarmPool(crate::Resource::new("AWS::AutoScaling::WarmPool").property(
             "AutoScalingGroupName",
-            auto_scaling_group_name.into().into_json(),
+            auto_scaling_group_name.into_value().into_json(),
         ))
     }
 
@@ -4291,10 +4445,10 @@ impl WarmPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-warmpool.html#cfn-autoscaling-warmpool-instancereusepolicy)
     pub fn instance_reuse_policy(
         mut self,
-        value: impl Into<crate::Value<warm_pool::InstanceReusePolicy>>,
+        value: impl crate::IntoValue<warm_pool::InstanceReusePolicy>,
     ) -> Self {
         self.0
-            .set_property("InstanceReusePolicy", value.into().into_json());
+            .set_property("InstanceReusePolicy", value.into_value().into_json());
         self
     }
 
@@ -4303,9 +4457,9 @@ impl WarmPool {
     /// Range: at least -1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-warmpool.html#cfn-autoscaling-warmpool-maxgrouppreparedcapacity)
-    pub fn max_group_prepared_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn max_group_prepared_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaxGroupPreparedCapacity", value.into().into_json());
+            .set_property("MaxGroupPreparedCapacity", value.into_value().into_json());
         self
     }
 
@@ -4314,16 +4468,18 @@ impl WarmPool {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-warmpool.html#cfn-autoscaling-warmpool-minsize)
-    pub fn min_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MinSize", value.into().into_json());
+    pub fn min_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MinSize", value.into_value().into_json());
         self
     }
 
     /// `PoolState`: [`PoolState`](warm_pool::PoolState).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-warmpool.html#cfn-autoscaling-warmpool-poolstate)
-    pub fn pool_state(mut self, value: impl Into<crate::Value<warm_pool::PoolState>>) -> Self {
-        self.0.set_property("PoolState", value.into().into_json());
+    pub fn pool_state(mut self, value: impl crate::IntoValue<warm_pool::PoolState>) -> Self {
+        self.0
+            .set_property("PoolState", value.into_value().into_json());
         self
     }
 }
@@ -4364,9 +4520,9 @@ pub mod warm_pool {
         /// `ReuseOnScaleIn`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-warmpool-instancereusepolicy.html#cfn-autoscaling-warmpool-instancereusepolicy-reuseonscalein)
-        pub fn reuse_on_scale_in(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn reuse_on_scale_in(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReuseOnScaleIn".to_owned(), value.into().into_json());
+                .insert("ReuseOnScaleIn".to_owned(), value.into_value().into_json());
             self
         }
     }

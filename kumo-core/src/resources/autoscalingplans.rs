@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::AutoScalingPlans::ScalingPlan"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::AutoScalingPlans::ScalingPlan",
+    <ScalingPlan as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::AutoScalingPlans::ScalingPlan`.
 ///
 /// Required properties, the arguments of [`ScalingPlan::new`]: `ApplicationSource`, `ScalingInstructions`.
@@ -16,15 +22,18 @@ pub struct ScalingPlan(crate::Resource);
 impl ScalingPlan {
     /// A new `AWS::AutoScalingPlans::ScalingPlan` with its required properties.
     pub fn new(
-        application_source: impl Into<crate::Value<scaling_plan::ApplicationSource>>,
-        scaling_instructions: impl Into<crate::Value<Vec<scaling_plan::ScalingInstruction>>>,
+        application_source: impl crate::IntoValue<scaling_plan::ApplicationSource>,
+        scaling_instructions: impl crate::IntoValue<Vec<scaling_plan::ScalingInstruction>>,
     ) -> Self {
         ScalingPlan(
             crate::Resource::new("AWS::AutoScalingPlans::ScalingPlan")
-                .property("ApplicationSource", application_source.into().into_json())
+                .property(
+                    "ApplicationSource",
+                    application_source.into_value().into_json(),
+                )
                 .property(
                     "ScalingInstructions",
-                    scaling_instructions.into().into_json(),
+                    scaling_instructions.into_value().into_json(),
                 ),
         )
     }
@@ -84,10 +93,10 @@ pub mod scaling_plan {
         /// `CloudFormationStackARN`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-applicationsource.html#cfn-autoscalingplans-scalingplan-applicationsource-cloudformationstackarn)
-        pub fn cloud_formation_stack_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cloud_formation_stack_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "CloudFormationStackARN".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -95,9 +104,9 @@ pub mod scaling_plan {
         /// `TagFilters`: list of [`TagFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-applicationsource.html#cfn-autoscalingplans-scalingplan-applicationsource-tagfilters)
-        pub fn tag_filters(mut self, value: impl Into<crate::Value<Vec<TagFilter>>>) -> Self {
+        pub fn tag_filters(mut self, value: impl crate::IntoValue<Vec<TagFilter>>) -> Self {
             self.0
-                .insert("TagFilters".to_owned(), value.into().into_json());
+                .insert("TagFilters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -117,31 +126,35 @@ pub mod scaling_plan {
     impl CustomizedLoadMetricSpecification {
         /// A new `CustomizedLoadMetricSpecification` with its required properties.
         pub fn new(
-            metric_name: impl Into<crate::Value<String>>,
-            namespace: impl Into<crate::Value<String>>,
-            statistic: impl Into<crate::Value<String>>,
+            metric_name: impl crate::IntoValue<String>,
+            namespace: impl crate::IntoValue<String>,
+            statistic: impl crate::IntoValue<String>,
         ) -> Self {
             CustomizedLoadMetricSpecification(crate::typed::Properties::from_iter([
-                ("MetricName".to_owned(), metric_name.into().into_json()),
-                ("Namespace".to_owned(), namespace.into().into_json()),
-                ("Statistic".to_owned(), statistic.into().into_json()),
+                (
+                    "MetricName".to_owned(),
+                    metric_name.into_value().into_json(),
+                ),
+                ("Namespace".to_owned(), namespace.into_value().into_json()),
+                ("Statistic".to_owned(), statistic.into_value().into_json()),
             ]))
         }
 
         /// `Dimensions`: list of [`MetricDimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-customizedloadmetricspecification.html#cfn-autoscalingplans-scalingplan-customizedloadmetricspecification-dimensions)
-        pub fn dimensions(mut self, value: impl Into<crate::Value<Vec<MetricDimension>>>) -> Self {
+        pub fn dimensions(mut self, value: impl crate::IntoValue<Vec<MetricDimension>>) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Unit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-customizedloadmetricspecification.html#cfn-autoscalingplans-scalingplan-customizedloadmetricspecification-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -161,31 +174,35 @@ pub mod scaling_plan {
     impl CustomizedScalingMetricSpecification {
         /// A new `CustomizedScalingMetricSpecification` with its required properties.
         pub fn new(
-            metric_name: impl Into<crate::Value<String>>,
-            namespace: impl Into<crate::Value<String>>,
-            statistic: impl Into<crate::Value<String>>,
+            metric_name: impl crate::IntoValue<String>,
+            namespace: impl crate::IntoValue<String>,
+            statistic: impl crate::IntoValue<String>,
         ) -> Self {
             CustomizedScalingMetricSpecification(crate::typed::Properties::from_iter([
-                ("MetricName".to_owned(), metric_name.into().into_json()),
-                ("Namespace".to_owned(), namespace.into().into_json()),
-                ("Statistic".to_owned(), statistic.into().into_json()),
+                (
+                    "MetricName".to_owned(),
+                    metric_name.into_value().into_json(),
+                ),
+                ("Namespace".to_owned(), namespace.into_value().into_json()),
+                ("Statistic".to_owned(), statistic.into_value().into_json()),
             ]))
         }
 
         /// `Dimensions`: list of [`MetricDimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-customizedscalingmetricspecification.html#cfn-autoscalingplans-scalingplan-customizedscalingmetricspecification-dimensions)
-        pub fn dimensions(mut self, value: impl Into<crate::Value<Vec<MetricDimension>>>) -> Self {
+        pub fn dimensions(mut self, value: impl crate::IntoValue<Vec<MetricDimension>>) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Unit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-customizedscalingmetricspecification.html#cfn-autoscalingplans-scalingplan-customizedscalingmetricspecification-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -205,12 +222,12 @@ pub mod scaling_plan {
     impl MetricDimension {
         /// A new `MetricDimension` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             MetricDimension(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -229,19 +246,19 @@ pub mod scaling_plan {
 
     impl PredefinedLoadMetricSpecification {
         /// A new `PredefinedLoadMetricSpecification` with its required properties.
-        pub fn new(predefined_load_metric_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(predefined_load_metric_type: impl crate::IntoValue<String>) -> Self {
             PredefinedLoadMetricSpecification(crate::typed::Properties::from_iter([(
                 "PredefinedLoadMetricType".to_owned(),
-                predefined_load_metric_type.into().into_json(),
+                predefined_load_metric_type.into_value().into_json(),
             )]))
         }
 
         /// `ResourceLabel`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-predefinedloadmetricspecification.html#cfn-autoscalingplans-scalingplan-predefinedloadmetricspecification-resourcelabel)
-        pub fn resource_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_label(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceLabel".to_owned(), value.into().into_json());
+                .insert("ResourceLabel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -260,19 +277,19 @@ pub mod scaling_plan {
 
     impl PredefinedScalingMetricSpecification {
         /// A new `PredefinedScalingMetricSpecification` with its required properties.
-        pub fn new(predefined_scaling_metric_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(predefined_scaling_metric_type: impl crate::IntoValue<String>) -> Self {
             PredefinedScalingMetricSpecification(crate::typed::Properties::from_iter([(
                 "PredefinedScalingMetricType".to_owned(),
-                predefined_scaling_metric_type.into().into_json(),
+                predefined_scaling_metric_type.into_value().into_json(),
             )]))
         }
 
         /// `ResourceLabel`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-predefinedscalingmetricspecification.html#cfn-autoscalingplans-scalingplan-predefinedscalingmetricspecification-resourcelabel)
-        pub fn resource_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_label(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceLabel".to_owned(), value.into().into_json());
+                .insert("ResourceLabel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -292,28 +309,37 @@ pub mod scaling_plan {
     impl ScalingInstruction {
         /// A new `ScalingInstruction` with its required properties.
         pub fn new(
-            max_capacity: impl Into<crate::Value<i64>>,
-            min_capacity: impl Into<crate::Value<i64>>,
-            resource_id: impl Into<crate::Value<String>>,
-            scalable_dimension: impl Into<crate::Value<String>>,
-            service_namespace: impl Into<crate::Value<String>>,
-            target_tracking_configurations: impl Into<crate::Value<Vec<TargetTrackingConfiguration>>>,
+            max_capacity: impl crate::IntoValue<i64>,
+            min_capacity: impl crate::IntoValue<i64>,
+            resource_id: impl crate::IntoValue<String>,
+            scalable_dimension: impl crate::IntoValue<String>,
+            service_namespace: impl crate::IntoValue<String>,
+            target_tracking_configurations: impl crate::IntoValue<Vec<TargetTrackingConfiguration>>,
         ) -> Self {
             ScalingInstruction(crate::typed::Properties::from_iter([
-                ("MaxCapacity".to_owned(), max_capacity.into().into_json()),
-                ("MinCapacity".to_owned(), min_capacity.into().into_json()),
-                ("ResourceId".to_owned(), resource_id.into().into_json()),
+                (
+                    "MaxCapacity".to_owned(),
+                    max_capacity.into_value().into_json(),
+                ),
+                (
+                    "MinCapacity".to_owned(),
+                    min_capacity.into_value().into_json(),
+                ),
+                (
+                    "ResourceId".to_owned(),
+                    resource_id.into_value().into_json(),
+                ),
                 (
                     "ScalableDimension".to_owned(),
-                    scalable_dimension.into().into_json(),
+                    scalable_dimension.into_value().into_json(),
                 ),
                 (
                     "ServiceNamespace".to_owned(),
-                    service_namespace.into().into_json(),
+                    service_namespace.into_value().into_json(),
                 ),
                 (
                     "TargetTrackingConfigurations".to_owned(),
-                    target_tracking_configurations.into().into_json(),
+                    target_tracking_configurations.into_value().into_json(),
                 ),
             ]))
         }
@@ -323,11 +349,11 @@ pub mod scaling_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-scalinginstruction.html#cfn-autoscalingplans-scalingplan-scalinginstruction-customizedloadmetricspecification)
         pub fn customized_load_metric_specification(
             mut self,
-            value: impl Into<crate::Value<CustomizedLoadMetricSpecification>>,
+            value: impl crate::IntoValue<CustomizedLoadMetricSpecification>,
         ) -> Self {
             self.0.insert(
                 "CustomizedLoadMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -335,9 +361,11 @@ pub mod scaling_plan {
         /// `DisableDynamicScaling`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-scalinginstruction.html#cfn-autoscalingplans-scalingplan-scalinginstruction-disabledynamicscaling)
-        pub fn disable_dynamic_scaling(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DisableDynamicScaling".to_owned(), value.into().into_json());
+        pub fn disable_dynamic_scaling(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DisableDynamicScaling".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -346,11 +374,11 @@ pub mod scaling_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-scalinginstruction.html#cfn-autoscalingplans-scalingplan-scalinginstruction-predefinedloadmetricspecification)
         pub fn predefined_load_metric_specification(
             mut self,
-            value: impl Into<crate::Value<PredefinedLoadMetricSpecification>>,
+            value: impl crate::IntoValue<PredefinedLoadMetricSpecification>,
         ) -> Self {
             self.0.insert(
                 "PredefinedLoadMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -360,11 +388,11 @@ pub mod scaling_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-scalinginstruction.html#cfn-autoscalingplans-scalingplan-scalinginstruction-predictivescalingmaxcapacitybehavior)
         pub fn predictive_scaling_max_capacity_behavior(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "PredictiveScalingMaxCapacityBehavior".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -374,11 +402,11 @@ pub mod scaling_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-scalinginstruction.html#cfn-autoscalingplans-scalingplan-scalinginstruction-predictivescalingmaxcapacitybuffer)
         pub fn predictive_scaling_max_capacity_buffer(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "PredictiveScalingMaxCapacityBuffer".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -386,9 +414,11 @@ pub mod scaling_plan {
         /// `PredictiveScalingMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-scalinginstruction.html#cfn-autoscalingplans-scalingplan-scalinginstruction-predictivescalingmode)
-        pub fn predictive_scaling_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PredictiveScalingMode".to_owned(), value.into().into_json());
+        pub fn predictive_scaling_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PredictiveScalingMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -397,11 +427,11 @@ pub mod scaling_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-scalinginstruction.html#cfn-autoscalingplans-scalingplan-scalinginstruction-scalingpolicyupdatebehavior)
         pub fn scaling_policy_update_behavior(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ScalingPolicyUpdateBehavior".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -409,10 +439,10 @@ pub mod scaling_plan {
         /// `ScheduledActionBufferTime`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-scalinginstruction.html#cfn-autoscalingplans-scalingplan-scalinginstruction-scheduledactionbuffertime)
-        pub fn scheduled_action_buffer_time(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn scheduled_action_buffer_time(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "ScheduledActionBufferTime".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -432,18 +462,19 @@ pub mod scaling_plan {
 
     impl TagFilter {
         /// A new `TagFilter` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             TagFilter(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
         /// `Values`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-tagfilter.html#cfn-autoscalingplans-scalingplan-tagfilter-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -462,10 +493,10 @@ pub mod scaling_plan {
 
     impl TargetTrackingConfiguration {
         /// A new `TargetTrackingConfiguration` with its required properties.
-        pub fn new(target_value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(target_value: impl crate::IntoValue<f64>) -> Self {
             TargetTrackingConfiguration(crate::typed::Properties::from_iter([(
                 "TargetValue".to_owned(),
-                target_value.into().into_json(),
+                target_value.into_value().into_json(),
             )]))
         }
 
@@ -474,11 +505,11 @@ pub mod scaling_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-targettrackingconfiguration.html#cfn-autoscalingplans-scalingplan-targettrackingconfiguration-customizedscalingmetricspecification)
         pub fn customized_scaling_metric_specification(
             mut self,
-            value: impl Into<crate::Value<CustomizedScalingMetricSpecification>>,
+            value: impl crate::IntoValue<CustomizedScalingMetricSpecification>,
         ) -> Self {
             self.0.insert(
                 "CustomizedScalingMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -486,19 +517,19 @@ pub mod scaling_plan {
         /// `DisableScaleIn`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-targettrackingconfiguration.html#cfn-autoscalingplans-scalingplan-targettrackingconfiguration-disablescalein)
-        pub fn disable_scale_in(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn disable_scale_in(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("DisableScaleIn".to_owned(), value.into().into_json());
+                .insert("DisableScaleIn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EstimatedInstanceWarmup`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-targettrackingconfiguration.html#cfn-autoscalingplans-scalingplan-targettrackingconfiguration-estimatedinstancewarmup)
-        pub fn estimated_instance_warmup(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn estimated_instance_warmup(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "EstimatedInstanceWarmup".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -508,11 +539,11 @@ pub mod scaling_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-targettrackingconfiguration.html#cfn-autoscalingplans-scalingplan-targettrackingconfiguration-predefinedscalingmetricspecification)
         pub fn predefined_scaling_metric_specification(
             mut self,
-            value: impl Into<crate::Value<PredefinedScalingMetricSpecification>>,
+            value: impl crate::IntoValue<PredefinedScalingMetricSpecification>,
         ) -> Self {
             self.0.insert(
                 "PredefinedScalingMetricSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -520,18 +551,20 @@ pub mod scaling_plan {
         /// `ScaleInCooldown`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-targettrackingconfiguration.html#cfn-autoscalingplans-scalingplan-targettrackingconfiguration-scaleincooldown)
-        pub fn scale_in_cooldown(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn scale_in_cooldown(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ScaleInCooldown".to_owned(), value.into().into_json());
+                .insert("ScaleInCooldown".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScaleOutCooldown`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscalingplans-scalingplan-targettrackingconfiguration.html#cfn-autoscalingplans-scalingplan-targettrackingconfiguration-scaleoutcooldown)
-        pub fn scale_out_cooldown(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ScaleOutCooldown".to_owned(), value.into().into_json());
+        pub fn scale_out_cooldown(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ScaleOutCooldown".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }

@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::B2BI::Transformer",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::B2BI::Capability",
+        <Capability as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::B2BI::Partnership",
+        <Partnership as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::B2BI::Profile",
+        <Profile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::B2BI::Transformer",
+        <Transformer as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::B2BI::Capability`.
 ///
 /// Required properties, the arguments of [`Capability::new`]: `Configuration`, `Name`, `Type`.
@@ -21,15 +41,15 @@ pub struct Capability(crate::Resource);
 impl Capability {
     /// A new `AWS::B2BI::Capability` with its required properties.
     pub fn new(
-        configuration: impl Into<crate::Value<crate::Json>>,
-        name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<capability::CapabilityType>>,
+        configuration: impl crate::IntoValue<crate::Json>,
+        name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<capability::CapabilityType>,
     ) -> Self {
         Capability(
             crate::Resource::new("AWS::B2BI::Capability")
-                .property("Configuration", configuration.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Configuration", configuration.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -40,10 +60,10 @@ impl Capability {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-capability.html#cfn-b2bi-capability-instructionsdocuments)
     pub fn instructions_documents(
         mut self,
-        value: impl Into<crate::Value<Vec<capability::S3Location>>>,
+        value: impl crate::IntoValue<Vec<capability::S3Location>>,
     ) -> Self {
         self.0
-            .set_property("InstructionsDocuments", value.into().into_json());
+            .set_property("InstructionsDocuments", value.into_value().into_json());
         self
     }
 
@@ -52,15 +72,20 @@ impl Capability {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-capability.html#cfn-b2bi-capability-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<capability::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<capability::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Capability {
     const TYPE_NAME: &'static str = "AWS::B2BI::Capability";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -119,9 +144,9 @@ pub mod capability {
         /// Length: 3 to 63.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-capability-s3location.html#cfn-b2bi-capability-s3location-bucketname)
-        pub fn bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketName".to_owned(), value.into().into_json());
+                .insert("BucketName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -130,8 +155,9 @@ pub mod capability {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-capability-s3location.html#cfn-b2bi-capability-s3location-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -151,12 +177,12 @@ pub mod capability {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -194,17 +220,17 @@ pub struct Partnership(crate::Resource);
 impl Partnership {
     /// A new `AWS::B2BI::Partnership` with its required properties.
     pub fn new(
-        capabilities: impl Into<crate::Value<Vec<String>>>,
-        email: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        profile_id: impl Into<crate::Value<String>>,
+        capabilities: impl crate::IntoValue<Vec<String>>,
+        email: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        profile_id: impl crate::IntoValue<String>,
     ) -> Self {
         Partnership(
             crate::Resource::new("AWS::B2BI::Partnership")
-                .property("Capabilities", capabilities.into().into_json())
-                .property("Email", email.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("ProfileId", profile_id.into().into_json()),
+                .property("Capabilities", capabilities.into_value().into_json())
+                .property("Email", email.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("ProfileId", profile_id.into_value().into_json()),
         )
     }
 
@@ -213,10 +239,10 @@ impl Partnership {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-partnership.html#cfn-b2bi-partnership-capabilityoptions)
     pub fn capability_options(
         mut self,
-        value: impl Into<crate::Value<partnership::CapabilityOptions>>,
+        value: impl crate::IntoValue<partnership::CapabilityOptions>,
     ) -> Self {
         self.0
-            .set_property("CapabilityOptions", value.into().into_json());
+            .set_property("CapabilityOptions", value.into_value().into_json());
         self
     }
 
@@ -229,8 +255,8 @@ impl Partnership {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-partnership.html#cfn-b2bi-partnership-phone)
-    pub fn phone(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Phone", value.into().into_json());
+    pub fn phone(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Phone", value.into_value().into_json());
         self
     }
 
@@ -239,15 +265,20 @@ impl Partnership {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-partnership.html#cfn-b2bi-partnership-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<partnership::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<partnership::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Partnership {
     const TYPE_NAME: &'static str = "AWS::B2BI::Partnership";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Email", "Phone", "ProfileId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -309,18 +340,18 @@ pub mod partnership {
         /// `InboundEdi`: [`InboundEdiOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-partnership-capabilityoptions.html#cfn-b2bi-partnership-capabilityoptions-inboundedi)
-        pub fn inbound_edi(mut self, value: impl Into<crate::Value<InboundEdiOptions>>) -> Self {
+        pub fn inbound_edi(mut self, value: impl crate::IntoValue<InboundEdiOptions>) -> Self {
             self.0
-                .insert("InboundEdi".to_owned(), value.into().into_json());
+                .insert("InboundEdi".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutboundEdi`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-partnership-capabilityoptions.html#cfn-b2bi-partnership-capabilityoptions-outboundedi)
-        pub fn outbound_edi(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn outbound_edi(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("OutboundEdi".to_owned(), value.into().into_json());
+                .insert("OutboundEdi".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -346,8 +377,9 @@ pub mod partnership {
         /// `X12`: [`X12InboundEdiOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-partnership-inboundedioptions.html#cfn-b2bi-partnership-inboundedioptions-x12)
-        pub fn x12(mut self, value: impl Into<crate::Value<X12InboundEdiOptions>>) -> Self {
-            self.0.insert("X12".to_owned(), value.into().into_json());
+        pub fn x12(mut self, value: impl crate::IntoValue<X12InboundEdiOptions>) -> Self {
+            self.0
+                .insert("X12".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -367,12 +399,12 @@ pub mod partnership {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -392,17 +424,17 @@ pub mod partnership {
     impl X12AcknowledgmentOptions {
         /// A new `X12AcknowledgmentOptions` with its required properties.
         pub fn new(
-            functional_acknowledgment: impl Into<crate::Value<X12FunctionalAcknowledgment>>,
-            technical_acknowledgment: impl Into<crate::Value<X12TechnicalAcknowledgment>>,
+            functional_acknowledgment: impl crate::IntoValue<X12FunctionalAcknowledgment>,
+            technical_acknowledgment: impl crate::IntoValue<X12TechnicalAcknowledgment>,
         ) -> Self {
             X12AcknowledgmentOptions(crate::typed::Properties::from_iter([
                 (
                     "FunctionalAcknowledgment".to_owned(),
-                    functional_acknowledgment.into().into_json(),
+                    functional_acknowledgment.into_value().into_json(),
                 ),
                 (
                     "TechnicalAcknowledgment".to_owned(),
-                    technical_acknowledgment.into().into_json(),
+                    technical_acknowledgment.into_value().into_json(),
                 ),
             ]))
         }
@@ -431,10 +463,12 @@ pub mod partnership {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-partnership-x12inboundedioptions.html#cfn-b2bi-partnership-x12inboundedioptions-acknowledgmentoptions)
         pub fn acknowledgment_options(
             mut self,
-            value: impl Into<crate::Value<X12AcknowledgmentOptions>>,
+            value: impl crate::IntoValue<X12AcknowledgmentOptions>,
         ) -> Self {
-            self.0
-                .insert("AcknowledgmentOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AcknowledgmentOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -498,17 +532,17 @@ pub struct Profile(crate::Resource);
 impl Profile {
     /// A new `AWS::B2BI::Profile` with its required properties.
     pub fn new(
-        business_name: impl Into<crate::Value<String>>,
-        logging: impl Into<crate::Value<profile::Logging>>,
-        name: impl Into<crate::Value<String>>,
-        phone: impl Into<crate::Value<String>>,
+        business_name: impl crate::IntoValue<String>,
+        logging: impl crate::IntoValue<profile::Logging>,
+        name: impl crate::IntoValue<String>,
+        phone: impl crate::IntoValue<String>,
     ) -> Self {
         Profile(
             crate::Resource::new("AWS::B2BI::Profile")
-                .property("BusinessName", business_name.into().into_json())
-                .property("Logging", logging.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Phone", phone.into().into_json()),
+                .property("BusinessName", business_name.into_value().into_json())
+                .property("Logging", logging.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Phone", phone.into_value().into_json()),
         )
     }
 
@@ -519,8 +553,8 @@ impl Profile {
     /// Pattern: `^[\w\.\-]+@[\w\.\-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-profile.html#cfn-b2bi-profile-email)
-    pub fn email(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Email", value.into().into_json());
+    pub fn email(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Email", value.into_value().into_json());
         self
     }
 
@@ -529,15 +563,20 @@ impl Profile {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-profile.html#cfn-b2bi-profile-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<profile::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<profile::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Profile {
     const TYPE_NAME: &'static str = "AWS::B2BI::Profile";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Logging"];
 
     fn resource(&self) -> &crate::Resource {
@@ -593,12 +632,12 @@ pub mod profile {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -639,29 +678,31 @@ pub struct Transformer(crate::Resource);
 impl Transformer {
     /// A new `AWS::B2BI::Transformer` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        status: impl Into<crate::Value<transformer::TransformerStatus>>,
+        name: impl crate::IntoValue<String>,
+        status: impl crate::IntoValue<transformer::TransformerStatus>,
     ) -> Self {
         Transformer(
             crate::Resource::new("AWS::B2BI::Transformer")
-                .property("Name", name.into().into_json())
-                .property("Status", status.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Status", status.into_value().into_json()),
         )
     }
 
     /// `EdiType`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-transformer.html#cfn-b2bi-transformer-editype)
-    pub fn edi_type(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("EdiType", value.into().into_json());
+    pub fn edi_type(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("EdiType", value.into_value().into_json());
         self
     }
 
     /// `FileFormat`: [`FileFormat`](transformer::FileFormat).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-transformer.html#cfn-b2bi-transformer-fileformat)
-    pub fn file_format(mut self, value: impl Into<crate::Value<transformer::FileFormat>>) -> Self {
-        self.0.set_property("FileFormat", value.into().into_json());
+    pub fn file_format(mut self, value: impl crate::IntoValue<transformer::FileFormat>) -> Self {
+        self.0
+            .set_property("FileFormat", value.into_value().into_json());
         self
     }
 
@@ -670,18 +711,19 @@ impl Transformer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-transformer.html#cfn-b2bi-transformer-inputconversion)
     pub fn input_conversion(
         mut self,
-        value: impl Into<crate::Value<transformer::InputConversion>>,
+        value: impl crate::IntoValue<transformer::InputConversion>,
     ) -> Self {
         self.0
-            .set_property("InputConversion", value.into().into_json());
+            .set_property("InputConversion", value.into_value().into_json());
         self
     }
 
     /// `Mapping`: [`Mapping`](transformer::Mapping).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-transformer.html#cfn-b2bi-transformer-mapping)
-    pub fn mapping(mut self, value: impl Into<crate::Value<transformer::Mapping>>) -> Self {
-        self.0.set_property("Mapping", value.into().into_json());
+    pub fn mapping(mut self, value: impl crate::IntoValue<transformer::Mapping>) -> Self {
+        self.0
+            .set_property("Mapping", value.into_value().into_json());
         self
     }
 
@@ -690,9 +732,9 @@ impl Transformer {
     /// Length: 0 to 350000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-transformer.html#cfn-b2bi-transformer-mappingtemplate)
-    pub fn mapping_template(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn mapping_template(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MappingTemplate", value.into().into_json());
+            .set_property("MappingTemplate", value.into_value().into_json());
         self
     }
 
@@ -701,10 +743,10 @@ impl Transformer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-transformer.html#cfn-b2bi-transformer-outputconversion)
     pub fn output_conversion(
         mut self,
-        value: impl Into<crate::Value<transformer::OutputConversion>>,
+        value: impl crate::IntoValue<transformer::OutputConversion>,
     ) -> Self {
         self.0
-            .set_property("OutputConversion", value.into().into_json());
+            .set_property("OutputConversion", value.into_value().into_json());
         self
     }
 
@@ -713,9 +755,9 @@ impl Transformer {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-transformer.html#cfn-b2bi-transformer-sampledocument)
-    pub fn sample_document(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn sample_document(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SampleDocument", value.into().into_json());
+            .set_property("SampleDocument", value.into_value().into_json());
         self
     }
 
@@ -724,10 +766,10 @@ impl Transformer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-transformer.html#cfn-b2bi-transformer-sampledocuments)
     pub fn sample_documents(
         mut self,
-        value: impl Into<crate::Value<transformer::SampleDocuments>>,
+        value: impl crate::IntoValue<transformer::SampleDocuments>,
     ) -> Self {
         self.0
-            .set_property("SampleDocuments", value.into().into_json());
+            .set_property("SampleDocuments", value.into_value().into_json());
         self
     }
 
@@ -736,15 +778,20 @@ impl Transformer {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-b2bi-transformer.html#cfn-b2bi-transformer-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<transformer::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<transformer::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Transformer {
     const TYPE_NAME: &'static str = "AWS::B2BI::Transformer";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -801,8 +848,9 @@ pub mod transformer {
         /// `X12`: [`X12AdvancedOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-transformer-advancedoptions.html#cfn-b2bi-transformer-advancedoptions-x12)
-        pub fn x12(mut self, value: impl Into<crate::Value<X12AdvancedOptions>>) -> Self {
-            self.0.insert("X12".to_owned(), value.into().into_json());
+        pub fn x12(mut self, value: impl crate::IntoValue<X12AdvancedOptions>) -> Self {
+            self.0
+                .insert("X12".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -821,28 +869,28 @@ pub mod transformer {
 
     impl InputConversion {
         /// A new `InputConversion` with its required properties.
-        pub fn new(from_format: impl Into<crate::Value<FromFormat>>) -> Self {
+        pub fn new(from_format: impl crate::IntoValue<FromFormat>) -> Self {
             InputConversion(crate::typed::Properties::from_iter([(
                 "FromFormat".to_owned(),
-                from_format.into().into_json(),
+                from_format.into_value().into_json(),
             )]))
         }
 
         /// `AdvancedOptions`: [`AdvancedOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-transformer-inputconversion.html#cfn-b2bi-transformer-inputconversion-advancedoptions)
-        pub fn advanced_options(mut self, value: impl Into<crate::Value<AdvancedOptions>>) -> Self {
+        pub fn advanced_options(mut self, value: impl crate::IntoValue<AdvancedOptions>) -> Self {
             self.0
-                .insert("AdvancedOptions".to_owned(), value.into().into_json());
+                .insert("AdvancedOptions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FormatOptions`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-transformer-inputconversion.html#cfn-b2bi-transformer-inputconversion-formatoptions)
-        pub fn format_options(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn format_options(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("FormatOptions".to_owned(), value.into().into_json());
+                .insert("FormatOptions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -861,10 +909,10 @@ pub mod transformer {
 
     impl Mapping {
         /// A new `Mapping` with its required properties.
-        pub fn new(template_language: impl Into<crate::Value<MappingTemplateLanguage>>) -> Self {
+        pub fn new(template_language: impl crate::IntoValue<MappingTemplateLanguage>) -> Self {
             Mapping(crate::typed::Properties::from_iter([(
                 "TemplateLanguage".to_owned(),
-                template_language.into().into_json(),
+                template_language.into_value().into_json(),
             )]))
         }
 
@@ -873,9 +921,9 @@ pub mod transformer {
         /// Length: 0 to 350000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-transformer-mapping.html#cfn-b2bi-transformer-mapping-template)
-        pub fn template(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn template(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Template".to_owned(), value.into().into_json());
+                .insert("Template".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -894,28 +942,28 @@ pub mod transformer {
 
     impl OutputConversion {
         /// A new `OutputConversion` with its required properties.
-        pub fn new(to_format: impl Into<crate::Value<ToFormat>>) -> Self {
+        pub fn new(to_format: impl crate::IntoValue<ToFormat>) -> Self {
             OutputConversion(crate::typed::Properties::from_iter([(
                 "ToFormat".to_owned(),
-                to_format.into().into_json(),
+                to_format.into_value().into_json(),
             )]))
         }
 
         /// `AdvancedOptions`: [`AdvancedOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-transformer-outputconversion.html#cfn-b2bi-transformer-outputconversion-advancedoptions)
-        pub fn advanced_options(mut self, value: impl Into<crate::Value<AdvancedOptions>>) -> Self {
+        pub fn advanced_options(mut self, value: impl crate::IntoValue<AdvancedOptions>) -> Self {
             self.0
-                .insert("AdvancedOptions".to_owned(), value.into().into_json());
+                .insert("AdvancedOptions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FormatOptions`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-transformer-outputconversion.html#cfn-b2bi-transformer-outputconversion-formatoptions)
-        pub fn format_options(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn format_options(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("FormatOptions".to_owned(), value.into().into_json());
+                .insert("FormatOptions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -943,8 +991,9 @@ pub mod transformer {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-transformer-sampledocumentkeys.html#cfn-b2bi-transformer-sampledocumentkeys-input)
-        pub fn input(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Input".to_owned(), value.into().into_json());
+        pub fn input(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Input".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -953,8 +1002,9 @@ pub mod transformer {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-transformer-sampledocumentkeys.html#cfn-b2bi-transformer-sampledocumentkeys-output)
-        pub fn output(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Output".to_owned(), value.into().into_json());
+        pub fn output(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Output".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -974,12 +1024,15 @@ pub mod transformer {
     impl SampleDocuments {
         /// A new `SampleDocuments` with its required properties.
         pub fn new(
-            bucket_name: impl Into<crate::Value<String>>,
-            keys: impl Into<crate::Value<Vec<SampleDocumentKeys>>>,
+            bucket_name: impl crate::IntoValue<String>,
+            keys: impl crate::IntoValue<Vec<SampleDocumentKeys>>,
         ) -> Self {
             SampleDocuments(crate::typed::Properties::from_iter([
-                ("BucketName".to_owned(), bucket_name.into().into_json()),
-                ("Keys".to_owned(), keys.into().into_json()),
+                (
+                    "BucketName".to_owned(),
+                    bucket_name.into_value().into_json(),
+                ),
+                ("Keys".to_owned(), keys.into_value().into_json()),
             ]))
         }
     }
@@ -999,12 +1052,12 @@ pub mod transformer {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1030,9 +1083,9 @@ pub mod transformer {
         /// `SplitOptions`: [`X12SplitOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-transformer-x12advancedoptions.html#cfn-b2bi-transformer-x12advancedoptions-splitoptions)
-        pub fn split_options(mut self, value: impl Into<crate::Value<X12SplitOptions>>) -> Self {
+        pub fn split_options(mut self, value: impl crate::IntoValue<X12SplitOptions>) -> Self {
             self.0
-                .insert("SplitOptions".to_owned(), value.into().into_json());
+                .insert("SplitOptions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1041,10 +1094,12 @@ pub mod transformer {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-transformer-x12advancedoptions.html#cfn-b2bi-transformer-x12advancedoptions-validationoptions)
         pub fn validation_options(
             mut self,
-            value: impl Into<crate::Value<X12ValidationOptions>>,
+            value: impl crate::IntoValue<X12ValidationOptions>,
         ) -> Self {
-            self.0
-                .insert("ValidationOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ValidationOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1070,9 +1125,9 @@ pub mod transformer {
         /// `SplitBy`: [`X12SplitBy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-transformer-x12splitoptions.html#cfn-b2bi-transformer-x12splitoptions-splitby)
-        pub fn split_by(mut self, value: impl Into<crate::Value<X12SplitBy>>) -> Self {
+        pub fn split_by(mut self, value: impl crate::IntoValue<X12SplitBy>) -> Self {
             self.0
-                .insert("SplitBy".to_owned(), value.into().into_json());
+                .insert("SplitBy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1098,12 +1153,9 @@ pub mod transformer {
         /// `ValidationRules`: list of JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-b2bi-transformer-x12validationoptions.html#cfn-b2bi-transformer-x12validationoptions-validationrules)
-        pub fn validation_rules(
-            mut self,
-            value: impl Into<crate::Value<Vec<crate::Json>>>,
-        ) -> Self {
+        pub fn validation_rules(mut self, value: impl crate::IntoValue<Vec<crate::Json>>) -> Self {
             self.0
-                .insert("ValidationRules".to_owned(), value.into().into_json());
+                .insert("ValidationRules".to_owned(), value.into_value().into_json());
             self
         }
     }

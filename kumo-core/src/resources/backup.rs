@@ -15,6 +15,46 @@ pub const TYPES: &[&str] = &[
     "AWS::Backup::TieringConfiguration",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Backup::BackupPlan",
+        <BackupPlan as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Backup::BackupSelection",
+        <BackupSelection as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Backup::BackupVault",
+        <BackupVault as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Backup::Framework",
+        <Framework as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Backup::LogicallyAirGappedBackupVault",
+        <LogicallyAirGappedBackupVault as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Backup::ReportPlan",
+        <ReportPlan as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Backup::RestoreTestingPlan",
+        <RestoreTestingPlan as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Backup::RestoreTestingSelection",
+        <RestoreTestingSelection as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Backup::TieringConfiguration",
+        <TieringConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Backup::BackupPlan`.
 ///
 /// Required properties, the arguments of [`BackupPlan::new`]: `BackupPlan`.
@@ -25,10 +65,10 @@ pub struct BackupPlan(crate::Resource);
 
 impl BackupPlan {
     /// A new `AWS::Backup::BackupPlan` with its required properties.
-    pub fn new(backup_plan: impl Into<crate::Value<backup_plan::BackupPlanResourceType>>) -> Self {
+    pub fn new(backup_plan: impl crate::IntoValue<backup_plan::BackupPlanResourceType>) -> Self {
         BackupPlan(
             crate::Resource::new("AWS::Backup::BackupPlan")
-                .property("BackupPlan", backup_plan.into().into_json()),
+                .property("BackupPlan", backup_plan.into_value().into_json()),
         )
     }
 
@@ -37,10 +77,10 @@ impl BackupPlan {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-backupplan.html#cfn-backup-backupplan-backupplantags)
     pub fn backup_plan_tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("BackupPlanTags", value.into().into_json());
+            .set_property("BackupPlanTags", value.into_value().into_json());
         self
     }
 }
@@ -93,15 +133,18 @@ pub mod backup_plan {
     impl AdvancedBackupSettingResourceType {
         /// A new `AdvancedBackupSettingResourceType` with its required properties.
         pub fn new(
-            backup_options: impl Into<crate::Value<crate::Json>>,
-            resource_type: impl Into<crate::Value<String>>,
+            backup_options: impl crate::IntoValue<crate::Json>,
+            resource_type: impl crate::IntoValue<String>,
         ) -> Self {
             AdvancedBackupSettingResourceType(crate::typed::Properties::from_iter([
                 (
                     "BackupOptions".to_owned(),
-                    backup_options.into().into_json(),
+                    backup_options.into_value().into_json(),
                 ),
-                ("ResourceType".to_owned(), resource_type.into().into_json()),
+                (
+                    "ResourceType".to_owned(),
+                    resource_type.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -121,17 +164,17 @@ pub mod backup_plan {
     impl BackupPlanResourceType {
         /// A new `BackupPlanResourceType` with its required properties.
         pub fn new(
-            backup_plan_name: impl Into<crate::Value<String>>,
-            backup_plan_rule: impl Into<crate::Value<Vec<BackupRuleResourceType>>>,
+            backup_plan_name: impl crate::IntoValue<String>,
+            backup_plan_rule: impl crate::IntoValue<Vec<BackupRuleResourceType>>,
         ) -> Self {
             BackupPlanResourceType(crate::typed::Properties::from_iter([
                 (
                     "BackupPlanName".to_owned(),
-                    backup_plan_name.into().into_json(),
+                    backup_plan_name.into_value().into_json(),
                 ),
                 (
                     "BackupPlanRule".to_owned(),
-                    backup_plan_rule.into().into_json(),
+                    backup_plan_rule.into_value().into_json(),
                 ),
             ]))
         }
@@ -141,11 +184,11 @@ pub mod backup_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-backupplanresourcetype.html#cfn-backup-backupplan-backupplanresourcetype-advancedbackupsettings)
         pub fn advanced_backup_settings(
             mut self,
-            value: impl Into<crate::Value<Vec<AdvancedBackupSettingResourceType>>>,
+            value: impl crate::IntoValue<Vec<AdvancedBackupSettingResourceType>>,
         ) -> Self {
             self.0.insert(
                 "AdvancedBackupSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -155,10 +198,10 @@ pub mod backup_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-backupplanresourcetype.html#cfn-backup-backupplan-backupplanresourcetype-scansettings)
         pub fn scan_settings(
             mut self,
-            value: impl Into<crate::Value<Vec<ScanSettingResourceType>>>,
+            value: impl crate::IntoValue<Vec<ScanSettingResourceType>>,
         ) -> Self {
             self.0
-                .insert("ScanSettings".to_owned(), value.into().into_json());
+                .insert("ScanSettings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -178,14 +221,14 @@ pub mod backup_plan {
     impl BackupRuleResourceType {
         /// A new `BackupRuleResourceType` with its required properties.
         pub fn new(
-            rule_name: impl Into<crate::Value<String>>,
-            target_backup_vault: impl Into<crate::Value<String>>,
+            rule_name: impl crate::IntoValue<String>,
+            target_backup_vault: impl crate::IntoValue<String>,
         ) -> Self {
             BackupRuleResourceType(crate::typed::Properties::from_iter([
-                ("RuleName".to_owned(), rule_name.into().into_json()),
+                ("RuleName".to_owned(), rule_name.into_value().into_json()),
                 (
                     "TargetBackupVault".to_owned(),
-                    target_backup_vault.into().into_json(),
+                    target_backup_vault.into_value().into_json(),
                 ),
             ]))
         }
@@ -193,10 +236,10 @@ pub mod backup_plan {
         /// `CompletionWindowMinutes`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-backupruleresourcetype.html#cfn-backup-backupplan-backupruleresourcetype-completionwindowminutes)
-        pub fn completion_window_minutes(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn completion_window_minutes(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "CompletionWindowMinutes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -206,20 +249,20 @@ pub mod backup_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-backupruleresourcetype.html#cfn-backup-backupplan-backupruleresourcetype-copyactions)
         pub fn copy_actions(
             mut self,
-            value: impl Into<crate::Value<Vec<CopyActionResourceType>>>,
+            value: impl crate::IntoValue<Vec<CopyActionResourceType>>,
         ) -> Self {
             self.0
-                .insert("CopyActions".to_owned(), value.into().into_json());
+                .insert("CopyActions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EnableContinuousBackup`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-backupruleresourcetype.html#cfn-backup-backupplan-backupruleresourcetype-enablecontinuousbackup)
-        pub fn enable_continuous_backup(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_continuous_backup(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnableContinuousBackup".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -229,19 +272,19 @@ pub mod backup_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-backupruleresourcetype.html#cfn-backup-backupplan-backupruleresourcetype-indexactions)
         pub fn index_actions(
             mut self,
-            value: impl Into<crate::Value<Vec<IndexActionsResourceType>>>,
+            value: impl crate::IntoValue<Vec<IndexActionsResourceType>>,
         ) -> Self {
             self.0
-                .insert("IndexActions".to_owned(), value.into().into_json());
+                .insert("IndexActions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Lifecycle`: [`LifecycleResourceType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-backupruleresourcetype.html#cfn-backup-backupplan-backupruleresourcetype-lifecycle)
-        pub fn lifecycle(mut self, value: impl Into<crate::Value<LifecycleResourceType>>) -> Self {
+        pub fn lifecycle(mut self, value: impl crate::IntoValue<LifecycleResourceType>) -> Self {
             self.0
-                .insert("Lifecycle".to_owned(), value.into().into_json());
+                .insert("Lifecycle".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -250,10 +293,12 @@ pub mod backup_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-backupruleresourcetype.html#cfn-backup-backupplan-backupruleresourcetype-recoverypointtags)
         pub fn recovery_point_tags(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("RecoveryPointTags".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RecoveryPointTags".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -262,19 +307,21 @@ pub mod backup_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-backupruleresourcetype.html#cfn-backup-backupplan-backupruleresourcetype-scanactions)
         pub fn scan_actions(
             mut self,
-            value: impl Into<crate::Value<Vec<ScanActionResourceType>>>,
+            value: impl crate::IntoValue<Vec<ScanActionResourceType>>,
         ) -> Self {
             self.0
-                .insert("ScanActions".to_owned(), value.into().into_json());
+                .insert("ScanActions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScheduleExpression`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-backupruleresourcetype.html#cfn-backup-backupplan-backupruleresourcetype-scheduleexpression)
-        pub fn schedule_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ScheduleExpression".to_owned(), value.into().into_json());
+        pub fn schedule_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ScheduleExpression".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -283,11 +330,11 @@ pub mod backup_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-backupruleresourcetype.html#cfn-backup-backupplan-backupruleresourcetype-scheduleexpressiontimezone)
         pub fn schedule_expression_timezone(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ScheduleExpressionTimezone".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -295,9 +342,11 @@ pub mod backup_plan {
         /// `StartWindowMinutes`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-backupruleresourcetype.html#cfn-backup-backupplan-backupruleresourcetype-startwindowminutes)
-        pub fn start_window_minutes(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("StartWindowMinutes".to_owned(), value.into().into_json());
+        pub fn start_window_minutes(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "StartWindowMinutes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -306,11 +355,11 @@ pub mod backup_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-backupruleresourcetype.html#cfn-backup-backupplan-backupruleresourcetype-targetlogicallyairgappedbackupvaultarn)
         pub fn target_logically_air_gapped_backup_vault_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "TargetLogicallyAirGappedBackupVaultArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -330,19 +379,19 @@ pub mod backup_plan {
 
     impl CopyActionResourceType {
         /// A new `CopyActionResourceType` with its required properties.
-        pub fn new(destination_backup_vault_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(destination_backup_vault_arn: impl crate::IntoValue<String>) -> Self {
             CopyActionResourceType(crate::typed::Properties::from_iter([(
                 "DestinationBackupVaultArn".to_owned(),
-                destination_backup_vault_arn.into().into_json(),
+                destination_backup_vault_arn.into_value().into_json(),
             )]))
         }
 
         /// `Lifecycle`: [`LifecycleResourceType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-copyactionresourcetype.html#cfn-backup-backupplan-copyactionresourcetype-lifecycle)
-        pub fn lifecycle(mut self, value: impl Into<crate::Value<LifecycleResourceType>>) -> Self {
+        pub fn lifecycle(mut self, value: impl crate::IntoValue<LifecycleResourceType>) -> Self {
             self.0
-                .insert("Lifecycle".to_owned(), value.into().into_json());
+                .insert("Lifecycle".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -368,9 +417,9 @@ pub mod backup_plan {
         /// `ResourceTypes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-indexactionsresourcetype.html#cfn-backup-backupplan-indexactionsresourcetype-resourcetypes)
-        pub fn resource_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn resource_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ResourceTypes".to_owned(), value.into().into_json());
+                .insert("ResourceTypes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -396,9 +445,9 @@ pub mod backup_plan {
         /// `DeleteAfterDays`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-lifecycleresourcetype.html#cfn-backup-backupplan-lifecycleresourcetype-deleteafterdays)
-        pub fn delete_after_days(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn delete_after_days(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("DeleteAfterDays".to_owned(), value.into().into_json());
+                .insert("DeleteAfterDays".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -407,11 +456,11 @@ pub mod backup_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-lifecycleresourcetype.html#cfn-backup-backupplan-lifecycleresourcetype-movetocoldstorageafterdays)
         pub fn move_to_cold_storage_after_days(
             mut self,
-            value: impl Into<crate::Value<f64>>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             self.0.insert(
                 "MoveToColdStorageAfterDays".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -421,11 +470,11 @@ pub mod backup_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-lifecycleresourcetype.html#cfn-backup-backupplan-lifecycleresourcetype-optintoarchiveforsupportedresources)
         pub fn opt_in_to_archive_for_supported_resources(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "OptInToArchiveForSupportedResources".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -452,18 +501,18 @@ pub mod backup_plan {
         /// `MalwareScanner`: [`MalwareScanner`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-scanactionresourcetype.html#cfn-backup-backupplan-scanactionresourcetype-malwarescanner)
-        pub fn malware_scanner(mut self, value: impl Into<crate::Value<MalwareScanner>>) -> Self {
+        pub fn malware_scanner(mut self, value: impl crate::IntoValue<MalwareScanner>) -> Self {
             self.0
-                .insert("MalwareScanner".to_owned(), value.into().into_json());
+                .insert("MalwareScanner".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScanMode`: [`ScanMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-scanactionresourcetype.html#cfn-backup-backupplan-scanactionresourcetype-scanmode)
-        pub fn scan_mode(mut self, value: impl Into<crate::Value<ScanMode>>) -> Self {
+        pub fn scan_mode(mut self, value: impl crate::IntoValue<ScanMode>) -> Self {
             self.0
-                .insert("ScanMode".to_owned(), value.into().into_json());
+                .insert("ScanMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -489,27 +538,27 @@ pub mod backup_plan {
         /// `MalwareScanner`: [`MalwareScanner`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-scansettingresourcetype.html#cfn-backup-backupplan-scansettingresourcetype-malwarescanner)
-        pub fn malware_scanner(mut self, value: impl Into<crate::Value<MalwareScanner>>) -> Self {
+        pub fn malware_scanner(mut self, value: impl crate::IntoValue<MalwareScanner>) -> Self {
             self.0
-                .insert("MalwareScanner".to_owned(), value.into().into_json());
+                .insert("MalwareScanner".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceTypes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-scansettingresourcetype.html#cfn-backup-backupplan-scansettingresourcetype-resourcetypes)
-        pub fn resource_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn resource_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ResourceTypes".to_owned(), value.into().into_json());
+                .insert("ResourceTypes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScannerRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupplan-scansettingresourcetype.html#cfn-backup-backupplan-scansettingresourcetype-scannerrolearn)
-        pub fn scanner_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn scanner_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ScannerRoleArn".to_owned(), value.into().into_json());
+                .insert("ScannerRoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -565,13 +614,13 @@ pub struct BackupSelection(crate::Resource);
 impl BackupSelection {
     /// A new `AWS::Backup::BackupSelection` with its required properties.
     pub fn new(
-        backup_plan_id: impl Into<crate::Value<String>>,
-        backup_selection: impl Into<crate::Value<backup_selection::BackupSelectionResourceType>>,
+        backup_plan_id: impl crate::IntoValue<String>,
+        backup_selection: impl crate::IntoValue<backup_selection::BackupSelectionResourceType>,
     ) -> Self {
         BackupSelection(
             crate::Resource::new("AWS::Backup::BackupSelection")
-                .property("BackupPlanId", backup_plan_id.into().into_json())
-                .property("BackupSelection", backup_selection.into().into_json()),
+                .property("BackupPlanId", backup_plan_id.into_value().into_json())
+                .property("BackupSelection", backup_selection.into_value().into_json()),
         )
     }
 }
@@ -619,14 +668,17 @@ pub mod backup_selection {
     impl BackupSelectionResourceType {
         /// A new `BackupSelectionResourceType` with its required properties.
         pub fn new(
-            iam_role_arn: impl Into<crate::Value<String>>,
-            selection_name: impl Into<crate::Value<String>>,
+            iam_role_arn: impl crate::IntoValue<String>,
+            selection_name: impl crate::IntoValue<String>,
         ) -> Self {
             BackupSelectionResourceType(crate::typed::Properties::from_iter([
-                ("IamRoleArn".to_owned(), iam_role_arn.into().into_json()),
+                (
+                    "IamRoleArn".to_owned(),
+                    iam_role_arn.into_value().into_json(),
+                ),
                 (
                     "SelectionName".to_owned(),
-                    selection_name.into().into_json(),
+                    selection_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -634,9 +686,9 @@ pub mod backup_selection {
         /// `Conditions`: [`Conditions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupselection-backupselectionresourcetype.html#cfn-backup-backupselection-backupselectionresourcetype-conditions)
-        pub fn conditions(mut self, value: impl Into<crate::Value<Conditions>>) -> Self {
+        pub fn conditions(mut self, value: impl crate::IntoValue<Conditions>) -> Self {
             self.0
-                .insert("Conditions".to_owned(), value.into().into_json());
+                .insert("Conditions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -645,28 +697,28 @@ pub mod backup_selection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupselection-backupselectionresourcetype.html#cfn-backup-backupselection-backupselectionresourcetype-listoftags)
         pub fn list_of_tags(
             mut self,
-            value: impl Into<crate::Value<Vec<ConditionResourceType>>>,
+            value: impl crate::IntoValue<Vec<ConditionResourceType>>,
         ) -> Self {
             self.0
-                .insert("ListOfTags".to_owned(), value.into().into_json());
+                .insert("ListOfTags".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NotResources`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupselection-backupselectionresourcetype.html#cfn-backup-backupselection-backupselectionresourcetype-notresources)
-        pub fn not_resources(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn not_resources(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("NotResources".to_owned(), value.into().into_json());
+                .insert("NotResources".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Resources`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupselection-backupselectionresourcetype.html#cfn-backup-backupselection-backupselectionresourcetype-resources)
-        pub fn resources(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn resources(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Resources".to_owned(), value.into().into_json());
+                .insert("Resources".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -692,18 +744,18 @@ pub mod backup_selection {
         /// `ConditionKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupselection-conditionparameter.html#cfn-backup-backupselection-conditionparameter-conditionkey)
-        pub fn condition_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn condition_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConditionKey".to_owned(), value.into().into_json());
+                .insert("ConditionKey".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ConditionValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupselection-conditionparameter.html#cfn-backup-backupselection-conditionparameter-conditionvalue)
-        pub fn condition_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn condition_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConditionValue".to_owned(), value.into().into_json());
+                .insert("ConditionValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -723,19 +775,22 @@ pub mod backup_selection {
     impl ConditionResourceType {
         /// A new `ConditionResourceType` with its required properties.
         pub fn new(
-            condition_key: impl Into<crate::Value<String>>,
-            condition_type: impl Into<crate::Value<ConditionType>>,
-            condition_value: impl Into<crate::Value<String>>,
+            condition_key: impl crate::IntoValue<String>,
+            condition_type: impl crate::IntoValue<ConditionType>,
+            condition_value: impl crate::IntoValue<String>,
         ) -> Self {
             ConditionResourceType(crate::typed::Properties::from_iter([
-                ("ConditionKey".to_owned(), condition_key.into().into_json()),
+                (
+                    "ConditionKey".to_owned(),
+                    condition_key.into_value().into_json(),
+                ),
                 (
                     "ConditionType".to_owned(),
-                    condition_type.into().into_json(),
+                    condition_type.into_value().into_json(),
                 ),
                 (
                     "ConditionValue".to_owned(),
-                    condition_value.into().into_json(),
+                    condition_value.into_value().into_json(),
                 ),
             ]))
         }
@@ -764,10 +819,10 @@ pub mod backup_selection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupselection-conditions.html#cfn-backup-backupselection-conditions-stringequals)
         pub fn string_equals(
             mut self,
-            value: impl Into<crate::Value<Vec<ConditionParameter>>>,
+            value: impl crate::IntoValue<Vec<ConditionParameter>>,
         ) -> Self {
             self.0
-                .insert("StringEquals".to_owned(), value.into().into_json());
+                .insert("StringEquals".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -776,10 +831,10 @@ pub mod backup_selection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupselection-conditions.html#cfn-backup-backupselection-conditions-stringlike)
         pub fn string_like(
             mut self,
-            value: impl Into<crate::Value<Vec<ConditionParameter>>>,
+            value: impl crate::IntoValue<Vec<ConditionParameter>>,
         ) -> Self {
             self.0
-                .insert("StringLike".to_owned(), value.into().into_json());
+                .insert("StringLike".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -788,10 +843,10 @@ pub mod backup_selection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupselection-conditions.html#cfn-backup-backupselection-conditions-stringnotequals)
         pub fn string_not_equals(
             mut self,
-            value: impl Into<crate::Value<Vec<ConditionParameter>>>,
+            value: impl crate::IntoValue<Vec<ConditionParameter>>,
         ) -> Self {
             self.0
-                .insert("StringNotEquals".to_owned(), value.into().into_json());
+                .insert("StringNotEquals".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -800,10 +855,10 @@ pub mod backup_selection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupselection-conditions.html#cfn-backup-backupselection-conditions-stringnotlike)
         pub fn string_not_like(
             mut self,
-            value: impl Into<crate::Value<Vec<ConditionParameter>>>,
+            value: impl crate::IntoValue<Vec<ConditionParameter>>,
         ) -> Self {
             self.0
-                .insert("StringNotLike".to_owned(), value.into().into_json());
+                .insert("StringNotLike".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -840,19 +895,19 @@ pub struct BackupVault(crate::Resource);
 
 impl BackupVault {
     /// A new `AWS::Backup::BackupVault` with its required properties.
-    pub fn new(backup_vault_name: impl Into<crate::Value<String>>) -> Self {
-        BackupVault(
-            crate::Resource::new("AWS::Backup::BackupVault")
-                .property("BackupVaultName", backup_vault_name.into().into_json()),
-        )
+    pub fn new(backup_vault_name: impl crate::IntoValue<String>) -> Self {
+        BackupVault(crate::Resource::new("AWS::Backup::BackupVault").property(
+            "BackupVaultName",
+            backup_vault_name.into_value().into_json(),
+        ))
     }
 
     /// `AccessPolicy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-backupvault.html#cfn-backup-backupvault-accesspolicy)
-    pub fn access_policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn access_policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("AccessPolicy", value.into().into_json());
+            .set_property("AccessPolicy", value.into_value().into_json());
         self
     }
 
@@ -861,10 +916,10 @@ impl BackupVault {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-backupvault.html#cfn-backup-backupvault-backupvaulttags)
     pub fn backup_vault_tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("BackupVaultTags", value.into().into_json());
+            .set_property("BackupVaultTags", value.into_value().into_json());
         self
     }
 
@@ -873,9 +928,9 @@ impl BackupVault {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-backupvault.html#cfn-backup-backupvault-encryptionkeyarn)
-    pub fn encryption_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn encryption_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EncryptionKeyArn", value.into().into_json());
+            .set_property("EncryptionKeyArn", value.into_value().into_json());
         self
     }
 
@@ -884,10 +939,10 @@ impl BackupVault {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-backupvault.html#cfn-backup-backupvault-lockconfiguration)
     pub fn lock_configuration(
         mut self,
-        value: impl Into<crate::Value<backup_vault::LockConfigurationType>>,
+        value: impl crate::IntoValue<backup_vault::LockConfigurationType>,
     ) -> Self {
         self.0
-            .set_property("LockConfiguration", value.into().into_json());
+            .set_property("LockConfiguration", value.into_value().into_json());
         self
     }
 
@@ -896,10 +951,10 @@ impl BackupVault {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-backupvault.html#cfn-backup-backupvault-notifications)
     pub fn notifications(
         mut self,
-        value: impl Into<crate::Value<backup_vault::NotificationObjectType>>,
+        value: impl crate::IntoValue<backup_vault::NotificationObjectType>,
     ) -> Self {
         self.0
-            .set_property("Notifications", value.into().into_json());
+            .set_property("Notifications", value.into_value().into_json());
         self
     }
 }
@@ -941,28 +996,32 @@ pub mod backup_vault {
 
     impl LockConfigurationType {
         /// A new `LockConfigurationType` with its required properties.
-        pub fn new(min_retention_days: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(min_retention_days: impl crate::IntoValue<i64>) -> Self {
             LockConfigurationType(crate::typed::Properties::from_iter([(
                 "MinRetentionDays".to_owned(),
-                min_retention_days.into().into_json(),
+                min_retention_days.into_value().into_json(),
             )]))
         }
 
         /// `ChangeableForDays`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupvault-lockconfigurationtype.html#cfn-backup-backupvault-lockconfigurationtype-changeablefordays)
-        pub fn changeable_for_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ChangeableForDays".to_owned(), value.into().into_json());
+        pub fn changeable_for_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ChangeableForDays".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxRetentionDays`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupvault-lockconfigurationtype.html#cfn-backup-backupvault-lockconfigurationtype-maxretentiondays)
-        pub fn max_retention_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxRetentionDays".to_owned(), value.into().into_json());
+        pub fn max_retention_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxRetentionDays".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -982,15 +1041,18 @@ pub mod backup_vault {
     impl NotificationObjectType {
         /// A new `NotificationObjectType` with its required properties.
         pub fn new(
-            backup_vault_events: impl Into<crate::Value<Vec<String>>>,
-            sns_topic_arn: impl Into<crate::Value<String>>,
+            backup_vault_events: impl crate::IntoValue<Vec<String>>,
+            sns_topic_arn: impl crate::IntoValue<String>,
         ) -> Self {
             NotificationObjectType(crate::typed::Properties::from_iter([
                 (
                     "BackupVaultEvents".to_owned(),
-                    backup_vault_events.into().into_json(),
+                    backup_vault_events.into_value().into_json(),
                 ),
-                ("SNSTopicArn".to_owned(), sns_topic_arn.into().into_json()),
+                (
+                    "SNSTopicArn".to_owned(),
+                    sns_topic_arn.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1013,12 +1075,12 @@ pub struct Framework(crate::Resource);
 impl Framework {
     /// A new `AWS::Backup::Framework` with its required properties.
     pub fn new(
-        framework_controls: impl Into<crate::Value<Vec<framework::FrameworkControl>>>,
+        framework_controls: impl crate::IntoValue<Vec<framework::FrameworkControl>>,
     ) -> Self {
-        Framework(
-            crate::Resource::new("AWS::Backup::Framework")
-                .property("FrameworkControls", framework_controls.into().into_json()),
-        )
+        Framework(crate::Resource::new("AWS::Backup::Framework").property(
+            "FrameworkControls",
+            framework_controls.into_value().into_json(),
+        ))
     }
 
     /// `FrameworkDescription`: string.
@@ -1028,9 +1090,9 @@ impl Framework {
     /// Pattern: `\S`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-framework.html#cfn-backup-framework-frameworkdescription)
-    pub fn framework_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn framework_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FrameworkDescription", value.into().into_json());
+            .set_property("FrameworkDescription", value.into_value().into_json());
         self
     }
 
@@ -1043,25 +1105,30 @@ impl Framework {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-framework.html#cfn-backup-framework-frameworkname)
-    pub fn framework_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn framework_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FrameworkName", value.into().into_json());
+            .set_property("FrameworkName", value.into_value().into_json());
         self
     }
 
     /// `FrameworkTags`: list of [`Tag`](framework::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-framework.html#cfn-backup-framework-frameworktags)
-    pub fn framework_tags(mut self, value: impl Into<crate::Value<Vec<framework::Tag>>>) -> Self {
+    pub fn framework_tags(mut self, value: impl crate::IntoValue<Vec<framework::Tag>>) -> Self {
         self.0
-            .set_property("FrameworkTags", value.into().into_json());
+            .set_property("FrameworkTags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Framework {
     const TYPE_NAME: &'static str = "AWS::Backup::Framework";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("FrameworkTags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "FrameworkTags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FrameworkName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1112,17 +1179,17 @@ pub mod framework {
     impl ControlInputParameter {
         /// A new `ControlInputParameter` with its required properties.
         pub fn new(
-            parameter_name: impl Into<crate::Value<String>>,
-            parameter_value: impl Into<crate::Value<String>>,
+            parameter_name: impl crate::IntoValue<String>,
+            parameter_value: impl crate::IntoValue<String>,
         ) -> Self {
             ControlInputParameter(crate::typed::Properties::from_iter([
                 (
                     "ParameterName".to_owned(),
-                    parameter_name.into().into_json(),
+                    parameter_name.into_value().into_json(),
                 ),
                 (
                     "ParameterValue".to_owned(),
-                    parameter_value.into().into_json(),
+                    parameter_value.into_value().into_json(),
                 ),
             ]))
         }
@@ -1153,10 +1220,12 @@ pub mod framework {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-framework-controlscope.html#cfn-backup-framework-controlscope-complianceresourceids)
         pub fn compliance_resource_ids(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("ComplianceResourceIds".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ComplianceResourceIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1165,11 +1234,11 @@ pub mod framework {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-framework-controlscope.html#cfn-backup-framework-controlscope-complianceresourcetypes)
         pub fn compliance_resource_types(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "ComplianceResourceTypes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1177,8 +1246,9 @@ pub mod framework {
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-framework-controlscope.html#cfn-backup-framework-controlscope-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1197,10 +1267,10 @@ pub mod framework {
 
     impl FrameworkControl {
         /// A new `FrameworkControl` with its required properties.
-        pub fn new(control_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(control_name: impl crate::IntoValue<String>) -> Self {
             FrameworkControl(crate::typed::Properties::from_iter([(
                 "ControlName".to_owned(),
-                control_name.into().into_json(),
+                control_name.into_value().into_json(),
             )]))
         }
 
@@ -1209,11 +1279,11 @@ pub mod framework {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-framework-frameworkcontrol.html#cfn-backup-framework-frameworkcontrol-controlinputparameters)
         pub fn control_input_parameters(
             mut self,
-            value: impl Into<crate::Value<Vec<ControlInputParameter>>>,
+            value: impl crate::IntoValue<Vec<ControlInputParameter>>,
         ) -> Self {
             self.0.insert(
                 "ControlInputParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1221,9 +1291,9 @@ pub mod framework {
         /// `ControlScope`: [`ControlScope`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-framework-frameworkcontrol.html#cfn-backup-framework-frameworkcontrol-controlscope)
-        pub fn control_scope(mut self, value: impl Into<crate::Value<ControlScope>>) -> Self {
+        pub fn control_scope(mut self, value: impl crate::IntoValue<ControlScope>) -> Self {
             self.0
-                .insert("ControlScope".to_owned(), value.into().into_json());
+                .insert("ControlScope".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1251,8 +1321,9 @@ pub mod framework {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-framework-tag.html#cfn-backup-framework-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1261,8 +1332,9 @@ pub mod framework {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-framework-tag.html#cfn-backup-framework-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1285,24 +1357,33 @@ pub struct LogicallyAirGappedBackupVault(crate::Resource);
 impl LogicallyAirGappedBackupVault {
     /// A new `AWS::Backup::LogicallyAirGappedBackupVault` with its required properties.
     pub fn new(
-        backup_vault_name: impl Into<crate::Value<String>>,
-        max_retention_days: impl Into<crate::Value<i64>>,
-        min_retention_days: impl Into<crate::Value<i64>>,
+        backup_vault_name: impl crate::IntoValue<String>,
+        max_retention_days: impl crate::IntoValue<i64>,
+        min_retention_days: impl crate::IntoValue<i64>,
     ) -> Self {
         LogicallyAirGappedBackupVault(
             crate::Resource::new("AWS::Backup::LogicallyAirGappedBackupVault")
-                .property("BackupVaultName", backup_vault_name.into().into_json())
-                .property("MaxRetentionDays", max_retention_days.into().into_json())
-                .property("MinRetentionDays", min_retention_days.into().into_json()),
+                .property(
+                    "BackupVaultName",
+                    backup_vault_name.into_value().into_json(),
+                )
+                .property(
+                    "MaxRetentionDays",
+                    max_retention_days.into_value().into_json(),
+                )
+                .property(
+                    "MinRetentionDays",
+                    min_retention_days.into_value().into_json(),
+                ),
         )
     }
 
     /// `AccessPolicy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-logicallyairgappedbackupvault.html#cfn-backup-logicallyairgappedbackupvault-accesspolicy)
-    pub fn access_policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn access_policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("AccessPolicy", value.into().into_json());
+            .set_property("AccessPolicy", value.into_value().into_json());
         self
     }
 
@@ -1311,10 +1392,10 @@ impl LogicallyAirGappedBackupVault {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-logicallyairgappedbackupvault.html#cfn-backup-logicallyairgappedbackupvault-backupvaulttags)
     pub fn backup_vault_tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("BackupVaultTags", value.into().into_json());
+            .set_property("BackupVaultTags", value.into_value().into_json());
         self
     }
 
@@ -1323,18 +1404,18 @@ impl LogicallyAirGappedBackupVault {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-logicallyairgappedbackupvault.html#cfn-backup-logicallyairgappedbackupvault-encryptionkeyarn)
-    pub fn encryption_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn encryption_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EncryptionKeyArn", value.into().into_json());
+            .set_property("EncryptionKeyArn", value.into_value().into_json());
         self
     }
 
     /// `MpaApprovalTeamArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-logicallyairgappedbackupvault.html#cfn-backup-logicallyairgappedbackupvault-mpaapprovalteamarn)
-    pub fn mpa_approval_team_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn mpa_approval_team_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MpaApprovalTeamArn", value.into().into_json());
+            .set_property("MpaApprovalTeamArn", value.into_value().into_json());
         self
     }
 
@@ -1343,10 +1424,10 @@ impl LogicallyAirGappedBackupVault {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-logicallyairgappedbackupvault.html#cfn-backup-logicallyairgappedbackupvault-notifications)
     pub fn notifications(
         mut self,
-        value: impl Into<crate::Value<logically_air_gapped_backup_vault::NotificationObjectType>>,
+        value: impl crate::IntoValue<logically_air_gapped_backup_vault::NotificationObjectType>,
     ) -> Self {
         self.0
-            .set_property("Notifications", value.into().into_json());
+            .set_property("Notifications", value.into_value().into_json());
         self
     }
 }
@@ -1404,15 +1485,18 @@ pub mod logically_air_gapped_backup_vault {
     impl NotificationObjectType {
         /// A new `NotificationObjectType` with its required properties.
         pub fn new(
-            backup_vault_events: impl Into<crate::Value<Vec<String>>>,
-            sns_topic_arn: impl Into<crate::Value<String>>,
+            backup_vault_events: impl crate::IntoValue<Vec<String>>,
+            sns_topic_arn: impl crate::IntoValue<String>,
         ) -> Self {
             NotificationObjectType(crate::typed::Properties::from_iter([
                 (
                     "BackupVaultEvents".to_owned(),
-                    backup_vault_events.into().into_json(),
+                    backup_vault_events.into_value().into_json(),
                 ),
-                ("SNSTopicArn".to_owned(), sns_topic_arn.into().into_json()),
+                (
+                    "SNSTopicArn".to_owned(),
+                    sns_topic_arn.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1435,16 +1519,16 @@ pub struct ReportPlan(crate::Resource);
 impl ReportPlan {
     /// A new `AWS::Backup::ReportPlan` with its required properties.
     pub fn new(
-        report_delivery_channel: impl Into<crate::Value<report_plan::ReportDeliveryChannel>>,
-        report_setting: impl Into<crate::Value<report_plan::ReportSetting>>,
+        report_delivery_channel: impl crate::IntoValue<report_plan::ReportDeliveryChannel>,
+        report_setting: impl crate::IntoValue<report_plan::ReportSetting>,
     ) -> Self {
         ReportPlan(
             crate::Resource::new("AWS::Backup::ReportPlan")
                 .property(
                     "ReportDeliveryChannel",
-                    report_delivery_channel.into().into_json(),
+                    report_delivery_channel.into_value().into_json(),
                 )
-                .property("ReportSetting", report_setting.into().into_json()),
+                .property("ReportSetting", report_setting.into_value().into_json()),
         )
     }
 
@@ -1455,9 +1539,9 @@ impl ReportPlan {
     /// Pattern: `.*\S.*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-reportplan.html#cfn-backup-reportplan-reportplandescription)
-    pub fn report_plan_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn report_plan_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ReportPlanDescription", value.into().into_json());
+            .set_property("ReportPlanDescription", value.into_value().into_json());
         self
     }
 
@@ -1470,28 +1554,30 @@ impl ReportPlan {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-reportplan.html#cfn-backup-reportplan-reportplanname)
-    pub fn report_plan_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn report_plan_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ReportPlanName", value.into().into_json());
+            .set_property("ReportPlanName", value.into_value().into_json());
         self
     }
 
     /// `ReportPlanTags`: list of [`Tag`](report_plan::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-reportplan.html#cfn-backup-reportplan-reportplantags)
-    pub fn report_plan_tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<report_plan::Tag>>>,
-    ) -> Self {
+    pub fn report_plan_tags(mut self, value: impl crate::IntoValue<Vec<report_plan::Tag>>) -> Self {
         self.0
-            .set_property("ReportPlanTags", value.into().into_json());
+            .set_property("ReportPlanTags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ReportPlan {
     const TYPE_NAME: &'static str = "AWS::Backup::ReportPlan";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("ReportPlanTags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "ReportPlanTags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ReportPlanName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1526,28 +1612,28 @@ pub mod report_plan {
 
     impl ReportDeliveryChannel {
         /// A new `ReportDeliveryChannel` with its required properties.
-        pub fn new(s3_bucket_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(s3_bucket_name: impl crate::IntoValue<String>) -> Self {
             ReportDeliveryChannel(crate::typed::Properties::from_iter([(
                 "S3BucketName".to_owned(),
-                s3_bucket_name.into().into_json(),
+                s3_bucket_name.into_value().into_json(),
             )]))
         }
 
         /// `Formats`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-reportplan-reportdeliverychannel.html#cfn-backup-reportplan-reportdeliverychannel-formats)
-        pub fn formats(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn formats(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Formats".to_owned(), value.into().into_json());
+                .insert("Formats".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3KeyPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-reportplan-reportdeliverychannel.html#cfn-backup-reportplan-reportdeliverychannel-s3keyprefix)
-        pub fn s3_key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3KeyPrefix".to_owned(), value.into().into_json());
+                .insert("S3KeyPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1566,46 +1652,48 @@ pub mod report_plan {
 
     impl ReportSetting {
         /// A new `ReportSetting` with its required properties.
-        pub fn new(report_template: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(report_template: impl crate::IntoValue<String>) -> Self {
             ReportSetting(crate::typed::Properties::from_iter([(
                 "ReportTemplate".to_owned(),
-                report_template.into().into_json(),
+                report_template.into_value().into_json(),
             )]))
         }
 
         /// `Accounts`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-reportplan-reportsetting.html#cfn-backup-reportplan-reportsetting-accounts)
-        pub fn accounts(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn accounts(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Accounts".to_owned(), value.into().into_json());
+                .insert("Accounts".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FrameworkArns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-reportplan-reportsetting.html#cfn-backup-reportplan-reportsetting-frameworkarns)
-        pub fn framework_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn framework_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("FrameworkArns".to_owned(), value.into().into_json());
+                .insert("FrameworkArns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OrganizationUnits`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-reportplan-reportsetting.html#cfn-backup-reportplan-reportsetting-organizationunits)
-        pub fn organization_units(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("OrganizationUnits".to_owned(), value.into().into_json());
+        pub fn organization_units(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "OrganizationUnits".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Regions`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-reportplan-reportsetting.html#cfn-backup-reportplan-reportsetting-regions)
-        pub fn regions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn regions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Regions".to_owned(), value.into().into_json());
+                .insert("Regions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1633,8 +1721,9 @@ pub mod report_plan {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-reportplan-tag.html#cfn-backup-reportplan-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1643,8 +1732,9 @@ pub mod report_plan {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-reportplan-tag.html#cfn-backup-reportplan-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1667,56 +1757,64 @@ pub struct RestoreTestingPlan(crate::Resource);
 impl RestoreTestingPlan {
     /// A new `AWS::Backup::RestoreTestingPlan` with its required properties.
     pub fn new(
-        recovery_point_selection: impl Into<
-            crate::Value<restore_testing_plan::RestoreTestingRecoveryPointSelection>,
+        recovery_point_selection: impl crate::IntoValue<
+            restore_testing_plan::RestoreTestingRecoveryPointSelection,
         >,
-        restore_testing_plan_name: impl Into<crate::Value<String>>,
-        schedule_expression: impl Into<crate::Value<String>>,
+        restore_testing_plan_name: impl crate::IntoValue<String>,
+        schedule_expression: impl crate::IntoValue<String>,
     ) -> Self {
         RestoreTestingPlan(
             crate::Resource::new("AWS::Backup::RestoreTestingPlan")
                 .property(
                     "RecoveryPointSelection",
-                    recovery_point_selection.into().into_json(),
+                    recovery_point_selection.into_value().into_json(),
                 )
                 .property(
                     "RestoreTestingPlanName",
-                    restore_testing_plan_name.into().into_json(),
+                    restore_testing_plan_name.into_value().into_json(),
                 )
-                .property("ScheduleExpression", schedule_expression.into().into_json()),
+                .property(
+                    "ScheduleExpression",
+                    schedule_expression.into_value().into_json(),
+                ),
         )
     }
 
     /// `ScheduleExpressionTimezone`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-restoretestingplan.html#cfn-backup-restoretestingplan-scheduleexpressiontimezone)
-    pub fn schedule_expression_timezone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn schedule_expression_timezone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ScheduleExpressionTimezone", value.into().into_json());
+            .set_property("ScheduleExpressionTimezone", value.into_value().into_json());
         self
     }
 
     /// `StartWindowHours`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-restoretestingplan.html#cfn-backup-restoretestingplan-startwindowhours)
-    pub fn start_window_hours(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn start_window_hours(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("StartWindowHours", value.into().into_json());
+            .set_property("StartWindowHours", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](restore_testing_plan::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-restoretestingplan.html#cfn-backup-restoretestingplan-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<restore_testing_plan::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<restore_testing_plan::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for RestoreTestingPlan {
     const TYPE_NAME: &'static str = "AWS::Backup::RestoreTestingPlan";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RestoreTestingPlanName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1752,19 +1850,19 @@ pub mod restore_testing_plan {
     impl RestoreTestingRecoveryPointSelection {
         /// A new `RestoreTestingRecoveryPointSelection` with its required properties.
         pub fn new(
-            algorithm: impl Into<crate::Value<RestoreTestingRecoveryPointSelectionAlgorithm>>,
-            include_vaults: impl Into<crate::Value<Vec<String>>>,
-            recovery_point_types: impl Into<crate::Value<Vec<RestoreTestingRecoveryPointType>>>,
+            algorithm: impl crate::IntoValue<RestoreTestingRecoveryPointSelectionAlgorithm>,
+            include_vaults: impl crate::IntoValue<Vec<String>>,
+            recovery_point_types: impl crate::IntoValue<Vec<RestoreTestingRecoveryPointType>>,
         ) -> Self {
             RestoreTestingRecoveryPointSelection(crate::typed::Properties::from_iter([
-                ("Algorithm".to_owned(), algorithm.into().into_json()),
+                ("Algorithm".to_owned(), algorithm.into_value().into_json()),
                 (
                     "IncludeVaults".to_owned(),
-                    include_vaults.into().into_json(),
+                    include_vaults.into_value().into_json(),
                 ),
                 (
                     "RecoveryPointTypes".to_owned(),
-                    recovery_point_types.into().into_json(),
+                    recovery_point_types.into_value().into_json(),
                 ),
             ]))
         }
@@ -1772,18 +1870,20 @@ pub mod restore_testing_plan {
         /// `ExcludeVaults`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-restoretestingplan-restoretestingrecoverypointselection.html#cfn-backup-restoretestingplan-restoretestingrecoverypointselection-excludevaults)
-        pub fn exclude_vaults(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn exclude_vaults(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ExcludeVaults".to_owned(), value.into().into_json());
+                .insert("ExcludeVaults".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SelectionWindowDays`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-restoretestingplan-restoretestingrecoverypointselection.html#cfn-backup-restoretestingplan-restoretestingrecoverypointselection-selectionwindowdays)
-        pub fn selection_window_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("SelectionWindowDays".to_owned(), value.into().into_json());
+        pub fn selection_window_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "SelectionWindowDays".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1803,12 +1903,12 @@ pub mod restore_testing_plan {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1871,25 +1971,25 @@ pub struct RestoreTestingSelection(crate::Resource);
 impl RestoreTestingSelection {
     /// A new `AWS::Backup::RestoreTestingSelection` with its required properties.
     pub fn new(
-        iam_role_arn: impl Into<crate::Value<String>>,
-        protected_resource_type: impl Into<crate::Value<String>>,
-        restore_testing_plan_name: impl Into<crate::Value<String>>,
-        restore_testing_selection_name: impl Into<crate::Value<String>>,
+        iam_role_arn: impl crate::IntoValue<String>,
+        protected_resource_type: impl crate::IntoValue<String>,
+        restore_testing_plan_name: impl crate::IntoValue<String>,
+        restore_testing_selection_name: impl crate::IntoValue<String>,
     ) -> Self {
         RestoreTestingSelection(
             crate::Resource::new("AWS::Backup::RestoreTestingSelection")
-                .property("IamRoleArn", iam_role_arn.into().into_json())
+                .property("IamRoleArn", iam_role_arn.into_value().into_json())
                 .property(
                     "ProtectedResourceType",
-                    protected_resource_type.into().into_json(),
+                    protected_resource_type.into_value().into_json(),
                 )
                 .property(
                     "RestoreTestingPlanName",
-                    restore_testing_plan_name.into().into_json(),
+                    restore_testing_plan_name.into_value().into_json(),
                 )
                 .property(
                     "RestoreTestingSelectionName",
-                    restore_testing_selection_name.into().into_json(),
+                    restore_testing_selection_name.into_value().into_json(),
                 ),
         )
     }
@@ -1897,9 +1997,9 @@ impl RestoreTestingSelection {
     /// `ProtectedResourceArns`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-restoretestingselection.html#cfn-backup-restoretestingselection-protectedresourcearns)
-    pub fn protected_resource_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn protected_resource_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ProtectedResourceArns", value.into().into_json());
+            .set_property("ProtectedResourceArns", value.into_value().into_json());
         self
     }
 
@@ -1908,10 +2008,12 @@ impl RestoreTestingSelection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-restoretestingselection.html#cfn-backup-restoretestingselection-protectedresourceconditions)
     pub fn protected_resource_conditions(
         mut self,
-        value: impl Into<crate::Value<restore_testing_selection::ProtectedResourceConditions>>,
+        value: impl crate::IntoValue<restore_testing_selection::ProtectedResourceConditions>,
     ) -> Self {
-        self.0
-            .set_property("ProtectedResourceConditions", value.into().into_json());
+        self.0.set_property(
+            "ProtectedResourceConditions",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1920,19 +2022,19 @@ impl RestoreTestingSelection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-restoretestingselection.html#cfn-backup-restoretestingselection-restoremetadataoverrides)
     pub fn restore_metadata_overrides(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("RestoreMetadataOverrides", value.into().into_json());
+            .set_property("RestoreMetadataOverrides", value.into_value().into_json());
         self
     }
 
     /// `ValidationWindowHours`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-restoretestingselection.html#cfn-backup-restoretestingselection-validationwindowhours)
-    pub fn validation_window_hours(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn validation_window_hours(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ValidationWindowHours", value.into().into_json());
+            .set_property("ValidationWindowHours", value.into_value().into_json());
         self
     }
 }
@@ -1971,12 +2073,12 @@ pub mod restore_testing_selection {
     impl KeyValue {
         /// A new `KeyValue` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             KeyValue(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2002,18 +2104,18 @@ pub mod restore_testing_selection {
         /// `StringEquals`: list of [`KeyValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-restoretestingselection-protectedresourceconditions.html#cfn-backup-restoretestingselection-protectedresourceconditions-stringequals)
-        pub fn string_equals(mut self, value: impl Into<crate::Value<Vec<KeyValue>>>) -> Self {
+        pub fn string_equals(mut self, value: impl crate::IntoValue<Vec<KeyValue>>) -> Self {
             self.0
-                .insert("StringEquals".to_owned(), value.into().into_json());
+                .insert("StringEquals".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StringNotEquals`: list of [`KeyValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-restoretestingselection-protectedresourceconditions.html#cfn-backup-restoretestingselection-protectedresourceconditions-stringnotequals)
-        pub fn string_not_equals(mut self, value: impl Into<crate::Value<Vec<KeyValue>>>) -> Self {
+        pub fn string_not_equals(mut self, value: impl crate::IntoValue<Vec<KeyValue>>) -> Self {
             self.0
-                .insert("StringNotEquals".to_owned(), value.into().into_json());
+                .insert("StringNotEquals".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2036,17 +2138,23 @@ pub struct TieringConfiguration(crate::Resource);
 impl TieringConfiguration {
     /// A new `AWS::Backup::TieringConfiguration` with its required properties.
     pub fn new(
-        backup_vault_name: impl Into<crate::Value<String>>,
-        resource_selection: impl Into<crate::Value<Vec<tiering_configuration::ResourceSelection>>>,
-        tiering_configuration_name: impl Into<crate::Value<String>>,
+        backup_vault_name: impl crate::IntoValue<String>,
+        resource_selection: impl crate::IntoValue<Vec<tiering_configuration::ResourceSelection>>,
+        tiering_configuration_name: impl crate::IntoValue<String>,
     ) -> Self {
         TieringConfiguration(
             crate::Resource::new("AWS::Backup::TieringConfiguration")
-                .property("BackupVaultName", backup_vault_name.into().into_json())
-                .property("ResourceSelection", resource_selection.into().into_json())
+                .property(
+                    "BackupVaultName",
+                    backup_vault_name.into_value().into_json(),
+                )
+                .property(
+                    "ResourceSelection",
+                    resource_selection.into_value().into_json(),
+                )
                 .property(
                     "TieringConfigurationName",
-                    tiering_configuration_name.into().into_json(),
+                    tiering_configuration_name.into_value().into_json(),
                 ),
         )
     }
@@ -2056,10 +2164,10 @@ impl TieringConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-tieringconfiguration.html#cfn-backup-tieringconfiguration-tieringconfigurationtags)
     pub fn tiering_configuration_tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("TieringConfigurationTags", value.into().into_json());
+            .set_property("TieringConfigurationTags", value.into_value().into_json());
         self
     }
 }
@@ -2112,16 +2220,19 @@ pub mod tiering_configuration {
     impl ResourceSelection {
         /// A new `ResourceSelection` with its required properties.
         pub fn new(
-            resource_type: impl Into<crate::Value<String>>,
-            resources: impl Into<crate::Value<Vec<String>>>,
-            tiering_down_settings_in_days: impl Into<crate::Value<i64>>,
+            resource_type: impl crate::IntoValue<String>,
+            resources: impl crate::IntoValue<Vec<String>>,
+            tiering_down_settings_in_days: impl crate::IntoValue<i64>,
         ) -> Self {
             ResourceSelection(crate::typed::Properties::from_iter([
-                ("ResourceType".to_owned(), resource_type.into().into_json()),
-                ("Resources".to_owned(), resources.into().into_json()),
+                (
+                    "ResourceType".to_owned(),
+                    resource_type.into_value().into_json(),
+                ),
+                ("Resources".to_owned(), resources.into_value().into_json()),
                 (
                     "TieringDownSettingsInDays".to_owned(),
-                    tiering_down_settings_in_days.into().into_json(),
+                    tiering_down_settings_in_days.into_value().into_json(),
                 ),
             ]))
         }

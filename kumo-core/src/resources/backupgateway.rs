@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::BackupGateway::Hypervisor"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::BackupGateway::Hypervisor",
+    <Hypervisor as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::BackupGateway::Hypervisor`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backupgateway-hypervisor.html)
@@ -24,8 +30,8 @@ impl Hypervisor {
     /// Pattern: `^.+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backupgateway-hypervisor.html#cfn-backupgateway-hypervisor-host)
-    pub fn host(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Host", value.into().into_json());
+    pub fn host(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Host", value.into_value().into_json());
         self
     }
 
@@ -38,8 +44,9 @@ impl Hypervisor {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backupgateway-hypervisor.html#cfn-backupgateway-hypervisor-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
@@ -50,8 +57,9 @@ impl Hypervisor {
     /// Pattern: `^$|^arn:(aws|aws-cn|aws-us-gov):logs:([a-zA-Z0-9-]+):([0-9]+):log-group:[a-zA-Z0-9_\-\/\.]+:\*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backupgateway-hypervisor.html#cfn-backupgateway-hypervisor-loggrouparn)
-    pub fn log_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("LogGroupArn", value.into().into_json());
+    pub fn log_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("LogGroupArn", value.into_value().into_json());
         self
     }
 
@@ -62,8 +70,8 @@ impl Hypervisor {
     /// Pattern: `^[a-zA-Z0-9-]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backupgateway-hypervisor.html#cfn-backupgateway-hypervisor-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -74,8 +82,9 @@ impl Hypervisor {
     /// Pattern: `^[ -~]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backupgateway-hypervisor.html#cfn-backupgateway-hypervisor-password)
-    pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Password", value.into().into_json());
+    pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Password", value.into_value().into_json());
         self
     }
 
@@ -84,8 +93,8 @@ impl Hypervisor {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backupgateway-hypervisor.html#cfn-backupgateway-hypervisor-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<hypervisor::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<hypervisor::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -96,8 +105,9 @@ impl Hypervisor {
     /// Pattern: `^[ -\.0-\[\]-~]*[!-\.0-\[\]-~][ -\.0-\[\]-~]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backupgateway-hypervisor.html#cfn-backupgateway-hypervisor-username)
-    pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Username", value.into().into_json());
+    pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Username", value.into_value().into_json());
         self
     }
 }
@@ -110,7 +120,12 @@ impl Default for Hypervisor {
 
 impl crate::typed::ResourceType for Hypervisor {
     const TYPE_NAME: &'static str = "AWS::BackupGateway::Hypervisor";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn", "Tags"];
 
     fn resource(&self) -> &crate::Resource {
@@ -146,12 +161,12 @@ pub mod hypervisor {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -13,6 +13,38 @@ pub const TYPES: &[&str] = &[
     "AWS::Batch::ServiceEnvironment",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Batch::ComputeEnvironment",
+        <ComputeEnvironment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Batch::ConsumableResource",
+        <ConsumableResource as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Batch::JobDefinition",
+        <JobDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Batch::JobQueue",
+        <JobQueue as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Batch::QuotaShare",
+        <QuotaShare as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Batch::SchedulingPolicy",
+        <SchedulingPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Batch::ServiceEnvironment",
+        <ServiceEnvironment as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Batch::ComputeEnvironment`.
 ///
 /// Required properties, the arguments of [`ComputeEnvironment::new`]: `Type`.
@@ -23,10 +55,10 @@ pub struct ComputeEnvironment(crate::Resource);
 
 impl ComputeEnvironment {
     /// A new `AWS::Batch::ComputeEnvironment` with its required properties.
-    pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
         ComputeEnvironment(
             crate::Resource::new("AWS::Batch::ComputeEnvironment")
-                .property("Type", r#type.into().into_json()),
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -35,9 +67,9 @@ impl ComputeEnvironment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-computeenvironment.html#cfn-batch-computeenvironment-computeenvironmentname)
-    pub fn compute_environment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn compute_environment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ComputeEnvironmentName", value.into().into_json());
+            .set_property("ComputeEnvironmentName", value.into_value().into_json());
         self
     }
 
@@ -46,18 +78,19 @@ impl ComputeEnvironment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-computeenvironment.html#cfn-batch-computeenvironment-computeresources)
     pub fn compute_resources(
         mut self,
-        value: impl Into<crate::Value<compute_environment::ComputeResources>>,
+        value: impl crate::IntoValue<compute_environment::ComputeResources>,
     ) -> Self {
         self.0
-            .set_property("ComputeResources", value.into().into_json());
+            .set_property("ComputeResources", value.into_value().into_json());
         self
     }
 
     /// `Context`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-computeenvironment.html#cfn-batch-computeenvironment-context)
-    pub fn context(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Context", value.into().into_json());
+    pub fn context(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Context", value.into_value().into_json());
         self
     }
 
@@ -68,10 +101,10 @@ impl ComputeEnvironment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-computeenvironment.html#cfn-batch-computeenvironment-eksconfiguration)
     pub fn eks_configuration(
         mut self,
-        value: impl Into<crate::Value<compute_environment::EksConfiguration>>,
+        value: impl crate::IntoValue<compute_environment::EksConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EksConfiguration", value.into().into_json());
+            .set_property("EksConfiguration", value.into_value().into_json());
         self
     }
 
@@ -80,25 +113,26 @@ impl ComputeEnvironment {
     /// Default: `true`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-computeenvironment.html#cfn-batch-computeenvironment-replacecomputeenvironment)
-    pub fn replace_compute_environment(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn replace_compute_environment(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ReplaceComputeEnvironment", value.into().into_json());
+            .set_property("ReplaceComputeEnvironment", value.into_value().into_json());
         self
     }
 
     /// `ServiceRole`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-computeenvironment.html#cfn-batch-computeenvironment-servicerole)
-    pub fn service_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ServiceRole", value.into().into_json());
+    pub fn service_role(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ServiceRole", value.into_value().into_json());
         self
     }
 
     /// `State`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-computeenvironment.html#cfn-batch-computeenvironment-state)
-    pub fn state(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("State", value.into().into_json());
+    pub fn state(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("State", value.into_value().into_json());
         self
     }
 
@@ -109,18 +143,18 @@ impl ComputeEnvironment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-computeenvironment.html#cfn-batch-computeenvironment-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `UnmanagedvCpus`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-computeenvironment.html#cfn-batch-computeenvironment-unmanagedvcpus)
-    pub fn unmanagedv_cpus(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn unmanagedv_cpus(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("UnmanagedvCpus", value.into().into_json());
+            .set_property("UnmanagedvCpus", value.into_value().into_json());
         self
     }
 
@@ -129,10 +163,10 @@ impl ComputeEnvironment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-computeenvironment.html#cfn-batch-computeenvironment-updatepolicy)
     pub fn update_policy_property(
         mut self,
-        value: impl Into<crate::Value<compute_environment::UpdatePolicy>>,
+        value: impl crate::IntoValue<compute_environment::UpdatePolicy>,
     ) -> Self {
         self.0
-            .set_property("UpdatePolicy", value.into().into_json());
+            .set_property("UpdatePolicy", value.into_value().into_json());
         self
     }
 }
@@ -181,41 +215,43 @@ pub mod compute_environment {
     impl ComputeResources {
         /// A new `ComputeResources` with its required properties.
         pub fn new(
-            maxv_cpus: impl Into<crate::Value<i64>>,
-            subnets: impl Into<crate::Value<Vec<String>>>,
-            r#type: impl Into<crate::Value<String>>,
+            maxv_cpus: impl crate::IntoValue<i64>,
+            subnets: impl crate::IntoValue<Vec<String>>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             ComputeResources(crate::typed::Properties::from_iter([
-                ("MaxvCpus".to_owned(), maxv_cpus.into().into_json()),
-                ("Subnets".to_owned(), subnets.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("MaxvCpus".to_owned(), maxv_cpus.into_value().into_json()),
+                ("Subnets".to_owned(), subnets.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `AllocationStrategy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-computeresources.html#cfn-batch-computeenvironment-computeresources-allocationstrategy)
-        pub fn allocation_strategy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AllocationStrategy".to_owned(), value.into().into_json());
+        pub fn allocation_strategy(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AllocationStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `BidPercentage`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-computeresources.html#cfn-batch-computeenvironment-computeresources-bidpercentage)
-        pub fn bid_percentage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn bid_percentage(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BidPercentage".to_owned(), value.into().into_json());
+                .insert("BidPercentage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DesiredvCpus`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-computeresources.html#cfn-batch-computeenvironment-computeresources-desiredvcpus)
-        pub fn desiredv_cpus(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn desiredv_cpus(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DesiredvCpus".to_owned(), value.into().into_json());
+                .insert("DesiredvCpus".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -224,46 +260,48 @@ pub mod compute_environment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-computeresources.html#cfn-batch-computeenvironment-computeresources-ec2configuration)
         pub fn ec2_configuration(
             mut self,
-            value: impl Into<crate::Value<Vec<Ec2ConfigurationObject>>>,
+            value: impl crate::IntoValue<Vec<Ec2ConfigurationObject>>,
         ) -> Self {
-            self.0
-                .insert("Ec2Configuration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "Ec2Configuration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Ec2KeyPair`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-computeresources.html#cfn-batch-computeenvironment-computeresources-ec2keypair)
-        pub fn ec2_key_pair(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ec2_key_pair(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Ec2KeyPair".to_owned(), value.into().into_json());
+                .insert("Ec2KeyPair".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ImageId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-computeresources.html#cfn-batch-computeenvironment-computeresources-imageid)
-        pub fn image_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn image_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ImageId".to_owned(), value.into().into_json());
+                .insert("ImageId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InstanceRole`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-computeresources.html#cfn-batch-computeenvironment-computeresources-instancerole)
-        pub fn instance_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instance_role(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InstanceRole".to_owned(), value.into().into_json());
+                .insert("InstanceRole".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InstanceTypes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-computeresources.html#cfn-batch-computeenvironment-computeresources-instancetypes)
-        pub fn instance_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn instance_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("InstanceTypes".to_owned(), value.into().into_json());
+                .insert("InstanceTypes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -272,28 +310,28 @@ pub mod compute_environment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-computeresources.html#cfn-batch-computeenvironment-computeresources-launchtemplate)
         pub fn launch_template(
             mut self,
-            value: impl Into<crate::Value<LaunchTemplateSpecification>>,
+            value: impl crate::IntoValue<LaunchTemplateSpecification>,
         ) -> Self {
             self.0
-                .insert("LaunchTemplate".to_owned(), value.into().into_json());
+                .insert("LaunchTemplate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinvCpus`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-computeresources.html#cfn-batch-computeenvironment-computeresources-minvcpus)
-        pub fn minv_cpus(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn minv_cpus(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinvCpus".to_owned(), value.into().into_json());
+                .insert("MinvCpus".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PlacementGroup`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-computeresources.html#cfn-batch-computeenvironment-computeresources-placementgroup)
-        pub fn placement_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn placement_group(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PlacementGroup".to_owned(), value.into().into_json());
+                .insert("PlacementGroup".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -302,28 +340,32 @@ pub mod compute_environment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-computeresources.html#cfn-batch-computeenvironment-computeresources-scalingpolicy)
         pub fn scaling_policy(
             mut self,
-            value: impl Into<crate::Value<ComputeScalingPolicy>>,
+            value: impl crate::IntoValue<ComputeScalingPolicy>,
         ) -> Self {
             self.0
-                .insert("ScalingPolicy".to_owned(), value.into().into_json());
+                .insert("ScalingPolicy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecurityGroupIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-computeresources.html#cfn-batch-computeenvironment-computeresources-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SpotIamFleetRole`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-computeresources.html#cfn-batch-computeenvironment-computeresources-spotiamfleetrole)
-        pub fn spot_iam_fleet_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SpotIamFleetRole".to_owned(), value.into().into_json());
+        pub fn spot_iam_fleet_role(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SpotIamFleetRole".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -332,9 +374,10 @@ pub mod compute_environment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-computeresources.html#cfn-batch-computeenvironment-computeresources-tags)
         pub fn tags(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -345,11 +388,11 @@ pub mod compute_environment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-computeresources.html#cfn-batch-computeenvironment-computeresources-updatetolatestimageversion)
         pub fn update_to_latest_image_version(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "UpdateToLatestImageVersion".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -376,10 +419,10 @@ pub mod compute_environment {
         /// `MinScaleDownDelayMinutes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-computescalingpolicy.html#cfn-batch-computeenvironment-computescalingpolicy-minscaledowndelayminutes)
-        pub fn min_scale_down_delay_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_scale_down_delay_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MinScaleDownDelayMinutes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -399,28 +442,30 @@ pub mod compute_environment {
 
     impl Ec2ConfigurationObject {
         /// A new `Ec2ConfigurationObject` with its required properties.
-        pub fn new(image_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(image_type: impl crate::IntoValue<String>) -> Self {
             Ec2ConfigurationObject(crate::typed::Properties::from_iter([(
                 "ImageType".to_owned(),
-                image_type.into().into_json(),
+                image_type.into_value().into_json(),
             )]))
         }
 
         /// `BatchImageStatus`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-ec2configurationobject.html#cfn-batch-computeenvironment-ec2configurationobject-batchimagestatus)
-        pub fn batch_image_status(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BatchImageStatus".to_owned(), value.into().into_json());
+        pub fn batch_image_status(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BatchImageStatus".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ImageIdOverride`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-ec2configurationobject.html#cfn-batch-computeenvironment-ec2configurationobject-imageidoverride)
-        pub fn image_id_override(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn image_id_override(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ImageIdOverride".to_owned(), value.into().into_json());
+                .insert("ImageIdOverride".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -429,10 +474,10 @@ pub mod compute_environment {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-ec2configurationobject.html#cfn-batch-computeenvironment-ec2configurationobject-imagekubernetesversion)
-        pub fn image_kubernetes_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn image_kubernetes_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ImageKubernetesVersion".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -453,17 +498,17 @@ pub mod compute_environment {
     impl EksConfiguration {
         /// A new `EksConfiguration` with its required properties.
         pub fn new(
-            eks_cluster_arn: impl Into<crate::Value<String>>,
-            kubernetes_namespace: impl Into<crate::Value<String>>,
+            eks_cluster_arn: impl crate::IntoValue<String>,
+            kubernetes_namespace: impl crate::IntoValue<String>,
         ) -> Self {
             EksConfiguration(crate::typed::Properties::from_iter([
                 (
                     "EksClusterArn".to_owned(),
-                    eks_cluster_arn.into().into_json(),
+                    eks_cluster_arn.into_value().into_json(),
                 ),
                 (
                     "KubernetesNamespace".to_owned(),
-                    kubernetes_namespace.into().into_json(),
+                    kubernetes_namespace.into_value().into_json(),
                 ),
             ]))
         }
@@ -490,18 +535,22 @@ pub mod compute_environment {
         /// `LaunchTemplateId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-launchtemplatespecification.html#cfn-batch-computeenvironment-launchtemplatespecification-launchtemplateid)
-        pub fn launch_template_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LaunchTemplateId".to_owned(), value.into().into_json());
+        pub fn launch_template_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LaunchTemplateId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LaunchTemplateName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-launchtemplatespecification.html#cfn-batch-computeenvironment-launchtemplatespecification-launchtemplatename)
-        pub fn launch_template_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LaunchTemplateName".to_owned(), value.into().into_json());
+        pub fn launch_template_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LaunchTemplateName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -510,28 +559,28 @@ pub mod compute_environment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-launchtemplatespecification.html#cfn-batch-computeenvironment-launchtemplatespecification-overrides)
         pub fn overrides(
             mut self,
-            value: impl Into<crate::Value<Vec<LaunchTemplateSpecificationOverride>>>,
+            value: impl crate::IntoValue<Vec<LaunchTemplateSpecificationOverride>>,
         ) -> Self {
             self.0
-                .insert("Overrides".to_owned(), value.into().into_json());
+                .insert("Overrides".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserdataType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-launchtemplatespecification.html#cfn-batch-computeenvironment-launchtemplatespecification-userdatatype)
-        pub fn userdata_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn userdata_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserdataType".to_owned(), value.into().into_json());
+                .insert("UserdataType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Version`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-launchtemplatespecification.html#cfn-batch-computeenvironment-launchtemplatespecification-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -557,48 +606,51 @@ pub mod compute_environment {
         /// `LaunchTemplateId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-launchtemplatespecificationoverride.html#cfn-batch-computeenvironment-launchtemplatespecificationoverride-launchtemplateid)
-        pub fn launch_template_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LaunchTemplateId".to_owned(), value.into().into_json());
+        pub fn launch_template_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LaunchTemplateId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LaunchTemplateName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-launchtemplatespecificationoverride.html#cfn-batch-computeenvironment-launchtemplatespecificationoverride-launchtemplatename)
-        pub fn launch_template_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LaunchTemplateName".to_owned(), value.into().into_json());
+        pub fn launch_template_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LaunchTemplateName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TargetInstanceTypes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-launchtemplatespecificationoverride.html#cfn-batch-computeenvironment-launchtemplatespecificationoverride-targetinstancetypes)
-        pub fn target_instance_types(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("TargetInstanceTypes".to_owned(), value.into().into_json());
+        pub fn target_instance_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "TargetInstanceTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `UserdataType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-launchtemplatespecificationoverride.html#cfn-batch-computeenvironment-launchtemplatespecificationoverride-userdatatype)
-        pub fn userdata_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn userdata_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserdataType".to_owned(), value.into().into_json());
+                .insert("UserdataType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Version`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-launchtemplatespecificationoverride.html#cfn-batch-computeenvironment-launchtemplatespecificationoverride-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -626,13 +678,10 @@ pub mod compute_environment {
         /// Default: `30`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-updatepolicy.html#cfn-batch-computeenvironment-updatepolicy-jobexecutiontimeoutminutes)
-        pub fn job_execution_timeout_minutes(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn job_execution_timeout_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "JobExecutionTimeoutMinutes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -642,9 +691,11 @@ pub mod compute_environment {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-computeenvironment-updatepolicy.html#cfn-batch-computeenvironment-updatepolicy-terminatejobsonupdate)
-        pub fn terminate_jobs_on_update(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("TerminateJobsOnUpdate".to_owned(), value.into().into_json());
+        pub fn terminate_jobs_on_update(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "TerminateJobsOnUpdate".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -667,13 +718,13 @@ pub struct ConsumableResource(crate::Resource);
 impl ConsumableResource {
     /// A new `AWS::Batch::ConsumableResource` with its required properties.
     pub fn new(
-        resource_type: impl Into<crate::Value<consumable_resource::ResourceType>>,
-        total_quantity: impl Into<crate::Value<i64>>,
+        resource_type: impl crate::IntoValue<consumable_resource::ResourceType>,
+        total_quantity: impl crate::IntoValue<i64>,
     ) -> Self {
         ConsumableResource(
             crate::Resource::new("AWS::Batch::ConsumableResource")
-                .property("ResourceType", resource_type.into().into_json())
-                .property("TotalQuantity", total_quantity.into().into_json()),
+                .property("ResourceType", resource_type.into_value().into_json())
+                .property("TotalQuantity", total_quantity.into_value().into_json()),
         )
     }
 
@@ -684,9 +735,9 @@ impl ConsumableResource {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-consumableresource.html#cfn-batch-consumableresource-consumableresourcename)
-    pub fn consumable_resource_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn consumable_resource_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConsumableResourceName", value.into().into_json());
+            .set_property("ConsumableResourceName", value.into_value().into_json());
         self
     }
 
@@ -697,9 +748,9 @@ impl ConsumableResource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-consumableresource.html#cfn-batch-consumableresource-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -778,10 +829,10 @@ pub struct JobDefinition(crate::Resource);
 
 impl JobDefinition {
     /// A new `AWS::Batch::JobDefinition` with its required properties.
-    pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
         JobDefinition(
             crate::Resource::new("AWS::Batch::JobDefinition")
-                .property("Type", r#type.into().into_json()),
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -790,10 +841,12 @@ impl JobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-consumableresourceproperties)
     pub fn consumable_resource_properties(
         mut self,
-        value: impl Into<crate::Value<job_definition::ConsumableResourceProperties>>,
+        value: impl crate::IntoValue<job_definition::ConsumableResourceProperties>,
     ) -> Self {
-        self.0
-            .set_property("ConsumableResourceProperties", value.into().into_json());
+        self.0.set_property(
+            "ConsumableResourceProperties",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -802,10 +855,10 @@ impl JobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-containerproperties)
     pub fn container_properties(
         mut self,
-        value: impl Into<crate::Value<job_definition::ContainerProperties>>,
+        value: impl crate::IntoValue<job_definition::ContainerProperties>,
     ) -> Self {
         self.0
-            .set_property("ContainerProperties", value.into().into_json());
+            .set_property("ContainerProperties", value.into_value().into_json());
         self
     }
 
@@ -814,10 +867,10 @@ impl JobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-ecsproperties)
     pub fn ecs_properties(
         mut self,
-        value: impl Into<crate::Value<job_definition::EcsProperties>>,
+        value: impl crate::IntoValue<job_definition::EcsProperties>,
     ) -> Self {
         self.0
-            .set_property("EcsProperties", value.into().into_json());
+            .set_property("EcsProperties", value.into_value().into_json());
         self
     }
 
@@ -826,10 +879,10 @@ impl JobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-eksproperties)
     pub fn eks_properties(
         mut self,
-        value: impl Into<crate::Value<job_definition::EksProperties>>,
+        value: impl crate::IntoValue<job_definition::EksProperties>,
     ) -> Self {
         self.0
-            .set_property("EksProperties", value.into().into_json());
+            .set_property("EksProperties", value.into_value().into_json());
         self
     }
 
@@ -840,9 +893,9 @@ impl JobDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-jobdefinitionname)
-    pub fn job_definition_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn job_definition_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("JobDefinitionName", value.into().into_json());
+            .set_property("JobDefinitionName", value.into_value().into_json());
         self
     }
 
@@ -851,10 +904,10 @@ impl JobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-nodeproperties)
     pub fn node_properties(
         mut self,
-        value: impl Into<crate::Value<job_definition::NodeProperties>>,
+        value: impl crate::IntoValue<job_definition::NodeProperties>,
     ) -> Self {
         self.0
-            .set_property("NodeProperties", value.into().into_json());
+            .set_property("NodeProperties", value.into_value().into_json());
         self
     }
 
@@ -863,27 +916,28 @@ impl JobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-parameters)
     pub fn parameters(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
     /// `PlatformCapabilities`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-platformcapabilities)
-    pub fn platform_capabilities(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn platform_capabilities(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("PlatformCapabilities", value.into().into_json());
+            .set_property("PlatformCapabilities", value.into_value().into_json());
         self
     }
 
     /// `PropagateTags`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-propagatetags)
-    pub fn propagate_tags(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn propagate_tags(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PropagateTags", value.into().into_json());
+            .set_property("PropagateTags", value.into_value().into_json());
         self
     }
 
@@ -892,10 +946,10 @@ impl JobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-resourceretentionpolicy)
     pub fn resource_retention_policy(
         mut self,
-        value: impl Into<crate::Value<job_definition::ResourceRetentionPolicy>>,
+        value: impl crate::IntoValue<job_definition::ResourceRetentionPolicy>,
     ) -> Self {
         self.0
-            .set_property("ResourceRetentionPolicy", value.into().into_json());
+            .set_property("ResourceRetentionPolicy", value.into_value().into_json());
         self
     }
 
@@ -904,19 +958,19 @@ impl JobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-retrystrategy)
     pub fn retry_strategy(
         mut self,
-        value: impl Into<crate::Value<job_definition::RetryStrategy>>,
+        value: impl crate::IntoValue<job_definition::RetryStrategy>,
     ) -> Self {
         self.0
-            .set_property("RetryStrategy", value.into().into_json());
+            .set_property("RetryStrategy", value.into_value().into_json());
         self
     }
 
     /// `SchedulingPriority`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-schedulingpriority)
-    pub fn scheduling_priority(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn scheduling_priority(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("SchedulingPriority", value.into().into_json());
+            .set_property("SchedulingPriority", value.into_value().into_json());
         self
     }
 
@@ -925,17 +979,18 @@ impl JobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Timeout`: [`JobTimeout`](job_definition::JobTimeout).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-timeout)
-    pub fn timeout(mut self, value: impl Into<crate::Value<job_definition::JobTimeout>>) -> Self {
-        self.0.set_property("Timeout", value.into().into_json());
+    pub fn timeout(mut self, value: impl crate::IntoValue<job_definition::JobTimeout>) -> Self {
+        self.0
+            .set_property("Timeout", value.into_value().into_json());
         self
     }
 }
@@ -978,11 +1033,11 @@ pub mod job_definition {
     impl ConsumableResourceProperties {
         /// A new `ConsumableResourceProperties` with its required properties.
         pub fn new(
-            consumable_resource_list: impl Into<crate::Value<Vec<ConsumableResourceRequirement>>>,
+            consumable_resource_list: impl crate::IntoValue<Vec<ConsumableResourceRequirement>>,
         ) -> Self {
             ConsumableResourceProperties(crate::typed::Properties::from_iter([(
                 "ConsumableResourceList".to_owned(),
-                consumable_resource_list.into().into_json(),
+                consumable_resource_list.into_value().into_json(),
             )]))
         }
     }
@@ -1002,15 +1057,15 @@ pub mod job_definition {
     impl ConsumableResourceRequirement {
         /// A new `ConsumableResourceRequirement` with its required properties.
         pub fn new(
-            consumable_resource: impl Into<crate::Value<String>>,
-            quantity: impl Into<crate::Value<i64>>,
+            consumable_resource: impl crate::IntoValue<String>,
+            quantity: impl crate::IntoValue<i64>,
         ) -> Self {
             ConsumableResourceRequirement(crate::typed::Properties::from_iter([
                 (
                     "ConsumableResource".to_owned(),
-                    consumable_resource.into().into_json(),
+                    consumable_resource.into_value().into_json(),
                 ),
-                ("Quantity".to_owned(), quantity.into().into_json()),
+                ("Quantity".to_owned(), quantity.into_value().into_json()),
             ]))
         }
     }
@@ -1029,58 +1084,61 @@ pub mod job_definition {
 
     impl ContainerProperties {
         /// A new `ContainerProperties` with its required properties.
-        pub fn new(image: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(image: impl crate::IntoValue<String>) -> Self {
             ContainerProperties(crate::typed::Properties::from_iter([(
                 "Image".to_owned(),
-                image.into().into_json(),
+                image.into_value().into_json(),
             )]))
         }
 
         /// `Command`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-command)
-        pub fn command(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn command(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Command".to_owned(), value.into().into_json());
+                .insert("Command".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EnableExecuteCommand`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-enableexecutecommand)
-        pub fn enable_execute_command(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnableExecuteCommand".to_owned(), value.into().into_json());
+        pub fn enable_execute_command(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnableExecuteCommand".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Environment`: list of [`Environment`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-environment)
-        pub fn environment(mut self, value: impl Into<crate::Value<Vec<Environment>>>) -> Self {
+        pub fn environment(mut self, value: impl crate::IntoValue<Vec<Environment>>) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EphemeralStorage`: [`EphemeralStorage`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-ephemeralstorage)
-        pub fn ephemeral_storage(
-            mut self,
-            value: impl Into<crate::Value<EphemeralStorage>>,
-        ) -> Self {
-            self.0
-                .insert("EphemeralStorage".to_owned(), value.into().into_json());
+        pub fn ephemeral_storage(mut self, value: impl crate::IntoValue<EphemeralStorage>) -> Self {
+            self.0.insert(
+                "EphemeralStorage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExecutionRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-executionrolearn)
-        pub fn execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ExecutionRoleArn".to_owned(), value.into().into_json());
+        pub fn execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ExecutionRoleArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1089,11 +1147,11 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-fargateplatformconfiguration)
         pub fn fargate_platform_configuration(
             mut self,
-            value: impl Into<crate::Value<FargatePlatformConfiguration>>,
+            value: impl crate::IntoValue<FargatePlatformConfiguration>,
         ) -> Self {
             self.0.insert(
                 "FargatePlatformConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1101,47 +1159,47 @@ pub mod job_definition {
         /// `JobRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-jobrolearn)
-        pub fn job_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn job_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("JobRoleArn".to_owned(), value.into().into_json());
+                .insert("JobRoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LinuxParameters`: [`LinuxParameters`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-linuxparameters)
-        pub fn linux_parameters(mut self, value: impl Into<crate::Value<LinuxParameters>>) -> Self {
+        pub fn linux_parameters(mut self, value: impl crate::IntoValue<LinuxParameters>) -> Self {
             self.0
-                .insert("LinuxParameters".to_owned(), value.into().into_json());
+                .insert("LinuxParameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LogConfiguration`: [`LogConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-logconfiguration)
-        pub fn log_configuration(
-            mut self,
-            value: impl Into<crate::Value<LogConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("LogConfiguration".to_owned(), value.into().into_json());
+        pub fn log_configuration(mut self, value: impl crate::IntoValue<LogConfiguration>) -> Self {
+            self.0.insert(
+                "LogConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Memory`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-memory)
-        pub fn memory(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Memory".to_owned(), value.into().into_json());
+        pub fn memory(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Memory".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MountPoints`: list of [`MountPoint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-mountpoints)
-        pub fn mount_points(mut self, value: impl Into<crate::Value<Vec<MountPoint>>>) -> Self {
+        pub fn mount_points(mut self, value: impl crate::IntoValue<Vec<MountPoint>>) -> Self {
             self.0
-                .insert("MountPoints".to_owned(), value.into().into_json());
+                .insert("MountPoints".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1150,29 +1208,31 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-networkconfiguration)
         pub fn network_configuration(
             mut self,
-            value: impl Into<crate::Value<NetworkConfiguration>>,
+            value: impl crate::IntoValue<NetworkConfiguration>,
         ) -> Self {
-            self.0
-                .insert("NetworkConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NetworkConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Privileged`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-privileged)
-        pub fn privileged(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn privileged(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Privileged".to_owned(), value.into().into_json());
+                .insert("Privileged".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReadonlyRootFilesystem`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-readonlyrootfilesystem)
-        pub fn readonly_root_filesystem(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn readonly_root_filesystem(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "ReadonlyRootFilesystem".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1182,10 +1242,12 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-repositorycredentials)
         pub fn repository_credentials(
             mut self,
-            value: impl Into<crate::Value<RepositoryCredentials>>,
+            value: impl crate::IntoValue<RepositoryCredentials>,
         ) -> Self {
-            self.0
-                .insert("RepositoryCredentials".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RepositoryCredentials".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1194,62 +1256,66 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-resourcerequirements)
         pub fn resource_requirements(
             mut self,
-            value: impl Into<crate::Value<Vec<ResourceRequirement>>>,
+            value: impl crate::IntoValue<Vec<ResourceRequirement>>,
         ) -> Self {
-            self.0
-                .insert("ResourceRequirements".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResourceRequirements".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RuntimePlatform`: [`RuntimePlatform`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-runtimeplatform)
-        pub fn runtime_platform(mut self, value: impl Into<crate::Value<RuntimePlatform>>) -> Self {
+        pub fn runtime_platform(mut self, value: impl crate::IntoValue<RuntimePlatform>) -> Self {
             self.0
-                .insert("RuntimePlatform".to_owned(), value.into().into_json());
+                .insert("RuntimePlatform".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Secrets`: list of [`Secret`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-secrets)
-        pub fn secrets(mut self, value: impl Into<crate::Value<Vec<Secret>>>) -> Self {
+        pub fn secrets(mut self, value: impl crate::IntoValue<Vec<Secret>>) -> Self {
             self.0
-                .insert("Secrets".to_owned(), value.into().into_json());
+                .insert("Secrets".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ulimits`: list of [`Ulimit`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-ulimits)
-        pub fn ulimits(mut self, value: impl Into<crate::Value<Vec<Ulimit>>>) -> Self {
+        pub fn ulimits(mut self, value: impl crate::IntoValue<Vec<Ulimit>>) -> Self {
             self.0
-                .insert("Ulimits".to_owned(), value.into().into_json());
+                .insert("Ulimits".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `User`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-user)
-        pub fn user(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("User".to_owned(), value.into().into_json());
+        pub fn user(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("User".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Vcpus`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-vcpus)
-        pub fn vcpus(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Vcpus".to_owned(), value.into().into_json());
+        pub fn vcpus(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Vcpus".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Volumes`: list of [`Volume`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-volumes)
-        pub fn volumes(mut self, value: impl Into<crate::Value<Vec<Volume>>>) -> Self {
+        pub fn volumes(mut self, value: impl crate::IntoValue<Vec<Volume>>) -> Self {
             self.0
-                .insert("Volumes".to_owned(), value.into().into_json());
+                .insert("Volumes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1275,27 +1341,27 @@ pub mod job_definition {
         /// `ContainerPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-device.html#cfn-batch-jobdefinition-device-containerpath)
-        pub fn container_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn container_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainerPath".to_owned(), value.into().into_json());
+                .insert("ContainerPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HostPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-device.html#cfn-batch-jobdefinition-device-hostpath)
-        pub fn host_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn host_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HostPath".to_owned(), value.into().into_json());
+                .insert("HostPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Permissions`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-device.html#cfn-batch-jobdefinition-device-permissions)
-        pub fn permissions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn permissions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Permissions".to_owned(), value.into().into_json());
+                .insert("Permissions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1314,10 +1380,10 @@ pub mod job_definition {
 
     impl EcsProperties {
         /// A new `EcsProperties` with its required properties.
-        pub fn new(task_properties: impl Into<crate::Value<Vec<EcsTaskProperties>>>) -> Self {
+        pub fn new(task_properties: impl crate::IntoValue<Vec<EcsTaskProperties>>) -> Self {
             EcsProperties(crate::typed::Properties::from_iter([(
                 "TaskProperties".to_owned(),
-                task_properties.into().into_json(),
+                task_properties.into_value().into_json(),
             )]))
         }
     }
@@ -1345,49 +1411,52 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ecstaskproperties.html#cfn-batch-jobdefinition-ecstaskproperties-containers)
         pub fn containers(
             mut self,
-            value: impl Into<crate::Value<Vec<TaskContainerProperties>>>,
+            value: impl crate::IntoValue<Vec<TaskContainerProperties>>,
         ) -> Self {
             self.0
-                .insert("Containers".to_owned(), value.into().into_json());
+                .insert("Containers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EnableExecuteCommand`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ecstaskproperties.html#cfn-batch-jobdefinition-ecstaskproperties-enableexecutecommand)
-        pub fn enable_execute_command(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnableExecuteCommand".to_owned(), value.into().into_json());
+        pub fn enable_execute_command(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnableExecuteCommand".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EphemeralStorage`: [`EphemeralStorage`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ecstaskproperties.html#cfn-batch-jobdefinition-ecstaskproperties-ephemeralstorage)
-        pub fn ephemeral_storage(
-            mut self,
-            value: impl Into<crate::Value<EphemeralStorage>>,
-        ) -> Self {
-            self.0
-                .insert("EphemeralStorage".to_owned(), value.into().into_json());
+        pub fn ephemeral_storage(mut self, value: impl crate::IntoValue<EphemeralStorage>) -> Self {
+            self.0.insert(
+                "EphemeralStorage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExecutionRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ecstaskproperties.html#cfn-batch-jobdefinition-ecstaskproperties-executionrolearn)
-        pub fn execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ExecutionRoleArn".to_owned(), value.into().into_json());
+        pub fn execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ExecutionRoleArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IpcMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ecstaskproperties.html#cfn-batch-jobdefinition-ecstaskproperties-ipcmode)
-        pub fn ipc_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ipc_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IpcMode".to_owned(), value.into().into_json());
+                .insert("IpcMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1396,55 +1465,57 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ecstaskproperties.html#cfn-batch-jobdefinition-ecstaskproperties-networkconfiguration)
         pub fn network_configuration(
             mut self,
-            value: impl Into<crate::Value<NetworkConfiguration>>,
+            value: impl crate::IntoValue<NetworkConfiguration>,
         ) -> Self {
-            self.0
-                .insert("NetworkConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NetworkConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PidMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ecstaskproperties.html#cfn-batch-jobdefinition-ecstaskproperties-pidmode)
-        pub fn pid_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn pid_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PidMode".to_owned(), value.into().into_json());
+                .insert("PidMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PlatformVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ecstaskproperties.html#cfn-batch-jobdefinition-ecstaskproperties-platformversion)
-        pub fn platform_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn platform_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PlatformVersion".to_owned(), value.into().into_json());
+                .insert("PlatformVersion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RuntimePlatform`: [`RuntimePlatform`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ecstaskproperties.html#cfn-batch-jobdefinition-ecstaskproperties-runtimeplatform)
-        pub fn runtime_platform(mut self, value: impl Into<crate::Value<RuntimePlatform>>) -> Self {
+        pub fn runtime_platform(mut self, value: impl crate::IntoValue<RuntimePlatform>) -> Self {
             self.0
-                .insert("RuntimePlatform".to_owned(), value.into().into_json());
+                .insert("RuntimePlatform".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TaskRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ecstaskproperties.html#cfn-batch-jobdefinition-ecstaskproperties-taskrolearn)
-        pub fn task_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn task_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TaskRoleArn".to_owned(), value.into().into_json());
+                .insert("TaskRoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Volumes`: list of [`Volume`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ecstaskproperties.html#cfn-batch-jobdefinition-ecstaskproperties-volumes)
-        pub fn volumes(mut self, value: impl Into<crate::Value<Vec<Volume>>>) -> Self {
+        pub fn volumes(mut self, value: impl crate::IntoValue<Vec<Volume>>) -> Self {
             self.0
-                .insert("Volumes".to_owned(), value.into().into_json());
+                .insert("Volumes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1470,17 +1541,18 @@ pub mod job_definition {
         /// `AccessPointId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-efsauthorizationconfig.html#cfn-batch-jobdefinition-efsauthorizationconfig-accesspointid)
-        pub fn access_point_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_point_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessPointId".to_owned(), value.into().into_json());
+                .insert("AccessPointId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Iam`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-efsauthorizationconfig.html#cfn-batch-jobdefinition-efsauthorizationconfig-iam)
-        pub fn iam(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Iam".to_owned(), value.into().into_json());
+        pub fn iam(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Iam".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1499,10 +1571,10 @@ pub mod job_definition {
 
     impl EfsVolumeConfiguration {
         /// A new `EfsVolumeConfiguration` with its required properties.
-        pub fn new(file_system_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(file_system_id: impl crate::IntoValue<String>) -> Self {
             EfsVolumeConfiguration(crate::typed::Properties::from_iter([(
                 "FileSystemId".to_owned(),
-                file_system_id.into().into_json(),
+                file_system_id.into_value().into_json(),
             )]))
         }
 
@@ -1511,37 +1583,43 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-efsvolumeconfiguration.html#cfn-batch-jobdefinition-efsvolumeconfiguration-authorizationconfig)
         pub fn authorization_config(
             mut self,
-            value: impl Into<crate::Value<EfsAuthorizationConfig>>,
+            value: impl crate::IntoValue<EfsAuthorizationConfig>,
         ) -> Self {
-            self.0
-                .insert("AuthorizationConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AuthorizationConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RootDirectory`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-efsvolumeconfiguration.html#cfn-batch-jobdefinition-efsvolumeconfiguration-rootdirectory)
-        pub fn root_directory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn root_directory(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RootDirectory".to_owned(), value.into().into_json());
+                .insert("RootDirectory".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TransitEncryption`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-efsvolumeconfiguration.html#cfn-batch-jobdefinition-efsvolumeconfiguration-transitencryption)
-        pub fn transit_encryption(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TransitEncryption".to_owned(), value.into().into_json());
+        pub fn transit_encryption(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TransitEncryption".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TransitEncryptionPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-efsvolumeconfiguration.html#cfn-batch-jobdefinition-efsvolumeconfiguration-transitencryptionport)
-        pub fn transit_encryption_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TransitEncryptionPort".to_owned(), value.into().into_json());
+        pub fn transit_encryption_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TransitEncryptionPort".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1560,27 +1638,28 @@ pub mod job_definition {
 
     impl EksContainer {
         /// A new `EksContainer` with its required properties.
-        pub fn new(image: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(image: impl crate::IntoValue<String>) -> Self {
             EksContainer(crate::typed::Properties::from_iter([(
                 "Image".to_owned(),
-                image.into().into_json(),
+                image.into_value().into_json(),
             )]))
         }
 
         /// `Args`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainer.html#cfn-batch-jobdefinition-ekscontainer-args)
-        pub fn args(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Args".to_owned(), value.into().into_json());
+        pub fn args(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Args".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Command`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainer.html#cfn-batch-jobdefinition-ekscontainer-command)
-        pub fn command(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn command(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Command".to_owned(), value.into().into_json());
+                .insert("Command".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1589,26 +1668,28 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainer.html#cfn-batch-jobdefinition-ekscontainer-env)
         pub fn env(
             mut self,
-            value: impl Into<crate::Value<Vec<EksContainerEnvironmentVariable>>>,
+            value: impl crate::IntoValue<Vec<EksContainerEnvironmentVariable>>,
         ) -> Self {
-            self.0.insert("Env".to_owned(), value.into().into_json());
+            self.0
+                .insert("Env".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ImagePullPolicy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainer.html#cfn-batch-jobdefinition-ekscontainer-imagepullpolicy)
-        pub fn image_pull_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn image_pull_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ImagePullPolicy".to_owned(), value.into().into_json());
+                .insert("ImagePullPolicy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainer.html#cfn-batch-jobdefinition-ekscontainer-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1617,10 +1698,10 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainer.html#cfn-batch-jobdefinition-ekscontainer-resources)
         pub fn resources(
             mut self,
-            value: impl Into<crate::Value<EksContainerResourceRequirements>>,
+            value: impl crate::IntoValue<EksContainerResourceRequirements>,
         ) -> Self {
             self.0
-                .insert("Resources".to_owned(), value.into().into_json());
+                .insert("Resources".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1629,10 +1710,10 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainer.html#cfn-batch-jobdefinition-ekscontainer-securitycontext)
         pub fn security_context(
             mut self,
-            value: impl Into<crate::Value<EksContainerSecurityContext>>,
+            value: impl crate::IntoValue<EksContainerSecurityContext>,
         ) -> Self {
             self.0
-                .insert("SecurityContext".to_owned(), value.into().into_json());
+                .insert("SecurityContext".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1641,10 +1722,10 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainer.html#cfn-batch-jobdefinition-ekscontainer-volumemounts)
         pub fn volume_mounts(
             mut self,
-            value: impl Into<crate::Value<Vec<EksContainerVolumeMount>>>,
+            value: impl crate::IntoValue<Vec<EksContainerVolumeMount>>,
         ) -> Self {
             self.0
-                .insert("VolumeMounts".to_owned(), value.into().into_json());
+                .insert("VolumeMounts".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1663,18 +1744,19 @@ pub mod job_definition {
 
     impl EksContainerEnvironmentVariable {
         /// A new `EksContainerEnvironmentVariable` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             EksContainerEnvironmentVariable(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainerenvironmentvariable.html#cfn-batch-jobdefinition-ekscontainerenvironmentvariable-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1702,9 +1784,10 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainerresourcerequirements.html#cfn-batch-jobdefinition-ekscontainerresourcerequirements-limits)
         pub fn limits(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0.insert("Limits".to_owned(), value.into().into_json());
+            self.0
+                .insert("Limits".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1713,10 +1796,10 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainerresourcerequirements.html#cfn-batch-jobdefinition-ekscontainerresourcerequirements-requests)
         pub fn requests(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Requests".to_owned(), value.into().into_json());
+                .insert("Requests".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1742,10 +1825,10 @@ pub mod job_definition {
         /// `AllowPrivilegeEscalation`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainersecuritycontext.html#cfn-batch-jobdefinition-ekscontainersecuritycontext-allowprivilegeescalation)
-        pub fn allow_privilege_escalation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn allow_privilege_escalation(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "AllowPrivilegeEscalation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1753,19 +1836,19 @@ pub mod job_definition {
         /// `Privileged`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainersecuritycontext.html#cfn-batch-jobdefinition-ekscontainersecuritycontext-privileged)
-        pub fn privileged(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn privileged(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Privileged".to_owned(), value.into().into_json());
+                .insert("Privileged".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReadOnlyRootFilesystem`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainersecuritycontext.html#cfn-batch-jobdefinition-ekscontainersecuritycontext-readonlyrootfilesystem)
-        pub fn read_only_root_filesystem(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn read_only_root_filesystem(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "ReadOnlyRootFilesystem".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1773,27 +1856,27 @@ pub mod job_definition {
         /// `RunAsGroup`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainersecuritycontext.html#cfn-batch-jobdefinition-ekscontainersecuritycontext-runasgroup)
-        pub fn run_as_group(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn run_as_group(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RunAsGroup".to_owned(), value.into().into_json());
+                .insert("RunAsGroup".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RunAsNonRoot`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainersecuritycontext.html#cfn-batch-jobdefinition-ekscontainersecuritycontext-runasnonroot)
-        pub fn run_as_non_root(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn run_as_non_root(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("RunAsNonRoot".to_owned(), value.into().into_json());
+                .insert("RunAsNonRoot".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RunAsUser`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainersecuritycontext.html#cfn-batch-jobdefinition-ekscontainersecuritycontext-runasuser)
-        pub fn run_as_user(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn run_as_user(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RunAsUser".to_owned(), value.into().into_json());
+                .insert("RunAsUser".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1819,35 +1902,36 @@ pub mod job_definition {
         /// `MountPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainervolumemount.html#cfn-batch-jobdefinition-ekscontainervolumemount-mountpath)
-        pub fn mount_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mount_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MountPath".to_owned(), value.into().into_json());
+                .insert("MountPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainervolumemount.html#cfn-batch-jobdefinition-ekscontainervolumemount-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReadOnly`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainervolumemount.html#cfn-batch-jobdefinition-ekscontainervolumemount-readonly)
-        pub fn read_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn read_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReadOnly".to_owned(), value.into().into_json());
+                .insert("ReadOnly".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SubPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekscontainervolumemount.html#cfn-batch-jobdefinition-ekscontainervolumemount-subpath)
-        pub fn sub_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sub_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SubPath".to_owned(), value.into().into_json());
+                .insert("SubPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1873,8 +1957,9 @@ pub mod job_definition {
         /// `Medium`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-eksemptydir.html#cfn-batch-jobdefinition-eksemptydir-medium)
-        pub fn medium(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Medium".to_owned(), value.into().into_json());
+        pub fn medium(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Medium".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1883,9 +1968,9 @@ pub mod job_definition {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-eksemptydir.html#cfn-batch-jobdefinition-eksemptydir-sizelimit)
-        pub fn size_limit(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn size_limit(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SizeLimit".to_owned(), value.into().into_json());
+                .insert("SizeLimit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1911,8 +1996,9 @@ pub mod job_definition {
         /// `Path`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekshostpath.html#cfn-batch-jobdefinition-ekshostpath-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1940,10 +2026,10 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-eksmetadata.html#cfn-batch-jobdefinition-eksmetadata-annotations)
         pub fn annotations(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Annotations".to_owned(), value.into().into_json());
+                .insert("Annotations".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1952,18 +2038,19 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-eksmetadata.html#cfn-batch-jobdefinition-eksmetadata-labels)
         pub fn labels(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0.insert("Labels".to_owned(), value.into().into_json());
+            self.0
+                .insert("Labels".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Namespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-eksmetadata.html#cfn-batch-jobdefinition-eksmetadata-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1982,19 +2069,19 @@ pub mod job_definition {
 
     impl EksPersistentVolumeClaim {
         /// A new `EksPersistentVolumeClaim` with its required properties.
-        pub fn new(claim_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(claim_name: impl crate::IntoValue<String>) -> Self {
             EksPersistentVolumeClaim(crate::typed::Properties::from_iter([(
                 "ClaimName".to_owned(),
-                claim_name.into().into_json(),
+                claim_name.into_value().into_json(),
             )]))
         }
 
         /// `ReadOnly`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekspersistentvolumeclaim.html#cfn-batch-jobdefinition-ekspersistentvolumeclaim-readonly)
-        pub fn read_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn read_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReadOnly".to_owned(), value.into().into_json());
+                .insert("ReadOnly".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2020,27 +2107,27 @@ pub mod job_definition {
         /// `Containers`: list of [`EksContainer`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekspodproperties.html#cfn-batch-jobdefinition-ekspodproperties-containers)
-        pub fn containers(mut self, value: impl Into<crate::Value<Vec<EksContainer>>>) -> Self {
+        pub fn containers(mut self, value: impl crate::IntoValue<Vec<EksContainer>>) -> Self {
             self.0
-                .insert("Containers".to_owned(), value.into().into_json());
+                .insert("Containers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DnsPolicy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekspodproperties.html#cfn-batch-jobdefinition-ekspodproperties-dnspolicy)
-        pub fn dns_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn dns_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DnsPolicy".to_owned(), value.into().into_json());
+                .insert("DnsPolicy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HostNetwork`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekspodproperties.html#cfn-batch-jobdefinition-ekspodproperties-hostnetwork)
-        pub fn host_network(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn host_network(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("HostNetwork".to_owned(), value.into().into_json());
+                .insert("HostNetwork".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2049,58 +2136,61 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekspodproperties.html#cfn-batch-jobdefinition-ekspodproperties-imagepullsecrets)
         pub fn image_pull_secrets(
             mut self,
-            value: impl Into<crate::Value<Vec<ImagePullSecret>>>,
+            value: impl crate::IntoValue<Vec<ImagePullSecret>>,
         ) -> Self {
-            self.0
-                .insert("ImagePullSecrets".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ImagePullSecrets".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InitContainers`: list of [`EksContainer`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekspodproperties.html#cfn-batch-jobdefinition-ekspodproperties-initcontainers)
-        pub fn init_containers(
-            mut self,
-            value: impl Into<crate::Value<Vec<EksContainer>>>,
-        ) -> Self {
+        pub fn init_containers(mut self, value: impl crate::IntoValue<Vec<EksContainer>>) -> Self {
             self.0
-                .insert("InitContainers".to_owned(), value.into().into_json());
+                .insert("InitContainers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Metadata`: [`EksMetadata`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekspodproperties.html#cfn-batch-jobdefinition-ekspodproperties-metadata)
-        pub fn metadata(mut self, value: impl Into<crate::Value<EksMetadata>>) -> Self {
+        pub fn metadata(mut self, value: impl crate::IntoValue<EksMetadata>) -> Self {
             self.0
-                .insert("Metadata".to_owned(), value.into().into_json());
+                .insert("Metadata".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ServiceAccountName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekspodproperties.html#cfn-batch-jobdefinition-ekspodproperties-serviceaccountname)
-        pub fn service_account_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ServiceAccountName".to_owned(), value.into().into_json());
+        pub fn service_account_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ServiceAccountName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ShareProcessNamespace`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekspodproperties.html#cfn-batch-jobdefinition-ekspodproperties-shareprocessnamespace)
-        pub fn share_process_namespace(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ShareProcessNamespace".to_owned(), value.into().into_json());
+        pub fn share_process_namespace(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ShareProcessNamespace".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Volumes`: list of [`EksVolume`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekspodproperties.html#cfn-batch-jobdefinition-ekspodproperties-volumes)
-        pub fn volumes(mut self, value: impl Into<crate::Value<Vec<EksVolume>>>) -> Self {
+        pub fn volumes(mut self, value: impl crate::IntoValue<Vec<EksVolume>>) -> Self {
             self.0
-                .insert("Volumes".to_owned(), value.into().into_json());
+                .insert("Volumes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2126,9 +2216,9 @@ pub mod job_definition {
         /// `PodProperties`: [`EksPodProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-eksproperties.html#cfn-batch-jobdefinition-eksproperties-podproperties)
-        pub fn pod_properties(mut self, value: impl Into<crate::Value<EksPodProperties>>) -> Self {
+        pub fn pod_properties(mut self, value: impl crate::IntoValue<EksPodProperties>) -> Self {
             self.0
-                .insert("PodProperties".to_owned(), value.into().into_json());
+                .insert("PodProperties".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2147,19 +2237,19 @@ pub mod job_definition {
 
     impl EksSecret {
         /// A new `EksSecret` with its required properties.
-        pub fn new(secret_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(secret_name: impl crate::IntoValue<String>) -> Self {
             EksSecret(crate::typed::Properties::from_iter([(
                 "SecretName".to_owned(),
-                secret_name.into().into_json(),
+                secret_name.into_value().into_json(),
             )]))
         }
 
         /// `Optional`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-ekssecret.html#cfn-batch-jobdefinition-ekssecret-optional)
-        pub fn optional(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn optional(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Optional".to_owned(), value.into().into_json());
+                .insert("Optional".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2178,28 +2268,28 @@ pub mod job_definition {
 
     impl EksVolume {
         /// A new `EksVolume` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             EksVolume(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `EmptyDir`: [`EksEmptyDir`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-eksvolume.html#cfn-batch-jobdefinition-eksvolume-emptydir)
-        pub fn empty_dir(mut self, value: impl Into<crate::Value<EksEmptyDir>>) -> Self {
+        pub fn empty_dir(mut self, value: impl crate::IntoValue<EksEmptyDir>) -> Self {
             self.0
-                .insert("EmptyDir".to_owned(), value.into().into_json());
+                .insert("EmptyDir".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HostPath`: [`EksHostPath`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-eksvolume.html#cfn-batch-jobdefinition-eksvolume-hostpath)
-        pub fn host_path(mut self, value: impl Into<crate::Value<EksHostPath>>) -> Self {
+        pub fn host_path(mut self, value: impl crate::IntoValue<EksHostPath>) -> Self {
             self.0
-                .insert("HostPath".to_owned(), value.into().into_json());
+                .insert("HostPath".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2208,18 +2298,21 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-eksvolume.html#cfn-batch-jobdefinition-eksvolume-persistentvolumeclaim)
         pub fn persistent_volume_claim(
             mut self,
-            value: impl Into<crate::Value<EksPersistentVolumeClaim>>,
+            value: impl crate::IntoValue<EksPersistentVolumeClaim>,
         ) -> Self {
-            self.0
-                .insert("PersistentVolumeClaim".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PersistentVolumeClaim".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Secret`: [`EksSecret`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-eksvolume.html#cfn-batch-jobdefinition-eksvolume-secret)
-        pub fn secret(mut self, value: impl Into<crate::Value<EksSecret>>) -> Self {
-            self.0.insert("Secret".to_owned(), value.into().into_json());
+        pub fn secret(mut self, value: impl crate::IntoValue<EksSecret>) -> Self {
+            self.0
+                .insert("Secret".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2245,16 +2338,18 @@ pub mod job_definition {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-environment.html#cfn-batch-jobdefinition-environment-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-environment.html#cfn-batch-jobdefinition-environment-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2273,10 +2368,10 @@ pub mod job_definition {
 
     impl EphemeralStorage {
         /// A new `EphemeralStorage` with its required properties.
-        pub fn new(size_in_gi_b: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(size_in_gi_b: impl crate::IntoValue<i64>) -> Self {
             EphemeralStorage(crate::typed::Properties::from_iter([(
                 "SizeInGiB".to_owned(),
-                size_in_gi_b.into().into_json(),
+                size_in_gi_b.into_value().into_json(),
             )]))
         }
     }
@@ -2295,37 +2390,37 @@ pub mod job_definition {
 
     impl EvaluateOnExit {
         /// A new `EvaluateOnExit` with its required properties.
-        pub fn new(action: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(action: impl crate::IntoValue<String>) -> Self {
             EvaluateOnExit(crate::typed::Properties::from_iter([(
                 "Action".to_owned(),
-                action.into().into_json(),
+                action.into_value().into_json(),
             )]))
         }
 
         /// `OnExitCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-evaluateonexit.html#cfn-batch-jobdefinition-evaluateonexit-onexitcode)
-        pub fn on_exit_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn on_exit_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OnExitCode".to_owned(), value.into().into_json());
+                .insert("OnExitCode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OnReason`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-evaluateonexit.html#cfn-batch-jobdefinition-evaluateonexit-onreason)
-        pub fn on_reason(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn on_reason(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OnReason".to_owned(), value.into().into_json());
+                .insert("OnReason".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OnStatusReason`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-evaluateonexit.html#cfn-batch-jobdefinition-evaluateonexit-onstatusreason)
-        pub fn on_status_reason(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn on_status_reason(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OnStatusReason".to_owned(), value.into().into_json());
+                .insert("OnStatusReason".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2351,9 +2446,9 @@ pub mod job_definition {
         /// `PlatformVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-fargateplatformconfiguration.html#cfn-batch-jobdefinition-fargateplatformconfiguration-platformversion)
-        pub fn platform_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn platform_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PlatformVersion".to_owned(), value.into().into_json());
+                .insert("PlatformVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2372,10 +2467,10 @@ pub mod job_definition {
 
     impl FirelensConfiguration {
         /// A new `FirelensConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             FirelensConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -2384,10 +2479,10 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-firelensconfiguration.html#cfn-batch-jobdefinition-firelensconfiguration-options)
         pub fn options(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Options".to_owned(), value.into().into_json());
+                .insert("Options".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2413,9 +2508,9 @@ pub mod job_definition {
         /// `SourcePath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-host.html#cfn-batch-jobdefinition-host-sourcepath)
-        pub fn source_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourcePath".to_owned(), value.into().into_json());
+                .insert("SourcePath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2441,8 +2536,9 @@ pub mod job_definition {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-imagepullsecret.html#cfn-batch-jobdefinition-imagepullsecret-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2468,10 +2564,10 @@ pub mod job_definition {
         /// `AttemptDurationSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-jobtimeout.html#cfn-batch-jobdefinition-jobtimeout-attemptdurationseconds)
-        pub fn attempt_duration_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn attempt_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AttemptDurationSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2498,53 +2594,58 @@ pub mod job_definition {
         /// `Devices`: list of [`Device`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-linuxparameters.html#cfn-batch-jobdefinition-linuxparameters-devices)
-        pub fn devices(mut self, value: impl Into<crate::Value<Vec<Device>>>) -> Self {
+        pub fn devices(mut self, value: impl crate::IntoValue<Vec<Device>>) -> Self {
             self.0
-                .insert("Devices".to_owned(), value.into().into_json());
+                .insert("Devices".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InitProcessEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-linuxparameters.html#cfn-batch-jobdefinition-linuxparameters-initprocessenabled)
-        pub fn init_process_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("InitProcessEnabled".to_owned(), value.into().into_json());
+        pub fn init_process_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "InitProcessEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxSwap`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-linuxparameters.html#cfn-batch-jobdefinition-linuxparameters-maxswap)
-        pub fn max_swap(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_swap(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxSwap".to_owned(), value.into().into_json());
+                .insert("MaxSwap".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SharedMemorySize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-linuxparameters.html#cfn-batch-jobdefinition-linuxparameters-sharedmemorysize)
-        pub fn shared_memory_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("SharedMemorySize".to_owned(), value.into().into_json());
+        pub fn shared_memory_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "SharedMemorySize".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Swappiness`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-linuxparameters.html#cfn-batch-jobdefinition-linuxparameters-swappiness)
-        pub fn swappiness(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn swappiness(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Swappiness".to_owned(), value.into().into_json());
+                .insert("Swappiness".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tmpfs`: list of [`Tmpfs`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-linuxparameters.html#cfn-batch-jobdefinition-linuxparameters-tmpfs)
-        pub fn tmpfs(mut self, value: impl Into<crate::Value<Vec<Tmpfs>>>) -> Self {
-            self.0.insert("Tmpfs".to_owned(), value.into().into_json());
+        pub fn tmpfs(mut self, value: impl crate::IntoValue<Vec<Tmpfs>>) -> Self {
+            self.0
+                .insert("Tmpfs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2563,10 +2664,10 @@ pub mod job_definition {
 
     impl LogConfiguration {
         /// A new `LogConfiguration` with its required properties.
-        pub fn new(log_driver: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(log_driver: impl crate::IntoValue<String>) -> Self {
             LogConfiguration(crate::typed::Properties::from_iter([(
                 "LogDriver".to_owned(),
-                log_driver.into().into_json(),
+                log_driver.into_value().into_json(),
             )]))
         }
 
@@ -2575,19 +2676,19 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-logconfiguration.html#cfn-batch-jobdefinition-logconfiguration-options)
         pub fn options(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Options".to_owned(), value.into().into_json());
+                .insert("Options".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecretOptions`: list of [`Secret`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-logconfiguration.html#cfn-batch-jobdefinition-logconfiguration-secretoptions)
-        pub fn secret_options(mut self, value: impl Into<crate::Value<Vec<Secret>>>) -> Self {
+        pub fn secret_options(mut self, value: impl crate::IntoValue<Vec<Secret>>) -> Self {
             self.0
-                .insert("SecretOptions".to_owned(), value.into().into_json());
+                .insert("SecretOptions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2613,27 +2714,27 @@ pub mod job_definition {
         /// `ContainerPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-mountpoint.html#cfn-batch-jobdefinition-mountpoint-containerpath)
-        pub fn container_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn container_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainerPath".to_owned(), value.into().into_json());
+                .insert("ContainerPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReadOnly`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-mountpoint.html#cfn-batch-jobdefinition-mountpoint-readonly)
-        pub fn read_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn read_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReadOnly".to_owned(), value.into().into_json());
+                .insert("ReadOnly".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SourceVolume`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-mountpoint.html#cfn-batch-jobdefinition-mountpoint-sourcevolume)
-        pub fn source_volume(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_volume(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceVolume".to_owned(), value.into().into_json());
+                .insert("SourceVolume".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2652,133 +2753,136 @@ pub mod job_definition {
 
     impl MultiNodeContainerProperties {
         /// A new `MultiNodeContainerProperties` with its required properties.
-        pub fn new(image: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(image: impl crate::IntoValue<String>) -> Self {
             MultiNodeContainerProperties(crate::typed::Properties::from_iter([(
                 "Image".to_owned(),
-                image.into().into_json(),
+                image.into_value().into_json(),
             )]))
         }
 
         /// `Command`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-command)
-        pub fn command(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn command(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Command".to_owned(), value.into().into_json());
+                .insert("Command".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EnableExecuteCommand`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-enableexecutecommand)
-        pub fn enable_execute_command(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnableExecuteCommand".to_owned(), value.into().into_json());
+        pub fn enable_execute_command(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnableExecuteCommand".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Environment`: list of [`Environment`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-environment)
-        pub fn environment(mut self, value: impl Into<crate::Value<Vec<Environment>>>) -> Self {
+        pub fn environment(mut self, value: impl crate::IntoValue<Vec<Environment>>) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EphemeralStorage`: [`EphemeralStorage`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-ephemeralstorage)
-        pub fn ephemeral_storage(
-            mut self,
-            value: impl Into<crate::Value<EphemeralStorage>>,
-        ) -> Self {
-            self.0
-                .insert("EphemeralStorage".to_owned(), value.into().into_json());
+        pub fn ephemeral_storage(mut self, value: impl crate::IntoValue<EphemeralStorage>) -> Self {
+            self.0.insert(
+                "EphemeralStorage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExecutionRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-executionrolearn)
-        pub fn execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ExecutionRoleArn".to_owned(), value.into().into_json());
+        pub fn execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ExecutionRoleArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InstanceType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-instancetype)
-        pub fn instance_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instance_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InstanceType".to_owned(), value.into().into_json());
+                .insert("InstanceType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `JobRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-jobrolearn)
-        pub fn job_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn job_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("JobRoleArn".to_owned(), value.into().into_json());
+                .insert("JobRoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LinuxParameters`: [`LinuxParameters`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-linuxparameters)
-        pub fn linux_parameters(mut self, value: impl Into<crate::Value<LinuxParameters>>) -> Self {
+        pub fn linux_parameters(mut self, value: impl crate::IntoValue<LinuxParameters>) -> Self {
             self.0
-                .insert("LinuxParameters".to_owned(), value.into().into_json());
+                .insert("LinuxParameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LogConfiguration`: [`LogConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-logconfiguration)
-        pub fn log_configuration(
-            mut self,
-            value: impl Into<crate::Value<LogConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("LogConfiguration".to_owned(), value.into().into_json());
+        pub fn log_configuration(mut self, value: impl crate::IntoValue<LogConfiguration>) -> Self {
+            self.0.insert(
+                "LogConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Memory`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-memory)
-        pub fn memory(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Memory".to_owned(), value.into().into_json());
+        pub fn memory(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Memory".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MountPoints`: list of [`MountPoint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-mountpoints)
-        pub fn mount_points(mut self, value: impl Into<crate::Value<Vec<MountPoint>>>) -> Self {
+        pub fn mount_points(mut self, value: impl crate::IntoValue<Vec<MountPoint>>) -> Self {
             self.0
-                .insert("MountPoints".to_owned(), value.into().into_json());
+                .insert("MountPoints".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Privileged`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-privileged)
-        pub fn privileged(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn privileged(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Privileged".to_owned(), value.into().into_json());
+                .insert("Privileged".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReadonlyRootFilesystem`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-readonlyrootfilesystem)
-        pub fn readonly_root_filesystem(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn readonly_root_filesystem(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "ReadonlyRootFilesystem".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2788,10 +2892,12 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-repositorycredentials)
         pub fn repository_credentials(
             mut self,
-            value: impl Into<crate::Value<RepositoryCredentials>>,
+            value: impl crate::IntoValue<RepositoryCredentials>,
         ) -> Self {
-            self.0
-                .insert("RepositoryCredentials".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RepositoryCredentials".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2800,62 +2906,66 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-resourcerequirements)
         pub fn resource_requirements(
             mut self,
-            value: impl Into<crate::Value<Vec<ResourceRequirement>>>,
+            value: impl crate::IntoValue<Vec<ResourceRequirement>>,
         ) -> Self {
-            self.0
-                .insert("ResourceRequirements".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResourceRequirements".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RuntimePlatform`: [`RuntimePlatform`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-runtimeplatform)
-        pub fn runtime_platform(mut self, value: impl Into<crate::Value<RuntimePlatform>>) -> Self {
+        pub fn runtime_platform(mut self, value: impl crate::IntoValue<RuntimePlatform>) -> Self {
             self.0
-                .insert("RuntimePlatform".to_owned(), value.into().into_json());
+                .insert("RuntimePlatform".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Secrets`: list of [`Secret`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-secrets)
-        pub fn secrets(mut self, value: impl Into<crate::Value<Vec<Secret>>>) -> Self {
+        pub fn secrets(mut self, value: impl crate::IntoValue<Vec<Secret>>) -> Self {
             self.0
-                .insert("Secrets".to_owned(), value.into().into_json());
+                .insert("Secrets".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ulimits`: list of [`Ulimit`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-ulimits)
-        pub fn ulimits(mut self, value: impl Into<crate::Value<Vec<Ulimit>>>) -> Self {
+        pub fn ulimits(mut self, value: impl crate::IntoValue<Vec<Ulimit>>) -> Self {
             self.0
-                .insert("Ulimits".to_owned(), value.into().into_json());
+                .insert("Ulimits".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `User`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-user)
-        pub fn user(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("User".to_owned(), value.into().into_json());
+        pub fn user(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("User".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Vcpus`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-vcpus)
-        pub fn vcpus(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Vcpus".to_owned(), value.into().into_json());
+        pub fn vcpus(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Vcpus".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Volumes`: list of [`Volume`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-volumes)
-        pub fn volumes(mut self, value: impl Into<crate::Value<Vec<Volume>>>) -> Self {
+        pub fn volumes(mut self, value: impl crate::IntoValue<Vec<Volume>>) -> Self {
             self.0
-                .insert("Volumes".to_owned(), value.into().into_json());
+                .insert("Volumes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2875,11 +2985,11 @@ pub mod job_definition {
     impl MultiNodeEcsProperties {
         /// A new `MultiNodeEcsProperties` with its required properties.
         pub fn new(
-            task_properties: impl Into<crate::Value<Vec<MultiNodeEcsTaskProperties>>>,
+            task_properties: impl crate::IntoValue<Vec<MultiNodeEcsTaskProperties>>,
         ) -> Self {
             MultiNodeEcsProperties(crate::typed::Properties::from_iter([(
                 "TaskProperties".to_owned(),
-                task_properties.into().into_json(),
+                task_properties.into_value().into_json(),
             )]))
         }
     }
@@ -2907,64 +3017,68 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodeecstaskproperties.html#cfn-batch-jobdefinition-multinodeecstaskproperties-containers)
         pub fn containers(
             mut self,
-            value: impl Into<crate::Value<Vec<TaskContainerProperties>>>,
+            value: impl crate::IntoValue<Vec<TaskContainerProperties>>,
         ) -> Self {
             self.0
-                .insert("Containers".to_owned(), value.into().into_json());
+                .insert("Containers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EnableExecuteCommand`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodeecstaskproperties.html#cfn-batch-jobdefinition-multinodeecstaskproperties-enableexecutecommand)
-        pub fn enable_execute_command(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnableExecuteCommand".to_owned(), value.into().into_json());
+        pub fn enable_execute_command(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnableExecuteCommand".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExecutionRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodeecstaskproperties.html#cfn-batch-jobdefinition-multinodeecstaskproperties-executionrolearn)
-        pub fn execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ExecutionRoleArn".to_owned(), value.into().into_json());
+        pub fn execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ExecutionRoleArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IpcMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodeecstaskproperties.html#cfn-batch-jobdefinition-multinodeecstaskproperties-ipcmode)
-        pub fn ipc_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ipc_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IpcMode".to_owned(), value.into().into_json());
+                .insert("IpcMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PidMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodeecstaskproperties.html#cfn-batch-jobdefinition-multinodeecstaskproperties-pidmode)
-        pub fn pid_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn pid_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PidMode".to_owned(), value.into().into_json());
+                .insert("PidMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TaskRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodeecstaskproperties.html#cfn-batch-jobdefinition-multinodeecstaskproperties-taskrolearn)
-        pub fn task_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn task_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TaskRoleArn".to_owned(), value.into().into_json());
+                .insert("TaskRoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Volumes`: list of [`Volume`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-multinodeecstaskproperties.html#cfn-batch-jobdefinition-multinodeecstaskproperties-volumes)
-        pub fn volumes(mut self, value: impl Into<crate::Value<Vec<Volume>>>) -> Self {
+        pub fn volumes(mut self, value: impl crate::IntoValue<Vec<Volume>>) -> Self {
             self.0
-                .insert("Volumes".to_owned(), value.into().into_json());
+                .insert("Volumes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2990,9 +3104,9 @@ pub mod job_definition {
         /// `AssignPublicIp`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-networkconfiguration.html#cfn-batch-jobdefinition-networkconfiguration-assignpublicip)
-        pub fn assign_public_ip(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn assign_public_ip(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AssignPublicIp".to_owned(), value.into().into_json());
+                .insert("AssignPublicIp".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3012,17 +3126,17 @@ pub mod job_definition {
     impl NodeProperties {
         /// A new `NodeProperties` with its required properties.
         pub fn new(
-            main_node: impl Into<crate::Value<i64>>,
-            node_range_properties: impl Into<crate::Value<Vec<NodeRangeProperty>>>,
-            num_nodes: impl Into<crate::Value<i64>>,
+            main_node: impl crate::IntoValue<i64>,
+            node_range_properties: impl crate::IntoValue<Vec<NodeRangeProperty>>,
+            num_nodes: impl crate::IntoValue<i64>,
         ) -> Self {
             NodeProperties(crate::typed::Properties::from_iter([
-                ("MainNode".to_owned(), main_node.into().into_json()),
+                ("MainNode".to_owned(), main_node.into_value().into_json()),
                 (
                     "NodeRangeProperties".to_owned(),
-                    node_range_properties.into().into_json(),
+                    node_range_properties.into_value().into_json(),
                 ),
-                ("NumNodes".to_owned(), num_nodes.into().into_json()),
+                ("NumNodes".to_owned(), num_nodes.into_value().into_json()),
             ]))
         }
     }
@@ -3041,10 +3155,10 @@ pub mod job_definition {
 
     impl NodeRangeProperty {
         /// A new `NodeRangeProperty` with its required properties.
-        pub fn new(target_nodes: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(target_nodes: impl crate::IntoValue<String>) -> Self {
             NodeRangeProperty(crate::typed::Properties::from_iter([(
                 "TargetNodes".to_owned(),
-                target_nodes.into().into_json(),
+                target_nodes.into_value().into_json(),
             )]))
         }
 
@@ -3053,11 +3167,11 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-noderangeproperty.html#cfn-batch-jobdefinition-noderangeproperty-consumableresourceproperties)
         pub fn consumable_resource_properties(
             mut self,
-            value: impl Into<crate::Value<ConsumableResourceProperties>>,
+            value: impl crate::IntoValue<ConsumableResourceProperties>,
         ) -> Self {
             self.0.insert(
                 "ConsumableResourceProperties".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3067,10 +3181,10 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-noderangeproperty.html#cfn-batch-jobdefinition-noderangeproperty-container)
         pub fn container(
             mut self,
-            value: impl Into<crate::Value<MultiNodeContainerProperties>>,
+            value: impl crate::IntoValue<MultiNodeContainerProperties>,
         ) -> Self {
             self.0
-                .insert("Container".to_owned(), value.into().into_json());
+                .insert("Container".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3079,28 +3193,28 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-noderangeproperty.html#cfn-batch-jobdefinition-noderangeproperty-ecsproperties)
         pub fn ecs_properties(
             mut self,
-            value: impl Into<crate::Value<MultiNodeEcsProperties>>,
+            value: impl crate::IntoValue<MultiNodeEcsProperties>,
         ) -> Self {
             self.0
-                .insert("EcsProperties".to_owned(), value.into().into_json());
+                .insert("EcsProperties".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EksProperties`: [`EksProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-noderangeproperty.html#cfn-batch-jobdefinition-noderangeproperty-eksproperties)
-        pub fn eks_properties(mut self, value: impl Into<crate::Value<EksProperties>>) -> Self {
+        pub fn eks_properties(mut self, value: impl crate::IntoValue<EksProperties>) -> Self {
             self.0
-                .insert("EksProperties".to_owned(), value.into().into_json());
+                .insert("EksProperties".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InstanceTypes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-noderangeproperty.html#cfn-batch-jobdefinition-noderangeproperty-instancetypes)
-        pub fn instance_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn instance_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("InstanceTypes".to_owned(), value.into().into_json());
+                .insert("InstanceTypes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3119,10 +3233,10 @@ pub mod job_definition {
 
     impl RepositoryCredentials {
         /// A new `RepositoryCredentials` with its required properties.
-        pub fn new(credentials_parameter: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(credentials_parameter: impl crate::IntoValue<String>) -> Self {
             RepositoryCredentials(crate::typed::Properties::from_iter([(
                 "CredentialsParameter".to_owned(),
-                credentials_parameter.into().into_json(),
+                credentials_parameter.into_value().into_json(),
             )]))
         }
     }
@@ -3148,16 +3262,18 @@ pub mod job_definition {
         /// `Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-resourcerequirement.html#cfn-batch-jobdefinition-resourcerequirement-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-resourcerequirement.html#cfn-batch-jobdefinition-resourcerequirement-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3185,10 +3301,10 @@ pub mod job_definition {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-resourceretentionpolicy.html#cfn-batch-jobdefinition-resourceretentionpolicy-skipderegisteronupdate)
-        pub fn skip_deregister_on_update(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn skip_deregister_on_update(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "SkipDeregisterOnUpdate".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3215,9 +3331,9 @@ pub mod job_definition {
         /// `Attempts`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-retrystrategy.html#cfn-batch-jobdefinition-retrystrategy-attempts)
-        pub fn attempts(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn attempts(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Attempts".to_owned(), value.into().into_json());
+                .insert("Attempts".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3226,10 +3342,10 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-retrystrategy.html#cfn-batch-jobdefinition-retrystrategy-evaluateonexit)
         pub fn evaluate_on_exit(
             mut self,
-            value: impl Into<crate::Value<Vec<EvaluateOnExit>>>,
+            value: impl crate::IntoValue<Vec<EvaluateOnExit>>,
         ) -> Self {
             self.0
-                .insert("EvaluateOnExit".to_owned(), value.into().into_json());
+                .insert("EvaluateOnExit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3255,18 +3371,20 @@ pub mod job_definition {
         /// `CpuArchitecture`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-runtimeplatform.html#cfn-batch-jobdefinition-runtimeplatform-cpuarchitecture)
-        pub fn cpu_architecture(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cpu_architecture(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CpuArchitecture".to_owned(), value.into().into_json());
+                .insert("CpuArchitecture".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OperatingSystemFamily`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-runtimeplatform.html#cfn-batch-jobdefinition-runtimeplatform-operatingsystemfamily)
-        pub fn operating_system_family(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OperatingSystemFamily".to_owned(), value.into().into_json());
+        pub fn operating_system_family(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OperatingSystemFamily".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3285,37 +3403,39 @@ pub mod job_definition {
 
     impl S3FilesVolumeConfiguration {
         /// A new `S3FilesVolumeConfiguration` with its required properties.
-        pub fn new(file_system_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(file_system_arn: impl crate::IntoValue<String>) -> Self {
             S3FilesVolumeConfiguration(crate::typed::Properties::from_iter([(
                 "FileSystemArn".to_owned(),
-                file_system_arn.into().into_json(),
+                file_system_arn.into_value().into_json(),
             )]))
         }
 
         /// `AccessPointArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-s3filesvolumeconfiguration.html#cfn-batch-jobdefinition-s3filesvolumeconfiguration-accesspointarn)
-        pub fn access_point_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_point_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessPointArn".to_owned(), value.into().into_json());
+                .insert("AccessPointArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RootDirectory`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-s3filesvolumeconfiguration.html#cfn-batch-jobdefinition-s3filesvolumeconfiguration-rootdirectory)
-        pub fn root_directory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn root_directory(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RootDirectory".to_owned(), value.into().into_json());
+                .insert("RootDirectory".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TransitEncryptionPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-s3filesvolumeconfiguration.html#cfn-batch-jobdefinition-s3filesvolumeconfiguration-transitencryptionport)
-        pub fn transit_encryption_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TransitEncryptionPort".to_owned(), value.into().into_json());
+        pub fn transit_encryption_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TransitEncryptionPort".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3335,12 +3455,12 @@ pub mod job_definition {
     impl Secret {
         /// A new `Secret` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value_from: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value_from: impl crate::IntoValue<String>,
         ) -> Self {
             Secret(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("ValueFrom".to_owned(), value_from.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("ValueFrom".to_owned(), value_from.into_value().into_json()),
             ]))
         }
     }
@@ -3360,14 +3480,14 @@ pub mod job_definition {
     impl TaskContainerDependency {
         /// A new `TaskContainerDependency` with its required properties.
         pub fn new(
-            condition: impl Into<crate::Value<String>>,
-            container_name: impl Into<crate::Value<String>>,
+            condition: impl crate::IntoValue<String>,
+            container_name: impl crate::IntoValue<String>,
         ) -> Self {
             TaskContainerDependency(crate::typed::Properties::from_iter([
-                ("Condition".to_owned(), condition.into().into_json()),
+                ("Condition".to_owned(), condition.into_value().into_json()),
                 (
                     "ContainerName".to_owned(),
-                    container_name.into().into_json(),
+                    container_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -3387,19 +3507,19 @@ pub mod job_definition {
 
     impl TaskContainerProperties {
         /// A new `TaskContainerProperties` with its required properties.
-        pub fn new(image: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(image: impl crate::IntoValue<String>) -> Self {
             TaskContainerProperties(crate::typed::Properties::from_iter([(
                 "Image".to_owned(),
-                image.into().into_json(),
+                image.into_value().into_json(),
             )]))
         }
 
         /// `Command`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-command)
-        pub fn command(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn command(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Command".to_owned(), value.into().into_json());
+                .insert("Command".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3408,28 +3528,28 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-dependson)
         pub fn depends_on(
             mut self,
-            value: impl Into<crate::Value<Vec<TaskContainerDependency>>>,
+            value: impl crate::IntoValue<Vec<TaskContainerDependency>>,
         ) -> Self {
             self.0
-                .insert("DependsOn".to_owned(), value.into().into_json());
+                .insert("DependsOn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Environment`: list of [`Environment`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-environment)
-        pub fn environment(mut self, value: impl Into<crate::Value<Vec<Environment>>>) -> Self {
+        pub fn environment(mut self, value: impl crate::IntoValue<Vec<Environment>>) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Essential`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-essential)
-        pub fn essential(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn essential(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Essential".to_owned(), value.into().into_json());
+                .insert("Essential".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3438,67 +3558,69 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-firelensconfiguration)
         pub fn firelens_configuration(
             mut self,
-            value: impl Into<crate::Value<FirelensConfiguration>>,
+            value: impl crate::IntoValue<FirelensConfiguration>,
         ) -> Self {
-            self.0
-                .insert("FirelensConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FirelensConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LinuxParameters`: [`LinuxParameters`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-linuxparameters)
-        pub fn linux_parameters(mut self, value: impl Into<crate::Value<LinuxParameters>>) -> Self {
+        pub fn linux_parameters(mut self, value: impl crate::IntoValue<LinuxParameters>) -> Self {
             self.0
-                .insert("LinuxParameters".to_owned(), value.into().into_json());
+                .insert("LinuxParameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LogConfiguration`: [`LogConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-logconfiguration)
-        pub fn log_configuration(
-            mut self,
-            value: impl Into<crate::Value<LogConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("LogConfiguration".to_owned(), value.into().into_json());
+        pub fn log_configuration(mut self, value: impl crate::IntoValue<LogConfiguration>) -> Self {
+            self.0.insert(
+                "LogConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MountPoints`: list of [`MountPoint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-mountpoints)
-        pub fn mount_points(mut self, value: impl Into<crate::Value<Vec<MountPoint>>>) -> Self {
+        pub fn mount_points(mut self, value: impl crate::IntoValue<Vec<MountPoint>>) -> Self {
             self.0
-                .insert("MountPoints".to_owned(), value.into().into_json());
+                .insert("MountPoints".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Privileged`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-privileged)
-        pub fn privileged(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn privileged(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Privileged".to_owned(), value.into().into_json());
+                .insert("Privileged".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReadonlyRootFilesystem`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-readonlyrootfilesystem)
-        pub fn readonly_root_filesystem(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn readonly_root_filesystem(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "ReadonlyRootFilesystem".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3508,10 +3630,12 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-repositorycredentials)
         pub fn repository_credentials(
             mut self,
-            value: impl Into<crate::Value<RepositoryCredentials>>,
+            value: impl crate::IntoValue<RepositoryCredentials>,
         ) -> Self {
-            self.0
-                .insert("RepositoryCredentials".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RepositoryCredentials".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3520,54 +3644,57 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-resourcerequirements)
         pub fn resource_requirements(
             mut self,
-            value: impl Into<crate::Value<Vec<ResourceRequirement>>>,
+            value: impl crate::IntoValue<Vec<ResourceRequirement>>,
         ) -> Self {
-            self.0
-                .insert("ResourceRequirements".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResourceRequirements".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Secrets`: list of [`Secret`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-secrets)
-        pub fn secrets(mut self, value: impl Into<crate::Value<Vec<Secret>>>) -> Self {
+        pub fn secrets(mut self, value: impl crate::IntoValue<Vec<Secret>>) -> Self {
             self.0
-                .insert("Secrets".to_owned(), value.into().into_json());
+                .insert("Secrets".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-starttimeout)
-        pub fn start_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn start_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("StartTimeout".to_owned(), value.into().into_json());
+                .insert("StartTimeout".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StopTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-stoptimeout)
-        pub fn stop_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn stop_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("StopTimeout".to_owned(), value.into().into_json());
+                .insert("StopTimeout".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ulimits`: list of [`Ulimit`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-ulimits)
-        pub fn ulimits(mut self, value: impl Into<crate::Value<Vec<Ulimit>>>) -> Self {
+        pub fn ulimits(mut self, value: impl crate::IntoValue<Vec<Ulimit>>) -> Self {
             self.0
-                .insert("Ulimits".to_owned(), value.into().into_json());
+                .insert("Ulimits".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `User`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-user)
-        pub fn user(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("User".to_owned(), value.into().into_json());
+        pub fn user(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("User".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3587,24 +3714,24 @@ pub mod job_definition {
     impl Tmpfs {
         /// A new `Tmpfs` with its required properties.
         pub fn new(
-            container_path: impl Into<crate::Value<String>>,
-            size: impl Into<crate::Value<i64>>,
+            container_path: impl crate::IntoValue<String>,
+            size: impl crate::IntoValue<i64>,
         ) -> Self {
             Tmpfs(crate::typed::Properties::from_iter([
                 (
                     "ContainerPath".to_owned(),
-                    container_path.into().into_json(),
+                    container_path.into_value().into_json(),
                 ),
-                ("Size".to_owned(), size.into().into_json()),
+                ("Size".to_owned(), size.into_value().into_json()),
             ]))
         }
 
         /// `MountOptions`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-tmpfs.html#cfn-batch-jobdefinition-tmpfs-mountoptions)
-        pub fn mount_options(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn mount_options(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("MountOptions".to_owned(), value.into().into_json());
+                .insert("MountOptions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3624,14 +3751,14 @@ pub mod job_definition {
     impl Ulimit {
         /// A new `Ulimit` with its required properties.
         pub fn new(
-            hard_limit: impl Into<crate::Value<i64>>,
-            name: impl Into<crate::Value<String>>,
-            soft_limit: impl Into<crate::Value<i64>>,
+            hard_limit: impl crate::IntoValue<i64>,
+            name: impl crate::IntoValue<String>,
+            soft_limit: impl crate::IntoValue<i64>,
         ) -> Self {
             Ulimit(crate::typed::Properties::from_iter([
-                ("HardLimit".to_owned(), hard_limit.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("SoftLimit".to_owned(), soft_limit.into().into_json()),
+                ("HardLimit".to_owned(), hard_limit.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("SoftLimit".to_owned(), soft_limit.into_value().into_json()),
             ]))
         }
     }
@@ -3659,11 +3786,11 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-volume.html#cfn-batch-jobdefinition-volume-efsvolumeconfiguration)
         pub fn efs_volume_configuration(
             mut self,
-            value: impl Into<crate::Value<EfsVolumeConfiguration>>,
+            value: impl crate::IntoValue<EfsVolumeConfiguration>,
         ) -> Self {
             self.0.insert(
                 "EfsVolumeConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3671,16 +3798,18 @@ pub mod job_definition {
         /// `Host`: [`Host`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-volume.html#cfn-batch-jobdefinition-volume-host)
-        pub fn host(mut self, value: impl Into<crate::Value<Host>>) -> Self {
-            self.0.insert("Host".to_owned(), value.into().into_json());
+        pub fn host(mut self, value: impl crate::IntoValue<Host>) -> Self {
+            self.0
+                .insert("Host".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-volume.html#cfn-batch-jobdefinition-volume-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3689,11 +3818,11 @@ pub mod job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-jobdefinition-volume.html#cfn-batch-jobdefinition-volume-s3filesvolumeconfiguration)
         pub fn s3_files_volume_configuration(
             mut self,
-            value: impl Into<crate::Value<S3FilesVolumeConfiguration>>,
+            value: impl crate::IntoValue<S3FilesVolumeConfiguration>,
         ) -> Self {
             self.0.insert(
                 "S3FilesVolumeConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3716,10 +3845,10 @@ pub struct JobQueue(crate::Resource);
 
 impl JobQueue {
     /// A new `AWS::Batch::JobQueue` with its required properties.
-    pub fn new(priority: impl Into<crate::Value<i64>>) -> Self {
+    pub fn new(priority: impl crate::IntoValue<i64>) -> Self {
         JobQueue(
             crate::Resource::new("AWS::Batch::JobQueue")
-                .property("Priority", priority.into().into_json()),
+                .property("Priority", priority.into_value().into_json()),
         )
     }
 
@@ -3728,10 +3857,10 @@ impl JobQueue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-computeenvironmentorder)
     pub fn compute_environment_order(
         mut self,
-        value: impl Into<crate::Value<Vec<job_queue::ComputeEnvironmentOrder>>>,
+        value: impl crate::IntoValue<Vec<job_queue::ComputeEnvironmentOrder>>,
     ) -> Self {
         self.0
-            .set_property("ComputeEnvironmentOrder", value.into().into_json());
+            .set_property("ComputeEnvironmentOrder", value.into_value().into_json());
         self
     }
 
@@ -3742,9 +3871,9 @@ impl JobQueue {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-jobqueuename)
-    pub fn job_queue_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn job_queue_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("JobQueueName", value.into().into_json());
+            .set_property("JobQueueName", value.into_value().into_json());
         self
     }
 
@@ -3753,9 +3882,9 @@ impl JobQueue {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-jobqueuetype)
-    pub fn job_queue_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn job_queue_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("JobQueueType", value.into().into_json());
+            .set_property("JobQueueType", value.into_value().into_json());
         self
     }
 
@@ -3764,19 +3893,19 @@ impl JobQueue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-jobstatetimelimitactions)
     pub fn job_state_time_limit_actions(
         mut self,
-        value: impl Into<crate::Value<Vec<job_queue::JobStateTimeLimitAction>>>,
+        value: impl crate::IntoValue<Vec<job_queue::JobStateTimeLimitAction>>,
     ) -> Self {
         self.0
-            .set_property("JobStateTimeLimitActions", value.into().into_json());
+            .set_property("JobStateTimeLimitActions", value.into_value().into_json());
         self
     }
 
     /// `SchedulingPolicyArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-schedulingpolicyarn)
-    pub fn scheduling_policy_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn scheduling_policy_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SchedulingPolicyArn", value.into().into_json());
+            .set_property("SchedulingPolicyArn", value.into_value().into_json());
         self
     }
 
@@ -3785,18 +3914,18 @@ impl JobQueue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-serviceenvironmentorder)
     pub fn service_environment_order(
         mut self,
-        value: impl Into<crate::Value<Vec<job_queue::ServiceEnvironmentOrder>>>,
+        value: impl crate::IntoValue<Vec<job_queue::ServiceEnvironmentOrder>>,
     ) -> Self {
         self.0
-            .set_property("ServiceEnvironmentOrder", value.into().into_json());
+            .set_property("ServiceEnvironmentOrder", value.into_value().into_json());
         self
     }
 
     /// `State`: [`JobQueueState`](job_queue::JobQueueState).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-state)
-    pub fn state(mut self, value: impl Into<crate::Value<job_queue::JobQueueState>>) -> Self {
-        self.0.set_property("State", value.into().into_json());
+    pub fn state(mut self, value: impl crate::IntoValue<job_queue::JobQueueState>) -> Self {
+        self.0.set_property("State", value.into_value().into_json());
         self
     }
 
@@ -3807,9 +3936,9 @@ impl JobQueue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -3852,15 +3981,15 @@ pub mod job_queue {
     impl ComputeEnvironmentOrder {
         /// A new `ComputeEnvironmentOrder` with its required properties.
         pub fn new(
-            compute_environment: impl Into<crate::Value<String>>,
-            order: impl Into<crate::Value<i64>>,
+            compute_environment: impl crate::IntoValue<String>,
+            order: impl crate::IntoValue<i64>,
         ) -> Self {
             ComputeEnvironmentOrder(crate::typed::Properties::from_iter([
                 (
                     "ComputeEnvironment".to_owned(),
-                    compute_environment.into().into_json(),
+                    compute_environment.into_value().into_json(),
                 ),
-                ("Order".to_owned(), order.into().into_json()),
+                ("Order".to_owned(), order.into_value().into_json()),
             ]))
         }
     }
@@ -3880,19 +4009,19 @@ pub mod job_queue {
     impl JobStateTimeLimitAction {
         /// A new `JobStateTimeLimitAction` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<String>>,
-            max_time_seconds: impl Into<crate::Value<i64>>,
-            reason: impl Into<crate::Value<String>>,
-            state: impl Into<crate::Value<State>>,
+            action: impl crate::IntoValue<String>,
+            max_time_seconds: impl crate::IntoValue<i64>,
+            reason: impl crate::IntoValue<String>,
+            state: impl crate::IntoValue<State>,
         ) -> Self {
             JobStateTimeLimitAction(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
                 (
                     "MaxTimeSeconds".to_owned(),
-                    max_time_seconds.into().into_json(),
+                    max_time_seconds.into_value().into_json(),
                 ),
-                ("Reason".to_owned(), reason.into().into_json()),
-                ("State".to_owned(), state.into().into_json()),
+                ("Reason".to_owned(), reason.into_value().into_json()),
+                ("State".to_owned(), state.into_value().into_json()),
             ]))
         }
     }
@@ -3912,14 +4041,14 @@ pub mod job_queue {
     impl ServiceEnvironmentOrder {
         /// A new `ServiceEnvironmentOrder` with its required properties.
         pub fn new(
-            order: impl Into<crate::Value<i64>>,
-            service_environment: impl Into<crate::Value<String>>,
+            order: impl crate::IntoValue<i64>,
+            service_environment: impl crate::IntoValue<String>,
         ) -> Self {
             ServiceEnvironmentOrder(crate::typed::Properties::from_iter([
-                ("Order".to_owned(), order.into().into_json()),
+                ("Order".to_owned(), order.into_value().into_json()),
                 (
                     "ServiceEnvironment".to_owned(),
-                    service_environment.into().into_json(),
+                    service_environment.into_value().into_json(),
                 ),
             ]))
         }
@@ -3976,28 +4105,26 @@ pub struct QuotaShare(crate::Resource);
 impl QuotaShare {
     /// A new `AWS::Batch::QuotaShare` with its required properties.
     pub fn new(
-        capacity_limits: impl Into<crate::Value<Vec<quota_share::QuotaShareCapacityLimit>>>,
-        job_queue: impl Into<crate::Value<String>>,
-        preemption_configuration: impl Into<
-            crate::Value<quota_share::QuotaSharePreemptionConfiguration>,
-        >,
-        quota_share_name: impl Into<crate::Value<String>>,
-        resource_sharing_configuration: impl Into<
-            crate::Value<quota_share::QuotaShareResourceSharingConfiguration>,
+        capacity_limits: impl crate::IntoValue<Vec<quota_share::QuotaShareCapacityLimit>>,
+        job_queue: impl crate::IntoValue<String>,
+        preemption_configuration: impl crate::IntoValue<quota_share::QuotaSharePreemptionConfiguration>,
+        quota_share_name: impl crate::IntoValue<String>,
+        resource_sharing_configuration: impl crate::IntoValue<
+            quota_share::QuotaShareResourceSharingConfiguration,
         >,
     ) -> Self {
         QuotaShare(
             crate::Resource::new("AWS::Batch::QuotaShare")
-                .property("CapacityLimits", capacity_limits.into().into_json())
-                .property("JobQueue", job_queue.into().into_json())
+                .property("CapacityLimits", capacity_limits.into_value().into_json())
+                .property("JobQueue", job_queue.into_value().into_json())
                 .property(
                     "PreemptionConfiguration",
-                    preemption_configuration.into().into_json(),
+                    preemption_configuration.into_value().into_json(),
                 )
-                .property("QuotaShareName", quota_share_name.into().into_json())
+                .property("QuotaShareName", quota_share_name.into_value().into_json())
                 .property(
                     "ResourceSharingConfiguration",
-                    resource_sharing_configuration.into().into_json(),
+                    resource_sharing_configuration.into_value().into_json(),
                 ),
         )
     }
@@ -4005,8 +4132,8 @@ impl QuotaShare {
     /// `State`: [`State`](quota_share::State).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-quotashare.html#cfn-batch-quotashare-state)
-    pub fn state(mut self, value: impl Into<crate::Value<quota_share::State>>) -> Self {
-        self.0.set_property("State", value.into().into_json());
+    pub fn state(mut self, value: impl crate::IntoValue<quota_share::State>) -> Self {
+        self.0.set_property("State", value.into_value().into_json());
         self
     }
 
@@ -4015,9 +4142,9 @@ impl QuotaShare {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-quotashare.html#cfn-batch-quotashare-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -4060,12 +4187,18 @@ pub mod quota_share {
     impl QuotaShareCapacityLimit {
         /// A new `QuotaShareCapacityLimit` with its required properties.
         pub fn new(
-            capacity_unit: impl Into<crate::Value<String>>,
-            max_capacity: impl Into<crate::Value<i64>>,
+            capacity_unit: impl crate::IntoValue<String>,
+            max_capacity: impl crate::IntoValue<i64>,
         ) -> Self {
             QuotaShareCapacityLimit(crate::typed::Properties::from_iter([
-                ("CapacityUnit".to_owned(), capacity_unit.into().into_json()),
-                ("MaxCapacity".to_owned(), max_capacity.into().into_json()),
+                (
+                    "CapacityUnit".to_owned(),
+                    capacity_unit.into_value().into_json(),
+                ),
+                (
+                    "MaxCapacity".to_owned(),
+                    max_capacity.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -4084,10 +4217,10 @@ pub mod quota_share {
 
     impl QuotaSharePreemptionConfiguration {
         /// A new `QuotaSharePreemptionConfiguration` with its required properties.
-        pub fn new(in_share_preemption: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(in_share_preemption: impl crate::IntoValue<String>) -> Self {
             QuotaSharePreemptionConfiguration(crate::typed::Properties::from_iter([(
                 "InSharePreemption".to_owned(),
-                in_share_preemption.into().into_json(),
+                in_share_preemption.into_value().into_json(),
             )]))
         }
     }
@@ -4106,10 +4239,10 @@ pub mod quota_share {
 
     impl QuotaShareResourceSharingConfiguration {
         /// A new `QuotaShareResourceSharingConfiguration` with its required properties.
-        pub fn new(strategy: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(strategy: impl crate::IntoValue<String>) -> Self {
             QuotaShareResourceSharingConfiguration(crate::typed::Properties::from_iter([(
                 "Strategy".to_owned(),
-                strategy.into().into_json(),
+                strategy.into_value().into_json(),
             )]))
         }
 
@@ -4118,9 +4251,9 @@ pub mod quota_share {
         /// Range: at least -1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-quotashare-quotashareresourcesharingconfiguration.html#cfn-batch-quotashare-quotashareresourcesharingconfiguration-borrowlimit)
-        pub fn borrow_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn borrow_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BorrowLimit".to_owned(), value.into().into_json());
+                .insert("BorrowLimit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4167,10 +4300,10 @@ impl SchedulingPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-schedulingpolicy.html#cfn-batch-schedulingpolicy-fairsharepolicy)
     pub fn fairshare_policy(
         mut self,
-        value: impl Into<crate::Value<scheduling_policy::FairsharePolicy>>,
+        value: impl crate::IntoValue<scheduling_policy::FairsharePolicy>,
     ) -> Self {
         self.0
-            .set_property("FairsharePolicy", value.into().into_json());
+            .set_property("FairsharePolicy", value.into_value().into_json());
         self
     }
 
@@ -4181,8 +4314,8 @@ impl SchedulingPolicy {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-schedulingpolicy.html#cfn-batch-schedulingpolicy-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -4191,10 +4324,10 @@ impl SchedulingPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-schedulingpolicy.html#cfn-batch-schedulingpolicy-quotasharepolicy)
     pub fn quota_share_policy(
         mut self,
-        value: impl Into<crate::Value<scheduling_policy::QuotaSharePolicy>>,
+        value: impl crate::IntoValue<scheduling_policy::QuotaSharePolicy>,
     ) -> Self {
         self.0
-            .set_property("QuotaSharePolicy", value.into().into_json());
+            .set_property("QuotaSharePolicy", value.into_value().into_json());
         self
     }
 
@@ -4205,9 +4338,9 @@ impl SchedulingPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-schedulingpolicy.html#cfn-batch-schedulingpolicy-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -4264,9 +4397,11 @@ pub mod scheduling_policy {
         /// Range: 0 to 99.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-schedulingpolicy-fairsharepolicy.html#cfn-batch-schedulingpolicy-fairsharepolicy-computereservation)
-        pub fn compute_reservation(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("ComputeReservation".to_owned(), value.into().into_json());
+        pub fn compute_reservation(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "ComputeReservation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4275,9 +4410,11 @@ pub mod scheduling_policy {
         /// Range: 0 to 604800.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-schedulingpolicy-fairsharepolicy.html#cfn-batch-schedulingpolicy-fairsharepolicy-sharedecayseconds)
-        pub fn share_decay_seconds(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("ShareDecaySeconds".to_owned(), value.into().into_json());
+        pub fn share_decay_seconds(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "ShareDecaySeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4286,10 +4423,12 @@ pub mod scheduling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-schedulingpolicy-fairsharepolicy.html#cfn-batch-schedulingpolicy-fairsharepolicy-sharedistribution)
         pub fn share_distribution(
             mut self,
-            value: impl Into<crate::Value<Vec<ShareAttributes>>>,
+            value: impl crate::IntoValue<Vec<ShareAttributes>>,
         ) -> Self {
-            self.0
-                .insert("ShareDistribution".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ShareDistribution".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4317,11 +4456,11 @@ pub mod scheduling_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-schedulingpolicy-quotasharepolicy.html#cfn-batch-schedulingpolicy-quotasharepolicy-idleresourceassignmentstrategy)
         pub fn idle_resource_assignment_strategy(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "IdleResourceAssignmentStrategy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4348,9 +4487,9 @@ pub mod scheduling_policy {
         /// `ShareIdentifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-schedulingpolicy-shareattributes.html#cfn-batch-schedulingpolicy-shareattributes-shareidentifier)
-        pub fn share_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn share_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ShareIdentifier".to_owned(), value.into().into_json());
+                .insert("ShareIdentifier".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4359,9 +4498,9 @@ pub mod scheduling_policy {
         /// Range: 0 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-schedulingpolicy-shareattributes.html#cfn-batch-schedulingpolicy-shareattributes-weightfactor)
-        pub fn weight_factor(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn weight_factor(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("WeightFactor".to_owned(), value.into().into_json());
+                .insert("WeightFactor".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4384,15 +4523,15 @@ pub struct ServiceEnvironment(crate::Resource);
 impl ServiceEnvironment {
     /// A new `AWS::Batch::ServiceEnvironment` with its required properties.
     pub fn new(
-        capacity_limits: impl Into<crate::Value<Vec<service_environment::CapacityLimit>>>,
-        service_environment_type: impl Into<crate::Value<String>>,
+        capacity_limits: impl crate::IntoValue<Vec<service_environment::CapacityLimit>>,
+        service_environment_type: impl crate::IntoValue<String>,
     ) -> Self {
         ServiceEnvironment(
             crate::Resource::new("AWS::Batch::ServiceEnvironment")
-                .property("CapacityLimits", capacity_limits.into().into_json())
+                .property("CapacityLimits", capacity_limits.into_value().into_json())
                 .property(
                     "ServiceEnvironmentType",
-                    service_environment_type.into().into_json(),
+                    service_environment_type.into_value().into_json(),
                 ),
         )
     }
@@ -4402,17 +4541,17 @@ impl ServiceEnvironment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-serviceenvironment.html#cfn-batch-serviceenvironment-serviceenvironmentname)
-    pub fn service_environment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn service_environment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServiceEnvironmentName", value.into().into_json());
+            .set_property("ServiceEnvironmentName", value.into_value().into_json());
         self
     }
 
     /// `State`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-serviceenvironment.html#cfn-batch-serviceenvironment-state)
-    pub fn state(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("State", value.into().into_json());
+    pub fn state(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("State", value.into_value().into_json());
         self
     }
 
@@ -4421,9 +4560,9 @@ impl ServiceEnvironment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-batch-serviceenvironment.html#cfn-batch-serviceenvironment-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -4473,18 +4612,18 @@ pub mod service_environment {
         /// `CapacityUnit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-serviceenvironment-capacitylimit.html#cfn-batch-serviceenvironment-capacitylimit-capacityunit)
-        pub fn capacity_unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn capacity_unit(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CapacityUnit".to_owned(), value.into().into_json());
+                .insert("CapacityUnit".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxCapacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-batch-serviceenvironment-capacitylimit.html#cfn-batch-serviceenvironment-capacitylimit-maxcapacity)
-        pub fn max_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxCapacity".to_owned(), value.into().into_json());
+                .insert("MaxCapacity".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::BCMDataExports::Export"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::BCMDataExports::Export",
+    <Export as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::BCMDataExports::Export`.
 ///
 /// Required properties, the arguments of [`Export::new`]: `Export`.
@@ -15,10 +21,10 @@ pub struct Export(crate::Resource);
 
 impl Export {
     /// A new `AWS::BCMDataExports::Export` with its required properties.
-    pub fn new(export: impl Into<crate::Value<export::Export>>) -> Self {
+    pub fn new(export: impl crate::IntoValue<export::Export>) -> Self {
         Export(
             crate::Resource::new("AWS::BCMDataExports::Export")
-                .property("Export", export.into().into_json()),
+                .property("Export", export.into_value().into_json()),
         )
     }
 
@@ -27,15 +33,20 @@ impl Export {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bcmdataexports-export.html#cfn-bcmdataexports-export-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<export::ResourceTag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<export::ResourceTag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Export {
     const TYPE_NAME: &'static str = "AWS::BCMDataExports::Export";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Export.DataQuery.TableConfigurations",
         "Export.Name",
@@ -79,10 +90,10 @@ pub mod export {
 
     impl DataQuery {
         /// A new `DataQuery` with its required properties.
-        pub fn new(query_statement: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(query_statement: impl crate::IntoValue<String>) -> Self {
             DataQuery(crate::typed::Properties::from_iter([(
                 "QueryStatement".to_owned(),
-                query_statement.into().into_json(),
+                query_statement.into_value().into_json(),
             )]))
         }
 
@@ -91,17 +102,14 @@ pub mod export {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bcmdataexports-export-dataquery.html#cfn-bcmdataexports-export-dataquery-tableconfigurations)
         pub fn table_configurations(
             mut self,
-            value: impl Into<
-                crate::Value<
-                    ::std::collections::BTreeMap<
-                        String,
-                        ::std::collections::BTreeMap<String, String>,
-                    >,
-                >,
+            value: impl crate::IntoValue<
+                ::std::collections::BTreeMap<String, ::std::collections::BTreeMap<String, String>>,
             >,
         ) -> Self {
-            self.0
-                .insert("TableConfigurations".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TableConfigurations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -120,10 +128,10 @@ pub mod export {
 
     impl DestinationConfigurations {
         /// A new `DestinationConfigurations` with its required properties.
-        pub fn new(s3_destination: impl Into<crate::Value<S3Destination>>) -> Self {
+        pub fn new(s3_destination: impl crate::IntoValue<S3Destination>) -> Self {
             DestinationConfigurations(crate::typed::Properties::from_iter([(
                 "S3Destination".to_owned(),
-                s3_destination.into().into_json(),
+                s3_destination.into_value().into_json(),
             )]))
         }
     }
@@ -143,21 +151,21 @@ pub mod export {
     impl Export {
         /// A new `Export` with its required properties.
         pub fn new(
-            data_query: impl Into<crate::Value<DataQuery>>,
-            destination_configurations: impl Into<crate::Value<DestinationConfigurations>>,
-            name: impl Into<crate::Value<String>>,
-            refresh_cadence: impl Into<crate::Value<RefreshCadence>>,
+            data_query: impl crate::IntoValue<DataQuery>,
+            destination_configurations: impl crate::IntoValue<DestinationConfigurations>,
+            name: impl crate::IntoValue<String>,
+            refresh_cadence: impl crate::IntoValue<RefreshCadence>,
         ) -> Self {
             Export(crate::typed::Properties::from_iter([
-                ("DataQuery".to_owned(), data_query.into().into_json()),
+                ("DataQuery".to_owned(), data_query.into_value().into_json()),
                 (
                     "DestinationConfigurations".to_owned(),
-                    destination_configurations.into().into_json(),
+                    destination_configurations.into_value().into_json(),
                 ),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "RefreshCadence".to_owned(),
-                    refresh_cadence.into().into_json(),
+                    refresh_cadence.into_value().into_json(),
                 ),
             ]))
         }
@@ -169,9 +177,9 @@ pub mod export {
         /// Pattern: `^[\S\s]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bcmdataexports-export-export.html#cfn-bcmdataexports-export-export-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -182,9 +190,9 @@ pub mod export {
         /// Pattern: `^arn:aws[-a-z0-9]*:(bcm-data-exports):[-a-z0-9]*:[0-9]{12}:[-a-zA-Z0-9/:_]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bcmdataexports-export-export.html#cfn-bcmdataexports-export-export-exportarn)
-        pub fn export_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn export_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExportArn".to_owned(), value.into().into_json());
+                .insert("ExportArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -203,10 +211,10 @@ pub mod export {
 
     impl RefreshCadence {
         /// A new `RefreshCadence` with its required properties.
-        pub fn new(frequency: impl Into<crate::Value<FrequencyOption>>) -> Self {
+        pub fn new(frequency: impl crate::IntoValue<FrequencyOption>) -> Self {
             RefreshCadence(crate::typed::Properties::from_iter([(
                 "Frequency".to_owned(),
-                frequency.into().into_json(),
+                frequency.into_value().into_json(),
             )]))
         }
     }
@@ -226,12 +234,12 @@ pub mod export {
     impl ResourceTag {
         /// A new `ResourceTag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             ResourceTag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -251,19 +259,19 @@ pub mod export {
     impl S3Destination {
         /// A new `S3Destination` with its required properties.
         pub fn new(
-            s3_bucket: impl Into<crate::Value<String>>,
-            s3_output_configurations: impl Into<crate::Value<S3OutputConfigurations>>,
-            s3_prefix: impl Into<crate::Value<String>>,
-            s3_region: impl Into<crate::Value<String>>,
+            s3_bucket: impl crate::IntoValue<String>,
+            s3_output_configurations: impl crate::IntoValue<S3OutputConfigurations>,
+            s3_prefix: impl crate::IntoValue<String>,
+            s3_region: impl crate::IntoValue<String>,
         ) -> Self {
             S3Destination(crate::typed::Properties::from_iter([
-                ("S3Bucket".to_owned(), s3_bucket.into().into_json()),
+                ("S3Bucket".to_owned(), s3_bucket.into_value().into_json()),
                 (
                     "S3OutputConfigurations".to_owned(),
-                    s3_output_configurations.into().into_json(),
+                    s3_output_configurations.into_value().into_json(),
                 ),
-                ("S3Prefix".to_owned(), s3_prefix.into().into_json()),
-                ("S3Region".to_owned(), s3_region.into().into_json()),
+                ("S3Prefix".to_owned(), s3_prefix.into_value().into_json()),
+                ("S3Region".to_owned(), s3_region.into_value().into_json()),
             ]))
         }
 
@@ -274,9 +282,9 @@ pub mod export {
         /// Pattern: `^[0-9]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bcmdataexports-export-s3destination.html#cfn-bcmdataexports-export-s3destination-s3bucketowner)
-        pub fn s3_bucket_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3BucketOwner".to_owned(), value.into().into_json());
+                .insert("S3BucketOwner".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -296,16 +304,22 @@ pub mod export {
     impl S3OutputConfigurations {
         /// A new `S3OutputConfigurations` with its required properties.
         pub fn new(
-            compression: impl Into<crate::Value<CompressionOption>>,
-            format: impl Into<crate::Value<FormatOption>>,
-            output_type: impl Into<crate::Value<S3OutputType>>,
-            overwrite: impl Into<crate::Value<OverwriteOption>>,
+            compression: impl crate::IntoValue<CompressionOption>,
+            format: impl crate::IntoValue<FormatOption>,
+            output_type: impl crate::IntoValue<S3OutputType>,
+            overwrite: impl crate::IntoValue<OverwriteOption>,
         ) -> Self {
             S3OutputConfigurations(crate::typed::Properties::from_iter([
-                ("Compression".to_owned(), compression.into().into_json()),
-                ("Format".to_owned(), format.into().into_json()),
-                ("OutputType".to_owned(), output_type.into().into_json()),
-                ("Overwrite".to_owned(), overwrite.into().into_json()),
+                (
+                    "Compression".to_owned(),
+                    compression.into_value().into_json(),
+                ),
+                ("Format".to_owned(), format.into_value().into_json()),
+                (
+                    "OutputType".to_owned(),
+                    output_type.into_value().into_json(),
+                ),
+                ("Overwrite".to_owned(), overwrite.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::BcmPricingCalculator::BillScenario"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::BcmPricingCalculator::BillScenario",
+    <BillScenario as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::BcmPricingCalculator::BillScenario`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bcmpricingcalculator-billscenario.html)
@@ -28,11 +34,11 @@ impl BillScenario {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bcmpricingcalculator-billscenario.html#cfn-bcmpricingcalculator-billscenario-costcategorygroupsharingpreferencearn)
     pub fn cost_category_group_sharing_preference_arn(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "CostCategoryGroupSharingPreferenceArn",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -40,8 +46,9 @@ impl BillScenario {
     /// `ExpiresAt`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bcmpricingcalculator-billscenario.html#cfn-bcmpricingcalculator-billscenario-expiresat)
-    pub fn expires_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ExpiresAt", value.into().into_json());
+    pub fn expires_at(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ExpiresAt", value.into_value().into_json());
         self
     }
 
@@ -50,10 +57,10 @@ impl BillScenario {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bcmpricingcalculator-billscenario.html#cfn-bcmpricingcalculator-billscenario-groupsharingpreference)
     pub fn group_sharing_preference(
         mut self,
-        value: impl Into<crate::Value<bill_scenario::GroupSharingPreference>>,
+        value: impl crate::IntoValue<bill_scenario::GroupSharingPreference>,
     ) -> Self {
         self.0
-            .set_property("GroupSharingPreference", value.into().into_json());
+            .set_property("GroupSharingPreference", value.into_value().into_json());
         self
     }
 
@@ -64,8 +71,8 @@ impl BillScenario {
     /// Pattern: `^[a-zA-Z0-9-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bcmpricingcalculator-billscenario.html#cfn-bcmpricingcalculator-billscenario-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -74,8 +81,8 @@ impl BillScenario {
     /// Items: at most 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bcmpricingcalculator-billscenario.html#cfn-bcmpricingcalculator-billscenario-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<bill_scenario::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<bill_scenario::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -88,7 +95,12 @@ impl Default for BillScenario {
 
 impl crate::typed::ResourceType for BillScenario {
     const TYPE_NAME: &'static str = "AWS::BcmPricingCalculator::BillScenario";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -149,12 +161,12 @@ pub mod bill_scenario {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

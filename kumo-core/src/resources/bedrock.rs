@@ -26,6 +26,90 @@ pub const TYPES: &[&str] = &[
     "AWS::Bedrock::ResourcePolicy",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Bedrock::Agent",
+        <Agent as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::AgentAlias",
+        <AgentAlias as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::ApplicationInferenceProfile",
+        <ApplicationInferenceProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::AutomatedReasoningPolicy",
+        <AutomatedReasoningPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::AutomatedReasoningPolicyVersion",
+        <AutomatedReasoningPolicyVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::Blueprint",
+        <Blueprint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::DataAutomationLibrary",
+        <DataAutomationLibrary as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::DataAutomationProject",
+        <DataAutomationProject as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::DataSource",
+        <DataSource as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::EnforcedGuardrailConfiguration",
+        <EnforcedGuardrailConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::Flow",
+        <Flow as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::FlowAlias",
+        <FlowAlias as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::FlowVersion",
+        <FlowVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::Guardrail",
+        <Guardrail as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::GuardrailVersion",
+        <GuardrailVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::IntelligentPromptRouter",
+        <IntelligentPromptRouter as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::KnowledgeBase",
+        <KnowledgeBase as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::Prompt",
+        <Prompt as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::PromptVersion",
+        <PromptVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Bedrock::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Bedrock::Agent`.
 ///
 /// Required properties, the arguments of [`Agent::new`]: `AgentName`.
@@ -36,10 +120,10 @@ pub struct Agent(crate::Resource);
 
 impl Agent {
     /// A new `AWS::Bedrock::Agent` with its required properties.
-    pub fn new(agent_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(agent_name: impl crate::IntoValue<String>) -> Self {
         Agent(
             crate::Resource::new("AWS::Bedrock::Agent")
-                .property("AgentName", agent_name.into().into_json()),
+                .property("AgentName", agent_name.into_value().into_json()),
         )
     }
 
@@ -48,10 +132,10 @@ impl Agent {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-actiongroups)
     pub fn action_groups(
         mut self,
-        value: impl Into<crate::Value<Vec<agent::AgentActionGroup>>>,
+        value: impl crate::IntoValue<Vec<agent::AgentActionGroup>>,
     ) -> Self {
         self.0
-            .set_property("ActionGroups", value.into().into_json());
+            .set_property("ActionGroups", value.into_value().into_json());
         self
     }
 
@@ -60,10 +144,10 @@ impl Agent {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-agentcollaboration)
     pub fn agent_collaboration(
         mut self,
-        value: impl Into<crate::Value<agent::AgentCollaboration>>,
+        value: impl crate::IntoValue<agent::AgentCollaboration>,
     ) -> Self {
         self.0
-            .set_property("AgentCollaboration", value.into().into_json());
+            .set_property("AgentCollaboration", value.into_value().into_json());
         self
     }
 
@@ -72,10 +156,10 @@ impl Agent {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-agentcollaborators)
     pub fn agent_collaborators(
         mut self,
-        value: impl Into<crate::Value<Vec<agent::AgentCollaborator>>>,
+        value: impl crate::IntoValue<Vec<agent::AgentCollaborator>>,
     ) -> Self {
         self.0
-            .set_property("AgentCollaborators", value.into().into_json());
+            .set_property("AgentCollaborators", value.into_value().into_json());
         self
     }
 
@@ -84,9 +168,9 @@ impl Agent {
     /// Length: at most 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-agentresourcerolearn)
-    pub fn agent_resource_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn agent_resource_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AgentResourceRoleArn", value.into().into_json());
+            .set_property("AgentResourceRoleArn", value.into_value().into_json());
         self
     }
 
@@ -95,8 +179,9 @@ impl Agent {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-autoprepare)
-    pub fn auto_prepare(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("AutoPrepare", value.into().into_json());
+    pub fn auto_prepare(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("AutoPrepare", value.into_value().into_json());
         self
     }
 
@@ -105,10 +190,10 @@ impl Agent {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-customorchestration)
     pub fn custom_orchestration(
         mut self,
-        value: impl Into<crate::Value<agent::CustomOrchestration>>,
+        value: impl crate::IntoValue<agent::CustomOrchestration>,
     ) -> Self {
         self.0
-            .set_property("CustomOrchestration", value.into().into_json());
+            .set_property("CustomOrchestration", value.into_value().into_json());
         self
     }
 
@@ -119,9 +204,9 @@ impl Agent {
     /// Pattern: `^arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-customerencryptionkeyarn)
-    pub fn customer_encryption_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn customer_encryption_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomerEncryptionKeyArn", value.into().into_json());
+            .set_property("CustomerEncryptionKeyArn", value.into_value().into_json());
         self
     }
 
@@ -130,17 +215,18 @@ impl Agent {
     /// Length: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `FoundationModel`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-foundationmodel)
-    pub fn foundation_model(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn foundation_model(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FoundationModel", value.into().into_json());
+            .set_property("FoundationModel", value.into_value().into_json());
         self
     }
 
@@ -149,10 +235,10 @@ impl Agent {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-guardrailconfiguration)
     pub fn guardrail_configuration(
         mut self,
-        value: impl Into<crate::Value<agent::GuardrailConfiguration>>,
+        value: impl crate::IntoValue<agent::GuardrailConfiguration>,
     ) -> Self {
         self.0
-            .set_property("GuardrailConfiguration", value.into().into_json());
+            .set_property("GuardrailConfiguration", value.into_value().into_json());
         self
     }
 
@@ -161,9 +247,9 @@ impl Agent {
     /// Range: 60 to 5400.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-idlesessionttlinseconds)
-    pub fn idle_session_ttl_in_seconds(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn idle_session_ttl_in_seconds(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("IdleSessionTTLInSeconds", value.into().into_json());
+            .set_property("IdleSessionTTLInSeconds", value.into_value().into_json());
         self
     }
 
@@ -172,8 +258,9 @@ impl Agent {
     /// Length: at least 40.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-instruction)
-    pub fn instruction(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Instruction", value.into().into_json());
+    pub fn instruction(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Instruction", value.into_value().into_json());
         self
     }
 
@@ -182,10 +269,10 @@ impl Agent {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-knowledgebases)
     pub fn knowledge_bases(
         mut self,
-        value: impl Into<crate::Value<Vec<agent::AgentKnowledgeBase>>>,
+        value: impl crate::IntoValue<Vec<agent::AgentKnowledgeBase>>,
     ) -> Self {
         self.0
-            .set_property("KnowledgeBases", value.into().into_json());
+            .set_property("KnowledgeBases", value.into_value().into_json());
         self
     }
 
@@ -194,10 +281,10 @@ impl Agent {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-memoryconfiguration)
     pub fn memory_configuration(
         mut self,
-        value: impl Into<crate::Value<agent::MemoryConfiguration>>,
+        value: impl crate::IntoValue<agent::MemoryConfiguration>,
     ) -> Self {
         self.0
-            .set_property("MemoryConfiguration", value.into().into_json());
+            .set_property("MemoryConfiguration", value.into_value().into_json());
         self
     }
 
@@ -206,10 +293,10 @@ impl Agent {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-orchestrationtype)
     pub fn orchestration_type(
         mut self,
-        value: impl Into<crate::Value<agent::OrchestrationType>>,
+        value: impl crate::IntoValue<agent::OrchestrationType>,
     ) -> Self {
         self.0
-            .set_property("OrchestrationType", value.into().into_json());
+            .set_property("OrchestrationType", value.into_value().into_json());
         self
     }
 
@@ -218,10 +305,12 @@ impl Agent {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-promptoverrideconfiguration)
     pub fn prompt_override_configuration(
         mut self,
-        value: impl Into<crate::Value<agent::PromptOverrideConfiguration>>,
+        value: impl crate::IntoValue<agent::PromptOverrideConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("PromptOverrideConfiguration", value.into().into_json());
+        self.0.set_property(
+            "PromptOverrideConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -232,10 +321,12 @@ impl Agent {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-skipresourceinusecheckondelete)
     pub fn skip_resource_in_use_check_on_delete(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
-        self.0
-            .set_property("SkipResourceInUseCheckOnDelete", value.into().into_json());
+        self.0.set_property(
+            "SkipResourceInUseCheckOnDelete",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -244,9 +335,9 @@ impl Agent {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -255,10 +346,10 @@ impl Agent {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agent.html#cfn-bedrock-agent-testaliastags)
     pub fn test_alias_tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("TestAliasTags", value.into().into_json());
+            .set_property("TestAliasTags", value.into_value().into_json());
         self
     }
 }
@@ -340,22 +431,21 @@ pub mod agent {
 
     impl AgentActionGroup {
         /// A new `AgentActionGroup` with its required properties.
-        pub fn new(action_group_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(action_group_name: impl crate::IntoValue<String>) -> Self {
             AgentActionGroup(crate::typed::Properties::from_iter([(
                 "ActionGroupName".to_owned(),
-                action_group_name.into().into_json(),
+                action_group_name.into_value().into_json(),
             )]))
         }
 
         /// `ActionGroupExecutor`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-agentactiongroup.html#cfn-bedrock-agent-agentactiongroup-actiongroupexecutor)
-        pub fn action_group_executor(
-            mut self,
-            value: impl Into<crate::Value<crate::Json>>,
-        ) -> Self {
-            self.0
-                .insert("ActionGroupExecutor".to_owned(), value.into().into_json());
+        pub fn action_group_executor(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0.insert(
+                "ActionGroupExecutor".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -364,19 +454,21 @@ pub mod agent {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-agentactiongroup.html#cfn-bedrock-agent-agentactiongroup-actiongroupstate)
         pub fn action_group_state(
             mut self,
-            value: impl Into<crate::Value<ActionGroupState>>,
+            value: impl crate::IntoValue<ActionGroupState>,
         ) -> Self {
-            self.0
-                .insert("ActionGroupState".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ActionGroupState".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ApiSchema`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-agentactiongroup.html#cfn-bedrock-agent-agentactiongroup-apischema)
-        pub fn api_schema(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn api_schema(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("ApiSchema".to_owned(), value.into().into_json());
+                .insert("ApiSchema".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -385,18 +477,18 @@ pub mod agent {
         /// Length: 1 to 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-agentactiongroup.html#cfn-bedrock-agent-agentactiongroup-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FunctionSchema`: [`FunctionSchema`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-agentactiongroup.html#cfn-bedrock-agent-agentactiongroup-functionschema)
-        pub fn function_schema(mut self, value: impl Into<crate::Value<FunctionSchema>>) -> Self {
+        pub fn function_schema(mut self, value: impl crate::IntoValue<FunctionSchema>) -> Self {
             self.0
-                .insert("FunctionSchema".to_owned(), value.into().into_json());
+                .insert("FunctionSchema".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -405,11 +497,11 @@ pub mod agent {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-agentactiongroup.html#cfn-bedrock-agent-agentactiongroup-parentactiongroupsignature)
         pub fn parent_action_group_signature(
             mut self,
-            value: impl Into<crate::Value<ActionGroupSignature>>,
+            value: impl crate::IntoValue<ActionGroupSignature>,
         ) -> Self {
             self.0.insert(
                 "ParentActionGroupSignature".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -421,11 +513,11 @@ pub mod agent {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-agentactiongroup.html#cfn-bedrock-agent-agentactiongroup-skipresourceinusecheckondelete)
         pub fn skip_resource_in_use_check_on_delete(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "SkipResourceInUseCheckOnDelete".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -446,22 +538,22 @@ pub mod agent {
     impl AgentCollaborator {
         /// A new `AgentCollaborator` with its required properties.
         pub fn new(
-            agent_descriptor: impl Into<crate::Value<AgentDescriptor>>,
-            collaboration_instruction: impl Into<crate::Value<String>>,
-            collaborator_name: impl Into<crate::Value<String>>,
+            agent_descriptor: impl crate::IntoValue<AgentDescriptor>,
+            collaboration_instruction: impl crate::IntoValue<String>,
+            collaborator_name: impl crate::IntoValue<String>,
         ) -> Self {
             AgentCollaborator(crate::typed::Properties::from_iter([
                 (
                     "AgentDescriptor".to_owned(),
-                    agent_descriptor.into().into_json(),
+                    agent_descriptor.into_value().into_json(),
                 ),
                 (
                     "CollaborationInstruction".to_owned(),
-                    collaboration_instruction.into().into_json(),
+                    collaboration_instruction.into_value().into_json(),
                 ),
                 (
                     "CollaboratorName".to_owned(),
-                    collaborator_name.into().into_json(),
+                    collaborator_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -471,11 +563,11 @@ pub mod agent {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-agentcollaborator.html#cfn-bedrock-agent-agentcollaborator-relayconversationhistory)
         pub fn relay_conversation_history(
             mut self,
-            value: impl Into<crate::Value<RelayConversationHistory>>,
+            value: impl crate::IntoValue<RelayConversationHistory>,
         ) -> Self {
             self.0.insert(
                 "RelayConversationHistory".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -504,9 +596,9 @@ pub mod agent {
         /// Pattern: `^arn:(aws[a-zA-Z-]*)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-agentdescriptor.html#cfn-bedrock-agent-agentdescriptor-aliasarn)
-        pub fn alias_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn alias_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AliasArn".to_owned(), value.into().into_json());
+                .insert("AliasArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -526,14 +618,17 @@ pub mod agent {
     impl AgentKnowledgeBase {
         /// A new `AgentKnowledgeBase` with its required properties.
         pub fn new(
-            description: impl Into<crate::Value<String>>,
-            knowledge_base_id: impl Into<crate::Value<String>>,
+            description: impl crate::IntoValue<String>,
+            knowledge_base_id: impl crate::IntoValue<String>,
         ) -> Self {
             AgentKnowledgeBase(crate::typed::Properties::from_iter([
-                ("Description".to_owned(), description.into().into_json()),
+                (
+                    "Description".to_owned(),
+                    description.into_value().into_json(),
+                ),
                 (
                     "KnowledgeBaseId".to_owned(),
-                    knowledge_base_id.into().into_json(),
+                    knowledge_base_id.into_value().into_json(),
                 ),
             ]))
         }
@@ -543,10 +638,12 @@ pub mod agent {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-agentknowledgebase.html#cfn-bedrock-agent-agentknowledgebase-knowledgebasestate)
         pub fn knowledge_base_state(
             mut self,
-            value: impl Into<crate::Value<KnowledgeBaseState>>,
+            value: impl crate::IntoValue<KnowledgeBaseState>,
         ) -> Self {
-            self.0
-                .insert("KnowledgeBaseState".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KnowledgeBaseState".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -572,9 +669,9 @@ pub mod agent {
         /// `Executor`: [`OrchestrationExecutor`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-customorchestration.html#cfn-bedrock-agent-customorchestration-executor)
-        pub fn executor(mut self, value: impl Into<crate::Value<OrchestrationExecutor>>) -> Self {
+        pub fn executor(mut self, value: impl crate::IntoValue<OrchestrationExecutor>) -> Self {
             self.0
-                .insert("Executor".to_owned(), value.into().into_json());
+                .insert("Executor".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -593,10 +690,10 @@ pub mod agent {
 
     impl Function {
         /// A new `Function` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             Function(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
@@ -605,9 +702,9 @@ pub mod agent {
         /// Length: 1 to 1200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-function.html#cfn-bedrock-agent-function-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -616,10 +713,10 @@ pub mod agent {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-function.html#cfn-bedrock-agent-function-parameters)
         pub fn parameters(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, ParameterDetail>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, ParameterDetail>>,
         ) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -628,10 +725,12 @@ pub mod agent {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-function.html#cfn-bedrock-agent-function-requireconfirmation)
         pub fn require_confirmation(
             mut self,
-            value: impl Into<crate::Value<RequireConfirmation>>,
+            value: impl crate::IntoValue<RequireConfirmation>,
         ) -> Self {
-            self.0
-                .insert("RequireConfirmation".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RequireConfirmation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -650,10 +749,10 @@ pub mod agent {
 
     impl FunctionSchema {
         /// A new `FunctionSchema` with its required properties.
-        pub fn new(functions: impl Into<crate::Value<Vec<Function>>>) -> Self {
+        pub fn new(functions: impl crate::IntoValue<Vec<Function>>) -> Self {
             FunctionSchema(crate::typed::Properties::from_iter([(
                 "Functions".to_owned(),
-                functions.into().into_json(),
+                functions.into_value().into_json(),
             )]))
         }
     }
@@ -683,9 +782,11 @@ pub mod agent {
         /// Pattern: `^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-guardrailconfiguration.html#cfn-bedrock-agent-guardrailconfiguration-guardrailidentifier)
-        pub fn guardrail_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("GuardrailIdentifier".to_owned(), value.into().into_json());
+        pub fn guardrail_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "GuardrailIdentifier".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -694,9 +795,11 @@ pub mod agent {
         /// Pattern: `^(([0-9]{1,8})|(DRAFT))$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-guardrailconfiguration.html#cfn-bedrock-agent-guardrailconfiguration-guardrailversion)
-        pub fn guardrail_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("GuardrailVersion".to_owned(), value.into().into_json());
+        pub fn guardrail_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "GuardrailVersion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -724,9 +827,9 @@ pub mod agent {
         /// Range: 0 to 131072.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-inferenceconfiguration.html#cfn-bedrock-agent-inferenceconfiguration-maximumlength)
-        pub fn maximum_length(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn maximum_length(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MaximumLength".to_owned(), value.into().into_json());
+                .insert("MaximumLength".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -735,9 +838,9 @@ pub mod agent {
         /// Items: 0 to 4.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-inferenceconfiguration.html#cfn-bedrock-agent-inferenceconfiguration-stopsequences)
-        pub fn stop_sequences(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn stop_sequences(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("StopSequences".to_owned(), value.into().into_json());
+                .insert("StopSequences".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -746,9 +849,9 @@ pub mod agent {
         /// Range: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-inferenceconfiguration.html#cfn-bedrock-agent-inferenceconfiguration-temperature)
-        pub fn temperature(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn temperature(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Temperature".to_owned(), value.into().into_json());
+                .insert("Temperature".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -757,8 +860,9 @@ pub mod agent {
         /// Range: 0 to 500.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-inferenceconfiguration.html#cfn-bedrock-agent-inferenceconfiguration-topk)
-        pub fn top_k(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("TopK".to_owned(), value.into().into_json());
+        pub fn top_k(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("TopK".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -767,8 +871,9 @@ pub mod agent {
         /// Range: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-inferenceconfiguration.html#cfn-bedrock-agent-inferenceconfiguration-topp)
-        pub fn top_p(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("TopP".to_owned(), value.into().into_json());
+        pub fn top_p(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("TopP".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -796,10 +901,12 @@ pub mod agent {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-memoryconfiguration.html#cfn-bedrock-agent-memoryconfiguration-enabledmemorytypes)
         pub fn enabled_memory_types(
             mut self,
-            value: impl Into<crate::Value<Vec<MemoryType>>>,
+            value: impl crate::IntoValue<Vec<MemoryType>>,
         ) -> Self {
-            self.0
-                .insert("EnabledMemoryTypes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EnabledMemoryTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -808,11 +915,11 @@ pub mod agent {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-memoryconfiguration.html#cfn-bedrock-agent-memoryconfiguration-sessionsummaryconfiguration)
         pub fn session_summary_configuration(
             mut self,
-            value: impl Into<crate::Value<SessionSummaryConfiguration>>,
+            value: impl crate::IntoValue<SessionSummaryConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SessionSummaryConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -820,9 +927,9 @@ pub mod agent {
         /// `StorageDays`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-memoryconfiguration.html#cfn-bedrock-agent-memoryconfiguration-storagedays)
-        pub fn storage_days(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn storage_days(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("StorageDays".to_owned(), value.into().into_json());
+                .insert("StorageDays".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -841,10 +948,10 @@ pub mod agent {
 
     impl OrchestrationExecutor {
         /// A new `OrchestrationExecutor` with its required properties.
-        pub fn new(lambda: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(lambda: impl crate::IntoValue<String>) -> Self {
             OrchestrationExecutor(crate::typed::Properties::from_iter([(
                 "Lambda".to_owned(),
-                lambda.into().into_json(),
+                lambda.into_value().into_json(),
             )]))
         }
     }
@@ -863,10 +970,10 @@ pub mod agent {
 
     impl ParameterDetail {
         /// A new `ParameterDetail` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             ParameterDetail(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -875,18 +982,18 @@ pub mod agent {
         /// Length: 1 to 500.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-parameterdetail.html#cfn-bedrock-agent-parameterdetail-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Required`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-parameterdetail.html#cfn-bedrock-agent-parameterdetail-required)
-        pub fn required(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn required(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Required".to_owned(), value.into().into_json());
+                .insert("Required".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -914,11 +1021,11 @@ pub mod agent {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-promptconfiguration.html#cfn-bedrock-agent-promptconfiguration-additionalmodelrequestfields)
         pub fn additional_model_request_fields(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "AdditionalModelRequestFields".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -928,18 +1035,20 @@ pub mod agent {
         /// Length: 1 to 100000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-promptconfiguration.html#cfn-bedrock-agent-promptconfiguration-baseprompttemplate)
-        pub fn base_prompt_template(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BasePromptTemplate".to_owned(), value.into().into_json());
+        pub fn base_prompt_template(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BasePromptTemplate".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FoundationModel`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-promptconfiguration.html#cfn-bedrock-agent-promptconfiguration-foundationmodel)
-        pub fn foundation_model(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn foundation_model(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FoundationModel".to_owned(), value.into().into_json());
+                .insert("FoundationModel".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -948,11 +1057,11 @@ pub mod agent {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-promptconfiguration.html#cfn-bedrock-agent-promptconfiguration-inferenceconfiguration)
         pub fn inference_configuration(
             mut self,
-            value: impl Into<crate::Value<InferenceConfiguration>>,
+            value: impl crate::IntoValue<InferenceConfiguration>,
         ) -> Self {
             self.0.insert(
                 "InferenceConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -960,39 +1069,38 @@ pub mod agent {
         /// `ParserMode`: [`CreationMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-promptconfiguration.html#cfn-bedrock-agent-promptconfiguration-parsermode)
-        pub fn parser_mode(mut self, value: impl Into<crate::Value<CreationMode>>) -> Self {
+        pub fn parser_mode(mut self, value: impl crate::IntoValue<CreationMode>) -> Self {
             self.0
-                .insert("ParserMode".to_owned(), value.into().into_json());
+                .insert("ParserMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PromptCreationMode`: [`CreationMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-promptconfiguration.html#cfn-bedrock-agent-promptconfiguration-promptcreationmode)
-        pub fn prompt_creation_mode(
-            mut self,
-            value: impl Into<crate::Value<CreationMode>>,
-        ) -> Self {
-            self.0
-                .insert("PromptCreationMode".to_owned(), value.into().into_json());
+        pub fn prompt_creation_mode(mut self, value: impl crate::IntoValue<CreationMode>) -> Self {
+            self.0.insert(
+                "PromptCreationMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PromptState`: [`PromptState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-promptconfiguration.html#cfn-bedrock-agent-promptconfiguration-promptstate)
-        pub fn prompt_state(mut self, value: impl Into<crate::Value<PromptState>>) -> Self {
+        pub fn prompt_state(mut self, value: impl crate::IntoValue<PromptState>) -> Self {
             self.0
-                .insert("PromptState".to_owned(), value.into().into_json());
+                .insert("PromptState".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PromptType`: [`PromptType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-promptconfiguration.html#cfn-bedrock-agent-promptconfiguration-prompttype)
-        pub fn prompt_type(mut self, value: impl Into<crate::Value<PromptType>>) -> Self {
+        pub fn prompt_type(mut self, value: impl crate::IntoValue<PromptType>) -> Self {
             self.0
-                .insert("PromptType".to_owned(), value.into().into_json());
+                .insert("PromptType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1011,12 +1119,10 @@ pub mod agent {
 
     impl PromptOverrideConfiguration {
         /// A new `PromptOverrideConfiguration` with its required properties.
-        pub fn new(
-            prompt_configurations: impl Into<crate::Value<Vec<PromptConfiguration>>>,
-        ) -> Self {
+        pub fn new(prompt_configurations: impl crate::IntoValue<Vec<PromptConfiguration>>) -> Self {
             PromptOverrideConfiguration(crate::typed::Properties::from_iter([(
                 "PromptConfigurations".to_owned(),
-                prompt_configurations.into().into_json(),
+                prompt_configurations.into_value().into_json(),
             )]))
         }
 
@@ -1027,9 +1133,9 @@ pub mod agent {
         /// Pattern: `^arn:(aws[a-zA-Z-]*)?:lambda:[a-z0-9-]{1,20}:\d{12}:function:[a-zA-Z0-9-_\.]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-promptoverrideconfiguration.html#cfn-bedrock-agent-promptoverrideconfiguration-overridelambda)
-        pub fn override_lambda(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn override_lambda(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OverrideLambda".to_owned(), value.into().into_json());
+                .insert("OverrideLambda".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1055,9 +1161,11 @@ pub mod agent {
         /// `MaxRecentSessions`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-agent-sessionsummaryconfiguration.html#cfn-bedrock-agent-sessionsummaryconfiguration-maxrecentsessions)
-        pub fn max_recent_sessions(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("MaxRecentSessions".to_owned(), value.into().into_json());
+        pub fn max_recent_sessions(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "MaxRecentSessions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1317,13 +1425,13 @@ pub struct AgentAlias(crate::Resource);
 impl AgentAlias {
     /// A new `AWS::Bedrock::AgentAlias` with its required properties.
     pub fn new(
-        agent_alias_name: impl Into<crate::Value<String>>,
-        agent_id: impl Into<crate::Value<String>>,
+        agent_alias_name: impl crate::IntoValue<String>,
+        agent_id: impl crate::IntoValue<String>,
     ) -> Self {
         AgentAlias(
             crate::Resource::new("AWS::Bedrock::AgentAlias")
-                .property("AgentAliasName", agent_alias_name.into().into_json())
-                .property("AgentId", agent_id.into().into_json()),
+                .property("AgentAliasName", agent_alias_name.into_value().into_json())
+                .property("AgentId", agent_id.into_value().into_json()),
         )
     }
 
@@ -1332,8 +1440,9 @@ impl AgentAlias {
     /// Length: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agentalias.html#cfn-bedrock-agentalias-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1344,10 +1453,10 @@ impl AgentAlias {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agentalias.html#cfn-bedrock-agentalias-routingconfiguration)
     pub fn routing_configuration(
         mut self,
-        value: impl Into<crate::Value<Vec<agent_alias::AgentAliasRoutingConfigurationListItem>>>,
+        value: impl crate::IntoValue<Vec<agent_alias::AgentAliasRoutingConfigurationListItem>>,
     ) -> Self {
         self.0
-            .set_property("RoutingConfiguration", value.into().into_json());
+            .set_property("RoutingConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1356,9 +1465,9 @@ impl AgentAlias {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-agentalias.html#cfn-bedrock-agentalias-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1425,10 +1534,10 @@ pub mod agent_alias {
 
     impl AgentAliasRoutingConfigurationListItem {
         /// A new `AgentAliasRoutingConfigurationListItem` with its required properties.
-        pub fn new(agent_version: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(agent_version: impl crate::IntoValue<String>) -> Self {
             AgentAliasRoutingConfigurationListItem(crate::typed::Properties::from_iter([(
                 "AgentVersion".to_owned(),
-                agent_version.into().into_json(),
+                agent_version.into_value().into_json(),
             )]))
         }
     }
@@ -1450,11 +1559,11 @@ pub struct ApplicationInferenceProfile(crate::Resource);
 
 impl ApplicationInferenceProfile {
     /// A new `AWS::Bedrock::ApplicationInferenceProfile` with its required properties.
-    pub fn new(inference_profile_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(inference_profile_name: impl crate::IntoValue<String>) -> Self {
         ApplicationInferenceProfile(
             crate::Resource::new("AWS::Bedrock::ApplicationInferenceProfile").property(
                 "InferenceProfileName",
-                inference_profile_name.into().into_json(),
+                inference_profile_name.into_value().into_json(),
             ),
         )
     }
@@ -1468,8 +1577,9 @@ impl ApplicationInferenceProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-applicationinferenceprofile.html#cfn-bedrock-applicationinferenceprofile-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1478,8 +1588,9 @@ impl ApplicationInferenceProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-applicationinferenceprofile.html#cfn-bedrock-applicationinferenceprofile-modelsource)
-    pub fn model_source(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("ModelSource", value.into().into_json());
+    pub fn model_source(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("ModelSource", value.into_value().into_json());
         self
     }
 
@@ -1490,16 +1601,21 @@ impl ApplicationInferenceProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-applicationinferenceprofile.html#cfn-bedrock-applicationinferenceprofile-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<application_inference_profile::Tag>>>,
+        value: impl crate::IntoValue<Vec<application_inference_profile::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ApplicationInferenceProfile {
     const TYPE_NAME: &'static str = "AWS::Bedrock::ApplicationInferenceProfile";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "InferenceProfileName", "ModelSource"];
 
@@ -1571,12 +1687,12 @@ pub mod application_inference_profile {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1598,18 +1714,19 @@ pub struct AutomatedReasoningPolicy(crate::Resource);
 
 impl AutomatedReasoningPolicy {
     /// A new `AWS::Bedrock::AutomatedReasoningPolicy` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         AutomatedReasoningPolicy(
             crate::Resource::new("AWS::Bedrock::AutomatedReasoningPolicy")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-automatedreasoningpolicy.html#cfn-bedrock-automatedreasoningpolicy-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1618,8 +1735,9 @@ impl AutomatedReasoningPolicy {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-automatedreasoningpolicy.html#cfn-bedrock-automatedreasoningpolicy-forcedelete)
-    pub fn force_delete(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("ForceDelete", value.into().into_json());
+    pub fn force_delete(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("ForceDelete", value.into_value().into_json());
         self
     }
 
@@ -1628,8 +1746,9 @@ impl AutomatedReasoningPolicy {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-automatedreasoningpolicy.html#cfn-bedrock-automatedreasoningpolicy-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -1638,10 +1757,10 @@ impl AutomatedReasoningPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-automatedreasoningpolicy.html#cfn-bedrock-automatedreasoningpolicy-policydefinition)
     pub fn policy_definition(
         mut self,
-        value: impl Into<crate::Value<automated_reasoning_policy::PolicyDefinition>>,
+        value: impl crate::IntoValue<automated_reasoning_policy::PolicyDefinition>,
     ) -> Self {
         self.0
-            .set_property("PolicyDefinition", value.into().into_json());
+            .set_property("PolicyDefinition", value.into_value().into_json());
         self
     }
 
@@ -1650,16 +1769,21 @@ impl AutomatedReasoningPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-automatedreasoningpolicy.html#cfn-bedrock-automatedreasoningpolicy-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<automated_reasoning_policy::Tag>>>,
+        value: impl crate::IntoValue<Vec<automated_reasoning_policy::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AutomatedReasoningPolicy {
     const TYPE_NAME: &'static str = "AWS::Bedrock::AutomatedReasoningPolicy";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ForceDelete", "KmsKeyId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1731,16 +1855,18 @@ pub mod automated_reasoning_policy {
         /// `Rules`: list of [`PolicyDefinitionRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-automatedreasoningpolicy-policydefinition.html#cfn-bedrock-automatedreasoningpolicy-policydefinition-rules)
-        pub fn rules(mut self, value: impl Into<crate::Value<Vec<PolicyDefinitionRule>>>) -> Self {
-            self.0.insert("Rules".to_owned(), value.into().into_json());
+        pub fn rules(mut self, value: impl crate::IntoValue<Vec<PolicyDefinitionRule>>) -> Self {
+            self.0
+                .insert("Rules".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Types`: list of [`PolicyDefinitionType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-automatedreasoningpolicy-policydefinition.html#cfn-bedrock-automatedreasoningpolicy-policydefinition-types)
-        pub fn types(mut self, value: impl Into<crate::Value<Vec<PolicyDefinitionType>>>) -> Self {
-            self.0.insert("Types".to_owned(), value.into().into_json());
+        pub fn types(mut self, value: impl crate::IntoValue<Vec<PolicyDefinitionType>>) -> Self {
+            self.0
+                .insert("Types".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1749,19 +1875,19 @@ pub mod automated_reasoning_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-automatedreasoningpolicy-policydefinition.html#cfn-bedrock-automatedreasoningpolicy-policydefinition-variables)
         pub fn variables(
             mut self,
-            value: impl Into<crate::Value<Vec<PolicyDefinitionVariable>>>,
+            value: impl crate::IntoValue<Vec<PolicyDefinitionVariable>>,
         ) -> Self {
             self.0
-                .insert("Variables".to_owned(), value.into().into_json());
+                .insert("Variables".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Version`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-automatedreasoningpolicy-policydefinition.html#cfn-bedrock-automatedreasoningpolicy-policydefinition-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1781,12 +1907,12 @@ pub mod automated_reasoning_policy {
     impl PolicyDefinitionRule {
         /// A new `PolicyDefinitionRule` with its required properties.
         pub fn new(
-            expression: impl Into<crate::Value<String>>,
-            id: impl Into<crate::Value<String>>,
+            expression: impl crate::IntoValue<String>,
+            id: impl crate::IntoValue<String>,
         ) -> Self {
             PolicyDefinitionRule(crate::typed::Properties::from_iter([
-                ("Expression".to_owned(), expression.into().into_json()),
-                ("Id".to_owned(), id.into().into_json()),
+                ("Expression".to_owned(), expression.into_value().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
             ]))
         }
 
@@ -1797,9 +1923,11 @@ pub mod automated_reasoning_policy {
         /// Pattern: `^[\s\S]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-automatedreasoningpolicy-policydefinitionrule.html#cfn-bedrock-automatedreasoningpolicy-policydefinitionrule-alternateexpression)
-        pub fn alternate_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AlternateExpression".to_owned(), value.into().into_json());
+        pub fn alternate_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AlternateExpression".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1819,12 +1947,12 @@ pub mod automated_reasoning_policy {
     impl PolicyDefinitionType {
         /// A new `PolicyDefinitionType` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            values: impl Into<crate::Value<Vec<PolicyDefinitionTypeValue>>>,
+            name: impl crate::IntoValue<String>,
+            values: impl crate::IntoValue<Vec<PolicyDefinitionTypeValue>>,
         ) -> Self {
             PolicyDefinitionType(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Values".to_owned(), values.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Values".to_owned(), values.into_value().into_json()),
             ]))
         }
 
@@ -1835,9 +1963,9 @@ pub mod automated_reasoning_policy {
         /// Pattern: `^[\s\S]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-automatedreasoningpolicy-policydefinitiontype.html#cfn-bedrock-automatedreasoningpolicy-policydefinitiontype-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1856,10 +1984,10 @@ pub mod automated_reasoning_policy {
 
     impl PolicyDefinitionTypeValue {
         /// A new `PolicyDefinitionTypeValue` with its required properties.
-        pub fn new(value: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(value: impl crate::IntoValue<String>) -> Self {
             PolicyDefinitionTypeValue(crate::typed::Properties::from_iter([(
                 "Value".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             )]))
         }
 
@@ -1870,9 +1998,9 @@ pub mod automated_reasoning_policy {
         /// Pattern: `^[\s\S]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-automatedreasoningpolicy-policydefinitiontypevalue.html#cfn-bedrock-automatedreasoningpolicy-policydefinitiontypevalue-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1892,14 +2020,17 @@ pub mod automated_reasoning_policy {
     impl PolicyDefinitionVariable {
         /// A new `PolicyDefinitionVariable` with its required properties.
         pub fn new(
-            description: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<String>>,
+            description: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             PolicyDefinitionVariable(crate::typed::Properties::from_iter([
-                ("Description".to_owned(), description.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                (
+                    "Description".to_owned(),
+                    description.into_value().into_json(),
+                ),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -1919,12 +2050,12 @@ pub mod automated_reasoning_policy {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1946,10 +2077,10 @@ pub struct AutomatedReasoningPolicyVersion(crate::Resource);
 
 impl AutomatedReasoningPolicyVersion {
     /// A new `AWS::Bedrock::AutomatedReasoningPolicyVersion` with its required properties.
-    pub fn new(policy_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(policy_arn: impl crate::IntoValue<String>) -> Self {
         AutomatedReasoningPolicyVersion(
             crate::Resource::new("AWS::Bedrock::AutomatedReasoningPolicyVersion")
-                .property("PolicyArn", policy_arn.into().into_json()),
+                .property("PolicyArn", policy_arn.into_value().into_json()),
         )
     }
 
@@ -1958,9 +2089,9 @@ impl AutomatedReasoningPolicyVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-automatedreasoningpolicyversion.html#cfn-bedrock-automatedreasoningpolicyversion-lastupdateddefinitionhash)
-    pub fn last_updated_definition_hash(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn last_updated_definition_hash(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LastUpdatedDefinitionHash", value.into().into_json());
+            .set_property("LastUpdatedDefinitionHash", value.into_value().into_json());
         self
     }
 
@@ -1971,16 +2102,21 @@ impl AutomatedReasoningPolicyVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-automatedreasoningpolicyversion.html#cfn-bedrock-automatedreasoningpolicyversion-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<automated_reasoning_policy_version::Tag>>>,
+        value: impl crate::IntoValue<Vec<automated_reasoning_policy_version::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AutomatedReasoningPolicyVersion {
     const TYPE_NAME: &'static str = "AWS::Bedrock::AutomatedReasoningPolicyVersion";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["LastUpdatedDefinitionHash", "PolicyArn", "Tags"];
 
@@ -2047,12 +2183,12 @@ pub mod automated_reasoning_policy_version {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2075,15 +2211,15 @@ pub struct Blueprint(crate::Resource);
 impl Blueprint {
     /// A new `AWS::Bedrock::Blueprint` with its required properties.
     pub fn new(
-        blueprint_name: impl Into<crate::Value<String>>,
-        schema: impl Into<crate::Value<crate::Json>>,
-        r#type: impl Into<crate::Value<blueprint::Type>>,
+        blueprint_name: impl crate::IntoValue<String>,
+        schema: impl crate::IntoValue<crate::Json>,
+        r#type: impl crate::IntoValue<blueprint::Type>,
     ) -> Self {
         Blueprint(
             crate::Resource::new("AWS::Bedrock::Blueprint")
-                .property("BlueprintName", blueprint_name.into().into_json())
-                .property("Schema", schema.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("BlueprintName", blueprint_name.into_value().into_json())
+                .property("Schema", schema.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -2092,10 +2228,10 @@ impl Blueprint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-blueprint.html#cfn-bedrock-blueprint-kmsencryptioncontext)
     pub fn kms_encryption_context(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("KmsEncryptionContext", value.into().into_json());
+            .set_property("KmsEncryptionContext", value.into_value().into_json());
         self
     }
 
@@ -2104,8 +2240,9 @@ impl Blueprint {
     /// Length: 1 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-blueprint.html#cfn-bedrock-blueprint-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -2114,15 +2251,20 @@ impl Blueprint {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-blueprint.html#cfn-bedrock-blueprint-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<blueprint::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<blueprint::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Blueprint {
     const TYPE_NAME: &'static str = "AWS::Bedrock::Blueprint";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BlueprintName", "Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2173,12 +2315,12 @@ pub mod blueprint {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2224,10 +2366,10 @@ pub struct DataAutomationLibrary(crate::Resource);
 
 impl DataAutomationLibrary {
     /// A new `AWS::Bedrock::DataAutomationLibrary` with its required properties.
-    pub fn new(library_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(library_name: impl crate::IntoValue<String>) -> Self {
         DataAutomationLibrary(
             crate::Resource::new("AWS::Bedrock::DataAutomationLibrary")
-                .property("LibraryName", library_name.into().into_json()),
+                .property("LibraryName", library_name.into_value().into_json()),
         )
     }
 
@@ -2238,10 +2380,10 @@ impl DataAutomationLibrary {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-dataautomationlibrary.html#cfn-bedrock-dataautomationlibrary-encryptionconfiguration)
     pub fn encryption_configuration(
         mut self,
-        value: impl Into<crate::Value<data_automation_library::EncryptionConfiguration>>,
+        value: impl crate::IntoValue<data_automation_library::EncryptionConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EncryptionConfiguration", value.into().into_json());
+            .set_property("EncryptionConfiguration", value.into_value().into_json());
         self
     }
 
@@ -2250,9 +2392,9 @@ impl DataAutomationLibrary {
     /// Length: 0 to 300.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-dataautomationlibrary.html#cfn-bedrock-dataautomationlibrary-librarydescription)
-    pub fn library_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn library_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LibraryDescription", value.into().into_json());
+            .set_property("LibraryDescription", value.into_value().into_json());
         self
     }
 
@@ -2261,18 +2403,20 @@ impl DataAutomationLibrary {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-dataautomationlibrary.html#cfn-bedrock-dataautomationlibrary-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<data_automation_library::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<data_automation_library::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DataAutomationLibrary {
     const TYPE_NAME: &'static str = "AWS::Bedrock::DataAutomationLibrary";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EncryptionConfiguration", "LibraryName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2322,10 +2466,10 @@ pub mod data_automation_library {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with its required properties.
-        pub fn new(kms_key_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(kms_key_id: impl crate::IntoValue<String>) -> Self {
             EncryptionConfiguration(crate::typed::Properties::from_iter([(
                 "KmsKeyId".to_owned(),
-                kms_key_id.into().into_json(),
+                kms_key_id.into_value().into_json(),
             )]))
         }
 
@@ -2334,10 +2478,12 @@ pub mod data_automation_library {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationlibrary-encryptionconfiguration.html#cfn-bedrock-dataautomationlibrary-encryptionconfiguration-kmsencryptioncontext)
         pub fn kms_encryption_context(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("KmsEncryptionContext".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KmsEncryptionContext".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2357,12 +2503,12 @@ pub mod data_automation_library {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2384,10 +2530,10 @@ pub struct DataAutomationProject(crate::Resource);
 
 impl DataAutomationProject {
     /// A new `AWS::Bedrock::DataAutomationProject` with its required properties.
-    pub fn new(project_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(project_name: impl crate::IntoValue<String>) -> Self {
         DataAutomationProject(
             crate::Resource::new("AWS::Bedrock::DataAutomationProject")
-                .property("ProjectName", project_name.into().into_json()),
+                .property("ProjectName", project_name.into_value().into_json()),
         )
     }
 
@@ -2396,10 +2542,10 @@ impl DataAutomationProject {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-dataautomationproject.html#cfn-bedrock-dataautomationproject-customoutputconfiguration)
     pub fn custom_output_configuration(
         mut self,
-        value: impl Into<crate::Value<data_automation_project::CustomOutputConfiguration>>,
+        value: impl crate::IntoValue<data_automation_project::CustomOutputConfiguration>,
     ) -> Self {
         self.0
-            .set_property("CustomOutputConfiguration", value.into().into_json());
+            .set_property("CustomOutputConfiguration", value.into_value().into_json());
         self
     }
 
@@ -2408,10 +2554,10 @@ impl DataAutomationProject {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-dataautomationproject.html#cfn-bedrock-dataautomationproject-kmsencryptioncontext)
     pub fn kms_encryption_context(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("KmsEncryptionContext", value.into().into_json());
+            .set_property("KmsEncryptionContext", value.into_value().into_json());
         self
     }
 
@@ -2420,8 +2566,9 @@ impl DataAutomationProject {
     /// Length: 1 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-dataautomationproject.html#cfn-bedrock-dataautomationproject-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -2430,19 +2577,19 @@ impl DataAutomationProject {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-dataautomationproject.html#cfn-bedrock-dataautomationproject-overrideconfiguration)
     pub fn override_configuration(
         mut self,
-        value: impl Into<crate::Value<data_automation_project::OverrideConfiguration>>,
+        value: impl crate::IntoValue<data_automation_project::OverrideConfiguration>,
     ) -> Self {
         self.0
-            .set_property("OverrideConfiguration", value.into().into_json());
+            .set_property("OverrideConfiguration", value.into_value().into_json());
         self
     }
 
     /// `ProjectDescription`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-dataautomationproject.html#cfn-bedrock-dataautomationproject-projectdescription)
-    pub fn project_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn project_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProjectDescription", value.into().into_json());
+            .set_property("ProjectDescription", value.into_value().into_json());
         self
     }
 
@@ -2453,9 +2600,10 @@ impl DataAutomationProject {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-dataautomationproject.html#cfn-bedrock-dataautomationproject-projecttype)
     pub fn project_type(
         mut self,
-        value: impl Into<crate::Value<data_automation_project::ProjectType>>,
+        value: impl crate::IntoValue<data_automation_project::ProjectType>,
     ) -> Self {
-        self.0.set_property("ProjectType", value.into().into_json());
+        self.0
+            .set_property("ProjectType", value.into_value().into_json());
         self
     }
 
@@ -2464,10 +2612,12 @@ impl DataAutomationProject {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-dataautomationproject.html#cfn-bedrock-dataautomationproject-standardoutputconfiguration)
     pub fn standard_output_configuration(
         mut self,
-        value: impl Into<crate::Value<data_automation_project::StandardOutputConfiguration>>,
+        value: impl crate::IntoValue<data_automation_project::StandardOutputConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("StandardOutputConfiguration", value.into().into_json());
+        self.0.set_property(
+            "StandardOutputConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2476,18 +2626,20 @@ impl DataAutomationProject {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-dataautomationproject.html#cfn-bedrock-dataautomationproject-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<data_automation_project::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<data_automation_project::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DataAutomationProject {
     const TYPE_NAME: &'static str = "AWS::Bedrock::DataAutomationProject";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProjectName", "ProjectType"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2542,10 +2694,10 @@ pub mod data_automation_project {
 
     impl AudioExtractionCategory {
         /// A new `AudioExtractionCategory` with its required properties.
-        pub fn new(state: impl Into<crate::Value<State>>) -> Self {
+        pub fn new(state: impl crate::IntoValue<State>) -> Self {
             AudioExtractionCategory(crate::typed::Properties::from_iter([(
                 "State".to_owned(),
-                state.into().into_json(),
+                state.into_value().into_json(),
             )]))
         }
 
@@ -2554,10 +2706,12 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-audioextractioncategory.html#cfn-bedrock-dataautomationproject-audioextractioncategory-typeconfiguration)
         pub fn type_configuration(
             mut self,
-            value: impl Into<crate::Value<AudioExtractionCategoryTypeConfiguration>>,
+            value: impl crate::IntoValue<AudioExtractionCategoryTypeConfiguration>,
         ) -> Self {
-            self.0
-                .insert("TypeConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TypeConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2566,9 +2720,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-audioextractioncategory.html#cfn-bedrock-dataautomationproject-audioextractioncategory-types)
         pub fn types(
             mut self,
-            value: impl Into<crate::Value<Vec<AudioExtractionCategoryType>>>,
+            value: impl crate::IntoValue<Vec<AudioExtractionCategoryType>>,
         ) -> Self {
-            self.0.insert("Types".to_owned(), value.into().into_json());
+            self.0
+                .insert("Types".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2594,12 +2749,9 @@ pub mod data_automation_project {
         /// `Transcript`: [`TranscriptConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-audioextractioncategorytypeconfiguration.html#cfn-bedrock-dataautomationproject-audioextractioncategorytypeconfiguration-transcript)
-        pub fn transcript(
-            mut self,
-            value: impl Into<crate::Value<TranscriptConfiguration>>,
-        ) -> Self {
+        pub fn transcript(mut self, value: impl crate::IntoValue<TranscriptConfiguration>) -> Self {
             self.0
-                .insert("Transcript".to_owned(), value.into().into_json());
+                .insert("Transcript".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2627,11 +2779,11 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-audiolanguageconfiguration.html#cfn-bedrock-dataautomationproject-audiolanguageconfiguration-generativeoutputlanguage)
         pub fn generative_output_language(
             mut self,
-            value: impl Into<crate::Value<AudioGenerativeOutputLanguage>>,
+            value: impl crate::IntoValue<AudioGenerativeOutputLanguage>,
         ) -> Self {
             self.0.insert(
                 "GenerativeOutputLanguage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2639,10 +2791,10 @@ pub mod data_automation_project {
         /// `IdentifyMultipleLanguages`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-audiolanguageconfiguration.html#cfn-bedrock-dataautomationproject-audiolanguageconfiguration-identifymultiplelanguages)
-        pub fn identify_multiple_languages(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn identify_multiple_languages(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "IdentifyMultipleLanguages".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2650,9 +2802,9 @@ pub mod data_automation_project {
         /// `InputLanguages`: list of [`Language`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-audiolanguageconfiguration.html#cfn-bedrock-dataautomationproject-audiolanguageconfiguration-inputlanguages)
-        pub fn input_languages(mut self, value: impl Into<crate::Value<Vec<Language>>>) -> Self {
+        pub fn input_languages(mut self, value: impl crate::IntoValue<Vec<Language>>) -> Self {
             self.0
-                .insert("InputLanguages".to_owned(), value.into().into_json());
+                .insert("InputLanguages".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2680,10 +2832,12 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-audiooverrideconfiguration.html#cfn-bedrock-dataautomationproject-audiooverrideconfiguration-languageconfiguration)
         pub fn language_configuration(
             mut self,
-            value: impl Into<crate::Value<AudioLanguageConfiguration>>,
+            value: impl crate::IntoValue<AudioLanguageConfiguration>,
         ) -> Self {
-            self.0
-                .insert("LanguageConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LanguageConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2692,10 +2846,12 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-audiooverrideconfiguration.html#cfn-bedrock-dataautomationproject-audiooverrideconfiguration-modalityprocessing)
         pub fn modality_processing(
             mut self,
-            value: impl Into<crate::Value<ModalityProcessingConfiguration>>,
+            value: impl crate::IntoValue<ModalityProcessingConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ModalityProcessing".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ModalityProcessing".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2704,11 +2860,11 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-audiooverrideconfiguration.html#cfn-bedrock-dataautomationproject-audiooverrideconfiguration-sensitivedataconfiguration)
         pub fn sensitive_data_configuration(
             mut self,
-            value: impl Into<crate::Value<SensitiveDataConfiguration>>,
+            value: impl crate::IntoValue<SensitiveDataConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SensitiveDataConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2728,10 +2884,10 @@ pub mod data_automation_project {
 
     impl AudioStandardExtraction {
         /// A new `AudioStandardExtraction` with its required properties.
-        pub fn new(category: impl Into<crate::Value<AudioExtractionCategory>>) -> Self {
+        pub fn new(category: impl crate::IntoValue<AudioExtractionCategory>) -> Self {
             AudioStandardExtraction(crate::typed::Properties::from_iter([(
                 "Category".to_owned(),
-                category.into().into_json(),
+                category.into_value().into_json(),
             )]))
         }
     }
@@ -2750,10 +2906,10 @@ pub mod data_automation_project {
 
     impl AudioStandardGenerativeField {
         /// A new `AudioStandardGenerativeField` with its required properties.
-        pub fn new(state: impl Into<crate::Value<State>>) -> Self {
+        pub fn new(state: impl crate::IntoValue<State>) -> Self {
             AudioStandardGenerativeField(crate::typed::Properties::from_iter([(
                 "State".to_owned(),
-                state.into().into_json(),
+                state.into_value().into_json(),
             )]))
         }
 
@@ -2762,9 +2918,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-audiostandardgenerativefield.html#cfn-bedrock-dataautomationproject-audiostandardgenerativefield-types)
         pub fn types(
             mut self,
-            value: impl Into<crate::Value<Vec<AudioStandardGenerativeFieldType>>>,
+            value: impl crate::IntoValue<Vec<AudioStandardGenerativeFieldType>>,
         ) -> Self {
-            self.0.insert("Types".to_owned(), value.into().into_json());
+            self.0
+                .insert("Types".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2790,12 +2947,9 @@ pub mod data_automation_project {
         /// `Extraction`: [`AudioStandardExtraction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-audiostandardoutputconfiguration.html#cfn-bedrock-dataautomationproject-audiostandardoutputconfiguration-extraction)
-        pub fn extraction(
-            mut self,
-            value: impl Into<crate::Value<AudioStandardExtraction>>,
-        ) -> Self {
+        pub fn extraction(mut self, value: impl crate::IntoValue<AudioStandardExtraction>) -> Self {
             self.0
-                .insert("Extraction".to_owned(), value.into().into_json());
+                .insert("Extraction".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2804,10 +2958,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-audiostandardoutputconfiguration.html#cfn-bedrock-dataautomationproject-audiostandardoutputconfiguration-generativefield)
         pub fn generative_field(
             mut self,
-            value: impl Into<crate::Value<AudioStandardGenerativeField>>,
+            value: impl crate::IntoValue<AudioStandardGenerativeField>,
         ) -> Self {
             self.0
-                .insert("GenerativeField".to_owned(), value.into().into_json());
+                .insert("GenerativeField".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2826,19 +2980,19 @@ pub mod data_automation_project {
 
     impl BlueprintItem {
         /// A new `BlueprintItem` with its required properties.
-        pub fn new(blueprint_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(blueprint_arn: impl crate::IntoValue<String>) -> Self {
             BlueprintItem(crate::typed::Properties::from_iter([(
                 "BlueprintArn".to_owned(),
-                blueprint_arn.into().into_json(),
+                blueprint_arn.into_value().into_json(),
             )]))
         }
 
         /// `BlueprintStage`: [`BlueprintStage`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-blueprintitem.html#cfn-bedrock-dataautomationproject-blueprintitem-blueprintstage)
-        pub fn blueprint_stage(mut self, value: impl Into<crate::Value<BlueprintStage>>) -> Self {
+        pub fn blueprint_stage(mut self, value: impl crate::IntoValue<BlueprintStage>) -> Self {
             self.0
-                .insert("BlueprintStage".to_owned(), value.into().into_json());
+                .insert("BlueprintStage".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2849,9 +3003,11 @@ pub mod data_automation_project {
         /// Pattern: `^[0-9]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-blueprintitem.html#cfn-bedrock-dataautomationproject-blueprintitem-blueprintversion)
-        pub fn blueprint_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BlueprintVersion".to_owned(), value.into().into_json());
+        pub fn blueprint_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BlueprintVersion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2870,10 +3026,10 @@ pub mod data_automation_project {
 
     impl ChannelLabelingConfiguration {
         /// A new `ChannelLabelingConfiguration` with its required properties.
-        pub fn new(state: impl Into<crate::Value<State>>) -> Self {
+        pub fn new(state: impl crate::IntoValue<State>) -> Self {
             ChannelLabelingConfiguration(crate::typed::Properties::from_iter([(
                 "State".to_owned(),
-                state.into().into_json(),
+                state.into_value().into_json(),
             )]))
         }
     }
@@ -2899,9 +3055,9 @@ pub mod data_automation_project {
         /// `Blueprints`: list of [`BlueprintItem`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-customoutputconfiguration.html#cfn-bedrock-dataautomationproject-customoutputconfiguration-blueprints)
-        pub fn blueprints(mut self, value: impl Into<crate::Value<Vec<BlueprintItem>>>) -> Self {
+        pub fn blueprints(mut self, value: impl crate::IntoValue<Vec<BlueprintItem>>) -> Self {
             self.0
-                .insert("Blueprints".to_owned(), value.into().into_json());
+                .insert("Blueprints".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2920,10 +3076,10 @@ pub mod data_automation_project {
 
     impl DocumentBoundingBox {
         /// A new `DocumentBoundingBox` with its required properties.
-        pub fn new(state: impl Into<crate::Value<State>>) -> Self {
+        pub fn new(state: impl crate::IntoValue<State>) -> Self {
             DocumentBoundingBox(crate::typed::Properties::from_iter([(
                 "State".to_owned(),
-                state.into().into_json(),
+                state.into_value().into_json(),
             )]))
         }
     }
@@ -2951,9 +3107,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-documentextractiongranularity.html#cfn-bedrock-dataautomationproject-documentextractiongranularity-types)
         pub fn types(
             mut self,
-            value: impl Into<crate::Value<Vec<DocumentExtractionGranularityType>>>,
+            value: impl crate::IntoValue<Vec<DocumentExtractionGranularityType>>,
         ) -> Self {
-            self.0.insert("Types".to_owned(), value.into().into_json());
+            self.0
+                .insert("Types".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2972,10 +3129,10 @@ pub mod data_automation_project {
 
     impl DocumentOutputAdditionalFileFormat {
         /// A new `DocumentOutputAdditionalFileFormat` with its required properties.
-        pub fn new(state: impl Into<crate::Value<State>>) -> Self {
+        pub fn new(state: impl crate::IntoValue<State>) -> Self {
             DocumentOutputAdditionalFileFormat(crate::typed::Properties::from_iter([(
                 "State".to_owned(),
-                state.into().into_json(),
+                state.into_value().into_json(),
             )]))
         }
     }
@@ -2995,15 +3152,18 @@ pub mod data_automation_project {
     impl DocumentOutputFormat {
         /// A new `DocumentOutputFormat` with its required properties.
         pub fn new(
-            additional_file_format: impl Into<crate::Value<DocumentOutputAdditionalFileFormat>>,
-            text_format: impl Into<crate::Value<DocumentOutputTextFormat>>,
+            additional_file_format: impl crate::IntoValue<DocumentOutputAdditionalFileFormat>,
+            text_format: impl crate::IntoValue<DocumentOutputTextFormat>,
         ) -> Self {
             DocumentOutputFormat(crate::typed::Properties::from_iter([
                 (
                     "AdditionalFileFormat".to_owned(),
-                    additional_file_format.into().into_json(),
+                    additional_file_format.into_value().into_json(),
                 ),
-                ("TextFormat".to_owned(), text_format.into().into_json()),
+                (
+                    "TextFormat".to_owned(),
+                    text_format.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -3031,9 +3191,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-documentoutputtextformat.html#cfn-bedrock-dataautomationproject-documentoutputtextformat-types)
         pub fn types(
             mut self,
-            value: impl Into<crate::Value<Vec<DocumentOutputTextFormatType>>>,
+            value: impl crate::IntoValue<Vec<DocumentOutputTextFormatType>>,
         ) -> Self {
-            self.0.insert("Types".to_owned(), value.into().into_json());
+            self.0
+                .insert("Types".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3061,10 +3222,12 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-documentoverrideconfiguration.html#cfn-bedrock-dataautomationproject-documentoverrideconfiguration-modalityprocessing)
         pub fn modality_processing(
             mut self,
-            value: impl Into<crate::Value<ModalityProcessingConfiguration>>,
+            value: impl crate::IntoValue<ModalityProcessingConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ModalityProcessing".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ModalityProcessing".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3073,11 +3236,11 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-documentoverrideconfiguration.html#cfn-bedrock-dataautomationproject-documentoverrideconfiguration-sensitivedataconfiguration)
         pub fn sensitive_data_configuration(
             mut self,
-            value: impl Into<crate::Value<SensitiveDataConfiguration>>,
+            value: impl crate::IntoValue<SensitiveDataConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SensitiveDataConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3085,9 +3248,9 @@ pub mod data_automation_project {
         /// `Splitter`: [`SplitterConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-documentoverrideconfiguration.html#cfn-bedrock-dataautomationproject-documentoverrideconfiguration-splitter)
-        pub fn splitter(mut self, value: impl Into<crate::Value<SplitterConfiguration>>) -> Self {
+        pub fn splitter(mut self, value: impl crate::IntoValue<SplitterConfiguration>) -> Self {
             self.0
-                .insert("Splitter".to_owned(), value.into().into_json());
+                .insert("Splitter".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3107,12 +3270,18 @@ pub mod data_automation_project {
     impl DocumentStandardExtraction {
         /// A new `DocumentStandardExtraction` with its required properties.
         pub fn new(
-            bounding_box: impl Into<crate::Value<DocumentBoundingBox>>,
-            granularity: impl Into<crate::Value<DocumentExtractionGranularity>>,
+            bounding_box: impl crate::IntoValue<DocumentBoundingBox>,
+            granularity: impl crate::IntoValue<DocumentExtractionGranularity>,
         ) -> Self {
             DocumentStandardExtraction(crate::typed::Properties::from_iter([
-                ("BoundingBox".to_owned(), bounding_box.into().into_json()),
-                ("Granularity".to_owned(), granularity.into().into_json()),
+                (
+                    "BoundingBox".to_owned(),
+                    bounding_box.into_value().into_json(),
+                ),
+                (
+                    "Granularity".to_owned(),
+                    granularity.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -3131,10 +3300,10 @@ pub mod data_automation_project {
 
     impl DocumentStandardGenerativeField {
         /// A new `DocumentStandardGenerativeField` with its required properties.
-        pub fn new(state: impl Into<crate::Value<State>>) -> Self {
+        pub fn new(state: impl crate::IntoValue<State>) -> Self {
             DocumentStandardGenerativeField(crate::typed::Properties::from_iter([(
                 "State".to_owned(),
-                state.into().into_json(),
+                state.into_value().into_json(),
             )]))
         }
     }
@@ -3162,10 +3331,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-documentstandardoutputconfiguration.html#cfn-bedrock-dataautomationproject-documentstandardoutputconfiguration-extraction)
         pub fn extraction(
             mut self,
-            value: impl Into<crate::Value<DocumentStandardExtraction>>,
+            value: impl crate::IntoValue<DocumentStandardExtraction>,
         ) -> Self {
             self.0
-                .insert("Extraction".to_owned(), value.into().into_json());
+                .insert("Extraction".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3174,22 +3343,19 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-documentstandardoutputconfiguration.html#cfn-bedrock-dataautomationproject-documentstandardoutputconfiguration-generativefield)
         pub fn generative_field(
             mut self,
-            value: impl Into<crate::Value<DocumentStandardGenerativeField>>,
+            value: impl crate::IntoValue<DocumentStandardGenerativeField>,
         ) -> Self {
             self.0
-                .insert("GenerativeField".to_owned(), value.into().into_json());
+                .insert("GenerativeField".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputFormat`: [`DocumentOutputFormat`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-documentstandardoutputconfiguration.html#cfn-bedrock-dataautomationproject-documentstandardoutputconfiguration-outputformat)
-        pub fn output_format(
-            mut self,
-            value: impl Into<crate::Value<DocumentOutputFormat>>,
-        ) -> Self {
+        pub fn output_format(mut self, value: impl crate::IntoValue<DocumentOutputFormat>) -> Self {
             self.0
-                .insert("OutputFormat".to_owned(), value.into().into_json());
+                .insert("OutputFormat".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3208,10 +3374,10 @@ pub mod data_automation_project {
 
     impl ImageBoundingBox {
         /// A new `ImageBoundingBox` with its required properties.
-        pub fn new(state: impl Into<crate::Value<State>>) -> Self {
+        pub fn new(state: impl crate::IntoValue<State>) -> Self {
             ImageBoundingBox(crate::typed::Properties::from_iter([(
                 "State".to_owned(),
-                state.into().into_json(),
+                state.into_value().into_json(),
             )]))
         }
     }
@@ -3230,10 +3396,10 @@ pub mod data_automation_project {
 
     impl ImageExtractionCategory {
         /// A new `ImageExtractionCategory` with its required properties.
-        pub fn new(state: impl Into<crate::Value<State>>) -> Self {
+        pub fn new(state: impl crate::IntoValue<State>) -> Self {
             ImageExtractionCategory(crate::typed::Properties::from_iter([(
                 "State".to_owned(),
-                state.into().into_json(),
+                state.into_value().into_json(),
             )]))
         }
 
@@ -3242,9 +3408,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-imageextractioncategory.html#cfn-bedrock-dataautomationproject-imageextractioncategory-types)
         pub fn types(
             mut self,
-            value: impl Into<crate::Value<Vec<ImageExtractionCategoryType>>>,
+            value: impl crate::IntoValue<Vec<ImageExtractionCategoryType>>,
         ) -> Self {
-            self.0.insert("Types".to_owned(), value.into().into_json());
+            self.0
+                .insert("Types".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3272,10 +3439,12 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-imageoverrideconfiguration.html#cfn-bedrock-dataautomationproject-imageoverrideconfiguration-modalityprocessing)
         pub fn modality_processing(
             mut self,
-            value: impl Into<crate::Value<ModalityProcessingConfiguration>>,
+            value: impl crate::IntoValue<ModalityProcessingConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ModalityProcessing".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ModalityProcessing".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3284,11 +3453,11 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-imageoverrideconfiguration.html#cfn-bedrock-dataautomationproject-imageoverrideconfiguration-sensitivedataconfiguration)
         pub fn sensitive_data_configuration(
             mut self,
-            value: impl Into<crate::Value<SensitiveDataConfiguration>>,
+            value: impl crate::IntoValue<SensitiveDataConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SensitiveDataConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3309,12 +3478,15 @@ pub mod data_automation_project {
     impl ImageStandardExtraction {
         /// A new `ImageStandardExtraction` with its required properties.
         pub fn new(
-            bounding_box: impl Into<crate::Value<ImageBoundingBox>>,
-            category: impl Into<crate::Value<ImageExtractionCategory>>,
+            bounding_box: impl crate::IntoValue<ImageBoundingBox>,
+            category: impl crate::IntoValue<ImageExtractionCategory>,
         ) -> Self {
             ImageStandardExtraction(crate::typed::Properties::from_iter([
-                ("BoundingBox".to_owned(), bounding_box.into().into_json()),
-                ("Category".to_owned(), category.into().into_json()),
+                (
+                    "BoundingBox".to_owned(),
+                    bounding_box.into_value().into_json(),
+                ),
+                ("Category".to_owned(), category.into_value().into_json()),
             ]))
         }
     }
@@ -3333,10 +3505,10 @@ pub mod data_automation_project {
 
     impl ImageStandardGenerativeField {
         /// A new `ImageStandardGenerativeField` with its required properties.
-        pub fn new(state: impl Into<crate::Value<State>>) -> Self {
+        pub fn new(state: impl crate::IntoValue<State>) -> Self {
             ImageStandardGenerativeField(crate::typed::Properties::from_iter([(
                 "State".to_owned(),
-                state.into().into_json(),
+                state.into_value().into_json(),
             )]))
         }
 
@@ -3345,9 +3517,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-imagestandardgenerativefield.html#cfn-bedrock-dataautomationproject-imagestandardgenerativefield-types)
         pub fn types(
             mut self,
-            value: impl Into<crate::Value<Vec<ImageStandardGenerativeFieldType>>>,
+            value: impl crate::IntoValue<Vec<ImageStandardGenerativeFieldType>>,
         ) -> Self {
-            self.0.insert("Types".to_owned(), value.into().into_json());
+            self.0
+                .insert("Types".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3373,12 +3546,9 @@ pub mod data_automation_project {
         /// `Extraction`: [`ImageStandardExtraction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-imagestandardoutputconfiguration.html#cfn-bedrock-dataautomationproject-imagestandardoutputconfiguration-extraction)
-        pub fn extraction(
-            mut self,
-            value: impl Into<crate::Value<ImageStandardExtraction>>,
-        ) -> Self {
+        pub fn extraction(mut self, value: impl crate::IntoValue<ImageStandardExtraction>) -> Self {
             self.0
-                .insert("Extraction".to_owned(), value.into().into_json());
+                .insert("Extraction".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3387,10 +3557,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-imagestandardoutputconfiguration.html#cfn-bedrock-dataautomationproject-imagestandardoutputconfiguration-generativefield)
         pub fn generative_field(
             mut self,
-            value: impl Into<crate::Value<ImageStandardGenerativeField>>,
+            value: impl crate::IntoValue<ImageStandardGenerativeField>,
         ) -> Self {
             self.0
-                .insert("GenerativeField".to_owned(), value.into().into_json());
+                .insert("GenerativeField".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3416,8 +3586,9 @@ pub mod data_automation_project {
         /// `State`: [`State`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-modalityprocessingconfiguration.html#cfn-bedrock-dataautomationproject-modalityprocessingconfiguration-state)
-        pub fn state(mut self, value: impl Into<crate::Value<State>>) -> Self {
-            self.0.insert("State".to_owned(), value.into().into_json());
+        pub fn state(mut self, value: impl crate::IntoValue<State>) -> Self {
+            self.0
+                .insert("State".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3443,32 +3614,36 @@ pub mod data_automation_project {
         /// `jpeg`: [`DesiredModality`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-modalityroutingconfiguration.html#cfn-bedrock-dataautomationproject-modalityroutingconfiguration-jpeg)
-        pub fn jpeg(mut self, value: impl Into<crate::Value<DesiredModality>>) -> Self {
-            self.0.insert("jpeg".to_owned(), value.into().into_json());
+        pub fn jpeg(mut self, value: impl crate::IntoValue<DesiredModality>) -> Self {
+            self.0
+                .insert("jpeg".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `mov`: [`DesiredModality`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-modalityroutingconfiguration.html#cfn-bedrock-dataautomationproject-modalityroutingconfiguration-mov)
-        pub fn mov(mut self, value: impl Into<crate::Value<DesiredModality>>) -> Self {
-            self.0.insert("mov".to_owned(), value.into().into_json());
+        pub fn mov(mut self, value: impl crate::IntoValue<DesiredModality>) -> Self {
+            self.0
+                .insert("mov".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `mp4`: [`DesiredModality`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-modalityroutingconfiguration.html#cfn-bedrock-dataautomationproject-modalityroutingconfiguration-mp4)
-        pub fn mp4(mut self, value: impl Into<crate::Value<DesiredModality>>) -> Self {
-            self.0.insert("mp4".to_owned(), value.into().into_json());
+        pub fn mp4(mut self, value: impl crate::IntoValue<DesiredModality>) -> Self {
+            self.0
+                .insert("mp4".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `png`: [`DesiredModality`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-modalityroutingconfiguration.html#cfn-bedrock-dataautomationproject-modalityroutingconfiguration-png)
-        pub fn png(mut self, value: impl Into<crate::Value<DesiredModality>>) -> Self {
-            self.0.insert("png".to_owned(), value.into().into_json());
+        pub fn png(mut self, value: impl crate::IntoValue<DesiredModality>) -> Self {
+            self.0
+                .insert("png".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3494,8 +3669,9 @@ pub mod data_automation_project {
         /// `Audio`: [`AudioOverrideConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-overrideconfiguration.html#cfn-bedrock-dataautomationproject-overrideconfiguration-audio)
-        pub fn audio(mut self, value: impl Into<crate::Value<AudioOverrideConfiguration>>) -> Self {
-            self.0.insert("Audio".to_owned(), value.into().into_json());
+        pub fn audio(mut self, value: impl crate::IntoValue<AudioOverrideConfiguration>) -> Self {
+            self.0
+                .insert("Audio".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3504,18 +3680,19 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-overrideconfiguration.html#cfn-bedrock-dataautomationproject-overrideconfiguration-document)
         pub fn document(
             mut self,
-            value: impl Into<crate::Value<DocumentOverrideConfiguration>>,
+            value: impl crate::IntoValue<DocumentOverrideConfiguration>,
         ) -> Self {
             self.0
-                .insert("Document".to_owned(), value.into().into_json());
+                .insert("Document".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Image`: [`ImageOverrideConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-overrideconfiguration.html#cfn-bedrock-dataautomationproject-overrideconfiguration-image)
-        pub fn image(mut self, value: impl Into<crate::Value<ImageOverrideConfiguration>>) -> Self {
-            self.0.insert("Image".to_owned(), value.into().into_json());
+        pub fn image(mut self, value: impl crate::IntoValue<ImageOverrideConfiguration>) -> Self {
+            self.0
+                .insert("Image".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3524,18 +3701,19 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-overrideconfiguration.html#cfn-bedrock-dataautomationproject-overrideconfiguration-modalityrouting)
         pub fn modality_routing(
             mut self,
-            value: impl Into<crate::Value<ModalityRoutingConfiguration>>,
+            value: impl crate::IntoValue<ModalityRoutingConfiguration>,
         ) -> Self {
             self.0
-                .insert("ModalityRouting".to_owned(), value.into().into_json());
+                .insert("ModalityRouting".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Video`: [`VideoOverrideConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-overrideconfiguration.html#cfn-bedrock-dataautomationproject-overrideconfiguration-video)
-        pub fn video(mut self, value: impl Into<crate::Value<VideoOverrideConfiguration>>) -> Self {
-            self.0.insert("Video".to_owned(), value.into().into_json());
+        pub fn video(mut self, value: impl crate::IntoValue<VideoOverrideConfiguration>) -> Self {
+            self.0
+                .insert("Video".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3563,10 +3741,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-piientitiesconfiguration.html#cfn-bedrock-dataautomationproject-piientitiesconfiguration-piientitytypes)
         pub fn pii_entity_types(
             mut self,
-            value: impl Into<crate::Value<Vec<PiiEntityTypes>>>,
+            value: impl crate::IntoValue<Vec<PiiEntityTypes>>,
         ) -> Self {
             self.0
-                .insert("PiiEntityTypes".to_owned(), value.into().into_json());
+                .insert("PiiEntityTypes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3575,10 +3753,12 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-piientitiesconfiguration.html#cfn-bedrock-dataautomationproject-piientitiesconfiguration-redactionmaskmode)
         pub fn redaction_mask_mode(
             mut self,
-            value: impl Into<crate::Value<PiiRedactionMaskMode>>,
+            value: impl crate::IntoValue<PiiRedactionMaskMode>,
         ) -> Self {
-            self.0
-                .insert("RedactionMaskMode".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RedactionMaskMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3606,10 +3786,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-sensitivedataconfiguration.html#cfn-bedrock-dataautomationproject-sensitivedataconfiguration-detectionmode)
         pub fn detection_mode(
             mut self,
-            value: impl Into<crate::Value<SensitiveDataDetectionMode>>,
+            value: impl crate::IntoValue<SensitiveDataDetectionMode>,
         ) -> Self {
             self.0
-                .insert("DetectionMode".to_owned(), value.into().into_json());
+                .insert("DetectionMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3618,10 +3798,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-sensitivedataconfiguration.html#cfn-bedrock-dataautomationproject-sensitivedataconfiguration-detectionscope)
         pub fn detection_scope(
             mut self,
-            value: impl Into<crate::Value<Vec<SensitiveDataDetectionScope>>>,
+            value: impl crate::IntoValue<Vec<SensitiveDataDetectionScope>>,
         ) -> Self {
             self.0
-                .insert("DetectionScope".to_owned(), value.into().into_json());
+                .insert("DetectionScope".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3630,11 +3810,11 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-sensitivedataconfiguration.html#cfn-bedrock-dataautomationproject-sensitivedataconfiguration-piientitiesconfiguration)
         pub fn pii_entities_configuration(
             mut self,
-            value: impl Into<crate::Value<PiiEntitiesConfiguration>>,
+            value: impl crate::IntoValue<PiiEntitiesConfiguration>,
         ) -> Self {
             self.0.insert(
                 "PiiEntitiesConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3654,10 +3834,10 @@ pub mod data_automation_project {
 
     impl SpeakerLabelingConfiguration {
         /// A new `SpeakerLabelingConfiguration` with its required properties.
-        pub fn new(state: impl Into<crate::Value<State>>) -> Self {
+        pub fn new(state: impl crate::IntoValue<State>) -> Self {
             SpeakerLabelingConfiguration(crate::typed::Properties::from_iter([(
                 "State".to_owned(),
-                state.into().into_json(),
+                state.into_value().into_json(),
             )]))
         }
     }
@@ -3683,8 +3863,9 @@ pub mod data_automation_project {
         /// `State`: [`State`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-splitterconfiguration.html#cfn-bedrock-dataautomationproject-splitterconfiguration-state)
-        pub fn state(mut self, value: impl Into<crate::Value<State>>) -> Self {
-            self.0.insert("State".to_owned(), value.into().into_json());
+        pub fn state(mut self, value: impl crate::IntoValue<State>) -> Self {
+            self.0
+                .insert("State".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3712,9 +3893,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-standardoutputconfiguration.html#cfn-bedrock-dataautomationproject-standardoutputconfiguration-audio)
         pub fn audio(
             mut self,
-            value: impl Into<crate::Value<AudioStandardOutputConfiguration>>,
+            value: impl crate::IntoValue<AudioStandardOutputConfiguration>,
         ) -> Self {
-            self.0.insert("Audio".to_owned(), value.into().into_json());
+            self.0
+                .insert("Audio".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3723,10 +3905,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-standardoutputconfiguration.html#cfn-bedrock-dataautomationproject-standardoutputconfiguration-document)
         pub fn document(
             mut self,
-            value: impl Into<crate::Value<DocumentStandardOutputConfiguration>>,
+            value: impl crate::IntoValue<DocumentStandardOutputConfiguration>,
         ) -> Self {
             self.0
-                .insert("Document".to_owned(), value.into().into_json());
+                .insert("Document".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3735,9 +3917,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-standardoutputconfiguration.html#cfn-bedrock-dataautomationproject-standardoutputconfiguration-image)
         pub fn image(
             mut self,
-            value: impl Into<crate::Value<ImageStandardOutputConfiguration>>,
+            value: impl crate::IntoValue<ImageStandardOutputConfiguration>,
         ) -> Self {
-            self.0.insert("Image".to_owned(), value.into().into_json());
+            self.0
+                .insert("Image".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3746,9 +3929,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-standardoutputconfiguration.html#cfn-bedrock-dataautomationproject-standardoutputconfiguration-video)
         pub fn video(
             mut self,
-            value: impl Into<crate::Value<VideoStandardOutputConfiguration>>,
+            value: impl crate::IntoValue<VideoStandardOutputConfiguration>,
         ) -> Self {
-            self.0.insert("Video".to_owned(), value.into().into_json());
+            self.0
+                .insert("Video".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3768,12 +3952,12 @@ pub mod data_automation_project {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3801,10 +3985,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-transcriptconfiguration.html#cfn-bedrock-dataautomationproject-transcriptconfiguration-channellabeling)
         pub fn channel_labeling(
             mut self,
-            value: impl Into<crate::Value<ChannelLabelingConfiguration>>,
+            value: impl crate::IntoValue<ChannelLabelingConfiguration>,
         ) -> Self {
             self.0
-                .insert("ChannelLabeling".to_owned(), value.into().into_json());
+                .insert("ChannelLabeling".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3813,10 +3997,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-transcriptconfiguration.html#cfn-bedrock-dataautomationproject-transcriptconfiguration-speakerlabeling)
         pub fn speaker_labeling(
             mut self,
-            value: impl Into<crate::Value<SpeakerLabelingConfiguration>>,
+            value: impl crate::IntoValue<SpeakerLabelingConfiguration>,
         ) -> Self {
             self.0
-                .insert("SpeakerLabeling".to_owned(), value.into().into_json());
+                .insert("SpeakerLabeling".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3835,10 +4019,10 @@ pub mod data_automation_project {
 
     impl VideoBoundingBox {
         /// A new `VideoBoundingBox` with its required properties.
-        pub fn new(state: impl Into<crate::Value<State>>) -> Self {
+        pub fn new(state: impl crate::IntoValue<State>) -> Self {
             VideoBoundingBox(crate::typed::Properties::from_iter([(
                 "State".to_owned(),
-                state.into().into_json(),
+                state.into_value().into_json(),
             )]))
         }
     }
@@ -3857,10 +4041,10 @@ pub mod data_automation_project {
 
     impl VideoExtractionCategory {
         /// A new `VideoExtractionCategory` with its required properties.
-        pub fn new(state: impl Into<crate::Value<State>>) -> Self {
+        pub fn new(state: impl crate::IntoValue<State>) -> Self {
             VideoExtractionCategory(crate::typed::Properties::from_iter([(
                 "State".to_owned(),
-                state.into().into_json(),
+                state.into_value().into_json(),
             )]))
         }
 
@@ -3869,9 +4053,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-videoextractioncategory.html#cfn-bedrock-dataautomationproject-videoextractioncategory-types)
         pub fn types(
             mut self,
-            value: impl Into<crate::Value<Vec<VideoExtractionCategoryType>>>,
+            value: impl crate::IntoValue<Vec<VideoExtractionCategoryType>>,
         ) -> Self {
-            self.0.insert("Types".to_owned(), value.into().into_json());
+            self.0
+                .insert("Types".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3899,10 +4084,12 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-videooverrideconfiguration.html#cfn-bedrock-dataautomationproject-videooverrideconfiguration-modalityprocessing)
         pub fn modality_processing(
             mut self,
-            value: impl Into<crate::Value<ModalityProcessingConfiguration>>,
+            value: impl crate::IntoValue<ModalityProcessingConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ModalityProcessing".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ModalityProcessing".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3911,11 +4098,11 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-videooverrideconfiguration.html#cfn-bedrock-dataautomationproject-videooverrideconfiguration-sensitivedataconfiguration)
         pub fn sensitive_data_configuration(
             mut self,
-            value: impl Into<crate::Value<SensitiveDataConfiguration>>,
+            value: impl crate::IntoValue<SensitiveDataConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SensitiveDataConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3936,12 +4123,15 @@ pub mod data_automation_project {
     impl VideoStandardExtraction {
         /// A new `VideoStandardExtraction` with its required properties.
         pub fn new(
-            bounding_box: impl Into<crate::Value<VideoBoundingBox>>,
-            category: impl Into<crate::Value<VideoExtractionCategory>>,
+            bounding_box: impl crate::IntoValue<VideoBoundingBox>,
+            category: impl crate::IntoValue<VideoExtractionCategory>,
         ) -> Self {
             VideoStandardExtraction(crate::typed::Properties::from_iter([
-                ("BoundingBox".to_owned(), bounding_box.into().into_json()),
-                ("Category".to_owned(), category.into().into_json()),
+                (
+                    "BoundingBox".to_owned(),
+                    bounding_box.into_value().into_json(),
+                ),
+                ("Category".to_owned(), category.into_value().into_json()),
             ]))
         }
     }
@@ -3960,10 +4150,10 @@ pub mod data_automation_project {
 
     impl VideoStandardGenerativeField {
         /// A new `VideoStandardGenerativeField` with its required properties.
-        pub fn new(state: impl Into<crate::Value<State>>) -> Self {
+        pub fn new(state: impl crate::IntoValue<State>) -> Self {
             VideoStandardGenerativeField(crate::typed::Properties::from_iter([(
                 "State".to_owned(),
-                state.into().into_json(),
+                state.into_value().into_json(),
             )]))
         }
 
@@ -3972,9 +4162,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-videostandardgenerativefield.html#cfn-bedrock-dataautomationproject-videostandardgenerativefield-types)
         pub fn types(
             mut self,
-            value: impl Into<crate::Value<Vec<VideoStandardGenerativeFieldType>>>,
+            value: impl crate::IntoValue<Vec<VideoStandardGenerativeFieldType>>,
         ) -> Self {
-            self.0.insert("Types".to_owned(), value.into().into_json());
+            self.0
+                .insert("Types".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4000,12 +4191,9 @@ pub mod data_automation_project {
         /// `Extraction`: [`VideoStandardExtraction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-videostandardoutputconfiguration.html#cfn-bedrock-dataautomationproject-videostandardoutputconfiguration-extraction)
-        pub fn extraction(
-            mut self,
-            value: impl Into<crate::Value<VideoStandardExtraction>>,
-        ) -> Self {
+        pub fn extraction(mut self, value: impl crate::IntoValue<VideoStandardExtraction>) -> Self {
             self.0
-                .insert("Extraction".to_owned(), value.into().into_json());
+                .insert("Extraction".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4014,10 +4202,10 @@ pub mod data_automation_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-dataautomationproject-videostandardoutputconfiguration.html#cfn-bedrock-dataautomationproject-videostandardoutputconfiguration-generativefield)
         pub fn generative_field(
             mut self,
-            value: impl Into<crate::Value<VideoStandardGenerativeField>>,
+            value: impl crate::IntoValue<VideoStandardGenerativeField>,
         ) -> Self {
             self.0
-                .insert("GenerativeField".to_owned(), value.into().into_json());
+                .insert("GenerativeField".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4528,18 +4716,21 @@ pub struct DataSource(crate::Resource);
 impl DataSource {
     /// A new `AWS::Bedrock::DataSource` with its required properties.
     pub fn new(
-        data_source_configuration: impl Into<crate::Value<data_source::DataSourceConfiguration>>,
-        knowledge_base_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        data_source_configuration: impl crate::IntoValue<data_source::DataSourceConfiguration>,
+        knowledge_base_id: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         DataSource(
             crate::Resource::new("AWS::Bedrock::DataSource")
                 .property(
                     "DataSourceConfiguration",
-                    data_source_configuration.into().into_json(),
+                    data_source_configuration.into_value().into_json(),
                 )
-                .property("KnowledgeBaseId", knowledge_base_id.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property(
+                    "KnowledgeBaseId",
+                    knowledge_base_id.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -4548,10 +4739,10 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-datasource.html#cfn-bedrock-datasource-datadeletionpolicy)
     pub fn data_deletion_policy(
         mut self,
-        value: impl Into<crate::Value<data_source::DataDeletionPolicy>>,
+        value: impl crate::IntoValue<data_source::DataDeletionPolicy>,
     ) -> Self {
         self.0
-            .set_property("DataDeletionPolicy", value.into().into_json());
+            .set_property("DataDeletionPolicy", value.into_value().into_json());
         self
     }
 
@@ -4560,8 +4751,9 @@ impl DataSource {
     /// Length: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-datasource.html#cfn-bedrock-datasource-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -4570,11 +4762,11 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-datasource.html#cfn-bedrock-datasource-serversideencryptionconfiguration)
     pub fn server_side_encryption_configuration(
         mut self,
-        value: impl Into<crate::Value<data_source::ServerSideEncryptionConfiguration>>,
+        value: impl crate::IntoValue<data_source::ServerSideEncryptionConfiguration>,
     ) -> Self {
         self.0.set_property(
             "ServerSideEncryptionConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -4584,10 +4776,12 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-datasource.html#cfn-bedrock-datasource-vectoringestionconfiguration)
     pub fn vector_ingestion_configuration(
         mut self,
-        value: impl Into<crate::Value<data_source::VectorIngestionConfiguration>>,
+        value: impl crate::IntoValue<data_source::VectorIngestionConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("VectorIngestionConfiguration", value.into().into_json());
+        self.0.set_property(
+            "VectorIngestionConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 }
@@ -4670,9 +4864,9 @@ pub mod data_source {
         /// `ParsingModality`: [`ParsingModality`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-bedrockdataautomationconfiguration.html#cfn-bedrock-datasource-bedrockdataautomationconfiguration-parsingmodality)
-        pub fn parsing_modality(mut self, value: impl Into<crate::Value<ParsingModality>>) -> Self {
+        pub fn parsing_modality(mut self, value: impl crate::IntoValue<ParsingModality>) -> Self {
             self.0
-                .insert("ParsingModality".to_owned(), value.into().into_json());
+                .insert("ParsingModality".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4691,28 +4885,28 @@ pub mod data_source {
 
     impl BedrockFoundationModelConfiguration {
         /// A new `BedrockFoundationModelConfiguration` with its required properties.
-        pub fn new(model_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(model_arn: impl crate::IntoValue<String>) -> Self {
             BedrockFoundationModelConfiguration(crate::typed::Properties::from_iter([(
                 "ModelArn".to_owned(),
-                model_arn.into().into_json(),
+                model_arn.into_value().into_json(),
             )]))
         }
 
         /// `ParsingModality`: [`ParsingModality`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-bedrockfoundationmodelconfiguration.html#cfn-bedrock-datasource-bedrockfoundationmodelconfiguration-parsingmodality)
-        pub fn parsing_modality(mut self, value: impl Into<crate::Value<ParsingModality>>) -> Self {
+        pub fn parsing_modality(mut self, value: impl crate::IntoValue<ParsingModality>) -> Self {
             self.0
-                .insert("ParsingModality".to_owned(), value.into().into_json());
+                .insert("ParsingModality".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParsingPrompt`: [`ParsingPrompt`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-bedrockfoundationmodelconfiguration.html#cfn-bedrock-datasource-bedrockfoundationmodelconfiguration-parsingprompt)
-        pub fn parsing_prompt(mut self, value: impl Into<crate::Value<ParsingPrompt>>) -> Self {
+        pub fn parsing_prompt(mut self, value: impl crate::IntoValue<ParsingPrompt>) -> Self {
             self.0
-                .insert("ParsingPrompt".to_owned(), value.into().into_json());
+                .insert("ParsingPrompt".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4732,16 +4926,16 @@ pub mod data_source {
     impl BedrockFoundationModelContextEnrichmentConfiguration {
         /// A new `BedrockFoundationModelContextEnrichmentConfiguration` with its required properties.
         pub fn new(
-            enrichment_strategy_configuration: impl Into<crate::Value<EnrichmentStrategyConfiguration>>,
-            model_arn: impl Into<crate::Value<String>>,
+            enrichment_strategy_configuration: impl crate::IntoValue<EnrichmentStrategyConfiguration>,
+            model_arn: impl crate::IntoValue<String>,
         ) -> Self {
             BedrockFoundationModelContextEnrichmentConfiguration(
                 crate::typed::Properties::from_iter([
                     (
                         "EnrichmentStrategyConfiguration".to_owned(),
-                        enrichment_strategy_configuration.into().into_json(),
+                        enrichment_strategy_configuration.into_value().into_json(),
                     ),
-                    ("ModelArn".to_owned(), model_arn.into().into_json()),
+                    ("ModelArn".to_owned(), model_arn.into_value().into_json()),
                 ]),
             )
         }
@@ -4761,10 +4955,10 @@ pub mod data_source {
 
     impl ChunkingConfiguration {
         /// A new `ChunkingConfiguration` with its required properties.
-        pub fn new(chunking_strategy: impl Into<crate::Value<ChunkingStrategy>>) -> Self {
+        pub fn new(chunking_strategy: impl crate::IntoValue<ChunkingStrategy>) -> Self {
             ChunkingConfiguration(crate::typed::Properties::from_iter([(
                 "ChunkingStrategy".to_owned(),
-                chunking_strategy.into().into_json(),
+                chunking_strategy.into_value().into_json(),
             )]))
         }
 
@@ -4773,11 +4967,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-chunkingconfiguration.html#cfn-bedrock-datasource-chunkingconfiguration-fixedsizechunkingconfiguration)
         pub fn fixed_size_chunking_configuration(
             mut self,
-            value: impl Into<crate::Value<FixedSizeChunkingConfiguration>>,
+            value: impl crate::IntoValue<FixedSizeChunkingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "FixedSizeChunkingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4787,11 +4981,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-chunkingconfiguration.html#cfn-bedrock-datasource-chunkingconfiguration-hierarchicalchunkingconfiguration)
         pub fn hierarchical_chunking_configuration(
             mut self,
-            value: impl Into<crate::Value<HierarchicalChunkingConfiguration>>,
+            value: impl crate::IntoValue<HierarchicalChunkingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "HierarchicalChunkingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4801,11 +4995,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-chunkingconfiguration.html#cfn-bedrock-datasource-chunkingconfiguration-semanticchunkingconfiguration)
         pub fn semantic_chunking_configuration(
             mut self,
-            value: impl Into<crate::Value<SemanticChunkingConfiguration>>,
+            value: impl crate::IntoValue<SemanticChunkingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SemanticChunkingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4834,10 +5028,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-confluencecrawlerconfiguration.html#cfn-bedrock-datasource-confluencecrawlerconfiguration-filterconfiguration)
         pub fn filter_configuration(
             mut self,
-            value: impl Into<crate::Value<CrawlFilterConfiguration>>,
+            value: impl crate::IntoValue<CrawlFilterConfiguration>,
         ) -> Self {
-            self.0
-                .insert("FilterConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FilterConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4857,11 +5053,11 @@ pub mod data_source {
     impl ConfluenceDataSourceConfiguration {
         /// A new `ConfluenceDataSourceConfiguration` with its required properties.
         pub fn new(
-            source_configuration: impl Into<crate::Value<ConfluenceSourceConfiguration>>,
+            source_configuration: impl crate::IntoValue<ConfluenceSourceConfiguration>,
         ) -> Self {
             ConfluenceDataSourceConfiguration(crate::typed::Properties::from_iter([(
                 "SourceConfiguration".to_owned(),
-                source_configuration.into().into_json(),
+                source_configuration.into_value().into_json(),
             )]))
         }
 
@@ -4870,10 +5066,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-confluencedatasourceconfiguration.html#cfn-bedrock-datasource-confluencedatasourceconfiguration-crawlerconfiguration)
         pub fn crawler_configuration(
             mut self,
-            value: impl Into<crate::Value<ConfluenceCrawlerConfiguration>>,
+            value: impl crate::IntoValue<ConfluenceCrawlerConfiguration>,
         ) -> Self {
-            self.0
-                .insert("CrawlerConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CrawlerConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4893,19 +5091,19 @@ pub mod data_source {
     impl ConfluenceSourceConfiguration {
         /// A new `ConfluenceSourceConfiguration` with its required properties.
         pub fn new(
-            auth_type: impl Into<crate::Value<AuthType>>,
-            credentials_secret_arn: impl Into<crate::Value<String>>,
-            host_type: impl Into<crate::Value<HostType>>,
-            host_url: impl Into<crate::Value<String>>,
+            auth_type: impl crate::IntoValue<AuthType>,
+            credentials_secret_arn: impl crate::IntoValue<String>,
+            host_type: impl crate::IntoValue<HostType>,
+            host_url: impl crate::IntoValue<String>,
         ) -> Self {
             ConfluenceSourceConfiguration(crate::typed::Properties::from_iter([
-                ("AuthType".to_owned(), auth_type.into().into_json()),
+                ("AuthType".to_owned(), auth_type.into_value().into_json()),
                 (
                     "CredentialsSecretArn".to_owned(),
-                    credentials_secret_arn.into().into_json(),
+                    credentials_secret_arn.into_value().into_json(),
                 ),
-                ("HostType".to_owned(), host_type.into().into_json()),
-                ("HostUrl".to_owned(), host_url.into().into_json()),
+                ("HostType".to_owned(), host_type.into_value().into_json()),
+                ("HostUrl".to_owned(), host_url.into_value().into_json()),
             ]))
         }
     }
@@ -4924,10 +5122,10 @@ pub mod data_source {
 
     impl ContextEnrichmentConfiguration {
         /// A new `ContextEnrichmentConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<ContextEnrichmentType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<ContextEnrichmentType>) -> Self {
             ContextEnrichmentConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -4936,11 +5134,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-contextenrichmentconfiguration.html#cfn-bedrock-datasource-contextenrichmentconfiguration-bedrockfoundationmodelconfiguration)
         pub fn bedrock_foundation_model_configuration(
             mut self,
-            value: impl Into<crate::Value<BedrockFoundationModelContextEnrichmentConfiguration>>,
+            value: impl crate::IntoValue<BedrockFoundationModelContextEnrichmentConfiguration>,
         ) -> Self {
             self.0.insert(
                 "BedrockFoundationModelConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4960,10 +5158,10 @@ pub mod data_source {
 
     impl CrawlFilterConfiguration {
         /// A new `CrawlFilterConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             CrawlFilterConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -4972,10 +5170,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-crawlfilterconfiguration.html#cfn-bedrock-datasource-crawlfilterconfiguration-patternobjectfilter)
         pub fn pattern_object_filter(
             mut self,
-            value: impl Into<crate::Value<PatternObjectFilterConfiguration>>,
+            value: impl crate::IntoValue<PatternObjectFilterConfiguration>,
         ) -> Self {
-            self.0
-                .insert("PatternObjectFilter".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PatternObjectFilter".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4995,17 +5195,17 @@ pub mod data_source {
     impl CustomTransformationConfiguration {
         /// A new `CustomTransformationConfiguration` with its required properties.
         pub fn new(
-            intermediate_storage: impl Into<crate::Value<IntermediateStorage>>,
-            transformations: impl Into<crate::Value<Vec<Transformation>>>,
+            intermediate_storage: impl crate::IntoValue<IntermediateStorage>,
+            transformations: impl crate::IntoValue<Vec<Transformation>>,
         ) -> Self {
             CustomTransformationConfiguration(crate::typed::Properties::from_iter([
                 (
                     "IntermediateStorage".to_owned(),
-                    intermediate_storage.into().into_json(),
+                    intermediate_storage.into_value().into_json(),
                 ),
                 (
                     "Transformations".to_owned(),
-                    transformations.into().into_json(),
+                    transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -5025,10 +5225,10 @@ pub mod data_source {
 
     impl DataSourceConfiguration {
         /// A new `DataSourceConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<DataSourceType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<DataSourceType>) -> Self {
             DataSourceConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -5037,11 +5237,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-datasourceconfiguration.html#cfn-bedrock-datasource-datasourceconfiguration-confluenceconfiguration)
         pub fn confluence_configuration(
             mut self,
-            value: impl Into<crate::Value<ConfluenceDataSourceConfiguration>>,
+            value: impl crate::IntoValue<ConfluenceDataSourceConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ConfluenceConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5051,10 +5251,10 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-datasourceconfiguration.html#cfn-bedrock-datasource-datasourceconfiguration-s3configuration)
         pub fn s3_configuration(
             mut self,
-            value: impl Into<crate::Value<S3DataSourceConfiguration>>,
+            value: impl crate::IntoValue<S3DataSourceConfiguration>,
         ) -> Self {
             self.0
-                .insert("S3Configuration".to_owned(), value.into().into_json());
+                .insert("S3Configuration".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5063,11 +5263,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-datasourceconfiguration.html#cfn-bedrock-datasource-datasourceconfiguration-salesforceconfiguration)
         pub fn salesforce_configuration(
             mut self,
-            value: impl Into<crate::Value<SalesforceDataSourceConfiguration>>,
+            value: impl crate::IntoValue<SalesforceDataSourceConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SalesforceConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5077,11 +5277,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-datasourceconfiguration.html#cfn-bedrock-datasource-datasourceconfiguration-sharepointconfiguration)
         pub fn share_point_configuration(
             mut self,
-            value: impl Into<crate::Value<SharePointDataSourceConfiguration>>,
+            value: impl crate::IntoValue<SharePointDataSourceConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SharePointConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5091,10 +5291,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-datasourceconfiguration.html#cfn-bedrock-datasource-datasourceconfiguration-webconfiguration)
         pub fn web_configuration(
             mut self,
-            value: impl Into<crate::Value<WebDataSourceConfiguration>>,
+            value: impl crate::IntoValue<WebDataSourceConfiguration>,
         ) -> Self {
-            self.0
-                .insert("WebConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "WebConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5113,10 +5315,10 @@ pub mod data_source {
 
     impl EnrichmentStrategyConfiguration {
         /// A new `EnrichmentStrategyConfiguration` with its required properties.
-        pub fn new(method: impl Into<crate::Value<EnrichmentStrategyMethod>>) -> Self {
+        pub fn new(method: impl crate::IntoValue<EnrichmentStrategyMethod>) -> Self {
             EnrichmentStrategyConfiguration(crate::typed::Properties::from_iter([(
                 "Method".to_owned(),
-                method.into().into_json(),
+                method.into_value().into_json(),
             )]))
         }
     }
@@ -5136,14 +5338,14 @@ pub mod data_source {
     impl FixedSizeChunkingConfiguration {
         /// A new `FixedSizeChunkingConfiguration` with its required properties.
         pub fn new(
-            max_tokens: impl Into<crate::Value<i64>>,
-            overlap_percentage: impl Into<crate::Value<i64>>,
+            max_tokens: impl crate::IntoValue<i64>,
+            overlap_percentage: impl crate::IntoValue<i64>,
         ) -> Self {
             FixedSizeChunkingConfiguration(crate::typed::Properties::from_iter([
-                ("MaxTokens".to_owned(), max_tokens.into().into_json()),
+                ("MaxTokens".to_owned(), max_tokens.into_value().into_json()),
                 (
                     "OverlapPercentage".to_owned(),
-                    overlap_percentage.into().into_json(),
+                    overlap_percentage.into_value().into_json(),
                 ),
             ]))
         }
@@ -5164,17 +5366,17 @@ pub mod data_source {
     impl HierarchicalChunkingConfiguration {
         /// A new `HierarchicalChunkingConfiguration` with its required properties.
         pub fn new(
-            level_configurations: impl Into<crate::Value<Vec<HierarchicalChunkingLevelConfiguration>>>,
-            overlap_tokens: impl Into<crate::Value<i64>>,
+            level_configurations: impl crate::IntoValue<Vec<HierarchicalChunkingLevelConfiguration>>,
+            overlap_tokens: impl crate::IntoValue<i64>,
         ) -> Self {
             HierarchicalChunkingConfiguration(crate::typed::Properties::from_iter([
                 (
                     "LevelConfigurations".to_owned(),
-                    level_configurations.into().into_json(),
+                    level_configurations.into_value().into_json(),
                 ),
                 (
                     "OverlapTokens".to_owned(),
-                    overlap_tokens.into().into_json(),
+                    overlap_tokens.into_value().into_json(),
                 ),
             ]))
         }
@@ -5194,10 +5396,10 @@ pub mod data_source {
 
     impl HierarchicalChunkingLevelConfiguration {
         /// A new `HierarchicalChunkingLevelConfiguration` with its required properties.
-        pub fn new(max_tokens: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_tokens: impl crate::IntoValue<i64>) -> Self {
             HierarchicalChunkingLevelConfiguration(crate::typed::Properties::from_iter([(
                 "MaxTokens".to_owned(),
-                max_tokens.into().into_json(),
+                max_tokens.into_value().into_json(),
             )]))
         }
     }
@@ -5216,10 +5418,10 @@ pub mod data_source {
 
     impl IntermediateStorage {
         /// A new `IntermediateStorage` with its required properties.
-        pub fn new(s3_location: impl Into<crate::Value<S3Location>>) -> Self {
+        pub fn new(s3_location: impl crate::IntoValue<S3Location>) -> Self {
             IntermediateStorage(crate::typed::Properties::from_iter([(
                 "S3Location".to_owned(),
-                s3_location.into().into_json(),
+                s3_location.into_value().into_json(),
             )]))
         }
     }
@@ -5238,10 +5440,10 @@ pub mod data_source {
 
     impl ParsingConfiguration {
         /// A new `ParsingConfiguration` with its required properties.
-        pub fn new(parsing_strategy: impl Into<crate::Value<ParsingStrategy>>) -> Self {
+        pub fn new(parsing_strategy: impl crate::IntoValue<ParsingStrategy>) -> Self {
             ParsingConfiguration(crate::typed::Properties::from_iter([(
                 "ParsingStrategy".to_owned(),
-                parsing_strategy.into().into_json(),
+                parsing_strategy.into_value().into_json(),
             )]))
         }
 
@@ -5250,11 +5452,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-parsingconfiguration.html#cfn-bedrock-datasource-parsingconfiguration-bedrockdataautomationconfiguration)
         pub fn bedrock_data_automation_configuration(
             mut self,
-            value: impl Into<crate::Value<BedrockDataAutomationConfiguration>>,
+            value: impl crate::IntoValue<BedrockDataAutomationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "BedrockDataAutomationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5264,11 +5466,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-parsingconfiguration.html#cfn-bedrock-datasource-parsingconfiguration-bedrockfoundationmodelconfiguration)
         pub fn bedrock_foundation_model_configuration(
             mut self,
-            value: impl Into<crate::Value<BedrockFoundationModelConfiguration>>,
+            value: impl crate::IntoValue<BedrockFoundationModelConfiguration>,
         ) -> Self {
             self.0.insert(
                 "BedrockFoundationModelConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5288,10 +5490,10 @@ pub mod data_source {
 
     impl ParsingPrompt {
         /// A new `ParsingPrompt` with its required properties.
-        pub fn new(parsing_prompt_text: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(parsing_prompt_text: impl crate::IntoValue<String>) -> Self {
             ParsingPrompt(crate::typed::Properties::from_iter([(
                 "ParsingPromptText".to_owned(),
-                parsing_prompt_text.into().into_json(),
+                parsing_prompt_text.into_value().into_json(),
             )]))
         }
     }
@@ -5310,28 +5512,32 @@ pub mod data_source {
 
     impl PatternObjectFilter {
         /// A new `PatternObjectFilter` with its required properties.
-        pub fn new(object_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object_type: impl crate::IntoValue<String>) -> Self {
             PatternObjectFilter(crate::typed::Properties::from_iter([(
                 "ObjectType".to_owned(),
-                object_type.into().into_json(),
+                object_type.into_value().into_json(),
             )]))
         }
 
         /// `ExclusionFilters`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-patternobjectfilter.html#cfn-bedrock-datasource-patternobjectfilter-exclusionfilters)
-        pub fn exclusion_filters(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ExclusionFilters".to_owned(), value.into().into_json());
+        pub fn exclusion_filters(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ExclusionFilters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InclusionFilters`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-patternobjectfilter.html#cfn-bedrock-datasource-patternobjectfilter-inclusionfilters)
-        pub fn inclusion_filters(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("InclusionFilters".to_owned(), value.into().into_json());
+        pub fn inclusion_filters(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "InclusionFilters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5350,10 +5556,10 @@ pub mod data_source {
 
     impl PatternObjectFilterConfiguration {
         /// A new `PatternObjectFilterConfiguration` with its required properties.
-        pub fn new(filters: impl Into<crate::Value<Vec<PatternObjectFilter>>>) -> Self {
+        pub fn new(filters: impl crate::IntoValue<Vec<PatternObjectFilter>>) -> Self {
             PatternObjectFilterConfiguration(crate::typed::Properties::from_iter([(
                 "Filters".to_owned(),
-                filters.into().into_json(),
+                filters.into_value().into_json(),
             )]))
         }
     }
@@ -5372,10 +5578,10 @@ pub mod data_source {
 
     impl S3DataSourceConfiguration {
         /// A new `S3DataSourceConfiguration` with its required properties.
-        pub fn new(bucket_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket_arn: impl crate::IntoValue<String>) -> Self {
             S3DataSourceConfiguration(crate::typed::Properties::from_iter([(
                 "BucketArn".to_owned(),
-                bucket_arn.into().into_json(),
+                bucket_arn.into_value().into_json(),
             )]))
         }
 
@@ -5386,9 +5592,11 @@ pub mod data_source {
         /// Pattern: `^[0-9]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-s3datasourceconfiguration.html#cfn-bedrock-datasource-s3datasourceconfiguration-bucketowneraccountid)
-        pub fn bucket_owner_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BucketOwnerAccountId".to_owned(), value.into().into_json());
+        pub fn bucket_owner_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BucketOwnerAccountId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5397,9 +5605,11 @@ pub mod data_source {
         /// Items: 1 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-s3datasourceconfiguration.html#cfn-bedrock-datasource-s3datasourceconfiguration-inclusionprefixes)
-        pub fn inclusion_prefixes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("InclusionPrefixes".to_owned(), value.into().into_json());
+        pub fn inclusion_prefixes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "InclusionPrefixes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5418,10 +5628,10 @@ pub mod data_source {
 
     impl S3Location {
         /// A new `S3Location` with its required properties.
-        pub fn new(uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(uri: impl crate::IntoValue<String>) -> Self {
             S3Location(crate::typed::Properties::from_iter([(
                 "URI".to_owned(),
-                uri.into().into_json(),
+                uri.into_value().into_json(),
             )]))
         }
     }
@@ -5449,10 +5659,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-salesforcecrawlerconfiguration.html#cfn-bedrock-datasource-salesforcecrawlerconfiguration-filterconfiguration)
         pub fn filter_configuration(
             mut self,
-            value: impl Into<crate::Value<CrawlFilterConfiguration>>,
+            value: impl crate::IntoValue<CrawlFilterConfiguration>,
         ) -> Self {
-            self.0
-                .insert("FilterConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FilterConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5472,11 +5684,11 @@ pub mod data_source {
     impl SalesforceDataSourceConfiguration {
         /// A new `SalesforceDataSourceConfiguration` with its required properties.
         pub fn new(
-            source_configuration: impl Into<crate::Value<SalesforceSourceConfiguration>>,
+            source_configuration: impl crate::IntoValue<SalesforceSourceConfiguration>,
         ) -> Self {
             SalesforceDataSourceConfiguration(crate::typed::Properties::from_iter([(
                 "SourceConfiguration".to_owned(),
-                source_configuration.into().into_json(),
+                source_configuration.into_value().into_json(),
             )]))
         }
 
@@ -5485,10 +5697,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-salesforcedatasourceconfiguration.html#cfn-bedrock-datasource-salesforcedatasourceconfiguration-crawlerconfiguration)
         pub fn crawler_configuration(
             mut self,
-            value: impl Into<crate::Value<SalesforceCrawlerConfiguration>>,
+            value: impl crate::IntoValue<SalesforceCrawlerConfiguration>,
         ) -> Self {
-            self.0
-                .insert("CrawlerConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CrawlerConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5508,17 +5722,17 @@ pub mod data_source {
     impl SalesforceSourceConfiguration {
         /// A new `SalesforceSourceConfiguration` with its required properties.
         pub fn new(
-            auth_type: impl Into<crate::Value<SalesforceSourceConfigurationAuthType>>,
-            credentials_secret_arn: impl Into<crate::Value<String>>,
-            host_url: impl Into<crate::Value<String>>,
+            auth_type: impl crate::IntoValue<SalesforceSourceConfigurationAuthType>,
+            credentials_secret_arn: impl crate::IntoValue<String>,
+            host_url: impl crate::IntoValue<String>,
         ) -> Self {
             SalesforceSourceConfiguration(crate::typed::Properties::from_iter([
-                ("AuthType".to_owned(), auth_type.into().into_json()),
+                ("AuthType".to_owned(), auth_type.into_value().into_json()),
                 (
                     "CredentialsSecretArn".to_owned(),
-                    credentials_secret_arn.into().into_json(),
+                    credentials_secret_arn.into_value().into_json(),
                 ),
-                ("HostUrl".to_owned(), host_url.into().into_json()),
+                ("HostUrl".to_owned(), host_url.into_value().into_json()),
             ]))
         }
     }
@@ -5537,10 +5751,10 @@ pub mod data_source {
 
     impl SeedUrl {
         /// A new `SeedUrl` with its required properties.
-        pub fn new(url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(url: impl crate::IntoValue<String>) -> Self {
             SeedUrl(crate::typed::Properties::from_iter([(
                 "Url".to_owned(),
-                url.into().into_json(),
+                url.into_value().into_json(),
             )]))
         }
     }
@@ -5560,17 +5774,20 @@ pub mod data_source {
     impl SemanticChunkingConfiguration {
         /// A new `SemanticChunkingConfiguration` with its required properties.
         pub fn new(
-            breakpoint_percentile_threshold: impl Into<crate::Value<i64>>,
-            buffer_size: impl Into<crate::Value<i64>>,
-            max_tokens: impl Into<crate::Value<i64>>,
+            breakpoint_percentile_threshold: impl crate::IntoValue<i64>,
+            buffer_size: impl crate::IntoValue<i64>,
+            max_tokens: impl crate::IntoValue<i64>,
         ) -> Self {
             SemanticChunkingConfiguration(crate::typed::Properties::from_iter([
                 (
                     "BreakpointPercentileThreshold".to_owned(),
-                    breakpoint_percentile_threshold.into().into_json(),
+                    breakpoint_percentile_threshold.into_value().into_json(),
                 ),
-                ("BufferSize".to_owned(), buffer_size.into().into_json()),
-                ("MaxTokens".to_owned(), max_tokens.into().into_json()),
+                (
+                    "BufferSize".to_owned(),
+                    buffer_size.into_value().into_json(),
+                ),
+                ("MaxTokens".to_owned(), max_tokens.into_value().into_json()),
             ]))
         }
     }
@@ -5600,9 +5817,9 @@ pub mod data_source {
         /// Pattern: `^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-serversideencryptionconfiguration.html#cfn-bedrock-datasource-serversideencryptionconfiguration-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5630,10 +5847,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-sharepointcrawlerconfiguration.html#cfn-bedrock-datasource-sharepointcrawlerconfiguration-filterconfiguration)
         pub fn filter_configuration(
             mut self,
-            value: impl Into<crate::Value<CrawlFilterConfiguration>>,
+            value: impl crate::IntoValue<CrawlFilterConfiguration>,
         ) -> Self {
-            self.0
-                .insert("FilterConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FilterConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5653,11 +5872,11 @@ pub mod data_source {
     impl SharePointDataSourceConfiguration {
         /// A new `SharePointDataSourceConfiguration` with its required properties.
         pub fn new(
-            source_configuration: impl Into<crate::Value<SharePointSourceConfiguration>>,
+            source_configuration: impl crate::IntoValue<SharePointSourceConfiguration>,
         ) -> Self {
             SharePointDataSourceConfiguration(crate::typed::Properties::from_iter([(
                 "SourceConfiguration".to_owned(),
-                source_configuration.into().into_json(),
+                source_configuration.into_value().into_json(),
             )]))
         }
 
@@ -5666,10 +5885,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-sharepointdatasourceconfiguration.html#cfn-bedrock-datasource-sharepointdatasourceconfiguration-crawlerconfiguration)
         pub fn crawler_configuration(
             mut self,
-            value: impl Into<crate::Value<SharePointCrawlerConfiguration>>,
+            value: impl crate::IntoValue<SharePointCrawlerConfiguration>,
         ) -> Self {
-            self.0
-                .insert("CrawlerConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CrawlerConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5689,21 +5910,21 @@ pub mod data_source {
     impl SharePointSourceConfiguration {
         /// A new `SharePointSourceConfiguration` with its required properties.
         pub fn new(
-            auth_type: impl Into<crate::Value<SharePointSourceConfigurationAuthType>>,
-            credentials_secret_arn: impl Into<crate::Value<String>>,
-            domain: impl Into<crate::Value<String>>,
-            host_type: impl Into<crate::Value<SharePointSourceConfigurationHostType>>,
-            site_urls: impl Into<crate::Value<Vec<String>>>,
+            auth_type: impl crate::IntoValue<SharePointSourceConfigurationAuthType>,
+            credentials_secret_arn: impl crate::IntoValue<String>,
+            domain: impl crate::IntoValue<String>,
+            host_type: impl crate::IntoValue<SharePointSourceConfigurationHostType>,
+            site_urls: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             SharePointSourceConfiguration(crate::typed::Properties::from_iter([
-                ("AuthType".to_owned(), auth_type.into().into_json()),
+                ("AuthType".to_owned(), auth_type.into_value().into_json()),
                 (
                     "CredentialsSecretArn".to_owned(),
-                    credentials_secret_arn.into().into_json(),
+                    credentials_secret_arn.into_value().into_json(),
                 ),
-                ("Domain".to_owned(), domain.into().into_json()),
-                ("HostType".to_owned(), host_type.into().into_json()),
-                ("SiteUrls".to_owned(), site_urls.into().into_json()),
+                ("Domain".to_owned(), domain.into_value().into_json()),
+                ("HostType".to_owned(), host_type.into_value().into_json()),
+                ("SiteUrls".to_owned(), site_urls.into_value().into_json()),
             ]))
         }
 
@@ -5712,9 +5933,9 @@ pub mod data_source {
         /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-sharepointsourceconfiguration.html#cfn-bedrock-datasource-sharepointsourceconfiguration-tenantid)
-        pub fn tenant_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn tenant_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TenantId".to_owned(), value.into().into_json());
+                .insert("TenantId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5734,14 +5955,17 @@ pub mod data_source {
     impl Transformation {
         /// A new `Transformation` with its required properties.
         pub fn new(
-            step_to_apply: impl Into<crate::Value<StepToApply>>,
-            transformation_function: impl Into<crate::Value<TransformationFunction>>,
+            step_to_apply: impl crate::IntoValue<StepToApply>,
+            transformation_function: impl crate::IntoValue<TransformationFunction>,
         ) -> Self {
             Transformation(crate::typed::Properties::from_iter([
-                ("StepToApply".to_owned(), step_to_apply.into().into_json()),
+                (
+                    "StepToApply".to_owned(),
+                    step_to_apply.into_value().into_json(),
+                ),
                 (
                     "TransformationFunction".to_owned(),
-                    transformation_function.into().into_json(),
+                    transformation_function.into_value().into_json(),
                 ),
             ]))
         }
@@ -5762,13 +5986,13 @@ pub mod data_source {
     impl TransformationFunction {
         /// A new `TransformationFunction` with its required properties.
         pub fn new(
-            transformation_lambda_configuration: impl Into<
-                crate::Value<TransformationLambdaConfiguration>,
+            transformation_lambda_configuration: impl crate::IntoValue<
+                TransformationLambdaConfiguration,
             >,
         ) -> Self {
             TransformationFunction(crate::typed::Properties::from_iter([(
                 "TransformationLambdaConfiguration".to_owned(),
-                transformation_lambda_configuration.into().into_json(),
+                transformation_lambda_configuration.into_value().into_json(),
             )]))
         }
     }
@@ -5787,10 +6011,10 @@ pub mod data_source {
 
     impl TransformationLambdaConfiguration {
         /// A new `TransformationLambdaConfiguration` with its required properties.
-        pub fn new(lambda_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(lambda_arn: impl crate::IntoValue<String>) -> Self {
             TransformationLambdaConfiguration(crate::typed::Properties::from_iter([(
                 "LambdaArn".to_owned(),
-                lambda_arn.into().into_json(),
+                lambda_arn.into_value().into_json(),
             )]))
         }
     }
@@ -5809,10 +6033,10 @@ pub mod data_source {
 
     impl UrlConfiguration {
         /// A new `UrlConfiguration` with its required properties.
-        pub fn new(seed_urls: impl Into<crate::Value<Vec<SeedUrl>>>) -> Self {
+        pub fn new(seed_urls: impl crate::IntoValue<Vec<SeedUrl>>) -> Self {
             UrlConfiguration(crate::typed::Properties::from_iter([(
                 "SeedUrls".to_owned(),
-                seed_urls.into().into_json(),
+                seed_urls.into_value().into_json(),
             )]))
         }
     }
@@ -5840,10 +6064,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-vectoringestionconfiguration.html#cfn-bedrock-datasource-vectoringestionconfiguration-chunkingconfiguration)
         pub fn chunking_configuration(
             mut self,
-            value: impl Into<crate::Value<ChunkingConfiguration>>,
+            value: impl crate::IntoValue<ChunkingConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ChunkingConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ChunkingConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5852,11 +6078,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-vectoringestionconfiguration.html#cfn-bedrock-datasource-vectoringestionconfiguration-contextenrichmentconfiguration)
         pub fn context_enrichment_configuration(
             mut self,
-            value: impl Into<crate::Value<ContextEnrichmentConfiguration>>,
+            value: impl crate::IntoValue<ContextEnrichmentConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ContextEnrichmentConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5866,11 +6092,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-vectoringestionconfiguration.html#cfn-bedrock-datasource-vectoringestionconfiguration-customtransformationconfiguration)
         pub fn custom_transformation_configuration(
             mut self,
-            value: impl Into<crate::Value<CustomTransformationConfiguration>>,
+            value: impl crate::IntoValue<CustomTransformationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "CustomTransformationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5880,10 +6106,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-vectoringestionconfiguration.html#cfn-bedrock-datasource-vectoringestionconfiguration-parsingconfiguration)
         pub fn parsing_configuration(
             mut self,
-            value: impl Into<crate::Value<ParsingConfiguration>>,
+            value: impl crate::IntoValue<ParsingConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ParsingConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ParsingConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5909,35 +6137,40 @@ pub mod data_source {
         /// `CrawlerLimits`: [`WebCrawlerLimits`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-webcrawlerconfiguration.html#cfn-bedrock-datasource-webcrawlerconfiguration-crawlerlimits)
-        pub fn crawler_limits(mut self, value: impl Into<crate::Value<WebCrawlerLimits>>) -> Self {
+        pub fn crawler_limits(mut self, value: impl crate::IntoValue<WebCrawlerLimits>) -> Self {
             self.0
-                .insert("CrawlerLimits".to_owned(), value.into().into_json());
+                .insert("CrawlerLimits".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExclusionFilters`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-webcrawlerconfiguration.html#cfn-bedrock-datasource-webcrawlerconfiguration-exclusionfilters)
-        pub fn exclusion_filters(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ExclusionFilters".to_owned(), value.into().into_json());
+        pub fn exclusion_filters(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ExclusionFilters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InclusionFilters`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-webcrawlerconfiguration.html#cfn-bedrock-datasource-webcrawlerconfiguration-inclusionfilters)
-        pub fn inclusion_filters(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("InclusionFilters".to_owned(), value.into().into_json());
+        pub fn inclusion_filters(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "InclusionFilters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Scope`: [`WebScopeType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-webcrawlerconfiguration.html#cfn-bedrock-datasource-webcrawlerconfiguration-scope)
-        pub fn scope(mut self, value: impl Into<crate::Value<WebScopeType>>) -> Self {
-            self.0.insert("Scope".to_owned(), value.into().into_json());
+        pub fn scope(mut self, value: impl crate::IntoValue<WebScopeType>) -> Self {
+            self.0
+                .insert("Scope".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5946,9 +6179,9 @@ pub mod data_source {
         /// Length: 15 to 40.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-webcrawlerconfiguration.html#cfn-bedrock-datasource-webcrawlerconfiguration-useragent)
-        pub fn user_agent(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_agent(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserAgent".to_owned(), value.into().into_json());
+                .insert("UserAgent".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5957,9 +6190,9 @@ pub mod data_source {
         /// Length: 61 to 86.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-webcrawlerconfiguration.html#cfn-bedrock-datasource-webcrawlerconfiguration-useragentheader)
-        pub fn user_agent_header(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_agent_header(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserAgentHeader".to_owned(), value.into().into_json());
+                .insert("UserAgentHeader".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5987,9 +6220,9 @@ pub mod data_source {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-webcrawlerlimits.html#cfn-bedrock-datasource-webcrawlerlimits-maxpages)
-        pub fn max_pages(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_pages(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxPages".to_owned(), value.into().into_json());
+                .insert("MaxPages".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5998,9 +6231,9 @@ pub mod data_source {
         /// Range: 1 to 300.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-webcrawlerlimits.html#cfn-bedrock-datasource-webcrawlerlimits-ratelimit)
-        pub fn rate_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn rate_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RateLimit".to_owned(), value.into().into_json());
+                .insert("RateLimit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6019,10 +6252,10 @@ pub mod data_source {
 
     impl WebDataSourceConfiguration {
         /// A new `WebDataSourceConfiguration` with its required properties.
-        pub fn new(source_configuration: impl Into<crate::Value<WebSourceConfiguration>>) -> Self {
+        pub fn new(source_configuration: impl crate::IntoValue<WebSourceConfiguration>) -> Self {
             WebDataSourceConfiguration(crate::typed::Properties::from_iter([(
                 "SourceConfiguration".to_owned(),
-                source_configuration.into().into_json(),
+                source_configuration.into_value().into_json(),
             )]))
         }
 
@@ -6031,10 +6264,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-datasource-webdatasourceconfiguration.html#cfn-bedrock-datasource-webdatasourceconfiguration-crawlerconfiguration)
         pub fn crawler_configuration(
             mut self,
-            value: impl Into<crate::Value<WebCrawlerConfiguration>>,
+            value: impl crate::IntoValue<WebCrawlerConfiguration>,
         ) -> Self {
-            self.0
-                .insert("CrawlerConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CrawlerConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6053,10 +6288,10 @@ pub mod data_source {
 
     impl WebSourceConfiguration {
         /// A new `WebSourceConfiguration` with its required properties.
-        pub fn new(url_configuration: impl Into<crate::Value<UrlConfiguration>>) -> Self {
+        pub fn new(url_configuration: impl crate::IntoValue<UrlConfiguration>) -> Self {
             WebSourceConfiguration(crate::typed::Properties::from_iter([(
                 "UrlConfiguration".to_owned(),
-                url_configuration.into().into_json(),
+                url_configuration.into_value().into_json(),
             )]))
         }
     }
@@ -6352,16 +6587,19 @@ pub struct EnforcedGuardrailConfiguration(crate::Resource);
 impl EnforcedGuardrailConfiguration {
     /// A new `AWS::Bedrock::EnforcedGuardrailConfiguration` with its required properties.
     pub fn new(
-        guardrail_identifier: impl Into<crate::Value<String>>,
-        guardrail_version: impl Into<crate::Value<String>>,
+        guardrail_identifier: impl crate::IntoValue<String>,
+        guardrail_version: impl crate::IntoValue<String>,
     ) -> Self {
         EnforcedGuardrailConfiguration(
             crate::Resource::new("AWS::Bedrock::EnforcedGuardrailConfiguration")
                 .property(
                     "GuardrailIdentifier",
-                    guardrail_identifier.into().into_json(),
+                    guardrail_identifier.into_value().into_json(),
                 )
-                .property("GuardrailVersion", guardrail_version.into().into_json()),
+                .property(
+                    "GuardrailVersion",
+                    guardrail_version.into_value().into_json(),
+                ),
         )
     }
 
@@ -6370,10 +6608,10 @@ impl EnforcedGuardrailConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-enforcedguardrailconfiguration.html#cfn-bedrock-enforcedguardrailconfiguration-modelenforcement)
     pub fn model_enforcement(
         mut self,
-        value: impl Into<crate::Value<enforced_guardrail_configuration::ModelEnforcement>>,
+        value: impl crate::IntoValue<enforced_guardrail_configuration::ModelEnforcement>,
     ) -> Self {
         self.0
-            .set_property("ModelEnforcement", value.into().into_json());
+            .set_property("ModelEnforcement", value.into_value().into_json());
         self
     }
 
@@ -6382,10 +6620,10 @@ impl EnforcedGuardrailConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-enforcedguardrailconfiguration.html#cfn-bedrock-enforcedguardrailconfiguration-selectivecontentguarding)
     pub fn selective_content_guarding(
         mut self,
-        value: impl Into<crate::Value<enforced_guardrail_configuration::SelectiveContentGuarding>>,
+        value: impl crate::IntoValue<enforced_guardrail_configuration::SelectiveContentGuarding>,
     ) -> Self {
         self.0
-            .set_property("SelectiveContentGuarding", value.into().into_json());
+            .set_property("SelectiveContentGuarding", value.into_value().into_json());
         self
     }
 }
@@ -6463,17 +6701,17 @@ pub mod enforced_guardrail_configuration {
     impl ModelEnforcement {
         /// A new `ModelEnforcement` with its required properties.
         pub fn new(
-            excluded_models: impl Into<crate::Value<Vec<String>>>,
-            included_models: impl Into<crate::Value<Vec<String>>>,
+            excluded_models: impl crate::IntoValue<Vec<String>>,
+            included_models: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             ModelEnforcement(crate::typed::Properties::from_iter([
                 (
                     "ExcludedModels".to_owned(),
-                    excluded_models.into().into_json(),
+                    excluded_models.into_value().into_json(),
                 ),
                 (
                     "IncludedModels".to_owned(),
-                    included_models.into().into_json(),
+                    included_models.into_value().into_json(),
                 ),
             ]))
         }
@@ -6500,17 +6738,18 @@ pub mod enforced_guardrail_configuration {
         /// `Messages`: [`Messages`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-enforcedguardrailconfiguration-selectivecontentguarding.html#cfn-bedrock-enforcedguardrailconfiguration-selectivecontentguarding-messages)
-        pub fn messages(mut self, value: impl Into<crate::Value<Messages>>) -> Self {
+        pub fn messages(mut self, value: impl crate::IntoValue<Messages>) -> Self {
             self.0
-                .insert("Messages".to_owned(), value.into().into_json());
+                .insert("Messages".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `System`: [`System`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-enforcedguardrailconfiguration-selectivecontentguarding.html#cfn-bedrock-enforcedguardrailconfiguration-selectivecontentguarding-system)
-        pub fn system(mut self, value: impl Into<crate::Value<System>>) -> Self {
-            self.0.insert("System".to_owned(), value.into().into_json());
+        pub fn system(mut self, value: impl crate::IntoValue<System>) -> Self {
+            self.0
+                .insert("System".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6569,13 +6808,16 @@ pub struct Flow(crate::Resource);
 impl Flow {
     /// A new `AWS::Bedrock::Flow` with its required properties.
     pub fn new(
-        execution_role_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        execution_role_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Flow(
             crate::Resource::new("AWS::Bedrock::Flow")
-                .property("ExecutionRoleArn", execution_role_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property(
+                    "ExecutionRoleArn",
+                    execution_role_arn.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -6586,17 +6828,18 @@ impl Flow {
     /// Pattern: `^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-flow.html#cfn-bedrock-flow-customerencryptionkeyarn)
-    pub fn customer_encryption_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn customer_encryption_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomerEncryptionKeyArn", value.into().into_json());
+            .set_property("CustomerEncryptionKeyArn", value.into_value().into_json());
         self
     }
 
     /// `Definition`: [`FlowDefinition`](flow::FlowDefinition).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-flow.html#cfn-bedrock-flow-definition)
-    pub fn definition(mut self, value: impl Into<crate::Value<flow::FlowDefinition>>) -> Self {
-        self.0.set_property("Definition", value.into().into_json());
+    pub fn definition(mut self, value: impl crate::IntoValue<flow::FlowDefinition>) -> Self {
+        self.0
+            .set_property("Definition", value.into_value().into_json());
         self
     }
 
@@ -6605,10 +6848,10 @@ impl Flow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-flow.html#cfn-bedrock-flow-definitions3location)
     pub fn definition_s3_location(
         mut self,
-        value: impl Into<crate::Value<flow::S3Location>>,
+        value: impl crate::IntoValue<flow::S3Location>,
     ) -> Self {
         self.0
-            .set_property("DefinitionS3Location", value.into().into_json());
+            .set_property("DefinitionS3Location", value.into_value().into_json());
         self
     }
 
@@ -6617,9 +6860,9 @@ impl Flow {
     /// Length: at most 512000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-flow.html#cfn-bedrock-flow-definitionstring)
-    pub fn definition_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn definition_string(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefinitionString", value.into().into_json());
+            .set_property("DefinitionString", value.into_value().into_json());
         self
     }
 
@@ -6628,10 +6871,10 @@ impl Flow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-flow.html#cfn-bedrock-flow-definitionsubstitutions)
     pub fn definition_substitutions(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, crate::Json>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, crate::Json>>,
     ) -> Self {
         self.0
-            .set_property("DefinitionSubstitutions", value.into().into_json());
+            .set_property("DefinitionSubstitutions", value.into_value().into_json());
         self
     }
 
@@ -6640,8 +6883,9 @@ impl Flow {
     /// Length: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-flow.html#cfn-bedrock-flow-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -6650,9 +6894,9 @@ impl Flow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-flow.html#cfn-bedrock-flow-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -6661,10 +6905,10 @@ impl Flow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-flow.html#cfn-bedrock-flow-testaliastags)
     pub fn test_alias_tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("TestAliasTags", value.into().into_json());
+            .set_property("TestAliasTags", value.into_value().into_json());
         self
     }
 }
@@ -6737,25 +6981,25 @@ pub mod flow {
     impl FlowConnection {
         /// A new `FlowConnection` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            source: impl Into<crate::Value<String>>,
-            target: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<FlowConnectionType>>,
+            name: impl crate::IntoValue<String>,
+            source: impl crate::IntoValue<String>,
+            target: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<FlowConnectionType>,
         ) -> Self {
             FlowConnection(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Source".to_owned(), source.into().into_json()),
-                ("Target".to_owned(), target.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Source".to_owned(), source.into_value().into_json()),
+                ("Target".to_owned(), target.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `Configuration`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-flow-flowconnection.html#cfn-bedrock-flow-flowconnection-configuration)
-        pub fn configuration(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn configuration(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Configuration".to_owned(), value.into().into_json());
+                .insert("Configuration".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6783,9 +7027,9 @@ pub mod flow {
         /// Items: at most 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-flow-flowdefinition.html#cfn-bedrock-flow-flowdefinition-connections)
-        pub fn connections(mut self, value: impl Into<crate::Value<Vec<FlowConnection>>>) -> Self {
+        pub fn connections(mut self, value: impl crate::IntoValue<Vec<FlowConnection>>) -> Self {
             self.0
-                .insert("Connections".to_owned(), value.into().into_json());
+                .insert("Connections".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6794,8 +7038,9 @@ pub mod flow {
         /// Items: at most 40.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-flow-flowdefinition.html#cfn-bedrock-flow-flowdefinition-nodes)
-        pub fn nodes(mut self, value: impl Into<crate::Value<Vec<FlowNode>>>) -> Self {
-            self.0.insert("Nodes".to_owned(), value.into().into_json());
+        pub fn nodes(mut self, value: impl crate::IntoValue<Vec<FlowNode>>) -> Self {
+            self.0
+                .insert("Nodes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6815,21 +7060,21 @@ pub mod flow {
     impl FlowNode {
         /// A new `FlowNode` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<FlowNodeType>>,
+            name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<FlowNodeType>,
         ) -> Self {
             FlowNode(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `Configuration`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-flow-flownode.html#cfn-bedrock-flow-flownode-configuration)
-        pub fn configuration(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn configuration(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Configuration".to_owned(), value.into().into_json());
+                .insert("Configuration".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6838,8 +7083,9 @@ pub mod flow {
         /// Items: at most 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-flow-flownode.html#cfn-bedrock-flow-flownode-inputs)
-        pub fn inputs(mut self, value: impl Into<crate::Value<Vec<FlowNodeInput>>>) -> Self {
-            self.0.insert("Inputs".to_owned(), value.into().into_json());
+        pub fn inputs(mut self, value: impl crate::IntoValue<Vec<FlowNodeInput>>) -> Self {
+            self.0
+                .insert("Inputs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6848,9 +7094,9 @@ pub mod flow {
         /// Items: at most 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-flow-flownode.html#cfn-bedrock-flow-flownode-outputs)
-        pub fn outputs(mut self, value: impl Into<crate::Value<Vec<FlowNodeOutput>>>) -> Self {
+        pub fn outputs(mut self, value: impl crate::IntoValue<Vec<FlowNodeOutput>>) -> Self {
             self.0
-                .insert("Outputs".to_owned(), value.into().into_json());
+                .insert("Outputs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6870,23 +7116,23 @@ pub mod flow {
     impl FlowNodeInput {
         /// A new `FlowNodeInput` with its required properties.
         pub fn new(
-            expression: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<FlowNodeIoDataType>>,
+            expression: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<FlowNodeIoDataType>,
         ) -> Self {
             FlowNodeInput(crate::typed::Properties::from_iter([
-                ("Expression".to_owned(), expression.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Expression".to_owned(), expression.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `Category`: [`FlowNodeInputCategory`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-flow-flownodeinput.html#cfn-bedrock-flow-flownodeinput-category)
-        pub fn category(mut self, value: impl Into<crate::Value<FlowNodeInputCategory>>) -> Self {
+        pub fn category(mut self, value: impl crate::IntoValue<FlowNodeInputCategory>) -> Self {
             self.0
-                .insert("Category".to_owned(), value.into().into_json());
+                .insert("Category".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6906,12 +7152,12 @@ pub mod flow {
     impl FlowNodeOutput {
         /// A new `FlowNodeOutput` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<FlowNodeIoDataType>>,
+            name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<FlowNodeIoDataType>,
         ) -> Self {
             FlowNodeOutput(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -6931,12 +7177,12 @@ pub mod flow {
     impl S3Location {
         /// A new `S3Location` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            key: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            key: impl crate::IntoValue<String>,
         ) -> Self {
             S3Location(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("Key".to_owned(), key.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
             ]))
         }
 
@@ -6945,9 +7191,9 @@ pub mod flow {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-flow-s3location.html#cfn-bedrock-flow-s3location-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7096,19 +7342,19 @@ pub struct FlowAlias(crate::Resource);
 impl FlowAlias {
     /// A new `AWS::Bedrock::FlowAlias` with its required properties.
     pub fn new(
-        flow_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        routing_configuration: impl Into<
-            crate::Value<Vec<flow_alias::FlowAliasRoutingConfigurationListItem>>,
+        flow_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        routing_configuration: impl crate::IntoValue<
+            Vec<flow_alias::FlowAliasRoutingConfigurationListItem>,
         >,
     ) -> Self {
         FlowAlias(
             crate::Resource::new("AWS::Bedrock::FlowAlias")
-                .property("FlowArn", flow_arn.into().into_json())
-                .property("Name", name.into().into_json())
+                .property("FlowArn", flow_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json())
                 .property(
                     "RoutingConfiguration",
-                    routing_configuration.into().into_json(),
+                    routing_configuration.into_value().into_json(),
                 ),
         )
     }
@@ -7118,10 +7364,10 @@ impl FlowAlias {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-flowalias.html#cfn-bedrock-flowalias-concurrencyconfiguration)
     pub fn concurrency_configuration(
         mut self,
-        value: impl Into<crate::Value<flow_alias::FlowAliasConcurrencyConfiguration>>,
+        value: impl crate::IntoValue<flow_alias::FlowAliasConcurrencyConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ConcurrencyConfiguration", value.into().into_json());
+            .set_property("ConcurrencyConfiguration", value.into_value().into_json());
         self
     }
 
@@ -7130,8 +7376,9 @@ impl FlowAlias {
     /// Length: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-flowalias.html#cfn-bedrock-flowalias-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -7140,9 +7387,9 @@ impl FlowAlias {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-flowalias.html#cfn-bedrock-flowalias-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -7204,10 +7451,10 @@ pub mod flow_alias {
 
     impl FlowAliasConcurrencyConfiguration {
         /// A new `FlowAliasConcurrencyConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<ConcurrencyType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<ConcurrencyType>) -> Self {
             FlowAliasConcurrencyConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -7216,9 +7463,9 @@ pub mod flow_alias {
         /// Range: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-flowalias-flowaliasconcurrencyconfiguration.html#cfn-bedrock-flowalias-flowaliasconcurrencyconfiguration-maxconcurrency)
-        pub fn max_concurrency(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn max_concurrency(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MaxConcurrency".to_owned(), value.into().into_json());
+                .insert("MaxConcurrency".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7248,9 +7495,9 @@ pub mod flow_alias {
         /// Pattern: `^(DRAFT|[0-9]{0,4}[1-9][0-9]{0,4})$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-flowalias-flowaliasroutingconfigurationlistitem.html#cfn-bedrock-flowalias-flowaliasroutingconfigurationlistitem-flowversion)
-        pub fn flow_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn flow_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FlowVersion".to_owned(), value.into().into_json());
+                .insert("FlowVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7290,10 +7537,10 @@ pub struct FlowVersion(crate::Resource);
 
 impl FlowVersion {
     /// A new `AWS::Bedrock::FlowVersion` with its required properties.
-    pub fn new(flow_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(flow_arn: impl crate::IntoValue<String>) -> Self {
         FlowVersion(
             crate::Resource::new("AWS::Bedrock::FlowVersion")
-                .property("FlowArn", flow_arn.into().into_json()),
+                .property("FlowArn", flow_arn.into_value().into_json()),
         )
     }
 
@@ -7304,8 +7551,9 @@ impl FlowVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-flowversion.html#cfn-bedrock-flowversion-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -7382,21 +7630,21 @@ pub struct Guardrail(crate::Resource);
 impl Guardrail {
     /// A new `AWS::Bedrock::Guardrail` with its required properties.
     pub fn new(
-        blocked_input_messaging: impl Into<crate::Value<String>>,
-        blocked_outputs_messaging: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        blocked_input_messaging: impl crate::IntoValue<String>,
+        blocked_outputs_messaging: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Guardrail(
             crate::Resource::new("AWS::Bedrock::Guardrail")
                 .property(
                     "BlockedInputMessaging",
-                    blocked_input_messaging.into().into_json(),
+                    blocked_input_messaging.into_value().into_json(),
                 )
                 .property(
                     "BlockedOutputsMessaging",
-                    blocked_outputs_messaging.into().into_json(),
+                    blocked_outputs_messaging.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -7405,10 +7653,12 @@ impl Guardrail {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrail.html#cfn-bedrock-guardrail-automatedreasoningpolicyconfig)
     pub fn automated_reasoning_policy_config(
         mut self,
-        value: impl Into<crate::Value<guardrail::AutomatedReasoningPolicyConfig>>,
+        value: impl crate::IntoValue<guardrail::AutomatedReasoningPolicyConfig>,
     ) -> Self {
-        self.0
-            .set_property("AutomatedReasoningPolicyConfig", value.into().into_json());
+        self.0.set_property(
+            "AutomatedReasoningPolicyConfig",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -7417,10 +7667,10 @@ impl Guardrail {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrail.html#cfn-bedrock-guardrail-contentpolicyconfig)
     pub fn content_policy_config(
         mut self,
-        value: impl Into<crate::Value<guardrail::ContentPolicyConfig>>,
+        value: impl crate::IntoValue<guardrail::ContentPolicyConfig>,
     ) -> Self {
         self.0
-            .set_property("ContentPolicyConfig", value.into().into_json());
+            .set_property("ContentPolicyConfig", value.into_value().into_json());
         self
     }
 
@@ -7429,10 +7679,12 @@ impl Guardrail {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrail.html#cfn-bedrock-guardrail-contextualgroundingpolicyconfig)
     pub fn contextual_grounding_policy_config(
         mut self,
-        value: impl Into<crate::Value<guardrail::ContextualGroundingPolicyConfig>>,
+        value: impl crate::IntoValue<guardrail::ContextualGroundingPolicyConfig>,
     ) -> Self {
-        self.0
-            .set_property("ContextualGroundingPolicyConfig", value.into().into_json());
+        self.0.set_property(
+            "ContextualGroundingPolicyConfig",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -7441,10 +7693,10 @@ impl Guardrail {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrail.html#cfn-bedrock-guardrail-crossregionconfig)
     pub fn cross_region_config(
         mut self,
-        value: impl Into<crate::Value<guardrail::GuardrailCrossRegionConfig>>,
+        value: impl crate::IntoValue<guardrail::GuardrailCrossRegionConfig>,
     ) -> Self {
         self.0
-            .set_property("CrossRegionConfig", value.into().into_json());
+            .set_property("CrossRegionConfig", value.into_value().into_json());
         self
     }
 
@@ -7453,8 +7705,9 @@ impl Guardrail {
     /// Length: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrail.html#cfn-bedrock-guardrail-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -7465,8 +7718,9 @@ impl Guardrail {
     /// Pattern: `^arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrail.html#cfn-bedrock-guardrail-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
@@ -7475,10 +7729,12 @@ impl Guardrail {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrail.html#cfn-bedrock-guardrail-sensitiveinformationpolicyconfig)
     pub fn sensitive_information_policy_config(
         mut self,
-        value: impl Into<crate::Value<guardrail::SensitiveInformationPolicyConfig>>,
+        value: impl crate::IntoValue<guardrail::SensitiveInformationPolicyConfig>,
     ) -> Self {
-        self.0
-            .set_property("SensitiveInformationPolicyConfig", value.into().into_json());
+        self.0.set_property(
+            "SensitiveInformationPolicyConfig",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -7487,8 +7743,8 @@ impl Guardrail {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrail.html#cfn-bedrock-guardrail-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<guardrail::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<guardrail::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -7497,10 +7753,10 @@ impl Guardrail {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrail.html#cfn-bedrock-guardrail-topicpolicyconfig)
     pub fn topic_policy_config(
         mut self,
-        value: impl Into<crate::Value<guardrail::TopicPolicyConfig>>,
+        value: impl crate::IntoValue<guardrail::TopicPolicyConfig>,
     ) -> Self {
         self.0
-            .set_property("TopicPolicyConfig", value.into().into_json());
+            .set_property("TopicPolicyConfig", value.into_value().into_json());
         self
     }
 
@@ -7509,17 +7765,22 @@ impl Guardrail {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrail.html#cfn-bedrock-guardrail-wordpolicyconfig)
     pub fn word_policy_config(
         mut self,
-        value: impl Into<crate::Value<guardrail::WordPolicyConfig>>,
+        value: impl crate::IntoValue<guardrail::WordPolicyConfig>,
     ) -> Self {
         self.0
-            .set_property("WordPolicyConfig", value.into().into_json());
+            .set_property("WordPolicyConfig", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Guardrail {
     const TYPE_NAME: &'static str = "AWS::Bedrock::Guardrail";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -7589,10 +7850,10 @@ pub mod guardrail {
 
     impl AutomatedReasoningPolicyConfig {
         /// A new `AutomatedReasoningPolicyConfig` with its required properties.
-        pub fn new(policies: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(policies: impl crate::IntoValue<Vec<String>>) -> Self {
             AutomatedReasoningPolicyConfig(crate::typed::Properties::from_iter([(
                 "Policies".to_owned(),
-                policies.into().into_json(),
+                policies.into_value().into_json(),
             )]))
         }
 
@@ -7601,9 +7862,11 @@ pub mod guardrail {
         /// Range: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-automatedreasoningpolicyconfig.html#cfn-bedrock-guardrail-automatedreasoningpolicyconfig-confidencethreshold)
-        pub fn confidence_threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("ConfidenceThreshold".to_owned(), value.into().into_json());
+        pub fn confidence_threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "ConfidenceThreshold".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7623,38 +7886,38 @@ pub mod guardrail {
     impl ContentFilterConfig {
         /// A new `ContentFilterConfig` with its required properties.
         pub fn new(
-            input_strength: impl Into<crate::Value<FilterStrength>>,
-            output_strength: impl Into<crate::Value<FilterStrength>>,
-            r#type: impl Into<crate::Value<ContentFilterType>>,
+            input_strength: impl crate::IntoValue<FilterStrength>,
+            output_strength: impl crate::IntoValue<FilterStrength>,
+            r#type: impl crate::IntoValue<ContentFilterType>,
         ) -> Self {
             ContentFilterConfig(crate::typed::Properties::from_iter([
                 (
                     "InputStrength".to_owned(),
-                    input_strength.into().into_json(),
+                    input_strength.into_value().into_json(),
                 ),
                 (
                     "OutputStrength".to_owned(),
-                    output_strength.into().into_json(),
+                    output_strength.into_value().into_json(),
                 ),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `InputAction`: [`ContentFilterAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-contentfilterconfig.html#cfn-bedrock-guardrail-contentfilterconfig-inputaction)
-        pub fn input_action(mut self, value: impl Into<crate::Value<ContentFilterAction>>) -> Self {
+        pub fn input_action(mut self, value: impl crate::IntoValue<ContentFilterAction>) -> Self {
             self.0
-                .insert("InputAction".to_owned(), value.into().into_json());
+                .insert("InputAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-contentfilterconfig.html#cfn-bedrock-guardrail-contentfilterconfig-inputenabled)
-        pub fn input_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn input_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("InputEnabled".to_owned(), value.into().into_json());
+                .insert("InputEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7663,30 +7926,27 @@ pub mod guardrail {
         /// Items: 1 to 2.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-contentfilterconfig.html#cfn-bedrock-guardrail-contentfilterconfig-inputmodalities)
-        pub fn input_modalities(mut self, value: impl Into<crate::Value<Vec<Modality>>>) -> Self {
+        pub fn input_modalities(mut self, value: impl crate::IntoValue<Vec<Modality>>) -> Self {
             self.0
-                .insert("InputModalities".to_owned(), value.into().into_json());
+                .insert("InputModalities".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputAction`: [`ContentFilterAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-contentfilterconfig.html#cfn-bedrock-guardrail-contentfilterconfig-outputaction)
-        pub fn output_action(
-            mut self,
-            value: impl Into<crate::Value<ContentFilterAction>>,
-        ) -> Self {
+        pub fn output_action(mut self, value: impl crate::IntoValue<ContentFilterAction>) -> Self {
             self.0
-                .insert("OutputAction".to_owned(), value.into().into_json());
+                .insert("OutputAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-contentfilterconfig.html#cfn-bedrock-guardrail-contentfilterconfig-outputenabled)
-        pub fn output_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn output_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("OutputEnabled".to_owned(), value.into().into_json());
+                .insert("OutputEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7695,9 +7955,11 @@ pub mod guardrail {
         /// Items: 1 to 2.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-contentfilterconfig.html#cfn-bedrock-guardrail-contentfilterconfig-outputmodalities)
-        pub fn output_modalities(mut self, value: impl Into<crate::Value<Vec<Modality>>>) -> Self {
-            self.0
-                .insert("OutputModalities".to_owned(), value.into().into_json());
+        pub fn output_modalities(mut self, value: impl crate::IntoValue<Vec<Modality>>) -> Self {
+            self.0.insert(
+                "OutputModalities".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7716,10 +7978,10 @@ pub mod guardrail {
 
     impl ContentFiltersTierConfig {
         /// A new `ContentFiltersTierConfig` with its required properties.
-        pub fn new(tier_name: impl Into<crate::Value<ContentFiltersTierName>>) -> Self {
+        pub fn new(tier_name: impl crate::IntoValue<ContentFiltersTierName>) -> Self {
             ContentFiltersTierConfig(crate::typed::Properties::from_iter([(
                 "TierName".to_owned(),
-                tier_name.into().into_json(),
+                tier_name.into_value().into_json(),
             )]))
         }
     }
@@ -7738,10 +8000,10 @@ pub mod guardrail {
 
     impl ContentPolicyConfig {
         /// A new `ContentPolicyConfig` with its required properties.
-        pub fn new(filters_config: impl Into<crate::Value<Vec<ContentFilterConfig>>>) -> Self {
+        pub fn new(filters_config: impl crate::IntoValue<Vec<ContentFilterConfig>>) -> Self {
             ContentPolicyConfig(crate::typed::Properties::from_iter([(
                 "FiltersConfig".to_owned(),
-                filters_config.into().into_json(),
+                filters_config.into_value().into_json(),
             )]))
         }
 
@@ -7750,11 +8012,11 @@ pub mod guardrail {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-contentpolicyconfig.html#cfn-bedrock-guardrail-contentpolicyconfig-contentfilterstierconfig)
         pub fn content_filters_tier_config(
             mut self,
-            value: impl Into<crate::Value<ContentFiltersTierConfig>>,
+            value: impl crate::IntoValue<ContentFiltersTierConfig>,
         ) -> Self {
             self.0.insert(
                 "ContentFiltersTierConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7775,29 +8037,30 @@ pub mod guardrail {
     impl ContextualGroundingFilterConfig {
         /// A new `ContextualGroundingFilterConfig` with its required properties.
         pub fn new(
-            threshold: impl Into<crate::Value<f64>>,
-            r#type: impl Into<crate::Value<ContextualGroundingFilterType>>,
+            threshold: impl crate::IntoValue<f64>,
+            r#type: impl crate::IntoValue<ContextualGroundingFilterType>,
         ) -> Self {
             ContextualGroundingFilterConfig(crate::typed::Properties::from_iter([
-                ("Threshold".to_owned(), threshold.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Threshold".to_owned(), threshold.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `Action`: [`ContextualGroundingAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-contextualgroundingfilterconfig.html#cfn-bedrock-guardrail-contextualgroundingfilterconfig-action)
-        pub fn action(mut self, value: impl Into<crate::Value<ContextualGroundingAction>>) -> Self {
-            self.0.insert("Action".to_owned(), value.into().into_json());
+        pub fn action(mut self, value: impl crate::IntoValue<ContextualGroundingAction>) -> Self {
+            self.0
+                .insert("Action".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-contextualgroundingfilterconfig.html#cfn-bedrock-guardrail-contextualgroundingfilterconfig-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7817,11 +8080,11 @@ pub mod guardrail {
     impl ContextualGroundingPolicyConfig {
         /// A new `ContextualGroundingPolicyConfig` with its required properties.
         pub fn new(
-            filters_config: impl Into<crate::Value<Vec<ContextualGroundingFilterConfig>>>,
+            filters_config: impl crate::IntoValue<Vec<ContextualGroundingFilterConfig>>,
         ) -> Self {
             ContextualGroundingPolicyConfig(crate::typed::Properties::from_iter([(
                 "FiltersConfig".to_owned(),
-                filters_config.into().into_json(),
+                filters_config.into_value().into_json(),
             )]))
         }
     }
@@ -7840,10 +8103,10 @@ pub mod guardrail {
 
     impl GuardrailCrossRegionConfig {
         /// A new `GuardrailCrossRegionConfig` with its required properties.
-        pub fn new(guardrail_profile_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(guardrail_profile_arn: impl crate::IntoValue<String>) -> Self {
             GuardrailCrossRegionConfig(crate::typed::Properties::from_iter([(
                 "GuardrailProfileArn".to_owned(),
-                guardrail_profile_arn.into().into_json(),
+                guardrail_profile_arn.into_value().into_json(),
             )]))
         }
     }
@@ -7862,46 +8125,46 @@ pub mod guardrail {
 
     impl ManagedWordsConfig {
         /// A new `ManagedWordsConfig` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<ManagedWordsType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<ManagedWordsType>) -> Self {
             ManagedWordsConfig(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `InputAction`: [`WordAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-managedwordsconfig.html#cfn-bedrock-guardrail-managedwordsconfig-inputaction)
-        pub fn input_action(mut self, value: impl Into<crate::Value<WordAction>>) -> Self {
+        pub fn input_action(mut self, value: impl crate::IntoValue<WordAction>) -> Self {
             self.0
-                .insert("InputAction".to_owned(), value.into().into_json());
+                .insert("InputAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-managedwordsconfig.html#cfn-bedrock-guardrail-managedwordsconfig-inputenabled)
-        pub fn input_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn input_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("InputEnabled".to_owned(), value.into().into_json());
+                .insert("InputEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputAction`: [`WordAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-managedwordsconfig.html#cfn-bedrock-guardrail-managedwordsconfig-outputaction)
-        pub fn output_action(mut self, value: impl Into<crate::Value<WordAction>>) -> Self {
+        pub fn output_action(mut self, value: impl crate::IntoValue<WordAction>) -> Self {
             self.0
-                .insert("OutputAction".to_owned(), value.into().into_json());
+                .insert("OutputAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-managedwordsconfig.html#cfn-bedrock-guardrail-managedwordsconfig-outputenabled)
-        pub fn output_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn output_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("OutputEnabled".to_owned(), value.into().into_json());
+                .insert("OutputEnabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7921,12 +8184,12 @@ pub mod guardrail {
     impl PiiEntityConfig {
         /// A new `PiiEntityConfig` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<SensitiveInformationAction>>,
-            r#type: impl Into<crate::Value<PiiEntityType>>,
+            action: impl crate::IntoValue<SensitiveInformationAction>,
+            r#type: impl crate::IntoValue<PiiEntityType>,
         ) -> Self {
             PiiEntityConfig(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
@@ -7935,19 +8198,19 @@ pub mod guardrail {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-piientityconfig.html#cfn-bedrock-guardrail-piientityconfig-inputaction)
         pub fn input_action(
             mut self,
-            value: impl Into<crate::Value<SensitiveInformationAction>>,
+            value: impl crate::IntoValue<SensitiveInformationAction>,
         ) -> Self {
             self.0
-                .insert("InputAction".to_owned(), value.into().into_json());
+                .insert("InputAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-piientityconfig.html#cfn-bedrock-guardrail-piientityconfig-inputenabled)
-        pub fn input_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn input_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("InputEnabled".to_owned(), value.into().into_json());
+                .insert("InputEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7956,19 +8219,19 @@ pub mod guardrail {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-piientityconfig.html#cfn-bedrock-guardrail-piientityconfig-outputaction)
         pub fn output_action(
             mut self,
-            value: impl Into<crate::Value<SensitiveInformationAction>>,
+            value: impl crate::IntoValue<SensitiveInformationAction>,
         ) -> Self {
             self.0
-                .insert("OutputAction".to_owned(), value.into().into_json());
+                .insert("OutputAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-piientityconfig.html#cfn-bedrock-guardrail-piientityconfig-outputenabled)
-        pub fn output_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn output_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("OutputEnabled".to_owned(), value.into().into_json());
+                .insert("OutputEnabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7988,14 +8251,14 @@ pub mod guardrail {
     impl RegexConfig {
         /// A new `RegexConfig` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<SensitiveInformationAction>>,
-            name: impl Into<crate::Value<String>>,
-            pattern: impl Into<crate::Value<String>>,
+            action: impl crate::IntoValue<SensitiveInformationAction>,
+            name: impl crate::IntoValue<String>,
+            pattern: impl crate::IntoValue<String>,
         ) -> Self {
             RegexConfig(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("Pattern".to_owned(), pattern.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Pattern".to_owned(), pattern.into_value().into_json()),
             ]))
         }
 
@@ -8004,9 +8267,9 @@ pub mod guardrail {
         /// Length: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-regexconfig.html#cfn-bedrock-guardrail-regexconfig-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -8015,19 +8278,19 @@ pub mod guardrail {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-regexconfig.html#cfn-bedrock-guardrail-regexconfig-inputaction)
         pub fn input_action(
             mut self,
-            value: impl Into<crate::Value<SensitiveInformationAction>>,
+            value: impl crate::IntoValue<SensitiveInformationAction>,
         ) -> Self {
             self.0
-                .insert("InputAction".to_owned(), value.into().into_json());
+                .insert("InputAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-regexconfig.html#cfn-bedrock-guardrail-regexconfig-inputenabled)
-        pub fn input_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn input_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("InputEnabled".to_owned(), value.into().into_json());
+                .insert("InputEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -8036,19 +8299,19 @@ pub mod guardrail {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-regexconfig.html#cfn-bedrock-guardrail-regexconfig-outputaction)
         pub fn output_action(
             mut self,
-            value: impl Into<crate::Value<SensitiveInformationAction>>,
+            value: impl crate::IntoValue<SensitiveInformationAction>,
         ) -> Self {
             self.0
-                .insert("OutputAction".to_owned(), value.into().into_json());
+                .insert("OutputAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-regexconfig.html#cfn-bedrock-guardrail-regexconfig-outputenabled)
-        pub fn output_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn output_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("OutputEnabled".to_owned(), value.into().into_json());
+                .insert("OutputEnabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8078,10 +8341,12 @@ pub mod guardrail {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-sensitiveinformationpolicyconfig.html#cfn-bedrock-guardrail-sensitiveinformationpolicyconfig-piientitiesconfig)
         pub fn pii_entities_config(
             mut self,
-            value: impl Into<crate::Value<Vec<PiiEntityConfig>>>,
+            value: impl crate::IntoValue<Vec<PiiEntityConfig>>,
         ) -> Self {
-            self.0
-                .insert("PiiEntitiesConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PiiEntitiesConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -8090,9 +8355,9 @@ pub mod guardrail {
         /// Items: 1 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-sensitiveinformationpolicyconfig.html#cfn-bedrock-guardrail-sensitiveinformationpolicyconfig-regexesconfig)
-        pub fn regexes_config(mut self, value: impl Into<crate::Value<Vec<RegexConfig>>>) -> Self {
+        pub fn regexes_config(mut self, value: impl crate::IntoValue<Vec<RegexConfig>>) -> Self {
             self.0
-                .insert("RegexesConfig".to_owned(), value.into().into_json());
+                .insert("RegexesConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8112,12 +8377,12 @@ pub mod guardrail {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -8137,14 +8402,14 @@ pub mod guardrail {
     impl TopicConfig {
         /// A new `TopicConfig` with its required properties.
         pub fn new(
-            definition: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<TopicType>>,
+            definition: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<TopicType>,
         ) -> Self {
             TopicConfig(crate::typed::Properties::from_iter([
-                ("Definition".to_owned(), definition.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Definition".to_owned(), definition.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
@@ -8153,45 +8418,45 @@ pub mod guardrail {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-topicconfig.html#cfn-bedrock-guardrail-topicconfig-examples)
-        pub fn examples(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn examples(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Examples".to_owned(), value.into().into_json());
+                .insert("Examples".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputAction`: [`TopicAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-topicconfig.html#cfn-bedrock-guardrail-topicconfig-inputaction)
-        pub fn input_action(mut self, value: impl Into<crate::Value<TopicAction>>) -> Self {
+        pub fn input_action(mut self, value: impl crate::IntoValue<TopicAction>) -> Self {
             self.0
-                .insert("InputAction".to_owned(), value.into().into_json());
+                .insert("InputAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-topicconfig.html#cfn-bedrock-guardrail-topicconfig-inputenabled)
-        pub fn input_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn input_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("InputEnabled".to_owned(), value.into().into_json());
+                .insert("InputEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputAction`: [`TopicAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-topicconfig.html#cfn-bedrock-guardrail-topicconfig-outputaction)
-        pub fn output_action(mut self, value: impl Into<crate::Value<TopicAction>>) -> Self {
+        pub fn output_action(mut self, value: impl crate::IntoValue<TopicAction>) -> Self {
             self.0
-                .insert("OutputAction".to_owned(), value.into().into_json());
+                .insert("OutputAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-topicconfig.html#cfn-bedrock-guardrail-topicconfig-outputenabled)
-        pub fn output_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn output_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("OutputEnabled".to_owned(), value.into().into_json());
+                .insert("OutputEnabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8210,10 +8475,10 @@ pub mod guardrail {
 
     impl TopicPolicyConfig {
         /// A new `TopicPolicyConfig` with its required properties.
-        pub fn new(topics_config: impl Into<crate::Value<Vec<TopicConfig>>>) -> Self {
+        pub fn new(topics_config: impl crate::IntoValue<Vec<TopicConfig>>) -> Self {
             TopicPolicyConfig(crate::typed::Properties::from_iter([(
                 "TopicsConfig".to_owned(),
-                topics_config.into().into_json(),
+                topics_config.into_value().into_json(),
             )]))
         }
 
@@ -8222,10 +8487,12 @@ pub mod guardrail {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-topicpolicyconfig.html#cfn-bedrock-guardrail-topicpolicyconfig-topicstierconfig)
         pub fn topics_tier_config(
             mut self,
-            value: impl Into<crate::Value<TopicsTierConfig>>,
+            value: impl crate::IntoValue<TopicsTierConfig>,
         ) -> Self {
-            self.0
-                .insert("TopicsTierConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TopicsTierConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8244,10 +8511,10 @@ pub mod guardrail {
 
     impl TopicsTierConfig {
         /// A new `TopicsTierConfig` with its required properties.
-        pub fn new(tier_name: impl Into<crate::Value<TopicsTierName>>) -> Self {
+        pub fn new(tier_name: impl crate::IntoValue<TopicsTierName>) -> Self {
             TopicsTierConfig(crate::typed::Properties::from_iter([(
                 "TierName".to_owned(),
-                tier_name.into().into_json(),
+                tier_name.into_value().into_json(),
             )]))
         }
     }
@@ -8266,46 +8533,46 @@ pub mod guardrail {
 
     impl WordConfig {
         /// A new `WordConfig` with its required properties.
-        pub fn new(text: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(text: impl crate::IntoValue<String>) -> Self {
             WordConfig(crate::typed::Properties::from_iter([(
                 "Text".to_owned(),
-                text.into().into_json(),
+                text.into_value().into_json(),
             )]))
         }
 
         /// `InputAction`: [`WordAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-wordconfig.html#cfn-bedrock-guardrail-wordconfig-inputaction)
-        pub fn input_action(mut self, value: impl Into<crate::Value<WordAction>>) -> Self {
+        pub fn input_action(mut self, value: impl crate::IntoValue<WordAction>) -> Self {
             self.0
-                .insert("InputAction".to_owned(), value.into().into_json());
+                .insert("InputAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-wordconfig.html#cfn-bedrock-guardrail-wordconfig-inputenabled)
-        pub fn input_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn input_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("InputEnabled".to_owned(), value.into().into_json());
+                .insert("InputEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputAction`: [`WordAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-wordconfig.html#cfn-bedrock-guardrail-wordconfig-outputaction)
-        pub fn output_action(mut self, value: impl Into<crate::Value<WordAction>>) -> Self {
+        pub fn output_action(mut self, value: impl crate::IntoValue<WordAction>) -> Self {
             self.0
-                .insert("OutputAction".to_owned(), value.into().into_json());
+                .insert("OutputAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-wordconfig.html#cfn-bedrock-guardrail-wordconfig-outputenabled)
-        pub fn output_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn output_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("OutputEnabled".to_owned(), value.into().into_json());
+                .insert("OutputEnabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8333,11 +8600,11 @@ pub mod guardrail {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-wordpolicyconfig.html#cfn-bedrock-guardrail-wordpolicyconfig-managedwordlistsconfig)
         pub fn managed_word_lists_config(
             mut self,
-            value: impl Into<crate::Value<Vec<ManagedWordsConfig>>>,
+            value: impl crate::IntoValue<Vec<ManagedWordsConfig>>,
         ) -> Self {
             self.0.insert(
                 "ManagedWordListsConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8347,9 +8614,9 @@ pub mod guardrail {
         /// Items: 1 to 10000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-guardrail-wordpolicyconfig.html#cfn-bedrock-guardrail-wordpolicyconfig-wordsconfig)
-        pub fn words_config(mut self, value: impl Into<crate::Value<Vec<WordConfig>>>) -> Self {
+        pub fn words_config(mut self, value: impl crate::IntoValue<Vec<WordConfig>>) -> Self {
             self.0
-                .insert("WordsConfig".to_owned(), value.into().into_json());
+                .insert("WordsConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8731,11 +8998,11 @@ pub struct GuardrailVersion(crate::Resource);
 
 impl GuardrailVersion {
     /// A new `AWS::Bedrock::GuardrailVersion` with its required properties.
-    pub fn new(guardrail_identifier: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(guardrail_identifier: impl crate::IntoValue<String>) -> Self {
         GuardrailVersion(
             crate::Resource::new("AWS::Bedrock::GuardrailVersion").property(
                 "GuardrailIdentifier",
-                guardrail_identifier.into().into_json(),
+                guardrail_identifier.into_value().into_json(),
             ),
         )
     }
@@ -8747,8 +9014,9 @@ impl GuardrailVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-guardrailversion.html#cfn-bedrock-guardrailversion-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -8800,17 +9068,20 @@ pub struct IntelligentPromptRouter(crate::Resource);
 impl IntelligentPromptRouter {
     /// A new `AWS::Bedrock::IntelligentPromptRouter` with its required properties.
     pub fn new(
-        fallback_model: impl Into<crate::Value<intelligent_prompt_router::PromptRouterTargetModel>>,
-        models: impl Into<crate::Value<Vec<intelligent_prompt_router::PromptRouterTargetModel>>>,
-        prompt_router_name: impl Into<crate::Value<String>>,
-        routing_criteria: impl Into<crate::Value<intelligent_prompt_router::RoutingCriteria>>,
+        fallback_model: impl crate::IntoValue<intelligent_prompt_router::PromptRouterTargetModel>,
+        models: impl crate::IntoValue<Vec<intelligent_prompt_router::PromptRouterTargetModel>>,
+        prompt_router_name: impl crate::IntoValue<String>,
+        routing_criteria: impl crate::IntoValue<intelligent_prompt_router::RoutingCriteria>,
     ) -> Self {
         IntelligentPromptRouter(
             crate::Resource::new("AWS::Bedrock::IntelligentPromptRouter")
-                .property("FallbackModel", fallback_model.into().into_json())
-                .property("Models", models.into().into_json())
-                .property("PromptRouterName", prompt_router_name.into().into_json())
-                .property("RoutingCriteria", routing_criteria.into().into_json()),
+                .property("FallbackModel", fallback_model.into_value().into_json())
+                .property("Models", models.into_value().into_json())
+                .property(
+                    "PromptRouterName",
+                    prompt_router_name.into_value().into_json(),
+                )
+                .property("RoutingCriteria", routing_criteria.into_value().into_json()),
         )
     }
 
@@ -8823,8 +9094,9 @@ impl IntelligentPromptRouter {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-intelligentpromptrouter.html#cfn-bedrock-intelligentpromptrouter-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -8835,16 +9107,21 @@ impl IntelligentPromptRouter {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-intelligentpromptrouter.html#cfn-bedrock-intelligentpromptrouter-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<intelligent_prompt_router::Tag>>>,
+        value: impl crate::IntoValue<Vec<intelligent_prompt_router::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for IntelligentPromptRouter {
     const TYPE_NAME: &'static str = "AWS::Bedrock::IntelligentPromptRouter";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Description",
         "FallbackModel",
@@ -8905,10 +9182,10 @@ pub mod intelligent_prompt_router {
 
     impl PromptRouterTargetModel {
         /// A new `PromptRouterTargetModel` with its required properties.
-        pub fn new(model_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(model_arn: impl crate::IntoValue<String>) -> Self {
             PromptRouterTargetModel(crate::typed::Properties::from_iter([(
                 "ModelArn".to_owned(),
-                model_arn.into().into_json(),
+                model_arn.into_value().into_json(),
             )]))
         }
     }
@@ -8927,10 +9204,10 @@ pub mod intelligent_prompt_router {
 
     impl RoutingCriteria {
         /// A new `RoutingCriteria` with its required properties.
-        pub fn new(response_quality_difference: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(response_quality_difference: impl crate::IntoValue<f64>) -> Self {
             RoutingCriteria(crate::typed::Properties::from_iter([(
                 "ResponseQualityDifference".to_owned(),
-                response_quality_difference.into().into_json(),
+                response_quality_difference.into_value().into_json(),
             )]))
         }
     }
@@ -8950,12 +9227,12 @@ pub mod intelligent_prompt_router {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -8978,20 +9255,18 @@ pub struct KnowledgeBase(crate::Resource);
 impl KnowledgeBase {
     /// A new `AWS::Bedrock::KnowledgeBase` with its required properties.
     pub fn new(
-        knowledge_base_configuration: impl Into<
-            crate::Value<knowledge_base::KnowledgeBaseConfiguration>,
-        >,
-        name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
+        knowledge_base_configuration: impl crate::IntoValue<knowledge_base::KnowledgeBaseConfiguration>,
+        name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         KnowledgeBase(
             crate::Resource::new("AWS::Bedrock::KnowledgeBase")
                 .property(
                     "KnowledgeBaseConfiguration",
-                    knowledge_base_configuration.into().into_json(),
+                    knowledge_base_configuration.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -9000,8 +9275,9 @@ impl KnowledgeBase {
     /// Length: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-knowledgebase.html#cfn-bedrock-knowledgebase-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -9012,10 +9288,10 @@ impl KnowledgeBase {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-knowledgebase.html#cfn-bedrock-knowledgebase-storageconfiguration)
     pub fn storage_configuration(
         mut self,
-        value: impl Into<crate::Value<knowledge_base::StorageConfiguration>>,
+        value: impl crate::IntoValue<knowledge_base::StorageConfiguration>,
     ) -> Self {
         self.0
-            .set_property("StorageConfiguration", value.into().into_json());
+            .set_property("StorageConfiguration", value.into_value().into_json());
         self
     }
 
@@ -9024,9 +9300,9 @@ impl KnowledgeBase {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-knowledgebase.html#cfn-bedrock-knowledgebase-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -9094,11 +9370,11 @@ pub mod knowledge_base {
     impl AudioConfiguration {
         /// A new `AudioConfiguration` with its required properties.
         pub fn new(
-            segmentation_configuration: impl Into<crate::Value<AudioSegmentationConfiguration>>,
+            segmentation_configuration: impl crate::IntoValue<AudioSegmentationConfiguration>,
         ) -> Self {
             AudioConfiguration(crate::typed::Properties::from_iter([(
                 "SegmentationConfiguration".to_owned(),
-                segmentation_configuration.into().into_json(),
+                segmentation_configuration.into_value().into_json(),
             )]))
         }
     }
@@ -9117,10 +9393,10 @@ pub mod knowledge_base {
 
     impl AudioSegmentationConfiguration {
         /// A new `AudioSegmentationConfiguration` with its required properties.
-        pub fn new(fixed_length_duration: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(fixed_length_duration: impl crate::IntoValue<i64>) -> Self {
             AudioSegmentationConfiguration(crate::typed::Properties::from_iter([(
                 "FixedLengthDuration".to_owned(),
-                fixed_length_duration.into().into_json(),
+                fixed_length_duration.into_value().into_json(),
             )]))
         }
     }
@@ -9146,8 +9422,9 @@ pub mod knowledge_base {
         /// `Audio`: list of [`AudioConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-bedrockembeddingmodelconfiguration.html#cfn-bedrock-knowledgebase-bedrockembeddingmodelconfiguration-audio)
-        pub fn audio(mut self, value: impl Into<crate::Value<Vec<AudioConfiguration>>>) -> Self {
-            self.0.insert("Audio".to_owned(), value.into().into_json());
+        pub fn audio(mut self, value: impl crate::IntoValue<Vec<AudioConfiguration>>) -> Self {
+            self.0
+                .insert("Audio".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -9156,9 +9433,9 @@ pub mod knowledge_base {
         /// Range: 0 to 4096.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-bedrockembeddingmodelconfiguration.html#cfn-bedrock-knowledgebase-bedrockembeddingmodelconfiguration-dimensions)
-        pub fn dimensions(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn dimensions(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -9167,18 +9444,21 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-bedrockembeddingmodelconfiguration.html#cfn-bedrock-knowledgebase-bedrockembeddingmodelconfiguration-embeddingdatatype)
         pub fn embedding_data_type(
             mut self,
-            value: impl Into<crate::Value<EmbeddingDataType>>,
+            value: impl crate::IntoValue<EmbeddingDataType>,
         ) -> Self {
-            self.0
-                .insert("EmbeddingDataType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EmbeddingDataType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Video`: list of [`VideoConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-bedrockembeddingmodelconfiguration.html#cfn-bedrock-knowledgebase-bedrockembeddingmodelconfiguration-video)
-        pub fn video(mut self, value: impl Into<crate::Value<Vec<VideoConfiguration>>>) -> Self {
-            self.0.insert("Video".to_owned(), value.into().into_json());
+        pub fn video(mut self, value: impl crate::IntoValue<Vec<VideoConfiguration>>) -> Self {
+            self.0
+                .insert("Video".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9198,15 +9478,15 @@ pub mod knowledge_base {
     impl CuratedQuery {
         /// A new `CuratedQuery` with its required properties.
         pub fn new(
-            natural_language: impl Into<crate::Value<String>>,
-            sql: impl Into<crate::Value<String>>,
+            natural_language: impl crate::IntoValue<String>,
+            sql: impl crate::IntoValue<String>,
         ) -> Self {
             CuratedQuery(crate::typed::Properties::from_iter([
                 (
                     "NaturalLanguage".to_owned(),
-                    natural_language.into().into_json(),
+                    natural_language.into_value().into_json(),
                 ),
-                ("Sql".to_owned(), sql.into().into_json()),
+                ("Sql".to_owned(), sql.into_value().into_json()),
             ]))
         }
     }
@@ -9234,11 +9514,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-embeddingmodelconfiguration.html#cfn-bedrock-knowledgebase-embeddingmodelconfiguration-bedrockembeddingmodelconfiguration)
         pub fn bedrock_embedding_model_configuration(
             mut self,
-            value: impl Into<crate::Value<BedrockEmbeddingModelConfiguration>>,
+            value: impl crate::IntoValue<BedrockEmbeddingModelConfiguration>,
         ) -> Self {
             self.0.insert(
                 "BedrockEmbeddingModelConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9258,10 +9538,10 @@ pub mod knowledge_base {
 
     impl KendraKnowledgeBaseConfiguration {
         /// A new `KendraKnowledgeBaseConfiguration` with its required properties.
-        pub fn new(kendra_index_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(kendra_index_arn: impl crate::IntoValue<String>) -> Self {
             KendraKnowledgeBaseConfiguration(crate::typed::Properties::from_iter([(
                 "KendraIndexArn".to_owned(),
-                kendra_index_arn.into().into_json(),
+                kendra_index_arn.into_value().into_json(),
             )]))
         }
     }
@@ -9280,10 +9560,10 @@ pub mod knowledge_base {
 
     impl KnowledgeBaseConfiguration {
         /// A new `KnowledgeBaseConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<KnowledgeBaseType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<KnowledgeBaseType>) -> Self {
             KnowledgeBaseConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -9292,11 +9572,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-knowledgebaseconfiguration.html#cfn-bedrock-knowledgebase-knowledgebaseconfiguration-kendraknowledgebaseconfiguration)
         pub fn kendra_knowledge_base_configuration(
             mut self,
-            value: impl Into<crate::Value<KendraKnowledgeBaseConfiguration>>,
+            value: impl crate::IntoValue<KendraKnowledgeBaseConfiguration>,
         ) -> Self {
             self.0.insert(
                 "KendraKnowledgeBaseConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9306,11 +9586,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-knowledgebaseconfiguration.html#cfn-bedrock-knowledgebase-knowledgebaseconfiguration-sqlknowledgebaseconfiguration)
         pub fn sql_knowledge_base_configuration(
             mut self,
-            value: impl Into<crate::Value<SqlKnowledgeBaseConfiguration>>,
+            value: impl crate::IntoValue<SqlKnowledgeBaseConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SqlKnowledgeBaseConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9320,11 +9600,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-knowledgebaseconfiguration.html#cfn-bedrock-knowledgebase-knowledgebaseconfiguration-vectorknowledgebaseconfiguration)
         pub fn vector_knowledge_base_configuration(
             mut self,
-            value: impl Into<crate::Value<VectorKnowledgeBaseConfiguration>>,
+            value: impl crate::IntoValue<VectorKnowledgeBaseConfiguration>,
         ) -> Self {
             self.0.insert(
                 "VectorKnowledgeBaseConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9345,28 +9625,34 @@ pub mod knowledge_base {
     impl MongoDbAtlasConfiguration {
         /// A new `MongoDbAtlasConfiguration` with its required properties.
         pub fn new(
-            collection_name: impl Into<crate::Value<String>>,
-            credentials_secret_arn: impl Into<crate::Value<String>>,
-            database_name: impl Into<crate::Value<String>>,
-            endpoint: impl Into<crate::Value<String>>,
-            field_mapping: impl Into<crate::Value<MongoDbAtlasFieldMapping>>,
-            vector_index_name: impl Into<crate::Value<String>>,
+            collection_name: impl crate::IntoValue<String>,
+            credentials_secret_arn: impl crate::IntoValue<String>,
+            database_name: impl crate::IntoValue<String>,
+            endpoint: impl crate::IntoValue<String>,
+            field_mapping: impl crate::IntoValue<MongoDbAtlasFieldMapping>,
+            vector_index_name: impl crate::IntoValue<String>,
         ) -> Self {
             MongoDbAtlasConfiguration(crate::typed::Properties::from_iter([
                 (
                     "CollectionName".to_owned(),
-                    collection_name.into().into_json(),
+                    collection_name.into_value().into_json(),
                 ),
                 (
                     "CredentialsSecretArn".to_owned(),
-                    credentials_secret_arn.into().into_json(),
+                    credentials_secret_arn.into_value().into_json(),
                 ),
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("Endpoint".to_owned(), endpoint.into().into_json()),
-                ("FieldMapping".to_owned(), field_mapping.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                ("Endpoint".to_owned(), endpoint.into_value().into_json()),
+                (
+                    "FieldMapping".to_owned(),
+                    field_mapping.into_value().into_json(),
+                ),
                 (
                     "VectorIndexName".to_owned(),
-                    vector_index_name.into().into_json(),
+                    vector_index_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -9378,9 +9664,11 @@ pub mod knowledge_base {
         /// Pattern: `^(?:arn:aws(?:-us-gov|-cn|-iso|-iso-[a-z])*:.+:.*:\d+:.+/.+$|[a-zA-Z0-9*]+[a-zA-Z0-9._-]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-mongodbatlasconfiguration.html#cfn-bedrock-knowledgebase-mongodbatlasconfiguration-endpointservicename)
-        pub fn endpoint_service_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EndpointServiceName".to_owned(), value.into().into_json());
+        pub fn endpoint_service_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EndpointServiceName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -9391,9 +9679,9 @@ pub mod knowledge_base {
         /// Pattern: `^.*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-mongodbatlasconfiguration.html#cfn-bedrock-knowledgebase-mongodbatlasconfiguration-textindexname)
-        pub fn text_index_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn text_index_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TextIndexName".to_owned(), value.into().into_json());
+                .insert("TextIndexName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9413,17 +9701,20 @@ pub mod knowledge_base {
     impl MongoDbAtlasFieldMapping {
         /// A new `MongoDbAtlasFieldMapping` with its required properties.
         pub fn new(
-            metadata_field: impl Into<crate::Value<String>>,
-            text_field: impl Into<crate::Value<String>>,
-            vector_field: impl Into<crate::Value<String>>,
+            metadata_field: impl crate::IntoValue<String>,
+            text_field: impl crate::IntoValue<String>,
+            vector_field: impl crate::IntoValue<String>,
         ) -> Self {
             MongoDbAtlasFieldMapping(crate::typed::Properties::from_iter([
                 (
                     "MetadataField".to_owned(),
-                    metadata_field.into().into_json(),
+                    metadata_field.into_value().into_json(),
                 ),
-                ("TextField".to_owned(), text_field.into().into_json()),
-                ("VectorField".to_owned(), vector_field.into().into_json()),
+                ("TextField".to_owned(), text_field.into_value().into_json()),
+                (
+                    "VectorField".to_owned(),
+                    vector_field.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -9443,12 +9734,15 @@ pub mod knowledge_base {
     impl NeptuneAnalyticsConfiguration {
         /// A new `NeptuneAnalyticsConfiguration` with its required properties.
         pub fn new(
-            field_mapping: impl Into<crate::Value<NeptuneAnalyticsFieldMapping>>,
-            graph_arn: impl Into<crate::Value<String>>,
+            field_mapping: impl crate::IntoValue<NeptuneAnalyticsFieldMapping>,
+            graph_arn: impl crate::IntoValue<String>,
         ) -> Self {
             NeptuneAnalyticsConfiguration(crate::typed::Properties::from_iter([
-                ("FieldMapping".to_owned(), field_mapping.into().into_json()),
-                ("GraphArn".to_owned(), graph_arn.into().into_json()),
+                (
+                    "FieldMapping".to_owned(),
+                    field_mapping.into_value().into_json(),
+                ),
+                ("GraphArn".to_owned(), graph_arn.into_value().into_json()),
             ]))
         }
     }
@@ -9468,15 +9762,15 @@ pub mod knowledge_base {
     impl NeptuneAnalyticsFieldMapping {
         /// A new `NeptuneAnalyticsFieldMapping` with its required properties.
         pub fn new(
-            metadata_field: impl Into<crate::Value<String>>,
-            text_field: impl Into<crate::Value<String>>,
+            metadata_field: impl crate::IntoValue<String>,
+            text_field: impl crate::IntoValue<String>,
         ) -> Self {
             NeptuneAnalyticsFieldMapping(crate::typed::Properties::from_iter([
                 (
                     "MetadataField".to_owned(),
-                    metadata_field.into().into_json(),
+                    metadata_field.into_value().into_json(),
                 ),
-                ("TextField".to_owned(), text_field.into().into_json()),
+                ("TextField".to_owned(), text_field.into_value().into_json()),
             ]))
         }
     }
@@ -9496,21 +9790,24 @@ pub mod knowledge_base {
     impl OpenSearchManagedClusterConfiguration {
         /// A new `OpenSearchManagedClusterConfiguration` with its required properties.
         pub fn new(
-            domain_arn: impl Into<crate::Value<String>>,
-            domain_endpoint: impl Into<crate::Value<String>>,
-            field_mapping: impl Into<crate::Value<OpenSearchManagedClusterFieldMapping>>,
-            vector_index_name: impl Into<crate::Value<String>>,
+            domain_arn: impl crate::IntoValue<String>,
+            domain_endpoint: impl crate::IntoValue<String>,
+            field_mapping: impl crate::IntoValue<OpenSearchManagedClusterFieldMapping>,
+            vector_index_name: impl crate::IntoValue<String>,
         ) -> Self {
             OpenSearchManagedClusterConfiguration(crate::typed::Properties::from_iter([
-                ("DomainArn".to_owned(), domain_arn.into().into_json()),
+                ("DomainArn".to_owned(), domain_arn.into_value().into_json()),
                 (
                     "DomainEndpoint".to_owned(),
-                    domain_endpoint.into().into_json(),
+                    domain_endpoint.into_value().into_json(),
                 ),
-                ("FieldMapping".to_owned(), field_mapping.into().into_json()),
+                (
+                    "FieldMapping".to_owned(),
+                    field_mapping.into_value().into_json(),
+                ),
                 (
                     "VectorIndexName".to_owned(),
-                    vector_index_name.into().into_json(),
+                    vector_index_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -9531,17 +9828,20 @@ pub mod knowledge_base {
     impl OpenSearchManagedClusterFieldMapping {
         /// A new `OpenSearchManagedClusterFieldMapping` with its required properties.
         pub fn new(
-            metadata_field: impl Into<crate::Value<String>>,
-            text_field: impl Into<crate::Value<String>>,
-            vector_field: impl Into<crate::Value<String>>,
+            metadata_field: impl crate::IntoValue<String>,
+            text_field: impl crate::IntoValue<String>,
+            vector_field: impl crate::IntoValue<String>,
         ) -> Self {
             OpenSearchManagedClusterFieldMapping(crate::typed::Properties::from_iter([
                 (
                     "MetadataField".to_owned(),
-                    metadata_field.into().into_json(),
+                    metadata_field.into_value().into_json(),
                 ),
-                ("TextField".to_owned(), text_field.into().into_json()),
-                ("VectorField".to_owned(), vector_field.into().into_json()),
+                ("TextField".to_owned(), text_field.into_value().into_json()),
+                (
+                    "VectorField".to_owned(),
+                    vector_field.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -9561,19 +9861,22 @@ pub mod knowledge_base {
     impl OpenSearchServerlessConfiguration {
         /// A new `OpenSearchServerlessConfiguration` with its required properties.
         pub fn new(
-            collection_arn: impl Into<crate::Value<String>>,
-            field_mapping: impl Into<crate::Value<OpenSearchServerlessFieldMapping>>,
-            vector_index_name: impl Into<crate::Value<String>>,
+            collection_arn: impl crate::IntoValue<String>,
+            field_mapping: impl crate::IntoValue<OpenSearchServerlessFieldMapping>,
+            vector_index_name: impl crate::IntoValue<String>,
         ) -> Self {
             OpenSearchServerlessConfiguration(crate::typed::Properties::from_iter([
                 (
                     "CollectionArn".to_owned(),
-                    collection_arn.into().into_json(),
+                    collection_arn.into_value().into_json(),
                 ),
-                ("FieldMapping".to_owned(), field_mapping.into().into_json()),
+                (
+                    "FieldMapping".to_owned(),
+                    field_mapping.into_value().into_json(),
+                ),
                 (
                     "VectorIndexName".to_owned(),
-                    vector_index_name.into().into_json(),
+                    vector_index_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -9594,17 +9897,20 @@ pub mod knowledge_base {
     impl OpenSearchServerlessFieldMapping {
         /// A new `OpenSearchServerlessFieldMapping` with its required properties.
         pub fn new(
-            metadata_field: impl Into<crate::Value<String>>,
-            text_field: impl Into<crate::Value<String>>,
-            vector_field: impl Into<crate::Value<String>>,
+            metadata_field: impl crate::IntoValue<String>,
+            text_field: impl crate::IntoValue<String>,
+            vector_field: impl crate::IntoValue<String>,
         ) -> Self {
             OpenSearchServerlessFieldMapping(crate::typed::Properties::from_iter([
                 (
                     "MetadataField".to_owned(),
-                    metadata_field.into().into_json(),
+                    metadata_field.into_value().into_json(),
                 ),
-                ("TextField".to_owned(), text_field.into().into_json()),
-                ("VectorField".to_owned(), vector_field.into().into_json()),
+                ("TextField".to_owned(), text_field.into_value().into_json()),
+                (
+                    "VectorField".to_owned(),
+                    vector_field.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -9624,20 +9930,23 @@ pub mod knowledge_base {
     impl PineconeConfiguration {
         /// A new `PineconeConfiguration` with its required properties.
         pub fn new(
-            connection_string: impl Into<crate::Value<String>>,
-            credentials_secret_arn: impl Into<crate::Value<String>>,
-            field_mapping: impl Into<crate::Value<PineconeFieldMapping>>,
+            connection_string: impl crate::IntoValue<String>,
+            credentials_secret_arn: impl crate::IntoValue<String>,
+            field_mapping: impl crate::IntoValue<PineconeFieldMapping>,
         ) -> Self {
             PineconeConfiguration(crate::typed::Properties::from_iter([
                 (
                     "ConnectionString".to_owned(),
-                    connection_string.into().into_json(),
+                    connection_string.into_value().into_json(),
                 ),
                 (
                     "CredentialsSecretArn".to_owned(),
-                    credentials_secret_arn.into().into_json(),
+                    credentials_secret_arn.into_value().into_json(),
                 ),
-                ("FieldMapping".to_owned(), field_mapping.into().into_json()),
+                (
+                    "FieldMapping".to_owned(),
+                    field_mapping.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -9648,9 +9957,9 @@ pub mod knowledge_base {
         /// Pattern: `^.*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-pineconeconfiguration.html#cfn-bedrock-knowledgebase-pineconeconfiguration-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9670,15 +9979,15 @@ pub mod knowledge_base {
     impl PineconeFieldMapping {
         /// A new `PineconeFieldMapping` with its required properties.
         pub fn new(
-            metadata_field: impl Into<crate::Value<String>>,
-            text_field: impl Into<crate::Value<String>>,
+            metadata_field: impl crate::IntoValue<String>,
+            text_field: impl crate::IntoValue<String>,
         ) -> Self {
             PineconeFieldMapping(crate::typed::Properties::from_iter([
                 (
                     "MetadataField".to_owned(),
-                    metadata_field.into().into_json(),
+                    metadata_field.into_value().into_json(),
                 ),
-                ("TextField".to_owned(), text_field.into().into_json()),
+                ("TextField".to_owned(), text_field.into_value().into_json()),
             ]))
         }
     }
@@ -9704,26 +10013,27 @@ pub mod knowledge_base {
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-querygenerationcolumn.html#cfn-bedrock-knowledgebase-querygenerationcolumn-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Inclusion`: [`InclusionType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-querygenerationcolumn.html#cfn-bedrock-knowledgebase-querygenerationcolumn-inclusion)
-        pub fn inclusion(mut self, value: impl Into<crate::Value<InclusionType>>) -> Self {
+        pub fn inclusion(mut self, value: impl crate::IntoValue<InclusionType>) -> Self {
             self.0
-                .insert("Inclusion".to_owned(), value.into().into_json());
+                .insert("Inclusion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-querygenerationcolumn.html#cfn-bedrock-knowledgebase-querygenerationcolumn-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9749,10 +10059,10 @@ pub mod knowledge_base {
         /// `ExecutionTimeoutSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-querygenerationconfiguration.html#cfn-bedrock-knowledgebase-querygenerationconfiguration-executiontimeoutseconds)
-        pub fn execution_timeout_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn execution_timeout_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "ExecutionTimeoutSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9762,10 +10072,12 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-querygenerationconfiguration.html#cfn-bedrock-knowledgebase-querygenerationconfiguration-generationcontext)
         pub fn generation_context(
             mut self,
-            value: impl Into<crate::Value<QueryGenerationContext>>,
+            value: impl crate::IntoValue<QueryGenerationContext>,
         ) -> Self {
-            self.0
-                .insert("GenerationContext".to_owned(), value.into().into_json());
+            self.0.insert(
+                "GenerationContext".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -9791,20 +10103,18 @@ pub mod knowledge_base {
         /// `CuratedQueries`: list of [`CuratedQuery`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-querygenerationcontext.html#cfn-bedrock-knowledgebase-querygenerationcontext-curatedqueries)
-        pub fn curated_queries(
-            mut self,
-            value: impl Into<crate::Value<Vec<CuratedQuery>>>,
-        ) -> Self {
+        pub fn curated_queries(mut self, value: impl crate::IntoValue<Vec<CuratedQuery>>) -> Self {
             self.0
-                .insert("CuratedQueries".to_owned(), value.into().into_json());
+                .insert("CuratedQueries".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tables`: list of [`QueryGenerationTable`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-querygenerationcontext.html#cfn-bedrock-knowledgebase-querygenerationcontext-tables)
-        pub fn tables(mut self, value: impl Into<crate::Value<Vec<QueryGenerationTable>>>) -> Self {
-            self.0.insert("Tables".to_owned(), value.into().into_json());
+        pub fn tables(mut self, value: impl crate::IntoValue<Vec<QueryGenerationTable>>) -> Self {
+            self.0
+                .insert("Tables".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9823,40 +10133,37 @@ pub mod knowledge_base {
 
     impl QueryGenerationTable {
         /// A new `QueryGenerationTable` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             QueryGenerationTable(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Columns`: list of [`QueryGenerationColumn`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-querygenerationtable.html#cfn-bedrock-knowledgebase-querygenerationtable-columns)
-        pub fn columns(
-            mut self,
-            value: impl Into<crate::Value<Vec<QueryGenerationColumn>>>,
-        ) -> Self {
+        pub fn columns(mut self, value: impl crate::IntoValue<Vec<QueryGenerationColumn>>) -> Self {
             self.0
-                .insert("Columns".to_owned(), value.into().into_json());
+                .insert("Columns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-querygenerationtable.html#cfn-bedrock-knowledgebase-querygenerationtable-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Inclusion`: [`InclusionType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-querygenerationtable.html#cfn-bedrock-knowledgebase-querygenerationtable-inclusion)
-        pub fn inclusion(mut self, value: impl Into<crate::Value<InclusionType>>) -> Self {
+        pub fn inclusion(mut self, value: impl crate::IntoValue<InclusionType>) -> Self {
             self.0
-                .insert("Inclusion".to_owned(), value.into().into_json());
+                .insert("Inclusion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9876,21 +10183,30 @@ pub mod knowledge_base {
     impl RdsConfiguration {
         /// A new `RdsConfiguration` with its required properties.
         pub fn new(
-            credentials_secret_arn: impl Into<crate::Value<String>>,
-            database_name: impl Into<crate::Value<String>>,
-            field_mapping: impl Into<crate::Value<RdsFieldMapping>>,
-            resource_arn: impl Into<crate::Value<String>>,
-            table_name: impl Into<crate::Value<String>>,
+            credentials_secret_arn: impl crate::IntoValue<String>,
+            database_name: impl crate::IntoValue<String>,
+            field_mapping: impl crate::IntoValue<RdsFieldMapping>,
+            resource_arn: impl crate::IntoValue<String>,
+            table_name: impl crate::IntoValue<String>,
         ) -> Self {
             RdsConfiguration(crate::typed::Properties::from_iter([
                 (
                     "CredentialsSecretArn".to_owned(),
-                    credentials_secret_arn.into().into_json(),
+                    credentials_secret_arn.into_value().into_json(),
                 ),
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("FieldMapping".to_owned(), field_mapping.into().into_json()),
-                ("ResourceArn".to_owned(), resource_arn.into().into_json()),
-                ("TableName".to_owned(), table_name.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                (
+                    "FieldMapping".to_owned(),
+                    field_mapping.into_value().into_json(),
+                ),
+                (
+                    "ResourceArn".to_owned(),
+                    resource_arn.into_value().into_json(),
+                ),
+                ("TableName".to_owned(), table_name.into_value().into_json()),
             ]))
         }
     }
@@ -9910,22 +10226,25 @@ pub mod knowledge_base {
     impl RdsFieldMapping {
         /// A new `RdsFieldMapping` with its required properties.
         pub fn new(
-            metadata_field: impl Into<crate::Value<String>>,
-            primary_key_field: impl Into<crate::Value<String>>,
-            text_field: impl Into<crate::Value<String>>,
-            vector_field: impl Into<crate::Value<String>>,
+            metadata_field: impl crate::IntoValue<String>,
+            primary_key_field: impl crate::IntoValue<String>,
+            text_field: impl crate::IntoValue<String>,
+            vector_field: impl crate::IntoValue<String>,
         ) -> Self {
             RdsFieldMapping(crate::typed::Properties::from_iter([
                 (
                     "MetadataField".to_owned(),
-                    metadata_field.into().into_json(),
+                    metadata_field.into_value().into_json(),
                 ),
                 (
                     "PrimaryKeyField".to_owned(),
-                    primary_key_field.into().into_json(),
+                    primary_key_field.into_value().into_json(),
                 ),
-                ("TextField".to_owned(), text_field.into().into_json()),
-                ("VectorField".to_owned(), vector_field.into().into_json()),
+                ("TextField".to_owned(), text_field.into_value().into_json()),
+                (
+                    "VectorField".to_owned(),
+                    vector_field.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -9936,9 +10255,11 @@ pub mod knowledge_base {
         /// Pattern: `^[a-zA-Z0-9_\-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-rdsfieldmapping.html#cfn-bedrock-knowledgebase-rdsfieldmapping-custommetadatafield)
-        pub fn custom_metadata_field(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CustomMetadataField".to_owned(), value.into().into_json());
+        pub fn custom_metadata_field(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CustomMetadataField".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -9958,19 +10279,17 @@ pub mod knowledge_base {
     impl RedshiftConfiguration {
         /// A new `RedshiftConfiguration` with its required properties.
         pub fn new(
-            query_engine_configuration: impl Into<crate::Value<RedshiftQueryEngineConfiguration>>,
-            storage_configurations: impl Into<
-                crate::Value<Vec<RedshiftQueryEngineStorageConfiguration>>,
-            >,
+            query_engine_configuration: impl crate::IntoValue<RedshiftQueryEngineConfiguration>,
+            storage_configurations: impl crate::IntoValue<Vec<RedshiftQueryEngineStorageConfiguration>>,
         ) -> Self {
             RedshiftConfiguration(crate::typed::Properties::from_iter([
                 (
                     "QueryEngineConfiguration".to_owned(),
-                    query_engine_configuration.into().into_json(),
+                    query_engine_configuration.into_value().into_json(),
                 ),
                 (
                     "StorageConfigurations".to_owned(),
-                    storage_configurations.into().into_json(),
+                    storage_configurations.into_value().into_json(),
                 ),
             ]))
         }
@@ -9980,11 +10299,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-redshiftconfiguration.html#cfn-bedrock-knowledgebase-redshiftconfiguration-querygenerationconfiguration)
         pub fn query_generation_configuration(
             mut self,
-            value: impl Into<crate::Value<QueryGenerationConfiguration>>,
+            value: impl crate::IntoValue<QueryGenerationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "QueryGenerationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10004,19 +10323,19 @@ pub mod knowledge_base {
 
     impl RedshiftProvisionedAuthConfiguration {
         /// A new `RedshiftProvisionedAuthConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<RedshiftProvisionedAuthType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<RedshiftProvisionedAuthType>) -> Self {
             RedshiftProvisionedAuthConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `DatabaseUser`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-redshiftprovisionedauthconfiguration.html#cfn-bedrock-knowledgebase-redshiftprovisionedauthconfiguration-databaseuser)
-        pub fn database_user(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_user(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseUser".to_owned(), value.into().into_json());
+                .insert("DatabaseUser".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -10025,11 +10344,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-redshiftprovisionedauthconfiguration.html#cfn-bedrock-knowledgebase-redshiftprovisionedauthconfiguration-usernamepasswordsecretarn)
         pub fn username_password_secret_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "UsernamePasswordSecretArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10050,17 +10369,17 @@ pub mod knowledge_base {
     impl RedshiftProvisionedConfiguration {
         /// A new `RedshiftProvisionedConfiguration` with its required properties.
         pub fn new(
-            auth_configuration: impl Into<crate::Value<RedshiftProvisionedAuthConfiguration>>,
-            cluster_identifier: impl Into<crate::Value<String>>,
+            auth_configuration: impl crate::IntoValue<RedshiftProvisionedAuthConfiguration>,
+            cluster_identifier: impl crate::IntoValue<String>,
         ) -> Self {
             RedshiftProvisionedConfiguration(crate::typed::Properties::from_iter([
                 (
                     "AuthConfiguration".to_owned(),
-                    auth_configuration.into().into_json(),
+                    auth_configuration.into_value().into_json(),
                 ),
                 (
                     "ClusterIdentifier".to_owned(),
-                    cluster_identifier.into().into_json(),
+                    cluster_identifier.into_value().into_json(),
                 ),
             ]))
         }
@@ -10080,11 +10399,11 @@ pub mod knowledge_base {
 
     impl RedshiftQueryEngineAwsDataCatalogStorageConfiguration {
         /// A new `RedshiftQueryEngineAwsDataCatalogStorageConfiguration` with its required properties.
-        pub fn new(table_names: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(table_names: impl crate::IntoValue<Vec<String>>) -> Self {
             RedshiftQueryEngineAwsDataCatalogStorageConfiguration(
                 crate::typed::Properties::from_iter([(
                     "TableNames".to_owned(),
-                    table_names.into().into_json(),
+                    table_names.into_value().into_json(),
                 )]),
             )
         }
@@ -10104,10 +10423,10 @@ pub mod knowledge_base {
 
     impl RedshiftQueryEngineConfiguration {
         /// A new `RedshiftQueryEngineConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<RedshiftQueryEngineType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<RedshiftQueryEngineType>) -> Self {
             RedshiftQueryEngineConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -10116,11 +10435,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-redshiftqueryengineconfiguration.html#cfn-bedrock-knowledgebase-redshiftqueryengineconfiguration-provisionedconfiguration)
         pub fn provisioned_configuration(
             mut self,
-            value: impl Into<crate::Value<RedshiftProvisionedConfiguration>>,
+            value: impl crate::IntoValue<RedshiftProvisionedConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ProvisionedConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10130,11 +10449,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-redshiftqueryengineconfiguration.html#cfn-bedrock-knowledgebase-redshiftqueryengineconfiguration-serverlessconfiguration)
         pub fn serverless_configuration(
             mut self,
-            value: impl Into<crate::Value<RedshiftServerlessConfiguration>>,
+            value: impl crate::IntoValue<RedshiftServerlessConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ServerlessConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10154,9 +10473,12 @@ pub mod knowledge_base {
 
     impl RedshiftQueryEngineRedshiftStorageConfiguration {
         /// A new `RedshiftQueryEngineRedshiftStorageConfiguration` with its required properties.
-        pub fn new(database_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(database_name: impl crate::IntoValue<String>) -> Self {
             RedshiftQueryEngineRedshiftStorageConfiguration(crate::typed::Properties::from_iter([
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -10175,10 +10497,10 @@ pub mod knowledge_base {
 
     impl RedshiftQueryEngineStorageConfiguration {
         /// A new `RedshiftQueryEngineStorageConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<RedshiftQueryEngineStorageType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<RedshiftQueryEngineStorageType>) -> Self {
             RedshiftQueryEngineStorageConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -10187,11 +10509,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-redshiftqueryenginestorageconfiguration.html#cfn-bedrock-knowledgebase-redshiftqueryenginestorageconfiguration-awsdatacatalogconfiguration)
         pub fn aws_data_catalog_configuration(
             mut self,
-            value: impl Into<crate::Value<RedshiftQueryEngineAwsDataCatalogStorageConfiguration>>,
+            value: impl crate::IntoValue<RedshiftQueryEngineAwsDataCatalogStorageConfiguration>,
         ) -> Self {
             self.0.insert(
                 "AwsDataCatalogConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10201,10 +10523,12 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-redshiftqueryenginestorageconfiguration.html#cfn-bedrock-knowledgebase-redshiftqueryenginestorageconfiguration-redshiftconfiguration)
         pub fn redshift_configuration(
             mut self,
-            value: impl Into<crate::Value<RedshiftQueryEngineRedshiftStorageConfiguration>>,
+            value: impl crate::IntoValue<RedshiftQueryEngineRedshiftStorageConfiguration>,
         ) -> Self {
-            self.0
-                .insert("RedshiftConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RedshiftConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -10223,10 +10547,10 @@ pub mod knowledge_base {
 
     impl RedshiftServerlessAuthConfiguration {
         /// A new `RedshiftServerlessAuthConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<RedshiftServerlessAuthType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<RedshiftServerlessAuthType>) -> Self {
             RedshiftServerlessAuthConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -10235,11 +10559,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-redshiftserverlessauthconfiguration.html#cfn-bedrock-knowledgebase-redshiftserverlessauthconfiguration-usernamepasswordsecretarn)
         pub fn username_password_secret_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "UsernamePasswordSecretArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10260,15 +10584,18 @@ pub mod knowledge_base {
     impl RedshiftServerlessConfiguration {
         /// A new `RedshiftServerlessConfiguration` with its required properties.
         pub fn new(
-            auth_configuration: impl Into<crate::Value<RedshiftServerlessAuthConfiguration>>,
-            workgroup_arn: impl Into<crate::Value<String>>,
+            auth_configuration: impl crate::IntoValue<RedshiftServerlessAuthConfiguration>,
+            workgroup_arn: impl crate::IntoValue<String>,
         ) -> Self {
             RedshiftServerlessConfiguration(crate::typed::Properties::from_iter([
                 (
                     "AuthConfiguration".to_owned(),
-                    auth_configuration.into().into_json(),
+                    auth_configuration.into_value().into_json(),
                 ),
-                ("WorkgroupArn".to_owned(), workgroup_arn.into().into_json()),
+                (
+                    "WorkgroupArn".to_owned(),
+                    workgroup_arn.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -10287,10 +10614,10 @@ pub mod knowledge_base {
 
     impl S3Location {
         /// A new `S3Location` with its required properties.
-        pub fn new(uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(uri: impl crate::IntoValue<String>) -> Self {
             S3Location(crate::typed::Properties::from_iter([(
                 "URI".to_owned(),
-                uri.into().into_json(),
+                uri.into_value().into_json(),
             )]))
         }
     }
@@ -10316,9 +10643,9 @@ pub mod knowledge_base {
         /// `IndexArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-s3vectorsconfiguration.html#cfn-bedrock-knowledgebase-s3vectorsconfiguration-indexarn)
-        pub fn index_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn index_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IndexArn".to_owned(), value.into().into_json());
+                .insert("IndexArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -10327,18 +10654,18 @@ pub mod knowledge_base {
         /// Length: 3 to 63.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-s3vectorsconfiguration.html#cfn-bedrock-knowledgebase-s3vectorsconfiguration-indexname)
-        pub fn index_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn index_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IndexName".to_owned(), value.into().into_json());
+                .insert("IndexName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VectorBucketArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-s3vectorsconfiguration.html#cfn-bedrock-knowledgebase-s3vectorsconfiguration-vectorbucketarn)
-        pub fn vector_bucket_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn vector_bucket_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VectorBucketArn".to_owned(), value.into().into_json());
+                .insert("VectorBucketArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10357,10 +10684,10 @@ pub mod knowledge_base {
 
     impl SqlKnowledgeBaseConfiguration {
         /// A new `SqlKnowledgeBaseConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<QueryEngineType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<QueryEngineType>) -> Self {
             SqlKnowledgeBaseConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -10369,10 +10696,12 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-sqlknowledgebaseconfiguration.html#cfn-bedrock-knowledgebase-sqlknowledgebaseconfiguration-redshiftconfiguration)
         pub fn redshift_configuration(
             mut self,
-            value: impl Into<crate::Value<RedshiftConfiguration>>,
+            value: impl crate::IntoValue<RedshiftConfiguration>,
         ) -> Self {
-            self.0
-                .insert("RedshiftConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RedshiftConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -10391,10 +10720,10 @@ pub mod knowledge_base {
 
     impl StorageConfiguration {
         /// A new `StorageConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<KnowledgeBaseStorageType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<KnowledgeBaseStorageType>) -> Self {
             StorageConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -10403,11 +10732,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-storageconfiguration.html#cfn-bedrock-knowledgebase-storageconfiguration-mongodbatlasconfiguration)
         pub fn mongo_db_atlas_configuration(
             mut self,
-            value: impl Into<crate::Value<MongoDbAtlasConfiguration>>,
+            value: impl crate::IntoValue<MongoDbAtlasConfiguration>,
         ) -> Self {
             self.0.insert(
                 "MongoDbAtlasConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10417,11 +10746,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-storageconfiguration.html#cfn-bedrock-knowledgebase-storageconfiguration-neptuneanalyticsconfiguration)
         pub fn neptune_analytics_configuration(
             mut self,
-            value: impl Into<crate::Value<NeptuneAnalyticsConfiguration>>,
+            value: impl crate::IntoValue<NeptuneAnalyticsConfiguration>,
         ) -> Self {
             self.0.insert(
                 "NeptuneAnalyticsConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10431,11 +10760,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-storageconfiguration.html#cfn-bedrock-knowledgebase-storageconfiguration-opensearchmanagedclusterconfiguration)
         pub fn opensearch_managed_cluster_configuration(
             mut self,
-            value: impl Into<crate::Value<OpenSearchManagedClusterConfiguration>>,
+            value: impl crate::IntoValue<OpenSearchManagedClusterConfiguration>,
         ) -> Self {
             self.0.insert(
                 "OpensearchManagedClusterConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10445,11 +10774,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-storageconfiguration.html#cfn-bedrock-knowledgebase-storageconfiguration-opensearchserverlessconfiguration)
         pub fn opensearch_serverless_configuration(
             mut self,
-            value: impl Into<crate::Value<OpenSearchServerlessConfiguration>>,
+            value: impl crate::IntoValue<OpenSearchServerlessConfiguration>,
         ) -> Self {
             self.0.insert(
                 "OpensearchServerlessConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10459,22 +10788,23 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-storageconfiguration.html#cfn-bedrock-knowledgebase-storageconfiguration-pineconeconfiguration)
         pub fn pinecone_configuration(
             mut self,
-            value: impl Into<crate::Value<PineconeConfiguration>>,
+            value: impl crate::IntoValue<PineconeConfiguration>,
         ) -> Self {
-            self.0
-                .insert("PineconeConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PineconeConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RdsConfiguration`: [`RdsConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-storageconfiguration.html#cfn-bedrock-knowledgebase-storageconfiguration-rdsconfiguration)
-        pub fn rds_configuration(
-            mut self,
-            value: impl Into<crate::Value<RdsConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("RdsConfiguration".to_owned(), value.into().into_json());
+        pub fn rds_configuration(mut self, value: impl crate::IntoValue<RdsConfiguration>) -> Self {
+            self.0.insert(
+                "RdsConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -10483,11 +10813,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-storageconfiguration.html#cfn-bedrock-knowledgebase-storageconfiguration-s3vectorsconfiguration)
         pub fn s3_vectors_configuration(
             mut self,
-            value: impl Into<crate::Value<S3VectorsConfiguration>>,
+            value: impl crate::IntoValue<S3VectorsConfiguration>,
         ) -> Self {
             self.0.insert(
                 "S3VectorsConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10508,13 +10838,13 @@ pub mod knowledge_base {
     impl SupplementalDataStorageConfiguration {
         /// A new `SupplementalDataStorageConfiguration` with its required properties.
         pub fn new(
-            supplemental_data_storage_locations: impl Into<
-                crate::Value<Vec<SupplementalDataStorageLocation>>,
+            supplemental_data_storage_locations: impl crate::IntoValue<
+                Vec<SupplementalDataStorageLocation>,
             >,
         ) -> Self {
             SupplementalDataStorageConfiguration(crate::typed::Properties::from_iter([(
                 "SupplementalDataStorageLocations".to_owned(),
-                supplemental_data_storage_locations.into().into_json(),
+                supplemental_data_storage_locations.into_value().into_json(),
             )]))
         }
     }
@@ -10534,22 +10864,24 @@ pub mod knowledge_base {
     impl SupplementalDataStorageLocation {
         /// A new `SupplementalDataStorageLocation` with its required properties.
         pub fn new(
-            supplemental_data_storage_location_type: impl Into<
-                crate::Value<SupplementalDataStorageLocationType>,
+            supplemental_data_storage_location_type: impl crate::IntoValue<
+                SupplementalDataStorageLocationType,
             >,
         ) -> Self {
             SupplementalDataStorageLocation(crate::typed::Properties::from_iter([(
                 "SupplementalDataStorageLocationType".to_owned(),
-                supplemental_data_storage_location_type.into().into_json(),
+                supplemental_data_storage_location_type
+                    .into_value()
+                    .into_json(),
             )]))
         }
 
         /// `S3Location`: [`S3Location`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-supplementaldatastoragelocation.html#cfn-bedrock-knowledgebase-supplementaldatastoragelocation-s3location)
-        pub fn s3_location(mut self, value: impl Into<crate::Value<S3Location>>) -> Self {
+        pub fn s3_location(mut self, value: impl crate::IntoValue<S3Location>) -> Self {
             self.0
-                .insert("S3Location".to_owned(), value.into().into_json());
+                .insert("S3Location".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10568,10 +10900,10 @@ pub mod knowledge_base {
 
     impl VectorKnowledgeBaseConfiguration {
         /// A new `VectorKnowledgeBaseConfiguration` with its required properties.
-        pub fn new(embedding_model_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(embedding_model_arn: impl crate::IntoValue<String>) -> Self {
             VectorKnowledgeBaseConfiguration(crate::typed::Properties::from_iter([(
                 "EmbeddingModelArn".to_owned(),
-                embedding_model_arn.into().into_json(),
+                embedding_model_arn.into_value().into_json(),
             )]))
         }
 
@@ -10580,11 +10912,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-vectorknowledgebaseconfiguration.html#cfn-bedrock-knowledgebase-vectorknowledgebaseconfiguration-embeddingmodelconfiguration)
         pub fn embedding_model_configuration(
             mut self,
-            value: impl Into<crate::Value<EmbeddingModelConfiguration>>,
+            value: impl crate::IntoValue<EmbeddingModelConfiguration>,
         ) -> Self {
             self.0.insert(
                 "EmbeddingModelConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10594,11 +10926,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-knowledgebase-vectorknowledgebaseconfiguration.html#cfn-bedrock-knowledgebase-vectorknowledgebaseconfiguration-supplementaldatastorageconfiguration)
         pub fn supplemental_data_storage_configuration(
             mut self,
-            value: impl Into<crate::Value<SupplementalDataStorageConfiguration>>,
+            value: impl crate::IntoValue<SupplementalDataStorageConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SupplementalDataStorageConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10619,11 +10951,11 @@ pub mod knowledge_base {
     impl VideoConfiguration {
         /// A new `VideoConfiguration` with its required properties.
         pub fn new(
-            segmentation_configuration: impl Into<crate::Value<VideoSegmentationConfiguration>>,
+            segmentation_configuration: impl crate::IntoValue<VideoSegmentationConfiguration>,
         ) -> Self {
             VideoConfiguration(crate::typed::Properties::from_iter([(
                 "SegmentationConfiguration".to_owned(),
-                segmentation_configuration.into().into_json(),
+                segmentation_configuration.into_value().into_json(),
             )]))
         }
     }
@@ -10642,10 +10974,10 @@ pub mod knowledge_base {
 
     impl VideoSegmentationConfiguration {
         /// A new `VideoSegmentationConfiguration` with its required properties.
-        pub fn new(fixed_length_duration: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(fixed_length_duration: impl crate::IntoValue<i64>) -> Self {
             VideoSegmentationConfiguration(crate::typed::Properties::from_iter([(
                 "FixedLengthDuration".to_owned(),
-                fixed_length_duration.into().into_json(),
+                fixed_length_duration.into_value().into_json(),
             )]))
         }
     }
@@ -10862,9 +11194,10 @@ pub struct Prompt(crate::Resource);
 
 impl Prompt {
     /// A new `AWS::Bedrock::Prompt` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Prompt(
-            crate::Resource::new("AWS::Bedrock::Prompt").property("Name", name.into().into_json()),
+            crate::Resource::new("AWS::Bedrock::Prompt")
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -10875,9 +11208,9 @@ impl Prompt {
     /// Pattern: `^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-prompt.html#cfn-bedrock-prompt-customerencryptionkeyarn)
-    pub fn customer_encryption_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn customer_encryption_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomerEncryptionKeyArn", value.into().into_json());
+            .set_property("CustomerEncryptionKeyArn", value.into_value().into_json());
         self
     }
 
@@ -10886,9 +11219,9 @@ impl Prompt {
     /// Pattern: `^([0-9a-zA-Z][_-]?){1,100}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-prompt.html#cfn-bedrock-prompt-defaultvariant)
-    pub fn default_variant(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_variant(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultVariant", value.into().into_json());
+            .set_property("DefaultVariant", value.into_value().into_json());
         self
     }
 
@@ -10897,8 +11230,9 @@ impl Prompt {
     /// Length: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-prompt.html#cfn-bedrock-prompt-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -10907,9 +11241,9 @@ impl Prompt {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-prompt.html#cfn-bedrock-prompt-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -10918,8 +11252,9 @@ impl Prompt {
     /// Items: 0 to 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-prompt.html#cfn-bedrock-prompt-variants)
-    pub fn variants(mut self, value: impl Into<crate::Value<Vec<prompt::PromptVariant>>>) -> Self {
-        self.0.set_property("Variants", value.into().into_json());
+    pub fn variants(mut self, value: impl crate::IntoValue<Vec<prompt::PromptVariant>>) -> Self {
+        self.0
+            .set_property("Variants", value.into_value().into_json());
         self
     }
 }
@@ -10982,12 +11317,12 @@ pub mod prompt {
     impl PromptMetadataEntry {
         /// A new `PromptMetadataEntry` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             PromptMetadataEntry(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -11007,17 +11342,20 @@ pub mod prompt {
     impl PromptVariant {
         /// A new `PromptVariant` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            template_configuration: impl Into<crate::Value<crate::Json>>,
-            template_type: impl Into<crate::Value<PromptTemplateType>>,
+            name: impl crate::IntoValue<String>,
+            template_configuration: impl crate::IntoValue<crate::Json>,
+            template_type: impl crate::IntoValue<PromptTemplateType>,
         ) -> Self {
             PromptVariant(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "TemplateConfiguration".to_owned(),
-                    template_configuration.into().into_json(),
+                    template_configuration.into_value().into_json(),
                 ),
-                ("TemplateType".to_owned(), template_type.into().into_json()),
+                (
+                    "TemplateType".to_owned(),
+                    template_type.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -11026,11 +11364,11 @@ pub mod prompt {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-prompt-promptvariant.html#cfn-bedrock-prompt-promptvariant-additionalmodelrequestfields)
         pub fn additional_model_request_fields(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "AdditionalModelRequestFields".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -11038,9 +11376,9 @@ pub mod prompt {
         /// `GenAiResource`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-prompt-promptvariant.html#cfn-bedrock-prompt-promptvariant-genairesource)
-        pub fn gen_ai_resource(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn gen_ai_resource(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("GenAiResource".to_owned(), value.into().into_json());
+                .insert("GenAiResource".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11049,11 +11387,11 @@ pub mod prompt {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-prompt-promptvariant.html#cfn-bedrock-prompt-promptvariant-inferenceconfiguration)
         pub fn inference_configuration(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "InferenceConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -11061,12 +11399,9 @@ pub mod prompt {
         /// `Metadata`: list of [`PromptMetadataEntry`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-prompt-promptvariant.html#cfn-bedrock-prompt-promptvariant-metadata)
-        pub fn metadata(
-            mut self,
-            value: impl Into<crate::Value<Vec<PromptMetadataEntry>>>,
-        ) -> Self {
+        pub fn metadata(mut self, value: impl crate::IntoValue<Vec<PromptMetadataEntry>>) -> Self {
             self.0
-                .insert("Metadata".to_owned(), value.into().into_json());
+                .insert("Metadata".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11077,9 +11412,9 @@ pub mod prompt {
         /// Pattern: `^(arn:aws(-[^:]{1,12})?:(bedrock|sagemaker):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrock-prompt-promptvariant.html#cfn-bedrock-prompt-promptvariant-modelid)
-        pub fn model_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn model_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ModelId".to_owned(), value.into().into_json());
+                .insert("ModelId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11119,10 +11454,10 @@ pub struct PromptVersion(crate::Resource);
 
 impl PromptVersion {
     /// A new `AWS::Bedrock::PromptVersion` with its required properties.
-    pub fn new(prompt_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(prompt_arn: impl crate::IntoValue<String>) -> Self {
         PromptVersion(
             crate::Resource::new("AWS::Bedrock::PromptVersion")
-                .property("PromptArn", prompt_arn.into().into_json()),
+                .property("PromptArn", prompt_arn.into_value().into_json()),
         )
     }
 
@@ -11133,8 +11468,9 @@ impl PromptVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-promptversion.html#cfn-bedrock-promptversion-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -11145,9 +11481,9 @@ impl PromptVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrock-promptversion.html#cfn-bedrock-promptversion-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -11229,13 +11565,13 @@ pub struct ResourcePolicy(crate::Resource);
 impl ResourcePolicy {
     /// A new `AWS::Bedrock::ResourcePolicy` with its required properties.
     pub fn new(
-        policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>,
-        resource_arn: impl Into<crate::Value<String>>,
+        policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>,
+        resource_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ResourcePolicy(
             crate::Resource::new("AWS::Bedrock::ResourcePolicy")
-                .property("PolicyDocument", policy_document.into().into_json())
-                .property("ResourceArn", resource_arn.into().into_json()),
+                .property("PolicyDocument", policy_document.into_value().into_json())
+                .property("ResourceArn", resource_arn.into_value().into_json()),
         )
     }
 }

@@ -21,6 +21,70 @@ pub const TYPES: &[&str] = &[
     "AWS::BedrockAgentCore::WorkloadIdentity",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::BedrockAgentCore::ApiKeyCredentialProvider",
+        <ApiKeyCredentialProvider as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::BedrockAgentCore::BrowserCustom",
+        <BrowserCustom as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::BedrockAgentCore::BrowserProfile",
+        <BrowserProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::BedrockAgentCore::CodeInterpreterCustom",
+        <CodeInterpreterCustom as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::BedrockAgentCore::Evaluator",
+        <Evaluator as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::BedrockAgentCore::Gateway",
+        <Gateway as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::BedrockAgentCore::GatewayTarget",
+        <GatewayTarget as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::BedrockAgentCore::Memory",
+        <Memory as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::BedrockAgentCore::OAuth2CredentialProvider",
+        <OAuth2CredentialProvider as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::BedrockAgentCore::OnlineEvaluationConfig",
+        <OnlineEvaluationConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::BedrockAgentCore::Policy",
+        <Policy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::BedrockAgentCore::PolicyEngine",
+        <PolicyEngine as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::BedrockAgentCore::Runtime",
+        <Runtime as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::BedrockAgentCore::RuntimeEndpoint",
+        <RuntimeEndpoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::BedrockAgentCore::WorkloadIdentity",
+        <WorkloadIdentity as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::BedrockAgentCore::ApiKeyCredentialProvider`.
 ///
 /// Required properties, the arguments of [`ApiKeyCredentialProvider::new`]: `Name`.
@@ -31,10 +95,10 @@ pub struct ApiKeyCredentialProvider(crate::Resource);
 
 impl ApiKeyCredentialProvider {
     /// A new `AWS::BedrockAgentCore::ApiKeyCredentialProvider` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         ApiKeyCredentialProvider(
             crate::Resource::new("AWS::BedrockAgentCore::ApiKeyCredentialProvider")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -43,8 +107,9 @@ impl ApiKeyCredentialProvider {
     /// Length: 1 to 65536.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-apikeycredentialprovider.html#cfn-bedrockagentcore-apikeycredentialprovider-apikey)
-    pub fn api_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ApiKey", value.into().into_json());
+    pub fn api_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ApiKey", value.into_value().into_json());
         self
     }
 
@@ -55,16 +120,21 @@ impl ApiKeyCredentialProvider {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-apikeycredentialprovider.html#cfn-bedrockagentcore-apikeycredentialprovider-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<api_key_credential_provider::Tag>>>,
+        value: impl crate::IntoValue<Vec<api_key_credential_provider::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ApiKeyCredentialProvider {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::ApiKeyCredentialProvider";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -115,12 +185,12 @@ pub mod api_key_credential_provider {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -143,15 +213,15 @@ pub struct BrowserCustom(crate::Resource);
 impl BrowserCustom {
     /// A new `AWS::BedrockAgentCore::BrowserCustom` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        network_configuration: impl Into<crate::Value<browser_custom::BrowserNetworkConfiguration>>,
+        name: impl crate::IntoValue<String>,
+        network_configuration: impl crate::IntoValue<browser_custom::BrowserNetworkConfiguration>,
     ) -> Self {
         BrowserCustom(
             crate::Resource::new("AWS::BedrockAgentCore::BrowserCustom")
-                .property("Name", name.into().into_json())
+                .property("Name", name.into_value().into_json())
                 .property(
                     "NetworkConfiguration",
-                    network_configuration.into().into_json(),
+                    network_configuration.into_value().into_json(),
                 ),
         )
     }
@@ -163,10 +233,10 @@ impl BrowserCustom {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-browsercustom.html#cfn-bedrockagentcore-browsercustom-browsersigning)
     pub fn browser_signing(
         mut self,
-        value: impl Into<crate::Value<browser_custom::BrowserSigning>>,
+        value: impl crate::IntoValue<browser_custom::BrowserSigning>,
     ) -> Self {
         self.0
-            .set_property("BrowserSigning", value.into().into_json());
+            .set_property("BrowserSigning", value.into_value().into_json());
         self
     }
 
@@ -177,10 +247,10 @@ impl BrowserCustom {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-browsercustom.html#cfn-bedrockagentcore-browsercustom-certificates)
     pub fn certificates(
         mut self,
-        value: impl Into<crate::Value<Vec<browser_custom::Certificate>>>,
+        value: impl crate::IntoValue<Vec<browser_custom::Certificate>>,
     ) -> Self {
         self.0
-            .set_property("Certificates", value.into().into_json());
+            .set_property("Certificates", value.into_value().into_json());
         self
     }
 
@@ -189,8 +259,9 @@ impl BrowserCustom {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-browsercustom.html#cfn-bedrockagentcore-browsercustom-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -201,10 +272,10 @@ impl BrowserCustom {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-browsercustom.html#cfn-bedrockagentcore-browsercustom-enterprisepolicies)
     pub fn enterprise_policies(
         mut self,
-        value: impl Into<crate::Value<Vec<browser_custom::BrowserEnterprisePolicy>>>,
+        value: impl crate::IntoValue<Vec<browser_custom::BrowserEnterprisePolicy>>,
     ) -> Self {
         self.0
-            .set_property("EnterprisePolicies", value.into().into_json());
+            .set_property("EnterprisePolicies", value.into_value().into_json());
         self
     }
 
@@ -213,9 +284,9 @@ impl BrowserCustom {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-browsercustom.html#cfn-bedrockagentcore-browsercustom-executionrolearn)
-    pub fn execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExecutionRoleArn", value.into().into_json());
+            .set_property("ExecutionRoleArn", value.into_value().into_json());
         self
     }
 
@@ -226,10 +297,10 @@ impl BrowserCustom {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-browsercustom.html#cfn-bedrockagentcore-browsercustom-recordingconfig)
     pub fn recording_config(
         mut self,
-        value: impl Into<crate::Value<browser_custom::RecordingConfig>>,
+        value: impl crate::IntoValue<browser_custom::RecordingConfig>,
     ) -> Self {
         self.0
-            .set_property("RecordingConfig", value.into().into_json());
+            .set_property("RecordingConfig", value.into_value().into_json());
         self
     }
 
@@ -238,9 +309,9 @@ impl BrowserCustom {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-browsercustom.html#cfn-bedrockagentcore-browsercustom-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -317,12 +388,12 @@ pub mod browser_custom {
     impl BrowserEnterprisePolicy {
         /// A new `BrowserEnterprisePolicy` with its required properties.
         pub fn new(
-            location: impl Into<crate::Value<S3Location>>,
-            r#type: impl Into<crate::Value<BrowserEnterprisePolicyType>>,
+            location: impl crate::IntoValue<S3Location>,
+            r#type: impl crate::IntoValue<BrowserEnterprisePolicyType>,
         ) -> Self {
             BrowserEnterprisePolicy(crate::typed::Properties::from_iter([
-                ("Location".to_owned(), location.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Location".to_owned(), location.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -341,19 +412,19 @@ pub mod browser_custom {
 
     impl BrowserNetworkConfiguration {
         /// A new `BrowserNetworkConfiguration` with its required properties.
-        pub fn new(network_mode: impl Into<crate::Value<BrowserNetworkMode>>) -> Self {
+        pub fn new(network_mode: impl crate::IntoValue<BrowserNetworkMode>) -> Self {
             BrowserNetworkConfiguration(crate::typed::Properties::from_iter([(
                 "NetworkMode".to_owned(),
-                network_mode.into().into_json(),
+                network_mode.into_value().into_json(),
             )]))
         }
 
         /// `VpcConfig`: [`VpcConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-browsercustom-browsernetworkconfiguration.html#cfn-bedrockagentcore-browsercustom-browsernetworkconfiguration-vpcconfig)
-        pub fn vpc_config(mut self, value: impl Into<crate::Value<VpcConfig>>) -> Self {
+        pub fn vpc_config(mut self, value: impl crate::IntoValue<VpcConfig>) -> Self {
             self.0
-                .insert("VpcConfig".to_owned(), value.into().into_json());
+                .insert("VpcConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -381,9 +452,9 @@ pub mod browser_custom {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-browsercustom-browsersigning.html#cfn-bedrockagentcore-browsercustom-browsersigning-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -402,10 +473,10 @@ pub mod browser_custom {
 
     impl Certificate {
         /// A new `Certificate` with its required properties.
-        pub fn new(certificate_location: impl Into<crate::Value<CertificateLocation>>) -> Self {
+        pub fn new(certificate_location: impl crate::IntoValue<CertificateLocation>) -> Self {
             Certificate(crate::typed::Properties::from_iter([(
                 "CertificateLocation".to_owned(),
-                certificate_location.into().into_json(),
+                certificate_location.into_value().into_json(),
             )]))
         }
     }
@@ -424,10 +495,10 @@ pub mod browser_custom {
 
     impl CertificateLocation {
         /// A new `CertificateLocation` with its required properties.
-        pub fn new(secret_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(secret_arn: impl crate::IntoValue<String>) -> Self {
             CertificateLocation(crate::typed::Properties::from_iter([(
                 "SecretArn".to_owned(),
-                secret_arn.into().into_json(),
+                secret_arn.into_value().into_json(),
             )]))
         }
     }
@@ -455,18 +526,18 @@ pub mod browser_custom {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-browsercustom-recordingconfig.html#cfn-bedrockagentcore-browsercustom-recordingconfig-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3Location`: [`S3Location`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-browsercustom-recordingconfig.html#cfn-bedrockagentcore-browsercustom-recordingconfig-s3location)
-        pub fn s3_location(mut self, value: impl Into<crate::Value<S3Location>>) -> Self {
+        pub fn s3_location(mut self, value: impl crate::IntoValue<S3Location>) -> Self {
             self.0
-                .insert("S3Location".to_owned(), value.into().into_json());
+                .insert("S3Location".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -486,12 +557,12 @@ pub mod browser_custom {
     impl S3Location {
         /// A new `S3Location` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            prefix: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            prefix: impl crate::IntoValue<String>,
         ) -> Self {
             S3Location(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("Prefix".to_owned(), prefix.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("Prefix".to_owned(), prefix.into_value().into_json()),
             ]))
         }
     }
@@ -511,15 +582,15 @@ pub mod browser_custom {
     impl VpcConfig {
         /// A new `VpcConfig` with its required properties.
         pub fn new(
-            security_groups: impl Into<crate::Value<Vec<String>>>,
-            subnets: impl Into<crate::Value<Vec<String>>>,
+            security_groups: impl crate::IntoValue<Vec<String>>,
+            subnets: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfig(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroups".to_owned(),
-                    security_groups.into().into_json(),
+                    security_groups.into_value().into_json(),
                 ),
-                ("Subnets".to_owned(), subnets.into().into_json()),
+                ("Subnets".to_owned(), subnets.into_value().into_json()),
             ]))
         }
     }
@@ -577,10 +648,10 @@ pub struct BrowserProfile(crate::Resource);
 
 impl BrowserProfile {
     /// A new `AWS::BedrockAgentCore::BrowserProfile` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         BrowserProfile(
             crate::Resource::new("AWS::BedrockAgentCore::BrowserProfile")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -589,8 +660,9 @@ impl BrowserProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-browserprofile.html#cfn-bedrockagentcore-browserprofile-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -599,9 +671,9 @@ impl BrowserProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-browserprofile.html#cfn-bedrockagentcore-browserprofile-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -678,17 +750,17 @@ pub struct CodeInterpreterCustom(crate::Resource);
 impl CodeInterpreterCustom {
     /// A new `AWS::BedrockAgentCore::CodeInterpreterCustom` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        network_configuration: impl Into<
-            crate::Value<code_interpreter_custom::CodeInterpreterNetworkConfiguration>,
+        name: impl crate::IntoValue<String>,
+        network_configuration: impl crate::IntoValue<
+            code_interpreter_custom::CodeInterpreterNetworkConfiguration,
         >,
     ) -> Self {
         CodeInterpreterCustom(
             crate::Resource::new("AWS::BedrockAgentCore::CodeInterpreterCustom")
-                .property("Name", name.into().into_json())
+                .property("Name", name.into_value().into_json())
                 .property(
                     "NetworkConfiguration",
-                    network_configuration.into().into_json(),
+                    network_configuration.into_value().into_json(),
                 ),
         )
     }
@@ -700,10 +772,10 @@ impl CodeInterpreterCustom {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-codeinterpretercustom.html#cfn-bedrockagentcore-codeinterpretercustom-certificates)
     pub fn certificates(
         mut self,
-        value: impl Into<crate::Value<Vec<code_interpreter_custom::Certificate>>>,
+        value: impl crate::IntoValue<Vec<code_interpreter_custom::Certificate>>,
     ) -> Self {
         self.0
-            .set_property("Certificates", value.into().into_json());
+            .set_property("Certificates", value.into_value().into_json());
         self
     }
 
@@ -712,8 +784,9 @@ impl CodeInterpreterCustom {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-codeinterpretercustom.html#cfn-bedrockagentcore-codeinterpretercustom-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -722,9 +795,9 @@ impl CodeInterpreterCustom {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-codeinterpretercustom.html#cfn-bedrockagentcore-codeinterpretercustom-executionrolearn)
-    pub fn execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExecutionRoleArn", value.into().into_json());
+            .set_property("ExecutionRoleArn", value.into_value().into_json());
         self
     }
 
@@ -733,9 +806,9 @@ impl CodeInterpreterCustom {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-codeinterpretercustom.html#cfn-bedrockagentcore-codeinterpretercustom-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -808,10 +881,10 @@ pub mod code_interpreter_custom {
 
     impl Certificate {
         /// A new `Certificate` with its required properties.
-        pub fn new(certificate_location: impl Into<crate::Value<CertificateLocation>>) -> Self {
+        pub fn new(certificate_location: impl crate::IntoValue<CertificateLocation>) -> Self {
             Certificate(crate::typed::Properties::from_iter([(
                 "CertificateLocation".to_owned(),
-                certificate_location.into().into_json(),
+                certificate_location.into_value().into_json(),
             )]))
         }
     }
@@ -830,10 +903,10 @@ pub mod code_interpreter_custom {
 
     impl CertificateLocation {
         /// A new `CertificateLocation` with its required properties.
-        pub fn new(secret_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(secret_arn: impl crate::IntoValue<String>) -> Self {
             CertificateLocation(crate::typed::Properties::from_iter([(
                 "SecretArn".to_owned(),
-                secret_arn.into().into_json(),
+                secret_arn.into_value().into_json(),
             )]))
         }
     }
@@ -852,19 +925,19 @@ pub mod code_interpreter_custom {
 
     impl CodeInterpreterNetworkConfiguration {
         /// A new `CodeInterpreterNetworkConfiguration` with its required properties.
-        pub fn new(network_mode: impl Into<crate::Value<CodeInterpreterNetworkMode>>) -> Self {
+        pub fn new(network_mode: impl crate::IntoValue<CodeInterpreterNetworkMode>) -> Self {
             CodeInterpreterNetworkConfiguration(crate::typed::Properties::from_iter([(
                 "NetworkMode".to_owned(),
-                network_mode.into().into_json(),
+                network_mode.into_value().into_json(),
             )]))
         }
 
         /// `VpcConfig`: [`VpcConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-codeinterpretercustom-codeinterpreternetworkconfiguration.html#cfn-bedrockagentcore-codeinterpretercustom-codeinterpreternetworkconfiguration-vpcconfig)
-        pub fn vpc_config(mut self, value: impl Into<crate::Value<VpcConfig>>) -> Self {
+        pub fn vpc_config(mut self, value: impl crate::IntoValue<VpcConfig>) -> Self {
             self.0
-                .insert("VpcConfig".to_owned(), value.into().into_json());
+                .insert("VpcConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -884,15 +957,15 @@ pub mod code_interpreter_custom {
     impl VpcConfig {
         /// A new `VpcConfig` with its required properties.
         pub fn new(
-            security_groups: impl Into<crate::Value<Vec<String>>>,
-            subnets: impl Into<crate::Value<Vec<String>>>,
+            security_groups: impl crate::IntoValue<Vec<String>>,
+            subnets: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfig(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroups".to_owned(),
-                    security_groups.into().into_json(),
+                    security_groups.into_value().into_json(),
                 ),
-                ("Subnets".to_owned(), subnets.into().into_json()),
+                ("Subnets".to_owned(), subnets.into_value().into_json()),
             ]))
         }
     }
@@ -936,15 +1009,15 @@ pub struct Evaluator(crate::Resource);
 impl Evaluator {
     /// A new `AWS::BedrockAgentCore::Evaluator` with its required properties.
     pub fn new(
-        evaluator_config: impl Into<crate::Value<evaluator::EvaluatorConfig>>,
-        evaluator_name: impl Into<crate::Value<String>>,
-        level: impl Into<crate::Value<evaluator::EvaluatorLevel>>,
+        evaluator_config: impl crate::IntoValue<evaluator::EvaluatorConfig>,
+        evaluator_name: impl crate::IntoValue<String>,
+        level: impl crate::IntoValue<evaluator::EvaluatorLevel>,
     ) -> Self {
         Evaluator(
             crate::Resource::new("AWS::BedrockAgentCore::Evaluator")
-                .property("EvaluatorConfig", evaluator_config.into().into_json())
-                .property("EvaluatorName", evaluator_name.into().into_json())
-                .property("Level", level.into().into_json()),
+                .property("EvaluatorConfig", evaluator_config.into_value().into_json())
+                .property("EvaluatorName", evaluator_name.into_value().into_json())
+                .property("Level", level.into_value().into_json()),
         )
     }
 
@@ -953,8 +1026,9 @@ impl Evaluator {
     /// Length: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-evaluator.html#cfn-bedrockagentcore-evaluator-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -965,8 +1039,9 @@ impl Evaluator {
     /// Pattern: `^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-evaluator.html#cfn-bedrockagentcore-evaluator-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
@@ -975,15 +1050,20 @@ impl Evaluator {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-evaluator.html#cfn-bedrockagentcore-evaluator-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<evaluator::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<evaluator::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Evaluator {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::Evaluator";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EvaluatorName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1038,10 +1118,10 @@ pub mod evaluator {
 
     impl BedrockEvaluatorModelConfig {
         /// A new `BedrockEvaluatorModelConfig` with its required properties.
-        pub fn new(model_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(model_id: impl crate::IntoValue<String>) -> Self {
             BedrockEvaluatorModelConfig(crate::typed::Properties::from_iter([(
                 "ModelId".to_owned(),
-                model_id.into().into_json(),
+                model_id.into_value().into_json(),
             )]))
         }
 
@@ -1050,11 +1130,11 @@ pub mod evaluator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-evaluator-bedrockevaluatormodelconfig.html#cfn-bedrockagentcore-evaluator-bedrockevaluatormodelconfig-additionalmodelrequestfields)
         pub fn additional_model_request_fields(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "AdditionalModelRequestFields".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1064,10 +1144,10 @@ pub mod evaluator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-evaluator-bedrockevaluatormodelconfig.html#cfn-bedrockagentcore-evaluator-bedrockevaluatormodelconfig-inferenceconfig)
         pub fn inference_config(
             mut self,
-            value: impl Into<crate::Value<InferenceConfiguration>>,
+            value: impl crate::IntoValue<InferenceConfiguration>,
         ) -> Self {
             self.0
-                .insert("InferenceConfig".to_owned(), value.into().into_json());
+                .insert("InferenceConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1087,12 +1167,12 @@ pub mod evaluator {
     impl CategoricalScaleDefinition {
         /// A new `CategoricalScaleDefinition` with its required properties.
         pub fn new(
-            definition: impl Into<crate::Value<String>>,
-            label: impl Into<crate::Value<String>>,
+            definition: impl crate::IntoValue<String>,
+            label: impl crate::IntoValue<String>,
         ) -> Self {
             CategoricalScaleDefinition(crate::typed::Properties::from_iter([
-                ("Definition".to_owned(), definition.into().into_json()),
-                ("Label".to_owned(), label.into().into_json()),
+                ("Definition".to_owned(), definition.into_value().into_json()),
+                ("Label".to_owned(), label.into_value().into_json()),
             ]))
         }
     }
@@ -1111,10 +1191,10 @@ pub mod evaluator {
 
     impl CodeBasedEvaluatorConfig {
         /// A new `CodeBasedEvaluatorConfig` with its required properties.
-        pub fn new(lambda_config: impl Into<crate::Value<LambdaEvaluatorConfig>>) -> Self {
+        pub fn new(lambda_config: impl crate::IntoValue<LambdaEvaluatorConfig>) -> Self {
             CodeBasedEvaluatorConfig(crate::typed::Properties::from_iter([(
                 "LambdaConfig".to_owned(),
-                lambda_config.into().into_json(),
+                lambda_config.into_value().into_json(),
             )]))
         }
     }
@@ -1142,10 +1222,10 @@ pub mod evaluator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-evaluator-evaluatorconfig.html#cfn-bedrockagentcore-evaluator-evaluatorconfig-codebased)
         pub fn code_based(
             mut self,
-            value: impl Into<crate::Value<CodeBasedEvaluatorConfig>>,
+            value: impl crate::IntoValue<CodeBasedEvaluatorConfig>,
         ) -> Self {
             self.0
-                .insert("CodeBased".to_owned(), value.into().into_json());
+                .insert("CodeBased".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1154,10 +1234,10 @@ pub mod evaluator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-evaluator-evaluatorconfig.html#cfn-bedrockagentcore-evaluator-evaluatorconfig-llmasajudge)
         pub fn llm_as_a_judge(
             mut self,
-            value: impl Into<crate::Value<LlmAsAJudgeEvaluatorConfig>>,
+            value: impl crate::IntoValue<LlmAsAJudgeEvaluatorConfig>,
         ) -> Self {
             self.0
-                .insert("LlmAsAJudge".to_owned(), value.into().into_json());
+                .insert("LlmAsAJudge".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1177,11 +1257,11 @@ pub mod evaluator {
     impl EvaluatorModelConfig {
         /// A new `EvaluatorModelConfig` with its required properties.
         pub fn new(
-            bedrock_evaluator_model_config: impl Into<crate::Value<BedrockEvaluatorModelConfig>>,
+            bedrock_evaluator_model_config: impl crate::IntoValue<BedrockEvaluatorModelConfig>,
         ) -> Self {
             EvaluatorModelConfig(crate::typed::Properties::from_iter([(
                 "BedrockEvaluatorModelConfig".to_owned(),
-                bedrock_evaluator_model_config.into().into_json(),
+                bedrock_evaluator_model_config.into_value().into_json(),
             )]))
         }
     }
@@ -1209,9 +1289,9 @@ pub mod evaluator {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-evaluator-inferenceconfiguration.html#cfn-bedrockagentcore-evaluator-inferenceconfiguration-maxtokens)
-        pub fn max_tokens(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_tokens(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxTokens".to_owned(), value.into().into_json());
+                .insert("MaxTokens".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1220,9 +1300,9 @@ pub mod evaluator {
         /// Range: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-evaluator-inferenceconfiguration.html#cfn-bedrockagentcore-evaluator-inferenceconfiguration-temperature)
-        pub fn temperature(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn temperature(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Temperature".to_owned(), value.into().into_json());
+                .insert("Temperature".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1231,8 +1311,9 @@ pub mod evaluator {
         /// Range: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-evaluator-inferenceconfiguration.html#cfn-bedrockagentcore-evaluator-inferenceconfiguration-topp)
-        pub fn top_p(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("TopP".to_owned(), value.into().into_json());
+        pub fn top_p(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("TopP".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1251,10 +1332,10 @@ pub mod evaluator {
 
     impl LambdaEvaluatorConfig {
         /// A new `LambdaEvaluatorConfig` with its required properties.
-        pub fn new(lambda_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(lambda_arn: impl crate::IntoValue<String>) -> Self {
             LambdaEvaluatorConfig(crate::typed::Properties::from_iter([(
                 "LambdaArn".to_owned(),
-                lambda_arn.into().into_json(),
+                lambda_arn.into_value().into_json(),
             )]))
         }
 
@@ -1263,10 +1344,10 @@ pub mod evaluator {
         /// Range: 1 to 300.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-evaluator-lambdaevaluatorconfig.html#cfn-bedrockagentcore-evaluator-lambdaevaluatorconfig-lambdatimeoutinseconds)
-        pub fn lambda_timeout_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn lambda_timeout_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "LambdaTimeoutInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1287,14 +1368,23 @@ pub mod evaluator {
     impl LlmAsAJudgeEvaluatorConfig {
         /// A new `LlmAsAJudgeEvaluatorConfig` with its required properties.
         pub fn new(
-            instructions: impl Into<crate::Value<String>>,
-            model_config: impl Into<crate::Value<EvaluatorModelConfig>>,
-            rating_scale: impl Into<crate::Value<RatingScale>>,
+            instructions: impl crate::IntoValue<String>,
+            model_config: impl crate::IntoValue<EvaluatorModelConfig>,
+            rating_scale: impl crate::IntoValue<RatingScale>,
         ) -> Self {
             LlmAsAJudgeEvaluatorConfig(crate::typed::Properties::from_iter([
-                ("Instructions".to_owned(), instructions.into().into_json()),
-                ("ModelConfig".to_owned(), model_config.into().into_json()),
-                ("RatingScale".to_owned(), rating_scale.into().into_json()),
+                (
+                    "Instructions".to_owned(),
+                    instructions.into_value().into_json(),
+                ),
+                (
+                    "ModelConfig".to_owned(),
+                    model_config.into_value().into_json(),
+                ),
+                (
+                    "RatingScale".to_owned(),
+                    rating_scale.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1314,14 +1404,14 @@ pub mod evaluator {
     impl NumericalScaleDefinition {
         /// A new `NumericalScaleDefinition` with its required properties.
         pub fn new(
-            definition: impl Into<crate::Value<String>>,
-            label: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<f64>>,
+            definition: impl crate::IntoValue<String>,
+            label: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             NumericalScaleDefinition(crate::typed::Properties::from_iter([
-                ("Definition".to_owned(), definition.into().into_json()),
-                ("Label".to_owned(), label.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Definition".to_owned(), definition.into_value().into_json()),
+                ("Label".to_owned(), label.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1349,10 +1439,10 @@ pub mod evaluator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-evaluator-ratingscale.html#cfn-bedrockagentcore-evaluator-ratingscale-categorical)
         pub fn categorical(
             mut self,
-            value: impl Into<crate::Value<Vec<CategoricalScaleDefinition>>>,
+            value: impl crate::IntoValue<Vec<CategoricalScaleDefinition>>,
         ) -> Self {
             self.0
-                .insert("Categorical".to_owned(), value.into().into_json());
+                .insert("Categorical".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1361,10 +1451,10 @@ pub mod evaluator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-evaluator-ratingscale.html#cfn-bedrockagentcore-evaluator-ratingscale-numerical)
         pub fn numerical(
             mut self,
-            value: impl Into<crate::Value<Vec<NumericalScaleDefinition>>>,
+            value: impl crate::IntoValue<Vec<NumericalScaleDefinition>>,
         ) -> Self {
             self.0
-                .insert("Numerical".to_owned(), value.into().into_json());
+                .insert("Numerical".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1384,12 +1474,12 @@ pub mod evaluator {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1433,26 +1523,26 @@ pub struct Gateway(crate::Resource);
 impl Gateway {
     /// A new `AWS::BedrockAgentCore::Gateway` with its required properties.
     pub fn new(
-        authorizer_type: impl Into<crate::Value<gateway::AuthorizerType>>,
-        name: impl Into<crate::Value<String>>,
-        protocol_type: impl Into<crate::Value<gateway::GatewayProtocolType>>,
-        role_arn: impl Into<crate::Value<String>>,
+        authorizer_type: impl crate::IntoValue<gateway::AuthorizerType>,
+        name: impl crate::IntoValue<String>,
+        protocol_type: impl crate::IntoValue<gateway::GatewayProtocolType>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Gateway(
             crate::Resource::new("AWS::BedrockAgentCore::Gateway")
-                .property("AuthorizerType", authorizer_type.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("ProtocolType", protocol_type.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("AuthorizerType", authorizer_type.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("ProtocolType", protocol_type.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
     /// `AuthorizerConfiguration`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-gateway.html#cfn-bedrockagentcore-gateway-authorizerconfiguration)
-    pub fn authorizer_configuration(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn authorizer_configuration(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("AuthorizerConfiguration", value.into().into_json());
+            .set_property("AuthorizerConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1461,8 +1551,9 @@ impl Gateway {
     /// Length: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-gateway.html#cfn-bedrockagentcore-gateway-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1471,10 +1562,10 @@ impl Gateway {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-gateway.html#cfn-bedrockagentcore-gateway-exceptionlevel)
     pub fn exception_level(
         mut self,
-        value: impl Into<crate::Value<gateway::ExceptionLevel>>,
+        value: impl crate::IntoValue<gateway::ExceptionLevel>,
     ) -> Self {
         self.0
-            .set_property("ExceptionLevel", value.into().into_json());
+            .set_property("ExceptionLevel", value.into_value().into_json());
         self
     }
 
@@ -1485,10 +1576,10 @@ impl Gateway {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-gateway.html#cfn-bedrockagentcore-gateway-interceptorconfigurations)
     pub fn interceptor_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<gateway::GatewayInterceptorConfiguration>>>,
+        value: impl crate::IntoValue<Vec<gateway::GatewayInterceptorConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("InterceptorConfigurations", value.into().into_json());
+            .set_property("InterceptorConfigurations", value.into_value().into_json());
         self
     }
 
@@ -1499,8 +1590,9 @@ impl Gateway {
     /// Pattern: `^arn:[a-z0-9-]{1,20}:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-gateway.html#cfn-bedrockagentcore-gateway-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
@@ -1509,19 +1601,19 @@ impl Gateway {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-gateway.html#cfn-bedrockagentcore-gateway-policyengineconfiguration)
     pub fn policy_engine_configuration(
         mut self,
-        value: impl Into<crate::Value<gateway::GatewayPolicyEngineConfiguration>>,
+        value: impl crate::IntoValue<gateway::GatewayPolicyEngineConfiguration>,
     ) -> Self {
         self.0
-            .set_property("PolicyEngineConfiguration", value.into().into_json());
+            .set_property("PolicyEngineConfiguration", value.into_value().into_json());
         self
     }
 
     /// `ProtocolConfiguration`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-gateway.html#cfn-bedrockagentcore-gateway-protocolconfiguration)
-    pub fn protocol_configuration(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn protocol_configuration(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("ProtocolConfiguration", value.into().into_json());
+            .set_property("ProtocolConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1530,9 +1622,9 @@ impl Gateway {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-gateway.html#cfn-bedrockagentcore-gateway-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1610,15 +1702,18 @@ pub mod gateway {
     impl GatewayInterceptorConfiguration {
         /// A new `GatewayInterceptorConfiguration` with its required properties.
         pub fn new(
-            interception_points: impl Into<crate::Value<Vec<GatewayInterceptionPoint>>>,
-            interceptor: impl Into<crate::Value<crate::Json>>,
+            interception_points: impl crate::IntoValue<Vec<GatewayInterceptionPoint>>,
+            interceptor: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             GatewayInterceptorConfiguration(crate::typed::Properties::from_iter([
                 (
                     "InterceptionPoints".to_owned(),
-                    interception_points.into().into_json(),
+                    interception_points.into_value().into_json(),
                 ),
-                ("Interceptor".to_owned(), interceptor.into().into_json()),
+                (
+                    "Interceptor".to_owned(),
+                    interceptor.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -1627,10 +1722,12 @@ pub mod gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-gateway-gatewayinterceptorconfiguration.html#cfn-bedrockagentcore-gateway-gatewayinterceptorconfiguration-inputconfiguration)
         pub fn input_configuration(
             mut self,
-            value: impl Into<crate::Value<InterceptorInputConfiguration>>,
+            value: impl crate::IntoValue<InterceptorInputConfiguration>,
         ) -> Self {
-            self.0
-                .insert("InputConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InputConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1650,12 +1747,12 @@ pub mod gateway {
     impl GatewayPolicyEngineConfiguration {
         /// A new `GatewayPolicyEngineConfiguration` with its required properties.
         pub fn new(
-            arn: impl Into<crate::Value<String>>,
-            mode: impl Into<crate::Value<GatewayPolicyEngineMode>>,
+            arn: impl crate::IntoValue<String>,
+            mode: impl crate::IntoValue<GatewayPolicyEngineMode>,
         ) -> Self {
             GatewayPolicyEngineConfiguration(crate::typed::Properties::from_iter([
-                ("Arn".to_owned(), arn.into().into_json()),
-                ("Mode".to_owned(), mode.into().into_json()),
+                ("Arn".to_owned(), arn.into_value().into_json()),
+                ("Mode".to_owned(), mode.into_value().into_json()),
             ]))
         }
     }
@@ -1674,10 +1771,10 @@ pub mod gateway {
 
     impl InterceptorInputConfiguration {
         /// A new `InterceptorInputConfiguration` with its required properties.
-        pub fn new(pass_request_headers: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(pass_request_headers: impl crate::IntoValue<bool>) -> Self {
             InterceptorInputConfiguration(crate::typed::Properties::from_iter([(
                 "PassRequestHeaders".to_owned(),
-                pass_request_headers.into().into_json(),
+                pass_request_headers.into_value().into_json(),
             )]))
         }
     }
@@ -1787,15 +1884,15 @@ pub struct GatewayTarget(crate::Resource);
 impl GatewayTarget {
     /// A new `AWS::BedrockAgentCore::GatewayTarget` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        target_configuration: impl Into<crate::Value<crate::Json>>,
+        name: impl crate::IntoValue<String>,
+        target_configuration: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         GatewayTarget(
             crate::Resource::new("AWS::BedrockAgentCore::GatewayTarget")
-                .property("Name", name.into().into_json())
+                .property("Name", name.into_value().into_json())
                 .property(
                     "TargetConfiguration",
-                    target_configuration.into().into_json(),
+                    target_configuration.into_value().into_json(),
                 ),
         )
     }
@@ -1807,10 +1904,12 @@ impl GatewayTarget {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-gatewaytarget.html#cfn-bedrockagentcore-gatewaytarget-credentialproviderconfigurations)
     pub fn credential_provider_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<gateway_target::CredentialProviderConfiguration>>>,
+        value: impl crate::IntoValue<Vec<gateway_target::CredentialProviderConfiguration>>,
     ) -> Self {
-        self.0
-            .set_property("CredentialProviderConfigurations", value.into().into_json());
+        self.0.set_property(
+            "CredentialProviderConfigurations",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1819,8 +1918,9 @@ impl GatewayTarget {
     /// Length: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-gatewaytarget.html#cfn-bedrockagentcore-gatewaytarget-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1831,9 +1931,9 @@ impl GatewayTarget {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-gatewaytarget.html#cfn-bedrockagentcore-gatewaytarget-gatewayidentifier)
-    pub fn gateway_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn gateway_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("GatewayIdentifier", value.into().into_json());
+            .set_property("GatewayIdentifier", value.into_value().into_json());
         self
     }
 
@@ -1842,10 +1942,10 @@ impl GatewayTarget {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-gatewaytarget.html#cfn-bedrockagentcore-gatewaytarget-metadataconfiguration)
     pub fn metadata_configuration(
         mut self,
-        value: impl Into<crate::Value<gateway_target::MetadataConfiguration>>,
+        value: impl crate::IntoValue<gateway_target::MetadataConfiguration>,
     ) -> Self {
         self.0
-            .set_property("MetadataConfiguration", value.into().into_json());
+            .set_property("MetadataConfiguration", value.into_value().into_json());
         self
     }
 }
@@ -1918,20 +2018,22 @@ pub mod gateway_target {
     impl CredentialProviderConfiguration {
         /// A new `CredentialProviderConfiguration` with its required properties.
         pub fn new(
-            credential_provider_type: impl Into<crate::Value<CredentialProviderType>>,
+            credential_provider_type: impl crate::IntoValue<CredentialProviderType>,
         ) -> Self {
             CredentialProviderConfiguration(crate::typed::Properties::from_iter([(
                 "CredentialProviderType".to_owned(),
-                credential_provider_type.into().into_json(),
+                credential_provider_type.into_value().into_json(),
             )]))
         }
 
         /// `CredentialProvider`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-gatewaytarget-credentialproviderconfiguration.html#cfn-bedrockagentcore-gatewaytarget-credentialproviderconfiguration-credentialprovider)
-        pub fn credential_provider(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0
-                .insert("CredentialProvider".to_owned(), value.into().into_json());
+        pub fn credential_provider(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0.insert(
+                "CredentialProvider".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1959,11 +2061,11 @@ pub mod gateway_target {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-gatewaytarget-metadataconfiguration.html#cfn-bedrockagentcore-gatewaytarget-metadataconfiguration-allowedqueryparameters)
         pub fn allowed_query_parameters(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "AllowedQueryParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1973,10 +2075,12 @@ pub mod gateway_target {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-gatewaytarget-metadataconfiguration.html#cfn-bedrockagentcore-gatewaytarget-metadataconfiguration-allowedrequestheaders)
         pub fn allowed_request_headers(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("AllowedRequestHeaders".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AllowedRequestHeaders".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1985,11 +2089,11 @@ pub mod gateway_target {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-gatewaytarget-metadataconfiguration.html#cfn-bedrockagentcore-gatewaytarget-metadataconfiguration-allowedresponseheaders)
         pub fn allowed_response_headers(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "AllowedResponseHeaders".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2034,24 +2138,25 @@ pub struct Memory(crate::Resource);
 impl Memory {
     /// A new `AWS::BedrockAgentCore::Memory` with its required properties.
     pub fn new(
-        event_expiry_duration: impl Into<crate::Value<i64>>,
-        name: impl Into<crate::Value<String>>,
+        event_expiry_duration: impl crate::IntoValue<i64>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Memory(
             crate::Resource::new("AWS::BedrockAgentCore::Memory")
                 .property(
                     "EventExpiryDuration",
-                    event_expiry_duration.into().into_json(),
+                    event_expiry_duration.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-memory.html#cfn-bedrockagentcore-memory-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -2060,26 +2165,27 @@ impl Memory {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-memory.html#cfn-bedrockagentcore-memory-encryptionkeyarn)
-    pub fn encryption_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn encryption_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EncryptionKeyArn", value.into().into_json());
+            .set_property("EncryptionKeyArn", value.into_value().into_json());
         self
     }
 
     /// `IndexedKeys`: list of [`IndexedKey`](memory::IndexedKey).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-memory.html#cfn-bedrockagentcore-memory-indexedkeys)
-    pub fn indexed_keys(mut self, value: impl Into<crate::Value<Vec<memory::IndexedKey>>>) -> Self {
-        self.0.set_property("IndexedKeys", value.into().into_json());
+    pub fn indexed_keys(mut self, value: impl crate::IntoValue<Vec<memory::IndexedKey>>) -> Self {
+        self.0
+            .set_property("IndexedKeys", value.into_value().into_json());
         self
     }
 
     /// `MemoryExecutionRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-memory.html#cfn-bedrockagentcore-memory-memoryexecutionrolearn)
-    pub fn memory_execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn memory_execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MemoryExecutionRoleArn", value.into().into_json());
+            .set_property("MemoryExecutionRoleArn", value.into_value().into_json());
         self
     }
 
@@ -2088,10 +2194,10 @@ impl Memory {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-memory.html#cfn-bedrockagentcore-memory-memorystrategies)
     pub fn memory_strategies(
         mut self,
-        value: impl Into<crate::Value<Vec<memory::MemoryStrategy>>>,
+        value: impl crate::IntoValue<Vec<memory::MemoryStrategy>>,
     ) -> Self {
         self.0
-            .set_property("MemoryStrategies", value.into().into_json());
+            .set_property("MemoryStrategies", value.into_value().into_json());
         self
     }
 
@@ -2100,10 +2206,10 @@ impl Memory {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-memory.html#cfn-bedrockagentcore-memory-streamdeliveryresources)
     pub fn stream_delivery_resources(
         mut self,
-        value: impl Into<crate::Value<memory::StreamDeliveryResources>>,
+        value: impl crate::IntoValue<memory::StreamDeliveryResources>,
     ) -> Self {
         self.0
-            .set_property("StreamDeliveryResources", value.into().into_json());
+            .set_property("StreamDeliveryResources", value.into_value().into_json());
         self
     }
 
@@ -2112,9 +2218,9 @@ impl Memory {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-memory.html#cfn-bedrockagentcore-memory-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -2181,18 +2287,19 @@ pub mod memory {
 
     impl ContentConfiguration {
         /// A new `ContentConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<ContentConfigurationType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<ContentConfigurationType>) -> Self {
             ContentConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Level`: [`Level`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-contentconfiguration.html#cfn-bedrockagentcore-memory-contentconfiguration-level)
-        pub fn level(mut self, value: impl Into<crate::Value<Level>>) -> Self {
-            self.0.insert("Level".to_owned(), value.into().into_json());
+        pub fn level(mut self, value: impl crate::IntoValue<Level>) -> Self {
+            self.0
+                .insert("Level".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2218,12 +2325,11 @@ pub mod memory {
         /// `EpisodicOverride`: [`EpisodicOverride`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-customconfigurationinput.html#cfn-bedrockagentcore-memory-customconfigurationinput-episodicoverride)
-        pub fn episodic_override(
-            mut self,
-            value: impl Into<crate::Value<EpisodicOverride>>,
-        ) -> Self {
-            self.0
-                .insert("EpisodicOverride".to_owned(), value.into().into_json());
+        pub fn episodic_override(mut self, value: impl crate::IntoValue<EpisodicOverride>) -> Self {
+            self.0.insert(
+                "EpisodicOverride".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2232,11 +2338,11 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-customconfigurationinput.html#cfn-bedrockagentcore-memory-customconfigurationinput-selfmanagedconfiguration)
         pub fn self_managed_configuration(
             mut self,
-            value: impl Into<crate::Value<SelfManagedConfiguration>>,
+            value: impl crate::IntoValue<SelfManagedConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SelfManagedConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2244,21 +2350,20 @@ pub mod memory {
         /// `SemanticOverride`: [`SemanticOverride`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-customconfigurationinput.html#cfn-bedrockagentcore-memory-customconfigurationinput-semanticoverride)
-        pub fn semantic_override(
-            mut self,
-            value: impl Into<crate::Value<SemanticOverride>>,
-        ) -> Self {
-            self.0
-                .insert("SemanticOverride".to_owned(), value.into().into_json());
+        pub fn semantic_override(mut self, value: impl crate::IntoValue<SemanticOverride>) -> Self {
+            self.0.insert(
+                "SemanticOverride".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SummaryOverride`: [`SummaryOverride`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-customconfigurationinput.html#cfn-bedrockagentcore-memory-customconfigurationinput-summaryoverride)
-        pub fn summary_override(mut self, value: impl Into<crate::Value<SummaryOverride>>) -> Self {
+        pub fn summary_override(mut self, value: impl crate::IntoValue<SummaryOverride>) -> Self {
             self.0
-                .insert("SummaryOverride".to_owned(), value.into().into_json());
+                .insert("SummaryOverride".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2267,11 +2372,11 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-customconfigurationinput.html#cfn-bedrockagentcore-memory-customconfigurationinput-userpreferenceoverride)
         pub fn user_preference_override(
             mut self,
-            value: impl Into<crate::Value<UserPreferenceOverride>>,
+            value: impl crate::IntoValue<UserPreferenceOverride>,
         ) -> Self {
             self.0.insert(
                 "UserPreferenceOverride".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2291,10 +2396,10 @@ pub mod memory {
 
     impl CustomMemoryStrategy {
         /// A new `CustomMemoryStrategy` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             CustomMemoryStrategy(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
@@ -2303,28 +2408,28 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-custommemorystrategy.html#cfn-bedrockagentcore-memory-custommemorystrategy-configuration)
         pub fn configuration(
             mut self,
-            value: impl Into<crate::Value<CustomConfigurationInput>>,
+            value: impl crate::IntoValue<CustomConfigurationInput>,
         ) -> Self {
             self.0
-                .insert("Configuration".to_owned(), value.into().into_json());
+                .insert("Configuration".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CreatedAt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-custommemorystrategy.html#cfn-bedrockagentcore-memory-custommemorystrategy-createdat)
-        pub fn created_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_at(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedAt".to_owned(), value.into().into_json());
+                .insert("CreatedAt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-custommemorystrategy.html#cfn-bedrockagentcore-memory-custommemorystrategy-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2333,36 +2438,41 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-custommemorystrategy.html#cfn-bedrockagentcore-memory-custommemorystrategy-memoryrecordschema)
         pub fn memory_record_schema(
             mut self,
-            value: impl Into<crate::Value<MemoryRecordSchema>>,
+            value: impl crate::IntoValue<MemoryRecordSchema>,
         ) -> Self {
-            self.0
-                .insert("MemoryRecordSchema".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MemoryRecordSchema".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NamespaceTemplates`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-custommemorystrategy.html#cfn-bedrockagentcore-memory-custommemorystrategy-namespacetemplates)
-        pub fn namespace_templates(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("NamespaceTemplates".to_owned(), value.into().into_json());
+        pub fn namespace_templates(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "NamespaceTemplates".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Namespaces`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-custommemorystrategy.html#cfn-bedrockagentcore-memory-custommemorystrategy-namespaces)
-        pub fn namespaces(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn namespaces(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Namespaces".to_owned(), value.into().into_json());
+                .insert("Namespaces".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Status`: [`Status`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-custommemorystrategy.html#cfn-bedrockagentcore-memory-custommemorystrategy-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2373,26 +2483,27 @@ pub mod memory {
         /// Pattern: `^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-custommemorystrategy.html#cfn-bedrockagentcore-memory-custommemorystrategy-strategyid)
-        pub fn strategy_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn strategy_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StrategyId".to_owned(), value.into().into_json());
+                .insert("StrategyId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-custommemorystrategy.html#cfn-bedrockagentcore-memory-custommemorystrategy-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UpdatedAt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-custommemorystrategy.html#cfn-bedrockagentcore-memory-custommemorystrategy-updatedat)
-        pub fn updated_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn updated_at(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UpdatedAt".to_owned(), value.into().into_json());
+                .insert("UpdatedAt".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2411,28 +2522,28 @@ pub mod memory {
 
     impl EpisodicMemoryStrategy {
         /// A new `EpisodicMemoryStrategy` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             EpisodicMemoryStrategy(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `CreatedAt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicmemorystrategy.html#cfn-bedrockagentcore-memory-episodicmemorystrategy-createdat)
-        pub fn created_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_at(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedAt".to_owned(), value.into().into_json());
+                .insert("CreatedAt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicmemorystrategy.html#cfn-bedrockagentcore-memory-episodicmemorystrategy-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2441,28 +2552,32 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicmemorystrategy.html#cfn-bedrockagentcore-memory-episodicmemorystrategy-memoryrecordschema)
         pub fn memory_record_schema(
             mut self,
-            value: impl Into<crate::Value<MemoryRecordSchema>>,
+            value: impl crate::IntoValue<MemoryRecordSchema>,
         ) -> Self {
-            self.0
-                .insert("MemoryRecordSchema".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MemoryRecordSchema".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NamespaceTemplates`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicmemorystrategy.html#cfn-bedrockagentcore-memory-episodicmemorystrategy-namespacetemplates)
-        pub fn namespace_templates(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("NamespaceTemplates".to_owned(), value.into().into_json());
+        pub fn namespace_templates(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "NamespaceTemplates".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Namespaces`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicmemorystrategy.html#cfn-bedrockagentcore-memory-episodicmemorystrategy-namespaces)
-        pub fn namespaces(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn namespaces(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Namespaces".to_owned(), value.into().into_json());
+                .insert("Namespaces".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2471,11 +2586,11 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicmemorystrategy.html#cfn-bedrockagentcore-memory-episodicmemorystrategy-reflectionconfiguration)
         pub fn reflection_configuration(
             mut self,
-            value: impl Into<crate::Value<EpisodicReflectionConfigurationInput>>,
+            value: impl crate::IntoValue<EpisodicReflectionConfigurationInput>,
         ) -> Self {
             self.0.insert(
                 "ReflectionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2485,9 +2600,10 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicmemorystrategy.html#cfn-bedrockagentcore-memory-episodicmemorystrategy-status)
         pub fn status(
             mut self,
-            value: impl Into<crate::Value<EpisodicMemoryStrategyStatus>>,
+            value: impl crate::IntoValue<EpisodicMemoryStrategyStatus>,
         ) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2498,29 +2614,27 @@ pub mod memory {
         /// Pattern: `^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicmemorystrategy.html#cfn-bedrockagentcore-memory-episodicmemorystrategy-strategyid)
-        pub fn strategy_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn strategy_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StrategyId".to_owned(), value.into().into_json());
+                .insert("StrategyId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`EpisodicMemoryStrategyType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicmemorystrategy.html#cfn-bedrockagentcore-memory-episodicmemorystrategy-type)
-        pub fn r#type(
-            mut self,
-            value: impl Into<crate::Value<EpisodicMemoryStrategyType>>,
-        ) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<EpisodicMemoryStrategyType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UpdatedAt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicmemorystrategy.html#cfn-bedrockagentcore-memory-episodicmemorystrategy-updatedat)
-        pub fn updated_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn updated_at(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UpdatedAt".to_owned(), value.into().into_json());
+                .insert("UpdatedAt".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2548,10 +2662,10 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicoverride.html#cfn-bedrockagentcore-memory-episodicoverride-consolidation)
         pub fn consolidation(
             mut self,
-            value: impl Into<crate::Value<EpisodicOverrideConsolidationConfigurationInput>>,
+            value: impl crate::IntoValue<EpisodicOverrideConsolidationConfigurationInput>,
         ) -> Self {
             self.0
-                .insert("Consolidation".to_owned(), value.into().into_json());
+                .insert("Consolidation".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2560,10 +2674,10 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicoverride.html#cfn-bedrockagentcore-memory-episodicoverride-extraction)
         pub fn extraction(
             mut self,
-            value: impl Into<crate::Value<EpisodicOverrideExtractionConfigurationInput>>,
+            value: impl crate::IntoValue<EpisodicOverrideExtractionConfigurationInput>,
         ) -> Self {
             self.0
-                .insert("Extraction".to_owned(), value.into().into_json());
+                .insert("Extraction".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2572,10 +2686,10 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicoverride.html#cfn-bedrockagentcore-memory-episodicoverride-reflection)
         pub fn reflection(
             mut self,
-            value: impl Into<crate::Value<EpisodicOverrideReflectionConfigurationInput>>,
+            value: impl crate::IntoValue<EpisodicOverrideReflectionConfigurationInput>,
         ) -> Self {
             self.0
-                .insert("Reflection".to_owned(), value.into().into_json());
+                .insert("Reflection".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2595,15 +2709,15 @@ pub mod memory {
     impl EpisodicOverrideConsolidationConfigurationInput {
         /// A new `EpisodicOverrideConsolidationConfigurationInput` with its required properties.
         pub fn new(
-            append_to_prompt: impl Into<crate::Value<String>>,
-            model_id: impl Into<crate::Value<String>>,
+            append_to_prompt: impl crate::IntoValue<String>,
+            model_id: impl crate::IntoValue<String>,
         ) -> Self {
             EpisodicOverrideConsolidationConfigurationInput(crate::typed::Properties::from_iter([
                 (
                     "AppendToPrompt".to_owned(),
-                    append_to_prompt.into().into_json(),
+                    append_to_prompt.into_value().into_json(),
                 ),
-                ("ModelId".to_owned(), model_id.into().into_json()),
+                ("ModelId".to_owned(), model_id.into_value().into_json()),
             ]))
         }
     }
@@ -2623,15 +2737,15 @@ pub mod memory {
     impl EpisodicOverrideExtractionConfigurationInput {
         /// A new `EpisodicOverrideExtractionConfigurationInput` with its required properties.
         pub fn new(
-            append_to_prompt: impl Into<crate::Value<String>>,
-            model_id: impl Into<crate::Value<String>>,
+            append_to_prompt: impl crate::IntoValue<String>,
+            model_id: impl crate::IntoValue<String>,
         ) -> Self {
             EpisodicOverrideExtractionConfigurationInput(crate::typed::Properties::from_iter([
                 (
                     "AppendToPrompt".to_owned(),
-                    append_to_prompt.into().into_json(),
+                    append_to_prompt.into_value().into_json(),
                 ),
-                ("ModelId".to_owned(), model_id.into().into_json()),
+                ("ModelId".to_owned(), model_id.into_value().into_json()),
             ]))
         }
     }
@@ -2651,15 +2765,15 @@ pub mod memory {
     impl EpisodicOverrideReflectionConfigurationInput {
         /// A new `EpisodicOverrideReflectionConfigurationInput` with its required properties.
         pub fn new(
-            append_to_prompt: impl Into<crate::Value<String>>,
-            model_id: impl Into<crate::Value<String>>,
+            append_to_prompt: impl crate::IntoValue<String>,
+            model_id: impl crate::IntoValue<String>,
         ) -> Self {
             EpisodicOverrideReflectionConfigurationInput(crate::typed::Properties::from_iter([
                 (
                     "AppendToPrompt".to_owned(),
-                    append_to_prompt.into().into_json(),
+                    append_to_prompt.into_value().into_json(),
                 ),
-                ("ModelId".to_owned(), model_id.into().into_json()),
+                ("ModelId".to_owned(), model_id.into_value().into_json()),
             ]))
         }
 
@@ -2668,28 +2782,32 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicoverridereflectionconfigurationinput.html#cfn-bedrockagentcore-memory-episodicoverridereflectionconfigurationinput-memoryrecordschema)
         pub fn memory_record_schema(
             mut self,
-            value: impl Into<crate::Value<MemoryRecordSchema>>,
+            value: impl crate::IntoValue<MemoryRecordSchema>,
         ) -> Self {
-            self.0
-                .insert("MemoryRecordSchema".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MemoryRecordSchema".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NamespaceTemplates`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicoverridereflectionconfigurationinput.html#cfn-bedrockagentcore-memory-episodicoverridereflectionconfigurationinput-namespacetemplates)
-        pub fn namespace_templates(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("NamespaceTemplates".to_owned(), value.into().into_json());
+        pub fn namespace_templates(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "NamespaceTemplates".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Namespaces`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicoverridereflectionconfigurationinput.html#cfn-bedrockagentcore-memory-episodicoverridereflectionconfigurationinput-namespaces)
-        pub fn namespaces(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn namespaces(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Namespaces".to_owned(), value.into().into_json());
+                .insert("Namespaces".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2717,28 +2835,32 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicreflectionconfigurationinput.html#cfn-bedrockagentcore-memory-episodicreflectionconfigurationinput-memoryrecordschema)
         pub fn memory_record_schema(
             mut self,
-            value: impl Into<crate::Value<MemoryRecordSchema>>,
+            value: impl crate::IntoValue<MemoryRecordSchema>,
         ) -> Self {
-            self.0
-                .insert("MemoryRecordSchema".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MemoryRecordSchema".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NamespaceTemplates`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicreflectionconfigurationinput.html#cfn-bedrockagentcore-memory-episodicreflectionconfigurationinput-namespacetemplates)
-        pub fn namespace_templates(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("NamespaceTemplates".to_owned(), value.into().into_json());
+        pub fn namespace_templates(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "NamespaceTemplates".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Namespaces`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-episodicreflectionconfigurationinput.html#cfn-bedrockagentcore-memory-episodicreflectionconfigurationinput-namespaces)
-        pub fn namespaces(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn namespaces(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Namespaces".to_owned(), value.into().into_json());
+                .insert("Namespaces".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2766,10 +2888,12 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-extractionconfig.html#cfn-bedrockagentcore-memory-extractionconfig-llmextractionconfig)
         pub fn llm_extraction_config(
             mut self,
-            value: impl Into<crate::Value<LlmExtractionConfig>>,
+            value: impl crate::IntoValue<LlmExtractionConfig>,
         ) -> Self {
-            self.0
-                .insert("LlmExtractionConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LlmExtractionConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2789,12 +2913,12 @@ pub mod memory {
     impl IndexedKey {
         /// A new `IndexedKey` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<MetadataValueType>>,
+            key: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<MetadataValueType>,
         ) -> Self {
             IndexedKey(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -2824,11 +2948,11 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-invocationconfigurationinput.html#cfn-bedrockagentcore-memory-invocationconfigurationinput-payloaddeliverybucketname)
         pub fn payload_delivery_bucket_name(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "PayloadDeliveryBucketName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2836,9 +2960,9 @@ pub mod memory {
         /// `TopicArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-invocationconfigurationinput.html#cfn-bedrockagentcore-memory-invocationconfigurationinput-topicarn)
-        pub fn topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TopicArn".to_owned(), value.into().into_json());
+                .insert("TopicArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2858,17 +2982,17 @@ pub mod memory {
     impl KinesisResource {
         /// A new `KinesisResource` with its required properties.
         pub fn new(
-            content_configurations: impl Into<crate::Value<Vec<ContentConfiguration>>>,
-            data_stream_arn: impl Into<crate::Value<String>>,
+            content_configurations: impl crate::IntoValue<Vec<ContentConfiguration>>,
+            data_stream_arn: impl crate::IntoValue<String>,
         ) -> Self {
             KinesisResource(crate::typed::Properties::from_iter([
                 (
                     "ContentConfigurations".to_owned(),
-                    content_configurations.into().into_json(),
+                    content_configurations.into_value().into_json(),
                 ),
                 (
                     "DataStreamArn".to_owned(),
-                    data_stream_arn.into().into_json(),
+                    data_stream_arn.into_value().into_json(),
                 ),
             ]))
         }
@@ -2888,23 +3012,20 @@ pub mod memory {
 
     impl LlmExtractionConfig {
         /// A new `LlmExtractionConfig` with its required properties.
-        pub fn new(definition: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(definition: impl crate::IntoValue<String>) -> Self {
             LlmExtractionConfig(crate::typed::Properties::from_iter([(
                 "Definition".to_owned(),
-                definition.into().into_json(),
+                definition.into_value().into_json(),
             )]))
         }
 
         /// `LlmExtractionInstruction`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-llmextractionconfig.html#cfn-bedrockagentcore-memory-llmextractionconfig-llmextractioninstruction)
-        pub fn llm_extraction_instruction(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn llm_extraction_instruction(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "LlmExtractionInstruction".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2912,9 +3033,9 @@ pub mod memory {
         /// `Validation`: [`Validation`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-llmextractionconfig.html#cfn-bedrockagentcore-memory-llmextractionconfig-validation)
-        pub fn validation(mut self, value: impl Into<crate::Value<Validation>>) -> Self {
+        pub fn validation(mut self, value: impl crate::IntoValue<Validation>) -> Self {
             self.0
-                .insert("Validation".to_owned(), value.into().into_json());
+                .insert("Validation".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2942,10 +3063,10 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-memoryrecordschema.html#cfn-bedrockagentcore-memory-memoryrecordschema-metadataschema)
         pub fn metadata_schema(
             mut self,
-            value: impl Into<crate::Value<Vec<MetadataSchemaEntry>>>,
+            value: impl crate::IntoValue<Vec<MetadataSchemaEntry>>,
         ) -> Self {
             self.0
-                .insert("MetadataSchema".to_owned(), value.into().into_json());
+                .insert("MetadataSchema".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2973,10 +3094,12 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-memorystrategy.html#cfn-bedrockagentcore-memory-memorystrategy-custommemorystrategy)
         pub fn custom_memory_strategy(
             mut self,
-            value: impl Into<crate::Value<CustomMemoryStrategy>>,
+            value: impl crate::IntoValue<CustomMemoryStrategy>,
         ) -> Self {
-            self.0
-                .insert("CustomMemoryStrategy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomMemoryStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2985,11 +3108,11 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-memorystrategy.html#cfn-bedrockagentcore-memory-memorystrategy-episodicmemorystrategy)
         pub fn episodic_memory_strategy(
             mut self,
-            value: impl Into<crate::Value<EpisodicMemoryStrategy>>,
+            value: impl crate::IntoValue<EpisodicMemoryStrategy>,
         ) -> Self {
             self.0.insert(
                 "EpisodicMemoryStrategy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2999,11 +3122,11 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-memorystrategy.html#cfn-bedrockagentcore-memory-memorystrategy-semanticmemorystrategy)
         pub fn semantic_memory_strategy(
             mut self,
-            value: impl Into<crate::Value<SemanticMemoryStrategy>>,
+            value: impl crate::IntoValue<SemanticMemoryStrategy>,
         ) -> Self {
             self.0.insert(
                 "SemanticMemoryStrategy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3013,10 +3136,12 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-memorystrategy.html#cfn-bedrockagentcore-memory-memorystrategy-summarymemorystrategy)
         pub fn summary_memory_strategy(
             mut self,
-            value: impl Into<crate::Value<SummaryMemoryStrategy>>,
+            value: impl crate::IntoValue<SummaryMemoryStrategy>,
         ) -> Self {
-            self.0
-                .insert("SummaryMemoryStrategy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SummaryMemoryStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3025,11 +3150,11 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-memorystrategy.html#cfn-bedrockagentcore-memory-memorystrategy-userpreferencememorystrategy)
         pub fn user_preference_memory_strategy(
             mut self,
-            value: impl Into<crate::Value<UserPreferenceMemoryStrategy>>,
+            value: impl crate::IntoValue<UserPreferenceMemoryStrategy>,
         ) -> Self {
             self.0.insert(
                 "UserPreferenceMemoryStrategy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3058,9 +3183,9 @@ pub mod memory {
         /// Range: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-messagebasedtriggerinput.html#cfn-bedrockagentcore-memory-messagebasedtriggerinput-messagecount)
-        pub fn message_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn message_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MessageCount".to_owned(), value.into().into_json());
+                .insert("MessageCount".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3079,30 +3204,30 @@ pub mod memory {
 
     impl MetadataSchemaEntry {
         /// A new `MetadataSchemaEntry` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             MetadataSchemaEntry(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
         /// `ExtractionConfig`: [`ExtractionConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-metadataschemaentry.html#cfn-bedrockagentcore-memory-metadataschemaentry-extractionconfig)
-        pub fn extraction_config(
-            mut self,
-            value: impl Into<crate::Value<ExtractionConfig>>,
-        ) -> Self {
-            self.0
-                .insert("ExtractionConfig".to_owned(), value.into().into_json());
+        pub fn extraction_config(mut self, value: impl crate::IntoValue<ExtractionConfig>) -> Self {
+            self.0.insert(
+                "ExtractionConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Type`: [`MetadataValueType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-metadataschemaentry.html#cfn-bedrockagentcore-memory-metadataschemaentry-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<MetadataValueType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<MetadataValueType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3128,18 +3253,18 @@ pub mod memory {
         /// `MaxValue`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-numbervalidation.html#cfn-bedrockagentcore-memory-numbervalidation-maxvalue)
-        pub fn max_value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn max_value(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MaxValue".to_owned(), value.into().into_json());
+                .insert("MaxValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinValue`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-numbervalidation.html#cfn-bedrockagentcore-memory-numbervalidation-minvalue)
-        pub fn min_value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn min_value(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MinValue".to_owned(), value.into().into_json());
+                .insert("MinValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3167,13 +3292,10 @@ pub mod memory {
         /// Range: 0 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-selfmanagedconfiguration.html#cfn-bedrockagentcore-memory-selfmanagedconfiguration-historicalcontextwindowsize)
-        pub fn historical_context_window_size(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn historical_context_window_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "HistoricalContextWindowSize".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3183,11 +3305,11 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-selfmanagedconfiguration.html#cfn-bedrockagentcore-memory-selfmanagedconfiguration-invocationconfiguration)
         pub fn invocation_configuration(
             mut self,
-            value: impl Into<crate::Value<InvocationConfigurationInput>>,
+            value: impl crate::IntoValue<InvocationConfigurationInput>,
         ) -> Self {
             self.0.insert(
                 "InvocationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3197,10 +3319,12 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-selfmanagedconfiguration.html#cfn-bedrockagentcore-memory-selfmanagedconfiguration-triggerconditions)
         pub fn trigger_conditions(
             mut self,
-            value: impl Into<crate::Value<Vec<TriggerConditionInput>>>,
+            value: impl crate::IntoValue<Vec<TriggerConditionInput>>,
         ) -> Self {
-            self.0
-                .insert("TriggerConditions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TriggerConditions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3219,28 +3343,28 @@ pub mod memory {
 
     impl SemanticMemoryStrategy {
         /// A new `SemanticMemoryStrategy` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             SemanticMemoryStrategy(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `CreatedAt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-semanticmemorystrategy.html#cfn-bedrockagentcore-memory-semanticmemorystrategy-createdat)
-        pub fn created_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_at(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedAt".to_owned(), value.into().into_json());
+                .insert("CreatedAt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-semanticmemorystrategy.html#cfn-bedrockagentcore-memory-semanticmemorystrategy-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3249,28 +3373,32 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-semanticmemorystrategy.html#cfn-bedrockagentcore-memory-semanticmemorystrategy-memoryrecordschema)
         pub fn memory_record_schema(
             mut self,
-            value: impl Into<crate::Value<MemoryRecordSchema>>,
+            value: impl crate::IntoValue<MemoryRecordSchema>,
         ) -> Self {
-            self.0
-                .insert("MemoryRecordSchema".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MemoryRecordSchema".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NamespaceTemplates`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-semanticmemorystrategy.html#cfn-bedrockagentcore-memory-semanticmemorystrategy-namespacetemplates)
-        pub fn namespace_templates(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("NamespaceTemplates".to_owned(), value.into().into_json());
+        pub fn namespace_templates(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "NamespaceTemplates".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Namespaces`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-semanticmemorystrategy.html#cfn-bedrockagentcore-memory-semanticmemorystrategy-namespaces)
-        pub fn namespaces(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn namespaces(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Namespaces".to_owned(), value.into().into_json());
+                .insert("Namespaces".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3279,9 +3407,10 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-semanticmemorystrategy.html#cfn-bedrockagentcore-memory-semanticmemorystrategy-status)
         pub fn status(
             mut self,
-            value: impl Into<crate::Value<SemanticMemoryStrategyStatus>>,
+            value: impl crate::IntoValue<SemanticMemoryStrategyStatus>,
         ) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3292,29 +3421,27 @@ pub mod memory {
         /// Pattern: `^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-semanticmemorystrategy.html#cfn-bedrockagentcore-memory-semanticmemorystrategy-strategyid)
-        pub fn strategy_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn strategy_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StrategyId".to_owned(), value.into().into_json());
+                .insert("StrategyId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`SemanticMemoryStrategyType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-semanticmemorystrategy.html#cfn-bedrockagentcore-memory-semanticmemorystrategy-type)
-        pub fn r#type(
-            mut self,
-            value: impl Into<crate::Value<SemanticMemoryStrategyType>>,
-        ) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<SemanticMemoryStrategyType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UpdatedAt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-semanticmemorystrategy.html#cfn-bedrockagentcore-memory-semanticmemorystrategy-updatedat)
-        pub fn updated_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn updated_at(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UpdatedAt".to_owned(), value.into().into_json());
+                .insert("UpdatedAt".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3342,10 +3469,10 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-semanticoverride.html#cfn-bedrockagentcore-memory-semanticoverride-consolidation)
         pub fn consolidation(
             mut self,
-            value: impl Into<crate::Value<SemanticOverrideConsolidationConfigurationInput>>,
+            value: impl crate::IntoValue<SemanticOverrideConsolidationConfigurationInput>,
         ) -> Self {
             self.0
-                .insert("Consolidation".to_owned(), value.into().into_json());
+                .insert("Consolidation".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3354,10 +3481,10 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-semanticoverride.html#cfn-bedrockagentcore-memory-semanticoverride-extraction)
         pub fn extraction(
             mut self,
-            value: impl Into<crate::Value<SemanticOverrideExtractionConfigurationInput>>,
+            value: impl crate::IntoValue<SemanticOverrideExtractionConfigurationInput>,
         ) -> Self {
             self.0
-                .insert("Extraction".to_owned(), value.into().into_json());
+                .insert("Extraction".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3377,15 +3504,15 @@ pub mod memory {
     impl SemanticOverrideConsolidationConfigurationInput {
         /// A new `SemanticOverrideConsolidationConfigurationInput` with its required properties.
         pub fn new(
-            append_to_prompt: impl Into<crate::Value<String>>,
-            model_id: impl Into<crate::Value<String>>,
+            append_to_prompt: impl crate::IntoValue<String>,
+            model_id: impl crate::IntoValue<String>,
         ) -> Self {
             SemanticOverrideConsolidationConfigurationInput(crate::typed::Properties::from_iter([
                 (
                     "AppendToPrompt".to_owned(),
-                    append_to_prompt.into().into_json(),
+                    append_to_prompt.into_value().into_json(),
                 ),
-                ("ModelId".to_owned(), model_id.into().into_json()),
+                ("ModelId".to_owned(), model_id.into_value().into_json()),
             ]))
         }
     }
@@ -3405,15 +3532,15 @@ pub mod memory {
     impl SemanticOverrideExtractionConfigurationInput {
         /// A new `SemanticOverrideExtractionConfigurationInput` with its required properties.
         pub fn new(
-            append_to_prompt: impl Into<crate::Value<String>>,
-            model_id: impl Into<crate::Value<String>>,
+            append_to_prompt: impl crate::IntoValue<String>,
+            model_id: impl crate::IntoValue<String>,
         ) -> Self {
             SemanticOverrideExtractionConfigurationInput(crate::typed::Properties::from_iter([
                 (
                     "AppendToPrompt".to_owned(),
-                    append_to_prompt.into().into_json(),
+                    append_to_prompt.into_value().into_json(),
                 ),
-                ("ModelId".to_owned(), model_id.into().into_json()),
+                ("ModelId".to_owned(), model_id.into_value().into_json()),
             ]))
         }
     }
@@ -3439,9 +3566,9 @@ pub mod memory {
         /// `Kinesis`: [`KinesisResource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-streamdeliveryresource.html#cfn-bedrockagentcore-memory-streamdeliveryresource-kinesis)
-        pub fn kinesis(mut self, value: impl Into<crate::Value<KinesisResource>>) -> Self {
+        pub fn kinesis(mut self, value: impl crate::IntoValue<KinesisResource>) -> Self {
             self.0
-                .insert("Kinesis".to_owned(), value.into().into_json());
+                .insert("Kinesis".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3460,10 +3587,10 @@ pub mod memory {
 
     impl StreamDeliveryResources {
         /// A new `StreamDeliveryResources` with its required properties.
-        pub fn new(resources: impl Into<crate::Value<Vec<StreamDeliveryResource>>>) -> Self {
+        pub fn new(resources: impl crate::IntoValue<Vec<StreamDeliveryResource>>) -> Self {
             StreamDeliveryResources(crate::typed::Properties::from_iter([(
                 "Resources".to_owned(),
-                resources.into().into_json(),
+                resources.into_value().into_json(),
             )]))
         }
     }
@@ -3491,9 +3618,9 @@ pub mod memory {
         /// Items: 1 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-stringlistvalidation.html#cfn-bedrockagentcore-memory-stringlistvalidation-allowedvalues)
-        pub fn allowed_values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allowed_values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowedValues".to_owned(), value.into().into_json());
+                .insert("AllowedValues".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3502,9 +3629,9 @@ pub mod memory {
         /// Range: 1 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-stringlistvalidation.html#cfn-bedrockagentcore-memory-stringlistvalidation-maxitems)
-        pub fn max_items(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_items(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxItems".to_owned(), value.into().into_json());
+                .insert("MaxItems".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3523,10 +3650,10 @@ pub mod memory {
 
     impl StringValidation {
         /// A new `StringValidation` with its required properties.
-        pub fn new(allowed_values: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(allowed_values: impl crate::IntoValue<Vec<String>>) -> Self {
             StringValidation(crate::typed::Properties::from_iter([(
                 "AllowedValues".to_owned(),
-                allowed_values.into().into_json(),
+                allowed_values.into_value().into_json(),
             )]))
         }
     }
@@ -3545,28 +3672,28 @@ pub mod memory {
 
     impl SummaryMemoryStrategy {
         /// A new `SummaryMemoryStrategy` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             SummaryMemoryStrategy(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `CreatedAt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-summarymemorystrategy.html#cfn-bedrockagentcore-memory-summarymemorystrategy-createdat)
-        pub fn created_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_at(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedAt".to_owned(), value.into().into_json());
+                .insert("CreatedAt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-summarymemorystrategy.html#cfn-bedrockagentcore-memory-summarymemorystrategy-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3575,39 +3702,41 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-summarymemorystrategy.html#cfn-bedrockagentcore-memory-summarymemorystrategy-memoryrecordschema)
         pub fn memory_record_schema(
             mut self,
-            value: impl Into<crate::Value<MemoryRecordSchema>>,
+            value: impl crate::IntoValue<MemoryRecordSchema>,
         ) -> Self {
-            self.0
-                .insert("MemoryRecordSchema".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MemoryRecordSchema".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NamespaceTemplates`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-summarymemorystrategy.html#cfn-bedrockagentcore-memory-summarymemorystrategy-namespacetemplates)
-        pub fn namespace_templates(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("NamespaceTemplates".to_owned(), value.into().into_json());
+        pub fn namespace_templates(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "NamespaceTemplates".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Namespaces`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-summarymemorystrategy.html#cfn-bedrockagentcore-memory-summarymemorystrategy-namespaces)
-        pub fn namespaces(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn namespaces(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Namespaces".to_owned(), value.into().into_json());
+                .insert("Namespaces".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Status`: [`SummaryMemoryStrategyStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-summarymemorystrategy.html#cfn-bedrockagentcore-memory-summarymemorystrategy-status)
-        pub fn status(
-            mut self,
-            value: impl Into<crate::Value<SummaryMemoryStrategyStatus>>,
-        ) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<SummaryMemoryStrategyStatus>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3618,26 +3747,27 @@ pub mod memory {
         /// Pattern: `^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-summarymemorystrategy.html#cfn-bedrockagentcore-memory-summarymemorystrategy-strategyid)
-        pub fn strategy_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn strategy_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StrategyId".to_owned(), value.into().into_json());
+                .insert("StrategyId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`SummaryMemoryStrategyType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-summarymemorystrategy.html#cfn-bedrockagentcore-memory-summarymemorystrategy-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<SummaryMemoryStrategyType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<SummaryMemoryStrategyType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UpdatedAt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-summarymemorystrategy.html#cfn-bedrockagentcore-memory-summarymemorystrategy-updatedat)
-        pub fn updated_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn updated_at(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UpdatedAt".to_owned(), value.into().into_json());
+                .insert("UpdatedAt".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3665,10 +3795,10 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-summaryoverride.html#cfn-bedrockagentcore-memory-summaryoverride-consolidation)
         pub fn consolidation(
             mut self,
-            value: impl Into<crate::Value<SummaryOverrideConsolidationConfigurationInput>>,
+            value: impl crate::IntoValue<SummaryOverrideConsolidationConfigurationInput>,
         ) -> Self {
             self.0
-                .insert("Consolidation".to_owned(), value.into().into_json());
+                .insert("Consolidation".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3688,15 +3818,15 @@ pub mod memory {
     impl SummaryOverrideConsolidationConfigurationInput {
         /// A new `SummaryOverrideConsolidationConfigurationInput` with its required properties.
         pub fn new(
-            append_to_prompt: impl Into<crate::Value<String>>,
-            model_id: impl Into<crate::Value<String>>,
+            append_to_prompt: impl crate::IntoValue<String>,
+            model_id: impl crate::IntoValue<String>,
         ) -> Self {
             SummaryOverrideConsolidationConfigurationInput(crate::typed::Properties::from_iter([
                 (
                     "AppendToPrompt".to_owned(),
-                    append_to_prompt.into().into_json(),
+                    append_to_prompt.into_value().into_json(),
                 ),
-                ("ModelId".to_owned(), model_id.into().into_json()),
+                ("ModelId".to_owned(), model_id.into_value().into_json()),
             ]))
         }
     }
@@ -3724,9 +3854,11 @@ pub mod memory {
         /// Range: 10 to 3000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-timebasedtriggerinput.html#cfn-bedrockagentcore-memory-timebasedtriggerinput-idlesessiontimeout)
-        pub fn idle_session_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("IdleSessionTimeout".to_owned(), value.into().into_json());
+        pub fn idle_session_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "IdleSessionTimeout".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3754,9 +3886,9 @@ pub mod memory {
         /// Range: 100 to 500000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-tokenbasedtriggerinput.html#cfn-bedrockagentcore-memory-tokenbasedtriggerinput-tokencount)
-        pub fn token_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn token_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("TokenCount".to_owned(), value.into().into_json());
+                .insert("TokenCount".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3784,10 +3916,12 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-triggerconditioninput.html#cfn-bedrockagentcore-memory-triggerconditioninput-messagebasedtrigger)
         pub fn message_based_trigger(
             mut self,
-            value: impl Into<crate::Value<MessageBasedTriggerInput>>,
+            value: impl crate::IntoValue<MessageBasedTriggerInput>,
         ) -> Self {
-            self.0
-                .insert("MessageBasedTrigger".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MessageBasedTrigger".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3796,10 +3930,12 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-triggerconditioninput.html#cfn-bedrockagentcore-memory-triggerconditioninput-timebasedtrigger)
         pub fn time_based_trigger(
             mut self,
-            value: impl Into<crate::Value<TimeBasedTriggerInput>>,
+            value: impl crate::IntoValue<TimeBasedTriggerInput>,
         ) -> Self {
-            self.0
-                .insert("TimeBasedTrigger".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TimeBasedTrigger".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3808,10 +3944,12 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-triggerconditioninput.html#cfn-bedrockagentcore-memory-triggerconditioninput-tokenbasedtrigger)
         pub fn token_based_trigger(
             mut self,
-            value: impl Into<crate::Value<TokenBasedTriggerInput>>,
+            value: impl crate::IntoValue<TokenBasedTriggerInput>,
         ) -> Self {
-            self.0
-                .insert("TokenBasedTrigger".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TokenBasedTrigger".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3830,28 +3968,28 @@ pub mod memory {
 
     impl UserPreferenceMemoryStrategy {
         /// A new `UserPreferenceMemoryStrategy` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             UserPreferenceMemoryStrategy(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `CreatedAt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-userpreferencememorystrategy.html#cfn-bedrockagentcore-memory-userpreferencememorystrategy-createdat)
-        pub fn created_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_at(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedAt".to_owned(), value.into().into_json());
+                .insert("CreatedAt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-userpreferencememorystrategy.html#cfn-bedrockagentcore-memory-userpreferencememorystrategy-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3860,28 +3998,32 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-userpreferencememorystrategy.html#cfn-bedrockagentcore-memory-userpreferencememorystrategy-memoryrecordschema)
         pub fn memory_record_schema(
             mut self,
-            value: impl Into<crate::Value<MemoryRecordSchema>>,
+            value: impl crate::IntoValue<MemoryRecordSchema>,
         ) -> Self {
-            self.0
-                .insert("MemoryRecordSchema".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MemoryRecordSchema".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NamespaceTemplates`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-userpreferencememorystrategy.html#cfn-bedrockagentcore-memory-userpreferencememorystrategy-namespacetemplates)
-        pub fn namespace_templates(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("NamespaceTemplates".to_owned(), value.into().into_json());
+        pub fn namespace_templates(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "NamespaceTemplates".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Namespaces`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-userpreferencememorystrategy.html#cfn-bedrockagentcore-memory-userpreferencememorystrategy-namespaces)
-        pub fn namespaces(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn namespaces(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Namespaces".to_owned(), value.into().into_json());
+                .insert("Namespaces".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3890,9 +4032,10 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-userpreferencememorystrategy.html#cfn-bedrockagentcore-memory-userpreferencememorystrategy-status)
         pub fn status(
             mut self,
-            value: impl Into<crate::Value<UserPreferenceMemoryStrategyStatus>>,
+            value: impl crate::IntoValue<UserPreferenceMemoryStrategyStatus>,
         ) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3903,9 +4046,9 @@ pub mod memory {
         /// Pattern: `^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-userpreferencememorystrategy.html#cfn-bedrockagentcore-memory-userpreferencememorystrategy-strategyid)
-        pub fn strategy_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn strategy_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StrategyId".to_owned(), value.into().into_json());
+                .insert("StrategyId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3914,18 +4057,19 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-userpreferencememorystrategy.html#cfn-bedrockagentcore-memory-userpreferencememorystrategy-type)
         pub fn r#type(
             mut self,
-            value: impl Into<crate::Value<UserPreferenceMemoryStrategyType>>,
+            value: impl crate::IntoValue<UserPreferenceMemoryStrategyType>,
         ) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UpdatedAt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-userpreferencememorystrategy.html#cfn-bedrockagentcore-memory-userpreferencememorystrategy-updatedat)
-        pub fn updated_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn updated_at(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UpdatedAt".to_owned(), value.into().into_json());
+                .insert("UpdatedAt".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3953,10 +4097,10 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-userpreferenceoverride.html#cfn-bedrockagentcore-memory-userpreferenceoverride-consolidation)
         pub fn consolidation(
             mut self,
-            value: impl Into<crate::Value<UserPreferenceOverrideConsolidationConfigurationInput>>,
+            value: impl crate::IntoValue<UserPreferenceOverrideConsolidationConfigurationInput>,
         ) -> Self {
             self.0
-                .insert("Consolidation".to_owned(), value.into().into_json());
+                .insert("Consolidation".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3965,10 +4109,10 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-userpreferenceoverride.html#cfn-bedrockagentcore-memory-userpreferenceoverride-extraction)
         pub fn extraction(
             mut self,
-            value: impl Into<crate::Value<UserPreferenceOverrideExtractionConfigurationInput>>,
+            value: impl crate::IntoValue<UserPreferenceOverrideExtractionConfigurationInput>,
         ) -> Self {
             self.0
-                .insert("Extraction".to_owned(), value.into().into_json());
+                .insert("Extraction".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3988,16 +4132,16 @@ pub mod memory {
     impl UserPreferenceOverrideConsolidationConfigurationInput {
         /// A new `UserPreferenceOverrideConsolidationConfigurationInput` with its required properties.
         pub fn new(
-            append_to_prompt: impl Into<crate::Value<String>>,
-            model_id: impl Into<crate::Value<String>>,
+            append_to_prompt: impl crate::IntoValue<String>,
+            model_id: impl crate::IntoValue<String>,
         ) -> Self {
             UserPreferenceOverrideConsolidationConfigurationInput(
                 crate::typed::Properties::from_iter([
                     (
                         "AppendToPrompt".to_owned(),
-                        append_to_prompt.into().into_json(),
+                        append_to_prompt.into_value().into_json(),
                     ),
-                    ("ModelId".to_owned(), model_id.into().into_json()),
+                    ("ModelId".to_owned(), model_id.into_value().into_json()),
                 ]),
             )
         }
@@ -4018,16 +4162,16 @@ pub mod memory {
     impl UserPreferenceOverrideExtractionConfigurationInput {
         /// A new `UserPreferenceOverrideExtractionConfigurationInput` with its required properties.
         pub fn new(
-            append_to_prompt: impl Into<crate::Value<String>>,
-            model_id: impl Into<crate::Value<String>>,
+            append_to_prompt: impl crate::IntoValue<String>,
+            model_id: impl crate::IntoValue<String>,
         ) -> Self {
             UserPreferenceOverrideExtractionConfigurationInput(crate::typed::Properties::from_iter(
                 [
                     (
                         "AppendToPrompt".to_owned(),
-                        append_to_prompt.into().into_json(),
+                        append_to_prompt.into_value().into_json(),
                     ),
-                    ("ModelId".to_owned(), model_id.into().into_json()),
+                    ("ModelId".to_owned(), model_id.into_value().into_json()),
                 ],
             ))
         }
@@ -4054,12 +4198,11 @@ pub mod memory {
         /// `NumberValidation`: [`NumberValidation`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-validation.html#cfn-bedrockagentcore-memory-validation-numbervalidation)
-        pub fn number_validation(
-            mut self,
-            value: impl Into<crate::Value<NumberValidation>>,
-        ) -> Self {
-            self.0
-                .insert("NumberValidation".to_owned(), value.into().into_json());
+        pub fn number_validation(mut self, value: impl crate::IntoValue<NumberValidation>) -> Self {
+            self.0.insert(
+                "NumberValidation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4068,22 +4211,23 @@ pub mod memory {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-validation.html#cfn-bedrockagentcore-memory-validation-stringlistvalidation)
         pub fn string_list_validation(
             mut self,
-            value: impl Into<crate::Value<StringListValidation>>,
+            value: impl crate::IntoValue<StringListValidation>,
         ) -> Self {
-            self.0
-                .insert("StringListValidation".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StringListValidation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `StringValidation`: [`StringValidation`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-memory-validation.html#cfn-bedrockagentcore-memory-validation-stringvalidation)
-        pub fn string_validation(
-            mut self,
-            value: impl Into<crate::Value<StringValidation>>,
-        ) -> Self {
-            self.0
-                .insert("StringValidation".to_owned(), value.into().into_json());
+        pub fn string_validation(mut self, value: impl crate::IntoValue<StringValidation>) -> Self {
+            self.0.insert(
+                "StringValidation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4415,18 +4559,18 @@ pub struct OAuth2CredentialProvider(crate::Resource);
 impl OAuth2CredentialProvider {
     /// A new `AWS::BedrockAgentCore::OAuth2CredentialProvider` with its required properties.
     pub fn new(
-        credential_provider_vendor: impl Into<
-            crate::Value<o_auth2_credential_provider::CredentialProviderVendor>,
+        credential_provider_vendor: impl crate::IntoValue<
+            o_auth2_credential_provider::CredentialProviderVendor,
         >,
-        name: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         OAuth2CredentialProvider(
             crate::Resource::new("AWS::BedrockAgentCore::OAuth2CredentialProvider")
                 .property(
                     "CredentialProviderVendor",
-                    credential_provider_vendor.into().into_json(),
+                    credential_provider_vendor.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -4435,10 +4579,10 @@ impl OAuth2CredentialProvider {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-oauth2credentialprovider.html#cfn-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput)
     pub fn oauth2_provider_config_input(
         mut self,
-        value: impl Into<crate::Value<o_auth2_credential_provider::Oauth2ProviderConfigInput>>,
+        value: impl crate::IntoValue<o_auth2_credential_provider::Oauth2ProviderConfigInput>,
     ) -> Self {
         self.0
-            .set_property("Oauth2ProviderConfigInput", value.into().into_json());
+            .set_property("Oauth2ProviderConfigInput", value.into_value().into_json());
         self
     }
 
@@ -4449,16 +4593,21 @@ impl OAuth2CredentialProvider {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-oauth2credentialprovider.html#cfn-bedrockagentcore-oauth2credentialprovider-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<o_auth2_credential_provider::Tag>>>,
+        value: impl crate::IntoValue<Vec<o_auth2_credential_provider::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for OAuth2CredentialProvider {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::OAuth2CredentialProvider";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CredentialProviderVendor", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4519,12 +4668,15 @@ pub mod o_auth2_credential_provider {
     impl AtlassianOauth2ProviderConfigInput {
         /// A new `AtlassianOauth2ProviderConfigInput` with its required properties.
         pub fn new(
-            client_id: impl Into<crate::Value<String>>,
-            client_secret: impl Into<crate::Value<String>>,
+            client_id: impl crate::IntoValue<String>,
+            client_secret: impl crate::IntoValue<String>,
         ) -> Self {
             AtlassianOauth2ProviderConfigInput(crate::typed::Properties::from_iter([
-                ("ClientId".to_owned(), client_id.into().into_json()),
-                ("ClientSecret".to_owned(), client_secret.into().into_json()),
+                ("ClientId".to_owned(), client_id.into_value().into_json()),
+                (
+                    "ClientSecret".to_owned(),
+                    client_secret.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -4543,10 +4695,10 @@ pub mod o_auth2_credential_provider {
 
     impl CustomOauth2ProviderConfigInput {
         /// A new `CustomOauth2ProviderConfigInput` with its required properties.
-        pub fn new(oauth_discovery: impl Into<crate::Value<Oauth2Discovery>>) -> Self {
+        pub fn new(oauth_discovery: impl crate::IntoValue<Oauth2Discovery>) -> Self {
             CustomOauth2ProviderConfigInput(crate::typed::Properties::from_iter([(
                 "OauthDiscovery".to_owned(),
-                oauth_discovery.into().into_json(),
+                oauth_discovery.into_value().into_json(),
             )]))
         }
 
@@ -4555,9 +4707,9 @@ pub mod o_auth2_credential_provider {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-customoauth2providerconfiginput.html#cfn-bedrockagentcore-oauth2credentialprovider-customoauth2providerconfiginput-clientid)
-        pub fn client_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn client_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClientId".to_owned(), value.into().into_json());
+                .insert("ClientId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4566,9 +4718,9 @@ pub mod o_auth2_credential_provider {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-customoauth2providerconfiginput.html#cfn-bedrockagentcore-oauth2credentialprovider-customoauth2providerconfiginput-clientsecret)
-        pub fn client_secret(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn client_secret(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClientSecret".to_owned(), value.into().into_json());
+                .insert("ClientSecret".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4577,11 +4729,11 @@ pub mod o_auth2_credential_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-customoauth2providerconfiginput.html#cfn-bedrockagentcore-oauth2credentialprovider-customoauth2providerconfiginput-onbehalfoftokenexchangeconfig)
         pub fn on_behalf_of_token_exchange_config(
             mut self,
-            value: impl Into<crate::Value<OnBehalfOfTokenExchangeConfig>>,
+            value: impl crate::IntoValue<OnBehalfOfTokenExchangeConfig>,
         ) -> Self {
             self.0.insert(
                 "OnBehalfOfTokenExchangeConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4602,12 +4754,15 @@ pub mod o_auth2_credential_provider {
     impl GithubOauth2ProviderConfigInput {
         /// A new `GithubOauth2ProviderConfigInput` with its required properties.
         pub fn new(
-            client_id: impl Into<crate::Value<String>>,
-            client_secret: impl Into<crate::Value<String>>,
+            client_id: impl crate::IntoValue<String>,
+            client_secret: impl crate::IntoValue<String>,
         ) -> Self {
             GithubOauth2ProviderConfigInput(crate::typed::Properties::from_iter([
-                ("ClientId".to_owned(), client_id.into().into_json()),
-                ("ClientSecret".to_owned(), client_secret.into().into_json()),
+                ("ClientId".to_owned(), client_id.into_value().into_json()),
+                (
+                    "ClientSecret".to_owned(),
+                    client_secret.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -4627,12 +4782,15 @@ pub mod o_auth2_credential_provider {
     impl GoogleOauth2ProviderConfigInput {
         /// A new `GoogleOauth2ProviderConfigInput` with its required properties.
         pub fn new(
-            client_id: impl Into<crate::Value<String>>,
-            client_secret: impl Into<crate::Value<String>>,
+            client_id: impl crate::IntoValue<String>,
+            client_secret: impl crate::IntoValue<String>,
         ) -> Self {
             GoogleOauth2ProviderConfigInput(crate::typed::Properties::from_iter([
-                ("ClientId".to_owned(), client_id.into().into_json()),
-                ("ClientSecret".to_owned(), client_secret.into().into_json()),
+                ("ClientId".to_owned(), client_id.into_value().into_json()),
+                (
+                    "ClientSecret".to_owned(),
+                    client_secret.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -4652,38 +4810,44 @@ pub mod o_auth2_credential_provider {
     impl IncludedOauth2ProviderConfigInput {
         /// A new `IncludedOauth2ProviderConfigInput` with its required properties.
         pub fn new(
-            client_id: impl Into<crate::Value<String>>,
-            client_secret: impl Into<crate::Value<String>>,
+            client_id: impl crate::IntoValue<String>,
+            client_secret: impl crate::IntoValue<String>,
         ) -> Self {
             IncludedOauth2ProviderConfigInput(crate::typed::Properties::from_iter([
-                ("ClientId".to_owned(), client_id.into().into_json()),
-                ("ClientSecret".to_owned(), client_secret.into().into_json()),
+                ("ClientId".to_owned(), client_id.into_value().into_json()),
+                (
+                    "ClientSecret".to_owned(),
+                    client_secret.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `AuthorizationEndpoint`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-includedoauth2providerconfiginput.html#cfn-bedrockagentcore-oauth2credentialprovider-includedoauth2providerconfiginput-authorizationendpoint)
-        pub fn authorization_endpoint(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AuthorizationEndpoint".to_owned(), value.into().into_json());
+        pub fn authorization_endpoint(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AuthorizationEndpoint".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Issuer`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-includedoauth2providerconfiginput.html#cfn-bedrockagentcore-oauth2credentialprovider-includedoauth2providerconfiginput-issuer)
-        pub fn issuer(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Issuer".to_owned(), value.into().into_json());
+        pub fn issuer(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Issuer".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TokenEndpoint`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-includedoauth2providerconfiginput.html#cfn-bedrockagentcore-oauth2credentialprovider-includedoauth2providerconfiginput-tokenendpoint)
-        pub fn token_endpoint(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn token_endpoint(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TokenEndpoint".to_owned(), value.into().into_json());
+                .insert("TokenEndpoint".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4703,12 +4867,15 @@ pub mod o_auth2_credential_provider {
     impl LinkedinOauth2ProviderConfigInput {
         /// A new `LinkedinOauth2ProviderConfigInput` with its required properties.
         pub fn new(
-            client_id: impl Into<crate::Value<String>>,
-            client_secret: impl Into<crate::Value<String>>,
+            client_id: impl crate::IntoValue<String>,
+            client_secret: impl crate::IntoValue<String>,
         ) -> Self {
             LinkedinOauth2ProviderConfigInput(crate::typed::Properties::from_iter([
-                ("ClientId".to_owned(), client_id.into().into_json()),
-                ("ClientSecret".to_owned(), client_secret.into().into_json()),
+                ("ClientId".to_owned(), client_id.into_value().into_json()),
+                (
+                    "ClientSecret".to_owned(),
+                    client_secret.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -4728,12 +4895,15 @@ pub mod o_auth2_credential_provider {
     impl MicrosoftOauth2ProviderConfigInput {
         /// A new `MicrosoftOauth2ProviderConfigInput` with its required properties.
         pub fn new(
-            client_id: impl Into<crate::Value<String>>,
-            client_secret: impl Into<crate::Value<String>>,
+            client_id: impl crate::IntoValue<String>,
+            client_secret: impl crate::IntoValue<String>,
         ) -> Self {
             MicrosoftOauth2ProviderConfigInput(crate::typed::Properties::from_iter([
-                ("ClientId".to_owned(), client_id.into().into_json()),
-                ("ClientSecret".to_owned(), client_secret.into().into_json()),
+                ("ClientId".to_owned(), client_id.into_value().into_json()),
+                (
+                    "ClientSecret".to_owned(),
+                    client_secret.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -4742,9 +4912,9 @@ pub mod o_auth2_credential_provider {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-microsoftoauth2providerconfiginput.html#cfn-bedrockagentcore-oauth2credentialprovider-microsoftoauth2providerconfiginput-tenantid)
-        pub fn tenant_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn tenant_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TenantId".to_owned(), value.into().into_json());
+                .insert("TenantId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4764,19 +4934,19 @@ pub mod o_auth2_credential_provider {
     impl Oauth2AuthorizationServerMetadata {
         /// A new `Oauth2AuthorizationServerMetadata` with its required properties.
         pub fn new(
-            authorization_endpoint: impl Into<crate::Value<String>>,
-            issuer: impl Into<crate::Value<String>>,
-            token_endpoint: impl Into<crate::Value<String>>,
+            authorization_endpoint: impl crate::IntoValue<String>,
+            issuer: impl crate::IntoValue<String>,
+            token_endpoint: impl crate::IntoValue<String>,
         ) -> Self {
             Oauth2AuthorizationServerMetadata(crate::typed::Properties::from_iter([
                 (
                     "AuthorizationEndpoint".to_owned(),
-                    authorization_endpoint.into().into_json(),
+                    authorization_endpoint.into_value().into_json(),
                 ),
-                ("Issuer".to_owned(), issuer.into().into_json()),
+                ("Issuer".to_owned(), issuer.into_value().into_json()),
                 (
                     "TokenEndpoint".to_owned(),
-                    token_endpoint.into().into_json(),
+                    token_endpoint.into_value().into_json(),
                 ),
             ]))
         }
@@ -4784,9 +4954,9 @@ pub mod o_auth2_credential_provider {
         /// `ResponseTypes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-oauth2authorizationservermetadata.html#cfn-bedrockagentcore-oauth2credentialprovider-oauth2authorizationservermetadata-responsetypes)
-        pub fn response_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn response_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ResponseTypes".to_owned(), value.into().into_json());
+                .insert("ResponseTypes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4814,11 +4984,11 @@ pub mod o_auth2_credential_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-oauth2discovery.html#cfn-bedrockagentcore-oauth2credentialprovider-oauth2discovery-authorizationservermetadata)
         pub fn authorization_server_metadata(
             mut self,
-            value: impl Into<crate::Value<Oauth2AuthorizationServerMetadata>>,
+            value: impl crate::IntoValue<Oauth2AuthorizationServerMetadata>,
         ) -> Self {
             self.0.insert(
                 "AuthorizationServerMetadata".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4828,9 +4998,9 @@ pub mod o_auth2_credential_provider {
         /// Pattern: `^.+/\.well-known/openid-configuration$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-oauth2discovery.html#cfn-bedrockagentcore-oauth2credentialprovider-oauth2discovery-discoveryurl)
-        pub fn discovery_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn discovery_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DiscoveryUrl".to_owned(), value.into().into_json());
+                .insert("DiscoveryUrl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4858,11 +5028,11 @@ pub mod o_auth2_credential_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput.html#cfn-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput-atlassianoauth2providerconfig)
         pub fn atlassian_oauth2_provider_config(
             mut self,
-            value: impl Into<crate::Value<AtlassianOauth2ProviderConfigInput>>,
+            value: impl crate::IntoValue<AtlassianOauth2ProviderConfigInput>,
         ) -> Self {
             self.0.insert(
                 "AtlassianOauth2ProviderConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4872,11 +5042,11 @@ pub mod o_auth2_credential_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput.html#cfn-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput-customoauth2providerconfig)
         pub fn custom_oauth2_provider_config(
             mut self,
-            value: impl Into<crate::Value<CustomOauth2ProviderConfigInput>>,
+            value: impl crate::IntoValue<CustomOauth2ProviderConfigInput>,
         ) -> Self {
             self.0.insert(
                 "CustomOauth2ProviderConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4886,11 +5056,11 @@ pub mod o_auth2_credential_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput.html#cfn-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput-githuboauth2providerconfig)
         pub fn github_oauth2_provider_config(
             mut self,
-            value: impl Into<crate::Value<GithubOauth2ProviderConfigInput>>,
+            value: impl crate::IntoValue<GithubOauth2ProviderConfigInput>,
         ) -> Self {
             self.0.insert(
                 "GithubOauth2ProviderConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4900,11 +5070,11 @@ pub mod o_auth2_credential_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput.html#cfn-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput-googleoauth2providerconfig)
         pub fn google_oauth2_provider_config(
             mut self,
-            value: impl Into<crate::Value<GoogleOauth2ProviderConfigInput>>,
+            value: impl crate::IntoValue<GoogleOauth2ProviderConfigInput>,
         ) -> Self {
             self.0.insert(
                 "GoogleOauth2ProviderConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4914,11 +5084,11 @@ pub mod o_auth2_credential_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput.html#cfn-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput-includedoauth2providerconfig)
         pub fn included_oauth2_provider_config(
             mut self,
-            value: impl Into<crate::Value<IncludedOauth2ProviderConfigInput>>,
+            value: impl crate::IntoValue<IncludedOauth2ProviderConfigInput>,
         ) -> Self {
             self.0.insert(
                 "IncludedOauth2ProviderConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4928,11 +5098,11 @@ pub mod o_auth2_credential_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput.html#cfn-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput-linkedinoauth2providerconfig)
         pub fn linkedin_oauth2_provider_config(
             mut self,
-            value: impl Into<crate::Value<LinkedinOauth2ProviderConfigInput>>,
+            value: impl crate::IntoValue<LinkedinOauth2ProviderConfigInput>,
         ) -> Self {
             self.0.insert(
                 "LinkedinOauth2ProviderConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4942,11 +5112,11 @@ pub mod o_auth2_credential_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput.html#cfn-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput-microsoftoauth2providerconfig)
         pub fn microsoft_oauth2_provider_config(
             mut self,
-            value: impl Into<crate::Value<MicrosoftOauth2ProviderConfigInput>>,
+            value: impl crate::IntoValue<MicrosoftOauth2ProviderConfigInput>,
         ) -> Self {
             self.0.insert(
                 "MicrosoftOauth2ProviderConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4956,11 +5126,11 @@ pub mod o_auth2_credential_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput.html#cfn-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput-salesforceoauth2providerconfig)
         pub fn salesforce_oauth2_provider_config(
             mut self,
-            value: impl Into<crate::Value<SalesforceOauth2ProviderConfigInput>>,
+            value: impl crate::IntoValue<SalesforceOauth2ProviderConfigInput>,
         ) -> Self {
             self.0.insert(
                 "SalesforceOauth2ProviderConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4970,11 +5140,11 @@ pub mod o_auth2_credential_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput.html#cfn-bedrockagentcore-oauth2credentialprovider-oauth2providerconfiginput-slackoauth2providerconfig)
         pub fn slack_oauth2_provider_config(
             mut self,
-            value: impl Into<crate::Value<SlackOauth2ProviderConfigInput>>,
+            value: impl crate::IntoValue<SlackOauth2ProviderConfigInput>,
         ) -> Self {
             self.0.insert(
                 "SlackOauth2ProviderConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4994,10 +5164,10 @@ pub mod o_auth2_credential_provider {
 
     impl OnBehalfOfTokenExchangeConfig {
         /// A new `OnBehalfOfTokenExchangeConfig` with its required properties.
-        pub fn new(grant_type: impl Into<crate::Value<GrantType>>) -> Self {
+        pub fn new(grant_type: impl crate::IntoValue<GrantType>) -> Self {
             OnBehalfOfTokenExchangeConfig(crate::typed::Properties::from_iter([(
                 "GrantType".to_owned(),
-                grant_type.into().into_json(),
+                grant_type.into_value().into_json(),
             )]))
         }
 
@@ -5006,11 +5176,11 @@ pub mod o_auth2_credential_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-onbehalfoftokenexchangeconfig.html#cfn-bedrockagentcore-oauth2credentialprovider-onbehalfoftokenexchangeconfig-tokenexchangegranttypeconfig)
         pub fn token_exchange_grant_type_config(
             mut self,
-            value: impl Into<crate::Value<TokenExchangeGrantTypeConfig>>,
+            value: impl crate::IntoValue<TokenExchangeGrantTypeConfig>,
         ) -> Self {
             self.0.insert(
                 "TokenExchangeGrantTypeConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5031,12 +5201,15 @@ pub mod o_auth2_credential_provider {
     impl SalesforceOauth2ProviderConfigInput {
         /// A new `SalesforceOauth2ProviderConfigInput` with its required properties.
         pub fn new(
-            client_id: impl Into<crate::Value<String>>,
-            client_secret: impl Into<crate::Value<String>>,
+            client_id: impl crate::IntoValue<String>,
+            client_secret: impl crate::IntoValue<String>,
         ) -> Self {
             SalesforceOauth2ProviderConfigInput(crate::typed::Properties::from_iter([
-                ("ClientId".to_owned(), client_id.into().into_json()),
-                ("ClientSecret".to_owned(), client_secret.into().into_json()),
+                ("ClientId".to_owned(), client_id.into_value().into_json()),
+                (
+                    "ClientSecret".to_owned(),
+                    client_secret.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -5056,12 +5229,15 @@ pub mod o_auth2_credential_provider {
     impl SlackOauth2ProviderConfigInput {
         /// A new `SlackOauth2ProviderConfigInput` with its required properties.
         pub fn new(
-            client_id: impl Into<crate::Value<String>>,
-            client_secret: impl Into<crate::Value<String>>,
+            client_id: impl crate::IntoValue<String>,
+            client_secret: impl crate::IntoValue<String>,
         ) -> Self {
             SlackOauth2ProviderConfigInput(crate::typed::Properties::from_iter([
-                ("ClientId".to_owned(), client_id.into().into_json()),
-                ("ClientSecret".to_owned(), client_secret.into().into_json()),
+                ("ClientId".to_owned(), client_id.into_value().into_json()),
+                (
+                    "ClientSecret".to_owned(),
+                    client_secret.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -5081,12 +5257,12 @@ pub mod o_auth2_credential_provider {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5105,19 +5281,21 @@ pub mod o_auth2_credential_provider {
 
     impl TokenExchangeGrantTypeConfig {
         /// A new `TokenExchangeGrantTypeConfig` with its required properties.
-        pub fn new(actor_token_content: impl Into<crate::Value<ActorTokenContent>>) -> Self {
+        pub fn new(actor_token_content: impl crate::IntoValue<ActorTokenContent>) -> Self {
             TokenExchangeGrantTypeConfig(crate::typed::Properties::from_iter([(
                 "ActorTokenContent".to_owned(),
-                actor_token_content.into().into_json(),
+                actor_token_content.into_value().into_json(),
             )]))
         }
 
         /// `ActorTokenScopes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-oauth2credentialprovider-tokenexchangegranttypeconfig.html#cfn-bedrockagentcore-oauth2credentialprovider-tokenexchangegranttypeconfig-actortokenscopes)
-        pub fn actor_token_scopes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ActorTokenScopes".to_owned(), value.into().into_json());
+        pub fn actor_token_scopes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ActorTokenScopes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5266,25 +5444,28 @@ pub struct OnlineEvaluationConfig(crate::Resource);
 impl OnlineEvaluationConfig {
     /// A new `AWS::BedrockAgentCore::OnlineEvaluationConfig` with its required properties.
     pub fn new(
-        data_source_config: impl Into<crate::Value<online_evaluation_config::DataSourceConfig>>,
-        evaluation_execution_role_arn: impl Into<crate::Value<String>>,
-        evaluators: impl Into<crate::Value<Vec<online_evaluation_config::EvaluatorReference>>>,
-        online_evaluation_config_name: impl Into<crate::Value<String>>,
-        rule: impl Into<crate::Value<online_evaluation_config::Rule>>,
+        data_source_config: impl crate::IntoValue<online_evaluation_config::DataSourceConfig>,
+        evaluation_execution_role_arn: impl crate::IntoValue<String>,
+        evaluators: impl crate::IntoValue<Vec<online_evaluation_config::EvaluatorReference>>,
+        online_evaluation_config_name: impl crate::IntoValue<String>,
+        rule: impl crate::IntoValue<online_evaluation_config::Rule>,
     ) -> Self {
         OnlineEvaluationConfig(
             crate::Resource::new("AWS::BedrockAgentCore::OnlineEvaluationConfig")
-                .property("DataSourceConfig", data_source_config.into().into_json())
+                .property(
+                    "DataSourceConfig",
+                    data_source_config.into_value().into_json(),
+                )
                 .property(
                     "EvaluationExecutionRoleArn",
-                    evaluation_execution_role_arn.into().into_json(),
+                    evaluation_execution_role_arn.into_value().into_json(),
                 )
-                .property("Evaluators", evaluators.into().into_json())
+                .property("Evaluators", evaluators.into_value().into_json())
                 .property(
                     "OnlineEvaluationConfigName",
-                    online_evaluation_config_name.into().into_json(),
+                    online_evaluation_config_name.into_value().into_json(),
                 )
-                .property("Rule", rule.into().into_json()),
+                .property("Rule", rule.into_value().into_json()),
         )
     }
 
@@ -5293,8 +5474,9 @@ impl OnlineEvaluationConfig {
     /// Length: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-onlineevaluationconfig.html#cfn-bedrockagentcore-onlineevaluationconfig-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -5303,10 +5485,10 @@ impl OnlineEvaluationConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-onlineevaluationconfig.html#cfn-bedrockagentcore-onlineevaluationconfig-executionstatus)
     pub fn execution_status(
         mut self,
-        value: impl Into<crate::Value<online_evaluation_config::ExecutionStatus>>,
+        value: impl crate::IntoValue<online_evaluation_config::ExecutionStatus>,
     ) -> Self {
         self.0
-            .set_property("ExecutionStatus", value.into().into_json());
+            .set_property("ExecutionStatus", value.into_value().into_json());
         self
     }
 
@@ -5315,16 +5497,21 @@ impl OnlineEvaluationConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-onlineevaluationconfig.html#cfn-bedrockagentcore-onlineevaluationconfig-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<online_evaluation_config::Tag>>>,
+        value: impl crate::IntoValue<Vec<online_evaluation_config::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for OnlineEvaluationConfig {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::OnlineEvaluationConfig";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OnlineEvaluationConfigName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -5385,15 +5572,18 @@ pub mod online_evaluation_config {
     impl CloudWatchLogsInputConfig {
         /// A new `CloudWatchLogsInputConfig` with its required properties.
         pub fn new(
-            log_group_names: impl Into<crate::Value<Vec<String>>>,
-            service_names: impl Into<crate::Value<Vec<String>>>,
+            log_group_names: impl crate::IntoValue<Vec<String>>,
+            service_names: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             CloudWatchLogsInputConfig(crate::typed::Properties::from_iter([
                 (
                     "LogGroupNames".to_owned(),
-                    log_group_names.into().into_json(),
+                    log_group_names.into_value().into_json(),
                 ),
-                ("ServiceNames".to_owned(), service_names.into().into_json()),
+                (
+                    "ServiceNames".to_owned(),
+                    service_names.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -5412,10 +5602,10 @@ pub mod online_evaluation_config {
 
     impl DataSourceConfig {
         /// A new `DataSourceConfig` with its required properties.
-        pub fn new(cloud_watch_logs: impl Into<crate::Value<CloudWatchLogsInputConfig>>) -> Self {
+        pub fn new(cloud_watch_logs: impl crate::IntoValue<CloudWatchLogsInputConfig>) -> Self {
             DataSourceConfig(crate::typed::Properties::from_iter([(
                 "CloudWatchLogs".to_owned(),
-                cloud_watch_logs.into().into_json(),
+                cloud_watch_logs.into_value().into_json(),
             )]))
         }
     }
@@ -5434,10 +5624,10 @@ pub mod online_evaluation_config {
 
     impl EvaluatorReference {
         /// A new `EvaluatorReference` with its required properties.
-        pub fn new(evaluator_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(evaluator_id: impl crate::IntoValue<String>) -> Self {
             EvaluatorReference(crate::typed::Properties::from_iter([(
                 "EvaluatorId".to_owned(),
-                evaluator_id.into().into_json(),
+                evaluator_id.into_value().into_json(),
             )]))
         }
     }
@@ -5457,14 +5647,14 @@ pub mod online_evaluation_config {
     impl Filter {
         /// A new `Filter` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            operator: impl Into<crate::Value<Operator>>,
-            value: impl Into<crate::Value<FilterValue>>,
+            key: impl crate::IntoValue<String>,
+            operator: impl crate::IntoValue<Operator>,
+            value: impl crate::IntoValue<FilterValue>,
         ) -> Self {
             Filter(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Operator".to_owned(), operator.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Operator".to_owned(), operator.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5490,18 +5680,18 @@ pub mod online_evaluation_config {
         /// `BooleanValue`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-onlineevaluationconfig-filtervalue.html#cfn-bedrockagentcore-onlineevaluationconfig-filtervalue-booleanvalue)
-        pub fn boolean_value(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn boolean_value(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("BooleanValue".to_owned(), value.into().into_json());
+                .insert("BooleanValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DoubleValue`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-onlineevaluationconfig-filtervalue.html#cfn-bedrockagentcore-onlineevaluationconfig-filtervalue-doublevalue)
-        pub fn double_value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn double_value(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("DoubleValue".to_owned(), value.into().into_json());
+                .insert("DoubleValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5510,9 +5700,9 @@ pub mod online_evaluation_config {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-onlineevaluationconfig-filtervalue.html#cfn-bedrockagentcore-onlineevaluationconfig-filtervalue-stringvalue)
-        pub fn string_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn string_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StringValue".to_owned(), value.into().into_json());
+                .insert("StringValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5531,10 +5721,10 @@ pub mod online_evaluation_config {
 
     impl Rule {
         /// A new `Rule` with its required properties.
-        pub fn new(sampling_config: impl Into<crate::Value<SamplingConfig>>) -> Self {
+        pub fn new(sampling_config: impl crate::IntoValue<SamplingConfig>) -> Self {
             Rule(crate::typed::Properties::from_iter([(
                 "SamplingConfig".to_owned(),
-                sampling_config.into().into_json(),
+                sampling_config.into_value().into_json(),
             )]))
         }
 
@@ -5543,18 +5733,18 @@ pub mod online_evaluation_config {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-onlineevaluationconfig-rule.html#cfn-bedrockagentcore-onlineevaluationconfig-rule-filters)
-        pub fn filters(mut self, value: impl Into<crate::Value<Vec<Filter>>>) -> Self {
+        pub fn filters(mut self, value: impl crate::IntoValue<Vec<Filter>>) -> Self {
             self.0
-                .insert("Filters".to_owned(), value.into().into_json());
+                .insert("Filters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SessionConfig`: [`SessionConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-onlineevaluationconfig-rule.html#cfn-bedrockagentcore-onlineevaluationconfig-rule-sessionconfig)
-        pub fn session_config(mut self, value: impl Into<crate::Value<SessionConfig>>) -> Self {
+        pub fn session_config(mut self, value: impl crate::IntoValue<SessionConfig>) -> Self {
             self.0
-                .insert("SessionConfig".to_owned(), value.into().into_json());
+                .insert("SessionConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5573,10 +5763,10 @@ pub mod online_evaluation_config {
 
     impl SamplingConfig {
         /// A new `SamplingConfig` with its required properties.
-        pub fn new(sampling_percentage: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(sampling_percentage: impl crate::IntoValue<f64>) -> Self {
             SamplingConfig(crate::typed::Properties::from_iter([(
                 "SamplingPercentage".to_owned(),
-                sampling_percentage.into().into_json(),
+                sampling_percentage.into_value().into_json(),
             )]))
         }
     }
@@ -5595,10 +5785,10 @@ pub mod online_evaluation_config {
 
     impl SessionConfig {
         /// A new `SessionConfig` with its required properties.
-        pub fn new(session_timeout_minutes: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(session_timeout_minutes: impl crate::IntoValue<i64>) -> Self {
             SessionConfig(crate::typed::Properties::from_iter([(
                 "SessionTimeoutMinutes".to_owned(),
-                session_timeout_minutes.into().into_json(),
+                session_timeout_minutes.into_value().into_json(),
             )]))
         }
     }
@@ -5618,12 +5808,12 @@ pub mod online_evaluation_config {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5700,15 +5890,15 @@ pub struct Policy(crate::Resource);
 impl Policy {
     /// A new `AWS::BedrockAgentCore::Policy` with its required properties.
     pub fn new(
-        definition: impl Into<crate::Value<policy::PolicyDefinition>>,
-        name: impl Into<crate::Value<String>>,
-        policy_engine_id: impl Into<crate::Value<String>>,
+        definition: impl crate::IntoValue<policy::PolicyDefinition>,
+        name: impl crate::IntoValue<String>,
+        policy_engine_id: impl crate::IntoValue<String>,
     ) -> Self {
         Policy(
             crate::Resource::new("AWS::BedrockAgentCore::Policy")
-                .property("Definition", definition.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("PolicyEngineId", policy_engine_id.into().into_json()),
+                .property("Definition", definition.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("PolicyEngineId", policy_engine_id.into_value().into_json()),
         )
     }
 
@@ -5717,8 +5907,9 @@ impl Policy {
     /// Length: 1 to 4096.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-policy.html#cfn-bedrockagentcore-policy-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -5727,10 +5918,10 @@ impl Policy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-policy.html#cfn-bedrockagentcore-policy-validationmode)
     pub fn validation_mode(
         mut self,
-        value: impl Into<crate::Value<policy::PolicyValidationMode>>,
+        value: impl crate::IntoValue<policy::PolicyValidationMode>,
     ) -> Self {
         self.0
-            .set_property("ValidationMode", value.into().into_json());
+            .set_property("ValidationMode", value.into_value().into_json());
         self
     }
 }
@@ -5797,10 +5988,10 @@ pub mod policy {
 
     impl CedarPolicy {
         /// A new `CedarPolicy` with its required properties.
-        pub fn new(statement: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(statement: impl crate::IntoValue<String>) -> Self {
             CedarPolicy(crate::typed::Properties::from_iter([(
                 "Statement".to_owned(),
-                statement.into().into_json(),
+                statement.into_value().into_json(),
             )]))
         }
     }
@@ -5819,10 +6010,10 @@ pub mod policy {
 
     impl PolicyDefinition {
         /// A new `PolicyDefinition` with its required properties.
-        pub fn new(cedar: impl Into<crate::Value<CedarPolicy>>) -> Self {
+        pub fn new(cedar: impl crate::IntoValue<CedarPolicy>) -> Self {
             PolicyDefinition(crate::typed::Properties::from_iter([(
                 "Cedar".to_owned(),
-                cedar.into().into_json(),
+                cedar.into_value().into_json(),
             )]))
         }
     }
@@ -5862,10 +6053,10 @@ pub struct PolicyEngine(crate::Resource);
 
 impl PolicyEngine {
     /// A new `AWS::BedrockAgentCore::PolicyEngine` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         PolicyEngine(
             crate::Resource::new("AWS::BedrockAgentCore::PolicyEngine")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -5874,8 +6065,9 @@ impl PolicyEngine {
     /// Length: 1 to 4096.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-policyengine.html#cfn-bedrockagentcore-policyengine-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -5888,9 +6080,9 @@ impl PolicyEngine {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-policyengine.html#cfn-bedrockagentcore-policyengine-encryptionkeyarn)
-    pub fn encryption_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn encryption_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EncryptionKeyArn", value.into().into_json());
+            .set_property("EncryptionKeyArn", value.into_value().into_json());
         self
     }
 
@@ -5899,15 +6091,20 @@ impl PolicyEngine {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-policyengine.html#cfn-bedrockagentcore-policyengine-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<policy_engine::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<policy_engine::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PolicyEngine {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::PolicyEngine";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EncryptionKeyArn", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -5968,12 +6165,12 @@ pub mod policy_engine {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5996,23 +6193,26 @@ pub struct Runtime(crate::Resource);
 impl Runtime {
     /// A new `AWS::BedrockAgentCore::Runtime` with its required properties.
     pub fn new(
-        agent_runtime_artifact: impl Into<crate::Value<runtime::AgentRuntimeArtifact>>,
-        agent_runtime_name: impl Into<crate::Value<String>>,
-        network_configuration: impl Into<crate::Value<runtime::NetworkConfiguration>>,
-        role_arn: impl Into<crate::Value<String>>,
+        agent_runtime_artifact: impl crate::IntoValue<runtime::AgentRuntimeArtifact>,
+        agent_runtime_name: impl crate::IntoValue<String>,
+        network_configuration: impl crate::IntoValue<runtime::NetworkConfiguration>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Runtime(
             crate::Resource::new("AWS::BedrockAgentCore::Runtime")
                 .property(
                     "AgentRuntimeArtifact",
-                    agent_runtime_artifact.into().into_json(),
+                    agent_runtime_artifact.into_value().into_json(),
                 )
-                .property("AgentRuntimeName", agent_runtime_name.into().into_json())
+                .property(
+                    "AgentRuntimeName",
+                    agent_runtime_name.into_value().into_json(),
+                )
                 .property(
                     "NetworkConfiguration",
-                    network_configuration.into().into_json(),
+                    network_configuration.into_value().into_json(),
                 )
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -6021,18 +6221,19 @@ impl Runtime {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-runtime.html#cfn-bedrockagentcore-runtime-authorizerconfiguration)
     pub fn authorizer_configuration(
         mut self,
-        value: impl Into<crate::Value<runtime::AuthorizerConfiguration>>,
+        value: impl crate::IntoValue<runtime::AuthorizerConfiguration>,
     ) -> Self {
         self.0
-            .set_property("AuthorizerConfiguration", value.into().into_json());
+            .set_property("AuthorizerConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-runtime.html#cfn-bedrockagentcore-runtime-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -6041,10 +6242,10 @@ impl Runtime {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-runtime.html#cfn-bedrockagentcore-runtime-environmentvariables)
     pub fn environment_variables(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("EnvironmentVariables", value.into().into_json());
+            .set_property("EnvironmentVariables", value.into_value().into_json());
         self
     }
 
@@ -6053,10 +6254,10 @@ impl Runtime {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-runtime.html#cfn-bedrockagentcore-runtime-filesystemconfigurations)
     pub fn filesystem_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<runtime::FilesystemConfiguration>>>,
+        value: impl crate::IntoValue<Vec<runtime::FilesystemConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("FilesystemConfigurations", value.into().into_json());
+            .set_property("FilesystemConfigurations", value.into_value().into_json());
         self
     }
 
@@ -6065,10 +6266,10 @@ impl Runtime {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-runtime.html#cfn-bedrockagentcore-runtime-lifecycleconfiguration)
     pub fn lifecycle_configuration(
         mut self,
-        value: impl Into<crate::Value<runtime::LifecycleConfiguration>>,
+        value: impl crate::IntoValue<runtime::LifecycleConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LifecycleConfiguration", value.into().into_json());
+            .set_property("LifecycleConfiguration", value.into_value().into_json());
         self
     }
 
@@ -6077,10 +6278,10 @@ impl Runtime {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-runtime.html#cfn-bedrockagentcore-runtime-protocolconfiguration)
     pub fn protocol_configuration(
         mut self,
-        value: impl Into<crate::Value<runtime::ProtocolConfiguration>>,
+        value: impl crate::IntoValue<runtime::ProtocolConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ProtocolConfiguration", value.into().into_json());
+            .set_property("ProtocolConfiguration", value.into_value().into_json());
         self
     }
 
@@ -6089,10 +6290,10 @@ impl Runtime {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-runtime.html#cfn-bedrockagentcore-runtime-requestheaderconfiguration)
     pub fn request_header_configuration(
         mut self,
-        value: impl Into<crate::Value<runtime::RequestHeaderConfiguration>>,
+        value: impl crate::IntoValue<runtime::RequestHeaderConfiguration>,
     ) -> Self {
         self.0
-            .set_property("RequestHeaderConfiguration", value.into().into_json());
+            .set_property("RequestHeaderConfiguration", value.into_value().into_json());
         self
     }
 
@@ -6101,9 +6302,9 @@ impl Runtime {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-runtime.html#cfn-bedrockagentcore-runtime-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -6189,10 +6390,12 @@ pub mod runtime {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-runtime-agentruntimeartifact.html#cfn-bedrockagentcore-runtime-agentruntimeartifact-codeconfiguration)
         pub fn code_configuration(
             mut self,
-            value: impl Into<crate::Value<CodeConfiguration>>,
+            value: impl crate::IntoValue<CodeConfiguration>,
         ) -> Self {
-            self.0
-                .insert("CodeConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CodeConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -6201,11 +6404,11 @@ pub mod runtime {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-runtime-agentruntimeartifact.html#cfn-bedrockagentcore-runtime-agentruntimeartifact-containerconfiguration)
         pub fn container_configuration(
             mut self,
-            value: impl Into<crate::Value<ContainerConfiguration>>,
+            value: impl crate::IntoValue<ContainerConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ContainerConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6234,10 +6437,12 @@ pub mod runtime {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-runtime-authorizerconfiguration.html#cfn-bedrockagentcore-runtime-authorizerconfiguration-customjwtauthorizer)
         pub fn custom_jwt_authorizer(
             mut self,
-            value: impl Into<crate::Value<CustomJwtAuthorizerConfiguration>>,
+            value: impl crate::IntoValue<CustomJwtAuthorizerConfiguration>,
         ) -> Self {
-            self.0
-                .insert("CustomJWTAuthorizer".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomJWTAuthorizer".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6257,17 +6462,17 @@ pub mod runtime {
     impl AuthorizingClaimMatchValueType {
         /// A new `AuthorizingClaimMatchValueType` with its required properties.
         pub fn new(
-            claim_match_operator: impl Into<crate::Value<ClaimMatchOperator>>,
-            claim_match_value: impl Into<crate::Value<ClaimMatchValueType>>,
+            claim_match_operator: impl crate::IntoValue<ClaimMatchOperator>,
+            claim_match_value: impl crate::IntoValue<ClaimMatchValueType>,
         ) -> Self {
             AuthorizingClaimMatchValueType(crate::typed::Properties::from_iter([
                 (
                     "ClaimMatchOperator".to_owned(),
-                    claim_match_operator.into().into_json(),
+                    claim_match_operator.into_value().into_json(),
                 ),
                 (
                     "ClaimMatchValue".to_owned(),
-                    claim_match_value.into().into_json(),
+                    claim_match_value.into_value().into_json(),
                 ),
             ]))
         }
@@ -6294,9 +6499,11 @@ pub mod runtime {
         /// `MatchValueString`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-runtime-claimmatchvaluetype.html#cfn-bedrockagentcore-runtime-claimmatchvaluetype-matchvaluestring)
-        pub fn match_value_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("MatchValueString".to_owned(), value.into().into_json());
+        pub fn match_value_string(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "MatchValueString".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -6305,10 +6512,12 @@ pub mod runtime {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-runtime-claimmatchvaluetype.html#cfn-bedrockagentcore-runtime-claimmatchvaluetype-matchvaluestringlist)
         pub fn match_value_string_list(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("MatchValueStringList".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MatchValueStringList".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6334,8 +6543,9 @@ pub mod runtime {
         /// `S3`: [`S3Location`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-runtime-code.html#cfn-bedrockagentcore-runtime-code-s3)
-        pub fn s3(mut self, value: impl Into<crate::Value<S3Location>>) -> Self {
-            self.0.insert("S3".to_owned(), value.into().into_json());
+        pub fn s3(mut self, value: impl crate::IntoValue<S3Location>) -> Self {
+            self.0
+                .insert("S3".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6355,14 +6565,17 @@ pub mod runtime {
     impl CodeConfiguration {
         /// A new `CodeConfiguration` with its required properties.
         pub fn new(
-            code: impl Into<crate::Value<Code>>,
-            entry_point: impl Into<crate::Value<Vec<String>>>,
-            runtime: impl Into<crate::Value<AgentManagedRuntimeType>>,
+            code: impl crate::IntoValue<Code>,
+            entry_point: impl crate::IntoValue<Vec<String>>,
+            runtime: impl crate::IntoValue<AgentManagedRuntimeType>,
         ) -> Self {
             CodeConfiguration(crate::typed::Properties::from_iter([
-                ("Code".to_owned(), code.into().into_json()),
-                ("EntryPoint".to_owned(), entry_point.into().into_json()),
-                ("Runtime".to_owned(), runtime.into().into_json()),
+                ("Code".to_owned(), code.into_value().into_json()),
+                (
+                    "EntryPoint".to_owned(),
+                    entry_point.into_value().into_json(),
+                ),
+                ("Runtime".to_owned(), runtime.into_value().into_json()),
             ]))
         }
     }
@@ -6381,10 +6594,10 @@ pub mod runtime {
 
     impl ContainerConfiguration {
         /// A new `ContainerConfiguration` with its required properties.
-        pub fn new(container_uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(container_uri: impl crate::IntoValue<String>) -> Self {
             ContainerConfiguration(crate::typed::Properties::from_iter([(
                 "ContainerUri".to_owned(),
-                container_uri.into().into_json(),
+                container_uri.into_value().into_json(),
             )]))
         }
     }
@@ -6404,22 +6617,22 @@ pub mod runtime {
     impl CustomClaimValidationType {
         /// A new `CustomClaimValidationType` with its required properties.
         pub fn new(
-            authorizing_claim_match_value: impl Into<crate::Value<AuthorizingClaimMatchValueType>>,
-            inbound_token_claim_name: impl Into<crate::Value<String>>,
-            inbound_token_claim_value_type: impl Into<crate::Value<InboundTokenClaimValueType>>,
+            authorizing_claim_match_value: impl crate::IntoValue<AuthorizingClaimMatchValueType>,
+            inbound_token_claim_name: impl crate::IntoValue<String>,
+            inbound_token_claim_value_type: impl crate::IntoValue<InboundTokenClaimValueType>,
         ) -> Self {
             CustomClaimValidationType(crate::typed::Properties::from_iter([
                 (
                     "AuthorizingClaimMatchValue".to_owned(),
-                    authorizing_claim_match_value.into().into_json(),
+                    authorizing_claim_match_value.into_value().into_json(),
                 ),
                 (
                     "InboundTokenClaimName".to_owned(),
-                    inbound_token_claim_name.into().into_json(),
+                    inbound_token_claim_name.into_value().into_json(),
                 ),
                 (
                     "InboundTokenClaimValueType".to_owned(),
-                    inbound_token_claim_value_type.into().into_json(),
+                    inbound_token_claim_value_type.into_value().into_json(),
                 ),
             ]))
         }
@@ -6439,37 +6652,37 @@ pub mod runtime {
 
     impl CustomJwtAuthorizerConfiguration {
         /// A new `CustomJwtAuthorizerConfiguration` with its required properties.
-        pub fn new(discovery_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(discovery_url: impl crate::IntoValue<String>) -> Self {
             CustomJwtAuthorizerConfiguration(crate::typed::Properties::from_iter([(
                 "DiscoveryUrl".to_owned(),
-                discovery_url.into().into_json(),
+                discovery_url.into_value().into_json(),
             )]))
         }
 
         /// `AllowedAudience`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-runtime-customjwtauthorizerconfiguration.html#cfn-bedrockagentcore-runtime-customjwtauthorizerconfiguration-allowedaudience)
-        pub fn allowed_audience(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allowed_audience(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowedAudience".to_owned(), value.into().into_json());
+                .insert("AllowedAudience".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AllowedClients`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-runtime-customjwtauthorizerconfiguration.html#cfn-bedrockagentcore-runtime-customjwtauthorizerconfiguration-allowedclients)
-        pub fn allowed_clients(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allowed_clients(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowedClients".to_owned(), value.into().into_json());
+                .insert("AllowedClients".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AllowedScopes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-runtime-customjwtauthorizerconfiguration.html#cfn-bedrockagentcore-runtime-customjwtauthorizerconfiguration-allowedscopes)
-        pub fn allowed_scopes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allowed_scopes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowedScopes".to_owned(), value.into().into_json());
+                .insert("AllowedScopes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6478,10 +6691,10 @@ pub mod runtime {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-runtime-customjwtauthorizerconfiguration.html#cfn-bedrockagentcore-runtime-customjwtauthorizerconfiguration-customclaims)
         pub fn custom_claims(
             mut self,
-            value: impl Into<crate::Value<Vec<CustomClaimValidationType>>>,
+            value: impl crate::IntoValue<Vec<CustomClaimValidationType>>,
         ) -> Self {
             self.0
-                .insert("CustomClaims".to_owned(), value.into().into_json());
+                .insert("CustomClaims".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6509,10 +6722,10 @@ pub mod runtime {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-runtime-filesystemconfiguration.html#cfn-bedrockagentcore-runtime-filesystemconfiguration-sessionstorage)
         pub fn session_storage(
             mut self,
-            value: impl Into<crate::Value<SessionStorageConfiguration>>,
+            value: impl crate::IntoValue<SessionStorageConfiguration>,
         ) -> Self {
             self.0
-                .insert("SessionStorage".to_owned(), value.into().into_json());
+                .insert("SessionStorage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6540,10 +6753,10 @@ pub mod runtime {
         /// Range: 60 to 28800.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-runtime-lifecycleconfiguration.html#cfn-bedrockagentcore-runtime-lifecycleconfiguration-idleruntimesessiontimeout)
-        pub fn idle_runtime_session_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn idle_runtime_session_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "IdleRuntimeSessionTimeout".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6553,9 +6766,9 @@ pub mod runtime {
         /// Range: 60 to 28800.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-runtime-lifecycleconfiguration.html#cfn-bedrockagentcore-runtime-lifecycleconfiguration-maxlifetime)
-        pub fn max_lifetime(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_lifetime(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxLifetime".to_owned(), value.into().into_json());
+                .insert("MaxLifetime".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6574,19 +6787,21 @@ pub mod runtime {
 
     impl NetworkConfiguration {
         /// A new `NetworkConfiguration` with its required properties.
-        pub fn new(network_mode: impl Into<crate::Value<NetworkMode>>) -> Self {
+        pub fn new(network_mode: impl crate::IntoValue<NetworkMode>) -> Self {
             NetworkConfiguration(crate::typed::Properties::from_iter([(
                 "NetworkMode".to_owned(),
-                network_mode.into().into_json(),
+                network_mode.into_value().into_json(),
             )]))
         }
 
         /// `NetworkModeConfig`: [`VpcConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-runtime-networkconfiguration.html#cfn-bedrockagentcore-runtime-networkconfiguration-networkmodeconfig)
-        pub fn network_mode_config(mut self, value: impl Into<crate::Value<VpcConfig>>) -> Self {
-            self.0
-                .insert("NetworkModeConfig".to_owned(), value.into().into_json());
+        pub fn network_mode_config(mut self, value: impl crate::IntoValue<VpcConfig>) -> Self {
+            self.0.insert(
+                "NetworkModeConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6614,11 +6829,11 @@ pub mod runtime {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-runtime-requestheaderconfiguration.html#cfn-bedrockagentcore-runtime-requestheaderconfiguration-requestheaderallowlist)
         pub fn request_header_allowlist(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "RequestHeaderAllowlist".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6639,12 +6854,12 @@ pub mod runtime {
     impl S3Location {
         /// A new `S3Location` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            prefix: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            prefix: impl crate::IntoValue<String>,
         ) -> Self {
             S3Location(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("Prefix".to_owned(), prefix.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("Prefix".to_owned(), prefix.into_value().into_json()),
             ]))
         }
 
@@ -6653,9 +6868,9 @@ pub mod runtime {
         /// Length: 3 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-bedrockagentcore-runtime-s3location.html#cfn-bedrockagentcore-runtime-s3location-versionid)
-        pub fn version_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VersionId".to_owned(), value.into().into_json());
+                .insert("VersionId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6674,10 +6889,10 @@ pub mod runtime {
 
     impl SessionStorageConfiguration {
         /// A new `SessionStorageConfiguration` with its required properties.
-        pub fn new(mount_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(mount_path: impl crate::IntoValue<String>) -> Self {
             SessionStorageConfiguration(crate::typed::Properties::from_iter([(
                 "MountPath".to_owned(),
-                mount_path.into().into_json(),
+                mount_path.into_value().into_json(),
             )]))
         }
     }
@@ -6697,15 +6912,15 @@ pub mod runtime {
     impl VpcConfig {
         /// A new `VpcConfig` with its required properties.
         pub fn new(
-            security_groups: impl Into<crate::Value<Vec<String>>>,
-            subnets: impl Into<crate::Value<Vec<String>>>,
+            security_groups: impl crate::IntoValue<Vec<String>>,
+            subnets: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfig(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroups".to_owned(),
-                    security_groups.into().into_json(),
+                    security_groups.into_value().into_json(),
                 ),
-                ("Subnets".to_owned(), subnets.into().into_json()),
+                ("Subnets".to_owned(), subnets.into_value().into_json()),
             ]))
         }
     }
@@ -6839,30 +7054,31 @@ pub struct RuntimeEndpoint(crate::Resource);
 impl RuntimeEndpoint {
     /// A new `AWS::BedrockAgentCore::RuntimeEndpoint` with its required properties.
     pub fn new(
-        agent_runtime_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        agent_runtime_id: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         RuntimeEndpoint(
             crate::Resource::new("AWS::BedrockAgentCore::RuntimeEndpoint")
-                .property("AgentRuntimeId", agent_runtime_id.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("AgentRuntimeId", agent_runtime_id.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `AgentRuntimeVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-runtimeendpoint.html#cfn-bedrockagentcore-runtimeendpoint-agentruntimeversion)
-    pub fn agent_runtime_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn agent_runtime_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AgentRuntimeVersion", value.into().into_json());
+            .set_property("AgentRuntimeVersion", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-runtimeendpoint.html#cfn-bedrockagentcore-runtimeendpoint-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -6871,9 +7087,9 @@ impl RuntimeEndpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-runtimeendpoint.html#cfn-bedrockagentcore-runtimeendpoint-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -6954,10 +7170,10 @@ pub struct WorkloadIdentity(crate::Resource);
 
 impl WorkloadIdentity {
     /// A new `AWS::BedrockAgentCore::WorkloadIdentity` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         WorkloadIdentity(
             crate::Resource::new("AWS::BedrockAgentCore::WorkloadIdentity")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -6966,25 +7182,32 @@ impl WorkloadIdentity {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-workloadidentity.html#cfn-bedrockagentcore-workloadidentity-allowedresourceoauth2returnurls)
     pub fn allowed_resource_oauth2_return_urls(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
-        self.0
-            .set_property("AllowedResourceOauth2ReturnUrls", value.into().into_json());
+        self.0.set_property(
+            "AllowedResourceOauth2ReturnUrls",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Tags`: list of [`Tag`](workload_identity::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-bedrockagentcore-workloadidentity.html#cfn-bedrockagentcore-workloadidentity-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<workload_identity::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<workload_identity::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for WorkloadIdentity {
     const TYPE_NAME: &'static str = "AWS::BedrockAgentCore::WorkloadIdentity";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -7030,12 +7253,12 @@ pub mod workload_identity {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

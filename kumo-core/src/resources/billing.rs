@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::Billing::BillingView"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::Billing::BillingView",
+    <BillingView as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::Billing::BillingView`.
 ///
 /// Required properties, the arguments of [`BillingView::new`]: `Name`, `SourceViews`.
@@ -16,13 +22,13 @@ pub struct BillingView(crate::Resource);
 impl BillingView {
     /// A new `AWS::Billing::BillingView` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        source_views: impl Into<crate::Value<Vec<String>>>,
+        name: impl crate::IntoValue<String>,
+        source_views: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         BillingView(
             crate::Resource::new("AWS::Billing::BillingView")
-                .property("Name", name.into().into_json())
-                .property("SourceViews", source_views.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("SourceViews", source_views.into_value().into_json()),
         )
     }
 
@@ -31,10 +37,10 @@ impl BillingView {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billing-billingview.html#cfn-billing-billingview-datafilterexpression)
     pub fn data_filter_expression(
         mut self,
-        value: impl Into<crate::Value<billing_view::DataFilterExpression>>,
+        value: impl crate::IntoValue<billing_view::DataFilterExpression>,
     ) -> Self {
         self.0
-            .set_property("DataFilterExpression", value.into().into_json());
+            .set_property("DataFilterExpression", value.into_value().into_json());
         self
     }
 
@@ -47,8 +53,9 @@ impl BillingView {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billing-billingview.html#cfn-billing-billingview-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -57,15 +64,20 @@ impl BillingView {
     /// Items: at most 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billing-billingview.html#cfn-billing-billingview-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<billing_view::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<billing_view::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for BillingView {
     const TYPE_NAME: &'static str = "AWS::Billing::BillingView";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -127,26 +139,27 @@ pub mod billing_view {
         /// `Dimensions`: [`Dimensions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billing-billingview-datafilterexpression.html#cfn-billing-billingview-datafilterexpression-dimensions)
-        pub fn dimensions(mut self, value: impl Into<crate::Value<Dimensions>>) -> Self {
+        pub fn dimensions(mut self, value: impl crate::IntoValue<Dimensions>) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tags`: [`Tags`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billing-billingview-datafilterexpression.html#cfn-billing-billingview-datafilterexpression-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Tags>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Tags>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TimeRange`: [`TimeRange`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billing-billingview-datafilterexpression.html#cfn-billing-billingview-datafilterexpression-timerange)
-        pub fn time_range(mut self, value: impl Into<crate::Value<TimeRange>>) -> Self {
+        pub fn time_range(mut self, value: impl crate::IntoValue<TimeRange>) -> Self {
             self.0
-                .insert("TimeRange".to_owned(), value.into().into_json());
+                .insert("TimeRange".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -172,8 +185,9 @@ pub mod billing_view {
         /// `Key`: [`DimensionKey`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billing-billingview-dimensions.html#cfn-billing-billingview-dimensions-key)
-        pub fn key(mut self, value: impl Into<crate::Value<DimensionKey>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<DimensionKey>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -182,8 +196,9 @@ pub mod billing_view {
         /// Items: 1 to 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billing-billingview-dimensions.html#cfn-billing-billingview-dimensions-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -203,12 +218,12 @@ pub mod billing_view {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -238,8 +253,9 @@ pub mod billing_view {
         /// Pattern: `[\S\s]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billing-billingview-tags.html#cfn-billing-billingview-tags-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -248,8 +264,9 @@ pub mod billing_view {
         /// Items: 1 to 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billing-billingview-tags.html#cfn-billing-billingview-tags-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -275,18 +292,22 @@ pub mod billing_view {
         /// `BeginDateInclusive`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billing-billingview-timerange.html#cfn-billing-billingview-timerange-begindateinclusive)
-        pub fn begin_date_inclusive(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BeginDateInclusive".to_owned(), value.into().into_json());
+        pub fn begin_date_inclusive(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BeginDateInclusive".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EndDateInclusive`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billing-billingview-timerange.html#cfn-billing-billingview-timerange-enddateinclusive)
-        pub fn end_date_inclusive(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EndDateInclusive".to_owned(), value.into().into_json());
+        pub fn end_date_inclusive(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EndDateInclusive".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }

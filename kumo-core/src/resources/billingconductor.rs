@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::BillingConductor::PricingRule",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::BillingConductor::BillingGroup",
+        <BillingGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::BillingConductor::CustomLineItem",
+        <CustomLineItem as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::BillingConductor::PricingPlan",
+        <PricingPlan as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::BillingConductor::PricingRule",
+        <PricingRule as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::BillingConductor::BillingGroup`.
 ///
 /// Required properties, the arguments of [`BillingGroup::new`]: `AccountGrouping`, `ComputationPreference`, `Name`.
@@ -21,18 +41,18 @@ pub struct BillingGroup(crate::Resource);
 impl BillingGroup {
     /// A new `AWS::BillingConductor::BillingGroup` with its required properties.
     pub fn new(
-        account_grouping: impl Into<crate::Value<billing_group::AccountGrouping>>,
-        computation_preference: impl Into<crate::Value<billing_group::ComputationPreference>>,
-        name: impl Into<crate::Value<String>>,
+        account_grouping: impl crate::IntoValue<billing_group::AccountGrouping>,
+        computation_preference: impl crate::IntoValue<billing_group::ComputationPreference>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         BillingGroup(
             crate::Resource::new("AWS::BillingConductor::BillingGroup")
-                .property("AccountGrouping", account_grouping.into().into_json())
+                .property("AccountGrouping", account_grouping.into_value().into_json())
                 .property(
                     "ComputationPreference",
-                    computation_preference.into().into_json(),
+                    computation_preference.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -41,8 +61,9 @@ impl BillingGroup {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-billinggroup.html#cfn-billingconductor-billinggroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -53,24 +74,29 @@ impl BillingGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-billinggroup.html#cfn-billingconductor-billinggroup-primaryaccountid)
-    pub fn primary_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn primary_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PrimaryAccountId", value.into().into_json());
+            .set_property("PrimaryAccountId", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](billing_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-billinggroup.html#cfn-billingconductor-billinggroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<billing_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<billing_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for BillingGroup {
     const TYPE_NAME: &'static str = "AWS::BillingConductor::BillingGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PrimaryAccountId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -137,9 +163,9 @@ pub mod billing_group {
         /// `AutoAssociate`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billingconductor-billinggroup-accountgrouping.html#cfn-billingconductor-billinggroup-accountgrouping-autoassociate)
-        pub fn auto_associate(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn auto_associate(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AutoAssociate".to_owned(), value.into().into_json());
+                .insert("AutoAssociate".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -148,9 +174,11 @@ pub mod billing_group {
         /// Items: 1 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billingconductor-billinggroup-accountgrouping.html#cfn-billingconductor-billinggroup-accountgrouping-linkedaccountids)
-        pub fn linked_account_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("LinkedAccountIds".to_owned(), value.into().into_json());
+        pub fn linked_account_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "LinkedAccountIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -159,13 +187,10 @@ pub mod billing_group {
         /// Pattern: `arn:[a-z0-9][a-z0-9-.]{0,62}:organizations::[0-9]{12}:transfer/o-[a-z0-9]{10,32}/(billing)/(inbound|outbound)/rt-[0-9a-z]{8,32}`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billingconductor-billinggroup-accountgrouping.html#cfn-billingconductor-billinggroup-accountgrouping-responsibilitytransferarn)
-        pub fn responsibility_transfer_arn(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn responsibility_transfer_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ResponsibilityTransferArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -185,10 +210,10 @@ pub mod billing_group {
 
     impl ComputationPreference {
         /// A new `ComputationPreference` with its required properties.
-        pub fn new(pricing_plan_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(pricing_plan_arn: impl crate::IntoValue<String>) -> Self {
             ComputationPreference(crate::typed::Properties::from_iter([(
                 "PricingPlanArn".to_owned(),
-                pricing_plan_arn.into().into_json(),
+                pricing_plan_arn.into_value().into_json(),
             )]))
         }
     }
@@ -208,12 +233,12 @@ pub mod billing_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -236,13 +261,16 @@ pub struct CustomLineItem(crate::Resource);
 impl CustomLineItem {
     /// A new `AWS::BillingConductor::CustomLineItem` with its required properties.
     pub fn new(
-        billing_group_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        billing_group_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         CustomLineItem(
             crate::Resource::new("AWS::BillingConductor::CustomLineItem")
-                .property("BillingGroupArn", billing_group_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property(
+                    "BillingGroupArn",
+                    billing_group_arn.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -253,8 +281,9 @@ impl CustomLineItem {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-customlineitem.html#cfn-billingconductor-customlineitem-accountid)
-    pub fn account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AccountId", value.into().into_json());
+    pub fn account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("AccountId", value.into_value().into_json());
         self
     }
 
@@ -263,10 +292,10 @@ impl CustomLineItem {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-customlineitem.html#cfn-billingconductor-customlineitem-billingperiodrange)
     pub fn billing_period_range(
         mut self,
-        value: impl Into<crate::Value<custom_line_item::BillingPeriodRange>>,
+        value: impl crate::IntoValue<custom_line_item::BillingPeriodRange>,
     ) -> Self {
         self.0
-            .set_property("BillingPeriodRange", value.into().into_json());
+            .set_property("BillingPeriodRange", value.into_value().into_json());
         self
     }
 
@@ -277,10 +306,10 @@ impl CustomLineItem {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-customlineitem.html#cfn-billingconductor-customlineitem-computationrule)
     pub fn computation_rule(
         mut self,
-        value: impl Into<crate::Value<custom_line_item::ComputationRule>>,
+        value: impl crate::IntoValue<custom_line_item::ComputationRule>,
     ) -> Self {
         self.0
-            .set_property("ComputationRule", value.into().into_json());
+            .set_property("ComputationRule", value.into_value().into_json());
         self
     }
 
@@ -289,10 +318,12 @@ impl CustomLineItem {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-customlineitem.html#cfn-billingconductor-customlineitem-customlineitemchargedetails)
     pub fn custom_line_item_charge_details(
         mut self,
-        value: impl Into<crate::Value<custom_line_item::CustomLineItemChargeDetails>>,
+        value: impl crate::IntoValue<custom_line_item::CustomLineItemChargeDetails>,
     ) -> Self {
-        self.0
-            .set_property("CustomLineItemChargeDetails", value.into().into_json());
+        self.0.set_property(
+            "CustomLineItemChargeDetails",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -301,8 +332,9 @@ impl CustomLineItem {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-customlineitem.html#cfn-billingconductor-customlineitem-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -313,25 +345,30 @@ impl CustomLineItem {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-customlineitem.html#cfn-billingconductor-customlineitem-presentationdetails)
     pub fn presentation_details(
         mut self,
-        value: impl Into<crate::Value<custom_line_item::PresentationDetails>>,
+        value: impl crate::IntoValue<custom_line_item::PresentationDetails>,
     ) -> Self {
         self.0
-            .set_property("PresentationDetails", value.into().into_json());
+            .set_property("PresentationDetails", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](custom_line_item::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-customlineitem.html#cfn-billingconductor-customlineitem-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<custom_line_item::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<custom_line_item::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CustomLineItem {
     const TYPE_NAME: &'static str = "AWS::BillingConductor::CustomLineItem";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AccountId",
         "BillingGroupArn",
@@ -408,11 +445,11 @@ pub mod custom_line_item {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billingconductor-customlineitem-billingperiodrange.html#cfn-billingconductor-customlineitem-billingperiodrange-exclusiveendbillingperiod)
         pub fn exclusive_end_billing_period(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ExclusiveEndBillingPeriod".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -422,11 +459,11 @@ pub mod custom_line_item {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billingconductor-customlineitem-billingperiodrange.html#cfn-billingconductor-customlineitem-billingperiodrange-inclusivestartbillingperiod)
         pub fn inclusive_start_billing_period(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "InclusiveStartBillingPeriod".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -446,10 +483,10 @@ pub mod custom_line_item {
 
     impl CustomLineItemChargeDetails {
         /// A new `CustomLineItemChargeDetails` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             CustomLineItemChargeDetails(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -458,9 +495,10 @@ pub mod custom_line_item {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billingconductor-customlineitem-customlineitemchargedetails.html#cfn-billingconductor-customlineitem-customlineitemchargedetails-flat)
         pub fn flat(
             mut self,
-            value: impl Into<crate::Value<CustomLineItemFlatChargeDetails>>,
+            value: impl crate::IntoValue<CustomLineItemFlatChargeDetails>,
         ) -> Self {
-            self.0.insert("Flat".to_owned(), value.into().into_json());
+            self.0
+                .insert("Flat".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -469,10 +507,10 @@ pub mod custom_line_item {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billingconductor-customlineitem-customlineitemchargedetails.html#cfn-billingconductor-customlineitem-customlineitemchargedetails-lineitemfilters)
         pub fn line_item_filters(
             mut self,
-            value: impl Into<crate::Value<Vec<LineItemFilter>>>,
+            value: impl crate::IntoValue<Vec<LineItemFilter>>,
         ) -> Self {
             self.0
-                .insert("LineItemFilters".to_owned(), value.into().into_json());
+                .insert("LineItemFilters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -481,10 +519,10 @@ pub mod custom_line_item {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billingconductor-customlineitem-customlineitemchargedetails.html#cfn-billingconductor-customlineitem-customlineitemchargedetails-percentage)
         pub fn percentage(
             mut self,
-            value: impl Into<crate::Value<CustomLineItemPercentageChargeDetails>>,
+            value: impl crate::IntoValue<CustomLineItemPercentageChargeDetails>,
         ) -> Self {
             self.0
-                .insert("Percentage".to_owned(), value.into().into_json());
+                .insert("Percentage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -503,10 +541,10 @@ pub mod custom_line_item {
 
     impl CustomLineItemFlatChargeDetails {
         /// A new `CustomLineItemFlatChargeDetails` with its required properties.
-        pub fn new(charge_value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(charge_value: impl crate::IntoValue<f64>) -> Self {
             CustomLineItemFlatChargeDetails(crate::typed::Properties::from_iter([(
                 "ChargeValue".to_owned(),
-                charge_value.into().into_json(),
+                charge_value.into_value().into_json(),
             )]))
         }
     }
@@ -525,10 +563,10 @@ pub mod custom_line_item {
 
     impl CustomLineItemPercentageChargeDetails {
         /// A new `CustomLineItemPercentageChargeDetails` with its required properties.
-        pub fn new(percentage_value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(percentage_value: impl crate::IntoValue<f64>) -> Self {
             CustomLineItemPercentageChargeDetails(crate::typed::Properties::from_iter([(
                 "PercentageValue".to_owned(),
-                percentage_value.into().into_json(),
+                percentage_value.into_value().into_json(),
             )]))
         }
 
@@ -537,11 +575,11 @@ pub mod custom_line_item {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billingconductor-customlineitem-customlineitempercentagechargedetails.html#cfn-billingconductor-customlineitem-customlineitempercentagechargedetails-childassociatedresources)
         pub fn child_associated_resources(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "ChildAssociatedResources".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -562,29 +600,33 @@ pub mod custom_line_item {
     impl LineItemFilter {
         /// A new `LineItemFilter` with its required properties.
         pub fn new(
-            attribute: impl Into<crate::Value<Attribute>>,
-            match_option: impl Into<crate::Value<MatchOption>>,
+            attribute: impl crate::IntoValue<Attribute>,
+            match_option: impl crate::IntoValue<MatchOption>,
         ) -> Self {
             LineItemFilter(crate::typed::Properties::from_iter([
-                ("Attribute".to_owned(), attribute.into().into_json()),
-                ("MatchOption".to_owned(), match_option.into().into_json()),
+                ("Attribute".to_owned(), attribute.into_value().into_json()),
+                (
+                    "MatchOption".to_owned(),
+                    match_option.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `AttributeValues`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billingconductor-customlineitem-lineitemfilter.html#cfn-billingconductor-customlineitem-lineitemfilter-attributevalues)
-        pub fn attribute_values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn attribute_values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AttributeValues".to_owned(), value.into().into_json());
+                .insert("AttributeValues".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Values`: list of [`LineItemFilterValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billingconductor-customlineitem-lineitemfilter.html#cfn-billingconductor-customlineitem-lineitemfilter-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<LineItemFilterValue>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<LineItemFilterValue>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -603,10 +645,10 @@ pub mod custom_line_item {
 
     impl PresentationDetails {
         /// A new `PresentationDetails` with its required properties.
-        pub fn new(service: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(service: impl crate::IntoValue<String>) -> Self {
             PresentationDetails(crate::typed::Properties::from_iter([(
                 "Service".to_owned(),
-                service.into().into_json(),
+                service.into_value().into_json(),
             )]))
         }
     }
@@ -626,12 +668,12 @@ pub mod custom_line_item {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -740,10 +782,10 @@ pub struct PricingPlan(crate::Resource);
 
 impl PricingPlan {
     /// A new `AWS::BillingConductor::PricingPlan` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         PricingPlan(
             crate::Resource::new("AWS::BillingConductor::PricingPlan")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -752,8 +794,9 @@ impl PricingPlan {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-pricingplan.html#cfn-billingconductor-pricingplan-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -762,24 +805,29 @@ impl PricingPlan {
     /// Items: 0 to 30.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-pricingplan.html#cfn-billingconductor-pricingplan-pricingrulearns)
-    pub fn pricing_rule_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn pricing_rule_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("PricingRuleArns", value.into().into_json());
+            .set_property("PricingRuleArns", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](pricing_plan::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-pricingplan.html#cfn-billingconductor-pricingplan-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<pricing_plan::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<pricing_plan::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PricingPlan {
     const TYPE_NAME: &'static str = "AWS::BillingConductor::PricingPlan";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -830,12 +878,12 @@ pub mod pricing_plan {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -858,15 +906,15 @@ pub struct PricingRule(crate::Resource);
 impl PricingRule {
     /// A new `AWS::BillingConductor::PricingRule` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        scope: impl Into<crate::Value<pricing_rule::Scope>>,
-        r#type: impl Into<crate::Value<pricing_rule::Type>>,
+        name: impl crate::IntoValue<String>,
+        scope: impl crate::IntoValue<pricing_rule::Scope>,
+        r#type: impl crate::IntoValue<pricing_rule::Type>,
     ) -> Self {
         PricingRule(
             crate::Resource::new("AWS::BillingConductor::PricingRule")
-                .property("Name", name.into().into_json())
-                .property("Scope", scope.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Scope", scope.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -877,10 +925,10 @@ impl PricingRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-pricingrule.html#cfn-billingconductor-pricingrule-billingentity)
     pub fn billing_entity(
         mut self,
-        value: impl Into<crate::Value<pricing_rule::BillingEntity>>,
+        value: impl crate::IntoValue<pricing_rule::BillingEntity>,
     ) -> Self {
         self.0
-            .set_property("BillingEntity", value.into().into_json());
+            .set_property("BillingEntity", value.into_value().into_json());
         self
     }
 
@@ -889,8 +937,9 @@ impl PricingRule {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-pricingrule.html#cfn-billingconductor-pricingrule-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -899,9 +948,9 @@ impl PricingRule {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-pricingrule.html#cfn-billingconductor-pricingrule-modifierpercentage)
-    pub fn modifier_percentage(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn modifier_percentage(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("ModifierPercentage", value.into().into_json());
+            .set_property("ModifierPercentage", value.into_value().into_json());
         self
     }
 
@@ -914,8 +963,9 @@ impl PricingRule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-pricingrule.html#cfn-billingconductor-pricingrule-operation)
-    pub fn operation(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Operation", value.into().into_json());
+    pub fn operation(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Operation", value.into_value().into_json());
         self
     }
 
@@ -928,24 +978,26 @@ impl PricingRule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-pricingrule.html#cfn-billingconductor-pricingrule-service)
-    pub fn service(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Service", value.into().into_json());
+    pub fn service(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Service", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](pricing_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-pricingrule.html#cfn-billingconductor-pricingrule-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<pricing_rule::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<pricing_rule::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Tiering`: [`Tiering`](pricing_rule::Tiering).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-pricingrule.html#cfn-billingconductor-pricingrule-tiering)
-    pub fn tiering(mut self, value: impl Into<crate::Value<pricing_rule::Tiering>>) -> Self {
-        self.0.set_property("Tiering", value.into().into_json());
+    pub fn tiering(mut self, value: impl crate::IntoValue<pricing_rule::Tiering>) -> Self {
+        self.0
+            .set_property("Tiering", value.into_value().into_json());
         self
     }
 
@@ -958,15 +1010,21 @@ impl PricingRule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-billingconductor-pricingrule.html#cfn-billingconductor-pricingrule-usagetype)
-    pub fn usage_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("UsageType", value.into().into_json());
+    pub fn usage_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("UsageType", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PricingRule {
     const TYPE_NAME: &'static str = "AWS::BillingConductor::PricingRule";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "BillingEntity",
         "Operation",
@@ -1022,10 +1080,10 @@ pub mod pricing_rule {
 
     impl FreeTier {
         /// A new `FreeTier` with its required properties.
-        pub fn new(activated: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(activated: impl crate::IntoValue<bool>) -> Self {
             FreeTier(crate::typed::Properties::from_iter([(
                 "Activated".to_owned(),
-                activated.into().into_json(),
+                activated.into_value().into_json(),
             )]))
         }
     }
@@ -1045,12 +1103,12 @@ pub mod pricing_rule {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1076,9 +1134,9 @@ pub mod pricing_rule {
         /// `FreeTier`: [`FreeTier`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-billingconductor-pricingrule-tiering.html#cfn-billingconductor-pricingrule-tiering-freetier)
-        pub fn free_tier(mut self, value: impl Into<crate::Value<FreeTier>>) -> Self {
+        pub fn free_tier(mut self, value: impl crate::IntoValue<FreeTier>) -> Self {
             self.0
-                .insert("FreeTier".to_owned(), value.into().into_json());
+                .insert("FreeTier".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::Braket::SpendingLimit"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::Braket::SpendingLimit",
+    <SpendingLimit as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::Braket::SpendingLimit`.
 ///
 /// Required properties, the arguments of [`SpendingLimit::new`]: `DeviceArn`, `SpendingLimit`.
@@ -16,39 +22,42 @@ pub struct SpendingLimit(crate::Resource);
 impl SpendingLimit {
     /// A new `AWS::Braket::SpendingLimit` with its required properties.
     pub fn new(
-        device_arn: impl Into<crate::Value<String>>,
-        spending_limit: impl Into<crate::Value<String>>,
+        device_arn: impl crate::IntoValue<String>,
+        spending_limit: impl crate::IntoValue<String>,
     ) -> Self {
         SpendingLimit(
             crate::Resource::new("AWS::Braket::SpendingLimit")
-                .property("DeviceArn", device_arn.into().into_json())
-                .property("SpendingLimit", spending_limit.into().into_json()),
+                .property("DeviceArn", device_arn.into_value().into_json())
+                .property("SpendingLimit", spending_limit.into_value().into_json()),
         )
     }
 
     /// `Tags`: list of [`Tag`](spending_limit::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-braket-spendinglimit.html#cfn-braket-spendinglimit-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<spending_limit::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<spending_limit::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TimePeriod`: [`TimePeriod`](spending_limit::TimePeriod).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-braket-spendinglimit.html#cfn-braket-spendinglimit-timeperiod)
-    pub fn time_period(
-        mut self,
-        value: impl Into<crate::Value<spending_limit::TimePeriod>>,
-    ) -> Self {
-        self.0.set_property("TimePeriod", value.into().into_json());
+    pub fn time_period(mut self, value: impl crate::IntoValue<spending_limit::TimePeriod>) -> Self {
+        self.0
+            .set_property("TimePeriod", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for SpendingLimit {
     const TYPE_NAME: &'static str = "AWS::Braket::SpendingLimit";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DeviceArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -104,12 +113,12 @@ pub mod spending_limit {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -129,12 +138,12 @@ pub mod spending_limit {
     impl TimePeriod {
         /// A new `TimePeriod` with its required properties.
         pub fn new(
-            end_at: impl Into<crate::Value<String>>,
-            start_at: impl Into<crate::Value<String>>,
+            end_at: impl crate::IntoValue<String>,
+            start_at: impl crate::IntoValue<String>,
         ) -> Self {
             TimePeriod(crate::typed::Properties::from_iter([
-                ("EndAt".to_owned(), end_at.into().into_json()),
-                ("StartAt".to_owned(), start_at.into().into_json()),
+                ("EndAt".to_owned(), end_at.into_value().into_json()),
+                ("StartAt".to_owned(), start_at.into_value().into_json()),
             ]))
         }
     }

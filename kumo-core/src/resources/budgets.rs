@@ -5,6 +5,18 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::Budgets::Budget", "AWS::Budgets::BudgetsAction"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Budgets::Budget",
+        <Budget as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Budgets::BudgetsAction",
+        <BudgetsAction as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Budgets::Budget`.
 ///
 /// Required properties, the arguments of [`Budget::new`]: `Budget`.
@@ -15,10 +27,10 @@ pub struct Budget(crate::Resource);
 
 impl Budget {
     /// A new `AWS::Budgets::Budget` with its required properties.
-    pub fn new(budget: impl Into<crate::Value<budget::BudgetData>>) -> Self {
+    pub fn new(budget: impl crate::IntoValue<budget::BudgetData>) -> Self {
         Budget(
             crate::Resource::new("AWS::Budgets::Budget")
-                .property("Budget", budget.into().into_json()),
+                .property("Budget", budget.into_value().into_json()),
         )
     }
 
@@ -29,22 +41,21 @@ impl Budget {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-budgets-budget.html#cfn-budgets-budget-notificationswithsubscribers)
     pub fn notifications_with_subscribers(
         mut self,
-        value: impl Into<crate::Value<Vec<budget::NotificationWithSubscribers>>>,
+        value: impl crate::IntoValue<Vec<budget::NotificationWithSubscribers>>,
     ) -> Self {
-        self.0
-            .set_property("NotificationsWithSubscribers", value.into().into_json());
+        self.0.set_property(
+            "NotificationsWithSubscribers",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `ResourceTags`: list of [`ResourceTag`](budget::ResourceTag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-budgets-budget.html#cfn-budgets-budget-resourcetags)
-    pub fn resource_tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<budget::ResourceTag>>>,
-    ) -> Self {
+    pub fn resource_tags(mut self, value: impl crate::IntoValue<Vec<budget::ResourceTag>>) -> Self {
         self.0
-            .set_property("ResourceTags", value.into().into_json());
+            .set_property("ResourceTags", value.into_value().into_json());
         self
     }
 }
@@ -86,10 +97,10 @@ pub mod budget {
 
     impl AutoAdjustData {
         /// A new `AutoAdjustData` with its required properties.
-        pub fn new(auto_adjust_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(auto_adjust_type: impl crate::IntoValue<String>) -> Self {
             AutoAdjustData(crate::typed::Properties::from_iter([(
                 "AutoAdjustType".to_owned(),
-                auto_adjust_type.into().into_json(),
+                auto_adjust_type.into_value().into_json(),
             )]))
         }
 
@@ -98,10 +109,12 @@ pub mod budget {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-autoadjustdata.html#cfn-budgets-budget-autoadjustdata-historicaloptions)
         pub fn historical_options(
             mut self,
-            value: impl Into<crate::Value<HistoricalOptions>>,
+            value: impl crate::IntoValue<HistoricalOptions>,
         ) -> Self {
-            self.0
-                .insert("HistoricalOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HistoricalOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -121,105 +134,109 @@ pub mod budget {
     impl BudgetData {
         /// A new `BudgetData` with its required properties.
         pub fn new(
-            budget_type: impl Into<crate::Value<String>>,
-            time_unit: impl Into<crate::Value<String>>,
+            budget_type: impl crate::IntoValue<String>,
+            time_unit: impl crate::IntoValue<String>,
         ) -> Self {
             BudgetData(crate::typed::Properties::from_iter([
-                ("BudgetType".to_owned(), budget_type.into().into_json()),
-                ("TimeUnit".to_owned(), time_unit.into().into_json()),
+                (
+                    "BudgetType".to_owned(),
+                    budget_type.into_value().into_json(),
+                ),
+                ("TimeUnit".to_owned(), time_unit.into_value().into_json()),
             ]))
         }
 
         /// `AutoAdjustData`: [`AutoAdjustData`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-budgetdata.html#cfn-budgets-budget-budgetdata-autoadjustdata)
-        pub fn auto_adjust_data(mut self, value: impl Into<crate::Value<AutoAdjustData>>) -> Self {
+        pub fn auto_adjust_data(mut self, value: impl crate::IntoValue<AutoAdjustData>) -> Self {
             self.0
-                .insert("AutoAdjustData".to_owned(), value.into().into_json());
+                .insert("AutoAdjustData".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BillingViewArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-budgetdata.html#cfn-budgets-budget-budgetdata-billingviewarn)
-        pub fn billing_view_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn billing_view_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BillingViewArn".to_owned(), value.into().into_json());
+                .insert("BillingViewArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BudgetLimit`: [`Spend`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-budgetdata.html#cfn-budgets-budget-budgetdata-budgetlimit)
-        pub fn budget_limit(mut self, value: impl Into<crate::Value<Spend>>) -> Self {
+        pub fn budget_limit(mut self, value: impl crate::IntoValue<Spend>) -> Self {
             self.0
-                .insert("BudgetLimit".to_owned(), value.into().into_json());
+                .insert("BudgetLimit".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BudgetName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-budgetdata.html#cfn-budgets-budget-budgetdata-budgetname)
-        pub fn budget_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn budget_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BudgetName".to_owned(), value.into().into_json());
+                .insert("BudgetName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CostFilters`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-budgetdata.html#cfn-budgets-budget-budgetdata-costfilters)
-        pub fn cost_filters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn cost_filters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("CostFilters".to_owned(), value.into().into_json());
+                .insert("CostFilters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CostTypes`: [`CostTypes`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-budgetdata.html#cfn-budgets-budget-budgetdata-costtypes)
-        pub fn cost_types(mut self, value: impl Into<crate::Value<CostTypes>>) -> Self {
+        pub fn cost_types(mut self, value: impl crate::IntoValue<CostTypes>) -> Self {
             self.0
-                .insert("CostTypes".to_owned(), value.into().into_json());
+                .insert("CostTypes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FilterExpression`: [`Expression`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-budgetdata.html#cfn-budgets-budget-budgetdata-filterexpression)
-        pub fn filter_expression(mut self, value: impl Into<crate::Value<Expression>>) -> Self {
-            self.0
-                .insert("FilterExpression".to_owned(), value.into().into_json());
+        pub fn filter_expression(mut self, value: impl crate::IntoValue<Expression>) -> Self {
+            self.0.insert(
+                "FilterExpression".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Metrics`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-budgetdata.html#cfn-budgets-budget-budgetdata-metrics)
-        pub fn metrics(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn metrics(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Metrics".to_owned(), value.into().into_json());
+                .insert("Metrics".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PlannedBudgetLimits`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-budgetdata.html#cfn-budgets-budget-budgetdata-plannedbudgetlimits)
-        pub fn planned_budget_limits(
-            mut self,
-            value: impl Into<crate::Value<crate::Json>>,
-        ) -> Self {
-            self.0
-                .insert("PlannedBudgetLimits".to_owned(), value.into().into_json());
+        pub fn planned_budget_limits(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0.insert(
+                "PlannedBudgetLimits".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimePeriod`: [`TimePeriod`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-budgetdata.html#cfn-budgets-budget-budgetdata-timeperiod)
-        pub fn time_period(mut self, value: impl Into<crate::Value<TimePeriod>>) -> Self {
+        pub fn time_period(mut self, value: impl crate::IntoValue<TimePeriod>) -> Self {
             self.0
-                .insert("TimePeriod".to_owned(), value.into().into_json());
+                .insert("TimePeriod".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -245,25 +262,27 @@ pub mod budget {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-costcategoryvalues.html#cfn-budgets-budget-costcategoryvalues-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchOptions`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-costcategoryvalues.html#cfn-budgets-budget-costcategoryvalues-matchoptions)
-        pub fn match_options(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn match_options(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("MatchOptions".to_owned(), value.into().into_json());
+                .insert("MatchOptions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Values`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-costcategoryvalues.html#cfn-budgets-budget-costcategoryvalues-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -289,28 +308,28 @@ pub mod budget {
         /// `IncludeCredit`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-costtypes.html#cfn-budgets-budget-costtypes-includecredit)
-        pub fn include_credit(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_credit(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IncludeCredit".to_owned(), value.into().into_json());
+                .insert("IncludeCredit".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludeDiscount`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-costtypes.html#cfn-budgets-budget-costtypes-includediscount)
-        pub fn include_discount(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_discount(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IncludeDiscount".to_owned(), value.into().into_json());
+                .insert("IncludeDiscount".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludeOtherSubscription`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-costtypes.html#cfn-budgets-budget-costtypes-includeothersubscription)
-        pub fn include_other_subscription(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_other_subscription(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "IncludeOtherSubscription".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -318,72 +337,76 @@ pub mod budget {
         /// `IncludeRecurring`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-costtypes.html#cfn-budgets-budget-costtypes-includerecurring)
-        pub fn include_recurring(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeRecurring".to_owned(), value.into().into_json());
+        pub fn include_recurring(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeRecurring".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IncludeRefund`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-costtypes.html#cfn-budgets-budget-costtypes-includerefund)
-        pub fn include_refund(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_refund(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IncludeRefund".to_owned(), value.into().into_json());
+                .insert("IncludeRefund".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludeSubscription`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-costtypes.html#cfn-budgets-budget-costtypes-includesubscription)
-        pub fn include_subscription(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeSubscription".to_owned(), value.into().into_json());
+        pub fn include_subscription(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeSubscription".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IncludeSupport`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-costtypes.html#cfn-budgets-budget-costtypes-includesupport)
-        pub fn include_support(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_support(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IncludeSupport".to_owned(), value.into().into_json());
+                .insert("IncludeSupport".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludeTax`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-costtypes.html#cfn-budgets-budget-costtypes-includetax)
-        pub fn include_tax(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_tax(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IncludeTax".to_owned(), value.into().into_json());
+                .insert("IncludeTax".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludeUpfront`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-costtypes.html#cfn-budgets-budget-costtypes-includeupfront)
-        pub fn include_upfront(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_upfront(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IncludeUpfront".to_owned(), value.into().into_json());
+                .insert("IncludeUpfront".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UseAmortized`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-costtypes.html#cfn-budgets-budget-costtypes-useamortized)
-        pub fn use_amortized(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_amortized(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("UseAmortized".to_owned(), value.into().into_json());
+                .insert("UseAmortized".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UseBlended`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-costtypes.html#cfn-budgets-budget-costtypes-useblended)
-        pub fn use_blended(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_blended(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("UseBlended".to_owned(), value.into().into_json());
+                .insert("UseBlended".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -409,20 +432,18 @@ pub mod budget {
         /// `And`: list of [`Expression`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-expression.html#cfn-budgets-budget-expression-and)
-        pub fn and(mut self, value: impl Into<crate::Value<Vec<Expression>>>) -> Self {
-            self.0.insert("And".to_owned(), value.into().into_json());
+        pub fn and(mut self, value: impl crate::IntoValue<Vec<Expression>>) -> Self {
+            self.0
+                .insert("And".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CostCategories`: [`CostCategoryValues`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-expression.html#cfn-budgets-budget-expression-costcategories)
-        pub fn cost_categories(
-            mut self,
-            value: impl Into<crate::Value<CostCategoryValues>>,
-        ) -> Self {
+        pub fn cost_categories(mut self, value: impl crate::IntoValue<CostCategoryValues>) -> Self {
             self.0
-                .insert("CostCategories".to_owned(), value.into().into_json());
+                .insert("CostCategories".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -431,34 +452,37 @@ pub mod budget {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-expression.html#cfn-budgets-budget-expression-dimensions)
         pub fn dimensions(
             mut self,
-            value: impl Into<crate::Value<ExpressionDimensionValues>>,
+            value: impl crate::IntoValue<ExpressionDimensionValues>,
         ) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Not`: [`Expression`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-expression.html#cfn-budgets-budget-expression-not)
-        pub fn not_property(mut self, value: impl Into<crate::Value<Expression>>) -> Self {
-            self.0.insert("Not".to_owned(), value.into().into_json());
+        pub fn not_property(mut self, value: impl crate::IntoValue<Expression>) -> Self {
+            self.0
+                .insert("Not".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Or`: list of [`Expression`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-expression.html#cfn-budgets-budget-expression-or)
-        pub fn or(mut self, value: impl Into<crate::Value<Vec<Expression>>>) -> Self {
-            self.0.insert("Or".to_owned(), value.into().into_json());
+        pub fn or(mut self, value: impl crate::IntoValue<Vec<Expression>>) -> Self {
+            self.0
+                .insert("Or".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tags`: [`TagValues`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-expression.html#cfn-budgets-budget-expression-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<TagValues>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<TagValues>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -484,25 +508,27 @@ pub mod budget {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-expressiondimensionvalues.html#cfn-budgets-budget-expressiondimensionvalues-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchOptions`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-expressiondimensionvalues.html#cfn-budgets-budget-expressiondimensionvalues-matchoptions)
-        pub fn match_options(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn match_options(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("MatchOptions".to_owned(), value.into().into_json());
+                .insert("MatchOptions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Values`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-expressiondimensionvalues.html#cfn-budgets-budget-expressiondimensionvalues-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -521,10 +547,10 @@ pub mod budget {
 
     impl HistoricalOptions {
         /// A new `HistoricalOptions` with its required properties.
-        pub fn new(budget_adjustment_period: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(budget_adjustment_period: impl crate::IntoValue<i64>) -> Self {
             HistoricalOptions(crate::typed::Properties::from_iter([(
                 "BudgetAdjustmentPeriod".to_owned(),
-                budget_adjustment_period.into().into_json(),
+                budget_adjustment_period.into_value().into_json(),
             )]))
         }
     }
@@ -544,29 +570,29 @@ pub mod budget {
     impl Notification {
         /// A new `Notification` with its required properties.
         pub fn new(
-            comparison_operator: impl Into<crate::Value<String>>,
-            notification_type: impl Into<crate::Value<String>>,
-            threshold: impl Into<crate::Value<f64>>,
+            comparison_operator: impl crate::IntoValue<String>,
+            notification_type: impl crate::IntoValue<String>,
+            threshold: impl crate::IntoValue<f64>,
         ) -> Self {
             Notification(crate::typed::Properties::from_iter([
                 (
                     "ComparisonOperator".to_owned(),
-                    comparison_operator.into().into_json(),
+                    comparison_operator.into_value().into_json(),
                 ),
                 (
                     "NotificationType".to_owned(),
-                    notification_type.into().into_json(),
+                    notification_type.into_value().into_json(),
                 ),
-                ("Threshold".to_owned(), threshold.into().into_json()),
+                ("Threshold".to_owned(), threshold.into_value().into_json()),
             ]))
         }
 
         /// `ThresholdType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-notification.html#cfn-budgets-budget-notification-thresholdtype)
-        pub fn threshold_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn threshold_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ThresholdType".to_owned(), value.into().into_json());
+                .insert("ThresholdType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -586,12 +612,18 @@ pub mod budget {
     impl NotificationWithSubscribers {
         /// A new `NotificationWithSubscribers` with its required properties.
         pub fn new(
-            notification: impl Into<crate::Value<Notification>>,
-            subscribers: impl Into<crate::Value<Vec<Subscriber>>>,
+            notification: impl crate::IntoValue<Notification>,
+            subscribers: impl crate::IntoValue<Vec<Subscriber>>,
         ) -> Self {
             NotificationWithSubscribers(crate::typed::Properties::from_iter([
-                ("Notification".to_owned(), notification.into().into_json()),
-                ("Subscribers".to_owned(), subscribers.into().into_json()),
+                (
+                    "Notification".to_owned(),
+                    notification.into_value().into_json(),
+                ),
+                (
+                    "Subscribers".to_owned(),
+                    subscribers.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -610,18 +642,19 @@ pub mod budget {
 
     impl ResourceTag {
         /// A new `ResourceTag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             ResourceTag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-resourcetag.html#cfn-budgets-budget-resourcetag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -641,12 +674,12 @@ pub mod budget {
     impl Spend {
         /// A new `Spend` with its required properties.
         pub fn new(
-            amount: impl Into<crate::Value<f64>>,
-            unit: impl Into<crate::Value<String>>,
+            amount: impl crate::IntoValue<f64>,
+            unit: impl crate::IntoValue<String>,
         ) -> Self {
             Spend(crate::typed::Properties::from_iter([
-                ("Amount".to_owned(), amount.into().into_json()),
-                ("Unit".to_owned(), unit.into().into_json()),
+                ("Amount".to_owned(), amount.into_value().into_json()),
+                ("Unit".to_owned(), unit.into_value().into_json()),
             ]))
         }
     }
@@ -666,14 +699,14 @@ pub mod budget {
     impl Subscriber {
         /// A new `Subscriber` with its required properties.
         pub fn new(
-            address: impl Into<crate::Value<String>>,
-            subscription_type: impl Into<crate::Value<String>>,
+            address: impl crate::IntoValue<String>,
+            subscription_type: impl crate::IntoValue<String>,
         ) -> Self {
             Subscriber(crate::typed::Properties::from_iter([
-                ("Address".to_owned(), address.into().into_json()),
+                ("Address".to_owned(), address.into_value().into_json()),
                 (
                     "SubscriptionType".to_owned(),
-                    subscription_type.into().into_json(),
+                    subscription_type.into_value().into_json(),
                 ),
             ]))
         }
@@ -700,25 +733,27 @@ pub mod budget {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-tagvalues.html#cfn-budgets-budget-tagvalues-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchOptions`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-tagvalues.html#cfn-budgets-budget-tagvalues-matchoptions)
-        pub fn match_options(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn match_options(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("MatchOptions".to_owned(), value.into().into_json());
+                .insert("MatchOptions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Values`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-tagvalues.html#cfn-budgets-budget-tagvalues-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -744,16 +779,18 @@ pub mod budget {
         /// `End`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-timeperiod.html#cfn-budgets-budget-timeperiod-end)
-        pub fn end(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("End".to_owned(), value.into().into_json());
+        pub fn end(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("End".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Start`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budget-timeperiod.html#cfn-budgets-budget-timeperiod-start)
-        pub fn start(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Start".to_owned(), value.into().into_json());
+        pub fn start(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Start".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -776,23 +813,29 @@ pub struct BudgetsAction(crate::Resource);
 impl BudgetsAction {
     /// A new `AWS::Budgets::BudgetsAction` with its required properties.
     pub fn new(
-        action_threshold: impl Into<crate::Value<budgets_action::ActionThreshold>>,
-        action_type: impl Into<crate::Value<budgets_action::ActionType>>,
-        budget_name: impl Into<crate::Value<String>>,
-        definition: impl Into<crate::Value<budgets_action::Definition>>,
-        execution_role_arn: impl Into<crate::Value<String>>,
-        notification_type: impl Into<crate::Value<budgets_action::NotificationType>>,
-        subscribers: impl Into<crate::Value<Vec<budgets_action::Subscriber>>>,
+        action_threshold: impl crate::IntoValue<budgets_action::ActionThreshold>,
+        action_type: impl crate::IntoValue<budgets_action::ActionType>,
+        budget_name: impl crate::IntoValue<String>,
+        definition: impl crate::IntoValue<budgets_action::Definition>,
+        execution_role_arn: impl crate::IntoValue<String>,
+        notification_type: impl crate::IntoValue<budgets_action::NotificationType>,
+        subscribers: impl crate::IntoValue<Vec<budgets_action::Subscriber>>,
     ) -> Self {
         BudgetsAction(
             crate::Resource::new("AWS::Budgets::BudgetsAction")
-                .property("ActionThreshold", action_threshold.into().into_json())
-                .property("ActionType", action_type.into().into_json())
-                .property("BudgetName", budget_name.into().into_json())
-                .property("Definition", definition.into().into_json())
-                .property("ExecutionRoleArn", execution_role_arn.into().into_json())
-                .property("NotificationType", notification_type.into().into_json())
-                .property("Subscribers", subscribers.into().into_json()),
+                .property("ActionThreshold", action_threshold.into_value().into_json())
+                .property("ActionType", action_type.into_value().into_json())
+                .property("BudgetName", budget_name.into_value().into_json())
+                .property("Definition", definition.into_value().into_json())
+                .property(
+                    "ExecutionRoleArn",
+                    execution_role_arn.into_value().into_json(),
+                )
+                .property(
+                    "NotificationType",
+                    notification_type.into_value().into_json(),
+                )
+                .property("Subscribers", subscribers.into_value().into_json()),
         )
     }
 
@@ -801,10 +844,10 @@ impl BudgetsAction {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-budgets-budgetsaction.html#cfn-budgets-budgetsaction-approvalmodel)
     pub fn approval_model(
         mut self,
-        value: impl Into<crate::Value<budgets_action::ApprovalModel>>,
+        value: impl crate::IntoValue<budgets_action::ApprovalModel>,
     ) -> Self {
         self.0
-            .set_property("ApprovalModel", value.into().into_json());
+            .set_property("ApprovalModel", value.into_value().into_json());
         self
     }
 
@@ -815,17 +858,22 @@ impl BudgetsAction {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-budgets-budgetsaction.html#cfn-budgets-budgetsaction-resourcetags)
     pub fn resource_tags(
         mut self,
-        value: impl Into<crate::Value<Vec<budgets_action::ResourceTag>>>,
+        value: impl crate::IntoValue<Vec<budgets_action::ResourceTag>>,
     ) -> Self {
         self.0
-            .set_property("ResourceTags", value.into().into_json());
+            .set_property("ResourceTags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for BudgetsAction {
     const TYPE_NAME: &'static str = "AWS::Budgets::BudgetsAction";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("ResourceTags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "ResourceTags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ActionType", "BudgetName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -860,13 +908,10 @@ pub mod budgets_action {
 
     impl ActionThreshold {
         /// A new `ActionThreshold` with its required properties.
-        pub fn new(
-            r#type: impl Into<crate::Value<Type>>,
-            value: impl Into<crate::Value<f64>>,
-        ) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>, value: impl crate::IntoValue<f64>) -> Self {
             ActionThreshold(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -894,10 +939,12 @@ pub mod budgets_action {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budgetsaction-definition.html#cfn-budgets-budgetsaction-definition-iamactiondefinition)
         pub fn iam_action_definition(
             mut self,
-            value: impl Into<crate::Value<IamActionDefinition>>,
+            value: impl crate::IntoValue<IamActionDefinition>,
         ) -> Self {
-            self.0
-                .insert("IamActionDefinition".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IamActionDefinition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -906,10 +953,12 @@ pub mod budgets_action {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budgetsaction-definition.html#cfn-budgets-budgetsaction-definition-scpactiondefinition)
         pub fn scp_action_definition(
             mut self,
-            value: impl Into<crate::Value<ScpActionDefinition>>,
+            value: impl crate::IntoValue<ScpActionDefinition>,
         ) -> Self {
-            self.0
-                .insert("ScpActionDefinition".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ScpActionDefinition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -918,10 +967,12 @@ pub mod budgets_action {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budgetsaction-definition.html#cfn-budgets-budgetsaction-definition-ssmactiondefinition)
         pub fn ssm_action_definition(
             mut self,
-            value: impl Into<crate::Value<SsmActionDefinition>>,
+            value: impl crate::IntoValue<SsmActionDefinition>,
         ) -> Self {
-            self.0
-                .insert("SsmActionDefinition".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SsmActionDefinition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -940,10 +991,10 @@ pub mod budgets_action {
 
     impl IamActionDefinition {
         /// A new `IamActionDefinition` with its required properties.
-        pub fn new(policy_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(policy_arn: impl crate::IntoValue<String>) -> Self {
             IamActionDefinition(crate::typed::Properties::from_iter([(
                 "PolicyArn".to_owned(),
-                policy_arn.into().into_json(),
+                policy_arn.into_value().into_json(),
             )]))
         }
 
@@ -952,8 +1003,9 @@ pub mod budgets_action {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budgetsaction-iamactiondefinition.html#cfn-budgets-budgetsaction-iamactiondefinition-groups)
-        pub fn groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Groups".to_owned(), value.into().into_json());
+        pub fn groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Groups".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -962,8 +1014,9 @@ pub mod budgets_action {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budgetsaction-iamactiondefinition.html#cfn-budgets-budgetsaction-iamactiondefinition-roles)
-        pub fn roles(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Roles".to_owned(), value.into().into_json());
+        pub fn roles(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Roles".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -972,8 +1025,9 @@ pub mod budgets_action {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-budgets-budgetsaction-iamactiondefinition.html#cfn-budgets-budgetsaction-iamactiondefinition-users)
-        pub fn users(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Users".to_owned(), value.into().into_json());
+        pub fn users(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Users".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -993,12 +1047,12 @@ pub mod budgets_action {
     impl ResourceTag {
         /// A new `ResourceTag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             ResourceTag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1018,12 +1072,12 @@ pub mod budgets_action {
     impl ScpActionDefinition {
         /// A new `ScpActionDefinition` with its required properties.
         pub fn new(
-            policy_id: impl Into<crate::Value<String>>,
-            target_ids: impl Into<crate::Value<Vec<String>>>,
+            policy_id: impl crate::IntoValue<String>,
+            target_ids: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             ScpActionDefinition(crate::typed::Properties::from_iter([
-                ("PolicyId".to_owned(), policy_id.into().into_json()),
-                ("TargetIds".to_owned(), target_ids.into().into_json()),
+                ("PolicyId".to_owned(), policy_id.into_value().into_json()),
+                ("TargetIds".to_owned(), target_ids.into_value().into_json()),
             ]))
         }
     }
@@ -1043,14 +1097,17 @@ pub mod budgets_action {
     impl SsmActionDefinition {
         /// A new `SsmActionDefinition` with its required properties.
         pub fn new(
-            instance_ids: impl Into<crate::Value<Vec<String>>>,
-            region: impl Into<crate::Value<String>>,
-            subtype: impl Into<crate::Value<Subtype>>,
+            instance_ids: impl crate::IntoValue<Vec<String>>,
+            region: impl crate::IntoValue<String>,
+            subtype: impl crate::IntoValue<Subtype>,
         ) -> Self {
             SsmActionDefinition(crate::typed::Properties::from_iter([
-                ("InstanceIds".to_owned(), instance_ids.into().into_json()),
-                ("Region".to_owned(), region.into().into_json()),
-                ("Subtype".to_owned(), subtype.into().into_json()),
+                (
+                    "InstanceIds".to_owned(),
+                    instance_ids.into_value().into_json(),
+                ),
+                ("Region".to_owned(), region.into_value().into_json()),
+                ("Subtype".to_owned(), subtype.into_value().into_json()),
             ]))
         }
     }
@@ -1070,12 +1127,12 @@ pub mod budgets_action {
     impl Subscriber {
         /// A new `Subscriber` with its required properties.
         pub fn new(
-            address: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<SubscriberType>>,
+            address: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<SubscriberType>,
         ) -> Self {
             Subscriber(crate::typed::Properties::from_iter([
-                ("Address".to_owned(), address.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Address".to_owned(), address.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }

@@ -11,6 +11,30 @@ pub const TYPES: &[&str] = &[
     "AWS::Cases::Template",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Cases::CaseRule",
+        <CaseRule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cases::Domain",
+        <Domain as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cases::Field",
+        <Field as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cases::Layout",
+        <Layout as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cases::Template",
+        <Template as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Cases::CaseRule`.
 ///
 /// Required properties, the arguments of [`CaseRule::new`]: `Name`, `Rule`.
@@ -22,13 +46,13 @@ pub struct CaseRule(crate::Resource);
 impl CaseRule {
     /// A new `AWS::Cases::CaseRule` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        rule: impl Into<crate::Value<crate::Json>>,
+        name: impl crate::IntoValue<String>,
+        rule: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         CaseRule(
             crate::Resource::new("AWS::Cases::CaseRule")
-                .property("Name", name.into().into_json())
-                .property("Rule", rule.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Rule", rule.into_value().into_json()),
         )
     }
 
@@ -37,8 +61,9 @@ impl CaseRule {
     /// Length: at most 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-caserule.html#cfn-cases-caserule-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -49,23 +74,29 @@ impl CaseRule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-caserule.html#cfn-cases-caserule-domainid)
-    pub fn domain_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DomainId", value.into().into_json());
+    pub fn domain_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DomainId", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](case_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-caserule.html#cfn-cases-caserule-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<case_rule::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<case_rule::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CaseRule {
     const TYPE_NAME: &'static str = "AWS::Cases::CaseRule";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -116,12 +147,12 @@ pub mod case_rule {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -143,22 +174,30 @@ pub struct Domain(crate::Resource);
 
 impl Domain {
     /// A new `AWS::Cases::Domain` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
-        Domain(crate::Resource::new("AWS::Cases::Domain").property("Name", name.into().into_json()))
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
+        Domain(
+            crate::Resource::new("AWS::Cases::Domain")
+                .property("Name", name.into_value().into_json()),
+        )
     }
 
     /// `Tags`: list of [`Tag`](domain::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-domain.html#cfn-cases-domain-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<domain::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Domain {
     const TYPE_NAME: &'static str = "AWS::Cases::Domain";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -209,12 +248,12 @@ pub mod domain {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -237,21 +276,22 @@ pub struct Field(crate::Resource);
 impl Field {
     /// A new `AWS::Cases::Field` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<field::FieldType>>,
+        name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<field::FieldType>,
     ) -> Self {
         Field(
             crate::Resource::new("AWS::Cases::Field")
-                .property("Name", name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
     /// `Attributes`: [`FieldAttributes`](field::FieldAttributes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-field.html#cfn-cases-field-attributes)
-    pub fn attributes(mut self, value: impl Into<crate::Value<field::FieldAttributes>>) -> Self {
-        self.0.set_property("Attributes", value.into().into_json());
+    pub fn attributes(mut self, value: impl crate::IntoValue<field::FieldAttributes>) -> Self {
+        self.0
+            .set_property("Attributes", value.into_value().into_json());
         self
     }
 
@@ -260,8 +300,9 @@ impl Field {
     /// Length: at most 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-field.html#cfn-cases-field-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -272,23 +313,29 @@ impl Field {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-field.html#cfn-cases-field-domainid)
-    pub fn domain_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DomainId", value.into().into_json());
+    pub fn domain_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DomainId", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](field::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-field.html#cfn-cases-field-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<field::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<field::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Field {
     const TYPE_NAME: &'static str = "AWS::Cases::Field";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainId", "Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -350,8 +397,9 @@ pub mod field {
         /// `Text`: [`TextAttributes`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cases-field-fieldattributes.html#cfn-cases-field-fieldattributes-text)
-        pub fn text(mut self, value: impl Into<crate::Value<TextAttributes>>) -> Self {
-            self.0.insert("Text".to_owned(), value.into().into_json());
+        pub fn text(mut self, value: impl crate::IntoValue<TextAttributes>) -> Self {
+            self.0
+                .insert("Text".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -371,12 +419,12 @@ pub mod field {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -395,10 +443,10 @@ pub mod field {
 
     impl TextAttributes {
         /// A new `TextAttributes` with its required properties.
-        pub fn new(is_multiline: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(is_multiline: impl crate::IntoValue<bool>) -> Self {
             TextAttributes(crate::typed::Properties::from_iter([(
                 "IsMultiline".to_owned(),
-                is_multiline.into().into_json(),
+                is_multiline.into_value().into_json(),
             )]))
         }
     }
@@ -454,13 +502,13 @@ pub struct Layout(crate::Resource);
 impl Layout {
     /// A new `AWS::Cases::Layout` with its required properties.
     pub fn new(
-        content: impl Into<crate::Value<crate::Json>>,
-        name: impl Into<crate::Value<String>>,
+        content: impl crate::IntoValue<crate::Json>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Layout(
             crate::Resource::new("AWS::Cases::Layout")
-                .property("Content", content.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("Content", content.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -471,23 +519,29 @@ impl Layout {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-layout.html#cfn-cases-layout-domainid)
-    pub fn domain_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DomainId", value.into().into_json());
+    pub fn domain_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DomainId", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](layout::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-layout.html#cfn-cases-layout-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<layout::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<layout::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Layout {
     const TYPE_NAME: &'static str = "AWS::Cases::Layout";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -538,12 +592,12 @@ pub mod layout {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -565,9 +619,10 @@ pub struct Template(crate::Resource);
 
 impl Template {
     /// A new `AWS::Cases::Template` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Template(
-            crate::Resource::new("AWS::Cases::Template").property("Name", name.into().into_json()),
+            crate::Resource::new("AWS::Cases::Template")
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -576,8 +631,9 @@ impl Template {
     /// Length: at most 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-template.html#cfn-cases-template-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -588,8 +644,9 @@ impl Template {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-template.html#cfn-cases-template-domainid)
-    pub fn domain_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DomainId", value.into().into_json());
+    pub fn domain_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DomainId", value.into_value().into_json());
         self
     }
 
@@ -598,10 +655,10 @@ impl Template {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-template.html#cfn-cases-template-layoutconfiguration)
     pub fn layout_configuration(
         mut self,
-        value: impl Into<crate::Value<template::LayoutConfiguration>>,
+        value: impl crate::IntoValue<template::LayoutConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LayoutConfiguration", value.into().into_json());
+            .set_property("LayoutConfiguration", value.into_value().into_json());
         self
     }
 
@@ -612,10 +669,10 @@ impl Template {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-template.html#cfn-cases-template-requiredfields)
     pub fn required_fields(
         mut self,
-        value: impl Into<crate::Value<Vec<template::RequiredField>>>,
+        value: impl crate::IntoValue<Vec<template::RequiredField>>,
     ) -> Self {
         self.0
-            .set_property("RequiredFields", value.into().into_json());
+            .set_property("RequiredFields", value.into_value().into_json());
         self
     }
 
@@ -624,31 +681,37 @@ impl Template {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-template.html#cfn-cases-template-rules)
-    pub fn rules(mut self, value: impl Into<crate::Value<Vec<template::TemplateRule>>>) -> Self {
-        self.0.set_property("Rules", value.into().into_json());
+    pub fn rules(mut self, value: impl crate::IntoValue<Vec<template::TemplateRule>>) -> Self {
+        self.0.set_property("Rules", value.into_value().into_json());
         self
     }
 
     /// `Status`: [`TemplateStatus`](template::TemplateStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-template.html#cfn-cases-template-status)
-    pub fn status(mut self, value: impl Into<crate::Value<template::TemplateStatus>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<template::TemplateStatus>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](template::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cases-template.html#cfn-cases-template-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<template::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<template::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Template {
     const TYPE_NAME: &'static str = "AWS::Cases::Template";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -707,9 +770,9 @@ pub mod template {
         /// Length: 1 to 500.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cases-template-layoutconfiguration.html#cfn-cases-template-layoutconfiguration-defaultlayout)
-        pub fn default_layout(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn default_layout(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DefaultLayout".to_owned(), value.into().into_json());
+                .insert("DefaultLayout".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -728,10 +791,10 @@ pub mod template {
 
     impl RequiredField {
         /// A new `RequiredField` with its required properties.
-        pub fn new(field_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(field_id: impl crate::IntoValue<String>) -> Self {
             RequiredField(crate::typed::Properties::from_iter([(
                 "FieldId".to_owned(),
-                field_id.into().into_json(),
+                field_id.into_value().into_json(),
             )]))
         }
     }
@@ -751,12 +814,12 @@ pub mod template {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -775,10 +838,10 @@ pub mod template {
 
     impl TemplateRule {
         /// A new `TemplateRule` with its required properties.
-        pub fn new(case_rule_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(case_rule_id: impl crate::IntoValue<String>) -> Self {
             TemplateRule(crate::typed::Properties::from_iter([(
                 "CaseRuleId".to_owned(),
-                case_rule_id.into().into_json(),
+                case_rule_id.into_value().into_json(),
             )]))
         }
 
@@ -787,9 +850,9 @@ pub mod template {
         /// Length: 1 to 500.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cases-template-templaterule.html#cfn-cases-template-templaterule-fieldid)
-        pub fn field_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn field_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FieldId".to_owned(), value.into().into_json());
+                .insert("FieldId".to_owned(), value.into_value().into_json());
             self
         }
     }

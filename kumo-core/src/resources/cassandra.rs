@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::Cassandra::Type",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Cassandra::Keyspace",
+        <Keyspace as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cassandra::Table",
+        <Table as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cassandra::Type",
+        <Type as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Cassandra::Keyspace`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-keyspace.html)
@@ -24,9 +40,11 @@ impl Keyspace {
     /// `ClientSideTimestampsEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-keyspace.html#cfn-cassandra-keyspace-clientsidetimestampsenabled)
-    pub fn client_side_timestamps_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0
-            .set_property("ClientSideTimestampsEnabled", value.into().into_json());
+    pub fn client_side_timestamps_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "ClientSideTimestampsEnabled",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -37,9 +55,9 @@ impl Keyspace {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-keyspace.html#cfn-cassandra-keyspace-keyspacename)
-    pub fn keyspace_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn keyspace_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KeyspaceName", value.into().into_json());
+            .set_property("KeyspaceName", value.into_value().into_json());
         self
     }
 
@@ -48,10 +66,10 @@ impl Keyspace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-keyspace.html#cfn-cassandra-keyspace-replicationspecification)
     pub fn replication_specification(
         mut self,
-        value: impl Into<crate::Value<keyspace::ReplicationSpecification>>,
+        value: impl crate::IntoValue<keyspace::ReplicationSpecification>,
     ) -> Self {
         self.0
-            .set_property("ReplicationSpecification", value.into().into_json());
+            .set_property("ReplicationSpecification", value.into_value().into_json());
         self
     }
 
@@ -60,8 +78,8 @@ impl Keyspace {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-keyspace.html#cfn-cassandra-keyspace-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<keyspace::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<keyspace::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -74,7 +92,12 @@ impl Default for Keyspace {
 
 impl crate::typed::ResourceType for Keyspace {
     const TYPE_NAME: &'static str = "AWS::Cassandra::Keyspace";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KeyspaceName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -108,9 +131,9 @@ pub mod keyspace {
         /// `RegionList`: list of [`RegionList`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-keyspace-replicationspecification.html#cfn-cassandra-keyspace-replicationspecification-regionlist)
-        pub fn region_list(mut self, value: impl Into<crate::Value<Vec<RegionList>>>) -> Self {
+        pub fn region_list(mut self, value: impl crate::IntoValue<Vec<RegionList>>) -> Self {
             self.0
-                .insert("RegionList".to_owned(), value.into().into_json());
+                .insert("RegionList".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -119,10 +142,12 @@ pub mod keyspace {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-keyspace-replicationspecification.html#cfn-cassandra-keyspace-replicationspecification-replicationstrategy)
         pub fn replication_strategy(
             mut self,
-            value: impl Into<crate::Value<ReplicationStrategy>>,
+            value: impl crate::IntoValue<ReplicationStrategy>,
         ) -> Self {
-            self.0
-                .insert("ReplicationStrategy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ReplicationStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -142,12 +167,12 @@ pub mod keyspace {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -260,15 +285,15 @@ pub struct Table(crate::Resource);
 impl Table {
     /// A new `AWS::Cassandra::Table` with its required properties.
     pub fn new(
-        keyspace_name: impl Into<crate::Value<String>>,
-        partition_key_columns: impl Into<crate::Value<Vec<table::Column>>>,
+        keyspace_name: impl crate::IntoValue<String>,
+        partition_key_columns: impl crate::IntoValue<Vec<table::Column>>,
     ) -> Self {
         Table(
             crate::Resource::new("AWS::Cassandra::Table")
-                .property("KeyspaceName", keyspace_name.into().into_json())
+                .property("KeyspaceName", keyspace_name.into_value().into_json())
                 .property(
                     "PartitionKeyColumns",
-                    partition_key_columns.into().into_json(),
+                    partition_key_columns.into_value().into_json(),
                 ),
         )
     }
@@ -278,18 +303,19 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-autoscalingspecifications)
     pub fn auto_scaling_specifications(
         mut self,
-        value: impl Into<crate::Value<table::AutoScalingSpecification>>,
+        value: impl crate::IntoValue<table::AutoScalingSpecification>,
     ) -> Self {
         self.0
-            .set_property("AutoScalingSpecifications", value.into().into_json());
+            .set_property("AutoScalingSpecifications", value.into_value().into_json());
         self
     }
 
     /// `BillingMode`: [`BillingMode`](table::BillingMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-billingmode)
-    pub fn billing_mode(mut self, value: impl Into<crate::Value<table::BillingMode>>) -> Self {
-        self.0.set_property("BillingMode", value.into().into_json());
+    pub fn billing_mode(mut self, value: impl crate::IntoValue<table::BillingMode>) -> Self {
+        self.0
+            .set_property("BillingMode", value.into_value().into_json());
         self
     }
 
@@ -298,10 +324,10 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-cdcspecification)
     pub fn cdc_specification(
         mut self,
-        value: impl Into<crate::Value<table::CdcSpecification>>,
+        value: impl crate::IntoValue<table::CdcSpecification>,
     ) -> Self {
         self.0
-            .set_property("CdcSpecification", value.into().into_json());
+            .set_property("CdcSpecification", value.into_value().into_json());
         self
     }
 
@@ -310,9 +336,11 @@ impl Table {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-clientsidetimestampsenabled)
-    pub fn client_side_timestamps_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0
-            .set_property("ClientSideTimestampsEnabled", value.into().into_json());
+    pub fn client_side_timestamps_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "ClientSideTimestampsEnabled",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -323,10 +351,10 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-clusteringkeycolumns)
     pub fn clustering_key_columns(
         mut self,
-        value: impl Into<crate::Value<Vec<table::ClusteringKeyColumn>>>,
+        value: impl crate::IntoValue<Vec<table::ClusteringKeyColumn>>,
     ) -> Self {
         self.0
-            .set_property("ClusteringKeyColumns", value.into().into_json());
+            .set_property("ClusteringKeyColumns", value.into_value().into_json());
         self
     }
 
@@ -335,9 +363,9 @@ impl Table {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-defaulttimetolive)
-    pub fn default_time_to_live(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn default_time_to_live(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("DefaultTimeToLive", value.into().into_json());
+            .set_property("DefaultTimeToLive", value.into_value().into_json());
         self
     }
 
@@ -346,28 +374,28 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-encryptionspecification)
     pub fn encryption_specification(
         mut self,
-        value: impl Into<crate::Value<table::EncryptionSpecification>>,
+        value: impl crate::IntoValue<table::EncryptionSpecification>,
     ) -> Self {
         self.0
-            .set_property("EncryptionSpecification", value.into().into_json());
+            .set_property("EncryptionSpecification", value.into_value().into_json());
         self
     }
 
     /// `PointInTimeRecoveryEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-pointintimerecoveryenabled)
-    pub fn point_in_time_recovery_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn point_in_time_recovery_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PointInTimeRecoveryEnabled", value.into().into_json());
+            .set_property("PointInTimeRecoveryEnabled", value.into_value().into_json());
         self
     }
 
     /// `RegularColumns`: list of [`Column`](table::Column).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-regularcolumns)
-    pub fn regular_columns(mut self, value: impl Into<crate::Value<Vec<table::Column>>>) -> Self {
+    pub fn regular_columns(mut self, value: impl crate::IntoValue<Vec<table::Column>>) -> Self {
         self.0
-            .set_property("RegularColumns", value.into().into_json());
+            .set_property("RegularColumns", value.into_value().into_json());
         self
     }
 
@@ -378,10 +406,10 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-replicaspecifications)
     pub fn replica_specifications(
         mut self,
-        value: impl Into<crate::Value<Vec<table::ReplicaSpecification>>>,
+        value: impl crate::IntoValue<Vec<table::ReplicaSpecification>>,
     ) -> Self {
         self.0
-            .set_property("ReplicaSpecifications", value.into().into_json());
+            .set_property("ReplicaSpecifications", value.into_value().into_json());
         self
     }
 
@@ -392,8 +420,9 @@ impl Table {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-tablename)
-    pub fn table_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TableName", value.into().into_json());
+    pub fn table_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TableName", value.into_value().into_json());
         self
     }
 
@@ -402,27 +431,29 @@ impl Table {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<table::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<table::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `WarmThroughput`: [`WarmThroughput`](table::WarmThroughput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cassandra-table.html#cfn-cassandra-table-warmthroughput)
-    pub fn warm_throughput(
-        mut self,
-        value: impl Into<crate::Value<table::WarmThroughput>>,
-    ) -> Self {
+    pub fn warm_throughput(mut self, value: impl crate::IntoValue<table::WarmThroughput>) -> Self {
         self.0
-            .set_property("WarmThroughput", value.into().into_json());
+            .set_property("WarmThroughput", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Table {
     const TYPE_NAME: &'static str = "AWS::Cassandra::Table";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ClientSideTimestampsEnabled",
         "ClusteringKeyColumns",
@@ -464,9 +495,11 @@ pub mod table {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-autoscalingsetting.html#cfn-cassandra-table-autoscalingsetting-autoscalingdisabled)
-        pub fn auto_scaling_disabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("AutoScalingDisabled".to_owned(), value.into().into_json());
+        pub fn auto_scaling_disabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "AutoScalingDisabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -475,9 +508,9 @@ pub mod table {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-autoscalingsetting.html#cfn-cassandra-table-autoscalingsetting-maximumunits)
-        pub fn maximum_units(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn maximum_units(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaximumUnits".to_owned(), value.into().into_json());
+                .insert("MaximumUnits".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -486,18 +519,18 @@ pub mod table {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-autoscalingsetting.html#cfn-cassandra-table-autoscalingsetting-minimumunits)
-        pub fn minimum_units(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn minimum_units(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinimumUnits".to_owned(), value.into().into_json());
+                .insert("MinimumUnits".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScalingPolicy`: [`ScalingPolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-autoscalingsetting.html#cfn-cassandra-table-autoscalingsetting-scalingpolicy)
-        pub fn scaling_policy(mut self, value: impl Into<crate::Value<ScalingPolicy>>) -> Self {
+        pub fn scaling_policy(mut self, value: impl crate::IntoValue<ScalingPolicy>) -> Self {
             self.0
-                .insert("ScalingPolicy".to_owned(), value.into().into_json());
+                .insert("ScalingPolicy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -525,11 +558,11 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-autoscalingspecification.html#cfn-cassandra-table-autoscalingspecification-readcapacityautoscaling)
         pub fn read_capacity_auto_scaling(
             mut self,
-            value: impl Into<crate::Value<AutoScalingSetting>>,
+            value: impl crate::IntoValue<AutoScalingSetting>,
         ) -> Self {
             self.0.insert(
                 "ReadCapacityAutoScaling".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -539,11 +572,11 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-autoscalingspecification.html#cfn-cassandra-table-autoscalingspecification-writecapacityautoscaling)
         pub fn write_capacity_auto_scaling(
             mut self,
-            value: impl Into<crate::Value<AutoScalingSetting>>,
+            value: impl crate::IntoValue<AutoScalingSetting>,
         ) -> Self {
             self.0.insert(
                 "WriteCapacityAutoScaling".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -563,10 +596,10 @@ pub mod table {
 
     impl BillingMode {
         /// A new `BillingMode` with its required properties.
-        pub fn new(mode: impl Into<crate::Value<Mode>>) -> Self {
+        pub fn new(mode: impl crate::IntoValue<Mode>) -> Self {
             BillingMode(crate::typed::Properties::from_iter([(
                 "Mode".to_owned(),
-                mode.into().into_json(),
+                mode.into_value().into_json(),
             )]))
         }
 
@@ -575,10 +608,12 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-billingmode.html#cfn-cassandra-table-billingmode-provisionedthroughput)
         pub fn provisioned_throughput(
             mut self,
-            value: impl Into<crate::Value<ProvisionedThroughput>>,
+            value: impl crate::IntoValue<ProvisionedThroughput>,
         ) -> Self {
-            self.0
-                .insert("ProvisionedThroughput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ProvisionedThroughput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -597,10 +632,10 @@ pub mod table {
 
     impl CdcSpecification {
         /// A new `CdcSpecification` with its required properties.
-        pub fn new(status: impl Into<crate::Value<CdcStatus>>) -> Self {
+        pub fn new(status: impl crate::IntoValue<CdcStatus>) -> Self {
             CdcSpecification(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
-                status.into().into_json(),
+                status.into_value().into_json(),
             )]))
         }
 
@@ -609,17 +644,18 @@ pub mod table {
         /// Items: 0 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-cdcspecification.html#cfn-cassandra-table-cdcspecification-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ViewType`: [`CdcViewType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-cdcspecification.html#cfn-cassandra-table-cdcspecification-viewtype)
-        pub fn view_type(mut self, value: impl Into<crate::Value<CdcViewType>>) -> Self {
+        pub fn view_type(mut self, value: impl crate::IntoValue<CdcViewType>) -> Self {
             self.0
-                .insert("ViewType".to_owned(), value.into().into_json());
+                .insert("ViewType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -638,10 +674,10 @@ pub mod table {
 
     impl ClusteringKeyColumn {
         /// A new `ClusteringKeyColumn` with its required properties.
-        pub fn new(column: impl Into<crate::Value<Column>>) -> Self {
+        pub fn new(column: impl crate::IntoValue<Column>) -> Self {
             ClusteringKeyColumn(crate::typed::Properties::from_iter([(
                 "Column".to_owned(),
-                column.into().into_json(),
+                column.into_value().into_json(),
             )]))
         }
 
@@ -650,9 +686,9 @@ pub mod table {
         /// Default: `"ASC"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-clusteringkeycolumn.html#cfn-cassandra-table-clusteringkeycolumn-orderby)
-        pub fn order_by(mut self, value: impl Into<crate::Value<OrderBy>>) -> Self {
+        pub fn order_by(mut self, value: impl crate::IntoValue<OrderBy>) -> Self {
             self.0
-                .insert("OrderBy".to_owned(), value.into().into_json());
+                .insert("OrderBy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -672,12 +708,18 @@ pub mod table {
     impl Column {
         /// A new `Column` with its required properties.
         pub fn new(
-            column_name: impl Into<crate::Value<String>>,
-            column_type: impl Into<crate::Value<String>>,
+            column_name: impl crate::IntoValue<String>,
+            column_type: impl crate::IntoValue<String>,
         ) -> Self {
             Column(crate::typed::Properties::from_iter([
-                ("ColumnName".to_owned(), column_name.into().into_json()),
-                ("ColumnType".to_owned(), column_type.into().into_json()),
+                (
+                    "ColumnName".to_owned(),
+                    column_name.into_value().into_json(),
+                ),
+                (
+                    "ColumnType".to_owned(),
+                    column_type.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -696,19 +738,21 @@ pub mod table {
 
     impl EncryptionSpecification {
         /// A new `EncryptionSpecification` with its required properties.
-        pub fn new(encryption_type: impl Into<crate::Value<EncryptionType>>) -> Self {
+        pub fn new(encryption_type: impl crate::IntoValue<EncryptionType>) -> Self {
             EncryptionSpecification(crate::typed::Properties::from_iter([(
                 "EncryptionType".to_owned(),
-                encryption_type.into().into_json(),
+                encryption_type.into_value().into_json(),
             )]))
         }
 
         /// `KmsKeyIdentifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-encryptionspecification.html#cfn-cassandra-table-encryptionspecification-kmskeyidentifier)
-        pub fn kms_key_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("KmsKeyIdentifier".to_owned(), value.into().into_json());
+        pub fn kms_key_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "KmsKeyIdentifier".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -728,17 +772,17 @@ pub mod table {
     impl ProvisionedThroughput {
         /// A new `ProvisionedThroughput` with its required properties.
         pub fn new(
-            read_capacity_units: impl Into<crate::Value<i64>>,
-            write_capacity_units: impl Into<crate::Value<i64>>,
+            read_capacity_units: impl crate::IntoValue<i64>,
+            write_capacity_units: impl crate::IntoValue<i64>,
         ) -> Self {
             ProvisionedThroughput(crate::typed::Properties::from_iter([
                 (
                     "ReadCapacityUnits".to_owned(),
-                    read_capacity_units.into().into_json(),
+                    read_capacity_units.into_value().into_json(),
                 ),
                 (
                     "WriteCapacityUnits".to_owned(),
-                    write_capacity_units.into().into_json(),
+                    write_capacity_units.into_value().into_json(),
                 ),
             ]))
         }
@@ -758,10 +802,10 @@ pub mod table {
 
     impl ReplicaSpecification {
         /// A new `ReplicaSpecification` with its required properties.
-        pub fn new(region: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(region: impl crate::IntoValue<String>) -> Self {
             ReplicaSpecification(crate::typed::Properties::from_iter([(
                 "Region".to_owned(),
-                region.into().into_json(),
+                region.into_value().into_json(),
             )]))
         }
 
@@ -770,11 +814,11 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-replicaspecification.html#cfn-cassandra-table-replicaspecification-readcapacityautoscaling)
         pub fn read_capacity_auto_scaling(
             mut self,
-            value: impl Into<crate::Value<AutoScalingSetting>>,
+            value: impl crate::IntoValue<AutoScalingSetting>,
         ) -> Self {
             self.0.insert(
                 "ReadCapacityAutoScaling".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -782,9 +826,11 @@ pub mod table {
         /// `ReadCapacityUnits`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-replicaspecification.html#cfn-cassandra-table-replicaspecification-readcapacityunits)
-        pub fn read_capacity_units(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ReadCapacityUnits".to_owned(), value.into().into_json());
+        pub fn read_capacity_units(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ReadCapacityUnits".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -812,11 +858,11 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-scalingpolicy.html#cfn-cassandra-table-scalingpolicy-targettrackingscalingpolicyconfiguration)
         pub fn target_tracking_scaling_policy_configuration(
             mut self,
-            value: impl Into<crate::Value<TargetTrackingScalingPolicyConfiguration>>,
+            value: impl crate::IntoValue<TargetTrackingScalingPolicyConfiguration>,
         ) -> Self {
             self.0.insert(
                 "TargetTrackingScalingPolicyConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -837,12 +883,12 @@ pub mod table {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -861,10 +907,10 @@ pub mod table {
 
     impl TargetTrackingScalingPolicyConfiguration {
         /// A new `TargetTrackingScalingPolicyConfiguration` with its required properties.
-        pub fn new(target_value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(target_value: impl crate::IntoValue<i64>) -> Self {
             TargetTrackingScalingPolicyConfiguration(crate::typed::Properties::from_iter([(
                 "TargetValue".to_owned(),
-                target_value.into().into_json(),
+                target_value.into_value().into_json(),
             )]))
         }
 
@@ -873,9 +919,9 @@ pub mod table {
         /// Default: `"false"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-targettrackingscalingpolicyconfiguration.html#cfn-cassandra-table-targettrackingscalingpolicyconfiguration-disablescalein)
-        pub fn disable_scale_in(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn disable_scale_in(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("DisableScaleIn".to_owned(), value.into().into_json());
+                .insert("DisableScaleIn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -884,9 +930,9 @@ pub mod table {
         /// Default: `0`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-targettrackingscalingpolicyconfiguration.html#cfn-cassandra-table-targettrackingscalingpolicyconfiguration-scaleincooldown)
-        pub fn scale_in_cooldown(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn scale_in_cooldown(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ScaleInCooldown".to_owned(), value.into().into_json());
+                .insert("ScaleInCooldown".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -895,9 +941,11 @@ pub mod table {
         /// Default: `0`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-targettrackingscalingpolicyconfiguration.html#cfn-cassandra-table-targettrackingscalingpolicyconfiguration-scaleoutcooldown)
-        pub fn scale_out_cooldown(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ScaleOutCooldown".to_owned(), value.into().into_json());
+        pub fn scale_out_cooldown(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ScaleOutCooldown".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -925,9 +973,11 @@ pub mod table {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-warmthroughput.html#cfn-cassandra-table-warmthroughput-readunitspersecond)
-        pub fn read_units_per_second(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ReadUnitsPerSecond".to_owned(), value.into().into_json());
+        pub fn read_units_per_second(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ReadUnitsPerSecond".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -936,9 +986,11 @@ pub mod table {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cassandra-table-warmthroughput.html#cfn-cassandra-table-warmthroughput-writeunitspersecond)
-        pub fn write_units_per_second(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("WriteUnitsPerSecond".to_owned(), value.into().into_json());
+        pub fn write_units_per_second(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "WriteUnitsPerSecond".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1057,15 +1109,15 @@ pub struct Type(crate::Resource);
 impl Type {
     /// A new `AWS::Cassandra::Type` with its required properties.
     pub fn new(
-        fields: impl Into<crate::Value<Vec<r#type::Field>>>,
-        keyspace_name: impl Into<crate::Value<String>>,
-        type_name: impl Into<crate::Value<String>>,
+        fields: impl crate::IntoValue<Vec<r#type::Field>>,
+        keyspace_name: impl crate::IntoValue<String>,
+        type_name: impl crate::IntoValue<String>,
     ) -> Self {
         Type(
             crate::Resource::new("AWS::Cassandra::Type")
-                .property("Fields", fields.into().into_json())
-                .property("KeyspaceName", keyspace_name.into().into_json())
-                .property("TypeName", type_name.into().into_json()),
+                .property("Fields", fields.into_value().into_json())
+                .property("KeyspaceName", keyspace_name.into_value().into_json())
+                .property("TypeName", type_name.into_value().into_json()),
         )
     }
 }
@@ -1128,12 +1180,12 @@ pub mod r#type {
     impl Field {
         /// A new `Field` with its required properties.
         pub fn new(
-            field_name: impl Into<crate::Value<String>>,
-            field_type: impl Into<crate::Value<String>>,
+            field_name: impl crate::IntoValue<String>,
+            field_type: impl crate::IntoValue<String>,
         ) -> Self {
             Field(crate::typed::Properties::from_iter([
-                ("FieldName".to_owned(), field_name.into().into_json()),
-                ("FieldType".to_owned(), field_type.into().into_json()),
+                ("FieldName".to_owned(), field_name.into_value().into_json()),
+                ("FieldType".to_owned(), field_type.into_value().into_json()),
             ]))
         }
     }

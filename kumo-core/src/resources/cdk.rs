@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::CDK::Metadata"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::CDK::Metadata",
+    <Metadata as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::CDK::Metadata`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cdk-metadata.html)

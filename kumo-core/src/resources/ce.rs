@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::CE::CostCategory",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::CE::AnomalyMonitor",
+        <AnomalyMonitor as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CE::AnomalySubscription",
+        <AnomalySubscription as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CE::CostCategory",
+        <CostCategory as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::CE::AnomalyMonitor`.
 ///
 /// Required properties, the arguments of [`AnomalyMonitor::new`]: `MonitorName`, `MonitorType`.
@@ -20,13 +36,13 @@ pub struct AnomalyMonitor(crate::Resource);
 impl AnomalyMonitor {
     /// A new `AWS::CE::AnomalyMonitor` with its required properties.
     pub fn new(
-        monitor_name: impl Into<crate::Value<String>>,
-        monitor_type: impl Into<crate::Value<anomaly_monitor::MonitorType>>,
+        monitor_name: impl crate::IntoValue<String>,
+        monitor_type: impl crate::IntoValue<anomaly_monitor::MonitorType>,
     ) -> Self {
         AnomalyMonitor(
             crate::Resource::new("AWS::CE::AnomalyMonitor")
-                .property("MonitorName", monitor_name.into().into_json())
-                .property("MonitorType", monitor_type.into().into_json()),
+                .property("MonitorName", monitor_name.into_value().into_json())
+                .property("MonitorType", monitor_type.into_value().into_json()),
         )
     }
 
@@ -37,10 +53,10 @@ impl AnomalyMonitor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ce-anomalymonitor.html#cfn-ce-anomalymonitor-monitordimension)
     pub fn monitor_dimension(
         mut self,
-        value: impl Into<crate::Value<anomaly_monitor::MonitorDimension>>,
+        value: impl crate::IntoValue<anomaly_monitor::MonitorDimension>,
     ) -> Self {
         self.0
-            .set_property("MonitorDimension", value.into().into_json());
+            .set_property("MonitorDimension", value.into_value().into_json());
         self
     }
 
@@ -49,9 +65,9 @@ impl AnomalyMonitor {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ce-anomalymonitor.html#cfn-ce-anomalymonitor-monitorspecification)
-    pub fn monitor_specification(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn monitor_specification(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MonitorSpecification", value.into().into_json());
+            .set_property("MonitorSpecification", value.into_value().into_json());
         self
     }
 
@@ -64,17 +80,22 @@ impl AnomalyMonitor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ce-anomalymonitor.html#cfn-ce-anomalymonitor-resourcetags)
     pub fn resource_tags(
         mut self,
-        value: impl Into<crate::Value<Vec<anomaly_monitor::ResourceTag>>>,
+        value: impl crate::IntoValue<Vec<anomaly_monitor::ResourceTag>>,
     ) -> Self {
         self.0
-            .set_property("ResourceTags", value.into().into_json());
+            .set_property("ResourceTags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AnomalyMonitor {
     const TYPE_NAME: &'static str = "AWS::CE::AnomalyMonitor";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("ResourceTags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "ResourceTags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "MonitorDimension",
         "MonitorSpecification",
@@ -135,12 +156,12 @@ pub mod anomaly_monitor {
     impl ResourceTag {
         /// A new `ResourceTag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             ResourceTag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -205,17 +226,20 @@ pub struct AnomalySubscription(crate::Resource);
 impl AnomalySubscription {
     /// A new `AWS::CE::AnomalySubscription` with its required properties.
     pub fn new(
-        frequency: impl Into<crate::Value<anomaly_subscription::Frequency>>,
-        monitor_arn_list: impl Into<crate::Value<Vec<String>>>,
-        subscribers: impl Into<crate::Value<Vec<anomaly_subscription::Subscriber>>>,
-        subscription_name: impl Into<crate::Value<String>>,
+        frequency: impl crate::IntoValue<anomaly_subscription::Frequency>,
+        monitor_arn_list: impl crate::IntoValue<Vec<String>>,
+        subscribers: impl crate::IntoValue<Vec<anomaly_subscription::Subscriber>>,
+        subscription_name: impl crate::IntoValue<String>,
     ) -> Self {
         AnomalySubscription(
             crate::Resource::new("AWS::CE::AnomalySubscription")
-                .property("Frequency", frequency.into().into_json())
-                .property("MonitorArnList", monitor_arn_list.into().into_json())
-                .property("Subscribers", subscribers.into().into_json())
-                .property("SubscriptionName", subscription_name.into().into_json()),
+                .property("Frequency", frequency.into_value().into_json())
+                .property("MonitorArnList", monitor_arn_list.into_value().into_json())
+                .property("Subscribers", subscribers.into_value().into_json())
+                .property(
+                    "SubscriptionName",
+                    subscription_name.into_value().into_json(),
+                ),
         )
     }
 
@@ -228,10 +252,10 @@ impl AnomalySubscription {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ce-anomalysubscription.html#cfn-ce-anomalysubscription-resourcetags)
     pub fn resource_tags(
         mut self,
-        value: impl Into<crate::Value<Vec<anomaly_subscription::ResourceTag>>>,
+        value: impl crate::IntoValue<Vec<anomaly_subscription::ResourceTag>>,
     ) -> Self {
         self.0
-            .set_property("ResourceTags", value.into().into_json());
+            .set_property("ResourceTags", value.into_value().into_json());
         self
     }
 
@@ -240,24 +264,30 @@ impl AnomalySubscription {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ce-anomalysubscription.html#cfn-ce-anomalysubscription-threshold)
-    pub fn threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-        self.0.set_property("Threshold", value.into().into_json());
+    pub fn threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
+        self.0
+            .set_property("Threshold", value.into_value().into_json());
         self
     }
 
     /// `ThresholdExpression`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ce-anomalysubscription.html#cfn-ce-anomalysubscription-thresholdexpression)
-    pub fn threshold_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn threshold_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ThresholdExpression", value.into().into_json());
+            .set_property("ThresholdExpression", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AnomalySubscription {
     const TYPE_NAME: &'static str = "AWS::CE::AnomalySubscription";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("ResourceTags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "ResourceTags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceTags"];
 
     fn resource(&self) -> &crate::Resource {
@@ -298,12 +328,12 @@ pub mod anomaly_subscription {
     impl ResourceTag {
         /// A new `ResourceTag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             ResourceTag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -323,20 +353,21 @@ pub mod anomaly_subscription {
     impl Subscriber {
         /// A new `Subscriber` with its required properties.
         pub fn new(
-            address: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<Type>>,
+            address: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             Subscriber(crate::typed::Properties::from_iter([
-                ("Address".to_owned(), address.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Address".to_owned(), address.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `Status`: [`Status`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ce-anomalysubscription-subscriber.html#cfn-ce-anomalysubscription-subscriber-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -416,15 +447,15 @@ pub struct CostCategory(crate::Resource);
 impl CostCategory {
     /// A new `AWS::CE::CostCategory` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        rule_version: impl Into<crate::Value<cost_category::RuleVersion>>,
-        rules: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        rule_version: impl crate::IntoValue<cost_category::RuleVersion>,
+        rules: impl crate::IntoValue<String>,
     ) -> Self {
         CostCategory(
             crate::Resource::new("AWS::CE::CostCategory")
-                .property("Name", name.into().into_json())
-                .property("RuleVersion", rule_version.into().into_json())
-                .property("Rules", rules.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("RuleVersion", rule_version.into_value().into_json())
+                .property("Rules", rules.into_value().into_json()),
         )
     }
 
@@ -433,18 +464,18 @@ impl CostCategory {
     /// Length: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ce-costcategory.html#cfn-ce-costcategory-defaultvalue)
-    pub fn default_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_value(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultValue", value.into().into_json());
+            .set_property("DefaultValue", value.into_value().into_json());
         self
     }
 
     /// `SplitChargeRules`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ce-costcategory.html#cfn-ce-costcategory-splitchargerules)
-    pub fn split_charge_rules(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn split_charge_rules(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SplitChargeRules", value.into().into_json());
+            .set_property("SplitChargeRules", value.into_value().into_json());
         self
     }
 
@@ -453,15 +484,20 @@ impl CostCategory {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ce-costcategory.html#cfn-ce-costcategory-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<cost_category::ResourceTag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cost_category::ResourceTag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CostCategory {
     const TYPE_NAME: &'static str = "AWS::CE::CostCategory";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -502,12 +538,12 @@ pub mod cost_category {
     impl ResourceTag {
         /// A new `ResourceTag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             ResourceTag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

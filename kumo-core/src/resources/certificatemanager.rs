@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::CertificateManager::Certificate",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::CertificateManager::Account",
+        <Account as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CertificateManager::Certificate",
+        <Certificate as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::CertificateManager::Account`.
 ///
 /// Required properties, the arguments of [`Account::new`]: `ExpiryEventsConfiguration`.
@@ -19,12 +31,12 @@ pub struct Account(crate::Resource);
 impl Account {
     /// A new `AWS::CertificateManager::Account` with its required properties.
     pub fn new(
-        expiry_events_configuration: impl Into<crate::Value<account::ExpiryEventsConfiguration>>,
+        expiry_events_configuration: impl crate::IntoValue<account::ExpiryEventsConfiguration>,
     ) -> Self {
         Account(
             crate::Resource::new("AWS::CertificateManager::Account").property(
                 "ExpiryEventsConfiguration",
-                expiry_events_configuration.into().into_json(),
+                expiry_events_configuration.into_value().into_json(),
             ),
         )
     }
@@ -76,9 +88,11 @@ pub mod account {
         /// Range: 1 to 45.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-certificatemanager-account-expiryeventsconfiguration.html#cfn-certificatemanager-account-expiryeventsconfiguration-daysbeforeexpiry)
-        pub fn days_before_expiry(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DaysBeforeExpiry".to_owned(), value.into().into_json());
+        pub fn days_before_expiry(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DaysBeforeExpiry".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -100,10 +114,10 @@ pub struct Certificate(crate::Resource);
 
 impl Certificate {
     /// A new `AWS::CertificateManager::Certificate` with its required properties.
-    pub fn new(domain_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(domain_name: impl crate::IntoValue<String>) -> Self {
         Certificate(
             crate::Resource::new("AWS::CertificateManager::Certificate")
-                .property("DomainName", domain_name.into().into_json()),
+                .property("DomainName", domain_name.into_value().into_json()),
         )
     }
 
@@ -112,18 +126,18 @@ impl Certificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-certificatemanager-certificate.html#cfn-certificatemanager-certificate-certificateauthorityarn)
-    pub fn certificate_authority_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn certificate_authority_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CertificateAuthorityArn", value.into().into_json());
+            .set_property("CertificateAuthorityArn", value.into_value().into_json());
         self
     }
 
     /// `CertificateExport`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-certificatemanager-certificate.html#cfn-certificatemanager-certificate-certificateexport)
-    pub fn certificate_export(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn certificate_export(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CertificateExport", value.into().into_json());
+            .set_property("CertificateExport", value.into_value().into_json());
         self
     }
 
@@ -132,11 +146,11 @@ impl Certificate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-certificatemanager-certificate.html#cfn-certificatemanager-certificate-certificatetransparencyloggingpreference)
     pub fn certificate_transparency_logging_preference(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "CertificateTransparencyLoggingPreference",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -148,10 +162,10 @@ impl Certificate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-certificatemanager-certificate.html#cfn-certificatemanager-certificate-domainvalidationoptions)
     pub fn domain_validation_options(
         mut self,
-        value: impl Into<crate::Value<Vec<certificate::DomainValidationOption>>>,
+        value: impl crate::IntoValue<Vec<certificate::DomainValidationOption>>,
     ) -> Self {
         self.0
-            .set_property("DomainValidationOptions", value.into().into_json());
+            .set_property("DomainValidationOptions", value.into_value().into_json());
         self
     }
 
@@ -160,9 +174,9 @@ impl Certificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-certificatemanager-certificate.html#cfn-certificatemanager-certificate-keyalgorithm)
-    pub fn key_algorithm(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn key_algorithm(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KeyAlgorithm", value.into().into_json());
+            .set_property("KeyAlgorithm", value.into_value().into_json());
         self
     }
 
@@ -171,20 +185,17 @@ impl Certificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-certificatemanager-certificate.html#cfn-certificatemanager-certificate-subjectalternativenames)
-    pub fn subject_alternative_names(
-        mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
-    ) -> Self {
+    pub fn subject_alternative_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SubjectAlternativeNames", value.into().into_json());
+            .set_property("SubjectAlternativeNames", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](certificate::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-certificatemanager-certificate.html#cfn-certificatemanager-certificate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<certificate::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<certificate::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -193,9 +204,9 @@ impl Certificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-certificatemanager-certificate.html#cfn-certificatemanager-certificate-validationmethod)
-    pub fn validation_method(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn validation_method(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ValidationMethod", value.into().into_json());
+            .set_property("ValidationMethod", value.into_value().into_json());
         self
     }
 }
@@ -244,28 +255,30 @@ pub mod certificate {
 
     impl DomainValidationOption {
         /// A new `DomainValidationOption` with its required properties.
-        pub fn new(domain_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(domain_name: impl crate::IntoValue<String>) -> Self {
             DomainValidationOption(crate::typed::Properties::from_iter([(
                 "DomainName".to_owned(),
-                domain_name.into().into_json(),
+                domain_name.into_value().into_json(),
             )]))
         }
 
         /// `HostedZoneId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-certificatemanager-certificate-domainvalidationoption.html#cfn-certificatemanager-certificate-domainvalidationoption-hostedzoneid)
-        pub fn hosted_zone_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn hosted_zone_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HostedZoneId".to_owned(), value.into().into_json());
+                .insert("HostedZoneId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ValidationDomain`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-certificatemanager-certificate-domainvalidationoption.html#cfn-certificatemanager-certificate-domainvalidationoption-validationdomain)
-        pub fn validation_domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ValidationDomain".to_owned(), value.into().into_json());
+        pub fn validation_domain(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ValidationDomain".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -285,12 +298,12 @@ pub mod certificate {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::Chatbot::SlackChannelConfiguration",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Chatbot::CustomAction",
+        <CustomAction as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Chatbot::MicrosoftTeamsChannelConfiguration",
+        <MicrosoftTeamsChannelConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Chatbot::SlackChannelConfiguration",
+        <SlackChannelConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Chatbot::CustomAction`.
 ///
 /// Required properties, the arguments of [`CustomAction::new`]: `ActionName`, `Definition`.
@@ -20,13 +36,13 @@ pub struct CustomAction(crate::Resource);
 impl CustomAction {
     /// A new `AWS::Chatbot::CustomAction` with its required properties.
     pub fn new(
-        action_name: impl Into<crate::Value<String>>,
-        definition: impl Into<crate::Value<custom_action::CustomActionDefinition>>,
+        action_name: impl crate::IntoValue<String>,
+        definition: impl crate::IntoValue<custom_action::CustomActionDefinition>,
     ) -> Self {
         CustomAction(
             crate::Resource::new("AWS::Chatbot::CustomAction")
-                .property("ActionName", action_name.into().into_json())
-                .property("Definition", definition.into().into_json()),
+                .property("ActionName", action_name.into_value().into_json())
+                .property("Definition", definition.into_value().into_json()),
         )
     }
 
@@ -37,8 +53,9 @@ impl CustomAction {
     /// Pattern: `^[A-Za-z0-9-_]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-customaction.html#cfn-chatbot-customaction-aliasname)
-    pub fn alias_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AliasName", value.into().into_json());
+    pub fn alias_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("AliasName", value.into_value().into_json());
         self
     }
 
@@ -47,9 +64,10 @@ impl CustomAction {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-customaction.html#cfn-chatbot-customaction-attachments)
     pub fn attachments(
         mut self,
-        value: impl Into<crate::Value<Vec<custom_action::CustomActionAttachment>>>,
+        value: impl crate::IntoValue<Vec<custom_action::CustomActionAttachment>>,
     ) -> Self {
-        self.0.set_property("Attachments", value.into().into_json());
+        self.0
+            .set_property("Attachments", value.into_value().into_json());
         self
     }
 
@@ -58,15 +76,20 @@ impl CustomAction {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-customaction.html#cfn-chatbot-customaction-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<custom_action::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<custom_action::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CustomAction {
     const TYPE_NAME: &'static str = "AWS::Chatbot::CustomAction";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ActionName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -112,9 +135,9 @@ pub mod custom_action {
         /// Pattern: `^[\S\s]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-chatbot-customaction-customactionattachment.html#cfn-chatbot-customaction-customactionattachment-buttontext)
-        pub fn button_text(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn button_text(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ButtonText".to_owned(), value.into().into_json());
+                .insert("ButtonText".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -125,10 +148,10 @@ pub mod custom_action {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-chatbot-customaction-customactionattachment.html#cfn-chatbot-customaction-customactionattachment-criteria)
         pub fn criteria(
             mut self,
-            value: impl Into<crate::Value<Vec<CustomActionAttachmentCriteria>>>,
+            value: impl crate::IntoValue<Vec<CustomActionAttachmentCriteria>>,
         ) -> Self {
             self.0
-                .insert("Criteria".to_owned(), value.into().into_json());
+                .insert("Criteria".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -139,9 +162,11 @@ pub mod custom_action {
         /// Pattern: `^[a-zA-Z0-9-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-chatbot-customaction-customactionattachment.html#cfn-chatbot-customaction-customactionattachment-notificationtype)
-        pub fn notification_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NotificationType".to_owned(), value.into().into_json());
+        pub fn notification_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NotificationType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -150,10 +175,10 @@ pub mod custom_action {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-chatbot-customaction-customactionattachment.html#cfn-chatbot-customaction-customactionattachment-variables)
         pub fn variables(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Variables".to_owned(), value.into().into_json());
+                .insert("Variables".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -173,12 +198,15 @@ pub mod custom_action {
     impl CustomActionAttachmentCriteria {
         /// A new `CustomActionAttachmentCriteria` with its required properties.
         pub fn new(
-            operator: impl Into<crate::Value<CustomActionAttachmentCriteriaOperator>>,
-            variable_name: impl Into<crate::Value<String>>,
+            operator: impl crate::IntoValue<CustomActionAttachmentCriteriaOperator>,
+            variable_name: impl crate::IntoValue<String>,
         ) -> Self {
             CustomActionAttachmentCriteria(crate::typed::Properties::from_iter([
-                ("Operator".to_owned(), operator.into().into_json()),
-                ("VariableName".to_owned(), variable_name.into().into_json()),
+                ("Operator".to_owned(), operator.into_value().into_json()),
+                (
+                    "VariableName".to_owned(),
+                    variable_name.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -187,8 +215,9 @@ pub mod custom_action {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-chatbot-customaction-customactionattachmentcriteria.html#cfn-chatbot-customaction-customactionattachmentcriteria-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -207,10 +236,10 @@ pub mod custom_action {
 
     impl CustomActionDefinition {
         /// A new `CustomActionDefinition` with its required properties.
-        pub fn new(command_text: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(command_text: impl crate::IntoValue<String>) -> Self {
             CustomActionDefinition(crate::typed::Properties::from_iter([(
                 "CommandText".to_owned(),
-                command_text.into().into_json(),
+                command_text.into_value().into_json(),
             )]))
         }
     }
@@ -230,12 +259,12 @@ pub mod custom_action {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -276,19 +305,22 @@ pub struct MicrosoftTeamsChannelConfiguration(crate::Resource);
 impl MicrosoftTeamsChannelConfiguration {
     /// A new `AWS::Chatbot::MicrosoftTeamsChannelConfiguration` with its required properties.
     pub fn new(
-        configuration_name: impl Into<crate::Value<String>>,
-        iam_role_arn: impl Into<crate::Value<String>>,
-        team_id: impl Into<crate::Value<String>>,
-        teams_channel_id: impl Into<crate::Value<String>>,
-        teams_tenant_id: impl Into<crate::Value<String>>,
+        configuration_name: impl crate::IntoValue<String>,
+        iam_role_arn: impl crate::IntoValue<String>,
+        team_id: impl crate::IntoValue<String>,
+        teams_channel_id: impl crate::IntoValue<String>,
+        teams_tenant_id: impl crate::IntoValue<String>,
     ) -> Self {
         MicrosoftTeamsChannelConfiguration(
             crate::Resource::new("AWS::Chatbot::MicrosoftTeamsChannelConfiguration")
-                .property("ConfigurationName", configuration_name.into().into_json())
-                .property("IamRoleArn", iam_role_arn.into().into_json())
-                .property("TeamId", team_id.into().into_json())
-                .property("TeamsChannelId", teams_channel_id.into().into_json())
-                .property("TeamsTenantId", teams_tenant_id.into().into_json()),
+                .property(
+                    "ConfigurationName",
+                    configuration_name.into_value().into_json(),
+                )
+                .property("IamRoleArn", iam_role_arn.into_value().into_json())
+                .property("TeamId", team_id.into_value().into_json())
+                .property("TeamsChannelId", teams_channel_id.into_value().into_json())
+                .property("TeamsTenantId", teams_tenant_id.into_value().into_json()),
         )
     }
 
@@ -297,19 +329,19 @@ impl MicrosoftTeamsChannelConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-microsoftteamschannelconfiguration.html#cfn-chatbot-microsoftteamschannelconfiguration-customizationresourcearns)
     pub fn customization_resource_arns(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0
-            .set_property("CustomizationResourceArns", value.into().into_json());
+            .set_property("CustomizationResourceArns", value.into_value().into_json());
         self
     }
 
     /// `GuardrailPolicies`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-microsoftteamschannelconfiguration.html#cfn-chatbot-microsoftteamschannelconfiguration-guardrailpolicies)
-    pub fn guardrail_policies(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn guardrail_policies(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("GuardrailPolicies", value.into().into_json());
+            .set_property("GuardrailPolicies", value.into_value().into_json());
         self
     }
 
@@ -322,18 +354,18 @@ impl MicrosoftTeamsChannelConfiguration {
     /// Default: `"NONE"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-microsoftteamschannelconfiguration.html#cfn-chatbot-microsoftteamschannelconfiguration-logginglevel)
-    pub fn logging_level(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn logging_level(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LoggingLevel", value.into().into_json());
+            .set_property("LoggingLevel", value.into_value().into_json());
         self
     }
 
     /// `SnsTopicArns`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-microsoftteamschannelconfiguration.html#cfn-chatbot-microsoftteamschannelconfiguration-snstopicarns)
-    pub fn sns_topic_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn sns_topic_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SnsTopicArns", value.into().into_json());
+            .set_property("SnsTopicArns", value.into_value().into_json());
         self
     }
 
@@ -342,9 +374,9 @@ impl MicrosoftTeamsChannelConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-microsoftteamschannelconfiguration.html#cfn-chatbot-microsoftteamschannelconfiguration-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<microsoft_teams_channel_configuration::Tag>>>,
+        value: impl crate::IntoValue<Vec<microsoft_teams_channel_configuration::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -355,9 +387,9 @@ impl MicrosoftTeamsChannelConfiguration {
     /// Pattern: `^(.*)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-microsoftteamschannelconfiguration.html#cfn-chatbot-microsoftteamschannelconfiguration-teamschannelname)
-    pub fn teams_channel_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn teams_channel_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TeamsChannelName", value.into().into_json());
+            .set_property("TeamsChannelName", value.into_value().into_json());
         self
     }
 
@@ -366,16 +398,21 @@ impl MicrosoftTeamsChannelConfiguration {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-microsoftteamschannelconfiguration.html#cfn-chatbot-microsoftteamschannelconfiguration-userrolerequired)
-    pub fn user_role_required(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn user_role_required(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("UserRoleRequired", value.into().into_json());
+            .set_property("UserRoleRequired", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MicrosoftTeamsChannelConfiguration {
     const TYPE_NAME: &'static str = "AWS::Chatbot::MicrosoftTeamsChannelConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConfigurationName", "TeamId", "TeamsTenantId"];
 
@@ -412,12 +449,12 @@ pub mod microsoft_teams_channel_configuration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -440,17 +477,23 @@ pub struct SlackChannelConfiguration(crate::Resource);
 impl SlackChannelConfiguration {
     /// A new `AWS::Chatbot::SlackChannelConfiguration` with its required properties.
     pub fn new(
-        configuration_name: impl Into<crate::Value<String>>,
-        iam_role_arn: impl Into<crate::Value<String>>,
-        slack_channel_id: impl Into<crate::Value<String>>,
-        slack_workspace_id: impl Into<crate::Value<String>>,
+        configuration_name: impl crate::IntoValue<String>,
+        iam_role_arn: impl crate::IntoValue<String>,
+        slack_channel_id: impl crate::IntoValue<String>,
+        slack_workspace_id: impl crate::IntoValue<String>,
     ) -> Self {
         SlackChannelConfiguration(
             crate::Resource::new("AWS::Chatbot::SlackChannelConfiguration")
-                .property("ConfigurationName", configuration_name.into().into_json())
-                .property("IamRoleArn", iam_role_arn.into().into_json())
-                .property("SlackChannelId", slack_channel_id.into().into_json())
-                .property("SlackWorkspaceId", slack_workspace_id.into().into_json()),
+                .property(
+                    "ConfigurationName",
+                    configuration_name.into_value().into_json(),
+                )
+                .property("IamRoleArn", iam_role_arn.into_value().into_json())
+                .property("SlackChannelId", slack_channel_id.into_value().into_json())
+                .property(
+                    "SlackWorkspaceId",
+                    slack_workspace_id.into_value().into_json(),
+                ),
         )
     }
 
@@ -459,19 +502,19 @@ impl SlackChannelConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-slackchannelconfiguration.html#cfn-chatbot-slackchannelconfiguration-customizationresourcearns)
     pub fn customization_resource_arns(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0
-            .set_property("CustomizationResourceArns", value.into().into_json());
+            .set_property("CustomizationResourceArns", value.into_value().into_json());
         self
     }
 
     /// `GuardrailPolicies`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-slackchannelconfiguration.html#cfn-chatbot-slackchannelconfiguration-guardrailpolicies)
-    pub fn guardrail_policies(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn guardrail_policies(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("GuardrailPolicies", value.into().into_json());
+            .set_property("GuardrailPolicies", value.into_value().into_json());
         self
     }
 
@@ -484,18 +527,18 @@ impl SlackChannelConfiguration {
     /// Default: `"NONE"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-slackchannelconfiguration.html#cfn-chatbot-slackchannelconfiguration-logginglevel)
-    pub fn logging_level(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn logging_level(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LoggingLevel", value.into().into_json());
+            .set_property("LoggingLevel", value.into_value().into_json());
         self
     }
 
     /// `SnsTopicArns`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-slackchannelconfiguration.html#cfn-chatbot-slackchannelconfiguration-snstopicarns)
-    pub fn sns_topic_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn sns_topic_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SnsTopicArns", value.into().into_json());
+            .set_property("SnsTopicArns", value.into_value().into_json());
         self
     }
 
@@ -504,9 +547,9 @@ impl SlackChannelConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-slackchannelconfiguration.html#cfn-chatbot-slackchannelconfiguration-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<slack_channel_configuration::Tag>>>,
+        value: impl crate::IntoValue<Vec<slack_channel_configuration::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -515,16 +558,21 @@ impl SlackChannelConfiguration {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-slackchannelconfiguration.html#cfn-chatbot-slackchannelconfiguration-userrolerequired)
-    pub fn user_role_required(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn user_role_required(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("UserRoleRequired", value.into().into_json());
+            .set_property("UserRoleRequired", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for SlackChannelConfiguration {
     const TYPE_NAME: &'static str = "AWS::Chatbot::SlackChannelConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConfigurationName", "SlackWorkspaceId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -560,12 +608,12 @@ pub mod slack_channel_configuration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,18 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::Chime::AppInstance", "AWS::Chime::AppInstanceBot"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Chime::AppInstance",
+        <AppInstance as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Chime::AppInstanceBot",
+        <AppInstanceBot as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Chime::AppInstance`.
 ///
 /// Required properties, the arguments of [`AppInstance::new`]: `Name`.
@@ -15,10 +27,10 @@ pub struct AppInstance(crate::Resource);
 
 impl AppInstance {
     /// A new `AWS::Chime::AppInstance` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         AppInstance(
             crate::Resource::new("AWS::Chime::AppInstance")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -27,23 +39,29 @@ impl AppInstance {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chime-appinstance.html#cfn-chime-appinstance-metadata)
-    pub fn metadata_property(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Metadata", value.into().into_json());
+    pub fn metadata_property(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Metadata", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](app_instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chime-appinstance.html#cfn-chime-appinstance-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<app_instance::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<app_instance::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AppInstance {
     const TYPE_NAME: &'static str = "AWS::Chime::AppInstance";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -89,12 +107,12 @@ pub mod app_instance {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -117,13 +135,13 @@ pub struct AppInstanceBot(crate::Resource);
 impl AppInstanceBot {
     /// A new `AWS::Chime::AppInstanceBot` with its required properties.
     pub fn new(
-        app_instance_arn: impl Into<crate::Value<String>>,
-        configuration: impl Into<crate::Value<app_instance_bot::Configuration>>,
+        app_instance_arn: impl crate::IntoValue<String>,
+        configuration: impl crate::IntoValue<app_instance_bot::Configuration>,
     ) -> Self {
         AppInstanceBot(
             crate::Resource::new("AWS::Chime::AppInstanceBot")
-                .property("AppInstanceArn", app_instance_arn.into().into_json())
-                .property("Configuration", configuration.into().into_json()),
+                .property("AppInstanceArn", app_instance_arn.into_value().into_json())
+                .property("Configuration", configuration.into_value().into_json()),
         )
     }
 
@@ -134,8 +152,9 @@ impl AppInstanceBot {
     /// Pattern: `.*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chime-appinstancebot.html#cfn-chime-appinstancebot-metadata)
-    pub fn metadata_property(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Metadata", value.into().into_json());
+    pub fn metadata_property(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Metadata", value.into_value().into_json());
         self
     }
 
@@ -146,23 +165,28 @@ impl AppInstanceBot {
     /// Pattern: `^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chime-appinstancebot.html#cfn-chime-appinstancebot-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](app_instance_bot::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chime-appinstancebot.html#cfn-chime-appinstancebot-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<app_instance_bot::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<app_instance_bot::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AppInstanceBot {
     const TYPE_NAME: &'static str = "AWS::Chime::AppInstanceBot";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AppInstanceArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -207,10 +231,10 @@ pub mod app_instance_bot {
 
     impl Configuration {
         /// A new `Configuration` with its required properties.
-        pub fn new(lex: impl Into<crate::Value<LexConfiguration>>) -> Self {
+        pub fn new(lex: impl crate::IntoValue<LexConfiguration>) -> Self {
             Configuration(crate::typed::Properties::from_iter([(
                 "Lex".to_owned(),
-                lex.into().into_json(),
+                lex.into_value().into_json(),
             )]))
         }
     }
@@ -230,17 +254,17 @@ pub mod app_instance_bot {
     impl InvokedBy {
         /// A new `InvokedBy` with its required properties.
         pub fn new(
-            standard_messages: impl Into<crate::Value<StandardMessages>>,
-            targeted_messages: impl Into<crate::Value<TargetedMessages>>,
+            standard_messages: impl crate::IntoValue<StandardMessages>,
+            targeted_messages: impl crate::IntoValue<TargetedMessages>,
         ) -> Self {
             InvokedBy(crate::typed::Properties::from_iter([
                 (
                     "StandardMessages".to_owned(),
-                    standard_messages.into().into_json(),
+                    standard_messages.into_value().into_json(),
                 ),
                 (
                     "TargetedMessages".to_owned(),
-                    targeted_messages.into().into_json(),
+                    targeted_messages.into_value().into_json(),
                 ),
             ]))
         }
@@ -261,33 +285,33 @@ pub mod app_instance_bot {
     impl LexConfiguration {
         /// A new `LexConfiguration` with its required properties.
         pub fn new(
-            lex_bot_alias_arn: impl Into<crate::Value<String>>,
-            locale_id: impl Into<crate::Value<String>>,
+            lex_bot_alias_arn: impl crate::IntoValue<String>,
+            locale_id: impl crate::IntoValue<String>,
         ) -> Self {
             LexConfiguration(crate::typed::Properties::from_iter([
                 (
                     "LexBotAliasArn".to_owned(),
-                    lex_bot_alias_arn.into().into_json(),
+                    lex_bot_alias_arn.into_value().into_json(),
                 ),
-                ("LocaleId".to_owned(), locale_id.into().into_json()),
+                ("LocaleId".to_owned(), locale_id.into_value().into_json()),
             ]))
         }
 
         /// `InvokedBy`: [`InvokedBy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-chime-appinstancebot-lexconfiguration.html#cfn-chime-appinstancebot-lexconfiguration-invokedby)
-        pub fn invoked_by(mut self, value: impl Into<crate::Value<InvokedBy>>) -> Self {
+        pub fn invoked_by(mut self, value: impl crate::IntoValue<InvokedBy>) -> Self {
             self.0
-                .insert("InvokedBy".to_owned(), value.into().into_json());
+                .insert("InvokedBy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RespondsTo`: [`RespondsTo`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-chime-appinstancebot-lexconfiguration.html#cfn-chime-appinstancebot-lexconfiguration-respondsto)
-        pub fn responds_to(mut self, value: impl Into<crate::Value<RespondsTo>>) -> Self {
+        pub fn responds_to(mut self, value: impl crate::IntoValue<RespondsTo>) -> Self {
             self.0
-                .insert("RespondsTo".to_owned(), value.into().into_json());
+                .insert("RespondsTo".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -298,9 +322,9 @@ pub mod app_instance_bot {
         /// Pattern: `^([A-Za-z]_?)+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-chime-appinstancebot-lexconfiguration.html#cfn-chime-appinstancebot-lexconfiguration-welcomeintent)
-        pub fn welcome_intent(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn welcome_intent(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("WelcomeIntent".to_owned(), value.into().into_json());
+                .insert("WelcomeIntent".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -320,12 +344,12 @@ pub mod app_instance_bot {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -14,6 +14,42 @@ pub const TYPES: &[&str] = &[
     "AWS::CleanRooms::PrivacyBudgetTemplate",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::CleanRooms::AnalysisTemplate",
+        <AnalysisTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CleanRooms::Collaboration",
+        <Collaboration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CleanRooms::ConfiguredTable",
+        <ConfiguredTable as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CleanRooms::ConfiguredTableAssociation",
+        <ConfiguredTableAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CleanRooms::IdMappingTable",
+        <IdMappingTable as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CleanRooms::IdNamespaceAssociation",
+        <IdNamespaceAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CleanRooms::Membership",
+        <Membership as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CleanRooms::PrivacyBudgetTemplate",
+        <PrivacyBudgetTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::CleanRooms::AnalysisTemplate`.
 ///
 /// Required properties, the arguments of [`AnalysisTemplate::new`]: `Format`, `MembershipIdentifier`, `Name`, `Source`.
@@ -25,20 +61,20 @@ pub struct AnalysisTemplate(crate::Resource);
 impl AnalysisTemplate {
     /// A new `AWS::CleanRooms::AnalysisTemplate` with its required properties.
     pub fn new(
-        format: impl Into<crate::Value<analysis_template::Format>>,
-        membership_identifier: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        source: impl Into<crate::Value<crate::Json>>,
+        format: impl crate::IntoValue<analysis_template::Format>,
+        membership_identifier: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        source: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         AnalysisTemplate(
             crate::Resource::new("AWS::CleanRooms::AnalysisTemplate")
-                .property("Format", format.into().into_json())
+                .property("Format", format.into_value().into_json())
                 .property(
                     "MembershipIdentifier",
-                    membership_identifier.into().into_json(),
+                    membership_identifier.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json())
-                .property("Source", source.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Source", source.into_value().into_json()),
         )
     }
 
@@ -51,10 +87,10 @@ impl AnalysisTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-analysistemplate.html#cfn-cleanrooms-analysistemplate-analysisparameters)
     pub fn analysis_parameters(
         mut self,
-        value: impl Into<crate::Value<Vec<analysis_template::AnalysisParameter>>>,
+        value: impl crate::IntoValue<Vec<analysis_template::AnalysisParameter>>,
     ) -> Self {
         self.0
-            .set_property("AnalysisParameters", value.into().into_json());
+            .set_property("AnalysisParameters", value.into_value().into_json());
         self
     }
 
@@ -65,8 +101,9 @@ impl AnalysisTemplate {
     /// Pattern: `^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF\t\r\n]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-analysistemplate.html#cfn-cleanrooms-analysistemplate-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -75,10 +112,10 @@ impl AnalysisTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-analysistemplate.html#cfn-cleanrooms-analysistemplate-errormessageconfiguration)
     pub fn error_message_configuration(
         mut self,
-        value: impl Into<crate::Value<analysis_template::ErrorMessageConfiguration>>,
+        value: impl crate::IntoValue<analysis_template::ErrorMessageConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ErrorMessageConfiguration", value.into().into_json());
+            .set_property("ErrorMessageConfiguration", value.into_value().into_json());
         self
     }
 
@@ -87,45 +124,48 @@ impl AnalysisTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-analysistemplate.html#cfn-cleanrooms-analysistemplate-schema)
     pub fn schema(
         mut self,
-        value: impl Into<crate::Value<analysis_template::AnalysisSchema>>,
+        value: impl crate::IntoValue<analysis_template::AnalysisSchema>,
     ) -> Self {
-        self.0.set_property("Schema", value.into().into_json());
+        self.0
+            .set_property("Schema", value.into_value().into_json());
         self
     }
 
     /// `SourceMetadata`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-analysistemplate.html#cfn-cleanrooms-analysistemplate-sourcemetadata)
-    pub fn source_metadata(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn source_metadata(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("SourceMetadata", value.into().into_json());
+            .set_property("SourceMetadata", value.into_value().into_json());
         self
     }
 
     /// `SyntheticDataParameters`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-analysistemplate.html#cfn-cleanrooms-analysistemplate-syntheticdataparameters)
-    pub fn synthetic_data_parameters(
-        mut self,
-        value: impl Into<crate::Value<crate::Json>>,
-    ) -> Self {
+    pub fn synthetic_data_parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("SyntheticDataParameters", value.into().into_json());
+            .set_property("SyntheticDataParameters", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](analysis_template::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-analysistemplate.html#cfn-cleanrooms-analysistemplate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<analysis_template::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<analysis_template::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AnalysisTemplate {
     const TYPE_NAME: &'static str = "AWS::CleanRooms::AnalysisTemplate";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AnalysisParameters",
         "Format",
@@ -188,12 +228,12 @@ pub mod analysis_template {
     impl AnalysisParameter {
         /// A new `AnalysisParameter` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<Type>>,
+            name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             AnalysisParameter(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
@@ -202,9 +242,9 @@ pub mod analysis_template {
         /// Length: 0 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-analysistemplate-analysisparameter.html#cfn-cleanrooms-analysistemplate-analysisparameter-defaultvalue)
-        pub fn default_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn default_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DefaultValue".to_owned(), value.into().into_json());
+                .insert("DefaultValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -223,10 +263,10 @@ pub mod analysis_template {
 
     impl AnalysisSchema {
         /// A new `AnalysisSchema` with its required properties.
-        pub fn new(referenced_tables: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(referenced_tables: impl crate::IntoValue<Vec<String>>) -> Self {
             AnalysisSchema(crate::typed::Properties::from_iter([(
                 "ReferencedTables".to_owned(),
-                referenced_tables.into().into_json(),
+                referenced_tables.into_value().into_json(),
             )]))
         }
     }
@@ -245,10 +285,10 @@ pub mod analysis_template {
 
     impl ErrorMessageConfiguration {
         /// A new `ErrorMessageConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<ErrorMessageConfigurationType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<ErrorMessageConfigurationType>) -> Self {
             ErrorMessageConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
     }
@@ -268,12 +308,12 @@ pub mod analysis_template {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -425,20 +465,20 @@ pub struct Collaboration(crate::Resource);
 impl Collaboration {
     /// A new `AWS::CleanRooms::Collaboration` with its required properties.
     pub fn new(
-        creator_display_name: impl Into<crate::Value<String>>,
-        description: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        query_log_status: impl Into<crate::Value<collaboration::CollaborationQueryLogStatus>>,
+        creator_display_name: impl crate::IntoValue<String>,
+        description: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        query_log_status: impl crate::IntoValue<collaboration::CollaborationQueryLogStatus>,
     ) -> Self {
         Collaboration(
             crate::Resource::new("AWS::CleanRooms::Collaboration")
                 .property(
                     "CreatorDisplayName",
-                    creator_display_name.into().into_json(),
+                    creator_display_name.into_value().into_json(),
                 )
-                .property("Description", description.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("QueryLogStatus", query_log_status.into().into_json()),
+                .property("Description", description.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("QueryLogStatus", query_log_status.into_value().into_json()),
         )
     }
 
@@ -449,10 +489,10 @@ impl Collaboration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-collaboration.html#cfn-cleanrooms-collaboration-allowedresultregions)
     pub fn allowed_result_regions(
         mut self,
-        value: impl Into<crate::Value<Vec<collaboration::SupportedS3Region>>>,
+        value: impl crate::IntoValue<Vec<collaboration::SupportedS3Region>>,
     ) -> Self {
         self.0
-            .set_property("AllowedResultRegions", value.into().into_json());
+            .set_property("AllowedResultRegions", value.into_value().into_json());
         self
     }
 
@@ -461,10 +501,10 @@ impl Collaboration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-collaboration.html#cfn-cleanrooms-collaboration-analyticsengine)
     pub fn analytics_engine(
         mut self,
-        value: impl Into<crate::Value<collaboration::AnalyticsEngine>>,
+        value: impl crate::IntoValue<collaboration::AnalyticsEngine>,
     ) -> Self {
         self.0
-            .set_property("AnalyticsEngine", value.into().into_json());
+            .set_property("AnalyticsEngine", value.into_value().into_json());
         self
     }
 
@@ -475,10 +515,10 @@ impl Collaboration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-collaboration.html#cfn-cleanrooms-collaboration-autoapprovedchangetypes)
     pub fn auto_approved_change_types(
         mut self,
-        value: impl Into<crate::Value<Vec<collaboration::AutoApprovedChangeType>>>,
+        value: impl crate::IntoValue<Vec<collaboration::AutoApprovedChangeType>>,
     ) -> Self {
         self.0
-            .set_property("AutoApprovedChangeTypes", value.into().into_json());
+            .set_property("AutoApprovedChangeTypes", value.into_value().into_json());
         self
     }
 
@@ -489,10 +529,10 @@ impl Collaboration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-collaboration.html#cfn-cleanrooms-collaboration-creatormlmemberabilities)
     pub fn creator_ml_member_abilities(
         mut self,
-        value: impl Into<crate::Value<collaboration::MlMemberAbilities>>,
+        value: impl crate::IntoValue<collaboration::MlMemberAbilities>,
     ) -> Self {
         self.0
-            .set_property("CreatorMLMemberAbilities", value.into().into_json());
+            .set_property("CreatorMLMemberAbilities", value.into_value().into_json());
         self
     }
 
@@ -503,10 +543,10 @@ impl Collaboration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-collaboration.html#cfn-cleanrooms-collaboration-creatormemberabilities)
     pub fn creator_member_abilities(
         mut self,
-        value: impl Into<crate::Value<Vec<collaboration::MemberAbility>>>,
+        value: impl crate::IntoValue<Vec<collaboration::MemberAbility>>,
     ) -> Self {
         self.0
-            .set_property("CreatorMemberAbilities", value.into().into_json());
+            .set_property("CreatorMemberAbilities", value.into_value().into_json());
         self
     }
 
@@ -517,10 +557,12 @@ impl Collaboration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-collaboration.html#cfn-cleanrooms-collaboration-creatorpaymentconfiguration)
     pub fn creator_payment_configuration(
         mut self,
-        value: impl Into<crate::Value<collaboration::PaymentConfiguration>>,
+        value: impl crate::IntoValue<collaboration::PaymentConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("CreatorPaymentConfiguration", value.into().into_json());
+        self.0.set_property(
+            "CreatorPaymentConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -531,19 +573,19 @@ impl Collaboration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-collaboration.html#cfn-cleanrooms-collaboration-dataencryptionmetadata)
     pub fn data_encryption_metadata(
         mut self,
-        value: impl Into<crate::Value<collaboration::DataEncryptionMetadata>>,
+        value: impl crate::IntoValue<collaboration::DataEncryptionMetadata>,
     ) -> Self {
         self.0
-            .set_property("DataEncryptionMetadata", value.into().into_json());
+            .set_property("DataEncryptionMetadata", value.into_value().into_json());
         self
     }
 
     /// `IsMetricsEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-collaboration.html#cfn-cleanrooms-collaboration-ismetricsenabled)
-    pub fn is_metrics_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn is_metrics_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("IsMetricsEnabled", value.into().into_json());
+            .set_property("IsMetricsEnabled", value.into_value().into_json());
         self
     }
 
@@ -554,10 +596,10 @@ impl Collaboration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-collaboration.html#cfn-cleanrooms-collaboration-joblogstatus)
     pub fn job_log_status(
         mut self,
-        value: impl Into<crate::Value<collaboration::CollaborationJobLogStatus>>,
+        value: impl crate::IntoValue<collaboration::CollaborationJobLogStatus>,
     ) -> Self {
         self.0
-            .set_property("JobLogStatus", value.into().into_json());
+            .set_property("JobLogStatus", value.into_value().into_json());
         self
     }
 
@@ -570,24 +612,30 @@ impl Collaboration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-collaboration.html#cfn-cleanrooms-collaboration-members)
     pub fn members(
         mut self,
-        value: impl Into<crate::Value<Vec<collaboration::MemberSpecification>>>,
+        value: impl crate::IntoValue<Vec<collaboration::MemberSpecification>>,
     ) -> Self {
-        self.0.set_property("Members", value.into().into_json());
+        self.0
+            .set_property("Members", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](collaboration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-collaboration.html#cfn-cleanrooms-collaboration-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<collaboration::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<collaboration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Collaboration {
     const TYPE_NAME: &'static str = "AWS::CleanRooms::Collaboration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AllowedResultRegions",
         "AutoApprovedChangeTypes",
@@ -639,29 +687,29 @@ pub mod collaboration {
     impl DataEncryptionMetadata {
         /// A new `DataEncryptionMetadata` with its required properties.
         pub fn new(
-            allow_cleartext: impl Into<crate::Value<bool>>,
-            allow_duplicates: impl Into<crate::Value<bool>>,
-            allow_joins_on_columns_with_different_names: impl Into<crate::Value<bool>>,
-            preserve_nulls: impl Into<crate::Value<bool>>,
+            allow_cleartext: impl crate::IntoValue<bool>,
+            allow_duplicates: impl crate::IntoValue<bool>,
+            allow_joins_on_columns_with_different_names: impl crate::IntoValue<bool>,
+            preserve_nulls: impl crate::IntoValue<bool>,
         ) -> Self {
             DataEncryptionMetadata(crate::typed::Properties::from_iter([
                 (
                     "AllowCleartext".to_owned(),
-                    allow_cleartext.into().into_json(),
+                    allow_cleartext.into_value().into_json(),
                 ),
                 (
                     "AllowDuplicates".to_owned(),
-                    allow_duplicates.into().into_json(),
+                    allow_duplicates.into_value().into_json(),
                 ),
                 (
                     "AllowJoinsOnColumnsWithDifferentNames".to_owned(),
                     allow_joins_on_columns_with_different_names
-                        .into()
+                        .into_value()
                         .into_json(),
                 ),
                 (
                     "PreserveNulls".to_owned(),
-                    preserve_nulls.into().into_json(),
+                    preserve_nulls.into_value().into_json(),
                 ),
             ]))
         }
@@ -681,10 +729,10 @@ pub mod collaboration {
 
     impl JobComputePaymentConfig {
         /// A new `JobComputePaymentConfig` with its required properties.
-        pub fn new(is_responsible: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(is_responsible: impl crate::IntoValue<bool>) -> Self {
             JobComputePaymentConfig(crate::typed::Properties::from_iter([(
                 "IsResponsible".to_owned(),
-                is_responsible.into().into_json(),
+                is_responsible.into_value().into_json(),
             )]))
         }
     }
@@ -704,12 +752,15 @@ pub mod collaboration {
     impl MemberSpecification {
         /// A new `MemberSpecification` with its required properties.
         pub fn new(
-            account_id: impl Into<crate::Value<String>>,
-            display_name: impl Into<crate::Value<String>>,
+            account_id: impl crate::IntoValue<String>,
+            display_name: impl crate::IntoValue<String>,
         ) -> Self {
             MemberSpecification(crate::typed::Properties::from_iter([
-                ("AccountId".to_owned(), account_id.into().into_json()),
-                ("DisplayName".to_owned(), display_name.into().into_json()),
+                ("AccountId".to_owned(), account_id.into_value().into_json()),
+                (
+                    "DisplayName".to_owned(),
+                    display_name.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -718,10 +769,12 @@ pub mod collaboration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-collaboration-memberspecification.html#cfn-cleanrooms-collaboration-memberspecification-mlmemberabilities)
         pub fn ml_member_abilities(
             mut self,
-            value: impl Into<crate::Value<MlMemberAbilities>>,
+            value: impl crate::IntoValue<MlMemberAbilities>,
         ) -> Self {
-            self.0
-                .insert("MLMemberAbilities".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MLMemberAbilities".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -730,10 +783,10 @@ pub mod collaboration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-collaboration-memberspecification.html#cfn-cleanrooms-collaboration-memberspecification-memberabilities)
         pub fn member_abilities(
             mut self,
-            value: impl Into<crate::Value<Vec<MemberAbility>>>,
+            value: impl crate::IntoValue<Vec<MemberAbility>>,
         ) -> Self {
             self.0
-                .insert("MemberAbilities".to_owned(), value.into().into_json());
+                .insert("MemberAbilities".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -742,10 +795,12 @@ pub mod collaboration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-collaboration-memberspecification.html#cfn-cleanrooms-collaboration-memberspecification-paymentconfiguration)
         pub fn payment_configuration(
             mut self,
-            value: impl Into<crate::Value<PaymentConfiguration>>,
+            value: impl crate::IntoValue<PaymentConfiguration>,
         ) -> Self {
-            self.0
-                .insert("PaymentConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PaymentConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -765,11 +820,11 @@ pub mod collaboration {
     impl MlMemberAbilities {
         /// A new `MlMemberAbilities` with its required properties.
         pub fn new(
-            custom_ml_member_abilities: impl Into<crate::Value<Vec<CustomMlMemberAbility>>>,
+            custom_ml_member_abilities: impl crate::IntoValue<Vec<CustomMlMemberAbility>>,
         ) -> Self {
             MlMemberAbilities(crate::typed::Properties::from_iter([(
                 "CustomMLMemberAbilities".to_owned(),
-                custom_ml_member_abilities.into().into_json(),
+                custom_ml_member_abilities.into_value().into_json(),
             )]))
         }
     }
@@ -797,10 +852,10 @@ pub mod collaboration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-collaboration-mlpaymentconfig.html#cfn-cleanrooms-collaboration-mlpaymentconfig-modelinference)
         pub fn model_inference(
             mut self,
-            value: impl Into<crate::Value<ModelInferencePaymentConfig>>,
+            value: impl crate::IntoValue<ModelInferencePaymentConfig>,
         ) -> Self {
             self.0
-                .insert("ModelInference".to_owned(), value.into().into_json());
+                .insert("ModelInference".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -809,10 +864,10 @@ pub mod collaboration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-collaboration-mlpaymentconfig.html#cfn-cleanrooms-collaboration-mlpaymentconfig-modeltraining)
         pub fn model_training(
             mut self,
-            value: impl Into<crate::Value<ModelTrainingPaymentConfig>>,
+            value: impl crate::IntoValue<ModelTrainingPaymentConfig>,
         ) -> Self {
             self.0
-                .insert("ModelTraining".to_owned(), value.into().into_json());
+                .insert("ModelTraining".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -821,11 +876,11 @@ pub mod collaboration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-collaboration-mlpaymentconfig.html#cfn-cleanrooms-collaboration-mlpaymentconfig-syntheticdatageneration)
         pub fn synthetic_data_generation(
             mut self,
-            value: impl Into<crate::Value<SyntheticDataGenerationPaymentConfig>>,
+            value: impl crate::IntoValue<SyntheticDataGenerationPaymentConfig>,
         ) -> Self {
             self.0.insert(
                 "SyntheticDataGeneration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -845,10 +900,10 @@ pub mod collaboration {
 
     impl ModelInferencePaymentConfig {
         /// A new `ModelInferencePaymentConfig` with its required properties.
-        pub fn new(is_responsible: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(is_responsible: impl crate::IntoValue<bool>) -> Self {
             ModelInferencePaymentConfig(crate::typed::Properties::from_iter([(
                 "IsResponsible".to_owned(),
-                is_responsible.into().into_json(),
+                is_responsible.into_value().into_json(),
             )]))
         }
     }
@@ -867,10 +922,10 @@ pub mod collaboration {
 
     impl ModelTrainingPaymentConfig {
         /// A new `ModelTrainingPaymentConfig` with its required properties.
-        pub fn new(is_responsible: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(is_responsible: impl crate::IntoValue<bool>) -> Self {
             ModelTrainingPaymentConfig(crate::typed::Properties::from_iter([(
                 "IsResponsible".to_owned(),
-                is_responsible.into().into_json(),
+                is_responsible.into_value().into_json(),
             )]))
         }
     }
@@ -889,10 +944,10 @@ pub mod collaboration {
 
     impl PaymentConfiguration {
         /// A new `PaymentConfiguration` with its required properties.
-        pub fn new(query_compute: impl Into<crate::Value<QueryComputePaymentConfig>>) -> Self {
+        pub fn new(query_compute: impl crate::IntoValue<QueryComputePaymentConfig>) -> Self {
             PaymentConfiguration(crate::typed::Properties::from_iter([(
                 "QueryCompute".to_owned(),
-                query_compute.into().into_json(),
+                query_compute.into_value().into_json(),
             )]))
         }
 
@@ -901,19 +956,19 @@ pub mod collaboration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-collaboration-paymentconfiguration.html#cfn-cleanrooms-collaboration-paymentconfiguration-jobcompute)
         pub fn job_compute(
             mut self,
-            value: impl Into<crate::Value<JobComputePaymentConfig>>,
+            value: impl crate::IntoValue<JobComputePaymentConfig>,
         ) -> Self {
             self.0
-                .insert("JobCompute".to_owned(), value.into().into_json());
+                .insert("JobCompute".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MachineLearning`: [`MlPaymentConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-collaboration-paymentconfiguration.html#cfn-cleanrooms-collaboration-paymentconfiguration-machinelearning)
-        pub fn machine_learning(mut self, value: impl Into<crate::Value<MlPaymentConfig>>) -> Self {
+        pub fn machine_learning(mut self, value: impl crate::IntoValue<MlPaymentConfig>) -> Self {
             self.0
-                .insert("MachineLearning".to_owned(), value.into().into_json());
+                .insert("MachineLearning".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -932,10 +987,10 @@ pub mod collaboration {
 
     impl QueryComputePaymentConfig {
         /// A new `QueryComputePaymentConfig` with its required properties.
-        pub fn new(is_responsible: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(is_responsible: impl crate::IntoValue<bool>) -> Self {
             QueryComputePaymentConfig(crate::typed::Properties::from_iter([(
                 "IsResponsible".to_owned(),
-                is_responsible.into().into_json(),
+                is_responsible.into_value().into_json(),
             )]))
         }
     }
@@ -954,10 +1009,10 @@ pub mod collaboration {
 
     impl SyntheticDataGenerationPaymentConfig {
         /// A new `SyntheticDataGenerationPaymentConfig` with its required properties.
-        pub fn new(is_responsible: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(is_responsible: impl crate::IntoValue<bool>) -> Self {
             SyntheticDataGenerationPaymentConfig(crate::typed::Properties::from_iter([(
                 "IsResponsible".to_owned(),
-                is_responsible.into().into_json(),
+                is_responsible.into_value().into_json(),
             )]))
         }
     }
@@ -977,12 +1032,12 @@ pub mod collaboration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1234,17 +1289,17 @@ pub struct ConfiguredTable(crate::Resource);
 impl ConfiguredTable {
     /// A new `AWS::CleanRooms::ConfiguredTable` with its required properties.
     pub fn new(
-        allowed_columns: impl Into<crate::Value<Vec<String>>>,
-        analysis_method: impl Into<crate::Value<configured_table::AnalysisMethod>>,
-        name: impl Into<crate::Value<String>>,
-        table_reference: impl Into<crate::Value<crate::Json>>,
+        allowed_columns: impl crate::IntoValue<Vec<String>>,
+        analysis_method: impl crate::IntoValue<configured_table::AnalysisMethod>,
+        name: impl crate::IntoValue<String>,
+        table_reference: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         ConfiguredTable(
             crate::Resource::new("AWS::CleanRooms::ConfiguredTable")
-                .property("AllowedColumns", allowed_columns.into().into_json())
-                .property("AnalysisMethod", analysis_method.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("TableReference", table_reference.into().into_json()),
+                .property("AllowedColumns", allowed_columns.into_value().into_json())
+                .property("AnalysisMethod", analysis_method.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("TableReference", table_reference.into_value().into_json()),
         )
     }
 
@@ -1255,10 +1310,10 @@ impl ConfiguredTable {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-configuredtable.html#cfn-cleanrooms-configuredtable-analysisrules)
     pub fn analysis_rules(
         mut self,
-        value: impl Into<crate::Value<Vec<configured_table::AnalysisRule>>>,
+        value: impl crate::IntoValue<Vec<configured_table::AnalysisRule>>,
     ) -> Self {
         self.0
-            .set_property("AnalysisRules", value.into().into_json());
+            .set_property("AnalysisRules", value.into_value().into_json());
         self
     }
 
@@ -1269,8 +1324,9 @@ impl ConfiguredTable {
     /// Pattern: `^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF\t\r\n]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-configuredtable.html#cfn-cleanrooms-configuredtable-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1279,25 +1335,30 @@ impl ConfiguredTable {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-configuredtable.html#cfn-cleanrooms-configuredtable-selectedanalysismethods)
     pub fn selected_analysis_methods(
         mut self,
-        value: impl Into<crate::Value<Vec<configured_table::SelectedAnalysisMethod>>>,
+        value: impl crate::IntoValue<Vec<configured_table::SelectedAnalysisMethod>>,
     ) -> Self {
         self.0
-            .set_property("SelectedAnalysisMethods", value.into().into_json());
+            .set_property("SelectedAnalysisMethods", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](configured_table::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-configuredtable.html#cfn-cleanrooms-configuredtable-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<configured_table::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<configured_table::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ConfiguredTable {
     const TYPE_NAME: &'static str = "AWS::CleanRooms::ConfiguredTable";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -1338,12 +1399,12 @@ pub mod configured_table {
     impl AnalysisRule {
         /// A new `AnalysisRule` with its required properties.
         pub fn new(
-            policy: impl Into<crate::Value<ConfiguredTableAnalysisRulePolicy>>,
-            r#type: impl Into<crate::Value<ConfiguredTableAnalysisRuleType>>,
+            policy: impl crate::IntoValue<ConfiguredTableAnalysisRulePolicy>,
+            r#type: impl crate::IntoValue<ConfiguredTableAnalysisRuleType>,
         ) -> Self {
             AnalysisRule(crate::typed::Properties::from_iter([
-                ("Policy".to_owned(), policy.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Policy".to_owned(), policy.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -1362,10 +1423,10 @@ pub mod configured_table {
 
     impl ConfiguredTableAnalysisRulePolicy {
         /// A new `ConfiguredTableAnalysisRulePolicy` with its required properties.
-        pub fn new(v1: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn new(v1: impl crate::IntoValue<crate::Json>) -> Self {
             ConfiguredTableAnalysisRulePolicy(crate::typed::Properties::from_iter([(
                 "V1".to_owned(),
-                v1.into().into_json(),
+                v1.into_value().into_json(),
             )]))
         }
     }
@@ -1385,12 +1446,12 @@ pub mod configured_table {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1473,23 +1534,23 @@ pub struct ConfiguredTableAssociation(crate::Resource);
 impl ConfiguredTableAssociation {
     /// A new `AWS::CleanRooms::ConfiguredTableAssociation` with its required properties.
     pub fn new(
-        configured_table_identifier: impl Into<crate::Value<String>>,
-        membership_identifier: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
+        configured_table_identifier: impl crate::IntoValue<String>,
+        membership_identifier: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ConfiguredTableAssociation(
             crate::Resource::new("AWS::CleanRooms::ConfiguredTableAssociation")
                 .property(
                     "ConfiguredTableIdentifier",
-                    configured_table_identifier.into().into_json(),
+                    configured_table_identifier.into_value().into_json(),
                 )
                 .property(
                     "MembershipIdentifier",
-                    membership_identifier.into().into_json(),
+                    membership_identifier.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -1500,13 +1561,13 @@ impl ConfiguredTableAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-configuredtableassociation.html#cfn-cleanrooms-configuredtableassociation-configuredtableassociationanalysisrules)
     pub fn configured_table_association_analysis_rules(
         mut self,
-        value: impl Into<
-            crate::Value<Vec<configured_table_association::ConfiguredTableAssociationAnalysisRule>>,
+        value: impl crate::IntoValue<
+            Vec<configured_table_association::ConfiguredTableAssociationAnalysisRule>,
         >,
     ) -> Self {
         self.0.set_property(
             "ConfiguredTableAssociationAnalysisRules",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -1518,8 +1579,9 @@ impl ConfiguredTableAssociation {
     /// Pattern: `^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF\t\r\n]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-configuredtableassociation.html#cfn-cleanrooms-configuredtableassociation-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1528,16 +1590,21 @@ impl ConfiguredTableAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-configuredtableassociation.html#cfn-cleanrooms-configuredtableassociation-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<configured_table_association::Tag>>>,
+        value: impl crate::IntoValue<Vec<configured_table_association::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ConfiguredTableAssociation {
     const TYPE_NAME: &'static str = "AWS::CleanRooms::ConfiguredTableAssociation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConfiguredTableIdentifier", "MembershipIdentifier", "Name"];
 
@@ -1579,12 +1646,12 @@ pub mod configured_table_association {
     impl ConfiguredTableAssociationAnalysisRule {
         /// A new `ConfiguredTableAssociationAnalysisRule` with its required properties.
         pub fn new(
-            policy: impl Into<crate::Value<ConfiguredTableAssociationAnalysisRulePolicy>>,
-            r#type: impl Into<crate::Value<ConfiguredTableAssociationAnalysisRuleType>>,
+            policy: impl crate::IntoValue<ConfiguredTableAssociationAnalysisRulePolicy>,
+            r#type: impl crate::IntoValue<ConfiguredTableAssociationAnalysisRuleType>,
         ) -> Self {
             ConfiguredTableAssociationAnalysisRule(crate::typed::Properties::from_iter([
-                ("Policy".to_owned(), policy.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Policy".to_owned(), policy.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -1603,10 +1670,10 @@ pub mod configured_table_association {
 
     impl ConfiguredTableAssociationAnalysisRulePolicy {
         /// A new `ConfiguredTableAssociationAnalysisRulePolicy` with its required properties.
-        pub fn new(v1: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn new(v1: impl crate::IntoValue<crate::Json>) -> Self {
             ConfiguredTableAssociationAnalysisRulePolicy(crate::typed::Properties::from_iter([(
                 "V1".to_owned(),
-                v1.into().into_json(),
+                v1.into_value().into_json(),
             )]))
         }
     }
@@ -1626,12 +1693,12 @@ pub mod configured_table_association {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1675,23 +1742,23 @@ pub struct IdMappingTable(crate::Resource);
 impl IdMappingTable {
     /// A new `AWS::CleanRooms::IdMappingTable` with its required properties.
     pub fn new(
-        input_reference_config: impl Into<
-            crate::Value<id_mapping_table::IdMappingTableInputReferenceConfig>,
+        input_reference_config: impl crate::IntoValue<
+            id_mapping_table::IdMappingTableInputReferenceConfig,
         >,
-        membership_identifier: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        membership_identifier: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         IdMappingTable(
             crate::Resource::new("AWS::CleanRooms::IdMappingTable")
                 .property(
                     "InputReferenceConfig",
-                    input_reference_config.into().into_json(),
+                    input_reference_config.into_value().into_json(),
                 )
                 .property(
                     "MembershipIdentifier",
-                    membership_identifier.into().into_json(),
+                    membership_identifier.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1702,8 +1769,9 @@ impl IdMappingTable {
     /// Pattern: `^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF\t\r\n]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-idmappingtable.html#cfn-cleanrooms-idmappingtable-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1714,23 +1782,29 @@ impl IdMappingTable {
     /// Pattern: `^arn:aws:kms:[\w]{2}-[\w]{4,9}-[\d]:[\d]{12}:key/[a-zA-Z0-9-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-idmappingtable.html#cfn-cleanrooms-idmappingtable-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](id_mapping_table::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-idmappingtable.html#cfn-cleanrooms-idmappingtable-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<id_mapping_table::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<id_mapping_table::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for IdMappingTable {
     const TYPE_NAME: &'static str = "AWS::CleanRooms::IdMappingTable";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["InputReferenceConfig", "MembershipIdentifier", "Name"];
 
@@ -1792,17 +1866,17 @@ pub mod id_mapping_table {
     impl IdMappingTableInputReferenceConfig {
         /// A new `IdMappingTableInputReferenceConfig` with its required properties.
         pub fn new(
-            input_reference_arn: impl Into<crate::Value<String>>,
-            manage_resource_policies: impl Into<crate::Value<bool>>,
+            input_reference_arn: impl crate::IntoValue<String>,
+            manage_resource_policies: impl crate::IntoValue<bool>,
         ) -> Self {
             IdMappingTableInputReferenceConfig(crate::typed::Properties::from_iter([
                 (
                     "InputReferenceArn".to_owned(),
-                    input_reference_arn.into().into_json(),
+                    input_reference_arn.into_value().into_json(),
                 ),
                 (
                     "ManageResourcePolicies".to_owned(),
-                    manage_resource_policies.into().into_json(),
+                    manage_resource_policies.into_value().into_json(),
                 ),
             ]))
         }
@@ -1823,12 +1897,12 @@ pub mod id_mapping_table {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1851,23 +1925,23 @@ pub struct IdNamespaceAssociation(crate::Resource);
 impl IdNamespaceAssociation {
     /// A new `AWS::CleanRooms::IdNamespaceAssociation` with its required properties.
     pub fn new(
-        input_reference_config: impl Into<
-            crate::Value<id_namespace_association::IdNamespaceAssociationInputReferenceConfig>,
+        input_reference_config: impl crate::IntoValue<
+            id_namespace_association::IdNamespaceAssociationInputReferenceConfig,
         >,
-        membership_identifier: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        membership_identifier: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         IdNamespaceAssociation(
             crate::Resource::new("AWS::CleanRooms::IdNamespaceAssociation")
                 .property(
                     "InputReferenceConfig",
-                    input_reference_config.into().into_json(),
+                    input_reference_config.into_value().into_json(),
                 )
                 .property(
                     "MembershipIdentifier",
-                    membership_identifier.into().into_json(),
+                    membership_identifier.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1878,8 +1952,9 @@ impl IdNamespaceAssociation {
     /// Pattern: `^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF\t\r\n]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-idnamespaceassociation.html#cfn-cleanrooms-idnamespaceassociation-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1888,10 +1963,10 @@ impl IdNamespaceAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-idnamespaceassociation.html#cfn-cleanrooms-idnamespaceassociation-idmappingconfig)
     pub fn id_mapping_config(
         mut self,
-        value: impl Into<crate::Value<id_namespace_association::IdMappingConfig>>,
+        value: impl crate::IntoValue<id_namespace_association::IdMappingConfig>,
     ) -> Self {
         self.0
-            .set_property("IdMappingConfig", value.into().into_json());
+            .set_property("IdMappingConfig", value.into_value().into_json());
         self
     }
 
@@ -1900,16 +1975,21 @@ impl IdNamespaceAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-idnamespaceassociation.html#cfn-cleanrooms-idnamespaceassociation-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<id_namespace_association::Tag>>>,
+        value: impl crate::IntoValue<Vec<id_namespace_association::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for IdNamespaceAssociation {
     const TYPE_NAME: &'static str = "AWS::CleanRooms::IdNamespaceAssociation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["InputReferenceConfig", "MembershipIdentifier"];
 
@@ -1970,10 +2050,10 @@ pub mod id_namespace_association {
 
     impl IdMappingConfig {
         /// A new `IdMappingConfig` with its required properties.
-        pub fn new(allow_use_as_dimension_column: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(allow_use_as_dimension_column: impl crate::IntoValue<bool>) -> Self {
             IdMappingConfig(crate::typed::Properties::from_iter([(
                 "AllowUseAsDimensionColumn".to_owned(),
-                allow_use_as_dimension_column.into().into_json(),
+                allow_use_as_dimension_column.into_value().into_json(),
             )]))
         }
     }
@@ -1993,17 +2073,17 @@ pub mod id_namespace_association {
     impl IdNamespaceAssociationInputReferenceConfig {
         /// A new `IdNamespaceAssociationInputReferenceConfig` with its required properties.
         pub fn new(
-            input_reference_arn: impl Into<crate::Value<String>>,
-            manage_resource_policies: impl Into<crate::Value<bool>>,
+            input_reference_arn: impl crate::IntoValue<String>,
+            manage_resource_policies: impl crate::IntoValue<bool>,
         ) -> Self {
             IdNamespaceAssociationInputReferenceConfig(crate::typed::Properties::from_iter([
                 (
                     "InputReferenceArn".to_owned(),
-                    input_reference_arn.into().into_json(),
+                    input_reference_arn.into_value().into_json(),
                 ),
                 (
                     "ManageResourcePolicies".to_owned(),
-                    manage_resource_policies.into().into_json(),
+                    manage_resource_policies.into_value().into_json(),
                 ),
             ]))
         }
@@ -2024,12 +2104,12 @@ pub mod id_namespace_association {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2052,16 +2132,16 @@ pub struct Membership(crate::Resource);
 impl Membership {
     /// A new `AWS::CleanRooms::Membership` with its required properties.
     pub fn new(
-        collaboration_identifier: impl Into<crate::Value<String>>,
-        query_log_status: impl Into<crate::Value<membership::MembershipQueryLogStatus>>,
+        collaboration_identifier: impl crate::IntoValue<String>,
+        query_log_status: impl crate::IntoValue<membership::MembershipQueryLogStatus>,
     ) -> Self {
         Membership(
             crate::Resource::new("AWS::CleanRooms::Membership")
                 .property(
                     "CollaborationIdentifier",
-                    collaboration_identifier.into().into_json(),
+                    collaboration_identifier.into_value().into_json(),
                 )
-                .property("QueryLogStatus", query_log_status.into().into_json()),
+                .property("QueryLogStatus", query_log_status.into_value().into_json()),
         )
     }
 
@@ -2070,10 +2150,12 @@ impl Membership {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-membership.html#cfn-cleanrooms-membership-defaultjobresultconfiguration)
     pub fn default_job_result_configuration(
         mut self,
-        value: impl Into<crate::Value<membership::MembershipProtectedJobResultConfiguration>>,
+        value: impl crate::IntoValue<membership::MembershipProtectedJobResultConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("DefaultJobResultConfiguration", value.into().into_json());
+        self.0.set_property(
+            "DefaultJobResultConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2082,19 +2164,19 @@ impl Membership {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-membership.html#cfn-cleanrooms-membership-defaultresultconfiguration)
     pub fn default_result_configuration(
         mut self,
-        value: impl Into<crate::Value<membership::MembershipProtectedQueryResultConfiguration>>,
+        value: impl crate::IntoValue<membership::MembershipProtectedQueryResultConfiguration>,
     ) -> Self {
         self.0
-            .set_property("DefaultResultConfiguration", value.into().into_json());
+            .set_property("DefaultResultConfiguration", value.into_value().into_json());
         self
     }
 
     /// `IsMetricsEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-membership.html#cfn-cleanrooms-membership-ismetricsenabled)
-    pub fn is_metrics_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn is_metrics_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("IsMetricsEnabled", value.into().into_json());
+            .set_property("IsMetricsEnabled", value.into_value().into_json());
         self
     }
 
@@ -2103,10 +2185,10 @@ impl Membership {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-membership.html#cfn-cleanrooms-membership-joblogstatus)
     pub fn job_log_status(
         mut self,
-        value: impl Into<crate::Value<membership::MembershipJobLogStatus>>,
+        value: impl crate::IntoValue<membership::MembershipJobLogStatus>,
     ) -> Self {
         self.0
-            .set_property("JobLogStatus", value.into().into_json());
+            .set_property("JobLogStatus", value.into_value().into_json());
         self
     }
 
@@ -2115,25 +2197,30 @@ impl Membership {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-membership.html#cfn-cleanrooms-membership-paymentconfiguration)
     pub fn payment_configuration(
         mut self,
-        value: impl Into<crate::Value<membership::MembershipPaymentConfiguration>>,
+        value: impl crate::IntoValue<membership::MembershipPaymentConfiguration>,
     ) -> Self {
         self.0
-            .set_property("PaymentConfiguration", value.into().into_json());
+            .set_property("PaymentConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](membership::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-membership.html#cfn-cleanrooms-membership-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<membership::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<membership::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Membership {
     const TYPE_NAME: &'static str = "AWS::CleanRooms::Membership";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CollaborationIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2183,10 +2270,10 @@ pub mod membership {
 
     impl MembershipJobComputePaymentConfig {
         /// A new `MembershipJobComputePaymentConfig` with its required properties.
-        pub fn new(is_responsible: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(is_responsible: impl crate::IntoValue<bool>) -> Self {
             MembershipJobComputePaymentConfig(crate::typed::Properties::from_iter([(
                 "IsResponsible".to_owned(),
-                is_responsible.into().into_json(),
+                is_responsible.into_value().into_json(),
             )]))
         }
     }
@@ -2214,10 +2301,10 @@ pub mod membership {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-membership-membershipmlpaymentconfig.html#cfn-cleanrooms-membership-membershipmlpaymentconfig-modelinference)
         pub fn model_inference(
             mut self,
-            value: impl Into<crate::Value<MembershipModelInferencePaymentConfig>>,
+            value: impl crate::IntoValue<MembershipModelInferencePaymentConfig>,
         ) -> Self {
             self.0
-                .insert("ModelInference".to_owned(), value.into().into_json());
+                .insert("ModelInference".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2226,10 +2313,10 @@ pub mod membership {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-membership-membershipmlpaymentconfig.html#cfn-cleanrooms-membership-membershipmlpaymentconfig-modeltraining)
         pub fn model_training(
             mut self,
-            value: impl Into<crate::Value<MembershipModelTrainingPaymentConfig>>,
+            value: impl crate::IntoValue<MembershipModelTrainingPaymentConfig>,
         ) -> Self {
             self.0
-                .insert("ModelTraining".to_owned(), value.into().into_json());
+                .insert("ModelTraining".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2238,11 +2325,11 @@ pub mod membership {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-membership-membershipmlpaymentconfig.html#cfn-cleanrooms-membership-membershipmlpaymentconfig-syntheticdatageneration)
         pub fn synthetic_data_generation(
             mut self,
-            value: impl Into<crate::Value<MembershipSyntheticDataGenerationPaymentConfig>>,
+            value: impl crate::IntoValue<MembershipSyntheticDataGenerationPaymentConfig>,
         ) -> Self {
             self.0.insert(
                 "SyntheticDataGeneration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2262,10 +2349,10 @@ pub mod membership {
 
     impl MembershipModelInferencePaymentConfig {
         /// A new `MembershipModelInferencePaymentConfig` with its required properties.
-        pub fn new(is_responsible: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(is_responsible: impl crate::IntoValue<bool>) -> Self {
             MembershipModelInferencePaymentConfig(crate::typed::Properties::from_iter([(
                 "IsResponsible".to_owned(),
-                is_responsible.into().into_json(),
+                is_responsible.into_value().into_json(),
             )]))
         }
     }
@@ -2284,10 +2371,10 @@ pub mod membership {
 
     impl MembershipModelTrainingPaymentConfig {
         /// A new `MembershipModelTrainingPaymentConfig` with its required properties.
-        pub fn new(is_responsible: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(is_responsible: impl crate::IntoValue<bool>) -> Self {
             MembershipModelTrainingPaymentConfig(crate::typed::Properties::from_iter([(
                 "IsResponsible".to_owned(),
-                is_responsible.into().into_json(),
+                is_responsible.into_value().into_json(),
             )]))
         }
     }
@@ -2307,11 +2394,11 @@ pub mod membership {
     impl MembershipPaymentConfiguration {
         /// A new `MembershipPaymentConfiguration` with its required properties.
         pub fn new(
-            query_compute: impl Into<crate::Value<MembershipQueryComputePaymentConfig>>,
+            query_compute: impl crate::IntoValue<MembershipQueryComputePaymentConfig>,
         ) -> Self {
             MembershipPaymentConfiguration(crate::typed::Properties::from_iter([(
                 "QueryCompute".to_owned(),
-                query_compute.into().into_json(),
+                query_compute.into_value().into_json(),
             )]))
         }
 
@@ -2320,10 +2407,10 @@ pub mod membership {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-membership-membershippaymentconfiguration.html#cfn-cleanrooms-membership-membershippaymentconfiguration-jobcompute)
         pub fn job_compute(
             mut self,
-            value: impl Into<crate::Value<MembershipJobComputePaymentConfig>>,
+            value: impl crate::IntoValue<MembershipJobComputePaymentConfig>,
         ) -> Self {
             self.0
-                .insert("JobCompute".to_owned(), value.into().into_json());
+                .insert("JobCompute".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2332,10 +2419,10 @@ pub mod membership {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-membership-membershippaymentconfiguration.html#cfn-cleanrooms-membership-membershippaymentconfiguration-machinelearning)
         pub fn machine_learning(
             mut self,
-            value: impl Into<crate::Value<MembershipMlPaymentConfig>>,
+            value: impl crate::IntoValue<MembershipMlPaymentConfig>,
         ) -> Self {
             self.0
-                .insert("MachineLearning".to_owned(), value.into().into_json());
+                .insert("MachineLearning".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2354,10 +2441,10 @@ pub mod membership {
 
     impl MembershipProtectedJobOutputConfiguration {
         /// A new `MembershipProtectedJobOutputConfiguration` with its required properties.
-        pub fn new(s3: impl Into<crate::Value<ProtectedJobS3OutputConfigurationInput>>) -> Self {
+        pub fn new(s3: impl crate::IntoValue<ProtectedJobS3OutputConfigurationInput>) -> Self {
             MembershipProtectedJobOutputConfiguration(crate::typed::Properties::from_iter([(
                 "S3".to_owned(),
-                s3.into().into_json(),
+                s3.into_value().into_json(),
             )]))
         }
     }
@@ -2377,15 +2464,15 @@ pub mod membership {
     impl MembershipProtectedJobResultConfiguration {
         /// A new `MembershipProtectedJobResultConfiguration` with its required properties.
         pub fn new(
-            output_configuration: impl Into<crate::Value<MembershipProtectedJobOutputConfiguration>>,
-            role_arn: impl Into<crate::Value<String>>,
+            output_configuration: impl crate::IntoValue<MembershipProtectedJobOutputConfiguration>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             MembershipProtectedJobResultConfiguration(crate::typed::Properties::from_iter([
                 (
                     "OutputConfiguration".to_owned(),
-                    output_configuration.into().into_json(),
+                    output_configuration.into_value().into_json(),
                 ),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
     }
@@ -2404,10 +2491,10 @@ pub mod membership {
 
     impl MembershipProtectedQueryOutputConfiguration {
         /// A new `MembershipProtectedQueryOutputConfiguration` with its required properties.
-        pub fn new(s3: impl Into<crate::Value<ProtectedQueryS3OutputConfiguration>>) -> Self {
+        pub fn new(s3: impl crate::IntoValue<ProtectedQueryS3OutputConfiguration>) -> Self {
             MembershipProtectedQueryOutputConfiguration(crate::typed::Properties::from_iter([(
                 "S3".to_owned(),
-                s3.into().into_json(),
+                s3.into_value().into_json(),
             )]))
         }
     }
@@ -2427,11 +2514,11 @@ pub mod membership {
     impl MembershipProtectedQueryResultConfiguration {
         /// A new `MembershipProtectedQueryResultConfiguration` with its required properties.
         pub fn new(
-            output_configuration: impl Into<crate::Value<MembershipProtectedQueryOutputConfiguration>>,
+            output_configuration: impl crate::IntoValue<MembershipProtectedQueryOutputConfiguration>,
         ) -> Self {
             MembershipProtectedQueryResultConfiguration(crate::typed::Properties::from_iter([(
                 "OutputConfiguration".to_owned(),
-                output_configuration.into().into_json(),
+                output_configuration.into_value().into_json(),
             )]))
         }
 
@@ -2442,9 +2529,9 @@ pub mod membership {
         /// Pattern: `^arn:aws:iam::[\w]+:role/[\w+=./@-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-membership-membershipprotectedqueryresultconfiguration.html#cfn-cleanrooms-membership-membershipprotectedqueryresultconfiguration-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2463,10 +2550,10 @@ pub mod membership {
 
     impl MembershipQueryComputePaymentConfig {
         /// A new `MembershipQueryComputePaymentConfig` with its required properties.
-        pub fn new(is_responsible: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(is_responsible: impl crate::IntoValue<bool>) -> Self {
             MembershipQueryComputePaymentConfig(crate::typed::Properties::from_iter([(
                 "IsResponsible".to_owned(),
-                is_responsible.into().into_json(),
+                is_responsible.into_value().into_json(),
             )]))
         }
     }
@@ -2485,10 +2572,10 @@ pub mod membership {
 
     impl MembershipSyntheticDataGenerationPaymentConfig {
         /// A new `MembershipSyntheticDataGenerationPaymentConfig` with its required properties.
-        pub fn new(is_responsible: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(is_responsible: impl crate::IntoValue<bool>) -> Self {
             MembershipSyntheticDataGenerationPaymentConfig(crate::typed::Properties::from_iter([(
                 "IsResponsible".to_owned(),
-                is_responsible.into().into_json(),
+                is_responsible.into_value().into_json(),
             )]))
         }
     }
@@ -2507,19 +2594,19 @@ pub mod membership {
 
     impl ProtectedJobS3OutputConfigurationInput {
         /// A new `ProtectedJobS3OutputConfigurationInput` with its required properties.
-        pub fn new(bucket: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket: impl crate::IntoValue<String>) -> Self {
             ProtectedJobS3OutputConfigurationInput(crate::typed::Properties::from_iter([(
                 "Bucket".to_owned(),
-                bucket.into().into_json(),
+                bucket.into_value().into_json(),
             )]))
         }
 
         /// `KeyPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-membership-protectedjobs3outputconfigurationinput.html#cfn-cleanrooms-membership-protectedjobs3outputconfigurationinput-keyprefix)
-        pub fn key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KeyPrefix".to_owned(), value.into().into_json());
+                .insert("KeyPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2539,30 +2626,35 @@ pub mod membership {
     impl ProtectedQueryS3OutputConfiguration {
         /// A new `ProtectedQueryS3OutputConfiguration` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            result_format: impl Into<crate::Value<ResultFormat>>,
+            bucket: impl crate::IntoValue<String>,
+            result_format: impl crate::IntoValue<ResultFormat>,
         ) -> Self {
             ProtectedQueryS3OutputConfiguration(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("ResultFormat".to_owned(), result_format.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                (
+                    "ResultFormat".to_owned(),
+                    result_format.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `KeyPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-membership-protectedquerys3outputconfiguration.html#cfn-cleanrooms-membership-protectedquerys3outputconfiguration-keyprefix)
-        pub fn key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KeyPrefix".to_owned(), value.into().into_json());
+                .insert("KeyPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SingleFileOutput`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-membership-protectedquerys3outputconfiguration.html#cfn-cleanrooms-membership-protectedquerys3outputconfiguration-singlefileoutput)
-        pub fn single_file_output(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("SingleFileOutput".to_owned(), value.into().into_json());
+        pub fn single_file_output(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "SingleFileOutput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2582,12 +2674,12 @@ pub mod membership {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2664,38 +2756,43 @@ pub struct PrivacyBudgetTemplate(crate::Resource);
 impl PrivacyBudgetTemplate {
     /// A new `AWS::CleanRooms::PrivacyBudgetTemplate` with its required properties.
     pub fn new(
-        auto_refresh: impl Into<crate::Value<privacy_budget_template::AutoRefresh>>,
-        membership_identifier: impl Into<crate::Value<String>>,
-        parameters: impl Into<crate::Value<privacy_budget_template::Parameters>>,
-        privacy_budget_type: impl Into<crate::Value<privacy_budget_template::PrivacyBudgetType>>,
+        auto_refresh: impl crate::IntoValue<privacy_budget_template::AutoRefresh>,
+        membership_identifier: impl crate::IntoValue<String>,
+        parameters: impl crate::IntoValue<privacy_budget_template::Parameters>,
+        privacy_budget_type: impl crate::IntoValue<privacy_budget_template::PrivacyBudgetType>,
     ) -> Self {
         PrivacyBudgetTemplate(
             crate::Resource::new("AWS::CleanRooms::PrivacyBudgetTemplate")
-                .property("AutoRefresh", auto_refresh.into().into_json())
+                .property("AutoRefresh", auto_refresh.into_value().into_json())
                 .property(
                     "MembershipIdentifier",
-                    membership_identifier.into().into_json(),
+                    membership_identifier.into_value().into_json(),
                 )
-                .property("Parameters", parameters.into().into_json())
-                .property("PrivacyBudgetType", privacy_budget_type.into().into_json()),
+                .property("Parameters", parameters.into_value().into_json())
+                .property(
+                    "PrivacyBudgetType",
+                    privacy_budget_type.into_value().into_json(),
+                ),
         )
     }
 
     /// `Tags`: list of [`Tag`](privacy_budget_template::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanrooms-privacybudgettemplate.html#cfn-cleanrooms-privacybudgettemplate-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<privacy_budget_template::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<privacy_budget_template::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PrivacyBudgetTemplate {
     const TYPE_NAME: &'static str = "AWS::CleanRooms::PrivacyBudgetTemplate";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AutoRefresh",
         "MembershipIdentifier",
@@ -2756,12 +2853,12 @@ pub mod privacy_budget_template {
     impl BudgetParameter {
         /// A new `BudgetParameter` with its required properties.
         pub fn new(
-            budget: impl Into<crate::Value<i64>>,
-            r#type: impl Into<crate::Value<Type>>,
+            budget: impl crate::IntoValue<i64>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             BudgetParameter(crate::typed::Properties::from_iter([
-                ("Budget".to_owned(), budget.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Budget".to_owned(), budget.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
@@ -2770,10 +2867,10 @@ pub mod privacy_budget_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-privacybudgettemplate-budgetparameter.html#cfn-cleanrooms-privacybudgettemplate-budgetparameter-autorefresh)
         pub fn auto_refresh(
             mut self,
-            value: impl Into<crate::Value<BudgetParameterAutoRefresh>>,
+            value: impl crate::IntoValue<BudgetParameterAutoRefresh>,
         ) -> Self {
             self.0
-                .insert("AutoRefresh".to_owned(), value.into().into_json());
+                .insert("AutoRefresh".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2803,10 +2900,12 @@ pub mod privacy_budget_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-privacybudgettemplate-parameters.html#cfn-cleanrooms-privacybudgettemplate-parameters-budgetparameters)
         pub fn budget_parameters(
             mut self,
-            value: impl Into<crate::Value<Vec<BudgetParameter>>>,
+            value: impl crate::IntoValue<Vec<BudgetParameter>>,
         ) -> Self {
-            self.0
-                .insert("BudgetParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BudgetParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2815,9 +2914,9 @@ pub mod privacy_budget_template {
         /// Range: 1 to 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-privacybudgettemplate-parameters.html#cfn-cleanrooms-privacybudgettemplate-parameters-epsilon)
-        pub fn epsilon(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn epsilon(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Epsilon".to_owned(), value.into().into_json());
+                .insert("Epsilon".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2826,9 +2925,9 @@ pub mod privacy_budget_template {
         /// Length: at most 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-privacybudgettemplate-parameters.html#cfn-cleanrooms-privacybudgettemplate-parameters-resourcearn)
-        pub fn resource_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceArn".to_owned(), value.into().into_json());
+                .insert("ResourceArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2837,9 +2936,11 @@ pub mod privacy_budget_template {
         /// Range: 10 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanrooms-privacybudgettemplate-parameters.html#cfn-cleanrooms-privacybudgettemplate-parameters-usersnoiseperquery)
-        pub fn users_noise_per_query(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("UsersNoisePerQuery".to_owned(), value.into().into_json());
+        pub fn users_noise_per_query(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "UsersNoisePerQuery".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2859,12 +2960,12 @@ pub mod privacy_budget_template {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

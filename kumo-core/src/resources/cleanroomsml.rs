@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::CleanRoomsML::TrainingDataset",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::CleanRoomsML::ConfiguredModelAlgorithm",
+        <ConfiguredModelAlgorithm as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation",
+        <ConfiguredModelAlgorithmAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CleanRoomsML::TrainingDataset",
+        <TrainingDataset as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::CleanRoomsML::ConfiguredModelAlgorithm`.
 ///
 /// Required properties, the arguments of [`ConfiguredModelAlgorithm::new`]: `Name`, `RoleArn`.
@@ -20,13 +36,13 @@ pub struct ConfiguredModelAlgorithm(crate::Resource);
 impl ConfiguredModelAlgorithm {
     /// A new `AWS::CleanRoomsML::ConfiguredModelAlgorithm` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ConfiguredModelAlgorithm(
             crate::Resource::new("AWS::CleanRoomsML::ConfiguredModelAlgorithm")
-                .property("Name", name.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -39,8 +55,9 @@ impl ConfiguredModelAlgorithm {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanroomsml-configuredmodelalgorithm.html#cfn-cleanroomsml-configuredmodelalgorithm-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -51,10 +68,10 @@ impl ConfiguredModelAlgorithm {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanroomsml-configuredmodelalgorithm.html#cfn-cleanroomsml-configuredmodelalgorithm-inferencecontainerconfig)
     pub fn inference_container_config(
         mut self,
-        value: impl Into<crate::Value<configured_model_algorithm::InferenceContainerConfig>>,
+        value: impl crate::IntoValue<configured_model_algorithm::InferenceContainerConfig>,
     ) -> Self {
         self.0
-            .set_property("InferenceContainerConfig", value.into().into_json());
+            .set_property("InferenceContainerConfig", value.into_value().into_json());
         self
     }
 
@@ -67,8 +84,9 @@ impl ConfiguredModelAlgorithm {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanroomsml-configuredmodelalgorithm.html#cfn-cleanroomsml-configuredmodelalgorithm-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
@@ -77,9 +95,9 @@ impl ConfiguredModelAlgorithm {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanroomsml-configuredmodelalgorithm.html#cfn-cleanroomsml-configuredmodelalgorithm-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<configured_model_algorithm::Tag>>>,
+        value: impl crate::IntoValue<Vec<configured_model_algorithm::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -90,17 +108,22 @@ impl ConfiguredModelAlgorithm {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanroomsml-configuredmodelalgorithm.html#cfn-cleanroomsml-configuredmodelalgorithm-trainingcontainerconfig)
     pub fn training_container_config(
         mut self,
-        value: impl Into<crate::Value<configured_model_algorithm::ContainerConfig>>,
+        value: impl crate::IntoValue<configured_model_algorithm::ContainerConfig>,
     ) -> Self {
         self.0
-            .set_property("TrainingContainerConfig", value.into().into_json());
+            .set_property("TrainingContainerConfig", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ConfiguredModelAlgorithm {
     const TYPE_NAME: &'static str = "AWS::CleanRoomsML::ConfiguredModelAlgorithm";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Description",
         "InferenceContainerConfig",
@@ -142,10 +165,10 @@ pub mod configured_model_algorithm {
 
     impl ContainerConfig {
         /// A new `ContainerConfig` with its required properties.
-        pub fn new(image_uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(image_uri: impl crate::IntoValue<String>) -> Self {
             ContainerConfig(crate::typed::Properties::from_iter([(
                 "ImageUri".to_owned(),
-                image_uri.into().into_json(),
+                image_uri.into_value().into_json(),
             )]))
         }
 
@@ -154,9 +177,9 @@ pub mod configured_model_algorithm {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanroomsml-configuredmodelalgorithm-containerconfig.html#cfn-cleanroomsml-configuredmodelalgorithm-containerconfig-arguments)
-        pub fn arguments(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn arguments(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Arguments".to_owned(), value.into().into_json());
+                .insert("Arguments".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -165,9 +188,9 @@ pub mod configured_model_algorithm {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanroomsml-configuredmodelalgorithm-containerconfig.html#cfn-cleanroomsml-configuredmodelalgorithm-containerconfig-entrypoint)
-        pub fn entrypoint(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn entrypoint(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Entrypoint".to_owned(), value.into().into_json());
+                .insert("Entrypoint".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -178,10 +201,12 @@ pub mod configured_model_algorithm {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanroomsml-configuredmodelalgorithm-containerconfig.html#cfn-cleanroomsml-configuredmodelalgorithm-containerconfig-metricdefinitions)
         pub fn metric_definitions(
             mut self,
-            value: impl Into<crate::Value<Vec<MetricDefinition>>>,
+            value: impl crate::IntoValue<Vec<MetricDefinition>>,
         ) -> Self {
-            self.0
-                .insert("MetricDefinitions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MetricDefinitions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -200,10 +225,10 @@ pub mod configured_model_algorithm {
 
     impl InferenceContainerConfig {
         /// A new `InferenceContainerConfig` with its required properties.
-        pub fn new(image_uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(image_uri: impl crate::IntoValue<String>) -> Self {
             InferenceContainerConfig(crate::typed::Properties::from_iter([(
                 "ImageUri".to_owned(),
-                image_uri.into().into_json(),
+                image_uri.into_value().into_json(),
             )]))
         }
     }
@@ -223,12 +248,12 @@ pub mod configured_model_algorithm {
     impl MetricDefinition {
         /// A new `MetricDefinition` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            regex: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            regex: impl crate::IntoValue<String>,
         ) -> Self {
             MetricDefinition(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Regex".to_owned(), regex.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Regex".to_owned(), regex.into_value().into_json()),
             ]))
         }
     }
@@ -248,12 +273,12 @@ pub mod configured_model_algorithm {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -276,21 +301,21 @@ pub struct ConfiguredModelAlgorithmAssociation(crate::Resource);
 impl ConfiguredModelAlgorithmAssociation {
     /// A new `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation` with its required properties.
     pub fn new(
-        configured_model_algorithm_arn: impl Into<crate::Value<String>>,
-        membership_identifier: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        configured_model_algorithm_arn: impl crate::IntoValue<String>,
+        membership_identifier: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         ConfiguredModelAlgorithmAssociation(
             crate::Resource::new("AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation")
                 .property(
                     "ConfiguredModelAlgorithmArn",
-                    configured_model_algorithm_arn.into().into_json(),
+                    configured_model_algorithm_arn.into_value().into_json(),
                 )
                 .property(
                     "MembershipIdentifier",
-                    membership_identifier.into().into_json(),
+                    membership_identifier.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -303,8 +328,9 @@ impl ConfiguredModelAlgorithmAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanroomsml-configuredmodelalgorithmassociation.html#cfn-cleanroomsml-configuredmodelalgorithmassociation-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -315,10 +341,10 @@ impl ConfiguredModelAlgorithmAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanroomsml-configuredmodelalgorithmassociation.html#cfn-cleanroomsml-configuredmodelalgorithmassociation-privacyconfiguration)
     pub fn privacy_configuration(
         mut self,
-        value: impl Into<crate::Value<configured_model_algorithm_association::PrivacyConfiguration>>,
+        value: impl crate::IntoValue<configured_model_algorithm_association::PrivacyConfiguration>,
     ) -> Self {
         self.0
-            .set_property("PrivacyConfiguration", value.into().into_json());
+            .set_property("PrivacyConfiguration", value.into_value().into_json());
         self
     }
 
@@ -327,16 +353,21 @@ impl ConfiguredModelAlgorithmAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanroomsml-configuredmodelalgorithmassociation.html#cfn-cleanroomsml-configuredmodelalgorithmassociation-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<configured_model_algorithm_association::Tag>>>,
+        value: impl crate::IntoValue<Vec<configured_model_algorithm_association::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ConfiguredModelAlgorithmAssociation {
     const TYPE_NAME: &'static str = "AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ConfiguredModelAlgorithmArn",
         "Description",
@@ -382,10 +413,10 @@ pub mod configured_model_algorithm_association {
 
     impl CustomEntityConfig {
         /// A new `CustomEntityConfig` with its required properties.
-        pub fn new(custom_data_identifiers: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(custom_data_identifiers: impl crate::IntoValue<Vec<String>>) -> Self {
             CustomEntityConfig(crate::typed::Properties::from_iter([(
                 "CustomDataIdentifiers".to_owned(),
-                custom_data_identifiers.into().into_json(),
+                custom_data_identifiers.into_value().into_json(),
             )]))
         }
     }
@@ -404,10 +435,10 @@ pub mod configured_model_algorithm_association {
 
     impl LogRedactionConfiguration {
         /// A new `LogRedactionConfiguration` with its required properties.
-        pub fn new(entities_to_redact: impl Into<crate::Value<Vec<EntityType>>>) -> Self {
+        pub fn new(entities_to_redact: impl crate::IntoValue<Vec<EntityType>>) -> Self {
             LogRedactionConfiguration(crate::typed::Properties::from_iter([(
                 "EntitiesToRedact".to_owned(),
-                entities_to_redact.into().into_json(),
+                entities_to_redact.into_value().into_json(),
             )]))
         }
 
@@ -416,10 +447,12 @@ pub mod configured_model_algorithm_association {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanroomsml-configuredmodelalgorithmassociation-logredactionconfiguration.html#cfn-cleanroomsml-configuredmodelalgorithmassociation-logredactionconfiguration-customentityconfig)
         pub fn custom_entity_config(
             mut self,
-            value: impl Into<crate::Value<CustomEntityConfig>>,
+            value: impl crate::IntoValue<CustomEntityConfig>,
         ) -> Self {
-            self.0
-                .insert("CustomEntityConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomEntityConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -438,10 +471,10 @@ pub mod configured_model_algorithm_association {
 
     impl LogsConfigurationPolicy {
         /// A new `LogsConfigurationPolicy` with its required properties.
-        pub fn new(allowed_account_ids: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(allowed_account_ids: impl crate::IntoValue<Vec<String>>) -> Self {
             LogsConfigurationPolicy(crate::typed::Properties::from_iter([(
                 "AllowedAccountIds".to_owned(),
-                allowed_account_ids.into().into_json(),
+                allowed_account_ids.into_value().into_json(),
             )]))
         }
 
@@ -450,9 +483,9 @@ pub mod configured_model_algorithm_association {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanroomsml-configuredmodelalgorithmassociation-logsconfigurationpolicy.html#cfn-cleanroomsml-configuredmodelalgorithmassociation-logsconfigurationpolicy-filterpattern)
-        pub fn filter_pattern(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn filter_pattern(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FilterPattern".to_owned(), value.into().into_json());
+                .insert("FilterPattern".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -461,11 +494,11 @@ pub mod configured_model_algorithm_association {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanroomsml-configuredmodelalgorithmassociation-logsconfigurationpolicy.html#cfn-cleanroomsml-configuredmodelalgorithmassociation-logsconfigurationpolicy-logredactionconfiguration)
         pub fn log_redaction_configuration(
             mut self,
-            value: impl Into<crate::Value<LogRedactionConfiguration>>,
+            value: impl crate::IntoValue<LogRedactionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "LogRedactionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -473,9 +506,9 @@ pub mod configured_model_algorithm_association {
         /// `LogType`: [`LogType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanroomsml-configuredmodelalgorithmassociation-logsconfigurationpolicy.html#cfn-cleanroomsml-configuredmodelalgorithmassociation-logsconfigurationpolicy-logtype)
-        pub fn log_type(mut self, value: impl Into<crate::Value<LogType>>) -> Self {
+        pub fn log_type(mut self, value: impl crate::IntoValue<LogType>) -> Self {
             self.0
-                .insert("LogType".to_owned(), value.into().into_json());
+                .insert("LogType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -494,10 +527,10 @@ pub mod configured_model_algorithm_association {
 
     impl MetricsConfigurationPolicy {
         /// A new `MetricsConfigurationPolicy` with its required properties.
-        pub fn new(noise_level: impl Into<crate::Value<NoiseLevelType>>) -> Self {
+        pub fn new(noise_level: impl crate::IntoValue<NoiseLevelType>) -> Self {
             MetricsConfigurationPolicy(crate::typed::Properties::from_iter([(
                 "NoiseLevel".to_owned(),
-                noise_level.into().into_json(),
+                noise_level.into_value().into_json(),
             )]))
         }
     }
@@ -516,10 +549,10 @@ pub mod configured_model_algorithm_association {
 
     impl PrivacyConfiguration {
         /// A new `PrivacyConfiguration` with its required properties.
-        pub fn new(policies: impl Into<crate::Value<PrivacyConfigurationPolicies>>) -> Self {
+        pub fn new(policies: impl crate::IntoValue<PrivacyConfigurationPolicies>) -> Self {
             PrivacyConfiguration(crate::typed::Properties::from_iter([(
                 "Policies".to_owned(),
-                policies.into().into_json(),
+                policies.into_value().into_json(),
             )]))
         }
     }
@@ -547,10 +580,12 @@ pub mod configured_model_algorithm_association {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanroomsml-configuredmodelalgorithmassociation-privacyconfigurationpolicies.html#cfn-cleanroomsml-configuredmodelalgorithmassociation-privacyconfigurationpolicies-trainedmodelexports)
         pub fn trained_model_exports(
             mut self,
-            value: impl Into<crate::Value<TrainedModelExportsConfigurationPolicy>>,
+            value: impl crate::IntoValue<TrainedModelExportsConfigurationPolicy>,
         ) -> Self {
-            self.0
-                .insert("TrainedModelExports".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TrainedModelExports".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -559,11 +594,11 @@ pub mod configured_model_algorithm_association {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanroomsml-configuredmodelalgorithmassociation-privacyconfigurationpolicies.html#cfn-cleanroomsml-configuredmodelalgorithmassociation-privacyconfigurationpolicies-trainedmodelinferencejobs)
         pub fn trained_model_inference_jobs(
             mut self,
-            value: impl Into<crate::Value<TrainedModelInferenceJobsConfigurationPolicy>>,
+            value: impl crate::IntoValue<TrainedModelInferenceJobsConfigurationPolicy>,
         ) -> Self {
             self.0.insert(
                 "TrainedModelInferenceJobs".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -573,10 +608,10 @@ pub mod configured_model_algorithm_association {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanroomsml-configuredmodelalgorithmassociation-privacyconfigurationpolicies.html#cfn-cleanroomsml-configuredmodelalgorithmassociation-privacyconfigurationpolicies-trainedmodels)
         pub fn trained_models(
             mut self,
-            value: impl Into<crate::Value<TrainedModelsConfigurationPolicy>>,
+            value: impl crate::IntoValue<TrainedModelsConfigurationPolicy>,
         ) -> Self {
             self.0
-                .insert("TrainedModels".to_owned(), value.into().into_json());
+                .insert("TrainedModels".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -596,12 +631,12 @@ pub mod configured_model_algorithm_association {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -621,12 +656,12 @@ pub mod configured_model_algorithm_association {
     impl TrainedModelArtifactMaxSize {
         /// A new `TrainedModelArtifactMaxSize` with its required properties.
         pub fn new(
-            unit: impl Into<crate::Value<TrainedModelArtifactMaxSizeUnitType>>,
-            value: impl Into<crate::Value<f64>>,
+            unit: impl crate::IntoValue<TrainedModelArtifactMaxSizeUnitType>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             TrainedModelArtifactMaxSize(crate::typed::Properties::from_iter([
-                ("Unit".to_owned(), unit.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Unit".to_owned(), unit.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -646,15 +681,15 @@ pub mod configured_model_algorithm_association {
     impl TrainedModelExportsConfigurationPolicy {
         /// A new `TrainedModelExportsConfigurationPolicy` with its required properties.
         pub fn new(
-            files_to_export: impl Into<crate::Value<Vec<TrainedModelExportFileType>>>,
-            max_size: impl Into<crate::Value<TrainedModelExportsMaxSize>>,
+            files_to_export: impl crate::IntoValue<Vec<TrainedModelExportFileType>>,
+            max_size: impl crate::IntoValue<TrainedModelExportsMaxSize>,
         ) -> Self {
             TrainedModelExportsConfigurationPolicy(crate::typed::Properties::from_iter([
                 (
                     "FilesToExport".to_owned(),
-                    files_to_export.into().into_json(),
+                    files_to_export.into_value().into_json(),
                 ),
-                ("MaxSize".to_owned(), max_size.into().into_json()),
+                ("MaxSize".to_owned(), max_size.into_value().into_json()),
             ]))
         }
     }
@@ -674,12 +709,12 @@ pub mod configured_model_algorithm_association {
     impl TrainedModelExportsMaxSize {
         /// A new `TrainedModelExportsMaxSize` with its required properties.
         pub fn new(
-            unit: impl Into<crate::Value<TrainedModelExportsMaxSizeUnitType>>,
-            value: impl Into<crate::Value<f64>>,
+            unit: impl crate::IntoValue<TrainedModelExportsMaxSizeUnitType>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             TrainedModelExportsMaxSize(crate::typed::Properties::from_iter([
-                ("Unit".to_owned(), unit.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Unit".to_owned(), unit.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -709,10 +744,10 @@ pub mod configured_model_algorithm_association {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanroomsml-configuredmodelalgorithmassociation-trainedmodelinferencejobsconfigurationpolicy.html#cfn-cleanroomsml-configuredmodelalgorithmassociation-trainedmodelinferencejobsconfigurationpolicy-containerlogs)
         pub fn container_logs(
             mut self,
-            value: impl Into<crate::Value<Vec<LogsConfigurationPolicy>>>,
+            value: impl crate::IntoValue<Vec<LogsConfigurationPolicy>>,
         ) -> Self {
             self.0
-                .insert("ContainerLogs".to_owned(), value.into().into_json());
+                .insert("ContainerLogs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -721,10 +756,10 @@ pub mod configured_model_algorithm_association {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanroomsml-configuredmodelalgorithmassociation-trainedmodelinferencejobsconfigurationpolicy.html#cfn-cleanroomsml-configuredmodelalgorithmassociation-trainedmodelinferencejobsconfigurationpolicy-maxoutputsize)
         pub fn max_output_size(
             mut self,
-            value: impl Into<crate::Value<TrainedModelInferenceMaxOutputSize>>,
+            value: impl crate::IntoValue<TrainedModelInferenceMaxOutputSize>,
         ) -> Self {
             self.0
-                .insert("MaxOutputSize".to_owned(), value.into().into_json());
+                .insert("MaxOutputSize".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -744,12 +779,12 @@ pub mod configured_model_algorithm_association {
     impl TrainedModelInferenceMaxOutputSize {
         /// A new `TrainedModelInferenceMaxOutputSize` with its required properties.
         pub fn new(
-            unit: impl Into<crate::Value<TrainedModelInferenceMaxOutputSizeUnitType>>,
-            value: impl Into<crate::Value<f64>>,
+            unit: impl crate::IntoValue<TrainedModelInferenceMaxOutputSizeUnitType>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             TrainedModelInferenceMaxOutputSize(crate::typed::Properties::from_iter([
-                ("Unit".to_owned(), unit.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Unit".to_owned(), unit.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -779,10 +814,10 @@ pub mod configured_model_algorithm_association {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanroomsml-configuredmodelalgorithmassociation-trainedmodelsconfigurationpolicy.html#cfn-cleanroomsml-configuredmodelalgorithmassociation-trainedmodelsconfigurationpolicy-containerlogs)
         pub fn container_logs(
             mut self,
-            value: impl Into<crate::Value<Vec<LogsConfigurationPolicy>>>,
+            value: impl crate::IntoValue<Vec<LogsConfigurationPolicy>>,
         ) -> Self {
             self.0
-                .insert("ContainerLogs".to_owned(), value.into().into_json());
+                .insert("ContainerLogs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -791,10 +826,12 @@ pub mod configured_model_algorithm_association {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanroomsml-configuredmodelalgorithmassociation-trainedmodelsconfigurationpolicy.html#cfn-cleanroomsml-configuredmodelalgorithmassociation-trainedmodelsconfigurationpolicy-containermetrics)
         pub fn container_metrics(
             mut self,
-            value: impl Into<crate::Value<MetricsConfigurationPolicy>>,
+            value: impl crate::IntoValue<MetricsConfigurationPolicy>,
         ) -> Self {
-            self.0
-                .insert("ContainerMetrics".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ContainerMetrics".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -803,10 +840,10 @@ pub mod configured_model_algorithm_association {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanroomsml-configuredmodelalgorithmassociation-trainedmodelsconfigurationpolicy.html#cfn-cleanroomsml-configuredmodelalgorithmassociation-trainedmodelsconfigurationpolicy-maxartifactsize)
         pub fn max_artifact_size(
             mut self,
-            value: impl Into<crate::Value<TrainedModelArtifactMaxSize>>,
+            value: impl crate::IntoValue<TrainedModelArtifactMaxSize>,
         ) -> Self {
             self.0
-                .insert("MaxArtifactSize".to_owned(), value.into().into_json());
+                .insert("MaxArtifactSize".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -957,15 +994,15 @@ pub struct TrainingDataset(crate::Resource);
 impl TrainingDataset {
     /// A new `AWS::CleanRoomsML::TrainingDataset` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
-        training_data: impl Into<crate::Value<Vec<training_dataset::Dataset>>>,
+        name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
+        training_data: impl crate::IntoValue<Vec<training_dataset::Dataset>>,
     ) -> Self {
         TrainingDataset(
             crate::Resource::new("AWS::CleanRoomsML::TrainingDataset")
-                .property("Name", name.into().into_json())
-                .property("RoleArn", role_arn.into().into_json())
-                .property("TrainingData", training_data.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json())
+                .property("TrainingData", training_data.into_value().into_json()),
         )
     }
 
@@ -978,23 +1015,29 @@ impl TrainingDataset {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanroomsml-trainingdataset.html#cfn-cleanroomsml-trainingdataset-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](training_dataset::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cleanroomsml-trainingdataset.html#cfn-cleanroomsml-trainingdataset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<training_dataset::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<training_dataset::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TrainingDataset {
     const TYPE_NAME: &'static str = "AWS::CleanRoomsML::TrainingDataset";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "Name", "RoleArn", "TrainingData"];
 
@@ -1036,12 +1079,18 @@ pub mod training_dataset {
     impl ColumnSchema {
         /// A new `ColumnSchema` with its required properties.
         pub fn new(
-            column_name: impl Into<crate::Value<String>>,
-            column_types: impl Into<crate::Value<Vec<ColumnType>>>,
+            column_name: impl crate::IntoValue<String>,
+            column_types: impl crate::IntoValue<Vec<ColumnType>>,
         ) -> Self {
             ColumnSchema(crate::typed::Properties::from_iter([
-                ("ColumnName".to_owned(), column_name.into().into_json()),
-                ("ColumnTypes".to_owned(), column_types.into().into_json()),
+                (
+                    "ColumnName".to_owned(),
+                    column_name.into_value().into_json(),
+                ),
+                (
+                    "ColumnTypes".to_owned(),
+                    column_types.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1060,10 +1109,10 @@ pub mod training_dataset {
 
     impl DataSource {
         /// A new `DataSource` with its required properties.
-        pub fn new(glue_data_source: impl Into<crate::Value<GlueDataSource>>) -> Self {
+        pub fn new(glue_data_source: impl crate::IntoValue<GlueDataSource>) -> Self {
             DataSource(crate::typed::Properties::from_iter([(
                 "GlueDataSource".to_owned(),
-                glue_data_source.into().into_json(),
+                glue_data_source.into_value().into_json(),
             )]))
         }
     }
@@ -1083,12 +1132,15 @@ pub mod training_dataset {
     impl Dataset {
         /// A new `Dataset` with its required properties.
         pub fn new(
-            input_config: impl Into<crate::Value<DatasetInputConfig>>,
-            r#type: impl Into<crate::Value<DatasetType>>,
+            input_config: impl crate::IntoValue<DatasetInputConfig>,
+            r#type: impl crate::IntoValue<DatasetType>,
         ) -> Self {
             Dataset(crate::typed::Properties::from_iter([
-                ("InputConfig".to_owned(), input_config.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                (
+                    "InputConfig".to_owned(),
+                    input_config.into_value().into_json(),
+                ),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -1108,12 +1160,15 @@ pub mod training_dataset {
     impl DatasetInputConfig {
         /// A new `DatasetInputConfig` with its required properties.
         pub fn new(
-            data_source: impl Into<crate::Value<DataSource>>,
-            schema: impl Into<crate::Value<Vec<ColumnSchema>>>,
+            data_source: impl crate::IntoValue<DataSource>,
+            schema: impl crate::IntoValue<Vec<ColumnSchema>>,
         ) -> Self {
             DatasetInputConfig(crate::typed::Properties::from_iter([
-                ("DataSource".to_owned(), data_source.into().into_json()),
-                ("Schema".to_owned(), schema.into().into_json()),
+                (
+                    "DataSource".to_owned(),
+                    data_source.into_value().into_json(),
+                ),
+                ("Schema".to_owned(), schema.into_value().into_json()),
             ]))
         }
     }
@@ -1133,12 +1188,15 @@ pub mod training_dataset {
     impl GlueDataSource {
         /// A new `GlueDataSource` with its required properties.
         pub fn new(
-            database_name: impl Into<crate::Value<String>>,
-            table_name: impl Into<crate::Value<String>>,
+            database_name: impl crate::IntoValue<String>,
+            table_name: impl crate::IntoValue<String>,
         ) -> Self {
             GlueDataSource(crate::typed::Properties::from_iter([
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("TableName".to_owned(), table_name.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                ("TableName".to_owned(), table_name.into_value().into_json()),
             ]))
         }
 
@@ -1149,9 +1207,9 @@ pub mod training_dataset {
         /// Pattern: `^[0-9]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cleanroomsml-trainingdataset-gluedatasource.html#cfn-cleanroomsml-trainingdataset-gluedatasource-catalogid)
-        pub fn catalog_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn catalog_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CatalogId".to_owned(), value.into().into_json());
+                .insert("CatalogId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1171,12 +1229,12 @@ pub mod training_dataset {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::Cloud9::EnvironmentEC2"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::Cloud9::EnvironmentEC2",
+    <EnvironmentEc2 as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::Cloud9::EnvironmentEC2`.
 ///
 /// Required properties, the arguments of [`EnvironmentEc2::new`]: `ImageId`, `InstanceType`.
@@ -16,13 +22,13 @@ pub struct EnvironmentEc2(crate::Resource);
 impl EnvironmentEc2 {
     /// A new `AWS::Cloud9::EnvironmentEC2` with its required properties.
     pub fn new(
-        image_id: impl Into<crate::Value<String>>,
-        instance_type: impl Into<crate::Value<String>>,
+        image_id: impl crate::IntoValue<String>,
+        instance_type: impl crate::IntoValue<String>,
     ) -> Self {
         EnvironmentEc2(
             crate::Resource::new("AWS::Cloud9::EnvironmentEC2")
-                .property("ImageId", image_id.into().into_json())
-                .property("InstanceType", instance_type.into().into_json()),
+                .property("ImageId", image_id.into_value().into_json())
+                .property("InstanceType", instance_type.into_value().into_json()),
         )
     }
 
@@ -31,9 +37,9 @@ impl EnvironmentEc2 {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloud9-environmentec2.html#cfn-cloud9-environmentec2-automaticstoptimeminutes)
-    pub fn automatic_stop_time_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn automatic_stop_time_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("AutomaticStopTimeMinutes", value.into().into_json());
+            .set_property("AutomaticStopTimeMinutes", value.into_value().into_json());
         self
     }
 
@@ -42,25 +48,26 @@ impl EnvironmentEc2 {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloud9-environmentec2.html#cfn-cloud9-environmentec2-connectiontype)
-    pub fn connection_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn connection_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConnectionType", value.into().into_json());
+            .set_property("ConnectionType", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloud9-environmentec2.html#cfn-cloud9-environmentec2-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Name`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloud9-environmentec2.html#cfn-cloud9-environmentec2-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -69,8 +76,9 @@ impl EnvironmentEc2 {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloud9-environmentec2.html#cfn-cloud9-environmentec2-ownerarn)
-    pub fn owner_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("OwnerArn", value.into().into_json());
+    pub fn owner_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("OwnerArn", value.into_value().into_json());
         self
     }
 
@@ -81,10 +89,10 @@ impl EnvironmentEc2 {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloud9-environmentec2.html#cfn-cloud9-environmentec2-repositories)
     pub fn repositories(
         mut self,
-        value: impl Into<crate::Value<Vec<environment_ec2::Repository>>>,
+        value: impl crate::IntoValue<Vec<environment_ec2::Repository>>,
     ) -> Self {
         self.0
-            .set_property("Repositories", value.into().into_json());
+            .set_property("Repositories", value.into_value().into_json());
         self
     }
 
@@ -93,16 +101,17 @@ impl EnvironmentEc2 {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloud9-environmentec2.html#cfn-cloud9-environmentec2-subnetid)
-    pub fn subnet_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SubnetId", value.into().into_json());
+    pub fn subnet_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SubnetId", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](environment_ec2::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloud9-environmentec2.html#cfn-cloud9-environmentec2-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<environment_ec2::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<environment_ec2::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -158,17 +167,17 @@ pub mod environment_ec2 {
     impl Repository {
         /// A new `Repository` with its required properties.
         pub fn new(
-            path_component: impl Into<crate::Value<String>>,
-            repository_url: impl Into<crate::Value<String>>,
+            path_component: impl crate::IntoValue<String>,
+            repository_url: impl crate::IntoValue<String>,
         ) -> Self {
             Repository(crate::typed::Properties::from_iter([
                 (
                     "PathComponent".to_owned(),
-                    path_component.into().into_json(),
+                    path_component.into_value().into_json(),
                 ),
                 (
                     "RepositoryUrl".to_owned(),
-                    repository_url.into().into_json(),
+                    repository_url.into_value().into_json(),
                 ),
             ]))
         }
@@ -189,12 +198,12 @@ pub mod environment_ec2 {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

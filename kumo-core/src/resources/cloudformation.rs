@@ -24,6 +24,82 @@ pub const TYPES: &[&str] = &[
     "AWS::CloudFormation::WaitConditionHandle",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::CloudFormation::CustomResource",
+        <CustomResource as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFormation::GuardHook",
+        <GuardHook as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFormation::HookDefaultVersion",
+        <HookDefaultVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFormation::HookTypeConfig",
+        <HookTypeConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFormation::HookVersion",
+        <HookVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFormation::LambdaHook",
+        <LambdaHook as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFormation::Macro",
+        <Macro as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFormation::ModuleDefaultVersion",
+        <ModuleDefaultVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFormation::ModuleVersion",
+        <ModuleVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFormation::PublicTypeVersion",
+        <PublicTypeVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFormation::Publisher",
+        <Publisher as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFormation::ResourceDefaultVersion",
+        <ResourceDefaultVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFormation::ResourceVersion",
+        <ResourceVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFormation::Stack",
+        <Stack as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFormation::StackSet",
+        <StackSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFormation::TypeActivation",
+        <TypeActivation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFormation::WaitCondition",
+        <WaitCondition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFormation::WaitConditionHandle",
+        <WaitConditionHandle as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::CloudFormation::CustomResource`.
 ///
 /// Required properties, the arguments of [`CustomResource::new`]: `ServiceToken`.
@@ -34,19 +110,19 @@ pub struct CustomResource(crate::Resource);
 
 impl CustomResource {
     /// A new `AWS::CloudFormation::CustomResource` with its required properties.
-    pub fn new(service_token: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(service_token: impl crate::IntoValue<String>) -> Self {
         CustomResource(
             crate::Resource::new("AWS::CloudFormation::CustomResource")
-                .property("ServiceToken", service_token.into().into_json()),
+                .property("ServiceToken", service_token.into_value().into_json()),
         )
     }
 
     /// `ServiceTimeout`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html#cfn-cloudformation-customresource-servicetimeout)
-    pub fn service_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn service_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ServiceTimeout", value.into().into_json());
+            .set_property("ServiceTimeout", value.into_value().into_json());
         self
     }
 }
@@ -88,58 +164,60 @@ pub struct GuardHook(crate::Resource);
 impl GuardHook {
     /// A new `AWS::CloudFormation::GuardHook` with its required properties.
     pub fn new(
-        alias: impl Into<crate::Value<String>>,
-        execution_role: impl Into<crate::Value<String>>,
-        failure_mode: impl Into<crate::Value<guard_hook::FailureMode>>,
-        hook_status: impl Into<crate::Value<guard_hook::HookStatus>>,
-        rule_location: impl Into<crate::Value<guard_hook::S3Location>>,
-        target_operations: impl Into<crate::Value<Vec<guard_hook::TargetOperation>>>,
+        alias: impl crate::IntoValue<String>,
+        execution_role: impl crate::IntoValue<String>,
+        failure_mode: impl crate::IntoValue<guard_hook::FailureMode>,
+        hook_status: impl crate::IntoValue<guard_hook::HookStatus>,
+        rule_location: impl crate::IntoValue<guard_hook::S3Location>,
+        target_operations: impl crate::IntoValue<Vec<guard_hook::TargetOperation>>,
     ) -> Self {
         GuardHook(
             crate::Resource::new("AWS::CloudFormation::GuardHook")
-                .property("Alias", alias.into().into_json())
-                .property("ExecutionRole", execution_role.into().into_json())
-                .property("FailureMode", failure_mode.into().into_json())
-                .property("HookStatus", hook_status.into().into_json())
-                .property("RuleLocation", rule_location.into().into_json())
-                .property("TargetOperations", target_operations.into().into_json()),
+                .property("Alias", alias.into_value().into_json())
+                .property("ExecutionRole", execution_role.into_value().into_json())
+                .property("FailureMode", failure_mode.into_value().into_json())
+                .property("HookStatus", hook_status.into_value().into_json())
+                .property("RuleLocation", rule_location.into_value().into_json())
+                .property(
+                    "TargetOperations",
+                    target_operations.into_value().into_json(),
+                ),
         )
     }
 
     /// `LogBucket`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-guardhook.html#cfn-cloudformation-guardhook-logbucket)
-    pub fn log_bucket(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("LogBucket", value.into().into_json());
+    pub fn log_bucket(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("LogBucket", value.into_value().into_json());
         self
     }
 
     /// `Options`: [`Options`](guard_hook::Options).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-guardhook.html#cfn-cloudformation-guardhook-options)
-    pub fn options(mut self, value: impl Into<crate::Value<guard_hook::Options>>) -> Self {
-        self.0.set_property("Options", value.into().into_json());
+    pub fn options(mut self, value: impl crate::IntoValue<guard_hook::Options>) -> Self {
+        self.0
+            .set_property("Options", value.into_value().into_json());
         self
     }
 
     /// `StackFilters`: [`StackFilters`](guard_hook::StackFilters).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-guardhook.html#cfn-cloudformation-guardhook-stackfilters)
-    pub fn stack_filters(
-        mut self,
-        value: impl Into<crate::Value<guard_hook::StackFilters>>,
-    ) -> Self {
+    pub fn stack_filters(mut self, value: impl crate::IntoValue<guard_hook::StackFilters>) -> Self {
         self.0
-            .set_property("StackFilters", value.into().into_json());
+            .set_property("StackFilters", value.into_value().into_json());
         self
     }
 
     /// `TargetFilters`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-guardhook.html#cfn-cloudformation-guardhook-targetfilters)
-    pub fn target_filters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn target_filters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("TargetFilters", value.into().into_json());
+            .set_property("TargetFilters", value.into_value().into_json());
         self
     }
 }
@@ -188,9 +266,9 @@ pub mod guard_hook {
         /// `InputParams`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-guardhook-options.html#cfn-cloudformation-guardhook-options-inputparams)
-        pub fn input_params(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn input_params(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("InputParams".to_owned(), value.into().into_json());
+                .insert("InputParams".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -209,19 +287,19 @@ pub mod guard_hook {
 
     impl S3Location {
         /// A new `S3Location` with its required properties.
-        pub fn new(uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(uri: impl crate::IntoValue<String>) -> Self {
             S3Location(crate::typed::Properties::from_iter([(
                 "Uri".to_owned(),
-                uri.into().into_json(),
+                uri.into_value().into_json(),
             )]))
         }
 
         /// `VersionId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-guardhook-s3location.html#cfn-cloudformation-guardhook-s3location-versionid)
-        pub fn version_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VersionId".to_owned(), value.into().into_json());
+                .insert("VersionId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -240,28 +318,28 @@ pub mod guard_hook {
 
     impl StackFilters {
         /// A new `StackFilters` with its required properties.
-        pub fn new(filtering_criteria: impl Into<crate::Value<FilteringCriteria>>) -> Self {
+        pub fn new(filtering_criteria: impl crate::IntoValue<FilteringCriteria>) -> Self {
             StackFilters(crate::typed::Properties::from_iter([(
                 "FilteringCriteria".to_owned(),
-                filtering_criteria.into().into_json(),
+                filtering_criteria.into_value().into_json(),
             )]))
         }
 
         /// `StackNames`: [`StackNames`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-guardhook-stackfilters.html#cfn-cloudformation-guardhook-stackfilters-stacknames)
-        pub fn stack_names(mut self, value: impl Into<crate::Value<StackNames>>) -> Self {
+        pub fn stack_names(mut self, value: impl crate::IntoValue<StackNames>) -> Self {
             self.0
-                .insert("StackNames".to_owned(), value.into().into_json());
+                .insert("StackNames".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StackRoles`: [`StackRoles`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-guardhook-stackfilters.html#cfn-cloudformation-guardhook-stackfilters-stackroles)
-        pub fn stack_roles(mut self, value: impl Into<crate::Value<StackRoles>>) -> Self {
+        pub fn stack_roles(mut self, value: impl crate::IntoValue<StackRoles>) -> Self {
             self.0
-                .insert("StackRoles".to_owned(), value.into().into_json());
+                .insert("StackRoles".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -289,9 +367,9 @@ pub mod guard_hook {
         /// Items: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-guardhook-stacknames.html#cfn-cloudformation-guardhook-stacknames-exclude)
-        pub fn exclude(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn exclude(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Exclude".to_owned(), value.into().into_json());
+                .insert("Exclude".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -300,9 +378,9 @@ pub mod guard_hook {
         /// Items: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-guardhook-stacknames.html#cfn-cloudformation-guardhook-stacknames-include)
-        pub fn include(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn include(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Include".to_owned(), value.into().into_json());
+                .insert("Include".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -330,9 +408,9 @@ pub mod guard_hook {
         /// Items: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-guardhook-stackroles.html#cfn-cloudformation-guardhook-stackroles-exclude)
-        pub fn exclude(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn exclude(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Exclude".to_owned(), value.into().into_json());
+                .insert("Exclude".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -341,9 +419,9 @@ pub mod guard_hook {
         /// Items: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-guardhook-stackroles.html#cfn-cloudformation-guardhook-stackroles-include)
-        pub fn include(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn include(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Include".to_owned(), value.into().into_json());
+                .insert("Include".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -452,8 +530,9 @@ impl HookDefaultVersion {
     /// Pattern: `^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-hookdefaultversion.html#cfn-cloudformation-hookdefaultversion-typename)
-    pub fn type_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TypeName", value.into().into_json());
+    pub fn type_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TypeName", value.into_value().into_json());
         self
     }
 
@@ -462,9 +541,9 @@ impl HookDefaultVersion {
     /// Pattern: `^arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/.+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-hookdefaultversion.html#cfn-cloudformation-hookdefaultversion-typeversionarn)
-    pub fn type_version_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn type_version_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TypeVersionArn", value.into().into_json());
+            .set_property("TypeVersionArn", value.into_value().into_json());
         self
     }
 
@@ -473,8 +552,9 @@ impl HookDefaultVersion {
     /// Pattern: `^[A-Za-z0-9-]{1,128}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-hookdefaultversion.html#cfn-cloudformation-hookdefaultversion-versionid)
-    pub fn version_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("VersionId", value.into().into_json());
+    pub fn version_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("VersionId", value.into_value().into_json());
         self
     }
 }
@@ -528,9 +608,9 @@ impl HookTypeConfig {
     /// Pattern: `[\s\S]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-hooktypeconfig.html#cfn-cloudformation-hooktypeconfig-configuration)
-    pub fn configuration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn configuration(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("Configuration", value.into().into_json());
+            .set_property("Configuration", value.into_value().into_json());
         self
     }
 
@@ -545,10 +625,10 @@ impl HookTypeConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-hooktypeconfig.html#cfn-cloudformation-hooktypeconfig-configurationalias)
     pub fn configuration_alias(
         mut self,
-        value: impl Into<crate::Value<hook_type_config::ConfigurationAlias>>,
+        value: impl crate::IntoValue<hook_type_config::ConfigurationAlias>,
     ) -> Self {
         self.0
-            .set_property("ConfigurationAlias", value.into().into_json());
+            .set_property("ConfigurationAlias", value.into_value().into_json());
         self
     }
 
@@ -557,8 +637,9 @@ impl HookTypeConfig {
     /// Pattern: `^arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/.+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-hooktypeconfig.html#cfn-cloudformation-hooktypeconfig-typearn)
-    pub fn type_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TypeArn", value.into().into_json());
+    pub fn type_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TypeArn", value.into_value().into_json());
         self
     }
 
@@ -567,8 +648,9 @@ impl HookTypeConfig {
     /// Pattern: `^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-hooktypeconfig.html#cfn-cloudformation-hooktypeconfig-typename)
-    pub fn type_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TypeName", value.into().into_json());
+    pub fn type_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TypeName", value.into_value().into_json());
         self
     }
 }
@@ -635,16 +717,16 @@ pub struct HookVersion(crate::Resource);
 impl HookVersion {
     /// A new `AWS::CloudFormation::HookVersion` with its required properties.
     pub fn new(
-        schema_handler_package: impl Into<crate::Value<String>>,
-        type_name: impl Into<crate::Value<String>>,
+        schema_handler_package: impl crate::IntoValue<String>,
+        type_name: impl crate::IntoValue<String>,
     ) -> Self {
         HookVersion(
             crate::Resource::new("AWS::CloudFormation::HookVersion")
                 .property(
                     "SchemaHandlerPackage",
-                    schema_handler_package.into().into_json(),
+                    schema_handler_package.into_value().into_json(),
                 )
-                .property("TypeName", type_name.into().into_json()),
+                .property("TypeName", type_name.into_value().into_json()),
         )
     }
 
@@ -657,9 +739,9 @@ impl HookVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-hookversion.html#cfn-cloudformation-hookversion-executionrolearn)
-    pub fn execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExecutionRoleArn", value.into().into_json());
+            .set_property("ExecutionRoleArn", value.into_value().into_json());
         self
     }
 
@@ -670,10 +752,10 @@ impl HookVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-hookversion.html#cfn-cloudformation-hookversion-loggingconfig)
     pub fn logging_config(
         mut self,
-        value: impl Into<crate::Value<hook_version::LoggingConfig>>,
+        value: impl crate::IntoValue<hook_version::LoggingConfig>,
     ) -> Self {
         self.0
-            .set_property("LoggingConfig", value.into().into_json());
+            .set_property("LoggingConfig", value.into_value().into_json());
         self
     }
 }
@@ -751,9 +833,9 @@ pub mod hook_version {
         /// Pattern: `^[\.\-_/#A-Za-z0-9]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-hookversion-loggingconfig.html#cfn-cloudformation-hookversion-loggingconfig-loggroupname)
-        pub fn log_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroupName".to_owned(), value.into().into_json());
+                .insert("LogGroupName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -764,9 +846,9 @@ pub mod hook_version {
         /// Pattern: `^arn:.+:iam::[0-9]{12}:role/.+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-hookversion-loggingconfig.html#cfn-cloudformation-hookversion-loggingconfig-logrolearn)
-        pub fn log_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogRoleArn".to_owned(), value.into().into_json());
+                .insert("LogRoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -789,21 +871,24 @@ pub struct LambdaHook(crate::Resource);
 impl LambdaHook {
     /// A new `AWS::CloudFormation::LambdaHook` with its required properties.
     pub fn new(
-        alias: impl Into<crate::Value<String>>,
-        execution_role: impl Into<crate::Value<String>>,
-        failure_mode: impl Into<crate::Value<lambda_hook::FailureMode>>,
-        hook_status: impl Into<crate::Value<lambda_hook::HookStatus>>,
-        lambda_function: impl Into<crate::Value<String>>,
-        target_operations: impl Into<crate::Value<Vec<lambda_hook::TargetOperation>>>,
+        alias: impl crate::IntoValue<String>,
+        execution_role: impl crate::IntoValue<String>,
+        failure_mode: impl crate::IntoValue<lambda_hook::FailureMode>,
+        hook_status: impl crate::IntoValue<lambda_hook::HookStatus>,
+        lambda_function: impl crate::IntoValue<String>,
+        target_operations: impl crate::IntoValue<Vec<lambda_hook::TargetOperation>>,
     ) -> Self {
         LambdaHook(
             crate::Resource::new("AWS::CloudFormation::LambdaHook")
-                .property("Alias", alias.into().into_json())
-                .property("ExecutionRole", execution_role.into().into_json())
-                .property("FailureMode", failure_mode.into().into_json())
-                .property("HookStatus", hook_status.into().into_json())
-                .property("LambdaFunction", lambda_function.into().into_json())
-                .property("TargetOperations", target_operations.into().into_json()),
+                .property("Alias", alias.into_value().into_json())
+                .property("ExecutionRole", execution_role.into_value().into_json())
+                .property("FailureMode", failure_mode.into_value().into_json())
+                .property("HookStatus", hook_status.into_value().into_json())
+                .property("LambdaFunction", lambda_function.into_value().into_json())
+                .property(
+                    "TargetOperations",
+                    target_operations.into_value().into_json(),
+                ),
         )
     }
 
@@ -812,19 +897,19 @@ impl LambdaHook {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-lambdahook.html#cfn-cloudformation-lambdahook-stackfilters)
     pub fn stack_filters(
         mut self,
-        value: impl Into<crate::Value<lambda_hook::StackFilters>>,
+        value: impl crate::IntoValue<lambda_hook::StackFilters>,
     ) -> Self {
         self.0
-            .set_property("StackFilters", value.into().into_json());
+            .set_property("StackFilters", value.into_value().into_json());
         self
     }
 
     /// `TargetFilters`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-lambdahook.html#cfn-cloudformation-lambdahook-targetfilters)
-    pub fn target_filters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn target_filters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("TargetFilters", value.into().into_json());
+            .set_property("TargetFilters", value.into_value().into_json());
         self
     }
 }
@@ -866,28 +951,28 @@ pub mod lambda_hook {
 
     impl StackFilters {
         /// A new `StackFilters` with its required properties.
-        pub fn new(filtering_criteria: impl Into<crate::Value<FilteringCriteria>>) -> Self {
+        pub fn new(filtering_criteria: impl crate::IntoValue<FilteringCriteria>) -> Self {
             StackFilters(crate::typed::Properties::from_iter([(
                 "FilteringCriteria".to_owned(),
-                filtering_criteria.into().into_json(),
+                filtering_criteria.into_value().into_json(),
             )]))
         }
 
         /// `StackNames`: [`StackNames`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-lambdahook-stackfilters.html#cfn-cloudformation-lambdahook-stackfilters-stacknames)
-        pub fn stack_names(mut self, value: impl Into<crate::Value<StackNames>>) -> Self {
+        pub fn stack_names(mut self, value: impl crate::IntoValue<StackNames>) -> Self {
             self.0
-                .insert("StackNames".to_owned(), value.into().into_json());
+                .insert("StackNames".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StackRoles`: [`StackRoles`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-lambdahook-stackfilters.html#cfn-cloudformation-lambdahook-stackfilters-stackroles)
-        pub fn stack_roles(mut self, value: impl Into<crate::Value<StackRoles>>) -> Self {
+        pub fn stack_roles(mut self, value: impl crate::IntoValue<StackRoles>) -> Self {
             self.0
-                .insert("StackRoles".to_owned(), value.into().into_json());
+                .insert("StackRoles".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -915,9 +1000,9 @@ pub mod lambda_hook {
         /// Items: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-lambdahook-stacknames.html#cfn-cloudformation-lambdahook-stacknames-exclude)
-        pub fn exclude(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn exclude(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Exclude".to_owned(), value.into().into_json());
+                .insert("Exclude".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -926,9 +1011,9 @@ pub mod lambda_hook {
         /// Items: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-lambdahook-stacknames.html#cfn-cloudformation-lambdahook-stacknames-include)
-        pub fn include(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn include(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Include".to_owned(), value.into().into_json());
+                .insert("Include".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -956,9 +1041,9 @@ pub mod lambda_hook {
         /// Items: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-lambdahook-stackroles.html#cfn-cloudformation-lambdahook-stackroles-exclude)
-        pub fn exclude(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn exclude(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Exclude".to_owned(), value.into().into_json());
+                .insert("Exclude".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -967,9 +1052,9 @@ pub mod lambda_hook {
         /// Items: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-lambdahook-stackroles.html#cfn-cloudformation-lambdahook-stackroles-include)
-        pub fn include(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn include(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Include".to_owned(), value.into().into_json());
+                .insert("Include".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1070,38 +1155,40 @@ pub struct Macro(crate::Resource);
 impl Macro {
     /// A new `AWS::CloudFormation::Macro` with its required properties.
     pub fn new(
-        function_name: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        function_name: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Macro(
             crate::Resource::new("AWS::CloudFormation::Macro")
-                .property("FunctionName", function_name.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("FunctionName", function_name.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-macro.html#cfn-cloudformation-macro-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `LogGroupName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-macro.html#cfn-cloudformation-macro-loggroupname)
-    pub fn log_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn log_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LogGroupName", value.into().into_json());
+            .set_property("LogGroupName", value.into_value().into_json());
         self
     }
 
     /// `LogRoleARN`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-macro.html#cfn-cloudformation-macro-logrolearn)
-    pub fn log_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("LogRoleARN", value.into().into_json());
+    pub fn log_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("LogRoleARN", value.into_value().into_json());
         self
     }
 }
@@ -1153,8 +1240,8 @@ impl ModuleDefaultVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-moduledefaultversion.html#cfn-cloudformation-moduledefaultversion-arn)
-    pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Arn", value.into().into_json());
+    pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Arn", value.into_value().into_json());
         self
     }
 
@@ -1165,8 +1252,9 @@ impl ModuleDefaultVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-moduledefaultversion.html#cfn-cloudformation-moduledefaultversion-modulename)
-    pub fn module_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ModuleName", value.into().into_json());
+    pub fn module_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ModuleName", value.into_value().into_json());
         self
     }
 
@@ -1177,8 +1265,9 @@ impl ModuleDefaultVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-moduledefaultversion.html#cfn-cloudformation-moduledefaultversion-versionid)
-    pub fn version_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("VersionId", value.into().into_json());
+    pub fn version_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("VersionId", value.into_value().into_json());
         self
     }
 }
@@ -1218,13 +1307,13 @@ pub struct ModuleVersion(crate::Resource);
 impl ModuleVersion {
     /// A new `AWS::CloudFormation::ModuleVersion` with its required properties.
     pub fn new(
-        module_name: impl Into<crate::Value<String>>,
-        module_package: impl Into<crate::Value<String>>,
+        module_name: impl crate::IntoValue<String>,
+        module_package: impl crate::IntoValue<String>,
     ) -> Self {
         ModuleVersion(
             crate::Resource::new("AWS::CloudFormation::ModuleVersion")
-                .property("ModuleName", module_name.into().into_json())
-                .property("ModulePackage", module_package.into().into_json()),
+                .property("ModuleName", module_name.into_value().into_json())
+                .property("ModulePackage", module_package.into_value().into_json()),
         )
     }
 }
@@ -1313,8 +1402,8 @@ impl PublicTypeVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-publictypeversion.html#cfn-cloudformation-publictypeversion-arn)
-    pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Arn", value.into().into_json());
+    pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Arn", value.into_value().into_json());
         self
     }
 
@@ -1323,9 +1412,9 @@ impl PublicTypeVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-publictypeversion.html#cfn-cloudformation-publictypeversion-logdeliverybucket)
-    pub fn log_delivery_bucket(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn log_delivery_bucket(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LogDeliveryBucket", value.into().into_json());
+            .set_property("LogDeliveryBucket", value.into_value().into_json());
         self
     }
 
@@ -1338,9 +1427,9 @@ impl PublicTypeVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-publictypeversion.html#cfn-cloudformation-publictypeversion-publicversionnumber)
-    pub fn public_version_number(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn public_version_number(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PublicVersionNumber", value.into().into_json());
+            .set_property("PublicVersionNumber", value.into_value().into_json());
         self
     }
 
@@ -1349,8 +1438,8 @@ impl PublicTypeVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-publictypeversion.html#cfn-cloudformation-publictypeversion-type)
-    pub fn r#type(mut self, value: impl Into<crate::Value<public_type_version::Type>>) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+    pub fn r#type(mut self, value: impl crate::IntoValue<public_type_version::Type>) -> Self {
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 
@@ -1361,8 +1450,9 @@ impl PublicTypeVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-publictypeversion.html#cfn-cloudformation-publictypeversion-typename)
-    pub fn type_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TypeName", value.into().into_json());
+    pub fn type_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TypeName", value.into_value().into_json());
         self
     }
 }
@@ -1450,11 +1540,11 @@ pub struct Publisher(crate::Resource);
 
 impl Publisher {
     /// A new `AWS::CloudFormation::Publisher` with its required properties.
-    pub fn new(accept_terms_and_conditions: impl Into<crate::Value<bool>>) -> Self {
+    pub fn new(accept_terms_and_conditions: impl crate::IntoValue<bool>) -> Self {
         Publisher(
             crate::Resource::new("AWS::CloudFormation::Publisher").property(
                 "AcceptTermsAndConditions",
-                accept_terms_and_conditions.into().into_json(),
+                accept_terms_and_conditions.into_value().into_json(),
             ),
         )
     }
@@ -1468,9 +1558,9 @@ impl Publisher {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-publisher.html#cfn-cloudformation-publisher-connectionarn)
-    pub fn connection_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn connection_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConnectionArn", value.into().into_json());
+            .set_property("ConnectionArn", value.into_value().into_json());
         self
     }
 }
@@ -1536,8 +1626,9 @@ impl ResourceDefaultVersion {
     /// Pattern: `^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-resourcedefaultversion.html#cfn-cloudformation-resourcedefaultversion-typename)
-    pub fn type_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TypeName", value.into().into_json());
+    pub fn type_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TypeName", value.into_value().into_json());
         self
     }
 
@@ -1546,9 +1637,9 @@ impl ResourceDefaultVersion {
     /// Pattern: `^arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/resource/.+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-resourcedefaultversion.html#cfn-cloudformation-resourcedefaultversion-typeversionarn)
-    pub fn type_version_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn type_version_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TypeVersionArn", value.into().into_json());
+            .set_property("TypeVersionArn", value.into_value().into_json());
         self
     }
 
@@ -1557,8 +1648,9 @@ impl ResourceDefaultVersion {
     /// Pattern: `^[A-Za-z0-9-]{1,128}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-resourcedefaultversion.html#cfn-cloudformation-resourcedefaultversion-versionid)
-    pub fn version_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("VersionId", value.into().into_json());
+    pub fn version_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("VersionId", value.into_value().into_json());
         self
     }
 }
@@ -1606,16 +1698,16 @@ pub struct ResourceVersion(crate::Resource);
 impl ResourceVersion {
     /// A new `AWS::CloudFormation::ResourceVersion` with its required properties.
     pub fn new(
-        schema_handler_package: impl Into<crate::Value<String>>,
-        type_name: impl Into<crate::Value<String>>,
+        schema_handler_package: impl crate::IntoValue<String>,
+        type_name: impl crate::IntoValue<String>,
     ) -> Self {
         ResourceVersion(
             crate::Resource::new("AWS::CloudFormation::ResourceVersion")
                 .property(
                     "SchemaHandlerPackage",
-                    schema_handler_package.into().into_json(),
+                    schema_handler_package.into_value().into_json(),
                 )
-                .property("TypeName", type_name.into().into_json()),
+                .property("TypeName", type_name.into_value().into_json()),
         )
     }
 
@@ -1628,9 +1720,9 @@ impl ResourceVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-resourceversion.html#cfn-cloudformation-resourceversion-executionrolearn)
-    pub fn execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExecutionRoleArn", value.into().into_json());
+            .set_property("ExecutionRoleArn", value.into_value().into_json());
         self
     }
 
@@ -1641,10 +1733,10 @@ impl ResourceVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-resourceversion.html#cfn-cloudformation-resourceversion-loggingconfig)
     pub fn logging_config(
         mut self,
-        value: impl Into<crate::Value<resource_version::LoggingConfig>>,
+        value: impl crate::IntoValue<resource_version::LoggingConfig>,
     ) -> Self {
         self.0
-            .set_property("LoggingConfig", value.into().into_json());
+            .set_property("LoggingConfig", value.into_value().into_json());
         self
     }
 }
@@ -1727,9 +1819,9 @@ pub mod resource_version {
         /// Pattern: `^[\.\-_/#A-Za-z0-9]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-resourceversion-loggingconfig.html#cfn-cloudformation-resourceversion-loggingconfig-loggroupname)
-        pub fn log_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroupName".to_owned(), value.into().into_json());
+                .insert("LogGroupName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1740,9 +1832,9 @@ pub mod resource_version {
         /// Pattern: `^arn:.+:iam::[0-9]{12}:role/.+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-resourceversion-loggingconfig.html#cfn-cloudformation-resourceversion-loggingconfig-logrolearn)
-        pub fn log_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogRoleArn".to_owned(), value.into().into_json());
+                .insert("LogRoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1764,10 +1856,10 @@ pub struct Stack(crate::Resource);
 
 impl Stack {
     /// A new `AWS::CloudFormation::Stack` with its required properties.
-    pub fn new(template_url: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(template_url: impl crate::IntoValue<String>) -> Self {
         Stack(
             crate::Resource::new("AWS::CloudFormation::Stack")
-                .property("TemplateURL", template_url.into().into_json()),
+                .property("TemplateURL", template_url.into_value().into_json()),
         )
     }
 
@@ -1776,9 +1868,9 @@ impl Stack {
     /// Items: at most 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stack.html#cfn-cloudformation-stack-notificationarns)
-    pub fn notification_ar_ns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn notification_ar_ns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("NotificationARNs", value.into().into_json());
+            .set_property("NotificationARNs", value.into_value().into_json());
         self
     }
 
@@ -1787,9 +1879,10 @@ impl Stack {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stack.html#cfn-cloudformation-stack-parameters)
     pub fn parameters(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
@@ -1798,8 +1891,8 @@ impl Stack {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stack.html#cfn-cloudformation-stack-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<stack::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<stack::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1808,16 +1901,21 @@ impl Stack {
     /// Range: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stack.html#cfn-cloudformation-stack-timeoutinminutes)
-    pub fn timeout_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn timeout_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("TimeoutInMinutes", value.into().into_json());
+            .set_property("TimeoutInMinutes", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Stack {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::Stack";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -1853,12 +1951,12 @@ pub mod stack {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1881,13 +1979,13 @@ pub struct StackSet(crate::Resource);
 impl StackSet {
     /// A new `AWS::CloudFormation::StackSet` with its required properties.
     pub fn new(
-        permission_model: impl Into<crate::Value<stack_set::PermissionModel>>,
-        stack_set_name: impl Into<crate::Value<String>>,
+        permission_model: impl crate::IntoValue<stack_set::PermissionModel>,
+        stack_set_name: impl crate::IntoValue<String>,
     ) -> Self {
         StackSet(
             crate::Resource::new("AWS::CloudFormation::StackSet")
-                .property("PermissionModel", permission_model.into().into_json())
-                .property("StackSetName", stack_set_name.into().into_json()),
+                .property("PermissionModel", permission_model.into_value().into_json())
+                .property("StackSetName", stack_set_name.into_value().into_json()),
         )
     }
 
@@ -1896,9 +1994,9 @@ impl StackSet {
     /// Length: 20 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-administrationrolearn)
-    pub fn administration_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn administration_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AdministrationRoleARN", value.into().into_json());
+            .set_property("AdministrationRoleARN", value.into_value().into_json());
         self
     }
 
@@ -1907,18 +2005,19 @@ impl StackSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-autodeployment)
     pub fn auto_deployment(
         mut self,
-        value: impl Into<crate::Value<stack_set::AutoDeployment>>,
+        value: impl crate::IntoValue<stack_set::AutoDeployment>,
     ) -> Self {
         self.0
-            .set_property("AutoDeployment", value.into().into_json());
+            .set_property("AutoDeployment", value.into_value().into_json());
         self
     }
 
     /// `CallAs`: [`CallAs`](stack_set::CallAs).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-callas)
-    pub fn call_as(mut self, value: impl Into<crate::Value<stack_set::CallAs>>) -> Self {
-        self.0.set_property("CallAs", value.into().into_json());
+    pub fn call_as(mut self, value: impl crate::IntoValue<stack_set::CallAs>) -> Self {
+        self.0
+            .set_property("CallAs", value.into_value().into_json());
         self
     }
 
@@ -1927,10 +2026,10 @@ impl StackSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-capabilities)
     pub fn capabilities(
         mut self,
-        value: impl Into<crate::Value<Vec<stack_set::Capability>>>,
+        value: impl crate::IntoValue<Vec<stack_set::Capability>>,
     ) -> Self {
         self.0
-            .set_property("Capabilities", value.into().into_json());
+            .set_property("Capabilities", value.into_value().into_json());
         self
     }
 
@@ -1939,8 +2038,9 @@ impl StackSet {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1951,9 +2051,9 @@ impl StackSet {
     /// Pattern: `^[a-zA-Z_0-9+=,.@/-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-executionrolename)
-    pub fn execution_role_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn execution_role_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExecutionRoleName", value.into().into_json());
+            .set_property("ExecutionRoleName", value.into_value().into_json());
         self
     }
 
@@ -1962,10 +2062,10 @@ impl StackSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-managedexecution)
     pub fn managed_execution(
         mut self,
-        value: impl Into<crate::Value<stack_set::ManagedExecution>>,
+        value: impl crate::IntoValue<stack_set::ManagedExecution>,
     ) -> Self {
         self.0
-            .set_property("ManagedExecution", value.into().into_json());
+            .set_property("ManagedExecution", value.into_value().into_json());
         self
     }
 
@@ -1974,18 +2074,19 @@ impl StackSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-operationpreferences)
     pub fn operation_preferences(
         mut self,
-        value: impl Into<crate::Value<stack_set::OperationPreferences>>,
+        value: impl crate::IntoValue<stack_set::OperationPreferences>,
     ) -> Self {
         self.0
-            .set_property("OperationPreferences", value.into().into_json());
+            .set_property("OperationPreferences", value.into_value().into_json());
         self
     }
 
     /// `Parameters`: list of [`Parameter`](stack_set::Parameter).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-parameters)
-    pub fn parameters(mut self, value: impl Into<crate::Value<Vec<stack_set::Parameter>>>) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+    pub fn parameters(mut self, value: impl crate::IntoValue<Vec<stack_set::Parameter>>) -> Self {
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
@@ -1994,10 +2095,10 @@ impl StackSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-stackinstancesgroup)
     pub fn stack_instances_group(
         mut self,
-        value: impl Into<crate::Value<Vec<stack_set::StackInstances>>>,
+        value: impl crate::IntoValue<Vec<stack_set::StackInstances>>,
     ) -> Self {
         self.0
-            .set_property("StackInstancesGroup", value.into().into_json());
+            .set_property("StackInstancesGroup", value.into_value().into_json());
         self
     }
 
@@ -2006,8 +2107,8 @@ impl StackSet {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<stack_set::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<stack_set::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2016,9 +2117,9 @@ impl StackSet {
     /// Length: 1 to 51200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-templatebody)
-    pub fn template_body(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn template_body(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TemplateBody", value.into().into_json());
+            .set_property("TemplateBody", value.into_value().into_json());
         self
     }
 
@@ -2027,15 +2128,21 @@ impl StackSet {
     /// Length: 1 to 5120.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-templateurl)
-    pub fn template_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TemplateURL", value.into().into_json());
+    pub fn template_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TemplateURL", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for StackSet {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::StackSet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PermissionModel", "StackSetName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2077,18 +2184,18 @@ pub mod stack_set {
         /// `DependsOn`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-stackset-autodeployment.html#cfn-cloudformation-stackset-autodeployment-dependson)
-        pub fn depends_on(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn depends_on(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("DependsOn".to_owned(), value.into().into_json());
+                .insert("DependsOn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-stackset-autodeployment.html#cfn-cloudformation-stackset-autodeployment-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2097,11 +2204,11 @@ pub mod stack_set {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-stackset-autodeployment.html#cfn-cloudformation-stackset-autodeployment-retainstacksonaccountremoval)
         pub fn retain_stacks_on_account_removal(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "RetainStacksOnAccountRemoval".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2130,10 +2237,12 @@ pub mod stack_set {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-stackset-deploymenttargets.html#cfn-cloudformation-stackset-deploymenttargets-accountfiltertype)
         pub fn account_filter_type(
             mut self,
-            value: impl Into<crate::Value<AccountFilterType>>,
+            value: impl crate::IntoValue<AccountFilterType>,
         ) -> Self {
-            self.0
-                .insert("AccountFilterType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AccountFilterType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2142,9 +2251,9 @@ pub mod stack_set {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-stackset-deploymenttargets.html#cfn-cloudformation-stackset-deploymenttargets-accounts)
-        pub fn accounts(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn accounts(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Accounts".to_owned(), value.into().into_json());
+                .insert("Accounts".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2155,9 +2264,9 @@ pub mod stack_set {
         /// Pattern: `(s3://|http(s?)://).+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-stackset-deploymenttargets.html#cfn-cloudformation-stackset-deploymenttargets-accountsurl)
-        pub fn accounts_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn accounts_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccountsUrl".to_owned(), value.into().into_json());
+                .insert("AccountsUrl".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2168,10 +2277,12 @@ pub mod stack_set {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-stackset-deploymenttargets.html#cfn-cloudformation-stackset-deploymenttargets-organizationalunitids)
         pub fn organizational_unit_ids(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("OrganizationalUnitIds".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OrganizationalUnitIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2197,8 +2308,9 @@ pub mod stack_set {
         /// `Active`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-stackset-managedexecution.html#cfn-cloudformation-stackset-managedexecution-active)
-        pub fn active(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Active".to_owned(), value.into().into_json());
+        pub fn active(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Active".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2224,9 +2336,9 @@ pub mod stack_set {
         /// `ConcurrencyMode`: [`ConcurrencyMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-stackset-operationpreferences.html#cfn-cloudformation-stackset-operationpreferences-concurrencymode)
-        pub fn concurrency_mode(mut self, value: impl Into<crate::Value<ConcurrencyMode>>) -> Self {
+        pub fn concurrency_mode(mut self, value: impl crate::IntoValue<ConcurrencyMode>) -> Self {
             self.0
-                .insert("ConcurrencyMode".to_owned(), value.into().into_json());
+                .insert("ConcurrencyMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2235,9 +2347,11 @@ pub mod stack_set {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-stackset-operationpreferences.html#cfn-cloudformation-stackset-operationpreferences-failuretolerancecount)
-        pub fn failure_tolerance_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("FailureToleranceCount".to_owned(), value.into().into_json());
+        pub fn failure_tolerance_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "FailureToleranceCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2246,10 +2360,10 @@ pub mod stack_set {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-stackset-operationpreferences.html#cfn-cloudformation-stackset-operationpreferences-failuretolerancepercentage)
-        pub fn failure_tolerance_percentage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn failure_tolerance_percentage(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "FailureTolerancePercentage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2259,9 +2373,11 @@ pub mod stack_set {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-stackset-operationpreferences.html#cfn-cloudformation-stackset-operationpreferences-maxconcurrentcount)
-        pub fn max_concurrent_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxConcurrentCount".to_owned(), value.into().into_json());
+        pub fn max_concurrent_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxConcurrentCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2270,10 +2386,10 @@ pub mod stack_set {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-stackset-operationpreferences.html#cfn-cloudformation-stackset-operationpreferences-maxconcurrentpercentage)
-        pub fn max_concurrent_percentage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_concurrent_percentage(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaxConcurrentPercentage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2283,19 +2399,21 @@ pub mod stack_set {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-stackset-operationpreferences.html#cfn-cloudformation-stackset-operationpreferences-regionconcurrencytype)
         pub fn region_concurrency_type(
             mut self,
-            value: impl Into<crate::Value<RegionConcurrencyType>>,
+            value: impl crate::IntoValue<RegionConcurrencyType>,
         ) -> Self {
-            self.0
-                .insert("RegionConcurrencyType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RegionConcurrencyType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RegionOrder`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-stackset-operationpreferences.html#cfn-cloudformation-stackset-operationpreferences-regionorder)
-        pub fn region_order(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn region_order(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("RegionOrder".to_owned(), value.into().into_json());
+                .insert("RegionOrder".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2315,14 +2433,17 @@ pub mod stack_set {
     impl Parameter {
         /// A new `Parameter` with its required properties.
         pub fn new(
-            parameter_key: impl Into<crate::Value<String>>,
-            parameter_value: impl Into<crate::Value<String>>,
+            parameter_key: impl crate::IntoValue<String>,
+            parameter_value: impl crate::IntoValue<String>,
         ) -> Self {
             Parameter(crate::typed::Properties::from_iter([
-                ("ParameterKey".to_owned(), parameter_key.into().into_json()),
+                (
+                    "ParameterKey".to_owned(),
+                    parameter_key.into_value().into_json(),
+                ),
                 (
                     "ParameterValue".to_owned(),
-                    parameter_value.into().into_json(),
+                    parameter_value.into_value().into_json(),
                 ),
             ]))
         }
@@ -2343,27 +2464,26 @@ pub mod stack_set {
     impl StackInstances {
         /// A new `StackInstances` with its required properties.
         pub fn new(
-            deployment_targets: impl Into<crate::Value<DeploymentTargets>>,
-            regions: impl Into<crate::Value<Vec<String>>>,
+            deployment_targets: impl crate::IntoValue<DeploymentTargets>,
+            regions: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             StackInstances(crate::typed::Properties::from_iter([
                 (
                     "DeploymentTargets".to_owned(),
-                    deployment_targets.into().into_json(),
+                    deployment_targets.into_value().into_json(),
                 ),
-                ("Regions".to_owned(), regions.into().into_json()),
+                ("Regions".to_owned(), regions.into_value().into_json()),
             ]))
         }
 
         /// `ParameterOverrides`: list of [`Parameter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-stackset-stackinstances.html#cfn-cloudformation-stackset-stackinstances-parameteroverrides)
-        pub fn parameter_overrides(
-            mut self,
-            value: impl Into<crate::Value<Vec<Parameter>>>,
-        ) -> Self {
-            self.0
-                .insert("ParameterOverrides".to_owned(), value.into().into_json());
+        pub fn parameter_overrides(mut self, value: impl crate::IntoValue<Vec<Parameter>>) -> Self {
+            self.0.insert(
+                "ParameterOverrides".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2383,12 +2503,12 @@ pub mod stack_set {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2532,17 +2652,18 @@ impl TypeActivation {
     /// `AutoUpdate`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-typeactivation.html#cfn-cloudformation-typeactivation-autoupdate)
-    pub fn auto_update(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("AutoUpdate", value.into().into_json());
+    pub fn auto_update(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("AutoUpdate", value.into_value().into_json());
         self
     }
 
     /// `ExecutionRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-typeactivation.html#cfn-cloudformation-typeactivation-executionrolearn)
-    pub fn execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExecutionRoleArn", value.into().into_json());
+            .set_property("ExecutionRoleArn", value.into_value().into_json());
         self
     }
 
@@ -2553,10 +2674,10 @@ impl TypeActivation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-typeactivation.html#cfn-cloudformation-typeactivation-loggingconfig)
     pub fn logging_config(
         mut self,
-        value: impl Into<crate::Value<type_activation::LoggingConfig>>,
+        value: impl crate::IntoValue<type_activation::LoggingConfig>,
     ) -> Self {
         self.0
-            .set_property("LoggingConfig", value.into().into_json());
+            .set_property("LoggingConfig", value.into_value().into_json());
         self
     }
 
@@ -2565,9 +2686,9 @@ impl TypeActivation {
     /// Length: 1 to 100000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-typeactivation.html#cfn-cloudformation-typeactivation-majorversion)
-    pub fn major_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn major_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MajorVersion", value.into().into_json());
+            .set_property("MajorVersion", value.into_value().into_json());
         self
     }
 
@@ -2578,9 +2699,9 @@ impl TypeActivation {
     /// Pattern: `arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/.+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-typeactivation.html#cfn-cloudformation-typeactivation-publictypearn)
-    pub fn public_type_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn public_type_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PublicTypeArn", value.into().into_json());
+            .set_property("PublicTypeArn", value.into_value().into_json());
         self
     }
 
@@ -2591,16 +2712,17 @@ impl TypeActivation {
     /// Pattern: `[0-9a-zA-Z-]{1,40}`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-typeactivation.html#cfn-cloudformation-typeactivation-publisherid)
-    pub fn publisher_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PublisherId", value.into().into_json());
+    pub fn publisher_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PublisherId", value.into_value().into_json());
         self
     }
 
     /// `Type`: [`Type`](type_activation::Type).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-typeactivation.html#cfn-cloudformation-typeactivation-type)
-    pub fn r#type(mut self, value: impl Into<crate::Value<type_activation::Type>>) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+    pub fn r#type(mut self, value: impl crate::IntoValue<type_activation::Type>) -> Self {
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 
@@ -2609,8 +2731,9 @@ impl TypeActivation {
     /// Pattern: `[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-typeactivation.html#cfn-cloudformation-typeactivation-typename)
-    pub fn type_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TypeName", value.into().into_json());
+    pub fn type_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TypeName", value.into_value().into_json());
         self
     }
 
@@ -2621,9 +2744,9 @@ impl TypeActivation {
     /// Pattern: `[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-typeactivation.html#cfn-cloudformation-typeactivation-typenamealias)
-    pub fn type_name_alias(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn type_name_alias(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TypeNameAlias", value.into().into_json());
+            .set_property("TypeNameAlias", value.into_value().into_json());
         self
     }
 
@@ -2632,9 +2755,10 @@ impl TypeActivation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-typeactivation.html#cfn-cloudformation-typeactivation-versionbump)
     pub fn version_bump(
         mut self,
-        value: impl Into<crate::Value<type_activation::VersionBump>>,
+        value: impl crate::IntoValue<type_activation::VersionBump>,
     ) -> Self {
-        self.0.set_property("VersionBump", value.into().into_json());
+        self.0
+            .set_property("VersionBump", value.into_value().into_json());
         self
     }
 }
@@ -2693,9 +2817,9 @@ pub mod type_activation {
         /// Pattern: `^[\.\-_/#A-Za-z0-9]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-typeactivation-loggingconfig.html#cfn-cloudformation-typeactivation-loggingconfig-loggroupname)
-        pub fn log_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroupName".to_owned(), value.into().into_json());
+                .insert("LogGroupName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2704,9 +2828,9 @@ pub mod type_activation {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-typeactivation-loggingconfig.html#cfn-cloudformation-typeactivation-loggingconfig-logrolearn)
-        pub fn log_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogRoleArn".to_owned(), value.into().into_json());
+                .insert("LogRoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2772,16 +2896,17 @@ impl WaitCondition {
     /// `Count`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-waitcondition.html#cfn-cloudformation-waitcondition-count)
-    pub fn count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Count", value.into().into_json());
+    pub fn count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Count", value.into_value().into_json());
         self
     }
 
     /// `Handle`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-waitcondition.html#cfn-cloudformation-waitcondition-handle)
-    pub fn handle(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Handle", value.into().into_json());
+    pub fn handle(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Handle", value.into_value().into_json());
         self
     }
 
@@ -2790,8 +2915,9 @@ impl WaitCondition {
     /// Range: 0 to 43200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-waitcondition.html#cfn-cloudformation-waitcondition-timeout)
-    pub fn timeout(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Timeout", value.into().into_json());
+    pub fn timeout(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Timeout", value.into_value().into_json());
         self
     }
 }

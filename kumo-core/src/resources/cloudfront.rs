@@ -26,6 +26,90 @@ pub const TYPES: &[&str] = &[
     "AWS::CloudFront::VpcOrigin",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::CloudFront::AnycastIpList",
+        <AnycastIpList as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::CachePolicy",
+        <CachePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::CloudFrontOriginAccessIdentity",
+        <CloudFrontOriginAccessIdentity as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::ConnectionFunction",
+        <ConnectionFunction as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::ConnectionGroup",
+        <ConnectionGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::ContinuousDeploymentPolicy",
+        <ContinuousDeploymentPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::Distribution",
+        <Distribution as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::DistributionTenant",
+        <DistributionTenant as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::Function",
+        <Function as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::KeyGroup",
+        <KeyGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::KeyValueStore",
+        <KeyValueStore as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::MonitoringSubscription",
+        <MonitoringSubscription as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::OriginAccessControl",
+        <OriginAccessControl as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::OriginRequestPolicy",
+        <OriginRequestPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::PublicKey",
+        <PublicKey as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::RealtimeLogConfig",
+        <RealtimeLogConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::ResponseHeadersPolicy",
+        <ResponseHeadersPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::StreamingDistribution",
+        <StreamingDistribution as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::TrustStore",
+        <TrustStore as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudFront::VpcOrigin",
+        <VpcOrigin as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::CloudFront::AnycastIpList`.
 ///
 /// Required properties, the arguments of [`AnycastIpList::new`]: `IpCount`, `Name`.
@@ -36,14 +120,11 @@ pub struct AnycastIpList(crate::Resource);
 
 impl AnycastIpList {
     /// A new `AWS::CloudFront::AnycastIpList` with its required properties.
-    pub fn new(
-        ip_count: impl Into<crate::Value<i64>>,
-        name: impl Into<crate::Value<String>>,
-    ) -> Self {
+    pub fn new(ip_count: impl crate::IntoValue<i64>, name: impl crate::IntoValue<String>) -> Self {
         AnycastIpList(
             crate::Resource::new("AWS::CloudFront::AnycastIpList")
-                .property("IpCount", ip_count.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("IpCount", ip_count.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -52,10 +133,10 @@ impl AnycastIpList {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-anycastiplist.html#cfn-cloudfront-anycastiplist-ipaddresstype)
     pub fn ip_address_type(
         mut self,
-        value: impl Into<crate::Value<anycast_ip_list::IpAddressType>>,
+        value: impl crate::IntoValue<anycast_ip_list::IpAddressType>,
     ) -> Self {
         self.0
-            .set_property("IpAddressType", value.into().into_json());
+            .set_property("IpAddressType", value.into_value().into_json());
         self
     }
 
@@ -64,10 +145,10 @@ impl AnycastIpList {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-anycastiplist.html#cfn-cloudfront-anycastiplist-ipamcidrconfigs)
     pub fn ipam_cidr_configs(
         mut self,
-        value: impl Into<crate::Value<Vec<anycast_ip_list::IpamCidrConfig>>>,
+        value: impl crate::IntoValue<Vec<anycast_ip_list::IpamCidrConfig>>,
     ) -> Self {
         self.0
-            .set_property("IpamCidrConfigs", value.into().into_json());
+            .set_property("IpamCidrConfigs", value.into_value().into_json());
         self
     }
 
@@ -76,8 +157,8 @@ impl AnycastIpList {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-anycastiplist.html#cfn-cloudfront-anycastiplist-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<anycast_ip_list::Tags>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<anycast_ip_list::Tags>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -135,12 +216,15 @@ pub mod anycast_ip_list {
     impl IpamCidrConfig {
         /// A new `IpamCidrConfig` with its required properties.
         pub fn new(
-            cidr: impl Into<crate::Value<String>>,
-            ipam_pool_arn: impl Into<crate::Value<String>>,
+            cidr: impl crate::IntoValue<String>,
+            ipam_pool_arn: impl crate::IntoValue<String>,
         ) -> Self {
             IpamCidrConfig(crate::typed::Properties::from_iter([
-                ("Cidr".to_owned(), cidr.into().into_json()),
-                ("IpamPoolArn".to_owned(), ipam_pool_arn.into().into_json()),
+                ("Cidr".to_owned(), cidr.into_value().into_json()),
+                (
+                    "IpamPoolArn".to_owned(),
+                    ipam_pool_arn.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -159,10 +243,10 @@ pub mod anycast_ip_list {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -173,8 +257,9 @@ pub mod anycast_ip_list {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-anycastiplist-tag.html#cfn-cloudfront-anycastiplist-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -200,8 +285,9 @@ pub mod anycast_ip_list {
         /// `Items`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-anycastiplist-tags.html#cfn-cloudfront-anycastiplist-tags-items)
-        pub fn items(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Items".to_owned(), value.into().into_json());
+        pub fn items(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Items".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -242,11 +328,13 @@ pub struct CachePolicy(crate::Resource);
 impl CachePolicy {
     /// A new `AWS::CloudFront::CachePolicy` with its required properties.
     pub fn new(
-        cache_policy_config: impl Into<crate::Value<cache_policy::CachePolicyConfig>>,
+        cache_policy_config: impl crate::IntoValue<cache_policy::CachePolicyConfig>,
     ) -> Self {
         CachePolicy(
-            crate::Resource::new("AWS::CloudFront::CachePolicy")
-                .property("CachePolicyConfig", cache_policy_config.into().into_json()),
+            crate::Resource::new("AWS::CloudFront::CachePolicy").property(
+                "CachePolicyConfig",
+                cache_policy_config.into_value().into_json(),
+            ),
         )
     }
 }
@@ -294,23 +382,26 @@ pub mod cache_policy {
     impl CachePolicyConfig {
         /// A new `CachePolicyConfig` with its required properties.
         pub fn new(
-            default_ttl: impl Into<crate::Value<f64>>,
-            max_ttl: impl Into<crate::Value<f64>>,
-            min_ttl: impl Into<crate::Value<f64>>,
-            name: impl Into<crate::Value<String>>,
-            parameters_in_cache_key_and_forwarded_to_origin: impl Into<
-                crate::Value<ParametersInCacheKeyAndForwardedToOrigin>,
+            default_ttl: impl crate::IntoValue<f64>,
+            max_ttl: impl crate::IntoValue<f64>,
+            min_ttl: impl crate::IntoValue<f64>,
+            name: impl crate::IntoValue<String>,
+            parameters_in_cache_key_and_forwarded_to_origin: impl crate::IntoValue<
+                ParametersInCacheKeyAndForwardedToOrigin,
             >,
         ) -> Self {
             CachePolicyConfig(crate::typed::Properties::from_iter([
-                ("DefaultTTL".to_owned(), default_ttl.into().into_json()),
-                ("MaxTTL".to_owned(), max_ttl.into().into_json()),
-                ("MinTTL".to_owned(), min_ttl.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                (
+                    "DefaultTTL".to_owned(),
+                    default_ttl.into_value().into_json(),
+                ),
+                ("MaxTTL".to_owned(), max_ttl.into_value().into_json()),
+                ("MinTTL".to_owned(), min_ttl.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "ParametersInCacheKeyAndForwardedToOrigin".to_owned(),
                     parameters_in_cache_key_and_forwarded_to_origin
-                        .into()
+                        .into_value()
                         .into_json(),
                 ),
             ]))
@@ -319,9 +410,9 @@ pub mod cache_policy {
         /// `Comment`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-cachepolicy-cachepolicyconfig.html#cfn-cloudfront-cachepolicy-cachepolicyconfig-comment)
-        pub fn comment(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn comment(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Comment".to_owned(), value.into().into_json());
+                .insert("Comment".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -340,19 +431,19 @@ pub mod cache_policy {
 
     impl CookiesConfig {
         /// A new `CookiesConfig` with its required properties.
-        pub fn new(cookie_behavior: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(cookie_behavior: impl crate::IntoValue<String>) -> Self {
             CookiesConfig(crate::typed::Properties::from_iter([(
                 "CookieBehavior".to_owned(),
-                cookie_behavior.into().into_json(),
+                cookie_behavior.into_value().into_json(),
             )]))
         }
 
         /// `Cookies`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-cachepolicy-cookiesconfig.html#cfn-cloudfront-cachepolicy-cookiesconfig-cookies)
-        pub fn cookies(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn cookies(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Cookies".to_owned(), value.into().into_json());
+                .insert("Cookies".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -371,19 +462,19 @@ pub mod cache_policy {
 
     impl HeadersConfig {
         /// A new `HeadersConfig` with its required properties.
-        pub fn new(header_behavior: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(header_behavior: impl crate::IntoValue<String>) -> Self {
             HeadersConfig(crate::typed::Properties::from_iter([(
                 "HeaderBehavior".to_owned(),
-                header_behavior.into().into_json(),
+                header_behavior.into_value().into_json(),
             )]))
         }
 
         /// `Headers`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-cachepolicy-headersconfig.html#cfn-cloudfront-cachepolicy-headersconfig-headers)
-        pub fn headers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn headers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Headers".to_owned(), value.into().into_json());
+                .insert("Headers".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -403,27 +494,27 @@ pub mod cache_policy {
     impl ParametersInCacheKeyAndForwardedToOrigin {
         /// A new `ParametersInCacheKeyAndForwardedToOrigin` with its required properties.
         pub fn new(
-            cookies_config: impl Into<crate::Value<CookiesConfig>>,
-            enable_accept_encoding_gzip: impl Into<crate::Value<bool>>,
-            headers_config: impl Into<crate::Value<HeadersConfig>>,
-            query_strings_config: impl Into<crate::Value<QueryStringsConfig>>,
+            cookies_config: impl crate::IntoValue<CookiesConfig>,
+            enable_accept_encoding_gzip: impl crate::IntoValue<bool>,
+            headers_config: impl crate::IntoValue<HeadersConfig>,
+            query_strings_config: impl crate::IntoValue<QueryStringsConfig>,
         ) -> Self {
             ParametersInCacheKeyAndForwardedToOrigin(crate::typed::Properties::from_iter([
                 (
                     "CookiesConfig".to_owned(),
-                    cookies_config.into().into_json(),
+                    cookies_config.into_value().into_json(),
                 ),
                 (
                     "EnableAcceptEncodingGzip".to_owned(),
-                    enable_accept_encoding_gzip.into().into_json(),
+                    enable_accept_encoding_gzip.into_value().into_json(),
                 ),
                 (
                     "HeadersConfig".to_owned(),
-                    headers_config.into().into_json(),
+                    headers_config.into_value().into_json(),
                 ),
                 (
                     "QueryStringsConfig".to_owned(),
-                    query_strings_config.into().into_json(),
+                    query_strings_config.into_value().into_json(),
                 ),
             ]))
         }
@@ -431,13 +522,10 @@ pub mod cache_policy {
         /// `EnableAcceptEncodingBrotli`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-cachepolicy-parametersincachekeyandforwardedtoorigin.html#cfn-cloudfront-cachepolicy-parametersincachekeyandforwardedtoorigin-enableacceptencodingbrotli)
-        pub fn enable_accept_encoding_brotli(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn enable_accept_encoding_brotli(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnableAcceptEncodingBrotli".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -457,19 +545,19 @@ pub mod cache_policy {
 
     impl QueryStringsConfig {
         /// A new `QueryStringsConfig` with its required properties.
-        pub fn new(query_string_behavior: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(query_string_behavior: impl crate::IntoValue<String>) -> Self {
             QueryStringsConfig(crate::typed::Properties::from_iter([(
                 "QueryStringBehavior".to_owned(),
-                query_string_behavior.into().into_json(),
+                query_string_behavior.into_value().into_json(),
             )]))
         }
 
         /// `QueryStrings`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-cachepolicy-querystringsconfig.html#cfn-cloudfront-cachepolicy-querystringsconfig-querystrings)
-        pub fn query_strings(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn query_strings(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("QueryStrings".to_owned(), value.into().into_json());
+                .insert("QueryStrings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -492,14 +580,16 @@ pub struct CloudFrontOriginAccessIdentity(crate::Resource);
 impl CloudFrontOriginAccessIdentity {
     /// A new `AWS::CloudFront::CloudFrontOriginAccessIdentity` with its required properties.
     pub fn new(
-        cloud_front_origin_access_identity_config: impl Into<
-            crate::Value<cloud_front_origin_access_identity::CloudFrontOriginAccessIdentityConfig>,
+        cloud_front_origin_access_identity_config: impl crate::IntoValue<
+            cloud_front_origin_access_identity::CloudFrontOriginAccessIdentityConfig,
         >,
     ) -> Self {
         CloudFrontOriginAccessIdentity(
             crate::Resource::new("AWS::CloudFront::CloudFrontOriginAccessIdentity").property(
                 "CloudFrontOriginAccessIdentityConfig",
-                cloud_front_origin_access_identity_config.into().into_json(),
+                cloud_front_origin_access_identity_config
+                    .into_value()
+                    .into_json(),
             ),
         )
     }
@@ -547,10 +637,10 @@ pub mod cloud_front_origin_access_identity {
 
     impl CloudFrontOriginAccessIdentityConfig {
         /// A new `CloudFrontOriginAccessIdentityConfig` with its required properties.
-        pub fn new(comment: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(comment: impl crate::IntoValue<String>) -> Self {
             CloudFrontOriginAccessIdentityConfig(crate::typed::Properties::from_iter([(
                 "Comment".to_owned(),
-                comment.into().into_json(),
+                comment.into_value().into_json(),
             )]))
         }
     }
@@ -573,23 +663,21 @@ pub struct ConnectionFunction(crate::Resource);
 impl ConnectionFunction {
     /// A new `AWS::CloudFront::ConnectionFunction` with its required properties.
     pub fn new(
-        connection_function_code: impl Into<crate::Value<String>>,
-        connection_function_config: impl Into<
-            crate::Value<connection_function::ConnectionFunctionConfig>,
-        >,
-        name: impl Into<crate::Value<String>>,
+        connection_function_code: impl crate::IntoValue<String>,
+        connection_function_config: impl crate::IntoValue<connection_function::ConnectionFunctionConfig>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         ConnectionFunction(
             crate::Resource::new("AWS::CloudFront::ConnectionFunction")
                 .property(
                     "ConnectionFunctionCode",
-                    connection_function_code.into().into_json(),
+                    connection_function_code.into_value().into_json(),
                 )
                 .property(
                     "ConnectionFunctionConfig",
-                    connection_function_config.into().into_json(),
+                    connection_function_config.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -598,23 +686,29 @@ impl ConnectionFunction {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-connectionfunction.html#cfn-cloudfront-connectionfunction-autopublish)
-    pub fn auto_publish(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("AutoPublish", value.into().into_json());
+    pub fn auto_publish(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("AutoPublish", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](connection_function::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-connectionfunction.html#cfn-cloudfront-connectionfunction-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<connection_function::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<connection_function::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ConnectionFunction {
     const TYPE_NAME: &'static str = "AWS::CloudFront::ConnectionFunction";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConnectionFunctionConfig.Runtime", "Name"];
 
@@ -681,12 +775,12 @@ pub mod connection_function {
     impl ConnectionFunctionConfig {
         /// A new `ConnectionFunctionConfig` with its required properties.
         pub fn new(
-            comment: impl Into<crate::Value<String>>,
-            runtime: impl Into<crate::Value<Runtime>>,
+            comment: impl crate::IntoValue<String>,
+            runtime: impl crate::IntoValue<Runtime>,
         ) -> Self {
             ConnectionFunctionConfig(crate::typed::Properties::from_iter([
-                ("Comment".to_owned(), comment.into().into_json()),
-                ("Runtime".to_owned(), runtime.into().into_json()),
+                ("Comment".to_owned(), comment.into_value().into_json()),
+                ("Runtime".to_owned(), runtime.into_value().into_json()),
             ]))
         }
 
@@ -695,11 +789,11 @@ pub mod connection_function {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-connectionfunction-connectionfunctionconfig.html#cfn-cloudfront-connectionfunction-connectionfunctionconfig-keyvaluestoreassociations)
         pub fn key_value_store_associations(
             mut self,
-            value: impl Into<crate::Value<Vec<KeyValueStoreAssociation>>>,
+            value: impl crate::IntoValue<Vec<KeyValueStoreAssociation>>,
         ) -> Self {
             self.0.insert(
                 "KeyValueStoreAssociations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -719,10 +813,10 @@ pub mod connection_function {
 
     impl KeyValueStoreAssociation {
         /// A new `KeyValueStoreAssociation` with its required properties.
-        pub fn new(key_value_store_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key_value_store_arn: impl crate::IntoValue<String>) -> Self {
             KeyValueStoreAssociation(crate::typed::Properties::from_iter([(
                 "KeyValueStoreARN".to_owned(),
-                key_value_store_arn.into().into_json(),
+                key_value_store_arn.into_value().into_json(),
             )]))
         }
     }
@@ -742,12 +836,12 @@ pub mod connection_function {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -784,50 +878,57 @@ pub struct ConnectionGroup(crate::Resource);
 
 impl ConnectionGroup {
     /// A new `AWS::CloudFront::ConnectionGroup` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         ConnectionGroup(
             crate::Resource::new("AWS::CloudFront::ConnectionGroup")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `AnycastIpListId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-connectiongroup.html#cfn-cloudfront-connectiongroup-anycastiplistid)
-    pub fn anycast_ip_list_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn anycast_ip_list_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AnycastIpListId", value.into().into_json());
+            .set_property("AnycastIpListId", value.into_value().into_json());
         self
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-connectiongroup.html#cfn-cloudfront-connectiongroup-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
     /// `Ipv6Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-connectiongroup.html#cfn-cloudfront-connectiongroup-ipv6enabled)
-    pub fn ipv6_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Ipv6Enabled", value.into().into_json());
+    pub fn ipv6_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Ipv6Enabled", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](connection_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-connectiongroup.html#cfn-cloudfront-connectiongroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<connection_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<connection_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ConnectionGroup {
     const TYPE_NAME: &'static str = "AWS::CloudFront::ConnectionGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -898,12 +999,12 @@ pub mod connection_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -926,14 +1027,14 @@ pub struct ContinuousDeploymentPolicy(crate::Resource);
 impl ContinuousDeploymentPolicy {
     /// A new `AWS::CloudFront::ContinuousDeploymentPolicy` with its required properties.
     pub fn new(
-        continuous_deployment_policy_config: impl Into<
-            crate::Value<continuous_deployment_policy::ContinuousDeploymentPolicyConfig>,
+        continuous_deployment_policy_config: impl crate::IntoValue<
+            continuous_deployment_policy::ContinuousDeploymentPolicyConfig,
         >,
     ) -> Self {
         ContinuousDeploymentPolicy(
             crate::Resource::new("AWS::CloudFront::ContinuousDeploymentPolicy").property(
                 "ContinuousDeploymentPolicyConfig",
-                continuous_deployment_policy_config.into().into_json(),
+                continuous_deployment_policy_config.into_value().into_json(),
             ),
         )
     }
@@ -982,14 +1083,14 @@ pub mod continuous_deployment_policy {
     impl ContinuousDeploymentPolicyConfig {
         /// A new `ContinuousDeploymentPolicyConfig` with its required properties.
         pub fn new(
-            enabled: impl Into<crate::Value<bool>>,
-            staging_distribution_dns_names: impl Into<crate::Value<Vec<String>>>,
+            enabled: impl crate::IntoValue<bool>,
+            staging_distribution_dns_names: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             ContinuousDeploymentPolicyConfig(crate::typed::Properties::from_iter([
-                ("Enabled".to_owned(), enabled.into().into_json()),
+                ("Enabled".to_owned(), enabled.into_value().into_json()),
                 (
                     "StagingDistributionDnsNames".to_owned(),
-                    staging_distribution_dns_names.into().into_json(),
+                    staging_distribution_dns_names.into_value().into_json(),
                 ),
             ]))
         }
@@ -999,11 +1100,11 @@ pub mod continuous_deployment_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-continuousdeploymentpolicy-continuousdeploymentpolicyconfig.html#cfn-cloudfront-continuousdeploymentpolicy-continuousdeploymentpolicyconfig-singleheaderpolicyconfig)
         pub fn single_header_policy_config(
             mut self,
-            value: impl Into<crate::Value<SingleHeaderPolicyConfig>>,
+            value: impl crate::IntoValue<SingleHeaderPolicyConfig>,
         ) -> Self {
             self.0.insert(
                 "SingleHeaderPolicyConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1013,11 +1114,11 @@ pub mod continuous_deployment_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-continuousdeploymentpolicy-continuousdeploymentpolicyconfig.html#cfn-cloudfront-continuousdeploymentpolicy-continuousdeploymentpolicyconfig-singleweightpolicyconfig)
         pub fn single_weight_policy_config(
             mut self,
-            value: impl Into<crate::Value<SingleWeightPolicyConfig>>,
+            value: impl crate::IntoValue<SingleWeightPolicyConfig>,
         ) -> Self {
             self.0.insert(
                 "SingleWeightPolicyConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1025,9 +1126,9 @@ pub mod continuous_deployment_policy {
         /// `TrafficConfig`: [`TrafficConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-continuousdeploymentpolicy-continuousdeploymentpolicyconfig.html#cfn-cloudfront-continuousdeploymentpolicy-continuousdeploymentpolicyconfig-trafficconfig)
-        pub fn traffic_config(mut self, value: impl Into<crate::Value<TrafficConfig>>) -> Self {
+        pub fn traffic_config(mut self, value: impl crate::IntoValue<TrafficConfig>) -> Self {
             self.0
-                .insert("TrafficConfig".to_owned(), value.into().into_json());
+                .insert("TrafficConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1036,9 +1137,10 @@ pub mod continuous_deployment_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-continuousdeploymentpolicy-continuousdeploymentpolicyconfig.html#cfn-cloudfront-continuousdeploymentpolicy-continuousdeploymentpolicyconfig-type)
         pub fn r#type(
             mut self,
-            value: impl Into<crate::Value<ContinuousDeploymentPolicyConfigType>>,
+            value: impl crate::IntoValue<ContinuousDeploymentPolicyConfigType>,
         ) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1058,12 +1160,15 @@ pub mod continuous_deployment_policy {
     impl SessionStickinessConfig {
         /// A new `SessionStickinessConfig` with its required properties.
         pub fn new(
-            idle_ttl: impl Into<crate::Value<i64>>,
-            maximum_ttl: impl Into<crate::Value<i64>>,
+            idle_ttl: impl crate::IntoValue<i64>,
+            maximum_ttl: impl crate::IntoValue<i64>,
         ) -> Self {
             SessionStickinessConfig(crate::typed::Properties::from_iter([
-                ("IdleTTL".to_owned(), idle_ttl.into().into_json()),
-                ("MaximumTTL".to_owned(), maximum_ttl.into().into_json()),
+                ("IdleTTL".to_owned(), idle_ttl.into_value().into_json()),
+                (
+                    "MaximumTTL".to_owned(),
+                    maximum_ttl.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1083,12 +1188,12 @@ pub mod continuous_deployment_policy {
     impl SingleHeaderConfig {
         /// A new `SingleHeaderConfig` with its required properties.
         pub fn new(
-            header: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            header: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             SingleHeaderConfig(crate::typed::Properties::from_iter([
-                ("Header".to_owned(), header.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Header".to_owned(), header.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1108,12 +1213,12 @@ pub mod continuous_deployment_policy {
     impl SingleHeaderPolicyConfig {
         /// A new `SingleHeaderPolicyConfig` with its required properties.
         pub fn new(
-            header: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            header: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             SingleHeaderPolicyConfig(crate::typed::Properties::from_iter([
-                ("Header".to_owned(), header.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Header".to_owned(), header.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1132,10 +1237,10 @@ pub mod continuous_deployment_policy {
 
     impl SingleWeightConfig {
         /// A new `SingleWeightConfig` with its required properties.
-        pub fn new(weight: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(weight: impl crate::IntoValue<f64>) -> Self {
             SingleWeightConfig(crate::typed::Properties::from_iter([(
                 "Weight".to_owned(),
-                weight.into().into_json(),
+                weight.into_value().into_json(),
             )]))
         }
 
@@ -1144,11 +1249,11 @@ pub mod continuous_deployment_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-continuousdeploymentpolicy-singleweightconfig.html#cfn-cloudfront-continuousdeploymentpolicy-singleweightconfig-sessionstickinessconfig)
         pub fn session_stickiness_config(
             mut self,
-            value: impl Into<crate::Value<SessionStickinessConfig>>,
+            value: impl crate::IntoValue<SessionStickinessConfig>,
         ) -> Self {
             self.0.insert(
                 "SessionStickinessConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1168,10 +1273,10 @@ pub mod continuous_deployment_policy {
 
     impl SingleWeightPolicyConfig {
         /// A new `SingleWeightPolicyConfig` with its required properties.
-        pub fn new(weight: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(weight: impl crate::IntoValue<f64>) -> Self {
             SingleWeightPolicyConfig(crate::typed::Properties::from_iter([(
                 "Weight".to_owned(),
-                weight.into().into_json(),
+                weight.into_value().into_json(),
             )]))
         }
 
@@ -1180,11 +1285,11 @@ pub mod continuous_deployment_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-continuousdeploymentpolicy-singleweightpolicyconfig.html#cfn-cloudfront-continuousdeploymentpolicy-singleweightpolicyconfig-sessionstickinessconfig)
         pub fn session_stickiness_config(
             mut self,
-            value: impl Into<crate::Value<SessionStickinessConfig>>,
+            value: impl crate::IntoValue<SessionStickinessConfig>,
         ) -> Self {
             self.0.insert(
                 "SessionStickinessConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1204,10 +1309,10 @@ pub mod continuous_deployment_policy {
 
     impl TrafficConfig {
         /// A new `TrafficConfig` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             TrafficConfig(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -1216,10 +1321,12 @@ pub mod continuous_deployment_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-continuousdeploymentpolicy-trafficconfig.html#cfn-cloudfront-continuousdeploymentpolicy-trafficconfig-singleheaderconfig)
         pub fn single_header_config(
             mut self,
-            value: impl Into<crate::Value<SingleHeaderConfig>>,
+            value: impl crate::IntoValue<SingleHeaderConfig>,
         ) -> Self {
-            self.0
-                .insert("SingleHeaderConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SingleHeaderConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1228,10 +1335,12 @@ pub mod continuous_deployment_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-continuousdeploymentpolicy-trafficconfig.html#cfn-cloudfront-continuousdeploymentpolicy-trafficconfig-singleweightconfig)
         pub fn single_weight_config(
             mut self,
-            value: impl Into<crate::Value<SingleWeightConfig>>,
+            value: impl crate::IntoValue<SingleWeightConfig>,
         ) -> Self {
-            self.0
-                .insert("SingleWeightConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SingleWeightConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1290,26 +1399,33 @@ pub struct Distribution(crate::Resource);
 impl Distribution {
     /// A new `AWS::CloudFront::Distribution` with its required properties.
     pub fn new(
-        distribution_config: impl Into<crate::Value<distribution::DistributionConfig>>,
+        distribution_config: impl crate::IntoValue<distribution::DistributionConfig>,
     ) -> Self {
         Distribution(
-            crate::Resource::new("AWS::CloudFront::Distribution")
-                .property("DistributionConfig", distribution_config.into().into_json()),
+            crate::Resource::new("AWS::CloudFront::Distribution").property(
+                "DistributionConfig",
+                distribution_config.into_value().into_json(),
+            ),
         )
     }
 
     /// `Tags`: list of [`Tag`](distribution::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-distribution.html#cfn-cloudfront-distribution-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<distribution::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<distribution::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Distribution {
     const TYPE_NAME: &'static str = "AWS::CloudFront::Distribution";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -1350,19 +1466,22 @@ pub mod distribution {
     impl CacheBehavior {
         /// A new `CacheBehavior` with its required properties.
         pub fn new(
-            path_pattern: impl Into<crate::Value<String>>,
-            target_origin_id: impl Into<crate::Value<String>>,
-            viewer_protocol_policy: impl Into<crate::Value<String>>,
+            path_pattern: impl crate::IntoValue<String>,
+            target_origin_id: impl crate::IntoValue<String>,
+            viewer_protocol_policy: impl crate::IntoValue<String>,
         ) -> Self {
             CacheBehavior(crate::typed::Properties::from_iter([
-                ("PathPattern".to_owned(), path_pattern.into().into_json()),
+                (
+                    "PathPattern".to_owned(),
+                    path_pattern.into_value().into_json(),
+                ),
                 (
                     "TargetOriginId".to_owned(),
-                    target_origin_id.into().into_json(),
+                    target_origin_id.into_value().into_json(),
                 ),
                 (
                     "ViewerProtocolPolicy".to_owned(),
-                    viewer_protocol_policy.into().into_json(),
+                    viewer_protocol_policy.into_value().into_json(),
                 ),
             ]))
         }
@@ -1370,27 +1489,27 @@ pub mod distribution {
         /// `AllowedMethods`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-allowedmethods)
-        pub fn allowed_methods(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allowed_methods(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowedMethods".to_owned(), value.into().into_json());
+                .insert("AllowedMethods".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CachePolicyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-cachepolicyid)
-        pub fn cache_policy_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cache_policy_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CachePolicyId".to_owned(), value.into().into_json());
+                .insert("CachePolicyId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CachedMethods`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-cachedmethods)
-        pub fn cached_methods(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn cached_methods(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("CachedMethods".to_owned(), value.into().into_json());
+                .insert("CachedMethods".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1399,9 +1518,9 @@ pub mod distribution {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-compress)
-        pub fn compress(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn compress(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Compress".to_owned(), value.into().into_json());
+                .insert("Compress".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1410,9 +1529,9 @@ pub mod distribution {
         /// Default: `86400`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-defaultttl)
-        pub fn default_ttl(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn default_ttl(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("DefaultTTL".to_owned(), value.into().into_json());
+                .insert("DefaultTTL".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1421,10 +1540,10 @@ pub mod distribution {
         /// Default: `""`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-fieldlevelencryptionid)
-        pub fn field_level_encryption_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn field_level_encryption_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "FieldLevelEncryptionId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1432,9 +1551,9 @@ pub mod distribution {
         /// `ForwardedValues`: [`ForwardedValues`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-forwardedvalues)
-        pub fn forwarded_values(mut self, value: impl Into<crate::Value<ForwardedValues>>) -> Self {
+        pub fn forwarded_values(mut self, value: impl crate::IntoValue<ForwardedValues>) -> Self {
             self.0
-                .insert("ForwardedValues".to_owned(), value.into().into_json());
+                .insert("ForwardedValues".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1443,19 +1562,21 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-functionassociations)
         pub fn function_associations(
             mut self,
-            value: impl Into<crate::Value<Vec<FunctionAssociation>>>,
+            value: impl crate::IntoValue<Vec<FunctionAssociation>>,
         ) -> Self {
-            self.0
-                .insert("FunctionAssociations".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FunctionAssociations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `GrpcConfig`: [`GrpcConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-grpcconfig)
-        pub fn grpc_config(mut self, value: impl Into<crate::Value<GrpcConfig>>) -> Self {
+        pub fn grpc_config(mut self, value: impl crate::IntoValue<GrpcConfig>) -> Self {
             self.0
-                .insert("GrpcConfig".to_owned(), value.into().into_json());
+                .insert("GrpcConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1464,11 +1585,11 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-lambdafunctionassociations)
         pub fn lambda_function_associations(
             mut self,
-            value: impl Into<crate::Value<Vec<LambdaFunctionAssociation>>>,
+            value: impl crate::IntoValue<Vec<LambdaFunctionAssociation>>,
         ) -> Self {
             self.0.insert(
                 "LambdaFunctionAssociations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1478,8 +1599,9 @@ pub mod distribution {
         /// Default: `31536000`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-maxttl)
-        pub fn max_ttl(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("MaxTTL".to_owned(), value.into().into_json());
+        pub fn max_ttl(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("MaxTTL".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1488,39 +1610,41 @@ pub mod distribution {
         /// Default: `0`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-minttl)
-        pub fn min_ttl(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("MinTTL".to_owned(), value.into().into_json());
+        pub fn min_ttl(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("MinTTL".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OriginRequestPolicyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-originrequestpolicyid)
-        pub fn origin_request_policy_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OriginRequestPolicyId".to_owned(), value.into().into_json());
+        pub fn origin_request_policy_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OriginRequestPolicyId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RealtimeLogConfigArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-realtimelogconfigarn)
-        pub fn realtime_log_config_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RealtimeLogConfigArn".to_owned(), value.into().into_json());
+        pub fn realtime_log_config_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RealtimeLogConfigArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ResponseHeadersPolicyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-responseheaderspolicyid)
-        pub fn response_headers_policy_id(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn response_headers_policy_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ResponseHeadersPolicyId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1530,27 +1654,29 @@ pub mod distribution {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-smoothstreaming)
-        pub fn smooth_streaming(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn smooth_streaming(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("SmoothStreaming".to_owned(), value.into().into_json());
+                .insert("SmoothStreaming".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TrustedKeyGroups`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-trustedkeygroups)
-        pub fn trusted_key_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("TrustedKeyGroups".to_owned(), value.into().into_json());
+        pub fn trusted_key_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "TrustedKeyGroups".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TrustedSigners`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-trustedsigners)
-        pub fn trusted_signers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn trusted_signers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("TrustedSigners".to_owned(), value.into().into_json());
+                .insert("TrustedSigners".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1569,10 +1695,10 @@ pub mod distribution {
 
     impl CacheTagConfig {
         /// A new `CacheTagConfig` with its required properties.
-        pub fn new(header_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(header_name: impl crate::IntoValue<String>) -> Self {
             CacheTagConfig(crate::typed::Properties::from_iter([(
                 "HeaderName".to_owned(),
-                header_name.into().into_json(),
+                header_name.into_value().into_json(),
             )]))
         }
     }
@@ -1591,10 +1717,10 @@ pub mod distribution {
 
     impl ConnectionFunctionAssociation {
         /// A new `ConnectionFunctionAssociation` with its required properties.
-        pub fn new(id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(id: impl crate::IntoValue<String>) -> Self {
             ConnectionFunctionAssociation(crate::typed::Properties::from_iter([(
                 "Id".to_owned(),
-                id.into().into_json(),
+                id.into_value().into_json(),
             )]))
         }
     }
@@ -1613,19 +1739,21 @@ pub mod distribution {
 
     impl Cookies {
         /// A new `Cookies` with its required properties.
-        pub fn new(forward: impl Into<crate::Value<Forward>>) -> Self {
+        pub fn new(forward: impl crate::IntoValue<Forward>) -> Self {
             Cookies(crate::typed::Properties::from_iter([(
                 "Forward".to_owned(),
-                forward.into().into_json(),
+                forward.into_value().into_json(),
             )]))
         }
 
         /// `WhitelistedNames`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-cookies.html#cfn-cloudfront-distribution-cookies-whitelistednames)
-        pub fn whitelisted_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("WhitelistedNames".to_owned(), value.into().into_json());
+        pub fn whitelisted_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "WhitelistedNames".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1644,10 +1772,10 @@ pub mod distribution {
 
     impl CustomErrorResponse {
         /// A new `CustomErrorResponse` with its required properties.
-        pub fn new(error_code: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(error_code: impl crate::IntoValue<i64>) -> Self {
             CustomErrorResponse(crate::typed::Properties::from_iter([(
                 "ErrorCode".to_owned(),
-                error_code.into().into_json(),
+                error_code.into_value().into_json(),
             )]))
         }
 
@@ -1656,27 +1784,31 @@ pub mod distribution {
         /// Default: `300`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-customerrorresponse.html#cfn-cloudfront-distribution-customerrorresponse-errorcachingminttl)
-        pub fn error_caching_min_ttl(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("ErrorCachingMinTTL".to_owned(), value.into().into_json());
+        pub fn error_caching_min_ttl(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "ErrorCachingMinTTL".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ResponseCode`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-customerrorresponse.html#cfn-cloudfront-distribution-customerrorresponse-responsecode)
-        pub fn response_code(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn response_code(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ResponseCode".to_owned(), value.into().into_json());
+                .insert("ResponseCode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResponsePagePath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-customerrorresponse.html#cfn-cloudfront-distribution-customerrorresponse-responsepagepath)
-        pub fn response_page_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ResponsePagePath".to_owned(), value.into().into_json());
+        pub fn response_page_path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ResponsePagePath".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1695,10 +1827,10 @@ pub mod distribution {
 
     impl CustomOriginConfig {
         /// A new `CustomOriginConfig` with its required properties.
-        pub fn new(origin_protocol_policy: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(origin_protocol_policy: impl crate::IntoValue<String>) -> Self {
             CustomOriginConfig(crate::typed::Properties::from_iter([(
                 "OriginProtocolPolicy".to_owned(),
-                origin_protocol_policy.into().into_json(),
+                origin_protocol_policy.into_value().into_json(),
             )]))
         }
 
@@ -1707,9 +1839,9 @@ pub mod distribution {
         /// Default: `80`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-customoriginconfig.html#cfn-cloudfront-distribution-customoriginconfig-httpport)
-        pub fn http_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn http_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("HTTPPort".to_owned(), value.into().into_json());
+                .insert("HTTPPort".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1718,18 +1850,18 @@ pub mod distribution {
         /// Default: `443`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-customoriginconfig.html#cfn-cloudfront-distribution-customoriginconfig-httpsport)
-        pub fn https_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn https_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("HTTPSPort".to_owned(), value.into().into_json());
+                .insert("HTTPSPort".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IpAddressType`: [`IpAddressType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-customoriginconfig.html#cfn-cloudfront-distribution-customoriginconfig-ipaddresstype)
-        pub fn ip_address_type(mut self, value: impl Into<crate::Value<IpAddressType>>) -> Self {
+        pub fn ip_address_type(mut self, value: impl crate::IntoValue<IpAddressType>) -> Self {
             self.0
-                .insert("IpAddressType".to_owned(), value.into().into_json());
+                .insert("IpAddressType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1738,10 +1870,10 @@ pub mod distribution {
         /// Default: `5`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-customoriginconfig.html#cfn-cloudfront-distribution-customoriginconfig-originkeepalivetimeout)
-        pub fn origin_keepalive_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn origin_keepalive_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "OriginKeepaliveTimeout".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1751,10 +1883,12 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-customoriginconfig.html#cfn-cloudfront-distribution-customoriginconfig-originmtlsconfig)
         pub fn origin_mtls_config(
             mut self,
-            value: impl Into<crate::Value<OriginMtlsConfig>>,
+            value: impl crate::IntoValue<OriginMtlsConfig>,
         ) -> Self {
-            self.0
-                .insert("OriginMtlsConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OriginMtlsConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1763,18 +1897,22 @@ pub mod distribution {
         /// Default: `30`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-customoriginconfig.html#cfn-cloudfront-distribution-customoriginconfig-originreadtimeout)
-        pub fn origin_read_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("OriginReadTimeout".to_owned(), value.into().into_json());
+        pub fn origin_read_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "OriginReadTimeout".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OriginSSLProtocols`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-customoriginconfig.html#cfn-cloudfront-distribution-customoriginconfig-originsslprotocols)
-        pub fn origin_ssl_protocols(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("OriginSSLProtocols".to_owned(), value.into().into_json());
+        pub fn origin_ssl_protocols(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "OriginSSLProtocols".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1794,17 +1932,17 @@ pub mod distribution {
     impl DefaultCacheBehavior {
         /// A new `DefaultCacheBehavior` with its required properties.
         pub fn new(
-            target_origin_id: impl Into<crate::Value<String>>,
-            viewer_protocol_policy: impl Into<crate::Value<ViewerProtocolPolicy>>,
+            target_origin_id: impl crate::IntoValue<String>,
+            viewer_protocol_policy: impl crate::IntoValue<ViewerProtocolPolicy>,
         ) -> Self {
             DefaultCacheBehavior(crate::typed::Properties::from_iter([
                 (
                     "TargetOriginId".to_owned(),
-                    target_origin_id.into().into_json(),
+                    target_origin_id.into_value().into_json(),
                 ),
                 (
                     "ViewerProtocolPolicy".to_owned(),
-                    viewer_protocol_policy.into().into_json(),
+                    viewer_protocol_policy.into_value().into_json(),
                 ),
             ]))
         }
@@ -1812,9 +1950,9 @@ pub mod distribution {
         /// `AllowedMethods`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-allowedmethods)
-        pub fn allowed_methods(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allowed_methods(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowedMethods".to_owned(), value.into().into_json());
+                .insert("AllowedMethods".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1823,18 +1961,18 @@ pub mod distribution {
         /// Default: `""`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-cachepolicyid)
-        pub fn cache_policy_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cache_policy_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CachePolicyId".to_owned(), value.into().into_json());
+                .insert("CachePolicyId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CachedMethods`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-cachedmethods)
-        pub fn cached_methods(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn cached_methods(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("CachedMethods".to_owned(), value.into().into_json());
+                .insert("CachedMethods".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1843,9 +1981,9 @@ pub mod distribution {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-compress)
-        pub fn compress(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn compress(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Compress".to_owned(), value.into().into_json());
+                .insert("Compress".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1854,9 +1992,9 @@ pub mod distribution {
         /// Default: `86400`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-defaultttl)
-        pub fn default_ttl(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn default_ttl(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("DefaultTTL".to_owned(), value.into().into_json());
+                .insert("DefaultTTL".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1865,10 +2003,10 @@ pub mod distribution {
         /// Default: `""`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-fieldlevelencryptionid)
-        pub fn field_level_encryption_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn field_level_encryption_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "FieldLevelEncryptionId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1876,9 +2014,9 @@ pub mod distribution {
         /// `ForwardedValues`: [`ForwardedValues`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-forwardedvalues)
-        pub fn forwarded_values(mut self, value: impl Into<crate::Value<ForwardedValues>>) -> Self {
+        pub fn forwarded_values(mut self, value: impl crate::IntoValue<ForwardedValues>) -> Self {
             self.0
-                .insert("ForwardedValues".to_owned(), value.into().into_json());
+                .insert("ForwardedValues".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1887,19 +2025,21 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-functionassociations)
         pub fn function_associations(
             mut self,
-            value: impl Into<crate::Value<Vec<FunctionAssociation>>>,
+            value: impl crate::IntoValue<Vec<FunctionAssociation>>,
         ) -> Self {
-            self.0
-                .insert("FunctionAssociations".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FunctionAssociations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `GrpcConfig`: [`GrpcConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-grpcconfig)
-        pub fn grpc_config(mut self, value: impl Into<crate::Value<GrpcConfig>>) -> Self {
+        pub fn grpc_config(mut self, value: impl crate::IntoValue<GrpcConfig>) -> Self {
             self.0
-                .insert("GrpcConfig".to_owned(), value.into().into_json());
+                .insert("GrpcConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1908,11 +2048,11 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-lambdafunctionassociations)
         pub fn lambda_function_associations(
             mut self,
-            value: impl Into<crate::Value<Vec<LambdaFunctionAssociation>>>,
+            value: impl crate::IntoValue<Vec<LambdaFunctionAssociation>>,
         ) -> Self {
             self.0.insert(
                 "LambdaFunctionAssociations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1922,8 +2062,9 @@ pub mod distribution {
         /// Default: `31536000`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-maxttl)
-        pub fn max_ttl(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("MaxTTL".to_owned(), value.into().into_json());
+        pub fn max_ttl(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("MaxTTL".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1932,8 +2073,9 @@ pub mod distribution {
         /// Default: `0`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-minttl)
-        pub fn min_ttl(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("MinTTL".to_owned(), value.into().into_json());
+        pub fn min_ttl(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("MinTTL".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1942,9 +2084,11 @@ pub mod distribution {
         /// Default: `""`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-originrequestpolicyid)
-        pub fn origin_request_policy_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OriginRequestPolicyId".to_owned(), value.into().into_json());
+        pub fn origin_request_policy_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OriginRequestPolicyId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1953,9 +2097,11 @@ pub mod distribution {
         /// Default: `""`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-realtimelogconfigarn)
-        pub fn realtime_log_config_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RealtimeLogConfigArn".to_owned(), value.into().into_json());
+        pub fn realtime_log_config_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RealtimeLogConfigArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1964,13 +2110,10 @@ pub mod distribution {
         /// Default: `""`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-responseheaderspolicyid)
-        pub fn response_headers_policy_id(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn response_headers_policy_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ResponseHeadersPolicyId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1980,27 +2123,29 @@ pub mod distribution {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-smoothstreaming)
-        pub fn smooth_streaming(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn smooth_streaming(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("SmoothStreaming".to_owned(), value.into().into_json());
+                .insert("SmoothStreaming".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TrustedKeyGroups`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-trustedkeygroups)
-        pub fn trusted_key_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("TrustedKeyGroups".to_owned(), value.into().into_json());
+        pub fn trusted_key_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "TrustedKeyGroups".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TrustedSigners`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-trustedsigners)
-        pub fn trusted_signers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn trusted_signers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("TrustedSigners".to_owned(), value.into().into_json());
+                .insert("TrustedSigners".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2026,9 +2171,9 @@ pub mod distribution {
         /// `StringSchema`: [`StringSchema`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-definition.html#cfn-cloudfront-distribution-definition-stringschema)
-        pub fn string_schema(mut self, value: impl Into<crate::Value<StringSchema>>) -> Self {
+        pub fn string_schema(mut self, value: impl crate::IntoValue<StringSchema>) -> Self {
             self.0
-                .insert("StringSchema".to_owned(), value.into().into_json());
+                .insert("StringSchema".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2048,62 +2193,60 @@ pub mod distribution {
     impl DistributionConfig {
         /// A new `DistributionConfig` with its required properties.
         pub fn new(
-            default_cache_behavior: impl Into<crate::Value<DefaultCacheBehavior>>,
-            enabled: impl Into<crate::Value<bool>>,
+            default_cache_behavior: impl crate::IntoValue<DefaultCacheBehavior>,
+            enabled: impl crate::IntoValue<bool>,
         ) -> Self {
             DistributionConfig(crate::typed::Properties::from_iter([
                 (
                     "DefaultCacheBehavior".to_owned(),
-                    default_cache_behavior.into().into_json(),
+                    default_cache_behavior.into_value().into_json(),
                 ),
-                ("Enabled".to_owned(), enabled.into().into_json()),
+                ("Enabled".to_owned(), enabled.into_value().into_json()),
             ]))
         }
 
         /// `Aliases`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-aliases)
-        pub fn aliases(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn aliases(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Aliases".to_owned(), value.into().into_json());
+                .insert("Aliases".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AnycastIpListId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-anycastiplistid)
-        pub fn anycast_ip_list_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn anycast_ip_list_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AnycastIpListId".to_owned(), value.into().into_json());
+                .insert("AnycastIpListId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CNAMEs`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-cnames)
-        pub fn cnam_es(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("CNAMEs".to_owned(), value.into().into_json());
+        pub fn cnam_es(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("CNAMEs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CacheBehaviors`: list of [`CacheBehavior`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-cachebehaviors)
-        pub fn cache_behaviors(
-            mut self,
-            value: impl Into<crate::Value<Vec<CacheBehavior>>>,
-        ) -> Self {
+        pub fn cache_behaviors(mut self, value: impl crate::IntoValue<Vec<CacheBehavior>>) -> Self {
             self.0
-                .insert("CacheBehaviors".to_owned(), value.into().into_json());
+                .insert("CacheBehaviors".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CacheTagConfig`: [`CacheTagConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-cachetagconfig)
-        pub fn cache_tag_config(mut self, value: impl Into<crate::Value<CacheTagConfig>>) -> Self {
+        pub fn cache_tag_config(mut self, value: impl crate::IntoValue<CacheTagConfig>) -> Self {
             self.0
-                .insert("CacheTagConfig".to_owned(), value.into().into_json());
+                .insert("CacheTagConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2112,9 +2255,9 @@ pub mod distribution {
         /// Default: `""`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-comment)
-        pub fn comment(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn comment(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Comment".to_owned(), value.into().into_json());
+                .insert("Comment".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2123,11 +2266,11 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-connectionfunctionassociation)
         pub fn connection_function_association(
             mut self,
-            value: impl Into<crate::Value<ConnectionFunctionAssociation>>,
+            value: impl crate::IntoValue<ConnectionFunctionAssociation>,
         ) -> Self {
             self.0.insert(
                 "ConnectionFunctionAssociation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2135,9 +2278,9 @@ pub mod distribution {
         /// `ConnectionMode`: [`ConnectionMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-connectionmode)
-        pub fn connection_mode(mut self, value: impl Into<crate::Value<ConnectionMode>>) -> Self {
+        pub fn connection_mode(mut self, value: impl crate::IntoValue<ConnectionMode>) -> Self {
             self.0
-                .insert("ConnectionMode".to_owned(), value.into().into_json());
+                .insert("ConnectionMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2146,11 +2289,11 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-continuousdeploymentpolicyid)
         pub fn continuous_deployment_policy_id(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ContinuousDeploymentPolicyId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2160,19 +2303,21 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-customerrorresponses)
         pub fn custom_error_responses(
             mut self,
-            value: impl Into<crate::Value<Vec<CustomErrorResponse>>>,
+            value: impl crate::IntoValue<Vec<CustomErrorResponse>>,
         ) -> Self {
-            self.0
-                .insert("CustomErrorResponses".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomErrorResponses".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CustomOrigin`: [`LegacyCustomOrigin`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-customorigin)
-        pub fn custom_origin(mut self, value: impl Into<crate::Value<LegacyCustomOrigin>>) -> Self {
+        pub fn custom_origin(mut self, value: impl crate::IntoValue<LegacyCustomOrigin>) -> Self {
             self.0
-                .insert("CustomOrigin".to_owned(), value.into().into_json());
+                .insert("CustomOrigin".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2181,9 +2326,11 @@ pub mod distribution {
         /// Default: `""`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-defaultrootobject)
-        pub fn default_root_object(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DefaultRootObject".to_owned(), value.into().into_json());
+        pub fn default_root_object(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DefaultRootObject".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2192,45 +2339,45 @@ pub mod distribution {
         /// Default: `"http1.1"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-httpversion)
-        pub fn http_version(mut self, value: impl Into<crate::Value<HttpVersion>>) -> Self {
+        pub fn http_version(mut self, value: impl crate::IntoValue<HttpVersion>) -> Self {
             self.0
-                .insert("HttpVersion".to_owned(), value.into().into_json());
+                .insert("HttpVersion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IPV6Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-ipv6enabled)
-        pub fn ipv6_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn ipv6_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IPV6Enabled".to_owned(), value.into().into_json());
+                .insert("IPV6Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Logging`: [`Logging`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-logging)
-        pub fn logging(mut self, value: impl Into<crate::Value<Logging>>) -> Self {
+        pub fn logging(mut self, value: impl crate::IntoValue<Logging>) -> Self {
             self.0
-                .insert("Logging".to_owned(), value.into().into_json());
+                .insert("Logging".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OriginGroups`: [`OriginGroups`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-origingroups)
-        pub fn origin_groups(mut self, value: impl Into<crate::Value<OriginGroups>>) -> Self {
+        pub fn origin_groups(mut self, value: impl crate::IntoValue<OriginGroups>) -> Self {
             self.0
-                .insert("OriginGroups".to_owned(), value.into().into_json());
+                .insert("OriginGroups".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Origins`: list of [`Origin`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-origins)
-        pub fn origins(mut self, value: impl Into<crate::Value<Vec<Origin>>>) -> Self {
+        pub fn origins(mut self, value: impl crate::IntoValue<Vec<Origin>>) -> Self {
             self.0
-                .insert("Origins".to_owned(), value.into().into_json());
+                .insert("Origins".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2239,45 +2386,45 @@ pub mod distribution {
         /// Default: `"PriceClass_All"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-priceclass)
-        pub fn price_class(mut self, value: impl Into<crate::Value<PriceClass>>) -> Self {
+        pub fn price_class(mut self, value: impl crate::IntoValue<PriceClass>) -> Self {
             self.0
-                .insert("PriceClass".to_owned(), value.into().into_json());
+                .insert("PriceClass".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Restrictions`: [`Restrictions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-restrictions)
-        pub fn restrictions(mut self, value: impl Into<crate::Value<Restrictions>>) -> Self {
+        pub fn restrictions(mut self, value: impl crate::IntoValue<Restrictions>) -> Self {
             self.0
-                .insert("Restrictions".to_owned(), value.into().into_json());
+                .insert("Restrictions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3Origin`: [`LegacyS3Origin`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-s3origin)
-        pub fn s3_origin(mut self, value: impl Into<crate::Value<LegacyS3Origin>>) -> Self {
+        pub fn s3_origin(mut self, value: impl crate::IntoValue<LegacyS3Origin>) -> Self {
             self.0
-                .insert("S3Origin".to_owned(), value.into().into_json());
+                .insert("S3Origin".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Staging`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-staging)
-        pub fn staging(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn staging(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Staging".to_owned(), value.into().into_json());
+                .insert("Staging".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TenantConfig`: [`TenantConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-tenantconfig)
-        pub fn tenant_config(mut self, value: impl Into<crate::Value<TenantConfig>>) -> Self {
+        pub fn tenant_config(mut self, value: impl crate::IntoValue<TenantConfig>) -> Self {
             self.0
-                .insert("TenantConfig".to_owned(), value.into().into_json());
+                .insert("TenantConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2286,10 +2433,12 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-viewercertificate)
         pub fn viewer_certificate(
             mut self,
-            value: impl Into<crate::Value<ViewerCertificate>>,
+            value: impl crate::IntoValue<ViewerCertificate>,
         ) -> Self {
-            self.0
-                .insert("ViewerCertificate".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ViewerCertificate".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2298,10 +2447,12 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-viewermtlsconfig)
         pub fn viewer_mtls_config(
             mut self,
-            value: impl Into<crate::Value<ViewerMtlsConfig>>,
+            value: impl crate::IntoValue<ViewerMtlsConfig>,
         ) -> Self {
-            self.0
-                .insert("ViewerMtlsConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ViewerMtlsConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2310,9 +2461,9 @@ pub mod distribution {
         /// Default: `""`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-webaclid)
-        pub fn web_acl_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn web_acl_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("WebACLId".to_owned(), value.into().into_json());
+                .insert("WebACLId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2331,28 +2482,28 @@ pub mod distribution {
 
     impl ForwardedValues {
         /// A new `ForwardedValues` with its required properties.
-        pub fn new(query_string: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(query_string: impl crate::IntoValue<bool>) -> Self {
             ForwardedValues(crate::typed::Properties::from_iter([(
                 "QueryString".to_owned(),
-                query_string.into().into_json(),
+                query_string.into_value().into_json(),
             )]))
         }
 
         /// `Cookies`: [`Cookies`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-forwardedvalues.html#cfn-cloudfront-distribution-forwardedvalues-cookies)
-        pub fn cookies(mut self, value: impl Into<crate::Value<Cookies>>) -> Self {
+        pub fn cookies(mut self, value: impl crate::IntoValue<Cookies>) -> Self {
             self.0
-                .insert("Cookies".to_owned(), value.into().into_json());
+                .insert("Cookies".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Headers`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-forwardedvalues.html#cfn-cloudfront-distribution-forwardedvalues-headers)
-        pub fn headers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn headers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Headers".to_owned(), value.into().into_json());
+                .insert("Headers".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2361,10 +2512,12 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-forwardedvalues.html#cfn-cloudfront-distribution-forwardedvalues-querystringcachekeys)
         pub fn query_string_cache_keys(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("QueryStringCacheKeys".to_owned(), value.into().into_json());
+            self.0.insert(
+                "QueryStringCacheKeys".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2390,18 +2543,18 @@ pub mod distribution {
         /// `EventType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-functionassociation.html#cfn-cloudfront-distribution-functionassociation-eventtype)
-        pub fn event_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn event_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EventType".to_owned(), value.into().into_json());
+                .insert("EventType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FunctionARN`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-functionassociation.html#cfn-cloudfront-distribution-functionassociation-functionarn)
-        pub fn function_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn function_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FunctionARN".to_owned(), value.into().into_json());
+                .insert("FunctionARN".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2420,19 +2573,19 @@ pub mod distribution {
 
     impl GeoRestriction {
         /// A new `GeoRestriction` with its required properties.
-        pub fn new(restriction_type: impl Into<crate::Value<RestrictionType>>) -> Self {
+        pub fn new(restriction_type: impl crate::IntoValue<RestrictionType>) -> Self {
             GeoRestriction(crate::typed::Properties::from_iter([(
                 "RestrictionType".to_owned(),
-                restriction_type.into().into_json(),
+                restriction_type.into_value().into_json(),
             )]))
         }
 
         /// `Locations`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-georestriction.html#cfn-cloudfront-distribution-georestriction-locations)
-        pub fn locations(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn locations(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Locations".to_owned(), value.into().into_json());
+                .insert("Locations".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2451,10 +2604,10 @@ pub mod distribution {
 
     impl GrpcConfig {
         /// A new `GrpcConfig` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             GrpcConfig(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
     }
@@ -2480,27 +2633,29 @@ pub mod distribution {
         /// `EventType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-lambdafunctionassociation.html#cfn-cloudfront-distribution-lambdafunctionassociation-eventtype)
-        pub fn event_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn event_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EventType".to_owned(), value.into().into_json());
+                .insert("EventType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludeBody`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-lambdafunctionassociation.html#cfn-cloudfront-distribution-lambdafunctionassociation-includebody)
-        pub fn include_body(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_body(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IncludeBody".to_owned(), value.into().into_json());
+                .insert("IncludeBody".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LambdaFunctionARN`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-lambdafunctionassociation.html#cfn-cloudfront-distribution-lambdafunctionassociation-lambdafunctionarn)
-        pub fn lambda_function_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LambdaFunctionARN".to_owned(), value.into().into_json());
+        pub fn lambda_function_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LambdaFunctionARN".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2520,19 +2675,19 @@ pub mod distribution {
     impl LegacyCustomOrigin {
         /// A new `LegacyCustomOrigin` with its required properties.
         pub fn new(
-            dns_name: impl Into<crate::Value<String>>,
-            origin_protocol_policy: impl Into<crate::Value<String>>,
-            origin_ssl_protocols: impl Into<crate::Value<Vec<String>>>,
+            dns_name: impl crate::IntoValue<String>,
+            origin_protocol_policy: impl crate::IntoValue<String>,
+            origin_ssl_protocols: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             LegacyCustomOrigin(crate::typed::Properties::from_iter([
-                ("DNSName".to_owned(), dns_name.into().into_json()),
+                ("DNSName".to_owned(), dns_name.into_value().into_json()),
                 (
                     "OriginProtocolPolicy".to_owned(),
-                    origin_protocol_policy.into().into_json(),
+                    origin_protocol_policy.into_value().into_json(),
                 ),
                 (
                     "OriginSSLProtocols".to_owned(),
-                    origin_ssl_protocols.into().into_json(),
+                    origin_ssl_protocols.into_value().into_json(),
                 ),
             ]))
         }
@@ -2542,9 +2697,9 @@ pub mod distribution {
         /// Default: `80`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-legacycustomorigin.html#cfn-cloudfront-distribution-legacycustomorigin-httpport)
-        pub fn http_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn http_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("HTTPPort".to_owned(), value.into().into_json());
+                .insert("HTTPPort".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2553,9 +2708,9 @@ pub mod distribution {
         /// Default: `443`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-legacycustomorigin.html#cfn-cloudfront-distribution-legacycustomorigin-httpsport)
-        pub fn https_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn https_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("HTTPSPort".to_owned(), value.into().into_json());
+                .insert("HTTPSPort".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2574,10 +2729,10 @@ pub mod distribution {
 
     impl LegacyS3Origin {
         /// A new `LegacyS3Origin` with its required properties.
-        pub fn new(dns_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(dns_name: impl crate::IntoValue<String>) -> Self {
             LegacyS3Origin(crate::typed::Properties::from_iter([(
                 "DNSName".to_owned(),
-                dns_name.into().into_json(),
+                dns_name.into_value().into_json(),
             )]))
         }
 
@@ -2586,9 +2741,11 @@ pub mod distribution {
         /// Default: `""`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-legacys3origin.html#cfn-cloudfront-distribution-legacys3origin-originaccessidentity)
-        pub fn origin_access_identity(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OriginAccessIdentity".to_owned(), value.into().into_json());
+        pub fn origin_access_identity(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OriginAccessIdentity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2614,8 +2771,9 @@ pub mod distribution {
         /// `Bucket`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-logging.html#cfn-cloudfront-distribution-logging-bucket)
-        pub fn bucket(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Bucket".to_owned(), value.into().into_json());
+        pub fn bucket(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Bucket".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2624,9 +2782,9 @@ pub mod distribution {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-logging.html#cfn-cloudfront-distribution-logging-includecookies)
-        pub fn include_cookies(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_cookies(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IncludeCookies".to_owned(), value.into().into_json());
+                .insert("IncludeCookies".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2635,8 +2793,9 @@ pub mod distribution {
         /// Default: `""`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-logging.html#cfn-cloudfront-distribution-logging-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2656,30 +2815,37 @@ pub mod distribution {
     impl Origin {
         /// A new `Origin` with its required properties.
         pub fn new(
-            domain_name: impl Into<crate::Value<String>>,
-            id: impl Into<crate::Value<String>>,
+            domain_name: impl crate::IntoValue<String>,
+            id: impl crate::IntoValue<String>,
         ) -> Self {
             Origin(crate::typed::Properties::from_iter([
-                ("DomainName".to_owned(), domain_name.into().into_json()),
-                ("Id".to_owned(), id.into().into_json()),
+                (
+                    "DomainName".to_owned(),
+                    domain_name.into_value().into_json(),
+                ),
+                ("Id".to_owned(), id.into_value().into_json()),
             ]))
         }
 
         /// `ConnectionAttempts`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-origin.html#cfn-cloudfront-distribution-origin-connectionattempts)
-        pub fn connection_attempts(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ConnectionAttempts".to_owned(), value.into().into_json());
+        pub fn connection_attempts(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ConnectionAttempts".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ConnectionTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-origin.html#cfn-cloudfront-distribution-origin-connectiontimeout)
-        pub fn connection_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ConnectionTimeout".to_owned(), value.into().into_json());
+        pub fn connection_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ConnectionTimeout".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2688,19 +2854,23 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-origin.html#cfn-cloudfront-distribution-origin-customoriginconfig)
         pub fn custom_origin_config(
             mut self,
-            value: impl Into<crate::Value<CustomOriginConfig>>,
+            value: impl crate::IntoValue<CustomOriginConfig>,
         ) -> Self {
-            self.0
-                .insert("CustomOriginConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomOriginConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OriginAccessControlId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-origin.html#cfn-cloudfront-distribution-origin-originaccesscontrolid)
-        pub fn origin_access_control_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OriginAccessControlId".to_owned(), value.into().into_json());
+        pub fn origin_access_control_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OriginAccessControlId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2709,10 +2879,12 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-origin.html#cfn-cloudfront-distribution-origin-origincustomheaders)
         pub fn origin_custom_headers(
             mut self,
-            value: impl Into<crate::Value<Vec<OriginCustomHeader>>>,
+            value: impl crate::IntoValue<Vec<OriginCustomHeader>>,
         ) -> Self {
-            self.0
-                .insert("OriginCustomHeaders".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OriginCustomHeaders".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2721,28 +2893,28 @@ pub mod distribution {
         /// Default: `""`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-origin.html#cfn-cloudfront-distribution-origin-originpath)
-        pub fn origin_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn origin_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OriginPath".to_owned(), value.into().into_json());
+                .insert("OriginPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OriginShield`: [`OriginShield`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-origin.html#cfn-cloudfront-distribution-origin-originshield)
-        pub fn origin_shield(mut self, value: impl Into<crate::Value<OriginShield>>) -> Self {
+        pub fn origin_shield(mut self, value: impl crate::IntoValue<OriginShield>) -> Self {
             self.0
-                .insert("OriginShield".to_owned(), value.into().into_json());
+                .insert("OriginShield".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResponseCompletionTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-origin.html#cfn-cloudfront-distribution-origin-responsecompletiontimeout)
-        pub fn response_completion_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn response_completion_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "ResponseCompletionTimeout".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2750,21 +2922,18 @@ pub mod distribution {
         /// `S3OriginConfig`: [`S3OriginConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-origin.html#cfn-cloudfront-distribution-origin-s3originconfig)
-        pub fn s3_origin_config(mut self, value: impl Into<crate::Value<S3OriginConfig>>) -> Self {
+        pub fn s3_origin_config(mut self, value: impl crate::IntoValue<S3OriginConfig>) -> Self {
             self.0
-                .insert("S3OriginConfig".to_owned(), value.into().into_json());
+                .insert("S3OriginConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VpcOriginConfig`: [`VpcOriginConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-origin.html#cfn-cloudfront-distribution-origin-vpcoriginconfig)
-        pub fn vpc_origin_config(
-            mut self,
-            value: impl Into<crate::Value<VpcOriginConfig>>,
-        ) -> Self {
+        pub fn vpc_origin_config(mut self, value: impl crate::IntoValue<VpcOriginConfig>) -> Self {
             self.0
-                .insert("VpcOriginConfig".to_owned(), value.into().into_json());
+                .insert("VpcOriginConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2784,12 +2953,18 @@ pub mod distribution {
     impl OriginCustomHeader {
         /// A new `OriginCustomHeader` with its required properties.
         pub fn new(
-            header_name: impl Into<crate::Value<String>>,
-            header_value: impl Into<crate::Value<String>>,
+            header_name: impl crate::IntoValue<String>,
+            header_value: impl crate::IntoValue<String>,
         ) -> Self {
             OriginCustomHeader(crate::typed::Properties::from_iter([
-                ("HeaderName".to_owned(), header_name.into().into_json()),
-                ("HeaderValue".to_owned(), header_value.into().into_json()),
+                (
+                    "HeaderName".to_owned(),
+                    header_name.into_value().into_json(),
+                ),
+                (
+                    "HeaderValue".to_owned(),
+                    header_value.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -2809,17 +2984,17 @@ pub mod distribution {
     impl OriginGroup {
         /// A new `OriginGroup` with its required properties.
         pub fn new(
-            failover_criteria: impl Into<crate::Value<OriginGroupFailoverCriteria>>,
-            id: impl Into<crate::Value<String>>,
-            members: impl Into<crate::Value<OriginGroupMembers>>,
+            failover_criteria: impl crate::IntoValue<OriginGroupFailoverCriteria>,
+            id: impl crate::IntoValue<String>,
+            members: impl crate::IntoValue<OriginGroupMembers>,
         ) -> Self {
             OriginGroup(crate::typed::Properties::from_iter([
                 (
                     "FailoverCriteria".to_owned(),
-                    failover_criteria.into().into_json(),
+                    failover_criteria.into_value().into_json(),
                 ),
-                ("Id".to_owned(), id.into().into_json()),
-                ("Members".to_owned(), members.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Members".to_owned(), members.into_value().into_json()),
             ]))
         }
 
@@ -2828,10 +3003,12 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-origingroup.html#cfn-cloudfront-distribution-origingroup-selectioncriteria)
         pub fn selection_criteria(
             mut self,
-            value: impl Into<crate::Value<OriginGroupSelectionCriteria>>,
+            value: impl crate::IntoValue<OriginGroupSelectionCriteria>,
         ) -> Self {
-            self.0
-                .insert("SelectionCriteria".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SelectionCriteria".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2850,10 +3027,10 @@ pub mod distribution {
 
     impl OriginGroupFailoverCriteria {
         /// A new `OriginGroupFailoverCriteria` with its required properties.
-        pub fn new(status_codes: impl Into<crate::Value<StatusCodes>>) -> Self {
+        pub fn new(status_codes: impl crate::IntoValue<StatusCodes>) -> Self {
             OriginGroupFailoverCriteria(crate::typed::Properties::from_iter([(
                 "StatusCodes".to_owned(),
-                status_codes.into().into_json(),
+                status_codes.into_value().into_json(),
             )]))
         }
     }
@@ -2872,10 +3049,10 @@ pub mod distribution {
 
     impl OriginGroupMember {
         /// A new `OriginGroupMember` with its required properties.
-        pub fn new(origin_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(origin_id: impl crate::IntoValue<String>) -> Self {
             OriginGroupMember(crate::typed::Properties::from_iter([(
                 "OriginId".to_owned(),
-                origin_id.into().into_json(),
+                origin_id.into_value().into_json(),
             )]))
         }
     }
@@ -2895,12 +3072,12 @@ pub mod distribution {
     impl OriginGroupMembers {
         /// A new `OriginGroupMembers` with its required properties.
         pub fn new(
-            items: impl Into<crate::Value<Vec<OriginGroupMember>>>,
-            quantity: impl Into<crate::Value<i64>>,
+            items: impl crate::IntoValue<Vec<OriginGroupMember>>,
+            quantity: impl crate::IntoValue<i64>,
         ) -> Self {
             OriginGroupMembers(crate::typed::Properties::from_iter([
-                ("Items".to_owned(), items.into().into_json()),
-                ("Quantity".to_owned(), quantity.into().into_json()),
+                ("Items".to_owned(), items.into_value().into_json()),
+                ("Quantity".to_owned(), quantity.into_value().into_json()),
             ]))
         }
     }
@@ -2919,18 +3096,19 @@ pub mod distribution {
 
     impl OriginGroups {
         /// A new `OriginGroups` with its required properties.
-        pub fn new(quantity: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(quantity: impl crate::IntoValue<i64>) -> Self {
             OriginGroups(crate::typed::Properties::from_iter([(
                 "Quantity".to_owned(),
-                quantity.into().into_json(),
+                quantity.into_value().into_json(),
             )]))
         }
 
         /// `Items`: list of [`OriginGroup`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-origingroups.html#cfn-cloudfront-distribution-origingroups-items)
-        pub fn items(mut self, value: impl Into<crate::Value<Vec<OriginGroup>>>) -> Self {
-            self.0.insert("Items".to_owned(), value.into().into_json());
+        pub fn items(mut self, value: impl crate::IntoValue<Vec<OriginGroup>>) -> Self {
+            self.0
+                .insert("Items".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2949,10 +3127,10 @@ pub mod distribution {
 
     impl OriginMtlsConfig {
         /// A new `OriginMtlsConfig` with its required properties.
-        pub fn new(client_certificate_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(client_certificate_arn: impl crate::IntoValue<String>) -> Self {
             OriginMtlsConfig(crate::typed::Properties::from_iter([(
                 "ClientCertificateArn".to_owned(),
-                client_certificate_arn.into().into_json(),
+                client_certificate_arn.into_value().into_json(),
             )]))
         }
     }
@@ -2978,18 +3156,20 @@ pub mod distribution {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-originshield.html#cfn-cloudfront-distribution-originshield-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OriginShieldRegion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-originshield.html#cfn-cloudfront-distribution-originshield-originshieldregion)
-        pub fn origin_shield_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OriginShieldRegion".to_owned(), value.into().into_json());
+        pub fn origin_shield_region(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OriginShieldRegion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3009,12 +3189,12 @@ pub mod distribution {
     impl ParameterDefinition {
         /// A new `ParameterDefinition` with its required properties.
         pub fn new(
-            definition: impl Into<crate::Value<Definition>>,
-            name: impl Into<crate::Value<String>>,
+            definition: impl crate::IntoValue<Definition>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             ParameterDefinition(crate::typed::Properties::from_iter([
-                ("Definition".to_owned(), definition.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Definition".to_owned(), definition.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
     }
@@ -3033,10 +3213,10 @@ pub mod distribution {
 
     impl Restrictions {
         /// A new `Restrictions` with its required properties.
-        pub fn new(geo_restriction: impl Into<crate::Value<GeoRestriction>>) -> Self {
+        pub fn new(geo_restriction: impl crate::IntoValue<GeoRestriction>) -> Self {
             Restrictions(crate::typed::Properties::from_iter([(
                 "GeoRestriction".to_owned(),
-                geo_restriction.into().into_json(),
+                geo_restriction.into_value().into_json(),
             )]))
         }
     }
@@ -3064,9 +3244,11 @@ pub mod distribution {
         /// Default: `""`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-s3originconfig.html#cfn-cloudfront-distribution-s3originconfig-originaccessidentity)
-        pub fn origin_access_identity(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OriginAccessIdentity".to_owned(), value.into().into_json());
+        pub fn origin_access_identity(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OriginAccessIdentity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3075,9 +3257,11 @@ pub mod distribution {
         /// Default: `30`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-s3originconfig.html#cfn-cloudfront-distribution-s3originconfig-originreadtimeout)
-        pub fn origin_read_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("OriginReadTimeout".to_owned(), value.into().into_json());
+        pub fn origin_read_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "OriginReadTimeout".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3097,12 +3281,12 @@ pub mod distribution {
     impl StatusCodes {
         /// A new `StatusCodes` with its required properties.
         pub fn new(
-            items: impl Into<crate::Value<Vec<i64>>>,
-            quantity: impl Into<crate::Value<i64>>,
+            items: impl crate::IntoValue<Vec<i64>>,
+            quantity: impl crate::IntoValue<i64>,
         ) -> Self {
             StatusCodes(crate::typed::Properties::from_iter([
-                ("Items".to_owned(), items.into().into_json()),
-                ("Quantity".to_owned(), quantity.into().into_json()),
+                ("Items".to_owned(), items.into_value().into_json()),
+                ("Quantity".to_owned(), quantity.into_value().into_json()),
             ]))
         }
     }
@@ -3121,19 +3305,19 @@ pub mod distribution {
 
     impl StringSchema {
         /// A new `StringSchema` with its required properties.
-        pub fn new(required: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(required: impl crate::IntoValue<bool>) -> Self {
             StringSchema(crate::typed::Properties::from_iter([(
                 "Required".to_owned(),
-                required.into().into_json(),
+                required.into_value().into_json(),
             )]))
         }
 
         /// `Comment`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-stringschema.html#cfn-cloudfront-distribution-stringschema-comment)
-        pub fn comment(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn comment(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Comment".to_owned(), value.into().into_json());
+                .insert("Comment".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3142,9 +3326,9 @@ pub mod distribution {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-stringschema.html#cfn-cloudfront-distribution-stringschema-defaultvalue)
-        pub fn default_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn default_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DefaultValue".to_owned(), value.into().into_json());
+                .insert("DefaultValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3164,12 +3348,12 @@ pub mod distribution {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3197,10 +3381,12 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-tenantconfig.html#cfn-cloudfront-distribution-tenantconfig-parameterdefinitions)
         pub fn parameter_definitions(
             mut self,
-            value: impl Into<crate::Value<Vec<ParameterDefinition>>>,
+            value: impl crate::IntoValue<Vec<ParameterDefinition>>,
         ) -> Self {
-            self.0
-                .insert("ParameterDefinitions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ParameterDefinitions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3219,10 +3405,10 @@ pub mod distribution {
 
     impl TrustStoreConfig {
         /// A new `TrustStoreConfig` with its required properties.
-        pub fn new(trust_store_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(trust_store_id: impl crate::IntoValue<String>) -> Self {
             TrustStoreConfig(crate::typed::Properties::from_iter([(
                 "TrustStoreId".to_owned(),
-                trust_store_id.into().into_json(),
+                trust_store_id.into_value().into_json(),
             )]))
         }
 
@@ -3231,11 +3417,11 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-truststoreconfig.html#cfn-cloudfront-distribution-truststoreconfig-advertisetruststorecanames)
         pub fn advertise_trust_store_ca_names(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "AdvertiseTrustStoreCaNames".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3243,10 +3429,10 @@ pub mod distribution {
         /// `IgnoreCertificateExpiry`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-truststoreconfig.html#cfn-cloudfront-distribution-truststoreconfig-ignorecertificateexpiry)
-        pub fn ignore_certificate_expiry(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn ignore_certificate_expiry(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "IgnoreCertificateExpiry".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3273,9 +3459,11 @@ pub mod distribution {
         /// `AcmCertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-viewercertificate.html#cfn-cloudfront-distribution-viewercertificate-acmcertificatearn)
-        pub fn acm_certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AcmCertificateArn".to_owned(), value.into().into_json());
+        pub fn acm_certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AcmCertificateArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3284,11 +3472,11 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-viewercertificate.html#cfn-cloudfront-distribution-viewercertificate-cloudfrontdefaultcertificate)
         pub fn cloud_front_default_certificate(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "CloudFrontDefaultCertificate".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3298,9 +3486,11 @@ pub mod distribution {
         /// Length: at most 32.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-viewercertificate.html#cfn-cloudfront-distribution-viewercertificate-iamcertificateid)
-        pub fn iam_certificate_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("IamCertificateId".to_owned(), value.into().into_json());
+        pub fn iam_certificate_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "IamCertificateId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3309,11 +3499,11 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-viewercertificate.html#cfn-cloudfront-distribution-viewercertificate-minimumprotocolversion)
         pub fn minimum_protocol_version(
             mut self,
-            value: impl Into<crate::Value<MinimumProtocolVersion>>,
+            value: impl crate::IntoValue<MinimumProtocolVersion>,
         ) -> Self {
             self.0.insert(
                 "MinimumProtocolVersion".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3323,10 +3513,12 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-viewercertificate.html#cfn-cloudfront-distribution-viewercertificate-sslsupportmethod)
         pub fn ssl_support_method(
             mut self,
-            value: impl Into<crate::Value<SslSupportMethod>>,
+            value: impl crate::IntoValue<SslSupportMethod>,
         ) -> Self {
-            self.0
-                .insert("SslSupportMethod".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SslSupportMethod".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3354,8 +3546,9 @@ pub mod distribution {
         /// Default: `"required"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-viewermtlsconfig.html#cfn-cloudfront-distribution-viewermtlsconfig-mode)
-        pub fn mode(mut self, value: impl Into<crate::Value<ViewerMtlsMode>>) -> Self {
-            self.0.insert("Mode".to_owned(), value.into().into_json());
+        pub fn mode(mut self, value: impl crate::IntoValue<ViewerMtlsMode>) -> Self {
+            self.0
+                .insert("Mode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3364,10 +3557,12 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-viewermtlsconfig.html#cfn-cloudfront-distribution-viewermtlsconfig-truststoreconfig)
         pub fn trust_store_config(
             mut self,
-            value: impl Into<crate::Value<TrustStoreConfig>>,
+            value: impl crate::IntoValue<TrustStoreConfig>,
         ) -> Self {
-            self.0
-                .insert("TrustStoreConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TrustStoreConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3386,10 +3581,10 @@ pub mod distribution {
 
     impl VpcOriginConfig {
         /// A new `VpcOriginConfig` with its required properties.
-        pub fn new(vpc_origin_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(vpc_origin_id: impl crate::IntoValue<String>) -> Self {
             VpcOriginConfig(crate::typed::Properties::from_iter([(
                 "VpcOriginId".to_owned(),
-                vpc_origin_id.into().into_json(),
+                vpc_origin_id.into_value().into_json(),
             )]))
         }
 
@@ -3398,10 +3593,10 @@ pub mod distribution {
         /// Default: `5`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-vpcoriginconfig.html#cfn-cloudfront-distribution-vpcoriginconfig-originkeepalivetimeout)
-        pub fn origin_keepalive_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn origin_keepalive_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "OriginKeepaliveTimeout".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3411,18 +3606,20 @@ pub mod distribution {
         /// Default: `30`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-vpcoriginconfig.html#cfn-cloudfront-distribution-vpcoriginconfig-originreadtimeout)
-        pub fn origin_read_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("OriginReadTimeout".to_owned(), value.into().into_json());
+        pub fn origin_read_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "OriginReadTimeout".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OwnerAccountId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-vpcoriginconfig.html#cfn-cloudfront-distribution-vpcoriginconfig-owneraccountid)
-        pub fn owner_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn owner_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OwnerAccountId".to_owned(), value.into().into_json());
+                .insert("OwnerAccountId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3694,24 +3891,24 @@ pub struct DistributionTenant(crate::Resource);
 impl DistributionTenant {
     /// A new `AWS::CloudFront::DistributionTenant` with its required properties.
     pub fn new(
-        distribution_id: impl Into<crate::Value<String>>,
-        domains: impl Into<crate::Value<Vec<String>>>,
-        name: impl Into<crate::Value<String>>,
+        distribution_id: impl crate::IntoValue<String>,
+        domains: impl crate::IntoValue<Vec<String>>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         DistributionTenant(
             crate::Resource::new("AWS::CloudFront::DistributionTenant")
-                .property("DistributionId", distribution_id.into().into_json())
-                .property("Domains", domains.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("DistributionId", distribution_id.into_value().into_json())
+                .property("Domains", domains.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `ConnectionGroupId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-distributiontenant.html#cfn-cloudfront-distributiontenant-connectiongroupid)
-    pub fn connection_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn connection_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConnectionGroupId", value.into().into_json());
+            .set_property("ConnectionGroupId", value.into_value().into_json());
         self
     }
 
@@ -3720,18 +3917,19 @@ impl DistributionTenant {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-distributiontenant.html#cfn-cloudfront-distributiontenant-customizations)
     pub fn customizations(
         mut self,
-        value: impl Into<crate::Value<distribution_tenant::Customizations>>,
+        value: impl crate::IntoValue<distribution_tenant::Customizations>,
     ) -> Self {
         self.0
-            .set_property("Customizations", value.into().into_json());
+            .set_property("Customizations", value.into_value().into_json());
         self
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-distributiontenant.html#cfn-cloudfront-distributiontenant-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
@@ -3740,10 +3938,10 @@ impl DistributionTenant {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-distributiontenant.html#cfn-cloudfront-distributiontenant-managedcertificaterequest)
     pub fn managed_certificate_request(
         mut self,
-        value: impl Into<crate::Value<distribution_tenant::ManagedCertificateRequest>>,
+        value: impl crate::IntoValue<distribution_tenant::ManagedCertificateRequest>,
     ) -> Self {
         self.0
-            .set_property("ManagedCertificateRequest", value.into().into_json());
+            .set_property("ManagedCertificateRequest", value.into_value().into_json());
         self
     }
 
@@ -3752,24 +3950,30 @@ impl DistributionTenant {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-distributiontenant.html#cfn-cloudfront-distributiontenant-parameters)
     pub fn parameters(
         mut self,
-        value: impl Into<crate::Value<Vec<distribution_tenant::Parameter>>>,
+        value: impl crate::IntoValue<Vec<distribution_tenant::Parameter>>,
     ) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](distribution_tenant::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-distributiontenant.html#cfn-cloudfront-distributiontenant-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<distribution_tenant::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<distribution_tenant::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DistributionTenant {
     const TYPE_NAME: &'static str = "AWS::CloudFront::DistributionTenant";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -3841,8 +4045,9 @@ pub mod distribution_tenant {
         /// `Arn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distributiontenant-certificate.html#cfn-cloudfront-distributiontenant-certificate-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3868,9 +4073,9 @@ pub mod distribution_tenant {
         /// `Certificate`: [`Certificate`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distributiontenant-customizations.html#cfn-cloudfront-distributiontenant-customizations-certificate)
-        pub fn certificate(mut self, value: impl Into<crate::Value<Certificate>>) -> Self {
+        pub fn certificate(mut self, value: impl crate::IntoValue<Certificate>) -> Self {
             self.0
-                .insert("Certificate".to_owned(), value.into().into_json());
+                .insert("Certificate".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3879,18 +4084,19 @@ pub mod distribution_tenant {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distributiontenant-customizations.html#cfn-cloudfront-distributiontenant-customizations-georestrictions)
         pub fn geo_restrictions(
             mut self,
-            value: impl Into<crate::Value<GeoRestrictionCustomization>>,
+            value: impl crate::IntoValue<GeoRestrictionCustomization>,
         ) -> Self {
             self.0
-                .insert("GeoRestrictions".to_owned(), value.into().into_json());
+                .insert("GeoRestrictions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WebAcl`: [`WebAclCustomization`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distributiontenant-customizations.html#cfn-cloudfront-distributiontenant-customizations-webacl)
-        pub fn web_acl(mut self, value: impl Into<crate::Value<WebAclCustomization>>) -> Self {
-            self.0.insert("WebAcl".to_owned(), value.into().into_json());
+        pub fn web_acl(mut self, value: impl crate::IntoValue<WebAclCustomization>) -> Self {
+            self.0
+                .insert("WebAcl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3916,18 +4122,18 @@ pub mod distribution_tenant {
         /// `Locations`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distributiontenant-georestrictioncustomization.html#cfn-cloudfront-distributiontenant-georestrictioncustomization-locations)
-        pub fn locations(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn locations(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Locations".to_owned(), value.into().into_json());
+                .insert("Locations".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RestrictionType`: [`RestrictionType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distributiontenant-georestrictioncustomization.html#cfn-cloudfront-distributiontenant-georestrictioncustomization-restrictiontype)
-        pub fn restriction_type(mut self, value: impl Into<crate::Value<RestrictionType>>) -> Self {
+        pub fn restriction_type(mut self, value: impl crate::IntoValue<RestrictionType>) -> Self {
             self.0
-                .insert("RestrictionType".to_owned(), value.into().into_json());
+                .insert("RestrictionType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3955,11 +4161,11 @@ pub mod distribution_tenant {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distributiontenant-managedcertificaterequest.html#cfn-cloudfront-distributiontenant-managedcertificaterequest-certificatetransparencyloggingpreference)
         pub fn certificate_transparency_logging_preference(
             mut self,
-            value: impl Into<crate::Value<CertificateTransparencyLoggingPreference>>,
+            value: impl crate::IntoValue<CertificateTransparencyLoggingPreference>,
         ) -> Self {
             self.0.insert(
                 "CertificateTransparencyLoggingPreference".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3967,9 +4173,11 @@ pub mod distribution_tenant {
         /// `PrimaryDomainName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distributiontenant-managedcertificaterequest.html#cfn-cloudfront-distributiontenant-managedcertificaterequest-primarydomainname)
-        pub fn primary_domain_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PrimaryDomainName".to_owned(), value.into().into_json());
+        pub fn primary_domain_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PrimaryDomainName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3978,10 +4186,12 @@ pub mod distribution_tenant {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distributiontenant-managedcertificaterequest.html#cfn-cloudfront-distributiontenant-managedcertificaterequest-validationtokenhost)
         pub fn validation_token_host(
             mut self,
-            value: impl Into<crate::Value<ValidationTokenHost>>,
+            value: impl crate::IntoValue<ValidationTokenHost>,
         ) -> Self {
-            self.0
-                .insert("ValidationTokenHost".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ValidationTokenHost".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4011,8 +4221,9 @@ pub mod distribution_tenant {
         /// Pattern: `^[a-zA-Z0-9-_]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distributiontenant-parameter.html#cfn-cloudfront-distributiontenant-parameter-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4021,8 +4232,9 @@ pub mod distribution_tenant {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distributiontenant-parameter.html#cfn-cloudfront-distributiontenant-parameter-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4042,12 +4254,12 @@ pub mod distribution_tenant {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4073,16 +4285,18 @@ pub mod distribution_tenant {
         /// `Action`: [`Action`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distributiontenant-webaclcustomization.html#cfn-cloudfront-distributiontenant-webaclcustomization-action)
-        pub fn action(mut self, value: impl Into<crate::Value<Action>>) -> Self {
-            self.0.insert("Action".to_owned(), value.into().into_json());
+        pub fn action(mut self, value: impl crate::IntoValue<Action>) -> Self {
+            self.0
+                .insert("Action".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Arn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distributiontenant-webaclcustomization.html#cfn-cloudfront-distributiontenant-webaclcustomization-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4180,38 +4394,44 @@ pub struct Function(crate::Resource);
 impl Function {
     /// A new `AWS::CloudFront::Function` with its required properties.
     pub fn new(
-        function_code: impl Into<crate::Value<String>>,
-        function_config: impl Into<crate::Value<function::FunctionConfig>>,
-        name: impl Into<crate::Value<String>>,
+        function_code: impl crate::IntoValue<String>,
+        function_config: impl crate::IntoValue<function::FunctionConfig>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Function(
             crate::Resource::new("AWS::CloudFront::Function")
-                .property("FunctionCode", function_code.into().into_json())
-                .property("FunctionConfig", function_config.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("FunctionCode", function_code.into_value().into_json())
+                .property("FunctionConfig", function_config.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `AutoPublish`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-function.html#cfn-cloudfront-function-autopublish)
-    pub fn auto_publish(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("AutoPublish", value.into().into_json());
+    pub fn auto_publish(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("AutoPublish", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](function::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-function.html#cfn-cloudfront-function-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<function::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<function::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Function {
     const TYPE_NAME: &'static str = "AWS::CloudFront::Function";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4257,12 +4477,12 @@ pub mod function {
     impl FunctionConfig {
         /// A new `FunctionConfig` with its required properties.
         pub fn new(
-            comment: impl Into<crate::Value<String>>,
-            runtime: impl Into<crate::Value<Runtime>>,
+            comment: impl crate::IntoValue<String>,
+            runtime: impl crate::IntoValue<Runtime>,
         ) -> Self {
             FunctionConfig(crate::typed::Properties::from_iter([
-                ("Comment".to_owned(), comment.into().into_json()),
-                ("Runtime".to_owned(), runtime.into().into_json()),
+                ("Comment".to_owned(), comment.into_value().into_json()),
+                ("Runtime".to_owned(), runtime.into_value().into_json()),
             ]))
         }
 
@@ -4271,11 +4491,11 @@ pub mod function {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-function-functionconfig.html#cfn-cloudfront-function-functionconfig-keyvaluestoreassociations)
         pub fn key_value_store_associations(
             mut self,
-            value: impl Into<crate::Value<Vec<KeyValueStoreAssociation>>>,
+            value: impl crate::IntoValue<Vec<KeyValueStoreAssociation>>,
         ) -> Self {
             self.0.insert(
                 "KeyValueStoreAssociations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4295,10 +4515,10 @@ pub mod function {
 
     impl KeyValueStoreAssociation {
         /// A new `KeyValueStoreAssociation` with its required properties.
-        pub fn new(key_value_store_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key_value_store_arn: impl crate::IntoValue<String>) -> Self {
             KeyValueStoreAssociation(crate::typed::Properties::from_iter([(
                 "KeyValueStoreARN".to_owned(),
-                key_value_store_arn.into().into_json(),
+                key_value_store_arn.into_value().into_json(),
             )]))
         }
     }
@@ -4318,12 +4538,12 @@ pub mod function {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4363,10 +4583,10 @@ pub struct KeyGroup(crate::Resource);
 
 impl KeyGroup {
     /// A new `AWS::CloudFront::KeyGroup` with its required properties.
-    pub fn new(key_group_config: impl Into<crate::Value<key_group::KeyGroupConfig>>) -> Self {
+    pub fn new(key_group_config: impl crate::IntoValue<key_group::KeyGroupConfig>) -> Self {
         KeyGroup(
             crate::Resource::new("AWS::CloudFront::KeyGroup")
-                .property("KeyGroupConfig", key_group_config.into().into_json()),
+                .property("KeyGroupConfig", key_group_config.into_value().into_json()),
         )
     }
 }
@@ -4414,21 +4634,21 @@ pub mod key_group {
     impl KeyGroupConfig {
         /// A new `KeyGroupConfig` with its required properties.
         pub fn new(
-            items: impl Into<crate::Value<Vec<String>>>,
-            name: impl Into<crate::Value<String>>,
+            items: impl crate::IntoValue<Vec<String>>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             KeyGroupConfig(crate::typed::Properties::from_iter([
-                ("Items".to_owned(), items.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Items".to_owned(), items.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
         /// `Comment`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-keygroup-keygroupconfig.html#cfn-cloudfront-keygroup-keygroupconfig-comment)
-        pub fn comment(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn comment(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Comment".to_owned(), value.into().into_json());
+                .insert("Comment".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4450,10 +4670,10 @@ pub struct KeyValueStore(crate::Resource);
 
 impl KeyValueStore {
     /// A new `AWS::CloudFront::KeyValueStore` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         KeyValueStore(
             crate::Resource::new("AWS::CloudFront::KeyValueStore")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -4462,8 +4682,9 @@ impl KeyValueStore {
     /// Length: 0 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-keyvaluestore.html#cfn-cloudfront-keyvaluestore-comment)
-    pub fn comment(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Comment", value.into().into_json());
+    pub fn comment(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Comment", value.into_value().into_json());
         self
     }
 
@@ -4472,25 +4693,30 @@ impl KeyValueStore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-keyvaluestore.html#cfn-cloudfront-keyvaluestore-importsource)
     pub fn import_source(
         mut self,
-        value: impl Into<crate::Value<key_value_store::ImportSource>>,
+        value: impl crate::IntoValue<key_value_store::ImportSource>,
     ) -> Self {
         self.0
-            .set_property("ImportSource", value.into().into_json());
+            .set_property("ImportSource", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](key_value_store::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-keyvaluestore.html#cfn-cloudfront-keyvaluestore-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<key_value_store::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<key_value_store::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for KeyValueStore {
     const TYPE_NAME: &'static str = "AWS::CloudFront::KeyValueStore";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4536,12 +4762,15 @@ pub mod key_value_store {
     impl ImportSource {
         /// A new `ImportSource` with its required properties.
         pub fn new(
-            source_arn: impl Into<crate::Value<String>>,
-            source_type: impl Into<crate::Value<SourceType>>,
+            source_arn: impl crate::IntoValue<String>,
+            source_type: impl crate::IntoValue<SourceType>,
         ) -> Self {
             ImportSource(crate::typed::Properties::from_iter([
-                ("SourceArn".to_owned(), source_arn.into().into_json()),
-                ("SourceType".to_owned(), source_type.into().into_json()),
+                ("SourceArn".to_owned(), source_arn.into_value().into_json()),
+                (
+                    "SourceType".to_owned(),
+                    source_type.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -4561,12 +4790,12 @@ pub mod key_value_store {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4604,17 +4833,15 @@ pub struct MonitoringSubscription(crate::Resource);
 impl MonitoringSubscription {
     /// A new `AWS::CloudFront::MonitoringSubscription` with its required properties.
     pub fn new(
-        distribution_id: impl Into<crate::Value<String>>,
-        monitoring_subscription: impl Into<
-            crate::Value<monitoring_subscription::MonitoringSubscription>,
-        >,
+        distribution_id: impl crate::IntoValue<String>,
+        monitoring_subscription: impl crate::IntoValue<monitoring_subscription::MonitoringSubscription>,
     ) -> Self {
         MonitoringSubscription(
             crate::Resource::new("AWS::CloudFront::MonitoringSubscription")
-                .property("DistributionId", distribution_id.into().into_json())
+                .property("DistributionId", distribution_id.into_value().into_json())
                 .property(
                     "MonitoringSubscription",
-                    monitoring_subscription.into().into_json(),
+                    monitoring_subscription.into_value().into_json(),
                 ),
         )
     }
@@ -4658,11 +4885,11 @@ pub mod monitoring_subscription {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-monitoringsubscription-monitoringsubscription.html#cfn-cloudfront-monitoringsubscription-monitoringsubscription-realtimemetricssubscriptionconfig)
         pub fn realtime_metrics_subscription_config(
             mut self,
-            value: impl Into<crate::Value<RealtimeMetricsSubscriptionConfig>>,
+            value: impl crate::IntoValue<RealtimeMetricsSubscriptionConfig>,
         ) -> Self {
             self.0.insert(
                 "RealtimeMetricsSubscriptionConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4683,13 +4910,15 @@ pub mod monitoring_subscription {
     impl RealtimeMetricsSubscriptionConfig {
         /// A new `RealtimeMetricsSubscriptionConfig` with its required properties.
         pub fn new(
-            realtime_metrics_subscription_status: impl Into<
-                crate::Value<RealtimeMetricsSubscriptionStatus>,
+            realtime_metrics_subscription_status: impl crate::IntoValue<
+                RealtimeMetricsSubscriptionStatus,
             >,
         ) -> Self {
             RealtimeMetricsSubscriptionConfig(crate::typed::Properties::from_iter([(
                 "RealtimeMetricsSubscriptionStatus".to_owned(),
-                realtime_metrics_subscription_status.into().into_json(),
+                realtime_metrics_subscription_status
+                    .into_value()
+                    .into_json(),
             )]))
         }
     }
@@ -4730,14 +4959,14 @@ pub struct OriginAccessControl(crate::Resource);
 impl OriginAccessControl {
     /// A new `AWS::CloudFront::OriginAccessControl` with its required properties.
     pub fn new(
-        origin_access_control_config: impl Into<
-            crate::Value<origin_access_control::OriginAccessControlConfig>,
+        origin_access_control_config: impl crate::IntoValue<
+            origin_access_control::OriginAccessControlConfig,
         >,
     ) -> Self {
         OriginAccessControl(
             crate::Resource::new("AWS::CloudFront::OriginAccessControl").property(
                 "OriginAccessControlConfig",
-                origin_access_control_config.into().into_json(),
+                origin_access_control_config.into_value().into_json(),
             ),
         )
     }
@@ -4781,24 +5010,24 @@ pub mod origin_access_control {
     impl OriginAccessControlConfig {
         /// A new `OriginAccessControlConfig` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            origin_access_control_origin_type: impl Into<crate::Value<String>>,
-            signing_behavior: impl Into<crate::Value<String>>,
-            signing_protocol: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            origin_access_control_origin_type: impl crate::IntoValue<String>,
+            signing_behavior: impl crate::IntoValue<String>,
+            signing_protocol: impl crate::IntoValue<String>,
         ) -> Self {
             OriginAccessControlConfig(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "OriginAccessControlOriginType".to_owned(),
-                    origin_access_control_origin_type.into().into_json(),
+                    origin_access_control_origin_type.into_value().into_json(),
                 ),
                 (
                     "SigningBehavior".to_owned(),
-                    signing_behavior.into().into_json(),
+                    signing_behavior.into_value().into_json(),
                 ),
                 (
                     "SigningProtocol".to_owned(),
-                    signing_protocol.into().into_json(),
+                    signing_protocol.into_value().into_json(),
                 ),
             ]))
         }
@@ -4806,9 +5035,9 @@ pub mod origin_access_control {
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-originaccesscontrol-originaccesscontrolconfig.html#cfn-cloudfront-originaccesscontrol-originaccesscontrolconfig-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4831,14 +5060,14 @@ pub struct OriginRequestPolicy(crate::Resource);
 impl OriginRequestPolicy {
     /// A new `AWS::CloudFront::OriginRequestPolicy` with its required properties.
     pub fn new(
-        origin_request_policy_config: impl Into<
-            crate::Value<origin_request_policy::OriginRequestPolicyConfig>,
+        origin_request_policy_config: impl crate::IntoValue<
+            origin_request_policy::OriginRequestPolicyConfig,
         >,
     ) -> Self {
         OriginRequestPolicy(
             crate::Resource::new("AWS::CloudFront::OriginRequestPolicy").property(
                 "OriginRequestPolicyConfig",
-                origin_request_policy_config.into().into_json(),
+                origin_request_policy_config.into_value().into_json(),
             ),
         )
     }
@@ -4886,19 +5115,19 @@ pub mod origin_request_policy {
 
     impl CookiesConfig {
         /// A new `CookiesConfig` with its required properties.
-        pub fn new(cookie_behavior: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(cookie_behavior: impl crate::IntoValue<String>) -> Self {
             CookiesConfig(crate::typed::Properties::from_iter([(
                 "CookieBehavior".to_owned(),
-                cookie_behavior.into().into_json(),
+                cookie_behavior.into_value().into_json(),
             )]))
         }
 
         /// `Cookies`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-originrequestpolicy-cookiesconfig.html#cfn-cloudfront-originrequestpolicy-cookiesconfig-cookies)
-        pub fn cookies(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn cookies(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Cookies".to_owned(), value.into().into_json());
+                .insert("Cookies".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4917,19 +5146,19 @@ pub mod origin_request_policy {
 
     impl HeadersConfig {
         /// A new `HeadersConfig` with its required properties.
-        pub fn new(header_behavior: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(header_behavior: impl crate::IntoValue<String>) -> Self {
             HeadersConfig(crate::typed::Properties::from_iter([(
                 "HeaderBehavior".to_owned(),
-                header_behavior.into().into_json(),
+                header_behavior.into_value().into_json(),
             )]))
         }
 
         /// `Headers`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-originrequestpolicy-headersconfig.html#cfn-cloudfront-originrequestpolicy-headersconfig-headers)
-        pub fn headers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn headers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Headers".to_owned(), value.into().into_json());
+                .insert("Headers".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4949,24 +5178,24 @@ pub mod origin_request_policy {
     impl OriginRequestPolicyConfig {
         /// A new `OriginRequestPolicyConfig` with its required properties.
         pub fn new(
-            cookies_config: impl Into<crate::Value<CookiesConfig>>,
-            headers_config: impl Into<crate::Value<HeadersConfig>>,
-            name: impl Into<crate::Value<String>>,
-            query_strings_config: impl Into<crate::Value<QueryStringsConfig>>,
+            cookies_config: impl crate::IntoValue<CookiesConfig>,
+            headers_config: impl crate::IntoValue<HeadersConfig>,
+            name: impl crate::IntoValue<String>,
+            query_strings_config: impl crate::IntoValue<QueryStringsConfig>,
         ) -> Self {
             OriginRequestPolicyConfig(crate::typed::Properties::from_iter([
                 (
                     "CookiesConfig".to_owned(),
-                    cookies_config.into().into_json(),
+                    cookies_config.into_value().into_json(),
                 ),
                 (
                     "HeadersConfig".to_owned(),
-                    headers_config.into().into_json(),
+                    headers_config.into_value().into_json(),
                 ),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "QueryStringsConfig".to_owned(),
-                    query_strings_config.into().into_json(),
+                    query_strings_config.into_value().into_json(),
                 ),
             ]))
         }
@@ -4974,9 +5203,9 @@ pub mod origin_request_policy {
         /// `Comment`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-originrequestpolicy-originrequestpolicyconfig.html#cfn-cloudfront-originrequestpolicy-originrequestpolicyconfig-comment)
-        pub fn comment(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn comment(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Comment".to_owned(), value.into().into_json());
+                .insert("Comment".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4995,19 +5224,19 @@ pub mod origin_request_policy {
 
     impl QueryStringsConfig {
         /// A new `QueryStringsConfig` with its required properties.
-        pub fn new(query_string_behavior: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(query_string_behavior: impl crate::IntoValue<String>) -> Self {
             QueryStringsConfig(crate::typed::Properties::from_iter([(
                 "QueryStringBehavior".to_owned(),
-                query_string_behavior.into().into_json(),
+                query_string_behavior.into_value().into_json(),
             )]))
         }
 
         /// `QueryStrings`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-originrequestpolicy-querystringsconfig.html#cfn-cloudfront-originrequestpolicy-querystringsconfig-querystrings)
-        pub fn query_strings(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn query_strings(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("QueryStrings".to_owned(), value.into().into_json());
+                .insert("QueryStrings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5029,11 +5258,11 @@ pub struct PublicKey(crate::Resource);
 
 impl PublicKey {
     /// A new `AWS::CloudFront::PublicKey` with its required properties.
-    pub fn new(public_key_config: impl Into<crate::Value<public_key::PublicKeyConfig>>) -> Self {
-        PublicKey(
-            crate::Resource::new("AWS::CloudFront::PublicKey")
-                .property("PublicKeyConfig", public_key_config.into().into_json()),
-        )
+    pub fn new(public_key_config: impl crate::IntoValue<public_key::PublicKeyConfig>) -> Self {
+        PublicKey(crate::Resource::new("AWS::CloudFront::PublicKey").property(
+            "PublicKeyConfig",
+            public_key_config.into_value().into_json(),
+        ))
     }
 }
 
@@ -5080,26 +5309,29 @@ pub mod public_key {
     impl PublicKeyConfig {
         /// A new `PublicKeyConfig` with its required properties.
         pub fn new(
-            caller_reference: impl Into<crate::Value<String>>,
-            encoded_key: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            caller_reference: impl crate::IntoValue<String>,
+            encoded_key: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             PublicKeyConfig(crate::typed::Properties::from_iter([
                 (
                     "CallerReference".to_owned(),
-                    caller_reference.into().into_json(),
+                    caller_reference.into_value().into_json(),
                 ),
-                ("EncodedKey".to_owned(), encoded_key.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                (
+                    "EncodedKey".to_owned(),
+                    encoded_key.into_value().into_json(),
+                ),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
         /// `Comment`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-publickey-publickeyconfig.html#cfn-cloudfront-publickey-publickeyconfig-comment)
-        pub fn comment(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn comment(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Comment".to_owned(), value.into().into_json());
+                .insert("Comment".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5122,17 +5354,17 @@ pub struct RealtimeLogConfig(crate::Resource);
 impl RealtimeLogConfig {
     /// A new `AWS::CloudFront::RealtimeLogConfig` with its required properties.
     pub fn new(
-        end_points: impl Into<crate::Value<Vec<realtime_log_config::EndPoint>>>,
-        fields: impl Into<crate::Value<Vec<String>>>,
-        name: impl Into<crate::Value<String>>,
-        sampling_rate: impl Into<crate::Value<f64>>,
+        end_points: impl crate::IntoValue<Vec<realtime_log_config::EndPoint>>,
+        fields: impl crate::IntoValue<Vec<String>>,
+        name: impl crate::IntoValue<String>,
+        sampling_rate: impl crate::IntoValue<f64>,
     ) -> Self {
         RealtimeLogConfig(
             crate::Resource::new("AWS::CloudFront::RealtimeLogConfig")
-                .property("EndPoints", end_points.into().into_json())
-                .property("Fields", fields.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("SamplingRate", sampling_rate.into().into_json()),
+                .property("EndPoints", end_points.into_value().into_json())
+                .property("Fields", fields.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("SamplingRate", sampling_rate.into_value().into_json()),
         )
     }
 }
@@ -5175,15 +5407,18 @@ pub mod realtime_log_config {
     impl EndPoint {
         /// A new `EndPoint` with its required properties.
         pub fn new(
-            kinesis_stream_config: impl Into<crate::Value<KinesisStreamConfig>>,
-            stream_type: impl Into<crate::Value<String>>,
+            kinesis_stream_config: impl crate::IntoValue<KinesisStreamConfig>,
+            stream_type: impl crate::IntoValue<String>,
         ) -> Self {
             EndPoint(crate::typed::Properties::from_iter([
                 (
                     "KinesisStreamConfig".to_owned(),
-                    kinesis_stream_config.into().into_json(),
+                    kinesis_stream_config.into_value().into_json(),
                 ),
-                ("StreamType".to_owned(), stream_type.into().into_json()),
+                (
+                    "StreamType".to_owned(),
+                    stream_type.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -5203,12 +5438,12 @@ pub mod realtime_log_config {
     impl KinesisStreamConfig {
         /// A new `KinesisStreamConfig` with its required properties.
         pub fn new(
-            role_arn: impl Into<crate::Value<String>>,
-            stream_arn: impl Into<crate::Value<String>>,
+            role_arn: impl crate::IntoValue<String>,
+            stream_arn: impl crate::IntoValue<String>,
         ) -> Self {
             KinesisStreamConfig(crate::typed::Properties::from_iter([
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("StreamArn".to_owned(), stream_arn.into().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                ("StreamArn".to_owned(), stream_arn.into_value().into_json()),
             ]))
         }
     }
@@ -5231,14 +5466,14 @@ pub struct ResponseHeadersPolicy(crate::Resource);
 impl ResponseHeadersPolicy {
     /// A new `AWS::CloudFront::ResponseHeadersPolicy` with its required properties.
     pub fn new(
-        response_headers_policy_config: impl Into<
-            crate::Value<response_headers_policy::ResponseHeadersPolicyConfig>,
+        response_headers_policy_config: impl crate::IntoValue<
+            response_headers_policy::ResponseHeadersPolicyConfig,
         >,
     ) -> Self {
         ResponseHeadersPolicy(
             crate::Resource::new("AWS::CloudFront::ResponseHeadersPolicy").property(
                 "ResponseHeadersPolicyConfig",
-                response_headers_policy_config.into().into_json(),
+                response_headers_policy_config.into_value().into_json(),
             ),
         )
     }
@@ -5286,10 +5521,10 @@ pub mod response_headers_policy {
 
     impl AccessControlAllowHeaders {
         /// A new `AccessControlAllowHeaders` with its required properties.
-        pub fn new(items: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(items: impl crate::IntoValue<Vec<String>>) -> Self {
             AccessControlAllowHeaders(crate::typed::Properties::from_iter([(
                 "Items".to_owned(),
-                items.into().into_json(),
+                items.into_value().into_json(),
             )]))
         }
     }
@@ -5308,10 +5543,10 @@ pub mod response_headers_policy {
 
     impl AccessControlAllowMethods {
         /// A new `AccessControlAllowMethods` with its required properties.
-        pub fn new(items: impl Into<crate::Value<Vec<Items>>>) -> Self {
+        pub fn new(items: impl crate::IntoValue<Vec<Items>>) -> Self {
             AccessControlAllowMethods(crate::typed::Properties::from_iter([(
                 "Items".to_owned(),
-                items.into().into_json(),
+                items.into_value().into_json(),
             )]))
         }
     }
@@ -5330,10 +5565,10 @@ pub mod response_headers_policy {
 
     impl AccessControlAllowOrigins {
         /// A new `AccessControlAllowOrigins` with its required properties.
-        pub fn new(items: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(items: impl crate::IntoValue<Vec<String>>) -> Self {
             AccessControlAllowOrigins(crate::typed::Properties::from_iter([(
                 "Items".to_owned(),
-                items.into().into_json(),
+                items.into_value().into_json(),
             )]))
         }
     }
@@ -5352,10 +5587,10 @@ pub mod response_headers_policy {
 
     impl AccessControlExposeHeaders {
         /// A new `AccessControlExposeHeaders` with its required properties.
-        pub fn new(items: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(items: impl crate::IntoValue<Vec<String>>) -> Self {
             AccessControlExposeHeaders(crate::typed::Properties::from_iter([(
                 "Items".to_owned(),
-                items.into().into_json(),
+                items.into_value().into_json(),
             )]))
         }
     }
@@ -5375,15 +5610,15 @@ pub mod response_headers_policy {
     impl ContentSecurityPolicy {
         /// A new `ContentSecurityPolicy` with its required properties.
         pub fn new(
-            content_security_policy: impl Into<crate::Value<String>>,
-            r#override: impl Into<crate::Value<bool>>,
+            content_security_policy: impl crate::IntoValue<String>,
+            r#override: impl crate::IntoValue<bool>,
         ) -> Self {
             ContentSecurityPolicy(crate::typed::Properties::from_iter([
                 (
                     "ContentSecurityPolicy".to_owned(),
-                    content_security_policy.into().into_json(),
+                    content_security_policy.into_value().into_json(),
                 ),
-                ("Override".to_owned(), r#override.into().into_json()),
+                ("Override".to_owned(), r#override.into_value().into_json()),
             ]))
         }
     }
@@ -5402,10 +5637,10 @@ pub mod response_headers_policy {
 
     impl ContentTypeOptions {
         /// A new `ContentTypeOptions` with its required properties.
-        pub fn new(r#override: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(r#override: impl crate::IntoValue<bool>) -> Self {
             ContentTypeOptions(crate::typed::Properties::from_iter([(
                 "Override".to_owned(),
-                r#override.into().into_json(),
+                r#override.into_value().into_json(),
             )]))
         }
     }
@@ -5425,32 +5660,32 @@ pub mod response_headers_policy {
     impl CorsConfig {
         /// A new `CorsConfig` with its required properties.
         pub fn new(
-            access_control_allow_credentials: impl Into<crate::Value<bool>>,
-            access_control_allow_headers: impl Into<crate::Value<AccessControlAllowHeaders>>,
-            access_control_allow_methods: impl Into<crate::Value<AccessControlAllowMethods>>,
-            access_control_allow_origins: impl Into<crate::Value<AccessControlAllowOrigins>>,
-            origin_override: impl Into<crate::Value<bool>>,
+            access_control_allow_credentials: impl crate::IntoValue<bool>,
+            access_control_allow_headers: impl crate::IntoValue<AccessControlAllowHeaders>,
+            access_control_allow_methods: impl crate::IntoValue<AccessControlAllowMethods>,
+            access_control_allow_origins: impl crate::IntoValue<AccessControlAllowOrigins>,
+            origin_override: impl crate::IntoValue<bool>,
         ) -> Self {
             CorsConfig(crate::typed::Properties::from_iter([
                 (
                     "AccessControlAllowCredentials".to_owned(),
-                    access_control_allow_credentials.into().into_json(),
+                    access_control_allow_credentials.into_value().into_json(),
                 ),
                 (
                     "AccessControlAllowHeaders".to_owned(),
-                    access_control_allow_headers.into().into_json(),
+                    access_control_allow_headers.into_value().into_json(),
                 ),
                 (
                     "AccessControlAllowMethods".to_owned(),
-                    access_control_allow_methods.into().into_json(),
+                    access_control_allow_methods.into_value().into_json(),
                 ),
                 (
                     "AccessControlAllowOrigins".to_owned(),
-                    access_control_allow_origins.into().into_json(),
+                    access_control_allow_origins.into_value().into_json(),
                 ),
                 (
                     "OriginOverride".to_owned(),
-                    origin_override.into().into_json(),
+                    origin_override.into_value().into_json(),
                 ),
             ]))
         }
@@ -5460,11 +5695,11 @@ pub mod response_headers_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-corsconfig.html#cfn-cloudfront-responseheaderspolicy-corsconfig-accesscontrolexposeheaders)
         pub fn access_control_expose_headers(
             mut self,
-            value: impl Into<crate::Value<AccessControlExposeHeaders>>,
+            value: impl crate::IntoValue<AccessControlExposeHeaders>,
         ) -> Self {
             self.0.insert(
                 "AccessControlExposeHeaders".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5472,10 +5707,10 @@ pub mod response_headers_policy {
         /// `AccessControlMaxAgeSec`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-corsconfig.html#cfn-cloudfront-responseheaderspolicy-corsconfig-accesscontrolmaxagesec)
-        pub fn access_control_max_age_sec(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn access_control_max_age_sec(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AccessControlMaxAgeSec".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5496,14 +5731,14 @@ pub mod response_headers_policy {
     impl CustomHeader {
         /// A new `CustomHeader` with its required properties.
         pub fn new(
-            header: impl Into<crate::Value<String>>,
-            r#override: impl Into<crate::Value<bool>>,
-            value: impl Into<crate::Value<String>>,
+            header: impl crate::IntoValue<String>,
+            r#override: impl crate::IntoValue<bool>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             CustomHeader(crate::typed::Properties::from_iter([
-                ("Header".to_owned(), header.into().into_json()),
-                ("Override".to_owned(), r#override.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Header".to_owned(), header.into_value().into_json()),
+                ("Override".to_owned(), r#override.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5522,10 +5757,10 @@ pub mod response_headers_policy {
 
     impl CustomHeadersConfig {
         /// A new `CustomHeadersConfig` with its required properties.
-        pub fn new(items: impl Into<crate::Value<Vec<CustomHeader>>>) -> Self {
+        pub fn new(items: impl crate::IntoValue<Vec<CustomHeader>>) -> Self {
             CustomHeadersConfig(crate::typed::Properties::from_iter([(
                 "Items".to_owned(),
-                items.into().into_json(),
+                items.into_value().into_json(),
             )]))
         }
     }
@@ -5545,12 +5780,15 @@ pub mod response_headers_policy {
     impl FrameOptions {
         /// A new `FrameOptions` with its required properties.
         pub fn new(
-            frame_option: impl Into<crate::Value<String>>,
-            r#override: impl Into<crate::Value<bool>>,
+            frame_option: impl crate::IntoValue<String>,
+            r#override: impl crate::IntoValue<bool>,
         ) -> Self {
             FrameOptions(crate::typed::Properties::from_iter([
-                ("FrameOption".to_owned(), frame_option.into().into_json()),
-                ("Override".to_owned(), r#override.into().into_json()),
+                (
+                    "FrameOption".to_owned(),
+                    frame_option.into_value().into_json(),
+                ),
+                ("Override".to_owned(), r#override.into_value().into_json()),
             ]))
         }
     }
@@ -5570,14 +5808,14 @@ pub mod response_headers_policy {
     impl ReferrerPolicy {
         /// A new `ReferrerPolicy` with its required properties.
         pub fn new(
-            r#override: impl Into<crate::Value<bool>>,
-            referrer_policy: impl Into<crate::Value<String>>,
+            r#override: impl crate::IntoValue<bool>,
+            referrer_policy: impl crate::IntoValue<String>,
         ) -> Self {
             ReferrerPolicy(crate::typed::Properties::from_iter([
-                ("Override".to_owned(), r#override.into().into_json()),
+                ("Override".to_owned(), r#override.into_value().into_json()),
                 (
                     "ReferrerPolicy".to_owned(),
-                    referrer_policy.into().into_json(),
+                    referrer_policy.into_value().into_json(),
                 ),
             ]))
         }
@@ -5597,10 +5835,10 @@ pub mod response_headers_policy {
 
     impl RemoveHeader {
         /// A new `RemoveHeader` with its required properties.
-        pub fn new(header: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(header: impl crate::IntoValue<String>) -> Self {
             RemoveHeader(crate::typed::Properties::from_iter([(
                 "Header".to_owned(),
-                header.into().into_json(),
+                header.into_value().into_json(),
             )]))
         }
     }
@@ -5619,10 +5857,10 @@ pub mod response_headers_policy {
 
     impl RemoveHeadersConfig {
         /// A new `RemoveHeadersConfig` with its required properties.
-        pub fn new(items: impl Into<crate::Value<Vec<RemoveHeader>>>) -> Self {
+        pub fn new(items: impl crate::IntoValue<Vec<RemoveHeader>>) -> Self {
             RemoveHeadersConfig(crate::typed::Properties::from_iter([(
                 "Items".to_owned(),
-                items.into().into_json(),
+                items.into_value().into_json(),
             )]))
         }
     }
@@ -5641,28 +5879,28 @@ pub mod response_headers_policy {
 
     impl ResponseHeadersPolicyConfig {
         /// A new `ResponseHeadersPolicyConfig` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             ResponseHeadersPolicyConfig(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Comment`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-responseheaderspolicyconfig.html#cfn-cloudfront-responseheaderspolicy-responseheaderspolicyconfig-comment)
-        pub fn comment(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn comment(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Comment".to_owned(), value.into().into_json());
+                .insert("Comment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CorsConfig`: [`CorsConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-responseheaderspolicyconfig.html#cfn-cloudfront-responseheaderspolicy-responseheaderspolicyconfig-corsconfig)
-        pub fn cors_config(mut self, value: impl Into<crate::Value<CorsConfig>>) -> Self {
+        pub fn cors_config(mut self, value: impl crate::IntoValue<CorsConfig>) -> Self {
             self.0
-                .insert("CorsConfig".to_owned(), value.into().into_json());
+                .insert("CorsConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5671,10 +5909,12 @@ pub mod response_headers_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-responseheaderspolicyconfig.html#cfn-cloudfront-responseheaderspolicy-responseheaderspolicyconfig-customheadersconfig)
         pub fn custom_headers_config(
             mut self,
-            value: impl Into<crate::Value<CustomHeadersConfig>>,
+            value: impl crate::IntoValue<CustomHeadersConfig>,
         ) -> Self {
-            self.0
-                .insert("CustomHeadersConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomHeadersConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5683,10 +5923,12 @@ pub mod response_headers_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-responseheaderspolicyconfig.html#cfn-cloudfront-responseheaderspolicy-responseheaderspolicyconfig-removeheadersconfig)
         pub fn remove_headers_config(
             mut self,
-            value: impl Into<crate::Value<RemoveHeadersConfig>>,
+            value: impl crate::IntoValue<RemoveHeadersConfig>,
         ) -> Self {
-            self.0
-                .insert("RemoveHeadersConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RemoveHeadersConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5695,10 +5937,12 @@ pub mod response_headers_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-responseheaderspolicyconfig.html#cfn-cloudfront-responseheaderspolicy-responseheaderspolicyconfig-securityheadersconfig)
         pub fn security_headers_config(
             mut self,
-            value: impl Into<crate::Value<SecurityHeadersConfig>>,
+            value: impl crate::IntoValue<SecurityHeadersConfig>,
         ) -> Self {
-            self.0
-                .insert("SecurityHeadersConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SecurityHeadersConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5707,11 +5951,11 @@ pub mod response_headers_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-responseheaderspolicyconfig.html#cfn-cloudfront-responseheaderspolicy-responseheaderspolicyconfig-servertimingheadersconfig)
         pub fn server_timing_headers_config(
             mut self,
-            value: impl Into<crate::Value<ServerTimingHeadersConfig>>,
+            value: impl crate::IntoValue<ServerTimingHeadersConfig>,
         ) -> Self {
             self.0.insert(
                 "ServerTimingHeadersConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5740,10 +5984,12 @@ pub mod response_headers_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-securityheadersconfig.html#cfn-cloudfront-responseheaderspolicy-securityheadersconfig-contentsecuritypolicy)
         pub fn content_security_policy(
             mut self,
-            value: impl Into<crate::Value<ContentSecurityPolicy>>,
+            value: impl crate::IntoValue<ContentSecurityPolicy>,
         ) -> Self {
-            self.0
-                .insert("ContentSecurityPolicy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ContentSecurityPolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5752,28 +5998,30 @@ pub mod response_headers_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-securityheadersconfig.html#cfn-cloudfront-responseheaderspolicy-securityheadersconfig-contenttypeoptions)
         pub fn content_type_options(
             mut self,
-            value: impl Into<crate::Value<ContentTypeOptions>>,
+            value: impl crate::IntoValue<ContentTypeOptions>,
         ) -> Self {
-            self.0
-                .insert("ContentTypeOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ContentTypeOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FrameOptions`: [`FrameOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-securityheadersconfig.html#cfn-cloudfront-responseheaderspolicy-securityheadersconfig-frameoptions)
-        pub fn frame_options(mut self, value: impl Into<crate::Value<FrameOptions>>) -> Self {
+        pub fn frame_options(mut self, value: impl crate::IntoValue<FrameOptions>) -> Self {
             self.0
-                .insert("FrameOptions".to_owned(), value.into().into_json());
+                .insert("FrameOptions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReferrerPolicy`: [`ReferrerPolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-securityheadersconfig.html#cfn-cloudfront-responseheaderspolicy-securityheadersconfig-referrerpolicy)
-        pub fn referrer_policy(mut self, value: impl Into<crate::Value<ReferrerPolicy>>) -> Self {
+        pub fn referrer_policy(mut self, value: impl crate::IntoValue<ReferrerPolicy>) -> Self {
             self.0
-                .insert("ReferrerPolicy".to_owned(), value.into().into_json());
+                .insert("ReferrerPolicy".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5782,11 +6030,11 @@ pub mod response_headers_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-securityheadersconfig.html#cfn-cloudfront-responseheaderspolicy-securityheadersconfig-stricttransportsecurity)
         pub fn strict_transport_security(
             mut self,
-            value: impl Into<crate::Value<StrictTransportSecurity>>,
+            value: impl crate::IntoValue<StrictTransportSecurity>,
         ) -> Self {
             self.0.insert(
                 "StrictTransportSecurity".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5794,9 +6042,9 @@ pub mod response_headers_policy {
         /// `XSSProtection`: [`XssProtection`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-securityheadersconfig.html#cfn-cloudfront-responseheaderspolicy-securityheadersconfig-xssprotection)
-        pub fn xss_protection(mut self, value: impl Into<crate::Value<XssProtection>>) -> Self {
+        pub fn xss_protection(mut self, value: impl crate::IntoValue<XssProtection>) -> Self {
             self.0
-                .insert("XSSProtection".to_owned(), value.into().into_json());
+                .insert("XSSProtection".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5815,10 +6063,10 @@ pub mod response_headers_policy {
 
     impl ServerTimingHeadersConfig {
         /// A new `ServerTimingHeadersConfig` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             ServerTimingHeadersConfig(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
@@ -5827,9 +6075,9 @@ pub mod response_headers_policy {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-servertimingheadersconfig.html#cfn-cloudfront-responseheaderspolicy-servertimingheadersconfig-samplingrate)
-        pub fn sampling_rate(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn sampling_rate(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("SamplingRate".to_owned(), value.into().into_json());
+                .insert("SamplingRate".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5849,33 +6097,35 @@ pub mod response_headers_policy {
     impl StrictTransportSecurity {
         /// A new `StrictTransportSecurity` with its required properties.
         pub fn new(
-            access_control_max_age_sec: impl Into<crate::Value<i64>>,
-            r#override: impl Into<crate::Value<bool>>,
+            access_control_max_age_sec: impl crate::IntoValue<i64>,
+            r#override: impl crate::IntoValue<bool>,
         ) -> Self {
             StrictTransportSecurity(crate::typed::Properties::from_iter([
                 (
                     "AccessControlMaxAgeSec".to_owned(),
-                    access_control_max_age_sec.into().into_json(),
+                    access_control_max_age_sec.into_value().into_json(),
                 ),
-                ("Override".to_owned(), r#override.into().into_json()),
+                ("Override".to_owned(), r#override.into_value().into_json()),
             ]))
         }
 
         /// `IncludeSubdomains`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-stricttransportsecurity.html#cfn-cloudfront-responseheaderspolicy-stricttransportsecurity-includesubdomains)
-        pub fn include_subdomains(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeSubdomains".to_owned(), value.into().into_json());
+        pub fn include_subdomains(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeSubdomains".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Preload`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-stricttransportsecurity.html#cfn-cloudfront-responseheaderspolicy-stricttransportsecurity-preload)
-        pub fn preload(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn preload(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Preload".to_owned(), value.into().into_json());
+                .insert("Preload".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5895,30 +6145,30 @@ pub mod response_headers_policy {
     impl XssProtection {
         /// A new `XssProtection` with its required properties.
         pub fn new(
-            r#override: impl Into<crate::Value<bool>>,
-            protection: impl Into<crate::Value<bool>>,
+            r#override: impl crate::IntoValue<bool>,
+            protection: impl crate::IntoValue<bool>,
         ) -> Self {
             XssProtection(crate::typed::Properties::from_iter([
-                ("Override".to_owned(), r#override.into().into_json()),
-                ("Protection".to_owned(), protection.into().into_json()),
+                ("Override".to_owned(), r#override.into_value().into_json()),
+                ("Protection".to_owned(), protection.into_value().into_json()),
             ]))
         }
 
         /// `ModeBlock`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-xssprotection.html#cfn-cloudfront-responseheaderspolicy-xssprotection-modeblock)
-        pub fn mode_block(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn mode_block(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ModeBlock".to_owned(), value.into().into_json());
+                .insert("ModeBlock".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReportUri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-responseheaderspolicy-xssprotection.html#cfn-cloudfront-responseheaderspolicy-xssprotection-reporturi)
-        pub fn report_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn report_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ReportUri".to_owned(), value.into().into_json());
+                .insert("ReportUri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5977,18 +6227,18 @@ pub struct StreamingDistribution(crate::Resource);
 impl StreamingDistribution {
     /// A new `AWS::CloudFront::StreamingDistribution` with its required properties.
     pub fn new(
-        streaming_distribution_config: impl Into<
-            crate::Value<streaming_distribution::StreamingDistributionConfig>,
+        streaming_distribution_config: impl crate::IntoValue<
+            streaming_distribution::StreamingDistributionConfig,
         >,
-        tags: impl Into<crate::Value<Vec<streaming_distribution::Tag>>>,
+        tags: impl crate::IntoValue<Vec<streaming_distribution::Tag>>,
     ) -> Self {
         StreamingDistribution(
             crate::Resource::new("AWS::CloudFront::StreamingDistribution")
                 .property(
                     "StreamingDistributionConfig",
-                    streaming_distribution_config.into().into_json(),
+                    streaming_distribution_config.into_value().into_json(),
                 )
-                .property("Tags", tags.into().into_json()),
+                .property("Tags", tags.into_value().into_json()),
         )
     }
 }
@@ -6036,14 +6286,14 @@ pub mod streaming_distribution {
     impl Logging {
         /// A new `Logging` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            enabled: impl Into<crate::Value<bool>>,
-            prefix: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            enabled: impl crate::IntoValue<bool>,
+            prefix: impl crate::IntoValue<String>,
         ) -> Self {
             Logging(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("Enabled".to_owned(), enabled.into().into_json()),
-                ("Prefix".to_owned(), prefix.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("Enabled".to_owned(), enabled.into_value().into_json()),
+                ("Prefix".to_owned(), prefix.into_value().into_json()),
             ]))
         }
     }
@@ -6063,14 +6313,17 @@ pub mod streaming_distribution {
     impl S3Origin {
         /// A new `S3Origin` with its required properties.
         pub fn new(
-            domain_name: impl Into<crate::Value<String>>,
-            origin_access_identity: impl Into<crate::Value<String>>,
+            domain_name: impl crate::IntoValue<String>,
+            origin_access_identity: impl crate::IntoValue<String>,
         ) -> Self {
             S3Origin(crate::typed::Properties::from_iter([
-                ("DomainName".to_owned(), domain_name.into().into_json()),
+                (
+                    "DomainName".to_owned(),
+                    domain_name.into_value().into_json(),
+                ),
                 (
                     "OriginAccessIdentity".to_owned(),
-                    origin_access_identity.into().into_json(),
+                    origin_access_identity.into_value().into_json(),
                 ),
             ]))
         }
@@ -6091,18 +6344,18 @@ pub mod streaming_distribution {
     impl StreamingDistributionConfig {
         /// A new `StreamingDistributionConfig` with its required properties.
         pub fn new(
-            comment: impl Into<crate::Value<String>>,
-            enabled: impl Into<crate::Value<bool>>,
-            s3_origin: impl Into<crate::Value<S3Origin>>,
-            trusted_signers: impl Into<crate::Value<TrustedSigners>>,
+            comment: impl crate::IntoValue<String>,
+            enabled: impl crate::IntoValue<bool>,
+            s3_origin: impl crate::IntoValue<S3Origin>,
+            trusted_signers: impl crate::IntoValue<TrustedSigners>,
         ) -> Self {
             StreamingDistributionConfig(crate::typed::Properties::from_iter([
-                ("Comment".to_owned(), comment.into().into_json()),
-                ("Enabled".to_owned(), enabled.into().into_json()),
-                ("S3Origin".to_owned(), s3_origin.into().into_json()),
+                ("Comment".to_owned(), comment.into_value().into_json()),
+                ("Enabled".to_owned(), enabled.into_value().into_json()),
+                ("S3Origin".to_owned(), s3_origin.into_value().into_json()),
                 (
                     "TrustedSigners".to_owned(),
-                    trusted_signers.into().into_json(),
+                    trusted_signers.into_value().into_json(),
                 ),
             ]))
         }
@@ -6110,27 +6363,27 @@ pub mod streaming_distribution {
         /// `Aliases`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-streamingdistribution-streamingdistributionconfig.html#cfn-cloudfront-streamingdistribution-streamingdistributionconfig-aliases)
-        pub fn aliases(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn aliases(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Aliases".to_owned(), value.into().into_json());
+                .insert("Aliases".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Logging`: [`Logging`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-streamingdistribution-streamingdistributionconfig.html#cfn-cloudfront-streamingdistribution-streamingdistributionconfig-logging)
-        pub fn logging(mut self, value: impl Into<crate::Value<Logging>>) -> Self {
+        pub fn logging(mut self, value: impl crate::IntoValue<Logging>) -> Self {
             self.0
-                .insert("Logging".to_owned(), value.into().into_json());
+                .insert("Logging".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PriceClass`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-streamingdistribution-streamingdistributionconfig.html#cfn-cloudfront-streamingdistribution-streamingdistributionconfig-priceclass)
-        pub fn price_class(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn price_class(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PriceClass".to_owned(), value.into().into_json());
+                .insert("PriceClass".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6150,12 +6403,12 @@ pub mod streaming_distribution {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -6174,19 +6427,21 @@ pub mod streaming_distribution {
 
     impl TrustedSigners {
         /// A new `TrustedSigners` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             TrustedSigners(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
         /// `AwsAccountNumbers`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-streamingdistribution-trustedsigners.html#cfn-cloudfront-streamingdistribution-trustedsigners-awsaccountnumbers)
-        pub fn aws_account_numbers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("AwsAccountNumbers".to_owned(), value.into().into_json());
+        pub fn aws_account_numbers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "AwsAccountNumbers".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6208,10 +6463,10 @@ pub struct TrustStore(crate::Resource);
 
 impl TrustStore {
     /// A new `AWS::CloudFront::TrustStore` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         TrustStore(
             crate::Resource::new("AWS::CloudFront::TrustStore")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -6220,18 +6475,18 @@ impl TrustStore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-truststore.html#cfn-cloudfront-truststore-cacertificatesbundlesource)
     pub fn ca_certificates_bundle_source(
         mut self,
-        value: impl Into<crate::Value<trust_store::CaCertificatesBundleSource>>,
+        value: impl crate::IntoValue<trust_store::CaCertificatesBundleSource>,
     ) -> Self {
         self.0
-            .set_property("CaCertificatesBundleSource", value.into().into_json());
+            .set_property("CaCertificatesBundleSource", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](trust_store::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-truststore.html#cfn-cloudfront-truststore-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<trust_store::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<trust_store::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -6240,17 +6495,24 @@ impl TrustStore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-truststore.html#cfn-cloudfront-truststore-useclientcertificateocspendpoint)
     pub fn use_client_certificate_ocsp_endpoint(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
-        self.0
-            .set_property("UseClientCertificateOCSPEndpoint", value.into().into_json());
+        self.0.set_property(
+            "UseClientCertificateOCSPEndpoint",
+            value.into_value().into_json(),
+        );
         self
     }
 }
 
 impl crate::typed::ResourceType for TrustStore {
     const TYPE_NAME: &'static str = "AWS::CloudFront::TrustStore";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -6311,23 +6573,23 @@ pub mod trust_store {
     impl CaCertificatesBundleS3Location {
         /// A new `CaCertificatesBundleS3Location` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            key: impl Into<crate::Value<String>>,
-            region: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            key: impl crate::IntoValue<String>,
+            region: impl crate::IntoValue<String>,
         ) -> Self {
             CaCertificatesBundleS3Location(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("Key".to_owned(), key.into().into_json()),
-                ("Region".to_owned(), region.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Region".to_owned(), region.into_value().into_json()),
             ]))
         }
 
         /// `Version`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-truststore-cacertificatesbundles3location.html#cfn-cloudfront-truststore-cacertificatesbundles3location-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6347,11 +6609,11 @@ pub mod trust_store {
     impl CaCertificatesBundleSource {
         /// A new `CaCertificatesBundleSource` with its required properties.
         pub fn new(
-            ca_certificates_bundle_s3_location: impl Into<crate::Value<CaCertificatesBundleS3Location>>,
+            ca_certificates_bundle_s3_location: impl crate::IntoValue<CaCertificatesBundleS3Location>,
         ) -> Self {
             CaCertificatesBundleSource(crate::typed::Properties::from_iter([(
                 "CaCertificatesBundleS3Location".to_owned(),
-                ca_certificates_bundle_s3_location.into().into_json(),
+                ca_certificates_bundle_s3_location.into_value().into_json(),
             )]))
         }
     }
@@ -6371,12 +6633,12 @@ pub mod trust_store {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -6399,26 +6661,31 @@ pub struct VpcOrigin(crate::Resource);
 impl VpcOrigin {
     /// A new `AWS::CloudFront::VpcOrigin` with its required properties.
     pub fn new(
-        vpc_origin_endpoint_config: impl Into<crate::Value<vpc_origin::VpcOriginEndpointConfig>>,
+        vpc_origin_endpoint_config: impl crate::IntoValue<vpc_origin::VpcOriginEndpointConfig>,
     ) -> Self {
         VpcOrigin(crate::Resource::new("AWS::CloudFront::VpcOrigin").property(
             "VpcOriginEndpointConfig",
-            vpc_origin_endpoint_config.into().into_json(),
+            vpc_origin_endpoint_config.into_value().into_json(),
         ))
     }
 
     /// `Tags`: list of [`Tag`](vpc_origin::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-vpcorigin.html#cfn-cloudfront-vpcorigin-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<vpc_origin::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<vpc_origin::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for VpcOrigin {
     const TYPE_NAME: &'static str = "AWS::CloudFront::VpcOrigin";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -6479,12 +6746,12 @@ pub mod vpc_origin {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -6504,12 +6771,12 @@ pub mod vpc_origin {
     impl VpcOriginEndpointConfig {
         /// A new `VpcOriginEndpointConfig` with its required properties.
         pub fn new(
-            arn: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            arn: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             VpcOriginEndpointConfig(crate::typed::Properties::from_iter([
-                ("Arn".to_owned(), arn.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Arn".to_owned(), arn.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -6518,9 +6785,9 @@ pub mod vpc_origin {
         /// Default: `80`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-vpcorigin-vpcoriginendpointconfig.html#cfn-cloudfront-vpcorigin-vpcoriginendpointconfig-httpport)
-        pub fn http_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn http_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("HTTPPort".to_owned(), value.into().into_json());
+                .insert("HTTPPort".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6529,9 +6796,9 @@ pub mod vpc_origin {
         /// Default: `443`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-vpcorigin-vpcoriginendpointconfig.html#cfn-cloudfront-vpcorigin-vpcoriginendpointconfig-httpsport)
-        pub fn https_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn https_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("HTTPSPort".to_owned(), value.into().into_json());
+                .insert("HTTPSPort".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6542,19 +6809,23 @@ pub mod vpc_origin {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-vpcorigin-vpcoriginendpointconfig.html#cfn-cloudfront-vpcorigin-vpcoriginendpointconfig-originprotocolpolicy)
         pub fn origin_protocol_policy(
             mut self,
-            value: impl Into<crate::Value<OriginProtocolPolicy>>,
+            value: impl crate::IntoValue<OriginProtocolPolicy>,
         ) -> Self {
-            self.0
-                .insert("OriginProtocolPolicy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OriginProtocolPolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OriginSSLProtocols`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-vpcorigin-vpcoriginendpointconfig.html#cfn-cloudfront-vpcorigin-vpcoriginendpointconfig-originsslprotocols)
-        pub fn origin_ssl_protocols(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("OriginSSLProtocols".to_owned(), value.into().into_json());
+        pub fn origin_ssl_protocols(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "OriginSSLProtocols".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }

@@ -11,6 +11,30 @@ pub const TYPES: &[&str] = &[
     "AWS::CloudTrail::Trail",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::CloudTrail::Channel",
+        <Channel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudTrail::Dashboard",
+        <Dashboard as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudTrail::EventDataStore",
+        <EventDataStore as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudTrail::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudTrail::Trail",
+        <Trail as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::CloudTrail::Channel`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-channel.html)
@@ -28,20 +52,17 @@ impl Channel {
     /// Items: 1 to 10.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-channel.html#cfn-cloudtrail-channel-destinations)
-    pub fn destinations(
-        mut self,
-        value: impl Into<crate::Value<Vec<channel::Destination>>>,
-    ) -> Self {
+    pub fn destinations(mut self, value: impl crate::IntoValue<Vec<channel::Destination>>) -> Self {
         self.0
-            .set_property("Destinations", value.into().into_json());
+            .set_property("Destinations", value.into_value().into_json());
         self
     }
 
     /// `Name`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-channel.html#cfn-cloudtrail-channel-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -54,8 +75,9 @@ impl Channel {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-channel.html#cfn-cloudtrail-channel-source)
-    pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Source", value.into().into_json());
+    pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Source", value.into_value().into_json());
         self
     }
 
@@ -64,8 +86,8 @@ impl Channel {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-channel.html#cfn-cloudtrail-channel-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<channel::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<channel::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -78,7 +100,12 @@ impl Default for Channel {
 
 impl crate::typed::ResourceType for Channel {
     const TYPE_NAME: &'static str = "AWS::CloudTrail::Channel";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Source"];
 
     fn resource(&self) -> &crate::Resource {
@@ -114,12 +141,12 @@ pub mod channel {
     impl Destination {
         /// A new `Destination` with its required properties.
         pub fn new(
-            location: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<Type>>,
+            location: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             Destination(crate::typed::Properties::from_iter([
-                ("Location".to_owned(), location.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Location".to_owned(), location.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -139,12 +166,12 @@ pub mod channel {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -190,8 +217,8 @@ impl Dashboard {
     /// Pattern: `^[a-zA-Z0-9_\-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-dashboard.html#cfn-cloudtrail-dashboard-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -200,35 +227,38 @@ impl Dashboard {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-dashboard.html#cfn-cloudtrail-dashboard-refreshschedule)
     pub fn refresh_schedule(
         mut self,
-        value: impl Into<crate::Value<dashboard::RefreshSchedule>>,
+        value: impl crate::IntoValue<dashboard::RefreshSchedule>,
     ) -> Self {
         self.0
-            .set_property("RefreshSchedule", value.into().into_json());
+            .set_property("RefreshSchedule", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](dashboard::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-dashboard.html#cfn-cloudtrail-dashboard-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<dashboard::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<dashboard::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TerminationProtectionEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-dashboard.html#cfn-cloudtrail-dashboard-terminationprotectionenabled)
-    pub fn termination_protection_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0
-            .set_property("TerminationProtectionEnabled", value.into().into_json());
+    pub fn termination_protection_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "TerminationProtectionEnabled",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Widgets`: list of [`Widget`](dashboard::Widget).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-dashboard.html#cfn-cloudtrail-dashboard-widgets)
-    pub fn widgets(mut self, value: impl Into<crate::Value<Vec<dashboard::Widget>>>) -> Self {
-        self.0.set_property("Widgets", value.into().into_json());
+    pub fn widgets(mut self, value: impl crate::IntoValue<Vec<dashboard::Widget>>) -> Self {
+        self.0
+            .set_property("Widgets", value.into_value().into_json());
         self
     }
 }
@@ -241,7 +271,12 @@ impl Default for Dashboard {
 
 impl crate::typed::ResourceType for Dashboard {
     const TYPE_NAME: &'static str = "AWS::CloudTrail::Dashboard";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -296,13 +331,10 @@ pub mod dashboard {
 
     impl Frequency {
         /// A new `Frequency` with its required properties.
-        pub fn new(
-            unit: impl Into<crate::Value<Unit>>,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn new(unit: impl crate::IntoValue<Unit>, value: impl crate::IntoValue<i64>) -> Self {
             Frequency(crate::typed::Properties::from_iter([
-                ("Unit".to_owned(), unit.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Unit".to_owned(), unit.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -328,17 +360,18 @@ pub mod dashboard {
         /// `Frequency`: [`Frequency`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-dashboard-refreshschedule.html#cfn-cloudtrail-dashboard-refreshschedule-frequency)
-        pub fn frequency(mut self, value: impl Into<crate::Value<Frequency>>) -> Self {
+        pub fn frequency(mut self, value: impl crate::IntoValue<Frequency>) -> Self {
             self.0
-                .insert("Frequency".to_owned(), value.into().into_json());
+                .insert("Frequency".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Status`: [`Status`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-dashboard-refreshschedule.html#cfn-cloudtrail-dashboard-refreshschedule-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -347,9 +380,9 @@ pub mod dashboard {
         /// Pattern: `^[0-9]{2}:[0-9]{2}`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-dashboard-refreshschedule.html#cfn-cloudtrail-dashboard-refreshschedule-timeofday)
-        pub fn time_of_day(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn time_of_day(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TimeOfDay".to_owned(), value.into().into_json());
+                .insert("TimeOfDay".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -369,12 +402,12 @@ pub mod dashboard {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -393,10 +426,10 @@ pub mod dashboard {
 
     impl Widget {
         /// A new `Widget` with its required properties.
-        pub fn new(query_statement: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(query_statement: impl crate::IntoValue<String>) -> Self {
             Widget(crate::typed::Properties::from_iter([(
                 "QueryStatement".to_owned(),
-                query_statement.into().into_json(),
+                query_statement.into_value().into_json(),
             )]))
         }
 
@@ -405,9 +438,9 @@ pub mod dashboard {
         /// Items: 1 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-dashboard-widget.html#cfn-cloudtrail-dashboard-widget-queryparameters)
-        pub fn query_parameters(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn query_parameters(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("QueryParameters".to_owned(), value.into().into_json());
+                .insert("QueryParameters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -416,10 +449,10 @@ pub mod dashboard {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-dashboard-widget.html#cfn-cloudtrail-dashboard-widget-viewproperties)
         pub fn view_properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("ViewProperties".to_owned(), value.into().into_json());
+                .insert("ViewProperties".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -484,10 +517,10 @@ impl EventDataStore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-advancedeventselectors)
     pub fn advanced_event_selectors(
         mut self,
-        value: impl Into<crate::Value<Vec<event_data_store::AdvancedEventSelector>>>,
+        value: impl crate::IntoValue<Vec<event_data_store::AdvancedEventSelector>>,
     ) -> Self {
         self.0
-            .set_property("AdvancedEventSelectors", value.into().into_json());
+            .set_property("AdvancedEventSelectors", value.into_value().into_json());
         self
     }
 
@@ -496,9 +529,10 @@ impl EventDataStore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-billingmode)
     pub fn billing_mode(
         mut self,
-        value: impl Into<crate::Value<event_data_store::BillingMode>>,
+        value: impl crate::IntoValue<event_data_store::BillingMode>,
     ) -> Self {
-        self.0.set_property("BillingMode", value.into().into_json());
+        self.0
+            .set_property("BillingMode", value.into_value().into_json());
         self
     }
 
@@ -509,37 +543,37 @@ impl EventDataStore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-contextkeyselectors)
     pub fn context_key_selectors(
         mut self,
-        value: impl Into<crate::Value<Vec<event_data_store::ContextKeySelector>>>,
+        value: impl crate::IntoValue<Vec<event_data_store::ContextKeySelector>>,
     ) -> Self {
         self.0
-            .set_property("ContextKeySelectors", value.into().into_json());
+            .set_property("ContextKeySelectors", value.into_value().into_json());
         self
     }
 
     /// `FederationEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-federationenabled)
-    pub fn federation_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn federation_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("FederationEnabled", value.into().into_json());
+            .set_property("FederationEnabled", value.into_value().into_json());
         self
     }
 
     /// `FederationRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-federationrolearn)
-    pub fn federation_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn federation_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FederationRoleArn", value.into().into_json());
+            .set_property("FederationRoleArn", value.into_value().into_json());
         self
     }
 
     /// `IngestionEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-ingestionenabled)
-    pub fn ingestion_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn ingestion_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("IngestionEnabled", value.into().into_json());
+            .set_property("IngestionEnabled", value.into_value().into_json());
         self
     }
 
@@ -548,10 +582,10 @@ impl EventDataStore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-insightselectors)
     pub fn insight_selectors(
         mut self,
-        value: impl Into<crate::Value<Vec<event_data_store::InsightSelector>>>,
+        value: impl crate::IntoValue<Vec<event_data_store::InsightSelector>>,
     ) -> Self {
         self.0
-            .set_property("InsightSelectors", value.into().into_json());
+            .set_property("InsightSelectors", value.into_value().into_json());
         self
     }
 
@@ -562,9 +596,9 @@ impl EventDataStore {
     /// Pattern: `^[a-zA-Z0-9._/\-:]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-insightsdestination)
-    pub fn insights_destination(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn insights_destination(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InsightsDestination", value.into().into_json());
+            .set_property("InsightsDestination", value.into_value().into_json());
         self
     }
 
@@ -575,8 +609,9 @@ impl EventDataStore {
     /// Pattern: `^[a-zA-Z0-9._/\-:]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -585,19 +620,19 @@ impl EventDataStore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-maxeventsize)
     pub fn max_event_size(
         mut self,
-        value: impl Into<crate::Value<event_data_store::MaxEventSize>>,
+        value: impl crate::IntoValue<event_data_store::MaxEventSize>,
     ) -> Self {
         self.0
-            .set_property("MaxEventSize", value.into().into_json());
+            .set_property("MaxEventSize", value.into_value().into_json());
         self
     }
 
     /// `MultiRegionEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-multiregionenabled)
-    pub fn multi_region_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn multi_region_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("MultiRegionEnabled", value.into().into_json());
+            .set_property("MultiRegionEnabled", value.into_value().into_json());
         self
     }
 
@@ -608,17 +643,17 @@ impl EventDataStore {
     /// Pattern: `^[a-zA-Z0-9._\-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `OrganizationEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-organizationenabled)
-    pub fn organization_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn organization_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("OrganizationEnabled", value.into().into_json());
+            .set_property("OrganizationEnabled", value.into_value().into_json());
         self
     }
 
@@ -627,26 +662,28 @@ impl EventDataStore {
     /// Range: 7 to 3653.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-retentionperiod)
-    pub fn retention_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn retention_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("RetentionPeriod", value.into().into_json());
+            .set_property("RetentionPeriod", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](event_data_store::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_data_store::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<event_data_store::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TerminationProtectionEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-terminationprotectionenabled)
-    pub fn termination_protection_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0
-            .set_property("TerminationProtectionEnabled", value.into().into_json());
+    pub fn termination_protection_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "TerminationProtectionEnabled",
+            value.into_value().into_json(),
+        );
         self
     }
 }
@@ -659,7 +696,12 @@ impl Default for EventDataStore {
 
 impl crate::typed::ResourceType for EventDataStore {
     const TYPE_NAME: &'static str = "AWS::CloudTrail::EventDataStore";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -709,10 +751,10 @@ pub mod event_data_store {
 
     impl AdvancedEventSelector {
         /// A new `AdvancedEventSelector` with its required properties.
-        pub fn new(field_selectors: impl Into<crate::Value<Vec<AdvancedFieldSelector>>>) -> Self {
+        pub fn new(field_selectors: impl crate::IntoValue<Vec<AdvancedFieldSelector>>) -> Self {
             AdvancedEventSelector(crate::typed::Properties::from_iter([(
                 "FieldSelectors".to_owned(),
-                field_selectors.into().into_json(),
+                field_selectors.into_value().into_json(),
             )]))
         }
 
@@ -721,8 +763,9 @@ pub mod event_data_store {
         /// Length: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-eventdatastore-advancedeventselector.html#cfn-cloudtrail-eventdatastore-advancedeventselector-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -741,10 +784,10 @@ pub mod event_data_store {
 
     impl AdvancedFieldSelector {
         /// A new `AdvancedFieldSelector` with its required properties.
-        pub fn new(field: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(field: impl crate::IntoValue<String>) -> Self {
             AdvancedFieldSelector(crate::typed::Properties::from_iter([(
                 "Field".to_owned(),
-                field.into().into_json(),
+                field.into_value().into_json(),
             )]))
         }
 
@@ -753,9 +796,9 @@ pub mod event_data_store {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-endswith)
-        pub fn ends_with(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn ends_with(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("EndsWith".to_owned(), value.into().into_json());
+                .insert("EndsWith".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -764,8 +807,9 @@ pub mod event_data_store {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-equals)
-        pub fn equals(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Equals".to_owned(), value.into().into_json());
+        pub fn equals(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Equals".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -774,9 +818,9 @@ pub mod event_data_store {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-notendswith)
-        pub fn not_ends_with(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn not_ends_with(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("NotEndsWith".to_owned(), value.into().into_json());
+                .insert("NotEndsWith".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -785,9 +829,9 @@ pub mod event_data_store {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-notequals)
-        pub fn not_equals(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn not_equals(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("NotEquals".to_owned(), value.into().into_json());
+                .insert("NotEquals".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -796,9 +840,9 @@ pub mod event_data_store {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-notstartswith)
-        pub fn not_starts_with(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn not_starts_with(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("NotStartsWith".to_owned(), value.into().into_json());
+                .insert("NotStartsWith".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -807,9 +851,9 @@ pub mod event_data_store {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-startswith)
-        pub fn starts_with(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn starts_with(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("StartsWith".to_owned(), value.into().into_json());
+                .insert("StartsWith".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -829,12 +873,12 @@ pub mod event_data_store {
     impl ContextKeySelector {
         /// A new `ContextKeySelector` with its required properties.
         pub fn new(
-            equals: impl Into<crate::Value<Vec<String>>>,
-            r#type: impl Into<crate::Value<Type>>,
+            equals: impl crate::IntoValue<Vec<String>>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             ContextKeySelector(crate::typed::Properties::from_iter([
-                ("Equals".to_owned(), equals.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Equals".to_owned(), equals.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -860,9 +904,9 @@ pub mod event_data_store {
         /// `InsightType`: [`InsightType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-eventdatastore-insightselector.html#cfn-cloudtrail-eventdatastore-insightselector-insighttype)
-        pub fn insight_type(mut self, value: impl Into<crate::Value<InsightType>>) -> Self {
+        pub fn insight_type(mut self, value: impl crate::IntoValue<InsightType>) -> Self {
             self.0
-                .insert("InsightType".to_owned(), value.into().into_json());
+                .insert("InsightType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -882,12 +926,12 @@ pub mod event_data_store {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -982,13 +1026,13 @@ pub struct ResourcePolicy(crate::Resource);
 impl ResourcePolicy {
     /// A new `AWS::CloudTrail::ResourcePolicy` with its required properties.
     pub fn new(
-        resource_arn: impl Into<crate::Value<String>>,
-        resource_policy: impl Into<crate::Value<crate::Json>>,
+        resource_arn: impl crate::IntoValue<String>,
+        resource_policy: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         ResourcePolicy(
             crate::Resource::new("AWS::CloudTrail::ResourcePolicy")
-                .property("ResourceArn", resource_arn.into().into_json())
-                .property("ResourcePolicy", resource_policy.into().into_json()),
+                .property("ResourceArn", resource_arn.into_value().into_json())
+                .property("ResourcePolicy", resource_policy.into_value().into_json()),
         )
     }
 }
@@ -1022,13 +1066,13 @@ pub struct Trail(crate::Resource);
 impl Trail {
     /// A new `AWS::CloudTrail::Trail` with its required properties.
     pub fn new(
-        is_logging: impl Into<crate::Value<bool>>,
-        s3_bucket_name: impl Into<crate::Value<String>>,
+        is_logging: impl crate::IntoValue<bool>,
+        s3_bucket_name: impl crate::IntoValue<String>,
     ) -> Self {
         Trail(
             crate::Resource::new("AWS::CloudTrail::Trail")
-                .property("IsLogging", is_logging.into().into_json())
-                .property("S3BucketName", s3_bucket_name.into().into_json()),
+                .property("IsLogging", is_logging.into_value().into_json())
+                .property("S3BucketName", s3_bucket_name.into_value().into_json()),
         )
     }
 
@@ -1037,10 +1081,10 @@ impl Trail {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-advancedeventselectors)
     pub fn advanced_event_selectors(
         mut self,
-        value: impl Into<crate::Value<Vec<trail::AdvancedEventSelector>>>,
+        value: impl crate::IntoValue<Vec<trail::AdvancedEventSelector>>,
     ) -> Self {
         self.0
-            .set_property("AdvancedEventSelectors", value.into().into_json());
+            .set_property("AdvancedEventSelectors", value.into_value().into_json());
         self
     }
 
@@ -1051,40 +1095,37 @@ impl Trail {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-aggregationconfigurations)
     pub fn aggregation_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<trail::AggregationConfiguration>>>,
+        value: impl crate::IntoValue<Vec<trail::AggregationConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("AggregationConfigurations", value.into().into_json());
+            .set_property("AggregationConfigurations", value.into_value().into_json());
         self
     }
 
     /// `CloudWatchLogsLogGroupArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-cloudwatchlogsloggrouparn)
-    pub fn cloud_watch_logs_log_group_arn(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
+    pub fn cloud_watch_logs_log_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CloudWatchLogsLogGroupArn", value.into().into_json());
+            .set_property("CloudWatchLogsLogGroupArn", value.into_value().into_json());
         self
     }
 
     /// `CloudWatchLogsRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-cloudwatchlogsrolearn)
-    pub fn cloud_watch_logs_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cloud_watch_logs_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CloudWatchLogsRoleArn", value.into().into_json());
+            .set_property("CloudWatchLogsRoleArn", value.into_value().into_json());
         self
     }
 
     /// `EnableLogFileValidation`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-enablelogfilevalidation)
-    pub fn enable_log_file_validation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_log_file_validation(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableLogFileValidation", value.into().into_json());
+            .set_property("EnableLogFileValidation", value.into_value().into_json());
         self
     }
 
@@ -1095,19 +1136,19 @@ impl Trail {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-eventselectors)
     pub fn event_selectors(
         mut self,
-        value: impl Into<crate::Value<Vec<trail::EventSelector>>>,
+        value: impl crate::IntoValue<Vec<trail::EventSelector>>,
     ) -> Self {
         self.0
-            .set_property("EventSelectors", value.into().into_json());
+            .set_property("EventSelectors", value.into_value().into_json());
         self
     }
 
     /// `IncludeGlobalServiceEvents`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-includeglobalserviceevents)
-    pub fn include_global_service_events(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn include_global_service_events(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("IncludeGlobalServiceEvents", value.into().into_json());
+            .set_property("IncludeGlobalServiceEvents", value.into_value().into_json());
         self
     }
 
@@ -1116,36 +1157,37 @@ impl Trail {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-insightselectors)
     pub fn insight_selectors(
         mut self,
-        value: impl Into<crate::Value<Vec<trail::InsightSelector>>>,
+        value: impl crate::IntoValue<Vec<trail::InsightSelector>>,
     ) -> Self {
         self.0
-            .set_property("InsightSelectors", value.into().into_json());
+            .set_property("InsightSelectors", value.into_value().into_json());
         self
     }
 
     /// `IsMultiRegionTrail`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-ismultiregiontrail)
-    pub fn is_multi_region_trail(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn is_multi_region_trail(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("IsMultiRegionTrail", value.into().into_json());
+            .set_property("IsMultiRegionTrail", value.into_value().into_json());
         self
     }
 
     /// `IsOrganizationTrail`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-isorganizationtrail)
-    pub fn is_organization_trail(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn is_organization_trail(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("IsOrganizationTrail", value.into().into_json());
+            .set_property("IsOrganizationTrail", value.into_value().into_json());
         self
     }
 
     /// `KMSKeyId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KMSKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KMSKeyId", value.into_value().into_json());
         self
     }
 
@@ -1154,8 +1196,9 @@ impl Trail {
     /// Length: at most 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-s3keyprefix)
-    pub fn s3_key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("S3KeyPrefix", value.into().into_json());
+    pub fn s3_key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("S3KeyPrefix", value.into_value().into_json());
         self
     }
 
@@ -1164,17 +1207,17 @@ impl Trail {
     /// Length: at most 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-snstopicname)
-    pub fn sns_topic_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn sns_topic_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SnsTopicName", value.into().into_json());
+            .set_property("SnsTopicName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](trail::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<trail::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<trail::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1187,15 +1230,21 @@ impl Trail {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-trailname)
-    pub fn trail_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TrailName", value.into().into_json());
+    pub fn trail_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TrailName", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Trail {
     const TYPE_NAME: &'static str = "AWS::CloudTrail::Trail";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TrailName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1235,10 +1284,10 @@ pub mod trail {
 
     impl AdvancedEventSelector {
         /// A new `AdvancedEventSelector` with its required properties.
-        pub fn new(field_selectors: impl Into<crate::Value<Vec<AdvancedFieldSelector>>>) -> Self {
+        pub fn new(field_selectors: impl crate::IntoValue<Vec<AdvancedFieldSelector>>) -> Self {
             AdvancedEventSelector(crate::typed::Properties::from_iter([(
                 "FieldSelectors".to_owned(),
-                field_selectors.into().into_json(),
+                field_selectors.into_value().into_json(),
             )]))
         }
 
@@ -1247,8 +1296,9 @@ pub mod trail {
         /// Length: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-trail-advancedeventselector.html#cfn-cloudtrail-trail-advancedeventselector-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1267,10 +1317,10 @@ pub mod trail {
 
     impl AdvancedFieldSelector {
         /// A new `AdvancedFieldSelector` with its required properties.
-        pub fn new(field: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(field: impl crate::IntoValue<String>) -> Self {
             AdvancedFieldSelector(crate::typed::Properties::from_iter([(
                 "Field".to_owned(),
-                field.into().into_json(),
+                field.into_value().into_json(),
             )]))
         }
 
@@ -1279,9 +1329,9 @@ pub mod trail {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-trail-advancedfieldselector.html#cfn-cloudtrail-trail-advancedfieldselector-endswith)
-        pub fn ends_with(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn ends_with(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("EndsWith".to_owned(), value.into().into_json());
+                .insert("EndsWith".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1290,8 +1340,9 @@ pub mod trail {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-trail-advancedfieldselector.html#cfn-cloudtrail-trail-advancedfieldselector-equals)
-        pub fn equals(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Equals".to_owned(), value.into().into_json());
+        pub fn equals(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Equals".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1300,9 +1351,9 @@ pub mod trail {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-trail-advancedfieldselector.html#cfn-cloudtrail-trail-advancedfieldselector-notendswith)
-        pub fn not_ends_with(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn not_ends_with(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("NotEndsWith".to_owned(), value.into().into_json());
+                .insert("NotEndsWith".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1311,9 +1362,9 @@ pub mod trail {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-trail-advancedfieldselector.html#cfn-cloudtrail-trail-advancedfieldselector-notequals)
-        pub fn not_equals(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn not_equals(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("NotEquals".to_owned(), value.into().into_json());
+                .insert("NotEquals".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1322,9 +1373,9 @@ pub mod trail {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-trail-advancedfieldselector.html#cfn-cloudtrail-trail-advancedfieldselector-notstartswith)
-        pub fn not_starts_with(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn not_starts_with(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("NotStartsWith".to_owned(), value.into().into_json());
+                .insert("NotStartsWith".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1333,9 +1384,9 @@ pub mod trail {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-trail-advancedfieldselector.html#cfn-cloudtrail-trail-advancedfieldselector-startswith)
-        pub fn starts_with(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn starts_with(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("StartsWith".to_owned(), value.into().into_json());
+                .insert("StartsWith".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1355,15 +1406,15 @@ pub mod trail {
     impl AggregationConfiguration {
         /// A new `AggregationConfiguration` with its required properties.
         pub fn new(
-            event_category: impl Into<crate::Value<EventCategory>>,
-            templates: impl Into<crate::Value<Vec<Template>>>,
+            event_category: impl crate::IntoValue<EventCategory>,
+            templates: impl crate::IntoValue<Vec<Template>>,
         ) -> Self {
             AggregationConfiguration(crate::typed::Properties::from_iter([
                 (
                     "EventCategory".to_owned(),
-                    event_category.into().into_json(),
+                    event_category.into_value().into_json(),
                 ),
-                ("Templates".to_owned(), templates.into().into_json()),
+                ("Templates".to_owned(), templates.into_value().into_json()),
             ]))
         }
     }
@@ -1382,18 +1433,19 @@ pub mod trail {
 
     impl DataResource {
         /// A new `DataResource` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             DataResource(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Values`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-trail-dataresource.html#cfn-cloudtrail-trail-dataresource-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1419,9 +1471,9 @@ pub mod trail {
         /// `DataResources`: list of [`DataResource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-trail-eventselector.html#cfn-cloudtrail-trail-eventselector-dataresources)
-        pub fn data_resources(mut self, value: impl Into<crate::Value<Vec<DataResource>>>) -> Self {
+        pub fn data_resources(mut self, value: impl crate::IntoValue<Vec<DataResource>>) -> Self {
             self.0
-                .insert("DataResources".to_owned(), value.into().into_json());
+                .insert("DataResources".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1430,11 +1482,11 @@ pub mod trail {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-trail-eventselector.html#cfn-cloudtrail-trail-eventselector-excludemanagementeventsources)
         pub fn exclude_management_event_sources(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "ExcludeManagementEventSources".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1442,10 +1494,10 @@ pub mod trail {
         /// `IncludeManagementEvents`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-trail-eventselector.html#cfn-cloudtrail-trail-eventselector-includemanagementevents)
-        pub fn include_management_events(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_management_events(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "IncludeManagementEvents".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1453,9 +1505,9 @@ pub mod trail {
         /// `ReadWriteType`: [`ReadWriteType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-trail-eventselector.html#cfn-cloudtrail-trail-eventselector-readwritetype)
-        pub fn read_write_type(mut self, value: impl Into<crate::Value<ReadWriteType>>) -> Self {
+        pub fn read_write_type(mut self, value: impl crate::IntoValue<ReadWriteType>) -> Self {
             self.0
-                .insert("ReadWriteType".to_owned(), value.into().into_json());
+                .insert("ReadWriteType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1483,19 +1535,19 @@ pub mod trail {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-trail-insightselector.html#cfn-cloudtrail-trail-insightselector-eventcategories)
         pub fn event_categories(
             mut self,
-            value: impl Into<crate::Value<Vec<SourceEventCategory>>>,
+            value: impl crate::IntoValue<Vec<SourceEventCategory>>,
         ) -> Self {
             self.0
-                .insert("EventCategories".to_owned(), value.into().into_json());
+                .insert("EventCategories".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InsightType`: [`InsightType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudtrail-trail-insightselector.html#cfn-cloudtrail-trail-insightselector-insighttype)
-        pub fn insight_type(mut self, value: impl Into<crate::Value<InsightType>>) -> Self {
+        pub fn insight_type(mut self, value: impl crate::IntoValue<InsightType>) -> Self {
             self.0
-                .insert("InsightType".to_owned(), value.into().into_json());
+                .insert("InsightType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1515,12 +1567,12 @@ pub mod trail {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -14,6 +14,42 @@ pub const TYPES: &[&str] = &[
     "AWS::CloudWatch::OTelEnrichment",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::CloudWatch::Alarm",
+        <Alarm as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudWatch::AlarmMuteRule",
+        <AlarmMuteRule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudWatch::AnomalyDetector",
+        <AnomalyDetector as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudWatch::CompositeAlarm",
+        <CompositeAlarm as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudWatch::Dashboard",
+        <Dashboard as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudWatch::InsightRule",
+        <InsightRule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudWatch::MetricStream",
+        <MetricStream as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CloudWatch::OTelEnrichment",
+        <OTelEnrichment as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::CloudWatch::Alarm`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html)
@@ -31,9 +67,9 @@ impl Alarm {
     /// Default: `true`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-actionsenabled)
-    pub fn actions_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn actions_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ActionsEnabled", value.into().into_json());
+            .set_property("ActionsEnabled", value.into_value().into_json());
         self
     }
 
@@ -42,9 +78,9 @@ impl Alarm {
     /// Items: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-alarmactions)
-    pub fn alarm_actions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn alarm_actions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AlarmActions", value.into().into_json());
+            .set_property("AlarmActions", value.into_value().into_json());
         self
     }
 
@@ -53,9 +89,9 @@ impl Alarm {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-alarmdescription)
-    pub fn alarm_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn alarm_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AlarmDescription", value.into().into_json());
+            .set_property("AlarmDescription", value.into_value().into_json());
         self
     }
 
@@ -66,8 +102,9 @@ impl Alarm {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-alarmname)
-    pub fn alarm_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AlarmName", value.into().into_json());
+    pub fn alarm_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("AlarmName", value.into_value().into_json());
         self
     }
 
@@ -76,10 +113,10 @@ impl Alarm {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-comparisonoperator)
     pub fn comparison_operator(
         mut self,
-        value: impl Into<crate::Value<alarm::ComparisonOperator>>,
+        value: impl crate::IntoValue<alarm::ComparisonOperator>,
     ) -> Self {
         self.0
-            .set_property("ComparisonOperator", value.into().into_json());
+            .set_property("ComparisonOperator", value.into_value().into_json());
         self
     }
 
@@ -88,9 +125,9 @@ impl Alarm {
     /// Range: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-datapointstoalarm)
-    pub fn datapoints_to_alarm(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn datapoints_to_alarm(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("DatapointsToAlarm", value.into().into_json());
+            .set_property("DatapointsToAlarm", value.into_value().into_json());
         self
     }
 
@@ -99,8 +136,9 @@ impl Alarm {
     /// Items: 0 to 30.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-dimensions)
-    pub fn dimensions(mut self, value: impl Into<crate::Value<Vec<alarm::Dimension>>>) -> Self {
-        self.0.set_property("Dimensions", value.into().into_json());
+    pub fn dimensions(mut self, value: impl crate::IntoValue<Vec<alarm::Dimension>>) -> Self {
+        self.0
+            .set_property("Dimensions", value.into_value().into_json());
         self
     }
 
@@ -111,10 +149,12 @@ impl Alarm {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-evaluatelowsamplecountpercentile)
     pub fn evaluate_low_sample_count_percentile(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("EvaluateLowSampleCountPercentile", value.into().into_json());
+        self.0.set_property(
+            "EvaluateLowSampleCountPercentile",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -123,10 +163,10 @@ impl Alarm {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-evaluationcriteria)
     pub fn evaluation_criteria(
         mut self,
-        value: impl Into<crate::Value<alarm::EvaluationCriteria>>,
+        value: impl crate::IntoValue<alarm::EvaluationCriteria>,
     ) -> Self {
         self.0
-            .set_property("EvaluationCriteria", value.into().into_json());
+            .set_property("EvaluationCriteria", value.into_value().into_json());
         self
     }
 
@@ -135,9 +175,9 @@ impl Alarm {
     /// Range: 10 to 3600.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-evaluationinterval)
-    pub fn evaluation_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn evaluation_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("EvaluationInterval", value.into().into_json());
+            .set_property("EvaluationInterval", value.into_value().into_json());
         self
     }
 
@@ -146,18 +186,18 @@ impl Alarm {
     /// Range: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-evaluationperiods)
-    pub fn evaluation_periods(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn evaluation_periods(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("EvaluationPeriods", value.into().into_json());
+            .set_property("EvaluationPeriods", value.into_value().into_json());
         self
     }
 
     /// `ExtendedStatistic`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-extendedstatistic)
-    pub fn extended_statistic(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn extended_statistic(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExtendedStatistic", value.into().into_json());
+            .set_property("ExtendedStatistic", value.into_value().into_json());
         self
     }
 
@@ -166,12 +206,9 @@ impl Alarm {
     /// Items: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-insufficientdataactions)
-    pub fn insufficient_data_actions(
-        mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
-    ) -> Self {
+    pub fn insufficient_data_actions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("InsufficientDataActions", value.into().into_json());
+            .set_property("InsufficientDataActions", value.into_value().into_json());
         self
     }
 
@@ -180,16 +217,18 @@ impl Alarm {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-metricname)
-    pub fn metric_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MetricName", value.into().into_json());
+    pub fn metric_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MetricName", value.into_value().into_json());
         self
     }
 
     /// `Metrics`: list of [`MetricDataQuery`](alarm::MetricDataQuery).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-metrics)
-    pub fn metrics(mut self, value: impl Into<crate::Value<Vec<alarm::MetricDataQuery>>>) -> Self {
-        self.0.set_property("Metrics", value.into().into_json());
+    pub fn metrics(mut self, value: impl crate::IntoValue<Vec<alarm::MetricDataQuery>>) -> Self {
+        self.0
+            .set_property("Metrics", value.into_value().into_json());
         self
     }
 
@@ -200,8 +239,9 @@ impl Alarm {
     /// Pattern: `^[^:]`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-namespace)
-    pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Namespace", value.into().into_json());
+    pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Namespace", value.into_value().into_json());
         self
     }
 
@@ -210,8 +250,9 @@ impl Alarm {
     /// Items: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-okactions)
-    pub fn ok_actions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("OKActions", value.into().into_json());
+    pub fn ok_actions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("OKActions", value.into_value().into_json());
         self
     }
 
@@ -220,16 +261,18 @@ impl Alarm {
     /// Range: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-period)
-    pub fn period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Period", value.into().into_json());
+    pub fn period(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("Period", value.into_value().into_json());
         self
     }
 
     /// `Statistic`: [`Statistic`](alarm::Statistic).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-statistic)
-    pub fn statistic(mut self, value: impl Into<crate::Value<alarm::Statistic>>) -> Self {
-        self.0.set_property("Statistic", value.into().into_json());
+    pub fn statistic(mut self, value: impl crate::IntoValue<alarm::Statistic>) -> Self {
+        self.0
+            .set_property("Statistic", value.into_value().into_json());
         self
     }
 
@@ -238,16 +281,17 @@ impl Alarm {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<alarm::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<alarm::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Threshold`: number.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-threshold)
-    pub fn threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-        self.0.set_property("Threshold", value.into().into_json());
+    pub fn threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
+        self.0
+            .set_property("Threshold", value.into_value().into_json());
         self
     }
 
@@ -256,9 +300,9 @@ impl Alarm {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-thresholdmetricid)
-    pub fn threshold_metric_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn threshold_metric_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ThresholdMetricId", value.into().into_json());
+            .set_property("ThresholdMetricId", value.into_value().into_json());
         self
     }
 
@@ -269,18 +313,18 @@ impl Alarm {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-treatmissingdata)
     pub fn treat_missing_data(
         mut self,
-        value: impl Into<crate::Value<alarm::TreatMissingData>>,
+        value: impl crate::IntoValue<alarm::TreatMissingData>,
     ) -> Self {
         self.0
-            .set_property("TreatMissingData", value.into().into_json());
+            .set_property("TreatMissingData", value.into_value().into_json());
         self
     }
 
     /// `Unit`: [`AlarmUnit`](alarm::AlarmUnit).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-unit)
-    pub fn unit(mut self, value: impl Into<crate::Value<alarm::AlarmUnit>>) -> Self {
-        self.0.set_property("Unit", value.into().into_json());
+    pub fn unit(mut self, value: impl crate::IntoValue<alarm::AlarmUnit>) -> Self {
+        self.0.set_property("Unit", value.into_value().into_json());
         self
     }
 }
@@ -293,7 +337,12 @@ impl Default for Alarm {
 
 impl crate::typed::ResourceType for Alarm {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::Alarm";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AlarmName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -335,26 +384,27 @@ pub mod alarm {
         /// `PendingPeriod`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-alarmpromqlcriteria.html#cfn-cloudwatch-alarm-alarmpromqlcriteria-pendingperiod)
-        pub fn pending_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn pending_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PendingPeriod".to_owned(), value.into().into_json());
+                .insert("PendingPeriod".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Query`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-alarmpromqlcriteria.html#cfn-cloudwatch-alarm-alarmpromqlcriteria-query)
-        pub fn query(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Query".to_owned(), value.into().into_json());
+        pub fn query(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Query".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RecoveryPeriod`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-alarmpromqlcriteria.html#cfn-cloudwatch-alarm-alarmpromqlcriteria-recoveryperiod)
-        pub fn recovery_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn recovery_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RecoveryPeriod".to_owned(), value.into().into_json());
+                .insert("RecoveryPeriod".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -374,12 +424,12 @@ pub mod alarm {
     impl Dimension {
         /// A new `Dimension` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Dimension(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -407,10 +457,10 @@ pub mod alarm {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-evaluationcriteria.html#cfn-cloudwatch-alarm-evaluationcriteria-promqlcriteria)
         pub fn prom_ql_criteria(
             mut self,
-            value: impl Into<crate::Value<AlarmPromQlCriteria>>,
+            value: impl crate::IntoValue<AlarmPromQlCriteria>,
         ) -> Self {
             self.0
-                .insert("PromQLCriteria".to_owned(), value.into().into_json());
+                .insert("PromQLCriteria".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -438,9 +488,9 @@ pub mod alarm {
         /// Items: 0 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-metric.html#cfn-cloudwatch-alarm-metric-dimensions)
-        pub fn dimensions(mut self, value: impl Into<crate::Value<Vec<Dimension>>>) -> Self {
+        pub fn dimensions(mut self, value: impl crate::IntoValue<Vec<Dimension>>) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -449,9 +499,9 @@ pub mod alarm {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-metric.html#cfn-cloudwatch-alarm-metric-metricname)
-        pub fn metric_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn metric_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MetricName".to_owned(), value.into().into_json());
+                .insert("MetricName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -462,9 +512,9 @@ pub mod alarm {
         /// Pattern: `^[^:]`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-metric.html#cfn-cloudwatch-alarm-metric-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -483,10 +533,10 @@ pub mod alarm {
 
     impl MetricDataQuery {
         /// A new `MetricDataQuery` with its required properties.
-        pub fn new(id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(id: impl crate::IntoValue<String>) -> Self {
             MetricDataQuery(crate::typed::Properties::from_iter([(
                 "Id".to_owned(),
-                id.into().into_json(),
+                id.into_value().into_json(),
             )]))
         }
 
@@ -495,9 +545,9 @@ pub mod alarm {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-metricdataquery.html#cfn-cloudwatch-alarm-metricdataquery-accountid)
-        pub fn account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccountId".to_owned(), value.into().into_json());
+                .insert("AccountId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -506,26 +556,27 @@ pub mod alarm {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-metricdataquery.html#cfn-cloudwatch-alarm-metricdataquery-expression)
-        pub fn expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expression(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Expression".to_owned(), value.into().into_json());
+                .insert("Expression".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Label`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-metricdataquery.html#cfn-cloudwatch-alarm-metricdataquery-label)
-        pub fn label(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Label".to_owned(), value.into().into_json());
+        pub fn label(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Label".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MetricStat`: [`MetricStat`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-metricdataquery.html#cfn-cloudwatch-alarm-metricdataquery-metricstat)
-        pub fn metric_stat(mut self, value: impl Into<crate::Value<MetricStat>>) -> Self {
+        pub fn metric_stat(mut self, value: impl crate::IntoValue<MetricStat>) -> Self {
             self.0
-                .insert("MetricStat".to_owned(), value.into().into_json());
+                .insert("MetricStat".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -534,17 +585,18 @@ pub mod alarm {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-metricdataquery.html#cfn-cloudwatch-alarm-metricdataquery-period)
-        pub fn period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Period".to_owned(), value.into().into_json());
+        pub fn period(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Period".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReturnData`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-metricdataquery.html#cfn-cloudwatch-alarm-metricdataquery-returndata)
-        pub fn return_data(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn return_data(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReturnData".to_owned(), value.into().into_json());
+                .insert("ReturnData".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -564,22 +616,23 @@ pub mod alarm {
     impl MetricStat {
         /// A new `MetricStat` with its required properties.
         pub fn new(
-            metric: impl Into<crate::Value<Metric>>,
-            period: impl Into<crate::Value<i64>>,
-            stat: impl Into<crate::Value<String>>,
+            metric: impl crate::IntoValue<Metric>,
+            period: impl crate::IntoValue<i64>,
+            stat: impl crate::IntoValue<String>,
         ) -> Self {
             MetricStat(crate::typed::Properties::from_iter([
-                ("Metric".to_owned(), metric.into().into_json()),
-                ("Period".to_owned(), period.into().into_json()),
-                ("Stat".to_owned(), stat.into().into_json()),
+                ("Metric".to_owned(), metric.into_value().into_json()),
+                ("Period".to_owned(), period.into_value().into_json()),
+                ("Stat".to_owned(), stat.into_value().into_json()),
             ]))
         }
 
         /// `Unit`: [`Unit`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-metricstat.html#cfn-cloudwatch-alarm-metricstat-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<Unit>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<Unit>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -599,12 +652,12 @@ pub mod alarm {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -900,10 +953,10 @@ pub struct AlarmMuteRule(crate::Resource);
 
 impl AlarmMuteRule {
     /// A new `AWS::CloudWatch::AlarmMuteRule` with its required properties.
-    pub fn new(rule: impl Into<crate::Value<alarm_mute_rule::Rule>>) -> Self {
+    pub fn new(rule: impl crate::IntoValue<alarm_mute_rule::Rule>) -> Self {
         AlarmMuteRule(
             crate::Resource::new("AWS::CloudWatch::AlarmMuteRule")
-                .property("Rule", rule.into().into_json()),
+                .property("Rule", rule.into_value().into_json()),
         )
     }
 
@@ -912,16 +965,18 @@ impl AlarmMuteRule {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarmmuterule.html#cfn-cloudwatch-alarmmuterule-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `ExpireDate`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarmmuterule.html#cfn-cloudwatch-alarmmuterule-expiredate)
-    pub fn expire_date(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ExpireDate", value.into().into_json());
+    pub fn expire_date(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ExpireDate", value.into_value().into_json());
         self
     }
 
@@ -930,9 +985,10 @@ impl AlarmMuteRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarmmuterule.html#cfn-cloudwatch-alarmmuterule-mutetargets)
     pub fn mute_targets(
         mut self,
-        value: impl Into<crate::Value<alarm_mute_rule::MuteTargets>>,
+        value: impl crate::IntoValue<alarm_mute_rule::MuteTargets>,
     ) -> Self {
-        self.0.set_property("MuteTargets", value.into().into_json());
+        self.0
+            .set_property("MuteTargets", value.into_value().into_json());
         self
     }
 
@@ -943,31 +999,37 @@ impl AlarmMuteRule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarmmuterule.html#cfn-cloudwatch-alarmmuterule-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `StartDate`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarmmuterule.html#cfn-cloudwatch-alarmmuterule-startdate)
-    pub fn start_date(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StartDate", value.into().into_json());
+    pub fn start_date(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StartDate", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](alarm_mute_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarmmuterule.html#cfn-cloudwatch-alarmmuterule-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<alarm_mute_rule::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<alarm_mute_rule::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AlarmMuteRule {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::AlarmMuteRule";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1017,10 +1079,10 @@ pub mod alarm_mute_rule {
 
     impl MuteTargets {
         /// A new `MuteTargets` with its required properties.
-        pub fn new(alarm_names: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(alarm_names: impl crate::IntoValue<Vec<String>>) -> Self {
             MuteTargets(crate::typed::Properties::from_iter([(
                 "AlarmNames".to_owned(),
-                alarm_names.into().into_json(),
+                alarm_names.into_value().into_json(),
             )]))
         }
     }
@@ -1039,10 +1101,10 @@ pub mod alarm_mute_rule {
 
     impl Rule {
         /// A new `Rule` with its required properties.
-        pub fn new(schedule: impl Into<crate::Value<Schedule>>) -> Self {
+        pub fn new(schedule: impl crate::IntoValue<Schedule>) -> Self {
             Rule(crate::typed::Properties::from_iter([(
                 "Schedule".to_owned(),
-                schedule.into().into_json(),
+                schedule.into_value().into_json(),
             )]))
         }
     }
@@ -1062,12 +1124,12 @@ pub mod alarm_mute_rule {
     impl Schedule {
         /// A new `Schedule` with its required properties.
         pub fn new(
-            duration: impl Into<crate::Value<String>>,
-            expression: impl Into<crate::Value<String>>,
+            duration: impl crate::IntoValue<String>,
+            expression: impl crate::IntoValue<String>,
         ) -> Self {
             Schedule(crate::typed::Properties::from_iter([
-                ("Duration".to_owned(), duration.into().into_json()),
-                ("Expression".to_owned(), expression.into().into_json()),
+                ("Duration".to_owned(), duration.into_value().into_json()),
+                ("Expression".to_owned(), expression.into_value().into_json()),
             ]))
         }
 
@@ -1076,9 +1138,9 @@ pub mod alarm_mute_rule {
         /// Length: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarmmuterule-schedule.html#cfn-cloudwatch-alarmmuterule-schedule-timezone)
-        pub fn timezone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn timezone(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Timezone".to_owned(), value.into().into_json());
+                .insert("Timezone".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1098,12 +1160,12 @@ pub mod alarm_mute_rule {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1132,10 +1194,10 @@ impl AnomalyDetector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-anomalydetector.html#cfn-cloudwatch-anomalydetector-configuration)
     pub fn configuration(
         mut self,
-        value: impl Into<crate::Value<anomaly_detector::Configuration>>,
+        value: impl crate::IntoValue<anomaly_detector::Configuration>,
     ) -> Self {
         self.0
-            .set_property("Configuration", value.into().into_json());
+            .set_property("Configuration", value.into_value().into_json());
         self
     }
 
@@ -1146,9 +1208,10 @@ impl AnomalyDetector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-anomalydetector.html#cfn-cloudwatch-anomalydetector-dimensions)
     pub fn dimensions(
         mut self,
-        value: impl Into<crate::Value<Vec<anomaly_detector::Dimension>>>,
+        value: impl crate::IntoValue<Vec<anomaly_detector::Dimension>>,
     ) -> Self {
-        self.0.set_property("Dimensions", value.into().into_json());
+        self.0
+            .set_property("Dimensions", value.into_value().into_json());
         self
     }
 
@@ -1159,10 +1222,10 @@ impl AnomalyDetector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-anomalydetector.html#cfn-cloudwatch-anomalydetector-metriccharacteristics)
     pub fn metric_characteristics(
         mut self,
-        value: impl Into<crate::Value<anomaly_detector::MetricCharacteristics>>,
+        value: impl crate::IntoValue<anomaly_detector::MetricCharacteristics>,
     ) -> Self {
         self.0
-            .set_property("MetricCharacteristics", value.into().into_json());
+            .set_property("MetricCharacteristics", value.into_value().into_json());
         self
     }
 
@@ -1173,10 +1236,10 @@ impl AnomalyDetector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-anomalydetector.html#cfn-cloudwatch-anomalydetector-metricmathanomalydetector)
     pub fn metric_math_anomaly_detector(
         mut self,
-        value: impl Into<crate::Value<anomaly_detector::MetricMathAnomalyDetector>>,
+        value: impl crate::IntoValue<anomaly_detector::MetricMathAnomalyDetector>,
     ) -> Self {
         self.0
-            .set_property("MetricMathAnomalyDetector", value.into().into_json());
+            .set_property("MetricMathAnomalyDetector", value.into_value().into_json());
         self
     }
 
@@ -1185,8 +1248,9 @@ impl AnomalyDetector {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-anomalydetector.html#cfn-cloudwatch-anomalydetector-metricname)
-    pub fn metric_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MetricName", value.into().into_json());
+    pub fn metric_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MetricName", value.into_value().into_json());
         self
     }
 
@@ -1195,8 +1259,9 @@ impl AnomalyDetector {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-anomalydetector.html#cfn-cloudwatch-anomalydetector-namespace)
-    pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Namespace", value.into().into_json());
+    pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Namespace", value.into_value().into_json());
         self
     }
 
@@ -1207,10 +1272,12 @@ impl AnomalyDetector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-anomalydetector.html#cfn-cloudwatch-anomalydetector-singlemetricanomalydetector)
     pub fn single_metric_anomaly_detector(
         mut self,
-        value: impl Into<crate::Value<anomaly_detector::SingleMetricAnomalyDetector>>,
+        value: impl crate::IntoValue<anomaly_detector::SingleMetricAnomalyDetector>,
     ) -> Self {
-        self.0
-            .set_property("SingleMetricAnomalyDetector", value.into().into_json());
+        self.0.set_property(
+            "SingleMetricAnomalyDetector",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1219,8 +1286,8 @@ impl AnomalyDetector {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-anomalydetector.html#cfn-cloudwatch-anomalydetector-stat)
-    pub fn stat(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Stat", value.into().into_json());
+    pub fn stat(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Stat", value.into_value().into_json());
         self
     }
 }
@@ -1283,18 +1350,20 @@ pub mod anomaly_detector {
         /// `ExcludedTimeRanges`: list of [`Range`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-anomalydetector-configuration.html#cfn-cloudwatch-anomalydetector-configuration-excludedtimeranges)
-        pub fn excluded_time_ranges(mut self, value: impl Into<crate::Value<Vec<Range>>>) -> Self {
-            self.0
-                .insert("ExcludedTimeRanges".to_owned(), value.into().into_json());
+        pub fn excluded_time_ranges(mut self, value: impl crate::IntoValue<Vec<Range>>) -> Self {
+            self.0.insert(
+                "ExcludedTimeRanges".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MetricTimeZone`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-anomalydetector-configuration.html#cfn-cloudwatch-anomalydetector-configuration-metrictimezone)
-        pub fn metric_time_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn metric_time_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MetricTimeZone".to_owned(), value.into().into_json());
+                .insert("MetricTimeZone".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1314,12 +1383,12 @@ pub mod anomaly_detector {
     impl Dimension {
         /// A new `Dimension` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Dimension(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1339,21 +1408,24 @@ pub mod anomaly_detector {
     impl Metric {
         /// A new `Metric` with its required properties.
         pub fn new(
-            metric_name: impl Into<crate::Value<String>>,
-            namespace: impl Into<crate::Value<String>>,
+            metric_name: impl crate::IntoValue<String>,
+            namespace: impl crate::IntoValue<String>,
         ) -> Self {
             Metric(crate::typed::Properties::from_iter([
-                ("MetricName".to_owned(), metric_name.into().into_json()),
-                ("Namespace".to_owned(), namespace.into().into_json()),
+                (
+                    "MetricName".to_owned(),
+                    metric_name.into_value().into_json(),
+                ),
+                ("Namespace".to_owned(), namespace.into_value().into_json()),
             ]))
         }
 
         /// `Dimensions`: list of [`Dimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-anomalydetector-metric.html#cfn-cloudwatch-anomalydetector-metric-dimensions)
-        pub fn dimensions(mut self, value: impl Into<crate::Value<Vec<Dimension>>>) -> Self {
+        pub fn dimensions(mut self, value: impl crate::IntoValue<Vec<Dimension>>) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1379,9 +1451,9 @@ pub mod anomaly_detector {
         /// `PeriodicSpikes`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-anomalydetector-metriccharacteristics.html#cfn-cloudwatch-anomalydetector-metriccharacteristics-periodicspikes)
-        pub fn periodic_spikes(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn periodic_spikes(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("PeriodicSpikes".to_owned(), value.into().into_json());
+                .insert("PeriodicSpikes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1400,62 +1472,64 @@ pub mod anomaly_detector {
 
     impl MetricDataQuery {
         /// A new `MetricDataQuery` with its required properties.
-        pub fn new(id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(id: impl crate::IntoValue<String>) -> Self {
             MetricDataQuery(crate::typed::Properties::from_iter([(
                 "Id".to_owned(),
-                id.into().into_json(),
+                id.into_value().into_json(),
             )]))
         }
 
         /// `AccountId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-anomalydetector-metricdataquery.html#cfn-cloudwatch-anomalydetector-metricdataquery-accountid)
-        pub fn account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccountId".to_owned(), value.into().into_json());
+                .insert("AccountId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Expression`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-anomalydetector-metricdataquery.html#cfn-cloudwatch-anomalydetector-metricdataquery-expression)
-        pub fn expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expression(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Expression".to_owned(), value.into().into_json());
+                .insert("Expression".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Label`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-anomalydetector-metricdataquery.html#cfn-cloudwatch-anomalydetector-metricdataquery-label)
-        pub fn label(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Label".to_owned(), value.into().into_json());
+        pub fn label(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Label".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MetricStat`: [`MetricStat`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-anomalydetector-metricdataquery.html#cfn-cloudwatch-anomalydetector-metricdataquery-metricstat)
-        pub fn metric_stat(mut self, value: impl Into<crate::Value<MetricStat>>) -> Self {
+        pub fn metric_stat(mut self, value: impl crate::IntoValue<MetricStat>) -> Self {
             self.0
-                .insert("MetricStat".to_owned(), value.into().into_json());
+                .insert("MetricStat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Period`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-anomalydetector-metricdataquery.html#cfn-cloudwatch-anomalydetector-metricdataquery-period)
-        pub fn period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Period".to_owned(), value.into().into_json());
+        pub fn period(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Period".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReturnData`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-anomalydetector-metricdataquery.html#cfn-cloudwatch-anomalydetector-metricdataquery-returndata)
-        pub fn return_data(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn return_data(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReturnData".to_owned(), value.into().into_json());
+                .insert("ReturnData".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1483,10 +1557,12 @@ pub mod anomaly_detector {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-anomalydetector-metricmathanomalydetector.html#cfn-cloudwatch-anomalydetector-metricmathanomalydetector-metricdataqueries)
         pub fn metric_data_queries(
             mut self,
-            value: impl Into<crate::Value<Vec<MetricDataQuery>>>,
+            value: impl crate::IntoValue<Vec<MetricDataQuery>>,
         ) -> Self {
-            self.0
-                .insert("MetricDataQueries".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MetricDataQueries".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1506,22 +1582,23 @@ pub mod anomaly_detector {
     impl MetricStat {
         /// A new `MetricStat` with its required properties.
         pub fn new(
-            metric: impl Into<crate::Value<Metric>>,
-            period: impl Into<crate::Value<i64>>,
-            stat: impl Into<crate::Value<String>>,
+            metric: impl crate::IntoValue<Metric>,
+            period: impl crate::IntoValue<i64>,
+            stat: impl crate::IntoValue<String>,
         ) -> Self {
             MetricStat(crate::typed::Properties::from_iter([
-                ("Metric".to_owned(), metric.into().into_json()),
-                ("Period".to_owned(), period.into().into_json()),
-                ("Stat".to_owned(), stat.into().into_json()),
+                ("Metric".to_owned(), metric.into_value().into_json()),
+                ("Period".to_owned(), period.into_value().into_json()),
+                ("Stat".to_owned(), stat.into_value().into_json()),
             ]))
         }
 
         /// `Unit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-anomalydetector-metricstat.html#cfn-cloudwatch-anomalydetector-metricstat-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1541,12 +1618,12 @@ pub mod anomaly_detector {
     impl Range {
         /// A new `Range` with its required properties.
         pub fn new(
-            end_time: impl Into<crate::Value<String>>,
-            start_time: impl Into<crate::Value<String>>,
+            end_time: impl crate::IntoValue<String>,
+            start_time: impl crate::IntoValue<String>,
         ) -> Self {
             Range(crate::typed::Properties::from_iter([
-                ("EndTime".to_owned(), end_time.into().into_json()),
-                ("StartTime".to_owned(), start_time.into().into_json()),
+                ("EndTime".to_owned(), end_time.into_value().into_json()),
+                ("StartTime".to_owned(), start_time.into_value().into_json()),
             ]))
         }
     }
@@ -1572,44 +1649,45 @@ pub mod anomaly_detector {
         /// `AccountId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-anomalydetector-singlemetricanomalydetector.html#cfn-cloudwatch-anomalydetector-singlemetricanomalydetector-accountid)
-        pub fn account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccountId".to_owned(), value.into().into_json());
+                .insert("AccountId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Dimensions`: list of [`Dimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-anomalydetector-singlemetricanomalydetector.html#cfn-cloudwatch-anomalydetector-singlemetricanomalydetector-dimensions)
-        pub fn dimensions(mut self, value: impl Into<crate::Value<Vec<Dimension>>>) -> Self {
+        pub fn dimensions(mut self, value: impl crate::IntoValue<Vec<Dimension>>) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MetricName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-anomalydetector-singlemetricanomalydetector.html#cfn-cloudwatch-anomalydetector-singlemetricanomalydetector-metricname)
-        pub fn metric_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn metric_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MetricName".to_owned(), value.into().into_json());
+                .insert("MetricName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Namespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-anomalydetector-singlemetricanomalydetector.html#cfn-cloudwatch-anomalydetector-singlemetricanomalydetector-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Stat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-anomalydetector-singlemetricanomalydetector.html#cfn-cloudwatch-anomalydetector-singlemetricanomalydetector-stat)
-        pub fn stat(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Stat".to_owned(), value.into().into_json());
+        pub fn stat(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Stat".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1631,19 +1709,19 @@ pub struct CompositeAlarm(crate::Resource);
 
 impl CompositeAlarm {
     /// A new `AWS::CloudWatch::CompositeAlarm` with its required properties.
-    pub fn new(alarm_rule: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(alarm_rule: impl crate::IntoValue<String>) -> Self {
         CompositeAlarm(
             crate::Resource::new("AWS::CloudWatch::CompositeAlarm")
-                .property("AlarmRule", alarm_rule.into().into_json()),
+                .property("AlarmRule", alarm_rule.into_value().into_json()),
         )
     }
 
     /// `ActionsEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-compositealarm.html#cfn-cloudwatch-compositealarm-actionsenabled)
-    pub fn actions_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn actions_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ActionsEnabled", value.into().into_json());
+            .set_property("ActionsEnabled", value.into_value().into_json());
         self
     }
 
@@ -1652,9 +1730,9 @@ impl CompositeAlarm {
     /// Length: 1 to 1600.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-compositealarm.html#cfn-cloudwatch-compositealarm-actionssuppressor)
-    pub fn actions_suppressor(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn actions_suppressor(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ActionsSuppressor", value.into().into_json());
+            .set_property("ActionsSuppressor", value.into_value().into_json());
         self
     }
 
@@ -1665,10 +1743,12 @@ impl CompositeAlarm {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-compositealarm.html#cfn-cloudwatch-compositealarm-actionssuppressorextensionperiod)
     pub fn actions_suppressor_extension_period(
         mut self,
-        value: impl Into<crate::Value<i64>>,
+        value: impl crate::IntoValue<i64>,
     ) -> Self {
-        self.0
-            .set_property("ActionsSuppressorExtensionPeriod", value.into().into_json());
+        self.0.set_property(
+            "ActionsSuppressorExtensionPeriod",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1677,9 +1757,11 @@ impl CompositeAlarm {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-compositealarm.html#cfn-cloudwatch-compositealarm-actionssuppressorwaitperiod)
-    pub fn actions_suppressor_wait_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0
-            .set_property("ActionsSuppressorWaitPeriod", value.into().into_json());
+    pub fn actions_suppressor_wait_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "ActionsSuppressorWaitPeriod",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1688,9 +1770,9 @@ impl CompositeAlarm {
     /// Items: at most 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-compositealarm.html#cfn-cloudwatch-compositealarm-alarmactions)
-    pub fn alarm_actions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn alarm_actions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AlarmActions", value.into().into_json());
+            .set_property("AlarmActions", value.into_value().into_json());
         self
     }
 
@@ -1699,9 +1781,9 @@ impl CompositeAlarm {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-compositealarm.html#cfn-cloudwatch-compositealarm-alarmdescription)
-    pub fn alarm_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn alarm_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AlarmDescription", value.into().into_json());
+            .set_property("AlarmDescription", value.into_value().into_json());
         self
     }
 
@@ -1712,8 +1794,9 @@ impl CompositeAlarm {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-compositealarm.html#cfn-cloudwatch-compositealarm-alarmname)
-    pub fn alarm_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AlarmName", value.into().into_json());
+    pub fn alarm_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("AlarmName", value.into_value().into_json());
         self
     }
 
@@ -1722,12 +1805,9 @@ impl CompositeAlarm {
     /// Items: at most 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-compositealarm.html#cfn-cloudwatch-compositealarm-insufficientdataactions)
-    pub fn insufficient_data_actions(
-        mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
-    ) -> Self {
+    pub fn insufficient_data_actions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("InsufficientDataActions", value.into().into_json());
+            .set_property("InsufficientDataActions", value.into_value().into_json());
         self
     }
 
@@ -1736,8 +1816,9 @@ impl CompositeAlarm {
     /// Items: at most 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-compositealarm.html#cfn-cloudwatch-compositealarm-okactions)
-    pub fn ok_actions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("OKActions", value.into().into_json());
+    pub fn ok_actions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("OKActions", value.into_value().into_json());
         self
     }
 
@@ -1746,15 +1827,20 @@ impl CompositeAlarm {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-compositealarm.html#cfn-cloudwatch-compositealarm-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<composite_alarm::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<composite_alarm::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CompositeAlarm {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::CompositeAlarm";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AlarmName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1790,12 +1876,12 @@ pub mod composite_alarm {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1817,10 +1903,10 @@ pub struct Dashboard(crate::Resource);
 
 impl Dashboard {
     /// A new `AWS::CloudWatch::Dashboard` with its required properties.
-    pub fn new(dashboard_body: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(dashboard_body: impl crate::IntoValue<String>) -> Self {
         Dashboard(
             crate::Resource::new("AWS::CloudWatch::Dashboard")
-                .property("DashboardBody", dashboard_body.into().into_json()),
+                .property("DashboardBody", dashboard_body.into_value().into_json()),
         )
     }
 
@@ -1829,9 +1915,9 @@ impl Dashboard {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-dashboard.html#cfn-cloudwatch-dashboard-dashboardname)
-    pub fn dashboard_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn dashboard_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DashboardName", value.into().into_json());
+            .set_property("DashboardName", value.into_value().into_json());
         self
     }
 }
@@ -1865,32 +1951,32 @@ pub struct InsightRule(crate::Resource);
 impl InsightRule {
     /// A new `AWS::CloudWatch::InsightRule` with its required properties.
     pub fn new(
-        rule_body: impl Into<crate::Value<String>>,
-        rule_name: impl Into<crate::Value<String>>,
-        rule_state: impl Into<crate::Value<String>>,
+        rule_body: impl crate::IntoValue<String>,
+        rule_name: impl crate::IntoValue<String>,
+        rule_state: impl crate::IntoValue<String>,
     ) -> Self {
         InsightRule(
             crate::Resource::new("AWS::CloudWatch::InsightRule")
-                .property("RuleBody", rule_body.into().into_json())
-                .property("RuleName", rule_name.into().into_json())
-                .property("RuleState", rule_state.into().into_json()),
+                .property("RuleBody", rule_body.into_value().into_json())
+                .property("RuleName", rule_name.into_value().into_json())
+                .property("RuleState", rule_state.into_value().into_json()),
         )
     }
 
     /// `ApplyOnTransformedLogs`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-insightrule.html#cfn-cloudwatch-insightrule-applyontransformedlogs)
-    pub fn apply_on_transformed_logs(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn apply_on_transformed_logs(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ApplyOnTransformedLogs", value.into().into_json());
+            .set_property("ApplyOnTransformedLogs", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](insight_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-insightrule.html#cfn-cloudwatch-insightrule-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<insight_rule::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<insight_rule::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1938,12 +2024,12 @@ pub mod insight_rule {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1974,10 +2060,10 @@ impl MetricStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-metricstream.html#cfn-cloudwatch-metricstream-excludefilters)
     pub fn exclude_filters(
         mut self,
-        value: impl Into<crate::Value<Vec<metric_stream::MetricStreamFilter>>>,
+        value: impl crate::IntoValue<Vec<metric_stream::MetricStreamFilter>>,
     ) -> Self {
         self.0
-            .set_property("ExcludeFilters", value.into().into_json());
+            .set_property("ExcludeFilters", value.into_value().into_json());
         self
     }
 
@@ -1986,8 +2072,9 @@ impl MetricStream {
     /// Length: 20 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-metricstream.html#cfn-cloudwatch-metricstream-firehosearn)
-    pub fn firehose_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("FirehoseArn", value.into().into_json());
+    pub fn firehose_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("FirehoseArn", value.into_value().into_json());
         self
     }
 
@@ -1998,19 +2085,21 @@ impl MetricStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-metricstream.html#cfn-cloudwatch-metricstream-includefilters)
     pub fn include_filters(
         mut self,
-        value: impl Into<crate::Value<Vec<metric_stream::MetricStreamFilter>>>,
+        value: impl crate::IntoValue<Vec<metric_stream::MetricStreamFilter>>,
     ) -> Self {
         self.0
-            .set_property("IncludeFilters", value.into().into_json());
+            .set_property("IncludeFilters", value.into_value().into_json());
         self
     }
 
     /// `IncludeLinkedAccountsMetrics`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-metricstream.html#cfn-cloudwatch-metricstream-includelinkedaccountsmetrics)
-    pub fn include_linked_accounts_metrics(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0
-            .set_property("IncludeLinkedAccountsMetrics", value.into().into_json());
+    pub fn include_linked_accounts_metrics(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "IncludeLinkedAccountsMetrics",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2021,8 +2110,8 @@ impl MetricStream {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-metricstream.html#cfn-cloudwatch-metricstream-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -2033,10 +2122,10 @@ impl MetricStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-metricstream.html#cfn-cloudwatch-metricstream-outputformat)
     pub fn output_format(
         mut self,
-        value: impl Into<crate::Value<metric_stream::OutputFormat>>,
+        value: impl crate::IntoValue<metric_stream::OutputFormat>,
     ) -> Self {
         self.0
-            .set_property("OutputFormat", value.into().into_json());
+            .set_property("OutputFormat", value.into_value().into_json());
         self
     }
 
@@ -2045,8 +2134,9 @@ impl MetricStream {
     /// Length: 20 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-metricstream.html#cfn-cloudwatch-metricstream-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
@@ -2057,10 +2147,10 @@ impl MetricStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-metricstream.html#cfn-cloudwatch-metricstream-statisticsconfigurations)
     pub fn statistics_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<metric_stream::MetricStreamStatisticsConfiguration>>>,
+        value: impl crate::IntoValue<Vec<metric_stream::MetricStreamStatisticsConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("StatisticsConfigurations", value.into().into_json());
+            .set_property("StatisticsConfigurations", value.into_value().into_json());
         self
     }
 
@@ -2069,8 +2159,8 @@ impl MetricStream {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-metricstream.html#cfn-cloudwatch-metricstream-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<metric_stream::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<metric_stream::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -2083,7 +2173,12 @@ impl Default for MetricStream {
 
 impl crate::typed::ResourceType for MetricStream {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::MetricStream";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2133,10 +2228,10 @@ pub mod metric_stream {
 
     impl MetricStreamFilter {
         /// A new `MetricStreamFilter` with its required properties.
-        pub fn new(namespace: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(namespace: impl crate::IntoValue<String>) -> Self {
             MetricStreamFilter(crate::typed::Properties::from_iter([(
                 "Namespace".to_owned(),
-                namespace.into().into_json(),
+                namespace.into_value().into_json(),
             )]))
         }
 
@@ -2145,9 +2240,9 @@ pub mod metric_stream {
         /// Items: at most 999.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-metricstream-metricstreamfilter.html#cfn-cloudwatch-metricstream-metricstreamfilter-metricnames)
-        pub fn metric_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn metric_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("MetricNames".to_owned(), value.into().into_json());
+                .insert("MetricNames".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2167,17 +2262,17 @@ pub mod metric_stream {
     impl MetricStreamStatisticsConfiguration {
         /// A new `MetricStreamStatisticsConfiguration` with its required properties.
         pub fn new(
-            additional_statistics: impl Into<crate::Value<Vec<String>>>,
-            include_metrics: impl Into<crate::Value<Vec<MetricStreamStatisticsMetric>>>,
+            additional_statistics: impl crate::IntoValue<Vec<String>>,
+            include_metrics: impl crate::IntoValue<Vec<MetricStreamStatisticsMetric>>,
         ) -> Self {
             MetricStreamStatisticsConfiguration(crate::typed::Properties::from_iter([
                 (
                     "AdditionalStatistics".to_owned(),
-                    additional_statistics.into().into_json(),
+                    additional_statistics.into_value().into_json(),
                 ),
                 (
                     "IncludeMetrics".to_owned(),
-                    include_metrics.into().into_json(),
+                    include_metrics.into_value().into_json(),
                 ),
             ]))
         }
@@ -2198,12 +2293,15 @@ pub mod metric_stream {
     impl MetricStreamStatisticsMetric {
         /// A new `MetricStreamStatisticsMetric` with its required properties.
         pub fn new(
-            metric_name: impl Into<crate::Value<String>>,
-            namespace: impl Into<crate::Value<String>>,
+            metric_name: impl crate::IntoValue<String>,
+            namespace: impl crate::IntoValue<String>,
         ) -> Self {
             MetricStreamStatisticsMetric(crate::typed::Properties::from_iter([
-                ("MetricName".to_owned(), metric_name.into().into_json()),
-                ("Namespace".to_owned(), namespace.into().into_json()),
+                (
+                    "MetricName".to_owned(),
+                    metric_name.into_value().into_json(),
+                ),
+                ("Namespace".to_owned(), namespace.into_value().into_json()),
             ]))
         }
     }
@@ -2223,12 +2321,12 @@ pub mod metric_stream {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

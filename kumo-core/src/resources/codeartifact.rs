@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::CodeArtifact::Repository",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::CodeArtifact::Domain",
+        <Domain as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CodeArtifact::PackageGroup",
+        <PackageGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CodeArtifact::Repository",
+        <Repository as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::CodeArtifact::Domain`.
 ///
 /// Required properties, the arguments of [`Domain::new`]: `DomainName`.
@@ -19,10 +35,10 @@ pub struct Domain(crate::Resource);
 
 impl Domain {
     /// A new `AWS::CodeArtifact::Domain` with its required properties.
-    pub fn new(domain_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(domain_name: impl crate::IntoValue<String>) -> Self {
         Domain(
             crate::Resource::new("AWS::CodeArtifact::Domain")
-                .property("DomainName", domain_name.into().into_json()),
+                .property("DomainName", domain_name.into_value().into_json()),
         )
     }
 
@@ -33,10 +49,10 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeartifact-domain.html#cfn-codeartifact-domain-permissionspolicydocument)
     pub fn permissions_policy_document(
         mut self,
-        value: impl Into<crate::Value<crate::Json>>,
+        value: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         self.0
-            .set_property("PermissionsPolicyDocument", value.into().into_json());
+            .set_property("PermissionsPolicyDocument", value.into_value().into_json());
         self
     }
 
@@ -45,15 +61,20 @@ impl Domain {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeartifact-domain.html#cfn-codeartifact-domain-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<domain::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Domain {
     const TYPE_NAME: &'static str = "AWS::CodeArtifact::Domain";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName", "EncryptionKey"];
 
     fn resource(&self) -> &crate::Resource {
@@ -104,12 +125,12 @@ pub mod domain {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -132,13 +153,13 @@ pub struct PackageGroup(crate::Resource);
 impl PackageGroup {
     /// A new `AWS::CodeArtifact::PackageGroup` with its required properties.
     pub fn new(
-        domain_name: impl Into<crate::Value<String>>,
-        pattern: impl Into<crate::Value<String>>,
+        domain_name: impl crate::IntoValue<String>,
+        pattern: impl crate::IntoValue<String>,
     ) -> Self {
         PackageGroup(
             crate::Resource::new("AWS::CodeArtifact::PackageGroup")
-                .property("DomainName", domain_name.into().into_json())
-                .property("Pattern", pattern.into().into_json()),
+                .property("DomainName", domain_name.into_value().into_json())
+                .property("Pattern", pattern.into_value().into_json()),
         )
     }
 
@@ -149,8 +170,9 @@ impl PackageGroup {
     /// Pattern: `^\P{C}*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeartifact-packagegroup.html#cfn-codeartifact-packagegroup-contactinfo)
-    pub fn contact_info(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ContactInfo", value.into().into_json());
+    pub fn contact_info(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ContactInfo", value.into_value().into_json());
         self
     }
 
@@ -161,8 +183,9 @@ impl PackageGroup {
     /// Pattern: `^\P{C}*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeartifact-packagegroup.html#cfn-codeartifact-packagegroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -173,8 +196,9 @@ impl PackageGroup {
     /// Pattern: `[0-9]{12}`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeartifact-packagegroup.html#cfn-codeartifact-packagegroup-domainowner)
-    pub fn domain_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DomainOwner", value.into().into_json());
+    pub fn domain_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DomainOwner", value.into_value().into_json());
         self
     }
 
@@ -183,10 +207,10 @@ impl PackageGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeartifact-packagegroup.html#cfn-codeartifact-packagegroup-originconfiguration)
     pub fn origin_configuration(
         mut self,
-        value: impl Into<crate::Value<package_group::OriginConfiguration>>,
+        value: impl crate::IntoValue<package_group::OriginConfiguration>,
     ) -> Self {
         self.0
-            .set_property("OriginConfiguration", value.into().into_json());
+            .set_property("OriginConfiguration", value.into_value().into_json());
         self
     }
 
@@ -195,15 +219,20 @@ impl PackageGroup {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeartifact-packagegroup.html#cfn-codeartifact-packagegroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<package_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<package_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PackageGroup {
     const TYPE_NAME: &'static str = "AWS::CodeArtifact::PackageGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName", "Pattern"];
 
     fn resource(&self) -> &crate::Resource {
@@ -238,10 +267,10 @@ pub mod package_group {
 
     impl OriginConfiguration {
         /// A new `OriginConfiguration` with its required properties.
-        pub fn new(restrictions: impl Into<crate::Value<Restrictions>>) -> Self {
+        pub fn new(restrictions: impl crate::IntoValue<Restrictions>) -> Self {
             OriginConfiguration(crate::typed::Properties::from_iter([(
                 "Restrictions".to_owned(),
-                restrictions.into().into_json(),
+                restrictions.into_value().into_json(),
             )]))
         }
     }
@@ -260,19 +289,19 @@ pub mod package_group {
 
     impl RestrictionType {
         /// A new `RestrictionType` with its required properties.
-        pub fn new(restriction_mode: impl Into<crate::Value<RestrictionMode>>) -> Self {
+        pub fn new(restriction_mode: impl crate::IntoValue<RestrictionMode>) -> Self {
             RestrictionType(crate::typed::Properties::from_iter([(
                 "RestrictionMode".to_owned(),
-                restriction_mode.into().into_json(),
+                restriction_mode.into_value().into_json(),
             )]))
         }
 
         /// `Repositories`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codeartifact-packagegroup-restrictiontype.html#cfn-codeartifact-packagegroup-restrictiontype-repositories)
-        pub fn repositories(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn repositories(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Repositories".to_owned(), value.into().into_json());
+                .insert("Repositories".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -298,33 +327,31 @@ pub mod package_group {
         /// `ExternalUpstream`: [`RestrictionType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codeartifact-packagegroup-restrictions.html#cfn-codeartifact-packagegroup-restrictions-externalupstream)
-        pub fn external_upstream(
-            mut self,
-            value: impl Into<crate::Value<RestrictionType>>,
-        ) -> Self {
-            self.0
-                .insert("ExternalUpstream".to_owned(), value.into().into_json());
+        pub fn external_upstream(mut self, value: impl crate::IntoValue<RestrictionType>) -> Self {
+            self.0.insert(
+                "ExternalUpstream".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InternalUpstream`: [`RestrictionType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codeartifact-packagegroup-restrictions.html#cfn-codeartifact-packagegroup-restrictions-internalupstream)
-        pub fn internal_upstream(
-            mut self,
-            value: impl Into<crate::Value<RestrictionType>>,
-        ) -> Self {
-            self.0
-                .insert("InternalUpstream".to_owned(), value.into().into_json());
+        pub fn internal_upstream(mut self, value: impl crate::IntoValue<RestrictionType>) -> Self {
+            self.0.insert(
+                "InternalUpstream".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Publish`: [`RestrictionType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codeartifact-packagegroup-restrictions.html#cfn-codeartifact-packagegroup-restrictions-publish)
-        pub fn publish(mut self, value: impl Into<crate::Value<RestrictionType>>) -> Self {
+        pub fn publish(mut self, value: impl crate::IntoValue<RestrictionType>) -> Self {
             self.0
-                .insert("Publish".to_owned(), value.into().into_json());
+                .insert("Publish".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -344,12 +371,12 @@ pub mod package_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -396,13 +423,13 @@ pub struct Repository(crate::Resource);
 impl Repository {
     /// A new `AWS::CodeArtifact::Repository` with its required properties.
     pub fn new(
-        domain_name: impl Into<crate::Value<String>>,
-        repository_name: impl Into<crate::Value<String>>,
+        domain_name: impl crate::IntoValue<String>,
+        repository_name: impl crate::IntoValue<String>,
     ) -> Self {
         Repository(
             crate::Resource::new("AWS::CodeArtifact::Repository")
-                .property("DomainName", domain_name.into().into_json())
-                .property("RepositoryName", repository_name.into().into_json()),
+                .property("DomainName", domain_name.into_value().into_json())
+                .property("RepositoryName", repository_name.into_value().into_json()),
         )
     }
 
@@ -413,17 +440,18 @@ impl Repository {
     /// Pattern: `^\P{C}*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeartifact-repository.html#cfn-codeartifact-repository-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `ExternalConnections`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeartifact-repository.html#cfn-codeartifact-repository-externalconnections)
-    pub fn external_connections(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn external_connections(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ExternalConnections", value.into().into_json());
+            .set_property("ExternalConnections", value.into_value().into_json());
         self
     }
 
@@ -434,10 +462,10 @@ impl Repository {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeartifact-repository.html#cfn-codeartifact-repository-permissionspolicydocument)
     pub fn permissions_policy_document(
         mut self,
-        value: impl Into<crate::Value<crate::Json>>,
+        value: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         self.0
-            .set_property("PermissionsPolicyDocument", value.into().into_json());
+            .set_property("PermissionsPolicyDocument", value.into_value().into_json());
         self
     }
 
@@ -446,23 +474,29 @@ impl Repository {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeartifact-repository.html#cfn-codeartifact-repository-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<repository::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<repository::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Upstreams`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeartifact-repository.html#cfn-codeartifact-repository-upstreams)
-    pub fn upstreams(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Upstreams", value.into().into_json());
+    pub fn upstreams(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Upstreams", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Repository {
     const TYPE_NAME: &'static str = "AWS::CodeArtifact::Repository";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainName", "DomainOwner", "RepositoryName"];
 
@@ -509,12 +543,12 @@ pub mod repository {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::CodeBuild::SourceCredential",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::CodeBuild::Fleet",
+        <Fleet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CodeBuild::Project",
+        <Project as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CodeBuild::ReportGroup",
+        <ReportGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CodeBuild::SourceCredential",
+        <SourceCredential as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::CodeBuild::Fleet`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html)
@@ -27,9 +47,9 @@ impl Fleet {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-basecapacity)
-    pub fn base_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn base_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("BaseCapacity", value.into().into_json());
+            .set_property("BaseCapacity", value.into_value().into_json());
         self
     }
 
@@ -38,18 +58,19 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-computeconfiguration)
     pub fn compute_configuration(
         mut self,
-        value: impl Into<crate::Value<fleet::ComputeConfiguration>>,
+        value: impl crate::IntoValue<fleet::ComputeConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ComputeConfiguration", value.into().into_json());
+            .set_property("ComputeConfiguration", value.into_value().into_json());
         self
     }
 
     /// `ComputeType`: [`ComputeType`](fleet::ComputeType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-computetype)
-    pub fn compute_type(mut self, value: impl Into<crate::Value<fleet::ComputeType>>) -> Self {
-        self.0.set_property("ComputeType", value.into().into_json());
+    pub fn compute_type(mut self, value: impl crate::IntoValue<fleet::ComputeType>) -> Self {
+        self.0
+            .set_property("ComputeType", value.into_value().into_json());
         self
     }
 
@@ -58,10 +79,10 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-environmenttype)
     pub fn environment_type(
         mut self,
-        value: impl Into<crate::Value<fleet::EnvironmentType>>,
+        value: impl crate::IntoValue<fleet::EnvironmentType>,
     ) -> Self {
         self.0
-            .set_property("EnvironmentType", value.into().into_json());
+            .set_property("EnvironmentType", value.into_value().into_json());
         self
     }
 
@@ -70,10 +91,10 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-fleetproxyconfiguration)
     pub fn fleet_proxy_configuration(
         mut self,
-        value: impl Into<crate::Value<fleet::ProxyConfiguration>>,
+        value: impl crate::IntoValue<fleet::ProxyConfiguration>,
     ) -> Self {
         self.0
-            .set_property("FleetProxyConfiguration", value.into().into_json());
+            .set_property("FleetProxyConfiguration", value.into_value().into_json());
         self
     }
 
@@ -84,18 +105,18 @@ impl Fleet {
     /// Pattern: `^(?:arn:)[a-zA-Z+-=,._:/@]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-fleetservicerole)
-    pub fn fleet_service_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn fleet_service_role(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FleetServiceRole", value.into().into_json());
+            .set_property("FleetServiceRole", value.into_value().into_json());
         self
     }
 
     /// `FleetVpcConfig`: [`VpcConfig`](fleet::VpcConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-fleetvpcconfig)
-    pub fn fleet_vpc_config(mut self, value: impl Into<crate::Value<fleet::VpcConfig>>) -> Self {
+    pub fn fleet_vpc_config(mut self, value: impl crate::IntoValue<fleet::VpcConfig>) -> Self {
         self.0
-            .set_property("FleetVpcConfig", value.into().into_json());
+            .set_property("FleetVpcConfig", value.into_value().into_json());
         self
     }
 
@@ -106,8 +127,9 @@ impl Fleet {
     /// Pattern: `^((aws/codebuild/([A-Za-z0-9._-]+|ami/[A-Za-z0-9._-]+):[A-Za-z0-9._-]+)|ami-[a-z0-9]{1,1020})$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-imageid)
-    pub fn image_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ImageId", value.into().into_json());
+    pub fn image_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ImageId", value.into_value().into_json());
         self
     }
 
@@ -118,8 +140,8 @@ impl Fleet {
     /// Pattern: `^[A-Za-z0-9][A-Za-z0-9\-_]{1,127}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -128,10 +150,10 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-overflowbehavior)
     pub fn overflow_behavior(
         mut self,
-        value: impl Into<crate::Value<fleet::OverflowBehavior>>,
+        value: impl crate::IntoValue<fleet::OverflowBehavior>,
     ) -> Self {
         self.0
-            .set_property("OverflowBehavior", value.into().into_json());
+            .set_property("OverflowBehavior", value.into_value().into_json());
         self
     }
 
@@ -140,10 +162,10 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-scalingconfiguration)
     pub fn scaling_configuration(
         mut self,
-        value: impl Into<crate::Value<fleet::ScalingConfigurationInput>>,
+        value: impl crate::IntoValue<fleet::ScalingConfigurationInput>,
     ) -> Self {
         self.0
-            .set_property("ScalingConfiguration", value.into().into_json());
+            .set_property("ScalingConfiguration", value.into_value().into_json());
         self
     }
 
@@ -152,8 +174,8 @@ impl Fleet {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-fleet.html#cfn-codebuild-fleet-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<fleet::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<fleet::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -166,7 +188,12 @@ impl Default for Fleet {
 
 impl crate::typed::ResourceType for Fleet {
     const TYPE_NAME: &'static str = "AWS::CodeBuild::Fleet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -208,8 +235,9 @@ pub mod fleet {
         /// `disk`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-computeconfiguration.html#cfn-codebuild-fleet-computeconfiguration-disk)
-        pub fn disk(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("disk".to_owned(), value.into().into_json());
+        pub fn disk(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("disk".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -218,34 +246,36 @@ pub mod fleet {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-computeconfiguration.html#cfn-codebuild-fleet-computeconfiguration-instancetype)
-        pub fn instance_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instance_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("instanceType".to_owned(), value.into().into_json());
+                .insert("instanceType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `machineType`: [`MachineType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-computeconfiguration.html#cfn-codebuild-fleet-computeconfiguration-machinetype)
-        pub fn machine_type(mut self, value: impl Into<crate::Value<MachineType>>) -> Self {
+        pub fn machine_type(mut self, value: impl crate::IntoValue<MachineType>) -> Self {
             self.0
-                .insert("machineType".to_owned(), value.into().into_json());
+                .insert("machineType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `memory`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-computeconfiguration.html#cfn-codebuild-fleet-computeconfiguration-memory)
-        pub fn memory(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("memory".to_owned(), value.into().into_json());
+        pub fn memory(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("memory".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `vCpu`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-computeconfiguration.html#cfn-codebuild-fleet-computeconfiguration-vcpu)
-        pub fn v_cpu(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("vCpu".to_owned(), value.into().into_json());
+        pub fn v_cpu(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("vCpu".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -271,25 +301,27 @@ pub mod fleet {
         /// `Effect`: [`Effect`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-fleetproxyrule.html#cfn-codebuild-fleet-fleetproxyrule-effect)
-        pub fn effect(mut self, value: impl Into<crate::Value<Effect>>) -> Self {
-            self.0.insert("Effect".to_owned(), value.into().into_json());
+        pub fn effect(mut self, value: impl crate::IntoValue<Effect>) -> Self {
+            self.0
+                .insert("Effect".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Entities`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-fleetproxyrule.html#cfn-codebuild-fleet-fleetproxyrule-entities)
-        pub fn entities(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn entities(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Entities".to_owned(), value.into().into_json());
+                .insert("Entities".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-fleetproxyrule.html#cfn-codebuild-fleet-fleetproxyrule-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -315,9 +347,9 @@ pub mod fleet {
         /// `DefaultBehavior`: [`DefaultBehavior`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-proxyconfiguration.html#cfn-codebuild-fleet-proxyconfiguration-defaultbehavior)
-        pub fn default_behavior(mut self, value: impl Into<crate::Value<DefaultBehavior>>) -> Self {
+        pub fn default_behavior(mut self, value: impl crate::IntoValue<DefaultBehavior>) -> Self {
             self.0
-                .insert("DefaultBehavior".to_owned(), value.into().into_json());
+                .insert("DefaultBehavior".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -326,10 +358,12 @@ pub mod fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-proxyconfiguration.html#cfn-codebuild-fleet-proxyconfiguration-orderedproxyrules)
         pub fn ordered_proxy_rules(
             mut self,
-            value: impl Into<crate::Value<Vec<FleetProxyRule>>>,
+            value: impl crate::IntoValue<Vec<FleetProxyRule>>,
         ) -> Self {
-            self.0
-                .insert("OrderedProxyRules".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OrderedProxyRules".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -357,18 +391,18 @@ pub mod fleet {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-scalingconfigurationinput.html#cfn-codebuild-fleet-scalingconfigurationinput-maxcapacity)
-        pub fn max_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxCapacity".to_owned(), value.into().into_json());
+                .insert("MaxCapacity".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScalingType`: [`ScalingType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-scalingconfigurationinput.html#cfn-codebuild-fleet-scalingconfigurationinput-scalingtype)
-        pub fn scaling_type(mut self, value: impl Into<crate::Value<ScalingType>>) -> Self {
+        pub fn scaling_type(mut self, value: impl crate::IntoValue<ScalingType>) -> Self {
             self.0
-                .insert("ScalingType".to_owned(), value.into().into_json());
+                .insert("ScalingType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -377,11 +411,11 @@ pub mod fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-scalingconfigurationinput.html#cfn-codebuild-fleet-scalingconfigurationinput-targettrackingscalingconfigs)
         pub fn target_tracking_scaling_configs(
             mut self,
-            value: impl Into<crate::Value<Vec<TargetTrackingScalingConfiguration>>>,
+            value: impl crate::IntoValue<Vec<TargetTrackingScalingConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "TargetTrackingScalingConfigs".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -402,12 +436,12 @@ pub mod fleet {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -433,18 +467,18 @@ pub mod fleet {
         /// `MetricType`: [`MetricType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-targettrackingscalingconfiguration.html#cfn-codebuild-fleet-targettrackingscalingconfiguration-metrictype)
-        pub fn metric_type(mut self, value: impl Into<crate::Value<MetricType>>) -> Self {
+        pub fn metric_type(mut self, value: impl crate::IntoValue<MetricType>) -> Self {
             self.0
-                .insert("MetricType".to_owned(), value.into().into_json());
+                .insert("MetricType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetValue`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-targettrackingscalingconfiguration.html#cfn-codebuild-fleet-targettrackingscalingconfiguration-targetvalue)
-        pub fn target_value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn target_value(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("TargetValue".to_owned(), value.into().into_json());
+                .insert("TargetValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -470,26 +504,29 @@ pub mod fleet {
         /// `SecurityGroupIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-vpcconfig.html#cfn-codebuild-fleet-vpcconfig-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Subnets`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-vpcconfig.html#cfn-codebuild-fleet-vpcconfig-subnets)
-        pub fn subnets(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnets(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Subnets".to_owned(), value.into().into_json());
+                .insert("Subnets".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VpcId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-fleet-vpcconfig.html#cfn-codebuild-fleet-vpcconfig-vpcid)
-        pub fn vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("VpcId".to_owned(), value.into().into_json());
+        pub fn vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("VpcId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -704,35 +741,35 @@ pub struct Project(crate::Resource);
 impl Project {
     /// A new `AWS::CodeBuild::Project` with its required properties.
     pub fn new(
-        artifacts: impl Into<crate::Value<project::Artifacts>>,
-        environment: impl Into<crate::Value<project::Environment>>,
-        service_role: impl Into<crate::Value<String>>,
-        source: impl Into<crate::Value<project::Source>>,
+        artifacts: impl crate::IntoValue<project::Artifacts>,
+        environment: impl crate::IntoValue<project::Environment>,
+        service_role: impl crate::IntoValue<String>,
+        source: impl crate::IntoValue<project::Source>,
     ) -> Self {
         Project(
             crate::Resource::new("AWS::CodeBuild::Project")
-                .property("Artifacts", artifacts.into().into_json())
-                .property("Environment", environment.into().into_json())
-                .property("ServiceRole", service_role.into().into_json())
-                .property("Source", source.into().into_json()),
+                .property("Artifacts", artifacts.into_value().into_json())
+                .property("Environment", environment.into_value().into_json())
+                .property("ServiceRole", service_role.into_value().into_json())
+                .property("Source", source.into_value().into_json()),
         )
     }
 
     /// `AutoRetryLimit`: number.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-autoretrylimit)
-    pub fn auto_retry_limit(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn auto_retry_limit(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("AutoRetryLimit", value.into().into_json());
+            .set_property("AutoRetryLimit", value.into_value().into_json());
         self
     }
 
     /// `BadgeEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-badgeenabled)
-    pub fn badge_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn badge_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("BadgeEnabled", value.into().into_json());
+            .set_property("BadgeEnabled", value.into_value().into_json());
         self
     }
 
@@ -741,44 +778,45 @@ impl Project {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-buildbatchconfig)
     pub fn build_batch_config(
         mut self,
-        value: impl Into<crate::Value<project::ProjectBuildBatchConfig>>,
+        value: impl crate::IntoValue<project::ProjectBuildBatchConfig>,
     ) -> Self {
         self.0
-            .set_property("BuildBatchConfig", value.into().into_json());
+            .set_property("BuildBatchConfig", value.into_value().into_json());
         self
     }
 
     /// `Cache`: [`ProjectCache`](project::ProjectCache).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-cache)
-    pub fn cache(mut self, value: impl Into<crate::Value<project::ProjectCache>>) -> Self {
-        self.0.set_property("Cache", value.into().into_json());
+    pub fn cache(mut self, value: impl crate::IntoValue<project::ProjectCache>) -> Self {
+        self.0.set_property("Cache", value.into_value().into_json());
         self
     }
 
     /// `ConcurrentBuildLimit`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-concurrentbuildlimit)
-    pub fn concurrent_build_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn concurrent_build_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ConcurrentBuildLimit", value.into().into_json());
+            .set_property("ConcurrentBuildLimit", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `EncryptionKey`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-encryptionkey)
-    pub fn encryption_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn encryption_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EncryptionKey", value.into().into_json());
+            .set_property("EncryptionKey", value.into_value().into_json());
         self
     }
 
@@ -787,18 +825,19 @@ impl Project {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-filesystemlocations)
     pub fn file_system_locations(
         mut self,
-        value: impl Into<crate::Value<Vec<project::ProjectFileSystemLocation>>>,
+        value: impl crate::IntoValue<Vec<project::ProjectFileSystemLocation>>,
     ) -> Self {
         self.0
-            .set_property("FileSystemLocations", value.into().into_json());
+            .set_property("FileSystemLocations", value.into_value().into_json());
         self
     }
 
     /// `LogsConfig`: [`LogsConfig`](project::LogsConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-logsconfig)
-    pub fn logs_config(mut self, value: impl Into<crate::Value<project::LogsConfig>>) -> Self {
-        self.0.set_property("LogsConfig", value.into().into_json());
+    pub fn logs_config(mut self, value: impl crate::IntoValue<project::LogsConfig>) -> Self {
+        self.0
+            .set_property("LogsConfig", value.into_value().into_json());
         self
     }
 
@@ -807,8 +846,8 @@ impl Project {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -817,18 +856,18 @@ impl Project {
     /// Range: 5 to 480.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-queuedtimeoutinminutes)
-    pub fn queued_timeout_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn queued_timeout_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("QueuedTimeoutInMinutes", value.into().into_json());
+            .set_property("QueuedTimeoutInMinutes", value.into_value().into_json());
         self
     }
 
     /// `ResourceAccessRole`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-resourceaccessrole)
-    pub fn resource_access_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_access_role(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceAccessRole", value.into().into_json());
+            .set_property("ResourceAccessRole", value.into_value().into_json());
         self
     }
 
@@ -837,10 +876,10 @@ impl Project {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-secondaryartifacts)
     pub fn secondary_artifacts(
         mut self,
-        value: impl Into<crate::Value<Vec<project::Artifacts>>>,
+        value: impl crate::IntoValue<Vec<project::Artifacts>>,
     ) -> Self {
         self.0
-            .set_property("SecondaryArtifacts", value.into().into_json());
+            .set_property("SecondaryArtifacts", value.into_value().into_json());
         self
     }
 
@@ -849,39 +888,36 @@ impl Project {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-secondarysourceversions)
     pub fn secondary_source_versions(
         mut self,
-        value: impl Into<crate::Value<Vec<project::ProjectSourceVersion>>>,
+        value: impl crate::IntoValue<Vec<project::ProjectSourceVersion>>,
     ) -> Self {
         self.0
-            .set_property("SecondarySourceVersions", value.into().into_json());
+            .set_property("SecondarySourceVersions", value.into_value().into_json());
         self
     }
 
     /// `SecondarySources`: list of [`Source`](project::Source).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-secondarysources)
-    pub fn secondary_sources(
-        mut self,
-        value: impl Into<crate::Value<Vec<project::Source>>>,
-    ) -> Self {
+    pub fn secondary_sources(mut self, value: impl crate::IntoValue<Vec<project::Source>>) -> Self {
         self.0
-            .set_property("SecondarySources", value.into().into_json());
+            .set_property("SecondarySources", value.into_value().into_json());
         self
     }
 
     /// `SourceVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-sourceversion)
-    pub fn source_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceVersion", value.into().into_json());
+            .set_property("SourceVersion", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](project::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<project::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<project::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -890,33 +926,36 @@ impl Project {
     /// Range: 5 to 480.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-timeoutinminutes)
-    pub fn timeout_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn timeout_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("TimeoutInMinutes", value.into().into_json());
+            .set_property("TimeoutInMinutes", value.into_value().into_json());
         self
     }
 
     /// `Triggers`: [`ProjectTriggers`](project::ProjectTriggers).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-triggers)
-    pub fn triggers(mut self, value: impl Into<crate::Value<project::ProjectTriggers>>) -> Self {
-        self.0.set_property("Triggers", value.into().into_json());
+    pub fn triggers(mut self, value: impl crate::IntoValue<project::ProjectTriggers>) -> Self {
+        self.0
+            .set_property("Triggers", value.into_value().into_json());
         self
     }
 
     /// `Visibility`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-visibility)
-    pub fn visibility(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Visibility", value.into().into_json());
+    pub fn visibility(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Visibility", value.into_value().into_json());
         self
     }
 
     /// `VpcConfig`: [`VpcConfig`](project::VpcConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-project.html#cfn-codebuild-project-vpcconfig)
-    pub fn vpc_config(mut self, value: impl Into<crate::Value<project::VpcConfig>>) -> Self {
-        self.0.set_property("VpcConfig", value.into().into_json());
+    pub fn vpc_config(mut self, value: impl crate::IntoValue<project::VpcConfig>) -> Self {
+        self.0
+            .set_property("VpcConfig", value.into_value().into_json());
         self
     }
 }
@@ -963,80 +1002,88 @@ pub mod project {
 
     impl Artifacts {
         /// A new `Artifacts` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             Artifacts(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `ArtifactIdentifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-artifacts.html#cfn-codebuild-project-artifacts-artifactidentifier)
-        pub fn artifact_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ArtifactIdentifier".to_owned(), value.into().into_json());
+        pub fn artifact_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ArtifactIdentifier".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EncryptionDisabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-artifacts.html#cfn-codebuild-project-artifacts-encryptiondisabled)
-        pub fn encryption_disabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EncryptionDisabled".to_owned(), value.into().into_json());
+        pub fn encryption_disabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EncryptionDisabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Location`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-artifacts.html#cfn-codebuild-project-artifacts-location)
-        pub fn location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Location".to_owned(), value.into().into_json());
+                .insert("Location".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-artifacts.html#cfn-codebuild-project-artifacts-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NamespaceType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-artifacts.html#cfn-codebuild-project-artifacts-namespacetype)
-        pub fn namespace_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NamespaceType".to_owned(), value.into().into_json());
+                .insert("NamespaceType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OverrideArtifactName`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-artifacts.html#cfn-codebuild-project-artifacts-overrideartifactname)
-        pub fn override_artifact_name(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("OverrideArtifactName".to_owned(), value.into().into_json());
+        pub fn override_artifact_name(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "OverrideArtifactName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Packaging`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-artifacts.html#cfn-codebuild-project-artifacts-packaging)
-        pub fn packaging(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn packaging(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Packaging".to_owned(), value.into().into_json());
+                .insert("Packaging".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Path`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-artifacts.html#cfn-codebuild-project-artifacts-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1062,21 +1109,22 @@ pub mod project {
         /// `ComputeTypesAllowed`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-batchrestrictions.html#cfn-codebuild-project-batchrestrictions-computetypesallowed)
-        pub fn compute_types_allowed(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("ComputeTypesAllowed".to_owned(), value.into().into_json());
+        pub fn compute_types_allowed(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ComputeTypesAllowed".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaximumBuildsAllowed`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-batchrestrictions.html#cfn-codebuild-project-batchrestrictions-maximumbuildsallowed)
-        pub fn maximum_builds_allowed(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaximumBuildsAllowed".to_owned(), value.into().into_json());
+        pub fn maximum_builds_allowed(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaximumBuildsAllowed".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1102,18 +1150,18 @@ pub mod project {
         /// `Context`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-buildstatusconfig.html#cfn-codebuild-project-buildstatusconfig-context)
-        pub fn context(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn context(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Context".to_owned(), value.into().into_json());
+                .insert("Context".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-buildstatusconfig.html#cfn-codebuild-project-buildstatusconfig-targeturl)
-        pub fn target_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetUrl".to_owned(), value.into().into_json());
+                .insert("TargetUrl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1132,28 +1180,28 @@ pub mod project {
 
     impl CloudWatchLogsConfig {
         /// A new `CloudWatchLogsConfig` with its required properties.
-        pub fn new(status: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(status: impl crate::IntoValue<String>) -> Self {
             CloudWatchLogsConfig(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
-                status.into().into_json(),
+                status.into_value().into_json(),
             )]))
         }
 
         /// `GroupName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-cloudwatchlogsconfig.html#cfn-codebuild-project-cloudwatchlogsconfig-groupname)
-        pub fn group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GroupName".to_owned(), value.into().into_json());
+                .insert("GroupName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StreamName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-cloudwatchlogsconfig.html#cfn-codebuild-project-cloudwatchlogsconfig-streamname)
-        pub fn stream_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stream_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StreamName".to_owned(), value.into().into_json());
+                .insert("StreamName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1172,19 +1220,21 @@ pub mod project {
 
     impl DockerServer {
         /// A new `DockerServer` with its required properties.
-        pub fn new(compute_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(compute_type: impl crate::IntoValue<String>) -> Self {
             DockerServer(crate::typed::Properties::from_iter([(
                 "ComputeType".to_owned(),
-                compute_type.into().into_json(),
+                compute_type.into_value().into_json(),
             )]))
         }
 
         /// `SecurityGroupIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-dockerserver.html#cfn-codebuild-project-dockerserver-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1204,32 +1254,35 @@ pub mod project {
     impl Environment {
         /// A new `Environment` with its required properties.
         pub fn new(
-            compute_type: impl Into<crate::Value<String>>,
-            image: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<String>>,
+            compute_type: impl crate::IntoValue<String>,
+            image: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             Environment(crate::typed::Properties::from_iter([
-                ("ComputeType".to_owned(), compute_type.into().into_json()),
-                ("Image".to_owned(), image.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                (
+                    "ComputeType".to_owned(),
+                    compute_type.into_value().into_json(),
+                ),
+                ("Image".to_owned(), image.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `Certificate`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-environment.html#cfn-codebuild-project-environment-certificate)
-        pub fn certificate(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Certificate".to_owned(), value.into().into_json());
+                .insert("Certificate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DockerServer`: [`DockerServer`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-environment.html#cfn-codebuild-project-environment-dockerserver)
-        pub fn docker_server(mut self, value: impl Into<crate::Value<DockerServer>>) -> Self {
+        pub fn docker_server(mut self, value: impl crate::IntoValue<DockerServer>) -> Self {
             self.0
-                .insert("DockerServer".to_owned(), value.into().into_json());
+                .insert("DockerServer".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1238,31 +1291,31 @@ pub mod project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-environment.html#cfn-codebuild-project-environment-environmentvariables)
         pub fn environment_variables(
             mut self,
-            value: impl Into<crate::Value<Vec<EnvironmentVariable>>>,
+            value: impl crate::IntoValue<Vec<EnvironmentVariable>>,
         ) -> Self {
-            self.0
-                .insert("EnvironmentVariables".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EnvironmentVariables".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Fleet`: [`ProjectFleet`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-environment.html#cfn-codebuild-project-environment-fleet)
-        pub fn fleet(mut self, value: impl Into<crate::Value<ProjectFleet>>) -> Self {
-            self.0.insert("Fleet".to_owned(), value.into().into_json());
+        pub fn fleet(mut self, value: impl crate::IntoValue<ProjectFleet>) -> Self {
+            self.0
+                .insert("Fleet".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ImagePullCredentialsType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-environment.html#cfn-codebuild-project-environment-imagepullcredentialstype)
-        pub fn image_pull_credentials_type(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn image_pull_credentials_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ImagePullCredentialsType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1270,9 +1323,9 @@ pub mod project {
         /// `PrivilegedMode`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-environment.html#cfn-codebuild-project-environment-privilegedmode)
-        pub fn privileged_mode(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn privileged_mode(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("PrivilegedMode".to_owned(), value.into().into_json());
+                .insert("PrivilegedMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1281,10 +1334,12 @@ pub mod project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-environment.html#cfn-codebuild-project-environment-registrycredential)
         pub fn registry_credential(
             mut self,
-            value: impl Into<crate::Value<RegistryCredential>>,
+            value: impl crate::IntoValue<RegistryCredential>,
         ) -> Self {
-            self.0
-                .insert("RegistryCredential".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RegistryCredential".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1304,20 +1359,21 @@ pub mod project {
     impl EnvironmentVariable {
         /// A new `EnvironmentVariable` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             EnvironmentVariable(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
 
         /// `Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-environmentvariable.html#cfn-codebuild-project-environmentvariable-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1336,10 +1392,10 @@ pub mod project {
 
     impl GitSubmodulesConfig {
         /// A new `GitSubmodulesConfig` with its required properties.
-        pub fn new(fetch_submodules: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(fetch_submodules: impl crate::IntoValue<bool>) -> Self {
             GitSubmodulesConfig(crate::typed::Properties::from_iter([(
                 "FetchSubmodules".to_owned(),
-                fetch_submodules.into().into_json(),
+                fetch_submodules.into_value().into_json(),
             )]))
         }
     }
@@ -1367,18 +1423,19 @@ pub mod project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-logsconfig.html#cfn-codebuild-project-logsconfig-cloudwatchlogs)
         pub fn cloud_watch_logs(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLogsConfig>>,
+            value: impl crate::IntoValue<CloudWatchLogsConfig>,
         ) -> Self {
             self.0
-                .insert("CloudWatchLogs".to_owned(), value.into().into_json());
+                .insert("CloudWatchLogs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3Logs`: [`S3LogsConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-logsconfig.html#cfn-codebuild-project-logsconfig-s3logs)
-        pub fn s3_logs(mut self, value: impl Into<crate::Value<S3LogsConfig>>) -> Self {
-            self.0.insert("S3Logs".to_owned(), value.into().into_json());
+        pub fn s3_logs(mut self, value: impl crate::IntoValue<S3LogsConfig>) -> Self {
+            self.0
+                .insert("S3Logs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1404,45 +1461,47 @@ pub mod project {
         /// `BatchReportMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-projectbuildbatchconfig.html#cfn-codebuild-project-projectbuildbatchconfig-batchreportmode)
-        pub fn batch_report_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn batch_report_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BatchReportMode".to_owned(), value.into().into_json());
+                .insert("BatchReportMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CombineArtifacts`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-projectbuildbatchconfig.html#cfn-codebuild-project-projectbuildbatchconfig-combineartifacts)
-        pub fn combine_artifacts(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CombineArtifacts".to_owned(), value.into().into_json());
+        pub fn combine_artifacts(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CombineArtifacts".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Restrictions`: [`BatchRestrictions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-projectbuildbatchconfig.html#cfn-codebuild-project-projectbuildbatchconfig-restrictions)
-        pub fn restrictions(mut self, value: impl Into<crate::Value<BatchRestrictions>>) -> Self {
+        pub fn restrictions(mut self, value: impl crate::IntoValue<BatchRestrictions>) -> Self {
             self.0
-                .insert("Restrictions".to_owned(), value.into().into_json());
+                .insert("Restrictions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ServiceRole`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-projectbuildbatchconfig.html#cfn-codebuild-project-projectbuildbatchconfig-servicerole)
-        pub fn service_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn service_role(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServiceRole".to_owned(), value.into().into_json());
+                .insert("ServiceRole".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TimeoutInMins`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-projectbuildbatchconfig.html#cfn-codebuild-project-projectbuildbatchconfig-timeoutinmins)
-        pub fn timeout_in_mins(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout_in_mins(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("TimeoutInMins".to_owned(), value.into().into_json());
+                .insert("TimeoutInMins".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1461,36 +1520,37 @@ pub mod project {
 
     impl ProjectCache {
         /// A new `ProjectCache` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             ProjectCache(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `CacheNamespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-projectcache.html#cfn-codebuild-project-projectcache-cachenamespace)
-        pub fn cache_namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cache_namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CacheNamespace".to_owned(), value.into().into_json());
+                .insert("CacheNamespace".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Location`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-projectcache.html#cfn-codebuild-project-projectcache-location)
-        pub fn location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Location".to_owned(), value.into().into_json());
+                .insert("Location".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Modes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-projectcache.html#cfn-codebuild-project-projectcache-modes)
-        pub fn modes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Modes".to_owned(), value.into().into_json());
+        pub fn modes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Modes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1510,25 +1570,28 @@ pub mod project {
     impl ProjectFileSystemLocation {
         /// A new `ProjectFileSystemLocation` with its required properties.
         pub fn new(
-            identifier: impl Into<crate::Value<String>>,
-            location: impl Into<crate::Value<String>>,
-            mount_point: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<String>>,
+            identifier: impl crate::IntoValue<String>,
+            location: impl crate::IntoValue<String>,
+            mount_point: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             ProjectFileSystemLocation(crate::typed::Properties::from_iter([
-                ("Identifier".to_owned(), identifier.into().into_json()),
-                ("Location".to_owned(), location.into().into_json()),
-                ("MountPoint".to_owned(), mount_point.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Identifier".to_owned(), identifier.into_value().into_json()),
+                ("Location".to_owned(), location.into_value().into_json()),
+                (
+                    "MountPoint".to_owned(),
+                    mount_point.into_value().into_json(),
+                ),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `MountOptions`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-projectfilesystemlocation.html#cfn-codebuild-project-projectfilesystemlocation-mountoptions)
-        pub fn mount_options(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mount_options(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MountOptions".to_owned(), value.into().into_json());
+                .insert("MountOptions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1554,9 +1617,9 @@ pub mod project {
         /// `FleetArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-projectfleet.html#cfn-codebuild-project-projectfleet-fleetarn)
-        pub fn fleet_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn fleet_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FleetArn".to_owned(), value.into().into_json());
+                .insert("FleetArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1575,19 +1638,19 @@ pub mod project {
 
     impl ProjectSourceVersion {
         /// A new `ProjectSourceVersion` with its required properties.
-        pub fn new(source_identifier: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(source_identifier: impl crate::IntoValue<String>) -> Self {
             ProjectSourceVersion(crate::typed::Properties::from_iter([(
                 "SourceIdentifier".to_owned(),
-                source_identifier.into().into_json(),
+                source_identifier.into_value().into_json(),
             )]))
         }
 
         /// `SourceVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-projectsourceversion.html#cfn-codebuild-project-projectsourceversion-sourceversion)
-        pub fn source_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceVersion".to_owned(), value.into().into_json());
+                .insert("SourceVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1613,9 +1676,9 @@ pub mod project {
         /// `BuildType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-projecttriggers.html#cfn-codebuild-project-projecttriggers-buildtype)
-        pub fn build_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn build_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BuildType".to_owned(), value.into().into_json());
+                .insert("BuildType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1624,10 +1687,10 @@ pub mod project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-projecttriggers.html#cfn-codebuild-project-projecttriggers-filtergroups)
         pub fn filter_groups(
             mut self,
-            value: impl Into<crate::Value<Vec<Vec<crate::Json>>>>,
+            value: impl crate::IntoValue<Vec<Vec<crate::Json>>>,
         ) -> Self {
             self.0
-                .insert("FilterGroups".to_owned(), value.into().into_json());
+                .insert("FilterGroups".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1636,11 +1699,11 @@ pub mod project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-projecttriggers.html#cfn-codebuild-project-projecttriggers-pullrequestbuildpolicy)
         pub fn pull_request_build_policy(
             mut self,
-            value: impl Into<crate::Value<PullRequestBuildPolicy>>,
+            value: impl crate::IntoValue<PullRequestBuildPolicy>,
         ) -> Self {
             self.0.insert(
                 "PullRequestBuildPolicy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1650,19 +1713,21 @@ pub mod project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-projecttriggers.html#cfn-codebuild-project-projecttriggers-scopeconfiguration)
         pub fn scope_configuration(
             mut self,
-            value: impl Into<crate::Value<ScopeConfiguration>>,
+            value: impl crate::IntoValue<ScopeConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ScopeConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ScopeConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Webhook`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-projecttriggers.html#cfn-codebuild-project-projecttriggers-webhook)
-        pub fn webhook(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn webhook(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Webhook".to_owned(), value.into().into_json());
+                .insert("Webhook".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1681,19 +1746,19 @@ pub mod project {
 
     impl PullRequestBuildPolicy {
         /// A new `PullRequestBuildPolicy` with its required properties.
-        pub fn new(requires_comment_approval: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(requires_comment_approval: impl crate::IntoValue<String>) -> Self {
             PullRequestBuildPolicy(crate::typed::Properties::from_iter([(
                 "RequiresCommentApproval".to_owned(),
-                requires_comment_approval.into().into_json(),
+                requires_comment_approval.into_value().into_json(),
             )]))
         }
 
         /// `ApproverRoles`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-pullrequestbuildpolicy.html#cfn-codebuild-project-pullrequestbuildpolicy-approverroles)
-        pub fn approver_roles(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn approver_roles(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ApproverRoles".to_owned(), value.into().into_json());
+                .insert("ApproverRoles".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1713,14 +1778,14 @@ pub mod project {
     impl RegistryCredential {
         /// A new `RegistryCredential` with its required properties.
         pub fn new(
-            credential: impl Into<crate::Value<String>>,
-            credential_provider: impl Into<crate::Value<String>>,
+            credential: impl crate::IntoValue<String>,
+            credential_provider: impl crate::IntoValue<String>,
         ) -> Self {
             RegistryCredential(crate::typed::Properties::from_iter([
-                ("Credential".to_owned(), credential.into().into_json()),
+                ("Credential".to_owned(), credential.into_value().into_json()),
                 (
                     "CredentialProvider".to_owned(),
-                    credential_provider.into().into_json(),
+                    credential_provider.into_value().into_json(),
                 ),
             ]))
         }
@@ -1740,28 +1805,30 @@ pub mod project {
 
     impl S3LogsConfig {
         /// A new `S3LogsConfig` with its required properties.
-        pub fn new(status: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(status: impl crate::IntoValue<String>) -> Self {
             S3LogsConfig(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
-                status.into().into_json(),
+                status.into_value().into_json(),
             )]))
         }
 
         /// `EncryptionDisabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-s3logsconfig.html#cfn-codebuild-project-s3logsconfig-encryptiondisabled)
-        pub fn encryption_disabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EncryptionDisabled".to_owned(), value.into().into_json());
+        pub fn encryption_disabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EncryptionDisabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Location`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-s3logsconfig.html#cfn-codebuild-project-s3logsconfig-location)
-        pub fn location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Location".to_owned(), value.into().into_json());
+                .insert("Location".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1780,26 +1847,28 @@ pub mod project {
 
     impl ScopeConfiguration {
         /// A new `ScopeConfiguration` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             ScopeConfiguration(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Domain`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-scopeconfiguration.html#cfn-codebuild-project-scopeconfiguration-domain)
-        pub fn domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Domain".to_owned(), value.into().into_json());
+        pub fn domain(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Domain".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Scope`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-scopeconfiguration.html#cfn-codebuild-project-scopeconfiguration-scope)
-        pub fn scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Scope".to_owned(), value.into().into_json());
+        pub fn scope(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Scope".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1818,27 +1887,28 @@ pub mod project {
 
     impl Source {
         /// A new `Source` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             Source(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Auth`: [`SourceAuth`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-source.html#cfn-codebuild-project-source-auth)
-        pub fn auth(mut self, value: impl Into<crate::Value<SourceAuth>>) -> Self {
-            self.0.insert("Auth".to_owned(), value.into().into_json());
+        pub fn auth(mut self, value: impl crate::IntoValue<SourceAuth>) -> Self {
+            self.0
+                .insert("Auth".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BuildSpec`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-source.html#cfn-codebuild-project-source-buildspec)
-        pub fn build_spec(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn build_spec(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BuildSpec".to_owned(), value.into().into_json());
+                .insert("BuildSpec".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1847,19 +1917,21 @@ pub mod project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-source.html#cfn-codebuild-project-source-buildstatusconfig)
         pub fn build_status_config(
             mut self,
-            value: impl Into<crate::Value<BuildStatusConfig>>,
+            value: impl crate::IntoValue<BuildStatusConfig>,
         ) -> Self {
-            self.0
-                .insert("BuildStatusConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BuildStatusConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `GitCloneDepth`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-source.html#cfn-codebuild-project-source-gitclonedepth)
-        pub fn git_clone_depth(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn git_clone_depth(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("GitCloneDepth".to_owned(), value.into().into_json());
+                .insert("GitCloneDepth".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1868,46 +1940,52 @@ pub mod project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-source.html#cfn-codebuild-project-source-gitsubmodulesconfig)
         pub fn git_submodules_config(
             mut self,
-            value: impl Into<crate::Value<GitSubmodulesConfig>>,
+            value: impl crate::IntoValue<GitSubmodulesConfig>,
         ) -> Self {
-            self.0
-                .insert("GitSubmodulesConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "GitSubmodulesConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InsecureSsl`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-source.html#cfn-codebuild-project-source-insecuressl)
-        pub fn insecure_ssl(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn insecure_ssl(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("InsecureSsl".to_owned(), value.into().into_json());
+                .insert("InsecureSsl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Location`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-source.html#cfn-codebuild-project-source-location)
-        pub fn location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Location".to_owned(), value.into().into_json());
+                .insert("Location".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReportBuildStatus`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-source.html#cfn-codebuild-project-source-reportbuildstatus)
-        pub fn report_build_status(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ReportBuildStatus".to_owned(), value.into().into_json());
+        pub fn report_build_status(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ReportBuildStatus".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SourceIdentifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-source.html#cfn-codebuild-project-source-sourceidentifier)
-        pub fn source_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SourceIdentifier".to_owned(), value.into().into_json());
+        pub fn source_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SourceIdentifier".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1926,19 +2004,19 @@ pub mod project {
 
     impl SourceAuth {
         /// A new `SourceAuth` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             SourceAuth(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Resource`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-sourceauth.html#cfn-codebuild-project-sourceauth-resource)
-        pub fn resource(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Resource".to_owned(), value.into().into_json());
+                .insert("Resource".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1958,12 +2036,12 @@ pub mod project {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1989,26 +2067,29 @@ pub mod project {
         /// `SecurityGroupIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-vpcconfig.html#cfn-codebuild-project-vpcconfig-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Subnets`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-vpcconfig.html#cfn-codebuild-project-vpcconfig-subnets)
-        pub fn subnets(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnets(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Subnets".to_owned(), value.into().into_json());
+                .insert("Subnets".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VpcId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-project-vpcconfig.html#cfn-codebuild-project-vpcconfig-vpcid)
-        pub fn vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("VpcId".to_owned(), value.into().into_json());
+        pub fn vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("VpcId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2031,22 +2112,22 @@ pub struct ReportGroup(crate::Resource);
 impl ReportGroup {
     /// A new `AWS::CodeBuild::ReportGroup` with its required properties.
     pub fn new(
-        export_config: impl Into<crate::Value<report_group::ReportExportConfig>>,
-        r#type: impl Into<crate::Value<String>>,
+        export_config: impl crate::IntoValue<report_group::ReportExportConfig>,
+        r#type: impl crate::IntoValue<String>,
     ) -> Self {
         ReportGroup(
             crate::Resource::new("AWS::CodeBuild::ReportGroup")
-                .property("ExportConfig", export_config.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("ExportConfig", export_config.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
     /// `DeleteReports`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-reportgroup.html#cfn-codebuild-reportgroup-deletereports)
-    pub fn delete_reports(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn delete_reports(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeleteReports", value.into().into_json());
+            .set_property("DeleteReports", value.into_value().into_json());
         self
     }
 
@@ -2055,16 +2136,16 @@ impl ReportGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-reportgroup.html#cfn-codebuild-reportgroup-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](report_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-reportgroup.html#cfn-codebuild-reportgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<report_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<report_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -2111,10 +2192,10 @@ pub mod report_group {
 
     impl ReportExportConfig {
         /// A new `ReportExportConfig` with its required properties.
-        pub fn new(export_config_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(export_config_type: impl crate::IntoValue<String>) -> Self {
             ReportExportConfig(crate::typed::Properties::from_iter([(
                 "ExportConfigType".to_owned(),
-                export_config_type.into().into_json(),
+                export_config_type.into_value().into_json(),
             )]))
         }
 
@@ -2123,10 +2204,10 @@ pub mod report_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-reportgroup-reportexportconfig.html#cfn-codebuild-reportgroup-reportexportconfig-s3destination)
         pub fn s3_destination(
             mut self,
-            value: impl Into<crate::Value<S3ReportExportConfig>>,
+            value: impl crate::IntoValue<S3ReportExportConfig>,
         ) -> Self {
             self.0
-                .insert("S3Destination".to_owned(), value.into().into_json());
+                .insert("S3Destination".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2145,54 +2226,57 @@ pub mod report_group {
 
     impl S3ReportExportConfig {
         /// A new `S3ReportExportConfig` with its required properties.
-        pub fn new(bucket: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket: impl crate::IntoValue<String>) -> Self {
             S3ReportExportConfig(crate::typed::Properties::from_iter([(
                 "Bucket".to_owned(),
-                bucket.into().into_json(),
+                bucket.into_value().into_json(),
             )]))
         }
 
         /// `BucketOwner`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-reportgroup-s3reportexportconfig.html#cfn-codebuild-reportgroup-s3reportexportconfig-bucketowner)
-        pub fn bucket_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketOwner".to_owned(), value.into().into_json());
+                .insert("BucketOwner".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EncryptionDisabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-reportgroup-s3reportexportconfig.html#cfn-codebuild-reportgroup-s3reportexportconfig-encryptiondisabled)
-        pub fn encryption_disabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EncryptionDisabled".to_owned(), value.into().into_json());
+        pub fn encryption_disabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EncryptionDisabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EncryptionKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-reportgroup-s3reportexportconfig.html#cfn-codebuild-reportgroup-s3reportexportconfig-encryptionkey)
-        pub fn encryption_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn encryption_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EncryptionKey".to_owned(), value.into().into_json());
+                .insert("EncryptionKey".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Packaging`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-reportgroup-s3reportexportconfig.html#cfn-codebuild-reportgroup-s3reportexportconfig-packaging)
-        pub fn packaging(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn packaging(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Packaging".to_owned(), value.into().into_json());
+                .insert("Packaging".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Path`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codebuild-reportgroup-s3reportexportconfig.html#cfn-codebuild-reportgroup-s3reportexportconfig-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2212,12 +2296,12 @@ pub mod report_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2240,23 +2324,24 @@ pub struct SourceCredential(crate::Resource);
 impl SourceCredential {
     /// A new `AWS::CodeBuild::SourceCredential` with its required properties.
     pub fn new(
-        auth_type: impl Into<crate::Value<String>>,
-        server_type: impl Into<crate::Value<String>>,
-        token: impl Into<crate::Value<String>>,
+        auth_type: impl crate::IntoValue<String>,
+        server_type: impl crate::IntoValue<String>,
+        token: impl crate::IntoValue<String>,
     ) -> Self {
         SourceCredential(
             crate::Resource::new("AWS::CodeBuild::SourceCredential")
-                .property("AuthType", auth_type.into().into_json())
-                .property("ServerType", server_type.into().into_json())
-                .property("Token", token.into().into_json()),
+                .property("AuthType", auth_type.into_value().into_json())
+                .property("ServerType", server_type.into_value().into_json())
+                .property("Token", token.into_value().into_json()),
         )
     }
 
     /// `Username`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codebuild-sourcecredential.html#cfn-codebuild-sourcecredential-username)
-    pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Username", value.into().into_json());
+    pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Username", value.into_value().into_json());
         self
     }
 }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::CodeCommit::Repository"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::CodeCommit::Repository",
+    <Repository as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::CodeCommit::Repository`.
 ///
 /// Required properties, the arguments of [`Repository::new`]: `RepositoryName`.
@@ -15,43 +21,44 @@ pub struct Repository(crate::Resource);
 
 impl Repository {
     /// A new `AWS::CodeCommit::Repository` with its required properties.
-    pub fn new(repository_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(repository_name: impl crate::IntoValue<String>) -> Self {
         Repository(
             crate::Resource::new("AWS::CodeCommit::Repository")
-                .property("RepositoryName", repository_name.into().into_json()),
+                .property("RepositoryName", repository_name.into_value().into_json()),
         )
     }
 
     /// `Code`: [`Code`](repository::Code).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codecommit-repository.html#cfn-codecommit-repository-code)
-    pub fn code(mut self, value: impl Into<crate::Value<repository::Code>>) -> Self {
-        self.0.set_property("Code", value.into().into_json());
+    pub fn code(mut self, value: impl crate::IntoValue<repository::Code>) -> Self {
+        self.0.set_property("Code", value.into_value().into_json());
         self
     }
 
     /// `KmsKeyId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codecommit-repository.html#cfn-codecommit-repository-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
     /// `RepositoryDescription`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codecommit-repository.html#cfn-codecommit-repository-repositorydescription)
-    pub fn repository_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn repository_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RepositoryDescription", value.into().into_json());
+            .set_property("RepositoryDescription", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](repository::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codecommit-repository.html#cfn-codecommit-repository-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<repository::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<repository::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -60,9 +67,10 @@ impl Repository {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codecommit-repository.html#cfn-codecommit-repository-triggers)
     pub fn triggers(
         mut self,
-        value: impl Into<crate::Value<Vec<repository::RepositoryTrigger>>>,
+        value: impl crate::IntoValue<Vec<repository::RepositoryTrigger>>,
     ) -> Self {
-        self.0.set_property("Triggers", value.into().into_json());
+        self.0
+            .set_property("Triggers", value.into_value().into_json());
         self
     }
 }
@@ -124,19 +132,19 @@ pub mod repository {
 
     impl Code {
         /// A new `Code` with its required properties.
-        pub fn new(s3: impl Into<crate::Value<S3>>) -> Self {
+        pub fn new(s3: impl crate::IntoValue<S3>) -> Self {
             Code(crate::typed::Properties::from_iter([(
                 "S3".to_owned(),
-                s3.into().into_json(),
+                s3.into_value().into_json(),
             )]))
         }
 
         /// `BranchName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codecommit-repository-code.html#cfn-codecommit-repository-code-branchname)
-        pub fn branch_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn branch_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BranchName".to_owned(), value.into().into_json());
+                .insert("BranchName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -156,35 +164,35 @@ pub mod repository {
     impl RepositoryTrigger {
         /// A new `RepositoryTrigger` with its required properties.
         pub fn new(
-            destination_arn: impl Into<crate::Value<String>>,
-            events: impl Into<crate::Value<Vec<String>>>,
-            name: impl Into<crate::Value<String>>,
+            destination_arn: impl crate::IntoValue<String>,
+            events: impl crate::IntoValue<Vec<String>>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             RepositoryTrigger(crate::typed::Properties::from_iter([
                 (
                     "DestinationArn".to_owned(),
-                    destination_arn.into().into_json(),
+                    destination_arn.into_value().into_json(),
                 ),
-                ("Events".to_owned(), events.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Events".to_owned(), events.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
         /// `Branches`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codecommit-repository-repositorytrigger.html#cfn-codecommit-repository-repositorytrigger-branches)
-        pub fn branches(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn branches(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Branches".to_owned(), value.into().into_json());
+                .insert("Branches".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CustomData`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codecommit-repository-repositorytrigger.html#cfn-codecommit-repository-repositorytrigger-customdata)
-        pub fn custom_data(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn custom_data(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomData".to_owned(), value.into().into_json());
+                .insert("CustomData".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -204,21 +212,21 @@ pub mod repository {
     impl S3 {
         /// A new `S3` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            key: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            key: impl crate::IntoValue<String>,
         ) -> Self {
             S3(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("Key".to_owned(), key.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
             ]))
         }
 
         /// `ObjectVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codecommit-repository-s3.html#cfn-codecommit-repository-s3-objectversion)
-        pub fn object_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn object_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ObjectVersion".to_owned(), value.into().into_json());
+                .insert("ObjectVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -238,12 +246,12 @@ pub mod repository {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::CodeConnections::Connection"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::CodeConnections::Connection",
+    <Connection as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::CodeConnections::Connection`.
 ///
 /// Required properties, the arguments of [`Connection::new`]: `ConnectionName`.
@@ -15,10 +21,10 @@ pub struct Connection(crate::Resource);
 
 impl Connection {
     /// A new `AWS::CodeConnections::Connection` with its required properties.
-    pub fn new(connection_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(connection_name: impl crate::IntoValue<String>) -> Self {
         Connection(
             crate::Resource::new("AWS::CodeConnections::Connection")
-                .property("ConnectionName", connection_name.into().into_json()),
+                .property("ConnectionName", connection_name.into_value().into_json()),
         )
     }
 
@@ -31,8 +37,9 @@ impl Connection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeconnections-connection.html#cfn-codeconnections-connection-hostarn)
-    pub fn host_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("HostArn", value.into().into_json());
+    pub fn host_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("HostArn", value.into_value().into_json());
         self
     }
 
@@ -41,12 +48,9 @@ impl Connection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeconnections-connection.html#cfn-codeconnections-connection-providertype)
-    pub fn provider_type(
-        mut self,
-        value: impl Into<crate::Value<connection::ProviderType>>,
-    ) -> Self {
+    pub fn provider_type(mut self, value: impl crate::IntoValue<connection::ProviderType>) -> Self {
         self.0
-            .set_property("ProviderType", value.into().into_json());
+            .set_property("ProviderType", value.into_value().into_json());
         self
     }
 
@@ -55,15 +59,20 @@ impl Connection {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeconnections-connection.html#cfn-codeconnections-connection-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<connection::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<connection::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Connection {
     const TYPE_NAME: &'static str = "AWS::CodeConnections::Connection";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConnectionName", "HostArn", "ProviderType"];
 
@@ -110,12 +119,12 @@ pub mod connection {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::CodeDeploy::DeploymentGroup",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::CodeDeploy::Application",
+        <Application as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CodeDeploy::DeploymentConfig",
+        <DeploymentConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CodeDeploy::DeploymentGroup",
+        <DeploymentGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::CodeDeploy::Application`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-application.html)
@@ -28,9 +44,9 @@ impl Application {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-application.html#cfn-codedeploy-application-applicationname)
-    pub fn application_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn application_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ApplicationName", value.into().into_json());
+            .set_property("ApplicationName", value.into_value().into_json());
         self
     }
 
@@ -41,18 +57,18 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-application.html#cfn-codedeploy-application-computeplatform)
     pub fn compute_platform(
         mut self,
-        value: impl Into<crate::Value<application::ComputePlatform>>,
+        value: impl crate::IntoValue<application::ComputePlatform>,
     ) -> Self {
         self.0
-            .set_property("ComputePlatform", value.into().into_json());
+            .set_property("ComputePlatform", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](application::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-application.html#cfn-codedeploy-application-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<application::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -65,7 +81,12 @@ impl Default for Application {
 
 impl crate::typed::ResourceType for Application {
     const TYPE_NAME: &'static str = "AWS::CodeDeploy::Application";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName", "ComputePlatform"];
 
     fn resource(&self) -> &crate::Resource {
@@ -93,12 +114,12 @@ pub mod application {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -150,10 +171,10 @@ impl DeploymentConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentconfig.html#cfn-codedeploy-deploymentconfig-computeplatform)
     pub fn compute_platform(
         mut self,
-        value: impl Into<crate::Value<deployment_config::ComputePlatform>>,
+        value: impl crate::IntoValue<deployment_config::ComputePlatform>,
     ) -> Self {
         self.0
-            .set_property("ComputePlatform", value.into().into_json());
+            .set_property("ComputePlatform", value.into_value().into_json());
         self
     }
 
@@ -164,9 +185,9 @@ impl DeploymentConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentconfig.html#cfn-codedeploy-deploymentconfig-deploymentconfigname)
-    pub fn deployment_config_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn deployment_config_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeploymentConfigName", value.into().into_json());
+            .set_property("DeploymentConfigName", value.into_value().into_json());
         self
     }
 
@@ -177,10 +198,10 @@ impl DeploymentConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentconfig.html#cfn-codedeploy-deploymentconfig-minimumhealthyhosts)
     pub fn minimum_healthy_hosts(
         mut self,
-        value: impl Into<crate::Value<deployment_config::MinimumHealthyHosts>>,
+        value: impl crate::IntoValue<deployment_config::MinimumHealthyHosts>,
     ) -> Self {
         self.0
-            .set_property("MinimumHealthyHosts", value.into().into_json());
+            .set_property("MinimumHealthyHosts", value.into_value().into_json());
         self
     }
 
@@ -191,10 +212,10 @@ impl DeploymentConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentconfig.html#cfn-codedeploy-deploymentconfig-trafficroutingconfig)
     pub fn traffic_routing_config(
         mut self,
-        value: impl Into<crate::Value<deployment_config::TrafficRoutingConfig>>,
+        value: impl crate::IntoValue<deployment_config::TrafficRoutingConfig>,
     ) -> Self {
         self.0
-            .set_property("TrafficRoutingConfig", value.into().into_json());
+            .set_property("TrafficRoutingConfig", value.into_value().into_json());
         self
     }
 
@@ -205,9 +226,10 @@ impl DeploymentConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentconfig.html#cfn-codedeploy-deploymentconfig-zonalconfig)
     pub fn zonal_config(
         mut self,
-        value: impl Into<crate::Value<deployment_config::ZonalConfig>>,
+        value: impl crate::IntoValue<deployment_config::ZonalConfig>,
     ) -> Self {
-        self.0.set_property("ZonalConfig", value.into().into_json());
+        self.0
+            .set_property("ZonalConfig", value.into_value().into_json());
         self
     }
 }
@@ -253,13 +275,10 @@ pub mod deployment_config {
 
     impl MinimumHealthyHosts {
         /// A new `MinimumHealthyHosts` with its required properties.
-        pub fn new(
-            r#type: impl Into<crate::Value<Type>>,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>, value: impl crate::IntoValue<i64>) -> Self {
             MinimumHealthyHosts(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -279,12 +298,12 @@ pub mod deployment_config {
     impl MinimumHealthyHostsPerZone {
         /// A new `MinimumHealthyHostsPerZone` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<MinimumHealthyHostsPerZoneType>>,
-            value: impl Into<crate::Value<i64>>,
+            r#type: impl crate::IntoValue<MinimumHealthyHostsPerZoneType>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             MinimumHealthyHostsPerZone(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -304,17 +323,17 @@ pub mod deployment_config {
     impl TimeBasedCanary {
         /// A new `TimeBasedCanary` with its required properties.
         pub fn new(
-            canary_interval: impl Into<crate::Value<i64>>,
-            canary_percentage: impl Into<crate::Value<i64>>,
+            canary_interval: impl crate::IntoValue<i64>,
+            canary_percentage: impl crate::IntoValue<i64>,
         ) -> Self {
             TimeBasedCanary(crate::typed::Properties::from_iter([
                 (
                     "CanaryInterval".to_owned(),
-                    canary_interval.into().into_json(),
+                    canary_interval.into_value().into_json(),
                 ),
                 (
                     "CanaryPercentage".to_owned(),
-                    canary_percentage.into().into_json(),
+                    canary_percentage.into_value().into_json(),
                 ),
             ]))
         }
@@ -335,17 +354,17 @@ pub mod deployment_config {
     impl TimeBasedLinear {
         /// A new `TimeBasedLinear` with its required properties.
         pub fn new(
-            linear_interval: impl Into<crate::Value<i64>>,
-            linear_percentage: impl Into<crate::Value<i64>>,
+            linear_interval: impl crate::IntoValue<i64>,
+            linear_percentage: impl crate::IntoValue<i64>,
         ) -> Self {
             TimeBasedLinear(crate::typed::Properties::from_iter([
                 (
                     "LinearInterval".to_owned(),
-                    linear_interval.into().into_json(),
+                    linear_interval.into_value().into_json(),
                 ),
                 (
                     "LinearPercentage".to_owned(),
-                    linear_percentage.into().into_json(),
+                    linear_percentage.into_value().into_json(),
                 ),
             ]))
         }
@@ -365,34 +384,28 @@ pub mod deployment_config {
 
     impl TrafficRoutingConfig {
         /// A new `TrafficRoutingConfig` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<TrafficRoutingConfigType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<TrafficRoutingConfigType>) -> Self {
             TrafficRoutingConfig(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `TimeBasedCanary`: [`TimeBasedCanary`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentconfig-trafficroutingconfig.html#cfn-codedeploy-deploymentconfig-trafficroutingconfig-timebasedcanary)
-        pub fn time_based_canary(
-            mut self,
-            value: impl Into<crate::Value<TimeBasedCanary>>,
-        ) -> Self {
+        pub fn time_based_canary(mut self, value: impl crate::IntoValue<TimeBasedCanary>) -> Self {
             self.0
-                .insert("TimeBasedCanary".to_owned(), value.into().into_json());
+                .insert("TimeBasedCanary".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TimeBasedLinear`: [`TimeBasedLinear`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentconfig-trafficroutingconfig.html#cfn-codedeploy-deploymentconfig-trafficroutingconfig-timebasedlinear)
-        pub fn time_based_linear(
-            mut self,
-            value: impl Into<crate::Value<TimeBasedLinear>>,
-        ) -> Self {
+        pub fn time_based_linear(mut self, value: impl crate::IntoValue<TimeBasedLinear>) -> Self {
             self.0
-                .insert("TimeBasedLinear".to_owned(), value.into().into_json());
+                .insert("TimeBasedLinear".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -420,11 +433,11 @@ pub mod deployment_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentconfig-zonalconfig.html#cfn-codedeploy-deploymentconfig-zonalconfig-firstzonemonitordurationinseconds)
         pub fn first_zone_monitor_duration_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "FirstZoneMonitorDurationInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -434,11 +447,11 @@ pub mod deployment_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentconfig-zonalconfig.html#cfn-codedeploy-deploymentconfig-zonalconfig-minimumhealthyhostsperzone)
         pub fn minimum_healthy_hosts_per_zone(
             mut self,
-            value: impl Into<crate::Value<MinimumHealthyHostsPerZone>>,
+            value: impl crate::IntoValue<MinimumHealthyHostsPerZone>,
         ) -> Self {
             self.0.insert(
                 "MinimumHealthyHostsPerZone".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -446,10 +459,10 @@ pub mod deployment_config {
         /// `MonitorDurationInSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentconfig-zonalconfig.html#cfn-codedeploy-deploymentconfig-zonalconfig-monitordurationinseconds)
-        pub fn monitor_duration_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn monitor_duration_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MonitorDurationInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -551,13 +564,13 @@ pub struct DeploymentGroup(crate::Resource);
 impl DeploymentGroup {
     /// A new `AWS::CodeDeploy::DeploymentGroup` with its required properties.
     pub fn new(
-        application_name: impl Into<crate::Value<String>>,
-        service_role_arn: impl Into<crate::Value<String>>,
+        application_name: impl crate::IntoValue<String>,
+        service_role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         DeploymentGroup(
             crate::Resource::new("AWS::CodeDeploy::DeploymentGroup")
-                .property("ApplicationName", application_name.into().into_json())
-                .property("ServiceRoleArn", service_role_arn.into().into_json()),
+                .property("ApplicationName", application_name.into_value().into_json())
+                .property("ServiceRoleArn", service_role_arn.into_value().into_json()),
         )
     }
 
@@ -566,10 +579,10 @@ impl DeploymentGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-alarmconfiguration)
     pub fn alarm_configuration(
         mut self,
-        value: impl Into<crate::Value<deployment_group::AlarmConfiguration>>,
+        value: impl crate::IntoValue<deployment_group::AlarmConfiguration>,
     ) -> Self {
         self.0
-            .set_property("AlarmConfiguration", value.into().into_json());
+            .set_property("AlarmConfiguration", value.into_value().into_json());
         self
     }
 
@@ -578,19 +591,19 @@ impl DeploymentGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-autorollbackconfiguration)
     pub fn auto_rollback_configuration(
         mut self,
-        value: impl Into<crate::Value<deployment_group::AutoRollbackConfiguration>>,
+        value: impl crate::IntoValue<deployment_group::AutoRollbackConfiguration>,
     ) -> Self {
         self.0
-            .set_property("AutoRollbackConfiguration", value.into().into_json());
+            .set_property("AutoRollbackConfiguration", value.into_value().into_json());
         self
     }
 
     /// `AutoScalingGroups`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-autoscalinggroups)
-    pub fn auto_scaling_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn auto_scaling_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AutoScalingGroups", value.into().into_json());
+            .set_property("AutoScalingGroups", value.into_value().into_json());
         self
     }
 
@@ -599,10 +612,12 @@ impl DeploymentGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-bluegreendeploymentconfiguration)
     pub fn blue_green_deployment_configuration(
         mut self,
-        value: impl Into<crate::Value<deployment_group::BlueGreenDeploymentConfiguration>>,
+        value: impl crate::IntoValue<deployment_group::BlueGreenDeploymentConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("BlueGreenDeploymentConfiguration", value.into().into_json());
+        self.0.set_property(
+            "BlueGreenDeploymentConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -611,9 +626,10 @@ impl DeploymentGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-deployment)
     pub fn deployment(
         mut self,
-        value: impl Into<crate::Value<deployment_group::Deployment>>,
+        value: impl crate::IntoValue<deployment_group::Deployment>,
     ) -> Self {
-        self.0.set_property("Deployment", value.into().into_json());
+        self.0
+            .set_property("Deployment", value.into_value().into_json());
         self
     }
 
@@ -622,9 +638,9 @@ impl DeploymentGroup {
     /// Length: 1 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-deploymentconfigname)
-    pub fn deployment_config_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn deployment_config_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeploymentConfigName", value.into().into_json());
+            .set_property("DeploymentConfigName", value.into_value().into_json());
         self
     }
 
@@ -635,9 +651,9 @@ impl DeploymentGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-deploymentgroupname)
-    pub fn deployment_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn deployment_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeploymentGroupName", value.into().into_json());
+            .set_property("DeploymentGroupName", value.into_value().into_json());
         self
     }
 
@@ -646,10 +662,10 @@ impl DeploymentGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-deploymentstyle)
     pub fn deployment_style(
         mut self,
-        value: impl Into<crate::Value<deployment_group::DeploymentStyle>>,
+        value: impl crate::IntoValue<deployment_group::DeploymentStyle>,
     ) -> Self {
         self.0
-            .set_property("DeploymentStyle", value.into().into_json());
+            .set_property("DeploymentStyle", value.into_value().into_json());
         self
     }
 
@@ -658,9 +674,10 @@ impl DeploymentGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-ecsservices)
     pub fn ecs_services(
         mut self,
-        value: impl Into<crate::Value<Vec<deployment_group::EcsService>>>,
+        value: impl crate::IntoValue<Vec<deployment_group::EcsService>>,
     ) -> Self {
-        self.0.set_property("ECSServices", value.into().into_json());
+        self.0
+            .set_property("ECSServices", value.into_value().into_json());
         self
     }
 
@@ -669,10 +686,10 @@ impl DeploymentGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-ec2tagfilters)
     pub fn ec2_tag_filters(
         mut self,
-        value: impl Into<crate::Value<Vec<deployment_group::Ec2TagFilter>>>,
+        value: impl crate::IntoValue<Vec<deployment_group::Ec2TagFilter>>,
     ) -> Self {
         self.0
-            .set_property("Ec2TagFilters", value.into().into_json());
+            .set_property("Ec2TagFilters", value.into_value().into_json());
         self
     }
 
@@ -681,9 +698,10 @@ impl DeploymentGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-ec2tagset)
     pub fn ec2_tag_set(
         mut self,
-        value: impl Into<crate::Value<deployment_group::Ec2TagSet>>,
+        value: impl crate::IntoValue<deployment_group::Ec2TagSet>,
     ) -> Self {
-        self.0.set_property("Ec2TagSet", value.into().into_json());
+        self.0
+            .set_property("Ec2TagSet", value.into_value().into_json());
         self
     }
 
@@ -692,10 +710,10 @@ impl DeploymentGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-loadbalancerinfo)
     pub fn load_balancer_info(
         mut self,
-        value: impl Into<crate::Value<deployment_group::LoadBalancerInfo>>,
+        value: impl crate::IntoValue<deployment_group::LoadBalancerInfo>,
     ) -> Self {
         self.0
-            .set_property("LoadBalancerInfo", value.into().into_json());
+            .set_property("LoadBalancerInfo", value.into_value().into_json());
         self
     }
 
@@ -704,10 +722,12 @@ impl DeploymentGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-onpremisesinstancetagfilters)
     pub fn on_premises_instance_tag_filters(
         mut self,
-        value: impl Into<crate::Value<Vec<deployment_group::TagFilter>>>,
+        value: impl crate::IntoValue<Vec<deployment_group::TagFilter>>,
     ) -> Self {
-        self.0
-            .set_property("OnPremisesInstanceTagFilters", value.into().into_json());
+        self.0.set_property(
+            "OnPremisesInstanceTagFilters",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -716,10 +736,10 @@ impl DeploymentGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-onpremisestagset)
     pub fn on_premises_tag_set(
         mut self,
-        value: impl Into<crate::Value<deployment_group::OnPremisesTagSet>>,
+        value: impl crate::IntoValue<deployment_group::OnPremisesTagSet>,
     ) -> Self {
         self.0
-            .set_property("OnPremisesTagSet", value.into().into_json());
+            .set_property("OnPremisesTagSet", value.into_value().into_json());
         self
     }
 
@@ -728,27 +748,27 @@ impl DeploymentGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-outdatedinstancesstrategy)
     pub fn outdated_instances_strategy(
         mut self,
-        value: impl Into<crate::Value<deployment_group::OutdatedInstancesStrategy>>,
+        value: impl crate::IntoValue<deployment_group::OutdatedInstancesStrategy>,
     ) -> Self {
         self.0
-            .set_property("OutdatedInstancesStrategy", value.into().into_json());
+            .set_property("OutdatedInstancesStrategy", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](deployment_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<deployment_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<deployment_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TerminationHookEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-terminationhookenabled)
-    pub fn termination_hook_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn termination_hook_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("TerminationHookEnabled", value.into().into_json());
+            .set_property("TerminationHookEnabled", value.into_value().into_json());
         self
     }
 
@@ -757,17 +777,22 @@ impl DeploymentGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-triggerconfigurations)
     pub fn trigger_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<deployment_group::TriggerConfig>>>,
+        value: impl crate::IntoValue<Vec<deployment_group::TriggerConfig>>,
     ) -> Self {
         self.0
-            .set_property("TriggerConfigurations", value.into().into_json());
+            .set_property("TriggerConfigurations", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DeploymentGroup {
     const TYPE_NAME: &'static str = "AWS::CodeDeploy::DeploymentGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationName", "DeploymentGroupName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -801,8 +826,9 @@ pub mod deployment_group {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-alarm.html#cfn-codedeploy-deploymentgroup-alarm-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -828,27 +854,28 @@ pub mod deployment_group {
         /// `Alarms`: list of [`Alarm`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-alarmconfiguration.html#cfn-codedeploy-deploymentgroup-alarmconfiguration-alarms)
-        pub fn alarms(mut self, value: impl Into<crate::Value<Vec<Alarm>>>) -> Self {
-            self.0.insert("Alarms".to_owned(), value.into().into_json());
+        pub fn alarms(mut self, value: impl crate::IntoValue<Vec<Alarm>>) -> Self {
+            self.0
+                .insert("Alarms".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-alarmconfiguration.html#cfn-codedeploy-deploymentgroup-alarmconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IgnorePollAlarmFailure`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-alarmconfiguration.html#cfn-codedeploy-deploymentgroup-alarmconfiguration-ignorepollalarmfailure)
-        pub fn ignore_poll_alarm_failure(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn ignore_poll_alarm_failure(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "IgnorePollAlarmFailure".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -875,17 +902,18 @@ pub mod deployment_group {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-autorollbackconfiguration.html#cfn-codedeploy-deploymentgroup-autorollbackconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Events`: list of [`Events`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-autorollbackconfiguration.html#cfn-codedeploy-deploymentgroup-autorollbackconfiguration-events)
-        pub fn events(mut self, value: impl Into<crate::Value<Vec<Events>>>) -> Self {
-            self.0.insert("Events".to_owned(), value.into().into_json());
+        pub fn events(mut self, value: impl crate::IntoValue<Vec<Events>>) -> Self {
+            self.0
+                .insert("Events".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -913,10 +941,12 @@ pub mod deployment_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-bluegreendeploymentconfiguration.html#cfn-codedeploy-deploymentgroup-bluegreendeploymentconfiguration-deploymentreadyoption)
         pub fn deployment_ready_option(
             mut self,
-            value: impl Into<crate::Value<DeploymentReadyOption>>,
+            value: impl crate::IntoValue<DeploymentReadyOption>,
         ) -> Self {
-            self.0
-                .insert("DeploymentReadyOption".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DeploymentReadyOption".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -925,11 +955,11 @@ pub mod deployment_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-bluegreendeploymentconfiguration.html#cfn-codedeploy-deploymentgroup-bluegreendeploymentconfiguration-greenfleetprovisioningoption)
         pub fn green_fleet_provisioning_option(
             mut self,
-            value: impl Into<crate::Value<GreenFleetProvisioningOption>>,
+            value: impl crate::IntoValue<GreenFleetProvisioningOption>,
         ) -> Self {
             self.0.insert(
                 "GreenFleetProvisioningOption".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -939,11 +969,11 @@ pub mod deployment_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-bluegreendeploymentconfiguration.html#cfn-codedeploy-deploymentgroup-bluegreendeploymentconfiguration-terminateblueinstancesondeploymentsuccess)
         pub fn terminate_blue_instances_on_deployment_success(
             mut self,
-            value: impl Into<crate::Value<BlueInstanceTerminationOption>>,
+            value: impl crate::IntoValue<BlueInstanceTerminationOption>,
         ) -> Self {
             self.0.insert(
                 "TerminateBlueInstancesOnDeploymentSuccess".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -972,9 +1002,10 @@ pub mod deployment_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-blueinstanceterminationoption.html#cfn-codedeploy-deploymentgroup-blueinstanceterminationoption-action)
         pub fn action(
             mut self,
-            value: impl Into<crate::Value<BlueInstanceTerminationOptionAction>>,
+            value: impl crate::IntoValue<BlueInstanceTerminationOptionAction>,
         ) -> Self {
-            self.0.insert("Action".to_owned(), value.into().into_json());
+            self.0
+                .insert("Action".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -983,11 +1014,11 @@ pub mod deployment_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-blueinstanceterminationoption.html#cfn-codedeploy-deploymentgroup-blueinstanceterminationoption-terminationwaittimeinminutes)
         pub fn termination_wait_time_in_minutes(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "TerminationWaitTimeInMinutes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1007,19 +1038,19 @@ pub mod deployment_group {
 
     impl Deployment {
         /// A new `Deployment` with its required properties.
-        pub fn new(revision: impl Into<crate::Value<RevisionLocation>>) -> Self {
+        pub fn new(revision: impl crate::IntoValue<RevisionLocation>) -> Self {
             Deployment(crate::typed::Properties::from_iter([(
                 "Revision".to_owned(),
-                revision.into().into_json(),
+                revision.into_value().into_json(),
             )]))
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-deployment.html#cfn-codedeploy-deploymentgroup-deployment-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1028,11 +1059,11 @@ pub mod deployment_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-deployment.html#cfn-codedeploy-deploymentgroup-deployment-ignoreapplicationstopfailures)
         pub fn ignore_application_stop_failures(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "IgnoreApplicationStopFailures".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1059,21 +1090,20 @@ pub mod deployment_group {
         /// `ActionOnTimeout`: [`ActionOnTimeout`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-deploymentreadyoption.html#cfn-codedeploy-deploymentgroup-deploymentreadyoption-actionontimeout)
-        pub fn action_on_timeout(
-            mut self,
-            value: impl Into<crate::Value<ActionOnTimeout>>,
-        ) -> Self {
+        pub fn action_on_timeout(mut self, value: impl crate::IntoValue<ActionOnTimeout>) -> Self {
             self.0
-                .insert("ActionOnTimeout".to_owned(), value.into().into_json());
+                .insert("ActionOnTimeout".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WaitTimeInMinutes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-deploymentreadyoption.html#cfn-codedeploy-deploymentgroup-deploymentreadyoption-waittimeinminutes)
-        pub fn wait_time_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("WaitTimeInMinutes".to_owned(), value.into().into_json());
+        pub fn wait_time_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "WaitTimeInMinutes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1099,21 +1129,20 @@ pub mod deployment_group {
         /// `DeploymentOption`: [`DeploymentOption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-deploymentstyle.html#cfn-codedeploy-deploymentgroup-deploymentstyle-deploymentoption)
-        pub fn deployment_option(
-            mut self,
-            value: impl Into<crate::Value<DeploymentOption>>,
-        ) -> Self {
-            self.0
-                .insert("DeploymentOption".to_owned(), value.into().into_json());
+        pub fn deployment_option(mut self, value: impl crate::IntoValue<DeploymentOption>) -> Self {
+            self.0.insert(
+                "DeploymentOption".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DeploymentType`: [`DeploymentType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-deploymentstyle.html#cfn-codedeploy-deploymentgroup-deploymentstyle-deploymenttype)
-        pub fn deployment_type(mut self, value: impl Into<crate::Value<DeploymentType>>) -> Self {
+        pub fn deployment_type(mut self, value: impl crate::IntoValue<DeploymentType>) -> Self {
             self.0
-                .insert("DeploymentType".to_owned(), value.into().into_json());
+                .insert("DeploymentType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1139,24 +1168,27 @@ pub mod deployment_group {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-ec2tagfilter.html#cfn-codedeploy-deploymentgroup-ec2tagfilter-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-ec2tagfilter.html#cfn-codedeploy-deploymentgroup-ec2tagfilter-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-ec2tagfilter.html#cfn-codedeploy-deploymentgroup-ec2tagfilter-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1184,10 +1216,10 @@ pub mod deployment_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-ec2tagset.html#cfn-codedeploy-deploymentgroup-ec2tagset-ec2tagsetlist)
         pub fn ec2_tag_set_list(
             mut self,
-            value: impl Into<crate::Value<Vec<Ec2TagSetListObject>>>,
+            value: impl crate::IntoValue<Vec<Ec2TagSetListObject>>,
         ) -> Self {
             self.0
-                .insert("Ec2TagSetList".to_owned(), value.into().into_json());
+                .insert("Ec2TagSetList".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1213,9 +1245,9 @@ pub mod deployment_group {
         /// `Ec2TagGroup`: list of [`Ec2TagFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-ec2tagsetlistobject.html#cfn-codedeploy-deploymentgroup-ec2tagsetlistobject-ec2taggroup)
-        pub fn ec2_tag_group(mut self, value: impl Into<crate::Value<Vec<Ec2TagFilter>>>) -> Self {
+        pub fn ec2_tag_group(mut self, value: impl crate::IntoValue<Vec<Ec2TagFilter>>) -> Self {
             self.0
-                .insert("Ec2TagGroup".to_owned(), value.into().into_json());
+                .insert("Ec2TagGroup".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1235,12 +1267,18 @@ pub mod deployment_group {
     impl EcsService {
         /// A new `EcsService` with its required properties.
         pub fn new(
-            cluster_name: impl Into<crate::Value<String>>,
-            service_name: impl Into<crate::Value<String>>,
+            cluster_name: impl crate::IntoValue<String>,
+            service_name: impl crate::IntoValue<String>,
         ) -> Self {
             EcsService(crate::typed::Properties::from_iter([
-                ("ClusterName".to_owned(), cluster_name.into().into_json()),
-                ("ServiceName".to_owned(), service_name.into().into_json()),
+                (
+                    "ClusterName".to_owned(),
+                    cluster_name.into_value().into_json(),
+                ),
+                (
+                    "ServiceName".to_owned(),
+                    service_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1266,8 +1304,9 @@ pub mod deployment_group {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-elbinfo.html#cfn-codedeploy-deploymentgroup-elbinfo-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1287,12 +1326,12 @@ pub mod deployment_group {
     impl GitHubLocation {
         /// A new `GitHubLocation` with its required properties.
         pub fn new(
-            commit_id: impl Into<crate::Value<String>>,
-            repository: impl Into<crate::Value<String>>,
+            commit_id: impl crate::IntoValue<String>,
+            repository: impl crate::IntoValue<String>,
         ) -> Self {
             GitHubLocation(crate::typed::Properties::from_iter([
-                ("CommitId".to_owned(), commit_id.into().into_json()),
-                ("Repository".to_owned(), repository.into().into_json()),
+                ("CommitId".to_owned(), commit_id.into_value().into_json()),
+                ("Repository".to_owned(), repository.into_value().into_json()),
             ]))
         }
     }
@@ -1318,8 +1357,9 @@ pub mod deployment_group {
         /// `Action`: [`Action`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-greenfleetprovisioningoption.html#cfn-codedeploy-deploymentgroup-greenfleetprovisioningoption-action)
-        pub fn action(mut self, value: impl Into<crate::Value<Action>>) -> Self {
-            self.0.insert("Action".to_owned(), value.into().into_json());
+        pub fn action(mut self, value: impl crate::IntoValue<Action>) -> Self {
+            self.0
+                .insert("Action".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1345,9 +1385,9 @@ pub mod deployment_group {
         /// `ElbInfoList`: list of [`ElbInfo`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-loadbalancerinfo.html#cfn-codedeploy-deploymentgroup-loadbalancerinfo-elbinfolist)
-        pub fn elb_info_list(mut self, value: impl Into<crate::Value<Vec<ElbInfo>>>) -> Self {
+        pub fn elb_info_list(mut self, value: impl crate::IntoValue<Vec<ElbInfo>>) -> Self {
             self.0
-                .insert("ElbInfoList".to_owned(), value.into().into_json());
+                .insert("ElbInfoList".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1356,10 +1396,12 @@ pub mod deployment_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-loadbalancerinfo.html#cfn-codedeploy-deploymentgroup-loadbalancerinfo-targetgroupinfolist)
         pub fn target_group_info_list(
             mut self,
-            value: impl Into<crate::Value<Vec<TargetGroupInfo>>>,
+            value: impl crate::IntoValue<Vec<TargetGroupInfo>>,
         ) -> Self {
-            self.0
-                .insert("TargetGroupInfoList".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TargetGroupInfoList".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1368,11 +1410,11 @@ pub mod deployment_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-loadbalancerinfo.html#cfn-codedeploy-deploymentgroup-loadbalancerinfo-targetgrouppairinfolist)
         pub fn target_group_pair_info_list(
             mut self,
-            value: impl Into<crate::Value<Vec<TargetGroupPairInfo>>>,
+            value: impl crate::IntoValue<Vec<TargetGroupPairInfo>>,
         ) -> Self {
             self.0.insert(
                 "TargetGroupPairInfoList".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1401,10 +1443,12 @@ pub mod deployment_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-onpremisestagset.html#cfn-codedeploy-deploymentgroup-onpremisestagset-onpremisestagsetlist)
         pub fn on_premises_tag_set_list(
             mut self,
-            value: impl Into<crate::Value<Vec<OnPremisesTagSetListObject>>>,
+            value: impl crate::IntoValue<Vec<OnPremisesTagSetListObject>>,
         ) -> Self {
-            self.0
-                .insert("OnPremisesTagSetList".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OnPremisesTagSetList".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1432,10 +1476,12 @@ pub mod deployment_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-onpremisestagsetlistobject.html#cfn-codedeploy-deploymentgroup-onpremisestagsetlistobject-onpremisestaggroup)
         pub fn on_premises_tag_group(
             mut self,
-            value: impl Into<crate::Value<Vec<TagFilter>>>,
+            value: impl crate::IntoValue<Vec<TagFilter>>,
         ) -> Self {
-            self.0
-                .insert("OnPremisesTagGroup".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OnPremisesTagGroup".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1461,27 +1507,27 @@ pub mod deployment_group {
         /// `GitHubLocation`: [`GitHubLocation`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-revisionlocation.html#cfn-codedeploy-deploymentgroup-revisionlocation-githublocation)
-        pub fn git_hub_location(mut self, value: impl Into<crate::Value<GitHubLocation>>) -> Self {
+        pub fn git_hub_location(mut self, value: impl crate::IntoValue<GitHubLocation>) -> Self {
             self.0
-                .insert("GitHubLocation".to_owned(), value.into().into_json());
+                .insert("GitHubLocation".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RevisionType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-revisionlocation.html#cfn-codedeploy-deploymentgroup-revisionlocation-revisiontype)
-        pub fn revision_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn revision_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RevisionType".to_owned(), value.into().into_json());
+                .insert("RevisionType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3Location`: [`S3Location`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-revisionlocation.html#cfn-codedeploy-deploymentgroup-revisionlocation-s3location)
-        pub fn s3_location(mut self, value: impl Into<crate::Value<S3Location>>) -> Self {
+        pub fn s3_location(mut self, value: impl crate::IntoValue<S3Location>) -> Self {
             self.0
-                .insert("S3Location".to_owned(), value.into().into_json());
+                .insert("S3Location".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1501,38 +1547,39 @@ pub mod deployment_group {
     impl S3Location {
         /// A new `S3Location` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            key: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            key: impl crate::IntoValue<String>,
         ) -> Self {
             S3Location(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("Key".to_owned(), key.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
             ]))
         }
 
         /// `BundleType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-s3location.html#cfn-codedeploy-deploymentgroup-s3location-bundletype)
-        pub fn bundle_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bundle_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BundleType".to_owned(), value.into().into_json());
+                .insert("BundleType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ETag`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-s3location.html#cfn-codedeploy-deploymentgroup-s3location-etag)
-        pub fn e_tag(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("ETag".to_owned(), value.into().into_json());
+        pub fn e_tag(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("ETag".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Version`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-s3location.html#cfn-codedeploy-deploymentgroup-s3location-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1552,12 +1599,12 @@ pub mod deployment_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1583,24 +1630,27 @@ pub mod deployment_group {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-tagfilter.html#cfn-codedeploy-deploymentgroup-tagfilter-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`TagFilterType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-tagfilter.html#cfn-codedeploy-deploymentgroup-tagfilter-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<TagFilterType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<TagFilterType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-tagfilter.html#cfn-codedeploy-deploymentgroup-tagfilter-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1626,8 +1676,9 @@ pub mod deployment_group {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-targetgroupinfo.html#cfn-codedeploy-deploymentgroup-targetgroupinfo-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1653,30 +1704,31 @@ pub mod deployment_group {
         /// `ProdTrafficRoute`: [`TrafficRoute`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-targetgrouppairinfo.html#cfn-codedeploy-deploymentgroup-targetgrouppairinfo-prodtrafficroute)
-        pub fn prod_traffic_route(mut self, value: impl Into<crate::Value<TrafficRoute>>) -> Self {
-            self.0
-                .insert("ProdTrafficRoute".to_owned(), value.into().into_json());
+        pub fn prod_traffic_route(mut self, value: impl crate::IntoValue<TrafficRoute>) -> Self {
+            self.0.insert(
+                "ProdTrafficRoute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TargetGroups`: list of [`TargetGroupInfo`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-targetgrouppairinfo.html#cfn-codedeploy-deploymentgroup-targetgrouppairinfo-targetgroups)
-        pub fn target_groups(
-            mut self,
-            value: impl Into<crate::Value<Vec<TargetGroupInfo>>>,
-        ) -> Self {
+        pub fn target_groups(mut self, value: impl crate::IntoValue<Vec<TargetGroupInfo>>) -> Self {
             self.0
-                .insert("TargetGroups".to_owned(), value.into().into_json());
+                .insert("TargetGroups".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TestTrafficRoute`: [`TrafficRoute`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-targetgrouppairinfo.html#cfn-codedeploy-deploymentgroup-targetgrouppairinfo-testtrafficroute)
-        pub fn test_traffic_route(mut self, value: impl Into<crate::Value<TrafficRoute>>) -> Self {
-            self.0
-                .insert("TestTrafficRoute".to_owned(), value.into().into_json());
+        pub fn test_traffic_route(mut self, value: impl crate::IntoValue<TrafficRoute>) -> Self {
+            self.0.insert(
+                "TestTrafficRoute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1702,9 +1754,9 @@ pub mod deployment_group {
         /// `ListenerArns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-trafficroute.html#cfn-codedeploy-deploymentgroup-trafficroute-listenerarns)
-        pub fn listener_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn listener_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ListenerArns".to_owned(), value.into().into_json());
+                .insert("ListenerArns".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1730,30 +1782,29 @@ pub mod deployment_group {
         /// `TriggerEvents`: list of [`TriggerEvents`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-triggerconfig.html#cfn-codedeploy-deploymentgroup-triggerconfig-triggerevents)
-        pub fn trigger_events(
-            mut self,
-            value: impl Into<crate::Value<Vec<TriggerEvents>>>,
-        ) -> Self {
+        pub fn trigger_events(mut self, value: impl crate::IntoValue<Vec<TriggerEvents>>) -> Self {
             self.0
-                .insert("TriggerEvents".to_owned(), value.into().into_json());
+                .insert("TriggerEvents".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TriggerName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-triggerconfig.html#cfn-codedeploy-deploymentgroup-triggerconfig-triggername)
-        pub fn trigger_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn trigger_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TriggerName".to_owned(), value.into().into_json());
+                .insert("TriggerName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TriggerTargetArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codedeploy-deploymentgroup-triggerconfig.html#cfn-codedeploy-deploymentgroup-triggerconfig-triggertargetarn)
-        pub fn trigger_target_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TriggerTargetArn".to_owned(), value.into().into_json());
+        pub fn trigger_target_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TriggerTargetArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::CodeGuruProfiler::ProfilingGroup"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::CodeGuruProfiler::ProfilingGroup",
+    <ProfilingGroup as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::CodeGuruProfiler::ProfilingGroup`.
 ///
 /// Required properties, the arguments of [`ProfilingGroup::new`]: `ProfilingGroupName`.
@@ -15,11 +21,11 @@ pub struct ProfilingGroup(crate::Resource);
 
 impl ProfilingGroup {
     /// A new `AWS::CodeGuruProfiler::ProfilingGroup` with its required properties.
-    pub fn new(profiling_group_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(profiling_group_name: impl crate::IntoValue<String>) -> Self {
         ProfilingGroup(
             crate::Resource::new("AWS::CodeGuruProfiler::ProfilingGroup").property(
                 "ProfilingGroupName",
-                profiling_group_name.into().into_json(),
+                profiling_group_name.into_value().into_json(),
             ),
         )
     }
@@ -29,10 +35,10 @@ impl ProfilingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeguruprofiler-profilinggroup.html#cfn-codeguruprofiler-profilinggroup-agentpermissions)
     pub fn agent_permissions(
         mut self,
-        value: impl Into<crate::Value<profiling_group::AgentPermissions>>,
+        value: impl crate::IntoValue<profiling_group::AgentPermissions>,
     ) -> Self {
         self.0
-            .set_property("AgentPermissions", value.into().into_json());
+            .set_property("AgentPermissions", value.into_value().into_json());
         self
     }
 
@@ -41,11 +47,11 @@ impl ProfilingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeguruprofiler-profilinggroup.html#cfn-codeguruprofiler-profilinggroup-anomalydetectionnotificationconfiguration)
     pub fn anomaly_detection_notification_configuration(
         mut self,
-        value: impl Into<crate::Value<Vec<profiling_group::Channel>>>,
+        value: impl crate::IntoValue<Vec<profiling_group::Channel>>,
     ) -> Self {
         self.0.set_property(
             "AnomalyDetectionNotificationConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -57,10 +63,10 @@ impl ProfilingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeguruprofiler-profilinggroup.html#cfn-codeguruprofiler-profilinggroup-computeplatform)
     pub fn compute_platform(
         mut self,
-        value: impl Into<crate::Value<profiling_group::ComputePlatform>>,
+        value: impl crate::IntoValue<profiling_group::ComputePlatform>,
     ) -> Self {
         self.0
-            .set_property("ComputePlatform", value.into().into_json());
+            .set_property("ComputePlatform", value.into_value().into_json());
         self
     }
 
@@ -69,15 +75,20 @@ impl ProfilingGroup {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codeguruprofiler-profilinggroup.html#cfn-codeguruprofiler-profilinggroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<profiling_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<profiling_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ProfilingGroup {
     const TYPE_NAME: &'static str = "AWS::CodeGuruProfiler::ProfilingGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ComputePlatform", "ProfilingGroupName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -112,10 +123,10 @@ pub mod profiling_group {
 
     impl AgentPermissions {
         /// A new `AgentPermissions` with its required properties.
-        pub fn new(principals: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(principals: impl crate::IntoValue<Vec<String>>) -> Self {
             AgentPermissions(crate::typed::Properties::from_iter([(
                 "Principals".to_owned(),
-                principals.into().into_json(),
+                principals.into_value().into_json(),
             )]))
         }
     }
@@ -134,19 +145,19 @@ pub mod profiling_group {
 
     impl Channel {
         /// A new `Channel` with its required properties.
-        pub fn new(channel_uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(channel_uri: impl crate::IntoValue<String>) -> Self {
             Channel(crate::typed::Properties::from_iter([(
                 "channelUri".to_owned(),
-                channel_uri.into().into_json(),
+                channel_uri.into_value().into_json(),
             )]))
         }
 
         /// `channelId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codeguruprofiler-profilinggroup-channel.html#cfn-codeguruprofiler-profilinggroup-channel-channelid)
-        pub fn channel_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn channel_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("channelId".to_owned(), value.into().into_json());
+                .insert("channelId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -166,12 +177,12 @@ pub mod profiling_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

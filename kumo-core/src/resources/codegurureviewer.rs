@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::CodeGuruReviewer::RepositoryAssociation"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::CodeGuruReviewer::RepositoryAssociation",
+    <RepositoryAssociation as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::CodeGuruReviewer::RepositoryAssociation`.
 ///
 /// Required properties, the arguments of [`RepositoryAssociation::new`]: `Name`, `Type`.
@@ -16,13 +22,13 @@ pub struct RepositoryAssociation(crate::Resource);
 impl RepositoryAssociation {
     /// A new `AWS::CodeGuruReviewer::RepositoryAssociation` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<repository_association::Type>>,
+        name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<repository_association::Type>,
     ) -> Self {
         RepositoryAssociation(
             crate::Resource::new("AWS::CodeGuruReviewer::RepositoryAssociation")
-                .property("Name", name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -35,8 +41,9 @@ impl RepositoryAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codegurureviewer-repositoryassociation.html#cfn-codegurureviewer-repositoryassociation-bucketname)
-    pub fn bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BucketName", value.into().into_json());
+    pub fn bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BucketName", value.into_value().into_json());
         self
     }
 
@@ -49,9 +56,9 @@ impl RepositoryAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codegurureviewer-repositoryassociation.html#cfn-codegurureviewer-repositoryassociation-connectionarn)
-    pub fn connection_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn connection_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConnectionArn", value.into().into_json());
+            .set_property("ConnectionArn", value.into_value().into_json());
         self
     }
 
@@ -64,8 +71,8 @@ impl RepositoryAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codegurureviewer-repositoryassociation.html#cfn-codegurureviewer-repositoryassociation-owner)
-    pub fn owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Owner", value.into().into_json());
+    pub fn owner(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Owner", value.into_value().into_json());
         self
     }
 
@@ -76,18 +83,20 @@ impl RepositoryAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codegurureviewer-repositoryassociation.html#cfn-codegurureviewer-repositoryassociation-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<repository_association::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<repository_association::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for RepositoryAssociation {
     const TYPE_NAME: &'static str = "AWS::CodeGuruReviewer::RepositoryAssociation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "BucketName",
         "ConnectionArn",
@@ -130,12 +139,12 @@ pub mod repository_association {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

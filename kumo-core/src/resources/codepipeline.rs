@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::CodePipeline::Webhook",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::CodePipeline::CustomActionType",
+        <CustomActionType as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CodePipeline::Pipeline",
+        <Pipeline as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CodePipeline::Webhook",
+        <Webhook as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::CodePipeline::CustomActionType`.
 ///
 /// Required properties, the arguments of [`CustomActionType::new`]: `Category`, `InputArtifactDetails`, `OutputArtifactDetails`, `Provider`, `Version`.
@@ -20,25 +36,25 @@ pub struct CustomActionType(crate::Resource);
 impl CustomActionType {
     /// A new `AWS::CodePipeline::CustomActionType` with its required properties.
     pub fn new(
-        category: impl Into<crate::Value<custom_action_type::Category>>,
-        input_artifact_details: impl Into<crate::Value<custom_action_type::ArtifactDetails>>,
-        output_artifact_details: impl Into<crate::Value<custom_action_type::ArtifactDetails>>,
-        provider: impl Into<crate::Value<String>>,
-        version: impl Into<crate::Value<String>>,
+        category: impl crate::IntoValue<custom_action_type::Category>,
+        input_artifact_details: impl crate::IntoValue<custom_action_type::ArtifactDetails>,
+        output_artifact_details: impl crate::IntoValue<custom_action_type::ArtifactDetails>,
+        provider: impl crate::IntoValue<String>,
+        version: impl crate::IntoValue<String>,
     ) -> Self {
         CustomActionType(
             crate::Resource::new("AWS::CodePipeline::CustomActionType")
-                .property("Category", category.into().into_json())
+                .property("Category", category.into_value().into_json())
                 .property(
                     "InputArtifactDetails",
-                    input_artifact_details.into().into_json(),
+                    input_artifact_details.into_value().into_json(),
                 )
                 .property(
                     "OutputArtifactDetails",
-                    output_artifact_details.into().into_json(),
+                    output_artifact_details.into_value().into_json(),
                 )
-                .property("Provider", provider.into().into_json())
-                .property("Version", version.into().into_json()),
+                .property("Provider", provider.into_value().into_json())
+                .property("Version", version.into_value().into_json()),
         )
     }
 
@@ -51,10 +67,10 @@ impl CustomActionType {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-customactiontype.html#cfn-codepipeline-customactiontype-configurationproperties)
     pub fn configuration_properties(
         mut self,
-        value: impl Into<crate::Value<Vec<custom_action_type::ConfigurationProperties>>>,
+        value: impl crate::IntoValue<Vec<custom_action_type::ConfigurationProperties>>,
     ) -> Self {
         self.0
-            .set_property("ConfigurationProperties", value.into().into_json());
+            .set_property("ConfigurationProperties", value.into_value().into_json());
         self
     }
 
@@ -63,26 +79,29 @@ impl CustomActionType {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-customactiontype.html#cfn-codepipeline-customactiontype-settings)
-    pub fn settings(
-        mut self,
-        value: impl Into<crate::Value<custom_action_type::Settings>>,
-    ) -> Self {
-        self.0.set_property("Settings", value.into().into_json());
+    pub fn settings(mut self, value: impl crate::IntoValue<custom_action_type::Settings>) -> Self {
+        self.0
+            .set_property("Settings", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](custom_action_type::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-customactiontype.html#cfn-codepipeline-customactiontype-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<custom_action_type::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<custom_action_type::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CustomActionType {
     const TYPE_NAME: &'static str = "AWS::CodePipeline::CustomActionType";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Category",
         "ConfigurationProperties",
@@ -126,12 +145,18 @@ pub mod custom_action_type {
     impl ArtifactDetails {
         /// A new `ArtifactDetails` with its required properties.
         pub fn new(
-            maximum_count: impl Into<crate::Value<i64>>,
-            minimum_count: impl Into<crate::Value<i64>>,
+            maximum_count: impl crate::IntoValue<i64>,
+            minimum_count: impl crate::IntoValue<i64>,
         ) -> Self {
             ArtifactDetails(crate::typed::Properties::from_iter([
-                ("MaximumCount".to_owned(), maximum_count.into().into_json()),
-                ("MinimumCount".to_owned(), minimum_count.into().into_json()),
+                (
+                    "MaximumCount".to_owned(),
+                    maximum_count.into_value().into_json(),
+                ),
+                (
+                    "MinimumCount".to_owned(),
+                    minimum_count.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -151,16 +176,16 @@ pub mod custom_action_type {
     impl ConfigurationProperties {
         /// A new `ConfigurationProperties` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<bool>>,
-            name: impl Into<crate::Value<String>>,
-            required: impl Into<crate::Value<bool>>,
-            secret: impl Into<crate::Value<bool>>,
+            key: impl crate::IntoValue<bool>,
+            name: impl crate::IntoValue<String>,
+            required: impl crate::IntoValue<bool>,
+            secret: impl crate::IntoValue<bool>,
         ) -> Self {
             ConfigurationProperties(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("Required".to_owned(), required.into().into_json()),
-                ("Secret".to_owned(), secret.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Required".to_owned(), required.into_value().into_json()),
+                ("Secret".to_owned(), secret.into_value().into_json()),
             ]))
         }
 
@@ -169,26 +194,27 @@ pub mod custom_action_type {
         /// Length: 1 to 160.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-customactiontype-configurationproperties.html#cfn-codepipeline-customactiontype-configurationproperties-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Queryable`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-customactiontype-configurationproperties.html#cfn-codepipeline-customactiontype-configurationproperties-queryable)
-        pub fn queryable(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn queryable(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Queryable".to_owned(), value.into().into_json());
+                .insert("Queryable".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-customactiontype-configurationproperties.html#cfn-codepipeline-customactiontype-configurationproperties-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -216,9 +242,11 @@ pub mod custom_action_type {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-customactiontype-settings.html#cfn-codepipeline-customactiontype-settings-entityurltemplate)
-        pub fn entity_url_template(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EntityUrlTemplate".to_owned(), value.into().into_json());
+        pub fn entity_url_template(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EntityUrlTemplate".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -227,9 +255,11 @@ pub mod custom_action_type {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-customactiontype-settings.html#cfn-codepipeline-customactiontype-settings-executionurltemplate)
-        pub fn execution_url_template(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ExecutionUrlTemplate".to_owned(), value.into().into_json());
+        pub fn execution_url_template(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ExecutionUrlTemplate".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -238,9 +268,11 @@ pub mod custom_action_type {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-customactiontype-settings.html#cfn-codepipeline-customactiontype-settings-revisionurltemplate)
-        pub fn revision_url_template(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RevisionUrlTemplate".to_owned(), value.into().into_json());
+        pub fn revision_url_template(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RevisionUrlTemplate".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -251,11 +283,11 @@ pub mod custom_action_type {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-customactiontype-settings.html#cfn-codepipeline-customactiontype-settings-thirdpartyconfigurationurl)
         pub fn third_party_configuration_url(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ThirdPartyConfigurationUrl".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -276,12 +308,12 @@ pub mod custom_action_type {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -358,25 +390,22 @@ pub struct Pipeline(crate::Resource);
 impl Pipeline {
     /// A new `AWS::CodePipeline::Pipeline` with its required properties.
     pub fn new(
-        role_arn: impl Into<crate::Value<String>>,
-        stages: impl Into<crate::Value<Vec<pipeline::StageDeclaration>>>,
+        role_arn: impl crate::IntoValue<String>,
+        stages: impl crate::IntoValue<Vec<pipeline::StageDeclaration>>,
     ) -> Self {
         Pipeline(
             crate::Resource::new("AWS::CodePipeline::Pipeline")
-                .property("RoleArn", role_arn.into().into_json())
-                .property("Stages", stages.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json())
+                .property("Stages", stages.into_value().into_json()),
         )
     }
 
     /// `ArtifactStore`: [`ArtifactStore`](pipeline::ArtifactStore).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-artifactstore)
-    pub fn artifact_store(
-        mut self,
-        value: impl Into<crate::Value<pipeline::ArtifactStore>>,
-    ) -> Self {
+    pub fn artifact_store(mut self, value: impl crate::IntoValue<pipeline::ArtifactStore>) -> Self {
         self.0
-            .set_property("ArtifactStore", value.into().into_json());
+            .set_property("ArtifactStore", value.into_value().into_json());
         self
     }
 
@@ -385,10 +414,10 @@ impl Pipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-artifactstores)
     pub fn artifact_stores(
         mut self,
-        value: impl Into<crate::Value<Vec<pipeline::ArtifactStoreMap>>>,
+        value: impl crate::IntoValue<Vec<pipeline::ArtifactStoreMap>>,
     ) -> Self {
         self.0
-            .set_property("ArtifactStores", value.into().into_json());
+            .set_property("ArtifactStores", value.into_value().into_json());
         self
     }
 
@@ -397,10 +426,12 @@ impl Pipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-disableinboundstagetransitions)
     pub fn disable_inbound_stage_transitions(
         mut self,
-        value: impl Into<crate::Value<Vec<pipeline::StageTransition>>>,
+        value: impl crate::IntoValue<Vec<pipeline::StageTransition>>,
     ) -> Self {
-        self.0
-            .set_property("DisableInboundStageTransitions", value.into().into_json());
+        self.0.set_property(
+            "DisableInboundStageTransitions",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -409,12 +440,9 @@ impl Pipeline {
     /// Default: `"SUPERSEDED"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-executionmode)
-    pub fn execution_mode(
-        mut self,
-        value: impl Into<crate::Value<pipeline::ExecutionMode>>,
-    ) -> Self {
+    pub fn execution_mode(mut self, value: impl crate::IntoValue<pipeline::ExecutionMode>) -> Self {
         self.0
-            .set_property("ExecutionMode", value.into().into_json());
+            .set_property("ExecutionMode", value.into_value().into_json());
         self
     }
 
@@ -423,34 +451,34 @@ impl Pipeline {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `PipelineType`: [`PipelineType`](pipeline::PipelineType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-pipelinetype)
-    pub fn pipeline_type(mut self, value: impl Into<crate::Value<pipeline::PipelineType>>) -> Self {
+    pub fn pipeline_type(mut self, value: impl crate::IntoValue<pipeline::PipelineType>) -> Self {
         self.0
-            .set_property("PipelineType", value.into().into_json());
+            .set_property("PipelineType", value.into_value().into_json());
         self
     }
 
     /// `RestartExecutionOnUpdate`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-restartexecutiononupdate)
-    pub fn restart_execution_on_update(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn restart_execution_on_update(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("RestartExecutionOnUpdate", value.into().into_json());
+            .set_property("RestartExecutionOnUpdate", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](pipeline::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<pipeline::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<pipeline::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -459,9 +487,10 @@ impl Pipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-triggers)
     pub fn triggers(
         mut self,
-        value: impl Into<crate::Value<Vec<pipeline::PipelineTriggerDeclaration>>>,
+        value: impl crate::IntoValue<Vec<pipeline::PipelineTriggerDeclaration>>,
     ) -> Self {
-        self.0.set_property("Triggers", value.into().into_json());
+        self.0
+            .set_property("Triggers", value.into_value().into_json());
         self
     }
 
@@ -470,16 +499,22 @@ impl Pipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-variables)
     pub fn variables(
         mut self,
-        value: impl Into<crate::Value<Vec<pipeline::VariableDeclaration>>>,
+        value: impl crate::IntoValue<Vec<pipeline::VariableDeclaration>>,
     ) -> Self {
-        self.0.set_property("Variables", value.into().into_json());
+        self.0
+            .set_property("Variables", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Pipeline {
     const TYPE_NAME: &'static str = "AWS::CodePipeline::Pipeline";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -515,30 +550,33 @@ pub mod pipeline {
     impl ActionDeclaration {
         /// A new `ActionDeclaration` with its required properties.
         pub fn new(
-            action_type_id: impl Into<crate::Value<ActionTypeId>>,
-            name: impl Into<crate::Value<String>>,
+            action_type_id: impl crate::IntoValue<ActionTypeId>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             ActionDeclaration(crate::typed::Properties::from_iter([
-                ("ActionTypeId".to_owned(), action_type_id.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                (
+                    "ActionTypeId".to_owned(),
+                    action_type_id.into_value().into_json(),
+                ),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
         /// `Commands`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-actiondeclaration.html#cfn-codepipeline-pipeline-actiondeclaration-commands)
-        pub fn commands(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn commands(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Commands".to_owned(), value.into().into_json());
+                .insert("Commands".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Configuration`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-actiondeclaration.html#cfn-codepipeline-pipeline-actiondeclaration-configuration)
-        pub fn configuration(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn configuration(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Configuration".to_owned(), value.into().into_json());
+                .insert("Configuration".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -547,31 +585,30 @@ pub mod pipeline {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-actiondeclaration.html#cfn-codepipeline-pipeline-actiondeclaration-environmentvariables)
         pub fn environment_variables(
             mut self,
-            value: impl Into<crate::Value<Vec<EnvironmentVariable>>>,
+            value: impl crate::IntoValue<Vec<EnvironmentVariable>>,
         ) -> Self {
-            self.0
-                .insert("EnvironmentVariables".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EnvironmentVariables".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InputArtifacts`: list of [`InputArtifact`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-actiondeclaration.html#cfn-codepipeline-pipeline-actiondeclaration-inputartifacts)
-        pub fn input_artifacts(
-            mut self,
-            value: impl Into<crate::Value<Vec<InputArtifact>>>,
-        ) -> Self {
+        pub fn input_artifacts(mut self, value: impl crate::IntoValue<Vec<InputArtifact>>) -> Self {
             self.0
-                .insert("InputArtifacts".to_owned(), value.into().into_json());
+                .insert("InputArtifacts".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Namespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-actiondeclaration.html#cfn-codepipeline-pipeline-actiondeclaration-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -580,27 +617,28 @@ pub mod pipeline {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-actiondeclaration.html#cfn-codepipeline-pipeline-actiondeclaration-outputartifacts)
         pub fn output_artifacts(
             mut self,
-            value: impl Into<crate::Value<Vec<OutputArtifact>>>,
+            value: impl crate::IntoValue<Vec<OutputArtifact>>,
         ) -> Self {
             self.0
-                .insert("OutputArtifacts".to_owned(), value.into().into_json());
+                .insert("OutputArtifacts".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputVariables`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-actiondeclaration.html#cfn-codepipeline-pipeline-actiondeclaration-outputvariables)
-        pub fn output_variables(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn output_variables(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("OutputVariables".to_owned(), value.into().into_json());
+                .insert("OutputVariables".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Region`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-actiondeclaration.html#cfn-codepipeline-pipeline-actiondeclaration-region)
-        pub fn region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Region".to_owned(), value.into().into_json());
+        pub fn region(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Region".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -609,27 +647,29 @@ pub mod pipeline {
         /// Pattern: `arn:aws(-[\w]+)*:iam::[0-9]{12}:role/.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-actiondeclaration.html#cfn-codepipeline-pipeline-actiondeclaration-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RunOrder`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-actiondeclaration.html#cfn-codepipeline-pipeline-actiondeclaration-runorder)
-        pub fn run_order(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn run_order(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RunOrder".to_owned(), value.into().into_json());
+                .insert("RunOrder".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TimeoutInMinutes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-actiondeclaration.html#cfn-codepipeline-pipeline-actiondeclaration-timeoutinminutes)
-        pub fn timeout_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TimeoutInMinutes".to_owned(), value.into().into_json());
+        pub fn timeout_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TimeoutInMinutes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -649,16 +689,16 @@ pub mod pipeline {
     impl ActionTypeId {
         /// A new `ActionTypeId` with its required properties.
         pub fn new(
-            category: impl Into<crate::Value<Category>>,
-            owner: impl Into<crate::Value<String>>,
-            provider: impl Into<crate::Value<String>>,
-            version: impl Into<crate::Value<String>>,
+            category: impl crate::IntoValue<Category>,
+            owner: impl crate::IntoValue<String>,
+            provider: impl crate::IntoValue<String>,
+            version: impl crate::IntoValue<String>,
         ) -> Self {
             ActionTypeId(crate::typed::Properties::from_iter([
-                ("Category".to_owned(), category.into().into_json()),
-                ("Owner".to_owned(), owner.into().into_json()),
-                ("Provider".to_owned(), provider.into().into_json()),
-                ("Version".to_owned(), version.into().into_json()),
+                ("Category".to_owned(), category.into_value().into_json()),
+                ("Owner".to_owned(), owner.into_value().into_json()),
+                ("Provider".to_owned(), provider.into_value().into_json()),
+                ("Version".to_owned(), version.into_value().into_json()),
             ]))
         }
     }
@@ -678,21 +718,21 @@ pub mod pipeline {
     impl ArtifactStore {
         /// A new `ArtifactStore` with its required properties.
         pub fn new(
-            location: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<Type>>,
+            location: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             ArtifactStore(crate::typed::Properties::from_iter([
-                ("Location".to_owned(), location.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Location".to_owned(), location.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `EncryptionKey`: [`EncryptionKey`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-artifactstore.html#cfn-codepipeline-pipeline-artifactstore-encryptionkey)
-        pub fn encryption_key(mut self, value: impl Into<crate::Value<EncryptionKey>>) -> Self {
+        pub fn encryption_key(mut self, value: impl crate::IntoValue<EncryptionKey>) -> Self {
             self.0
-                .insert("EncryptionKey".to_owned(), value.into().into_json());
+                .insert("EncryptionKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -712,15 +752,15 @@ pub mod pipeline {
     impl ArtifactStoreMap {
         /// A new `ArtifactStoreMap` with its required properties.
         pub fn new(
-            artifact_store: impl Into<crate::Value<ArtifactStore>>,
-            region: impl Into<crate::Value<String>>,
+            artifact_store: impl crate::IntoValue<ArtifactStore>,
+            region: impl crate::IntoValue<String>,
         ) -> Self {
             ArtifactStoreMap(crate::typed::Properties::from_iter([
                 (
                     "ArtifactStore".to_owned(),
-                    artifact_store.into().into_json(),
+                    artifact_store.into_value().into_json(),
                 ),
-                ("Region".to_owned(), region.into().into_json()),
+                ("Region".to_owned(), region.into_value().into_json()),
             ]))
         }
     }
@@ -746,9 +786,9 @@ pub mod pipeline {
         /// `Conditions`: list of [`Condition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-beforeentryconditions.html#cfn-codepipeline-pipeline-beforeentryconditions-conditions)
-        pub fn conditions(mut self, value: impl Into<crate::Value<Vec<Condition>>>) -> Self {
+        pub fn conditions(mut self, value: impl crate::IntoValue<Vec<Condition>>) -> Self {
             self.0
-                .insert("Conditions".to_owned(), value.into().into_json());
+                .insert("Conditions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -768,12 +808,12 @@ pub mod pipeline {
     impl BlockerDeclaration {
         /// A new `BlockerDeclaration` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<BlockerDeclarationType>>,
+            name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<BlockerDeclarationType>,
         ) -> Self {
             BlockerDeclaration(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -799,16 +839,18 @@ pub mod pipeline {
         /// `Result`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-condition.html#cfn-codepipeline-pipeline-condition-result)
-        pub fn result(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Result".to_owned(), value.into().into_json());
+        pub fn result(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Result".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Rules`: list of [`RuleDeclaration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-condition.html#cfn-codepipeline-pipeline-condition-rules)
-        pub fn rules(mut self, value: impl Into<crate::Value<Vec<RuleDeclaration>>>) -> Self {
-            self.0.insert("Rules".to_owned(), value.into().into_json());
+        pub fn rules(mut self, value: impl crate::IntoValue<Vec<RuleDeclaration>>) -> Self {
+            self.0
+                .insert("Rules".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -828,12 +870,12 @@ pub mod pipeline {
     impl EncryptionKey {
         /// A new `EncryptionKey` with its required properties.
         pub fn new(
-            id: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<String>>,
+            id: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             EncryptionKey(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -853,20 +895,21 @@ pub mod pipeline {
     impl EnvironmentVariable {
         /// A new `EnvironmentVariable` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             EnvironmentVariable(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
 
         /// `Type`: [`EnvironmentVariableType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-environmentvariable.html#cfn-codepipeline-pipeline-environmentvariable-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<EnvironmentVariableType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<EnvironmentVariableType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -892,17 +935,18 @@ pub mod pipeline {
         /// `Conditions`: list of [`Condition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-failureconditions.html#cfn-codepipeline-pipeline-failureconditions-conditions)
-        pub fn conditions(mut self, value: impl Into<crate::Value<Vec<Condition>>>) -> Self {
+        pub fn conditions(mut self, value: impl crate::IntoValue<Vec<Condition>>) -> Self {
             self.0
-                .insert("Conditions".to_owned(), value.into().into_json());
+                .insert("Conditions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Result`: [`FailureConditionsResult`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-failureconditions.html#cfn-codepipeline-pipeline-failureconditions-result)
-        pub fn result(mut self, value: impl Into<crate::Value<FailureConditionsResult>>) -> Self {
-            self.0.insert("Result".to_owned(), value.into().into_json());
+        pub fn result(mut self, value: impl crate::IntoValue<FailureConditionsResult>) -> Self {
+            self.0
+                .insert("Result".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -911,10 +955,12 @@ pub mod pipeline {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-failureconditions.html#cfn-codepipeline-pipeline-failureconditions-retryconfiguration)
         pub fn retry_configuration(
             mut self,
-            value: impl Into<crate::Value<RetryConfiguration>>,
+            value: impl crate::IntoValue<RetryConfiguration>,
         ) -> Self {
-            self.0
-                .insert("RetryConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RetryConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -940,18 +986,18 @@ pub mod pipeline {
         /// `Excludes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-gitbranchfiltercriteria.html#cfn-codepipeline-pipeline-gitbranchfiltercriteria-excludes)
-        pub fn excludes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn excludes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Excludes".to_owned(), value.into().into_json());
+                .insert("Excludes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Includes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-gitbranchfiltercriteria.html#cfn-codepipeline-pipeline-gitbranchfiltercriteria-includes)
-        pub fn includes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn includes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Includes".to_owned(), value.into().into_json());
+                .insert("Includes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -970,10 +1016,10 @@ pub mod pipeline {
 
     impl GitConfiguration {
         /// A new `GitConfiguration` with its required properties.
-        pub fn new(source_action_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(source_action_name: impl crate::IntoValue<String>) -> Self {
             GitConfiguration(crate::typed::Properties::from_iter([(
                 "SourceActionName".to_owned(),
-                source_action_name.into().into_json(),
+                source_action_name.into_value().into_json(),
             )]))
         }
 
@@ -982,18 +1028,19 @@ pub mod pipeline {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-gitconfiguration.html#cfn-codepipeline-pipeline-gitconfiguration-pullrequest)
         pub fn pull_request(
             mut self,
-            value: impl Into<crate::Value<Vec<GitPullRequestFilter>>>,
+            value: impl crate::IntoValue<Vec<GitPullRequestFilter>>,
         ) -> Self {
             self.0
-                .insert("PullRequest".to_owned(), value.into().into_json());
+                .insert("PullRequest".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Push`: list of [`GitPushFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-gitconfiguration.html#cfn-codepipeline-pipeline-gitconfiguration-push)
-        pub fn push(mut self, value: impl Into<crate::Value<Vec<GitPushFilter>>>) -> Self {
-            self.0.insert("Push".to_owned(), value.into().into_json());
+        pub fn push(mut self, value: impl crate::IntoValue<Vec<GitPushFilter>>) -> Self {
+            self.0
+                .insert("Push".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1019,18 +1066,18 @@ pub mod pipeline {
         /// `Excludes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-gitfilepathfiltercriteria.html#cfn-codepipeline-pipeline-gitfilepathfiltercriteria-excludes)
-        pub fn excludes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn excludes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Excludes".to_owned(), value.into().into_json());
+                .insert("Excludes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Includes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-gitfilepathfiltercriteria.html#cfn-codepipeline-pipeline-gitfilepathfiltercriteria-includes)
-        pub fn includes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn includes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Includes".to_owned(), value.into().into_json());
+                .insert("Includes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1056,17 +1103,18 @@ pub mod pipeline {
         /// `Branches`: [`GitBranchFilterCriteria`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-gitpullrequestfilter.html#cfn-codepipeline-pipeline-gitpullrequestfilter-branches)
-        pub fn branches(mut self, value: impl Into<crate::Value<GitBranchFilterCriteria>>) -> Self {
+        pub fn branches(mut self, value: impl crate::IntoValue<GitBranchFilterCriteria>) -> Self {
             self.0
-                .insert("Branches".to_owned(), value.into().into_json());
+                .insert("Branches".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Events`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-gitpullrequestfilter.html#cfn-codepipeline-pipeline-gitpullrequestfilter-events)
-        pub fn events(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Events".to_owned(), value.into().into_json());
+        pub fn events(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Events".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1075,10 +1123,10 @@ pub mod pipeline {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-gitpullrequestfilter.html#cfn-codepipeline-pipeline-gitpullrequestfilter-filepaths)
         pub fn file_paths(
             mut self,
-            value: impl Into<crate::Value<GitFilePathFilterCriteria>>,
+            value: impl crate::IntoValue<GitFilePathFilterCriteria>,
         ) -> Self {
             self.0
-                .insert("FilePaths".to_owned(), value.into().into_json());
+                .insert("FilePaths".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1104,9 +1152,9 @@ pub mod pipeline {
         /// `Branches`: [`GitBranchFilterCriteria`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-gitpushfilter.html#cfn-codepipeline-pipeline-gitpushfilter-branches)
-        pub fn branches(mut self, value: impl Into<crate::Value<GitBranchFilterCriteria>>) -> Self {
+        pub fn branches(mut self, value: impl crate::IntoValue<GitBranchFilterCriteria>) -> Self {
             self.0
-                .insert("Branches".to_owned(), value.into().into_json());
+                .insert("Branches".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1115,18 +1163,19 @@ pub mod pipeline {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-gitpushfilter.html#cfn-codepipeline-pipeline-gitpushfilter-filepaths)
         pub fn file_paths(
             mut self,
-            value: impl Into<crate::Value<GitFilePathFilterCriteria>>,
+            value: impl crate::IntoValue<GitFilePathFilterCriteria>,
         ) -> Self {
             self.0
-                .insert("FilePaths".to_owned(), value.into().into_json());
+                .insert("FilePaths".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tags`: [`GitTagFilterCriteria`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-gitpushfilter.html#cfn-codepipeline-pipeline-gitpushfilter-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<GitTagFilterCriteria>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<GitTagFilterCriteria>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1152,18 +1201,18 @@ pub mod pipeline {
         /// `Excludes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-gittagfiltercriteria.html#cfn-codepipeline-pipeline-gittagfiltercriteria-excludes)
-        pub fn excludes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn excludes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Excludes".to_owned(), value.into().into_json());
+                .insert("Excludes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Includes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-gittagfiltercriteria.html#cfn-codepipeline-pipeline-gittagfiltercriteria-includes)
-        pub fn includes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn includes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Includes".to_owned(), value.into().into_json());
+                .insert("Includes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1182,10 +1231,10 @@ pub mod pipeline {
 
     impl InputArtifact {
         /// A new `InputArtifact` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             InputArtifact(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -1204,18 +1253,19 @@ pub mod pipeline {
 
     impl OutputArtifact {
         /// A new `OutputArtifact` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             OutputArtifact(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Files`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-outputartifact.html#cfn-codepipeline-pipeline-outputartifact-files)
-        pub fn files(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Files".to_owned(), value.into().into_json());
+        pub fn files(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Files".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1234,22 +1284,21 @@ pub mod pipeline {
 
     impl PipelineTriggerDeclaration {
         /// A new `PipelineTriggerDeclaration` with its required properties.
-        pub fn new(provider_type: impl Into<crate::Value<ProviderType>>) -> Self {
+        pub fn new(provider_type: impl crate::IntoValue<ProviderType>) -> Self {
             PipelineTriggerDeclaration(crate::typed::Properties::from_iter([(
                 "ProviderType".to_owned(),
-                provider_type.into().into_json(),
+                provider_type.into_value().into_json(),
             )]))
         }
 
         /// `GitConfiguration`: [`GitConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-pipelinetriggerdeclaration.html#cfn-codepipeline-pipeline-pipelinetriggerdeclaration-gitconfiguration)
-        pub fn git_configuration(
-            mut self,
-            value: impl Into<crate::Value<GitConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("GitConfiguration".to_owned(), value.into().into_json());
+        pub fn git_configuration(mut self, value: impl crate::IntoValue<GitConfiguration>) -> Self {
+            self.0.insert(
+                "GitConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1275,9 +1324,9 @@ pub mod pipeline {
         /// `RetryMode`: [`RetryMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-retryconfiguration.html#cfn-codepipeline-pipeline-retryconfiguration-retrymode)
-        pub fn retry_mode(mut self, value: impl Into<crate::Value<RetryMode>>) -> Self {
+        pub fn retry_mode(mut self, value: impl crate::IntoValue<RetryMode>) -> Self {
             self.0
-                .insert("RetryMode".to_owned(), value.into().into_json());
+                .insert("RetryMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1303,46 +1352,45 @@ pub mod pipeline {
         /// `Commands`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-ruledeclaration.html#cfn-codepipeline-pipeline-ruledeclaration-commands)
-        pub fn commands(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn commands(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Commands".to_owned(), value.into().into_json());
+                .insert("Commands".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Configuration`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-ruledeclaration.html#cfn-codepipeline-pipeline-ruledeclaration-configuration)
-        pub fn configuration(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn configuration(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Configuration".to_owned(), value.into().into_json());
+                .insert("Configuration".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputArtifacts`: list of [`InputArtifact`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-ruledeclaration.html#cfn-codepipeline-pipeline-ruledeclaration-inputartifacts)
-        pub fn input_artifacts(
-            mut self,
-            value: impl Into<crate::Value<Vec<InputArtifact>>>,
-        ) -> Self {
+        pub fn input_artifacts(mut self, value: impl crate::IntoValue<Vec<InputArtifact>>) -> Self {
             self.0
-                .insert("InputArtifacts".to_owned(), value.into().into_json());
+                .insert("InputArtifacts".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-ruledeclaration.html#cfn-codepipeline-pipeline-ruledeclaration-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Region`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-ruledeclaration.html#cfn-codepipeline-pipeline-ruledeclaration-region)
-        pub fn region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Region".to_owned(), value.into().into_json());
+        pub fn region(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Region".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1351,18 +1399,18 @@ pub mod pipeline {
         /// Pattern: `arn:aws(-[\w]+)*:iam::[0-9]{12}:role/.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-ruledeclaration.html#cfn-codepipeline-pipeline-ruledeclaration-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RuleTypeId`: [`RuleTypeId`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-ruledeclaration.html#cfn-codepipeline-pipeline-ruledeclaration-ruletypeid)
-        pub fn rule_type_id(mut self, value: impl Into<crate::Value<RuleTypeId>>) -> Self {
+        pub fn rule_type_id(mut self, value: impl crate::IntoValue<RuleTypeId>) -> Self {
             self.0
-                .insert("RuleTypeId".to_owned(), value.into().into_json());
+                .insert("RuleTypeId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1388,35 +1436,36 @@ pub mod pipeline {
         /// `Category`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-ruletypeid.html#cfn-codepipeline-pipeline-ruletypeid-category)
-        pub fn category(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn category(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Category".to_owned(), value.into().into_json());
+                .insert("Category".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Owner`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-ruletypeid.html#cfn-codepipeline-pipeline-ruletypeid-owner)
-        pub fn owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Owner".to_owned(), value.into().into_json());
+        pub fn owner(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Owner".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Provider`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-ruletypeid.html#cfn-codepipeline-pipeline-ruletypeid-provider)
-        pub fn provider(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn provider(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Provider".to_owned(), value.into().into_json());
+                .insert("Provider".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Version`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-ruletypeid.html#cfn-codepipeline-pipeline-ruletypeid-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1436,51 +1485,48 @@ pub mod pipeline {
     impl StageDeclaration {
         /// A new `StageDeclaration` with its required properties.
         pub fn new(
-            actions: impl Into<crate::Value<Vec<ActionDeclaration>>>,
-            name: impl Into<crate::Value<String>>,
+            actions: impl crate::IntoValue<Vec<ActionDeclaration>>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             StageDeclaration(crate::typed::Properties::from_iter([
-                ("Actions".to_owned(), actions.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Actions".to_owned(), actions.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
         /// `BeforeEntry`: [`BeforeEntryConditions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-stagedeclaration.html#cfn-codepipeline-pipeline-stagedeclaration-beforeentry)
-        pub fn before_entry(
-            mut self,
-            value: impl Into<crate::Value<BeforeEntryConditions>>,
-        ) -> Self {
+        pub fn before_entry(mut self, value: impl crate::IntoValue<BeforeEntryConditions>) -> Self {
             self.0
-                .insert("BeforeEntry".to_owned(), value.into().into_json());
+                .insert("BeforeEntry".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Blockers`: list of [`BlockerDeclaration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-stagedeclaration.html#cfn-codepipeline-pipeline-stagedeclaration-blockers)
-        pub fn blockers(mut self, value: impl Into<crate::Value<Vec<BlockerDeclaration>>>) -> Self {
+        pub fn blockers(mut self, value: impl crate::IntoValue<Vec<BlockerDeclaration>>) -> Self {
             self.0
-                .insert("Blockers".to_owned(), value.into().into_json());
+                .insert("Blockers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OnFailure`: [`FailureConditions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-stagedeclaration.html#cfn-codepipeline-pipeline-stagedeclaration-onfailure)
-        pub fn on_failure(mut self, value: impl Into<crate::Value<FailureConditions>>) -> Self {
+        pub fn on_failure(mut self, value: impl crate::IntoValue<FailureConditions>) -> Self {
             self.0
-                .insert("OnFailure".to_owned(), value.into().into_json());
+                .insert("OnFailure".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OnSuccess`: [`SuccessConditions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-stagedeclaration.html#cfn-codepipeline-pipeline-stagedeclaration-onsuccess)
-        pub fn on_success(mut self, value: impl Into<crate::Value<SuccessConditions>>) -> Self {
+        pub fn on_success(mut self, value: impl crate::IntoValue<SuccessConditions>) -> Self {
             self.0
-                .insert("OnSuccess".to_owned(), value.into().into_json());
+                .insert("OnSuccess".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1500,12 +1546,12 @@ pub mod pipeline {
     impl StageTransition {
         /// A new `StageTransition` with its required properties.
         pub fn new(
-            reason: impl Into<crate::Value<String>>,
-            stage_name: impl Into<crate::Value<String>>,
+            reason: impl crate::IntoValue<String>,
+            stage_name: impl crate::IntoValue<String>,
         ) -> Self {
             StageTransition(crate::typed::Properties::from_iter([
-                ("Reason".to_owned(), reason.into().into_json()),
-                ("StageName".to_owned(), stage_name.into().into_json()),
+                ("Reason".to_owned(), reason.into_value().into_json()),
+                ("StageName".to_owned(), stage_name.into_value().into_json()),
             ]))
         }
     }
@@ -1531,9 +1577,9 @@ pub mod pipeline {
         /// `Conditions`: list of [`Condition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-successconditions.html#cfn-codepipeline-pipeline-successconditions-conditions)
-        pub fn conditions(mut self, value: impl Into<crate::Value<Vec<Condition>>>) -> Self {
+        pub fn conditions(mut self, value: impl crate::IntoValue<Vec<Condition>>) -> Self {
             self.0
-                .insert("Conditions".to_owned(), value.into().into_json());
+                .insert("Conditions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1553,12 +1599,12 @@ pub mod pipeline {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1577,28 +1623,28 @@ pub mod pipeline {
 
     impl VariableDeclaration {
         /// A new `VariableDeclaration` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             VariableDeclaration(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `DefaultValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-variabledeclaration.html#cfn-codepipeline-pipeline-variabledeclaration-defaultvalue)
-        pub fn default_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn default_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DefaultValue".to_owned(), value.into().into_json());
+                .insert("DefaultValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-pipeline-variabledeclaration.html#cfn-codepipeline-pipeline-variabledeclaration-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1792,22 +1838,22 @@ pub struct Webhook(crate::Resource);
 impl Webhook {
     /// A new `AWS::CodePipeline::Webhook` with its required properties.
     pub fn new(
-        authentication: impl Into<crate::Value<webhook::Authentication>>,
-        authentication_configuration: impl Into<crate::Value<webhook::WebhookAuthConfiguration>>,
-        filters: impl Into<crate::Value<Vec<webhook::WebhookFilterRule>>>,
-        target_action: impl Into<crate::Value<String>>,
-        target_pipeline: impl Into<crate::Value<String>>,
+        authentication: impl crate::IntoValue<webhook::Authentication>,
+        authentication_configuration: impl crate::IntoValue<webhook::WebhookAuthConfiguration>,
+        filters: impl crate::IntoValue<Vec<webhook::WebhookFilterRule>>,
+        target_action: impl crate::IntoValue<String>,
+        target_pipeline: impl crate::IntoValue<String>,
     ) -> Self {
         Webhook(
             crate::Resource::new("AWS::CodePipeline::Webhook")
-                .property("Authentication", authentication.into().into_json())
+                .property("Authentication", authentication.into_value().into_json())
                 .property(
                     "AuthenticationConfiguration",
-                    authentication_configuration.into().into_json(),
+                    authentication_configuration.into_value().into_json(),
                 )
-                .property("Filters", filters.into().into_json())
-                .property("TargetAction", target_action.into().into_json())
-                .property("TargetPipeline", target_pipeline.into().into_json()),
+                .property("Filters", filters.into_value().into_json())
+                .property("TargetAction", target_action.into_value().into_json())
+                .property("TargetPipeline", target_pipeline.into_value().into_json()),
         )
     }
 
@@ -1820,26 +1866,26 @@ impl Webhook {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-webhook.html#cfn-codepipeline-webhook-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `RegisterWithThirdParty`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-webhook.html#cfn-codepipeline-webhook-registerwiththirdparty)
-    pub fn register_with_third_party(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn register_with_third_party(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("RegisterWithThirdParty", value.into().into_json());
+            .set_property("RegisterWithThirdParty", value.into_value().into_json());
         self
     }
 
     /// `TargetPipelineVersion`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codepipeline-webhook.html#cfn-codepipeline-webhook-targetpipelineversion)
-    pub fn target_pipeline_version(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn target_pipeline_version(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("TargetPipelineVersion", value.into().into_json());
+            .set_property("TargetPipelineVersion", value.into_value().into_json());
         self
     }
 }
@@ -1895,9 +1941,9 @@ pub mod webhook {
         /// Length: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-webhook-webhookauthconfiguration.html#cfn-codepipeline-webhook-webhookauthconfiguration-allowediprange)
-        pub fn allowed_ip_range(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn allowed_ip_range(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AllowedIPRange".to_owned(), value.into().into_json());
+                .insert("AllowedIPRange".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1906,9 +1952,9 @@ pub mod webhook {
         /// Length: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-webhook-webhookauthconfiguration.html#cfn-codepipeline-webhook-webhookauthconfiguration-secrettoken)
-        pub fn secret_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretToken".to_owned(), value.into().into_json());
+                .insert("SecretToken".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1927,10 +1973,10 @@ pub mod webhook {
 
     impl WebhookFilterRule {
         /// A new `WebhookFilterRule` with its required properties.
-        pub fn new(json_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(json_path: impl crate::IntoValue<String>) -> Self {
             WebhookFilterRule(crate::typed::Properties::from_iter([(
                 "JsonPath".to_owned(),
-                json_path.into().into_json(),
+                json_path.into_value().into_json(),
             )]))
         }
 
@@ -1939,9 +1985,9 @@ pub mod webhook {
         /// Length: 1 to 150.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codepipeline-webhook-webhookfilterrule.html#cfn-codepipeline-webhook-webhookfilterrule-matchequals)
-        pub fn match_equals(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn match_equals(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MatchEquals".to_owned(), value.into().into_json());
+                .insert("MatchEquals".to_owned(), value.into_value().into_json());
             self
         }
     }

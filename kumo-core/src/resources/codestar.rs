@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::CodeStar::GitHubRepository"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::CodeStar::GitHubRepository",
+    <GitHubRepository as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::CodeStar::GitHubRepository`.
 ///
 /// Required properties, the arguments of [`GitHubRepository::new`]: `RepositoryName`, `RepositoryOwner`.
@@ -16,65 +22,66 @@ pub struct GitHubRepository(crate::Resource);
 impl GitHubRepository {
     /// A new `AWS::CodeStar::GitHubRepository` with its required properties.
     pub fn new(
-        repository_name: impl Into<crate::Value<String>>,
-        repository_owner: impl Into<crate::Value<String>>,
+        repository_name: impl crate::IntoValue<String>,
+        repository_owner: impl crate::IntoValue<String>,
     ) -> Self {
         GitHubRepository(
             crate::Resource::new("AWS::CodeStar::GitHubRepository")
-                .property("RepositoryName", repository_name.into().into_json())
-                .property("RepositoryOwner", repository_owner.into().into_json()),
+                .property("RepositoryName", repository_name.into_value().into_json())
+                .property("RepositoryOwner", repository_owner.into_value().into_json()),
         )
     }
 
     /// `Code`: [`Code`](git_hub_repository::Code).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestar-githubrepository.html#cfn-codestar-githubrepository-code)
-    pub fn code(mut self, value: impl Into<crate::Value<git_hub_repository::Code>>) -> Self {
-        self.0.set_property("Code", value.into().into_json());
+    pub fn code(mut self, value: impl crate::IntoValue<git_hub_repository::Code>) -> Self {
+        self.0.set_property("Code", value.into_value().into_json());
         self
     }
 
     /// `ConnectionArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestar-githubrepository.html#cfn-codestar-githubrepository-connectionarn)
-    pub fn connection_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn connection_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConnectionArn", value.into().into_json());
+            .set_property("ConnectionArn", value.into_value().into_json());
         self
     }
 
     /// `EnableIssues`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestar-githubrepository.html#cfn-codestar-githubrepository-enableissues)
-    pub fn enable_issues(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_issues(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableIssues", value.into().into_json());
+            .set_property("EnableIssues", value.into_value().into_json());
         self
     }
 
     /// `IsPrivate`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestar-githubrepository.html#cfn-codestar-githubrepository-isprivate)
-    pub fn is_private(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("IsPrivate", value.into().into_json());
+    pub fn is_private(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("IsPrivate", value.into_value().into_json());
         self
     }
 
     /// `RepositoryAccessToken`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestar-githubrepository.html#cfn-codestar-githubrepository-repositoryaccesstoken)
-    pub fn repository_access_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn repository_access_token(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RepositoryAccessToken", value.into().into_json());
+            .set_property("RepositoryAccessToken", value.into_value().into_json());
         self
     }
 
     /// `RepositoryDescription`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestar-githubrepository.html#cfn-codestar-githubrepository-repositorydescription)
-    pub fn repository_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn repository_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RepositoryDescription", value.into().into_json());
+            .set_property("RepositoryDescription", value.into_value().into_json());
         self
     }
 }
@@ -116,10 +123,10 @@ pub mod git_hub_repository {
 
     impl Code {
         /// A new `Code` with its required properties.
-        pub fn new(s3: impl Into<crate::Value<S3>>) -> Self {
+        pub fn new(s3: impl crate::IntoValue<S3>) -> Self {
             Code(crate::typed::Properties::from_iter([(
                 "S3".to_owned(),
-                s3.into().into_json(),
+                s3.into_value().into_json(),
             )]))
         }
     }
@@ -139,21 +146,21 @@ pub mod git_hub_repository {
     impl S3 {
         /// A new `S3` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            key: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            key: impl crate::IntoValue<String>,
         ) -> Self {
             S3(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("Key".to_owned(), key.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
             ]))
         }
 
         /// `ObjectVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codestar-githubrepository-s3.html#cfn-codestar-githubrepository-s3-objectversion)
-        pub fn object_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn object_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ObjectVersion".to_owned(), value.into().into_json());
+                .insert("ObjectVersion".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::CodeStarConnections::SyncConfiguration",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::CodeStarConnections::Connection",
+        <Connection as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CodeStarConnections::RepositoryLink",
+        <RepositoryLink as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CodeStarConnections::SyncConfiguration",
+        <SyncConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::CodeStarConnections::Connection`.
 ///
 /// Required properties, the arguments of [`Connection::new`]: `ConnectionName`.
@@ -19,10 +35,10 @@ pub struct Connection(crate::Resource);
 
 impl Connection {
     /// A new `AWS::CodeStarConnections::Connection` with its required properties.
-    pub fn new(connection_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(connection_name: impl crate::IntoValue<String>) -> Self {
         Connection(
             crate::Resource::new("AWS::CodeStarConnections::Connection")
-                .property("ConnectionName", connection_name.into().into_json()),
+                .property("ConnectionName", connection_name.into_value().into_json()),
         )
     }
 
@@ -35,8 +51,9 @@ impl Connection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestarconnections-connection.html#cfn-codestarconnections-connection-hostarn)
-    pub fn host_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("HostArn", value.into().into_json());
+    pub fn host_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("HostArn", value.into_value().into_json());
         self
     }
 
@@ -45,12 +62,9 @@ impl Connection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestarconnections-connection.html#cfn-codestarconnections-connection-providertype)
-    pub fn provider_type(
-        mut self,
-        value: impl Into<crate::Value<connection::ProviderType>>,
-    ) -> Self {
+    pub fn provider_type(mut self, value: impl crate::IntoValue<connection::ProviderType>) -> Self {
         self.0
-            .set_property("ProviderType", value.into().into_json());
+            .set_property("ProviderType", value.into_value().into_json());
         self
     }
 
@@ -59,15 +73,20 @@ impl Connection {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestarconnections-connection.html#cfn-codestarconnections-connection-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<connection::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<connection::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Connection {
     const TYPE_NAME: &'static str = "AWS::CodeStarConnections::Connection";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ConnectionName", "HostArn", "ProviderType"];
 
@@ -114,12 +133,12 @@ pub mod connection {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -169,15 +188,15 @@ pub struct RepositoryLink(crate::Resource);
 impl RepositoryLink {
     /// A new `AWS::CodeStarConnections::RepositoryLink` with its required properties.
     pub fn new(
-        connection_arn: impl Into<crate::Value<String>>,
-        owner_id: impl Into<crate::Value<String>>,
-        repository_name: impl Into<crate::Value<String>>,
+        connection_arn: impl crate::IntoValue<String>,
+        owner_id: impl crate::IntoValue<String>,
+        repository_name: impl crate::IntoValue<String>,
     ) -> Self {
         RepositoryLink(
             crate::Resource::new("AWS::CodeStarConnections::RepositoryLink")
-                .property("ConnectionArn", connection_arn.into().into_json())
-                .property("OwnerId", owner_id.into().into_json())
-                .property("RepositoryName", repository_name.into().into_json()),
+                .property("ConnectionArn", connection_arn.into_value().into_json())
+                .property("OwnerId", owner_id.into_value().into_json())
+                .property("RepositoryName", repository_name.into_value().into_json()),
         )
     }
 
@@ -188,9 +207,9 @@ impl RepositoryLink {
     /// Pattern: `arn:(aws|aws-us-gov|aws-cn):.+:.+:[0-9]{12}:.+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestarconnections-repositorylink.html#cfn-codestarconnections-repositorylink-encryptionkeyarn)
-    pub fn encryption_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn encryption_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EncryptionKeyArn", value.into().into_json());
+            .set_property("EncryptionKeyArn", value.into_value().into_json());
         self
     }
 
@@ -199,15 +218,20 @@ impl RepositoryLink {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestarconnections-repositorylink.html#cfn-codestarconnections-repositorylink-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<repository_link::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<repository_link::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for RepositoryLink {
     const TYPE_NAME: &'static str = "AWS::CodeStarConnections::RepositoryLink";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OwnerId", "RepositoryName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -253,12 +277,12 @@ pub mod repository_link {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -281,21 +305,24 @@ pub struct SyncConfiguration(crate::Resource);
 impl SyncConfiguration {
     /// A new `AWS::CodeStarConnections::SyncConfiguration` with its required properties.
     pub fn new(
-        branch: impl Into<crate::Value<String>>,
-        config_file: impl Into<crate::Value<String>>,
-        repository_link_id: impl Into<crate::Value<String>>,
-        resource_name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
-        sync_type: impl Into<crate::Value<sync_configuration::SyncType>>,
+        branch: impl crate::IntoValue<String>,
+        config_file: impl crate::IntoValue<String>,
+        repository_link_id: impl crate::IntoValue<String>,
+        resource_name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
+        sync_type: impl crate::IntoValue<sync_configuration::SyncType>,
     ) -> Self {
         SyncConfiguration(
             crate::Resource::new("AWS::CodeStarConnections::SyncConfiguration")
-                .property("Branch", branch.into().into_json())
-                .property("ConfigFile", config_file.into().into_json())
-                .property("RepositoryLinkId", repository_link_id.into().into_json())
-                .property("ResourceName", resource_name.into().into_json())
-                .property("RoleArn", role_arn.into().into_json())
-                .property("SyncType", sync_type.into().into_json()),
+                .property("Branch", branch.into_value().into_json())
+                .property("ConfigFile", config_file.into_value().into_json())
+                .property(
+                    "RepositoryLinkId",
+                    repository_link_id.into_value().into_json(),
+                )
+                .property("ResourceName", resource_name.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json())
+                .property("SyncType", sync_type.into_value().into_json()),
         )
     }
 
@@ -304,10 +331,10 @@ impl SyncConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestarconnections-syncconfiguration.html#cfn-codestarconnections-syncconfiguration-publishdeploymentstatus)
     pub fn publish_deployment_status(
         mut self,
-        value: impl Into<crate::Value<sync_configuration::PublishDeploymentStatus>>,
+        value: impl crate::IntoValue<sync_configuration::PublishDeploymentStatus>,
     ) -> Self {
         self.0
-            .set_property("PublishDeploymentStatus", value.into().into_json());
+            .set_property("PublishDeploymentStatus", value.into_value().into_json());
         self
     }
 
@@ -316,10 +343,10 @@ impl SyncConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestarconnections-syncconfiguration.html#cfn-codestarconnections-syncconfiguration-triggerresourceupdateon)
     pub fn trigger_resource_update_on(
         mut self,
-        value: impl Into<crate::Value<sync_configuration::TriggerResourceUpdateOn>>,
+        value: impl crate::IntoValue<sync_configuration::TriggerResourceUpdateOn>,
     ) -> Self {
         self.0
-            .set_property("TriggerResourceUpdateOn", value.into().into_json());
+            .set_property("TriggerResourceUpdateOn", value.into_value().into_json());
         self
     }
 }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::CodeStarNotifications::NotificationRule"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::CodeStarNotifications::NotificationRule",
+    <NotificationRule as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::CodeStarNotifications::NotificationRule`.
 ///
 /// Required properties, the arguments of [`NotificationRule::new`]: `DetailType`, `EventTypeIds`, `Name`, `Resource`, `Targets`.
@@ -16,19 +22,19 @@ pub struct NotificationRule(crate::Resource);
 impl NotificationRule {
     /// A new `AWS::CodeStarNotifications::NotificationRule` with its required properties.
     pub fn new(
-        detail_type: impl Into<crate::Value<notification_rule::DetailType>>,
-        event_type_ids: impl Into<crate::Value<Vec<String>>>,
-        name: impl Into<crate::Value<String>>,
-        resource_property: impl Into<crate::Value<String>>,
-        targets: impl Into<crate::Value<Vec<notification_rule::Target>>>,
+        detail_type: impl crate::IntoValue<notification_rule::DetailType>,
+        event_type_ids: impl crate::IntoValue<Vec<String>>,
+        name: impl crate::IntoValue<String>,
+        resource_property: impl crate::IntoValue<String>,
+        targets: impl crate::IntoValue<Vec<notification_rule::Target>>,
     ) -> Self {
         NotificationRule(
             crate::Resource::new("AWS::CodeStarNotifications::NotificationRule")
-                .property("DetailType", detail_type.into().into_json())
-                .property("EventTypeIds", event_type_ids.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Resource", resource_property.into().into_json())
-                .property("Targets", targets.into().into_json()),
+                .property("DetailType", detail_type.into_value().into_json())
+                .property("EventTypeIds", event_type_ids.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Resource", resource_property.into_value().into_json())
+                .property("Targets", targets.into_value().into_json()),
         )
     }
 
@@ -37,8 +43,9 @@ impl NotificationRule {
     /// Length: 1 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestarnotifications-notificationrule.html#cfn-codestarnotifications-notificationrule-createdby)
-    pub fn created_by(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("CreatedBy", value.into().into_json());
+    pub fn created_by(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("CreatedBy", value.into_value().into_json());
         self
     }
 
@@ -47,16 +54,18 @@ impl NotificationRule {
     /// Length: 1 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestarnotifications-notificationrule.html#cfn-codestarnotifications-notificationrule-eventtypeid)
-    pub fn event_type_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("EventTypeId", value.into().into_json());
+    pub fn event_type_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("EventTypeId", value.into_value().into_json());
         self
     }
 
     /// `Status`: [`Status`](notification_rule::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestarnotifications-notificationrule.html#cfn-codestarnotifications-notificationrule-status)
-    pub fn status(mut self, value: impl Into<crate::Value<notification_rule::Status>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<notification_rule::Status>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
@@ -65,9 +74,9 @@ impl NotificationRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestarnotifications-notificationrule.html#cfn-codestarnotifications-notificationrule-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -76,9 +85,9 @@ impl NotificationRule {
     /// Length: 1 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codestarnotifications-notificationrule.html#cfn-codestarnotifications-notificationrule-targetaddress)
-    pub fn target_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn target_address(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TargetAddress", value.into().into_json());
+            .set_property("TargetAddress", value.into_value().into_json());
         self
     }
 }
@@ -121,15 +130,18 @@ pub mod notification_rule {
     impl Target {
         /// A new `Target` with its required properties.
         pub fn new(
-            target_address: impl Into<crate::Value<String>>,
-            target_type: impl Into<crate::Value<String>>,
+            target_address: impl crate::IntoValue<String>,
+            target_type: impl crate::IntoValue<String>,
         ) -> Self {
             Target(crate::typed::Properties::from_iter([
                 (
                     "TargetAddress".to_owned(),
-                    target_address.into().into_json(),
+                    target_address.into_value().into_json(),
                 ),
-                ("TargetType".to_owned(), target_type.into().into_json()),
+                (
+                    "TargetType".to_owned(),
+                    target_type.into_value().into_json(),
+                ),
             ]))
         }
     }

@@ -22,6 +22,74 @@ pub const TYPES: &[&str] = &[
     "AWS::Cognito::UserPoolUserToGroupAttachment",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Cognito::IdentityPool",
+        <IdentityPool as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cognito::IdentityPoolPrincipalTag",
+        <IdentityPoolPrincipalTag as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cognito::IdentityPoolRoleAttachment",
+        <IdentityPoolRoleAttachment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cognito::LogDeliveryConfiguration",
+        <LogDeliveryConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cognito::ManagedLoginBranding",
+        <ManagedLoginBranding as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cognito::Terms",
+        <Terms as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cognito::UserPool",
+        <UserPool as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cognito::UserPoolClient",
+        <UserPoolClient as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cognito::UserPoolDomain",
+        <UserPoolDomain as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cognito::UserPoolGroup",
+        <UserPoolGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cognito::UserPoolIdentityProvider",
+        <UserPoolIdentityProvider as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cognito::UserPoolResourceServer",
+        <UserPoolResourceServer as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cognito::UserPoolRiskConfigurationAttachment",
+        <UserPoolRiskConfigurationAttachment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cognito::UserPoolUICustomizationAttachment",
+        <UserPoolUiCustomizationAttachment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cognito::UserPoolUser",
+        <UserPoolUser as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Cognito::UserPoolUserToGroupAttachment",
+        <UserPoolUserToGroupAttachment as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Cognito::IdentityPool`.
 ///
 /// Required properties, the arguments of [`IdentityPool::new`]: `AllowUnauthenticatedIdentities`.
@@ -32,28 +100,28 @@ pub struct IdentityPool(crate::Resource);
 
 impl IdentityPool {
     /// A new `AWS::Cognito::IdentityPool` with its required properties.
-    pub fn new(allow_unauthenticated_identities: impl Into<crate::Value<bool>>) -> Self {
+    pub fn new(allow_unauthenticated_identities: impl crate::IntoValue<bool>) -> Self {
         IdentityPool(crate::Resource::new("AWS::Cognito::IdentityPool").property(
             "AllowUnauthenticatedIdentities",
-            allow_unauthenticated_identities.into().into_json(),
+            allow_unauthenticated_identities.into_value().into_json(),
         ))
     }
 
     /// `AllowClassicFlow`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypool.html#cfn-cognito-identitypool-allowclassicflow)
-    pub fn allow_classic_flow(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn allow_classic_flow(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AllowClassicFlow", value.into().into_json());
+            .set_property("AllowClassicFlow", value.into_value().into_json());
         self
     }
 
     /// `CognitoEvents`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypool.html#cfn-cognito-identitypool-cognitoevents)
-    pub fn cognito_events(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn cognito_events(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("CognitoEvents", value.into().into_json());
+            .set_property("CognitoEvents", value.into_value().into_json());
         self
     }
 
@@ -62,10 +130,10 @@ impl IdentityPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypool.html#cfn-cognito-identitypool-cognitoidentityproviders)
     pub fn cognito_identity_providers(
         mut self,
-        value: impl Into<crate::Value<Vec<identity_pool::CognitoIdentityProvider>>>,
+        value: impl crate::IntoValue<Vec<identity_pool::CognitoIdentityProvider>>,
     ) -> Self {
         self.0
-            .set_property("CognitoIdentityProviders", value.into().into_json());
+            .set_property("CognitoIdentityProviders", value.into_value().into_json());
         self
     }
 
@@ -74,28 +142,28 @@ impl IdentityPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypool.html#cfn-cognito-identitypool-cognitostreams)
     pub fn cognito_streams(
         mut self,
-        value: impl Into<crate::Value<identity_pool::CognitoStreams>>,
+        value: impl crate::IntoValue<identity_pool::CognitoStreams>,
     ) -> Self {
         self.0
-            .set_property("CognitoStreams", value.into().into_json());
+            .set_property("CognitoStreams", value.into_value().into_json());
         self
     }
 
     /// `DeveloperProviderName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypool.html#cfn-cognito-identitypool-developerprovidername)
-    pub fn developer_provider_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn developer_provider_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeveloperProviderName", value.into().into_json());
+            .set_property("DeveloperProviderName", value.into_value().into_json());
         self
     }
 
     /// `IdentityPoolName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypool.html#cfn-cognito-identitypool-identitypoolname)
-    pub fn identity_pool_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn identity_pool_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IdentityPoolName", value.into().into_json());
+            .set_property("IdentityPoolName", value.into_value().into_json());
         self
     }
 
@@ -104,10 +172,10 @@ impl IdentityPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypool.html#cfn-cognito-identitypool-identitypooltags)
     pub fn identity_pool_tags(
         mut self,
-        value: impl Into<crate::Value<Vec<identity_pool::Tag>>>,
+        value: impl crate::IntoValue<Vec<identity_pool::Tag>>,
     ) -> Self {
         self.0
-            .set_property("IdentityPoolTags", value.into().into_json());
+            .set_property("IdentityPoolTags", value.into_value().into_json());
         self
     }
 
@@ -116,46 +184,49 @@ impl IdentityPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypool.html#cfn-cognito-identitypool-openidconnectproviderarns)
     pub fn open_id_connect_provider_ar_ns(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0
-            .set_property("OpenIdConnectProviderARNs", value.into().into_json());
+            .set_property("OpenIdConnectProviderARNs", value.into_value().into_json());
         self
     }
 
     /// `PushSync`: [`PushSync`](identity_pool::PushSync).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypool.html#cfn-cognito-identitypool-pushsync)
-    pub fn push_sync(mut self, value: impl Into<crate::Value<identity_pool::PushSync>>) -> Self {
-        self.0.set_property("PushSync", value.into().into_json());
+    pub fn push_sync(mut self, value: impl crate::IntoValue<identity_pool::PushSync>) -> Self {
+        self.0
+            .set_property("PushSync", value.into_value().into_json());
         self
     }
 
     /// `SamlProviderARNs`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypool.html#cfn-cognito-identitypool-samlproviderarns)
-    pub fn saml_provider_ar_ns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn saml_provider_ar_ns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SamlProviderARNs", value.into().into_json());
+            .set_property("SamlProviderARNs", value.into_value().into_json());
         self
     }
 
     /// `SupportedLoginProviders`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypool.html#cfn-cognito-identitypool-supportedloginproviders)
-    pub fn supported_login_providers(
-        mut self,
-        value: impl Into<crate::Value<crate::Json>>,
-    ) -> Self {
+    pub fn supported_login_providers(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("SupportedLoginProviders", value.into().into_json());
+            .set_property("SupportedLoginProviders", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for IdentityPool {
     const TYPE_NAME: &'static str = "AWS::Cognito::IdentityPool";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("IdentityPoolTags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "IdentityPoolTags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -196,21 +267,26 @@ pub mod identity_pool {
     impl CognitoIdentityProvider {
         /// A new `CognitoIdentityProvider` with its required properties.
         pub fn new(
-            client_id: impl Into<crate::Value<String>>,
-            provider_name: impl Into<crate::Value<String>>,
+            client_id: impl crate::IntoValue<String>,
+            provider_name: impl crate::IntoValue<String>,
         ) -> Self {
             CognitoIdentityProvider(crate::typed::Properties::from_iter([
-                ("ClientId".to_owned(), client_id.into().into_json()),
-                ("ProviderName".to_owned(), provider_name.into().into_json()),
+                ("ClientId".to_owned(), client_id.into_value().into_json()),
+                (
+                    "ProviderName".to_owned(),
+                    provider_name.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `ServerSideTokenCheck`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-identitypool-cognitoidentityprovider.html#cfn-cognito-identitypool-cognitoidentityprovider-serversidetokencheck)
-        pub fn server_side_token_check(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ServerSideTokenCheck".to_owned(), value.into().into_json());
+        pub fn server_side_token_check(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ServerSideTokenCheck".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -236,27 +312,27 @@ pub mod identity_pool {
         /// `RoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-identitypool-cognitostreams.html#cfn-cognito-identitypool-cognitostreams-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StreamName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-identitypool-cognitostreams.html#cfn-cognito-identitypool-cognitostreams-streamname)
-        pub fn stream_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stream_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StreamName".to_owned(), value.into().into_json());
+                .insert("StreamName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StreamingStatus`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-identitypool-cognitostreams.html#cfn-cognito-identitypool-cognitostreams-streamingstatus)
-        pub fn streaming_status(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn streaming_status(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StreamingStatus".to_owned(), value.into().into_json());
+                .insert("StreamingStatus".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -282,18 +358,18 @@ pub mod identity_pool {
         /// `ApplicationArns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-identitypool-pushsync.html#cfn-cognito-identitypool-pushsync-applicationarns)
-        pub fn application_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn application_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ApplicationArns".to_owned(), value.into().into_json());
+                .insert("ApplicationArns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-identitypool-pushsync.html#cfn-cognito-identitypool-pushsync-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -313,12 +389,12 @@ pub mod identity_pool {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -341,15 +417,15 @@ pub struct IdentityPoolPrincipalTag(crate::Resource);
 impl IdentityPoolPrincipalTag {
     /// A new `AWS::Cognito::IdentityPoolPrincipalTag` with its required properties.
     pub fn new(
-        identity_pool_id: impl Into<crate::Value<String>>,
-        identity_provider_name: impl Into<crate::Value<String>>,
+        identity_pool_id: impl crate::IntoValue<String>,
+        identity_provider_name: impl crate::IntoValue<String>,
     ) -> Self {
         IdentityPoolPrincipalTag(
             crate::Resource::new("AWS::Cognito::IdentityPoolPrincipalTag")
-                .property("IdentityPoolId", identity_pool_id.into().into_json())
+                .property("IdentityPoolId", identity_pool_id.into_value().into_json())
                 .property(
                     "IdentityProviderName",
-                    identity_provider_name.into().into_json(),
+                    identity_provider_name.into_value().into_json(),
                 ),
         )
     }
@@ -357,17 +433,18 @@ impl IdentityPoolPrincipalTag {
     /// `PrincipalTags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypoolprincipaltag.html#cfn-cognito-identitypoolprincipaltag-principaltags)
-    pub fn principal_tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn principal_tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("PrincipalTags", value.into().into_json());
+            .set_property("PrincipalTags", value.into_value().into_json());
         self
     }
 
     /// `UseDefaults`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypoolprincipaltag.html#cfn-cognito-identitypoolprincipaltag-usedefaults)
-    pub fn use_defaults(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("UseDefaults", value.into().into_json());
+    pub fn use_defaults(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("UseDefaults", value.into_value().into_json());
         self
     }
 }
@@ -400,27 +477,27 @@ pub struct IdentityPoolRoleAttachment(crate::Resource);
 
 impl IdentityPoolRoleAttachment {
     /// A new `AWS::Cognito::IdentityPoolRoleAttachment` with its required properties.
-    pub fn new(identity_pool_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(identity_pool_id: impl crate::IntoValue<String>) -> Self {
         IdentityPoolRoleAttachment(
             crate::Resource::new("AWS::Cognito::IdentityPoolRoleAttachment")
-                .property("IdentityPoolId", identity_pool_id.into().into_json()),
+                .property("IdentityPoolId", identity_pool_id.into_value().into_json()),
         )
     }
 
     /// `RoleMappings`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypoolroleattachment.html#cfn-cognito-identitypoolroleattachment-rolemappings)
-    pub fn role_mappings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn role_mappings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("RoleMappings", value.into().into_json());
+            .set_property("RoleMappings", value.into_value().into_json());
         self
     }
 
     /// `Roles`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-identitypoolroleattachment.html#cfn-cognito-identitypoolroleattachment-roles)
-    pub fn roles(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Roles", value.into().into_json());
+    pub fn roles(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Roles", value.into_value().into_json());
         self
     }
 }
@@ -461,10 +538,10 @@ pub struct LogDeliveryConfiguration(crate::Resource);
 
 impl LogDeliveryConfiguration {
     /// A new `AWS::Cognito::LogDeliveryConfiguration` with its required properties.
-    pub fn new(user_pool_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(user_pool_id: impl crate::IntoValue<String>) -> Self {
         LogDeliveryConfiguration(
             crate::Resource::new("AWS::Cognito::LogDeliveryConfiguration")
-                .property("UserPoolId", user_pool_id.into().into_json()),
+                .property("UserPoolId", user_pool_id.into_value().into_json()),
         )
     }
 
@@ -473,10 +550,10 @@ impl LogDeliveryConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-logdeliveryconfiguration.html#cfn-cognito-logdeliveryconfiguration-logconfigurations)
     pub fn log_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<log_delivery_configuration::LogConfiguration>>>,
+        value: impl crate::IntoValue<Vec<log_delivery_configuration::LogConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("LogConfigurations", value.into().into_json());
+            .set_property("LogConfigurations", value.into_value().into_json());
         self
     }
 }
@@ -525,9 +602,9 @@ pub mod log_delivery_configuration {
         /// `LogGroupArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-logdeliveryconfiguration-cloudwatchlogsconfiguration.html#cfn-cognito-logdeliveryconfiguration-cloudwatchlogsconfiguration-loggrouparn)
-        pub fn log_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroupArn".to_owned(), value.into().into_json());
+                .insert("LogGroupArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -553,9 +630,9 @@ pub mod log_delivery_configuration {
         /// `StreamArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-logdeliveryconfiguration-firehoseconfiguration.html#cfn-cognito-logdeliveryconfiguration-firehoseconfiguration-streamarn)
-        pub fn stream_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stream_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StreamArn".to_owned(), value.into().into_json());
+                .insert("StreamArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -583,11 +660,11 @@ pub mod log_delivery_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-logdeliveryconfiguration-logconfiguration.html#cfn-cognito-logdeliveryconfiguration-logconfiguration-cloudwatchlogsconfiguration)
         pub fn cloud_watch_logs_configuration(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLogsConfiguration>>,
+            value: impl crate::IntoValue<CloudWatchLogsConfiguration>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLogsConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -595,9 +672,9 @@ pub mod log_delivery_configuration {
         /// `EventSource`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-logdeliveryconfiguration-logconfiguration.html#cfn-cognito-logdeliveryconfiguration-logconfiguration-eventsource)
-        pub fn event_source(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn event_source(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EventSource".to_owned(), value.into().into_json());
+                .insert("EventSource".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -606,28 +683,30 @@ pub mod log_delivery_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-logdeliveryconfiguration-logconfiguration.html#cfn-cognito-logdeliveryconfiguration-logconfiguration-firehoseconfiguration)
         pub fn firehose_configuration(
             mut self,
-            value: impl Into<crate::Value<FirehoseConfiguration>>,
+            value: impl crate::IntoValue<FirehoseConfiguration>,
         ) -> Self {
-            self.0
-                .insert("FirehoseConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FirehoseConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LogLevel`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-logdeliveryconfiguration-logconfiguration.html#cfn-cognito-logdeliveryconfiguration-logconfiguration-loglevel)
-        pub fn log_level(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_level(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogLevel".to_owned(), value.into().into_json());
+                .insert("LogLevel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3Configuration`: [`S3Configuration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-logdeliveryconfiguration-logconfiguration.html#cfn-cognito-logdeliveryconfiguration-logconfiguration-s3configuration)
-        pub fn s3_configuration(mut self, value: impl Into<crate::Value<S3Configuration>>) -> Self {
+        pub fn s3_configuration(mut self, value: impl crate::IntoValue<S3Configuration>) -> Self {
             self.0
-                .insert("S3Configuration".to_owned(), value.into().into_json());
+                .insert("S3Configuration".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -653,9 +732,9 @@ pub mod log_delivery_configuration {
         /// `BucketArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-logdeliveryconfiguration-s3configuration.html#cfn-cognito-logdeliveryconfiguration-s3configuration-bucketarn)
-        pub fn bucket_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketArn".to_owned(), value.into().into_json());
+                .insert("BucketArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -677,10 +756,10 @@ pub struct ManagedLoginBranding(crate::Resource);
 
 impl ManagedLoginBranding {
     /// A new `AWS::Cognito::ManagedLoginBranding` with its required properties.
-    pub fn new(user_pool_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(user_pool_id: impl crate::IntoValue<String>) -> Self {
         ManagedLoginBranding(
             crate::Resource::new("AWS::Cognito::ManagedLoginBranding")
-                .property("UserPoolId", user_pool_id.into().into_json()),
+                .property("UserPoolId", user_pool_id.into_value().into_json()),
         )
     }
 
@@ -689,9 +768,10 @@ impl ManagedLoginBranding {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-managedloginbranding.html#cfn-cognito-managedloginbranding-assets)
     pub fn assets(
         mut self,
-        value: impl Into<crate::Value<Vec<managed_login_branding::AssetType>>>,
+        value: impl crate::IntoValue<Vec<managed_login_branding::AssetType>>,
     ) -> Self {
-        self.0.set_property("Assets", value.into().into_json());
+        self.0
+            .set_property("Assets", value.into_value().into_json());
         self
     }
 
@@ -700,34 +780,36 @@ impl ManagedLoginBranding {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-managedloginbranding.html#cfn-cognito-managedloginbranding-clientid)
-    pub fn client_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientId", value.into().into_json());
+    pub fn client_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientId", value.into_value().into_json());
         self
     }
 
     /// `ReturnMergedResources`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-managedloginbranding.html#cfn-cognito-managedloginbranding-returnmergedresources)
-    pub fn return_merged_resources(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn return_merged_resources(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ReturnMergedResources", value.into().into_json());
+            .set_property("ReturnMergedResources", value.into_value().into_json());
         self
     }
 
     /// `Settings`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-managedloginbranding.html#cfn-cognito-managedloginbranding-settings)
-    pub fn settings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Settings", value.into().into_json());
+    pub fn settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Settings", value.into_value().into_json());
         self
     }
 
     /// `UseCognitoProvidedValues`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-managedloginbranding.html#cfn-cognito-managedloginbranding-usecognitoprovidedvalues)
-    pub fn use_cognito_provided_values(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn use_cognito_provided_values(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("UseCognitoProvidedValues", value.into().into_json());
+            .set_property("UseCognitoProvidedValues", value.into_value().into_json());
         self
     }
 }
@@ -770,31 +852,32 @@ pub mod managed_login_branding {
     impl AssetType {
         /// A new `AssetType` with its required properties.
         pub fn new(
-            category: impl Into<crate::Value<CategoryType>>,
-            color_mode: impl Into<crate::Value<ColorModeType>>,
-            extension: impl Into<crate::Value<ExtensionType>>,
+            category: impl crate::IntoValue<CategoryType>,
+            color_mode: impl crate::IntoValue<ColorModeType>,
+            extension: impl crate::IntoValue<ExtensionType>,
         ) -> Self {
             AssetType(crate::typed::Properties::from_iter([
-                ("Category".to_owned(), category.into().into_json()),
-                ("ColorMode".to_owned(), color_mode.into().into_json()),
-                ("Extension".to_owned(), extension.into().into_json()),
+                ("Category".to_owned(), category.into_value().into_json()),
+                ("ColorMode".to_owned(), color_mode.into_value().into_json()),
+                ("Extension".to_owned(), extension.into_value().into_json()),
             ]))
         }
 
         /// `Bytes`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-managedloginbranding-assettype.html#cfn-cognito-managedloginbranding-assettype-bytes)
-        pub fn bytes(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Bytes".to_owned(), value.into().into_json());
+        pub fn bytes(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Bytes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-managedloginbranding-assettype.html#cfn-cognito-managedloginbranding-assettype-resourceid)
-        pub fn resource_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceId".to_owned(), value.into().into_json());
+                .insert("ResourceId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -922,19 +1005,19 @@ pub struct Terms(crate::Resource);
 impl Terms {
     /// A new `AWS::Cognito::Terms` with its required properties.
     pub fn new(
-        enforcement: impl Into<crate::Value<terms::TermsEnforcementType>>,
-        links: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
-        terms_name: impl Into<crate::Value<String>>,
-        terms_source: impl Into<crate::Value<terms::TermsSourceType>>,
-        user_pool_id: impl Into<crate::Value<String>>,
+        enforcement: impl crate::IntoValue<terms::TermsEnforcementType>,
+        links: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
+        terms_name: impl crate::IntoValue<String>,
+        terms_source: impl crate::IntoValue<terms::TermsSourceType>,
+        user_pool_id: impl crate::IntoValue<String>,
     ) -> Self {
         Terms(
             crate::Resource::new("AWS::Cognito::Terms")
-                .property("Enforcement", enforcement.into().into_json())
-                .property("Links", links.into().into_json())
-                .property("TermsName", terms_name.into().into_json())
-                .property("TermsSource", terms_source.into().into_json())
-                .property("UserPoolId", user_pool_id.into().into_json()),
+                .property("Enforcement", enforcement.into_value().into_json())
+                .property("Links", links.into_value().into_json())
+                .property("TermsName", terms_name.into_value().into_json())
+                .property("TermsSource", terms_source.into_value().into_json())
+                .property("UserPoolId", user_pool_id.into_value().into_json()),
         )
     }
 
@@ -943,8 +1026,9 @@ impl Terms {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-terms.html#cfn-cognito-terms-clientid)
-    pub fn client_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientId", value.into().into_json());
+    pub fn client_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientId", value.into_value().into_json());
         self
     }
 }
@@ -1026,10 +1110,10 @@ impl UserPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-accountrecoverysetting)
     pub fn account_recovery_setting(
         mut self,
-        value: impl Into<crate::Value<user_pool::AccountRecoverySetting>>,
+        value: impl crate::IntoValue<user_pool::AccountRecoverySetting>,
     ) -> Self {
         self.0
-            .set_property("AccountRecoverySetting", value.into().into_json());
+            .set_property("AccountRecoverySetting", value.into_value().into_json());
         self
     }
 
@@ -1038,37 +1122,37 @@ impl UserPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-admincreateuserconfig)
     pub fn admin_create_user_config(
         mut self,
-        value: impl Into<crate::Value<user_pool::AdminCreateUserConfig>>,
+        value: impl crate::IntoValue<user_pool::AdminCreateUserConfig>,
     ) -> Self {
         self.0
-            .set_property("AdminCreateUserConfig", value.into().into_json());
+            .set_property("AdminCreateUserConfig", value.into_value().into_json());
         self
     }
 
     /// `AliasAttributes`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-aliasattributes)
-    pub fn alias_attributes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn alias_attributes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AliasAttributes", value.into().into_json());
+            .set_property("AliasAttributes", value.into_value().into_json());
         self
     }
 
     /// `AutoVerifiedAttributes`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-autoverifiedattributes)
-    pub fn auto_verified_attributes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn auto_verified_attributes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AutoVerifiedAttributes", value.into().into_json());
+            .set_property("AutoVerifiedAttributes", value.into_value().into_json());
         self
     }
 
     /// `DeletionProtection`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-deletionprotection)
-    pub fn deletion_protection(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn deletion_protection(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeletionProtection", value.into().into_json());
+            .set_property("DeletionProtection", value.into_value().into_json());
         self
     }
 
@@ -1077,10 +1161,10 @@ impl UserPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-deviceconfiguration)
     pub fn device_configuration(
         mut self,
-        value: impl Into<crate::Value<user_pool::DeviceConfiguration>>,
+        value: impl crate::IntoValue<user_pool::DeviceConfiguration>,
     ) -> Self {
         self.0
-            .set_property("DeviceConfiguration", value.into().into_json());
+            .set_property("DeviceConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1089,9 +1173,9 @@ impl UserPool {
     /// Length: 6 to 20000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-emailauthenticationmessage)
-    pub fn email_authentication_message(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn email_authentication_message(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EmailAuthenticationMessage", value.into().into_json());
+            .set_property("EmailAuthenticationMessage", value.into_value().into_json());
         self
     }
 
@@ -1100,9 +1184,9 @@ impl UserPool {
     /// Length: 1 to 140.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-emailauthenticationsubject)
-    pub fn email_authentication_subject(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn email_authentication_subject(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EmailAuthenticationSubject", value.into().into_json());
+            .set_property("EmailAuthenticationSubject", value.into_value().into_json());
         self
     }
 
@@ -1111,10 +1195,10 @@ impl UserPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-emailconfiguration)
     pub fn email_configuration(
         mut self,
-        value: impl Into<crate::Value<user_pool::EmailConfiguration>>,
+        value: impl crate::IntoValue<user_pool::EmailConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EmailConfiguration", value.into().into_json());
+            .set_property("EmailConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1123,9 +1207,9 @@ impl UserPool {
     /// Length: 6 to 20000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-emailverificationmessage)
-    pub fn email_verification_message(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn email_verification_message(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EmailVerificationMessage", value.into().into_json());
+            .set_property("EmailVerificationMessage", value.into_value().into_json());
         self
     }
 
@@ -1134,57 +1218,54 @@ impl UserPool {
     /// Length: 1 to 140.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-emailverificationsubject)
-    pub fn email_verification_subject(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn email_verification_subject(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EmailVerificationSubject", value.into().into_json());
+            .set_property("EmailVerificationSubject", value.into_value().into_json());
         self
     }
 
     /// `EnabledMfas`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-enabledmfas)
-    pub fn enabled_mfas(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("EnabledMfas", value.into().into_json());
+    pub fn enabled_mfas(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("EnabledMfas", value.into_value().into_json());
         self
     }
 
     /// `LambdaConfig`: [`LambdaConfig`](user_pool::LambdaConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-lambdaconfig)
-    pub fn lambda_config(
-        mut self,
-        value: impl Into<crate::Value<user_pool::LambdaConfig>>,
-    ) -> Self {
+    pub fn lambda_config(mut self, value: impl crate::IntoValue<user_pool::LambdaConfig>) -> Self {
         self.0
-            .set_property("LambdaConfig", value.into().into_json());
+            .set_property("LambdaConfig", value.into_value().into_json());
         self
     }
 
     /// `MfaConfiguration`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-mfaconfiguration)
-    pub fn mfa_configuration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn mfa_configuration(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MfaConfiguration", value.into().into_json());
+            .set_property("MfaConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Policies`: [`Policies`](user_pool::Policies).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-policies)
-    pub fn policies(mut self, value: impl Into<crate::Value<user_pool::Policies>>) -> Self {
-        self.0.set_property("Policies", value.into().into_json());
+    pub fn policies(mut self, value: impl crate::IntoValue<user_pool::Policies>) -> Self {
+        self.0
+            .set_property("Policies", value.into_value().into_json());
         self
     }
 
     /// `Schema`: list of [`SchemaAttribute`](user_pool::SchemaAttribute).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-schema)
-    pub fn schema(
-        mut self,
-        value: impl Into<crate::Value<Vec<user_pool::SchemaAttribute>>>,
-    ) -> Self {
-        self.0.set_property("Schema", value.into().into_json());
+    pub fn schema(mut self, value: impl crate::IntoValue<Vec<user_pool::SchemaAttribute>>) -> Self {
+        self.0
+            .set_property("Schema", value.into_value().into_json());
         self
     }
 
@@ -1193,9 +1274,9 @@ impl UserPool {
     /// Length: 6 to 140.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-smsauthenticationmessage)
-    pub fn sms_authentication_message(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn sms_authentication_message(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SmsAuthenticationMessage", value.into().into_json());
+            .set_property("SmsAuthenticationMessage", value.into_value().into_json());
         self
     }
 
@@ -1204,10 +1285,10 @@ impl UserPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-smsconfiguration)
     pub fn sms_configuration(
         mut self,
-        value: impl Into<crate::Value<user_pool::SmsConfiguration>>,
+        value: impl crate::IntoValue<user_pool::SmsConfiguration>,
     ) -> Self {
         self.0
-            .set_property("SmsConfiguration", value.into().into_json());
+            .set_property("SmsConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1216,9 +1297,9 @@ impl UserPool {
     /// Length: 6 to 140.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-smsverificationmessage)
-    pub fn sms_verification_message(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn sms_verification_message(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SmsVerificationMessage", value.into().into_json());
+            .set_property("SmsVerificationMessage", value.into_value().into_json());
         self
     }
 
@@ -1227,10 +1308,12 @@ impl UserPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-userattributeupdatesettings)
     pub fn user_attribute_update_settings(
         mut self,
-        value: impl Into<crate::Value<user_pool::UserAttributeUpdateSettings>>,
+        value: impl crate::IntoValue<user_pool::UserAttributeUpdateSettings>,
     ) -> Self {
-        self.0
-            .set_property("UserAttributeUpdateSettings", value.into().into_json());
+        self.0.set_property(
+            "UserAttributeUpdateSettings",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1239,10 +1322,10 @@ impl UserPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-userpooladdons)
     pub fn user_pool_add_ons(
         mut self,
-        value: impl Into<crate::Value<user_pool::UserPoolAddOns>>,
+        value: impl crate::IntoValue<user_pool::UserPoolAddOns>,
     ) -> Self {
         self.0
-            .set_property("UserPoolAddOns", value.into().into_json());
+            .set_property("UserPoolAddOns", value.into_value().into_json());
         self
     }
 
@@ -1251,9 +1334,9 @@ impl UserPool {
     /// Length: 1 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-userpoolname)
-    pub fn user_pool_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn user_pool_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("UserPoolName", value.into().into_json());
+            .set_property("UserPoolName", value.into_value().into_json());
         self
     }
 
@@ -1262,31 +1345,28 @@ impl UserPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-userpooltags)
     pub fn user_pool_tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("UserPoolTags", value.into().into_json());
+            .set_property("UserPoolTags", value.into_value().into_json());
         self
     }
 
     /// `UserPoolTier`: [`UserPoolTier`](user_pool::UserPoolTier).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-userpooltier)
-    pub fn user_pool_tier(
-        mut self,
-        value: impl Into<crate::Value<user_pool::UserPoolTier>>,
-    ) -> Self {
+    pub fn user_pool_tier(mut self, value: impl crate::IntoValue<user_pool::UserPoolTier>) -> Self {
         self.0
-            .set_property("UserPoolTier", value.into().into_json());
+            .set_property("UserPoolTier", value.into_value().into_json());
         self
     }
 
     /// `UsernameAttributes`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-usernameattributes)
-    pub fn username_attributes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn username_attributes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("UsernameAttributes", value.into().into_json());
+            .set_property("UsernameAttributes", value.into_value().into_json());
         self
     }
 
@@ -1295,10 +1375,10 @@ impl UserPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-usernameconfiguration)
     pub fn username_configuration(
         mut self,
-        value: impl Into<crate::Value<user_pool::UsernameConfiguration>>,
+        value: impl crate::IntoValue<user_pool::UsernameConfiguration>,
     ) -> Self {
         self.0
-            .set_property("UsernameConfiguration", value.into().into_json());
+            .set_property("UsernameConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1307,10 +1387,12 @@ impl UserPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-verificationmessagetemplate)
     pub fn verification_message_template(
         mut self,
-        value: impl Into<crate::Value<user_pool::VerificationMessageTemplate>>,
+        value: impl crate::IntoValue<user_pool::VerificationMessageTemplate>,
     ) -> Self {
-        self.0
-            .set_property("VerificationMessageTemplate", value.into().into_json());
+        self.0.set_property(
+            "VerificationMessageTemplate",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1319,10 +1401,12 @@ impl UserPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-webauthnfactorconfiguration)
     pub fn web_authn_factor_configuration(
         mut self,
-        value: impl Into<crate::Value<user_pool::WebAuthnFactorConfiguration>>,
+        value: impl crate::IntoValue<user_pool::WebAuthnFactorConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("WebAuthnFactorConfiguration", value.into().into_json());
+        self.0.set_property(
+            "WebAuthnFactorConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1331,9 +1415,9 @@ impl UserPool {
     /// Length: 1 to 63.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-webauthnrelyingpartyid)
-    pub fn web_authn_relying_party_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn web_authn_relying_party_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("WebAuthnRelyingPartyID", value.into().into_json());
+            .set_property("WebAuthnRelyingPartyID", value.into_value().into_json());
         self
     }
 
@@ -1342,9 +1426,9 @@ impl UserPool {
     /// Length: 1 to 9.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpool.html#cfn-cognito-userpool-webauthnuserverification)
-    pub fn web_authn_user_verification(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn web_authn_user_verification(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("WebAuthnUserVerification", value.into().into_json());
+            .set_property("WebAuthnUserVerification", value.into_value().into_json());
         self
     }
 }
@@ -1416,10 +1500,12 @@ pub mod user_pool {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-accountrecoverysetting.html#cfn-cognito-userpool-accountrecoverysetting-recoverymechanisms)
         pub fn recovery_mechanisms(
             mut self,
-            value: impl Into<crate::Value<Vec<RecoveryOption>>>,
+            value: impl crate::IntoValue<Vec<RecoveryOption>>,
         ) -> Self {
-            self.0
-                .insert("RecoveryMechanisms".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RecoveryMechanisms".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1445,13 +1531,10 @@ pub mod user_pool {
         /// `AllowAdminCreateUserOnly`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-admincreateuserconfig.html#cfn-cognito-userpool-admincreateuserconfig-allowadmincreateuseronly)
-        pub fn allow_admin_create_user_only(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn allow_admin_create_user_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "AllowAdminCreateUserOnly".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1461,20 +1544,22 @@ pub mod user_pool {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-admincreateuserconfig.html#cfn-cognito-userpool-admincreateuserconfig-invitemessagetemplate)
         pub fn invite_message_template(
             mut self,
-            value: impl Into<crate::Value<InviteMessageTemplate>>,
+            value: impl crate::IntoValue<InviteMessageTemplate>,
         ) -> Self {
-            self.0
-                .insert("InviteMessageTemplate".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InviteMessageTemplate".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `UnusedAccountValidityDays`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-admincreateuserconfig.html#cfn-cognito-userpool-admincreateuserconfig-unusedaccountvaliditydays)
-        pub fn unused_account_validity_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn unused_account_validity_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "UnusedAccountValidityDays".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1501,9 +1586,9 @@ pub mod user_pool {
         /// `CustomAuthMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-advancedsecurityadditionalflows.html#cfn-cognito-userpool-advancedsecurityadditionalflows-customauthmode)
-        pub fn custom_auth_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn custom_auth_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomAuthMode".to_owned(), value.into().into_json());
+                .insert("CustomAuthMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1529,18 +1614,18 @@ pub mod user_pool {
         /// `LambdaArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-customemailsender.html#cfn-cognito-userpool-customemailsender-lambdaarn)
-        pub fn lambda_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn lambda_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LambdaArn".to_owned(), value.into().into_json());
+                .insert("LambdaArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LambdaVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-customemailsender.html#cfn-cognito-userpool-customemailsender-lambdaversion)
-        pub fn lambda_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn lambda_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LambdaVersion".to_owned(), value.into().into_json());
+                .insert("LambdaVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1566,18 +1651,18 @@ pub mod user_pool {
         /// `LambdaArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-customsmssender.html#cfn-cognito-userpool-customsmssender-lambdaarn)
-        pub fn lambda_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn lambda_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LambdaArn".to_owned(), value.into().into_json());
+                .insert("LambdaArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LambdaVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-customsmssender.html#cfn-cognito-userpool-customsmssender-lambdaversion)
-        pub fn lambda_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn lambda_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LambdaVersion".to_owned(), value.into().into_json());
+                .insert("LambdaVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1605,11 +1690,11 @@ pub mod user_pool {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-deviceconfiguration.html#cfn-cognito-userpool-deviceconfiguration-challengerequiredonnewdevice)
         pub fn challenge_required_on_new_device(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "ChallengeRequiredOnNewDevice".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1619,11 +1704,11 @@ pub mod user_pool {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-deviceconfiguration.html#cfn-cognito-userpool-deviceconfiguration-deviceonlyrememberedonuserprompt)
         pub fn device_only_remembered_on_user_prompt(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "DeviceOnlyRememberedOnUserPrompt".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1650,44 +1735,51 @@ pub mod user_pool {
         /// `ConfigurationSet`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-emailconfiguration.html#cfn-cognito-userpool-emailconfiguration-configurationset)
-        pub fn configuration_set(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ConfigurationSet".to_owned(), value.into().into_json());
+        pub fn configuration_set(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ConfigurationSet".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EmailSendingAccount`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-emailconfiguration.html#cfn-cognito-userpool-emailconfiguration-emailsendingaccount)
-        pub fn email_sending_account(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EmailSendingAccount".to_owned(), value.into().into_json());
+        pub fn email_sending_account(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EmailSendingAccount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `From`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-emailconfiguration.html#cfn-cognito-userpool-emailconfiguration-from)
-        pub fn from(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("From".to_owned(), value.into().into_json());
+        pub fn from(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("From".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReplyToEmailAddress`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-emailconfiguration.html#cfn-cognito-userpool-emailconfiguration-replytoemailaddress)
-        pub fn reply_to_email_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ReplyToEmailAddress".to_owned(), value.into().into_json());
+        pub fn reply_to_email_address(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ReplyToEmailAddress".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SourceArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-emailconfiguration.html#cfn-cognito-userpool-emailconfiguration-sourcearn)
-        pub fn source_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceArn".to_owned(), value.into().into_json());
+                .insert("SourceArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1713,18 +1805,18 @@ pub mod user_pool {
         /// `LambdaArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-inboundfederation.html#cfn-cognito-userpool-inboundfederation-lambdaarn)
-        pub fn lambda_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn lambda_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LambdaArn".to_owned(), value.into().into_json());
+                .insert("LambdaArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LambdaVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-inboundfederation.html#cfn-cognito-userpool-inboundfederation-lambdaversion)
-        pub fn lambda_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn lambda_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LambdaVersion".to_owned(), value.into().into_json());
+                .insert("LambdaVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1750,27 +1842,27 @@ pub mod user_pool {
         /// `EmailMessage`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-invitemessagetemplate.html#cfn-cognito-userpool-invitemessagetemplate-emailmessage)
-        pub fn email_message(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn email_message(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EmailMessage".to_owned(), value.into().into_json());
+                .insert("EmailMessage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EmailSubject`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-invitemessagetemplate.html#cfn-cognito-userpool-invitemessagetemplate-emailsubject)
-        pub fn email_subject(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn email_subject(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EmailSubject".to_owned(), value.into().into_json());
+                .insert("EmailSubject".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SMSMessage`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-invitemessagetemplate.html#cfn-cognito-userpool-invitemessagetemplate-smsmessage)
-        pub fn sms_message(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sms_message(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SMSMessage".to_owned(), value.into().into_json());
+                .insert("SMSMessage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1796,9 +1888,11 @@ pub mod user_pool {
         /// `CreateAuthChallenge`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-createauthchallenge)
-        pub fn create_auth_challenge(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CreateAuthChallenge".to_owned(), value.into().into_json());
+        pub fn create_auth_challenge(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CreateAuthChallenge".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1807,40 +1901,41 @@ pub mod user_pool {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-customemailsender)
         pub fn custom_email_sender(
             mut self,
-            value: impl Into<crate::Value<CustomEmailSender>>,
+            value: impl crate::IntoValue<CustomEmailSender>,
         ) -> Self {
-            self.0
-                .insert("CustomEmailSender".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomEmailSender".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CustomMessage`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-custommessage)
-        pub fn custom_message(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn custom_message(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomMessage".to_owned(), value.into().into_json());
+                .insert("CustomMessage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CustomSMSSender`: [`CustomSmsSender`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-customsmssender)
-        pub fn custom_sms_sender(
-            mut self,
-            value: impl Into<crate::Value<CustomSmsSender>>,
-        ) -> Self {
+        pub fn custom_sms_sender(mut self, value: impl crate::IntoValue<CustomSmsSender>) -> Self {
             self.0
-                .insert("CustomSMSSender".to_owned(), value.into().into_json());
+                .insert("CustomSMSSender".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefineAuthChallenge`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-defineauthchallenge)
-        pub fn define_auth_challenge(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DefineAuthChallenge".to_owned(), value.into().into_json());
+        pub fn define_auth_challenge(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DefineAuthChallenge".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1849,64 +1944,74 @@ pub mod user_pool {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-inboundfederation)
         pub fn inbound_federation(
             mut self,
-            value: impl Into<crate::Value<InboundFederation>>,
+            value: impl crate::IntoValue<InboundFederation>,
         ) -> Self {
-            self.0
-                .insert("InboundFederation".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InboundFederation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `KMSKeyID`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KMSKeyID".to_owned(), value.into().into_json());
+                .insert("KMSKeyID".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PostAuthentication`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-postauthentication)
-        pub fn post_authentication(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PostAuthentication".to_owned(), value.into().into_json());
+        pub fn post_authentication(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PostAuthentication".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PostConfirmation`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-postconfirmation)
-        pub fn post_confirmation(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PostConfirmation".to_owned(), value.into().into_json());
+        pub fn post_confirmation(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PostConfirmation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PreAuthentication`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-preauthentication)
-        pub fn pre_authentication(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PreAuthentication".to_owned(), value.into().into_json());
+        pub fn pre_authentication(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PreAuthentication".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PreSignUp`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-presignup)
-        pub fn pre_sign_up(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn pre_sign_up(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PreSignUp".to_owned(), value.into().into_json());
+                .insert("PreSignUp".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PreTokenGeneration`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-pretokengeneration)
-        pub fn pre_token_generation(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PreTokenGeneration".to_owned(), value.into().into_json());
+        pub fn pre_token_generation(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PreTokenGeneration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1915,11 +2020,11 @@ pub mod user_pool {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-pretokengenerationconfig)
         pub fn pre_token_generation_config(
             mut self,
-            value: impl Into<crate::Value<PreTokenGenerationConfig>>,
+            value: impl crate::IntoValue<PreTokenGenerationConfig>,
         ) -> Self {
             self.0.insert(
                 "PreTokenGenerationConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1927,9 +2032,9 @@ pub mod user_pool {
         /// `UserMigration`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-usermigration)
-        pub fn user_migration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_migration(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserMigration".to_owned(), value.into().into_json());
+                .insert("UserMigration".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1938,11 +2043,11 @@ pub mod user_pool {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-verifyauthchallengeresponse)
         pub fn verify_auth_challenge_response(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "VerifyAuthChallengeResponse".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1969,18 +2074,18 @@ pub mod user_pool {
         /// `MaxValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-numberattributeconstraints.html#cfn-cognito-userpool-numberattributeconstraints-maxvalue)
-        pub fn max_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn max_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MaxValue".to_owned(), value.into().into_json());
+                .insert("MaxValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-numberattributeconstraints.html#cfn-cognito-userpool-numberattributeconstraints-minvalue)
-        pub fn min_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn min_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MinValue".to_owned(), value.into().into_json());
+                .insert("MinValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2006,54 +2111,60 @@ pub mod user_pool {
         /// `MinimumLength`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-passwordpolicy.html#cfn-cognito-userpool-passwordpolicy-minimumlength)
-        pub fn minimum_length(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn minimum_length(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinimumLength".to_owned(), value.into().into_json());
+                .insert("MinimumLength".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PasswordHistorySize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-passwordpolicy.html#cfn-cognito-userpool-passwordpolicy-passwordhistorysize)
-        pub fn password_history_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("PasswordHistorySize".to_owned(), value.into().into_json());
+        pub fn password_history_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "PasswordHistorySize".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RequireLowercase`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-passwordpolicy.html#cfn-cognito-userpool-passwordpolicy-requirelowercase)
-        pub fn require_lowercase(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("RequireLowercase".to_owned(), value.into().into_json());
+        pub fn require_lowercase(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "RequireLowercase".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RequireNumbers`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-passwordpolicy.html#cfn-cognito-userpool-passwordpolicy-requirenumbers)
-        pub fn require_numbers(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn require_numbers(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("RequireNumbers".to_owned(), value.into().into_json());
+                .insert("RequireNumbers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RequireSymbols`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-passwordpolicy.html#cfn-cognito-userpool-passwordpolicy-requiresymbols)
-        pub fn require_symbols(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn require_symbols(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("RequireSymbols".to_owned(), value.into().into_json());
+                .insert("RequireSymbols".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RequireUppercase`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-passwordpolicy.html#cfn-cognito-userpool-passwordpolicy-requireuppercase)
-        pub fn require_uppercase(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("RequireUppercase".to_owned(), value.into().into_json());
+        pub fn require_uppercase(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "RequireUppercase".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2062,11 +2173,11 @@ pub mod user_pool {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-passwordpolicy.html#cfn-cognito-userpool-passwordpolicy-temporarypasswordvaliditydays)
         pub fn temporary_password_validity_days(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "TemporaryPasswordValidityDays".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2093,18 +2204,18 @@ pub mod user_pool {
         /// `PasswordPolicy`: [`PasswordPolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-policies.html#cfn-cognito-userpool-policies-passwordpolicy)
-        pub fn password_policy(mut self, value: impl Into<crate::Value<PasswordPolicy>>) -> Self {
+        pub fn password_policy(mut self, value: impl crate::IntoValue<PasswordPolicy>) -> Self {
             self.0
-                .insert("PasswordPolicy".to_owned(), value.into().into_json());
+                .insert("PasswordPolicy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SignInPolicy`: [`SignInPolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-policies.html#cfn-cognito-userpool-policies-signinpolicy)
-        pub fn sign_in_policy(mut self, value: impl Into<crate::Value<SignInPolicy>>) -> Self {
+        pub fn sign_in_policy(mut self, value: impl crate::IntoValue<SignInPolicy>) -> Self {
             self.0
-                .insert("SignInPolicy".to_owned(), value.into().into_json());
+                .insert("SignInPolicy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2130,18 +2241,18 @@ pub mod user_pool {
         /// `LambdaArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-pretokengenerationconfig.html#cfn-cognito-userpool-pretokengenerationconfig-lambdaarn)
-        pub fn lambda_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn lambda_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LambdaArn".to_owned(), value.into().into_json());
+                .insert("LambdaArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LambdaVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-pretokengenerationconfig.html#cfn-cognito-userpool-pretokengenerationconfig-lambdaversion)
-        pub fn lambda_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn lambda_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LambdaVersion".to_owned(), value.into().into_json());
+                .insert("LambdaVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2167,17 +2278,18 @@ pub mod user_pool {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-recoveryoption.html#cfn-cognito-userpool-recoveryoption-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Priority`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-recoveryoption.html#cfn-cognito-userpool-recoveryoption-priority)
-        pub fn priority(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn priority(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Priority".to_owned(), value.into().into_json());
+                .insert("Priority".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2203,19 +2315,21 @@ pub mod user_pool {
         /// `AttributeDataType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-schemaattribute.html#cfn-cognito-userpool-schemaattribute-attributedatatype)
-        pub fn attribute_data_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AttributeDataType".to_owned(), value.into().into_json());
+        pub fn attribute_data_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AttributeDataType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DeveloperOnlyAttribute`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-schemaattribute.html#cfn-cognito-userpool-schemaattribute-developeronlyattribute)
-        pub fn developer_only_attribute(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn developer_only_attribute(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "DeveloperOnlyAttribute".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2223,17 +2337,18 @@ pub mod user_pool {
         /// `Mutable`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-schemaattribute.html#cfn-cognito-userpool-schemaattribute-mutable)
-        pub fn mutable(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn mutable(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Mutable".to_owned(), value.into().into_json());
+                .insert("Mutable".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-schemaattribute.html#cfn-cognito-userpool-schemaattribute-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2242,11 +2357,11 @@ pub mod user_pool {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-schemaattribute.html#cfn-cognito-userpool-schemaattribute-numberattributeconstraints)
         pub fn number_attribute_constraints(
             mut self,
-            value: impl Into<crate::Value<NumberAttributeConstraints>>,
+            value: impl crate::IntoValue<NumberAttributeConstraints>,
         ) -> Self {
             self.0.insert(
                 "NumberAttributeConstraints".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2254,9 +2369,9 @@ pub mod user_pool {
         /// `Required`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-schemaattribute.html#cfn-cognito-userpool-schemaattribute-required)
-        pub fn required(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn required(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Required".to_owned(), value.into().into_json());
+                .insert("Required".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2265,11 +2380,11 @@ pub mod user_pool {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-schemaattribute.html#cfn-cognito-userpool-schemaattribute-stringattributeconstraints)
         pub fn string_attribute_constraints(
             mut self,
-            value: impl Into<crate::Value<StringAttributeConstraints>>,
+            value: impl crate::IntoValue<StringAttributeConstraints>,
         ) -> Self {
             self.0.insert(
                 "StringAttributeConstraints".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2298,11 +2413,11 @@ pub mod user_pool {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-signinpolicy.html#cfn-cognito-userpool-signinpolicy-allowedfirstauthfactors)
         pub fn allowed_first_auth_factors(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "AllowedFirstAuthFactors".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2329,27 +2444,27 @@ pub mod user_pool {
         /// `ExternalId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-smsconfiguration.html#cfn-cognito-userpool-smsconfiguration-externalid)
-        pub fn external_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn external_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExternalId".to_owned(), value.into().into_json());
+                .insert("ExternalId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SnsCallerArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-smsconfiguration.html#cfn-cognito-userpool-smsconfiguration-snscallerarn)
-        pub fn sns_caller_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sns_caller_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SnsCallerArn".to_owned(), value.into().into_json());
+                .insert("SnsCallerArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SnsRegion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-smsconfiguration.html#cfn-cognito-userpool-smsconfiguration-snsregion)
-        pub fn sns_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sns_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SnsRegion".to_owned(), value.into().into_json());
+                .insert("SnsRegion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2375,18 +2490,18 @@ pub mod user_pool {
         /// `MaxLength`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-stringattributeconstraints.html#cfn-cognito-userpool-stringattributeconstraints-maxlength)
-        pub fn max_length(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn max_length(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MaxLength".to_owned(), value.into().into_json());
+                .insert("MaxLength".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinLength`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-stringattributeconstraints.html#cfn-cognito-userpool-stringattributeconstraints-minlength)
-        pub fn min_length(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn min_length(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MinLength".to_owned(), value.into().into_json());
+                .insert("MinLength".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2406,12 +2521,12 @@ pub mod user_pool {
     impl UserAttributeUpdateSettings {
         /// A new `UserAttributeUpdateSettings` with its required properties.
         pub fn new(
-            attributes_require_verification_before_update: impl Into<crate::Value<Vec<String>>>,
+            attributes_require_verification_before_update: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             UserAttributeUpdateSettings(crate::typed::Properties::from_iter([(
                 "AttributesRequireVerificationBeforeUpdate".to_owned(),
                 attributes_require_verification_before_update
-                    .into()
+                    .into_value()
                     .into_json(),
             )]))
         }
@@ -2440,11 +2555,11 @@ pub mod user_pool {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-userpooladdons.html#cfn-cognito-userpool-userpooladdons-advancedsecurityadditionalflows)
         pub fn advanced_security_additional_flows(
             mut self,
-            value: impl Into<crate::Value<AdvancedSecurityAdditionalFlows>>,
+            value: impl crate::IntoValue<AdvancedSecurityAdditionalFlows>,
         ) -> Self {
             self.0.insert(
                 "AdvancedSecurityAdditionalFlows".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2452,9 +2567,11 @@ pub mod user_pool {
         /// `AdvancedSecurityMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-userpooladdons.html#cfn-cognito-userpool-userpooladdons-advancedsecuritymode)
-        pub fn advanced_security_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AdvancedSecurityMode".to_owned(), value.into().into_json());
+        pub fn advanced_security_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AdvancedSecurityMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2480,9 +2597,9 @@ pub mod user_pool {
         /// `CaseSensitive`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-usernameconfiguration.html#cfn-cognito-userpool-usernameconfiguration-casesensitive)
-        pub fn case_sensitive(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn case_sensitive(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("CaseSensitive".to_owned(), value.into().into_json());
+                .insert("CaseSensitive".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2508,54 +2625,60 @@ pub mod user_pool {
         /// `DefaultEmailOption`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-verificationmessagetemplate.html#cfn-cognito-userpool-verificationmessagetemplate-defaultemailoption)
-        pub fn default_email_option(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DefaultEmailOption".to_owned(), value.into().into_json());
+        pub fn default_email_option(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DefaultEmailOption".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EmailMessage`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-verificationmessagetemplate.html#cfn-cognito-userpool-verificationmessagetemplate-emailmessage)
-        pub fn email_message(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn email_message(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EmailMessage".to_owned(), value.into().into_json());
+                .insert("EmailMessage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EmailMessageByLink`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-verificationmessagetemplate.html#cfn-cognito-userpool-verificationmessagetemplate-emailmessagebylink)
-        pub fn email_message_by_link(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EmailMessageByLink".to_owned(), value.into().into_json());
+        pub fn email_message_by_link(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EmailMessageByLink".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EmailSubject`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-verificationmessagetemplate.html#cfn-cognito-userpool-verificationmessagetemplate-emailsubject)
-        pub fn email_subject(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn email_subject(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EmailSubject".to_owned(), value.into().into_json());
+                .insert("EmailSubject".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EmailSubjectByLink`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-verificationmessagetemplate.html#cfn-cognito-userpool-verificationmessagetemplate-emailsubjectbylink)
-        pub fn email_subject_by_link(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EmailSubjectByLink".to_owned(), value.into().into_json());
+        pub fn email_subject_by_link(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EmailSubjectByLink".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SmsMessage`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-verificationmessagetemplate.html#cfn-cognito-userpool-verificationmessagetemplate-smsmessage)
-        pub fn sms_message(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sms_message(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SmsMessage".to_owned(), value.into().into_json());
+                .insert("SmsMessage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2618,10 +2741,10 @@ pub struct UserPoolClient(crate::Resource);
 
 impl UserPoolClient {
     /// A new `AWS::Cognito::UserPoolClient` with its required properties.
-    pub fn new(user_pool_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(user_pool_id: impl crate::IntoValue<String>) -> Self {
         UserPoolClient(
             crate::Resource::new("AWS::Cognito::UserPoolClient")
-                .property("UserPoolId", user_pool_id.into().into_json()),
+                .property("UserPoolId", user_pool_id.into_value().into_json()),
         )
     }
 
@@ -2630,18 +2753,18 @@ impl UserPoolClient {
     /// Range: 1 to 86400.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-accesstokenvalidity)
-    pub fn access_token_validity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn access_token_validity(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("AccessTokenValidity", value.into().into_json());
+            .set_property("AccessTokenValidity", value.into_value().into_json());
         self
     }
 
     /// `AllowedOAuthFlows`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-allowedoauthflows)
-    pub fn allowed_o_auth_flows(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn allowed_o_auth_flows(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AllowedOAuthFlows", value.into().into_json());
+            .set_property("AllowedOAuthFlows", value.into_value().into_json());
         self
     }
 
@@ -2650,19 +2773,21 @@ impl UserPoolClient {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-allowedoauthflowsuserpoolclient)
     pub fn allowed_o_auth_flows_user_pool_client(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
-        self.0
-            .set_property("AllowedOAuthFlowsUserPoolClient", value.into().into_json());
+        self.0.set_property(
+            "AllowedOAuthFlowsUserPoolClient",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `AllowedOAuthScopes`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-allowedoauthscopes)
-    pub fn allowed_o_auth_scopes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn allowed_o_auth_scopes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AllowedOAuthScopes", value.into().into_json());
+            .set_property("AllowedOAuthScopes", value.into_value().into_json());
         self
     }
 
@@ -2671,10 +2796,10 @@ impl UserPoolClient {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-analyticsconfiguration)
     pub fn analytics_configuration(
         mut self,
-        value: impl Into<crate::Value<user_pool_client::AnalyticsConfiguration>>,
+        value: impl crate::IntoValue<user_pool_client::AnalyticsConfiguration>,
     ) -> Self {
         self.0
-            .set_property("AnalyticsConfiguration", value.into().into_json());
+            .set_property("AnalyticsConfiguration", value.into_value().into_json());
         self
     }
 
@@ -2683,18 +2808,18 @@ impl UserPoolClient {
     /// Range: 3 to 15.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-authsessionvalidity)
-    pub fn auth_session_validity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn auth_session_validity(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("AuthSessionValidity", value.into().into_json());
+            .set_property("AuthSessionValidity", value.into_value().into_json());
         self
     }
 
     /// `CallbackURLs`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-callbackurls)
-    pub fn callback_ur_ls(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn callback_ur_ls(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("CallbackURLs", value.into().into_json());
+            .set_property("CallbackURLs", value.into_value().into_json());
         self
     }
 
@@ -2703,17 +2828,18 @@ impl UserPoolClient {
     /// Length: 1 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-clientname)
-    pub fn client_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientName", value.into().into_json());
+    pub fn client_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientName", value.into_value().into_json());
         self
     }
 
     /// `DefaultRedirectURI`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-defaultredirecturi)
-    pub fn default_redirect_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_redirect_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultRedirectURI", value.into().into_json());
+            .set_property("DefaultRedirectURI", value.into_value().into_json());
         self
     }
 
@@ -2722,11 +2848,11 @@ impl UserPoolClient {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-enablepropagateadditionalusercontextdata)
     pub fn enable_propagate_additional_user_context_data(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
         self.0.set_property(
             "EnablePropagateAdditionalUserContextData",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -2734,18 +2860,18 @@ impl UserPoolClient {
     /// `EnableTokenRevocation`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-enabletokenrevocation)
-    pub fn enable_token_revocation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_token_revocation(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableTokenRevocation", value.into().into_json());
+            .set_property("EnableTokenRevocation", value.into_value().into_json());
         self
     }
 
     /// `ExplicitAuthFlows`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-explicitauthflows)
-    pub fn explicit_auth_flows(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn explicit_auth_flows(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ExplicitAuthFlows", value.into().into_json());
+            .set_property("ExplicitAuthFlows", value.into_value().into_json());
         self
     }
 
@@ -2754,9 +2880,9 @@ impl UserPoolClient {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-generatesecret)
-    pub fn generate_secret(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn generate_secret(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("GenerateSecret", value.into().into_json());
+            .set_property("GenerateSecret", value.into_value().into_json());
         self
     }
 
@@ -2765,35 +2891,36 @@ impl UserPoolClient {
     /// Range: 1 to 86400.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-idtokenvalidity)
-    pub fn id_token_validity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn id_token_validity(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("IdTokenValidity", value.into().into_json());
+            .set_property("IdTokenValidity", value.into_value().into_json());
         self
     }
 
     /// `LogoutURLs`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-logouturls)
-    pub fn logout_ur_ls(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("LogoutURLs", value.into().into_json());
+    pub fn logout_ur_ls(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("LogoutURLs", value.into_value().into_json());
         self
     }
 
     /// `PreventUserExistenceErrors`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-preventuserexistenceerrors)
-    pub fn prevent_user_existence_errors(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn prevent_user_existence_errors(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreventUserExistenceErrors", value.into().into_json());
+            .set_property("PreventUserExistenceErrors", value.into_value().into_json());
         self
     }
 
     /// `ReadAttributes`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-readattributes)
-    pub fn read_attributes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn read_attributes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ReadAttributes", value.into().into_json());
+            .set_property("ReadAttributes", value.into_value().into_json());
         self
     }
 
@@ -2802,10 +2929,10 @@ impl UserPoolClient {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-refreshtokenrotation)
     pub fn refresh_token_rotation(
         mut self,
-        value: impl Into<crate::Value<user_pool_client::RefreshTokenRotation>>,
+        value: impl crate::IntoValue<user_pool_client::RefreshTokenRotation>,
     ) -> Self {
         self.0
-            .set_property("RefreshTokenRotation", value.into().into_json());
+            .set_property("RefreshTokenRotation", value.into_value().into_json());
         self
     }
 
@@ -2814,9 +2941,9 @@ impl UserPoolClient {
     /// Range: 1 to 315360000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-refreshtokenvalidity)
-    pub fn refresh_token_validity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn refresh_token_validity(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("RefreshTokenValidity", value.into().into_json());
+            .set_property("RefreshTokenValidity", value.into_value().into_json());
         self
     }
 
@@ -2825,10 +2952,10 @@ impl UserPoolClient {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-supportedidentityproviders)
     pub fn supported_identity_providers(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0
-            .set_property("SupportedIdentityProviders", value.into().into_json());
+            .set_property("SupportedIdentityProviders", value.into_value().into_json());
         self
     }
 
@@ -2837,19 +2964,19 @@ impl UserPoolClient {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-tokenvalidityunits)
     pub fn token_validity_units(
         mut self,
-        value: impl Into<crate::Value<user_pool_client::TokenValidityUnits>>,
+        value: impl crate::IntoValue<user_pool_client::TokenValidityUnits>,
     ) -> Self {
         self.0
-            .set_property("TokenValidityUnits", value.into().into_json());
+            .set_property("TokenValidityUnits", value.into_value().into_json());
         self
     }
 
     /// `WriteAttributes`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-writeattributes)
-    pub fn write_attributes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn write_attributes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("WriteAttributes", value.into().into_json());
+            .set_property("WriteAttributes", value.into_value().into_json());
         self
     }
 }
@@ -2908,45 +3035,45 @@ pub mod user_pool_client {
         /// `ApplicationArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolclient-analyticsconfiguration.html#cfn-cognito-userpoolclient-analyticsconfiguration-applicationarn)
-        pub fn application_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn application_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ApplicationArn".to_owned(), value.into().into_json());
+                .insert("ApplicationArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ApplicationId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolclient-analyticsconfiguration.html#cfn-cognito-userpoolclient-analyticsconfiguration-applicationid)
-        pub fn application_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn application_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ApplicationId".to_owned(), value.into().into_json());
+                .insert("ApplicationId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExternalId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolclient-analyticsconfiguration.html#cfn-cognito-userpoolclient-analyticsconfiguration-externalid)
-        pub fn external_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn external_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExternalId".to_owned(), value.into().into_json());
+                .insert("ExternalId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolclient-analyticsconfiguration.html#cfn-cognito-userpoolclient-analyticsconfiguration-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserDataShared`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolclient-analyticsconfiguration.html#cfn-cognito-userpoolclient-analyticsconfiguration-userdatashared)
-        pub fn user_data_shared(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn user_data_shared(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("UserDataShared".to_owned(), value.into().into_json());
+                .insert("UserDataShared".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2972,9 +3099,9 @@ pub mod user_pool_client {
         /// `Feature`: [`Feature`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolclient-refreshtokenrotation.html#cfn-cognito-userpoolclient-refreshtokenrotation-feature)
-        pub fn feature(mut self, value: impl Into<crate::Value<Feature>>) -> Self {
+        pub fn feature(mut self, value: impl crate::IntoValue<Feature>) -> Self {
             self.0
-                .insert("Feature".to_owned(), value.into().into_json());
+                .insert("Feature".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2983,10 +3110,10 @@ pub mod user_pool_client {
         /// Range: 0 to 60.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolclient-refreshtokenrotation.html#cfn-cognito-userpoolclient-refreshtokenrotation-retrygraceperiodseconds)
-        pub fn retry_grace_period_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn retry_grace_period_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "RetryGracePeriodSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3013,27 +3140,27 @@ pub mod user_pool_client {
         /// `AccessToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolclient-tokenvalidityunits.html#cfn-cognito-userpoolclient-tokenvalidityunits-accesstoken)
-        pub fn access_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessToken".to_owned(), value.into().into_json());
+                .insert("AccessToken".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IdToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolclient-tokenvalidityunits.html#cfn-cognito-userpoolclient-tokenvalidityunits-idtoken)
-        pub fn id_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn id_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IdToken".to_owned(), value.into().into_json());
+                .insert("IdToken".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RefreshToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolclient-tokenvalidityunits.html#cfn-cognito-userpoolclient-tokenvalidityunits-refreshtoken)
-        pub fn refresh_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn refresh_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RefreshToken".to_owned(), value.into().into_json());
+                .insert("RefreshToken".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3074,13 +3201,13 @@ pub struct UserPoolDomain(crate::Resource);
 impl UserPoolDomain {
     /// A new `AWS::Cognito::UserPoolDomain` with its required properties.
     pub fn new(
-        domain: impl Into<crate::Value<String>>,
-        user_pool_id: impl Into<crate::Value<String>>,
+        domain: impl crate::IntoValue<String>,
+        user_pool_id: impl crate::IntoValue<String>,
     ) -> Self {
         UserPoolDomain(
             crate::Resource::new("AWS::Cognito::UserPoolDomain")
-                .property("Domain", domain.into().into_json())
-                .property("UserPoolId", user_pool_id.into().into_json()),
+                .property("Domain", domain.into_value().into_json())
+                .property("UserPoolId", user_pool_id.into_value().into_json()),
         )
     }
 
@@ -3089,19 +3216,19 @@ impl UserPoolDomain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpooldomain.html#cfn-cognito-userpooldomain-customdomainconfig)
     pub fn custom_domain_config(
         mut self,
-        value: impl Into<crate::Value<user_pool_domain::CustomDomainConfigType>>,
+        value: impl crate::IntoValue<user_pool_domain::CustomDomainConfigType>,
     ) -> Self {
         self.0
-            .set_property("CustomDomainConfig", value.into().into_json());
+            .set_property("CustomDomainConfig", value.into_value().into_json());
         self
     }
 
     /// `ManagedLoginVersion`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpooldomain.html#cfn-cognito-userpooldomain-managedloginversion)
-    pub fn managed_login_version(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn managed_login_version(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ManagedLoginVersion", value.into().into_json());
+            .set_property("ManagedLoginVersion", value.into_value().into_json());
         self
     }
 }
@@ -3150,9 +3277,9 @@ pub mod user_pool_domain {
         /// `CertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpooldomain-customdomainconfigtype.html#cfn-cognito-userpooldomain-customdomainconfigtype-certificatearn)
-        pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateArn".to_owned(), value.into().into_json());
+                .insert("CertificateArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3174,10 +3301,10 @@ pub struct UserPoolGroup(crate::Resource);
 
 impl UserPoolGroup {
     /// A new `AWS::Cognito::UserPoolGroup` with its required properties.
-    pub fn new(user_pool_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(user_pool_id: impl crate::IntoValue<String>) -> Self {
         UserPoolGroup(
             crate::Resource::new("AWS::Cognito::UserPoolGroup")
-                .property("UserPoolId", user_pool_id.into().into_json()),
+                .property("UserPoolId", user_pool_id.into_value().into_json()),
         )
     }
 
@@ -3186,8 +3313,9 @@ impl UserPoolGroup {
     /// Length: at most 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolgroup.html#cfn-cognito-userpoolgroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -3196,8 +3324,9 @@ impl UserPoolGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolgroup.html#cfn-cognito-userpoolgroup-groupname)
-    pub fn group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("GroupName", value.into().into_json());
+    pub fn group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("GroupName", value.into_value().into_json());
         self
     }
 
@@ -3206,16 +3335,18 @@ impl UserPoolGroup {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolgroup.html#cfn-cognito-userpoolgroup-precedence)
-    pub fn precedence(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Precedence", value.into().into_json());
+    pub fn precedence(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("Precedence", value.into_value().into_json());
         self
     }
 
     /// `RoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolgroup.html#cfn-cognito-userpoolgroup-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 }
@@ -3249,17 +3380,17 @@ pub struct UserPoolIdentityProvider(crate::Resource);
 impl UserPoolIdentityProvider {
     /// A new `AWS::Cognito::UserPoolIdentityProvider` with its required properties.
     pub fn new(
-        provider_details: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
-        provider_name: impl Into<crate::Value<String>>,
-        provider_type: impl Into<crate::Value<String>>,
-        user_pool_id: impl Into<crate::Value<String>>,
+        provider_details: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
+        provider_name: impl crate::IntoValue<String>,
+        provider_type: impl crate::IntoValue<String>,
+        user_pool_id: impl crate::IntoValue<String>,
     ) -> Self {
         UserPoolIdentityProvider(
             crate::Resource::new("AWS::Cognito::UserPoolIdentityProvider")
-                .property("ProviderDetails", provider_details.into().into_json())
-                .property("ProviderName", provider_name.into().into_json())
-                .property("ProviderType", provider_type.into().into_json())
-                .property("UserPoolId", user_pool_id.into().into_json()),
+                .property("ProviderDetails", provider_details.into_value().into_json())
+                .property("ProviderName", provider_name.into_value().into_json())
+                .property("ProviderType", provider_type.into_value().into_json())
+                .property("UserPoolId", user_pool_id.into_value().into_json()),
         )
     }
 
@@ -3268,19 +3399,19 @@ impl UserPoolIdentityProvider {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolidentityprovider.html#cfn-cognito-userpoolidentityprovider-attributemapping)
     pub fn attribute_mapping(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("AttributeMapping", value.into().into_json());
+            .set_property("AttributeMapping", value.into_value().into_json());
         self
     }
 
     /// `IdpIdentifiers`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolidentityprovider.html#cfn-cognito-userpoolidentityprovider-idpidentifiers)
-    pub fn idp_identifiers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn idp_identifiers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("IdpIdentifiers", value.into().into_json());
+            .set_property("IdpIdentifiers", value.into_value().into_json());
         self
     }
 }
@@ -3315,15 +3446,15 @@ pub struct UserPoolResourceServer(crate::Resource);
 impl UserPoolResourceServer {
     /// A new `AWS::Cognito::UserPoolResourceServer` with its required properties.
     pub fn new(
-        identifier: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        user_pool_id: impl Into<crate::Value<String>>,
+        identifier: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        user_pool_id: impl crate::IntoValue<String>,
     ) -> Self {
         UserPoolResourceServer(
             crate::Resource::new("AWS::Cognito::UserPoolResourceServer")
-                .property("Identifier", identifier.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("UserPoolId", user_pool_id.into().into_json()),
+                .property("Identifier", identifier.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("UserPoolId", user_pool_id.into_value().into_json()),
         )
     }
 
@@ -3332,9 +3463,10 @@ impl UserPoolResourceServer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolresourceserver.html#cfn-cognito-userpoolresourceserver-scopes)
     pub fn scopes(
         mut self,
-        value: impl Into<crate::Value<Vec<user_pool_resource_server::ResourceServerScopeType>>>,
+        value: impl crate::IntoValue<Vec<user_pool_resource_server::ResourceServerScopeType>>,
     ) -> Self {
-        self.0.set_property("Scopes", value.into().into_json());
+        self.0
+            .set_property("Scopes", value.into_value().into_json());
         self
     }
 }
@@ -3369,15 +3501,15 @@ pub mod user_pool_resource_server {
     impl ResourceServerScopeType {
         /// A new `ResourceServerScopeType` with its required properties.
         pub fn new(
-            scope_description: impl Into<crate::Value<String>>,
-            scope_name: impl Into<crate::Value<String>>,
+            scope_description: impl crate::IntoValue<String>,
+            scope_name: impl crate::IntoValue<String>,
         ) -> Self {
             ResourceServerScopeType(crate::typed::Properties::from_iter([
                 (
                     "ScopeDescription".to_owned(),
-                    scope_description.into().into_json(),
+                    scope_description.into_value().into_json(),
                 ),
-                ("ScopeName".to_owned(), scope_name.into().into_json()),
+                ("ScopeName".to_owned(), scope_name.into_value().into_json()),
             ]))
         }
     }
@@ -3400,13 +3532,13 @@ pub struct UserPoolRiskConfigurationAttachment(crate::Resource);
 impl UserPoolRiskConfigurationAttachment {
     /// A new `AWS::Cognito::UserPoolRiskConfigurationAttachment` with its required properties.
     pub fn new(
-        client_id: impl Into<crate::Value<String>>,
-        user_pool_id: impl Into<crate::Value<String>>,
+        client_id: impl crate::IntoValue<String>,
+        user_pool_id: impl crate::IntoValue<String>,
     ) -> Self {
         UserPoolRiskConfigurationAttachment(
             crate::Resource::new("AWS::Cognito::UserPoolRiskConfigurationAttachment")
-                .property("ClientId", client_id.into().into_json())
-                .property("UserPoolId", user_pool_id.into().into_json()),
+                .property("ClientId", client_id.into_value().into_json())
+                .property("UserPoolId", user_pool_id.into_value().into_json()),
         )
     }
 
@@ -3415,14 +3547,14 @@ impl UserPoolRiskConfigurationAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolriskconfigurationattachment.html#cfn-cognito-userpoolriskconfigurationattachment-accounttakeoverriskconfiguration)
     pub fn account_takeover_risk_configuration(
         mut self,
-        value: impl Into<
-            crate::Value<
-                user_pool_risk_configuration_attachment::AccountTakeoverRiskConfigurationType,
-            >,
+        value: impl crate::IntoValue<
+            user_pool_risk_configuration_attachment::AccountTakeoverRiskConfigurationType,
         >,
     ) -> Self {
-        self.0
-            .set_property("AccountTakeoverRiskConfiguration", value.into().into_json());
+        self.0.set_property(
+            "AccountTakeoverRiskConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -3431,11 +3563,13 @@ impl UserPoolRiskConfigurationAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolriskconfigurationattachment.html#cfn-cognito-userpoolriskconfigurationattachment-compromisedcredentialsriskconfiguration)
     pub fn compromised_credentials_risk_configuration(
         mut self,
-        value: impl Into<crate::Value<user_pool_risk_configuration_attachment::CompromisedCredentialsRiskConfigurationType>>,
+        value: impl crate::IntoValue<
+            user_pool_risk_configuration_attachment::CompromisedCredentialsRiskConfigurationType,
+        >,
     ) -> Self {
         self.0.set_property(
             "CompromisedCredentialsRiskConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -3445,12 +3579,12 @@ impl UserPoolRiskConfigurationAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolriskconfigurationattachment.html#cfn-cognito-userpoolriskconfigurationattachment-riskexceptionconfiguration)
     pub fn risk_exception_configuration(
         mut self,
-        value: impl Into<
-            crate::Value<user_pool_risk_configuration_attachment::RiskExceptionConfigurationType>,
+        value: impl crate::IntoValue<
+            user_pool_risk_configuration_attachment::RiskExceptionConfigurationType,
         >,
     ) -> Self {
         self.0
-            .set_property("RiskExceptionConfiguration", value.into().into_json());
+            .set_property("RiskExceptionConfiguration", value.into_value().into_json());
         self
     }
 }
@@ -3485,12 +3619,15 @@ pub mod user_pool_risk_configuration_attachment {
     impl AccountTakeoverActionType {
         /// A new `AccountTakeoverActionType` with its required properties.
         pub fn new(
-            event_action: impl Into<crate::Value<String>>,
-            notify: impl Into<crate::Value<bool>>,
+            event_action: impl crate::IntoValue<String>,
+            notify: impl crate::IntoValue<bool>,
         ) -> Self {
             AccountTakeoverActionType(crate::typed::Properties::from_iter([
-                ("EventAction".to_owned(), event_action.into().into_json()),
-                ("Notify".to_owned(), notify.into().into_json()),
+                (
+                    "EventAction".to_owned(),
+                    event_action.into_value().into_json(),
+                ),
+                ("Notify".to_owned(), notify.into_value().into_json()),
             ]))
         }
     }
@@ -3518,10 +3655,10 @@ pub mod user_pool_risk_configuration_attachment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolriskconfigurationattachment-accounttakeoveractionstype.html#cfn-cognito-userpoolriskconfigurationattachment-accounttakeoveractionstype-highaction)
         pub fn high_action(
             mut self,
-            value: impl Into<crate::Value<AccountTakeoverActionType>>,
+            value: impl crate::IntoValue<AccountTakeoverActionType>,
         ) -> Self {
             self.0
-                .insert("HighAction".to_owned(), value.into().into_json());
+                .insert("HighAction".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3530,10 +3667,10 @@ pub mod user_pool_risk_configuration_attachment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolriskconfigurationattachment-accounttakeoveractionstype.html#cfn-cognito-userpoolriskconfigurationattachment-accounttakeoveractionstype-lowaction)
         pub fn low_action(
             mut self,
-            value: impl Into<crate::Value<AccountTakeoverActionType>>,
+            value: impl crate::IntoValue<AccountTakeoverActionType>,
         ) -> Self {
             self.0
-                .insert("LowAction".to_owned(), value.into().into_json());
+                .insert("LowAction".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3542,10 +3679,10 @@ pub mod user_pool_risk_configuration_attachment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolriskconfigurationattachment-accounttakeoveractionstype.html#cfn-cognito-userpoolriskconfigurationattachment-accounttakeoveractionstype-mediumaction)
         pub fn medium_action(
             mut self,
-            value: impl Into<crate::Value<AccountTakeoverActionType>>,
+            value: impl crate::IntoValue<AccountTakeoverActionType>,
         ) -> Self {
             self.0
-                .insert("MediumAction".to_owned(), value.into().into_json());
+                .insert("MediumAction".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3564,10 +3701,10 @@ pub mod user_pool_risk_configuration_attachment {
 
     impl AccountTakeoverRiskConfigurationType {
         /// A new `AccountTakeoverRiskConfigurationType` with its required properties.
-        pub fn new(actions: impl Into<crate::Value<AccountTakeoverActionsType>>) -> Self {
+        pub fn new(actions: impl crate::IntoValue<AccountTakeoverActionsType>) -> Self {
             AccountTakeoverRiskConfigurationType(crate::typed::Properties::from_iter([(
                 "Actions".to_owned(),
-                actions.into().into_json(),
+                actions.into_value().into_json(),
             )]))
         }
 
@@ -3576,10 +3713,12 @@ pub mod user_pool_risk_configuration_attachment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolriskconfigurationattachment-accounttakeoverriskconfigurationtype.html#cfn-cognito-userpoolriskconfigurationattachment-accounttakeoverriskconfigurationtype-notifyconfiguration)
         pub fn notify_configuration(
             mut self,
-            value: impl Into<crate::Value<NotifyConfigurationType>>,
+            value: impl crate::IntoValue<NotifyConfigurationType>,
         ) -> Self {
-            self.0
-                .insert("NotifyConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NotifyConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3598,10 +3737,10 @@ pub mod user_pool_risk_configuration_attachment {
 
     impl CompromisedCredentialsActionsType {
         /// A new `CompromisedCredentialsActionsType` with its required properties.
-        pub fn new(event_action: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(event_action: impl crate::IntoValue<String>) -> Self {
             CompromisedCredentialsActionsType(crate::typed::Properties::from_iter([(
                 "EventAction".to_owned(),
-                event_action.into().into_json(),
+                event_action.into_value().into_json(),
             )]))
         }
     }
@@ -3620,19 +3759,19 @@ pub mod user_pool_risk_configuration_attachment {
 
     impl CompromisedCredentialsRiskConfigurationType {
         /// A new `CompromisedCredentialsRiskConfigurationType` with its required properties.
-        pub fn new(actions: impl Into<crate::Value<CompromisedCredentialsActionsType>>) -> Self {
+        pub fn new(actions: impl crate::IntoValue<CompromisedCredentialsActionsType>) -> Self {
             CompromisedCredentialsRiskConfigurationType(crate::typed::Properties::from_iter([(
                 "Actions".to_owned(),
-                actions.into().into_json(),
+                actions.into_value().into_json(),
             )]))
         }
 
         /// `EventFilter`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolriskconfigurationattachment-compromisedcredentialsriskconfigurationtype.html#cfn-cognito-userpoolriskconfigurationattachment-compromisedcredentialsriskconfigurationtype-eventfilter)
-        pub fn event_filter(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn event_filter(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("EventFilter".to_owned(), value.into().into_json());
+                .insert("EventFilter".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3651,54 +3790,55 @@ pub mod user_pool_risk_configuration_attachment {
 
     impl NotifyConfigurationType {
         /// A new `NotifyConfigurationType` with its required properties.
-        pub fn new(source_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(source_arn: impl crate::IntoValue<String>) -> Self {
             NotifyConfigurationType(crate::typed::Properties::from_iter([(
                 "SourceArn".to_owned(),
-                source_arn.into().into_json(),
+                source_arn.into_value().into_json(),
             )]))
         }
 
         /// `BlockEmail`: [`NotifyEmailType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolriskconfigurationattachment-notifyconfigurationtype.html#cfn-cognito-userpoolriskconfigurationattachment-notifyconfigurationtype-blockemail)
-        pub fn block_email(mut self, value: impl Into<crate::Value<NotifyEmailType>>) -> Self {
+        pub fn block_email(mut self, value: impl crate::IntoValue<NotifyEmailType>) -> Self {
             self.0
-                .insert("BlockEmail".to_owned(), value.into().into_json());
+                .insert("BlockEmail".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `From`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolriskconfigurationattachment-notifyconfigurationtype.html#cfn-cognito-userpoolriskconfigurationattachment-notifyconfigurationtype-from)
-        pub fn from(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("From".to_owned(), value.into().into_json());
+        pub fn from(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("From".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MfaEmail`: [`NotifyEmailType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolriskconfigurationattachment-notifyconfigurationtype.html#cfn-cognito-userpoolriskconfigurationattachment-notifyconfigurationtype-mfaemail)
-        pub fn mfa_email(mut self, value: impl Into<crate::Value<NotifyEmailType>>) -> Self {
+        pub fn mfa_email(mut self, value: impl crate::IntoValue<NotifyEmailType>) -> Self {
             self.0
-                .insert("MfaEmail".to_owned(), value.into().into_json());
+                .insert("MfaEmail".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NoActionEmail`: [`NotifyEmailType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolriskconfigurationattachment-notifyconfigurationtype.html#cfn-cognito-userpoolriskconfigurationattachment-notifyconfigurationtype-noactionemail)
-        pub fn no_action_email(mut self, value: impl Into<crate::Value<NotifyEmailType>>) -> Self {
+        pub fn no_action_email(mut self, value: impl crate::IntoValue<NotifyEmailType>) -> Self {
             self.0
-                .insert("NoActionEmail".to_owned(), value.into().into_json());
+                .insert("NoActionEmail".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReplyTo`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolriskconfigurationattachment-notifyconfigurationtype.html#cfn-cognito-userpoolriskconfigurationattachment-notifyconfigurationtype-replyto)
-        pub fn reply_to(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn reply_to(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ReplyTo".to_owned(), value.into().into_json());
+                .insert("ReplyTo".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3717,28 +3857,28 @@ pub mod user_pool_risk_configuration_attachment {
 
     impl NotifyEmailType {
         /// A new `NotifyEmailType` with its required properties.
-        pub fn new(subject: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(subject: impl crate::IntoValue<String>) -> Self {
             NotifyEmailType(crate::typed::Properties::from_iter([(
                 "Subject".to_owned(),
-                subject.into().into_json(),
+                subject.into_value().into_json(),
             )]))
         }
 
         /// `HtmlBody`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolriskconfigurationattachment-notifyemailtype.html#cfn-cognito-userpoolriskconfigurationattachment-notifyemailtype-htmlbody)
-        pub fn html_body(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn html_body(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HtmlBody".to_owned(), value.into().into_json());
+                .insert("HtmlBody".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TextBody`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolriskconfigurationattachment-notifyemailtype.html#cfn-cognito-userpoolriskconfigurationattachment-notifyemailtype-textbody)
-        pub fn text_body(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn text_body(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TextBody".to_owned(), value.into().into_json());
+                .insert("TextBody".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3764,24 +3904,22 @@ pub mod user_pool_risk_configuration_attachment {
         /// `BlockedIPRangeList`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolriskconfigurationattachment-riskexceptionconfigurationtype.html#cfn-cognito-userpoolriskconfigurationattachment-riskexceptionconfigurationtype-blockediprangelist)
-        pub fn blocked_ip_range_list(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("BlockedIPRangeList".to_owned(), value.into().into_json());
+        pub fn blocked_ip_range_list(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "BlockedIPRangeList".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SkippedIPRangeList`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolriskconfigurationattachment-riskexceptionconfigurationtype.html#cfn-cognito-userpoolriskconfigurationattachment-riskexceptionconfigurationtype-skippediprangelist)
-        pub fn skipped_ip_range_list(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("SkippedIPRangeList".to_owned(), value.into().into_json());
+        pub fn skipped_ip_range_list(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SkippedIPRangeList".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3804,21 +3942,21 @@ pub struct UserPoolUiCustomizationAttachment(crate::Resource);
 impl UserPoolUiCustomizationAttachment {
     /// A new `AWS::Cognito::UserPoolUICustomizationAttachment` with its required properties.
     pub fn new(
-        client_id: impl Into<crate::Value<String>>,
-        user_pool_id: impl Into<crate::Value<String>>,
+        client_id: impl crate::IntoValue<String>,
+        user_pool_id: impl crate::IntoValue<String>,
     ) -> Self {
         UserPoolUiCustomizationAttachment(
             crate::Resource::new("AWS::Cognito::UserPoolUICustomizationAttachment")
-                .property("ClientId", client_id.into().into_json())
-                .property("UserPoolId", user_pool_id.into().into_json()),
+                .property("ClientId", client_id.into_value().into_json())
+                .property("UserPoolId", user_pool_id.into_value().into_json()),
         )
     }
 
     /// `CSS`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpooluicustomizationattachment.html#cfn-cognito-userpooluicustomizationattachment-css)
-    pub fn css(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("CSS", value.into().into_json());
+    pub fn css(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("CSS", value.into_value().into_json());
         self
     }
 }
@@ -3851,10 +3989,10 @@ pub struct UserPoolUser(crate::Resource);
 
 impl UserPoolUser {
     /// A new `AWS::Cognito::UserPoolUser` with its required properties.
-    pub fn new(user_pool_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(user_pool_id: impl crate::IntoValue<String>) -> Self {
         UserPoolUser(
             crate::Resource::new("AWS::Cognito::UserPoolUser")
-                .property("UserPoolId", user_pool_id.into().into_json()),
+                .property("UserPoolId", user_pool_id.into_value().into_json()),
         )
     }
 
@@ -3865,10 +4003,10 @@ impl UserPoolUser {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpooluser.html#cfn-cognito-userpooluser-clientmetadata)
     pub fn client_metadata(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("ClientMetadata", value.into().into_json());
+            .set_property("ClientMetadata", value.into_value().into_json());
         self
     }
 
@@ -3877,9 +4015,9 @@ impl UserPoolUser {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpooluser.html#cfn-cognito-userpooluser-desireddeliverymediums)
-    pub fn desired_delivery_mediums(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn desired_delivery_mediums(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("DesiredDeliveryMediums", value.into().into_json());
+            .set_property("DesiredDeliveryMediums", value.into_value().into_json());
         self
     }
 
@@ -3888,9 +4026,9 @@ impl UserPoolUser {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpooluser.html#cfn-cognito-userpooluser-forcealiascreation)
-    pub fn force_alias_creation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn force_alias_creation(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ForceAliasCreation", value.into().into_json());
+            .set_property("ForceAliasCreation", value.into_value().into_json());
         self
     }
 
@@ -3899,9 +4037,9 @@ impl UserPoolUser {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpooluser.html#cfn-cognito-userpooluser-messageaction)
-    pub fn message_action(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn message_action(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MessageAction", value.into().into_json());
+            .set_property("MessageAction", value.into_value().into_json());
         self
     }
 
@@ -3912,10 +4050,10 @@ impl UserPoolUser {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpooluser.html#cfn-cognito-userpooluser-userattributes)
     pub fn user_attributes(
         mut self,
-        value: impl Into<crate::Value<Vec<user_pool_user::AttributeType>>>,
+        value: impl crate::IntoValue<Vec<user_pool_user::AttributeType>>,
     ) -> Self {
         self.0
-            .set_property("UserAttributes", value.into().into_json());
+            .set_property("UserAttributes", value.into_value().into_json());
         self
     }
 
@@ -3924,8 +4062,9 @@ impl UserPoolUser {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpooluser.html#cfn-cognito-userpooluser-username)
-    pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Username", value.into().into_json());
+    pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Username", value.into_value().into_json());
         self
     }
 
@@ -3936,10 +4075,10 @@ impl UserPoolUser {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpooluser.html#cfn-cognito-userpooluser-validationdata)
     pub fn validation_data(
         mut self,
-        value: impl Into<crate::Value<Vec<user_pool_user::AttributeType>>>,
+        value: impl crate::IntoValue<Vec<user_pool_user::AttributeType>>,
     ) -> Self {
         self.0
-            .set_property("ValidationData", value.into().into_json());
+            .set_property("ValidationData", value.into_value().into_json());
         self
     }
 }
@@ -3989,16 +4128,18 @@ pub mod user_pool_user {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpooluser-attributetype.html#cfn-cognito-userpooluser-attributetype-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpooluser-attributetype.html#cfn-cognito-userpooluser-attributetype-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4021,15 +4162,15 @@ pub struct UserPoolUserToGroupAttachment(crate::Resource);
 impl UserPoolUserToGroupAttachment {
     /// A new `AWS::Cognito::UserPoolUserToGroupAttachment` with its required properties.
     pub fn new(
-        group_name: impl Into<crate::Value<String>>,
-        user_pool_id: impl Into<crate::Value<String>>,
-        username: impl Into<crate::Value<String>>,
+        group_name: impl crate::IntoValue<String>,
+        user_pool_id: impl crate::IntoValue<String>,
+        username: impl crate::IntoValue<String>,
     ) -> Self {
         UserPoolUserToGroupAttachment(
             crate::Resource::new("AWS::Cognito::UserPoolUserToGroupAttachment")
-                .property("GroupName", group_name.into().into_json())
-                .property("UserPoolId", user_pool_id.into().into_json())
-                .property("Username", username.into().into_json()),
+                .property("GroupName", group_name.into_value().into_json())
+                .property("UserPoolId", user_pool_id.into_value().into_json())
+                .property("Username", username.into_value().into_json()),
         )
     }
 }

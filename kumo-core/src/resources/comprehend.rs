@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::Comprehend::Flywheel",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Comprehend::DocumentClassifier",
+        <DocumentClassifier as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Comprehend::Flywheel",
+        <Flywheel as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Comprehend::DocumentClassifier`.
 ///
 /// Required properties, the arguments of [`DocumentClassifier::new`]: `DataAccessRoleArn`, `DocumentClassifierName`, `InputDataConfig`, `LanguageCode`.
@@ -19,22 +31,26 @@ pub struct DocumentClassifier(crate::Resource);
 impl DocumentClassifier {
     /// A new `AWS::Comprehend::DocumentClassifier` with its required properties.
     pub fn new(
-        data_access_role_arn: impl Into<crate::Value<String>>,
-        document_classifier_name: impl Into<crate::Value<String>>,
-        input_data_config: impl Into<
-            crate::Value<document_classifier::DocumentClassifierInputDataConfig>,
-        >,
-        language_code: impl Into<crate::Value<document_classifier::LanguageCode>>,
+        data_access_role_arn: impl crate::IntoValue<String>,
+        document_classifier_name: impl crate::IntoValue<String>,
+        input_data_config: impl crate::IntoValue<document_classifier::DocumentClassifierInputDataConfig>,
+        language_code: impl crate::IntoValue<document_classifier::LanguageCode>,
     ) -> Self {
         DocumentClassifier(
             crate::Resource::new("AWS::Comprehend::DocumentClassifier")
-                .property("DataAccessRoleArn", data_access_role_arn.into().into_json())
+                .property(
+                    "DataAccessRoleArn",
+                    data_access_role_arn.into_value().into_json(),
+                )
                 .property(
                     "DocumentClassifierName",
-                    document_classifier_name.into().into_json(),
+                    document_classifier_name.into_value().into_json(),
                 )
-                .property("InputDataConfig", input_data_config.into().into_json())
-                .property("LanguageCode", language_code.into().into_json()),
+                .property(
+                    "InputDataConfig",
+                    input_data_config.into_value().into_json(),
+                )
+                .property("LanguageCode", language_code.into_value().into_json()),
         )
     }
 
@@ -43,8 +59,8 @@ impl DocumentClassifier {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-comprehend-documentclassifier.html#cfn-comprehend-documentclassifier-mode)
-    pub fn mode(mut self, value: impl Into<crate::Value<document_classifier::Mode>>) -> Self {
-        self.0.set_property("Mode", value.into().into_json());
+    pub fn mode(mut self, value: impl crate::IntoValue<document_classifier::Mode>) -> Self {
+        self.0.set_property("Mode", value.into_value().into_json());
         self
     }
 
@@ -53,9 +69,9 @@ impl DocumentClassifier {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-comprehend-documentclassifier.html#cfn-comprehend-documentclassifier-modelkmskeyid)
-    pub fn model_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn model_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ModelKmsKeyId", value.into().into_json());
+            .set_property("ModelKmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -66,8 +82,9 @@ impl DocumentClassifier {
     /// Pattern: `[\u0009\u000A\u000D\u0020-\u00FF]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-comprehend-documentclassifier.html#cfn-comprehend-documentclassifier-modelpolicy)
-    pub fn model_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ModelPolicy", value.into().into_json());
+    pub fn model_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ModelPolicy", value.into_value().into_json());
         self
     }
 
@@ -78,18 +95,18 @@ impl DocumentClassifier {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-comprehend-documentclassifier.html#cfn-comprehend-documentclassifier-outputdataconfig)
     pub fn output_data_config(
         mut self,
-        value: impl Into<crate::Value<document_classifier::DocumentClassifierOutputDataConfig>>,
+        value: impl crate::IntoValue<document_classifier::DocumentClassifierOutputDataConfig>,
     ) -> Self {
         self.0
-            .set_property("OutputDataConfig", value.into().into_json());
+            .set_property("OutputDataConfig", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](document_classifier::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-comprehend-documentclassifier.html#cfn-comprehend-documentclassifier-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<document_classifier::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<document_classifier::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -102,8 +119,9 @@ impl DocumentClassifier {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-comprehend-documentclassifier.html#cfn-comprehend-documentclassifier-versionname)
-    pub fn version_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("VersionName", value.into().into_json());
+    pub fn version_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("VersionName", value.into_value().into_json());
         self
     }
 
@@ -112,9 +130,9 @@ impl DocumentClassifier {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-comprehend-documentclassifier.html#cfn-comprehend-documentclassifier-volumekmskeyid)
-    pub fn volume_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn volume_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VolumeKmsKeyId", value.into().into_json());
+            .set_property("VolumeKmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -125,16 +143,22 @@ impl DocumentClassifier {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-comprehend-documentclassifier.html#cfn-comprehend-documentclassifier-vpcconfig)
     pub fn vpc_config(
         mut self,
-        value: impl Into<crate::Value<document_classifier::VpcConfig>>,
+        value: impl crate::IntoValue<document_classifier::VpcConfig>,
     ) -> Self {
-        self.0.set_property("VpcConfig", value.into().into_json());
+        self.0
+            .set_property("VpcConfig", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DocumentClassifier {
     const TYPE_NAME: &'static str = "AWS::Comprehend::DocumentClassifier";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "DataAccessRoleArn",
         "DocumentClassifierName",
@@ -181,23 +205,24 @@ pub mod document_classifier {
     impl AugmentedManifestsListItem {
         /// A new `AugmentedManifestsListItem` with its required properties.
         pub fn new(
-            attribute_names: impl Into<crate::Value<Vec<String>>>,
-            s3_uri: impl Into<crate::Value<String>>,
+            attribute_names: impl crate::IntoValue<Vec<String>>,
+            s3_uri: impl crate::IntoValue<String>,
         ) -> Self {
             AugmentedManifestsListItem(crate::typed::Properties::from_iter([
                 (
                     "AttributeNames".to_owned(),
-                    attribute_names.into().into_json(),
+                    attribute_names.into_value().into_json(),
                 ),
-                ("S3Uri".to_owned(), s3_uri.into().into_json()),
+                ("S3Uri".to_owned(), s3_uri.into_value().into_json()),
             ]))
         }
 
         /// `Split`: [`Split`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-documentclassifier-augmentedmanifestslistitem.html#cfn-comprehend-documentclassifier-augmentedmanifestslistitem-split)
-        pub fn split(mut self, value: impl Into<crate::Value<Split>>) -> Self {
-            self.0.insert("Split".to_owned(), value.into().into_json());
+        pub fn split(mut self, value: impl crate::IntoValue<Split>) -> Self {
+            self.0
+                .insert("Split".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -216,19 +241,19 @@ pub mod document_classifier {
 
     impl DocumentClassifierDocuments {
         /// A new `DocumentClassifierDocuments` with its required properties.
-        pub fn new(s3_uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(s3_uri: impl crate::IntoValue<String>) -> Self {
             DocumentClassifierDocuments(crate::typed::Properties::from_iter([(
                 "S3Uri".to_owned(),
-                s3_uri.into().into_json(),
+                s3_uri.into_value().into_json(),
             )]))
         }
 
         /// `TestS3Uri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-documentclassifier-documentclassifierdocuments.html#cfn-comprehend-documentclassifier-documentclassifierdocuments-tests3uri)
-        pub fn test_s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn test_s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TestS3Uri".to_owned(), value.into().into_json());
+                .insert("TestS3Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -256,19 +281,21 @@ pub mod document_classifier {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-documentclassifier-documentclassifierinputdataconfig.html#cfn-comprehend-documentclassifier-documentclassifierinputdataconfig-augmentedmanifests)
         pub fn augmented_manifests(
             mut self,
-            value: impl Into<crate::Value<Vec<AugmentedManifestsListItem>>>,
+            value: impl crate::IntoValue<Vec<AugmentedManifestsListItem>>,
         ) -> Self {
-            self.0
-                .insert("AugmentedManifests".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AugmentedManifests".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DataFormat`: [`DataFormat`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-documentclassifier-documentclassifierinputdataconfig.html#cfn-comprehend-documentclassifier-documentclassifierinputdataconfig-dataformat)
-        pub fn data_format(mut self, value: impl Into<crate::Value<DataFormat>>) -> Self {
+        pub fn data_format(mut self, value: impl crate::IntoValue<DataFormat>) -> Self {
             self.0
-                .insert("DataFormat".to_owned(), value.into().into_json());
+                .insert("DataFormat".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -277,19 +304,21 @@ pub mod document_classifier {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-documentclassifier-documentclassifierinputdataconfig.html#cfn-comprehend-documentclassifier-documentclassifierinputdataconfig-documentreaderconfig)
         pub fn document_reader_config(
             mut self,
-            value: impl Into<crate::Value<DocumentReaderConfig>>,
+            value: impl crate::IntoValue<DocumentReaderConfig>,
         ) -> Self {
-            self.0
-                .insert("DocumentReaderConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DocumentReaderConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DocumentType`: [`DocumentType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-documentclassifier-documentclassifierinputdataconfig.html#cfn-comprehend-documentclassifier-documentclassifierinputdataconfig-documenttype)
-        pub fn document_type(mut self, value: impl Into<crate::Value<DocumentType>>) -> Self {
+        pub fn document_type(mut self, value: impl crate::IntoValue<DocumentType>) -> Self {
             self.0
-                .insert("DocumentType".to_owned(), value.into().into_json());
+                .insert("DocumentType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -298,10 +327,10 @@ pub mod document_classifier {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-documentclassifier-documentclassifierinputdataconfig.html#cfn-comprehend-documentclassifier-documentclassifierinputdataconfig-documents)
         pub fn documents(
             mut self,
-            value: impl Into<crate::Value<DocumentClassifierDocuments>>,
+            value: impl crate::IntoValue<DocumentClassifierDocuments>,
         ) -> Self {
             self.0
-                .insert("Documents".to_owned(), value.into().into_json());
+                .insert("Documents".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -312,26 +341,27 @@ pub mod document_classifier {
         /// Pattern: `^[ ~!@#$%^*\-_+=|\\:;\t>?/]$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-documentclassifier-documentclassifierinputdataconfig.html#cfn-comprehend-documentclassifier-documentclassifierinputdataconfig-labeldelimiter)
-        pub fn label_delimiter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn label_delimiter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LabelDelimiter".to_owned(), value.into().into_json());
+                .insert("LabelDelimiter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3Uri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-documentclassifier-documentclassifierinputdataconfig.html#cfn-comprehend-documentclassifier-documentclassifierinputdataconfig-s3uri)
-        pub fn s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S3Uri".to_owned(), value.into().into_json());
+        pub fn s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S3Uri".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TestS3Uri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-documentclassifier-documentclassifierinputdataconfig.html#cfn-comprehend-documentclassifier-documentclassifierinputdataconfig-tests3uri)
-        pub fn test_s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn test_s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TestS3Uri".to_owned(), value.into().into_json());
+                .insert("TestS3Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -357,17 +387,18 @@ pub mod document_classifier {
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-documentclassifier-documentclassifieroutputdataconfig.html#cfn-comprehend-documentclassifier-documentclassifieroutputdataconfig-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3Uri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-documentclassifier-documentclassifieroutputdataconfig.html#cfn-comprehend-documentclassifier-documentclassifieroutputdataconfig-s3uri)
-        pub fn s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S3Uri".to_owned(), value.into().into_json());
+        pub fn s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S3Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -386,10 +417,10 @@ pub mod document_classifier {
 
     impl DocumentReaderConfig {
         /// A new `DocumentReaderConfig` with its required properties.
-        pub fn new(document_read_action: impl Into<crate::Value<DocumentReadAction>>) -> Self {
+        pub fn new(document_read_action: impl crate::IntoValue<DocumentReadAction>) -> Self {
             DocumentReaderConfig(crate::typed::Properties::from_iter([(
                 "DocumentReadAction".to_owned(),
-                document_read_action.into().into_json(),
+                document_read_action.into_value().into_json(),
             )]))
         }
 
@@ -398,10 +429,12 @@ pub mod document_classifier {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-documentclassifier-documentreaderconfig.html#cfn-comprehend-documentclassifier-documentreaderconfig-documentreadmode)
         pub fn document_read_mode(
             mut self,
-            value: impl Into<crate::Value<DocumentReadMode>>,
+            value: impl crate::IntoValue<DocumentReadMode>,
         ) -> Self {
-            self.0
-                .insert("DocumentReadMode".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DocumentReadMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -410,9 +443,9 @@ pub mod document_classifier {
         /// Items: 1 to 2.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-documentclassifier-documentreaderconfig.html#cfn-comprehend-documentclassifier-documentreaderconfig-featuretypes)
-        pub fn feature_types(mut self, value: impl Into<crate::Value<Vec<FeatureTypes>>>) -> Self {
+        pub fn feature_types(mut self, value: impl crate::IntoValue<Vec<FeatureTypes>>) -> Self {
             self.0
-                .insert("FeatureTypes".to_owned(), value.into().into_json());
+                .insert("FeatureTypes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -432,12 +465,12 @@ pub mod document_classifier {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -457,15 +490,15 @@ pub mod document_classifier {
     impl VpcConfig {
         /// A new `VpcConfig` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnets: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnets: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfig(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("Subnets".to_owned(), subnets.into().into_json()),
+                ("Subnets".to_owned(), subnets.into_value().into_json()),
             ]))
         }
     }
@@ -644,15 +677,18 @@ pub struct Flywheel(crate::Resource);
 impl Flywheel {
     /// A new `AWS::Comprehend::Flywheel` with its required properties.
     pub fn new(
-        data_access_role_arn: impl Into<crate::Value<String>>,
-        data_lake_s3_uri: impl Into<crate::Value<String>>,
-        flywheel_name: impl Into<crate::Value<String>>,
+        data_access_role_arn: impl crate::IntoValue<String>,
+        data_lake_s3_uri: impl crate::IntoValue<String>,
+        flywheel_name: impl crate::IntoValue<String>,
     ) -> Self {
         Flywheel(
             crate::Resource::new("AWS::Comprehend::Flywheel")
-                .property("DataAccessRoleArn", data_access_role_arn.into().into_json())
-                .property("DataLakeS3Uri", data_lake_s3_uri.into().into_json())
-                .property("FlywheelName", flywheel_name.into().into_json()),
+                .property(
+                    "DataAccessRoleArn",
+                    data_access_role_arn.into_value().into_json(),
+                )
+                .property("DataLakeS3Uri", data_lake_s3_uri.into_value().into_json())
+                .property("FlywheelName", flywheel_name.into_value().into_json()),
         )
     }
 
@@ -663,9 +699,9 @@ impl Flywheel {
     /// Pattern: `arn:aws(-[^:]+)?:comprehend:[a-zA-Z0-9-]*:[0-9]{12}:(document-classifier|entity-recognizer)/[a-zA-Z0-9](-*[a-zA-Z0-9])*(/version/[a-zA-Z0-9](-*[a-zA-Z0-9])*)?`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-comprehend-flywheel.html#cfn-comprehend-flywheel-activemodelarn)
-    pub fn active_model_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn active_model_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ActiveModelArn", value.into().into_json());
+            .set_property("ActiveModelArn", value.into_value().into_json());
         self
     }
 
@@ -674,10 +710,10 @@ impl Flywheel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-comprehend-flywheel.html#cfn-comprehend-flywheel-datasecurityconfig)
     pub fn data_security_config(
         mut self,
-        value: impl Into<crate::Value<flywheel::DataSecurityConfig>>,
+        value: impl crate::IntoValue<flywheel::DataSecurityConfig>,
     ) -> Self {
         self.0
-            .set_property("DataSecurityConfig", value.into().into_json());
+            .set_property("DataSecurityConfig", value.into_value().into_json());
         self
     }
 
@@ -686,16 +722,17 @@ impl Flywheel {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-comprehend-flywheel.html#cfn-comprehend-flywheel-modeltype)
-    pub fn model_type(mut self, value: impl Into<crate::Value<flywheel::ModelType>>) -> Self {
-        self.0.set_property("ModelType", value.into().into_json());
+    pub fn model_type(mut self, value: impl crate::IntoValue<flywheel::ModelType>) -> Self {
+        self.0
+            .set_property("ModelType", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](flywheel::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-comprehend-flywheel.html#cfn-comprehend-flywheel-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<flywheel::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<flywheel::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -704,15 +741,21 @@ impl Flywheel {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-comprehend-flywheel.html#cfn-comprehend-flywheel-taskconfig)
-    pub fn task_config(mut self, value: impl Into<crate::Value<flywheel::TaskConfig>>) -> Self {
-        self.0.set_property("TaskConfig", value.into().into_json());
+    pub fn task_config(mut self, value: impl crate::IntoValue<flywheel::TaskConfig>) -> Self {
+        self.0
+            .set_property("TaskConfig", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Flywheel {
     const TYPE_NAME: &'static str = "AWS::Comprehend::Flywheel";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DataLakeS3Uri", "FlywheelName", "ModelType", "TaskConfig"];
 
@@ -755,36 +798,38 @@ pub mod flywheel {
         /// `DataLakeKmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-flywheel-datasecurityconfig.html#cfn-comprehend-flywheel-datasecurityconfig-datalakekmskeyid)
-        pub fn data_lake_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DataLakeKmsKeyId".to_owned(), value.into().into_json());
+        pub fn data_lake_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DataLakeKmsKeyId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ModelKmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-flywheel-datasecurityconfig.html#cfn-comprehend-flywheel-datasecurityconfig-modelkmskeyid)
-        pub fn model_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn model_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ModelKmsKeyId".to_owned(), value.into().into_json());
+                .insert("ModelKmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VolumeKmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-flywheel-datasecurityconfig.html#cfn-comprehend-flywheel-datasecurityconfig-volumekmskeyid)
-        pub fn volume_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn volume_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VolumeKmsKeyId".to_owned(), value.into().into_json());
+                .insert("VolumeKmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VpcConfig`: [`VpcConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-flywheel-datasecurityconfig.html#cfn-comprehend-flywheel-datasecurityconfig-vpcconfig)
-        pub fn vpc_config(mut self, value: impl Into<crate::Value<VpcConfig>>) -> Self {
+        pub fn vpc_config(mut self, value: impl crate::IntoValue<VpcConfig>) -> Self {
             self.0
-                .insert("VpcConfig".to_owned(), value.into().into_json());
+                .insert("VpcConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -803,10 +848,10 @@ pub mod flywheel {
 
     impl DocumentClassificationConfig {
         /// A new `DocumentClassificationConfig` with its required properties.
-        pub fn new(mode: impl Into<crate::Value<Mode>>) -> Self {
+        pub fn new(mode: impl crate::IntoValue<Mode>) -> Self {
             DocumentClassificationConfig(crate::typed::Properties::from_iter([(
                 "Mode".to_owned(),
-                mode.into().into_json(),
+                mode.into_value().into_json(),
             )]))
         }
 
@@ -815,8 +860,9 @@ pub mod flywheel {
         /// Items: 0 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-flywheel-documentclassificationconfig.html#cfn-comprehend-flywheel-documentclassificationconfig-labels)
-        pub fn labels(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Labels".to_owned(), value.into().into_json());
+        pub fn labels(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Labels".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -846,10 +892,10 @@ pub mod flywheel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-flywheel-entityrecognitionconfig.html#cfn-comprehend-flywheel-entityrecognitionconfig-entitytypes)
         pub fn entity_types(
             mut self,
-            value: impl Into<crate::Value<Vec<EntityTypesListItem>>>,
+            value: impl crate::IntoValue<Vec<EntityTypesListItem>>,
         ) -> Self {
             self.0
-                .insert("EntityTypes".to_owned(), value.into().into_json());
+                .insert("EntityTypes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -868,10 +914,10 @@ pub mod flywheel {
 
     impl EntityTypesListItem {
         /// A new `EntityTypesListItem` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             EntityTypesListItem(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
     }
@@ -891,12 +937,12 @@ pub mod flywheel {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -915,10 +961,10 @@ pub mod flywheel {
 
     impl TaskConfig {
         /// A new `TaskConfig` with its required properties.
-        pub fn new(language_code: impl Into<crate::Value<LanguageCode>>) -> Self {
+        pub fn new(language_code: impl crate::IntoValue<LanguageCode>) -> Self {
             TaskConfig(crate::typed::Properties::from_iter([(
                 "LanguageCode".to_owned(),
-                language_code.into().into_json(),
+                language_code.into_value().into_json(),
             )]))
         }
 
@@ -927,11 +973,11 @@ pub mod flywheel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-flywheel-taskconfig.html#cfn-comprehend-flywheel-taskconfig-documentclassificationconfig)
         pub fn document_classification_config(
             mut self,
-            value: impl Into<crate::Value<DocumentClassificationConfig>>,
+            value: impl crate::IntoValue<DocumentClassificationConfig>,
         ) -> Self {
             self.0.insert(
                 "DocumentClassificationConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -941,11 +987,11 @@ pub mod flywheel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-comprehend-flywheel-taskconfig.html#cfn-comprehend-flywheel-taskconfig-entityrecognitionconfig)
         pub fn entity_recognition_config(
             mut self,
-            value: impl Into<crate::Value<EntityRecognitionConfig>>,
+            value: impl crate::IntoValue<EntityRecognitionConfig>,
         ) -> Self {
             self.0.insert(
                 "EntityRecognitionConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -966,15 +1012,15 @@ pub mod flywheel {
     impl VpcConfig {
         /// A new `VpcConfig` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnets: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnets: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfig(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("Subnets".to_owned(), subnets.into().into_json()),
+                ("Subnets".to_owned(), subnets.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::ComputeOptimizer::AutomationRule"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::ComputeOptimizer::AutomationRule",
+    <AutomationRule as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::ComputeOptimizer::AutomationRule`.
 ///
 /// Required properties, the arguments of [`AutomationRule::new`]: `Name`, `RecommendedActionTypes`, `RuleType`, `Schedule`, `Status`.
@@ -16,30 +22,31 @@ pub struct AutomationRule(crate::Resource);
 impl AutomationRule {
     /// A new `AWS::ComputeOptimizer::AutomationRule` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        recommended_action_types: impl Into<crate::Value<Vec<automation_rule::RecommendedActionTypes>>>,
-        rule_type: impl Into<crate::Value<automation_rule::RuleType>>,
-        schedule: impl Into<crate::Value<automation_rule::Schedule>>,
-        status: impl Into<crate::Value<automation_rule::Status>>,
+        name: impl crate::IntoValue<String>,
+        recommended_action_types: impl crate::IntoValue<Vec<automation_rule::RecommendedActionTypes>>,
+        rule_type: impl crate::IntoValue<automation_rule::RuleType>,
+        schedule: impl crate::IntoValue<automation_rule::Schedule>,
+        status: impl crate::IntoValue<automation_rule::Status>,
     ) -> Self {
         AutomationRule(
             crate::Resource::new("AWS::ComputeOptimizer::AutomationRule")
-                .property("Name", name.into().into_json())
+                .property("Name", name.into_value().into_json())
                 .property(
                     "RecommendedActionTypes",
-                    recommended_action_types.into().into_json(),
+                    recommended_action_types.into_value().into_json(),
                 )
-                .property("RuleType", rule_type.into().into_json())
-                .property("Schedule", schedule.into().into_json())
-                .property("Status", status.into().into_json()),
+                .property("RuleType", rule_type.into_value().into_json())
+                .property("Schedule", schedule.into_value().into_json())
+                .property("Status", status.into_value().into_json()),
         )
     }
 
     /// `Criteria`: [`Criteria`](automation_rule::Criteria).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-computeoptimizer-automationrule.html#cfn-computeoptimizer-automationrule-criteria)
-    pub fn criteria(mut self, value: impl Into<crate::Value<automation_rule::Criteria>>) -> Self {
-        self.0.set_property("Criteria", value.into().into_json());
+    pub fn criteria(mut self, value: impl crate::IntoValue<automation_rule::Criteria>) -> Self {
+        self.0
+            .set_property("Criteria", value.into_value().into_json());
         self
     }
 
@@ -50,8 +57,9 @@ impl AutomationRule {
     /// Pattern: `^[a-zA-Z0-9_\-\s@\.]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-computeoptimizer-automationrule.html#cfn-computeoptimizer-automationrule-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -60,18 +68,19 @@ impl AutomationRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-computeoptimizer-automationrule.html#cfn-computeoptimizer-automationrule-organizationconfiguration)
     pub fn organization_configuration(
         mut self,
-        value: impl Into<crate::Value<automation_rule::OrganizationConfiguration>>,
+        value: impl crate::IntoValue<automation_rule::OrganizationConfiguration>,
     ) -> Self {
         self.0
-            .set_property("OrganizationConfiguration", value.into().into_json());
+            .set_property("OrganizationConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Priority`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-computeoptimizer-automationrule.html#cfn-computeoptimizer-automationrule-priority)
-    pub fn priority(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Priority", value.into().into_json());
+    pub fn priority(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Priority", value.into_value().into_json());
         self
     }
 
@@ -80,15 +89,20 @@ impl AutomationRule {
     /// Items: at most 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-computeoptimizer-automationrule.html#cfn-computeoptimizer-automationrule-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<automation_rule::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<automation_rule::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AutomationRule {
     const TYPE_NAME: &'static str = "AWS::ComputeOptimizer::AutomationRule";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -157,10 +171,12 @@ pub mod automation_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-criteria.html#cfn-computeoptimizer-automationrule-criteria-ebsvolumesizeingib)
         pub fn ebs_volume_size_in_gib(
             mut self,
-            value: impl Into<crate::Value<Vec<IntegerCriteriaCondition>>>,
+            value: impl crate::IntoValue<Vec<IntegerCriteriaCondition>>,
         ) -> Self {
-            self.0
-                .insert("EbsVolumeSizeInGib".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EbsVolumeSizeInGib".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -169,10 +185,10 @@ pub mod automation_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-criteria.html#cfn-computeoptimizer-automationrule-criteria-ebsvolumetype)
         pub fn ebs_volume_type(
             mut self,
-            value: impl Into<crate::Value<Vec<StringCriteriaCondition>>>,
+            value: impl crate::IntoValue<Vec<StringCriteriaCondition>>,
         ) -> Self {
             self.0
-                .insert("EbsVolumeType".to_owned(), value.into().into_json());
+                .insert("EbsVolumeType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -181,11 +197,11 @@ pub mod automation_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-criteria.html#cfn-computeoptimizer-automationrule-criteria-estimatedmonthlysavings)
         pub fn estimated_monthly_savings(
             mut self,
-            value: impl Into<crate::Value<Vec<DoubleCriteriaCondition>>>,
+            value: impl crate::IntoValue<Vec<DoubleCriteriaCondition>>,
         ) -> Self {
             self.0.insert(
                 "EstimatedMonthlySavings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -195,10 +211,12 @@ pub mod automation_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-criteria.html#cfn-computeoptimizer-automationrule-criteria-lookbackperiodindays)
         pub fn look_back_period_in_days(
             mut self,
-            value: impl Into<crate::Value<Vec<IntegerCriteriaCondition>>>,
+            value: impl crate::IntoValue<Vec<IntegerCriteriaCondition>>,
         ) -> Self {
-            self.0
-                .insert("LookBackPeriodInDays".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LookBackPeriodInDays".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -207,9 +225,10 @@ pub mod automation_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-criteria.html#cfn-computeoptimizer-automationrule-criteria-region)
         pub fn region(
             mut self,
-            value: impl Into<crate::Value<Vec<StringCriteriaCondition>>>,
+            value: impl crate::IntoValue<Vec<StringCriteriaCondition>>,
         ) -> Self {
-            self.0.insert("Region".to_owned(), value.into().into_json());
+            self.0
+                .insert("Region".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -218,10 +237,10 @@ pub mod automation_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-criteria.html#cfn-computeoptimizer-automationrule-criteria-resourcearn)
         pub fn resource_arn(
             mut self,
-            value: impl Into<crate::Value<Vec<StringCriteriaCondition>>>,
+            value: impl crate::IntoValue<Vec<StringCriteriaCondition>>,
         ) -> Self {
             self.0
-                .insert("ResourceArn".to_owned(), value.into().into_json());
+                .insert("ResourceArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -230,10 +249,10 @@ pub mod automation_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-criteria.html#cfn-computeoptimizer-automationrule-criteria-resourcetag)
         pub fn resource_tag(
             mut self,
-            value: impl Into<crate::Value<Vec<ResourceTagsCriteriaCondition>>>,
+            value: impl crate::IntoValue<Vec<ResourceTagsCriteriaCondition>>,
         ) -> Self {
             self.0
-                .insert("ResourceTag".to_owned(), value.into().into_json());
+                .insert("ResourceTag".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -242,10 +261,10 @@ pub mod automation_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-criteria.html#cfn-computeoptimizer-automationrule-criteria-restartneeded)
         pub fn restart_needed(
             mut self,
-            value: impl Into<crate::Value<Vec<StringCriteriaCondition>>>,
+            value: impl crate::IntoValue<Vec<StringCriteriaCondition>>,
         ) -> Self {
             self.0
-                .insert("RestartNeeded".to_owned(), value.into().into_json());
+                .insert("RestartNeeded".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -273,18 +292,19 @@ pub mod automation_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-doublecriteriacondition.html#cfn-computeoptimizer-automationrule-doublecriteriacondition-comparison)
         pub fn comparison(
             mut self,
-            value: impl Into<crate::Value<DoubleCriteriaConditionComparison>>,
+            value: impl crate::IntoValue<DoubleCriteriaConditionComparison>,
         ) -> Self {
             self.0
-                .insert("Comparison".to_owned(), value.into().into_json());
+                .insert("Comparison".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Values`: list of number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-doublecriteriacondition.html#cfn-computeoptimizer-automationrule-doublecriteriacondition-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<f64>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<f64>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -310,17 +330,18 @@ pub mod automation_rule {
         /// `Comparison`: [`Comparison`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-integercriteriacondition.html#cfn-computeoptimizer-automationrule-integercriteriacondition-comparison)
-        pub fn comparison(mut self, value: impl Into<crate::Value<Comparison>>) -> Self {
+        pub fn comparison(mut self, value: impl crate::IntoValue<Comparison>) -> Self {
             self.0
-                .insert("Comparison".to_owned(), value.into().into_json());
+                .insert("Comparison".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Values`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-integercriteriacondition.html#cfn-computeoptimizer-automationrule-integercriteriacondition-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -348,18 +369,18 @@ pub mod automation_rule {
         /// Items: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-organizationconfiguration.html#cfn-computeoptimizer-automationrule-organizationconfiguration-accountids)
-        pub fn account_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn account_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AccountIds".to_owned(), value.into().into_json());
+                .insert("AccountIds".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RuleApplyOrder`: [`RuleApplyOrder`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-organizationconfiguration.html#cfn-computeoptimizer-automationrule-organizationconfiguration-ruleapplyorder)
-        pub fn rule_apply_order(mut self, value: impl Into<crate::Value<RuleApplyOrder>>) -> Self {
+        pub fn rule_apply_order(mut self, value: impl crate::IntoValue<RuleApplyOrder>) -> Self {
             self.0
-                .insert("RuleApplyOrder".to_owned(), value.into().into_json());
+                .insert("RuleApplyOrder".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -387,10 +408,10 @@ pub mod automation_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-resourcetagscriteriacondition.html#cfn-computeoptimizer-automationrule-resourcetagscriteriacondition-comparison)
         pub fn comparison(
             mut self,
-            value: impl Into<crate::Value<ResourceTagsCriteriaConditionComparison>>,
+            value: impl crate::IntoValue<ResourceTagsCriteriaConditionComparison>,
         ) -> Self {
             self.0
-                .insert("Comparison".to_owned(), value.into().into_json());
+                .insert("Comparison".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -401,16 +422,18 @@ pub mod automation_rule {
         /// Pattern: `^[\w\s\.\-\:\/\=\+\@\*\?]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-resourcetagscriteriacondition.html#cfn-computeoptimizer-automationrule-resourcetagscriteriacondition-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Values`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-resourcetagscriteriacondition.html#cfn-computeoptimizer-automationrule-resourcetagscriteriacondition-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -438,10 +461,10 @@ pub mod automation_rule {
         /// Range: 60 to 1440.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-schedule.html#cfn-computeoptimizer-automationrule-schedule-executionwindowinminutes)
-        pub fn execution_window_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn execution_window_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "ExecutionWindowInMinutes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -449,9 +472,11 @@ pub mod automation_rule {
         /// `ScheduleExpression`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-schedule.html#cfn-computeoptimizer-automationrule-schedule-scheduleexpression)
-        pub fn schedule_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ScheduleExpression".to_owned(), value.into().into_json());
+        pub fn schedule_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ScheduleExpression".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -460,11 +485,11 @@ pub mod automation_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-schedule.html#cfn-computeoptimizer-automationrule-schedule-scheduleexpressiontimezone)
         pub fn schedule_expression_timezone(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ScheduleExpressionTimezone".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -493,18 +518,19 @@ pub mod automation_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-stringcriteriacondition.html#cfn-computeoptimizer-automationrule-stringcriteriacondition-comparison)
         pub fn comparison(
             mut self,
-            value: impl Into<crate::Value<StringCriteriaConditionComparison>>,
+            value: impl crate::IntoValue<StringCriteriaConditionComparison>,
         ) -> Self {
             self.0
-                .insert("Comparison".to_owned(), value.into().into_json());
+                .insert("Comparison".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Values`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-computeoptimizer-automationrule-stringcriteriacondition.html#cfn-computeoptimizer-automationrule-stringcriteriacondition-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -524,12 +550,12 @@ pub mod automation_rule {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

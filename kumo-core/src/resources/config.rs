@@ -16,6 +16,50 @@ pub const TYPES: &[&str] = &[
     "AWS::Config::StoredQuery",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Config::AggregationAuthorization",
+        <AggregationAuthorization as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Config::ConfigRule",
+        <ConfigRule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Config::ConfigurationAggregator",
+        <ConfigurationAggregator as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Config::ConfigurationRecorder",
+        <ConfigurationRecorder as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Config::ConformancePack",
+        <ConformancePack as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Config::DeliveryChannel",
+        <DeliveryChannel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Config::OrganizationConfigRule",
+        <OrganizationConfigRule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Config::OrganizationConformancePack",
+        <OrganizationConformancePack as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Config::RemediationConfiguration",
+        <RemediationConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Config::StoredQuery",
+        <StoredQuery as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Config::AggregationAuthorization`.
 ///
 /// Required properties, the arguments of [`AggregationAuthorization::new`]: `AuthorizedAccountId`, `AuthorizedAwsRegion`.
@@ -27,18 +71,18 @@ pub struct AggregationAuthorization(crate::Resource);
 impl AggregationAuthorization {
     /// A new `AWS::Config::AggregationAuthorization` with its required properties.
     pub fn new(
-        authorized_account_id: impl Into<crate::Value<String>>,
-        authorized_aws_region: impl Into<crate::Value<String>>,
+        authorized_account_id: impl crate::IntoValue<String>,
+        authorized_aws_region: impl crate::IntoValue<String>,
     ) -> Self {
         AggregationAuthorization(
             crate::Resource::new("AWS::Config::AggregationAuthorization")
                 .property(
                     "AuthorizedAccountId",
-                    authorized_account_id.into().into_json(),
+                    authorized_account_id.into_value().into_json(),
                 )
                 .property(
                     "AuthorizedAwsRegion",
-                    authorized_aws_region.into().into_json(),
+                    authorized_aws_region.into_value().into_json(),
                 ),
         )
     }
@@ -50,16 +94,21 @@ impl AggregationAuthorization {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-aggregationauthorization.html#cfn-config-aggregationauthorization-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<aggregation_authorization::Tag>>>,
+        value: impl crate::IntoValue<Vec<aggregation_authorization::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AggregationAuthorization {
     const TYPE_NAME: &'static str = "AWS::Config::AggregationAuthorization";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AuthorizedAccountId", "AuthorizedAwsRegion"];
 
@@ -96,12 +145,12 @@ pub mod aggregation_authorization {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -123,10 +172,10 @@ pub struct ConfigRule(crate::Resource);
 
 impl ConfigRule {
     /// A new `AWS::Config::ConfigRule` with its required properties.
-    pub fn new(source: impl Into<crate::Value<config_rule::Source>>) -> Self {
+    pub fn new(source: impl crate::IntoValue<config_rule::Source>) -> Self {
         ConfigRule(
             crate::Resource::new("AWS::Config::ConfigRule")
-                .property("Source", source.into().into_json()),
+                .property("Source", source.into_value().into_json()),
         )
     }
 
@@ -135,9 +184,9 @@ impl ConfigRule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configrule.html#cfn-config-configrule-configrulename)
-    pub fn config_rule_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn config_rule_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConfigRuleName", value.into().into_json());
+            .set_property("ConfigRuleName", value.into_value().into_json());
         self
     }
 
@@ -146,8 +195,9 @@ impl ConfigRule {
     /// Length: 1 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configrule.html#cfn-config-configrule-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -156,36 +206,36 @@ impl ConfigRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configrule.html#cfn-config-configrule-evaluationmodes)
     pub fn evaluation_modes(
         mut self,
-        value: impl Into<crate::Value<Vec<config_rule::EvaluationModeConfiguration>>>,
+        value: impl crate::IntoValue<Vec<config_rule::EvaluationModeConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("EvaluationModes", value.into().into_json());
+            .set_property("EvaluationModes", value.into_value().into_json());
         self
     }
 
     /// `InputParameters`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configrule.html#cfn-config-configrule-inputparameters)
-    pub fn input_parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn input_parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("InputParameters", value.into().into_json());
+            .set_property("InputParameters", value.into_value().into_json());
         self
     }
 
     /// `MaximumExecutionFrequency`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configrule.html#cfn-config-configrule-maximumexecutionfrequency)
-    pub fn maximum_execution_frequency(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn maximum_execution_frequency(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MaximumExecutionFrequency", value.into().into_json());
+            .set_property("MaximumExecutionFrequency", value.into_value().into_json());
         self
     }
 
     /// `Scope`: [`Scope`](config_rule::Scope).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configrule.html#cfn-config-configrule-scope)
-    pub fn scope(mut self, value: impl Into<crate::Value<config_rule::Scope>>) -> Self {
-        self.0.set_property("Scope", value.into().into_json());
+    pub fn scope(mut self, value: impl crate::IntoValue<config_rule::Scope>) -> Self {
+        self.0.set_property("Scope", value.into_value().into_json());
         self
     }
 }
@@ -244,10 +294,10 @@ pub mod config_rule {
         /// `EnableDebugLogDelivery`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configrule-custompolicydetails.html#cfn-config-configrule-custompolicydetails-enabledebuglogdelivery)
-        pub fn enable_debug_log_delivery(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_debug_log_delivery(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnableDebugLogDelivery".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -255,18 +305,18 @@ pub mod config_rule {
         /// `PolicyRuntime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configrule-custompolicydetails.html#cfn-config-configrule-custompolicydetails-policyruntime)
-        pub fn policy_runtime(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn policy_runtime(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PolicyRuntime".to_owned(), value.into().into_json());
+                .insert("PolicyRuntime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PolicyText`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configrule-custompolicydetails.html#cfn-config-configrule-custompolicydetails-policytext)
-        pub fn policy_text(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn policy_text(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PolicyText".to_owned(), value.into().into_json());
+                .insert("PolicyText".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -292,8 +342,9 @@ pub mod config_rule {
         /// `Mode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configrule-evaluationmodeconfiguration.html#cfn-config-configrule-evaluationmodeconfiguration-mode)
-        pub fn mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Mode".to_owned(), value.into().into_json());
+        pub fn mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Mode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -319,9 +370,11 @@ pub mod config_rule {
         /// `ComplianceResourceId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configrule-scope.html#cfn-config-configrule-scope-complianceresourceid)
-        pub fn compliance_resource_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ComplianceResourceId".to_owned(), value.into().into_json());
+        pub fn compliance_resource_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ComplianceResourceId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -330,11 +383,11 @@ pub mod config_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configrule-scope.html#cfn-config-configrule-scope-complianceresourcetypes)
         pub fn compliance_resource_types(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "ComplianceResourceTypes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -342,17 +395,18 @@ pub mod config_rule {
         /// `TagKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configrule-scope.html#cfn-config-configrule-scope-tagkey)
-        pub fn tag_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("TagKey".to_owned(), value.into().into_json());
+        pub fn tag_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("TagKey".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TagValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configrule-scope.html#cfn-config-configrule-scope-tagvalue)
-        pub fn tag_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn tag_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TagValue".to_owned(), value.into().into_json());
+                .insert("TagValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -371,10 +425,10 @@ pub mod config_rule {
 
     impl Source {
         /// A new `Source` with its required properties.
-        pub fn new(owner: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(owner: impl crate::IntoValue<String>) -> Self {
             Source(crate::typed::Properties::from_iter([(
                 "Owner".to_owned(),
-                owner.into().into_json(),
+                owner.into_value().into_json(),
             )]))
         }
 
@@ -383,28 +437,32 @@ pub mod config_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configrule-source.html#cfn-config-configrule-source-custompolicydetails)
         pub fn custom_policy_details(
             mut self,
-            value: impl Into<crate::Value<CustomPolicyDetails>>,
+            value: impl crate::IntoValue<CustomPolicyDetails>,
         ) -> Self {
-            self.0
-                .insert("CustomPolicyDetails".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomPolicyDetails".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SourceDetails`: list of [`SourceDetail`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configrule-source.html#cfn-config-configrule-source-sourcedetails)
-        pub fn source_details(mut self, value: impl Into<crate::Value<Vec<SourceDetail>>>) -> Self {
+        pub fn source_details(mut self, value: impl crate::IntoValue<Vec<SourceDetail>>) -> Self {
             self.0
-                .insert("SourceDetails".to_owned(), value.into().into_json());
+                .insert("SourceDetails".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SourceIdentifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configrule-source.html#cfn-config-configrule-source-sourceidentifier)
-        pub fn source_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SourceIdentifier".to_owned(), value.into().into_json());
+        pub fn source_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SourceIdentifier".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -424,25 +482,28 @@ pub mod config_rule {
     impl SourceDetail {
         /// A new `SourceDetail` with its required properties.
         pub fn new(
-            event_source: impl Into<crate::Value<String>>,
-            message_type: impl Into<crate::Value<String>>,
+            event_source: impl crate::IntoValue<String>,
+            message_type: impl crate::IntoValue<String>,
         ) -> Self {
             SourceDetail(crate::typed::Properties::from_iter([
-                ("EventSource".to_owned(), event_source.into().into_json()),
-                ("MessageType".to_owned(), message_type.into().into_json()),
+                (
+                    "EventSource".to_owned(),
+                    event_source.into_value().into_json(),
+                ),
+                (
+                    "MessageType".to_owned(),
+                    message_type.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `MaximumExecutionFrequency`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configrule-sourcedetail.html#cfn-config-configrule-sourcedetail-maximumexecutionfrequency)
-        pub fn maximum_execution_frequency(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn maximum_execution_frequency(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "MaximumExecutionFrequency".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -474,10 +535,10 @@ impl ConfigurationAggregator {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configurationaggregator.html#cfn-config-configurationaggregator-accountaggregationsources)
     pub fn account_aggregation_sources(
         mut self,
-        value: impl Into<crate::Value<Vec<configuration_aggregator::AccountAggregationSource>>>,
+        value: impl crate::IntoValue<Vec<configuration_aggregator::AccountAggregationSource>>,
     ) -> Self {
         self.0
-            .set_property("AccountAggregationSources", value.into().into_json());
+            .set_property("AccountAggregationSources", value.into_value().into_json());
         self
     }
 
@@ -490,9 +551,11 @@ impl ConfigurationAggregator {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configurationaggregator.html#cfn-config-configurationaggregator-configurationaggregatorname)
-    pub fn configuration_aggregator_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0
-            .set_property("ConfigurationAggregatorName", value.into().into_json());
+    pub fn configuration_aggregator_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "ConfigurationAggregatorName",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -501,10 +564,12 @@ impl ConfigurationAggregator {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configurationaggregator.html#cfn-config-configurationaggregator-organizationaggregationsource)
     pub fn organization_aggregation_source(
         mut self,
-        value: impl Into<crate::Value<configuration_aggregator::OrganizationAggregationSource>>,
+        value: impl crate::IntoValue<configuration_aggregator::OrganizationAggregationSource>,
     ) -> Self {
-        self.0
-            .set_property("OrganizationAggregationSource", value.into().into_json());
+        self.0.set_property(
+            "OrganizationAggregationSource",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -515,9 +580,9 @@ impl ConfigurationAggregator {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configurationaggregator.html#cfn-config-configurationaggregator-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<configuration_aggregator::Tag>>>,
+        value: impl crate::IntoValue<Vec<configuration_aggregator::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -530,7 +595,12 @@ impl Default for ConfigurationAggregator {
 
 impl crate::typed::ResourceType for ConfigurationAggregator {
     const TYPE_NAME: &'static str = "AWS::Config::ConfigurationAggregator";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConfigurationAggregatorName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -565,19 +635,19 @@ pub mod configuration_aggregator {
 
     impl AccountAggregationSource {
         /// A new `AccountAggregationSource` with its required properties.
-        pub fn new(account_ids: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(account_ids: impl crate::IntoValue<Vec<String>>) -> Self {
             AccountAggregationSource(crate::typed::Properties::from_iter([(
                 "AccountIds".to_owned(),
-                account_ids.into().into_json(),
+                account_ids.into_value().into_json(),
             )]))
         }
 
         /// `AllAwsRegions`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configurationaggregator-accountaggregationsource.html#cfn-config-configurationaggregator-accountaggregationsource-allawsregions)
-        pub fn all_aws_regions(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn all_aws_regions(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AllAwsRegions".to_owned(), value.into().into_json());
+                .insert("AllAwsRegions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -586,9 +656,9 @@ pub mod configuration_aggregator {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configurationaggregator-accountaggregationsource.html#cfn-config-configurationaggregator-accountaggregationsource-awsregions)
-        pub fn aws_regions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn aws_regions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AwsRegions".to_owned(), value.into().into_json());
+                .insert("AwsRegions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -607,19 +677,19 @@ pub mod configuration_aggregator {
 
     impl OrganizationAggregationSource {
         /// A new `OrganizationAggregationSource` with its required properties.
-        pub fn new(role_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(role_arn: impl crate::IntoValue<String>) -> Self {
             OrganizationAggregationSource(crate::typed::Properties::from_iter([(
                 "RoleArn".to_owned(),
-                role_arn.into().into_json(),
+                role_arn.into_value().into_json(),
             )]))
         }
 
         /// `AllAwsRegions`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configurationaggregator-organizationaggregationsource.html#cfn-config-configurationaggregator-organizationaggregationsource-allawsregions)
-        pub fn all_aws_regions(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn all_aws_regions(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AllAwsRegions".to_owned(), value.into().into_json());
+                .insert("AllAwsRegions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -628,9 +698,9 @@ pub mod configuration_aggregator {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configurationaggregator-organizationaggregationsource.html#cfn-config-configurationaggregator-organizationaggregationsource-awsregions)
-        pub fn aws_regions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn aws_regions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AwsRegions".to_owned(), value.into().into_json());
+                .insert("AwsRegions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -650,12 +720,12 @@ pub mod configuration_aggregator {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -677,10 +747,10 @@ pub struct ConfigurationRecorder(crate::Resource);
 
 impl ConfigurationRecorder {
     /// A new `AWS::Config::ConfigurationRecorder` with its required properties.
-    pub fn new(role_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(role_arn: impl crate::IntoValue<String>) -> Self {
         ConfigurationRecorder(
             crate::Resource::new("AWS::Config::ConfigurationRecorder")
-                .property("RoleARN", role_arn.into().into_json()),
+                .property("RoleARN", role_arn.into_value().into_json()),
         )
     }
 
@@ -689,8 +759,8 @@ impl ConfigurationRecorder {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configurationrecorder.html#cfn-config-configurationrecorder-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -699,10 +769,10 @@ impl ConfigurationRecorder {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configurationrecorder.html#cfn-config-configurationrecorder-recordinggroup)
     pub fn recording_group(
         mut self,
-        value: impl Into<crate::Value<configuration_recorder::RecordingGroup>>,
+        value: impl crate::IntoValue<configuration_recorder::RecordingGroup>,
     ) -> Self {
         self.0
-            .set_property("RecordingGroup", value.into().into_json());
+            .set_property("RecordingGroup", value.into_value().into_json());
         self
     }
 
@@ -711,10 +781,10 @@ impl ConfigurationRecorder {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-configurationrecorder.html#cfn-config-configurationrecorder-recordingmode)
     pub fn recording_mode(
         mut self,
-        value: impl Into<crate::Value<configuration_recorder::RecordingMode>>,
+        value: impl crate::IntoValue<configuration_recorder::RecordingMode>,
     ) -> Self {
         self.0
-            .set_property("RecordingMode", value.into().into_json());
+            .set_property("RecordingMode", value.into_value().into_json());
         self
     }
 }
@@ -756,10 +826,10 @@ pub mod configuration_recorder {
 
     impl ExclusionByResourceTypes {
         /// A new `ExclusionByResourceTypes` with its required properties.
-        pub fn new(resource_types: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(resource_types: impl crate::IntoValue<Vec<String>>) -> Self {
             ExclusionByResourceTypes(crate::typed::Properties::from_iter([(
                 "ResourceTypes".to_owned(),
-                resource_types.into().into_json(),
+                resource_types.into_value().into_json(),
             )]))
         }
     }
@@ -785,9 +855,9 @@ pub mod configuration_recorder {
         /// `AllSupported`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configurationrecorder-recordinggroup.html#cfn-config-configurationrecorder-recordinggroup-allsupported)
-        pub fn all_supported(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn all_supported(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AllSupported".to_owned(), value.into().into_json());
+                .insert("AllSupported".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -796,11 +866,11 @@ pub mod configuration_recorder {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configurationrecorder-recordinggroup.html#cfn-config-configurationrecorder-recordinggroup-exclusionbyresourcetypes)
         pub fn exclusion_by_resource_types(
             mut self,
-            value: impl Into<crate::Value<ExclusionByResourceTypes>>,
+            value: impl crate::IntoValue<ExclusionByResourceTypes>,
         ) -> Self {
             self.0.insert(
                 "ExclusionByResourceTypes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -808,13 +878,10 @@ pub mod configuration_recorder {
         /// `IncludeGlobalResourceTypes`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configurationrecorder-recordinggroup.html#cfn-config-configurationrecorder-recordinggroup-includeglobalresourcetypes)
-        pub fn include_global_resource_types(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn include_global_resource_types(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "IncludeGlobalResourceTypes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -824,19 +891,21 @@ pub mod configuration_recorder {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configurationrecorder-recordinggroup.html#cfn-config-configurationrecorder-recordinggroup-recordingstrategy)
         pub fn recording_strategy(
             mut self,
-            value: impl Into<crate::Value<RecordingStrategy>>,
+            value: impl crate::IntoValue<RecordingStrategy>,
         ) -> Self {
-            self.0
-                .insert("RecordingStrategy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RecordingStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ResourceTypes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configurationrecorder-recordinggroup.html#cfn-config-configurationrecorder-recordinggroup-resourcetypes)
-        pub fn resource_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn resource_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ResourceTypes".to_owned(), value.into().into_json());
+                .insert("ResourceTypes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -855,10 +924,10 @@ pub mod configuration_recorder {
 
     impl RecordingMode {
         /// A new `RecordingMode` with its required properties.
-        pub fn new(recording_frequency: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(recording_frequency: impl crate::IntoValue<String>) -> Self {
             RecordingMode(crate::typed::Properties::from_iter([(
                 "RecordingFrequency".to_owned(),
-                recording_frequency.into().into_json(),
+                recording_frequency.into_value().into_json(),
             )]))
         }
 
@@ -867,11 +936,11 @@ pub mod configuration_recorder {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configurationrecorder-recordingmode.html#cfn-config-configurationrecorder-recordingmode-recordingmodeoverrides)
         pub fn recording_mode_overrides(
             mut self,
-            value: impl Into<crate::Value<Vec<RecordingModeOverride>>>,
+            value: impl crate::IntoValue<Vec<RecordingModeOverride>>,
         ) -> Self {
             self.0.insert(
                 "RecordingModeOverrides".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -892,17 +961,17 @@ pub mod configuration_recorder {
     impl RecordingModeOverride {
         /// A new `RecordingModeOverride` with its required properties.
         pub fn new(
-            recording_frequency: impl Into<crate::Value<String>>,
-            resource_types: impl Into<crate::Value<Vec<String>>>,
+            recording_frequency: impl crate::IntoValue<String>,
+            resource_types: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             RecordingModeOverride(crate::typed::Properties::from_iter([
                 (
                     "RecordingFrequency".to_owned(),
-                    recording_frequency.into().into_json(),
+                    recording_frequency.into_value().into_json(),
                 ),
                 (
                     "ResourceTypes".to_owned(),
-                    resource_types.into().into_json(),
+                    resource_types.into_value().into_json(),
                 ),
             ]))
         }
@@ -910,9 +979,9 @@ pub mod configuration_recorder {
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-configurationrecorder-recordingmodeoverride.html#cfn-config-configurationrecorder-recordingmodeoverride-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -931,10 +1000,10 @@ pub mod configuration_recorder {
 
     impl RecordingStrategy {
         /// A new `RecordingStrategy` with its required properties.
-        pub fn new(use_only: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(use_only: impl crate::IntoValue<String>) -> Self {
             RecordingStrategy(crate::typed::Properties::from_iter([(
                 "UseOnly".to_owned(),
-                use_only.into().into_json(),
+                use_only.into_value().into_json(),
             )]))
         }
     }
@@ -956,11 +1025,11 @@ pub struct ConformancePack(crate::Resource);
 
 impl ConformancePack {
     /// A new `AWS::Config::ConformancePack` with its required properties.
-    pub fn new(conformance_pack_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(conformance_pack_name: impl crate::IntoValue<String>) -> Self {
         ConformancePack(
             crate::Resource::new("AWS::Config::ConformancePack").property(
                 "ConformancePackName",
-                conformance_pack_name.into().into_json(),
+                conformance_pack_name.into_value().into_json(),
             ),
         )
     }
@@ -972,10 +1041,12 @@ impl ConformancePack {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-conformancepack.html#cfn-config-conformancepack-conformancepackinputparameters)
     pub fn conformance_pack_input_parameters(
         mut self,
-        value: impl Into<crate::Value<Vec<conformance_pack::ConformancePackInputParameter>>>,
+        value: impl crate::IntoValue<Vec<conformance_pack::ConformancePackInputParameter>>,
     ) -> Self {
-        self.0
-            .set_property("ConformancePackInputParameters", value.into().into_json());
+        self.0.set_property(
+            "ConformancePackInputParameters",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -984,9 +1055,9 @@ impl ConformancePack {
     /// Length: 0 to 63.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-conformancepack.html#cfn-config-conformancepack-deliverys3bucket)
-    pub fn delivery_s3_bucket(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn delivery_s3_bucket(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeliveryS3Bucket", value.into().into_json());
+            .set_property("DeliveryS3Bucket", value.into_value().into_json());
         self
     }
 
@@ -995,9 +1066,9 @@ impl ConformancePack {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-conformancepack.html#cfn-config-conformancepack-deliverys3keyprefix)
-    pub fn delivery_s3_key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn delivery_s3_key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeliveryS3KeyPrefix", value.into().into_json());
+            .set_property("DeliveryS3KeyPrefix", value.into_value().into_json());
         self
     }
 
@@ -1006,9 +1077,9 @@ impl ConformancePack {
     /// Length: 1 to 51200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-conformancepack.html#cfn-config-conformancepack-templatebody)
-    pub fn template_body(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn template_body(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TemplateBody", value.into().into_json());
+            .set_property("TemplateBody", value.into_value().into_json());
         self
     }
 
@@ -1019,9 +1090,9 @@ impl ConformancePack {
     /// Pattern: `s3://.*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-conformancepack.html#cfn-config-conformancepack-templates3uri)
-    pub fn template_s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn template_s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TemplateS3Uri", value.into().into_json());
+            .set_property("TemplateS3Uri", value.into_value().into_json());
         self
     }
 
@@ -1030,10 +1101,10 @@ impl ConformancePack {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-conformancepack.html#cfn-config-conformancepack-templatessmdocumentdetails)
     pub fn template_ssm_document_details(
         mut self,
-        value: impl Into<crate::Value<conformance_pack::TemplateSsmDocumentDetails>>,
+        value: impl crate::IntoValue<conformance_pack::TemplateSsmDocumentDetails>,
     ) -> Self {
         self.0
-            .set_property("TemplateSSMDocumentDetails", value.into().into_json());
+            .set_property("TemplateSSMDocumentDetails", value.into_value().into_json());
         self
     }
 }
@@ -1068,17 +1139,17 @@ pub mod conformance_pack {
     impl ConformancePackInputParameter {
         /// A new `ConformancePackInputParameter` with its required properties.
         pub fn new(
-            parameter_name: impl Into<crate::Value<String>>,
-            parameter_value: impl Into<crate::Value<String>>,
+            parameter_name: impl crate::IntoValue<String>,
+            parameter_value: impl crate::IntoValue<String>,
         ) -> Self {
             ConformancePackInputParameter(crate::typed::Properties::from_iter([
                 (
                     "ParameterName".to_owned(),
-                    parameter_name.into().into_json(),
+                    parameter_name.into_value().into_json(),
                 ),
                 (
                     "ParameterValue".to_owned(),
-                    parameter_value.into().into_json(),
+                    parameter_value.into_value().into_json(),
                 ),
             ]))
         }
@@ -1109,9 +1180,9 @@ pub mod conformance_pack {
         /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,200}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-conformancepack-templatessmdocumentdetails.html#cfn-config-conformancepack-templatessmdocumentdetails-documentname)
-        pub fn document_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn document_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DocumentName".to_owned(), value.into().into_json());
+                .insert("DocumentName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1122,9 +1193,9 @@ pub mod conformance_pack {
         /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-conformancepack-templatessmdocumentdetails.html#cfn-config-conformancepack-templatessmdocumentdetails-documentversion)
-        pub fn document_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn document_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DocumentVersion".to_owned(), value.into().into_json());
+                .insert("DocumentVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1146,10 +1217,10 @@ pub struct DeliveryChannel(crate::Resource);
 
 impl DeliveryChannel {
     /// A new `AWS::Config::DeliveryChannel` with its required properties.
-    pub fn new(s3_bucket_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(s3_bucket_name: impl crate::IntoValue<String>) -> Self {
         DeliveryChannel(
             crate::Resource::new("AWS::Config::DeliveryChannel")
-                .property("S3BucketName", s3_bucket_name.into().into_json()),
+                .property("S3BucketName", s3_bucket_name.into_value().into_json()),
         )
     }
 
@@ -1158,10 +1229,12 @@ impl DeliveryChannel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-deliverychannel.html#cfn-config-deliverychannel-configsnapshotdeliveryproperties)
     pub fn config_snapshot_delivery_properties(
         mut self,
-        value: impl Into<crate::Value<delivery_channel::ConfigSnapshotDeliveryProperties>>,
+        value: impl crate::IntoValue<delivery_channel::ConfigSnapshotDeliveryProperties>,
     ) -> Self {
-        self.0
-            .set_property("ConfigSnapshotDeliveryProperties", value.into().into_json());
+        self.0.set_property(
+            "ConfigSnapshotDeliveryProperties",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1170,32 +1243,35 @@ impl DeliveryChannel {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-deliverychannel.html#cfn-config-deliverychannel-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `S3KeyPrefix`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-deliverychannel.html#cfn-config-deliverychannel-s3keyprefix)
-    pub fn s3_key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("S3KeyPrefix", value.into().into_json());
+    pub fn s3_key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("S3KeyPrefix", value.into_value().into_json());
         self
     }
 
     /// `S3KmsKeyArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-deliverychannel.html#cfn-config-deliverychannel-s3kmskeyarn)
-    pub fn s3_kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("S3KmsKeyArn", value.into().into_json());
+    pub fn s3_kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("S3KmsKeyArn", value.into_value().into_json());
         self
     }
 
     /// `SnsTopicARN`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-deliverychannel.html#cfn-config-deliverychannel-snstopicarn)
-    pub fn sns_topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SnsTopicARN", value.into().into_json());
+    pub fn sns_topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SnsTopicARN", value.into_value().into_json());
         self
     }
 }
@@ -1244,9 +1320,11 @@ pub mod delivery_channel {
         /// `DeliveryFrequency`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-deliverychannel-configsnapshotdeliveryproperties.html#cfn-config-deliverychannel-configsnapshotdeliveryproperties-deliveryfrequency)
-        pub fn delivery_frequency(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DeliveryFrequency".to_owned(), value.into().into_json());
+        pub fn delivery_frequency(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DeliveryFrequency".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1268,11 +1346,11 @@ pub struct OrganizationConfigRule(crate::Resource);
 
 impl OrganizationConfigRule {
     /// A new `AWS::Config::OrganizationConfigRule` with its required properties.
-    pub fn new(organization_config_rule_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(organization_config_rule_name: impl crate::IntoValue<String>) -> Self {
         OrganizationConfigRule(
             crate::Resource::new("AWS::Config::OrganizationConfigRule").property(
                 "OrganizationConfigRuleName",
-                organization_config_rule_name.into().into_json(),
+                organization_config_rule_name.into_value().into_json(),
             ),
         )
     }
@@ -1280,9 +1358,9 @@ impl OrganizationConfigRule {
     /// `ExcludedAccounts`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-organizationconfigrule.html#cfn-config-organizationconfigrule-excludedaccounts)
-    pub fn excluded_accounts(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn excluded_accounts(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ExcludedAccounts", value.into().into_json());
+            .set_property("ExcludedAccounts", value.into_value().into_json());
         self
     }
 
@@ -1291,11 +1369,11 @@ impl OrganizationConfigRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-organizationconfigrule.html#cfn-config-organizationconfigrule-organizationcustompolicyrulemetadata)
     pub fn organization_custom_policy_rule_metadata(
         mut self,
-        value: impl Into<crate::Value<organization_config_rule::OrganizationCustomPolicyRuleMetadata>>,
+        value: impl crate::IntoValue<organization_config_rule::OrganizationCustomPolicyRuleMetadata>,
     ) -> Self {
         self.0.set_property(
             "OrganizationCustomPolicyRuleMetadata",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -1305,10 +1383,12 @@ impl OrganizationConfigRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-organizationconfigrule.html#cfn-config-organizationconfigrule-organizationcustomrulemetadata)
     pub fn organization_custom_rule_metadata(
         mut self,
-        value: impl Into<crate::Value<organization_config_rule::OrganizationCustomRuleMetadata>>,
+        value: impl crate::IntoValue<organization_config_rule::OrganizationCustomRuleMetadata>,
     ) -> Self {
-        self.0
-            .set_property("OrganizationCustomRuleMetadata", value.into().into_json());
+        self.0.set_property(
+            "OrganizationCustomRuleMetadata",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1317,10 +1397,12 @@ impl OrganizationConfigRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-organizationconfigrule.html#cfn-config-organizationconfigrule-organizationmanagedrulemetadata)
     pub fn organization_managed_rule_metadata(
         mut self,
-        value: impl Into<crate::Value<organization_config_rule::OrganizationManagedRuleMetadata>>,
+        value: impl crate::IntoValue<organization_config_rule::OrganizationManagedRuleMetadata>,
     ) -> Self {
-        self.0
-            .set_property("OrganizationManagedRuleMetadata", value.into().into_json());
+        self.0.set_property(
+            "OrganizationManagedRuleMetadata",
+            value.into_value().into_json(),
+        );
         self
     }
 }
@@ -1363,12 +1445,15 @@ pub mod organization_config_rule {
     impl OrganizationCustomPolicyRuleMetadata {
         /// A new `OrganizationCustomPolicyRuleMetadata` with its required properties.
         pub fn new(
-            policy_text: impl Into<crate::Value<String>>,
-            runtime: impl Into<crate::Value<String>>,
+            policy_text: impl crate::IntoValue<String>,
+            runtime: impl crate::IntoValue<String>,
         ) -> Self {
             OrganizationCustomPolicyRuleMetadata(crate::typed::Properties::from_iter([
-                ("PolicyText".to_owned(), policy_text.into().into_json()),
-                ("Runtime".to_owned(), runtime.into().into_json()),
+                (
+                    "PolicyText".to_owned(),
+                    policy_text.into_value().into_json(),
+                ),
+                ("Runtime".to_owned(), runtime.into_value().into_json()),
             ]))
         }
 
@@ -1377,11 +1462,11 @@ pub mod organization_config_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationcustompolicyrulemetadata.html#cfn-config-organizationconfigrule-organizationcustompolicyrulemetadata-debuglogdeliveryaccounts)
         pub fn debug_log_delivery_accounts(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "DebugLogDeliveryAccounts".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1389,31 +1474,28 @@ pub mod organization_config_rule {
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationcustompolicyrulemetadata.html#cfn-config-organizationconfigrule-organizationcustompolicyrulemetadata-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputParameters`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationcustompolicyrulemetadata.html#cfn-config-organizationconfigrule-organizationcustompolicyrulemetadata-inputparameters)
-        pub fn input_parameters(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_parameters(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputParameters".to_owned(), value.into().into_json());
+                .insert("InputParameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaximumExecutionFrequency`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationcustompolicyrulemetadata.html#cfn-config-organizationconfigrule-organizationcustompolicyrulemetadata-maximumexecutionfrequency)
-        pub fn maximum_execution_frequency(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn maximum_execution_frequency(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "MaximumExecutionFrequency".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1423,11 +1505,11 @@ pub mod organization_config_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationcustompolicyrulemetadata.html#cfn-config-organizationconfigrule-organizationcustompolicyrulemetadata-organizationconfigruletriggertypes)
         pub fn organization_config_rule_trigger_types(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "OrganizationConfigRuleTriggerTypes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1435,36 +1517,38 @@ pub mod organization_config_rule {
         /// `ResourceIdScope`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationcustompolicyrulemetadata.html#cfn-config-organizationconfigrule-organizationcustompolicyrulemetadata-resourceidscope)
-        pub fn resource_id_scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_id_scope(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceIdScope".to_owned(), value.into().into_json());
+                .insert("ResourceIdScope".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceTypesScope`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationcustompolicyrulemetadata.html#cfn-config-organizationconfigrule-organizationcustompolicyrulemetadata-resourcetypesscope)
-        pub fn resource_types_scope(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ResourceTypesScope".to_owned(), value.into().into_json());
+        pub fn resource_types_scope(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ResourceTypesScope".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TagKeyScope`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationcustompolicyrulemetadata.html#cfn-config-organizationconfigrule-organizationcustompolicyrulemetadata-tagkeyscope)
-        pub fn tag_key_scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn tag_key_scope(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TagKeyScope".to_owned(), value.into().into_json());
+                .insert("TagKeyScope".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TagValueScope`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationcustompolicyrulemetadata.html#cfn-config-organizationconfigrule-organizationcustompolicyrulemetadata-tagvaluescope)
-        pub fn tag_value_scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn tag_value_scope(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TagValueScope".to_owned(), value.into().into_json());
+                .insert("TagValueScope".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1484,17 +1568,19 @@ pub mod organization_config_rule {
     impl OrganizationCustomRuleMetadata {
         /// A new `OrganizationCustomRuleMetadata` with its required properties.
         pub fn new(
-            lambda_function_arn: impl Into<crate::Value<String>>,
-            organization_config_rule_trigger_types: impl Into<crate::Value<Vec<String>>>,
+            lambda_function_arn: impl crate::IntoValue<String>,
+            organization_config_rule_trigger_types: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             OrganizationCustomRuleMetadata(crate::typed::Properties::from_iter([
                 (
                     "LambdaFunctionArn".to_owned(),
-                    lambda_function_arn.into().into_json(),
+                    lambda_function_arn.into_value().into_json(),
                 ),
                 (
                     "OrganizationConfigRuleTriggerTypes".to_owned(),
-                    organization_config_rule_trigger_types.into().into_json(),
+                    organization_config_rule_trigger_types
+                        .into_value()
+                        .into_json(),
                 ),
             ]))
         }
@@ -1502,31 +1588,28 @@ pub mod organization_config_rule {
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationcustomrulemetadata.html#cfn-config-organizationconfigrule-organizationcustomrulemetadata-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputParameters`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationcustomrulemetadata.html#cfn-config-organizationconfigrule-organizationcustomrulemetadata-inputparameters)
-        pub fn input_parameters(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_parameters(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputParameters".to_owned(), value.into().into_json());
+                .insert("InputParameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaximumExecutionFrequency`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationcustomrulemetadata.html#cfn-config-organizationconfigrule-organizationcustomrulemetadata-maximumexecutionfrequency)
-        pub fn maximum_execution_frequency(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn maximum_execution_frequency(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "MaximumExecutionFrequency".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1534,36 +1617,38 @@ pub mod organization_config_rule {
         /// `ResourceIdScope`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationcustomrulemetadata.html#cfn-config-organizationconfigrule-organizationcustomrulemetadata-resourceidscope)
-        pub fn resource_id_scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_id_scope(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceIdScope".to_owned(), value.into().into_json());
+                .insert("ResourceIdScope".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceTypesScope`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationcustomrulemetadata.html#cfn-config-organizationconfigrule-organizationcustomrulemetadata-resourcetypesscope)
-        pub fn resource_types_scope(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ResourceTypesScope".to_owned(), value.into().into_json());
+        pub fn resource_types_scope(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ResourceTypesScope".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TagKeyScope`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationcustomrulemetadata.html#cfn-config-organizationconfigrule-organizationcustomrulemetadata-tagkeyscope)
-        pub fn tag_key_scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn tag_key_scope(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TagKeyScope".to_owned(), value.into().into_json());
+                .insert("TagKeyScope".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TagValueScope`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationcustomrulemetadata.html#cfn-config-organizationconfigrule-organizationcustomrulemetadata-tagvaluescope)
-        pub fn tag_value_scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn tag_value_scope(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TagValueScope".to_owned(), value.into().into_json());
+                .insert("TagValueScope".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1582,41 +1667,38 @@ pub mod organization_config_rule {
 
     impl OrganizationManagedRuleMetadata {
         /// A new `OrganizationManagedRuleMetadata` with its required properties.
-        pub fn new(rule_identifier: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(rule_identifier: impl crate::IntoValue<String>) -> Self {
             OrganizationManagedRuleMetadata(crate::typed::Properties::from_iter([(
                 "RuleIdentifier".to_owned(),
-                rule_identifier.into().into_json(),
+                rule_identifier.into_value().into_json(),
             )]))
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationmanagedrulemetadata.html#cfn-config-organizationconfigrule-organizationmanagedrulemetadata-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputParameters`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationmanagedrulemetadata.html#cfn-config-organizationconfigrule-organizationmanagedrulemetadata-inputparameters)
-        pub fn input_parameters(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_parameters(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputParameters".to_owned(), value.into().into_json());
+                .insert("InputParameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaximumExecutionFrequency`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationmanagedrulemetadata.html#cfn-config-organizationconfigrule-organizationmanagedrulemetadata-maximumexecutionfrequency)
-        pub fn maximum_execution_frequency(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn maximum_execution_frequency(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "MaximumExecutionFrequency".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1624,36 +1706,38 @@ pub mod organization_config_rule {
         /// `ResourceIdScope`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationmanagedrulemetadata.html#cfn-config-organizationconfigrule-organizationmanagedrulemetadata-resourceidscope)
-        pub fn resource_id_scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_id_scope(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceIdScope".to_owned(), value.into().into_json());
+                .insert("ResourceIdScope".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceTypesScope`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationmanagedrulemetadata.html#cfn-config-organizationconfigrule-organizationmanagedrulemetadata-resourcetypesscope)
-        pub fn resource_types_scope(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ResourceTypesScope".to_owned(), value.into().into_json());
+        pub fn resource_types_scope(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ResourceTypesScope".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TagKeyScope`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationmanagedrulemetadata.html#cfn-config-organizationconfigrule-organizationmanagedrulemetadata-tagkeyscope)
-        pub fn tag_key_scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn tag_key_scope(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TagKeyScope".to_owned(), value.into().into_json());
+                .insert("TagKeyScope".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TagValueScope`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-organizationconfigrule-organizationmanagedrulemetadata.html#cfn-config-organizationconfigrule-organizationmanagedrulemetadata-tagvaluescope)
-        pub fn tag_value_scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn tag_value_scope(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TagValueScope".to_owned(), value.into().into_json());
+                .insert("TagValueScope".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1675,11 +1759,11 @@ pub struct OrganizationConformancePack(crate::Resource);
 
 impl OrganizationConformancePack {
     /// A new `AWS::Config::OrganizationConformancePack` with its required properties.
-    pub fn new(organization_conformance_pack_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(organization_conformance_pack_name: impl crate::IntoValue<String>) -> Self {
         OrganizationConformancePack(
             crate::Resource::new("AWS::Config::OrganizationConformancePack").property(
                 "OrganizationConformancePackName",
-                organization_conformance_pack_name.into().into_json(),
+                organization_conformance_pack_name.into_value().into_json(),
             ),
         )
     }
@@ -1691,12 +1775,12 @@ impl OrganizationConformancePack {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-organizationconformancepack.html#cfn-config-organizationconformancepack-conformancepackinputparameters)
     pub fn conformance_pack_input_parameters(
         mut self,
-        value: impl Into<
-            crate::Value<Vec<organization_conformance_pack::ConformancePackInputParameter>>,
-        >,
+        value: impl crate::IntoValue<Vec<organization_conformance_pack::ConformancePackInputParameter>>,
     ) -> Self {
-        self.0
-            .set_property("ConformancePackInputParameters", value.into().into_json());
+        self.0.set_property(
+            "ConformancePackInputParameters",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1705,9 +1789,9 @@ impl OrganizationConformancePack {
     /// Length: 0 to 63.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-organizationconformancepack.html#cfn-config-organizationconformancepack-deliverys3bucket)
-    pub fn delivery_s3_bucket(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn delivery_s3_bucket(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeliveryS3Bucket", value.into().into_json());
+            .set_property("DeliveryS3Bucket", value.into_value().into_json());
         self
     }
 
@@ -1716,9 +1800,9 @@ impl OrganizationConformancePack {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-organizationconformancepack.html#cfn-config-organizationconformancepack-deliverys3keyprefix)
-    pub fn delivery_s3_key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn delivery_s3_key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeliveryS3KeyPrefix", value.into().into_json());
+            .set_property("DeliveryS3KeyPrefix", value.into_value().into_json());
         self
     }
 
@@ -1727,9 +1811,9 @@ impl OrganizationConformancePack {
     /// Items: 0 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-organizationconformancepack.html#cfn-config-organizationconformancepack-excludedaccounts)
-    pub fn excluded_accounts(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn excluded_accounts(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ExcludedAccounts", value.into().into_json());
+            .set_property("ExcludedAccounts", value.into_value().into_json());
         self
     }
 
@@ -1738,9 +1822,9 @@ impl OrganizationConformancePack {
     /// Length: 1 to 51200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-organizationconformancepack.html#cfn-config-organizationconformancepack-templatebody)
-    pub fn template_body(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn template_body(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TemplateBody", value.into().into_json());
+            .set_property("TemplateBody", value.into_value().into_json());
         self
     }
 
@@ -1751,9 +1835,9 @@ impl OrganizationConformancePack {
     /// Pattern: `s3://.*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-organizationconformancepack.html#cfn-config-organizationconformancepack-templates3uri)
-    pub fn template_s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn template_s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TemplateS3Uri", value.into().into_json());
+            .set_property("TemplateS3Uri", value.into_value().into_json());
         self
     }
 }
@@ -1788,17 +1872,17 @@ pub mod organization_conformance_pack {
     impl ConformancePackInputParameter {
         /// A new `ConformancePackInputParameter` with its required properties.
         pub fn new(
-            parameter_name: impl Into<crate::Value<String>>,
-            parameter_value: impl Into<crate::Value<String>>,
+            parameter_name: impl crate::IntoValue<String>,
+            parameter_value: impl crate::IntoValue<String>,
         ) -> Self {
             ConformancePackInputParameter(crate::typed::Properties::from_iter([
                 (
                     "ParameterName".to_owned(),
-                    parameter_name.into().into_json(),
+                    parameter_name.into_value().into_json(),
                 ),
                 (
                     "ParameterValue".to_owned(),
-                    parameter_value.into().into_json(),
+                    parameter_value.into_value().into_json(),
                 ),
             ]))
         }
@@ -1822,23 +1906,24 @@ pub struct RemediationConfiguration(crate::Resource);
 impl RemediationConfiguration {
     /// A new `AWS::Config::RemediationConfiguration` with its required properties.
     pub fn new(
-        config_rule_name: impl Into<crate::Value<String>>,
-        target_id: impl Into<crate::Value<String>>,
-        target_type: impl Into<crate::Value<String>>,
+        config_rule_name: impl crate::IntoValue<String>,
+        target_id: impl crate::IntoValue<String>,
+        target_type: impl crate::IntoValue<String>,
     ) -> Self {
         RemediationConfiguration(
             crate::Resource::new("AWS::Config::RemediationConfiguration")
-                .property("ConfigRuleName", config_rule_name.into().into_json())
-                .property("TargetId", target_id.into().into_json())
-                .property("TargetType", target_type.into().into_json()),
+                .property("ConfigRuleName", config_rule_name.into_value().into_json())
+                .property("TargetId", target_id.into_value().into_json())
+                .property("TargetType", target_type.into_value().into_json()),
         )
     }
 
     /// `Automatic`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-remediationconfiguration.html#cfn-config-remediationconfiguration-automatic)
-    pub fn automatic(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Automatic", value.into().into_json());
+    pub fn automatic(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Automatic", value.into_value().into_json());
         self
     }
 
@@ -1847,54 +1932,55 @@ impl RemediationConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-remediationconfiguration.html#cfn-config-remediationconfiguration-executioncontrols)
     pub fn execution_controls(
         mut self,
-        value: impl Into<crate::Value<remediation_configuration::ExecutionControls>>,
+        value: impl crate::IntoValue<remediation_configuration::ExecutionControls>,
     ) -> Self {
         self.0
-            .set_property("ExecutionControls", value.into().into_json());
+            .set_property("ExecutionControls", value.into_value().into_json());
         self
     }
 
     /// `MaximumAutomaticAttempts`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-remediationconfiguration.html#cfn-config-remediationconfiguration-maximumautomaticattempts)
-    pub fn maximum_automatic_attempts(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn maximum_automatic_attempts(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaximumAutomaticAttempts", value.into().into_json());
+            .set_property("MaximumAutomaticAttempts", value.into_value().into_json());
         self
     }
 
     /// `Parameters`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-remediationconfiguration.html#cfn-config-remediationconfiguration-parameters)
-    pub fn parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+    pub fn parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
     /// `ResourceType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-remediationconfiguration.html#cfn-config-remediationconfiguration-resourcetype)
-    pub fn resource_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceType", value.into().into_json());
+            .set_property("ResourceType", value.into_value().into_json());
         self
     }
 
     /// `RetryAttemptSeconds`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-remediationconfiguration.html#cfn-config-remediationconfiguration-retryattemptseconds)
-    pub fn retry_attempt_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn retry_attempt_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("RetryAttemptSeconds", value.into().into_json());
+            .set_property("RetryAttemptSeconds", value.into_value().into_json());
         self
     }
 
     /// `TargetVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-remediationconfiguration.html#cfn-config-remediationconfiguration-targetversion)
-    pub fn target_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn target_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TargetVersion", value.into().into_json());
+            .set_property("TargetVersion", value.into_value().into_json());
         self
     }
 }
@@ -1943,9 +2029,9 @@ pub mod remediation_configuration {
         /// `SsmControls`: [`SsmControls`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-remediationconfiguration-executioncontrols.html#cfn-config-remediationconfiguration-executioncontrols-ssmcontrols)
-        pub fn ssm_controls(mut self, value: impl Into<crate::Value<SsmControls>>) -> Self {
+        pub fn ssm_controls(mut self, value: impl crate::IntoValue<SsmControls>) -> Self {
             self.0
-                .insert("SsmControls".to_owned(), value.into().into_json());
+                .insert("SsmControls".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1973,11 +2059,11 @@ pub mod remediation_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-remediationconfiguration-ssmcontrols.html#cfn-config-remediationconfiguration-ssmcontrols-concurrentexecutionratepercentage)
         pub fn concurrent_execution_rate_percentage(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ConcurrentExecutionRatePercentage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1985,9 +2071,9 @@ pub mod remediation_configuration {
         /// `ErrorPercentage`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-config-remediationconfiguration-ssmcontrols.html#cfn-config-remediationconfiguration-ssmcontrols-errorpercentage)
-        pub fn error_percentage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn error_percentage(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ErrorPercentage".to_owned(), value.into().into_json());
+                .insert("ErrorPercentage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2010,13 +2096,13 @@ pub struct StoredQuery(crate::Resource);
 impl StoredQuery {
     /// A new `AWS::Config::StoredQuery` with its required properties.
     pub fn new(
-        query_expression: impl Into<crate::Value<String>>,
-        query_name: impl Into<crate::Value<String>>,
+        query_expression: impl crate::IntoValue<String>,
+        query_name: impl crate::IntoValue<String>,
     ) -> Self {
         StoredQuery(
             crate::Resource::new("AWS::Config::StoredQuery")
-                .property("QueryExpression", query_expression.into().into_json())
-                .property("QueryName", query_name.into().into_json()),
+                .property("QueryExpression", query_expression.into_value().into_json())
+                .property("QueryName", query_name.into_value().into_json()),
         )
     }
 
@@ -2027,9 +2113,9 @@ impl StoredQuery {
     /// Pattern: `[\s\S]*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-storedquery.html#cfn-config-storedquery-querydescription)
-    pub fn query_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn query_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("QueryDescription", value.into().into_json());
+            .set_property("QueryDescription", value.into_value().into_json());
         self
     }
 
@@ -2038,15 +2124,20 @@ impl StoredQuery {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-config-storedquery.html#cfn-config-storedquery-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<stored_query::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<stored_query::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for StoredQuery {
     const TYPE_NAME: &'static str = "AWS::Config::StoredQuery";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["QueryName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2087,12 +2178,12 @@ pub mod stored_query {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

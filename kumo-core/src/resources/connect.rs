@@ -40,6 +40,146 @@ pub const TYPES: &[&str] = &[
     "AWS::Connect::Workspace",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Connect::AgentStatus",
+        <AgentStatus as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::ApprovedOrigin",
+        <ApprovedOrigin as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::ContactFlow",
+        <ContactFlow as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::ContactFlowModule",
+        <ContactFlowModule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::ContactFlowModuleAlias",
+        <ContactFlowModuleAlias as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::ContactFlowModuleVersion",
+        <ContactFlowModuleVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::ContactFlowVersion",
+        <ContactFlowVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::DataTable",
+        <DataTable as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::DataTableAttribute",
+        <DataTableAttribute as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::DataTableRecord",
+        <DataTableRecord as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::EmailAddress",
+        <EmailAddress as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::EvaluationForm",
+        <EvaluationForm as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::HoursOfOperation",
+        <HoursOfOperation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::Instance",
+        <Instance as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::InstanceStorageConfig",
+        <InstanceStorageConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::IntegrationAssociation",
+        <IntegrationAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::Notification",
+        <Notification as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::PhoneNumber",
+        <PhoneNumber as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::PredefinedAttribute",
+        <PredefinedAttribute as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::Prompt",
+        <Prompt as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::Queue",
+        <Queue as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::QuickConnect",
+        <QuickConnect as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::RoutingProfile",
+        <RoutingProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::Rule",
+        <Rule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::SecurityKey",
+        <SecurityKey as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::SecurityProfile",
+        <SecurityProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::TaskTemplate",
+        <TaskTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::TrafficDistributionGroup",
+        <TrafficDistributionGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::User",
+        <User as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::UserHierarchyGroup",
+        <UserHierarchyGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::UserHierarchyStructure",
+        <UserHierarchyStructure as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::View",
+        <View as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::ViewVersion",
+        <ViewVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Connect::Workspace",
+        <Workspace as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Connect::AgentStatus`.
 ///
 /// Required properties, the arguments of [`AgentStatus::new`]: `InstanceArn`, `Name`, `State`.
@@ -51,15 +191,15 @@ pub struct AgentStatus(crate::Resource);
 impl AgentStatus {
     /// A new `AWS::Connect::AgentStatus` with its required properties.
     pub fn new(
-        instance_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        state: impl Into<crate::Value<agent_status::State>>,
+        instance_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        state: impl crate::IntoValue<agent_status::State>,
     ) -> Self {
         AgentStatus(
             crate::Resource::new("AWS::Connect::AgentStatus")
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("State", state.into().into_json()),
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("State", state.into_value().into_json()),
         )
     }
 
@@ -68,8 +208,9 @@ impl AgentStatus {
     /// Length: 1 to 250.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-agentstatus.html#cfn-connect-agentstatus-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -78,18 +219,18 @@ impl AgentStatus {
     /// Range: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-agentstatus.html#cfn-connect-agentstatus-displayorder)
-    pub fn display_order(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn display_order(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("DisplayOrder", value.into().into_json());
+            .set_property("DisplayOrder", value.into_value().into_json());
         self
     }
 
     /// `ResetOrderNumber`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-agentstatus.html#cfn-connect-agentstatus-resetordernumber)
-    pub fn reset_order_number(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn reset_order_number(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ResetOrderNumber", value.into().into_json());
+            .set_property("ResetOrderNumber", value.into_value().into_json());
         self
     }
 
@@ -98,23 +239,28 @@ impl AgentStatus {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-agentstatus.html#cfn-connect-agentstatus-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<agent_status::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<agent_status::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Type`: [`Type`](agent_status::Type).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-agentstatus.html#cfn-connect-agentstatus-type)
-    pub fn r#type(mut self, value: impl Into<crate::Value<agent_status::Type>>) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+    pub fn r#type(mut self, value: impl crate::IntoValue<agent_status::Type>) -> Self {
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AgentStatus {
     const TYPE_NAME: &'static str = "AWS::Connect::AgentStatus";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -160,12 +306,12 @@ pub mod agent_status {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -227,13 +373,13 @@ pub struct ApprovedOrigin(crate::Resource);
 impl ApprovedOrigin {
     /// A new `AWS::Connect::ApprovedOrigin` with its required properties.
     pub fn new(
-        instance_id: impl Into<crate::Value<String>>,
-        origin: impl Into<crate::Value<String>>,
+        instance_id: impl crate::IntoValue<String>,
+        origin: impl crate::IntoValue<String>,
     ) -> Self {
         ApprovedOrigin(
             crate::Resource::new("AWS::Connect::ApprovedOrigin")
-                .property("InstanceId", instance_id.into().into_json())
-                .property("Origin", origin.into().into_json()),
+                .property("InstanceId", instance_id.into_value().into_json())
+                .property("Origin", origin.into_value().into_json()),
         )
     }
 }
@@ -267,17 +413,17 @@ pub struct ContactFlow(crate::Resource);
 impl ContactFlow {
     /// A new `AWS::Connect::ContactFlow` with its required properties.
     pub fn new(
-        content: impl Into<crate::Value<String>>,
-        instance_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<contact_flow::Type>>,
+        content: impl crate::IntoValue<String>,
+        instance_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<contact_flow::Type>,
     ) -> Self {
         ContactFlow(
             crate::Resource::new("AWS::Connect::ContactFlow")
-                .property("Content", content.into().into_json())
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Content", content.into_value().into_json())
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -286,16 +432,17 @@ impl ContactFlow {
     /// Length: at most 500.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-contactflow.html#cfn-connect-contactflow-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `State`: [`State`](contact_flow::State).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-contactflow.html#cfn-connect-contactflow-state)
-    pub fn state(mut self, value: impl Into<crate::Value<contact_flow::State>>) -> Self {
-        self.0.set_property("State", value.into().into_json());
+    pub fn state(mut self, value: impl crate::IntoValue<contact_flow::State>) -> Self {
+        self.0.set_property("State", value.into_value().into_json());
         self
     }
 
@@ -304,15 +451,20 @@ impl ContactFlow {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-contactflow.html#cfn-connect-contactflow-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<contact_flow::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<contact_flow::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ContactFlow {
     const TYPE_NAME: &'static str = "AWS::Connect::ContactFlow";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -348,12 +500,12 @@ pub mod contact_flow {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -436,15 +588,15 @@ pub struct ContactFlowModule(crate::Resource);
 impl ContactFlowModule {
     /// A new `AWS::Connect::ContactFlowModule` with its required properties.
     pub fn new(
-        content: impl Into<crate::Value<String>>,
-        instance_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        content: impl crate::IntoValue<String>,
+        instance_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         ContactFlowModule(
             crate::Resource::new("AWS::Connect::ContactFlowModule")
-                .property("Content", content.into().into_json())
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("Content", content.into_value().into_json())
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -455,8 +607,9 @@ impl ContactFlowModule {
     /// Pattern: `.*\S.*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-contactflowmodule.html#cfn-connect-contactflowmodule-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -465,10 +618,12 @@ impl ContactFlowModule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-contactflowmodule.html#cfn-connect-contactflowmodule-externalinvocationconfiguration)
     pub fn external_invocation_configuration(
         mut self,
-        value: impl Into<crate::Value<contact_flow_module::ExternalInvocationConfiguration>>,
+        value: impl crate::IntoValue<contact_flow_module::ExternalInvocationConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("ExternalInvocationConfiguration", value.into().into_json());
+        self.0.set_property(
+            "ExternalInvocationConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -477,8 +632,9 @@ impl ContactFlowModule {
     /// Length: at most 256000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-contactflowmodule.html#cfn-connect-contactflowmodule-settings)
-    pub fn settings(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Settings", value.into().into_json());
+    pub fn settings(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Settings", value.into_value().into_json());
         self
     }
 
@@ -487,8 +643,8 @@ impl ContactFlowModule {
     /// Length: at most 500.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-contactflowmodule.html#cfn-connect-contactflowmodule-state)
-    pub fn state(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("State", value.into().into_json());
+    pub fn state(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("State", value.into_value().into_json());
         self
     }
 
@@ -497,15 +653,20 @@ impl ContactFlowModule {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-contactflowmodule.html#cfn-connect-contactflowmodule-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<contact_flow_module::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<contact_flow_module::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ContactFlowModule {
     const TYPE_NAME: &'static str = "AWS::Connect::ContactFlowModule";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -545,10 +706,10 @@ pub mod contact_flow_module {
 
     impl ExternalInvocationConfiguration {
         /// A new `ExternalInvocationConfiguration` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             ExternalInvocationConfiguration(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
     }
@@ -568,12 +729,12 @@ pub mod contact_flow_module {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -596,21 +757,21 @@ pub struct ContactFlowModuleAlias(crate::Resource);
 impl ContactFlowModuleAlias {
     /// A new `AWS::Connect::ContactFlowModuleAlias` with its required properties.
     pub fn new(
-        contact_flow_module_id: impl Into<crate::Value<String>>,
-        contact_flow_module_version: impl Into<crate::Value<i64>>,
-        name: impl Into<crate::Value<String>>,
+        contact_flow_module_id: impl crate::IntoValue<String>,
+        contact_flow_module_version: impl crate::IntoValue<i64>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         ContactFlowModuleAlias(
             crate::Resource::new("AWS::Connect::ContactFlowModuleAlias")
                 .property(
                     "ContactFlowModuleId",
-                    contact_flow_module_id.into().into_json(),
+                    contact_flow_module_id.into_value().into_json(),
                 )
                 .property(
                     "ContactFlowModuleVersion",
-                    contact_flow_module_version.into().into_json(),
+                    contact_flow_module_version.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -619,8 +780,9 @@ impl ContactFlowModuleAlias {
     /// Length: 0 to 500.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-contactflowmodulealias.html#cfn-connect-contactflowmodulealias-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -666,11 +828,11 @@ pub struct ContactFlowModuleVersion(crate::Resource);
 
 impl ContactFlowModuleVersion {
     /// A new `AWS::Connect::ContactFlowModuleVersion` with its required properties.
-    pub fn new(contact_flow_module_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(contact_flow_module_id: impl crate::IntoValue<String>) -> Self {
         ContactFlowModuleVersion(
             crate::Resource::new("AWS::Connect::ContactFlowModuleVersion").property(
                 "ContactFlowModuleId",
-                contact_flow_module_id.into().into_json(),
+                contact_flow_module_id.into_value().into_json(),
             ),
         )
     }
@@ -684,8 +846,9 @@ impl ContactFlowModuleVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-contactflowmoduleversion.html#cfn-connect-contactflowmoduleversion-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -736,10 +899,10 @@ pub struct ContactFlowVersion(crate::Resource);
 
 impl ContactFlowVersion {
     /// A new `AWS::Connect::ContactFlowVersion` with its required properties.
-    pub fn new(contact_flow_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(contact_flow_id: impl crate::IntoValue<String>) -> Self {
         ContactFlowVersion(
             crate::Resource::new("AWS::Connect::ContactFlowVersion")
-                .property("ContactFlowId", contact_flow_id.into().into_json()),
+                .property("ContactFlowId", contact_flow_id.into_value().into_json()),
         )
     }
 
@@ -750,8 +913,9 @@ impl ContactFlowVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-contactflowversion.html#cfn-connect-contactflowversion-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -807,8 +971,9 @@ impl DataTable {
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatable.html#cfn-connect-datatable-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -821,8 +986,9 @@ impl DataTable {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatable.html#cfn-connect-datatable-instancearn)
-    pub fn instance_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("InstanceArn", value.into().into_json());
+    pub fn instance_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("InstanceArn", value.into_value().into_json());
         self
     }
 
@@ -833,8 +999,8 @@ impl DataTable {
     /// Pattern: `^[\p{L}\p{Z}\p{N}\-_.:=@'|]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatable.html#cfn-connect-datatable-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -843,8 +1009,9 @@ impl DataTable {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatable.html#cfn-connect-datatable-status)
-    pub fn status(mut self, value: impl Into<crate::Value<data_table::Status>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<data_table::Status>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
@@ -853,16 +1020,17 @@ impl DataTable {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatable.html#cfn-connect-datatable-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<data_table::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<data_table::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TimeZone`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatable.html#cfn-connect-datatable-timezone)
-    pub fn time_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TimeZone", value.into().into_json());
+    pub fn time_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TimeZone", value.into_value().into_json());
         self
     }
 
@@ -871,10 +1039,10 @@ impl DataTable {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatable.html#cfn-connect-datatable-valuelocklevel)
     pub fn value_lock_level(
         mut self,
-        value: impl Into<crate::Value<data_table::ValueLockLevel>>,
+        value: impl crate::IntoValue<data_table::ValueLockLevel>,
     ) -> Self {
         self.0
-            .set_property("ValueLockLevel", value.into().into_json());
+            .set_property("ValueLockLevel", value.into_value().into_json());
         self
     }
 }
@@ -887,7 +1055,12 @@ impl Default for DataTable {
 
 impl crate::typed::ResourceType for DataTable {
     const TYPE_NAME: &'static str = "AWS::Connect::DataTable";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn", "Status"];
 
     fn resource(&self) -> &crate::Resource {
@@ -943,12 +1116,12 @@ pub mod data_table {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1021,17 +1194,18 @@ impl DataTableAttribute {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatableattribute.html#cfn-connect-datatableattribute-datatablearn)
-    pub fn data_table_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn data_table_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DataTableArn", value.into().into_json());
+            .set_property("DataTableArn", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatableattribute.html#cfn-connect-datatableattribute-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1044,8 +1218,9 @@ impl DataTableAttribute {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatableattribute.html#cfn-connect-datatableattribute-instancearn)
-    pub fn instance_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("InstanceArn", value.into().into_json());
+    pub fn instance_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("InstanceArn", value.into_value().into_json());
         self
     }
 
@@ -1056,16 +1231,17 @@ impl DataTableAttribute {
     /// Pattern: `^[\p{L}\p{Z}\p{N}\-_.:=@'|]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatableattribute.html#cfn-connect-datatableattribute-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Primary`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatableattribute.html#cfn-connect-datatableattribute-primary)
-    pub fn primary(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Primary", value.into().into_json());
+    pub fn primary(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Primary", value.into_value().into_json());
         self
     }
 
@@ -1074,9 +1250,10 @@ impl DataTableAttribute {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatableattribute.html#cfn-connect-datatableattribute-validation)
     pub fn validation(
         mut self,
-        value: impl Into<crate::Value<data_table_attribute::Validation>>,
+        value: impl crate::IntoValue<data_table_attribute::Validation>,
     ) -> Self {
-        self.0.set_property("Validation", value.into().into_json());
+        self.0
+            .set_property("Validation", value.into_value().into_json());
         self
     }
 
@@ -1085,9 +1262,10 @@ impl DataTableAttribute {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatableattribute.html#cfn-connect-datatableattribute-valuetype)
     pub fn value_type(
         mut self,
-        value: impl Into<crate::Value<data_table_attribute::ValueType>>,
+        value: impl crate::IntoValue<data_table_attribute::ValueType>,
     ) -> Self {
-        self.0.set_property("ValueType", value.into().into_json());
+        self.0
+            .set_property("ValueType", value.into_value().into_json());
         self
     }
 }
@@ -1157,16 +1335,18 @@ pub mod data_table_attribute {
         /// `Strict`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-datatableattribute-enum.html#cfn-connect-datatableattribute-enum-strict)
-        pub fn strict(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Strict".to_owned(), value.into().into_json());
+        pub fn strict(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Strict".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Values`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-datatableattribute-enum.html#cfn-connect-datatableattribute-enum-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1192,80 +1372,85 @@ pub mod data_table_attribute {
         /// `Enum`: [`Enum`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-datatableattribute-validation.html#cfn-connect-datatableattribute-validation-enum)
-        pub fn r#enum(mut self, value: impl Into<crate::Value<Enum>>) -> Self {
-            self.0.insert("Enum".to_owned(), value.into().into_json());
+        pub fn r#enum(mut self, value: impl crate::IntoValue<Enum>) -> Self {
+            self.0
+                .insert("Enum".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExclusiveMaximum`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-datatableattribute-validation.html#cfn-connect-datatableattribute-validation-exclusivemaximum)
-        pub fn exclusive_maximum(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("ExclusiveMaximum".to_owned(), value.into().into_json());
+        pub fn exclusive_maximum(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "ExclusiveMaximum".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExclusiveMinimum`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-datatableattribute-validation.html#cfn-connect-datatableattribute-validation-exclusiveminimum)
-        pub fn exclusive_minimum(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("ExclusiveMinimum".to_owned(), value.into().into_json());
+        pub fn exclusive_minimum(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "ExclusiveMinimum".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxLength`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-datatableattribute-validation.html#cfn-connect-datatableattribute-validation-maxlength)
-        pub fn max_length(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_length(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxLength".to_owned(), value.into().into_json());
+                .insert("MaxLength".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxValues`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-datatableattribute-validation.html#cfn-connect-datatableattribute-validation-maxvalues)
-        pub fn max_values(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_values(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxValues".to_owned(), value.into().into_json());
+                .insert("MaxValues".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Maximum`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-datatableattribute-validation.html#cfn-connect-datatableattribute-validation-maximum)
-        pub fn maximum(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn maximum(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Maximum".to_owned(), value.into().into_json());
+                .insert("Maximum".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinLength`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-datatableattribute-validation.html#cfn-connect-datatableattribute-validation-minlength)
-        pub fn min_length(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_length(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinLength".to_owned(), value.into().into_json());
+                .insert("MinLength".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinValues`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-datatableattribute-validation.html#cfn-connect-datatableattribute-validation-minvalues)
-        pub fn min_values(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_values(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinValues".to_owned(), value.into().into_json());
+                .insert("MinValues".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Minimum`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-datatableattribute-validation.html#cfn-connect-datatableattribute-validation-minimum)
-        pub fn minimum(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn minimum(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Minimum".to_owned(), value.into().into_json());
+                .insert("Minimum".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1274,9 +1459,9 @@ pub mod data_table_attribute {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-datatableattribute-validation.html#cfn-connect-datatableattribute-validation-multipleof)
-        pub fn multiple_of(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn multiple_of(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MultipleOf".to_owned(), value.into().into_json());
+                .insert("MultipleOf".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1334,9 +1519,9 @@ impl DataTableRecord {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatablerecord.html#cfn-connect-datatablerecord-datatablearn)
-    pub fn data_table_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn data_table_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DataTableArn", value.into().into_json());
+            .set_property("DataTableArn", value.into_value().into_json());
         self
     }
 
@@ -1345,10 +1530,10 @@ impl DataTableRecord {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatablerecord.html#cfn-connect-datatablerecord-datatablerecord)
     pub fn data_table_record(
         mut self,
-        value: impl Into<crate::Value<data_table_record::DataTableRecord>>,
+        value: impl crate::IntoValue<data_table_record::DataTableRecord>,
     ) -> Self {
         self.0
-            .set_property("DataTableRecord", value.into().into_json());
+            .set_property("DataTableRecord", value.into_value().into_json());
         self
     }
 
@@ -1361,8 +1546,9 @@ impl DataTableRecord {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-datatablerecord.html#cfn-connect-datatablerecord-instancearn)
-    pub fn instance_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("InstanceArn", value.into().into_json());
+    pub fn instance_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("InstanceArn", value.into_value().into_json());
         self
     }
 }
@@ -1410,19 +1596,19 @@ pub mod data_table_record {
 
     impl DataTableRecord {
         /// A new `DataTableRecord` with its required properties.
-        pub fn new(values: impl Into<crate::Value<Vec<Value>>>) -> Self {
+        pub fn new(values: impl crate::IntoValue<Vec<Value>>) -> Self {
             DataTableRecord(crate::typed::Properties::from_iter([(
                 "Values".to_owned(),
-                values.into().into_json(),
+                values.into_value().into_json(),
             )]))
         }
 
         /// `PrimaryValues`: list of [`Value`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-datatablerecord-datatablerecord.html#cfn-connect-datatablerecord-datatablerecord-primaryvalues)
-        pub fn primary_values(mut self, value: impl Into<crate::Value<Vec<Value>>>) -> Self {
+        pub fn primary_values(mut self, value: impl crate::IntoValue<Vec<Value>>) -> Self {
             self.0
-                .insert("PrimaryValues".to_owned(), value.into().into_json());
+                .insert("PrimaryValues".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1448,18 +1634,18 @@ pub mod data_table_record {
         /// `AttributeId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-datatablerecord-value.html#cfn-connect-datatablerecord-value-attributeid)
-        pub fn attribute_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn attribute_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AttributeId".to_owned(), value.into().into_json());
+                .insert("AttributeId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AttributeValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-datatablerecord-value.html#cfn-connect-datatablerecord-value-attributevalue)
-        pub fn attribute_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn attribute_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AttributeValue".to_owned(), value.into().into_json());
+                .insert("AttributeValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1482,13 +1668,13 @@ pub struct EmailAddress(crate::Resource);
 impl EmailAddress {
     /// A new `AWS::Connect::EmailAddress` with its required properties.
     pub fn new(
-        email_address: impl Into<crate::Value<String>>,
-        instance_arn: impl Into<crate::Value<String>>,
+        email_address: impl crate::IntoValue<String>,
+        instance_arn: impl crate::IntoValue<String>,
     ) -> Self {
         EmailAddress(
             crate::Resource::new("AWS::Connect::EmailAddress")
-                .property("EmailAddress", email_address.into().into_json())
-                .property("InstanceArn", instance_arn.into().into_json()),
+                .property("EmailAddress", email_address.into_value().into_json())
+                .property("InstanceArn", instance_arn.into_value().into_json()),
         )
     }
 
@@ -1499,10 +1685,10 @@ impl EmailAddress {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-emailaddress.html#cfn-connect-emailaddress-aliasconfigurations)
     pub fn alias_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<email_address::AliasConfiguration>>>,
+        value: impl crate::IntoValue<Vec<email_address::AliasConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("AliasConfigurations", value.into().into_json());
+            .set_property("AliasConfigurations", value.into_value().into_json());
         self
     }
 
@@ -1513,8 +1699,9 @@ impl EmailAddress {
     /// Pattern: `(^[\S].*[\S]$)|(^[\S]$)`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-emailaddress.html#cfn-connect-emailaddress-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1525,8 +1712,9 @@ impl EmailAddress {
     /// Pattern: `(^[\S].*[\S]$)|(^[\S]$)`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-emailaddress.html#cfn-connect-emailaddress-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
@@ -1535,15 +1723,20 @@ impl EmailAddress {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-emailaddress.html#cfn-connect-emailaddress-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<email_address::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<email_address::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for EmailAddress {
     const TYPE_NAME: &'static str = "AWS::Connect::EmailAddress";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EmailAddress"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1578,10 +1771,10 @@ pub mod email_address {
 
     impl AliasConfiguration {
         /// A new `AliasConfiguration` with its required properties.
-        pub fn new(email_address_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(email_address_arn: impl crate::IntoValue<String>) -> Self {
             AliasConfiguration(crate::typed::Properties::from_iter([(
                 "EmailAddressArn".to_owned(),
-                email_address_arn.into().into_json(),
+                email_address_arn.into_value().into_json(),
             )]))
         }
     }
@@ -1601,12 +1794,12 @@ pub mod email_address {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1629,17 +1822,17 @@ pub struct EvaluationForm(crate::Resource);
 impl EvaluationForm {
     /// A new `AWS::Connect::EvaluationForm` with its required properties.
     pub fn new(
-        instance_arn: impl Into<crate::Value<String>>,
-        items: impl Into<crate::Value<Vec<evaluation_form::EvaluationFormBaseItem>>>,
-        status: impl Into<crate::Value<evaluation_form::EvaluationFormStatus>>,
-        title: impl Into<crate::Value<String>>,
+        instance_arn: impl crate::IntoValue<String>,
+        items: impl crate::IntoValue<Vec<evaluation_form::EvaluationFormBaseItem>>,
+        status: impl crate::IntoValue<evaluation_form::EvaluationFormStatus>,
+        title: impl crate::IntoValue<String>,
     ) -> Self {
         EvaluationForm(
             crate::Resource::new("AWS::Connect::EvaluationForm")
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("Items", items.into().into_json())
-                .property("Status", status.into().into_json())
-                .property("Title", title.into().into_json()),
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property("Items", items.into_value().into_json())
+                .property("Status", status.into_value().into_json())
+                .property("Title", title.into_value().into_json()),
         )
     }
 
@@ -1648,10 +1841,12 @@ impl EvaluationForm {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-evaluationform.html#cfn-connect-evaluationform-autoevaluationconfiguration)
     pub fn auto_evaluation_configuration(
         mut self,
-        value: impl Into<crate::Value<evaluation_form::AutoEvaluationConfiguration>>,
+        value: impl crate::IntoValue<evaluation_form::AutoEvaluationConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("AutoEvaluationConfiguration", value.into().into_json());
+        self.0.set_property(
+            "AutoEvaluationConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1660,8 +1855,9 @@ impl EvaluationForm {
     /// Length: at most 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-evaluationform.html#cfn-connect-evaluationform-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1670,10 +1866,10 @@ impl EvaluationForm {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-evaluationform.html#cfn-connect-evaluationform-languageconfiguration)
     pub fn language_configuration(
         mut self,
-        value: impl Into<crate::Value<evaluation_form::EvaluationFormLanguageConfiguration>>,
+        value: impl crate::IntoValue<evaluation_form::EvaluationFormLanguageConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LanguageConfiguration", value.into().into_json());
+            .set_property("LanguageConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1682,10 +1878,10 @@ impl EvaluationForm {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-evaluationform.html#cfn-connect-evaluationform-reviewconfiguration)
     pub fn review_configuration(
         mut self,
-        value: impl Into<crate::Value<evaluation_form::EvaluationReviewConfiguration>>,
+        value: impl crate::IntoValue<evaluation_form::EvaluationReviewConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ReviewConfiguration", value.into().into_json());
+            .set_property("ReviewConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1694,10 +1890,10 @@ impl EvaluationForm {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-evaluationform.html#cfn-connect-evaluationform-scoringstrategy)
     pub fn scoring_strategy(
         mut self,
-        value: impl Into<crate::Value<evaluation_form::ScoringStrategy>>,
+        value: impl crate::IntoValue<evaluation_form::ScoringStrategy>,
     ) -> Self {
         self.0
-            .set_property("ScoringStrategy", value.into().into_json());
+            .set_property("ScoringStrategy", value.into_value().into_json());
         self
     }
 
@@ -1706,8 +1902,8 @@ impl EvaluationForm {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-evaluationform.html#cfn-connect-evaluationform-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<evaluation_form::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<evaluation_form::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1716,17 +1912,22 @@ impl EvaluationForm {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-evaluationform.html#cfn-connect-evaluationform-targetconfiguration)
     pub fn target_configuration(
         mut self,
-        value: impl Into<crate::Value<evaluation_form::EvaluationFormTargetConfiguration>>,
+        value: impl crate::IntoValue<evaluation_form::EvaluationFormTargetConfiguration>,
     ) -> Self {
         self.0
-            .set_property("TargetConfiguration", value.into().into_json());
+            .set_property("TargetConfiguration", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for EvaluationForm {
     const TYPE_NAME: &'static str = "AWS::Connect::EvaluationForm";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -1768,9 +1969,9 @@ pub mod evaluation_form {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-autoevaluationconfiguration.html#cfn-connect-evaluationform-autoevaluationconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1798,9 +1999,9 @@ pub mod evaluation_form {
         /// Pattern: `^[a-zA-Z0-9._-]{1,40}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-automaticfailconfiguration.html#cfn-connect-evaluationform-automaticfailconfiguration-targetsection)
-        pub fn target_section(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_section(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetSection".to_owned(), value.into().into_json());
+                .insert("TargetSection".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1819,10 +2020,10 @@ pub mod evaluation_form {
 
     impl EvaluationFormBaseItem {
         /// A new `EvaluationFormBaseItem` with its required properties.
-        pub fn new(section: impl Into<crate::Value<EvaluationFormSection>>) -> Self {
+        pub fn new(section: impl crate::IntoValue<EvaluationFormSection>) -> Self {
             EvaluationFormBaseItem(crate::typed::Properties::from_iter([(
                 "Section".to_owned(),
-                section.into().into_json(),
+                section.into_value().into_json(),
             )]))
         }
     }
@@ -1848,18 +2049,18 @@ pub mod evaluation_form {
         /// `Question`: [`EvaluationFormQuestion`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformitem.html#cfn-connect-evaluationform-evaluationformitem-question)
-        pub fn question(mut self, value: impl Into<crate::Value<EvaluationFormQuestion>>) -> Self {
+        pub fn question(mut self, value: impl crate::IntoValue<EvaluationFormQuestion>) -> Self {
             self.0
-                .insert("Question".to_owned(), value.into().into_json());
+                .insert("Question".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Section`: [`EvaluationFormSection`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformitem.html#cfn-connect-evaluationform-evaluationformitem-section)
-        pub fn section(mut self, value: impl Into<crate::Value<EvaluationFormSection>>) -> Self {
+        pub fn section(mut self, value: impl crate::IntoValue<EvaluationFormSection>) -> Self {
             self.0
-                .insert("Section".to_owned(), value.into().into_json());
+                .insert("Section".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1879,20 +2080,20 @@ pub mod evaluation_form {
     impl EvaluationFormItemEnablementCondition {
         /// A new `EvaluationFormItemEnablementCondition` with its required properties.
         pub fn new(
-            operands: impl Into<crate::Value<Vec<EvaluationFormItemEnablementConditionOperand>>>,
+            operands: impl crate::IntoValue<Vec<EvaluationFormItemEnablementConditionOperand>>,
         ) -> Self {
             EvaluationFormItemEnablementCondition(crate::typed::Properties::from_iter([(
                 "Operands".to_owned(),
-                operands.into().into_json(),
+                operands.into_value().into_json(),
             )]))
         }
 
         /// `Operator`: [`Operator`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformitemenablementcondition.html#cfn-connect-evaluationform-evaluationformitemenablementcondition-operator)
-        pub fn operator(mut self, value: impl Into<crate::Value<Operator>>) -> Self {
+        pub fn operator(mut self, value: impl crate::IntoValue<Operator>) -> Self {
             self.0
-                .insert("Operator".to_owned(), value.into().into_json());
+                .insert("Operator".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1920,10 +2121,10 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformitemenablementconditionoperand.html#cfn-connect-evaluationform-evaluationformitemenablementconditionoperand-expression)
         pub fn expression(
             mut self,
-            value: impl Into<crate::Value<EvaluationFormItemEnablementExpression>>,
+            value: impl crate::IntoValue<EvaluationFormItemEnablementExpression>,
         ) -> Self {
             self.0
-                .insert("Expression".to_owned(), value.into().into_json());
+                .insert("Expression".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1943,21 +2144,21 @@ pub mod evaluation_form {
     impl EvaluationFormItemEnablementConfiguration {
         /// A new `EvaluationFormItemEnablementConfiguration` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<Action>>,
-            condition: impl Into<crate::Value<EvaluationFormItemEnablementCondition>>,
+            action: impl crate::IntoValue<Action>,
+            condition: impl crate::IntoValue<EvaluationFormItemEnablementCondition>,
         ) -> Self {
             EvaluationFormItemEnablementConfiguration(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Condition".to_owned(), condition.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Condition".to_owned(), condition.into_value().into_json()),
             ]))
         }
 
         /// `DefaultAction`: [`DefaultAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformitemenablementconfiguration.html#cfn-connect-evaluationform-evaluationformitemenablementconfiguration-defaultaction)
-        pub fn default_action(mut self, value: impl Into<crate::Value<DefaultAction>>) -> Self {
+        pub fn default_action(mut self, value: impl crate::IntoValue<DefaultAction>) -> Self {
             self.0
-                .insert("DefaultAction".to_owned(), value.into().into_json());
+                .insert("DefaultAction".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1977,14 +2178,14 @@ pub mod evaluation_form {
     impl EvaluationFormItemEnablementExpression {
         /// A new `EvaluationFormItemEnablementExpression` with its required properties.
         pub fn new(
-            comparator: impl Into<crate::Value<Comparator>>,
-            source: impl Into<crate::Value<EvaluationFormItemEnablementSource>>,
-            values: impl Into<crate::Value<Vec<EvaluationFormItemEnablementSourceValue>>>,
+            comparator: impl crate::IntoValue<Comparator>,
+            source: impl crate::IntoValue<EvaluationFormItemEnablementSource>,
+            values: impl crate::IntoValue<Vec<EvaluationFormItemEnablementSourceValue>>,
         ) -> Self {
             EvaluationFormItemEnablementExpression(crate::typed::Properties::from_iter([
-                ("Comparator".to_owned(), comparator.into().into_json()),
-                ("Source".to_owned(), source.into().into_json()),
-                ("Values".to_owned(), values.into().into_json()),
+                ("Comparator".to_owned(), comparator.into_value().into_json()),
+                ("Source".to_owned(), source.into_value().into_json()),
+                ("Values".to_owned(), values.into_value().into_json()),
             ]))
         }
     }
@@ -2003,18 +2204,19 @@ pub mod evaluation_form {
 
     impl EvaluationFormItemEnablementSource {
         /// A new `EvaluationFormItemEnablementSource` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             EvaluationFormItemEnablementSource(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `RefId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformitemenablementsource.html#cfn-connect-evaluationform-evaluationformitemenablementsource-refid)
-        pub fn ref_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("RefId".to_owned(), value.into().into_json());
+        pub fn ref_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("RefId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2040,8 +2242,9 @@ pub mod evaluation_form {
         /// `RefId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformitemenablementsourcevalue.html#cfn-connect-evaluationform-evaluationformitemenablementsourcevalue-refid)
-        pub fn ref_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("RefId".to_owned(), value.into().into_json());
+        pub fn ref_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("RefId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2050,9 +2253,10 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformitemenablementsourcevalue.html#cfn-connect-evaluationform-evaluationformitemenablementsourcevalue-type)
         pub fn r#type(
             mut self,
-            value: impl Into<crate::Value<EvaluationFormItemEnablementSourceValueType>>,
+            value: impl crate::IntoValue<EvaluationFormItemEnablementSourceValueType>,
         ) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2078,9 +2282,9 @@ pub mod evaluation_form {
         /// `FormLanguage`: [`FormLanguage`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformlanguageconfiguration.html#cfn-connect-evaluationform-evaluationformlanguageconfiguration-formlanguage)
-        pub fn form_language(mut self, value: impl Into<crate::Value<FormLanguage>>) -> Self {
+        pub fn form_language(mut self, value: impl crate::IntoValue<FormLanguage>) -> Self {
             self.0
-                .insert("FormLanguage".to_owned(), value.into().into_json());
+                .insert("FormLanguage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2100,11 +2304,11 @@ pub mod evaluation_form {
     impl EvaluationFormMultiSelectQuestionAutomation {
         /// A new `EvaluationFormMultiSelectQuestionAutomation` with its required properties.
         pub fn new(
-            options: impl Into<crate::Value<Vec<EvaluationFormMultiSelectQuestionAutomationOption>>>,
+            options: impl crate::IntoValue<Vec<EvaluationFormMultiSelectQuestionAutomationOption>>,
         ) -> Self {
             EvaluationFormMultiSelectQuestionAutomation(crate::typed::Properties::from_iter([(
                 "Options".to_owned(),
-                options.into().into_json(),
+                options.into_value().into_json(),
             )]))
         }
 
@@ -2113,22 +2317,21 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformmultiselectquestionautomation.html#cfn-connect-evaluationform-evaluationformmultiselectquestionautomation-answersource)
         pub fn answer_source(
             mut self,
-            value: impl Into<crate::Value<EvaluationFormQuestionAutomationAnswerSource>>,
+            value: impl crate::IntoValue<EvaluationFormQuestionAutomationAnswerSource>,
         ) -> Self {
             self.0
-                .insert("AnswerSource".to_owned(), value.into().into_json());
+                .insert("AnswerSource".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultOptionRefIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformmultiselectquestionautomation.html#cfn-connect-evaluationform-evaluationformmultiselectquestionautomation-defaultoptionrefids)
-        pub fn default_option_ref_ids(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("DefaultOptionRefIds".to_owned(), value.into().into_json());
+        pub fn default_option_ref_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "DefaultOptionRefIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2148,10 +2351,13 @@ pub mod evaluation_form {
     impl EvaluationFormMultiSelectQuestionAutomationOption {
         /// A new `EvaluationFormMultiSelectQuestionAutomationOption` with its required properties.
         pub fn new(
-            rule_category: impl Into<crate::Value<MultiSelectQuestionRuleCategoryAutomation>>,
+            rule_category: impl crate::IntoValue<MultiSelectQuestionRuleCategoryAutomation>,
         ) -> Self {
             EvaluationFormMultiSelectQuestionAutomationOption(crate::typed::Properties::from_iter(
-                [("RuleCategory".to_owned(), rule_category.into().into_json())],
+                [(
+                    "RuleCategory".to_owned(),
+                    rule_category.into_value().into_json(),
+                )],
             ))
         }
     }
@@ -2171,12 +2377,12 @@ pub mod evaluation_form {
     impl EvaluationFormMultiSelectQuestionOption {
         /// A new `EvaluationFormMultiSelectQuestionOption` with its required properties.
         pub fn new(
-            ref_id: impl Into<crate::Value<String>>,
-            text: impl Into<crate::Value<String>>,
+            ref_id: impl crate::IntoValue<String>,
+            text: impl crate::IntoValue<String>,
         ) -> Self {
             EvaluationFormMultiSelectQuestionOption(crate::typed::Properties::from_iter([
-                ("RefId".to_owned(), ref_id.into().into_json()),
-                ("Text".to_owned(), text.into().into_json()),
+                ("RefId".to_owned(), ref_id.into_value().into_json()),
+                ("Text".to_owned(), text.into_value().into_json()),
             ]))
         }
     }
@@ -2196,11 +2402,11 @@ pub mod evaluation_form {
     impl EvaluationFormMultiSelectQuestionProperties {
         /// A new `EvaluationFormMultiSelectQuestionProperties` with its required properties.
         pub fn new(
-            options: impl Into<crate::Value<Vec<EvaluationFormMultiSelectQuestionOption>>>,
+            options: impl crate::IntoValue<Vec<EvaluationFormMultiSelectQuestionOption>>,
         ) -> Self {
             EvaluationFormMultiSelectQuestionProperties(crate::typed::Properties::from_iter([(
                 "Options".to_owned(),
-                options.into().into_json(),
+                options.into_value().into_json(),
             )]))
         }
 
@@ -2209,19 +2415,19 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformmultiselectquestionproperties.html#cfn-connect-evaluationform-evaluationformmultiselectquestionproperties-automation)
         pub fn automation(
             mut self,
-            value: impl Into<crate::Value<EvaluationFormMultiSelectQuestionAutomation>>,
+            value: impl crate::IntoValue<EvaluationFormMultiSelectQuestionAutomation>,
         ) -> Self {
             self.0
-                .insert("Automation".to_owned(), value.into().into_json());
+                .insert("Automation".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DisplayAs`: [`DisplayAs`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformmultiselectquestionproperties.html#cfn-connect-evaluationform-evaluationformmultiselectquestionproperties-displayas)
-        pub fn display_as(mut self, value: impl Into<crate::Value<DisplayAs>>) -> Self {
+        pub fn display_as(mut self, value: impl crate::IntoValue<DisplayAs>) -> Self {
             self.0
-                .insert("DisplayAs".to_owned(), value.into().into_json());
+                .insert("DisplayAs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2249,10 +2455,10 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformnumericquestionautomation.html#cfn-connect-evaluationform-evaluationformnumericquestionautomation-answersource)
         pub fn answer_source(
             mut self,
-            value: impl Into<crate::Value<EvaluationFormQuestionAutomationAnswerSource>>,
+            value: impl crate::IntoValue<EvaluationFormQuestionAutomationAnswerSource>,
         ) -> Self {
             self.0
-                .insert("AnswerSource".to_owned(), value.into().into_json());
+                .insert("AnswerSource".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2261,10 +2467,10 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformnumericquestionautomation.html#cfn-connect-evaluationform-evaluationformnumericquestionautomation-propertyvalue)
         pub fn property_value(
             mut self,
-            value: impl Into<crate::Value<NumericQuestionPropertyValueAutomation>>,
+            value: impl crate::IntoValue<NumericQuestionPropertyValueAutomation>,
         ) -> Self {
             self.0
-                .insert("PropertyValue".to_owned(), value.into().into_json());
+                .insert("PropertyValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2284,21 +2490,21 @@ pub mod evaluation_form {
     impl EvaluationFormNumericQuestionOption {
         /// A new `EvaluationFormNumericQuestionOption` with its required properties.
         pub fn new(
-            max_value: impl Into<crate::Value<i64>>,
-            min_value: impl Into<crate::Value<i64>>,
+            max_value: impl crate::IntoValue<i64>,
+            min_value: impl crate::IntoValue<i64>,
         ) -> Self {
             EvaluationFormNumericQuestionOption(crate::typed::Properties::from_iter([
-                ("MaxValue".to_owned(), max_value.into().into_json()),
-                ("MinValue".to_owned(), min_value.into().into_json()),
+                ("MaxValue".to_owned(), max_value.into_value().into_json()),
+                ("MinValue".to_owned(), min_value.into_value().into_json()),
             ]))
         }
 
         /// `AutomaticFail`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformnumericquestionoption.html#cfn-connect-evaluationform-evaluationformnumericquestionoption-automaticfail)
-        pub fn automatic_fail(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn automatic_fail(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AutomaticFail".to_owned(), value.into().into_json());
+                .insert("AutomaticFail".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2307,11 +2513,11 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformnumericquestionoption.html#cfn-connect-evaluationform-evaluationformnumericquestionoption-automaticfailconfiguration)
         pub fn automatic_fail_configuration(
             mut self,
-            value: impl Into<crate::Value<AutomaticFailConfiguration>>,
+            value: impl crate::IntoValue<AutomaticFailConfiguration>,
         ) -> Self {
             self.0.insert(
                 "AutomaticFailConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2319,8 +2525,9 @@ pub mod evaluation_form {
         /// `Score`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformnumericquestionoption.html#cfn-connect-evaluationform-evaluationformnumericquestionoption-score)
-        pub fn score(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Score".to_owned(), value.into().into_json());
+        pub fn score(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Score".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2340,12 +2547,12 @@ pub mod evaluation_form {
     impl EvaluationFormNumericQuestionProperties {
         /// A new `EvaluationFormNumericQuestionProperties` with its required properties.
         pub fn new(
-            max_value: impl Into<crate::Value<i64>>,
-            min_value: impl Into<crate::Value<i64>>,
+            max_value: impl crate::IntoValue<i64>,
+            min_value: impl crate::IntoValue<i64>,
         ) -> Self {
             EvaluationFormNumericQuestionProperties(crate::typed::Properties::from_iter([
-                ("MaxValue".to_owned(), max_value.into().into_json()),
-                ("MinValue".to_owned(), min_value.into().into_json()),
+                ("MaxValue".to_owned(), max_value.into_value().into_json()),
+                ("MinValue".to_owned(), min_value.into_value().into_json()),
             ]))
         }
 
@@ -2354,10 +2561,10 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformnumericquestionproperties.html#cfn-connect-evaluationform-evaluationformnumericquestionproperties-automation)
         pub fn automation(
             mut self,
-            value: impl Into<crate::Value<EvaluationFormNumericQuestionAutomation>>,
+            value: impl crate::IntoValue<EvaluationFormNumericQuestionAutomation>,
         ) -> Self {
             self.0
-                .insert("Automation".to_owned(), value.into().into_json());
+                .insert("Automation".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2368,10 +2575,10 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformnumericquestionproperties.html#cfn-connect-evaluationform-evaluationformnumericquestionproperties-options)
         pub fn options(
             mut self,
-            value: impl Into<crate::Value<Vec<EvaluationFormNumericQuestionOption>>>,
+            value: impl crate::IntoValue<Vec<EvaluationFormNumericQuestionOption>>,
         ) -> Self {
             self.0
-                .insert("Options".to_owned(), value.into().into_json());
+                .insert("Options".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2391,14 +2598,17 @@ pub mod evaluation_form {
     impl EvaluationFormQuestion {
         /// A new `EvaluationFormQuestion` with its required properties.
         pub fn new(
-            question_type: impl Into<crate::Value<QuestionType>>,
-            ref_id: impl Into<crate::Value<String>>,
-            title: impl Into<crate::Value<String>>,
+            question_type: impl crate::IntoValue<QuestionType>,
+            ref_id: impl crate::IntoValue<String>,
+            title: impl crate::IntoValue<String>,
         ) -> Self {
             EvaluationFormQuestion(crate::typed::Properties::from_iter([
-                ("QuestionType".to_owned(), question_type.into().into_json()),
-                ("RefId".to_owned(), ref_id.into().into_json()),
-                ("Title".to_owned(), title.into().into_json()),
+                (
+                    "QuestionType".to_owned(),
+                    question_type.into_value().into_json(),
+                ),
+                ("RefId".to_owned(), ref_id.into_value().into_json()),
+                ("Title".to_owned(), title.into_value().into_json()),
             ]))
         }
 
@@ -2407,10 +2617,10 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformquestion.html#cfn-connect-evaluationform-evaluationformquestion-enablement)
         pub fn enablement(
             mut self,
-            value: impl Into<crate::Value<EvaluationFormItemEnablementConfiguration>>,
+            value: impl crate::IntoValue<EvaluationFormItemEnablementConfiguration>,
         ) -> Self {
             self.0
-                .insert("Enablement".to_owned(), value.into().into_json());
+                .insert("Enablement".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2419,18 +2629,20 @@ pub mod evaluation_form {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformquestion.html#cfn-connect-evaluationform-evaluationformquestion-instructions)
-        pub fn instructions(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instructions(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Instructions".to_owned(), value.into().into_json());
+                .insert("Instructions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NotApplicableEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformquestion.html#cfn-connect-evaluationform-evaluationformquestion-notapplicableenabled)
-        pub fn not_applicable_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("NotApplicableEnabled".to_owned(), value.into().into_json());
+        pub fn not_applicable_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "NotApplicableEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2439,11 +2651,11 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformquestion.html#cfn-connect-evaluationform-evaluationformquestion-questiontypeproperties)
         pub fn question_type_properties(
             mut self,
-            value: impl Into<crate::Value<EvaluationFormQuestionTypeProperties>>,
+            value: impl crate::IntoValue<EvaluationFormQuestionTypeProperties>,
         ) -> Self {
             self.0.insert(
                 "QuestionTypeProperties".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2451,8 +2663,9 @@ pub mod evaluation_form {
         /// `Weight`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformquestion.html#cfn-connect-evaluationform-evaluationformquestion-weight)
-        pub fn weight(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Weight".to_owned(), value.into().into_json());
+        pub fn weight(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Weight".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2471,10 +2684,10 @@ pub mod evaluation_form {
 
     impl EvaluationFormQuestionAutomationAnswerSource {
         /// A new `EvaluationFormQuestionAutomationAnswerSource` with its required properties.
-        pub fn new(source_type: impl Into<crate::Value<SourceType>>) -> Self {
+        pub fn new(source_type: impl crate::IntoValue<SourceType>) -> Self {
             EvaluationFormQuestionAutomationAnswerSource(crate::typed::Properties::from_iter([(
                 "SourceType".to_owned(),
-                source_type.into().into_json(),
+                source_type.into_value().into_json(),
             )]))
         }
     }
@@ -2502,10 +2715,10 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformquestiontypeproperties.html#cfn-connect-evaluationform-evaluationformquestiontypeproperties-multiselect)
         pub fn multi_select(
             mut self,
-            value: impl Into<crate::Value<EvaluationFormMultiSelectQuestionProperties>>,
+            value: impl crate::IntoValue<EvaluationFormMultiSelectQuestionProperties>,
         ) -> Self {
             self.0
-                .insert("MultiSelect".to_owned(), value.into().into_json());
+                .insert("MultiSelect".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2514,10 +2727,10 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformquestiontypeproperties.html#cfn-connect-evaluationform-evaluationformquestiontypeproperties-numeric)
         pub fn numeric(
             mut self,
-            value: impl Into<crate::Value<EvaluationFormNumericQuestionProperties>>,
+            value: impl crate::IntoValue<EvaluationFormNumericQuestionProperties>,
         ) -> Self {
             self.0
-                .insert("Numeric".to_owned(), value.into().into_json());
+                .insert("Numeric".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2526,10 +2739,10 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformquestiontypeproperties.html#cfn-connect-evaluationform-evaluationformquestiontypeproperties-singleselect)
         pub fn single_select(
             mut self,
-            value: impl Into<crate::Value<EvaluationFormSingleSelectQuestionProperties>>,
+            value: impl crate::IntoValue<EvaluationFormSingleSelectQuestionProperties>,
         ) -> Self {
             self.0
-                .insert("SingleSelect".to_owned(), value.into().into_json());
+                .insert("SingleSelect".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2538,9 +2751,10 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformquestiontypeproperties.html#cfn-connect-evaluationform-evaluationformquestiontypeproperties-text)
         pub fn text(
             mut self,
-            value: impl Into<crate::Value<EvaluationFormTextQuestionProperties>>,
+            value: impl crate::IntoValue<EvaluationFormTextQuestionProperties>,
         ) -> Self {
-            self.0.insert("Text".to_owned(), value.into().into_json());
+            self.0
+                .insert("Text".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2560,12 +2774,12 @@ pub mod evaluation_form {
     impl EvaluationFormSection {
         /// A new `EvaluationFormSection` with its required properties.
         pub fn new(
-            ref_id: impl Into<crate::Value<String>>,
-            title: impl Into<crate::Value<String>>,
+            ref_id: impl crate::IntoValue<String>,
+            title: impl crate::IntoValue<String>,
         ) -> Self {
             EvaluationFormSection(crate::typed::Properties::from_iter([
-                ("RefId".to_owned(), ref_id.into().into_json()),
-                ("Title".to_owned(), title.into().into_json()),
+                ("RefId".to_owned(), ref_id.into_value().into_json()),
+                ("Title".to_owned(), title.into_value().into_json()),
             ]))
         }
 
@@ -2574,9 +2788,9 @@ pub mod evaluation_form {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformsection.html#cfn-connect-evaluationform-evaluationformsection-instructions)
-        pub fn instructions(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instructions(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Instructions".to_owned(), value.into().into_json());
+                .insert("Instructions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2585,16 +2799,18 @@ pub mod evaluation_form {
         /// Items: 1 to 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformsection.html#cfn-connect-evaluationform-evaluationformsection-items)
-        pub fn items(mut self, value: impl Into<crate::Value<Vec<EvaluationFormItem>>>) -> Self {
-            self.0.insert("Items".to_owned(), value.into().into_json());
+        pub fn items(mut self, value: impl crate::IntoValue<Vec<EvaluationFormItem>>) -> Self {
+            self.0
+                .insert("Items".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Weight`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformsection.html#cfn-connect-evaluationform-evaluationformsection-weight)
-        pub fn weight(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Weight".to_owned(), value.into().into_json());
+        pub fn weight(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Weight".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2614,11 +2830,11 @@ pub mod evaluation_form {
     impl EvaluationFormSingleSelectQuestionAutomation {
         /// A new `EvaluationFormSingleSelectQuestionAutomation` with its required properties.
         pub fn new(
-            options: impl Into<crate::Value<Vec<EvaluationFormSingleSelectQuestionAutomationOption>>>,
+            options: impl crate::IntoValue<Vec<EvaluationFormSingleSelectQuestionAutomationOption>>,
         ) -> Self {
             EvaluationFormSingleSelectQuestionAutomation(crate::typed::Properties::from_iter([(
                 "Options".to_owned(),
-                options.into().into_json(),
+                options.into_value().into_json(),
             )]))
         }
 
@@ -2627,19 +2843,21 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformsingleselectquestionautomation.html#cfn-connect-evaluationform-evaluationformsingleselectquestionautomation-answersource)
         pub fn answer_source(
             mut self,
-            value: impl Into<crate::Value<EvaluationFormQuestionAutomationAnswerSource>>,
+            value: impl crate::IntoValue<EvaluationFormQuestionAutomationAnswerSource>,
         ) -> Self {
             self.0
-                .insert("AnswerSource".to_owned(), value.into().into_json());
+                .insert("AnswerSource".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultOptionRefId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformsingleselectquestionautomation.html#cfn-connect-evaluationform-evaluationformsingleselectquestionautomation-defaultoptionrefid)
-        pub fn default_option_ref_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DefaultOptionRefId".to_owned(), value.into().into_json());
+        pub fn default_option_ref_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DefaultOptionRefId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2659,10 +2877,13 @@ pub mod evaluation_form {
     impl EvaluationFormSingleSelectQuestionAutomationOption {
         /// A new `EvaluationFormSingleSelectQuestionAutomationOption` with its required properties.
         pub fn new(
-            rule_category: impl Into<crate::Value<SingleSelectQuestionRuleCategoryAutomation>>,
+            rule_category: impl crate::IntoValue<SingleSelectQuestionRuleCategoryAutomation>,
         ) -> Self {
             EvaluationFormSingleSelectQuestionAutomationOption(crate::typed::Properties::from_iter(
-                [("RuleCategory".to_owned(), rule_category.into().into_json())],
+                [(
+                    "RuleCategory".to_owned(),
+                    rule_category.into_value().into_json(),
+                )],
             ))
         }
     }
@@ -2682,21 +2903,21 @@ pub mod evaluation_form {
     impl EvaluationFormSingleSelectQuestionOption {
         /// A new `EvaluationFormSingleSelectQuestionOption` with its required properties.
         pub fn new(
-            ref_id: impl Into<crate::Value<String>>,
-            text: impl Into<crate::Value<String>>,
+            ref_id: impl crate::IntoValue<String>,
+            text: impl crate::IntoValue<String>,
         ) -> Self {
             EvaluationFormSingleSelectQuestionOption(crate::typed::Properties::from_iter([
-                ("RefId".to_owned(), ref_id.into().into_json()),
-                ("Text".to_owned(), text.into().into_json()),
+                ("RefId".to_owned(), ref_id.into_value().into_json()),
+                ("Text".to_owned(), text.into_value().into_json()),
             ]))
         }
 
         /// `AutomaticFail`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformsingleselectquestionoption.html#cfn-connect-evaluationform-evaluationformsingleselectquestionoption-automaticfail)
-        pub fn automatic_fail(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn automatic_fail(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AutomaticFail".to_owned(), value.into().into_json());
+                .insert("AutomaticFail".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2705,11 +2926,11 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformsingleselectquestionoption.html#cfn-connect-evaluationform-evaluationformsingleselectquestionoption-automaticfailconfiguration)
         pub fn automatic_fail_configuration(
             mut self,
-            value: impl Into<crate::Value<AutomaticFailConfiguration>>,
+            value: impl crate::IntoValue<AutomaticFailConfiguration>,
         ) -> Self {
             self.0.insert(
                 "AutomaticFailConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2717,8 +2938,9 @@ pub mod evaluation_form {
         /// `Score`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformsingleselectquestionoption.html#cfn-connect-evaluationform-evaluationformsingleselectquestionoption-score)
-        pub fn score(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Score".to_owned(), value.into().into_json());
+        pub fn score(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Score".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2738,11 +2960,11 @@ pub mod evaluation_form {
     impl EvaluationFormSingleSelectQuestionProperties {
         /// A new `EvaluationFormSingleSelectQuestionProperties` with its required properties.
         pub fn new(
-            options: impl Into<crate::Value<Vec<EvaluationFormSingleSelectQuestionOption>>>,
+            options: impl crate::IntoValue<Vec<EvaluationFormSingleSelectQuestionOption>>,
         ) -> Self {
             EvaluationFormSingleSelectQuestionProperties(crate::typed::Properties::from_iter([(
                 "Options".to_owned(),
-                options.into().into_json(),
+                options.into_value().into_json(),
             )]))
         }
 
@@ -2751,10 +2973,10 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformsingleselectquestionproperties.html#cfn-connect-evaluationform-evaluationformsingleselectquestionproperties-automation)
         pub fn automation(
             mut self,
-            value: impl Into<crate::Value<EvaluationFormSingleSelectQuestionAutomation>>,
+            value: impl crate::IntoValue<EvaluationFormSingleSelectQuestionAutomation>,
         ) -> Self {
             self.0
-                .insert("Automation".to_owned(), value.into().into_json());
+                .insert("Automation".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2763,10 +2985,10 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformsingleselectquestionproperties.html#cfn-connect-evaluationform-evaluationformsingleselectquestionproperties-displayas)
         pub fn display_as(
             mut self,
-            value: impl Into<crate::Value<EvaluationFormSingleSelectQuestionPropertiesDisplayAs>>,
+            value: impl crate::IntoValue<EvaluationFormSingleSelectQuestionPropertiesDisplayAs>,
         ) -> Self {
             self.0
-                .insert("DisplayAs".to_owned(), value.into().into_json());
+                .insert("DisplayAs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2786,11 +3008,11 @@ pub mod evaluation_form {
     impl EvaluationFormTargetConfiguration {
         /// A new `EvaluationFormTargetConfiguration` with its required properties.
         pub fn new(
-            contact_interaction_type: impl Into<crate::Value<ContactInteractionType>>,
+            contact_interaction_type: impl crate::IntoValue<ContactInteractionType>,
         ) -> Self {
             EvaluationFormTargetConfiguration(crate::typed::Properties::from_iter([(
                 "ContactInteractionType".to_owned(),
-                contact_interaction_type.into().into_json(),
+                contact_interaction_type.into_value().into_json(),
             )]))
         }
     }
@@ -2818,10 +3040,10 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformtextquestionautomation.html#cfn-connect-evaluationform-evaluationformtextquestionautomation-answersource)
         pub fn answer_source(
             mut self,
-            value: impl Into<crate::Value<EvaluationFormQuestionAutomationAnswerSource>>,
+            value: impl crate::IntoValue<EvaluationFormQuestionAutomationAnswerSource>,
         ) -> Self {
             self.0
-                .insert("AnswerSource".to_owned(), value.into().into_json());
+                .insert("AnswerSource".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2849,10 +3071,10 @@ pub mod evaluation_form {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationformtextquestionproperties.html#cfn-connect-evaluationform-evaluationformtextquestionproperties-automation)
         pub fn automation(
             mut self,
-            value: impl Into<crate::Value<EvaluationFormTextQuestionAutomation>>,
+            value: impl crate::IntoValue<EvaluationFormTextQuestionAutomation>,
         ) -> Self {
             self.0
-                .insert("Automation".to_owned(), value.into().into_json());
+                .insert("Automation".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2872,13 +3094,13 @@ pub mod evaluation_form {
     impl EvaluationReviewConfiguration {
         /// A new `EvaluationReviewConfiguration` with its required properties.
         pub fn new(
-            review_notification_recipients: impl Into<
-                crate::Value<Vec<EvaluationReviewNotificationRecipient>>,
+            review_notification_recipients: impl crate::IntoValue<
+                Vec<EvaluationReviewNotificationRecipient>,
             >,
         ) -> Self {
             EvaluationReviewConfiguration(crate::typed::Properties::from_iter([(
                 "ReviewNotificationRecipients".to_owned(),
-                review_notification_recipients.into().into_json(),
+                review_notification_recipients.into_value().into_json(),
             )]))
         }
 
@@ -2887,9 +3109,9 @@ pub mod evaluation_form {
         /// Range: 1 to 90.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationreviewconfiguration.html#cfn-connect-evaluationform-evaluationreviewconfiguration-eligibilitydays)
-        pub fn eligibility_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn eligibility_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("EligibilityDays".to_owned(), value.into().into_json());
+                .insert("EligibilityDays".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2909,12 +3131,12 @@ pub mod evaluation_form {
     impl EvaluationReviewNotificationRecipient {
         /// A new `EvaluationReviewNotificationRecipient` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<EvaluationReviewNotificationRecipientType>>,
-            value: impl Into<crate::Value<EvaluationReviewNotificationRecipientValue>>,
+            r#type: impl crate::IntoValue<EvaluationReviewNotificationRecipientType>,
+            value: impl crate::IntoValue<EvaluationReviewNotificationRecipientValue>,
         ) -> Self {
             EvaluationReviewNotificationRecipient(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2942,8 +3164,9 @@ pub mod evaluation_form {
         /// Length: 1 to 500.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-evaluationform-evaluationreviewnotificationrecipientvalue.html#cfn-connect-evaluationform-evaluationreviewnotificationrecipientvalue-userid)
-        pub fn user_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("UserId".to_owned(), value.into().into_json());
+        pub fn user_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("UserId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2963,14 +3186,17 @@ pub mod evaluation_form {
     impl MultiSelectQuestionRuleCategoryAutomation {
         /// A new `MultiSelectQuestionRuleCategoryAutomation` with its required properties.
         pub fn new(
-            category: impl Into<crate::Value<String>>,
-            condition: impl Into<crate::Value<Condition>>,
-            option_ref_ids: impl Into<crate::Value<Vec<String>>>,
+            category: impl crate::IntoValue<String>,
+            condition: impl crate::IntoValue<Condition>,
+            option_ref_ids: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             MultiSelectQuestionRuleCategoryAutomation(crate::typed::Properties::from_iter([
-                ("Category".to_owned(), category.into().into_json()),
-                ("Condition".to_owned(), condition.into().into_json()),
-                ("OptionRefIds".to_owned(), option_ref_ids.into().into_json()),
+                ("Category".to_owned(), category.into_value().into_json()),
+                ("Condition".to_owned(), condition.into_value().into_json()),
+                (
+                    "OptionRefIds".to_owned(),
+                    option_ref_ids.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -2989,10 +3215,10 @@ pub mod evaluation_form {
 
     impl NumericQuestionPropertyValueAutomation {
         /// A new `NumericQuestionPropertyValueAutomation` with its required properties.
-        pub fn new(label: impl Into<crate::Value<Label>>) -> Self {
+        pub fn new(label: impl crate::IntoValue<Label>) -> Self {
             NumericQuestionPropertyValueAutomation(crate::typed::Properties::from_iter([(
                 "Label".to_owned(),
-                label.into().into_json(),
+                label.into_value().into_json(),
             )]))
         }
     }
@@ -3012,12 +3238,12 @@ pub mod evaluation_form {
     impl ScoringStrategy {
         /// A new `ScoringStrategy` with its required properties.
         pub fn new(
-            mode: impl Into<crate::Value<Mode>>,
-            status: impl Into<crate::Value<Status>>,
+            mode: impl crate::IntoValue<Mode>,
+            status: impl crate::IntoValue<Status>,
         ) -> Self {
             ScoringStrategy(crate::typed::Properties::from_iter([
-                ("Mode".to_owned(), mode.into().into_json()),
-                ("Status".to_owned(), status.into().into_json()),
+                ("Mode".to_owned(), mode.into_value().into_json()),
+                ("Status".to_owned(), status.into_value().into_json()),
             ]))
         }
     }
@@ -3037,14 +3263,17 @@ pub mod evaluation_form {
     impl SingleSelectQuestionRuleCategoryAutomation {
         /// A new `SingleSelectQuestionRuleCategoryAutomation` with its required properties.
         pub fn new(
-            category: impl Into<crate::Value<String>>,
-            condition: impl Into<crate::Value<SingleSelectQuestionRuleCategoryAutomationCondition>>,
-            option_ref_id: impl Into<crate::Value<String>>,
+            category: impl crate::IntoValue<String>,
+            condition: impl crate::IntoValue<SingleSelectQuestionRuleCategoryAutomationCondition>,
+            option_ref_id: impl crate::IntoValue<String>,
         ) -> Self {
             SingleSelectQuestionRuleCategoryAutomation(crate::typed::Properties::from_iter([
-                ("Category".to_owned(), category.into().into_json()),
-                ("Condition".to_owned(), condition.into().into_json()),
-                ("OptionRefId".to_owned(), option_ref_id.into().into_json()),
+                ("Category".to_owned(), category.into_value().into_json()),
+                ("Condition".to_owned(), condition.into_value().into_json()),
+                (
+                    "OptionRefId".to_owned(),
+                    option_ref_id.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -3064,12 +3293,12 @@ pub mod evaluation_form {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3499,17 +3728,17 @@ pub struct HoursOfOperation(crate::Resource);
 impl HoursOfOperation {
     /// A new `AWS::Connect::HoursOfOperation` with its required properties.
     pub fn new(
-        config: impl Into<crate::Value<Vec<hours_of_operation::HoursOfOperationConfig>>>,
-        instance_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        time_zone: impl Into<crate::Value<String>>,
+        config: impl crate::IntoValue<Vec<hours_of_operation::HoursOfOperationConfig>>,
+        instance_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        time_zone: impl crate::IntoValue<String>,
     ) -> Self {
         HoursOfOperation(
             crate::Resource::new("AWS::Connect::HoursOfOperation")
-                .property("Config", config.into().into_json())
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("TimeZone", time_zone.into().into_json()),
+                .property("Config", config.into_value().into_json())
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("TimeZone", time_zone.into_value().into_json()),
         )
     }
 
@@ -3518,10 +3747,10 @@ impl HoursOfOperation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-hoursofoperation.html#cfn-connect-hoursofoperation-childhoursofoperations)
     pub fn child_hours_of_operations(
         mut self,
-        value: impl Into<crate::Value<Vec<hours_of_operation::HoursOfOperationsIdentifier>>>,
+        value: impl crate::IntoValue<Vec<hours_of_operation::HoursOfOperationsIdentifier>>,
     ) -> Self {
         self.0
-            .set_property("ChildHoursOfOperations", value.into().into_json());
+            .set_property("ChildHoursOfOperations", value.into_value().into_json());
         self
     }
 
@@ -3532,8 +3761,9 @@ impl HoursOfOperation {
     /// Pattern: `^[\P{C}\r\n\t]{1,250}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-hoursofoperation.html#cfn-connect-hoursofoperation-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -3544,10 +3774,10 @@ impl HoursOfOperation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-hoursofoperation.html#cfn-connect-hoursofoperation-hoursofoperationoverrides)
     pub fn hours_of_operation_overrides(
         mut self,
-        value: impl Into<crate::Value<Vec<hours_of_operation::HoursOfOperationOverride>>>,
+        value: impl crate::IntoValue<Vec<hours_of_operation::HoursOfOperationOverride>>,
     ) -> Self {
         self.0
-            .set_property("HoursOfOperationOverrides", value.into().into_json());
+            .set_property("HoursOfOperationOverrides", value.into_value().into_json());
         self
     }
 
@@ -3556,10 +3786,10 @@ impl HoursOfOperation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-hoursofoperation.html#cfn-connect-hoursofoperation-parenthoursofoperations)
     pub fn parent_hours_of_operations(
         mut self,
-        value: impl Into<crate::Value<Vec<hours_of_operation::HoursOfOperationsIdentifier>>>,
+        value: impl crate::IntoValue<Vec<hours_of_operation::HoursOfOperationsIdentifier>>,
     ) -> Self {
         self.0
-            .set_property("ParentHoursOfOperations", value.into().into_json());
+            .set_property("ParentHoursOfOperations", value.into_value().into_json());
         self
     }
 
@@ -3568,15 +3798,20 @@ impl HoursOfOperation {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-hoursofoperation.html#cfn-connect-hoursofoperation-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<hours_of_operation::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<hours_of_operation::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for HoursOfOperation {
     const TYPE_NAME: &'static str = "AWS::Connect::HoursOfOperation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -3612,14 +3847,14 @@ pub mod hours_of_operation {
     impl HoursOfOperationConfig {
         /// A new `HoursOfOperationConfig` with its required properties.
         pub fn new(
-            day: impl Into<crate::Value<Day>>,
-            end_time: impl Into<crate::Value<HoursOfOperationTimeSlice>>,
-            start_time: impl Into<crate::Value<HoursOfOperationTimeSlice>>,
+            day: impl crate::IntoValue<Day>,
+            end_time: impl crate::IntoValue<HoursOfOperationTimeSlice>,
+            start_time: impl crate::IntoValue<HoursOfOperationTimeSlice>,
         ) -> Self {
             HoursOfOperationConfig(crate::typed::Properties::from_iter([
-                ("Day".to_owned(), day.into().into_json()),
-                ("EndTime".to_owned(), end_time.into().into_json()),
-                ("StartTime".to_owned(), start_time.into().into_json()),
+                ("Day".to_owned(), day.into_value().into_json()),
+                ("EndTime".to_owned(), end_time.into_value().into_json()),
+                ("StartTime".to_owned(), start_time.into_value().into_json()),
             ]))
         }
     }
@@ -3639,25 +3874,28 @@ pub mod hours_of_operation {
     impl HoursOfOperationOverride {
         /// A new `HoursOfOperationOverride` with its required properties.
         pub fn new(
-            effective_from: impl Into<crate::Value<String>>,
-            effective_till: impl Into<crate::Value<String>>,
-            override_config: impl Into<crate::Value<Vec<HoursOfOperationOverrideConfig>>>,
-            override_name: impl Into<crate::Value<String>>,
+            effective_from: impl crate::IntoValue<String>,
+            effective_till: impl crate::IntoValue<String>,
+            override_config: impl crate::IntoValue<Vec<HoursOfOperationOverrideConfig>>,
+            override_name: impl crate::IntoValue<String>,
         ) -> Self {
             HoursOfOperationOverride(crate::typed::Properties::from_iter([
                 (
                     "EffectiveFrom".to_owned(),
-                    effective_from.into().into_json(),
+                    effective_from.into_value().into_json(),
                 ),
                 (
                     "EffectiveTill".to_owned(),
-                    effective_till.into().into_json(),
+                    effective_till.into_value().into_json(),
                 ),
                 (
                     "OverrideConfig".to_owned(),
-                    override_config.into().into_json(),
+                    override_config.into_value().into_json(),
                 ),
-                ("OverrideName".to_owned(), override_name.into().into_json()),
+                (
+                    "OverrideName".to_owned(),
+                    override_name.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -3666,11 +3904,11 @@ pub mod hours_of_operation {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-hoursofoperation-hoursofoperationoverride.html#cfn-connect-hoursofoperation-hoursofoperationoverride-hoursofoperationoverrideid)
         pub fn hours_of_operation_override_id(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "HoursOfOperationOverrideId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3678,30 +3916,31 @@ pub mod hours_of_operation {
         /// `OverrideDescription`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-hoursofoperation-hoursofoperationoverride.html#cfn-connect-hoursofoperation-hoursofoperationoverride-overridedescription)
-        pub fn override_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OverrideDescription".to_owned(), value.into().into_json());
+        pub fn override_description(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OverrideDescription".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OverrideType`: [`OverrideType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-hoursofoperation-hoursofoperationoverride.html#cfn-connect-hoursofoperation-hoursofoperationoverride-overridetype)
-        pub fn override_type(mut self, value: impl Into<crate::Value<OverrideType>>) -> Self {
+        pub fn override_type(mut self, value: impl crate::IntoValue<OverrideType>) -> Self {
             self.0
-                .insert("OverrideType".to_owned(), value.into().into_json());
+                .insert("OverrideType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RecurrenceConfig`: [`RecurrenceConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-hoursofoperation-hoursofoperationoverride.html#cfn-connect-hoursofoperation-hoursofoperationoverride-recurrenceconfig)
-        pub fn recurrence_config(
-            mut self,
-            value: impl Into<crate::Value<RecurrenceConfig>>,
-        ) -> Self {
-            self.0
-                .insert("RecurrenceConfig".to_owned(), value.into().into_json());
+        pub fn recurrence_config(mut self, value: impl crate::IntoValue<RecurrenceConfig>) -> Self {
+            self.0.insert(
+                "RecurrenceConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3721,14 +3960,14 @@ pub mod hours_of_operation {
     impl HoursOfOperationOverrideConfig {
         /// A new `HoursOfOperationOverrideConfig` with its required properties.
         pub fn new(
-            day: impl Into<crate::Value<HoursOfOperationOverrideConfigDay>>,
-            end_time: impl Into<crate::Value<OverrideTimeSlice>>,
-            start_time: impl Into<crate::Value<OverrideTimeSlice>>,
+            day: impl crate::IntoValue<HoursOfOperationOverrideConfigDay>,
+            end_time: impl crate::IntoValue<OverrideTimeSlice>,
+            start_time: impl crate::IntoValue<OverrideTimeSlice>,
         ) -> Self {
             HoursOfOperationOverrideConfig(crate::typed::Properties::from_iter([
-                ("Day".to_owned(), day.into().into_json()),
-                ("EndTime".to_owned(), end_time.into().into_json()),
-                ("StartTime".to_owned(), start_time.into().into_json()),
+                ("Day".to_owned(), day.into_value().into_json()),
+                ("EndTime".to_owned(), end_time.into_value().into_json()),
+                ("StartTime".to_owned(), start_time.into_value().into_json()),
             ]))
         }
     }
@@ -3747,13 +3986,10 @@ pub mod hours_of_operation {
 
     impl HoursOfOperationTimeSlice {
         /// A new `HoursOfOperationTimeSlice` with its required properties.
-        pub fn new(
-            hours: impl Into<crate::Value<i64>>,
-            minutes: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn new(hours: impl crate::IntoValue<i64>, minutes: impl crate::IntoValue<i64>) -> Self {
             HoursOfOperationTimeSlice(crate::typed::Properties::from_iter([
-                ("Hours".to_owned(), hours.into().into_json()),
-                ("Minutes".to_owned(), minutes.into().into_json()),
+                ("Hours".to_owned(), hours.into_value().into_json()),
+                ("Minutes".to_owned(), minutes.into_value().into_json()),
             ]))
         }
     }
@@ -3772,10 +4008,10 @@ pub mod hours_of_operation {
 
     impl HoursOfOperationsIdentifier {
         /// A new `HoursOfOperationsIdentifier` with its required properties.
-        pub fn new(id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(id: impl crate::IntoValue<String>) -> Self {
             HoursOfOperationsIdentifier(crate::typed::Properties::from_iter([(
                 "Id".to_owned(),
-                id.into().into_json(),
+                id.into_value().into_json(),
             )]))
         }
 
@@ -3784,8 +4020,9 @@ pub mod hours_of_operation {
         /// Length: 1 to 127.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-hoursofoperation-hoursofoperationsidentifier.html#cfn-connect-hoursofoperation-hoursofoperationsidentifier-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3804,13 +4041,10 @@ pub mod hours_of_operation {
 
     impl OverrideTimeSlice {
         /// A new `OverrideTimeSlice` with its required properties.
-        pub fn new(
-            hours: impl Into<crate::Value<i64>>,
-            minutes: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn new(hours: impl crate::IntoValue<i64>, minutes: impl crate::IntoValue<i64>) -> Self {
             OverrideTimeSlice(crate::typed::Properties::from_iter([
-                ("Hours".to_owned(), hours.into().into_json()),
-                ("Minutes".to_owned(), minutes.into().into_json()),
+                ("Hours".to_owned(), hours.into_value().into_json()),
+                ("Minutes".to_owned(), minutes.into_value().into_json()),
             ]))
         }
     }
@@ -3829,10 +4063,10 @@ pub mod hours_of_operation {
 
     impl RecurrenceConfig {
         /// A new `RecurrenceConfig` with its required properties.
-        pub fn new(recurrence_pattern: impl Into<crate::Value<RecurrencePattern>>) -> Self {
+        pub fn new(recurrence_pattern: impl crate::IntoValue<RecurrencePattern>) -> Self {
             RecurrenceConfig(crate::typed::Properties::from_iter([(
                 "RecurrencePattern".to_owned(),
-                recurrence_pattern.into().into_json(),
+                recurrence_pattern.into_value().into_json(),
             )]))
         }
     }
@@ -3858,18 +4092,18 @@ pub mod hours_of_operation {
         /// `ByMonth`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-hoursofoperation-recurrencepattern.html#cfn-connect-hoursofoperation-recurrencepattern-bymonth)
-        pub fn by_month(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
+        pub fn by_month(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
             self.0
-                .insert("ByMonth".to_owned(), value.into().into_json());
+                .insert("ByMonth".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ByMonthDay`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-hoursofoperation-recurrencepattern.html#cfn-connect-hoursofoperation-recurrencepattern-bymonthday)
-        pub fn by_month_day(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
+        pub fn by_month_day(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
             self.0
-                .insert("ByMonthDay".to_owned(), value.into().into_json());
+                .insert("ByMonthDay".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3878,18 +4112,20 @@ pub mod hours_of_operation {
         /// Items: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-hoursofoperation-recurrencepattern.html#cfn-connect-hoursofoperation-recurrencepattern-byweekdayoccurrence)
-        pub fn by_weekday_occurrence(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
-            self.0
-                .insert("ByWeekdayOccurrence".to_owned(), value.into().into_json());
+        pub fn by_weekday_occurrence(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
+            self.0.insert(
+                "ByWeekdayOccurrence".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Frequency`: [`RecurrenceFrequency`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-hoursofoperation-recurrencepattern.html#cfn-connect-hoursofoperation-recurrencepattern-frequency)
-        pub fn frequency(mut self, value: impl Into<crate::Value<RecurrenceFrequency>>) -> Self {
+        pub fn frequency(mut self, value: impl crate::IntoValue<RecurrenceFrequency>) -> Self {
             self.0
-                .insert("Frequency".to_owned(), value.into().into_json());
+                .insert("Frequency".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3898,9 +4134,9 @@ pub mod hours_of_operation {
         /// Range: 1 to 6.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-hoursofoperation-recurrencepattern.html#cfn-connect-hoursofoperation-recurrencepattern-interval)
-        pub fn interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Interval".to_owned(), value.into().into_json());
+                .insert("Interval".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3920,12 +4156,12 @@ pub mod hours_of_operation {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4056,15 +4292,15 @@ pub struct Instance(crate::Resource);
 impl Instance {
     /// A new `AWS::Connect::Instance` with its required properties.
     pub fn new(
-        attributes: impl Into<crate::Value<instance::Attributes>>,
-        identity_management_type: impl Into<crate::Value<instance::IdentityManagementType>>,
+        attributes: impl crate::IntoValue<instance::Attributes>,
+        identity_management_type: impl crate::IntoValue<instance::IdentityManagementType>,
     ) -> Self {
         Instance(
             crate::Resource::new("AWS::Connect::Instance")
-                .property("Attributes", attributes.into().into_json())
+                .property("Attributes", attributes.into_value().into_json())
                 .property(
                     "IdentityManagementType",
-                    identity_management_type.into().into_json(),
+                    identity_management_type.into_value().into_json(),
                 ),
         )
     }
@@ -4078,8 +4314,9 @@ impl Instance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-instance.html#cfn-connect-instance-directoryid)
-    pub fn directory_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DirectoryId", value.into().into_json());
+    pub fn directory_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DirectoryId", value.into_value().into_json());
         self
     }
 
@@ -4092,24 +4329,29 @@ impl Instance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-instance.html#cfn-connect-instance-instancealias)
-    pub fn instance_alias(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn instance_alias(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InstanceAlias", value.into().into_json());
+            .set_property("InstanceAlias", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-instance.html#cfn-connect-instance-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<instance::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<instance::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Instance {
     const TYPE_NAME: &'static str = "AWS::Connect::Instance";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DirectoryId", "IdentityManagementType", "InstanceAlias"];
 
@@ -4166,14 +4408,17 @@ pub mod instance {
     impl Attributes {
         /// A new `Attributes` with its required properties.
         pub fn new(
-            inbound_calls: impl Into<crate::Value<bool>>,
-            outbound_calls: impl Into<crate::Value<bool>>,
+            inbound_calls: impl crate::IntoValue<bool>,
+            outbound_calls: impl crate::IntoValue<bool>,
         ) -> Self {
             Attributes(crate::typed::Properties::from_iter([
-                ("InboundCalls".to_owned(), inbound_calls.into().into_json()),
+                (
+                    "InboundCalls".to_owned(),
+                    inbound_calls.into_value().into_json(),
+                ),
                 (
                     "OutboundCalls".to_owned(),
-                    outbound_calls.into().into_json(),
+                    outbound_calls.into_value().into_json(),
                 ),
             ]))
         }
@@ -4181,46 +4426,48 @@ pub mod instance {
         /// `AutoResolveBestVoices`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-instance-attributes.html#cfn-connect-instance-attributes-autoresolvebestvoices)
-        pub fn auto_resolve_best_voices(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("AutoResolveBestVoices".to_owned(), value.into().into_json());
+        pub fn auto_resolve_best_voices(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "AutoResolveBestVoices".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ContactLens`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-instance-attributes.html#cfn-connect-instance-attributes-contactlens)
-        pub fn contact_lens(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn contact_lens(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ContactLens".to_owned(), value.into().into_json());
+                .insert("ContactLens".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ContactflowLogs`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-instance-attributes.html#cfn-connect-instance-attributes-contactflowlogs)
-        pub fn contactflow_logs(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn contactflow_logs(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ContactflowLogs".to_owned(), value.into().into_json());
+                .insert("ContactflowLogs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EarlyMedia`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-instance-attributes.html#cfn-connect-instance-attributes-earlymedia)
-        pub fn early_media(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn early_media(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EarlyMedia".to_owned(), value.into().into_json());
+                .insert("EarlyMedia".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EnhancedChatMonitoring`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-instance-attributes.html#cfn-connect-instance-attributes-enhancedchatmonitoring)
-        pub fn enhanced_chat_monitoring(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enhanced_chat_monitoring(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnhancedChatMonitoring".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4228,10 +4475,10 @@ pub mod instance {
         /// `EnhancedContactMonitoring`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-instance-attributes.html#cfn-connect-instance-attributes-enhancedcontactmonitoring)
-        pub fn enhanced_contact_monitoring(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enhanced_contact_monitoring(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnhancedContactMonitoring".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4239,28 +4486,32 @@ pub mod instance {
         /// `HighVolumeOutBound`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-instance-attributes.html#cfn-connect-instance-attributes-highvolumeoutbound)
-        pub fn high_volume_out_bound(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("HighVolumeOutBound".to_owned(), value.into().into_json());
+        pub fn high_volume_out_bound(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "HighVolumeOutBound".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MessageStreaming`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-instance-attributes.html#cfn-connect-instance-attributes-messagestreaming)
-        pub fn message_streaming(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("MessageStreaming".to_owned(), value.into().into_json());
+        pub fn message_streaming(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "MessageStreaming".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MultiPartyChatConference`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-instance-attributes.html#cfn-connect-instance-attributes-multipartychatconference)
-        pub fn multi_party_chat_conference(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn multi_party_chat_conference(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "MultiPartyChatConference".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4268,18 +4519,22 @@ pub mod instance {
         /// `MultiPartyConference`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-instance-attributes.html#cfn-connect-instance-attributes-multipartyconference)
-        pub fn multi_party_conference(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("MultiPartyConference".to_owned(), value.into().into_json());
+        pub fn multi_party_conference(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "MultiPartyConference".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `UseCustomTTSVoices`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-instance-attributes.html#cfn-connect-instance-attributes-usecustomttsvoices)
-        pub fn use_custom_tts_voices(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("UseCustomTTSVoices".to_owned(), value.into().into_json());
+        pub fn use_custom_tts_voices(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "UseCustomTTSVoices".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4299,12 +4554,12 @@ pub mod instance {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4348,15 +4603,15 @@ pub struct InstanceStorageConfig(crate::Resource);
 impl InstanceStorageConfig {
     /// A new `AWS::Connect::InstanceStorageConfig` with its required properties.
     pub fn new(
-        instance_arn: impl Into<crate::Value<String>>,
-        resource_type: impl Into<crate::Value<instance_storage_config::InstanceStorageResourceType>>,
-        storage_type: impl Into<crate::Value<instance_storage_config::StorageType>>,
+        instance_arn: impl crate::IntoValue<String>,
+        resource_type: impl crate::IntoValue<instance_storage_config::InstanceStorageResourceType>,
+        storage_type: impl crate::IntoValue<instance_storage_config::StorageType>,
     ) -> Self {
         InstanceStorageConfig(
             crate::Resource::new("AWS::Connect::InstanceStorageConfig")
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("ResourceType", resource_type.into().into_json())
-                .property("StorageType", storage_type.into().into_json()),
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property("ResourceType", resource_type.into_value().into_json())
+                .property("StorageType", storage_type.into_value().into_json()),
         )
     }
 
@@ -4365,10 +4620,10 @@ impl InstanceStorageConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-instancestorageconfig.html#cfn-connect-instancestorageconfig-kinesisfirehoseconfig)
     pub fn kinesis_firehose_config(
         mut self,
-        value: impl Into<crate::Value<instance_storage_config::KinesisFirehoseConfig>>,
+        value: impl crate::IntoValue<instance_storage_config::KinesisFirehoseConfig>,
     ) -> Self {
         self.0
-            .set_property("KinesisFirehoseConfig", value.into().into_json());
+            .set_property("KinesisFirehoseConfig", value.into_value().into_json());
         self
     }
 
@@ -4377,10 +4632,10 @@ impl InstanceStorageConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-instancestorageconfig.html#cfn-connect-instancestorageconfig-kinesisstreamconfig)
     pub fn kinesis_stream_config(
         mut self,
-        value: impl Into<crate::Value<instance_storage_config::KinesisStreamConfig>>,
+        value: impl crate::IntoValue<instance_storage_config::KinesisStreamConfig>,
     ) -> Self {
         self.0
-            .set_property("KinesisStreamConfig", value.into().into_json());
+            .set_property("KinesisStreamConfig", value.into_value().into_json());
         self
     }
 
@@ -4389,10 +4644,10 @@ impl InstanceStorageConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-instancestorageconfig.html#cfn-connect-instancestorageconfig-kinesisvideostreamconfig)
     pub fn kinesis_video_stream_config(
         mut self,
-        value: impl Into<crate::Value<instance_storage_config::KinesisVideoStreamConfig>>,
+        value: impl crate::IntoValue<instance_storage_config::KinesisVideoStreamConfig>,
     ) -> Self {
         self.0
-            .set_property("KinesisVideoStreamConfig", value.into().into_json());
+            .set_property("KinesisVideoStreamConfig", value.into_value().into_json());
         self
     }
 
@@ -4401,9 +4656,10 @@ impl InstanceStorageConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-instancestorageconfig.html#cfn-connect-instancestorageconfig-s3config)
     pub fn s3_config(
         mut self,
-        value: impl Into<crate::Value<instance_storage_config::S3Config>>,
+        value: impl crate::IntoValue<instance_storage_config::S3Config>,
     ) -> Self {
-        self.0.set_property("S3Config", value.into().into_json());
+        self.0
+            .set_property("S3Config", value.into_value().into_json());
         self
     }
 }
@@ -4446,15 +4702,15 @@ pub mod instance_storage_config {
     impl EncryptionConfig {
         /// A new `EncryptionConfig` with its required properties.
         pub fn new(
-            encryption_type: impl Into<crate::Value<EncryptionType>>,
-            key_id: impl Into<crate::Value<String>>,
+            encryption_type: impl crate::IntoValue<EncryptionType>,
+            key_id: impl crate::IntoValue<String>,
         ) -> Self {
             EncryptionConfig(crate::typed::Properties::from_iter([
                 (
                     "EncryptionType".to_owned(),
-                    encryption_type.into().into_json(),
+                    encryption_type.into_value().into_json(),
                 ),
-                ("KeyId".to_owned(), key_id.into().into_json()),
+                ("KeyId".to_owned(), key_id.into_value().into_json()),
             ]))
         }
     }
@@ -4473,10 +4729,10 @@ pub mod instance_storage_config {
 
     impl KinesisFirehoseConfig {
         /// A new `KinesisFirehoseConfig` with its required properties.
-        pub fn new(firehose_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(firehose_arn: impl crate::IntoValue<String>) -> Self {
             KinesisFirehoseConfig(crate::typed::Properties::from_iter([(
                 "FirehoseArn".to_owned(),
-                firehose_arn.into().into_json(),
+                firehose_arn.into_value().into_json(),
             )]))
         }
     }
@@ -4495,10 +4751,10 @@ pub mod instance_storage_config {
 
     impl KinesisStreamConfig {
         /// A new `KinesisStreamConfig` with its required properties.
-        pub fn new(stream_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(stream_arn: impl crate::IntoValue<String>) -> Self {
             KinesisStreamConfig(crate::typed::Properties::from_iter([(
                 "StreamArn".to_owned(),
-                stream_arn.into().into_json(),
+                stream_arn.into_value().into_json(),
             )]))
         }
     }
@@ -4518,19 +4774,19 @@ pub mod instance_storage_config {
     impl KinesisVideoStreamConfig {
         /// A new `KinesisVideoStreamConfig` with its required properties.
         pub fn new(
-            encryption_config: impl Into<crate::Value<EncryptionConfig>>,
-            prefix: impl Into<crate::Value<String>>,
-            retention_period_hours: impl Into<crate::Value<f64>>,
+            encryption_config: impl crate::IntoValue<EncryptionConfig>,
+            prefix: impl crate::IntoValue<String>,
+            retention_period_hours: impl crate::IntoValue<f64>,
         ) -> Self {
             KinesisVideoStreamConfig(crate::typed::Properties::from_iter([
                 (
                     "EncryptionConfig".to_owned(),
-                    encryption_config.into().into_json(),
+                    encryption_config.into_value().into_json(),
                 ),
-                ("Prefix".to_owned(), prefix.into().into_json()),
+                ("Prefix".to_owned(), prefix.into_value().into_json()),
                 (
                     "RetentionPeriodHours".to_owned(),
-                    retention_period_hours.into().into_json(),
+                    retention_period_hours.into_value().into_json(),
                 ),
             ]))
         }
@@ -4551,24 +4807,29 @@ pub mod instance_storage_config {
     impl S3Config {
         /// A new `S3Config` with its required properties.
         pub fn new(
-            bucket_name: impl Into<crate::Value<String>>,
-            bucket_prefix: impl Into<crate::Value<String>>,
+            bucket_name: impl crate::IntoValue<String>,
+            bucket_prefix: impl crate::IntoValue<String>,
         ) -> Self {
             S3Config(crate::typed::Properties::from_iter([
-                ("BucketName".to_owned(), bucket_name.into().into_json()),
-                ("BucketPrefix".to_owned(), bucket_prefix.into().into_json()),
+                (
+                    "BucketName".to_owned(),
+                    bucket_name.into_value().into_json(),
+                ),
+                (
+                    "BucketPrefix".to_owned(),
+                    bucket_prefix.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `EncryptionConfig`: [`EncryptionConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-instancestorageconfig-s3config.html#cfn-connect-instancestorageconfig-s3config-encryptionconfig)
-        pub fn encryption_config(
-            mut self,
-            value: impl Into<crate::Value<EncryptionConfig>>,
-        ) -> Self {
-            self.0
-                .insert("EncryptionConfig".to_owned(), value.into().into_json());
+        pub fn encryption_config(mut self, value: impl crate::IntoValue<EncryptionConfig>) -> Self {
+            self.0.insert(
+                "EncryptionConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4660,15 +4921,15 @@ pub struct IntegrationAssociation(crate::Resource);
 impl IntegrationAssociation {
     /// A new `AWS::Connect::IntegrationAssociation` with its required properties.
     pub fn new(
-        instance_id: impl Into<crate::Value<String>>,
-        integration_arn: impl Into<crate::Value<String>>,
-        integration_type: impl Into<crate::Value<integration_association::IntegrationType>>,
+        instance_id: impl crate::IntoValue<String>,
+        integration_arn: impl crate::IntoValue<String>,
+        integration_type: impl crate::IntoValue<integration_association::IntegrationType>,
     ) -> Self {
         IntegrationAssociation(
             crate::Resource::new("AWS::Connect::IntegrationAssociation")
-                .property("InstanceId", instance_id.into().into_json())
-                .property("IntegrationArn", integration_arn.into().into_json())
-                .property("IntegrationType", integration_type.into().into_json()),
+                .property("InstanceId", instance_id.into_value().into_json())
+                .property("IntegrationArn", integration_arn.into_value().into_json())
+                .property("IntegrationType", integration_type.into_value().into_json()),
         )
     }
 }
@@ -4739,13 +5000,13 @@ pub struct Notification(crate::Resource);
 impl Notification {
     /// A new `AWS::Connect::Notification` with its required properties.
     pub fn new(
-        content: impl Into<crate::Value<notification::NotificationContent>>,
-        instance_arn: impl Into<crate::Value<String>>,
+        content: impl crate::IntoValue<notification::NotificationContent>,
+        instance_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Notification(
             crate::Resource::new("AWS::Connect::Notification")
-                .property("Content", content.into().into_json())
-                .property("InstanceArn", instance_arn.into().into_json()),
+                .property("Content", content.into_value().into_json())
+                .property("InstanceArn", instance_arn.into_value().into_json()),
         )
     }
 
@@ -4756,8 +5017,9 @@ impl Notification {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-notification.html#cfn-connect-notification-expiresat)
-    pub fn expires_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ExpiresAt", value.into().into_json());
+    pub fn expires_at(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ExpiresAt", value.into_value().into_json());
         self
     }
 
@@ -4766,8 +5028,9 @@ impl Notification {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-notification.html#cfn-connect-notification-priority)
-    pub fn priority(mut self, value: impl Into<crate::Value<notification::Priority>>) -> Self {
-        self.0.set_property("Priority", value.into().into_json());
+    pub fn priority(mut self, value: impl crate::IntoValue<notification::Priority>) -> Self {
+        self.0
+            .set_property("Priority", value.into_value().into_json());
         self
     }
 
@@ -4776,8 +5039,9 @@ impl Notification {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-notification.html#cfn-connect-notification-recipients)
-    pub fn recipients(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Recipients", value.into().into_json());
+    pub fn recipients(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Recipients", value.into_value().into_json());
         self
     }
 
@@ -4786,15 +5050,20 @@ impl Notification {
     /// Items: at most 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-notification.html#cfn-connect-notification-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<notification::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<notification::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Notification {
     const TYPE_NAME: &'static str = "AWS::Connect::Notification";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ExpiresAt", "InstanceArn", "Priority", "Recipients"];
 
@@ -4847,88 +5116,99 @@ pub mod notification {
         /// `DeDE`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-notification-notificationcontent.html#cfn-connect-notification-notificationcontent-dede)
-        pub fn de_de(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("DeDE".to_owned(), value.into().into_json());
+        pub fn de_de(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("DeDE".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EnUS`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-notification-notificationcontent.html#cfn-connect-notification-notificationcontent-enus)
-        pub fn en_us(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("EnUS".to_owned(), value.into().into_json());
+        pub fn en_us(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("EnUS".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EsES`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-notification-notificationcontent.html#cfn-connect-notification-notificationcontent-eses)
-        pub fn es_es(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("EsES".to_owned(), value.into().into_json());
+        pub fn es_es(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("EsES".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FrFR`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-notification-notificationcontent.html#cfn-connect-notification-notificationcontent-frfr)
-        pub fn fr_fr(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("FrFR".to_owned(), value.into().into_json());
+        pub fn fr_fr(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("FrFR".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IdID`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-notification-notificationcontent.html#cfn-connect-notification-notificationcontent-idid)
-        pub fn id_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("IdID".to_owned(), value.into().into_json());
+        pub fn id_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("IdID".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ItIT`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-notification-notificationcontent.html#cfn-connect-notification-notificationcontent-itit)
-        pub fn it_it(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("ItIT".to_owned(), value.into().into_json());
+        pub fn it_it(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("ItIT".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `JaJP`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-notification-notificationcontent.html#cfn-connect-notification-notificationcontent-jajp)
-        pub fn ja_jp(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("JaJP".to_owned(), value.into().into_json());
+        pub fn ja_jp(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("JaJP".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KoKR`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-notification-notificationcontent.html#cfn-connect-notification-notificationcontent-kokr)
-        pub fn ko_kr(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KoKR".to_owned(), value.into().into_json());
+        pub fn ko_kr(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KoKR".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PtBR`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-notification-notificationcontent.html#cfn-connect-notification-notificationcontent-ptbr)
-        pub fn pt_br(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("PtBR".to_owned(), value.into().into_json());
+        pub fn pt_br(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("PtBR".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ZhCN`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-notification-notificationcontent.html#cfn-connect-notification-notificationcontent-zhcn)
-        pub fn zh_cn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("ZhCN".to_owned(), value.into().into_json());
+        pub fn zh_cn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("ZhCN".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ZhTW`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-notification-notificationcontent.html#cfn-connect-notification-notificationcontent-zhtw)
-        pub fn zh_tw(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("ZhTW".to_owned(), value.into().into_json());
+        pub fn zh_tw(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("ZhTW".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4948,12 +5228,12 @@ pub mod notification {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4993,10 +5273,10 @@ pub struct PhoneNumber(crate::Resource);
 
 impl PhoneNumber {
     /// A new `AWS::Connect::PhoneNumber` with its required properties.
-    pub fn new(target_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(target_arn: impl crate::IntoValue<String>) -> Self {
         PhoneNumber(
             crate::Resource::new("AWS::Connect::PhoneNumber")
-                .property("TargetArn", target_arn.into().into_json()),
+                .property("TargetArn", target_arn.into_value().into_json()),
         )
     }
 
@@ -5007,8 +5287,9 @@ impl PhoneNumber {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-phonenumber.html#cfn-connect-phonenumber-countrycode)
-    pub fn country_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("CountryCode", value.into().into_json());
+    pub fn country_code(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("CountryCode", value.into_value().into_json());
         self
     }
 
@@ -5017,8 +5298,9 @@ impl PhoneNumber {
     /// Length: 1 to 500.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-phonenumber.html#cfn-connect-phonenumber-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -5029,8 +5311,9 @@ impl PhoneNumber {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-phonenumber.html#cfn-connect-phonenumber-prefix)
-    pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Prefix", value.into().into_json());
+    pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Prefix", value.into_value().into_json());
         self
     }
 
@@ -5039,9 +5322,9 @@ impl PhoneNumber {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-phonenumber.html#cfn-connect-phonenumber-sourcephonenumberarn)
-    pub fn source_phone_number_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_phone_number_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourcePhoneNumberArn", value.into().into_json());
+            .set_property("SourcePhoneNumberArn", value.into_value().into_json());
         self
     }
 
@@ -5050,8 +5333,8 @@ impl PhoneNumber {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-phonenumber.html#cfn-connect-phonenumber-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<phone_number::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<phone_number::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -5062,15 +5345,20 @@ impl PhoneNumber {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-phonenumber.html#cfn-connect-phonenumber-type)
-    pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+    pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PhoneNumber {
     const TYPE_NAME: &'static str = "AWS::Connect::PhoneNumber";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CountryCode", "Prefix", "SourcePhoneNumberArn", "Type"];
 
@@ -5112,12 +5400,12 @@ pub mod phone_number {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5140,13 +5428,13 @@ pub struct PredefinedAttribute(crate::Resource);
 impl PredefinedAttribute {
     /// A new `AWS::Connect::PredefinedAttribute` with its required properties.
     pub fn new(
-        instance_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        instance_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         PredefinedAttribute(
             crate::Resource::new("AWS::Connect::PredefinedAttribute")
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -5155,10 +5443,10 @@ impl PredefinedAttribute {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-predefinedattribute.html#cfn-connect-predefinedattribute-attributeconfiguration)
     pub fn attribute_configuration(
         mut self,
-        value: impl Into<crate::Value<predefined_attribute::AttributeConfiguration>>,
+        value: impl crate::IntoValue<predefined_attribute::AttributeConfiguration>,
     ) -> Self {
         self.0
-            .set_property("AttributeConfiguration", value.into().into_json());
+            .set_property("AttributeConfiguration", value.into_value().into_json());
         self
     }
 
@@ -5167,16 +5455,18 @@ impl PredefinedAttribute {
     /// Items: 1 to 10.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-predefinedattribute.html#cfn-connect-predefinedattribute-purposes)
-    pub fn purposes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Purposes", value.into().into_json());
+    pub fn purposes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Purposes", value.into_value().into_json());
         self
     }
 
     /// `Values`: [`Values`](predefined_attribute::Values).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-predefinedattribute.html#cfn-connect-predefinedattribute-values)
-    pub fn values(mut self, value: impl Into<crate::Value<predefined_attribute::Values>>) -> Self {
-        self.0.set_property("Values", value.into().into_json());
+    pub fn values(mut self, value: impl crate::IntoValue<predefined_attribute::Values>) -> Self {
+        self.0
+            .set_property("Values", value.into_value().into_json());
         self
     }
 }
@@ -5232,11 +5522,11 @@ pub mod predefined_attribute {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-predefinedattribute-attributeconfiguration.html#cfn-connect-predefinedattribute-attributeconfiguration-enablevaluevalidationonassociation)
         pub fn enable_value_validation_on_association(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "EnableValueValidationOnAssociation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5244,9 +5534,9 @@ pub mod predefined_attribute {
         /// `IsReadOnly`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-predefinedattribute-attributeconfiguration.html#cfn-connect-predefinedattribute-attributeconfiguration-isreadonly)
-        pub fn is_read_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_read_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsReadOnly".to_owned(), value.into().into_json());
+                .insert("IsReadOnly".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5272,9 +5562,9 @@ pub mod predefined_attribute {
         /// `StringList`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-predefinedattribute-values.html#cfn-connect-predefinedattribute-values-stringlist)
-        pub fn string_list(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn string_list(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("StringList".to_owned(), value.into().into_json());
+                .insert("StringList".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5297,13 +5587,13 @@ pub struct Prompt(crate::Resource);
 impl Prompt {
     /// A new `AWS::Connect::Prompt` with its required properties.
     pub fn new(
-        instance_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        instance_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Prompt(
             crate::Resource::new("AWS::Connect::Prompt")
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -5312,8 +5602,9 @@ impl Prompt {
     /// Length: 1 to 250.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-prompt.html#cfn-connect-prompt-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -5324,23 +5615,28 @@ impl Prompt {
     /// Pattern: `s3://\S+/.+|https://\S+\.s3(\.\S+)?\.amazonaws\.com/\S+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-prompt.html#cfn-connect-prompt-s3uri)
-    pub fn s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("S3Uri", value.into().into_json());
+    pub fn s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("S3Uri", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](prompt::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-prompt.html#cfn-connect-prompt-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<prompt::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<prompt::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Prompt {
     const TYPE_NAME: &'static str = "AWS::Connect::Prompt";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -5376,12 +5672,12 @@ pub mod prompt {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5404,18 +5700,18 @@ pub struct Queue(crate::Resource);
 impl Queue {
     /// A new `AWS::Connect::Queue` with its required properties.
     pub fn new(
-        hours_of_operation_arn: impl Into<crate::Value<String>>,
-        instance_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        hours_of_operation_arn: impl crate::IntoValue<String>,
+        instance_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Queue(
             crate::Resource::new("AWS::Connect::Queue")
                 .property(
                     "HoursOfOperationArn",
-                    hours_of_operation_arn.into().into_json(),
+                    hours_of_operation_arn.into_value().into_json(),
                 )
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -5426,10 +5722,10 @@ impl Queue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-queue.html#cfn-connect-queue-additionalemailaddresses)
     pub fn additional_email_addresses(
         mut self,
-        value: impl Into<crate::Value<Vec<queue::EmailAddress>>>,
+        value: impl crate::IntoValue<Vec<queue::EmailAddress>>,
     ) -> Self {
         self.0
-            .set_property("AdditionalEmailAddresses", value.into().into_json());
+            .set_property("AdditionalEmailAddresses", value.into_value().into_json());
         self
     }
 
@@ -5438,8 +5734,9 @@ impl Queue {
     /// Length: 1 to 250.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-queue.html#cfn-connect-queue-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -5448,8 +5745,9 @@ impl Queue {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-queue.html#cfn-connect-queue-maxcontacts)
-    pub fn max_contacts(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MaxContacts", value.into().into_json());
+    pub fn max_contacts(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MaxContacts", value.into_value().into_json());
         self
     }
 
@@ -5458,10 +5756,10 @@ impl Queue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-queue.html#cfn-connect-queue-outboundcallerconfig)
     pub fn outbound_caller_config(
         mut self,
-        value: impl Into<crate::Value<queue::OutboundCallerConfig>>,
+        value: impl crate::IntoValue<queue::OutboundCallerConfig>,
     ) -> Self {
         self.0
-            .set_property("OutboundCallerConfig", value.into().into_json());
+            .set_property("OutboundCallerConfig", value.into_value().into_json());
         self
     }
 
@@ -5470,10 +5768,10 @@ impl Queue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-queue.html#cfn-connect-queue-outboundemailconfig)
     pub fn outbound_email_config(
         mut self,
-        value: impl Into<crate::Value<queue::OutboundEmailConfig>>,
+        value: impl crate::IntoValue<queue::OutboundEmailConfig>,
     ) -> Self {
         self.0
-            .set_property("OutboundEmailConfig", value.into().into_json());
+            .set_property("OutboundEmailConfig", value.into_value().into_json());
         self
     }
 
@@ -5482,17 +5780,18 @@ impl Queue {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-queue.html#cfn-connect-queue-quickconnectarns)
-    pub fn quick_connect_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn quick_connect_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("QuickConnectArns", value.into().into_json());
+            .set_property("QuickConnectArns", value.into_value().into_json());
         self
     }
 
     /// `Status`: [`Status`](queue::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-queue.html#cfn-connect-queue-status)
-    pub fn status(mut self, value: impl Into<crate::Value<queue::Status>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<queue::Status>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
@@ -5501,15 +5800,20 @@ impl Queue {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-queue.html#cfn-connect-queue-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<queue::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<queue::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Queue {
     const TYPE_NAME: &'static str = "AWS::Connect::Queue";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -5549,10 +5853,10 @@ pub mod queue {
 
     impl EmailAddress {
         /// A new `EmailAddress` with its required properties.
-        pub fn new(email_address_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(email_address_arn: impl crate::IntoValue<String>) -> Self {
             EmailAddress(crate::typed::Properties::from_iter([(
                 "EmailAddressArn".to_owned(),
-                email_address_arn.into().into_json(),
+                email_address_arn.into_value().into_json(),
             )]))
         }
     }
@@ -5578,9 +5882,11 @@ pub mod queue {
         /// `OutboundCallerIdName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-queue-outboundcallerconfig.html#cfn-connect-queue-outboundcallerconfig-outboundcalleridname)
-        pub fn outbound_caller_id_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OutboundCallerIdName".to_owned(), value.into().into_json());
+        pub fn outbound_caller_id_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OutboundCallerIdName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5589,11 +5895,11 @@ pub mod queue {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-queue-outboundcallerconfig.html#cfn-connect-queue-outboundcallerconfig-outboundcalleridnumberarn)
         pub fn outbound_caller_id_number_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "OutboundCallerIdNumberArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5601,9 +5907,9 @@ pub mod queue {
         /// `OutboundFlowArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-queue-outboundcallerconfig.html#cfn-connect-queue-outboundcallerconfig-outboundflowarn)
-        pub fn outbound_flow_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn outbound_flow_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OutboundFlowArn".to_owned(), value.into().into_json());
+                .insert("OutboundFlowArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5629,10 +5935,10 @@ pub mod queue {
         /// `OutboundEmailAddressId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-queue-outboundemailconfig.html#cfn-connect-queue-outboundemailconfig-outboundemailaddressid)
-        pub fn outbound_email_address_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn outbound_email_address_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "OutboundEmailAddressId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5653,12 +5959,12 @@ pub mod queue {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5699,17 +6005,17 @@ pub struct QuickConnect(crate::Resource);
 impl QuickConnect {
     /// A new `AWS::Connect::QuickConnect` with its required properties.
     pub fn new(
-        instance_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        quick_connect_config: impl Into<crate::Value<quick_connect::QuickConnectConfig>>,
+        instance_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        quick_connect_config: impl crate::IntoValue<quick_connect::QuickConnectConfig>,
     ) -> Self {
         QuickConnect(
             crate::Resource::new("AWS::Connect::QuickConnect")
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("Name", name.into().into_json())
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json())
                 .property(
                     "QuickConnectConfig",
-                    quick_connect_config.into().into_json(),
+                    quick_connect_config.into_value().into_json(),
                 ),
         )
     }
@@ -5719,8 +6025,9 @@ impl QuickConnect {
     /// Length: 1 to 250.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-quickconnect.html#cfn-connect-quickconnect-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -5729,15 +6036,20 @@ impl QuickConnect {
     /// Items: at most 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-quickconnect.html#cfn-connect-quickconnect-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<quick_connect::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<quick_connect::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for QuickConnect {
     const TYPE_NAME: &'static str = "AWS::Connect::QuickConnect";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -5777,10 +6089,10 @@ pub mod quick_connect {
 
     impl PhoneNumberQuickConnectConfig {
         /// A new `PhoneNumberQuickConnectConfig` with its required properties.
-        pub fn new(phone_number: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(phone_number: impl crate::IntoValue<String>) -> Self {
             PhoneNumberQuickConnectConfig(crate::typed::Properties::from_iter([(
                 "PhoneNumber".to_owned(),
-                phone_number.into().into_json(),
+                phone_number.into_value().into_json(),
             )]))
         }
     }
@@ -5800,15 +6112,15 @@ pub mod quick_connect {
     impl QueueQuickConnectConfig {
         /// A new `QueueQuickConnectConfig` with its required properties.
         pub fn new(
-            contact_flow_arn: impl Into<crate::Value<String>>,
-            queue_arn: impl Into<crate::Value<String>>,
+            contact_flow_arn: impl crate::IntoValue<String>,
+            queue_arn: impl crate::IntoValue<String>,
         ) -> Self {
             QueueQuickConnectConfig(crate::typed::Properties::from_iter([
                 (
                     "ContactFlowArn".to_owned(),
-                    contact_flow_arn.into().into_json(),
+                    contact_flow_arn.into_value().into_json(),
                 ),
-                ("QueueArn".to_owned(), queue_arn.into().into_json()),
+                ("QueueArn".to_owned(), queue_arn.into_value().into_json()),
             ]))
         }
     }
@@ -5827,10 +6139,10 @@ pub mod quick_connect {
 
     impl QuickConnectConfig {
         /// A new `QuickConnectConfig` with its required properties.
-        pub fn new(quick_connect_type: impl Into<crate::Value<QuickConnectType>>) -> Self {
+        pub fn new(quick_connect_type: impl crate::IntoValue<QuickConnectType>) -> Self {
             QuickConnectConfig(crate::typed::Properties::from_iter([(
                 "QuickConnectType".to_owned(),
-                quick_connect_type.into().into_json(),
+                quick_connect_type.into_value().into_json(),
             )]))
         }
 
@@ -5839,10 +6151,10 @@ pub mod quick_connect {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-quickconnect-quickconnectconfig.html#cfn-connect-quickconnect-quickconnectconfig-phoneconfig)
         pub fn phone_config(
             mut self,
-            value: impl Into<crate::Value<PhoneNumberQuickConnectConfig>>,
+            value: impl crate::IntoValue<PhoneNumberQuickConnectConfig>,
         ) -> Self {
             self.0
-                .insert("PhoneConfig".to_owned(), value.into().into_json());
+                .insert("PhoneConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5851,22 +6163,19 @@ pub mod quick_connect {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-quickconnect-quickconnectconfig.html#cfn-connect-quickconnect-quickconnectconfig-queueconfig)
         pub fn queue_config(
             mut self,
-            value: impl Into<crate::Value<QueueQuickConnectConfig>>,
+            value: impl crate::IntoValue<QueueQuickConnectConfig>,
         ) -> Self {
             self.0
-                .insert("QueueConfig".to_owned(), value.into().into_json());
+                .insert("QueueConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserConfig`: [`UserQuickConnectConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-quickconnect-quickconnectconfig.html#cfn-connect-quickconnect-quickconnectconfig-userconfig)
-        pub fn user_config(
-            mut self,
-            value: impl Into<crate::Value<UserQuickConnectConfig>>,
-        ) -> Self {
+        pub fn user_config(mut self, value: impl crate::IntoValue<UserQuickConnectConfig>) -> Self {
             self.0
-                .insert("UserConfig".to_owned(), value.into().into_json());
+                .insert("UserConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5886,12 +6195,12 @@ pub mod quick_connect {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5911,15 +6220,15 @@ pub mod quick_connect {
     impl UserQuickConnectConfig {
         /// A new `UserQuickConnectConfig` with its required properties.
         pub fn new(
-            contact_flow_arn: impl Into<crate::Value<String>>,
-            user_arn: impl Into<crate::Value<String>>,
+            contact_flow_arn: impl crate::IntoValue<String>,
+            user_arn: impl crate::IntoValue<String>,
         ) -> Self {
             UserQuickConnectConfig(crate::typed::Properties::from_iter([
                 (
                     "ContactFlowArn".to_owned(),
-                    contact_flow_arn.into().into_json(),
+                    contact_flow_arn.into_value().into_json(),
                 ),
-                ("UserArn".to_owned(), user_arn.into().into_json()),
+                ("UserArn".to_owned(), user_arn.into_value().into_json()),
             ]))
         }
     }
@@ -5963,22 +6272,25 @@ pub struct RoutingProfile(crate::Resource);
 impl RoutingProfile {
     /// A new `AWS::Connect::RoutingProfile` with its required properties.
     pub fn new(
-        default_outbound_queue_arn: impl Into<crate::Value<String>>,
-        description: impl Into<crate::Value<String>>,
-        instance_arn: impl Into<crate::Value<String>>,
-        media_concurrencies: impl Into<crate::Value<Vec<routing_profile::MediaConcurrency>>>,
-        name: impl Into<crate::Value<String>>,
+        default_outbound_queue_arn: impl crate::IntoValue<String>,
+        description: impl crate::IntoValue<String>,
+        instance_arn: impl crate::IntoValue<String>,
+        media_concurrencies: impl crate::IntoValue<Vec<routing_profile::MediaConcurrency>>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         RoutingProfile(
             crate::Resource::new("AWS::Connect::RoutingProfile")
                 .property(
                     "DefaultOutboundQueueArn",
-                    default_outbound_queue_arn.into().into_json(),
+                    default_outbound_queue_arn.into_value().into_json(),
                 )
-                .property("Description", description.into().into_json())
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("MediaConcurrencies", media_concurrencies.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("Description", description.into_value().into_json())
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property(
+                    "MediaConcurrencies",
+                    media_concurrencies.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -5987,10 +6299,10 @@ impl RoutingProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-routingprofile.html#cfn-connect-routingprofile-agentavailabilitytimer)
     pub fn agent_availability_timer(
         mut self,
-        value: impl Into<crate::Value<routing_profile::AgentAvailabilityTimer>>,
+        value: impl crate::IntoValue<routing_profile::AgentAvailabilityTimer>,
     ) -> Self {
         self.0
-            .set_property("AgentAvailabilityTimer", value.into().into_json());
+            .set_property("AgentAvailabilityTimer", value.into_value().into_json());
         self
     }
 
@@ -6001,10 +6313,12 @@ impl RoutingProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-routingprofile.html#cfn-connect-routingprofile-manualassignmentqueueconfigs)
     pub fn manual_assignment_queue_configs(
         mut self,
-        value: impl Into<crate::Value<Vec<routing_profile::RoutingProfileManualAssignmentQueueConfig>>>,
+        value: impl crate::IntoValue<Vec<routing_profile::RoutingProfileManualAssignmentQueueConfig>>,
     ) -> Self {
-        self.0
-            .set_property("ManualAssignmentQueueConfigs", value.into().into_json());
+        self.0.set_property(
+            "ManualAssignmentQueueConfigs",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -6015,10 +6329,10 @@ impl RoutingProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-routingprofile.html#cfn-connect-routingprofile-queueconfigs)
     pub fn queue_configs(
         mut self,
-        value: impl Into<crate::Value<Vec<routing_profile::RoutingProfileQueueConfig>>>,
+        value: impl crate::IntoValue<Vec<routing_profile::RoutingProfileQueueConfig>>,
     ) -> Self {
         self.0
-            .set_property("QueueConfigs", value.into().into_json());
+            .set_property("QueueConfigs", value.into_value().into_json());
         self
     }
 
@@ -6027,15 +6341,20 @@ impl RoutingProfile {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-routingprofile.html#cfn-connect-routingprofile-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<routing_profile::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<routing_profile::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for RoutingProfile {
     const TYPE_NAME: &'static str = "AWS::Connect::RoutingProfile";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -6070,10 +6389,10 @@ pub mod routing_profile {
 
     impl CrossChannelBehavior {
         /// A new `CrossChannelBehavior` with its required properties.
-        pub fn new(behavior_type: impl Into<crate::Value<BehaviorType>>) -> Self {
+        pub fn new(behavior_type: impl crate::IntoValue<BehaviorType>) -> Self {
             CrossChannelBehavior(crate::typed::Properties::from_iter([(
                 "BehaviorType".to_owned(),
-                behavior_type.into().into_json(),
+                behavior_type.into_value().into_json(),
             )]))
         }
     }
@@ -6093,12 +6412,15 @@ pub mod routing_profile {
     impl MediaConcurrency {
         /// A new `MediaConcurrency` with its required properties.
         pub fn new(
-            channel: impl Into<crate::Value<Channel>>,
-            concurrency: impl Into<crate::Value<i64>>,
+            channel: impl crate::IntoValue<Channel>,
+            concurrency: impl crate::IntoValue<i64>,
         ) -> Self {
             MediaConcurrency(crate::typed::Properties::from_iter([
-                ("Channel".to_owned(), channel.into().into_json()),
-                ("Concurrency".to_owned(), concurrency.into().into_json()),
+                ("Channel".to_owned(), channel.into_value().into_json()),
+                (
+                    "Concurrency".to_owned(),
+                    concurrency.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -6107,10 +6429,12 @@ pub mod routing_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-routingprofile-mediaconcurrency.html#cfn-connect-routingprofile-mediaconcurrency-crosschannelbehavior)
         pub fn cross_channel_behavior(
             mut self,
-            value: impl Into<crate::Value<CrossChannelBehavior>>,
+            value: impl crate::IntoValue<CrossChannelBehavior>,
         ) -> Self {
-            self.0
-                .insert("CrossChannelBehavior".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CrossChannelBehavior".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6129,10 +6453,10 @@ pub mod routing_profile {
 
     impl RoutingProfileManualAssignmentQueueConfig {
         /// A new `RoutingProfileManualAssignmentQueueConfig` with its required properties.
-        pub fn new(queue_reference: impl Into<crate::Value<RoutingProfileQueueReference>>) -> Self {
+        pub fn new(queue_reference: impl crate::IntoValue<RoutingProfileQueueReference>) -> Self {
             RoutingProfileManualAssignmentQueueConfig(crate::typed::Properties::from_iter([(
                 "QueueReference".to_owned(),
-                queue_reference.into().into_json(),
+                queue_reference.into_value().into_json(),
             )]))
         }
     }
@@ -6152,16 +6476,16 @@ pub mod routing_profile {
     impl RoutingProfileQueueConfig {
         /// A new `RoutingProfileQueueConfig` with its required properties.
         pub fn new(
-            delay: impl Into<crate::Value<i64>>,
-            priority: impl Into<crate::Value<i64>>,
-            queue_reference: impl Into<crate::Value<RoutingProfileQueueReference>>,
+            delay: impl crate::IntoValue<i64>,
+            priority: impl crate::IntoValue<i64>,
+            queue_reference: impl crate::IntoValue<RoutingProfileQueueReference>,
         ) -> Self {
             RoutingProfileQueueConfig(crate::typed::Properties::from_iter([
-                ("Delay".to_owned(), delay.into().into_json()),
-                ("Priority".to_owned(), priority.into().into_json()),
+                ("Delay".to_owned(), delay.into_value().into_json()),
+                ("Priority".to_owned(), priority.into_value().into_json()),
                 (
                     "QueueReference".to_owned(),
-                    queue_reference.into().into_json(),
+                    queue_reference.into_value().into_json(),
                 ),
             ]))
         }
@@ -6182,12 +6506,12 @@ pub mod routing_profile {
     impl RoutingProfileQueueReference {
         /// A new `RoutingProfileQueueReference` with its required properties.
         pub fn new(
-            channel: impl Into<crate::Value<Channel>>,
-            queue_arn: impl Into<crate::Value<String>>,
+            channel: impl crate::IntoValue<Channel>,
+            queue_arn: impl crate::IntoValue<String>,
         ) -> Self {
             RoutingProfileQueueReference(crate::typed::Properties::from_iter([
-                ("Channel".to_owned(), channel.into().into_json()),
-                ("QueueArn".to_owned(), queue_arn.into().into_json()),
+                ("Channel".to_owned(), channel.into_value().into_json()),
+                ("QueueArn".to_owned(), queue_arn.into_value().into_json()),
             ]))
         }
     }
@@ -6207,12 +6531,12 @@ pub mod routing_profile {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -6295,23 +6619,23 @@ pub struct Rule(crate::Resource);
 impl Rule {
     /// A new `AWS::Connect::Rule` with its required properties.
     pub fn new(
-        actions: impl Into<crate::Value<rule::Actions>>,
-        function: impl Into<crate::Value<String>>,
-        instance_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        publish_status: impl Into<crate::Value<rule::PublishStatus>>,
-        trigger_event_source: impl Into<crate::Value<rule::RuleTriggerEventSource>>,
+        actions: impl crate::IntoValue<rule::Actions>,
+        function: impl crate::IntoValue<String>,
+        instance_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        publish_status: impl crate::IntoValue<rule::PublishStatus>,
+        trigger_event_source: impl crate::IntoValue<rule::RuleTriggerEventSource>,
     ) -> Self {
         Rule(
             crate::Resource::new("AWS::Connect::Rule")
-                .property("Actions", actions.into().into_json())
-                .property("Function", function.into().into_json())
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("PublishStatus", publish_status.into().into_json())
+                .property("Actions", actions.into_value().into_json())
+                .property("Function", function.into_value().into_json())
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("PublishStatus", publish_status.into_value().into_json())
                 .property(
                     "TriggerEventSource",
-                    trigger_event_source.into().into_json(),
+                    trigger_event_source.into_value().into_json(),
                 ),
         )
     }
@@ -6321,15 +6645,20 @@ impl Rule {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-rule.html#cfn-connect-rule-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<rule::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<rule::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Rule {
     const TYPE_NAME: &'static str = "AWS::Connect::Rule";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn", "TriggerEventSource"];
 
     fn resource(&self) -> &crate::Resource {
@@ -6373,11 +6702,11 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-actions.html#cfn-connect-rule-actions-assigncontactcategoryactions)
         pub fn assign_contact_category_actions(
             mut self,
-            value: impl Into<crate::Value<Vec<crate::Json>>>,
+            value: impl crate::IntoValue<Vec<crate::Json>>,
         ) -> Self {
             self.0.insert(
                 "AssignContactCategoryActions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6387,10 +6716,12 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-actions.html#cfn-connect-rule-actions-createcaseactions)
         pub fn create_case_actions(
             mut self,
-            value: impl Into<crate::Value<Vec<CreateCaseAction>>>,
+            value: impl crate::IntoValue<Vec<CreateCaseAction>>,
         ) -> Self {
-            self.0
-                .insert("CreateCaseActions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CreateCaseActions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -6399,11 +6730,11 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-actions.html#cfn-connect-rule-actions-endassociatedtasksactions)
         pub fn end_associated_tasks_actions(
             mut self,
-            value: impl Into<crate::Value<Vec<crate::Json>>>,
+            value: impl crate::IntoValue<Vec<crate::Json>>,
         ) -> Self {
             self.0.insert(
                 "EndAssociatedTasksActions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6413,10 +6744,12 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-actions.html#cfn-connect-rule-actions-eventbridgeactions)
         pub fn event_bridge_actions(
             mut self,
-            value: impl Into<crate::Value<Vec<EventBridgeAction>>>,
+            value: impl crate::IntoValue<Vec<EventBridgeAction>>,
         ) -> Self {
-            self.0
-                .insert("EventBridgeActions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EventBridgeActions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -6425,11 +6758,11 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-actions.html#cfn-connect-rule-actions-sendnotificationactions)
         pub fn send_notification_actions(
             mut self,
-            value: impl Into<crate::Value<Vec<SendNotificationAction>>>,
+            value: impl crate::IntoValue<Vec<SendNotificationAction>>,
         ) -> Self {
             self.0.insert(
                 "SendNotificationActions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6439,11 +6772,11 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-actions.html#cfn-connect-rule-actions-submitautoevaluationactions)
         pub fn submit_auto_evaluation_actions(
             mut self,
-            value: impl Into<crate::Value<Vec<SubmitAutoEvaluationAction>>>,
+            value: impl crate::IntoValue<Vec<SubmitAutoEvaluationAction>>,
         ) -> Self {
             self.0.insert(
                 "SubmitAutoEvaluationActions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6451,9 +6784,9 @@ pub mod rule {
         /// `TaskActions`: list of [`TaskAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-actions.html#cfn-connect-rule-actions-taskactions)
-        pub fn task_actions(mut self, value: impl Into<crate::Value<Vec<TaskAction>>>) -> Self {
+        pub fn task_actions(mut self, value: impl crate::IntoValue<Vec<TaskAction>>) -> Self {
             self.0
-                .insert("TaskActions".to_owned(), value.into().into_json());
+                .insert("TaskActions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6462,10 +6795,12 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-actions.html#cfn-connect-rule-actions-updatecaseactions)
         pub fn update_case_actions(
             mut self,
-            value: impl Into<crate::Value<Vec<UpdateCaseAction>>>,
+            value: impl crate::IntoValue<Vec<UpdateCaseAction>>,
         ) -> Self {
-            self.0
-                .insert("UpdateCaseActions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "UpdateCaseActions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6485,12 +6820,15 @@ pub mod rule {
     impl CreateCaseAction {
         /// A new `CreateCaseAction` with its required properties.
         pub fn new(
-            fields: impl Into<crate::Value<Vec<Field>>>,
-            template_id: impl Into<crate::Value<String>>,
+            fields: impl crate::IntoValue<Vec<Field>>,
+            template_id: impl crate::IntoValue<String>,
         ) -> Self {
             CreateCaseAction(crate::typed::Properties::from_iter([
-                ("Fields".to_owned(), fields.into().into_json()),
-                ("TemplateId".to_owned(), template_id.into().into_json()),
+                ("Fields".to_owned(), fields.into_value().into_json()),
+                (
+                    "TemplateId".to_owned(),
+                    template_id.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -6509,10 +6847,10 @@ pub mod rule {
 
     impl EventBridgeAction {
         /// A new `EventBridgeAction` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             EventBridgeAction(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -6532,12 +6870,12 @@ pub mod rule {
     impl Field {
         /// A new `Field` with its required properties.
         pub fn new(
-            id: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<FieldValue>>,
+            id: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<FieldValue>,
         ) -> Self {
             Field(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -6563,36 +6901,36 @@ pub mod rule {
         /// `BooleanValue`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-fieldvalue.html#cfn-connect-rule-fieldvalue-booleanvalue)
-        pub fn boolean_value(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn boolean_value(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("BooleanValue".to_owned(), value.into().into_json());
+                .insert("BooleanValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DoubleValue`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-fieldvalue.html#cfn-connect-rule-fieldvalue-doublevalue)
-        pub fn double_value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn double_value(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("DoubleValue".to_owned(), value.into().into_json());
+                .insert("DoubleValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EmptyValue`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-fieldvalue.html#cfn-connect-rule-fieldvalue-emptyvalue)
-        pub fn empty_value(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn empty_value(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("EmptyValue".to_owned(), value.into().into_json());
+                .insert("EmptyValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StringValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-fieldvalue.html#cfn-connect-rule-fieldvalue-stringvalue)
-        pub fn string_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn string_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StringValue".to_owned(), value.into().into_json());
+                .insert("StringValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6620,18 +6958,18 @@ pub mod rule {
         /// Items: 1 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-notificationrecipienttype.html#cfn-connect-rule-notificationrecipienttype-userarns)
-        pub fn user_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn user_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("UserArns".to_owned(), value.into().into_json());
+                .insert("UserArns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserTags`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-notificationrecipienttype.html#cfn-connect-rule-notificationrecipienttype-usertags)
-        pub fn user_tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn user_tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("UserTags".to_owned(), value.into().into_json());
+                .insert("UserTags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6650,10 +6988,10 @@ pub mod rule {
 
     impl RuleTriggerEventSource {
         /// A new `RuleTriggerEventSource` with its required properties.
-        pub fn new(event_source_name: impl Into<crate::Value<EventSourceName>>) -> Self {
+        pub fn new(event_source_name: impl crate::IntoValue<EventSourceName>) -> Self {
             RuleTriggerEventSource(crate::typed::Properties::from_iter([(
                 "EventSourceName".to_owned(),
-                event_source_name.into().into_json(),
+                event_source_name.into_value().into_json(),
             )]))
         }
 
@@ -6662,13 +7000,10 @@ pub mod rule {
         /// Pattern: `^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/integration-association/[-a-zA-Z0-9]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-ruletriggereventsource.html#cfn-connect-rule-ruletriggereventsource-integrationassociationarn)
-        pub fn integration_association_arn(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn integration_association_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "IntegrationAssociationArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6689,19 +7024,22 @@ pub mod rule {
     impl SendNotificationAction {
         /// A new `SendNotificationAction` with its required properties.
         pub fn new(
-            content: impl Into<crate::Value<String>>,
-            content_type: impl Into<crate::Value<ContentType>>,
-            delivery_method: impl Into<crate::Value<DeliveryMethod>>,
-            recipient: impl Into<crate::Value<NotificationRecipientType>>,
+            content: impl crate::IntoValue<String>,
+            content_type: impl crate::IntoValue<ContentType>,
+            delivery_method: impl crate::IntoValue<DeliveryMethod>,
+            recipient: impl crate::IntoValue<NotificationRecipientType>,
         ) -> Self {
             SendNotificationAction(crate::typed::Properties::from_iter([
-                ("Content".to_owned(), content.into().into_json()),
-                ("ContentType".to_owned(), content_type.into().into_json()),
+                ("Content".to_owned(), content.into_value().into_json()),
+                (
+                    "ContentType".to_owned(),
+                    content_type.into_value().into_json(),
+                ),
                 (
                     "DeliveryMethod".to_owned(),
-                    delivery_method.into().into_json(),
+                    delivery_method.into_value().into_json(),
                 ),
-                ("Recipient".to_owned(), recipient.into().into_json()),
+                ("Recipient".to_owned(), recipient.into_value().into_json()),
             ]))
         }
 
@@ -6710,9 +7048,9 @@ pub mod rule {
         /// Length: 1 to 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-sendnotificationaction.html#cfn-connect-rule-sendnotificationaction-subject)
-        pub fn subject(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subject(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Subject".to_owned(), value.into().into_json());
+                .insert("Subject".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6731,10 +7069,10 @@ pub mod rule {
 
     impl SubmitAutoEvaluationAction {
         /// A new `SubmitAutoEvaluationAction` with its required properties.
-        pub fn new(evaluation_form_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(evaluation_form_arn: impl crate::IntoValue<String>) -> Self {
             SubmitAutoEvaluationAction(crate::typed::Properties::from_iter([(
                 "EvaluationFormArn".to_owned(),
-                evaluation_form_arn.into().into_json(),
+                evaluation_form_arn.into_value().into_json(),
             )]))
         }
     }
@@ -6754,12 +7092,12 @@ pub mod rule {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -6779,15 +7117,15 @@ pub mod rule {
     impl TaskAction {
         /// A new `TaskAction` with its required properties.
         pub fn new(
-            contact_flow_arn: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            contact_flow_arn: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             TaskAction(crate::typed::Properties::from_iter([
                 (
                     "ContactFlowArn".to_owned(),
-                    contact_flow_arn.into().into_json(),
+                    contact_flow_arn.into_value().into_json(),
                 ),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -6796,18 +7134,18 @@ pub mod rule {
         /// Length: 0 to 4096.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-taskaction.html#cfn-connect-rule-taskaction-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `References`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-rule-taskaction.html#cfn-connect-rule-taskaction-references)
-        pub fn references(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn references(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("References".to_owned(), value.into().into_json());
+                .insert("References".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6826,10 +7164,10 @@ pub mod rule {
 
     impl UpdateCaseAction {
         /// A new `UpdateCaseAction` with its required properties.
-        pub fn new(fields: impl Into<crate::Value<Vec<Field>>>) -> Self {
+        pub fn new(fields: impl crate::IntoValue<Vec<Field>>) -> Self {
             UpdateCaseAction(crate::typed::Properties::from_iter([(
                 "Fields".to_owned(),
-                fields.into().into_json(),
+                fields.into_value().into_json(),
             )]))
         }
     }
@@ -6949,13 +7287,13 @@ pub struct SecurityKey(crate::Resource);
 impl SecurityKey {
     /// A new `AWS::Connect::SecurityKey` with its required properties.
     pub fn new(
-        instance_id: impl Into<crate::Value<String>>,
-        key: impl Into<crate::Value<String>>,
+        instance_id: impl crate::IntoValue<String>,
+        key: impl crate::IntoValue<String>,
     ) -> Self {
         SecurityKey(
             crate::Resource::new("AWS::Connect::SecurityKey")
-                .property("InstanceId", instance_id.into().into_json())
-                .property("Key", key.into().into_json()),
+                .property("InstanceId", instance_id.into_value().into_json())
+                .property("Key", key.into_value().into_json()),
         )
     }
 }
@@ -6997,15 +7335,15 @@ pub struct SecurityProfile(crate::Resource);
 impl SecurityProfile {
     /// A new `AWS::Connect::SecurityProfile` with its required properties.
     pub fn new(
-        instance_arn: impl Into<crate::Value<String>>,
-        security_profile_name: impl Into<crate::Value<String>>,
+        instance_arn: impl crate::IntoValue<String>,
+        security_profile_name: impl crate::IntoValue<String>,
     ) -> Self {
         SecurityProfile(
             crate::Resource::new("AWS::Connect::SecurityProfile")
-                .property("InstanceArn", instance_arn.into().into_json())
+                .property("InstanceArn", instance_arn.into_value().into_json())
                 .property(
                     "SecurityProfileName",
-                    security_profile_name.into().into_json(),
+                    security_profile_name.into_value().into_json(),
                 ),
         )
     }
@@ -7019,11 +7357,11 @@ impl SecurityProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-securityprofile.html#cfn-connect-securityprofile-allowedaccesscontrolhierarchygroupid)
     pub fn allowed_access_control_hierarchy_group_id(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "AllowedAccessControlHierarchyGroupId",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -7035,10 +7373,10 @@ impl SecurityProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-securityprofile.html#cfn-connect-securityprofile-allowedaccesscontroltags)
     pub fn allowed_access_control_tags(
         mut self,
-        value: impl Into<crate::Value<Vec<security_profile::Tag>>>,
+        value: impl crate::IntoValue<Vec<security_profile::Tag>>,
     ) -> Self {
         self.0
-            .set_property("AllowedAccessControlTags", value.into().into_json());
+            .set_property("AllowedAccessControlTags", value.into_value().into_json());
         self
     }
 
@@ -7049,10 +7387,10 @@ impl SecurityProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-securityprofile.html#cfn-connect-securityprofile-allowedflowmodules)
     pub fn allowed_flow_modules(
         mut self,
-        value: impl Into<crate::Value<Vec<security_profile::FlowModule>>>,
+        value: impl crate::IntoValue<Vec<security_profile::FlowModule>>,
     ) -> Self {
         self.0
-            .set_property("AllowedFlowModules", value.into().into_json());
+            .set_property("AllowedFlowModules", value.into_value().into_json());
         self
     }
 
@@ -7063,10 +7401,10 @@ impl SecurityProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-securityprofile.html#cfn-connect-securityprofile-applications)
     pub fn applications(
         mut self,
-        value: impl Into<crate::Value<Vec<security_profile::Application>>>,
+        value: impl crate::IntoValue<Vec<security_profile::Application>>,
     ) -> Self {
         self.0
-            .set_property("Applications", value.into().into_json());
+            .set_property("Applications", value.into_value().into_json());
         self
     }
 
@@ -7075,8 +7413,9 @@ impl SecurityProfile {
     /// Length: 0 to 250.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-securityprofile.html#cfn-connect-securityprofile-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -7085,11 +7424,11 @@ impl SecurityProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-securityprofile.html#cfn-connect-securityprofile-granularaccesscontrolconfiguration)
     pub fn granular_access_control_configuration(
         mut self,
-        value: impl Into<crate::Value<security_profile::GranularAccessControlConfiguration>>,
+        value: impl crate::IntoValue<security_profile::GranularAccessControlConfiguration>,
     ) -> Self {
         self.0.set_property(
             "GranularAccessControlConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -7101,10 +7440,12 @@ impl SecurityProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-securityprofile.html#cfn-connect-securityprofile-hierarchyrestrictedresources)
     pub fn hierarchy_restricted_resources(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
-        self.0
-            .set_property("HierarchyRestrictedResources", value.into().into_json());
+        self.0.set_property(
+            "HierarchyRestrictedResources",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -7113,8 +7454,9 @@ impl SecurityProfile {
     /// Items: 0 to 500.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-securityprofile.html#cfn-connect-securityprofile-permissions)
-    pub fn permissions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Permissions", value.into().into_json());
+    pub fn permissions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Permissions", value.into_value().into_json());
         self
     }
 
@@ -7123,9 +7465,9 @@ impl SecurityProfile {
     /// Items: 0 to 10.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-securityprofile.html#cfn-connect-securityprofile-tagrestrictedresources)
-    pub fn tag_restricted_resources(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn tag_restricted_resources(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("TagRestrictedResources", value.into().into_json());
+            .set_property("TagRestrictedResources", value.into_value().into_json());
         self
     }
 
@@ -7134,15 +7476,20 @@ impl SecurityProfile {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-securityprofile.html#cfn-connect-securityprofile-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<security_profile::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<security_profile::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for SecurityProfile {
     const TYPE_NAME: &'static str = "AWS::Connect::SecurityProfile";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn", "SecurityProfileName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -7188,23 +7535,24 @@ pub mod security_profile {
     impl Application {
         /// A new `Application` with its required properties.
         pub fn new(
-            application_permissions: impl Into<crate::Value<Vec<String>>>,
-            namespace: impl Into<crate::Value<String>>,
+            application_permissions: impl crate::IntoValue<Vec<String>>,
+            namespace: impl crate::IntoValue<String>,
         ) -> Self {
             Application(crate::typed::Properties::from_iter([
                 (
                     "ApplicationPermissions".to_owned(),
-                    application_permissions.into().into_json(),
+                    application_permissions.into_value().into_json(),
                 ),
-                ("Namespace".to_owned(), namespace.into().into_json()),
+                ("Namespace".to_owned(), namespace.into_value().into_json()),
             ]))
         }
 
         /// `Type`: [`ApplicationType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-securityprofile-application.html#cfn-connect-securityprofile-application-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<ApplicationType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<ApplicationType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7232,11 +7580,11 @@ pub mod security_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-securityprofile-datatableaccesscontrolconfiguration.html#cfn-connect-securityprofile-datatableaccesscontrolconfiguration-primaryattributeaccesscontrolconfiguration)
         pub fn primary_attribute_access_control_configuration(
             mut self,
-            value: impl Into<crate::Value<PrimaryAttributeAccessControlConfigurationItem>>,
+            value: impl crate::IntoValue<PrimaryAttributeAccessControlConfigurationItem>,
         ) -> Self {
             self.0.insert(
                 "PrimaryAttributeAccessControlConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7257,12 +7605,15 @@ pub mod security_profile {
     impl FlowModule {
         /// A new `FlowModule` with its required properties.
         pub fn new(
-            flow_module_id: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<Type>>,
+            flow_module_id: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             FlowModule(crate::typed::Properties::from_iter([
-                ("FlowModuleId".to_owned(), flow_module_id.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                (
+                    "FlowModuleId".to_owned(),
+                    flow_module_id.into_value().into_json(),
+                ),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -7290,11 +7641,11 @@ pub mod security_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-securityprofile-granularaccesscontrolconfiguration.html#cfn-connect-securityprofile-granularaccesscontrolconfiguration-datatableaccesscontrolconfiguration)
         pub fn data_table_access_control_configuration(
             mut self,
-            value: impl Into<crate::Value<DataTableAccessControlConfiguration>>,
+            value: impl crate::IntoValue<DataTableAccessControlConfiguration>,
         ) -> Self {
             self.0.insert(
                 "DataTableAccessControlConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7315,11 +7666,11 @@ pub mod security_profile {
     impl PrimaryAttributeAccessControlConfigurationItem {
         /// A new `PrimaryAttributeAccessControlConfigurationItem` with its required properties.
         pub fn new(
-            primary_attribute_values: impl Into<crate::Value<Vec<PrimaryAttributeValue>>>,
+            primary_attribute_values: impl crate::IntoValue<Vec<PrimaryAttributeValue>>,
         ) -> Self {
             PrimaryAttributeAccessControlConfigurationItem(crate::typed::Properties::from_iter([(
                 "PrimaryAttributeValues".to_owned(),
-                primary_attribute_values.into().into_json(),
+                primary_attribute_values.into_value().into_json(),
             )]))
         }
     }
@@ -7339,17 +7690,20 @@ pub mod security_profile {
     impl PrimaryAttributeValue {
         /// A new `PrimaryAttributeValue` with its required properties.
         pub fn new(
-            access_type: impl Into<crate::Value<AccessType>>,
-            attribute_name: impl Into<crate::Value<String>>,
-            values: impl Into<crate::Value<Vec<String>>>,
+            access_type: impl crate::IntoValue<AccessType>,
+            attribute_name: impl crate::IntoValue<String>,
+            values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             PrimaryAttributeValue(crate::typed::Properties::from_iter([
-                ("AccessType".to_owned(), access_type.into().into_json()),
+                (
+                    "AccessType".to_owned(),
+                    access_type.into_value().into_json(),
+                ),
                 (
                     "AttributeName".to_owned(),
-                    attribute_name.into().into_json(),
+                    attribute_name.into_value().into_json(),
                 ),
-                ("Values".to_owned(), values.into().into_json()),
+                ("Values".to_owned(), values.into_value().into_json()),
             ]))
         }
     }
@@ -7369,12 +7723,12 @@ pub mod security_profile {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -7444,29 +7798,28 @@ pub struct TaskTemplate(crate::Resource);
 
 impl TaskTemplate {
     /// A new `AWS::Connect::TaskTemplate` with its required properties.
-    pub fn new(instance_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(instance_arn: impl crate::IntoValue<String>) -> Self {
         TaskTemplate(
             crate::Resource::new("AWS::Connect::TaskTemplate")
-                .property("InstanceArn", instance_arn.into().into_json()),
+                .property("InstanceArn", instance_arn.into_value().into_json()),
         )
     }
 
     /// `ClientToken`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-tasktemplate.html#cfn-connect-tasktemplate-clienttoken)
-    pub fn client_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientToken", value.into().into_json());
+    pub fn client_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientToken", value.into_value().into_json());
         self
     }
 
     /// `Constraints`: [`Constraints`](task_template::Constraints).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-tasktemplate.html#cfn-connect-tasktemplate-constraints)
-    pub fn constraints(
-        mut self,
-        value: impl Into<crate::Value<task_template::Constraints>>,
-    ) -> Self {
-        self.0.set_property("Constraints", value.into().into_json());
+    pub fn constraints(mut self, value: impl crate::IntoValue<task_template::Constraints>) -> Self {
+        self.0
+            .set_property("Constraints", value.into_value().into_json());
         self
     }
 
@@ -7475,9 +7828,9 @@ impl TaskTemplate {
     /// Pattern: `^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-tasktemplate.html#cfn-connect-tasktemplate-contactflowarn)
-    pub fn contact_flow_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn contact_flow_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ContactFlowArn", value.into().into_json());
+            .set_property("ContactFlowArn", value.into_value().into_json());
         self
     }
 
@@ -7488,9 +7841,10 @@ impl TaskTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-tasktemplate.html#cfn-connect-tasktemplate-defaults)
     pub fn defaults(
         mut self,
-        value: impl Into<crate::Value<Vec<task_template::DefaultFieldValue>>>,
+        value: impl crate::IntoValue<Vec<task_template::DefaultFieldValue>>,
     ) -> Self {
-        self.0.set_property("Defaults", value.into().into_json());
+        self.0
+            .set_property("Defaults", value.into_value().into_json());
         self
     }
 
@@ -7499,8 +7853,9 @@ impl TaskTemplate {
     /// Length: 0 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-tasktemplate.html#cfn-connect-tasktemplate-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -7509,8 +7864,9 @@ impl TaskTemplate {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-tasktemplate.html#cfn-connect-tasktemplate-fields)
-    pub fn fields(mut self, value: impl Into<crate::Value<Vec<task_template::Field>>>) -> Self {
-        self.0.set_property("Fields", value.into().into_json());
+    pub fn fields(mut self, value: impl crate::IntoValue<Vec<task_template::Field>>) -> Self {
+        self.0
+            .set_property("Fields", value.into_value().into_json());
         self
     }
 
@@ -7519,8 +7875,8 @@ impl TaskTemplate {
     /// Length: 1 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-tasktemplate.html#cfn-connect-tasktemplate-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -7529,17 +7885,18 @@ impl TaskTemplate {
     /// Pattern: `^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-tasktemplate.html#cfn-connect-tasktemplate-selfassigncontactflowarn)
-    pub fn self_assign_contact_flow_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn self_assign_contact_flow_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SelfAssignContactFlowArn", value.into().into_json());
+            .set_property("SelfAssignContactFlowArn", value.into_value().into_json());
         self
     }
 
     /// `Status`: [`Status`](task_template::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-tasktemplate.html#cfn-connect-tasktemplate-status)
-    pub fn status(mut self, value: impl Into<crate::Value<task_template::Status>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<task_template::Status>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
@@ -7548,15 +7905,20 @@ impl TaskTemplate {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-tasktemplate.html#cfn-connect-tasktemplate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<task_template::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<task_template::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TaskTemplate {
     const TYPE_NAME: &'static str = "AWS::Connect::TaskTemplate";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -7600,10 +7962,10 @@ pub mod task_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-tasktemplate-constraints.html#cfn-connect-tasktemplate-constraints-invisiblefields)
         pub fn invisible_fields(
             mut self,
-            value: impl Into<crate::Value<Vec<InvisibleFieldInfo>>>,
+            value: impl crate::IntoValue<Vec<InvisibleFieldInfo>>,
         ) -> Self {
             self.0
-                .insert("InvisibleFields".to_owned(), value.into().into_json());
+                .insert("InvisibleFields".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7612,10 +7974,10 @@ pub mod task_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-tasktemplate-constraints.html#cfn-connect-tasktemplate-constraints-readonlyfields)
         pub fn read_only_fields(
             mut self,
-            value: impl Into<crate::Value<Vec<ReadOnlyFieldInfo>>>,
+            value: impl crate::IntoValue<Vec<ReadOnlyFieldInfo>>,
         ) -> Self {
             self.0
-                .insert("ReadOnlyFields".to_owned(), value.into().into_json());
+                .insert("ReadOnlyFields".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7624,10 +7986,10 @@ pub mod task_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-tasktemplate-constraints.html#cfn-connect-tasktemplate-constraints-requiredfields)
         pub fn required_fields(
             mut self,
-            value: impl Into<crate::Value<Vec<RequiredFieldInfo>>>,
+            value: impl crate::IntoValue<Vec<RequiredFieldInfo>>,
         ) -> Self {
             self.0
-                .insert("RequiredFields".to_owned(), value.into().into_json());
+                .insert("RequiredFields".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7647,12 +8009,15 @@ pub mod task_template {
     impl DefaultFieldValue {
         /// A new `DefaultFieldValue` with its required properties.
         pub fn new(
-            default_value: impl Into<crate::Value<String>>,
-            id: impl Into<crate::Value<FieldIdentifier>>,
+            default_value: impl crate::IntoValue<String>,
+            id: impl crate::IntoValue<FieldIdentifier>,
         ) -> Self {
             DefaultFieldValue(crate::typed::Properties::from_iter([
-                ("DefaultValue".to_owned(), default_value.into().into_json()),
-                ("Id".to_owned(), id.into().into_json()),
+                (
+                    "DefaultValue".to_owned(),
+                    default_value.into_value().into_json(),
+                ),
+                ("Id".to_owned(), id.into_value().into_json()),
             ]))
         }
     }
@@ -7672,12 +8037,12 @@ pub mod task_template {
     impl Field {
         /// A new `Field` with its required properties.
         pub fn new(
-            id: impl Into<crate::Value<FieldIdentifier>>,
-            r#type: impl Into<crate::Value<FieldType>>,
+            id: impl crate::IntoValue<FieldIdentifier>,
+            r#type: impl crate::IntoValue<FieldType>,
         ) -> Self {
             Field(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
@@ -7686,9 +8051,9 @@ pub mod task_template {
         /// Length: 0 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-tasktemplate-field.html#cfn-connect-tasktemplate-field-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7697,12 +8062,11 @@ pub mod task_template {
         /// Items: at most 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-tasktemplate-field.html#cfn-connect-tasktemplate-field-singleselectoptions)
-        pub fn single_select_options(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("SingleSelectOptions".to_owned(), value.into().into_json());
+        pub fn single_select_options(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SingleSelectOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7721,10 +8085,10 @@ pub mod task_template {
 
     impl FieldIdentifier {
         /// A new `FieldIdentifier` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             FieldIdentifier(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -7743,10 +8107,10 @@ pub mod task_template {
 
     impl InvisibleFieldInfo {
         /// A new `InvisibleFieldInfo` with its required properties.
-        pub fn new(id: impl Into<crate::Value<FieldIdentifier>>) -> Self {
+        pub fn new(id: impl crate::IntoValue<FieldIdentifier>) -> Self {
             InvisibleFieldInfo(crate::typed::Properties::from_iter([(
                 "Id".to_owned(),
-                id.into().into_json(),
+                id.into_value().into_json(),
             )]))
         }
     }
@@ -7765,10 +8129,10 @@ pub mod task_template {
 
     impl ReadOnlyFieldInfo {
         /// A new `ReadOnlyFieldInfo` with its required properties.
-        pub fn new(id: impl Into<crate::Value<FieldIdentifier>>) -> Self {
+        pub fn new(id: impl crate::IntoValue<FieldIdentifier>) -> Self {
             ReadOnlyFieldInfo(crate::typed::Properties::from_iter([(
                 "Id".to_owned(),
-                id.into().into_json(),
+                id.into_value().into_json(),
             )]))
         }
     }
@@ -7787,10 +8151,10 @@ pub mod task_template {
 
     impl RequiredFieldInfo {
         /// A new `RequiredFieldInfo` with its required properties.
-        pub fn new(id: impl Into<crate::Value<FieldIdentifier>>) -> Self {
+        pub fn new(id: impl crate::IntoValue<FieldIdentifier>) -> Self {
             RequiredFieldInfo(crate::typed::Properties::from_iter([(
                 "Id".to_owned(),
-                id.into().into_json(),
+                id.into_value().into_json(),
             )]))
         }
     }
@@ -7810,12 +8174,12 @@ pub mod task_template {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -7910,13 +8274,13 @@ pub struct TrafficDistributionGroup(crate::Resource);
 impl TrafficDistributionGroup {
     /// A new `AWS::Connect::TrafficDistributionGroup` with its required properties.
     pub fn new(
-        instance_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        instance_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         TrafficDistributionGroup(
             crate::Resource::new("AWS::Connect::TrafficDistributionGroup")
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -7929,8 +8293,9 @@ impl TrafficDistributionGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-trafficdistributiongroup.html#cfn-connect-trafficdistributiongroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -7941,16 +8306,21 @@ impl TrafficDistributionGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-trafficdistributiongroup.html#cfn-connect-trafficdistributiongroup-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<traffic_distribution_group::Tag>>>,
+        value: impl crate::IntoValue<Vec<traffic_distribution_group::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TrafficDistributionGroup {
     const TYPE_NAME: &'static str = "AWS::Connect::TrafficDistributionGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -7996,12 +8366,12 @@ pub mod traffic_distribution_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -8024,20 +8394,23 @@ pub struct User(crate::Resource);
 impl User {
     /// A new `AWS::Connect::User` with its required properties.
     pub fn new(
-        instance_arn: impl Into<crate::Value<String>>,
-        routing_profile_arn: impl Into<crate::Value<String>>,
-        security_profile_arns: impl Into<crate::Value<Vec<String>>>,
-        username: impl Into<crate::Value<String>>,
+        instance_arn: impl crate::IntoValue<String>,
+        routing_profile_arn: impl crate::IntoValue<String>,
+        security_profile_arns: impl crate::IntoValue<Vec<String>>,
+        username: impl crate::IntoValue<String>,
     ) -> Self {
         User(
             crate::Resource::new("AWS::Connect::User")
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("RoutingProfileArn", routing_profile_arn.into().into_json())
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property(
+                    "RoutingProfileArn",
+                    routing_profile_arn.into_value().into_json(),
+                )
                 .property(
                     "SecurityProfileArns",
-                    security_profile_arns.into().into_json(),
+                    security_profile_arns.into_value().into_json(),
                 )
-                .property("Username", username.into().into_json()),
+                .property("Username", username.into_value().into_json()),
         )
     }
 
@@ -8046,10 +8419,10 @@ impl User {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-aftercontactworkconfigs)
     pub fn after_contact_work_configs(
         mut self,
-        value: impl Into<crate::Value<Vec<user::AfterContactWorkConfigPerChannel>>>,
+        value: impl crate::IntoValue<Vec<user::AfterContactWorkConfigPerChannel>>,
     ) -> Self {
         self.0
-            .set_property("AfterContactWorkConfigs", value.into().into_json());
+            .set_property("AfterContactWorkConfigs", value.into_value().into_json());
         self
     }
 
@@ -8058,19 +8431,19 @@ impl User {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-autoacceptconfigs)
     pub fn auto_accept_configs(
         mut self,
-        value: impl Into<crate::Value<Vec<user::AutoAcceptConfig>>>,
+        value: impl crate::IntoValue<Vec<user::AutoAcceptConfig>>,
     ) -> Self {
         self.0
-            .set_property("AutoAcceptConfigs", value.into().into_json());
+            .set_property("AutoAcceptConfigs", value.into_value().into_json());
         self
     }
 
     /// `DirectoryUserId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-directoryuserid)
-    pub fn directory_user_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn directory_user_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DirectoryUserId", value.into().into_json());
+            .set_property("DirectoryUserId", value.into_value().into_json());
         self
     }
 
@@ -8079,18 +8452,18 @@ impl User {
     /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group/[-a-zA-Z0-9]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-hierarchygrouparn)
-    pub fn hierarchy_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn hierarchy_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("HierarchyGroupArn", value.into().into_json());
+            .set_property("HierarchyGroupArn", value.into_value().into_json());
         self
     }
 
     /// `IdentityInfo`: [`UserIdentityInfo`](user::UserIdentityInfo).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-identityinfo)
-    pub fn identity_info(mut self, value: impl Into<crate::Value<user::UserIdentityInfo>>) -> Self {
+    pub fn identity_info(mut self, value: impl crate::IntoValue<user::UserIdentityInfo>) -> Self {
         self.0
-            .set_property("IdentityInfo", value.into().into_json());
+            .set_property("IdentityInfo", value.into_value().into_json());
         self
     }
 
@@ -8099,8 +8472,9 @@ impl User {
     /// Pattern: `^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[a-zA-Z\d\S]{8,64}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-password)
-    pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Password", value.into().into_json());
+    pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Password", value.into_value().into_json());
         self
     }
 
@@ -8109,18 +8483,21 @@ impl User {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-persistentconnectionconfigs)
     pub fn persistent_connection_configs(
         mut self,
-        value: impl Into<crate::Value<Vec<user::PersistentConnectionConfig>>>,
+        value: impl crate::IntoValue<Vec<user::PersistentConnectionConfig>>,
     ) -> Self {
-        self.0
-            .set_property("PersistentConnectionConfigs", value.into().into_json());
+        self.0.set_property(
+            "PersistentConnectionConfigs",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `PhoneConfig`: [`UserPhoneConfig`](user::UserPhoneConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-phoneconfig)
-    pub fn phone_config(mut self, value: impl Into<crate::Value<user::UserPhoneConfig>>) -> Self {
-        self.0.set_property("PhoneConfig", value.into().into_json());
+    pub fn phone_config(mut self, value: impl crate::IntoValue<user::UserPhoneConfig>) -> Self {
+        self.0
+            .set_property("PhoneConfig", value.into_value().into_json());
         self
     }
 
@@ -8129,10 +8506,10 @@ impl User {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-phonenumberconfigs)
     pub fn phone_number_configs(
         mut self,
-        value: impl Into<crate::Value<Vec<user::PhoneNumberConfig>>>,
+        value: impl crate::IntoValue<Vec<user::PhoneNumberConfig>>,
     ) -> Self {
         self.0
-            .set_property("PhoneNumberConfigs", value.into().into_json());
+            .set_property("PhoneNumberConfigs", value.into_value().into_json());
         self
     }
 
@@ -8141,8 +8518,8 @@ impl User {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<user::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<user::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -8151,10 +8528,10 @@ impl User {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-userproficiencies)
     pub fn user_proficiencies(
         mut self,
-        value: impl Into<crate::Value<Vec<user::UserProficiency>>>,
+        value: impl crate::IntoValue<Vec<user::UserProficiency>>,
     ) -> Self {
         self.0
-            .set_property("UserProficiencies", value.into().into_json());
+            .set_property("UserProficiencies", value.into_value().into_json());
         self
     }
 
@@ -8163,17 +8540,22 @@ impl User {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-user.html#cfn-connect-user-voiceenhancementconfigs)
     pub fn voice_enhancement_configs(
         mut self,
-        value: impl Into<crate::Value<Vec<user::VoiceEnhancementConfig>>>,
+        value: impl crate::IntoValue<Vec<user::VoiceEnhancementConfig>>,
     ) -> Self {
         self.0
-            .set_property("VoiceEnhancementConfigs", value.into().into_json());
+            .set_property("VoiceEnhancementConfigs", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for User {
     const TYPE_NAME: &'static str = "AWS::Connect::User";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -8215,13 +8597,10 @@ pub mod user {
         /// `AfterContactWorkTimeLimit`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-user-aftercontactworkconfig.html#cfn-connect-user-aftercontactworkconfig-aftercontactworktimelimit)
-        pub fn after_contact_work_time_limit(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn after_contact_work_time_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AfterContactWorkTimeLimit".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8242,15 +8621,15 @@ pub mod user {
     impl AfterContactWorkConfigPerChannel {
         /// A new `AfterContactWorkConfigPerChannel` with its required properties.
         pub fn new(
-            after_contact_work_config: impl Into<crate::Value<AfterContactWorkConfig>>,
-            channel: impl Into<crate::Value<Channel>>,
+            after_contact_work_config: impl crate::IntoValue<AfterContactWorkConfig>,
+            channel: impl crate::IntoValue<Channel>,
         ) -> Self {
             AfterContactWorkConfigPerChannel(crate::typed::Properties::from_iter([
                 (
                     "AfterContactWorkConfig".to_owned(),
-                    after_contact_work_config.into().into_json(),
+                    after_contact_work_config.into_value().into_json(),
                 ),
-                ("Channel".to_owned(), channel.into().into_json()),
+                ("Channel".to_owned(), channel.into_value().into_json()),
             ]))
         }
 
@@ -8259,11 +8638,11 @@ pub mod user {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-user-aftercontactworkconfigperchannel.html#cfn-connect-user-aftercontactworkconfigperchannel-agentfirstcallbackaftercontactworkconfig)
         pub fn agent_first_callback_after_contact_work_config(
             mut self,
-            value: impl Into<crate::Value<AfterContactWorkConfig>>,
+            value: impl crate::IntoValue<AfterContactWorkConfig>,
         ) -> Self {
             self.0.insert(
                 "AgentFirstCallbackAfterContactWorkConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8284,12 +8663,15 @@ pub mod user {
     impl AutoAcceptConfig {
         /// A new `AutoAcceptConfig` with its required properties.
         pub fn new(
-            auto_accept: impl Into<crate::Value<bool>>,
-            channel: impl Into<crate::Value<Channel>>,
+            auto_accept: impl crate::IntoValue<bool>,
+            channel: impl crate::IntoValue<Channel>,
         ) -> Self {
             AutoAcceptConfig(crate::typed::Properties::from_iter([
-                ("AutoAccept".to_owned(), auto_accept.into().into_json()),
-                ("Channel".to_owned(), channel.into().into_json()),
+                (
+                    "AutoAccept".to_owned(),
+                    auto_accept.into_value().into_json(),
+                ),
+                ("Channel".to_owned(), channel.into_value().into_json()),
             ]))
         }
 
@@ -8298,11 +8680,11 @@ pub mod user {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-user-autoacceptconfig.html#cfn-connect-user-autoacceptconfig-agentfirstcallbackautoaccept)
         pub fn agent_first_callback_auto_accept(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "AgentFirstCallbackAutoAccept".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8323,14 +8705,14 @@ pub mod user {
     impl PersistentConnectionConfig {
         /// A new `PersistentConnectionConfig` with its required properties.
         pub fn new(
-            channel: impl Into<crate::Value<Channel>>,
-            persistent_connection: impl Into<crate::Value<bool>>,
+            channel: impl crate::IntoValue<Channel>,
+            persistent_connection: impl crate::IntoValue<bool>,
         ) -> Self {
             PersistentConnectionConfig(crate::typed::Properties::from_iter([
-                ("Channel".to_owned(), channel.into().into_json()),
+                ("Channel".to_owned(), channel.into_value().into_json()),
                 (
                     "PersistentConnection".to_owned(),
-                    persistent_connection.into().into_json(),
+                    persistent_connection.into_value().into_json(),
                 ),
             ]))
         }
@@ -8351,21 +8733,21 @@ pub mod user {
     impl PhoneNumberConfig {
         /// A new `PhoneNumberConfig` with its required properties.
         pub fn new(
-            channel: impl Into<crate::Value<Channel>>,
-            phone_type: impl Into<crate::Value<PhoneType>>,
+            channel: impl crate::IntoValue<Channel>,
+            phone_type: impl crate::IntoValue<PhoneType>,
         ) -> Self {
             PhoneNumberConfig(crate::typed::Properties::from_iter([
-                ("Channel".to_owned(), channel.into().into_json()),
-                ("PhoneType".to_owned(), phone_type.into().into_json()),
+                ("Channel".to_owned(), channel.into_value().into_json()),
+                ("PhoneType".to_owned(), phone_type.into_value().into_json()),
             ]))
         }
 
         /// `PhoneNumber`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-user-phonenumberconfig.html#cfn-connect-user-phonenumberconfig-phonenumber)
-        pub fn phone_number(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn phone_number(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PhoneNumber".to_owned(), value.into().into_json());
+                .insert("PhoneNumber".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8385,12 +8767,12 @@ pub mod user {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -8416,43 +8798,45 @@ pub mod user {
         /// `Email`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-user-useridentityinfo.html#cfn-connect-user-useridentityinfo-email)
-        pub fn email(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Email".to_owned(), value.into().into_json());
+        pub fn email(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Email".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FirstName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-user-useridentityinfo.html#cfn-connect-user-useridentityinfo-firstname)
-        pub fn first_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn first_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FirstName".to_owned(), value.into().into_json());
+                .insert("FirstName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LastName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-user-useridentityinfo.html#cfn-connect-user-useridentityinfo-lastname)
-        pub fn last_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn last_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LastName".to_owned(), value.into().into_json());
+                .insert("LastName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Mobile`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-user-useridentityinfo.html#cfn-connect-user-useridentityinfo-mobile)
-        pub fn mobile(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Mobile".to_owned(), value.into().into_json());
+        pub fn mobile(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Mobile".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecondaryEmail`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-user-useridentityinfo.html#cfn-connect-user-useridentityinfo-secondaryemail)
-        pub fn secondary_email(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secondary_email(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecondaryEmail".to_owned(), value.into().into_json());
+                .insert("SecondaryEmail".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8478,13 +8862,10 @@ pub mod user {
         /// `AfterContactWorkTimeLimit`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-user-userphoneconfig.html#cfn-connect-user-userphoneconfig-aftercontactworktimelimit)
-        pub fn after_contact_work_time_limit(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn after_contact_work_time_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AfterContactWorkTimeLimit".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8492,36 +8873,38 @@ pub mod user {
         /// `AutoAccept`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-user-userphoneconfig.html#cfn-connect-user-userphoneconfig-autoaccept)
-        pub fn auto_accept(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn auto_accept(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AutoAccept".to_owned(), value.into().into_json());
+                .insert("AutoAccept".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DeskPhoneNumber`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-user-userphoneconfig.html#cfn-connect-user-userphoneconfig-deskphonenumber)
-        pub fn desk_phone_number(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn desk_phone_number(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeskPhoneNumber".to_owned(), value.into().into_json());
+                .insert("DeskPhoneNumber".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PersistentConnection`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-user-userphoneconfig.html#cfn-connect-user-userphoneconfig-persistentconnection)
-        pub fn persistent_connection(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("PersistentConnection".to_owned(), value.into().into_json());
+        pub fn persistent_connection(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "PersistentConnection".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PhoneType`: [`PhoneType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-user-userphoneconfig.html#cfn-connect-user-userphoneconfig-phonetype)
-        pub fn phone_type(mut self, value: impl Into<crate::Value<PhoneType>>) -> Self {
+        pub fn phone_type(mut self, value: impl crate::IntoValue<PhoneType>) -> Self {
             self.0
-                .insert("PhoneType".to_owned(), value.into().into_json());
+                .insert("PhoneType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8541,20 +8924,20 @@ pub mod user {
     impl UserProficiency {
         /// A new `UserProficiency` with its required properties.
         pub fn new(
-            attribute_name: impl Into<crate::Value<String>>,
-            attribute_value: impl Into<crate::Value<String>>,
-            level: impl Into<crate::Value<f64>>,
+            attribute_name: impl crate::IntoValue<String>,
+            attribute_value: impl crate::IntoValue<String>,
+            level: impl crate::IntoValue<f64>,
         ) -> Self {
             UserProficiency(crate::typed::Properties::from_iter([
                 (
                     "AttributeName".to_owned(),
-                    attribute_name.into().into_json(),
+                    attribute_name.into_value().into_json(),
                 ),
                 (
                     "AttributeValue".to_owned(),
-                    attribute_value.into().into_json(),
+                    attribute_value.into_value().into_json(),
                 ),
-                ("Level".to_owned(), level.into().into_json()),
+                ("Level".to_owned(), level.into_value().into_json()),
             ]))
         }
     }
@@ -8574,14 +8957,14 @@ pub mod user {
     impl VoiceEnhancementConfig {
         /// A new `VoiceEnhancementConfig` with its required properties.
         pub fn new(
-            channel: impl Into<crate::Value<Channel>>,
-            voice_enhancement_mode: impl Into<crate::Value<VoiceEnhancementMode>>,
+            channel: impl crate::IntoValue<Channel>,
+            voice_enhancement_mode: impl crate::IntoValue<VoiceEnhancementMode>,
         ) -> Self {
             VoiceEnhancementConfig(crate::typed::Properties::from_iter([
-                ("Channel".to_owned(), channel.into().into_json()),
+                ("Channel".to_owned(), channel.into_value().into_json()),
                 (
                     "VoiceEnhancementMode".to_owned(),
-                    voice_enhancement_mode.into().into_json(),
+                    voice_enhancement_mode.into_value().into_json(),
                 ),
             ]))
         }
@@ -8668,13 +9051,13 @@ pub struct UserHierarchyGroup(crate::Resource);
 impl UserHierarchyGroup {
     /// A new `AWS::Connect::UserHierarchyGroup` with its required properties.
     pub fn new(
-        instance_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        instance_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         UserHierarchyGroup(
             crate::Resource::new("AWS::Connect::UserHierarchyGroup")
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -8683,9 +9066,9 @@ impl UserHierarchyGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-userhierarchygroup.html#cfn-connect-userhierarchygroup-parentgrouparn)
-    pub fn parent_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn parent_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ParentGroupArn", value.into().into_json());
+            .set_property("ParentGroupArn", value.into_value().into_json());
         self
     }
 
@@ -8694,15 +9077,20 @@ impl UserHierarchyGroup {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-userhierarchygroup.html#cfn-connect-userhierarchygroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<user_hierarchy_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<user_hierarchy_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for UserHierarchyGroup {
     const TYPE_NAME: &'static str = "AWS::Connect::UserHierarchyGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ParentGroupArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -8738,12 +9126,12 @@ pub mod user_hierarchy_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -8765,10 +9153,10 @@ pub struct UserHierarchyStructure(crate::Resource);
 
 impl UserHierarchyStructure {
     /// A new `AWS::Connect::UserHierarchyStructure` with its required properties.
-    pub fn new(instance_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(instance_arn: impl crate::IntoValue<String>) -> Self {
         UserHierarchyStructure(
             crate::Resource::new("AWS::Connect::UserHierarchyStructure")
-                .property("InstanceArn", instance_arn.into().into_json()),
+                .property("InstanceArn", instance_arn.into_value().into_json()),
         )
     }
 
@@ -8777,10 +9165,10 @@ impl UserHierarchyStructure {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-userhierarchystructure.html#cfn-connect-userhierarchystructure-userhierarchystructure)
     pub fn user_hierarchy_structure(
         mut self,
-        value: impl Into<crate::Value<user_hierarchy_structure::UserHierarchyStructure>>,
+        value: impl crate::IntoValue<user_hierarchy_structure::UserHierarchyStructure>,
     ) -> Self {
         self.0
-            .set_property("UserHierarchyStructure", value.into().into_json());
+            .set_property("UserHierarchyStructure", value.into_value().into_json());
         self
     }
 }
@@ -8822,28 +9210,32 @@ pub mod user_hierarchy_structure {
 
     impl LevelFive {
         /// A new `LevelFive` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             LevelFive(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `HierarchyLevelArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-userhierarchystructure-levelfive.html#cfn-connect-userhierarchystructure-levelfive-hierarchylevelarn)
-        pub fn hierarchy_level_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("HierarchyLevelArn".to_owned(), value.into().into_json());
+        pub fn hierarchy_level_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "HierarchyLevelArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HierarchyLevelId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-userhierarchystructure-levelfive.html#cfn-connect-userhierarchystructure-levelfive-hierarchylevelid)
-        pub fn hierarchy_level_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("HierarchyLevelId".to_owned(), value.into().into_json());
+        pub fn hierarchy_level_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "HierarchyLevelId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8862,28 +9254,32 @@ pub mod user_hierarchy_structure {
 
     impl LevelFour {
         /// A new `LevelFour` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             LevelFour(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `HierarchyLevelArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-userhierarchystructure-levelfour.html#cfn-connect-userhierarchystructure-levelfour-hierarchylevelarn)
-        pub fn hierarchy_level_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("HierarchyLevelArn".to_owned(), value.into().into_json());
+        pub fn hierarchy_level_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "HierarchyLevelArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HierarchyLevelId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-userhierarchystructure-levelfour.html#cfn-connect-userhierarchystructure-levelfour-hierarchylevelid)
-        pub fn hierarchy_level_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("HierarchyLevelId".to_owned(), value.into().into_json());
+        pub fn hierarchy_level_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "HierarchyLevelId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8902,28 +9298,32 @@ pub mod user_hierarchy_structure {
 
     impl LevelOne {
         /// A new `LevelOne` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             LevelOne(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `HierarchyLevelArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-userhierarchystructure-levelone.html#cfn-connect-userhierarchystructure-levelone-hierarchylevelarn)
-        pub fn hierarchy_level_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("HierarchyLevelArn".to_owned(), value.into().into_json());
+        pub fn hierarchy_level_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "HierarchyLevelArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HierarchyLevelId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-userhierarchystructure-levelone.html#cfn-connect-userhierarchystructure-levelone-hierarchylevelid)
-        pub fn hierarchy_level_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("HierarchyLevelId".to_owned(), value.into().into_json());
+        pub fn hierarchy_level_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "HierarchyLevelId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8942,28 +9342,32 @@ pub mod user_hierarchy_structure {
 
     impl LevelThree {
         /// A new `LevelThree` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             LevelThree(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `HierarchyLevelArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-userhierarchystructure-levelthree.html#cfn-connect-userhierarchystructure-levelthree-hierarchylevelarn)
-        pub fn hierarchy_level_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("HierarchyLevelArn".to_owned(), value.into().into_json());
+        pub fn hierarchy_level_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "HierarchyLevelArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HierarchyLevelId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-userhierarchystructure-levelthree.html#cfn-connect-userhierarchystructure-levelthree-hierarchylevelid)
-        pub fn hierarchy_level_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("HierarchyLevelId".to_owned(), value.into().into_json());
+        pub fn hierarchy_level_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "HierarchyLevelId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8982,28 +9386,32 @@ pub mod user_hierarchy_structure {
 
     impl LevelTwo {
         /// A new `LevelTwo` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             LevelTwo(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `HierarchyLevelArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-userhierarchystructure-leveltwo.html#cfn-connect-userhierarchystructure-leveltwo-hierarchylevelarn)
-        pub fn hierarchy_level_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("HierarchyLevelArn".to_owned(), value.into().into_json());
+        pub fn hierarchy_level_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "HierarchyLevelArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HierarchyLevelId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-userhierarchystructure-leveltwo.html#cfn-connect-userhierarchystructure-leveltwo-hierarchylevelid)
-        pub fn hierarchy_level_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("HierarchyLevelId".to_owned(), value.into().into_json());
+        pub fn hierarchy_level_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "HierarchyLevelId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -9029,45 +9437,45 @@ pub mod user_hierarchy_structure {
         /// `LevelFive`: [`LevelFive`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-userhierarchystructure-userhierarchystructure.html#cfn-connect-userhierarchystructure-userhierarchystructure-levelfive)
-        pub fn level_five(mut self, value: impl Into<crate::Value<LevelFive>>) -> Self {
+        pub fn level_five(mut self, value: impl crate::IntoValue<LevelFive>) -> Self {
             self.0
-                .insert("LevelFive".to_owned(), value.into().into_json());
+                .insert("LevelFive".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LevelFour`: [`LevelFour`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-userhierarchystructure-userhierarchystructure.html#cfn-connect-userhierarchystructure-userhierarchystructure-levelfour)
-        pub fn level_four(mut self, value: impl Into<crate::Value<LevelFour>>) -> Self {
+        pub fn level_four(mut self, value: impl crate::IntoValue<LevelFour>) -> Self {
             self.0
-                .insert("LevelFour".to_owned(), value.into().into_json());
+                .insert("LevelFour".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LevelOne`: [`LevelOne`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-userhierarchystructure-userhierarchystructure.html#cfn-connect-userhierarchystructure-userhierarchystructure-levelone)
-        pub fn level_one(mut self, value: impl Into<crate::Value<LevelOne>>) -> Self {
+        pub fn level_one(mut self, value: impl crate::IntoValue<LevelOne>) -> Self {
             self.0
-                .insert("LevelOne".to_owned(), value.into().into_json());
+                .insert("LevelOne".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LevelThree`: [`LevelThree`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-userhierarchystructure-userhierarchystructure.html#cfn-connect-userhierarchystructure-userhierarchystructure-levelthree)
-        pub fn level_three(mut self, value: impl Into<crate::Value<LevelThree>>) -> Self {
+        pub fn level_three(mut self, value: impl crate::IntoValue<LevelThree>) -> Self {
             self.0
-                .insert("LevelThree".to_owned(), value.into().into_json());
+                .insert("LevelThree".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LevelTwo`: [`LevelTwo`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-userhierarchystructure-userhierarchystructure.html#cfn-connect-userhierarchystructure-userhierarchystructure-leveltwo)
-        pub fn level_two(mut self, value: impl Into<crate::Value<LevelTwo>>) -> Self {
+        pub fn level_two(mut self, value: impl crate::IntoValue<LevelTwo>) -> Self {
             self.0
-                .insert("LevelTwo".to_owned(), value.into().into_json());
+                .insert("LevelTwo".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9090,17 +9498,17 @@ pub struct View(crate::Resource);
 impl View {
     /// A new `AWS::Connect::View` with its required properties.
     pub fn new(
-        actions: impl Into<crate::Value<Vec<String>>>,
-        instance_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        template: impl Into<crate::Value<crate::Json>>,
+        actions: impl crate::IntoValue<Vec<String>>,
+        instance_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        template: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         View(
             crate::Resource::new("AWS::Connect::View")
-                .property("Actions", actions.into().into_json())
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Template", template.into().into_json()),
+                .property("Actions", actions.into_value().into_json())
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Template", template.into_value().into_json()),
         )
     }
 
@@ -9111,8 +9519,9 @@ impl View {
     /// Pattern: `^([\p{L}\p{N}_.:\/=+\-@,]+[\p{L}\p{Z}\p{N}_.:\/=+\-@,]*)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-view.html#cfn-connect-view-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -9121,15 +9530,20 @@ impl View {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-view.html#cfn-connect-view-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<view::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<view::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for View {
     const TYPE_NAME: &'static str = "AWS::Connect::View";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -9175,12 +9589,12 @@ pub mod view {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -9202,10 +9616,10 @@ pub struct ViewVersion(crate::Resource);
 
 impl ViewVersion {
     /// A new `AWS::Connect::ViewVersion` with its required properties.
-    pub fn new(view_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(view_arn: impl crate::IntoValue<String>) -> Self {
         ViewVersion(
             crate::Resource::new("AWS::Connect::ViewVersion")
-                .property("ViewArn", view_arn.into().into_json()),
+                .property("ViewArn", view_arn.into_value().into_json()),
         )
     }
 
@@ -9216,9 +9630,9 @@ impl ViewVersion {
     /// Pattern: `^([\p{L}\p{N}_.:\/=+\-@,]+[\p{L}\p{Z}\p{N}_.:\/=+\-@,]*)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-viewversion.html#cfn-connect-viewversion-versiondescription)
-    pub fn version_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn version_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VersionDescription", value.into().into_json());
+            .set_property("VersionDescription", value.into_value().into_json());
         self
     }
 
@@ -9231,9 +9645,9 @@ impl ViewVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-viewversion.html#cfn-connect-viewversion-viewcontentsha256)
-    pub fn view_content_sha256(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn view_content_sha256(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ViewContentSha256", value.into().into_json());
+            .set_property("ViewContentSha256", value.into_value().into_json());
         self
     }
 }
@@ -9280,22 +9694,22 @@ pub struct Workspace(crate::Resource);
 impl Workspace {
     /// A new `AWS::Connect::Workspace` with its required properties.
     pub fn new(
-        instance_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        instance_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Workspace(
             crate::Resource::new("AWS::Connect::Workspace")
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Associations`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-workspace.html#cfn-connect-workspace-associations)
-    pub fn associations(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn associations(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("Associations", value.into().into_json());
+            .set_property("Associations", value.into_value().into_json());
         self
     }
 
@@ -9306,8 +9720,9 @@ impl Workspace {
     /// Pattern: `^[\P{C}   ]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-workspace.html#cfn-connect-workspace-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -9316,16 +9731,16 @@ impl Workspace {
     /// Items: at most 4.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-workspace.html#cfn-connect-workspace-media)
-    pub fn media(mut self, value: impl Into<crate::Value<Vec<workspace::MediaItem>>>) -> Self {
-        self.0.set_property("Media", value.into().into_json());
+    pub fn media(mut self, value: impl crate::IntoValue<Vec<workspace::MediaItem>>) -> Self {
+        self.0.set_property("Media", value.into_value().into_json());
         self
     }
 
     /// `Pages`: list of [`WorkspacePage`](workspace::WorkspacePage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-workspace.html#cfn-connect-workspace-pages)
-    pub fn pages(mut self, value: impl Into<crate::Value<Vec<workspace::WorkspacePage>>>) -> Self {
-        self.0.set_property("Pages", value.into().into_json());
+    pub fn pages(mut self, value: impl crate::IntoValue<Vec<workspace::WorkspacePage>>) -> Self {
+        self.0.set_property("Pages", value.into_value().into_json());
         self
     }
 
@@ -9334,16 +9749,16 @@ impl Workspace {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-workspace.html#cfn-connect-workspace-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<workspace::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<workspace::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Theme`: [`WorkspaceTheme`](workspace::WorkspaceTheme).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-workspace.html#cfn-connect-workspace-theme)
-    pub fn theme(mut self, value: impl Into<crate::Value<workspace::WorkspaceTheme>>) -> Self {
-        self.0.set_property("Theme", value.into().into_json());
+    pub fn theme(mut self, value: impl crate::IntoValue<workspace::WorkspaceTheme>) -> Self {
+        self.0.set_property("Theme", value.into_value().into_json());
         self
     }
 
@@ -9354,23 +9769,29 @@ impl Workspace {
     /// Pattern: `^[\P{C}]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-workspace.html#cfn-connect-workspace-title)
-    pub fn title(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Title", value.into().into_json());
+    pub fn title(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Title", value.into_value().into_json());
         self
     }
 
     /// `Visibility`: [`Visibility`](workspace::Visibility).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connect-workspace.html#cfn-connect-workspace-visibility)
-    pub fn visibility(mut self, value: impl Into<crate::Value<workspace::Visibility>>) -> Self {
-        self.0.set_property("Visibility", value.into().into_json());
+    pub fn visibility(mut self, value: impl crate::IntoValue<workspace::Visibility>) -> Self {
+        self.0
+            .set_property("Visibility", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Workspace {
     const TYPE_NAME: &'static str = "AWS::Connect::Workspace";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -9419,10 +9840,10 @@ pub mod workspace {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-fontfamily.html#cfn-connect-workspace-fontfamily-default)
         pub fn default_property(
             mut self,
-            value: impl Into<crate::Value<WorkspaceFontFamily>>,
+            value: impl crate::IntoValue<WorkspaceFontFamily>,
         ) -> Self {
             self.0
-                .insert("Default".to_owned(), value.into().into_json());
+                .insert("Default".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9441,10 +9862,10 @@ pub mod workspace {
 
     impl MediaItem {
         /// A new `MediaItem` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<MediaType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<MediaType>) -> Self {
             MediaItem(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -9455,8 +9876,9 @@ pub mod workspace {
         /// Pattern: `.*\S.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-mediaitem.html#cfn-connect-workspace-mediaitem-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9482,27 +9904,31 @@ pub mod workspace {
         /// `ActiveBackground`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-palettecanvas.html#cfn-connect-workspace-palettecanvas-activebackground)
-        pub fn active_background(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ActiveBackground".to_owned(), value.into().into_json());
+        pub fn active_background(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ActiveBackground".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ContainerBackground`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-palettecanvas.html#cfn-connect-workspace-palettecanvas-containerbackground)
-        pub fn container_background(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ContainerBackground".to_owned(), value.into().into_json());
+        pub fn container_background(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ContainerBackground".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PageBackground`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-palettecanvas.html#cfn-connect-workspace-palettecanvas-pagebackground)
-        pub fn page_background(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn page_background(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PageBackground".to_owned(), value.into().into_json());
+                .insert("PageBackground".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9528,35 +9954,38 @@ pub mod workspace {
         /// `Background`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-paletteheader.html#cfn-connect-workspace-paletteheader-background)
-        pub fn background(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn background(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Background".to_owned(), value.into().into_json());
+                .insert("Background".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InvertActionsColors`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-paletteheader.html#cfn-connect-workspace-paletteheader-invertactionscolors)
-        pub fn invert_actions_colors(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("InvertActionsColors".to_owned(), value.into().into_json());
+        pub fn invert_actions_colors(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "InvertActionsColors".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Text`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-paletteheader.html#cfn-connect-workspace-paletteheader-text)
-        pub fn text(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Text".to_owned(), value.into().into_json());
+        pub fn text(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Text".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TextHover`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-paletteheader.html#cfn-connect-workspace-paletteheader-texthover)
-        pub fn text_hover(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn text_hover(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TextHover".to_owned(), value.into().into_json());
+                .insert("TextHover".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9582,62 +10011,69 @@ pub mod workspace {
         /// `Background`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-palettenavigation.html#cfn-connect-workspace-palettenavigation-background)
-        pub fn background(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn background(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Background".to_owned(), value.into().into_json());
+                .insert("Background".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InvertActionsColors`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-palettenavigation.html#cfn-connect-workspace-palettenavigation-invertactionscolors)
-        pub fn invert_actions_colors(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("InvertActionsColors".to_owned(), value.into().into_json());
+        pub fn invert_actions_colors(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "InvertActionsColors".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Text`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-palettenavigation.html#cfn-connect-workspace-palettenavigation-text)
-        pub fn text(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Text".to_owned(), value.into().into_json());
+        pub fn text(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Text".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TextActive`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-palettenavigation.html#cfn-connect-workspace-palettenavigation-textactive)
-        pub fn text_active(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn text_active(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TextActive".to_owned(), value.into().into_json());
+                .insert("TextActive".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TextBackgroundActive`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-palettenavigation.html#cfn-connect-workspace-palettenavigation-textbackgroundactive)
-        pub fn text_background_active(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TextBackgroundActive".to_owned(), value.into().into_json());
+        pub fn text_background_active(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TextBackgroundActive".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TextBackgroundHover`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-palettenavigation.html#cfn-connect-workspace-palettenavigation-textbackgroundhover)
-        pub fn text_background_hover(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TextBackgroundHover".to_owned(), value.into().into_json());
+        pub fn text_background_hover(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TextBackgroundHover".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TextHover`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-palettenavigation.html#cfn-connect-workspace-palettenavigation-texthover)
-        pub fn text_hover(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn text_hover(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TextHover".to_owned(), value.into().into_json());
+                .insert("TextHover".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9663,26 +10099,27 @@ pub mod workspace {
         /// `Active`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-paletteprimary.html#cfn-connect-workspace-paletteprimary-active)
-        pub fn active(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Active".to_owned(), value.into().into_json());
+        pub fn active(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Active".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ContrastText`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-paletteprimary.html#cfn-connect-workspace-paletteprimary-contrasttext)
-        pub fn contrast_text(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn contrast_text(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContrastText".to_owned(), value.into().into_json());
+                .insert("ContrastText".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Default`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-paletteprimary.html#cfn-connect-workspace-paletteprimary-default)
-        pub fn default_property(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn default_property(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Default".to_owned(), value.into().into_json());
+                .insert("Default".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9702,12 +10139,12 @@ pub mod workspace {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -9727,12 +10164,15 @@ pub mod workspace {
     impl WorkspacePage {
         /// A new `WorkspacePage` with its required properties.
         pub fn new(
-            page: impl Into<crate::Value<String>>,
-            resource_arn: impl Into<crate::Value<String>>,
+            page: impl crate::IntoValue<String>,
+            resource_arn: impl crate::IntoValue<String>,
         ) -> Self {
             WorkspacePage(crate::typed::Properties::from_iter([
-                ("Page".to_owned(), page.into().into_json()),
-                ("ResourceArn".to_owned(), resource_arn.into().into_json()),
+                ("Page".to_owned(), page.into_value().into_json()),
+                (
+                    "ResourceArn".to_owned(),
+                    resource_arn.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -9741,9 +10181,9 @@ pub mod workspace {
         /// Length: 0 to 4096.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-workspacepage.html#cfn-connect-workspace-workspacepage-inputdata)
-        pub fn input_data(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_data(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputData".to_owned(), value.into().into_json());
+                .insert("InputData".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -9754,8 +10194,9 @@ pub mod workspace {
         /// Pattern: `^$|^[\p{L}\p{Z}\p{N}\-_.:=@'|]{3,}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-workspacepage.html#cfn-connect-workspace-workspacepage-slug)
-        pub fn slug(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Slug".to_owned(), value.into().into_json());
+        pub fn slug(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Slug".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9781,16 +10222,18 @@ pub mod workspace {
         /// `Dark`: [`WorkspaceThemeConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-workspacetheme.html#cfn-connect-workspace-workspacetheme-dark)
-        pub fn dark(mut self, value: impl Into<crate::Value<WorkspaceThemeConfig>>) -> Self {
-            self.0.insert("Dark".to_owned(), value.into().into_json());
+        pub fn dark(mut self, value: impl crate::IntoValue<WorkspaceThemeConfig>) -> Self {
+            self.0
+                .insert("Dark".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Light`: [`WorkspaceThemeConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-workspacetheme.html#cfn-connect-workspace-workspacetheme-light)
-        pub fn light(mut self, value: impl Into<crate::Value<WorkspaceThemeConfig>>) -> Self {
-            self.0.insert("Light".to_owned(), value.into().into_json());
+        pub fn light(mut self, value: impl crate::IntoValue<WorkspaceThemeConfig>) -> Self {
+            self.0
+                .insert("Light".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9816,9 +10259,9 @@ pub mod workspace {
         /// `Palette`: [`WorkspaceThemePalette`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-workspacethemeconfig.html#cfn-connect-workspace-workspacethemeconfig-palette)
-        pub fn palette(mut self, value: impl Into<crate::Value<WorkspaceThemePalette>>) -> Self {
+        pub fn palette(mut self, value: impl crate::IntoValue<WorkspaceThemePalette>) -> Self {
             self.0
-                .insert("Palette".to_owned(), value.into().into_json());
+                .insert("Palette".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -9827,10 +10270,10 @@ pub mod workspace {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-workspacethemeconfig.html#cfn-connect-workspace-workspacethemeconfig-typography)
         pub fn typography(
             mut self,
-            value: impl Into<crate::Value<WorkspaceThemeTypography>>,
+            value: impl crate::IntoValue<WorkspaceThemeTypography>,
         ) -> Self {
             self.0
-                .insert("Typography".to_owned(), value.into().into_json());
+                .insert("Typography".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9856,34 +10299,36 @@ pub mod workspace {
         /// `Canvas`: [`PaletteCanvas`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-workspacethemepalette.html#cfn-connect-workspace-workspacethemepalette-canvas)
-        pub fn canvas(mut self, value: impl Into<crate::Value<PaletteCanvas>>) -> Self {
-            self.0.insert("Canvas".to_owned(), value.into().into_json());
+        pub fn canvas(mut self, value: impl crate::IntoValue<PaletteCanvas>) -> Self {
+            self.0
+                .insert("Canvas".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Header`: [`PaletteHeader`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-workspacethemepalette.html#cfn-connect-workspace-workspacethemepalette-header)
-        pub fn header(mut self, value: impl Into<crate::Value<PaletteHeader>>) -> Self {
-            self.0.insert("Header".to_owned(), value.into().into_json());
+        pub fn header(mut self, value: impl crate::IntoValue<PaletteHeader>) -> Self {
+            self.0
+                .insert("Header".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Navigation`: [`PaletteNavigation`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-workspacethemepalette.html#cfn-connect-workspace-workspacethemepalette-navigation)
-        pub fn navigation(mut self, value: impl Into<crate::Value<PaletteNavigation>>) -> Self {
+        pub fn navigation(mut self, value: impl crate::IntoValue<PaletteNavigation>) -> Self {
             self.0
-                .insert("Navigation".to_owned(), value.into().into_json());
+                .insert("Navigation".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Primary`: [`PalettePrimary`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-workspacethemepalette.html#cfn-connect-workspace-workspacethemepalette-primary)
-        pub fn primary(mut self, value: impl Into<crate::Value<PalettePrimary>>) -> Self {
+        pub fn primary(mut self, value: impl crate::IntoValue<PalettePrimary>) -> Self {
             self.0
-                .insert("Primary".to_owned(), value.into().into_json());
+                .insert("Primary".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9909,9 +10354,9 @@ pub mod workspace {
         /// `FontFamily`: [`FontFamily`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connect-workspace-workspacethemetypography.html#cfn-connect-workspace-workspacethemetypography-fontfamily)
-        pub fn font_family(mut self, value: impl Into<crate::Value<FontFamily>>) -> Self {
+        pub fn font_family(mut self, value: impl crate::IntoValue<FontFamily>) -> Self {
             self.0
-                .insert("FontFamily".to_owned(), value.into().into_json());
+                .insert("FontFamily".to_owned(), value.into_value().into_json());
             self
         }
     }

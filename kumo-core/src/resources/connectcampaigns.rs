@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::ConnectCampaigns::Campaign"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::ConnectCampaigns::Campaign",
+    <Campaign as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::ConnectCampaigns::Campaign`.
 ///
 /// Required properties, the arguments of [`Campaign::new`]: `ConnectInstanceArn`, `DialerConfig`, `Name`, `OutboundCallConfig`.
@@ -16,22 +22,22 @@ pub struct Campaign(crate::Resource);
 impl Campaign {
     /// A new `AWS::ConnectCampaigns::Campaign` with its required properties.
     pub fn new(
-        connect_instance_arn: impl Into<crate::Value<String>>,
-        dialer_config: impl Into<crate::Value<campaign::DialerConfig>>,
-        name: impl Into<crate::Value<String>>,
-        outbound_call_config: impl Into<crate::Value<campaign::OutboundCallConfig>>,
+        connect_instance_arn: impl crate::IntoValue<String>,
+        dialer_config: impl crate::IntoValue<campaign::DialerConfig>,
+        name: impl crate::IntoValue<String>,
+        outbound_call_config: impl crate::IntoValue<campaign::OutboundCallConfig>,
     ) -> Self {
         Campaign(
             crate::Resource::new("AWS::ConnectCampaigns::Campaign")
                 .property(
                     "ConnectInstanceArn",
-                    connect_instance_arn.into().into_json(),
+                    connect_instance_arn.into_value().into_json(),
                 )
-                .property("DialerConfig", dialer_config.into().into_json())
-                .property("Name", name.into().into_json())
+                .property("DialerConfig", dialer_config.into_value().into_json())
+                .property("Name", name.into_value().into_json())
                 .property(
                     "OutboundCallConfig",
-                    outbound_call_config.into().into_json(),
+                    outbound_call_config.into_value().into_json(),
                 ),
         )
     }
@@ -41,15 +47,20 @@ impl Campaign {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connectcampaigns-campaign.html#cfn-connectcampaigns-campaign-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<campaign::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<campaign::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Campaign {
     const TYPE_NAME: &'static str = "AWS::ConnectCampaigns::Campaign";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectInstanceArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -93,9 +104,9 @@ pub mod campaign {
         /// Range: 0.01 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaigns-campaign-agentlessdialerconfig.html#cfn-connectcampaigns-campaign-agentlessdialerconfig-dialingcapacity)
-        pub fn dialing_capacity(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn dialing_capacity(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("DialingCapacity".to_owned(), value.into().into_json());
+                .insert("DialingCapacity".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -114,20 +125,20 @@ pub mod campaign {
 
     impl AnswerMachineDetectionConfig {
         /// A new `AnswerMachineDetectionConfig` with its required properties.
-        pub fn new(enable_answer_machine_detection: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enable_answer_machine_detection: impl crate::IntoValue<bool>) -> Self {
             AnswerMachineDetectionConfig(crate::typed::Properties::from_iter([(
                 "EnableAnswerMachineDetection".to_owned(),
-                enable_answer_machine_detection.into().into_json(),
+                enable_answer_machine_detection.into_value().into_json(),
             )]))
         }
 
         /// `AwaitAnswerMachinePrompt`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaigns-campaign-answermachinedetectionconfig.html#cfn-connectcampaigns-campaign-answermachinedetectionconfig-awaitanswermachineprompt)
-        pub fn await_answer_machine_prompt(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn await_answer_machine_prompt(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "AwaitAnswerMachinePrompt".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -156,10 +167,12 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaigns-campaign-dialerconfig.html#cfn-connectcampaigns-campaign-dialerconfig-agentlessdialerconfig)
         pub fn agentless_dialer_config(
             mut self,
-            value: impl Into<crate::Value<AgentlessDialerConfig>>,
+            value: impl crate::IntoValue<AgentlessDialerConfig>,
         ) -> Self {
-            self.0
-                .insert("AgentlessDialerConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AgentlessDialerConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -168,11 +181,11 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaigns-campaign-dialerconfig.html#cfn-connectcampaigns-campaign-dialerconfig-predictivedialerconfig)
         pub fn predictive_dialer_config(
             mut self,
-            value: impl Into<crate::Value<PredictiveDialerConfig>>,
+            value: impl crate::IntoValue<PredictiveDialerConfig>,
         ) -> Self {
             self.0.insert(
                 "PredictiveDialerConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -182,11 +195,11 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaigns-campaign-dialerconfig.html#cfn-connectcampaigns-campaign-dialerconfig-progressivedialerconfig)
         pub fn progressive_dialer_config(
             mut self,
-            value: impl Into<crate::Value<ProgressiveDialerConfig>>,
+            value: impl crate::IntoValue<ProgressiveDialerConfig>,
         ) -> Self {
             self.0.insert(
                 "ProgressiveDialerConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -206,10 +219,10 @@ pub mod campaign {
 
     impl OutboundCallConfig {
         /// A new `OutboundCallConfig` with its required properties.
-        pub fn new(connect_contact_flow_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(connect_contact_flow_arn: impl crate::IntoValue<String>) -> Self {
             OutboundCallConfig(crate::typed::Properties::from_iter([(
                 "ConnectContactFlowArn".to_owned(),
-                connect_contact_flow_arn.into().into_json(),
+                connect_contact_flow_arn.into_value().into_json(),
             )]))
         }
 
@@ -218,11 +231,11 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaigns-campaign-outboundcallconfig.html#cfn-connectcampaigns-campaign-outboundcallconfig-answermachinedetectionconfig)
         pub fn answer_machine_detection_config(
             mut self,
-            value: impl Into<crate::Value<AnswerMachineDetectionConfig>>,
+            value: impl crate::IntoValue<AnswerMachineDetectionConfig>,
         ) -> Self {
             self.0.insert(
                 "AnswerMachineDetectionConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -234,9 +247,9 @@ pub mod campaign {
         /// Pattern: `^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/queue/[-a-zA-Z0-9]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaigns-campaign-outboundcallconfig.html#cfn-connectcampaigns-campaign-outboundcallconfig-connectqueuearn)
-        pub fn connect_queue_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connect_queue_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConnectQueueArn".to_owned(), value.into().into_json());
+                .insert("ConnectQueueArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -245,13 +258,10 @@ pub mod campaign {
         /// Length: at most 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaigns-campaign-outboundcallconfig.html#cfn-connectcampaigns-campaign-outboundcallconfig-connectsourcephonenumber)
-        pub fn connect_source_phone_number(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn connect_source_phone_number(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ConnectSourcePhoneNumber".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -271,10 +281,10 @@ pub mod campaign {
 
     impl PredictiveDialerConfig {
         /// A new `PredictiveDialerConfig` with its required properties.
-        pub fn new(bandwidth_allocation: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(bandwidth_allocation: impl crate::IntoValue<f64>) -> Self {
             PredictiveDialerConfig(crate::typed::Properties::from_iter([(
                 "BandwidthAllocation".to_owned(),
-                bandwidth_allocation.into().into_json(),
+                bandwidth_allocation.into_value().into_json(),
             )]))
         }
 
@@ -283,9 +293,9 @@ pub mod campaign {
         /// Range: 0.01 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaigns-campaign-predictivedialerconfig.html#cfn-connectcampaigns-campaign-predictivedialerconfig-dialingcapacity)
-        pub fn dialing_capacity(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn dialing_capacity(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("DialingCapacity".to_owned(), value.into().into_json());
+                .insert("DialingCapacity".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -304,10 +314,10 @@ pub mod campaign {
 
     impl ProgressiveDialerConfig {
         /// A new `ProgressiveDialerConfig` with its required properties.
-        pub fn new(bandwidth_allocation: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(bandwidth_allocation: impl crate::IntoValue<f64>) -> Self {
             ProgressiveDialerConfig(crate::typed::Properties::from_iter([(
                 "BandwidthAllocation".to_owned(),
-                bandwidth_allocation.into().into_json(),
+                bandwidth_allocation.into_value().into_json(),
             )]))
         }
 
@@ -316,9 +326,9 @@ pub mod campaign {
         /// Range: 0.01 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaigns-campaign-progressivedialerconfig.html#cfn-connectcampaigns-campaign-progressivedialerconfig-dialingcapacity)
-        pub fn dialing_capacity(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn dialing_capacity(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("DialingCapacity".to_owned(), value.into().into_json());
+                .insert("DialingCapacity".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -338,12 +348,12 @@ pub mod campaign {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::ConnectCampaignsV2::Campaign"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::ConnectCampaignsV2::Campaign",
+    <Campaign as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::ConnectCampaignsV2::Campaign`.
 ///
 /// Required properties, the arguments of [`Campaign::new`]: `ConnectInstanceId`, `Name`.
@@ -16,13 +22,16 @@ pub struct Campaign(crate::Resource);
 impl Campaign {
     /// A new `AWS::ConnectCampaignsV2::Campaign` with its required properties.
     pub fn new(
-        connect_instance_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        connect_instance_id: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Campaign(
             crate::Resource::new("AWS::ConnectCampaignsV2::Campaign")
-                .property("ConnectInstanceId", connect_instance_id.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property(
+                    "ConnectInstanceId",
+                    connect_instance_id.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -31,10 +40,10 @@ impl Campaign {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connectcampaignsv2-campaign.html#cfn-connectcampaignsv2-campaign-channelsubtypeconfig)
     pub fn channel_subtype_config(
         mut self,
-        value: impl Into<crate::Value<campaign::ChannelSubtypeConfig>>,
+        value: impl crate::IntoValue<campaign::ChannelSubtypeConfig>,
     ) -> Self {
         self.0
-            .set_property("ChannelSubtypeConfig", value.into().into_json());
+            .set_property("ChannelSubtypeConfig", value.into_value().into_json());
         self
     }
 
@@ -43,10 +52,12 @@ impl Campaign {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connectcampaignsv2-campaign.html#cfn-connectcampaignsv2-campaign-communicationlimitsoverride)
     pub fn communication_limits_override(
         mut self,
-        value: impl Into<crate::Value<campaign::CommunicationLimitsConfig>>,
+        value: impl crate::IntoValue<campaign::CommunicationLimitsConfig>,
     ) -> Self {
-        self.0
-            .set_property("CommunicationLimitsOverride", value.into().into_json());
+        self.0.set_property(
+            "CommunicationLimitsOverride",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -55,19 +66,19 @@ impl Campaign {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connectcampaignsv2-campaign.html#cfn-connectcampaignsv2-campaign-communicationtimeconfig)
     pub fn communication_time_config(
         mut self,
-        value: impl Into<crate::Value<campaign::CommunicationTimeConfig>>,
+        value: impl crate::IntoValue<campaign::CommunicationTimeConfig>,
     ) -> Self {
         self.0
-            .set_property("CommunicationTimeConfig", value.into().into_json());
+            .set_property("CommunicationTimeConfig", value.into_value().into_json());
         self
     }
 
     /// `ConnectCampaignFlowArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connectcampaignsv2-campaign.html#cfn-connectcampaignsv2-campaign-connectcampaignflowarn)
-    pub fn connect_campaign_flow_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn connect_campaign_flow_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConnectCampaignFlowArn", value.into().into_json());
+            .set_property("ConnectCampaignFlowArn", value.into_value().into_json());
         self
     }
 
@@ -76,26 +87,28 @@ impl Campaign {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connectcampaignsv2-campaign.html#cfn-connectcampaignsv2-campaign-entrylimitsconfig)
     pub fn entry_limits_config(
         mut self,
-        value: impl Into<crate::Value<campaign::EntryLimitsConfig>>,
+        value: impl crate::IntoValue<campaign::EntryLimitsConfig>,
     ) -> Self {
         self.0
-            .set_property("EntryLimitsConfig", value.into().into_json());
+            .set_property("EntryLimitsConfig", value.into_value().into_json());
         self
     }
 
     /// `Schedule`: [`Schedule`](campaign::Schedule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connectcampaignsv2-campaign.html#cfn-connectcampaignsv2-campaign-schedule)
-    pub fn schedule(mut self, value: impl Into<crate::Value<campaign::Schedule>>) -> Self {
-        self.0.set_property("Schedule", value.into().into_json());
+    pub fn schedule(mut self, value: impl crate::IntoValue<campaign::Schedule>) -> Self {
+        self.0
+            .set_property("Schedule", value.into_value().into_json());
         self
     }
 
     /// `Source`: [`Source`](campaign::Source).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connectcampaignsv2-campaign.html#cfn-connectcampaignsv2-campaign-source)
-    pub fn source(mut self, value: impl Into<crate::Value<campaign::Source>>) -> Self {
-        self.0.set_property("Source", value.into().into_json());
+    pub fn source(mut self, value: impl crate::IntoValue<campaign::Source>) -> Self {
+        self.0
+            .set_property("Source", value.into_value().into_json());
         self
     }
 
@@ -104,23 +117,28 @@ impl Campaign {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connectcampaignsv2-campaign.html#cfn-connectcampaignsv2-campaign-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<campaign::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<campaign::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Type`: [`CampaignType`](campaign::CampaignType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-connectcampaignsv2-campaign.html#cfn-connectcampaignsv2-campaign-type)
-    pub fn r#type(mut self, value: impl Into<crate::Value<campaign::CampaignType>>) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+    pub fn r#type(mut self, value: impl crate::IntoValue<campaign::CampaignType>) -> Self {
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Campaign {
     const TYPE_NAME: &'static str = "AWS::ConnectCampaignsV2::Campaign";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectInstanceId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -155,20 +173,20 @@ pub mod campaign {
 
     impl AnswerMachineDetectionConfig {
         /// A new `AnswerMachineDetectionConfig` with its required properties.
-        pub fn new(enable_answer_machine_detection: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enable_answer_machine_detection: impl crate::IntoValue<bool>) -> Self {
             AnswerMachineDetectionConfig(crate::typed::Properties::from_iter([(
                 "EnableAnswerMachineDetection".to_owned(),
-                enable_answer_machine_detection.into().into_json(),
+                enable_answer_machine_detection.into_value().into_json(),
             )]))
         }
 
         /// `AwaitAnswerMachinePrompt`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-answermachinedetectionconfig.html#cfn-connectcampaignsv2-campaign-answermachinedetectionconfig-awaitanswermachineprompt)
-        pub fn await_answer_machine_prompt(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn await_answer_machine_prompt(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "AwaitAnswerMachinePrompt".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -195,16 +213,18 @@ pub mod campaign {
         /// `Email`: [`EmailChannelSubtypeConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-channelsubtypeconfig.html#cfn-connectcampaignsv2-campaign-channelsubtypeconfig-email)
-        pub fn email(mut self, value: impl Into<crate::Value<EmailChannelSubtypeConfig>>) -> Self {
-            self.0.insert("Email".to_owned(), value.into().into_json());
+        pub fn email(mut self, value: impl crate::IntoValue<EmailChannelSubtypeConfig>) -> Self {
+            self.0
+                .insert("Email".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Sms`: [`SmsChannelSubtypeConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-channelsubtypeconfig.html#cfn-connectcampaignsv2-campaign-channelsubtypeconfig-sms)
-        pub fn sms(mut self, value: impl Into<crate::Value<SmsChannelSubtypeConfig>>) -> Self {
-            self.0.insert("Sms".to_owned(), value.into().into_json());
+        pub fn sms(mut self, value: impl crate::IntoValue<SmsChannelSubtypeConfig>) -> Self {
+            self.0
+                .insert("Sms".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -213,10 +233,10 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-channelsubtypeconfig.html#cfn-connectcampaignsv2-campaign-channelsubtypeconfig-telephony)
         pub fn telephony(
             mut self,
-            value: impl Into<crate::Value<TelephonyChannelSubtypeConfig>>,
+            value: impl crate::IntoValue<TelephonyChannelSubtypeConfig>,
         ) -> Self {
             self.0
-                .insert("Telephony".to_owned(), value.into().into_json());
+                .insert("Telephony".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -225,10 +245,10 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-channelsubtypeconfig.html#cfn-connectcampaignsv2-campaign-channelsubtypeconfig-whatsapp)
         pub fn whats_app(
             mut self,
-            value: impl Into<crate::Value<WhatsAppChannelSubtypeConfig>>,
+            value: impl crate::IntoValue<WhatsAppChannelSubtypeConfig>,
         ) -> Self {
             self.0
-                .insert("WhatsApp".to_owned(), value.into().into_json());
+                .insert("WhatsApp".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -248,17 +268,17 @@ pub mod campaign {
     impl CommunicationLimit {
         /// A new `CommunicationLimit` with its required properties.
         pub fn new(
-            frequency: impl Into<crate::Value<i64>>,
-            max_count_per_recipient: impl Into<crate::Value<i64>>,
-            unit: impl Into<crate::Value<CommunicationLimitTimeUnit>>,
+            frequency: impl crate::IntoValue<i64>,
+            max_count_per_recipient: impl crate::IntoValue<i64>,
+            unit: impl crate::IntoValue<CommunicationLimitTimeUnit>,
         ) -> Self {
             CommunicationLimit(crate::typed::Properties::from_iter([
-                ("Frequency".to_owned(), frequency.into().into_json()),
+                ("Frequency".to_owned(), frequency.into_value().into_json()),
                 (
                     "MaxCountPerRecipient".to_owned(),
-                    max_count_per_recipient.into().into_json(),
+                    max_count_per_recipient.into_value().into_json(),
                 ),
-                ("Unit".to_owned(), unit.into().into_json()),
+                ("Unit".to_owned(), unit.into_value().into_json()),
             ]))
         }
     }
@@ -286,11 +306,11 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-communicationlimits.html#cfn-connectcampaignsv2-campaign-communicationlimits-communicationlimitlist)
         pub fn communication_limit_list(
             mut self,
-            value: impl Into<crate::Value<Vec<CommunicationLimit>>>,
+            value: impl crate::IntoValue<Vec<CommunicationLimit>>,
         ) -> Self {
             self.0.insert(
                 "CommunicationLimitList".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -319,10 +339,12 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-communicationlimitsconfig.html#cfn-connectcampaignsv2-campaign-communicationlimitsconfig-allchannelssubtypes)
         pub fn all_channels_subtypes(
             mut self,
-            value: impl Into<crate::Value<CommunicationLimits>>,
+            value: impl crate::IntoValue<CommunicationLimits>,
         ) -> Self {
-            self.0
-                .insert("AllChannelsSubtypes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AllChannelsSubtypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -331,11 +353,11 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-communicationlimitsconfig.html#cfn-connectcampaignsv2-campaign-communicationlimitsconfig-instancelimitshandling)
         pub fn instance_limits_handling(
             mut self,
-            value: impl Into<crate::Value<InstanceLimitsHandling>>,
+            value: impl crate::IntoValue<InstanceLimitsHandling>,
         ) -> Self {
             self.0.insert(
                 "InstanceLimitsHandling".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -355,44 +377,46 @@ pub mod campaign {
 
     impl CommunicationTimeConfig {
         /// A new `CommunicationTimeConfig` with its required properties.
-        pub fn new(local_time_zone_config: impl Into<crate::Value<LocalTimeZoneConfig>>) -> Self {
+        pub fn new(local_time_zone_config: impl crate::IntoValue<LocalTimeZoneConfig>) -> Self {
             CommunicationTimeConfig(crate::typed::Properties::from_iter([(
                 "LocalTimeZoneConfig".to_owned(),
-                local_time_zone_config.into().into_json(),
+                local_time_zone_config.into_value().into_json(),
             )]))
         }
 
         /// `Email`: [`TimeWindow`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-communicationtimeconfig.html#cfn-connectcampaignsv2-campaign-communicationtimeconfig-email)
-        pub fn email(mut self, value: impl Into<crate::Value<TimeWindow>>) -> Self {
-            self.0.insert("Email".to_owned(), value.into().into_json());
+        pub fn email(mut self, value: impl crate::IntoValue<TimeWindow>) -> Self {
+            self.0
+                .insert("Email".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Sms`: [`TimeWindow`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-communicationtimeconfig.html#cfn-connectcampaignsv2-campaign-communicationtimeconfig-sms)
-        pub fn sms(mut self, value: impl Into<crate::Value<TimeWindow>>) -> Self {
-            self.0.insert("Sms".to_owned(), value.into().into_json());
+        pub fn sms(mut self, value: impl crate::IntoValue<TimeWindow>) -> Self {
+            self.0
+                .insert("Sms".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Telephony`: [`TimeWindow`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-communicationtimeconfig.html#cfn-connectcampaignsv2-campaign-communicationtimeconfig-telephony)
-        pub fn telephony(mut self, value: impl Into<crate::Value<TimeWindow>>) -> Self {
+        pub fn telephony(mut self, value: impl crate::IntoValue<TimeWindow>) -> Self {
             self.0
-                .insert("Telephony".to_owned(), value.into().into_json());
+                .insert("Telephony".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WhatsApp`: [`TimeWindow`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-communicationtimeconfig.html#cfn-connectcampaignsv2-campaign-communicationtimeconfig-whatsapp)
-        pub fn whats_app(mut self, value: impl Into<crate::Value<TimeWindow>>) -> Self {
+        pub fn whats_app(mut self, value: impl crate::IntoValue<TimeWindow>) -> Self {
             self.0
-                .insert("WhatsApp".to_owned(), value.into().into_json());
+                .insert("WhatsApp".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -418,16 +442,18 @@ pub mod campaign {
         /// `Key`: [`DayOfWeek`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-dailyhour.html#cfn-connectcampaignsv2-campaign-dailyhour-key)
-        pub fn key(mut self, value: impl Into<crate::Value<DayOfWeek>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<DayOfWeek>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: list of [`TimeRange`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-dailyhour.html#cfn-connectcampaignsv2-campaign-dailyhour-value)
-        pub fn value(mut self, value: impl Into<crate::Value<Vec<TimeRange>>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<Vec<TimeRange>>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -447,24 +473,27 @@ pub mod campaign {
     impl EmailChannelSubtypeConfig {
         /// A new `EmailChannelSubtypeConfig` with its required properties.
         pub fn new(
-            default_outbound_config: impl Into<crate::Value<EmailOutboundConfig>>,
-            outbound_mode: impl Into<crate::Value<EmailOutboundMode>>,
+            default_outbound_config: impl crate::IntoValue<EmailOutboundConfig>,
+            outbound_mode: impl crate::IntoValue<EmailOutboundMode>,
         ) -> Self {
             EmailChannelSubtypeConfig(crate::typed::Properties::from_iter([
                 (
                     "DefaultOutboundConfig".to_owned(),
-                    default_outbound_config.into().into_json(),
+                    default_outbound_config.into_value().into_json(),
                 ),
-                ("OutboundMode".to_owned(), outbound_mode.into().into_json()),
+                (
+                    "OutboundMode".to_owned(),
+                    outbound_mode.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `Capacity`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-emailchannelsubtypeconfig.html#cfn-connectcampaignsv2-campaign-emailchannelsubtypeconfig-capacity)
-        pub fn capacity(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn capacity(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Capacity".to_owned(), value.into().into_json());
+                .insert("Capacity".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -484,17 +513,17 @@ pub mod campaign {
     impl EmailOutboundConfig {
         /// A new `EmailOutboundConfig` with its required properties.
         pub fn new(
-            connect_source_email_address: impl Into<crate::Value<String>>,
-            wisdom_template_arn: impl Into<crate::Value<String>>,
+            connect_source_email_address: impl crate::IntoValue<String>,
+            wisdom_template_arn: impl crate::IntoValue<String>,
         ) -> Self {
             EmailOutboundConfig(crate::typed::Properties::from_iter([
                 (
                     "ConnectSourceEmailAddress".to_owned(),
-                    connect_source_email_address.into().into_json(),
+                    connect_source_email_address.into_value().into_json(),
                 ),
                 (
                     "WisdomTemplateArn".to_owned(),
-                    wisdom_template_arn.into().into_json(),
+                    wisdom_template_arn.into_value().into_json(),
                 ),
             ]))
         }
@@ -504,11 +533,11 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-emailoutboundconfig.html#cfn-connectcampaignsv2-campaign-emailoutboundconfig-sourceemailaddressdisplayname)
         pub fn source_email_address_display_name(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SourceEmailAddressDisplayName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -535,9 +564,9 @@ pub mod campaign {
         /// `AgentlessConfig`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-emailoutboundmode.html#cfn-connectcampaignsv2-campaign-emailoutboundmode-agentlessconfig)
-        pub fn agentless_config(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn agentless_config(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("AgentlessConfig".to_owned(), value.into().into_json());
+                .insert("AgentlessConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -557,17 +586,17 @@ pub mod campaign {
     impl EntryLimitsConfig {
         /// A new `EntryLimitsConfig` with its required properties.
         pub fn new(
-            max_entry_count: impl Into<crate::Value<i64>>,
-            min_entry_interval: impl Into<crate::Value<String>>,
+            max_entry_count: impl crate::IntoValue<i64>,
+            min_entry_interval: impl crate::IntoValue<String>,
         ) -> Self {
             EntryLimitsConfig(crate::typed::Properties::from_iter([
                 (
                     "MaxEntryCount".to_owned(),
-                    max_entry_count.into().into_json(),
+                    max_entry_count.into_value().into_json(),
                 ),
                 (
                     "MinEntryInterval".to_owned(),
-                    min_entry_interval.into().into_json(),
+                    min_entry_interval.into_value().into_json(),
                 ),
             ]))
         }
@@ -596,11 +625,11 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-eventtrigger.html#cfn-connectcampaignsv2-campaign-eventtrigger-customerprofilesdomainarn)
         pub fn customer_profiles_domain_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "CustomerProfilesDomainArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -627,9 +656,9 @@ pub mod campaign {
         /// `DefaultTimeZone`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-localtimezoneconfig.html#cfn-connectcampaignsv2-campaign-localtimezoneconfig-defaulttimezone)
-        pub fn default_time_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn default_time_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DefaultTimeZone".to_owned(), value.into().into_json());
+                .insert("DefaultTimeZone".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -638,11 +667,11 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-localtimezoneconfig.html#cfn-connectcampaignsv2-campaign-localtimezoneconfig-localtimezonedetection)
         pub fn local_time_zone_detection(
             mut self,
-            value: impl Into<crate::Value<Vec<LocalTimeZoneDetectionType>>>,
+            value: impl crate::IntoValue<Vec<LocalTimeZoneDetectionType>>,
         ) -> Self {
             self.0.insert(
                 "LocalTimeZoneDetection".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -662,10 +691,10 @@ pub mod campaign {
 
     impl OpenHours {
         /// A new `OpenHours` with its required properties.
-        pub fn new(daily_hours: impl Into<crate::Value<Vec<DailyHour>>>) -> Self {
+        pub fn new(daily_hours: impl crate::IntoValue<Vec<DailyHour>>) -> Self {
             OpenHours(crate::typed::Properties::from_iter([(
                 "DailyHours".to_owned(),
-                daily_hours.into().into_json(),
+                daily_hours.into_value().into_json(),
             )]))
         }
     }
@@ -684,10 +713,10 @@ pub mod campaign {
 
     impl PredictiveConfig {
         /// A new `PredictiveConfig` with its required properties.
-        pub fn new(bandwidth_allocation: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(bandwidth_allocation: impl crate::IntoValue<f64>) -> Self {
             PredictiveConfig(crate::typed::Properties::from_iter([(
                 "BandwidthAllocation".to_owned(),
-                bandwidth_allocation.into().into_json(),
+                bandwidth_allocation.into_value().into_json(),
             )]))
         }
     }
@@ -707,17 +736,17 @@ pub mod campaign {
     impl PreviewConfig {
         /// A new `PreviewConfig` with its required properties.
         pub fn new(
-            bandwidth_allocation: impl Into<crate::Value<f64>>,
-            timeout_config: impl Into<crate::Value<TimeoutConfig>>,
+            bandwidth_allocation: impl crate::IntoValue<f64>,
+            timeout_config: impl crate::IntoValue<TimeoutConfig>,
         ) -> Self {
             PreviewConfig(crate::typed::Properties::from_iter([
                 (
                     "BandwidthAllocation".to_owned(),
-                    bandwidth_allocation.into().into_json(),
+                    bandwidth_allocation.into_value().into_json(),
                 ),
                 (
                     "TimeoutConfig".to_owned(),
-                    timeout_config.into().into_json(),
+                    timeout_config.into_value().into_json(),
                 ),
             ]))
         }
@@ -725,9 +754,9 @@ pub mod campaign {
         /// `AgentActions`: list of [`AgentAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-previewconfig.html#cfn-connectcampaignsv2-campaign-previewconfig-agentactions)
-        pub fn agent_actions(mut self, value: impl Into<crate::Value<Vec<AgentAction>>>) -> Self {
+        pub fn agent_actions(mut self, value: impl crate::IntoValue<Vec<AgentAction>>) -> Self {
             self.0
-                .insert("AgentActions".to_owned(), value.into().into_json());
+                .insert("AgentActions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -746,10 +775,10 @@ pub mod campaign {
 
     impl ProgressiveConfig {
         /// A new `ProgressiveConfig` with its required properties.
-        pub fn new(bandwidth_allocation: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(bandwidth_allocation: impl crate::IntoValue<f64>) -> Self {
             ProgressiveConfig(crate::typed::Properties::from_iter([(
                 "BandwidthAllocation".to_owned(),
-                bandwidth_allocation.into().into_json(),
+                bandwidth_allocation.into_value().into_json(),
             )]))
         }
     }
@@ -769,12 +798,12 @@ pub mod campaign {
     impl RestrictedPeriod {
         /// A new `RestrictedPeriod` with its required properties.
         pub fn new(
-            end_date: impl Into<crate::Value<String>>,
-            start_date: impl Into<crate::Value<String>>,
+            end_date: impl crate::IntoValue<String>,
+            start_date: impl crate::IntoValue<String>,
         ) -> Self {
             RestrictedPeriod(crate::typed::Properties::from_iter([
-                ("EndDate".to_owned(), end_date.into().into_json()),
-                ("StartDate".to_owned(), start_date.into().into_json()),
+                ("EndDate".to_owned(), end_date.into_value().into_json()),
+                ("StartDate".to_owned(), start_date.into_value().into_json()),
             ]))
         }
 
@@ -783,8 +812,9 @@ pub mod campaign {
         /// Length: at most 127.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-restrictedperiod.html#cfn-connectcampaignsv2-campaign-restrictedperiod-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -812,10 +842,12 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-restrictedperiods.html#cfn-connectcampaignsv2-campaign-restrictedperiods-restrictedperiodlist)
         pub fn restricted_period_list(
             mut self,
-            value: impl Into<crate::Value<Vec<RestrictedPeriod>>>,
+            value: impl crate::IntoValue<Vec<RestrictedPeriod>>,
         ) -> Self {
-            self.0
-                .insert("RestrictedPeriodList".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RestrictedPeriodList".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -835,21 +867,23 @@ pub mod campaign {
     impl Schedule {
         /// A new `Schedule` with its required properties.
         pub fn new(
-            end_time: impl Into<crate::Value<String>>,
-            start_time: impl Into<crate::Value<String>>,
+            end_time: impl crate::IntoValue<String>,
+            start_time: impl crate::IntoValue<String>,
         ) -> Self {
             Schedule(crate::typed::Properties::from_iter([
-                ("EndTime".to_owned(), end_time.into().into_json()),
-                ("StartTime".to_owned(), start_time.into().into_json()),
+                ("EndTime".to_owned(), end_time.into_value().into_json()),
+                ("StartTime".to_owned(), start_time.into_value().into_json()),
             ]))
         }
 
         /// `RefreshFrequency`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-schedule.html#cfn-connectcampaignsv2-campaign-schedule-refreshfrequency)
-        pub fn refresh_frequency(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RefreshFrequency".to_owned(), value.into().into_json());
+        pub fn refresh_frequency(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RefreshFrequency".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -869,24 +903,27 @@ pub mod campaign {
     impl SmsChannelSubtypeConfig {
         /// A new `SmsChannelSubtypeConfig` with its required properties.
         pub fn new(
-            default_outbound_config: impl Into<crate::Value<SmsOutboundConfig>>,
-            outbound_mode: impl Into<crate::Value<SmsOutboundMode>>,
+            default_outbound_config: impl crate::IntoValue<SmsOutboundConfig>,
+            outbound_mode: impl crate::IntoValue<SmsOutboundMode>,
         ) -> Self {
             SmsChannelSubtypeConfig(crate::typed::Properties::from_iter([
                 (
                     "DefaultOutboundConfig".to_owned(),
-                    default_outbound_config.into().into_json(),
+                    default_outbound_config.into_value().into_json(),
                 ),
-                ("OutboundMode".to_owned(), outbound_mode.into().into_json()),
+                (
+                    "OutboundMode".to_owned(),
+                    outbound_mode.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `Capacity`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-smschannelsubtypeconfig.html#cfn-connectcampaignsv2-campaign-smschannelsubtypeconfig-capacity)
-        pub fn capacity(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn capacity(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Capacity".to_owned(), value.into().into_json());
+                .insert("Capacity".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -906,17 +943,17 @@ pub mod campaign {
     impl SmsOutboundConfig {
         /// A new `SmsOutboundConfig` with its required properties.
         pub fn new(
-            connect_source_phone_number_arn: impl Into<crate::Value<String>>,
-            wisdom_template_arn: impl Into<crate::Value<String>>,
+            connect_source_phone_number_arn: impl crate::IntoValue<String>,
+            wisdom_template_arn: impl crate::IntoValue<String>,
         ) -> Self {
             SmsOutboundConfig(crate::typed::Properties::from_iter([
                 (
                     "ConnectSourcePhoneNumberArn".to_owned(),
-                    connect_source_phone_number_arn.into().into_json(),
+                    connect_source_phone_number_arn.into_value().into_json(),
                 ),
                 (
                     "WisdomTemplateArn".to_owned(),
-                    wisdom_template_arn.into().into_json(),
+                    wisdom_template_arn.into_value().into_json(),
                 ),
             ]))
         }
@@ -943,9 +980,9 @@ pub mod campaign {
         /// `AgentlessConfig`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-smsoutboundmode.html#cfn-connectcampaignsv2-campaign-smsoutboundmode-agentlessconfig)
-        pub fn agentless_config(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn agentless_config(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("AgentlessConfig".to_owned(), value.into().into_json());
+                .insert("AgentlessConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -973,11 +1010,11 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-source.html#cfn-connectcampaignsv2-campaign-source-customerprofilessegmentarn)
         pub fn customer_profiles_segment_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "CustomerProfilesSegmentArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -985,9 +1022,9 @@ pub mod campaign {
         /// `EventTrigger`: [`EventTrigger`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-source.html#cfn-connectcampaignsv2-campaign-source-eventtrigger)
-        pub fn event_trigger(mut self, value: impl Into<crate::Value<EventTrigger>>) -> Self {
+        pub fn event_trigger(mut self, value: impl crate::IntoValue<EventTrigger>) -> Self {
             self.0
-                .insert("EventTrigger".to_owned(), value.into().into_json());
+                .insert("EventTrigger".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1007,12 +1044,12 @@ pub mod campaign {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1032,33 +1069,36 @@ pub mod campaign {
     impl TelephonyChannelSubtypeConfig {
         /// A new `TelephonyChannelSubtypeConfig` with its required properties.
         pub fn new(
-            default_outbound_config: impl Into<crate::Value<TelephonyOutboundConfig>>,
-            outbound_mode: impl Into<crate::Value<TelephonyOutboundMode>>,
+            default_outbound_config: impl crate::IntoValue<TelephonyOutboundConfig>,
+            outbound_mode: impl crate::IntoValue<TelephonyOutboundMode>,
         ) -> Self {
             TelephonyChannelSubtypeConfig(crate::typed::Properties::from_iter([
                 (
                     "DefaultOutboundConfig".to_owned(),
-                    default_outbound_config.into().into_json(),
+                    default_outbound_config.into_value().into_json(),
                 ),
-                ("OutboundMode".to_owned(), outbound_mode.into().into_json()),
+                (
+                    "OutboundMode".to_owned(),
+                    outbound_mode.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `Capacity`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-telephonychannelsubtypeconfig.html#cfn-connectcampaignsv2-campaign-telephonychannelsubtypeconfig-capacity)
-        pub fn capacity(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn capacity(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Capacity".to_owned(), value.into().into_json());
+                .insert("Capacity".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ConnectQueueId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-telephonychannelsubtypeconfig.html#cfn-connectcampaignsv2-campaign-telephonychannelsubtypeconfig-connectqueueid)
-        pub fn connect_queue_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connect_queue_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConnectQueueId".to_owned(), value.into().into_json());
+                .insert("ConnectQueueId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1077,10 +1117,10 @@ pub mod campaign {
 
     impl TelephonyOutboundConfig {
         /// A new `TelephonyOutboundConfig` with its required properties.
-        pub fn new(connect_contact_flow_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(connect_contact_flow_id: impl crate::IntoValue<String>) -> Self {
             TelephonyOutboundConfig(crate::typed::Properties::from_iter([(
                 "ConnectContactFlowId".to_owned(),
-                connect_contact_flow_id.into().into_json(),
+                connect_contact_flow_id.into_value().into_json(),
             )]))
         }
 
@@ -1089,11 +1129,11 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-telephonyoutboundconfig.html#cfn-connectcampaignsv2-campaign-telephonyoutboundconfig-answermachinedetectionconfig)
         pub fn answer_machine_detection_config(
             mut self,
-            value: impl Into<crate::Value<AnswerMachineDetectionConfig>>,
+            value: impl crate::IntoValue<AnswerMachineDetectionConfig>,
         ) -> Self {
             self.0.insert(
                 "AnswerMachineDetectionConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1101,13 +1141,10 @@ pub mod campaign {
         /// `ConnectSourcePhoneNumber`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-telephonyoutboundconfig.html#cfn-connectcampaignsv2-campaign-telephonyoutboundconfig-connectsourcephonenumber)
-        pub fn connect_source_phone_number(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn connect_source_phone_number(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ConnectSourcePhoneNumber".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1115,9 +1152,9 @@ pub mod campaign {
         /// `RingTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-telephonyoutboundconfig.html#cfn-connectcampaignsv2-campaign-telephonyoutboundconfig-ringtimeout)
-        pub fn ring_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn ring_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RingTimeout".to_owned(), value.into().into_json());
+                .insert("RingTimeout".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1143,30 +1180,29 @@ pub mod campaign {
         /// `AgentlessConfig`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-telephonyoutboundmode.html#cfn-connectcampaignsv2-campaign-telephonyoutboundmode-agentlessconfig)
-        pub fn agentless_config(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn agentless_config(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("AgentlessConfig".to_owned(), value.into().into_json());
+                .insert("AgentlessConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PredictiveConfig`: [`PredictiveConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-telephonyoutboundmode.html#cfn-connectcampaignsv2-campaign-telephonyoutboundmode-predictiveconfig)
-        pub fn predictive_config(
-            mut self,
-            value: impl Into<crate::Value<PredictiveConfig>>,
-        ) -> Self {
-            self.0
-                .insert("PredictiveConfig".to_owned(), value.into().into_json());
+        pub fn predictive_config(mut self, value: impl crate::IntoValue<PredictiveConfig>) -> Self {
+            self.0.insert(
+                "PredictiveConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PreviewConfig`: [`PreviewConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-telephonyoutboundmode.html#cfn-connectcampaignsv2-campaign-telephonyoutboundmode-previewconfig)
-        pub fn preview_config(mut self, value: impl Into<crate::Value<PreviewConfig>>) -> Self {
+        pub fn preview_config(mut self, value: impl crate::IntoValue<PreviewConfig>) -> Self {
             self.0
-                .insert("PreviewConfig".to_owned(), value.into().into_json());
+                .insert("PreviewConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1175,10 +1211,12 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-telephonyoutboundmode.html#cfn-connectcampaignsv2-campaign-telephonyoutboundmode-progressiveconfig)
         pub fn progressive_config(
             mut self,
-            value: impl Into<crate::Value<ProgressiveConfig>>,
+            value: impl crate::IntoValue<ProgressiveConfig>,
         ) -> Self {
-            self.0
-                .insert("ProgressiveConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ProgressiveConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1198,12 +1236,12 @@ pub mod campaign {
     impl TimeRange {
         /// A new `TimeRange` with its required properties.
         pub fn new(
-            end_time: impl Into<crate::Value<String>>,
-            start_time: impl Into<crate::Value<String>>,
+            end_time: impl crate::IntoValue<String>,
+            start_time: impl crate::IntoValue<String>,
         ) -> Self {
             TimeRange(crate::typed::Properties::from_iter([
-                ("EndTime".to_owned(), end_time.into().into_json()),
-                ("StartTime".to_owned(), start_time.into().into_json()),
+                ("EndTime".to_owned(), end_time.into_value().into_json()),
+                ("StartTime".to_owned(), start_time.into_value().into_json()),
             ]))
         }
     }
@@ -1222,10 +1260,10 @@ pub mod campaign {
 
     impl TimeWindow {
         /// A new `TimeWindow` with its required properties.
-        pub fn new(open_hours: impl Into<crate::Value<OpenHours>>) -> Self {
+        pub fn new(open_hours: impl crate::IntoValue<OpenHours>) -> Self {
             TimeWindow(crate::typed::Properties::from_iter([(
                 "OpenHours".to_owned(),
-                open_hours.into().into_json(),
+                open_hours.into_value().into_json(),
             )]))
         }
 
@@ -1234,10 +1272,12 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-timewindow.html#cfn-connectcampaignsv2-campaign-timewindow-restrictedperiods)
         pub fn restricted_periods(
             mut self,
-            value: impl Into<crate::Value<RestrictedPeriods>>,
+            value: impl crate::IntoValue<RestrictedPeriods>,
         ) -> Self {
-            self.0
-                .insert("RestrictedPeriods".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RestrictedPeriods".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1263,9 +1303,11 @@ pub mod campaign {
         /// `DurationInSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-timeoutconfig.html#cfn-connectcampaignsv2-campaign-timeoutconfig-durationinseconds)
-        pub fn duration_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DurationInSeconds".to_owned(), value.into().into_json());
+        pub fn duration_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DurationInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1285,24 +1327,27 @@ pub mod campaign {
     impl WhatsAppChannelSubtypeConfig {
         /// A new `WhatsAppChannelSubtypeConfig` with its required properties.
         pub fn new(
-            default_outbound_config: impl Into<crate::Value<WhatsAppOutboundConfig>>,
-            outbound_mode: impl Into<crate::Value<WhatsAppOutboundMode>>,
+            default_outbound_config: impl crate::IntoValue<WhatsAppOutboundConfig>,
+            outbound_mode: impl crate::IntoValue<WhatsAppOutboundMode>,
         ) -> Self {
             WhatsAppChannelSubtypeConfig(crate::typed::Properties::from_iter([
                 (
                     "DefaultOutboundConfig".to_owned(),
-                    default_outbound_config.into().into_json(),
+                    default_outbound_config.into_value().into_json(),
                 ),
-                ("OutboundMode".to_owned(), outbound_mode.into().into_json()),
+                (
+                    "OutboundMode".to_owned(),
+                    outbound_mode.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `Capacity`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-whatsappchannelsubtypeconfig.html#cfn-connectcampaignsv2-campaign-whatsappchannelsubtypeconfig-capacity)
-        pub fn capacity(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn capacity(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Capacity".to_owned(), value.into().into_json());
+                .insert("Capacity".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1322,17 +1367,17 @@ pub mod campaign {
     impl WhatsAppOutboundConfig {
         /// A new `WhatsAppOutboundConfig` with its required properties.
         pub fn new(
-            connect_source_phone_number_arn: impl Into<crate::Value<String>>,
-            wisdom_template_arn: impl Into<crate::Value<String>>,
+            connect_source_phone_number_arn: impl crate::IntoValue<String>,
+            wisdom_template_arn: impl crate::IntoValue<String>,
         ) -> Self {
             WhatsAppOutboundConfig(crate::typed::Properties::from_iter([
                 (
                     "ConnectSourcePhoneNumberArn".to_owned(),
-                    connect_source_phone_number_arn.into().into_json(),
+                    connect_source_phone_number_arn.into_value().into_json(),
                 ),
                 (
                     "WisdomTemplateArn".to_owned(),
-                    wisdom_template_arn.into().into_json(),
+                    wisdom_template_arn.into_value().into_json(),
                 ),
             ]))
         }
@@ -1359,9 +1404,9 @@ pub mod campaign {
         /// `AgentlessConfig`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-connectcampaignsv2-campaign-whatsappoutboundmode.html#cfn-connectcampaignsv2-campaign-whatsappoutboundmode-agentlessconfig)
-        pub fn agentless_config(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn agentless_config(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("AgentlessConfig".to_owned(), value.into().into_json());
+                .insert("AgentlessConfig".to_owned(), value.into_value().into_json());
             self
         }
     }

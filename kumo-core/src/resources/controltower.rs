@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::ControlTower::LandingZone",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ControlTower::EnabledBaseline",
+        <EnabledBaseline as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ControlTower::EnabledControl",
+        <EnabledControl as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ControlTower::LandingZone",
+        <LandingZone as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ControlTower::EnabledBaseline`.
 ///
 /// Required properties, the arguments of [`EnabledBaseline::new`]: `BaselineIdentifier`, `BaselineVersion`, `TargetIdentifier`.
@@ -20,15 +36,21 @@ pub struct EnabledBaseline(crate::Resource);
 impl EnabledBaseline {
     /// A new `AWS::ControlTower::EnabledBaseline` with its required properties.
     pub fn new(
-        baseline_identifier: impl Into<crate::Value<String>>,
-        baseline_version: impl Into<crate::Value<String>>,
-        target_identifier: impl Into<crate::Value<String>>,
+        baseline_identifier: impl crate::IntoValue<String>,
+        baseline_version: impl crate::IntoValue<String>,
+        target_identifier: impl crate::IntoValue<String>,
     ) -> Self {
         EnabledBaseline(
             crate::Resource::new("AWS::ControlTower::EnabledBaseline")
-                .property("BaselineIdentifier", baseline_identifier.into().into_json())
-                .property("BaselineVersion", baseline_version.into().into_json())
-                .property("TargetIdentifier", target_identifier.into().into_json()),
+                .property(
+                    "BaselineIdentifier",
+                    baseline_identifier.into_value().into_json(),
+                )
+                .property("BaselineVersion", baseline_version.into_value().into_json())
+                .property(
+                    "TargetIdentifier",
+                    target_identifier.into_value().into_json(),
+                ),
         )
     }
 
@@ -37,24 +59,30 @@ impl EnabledBaseline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-controltower-enabledbaseline.html#cfn-controltower-enabledbaseline-parameters)
     pub fn parameters(
         mut self,
-        value: impl Into<crate::Value<Vec<enabled_baseline::Parameter>>>,
+        value: impl crate::IntoValue<Vec<enabled_baseline::Parameter>>,
     ) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](enabled_baseline::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-controltower-enabledbaseline.html#cfn-controltower-enabledbaseline-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<enabled_baseline::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<enabled_baseline::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for EnabledBaseline {
     const TYPE_NAME: &'static str = "AWS::ControlTower::EnabledBaseline";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BaselineIdentifier", "TargetIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
@@ -98,16 +126,18 @@ pub mod enabled_baseline {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-controltower-enabledbaseline-parameter.html#cfn-controltower-enabledbaseline-parameter-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-controltower-enabledbaseline-parameter.html#cfn-controltower-enabledbaseline-parameter-value)
-        pub fn value(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -135,8 +165,9 @@ pub mod enabled_baseline {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-controltower-enabledbaseline-tag.html#cfn-controltower-enabledbaseline-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -145,8 +176,9 @@ pub mod enabled_baseline {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-controltower-enabledbaseline-tag.html#cfn-controltower-enabledbaseline-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -169,13 +201,19 @@ pub struct EnabledControl(crate::Resource);
 impl EnabledControl {
     /// A new `AWS::ControlTower::EnabledControl` with its required properties.
     pub fn new(
-        control_identifier: impl Into<crate::Value<String>>,
-        target_identifier: impl Into<crate::Value<String>>,
+        control_identifier: impl crate::IntoValue<String>,
+        target_identifier: impl crate::IntoValue<String>,
     ) -> Self {
         EnabledControl(
             crate::Resource::new("AWS::ControlTower::EnabledControl")
-                .property("ControlIdentifier", control_identifier.into().into_json())
-                .property("TargetIdentifier", target_identifier.into().into_json()),
+                .property(
+                    "ControlIdentifier",
+                    control_identifier.into_value().into_json(),
+                )
+                .property(
+                    "TargetIdentifier",
+                    target_identifier.into_value().into_json(),
+                ),
         )
     }
 
@@ -186,9 +224,10 @@ impl EnabledControl {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-controltower-enabledcontrol.html#cfn-controltower-enabledcontrol-parameters)
     pub fn parameters(
         mut self,
-        value: impl Into<crate::Value<Vec<enabled_control::EnabledControlParameter>>>,
+        value: impl crate::IntoValue<Vec<enabled_control::EnabledControlParameter>>,
     ) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
@@ -197,15 +236,20 @@ impl EnabledControl {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-controltower-enabledcontrol.html#cfn-controltower-enabledcontrol-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<enabled_control::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<enabled_control::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for EnabledControl {
     const TYPE_NAME: &'static str = "AWS::ControlTower::EnabledControl";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ControlIdentifier", "TargetIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
@@ -233,12 +277,12 @@ pub mod enabled_control {
     impl EnabledControlParameter {
         /// A new `EnabledControlParameter` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<crate::Json>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             EnabledControlParameter(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -258,12 +302,12 @@ pub mod enabled_control {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -286,13 +330,13 @@ pub struct LandingZone(crate::Resource);
 impl LandingZone {
     /// A new `AWS::ControlTower::LandingZone` with its required properties.
     pub fn new(
-        manifest: impl Into<crate::Value<crate::Json>>,
-        version: impl Into<crate::Value<String>>,
+        manifest: impl crate::IntoValue<crate::Json>,
+        version: impl crate::IntoValue<String>,
     ) -> Self {
         LandingZone(
             crate::Resource::new("AWS::ControlTower::LandingZone")
-                .property("Manifest", manifest.into().into_json())
-                .property("Version", version.into().into_json()),
+                .property("Manifest", manifest.into_value().into_json())
+                .property("Version", version.into_value().into_json()),
         )
     }
 
@@ -301,25 +345,30 @@ impl LandingZone {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-controltower-landingzone.html#cfn-controltower-landingzone-remediationtypes)
     pub fn remediation_types(
         mut self,
-        value: impl Into<crate::Value<Vec<landing_zone::RemediationTypes>>>,
+        value: impl crate::IntoValue<Vec<landing_zone::RemediationTypes>>,
     ) -> Self {
         self.0
-            .set_property("RemediationTypes", value.into().into_json());
+            .set_property("RemediationTypes", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](landing_zone::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-controltower-landingzone.html#cfn-controltower-landingzone-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<landing_zone::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<landing_zone::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for LandingZone {
     const TYPE_NAME: &'static str = "AWS::ControlTower::LandingZone";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -383,8 +432,9 @@ pub mod landing_zone {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-controltower-landingzone-tag.html#cfn-controltower-landingzone-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -393,8 +443,9 @@ pub mod landing_zone {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-controltower-landingzone-tag.html#cfn-controltower-landingzone-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::CUR::ReportDefinition"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::CUR::ReportDefinition",
+    <ReportDefinition as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::CUR::ReportDefinition`.
 ///
 /// Required properties, the arguments of [`ReportDefinition::new`]: `Compression`, `Format`, `RefreshClosedReports`, `ReportName`, `ReportVersioning`, `S3Bucket`, `S3Prefix`, `S3Region`, `TimeUnit`.
@@ -17,30 +23,33 @@ impl ReportDefinition {
     /// A new `AWS::CUR::ReportDefinition` with its required properties.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        compression: impl Into<crate::Value<report_definition::Compression>>,
-        format: impl Into<crate::Value<report_definition::Format>>,
-        refresh_closed_reports: impl Into<crate::Value<bool>>,
-        report_name: impl Into<crate::Value<String>>,
-        report_versioning: impl Into<crate::Value<report_definition::ReportVersioning>>,
-        s3_bucket: impl Into<crate::Value<String>>,
-        s3_prefix: impl Into<crate::Value<String>>,
-        s3_region: impl Into<crate::Value<String>>,
-        time_unit: impl Into<crate::Value<report_definition::TimeUnit>>,
+        compression: impl crate::IntoValue<report_definition::Compression>,
+        format: impl crate::IntoValue<report_definition::Format>,
+        refresh_closed_reports: impl crate::IntoValue<bool>,
+        report_name: impl crate::IntoValue<String>,
+        report_versioning: impl crate::IntoValue<report_definition::ReportVersioning>,
+        s3_bucket: impl crate::IntoValue<String>,
+        s3_prefix: impl crate::IntoValue<String>,
+        s3_region: impl crate::IntoValue<String>,
+        time_unit: impl crate::IntoValue<report_definition::TimeUnit>,
     ) -> Self {
         ReportDefinition(
             crate::Resource::new("AWS::CUR::ReportDefinition")
-                .property("Compression", compression.into().into_json())
-                .property("Format", format.into().into_json())
+                .property("Compression", compression.into_value().into_json())
+                .property("Format", format.into_value().into_json())
                 .property(
                     "RefreshClosedReports",
-                    refresh_closed_reports.into().into_json(),
+                    refresh_closed_reports.into_value().into_json(),
                 )
-                .property("ReportName", report_name.into().into_json())
-                .property("ReportVersioning", report_versioning.into().into_json())
-                .property("S3Bucket", s3_bucket.into().into_json())
-                .property("S3Prefix", s3_prefix.into().into_json())
-                .property("S3Region", s3_region.into().into_json())
-                .property("TimeUnit", time_unit.into().into_json()),
+                .property("ReportName", report_name.into_value().into_json())
+                .property(
+                    "ReportVersioning",
+                    report_versioning.into_value().into_json(),
+                )
+                .property("S3Bucket", s3_bucket.into_value().into_json())
+                .property("S3Prefix", s3_prefix.into_value().into_json())
+                .property("S3Region", s3_region.into_value().into_json())
+                .property("TimeUnit", time_unit.into_value().into_json()),
         )
     }
 
@@ -49,10 +58,10 @@ impl ReportDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cur-reportdefinition.html#cfn-cur-reportdefinition-additionalartifacts)
     pub fn additional_artifacts(
         mut self,
-        value: impl Into<crate::Value<Vec<report_definition::AdditionalArtifacts>>>,
+        value: impl crate::IntoValue<Vec<report_definition::AdditionalArtifacts>>,
     ) -> Self {
         self.0
-            .set_property("AdditionalArtifacts", value.into().into_json());
+            .set_property("AdditionalArtifacts", value.into_value().into_json());
         self
     }
 
@@ -63,10 +72,10 @@ impl ReportDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cur-reportdefinition.html#cfn-cur-reportdefinition-additionalschemaelements)
     pub fn additional_schema_elements(
         mut self,
-        value: impl Into<crate::Value<Vec<report_definition::AdditionalSchemaElements>>>,
+        value: impl crate::IntoValue<Vec<report_definition::AdditionalSchemaElements>>,
     ) -> Self {
         self.0
-            .set_property("AdditionalSchemaElements", value.into().into_json());
+            .set_property("AdditionalSchemaElements", value.into_value().into_json());
         self
     }
 
@@ -81,9 +90,9 @@ impl ReportDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cur-reportdefinition.html#cfn-cur-reportdefinition-billingviewarn)
-    pub fn billing_view_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn billing_view_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("BillingViewArn", value.into().into_json());
+            .set_property("BillingViewArn", value.into_value().into_json());
         self
     }
 
@@ -92,15 +101,20 @@ impl ReportDefinition {
     /// Items: 0 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cur-reportdefinition.html#cfn-cur-reportdefinition-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<report_definition::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<report_definition::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ReportDefinition {
     const TYPE_NAME: &'static str = "AWS::CUR::ReportDefinition";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AdditionalSchemaElements",
         "BillingViewArn",
@@ -134,12 +148,12 @@ pub mod report_definition {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

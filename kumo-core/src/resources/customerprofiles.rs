@@ -14,6 +14,42 @@ pub const TYPES: &[&str] = &[
     "AWS::CustomerProfiles::SegmentDefinition",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::CustomerProfiles::CalculatedAttributeDefinition",
+        <CalculatedAttributeDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CustomerProfiles::Domain",
+        <Domain as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CustomerProfiles::EventStream",
+        <EventStream as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CustomerProfiles::EventTrigger",
+        <EventTrigger as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CustomerProfiles::Integration",
+        <Integration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CustomerProfiles::ObjectType",
+        <ObjectType as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CustomerProfiles::Recommender",
+        <Recommender as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::CustomerProfiles::SegmentDefinition",
+        <SegmentDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
 ///
 /// Required properties, the arguments of [`CalculatedAttributeDefinition::new`]: `AttributeDetails`, `CalculatedAttributeName`, `DomainName`, `Statistic`.
@@ -25,20 +61,23 @@ pub struct CalculatedAttributeDefinition(crate::Resource);
 impl CalculatedAttributeDefinition {
     /// A new `AWS::CustomerProfiles::CalculatedAttributeDefinition` with its required properties.
     pub fn new(
-        attribute_details: impl Into<crate::Value<calculated_attribute_definition::AttributeDetails>>,
-        calculated_attribute_name: impl Into<crate::Value<String>>,
-        domain_name: impl Into<crate::Value<String>>,
-        statistic: impl Into<crate::Value<calculated_attribute_definition::Statistic>>,
+        attribute_details: impl crate::IntoValue<calculated_attribute_definition::AttributeDetails>,
+        calculated_attribute_name: impl crate::IntoValue<String>,
+        domain_name: impl crate::IntoValue<String>,
+        statistic: impl crate::IntoValue<calculated_attribute_definition::Statistic>,
     ) -> Self {
         CalculatedAttributeDefinition(
             crate::Resource::new("AWS::CustomerProfiles::CalculatedAttributeDefinition")
-                .property("AttributeDetails", attribute_details.into().into_json())
+                .property(
+                    "AttributeDetails",
+                    attribute_details.into_value().into_json(),
+                )
                 .property(
                     "CalculatedAttributeName",
-                    calculated_attribute_name.into().into_json(),
+                    calculated_attribute_name.into_value().into_json(),
                 )
-                .property("DomainName", domain_name.into().into_json())
-                .property("Statistic", statistic.into().into_json()),
+                .property("DomainName", domain_name.into_value().into_json())
+                .property("Statistic", statistic.into_value().into_json()),
         )
     }
 
@@ -47,25 +86,28 @@ impl CalculatedAttributeDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-calculatedattributedefinition.html#cfn-customerprofiles-calculatedattributedefinition-conditions)
     pub fn conditions(
         mut self,
-        value: impl Into<crate::Value<calculated_attribute_definition::Conditions>>,
+        value: impl crate::IntoValue<calculated_attribute_definition::Conditions>,
     ) -> Self {
-        self.0.set_property("Conditions", value.into().into_json());
+        self.0
+            .set_property("Conditions", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-calculatedattributedefinition.html#cfn-customerprofiles-calculatedattributedefinition-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `DisplayName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-calculatedattributedefinition.html#cfn-customerprofiles-calculatedattributedefinition-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
@@ -74,9 +116,9 @@ impl CalculatedAttributeDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-calculatedattributedefinition.html#cfn-customerprofiles-calculatedattributedefinition-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<calculated_attribute_definition::Tag>>>,
+        value: impl crate::IntoValue<Vec<calculated_attribute_definition::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -85,16 +127,21 @@ impl CalculatedAttributeDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-calculatedattributedefinition.html#cfn-customerprofiles-calculatedattributedefinition-usehistoricaldata)
-    pub fn use_historical_data(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn use_historical_data(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("UseHistoricalData", value.into().into_json());
+            .set_property("UseHistoricalData", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CalculatedAttributeDefinition {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::CalculatedAttributeDefinition";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "CalculatedAttributeName",
         "Conditions.Range.TimestampFormat",
@@ -151,12 +198,12 @@ pub mod calculated_attribute_definition {
     impl AttributeDetails {
         /// A new `AttributeDetails` with its required properties.
         pub fn new(
-            attributes: impl Into<crate::Value<Vec<AttributeItem>>>,
-            expression: impl Into<crate::Value<String>>,
+            attributes: impl crate::IntoValue<Vec<AttributeItem>>,
+            expression: impl crate::IntoValue<String>,
         ) -> Self {
             AttributeDetails(crate::typed::Properties::from_iter([
-                ("Attributes".to_owned(), attributes.into().into_json()),
-                ("Expression".to_owned(), expression.into().into_json()),
+                ("Attributes".to_owned(), attributes.into_value().into_json()),
+                ("Expression".to_owned(), expression.into_value().into_json()),
             ]))
         }
     }
@@ -175,10 +222,10 @@ pub mod calculated_attribute_definition {
 
     impl AttributeItem {
         /// A new `AttributeItem` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             AttributeItem(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -204,26 +251,27 @@ pub mod calculated_attribute_definition {
         /// `ObjectCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-calculatedattributedefinition-conditions.html#cfn-customerprofiles-calculatedattributedefinition-conditions-objectcount)
-        pub fn object_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn object_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ObjectCount".to_owned(), value.into().into_json());
+                .insert("ObjectCount".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Range`: [`Range`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-calculatedattributedefinition-conditions.html#cfn-customerprofiles-calculatedattributedefinition-conditions-range)
-        pub fn range(mut self, value: impl Into<crate::Value<Range>>) -> Self {
-            self.0.insert("Range".to_owned(), value.into().into_json());
+        pub fn range(mut self, value: impl crate::IntoValue<Range>) -> Self {
+            self.0
+                .insert("Range".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Threshold`: [`Threshold`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-calculatedattributedefinition-conditions.html#cfn-customerprofiles-calculatedattributedefinition-conditions-threshold)
-        pub fn threshold(mut self, value: impl Into<crate::Value<Threshold>>) -> Self {
+        pub fn threshold(mut self, value: impl crate::IntoValue<Threshold>) -> Self {
             self.0
-                .insert("Threshold".to_owned(), value.into().into_json());
+                .insert("Threshold".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -242,10 +290,10 @@ pub mod calculated_attribute_definition {
 
     impl Range {
         /// A new `Range` with its required properties.
-        pub fn new(unit: impl Into<crate::Value<RangeUnit>>) -> Self {
+        pub fn new(unit: impl crate::IntoValue<RangeUnit>) -> Self {
             Range(crate::typed::Properties::from_iter([(
                 "Unit".to_owned(),
-                unit.into().into_json(),
+                unit.into_value().into_json(),
             )]))
         }
 
@@ -254,9 +302,9 @@ pub mod calculated_attribute_definition {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-calculatedattributedefinition-range.html#cfn-customerprofiles-calculatedattributedefinition-range-timestampformat)
-        pub fn timestamp_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn timestamp_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TimestampFormat".to_owned(), value.into().into_json());
+                .insert("TimestampFormat".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -265,26 +313,27 @@ pub mod calculated_attribute_definition {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-calculatedattributedefinition-range.html#cfn-customerprofiles-calculatedattributedefinition-range-timestampsource)
-        pub fn timestamp_source(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn timestamp_source(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TimestampSource".to_owned(), value.into().into_json());
+                .insert("TimestampSource".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-calculatedattributedefinition-range.html#cfn-customerprofiles-calculatedattributedefinition-range-value)
-        pub fn value(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ValueRange`: [`ValueRange`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-calculatedattributedefinition-range.html#cfn-customerprofiles-calculatedattributedefinition-range-valuerange)
-        pub fn value_range(mut self, value: impl Into<crate::Value<ValueRange>>) -> Self {
+        pub fn value_range(mut self, value: impl crate::IntoValue<ValueRange>) -> Self {
             self.0
-                .insert("ValueRange".to_owned(), value.into().into_json());
+                .insert("ValueRange".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -304,12 +353,12 @@ pub mod calculated_attribute_definition {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -329,12 +378,12 @@ pub mod calculated_attribute_definition {
     impl Threshold {
         /// A new `Threshold` with its required properties.
         pub fn new(
-            operator: impl Into<crate::Value<ThresholdOperator>>,
-            value: impl Into<crate::Value<String>>,
+            operator: impl crate::IntoValue<ThresholdOperator>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Threshold(crate::typed::Properties::from_iter([
-                ("Operator".to_owned(), operator.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Operator".to_owned(), operator.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -353,10 +402,10 @@ pub mod calculated_attribute_definition {
 
     impl ValueRange {
         /// A new `ValueRange` with its required properties.
-        pub fn new(end: impl Into<crate::Value<i64>>, start: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(end: impl crate::IntoValue<i64>, start: impl crate::IntoValue<i64>) -> Self {
             ValueRange(crate::typed::Properties::from_iter([
-                ("End".to_owned(), end.into().into_json()),
-                ("Start".to_owned(), start.into().into_json()),
+                ("End".to_owned(), end.into_value().into_json()),
+                ("Start".to_owned(), start.into_value().into_json()),
             ]))
         }
     }
@@ -454,24 +503,25 @@ pub struct Domain(crate::Resource);
 impl Domain {
     /// A new `AWS::CustomerProfiles::Domain` with its required properties.
     pub fn new(
-        default_expiration_days: impl Into<crate::Value<i64>>,
-        domain_name: impl Into<crate::Value<String>>,
+        default_expiration_days: impl crate::IntoValue<i64>,
+        domain_name: impl crate::IntoValue<String>,
     ) -> Self {
         Domain(
             crate::Resource::new("AWS::CustomerProfiles::Domain")
                 .property(
                     "DefaultExpirationDays",
-                    default_expiration_days.into().into_json(),
+                    default_expiration_days.into_value().into_json(),
                 )
-                .property("DomainName", domain_name.into().into_json()),
+                .property("DomainName", domain_name.into_value().into_json()),
         )
     }
 
     /// `DataStore`: [`DataStore`](domain::DataStore).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-domain.html#cfn-customerprofiles-domain-datastore)
-    pub fn data_store(mut self, value: impl Into<crate::Value<domain::DataStore>>) -> Self {
-        self.0.set_property("DataStore", value.into().into_json());
+    pub fn data_store(mut self, value: impl crate::IntoValue<domain::DataStore>) -> Self {
+        self.0
+            .set_property("DataStore", value.into_value().into_json());
         self
     }
 
@@ -480,9 +530,9 @@ impl Domain {
     /// Length: 0 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-domain.html#cfn-customerprofiles-domain-deadletterqueueurl)
-    pub fn dead_letter_queue_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn dead_letter_queue_url(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeadLetterQueueUrl", value.into().into_json());
+            .set_property("DeadLetterQueueUrl", value.into_value().into_json());
         self
     }
 
@@ -491,17 +541,18 @@ impl Domain {
     /// Length: 0 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-domain.html#cfn-customerprofiles-domain-defaultencryptionkey)
-    pub fn default_encryption_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_encryption_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultEncryptionKey", value.into().into_json());
+            .set_property("DefaultEncryptionKey", value.into_value().into_json());
         self
     }
 
     /// `Matching`: [`Matching`](domain::Matching).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-domain.html#cfn-customerprofiles-domain-matching)
-    pub fn matching(mut self, value: impl Into<crate::Value<domain::Matching>>) -> Self {
-        self.0.set_property("Matching", value.into().into_json());
+    pub fn matching(mut self, value: impl crate::IntoValue<domain::Matching>) -> Self {
+        self.0
+            .set_property("Matching", value.into_value().into_json());
         self
     }
 
@@ -510,10 +561,10 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-domain.html#cfn-customerprofiles-domain-rulebasedmatching)
     pub fn rule_based_matching(
         mut self,
-        value: impl Into<crate::Value<domain::RuleBasedMatching>>,
+        value: impl crate::IntoValue<domain::RuleBasedMatching>,
     ) -> Self {
         self.0
-            .set_property("RuleBasedMatching", value.into().into_json());
+            .set_property("RuleBasedMatching", value.into_value().into_json());
         self
     }
 
@@ -522,15 +573,20 @@ impl Domain {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-domain.html#cfn-customerprofiles-domain-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<domain::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Domain {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::Domain";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -586,11 +642,11 @@ pub mod domain {
     impl AttributeTypesSelector {
         /// A new `AttributeTypesSelector` with its required properties.
         pub fn new(
-            attribute_matching_model: impl Into<crate::Value<AttributeMatchingModel>>,
+            attribute_matching_model: impl crate::IntoValue<AttributeMatchingModel>,
         ) -> Self {
             AttributeTypesSelector(crate::typed::Properties::from_iter([(
                 "AttributeMatchingModel".to_owned(),
-                attribute_matching_model.into().into_json(),
+                attribute_matching_model.into_value().into_json(),
             )]))
         }
 
@@ -599,9 +655,9 @@ pub mod domain {
         /// Items: 1 to 4.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-attributetypesselector.html#cfn-customerprofiles-domain-attributetypesselector-address)
-        pub fn address(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn address(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Address".to_owned(), value.into().into_json());
+                .insert("Address".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -610,9 +666,9 @@ pub mod domain {
         /// Items: 1 to 3.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-attributetypesselector.html#cfn-customerprofiles-domain-attributetypesselector-emailaddress)
-        pub fn email_address(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn email_address(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("EmailAddress".to_owned(), value.into().into_json());
+                .insert("EmailAddress".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -621,9 +677,9 @@ pub mod domain {
         /// Items: 1 to 4.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-attributetypesselector.html#cfn-customerprofiles-domain-attributetypesselector-phonenumber)
-        pub fn phone_number(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn phone_number(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("PhoneNumber".to_owned(), value.into().into_json());
+                .insert("PhoneNumber".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -642,10 +698,10 @@ pub mod domain {
 
     impl AutoMerging {
         /// A new `AutoMerging` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             AutoMerging(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
@@ -654,19 +710,21 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-automerging.html#cfn-customerprofiles-domain-automerging-conflictresolution)
         pub fn conflict_resolution(
             mut self,
-            value: impl Into<crate::Value<ConflictResolution>>,
+            value: impl crate::IntoValue<ConflictResolution>,
         ) -> Self {
-            self.0
-                .insert("ConflictResolution".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConflictResolution".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Consolidation`: [`Consolidation`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-automerging.html#cfn-customerprofiles-domain-automerging-consolidation)
-        pub fn consolidation(mut self, value: impl Into<crate::Value<Consolidation>>) -> Self {
+        pub fn consolidation(mut self, value: impl crate::IntoValue<Consolidation>) -> Self {
             self.0
-                .insert("Consolidation".to_owned(), value.into().into_json());
+                .insert("Consolidation".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -677,11 +735,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-automerging.html#cfn-customerprofiles-domain-automerging-minallowedconfidencescoreformerging)
         pub fn min_allowed_confidence_score_for_merging(
             mut self,
-            value: impl Into<crate::Value<f64>>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             self.0.insert(
                 "MinAllowedConfidenceScoreForMerging".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -702,11 +760,11 @@ pub mod domain {
     impl ConflictResolution {
         /// A new `ConflictResolution` with its required properties.
         pub fn new(
-            conflict_resolving_model: impl Into<crate::Value<ConflictResolvingModel>>,
+            conflict_resolving_model: impl crate::IntoValue<ConflictResolvingModel>,
         ) -> Self {
             ConflictResolution(crate::typed::Properties::from_iter([(
                 "ConflictResolvingModel".to_owned(),
-                conflict_resolving_model.into().into_json(),
+                conflict_resolving_model.into_value().into_json(),
             )]))
         }
 
@@ -715,9 +773,9 @@ pub mod domain {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-conflictresolution.html#cfn-customerprofiles-domain-conflictresolution-sourcename)
-        pub fn source_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceName".to_owned(), value.into().into_json());
+                .insert("SourceName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -736,10 +794,10 @@ pub mod domain {
 
     impl Consolidation {
         /// A new `Consolidation` with its required properties.
-        pub fn new(matching_attributes_list: impl Into<crate::Value<Vec<Vec<String>>>>) -> Self {
+        pub fn new(matching_attributes_list: impl crate::IntoValue<Vec<Vec<String>>>) -> Self {
             Consolidation(crate::typed::Properties::from_iter([(
                 "MatchingAttributesList".to_owned(),
-                matching_attributes_list.into().into_json(),
+                matching_attributes_list.into_value().into_json(),
             )]))
         }
     }
@@ -765,18 +823,18 @@ pub mod domain {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-datastore.html#cfn-customerprofiles-domain-datastore-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Readiness`: [`Readiness`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-datastore.html#cfn-customerprofiles-domain-datastore-readiness)
-        pub fn readiness(mut self, value: impl Into<crate::Value<Readiness>>) -> Self {
+        pub fn readiness(mut self, value: impl crate::IntoValue<Readiness>) -> Self {
             self.0
-                .insert("Readiness".to_owned(), value.into().into_json());
+                .insert("Readiness".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -802,9 +860,9 @@ pub mod domain {
         /// `S3Exporting`: [`S3ExportingConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-exportingconfig.html#cfn-customerprofiles-domain-exportingconfig-s3exporting)
-        pub fn s3_exporting(mut self, value: impl Into<crate::Value<S3ExportingConfig>>) -> Self {
+        pub fn s3_exporting(mut self, value: impl crate::IntoValue<S3ExportingConfig>) -> Self {
             self.0
-                .insert("S3Exporting".to_owned(), value.into().into_json());
+                .insert("S3Exporting".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -824,15 +882,15 @@ pub mod domain {
     impl JobSchedule {
         /// A new `JobSchedule` with its required properties.
         pub fn new(
-            day_of_the_week: impl Into<crate::Value<DayOfTheWeek>>,
-            time: impl Into<crate::Value<String>>,
+            day_of_the_week: impl crate::IntoValue<DayOfTheWeek>,
+            time: impl crate::IntoValue<String>,
         ) -> Self {
             JobSchedule(crate::typed::Properties::from_iter([
                 (
                     "DayOfTheWeek".to_owned(),
-                    day_of_the_week.into().into_json(),
+                    day_of_the_week.into_value().into_json(),
                 ),
-                ("Time".to_owned(), time.into().into_json()),
+                ("Time".to_owned(), time.into_value().into_json()),
             ]))
         }
     }
@@ -851,37 +909,37 @@ pub mod domain {
 
     impl Matching {
         /// A new `Matching` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             Matching(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
         /// `AutoMerging`: [`AutoMerging`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-matching.html#cfn-customerprofiles-domain-matching-automerging)
-        pub fn auto_merging(mut self, value: impl Into<crate::Value<AutoMerging>>) -> Self {
+        pub fn auto_merging(mut self, value: impl crate::IntoValue<AutoMerging>) -> Self {
             self.0
-                .insert("AutoMerging".to_owned(), value.into().into_json());
+                .insert("AutoMerging".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExportingConfig`: [`ExportingConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-matching.html#cfn-customerprofiles-domain-matching-exportingconfig)
-        pub fn exporting_config(mut self, value: impl Into<crate::Value<ExportingConfig>>) -> Self {
+        pub fn exporting_config(mut self, value: impl crate::IntoValue<ExportingConfig>) -> Self {
             self.0
-                .insert("ExportingConfig".to_owned(), value.into().into_json());
+                .insert("ExportingConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `JobSchedule`: [`JobSchedule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-matching.html#cfn-customerprofiles-domain-matching-jobschedule)
-        pub fn job_schedule(mut self, value: impl Into<crate::Value<JobSchedule>>) -> Self {
+        pub fn job_schedule(mut self, value: impl crate::IntoValue<JobSchedule>) -> Self {
             self.0
-                .insert("JobSchedule".to_owned(), value.into().into_json());
+                .insert("JobSchedule".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -900,10 +958,10 @@ pub mod domain {
 
     impl MatchingRule {
         /// A new `MatchingRule` with its required properties.
-        pub fn new(rule: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(rule: impl crate::IntoValue<Vec<String>>) -> Self {
             MatchingRule(crate::typed::Properties::from_iter([(
                 "Rule".to_owned(),
-                rule.into().into_json(),
+                rule.into_value().into_json(),
             )]))
         }
     }
@@ -929,9 +987,9 @@ pub mod domain {
         /// `Message`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-readiness.html#cfn-customerprofiles-domain-readiness-message)
-        pub fn message(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn message(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Message".to_owned(), value.into().into_json());
+                .insert("Message".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -940,9 +998,11 @@ pub mod domain {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-readiness.html#cfn-customerprofiles-domain-readiness-progresspercentage)
-        pub fn progress_percentage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ProgressPercentage".to_owned(), value.into().into_json());
+        pub fn progress_percentage(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ProgressPercentage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -961,10 +1021,10 @@ pub mod domain {
 
     impl RuleBasedMatching {
         /// A new `RuleBasedMatching` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             RuleBasedMatching(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
@@ -973,11 +1033,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-rulebasedmatching.html#cfn-customerprofiles-domain-rulebasedmatching-attributetypesselector)
         pub fn attribute_types_selector(
             mut self,
-            value: impl Into<crate::Value<AttributeTypesSelector>>,
+            value: impl crate::IntoValue<AttributeTypesSelector>,
         ) -> Self {
             self.0.insert(
                 "AttributeTypesSelector".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -987,19 +1047,21 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-rulebasedmatching.html#cfn-customerprofiles-domain-rulebasedmatching-conflictresolution)
         pub fn conflict_resolution(
             mut self,
-            value: impl Into<crate::Value<ConflictResolution>>,
+            value: impl crate::IntoValue<ConflictResolution>,
         ) -> Self {
-            self.0
-                .insert("ConflictResolution".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConflictResolution".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExportingConfig`: [`ExportingConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-rulebasedmatching.html#cfn-customerprofiles-domain-rulebasedmatching-exportingconfig)
-        pub fn exporting_config(mut self, value: impl Into<crate::Value<ExportingConfig>>) -> Self {
+        pub fn exporting_config(mut self, value: impl crate::IntoValue<ExportingConfig>) -> Self {
             self.0
-                .insert("ExportingConfig".to_owned(), value.into().into_json());
+                .insert("ExportingConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1008,9 +1070,9 @@ pub mod domain {
         /// Items: 1 to 15.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-rulebasedmatching.html#cfn-customerprofiles-domain-rulebasedmatching-matchingrules)
-        pub fn matching_rules(mut self, value: impl Into<crate::Value<Vec<MatchingRule>>>) -> Self {
+        pub fn matching_rules(mut self, value: impl crate::IntoValue<Vec<MatchingRule>>) -> Self {
             self.0
-                .insert("MatchingRules".to_owned(), value.into().into_json());
+                .insert("MatchingRules".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1021,11 +1083,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-rulebasedmatching.html#cfn-customerprofiles-domain-rulebasedmatching-maxallowedrulelevelformatching)
         pub fn max_allowed_rule_level_for_matching(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaxAllowedRuleLevelForMatching".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1037,11 +1099,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-rulebasedmatching.html#cfn-customerprofiles-domain-rulebasedmatching-maxallowedrulelevelformerging)
         pub fn max_allowed_rule_level_for_merging(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaxAllowedRuleLevelForMerging".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1049,8 +1111,9 @@ pub mod domain {
         /// `Status`: [`Status`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-rulebasedmatching.html#cfn-customerprofiles-domain-rulebasedmatching-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1069,10 +1132,10 @@ pub mod domain {
 
     impl S3ExportingConfig {
         /// A new `S3ExportingConfig` with its required properties.
-        pub fn new(s3_bucket_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(s3_bucket_name: impl crate::IntoValue<String>) -> Self {
             S3ExportingConfig(crate::typed::Properties::from_iter([(
                 "S3BucketName".to_owned(),
-                s3_bucket_name.into().into_json(),
+                s3_bucket_name.into_value().into_json(),
             )]))
         }
 
@@ -1083,9 +1146,9 @@ pub mod domain {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-domain-s3exportingconfig.html#cfn-customerprofiles-domain-s3exportingconfig-s3keyname)
-        pub fn s3_key_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_key_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3KeyName".to_owned(), value.into().into_json());
+                .insert("S3KeyName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1105,12 +1168,12 @@ pub mod domain {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1223,15 +1286,18 @@ pub struct EventStream(crate::Resource);
 impl EventStream {
     /// A new `AWS::CustomerProfiles::EventStream` with its required properties.
     pub fn new(
-        domain_name: impl Into<crate::Value<String>>,
-        event_stream_name: impl Into<crate::Value<String>>,
-        uri: impl Into<crate::Value<String>>,
+        domain_name: impl crate::IntoValue<String>,
+        event_stream_name: impl crate::IntoValue<String>,
+        uri: impl crate::IntoValue<String>,
     ) -> Self {
         EventStream(
             crate::Resource::new("AWS::CustomerProfiles::EventStream")
-                .property("DomainName", domain_name.into().into_json())
-                .property("EventStreamName", event_stream_name.into().into_json())
-                .property("Uri", uri.into().into_json()),
+                .property("DomainName", domain_name.into_value().into_json())
+                .property(
+                    "EventStreamName",
+                    event_stream_name.into_value().into_json(),
+                )
+                .property("Uri", uri.into_value().into_json()),
         )
     }
 
@@ -1240,15 +1306,20 @@ impl EventStream {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-eventstream.html#cfn-customerprofiles-eventstream-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_stream::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<event_stream::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for EventStream {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::EventStream";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName", "EventStreamName", "Uri"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1299,12 +1370,12 @@ pub mod event_stream {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1327,28 +1398,32 @@ pub struct EventTrigger(crate::Resource);
 impl EventTrigger {
     /// A new `AWS::CustomerProfiles::EventTrigger` with its required properties.
     pub fn new(
-        domain_name: impl Into<crate::Value<String>>,
-        event_trigger_conditions: impl Into<crate::Value<Vec<event_trigger::EventTriggerCondition>>>,
-        event_trigger_name: impl Into<crate::Value<String>>,
-        object_type_name: impl Into<crate::Value<String>>,
+        domain_name: impl crate::IntoValue<String>,
+        event_trigger_conditions: impl crate::IntoValue<Vec<event_trigger::EventTriggerCondition>>,
+        event_trigger_name: impl crate::IntoValue<String>,
+        object_type_name: impl crate::IntoValue<String>,
     ) -> Self {
         EventTrigger(
             crate::Resource::new("AWS::CustomerProfiles::EventTrigger")
-                .property("DomainName", domain_name.into().into_json())
+                .property("DomainName", domain_name.into_value().into_json())
                 .property(
                     "EventTriggerConditions",
-                    event_trigger_conditions.into().into_json(),
+                    event_trigger_conditions.into_value().into_json(),
                 )
-                .property("EventTriggerName", event_trigger_name.into().into_json())
-                .property("ObjectTypeName", object_type_name.into().into_json()),
+                .property(
+                    "EventTriggerName",
+                    event_trigger_name.into_value().into_json(),
+                )
+                .property("ObjectTypeName", object_type_name.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-eventtrigger.html#cfn-customerprofiles-eventtrigger-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1357,34 +1432,39 @@ impl EventTrigger {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-eventtrigger.html#cfn-customerprofiles-eventtrigger-eventtriggerlimits)
     pub fn event_trigger_limits(
         mut self,
-        value: impl Into<crate::Value<event_trigger::EventTriggerLimits>>,
+        value: impl crate::IntoValue<event_trigger::EventTriggerLimits>,
     ) -> Self {
         self.0
-            .set_property("EventTriggerLimits", value.into().into_json());
+            .set_property("EventTriggerLimits", value.into_value().into_json());
         self
     }
 
     /// `SegmentFilter`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-eventtrigger.html#cfn-customerprofiles-eventtrigger-segmentfilter)
-    pub fn segment_filter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn segment_filter(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SegmentFilter", value.into().into_json());
+            .set_property("SegmentFilter", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](event_trigger::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-eventtrigger.html#cfn-customerprofiles-eventtrigger-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_trigger::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<event_trigger::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for EventTrigger {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::EventTrigger";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName", "EventTriggerName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1425,17 +1505,17 @@ pub mod event_trigger {
     impl EventTriggerCondition {
         /// A new `EventTriggerCondition` with its required properties.
         pub fn new(
-            event_trigger_dimensions: impl Into<crate::Value<Vec<EventTriggerDimension>>>,
-            logical_operator: impl Into<crate::Value<EventTriggerLogicalOperator>>,
+            event_trigger_dimensions: impl crate::IntoValue<Vec<EventTriggerDimension>>,
+            logical_operator: impl crate::IntoValue<EventTriggerLogicalOperator>,
         ) -> Self {
             EventTriggerCondition(crate::typed::Properties::from_iter([
                 (
                     "EventTriggerDimensions".to_owned(),
-                    event_trigger_dimensions.into().into_json(),
+                    event_trigger_dimensions.into_value().into_json(),
                 ),
                 (
                     "LogicalOperator".to_owned(),
-                    logical_operator.into().into_json(),
+                    logical_operator.into_value().into_json(),
                 ),
             ]))
         }
@@ -1455,10 +1535,10 @@ pub mod event_trigger {
 
     impl EventTriggerDimension {
         /// A new `EventTriggerDimension` with its required properties.
-        pub fn new(object_attributes: impl Into<crate::Value<Vec<ObjectAttribute>>>) -> Self {
+        pub fn new(object_attributes: impl crate::IntoValue<Vec<ObjectAttribute>>) -> Self {
             EventTriggerDimension(crate::typed::Properties::from_iter([(
                 "ObjectAttributes".to_owned(),
-                object_attributes.into().into_json(),
+                object_attributes.into_value().into_json(),
             )]))
         }
     }
@@ -1484,18 +1564,18 @@ pub mod event_trigger {
         /// `EventExpiration`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-eventtrigger-eventtriggerlimits.html#cfn-customerprofiles-eventtrigger-eventtriggerlimits-eventexpiration)
-        pub fn event_expiration(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn event_expiration(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("EventExpiration".to_owned(), value.into().into_json());
+                .insert("EventExpiration".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Periods`: list of [`Period`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-eventtrigger-eventtriggerlimits.html#cfn-customerprofiles-eventtrigger-eventtriggerlimits-periods)
-        pub fn periods(mut self, value: impl Into<crate::Value<Vec<Period>>>) -> Self {
+        pub fn periods(mut self, value: impl crate::IntoValue<Vec<Period>>) -> Self {
             self.0
-                .insert("Periods".to_owned(), value.into().into_json());
+                .insert("Periods".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1515,15 +1595,15 @@ pub mod event_trigger {
     impl ObjectAttribute {
         /// A new `ObjectAttribute` with its required properties.
         pub fn new(
-            comparison_operator: impl Into<crate::Value<ComparisonOperator>>,
-            values: impl Into<crate::Value<Vec<String>>>,
+            comparison_operator: impl crate::IntoValue<ComparisonOperator>,
+            values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             ObjectAttribute(crate::typed::Properties::from_iter([
                 (
                     "ComparisonOperator".to_owned(),
-                    comparison_operator.into().into_json(),
+                    comparison_operator.into_value().into_json(),
                 ),
-                ("Values".to_owned(), values.into().into_json()),
+                ("Values".to_owned(), values.into_value().into_json()),
             ]))
         }
 
@@ -1534,9 +1614,9 @@ pub mod event_trigger {
         /// Pattern: `^[a-zA-Z0-9_.-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-eventtrigger-objectattribute.html#cfn-customerprofiles-eventtrigger-objectattribute-fieldname)
-        pub fn field_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn field_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FieldName".to_owned(), value.into().into_json());
+                .insert("FieldName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1545,8 +1625,9 @@ pub mod event_trigger {
         /// Length: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-eventtrigger-objectattribute.html#cfn-customerprofiles-eventtrigger-objectattribute-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1565,13 +1646,10 @@ pub mod event_trigger {
 
     impl Period {
         /// A new `Period` with its required properties.
-        pub fn new(
-            unit: impl Into<crate::Value<Unit>>,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn new(unit: impl crate::IntoValue<Unit>, value: impl crate::IntoValue<i64>) -> Self {
             Period(crate::typed::Properties::from_iter([
-                ("Unit".to_owned(), unit.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Unit".to_owned(), unit.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
 
@@ -1580,10 +1658,10 @@ pub mod event_trigger {
         /// Range: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-eventtrigger-period.html#cfn-customerprofiles-eventtrigger-period-maxinvocationsperprofile)
-        pub fn max_invocations_per_profile(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_invocations_per_profile(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaxInvocationsPerProfile".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1591,9 +1669,9 @@ pub mod event_trigger {
         /// `Unlimited`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-eventtrigger-period.html#cfn-customerprofiles-eventtrigger-period-unlimited)
-        pub fn unlimited(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn unlimited(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Unlimited".to_owned(), value.into().into_json());
+                .insert("Unlimited".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1613,12 +1691,12 @@ pub mod event_trigger {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1742,10 +1820,10 @@ pub struct Integration(crate::Resource);
 
 impl Integration {
     /// A new `AWS::CustomerProfiles::Integration` with its required properties.
-    pub fn new(domain_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(domain_name: impl crate::IntoValue<String>) -> Self {
         Integration(
             crate::Resource::new("AWS::CustomerProfiles::Integration")
-                .property("DomainName", domain_name.into().into_json()),
+                .property("DomainName", domain_name.into_value().into_json()),
         )
     }
 
@@ -1754,9 +1832,9 @@ impl Integration {
     /// Items: 1 to 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-integration.html#cfn-customerprofiles-integration-eventtriggernames)
-    pub fn event_trigger_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn event_trigger_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("EventTriggerNames", value.into().into_json());
+            .set_property("EventTriggerNames", value.into_value().into_json());
         self
     }
 
@@ -1765,10 +1843,10 @@ impl Integration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-integration.html#cfn-customerprofiles-integration-flowdefinition)
     pub fn flow_definition(
         mut self,
-        value: impl Into<crate::Value<integration::FlowDefinition>>,
+        value: impl crate::IntoValue<integration::FlowDefinition>,
     ) -> Self {
         self.0
-            .set_property("FlowDefinition", value.into().into_json());
+            .set_property("FlowDefinition", value.into_value().into_json());
         self
     }
 
@@ -1779,9 +1857,9 @@ impl Integration {
     /// Pattern: `^[a-zA-Z_][a-zA-Z_0-9-]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-integration.html#cfn-customerprofiles-integration-objecttypename)
-    pub fn object_type_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn object_type_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ObjectTypeName", value.into().into_json());
+            .set_property("ObjectTypeName", value.into_value().into_json());
         self
     }
 
@@ -1790,10 +1868,10 @@ impl Integration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-integration.html#cfn-customerprofiles-integration-objecttypenames)
     pub fn object_type_names(
         mut self,
-        value: impl Into<crate::Value<Vec<integration::ObjectTypeMapping>>>,
+        value: impl crate::IntoValue<Vec<integration::ObjectTypeMapping>>,
     ) -> Self {
         self.0
-            .set_property("ObjectTypeNames", value.into().into_json());
+            .set_property("ObjectTypeNames", value.into_value().into_json());
         self
     }
 
@@ -1804,8 +1882,8 @@ impl Integration {
     /// Pattern: `^[a-zA-Z_][a-zA-Z_0-9-]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-integration.html#cfn-customerprofiles-integration-scope)
-    pub fn scope(mut self, value: impl Into<crate::Value<integration::Scope>>) -> Self {
-        self.0.set_property("Scope", value.into().into_json());
+    pub fn scope(mut self, value: impl crate::IntoValue<integration::Scope>) -> Self {
+        self.0.set_property("Scope", value.into_value().into_json());
         self
     }
 
@@ -1814,8 +1892,8 @@ impl Integration {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-integration.html#cfn-customerprofiles-integration-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<integration::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<integration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1826,15 +1904,20 @@ impl Integration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-integration.html#cfn-customerprofiles-integration-uri)
-    pub fn uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Uri", value.into().into_json());
+    pub fn uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Uri", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Integration {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::Integration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName", "Uri"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1881,17 +1964,18 @@ pub mod integration {
         /// `Marketo`: [`MarketoConnectorOperator`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-connectoroperator.html#cfn-customerprofiles-integration-connectoroperator-marketo)
-        pub fn marketo(mut self, value: impl Into<crate::Value<MarketoConnectorOperator>>) -> Self {
+        pub fn marketo(mut self, value: impl crate::IntoValue<MarketoConnectorOperator>) -> Self {
             self.0
-                .insert("Marketo".to_owned(), value.into().into_json());
+                .insert("Marketo".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3`: [`S3ConnectorOperator`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-connectoroperator.html#cfn-customerprofiles-integration-connectoroperator-s3)
-        pub fn s3(mut self, value: impl Into<crate::Value<S3ConnectorOperator>>) -> Self {
-            self.0.insert("S3".to_owned(), value.into().into_json());
+        pub fn s3(mut self, value: impl crate::IntoValue<S3ConnectorOperator>) -> Self {
+            self.0
+                .insert("S3".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1900,10 +1984,10 @@ pub mod integration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-connectoroperator.html#cfn-customerprofiles-integration-connectoroperator-salesforce)
         pub fn salesforce(
             mut self,
-            value: impl Into<crate::Value<SalesforceConnectorOperator>>,
+            value: impl crate::IntoValue<SalesforceConnectorOperator>,
         ) -> Self {
             self.0
-                .insert("Salesforce".to_owned(), value.into().into_json());
+                .insert("Salesforce".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1912,19 +1996,19 @@ pub mod integration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-connectoroperator.html#cfn-customerprofiles-integration-connectoroperator-servicenow)
         pub fn service_now(
             mut self,
-            value: impl Into<crate::Value<ServiceNowConnectorOperator>>,
+            value: impl crate::IntoValue<ServiceNowConnectorOperator>,
         ) -> Self {
             self.0
-                .insert("ServiceNow".to_owned(), value.into().into_json());
+                .insert("ServiceNow".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Zendesk`: [`ZendeskConnectorOperator`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-connectoroperator.html#cfn-customerprofiles-integration-connectoroperator-zendesk)
-        pub fn zendesk(mut self, value: impl Into<crate::Value<ZendeskConnectorOperator>>) -> Self {
+        pub fn zendesk(mut self, value: impl crate::IntoValue<ZendeskConnectorOperator>) -> Self {
             self.0
-                .insert("Zendesk".to_owned(), value.into().into_json());
+                .insert("Zendesk".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1944,23 +2028,23 @@ pub mod integration {
     impl FlowDefinition {
         /// A new `FlowDefinition` with its required properties.
         pub fn new(
-            flow_name: impl Into<crate::Value<String>>,
-            kms_arn: impl Into<crate::Value<String>>,
-            source_flow_config: impl Into<crate::Value<SourceFlowConfig>>,
-            tasks: impl Into<crate::Value<Vec<Task>>>,
-            trigger_config: impl Into<crate::Value<TriggerConfig>>,
+            flow_name: impl crate::IntoValue<String>,
+            kms_arn: impl crate::IntoValue<String>,
+            source_flow_config: impl crate::IntoValue<SourceFlowConfig>,
+            tasks: impl crate::IntoValue<Vec<Task>>,
+            trigger_config: impl crate::IntoValue<TriggerConfig>,
         ) -> Self {
             FlowDefinition(crate::typed::Properties::from_iter([
-                ("FlowName".to_owned(), flow_name.into().into_json()),
-                ("KmsArn".to_owned(), kms_arn.into().into_json()),
+                ("FlowName".to_owned(), flow_name.into_value().into_json()),
+                ("KmsArn".to_owned(), kms_arn.into_value().into_json()),
                 (
                     "SourceFlowConfig".to_owned(),
-                    source_flow_config.into().into_json(),
+                    source_flow_config.into_value().into_json(),
                 ),
-                ("Tasks".to_owned(), tasks.into().into_json()),
+                ("Tasks".to_owned(), tasks.into_value().into_json()),
                 (
                     "TriggerConfig".to_owned(),
-                    trigger_config.into().into_json(),
+                    trigger_config.into_value().into_json(),
                 ),
             ]))
         }
@@ -1972,9 +2056,9 @@ pub mod integration {
         /// Pattern: `[\w!@#\-.?,\s]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-flowdefinition.html#cfn-customerprofiles-integration-flowdefinition-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2002,9 +2086,11 @@ pub mod integration {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-incrementalpullconfig.html#cfn-customerprofiles-integration-incrementalpullconfig-datetimetypefieldname)
-        pub fn datetime_type_field_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DatetimeTypeFieldName".to_owned(), value.into().into_json());
+        pub fn datetime_type_field_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DatetimeTypeFieldName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2023,10 +2109,10 @@ pub mod integration {
 
     impl MarketoSourceProperties {
         /// A new `MarketoSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             MarketoSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
     }
@@ -2046,12 +2132,12 @@ pub mod integration {
     impl ObjectTypeMapping {
         /// A new `ObjectTypeMapping` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             ObjectTypeMapping(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2070,10 +2156,10 @@ pub mod integration {
 
     impl S3SourceProperties {
         /// A new `S3SourceProperties` with its required properties.
-        pub fn new(bucket_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket_name: impl crate::IntoValue<String>) -> Self {
             S3SourceProperties(crate::typed::Properties::from_iter([(
                 "BucketName".to_owned(),
-                bucket_name.into().into_json(),
+                bucket_name.into_value().into_json(),
             )]))
         }
 
@@ -2084,9 +2170,9 @@ pub mod integration {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-s3sourceproperties.html#cfn-customerprofiles-integration-s3sourceproperties-bucketprefix)
-        pub fn bucket_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketPrefix".to_owned(), value.into().into_json());
+                .insert("BucketPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2105,20 +2191,20 @@ pub mod integration {
 
     impl SalesforceSourceProperties {
         /// A new `SalesforceSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             SalesforceSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
 
         /// `EnableDynamicFieldUpdate`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-salesforcesourceproperties.html#cfn-customerprofiles-integration-salesforcesourceproperties-enabledynamicfieldupdate)
-        pub fn enable_dynamic_field_update(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_dynamic_field_update(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnableDynamicFieldUpdate".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2126,9 +2212,11 @@ pub mod integration {
         /// `IncludeDeletedRecords`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-salesforcesourceproperties.html#cfn-customerprofiles-integration-salesforcesourceproperties-includedeletedrecords)
-        pub fn include_deleted_records(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeDeletedRecords".to_owned(), value.into().into_json());
+        pub fn include_deleted_records(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeDeletedRecords".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2147,37 +2235,39 @@ pub mod integration {
 
     impl ScheduledTriggerProperties {
         /// A new `ScheduledTriggerProperties` with its required properties.
-        pub fn new(schedule_expression: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(schedule_expression: impl crate::IntoValue<String>) -> Self {
             ScheduledTriggerProperties(crate::typed::Properties::from_iter([(
                 "ScheduleExpression".to_owned(),
-                schedule_expression.into().into_json(),
+                schedule_expression.into_value().into_json(),
             )]))
         }
 
         /// `DataPullMode`: [`DataPullMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-scheduledtriggerproperties.html#cfn-customerprofiles-integration-scheduledtriggerproperties-datapullmode)
-        pub fn data_pull_mode(mut self, value: impl Into<crate::Value<DataPullMode>>) -> Self {
+        pub fn data_pull_mode(mut self, value: impl crate::IntoValue<DataPullMode>) -> Self {
             self.0
-                .insert("DataPullMode".to_owned(), value.into().into_json());
+                .insert("DataPullMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FirstExecutionFrom`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-scheduledtriggerproperties.html#cfn-customerprofiles-integration-scheduledtriggerproperties-firstexecutionfrom)
-        pub fn first_execution_from(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("FirstExecutionFrom".to_owned(), value.into().into_json());
+        pub fn first_execution_from(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "FirstExecutionFrom".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ScheduleEndTime`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-scheduledtriggerproperties.html#cfn-customerprofiles-integration-scheduledtriggerproperties-scheduleendtime)
-        pub fn schedule_end_time(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn schedule_end_time(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("ScheduleEndTime".to_owned(), value.into().into_json());
+                .insert("ScheduleEndTime".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2186,18 +2276,20 @@ pub mod integration {
         /// Range: 0 to 36000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-scheduledtriggerproperties.html#cfn-customerprofiles-integration-scheduledtriggerproperties-scheduleoffset)
-        pub fn schedule_offset(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn schedule_offset(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ScheduleOffset".to_owned(), value.into().into_json());
+                .insert("ScheduleOffset".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScheduleStartTime`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-scheduledtriggerproperties.html#cfn-customerprofiles-integration-scheduledtriggerproperties-schedulestarttime)
-        pub fn schedule_start_time(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("ScheduleStartTime".to_owned(), value.into().into_json());
+        pub fn schedule_start_time(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "ScheduleStartTime".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2208,9 +2300,9 @@ pub mod integration {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-scheduledtriggerproperties.html#cfn-customerprofiles-integration-scheduledtriggerproperties-timezone)
-        pub fn timezone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn timezone(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Timezone".to_owned(), value.into().into_json());
+                .insert("Timezone".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2229,10 +2321,10 @@ pub mod integration {
 
     impl ServiceNowSourceProperties {
         /// A new `ServiceNowSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             ServiceNowSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
     }
@@ -2258,17 +2350,18 @@ pub mod integration {
         /// `Marketo`: [`MarketoSourceProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-sourceconnectorproperties.html#cfn-customerprofiles-integration-sourceconnectorproperties-marketo)
-        pub fn marketo(mut self, value: impl Into<crate::Value<MarketoSourceProperties>>) -> Self {
+        pub fn marketo(mut self, value: impl crate::IntoValue<MarketoSourceProperties>) -> Self {
             self.0
-                .insert("Marketo".to_owned(), value.into().into_json());
+                .insert("Marketo".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3`: [`S3SourceProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-sourceconnectorproperties.html#cfn-customerprofiles-integration-sourceconnectorproperties-s3)
-        pub fn s3(mut self, value: impl Into<crate::Value<S3SourceProperties>>) -> Self {
-            self.0.insert("S3".to_owned(), value.into().into_json());
+        pub fn s3(mut self, value: impl crate::IntoValue<S3SourceProperties>) -> Self {
+            self.0
+                .insert("S3".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2277,10 +2370,10 @@ pub mod integration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-sourceconnectorproperties.html#cfn-customerprofiles-integration-sourceconnectorproperties-salesforce)
         pub fn salesforce(
             mut self,
-            value: impl Into<crate::Value<SalesforceSourceProperties>>,
+            value: impl crate::IntoValue<SalesforceSourceProperties>,
         ) -> Self {
             self.0
-                .insert("Salesforce".to_owned(), value.into().into_json());
+                .insert("Salesforce".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2289,19 +2382,19 @@ pub mod integration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-sourceconnectorproperties.html#cfn-customerprofiles-integration-sourceconnectorproperties-servicenow)
         pub fn service_now(
             mut self,
-            value: impl Into<crate::Value<ServiceNowSourceProperties>>,
+            value: impl crate::IntoValue<ServiceNowSourceProperties>,
         ) -> Self {
             self.0
-                .insert("ServiceNow".to_owned(), value.into().into_json());
+                .insert("ServiceNow".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Zendesk`: [`ZendeskSourceProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-sourceconnectorproperties.html#cfn-customerprofiles-integration-sourceconnectorproperties-zendesk)
-        pub fn zendesk(mut self, value: impl Into<crate::Value<ZendeskSourceProperties>>) -> Self {
+        pub fn zendesk(mut self, value: impl crate::IntoValue<ZendeskSourceProperties>) -> Self {
             self.0
-                .insert("Zendesk".to_owned(), value.into().into_json());
+                .insert("Zendesk".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2321,17 +2414,17 @@ pub mod integration {
     impl SourceFlowConfig {
         /// A new `SourceFlowConfig` with its required properties.
         pub fn new(
-            connector_type: impl Into<crate::Value<ConnectorType>>,
-            source_connector_properties: impl Into<crate::Value<SourceConnectorProperties>>,
+            connector_type: impl crate::IntoValue<ConnectorType>,
+            source_connector_properties: impl crate::IntoValue<SourceConnectorProperties>,
         ) -> Self {
             SourceFlowConfig(crate::typed::Properties::from_iter([
                 (
                     "ConnectorType".to_owned(),
-                    connector_type.into().into_json(),
+                    connector_type.into_value().into_json(),
                 ),
                 (
                     "SourceConnectorProperties".to_owned(),
-                    source_connector_properties.into().into_json(),
+                    source_connector_properties.into_value().into_json(),
                 ),
             ]))
         }
@@ -2343,9 +2436,11 @@ pub mod integration {
         /// Pattern: `[\w/!@#+=.-]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-sourceflowconfig.html#cfn-customerprofiles-integration-sourceflowconfig-connectorprofilename)
-        pub fn connector_profile_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ConnectorProfileName".to_owned(), value.into().into_json());
+        pub fn connector_profile_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ConnectorProfileName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2354,10 +2449,12 @@ pub mod integration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-sourceflowconfig.html#cfn-customerprofiles-integration-sourceflowconfig-incrementalpullconfig)
         pub fn incremental_pull_config(
             mut self,
-            value: impl Into<crate::Value<IncrementalPullConfig>>,
+            value: impl crate::IntoValue<IncrementalPullConfig>,
         ) -> Self {
-            self.0
-                .insert("IncrementalPullConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IncrementalPullConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2377,12 +2474,12 @@ pub mod integration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2402,12 +2499,15 @@ pub mod integration {
     impl Task {
         /// A new `Task` with its required properties.
         pub fn new(
-            source_fields: impl Into<crate::Value<Vec<String>>>,
-            task_type: impl Into<crate::Value<TaskType>>,
+            source_fields: impl crate::IntoValue<Vec<String>>,
+            task_type: impl crate::IntoValue<TaskType>,
         ) -> Self {
             Task(crate::typed::Properties::from_iter([
-                ("SourceFields".to_owned(), source_fields.into().into_json()),
-                ("TaskType".to_owned(), task_type.into().into_json()),
+                (
+                    "SourceFields".to_owned(),
+                    source_fields.into_value().into_json(),
+                ),
+                ("TaskType".to_owned(), task_type.into_value().into_json()),
             ]))
         }
 
@@ -2416,19 +2516,23 @@ pub mod integration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-task.html#cfn-customerprofiles-integration-task-connectoroperator)
         pub fn connector_operator(
             mut self,
-            value: impl Into<crate::Value<ConnectorOperator>>,
+            value: impl crate::IntoValue<ConnectorOperator>,
         ) -> Self {
-            self.0
-                .insert("ConnectorOperator".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConnectorOperator".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DestinationField`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-task.html#cfn-customerprofiles-integration-task-destinationfield)
-        pub fn destination_field(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DestinationField".to_owned(), value.into().into_json());
+        pub fn destination_field(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DestinationField".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2437,10 +2541,10 @@ pub mod integration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-task.html#cfn-customerprofiles-integration-task-taskproperties)
         pub fn task_properties(
             mut self,
-            value: impl Into<crate::Value<Vec<TaskPropertiesMap>>>,
+            value: impl crate::IntoValue<Vec<TaskPropertiesMap>>,
         ) -> Self {
             self.0
-                .insert("TaskProperties".to_owned(), value.into().into_json());
+                .insert("TaskProperties".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2460,15 +2564,15 @@ pub mod integration {
     impl TaskPropertiesMap {
         /// A new `TaskPropertiesMap` with its required properties.
         pub fn new(
-            operator_property_key: impl Into<crate::Value<OperatorPropertiesKeys>>,
-            property: impl Into<crate::Value<String>>,
+            operator_property_key: impl crate::IntoValue<OperatorPropertiesKeys>,
+            property: impl crate::IntoValue<String>,
         ) -> Self {
             TaskPropertiesMap(crate::typed::Properties::from_iter([
                 (
                     "OperatorPropertyKey".to_owned(),
-                    operator_property_key.into().into_json(),
+                    operator_property_key.into_value().into_json(),
                 ),
-                ("Property".to_owned(), property.into().into_json()),
+                ("Property".to_owned(), property.into_value().into_json()),
             ]))
         }
     }
@@ -2487,10 +2591,10 @@ pub mod integration {
 
     impl TriggerConfig {
         /// A new `TriggerConfig` with its required properties.
-        pub fn new(trigger_type: impl Into<crate::Value<TriggerType>>) -> Self {
+        pub fn new(trigger_type: impl crate::IntoValue<TriggerType>) -> Self {
             TriggerConfig(crate::typed::Properties::from_iter([(
                 "TriggerType".to_owned(),
-                trigger_type.into().into_json(),
+                trigger_type.into_value().into_json(),
             )]))
         }
 
@@ -2499,10 +2603,12 @@ pub mod integration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-triggerconfig.html#cfn-customerprofiles-integration-triggerconfig-triggerproperties)
         pub fn trigger_properties(
             mut self,
-            value: impl Into<crate::Value<TriggerProperties>>,
+            value: impl crate::IntoValue<TriggerProperties>,
         ) -> Self {
-            self.0
-                .insert("TriggerProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TriggerProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2530,10 +2636,10 @@ pub mod integration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-integration-triggerproperties.html#cfn-customerprofiles-integration-triggerproperties-scheduled)
         pub fn scheduled(
             mut self,
-            value: impl Into<crate::Value<ScheduledTriggerProperties>>,
+            value: impl crate::IntoValue<ScheduledTriggerProperties>,
         ) -> Self {
             self.0
-                .insert("Scheduled".to_owned(), value.into().into_json());
+                .insert("Scheduled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2552,10 +2658,10 @@ pub mod integration {
 
     impl ZendeskSourceProperties {
         /// A new `ZendeskSourceProperties` with its required properties.
-        pub fn new(object: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(object: impl crate::IntoValue<String>) -> Self {
             ZendeskSourceProperties(crate::typed::Properties::from_iter([(
                 "Object".to_owned(),
-                object.into().into_json(),
+                object.into_value().into_json(),
             )]))
         }
     }
@@ -3085,24 +3191,24 @@ pub struct ObjectType(crate::Resource);
 impl ObjectType {
     /// A new `AWS::CustomerProfiles::ObjectType` with its required properties.
     pub fn new(
-        description: impl Into<crate::Value<String>>,
-        domain_name: impl Into<crate::Value<String>>,
-        object_type_name: impl Into<crate::Value<String>>,
+        description: impl crate::IntoValue<String>,
+        domain_name: impl crate::IntoValue<String>,
+        object_type_name: impl crate::IntoValue<String>,
     ) -> Self {
         ObjectType(
             crate::Resource::new("AWS::CustomerProfiles::ObjectType")
-                .property("Description", description.into().into_json())
-                .property("DomainName", domain_name.into().into_json())
-                .property("ObjectTypeName", object_type_name.into().into_json()),
+                .property("Description", description.into_value().into_json())
+                .property("DomainName", domain_name.into_value().into_json())
+                .property("ObjectTypeName", object_type_name.into_value().into_json()),
         )
     }
 
     /// `AllowProfileCreation`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-objecttype.html#cfn-customerprofiles-objecttype-allowprofilecreation)
-    pub fn allow_profile_creation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn allow_profile_creation(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AllowProfileCreation", value.into().into_json());
+            .set_property("AllowProfileCreation", value.into_value().into_json());
         self
     }
 
@@ -3111,9 +3217,9 @@ impl ObjectType {
     /// Length: 0 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-objecttype.html#cfn-customerprofiles-objecttype-encryptionkey)
-    pub fn encryption_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn encryption_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EncryptionKey", value.into().into_json());
+            .set_property("EncryptionKey", value.into_value().into_json());
         self
     }
 
@@ -3122,25 +3228,26 @@ impl ObjectType {
     /// Range: 1 to 1098.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-objecttype.html#cfn-customerprofiles-objecttype-expirationdays)
-    pub fn expiration_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn expiration_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ExpirationDays", value.into().into_json());
+            .set_property("ExpirationDays", value.into_value().into_json());
         self
     }
 
     /// `Fields`: list of [`FieldMap`](object_type::FieldMap).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-objecttype.html#cfn-customerprofiles-objecttype-fields)
-    pub fn fields(mut self, value: impl Into<crate::Value<Vec<object_type::FieldMap>>>) -> Self {
-        self.0.set_property("Fields", value.into().into_json());
+    pub fn fields(mut self, value: impl crate::IntoValue<Vec<object_type::FieldMap>>) -> Self {
+        self.0
+            .set_property("Fields", value.into_value().into_json());
         self
     }
 
     /// `Keys`: list of [`KeyMap`](object_type::KeyMap).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-objecttype.html#cfn-customerprofiles-objecttype-keys)
-    pub fn keys(mut self, value: impl Into<crate::Value<Vec<object_type::KeyMap>>>) -> Self {
-        self.0.set_property("Keys", value.into().into_json());
+    pub fn keys(mut self, value: impl crate::IntoValue<Vec<object_type::KeyMap>>) -> Self {
+        self.0.set_property("Keys", value.into_value().into_json());
         self
     }
 
@@ -3149,9 +3256,9 @@ impl ObjectType {
     /// Range: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-objecttype.html#cfn-customerprofiles-objecttype-maxprofileobjectcount)
-    pub fn max_profile_object_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn max_profile_object_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaxProfileObjectCount", value.into().into_json());
+            .set_property("MaxProfileObjectCount", value.into_value().into_json());
         self
     }
 
@@ -3162,10 +3269,12 @@ impl ObjectType {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-objecttype.html#cfn-customerprofiles-objecttype-sourcelastupdatedtimestampformat)
     pub fn source_last_updated_timestamp_format(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("SourceLastUpdatedTimestampFormat", value.into().into_json());
+        self.0.set_property(
+            "SourceLastUpdatedTimestampFormat",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -3174,9 +3283,9 @@ impl ObjectType {
     /// Range: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-objecttype.html#cfn-customerprofiles-objecttype-sourcepriority)
-    pub fn source_priority(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn source_priority(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("SourcePriority", value.into().into_json());
+            .set_property("SourcePriority", value.into_value().into_json());
         self
     }
 
@@ -3185,8 +3294,8 @@ impl ObjectType {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-objecttype.html#cfn-customerprofiles-objecttype-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<object_type::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<object_type::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -3197,15 +3306,21 @@ impl ObjectType {
     /// Pattern: `^[a-zA-Z0-9_-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-objecttype.html#cfn-customerprofiles-objecttype-templateid)
-    pub fn template_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TemplateId", value.into().into_json());
+    pub fn template_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TemplateId", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ObjectType {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::ObjectType";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName", "ObjectTypeName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -3261,20 +3376,18 @@ pub mod object_type {
         /// Pattern: `^[a-zA-Z0-9_-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-objecttype-fieldmap.html#cfn-customerprofiles-objecttype-fieldmap-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ObjectTypeField`: [`ObjectTypeField`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-objecttype-fieldmap.html#cfn-customerprofiles-objecttype-fieldmap-objecttypefield)
-        pub fn object_type_field(
-            mut self,
-            value: impl Into<crate::Value<ObjectTypeField>>,
-        ) -> Self {
+        pub fn object_type_field(mut self, value: impl crate::IntoValue<ObjectTypeField>) -> Self {
             self.0
-                .insert("ObjectTypeField".to_owned(), value.into().into_json());
+                .insert("ObjectTypeField".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3304,8 +3417,9 @@ pub mod object_type {
         /// Pattern: `^[a-zA-Z0-9_-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-objecttype-keymap.html#cfn-customerprofiles-objecttype-keymap-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3314,10 +3428,12 @@ pub mod object_type {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-objecttype-keymap.html#cfn-customerprofiles-objecttype-keymap-objecttypekeylist)
         pub fn object_type_key_list(
             mut self,
-            value: impl Into<crate::Value<Vec<ObjectTypeKey>>>,
+            value: impl crate::IntoValue<Vec<ObjectTypeKey>>,
         ) -> Self {
-            self.0
-                .insert("ObjectTypeKeyList".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ObjectTypeKeyList".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3343,9 +3459,9 @@ pub mod object_type {
         /// `ContentType`: [`ContentType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-objecttype-objecttypefield.html#cfn-customerprofiles-objecttype-objecttypefield-contenttype)
-        pub fn content_type(mut self, value: impl Into<crate::Value<ContentType>>) -> Self {
+        pub fn content_type(mut self, value: impl crate::IntoValue<ContentType>) -> Self {
             self.0
-                .insert("ContentType".to_owned(), value.into().into_json());
+                .insert("ContentType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3354,8 +3470,9 @@ pub mod object_type {
         /// Length: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-objecttype-objecttypefield.html#cfn-customerprofiles-objecttype-objecttypefield-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3364,8 +3481,9 @@ pub mod object_type {
         /// Length: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-objecttype-objecttypefield.html#cfn-customerprofiles-objecttype-objecttypefield-target)
-        pub fn target(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Target".to_owned(), value.into().into_json());
+        pub fn target(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Target".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3391,9 +3509,9 @@ pub mod object_type {
         /// `FieldNames`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-objecttype-objecttypekey.html#cfn-customerprofiles-objecttype-objecttypekey-fieldnames)
-        pub fn field_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn field_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("FieldNames".to_owned(), value.into().into_json());
+                .insert("FieldNames".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3402,10 +3520,12 @@ pub mod object_type {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-objecttype-objecttypekey.html#cfn-customerprofiles-objecttype-objecttypekey-standardidentifiers)
         pub fn standard_identifiers(
             mut self,
-            value: impl Into<crate::Value<Vec<StandardIdentifiers>>>,
+            value: impl crate::IntoValue<Vec<StandardIdentifiers>>,
         ) -> Self {
-            self.0
-                .insert("StandardIdentifiers".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StandardIdentifiers".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3425,12 +3545,12 @@ pub mod object_type {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3549,17 +3669,17 @@ pub struct Recommender(crate::Resource);
 impl Recommender {
     /// A new `AWS::CustomerProfiles::Recommender` with its required properties.
     pub fn new(
-        domain_name: impl Into<crate::Value<String>>,
-        recommender_name: impl Into<crate::Value<String>>,
-        recommender_recipe_name: impl Into<crate::Value<recommender::RecommenderRecipeName>>,
+        domain_name: impl crate::IntoValue<String>,
+        recommender_name: impl crate::IntoValue<String>,
+        recommender_recipe_name: impl crate::IntoValue<recommender::RecommenderRecipeName>,
     ) -> Self {
         Recommender(
             crate::Resource::new("AWS::CustomerProfiles::Recommender")
-                .property("DomainName", domain_name.into().into_json())
-                .property("RecommenderName", recommender_name.into().into_json())
+                .property("DomainName", domain_name.into_value().into_json())
+                .property("RecommenderName", recommender_name.into_value().into_json())
                 .property(
                     "RecommenderRecipeName",
-                    recommender_recipe_name.into().into_json(),
+                    recommender_recipe_name.into_value().into_json(),
                 ),
         )
     }
@@ -3567,8 +3687,9 @@ impl Recommender {
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-recommender.html#cfn-customerprofiles-recommender-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -3577,10 +3698,10 @@ impl Recommender {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-recommender.html#cfn-customerprofiles-recommender-recommenderconfig)
     pub fn recommender_config(
         mut self,
-        value: impl Into<crate::Value<recommender::RecommenderConfig>>,
+        value: impl crate::IntoValue<recommender::RecommenderConfig>,
     ) -> Self {
         self.0
-            .set_property("RecommenderConfig", value.into().into_json());
+            .set_property("RecommenderConfig", value.into_value().into_json());
         self
     }
 
@@ -3589,15 +3710,20 @@ impl Recommender {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-recommender.html#cfn-customerprofiles-recommender-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<recommender::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<recommender::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Recommender {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::Recommender";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DomainName", "RecommenderName", "RecommenderRecipeName"];
 
@@ -3663,19 +3789,21 @@ pub mod recommender {
 
     impl EventParameters {
         /// A new `EventParameters` with its required properties.
-        pub fn new(event_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(event_type: impl crate::IntoValue<String>) -> Self {
             EventParameters(crate::typed::Properties::from_iter([(
                 "EventType".to_owned(),
-                event_type.into().into_json(),
+                event_type.into_value().into_json(),
             )]))
         }
 
         /// `EventValueThreshold`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-recommender-eventparameters.html#cfn-customerprofiles-recommender-eventparameters-eventvaluethreshold)
-        pub fn event_value_threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("EventValueThreshold".to_owned(), value.into().into_json());
+        pub fn event_value_threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "EventValueThreshold".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3694,10 +3822,10 @@ pub mod recommender {
 
     impl EventsConfig {
         /// A new `EventsConfig` with its required properties.
-        pub fn new(event_parameters_list: impl Into<crate::Value<Vec<EventParameters>>>) -> Self {
+        pub fn new(event_parameters_list: impl crate::IntoValue<Vec<EventParameters>>) -> Self {
             EventsConfig(crate::typed::Properties::from_iter([(
                 "EventParametersList".to_owned(),
-                event_parameters_list.into().into_json(),
+                event_parameters_list.into_value().into_json(),
             )]))
         }
     }
@@ -3723,9 +3851,9 @@ pub mod recommender {
         /// `EventsConfig`: [`EventsConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-recommender-recommenderconfig.html#cfn-customerprofiles-recommender-recommenderconfig-eventsconfig)
-        pub fn events_config(mut self, value: impl Into<crate::Value<EventsConfig>>) -> Self {
+        pub fn events_config(mut self, value: impl crate::IntoValue<EventsConfig>) -> Self {
             self.0
-                .insert("EventsConfig".to_owned(), value.into().into_json());
+                .insert("EventsConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3745,12 +3873,12 @@ pub mod recommender {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3803,17 +3931,17 @@ pub struct SegmentDefinition(crate::Resource);
 impl SegmentDefinition {
     /// A new `AWS::CustomerProfiles::SegmentDefinition` with its required properties.
     pub fn new(
-        display_name: impl Into<crate::Value<String>>,
-        domain_name: impl Into<crate::Value<String>>,
-        segment_definition_name: impl Into<crate::Value<String>>,
+        display_name: impl crate::IntoValue<String>,
+        domain_name: impl crate::IntoValue<String>,
+        segment_definition_name: impl crate::IntoValue<String>,
     ) -> Self {
         SegmentDefinition(
             crate::Resource::new("AWS::CustomerProfiles::SegmentDefinition")
-                .property("DisplayName", display_name.into().into_json())
-                .property("DomainName", domain_name.into().into_json())
+                .property("DisplayName", display_name.into_value().into_json())
+                .property("DomainName", domain_name.into_value().into_json())
                 .property(
                     "SegmentDefinitionName",
-                    segment_definition_name.into().into_json(),
+                    segment_definition_name.into_value().into_json(),
                 ),
         )
     }
@@ -3823,8 +3951,9 @@ impl SegmentDefinition {
     /// Length: 1 to 4000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-segmentdefinition.html#cfn-customerprofiles-segmentdefinition-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -3835,10 +3964,10 @@ impl SegmentDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-segmentdefinition.html#cfn-customerprofiles-segmentdefinition-segmentgroups)
     pub fn segment_groups(
         mut self,
-        value: impl Into<crate::Value<segment_definition::SegmentGroup>>,
+        value: impl crate::IntoValue<segment_definition::SegmentGroup>,
     ) -> Self {
         self.0
-            .set_property("SegmentGroups", value.into().into_json());
+            .set_property("SegmentGroups", value.into_value().into_json());
         self
     }
 
@@ -3847,9 +3976,10 @@ impl SegmentDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-segmentdefinition.html#cfn-customerprofiles-segmentdefinition-segmentsort)
     pub fn segment_sort(
         mut self,
-        value: impl Into<crate::Value<segment_definition::SegmentSort>>,
+        value: impl crate::IntoValue<segment_definition::SegmentSort>,
     ) -> Self {
-        self.0.set_property("SegmentSort", value.into().into_json());
+        self.0
+            .set_property("SegmentSort", value.into_value().into_json());
         self
     }
 
@@ -3860,9 +3990,9 @@ impl SegmentDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-segmentdefinition.html#cfn-customerprofiles-segmentdefinition-segmentsqlquery)
-    pub fn segment_sql_query(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn segment_sql_query(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SegmentSqlQuery", value.into().into_json());
+            .set_property("SegmentSqlQuery", value.into_value().into_json());
         self
     }
 
@@ -3871,15 +4001,20 @@ impl SegmentDefinition {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-customerprofiles-segmentdefinition.html#cfn-customerprofiles-segmentdefinition-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<segment_definition::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<segment_definition::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for SegmentDefinition {
     const TYPE_NAME: &'static str = "AWS::CustomerProfiles::SegmentDefinition";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "DisplayName",
         "DomainName",
@@ -3937,38 +4072,36 @@ pub mod segment_definition {
         /// `Dimensions`: list of JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-segmentdefinition-group.html#cfn-customerprofiles-segmentdefinition-group-dimensions)
-        pub fn dimensions(mut self, value: impl Into<crate::Value<Vec<crate::Json>>>) -> Self {
+        pub fn dimensions(mut self, value: impl crate::IntoValue<Vec<crate::Json>>) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SourceSegments`: list of [`SourceSegment`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-segmentdefinition-group.html#cfn-customerprofiles-segmentdefinition-group-sourcesegments)
-        pub fn source_segments(
-            mut self,
-            value: impl Into<crate::Value<Vec<SourceSegment>>>,
-        ) -> Self {
+        pub fn source_segments(mut self, value: impl crate::IntoValue<Vec<SourceSegment>>) -> Self {
             self.0
-                .insert("SourceSegments".to_owned(), value.into().into_json());
+                .insert("SourceSegments".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SourceType`: [`IncludeOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-segmentdefinition-group.html#cfn-customerprofiles-segmentdefinition-group-sourcetype)
-        pub fn source_type(mut self, value: impl Into<crate::Value<IncludeOptions>>) -> Self {
+        pub fn source_type(mut self, value: impl crate::IntoValue<IncludeOptions>) -> Self {
             self.0
-                .insert("SourceType".to_owned(), value.into().into_json());
+                .insert("SourceType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`IncludeOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-segmentdefinition-group.html#cfn-customerprofiles-segmentdefinition-group-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<IncludeOptions>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<IncludeOptions>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3994,17 +4127,18 @@ pub mod segment_definition {
         /// `Groups`: list of [`Group`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-segmentdefinition-segmentgroup.html#cfn-customerprofiles-segmentdefinition-segmentgroup-groups)
-        pub fn groups(mut self, value: impl Into<crate::Value<Vec<Group>>>) -> Self {
-            self.0.insert("Groups".to_owned(), value.into().into_json());
+        pub fn groups(mut self, value: impl crate::IntoValue<Vec<Group>>) -> Self {
+            self.0
+                .insert("Groups".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Include`: [`IncludeOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-segmentdefinition-segmentgroup.html#cfn-customerprofiles-segmentdefinition-segmentgroup-include)
-        pub fn include(mut self, value: impl Into<crate::Value<IncludeOptions>>) -> Self {
+        pub fn include(mut self, value: impl crate::IntoValue<IncludeOptions>) -> Self {
             self.0
-                .insert("Include".to_owned(), value.into().into_json());
+                .insert("Include".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4023,10 +4157,10 @@ pub mod segment_definition {
 
     impl SegmentSort {
         /// A new `SegmentSort` with its required properties.
-        pub fn new(attributes: impl Into<crate::Value<Vec<SortAttribute>>>) -> Self {
+        pub fn new(attributes: impl crate::IntoValue<Vec<SortAttribute>>) -> Self {
             SegmentSort(crate::typed::Properties::from_iter([(
                 "Attributes".to_owned(),
-                attributes.into().into_json(),
+                attributes.into_value().into_json(),
             )]))
         }
     }
@@ -4046,21 +4180,21 @@ pub mod segment_definition {
     impl SortAttribute {
         /// A new `SortAttribute` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            order: impl Into<crate::Value<SegmentSortOrder>>,
+            name: impl crate::IntoValue<String>,
+            order: impl crate::IntoValue<SegmentSortOrder>,
         ) -> Self {
             SortAttribute(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Order".to_owned(), order.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Order".to_owned(), order.into_value().into_json()),
             ]))
         }
 
         /// `DataType`: [`SegmentSortDataType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-segmentdefinition-sortattribute.html#cfn-customerprofiles-segmentdefinition-sortattribute-datatype)
-        pub fn data_type(mut self, value: impl Into<crate::Value<SegmentSortDataType>>) -> Self {
+        pub fn data_type(mut self, value: impl crate::IntoValue<SegmentSortDataType>) -> Self {
             self.0
-                .insert("DataType".to_owned(), value.into().into_json());
+                .insert("DataType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4069,8 +4203,9 @@ pub mod segment_definition {
         /// Default: `"PROFILE"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-segmentdefinition-sortattribute.html#cfn-customerprofiles-segmentdefinition-sortattribute-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<SortAttributeType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<SortAttributeType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4100,9 +4235,11 @@ pub mod segment_definition {
         /// Pattern: `^[a-zA-Z0-9_-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-customerprofiles-segmentdefinition-sourcesegment.html#cfn-customerprofiles-segmentdefinition-sourcesegment-segmentdefinitionname)
-        pub fn segment_definition_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SegmentDefinitionName".to_owned(), value.into().into_json());
+        pub fn segment_definition_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SegmentDefinitionName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4122,12 +4259,12 @@ pub mod segment_definition {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -12,6 +12,34 @@ pub const TYPES: &[&str] = &[
     "AWS::DataBrew::Schedule",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::DataBrew::Dataset",
+        <Dataset as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataBrew::Job",
+        <Job as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataBrew::Project",
+        <Project as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataBrew::Recipe",
+        <Recipe as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataBrew::Ruleset",
+        <Ruleset as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataBrew::Schedule",
+        <Schedule as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::DataBrew::Dataset`.
 ///
 /// Required properties, the arguments of [`Dataset::new`]: `Input`, `Name`.
@@ -23,64 +51,69 @@ pub struct Dataset(crate::Resource);
 impl Dataset {
     /// A new `AWS::DataBrew::Dataset` with its required properties.
     pub fn new(
-        input: impl Into<crate::Value<dataset::Input>>,
-        name: impl Into<crate::Value<String>>,
+        input: impl crate::IntoValue<dataset::Input>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Dataset(
             crate::Resource::new("AWS::DataBrew::Dataset")
-                .property("Input", input.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("Input", input.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Format`: [`Format`](dataset::Format).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-dataset.html#cfn-databrew-dataset-format)
-    pub fn format(mut self, value: impl Into<crate::Value<dataset::Format>>) -> Self {
-        self.0.set_property("Format", value.into().into_json());
+    pub fn format(mut self, value: impl crate::IntoValue<dataset::Format>) -> Self {
+        self.0
+            .set_property("Format", value.into_value().into_json());
         self
     }
 
     /// `FormatOptions`: [`FormatOptions`](dataset::FormatOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-dataset.html#cfn-databrew-dataset-formatoptions)
-    pub fn format_options(
-        mut self,
-        value: impl Into<crate::Value<dataset::FormatOptions>>,
-    ) -> Self {
+    pub fn format_options(mut self, value: impl crate::IntoValue<dataset::FormatOptions>) -> Self {
         self.0
-            .set_property("FormatOptions", value.into().into_json());
+            .set_property("FormatOptions", value.into_value().into_json());
         self
     }
 
     /// `PathOptions`: [`PathOptions`](dataset::PathOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-dataset.html#cfn-databrew-dataset-pathoptions)
-    pub fn path_options(mut self, value: impl Into<crate::Value<dataset::PathOptions>>) -> Self {
-        self.0.set_property("PathOptions", value.into().into_json());
+    pub fn path_options(mut self, value: impl crate::IntoValue<dataset::PathOptions>) -> Self {
+        self.0
+            .set_property("PathOptions", value.into_value().into_json());
         self
     }
 
     /// `Source`: [`Source`](dataset::Source).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-dataset.html#cfn-databrew-dataset-source)
-    pub fn source(mut self, value: impl Into<crate::Value<dataset::Source>>) -> Self {
-        self.0.set_property("Source", value.into().into_json());
+    pub fn source(mut self, value: impl crate::IntoValue<dataset::Source>) -> Self {
+        self.0
+            .set_property("Source", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](dataset::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-dataset.html#cfn-databrew-dataset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<dataset::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<dataset::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Dataset {
     const TYPE_NAME: &'static str = "AWS::DataBrew::Dataset";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -116,18 +149,18 @@ pub mod dataset {
         /// Length: 1 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-csvoptions.html#cfn-databrew-dataset-csvoptions-delimiter)
-        pub fn delimiter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn delimiter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Delimiter".to_owned(), value.into().into_json());
+                .insert("Delimiter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HeaderRow`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-csvoptions.html#cfn-databrew-dataset-csvoptions-headerrow)
-        pub fn header_row(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn header_row(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("HeaderRow".to_owned(), value.into().into_json());
+                .insert("HeaderRow".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -155,9 +188,9 @@ pub mod dataset {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-datacataloginputdefinition.html#cfn-databrew-dataset-datacataloginputdefinition-catalogid)
-        pub fn catalog_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn catalog_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CatalogId".to_owned(), value.into().into_json());
+                .insert("CatalogId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -166,9 +199,9 @@ pub mod dataset {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-datacataloginputdefinition.html#cfn-databrew-dataset-datacataloginputdefinition-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -177,18 +210,18 @@ pub mod dataset {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-datacataloginputdefinition.html#cfn-databrew-dataset-datacataloginputdefinition-tablename)
-        pub fn table_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn table_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TableName".to_owned(), value.into().into_json());
+                .insert("TableName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TempDirectory`: [`S3Location`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-datacataloginputdefinition.html#cfn-databrew-dataset-datacataloginputdefinition-tempdirectory)
-        pub fn temp_directory(mut self, value: impl Into<crate::Value<S3Location>>) -> Self {
+        pub fn temp_directory(mut self, value: impl crate::IntoValue<S3Location>) -> Self {
             self.0
-                .insert("TempDirectory".to_owned(), value.into().into_json());
+                .insert("TempDirectory".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -207,10 +240,10 @@ pub mod dataset {
 
     impl DatabaseInputDefinition {
         /// A new `DatabaseInputDefinition` with its required properties.
-        pub fn new(glue_connection_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(glue_connection_name: impl crate::IntoValue<String>) -> Self {
             DatabaseInputDefinition(crate::typed::Properties::from_iter([(
                 "GlueConnectionName".to_owned(),
-                glue_connection_name.into().into_json(),
+                glue_connection_name.into_value().into_json(),
             )]))
         }
 
@@ -219,9 +252,11 @@ pub mod dataset {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-databaseinputdefinition.html#cfn-databrew-dataset-databaseinputdefinition-databasetablename)
-        pub fn database_table_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DatabaseTableName".to_owned(), value.into().into_json());
+        pub fn database_table_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DatabaseTableName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -230,18 +265,18 @@ pub mod dataset {
         /// Length: 1 to 10000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-databaseinputdefinition.html#cfn-databrew-dataset-databaseinputdefinition-querystring)
-        pub fn query_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn query_string(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("QueryString".to_owned(), value.into().into_json());
+                .insert("QueryString".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TempDirectory`: [`S3Location`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-databaseinputdefinition.html#cfn-databrew-dataset-databaseinputdefinition-tempdirectory)
-        pub fn temp_directory(mut self, value: impl Into<crate::Value<S3Location>>) -> Self {
+        pub fn temp_directory(mut self, value: impl crate::IntoValue<S3Location>) -> Self {
             self.0
-                .insert("TempDirectory".to_owned(), value.into().into_json());
+                .insert("TempDirectory".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -261,38 +296,39 @@ pub mod dataset {
     impl DatasetParameter {
         /// A new `DatasetParameter` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<Type>>,
+            name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             DatasetParameter(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `CreateColumn`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-datasetparameter.html#cfn-databrew-dataset-datasetparameter-createcolumn)
-        pub fn create_column(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn create_column(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("CreateColumn".to_owned(), value.into().into_json());
+                .insert("CreateColumn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DatetimeOptions`: [`DatetimeOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-datasetparameter.html#cfn-databrew-dataset-datasetparameter-datetimeoptions)
-        pub fn datetime_options(mut self, value: impl Into<crate::Value<DatetimeOptions>>) -> Self {
+        pub fn datetime_options(mut self, value: impl crate::IntoValue<DatetimeOptions>) -> Self {
             self.0
-                .insert("DatetimeOptions".to_owned(), value.into().into_json());
+                .insert("DatetimeOptions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Filter`: [`FilterExpression`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-datasetparameter.html#cfn-databrew-dataset-datasetparameter-filter)
-        pub fn filter(mut self, value: impl Into<crate::Value<FilterExpression>>) -> Self {
-            self.0.insert("Filter".to_owned(), value.into().into_json());
+        pub fn filter(mut self, value: impl crate::IntoValue<FilterExpression>) -> Self {
+            self.0
+                .insert("Filter".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -311,10 +347,10 @@ pub mod dataset {
 
     impl DatetimeOptions {
         /// A new `DatetimeOptions` with its required properties.
-        pub fn new(format: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(format: impl crate::IntoValue<String>) -> Self {
             DatetimeOptions(crate::typed::Properties::from_iter([(
                 "Format".to_owned(),
-                format.into().into_json(),
+                format.into_value().into_json(),
             )]))
         }
 
@@ -325,9 +361,9 @@ pub mod dataset {
         /// Pattern: `^[A-Za-z0-9_\.#@\-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-datetimeoptions.html#cfn-databrew-dataset-datetimeoptions-localecode)
-        pub fn locale_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn locale_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LocaleCode".to_owned(), value.into().into_json());
+                .insert("LocaleCode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -338,9 +374,9 @@ pub mod dataset {
         /// Pattern: `^(Z|[-+](\d|\d{2}|\d{2}:?\d{2}))$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-datetimeoptions.html#cfn-databrew-dataset-datetimeoptions-timezoneoffset)
-        pub fn timezone_offset(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn timezone_offset(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TimezoneOffset".to_owned(), value.into().into_json());
+                .insert("TimezoneOffset".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -366,9 +402,9 @@ pub mod dataset {
         /// `HeaderRow`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-exceloptions.html#cfn-databrew-dataset-exceloptions-headerrow)
-        pub fn header_row(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn header_row(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("HeaderRow".to_owned(), value.into().into_json());
+                .insert("HeaderRow".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -377,9 +413,9 @@ pub mod dataset {
         /// Items: 1 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-exceloptions.html#cfn-databrew-dataset-exceloptions-sheetindexes)
-        pub fn sheet_indexes(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
+        pub fn sheet_indexes(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
             self.0
-                .insert("SheetIndexes".to_owned(), value.into().into_json());
+                .insert("SheetIndexes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -388,9 +424,9 @@ pub mod dataset {
         /// Items: 1 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-exceloptions.html#cfn-databrew-dataset-exceloptions-sheetnames)
-        pub fn sheet_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn sheet_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SheetNames".to_owned(), value.into().into_json());
+                .insert("SheetNames".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -409,27 +445,28 @@ pub mod dataset {
 
     impl FilesLimit {
         /// A new `FilesLimit` with its required properties.
-        pub fn new(max_files: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_files: impl crate::IntoValue<i64>) -> Self {
             FilesLimit(crate::typed::Properties::from_iter([(
                 "MaxFiles".to_owned(),
-                max_files.into().into_json(),
+                max_files.into_value().into_json(),
             )]))
         }
 
         /// `Order`: [`Order`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-fileslimit.html#cfn-databrew-dataset-fileslimit-order)
-        pub fn order(mut self, value: impl Into<crate::Value<Order>>) -> Self {
-            self.0.insert("Order".to_owned(), value.into().into_json());
+        pub fn order(mut self, value: impl crate::IntoValue<Order>) -> Self {
+            self.0
+                .insert("Order".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OrderedBy`: [`OrderedBy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-fileslimit.html#cfn-databrew-dataset-fileslimit-orderedby)
-        pub fn ordered_by(mut self, value: impl Into<crate::Value<OrderedBy>>) -> Self {
+        pub fn ordered_by(mut self, value: impl crate::IntoValue<OrderedBy>) -> Self {
             self.0
-                .insert("OrderedBy".to_owned(), value.into().into_json());
+                .insert("OrderedBy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -449,12 +486,12 @@ pub mod dataset {
     impl FilterExpression {
         /// A new `FilterExpression` with its required properties.
         pub fn new(
-            expression: impl Into<crate::Value<String>>,
-            values_map: impl Into<crate::Value<Vec<FilterValue>>>,
+            expression: impl crate::IntoValue<String>,
+            values_map: impl crate::IntoValue<Vec<FilterValue>>,
         ) -> Self {
             FilterExpression(crate::typed::Properties::from_iter([
-                ("Expression".to_owned(), expression.into().into_json()),
-                ("ValuesMap".to_owned(), values_map.into().into_json()),
+                ("Expression".to_owned(), expression.into_value().into_json()),
+                ("ValuesMap".to_owned(), values_map.into_value().into_json()),
             ]))
         }
     }
@@ -474,14 +511,14 @@ pub mod dataset {
     impl FilterValue {
         /// A new `FilterValue` with its required properties.
         pub fn new(
-            value: impl Into<crate::Value<String>>,
-            value_reference: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
+            value_reference: impl crate::IntoValue<String>,
         ) -> Self {
             FilterValue(crate::typed::Properties::from_iter([
-                ("Value".to_owned(), value.into().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
                 (
                     "ValueReference".to_owned(),
-                    value_reference.into().into_json(),
+                    value_reference.into_value().into_json(),
                 ),
             ]))
         }
@@ -508,24 +545,27 @@ pub mod dataset {
         /// `Csv`: [`CsvOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-formatoptions.html#cfn-databrew-dataset-formatoptions-csv)
-        pub fn csv(mut self, value: impl Into<crate::Value<CsvOptions>>) -> Self {
-            self.0.insert("Csv".to_owned(), value.into().into_json());
+        pub fn csv(mut self, value: impl crate::IntoValue<CsvOptions>) -> Self {
+            self.0
+                .insert("Csv".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Excel`: [`ExcelOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-formatoptions.html#cfn-databrew-dataset-formatoptions-excel)
-        pub fn excel(mut self, value: impl Into<crate::Value<ExcelOptions>>) -> Self {
-            self.0.insert("Excel".to_owned(), value.into().into_json());
+        pub fn excel(mut self, value: impl crate::IntoValue<ExcelOptions>) -> Self {
+            self.0
+                .insert("Excel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Json`: [`JsonOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-formatoptions.html#cfn-databrew-dataset-formatoptions-json)
-        pub fn json(mut self, value: impl Into<crate::Value<JsonOptions>>) -> Self {
-            self.0.insert("Json".to_owned(), value.into().into_json());
+        pub fn json(mut self, value: impl crate::IntoValue<JsonOptions>) -> Self {
+            self.0
+                .insert("Json".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -553,11 +593,11 @@ pub mod dataset {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-input.html#cfn-databrew-dataset-input-datacataloginputdefinition)
         pub fn data_catalog_input_definition(
             mut self,
-            value: impl Into<crate::Value<DataCatalogInputDefinition>>,
+            value: impl crate::IntoValue<DataCatalogInputDefinition>,
         ) -> Self {
             self.0.insert(
                 "DataCatalogInputDefinition".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -567,11 +607,11 @@ pub mod dataset {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-input.html#cfn-databrew-dataset-input-databaseinputdefinition)
         pub fn database_input_definition(
             mut self,
-            value: impl Into<crate::Value<DatabaseInputDefinition>>,
+            value: impl crate::IntoValue<DatabaseInputDefinition>,
         ) -> Self {
             self.0.insert(
                 "DatabaseInputDefinition".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -579,18 +619,20 @@ pub mod dataset {
         /// `Metadata`: [`Metadata`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-input.html#cfn-databrew-dataset-input-metadata)
-        pub fn metadata(mut self, value: impl Into<crate::Value<Metadata>>) -> Self {
+        pub fn metadata(mut self, value: impl crate::IntoValue<Metadata>) -> Self {
             self.0
-                .insert("Metadata".to_owned(), value.into().into_json());
+                .insert("Metadata".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3InputDefinition`: [`S3Location`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-input.html#cfn-databrew-dataset-input-s3inputdefinition)
-        pub fn s3_input_definition(mut self, value: impl Into<crate::Value<S3Location>>) -> Self {
-            self.0
-                .insert("S3InputDefinition".to_owned(), value.into().into_json());
+        pub fn s3_input_definition(mut self, value: impl crate::IntoValue<S3Location>) -> Self {
+            self.0.insert(
+                "S3InputDefinition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -616,9 +658,9 @@ pub mod dataset {
         /// `MultiLine`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-jsonoptions.html#cfn-databrew-dataset-jsonoptions-multiline)
-        pub fn multi_line(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn multi_line(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("MultiLine".to_owned(), value.into().into_json());
+                .insert("MultiLine".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -646,9 +688,9 @@ pub mod dataset {
         /// Length: 20 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-metadata.html#cfn-databrew-dataset-metadata-sourcearn)
-        pub fn source_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceArn".to_owned(), value.into().into_json());
+                .insert("SourceArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -674,9 +716,9 @@ pub mod dataset {
         /// `FilesLimit`: [`FilesLimit`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-pathoptions.html#cfn-databrew-dataset-pathoptions-fileslimit)
-        pub fn files_limit(mut self, value: impl Into<crate::Value<FilesLimit>>) -> Self {
+        pub fn files_limit(mut self, value: impl crate::IntoValue<FilesLimit>) -> Self {
             self.0
-                .insert("FilesLimit".to_owned(), value.into().into_json());
+                .insert("FilesLimit".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -685,11 +727,11 @@ pub mod dataset {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-pathoptions.html#cfn-databrew-dataset-pathoptions-lastmodifieddatecondition)
         pub fn last_modified_date_condition(
             mut self,
-            value: impl Into<crate::Value<FilterExpression>>,
+            value: impl crate::IntoValue<FilterExpression>,
         ) -> Self {
             self.0.insert(
                 "LastModifiedDateCondition".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -697,9 +739,9 @@ pub mod dataset {
         /// `Parameters`: list of [`PathParameter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-pathoptions.html#cfn-databrew-dataset-pathoptions-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<Vec<PathParameter>>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<Vec<PathParameter>>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -719,17 +761,17 @@ pub mod dataset {
     impl PathParameter {
         /// A new `PathParameter` with its required properties.
         pub fn new(
-            dataset_parameter: impl Into<crate::Value<DatasetParameter>>,
-            path_parameter_name: impl Into<crate::Value<String>>,
+            dataset_parameter: impl crate::IntoValue<DatasetParameter>,
+            path_parameter_name: impl crate::IntoValue<String>,
         ) -> Self {
             PathParameter(crate::typed::Properties::from_iter([
                 (
                     "DatasetParameter".to_owned(),
-                    dataset_parameter.into().into_json(),
+                    dataset_parameter.into_value().into_json(),
                 ),
                 (
                     "PathParameterName".to_owned(),
-                    path_parameter_name.into().into_json(),
+                    path_parameter_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -749,19 +791,19 @@ pub mod dataset {
 
     impl S3Location {
         /// A new `S3Location` with its required properties.
-        pub fn new(bucket: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket: impl crate::IntoValue<String>) -> Self {
             S3Location(crate::typed::Properties::from_iter([(
                 "Bucket".to_owned(),
-                bucket.into().into_json(),
+                bucket.into_value().into_json(),
             )]))
         }
 
         /// `BucketOwner`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-s3location.html#cfn-databrew-dataset-s3location-bucketowner)
-        pub fn bucket_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketOwner".to_owned(), value.into().into_json());
+                .insert("BucketOwner".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -770,8 +812,9 @@ pub mod dataset {
         /// Length: 1 to 1280.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-dataset-s3location.html#cfn-databrew-dataset-s3location-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -791,12 +834,12 @@ pub mod dataset {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -921,14 +964,14 @@ pub struct Job(crate::Resource);
 impl Job {
     /// A new `AWS::DataBrew::Job` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<job::Type>>,
+        name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<job::Type>,
     ) -> Self {
         Job(crate::Resource::new("AWS::DataBrew::Job")
-            .property("Name", name.into().into_json())
-            .property("RoleArn", role_arn.into().into_json())
-            .property("Type", r#type.into().into_json()))
+            .property("Name", name.into_value().into_json())
+            .property("RoleArn", role_arn.into_value().into_json())
+            .property("Type", r#type.into_value().into_json()))
     }
 
     /// `DataCatalogOutputs`: list of [`DataCatalogOutput`](job::DataCatalogOutput).
@@ -938,10 +981,10 @@ impl Job {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-datacatalogoutputs)
     pub fn data_catalog_outputs(
         mut self,
-        value: impl Into<crate::Value<Vec<job::DataCatalogOutput>>>,
+        value: impl crate::IntoValue<Vec<job::DataCatalogOutput>>,
     ) -> Self {
         self.0
-            .set_property("DataCatalogOutputs", value.into().into_json());
+            .set_property("DataCatalogOutputs", value.into_value().into_json());
         self
     }
 
@@ -952,10 +995,10 @@ impl Job {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-databaseoutputs)
     pub fn database_outputs(
         mut self,
-        value: impl Into<crate::Value<Vec<job::DatabaseOutput>>>,
+        value: impl crate::IntoValue<Vec<job::DatabaseOutput>>,
     ) -> Self {
         self.0
-            .set_property("DatabaseOutputs", value.into().into_json());
+            .set_property("DatabaseOutputs", value.into_value().into_json());
         self
     }
 
@@ -964,8 +1007,9 @@ impl Job {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-datasetname)
-    pub fn dataset_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DatasetName", value.into().into_json());
+    pub fn dataset_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DatasetName", value.into_value().into_json());
         self
     }
 
@@ -974,46 +1018,45 @@ impl Job {
     /// Length: 20 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-encryptionkeyarn)
-    pub fn encryption_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn encryption_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EncryptionKeyArn", value.into().into_json());
+            .set_property("EncryptionKeyArn", value.into_value().into_json());
         self
     }
 
     /// `EncryptionMode`: [`EncryptionMode`](job::EncryptionMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-encryptionmode)
-    pub fn encryption_mode(mut self, value: impl Into<crate::Value<job::EncryptionMode>>) -> Self {
+    pub fn encryption_mode(mut self, value: impl crate::IntoValue<job::EncryptionMode>) -> Self {
         self.0
-            .set_property("EncryptionMode", value.into().into_json());
+            .set_property("EncryptionMode", value.into_value().into_json());
         self
     }
 
     /// `JobSample`: [`JobSample`](job::JobSample).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-jobsample)
-    pub fn job_sample(mut self, value: impl Into<crate::Value<job::JobSample>>) -> Self {
-        self.0.set_property("JobSample", value.into().into_json());
+    pub fn job_sample(mut self, value: impl crate::IntoValue<job::JobSample>) -> Self {
+        self.0
+            .set_property("JobSample", value.into_value().into_json());
         self
     }
 
     /// `LogSubscription`: [`LogSubscription`](job::LogSubscription).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-logsubscription)
-    pub fn log_subscription(
-        mut self,
-        value: impl Into<crate::Value<job::LogSubscription>>,
-    ) -> Self {
+    pub fn log_subscription(mut self, value: impl crate::IntoValue<job::LogSubscription>) -> Self {
         self.0
-            .set_property("LogSubscription", value.into().into_json());
+            .set_property("LogSubscription", value.into_value().into_json());
         self
     }
 
     /// `MaxCapacity`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-maxcapacity)
-    pub fn max_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MaxCapacity", value.into().into_json());
+    pub fn max_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MaxCapacity", value.into_value().into_json());
         self
     }
 
@@ -1022,17 +1065,18 @@ impl Job {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-maxretries)
-    pub fn max_retries(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MaxRetries", value.into().into_json());
+    pub fn max_retries(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MaxRetries", value.into_value().into_json());
         self
     }
 
     /// `OutputLocation`: [`OutputLocation`](job::OutputLocation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-outputlocation)
-    pub fn output_location(mut self, value: impl Into<crate::Value<job::OutputLocation>>) -> Self {
+    pub fn output_location(mut self, value: impl crate::IntoValue<job::OutputLocation>) -> Self {
         self.0
-            .set_property("OutputLocation", value.into().into_json());
+            .set_property("OutputLocation", value.into_value().into_json());
         self
     }
 
@@ -1041,8 +1085,9 @@ impl Job {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-outputs)
-    pub fn outputs(mut self, value: impl Into<crate::Value<Vec<job::Output>>>) -> Self {
-        self.0.set_property("Outputs", value.into().into_json());
+    pub fn outputs(mut self, value: impl crate::IntoValue<Vec<job::Output>>) -> Self {
+        self.0
+            .set_property("Outputs", value.into_value().into_json());
         self
     }
 
@@ -1051,10 +1096,10 @@ impl Job {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-profileconfiguration)
     pub fn profile_configuration(
         mut self,
-        value: impl Into<crate::Value<job::ProfileConfiguration>>,
+        value: impl crate::IntoValue<job::ProfileConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ProfileConfiguration", value.into().into_json());
+            .set_property("ProfileConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1063,24 +1108,26 @@ impl Job {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-projectname)
-    pub fn project_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ProjectName", value.into().into_json());
+    pub fn project_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ProjectName", value.into_value().into_json());
         self
     }
 
     /// `Recipe`: [`Recipe`](job::Recipe).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-recipe)
-    pub fn recipe(mut self, value: impl Into<crate::Value<job::Recipe>>) -> Self {
-        self.0.set_property("Recipe", value.into().into_json());
+    pub fn recipe(mut self, value: impl crate::IntoValue<job::Recipe>) -> Self {
+        self.0
+            .set_property("Recipe", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](job::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<job::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<job::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1089,8 +1136,9 @@ impl Job {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-timeout)
-    pub fn timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Timeout", value.into().into_json());
+    pub fn timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("Timeout", value.into_value().into_json());
         self
     }
 
@@ -1101,17 +1149,22 @@ impl Job {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-job.html#cfn-databrew-job-validationconfigurations)
     pub fn validation_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<job::ValidationConfiguration>>>,
+        value: impl crate::IntoValue<Vec<job::ValidationConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("ValidationConfigurations", value.into().into_json());
+            .set_property("ValidationConfigurations", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Job {
     const TYPE_NAME: &'static str = "AWS::DataBrew::Job";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1138,10 +1191,10 @@ pub mod job {
 
     impl AllowedStatistics {
         /// A new `AllowedStatistics` with its required properties.
-        pub fn new(statistics: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(statistics: impl crate::IntoValue<Vec<String>>) -> Self {
             AllowedStatistics(crate::typed::Properties::from_iter([(
                 "Statistics".to_owned(),
-                statistics.into().into_json(),
+                statistics.into_value().into_json(),
             )]))
         }
     }
@@ -1169,8 +1222,9 @@ pub mod job {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-columnselector.html#cfn-databrew-job-columnselector-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1179,8 +1233,9 @@ pub mod job {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-columnselector.html#cfn-databrew-job-columnselector-regex)
-        pub fn regex(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Regex".to_owned(), value.into().into_json());
+        pub fn regex(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Regex".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1199,10 +1254,10 @@ pub mod job {
 
     impl ColumnStatisticsConfiguration {
         /// A new `ColumnStatisticsConfiguration` with its required properties.
-        pub fn new(statistics: impl Into<crate::Value<StatisticsConfiguration>>) -> Self {
+        pub fn new(statistics: impl crate::IntoValue<StatisticsConfiguration>) -> Self {
             ColumnStatisticsConfiguration(crate::typed::Properties::from_iter([(
                 "Statistics".to_owned(),
-                statistics.into().into_json(),
+                statistics.into_value().into_json(),
             )]))
         }
 
@@ -1211,9 +1266,9 @@ pub mod job {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-columnstatisticsconfiguration.html#cfn-databrew-job-columnstatisticsconfiguration-selectors)
-        pub fn selectors(mut self, value: impl Into<crate::Value<Vec<ColumnSelector>>>) -> Self {
+        pub fn selectors(mut self, value: impl crate::IntoValue<Vec<ColumnSelector>>) -> Self {
             self.0
-                .insert("Selectors".to_owned(), value.into().into_json());
+                .insert("Selectors".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1241,9 +1296,9 @@ pub mod job {
         /// Length: 1 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-csvoutputoptions.html#cfn-databrew-job-csvoutputoptions-delimiter)
-        pub fn delimiter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn delimiter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Delimiter".to_owned(), value.into().into_json());
+                .insert("Delimiter".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1263,12 +1318,15 @@ pub mod job {
     impl DataCatalogOutput {
         /// A new `DataCatalogOutput` with its required properties.
         pub fn new(
-            database_name: impl Into<crate::Value<String>>,
-            table_name: impl Into<crate::Value<String>>,
+            database_name: impl crate::IntoValue<String>,
+            table_name: impl crate::IntoValue<String>,
         ) -> Self {
             DataCatalogOutput(crate::typed::Properties::from_iter([
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("TableName".to_owned(), table_name.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                ("TableName".to_owned(), table_name.into_value().into_json()),
             ]))
         }
 
@@ -1277,9 +1335,9 @@ pub mod job {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-datacatalogoutput.html#cfn-databrew-job-datacatalogoutput-catalogid)
-        pub fn catalog_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn catalog_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CatalogId".to_owned(), value.into().into_json());
+                .insert("CatalogId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1288,28 +1346,28 @@ pub mod job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-datacatalogoutput.html#cfn-databrew-job-datacatalogoutput-databaseoptions)
         pub fn database_options(
             mut self,
-            value: impl Into<crate::Value<DatabaseTableOutputOptions>>,
+            value: impl crate::IntoValue<DatabaseTableOutputOptions>,
         ) -> Self {
             self.0
-                .insert("DatabaseOptions".to_owned(), value.into().into_json());
+                .insert("DatabaseOptions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Overwrite`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-datacatalogoutput.html#cfn-databrew-job-datacatalogoutput-overwrite)
-        pub fn overwrite(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn overwrite(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Overwrite".to_owned(), value.into().into_json());
+                .insert("Overwrite".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3Options`: [`S3TableOutputOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-datacatalogoutput.html#cfn-databrew-job-datacatalogoutput-s3options)
-        pub fn s3_options(mut self, value: impl Into<crate::Value<S3TableOutputOptions>>) -> Self {
+        pub fn s3_options(mut self, value: impl crate::IntoValue<S3TableOutputOptions>) -> Self {
             self.0
-                .insert("S3Options".to_owned(), value.into().into_json());
+                .insert("S3Options".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1329,17 +1387,17 @@ pub mod job {
     impl DatabaseOutput {
         /// A new `DatabaseOutput` with its required properties.
         pub fn new(
-            database_options: impl Into<crate::Value<DatabaseTableOutputOptions>>,
-            glue_connection_name: impl Into<crate::Value<String>>,
+            database_options: impl crate::IntoValue<DatabaseTableOutputOptions>,
+            glue_connection_name: impl crate::IntoValue<String>,
         ) -> Self {
             DatabaseOutput(crate::typed::Properties::from_iter([
                 (
                     "DatabaseOptions".to_owned(),
-                    database_options.into().into_json(),
+                    database_options.into_value().into_json(),
                 ),
                 (
                     "GlueConnectionName".to_owned(),
-                    glue_connection_name.into().into_json(),
+                    glue_connection_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -1349,10 +1407,12 @@ pub mod job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-databaseoutput.html#cfn-databrew-job-databaseoutput-databaseoutputmode)
         pub fn database_output_mode(
             mut self,
-            value: impl Into<crate::Value<DatabaseOutputMode>>,
+            value: impl crate::IntoValue<DatabaseOutputMode>,
         ) -> Self {
-            self.0
-                .insert("DatabaseOutputMode".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DatabaseOutputMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1371,19 +1431,19 @@ pub mod job {
 
     impl DatabaseTableOutputOptions {
         /// A new `DatabaseTableOutputOptions` with its required properties.
-        pub fn new(table_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(table_name: impl crate::IntoValue<String>) -> Self {
             DatabaseTableOutputOptions(crate::typed::Properties::from_iter([(
                 "TableName".to_owned(),
-                table_name.into().into_json(),
+                table_name.into_value().into_json(),
             )]))
         }
 
         /// `TempDirectory`: [`S3Location`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-databasetableoutputoptions.html#cfn-databrew-job-databasetableoutputoptions-tempdirectory)
-        pub fn temp_directory(mut self, value: impl Into<crate::Value<S3Location>>) -> Self {
+        pub fn temp_directory(mut self, value: impl crate::IntoValue<S3Location>) -> Self {
             self.0
-                .insert("TempDirectory".to_owned(), value.into().into_json());
+                .insert("TempDirectory".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1402,10 +1462,10 @@ pub mod job {
 
     impl EntityDetectorConfiguration {
         /// A new `EntityDetectorConfiguration` with its required properties.
-        pub fn new(entity_types: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(entity_types: impl crate::IntoValue<Vec<String>>) -> Self {
             EntityDetectorConfiguration(crate::typed::Properties::from_iter([(
                 "EntityTypes".to_owned(),
-                entity_types.into().into_json(),
+                entity_types.into_value().into_json(),
             )]))
         }
 
@@ -1414,10 +1474,12 @@ pub mod job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-entitydetectorconfiguration.html#cfn-databrew-job-entitydetectorconfiguration-allowedstatistics)
         pub fn allowed_statistics(
             mut self,
-            value: impl Into<crate::Value<AllowedStatistics>>,
+            value: impl crate::IntoValue<AllowedStatistics>,
         ) -> Self {
-            self.0
-                .insert("AllowedStatistics".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AllowedStatistics".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1443,16 +1505,18 @@ pub mod job {
         /// `Mode`: [`SampleMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-jobsample.html#cfn-databrew-job-jobsample-mode)
-        pub fn mode(mut self, value: impl Into<crate::Value<SampleMode>>) -> Self {
-            self.0.insert("Mode".to_owned(), value.into().into_json());
+        pub fn mode(mut self, value: impl crate::IntoValue<SampleMode>) -> Self {
+            self.0
+                .insert("Mode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Size`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-jobsample.html#cfn-databrew-job-jobsample-size)
-        pub fn size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Size".to_owned(), value.into().into_json());
+        pub fn size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Size".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1471,10 +1535,10 @@ pub mod job {
 
     impl Output {
         /// A new `Output` with its required properties.
-        pub fn new(location: impl Into<crate::Value<S3Location>>) -> Self {
+        pub fn new(location: impl crate::IntoValue<S3Location>) -> Self {
             Output(crate::typed::Properties::from_iter([(
                 "Location".to_owned(),
-                location.into().into_json(),
+                location.into_value().into_json(),
             )]))
         }
 
@@ -1483,30 +1547,30 @@ pub mod job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-output.html#cfn-databrew-job-output-compressionformat)
         pub fn compression_format(
             mut self,
-            value: impl Into<crate::Value<CompressionFormat>>,
+            value: impl crate::IntoValue<CompressionFormat>,
         ) -> Self {
-            self.0
-                .insert("CompressionFormat".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CompressionFormat".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Format`: [`Format`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-output.html#cfn-databrew-job-output-format)
-        pub fn format(mut self, value: impl Into<crate::Value<Format>>) -> Self {
-            self.0.insert("Format".to_owned(), value.into().into_json());
+        pub fn format(mut self, value: impl crate::IntoValue<Format>) -> Self {
+            self.0
+                .insert("Format".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FormatOptions`: [`OutputFormatOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-output.html#cfn-databrew-job-output-formatoptions)
-        pub fn format_options(
-            mut self,
-            value: impl Into<crate::Value<OutputFormatOptions>>,
-        ) -> Self {
+        pub fn format_options(mut self, value: impl crate::IntoValue<OutputFormatOptions>) -> Self {
             self.0
-                .insert("FormatOptions".to_owned(), value.into().into_json());
+                .insert("FormatOptions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1515,18 +1579,18 @@ pub mod job {
         /// Range: 1 to 999.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-output.html#cfn-databrew-job-output-maxoutputfiles)
-        pub fn max_output_files(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_output_files(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxOutputFiles".to_owned(), value.into().into_json());
+                .insert("MaxOutputFiles".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Overwrite`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-output.html#cfn-databrew-job-output-overwrite)
-        pub fn overwrite(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn overwrite(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Overwrite".to_owned(), value.into().into_json());
+                .insert("Overwrite".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1535,9 +1599,11 @@ pub mod job {
         /// Items: 0 to 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-output.html#cfn-databrew-job-output-partitioncolumns)
-        pub fn partition_columns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("PartitionColumns".to_owned(), value.into().into_json());
+        pub fn partition_columns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "PartitionColumns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1563,8 +1629,9 @@ pub mod job {
         /// `Csv`: [`CsvOutputOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-outputformatoptions.html#cfn-databrew-job-outputformatoptions-csv)
-        pub fn csv(mut self, value: impl Into<crate::Value<CsvOutputOptions>>) -> Self {
-            self.0.insert("Csv".to_owned(), value.into().into_json());
+        pub fn csv(mut self, value: impl crate::IntoValue<CsvOutputOptions>) -> Self {
+            self.0
+                .insert("Csv".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1583,10 +1650,10 @@ pub mod job {
 
     impl OutputLocation {
         /// A new `OutputLocation` with its required properties.
-        pub fn new(bucket: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket: impl crate::IntoValue<String>) -> Self {
             OutputLocation(crate::typed::Properties::from_iter([(
                 "Bucket".to_owned(),
-                bucket.into().into_json(),
+                bucket.into_value().into_json(),
             )]))
         }
 
@@ -1597,9 +1664,9 @@ pub mod job {
         /// Pattern: `^[0-9]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-outputlocation.html#cfn-databrew-job-outputlocation-bucketowner)
-        pub fn bucket_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketOwner".to_owned(), value.into().into_json());
+                .insert("BucketOwner".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1608,8 +1675,9 @@ pub mod job {
         /// Length: 1 to 1280.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-outputlocation.html#cfn-databrew-job-outputlocation-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1639,11 +1707,11 @@ pub mod job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-profileconfiguration.html#cfn-databrew-job-profileconfiguration-columnstatisticsconfigurations)
         pub fn column_statistics_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<ColumnStatisticsConfiguration>>>,
+            value: impl crate::IntoValue<Vec<ColumnStatisticsConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "ColumnStatisticsConfigurations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1653,11 +1721,11 @@ pub mod job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-profileconfiguration.html#cfn-databrew-job-profileconfiguration-datasetstatisticsconfiguration)
         pub fn dataset_statistics_configuration(
             mut self,
-            value: impl Into<crate::Value<StatisticsConfiguration>>,
+            value: impl crate::IntoValue<StatisticsConfiguration>,
         ) -> Self {
             self.0.insert(
                 "DatasetStatisticsConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1667,11 +1735,11 @@ pub mod job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-profileconfiguration.html#cfn-databrew-job-profileconfiguration-entitydetectorconfiguration)
         pub fn entity_detector_configuration(
             mut self,
-            value: impl Into<crate::Value<EntityDetectorConfiguration>>,
+            value: impl crate::IntoValue<EntityDetectorConfiguration>,
         ) -> Self {
             self.0.insert(
                 "EntityDetectorConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1683,10 +1751,10 @@ pub mod job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-profileconfiguration.html#cfn-databrew-job-profileconfiguration-profilecolumns)
         pub fn profile_columns(
             mut self,
-            value: impl Into<crate::Value<Vec<ColumnSelector>>>,
+            value: impl crate::IntoValue<Vec<ColumnSelector>>,
         ) -> Self {
             self.0
-                .insert("ProfileColumns".to_owned(), value.into().into_json());
+                .insert("ProfileColumns".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1705,19 +1773,19 @@ pub mod job {
 
     impl Recipe {
         /// A new `Recipe` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             Recipe(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Version`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-recipe.html#cfn-databrew-job-recipe-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1736,10 +1804,10 @@ pub mod job {
 
     impl S3Location {
         /// A new `S3Location` with its required properties.
-        pub fn new(bucket: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket: impl crate::IntoValue<String>) -> Self {
             S3Location(crate::typed::Properties::from_iter([(
                 "Bucket".to_owned(),
-                bucket.into().into_json(),
+                bucket.into_value().into_json(),
             )]))
         }
 
@@ -1750,9 +1818,9 @@ pub mod job {
         /// Pattern: `^[0-9]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-s3location.html#cfn-databrew-job-s3location-bucketowner)
-        pub fn bucket_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketOwner".to_owned(), value.into().into_json());
+                .insert("BucketOwner".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1761,8 +1829,9 @@ pub mod job {
         /// Length: 1 to 1280.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-s3location.html#cfn-databrew-job-s3location-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1781,10 +1850,10 @@ pub mod job {
 
     impl S3TableOutputOptions {
         /// A new `S3TableOutputOptions` with its required properties.
-        pub fn new(location: impl Into<crate::Value<S3Location>>) -> Self {
+        pub fn new(location: impl crate::IntoValue<S3Location>) -> Self {
             S3TableOutputOptions(crate::typed::Properties::from_iter([(
                 "Location".to_owned(),
-                location.into().into_json(),
+                location.into_value().into_json(),
             )]))
         }
     }
@@ -1804,12 +1873,12 @@ pub mod job {
     impl StatisticOverride {
         /// A new `StatisticOverride` with its required properties.
         pub fn new(
-            parameters: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
-            statistic: impl Into<crate::Value<String>>,
+            parameters: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
+            statistic: impl crate::IntoValue<String>,
         ) -> Self {
             StatisticOverride(crate::typed::Properties::from_iter([
-                ("Parameters".to_owned(), parameters.into().into_json()),
-                ("Statistic".to_owned(), statistic.into().into_json()),
+                ("Parameters".to_owned(), parameters.into_value().into_json()),
+                ("Statistic".to_owned(), statistic.into_value().into_json()),
             ]))
         }
     }
@@ -1837,9 +1906,11 @@ pub mod job {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-statisticsconfiguration.html#cfn-databrew-job-statisticsconfiguration-includedstatistics)
-        pub fn included_statistics(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("IncludedStatistics".to_owned(), value.into().into_json());
+        pub fn included_statistics(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "IncludedStatistics".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1848,9 +1919,9 @@ pub mod job {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-statisticsconfiguration.html#cfn-databrew-job-statisticsconfiguration-overrides)
-        pub fn overrides(mut self, value: impl Into<crate::Value<Vec<StatisticOverride>>>) -> Self {
+        pub fn overrides(mut self, value: impl crate::IntoValue<Vec<StatisticOverride>>) -> Self {
             self.0
-                .insert("Overrides".to_owned(), value.into().into_json());
+                .insert("Overrides".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1870,12 +1941,12 @@ pub mod job {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1894,19 +1965,19 @@ pub mod job {
 
     impl ValidationConfiguration {
         /// A new `ValidationConfiguration` with its required properties.
-        pub fn new(ruleset_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(ruleset_arn: impl crate::IntoValue<String>) -> Self {
             ValidationConfiguration(crate::typed::Properties::from_iter([(
                 "RulesetArn".to_owned(),
-                ruleset_arn.into().into_json(),
+                ruleset_arn.into_value().into_json(),
             )]))
         }
 
         /// `ValidationMode`: [`ValidationMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-job-validationconfiguration.html#cfn-databrew-job-validationconfiguration-validationmode)
-        pub fn validation_mode(mut self, value: impl Into<crate::Value<ValidationMode>>) -> Self {
+        pub fn validation_mode(mut self, value: impl crate::IntoValue<ValidationMode>) -> Self {
             self.0
-                .insert("ValidationMode".to_owned(), value.into().into_json());
+                .insert("ValidationMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2106,40 +2177,46 @@ pub struct Project(crate::Resource);
 impl Project {
     /// A new `AWS::DataBrew::Project` with its required properties.
     pub fn new(
-        dataset_name: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        recipe_name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
+        dataset_name: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        recipe_name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Project(
             crate::Resource::new("AWS::DataBrew::Project")
-                .property("DatasetName", dataset_name.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("RecipeName", recipe_name.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("DatasetName", dataset_name.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("RecipeName", recipe_name.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
     /// `Sample`: [`Sample`](project::Sample).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-project.html#cfn-databrew-project-sample)
-    pub fn sample(mut self, value: impl Into<crate::Value<project::Sample>>) -> Self {
-        self.0.set_property("Sample", value.into().into_json());
+    pub fn sample(mut self, value: impl crate::IntoValue<project::Sample>) -> Self {
+        self.0
+            .set_property("Sample", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](project::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-project.html#cfn-databrew-project-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<project::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<project::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Project {
     const TYPE_NAME: &'static str = "AWS::DataBrew::Project";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2166,10 +2243,10 @@ pub mod project {
 
     impl Sample {
         /// A new `Sample` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             Sample(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -2178,8 +2255,9 @@ pub mod project {
         /// Range: 1 to 5000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-project-sample.html#cfn-databrew-project-sample-size)
-        pub fn size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Size".to_owned(), value.into().into_json());
+        pub fn size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Size".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2199,12 +2277,12 @@ pub mod project {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2248,13 +2326,13 @@ pub struct Recipe(crate::Resource);
 impl Recipe {
     /// A new `AWS::DataBrew::Recipe` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        steps: impl Into<crate::Value<Vec<recipe::RecipeStep>>>,
+        name: impl crate::IntoValue<String>,
+        steps: impl crate::IntoValue<Vec<recipe::RecipeStep>>,
     ) -> Self {
         Recipe(
             crate::Resource::new("AWS::DataBrew::Recipe")
-                .property("Name", name.into().into_json())
-                .property("Steps", steps.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Steps", steps.into_value().into_json()),
         )
     }
 
@@ -2263,23 +2341,29 @@ impl Recipe {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-recipe.html#cfn-databrew-recipe-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](recipe::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-recipe.html#cfn-databrew-recipe-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<recipe::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<recipe::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Recipe {
     const TYPE_NAME: &'static str = "AWS::DataBrew::Recipe";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2306,19 +2390,19 @@ pub mod recipe {
 
     impl Action {
         /// A new `Action` with its required properties.
-        pub fn new(operation: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(operation: impl crate::IntoValue<String>) -> Self {
             Action(crate::typed::Properties::from_iter([(
                 "Operation".to_owned(),
-                operation.into().into_json(),
+                operation.into_value().into_json(),
             )]))
         }
 
         /// `Parameters`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-recipe-action.html#cfn-databrew-recipe-action-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2338,12 +2422,15 @@ pub mod recipe {
     impl ConditionExpression {
         /// A new `ConditionExpression` with its required properties.
         pub fn new(
-            condition: impl Into<crate::Value<String>>,
-            target_column: impl Into<crate::Value<String>>,
+            condition: impl crate::IntoValue<String>,
+            target_column: impl crate::IntoValue<String>,
         ) -> Self {
             ConditionExpression(crate::typed::Properties::from_iter([
-                ("Condition".to_owned(), condition.into().into_json()),
-                ("TargetColumn".to_owned(), target_column.into().into_json()),
+                ("Condition".to_owned(), condition.into_value().into_json()),
+                (
+                    "TargetColumn".to_owned(),
+                    target_column.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -2352,8 +2439,9 @@ pub mod recipe {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-recipe-conditionexpression.html#cfn-databrew-recipe-conditionexpression-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2372,10 +2460,10 @@ pub mod recipe {
 
     impl RecipeStep {
         /// A new `RecipeStep` with its required properties.
-        pub fn new(action: impl Into<crate::Value<Action>>) -> Self {
+        pub fn new(action: impl crate::IntoValue<Action>) -> Self {
             RecipeStep(crate::typed::Properties::from_iter([(
                 "Action".to_owned(),
-                action.into().into_json(),
+                action.into_value().into_json(),
             )]))
         }
 
@@ -2384,10 +2472,12 @@ pub mod recipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-recipe-recipestep.html#cfn-databrew-recipe-recipestep-conditionexpressions)
         pub fn condition_expressions(
             mut self,
-            value: impl Into<crate::Value<Vec<ConditionExpression>>>,
+            value: impl crate::IntoValue<Vec<ConditionExpression>>,
         ) -> Self {
-            self.0
-                .insert("ConditionExpressions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConditionExpressions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2407,12 +2497,12 @@ pub mod recipe {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2435,15 +2525,15 @@ pub struct Ruleset(crate::Resource);
 impl Ruleset {
     /// A new `AWS::DataBrew::Ruleset` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        rules: impl Into<crate::Value<Vec<ruleset::Rule>>>,
-        target_arn: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        rules: impl crate::IntoValue<Vec<ruleset::Rule>>,
+        target_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Ruleset(
             crate::Resource::new("AWS::DataBrew::Ruleset")
-                .property("Name", name.into().into_json())
-                .property("Rules", rules.into().into_json())
-                .property("TargetArn", target_arn.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Rules", rules.into_value().into_json())
+                .property("TargetArn", target_arn.into_value().into_json()),
         )
     }
 
@@ -2452,23 +2542,29 @@ impl Ruleset {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-ruleset.html#cfn-databrew-ruleset-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](ruleset::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-ruleset.html#cfn-databrew-ruleset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<ruleset::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<ruleset::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Ruleset {
     const TYPE_NAME: &'static str = "AWS::DataBrew::Ruleset";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "TargetArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2504,8 +2600,9 @@ pub mod ruleset {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-ruleset-columnselector.html#cfn-databrew-ruleset-columnselector-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2514,8 +2611,9 @@ pub mod ruleset {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-ruleset-columnselector.html#cfn-databrew-ruleset-columnselector-regex)
-        pub fn regex(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Regex".to_owned(), value.into().into_json());
+        pub fn regex(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Regex".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2535,15 +2633,15 @@ pub mod ruleset {
     impl Rule {
         /// A new `Rule` with its required properties.
         pub fn new(
-            check_expression: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            check_expression: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             Rule(crate::typed::Properties::from_iter([
                 (
                     "CheckExpression".to_owned(),
-                    check_expression.into().into_json(),
+                    check_expression.into_value().into_json(),
                 ),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -2554,19 +2652,19 @@ pub mod ruleset {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-ruleset-rule.html#cfn-databrew-ruleset-rule-columnselectors)
         pub fn column_selectors(
             mut self,
-            value: impl Into<crate::Value<Vec<ColumnSelector>>>,
+            value: impl crate::IntoValue<Vec<ColumnSelector>>,
         ) -> Self {
             self.0
-                .insert("ColumnSelectors".to_owned(), value.into().into_json());
+                .insert("ColumnSelectors".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Disabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-ruleset-rule.html#cfn-databrew-ruleset-rule-disabled)
-        pub fn disabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn disabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Disabled".to_owned(), value.into().into_json());
+                .insert("Disabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2575,19 +2673,19 @@ pub mod ruleset {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-ruleset-rule.html#cfn-databrew-ruleset-rule-substitutionmap)
         pub fn substitution_map(
             mut self,
-            value: impl Into<crate::Value<Vec<SubstitutionValue>>>,
+            value: impl crate::IntoValue<Vec<SubstitutionValue>>,
         ) -> Self {
             self.0
-                .insert("SubstitutionMap".to_owned(), value.into().into_json());
+                .insert("SubstitutionMap".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Threshold`: [`Threshold`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-ruleset-rule.html#cfn-databrew-ruleset-rule-threshold)
-        pub fn threshold(mut self, value: impl Into<crate::Value<Threshold>>) -> Self {
+        pub fn threshold(mut self, value: impl crate::IntoValue<Threshold>) -> Self {
             self.0
-                .insert("Threshold".to_owned(), value.into().into_json());
+                .insert("Threshold".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2607,14 +2705,14 @@ pub mod ruleset {
     impl SubstitutionValue {
         /// A new `SubstitutionValue` with its required properties.
         pub fn new(
-            value: impl Into<crate::Value<String>>,
-            value_reference: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
+            value_reference: impl crate::IntoValue<String>,
         ) -> Self {
             SubstitutionValue(crate::typed::Properties::from_iter([
-                ("Value".to_owned(), value.into().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
                 (
                     "ValueReference".to_owned(),
-                    value_reference.into().into_json(),
+                    value_reference.into_value().into_json(),
                 ),
             ]))
         }
@@ -2635,12 +2733,12 @@ pub mod ruleset {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2659,26 +2757,28 @@ pub mod ruleset {
 
     impl Threshold {
         /// A new `Threshold` with its required properties.
-        pub fn new(value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(value: impl crate::IntoValue<f64>) -> Self {
             Threshold(crate::typed::Properties::from_iter([(
                 "Value".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             )]))
         }
 
         /// `Type`: [`ThresholdType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-ruleset-threshold.html#cfn-databrew-ruleset-threshold-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<ThresholdType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<ThresholdType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Unit`: [`ThresholdUnit`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-databrew-ruleset-threshold.html#cfn-databrew-ruleset-threshold-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<ThresholdUnit>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<ThresholdUnit>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2743,13 +2843,13 @@ pub struct Schedule(crate::Resource);
 impl Schedule {
     /// A new `AWS::DataBrew::Schedule` with its required properties.
     pub fn new(
-        cron_expression: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        cron_expression: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Schedule(
             crate::Resource::new("AWS::DataBrew::Schedule")
-                .property("CronExpression", cron_expression.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("CronExpression", cron_expression.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -2758,23 +2858,29 @@ impl Schedule {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-schedule.html#cfn-databrew-schedule-jobnames)
-    pub fn job_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("JobNames", value.into().into_json());
+    pub fn job_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("JobNames", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](schedule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-databrew-schedule.html#cfn-databrew-schedule-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<schedule::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<schedule::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Schedule {
     const TYPE_NAME: &'static str = "AWS::DataBrew::Schedule";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2802,12 +2908,12 @@ pub mod schedule {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

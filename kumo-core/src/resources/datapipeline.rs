@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::DataPipeline::Pipeline"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::DataPipeline::Pipeline",
+    <Pipeline as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::DataPipeline::Pipeline`.
 ///
 /// Required properties, the arguments of [`Pipeline::new`]: `Name`.
@@ -15,18 +21,19 @@ pub struct Pipeline(crate::Resource);
 
 impl Pipeline {
     /// A new `AWS::DataPipeline::Pipeline` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Pipeline(
             crate::Resource::new("AWS::DataPipeline::Pipeline")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Activate`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datapipeline-pipeline.html#cfn-datapipeline-pipeline-activate)
-    pub fn activate(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Activate", value.into().into_json());
+    pub fn activate(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Activate", value.into_value().into_json());
         self
     }
 
@@ -37,8 +44,9 @@ impl Pipeline {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datapipeline-pipeline.html#cfn-datapipeline-pipeline-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -47,10 +55,10 @@ impl Pipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datapipeline-pipeline.html#cfn-datapipeline-pipeline-parameterobjects)
     pub fn parameter_objects(
         mut self,
-        value: impl Into<crate::Value<Vec<pipeline::ParameterObject>>>,
+        value: impl crate::IntoValue<Vec<pipeline::ParameterObject>>,
     ) -> Self {
         self.0
-            .set_property("ParameterObjects", value.into().into_json());
+            .set_property("ParameterObjects", value.into_value().into_json());
         self
     }
 
@@ -59,10 +67,10 @@ impl Pipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datapipeline-pipeline.html#cfn-datapipeline-pipeline-parametervalues)
     pub fn parameter_values(
         mut self,
-        value: impl Into<crate::Value<Vec<pipeline::ParameterValue>>>,
+        value: impl crate::IntoValue<Vec<pipeline::ParameterValue>>,
     ) -> Self {
         self.0
-            .set_property("ParameterValues", value.into().into_json());
+            .set_property("ParameterValues", value.into_value().into_json());
         self
     }
 
@@ -71,10 +79,10 @@ impl Pipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datapipeline-pipeline.html#cfn-datapipeline-pipeline-pipelineobjects)
     pub fn pipeline_objects(
         mut self,
-        value: impl Into<crate::Value<Vec<pipeline::PipelineObject>>>,
+        value: impl crate::IntoValue<Vec<pipeline::PipelineObject>>,
     ) -> Self {
         self.0
-            .set_property("PipelineObjects", value.into().into_json());
+            .set_property("PipelineObjects", value.into_value().into_json());
         self
     }
 
@@ -83,17 +91,22 @@ impl Pipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datapipeline-pipeline.html#cfn-datapipeline-pipeline-pipelinetags)
     pub fn pipeline_tags(
         mut self,
-        value: impl Into<crate::Value<Vec<pipeline::PipelineTag>>>,
+        value: impl crate::IntoValue<Vec<pipeline::PipelineTag>>,
     ) -> Self {
         self.0
-            .set_property("PipelineTags", value.into().into_json());
+            .set_property("PipelineTags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Pipeline {
     const TYPE_NAME: &'static str = "AWS::DataPipeline::Pipeline";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("PipelineTags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "PipelineTags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -128,10 +141,10 @@ pub mod pipeline {
 
     impl Field {
         /// A new `Field` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Field(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -140,9 +153,9 @@ pub mod pipeline {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datapipeline-pipeline-field.html#cfn-datapipeline-pipeline-field-refvalue)
-        pub fn ref_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ref_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RefValue".to_owned(), value.into().into_json());
+                .insert("RefValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -151,9 +164,9 @@ pub mod pipeline {
         /// Length: 0 to 10240.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datapipeline-pipeline-field.html#cfn-datapipeline-pipeline-field-stringvalue)
-        pub fn string_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn string_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StringValue".to_owned(), value.into().into_json());
+                .insert("StringValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -173,12 +186,15 @@ pub mod pipeline {
     impl ParameterAttribute {
         /// A new `ParameterAttribute` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            string_value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            string_value: impl crate::IntoValue<String>,
         ) -> Self {
             ParameterAttribute(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("StringValue".to_owned(), string_value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                (
+                    "StringValue".to_owned(),
+                    string_value.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -198,12 +214,12 @@ pub mod pipeline {
     impl ParameterObject {
         /// A new `ParameterObject` with its required properties.
         pub fn new(
-            attributes: impl Into<crate::Value<Vec<ParameterAttribute>>>,
-            id: impl Into<crate::Value<String>>,
+            attributes: impl crate::IntoValue<Vec<ParameterAttribute>>,
+            id: impl crate::IntoValue<String>,
         ) -> Self {
             ParameterObject(crate::typed::Properties::from_iter([
-                ("Attributes".to_owned(), attributes.into().into_json()),
-                ("Id".to_owned(), id.into().into_json()),
+                ("Attributes".to_owned(), attributes.into_value().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
             ]))
         }
     }
@@ -223,12 +239,15 @@ pub mod pipeline {
     impl ParameterValue {
         /// A new `ParameterValue` with its required properties.
         pub fn new(
-            id: impl Into<crate::Value<String>>,
-            string_value: impl Into<crate::Value<String>>,
+            id: impl crate::IntoValue<String>,
+            string_value: impl crate::IntoValue<String>,
         ) -> Self {
             ParameterValue(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
-                ("StringValue".to_owned(), string_value.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                (
+                    "StringValue".to_owned(),
+                    string_value.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -248,14 +267,14 @@ pub mod pipeline {
     impl PipelineObject {
         /// A new `PipelineObject` with its required properties.
         pub fn new(
-            fields: impl Into<crate::Value<Vec<Field>>>,
-            id: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            fields: impl crate::IntoValue<Vec<Field>>,
+            id: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             PipelineObject(crate::typed::Properties::from_iter([
-                ("Fields".to_owned(), fields.into().into_json()),
-                ("Id".to_owned(), id.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Fields".to_owned(), fields.into_value().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
     }
@@ -275,12 +294,12 @@ pub mod pipeline {
     impl PipelineTag {
         /// A new `PipelineTag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             PipelineTag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

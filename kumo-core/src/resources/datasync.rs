@@ -19,6 +19,62 @@ pub const TYPES: &[&str] = &[
     "AWS::DataSync::Task",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::DataSync::Agent",
+        <Agent as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataSync::LocationAzureBlob",
+        <LocationAzureBlob as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataSync::LocationEFS",
+        <LocationEfs as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataSync::LocationFSxLustre",
+        <LocationFSxLustre as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataSync::LocationFSxONTAP",
+        <LocationFSxOntap as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataSync::LocationFSxOpenZFS",
+        <LocationFSxOpenZfs as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataSync::LocationFSxWindows",
+        <LocationFSxWindows as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataSync::LocationHDFS",
+        <LocationHdfs as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataSync::LocationNFS",
+        <LocationNfs as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataSync::LocationObjectStorage",
+        <LocationObjectStorage as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataSync::LocationS3",
+        <LocationS3 as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataSync::LocationSMB",
+        <LocationSmb as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataSync::Task",
+        <Task as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::DataSync::Agent`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-agent.html)
@@ -40,9 +96,9 @@ impl Agent {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-agent.html#cfn-datasync-agent-activationkey)
-    pub fn activation_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn activation_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ActivationKey", value.into().into_json());
+            .set_property("ActivationKey", value.into_value().into_json());
         self
     }
 
@@ -53,8 +109,9 @@ impl Agent {
     /// Pattern: `^[a-zA-Z0-9\s+=._:@/-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-agent.html#cfn-datasync-agent-agentname)
-    pub fn agent_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AgentName", value.into().into_json());
+    pub fn agent_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("AgentName", value.into_value().into_json());
         self
     }
 
@@ -65,9 +122,9 @@ impl Agent {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-agent.html#cfn-datasync-agent-securitygrouparns)
-    pub fn security_group_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_group_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroupArns", value.into().into_json());
+            .set_property("SecurityGroupArns", value.into_value().into_json());
         self
     }
 
@@ -78,8 +135,9 @@ impl Agent {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-agent.html#cfn-datasync-agent-subnetarns)
-    pub fn subnet_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("SubnetArns", value.into().into_json());
+    pub fn subnet_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("SubnetArns", value.into_value().into_json());
         self
     }
 
@@ -88,8 +146,8 @@ impl Agent {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-agent.html#cfn-datasync-agent-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<agent::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<agent::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -100,9 +158,9 @@ impl Agent {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-agent.html#cfn-datasync-agent-vpcendpointid)
-    pub fn vpc_endpoint_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn vpc_endpoint_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VpcEndpointId", value.into().into_json());
+            .set_property("VpcEndpointId", value.into_value().into_json());
         self
     }
 }
@@ -115,7 +173,12 @@ impl Default for Agent {
 
 impl crate::typed::ResourceType for Agent {
     const TYPE_NAME: &'static str = "AWS::DataSync::Agent";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ActivationKey",
         "SecurityGroupArns",
@@ -161,12 +224,12 @@ pub mod agent {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -189,14 +252,14 @@ pub struct LocationAzureBlob(crate::Resource);
 impl LocationAzureBlob {
     /// A new `AWS::DataSync::LocationAzureBlob` with its required properties.
     pub fn new(
-        azure_blob_authentication_type: impl Into<
-            crate::Value<location_azure_blob::AzureBlobAuthenticationType>,
+        azure_blob_authentication_type: impl crate::IntoValue<
+            location_azure_blob::AzureBlobAuthenticationType,
         >,
     ) -> Self {
         LocationAzureBlob(
             crate::Resource::new("AWS::DataSync::LocationAzureBlob").property(
                 "AzureBlobAuthenticationType",
-                azure_blob_authentication_type.into().into_json(),
+                azure_blob_authentication_type.into_value().into_json(),
             ),
         )
     }
@@ -206,8 +269,9 @@ impl LocationAzureBlob {
     /// Items: 1 to 4.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationazureblob.html#cfn-datasync-locationazureblob-agentarns)
-    pub fn agent_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("AgentArns", value.into().into_json());
+    pub fn agent_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("AgentArns", value.into_value().into_json());
         self
     }
 
@@ -218,10 +282,10 @@ impl LocationAzureBlob {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationazureblob.html#cfn-datasync-locationazureblob-azureaccesstier)
     pub fn azure_access_tier(
         mut self,
-        value: impl Into<crate::Value<location_azure_blob::AzureAccessTier>>,
+        value: impl crate::IntoValue<location_azure_blob::AzureAccessTier>,
     ) -> Self {
         self.0
-            .set_property("AzureAccessTier", value.into().into_json());
+            .set_property("AzureAccessTier", value.into_value().into_json());
         self
     }
 
@@ -234,9 +298,9 @@ impl LocationAzureBlob {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationazureblob.html#cfn-datasync-locationazureblob-azureblobcontainerurl)
-    pub fn azure_blob_container_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn azure_blob_container_url(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AzureBlobContainerUrl", value.into().into_json());
+            .set_property("AzureBlobContainerUrl", value.into_value().into_json());
         self
     }
 
@@ -245,10 +309,10 @@ impl LocationAzureBlob {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationazureblob.html#cfn-datasync-locationazureblob-azureblobsasconfiguration)
     pub fn azure_blob_sas_configuration(
         mut self,
-        value: impl Into<crate::Value<location_azure_blob::AzureBlobSasConfiguration>>,
+        value: impl crate::IntoValue<location_azure_blob::AzureBlobSasConfiguration>,
     ) -> Self {
         self.0
-            .set_property("AzureBlobSasConfiguration", value.into().into_json());
+            .set_property("AzureBlobSasConfiguration", value.into_value().into_json());
         self
     }
 
@@ -259,10 +323,10 @@ impl LocationAzureBlob {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationazureblob.html#cfn-datasync-locationazureblob-azureblobtype)
     pub fn azure_blob_type(
         mut self,
-        value: impl Into<crate::Value<location_azure_blob::AzureBlobType>>,
+        value: impl crate::IntoValue<location_azure_blob::AzureBlobType>,
     ) -> Self {
         self.0
-            .set_property("AzureBlobType", value.into().into_json());
+            .set_property("AzureBlobType", value.into_value().into_json());
         self
     }
 
@@ -271,10 +335,10 @@ impl LocationAzureBlob {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationazureblob.html#cfn-datasync-locationazureblob-cmksecretconfig)
     pub fn cmk_secret_config(
         mut self,
-        value: impl Into<crate::Value<location_azure_blob::CmkSecretConfig>>,
+        value: impl crate::IntoValue<location_azure_blob::CmkSecretConfig>,
     ) -> Self {
         self.0
-            .set_property("CmkSecretConfig", value.into().into_json());
+            .set_property("CmkSecretConfig", value.into_value().into_json());
         self
     }
 
@@ -283,10 +347,10 @@ impl LocationAzureBlob {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationazureblob.html#cfn-datasync-locationazureblob-customsecretconfig)
     pub fn custom_secret_config(
         mut self,
-        value: impl Into<crate::Value<location_azure_blob::CustomSecretConfig>>,
+        value: impl crate::IntoValue<location_azure_blob::CustomSecretConfig>,
     ) -> Self {
         self.0
-            .set_property("CustomSecretConfig", value.into().into_json());
+            .set_property("CustomSecretConfig", value.into_value().into_json());
         self
     }
 
@@ -297,9 +361,9 @@ impl LocationAzureBlob {
     /// Pattern: `^[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}\p{C}]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationazureblob.html#cfn-datasync-locationazureblob-subdirectory)
-    pub fn subdirectory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subdirectory(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("Subdirectory", value.into().into_json());
+            .set_property("Subdirectory", value.into_value().into_json());
         self
     }
 
@@ -308,15 +372,20 @@ impl LocationAzureBlob {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationazureblob.html#cfn-datasync-locationazureblob-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<location_azure_blob::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<location_azure_blob::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for LocationAzureBlob {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationAzureBlob";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AzureBlobContainerUrl"];
 
     fn resource(&self) -> &crate::Resource {
@@ -366,10 +435,10 @@ pub mod location_azure_blob {
 
     impl AzureBlobSasConfiguration {
         /// A new `AzureBlobSasConfiguration` with its required properties.
-        pub fn new(azure_blob_sas_token: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(azure_blob_sas_token: impl crate::IntoValue<String>) -> Self {
             AzureBlobSasConfiguration(crate::typed::Properties::from_iter([(
                 "AzureBlobSasToken".to_owned(),
-                azure_blob_sas_token.into().into_json(),
+                azure_blob_sas_token.into_value().into_json(),
             )]))
         }
     }
@@ -399,9 +468,9 @@ pub mod location_azure_blob {
         /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationazureblob-cmksecretconfig.html#cfn-datasync-locationazureblob-cmksecretconfig-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -412,9 +481,9 @@ pub mod location_azure_blob {
         /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationazureblob-cmksecretconfig.html#cfn-datasync-locationazureblob-cmksecretconfig-secretarn)
-        pub fn secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretArn".to_owned(), value.into().into_json());
+                .insert("SecretArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -434,15 +503,15 @@ pub mod location_azure_blob {
     impl CustomSecretConfig {
         /// A new `CustomSecretConfig` with its required properties.
         pub fn new(
-            secret_access_role_arn: impl Into<crate::Value<String>>,
-            secret_arn: impl Into<crate::Value<String>>,
+            secret_access_role_arn: impl crate::IntoValue<String>,
+            secret_arn: impl crate::IntoValue<String>,
         ) -> Self {
             CustomSecretConfig(crate::typed::Properties::from_iter([
                 (
                     "SecretAccessRoleArn".to_owned(),
-                    secret_access_role_arn.into().into_json(),
+                    secret_access_role_arn.into_value().into_json(),
                 ),
-                ("SecretArn".to_owned(), secret_arn.into().into_json()),
+                ("SecretArn".to_owned(), secret_arn.into_value().into_json()),
             ]))
         }
     }
@@ -462,12 +531,12 @@ pub mod location_azure_blob {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -543,10 +612,10 @@ pub struct LocationEfs(crate::Resource);
 
 impl LocationEfs {
     /// A new `AWS::DataSync::LocationEFS` with its required properties.
-    pub fn new(ec2_config: impl Into<crate::Value<location_efs::Ec2Config>>) -> Self {
+    pub fn new(ec2_config: impl crate::IntoValue<location_efs::Ec2Config>) -> Self {
         LocationEfs(
             crate::Resource::new("AWS::DataSync::LocationEFS")
-                .property("Ec2Config", ec2_config.into().into_json()),
+                .property("Ec2Config", ec2_config.into_value().into_json()),
         )
     }
 
@@ -557,9 +626,9 @@ impl LocationEfs {
     /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):elasticfilesystem:[a-z\-0-9]+:[0-9]{12}:access-point/fsap-[0-9a-f]{8,40}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationefs.html#cfn-datasync-locationefs-accesspointarn)
-    pub fn access_point_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn access_point_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AccessPointArn", value.into().into_json());
+            .set_property("AccessPointArn", value.into_value().into_json());
         self
     }
 
@@ -572,9 +641,9 @@ impl LocationEfs {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationefs.html#cfn-datasync-locationefs-efsfilesystemarn)
-    pub fn efs_filesystem_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn efs_filesystem_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EfsFilesystemArn", value.into().into_json());
+            .set_property("EfsFilesystemArn", value.into_value().into_json());
         self
     }
 
@@ -585,9 +654,9 @@ impl LocationEfs {
     /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationefs.html#cfn-datasync-locationefs-filesystemaccessrolearn)
-    pub fn file_system_access_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn file_system_access_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FileSystemAccessRoleArn", value.into().into_json());
+            .set_property("FileSystemAccessRoleArn", value.into_value().into_json());
         self
     }
 
@@ -596,10 +665,10 @@ impl LocationEfs {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationefs.html#cfn-datasync-locationefs-intransitencryption)
     pub fn in_transit_encryption(
         mut self,
-        value: impl Into<crate::Value<location_efs::InTransitEncryption>>,
+        value: impl crate::IntoValue<location_efs::InTransitEncryption>,
     ) -> Self {
         self.0
-            .set_property("InTransitEncryption", value.into().into_json());
+            .set_property("InTransitEncryption", value.into_value().into_json());
         self
     }
 
@@ -610,9 +679,9 @@ impl LocationEfs {
     /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationefs.html#cfn-datasync-locationefs-subdirectory)
-    pub fn subdirectory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subdirectory(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("Subdirectory", value.into().into_json());
+            .set_property("Subdirectory", value.into_value().into_json());
         self
     }
 
@@ -621,15 +690,20 @@ impl LocationEfs {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationefs.html#cfn-datasync-locationefs-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<location_efs::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<location_efs::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for LocationEfs {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationEFS";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Ec2Config", "EfsFilesystemArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -670,15 +744,15 @@ pub mod location_efs {
     impl Ec2Config {
         /// A new `Ec2Config` with its required properties.
         pub fn new(
-            security_group_arns: impl Into<crate::Value<Vec<String>>>,
-            subnet_arn: impl Into<crate::Value<String>>,
+            security_group_arns: impl crate::IntoValue<Vec<String>>,
+            subnet_arn: impl crate::IntoValue<String>,
         ) -> Self {
             Ec2Config(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupArns".to_owned(),
-                    security_group_arns.into().into_json(),
+                    security_group_arns.into_value().into_json(),
                 ),
-                ("SubnetArn".to_owned(), subnet_arn.into().into_json()),
+                ("SubnetArn".to_owned(), subnet_arn.into_value().into_json()),
             ]))
         }
     }
@@ -698,12 +772,12 @@ pub mod location_efs {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -743,10 +817,12 @@ pub struct LocationFSxLustre(crate::Resource);
 
 impl LocationFSxLustre {
     /// A new `AWS::DataSync::LocationFSxLustre` with its required properties.
-    pub fn new(security_group_arns: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn new(security_group_arns: impl crate::IntoValue<Vec<String>>) -> Self {
         LocationFSxLustre(
-            crate::Resource::new("AWS::DataSync::LocationFSxLustre")
-                .property("SecurityGroupArns", security_group_arns.into().into_json()),
+            crate::Resource::new("AWS::DataSync::LocationFSxLustre").property(
+                "SecurityGroupArns",
+                security_group_arns.into_value().into_json(),
+            ),
         )
     }
 
@@ -759,9 +835,9 @@ impl LocationFSxLustre {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxlustre.html#cfn-datasync-locationfsxlustre-fsxfilesystemarn)
-    pub fn fsx_filesystem_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn fsx_filesystem_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FsxFilesystemArn", value.into().into_json());
+            .set_property("FsxFilesystemArn", value.into_value().into_json());
         self
     }
 
@@ -772,9 +848,9 @@ impl LocationFSxLustre {
     /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxlustre.html#cfn-datasync-locationfsxlustre-subdirectory)
-    pub fn subdirectory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subdirectory(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("Subdirectory", value.into().into_json());
+            .set_property("Subdirectory", value.into_value().into_json());
         self
     }
 
@@ -783,15 +859,20 @@ impl LocationFSxLustre {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxlustre.html#cfn-datasync-locationfsxlustre-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<location_f_sx_lustre::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<location_f_sx_lustre::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for LocationFSxLustre {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationFSxLustre";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FsxFilesystemArn", "SecurityGroupArns"];
 
     fn resource(&self) -> &crate::Resource {
@@ -832,12 +913,12 @@ pub mod location_f_sx_lustre {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -860,15 +941,18 @@ pub struct LocationFSxOntap(crate::Resource);
 impl LocationFSxOntap {
     /// A new `AWS::DataSync::LocationFSxONTAP` with its required properties.
     pub fn new(
-        security_group_arns: impl Into<crate::Value<Vec<String>>>,
-        storage_virtual_machine_arn: impl Into<crate::Value<String>>,
+        security_group_arns: impl crate::IntoValue<Vec<String>>,
+        storage_virtual_machine_arn: impl crate::IntoValue<String>,
     ) -> Self {
         LocationFSxOntap(
             crate::Resource::new("AWS::DataSync::LocationFSxONTAP")
-                .property("SecurityGroupArns", security_group_arns.into().into_json())
+                .property(
+                    "SecurityGroupArns",
+                    security_group_arns.into_value().into_json(),
+                )
                 .property(
                     "StorageVirtualMachineArn",
-                    storage_virtual_machine_arn.into().into_json(),
+                    storage_virtual_machine_arn.into_value().into_json(),
                 ),
         )
     }
@@ -876,11 +960,9 @@ impl LocationFSxOntap {
     /// `Protocol`: [`Protocol`](location_f_sx_ontap::Protocol).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxontap.html#cfn-datasync-locationfsxontap-protocol)
-    pub fn protocol(
-        mut self,
-        value: impl Into<crate::Value<location_f_sx_ontap::Protocol>>,
-    ) -> Self {
-        self.0.set_property("Protocol", value.into().into_json());
+    pub fn protocol(mut self, value: impl crate::IntoValue<location_f_sx_ontap::Protocol>) -> Self {
+        self.0
+            .set_property("Protocol", value.into_value().into_json());
         self
     }
 
@@ -891,9 +973,9 @@ impl LocationFSxOntap {
     /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxontap.html#cfn-datasync-locationfsxontap-subdirectory)
-    pub fn subdirectory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subdirectory(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("Subdirectory", value.into().into_json());
+            .set_property("Subdirectory", value.into_value().into_json());
         self
     }
 
@@ -902,15 +984,20 @@ impl LocationFSxOntap {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxontap.html#cfn-datasync-locationfsxontap-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<location_f_sx_ontap::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<location_f_sx_ontap::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for LocationFSxOntap {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationFSxONTAP";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["SecurityGroupArns", "StorageVirtualMachineArn"];
 
@@ -977,9 +1064,9 @@ pub mod location_f_sx_ontap {
         /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationfsxontap-cmksecretconfig.html#cfn-datasync-locationfsxontap-cmksecretconfig-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -990,9 +1077,9 @@ pub mod location_f_sx_ontap {
         /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationfsxontap-cmksecretconfig.html#cfn-datasync-locationfsxontap-cmksecretconfig-secretarn)
-        pub fn secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretArn".to_owned(), value.into().into_json());
+                .insert("SecretArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1012,15 +1099,15 @@ pub mod location_f_sx_ontap {
     impl CustomSecretConfig {
         /// A new `CustomSecretConfig` with its required properties.
         pub fn new(
-            secret_access_role_arn: impl Into<crate::Value<String>>,
-            secret_arn: impl Into<crate::Value<String>>,
+            secret_access_role_arn: impl crate::IntoValue<String>,
+            secret_arn: impl crate::IntoValue<String>,
         ) -> Self {
             CustomSecretConfig(crate::typed::Properties::from_iter([
                 (
                     "SecretAccessRoleArn".to_owned(),
-                    secret_access_role_arn.into().into_json(),
+                    secret_access_role_arn.into_value().into_json(),
                 ),
-                ("SecretArn".to_owned(), secret_arn.into().into_json()),
+                ("SecretArn".to_owned(), secret_arn.into_value().into_json()),
             ]))
         }
     }
@@ -1039,10 +1126,10 @@ pub mod location_f_sx_ontap {
 
     impl ManagedSecretConfig {
         /// A new `ManagedSecretConfig` with its required properties.
-        pub fn new(secret_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(secret_arn: impl crate::IntoValue<String>) -> Self {
             ManagedSecretConfig(crate::typed::Properties::from_iter([(
                 "SecretArn".to_owned(),
-                secret_arn.into().into_json(),
+                secret_arn.into_value().into_json(),
             )]))
         }
     }
@@ -1061,10 +1148,10 @@ pub mod location_f_sx_ontap {
 
     impl Nfs {
         /// A new `Nfs` with its required properties.
-        pub fn new(mount_options: impl Into<crate::Value<NfsMountOptions>>) -> Self {
+        pub fn new(mount_options: impl crate::IntoValue<NfsMountOptions>) -> Self {
             Nfs(crate::typed::Properties::from_iter([(
                 "MountOptions".to_owned(),
-                mount_options.into().into_json(),
+                mount_options.into_value().into_json(),
             )]))
         }
     }
@@ -1090,9 +1177,9 @@ pub mod location_f_sx_ontap {
         /// `Version`: [`Version`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationfsxontap-nfsmountoptions.html#cfn-datasync-locationfsxontap-nfsmountoptions-version)
-        pub fn version(mut self, value: impl Into<crate::Value<Version>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<Version>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1118,16 +1205,18 @@ pub mod location_f_sx_ontap {
         /// `NFS`: [`Nfs`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationfsxontap-protocol.html#cfn-datasync-locationfsxontap-protocol-nfs)
-        pub fn nfs(mut self, value: impl Into<crate::Value<Nfs>>) -> Self {
-            self.0.insert("NFS".to_owned(), value.into().into_json());
+        pub fn nfs(mut self, value: impl crate::IntoValue<Nfs>) -> Self {
+            self.0
+                .insert("NFS".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SMB`: [`Smb`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationfsxontap-protocol.html#cfn-datasync-locationfsxontap-protocol-smb)
-        pub fn smb(mut self, value: impl Into<crate::Value<Smb>>) -> Self {
-            self.0.insert("SMB".to_owned(), value.into().into_json());
+        pub fn smb(mut self, value: impl crate::IntoValue<Smb>) -> Self {
+            self.0
+                .insert("SMB".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1147,24 +1236,24 @@ pub mod location_f_sx_ontap {
     impl Smb {
         /// A new `Smb` with its required properties.
         pub fn new(
-            mount_options: impl Into<crate::Value<SmbMountOptions>>,
-            user: impl Into<crate::Value<String>>,
+            mount_options: impl crate::IntoValue<SmbMountOptions>,
+            user: impl crate::IntoValue<String>,
         ) -> Self {
             Smb(crate::typed::Properties::from_iter([
-                ("MountOptions".to_owned(), mount_options.into().into_json()),
-                ("User".to_owned(), user.into().into_json()),
+                (
+                    "MountOptions".to_owned(),
+                    mount_options.into_value().into_json(),
+                ),
+                ("User".to_owned(), user.into_value().into_json()),
             ]))
         }
 
         /// `CmkSecretConfig`: [`CmkSecretConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationfsxontap-smb.html#cfn-datasync-locationfsxontap-smb-cmksecretconfig)
-        pub fn cmk_secret_config(
-            mut self,
-            value: impl Into<crate::Value<CmkSecretConfig>>,
-        ) -> Self {
+        pub fn cmk_secret_config(mut self, value: impl crate::IntoValue<CmkSecretConfig>) -> Self {
             self.0
-                .insert("CmkSecretConfig".to_owned(), value.into().into_json());
+                .insert("CmkSecretConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1173,10 +1262,12 @@ pub mod location_f_sx_ontap {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationfsxontap-smb.html#cfn-datasync-locationfsxontap-smb-customsecretconfig)
         pub fn custom_secret_config(
             mut self,
-            value: impl Into<crate::Value<CustomSecretConfig>>,
+            value: impl crate::IntoValue<CustomSecretConfig>,
         ) -> Self {
-            self.0
-                .insert("CustomSecretConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomSecretConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1187,8 +1278,9 @@ pub mod location_f_sx_ontap {
         /// Pattern: `^([A-Za-z0-9]+[A-Za-z0-9-.]*)*[A-Za-z0-9-]*[A-Za-z0-9]$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationfsxontap-smb.html#cfn-datasync-locationfsxontap-smb-domain)
-        pub fn domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Domain".to_owned(), value.into().into_json());
+        pub fn domain(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Domain".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1197,10 +1289,12 @@ pub mod location_f_sx_ontap {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationfsxontap-smb.html#cfn-datasync-locationfsxontap-smb-managedsecretconfig)
         pub fn managed_secret_config(
             mut self,
-            value: impl Into<crate::Value<ManagedSecretConfig>>,
+            value: impl crate::IntoValue<ManagedSecretConfig>,
         ) -> Self {
-            self.0
-                .insert("ManagedSecretConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ManagedSecretConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1211,9 +1305,9 @@ pub mod location_f_sx_ontap {
         /// Pattern: `^.{0,104}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationfsxontap-smb.html#cfn-datasync-locationfsxontap-smb-password)
-        pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Password".to_owned(), value.into().into_json());
+                .insert("Password".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1239,9 +1333,9 @@ pub mod location_f_sx_ontap {
         /// `Version`: [`SmbMountOptionsVersion`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationfsxontap-smbmountoptions.html#cfn-datasync-locationfsxontap-smbmountoptions-version)
-        pub fn version(mut self, value: impl Into<crate::Value<SmbMountOptionsVersion>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<SmbMountOptionsVersion>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1261,12 +1355,12 @@ pub mod location_f_sx_ontap {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1334,13 +1428,16 @@ pub struct LocationFSxOpenZfs(crate::Resource);
 impl LocationFSxOpenZfs {
     /// A new `AWS::DataSync::LocationFSxOpenZFS` with its required properties.
     pub fn new(
-        protocol: impl Into<crate::Value<location_f_sx_open_zfs::Protocol>>,
-        security_group_arns: impl Into<crate::Value<Vec<String>>>,
+        protocol: impl crate::IntoValue<location_f_sx_open_zfs::Protocol>,
+        security_group_arns: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         LocationFSxOpenZfs(
             crate::Resource::new("AWS::DataSync::LocationFSxOpenZFS")
-                .property("Protocol", protocol.into().into_json())
-                .property("SecurityGroupArns", security_group_arns.into().into_json()),
+                .property("Protocol", protocol.into_value().into_json())
+                .property(
+                    "SecurityGroupArns",
+                    security_group_arns.into_value().into_json(),
+                ),
         )
     }
 
@@ -1353,9 +1450,9 @@ impl LocationFSxOpenZfs {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxopenzfs.html#cfn-datasync-locationfsxopenzfs-fsxfilesystemarn)
-    pub fn fsx_filesystem_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn fsx_filesystem_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FsxFilesystemArn", value.into().into_json());
+            .set_property("FsxFilesystemArn", value.into_value().into_json());
         self
     }
 
@@ -1366,9 +1463,9 @@ impl LocationFSxOpenZfs {
     /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxopenzfs.html#cfn-datasync-locationfsxopenzfs-subdirectory)
-    pub fn subdirectory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subdirectory(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("Subdirectory", value.into().into_json());
+            .set_property("Subdirectory", value.into_value().into_json());
         self
     }
 
@@ -1377,18 +1474,20 @@ impl LocationFSxOpenZfs {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxopenzfs.html#cfn-datasync-locationfsxopenzfs-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<location_f_sx_open_zfs::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<location_f_sx_open_zfs::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for LocationFSxOpenZfs {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationFSxOpenZFS";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FsxFilesystemArn", "SecurityGroupArns"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1435,9 +1534,9 @@ pub mod location_f_sx_open_zfs {
         /// `Version`: [`Version`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationfsxopenzfs-mountoptions.html#cfn-datasync-locationfsxopenzfs-mountoptions-version)
-        pub fn version(mut self, value: impl Into<crate::Value<Version>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<Version>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1456,10 +1555,10 @@ pub mod location_f_sx_open_zfs {
 
     impl Nfs {
         /// A new `Nfs` with its required properties.
-        pub fn new(mount_options: impl Into<crate::Value<MountOptions>>) -> Self {
+        pub fn new(mount_options: impl crate::IntoValue<MountOptions>) -> Self {
             Nfs(crate::typed::Properties::from_iter([(
                 "MountOptions".to_owned(),
-                mount_options.into().into_json(),
+                mount_options.into_value().into_json(),
             )]))
         }
     }
@@ -1485,8 +1584,9 @@ pub mod location_f_sx_open_zfs {
         /// `NFS`: [`Nfs`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationfsxopenzfs-protocol.html#cfn-datasync-locationfsxopenzfs-protocol-nfs)
-        pub fn nfs(mut self, value: impl Into<crate::Value<Nfs>>) -> Self {
-            self.0.insert("NFS".to_owned(), value.into().into_json());
+        pub fn nfs(mut self, value: impl crate::IntoValue<Nfs>) -> Self {
+            self.0
+                .insert("NFS".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1506,12 +1606,12 @@ pub mod location_f_sx_open_zfs {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1558,13 +1658,16 @@ pub struct LocationFSxWindows(crate::Resource);
 impl LocationFSxWindows {
     /// A new `AWS::DataSync::LocationFSxWindows` with its required properties.
     pub fn new(
-        security_group_arns: impl Into<crate::Value<Vec<String>>>,
-        user: impl Into<crate::Value<String>>,
+        security_group_arns: impl crate::IntoValue<Vec<String>>,
+        user: impl crate::IntoValue<String>,
     ) -> Self {
         LocationFSxWindows(
             crate::Resource::new("AWS::DataSync::LocationFSxWindows")
-                .property("SecurityGroupArns", security_group_arns.into().into_json())
-                .property("User", user.into().into_json()),
+                .property(
+                    "SecurityGroupArns",
+                    security_group_arns.into_value().into_json(),
+                )
+                .property("User", user.into_value().into_json()),
         )
     }
 
@@ -1573,10 +1676,10 @@ impl LocationFSxWindows {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxwindows.html#cfn-datasync-locationfsxwindows-cmksecretconfig)
     pub fn cmk_secret_config(
         mut self,
-        value: impl Into<crate::Value<location_f_sx_windows::CmkSecretConfig>>,
+        value: impl crate::IntoValue<location_f_sx_windows::CmkSecretConfig>,
     ) -> Self {
         self.0
-            .set_property("CmkSecretConfig", value.into().into_json());
+            .set_property("CmkSecretConfig", value.into_value().into_json());
         self
     }
 
@@ -1585,10 +1688,10 @@ impl LocationFSxWindows {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxwindows.html#cfn-datasync-locationfsxwindows-customsecretconfig)
     pub fn custom_secret_config(
         mut self,
-        value: impl Into<crate::Value<location_f_sx_windows::CustomSecretConfig>>,
+        value: impl crate::IntoValue<location_f_sx_windows::CustomSecretConfig>,
     ) -> Self {
         self.0
-            .set_property("CustomSecretConfig", value.into().into_json());
+            .set_property("CustomSecretConfig", value.into_value().into_json());
         self
     }
 
@@ -1599,8 +1702,9 @@ impl LocationFSxWindows {
     /// Pattern: `^([A-Za-z0-9]+[A-Za-z0-9-.]*)*[A-Za-z0-9-]*[A-Za-z0-9]$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxwindows.html#cfn-datasync-locationfsxwindows-domain)
-    pub fn domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Domain", value.into().into_json());
+    pub fn domain(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Domain", value.into_value().into_json());
         self
     }
 
@@ -1613,9 +1717,9 @@ impl LocationFSxWindows {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxwindows.html#cfn-datasync-locationfsxwindows-fsxfilesystemarn)
-    pub fn fsx_filesystem_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn fsx_filesystem_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FsxFilesystemArn", value.into().into_json());
+            .set_property("FsxFilesystemArn", value.into_value().into_json());
         self
     }
 
@@ -1626,8 +1730,9 @@ impl LocationFSxWindows {
     /// Pattern: `^.{0,104}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxwindows.html#cfn-datasync-locationfsxwindows-password)
-    pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Password", value.into().into_json());
+    pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Password", value.into_value().into_json());
         self
     }
 
@@ -1638,9 +1743,9 @@ impl LocationFSxWindows {
     /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxwindows.html#cfn-datasync-locationfsxwindows-subdirectory)
-    pub fn subdirectory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subdirectory(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("Subdirectory", value.into().into_json());
+            .set_property("Subdirectory", value.into_value().into_json());
         self
     }
 
@@ -1649,15 +1754,20 @@ impl LocationFSxWindows {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationfsxwindows.html#cfn-datasync-locationfsxwindows-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<location_f_sx_windows::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<location_f_sx_windows::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for LocationFSxWindows {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationFSxWindows";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FsxFilesystemArn", "SecurityGroupArns"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1718,9 +1828,9 @@ pub mod location_f_sx_windows {
         /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationfsxwindows-cmksecretconfig.html#cfn-datasync-locationfsxwindows-cmksecretconfig-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1731,9 +1841,9 @@ pub mod location_f_sx_windows {
         /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationfsxwindows-cmksecretconfig.html#cfn-datasync-locationfsxwindows-cmksecretconfig-secretarn)
-        pub fn secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretArn".to_owned(), value.into().into_json());
+                .insert("SecretArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1753,15 +1863,15 @@ pub mod location_f_sx_windows {
     impl CustomSecretConfig {
         /// A new `CustomSecretConfig` with its required properties.
         pub fn new(
-            secret_access_role_arn: impl Into<crate::Value<String>>,
-            secret_arn: impl Into<crate::Value<String>>,
+            secret_access_role_arn: impl crate::IntoValue<String>,
+            secret_arn: impl crate::IntoValue<String>,
         ) -> Self {
             CustomSecretConfig(crate::typed::Properties::from_iter([
                 (
                     "SecretAccessRoleArn".to_owned(),
-                    secret_access_role_arn.into().into_json(),
+                    secret_access_role_arn.into_value().into_json(),
                 ),
-                ("SecretArn".to_owned(), secret_arn.into().into_json()),
+                ("SecretArn".to_owned(), secret_arn.into_value().into_json()),
             ]))
         }
     }
@@ -1781,12 +1891,12 @@ pub mod location_f_sx_windows {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1809,15 +1919,18 @@ pub struct LocationHdfs(crate::Resource);
 impl LocationHdfs {
     /// A new `AWS::DataSync::LocationHDFS` with its required properties.
     pub fn new(
-        agent_arns: impl Into<crate::Value<Vec<String>>>,
-        authentication_type: impl Into<crate::Value<location_hdfs::AuthenticationType>>,
-        name_nodes: impl Into<crate::Value<Vec<location_hdfs::NameNode>>>,
+        agent_arns: impl crate::IntoValue<Vec<String>>,
+        authentication_type: impl crate::IntoValue<location_hdfs::AuthenticationType>,
+        name_nodes: impl crate::IntoValue<Vec<location_hdfs::NameNode>>,
     ) -> Self {
         LocationHdfs(
             crate::Resource::new("AWS::DataSync::LocationHDFS")
-                .property("AgentArns", agent_arns.into().into_json())
-                .property("AuthenticationType", authentication_type.into().into_json())
-                .property("NameNodes", name_nodes.into().into_json()),
+                .property("AgentArns", agent_arns.into_value().into_json())
+                .property(
+                    "AuthenticationType",
+                    authentication_type.into_value().into_json(),
+                )
+                .property("NameNodes", name_nodes.into_value().into_json()),
         )
     }
 
@@ -1826,8 +1939,9 @@ impl LocationHdfs {
     /// Range: 1048576 to 1073741824.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationhdfs.html#cfn-datasync-locationhdfs-blocksize)
-    pub fn block_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("BlockSize", value.into().into_json());
+    pub fn block_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("BlockSize", value.into_value().into_json());
         self
     }
 
@@ -1836,10 +1950,10 @@ impl LocationHdfs {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationhdfs.html#cfn-datasync-locationhdfs-cmksecretconfig)
     pub fn cmk_secret_config(
         mut self,
-        value: impl Into<crate::Value<location_hdfs::CmkSecretConfig>>,
+        value: impl crate::IntoValue<location_hdfs::CmkSecretConfig>,
     ) -> Self {
         self.0
-            .set_property("CmkSecretConfig", value.into().into_json());
+            .set_property("CmkSecretConfig", value.into_value().into_json());
         self
     }
 
@@ -1848,10 +1962,10 @@ impl LocationHdfs {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationhdfs.html#cfn-datasync-locationhdfs-customsecretconfig)
     pub fn custom_secret_config(
         mut self,
-        value: impl Into<crate::Value<location_hdfs::CustomSecretConfig>>,
+        value: impl crate::IntoValue<location_hdfs::CustomSecretConfig>,
     ) -> Self {
         self.0
-            .set_property("CustomSecretConfig", value.into().into_json());
+            .set_property("CustomSecretConfig", value.into_value().into_json());
         self
     }
 
@@ -1860,9 +1974,9 @@ impl LocationHdfs {
     /// Length: at most 87384.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationhdfs.html#cfn-datasync-locationhdfs-kerberoskeytab)
-    pub fn kerberos_keytab(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kerberos_keytab(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KerberosKeytab", value.into().into_json());
+            .set_property("KerberosKeytab", value.into_value().into_json());
         self
     }
 
@@ -1871,9 +1985,9 @@ impl LocationHdfs {
     /// Length: at most 174764.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationhdfs.html#cfn-datasync-locationhdfs-kerberoskrb5conf)
-    pub fn kerberos_krb5_conf(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kerberos_krb5_conf(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KerberosKrb5Conf", value.into().into_json());
+            .set_property("KerberosKrb5Conf", value.into_value().into_json());
         self
     }
 
@@ -1884,9 +1998,9 @@ impl LocationHdfs {
     /// Pattern: `^.+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationhdfs.html#cfn-datasync-locationhdfs-kerberosprincipal)
-    pub fn kerberos_principal(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kerberos_principal(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KerberosPrincipal", value.into().into_json());
+            .set_property("KerberosPrincipal", value.into_value().into_json());
         self
     }
 
@@ -1897,9 +2011,9 @@ impl LocationHdfs {
     /// Pattern: `^kms:\/\/http[s]?@(([a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9\-]*[A-Za-z0-9])(;(([a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9\-]*[A-Za-z0-9]))*:[0-9]{1,5}\/kms$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationhdfs.html#cfn-datasync-locationhdfs-kmskeyprovideruri)
-    pub fn kms_key_provider_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kms_key_provider_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KmsKeyProviderUri", value.into().into_json());
+            .set_property("KmsKeyProviderUri", value.into_value().into_json());
         self
     }
 
@@ -1908,10 +2022,10 @@ impl LocationHdfs {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationhdfs.html#cfn-datasync-locationhdfs-qopconfiguration)
     pub fn qop_configuration(
         mut self,
-        value: impl Into<crate::Value<location_hdfs::QopConfiguration>>,
+        value: impl crate::IntoValue<location_hdfs::QopConfiguration>,
     ) -> Self {
         self.0
-            .set_property("QopConfiguration", value.into().into_json());
+            .set_property("QopConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1922,9 +2036,9 @@ impl LocationHdfs {
     /// Default: `3`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationhdfs.html#cfn-datasync-locationhdfs-replicationfactor)
-    pub fn replication_factor(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn replication_factor(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ReplicationFactor", value.into().into_json());
+            .set_property("ReplicationFactor", value.into_value().into_json());
         self
     }
 
@@ -1935,8 +2049,9 @@ impl LocationHdfs {
     /// Pattern: `^[_.A-Za-z0-9][-_.A-Za-z0-9]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationhdfs.html#cfn-datasync-locationhdfs-simpleuser)
-    pub fn simple_user(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SimpleUser", value.into().into_json());
+    pub fn simple_user(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SimpleUser", value.into_value().into_json());
         self
     }
 
@@ -1947,9 +2062,9 @@ impl LocationHdfs {
     /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationhdfs.html#cfn-datasync-locationhdfs-subdirectory)
-    pub fn subdirectory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subdirectory(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("Subdirectory", value.into().into_json());
+            .set_property("Subdirectory", value.into_value().into_json());
         self
     }
 
@@ -1958,15 +2073,20 @@ impl LocationHdfs {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationhdfs.html#cfn-datasync-locationhdfs-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<location_hdfs::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<location_hdfs::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for LocationHdfs {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationHDFS";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -2027,9 +2147,9 @@ pub mod location_hdfs {
         /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationhdfs-cmksecretconfig.html#cfn-datasync-locationhdfs-cmksecretconfig-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2040,9 +2160,9 @@ pub mod location_hdfs {
         /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationhdfs-cmksecretconfig.html#cfn-datasync-locationhdfs-cmksecretconfig-secretarn)
-        pub fn secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretArn".to_owned(), value.into().into_json());
+                .insert("SecretArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2062,15 +2182,15 @@ pub mod location_hdfs {
     impl CustomSecretConfig {
         /// A new `CustomSecretConfig` with its required properties.
         pub fn new(
-            secret_access_role_arn: impl Into<crate::Value<String>>,
-            secret_arn: impl Into<crate::Value<String>>,
+            secret_access_role_arn: impl crate::IntoValue<String>,
+            secret_arn: impl crate::IntoValue<String>,
         ) -> Self {
             CustomSecretConfig(crate::typed::Properties::from_iter([
                 (
                     "SecretAccessRoleArn".to_owned(),
-                    secret_access_role_arn.into().into_json(),
+                    secret_access_role_arn.into_value().into_json(),
                 ),
-                ("SecretArn".to_owned(), secret_arn.into().into_json()),
+                ("SecretArn".to_owned(), secret_arn.into_value().into_json()),
             ]))
         }
     }
@@ -2090,12 +2210,12 @@ pub mod location_hdfs {
     impl NameNode {
         /// A new `NameNode` with its required properties.
         pub fn new(
-            hostname: impl Into<crate::Value<String>>,
-            port: impl Into<crate::Value<i64>>,
+            hostname: impl crate::IntoValue<String>,
+            port: impl crate::IntoValue<i64>,
         ) -> Self {
             NameNode(crate::typed::Properties::from_iter([
-                ("Hostname".to_owned(), hostname.into().into_json()),
-                ("Port".to_owned(), port.into().into_json()),
+                ("Hostname".to_owned(), hostname.into_value().into_json()),
+                ("Port".to_owned(), port.into_value().into_json()),
             ]))
         }
     }
@@ -2125,11 +2245,11 @@ pub mod location_hdfs {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationhdfs-qopconfiguration.html#cfn-datasync-locationhdfs-qopconfiguration-datatransferprotection)
         pub fn data_transfer_protection(
             mut self,
-            value: impl Into<crate::Value<DataTransferProtection>>,
+            value: impl crate::IntoValue<DataTransferProtection>,
         ) -> Self {
             self.0.insert(
                 "DataTransferProtection".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2139,9 +2259,9 @@ pub mod location_hdfs {
         /// Default: `"PRIVACY"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationhdfs-qopconfiguration.html#cfn-datasync-locationhdfs-qopconfiguration-rpcprotection)
-        pub fn rpc_protection(mut self, value: impl Into<crate::Value<RpcProtection>>) -> Self {
+        pub fn rpc_protection(mut self, value: impl crate::IntoValue<RpcProtection>) -> Self {
             self.0
-                .insert("RpcProtection".to_owned(), value.into().into_json());
+                .insert("RpcProtection".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2161,12 +2281,12 @@ pub mod location_hdfs {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2254,10 +2374,10 @@ pub struct LocationNfs(crate::Resource);
 
 impl LocationNfs {
     /// A new `AWS::DataSync::LocationNFS` with its required properties.
-    pub fn new(on_prem_config: impl Into<crate::Value<location_nfs::OnPremConfig>>) -> Self {
+    pub fn new(on_prem_config: impl crate::IntoValue<location_nfs::OnPremConfig>) -> Self {
         LocationNfs(
             crate::Resource::new("AWS::DataSync::LocationNFS")
-                .property("OnPremConfig", on_prem_config.into().into_json()),
+                .property("OnPremConfig", on_prem_config.into_value().into_json()),
         )
     }
 
@@ -2266,10 +2386,10 @@ impl LocationNfs {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationnfs.html#cfn-datasync-locationnfs-mountoptions)
     pub fn mount_options(
         mut self,
-        value: impl Into<crate::Value<location_nfs::MountOptions>>,
+        value: impl crate::IntoValue<location_nfs::MountOptions>,
     ) -> Self {
         self.0
-            .set_property("MountOptions", value.into().into_json());
+            .set_property("MountOptions", value.into_value().into_json());
         self
     }
 
@@ -2280,9 +2400,9 @@ impl LocationNfs {
     /// Pattern: `^(([a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9\-]*[A-Za-z0-9])$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationnfs.html#cfn-datasync-locationnfs-serverhostname)
-    pub fn server_hostname(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn server_hostname(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServerHostname", value.into().into_json());
+            .set_property("ServerHostname", value.into_value().into_json());
         self
     }
 
@@ -2293,9 +2413,9 @@ impl LocationNfs {
     /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationnfs.html#cfn-datasync-locationnfs-subdirectory)
-    pub fn subdirectory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subdirectory(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("Subdirectory", value.into().into_json());
+            .set_property("Subdirectory", value.into_value().into_json());
         self
     }
 
@@ -2304,15 +2424,20 @@ impl LocationNfs {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationnfs.html#cfn-datasync-locationnfs-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<location_nfs::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<location_nfs::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for LocationNfs {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationNFS";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -2359,9 +2484,9 @@ pub mod location_nfs {
         /// `Version`: [`Version`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationnfs-mountoptions.html#cfn-datasync-locationnfs-mountoptions-version)
-        pub fn version(mut self, value: impl Into<crate::Value<Version>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<Version>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2380,10 +2505,10 @@ pub mod location_nfs {
 
     impl OnPremConfig {
         /// A new `OnPremConfig` with its required properties.
-        pub fn new(agent_arns: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(agent_arns: impl crate::IntoValue<Vec<String>>) -> Self {
             OnPremConfig(crate::typed::Properties::from_iter([(
                 "AgentArns".to_owned(),
-                agent_arns.into().into_json(),
+                agent_arns.into_value().into_json(),
             )]))
         }
     }
@@ -2403,12 +2528,12 @@ pub mod location_nfs {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2463,8 +2588,9 @@ impl LocationObjectStorage {
     /// Pattern: `^.+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-accesskey)
-    pub fn access_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AccessKey", value.into().into_json());
+    pub fn access_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("AccessKey", value.into_value().into_json());
         self
     }
 
@@ -2473,8 +2599,9 @@ impl LocationObjectStorage {
     /// Items: 1 to 4.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-agentarns)
-    pub fn agent_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("AgentArns", value.into().into_json());
+    pub fn agent_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("AgentArns", value.into_value().into_json());
         self
     }
 
@@ -2487,8 +2614,9 @@ impl LocationObjectStorage {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-bucketname)
-    pub fn bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BucketName", value.into().into_json());
+    pub fn bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BucketName", value.into_value().into_json());
         self
     }
 
@@ -2497,10 +2625,10 @@ impl LocationObjectStorage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-cmksecretconfig)
     pub fn cmk_secret_config(
         mut self,
-        value: impl Into<crate::Value<location_object_storage::CmkSecretConfig>>,
+        value: impl crate::IntoValue<location_object_storage::CmkSecretConfig>,
     ) -> Self {
         self.0
-            .set_property("CmkSecretConfig", value.into().into_json());
+            .set_property("CmkSecretConfig", value.into_value().into_json());
         self
     }
 
@@ -2509,10 +2637,10 @@ impl LocationObjectStorage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-customsecretconfig)
     pub fn custom_secret_config(
         mut self,
-        value: impl Into<crate::Value<location_object_storage::CustomSecretConfig>>,
+        value: impl crate::IntoValue<location_object_storage::CustomSecretConfig>,
     ) -> Self {
         self.0
-            .set_property("CustomSecretConfig", value.into().into_json());
+            .set_property("CustomSecretConfig", value.into_value().into_json());
         self
     }
 
@@ -2523,8 +2651,9 @@ impl LocationObjectStorage {
     /// Pattern: `^.+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-secretkey)
-    pub fn secret_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SecretKey", value.into().into_json());
+    pub fn secret_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SecretKey", value.into_value().into_json());
         self
     }
 
@@ -2533,9 +2662,9 @@ impl LocationObjectStorage {
     /// Length: at most 32768.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-servercertificate)
-    pub fn server_certificate(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn server_certificate(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServerCertificate", value.into().into_json());
+            .set_property("ServerCertificate", value.into_value().into_json());
         self
     }
 
@@ -2546,9 +2675,9 @@ impl LocationObjectStorage {
     /// Pattern: `^(([a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9\-]*[A-Za-z0-9])$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-serverhostname)
-    pub fn server_hostname(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn server_hostname(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServerHostname", value.into().into_json());
+            .set_property("ServerHostname", value.into_value().into_json());
         self
     }
 
@@ -2557,8 +2686,9 @@ impl LocationObjectStorage {
     /// Range: 1 to 65536.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-serverport)
-    pub fn server_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("ServerPort", value.into().into_json());
+    pub fn server_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("ServerPort", value.into_value().into_json());
         self
     }
 
@@ -2567,10 +2697,10 @@ impl LocationObjectStorage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-serverprotocol)
     pub fn server_protocol(
         mut self,
-        value: impl Into<crate::Value<location_object_storage::ServerProtocol>>,
+        value: impl crate::IntoValue<location_object_storage::ServerProtocol>,
     ) -> Self {
         self.0
-            .set_property("ServerProtocol", value.into().into_json());
+            .set_property("ServerProtocol", value.into_value().into_json());
         self
     }
 
@@ -2581,9 +2711,9 @@ impl LocationObjectStorage {
     /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\p{Zs}]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-subdirectory)
-    pub fn subdirectory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subdirectory(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("Subdirectory", value.into().into_json());
+            .set_property("Subdirectory", value.into_value().into_json());
         self
     }
 
@@ -2592,11 +2722,8 @@ impl LocationObjectStorage {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<location_object_storage::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<location_object_storage::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -2609,7 +2736,12 @@ impl Default for LocationObjectStorage {
 
 impl crate::typed::ResourceType for LocationObjectStorage {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationObjectStorage";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BucketName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2670,9 +2802,9 @@ pub mod location_object_storage {
         /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationobjectstorage-cmksecretconfig.html#cfn-datasync-locationobjectstorage-cmksecretconfig-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2683,9 +2815,9 @@ pub mod location_object_storage {
         /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationobjectstorage-cmksecretconfig.html#cfn-datasync-locationobjectstorage-cmksecretconfig-secretarn)
-        pub fn secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretArn".to_owned(), value.into().into_json());
+                .insert("SecretArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2705,15 +2837,15 @@ pub mod location_object_storage {
     impl CustomSecretConfig {
         /// A new `CustomSecretConfig` with its required properties.
         pub fn new(
-            secret_access_role_arn: impl Into<crate::Value<String>>,
-            secret_arn: impl Into<crate::Value<String>>,
+            secret_access_role_arn: impl crate::IntoValue<String>,
+            secret_arn: impl crate::IntoValue<String>,
         ) -> Self {
             CustomSecretConfig(crate::typed::Properties::from_iter([
                 (
                     "SecretAccessRoleArn".to_owned(),
-                    secret_access_role_arn.into().into_json(),
+                    secret_access_role_arn.into_value().into_json(),
                 ),
-                ("SecretArn".to_owned(), secret_arn.into().into_json()),
+                ("SecretArn".to_owned(), secret_arn.into_value().into_json()),
             ]))
         }
     }
@@ -2733,12 +2865,12 @@ pub mod location_object_storage {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2778,10 +2910,10 @@ pub struct LocationS3(crate::Resource);
 
 impl LocationS3 {
     /// A new `AWS::DataSync::LocationS3` with its required properties.
-    pub fn new(s3_config: impl Into<crate::Value<location_s3::S3Config>>) -> Self {
+    pub fn new(s3_config: impl crate::IntoValue<location_s3::S3Config>) -> Self {
         LocationS3(
             crate::Resource::new("AWS::DataSync::LocationS3")
-                .property("S3Config", s3_config.into().into_json()),
+                .property("S3Config", s3_config.into_value().into_json()),
         )
     }
 
@@ -2794,8 +2926,9 @@ impl LocationS3 {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locations3.html#cfn-datasync-locations3-s3bucketarn)
-    pub fn s3_bucket_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("S3BucketArn", value.into().into_json());
+    pub fn s3_bucket_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("S3BucketArn", value.into_value().into_json());
         self
     }
 
@@ -2806,10 +2939,10 @@ impl LocationS3 {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locations3.html#cfn-datasync-locations3-s3storageclass)
     pub fn s3_storage_class(
         mut self,
-        value: impl Into<crate::Value<location_s3::S3StorageClass>>,
+        value: impl crate::IntoValue<location_s3::S3StorageClass>,
     ) -> Self {
         self.0
-            .set_property("S3StorageClass", value.into().into_json());
+            .set_property("S3StorageClass", value.into_value().into_json());
         self
     }
 
@@ -2820,9 +2953,9 @@ impl LocationS3 {
     /// Pattern: `^[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}\p{C}]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locations3.html#cfn-datasync-locations3-subdirectory)
-    pub fn subdirectory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subdirectory(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("Subdirectory", value.into().into_json());
+            .set_property("Subdirectory", value.into_value().into_json());
         self
     }
 
@@ -2831,15 +2964,20 @@ impl LocationS3 {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locations3.html#cfn-datasync-locations3-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<location_s3::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<location_s3::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for LocationS3 {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationS3";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["S3BucketArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2879,10 +3017,10 @@ pub mod location_s3 {
 
     impl S3Config {
         /// A new `S3Config` with its required properties.
-        pub fn new(bucket_access_role_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket_access_role_arn: impl crate::IntoValue<String>) -> Self {
             S3Config(crate::typed::Properties::from_iter([(
                 "BucketAccessRoleArn".to_owned(),
-                bucket_access_role_arn.into().into_json(),
+                bucket_access_role_arn.into_value().into_json(),
             )]))
         }
     }
@@ -2902,12 +3040,12 @@ pub mod location_s3 {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2962,10 +3100,10 @@ pub struct LocationSmb(crate::Resource);
 
 impl LocationSmb {
     /// A new `AWS::DataSync::LocationSMB` with its required properties.
-    pub fn new(agent_arns: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn new(agent_arns: impl crate::IntoValue<Vec<String>>) -> Self {
         LocationSmb(
             crate::Resource::new("AWS::DataSync::LocationSMB")
-                .property("AgentArns", agent_arns.into().into_json()),
+                .property("AgentArns", agent_arns.into_value().into_json()),
         )
     }
 
@@ -2974,10 +3112,10 @@ impl LocationSmb {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-authenticationtype)
     pub fn authentication_type(
         mut self,
-        value: impl Into<crate::Value<location_smb::AuthenticationType>>,
+        value: impl crate::IntoValue<location_smb::AuthenticationType>,
     ) -> Self {
         self.0
-            .set_property("AuthenticationType", value.into().into_json());
+            .set_property("AuthenticationType", value.into_value().into_json());
         self
     }
 
@@ -2986,10 +3124,10 @@ impl LocationSmb {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-cmksecretconfig)
     pub fn cmk_secret_config(
         mut self,
-        value: impl Into<crate::Value<location_smb::CmkSecretConfig>>,
+        value: impl crate::IntoValue<location_smb::CmkSecretConfig>,
     ) -> Self {
         self.0
-            .set_property("CmkSecretConfig", value.into().into_json());
+            .set_property("CmkSecretConfig", value.into_value().into_json());
         self
     }
 
@@ -2998,10 +3136,10 @@ impl LocationSmb {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-customsecretconfig)
     pub fn custom_secret_config(
         mut self,
-        value: impl Into<crate::Value<location_smb::CustomSecretConfig>>,
+        value: impl crate::IntoValue<location_smb::CustomSecretConfig>,
     ) -> Self {
         self.0
-            .set_property("CustomSecretConfig", value.into().into_json());
+            .set_property("CustomSecretConfig", value.into_value().into_json());
         self
     }
 
@@ -3012,9 +3150,9 @@ impl LocationSmb {
     /// Default: `null`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-dnsipaddresses)
-    pub fn dns_ip_addresses(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn dns_ip_addresses(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("DnsIpAddresses", value.into().into_json());
+            .set_property("DnsIpAddresses", value.into_value().into_json());
         self
     }
 
@@ -3025,8 +3163,9 @@ impl LocationSmb {
     /// Pattern: `^([A-Za-z0-9]+[A-Za-z0-9-.]*)*[A-Za-z0-9-]*[A-Za-z0-9]$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-domain)
-    pub fn domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Domain", value.into().into_json());
+    pub fn domain(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Domain", value.into_value().into_json());
         self
     }
 
@@ -3035,9 +3174,9 @@ impl LocationSmb {
     /// Length: at most 87384.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-kerberoskeytab)
-    pub fn kerberos_keytab(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kerberos_keytab(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KerberosKeytab", value.into().into_json());
+            .set_property("KerberosKeytab", value.into_value().into_json());
         self
     }
 
@@ -3046,9 +3185,9 @@ impl LocationSmb {
     /// Length: at most 174764.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-kerberoskrb5conf)
-    pub fn kerberos_krb5_conf(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kerberos_krb5_conf(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KerberosKrb5Conf", value.into().into_json());
+            .set_property("KerberosKrb5Conf", value.into_value().into_json());
         self
     }
 
@@ -3059,9 +3198,9 @@ impl LocationSmb {
     /// Pattern: `^.+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-kerberosprincipal)
-    pub fn kerberos_principal(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kerberos_principal(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KerberosPrincipal", value.into().into_json());
+            .set_property("KerberosPrincipal", value.into_value().into_json());
         self
     }
 
@@ -3070,10 +3209,10 @@ impl LocationSmb {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-mountoptions)
     pub fn mount_options(
         mut self,
-        value: impl Into<crate::Value<location_smb::MountOptions>>,
+        value: impl crate::IntoValue<location_smb::MountOptions>,
     ) -> Self {
         self.0
-            .set_property("MountOptions", value.into().into_json());
+            .set_property("MountOptions", value.into_value().into_json());
         self
     }
 
@@ -3084,8 +3223,9 @@ impl LocationSmb {
     /// Pattern: `^.{0,104}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-password)
-    pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Password", value.into().into_json());
+    pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Password", value.into_value().into_json());
         self
     }
 
@@ -3096,9 +3236,9 @@ impl LocationSmb {
     /// Pattern: `^(([a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9\-]*[A-Za-z0-9])$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-serverhostname)
-    pub fn server_hostname(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn server_hostname(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServerHostname", value.into().into_json());
+            .set_property("ServerHostname", value.into_value().into_json());
         self
     }
 
@@ -3109,9 +3249,9 @@ impl LocationSmb {
     /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\$\p{Zs}]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-subdirectory)
-    pub fn subdirectory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subdirectory(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("Subdirectory", value.into().into_json());
+            .set_property("Subdirectory", value.into_value().into_json());
         self
     }
 
@@ -3120,8 +3260,8 @@ impl LocationSmb {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<location_smb::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<location_smb::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -3132,15 +3272,20 @@ impl LocationSmb {
     /// Pattern: `^[^\x5B\x5D\\/:;|=,+*?]{1,104}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-user)
-    pub fn user(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("User", value.into().into_json());
+    pub fn user(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("User", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for LocationSmb {
     const TYPE_NAME: &'static str = "AWS::DataSync::LocationSMB";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -3201,9 +3346,9 @@ pub mod location_smb {
         /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationsmb-cmksecretconfig.html#cfn-datasync-locationsmb-cmksecretconfig-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3214,9 +3359,9 @@ pub mod location_smb {
         /// Pattern: `^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationsmb-cmksecretconfig.html#cfn-datasync-locationsmb-cmksecretconfig-secretarn)
-        pub fn secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretArn".to_owned(), value.into().into_json());
+                .insert("SecretArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3236,15 +3381,15 @@ pub mod location_smb {
     impl CustomSecretConfig {
         /// A new `CustomSecretConfig` with its required properties.
         pub fn new(
-            secret_access_role_arn: impl Into<crate::Value<String>>,
-            secret_arn: impl Into<crate::Value<String>>,
+            secret_access_role_arn: impl crate::IntoValue<String>,
+            secret_arn: impl crate::IntoValue<String>,
         ) -> Self {
             CustomSecretConfig(crate::typed::Properties::from_iter([
                 (
                     "SecretAccessRoleArn".to_owned(),
-                    secret_access_role_arn.into().into_json(),
+                    secret_access_role_arn.into_value().into_json(),
                 ),
-                ("SecretArn".to_owned(), secret_arn.into().into_json()),
+                ("SecretArn".to_owned(), secret_arn.into_value().into_json()),
             ]))
         }
     }
@@ -3270,9 +3415,9 @@ pub mod location_smb {
         /// `Version`: [`Version`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-locationsmb-mountoptions.html#cfn-datasync-locationsmb-mountoptions-version)
-        pub fn version(mut self, value: impl Into<crate::Value<Version>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<Version>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3292,12 +3437,12 @@ pub mod location_smb {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3365,16 +3510,19 @@ pub struct Task(crate::Resource);
 impl Task {
     /// A new `AWS::DataSync::Task` with its required properties.
     pub fn new(
-        destination_location_arn: impl Into<crate::Value<String>>,
-        source_location_arn: impl Into<crate::Value<String>>,
+        destination_location_arn: impl crate::IntoValue<String>,
+        source_location_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Task(
             crate::Resource::new("AWS::DataSync::Task")
                 .property(
                     "DestinationLocationArn",
-                    destination_location_arn.into().into_json(),
+                    destination_location_arn.into_value().into_json(),
                 )
-                .property("SourceLocationArn", source_location_arn.into().into_json()),
+                .property(
+                    "SourceLocationArn",
+                    source_location_arn.into_value().into_json(),
+                ),
         )
     }
 
@@ -3385,9 +3533,9 @@ impl Task {
     /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):logs:[a-z\-0-9]*:[0-9]{12}:log-group:([^:\*]*)(:\*)?$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-task.html#cfn-datasync-task-cloudwatchloggrouparn)
-    pub fn cloud_watch_log_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cloud_watch_log_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CloudWatchLogGroupArn", value.into().into_json());
+            .set_property("CloudWatchLogGroupArn", value.into_value().into_json());
         self
     }
 
@@ -3396,8 +3544,9 @@ impl Task {
     /// Items: 0 to 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-task.html#cfn-datasync-task-excludes)
-    pub fn excludes(mut self, value: impl Into<crate::Value<Vec<task::FilterRule>>>) -> Self {
-        self.0.set_property("Excludes", value.into().into_json());
+    pub fn excludes(mut self, value: impl crate::IntoValue<Vec<task::FilterRule>>) -> Self {
+        self.0
+            .set_property("Excludes", value.into_value().into_json());
         self
     }
 
@@ -3406,17 +3555,18 @@ impl Task {
     /// Items: 0 to 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-task.html#cfn-datasync-task-includes)
-    pub fn includes(mut self, value: impl Into<crate::Value<Vec<task::FilterRule>>>) -> Self {
-        self.0.set_property("Includes", value.into().into_json());
+    pub fn includes(mut self, value: impl crate::IntoValue<Vec<task::FilterRule>>) -> Self {
+        self.0
+            .set_property("Includes", value.into_value().into_json());
         self
     }
 
     /// `ManifestConfig`: [`ManifestConfig`](task::ManifestConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-task.html#cfn-datasync-task-manifestconfig)
-    pub fn manifest_config(mut self, value: impl Into<crate::Value<task::ManifestConfig>>) -> Self {
+    pub fn manifest_config(mut self, value: impl crate::IntoValue<task::ManifestConfig>) -> Self {
         self.0
-            .set_property("ManifestConfig", value.into().into_json());
+            .set_property("ManifestConfig", value.into_value().into_json());
         self
     }
 
@@ -3427,24 +3577,26 @@ impl Task {
     /// Pattern: `^[a-zA-Z0-9\s+=._:@/-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-task.html#cfn-datasync-task-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Options`: [`Options`](task::Options).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-task.html#cfn-datasync-task-options)
-    pub fn options(mut self, value: impl Into<crate::Value<task::Options>>) -> Self {
-        self.0.set_property("Options", value.into().into_json());
+    pub fn options(mut self, value: impl crate::IntoValue<task::Options>) -> Self {
+        self.0
+            .set_property("Options", value.into_value().into_json());
         self
     }
 
     /// `Schedule`: [`TaskSchedule`](task::TaskSchedule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-task.html#cfn-datasync-task-schedule)
-    pub fn schedule(mut self, value: impl Into<crate::Value<task::TaskSchedule>>) -> Self {
-        self.0.set_property("Schedule", value.into().into_json());
+    pub fn schedule(mut self, value: impl crate::IntoValue<task::TaskSchedule>) -> Self {
+        self.0
+            .set_property("Schedule", value.into_value().into_json());
         self
     }
 
@@ -3453,8 +3605,8 @@ impl Task {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-task.html#cfn-datasync-task-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<task::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<task::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -3463,8 +3615,9 @@ impl Task {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-task.html#cfn-datasync-task-taskmode)
-    pub fn task_mode(mut self, value: impl Into<crate::Value<task::TaskMode>>) -> Self {
-        self.0.set_property("TaskMode", value.into().into_json());
+    pub fn task_mode(mut self, value: impl crate::IntoValue<task::TaskMode>) -> Self {
+        self.0
+            .set_property("TaskMode", value.into_value().into_json());
         self
     }
 
@@ -3473,17 +3626,22 @@ impl Task {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datasync-task.html#cfn-datasync-task-taskreportconfig)
     pub fn task_report_config(
         mut self,
-        value: impl Into<crate::Value<task::TaskReportConfig>>,
+        value: impl crate::IntoValue<task::TaskReportConfig>,
     ) -> Self {
         self.0
-            .set_property("TaskReportConfig", value.into().into_json());
+            .set_property("TaskReportConfig", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Task {
     const TYPE_NAME: &'static str = "AWS::DataSync::Task";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DestinationLocationArn", "SourceLocationArn", "TaskMode"];
 
@@ -3541,9 +3699,9 @@ pub mod task {
         /// `ReportLevel`: [`ReportLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-deleted.html#cfn-datasync-task-deleted-reportlevel)
-        pub fn report_level(mut self, value: impl Into<crate::Value<ReportLevel>>) -> Self {
+        pub fn report_level(mut self, value: impl crate::IntoValue<ReportLevel>) -> Self {
             self.0
-                .insert("ReportLevel".to_owned(), value.into().into_json());
+                .insert("ReportLevel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3569,8 +3727,9 @@ pub mod task {
         /// `S3`: [`TaskReportConfigDestinationS3`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-destination.html#cfn-datasync-task-destination-s3)
-        pub fn s3(mut self, value: impl Into<crate::Value<TaskReportConfigDestinationS3>>) -> Self {
-            self.0.insert("S3".to_owned(), value.into().into_json());
+        pub fn s3(mut self, value: impl crate::IntoValue<TaskReportConfigDestinationS3>) -> Self {
+            self.0
+                .insert("S3".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3600,9 +3759,9 @@ pub mod task {
         /// Pattern: `^[A-Z0-9_]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-filterrule.html#cfn-datasync-task-filterrule-filtertype)
-        pub fn filter_type(mut self, value: impl Into<crate::Value<FilterType>>) -> Self {
+        pub fn filter_type(mut self, value: impl crate::IntoValue<FilterType>) -> Self {
             self.0
-                .insert("FilterType".to_owned(), value.into().into_json());
+                .insert("FilterType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3613,8 +3772,9 @@ pub mod task {
         /// Pattern: `^[^\x00]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-filterrule.html#cfn-datasync-task-filterrule-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3633,26 +3793,28 @@ pub mod task {
 
     impl ManifestConfig {
         /// A new `ManifestConfig` with its required properties.
-        pub fn new(source: impl Into<crate::Value<Source>>) -> Self {
+        pub fn new(source: impl crate::IntoValue<Source>) -> Self {
             ManifestConfig(crate::typed::Properties::from_iter([(
                 "Source".to_owned(),
-                source.into().into_json(),
+                source.into_value().into_json(),
             )]))
         }
 
         /// `Action`: [`Action`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-manifestconfig.html#cfn-datasync-task-manifestconfig-action)
-        pub fn action(mut self, value: impl Into<crate::Value<Action>>) -> Self {
-            self.0.insert("Action".to_owned(), value.into().into_json());
+        pub fn action(mut self, value: impl crate::IntoValue<Action>) -> Self {
+            self.0
+                .insert("Action".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Format`: [`Format`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-manifestconfig.html#cfn-datasync-task-manifestconfig-format)
-        pub fn format(mut self, value: impl Into<crate::Value<Format>>) -> Self {
-            self.0.insert("Format".to_owned(), value.into().into_json());
+        pub fn format(mut self, value: impl crate::IntoValue<Format>) -> Self {
+            self.0
+                .insert("Format".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3682,9 +3844,11 @@ pub mod task {
         /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-manifestconfigsources3.html#cfn-datasync-task-manifestconfigsources3-bucketaccessrolearn)
-        pub fn bucket_access_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BucketAccessRoleArn".to_owned(), value.into().into_json());
+        pub fn bucket_access_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BucketAccessRoleArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3695,9 +3859,11 @@ pub mod task {
         /// Pattern: `^[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}\p{C}]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-manifestconfigsources3.html#cfn-datasync-task-manifestconfigsources3-manifestobjectpath)
-        pub fn manifest_object_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ManifestObjectPath".to_owned(), value.into().into_json());
+        pub fn manifest_object_path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ManifestObjectPath".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3708,13 +3874,10 @@ pub mod task {
         /// Pattern: `^.+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-manifestconfigsources3.html#cfn-datasync-task-manifestconfigsources3-manifestobjectversionid)
-        pub fn manifest_object_version_id(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn manifest_object_version_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ManifestObjectVersionId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3726,9 +3889,9 @@ pub mod task {
         /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):(s3|s3-outposts):[a-z\-0-9]*:[0-9]*:.*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-manifestconfigsources3.html#cfn-datasync-task-manifestconfigsources3-s3bucketarn)
-        pub fn s3_bucket_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3BucketArn".to_owned(), value.into().into_json());
+                .insert("S3BucketArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3754,8 +3917,9 @@ pub mod task {
         /// `Atime`: [`Atime`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-options.html#cfn-datasync-task-options-atime)
-        pub fn atime(mut self, value: impl Into<crate::Value<Atime>>) -> Self {
-            self.0.insert("Atime".to_owned(), value.into().into_json());
+        pub fn atime(mut self, value: impl crate::IntoValue<Atime>) -> Self {
+            self.0
+                .insert("Atime".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3764,64 +3928,65 @@ pub mod task {
         /// Range: at least -1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-options.html#cfn-datasync-task-options-bytespersecond)
-        pub fn bytes_per_second(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn bytes_per_second(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BytesPerSecond".to_owned(), value.into().into_json());
+                .insert("BytesPerSecond".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Gid`: [`Gid`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-options.html#cfn-datasync-task-options-gid)
-        pub fn gid(mut self, value: impl Into<crate::Value<Gid>>) -> Self {
-            self.0.insert("Gid".to_owned(), value.into().into_json());
+        pub fn gid(mut self, value: impl crate::IntoValue<Gid>) -> Self {
+            self.0
+                .insert("Gid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LogLevel`: [`LogLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-options.html#cfn-datasync-task-options-loglevel)
-        pub fn log_level(mut self, value: impl Into<crate::Value<LogLevel>>) -> Self {
+        pub fn log_level(mut self, value: impl crate::IntoValue<LogLevel>) -> Self {
             self.0
-                .insert("LogLevel".to_owned(), value.into().into_json());
+                .insert("LogLevel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Mtime`: [`Mtime`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-options.html#cfn-datasync-task-options-mtime)
-        pub fn mtime(mut self, value: impl Into<crate::Value<Mtime>>) -> Self {
-            self.0.insert("Mtime".to_owned(), value.into().into_json());
+        pub fn mtime(mut self, value: impl crate::IntoValue<Mtime>) -> Self {
+            self.0
+                .insert("Mtime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ObjectTags`: [`ObjectTags`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-options.html#cfn-datasync-task-options-objecttags)
-        pub fn object_tags(mut self, value: impl Into<crate::Value<ObjectTags>>) -> Self {
+        pub fn object_tags(mut self, value: impl crate::IntoValue<ObjectTags>) -> Self {
             self.0
-                .insert("ObjectTags".to_owned(), value.into().into_json());
+                .insert("ObjectTags".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OverwriteMode`: [`OverwriteMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-options.html#cfn-datasync-task-options-overwritemode)
-        pub fn overwrite_mode(mut self, value: impl Into<crate::Value<OverwriteMode>>) -> Self {
+        pub fn overwrite_mode(mut self, value: impl crate::IntoValue<OverwriteMode>) -> Self {
             self.0
-                .insert("OverwriteMode".to_owned(), value.into().into_json());
+                .insert("OverwriteMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PosixPermissions`: [`PosixPermissions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-options.html#cfn-datasync-task-options-posixpermissions)
-        pub fn posix_permissions(
-            mut self,
-            value: impl Into<crate::Value<PosixPermissions>>,
-        ) -> Self {
-            self.0
-                .insert("PosixPermissions".to_owned(), value.into().into_json());
+        pub fn posix_permissions(mut self, value: impl crate::IntoValue<PosixPermissions>) -> Self {
+            self.0.insert(
+                "PosixPermissions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3830,19 +3995,21 @@ pub mod task {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-options.html#cfn-datasync-task-options-preservedeletedfiles)
         pub fn preserve_deleted_files(
             mut self,
-            value: impl Into<crate::Value<PreserveDeletedFiles>>,
+            value: impl crate::IntoValue<PreserveDeletedFiles>,
         ) -> Self {
-            self.0
-                .insert("PreserveDeletedFiles".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PreserveDeletedFiles".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PreserveDevices`: [`PreserveDevices`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-options.html#cfn-datasync-task-options-preservedevices)
-        pub fn preserve_devices(mut self, value: impl Into<crate::Value<PreserveDevices>>) -> Self {
+        pub fn preserve_devices(mut self, value: impl crate::IntoValue<PreserveDevices>) -> Self {
             self.0
-                .insert("PreserveDevices".to_owned(), value.into().into_json());
+                .insert("PreserveDevices".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3851,11 +4018,11 @@ pub mod task {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-options.html#cfn-datasync-task-options-securitydescriptorcopyflags)
         pub fn security_descriptor_copy_flags(
             mut self,
-            value: impl Into<crate::Value<SecurityDescriptorCopyFlags>>,
+            value: impl crate::IntoValue<SecurityDescriptorCopyFlags>,
         ) -> Self {
             self.0.insert(
                 "SecurityDescriptorCopyFlags".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3863,35 +4030,36 @@ pub mod task {
         /// `TaskQueueing`: [`TaskQueueing`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-options.html#cfn-datasync-task-options-taskqueueing)
-        pub fn task_queueing(mut self, value: impl Into<crate::Value<TaskQueueing>>) -> Self {
+        pub fn task_queueing(mut self, value: impl crate::IntoValue<TaskQueueing>) -> Self {
             self.0
-                .insert("TaskQueueing".to_owned(), value.into().into_json());
+                .insert("TaskQueueing".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TransferMode`: [`TransferMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-options.html#cfn-datasync-task-options-transfermode)
-        pub fn transfer_mode(mut self, value: impl Into<crate::Value<TransferMode>>) -> Self {
+        pub fn transfer_mode(mut self, value: impl crate::IntoValue<TransferMode>) -> Self {
             self.0
-                .insert("TransferMode".to_owned(), value.into().into_json());
+                .insert("TransferMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Uid`: [`Uid`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-options.html#cfn-datasync-task-options-uid)
-        pub fn uid(mut self, value: impl Into<crate::Value<Uid>>) -> Self {
-            self.0.insert("Uid".to_owned(), value.into().into_json());
+        pub fn uid(mut self, value: impl crate::IntoValue<Uid>) -> Self {
+            self.0
+                .insert("Uid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VerifyMode`: [`VerifyMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-options.html#cfn-datasync-task-options-verifymode)
-        pub fn verify_mode(mut self, value: impl Into<crate::Value<VerifyMode>>) -> Self {
+        pub fn verify_mode(mut self, value: impl crate::IntoValue<VerifyMode>) -> Self {
             self.0
-                .insert("VerifyMode".to_owned(), value.into().into_json());
+                .insert("VerifyMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3917,36 +4085,36 @@ pub mod task {
         /// `Deleted`: [`Deleted`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-overrides.html#cfn-datasync-task-overrides-deleted)
-        pub fn deleted(mut self, value: impl Into<crate::Value<Deleted>>) -> Self {
+        pub fn deleted(mut self, value: impl crate::IntoValue<Deleted>) -> Self {
             self.0
-                .insert("Deleted".to_owned(), value.into().into_json());
+                .insert("Deleted".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Skipped`: [`Skipped`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-overrides.html#cfn-datasync-task-overrides-skipped)
-        pub fn skipped(mut self, value: impl Into<crate::Value<Skipped>>) -> Self {
+        pub fn skipped(mut self, value: impl crate::IntoValue<Skipped>) -> Self {
             self.0
-                .insert("Skipped".to_owned(), value.into().into_json());
+                .insert("Skipped".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Transferred`: [`Transferred`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-overrides.html#cfn-datasync-task-overrides-transferred)
-        pub fn transferred(mut self, value: impl Into<crate::Value<Transferred>>) -> Self {
+        pub fn transferred(mut self, value: impl crate::IntoValue<Transferred>) -> Self {
             self.0
-                .insert("Transferred".to_owned(), value.into().into_json());
+                .insert("Transferred".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Verified`: [`Verified`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-overrides.html#cfn-datasync-task-overrides-verified)
-        pub fn verified(mut self, value: impl Into<crate::Value<Verified>>) -> Self {
+        pub fn verified(mut self, value: impl crate::IntoValue<Verified>) -> Self {
             self.0
-                .insert("Verified".to_owned(), value.into().into_json());
+                .insert("Verified".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3972,9 +4140,9 @@ pub mod task {
         /// `ReportLevel`: [`SkippedReportLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-skipped.html#cfn-datasync-task-skipped-reportlevel)
-        pub fn report_level(mut self, value: impl Into<crate::Value<SkippedReportLevel>>) -> Self {
+        pub fn report_level(mut self, value: impl crate::IntoValue<SkippedReportLevel>) -> Self {
             self.0
-                .insert("ReportLevel".to_owned(), value.into().into_json());
+                .insert("ReportLevel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4000,8 +4168,9 @@ pub mod task {
         /// `S3`: [`ManifestConfigSourceS3`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-source.html#cfn-datasync-task-source-s3)
-        pub fn s3(mut self, value: impl Into<crate::Value<ManifestConfigSourceS3>>) -> Self {
-            self.0.insert("S3".to_owned(), value.into().into_json());
+        pub fn s3(mut self, value: impl crate::IntoValue<ManifestConfigSourceS3>) -> Self {
+            self.0
+                .insert("S3".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4021,12 +4190,12 @@ pub mod task {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4046,12 +4215,18 @@ pub mod task {
     impl TaskReportConfig {
         /// A new `TaskReportConfig` with its required properties.
         pub fn new(
-            destination: impl Into<crate::Value<Destination>>,
-            output_type: impl Into<crate::Value<OutputType>>,
+            destination: impl crate::IntoValue<Destination>,
+            output_type: impl crate::IntoValue<OutputType>,
         ) -> Self {
             TaskReportConfig(crate::typed::Properties::from_iter([
-                ("Destination".to_owned(), destination.into().into_json()),
-                ("OutputType".to_owned(), output_type.into().into_json()),
+                (
+                    "Destination".to_owned(),
+                    destination.into_value().into_json(),
+                ),
+                (
+                    "OutputType".to_owned(),
+                    output_type.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -4060,19 +4235,21 @@ pub mod task {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-taskreportconfig.html#cfn-datasync-task-taskreportconfig-objectversionids)
         pub fn object_version_ids(
             mut self,
-            value: impl Into<crate::Value<ObjectVersionIds>>,
+            value: impl crate::IntoValue<ObjectVersionIds>,
         ) -> Self {
-            self.0
-                .insert("ObjectVersionIds".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ObjectVersionIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Overrides`: [`Overrides`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-taskreportconfig.html#cfn-datasync-task-taskreportconfig-overrides)
-        pub fn overrides(mut self, value: impl Into<crate::Value<Overrides>>) -> Self {
+        pub fn overrides(mut self, value: impl crate::IntoValue<Overrides>) -> Self {
             self.0
-                .insert("Overrides".to_owned(), value.into().into_json());
+                .insert("Overrides".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4081,10 +4258,10 @@ pub mod task {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-taskreportconfig.html#cfn-datasync-task-taskreportconfig-reportlevel)
         pub fn report_level(
             mut self,
-            value: impl Into<crate::Value<TaskReportConfigReportLevel>>,
+            value: impl crate::IntoValue<TaskReportConfigReportLevel>,
         ) -> Self {
             self.0
-                .insert("ReportLevel".to_owned(), value.into().into_json());
+                .insert("ReportLevel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4114,9 +4291,11 @@ pub mod task {
         /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-taskreportconfigdestinations3.html#cfn-datasync-task-taskreportconfigdestinations3-bucketaccessrolearn)
-        pub fn bucket_access_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BucketAccessRoleArn".to_owned(), value.into().into_json());
+        pub fn bucket_access_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BucketAccessRoleArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4127,9 +4306,9 @@ pub mod task {
         /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):(s3|s3-outposts):[a-z\-0-9]*:[0-9]*:.*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-taskreportconfigdestinations3.html#cfn-datasync-task-taskreportconfigdestinations3-s3bucketarn)
-        pub fn s3_bucket_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3BucketArn".to_owned(), value.into().into_json());
+                .insert("S3BucketArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4140,9 +4319,9 @@ pub mod task {
         /// Pattern: `^[a-zA-Z0-9_\-\+\./\(\)\p{Zs}]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-taskreportconfigdestinations3.html#cfn-datasync-task-taskreportconfigdestinations3-subdirectory)
-        pub fn subdirectory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subdirectory(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Subdirectory".to_owned(), value.into().into_json());
+                .insert("Subdirectory".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4172,17 +4351,20 @@ pub mod task {
         /// Pattern: `^[a-zA-Z0-9\ \_\*\?\,\|\^\-\/\#\s\(\)\+]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-taskschedule.html#cfn-datasync-task-taskschedule-scheduleexpression)
-        pub fn schedule_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ScheduleExpression".to_owned(), value.into().into_json());
+        pub fn schedule_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ScheduleExpression".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Status`: [`Status`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-taskschedule.html#cfn-datasync-task-taskschedule-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4210,10 +4392,10 @@ pub mod task {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-transferred.html#cfn-datasync-task-transferred-reportlevel)
         pub fn report_level(
             mut self,
-            value: impl Into<crate::Value<TransferredReportLevel>>,
+            value: impl crate::IntoValue<TransferredReportLevel>,
         ) -> Self {
             self.0
-                .insert("ReportLevel".to_owned(), value.into().into_json());
+                .insert("ReportLevel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4239,9 +4421,9 @@ pub mod task {
         /// `ReportLevel`: [`VerifiedReportLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datasync-task-verified.html#cfn-datasync-task-verified-reportlevel)
-        pub fn report_level(mut self, value: impl Into<crate::Value<VerifiedReportLevel>>) -> Self {
+        pub fn report_level(mut self, value: impl crate::IntoValue<VerifiedReportLevel>) -> Self {
             self.0
-                .insert("ReportLevel".to_owned(), value.into().into_json());
+                .insert("ReportLevel".to_owned(), value.into_value().into_json());
             self
         }
     }

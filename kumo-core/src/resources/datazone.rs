@@ -23,6 +23,78 @@ pub const TYPES: &[&str] = &[
     "AWS::DataZone::UserProfile",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::DataZone::Connection",
+        <Connection as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataZone::DataSource",
+        <DataSource as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataZone::Domain",
+        <Domain as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataZone::DomainUnit",
+        <DomainUnit as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataZone::Environment",
+        <Environment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataZone::EnvironmentActions",
+        <EnvironmentActions as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataZone::EnvironmentBlueprintConfiguration",
+        <EnvironmentBlueprintConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataZone::EnvironmentProfile",
+        <EnvironmentProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataZone::FormType",
+        <FormType as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataZone::GroupProfile",
+        <GroupProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataZone::Owner",
+        <Owner as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataZone::PolicyGrant",
+        <PolicyGrant as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataZone::Project",
+        <Project as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataZone::ProjectMembership",
+        <ProjectMembership as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataZone::ProjectProfile",
+        <ProjectProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataZone::SubscriptionTarget",
+        <SubscriptionTarget as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DataZone::UserProfile",
+        <UserProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::DataZone::Connection`.
 ///
 /// Required properties, the arguments of [`Connection::new`]: `DomainIdentifier`, `Name`.
@@ -34,21 +106,25 @@ pub struct Connection(crate::Resource);
 impl Connection {
     /// A new `AWS::DataZone::Connection` with its required properties.
     pub fn new(
-        domain_identifier: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        domain_identifier: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Connection(
             crate::Resource::new("AWS::DataZone::Connection")
-                .property("DomainIdentifier", domain_identifier.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property(
+                    "DomainIdentifier",
+                    domain_identifier.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `AwsLocation`: [`AwsLocation`](connection::AwsLocation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-connection.html#cfn-datazone-connection-awslocation)
-    pub fn aws_location(mut self, value: impl Into<crate::Value<connection::AwsLocation>>) -> Self {
-        self.0.set_property("AwsLocation", value.into().into_json());
+    pub fn aws_location(mut self, value: impl crate::IntoValue<connection::AwsLocation>) -> Self {
+        self.0
+            .set_property("AwsLocation", value.into_value().into_json());
         self
     }
 
@@ -57,10 +133,10 @@ impl Connection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-connection.html#cfn-datazone-connection-configurations)
     pub fn configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<connection::ConnectionConfiguration>>>,
+        value: impl crate::IntoValue<Vec<connection::ConnectionConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("Configurations", value.into().into_json());
+            .set_property("Configurations", value.into_value().into_json());
         self
     }
 
@@ -71,8 +147,9 @@ impl Connection {
     /// Pattern: `^[\S\s]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-connection.html#cfn-datazone-connection-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -83,10 +160,12 @@ impl Connection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-connection.html#cfn-datazone-connection-enabletrustedidentitypropagation)
     pub fn enable_trusted_identity_propagation(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
-        self.0
-            .set_property("EnableTrustedIdentityPropagation", value.into().into_json());
+        self.0.set_property(
+            "EnableTrustedIdentityPropagation",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -97,9 +176,9 @@ impl Connection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-connection.html#cfn-datazone-connection-environmentidentifier)
-    pub fn environment_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn environment_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EnvironmentIdentifier", value.into().into_json());
+            .set_property("EnvironmentIdentifier", value.into_value().into_json());
         self
     }
 
@@ -108,17 +187,17 @@ impl Connection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-connection.html#cfn-datazone-connection-projectidentifier)
-    pub fn project_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn project_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProjectIdentifier", value.into().into_json());
+            .set_property("ProjectIdentifier", value.into_value().into_json());
         self
     }
 
     /// `Props`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-connection.html#cfn-datazone-connection-props)
-    pub fn props(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Props", value.into().into_json());
+    pub fn props(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Props", value.into_value().into_json());
         self
     }
 
@@ -127,8 +206,8 @@ impl Connection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-connection.html#cfn-datazone-connection-scope)
-    pub fn scope(mut self, value: impl Into<crate::Value<connection::Scope>>) -> Self {
-        self.0.set_property("Scope", value.into().into_json());
+    pub fn scope(mut self, value: impl crate::IntoValue<connection::Scope>) -> Self {
+        self.0.set_property("Scope", value.into_value().into_json());
         self
     }
 }
@@ -218,9 +297,9 @@ pub mod connection {
         /// Pattern: `^arn:aws[^:]*:iam::\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-connection-awslocation.html#cfn-datazone-connection-awslocation-accessrole)
-        pub fn access_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_role(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessRole".to_owned(), value.into().into_json());
+                .insert("AccessRole".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -229,9 +308,9 @@ pub mod connection {
         /// Pattern: `^\d{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-connection-awslocation.html#cfn-datazone-connection-awslocation-awsaccountid)
-        pub fn aws_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn aws_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AwsAccountId".to_owned(), value.into().into_json());
+                .insert("AwsAccountId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -240,9 +319,9 @@ pub mod connection {
         /// Pattern: `^[a-z]{2}-[a-z]{4,10}-\d$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-connection-awslocation.html#cfn-datazone-connection-awslocation-awsregion)
-        pub fn aws_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn aws_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AwsRegion".to_owned(), value.into().into_json());
+                .insert("AwsRegion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -253,9 +332,9 @@ pub mod connection {
         /// Pattern: `^[a-zA-Z0-9]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-connection-awslocation.html#cfn-datazone-connection-awslocation-iamconnectionid)
-        pub fn iam_connection_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn iam_connection_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IamConnectionId".to_owned(), value.into().into_json());
+                .insert("IamConnectionId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -285,9 +364,9 @@ pub mod connection {
         /// Pattern: `^[\w][\w\.\-\_]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-connection-connectionconfiguration.html#cfn-datazone-connection-connectionconfiguration-classification)
-        pub fn classification(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn classification(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Classification".to_owned(), value.into().into_json());
+                .insert("Classification".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -296,10 +375,10 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-connection-connectionconfiguration.html#cfn-datazone-connection-connectionconfiguration-properties)
         pub fn properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Properties".to_owned(), value.into().into_json());
+                .insert("Properties".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -340,17 +419,23 @@ pub struct DataSource(crate::Resource);
 impl DataSource {
     /// A new `AWS::DataZone::DataSource` with its required properties.
     pub fn new(
-        domain_identifier: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        project_identifier: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<String>>,
+        domain_identifier: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        project_identifier: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<String>,
     ) -> Self {
         DataSource(
             crate::Resource::new("AWS::DataZone::DataSource")
-                .property("DomainIdentifier", domain_identifier.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("ProjectIdentifier", project_identifier.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property(
+                    "DomainIdentifier",
+                    domain_identifier.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json())
+                .property(
+                    "ProjectIdentifier",
+                    project_identifier.into_value().into_json(),
+                )
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -361,19 +446,19 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-datasource.html#cfn-datazone-datasource-assetformsinput)
     pub fn asset_forms_input(
         mut self,
-        value: impl Into<crate::Value<Vec<data_source::FormInput>>>,
+        value: impl crate::IntoValue<Vec<data_source::FormInput>>,
     ) -> Self {
         self.0
-            .set_property("AssetFormsInput", value.into().into_json());
+            .set_property("AssetFormsInput", value.into_value().into_json());
         self
     }
 
     /// `Configuration`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-datasource.html#cfn-datazone-datasource-configuration)
-    pub fn configuration(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn configuration(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("Configuration", value.into().into_json());
+            .set_property("Configuration", value.into_value().into_json());
         self
     }
 
@@ -382,9 +467,9 @@ impl DataSource {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-datasource.html#cfn-datazone-datasource-connectionidentifier)
-    pub fn connection_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn connection_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConnectionIdentifier", value.into().into_json());
+            .set_property("ConnectionIdentifier", value.into_value().into_json());
         self
     }
 
@@ -393,8 +478,9 @@ impl DataSource {
     /// Length: at most 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-datasource.html#cfn-datazone-datasource-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -403,10 +489,10 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-datasource.html#cfn-datazone-datasource-enablesetting)
     pub fn enable_setting(
         mut self,
-        value: impl Into<crate::Value<data_source::EnableSetting>>,
+        value: impl crate::IntoValue<data_source::EnableSetting>,
     ) -> Self {
         self.0
-            .set_property("EnableSetting", value.into().into_json());
+            .set_property("EnableSetting", value.into_value().into_json());
         self
     }
 
@@ -415,18 +501,18 @@ impl DataSource {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-datasource.html#cfn-datazone-datasource-environmentidentifier)
-    pub fn environment_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn environment_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EnvironmentIdentifier", value.into().into_json());
+            .set_property("EnvironmentIdentifier", value.into_value().into_json());
         self
     }
 
     /// `PublishOnImport`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-datasource.html#cfn-datazone-datasource-publishonimport)
-    pub fn publish_on_import(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn publish_on_import(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PublishOnImport", value.into().into_json());
+            .set_property("PublishOnImport", value.into_value().into_json());
         self
     }
 
@@ -435,10 +521,10 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-datasource.html#cfn-datazone-datasource-recommendation)
     pub fn recommendation(
         mut self,
-        value: impl Into<crate::Value<data_source::RecommendationConfiguration>>,
+        value: impl crate::IntoValue<data_source::RecommendationConfiguration>,
     ) -> Self {
         self.0
-            .set_property("Recommendation", value.into().into_json());
+            .set_property("Recommendation", value.into_value().into_json());
         self
     }
 
@@ -447,9 +533,10 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-datasource.html#cfn-datazone-datasource-schedule)
     pub fn schedule(
         mut self,
-        value: impl Into<crate::Value<data_source::ScheduleConfiguration>>,
+        value: impl crate::IntoValue<data_source::ScheduleConfiguration>,
     ) -> Self {
-        self.0.set_property("Schedule", value.into().into_json());
+        self.0
+            .set_property("Schedule", value.into_value().into_json());
         self
     }
 }
@@ -547,10 +634,10 @@ pub mod data_source {
 
     impl FormInput {
         /// A new `FormInput` with its required properties.
-        pub fn new(form_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(form_name: impl crate::IntoValue<String>) -> Self {
             FormInput(crate::typed::Properties::from_iter([(
                 "FormName".to_owned(),
-                form_name.into().into_json(),
+                form_name.into_value().into_json(),
             )]))
         }
 
@@ -559,9 +646,9 @@ pub mod data_source {
         /// Length: at most 75000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-datasource-forminput.html#cfn-datazone-datasource-forminput-content)
-        pub fn content(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn content(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Content".to_owned(), value.into().into_json());
+                .insert("Content".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -572,18 +659,18 @@ pub mod data_source {
         /// Pattern: `^(?!\.)[\w\.]*\w$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-datasource-forminput.html#cfn-datazone-datasource-forminput-typeidentifier)
-        pub fn type_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn type_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TypeIdentifier".to_owned(), value.into().into_json());
+                .insert("TypeIdentifier".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TypeRevision`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-datasource-forminput.html#cfn-datazone-datasource-forminput-typerevision)
-        pub fn type_revision(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn type_revision(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TypeRevision".to_owned(), value.into().into_json());
+                .insert("TypeRevision".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -611,11 +698,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-datasource-recommendationconfiguration.html#cfn-datazone-datasource-recommendationconfiguration-enablebusinessnamegeneration)
         pub fn enable_business_name_generation(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "EnableBusinessNameGeneration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -646,18 +733,18 @@ pub mod data_source {
         /// Pattern: `cron\((\b[0-5]?[0-9]\b) (\b2[0-3]\b|\b[0-1]?[0-9]\b) (.*){1,5} (.*){1,5} (.*){1,5} (.*){1,5}\)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-datasource-scheduleconfiguration.html#cfn-datazone-datasource-scheduleconfiguration-schedule)
-        pub fn schedule(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn schedule(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Schedule".to_owned(), value.into().into_json());
+                .insert("Schedule".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Timezone`: [`Timezone`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-datasource-scheduleconfiguration.html#cfn-datazone-datasource-scheduleconfiguration-timezone)
-        pub fn timezone(mut self, value: impl Into<crate::Value<Timezone>>) -> Self {
+        pub fn timezone(mut self, value: impl crate::IntoValue<Timezone>) -> Self {
             self.0
-                .insert("Timezone".to_owned(), value.into().into_json());
+                .insert("Timezone".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -901,17 +988,19 @@ pub struct Domain(crate::Resource);
 
 impl Domain {
     /// A new `AWS::DataZone::Domain` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Domain(
-            crate::Resource::new("AWS::DataZone::Domain").property("Name", name.into().into_json()),
+            crate::Resource::new("AWS::DataZone::Domain")
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-domain.html#cfn-datazone-domain-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -920,9 +1009,9 @@ impl Domain {
     /// Pattern: `^arn:aws[^:]*:iam::\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-domain.html#cfn-datazone-domain-domainexecutionrole)
-    pub fn domain_execution_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn domain_execution_role(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DomainExecutionRole", value.into().into_json());
+            .set_property("DomainExecutionRole", value.into_value().into_json());
         self
     }
 
@@ -931,9 +1020,9 @@ impl Domain {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-domain.html#cfn-datazone-domain-domainversion)
-    pub fn domain_version(mut self, value: impl Into<crate::Value<domain::DomainVersion>>) -> Self {
+    pub fn domain_version(mut self, value: impl crate::IntoValue<domain::DomainVersion>) -> Self {
         self.0
-            .set_property("DomainVersion", value.into().into_json());
+            .set_property("DomainVersion", value.into_value().into_json());
         self
     }
 
@@ -946,9 +1035,9 @@ impl Domain {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-domain.html#cfn-datazone-domain-kmskeyidentifier)
-    pub fn kms_key_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kms_key_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KmsKeyIdentifier", value.into().into_json());
+            .set_property("KmsKeyIdentifier", value.into_value().into_json());
         self
     }
 
@@ -957,32 +1046,38 @@ impl Domain {
     /// Pattern: `^arn:aws[^:]*:iam::\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-domain.html#cfn-datazone-domain-servicerole)
-    pub fn service_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ServiceRole", value.into().into_json());
+    pub fn service_role(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ServiceRole", value.into_value().into_json());
         self
     }
 
     /// `SingleSignOn`: [`SingleSignOn`](domain::SingleSignOn).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-domain.html#cfn-datazone-domain-singlesignon)
-    pub fn single_sign_on(mut self, value: impl Into<crate::Value<domain::SingleSignOn>>) -> Self {
+    pub fn single_sign_on(mut self, value: impl crate::IntoValue<domain::SingleSignOn>) -> Self {
         self.0
-            .set_property("SingleSignOn", value.into().into_json());
+            .set_property("SingleSignOn", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](domain::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-domain.html#cfn-datazone-domain-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<domain::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Domain {
     const TYPE_NAME: &'static str = "AWS::DataZone::Domain";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainVersion", "KmsKeyIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1059,26 +1154,27 @@ pub mod domain {
         /// `IdcInstanceArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-domain-singlesignon.html#cfn-datazone-domain-singlesignon-idcinstancearn)
-        pub fn idc_instance_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn idc_instance_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IdcInstanceArn".to_owned(), value.into().into_json());
+                .insert("IdcInstanceArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`AuthType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-domain-singlesignon.html#cfn-datazone-domain-singlesignon-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<AuthType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<AuthType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserAssignment`: [`UserAssignment`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-domain-singlesignon.html#cfn-datazone-domain-singlesignon-userassignment)
-        pub fn user_assignment(mut self, value: impl Into<crate::Value<UserAssignment>>) -> Self {
+        pub fn user_assignment(mut self, value: impl crate::IntoValue<UserAssignment>) -> Self {
             self.0
-                .insert("UserAssignment".to_owned(), value.into().into_json());
+                .insert("UserAssignment".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1098,12 +1194,12 @@ pub mod domain {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1180,17 +1276,20 @@ pub struct DomainUnit(crate::Resource);
 impl DomainUnit {
     /// A new `AWS::DataZone::DomainUnit` with its required properties.
     pub fn new(
-        domain_identifier: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        parent_domain_unit_identifier: impl Into<crate::Value<String>>,
+        domain_identifier: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        parent_domain_unit_identifier: impl crate::IntoValue<String>,
     ) -> Self {
         DomainUnit(
             crate::Resource::new("AWS::DataZone::DomainUnit")
-                .property("DomainIdentifier", domain_identifier.into().into_json())
-                .property("Name", name.into().into_json())
+                .property(
+                    "DomainIdentifier",
+                    domain_identifier.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json())
                 .property(
                     "ParentDomainUnitIdentifier",
-                    parent_domain_unit_identifier.into().into_json(),
+                    parent_domain_unit_identifier.into_value().into_json(),
                 ),
         )
     }
@@ -1200,8 +1299,9 @@ impl DomainUnit {
     /// Length: 0 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-domainunit.html#cfn-datazone-domainunit-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -1269,15 +1369,21 @@ pub struct Environment(crate::Resource);
 impl Environment {
     /// A new `AWS::DataZone::Environment` with its required properties.
     pub fn new(
-        domain_identifier: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        project_identifier: impl Into<crate::Value<String>>,
+        domain_identifier: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        project_identifier: impl crate::IntoValue<String>,
     ) -> Self {
         Environment(
             crate::Resource::new("AWS::DataZone::Environment")
-                .property("DomainIdentifier", domain_identifier.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("ProjectIdentifier", project_identifier.into().into_json()),
+                .property(
+                    "DomainIdentifier",
+                    domain_identifier.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json())
+                .property(
+                    "ProjectIdentifier",
+                    project_identifier.into_value().into_json(),
+                ),
         )
     }
 
@@ -1286,9 +1392,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environment.html#cfn-datazone-environment-deploymentorder)
-    pub fn deployment_order(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn deployment_order(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("DeploymentOrder", value.into().into_json());
+            .set_property("DeploymentOrder", value.into_value().into_json());
         self
     }
 
@@ -1297,8 +1403,9 @@ impl Environment {
     /// Length: at most 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environment.html#cfn-datazone-environment-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1309,12 +1416,11 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environment.html#cfn-datazone-environment-environmentaccountidentifier)
-    pub fn environment_account_identifier(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("EnvironmentAccountIdentifier", value.into().into_json());
+    pub fn environment_account_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "EnvironmentAccountIdentifier",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1325,9 +1431,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environment.html#cfn-datazone-environment-environmentaccountregion)
-    pub fn environment_account_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn environment_account_region(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EnvironmentAccountRegion", value.into().into_json());
+            .set_property("EnvironmentAccountRegion", value.into_value().into_json());
         self
     }
 
@@ -1338,10 +1444,12 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environment.html#cfn-datazone-environment-environmentblueprintidentifier)
     pub fn environment_blueprint_identifier(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("EnvironmentBlueprintIdentifier", value.into().into_json());
+        self.0.set_property(
+            "EnvironmentBlueprintIdentifier",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1350,9 +1458,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environment.html#cfn-datazone-environment-environmentconfigurationid)
-    pub fn environment_configuration_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn environment_configuration_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EnvironmentConfigurationId", value.into().into_json());
+            .set_property("EnvironmentConfigurationId", value.into_value().into_json());
         self
     }
 
@@ -1363,21 +1471,20 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environment.html#cfn-datazone-environment-environmentprofileidentifier)
-    pub fn environment_profile_identifier(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("EnvironmentProfileIdentifier", value.into().into_json());
+    pub fn environment_profile_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "EnvironmentProfileIdentifier",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `EnvironmentRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environment.html#cfn-datazone-environment-environmentrolearn)
-    pub fn environment_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn environment_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EnvironmentRoleArn", value.into().into_json());
+            .set_property("EnvironmentRoleArn", value.into_value().into_json());
         self
     }
 
@@ -1386,9 +1493,9 @@ impl Environment {
     /// Items: 0 to 20.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environment.html#cfn-datazone-environment-glossaryterms)
-    pub fn glossary_terms(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn glossary_terms(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("GlossaryTerms", value.into().into_json());
+            .set_property("GlossaryTerms", value.into_value().into_json());
         self
     }
 
@@ -1399,10 +1506,10 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environment.html#cfn-datazone-environment-userparameters)
     pub fn user_parameters(
         mut self,
-        value: impl Into<crate::Value<Vec<environment::EnvironmentParameter>>>,
+        value: impl crate::IntoValue<Vec<environment::EnvironmentParameter>>,
     ) -> Self {
         self.0
-            .set_property("UserParameters", value.into().into_json());
+            .set_property("UserParameters", value.into_value().into_json());
         self
     }
 }
@@ -1516,16 +1623,18 @@ pub mod environment {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-environment-environmentparameter.html#cfn-datazone-environment-environmentparameter-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-environment-environmentparameter.html#cfn-datazone-environment-environmentparameter-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1547,10 +1656,10 @@ pub struct EnvironmentActions(crate::Resource);
 
 impl EnvironmentActions {
     /// A new `AWS::DataZone::EnvironmentActions` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         EnvironmentActions(
             crate::Resource::new("AWS::DataZone::EnvironmentActions")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1559,8 +1668,9 @@ impl EnvironmentActions {
     /// Length: at most 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environmentactions.html#cfn-datazone-environmentactions-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1571,9 +1681,9 @@ impl EnvironmentActions {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environmentactions.html#cfn-datazone-environmentactions-domainidentifier)
-    pub fn domain_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn domain_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DomainIdentifier", value.into().into_json());
+            .set_property("DomainIdentifier", value.into_value().into_json());
         self
     }
 
@@ -1586,9 +1696,9 @@ impl EnvironmentActions {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environmentactions.html#cfn-datazone-environmentactions-environmentidentifier)
-    pub fn environment_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn environment_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EnvironmentIdentifier", value.into().into_json());
+            .set_property("EnvironmentIdentifier", value.into_value().into_json());
         self
     }
 
@@ -1599,8 +1709,9 @@ impl EnvironmentActions {
     /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environmentactions.html#cfn-datazone-environmentactions-identifier)
-    pub fn identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Identifier", value.into().into_json());
+    pub fn identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Identifier", value.into_value().into_json());
         self
     }
 
@@ -1609,9 +1720,10 @@ impl EnvironmentActions {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environmentactions.html#cfn-datazone-environmentactions-parameters)
     pub fn parameters(
         mut self,
-        value: impl Into<crate::Value<environment_actions::AwsConsoleLinkParameters>>,
+        value: impl crate::IntoValue<environment_actions::AwsConsoleLinkParameters>,
     ) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 }
@@ -1671,8 +1783,9 @@ pub mod environment_actions {
         /// `Uri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-environmentactions-awsconsolelinkparameters.html#cfn-datazone-environmentactions-awsconsolelinkparameters-uri)
-        pub fn uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Uri".to_owned(), value.into().into_json());
+        pub fn uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1695,17 +1808,20 @@ pub struct EnvironmentBlueprintConfiguration(crate::Resource);
 impl EnvironmentBlueprintConfiguration {
     /// A new `AWS::DataZone::EnvironmentBlueprintConfiguration` with its required properties.
     pub fn new(
-        domain_identifier: impl Into<crate::Value<String>>,
-        enabled_regions: impl Into<crate::Value<Vec<String>>>,
-        environment_blueprint_identifier: impl Into<crate::Value<String>>,
+        domain_identifier: impl crate::IntoValue<String>,
+        enabled_regions: impl crate::IntoValue<Vec<String>>,
+        environment_blueprint_identifier: impl crate::IntoValue<String>,
     ) -> Self {
         EnvironmentBlueprintConfiguration(
             crate::Resource::new("AWS::DataZone::EnvironmentBlueprintConfiguration")
-                .property("DomainIdentifier", domain_identifier.into().into_json())
-                .property("EnabledRegions", enabled_regions.into().into_json())
+                .property(
+                    "DomainIdentifier",
+                    domain_identifier.into_value().into_json(),
+                )
+                .property("EnabledRegions", enabled_regions.into_value().into_json())
                 .property(
                     "EnvironmentBlueprintIdentifier",
-                    environment_blueprint_identifier.into().into_json(),
+                    environment_blueprint_identifier.into_value().into_json(),
                 ),
         )
     }
@@ -1717,11 +1833,11 @@ impl EnvironmentBlueprintConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environmentblueprintconfiguration.html#cfn-datazone-environmentblueprintconfiguration-environmentrolepermissionboundary)
     pub fn environment_role_permission_boundary(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "EnvironmentRolePermissionBoundary",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -1731,10 +1847,10 @@ impl EnvironmentBlueprintConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environmentblueprintconfiguration.html#cfn-datazone-environmentblueprintconfiguration-globalparameters)
     pub fn global_parameters(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("GlobalParameters", value.into().into_json());
+            .set_property("GlobalParameters", value.into_value().into_json());
         self
     }
 
@@ -1743,9 +1859,9 @@ impl EnvironmentBlueprintConfiguration {
     /// Pattern: `^arn:aws[^:]*:iam::\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environmentblueprintconfiguration.html#cfn-datazone-environmentblueprintconfiguration-manageaccessrolearn)
-    pub fn manage_access_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn manage_access_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ManageAccessRoleArn", value.into().into_json());
+            .set_property("ManageAccessRoleArn", value.into_value().into_json());
         self
     }
 
@@ -1754,10 +1870,10 @@ impl EnvironmentBlueprintConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environmentblueprintconfiguration.html#cfn-datazone-environmentblueprintconfiguration-provisioningconfigurations)
     pub fn provisioning_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<crate::Json>>>,
+        value: impl crate::IntoValue<Vec<crate::Json>>,
     ) -> Self {
         self.0
-            .set_property("ProvisioningConfigurations", value.into().into_json());
+            .set_property("ProvisioningConfigurations", value.into_value().into_json());
         self
     }
 
@@ -1766,9 +1882,9 @@ impl EnvironmentBlueprintConfiguration {
     /// Pattern: `^arn:aws[^:]*:iam::\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environmentblueprintconfiguration.html#cfn-datazone-environmentblueprintconfiguration-provisioningrolearn)
-    pub fn provisioning_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn provisioning_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProvisioningRoleArn", value.into().into_json());
+            .set_property("ProvisioningRoleArn", value.into_value().into_json());
         self
     }
 
@@ -1777,10 +1893,10 @@ impl EnvironmentBlueprintConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environmentblueprintconfiguration.html#cfn-datazone-environmentblueprintconfiguration-regionalparameters)
     pub fn regional_parameters(
         mut self,
-        value: impl Into<crate::Value<Vec<environment_blueprint_configuration::RegionalParameter>>>,
+        value: impl crate::IntoValue<Vec<environment_blueprint_configuration::RegionalParameter>>,
     ) -> Self {
         self.0
-            .set_property("RegionalParameters", value.into().into_json());
+            .set_property("RegionalParameters", value.into_value().into_json());
         self
     }
 }
@@ -1847,10 +1963,10 @@ pub mod environment_blueprint_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-environmentblueprintconfiguration-regionalparameter.html#cfn-datazone-environmentblueprintconfiguration-regionalparameter-parameters)
         pub fn parameters(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1859,8 +1975,9 @@ pub mod environment_blueprint_configuration {
         /// Pattern: `^[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-environmentblueprintconfiguration-regionalparameter.html#cfn-datazone-environmentblueprintconfiguration-regionalparameter-region)
-        pub fn region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Region".to_owned(), value.into().into_json());
+        pub fn region(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Region".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1883,24 +2000,33 @@ pub struct EnvironmentProfile(crate::Resource);
 impl EnvironmentProfile {
     /// A new `AWS::DataZone::EnvironmentProfile` with its required properties.
     pub fn new(
-        aws_account_id: impl Into<crate::Value<String>>,
-        aws_account_region: impl Into<crate::Value<String>>,
-        domain_identifier: impl Into<crate::Value<String>>,
-        environment_blueprint_identifier: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        project_identifier: impl Into<crate::Value<String>>,
+        aws_account_id: impl crate::IntoValue<String>,
+        aws_account_region: impl crate::IntoValue<String>,
+        domain_identifier: impl crate::IntoValue<String>,
+        environment_blueprint_identifier: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        project_identifier: impl crate::IntoValue<String>,
     ) -> Self {
         EnvironmentProfile(
             crate::Resource::new("AWS::DataZone::EnvironmentProfile")
-                .property("AwsAccountId", aws_account_id.into().into_json())
-                .property("AwsAccountRegion", aws_account_region.into().into_json())
-                .property("DomainIdentifier", domain_identifier.into().into_json())
+                .property("AwsAccountId", aws_account_id.into_value().into_json())
+                .property(
+                    "AwsAccountRegion",
+                    aws_account_region.into_value().into_json(),
+                )
+                .property(
+                    "DomainIdentifier",
+                    domain_identifier.into_value().into_json(),
+                )
                 .property(
                     "EnvironmentBlueprintIdentifier",
-                    environment_blueprint_identifier.into().into_json(),
+                    environment_blueprint_identifier.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json())
-                .property("ProjectIdentifier", project_identifier.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property(
+                    "ProjectIdentifier",
+                    project_identifier.into_value().into_json(),
+                ),
         )
     }
 
@@ -1909,8 +2035,9 @@ impl EnvironmentProfile {
     /// Length: at most 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environmentprofile.html#cfn-datazone-environmentprofile-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1919,10 +2046,10 @@ impl EnvironmentProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-environmentprofile.html#cfn-datazone-environmentprofile-userparameters)
     pub fn user_parameters(
         mut self,
-        value: impl Into<crate::Value<Vec<environment_profile::EnvironmentParameter>>>,
+        value: impl crate::IntoValue<Vec<environment_profile::EnvironmentParameter>>,
     ) -> Self {
         self.0
-            .set_property("UserParameters", value.into().into_json());
+            .set_property("UserParameters", value.into_value().into_json());
         self
     }
 }
@@ -2005,16 +2132,18 @@ pub mod environment_profile {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-environmentprofile-environmentparameter.html#cfn-datazone-environmentprofile-environmentparameter-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-environmentprofile-environmentparameter.html#cfn-datazone-environmentprofile-environmentparameter-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2037,19 +2166,22 @@ pub struct FormType(crate::Resource);
 impl FormType {
     /// A new `AWS::DataZone::FormType` with its required properties.
     pub fn new(
-        domain_identifier: impl Into<crate::Value<String>>,
-        model: impl Into<crate::Value<form_type::Model>>,
-        name: impl Into<crate::Value<String>>,
-        owning_project_identifier: impl Into<crate::Value<String>>,
+        domain_identifier: impl crate::IntoValue<String>,
+        model: impl crate::IntoValue<form_type::Model>,
+        name: impl crate::IntoValue<String>,
+        owning_project_identifier: impl crate::IntoValue<String>,
     ) -> Self {
         FormType(
             crate::Resource::new("AWS::DataZone::FormType")
-                .property("DomainIdentifier", domain_identifier.into().into_json())
-                .property("Model", model.into().into_json())
-                .property("Name", name.into().into_json())
+                .property(
+                    "DomainIdentifier",
+                    domain_identifier.into_value().into_json(),
+                )
+                .property("Model", model.into_value().into_json())
+                .property("Name", name.into_value().into_json())
                 .property(
                     "OwningProjectIdentifier",
-                    owning_project_identifier.into().into_json(),
+                    owning_project_identifier.into_value().into_json(),
                 ),
         )
     }
@@ -2059,16 +2191,18 @@ impl FormType {
     /// Length: 0 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-formtype.html#cfn-datazone-formtype-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Status`: [`Status`](form_type::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-formtype.html#cfn-datazone-formtype-status)
-    pub fn status(mut self, value: impl Into<crate::Value<form_type::Status>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<form_type::Status>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 }
@@ -2144,8 +2278,9 @@ pub mod form_type {
         /// Length: 1 to 100000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-formtype-model.html#cfn-datazone-formtype-model-smithy)
-        pub fn smithy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Smithy".to_owned(), value.into().into_json());
+        pub fn smithy(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Smithy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2185,10 +2320,12 @@ pub struct GroupProfile(crate::Resource);
 
 impl GroupProfile {
     /// A new `AWS::DataZone::GroupProfile` with its required properties.
-    pub fn new(domain_identifier: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(domain_identifier: impl crate::IntoValue<String>) -> Self {
         GroupProfile(
-            crate::Resource::new("AWS::DataZone::GroupProfile")
-                .property("DomainIdentifier", domain_identifier.into().into_json()),
+            crate::Resource::new("AWS::DataZone::GroupProfile").property(
+                "DomainIdentifier",
+                domain_identifier.into_value().into_json(),
+            ),
         )
     }
 
@@ -2199,17 +2336,18 @@ impl GroupProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-groupprofile.html#cfn-datazone-groupprofile-groupidentifier)
-    pub fn group_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn group_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("GroupIdentifier", value.into().into_json());
+            .set_property("GroupIdentifier", value.into_value().into_json());
         self
     }
 
     /// `GroupType`: [`GroupType`](group_profile::GroupType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-groupprofile.html#cfn-datazone-groupprofile-grouptype)
-    pub fn group_type(mut self, value: impl Into<crate::Value<group_profile::GroupType>>) -> Self {
-        self.0.set_property("GroupType", value.into().into_json());
+    pub fn group_type(mut self, value: impl crate::IntoValue<group_profile::GroupType>) -> Self {
+        self.0
+            .set_property("GroupType", value.into_value().into_json());
         self
     }
 
@@ -2218,9 +2356,9 @@ impl GroupProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-groupprofile.html#cfn-datazone-groupprofile-roleprincipalarn)
-    pub fn role_principal_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn role_principal_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RolePrincipalArn", value.into().into_json());
+            .set_property("RolePrincipalArn", value.into_value().into_json());
         self
     }
 
@@ -2229,9 +2367,10 @@ impl GroupProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-groupprofile.html#cfn-datazone-groupprofile-status)
     pub fn status(
         mut self,
-        value: impl Into<crate::Value<group_profile::GroupProfileStatus>>,
+        value: impl crate::IntoValue<group_profile::GroupProfileStatus>,
     ) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 }
@@ -2329,17 +2468,23 @@ pub struct Owner(crate::Resource);
 impl Owner {
     /// A new `AWS::DataZone::Owner` with its required properties.
     pub fn new(
-        domain_identifier: impl Into<crate::Value<String>>,
-        entity_identifier: impl Into<crate::Value<String>>,
-        entity_type: impl Into<crate::Value<owner::EntityType>>,
-        owner: impl Into<crate::Value<crate::Json>>,
+        domain_identifier: impl crate::IntoValue<String>,
+        entity_identifier: impl crate::IntoValue<String>,
+        entity_type: impl crate::IntoValue<owner::EntityType>,
+        owner: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         Owner(
             crate::Resource::new("AWS::DataZone::Owner")
-                .property("DomainIdentifier", domain_identifier.into().into_json())
-                .property("EntityIdentifier", entity_identifier.into().into_json())
-                .property("EntityType", entity_type.into().into_json())
-                .property("Owner", owner.into().into_json()),
+                .property(
+                    "DomainIdentifier",
+                    domain_identifier.into_value().into_json(),
+                )
+                .property(
+                    "EntityIdentifier",
+                    entity_identifier.into_value().into_json(),
+                )
+                .property("EntityType", entity_type.into_value().into_json())
+                .property("Owner", owner.into_value().into_json()),
         )
     }
 }
@@ -2410,17 +2555,23 @@ pub struct PolicyGrant(crate::Resource);
 impl PolicyGrant {
     /// A new `AWS::DataZone::PolicyGrant` with its required properties.
     pub fn new(
-        domain_identifier: impl Into<crate::Value<String>>,
-        entity_identifier: impl Into<crate::Value<String>>,
-        entity_type: impl Into<crate::Value<policy_grant::TargetEntityType>>,
-        policy_type: impl Into<crate::Value<policy_grant::ManagedPolicyType>>,
+        domain_identifier: impl crate::IntoValue<String>,
+        entity_identifier: impl crate::IntoValue<String>,
+        entity_type: impl crate::IntoValue<policy_grant::TargetEntityType>,
+        policy_type: impl crate::IntoValue<policy_grant::ManagedPolicyType>,
     ) -> Self {
         PolicyGrant(
             crate::Resource::new("AWS::DataZone::PolicyGrant")
-                .property("DomainIdentifier", domain_identifier.into().into_json())
-                .property("EntityIdentifier", entity_identifier.into().into_json())
-                .property("EntityType", entity_type.into().into_json())
-                .property("PolicyType", policy_type.into().into_json()),
+                .property(
+                    "DomainIdentifier",
+                    domain_identifier.into_value().into_json(),
+                )
+                .property(
+                    "EntityIdentifier",
+                    entity_identifier.into_value().into_json(),
+                )
+                .property("EntityType", entity_type.into_value().into_json())
+                .property("PolicyType", policy_type.into_value().into_json()),
         )
     }
 
@@ -2429,8 +2580,9 @@ impl PolicyGrant {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-policygrant.html#cfn-datazone-policygrant-detail)
-    pub fn detail(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Detail", value.into().into_json());
+    pub fn detail(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Detail", value.into_value().into_json());
         self
     }
 
@@ -2439,8 +2591,9 @@ impl PolicyGrant {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-policygrant.html#cfn-datazone-policygrant-principal)
-    pub fn principal(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Principal", value.into().into_json());
+    pub fn principal(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Principal", value.into_value().into_json());
         self
     }
 }
@@ -2586,13 +2739,16 @@ pub struct Project(crate::Resource);
 impl Project {
     /// A new `AWS::DataZone::Project` with its required properties.
     pub fn new(
-        domain_identifier: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        domain_identifier: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Project(
             crate::Resource::new("AWS::DataZone::Project")
-                .property("DomainIdentifier", domain_identifier.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property(
+                    "DomainIdentifier",
+                    domain_identifier.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -2601,8 +2757,9 @@ impl Project {
     /// Length: at most 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-project.html#cfn-datazone-project-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -2613,9 +2770,9 @@ impl Project {
     /// Pattern: `^[a-z0-9_\-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-project.html#cfn-datazone-project-domainunitid)
-    pub fn domain_unit_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn domain_unit_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DomainUnitId", value.into().into_json());
+            .set_property("DomainUnitId", value.into_value().into_json());
         self
     }
 
@@ -2624,9 +2781,9 @@ impl Project {
     /// Items: 0 to 20.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-project.html#cfn-datazone-project-glossaryterms)
-    pub fn glossary_terms(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn glossary_terms(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("GlossaryTerms", value.into().into_json());
+            .set_property("GlossaryTerms", value.into_value().into_json());
         self
     }
 
@@ -2637,10 +2794,10 @@ impl Project {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-project.html#cfn-datazone-project-membershipassignments)
     pub fn membership_assignments(
         mut self,
-        value: impl Into<crate::Value<Vec<project::ProjectMembershipAssignment>>>,
+        value: impl crate::IntoValue<Vec<project::ProjectMembershipAssignment>>,
     ) -> Self {
         self.0
-            .set_property("MembershipAssignments", value.into().into_json());
+            .set_property("MembershipAssignments", value.into_value().into_json());
         self
     }
 
@@ -2649,9 +2806,9 @@ impl Project {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-project.html#cfn-datazone-project-projectcategory)
-    pub fn project_category(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn project_category(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProjectCategory", value.into().into_json());
+            .set_property("ProjectCategory", value.into_value().into_json());
         self
     }
 
@@ -2662,9 +2819,9 @@ impl Project {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-project.html#cfn-datazone-project-projectexecutionrole)
-    pub fn project_execution_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn project_execution_role(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProjectExecutionRole", value.into().into_json());
+            .set_property("ProjectExecutionRole", value.into_value().into_json());
         self
     }
 
@@ -2675,18 +2832,18 @@ impl Project {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-project.html#cfn-datazone-project-projectprofileid)
-    pub fn project_profile_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn project_profile_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProjectProfileId", value.into().into_json());
+            .set_property("ProjectProfileId", value.into_value().into_json());
         self
     }
 
     /// `ProjectProfileVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-project.html#cfn-datazone-project-projectprofileversion)
-    pub fn project_profile_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn project_profile_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProjectProfileVersion", value.into().into_json());
+            .set_property("ProjectProfileVersion", value.into_value().into_json());
         self
     }
 
@@ -2695,10 +2852,10 @@ impl Project {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-project.html#cfn-datazone-project-resourcetags)
     pub fn resource_tags(
         mut self,
-        value: impl Into<crate::Value<Vec<project::ResourceTag>>>,
+        value: impl crate::IntoValue<Vec<project::ResourceTag>>,
     ) -> Self {
         self.0
-            .set_property("ResourceTags", value.into().into_json());
+            .set_property("ResourceTags", value.into_value().into_json());
         self
     }
 
@@ -2707,10 +2864,10 @@ impl Project {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-project.html#cfn-datazone-project-userparameters)
     pub fn user_parameters(
         mut self,
-        value: impl Into<crate::Value<Vec<project::EnvironmentConfigurationUserParameter>>>,
+        value: impl crate::IntoValue<Vec<project::EnvironmentConfigurationUserParameter>>,
     ) -> Self {
         self.0
-            .set_property("UserParameters", value.into().into_json());
+            .set_property("UserParameters", value.into_value().into_json());
         self
     }
 }
@@ -2796,11 +2953,11 @@ pub mod project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-project-environmentconfigurationuserparameter.html#cfn-datazone-project-environmentconfigurationuserparameter-environmentconfigurationname)
         pub fn environment_configuration_name(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "EnvironmentConfigurationName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2810,9 +2967,9 @@ pub mod project {
         /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-project-environmentconfigurationuserparameter.html#cfn-datazone-project-environmentconfigurationuserparameter-environmentid)
-        pub fn environment_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn environment_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EnvironmentId".to_owned(), value.into().into_json());
+                .insert("EnvironmentId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2821,10 +2978,12 @@ pub mod project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-project-environmentconfigurationuserparameter.html#cfn-datazone-project-environmentconfigurationuserparameter-environmentparameters)
         pub fn environment_parameters(
             mut self,
-            value: impl Into<crate::Value<Vec<EnvironmentParameter>>>,
+            value: impl crate::IntoValue<Vec<EnvironmentParameter>>,
         ) -> Self {
-            self.0
-                .insert("EnvironmentParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EnvironmentParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2850,16 +3009,18 @@ pub mod project {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-project-environmentparameter.html#cfn-datazone-project-environmentparameter-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-project-environmentparameter.html#cfn-datazone-project-environmentparameter-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2885,18 +3046,18 @@ pub mod project {
         /// `GroupIdentifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-project-member.html#cfn-datazone-project-member-groupidentifier)
-        pub fn group_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn group_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GroupIdentifier".to_owned(), value.into().into_json());
+                .insert("GroupIdentifier".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserIdentifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-project-member.html#cfn-datazone-project-member-useridentifier)
-        pub fn user_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserIdentifier".to_owned(), value.into().into_json());
+                .insert("UserIdentifier".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2916,12 +3077,15 @@ pub mod project {
     impl ProjectMembershipAssignment {
         /// A new `ProjectMembershipAssignment` with its required properties.
         pub fn new(
-            designation: impl Into<crate::Value<UserDesignation>>,
-            member: impl Into<crate::Value<Member>>,
+            designation: impl crate::IntoValue<UserDesignation>,
+            member: impl crate::IntoValue<Member>,
         ) -> Self {
             ProjectMembershipAssignment(crate::typed::Properties::from_iter([
-                ("Designation".to_owned(), designation.into().into_json()),
-                ("Member".to_owned(), member.into().into_json()),
+                (
+                    "Designation".to_owned(),
+                    designation.into_value().into_json(),
+                ),
+                ("Member".to_owned(), member.into_value().into_json()),
             ]))
         }
     }
@@ -2941,12 +3105,12 @@ pub mod project {
     impl ResourceTag {
         /// A new `ResourceTag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             ResourceTag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2987,17 +3151,23 @@ pub struct ProjectMembership(crate::Resource);
 impl ProjectMembership {
     /// A new `AWS::DataZone::ProjectMembership` with its required properties.
     pub fn new(
-        designation: impl Into<crate::Value<project_membership::UserDesignation>>,
-        domain_identifier: impl Into<crate::Value<String>>,
-        member: impl Into<crate::Value<crate::Json>>,
-        project_identifier: impl Into<crate::Value<String>>,
+        designation: impl crate::IntoValue<project_membership::UserDesignation>,
+        domain_identifier: impl crate::IntoValue<String>,
+        member: impl crate::IntoValue<crate::Json>,
+        project_identifier: impl crate::IntoValue<String>,
     ) -> Self {
         ProjectMembership(
             crate::Resource::new("AWS::DataZone::ProjectMembership")
-                .property("Designation", designation.into().into_json())
-                .property("DomainIdentifier", domain_identifier.into().into_json())
-                .property("Member", member.into().into_json())
-                .property("ProjectIdentifier", project_identifier.into().into_json()),
+                .property("Designation", designation.into_value().into_json())
+                .property(
+                    "DomainIdentifier",
+                    domain_identifier.into_value().into_json(),
+                )
+                .property("Member", member.into_value().into_json())
+                .property(
+                    "ProjectIdentifier",
+                    project_identifier.into_value().into_json(),
+                ),
         )
     }
 }
@@ -3075,10 +3245,10 @@ pub struct ProjectProfile(crate::Resource);
 
 impl ProjectProfile {
     /// A new `AWS::DataZone::ProjectProfile` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         ProjectProfile(
             crate::Resource::new("AWS::DataZone::ProjectProfile")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -3087,10 +3257,12 @@ impl ProjectProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-projectprofile.html#cfn-datazone-projectprofile-allowcustomprojectresourcetags)
     pub fn allow_custom_project_resource_tags(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
-        self.0
-            .set_property("AllowCustomProjectResourceTags", value.into().into_json());
+        self.0.set_property(
+            "AllowCustomProjectResourceTags",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -3099,8 +3271,9 @@ impl ProjectProfile {
     /// Length: at most 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-projectprofile.html#cfn-datazone-projectprofile-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -3111,9 +3284,9 @@ impl ProjectProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-projectprofile.html#cfn-datazone-projectprofile-domainidentifier)
-    pub fn domain_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn domain_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DomainIdentifier", value.into().into_json());
+            .set_property("DomainIdentifier", value.into_value().into_json());
         self
     }
 
@@ -3124,9 +3297,9 @@ impl ProjectProfile {
     /// Pattern: `^[a-z0-9_\-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-projectprofile.html#cfn-datazone-projectprofile-domainunitidentifier)
-    pub fn domain_unit_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn domain_unit_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DomainUnitIdentifier", value.into().into_json());
+            .set_property("DomainUnitIdentifier", value.into_value().into_json());
         self
     }
 
@@ -3135,10 +3308,10 @@ impl ProjectProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-projectprofile.html#cfn-datazone-projectprofile-environmentconfigurations)
     pub fn environment_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<project_profile::EnvironmentConfiguration>>>,
+        value: impl crate::IntoValue<Vec<project_profile::EnvironmentConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("EnvironmentConfigurations", value.into().into_json());
+            .set_property("EnvironmentConfigurations", value.into_value().into_json());
         self
     }
 
@@ -3149,10 +3322,10 @@ impl ProjectProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-projectprofile.html#cfn-datazone-projectprofile-projectresourcetags)
     pub fn project_resource_tags(
         mut self,
-        value: impl Into<crate::Value<Vec<project_profile::ResourceTagParameter>>>,
+        value: impl crate::IntoValue<Vec<project_profile::ResourceTagParameter>>,
     ) -> Self {
         self.0
-            .set_property("ProjectResourceTags", value.into().into_json());
+            .set_property("ProjectResourceTags", value.into_value().into_json());
         self
     }
 
@@ -3163,18 +3336,21 @@ impl ProjectProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-projectprofile.html#cfn-datazone-projectprofile-projectresourcetagsdescription)
     pub fn project_resource_tags_description(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("ProjectResourceTagsDescription", value.into().into_json());
+        self.0.set_property(
+            "ProjectResourceTagsDescription",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Status`: [`Status`](project_profile::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-projectprofile.html#cfn-datazone-projectprofile-status)
-    pub fn status(mut self, value: impl Into<crate::Value<project_profile::Status>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<project_profile::Status>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
@@ -3183,9 +3359,9 @@ impl ProjectProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-projectprofile.html#cfn-datazone-projectprofile-usedefaultconfigurations)
-    pub fn use_default_configurations(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn use_default_configurations(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("UseDefaultConfigurations", value.into().into_json());
+            .set_property("UseDefaultConfigurations", value.into_value().into_json());
         self
     }
 }
@@ -3258,10 +3434,10 @@ pub mod project_profile {
 
     impl AwsAccount {
         /// A new `AwsAccount` with its required properties.
-        pub fn new(aws_account_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(aws_account_id: impl crate::IntoValue<String>) -> Self {
             AwsAccount(crate::typed::Properties::from_iter([(
                 "AwsAccountId".to_owned(),
-                aws_account_id.into().into_json(),
+                aws_account_id.into_value().into_json(),
             )]))
         }
     }
@@ -3281,26 +3457,26 @@ pub mod project_profile {
     impl EnvironmentConfiguration {
         /// A new `EnvironmentConfiguration` with its required properties.
         pub fn new(
-            aws_region: impl Into<crate::Value<Region>>,
-            environment_blueprint_id: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            aws_region: impl crate::IntoValue<Region>,
+            environment_blueprint_id: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             EnvironmentConfiguration(crate::typed::Properties::from_iter([
-                ("AwsRegion".to_owned(), aws_region.into().into_json()),
+                ("AwsRegion".to_owned(), aws_region.into_value().into_json()),
                 (
                     "EnvironmentBlueprintId".to_owned(),
-                    environment_blueprint_id.into().into_json(),
+                    environment_blueprint_id.into_value().into_json(),
                 ),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
         /// `AwsAccount`: [`AwsAccount`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-projectprofile-environmentconfiguration.html#cfn-datazone-projectprofile-environmentconfiguration-awsaccount)
-        pub fn aws_account(mut self, value: impl Into<crate::Value<AwsAccount>>) -> Self {
+        pub fn aws_account(mut self, value: impl crate::IntoValue<AwsAccount>) -> Self {
             self.0
-                .insert("AwsAccount".to_owned(), value.into().into_json());
+                .insert("AwsAccount".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3309,11 +3485,11 @@ pub mod project_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-projectprofile-environmentconfiguration.html#cfn-datazone-projectprofile-environmentconfiguration-configurationparameters)
         pub fn configuration_parameters(
             mut self,
-            value: impl Into<crate::Value<EnvironmentConfigurationParametersDetails>>,
+            value: impl crate::IntoValue<EnvironmentConfigurationParametersDetails>,
         ) -> Self {
             self.0.insert(
                 "ConfigurationParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3321,9 +3497,9 @@ pub mod project_profile {
         /// `DeploymentMode`: [`DeploymentMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-projectprofile-environmentconfiguration.html#cfn-datazone-projectprofile-environmentconfiguration-deploymentmode)
-        pub fn deployment_mode(mut self, value: impl Into<crate::Value<DeploymentMode>>) -> Self {
+        pub fn deployment_mode(mut self, value: impl crate::IntoValue<DeploymentMode>) -> Self {
             self.0
-                .insert("DeploymentMode".to_owned(), value.into().into_json());
+                .insert("DeploymentMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3332,9 +3508,9 @@ pub mod project_profile {
         /// Range: 0 to 16.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-projectprofile-environmentconfiguration.html#cfn-datazone-projectprofile-environmentconfiguration-deploymentorder)
-        pub fn deployment_order(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn deployment_order(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("DeploymentOrder".to_owned(), value.into().into_json());
+                .insert("DeploymentOrder".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3343,9 +3519,9 @@ pub mod project_profile {
         /// Length: at most 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-projectprofile-environmentconfiguration.html#cfn-datazone-projectprofile-environmentconfiguration-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3356,11 +3532,11 @@ pub mod project_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-projectprofile-environmentconfiguration.html#cfn-datazone-projectprofile-environmentconfiguration-environmentconfigurationid)
         pub fn environment_configuration_id(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "EnvironmentConfigurationId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3387,9 +3563,9 @@ pub mod project_profile {
         /// `IsEditable`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-projectprofile-environmentconfigurationparameter.html#cfn-datazone-projectprofile-environmentconfigurationparameter-iseditable)
-        pub fn is_editable(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_editable(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsEditable".to_owned(), value.into().into_json());
+                .insert("IsEditable".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3398,16 +3574,18 @@ pub mod project_profile {
         /// Pattern: `^[a-zA-Z_][a-zA-Z0-9_]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-projectprofile-environmentconfigurationparameter.html#cfn-datazone-projectprofile-environmentconfigurationparameter-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-projectprofile-environmentconfigurationparameter.html#cfn-datazone-projectprofile-environmentconfigurationparameter-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3435,10 +3613,12 @@ pub mod project_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-projectprofile-environmentconfigurationparametersdetails.html#cfn-datazone-projectprofile-environmentconfigurationparametersdetails-parameteroverrides)
         pub fn parameter_overrides(
             mut self,
-            value: impl Into<crate::Value<Vec<EnvironmentConfigurationParameter>>>,
+            value: impl crate::IntoValue<Vec<EnvironmentConfigurationParameter>>,
         ) -> Self {
-            self.0
-                .insert("ParameterOverrides".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ParameterOverrides".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3447,10 +3627,12 @@ pub mod project_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-projectprofile-environmentconfigurationparametersdetails.html#cfn-datazone-projectprofile-environmentconfigurationparametersdetails-resolvedparameters)
         pub fn resolved_parameters(
             mut self,
-            value: impl Into<crate::Value<Vec<EnvironmentConfigurationParameter>>>,
+            value: impl crate::IntoValue<Vec<EnvironmentConfigurationParameter>>,
         ) -> Self {
-            self.0
-                .insert("ResolvedParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResolvedParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3459,9 +3641,9 @@ pub mod project_profile {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-datazone-projectprofile-environmentconfigurationparametersdetails.html#cfn-datazone-projectprofile-environmentconfigurationparametersdetails-ssmpath)
-        pub fn ssm_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ssm_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SsmPath".to_owned(), value.into().into_json());
+                .insert("SsmPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3480,10 +3662,10 @@ pub mod project_profile {
 
     impl Region {
         /// A new `Region` with its required properties.
-        pub fn new(region_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(region_name: impl crate::IntoValue<String>) -> Self {
             Region(crate::typed::Properties::from_iter([(
                 "RegionName".to_owned(),
-                region_name.into().into_json(),
+                region_name.into_value().into_json(),
             )]))
         }
     }
@@ -3503,17 +3685,17 @@ pub mod project_profile {
     impl ResourceTagParameter {
         /// A new `ResourceTagParameter` with its required properties.
         pub fn new(
-            is_value_editable: impl Into<crate::Value<bool>>,
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            is_value_editable: impl crate::IntoValue<bool>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             ResourceTagParameter(crate::typed::Properties::from_iter([
                 (
                     "IsValueEditable".to_owned(),
-                    is_value_editable.into().into_json(),
+                    is_value_editable.into_value().into_json(),
                 ),
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3572,37 +3754,40 @@ pub struct SubscriptionTarget(crate::Resource);
 impl SubscriptionTarget {
     /// A new `AWS::DataZone::SubscriptionTarget` with its required properties.
     pub fn new(
-        applicable_asset_types: impl Into<crate::Value<Vec<String>>>,
-        authorized_principals: impl Into<crate::Value<Vec<String>>>,
-        domain_identifier: impl Into<crate::Value<String>>,
-        environment_identifier: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        subscription_target_config: impl Into<
-            crate::Value<Vec<subscription_target::SubscriptionTargetForm>>,
+        applicable_asset_types: impl crate::IntoValue<Vec<String>>,
+        authorized_principals: impl crate::IntoValue<Vec<String>>,
+        domain_identifier: impl crate::IntoValue<String>,
+        environment_identifier: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        subscription_target_config: impl crate::IntoValue<
+            Vec<subscription_target::SubscriptionTargetForm>,
         >,
-        r#type: impl Into<crate::Value<String>>,
+        r#type: impl crate::IntoValue<String>,
     ) -> Self {
         SubscriptionTarget(
             crate::Resource::new("AWS::DataZone::SubscriptionTarget")
                 .property(
                     "ApplicableAssetTypes",
-                    applicable_asset_types.into().into_json(),
+                    applicable_asset_types.into_value().into_json(),
                 )
                 .property(
                     "AuthorizedPrincipals",
-                    authorized_principals.into().into_json(),
+                    authorized_principals.into_value().into_json(),
                 )
-                .property("DomainIdentifier", domain_identifier.into().into_json())
+                .property(
+                    "DomainIdentifier",
+                    domain_identifier.into_value().into_json(),
+                )
                 .property(
                     "EnvironmentIdentifier",
-                    environment_identifier.into().into_json(),
+                    environment_identifier.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json())
+                .property("Name", name.into_value().into_json())
                 .property(
                     "SubscriptionTargetConfig",
-                    subscription_target_config.into().into_json(),
+                    subscription_target_config.into_value().into_json(),
                 )
-                .property("Type", r#type.into().into_json()),
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -3611,17 +3796,18 @@ impl SubscriptionTarget {
     /// Pattern: `^arn:aws(|-cn|-us-gov):iam::\d{12}:(role|role/service-role)/[\w+=,.@-]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-subscriptiontarget.html#cfn-datazone-subscriptiontarget-manageaccessrole)
-    pub fn manage_access_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn manage_access_role(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ManageAccessRole", value.into().into_json());
+            .set_property("ManageAccessRole", value.into_value().into_json());
         self
     }
 
     /// `Provider`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-subscriptiontarget.html#cfn-datazone-subscriptiontarget-provider)
-    pub fn provider(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Provider", value.into().into_json());
+    pub fn provider(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Provider", value.into_value().into_json());
         self
     }
 }
@@ -3700,12 +3886,12 @@ pub mod subscription_target {
     impl SubscriptionTargetForm {
         /// A new `SubscriptionTargetForm` with its required properties.
         pub fn new(
-            content: impl Into<crate::Value<String>>,
-            form_name: impl Into<crate::Value<String>>,
+            content: impl crate::IntoValue<String>,
+            form_name: impl crate::IntoValue<String>,
         ) -> Self {
             SubscriptionTargetForm(crate::typed::Properties::from_iter([
-                ("Content".to_owned(), content.into().into_json()),
-                ("FormName".to_owned(), form_name.into().into_json()),
+                ("Content".to_owned(), content.into_value().into_json()),
+                ("FormName".to_owned(), form_name.into_value().into_json()),
             ]))
         }
     }
@@ -3728,13 +3914,16 @@ pub struct UserProfile(crate::Resource);
 impl UserProfile {
     /// A new `AWS::DataZone::UserProfile` with its required properties.
     pub fn new(
-        domain_identifier: impl Into<crate::Value<String>>,
-        user_identifier: impl Into<crate::Value<String>>,
+        domain_identifier: impl crate::IntoValue<String>,
+        user_identifier: impl crate::IntoValue<String>,
     ) -> Self {
         UserProfile(
             crate::Resource::new("AWS::DataZone::UserProfile")
-                .property("DomainIdentifier", domain_identifier.into().into_json())
-                .property("UserIdentifier", user_identifier.into().into_json()),
+                .property(
+                    "DomainIdentifier",
+                    domain_identifier.into_value().into_json(),
+                )
+                .property("UserIdentifier", user_identifier.into_value().into_json()),
         )
     }
 
@@ -3743,19 +3932,18 @@ impl UserProfile {
     /// Length: 2 to 64.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-userprofile.html#cfn-datazone-userprofile-sessionname)
-    pub fn session_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SessionName", value.into().into_json());
+    pub fn session_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SessionName", value.into_value().into_json());
         self
     }
 
     /// `Status`: [`UserProfileStatus`](user_profile::UserProfileStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-userprofile.html#cfn-datazone-userprofile-status)
-    pub fn status(
-        mut self,
-        value: impl Into<crate::Value<user_profile::UserProfileStatus>>,
-    ) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<user_profile::UserProfileStatus>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
@@ -3764,8 +3952,9 @@ impl UserProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-datazone-userprofile.html#cfn-datazone-userprofile-usertype)
-    pub fn user_type(mut self, value: impl Into<crate::Value<user_profile::UserType>>) -> Self {
-        self.0.set_property("UserType", value.into().into_json());
+    pub fn user_type(mut self, value: impl crate::IntoValue<user_profile::UserType>) -> Self {
+        self.0
+            .set_property("UserType", value.into_value().into_json());
         self
     }
 }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::DAX::SubnetGroup",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::DAX::Cluster",
+        <Cluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DAX::ParameterGroup",
+        <ParameterGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DAX::SubnetGroup",
+        <SubnetGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::DAX::Cluster`.
 ///
 /// Required properties, the arguments of [`Cluster::new`]: `IAMRoleARN`, `NodeType`, `ReplicationFactor`.
@@ -20,24 +36,27 @@ pub struct Cluster(crate::Resource);
 impl Cluster {
     /// A new `AWS::DAX::Cluster` with its required properties.
     pub fn new(
-        iam_role_arn: impl Into<crate::Value<String>>,
-        node_type: impl Into<crate::Value<String>>,
-        replication_factor: impl Into<crate::Value<i64>>,
+        iam_role_arn: impl crate::IntoValue<String>,
+        node_type: impl crate::IntoValue<String>,
+        replication_factor: impl crate::IntoValue<i64>,
     ) -> Self {
         Cluster(
             crate::Resource::new("AWS::DAX::Cluster")
-                .property("IAMRoleARN", iam_role_arn.into().into_json())
-                .property("NodeType", node_type.into().into_json())
-                .property("ReplicationFactor", replication_factor.into().into_json()),
+                .property("IAMRoleARN", iam_role_arn.into_value().into_json())
+                .property("NodeType", node_type.into_value().into_json())
+                .property(
+                    "ReplicationFactor",
+                    replication_factor.into_value().into_json(),
+                ),
         )
     }
 
     /// `AvailabilityZones`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dax-cluster.html#cfn-dax-cluster-availabilityzones)
-    pub fn availability_zones(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn availability_zones(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AvailabilityZones", value.into().into_json());
+            .set_property("AvailabilityZones", value.into_value().into_json());
         self
     }
 
@@ -48,10 +67,12 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dax-cluster.html#cfn-dax-cluster-clusterendpointencryptiontype)
     pub fn cluster_endpoint_encryption_type(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("ClusterEndpointEncryptionType", value.into().into_json());
+        self.0.set_property(
+            "ClusterEndpointEncryptionType",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -60,16 +81,18 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dax-cluster.html#cfn-dax-cluster-clustername)
-    pub fn cluster_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClusterName", value.into().into_json());
+    pub fn cluster_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClusterName", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dax-cluster.html#cfn-dax-cluster-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -78,35 +101,36 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dax-cluster.html#cfn-dax-cluster-networktype)
-    pub fn network_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("NetworkType", value.into().into_json());
+    pub fn network_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("NetworkType", value.into_value().into_json());
         self
     }
 
     /// `NotificationTopicARN`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dax-cluster.html#cfn-dax-cluster-notificationtopicarn)
-    pub fn notification_topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn notification_topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NotificationTopicARN", value.into().into_json());
+            .set_property("NotificationTopicARN", value.into_value().into_json());
         self
     }
 
     /// `ParameterGroupName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dax-cluster.html#cfn-dax-cluster-parametergroupname)
-    pub fn parameter_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn parameter_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ParameterGroupName", value.into().into_json());
+            .set_property("ParameterGroupName", value.into_value().into_json());
         self
     }
 
     /// `PreferredMaintenanceWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dax-cluster.html#cfn-dax-cluster-preferredmaintenancewindow)
-    pub fn preferred_maintenance_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_maintenance_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredMaintenanceWindow", value.into().into_json());
+            .set_property("PreferredMaintenanceWindow", value.into_value().into_json());
         self
     }
 
@@ -117,19 +141,19 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dax-cluster.html#cfn-dax-cluster-ssespecification)
     pub fn sse_specification(
         mut self,
-        value: impl Into<crate::Value<cluster::SseSpecification>>,
+        value: impl crate::IntoValue<cluster::SseSpecification>,
     ) -> Self {
         self.0
-            .set_property("SSESpecification", value.into().into_json());
+            .set_property("SSESpecification", value.into_value().into_json());
         self
     }
 
     /// `SecurityGroupIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dax-cluster.html#cfn-dax-cluster-securitygroupids)
-    pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroupIds", value.into().into_json());
+            .set_property("SecurityGroupIds", value.into_value().into_json());
         self
     }
 
@@ -138,17 +162,17 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dax-cluster.html#cfn-dax-cluster-subnetgroupname)
-    pub fn subnet_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subnet_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SubnetGroupName", value.into().into_json());
+            .set_property("SubnetGroupName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dax-cluster.html#cfn-dax-cluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -220,9 +244,9 @@ pub mod cluster {
         /// `SSEEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dax-cluster-ssespecification.html#cfn-dax-cluster-ssespecification-sseenabled)
-        pub fn sse_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn sse_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("SSEEnabled".to_owned(), value.into().into_json());
+                .insert("SSEEnabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -249,8 +273,9 @@ impl ParameterGroup {
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dax-parametergroup.html#cfn-dax-parametergroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -259,18 +284,18 @@ impl ParameterGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dax-parametergroup.html#cfn-dax-parametergroup-parametergroupname)
-    pub fn parameter_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn parameter_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ParameterGroupName", value.into().into_json());
+            .set_property("ParameterGroupName", value.into_value().into_json());
         self
     }
 
     /// `ParameterNameValues`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dax-parametergroup.html#cfn-dax-parametergroup-parameternamevalues)
-    pub fn parameter_name_values(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn parameter_name_values(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("ParameterNameValues", value.into().into_json());
+            .set_property("ParameterNameValues", value.into_value().into_json());
         self
     }
 }
@@ -317,18 +342,19 @@ pub struct SubnetGroup(crate::Resource);
 
 impl SubnetGroup {
     /// A new `AWS::DAX::SubnetGroup` with its required properties.
-    pub fn new(subnet_ids: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn new(subnet_ids: impl crate::IntoValue<Vec<String>>) -> Self {
         SubnetGroup(
             crate::Resource::new("AWS::DAX::SubnetGroup")
-                .property("SubnetIds", subnet_ids.into().into_json()),
+                .property("SubnetIds", subnet_ids.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dax-subnetgroup.html#cfn-dax-subnetgroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -337,9 +363,9 @@ impl SubnetGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dax-subnetgroup.html#cfn-dax-subnetgroup-subnetgroupname)
-    pub fn subnet_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subnet_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SubnetGroupName", value.into().into_json());
+            .set_property("SubnetGroupName", value.into_value().into_json());
         self
     }
 }

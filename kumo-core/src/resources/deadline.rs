@@ -17,6 +17,54 @@ pub const TYPES: &[&str] = &[
     "AWS::Deadline::StorageProfile",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Deadline::Farm",
+        <Farm as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Deadline::Fleet",
+        <Fleet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Deadline::LicenseEndpoint",
+        <LicenseEndpoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Deadline::Limit",
+        <Limit as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Deadline::MeteredProduct",
+        <MeteredProduct as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Deadline::Monitor",
+        <Monitor as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Deadline::Queue",
+        <Queue as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Deadline::QueueEnvironment",
+        <QueueEnvironment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Deadline::QueueFleetAssociation",
+        <QueueFleetAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Deadline::QueueLimitAssociation",
+        <QueueLimitAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Deadline::StorageProfile",
+        <StorageProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Deadline::Farm`.
 ///
 /// Required properties, the arguments of [`Farm::new`]: `DisplayName`.
@@ -27,10 +75,10 @@ pub struct Farm(crate::Resource);
 
 impl Farm {
     /// A new `AWS::Deadline::Farm` with its required properties.
-    pub fn new(display_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(display_name: impl crate::IntoValue<String>) -> Self {
         Farm(
             crate::Resource::new("AWS::Deadline::Farm")
-                .property("DisplayName", display_name.into().into_json()),
+                .property("DisplayName", display_name.into_value().into_json()),
         )
     }
 
@@ -41,9 +89,9 @@ impl Farm {
     /// Default: `1`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-farm.html#cfn-deadline-farm-costscalefactor)
-    pub fn cost_scale_factor(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn cost_scale_factor(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("CostScaleFactor", value.into().into_json());
+            .set_property("CostScaleFactor", value.into_value().into_json());
         self
     }
 
@@ -54,8 +102,9 @@ impl Farm {
     /// Default: `""`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-farm.html#cfn-deadline-farm-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -66,8 +115,9 @@ impl Farm {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-farm.html#cfn-deadline-farm-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
@@ -76,15 +126,20 @@ impl Farm {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-farm.html#cfn-deadline-farm-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<farm::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<farm::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Farm {
     const TYPE_NAME: &'static str = "AWS::Deadline::Farm";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -125,12 +180,12 @@ pub mod farm {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -153,19 +208,19 @@ pub struct Fleet(crate::Resource);
 impl Fleet {
     /// A new `AWS::Deadline::Fleet` with its required properties.
     pub fn new(
-        configuration: impl Into<crate::Value<crate::Json>>,
-        display_name: impl Into<crate::Value<String>>,
-        farm_id: impl Into<crate::Value<String>>,
-        max_worker_count: impl Into<crate::Value<i64>>,
-        role_arn: impl Into<crate::Value<String>>,
+        configuration: impl crate::IntoValue<crate::Json>,
+        display_name: impl crate::IntoValue<String>,
+        farm_id: impl crate::IntoValue<String>,
+        max_worker_count: impl crate::IntoValue<i64>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Fleet(
             crate::Resource::new("AWS::Deadline::Fleet")
-                .property("Configuration", configuration.into().into_json())
-                .property("DisplayName", display_name.into().into_json())
-                .property("FarmId", farm_id.into().into_json())
-                .property("MaxWorkerCount", max_worker_count.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("Configuration", configuration.into_value().into_json())
+                .property("DisplayName", display_name.into_value().into_json())
+                .property("FarmId", farm_id.into_value().into_json())
+                .property("MaxWorkerCount", max_worker_count.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -176,8 +231,9 @@ impl Fleet {
     /// Default: `""`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-fleet.html#cfn-deadline-fleet-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -186,10 +242,10 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-fleet.html#cfn-deadline-fleet-hostconfiguration)
     pub fn host_configuration(
         mut self,
-        value: impl Into<crate::Value<fleet::HostConfiguration>>,
+        value: impl crate::IntoValue<fleet::HostConfiguration>,
     ) -> Self {
         self.0
-            .set_property("HostConfiguration", value.into().into_json());
+            .set_property("HostConfiguration", value.into_value().into_json());
         self
     }
 
@@ -200,9 +256,9 @@ impl Fleet {
     /// Default: `0`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-fleet.html#cfn-deadline-fleet-minworkercount)
-    pub fn min_worker_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn min_worker_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MinWorkerCount", value.into().into_json());
+            .set_property("MinWorkerCount", value.into_value().into_json());
         self
     }
 
@@ -211,15 +267,20 @@ impl Fleet {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-fleet.html#cfn-deadline-fleet-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<fleet::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<fleet::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Fleet {
     const TYPE_NAME: &'static str = "AWS::Deadline::Fleet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FarmId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -279,10 +340,10 @@ pub mod fleet {
 
     impl HostConfiguration {
         /// A new `HostConfiguration` with its required properties.
-        pub fn new(script_body: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(script_body: impl crate::IntoValue<String>) -> Self {
             HostConfiguration(crate::typed::Properties::from_iter([(
                 "ScriptBody".to_owned(),
-                script_body.into().into_json(),
+                script_body.into_value().into_json(),
             )]))
         }
 
@@ -293,9 +354,11 @@ pub mod fleet {
         /// Default: `300`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-deadline-fleet-hostconfiguration.html#cfn-deadline-fleet-hostconfiguration-scripttimeoutseconds)
-        pub fn script_timeout_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ScriptTimeoutSeconds".to_owned(), value.into().into_json());
+        pub fn script_timeout_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ScriptTimeoutSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -315,12 +378,12 @@ pub mod fleet {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -343,15 +406,18 @@ pub struct LicenseEndpoint(crate::Resource);
 impl LicenseEndpoint {
     /// A new `AWS::Deadline::LicenseEndpoint` with its required properties.
     pub fn new(
-        security_group_ids: impl Into<crate::Value<Vec<String>>>,
-        subnet_ids: impl Into<crate::Value<Vec<String>>>,
-        vpc_id: impl Into<crate::Value<String>>,
+        security_group_ids: impl crate::IntoValue<Vec<String>>,
+        subnet_ids: impl crate::IntoValue<Vec<String>>,
+        vpc_id: impl crate::IntoValue<String>,
     ) -> Self {
         LicenseEndpoint(
             crate::Resource::new("AWS::Deadline::LicenseEndpoint")
-                .property("SecurityGroupIds", security_group_ids.into().into_json())
-                .property("SubnetIds", subnet_ids.into().into_json())
-                .property("VpcId", vpc_id.into().into_json()),
+                .property(
+                    "SecurityGroupIds",
+                    security_group_ids.into_value().into_json(),
+                )
+                .property("SubnetIds", subnet_ids.into_value().into_json())
+                .property("VpcId", vpc_id.into_value().into_json()),
         )
     }
 
@@ -360,15 +426,20 @@ impl LicenseEndpoint {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-licenseendpoint.html#cfn-deadline-licenseendpoint-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<license_endpoint::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<license_endpoint::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for LicenseEndpoint {
     const TYPE_NAME: &'static str = "AWS::Deadline::LicenseEndpoint";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SecurityGroupIds", "SubnetIds", "VpcId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -424,12 +495,12 @@ pub mod license_endpoint {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -452,20 +523,20 @@ pub struct Limit(crate::Resource);
 impl Limit {
     /// A new `AWS::Deadline::Limit` with its required properties.
     pub fn new(
-        amount_requirement_name: impl Into<crate::Value<String>>,
-        display_name: impl Into<crate::Value<String>>,
-        farm_id: impl Into<crate::Value<String>>,
-        max_count: impl Into<crate::Value<i64>>,
+        amount_requirement_name: impl crate::IntoValue<String>,
+        display_name: impl crate::IntoValue<String>,
+        farm_id: impl crate::IntoValue<String>,
+        max_count: impl crate::IntoValue<i64>,
     ) -> Self {
         Limit(
             crate::Resource::new("AWS::Deadline::Limit")
                 .property(
                     "AmountRequirementName",
-                    amount_requirement_name.into().into_json(),
+                    amount_requirement_name.into_value().into_json(),
                 )
-                .property("DisplayName", display_name.into().into_json())
-                .property("FarmId", farm_id.into().into_json())
-                .property("MaxCount", max_count.into().into_json()),
+                .property("DisplayName", display_name.into_value().into_json())
+                .property("FarmId", farm_id.into_value().into_json())
+                .property("MaxCount", max_count.into_value().into_json()),
         )
     }
 
@@ -476,8 +547,9 @@ impl Limit {
     /// Default: `""`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-limit.html#cfn-deadline-limit-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -532,9 +604,9 @@ impl MeteredProduct {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-meteredproduct.html#cfn-deadline-meteredproduct-licenseendpointid)
-    pub fn license_endpoint_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn license_endpoint_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LicenseEndpointId", value.into().into_json());
+            .set_property("LicenseEndpointId", value.into_value().into_json());
         self
     }
 
@@ -545,8 +617,9 @@ impl MeteredProduct {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-meteredproduct.html#cfn-deadline-meteredproduct-productid)
-    pub fn product_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ProductId", value.into().into_json());
+    pub fn product_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ProductId", value.into_value().into_json());
         self
     }
 }
@@ -609,20 +682,20 @@ pub struct Monitor(crate::Resource);
 impl Monitor {
     /// A new `AWS::Deadline::Monitor` with its required properties.
     pub fn new(
-        display_name: impl Into<crate::Value<String>>,
-        identity_center_instance_arn: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
-        subdomain: impl Into<crate::Value<String>>,
+        display_name: impl crate::IntoValue<String>,
+        identity_center_instance_arn: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
+        subdomain: impl crate::IntoValue<String>,
     ) -> Self {
         Monitor(
             crate::Resource::new("AWS::Deadline::Monitor")
-                .property("DisplayName", display_name.into().into_json())
+                .property("DisplayName", display_name.into_value().into_json())
                 .property(
                     "IdentityCenterInstanceArn",
-                    identity_center_instance_arn.into().into_json(),
+                    identity_center_instance_arn.into_value().into_json(),
                 )
-                .property("RoleArn", role_arn.into().into_json())
-                .property("Subdomain", subdomain.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json())
+                .property("Subdomain", subdomain.into_value().into_json()),
         )
     }
 
@@ -635,9 +708,9 @@ impl Monitor {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-monitor.html#cfn-deadline-monitor-identitycenterregion)
-    pub fn identity_center_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn identity_center_region(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IdentityCenterRegion", value.into().into_json());
+            .set_property("IdentityCenterRegion", value.into_value().into_json());
         self
     }
 
@@ -646,15 +719,20 @@ impl Monitor {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-monitor.html#cfn-deadline-monitor-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<monitor::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<monitor::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Monitor {
     const TYPE_NAME: &'static str = "AWS::Deadline::Monitor";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["IdentityCenterInstanceArn", "IdentityCenterRegion"];
 
@@ -706,12 +784,12 @@ pub mod monitor {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -734,13 +812,13 @@ pub struct Queue(crate::Resource);
 impl Queue {
     /// A new `AWS::Deadline::Queue` with its required properties.
     pub fn new(
-        display_name: impl Into<crate::Value<String>>,
-        farm_id: impl Into<crate::Value<String>>,
+        display_name: impl crate::IntoValue<String>,
+        farm_id: impl crate::IntoValue<String>,
     ) -> Self {
         Queue(
             crate::Resource::new("AWS::Deadline::Queue")
-                .property("DisplayName", display_name.into().into_json())
-                .property("FarmId", farm_id.into().into_json()),
+                .property("DisplayName", display_name.into_value().into_json())
+                .property("FarmId", farm_id.into_value().into_json()),
         )
     }
 
@@ -751,10 +829,10 @@ impl Queue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-queue.html#cfn-deadline-queue-allowedstorageprofileids)
     pub fn allowed_storage_profile_ids(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0
-            .set_property("AllowedStorageProfileIds", value.into().into_json());
+            .set_property("AllowedStorageProfileIds", value.into_value().into_json());
         self
     }
 
@@ -763,10 +841,10 @@ impl Queue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-queue.html#cfn-deadline-queue-defaultbudgetaction)
     pub fn default_budget_action(
         mut self,
-        value: impl Into<crate::Value<queue::DefaultQueueBudgetAction>>,
+        value: impl crate::IntoValue<queue::DefaultQueueBudgetAction>,
     ) -> Self {
         self.0
-            .set_property("DefaultBudgetAction", value.into().into_json());
+            .set_property("DefaultBudgetAction", value.into_value().into_json());
         self
     }
 
@@ -777,8 +855,9 @@ impl Queue {
     /// Default: `""`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-queue.html#cfn-deadline-queue-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -787,19 +866,19 @@ impl Queue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-queue.html#cfn-deadline-queue-jobattachmentsettings)
     pub fn job_attachment_settings(
         mut self,
-        value: impl Into<crate::Value<queue::JobAttachmentSettings>>,
+        value: impl crate::IntoValue<queue::JobAttachmentSettings>,
     ) -> Self {
         self.0
-            .set_property("JobAttachmentSettings", value.into().into_json());
+            .set_property("JobAttachmentSettings", value.into_value().into_json());
         self
     }
 
     /// `JobRunAsUser`: [`JobRunAsUser`](queue::JobRunAsUser).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-queue.html#cfn-deadline-queue-jobrunasuser)
-    pub fn job_run_as_user(mut self, value: impl Into<crate::Value<queue::JobRunAsUser>>) -> Self {
+    pub fn job_run_as_user(mut self, value: impl crate::IntoValue<queue::JobRunAsUser>) -> Self {
         self.0
-            .set_property("JobRunAsUser", value.into().into_json());
+            .set_property("JobRunAsUser", value.into_value().into_json());
         self
     }
 
@@ -810,10 +889,12 @@ impl Queue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-queue.html#cfn-deadline-queue-requiredfilesystemlocationnames)
     pub fn required_file_system_location_names(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
-        self.0
-            .set_property("RequiredFileSystemLocationNames", value.into().into_json());
+        self.0.set_property(
+            "RequiredFileSystemLocationNames",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -822,17 +903,18 @@ impl Queue {
     /// Pattern: `^arn:(aws[a-zA-Z-]*):iam::\d{12}:role(/[!-.0-~]+)*/[\w+=,.@-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-queue.html#cfn-deadline-queue-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
     /// `SchedulingConfiguration`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-queue.html#cfn-deadline-queue-schedulingconfiguration)
-    pub fn scheduling_configuration(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn scheduling_configuration(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("SchedulingConfiguration", value.into().into_json());
+            .set_property("SchedulingConfiguration", value.into_value().into_json());
         self
     }
 
@@ -841,15 +923,20 @@ impl Queue {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-queue.html#cfn-deadline-queue-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<queue::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<queue::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Queue {
     const TYPE_NAME: &'static str = "AWS::Deadline::Queue";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FarmId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -890,12 +977,18 @@ pub mod queue {
     impl JobAttachmentSettings {
         /// A new `JobAttachmentSettings` with its required properties.
         pub fn new(
-            root_prefix: impl Into<crate::Value<String>>,
-            s3_bucket_name: impl Into<crate::Value<String>>,
+            root_prefix: impl crate::IntoValue<String>,
+            s3_bucket_name: impl crate::IntoValue<String>,
         ) -> Self {
             JobAttachmentSettings(crate::typed::Properties::from_iter([
-                ("RootPrefix".to_owned(), root_prefix.into().into_json()),
-                ("S3BucketName".to_owned(), s3_bucket_name.into().into_json()),
+                (
+                    "RootPrefix".to_owned(),
+                    root_prefix.into_value().into_json(),
+                ),
+                (
+                    "S3BucketName".to_owned(),
+                    s3_bucket_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -914,27 +1007,28 @@ pub mod queue {
 
     impl JobRunAsUser {
         /// A new `JobRunAsUser` with its required properties.
-        pub fn new(run_as: impl Into<crate::Value<RunAs>>) -> Self {
+        pub fn new(run_as: impl crate::IntoValue<RunAs>) -> Self {
             JobRunAsUser(crate::typed::Properties::from_iter([(
                 "RunAs".to_owned(),
-                run_as.into().into_json(),
+                run_as.into_value().into_json(),
             )]))
         }
 
         /// `Posix`: [`PosixUser`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-deadline-queue-jobrunasuser.html#cfn-deadline-queue-jobrunasuser-posix)
-        pub fn posix(mut self, value: impl Into<crate::Value<PosixUser>>) -> Self {
-            self.0.insert("Posix".to_owned(), value.into().into_json());
+        pub fn posix(mut self, value: impl crate::IntoValue<PosixUser>) -> Self {
+            self.0
+                .insert("Posix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Windows`: [`WindowsUser`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-deadline-queue-jobrunasuser.html#cfn-deadline-queue-jobrunasuser-windows)
-        pub fn windows(mut self, value: impl Into<crate::Value<WindowsUser>>) -> Self {
+        pub fn windows(mut self, value: impl crate::IntoValue<WindowsUser>) -> Self {
             self.0
-                .insert("Windows".to_owned(), value.into().into_json());
+                .insert("Windows".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -954,12 +1048,12 @@ pub mod queue {
     impl PosixUser {
         /// A new `PosixUser` with its required properties.
         pub fn new(
-            group: impl Into<crate::Value<String>>,
-            user: impl Into<crate::Value<String>>,
+            group: impl crate::IntoValue<String>,
+            user: impl crate::IntoValue<String>,
         ) -> Self {
             PosixUser(crate::typed::Properties::from_iter([
-                ("Group".to_owned(), group.into().into_json()),
-                ("User".to_owned(), user.into().into_json()),
+                ("Group".to_owned(), group.into_value().into_json()),
+                ("User".to_owned(), user.into_value().into_json()),
             ]))
         }
     }
@@ -979,12 +1073,12 @@ pub mod queue {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1004,12 +1098,15 @@ pub mod queue {
     impl WindowsUser {
         /// A new `WindowsUser` with its required properties.
         pub fn new(
-            password_arn: impl Into<crate::Value<String>>,
-            user: impl Into<crate::Value<String>>,
+            password_arn: impl crate::IntoValue<String>,
+            user: impl crate::IntoValue<String>,
         ) -> Self {
             WindowsUser(crate::typed::Properties::from_iter([
-                ("PasswordArn".to_owned(), password_arn.into().into_json()),
-                ("User".to_owned(), user.into().into_json()),
+                (
+                    "PasswordArn".to_owned(),
+                    password_arn.into_value().into_json(),
+                ),
+                ("User".to_owned(), user.into_value().into_json()),
             ]))
         }
     }
@@ -1075,19 +1172,19 @@ pub struct QueueEnvironment(crate::Resource);
 impl QueueEnvironment {
     /// A new `AWS::Deadline::QueueEnvironment` with its required properties.
     pub fn new(
-        farm_id: impl Into<crate::Value<String>>,
-        priority: impl Into<crate::Value<i64>>,
-        queue_id: impl Into<crate::Value<String>>,
-        template: impl Into<crate::Value<String>>,
-        template_type: impl Into<crate::Value<queue_environment::EnvironmentTemplateType>>,
+        farm_id: impl crate::IntoValue<String>,
+        priority: impl crate::IntoValue<i64>,
+        queue_id: impl crate::IntoValue<String>,
+        template: impl crate::IntoValue<String>,
+        template_type: impl crate::IntoValue<queue_environment::EnvironmentTemplateType>,
     ) -> Self {
         QueueEnvironment(
             crate::Resource::new("AWS::Deadline::QueueEnvironment")
-                .property("FarmId", farm_id.into().into_json())
-                .property("Priority", priority.into().into_json())
-                .property("QueueId", queue_id.into().into_json())
-                .property("Template", template.into().into_json())
-                .property("TemplateType", template_type.into().into_json()),
+                .property("FarmId", farm_id.into_value().into_json())
+                .property("Priority", priority.into_value().into_json())
+                .property("QueueId", queue_id.into_value().into_json())
+                .property("Template", template.into_value().into_json())
+                .property("TemplateType", template_type.into_value().into_json()),
         )
     }
 }
@@ -1156,15 +1253,15 @@ pub struct QueueFleetAssociation(crate::Resource);
 impl QueueFleetAssociation {
     /// A new `AWS::Deadline::QueueFleetAssociation` with its required properties.
     pub fn new(
-        farm_id: impl Into<crate::Value<String>>,
-        fleet_id: impl Into<crate::Value<String>>,
-        queue_id: impl Into<crate::Value<String>>,
+        farm_id: impl crate::IntoValue<String>,
+        fleet_id: impl crate::IntoValue<String>,
+        queue_id: impl crate::IntoValue<String>,
     ) -> Self {
         QueueFleetAssociation(
             crate::Resource::new("AWS::Deadline::QueueFleetAssociation")
-                .property("FarmId", farm_id.into().into_json())
-                .property("FleetId", fleet_id.into().into_json())
-                .property("QueueId", queue_id.into().into_json()),
+                .property("FarmId", farm_id.into_value().into_json())
+                .property("FleetId", fleet_id.into_value().into_json())
+                .property("QueueId", queue_id.into_value().into_json()),
         )
     }
 }
@@ -1198,15 +1295,15 @@ pub struct QueueLimitAssociation(crate::Resource);
 impl QueueLimitAssociation {
     /// A new `AWS::Deadline::QueueLimitAssociation` with its required properties.
     pub fn new(
-        farm_id: impl Into<crate::Value<String>>,
-        limit_id: impl Into<crate::Value<String>>,
-        queue_id: impl Into<crate::Value<String>>,
+        farm_id: impl crate::IntoValue<String>,
+        limit_id: impl crate::IntoValue<String>,
+        queue_id: impl crate::IntoValue<String>,
     ) -> Self {
         QueueLimitAssociation(
             crate::Resource::new("AWS::Deadline::QueueLimitAssociation")
-                .property("FarmId", farm_id.into().into_json())
-                .property("LimitId", limit_id.into().into_json())
-                .property("QueueId", queue_id.into().into_json()),
+                .property("FarmId", farm_id.into_value().into_json())
+                .property("LimitId", limit_id.into_value().into_json())
+                .property("QueueId", queue_id.into_value().into_json()),
         )
     }
 }
@@ -1240,15 +1337,15 @@ pub struct StorageProfile(crate::Resource);
 impl StorageProfile {
     /// A new `AWS::Deadline::StorageProfile` with its required properties.
     pub fn new(
-        display_name: impl Into<crate::Value<String>>,
-        farm_id: impl Into<crate::Value<String>>,
-        os_family: impl Into<crate::Value<storage_profile::StorageProfileOperatingSystemFamily>>,
+        display_name: impl crate::IntoValue<String>,
+        farm_id: impl crate::IntoValue<String>,
+        os_family: impl crate::IntoValue<storage_profile::StorageProfileOperatingSystemFamily>,
     ) -> Self {
         StorageProfile(
             crate::Resource::new("AWS::Deadline::StorageProfile")
-                .property("DisplayName", display_name.into().into_json())
-                .property("FarmId", farm_id.into().into_json())
-                .property("OsFamily", os_family.into().into_json()),
+                .property("DisplayName", display_name.into_value().into_json())
+                .property("FarmId", farm_id.into_value().into_json())
+                .property("OsFamily", os_family.into_value().into_json()),
         )
     }
 
@@ -1259,10 +1356,10 @@ impl StorageProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-deadline-storageprofile.html#cfn-deadline-storageprofile-filesystemlocations)
     pub fn file_system_locations(
         mut self,
-        value: impl Into<crate::Value<Vec<storage_profile::FileSystemLocation>>>,
+        value: impl crate::IntoValue<Vec<storage_profile::FileSystemLocation>>,
     ) -> Self {
         self.0
-            .set_property("FileSystemLocations", value.into().into_json());
+            .set_property("FileSystemLocations", value.into_value().into_json());
         self
     }
 }
@@ -1305,14 +1402,14 @@ pub mod storage_profile {
     impl FileSystemLocation {
         /// A new `FileSystemLocation` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            path: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<FileSystemLocationType>>,
+            name: impl crate::IntoValue<String>,
+            path: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<FileSystemLocationType>,
         ) -> Self {
             FileSystemLocation(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Path".to_owned(), path.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Path".to_owned(), path.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::Detective::OrganizationAdmin",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Detective::Graph",
+        <Graph as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Detective::MemberInvitation",
+        <MemberInvitation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Detective::OrganizationAdmin",
+        <OrganizationAdmin as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Detective::Graph`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-detective-graph.html)
@@ -26,17 +42,17 @@ impl Graph {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-detective-graph.html#cfn-detective-graph-autoenablemembers)
-    pub fn auto_enable_members(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn auto_enable_members(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AutoEnableMembers", value.into().into_json());
+            .set_property("AutoEnableMembers", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](graph::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-detective-graph.html#cfn-detective-graph-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<graph::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<graph::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -49,7 +65,12 @@ impl Default for Graph {
 
 impl crate::typed::ResourceType for Graph {
     const TYPE_NAME: &'static str = "AWS::Detective::Graph";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -93,8 +114,9 @@ pub mod graph {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-detective-graph-tag.html#cfn-detective-graph-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -103,8 +125,9 @@ pub mod graph {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-detective-graph-tag.html#cfn-detective-graph-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -127,18 +150,18 @@ pub struct MemberInvitation(crate::Resource);
 impl MemberInvitation {
     /// A new `AWS::Detective::MemberInvitation` with its required properties.
     pub fn new(
-        graph_arn: impl Into<crate::Value<String>>,
-        member_email_address: impl Into<crate::Value<String>>,
-        member_id: impl Into<crate::Value<String>>,
+        graph_arn: impl crate::IntoValue<String>,
+        member_email_address: impl crate::IntoValue<String>,
+        member_id: impl crate::IntoValue<String>,
     ) -> Self {
         MemberInvitation(
             crate::Resource::new("AWS::Detective::MemberInvitation")
-                .property("GraphArn", graph_arn.into().into_json())
+                .property("GraphArn", graph_arn.into_value().into_json())
                 .property(
                     "MemberEmailAddress",
-                    member_email_address.into().into_json(),
+                    member_email_address.into_value().into_json(),
                 )
-                .property("MemberId", member_id.into().into_json()),
+                .property("MemberId", member_id.into_value().into_json()),
         )
     }
 
@@ -147,9 +170,9 @@ impl MemberInvitation {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-detective-memberinvitation.html#cfn-detective-memberinvitation-disableemailnotification)
-    pub fn disable_email_notification(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn disable_email_notification(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DisableEmailNotification", value.into().into_json());
+            .set_property("DisableEmailNotification", value.into_value().into_json());
         self
     }
 
@@ -158,8 +181,9 @@ impl MemberInvitation {
     /// Length: 1 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-detective-memberinvitation.html#cfn-detective-memberinvitation-message)
-    pub fn message(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Message", value.into().into_json());
+    pub fn message(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Message", value.into_value().into_json());
         self
     }
 }
@@ -192,10 +216,10 @@ pub struct OrganizationAdmin(crate::Resource);
 
 impl OrganizationAdmin {
     /// A new `AWS::Detective::OrganizationAdmin` with its required properties.
-    pub fn new(account_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(account_id: impl crate::IntoValue<String>) -> Self {
         OrganizationAdmin(
             crate::Resource::new("AWS::Detective::OrganizationAdmin")
-                .property("AccountId", account_id.into().into_json()),
+                .property("AccountId", account_id.into_value().into_json()),
         )
     }
 }

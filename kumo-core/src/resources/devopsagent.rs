@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::DevOpsAgent::Service",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::DevOpsAgent::AgentSpace",
+        <AgentSpace as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DevOpsAgent::Association",
+        <Association as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DevOpsAgent::PrivateConnection",
+        <PrivateConnection as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DevOpsAgent::Service",
+        <Service as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::DevOpsAgent::AgentSpace`.
 ///
 /// Required properties, the arguments of [`AgentSpace::new`]: `Name`.
@@ -20,10 +40,10 @@ pub struct AgentSpace(crate::Resource);
 
 impl AgentSpace {
     /// A new `AWS::DevOpsAgent::AgentSpace` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         AgentSpace(
             crate::Resource::new("AWS::DevOpsAgent::AgentSpace")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -34,8 +54,9 @@ impl AgentSpace {
     /// Pattern: `^[\p{L}\p{N}\p{P}\p{S}\p{Z}]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-devopsagent-agentspace.html#cfn-devopsagent-agentspace-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -48,8 +69,9 @@ impl AgentSpace {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-devopsagent-agentspace.html#cfn-devopsagent-agentspace-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
@@ -60,34 +82,38 @@ impl AgentSpace {
     /// Pattern: `^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-devopsagent-agentspace.html#cfn-devopsagent-agentspace-locale)
-    pub fn locale(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Locale", value.into().into_json());
+    pub fn locale(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Locale", value.into_value().into_json());
         self
     }
 
     /// `OperatorApp`: [`OperatorApp`](agent_space::OperatorApp).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-devopsagent-agentspace.html#cfn-devopsagent-agentspace-operatorapp)
-    pub fn operator_app(
-        mut self,
-        value: impl Into<crate::Value<agent_space::OperatorApp>>,
-    ) -> Self {
-        self.0.set_property("OperatorApp", value.into().into_json());
+    pub fn operator_app(mut self, value: impl crate::IntoValue<agent_space::OperatorApp>) -> Self {
+        self.0
+            .set_property("OperatorApp", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](agent_space::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-devopsagent-agentspace.html#cfn-devopsagent-agentspace-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<agent_space::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<agent_space::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AgentSpace {
     const TYPE_NAME: &'static str = "AWS::DevOpsAgent::AgentSpace";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -162,28 +188,28 @@ pub mod agent_space {
 
     impl IamAuthConfiguration {
         /// A new `IamAuthConfiguration` with its required properties.
-        pub fn new(operator_app_role_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(operator_app_role_arn: impl crate::IntoValue<String>) -> Self {
             IamAuthConfiguration(crate::typed::Properties::from_iter([(
                 "OperatorAppRoleArn".to_owned(),
-                operator_app_role_arn.into().into_json(),
+                operator_app_role_arn.into_value().into_json(),
             )]))
         }
 
         /// `CreatedAt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-devopsagent-agentspace-iamauthconfiguration.html#cfn-devopsagent-agentspace-iamauthconfiguration-createdat)
-        pub fn created_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_at(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedAt".to_owned(), value.into().into_json());
+                .insert("CreatedAt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UpdatedAt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-devopsagent-agentspace-iamauthconfiguration.html#cfn-devopsagent-agentspace-iamauthconfiguration-updatedat)
-        pub fn updated_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn updated_at(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UpdatedAt".to_owned(), value.into().into_json());
+                .insert("UpdatedAt".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -203,17 +229,17 @@ pub mod agent_space {
     impl IdcAuthConfiguration {
         /// A new `IdcAuthConfiguration` with its required properties.
         pub fn new(
-            idc_instance_arn: impl Into<crate::Value<String>>,
-            operator_app_role_arn: impl Into<crate::Value<String>>,
+            idc_instance_arn: impl crate::IntoValue<String>,
+            operator_app_role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             IdcAuthConfiguration(crate::typed::Properties::from_iter([
                 (
                     "IdcInstanceArn".to_owned(),
-                    idc_instance_arn.into().into_json(),
+                    idc_instance_arn.into_value().into_json(),
                 ),
                 (
                     "OperatorAppRoleArn".to_owned(),
-                    operator_app_role_arn.into().into_json(),
+                    operator_app_role_arn.into_value().into_json(),
                 ),
             ]))
         }
@@ -221,27 +247,29 @@ pub mod agent_space {
         /// `CreatedAt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-devopsagent-agentspace-idcauthconfiguration.html#cfn-devopsagent-agentspace-idcauthconfiguration-createdat)
-        pub fn created_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_at(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedAt".to_owned(), value.into().into_json());
+                .insert("CreatedAt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IdcApplicationArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-devopsagent-agentspace-idcauthconfiguration.html#cfn-devopsagent-agentspace-idcauthconfiguration-idcapplicationarn)
-        pub fn idc_application_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("IdcApplicationArn".to_owned(), value.into().into_json());
+        pub fn idc_application_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "IdcApplicationArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `UpdatedAt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-devopsagent-agentspace-idcauthconfiguration.html#cfn-devopsagent-agentspace-idcauthconfiguration-updatedat)
-        pub fn updated_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn updated_at(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UpdatedAt".to_owned(), value.into().into_json());
+                .insert("UpdatedAt".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -267,16 +295,18 @@ pub mod agent_space {
         /// `Iam`: [`IamAuthConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-devopsagent-agentspace-operatorapp.html#cfn-devopsagent-agentspace-operatorapp-iam)
-        pub fn iam(mut self, value: impl Into<crate::Value<IamAuthConfiguration>>) -> Self {
-            self.0.insert("Iam".to_owned(), value.into().into_json());
+        pub fn iam(mut self, value: impl crate::IntoValue<IamAuthConfiguration>) -> Self {
+            self.0
+                .insert("Iam".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Idc`: [`IdcAuthConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-devopsagent-agentspace-operatorapp.html#cfn-devopsagent-agentspace-operatorapp-idc)
-        pub fn idc(mut self, value: impl Into<crate::Value<IdcAuthConfiguration>>) -> Self {
-            self.0.insert("Idc".to_owned(), value.into().into_json());
+        pub fn idc(mut self, value: impl crate::IntoValue<IdcAuthConfiguration>) -> Self {
+            self.0
+                .insert("Idc".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -296,12 +326,12 @@ pub mod agent_space {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -324,24 +354,24 @@ pub struct Association(crate::Resource);
 impl Association {
     /// A new `AWS::DevOpsAgent::Association` with its required properties.
     pub fn new(
-        agent_space_id: impl Into<crate::Value<String>>,
-        configuration: impl Into<crate::Value<crate::Json>>,
-        service_id: impl Into<crate::Value<String>>,
+        agent_space_id: impl crate::IntoValue<String>,
+        configuration: impl crate::IntoValue<crate::Json>,
+        service_id: impl crate::IntoValue<String>,
     ) -> Self {
         Association(
             crate::Resource::new("AWS::DevOpsAgent::Association")
-                .property("AgentSpaceId", agent_space_id.into().into_json())
-                .property("Configuration", configuration.into().into_json())
-                .property("ServiceId", service_id.into().into_json()),
+                .property("AgentSpaceId", agent_space_id.into_value().into_json())
+                .property("Configuration", configuration.into_value().into_json())
+                .property("ServiceId", service_id.into_value().into_json()),
         )
     }
 
     /// `LinkedAssociationIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-devopsagent-association.html#cfn-devopsagent-association-linkedassociationids)
-    pub fn linked_association_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn linked_association_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("LinkedAssociationIds", value.into().into_json());
+            .set_property("LinkedAssociationIds", value.into_value().into_json());
         self
     }
 }
@@ -393,16 +423,16 @@ pub struct PrivateConnection(crate::Resource);
 impl PrivateConnection {
     /// A new `AWS::DevOpsAgent::PrivateConnection` with its required properties.
     pub fn new(
-        connection_configuration: impl Into<crate::Value<crate::Json>>,
-        name: impl Into<crate::Value<String>>,
+        connection_configuration: impl crate::IntoValue<crate::Json>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         PrivateConnection(
             crate::Resource::new("AWS::DevOpsAgent::PrivateConnection")
                 .property(
                     "ConnectionConfiguration",
-                    connection_configuration.into().into_json(),
+                    connection_configuration.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -411,23 +441,29 @@ impl PrivateConnection {
     /// Length: 1 to 32768.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-devopsagent-privateconnection.html#cfn-devopsagent-privateconnection-certificate)
-    pub fn certificate(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Certificate", value.into().into_json());
+    pub fn certificate(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Certificate", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](private_connection::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-devopsagent-privateconnection.html#cfn-devopsagent-privateconnection-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<private_connection::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<private_connection::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PrivateConnection {
     const TYPE_NAME: &'static str = "AWS::DevOpsAgent::PrivateConnection";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectionConfiguration", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -473,12 +509,12 @@ pub mod private_connection {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -500,10 +536,10 @@ pub struct Service(crate::Resource);
 
 impl Service {
     /// A new `AWS::DevOpsAgent::Service` with its required properties.
-    pub fn new(service_type: impl Into<crate::Value<service::ServiceType>>) -> Self {
+    pub fn new(service_type: impl crate::IntoValue<service::ServiceType>) -> Self {
         Service(
             crate::Resource::new("AWS::DevOpsAgent::Service")
-                .property("ServiceType", service_type.into().into_json()),
+                .property("ServiceType", service_type.into_value().into_json()),
         )
     }
 
@@ -516,8 +552,9 @@ impl Service {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-devopsagent-service.html#cfn-devopsagent-service-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
@@ -526,24 +563,29 @@ impl Service {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-devopsagent-service.html#cfn-devopsagent-service-servicedetails)
-    pub fn service_details(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn service_details(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("ServiceDetails", value.into().into_json());
+            .set_property("ServiceDetails", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](service::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-devopsagent-service.html#cfn-devopsagent-service-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<service::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<service::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Service {
     const TYPE_NAME: &'static str = "AWS::DevOpsAgent::Service";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["KmsKeyArn", "ServiceDetails", "ServiceType"];
 
@@ -595,12 +637,12 @@ pub mod service {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::DevOpsGuru::ResourceCollection",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::DevOpsGuru::LogAnomalyDetectionIntegration",
+        <LogAnomalyDetectionIntegration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DevOpsGuru::NotificationChannel",
+        <NotificationChannel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DevOpsGuru::ResourceCollection",
+        <ResourceCollection as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::DevOpsGuru::LogAnomalyDetectionIntegration`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-devopsguru-loganomalydetectionintegration.html)
@@ -67,11 +83,11 @@ pub struct NotificationChannel(crate::Resource);
 impl NotificationChannel {
     /// A new `AWS::DevOpsGuru::NotificationChannel` with its required properties.
     pub fn new(
-        config: impl Into<crate::Value<notification_channel::NotificationChannelConfig>>,
+        config: impl crate::IntoValue<notification_channel::NotificationChannelConfig>,
     ) -> Self {
         NotificationChannel(
             crate::Resource::new("AWS::DevOpsGuru::NotificationChannel")
-                .property("Config", config.into().into_json()),
+                .property("Config", config.into_value().into_json()),
         )
     }
 }
@@ -120,17 +136,18 @@ pub mod notification_channel {
         /// `Filters`: [`NotificationFilterConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-devopsguru-notificationchannel-notificationchannelconfig.html#cfn-devopsguru-notificationchannel-notificationchannelconfig-filters)
-        pub fn filters(mut self, value: impl Into<crate::Value<NotificationFilterConfig>>) -> Self {
+        pub fn filters(mut self, value: impl crate::IntoValue<NotificationFilterConfig>) -> Self {
             self.0
-                .insert("Filters".to_owned(), value.into().into_json());
+                .insert("Filters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Sns`: [`SnsChannelConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-devopsguru-notificationchannel-notificationchannelconfig.html#cfn-devopsguru-notificationchannel-notificationchannelconfig-sns)
-        pub fn sns(mut self, value: impl Into<crate::Value<SnsChannelConfig>>) -> Self {
-            self.0.insert("Sns".to_owned(), value.into().into_json());
+        pub fn sns(mut self, value: impl crate::IntoValue<SnsChannelConfig>) -> Self {
+            self.0
+                .insert("Sns".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -158,19 +175,19 @@ pub mod notification_channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-devopsguru-notificationchannel-notificationfilterconfig.html#cfn-devopsguru-notificationchannel-notificationfilterconfig-messagetypes)
         pub fn message_types(
             mut self,
-            value: impl Into<crate::Value<Vec<NotificationMessageType>>>,
+            value: impl crate::IntoValue<Vec<NotificationMessageType>>,
         ) -> Self {
             self.0
-                .insert("MessageTypes".to_owned(), value.into().into_json());
+                .insert("MessageTypes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Severities`: list of [`InsightSeverity`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-devopsguru-notificationchannel-notificationfilterconfig.html#cfn-devopsguru-notificationchannel-notificationfilterconfig-severities)
-        pub fn severities(mut self, value: impl Into<crate::Value<Vec<InsightSeverity>>>) -> Self {
+        pub fn severities(mut self, value: impl crate::IntoValue<Vec<InsightSeverity>>) -> Self {
             self.0
-                .insert("Severities".to_owned(), value.into().into_json());
+                .insert("Severities".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -200,9 +217,9 @@ pub mod notification_channel {
         /// Pattern: `^arn:aws[a-z0-9-]*:sns:[a-z0-9-]+:\d{12}:[^:]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-devopsguru-notificationchannel-snschannelconfig.html#cfn-devopsguru-notificationchannel-snschannelconfig-topicarn)
-        pub fn topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TopicArn".to_owned(), value.into().into_json());
+                .insert("TopicArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -273,14 +290,12 @@ pub struct ResourceCollection(crate::Resource);
 impl ResourceCollection {
     /// A new `AWS::DevOpsGuru::ResourceCollection` with its required properties.
     pub fn new(
-        resource_collection_filter: impl Into<
-            crate::Value<resource_collection::ResourceCollectionFilter>,
-        >,
+        resource_collection_filter: impl crate::IntoValue<resource_collection::ResourceCollectionFilter>,
     ) -> Self {
         ResourceCollection(
             crate::Resource::new("AWS::DevOpsGuru::ResourceCollection").property(
                 "ResourceCollectionFilter",
-                resource_collection_filter.into().into_json(),
+                resource_collection_filter.into_value().into_json(),
             ),
         )
     }
@@ -332,9 +347,9 @@ pub mod resource_collection {
         /// Items: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-devopsguru-resourcecollection-cloudformationcollectionfilter.html#cfn-devopsguru-resourcecollection-cloudformationcollectionfilter-stacknames)
-        pub fn stack_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn stack_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("StackNames".to_owned(), value.into().into_json());
+                .insert("StackNames".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -362,18 +377,19 @@ pub mod resource_collection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-devopsguru-resourcecollection-resourcecollectionfilter.html#cfn-devopsguru-resourcecollection-resourcecollectionfilter-cloudformation)
         pub fn cloud_formation(
             mut self,
-            value: impl Into<crate::Value<CloudFormationCollectionFilter>>,
+            value: impl crate::IntoValue<CloudFormationCollectionFilter>,
         ) -> Self {
             self.0
-                .insert("CloudFormation".to_owned(), value.into().into_json());
+                .insert("CloudFormation".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tags`: list of [`TagCollection`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-devopsguru-resourcecollection-resourcecollectionfilter.html#cfn-devopsguru-resourcecollection-resourcecollectionfilter-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<TagCollection>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<TagCollection>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -401,9 +417,9 @@ pub mod resource_collection {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-devopsguru-resourcecollection-tagcollection.html#cfn-devopsguru-resourcecollection-tagcollection-appboundarykey)
-        pub fn app_boundary_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn app_boundary_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AppBoundaryKey".to_owned(), value.into().into_json());
+                .insert("AppBoundaryKey".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -412,9 +428,9 @@ pub mod resource_collection {
         /// Items: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-devopsguru-resourcecollection-tagcollection.html#cfn-devopsguru-resourcecollection-tagcollection-tagvalues)
-        pub fn tag_values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn tag_values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("TagValues".to_owned(), value.into().into_json());
+                .insert("TagValues".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -13,6 +13,38 @@ pub const TYPES: &[&str] = &[
     "AWS::DirectConnect::TransitVirtualInterface",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::DirectConnect::Connection",
+        <Connection as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DirectConnect::DirectConnectGateway",
+        <DirectConnectGateway as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DirectConnect::DirectConnectGatewayAssociation",
+        <DirectConnectGatewayAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DirectConnect::Lag",
+        <Lag as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DirectConnect::PrivateVirtualInterface",
+        <PrivateVirtualInterface as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DirectConnect::PublicVirtualInterface",
+        <PublicVirtualInterface as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DirectConnect::TransitVirtualInterface",
+        <TransitVirtualInterface as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::DirectConnect::Connection`.
 ///
 /// Required properties, the arguments of [`Connection::new`]: `Bandwidth`, `ConnectionName`, `Location`.
@@ -24,15 +56,15 @@ pub struct Connection(crate::Resource);
 impl Connection {
     /// A new `AWS::DirectConnect::Connection` with its required properties.
     pub fn new(
-        bandwidth: impl Into<crate::Value<String>>,
-        connection_name: impl Into<crate::Value<String>>,
-        location: impl Into<crate::Value<String>>,
+        bandwidth: impl crate::IntoValue<String>,
+        connection_name: impl crate::IntoValue<String>,
+        location: impl crate::IntoValue<String>,
     ) -> Self {
         Connection(
             crate::Resource::new("AWS::DirectConnect::Connection")
-                .property("Bandwidth", bandwidth.into().into_json())
-                .property("ConnectionName", connection_name.into().into_json())
-                .property("Location", location.into().into_json()),
+                .property("Bandwidth", bandwidth.into_value().into_json())
+                .property("ConnectionName", connection_name.into_value().into_json())
+                .property("Location", location.into_value().into_json()),
         )
     }
 
@@ -41,8 +73,8 @@ impl Connection {
     /// Pattern: `^(arn:aws[a-z-]*:directconnect:[a-z0-9-]+:[0-9]{12}:dxlag/)?dxlag-[a-zA-Z0-9]{8,21}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-connection.html#cfn-directconnect-connection-lagid)
-    pub fn lag_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("LagId", value.into().into_json());
+    pub fn lag_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("LagId", value.into_value().into_json());
         self
     }
 
@@ -51,9 +83,9 @@ impl Connection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-connection.html#cfn-directconnect-connection-providername)
-    pub fn provider_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn provider_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProviderName", value.into().into_json());
+            .set_property("ProviderName", value.into_value().into_json());
         self
     }
 
@@ -62,9 +94,9 @@ impl Connection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-connection.html#cfn-directconnect-connection-requestmacsec)
-    pub fn request_mac_sec(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn request_mac_sec(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("RequestMACSec", value.into().into_json());
+            .set_property("RequestMACSec", value.into_value().into_json());
         self
     }
 
@@ -73,15 +105,20 @@ impl Connection {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-connection.html#cfn-directconnect-connection-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<connection::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<connection::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Connection {
     const TYPE_NAME: &'static str = "AWS::DirectConnect::Connection";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Bandwidth", "Location", "ProviderName", "RequestMACSec"];
 
@@ -128,12 +165,12 @@ pub mod connection {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -155,11 +192,11 @@ pub struct DirectConnectGateway(crate::Resource);
 
 impl DirectConnectGateway {
     /// A new `AWS::DirectConnect::DirectConnectGateway` with its required properties.
-    pub fn new(direct_connect_gateway_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(direct_connect_gateway_name: impl crate::IntoValue<String>) -> Self {
         DirectConnectGateway(
             crate::Resource::new("AWS::DirectConnect::DirectConnectGateway").property(
                 "DirectConnectGatewayName",
-                direct_connect_gateway_name.into().into_json(),
+                direct_connect_gateway_name.into_value().into_json(),
             ),
         )
     }
@@ -171,9 +208,9 @@ impl DirectConnectGateway {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-directconnectgateway.html#cfn-directconnect-directconnectgateway-amazonsideasn)
-    pub fn amazon_side_asn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn amazon_side_asn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AmazonSideAsn", value.into().into_json());
+            .set_property("AmazonSideAsn", value.into_value().into_json());
         self
     }
 
@@ -182,18 +219,20 @@ impl DirectConnectGateway {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-directconnectgateway.html#cfn-directconnect-directconnectgateway-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<direct_connect_gateway::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<direct_connect_gateway::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DirectConnectGateway {
     const TYPE_NAME: &'static str = "AWS::DirectConnect::DirectConnectGateway";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AmazonSideAsn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -234,12 +273,12 @@ pub mod direct_connect_gateway {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -262,18 +301,18 @@ pub struct DirectConnectGatewayAssociation(crate::Resource);
 impl DirectConnectGatewayAssociation {
     /// A new `AWS::DirectConnect::DirectConnectGatewayAssociation` with its required properties.
     pub fn new(
-        associated_gateway_id: impl Into<crate::Value<String>>,
-        direct_connect_gateway_id: impl Into<crate::Value<String>>,
+        associated_gateway_id: impl crate::IntoValue<String>,
+        direct_connect_gateway_id: impl crate::IntoValue<String>,
     ) -> Self {
         DirectConnectGatewayAssociation(
             crate::Resource::new("AWS::DirectConnect::DirectConnectGatewayAssociation")
                 .property(
                     "AssociatedGatewayId",
-                    associated_gateway_id.into().into_json(),
+                    associated_gateway_id.into_value().into_json(),
                 )
                 .property(
                     "DirectConnectGatewayId",
-                    direct_connect_gateway_id.into().into_json(),
+                    direct_connect_gateway_id.into_value().into_json(),
                 ),
         )
     }
@@ -287,11 +326,11 @@ impl DirectConnectGatewayAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-directconnectgatewayassociation.html#cfn-directconnect-directconnectgatewayassociation-acceptdirectconnectgatewayassociationproposalrolearn)
     pub fn accept_direct_connect_gateway_association_proposal_role_arn(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "AcceptDirectConnectGatewayAssociationProposalRoleArn",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -303,11 +342,11 @@ impl DirectConnectGatewayAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-directconnectgatewayassociation.html#cfn-directconnect-directconnectgatewayassociation-allowedprefixestodirectconnectgateway)
     pub fn allowed_prefixes_to_direct_connect_gateway(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0.set_property(
             "AllowedPrefixesToDirectConnectGateway",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -354,25 +393,25 @@ pub struct Lag(crate::Resource);
 impl Lag {
     /// A new `AWS::DirectConnect::Lag` with its required properties.
     pub fn new(
-        connections_bandwidth: impl Into<crate::Value<String>>,
-        lag_name: impl Into<crate::Value<String>>,
-        location: impl Into<crate::Value<String>>,
+        connections_bandwidth: impl crate::IntoValue<String>,
+        lag_name: impl crate::IntoValue<String>,
+        location: impl crate::IntoValue<String>,
     ) -> Self {
         Lag(crate::Resource::new("AWS::DirectConnect::Lag")
             .property(
                 "ConnectionsBandwidth",
-                connections_bandwidth.into().into_json(),
+                connections_bandwidth.into_value().into_json(),
             )
-            .property("LagName", lag_name.into().into_json())
-            .property("Location", location.into().into_json()))
+            .property("LagName", lag_name.into_value().into_json())
+            .property("Location", location.into_value().into_json()))
     }
 
     /// `MinimumLinks`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-lag.html#cfn-directconnect-lag-minimumlinks)
-    pub fn minimum_links(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn minimum_links(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MinimumLinks", value.into().into_json());
+            .set_property("MinimumLinks", value.into_value().into_json());
         self
     }
 
@@ -381,9 +420,9 @@ impl Lag {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-lag.html#cfn-directconnect-lag-providername)
-    pub fn provider_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn provider_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProviderName", value.into().into_json());
+            .set_property("ProviderName", value.into_value().into_json());
         self
     }
 
@@ -392,9 +431,9 @@ impl Lag {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-lag.html#cfn-directconnect-lag-requestmacsec)
-    pub fn request_mac_sec(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn request_mac_sec(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("RequestMACSec", value.into().into_json());
+            .set_property("RequestMACSec", value.into_value().into_json());
         self
     }
 
@@ -403,15 +442,20 @@ impl Lag {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-lag.html#cfn-directconnect-lag-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<lag::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<lag::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Lag {
     const TYPE_NAME: &'static str = "AWS::DirectConnect::Lag";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ConnectionsBandwidth",
         "Location",
@@ -462,12 +506,12 @@ pub mod lag {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -490,20 +534,20 @@ pub struct PrivateVirtualInterface(crate::Resource);
 impl PrivateVirtualInterface {
     /// A new `AWS::DirectConnect::PrivateVirtualInterface` with its required properties.
     pub fn new(
-        bgp_peers: impl Into<crate::Value<Vec<private_virtual_interface::BgpPeer>>>,
-        connection_id: impl Into<crate::Value<String>>,
-        virtual_interface_name: impl Into<crate::Value<String>>,
-        vlan: impl Into<crate::Value<i64>>,
+        bgp_peers: impl crate::IntoValue<Vec<private_virtual_interface::BgpPeer>>,
+        connection_id: impl crate::IntoValue<String>,
+        virtual_interface_name: impl crate::IntoValue<String>,
+        vlan: impl crate::IntoValue<i64>,
     ) -> Self {
         PrivateVirtualInterface(
             crate::Resource::new("AWS::DirectConnect::PrivateVirtualInterface")
-                .property("BgpPeers", bgp_peers.into().into_json())
-                .property("ConnectionId", connection_id.into().into_json())
+                .property("BgpPeers", bgp_peers.into_value().into_json())
+                .property("ConnectionId", connection_id.into_value().into_json())
                 .property(
                     "VirtualInterfaceName",
-                    virtual_interface_name.into().into_json(),
+                    virtual_interface_name.into_value().into_json(),
                 )
-                .property("Vlan", vlan.into().into_json()),
+                .property("Vlan", vlan.into_value().into_json()),
         )
     }
 
@@ -516,11 +560,11 @@ impl PrivateVirtualInterface {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-privatevirtualinterface.html#cfn-directconnect-privatevirtualinterface-allocateprivatevirtualinterfacerolearn)
     pub fn allocate_private_virtual_interface_role_arn(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "AllocatePrivateVirtualInterfaceRoleArn",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -532,26 +576,26 @@ impl PrivateVirtualInterface {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-privatevirtualinterface.html#cfn-directconnect-privatevirtualinterface-directconnectgatewayid)
-    pub fn direct_connect_gateway_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn direct_connect_gateway_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DirectConnectGatewayId", value.into().into_json());
+            .set_property("DirectConnectGatewayId", value.into_value().into_json());
         self
     }
 
     /// `EnableSiteLink`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-privatevirtualinterface.html#cfn-directconnect-privatevirtualinterface-enablesitelink)
-    pub fn enable_site_link(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_site_link(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableSiteLink", value.into().into_json());
+            .set_property("EnableSiteLink", value.into_value().into_json());
         self
     }
 
     /// `Mtu`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-privatevirtualinterface.html#cfn-directconnect-privatevirtualinterface-mtu)
-    pub fn mtu(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Mtu", value.into().into_json());
+    pub fn mtu(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Mtu", value.into_value().into_json());
         self
     }
 
@@ -562,9 +606,9 @@ impl PrivateVirtualInterface {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-privatevirtualinterface.html#cfn-directconnect-privatevirtualinterface-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<private_virtual_interface::Tag>>>,
+        value: impl crate::IntoValue<Vec<private_virtual_interface::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -575,16 +619,21 @@ impl PrivateVirtualInterface {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-privatevirtualinterface.html#cfn-directconnect-privatevirtualinterface-virtualgatewayid)
-    pub fn virtual_gateway_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn virtual_gateway_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VirtualGatewayId", value.into().into_json());
+            .set_property("VirtualGatewayId", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PrivateVirtualInterface {
     const TYPE_NAME: &'static str = "AWS::DirectConnect::PrivateVirtualInterface";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AllocatePrivateVirtualInterfaceRoleArn",
         "DirectConnectGatewayId",
@@ -630,15 +679,15 @@ pub mod private_virtual_interface {
     impl BgpPeer {
         /// A new `BgpPeer` with its required properties.
         pub fn new(
-            address_family: impl Into<crate::Value<String>>,
-            asn: impl Into<crate::Value<String>>,
+            address_family: impl crate::IntoValue<String>,
+            asn: impl crate::IntoValue<String>,
         ) -> Self {
             BgpPeer(crate::typed::Properties::from_iter([
                 (
                     "AddressFamily".to_owned(),
-                    address_family.into().into_json(),
+                    address_family.into_value().into_json(),
                 ),
-                ("Asn".to_owned(), asn.into().into_json()),
+                ("Asn".to_owned(), asn.into_value().into_json()),
             ]))
         }
 
@@ -647,9 +696,9 @@ pub mod private_virtual_interface {
         /// Pattern: `^[0-9a-fA-F:.]+/[0-9]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-directconnect-privatevirtualinterface-bgppeer.html#cfn-directconnect-privatevirtualinterface-bgppeer-amazonaddress)
-        pub fn amazon_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn amazon_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AmazonAddress".to_owned(), value.into().into_json());
+                .insert("AmazonAddress".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -658,9 +707,9 @@ pub mod private_virtual_interface {
         /// Pattern: ``^[A-Za-z0-9\\!"#$%&'()*+,\-./:;<=>?@\[\]\^_`{|}~]{6,80}$``.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-directconnect-privatevirtualinterface-bgppeer.html#cfn-directconnect-privatevirtualinterface-bgppeer-authkey)
-        pub fn auth_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn auth_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AuthKey".to_owned(), value.into().into_json());
+                .insert("AuthKey".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -669,9 +718,9 @@ pub mod private_virtual_interface {
         /// Pattern: `^dxpeer-[a-z0-9]{8}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-directconnect-privatevirtualinterface-bgppeer.html#cfn-directconnect-privatevirtualinterface-bgppeer-bgppeerid)
-        pub fn bgp_peer_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bgp_peer_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BgpPeerId".to_owned(), value.into().into_json());
+                .insert("BgpPeerId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -680,9 +729,9 @@ pub mod private_virtual_interface {
         /// Pattern: `^[0-9a-fA-F:.]+/[0-9]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-directconnect-privatevirtualinterface-bgppeer.html#cfn-directconnect-privatevirtualinterface-bgppeer-customeraddress)
-        pub fn customer_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn customer_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomerAddress".to_owned(), value.into().into_json());
+                .insert("CustomerAddress".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -702,12 +751,12 @@ pub mod private_virtual_interface {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -730,20 +779,20 @@ pub struct PublicVirtualInterface(crate::Resource);
 impl PublicVirtualInterface {
     /// A new `AWS::DirectConnect::PublicVirtualInterface` with its required properties.
     pub fn new(
-        bgp_peers: impl Into<crate::Value<Vec<public_virtual_interface::BgpPeer>>>,
-        connection_id: impl Into<crate::Value<String>>,
-        virtual_interface_name: impl Into<crate::Value<String>>,
-        vlan: impl Into<crate::Value<i64>>,
+        bgp_peers: impl crate::IntoValue<Vec<public_virtual_interface::BgpPeer>>,
+        connection_id: impl crate::IntoValue<String>,
+        virtual_interface_name: impl crate::IntoValue<String>,
+        vlan: impl crate::IntoValue<i64>,
     ) -> Self {
         PublicVirtualInterface(
             crate::Resource::new("AWS::DirectConnect::PublicVirtualInterface")
-                .property("BgpPeers", bgp_peers.into().into_json())
-                .property("ConnectionId", connection_id.into().into_json())
+                .property("BgpPeers", bgp_peers.into_value().into_json())
+                .property("ConnectionId", connection_id.into_value().into_json())
                 .property(
                     "VirtualInterfaceName",
-                    virtual_interface_name.into().into_json(),
+                    virtual_interface_name.into_value().into_json(),
                 )
-                .property("Vlan", vlan.into().into_json()),
+                .property("Vlan", vlan.into_value().into_json()),
         )
     }
 
@@ -756,11 +805,11 @@ impl PublicVirtualInterface {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-publicvirtualinterface.html#cfn-directconnect-publicvirtualinterface-allocatepublicvirtualinterfacerolearn)
     pub fn allocate_public_virtual_interface_role_arn(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "AllocatePublicVirtualInterfaceRoleArn",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -772,9 +821,9 @@ impl PublicVirtualInterface {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-publicvirtualinterface.html#cfn-directconnect-publicvirtualinterface-routefilterprefixes)
-    pub fn route_filter_prefixes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn route_filter_prefixes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("RouteFilterPrefixes", value.into().into_json());
+            .set_property("RouteFilterPrefixes", value.into_value().into_json());
         self
     }
 
@@ -785,16 +834,21 @@ impl PublicVirtualInterface {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-publicvirtualinterface.html#cfn-directconnect-publicvirtualinterface-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<public_virtual_interface::Tag>>>,
+        value: impl crate::IntoValue<Vec<public_virtual_interface::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PublicVirtualInterface {
     const TYPE_NAME: &'static str = "AWS::DirectConnect::PublicVirtualInterface";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AllocatePublicVirtualInterfaceRoleArn",
         "RouteFilterPrefixes",
@@ -839,15 +893,15 @@ pub mod public_virtual_interface {
     impl BgpPeer {
         /// A new `BgpPeer` with its required properties.
         pub fn new(
-            address_family: impl Into<crate::Value<String>>,
-            asn: impl Into<crate::Value<String>>,
+            address_family: impl crate::IntoValue<String>,
+            asn: impl crate::IntoValue<String>,
         ) -> Self {
             BgpPeer(crate::typed::Properties::from_iter([
                 (
                     "AddressFamily".to_owned(),
-                    address_family.into().into_json(),
+                    address_family.into_value().into_json(),
                 ),
-                ("Asn".to_owned(), asn.into().into_json()),
+                ("Asn".to_owned(), asn.into_value().into_json()),
             ]))
         }
 
@@ -856,9 +910,9 @@ pub mod public_virtual_interface {
         /// Pattern: `^[0-9a-fA-F:.]+/[0-9]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-directconnect-publicvirtualinterface-bgppeer.html#cfn-directconnect-publicvirtualinterface-bgppeer-amazonaddress)
-        pub fn amazon_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn amazon_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AmazonAddress".to_owned(), value.into().into_json());
+                .insert("AmazonAddress".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -867,9 +921,9 @@ pub mod public_virtual_interface {
         /// Pattern: ``^[A-Za-z0-9\\!"#$%&'()*+,\-./:;<=>?@\[\]\^_`{|}~]{6,80}$``.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-directconnect-publicvirtualinterface-bgppeer.html#cfn-directconnect-publicvirtualinterface-bgppeer-authkey)
-        pub fn auth_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn auth_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AuthKey".to_owned(), value.into().into_json());
+                .insert("AuthKey".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -878,9 +932,9 @@ pub mod public_virtual_interface {
         /// Pattern: `^dxpeer-[a-z0-9]{8}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-directconnect-publicvirtualinterface-bgppeer.html#cfn-directconnect-publicvirtualinterface-bgppeer-bgppeerid)
-        pub fn bgp_peer_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bgp_peer_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BgpPeerId".to_owned(), value.into().into_json());
+                .insert("BgpPeerId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -889,9 +943,9 @@ pub mod public_virtual_interface {
         /// Pattern: `^[0-9a-fA-F:.]+/[0-9]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-directconnect-publicvirtualinterface-bgppeer.html#cfn-directconnect-publicvirtualinterface-bgppeer-customeraddress)
-        pub fn customer_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn customer_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomerAddress".to_owned(), value.into().into_json());
+                .insert("CustomerAddress".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -911,12 +965,12 @@ pub mod public_virtual_interface {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -939,25 +993,25 @@ pub struct TransitVirtualInterface(crate::Resource);
 impl TransitVirtualInterface {
     /// A new `AWS::DirectConnect::TransitVirtualInterface` with its required properties.
     pub fn new(
-        bgp_peers: impl Into<crate::Value<Vec<transit_virtual_interface::BgpPeer>>>,
-        connection_id: impl Into<crate::Value<String>>,
-        direct_connect_gateway_id: impl Into<crate::Value<String>>,
-        virtual_interface_name: impl Into<crate::Value<String>>,
-        vlan: impl Into<crate::Value<i64>>,
+        bgp_peers: impl crate::IntoValue<Vec<transit_virtual_interface::BgpPeer>>,
+        connection_id: impl crate::IntoValue<String>,
+        direct_connect_gateway_id: impl crate::IntoValue<String>,
+        virtual_interface_name: impl crate::IntoValue<String>,
+        vlan: impl crate::IntoValue<i64>,
     ) -> Self {
         TransitVirtualInterface(
             crate::Resource::new("AWS::DirectConnect::TransitVirtualInterface")
-                .property("BgpPeers", bgp_peers.into().into_json())
-                .property("ConnectionId", connection_id.into().into_json())
+                .property("BgpPeers", bgp_peers.into_value().into_json())
+                .property("ConnectionId", connection_id.into_value().into_json())
                 .property(
                     "DirectConnectGatewayId",
-                    direct_connect_gateway_id.into().into_json(),
+                    direct_connect_gateway_id.into_value().into_json(),
                 )
                 .property(
                     "VirtualInterfaceName",
-                    virtual_interface_name.into().into_json(),
+                    virtual_interface_name.into_value().into_json(),
                 )
-                .property("Vlan", vlan.into().into_json()),
+                .property("Vlan", vlan.into_value().into_json()),
         )
     }
 
@@ -970,11 +1024,11 @@ impl TransitVirtualInterface {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-transitvirtualinterface.html#cfn-directconnect-transitvirtualinterface-allocatetransitvirtualinterfacerolearn)
     pub fn allocate_transit_virtual_interface_role_arn(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "AllocateTransitVirtualInterfaceRoleArn",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -982,17 +1036,17 @@ impl TransitVirtualInterface {
     /// `EnableSiteLink`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-transitvirtualinterface.html#cfn-directconnect-transitvirtualinterface-enablesitelink)
-    pub fn enable_site_link(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_site_link(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableSiteLink", value.into().into_json());
+            .set_property("EnableSiteLink", value.into_value().into_json());
         self
     }
 
     /// `Mtu`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-transitvirtualinterface.html#cfn-directconnect-transitvirtualinterface-mtu)
-    pub fn mtu(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Mtu", value.into().into_json());
+    pub fn mtu(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Mtu", value.into_value().into_json());
         self
     }
 
@@ -1003,16 +1057,21 @@ impl TransitVirtualInterface {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directconnect-transitvirtualinterface.html#cfn-directconnect-transitvirtualinterface-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<transit_virtual_interface::Tag>>>,
+        value: impl crate::IntoValue<Vec<transit_virtual_interface::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TransitVirtualInterface {
     const TYPE_NAME: &'static str = "AWS::DirectConnect::TransitVirtualInterface";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AllocateTransitVirtualInterfaceRoleArn",
         "DirectConnectGatewayId",
@@ -1057,15 +1116,15 @@ pub mod transit_virtual_interface {
     impl BgpPeer {
         /// A new `BgpPeer` with its required properties.
         pub fn new(
-            address_family: impl Into<crate::Value<String>>,
-            asn: impl Into<crate::Value<String>>,
+            address_family: impl crate::IntoValue<String>,
+            asn: impl crate::IntoValue<String>,
         ) -> Self {
             BgpPeer(crate::typed::Properties::from_iter([
                 (
                     "AddressFamily".to_owned(),
-                    address_family.into().into_json(),
+                    address_family.into_value().into_json(),
                 ),
-                ("Asn".to_owned(), asn.into().into_json()),
+                ("Asn".to_owned(), asn.into_value().into_json()),
             ]))
         }
 
@@ -1074,9 +1133,9 @@ pub mod transit_virtual_interface {
         /// Pattern: `^[0-9a-fA-F:.]+/[0-9]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-directconnect-transitvirtualinterface-bgppeer.html#cfn-directconnect-transitvirtualinterface-bgppeer-amazonaddress)
-        pub fn amazon_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn amazon_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AmazonAddress".to_owned(), value.into().into_json());
+                .insert("AmazonAddress".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1085,9 +1144,9 @@ pub mod transit_virtual_interface {
         /// Pattern: ``^[A-Za-z0-9\\!"#$%&'()*+,\-./:;<=>?@\[\]\^_`{|}~]{6,80}$``.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-directconnect-transitvirtualinterface-bgppeer.html#cfn-directconnect-transitvirtualinterface-bgppeer-authkey)
-        pub fn auth_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn auth_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AuthKey".to_owned(), value.into().into_json());
+                .insert("AuthKey".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1096,9 +1155,9 @@ pub mod transit_virtual_interface {
         /// Pattern: `^dxpeer-[a-z0-9]{8}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-directconnect-transitvirtualinterface-bgppeer.html#cfn-directconnect-transitvirtualinterface-bgppeer-bgppeerid)
-        pub fn bgp_peer_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bgp_peer_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BgpPeerId".to_owned(), value.into().into_json());
+                .insert("BgpPeerId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1107,9 +1166,9 @@ pub mod transit_virtual_interface {
         /// Pattern: `^[0-9a-fA-F:.]+/[0-9]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-directconnect-transitvirtualinterface-bgppeer.html#cfn-directconnect-transitvirtualinterface-bgppeer-customeraddress)
-        pub fn customer_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn customer_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomerAddress".to_owned(), value.into().into_json());
+                .insert("CustomerAddress".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1129,12 +1188,12 @@ pub mod transit_virtual_interface {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::DirectoryService::SimpleAD",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::DirectoryService::MicrosoftAD",
+        <MicrosoftAd as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DirectoryService::SimpleAD",
+        <SimpleAd as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::DirectoryService::MicrosoftAD`.
 ///
 /// Required properties, the arguments of [`MicrosoftAd::new`]: `Name`, `Password`, `VpcSettings`.
@@ -19,15 +31,15 @@ pub struct MicrosoftAd(crate::Resource);
 impl MicrosoftAd {
     /// A new `AWS::DirectoryService::MicrosoftAD` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        password: impl Into<crate::Value<String>>,
-        vpc_settings: impl Into<crate::Value<microsoft_ad::VpcSettings>>,
+        name: impl crate::IntoValue<String>,
+        password: impl crate::IntoValue<String>,
+        vpc_settings: impl crate::IntoValue<microsoft_ad::VpcSettings>,
     ) -> Self {
         MicrosoftAd(
             crate::Resource::new("AWS::DirectoryService::MicrosoftAD")
-                .property("Name", name.into().into_json())
-                .property("Password", password.into().into_json())
-                .property("VpcSettings", vpc_settings.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Password", password.into_value().into_json())
+                .property("VpcSettings", vpc_settings.into_value().into_json()),
         )
     }
 
@@ -36,8 +48,9 @@ impl MicrosoftAd {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directoryservice-microsoftad.html#cfn-directoryservice-microsoftad-createalias)
-    pub fn create_alias(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("CreateAlias", value.into().into_json());
+    pub fn create_alias(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("CreateAlias", value.into_value().into_json());
         self
     }
 
@@ -46,16 +59,18 @@ impl MicrosoftAd {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directoryservice-microsoftad.html#cfn-directoryservice-microsoftad-edition)
-    pub fn edition(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Edition", value.into().into_json());
+    pub fn edition(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Edition", value.into_value().into_json());
         self
     }
 
     /// `EnableSso`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directoryservice-microsoftad.html#cfn-directoryservice-microsoftad-enablesso)
-    pub fn enable_sso(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("EnableSso", value.into().into_json());
+    pub fn enable_sso(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("EnableSso", value.into_value().into_json());
         self
     }
 
@@ -64,8 +79,9 @@ impl MicrosoftAd {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directoryservice-microsoftad.html#cfn-directoryservice-microsoftad-shortname)
-    pub fn short_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ShortName", value.into().into_json());
+    pub fn short_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ShortName", value.into_value().into_json());
         self
     }
 }
@@ -125,12 +141,12 @@ pub mod microsoft_ad {
     impl VpcSettings {
         /// A new `VpcSettings` with its required properties.
         pub fn new(
-            subnet_ids: impl Into<crate::Value<Vec<String>>>,
-            vpc_id: impl Into<crate::Value<String>>,
+            subnet_ids: impl crate::IntoValue<Vec<String>>,
+            vpc_id: impl crate::IntoValue<String>,
         ) -> Self {
             VpcSettings(crate::typed::Properties::from_iter([
-                ("SubnetIds".to_owned(), subnet_ids.into().into_json()),
-                ("VpcId".to_owned(), vpc_id.into().into_json()),
+                ("SubnetIds".to_owned(), subnet_ids.into_value().into_json()),
+                ("VpcId".to_owned(), vpc_id.into_value().into_json()),
             ]))
         }
     }
@@ -153,15 +169,15 @@ pub struct SimpleAd(crate::Resource);
 impl SimpleAd {
     /// A new `AWS::DirectoryService::SimpleAD` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        size: impl Into<crate::Value<simple_ad::Size>>,
-        vpc_settings: impl Into<crate::Value<simple_ad::VpcSettings>>,
+        name: impl crate::IntoValue<String>,
+        size: impl crate::IntoValue<simple_ad::Size>,
+        vpc_settings: impl crate::IntoValue<simple_ad::VpcSettings>,
     ) -> Self {
         SimpleAd(
             crate::Resource::new("AWS::DirectoryService::SimpleAD")
-                .property("Name", name.into().into_json())
-                .property("Size", size.into().into_json())
-                .property("VpcSettings", vpc_settings.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Size", size.into_value().into_json())
+                .property("VpcSettings", vpc_settings.into_value().into_json()),
         )
     }
 
@@ -170,8 +186,9 @@ impl SimpleAd {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directoryservice-simplead.html#cfn-directoryservice-simplead-createalias)
-    pub fn create_alias(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("CreateAlias", value.into().into_json());
+    pub fn create_alias(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("CreateAlias", value.into_value().into_json());
         self
     }
 
@@ -184,16 +201,18 @@ impl SimpleAd {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directoryservice-simplead.html#cfn-directoryservice-simplead-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `EnableSso`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directoryservice-simplead.html#cfn-directoryservice-simplead-enablesso)
-    pub fn enable_sso(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("EnableSso", value.into().into_json());
+    pub fn enable_sso(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("EnableSso", value.into_value().into_json());
         self
     }
 
@@ -204,8 +223,9 @@ impl SimpleAd {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directoryservice-simplead.html#cfn-directoryservice-simplead-password)
-    pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Password", value.into().into_json());
+    pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Password", value.into_value().into_json());
         self
     }
 
@@ -216,23 +236,29 @@ impl SimpleAd {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directoryservice-simplead.html#cfn-directoryservice-simplead-shortname)
-    pub fn short_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ShortName", value.into().into_json());
+    pub fn short_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ShortName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](simple_ad::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-directoryservice-simplead.html#cfn-directoryservice-simplead-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<simple_ad::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<simple_ad::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for SimpleAd {
     const TYPE_NAME: &'static str = "AWS::DirectoryService::SimpleAD";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "CreateAlias",
         "Description",
@@ -286,12 +312,12 @@ pub mod simple_ad {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -311,12 +337,12 @@ pub mod simple_ad {
     impl VpcSettings {
         /// A new `VpcSettings` with its required properties.
         pub fn new(
-            subnet_ids: impl Into<crate::Value<Vec<String>>>,
-            vpc_id: impl Into<crate::Value<String>>,
+            subnet_ids: impl crate::IntoValue<Vec<String>>,
+            vpc_id: impl crate::IntoValue<String>,
         ) -> Self {
             VpcSettings(crate::typed::Properties::from_iter([
-                ("SubnetIds".to_owned(), subnet_ids.into().into_json()),
-                ("VpcId".to_owned(), vpc_id.into().into_json()),
+                ("SubnetIds".to_owned(), subnet_ids.into_value().into_json()),
+                ("VpcId".to_owned(), vpc_id.into_value().into_json()),
             ]))
         }
     }

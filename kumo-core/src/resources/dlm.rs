@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::DLM::LifecyclePolicy"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::DLM::LifecyclePolicy",
+    <LifecyclePolicy as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::DLM::LifecyclePolicy`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dlm-lifecyclepolicy.html)
@@ -20,17 +26,18 @@ impl LifecyclePolicy {
     /// `CopyTags`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dlm-lifecyclepolicy.html#cfn-dlm-lifecyclepolicy-copytags)
-    pub fn copy_tags(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("CopyTags", value.into().into_json());
+    pub fn copy_tags(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("CopyTags", value.into_value().into_json());
         self
     }
 
     /// `CreateInterval`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dlm-lifecyclepolicy.html#cfn-dlm-lifecyclepolicy-createinterval)
-    pub fn create_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn create_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("CreateInterval", value.into().into_json());
+            .set_property("CreateInterval", value.into_value().into_json());
         self
     }
 
@@ -39,27 +46,28 @@ impl LifecyclePolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dlm-lifecyclepolicy.html#cfn-dlm-lifecyclepolicy-crossregioncopytargets)
     pub fn cross_region_copy_targets(
         mut self,
-        value: impl Into<crate::Value<Vec<lifecycle_policy::CrossRegionCopyTarget>>>,
+        value: impl crate::IntoValue<Vec<lifecycle_policy::CrossRegionCopyTarget>>,
     ) -> Self {
         self.0
-            .set_property("CrossRegionCopyTargets", value.into().into_json());
+            .set_property("CrossRegionCopyTargets", value.into_value().into_json());
         self
     }
 
     /// `DefaultPolicy`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dlm-lifecyclepolicy.html#cfn-dlm-lifecyclepolicy-defaultpolicy)
-    pub fn default_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultPolicy", value.into().into_json());
+            .set_property("DefaultPolicy", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dlm-lifecyclepolicy.html#cfn-dlm-lifecyclepolicy-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -68,27 +76,28 @@ impl LifecyclePolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dlm-lifecyclepolicy.html#cfn-dlm-lifecyclepolicy-exclusions)
     pub fn exclusions(
         mut self,
-        value: impl Into<crate::Value<lifecycle_policy::Exclusions>>,
+        value: impl crate::IntoValue<lifecycle_policy::Exclusions>,
     ) -> Self {
-        self.0.set_property("Exclusions", value.into().into_json());
+        self.0
+            .set_property("Exclusions", value.into_value().into_json());
         self
     }
 
     /// `ExecutionRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dlm-lifecyclepolicy.html#cfn-dlm-lifecyclepolicy-executionrolearn)
-    pub fn execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExecutionRoleArn", value.into().into_json());
+            .set_property("ExecutionRoleArn", value.into_value().into_json());
         self
     }
 
     /// `ExtendDeletion`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dlm-lifecyclepolicy.html#cfn-dlm-lifecyclepolicy-extenddeletion)
-    pub fn extend_deletion(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn extend_deletion(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ExtendDeletion", value.into().into_json());
+            .set_property("ExtendDeletion", value.into_value().into_json());
         self
     }
 
@@ -97,35 +106,35 @@ impl LifecyclePolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dlm-lifecyclepolicy.html#cfn-dlm-lifecyclepolicy-policydetails)
     pub fn policy_details(
         mut self,
-        value: impl Into<crate::Value<lifecycle_policy::PolicyDetails>>,
+        value: impl crate::IntoValue<lifecycle_policy::PolicyDetails>,
     ) -> Self {
         self.0
-            .set_property("PolicyDetails", value.into().into_json());
+            .set_property("PolicyDetails", value.into_value().into_json());
         self
     }
 
     /// `RetainInterval`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dlm-lifecyclepolicy.html#cfn-dlm-lifecyclepolicy-retaininterval)
-    pub fn retain_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn retain_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("RetainInterval", value.into().into_json());
+            .set_property("RetainInterval", value.into_value().into_json());
         self
     }
 
     /// `State`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dlm-lifecyclepolicy.html#cfn-dlm-lifecyclepolicy-state)
-    pub fn state(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("State", value.into().into_json());
+    pub fn state(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("State", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](lifecycle_policy::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dlm-lifecyclepolicy.html#cfn-dlm-lifecyclepolicy-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<lifecycle_policy::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<lifecycle_policy::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -179,15 +188,15 @@ pub mod lifecycle_policy {
     impl Action {
         /// A new `Action` with its required properties.
         pub fn new(
-            cross_region_copy: impl Into<crate::Value<Vec<CrossRegionCopyAction>>>,
-            name: impl Into<crate::Value<String>>,
+            cross_region_copy: impl crate::IntoValue<Vec<CrossRegionCopyAction>>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             Action(crate::typed::Properties::from_iter([
                 (
                     "CrossRegionCopy".to_owned(),
-                    cross_region_copy.into().into_json(),
+                    cross_region_copy.into_value().into_json(),
                 ),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
     }
@@ -206,10 +215,10 @@ pub mod lifecycle_policy {
 
     impl ArchiveRetainRule {
         /// A new `ArchiveRetainRule` with its required properties.
-        pub fn new(retention_archive_tier: impl Into<crate::Value<RetentionArchiveTier>>) -> Self {
+        pub fn new(retention_archive_tier: impl crate::IntoValue<RetentionArchiveTier>) -> Self {
             ArchiveRetainRule(crate::typed::Properties::from_iter([(
                 "RetentionArchiveTier".to_owned(),
-                retention_archive_tier.into().into_json(),
+                retention_archive_tier.into_value().into_json(),
             )]))
         }
     }
@@ -228,10 +237,10 @@ pub mod lifecycle_policy {
 
     impl ArchiveRule {
         /// A new `ArchiveRule` with its required properties.
-        pub fn new(retain_rule: impl Into<crate::Value<ArchiveRetainRule>>) -> Self {
+        pub fn new(retain_rule: impl crate::IntoValue<ArchiveRetainRule>) -> Self {
             ArchiveRule(crate::typed::Properties::from_iter([(
                 "RetainRule".to_owned(),
-                retain_rule.into().into_json(),
+                retain_rule.into_value().into_json(),
             )]))
         }
     }
@@ -257,53 +266,54 @@ pub mod lifecycle_policy {
         /// `CronExpression`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-createrule.html#cfn-dlm-lifecyclepolicy-createrule-cronexpression)
-        pub fn cron_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cron_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CronExpression".to_owned(), value.into().into_json());
+                .insert("CronExpression".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Interval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-createrule.html#cfn-dlm-lifecyclepolicy-createrule-interval)
-        pub fn interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Interval".to_owned(), value.into().into_json());
+                .insert("Interval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IntervalUnit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-createrule.html#cfn-dlm-lifecyclepolicy-createrule-intervalunit)
-        pub fn interval_unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn interval_unit(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IntervalUnit".to_owned(), value.into().into_json());
+                .insert("IntervalUnit".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Location`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-createrule.html#cfn-dlm-lifecyclepolicy-createrule-location)
-        pub fn location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Location".to_owned(), value.into().into_json());
+                .insert("Location".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Scripts`: list of [`Script`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-createrule.html#cfn-dlm-lifecyclepolicy-createrule-scripts)
-        pub fn scripts(mut self, value: impl Into<crate::Value<Vec<Script>>>) -> Self {
+        pub fn scripts(mut self, value: impl crate::IntoValue<Vec<Script>>) -> Self {
             self.0
-                .insert("Scripts".to_owned(), value.into().into_json());
+                .insert("Scripts".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Times`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-createrule.html#cfn-dlm-lifecyclepolicy-createrule-times)
-        pub fn times(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Times".to_owned(), value.into().into_json());
+        pub fn times(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Times".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -323,15 +333,15 @@ pub mod lifecycle_policy {
     impl CrossRegionCopyAction {
         /// A new `CrossRegionCopyAction` with its required properties.
         pub fn new(
-            encryption_configuration: impl Into<crate::Value<EncryptionConfiguration>>,
-            target: impl Into<crate::Value<String>>,
+            encryption_configuration: impl crate::IntoValue<EncryptionConfiguration>,
+            target: impl crate::IntoValue<String>,
         ) -> Self {
             CrossRegionCopyAction(crate::typed::Properties::from_iter([
                 (
                     "EncryptionConfiguration".to_owned(),
-                    encryption_configuration.into().into_json(),
+                    encryption_configuration.into_value().into_json(),
                 ),
-                ("Target".to_owned(), target.into().into_json()),
+                ("Target".to_owned(), target.into_value().into_json()),
             ]))
         }
 
@@ -340,10 +350,10 @@ pub mod lifecycle_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-crossregioncopyaction.html#cfn-dlm-lifecyclepolicy-crossregioncopyaction-retainrule)
         pub fn retain_rule(
             mut self,
-            value: impl Into<crate::Value<CrossRegionCopyRetainRule>>,
+            value: impl crate::IntoValue<CrossRegionCopyRetainRule>,
         ) -> Self {
             self.0
-                .insert("RetainRule".to_owned(), value.into().into_json());
+                .insert("RetainRule".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -363,12 +373,15 @@ pub mod lifecycle_policy {
     impl CrossRegionCopyDeprecateRule {
         /// A new `CrossRegionCopyDeprecateRule` with its required properties.
         pub fn new(
-            interval: impl Into<crate::Value<i64>>,
-            interval_unit: impl Into<crate::Value<String>>,
+            interval: impl crate::IntoValue<i64>,
+            interval_unit: impl crate::IntoValue<String>,
         ) -> Self {
             CrossRegionCopyDeprecateRule(crate::typed::Properties::from_iter([
-                ("Interval".to_owned(), interval.into().into_json()),
-                ("IntervalUnit".to_owned(), interval_unit.into().into_json()),
+                ("Interval".to_owned(), interval.into_value().into_json()),
+                (
+                    "IntervalUnit".to_owned(),
+                    interval_unit.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -388,12 +401,15 @@ pub mod lifecycle_policy {
     impl CrossRegionCopyRetainRule {
         /// A new `CrossRegionCopyRetainRule` with its required properties.
         pub fn new(
-            interval: impl Into<crate::Value<i64>>,
-            interval_unit: impl Into<crate::Value<String>>,
+            interval: impl crate::IntoValue<i64>,
+            interval_unit: impl crate::IntoValue<String>,
         ) -> Self {
             CrossRegionCopyRetainRule(crate::typed::Properties::from_iter([
-                ("Interval".to_owned(), interval.into().into_json()),
-                ("IntervalUnit".to_owned(), interval_unit.into().into_json()),
+                ("Interval".to_owned(), interval.into_value().into_json()),
+                (
+                    "IntervalUnit".to_owned(),
+                    interval_unit.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -412,27 +428,28 @@ pub mod lifecycle_policy {
 
     impl CrossRegionCopyRule {
         /// A new `CrossRegionCopyRule` with its required properties.
-        pub fn new(encrypted: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(encrypted: impl crate::IntoValue<bool>) -> Self {
             CrossRegionCopyRule(crate::typed::Properties::from_iter([(
                 "Encrypted".to_owned(),
-                encrypted.into().into_json(),
+                encrypted.into_value().into_json(),
             )]))
         }
 
         /// `CmkArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-crossregioncopyrule.html#cfn-dlm-lifecyclepolicy-crossregioncopyrule-cmkarn)
-        pub fn cmk_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("CmkArn".to_owned(), value.into().into_json());
+        pub fn cmk_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("CmkArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CopyTags`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-crossregioncopyrule.html#cfn-dlm-lifecyclepolicy-crossregioncopyrule-copytags)
-        pub fn copy_tags(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn copy_tags(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("CopyTags".to_owned(), value.into().into_json());
+                .insert("CopyTags".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -441,10 +458,10 @@ pub mod lifecycle_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-crossregioncopyrule.html#cfn-dlm-lifecyclepolicy-crossregioncopyrule-deprecaterule)
         pub fn deprecate_rule(
             mut self,
-            value: impl Into<crate::Value<CrossRegionCopyDeprecateRule>>,
+            value: impl crate::IntoValue<CrossRegionCopyDeprecateRule>,
         ) -> Self {
             self.0
-                .insert("DeprecateRule".to_owned(), value.into().into_json());
+                .insert("DeprecateRule".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -453,27 +470,28 @@ pub mod lifecycle_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-crossregioncopyrule.html#cfn-dlm-lifecyclepolicy-crossregioncopyrule-retainrule)
         pub fn retain_rule(
             mut self,
-            value: impl Into<crate::Value<CrossRegionCopyRetainRule>>,
+            value: impl crate::IntoValue<CrossRegionCopyRetainRule>,
         ) -> Self {
             self.0
-                .insert("RetainRule".to_owned(), value.into().into_json());
+                .insert("RetainRule".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Target`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-crossregioncopyrule.html#cfn-dlm-lifecyclepolicy-crossregioncopyrule-target)
-        pub fn target(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Target".to_owned(), value.into().into_json());
+        pub fn target(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Target".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetRegion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-crossregioncopyrule.html#cfn-dlm-lifecyclepolicy-crossregioncopyrule-targetregion)
-        pub fn target_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetRegion".to_owned(), value.into().into_json());
+                .insert("TargetRegion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -499,9 +517,9 @@ pub mod lifecycle_policy {
         /// `TargetRegion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-crossregioncopytarget.html#cfn-dlm-lifecyclepolicy-crossregioncopytarget-targetregion)
-        pub fn target_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetRegion".to_owned(), value.into().into_json());
+                .insert("TargetRegion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -527,26 +545,27 @@ pub mod lifecycle_policy {
         /// `Count`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-deprecaterule.html#cfn-dlm-lifecyclepolicy-deprecaterule-count)
-        pub fn count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Count".to_owned(), value.into().into_json());
+        pub fn count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Count".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Interval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-deprecaterule.html#cfn-dlm-lifecyclepolicy-deprecaterule-interval)
-        pub fn interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Interval".to_owned(), value.into().into_json());
+                .insert("Interval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IntervalUnit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-deprecaterule.html#cfn-dlm-lifecyclepolicy-deprecaterule-intervalunit)
-        pub fn interval_unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn interval_unit(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IntervalUnit".to_owned(), value.into().into_json());
+                .insert("IntervalUnit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -565,18 +584,19 @@ pub mod lifecycle_policy {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with its required properties.
-        pub fn new(encrypted: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(encrypted: impl crate::IntoValue<bool>) -> Self {
             EncryptionConfiguration(crate::typed::Properties::from_iter([(
                 "Encrypted".to_owned(),
-                encrypted.into().into_json(),
+                encrypted.into_value().into_json(),
             )]))
         }
 
         /// `CmkArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-encryptionconfiguration.html#cfn-dlm-lifecyclepolicy-encryptionconfiguration-cmkarn)
-        pub fn cmk_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("CmkArn".to_owned(), value.into().into_json());
+        pub fn cmk_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("CmkArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -596,14 +616,14 @@ pub mod lifecycle_policy {
     impl EventParameters {
         /// A new `EventParameters` with its required properties.
         pub fn new(
-            event_type: impl Into<crate::Value<String>>,
-            snapshot_owner: impl Into<crate::Value<Vec<String>>>,
+            event_type: impl crate::IntoValue<String>,
+            snapshot_owner: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             EventParameters(crate::typed::Properties::from_iter([
-                ("EventType".to_owned(), event_type.into().into_json()),
+                ("EventType".to_owned(), event_type.into_value().into_json()),
                 (
                     "SnapshotOwner".to_owned(),
-                    snapshot_owner.into().into_json(),
+                    snapshot_owner.into_value().into_json(),
                 ),
             ]))
         }
@@ -611,9 +631,11 @@ pub mod lifecycle_policy {
         /// `DescriptionRegex`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-eventparameters.html#cfn-dlm-lifecyclepolicy-eventparameters-descriptionregex)
-        pub fn description_regex(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DescriptionRegex".to_owned(), value.into().into_json());
+        pub fn description_regex(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DescriptionRegex".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -632,19 +654,19 @@ pub mod lifecycle_policy {
 
     impl EventSource {
         /// A new `EventSource` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             EventSource(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Parameters`: [`EventParameters`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-eventsource.html#cfn-dlm-lifecyclepolicy-eventsource-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<EventParameters>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<EventParameters>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -670,18 +692,20 @@ pub mod lifecycle_policy {
         /// `ExcludeBootVolumes`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-exclusions.html#cfn-dlm-lifecyclepolicy-exclusions-excludebootvolumes)
-        pub fn exclude_boot_volumes(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ExcludeBootVolumes".to_owned(), value.into().into_json());
+        pub fn exclude_boot_volumes(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ExcludeBootVolumes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExcludeTags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-exclusions.html#cfn-dlm-lifecyclepolicy-exclusions-excludetags)
-        pub fn exclude_tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
+        pub fn exclude_tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
             self.0
-                .insert("ExcludeTags".to_owned(), value.into().into_json());
+                .insert("ExcludeTags".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -690,10 +714,12 @@ pub mod lifecycle_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-exclusions.html#cfn-dlm-lifecyclepolicy-exclusions-excludevolumetypes)
         pub fn exclude_volume_types(
             mut self,
-            value: impl Into<crate::Value<Vec<crate::Json>>>,
+            value: impl crate::IntoValue<Vec<crate::Json>>,
         ) -> Self {
-            self.0
-                .insert("ExcludeVolumeTypes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ExcludeVolumeTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -719,47 +745,49 @@ pub mod lifecycle_policy {
         /// `AvailabilityZoneIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-fastrestorerule.html#cfn-dlm-lifecyclepolicy-fastrestorerule-availabilityzoneids)
-        pub fn availability_zone_ids(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("AvailabilityZoneIds".to_owned(), value.into().into_json());
+        pub fn availability_zone_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "AvailabilityZoneIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AvailabilityZones`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-fastrestorerule.html#cfn-dlm-lifecyclepolicy-fastrestorerule-availabilityzones)
-        pub fn availability_zones(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("AvailabilityZones".to_owned(), value.into().into_json());
+        pub fn availability_zones(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "AvailabilityZones".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Count`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-fastrestorerule.html#cfn-dlm-lifecyclepolicy-fastrestorerule-count)
-        pub fn count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Count".to_owned(), value.into().into_json());
+        pub fn count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Count".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Interval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-fastrestorerule.html#cfn-dlm-lifecyclepolicy-fastrestorerule-interval)
-        pub fn interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Interval".to_owned(), value.into().into_json());
+                .insert("Interval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IntervalUnit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-fastrestorerule.html#cfn-dlm-lifecyclepolicy-fastrestorerule-intervalunit)
-        pub fn interval_unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn interval_unit(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IntervalUnit".to_owned(), value.into().into_json());
+                .insert("IntervalUnit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -785,30 +813,31 @@ pub mod lifecycle_policy {
         /// `ExcludeBootVolume`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-parameters.html#cfn-dlm-lifecyclepolicy-parameters-excludebootvolume)
-        pub fn exclude_boot_volume(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ExcludeBootVolume".to_owned(), value.into().into_json());
+        pub fn exclude_boot_volume(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ExcludeBootVolume".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExcludeDataVolumeTags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-parameters.html#cfn-dlm-lifecyclepolicy-parameters-excludedatavolumetags)
-        pub fn exclude_data_volume_tags(
-            mut self,
-            value: impl Into<crate::Value<Vec<Tag>>>,
-        ) -> Self {
-            self.0
-                .insert("ExcludeDataVolumeTags".to_owned(), value.into().into_json());
+        pub fn exclude_data_volume_tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0.insert(
+                "ExcludeDataVolumeTags".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NoReboot`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-parameters.html#cfn-dlm-lifecyclepolicy-parameters-noreboot)
-        pub fn no_reboot(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn no_reboot(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("NoReboot".to_owned(), value.into().into_json());
+                .insert("NoReboot".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -834,27 +863,27 @@ pub mod lifecycle_policy {
         /// `Actions`: list of [`Action`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-policydetails.html#cfn-dlm-lifecyclepolicy-policydetails-actions)
-        pub fn actions(mut self, value: impl Into<crate::Value<Vec<Action>>>) -> Self {
+        pub fn actions(mut self, value: impl crate::IntoValue<Vec<Action>>) -> Self {
             self.0
-                .insert("Actions".to_owned(), value.into().into_json());
+                .insert("Actions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CopyTags`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-policydetails.html#cfn-dlm-lifecyclepolicy-policydetails-copytags)
-        pub fn copy_tags(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn copy_tags(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("CopyTags".to_owned(), value.into().into_json());
+                .insert("CopyTags".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CreateInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-policydetails.html#cfn-dlm-lifecyclepolicy-policydetails-createinterval)
-        pub fn create_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn create_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("CreateInterval".to_owned(), value.into().into_json());
+                .insert("CreateInterval".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -863,11 +892,11 @@ pub mod lifecycle_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-policydetails.html#cfn-dlm-lifecyclepolicy-policydetails-crossregioncopytargets)
         pub fn cross_region_copy_targets(
             mut self,
-            value: impl Into<crate::Value<Vec<CrossRegionCopyTarget>>>,
+            value: impl crate::IntoValue<Vec<CrossRegionCopyTarget>>,
         ) -> Self {
             self.0.insert(
                 "CrossRegionCopyTargets".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -875,108 +904,110 @@ pub mod lifecycle_policy {
         /// `EventSource`: [`EventSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-policydetails.html#cfn-dlm-lifecyclepolicy-policydetails-eventsource)
-        pub fn event_source(mut self, value: impl Into<crate::Value<EventSource>>) -> Self {
+        pub fn event_source(mut self, value: impl crate::IntoValue<EventSource>) -> Self {
             self.0
-                .insert("EventSource".to_owned(), value.into().into_json());
+                .insert("EventSource".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Exclusions`: [`Exclusions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-policydetails.html#cfn-dlm-lifecyclepolicy-policydetails-exclusions)
-        pub fn exclusions(mut self, value: impl Into<crate::Value<Exclusions>>) -> Self {
+        pub fn exclusions(mut self, value: impl crate::IntoValue<Exclusions>) -> Self {
             self.0
-                .insert("Exclusions".to_owned(), value.into().into_json());
+                .insert("Exclusions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExtendDeletion`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-policydetails.html#cfn-dlm-lifecyclepolicy-policydetails-extenddeletion)
-        pub fn extend_deletion(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn extend_deletion(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ExtendDeletion".to_owned(), value.into().into_json());
+                .insert("ExtendDeletion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Parameters`: [`Parameters`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-policydetails.html#cfn-dlm-lifecyclepolicy-policydetails-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<Parameters>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<Parameters>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PolicyLanguage`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-policydetails.html#cfn-dlm-lifecyclepolicy-policydetails-policylanguage)
-        pub fn policy_language(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn policy_language(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PolicyLanguage".to_owned(), value.into().into_json());
+                .insert("PolicyLanguage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PolicyType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-policydetails.html#cfn-dlm-lifecyclepolicy-policydetails-policytype)
-        pub fn policy_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn policy_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PolicyType".to_owned(), value.into().into_json());
+                .insert("PolicyType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceLocations`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-policydetails.html#cfn-dlm-lifecyclepolicy-policydetails-resourcelocations)
-        pub fn resource_locations(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ResourceLocations".to_owned(), value.into().into_json());
+        pub fn resource_locations(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ResourceLocations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ResourceType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-policydetails.html#cfn-dlm-lifecyclepolicy-policydetails-resourcetype)
-        pub fn resource_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceType".to_owned(), value.into().into_json());
+                .insert("ResourceType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceTypes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-policydetails.html#cfn-dlm-lifecyclepolicy-policydetails-resourcetypes)
-        pub fn resource_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn resource_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ResourceTypes".to_owned(), value.into().into_json());
+                .insert("ResourceTypes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RetainInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-policydetails.html#cfn-dlm-lifecyclepolicy-policydetails-retaininterval)
-        pub fn retain_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn retain_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RetainInterval".to_owned(), value.into().into_json());
+                .insert("RetainInterval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Schedules`: list of [`Schedule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-policydetails.html#cfn-dlm-lifecyclepolicy-policydetails-schedules)
-        pub fn schedules(mut self, value: impl Into<crate::Value<Vec<Schedule>>>) -> Self {
+        pub fn schedules(mut self, value: impl crate::IntoValue<Vec<Schedule>>) -> Self {
             self.0
-                .insert("Schedules".to_owned(), value.into().into_json());
+                .insert("Schedules".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetTags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-policydetails.html#cfn-dlm-lifecyclepolicy-policydetails-targettags)
-        pub fn target_tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
+        pub fn target_tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
             self.0
-                .insert("TargetTags".to_owned(), value.into().into_json());
+                .insert("TargetTags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1002,26 +1033,27 @@ pub mod lifecycle_policy {
         /// `Count`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-retainrule.html#cfn-dlm-lifecyclepolicy-retainrule-count)
-        pub fn count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Count".to_owned(), value.into().into_json());
+        pub fn count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Count".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Interval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-retainrule.html#cfn-dlm-lifecyclepolicy-retainrule-interval)
-        pub fn interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Interval".to_owned(), value.into().into_json());
+                .insert("Interval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IntervalUnit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-retainrule.html#cfn-dlm-lifecyclepolicy-retainrule-intervalunit)
-        pub fn interval_unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn interval_unit(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IntervalUnit".to_owned(), value.into().into_json());
+                .insert("IntervalUnit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1047,26 +1079,27 @@ pub mod lifecycle_policy {
         /// `Count`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-retentionarchivetier.html#cfn-dlm-lifecyclepolicy-retentionarchivetier-count)
-        pub fn count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Count".to_owned(), value.into().into_json());
+        pub fn count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Count".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Interval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-retentionarchivetier.html#cfn-dlm-lifecyclepolicy-retentionarchivetier-interval)
-        pub fn interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Interval".to_owned(), value.into().into_json());
+                .insert("Interval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IntervalUnit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-retentionarchivetier.html#cfn-dlm-lifecyclepolicy-retentionarchivetier-intervalunit)
-        pub fn interval_unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn interval_unit(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IntervalUnit".to_owned(), value.into().into_json());
+                .insert("IntervalUnit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1092,27 +1125,27 @@ pub mod lifecycle_policy {
         /// `ArchiveRule`: [`ArchiveRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-schedule.html#cfn-dlm-lifecyclepolicy-schedule-archiverule)
-        pub fn archive_rule(mut self, value: impl Into<crate::Value<ArchiveRule>>) -> Self {
+        pub fn archive_rule(mut self, value: impl crate::IntoValue<ArchiveRule>) -> Self {
             self.0
-                .insert("ArchiveRule".to_owned(), value.into().into_json());
+                .insert("ArchiveRule".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CopyTags`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-schedule.html#cfn-dlm-lifecyclepolicy-schedule-copytags)
-        pub fn copy_tags(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn copy_tags(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("CopyTags".to_owned(), value.into().into_json());
+                .insert("CopyTags".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CreateRule`: [`CreateRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-schedule.html#cfn-dlm-lifecyclepolicy-schedule-createrule)
-        pub fn create_rule(mut self, value: impl Into<crate::Value<CreateRule>>) -> Self {
+        pub fn create_rule(mut self, value: impl crate::IntoValue<CreateRule>) -> Self {
             self.0
-                .insert("CreateRule".to_owned(), value.into().into_json());
+                .insert("CreateRule".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1121,75 +1154,75 @@ pub mod lifecycle_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-schedule.html#cfn-dlm-lifecyclepolicy-schedule-crossregioncopyrules)
         pub fn cross_region_copy_rules(
             mut self,
-            value: impl Into<crate::Value<Vec<CrossRegionCopyRule>>>,
+            value: impl crate::IntoValue<Vec<CrossRegionCopyRule>>,
         ) -> Self {
-            self.0
-                .insert("CrossRegionCopyRules".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CrossRegionCopyRules".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DeprecateRule`: [`DeprecateRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-schedule.html#cfn-dlm-lifecyclepolicy-schedule-deprecaterule)
-        pub fn deprecate_rule(mut self, value: impl Into<crate::Value<DeprecateRule>>) -> Self {
+        pub fn deprecate_rule(mut self, value: impl crate::IntoValue<DeprecateRule>) -> Self {
             self.0
-                .insert("DeprecateRule".to_owned(), value.into().into_json());
+                .insert("DeprecateRule".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FastRestoreRule`: [`FastRestoreRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-schedule.html#cfn-dlm-lifecyclepolicy-schedule-fastrestorerule)
-        pub fn fast_restore_rule(
-            mut self,
-            value: impl Into<crate::Value<FastRestoreRule>>,
-        ) -> Self {
+        pub fn fast_restore_rule(mut self, value: impl crate::IntoValue<FastRestoreRule>) -> Self {
             self.0
-                .insert("FastRestoreRule".to_owned(), value.into().into_json());
+                .insert("FastRestoreRule".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-schedule.html#cfn-dlm-lifecyclepolicy-schedule-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RetainRule`: [`RetainRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-schedule.html#cfn-dlm-lifecyclepolicy-schedule-retainrule)
-        pub fn retain_rule(mut self, value: impl Into<crate::Value<RetainRule>>) -> Self {
+        pub fn retain_rule(mut self, value: impl crate::IntoValue<RetainRule>) -> Self {
             self.0
-                .insert("RetainRule".to_owned(), value.into().into_json());
+                .insert("RetainRule".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ShareRules`: list of [`ShareRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-schedule.html#cfn-dlm-lifecyclepolicy-schedule-sharerules)
-        pub fn share_rules(mut self, value: impl Into<crate::Value<Vec<ShareRule>>>) -> Self {
+        pub fn share_rules(mut self, value: impl crate::IntoValue<Vec<ShareRule>>) -> Self {
             self.0
-                .insert("ShareRules".to_owned(), value.into().into_json());
+                .insert("ShareRules".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TagsToAdd`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-schedule.html#cfn-dlm-lifecyclepolicy-schedule-tagstoadd)
-        pub fn tags_to_add(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
+        pub fn tags_to_add(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
             self.0
-                .insert("TagsToAdd".to_owned(), value.into().into_json());
+                .insert("TagsToAdd".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VariableTags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-schedule.html#cfn-dlm-lifecyclepolicy-schedule-variabletags)
-        pub fn variable_tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
+        pub fn variable_tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
             self.0
-                .insert("VariableTags".to_owned(), value.into().into_json());
+                .insert("VariableTags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1217,11 +1250,11 @@ pub mod lifecycle_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-script.html#cfn-dlm-lifecyclepolicy-script-executeoperationonscriptfailure)
         pub fn execute_operation_on_script_failure(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "ExecuteOperationOnScriptFailure".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1229,19 +1262,21 @@ pub mod lifecycle_policy {
         /// `ExecutionHandler`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-script.html#cfn-dlm-lifecyclepolicy-script-executionhandler)
-        pub fn execution_handler(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ExecutionHandler".to_owned(), value.into().into_json());
+        pub fn execution_handler(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ExecutionHandler".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExecutionHandlerService`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-script.html#cfn-dlm-lifecyclepolicy-script-executionhandlerservice)
-        pub fn execution_handler_service(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn execution_handler_service(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ExecutionHandlerService".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1249,26 +1284,31 @@ pub mod lifecycle_policy {
         /// `ExecutionTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-script.html#cfn-dlm-lifecyclepolicy-script-executiontimeout)
-        pub fn execution_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ExecutionTimeout".to_owned(), value.into().into_json());
+        pub fn execution_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ExecutionTimeout".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaximumRetryCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-script.html#cfn-dlm-lifecyclepolicy-script-maximumretrycount)
-        pub fn maximum_retry_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaximumRetryCount".to_owned(), value.into().into_json());
+        pub fn maximum_retry_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaximumRetryCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Stages`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-script.html#cfn-dlm-lifecyclepolicy-script-stages)
-        pub fn stages(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Stages".to_owned(), value.into().into_json());
+        pub fn stages(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Stages".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1294,27 +1334,29 @@ pub mod lifecycle_policy {
         /// `TargetAccounts`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-sharerule.html#cfn-dlm-lifecyclepolicy-sharerule-targetaccounts)
-        pub fn target_accounts(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn target_accounts(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("TargetAccounts".to_owned(), value.into().into_json());
+                .insert("TargetAccounts".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UnshareInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-sharerule.html#cfn-dlm-lifecyclepolicy-sharerule-unshareinterval)
-        pub fn unshare_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn unshare_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("UnshareInterval".to_owned(), value.into().into_json());
+                .insert("UnshareInterval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UnshareIntervalUnit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dlm-lifecyclepolicy-sharerule.html#cfn-dlm-lifecyclepolicy-sharerule-unshareintervalunit)
-        pub fn unshare_interval_unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("UnshareIntervalUnit".to_owned(), value.into().into_json());
+        pub fn unshare_interval_unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "UnshareIntervalUnit".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1334,12 +1376,12 @@ pub mod lifecycle_policy {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -17,6 +17,54 @@ pub const TYPES: &[&str] = &[
     "AWS::DMS::ReplicationTask",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::DMS::Certificate",
+        <Certificate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DMS::DataMigration",
+        <DataMigration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DMS::DataProvider",
+        <DataProvider as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DMS::Endpoint",
+        <Endpoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DMS::EventSubscription",
+        <EventSubscription as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DMS::InstanceProfile",
+        <InstanceProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DMS::MigrationProject",
+        <MigrationProject as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DMS::ReplicationConfig",
+        <ReplicationConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DMS::ReplicationInstance",
+        <ReplicationInstance as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DMS::ReplicationSubnetGroup",
+        <ReplicationSubnetGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DMS::ReplicationTask",
+        <ReplicationTask as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::DMS::Certificate`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-certificate.html)
@@ -34,9 +82,9 @@ impl Certificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-certificate.html#cfn-dms-certificate-certificateidentifier)
-    pub fn certificate_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn certificate_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CertificateIdentifier", value.into().into_json());
+            .set_property("CertificateIdentifier", value.into_value().into_json());
         self
     }
 
@@ -45,9 +93,9 @@ impl Certificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-certificate.html#cfn-dms-certificate-certificatepem)
-    pub fn certificate_pem(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn certificate_pem(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CertificatePem", value.into().into_json());
+            .set_property("CertificatePem", value.into_value().into_json());
         self
     }
 
@@ -56,9 +104,9 @@ impl Certificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-certificate.html#cfn-dms-certificate-certificatewallet)
-    pub fn certificate_wallet(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn certificate_wallet(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CertificateWallet", value.into().into_json());
+            .set_property("CertificateWallet", value.into_value().into_json());
         self
     }
 }
@@ -110,20 +158,23 @@ pub struct DataMigration(crate::Resource);
 impl DataMigration {
     /// A new `AWS::DMS::DataMigration` with its required properties.
     pub fn new(
-        data_migration_type: impl Into<crate::Value<data_migration::DataMigrationType>>,
-        migration_project_identifier: impl Into<crate::Value<String>>,
-        service_access_role_arn: impl Into<crate::Value<String>>,
+        data_migration_type: impl crate::IntoValue<data_migration::DataMigrationType>,
+        migration_project_identifier: impl crate::IntoValue<String>,
+        service_access_role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         DataMigration(
             crate::Resource::new("AWS::DMS::DataMigration")
-                .property("DataMigrationType", data_migration_type.into().into_json())
+                .property(
+                    "DataMigrationType",
+                    data_migration_type.into_value().into_json(),
+                )
                 .property(
                     "MigrationProjectIdentifier",
-                    migration_project_identifier.into().into_json(),
+                    migration_project_identifier.into_value().into_json(),
                 )
                 .property(
                     "ServiceAccessRoleArn",
-                    service_access_role_arn.into().into_json(),
+                    service_access_role_arn.into_value().into_json(),
                 ),
         )
     }
@@ -133,9 +184,9 @@ impl DataMigration {
     /// Length: 1 to 300.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-datamigration.html#cfn-dms-datamigration-datamigrationidentifier)
-    pub fn data_migration_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn data_migration_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DataMigrationIdentifier", value.into().into_json());
+            .set_property("DataMigrationIdentifier", value.into_value().into_json());
         self
     }
 
@@ -144,9 +195,9 @@ impl DataMigration {
     /// Length: 1 to 300.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-datamigration.html#cfn-dms-datamigration-datamigrationname)
-    pub fn data_migration_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn data_migration_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DataMigrationName", value.into().into_json());
+            .set_property("DataMigrationName", value.into_value().into_json());
         self
     }
 
@@ -155,10 +206,10 @@ impl DataMigration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-datamigration.html#cfn-dms-datamigration-datamigrationsettings)
     pub fn data_migration_settings(
         mut self,
-        value: impl Into<crate::Value<data_migration::DataMigrationSettings>>,
+        value: impl crate::IntoValue<data_migration::DataMigrationSettings>,
     ) -> Self {
         self.0
-            .set_property("DataMigrationSettings", value.into().into_json());
+            .set_property("DataMigrationSettings", value.into_value().into_json());
         self
     }
 
@@ -167,25 +218,30 @@ impl DataMigration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-datamigration.html#cfn-dms-datamigration-sourcedatasettings)
     pub fn source_data_settings(
         mut self,
-        value: impl Into<crate::Value<Vec<data_migration::SourceDataSettings>>>,
+        value: impl crate::IntoValue<Vec<data_migration::SourceDataSettings>>,
     ) -> Self {
         self.0
-            .set_property("SourceDataSettings", value.into().into_json());
+            .set_property("SourceDataSettings", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](data_migration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-datamigration.html#cfn-dms-datamigration-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<data_migration::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<data_migration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DataMigration {
     const TYPE_NAME: &'static str = "AWS::DMS::DataMigration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -232,9 +288,11 @@ pub mod data_migration {
         /// `CloudwatchLogsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-datamigration-datamigrationsettings.html#cfn-dms-datamigration-datamigrationsettings-cloudwatchlogsenabled)
-        pub fn cloudwatch_logs_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CloudwatchLogsEnabled".to_owned(), value.into().into_json());
+        pub fn cloudwatch_logs_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CloudwatchLogsEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -243,18 +301,18 @@ pub mod data_migration {
         /// Range: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-datamigration-datamigrationsettings.html#cfn-dms-datamigration-datamigrationsettings-numberofjobs)
-        pub fn number_of_jobs(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn number_of_jobs(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NumberOfJobs".to_owned(), value.into().into_json());
+                .insert("NumberOfJobs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SelectionRules`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-datamigration-datamigrationsettings.html#cfn-dms-datamigration-datamigrationsettings-selectionrules)
-        pub fn selection_rules(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn selection_rules(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SelectionRules".to_owned(), value.into().into_json());
+                .insert("SelectionRules".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -282,9 +340,11 @@ pub mod data_migration {
         /// Length: at most 40.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-datamigration-sourcedatasettings.html#cfn-dms-datamigration-sourcedatasettings-cdcstartposition)
-        pub fn cdc_start_position(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CDCStartPosition".to_owned(), value.into().into_json());
+        pub fn cdc_start_position(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CDCStartPosition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -293,9 +353,9 @@ pub mod data_migration {
         /// Length: at most 40.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-datamigration-sourcedatasettings.html#cfn-dms-datamigration-sourcedatasettings-cdcstarttime)
-        pub fn cdc_start_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cdc_start_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CDCStartTime".to_owned(), value.into().into_json());
+                .insert("CDCStartTime".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -304,9 +364,9 @@ pub mod data_migration {
         /// Length: at most 40.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-datamigration-sourcedatasettings.html#cfn-dms-datamigration-sourcedatasettings-cdcstoptime)
-        pub fn cdc_stop_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cdc_stop_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CDCStopTime".to_owned(), value.into().into_json());
+                .insert("CDCStopTime".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -315,9 +375,9 @@ pub mod data_migration {
         /// Length: at most 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-datamigration-sourcedatasettings.html#cfn-dms-datamigration-sourcedatasettings-slotname)
-        pub fn slot_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn slot_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SlotName".to_owned(), value.into().into_json());
+                .insert("SlotName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -337,12 +397,12 @@ pub mod data_migration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -385,10 +445,10 @@ pub struct DataProvider(crate::Resource);
 
 impl DataProvider {
     /// A new `AWS::DMS::DataProvider` with its required properties.
-    pub fn new(engine: impl Into<crate::Value<data_provider::Engine>>) -> Self {
+    pub fn new(engine: impl crate::IntoValue<data_provider::Engine>) -> Self {
         DataProvider(
             crate::Resource::new("AWS::DMS::DataProvider")
-                .property("Engine", engine.into().into_json()),
+                .property("Engine", engine.into_value().into_json()),
         )
     }
 
@@ -397,9 +457,9 @@ impl DataProvider {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-dataprovider.html#cfn-dms-dataprovider-dataprovideridentifier)
-    pub fn data_provider_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn data_provider_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DataProviderIdentifier", value.into().into_json());
+            .set_property("DataProviderIdentifier", value.into_value().into_json());
         self
     }
 
@@ -408,9 +468,9 @@ impl DataProvider {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-dataprovider.html#cfn-dms-dataprovider-dataprovidername)
-    pub fn data_provider_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn data_provider_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DataProviderName", value.into().into_json());
+            .set_property("DataProviderName", value.into_value().into_json());
         self
     }
 
@@ -419,8 +479,9 @@ impl DataProvider {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-dataprovider.html#cfn-dms-dataprovider-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -429,32 +490,38 @@ impl DataProvider {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-dataprovider.html#cfn-dms-dataprovider-exactsettings)
-    pub fn exact_settings(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn exact_settings(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ExactSettings", value.into().into_json());
+            .set_property("ExactSettings", value.into_value().into_json());
         self
     }
 
     /// `Settings`: [`Settings`](data_provider::Settings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-dataprovider.html#cfn-dms-dataprovider-settings)
-    pub fn settings(mut self, value: impl Into<crate::Value<data_provider::Settings>>) -> Self {
-        self.0.set_property("Settings", value.into().into_json());
+    pub fn settings(mut self, value: impl crate::IntoValue<data_provider::Settings>) -> Self {
+        self.0
+            .set_property("Settings", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](data_provider::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-dataprovider.html#cfn-dms-dataprovider-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<data_provider::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<data_provider::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DataProvider {
     const TYPE_NAME: &'static str = "AWS::DMS::DataProvider";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -495,32 +562,38 @@ pub mod data_provider {
     impl DocDbSettings {
         /// A new `DocDbSettings` with its required properties.
         pub fn new(
-            database_name: impl Into<crate::Value<String>>,
-            port: impl Into<crate::Value<i64>>,
-            server_name: impl Into<crate::Value<String>>,
+            database_name: impl crate::IntoValue<String>,
+            port: impl crate::IntoValue<i64>,
+            server_name: impl crate::IntoValue<String>,
         ) -> Self {
             DocDbSettings(crate::typed::Properties::from_iter([
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("Port".to_owned(), port.into().into_json()),
-                ("ServerName".to_owned(), server_name.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                ("Port".to_owned(), port.into_value().into_json()),
+                (
+                    "ServerName".to_owned(),
+                    server_name.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `CertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-docdbsettings.html#cfn-dms-dataprovider-docdbsettings-certificatearn)
-        pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateArn".to_owned(), value.into().into_json());
+                .insert("CertificateArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SslMode`: [`MongoDbSslModeValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-docdbsettings.html#cfn-dms-dataprovider-docdbsettings-sslmode)
-        pub fn ssl_mode(mut self, value: impl Into<crate::Value<MongoDbSslModeValue>>) -> Self {
+        pub fn ssl_mode(mut self, value: impl crate::IntoValue<MongoDbSslModeValue>) -> Self {
             self.0
-                .insert("SslMode".to_owned(), value.into().into_json());
+                .insert("SslMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -540,25 +613,31 @@ pub mod data_provider {
     impl IbmDb2LuwSettings {
         /// A new `IbmDb2LuwSettings` with its required properties.
         pub fn new(
-            database_name: impl Into<crate::Value<String>>,
-            port: impl Into<crate::Value<i64>>,
-            server_name: impl Into<crate::Value<String>>,
-            ssl_mode: impl Into<crate::Value<Db2SslModeValue>>,
+            database_name: impl crate::IntoValue<String>,
+            port: impl crate::IntoValue<i64>,
+            server_name: impl crate::IntoValue<String>,
+            ssl_mode: impl crate::IntoValue<Db2SslModeValue>,
         ) -> Self {
             IbmDb2LuwSettings(crate::typed::Properties::from_iter([
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("Port".to_owned(), port.into().into_json()),
-                ("ServerName".to_owned(), server_name.into().into_json()),
-                ("SslMode".to_owned(), ssl_mode.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                ("Port".to_owned(), port.into_value().into_json()),
+                (
+                    "ServerName".to_owned(),
+                    server_name.into_value().into_json(),
+                ),
+                ("SslMode".to_owned(), ssl_mode.into_value().into_json()),
             ]))
         }
 
         /// `CertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-ibmdb2luwsettings.html#cfn-dms-dataprovider-ibmdb2luwsettings-certificatearn)
-        pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateArn".to_owned(), value.into().into_json());
+                .insert("CertificateArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -578,25 +657,31 @@ pub mod data_provider {
     impl IbmDb2zOsSettings {
         /// A new `IbmDb2zOsSettings` with its required properties.
         pub fn new(
-            database_name: impl Into<crate::Value<String>>,
-            port: impl Into<crate::Value<i64>>,
-            server_name: impl Into<crate::Value<String>>,
-            ssl_mode: impl Into<crate::Value<Db2SslModeValue>>,
+            database_name: impl crate::IntoValue<String>,
+            port: impl crate::IntoValue<i64>,
+            server_name: impl crate::IntoValue<String>,
+            ssl_mode: impl crate::IntoValue<Db2SslModeValue>,
         ) -> Self {
             IbmDb2zOsSettings(crate::typed::Properties::from_iter([
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("Port".to_owned(), port.into().into_json()),
-                ("ServerName".to_owned(), server_name.into().into_json()),
-                ("SslMode".to_owned(), ssl_mode.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                ("Port".to_owned(), port.into_value().into_json()),
+                (
+                    "ServerName".to_owned(),
+                    server_name.into_value().into_json(),
+                ),
+                ("SslMode".to_owned(), ssl_mode.into_value().into_json()),
             ]))
         }
 
         /// `CertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-ibmdb2zossettings.html#cfn-dms-dataprovider-ibmdb2zossettings-certificatearn)
-        pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateArn".to_owned(), value.into().into_json());
+                .insert("CertificateArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -616,23 +701,26 @@ pub mod data_provider {
     impl MariaDbSettings {
         /// A new `MariaDbSettings` with its required properties.
         pub fn new(
-            port: impl Into<crate::Value<i64>>,
-            server_name: impl Into<crate::Value<String>>,
-            ssl_mode: impl Into<crate::Value<DmsSslModeValue>>,
+            port: impl crate::IntoValue<i64>,
+            server_name: impl crate::IntoValue<String>,
+            ssl_mode: impl crate::IntoValue<DmsSslModeValue>,
         ) -> Self {
             MariaDbSettings(crate::typed::Properties::from_iter([
-                ("Port".to_owned(), port.into().into_json()),
-                ("ServerName".to_owned(), server_name.into().into_json()),
-                ("SslMode".to_owned(), ssl_mode.into().into_json()),
+                ("Port".to_owned(), port.into_value().into_json()),
+                (
+                    "ServerName".to_owned(),
+                    server_name.into_value().into_json(),
+                ),
+                ("SslMode".to_owned(), ssl_mode.into_value().into_json()),
             ]))
         }
 
         /// `CertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-mariadbsettings.html#cfn-dms-dataprovider-mariadbsettings-certificatearn)
-        pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateArn".to_owned(), value.into().into_json());
+                .insert("CertificateArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -652,25 +740,31 @@ pub mod data_provider {
     impl MicrosoftSqlServerSettings {
         /// A new `MicrosoftSqlServerSettings` with its required properties.
         pub fn new(
-            database_name: impl Into<crate::Value<String>>,
-            port: impl Into<crate::Value<i64>>,
-            server_name: impl Into<crate::Value<String>>,
-            ssl_mode: impl Into<crate::Value<DmsSslModeValue>>,
+            database_name: impl crate::IntoValue<String>,
+            port: impl crate::IntoValue<i64>,
+            server_name: impl crate::IntoValue<String>,
+            ssl_mode: impl crate::IntoValue<DmsSslModeValue>,
         ) -> Self {
             MicrosoftSqlServerSettings(crate::typed::Properties::from_iter([
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("Port".to_owned(), port.into().into_json()),
-                ("ServerName".to_owned(), server_name.into().into_json()),
-                ("SslMode".to_owned(), ssl_mode.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                ("Port".to_owned(), port.into_value().into_json()),
+                (
+                    "ServerName".to_owned(),
+                    server_name.into_value().into_json(),
+                ),
+                ("SslMode".to_owned(), ssl_mode.into_value().into_json()),
             ]))
         }
 
         /// `CertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-microsoftsqlserversettings.html#cfn-dms-dataprovider-microsoftsqlserversettings-certificatearn)
-        pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateArn".to_owned(), value.into().into_json());
+                .insert("CertificateArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -690,12 +784,15 @@ pub mod data_provider {
     impl MongoDbSettings {
         /// A new `MongoDbSettings` with its required properties.
         pub fn new(
-            port: impl Into<crate::Value<i64>>,
-            server_name: impl Into<crate::Value<String>>,
+            port: impl crate::IntoValue<i64>,
+            server_name: impl crate::IntoValue<String>,
         ) -> Self {
             MongoDbSettings(crate::typed::Properties::from_iter([
-                ("Port".to_owned(), port.into().into_json()),
-                ("ServerName".to_owned(), server_name.into().into_json()),
+                ("Port".to_owned(), port.into_value().into_json()),
+                (
+                    "ServerName".to_owned(),
+                    server_name.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -704,55 +801,55 @@ pub mod data_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-mongodbsettings.html#cfn-dms-dataprovider-mongodbsettings-authmechanism)
         pub fn auth_mechanism(
             mut self,
-            value: impl Into<crate::Value<MongoDbAuthMechanism>>,
+            value: impl crate::IntoValue<MongoDbAuthMechanism>,
         ) -> Self {
             self.0
-                .insert("AuthMechanism".to_owned(), value.into().into_json());
+                .insert("AuthMechanism".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AuthSource`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-mongodbsettings.html#cfn-dms-dataprovider-mongodbsettings-authsource)
-        pub fn auth_source(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn auth_source(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AuthSource".to_owned(), value.into().into_json());
+                .insert("AuthSource".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AuthType`: [`MongoDbAuthType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-mongodbsettings.html#cfn-dms-dataprovider-mongodbsettings-authtype)
-        pub fn auth_type(mut self, value: impl Into<crate::Value<MongoDbAuthType>>) -> Self {
+        pub fn auth_type(mut self, value: impl crate::IntoValue<MongoDbAuthType>) -> Self {
             self.0
-                .insert("AuthType".to_owned(), value.into().into_json());
+                .insert("AuthType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-mongodbsettings.html#cfn-dms-dataprovider-mongodbsettings-certificatearn)
-        pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateArn".to_owned(), value.into().into_json());
+                .insert("CertificateArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DatabaseName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-mongodbsettings.html#cfn-dms-dataprovider-mongodbsettings-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SslMode`: [`MongoDbSslModeValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-mongodbsettings.html#cfn-dms-dataprovider-mongodbsettings-sslmode)
-        pub fn ssl_mode(mut self, value: impl Into<crate::Value<MongoDbSslModeValue>>) -> Self {
+        pub fn ssl_mode(mut self, value: impl crate::IntoValue<MongoDbSslModeValue>) -> Self {
             self.0
-                .insert("SslMode".to_owned(), value.into().into_json());
+                .insert("SslMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -772,23 +869,26 @@ pub mod data_provider {
     impl MySqlSettings {
         /// A new `MySqlSettings` with its required properties.
         pub fn new(
-            port: impl Into<crate::Value<i64>>,
-            server_name: impl Into<crate::Value<String>>,
-            ssl_mode: impl Into<crate::Value<DmsSslModeValue>>,
+            port: impl crate::IntoValue<i64>,
+            server_name: impl crate::IntoValue<String>,
+            ssl_mode: impl crate::IntoValue<DmsSslModeValue>,
         ) -> Self {
             MySqlSettings(crate::typed::Properties::from_iter([
-                ("Port".to_owned(), port.into().into_json()),
-                ("ServerName".to_owned(), server_name.into().into_json()),
-                ("SslMode".to_owned(), ssl_mode.into().into_json()),
+                ("Port".to_owned(), port.into_value().into_json()),
+                (
+                    "ServerName".to_owned(),
+                    server_name.into_value().into_json(),
+                ),
+                ("SslMode".to_owned(), ssl_mode.into_value().into_json()),
             ]))
         }
 
         /// `CertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-mysqlsettings.html#cfn-dms-dataprovider-mysqlsettings-certificatearn)
-        pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateArn".to_owned(), value.into().into_json());
+                .insert("CertificateArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -808,34 +908,40 @@ pub mod data_provider {
     impl OracleSettings {
         /// A new `OracleSettings` with its required properties.
         pub fn new(
-            database_name: impl Into<crate::Value<String>>,
-            port: impl Into<crate::Value<i64>>,
-            server_name: impl Into<crate::Value<String>>,
-            ssl_mode: impl Into<crate::Value<DmsSslModeValue>>,
+            database_name: impl crate::IntoValue<String>,
+            port: impl crate::IntoValue<i64>,
+            server_name: impl crate::IntoValue<String>,
+            ssl_mode: impl crate::IntoValue<DmsSslModeValue>,
         ) -> Self {
             OracleSettings(crate::typed::Properties::from_iter([
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("Port".to_owned(), port.into().into_json()),
-                ("ServerName".to_owned(), server_name.into().into_json()),
-                ("SslMode".to_owned(), ssl_mode.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                ("Port".to_owned(), port.into_value().into_json()),
+                (
+                    "ServerName".to_owned(),
+                    server_name.into_value().into_json(),
+                ),
+                ("SslMode".to_owned(), ssl_mode.into_value().into_json()),
             ]))
         }
 
         /// `AsmServer`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-oraclesettings.html#cfn-dms-dataprovider-oraclesettings-asmserver)
-        pub fn asm_server(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn asm_server(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AsmServer".to_owned(), value.into().into_json());
+                .insert("AsmServer".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-oraclesettings.html#cfn-dms-dataprovider-oraclesettings-certificatearn)
-        pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateArn".to_owned(), value.into().into_json());
+                .insert("CertificateArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -844,11 +950,11 @@ pub mod data_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-oraclesettings.html#cfn-dms-dataprovider-oraclesettings-secretsmanageroracleasmaccessrolearn)
         pub fn secrets_manager_oracle_asm_access_role_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerOracleAsmAccessRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -858,11 +964,11 @@ pub mod data_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-oraclesettings.html#cfn-dms-dataprovider-oraclesettings-secretsmanageroracleasmsecretid)
         pub fn secrets_manager_oracle_asm_secret_id(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerOracleAsmSecretId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -872,11 +978,11 @@ pub mod data_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-oraclesettings.html#cfn-dms-dataprovider-oraclesettings-secretsmanagersecuritydbencryptionaccessrolearn)
         pub fn secrets_manager_security_db_encryption_access_role_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerSecurityDbEncryptionAccessRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -886,11 +992,11 @@ pub mod data_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-oraclesettings.html#cfn-dms-dataprovider-oraclesettings-secretsmanagersecuritydbencryptionsecretid)
         pub fn secrets_manager_security_db_encryption_secret_id(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerSecurityDbEncryptionSecretId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -911,25 +1017,31 @@ pub mod data_provider {
     impl PostgreSqlSettings {
         /// A new `PostgreSqlSettings` with its required properties.
         pub fn new(
-            database_name: impl Into<crate::Value<String>>,
-            port: impl Into<crate::Value<i64>>,
-            server_name: impl Into<crate::Value<String>>,
-            ssl_mode: impl Into<crate::Value<DmsSslModeValue>>,
+            database_name: impl crate::IntoValue<String>,
+            port: impl crate::IntoValue<i64>,
+            server_name: impl crate::IntoValue<String>,
+            ssl_mode: impl crate::IntoValue<DmsSslModeValue>,
         ) -> Self {
             PostgreSqlSettings(crate::typed::Properties::from_iter([
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("Port".to_owned(), port.into().into_json()),
-                ("ServerName".to_owned(), server_name.into().into_json()),
-                ("SslMode".to_owned(), ssl_mode.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                ("Port".to_owned(), port.into_value().into_json()),
+                (
+                    "ServerName".to_owned(),
+                    server_name.into_value().into_json(),
+                ),
+                ("SslMode".to_owned(), ssl_mode.into_value().into_json()),
             ]))
         }
 
         /// `CertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-postgresqlsettings.html#cfn-dms-dataprovider-postgresqlsettings-certificatearn)
-        pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateArn".to_owned(), value.into().into_json());
+                .insert("CertificateArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -949,14 +1061,20 @@ pub mod data_provider {
     impl RedshiftSettings {
         /// A new `RedshiftSettings` with its required properties.
         pub fn new(
-            database_name: impl Into<crate::Value<String>>,
-            port: impl Into<crate::Value<i64>>,
-            server_name: impl Into<crate::Value<String>>,
+            database_name: impl crate::IntoValue<String>,
+            port: impl crate::IntoValue<i64>,
+            server_name: impl crate::IntoValue<String>,
         ) -> Self {
             RedshiftSettings(crate::typed::Properties::from_iter([
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("Port".to_owned(), port.into().into_json()),
-                ("ServerName".to_owned(), server_name.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                ("Port".to_owned(), port.into_value().into_json()),
+                (
+                    "ServerName".to_owned(),
+                    server_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -982,9 +1100,9 @@ pub mod data_provider {
         /// `DocDbSettings`: [`DocDbSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-settings.html#cfn-dms-dataprovider-settings-docdbsettings)
-        pub fn doc_db_settings(mut self, value: impl Into<crate::Value<DocDbSettings>>) -> Self {
+        pub fn doc_db_settings(mut self, value: impl crate::IntoValue<DocDbSettings>) -> Self {
             self.0
-                .insert("DocDbSettings".to_owned(), value.into().into_json());
+                .insert("DocDbSettings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -993,10 +1111,12 @@ pub mod data_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-settings.html#cfn-dms-dataprovider-settings-ibmdb2luwsettings)
         pub fn ibm_db2_luw_settings(
             mut self,
-            value: impl Into<crate::Value<IbmDb2LuwSettings>>,
+            value: impl crate::IntoValue<IbmDb2LuwSettings>,
         ) -> Self {
-            self.0
-                .insert("IbmDb2LuwSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IbmDb2LuwSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1005,22 +1125,21 @@ pub mod data_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-settings.html#cfn-dms-dataprovider-settings-ibmdb2zossettings)
         pub fn ibm_db2z_os_settings(
             mut self,
-            value: impl Into<crate::Value<IbmDb2zOsSettings>>,
+            value: impl crate::IntoValue<IbmDb2zOsSettings>,
         ) -> Self {
-            self.0
-                .insert("IbmDb2zOsSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IbmDb2zOsSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MariaDbSettings`: [`MariaDbSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-settings.html#cfn-dms-dataprovider-settings-mariadbsettings)
-        pub fn maria_db_settings(
-            mut self,
-            value: impl Into<crate::Value<MariaDbSettings>>,
-        ) -> Self {
+        pub fn maria_db_settings(mut self, value: impl crate::IntoValue<MariaDbSettings>) -> Self {
             self.0
-                .insert("MariaDbSettings".to_owned(), value.into().into_json());
+                .insert("MariaDbSettings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1029,11 +1148,11 @@ pub mod data_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-settings.html#cfn-dms-dataprovider-settings-microsoftsqlserversettings)
         pub fn microsoft_sql_server_settings(
             mut self,
-            value: impl Into<crate::Value<MicrosoftSqlServerSettings>>,
+            value: impl crate::IntoValue<MicrosoftSqlServerSettings>,
         ) -> Self {
             self.0.insert(
                 "MicrosoftSqlServerSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1041,30 +1160,27 @@ pub mod data_provider {
         /// `MongoDbSettings`: [`MongoDbSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-settings.html#cfn-dms-dataprovider-settings-mongodbsettings)
-        pub fn mongo_db_settings(
-            mut self,
-            value: impl Into<crate::Value<MongoDbSettings>>,
-        ) -> Self {
+        pub fn mongo_db_settings(mut self, value: impl crate::IntoValue<MongoDbSettings>) -> Self {
             self.0
-                .insert("MongoDbSettings".to_owned(), value.into().into_json());
+                .insert("MongoDbSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MySqlSettings`: [`MySqlSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-settings.html#cfn-dms-dataprovider-settings-mysqlsettings)
-        pub fn my_sql_settings(mut self, value: impl Into<crate::Value<MySqlSettings>>) -> Self {
+        pub fn my_sql_settings(mut self, value: impl crate::IntoValue<MySqlSettings>) -> Self {
             self.0
-                .insert("MySqlSettings".to_owned(), value.into().into_json());
+                .insert("MySqlSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OracleSettings`: [`OracleSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-settings.html#cfn-dms-dataprovider-settings-oraclesettings)
-        pub fn oracle_settings(mut self, value: impl Into<crate::Value<OracleSettings>>) -> Self {
+        pub fn oracle_settings(mut self, value: impl crate::IntoValue<OracleSettings>) -> Self {
             self.0
-                .insert("OracleSettings".to_owned(), value.into().into_json());
+                .insert("OracleSettings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1073,22 +1189,23 @@ pub mod data_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-settings.html#cfn-dms-dataprovider-settings-postgresqlsettings)
         pub fn postgre_sql_settings(
             mut self,
-            value: impl Into<crate::Value<PostgreSqlSettings>>,
+            value: impl crate::IntoValue<PostgreSqlSettings>,
         ) -> Self {
-            self.0
-                .insert("PostgreSqlSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PostgreSqlSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RedshiftSettings`: [`RedshiftSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-settings.html#cfn-dms-dataprovider-settings-redshiftsettings)
-        pub fn redshift_settings(
-            mut self,
-            value: impl Into<crate::Value<RedshiftSettings>>,
-        ) -> Self {
-            self.0
-                .insert("RedshiftSettings".to_owned(), value.into().into_json());
+        pub fn redshift_settings(mut self, value: impl crate::IntoValue<RedshiftSettings>) -> Self {
+            self.0.insert(
+                "RedshiftSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1097,10 +1214,12 @@ pub mod data_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-settings.html#cfn-dms-dataprovider-settings-sybaseasesettings)
         pub fn sybase_ase_settings(
             mut self,
-            value: impl Into<crate::Value<SybaseAseSettings>>,
+            value: impl crate::IntoValue<SybaseAseSettings>,
         ) -> Self {
-            self.0
-                .insert("SybaseAseSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SybaseAseSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1120,41 +1239,44 @@ pub mod data_provider {
     impl SybaseAseSettings {
         /// A new `SybaseAseSettings` with its required properties.
         pub fn new(
-            port: impl Into<crate::Value<i64>>,
-            server_name: impl Into<crate::Value<String>>,
-            ssl_mode: impl Into<crate::Value<SybaseSslModeValue>>,
+            port: impl crate::IntoValue<i64>,
+            server_name: impl crate::IntoValue<String>,
+            ssl_mode: impl crate::IntoValue<SybaseSslModeValue>,
         ) -> Self {
             SybaseAseSettings(crate::typed::Properties::from_iter([
-                ("Port".to_owned(), port.into().into_json()),
-                ("ServerName".to_owned(), server_name.into().into_json()),
-                ("SslMode".to_owned(), ssl_mode.into().into_json()),
+                ("Port".to_owned(), port.into_value().into_json()),
+                (
+                    "ServerName".to_owned(),
+                    server_name.into_value().into_json(),
+                ),
+                ("SslMode".to_owned(), ssl_mode.into_value().into_json()),
             ]))
         }
 
         /// `CertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-sybaseasesettings.html#cfn-dms-dataprovider-sybaseasesettings-certificatearn)
-        pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateArn".to_owned(), value.into().into_json());
+                .insert("CertificateArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DatabaseName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-sybaseasesettings.html#cfn-dms-dataprovider-sybaseasesettings-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EncryptPassword`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-dataprovider-sybaseasesettings.html#cfn-dms-dataprovider-sybaseasesettings-encryptpassword)
-        pub fn encrypt_password(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn encrypt_password(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EncryptPassword".to_owned(), value.into().into_json());
+                .insert("EncryptPassword".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1174,12 +1296,12 @@ pub mod data_provider {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1376,31 +1498,31 @@ pub struct Endpoint(crate::Resource);
 impl Endpoint {
     /// A new `AWS::DMS::Endpoint` with its required properties.
     pub fn new(
-        endpoint_type: impl Into<crate::Value<String>>,
-        engine_name: impl Into<crate::Value<String>>,
+        endpoint_type: impl crate::IntoValue<String>,
+        engine_name: impl crate::IntoValue<String>,
     ) -> Self {
         Endpoint(
             crate::Resource::new("AWS::DMS::Endpoint")
-                .property("EndpointType", endpoint_type.into().into_json())
-                .property("EngineName", engine_name.into().into_json()),
+                .property("EndpointType", endpoint_type.into_value().into_json())
+                .property("EngineName", engine_name.into_value().into_json()),
         )
     }
 
     /// `CertificateArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-certificatearn)
-    pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CertificateArn", value.into().into_json());
+            .set_property("CertificateArn", value.into_value().into_json());
         self
     }
 
     /// `DatabaseName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-databasename)
-    pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DatabaseName", value.into().into_json());
+            .set_property("DatabaseName", value.into_value().into_json());
         self
     }
 
@@ -1409,10 +1531,10 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-docdbsettings)
     pub fn doc_db_settings(
         mut self,
-        value: impl Into<crate::Value<endpoint::DocDbSettings>>,
+        value: impl crate::IntoValue<endpoint::DocDbSettings>,
     ) -> Self {
         self.0
-            .set_property("DocDbSettings", value.into().into_json());
+            .set_property("DocDbSettings", value.into_value().into_json());
         self
     }
 
@@ -1421,10 +1543,10 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-dynamodbsettings)
     pub fn dynamo_db_settings(
         mut self,
-        value: impl Into<crate::Value<endpoint::DynamoDbSettings>>,
+        value: impl crate::IntoValue<endpoint::DynamoDbSettings>,
     ) -> Self {
         self.0
-            .set_property("DynamoDbSettings", value.into().into_json());
+            .set_property("DynamoDbSettings", value.into_value().into_json());
         self
     }
 
@@ -1433,28 +1555,28 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-elasticsearchsettings)
     pub fn elasticsearch_settings(
         mut self,
-        value: impl Into<crate::Value<endpoint::ElasticsearchSettings>>,
+        value: impl crate::IntoValue<endpoint::ElasticsearchSettings>,
     ) -> Self {
         self.0
-            .set_property("ElasticsearchSettings", value.into().into_json());
+            .set_property("ElasticsearchSettings", value.into_value().into_json());
         self
     }
 
     /// `EndpointIdentifier`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-endpointidentifier)
-    pub fn endpoint_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn endpoint_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EndpointIdentifier", value.into().into_json());
+            .set_property("EndpointIdentifier", value.into_value().into_json());
         self
     }
 
     /// `ExtraConnectionAttributes`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-extraconnectionattributes)
-    pub fn extra_connection_attributes(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn extra_connection_attributes(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExtraConnectionAttributes", value.into().into_json());
+            .set_property("ExtraConnectionAttributes", value.into_value().into_json());
         self
     }
 
@@ -1463,10 +1585,10 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-gcpmysqlsettings)
     pub fn gcp_my_sql_settings(
         mut self,
-        value: impl Into<crate::Value<endpoint::GcpMySqlSettings>>,
+        value: impl crate::IntoValue<endpoint::GcpMySqlSettings>,
     ) -> Self {
         self.0
-            .set_property("GcpMySQLSettings", value.into().into_json());
+            .set_property("GcpMySQLSettings", value.into_value().into_json());
         self
     }
 
@@ -1475,22 +1597,19 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-ibmdb2settings)
     pub fn ibm_db2_settings(
         mut self,
-        value: impl Into<crate::Value<endpoint::IbmDb2Settings>>,
+        value: impl crate::IntoValue<endpoint::IbmDb2Settings>,
     ) -> Self {
         self.0
-            .set_property("IbmDb2Settings", value.into().into_json());
+            .set_property("IbmDb2Settings", value.into_value().into_json());
         self
     }
 
     /// `KafkaSettings`: [`KafkaSettings`](endpoint::KafkaSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-kafkasettings)
-    pub fn kafka_settings(
-        mut self,
-        value: impl Into<crate::Value<endpoint::KafkaSettings>>,
-    ) -> Self {
+    pub fn kafka_settings(mut self, value: impl crate::IntoValue<endpoint::KafkaSettings>) -> Self {
         self.0
-            .set_property("KafkaSettings", value.into().into_json());
+            .set_property("KafkaSettings", value.into_value().into_json());
         self
     }
 
@@ -1499,10 +1618,10 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-kinesissettings)
     pub fn kinesis_settings(
         mut self,
-        value: impl Into<crate::Value<endpoint::KinesisSettings>>,
+        value: impl crate::IntoValue<endpoint::KinesisSettings>,
     ) -> Self {
         self.0
-            .set_property("KinesisSettings", value.into().into_json());
+            .set_property("KinesisSettings", value.into_value().into_json());
         self
     }
 
@@ -1511,8 +1630,9 @@ impl Endpoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -1521,10 +1641,10 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-microsoftsqlserversettings)
     pub fn microsoft_sql_server_settings(
         mut self,
-        value: impl Into<crate::Value<endpoint::MicrosoftSqlServerSettings>>,
+        value: impl crate::IntoValue<endpoint::MicrosoftSqlServerSettings>,
     ) -> Self {
         self.0
-            .set_property("MicrosoftSqlServerSettings", value.into().into_json());
+            .set_property("MicrosoftSqlServerSettings", value.into_value().into_json());
         self
     }
 
@@ -1533,10 +1653,10 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-mongodbsettings)
     pub fn mongo_db_settings(
         mut self,
-        value: impl Into<crate::Value<endpoint::MongoDbSettings>>,
+        value: impl crate::IntoValue<endpoint::MongoDbSettings>,
     ) -> Self {
         self.0
-            .set_property("MongoDbSettings", value.into().into_json());
+            .set_property("MongoDbSettings", value.into_value().into_json());
         self
     }
 
@@ -1545,10 +1665,10 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-mysqlsettings)
     pub fn my_sql_settings(
         mut self,
-        value: impl Into<crate::Value<endpoint::MySqlSettings>>,
+        value: impl crate::IntoValue<endpoint::MySqlSettings>,
     ) -> Self {
         self.0
-            .set_property("MySqlSettings", value.into().into_json());
+            .set_property("MySqlSettings", value.into_value().into_json());
         self
     }
 
@@ -1557,10 +1677,10 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-neptunesettings)
     pub fn neptune_settings(
         mut self,
-        value: impl Into<crate::Value<endpoint::NeptuneSettings>>,
+        value: impl crate::IntoValue<endpoint::NeptuneSettings>,
     ) -> Self {
         self.0
-            .set_property("NeptuneSettings", value.into().into_json());
+            .set_property("NeptuneSettings", value.into_value().into_json());
         self
     }
 
@@ -1569,26 +1689,27 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-oraclesettings)
     pub fn oracle_settings(
         mut self,
-        value: impl Into<crate::Value<endpoint::OracleSettings>>,
+        value: impl crate::IntoValue<endpoint::OracleSettings>,
     ) -> Self {
         self.0
-            .set_property("OracleSettings", value.into().into_json());
+            .set_property("OracleSettings", value.into_value().into_json());
         self
     }
 
     /// `Password`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-password)
-    pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Password", value.into().into_json());
+    pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Password", value.into_value().into_json());
         self
     }
 
     /// `Port`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-port)
-    pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Port", value.into().into_json());
+    pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Port", value.into_value().into_json());
         self
     }
 
@@ -1597,22 +1718,19 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-postgresqlsettings)
     pub fn postgre_sql_settings(
         mut self,
-        value: impl Into<crate::Value<endpoint::PostgreSqlSettings>>,
+        value: impl crate::IntoValue<endpoint::PostgreSqlSettings>,
     ) -> Self {
         self.0
-            .set_property("PostgreSqlSettings", value.into().into_json());
+            .set_property("PostgreSqlSettings", value.into_value().into_json());
         self
     }
 
     /// `RedisSettings`: [`RedisSettings`](endpoint::RedisSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-redissettings)
-    pub fn redis_settings(
-        mut self,
-        value: impl Into<crate::Value<endpoint::RedisSettings>>,
-    ) -> Self {
+    pub fn redis_settings(mut self, value: impl crate::IntoValue<endpoint::RedisSettings>) -> Self {
         self.0
-            .set_property("RedisSettings", value.into().into_json());
+            .set_property("RedisSettings", value.into_value().into_json());
         self
     }
 
@@ -1621,10 +1739,10 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-redshiftsettings)
     pub fn redshift_settings(
         mut self,
-        value: impl Into<crate::Value<endpoint::RedshiftSettings>>,
+        value: impl crate::IntoValue<endpoint::RedshiftSettings>,
     ) -> Self {
         self.0
-            .set_property("RedshiftSettings", value.into().into_json());
+            .set_property("RedshiftSettings", value.into_value().into_json());
         self
     }
 
@@ -1633,33 +1751,36 @@ impl Endpoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-resourceidentifier)
-    pub fn resource_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceIdentifier", value.into().into_json());
+            .set_property("ResourceIdentifier", value.into_value().into_json());
         self
     }
 
     /// `S3Settings`: [`S3Settings`](endpoint::S3Settings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-s3settings)
-    pub fn s3_settings(mut self, value: impl Into<crate::Value<endpoint::S3Settings>>) -> Self {
-        self.0.set_property("S3Settings", value.into().into_json());
+    pub fn s3_settings(mut self, value: impl crate::IntoValue<endpoint::S3Settings>) -> Self {
+        self.0
+            .set_property("S3Settings", value.into_value().into_json());
         self
     }
 
     /// `ServerName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-servername)
-    pub fn server_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ServerName", value.into().into_json());
+    pub fn server_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ServerName", value.into_value().into_json());
         self
     }
 
     /// `SslMode`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-sslmode)
-    pub fn ssl_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SslMode", value.into().into_json());
+    pub fn ssl_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SslMode", value.into_value().into_json());
         self
     }
 
@@ -1668,26 +1789,27 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-sybasesettings)
     pub fn sybase_settings(
         mut self,
-        value: impl Into<crate::Value<endpoint::SybaseSettings>>,
+        value: impl crate::IntoValue<endpoint::SybaseSettings>,
     ) -> Self {
         self.0
-            .set_property("SybaseSettings", value.into().into_json());
+            .set_property("SybaseSettings", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](endpoint::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<endpoint::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<endpoint::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Username`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-endpoint.html#cfn-dms-endpoint-username)
-    pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Username", value.into().into_json());
+    pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Username", value.into_value().into_json());
         self
     }
 }
@@ -1741,27 +1863,29 @@ pub mod endpoint {
         /// `DocsToInvestigate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-docdbsettings.html#cfn-dms-endpoint-docdbsettings-docstoinvestigate)
-        pub fn docs_to_investigate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DocsToInvestigate".to_owned(), value.into().into_json());
+        pub fn docs_to_investigate(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DocsToInvestigate".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExtractDocId`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-docdbsettings.html#cfn-dms-endpoint-docdbsettings-extractdocid)
-        pub fn extract_doc_id(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn extract_doc_id(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ExtractDocId".to_owned(), value.into().into_json());
+                .insert("ExtractDocId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NestingLevel`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-docdbsettings.html#cfn-dms-endpoint-docdbsettings-nestinglevel)
-        pub fn nesting_level(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn nesting_level(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NestingLevel".to_owned(), value.into().into_json());
+                .insert("NestingLevel".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1770,11 +1894,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-docdbsettings.html#cfn-dms-endpoint-docdbsettings-secretsmanageraccessrolearn)
         pub fn secrets_manager_access_role_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerAccessRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1782,10 +1906,10 @@ pub mod endpoint {
         /// `SecretsManagerSecretId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-docdbsettings.html#cfn-dms-endpoint-docdbsettings-secretsmanagersecretid)
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secrets_manager_secret_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "SecretsManagerSecretId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1812,9 +1936,11 @@ pub mod endpoint {
         /// `ServiceAccessRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-dynamodbsettings.html#cfn-dms-endpoint-dynamodbsettings-serviceaccessrolearn)
-        pub fn service_access_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ServiceAccessRoleArn".to_owned(), value.into().into_json());
+        pub fn service_access_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ServiceAccessRoleArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1840,28 +1966,30 @@ pub mod endpoint {
         /// `EndpointUri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-elasticsearchsettings.html#cfn-dms-endpoint-elasticsearchsettings-endpointuri)
-        pub fn endpoint_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn endpoint_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EndpointUri".to_owned(), value.into().into_json());
+                .insert("EndpointUri".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ErrorRetryDuration`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-elasticsearchsettings.html#cfn-dms-endpoint-elasticsearchsettings-errorretryduration)
-        pub fn error_retry_duration(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ErrorRetryDuration".to_owned(), value.into().into_json());
+        pub fn error_retry_duration(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ErrorRetryDuration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FullLoadErrorPercentage`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-elasticsearchsettings.html#cfn-dms-endpoint-elasticsearchsettings-fullloaderrorpercentage)
-        pub fn full_load_error_percentage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn full_load_error_percentage(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "FullLoadErrorPercentage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1869,9 +1997,11 @@ pub mod endpoint {
         /// `ServiceAccessRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-elasticsearchsettings.html#cfn-dms-endpoint-elasticsearchsettings-serviceaccessrolearn)
-        pub fn service_access_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ServiceAccessRoleArn".to_owned(), value.into().into_json());
+        pub fn service_access_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ServiceAccessRoleArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1897,9 +2027,11 @@ pub mod endpoint {
         /// `AfterConnectScript`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-gcpmysqlsettings.html#cfn-dms-endpoint-gcpmysqlsettings-afterconnectscript)
-        pub fn after_connect_script(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AfterConnectScript".to_owned(), value.into().into_json());
+        pub fn after_connect_script(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AfterConnectScript".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1908,11 +2040,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-gcpmysqlsettings.html#cfn-dms-endpoint-gcpmysqlsettings-cleansourcemetadataonmismatch)
         pub fn clean_source_metadata_on_mismatch(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "CleanSourceMetadataOnMismatch".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1920,53 +2052,58 @@ pub mod endpoint {
         /// `DatabaseName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-gcpmysqlsettings.html#cfn-dms-endpoint-gcpmysqlsettings-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EventsPollInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-gcpmysqlsettings.html#cfn-dms-endpoint-gcpmysqlsettings-eventspollinterval)
-        pub fn events_poll_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("EventsPollInterval".to_owned(), value.into().into_json());
+        pub fn events_poll_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "EventsPollInterval".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxFileSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-gcpmysqlsettings.html#cfn-dms-endpoint-gcpmysqlsettings-maxfilesize)
-        pub fn max_file_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_file_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxFileSize".to_owned(), value.into().into_json());
+                .insert("MaxFileSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParallelLoadThreads`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-gcpmysqlsettings.html#cfn-dms-endpoint-gcpmysqlsettings-parallelloadthreads)
-        pub fn parallel_load_threads(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ParallelLoadThreads".to_owned(), value.into().into_json());
+        pub fn parallel_load_threads(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ParallelLoadThreads".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Password`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-gcpmysqlsettings.html#cfn-dms-endpoint-gcpmysqlsettings-password)
-        pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Password".to_owned(), value.into().into_json());
+                .insert("Password".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Port`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-gcpmysqlsettings.html#cfn-dms-endpoint-gcpmysqlsettings-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1975,11 +2112,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-gcpmysqlsettings.html#cfn-dms-endpoint-gcpmysqlsettings-secretsmanageraccessrolearn)
         pub fn secrets_manager_access_role_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerAccessRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1987,10 +2124,10 @@ pub mod endpoint {
         /// `SecretsManagerSecretId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-gcpmysqlsettings.html#cfn-dms-endpoint-gcpmysqlsettings-secretsmanagersecretid)
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secrets_manager_secret_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "SecretsManagerSecretId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1998,27 +2135,27 @@ pub mod endpoint {
         /// `ServerName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-gcpmysqlsettings.html#cfn-dms-endpoint-gcpmysqlsettings-servername)
-        pub fn server_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn server_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServerName".to_owned(), value.into().into_json());
+                .insert("ServerName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ServerTimezone`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-gcpmysqlsettings.html#cfn-dms-endpoint-gcpmysqlsettings-servertimezone)
-        pub fn server_timezone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn server_timezone(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServerTimezone".to_owned(), value.into().into_json());
+                .insert("ServerTimezone".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Username`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-gcpmysqlsettings.html#cfn-dms-endpoint-gcpmysqlsettings-username)
-        pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Username".to_owned(), value.into().into_json());
+                .insert("Username".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2044,45 +2181,47 @@ pub mod endpoint {
         /// `CurrentLsn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-ibmdb2settings.html#cfn-dms-endpoint-ibmdb2settings-currentlsn)
-        pub fn current_lsn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn current_lsn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CurrentLsn".to_owned(), value.into().into_json());
+                .insert("CurrentLsn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KeepCsvFiles`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-ibmdb2settings.html#cfn-dms-endpoint-ibmdb2settings-keepcsvfiles)
-        pub fn keep_csv_files(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn keep_csv_files(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("KeepCsvFiles".to_owned(), value.into().into_json());
+                .insert("KeepCsvFiles".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LoadTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-ibmdb2settings.html#cfn-dms-endpoint-ibmdb2settings-loadtimeout)
-        pub fn load_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn load_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("LoadTimeout".to_owned(), value.into().into_json());
+                .insert("LoadTimeout".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxFileSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-ibmdb2settings.html#cfn-dms-endpoint-ibmdb2settings-maxfilesize)
-        pub fn max_file_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_file_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxFileSize".to_owned(), value.into().into_json());
+                .insert("MaxFileSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxKBytesPerRead`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-ibmdb2settings.html#cfn-dms-endpoint-ibmdb2settings-maxkbytesperread)
-        pub fn max_k_bytes_per_read(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxKBytesPerRead".to_owned(), value.into().into_json());
+        pub fn max_k_bytes_per_read(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxKBytesPerRead".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2091,11 +2230,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-ibmdb2settings.html#cfn-dms-endpoint-ibmdb2settings-secretsmanageraccessrolearn)
         pub fn secrets_manager_access_role_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerAccessRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2103,10 +2242,10 @@ pub mod endpoint {
         /// `SecretsManagerSecretId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-ibmdb2settings.html#cfn-dms-endpoint-ibmdb2settings-secretsmanagersecretid)
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secrets_manager_secret_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "SecretsManagerSecretId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2114,18 +2253,20 @@ pub mod endpoint {
         /// `SetDataCaptureChanges`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-ibmdb2settings.html#cfn-dms-endpoint-ibmdb2settings-setdatacapturechanges)
-        pub fn set_data_capture_changes(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("SetDataCaptureChanges".to_owned(), value.into().into_json());
+        pub fn set_data_capture_changes(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "SetDataCaptureChanges".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `WriteBufferSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-ibmdb2settings.html#cfn-dms-endpoint-ibmdb2settings-writebuffersize)
-        pub fn write_buffer_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn write_buffer_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("WriteBufferSize".to_owned(), value.into().into_json());
+                .insert("WriteBufferSize".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2151,35 +2292,42 @@ pub mod endpoint {
         /// `Broker`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-broker)
-        pub fn broker(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Broker".to_owned(), value.into().into_json());
+        pub fn broker(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Broker".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludeControlDetails`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-includecontroldetails)
-        pub fn include_control_details(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeControlDetails".to_owned(), value.into().into_json());
+        pub fn include_control_details(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeControlDetails".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IncludeNullAndEmpty`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-includenullandempty)
-        pub fn include_null_and_empty(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeNullAndEmpty".to_owned(), value.into().into_json());
+        pub fn include_null_and_empty(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeNullAndEmpty".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IncludePartitionValue`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-includepartitionvalue)
-        pub fn include_partition_value(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludePartitionValue".to_owned(), value.into().into_json());
+        pub fn include_partition_value(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludePartitionValue".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2188,11 +2336,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-includetablealteroperations)
         pub fn include_table_alter_operations(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "IncludeTableAlterOperations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2200,10 +2348,10 @@ pub mod endpoint {
         /// `IncludeTransactionDetails`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-includetransactiondetails)
-        pub fn include_transaction_details(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_transaction_details(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "IncludeTransactionDetails".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2211,27 +2359,27 @@ pub mod endpoint {
         /// `MessageFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-messageformat)
-        pub fn message_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn message_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MessageFormat".to_owned(), value.into().into_json());
+                .insert("MessageFormat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MessageMaxBytes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-messagemaxbytes)
-        pub fn message_max_bytes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn message_max_bytes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MessageMaxBytes".to_owned(), value.into().into_json());
+                .insert("MessageMaxBytes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NoHexPrefix`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-nohexprefix)
-        pub fn no_hex_prefix(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn no_hex_prefix(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("NoHexPrefix".to_owned(), value.into().into_json());
+                .insert("NoHexPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2240,11 +2388,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-partitionincludeschematable)
         pub fn partition_include_schema_table(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "PartitionIncludeSchemaTable".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2252,49 +2400,50 @@ pub mod endpoint {
         /// `SaslPassword`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-saslpassword)
-        pub fn sasl_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sasl_password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SaslPassword".to_owned(), value.into().into_json());
+                .insert("SaslPassword".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SaslUserName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-saslusername)
-        pub fn sasl_user_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sasl_user_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SaslUserName".to_owned(), value.into().into_json());
+                .insert("SaslUserName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecurityProtocol`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-securityprotocol)
-        pub fn security_protocol(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SecurityProtocol".to_owned(), value.into().into_json());
+        pub fn security_protocol(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SecurityProtocol".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SslCaCertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-sslcacertificatearn)
-        pub fn ssl_ca_certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SslCaCertificateArn".to_owned(), value.into().into_json());
+        pub fn ssl_ca_certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SslCaCertificateArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SslClientCertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-sslclientcertificatearn)
-        pub fn ssl_client_certificate_arn(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn ssl_client_certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "SslClientCertificateArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2302,26 +2451,29 @@ pub mod endpoint {
         /// `SslClientKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-sslclientkeyarn)
-        pub fn ssl_client_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ssl_client_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SslClientKeyArn".to_owned(), value.into().into_json());
+                .insert("SslClientKeyArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SslClientKeyPassword`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-sslclientkeypassword)
-        pub fn ssl_client_key_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SslClientKeyPassword".to_owned(), value.into().into_json());
+        pub fn ssl_client_key_password(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SslClientKeyPassword".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Topic`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-topic)
-        pub fn topic(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Topic".to_owned(), value.into().into_json());
+        pub fn topic(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Topic".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2347,27 +2499,33 @@ pub mod endpoint {
         /// `IncludeControlDetails`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kinesissettings.html#cfn-dms-endpoint-kinesissettings-includecontroldetails)
-        pub fn include_control_details(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeControlDetails".to_owned(), value.into().into_json());
+        pub fn include_control_details(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeControlDetails".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IncludeNullAndEmpty`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kinesissettings.html#cfn-dms-endpoint-kinesissettings-includenullandempty)
-        pub fn include_null_and_empty(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeNullAndEmpty".to_owned(), value.into().into_json());
+        pub fn include_null_and_empty(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeNullAndEmpty".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IncludePartitionValue`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kinesissettings.html#cfn-dms-endpoint-kinesissettings-includepartitionvalue)
-        pub fn include_partition_value(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludePartitionValue".to_owned(), value.into().into_json());
+        pub fn include_partition_value(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludePartitionValue".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2376,11 +2534,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kinesissettings.html#cfn-dms-endpoint-kinesissettings-includetablealteroperations)
         pub fn include_table_alter_operations(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "IncludeTableAlterOperations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2388,10 +2546,10 @@ pub mod endpoint {
         /// `IncludeTransactionDetails`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kinesissettings.html#cfn-dms-endpoint-kinesissettings-includetransactiondetails)
-        pub fn include_transaction_details(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_transaction_details(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "IncludeTransactionDetails".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2399,18 +2557,18 @@ pub mod endpoint {
         /// `MessageFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kinesissettings.html#cfn-dms-endpoint-kinesissettings-messageformat)
-        pub fn message_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn message_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MessageFormat".to_owned(), value.into().into_json());
+                .insert("MessageFormat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NoHexPrefix`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kinesissettings.html#cfn-dms-endpoint-kinesissettings-nohexprefix)
-        pub fn no_hex_prefix(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn no_hex_prefix(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("NoHexPrefix".to_owned(), value.into().into_json());
+                .insert("NoHexPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2419,11 +2577,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kinesissettings.html#cfn-dms-endpoint-kinesissettings-partitionincludeschematable)
         pub fn partition_include_schema_table(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "PartitionIncludeSchemaTable".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2431,18 +2589,20 @@ pub mod endpoint {
         /// `ServiceAccessRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kinesissettings.html#cfn-dms-endpoint-kinesissettings-serviceaccessrolearn)
-        pub fn service_access_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ServiceAccessRoleArn".to_owned(), value.into().into_json());
+        pub fn service_access_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ServiceAccessRoleArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `StreamArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-kinesissettings.html#cfn-dms-endpoint-kinesissettings-streamarn)
-        pub fn stream_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stream_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StreamArn".to_owned(), value.into().into_json());
+                .insert("StreamArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2468,19 +2628,19 @@ pub mod endpoint {
         /// `BcpPacketSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-microsoftsqlserversettings.html#cfn-dms-endpoint-microsoftsqlserversettings-bcppacketsize)
-        pub fn bcp_packet_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn bcp_packet_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BcpPacketSize".to_owned(), value.into().into_json());
+                .insert("BcpPacketSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ControlTablesFileGroup`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-microsoftsqlserversettings.html#cfn-dms-endpoint-microsoftsqlserversettings-controltablesfilegroup)
-        pub fn control_tables_file_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn control_tables_file_group(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ControlTablesFileGroup".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2488,45 +2648,46 @@ pub mod endpoint {
         /// `DatabaseName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-microsoftsqlserversettings.html#cfn-dms-endpoint-microsoftsqlserversettings-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ForceLobLookup`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-microsoftsqlserversettings.html#cfn-dms-endpoint-microsoftsqlserversettings-forceloblookup)
-        pub fn force_lob_lookup(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn force_lob_lookup(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ForceLobLookup".to_owned(), value.into().into_json());
+                .insert("ForceLobLookup".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Password`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-microsoftsqlserversettings.html#cfn-dms-endpoint-microsoftsqlserversettings-password)
-        pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Password".to_owned(), value.into().into_json());
+                .insert("Password".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Port`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-microsoftsqlserversettings.html#cfn-dms-endpoint-microsoftsqlserversettings-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `QuerySingleAlwaysOnNode`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-microsoftsqlserversettings.html#cfn-dms-endpoint-microsoftsqlserversettings-querysinglealwaysonnode)
-        pub fn query_single_always_on_node(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn query_single_always_on_node(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "QuerySingleAlwaysOnNode".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2534,18 +2695,18 @@ pub mod endpoint {
         /// `ReadBackupOnly`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-microsoftsqlserversettings.html#cfn-dms-endpoint-microsoftsqlserversettings-readbackuponly)
-        pub fn read_backup_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn read_backup_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReadBackupOnly".to_owned(), value.into().into_json());
+                .insert("ReadBackupOnly".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SafeguardPolicy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-microsoftsqlserversettings.html#cfn-dms-endpoint-microsoftsqlserversettings-safeguardpolicy)
-        pub fn safeguard_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn safeguard_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SafeguardPolicy".to_owned(), value.into().into_json());
+                .insert("SafeguardPolicy".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2554,11 +2715,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-microsoftsqlserversettings.html#cfn-dms-endpoint-microsoftsqlserversettings-secretsmanageraccessrolearn)
         pub fn secrets_manager_access_role_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerAccessRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2566,10 +2727,10 @@ pub mod endpoint {
         /// `SecretsManagerSecretId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-microsoftsqlserversettings.html#cfn-dms-endpoint-microsoftsqlserversettings-secretsmanagersecretid)
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secrets_manager_secret_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "SecretsManagerSecretId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2577,49 +2738,46 @@ pub mod endpoint {
         /// `ServerName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-microsoftsqlserversettings.html#cfn-dms-endpoint-microsoftsqlserversettings-servername)
-        pub fn server_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn server_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServerName".to_owned(), value.into().into_json());
+                .insert("ServerName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TlogAccessMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-microsoftsqlserversettings.html#cfn-dms-endpoint-microsoftsqlserversettings-tlogaccessmode)
-        pub fn tlog_access_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn tlog_access_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TlogAccessMode".to_owned(), value.into().into_json());
+                .insert("TlogAccessMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TrimSpaceInChar`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-microsoftsqlserversettings.html#cfn-dms-endpoint-microsoftsqlserversettings-trimspaceinchar)
-        pub fn trim_space_in_char(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn trim_space_in_char(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("TrimSpaceInChar".to_owned(), value.into().into_json());
+                .insert("TrimSpaceInChar".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UseBcpFullLoad`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-microsoftsqlserversettings.html#cfn-dms-endpoint-microsoftsqlserversettings-usebcpfullload)
-        pub fn use_bcp_full_load(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_bcp_full_load(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("UseBcpFullLoad".to_owned(), value.into().into_json());
+                .insert("UseBcpFullLoad".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UseThirdPartyBackupDevice`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-microsoftsqlserversettings.html#cfn-dms-endpoint-microsoftsqlserversettings-usethirdpartybackupdevice)
-        pub fn use_third_party_backup_device(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn use_third_party_backup_device(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "UseThirdPartyBackupDevice".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2627,9 +2785,9 @@ pub mod endpoint {
         /// `Username`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-microsoftsqlserversettings.html#cfn-dms-endpoint-microsoftsqlserversettings-username)
-        pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Username".to_owned(), value.into().into_json());
+                .insert("Username".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2655,80 +2813,83 @@ pub mod endpoint {
         /// `AuthMechanism`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mongodbsettings.html#cfn-dms-endpoint-mongodbsettings-authmechanism)
-        pub fn auth_mechanism(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn auth_mechanism(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AuthMechanism".to_owned(), value.into().into_json());
+                .insert("AuthMechanism".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AuthSource`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mongodbsettings.html#cfn-dms-endpoint-mongodbsettings-authsource)
-        pub fn auth_source(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn auth_source(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AuthSource".to_owned(), value.into().into_json());
+                .insert("AuthSource".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AuthType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mongodbsettings.html#cfn-dms-endpoint-mongodbsettings-authtype)
-        pub fn auth_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn auth_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AuthType".to_owned(), value.into().into_json());
+                .insert("AuthType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DatabaseName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mongodbsettings.html#cfn-dms-endpoint-mongodbsettings-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DocsToInvestigate`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mongodbsettings.html#cfn-dms-endpoint-mongodbsettings-docstoinvestigate)
-        pub fn docs_to_investigate(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DocsToInvestigate".to_owned(), value.into().into_json());
+        pub fn docs_to_investigate(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DocsToInvestigate".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExtractDocId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mongodbsettings.html#cfn-dms-endpoint-mongodbsettings-extractdocid)
-        pub fn extract_doc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn extract_doc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExtractDocId".to_owned(), value.into().into_json());
+                .insert("ExtractDocId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NestingLevel`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mongodbsettings.html#cfn-dms-endpoint-mongodbsettings-nestinglevel)
-        pub fn nesting_level(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn nesting_level(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NestingLevel".to_owned(), value.into().into_json());
+                .insert("NestingLevel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Password`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mongodbsettings.html#cfn-dms-endpoint-mongodbsettings-password)
-        pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Password".to_owned(), value.into().into_json());
+                .insert("Password".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Port`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mongodbsettings.html#cfn-dms-endpoint-mongodbsettings-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2737,11 +2898,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mongodbsettings.html#cfn-dms-endpoint-mongodbsettings-secretsmanageraccessrolearn)
         pub fn secrets_manager_access_role_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerAccessRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2749,10 +2910,10 @@ pub mod endpoint {
         /// `SecretsManagerSecretId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mongodbsettings.html#cfn-dms-endpoint-mongodbsettings-secretsmanagersecretid)
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secrets_manager_secret_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "SecretsManagerSecretId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2760,18 +2921,18 @@ pub mod endpoint {
         /// `ServerName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mongodbsettings.html#cfn-dms-endpoint-mongodbsettings-servername)
-        pub fn server_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn server_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServerName".to_owned(), value.into().into_json());
+                .insert("ServerName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Username`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mongodbsettings.html#cfn-dms-endpoint-mongodbsettings-username)
-        pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Username".to_owned(), value.into().into_json());
+                .insert("Username".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2797,9 +2958,11 @@ pub mod endpoint {
         /// `AfterConnectScript`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mysqlsettings.html#cfn-dms-endpoint-mysqlsettings-afterconnectscript)
-        pub fn after_connect_script(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AfterConnectScript".to_owned(), value.into().into_json());
+        pub fn after_connect_script(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AfterConnectScript".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2808,11 +2971,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mysqlsettings.html#cfn-dms-endpoint-mysqlsettings-cleansourcemetadataonmismatch)
         pub fn clean_source_metadata_on_mismatch(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "CleanSourceMetadataOnMismatch".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2820,27 +2983,31 @@ pub mod endpoint {
         /// `EventsPollInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mysqlsettings.html#cfn-dms-endpoint-mysqlsettings-eventspollinterval)
-        pub fn events_poll_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("EventsPollInterval".to_owned(), value.into().into_json());
+        pub fn events_poll_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "EventsPollInterval".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxFileSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mysqlsettings.html#cfn-dms-endpoint-mysqlsettings-maxfilesize)
-        pub fn max_file_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_file_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxFileSize".to_owned(), value.into().into_json());
+                .insert("MaxFileSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParallelLoadThreads`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mysqlsettings.html#cfn-dms-endpoint-mysqlsettings-parallelloadthreads)
-        pub fn parallel_load_threads(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ParallelLoadThreads".to_owned(), value.into().into_json());
+        pub fn parallel_load_threads(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ParallelLoadThreads".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2849,11 +3016,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mysqlsettings.html#cfn-dms-endpoint-mysqlsettings-secretsmanageraccessrolearn)
         pub fn secrets_manager_access_role_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerAccessRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2861,10 +3028,10 @@ pub mod endpoint {
         /// `SecretsManagerSecretId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mysqlsettings.html#cfn-dms-endpoint-mysqlsettings-secretsmanagersecretid)
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secrets_manager_secret_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "SecretsManagerSecretId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2872,18 +3039,18 @@ pub mod endpoint {
         /// `ServerTimezone`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mysqlsettings.html#cfn-dms-endpoint-mysqlsettings-servertimezone)
-        pub fn server_timezone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn server_timezone(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServerTimezone".to_owned(), value.into().into_json());
+                .insert("ServerTimezone".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetDbType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-mysqlsettings.html#cfn-dms-endpoint-mysqlsettings-targetdbtype)
-        pub fn target_db_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_db_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetDbType".to_owned(), value.into().into_json());
+                .insert("TargetDbType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2909,63 +3076,67 @@ pub mod endpoint {
         /// `ErrorRetryDuration`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-neptunesettings.html#cfn-dms-endpoint-neptunesettings-errorretryduration)
-        pub fn error_retry_duration(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ErrorRetryDuration".to_owned(), value.into().into_json());
+        pub fn error_retry_duration(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ErrorRetryDuration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IamAuthEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-neptunesettings.html#cfn-dms-endpoint-neptunesettings-iamauthenabled)
-        pub fn iam_auth_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn iam_auth_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IamAuthEnabled".to_owned(), value.into().into_json());
+                .insert("IamAuthEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxFileSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-neptunesettings.html#cfn-dms-endpoint-neptunesettings-maxfilesize)
-        pub fn max_file_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_file_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxFileSize".to_owned(), value.into().into_json());
+                .insert("MaxFileSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxRetryCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-neptunesettings.html#cfn-dms-endpoint-neptunesettings-maxretrycount)
-        pub fn max_retry_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_retry_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxRetryCount".to_owned(), value.into().into_json());
+                .insert("MaxRetryCount".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3BucketFolder`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-neptunesettings.html#cfn-dms-endpoint-neptunesettings-s3bucketfolder)
-        pub fn s3_bucket_folder(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket_folder(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3BucketFolder".to_owned(), value.into().into_json());
+                .insert("S3BucketFolder".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3BucketName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-neptunesettings.html#cfn-dms-endpoint-neptunesettings-s3bucketname)
-        pub fn s3_bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3BucketName".to_owned(), value.into().into_json());
+                .insert("S3BucketName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ServiceAccessRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-neptunesettings.html#cfn-dms-endpoint-neptunesettings-serviceaccessrolearn)
-        pub fn service_access_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ServiceAccessRoleArn".to_owned(), value.into().into_json());
+        pub fn service_access_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ServiceAccessRoleArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2991,10 +3162,10 @@ pub mod endpoint {
         /// `AccessAlternateDirectly`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-accessalternatedirectly)
-        pub fn access_alternate_directly(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn access_alternate_directly(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "AccessAlternateDirectly".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3002,10 +3173,10 @@ pub mod endpoint {
         /// `AddSupplementalLogging`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-addsupplementallogging)
-        pub fn add_supplemental_logging(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn add_supplemental_logging(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "AddSupplementalLogging".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3015,11 +3186,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-additionalarchivedlogdestid)
         pub fn additional_archived_log_dest_id(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "AdditionalArchivedLogDestId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3027,10 +3198,10 @@ pub mod endpoint {
         /// `AllowSelectNestedTables`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-allowselectnestedtables)
-        pub fn allow_select_nested_tables(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn allow_select_nested_tables(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "AllowSelectNestedTables".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3038,73 +3209,79 @@ pub mod endpoint {
         /// `ArchivedLogDestId`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-archivedlogdestid)
-        pub fn archived_log_dest_id(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ArchivedLogDestId".to_owned(), value.into().into_json());
+        pub fn archived_log_dest_id(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ArchivedLogDestId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ArchivedLogsOnly`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-archivedlogsonly)
-        pub fn archived_logs_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ArchivedLogsOnly".to_owned(), value.into().into_json());
+        pub fn archived_logs_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ArchivedLogsOnly".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AsmPassword`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-asmpassword)
-        pub fn asm_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn asm_password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AsmPassword".to_owned(), value.into().into_json());
+                .insert("AsmPassword".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AsmServer`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-asmserver)
-        pub fn asm_server(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn asm_server(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AsmServer".to_owned(), value.into().into_json());
+                .insert("AsmServer".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AsmUser`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-asmuser)
-        pub fn asm_user(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn asm_user(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AsmUser".to_owned(), value.into().into_json());
+                .insert("AsmUser".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CharLengthSemantics`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-charlengthsemantics)
-        pub fn char_length_semantics(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CharLengthSemantics".to_owned(), value.into().into_json());
+        pub fn char_length_semantics(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CharLengthSemantics".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DirectPathNoLog`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-directpathnolog)
-        pub fn direct_path_no_log(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn direct_path_no_log(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("DirectPathNoLog".to_owned(), value.into().into_json());
+                .insert("DirectPathNoLog".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DirectPathParallelLoad`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-directpathparallelload)
-        pub fn direct_path_parallel_load(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn direct_path_parallel_load(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "DirectPathParallelLoad".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3112,13 +3289,10 @@ pub mod endpoint {
         /// `EnableHomogenousTablespace`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-enablehomogenoustablespace)
-        pub fn enable_homogenous_tablespace(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn enable_homogenous_tablespace(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnableHomogenousTablespace".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3128,11 +3302,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-extraarchivedlogdestids)
         pub fn extra_archived_log_dest_ids(
             mut self,
-            value: impl Into<crate::Value<Vec<i64>>>,
+            value: impl crate::IntoValue<Vec<i64>>,
         ) -> Self {
             self.0.insert(
                 "ExtraArchivedLogDestIds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3140,13 +3314,10 @@ pub mod endpoint {
         /// `FailTasksOnLobTruncation`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-failtasksonlobtruncation)
-        pub fn fail_tasks_on_lob_truncation(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn fail_tasks_on_lob_truncation(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "FailTasksOnLobTruncation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3154,28 +3325,32 @@ pub mod endpoint {
         /// `NumberDatatypeScale`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-numberdatatypescale)
-        pub fn number_datatype_scale(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("NumberDatatypeScale".to_owned(), value.into().into_json());
+        pub fn number_datatype_scale(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "NumberDatatypeScale".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OraclePathPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-oraclepathprefix)
-        pub fn oracle_path_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OraclePathPrefix".to_owned(), value.into().into_json());
+        pub fn oracle_path_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OraclePathPrefix".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ParallelAsmReadThreads`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-parallelasmreadthreads)
-        pub fn parallel_asm_read_threads(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn parallel_asm_read_threads(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "ParallelAsmReadThreads".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3183,36 +3358,40 @@ pub mod endpoint {
         /// `ReadAheadBlocks`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-readaheadblocks)
-        pub fn read_ahead_blocks(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn read_ahead_blocks(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ReadAheadBlocks".to_owned(), value.into().into_json());
+                .insert("ReadAheadBlocks".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReadTableSpaceName`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-readtablespacename)
-        pub fn read_table_space_name(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ReadTableSpaceName".to_owned(), value.into().into_json());
+        pub fn read_table_space_name(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ReadTableSpaceName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ReplacePathPrefix`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-replacepathprefix)
-        pub fn replace_path_prefix(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ReplacePathPrefix".to_owned(), value.into().into_json());
+        pub fn replace_path_prefix(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ReplacePathPrefix".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RetryInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-retryinterval)
-        pub fn retry_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn retry_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RetryInterval".to_owned(), value.into().into_json());
+                .insert("RetryInterval".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3221,11 +3400,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-secretsmanageraccessrolearn)
         pub fn secrets_manager_access_role_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerAccessRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3235,11 +3414,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-secretsmanageroracleasmaccessrolearn)
         pub fn secrets_manager_oracle_asm_access_role_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerOracleAsmAccessRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3249,11 +3428,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-secretsmanageroracleasmsecretid)
         pub fn secrets_manager_oracle_asm_secret_id(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerOracleAsmSecretId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3261,10 +3440,10 @@ pub mod endpoint {
         /// `SecretsManagerSecretId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-secretsmanagersecretid)
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secrets_manager_secret_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "SecretsManagerSecretId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3272,22 +3451,21 @@ pub mod endpoint {
         /// `SecurityDbEncryption`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-securitydbencryption)
-        pub fn security_db_encryption(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SecurityDbEncryption".to_owned(), value.into().into_json());
+        pub fn security_db_encryption(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SecurityDbEncryption".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SecurityDbEncryptionName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-securitydbencryptionname)
-        pub fn security_db_encryption_name(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn security_db_encryption_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "SecurityDbEncryptionName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3297,11 +3475,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-spatialdataoptiontogeojsonfunctionname)
         pub fn spatial_data_option_to_geo_json_function_name(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SpatialDataOptionToGeoJsonFunctionName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3309,9 +3487,11 @@ pub mod endpoint {
         /// `StandbyDelayTime`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-standbydelaytime)
-        pub fn standby_delay_time(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("StandbyDelayTime".to_owned(), value.into().into_json());
+        pub fn standby_delay_time(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "StandbyDelayTime".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3320,11 +3500,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-usealternatefolderforonline)
         pub fn use_alternate_folder_for_online(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "UseAlternateFolderForOnline".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3332,36 +3512,40 @@ pub mod endpoint {
         /// `UseBFile`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-usebfile)
-        pub fn use_b_file(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_b_file(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("UseBFile".to_owned(), value.into().into_json());
+                .insert("UseBFile".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UseDirectPathFullLoad`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-usedirectpathfullload)
-        pub fn use_direct_path_full_load(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("UseDirectPathFullLoad".to_owned(), value.into().into_json());
+        pub fn use_direct_path_full_load(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "UseDirectPathFullLoad".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `UseLogminerReader`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-uselogminerreader)
-        pub fn use_logminer_reader(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("UseLogminerReader".to_owned(), value.into().into_json());
+        pub fn use_logminer_reader(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "UseLogminerReader".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `UsePathPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-usepathprefix)
-        pub fn use_path_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn use_path_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UsePathPrefix".to_owned(), value.into().into_json());
+                .insert("UsePathPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3387,67 +3571,70 @@ pub mod endpoint {
         /// `AfterConnectScript`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-postgresqlsettings.html#cfn-dms-endpoint-postgresqlsettings-afterconnectscript)
-        pub fn after_connect_script(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AfterConnectScript".to_owned(), value.into().into_json());
+        pub fn after_connect_script(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AfterConnectScript".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `BabelfishDatabaseName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-postgresqlsettings.html#cfn-dms-endpoint-postgresqlsettings-babelfishdatabasename)
-        pub fn babelfish_database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BabelfishDatabaseName".to_owned(), value.into().into_json());
+        pub fn babelfish_database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BabelfishDatabaseName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CaptureDdls`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-postgresqlsettings.html#cfn-dms-endpoint-postgresqlsettings-captureddls)
-        pub fn capture_ddls(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn capture_ddls(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("CaptureDdls".to_owned(), value.into().into_json());
+                .insert("CaptureDdls".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DatabaseMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-postgresqlsettings.html#cfn-dms-endpoint-postgresqlsettings-databasemode)
-        pub fn database_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseMode".to_owned(), value.into().into_json());
+                .insert("DatabaseMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DdlArtifactsSchema`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-postgresqlsettings.html#cfn-dms-endpoint-postgresqlsettings-ddlartifactsschema)
-        pub fn ddl_artifacts_schema(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DdlArtifactsSchema".to_owned(), value.into().into_json());
+        pub fn ddl_artifacts_schema(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DdlArtifactsSchema".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExecuteTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-postgresqlsettings.html#cfn-dms-endpoint-postgresqlsettings-executetimeout)
-        pub fn execute_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn execute_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ExecuteTimeout".to_owned(), value.into().into_json());
+                .insert("ExecuteTimeout".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FailTasksOnLobTruncation`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-postgresqlsettings.html#cfn-dms-endpoint-postgresqlsettings-failtasksonlobtruncation)
-        pub fn fail_tasks_on_lob_truncation(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn fail_tasks_on_lob_truncation(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "FailTasksOnLobTruncation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3455,54 +3642,58 @@ pub mod endpoint {
         /// `HeartbeatEnable`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-postgresqlsettings.html#cfn-dms-endpoint-postgresqlsettings-heartbeatenable)
-        pub fn heartbeat_enable(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn heartbeat_enable(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("HeartbeatEnable".to_owned(), value.into().into_json());
+                .insert("HeartbeatEnable".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HeartbeatFrequency`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-postgresqlsettings.html#cfn-dms-endpoint-postgresqlsettings-heartbeatfrequency)
-        pub fn heartbeat_frequency(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("HeartbeatFrequency".to_owned(), value.into().into_json());
+        pub fn heartbeat_frequency(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "HeartbeatFrequency".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HeartbeatSchema`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-postgresqlsettings.html#cfn-dms-endpoint-postgresqlsettings-heartbeatschema)
-        pub fn heartbeat_schema(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn heartbeat_schema(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HeartbeatSchema".to_owned(), value.into().into_json());
+                .insert("HeartbeatSchema".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MapBooleanAsBoolean`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-postgresqlsettings.html#cfn-dms-endpoint-postgresqlsettings-mapbooleanasboolean)
-        pub fn map_boolean_as_boolean(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("MapBooleanAsBoolean".to_owned(), value.into().into_json());
+        pub fn map_boolean_as_boolean(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "MapBooleanAsBoolean".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxFileSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-postgresqlsettings.html#cfn-dms-endpoint-postgresqlsettings-maxfilesize)
-        pub fn max_file_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_file_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxFileSize".to_owned(), value.into().into_json());
+                .insert("MaxFileSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PluginName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-postgresqlsettings.html#cfn-dms-endpoint-postgresqlsettings-pluginname)
-        pub fn plugin_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn plugin_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PluginName".to_owned(), value.into().into_json());
+                .insert("PluginName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3511,11 +3702,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-postgresqlsettings.html#cfn-dms-endpoint-postgresqlsettings-secretsmanageraccessrolearn)
         pub fn secrets_manager_access_role_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerAccessRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3523,10 +3714,10 @@ pub mod endpoint {
         /// `SecretsManagerSecretId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-postgresqlsettings.html#cfn-dms-endpoint-postgresqlsettings-secretsmanagersecretid)
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secrets_manager_secret_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "SecretsManagerSecretId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3534,9 +3725,9 @@ pub mod endpoint {
         /// `SlotName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-postgresqlsettings.html#cfn-dms-endpoint-postgresqlsettings-slotname)
-        pub fn slot_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn slot_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SlotName".to_owned(), value.into().into_json());
+                .insert("SlotName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3562,62 +3753,67 @@ pub mod endpoint {
         /// `AuthPassword`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redissettings.html#cfn-dms-endpoint-redissettings-authpassword)
-        pub fn auth_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn auth_password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AuthPassword".to_owned(), value.into().into_json());
+                .insert("AuthPassword".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AuthType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redissettings.html#cfn-dms-endpoint-redissettings-authtype)
-        pub fn auth_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn auth_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AuthType".to_owned(), value.into().into_json());
+                .insert("AuthType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AuthUserName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redissettings.html#cfn-dms-endpoint-redissettings-authusername)
-        pub fn auth_user_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn auth_user_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AuthUserName".to_owned(), value.into().into_json());
+                .insert("AuthUserName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Port`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redissettings.html#cfn-dms-endpoint-redissettings-port)
-        pub fn port(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ServerName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redissettings.html#cfn-dms-endpoint-redissettings-servername)
-        pub fn server_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn server_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServerName".to_owned(), value.into().into_json());
+                .insert("ServerName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SslCaCertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redissettings.html#cfn-dms-endpoint-redissettings-sslcacertificatearn)
-        pub fn ssl_ca_certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SslCaCertificateArn".to_owned(), value.into().into_json());
+        pub fn ssl_ca_certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SslCaCertificateArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SslSecurityProtocol`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redissettings.html#cfn-dms-endpoint-redissettings-sslsecurityprotocol)
-        pub fn ssl_security_protocol(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SslSecurityProtocol".to_owned(), value.into().into_json());
+        pub fn ssl_security_protocol(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SslSecurityProtocol".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3643,109 +3839,115 @@ pub mod endpoint {
         /// `AcceptAnyDate`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-acceptanydate)
-        pub fn accept_any_date(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn accept_any_date(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AcceptAnyDate".to_owned(), value.into().into_json());
+                .insert("AcceptAnyDate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AfterConnectScript`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-afterconnectscript)
-        pub fn after_connect_script(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AfterConnectScript".to_owned(), value.into().into_json());
+        pub fn after_connect_script(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AfterConnectScript".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `BucketFolder`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-bucketfolder)
-        pub fn bucket_folder(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_folder(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketFolder".to_owned(), value.into().into_json());
+                .insert("BucketFolder".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BucketName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-bucketname)
-        pub fn bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketName".to_owned(), value.into().into_json());
+                .insert("BucketName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CaseSensitiveNames`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-casesensitivenames)
-        pub fn case_sensitive_names(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CaseSensitiveNames".to_owned(), value.into().into_json());
+        pub fn case_sensitive_names(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CaseSensitiveNames".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CompUpdate`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-compupdate)
-        pub fn comp_update(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn comp_update(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("CompUpdate".to_owned(), value.into().into_json());
+                .insert("CompUpdate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ConnectionTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-connectiontimeout)
-        pub fn connection_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ConnectionTimeout".to_owned(), value.into().into_json());
+        pub fn connection_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ConnectionTimeout".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DateFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-dateformat)
-        pub fn date_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn date_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DateFormat".to_owned(), value.into().into_json());
+                .insert("DateFormat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EmptyAsNull`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-emptyasnull)
-        pub fn empty_as_null(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn empty_as_null(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EmptyAsNull".to_owned(), value.into().into_json());
+                .insert("EmptyAsNull".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EncryptionMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-encryptionmode)
-        pub fn encryption_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn encryption_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EncryptionMode".to_owned(), value.into().into_json());
+                .insert("EncryptionMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExplicitIds`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-explicitids)
-        pub fn explicit_ids(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn explicit_ids(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ExplicitIds".to_owned(), value.into().into_json());
+                .insert("ExplicitIds".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FileTransferUploadStreams`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-filetransferuploadstreams)
-        pub fn file_transfer_upload_streams(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn file_transfer_upload_streams(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "FileTransferUploadStreams".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3753,54 +3955,58 @@ pub mod endpoint {
         /// `LoadTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-loadtimeout)
-        pub fn load_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn load_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("LoadTimeout".to_owned(), value.into().into_json());
+                .insert("LoadTimeout".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MapBooleanAsBoolean`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-mapbooleanasboolean)
-        pub fn map_boolean_as_boolean(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("MapBooleanAsBoolean".to_owned(), value.into().into_json());
+        pub fn map_boolean_as_boolean(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "MapBooleanAsBoolean".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxFileSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-maxfilesize)
-        pub fn max_file_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_file_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxFileSize".to_owned(), value.into().into_json());
+                .insert("MaxFileSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RemoveQuotes`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-removequotes)
-        pub fn remove_quotes(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn remove_quotes(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("RemoveQuotes".to_owned(), value.into().into_json());
+                .insert("RemoveQuotes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReplaceChars`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-replacechars)
-        pub fn replace_chars(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn replace_chars(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ReplaceChars".to_owned(), value.into().into_json());
+                .insert("ReplaceChars".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReplaceInvalidChars`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-replaceinvalidchars)
-        pub fn replace_invalid_chars(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ReplaceInvalidChars".to_owned(), value.into().into_json());
+        pub fn replace_invalid_chars(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ReplaceInvalidChars".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3809,11 +4015,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-secretsmanageraccessrolearn)
         pub fn secrets_manager_access_role_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerAccessRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3821,10 +4027,10 @@ pub mod endpoint {
         /// `SecretsManagerSecretId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-secretsmanagersecretid)
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secrets_manager_secret_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "SecretsManagerSecretId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3834,11 +4040,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-serversideencryptionkmskeyid)
         pub fn server_side_encryption_kms_key_id(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ServerSideEncryptionKmsKeyId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3846,45 +4052,47 @@ pub mod endpoint {
         /// `ServiceAccessRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-serviceaccessrolearn)
-        pub fn service_access_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ServiceAccessRoleArn".to_owned(), value.into().into_json());
+        pub fn service_access_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ServiceAccessRoleArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimeFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-timeformat)
-        pub fn time_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn time_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TimeFormat".to_owned(), value.into().into_json());
+                .insert("TimeFormat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TrimBlanks`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-trimblanks)
-        pub fn trim_blanks(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn trim_blanks(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("TrimBlanks".to_owned(), value.into().into_json());
+                .insert("TrimBlanks".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TruncateColumns`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-truncatecolumns)
-        pub fn truncate_columns(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn truncate_columns(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("TruncateColumns".to_owned(), value.into().into_json());
+                .insert("TruncateColumns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WriteBufferSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-writebuffersize)
-        pub fn write_buffer_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn write_buffer_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("WriteBufferSize".to_owned(), value.into().into_json());
+                .insert("WriteBufferSize".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3910,9 +4118,9 @@ pub mod endpoint {
         /// `AddColumnName`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-addcolumnname)
-        pub fn add_column_name(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn add_column_name(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AddColumnName".to_owned(), value.into().into_json());
+                .insert("AddColumnName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3921,11 +4129,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-addtrailingpaddingcharacter)
         pub fn add_trailing_padding_character(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "AddTrailingPaddingCharacter".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3933,145 +4141,151 @@ pub mod endpoint {
         /// `BucketFolder`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-bucketfolder)
-        pub fn bucket_folder(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_folder(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketFolder".to_owned(), value.into().into_json());
+                .insert("BucketFolder".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BucketName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-bucketname)
-        pub fn bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketName".to_owned(), value.into().into_json());
+                .insert("BucketName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CannedAclForObjects`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-cannedaclforobjects)
-        pub fn canned_acl_for_objects(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CannedAclForObjects".to_owned(), value.into().into_json());
+        pub fn canned_acl_for_objects(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CannedAclForObjects".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CdcInsertsAndUpdates`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-cdcinsertsandupdates)
-        pub fn cdc_inserts_and_updates(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CdcInsertsAndUpdates".to_owned(), value.into().into_json());
+        pub fn cdc_inserts_and_updates(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CdcInsertsAndUpdates".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CdcInsertsOnly`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-cdcinsertsonly)
-        pub fn cdc_inserts_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn cdc_inserts_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("CdcInsertsOnly".to_owned(), value.into().into_json());
+                .insert("CdcInsertsOnly".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CdcMaxBatchInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-cdcmaxbatchinterval)
-        pub fn cdc_max_batch_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("CdcMaxBatchInterval".to_owned(), value.into().into_json());
+        pub fn cdc_max_batch_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "CdcMaxBatchInterval".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CdcMinFileSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-cdcminfilesize)
-        pub fn cdc_min_file_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn cdc_min_file_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("CdcMinFileSize".to_owned(), value.into().into_json());
+                .insert("CdcMinFileSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CdcPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-cdcpath)
-        pub fn cdc_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cdc_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CdcPath".to_owned(), value.into().into_json());
+                .insert("CdcPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CompressionType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-compressiontype)
-        pub fn compression_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn compression_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CompressionType".to_owned(), value.into().into_json());
+                .insert("CompressionType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CsvDelimiter`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-csvdelimiter)
-        pub fn csv_delimiter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn csv_delimiter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CsvDelimiter".to_owned(), value.into().into_json());
+                .insert("CsvDelimiter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CsvNoSupValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-csvnosupvalue)
-        pub fn csv_no_sup_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn csv_no_sup_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CsvNoSupValue".to_owned(), value.into().into_json());
+                .insert("CsvNoSupValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CsvNullValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-csvnullvalue)
-        pub fn csv_null_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn csv_null_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CsvNullValue".to_owned(), value.into().into_json());
+                .insert("CsvNullValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CsvRowDelimiter`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-csvrowdelimiter)
-        pub fn csv_row_delimiter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn csv_row_delimiter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CsvRowDelimiter".to_owned(), value.into().into_json());
+                .insert("CsvRowDelimiter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DataFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-dataformat)
-        pub fn data_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn data_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DataFormat".to_owned(), value.into().into_json());
+                .insert("DataFormat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DataPageSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-datapagesize)
-        pub fn data_page_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn data_page_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DataPageSize".to_owned(), value.into().into_json());
+                .insert("DataPageSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DatePartitionDelimiter`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-datepartitiondelimiter)
-        pub fn date_partition_delimiter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn date_partition_delimiter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "DatePartitionDelimiter".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4079,82 +4293,94 @@ pub mod endpoint {
         /// `DatePartitionEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-datepartitionenabled)
-        pub fn date_partition_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DatePartitionEnabled".to_owned(), value.into().into_json());
+        pub fn date_partition_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DatePartitionEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DatePartitionSequence`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-datepartitionsequence)
-        pub fn date_partition_sequence(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DatePartitionSequence".to_owned(), value.into().into_json());
+        pub fn date_partition_sequence(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DatePartitionSequence".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DatePartitionTimezone`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-datepartitiontimezone)
-        pub fn date_partition_timezone(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DatePartitionTimezone".to_owned(), value.into().into_json());
+        pub fn date_partition_timezone(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DatePartitionTimezone".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DictPageSizeLimit`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-dictpagesizelimit)
-        pub fn dict_page_size_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DictPageSizeLimit".to_owned(), value.into().into_json());
+        pub fn dict_page_size_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DictPageSizeLimit".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EnableStatistics`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-enablestatistics)
-        pub fn enable_statistics(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnableStatistics".to_owned(), value.into().into_json());
+        pub fn enable_statistics(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnableStatistics".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EncodingType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-encodingtype)
-        pub fn encoding_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn encoding_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EncodingType".to_owned(), value.into().into_json());
+                .insert("EncodingType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EncryptionMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-encryptionmode)
-        pub fn encryption_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn encryption_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EncryptionMode".to_owned(), value.into().into_json());
+                .insert("EncryptionMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExpectedBucketOwner`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-expectedbucketowner)
-        pub fn expected_bucket_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ExpectedBucketOwner".to_owned(), value.into().into_json());
+        pub fn expected_bucket_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ExpectedBucketOwner".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExternalTableDefinition`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-externaltabledefinition)
-        pub fn external_table_definition(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn external_table_definition(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ExternalTableDefinition".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4162,36 +4388,42 @@ pub mod endpoint {
         /// `GlueCatalogGeneration`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-gluecataloggeneration)
-        pub fn glue_catalog_generation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("GlueCatalogGeneration".to_owned(), value.into().into_json());
+        pub fn glue_catalog_generation(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "GlueCatalogGeneration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IgnoreHeaderRows`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-ignoreheaderrows)
-        pub fn ignore_header_rows(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("IgnoreHeaderRows".to_owned(), value.into().into_json());
+        pub fn ignore_header_rows(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "IgnoreHeaderRows".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IncludeOpForFullLoad`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-includeopforfullload)
-        pub fn include_op_for_full_load(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeOpForFullLoad".to_owned(), value.into().into_json());
+        pub fn include_op_for_full_load(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeOpForFullLoad".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxFileSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-maxfilesize)
-        pub fn max_file_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_file_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxFileSize".to_owned(), value.into().into_json());
+                .insert("MaxFileSize".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4200,11 +4432,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-parquettimestampinmillisecond)
         pub fn parquet_timestamp_in_millisecond(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "ParquetTimestampInMillisecond".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4212,36 +4444,38 @@ pub mod endpoint {
         /// `ParquetVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-parquetversion)
-        pub fn parquet_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn parquet_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ParquetVersion".to_owned(), value.into().into_json());
+                .insert("ParquetVersion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PreserveTransactions`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-preservetransactions)
-        pub fn preserve_transactions(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("PreserveTransactions".to_owned(), value.into().into_json());
+        pub fn preserve_transactions(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "PreserveTransactions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Rfc4180`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-rfc4180)
-        pub fn rfc4180(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn rfc4180(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Rfc4180".to_owned(), value.into().into_json());
+                .insert("Rfc4180".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RowGroupLength`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-rowgrouplength)
-        pub fn row_group_length(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn row_group_length(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RowGroupLength".to_owned(), value.into().into_json());
+                .insert("RowGroupLength".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4250,11 +4484,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-serversideencryptionkmskeyid)
         pub fn server_side_encryption_kms_key_id(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ServerSideEncryptionKmsKeyId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4262,27 +4496,33 @@ pub mod endpoint {
         /// `ServiceAccessRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-serviceaccessrolearn)
-        pub fn service_access_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ServiceAccessRoleArn".to_owned(), value.into().into_json());
+        pub fn service_access_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ServiceAccessRoleArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimestampColumnName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-timestampcolumnname)
-        pub fn timestamp_column_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TimestampColumnName".to_owned(), value.into().into_json());
+        pub fn timestamp_column_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TimestampColumnName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `UseCsvNoSupValue`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-usecsvnosupvalue)
-        pub fn use_csv_no_sup_value(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("UseCsvNoSupValue".to_owned(), value.into().into_json());
+        pub fn use_csv_no_sup_value(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "UseCsvNoSupValue".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4291,11 +4531,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-usetaskstarttimeforfullloadtimestamp)
         pub fn use_task_start_time_for_full_load_timestamp(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "UseTaskStartTimeForFullLoadTimestamp".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4324,11 +4564,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-sybasesettings.html#cfn-dms-endpoint-sybasesettings-secretsmanageraccessrolearn)
         pub fn secrets_manager_access_role_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerAccessRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4336,10 +4576,10 @@ pub mod endpoint {
         /// `SecretsManagerSecretId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-endpoint-sybasesettings.html#cfn-dms-endpoint-sybasesettings-secretsmanagersecretid)
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secrets_manager_secret_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "SecretsManagerSecretId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4360,12 +4600,12 @@ pub mod endpoint {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4387,27 +4627,28 @@ pub struct EventSubscription(crate::Resource);
 
 impl EventSubscription {
     /// A new `AWS::DMS::EventSubscription` with its required properties.
-    pub fn new(sns_topic_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(sns_topic_arn: impl crate::IntoValue<String>) -> Self {
         EventSubscription(
             crate::Resource::new("AWS::DMS::EventSubscription")
-                .property("SnsTopicArn", sns_topic_arn.into().into_json()),
+                .property("SnsTopicArn", sns_topic_arn.into_value().into_json()),
         )
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-eventsubscription.html#cfn-dms-eventsubscription-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
     /// `EventCategories`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-eventsubscription.html#cfn-dms-eventsubscription-eventcategories)
-    pub fn event_categories(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn event_categories(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("EventCategories", value.into().into_json());
+            .set_property("EventCategories", value.into_value().into_json());
         self
     }
 
@@ -4416,16 +4657,18 @@ impl EventSubscription {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-eventsubscription.html#cfn-dms-eventsubscription-sourceids)
-    pub fn source_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("SourceIds", value.into().into_json());
+    pub fn source_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("SourceIds", value.into_value().into_json());
         self
     }
 
     /// `SourceType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-eventsubscription.html#cfn-dms-eventsubscription-sourcetype)
-    pub fn source_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SourceType", value.into().into_json());
+    pub fn source_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SourceType", value.into_value().into_json());
         self
     }
 
@@ -4434,17 +4677,17 @@ impl EventSubscription {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-eventsubscription.html#cfn-dms-eventsubscription-subscriptionname)
-    pub fn subscription_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subscription_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SubscriptionName", value.into().into_json());
+            .set_property("SubscriptionName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](event_subscription::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-eventsubscription.html#cfn-dms-eventsubscription-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_subscription::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<event_subscription::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -4487,12 +4730,12 @@ pub mod event_subscription {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4521,9 +4764,9 @@ impl InstanceProfile {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-instanceprofile.html#cfn-dms-instanceprofile-availabilityzone)
-    pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZone", value.into().into_json());
+            .set_property("AvailabilityZone", value.into_value().into_json());
         self
     }
 
@@ -4532,8 +4775,9 @@ impl InstanceProfile {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-instanceprofile.html#cfn-dms-instanceprofile-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -4542,9 +4786,9 @@ impl InstanceProfile {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-instanceprofile.html#cfn-dms-instanceprofile-instanceprofileidentifier)
-    pub fn instance_profile_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn instance_profile_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InstanceProfileIdentifier", value.into().into_json());
+            .set_property("InstanceProfileIdentifier", value.into_value().into_json());
         self
     }
 
@@ -4553,9 +4797,9 @@ impl InstanceProfile {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-instanceprofile.html#cfn-dms-instanceprofile-instanceprofilename)
-    pub fn instance_profile_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn instance_profile_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InstanceProfileName", value.into().into_json());
+            .set_property("InstanceProfileName", value.into_value().into_json());
         self
     }
 
@@ -4564,8 +4808,9 @@ impl InstanceProfile {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-instanceprofile.html#cfn-dms-instanceprofile-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
@@ -4574,9 +4819,10 @@ impl InstanceProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-instanceprofile.html#cfn-dms-instanceprofile-networktype)
     pub fn network_type(
         mut self,
-        value: impl Into<crate::Value<instance_profile::NetworkType>>,
+        value: impl crate::IntoValue<instance_profile::NetworkType>,
     ) -> Self {
-        self.0.set_property("NetworkType", value.into().into_json());
+        self.0
+            .set_property("NetworkType", value.into_value().into_json());
         self
     }
 
@@ -4585,9 +4831,9 @@ impl InstanceProfile {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-instanceprofile.html#cfn-dms-instanceprofile-publiclyaccessible)
-    pub fn publicly_accessible(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn publicly_accessible(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PubliclyAccessible", value.into().into_json());
+            .set_property("PubliclyAccessible", value.into_value().into_json());
         self
     }
 
@@ -4596,26 +4842,26 @@ impl InstanceProfile {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-instanceprofile.html#cfn-dms-instanceprofile-subnetgroupidentifier)
-    pub fn subnet_group_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subnet_group_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SubnetGroupIdentifier", value.into().into_json());
+            .set_property("SubnetGroupIdentifier", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](instance_profile::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-instanceprofile.html#cfn-dms-instanceprofile-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<instance_profile::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<instance_profile::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `VpcSecurityGroups`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-instanceprofile.html#cfn-dms-instanceprofile-vpcsecuritygroups)
-    pub fn vpc_security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn vpc_security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VpcSecurityGroups", value.into().into_json());
+            .set_property("VpcSecurityGroups", value.into_value().into_json());
         self
     }
 }
@@ -4628,7 +4874,12 @@ impl Default for InstanceProfile {
 
 impl crate::typed::ResourceType for InstanceProfile {
     const TYPE_NAME: &'static str = "AWS::DMS::InstanceProfile";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -4669,12 +4920,12 @@ pub mod instance_profile {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4721,8 +4972,9 @@ impl MigrationProject {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-migrationproject.html#cfn-dms-migrationproject-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -4731,9 +4983,9 @@ impl MigrationProject {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-migrationproject.html#cfn-dms-migrationproject-instanceprofilearn)
-    pub fn instance_profile_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn instance_profile_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InstanceProfileArn", value.into().into_json());
+            .set_property("InstanceProfileArn", value.into_value().into_json());
         self
     }
 
@@ -4742,9 +4994,9 @@ impl MigrationProject {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-migrationproject.html#cfn-dms-migrationproject-instanceprofileidentifier)
-    pub fn instance_profile_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn instance_profile_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InstanceProfileIdentifier", value.into().into_json());
+            .set_property("InstanceProfileIdentifier", value.into_value().into_json());
         self
     }
 
@@ -4753,9 +5005,9 @@ impl MigrationProject {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-migrationproject.html#cfn-dms-migrationproject-instanceprofilename)
-    pub fn instance_profile_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn instance_profile_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InstanceProfileName", value.into().into_json());
+            .set_property("InstanceProfileName", value.into_value().into_json());
         self
     }
 
@@ -4764,12 +5016,11 @@ impl MigrationProject {
     /// Length: 1 to 40.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-migrationproject.html#cfn-dms-migrationproject-migrationprojectcreationtime)
-    pub fn migration_project_creation_time(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("MigrationProjectCreationTime", value.into().into_json());
+    pub fn migration_project_creation_time(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "MigrationProjectCreationTime",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -4778,9 +5029,9 @@ impl MigrationProject {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-migrationproject.html#cfn-dms-migrationproject-migrationprojectidentifier)
-    pub fn migration_project_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn migration_project_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MigrationProjectIdentifier", value.into().into_json());
+            .set_property("MigrationProjectIdentifier", value.into_value().into_json());
         self
     }
 
@@ -4789,9 +5040,9 @@ impl MigrationProject {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-migrationproject.html#cfn-dms-migrationproject-migrationprojectname)
-    pub fn migration_project_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn migration_project_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MigrationProjectName", value.into().into_json());
+            .set_property("MigrationProjectName", value.into_value().into_json());
         self
     }
 
@@ -4800,11 +5051,11 @@ impl MigrationProject {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-migrationproject.html#cfn-dms-migrationproject-schemaconversionapplicationattributes)
     pub fn schema_conversion_application_attributes(
         mut self,
-        value: impl Into<crate::Value<migration_project::SchemaConversionApplicationAttributes>>,
+        value: impl crate::IntoValue<migration_project::SchemaConversionApplicationAttributes>,
     ) -> Self {
         self.0.set_property(
             "SchemaConversionApplicationAttributes",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -4814,18 +5065,20 @@ impl MigrationProject {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-migrationproject.html#cfn-dms-migrationproject-sourcedataproviderdescriptors)
     pub fn source_data_provider_descriptors(
         mut self,
-        value: impl Into<crate::Value<Vec<migration_project::DataProviderDescriptor>>>,
+        value: impl crate::IntoValue<Vec<migration_project::DataProviderDescriptor>>,
     ) -> Self {
-        self.0
-            .set_property("SourceDataProviderDescriptors", value.into().into_json());
+        self.0.set_property(
+            "SourceDataProviderDescriptors",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Tags`: list of [`Tag`](migration_project::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-migrationproject.html#cfn-dms-migrationproject-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<migration_project::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<migration_project::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -4834,19 +5087,21 @@ impl MigrationProject {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-migrationproject.html#cfn-dms-migrationproject-targetdataproviderdescriptors)
     pub fn target_data_provider_descriptors(
         mut self,
-        value: impl Into<crate::Value<Vec<migration_project::DataProviderDescriptor>>>,
+        value: impl crate::IntoValue<Vec<migration_project::DataProviderDescriptor>>,
     ) -> Self {
-        self.0
-            .set_property("TargetDataProviderDescriptors", value.into().into_json());
+        self.0.set_property(
+            "TargetDataProviderDescriptors",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `TransformationRules`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-migrationproject.html#cfn-dms-migrationproject-transformationrules)
-    pub fn transformation_rules(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn transformation_rules(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TransformationRules", value.into().into_json());
+            .set_property("TransformationRules", value.into_value().into_json());
         self
     }
 }
@@ -4859,7 +5114,12 @@ impl Default for MigrationProject {
 
 impl crate::typed::ResourceType for MigrationProject {
     const TYPE_NAME: &'static str = "AWS::DMS::MigrationProject";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -4901,19 +5161,19 @@ pub mod migration_project {
         /// `DataProviderArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-migrationproject-dataproviderdescriptor.html#cfn-dms-migrationproject-dataproviderdescriptor-dataproviderarn)
-        pub fn data_provider_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn data_provider_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DataProviderArn".to_owned(), value.into().into_json());
+                .insert("DataProviderArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DataProviderIdentifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-migrationproject-dataproviderdescriptor.html#cfn-dms-migrationproject-dataproviderdescriptor-dataprovideridentifier)
-        pub fn data_provider_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn data_provider_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "DataProviderIdentifier".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4921,9 +5181,11 @@ pub mod migration_project {
         /// `DataProviderName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-migrationproject-dataproviderdescriptor.html#cfn-dms-migrationproject-dataproviderdescriptor-dataprovidername)
-        pub fn data_provider_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DataProviderName".to_owned(), value.into().into_json());
+        pub fn data_provider_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DataProviderName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4932,11 +5194,11 @@ pub mod migration_project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-migrationproject-dataproviderdescriptor.html#cfn-dms-migrationproject-dataproviderdescriptor-secretsmanageraccessrolearn)
         pub fn secrets_manager_access_role_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerAccessRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4944,10 +5206,10 @@ pub mod migration_project {
         /// `SecretsManagerSecretId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-migrationproject-dataproviderdescriptor.html#cfn-dms-migrationproject-dataproviderdescriptor-secretsmanagersecretid)
-        pub fn secrets_manager_secret_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secrets_manager_secret_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "SecretsManagerSecretId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4974,18 +5236,18 @@ pub mod migration_project {
         /// `S3BucketPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-migrationproject-schemaconversionapplicationattributes.html#cfn-dms-migrationproject-schemaconversionapplicationattributes-s3bucketpath)
-        pub fn s3_bucket_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3BucketPath".to_owned(), value.into().into_json());
+                .insert("S3BucketPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3BucketRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-migrationproject-schemaconversionapplicationattributes.html#cfn-dms-migrationproject-schemaconversionapplicationattributes-s3bucketrolearn)
-        pub fn s3_bucket_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3BucketRoleArn".to_owned(), value.into().into_json());
+                .insert("S3BucketRoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5005,12 +5267,12 @@ pub mod migration_project {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5033,33 +5295,39 @@ pub struct ReplicationConfig(crate::Resource);
 impl ReplicationConfig {
     /// A new `AWS::DMS::ReplicationConfig` with its required properties.
     pub fn new(
-        compute_config: impl Into<crate::Value<replication_config::ComputeConfig>>,
-        replication_config_identifier: impl Into<crate::Value<String>>,
-        replication_type: impl Into<crate::Value<replication_config::ReplicationType>>,
-        source_endpoint_arn: impl Into<crate::Value<String>>,
-        table_mappings: impl Into<crate::Value<crate::Json>>,
-        target_endpoint_arn: impl Into<crate::Value<String>>,
+        compute_config: impl crate::IntoValue<replication_config::ComputeConfig>,
+        replication_config_identifier: impl crate::IntoValue<String>,
+        replication_type: impl crate::IntoValue<replication_config::ReplicationType>,
+        source_endpoint_arn: impl crate::IntoValue<String>,
+        table_mappings: impl crate::IntoValue<crate::Json>,
+        target_endpoint_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ReplicationConfig(
             crate::Resource::new("AWS::DMS::ReplicationConfig")
-                .property("ComputeConfig", compute_config.into().into_json())
+                .property("ComputeConfig", compute_config.into_value().into_json())
                 .property(
                     "ReplicationConfigIdentifier",
-                    replication_config_identifier.into().into_json(),
+                    replication_config_identifier.into_value().into_json(),
                 )
-                .property("ReplicationType", replication_type.into().into_json())
-                .property("SourceEndpointArn", source_endpoint_arn.into().into_json())
-                .property("TableMappings", table_mappings.into().into_json())
-                .property("TargetEndpointArn", target_endpoint_arn.into().into_json()),
+                .property("ReplicationType", replication_type.into_value().into_json())
+                .property(
+                    "SourceEndpointArn",
+                    source_endpoint_arn.into_value().into_json(),
+                )
+                .property("TableMappings", table_mappings.into_value().into_json())
+                .property(
+                    "TargetEndpointArn",
+                    target_endpoint_arn.into_value().into_json(),
+                ),
         )
     }
 
     /// `ReplicationSettings`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationconfig.html#cfn-dms-replicationconfig-replicationsettings)
-    pub fn replication_settings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn replication_settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("ReplicationSettings", value.into().into_json());
+            .set_property("ReplicationSettings", value.into_value().into_json());
         self
     }
 
@@ -5068,18 +5336,18 @@ impl ReplicationConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationconfig.html#cfn-dms-replicationconfig-resourceidentifier)
-    pub fn resource_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceIdentifier", value.into().into_json());
+            .set_property("ResourceIdentifier", value.into_value().into_json());
         self
     }
 
     /// `SupplementalSettings`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationconfig.html#cfn-dms-replicationconfig-supplementalsettings)
-    pub fn supplemental_settings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn supplemental_settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("SupplementalSettings", value.into().into_json());
+            .set_property("SupplementalSettings", value.into_value().into_json());
         self
     }
 
@@ -5088,15 +5356,20 @@ impl ReplicationConfig {
     /// Items: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationconfig.html#cfn-dms-replicationconfig-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<replication_config::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<replication_config::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ReplicationConfig {
     const TYPE_NAME: &'static str = "AWS::DMS::ReplicationConfig";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
@@ -5131,55 +5404,59 @@ pub mod replication_config {
 
     impl ComputeConfig {
         /// A new `ComputeConfig` with its required properties.
-        pub fn new(max_capacity_units: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_capacity_units: impl crate::IntoValue<i64>) -> Self {
             ComputeConfig(crate::typed::Properties::from_iter([(
                 "MaxCapacityUnits".to_owned(),
-                max_capacity_units.into().into_json(),
+                max_capacity_units.into_value().into_json(),
             )]))
         }
 
         /// `AvailabilityZone`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-replicationconfig-computeconfig.html#cfn-dms-replicationconfig-computeconfig-availabilityzone)
-        pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AvailabilityZone".to_owned(), value.into().into_json());
+        pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AvailabilityZone".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DnsNameServers`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-replicationconfig-computeconfig.html#cfn-dms-replicationconfig-computeconfig-dnsnameservers)
-        pub fn dns_name_servers(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn dns_name_servers(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DnsNameServers".to_owned(), value.into().into_json());
+                .insert("DnsNameServers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-replicationconfig-computeconfig.html#cfn-dms-replicationconfig-computeconfig-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinCapacityUnits`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-replicationconfig-computeconfig.html#cfn-dms-replicationconfig-computeconfig-mincapacityunits)
-        pub fn min_capacity_units(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MinCapacityUnits".to_owned(), value.into().into_json());
+        pub fn min_capacity_units(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MinCapacityUnits".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MultiAZ`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-replicationconfig-computeconfig.html#cfn-dms-replicationconfig-computeconfig-multiaz)
-        pub fn multi_az(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn multi_az(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("MultiAZ".to_owned(), value.into().into_json());
+                .insert("MultiAZ".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5188,11 +5465,11 @@ pub mod replication_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-replicationconfig-computeconfig.html#cfn-dms-replicationconfig-computeconfig-preferredmaintenancewindow)
         pub fn preferred_maintenance_window(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "PreferredMaintenanceWindow".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5200,13 +5477,10 @@ pub mod replication_config {
         /// `ReplicationSubnetGroupId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-replicationconfig-computeconfig.html#cfn-dms-replicationconfig-computeconfig-replicationsubnetgroupid)
-        pub fn replication_subnet_group_id(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn replication_subnet_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ReplicationSubnetGroupId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5214,12 +5488,11 @@ pub mod replication_config {
         /// `VpcSecurityGroupIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dms-replicationconfig-computeconfig.html#cfn-dms-replicationconfig-computeconfig-vpcsecuritygroupids)
-        pub fn vpc_security_group_ids(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("VpcSecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn vpc_security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "VpcSecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5239,12 +5512,12 @@ pub mod replication_config {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5287,11 +5560,11 @@ pub struct ReplicationInstance(crate::Resource);
 
 impl ReplicationInstance {
     /// A new `AWS::DMS::ReplicationInstance` with its required properties.
-    pub fn new(replication_instance_class: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(replication_instance_class: impl crate::IntoValue<String>) -> Self {
         ReplicationInstance(
             crate::Resource::new("AWS::DMS::ReplicationInstance").property(
                 "ReplicationInstanceClass",
-                replication_instance_class.into().into_json(),
+                replication_instance_class.into_value().into_json(),
             ),
         )
     }
@@ -5299,36 +5572,36 @@ impl ReplicationInstance {
     /// `AllocatedStorage`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-allocatedstorage)
-    pub fn allocated_storage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn allocated_storage(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("AllocatedStorage", value.into().into_json());
+            .set_property("AllocatedStorage", value.into_value().into_json());
         self
     }
 
     /// `AllowMajorVersionUpgrade`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-allowmajorversionupgrade)
-    pub fn allow_major_version_upgrade(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn allow_major_version_upgrade(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AllowMajorVersionUpgrade", value.into().into_json());
+            .set_property("AllowMajorVersionUpgrade", value.into_value().into_json());
         self
     }
 
     /// `AutoMinorVersionUpgrade`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-autominorversionupgrade)
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn auto_minor_version_upgrade(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AutoMinorVersionUpgrade", value.into().into_json());
+            .set_property("AutoMinorVersionUpgrade", value.into_value().into_json());
         self
     }
 
     /// `AvailabilityZone`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-availabilityzone)
-    pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZone", value.into().into_json());
+            .set_property("AvailabilityZone", value.into_value().into_json());
         self
     }
 
@@ -5337,18 +5610,18 @@ impl ReplicationInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-dnsnameservers)
-    pub fn dns_name_servers(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn dns_name_servers(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DnsNameServers", value.into().into_json());
+            .set_property("DnsNameServers", value.into_value().into_json());
         self
     }
 
     /// `EngineVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-engineversion)
-    pub fn engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineVersion", value.into().into_json());
+            .set_property("EngineVersion", value.into_value().into_json());
         self
     }
 
@@ -5357,33 +5630,36 @@ impl ReplicationInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
     /// `MultiAZ`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-multiaz)
-    pub fn multi_az(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("MultiAZ", value.into().into_json());
+    pub fn multi_az(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("MultiAZ", value.into_value().into_json());
         self
     }
 
     /// `NetworkType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-networktype)
-    pub fn network_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("NetworkType", value.into().into_json());
+    pub fn network_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("NetworkType", value.into_value().into_json());
         self
     }
 
     /// `PreferredMaintenanceWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-preferredmaintenancewindow)
-    pub fn preferred_maintenance_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_maintenance_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredMaintenanceWindow", value.into().into_json());
+            .set_property("PreferredMaintenanceWindow", value.into_value().into_json());
         self
     }
 
@@ -5392,21 +5668,20 @@ impl ReplicationInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-publiclyaccessible)
-    pub fn publicly_accessible(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn publicly_accessible(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PubliclyAccessible", value.into().into_json());
+            .set_property("PubliclyAccessible", value.into_value().into_json());
         self
     }
 
     /// `ReplicationInstanceIdentifier`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-replicationinstanceidentifier)
-    pub fn replication_instance_identifier(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("ReplicationInstanceIdentifier", value.into().into_json());
+    pub fn replication_instance_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "ReplicationInstanceIdentifier",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -5417,10 +5692,12 @@ impl ReplicationInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-replicationsubnetgroupidentifier)
     pub fn replication_subnet_group_identifier(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("ReplicationSubnetGroupIdentifier", value.into().into_json());
+        self.0.set_property(
+            "ReplicationSubnetGroupIdentifier",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -5429,26 +5706,26 @@ impl ReplicationInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-resourceidentifier)
-    pub fn resource_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceIdentifier", value.into().into_json());
+            .set_property("ResourceIdentifier", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](replication_instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<replication_instance::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<replication_instance::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `VpcSecurityGroupIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-vpcsecuritygroupids)
-    pub fn vpc_security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn vpc_security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VpcSecurityGroupIds", value.into().into_json());
+            .set_property("VpcSecurityGroupIds", value.into_value().into_json());
         self
     }
 }
@@ -5507,12 +5784,12 @@ pub mod replication_instance {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5535,16 +5812,18 @@ pub struct ReplicationSubnetGroup(crate::Resource);
 impl ReplicationSubnetGroup {
     /// A new `AWS::DMS::ReplicationSubnetGroup` with its required properties.
     pub fn new(
-        replication_subnet_group_description: impl Into<crate::Value<String>>,
-        subnet_ids: impl Into<crate::Value<Vec<String>>>,
+        replication_subnet_group_description: impl crate::IntoValue<String>,
+        subnet_ids: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         ReplicationSubnetGroup(
             crate::Resource::new("AWS::DMS::ReplicationSubnetGroup")
                 .property(
                     "ReplicationSubnetGroupDescription",
-                    replication_subnet_group_description.into().into_json(),
+                    replication_subnet_group_description
+                        .into_value()
+                        .into_json(),
                 )
-                .property("SubnetIds", subnet_ids.into().into_json()),
+                .property("SubnetIds", subnet_ids.into_value().into_json()),
         )
     }
 
@@ -5555,10 +5834,12 @@ impl ReplicationSubnetGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationsubnetgroup.html#cfn-dms-replicationsubnetgroup-replicationsubnetgroupidentifier)
     pub fn replication_subnet_group_identifier(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("ReplicationSubnetGroupIdentifier", value.into().into_json());
+        self.0.set_property(
+            "ReplicationSubnetGroupIdentifier",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -5567,9 +5848,9 @@ impl ReplicationSubnetGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationsubnetgroup.html#cfn-dms-replicationsubnetgroup-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<replication_subnet_group::Tag>>>,
+        value: impl crate::IntoValue<Vec<replication_subnet_group::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -5612,12 +5893,12 @@ pub mod replication_subnet_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5640,67 +5921,73 @@ pub struct ReplicationTask(crate::Resource);
 impl ReplicationTask {
     /// A new `AWS::DMS::ReplicationTask` with its required properties.
     pub fn new(
-        migration_type: impl Into<crate::Value<String>>,
-        replication_instance_arn: impl Into<crate::Value<String>>,
-        source_endpoint_arn: impl Into<crate::Value<String>>,
-        table_mappings: impl Into<crate::Value<String>>,
-        target_endpoint_arn: impl Into<crate::Value<String>>,
+        migration_type: impl crate::IntoValue<String>,
+        replication_instance_arn: impl crate::IntoValue<String>,
+        source_endpoint_arn: impl crate::IntoValue<String>,
+        table_mappings: impl crate::IntoValue<String>,
+        target_endpoint_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ReplicationTask(
             crate::Resource::new("AWS::DMS::ReplicationTask")
-                .property("MigrationType", migration_type.into().into_json())
+                .property("MigrationType", migration_type.into_value().into_json())
                 .property(
                     "ReplicationInstanceArn",
-                    replication_instance_arn.into().into_json(),
+                    replication_instance_arn.into_value().into_json(),
                 )
-                .property("SourceEndpointArn", source_endpoint_arn.into().into_json())
-                .property("TableMappings", table_mappings.into().into_json())
-                .property("TargetEndpointArn", target_endpoint_arn.into().into_json()),
+                .property(
+                    "SourceEndpointArn",
+                    source_endpoint_arn.into_value().into_json(),
+                )
+                .property("TableMappings", table_mappings.into_value().into_json())
+                .property(
+                    "TargetEndpointArn",
+                    target_endpoint_arn.into_value().into_json(),
+                ),
         )
     }
 
     /// `CdcStartPosition`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationtask.html#cfn-dms-replicationtask-cdcstartposition)
-    pub fn cdc_start_position(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cdc_start_position(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CdcStartPosition", value.into().into_json());
+            .set_property("CdcStartPosition", value.into_value().into_json());
         self
     }
 
     /// `CdcStartTime`: number.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationtask.html#cfn-dms-replicationtask-cdcstarttime)
-    pub fn cdc_start_time(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn cdc_start_time(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("CdcStartTime", value.into().into_json());
+            .set_property("CdcStartTime", value.into_value().into_json());
         self
     }
 
     /// `CdcStopPosition`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationtask.html#cfn-dms-replicationtask-cdcstopposition)
-    pub fn cdc_stop_position(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cdc_stop_position(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CdcStopPosition", value.into().into_json());
+            .set_property("CdcStopPosition", value.into_value().into_json());
         self
     }
 
     /// `ReplicationTaskIdentifier`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationtask.html#cfn-dms-replicationtask-replicationtaskidentifier)
-    pub fn replication_task_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn replication_task_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ReplicationTaskIdentifier", value.into().into_json());
+            .set_property("ReplicationTaskIdentifier", value.into_value().into_json());
         self
     }
 
     /// `ReplicationTaskSettings`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationtask.html#cfn-dms-replicationtask-replicationtasksettings)
-    pub fn replication_task_settings(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn replication_task_settings(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ReplicationTaskSettings", value.into().into_json());
+            .set_property("ReplicationTaskSettings", value.into_value().into_json());
         self
     }
 
@@ -5709,25 +5996,26 @@ impl ReplicationTask {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationtask.html#cfn-dms-replicationtask-resourceidentifier)
-    pub fn resource_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceIdentifier", value.into().into_json());
+            .set_property("ResourceIdentifier", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](replication_task::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationtask.html#cfn-dms-replicationtask-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<replication_task::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<replication_task::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TaskData`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dms-replicationtask.html#cfn-dms-replicationtask-taskdata)
-    pub fn task_data(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TaskData", value.into().into_json());
+    pub fn task_data(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TaskData", value.into_value().into_json());
         self
     }
 }
@@ -5775,12 +6063,12 @@ pub mod replication_task {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

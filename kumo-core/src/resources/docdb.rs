@@ -12,6 +12,34 @@ pub const TYPES: &[&str] = &[
     "AWS::DocDB::GlobalCluster",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::DocDB::DBCluster",
+        <DbCluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DocDB::DBClusterParameterGroup",
+        <DbClusterParameterGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DocDB::DBInstance",
+        <DbInstance as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DocDB::DBSubnetGroup",
+        <DbSubnetGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DocDB::EventSubscription",
+        <EventSubscription as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DocDB::GlobalCluster",
+        <GlobalCluster as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::DocDB::DBCluster`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html)
@@ -29,9 +57,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-availabilityzones)
-    pub fn availability_zones(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn availability_zones(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AvailabilityZones", value.into().into_json());
+            .set_property("AvailabilityZones", value.into_value().into_json());
         self
     }
 
@@ -40,18 +68,18 @@ impl DbCluster {
     /// Range: 1 to 35.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-backupretentionperiod)
-    pub fn backup_retention_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn backup_retention_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("BackupRetentionPeriod", value.into().into_json());
+            .set_property("BackupRetentionPeriod", value.into_value().into_json());
         self
     }
 
     /// `CopyTagsToSnapshot`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-copytagstosnapshot)
-    pub fn copy_tags_to_snapshot(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn copy_tags_to_snapshot(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("CopyTagsToSnapshot", value.into().into_json());
+            .set_property("CopyTagsToSnapshot", value.into_value().into_json());
         self
     }
 
@@ -60,21 +88,20 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-dbclusteridentifier)
-    pub fn db_cluster_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_cluster_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBClusterIdentifier", value.into().into_json());
+            .set_property("DBClusterIdentifier", value.into_value().into_json());
         self
     }
 
     /// `DBClusterParameterGroupName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-dbclusterparametergroupname)
-    pub fn db_cluster_parameter_group_name(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("DBClusterParameterGroupName", value.into().into_json());
+    pub fn db_cluster_parameter_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "DBClusterParameterGroupName",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -83,18 +110,18 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-dbsubnetgroupname)
-    pub fn db_subnet_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_subnet_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBSubnetGroupName", value.into().into_json());
+            .set_property("DBSubnetGroupName", value.into_value().into_json());
         self
     }
 
     /// `DeletionProtection`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-deletionprotection)
-    pub fn deletion_protection(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deletion_protection(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeletionProtection", value.into().into_json());
+            .set_property("DeletionProtection", value.into_value().into_json());
         self
     }
 
@@ -103,10 +130,12 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-enablecloudwatchlogsexports)
     pub fn enable_cloudwatch_logs_exports(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
-        self.0
-            .set_property("EnableCloudwatchLogsExports", value.into().into_json());
+        self.0.set_property(
+            "EnableCloudwatchLogsExports",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -115,19 +144,19 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-engineversion)
     pub fn engine_version(
         mut self,
-        value: impl Into<crate::Value<db_cluster::EngineVersion>>,
+        value: impl crate::IntoValue<db_cluster::EngineVersion>,
     ) -> Self {
         self.0
-            .set_property("EngineVersion", value.into().into_json());
+            .set_property("EngineVersion", value.into_value().into_json());
         self
     }
 
     /// `GlobalClusterIdentifier`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-globalclusteridentifier)
-    pub fn global_cluster_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn global_cluster_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("GlobalClusterIdentifier", value.into().into_json());
+            .set_property("GlobalClusterIdentifier", value.into_value().into_json());
         self
     }
 
@@ -136,35 +165,36 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
     /// `ManageMasterUserPassword`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-managemasteruserpassword)
-    pub fn manage_master_user_password(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn manage_master_user_password(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ManageMasterUserPassword", value.into().into_json());
+            .set_property("ManageMasterUserPassword", value.into_value().into_json());
         self
     }
 
     /// `MasterUserPassword`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-masteruserpassword)
-    pub fn master_user_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn master_user_password(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MasterUserPassword", value.into().into_json());
+            .set_property("MasterUserPassword", value.into_value().into_json());
         self
     }
 
     /// `MasterUserSecretKmsKeyId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-masterusersecretkmskeyid)
-    pub fn master_user_secret_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn master_user_secret_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MasterUserSecretKmsKeyId", value.into().into_json());
+            .set_property("MasterUserSecretKmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -173,69 +203,71 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-masterusername)
-    pub fn master_username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn master_username(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MasterUsername", value.into().into_json());
+            .set_property("MasterUsername", value.into_value().into_json());
         self
     }
 
     /// `NetworkType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-networktype)
-    pub fn network_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("NetworkType", value.into().into_json());
+    pub fn network_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("NetworkType", value.into_value().into_json());
         self
     }
 
     /// `Port`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-port)
-    pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Port", value.into().into_json());
+    pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Port", value.into_value().into_json());
         self
     }
 
     /// `PreferredBackupWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-preferredbackupwindow)
-    pub fn preferred_backup_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_backup_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredBackupWindow", value.into().into_json());
+            .set_property("PreferredBackupWindow", value.into_value().into_json());
         self
     }
 
     /// `PreferredMaintenanceWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-preferredmaintenancewindow)
-    pub fn preferred_maintenance_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_maintenance_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredMaintenanceWindow", value.into().into_json());
+            .set_property("PreferredMaintenanceWindow", value.into_value().into_json());
         self
     }
 
     /// `RestoreToTime`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-restoretotime)
-    pub fn restore_to_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn restore_to_time(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RestoreToTime", value.into().into_json());
+            .set_property("RestoreToTime", value.into_value().into_json());
         self
     }
 
     /// `RestoreType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-restoretype)
-    pub fn restore_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RestoreType", value.into().into_json());
+    pub fn restore_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RestoreType", value.into_value().into_json());
         self
     }
 
     /// `RotateMasterUserPassword`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-rotatemasteruserpassword)
-    pub fn rotate_master_user_password(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn rotate_master_user_password(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("RotateMasterUserPassword", value.into().into_json());
+            .set_property("RotateMasterUserPassword", value.into_value().into_json());
         self
     }
 
@@ -244,10 +276,12 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-serverlessv2scalingconfiguration)
     pub fn serverless_v2_scaling_configuration(
         mut self,
-        value: impl Into<crate::Value<db_cluster::ServerlessV2ScalingConfiguration>>,
+        value: impl crate::IntoValue<db_cluster::ServerlessV2ScalingConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("ServerlessV2ScalingConfiguration", value.into().into_json());
+        self.0.set_property(
+            "ServerlessV2ScalingConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -256,9 +290,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-snapshotidentifier)
-    pub fn snapshot_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn snapshot_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SnapshotIdentifier", value.into().into_json());
+            .set_property("SnapshotIdentifier", value.into_value().into_json());
         self
     }
 
@@ -267,9 +301,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-sourcedbclusteridentifier)
-    pub fn source_db_cluster_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_db_cluster_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceDBClusterIdentifier", value.into().into_json());
+            .set_property("SourceDBClusterIdentifier", value.into_value().into_json());
         self
     }
 
@@ -278,43 +312,44 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-storageencrypted)
-    pub fn storage_encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn storage_encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("StorageEncrypted", value.into().into_json());
+            .set_property("StorageEncrypted", value.into_value().into_json());
         self
     }
 
     /// `StorageType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-storagetype)
-    pub fn storage_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StorageType", value.into().into_json());
+    pub fn storage_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StorageType", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](db_cluster::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<db_cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `UseLatestRestorableTime`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-uselatestrestorabletime)
-    pub fn use_latest_restorable_time(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn use_latest_restorable_time(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("UseLatestRestorableTime", value.into().into_json());
+            .set_property("UseLatestRestorableTime", value.into_value().into_json());
         self
     }
 
     /// `VpcSecurityGroupIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbcluster.html#cfn-docdb-dbcluster-vpcsecuritygroupids)
-    pub fn vpc_security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn vpc_security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VpcSecurityGroupIds", value.into().into_json());
+            .set_property("VpcSecurityGroupIds", value.into_value().into_json());
         self
     }
 }
@@ -387,12 +422,18 @@ pub mod db_cluster {
     impl ServerlessV2ScalingConfiguration {
         /// A new `ServerlessV2ScalingConfiguration` with its required properties.
         pub fn new(
-            max_capacity: impl Into<crate::Value<f64>>,
-            min_capacity: impl Into<crate::Value<f64>>,
+            max_capacity: impl crate::IntoValue<f64>,
+            min_capacity: impl crate::IntoValue<f64>,
         ) -> Self {
             ServerlessV2ScalingConfiguration(crate::typed::Properties::from_iter([
-                ("MaxCapacity".to_owned(), max_capacity.into().into_json()),
-                ("MinCapacity".to_owned(), min_capacity.into().into_json()),
+                (
+                    "MaxCapacity".to_owned(),
+                    max_capacity.into_value().into_json(),
+                ),
+                (
+                    "MinCapacity".to_owned(),
+                    min_capacity.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -412,12 +453,12 @@ pub mod db_cluster {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -464,15 +505,15 @@ pub struct DbClusterParameterGroup(crate::Resource);
 impl DbClusterParameterGroup {
     /// A new `AWS::DocDB::DBClusterParameterGroup` with its required properties.
     pub fn new(
-        description: impl Into<crate::Value<String>>,
-        family: impl Into<crate::Value<String>>,
-        parameters: impl Into<crate::Value<crate::Json>>,
+        description: impl crate::IntoValue<String>,
+        family: impl crate::IntoValue<String>,
+        parameters: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         DbClusterParameterGroup(
             crate::Resource::new("AWS::DocDB::DBClusterParameterGroup")
-                .property("Description", description.into().into_json())
-                .property("Family", family.into().into_json())
-                .property("Parameters", parameters.into().into_json()),
+                .property("Description", description.into_value().into_json())
+                .property("Family", family.into_value().into_json())
+                .property("Parameters", parameters.into_value().into_json()),
         )
     }
 
@@ -481,8 +522,8 @@ impl DbClusterParameterGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbclusterparametergroup.html#cfn-docdb-dbclusterparametergroup-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -491,9 +532,9 @@ impl DbClusterParameterGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbclusterparametergroup.html#cfn-docdb-dbclusterparametergroup-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<db_cluster_parameter_group::Tag>>>,
+        value: impl crate::IntoValue<Vec<db_cluster_parameter_group::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -536,12 +577,12 @@ pub mod db_cluster_parameter_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -564,25 +605,28 @@ pub struct DbInstance(crate::Resource);
 impl DbInstance {
     /// A new `AWS::DocDB::DBInstance` with its required properties.
     pub fn new(
-        db_cluster_identifier: impl Into<crate::Value<String>>,
-        db_instance_class: impl Into<crate::Value<String>>,
+        db_cluster_identifier: impl crate::IntoValue<String>,
+        db_instance_class: impl crate::IntoValue<String>,
     ) -> Self {
         DbInstance(
             crate::Resource::new("AWS::DocDB::DBInstance")
                 .property(
                     "DBClusterIdentifier",
-                    db_cluster_identifier.into().into_json(),
+                    db_cluster_identifier.into_value().into_json(),
                 )
-                .property("DBInstanceClass", db_instance_class.into().into_json()),
+                .property(
+                    "DBInstanceClass",
+                    db_instance_class.into_value().into_json(),
+                ),
         )
     }
 
     /// `AutoMinorVersionUpgrade`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbinstance.html#cfn-docdb-dbinstance-autominorversionupgrade)
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn auto_minor_version_upgrade(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AutoMinorVersionUpgrade", value.into().into_json());
+            .set_property("AutoMinorVersionUpgrade", value.into_value().into_json());
         self
     }
 
@@ -591,27 +635,27 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbinstance.html#cfn-docdb-dbinstance-availabilityzone)
-    pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZone", value.into().into_json());
+            .set_property("AvailabilityZone", value.into_value().into_json());
         self
     }
 
     /// `CACertificateIdentifier`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbinstance.html#cfn-docdb-dbinstance-cacertificateidentifier)
-    pub fn ca_certificate_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ca_certificate_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CACertificateIdentifier", value.into().into_json());
+            .set_property("CACertificateIdentifier", value.into_value().into_json());
         self
     }
 
     /// `CertificateRotationRestart`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbinstance.html#cfn-docdb-dbinstance-certificaterotationrestart)
-    pub fn certificate_rotation_restart(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn certificate_rotation_restart(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("CertificateRotationRestart", value.into().into_json());
+            .set_property("CertificateRotationRestart", value.into_value().into_json());
         self
     }
 
@@ -620,35 +664,35 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbinstance.html#cfn-docdb-dbinstance-dbinstanceidentifier)
-    pub fn db_instance_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_instance_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBInstanceIdentifier", value.into().into_json());
+            .set_property("DBInstanceIdentifier", value.into_value().into_json());
         self
     }
 
     /// `EnablePerformanceInsights`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbinstance.html#cfn-docdb-dbinstance-enableperformanceinsights)
-    pub fn enable_performance_insights(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_performance_insights(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnablePerformanceInsights", value.into().into_json());
+            .set_property("EnablePerformanceInsights", value.into_value().into_json());
         self
     }
 
     /// `PreferredMaintenanceWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbinstance.html#cfn-docdb-dbinstance-preferredmaintenancewindow)
-    pub fn preferred_maintenance_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_maintenance_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredMaintenanceWindow", value.into().into_json());
+            .set_property("PreferredMaintenanceWindow", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](db_instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbinstance.html#cfn-docdb-dbinstance-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_instance::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<db_instance::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -705,12 +749,12 @@ pub mod db_instance {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -733,16 +777,16 @@ pub struct DbSubnetGroup(crate::Resource);
 impl DbSubnetGroup {
     /// A new `AWS::DocDB::DBSubnetGroup` with its required properties.
     pub fn new(
-        db_subnet_group_description: impl Into<crate::Value<String>>,
-        subnet_ids: impl Into<crate::Value<Vec<String>>>,
+        db_subnet_group_description: impl crate::IntoValue<String>,
+        subnet_ids: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         DbSubnetGroup(
             crate::Resource::new("AWS::DocDB::DBSubnetGroup")
                 .property(
                     "DBSubnetGroupDescription",
-                    db_subnet_group_description.into().into_json(),
+                    db_subnet_group_description.into_value().into_json(),
                 )
-                .property("SubnetIds", subnet_ids.into().into_json()),
+                .property("SubnetIds", subnet_ids.into_value().into_json()),
         )
     }
 
@@ -751,17 +795,17 @@ impl DbSubnetGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbsubnetgroup.html#cfn-docdb-dbsubnetgroup-dbsubnetgroupname)
-    pub fn db_subnet_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_subnet_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBSubnetGroupName", value.into().into_json());
+            .set_property("DBSubnetGroupName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](db_subnet_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-dbsubnetgroup.html#cfn-docdb-dbsubnetgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_subnet_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<db_subnet_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -804,12 +848,12 @@ pub mod db_subnet_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -831,43 +875,46 @@ pub struct EventSubscription(crate::Resource);
 
 impl EventSubscription {
     /// A new `AWS::DocDB::EventSubscription` with its required properties.
-    pub fn new(sns_topic_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(sns_topic_arn: impl crate::IntoValue<String>) -> Self {
         EventSubscription(
             crate::Resource::new("AWS::DocDB::EventSubscription")
-                .property("SnsTopicArn", sns_topic_arn.into().into_json()),
+                .property("SnsTopicArn", sns_topic_arn.into_value().into_json()),
         )
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-eventsubscription.html#cfn-docdb-eventsubscription-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
     /// `EventCategories`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-eventsubscription.html#cfn-docdb-eventsubscription-eventcategories)
-    pub fn event_categories(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn event_categories(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("EventCategories", value.into().into_json());
+            .set_property("EventCategories", value.into_value().into_json());
         self
     }
 
     /// `SourceIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-eventsubscription.html#cfn-docdb-eventsubscription-sourceids)
-    pub fn source_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("SourceIds", value.into().into_json());
+    pub fn source_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("SourceIds", value.into_value().into_json());
         self
     }
 
     /// `SourceType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-eventsubscription.html#cfn-docdb-eventsubscription-sourcetype)
-    pub fn source_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SourceType", value.into().into_json());
+    pub fn source_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SourceType", value.into_value().into_json());
         self
     }
 
@@ -876,9 +923,9 @@ impl EventSubscription {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-eventsubscription.html#cfn-docdb-eventsubscription-subscriptionname)
-    pub fn subscription_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subscription_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SubscriptionName", value.into().into_json());
+            .set_property("SubscriptionName", value.into_value().into_json());
         self
     }
 }
@@ -919,19 +966,19 @@ pub struct GlobalCluster(crate::Resource);
 
 impl GlobalCluster {
     /// A new `AWS::DocDB::GlobalCluster` with its required properties.
-    pub fn new(global_cluster_identifier: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(global_cluster_identifier: impl crate::IntoValue<String>) -> Self {
         GlobalCluster(crate::Resource::new("AWS::DocDB::GlobalCluster").property(
             "GlobalClusterIdentifier",
-            global_cluster_identifier.into().into_json(),
+            global_cluster_identifier.into_value().into_json(),
         ))
     }
 
     /// `DeletionProtection`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-globalcluster.html#cfn-docdb-globalcluster-deletionprotection)
-    pub fn deletion_protection(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deletion_protection(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeletionProtection", value.into().into_json());
+            .set_property("DeletionProtection", value.into_value().into_json());
         self
     }
 
@@ -942,8 +989,9 @@ impl GlobalCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-globalcluster.html#cfn-docdb-globalcluster-engine)
-    pub fn engine(mut self, value: impl Into<crate::Value<global_cluster::Engine>>) -> Self {
-        self.0.set_property("Engine", value.into().into_json());
+    pub fn engine(mut self, value: impl crate::IntoValue<global_cluster::Engine>) -> Self {
+        self.0
+            .set_property("Engine", value.into_value().into_json());
         self
     }
 
@@ -952,9 +1000,9 @@ impl GlobalCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-globalcluster.html#cfn-docdb-globalcluster-engineversion)
-    pub fn engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineVersion", value.into().into_json());
+            .set_property("EngineVersion", value.into_value().into_json());
         self
     }
 
@@ -963,9 +1011,9 @@ impl GlobalCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-globalcluster.html#cfn-docdb-globalcluster-sourcedbclusteridentifier)
-    pub fn source_db_cluster_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_db_cluster_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceDBClusterIdentifier", value.into().into_json());
+            .set_property("SourceDBClusterIdentifier", value.into_value().into_json());
         self
     }
 
@@ -974,9 +1022,9 @@ impl GlobalCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-globalcluster.html#cfn-docdb-globalcluster-storageencrypted)
-    pub fn storage_encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn storage_encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("StorageEncrypted", value.into().into_json());
+            .set_property("StorageEncrypted", value.into_value().into_json());
         self
     }
 
@@ -985,15 +1033,20 @@ impl GlobalCluster {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdb-globalcluster.html#cfn-docdb-globalcluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<global_cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<global_cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for GlobalCluster {
     const TYPE_NAME: &'static str = "AWS::DocDB::GlobalCluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Engine",
         "EngineVersion",
@@ -1040,12 +1093,12 @@ pub mod global_cluster {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::DocDBElastic::Cluster"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::DocDBElastic::Cluster",
+    <Cluster as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::DocDBElastic::Cluster`.
 ///
 /// Required properties, the arguments of [`Cluster::new`]: `AdminUserName`, `AuthType`, `ClusterName`, `ShardCapacity`, `ShardCount`.
@@ -16,37 +22,37 @@ pub struct Cluster(crate::Resource);
 impl Cluster {
     /// A new `AWS::DocDBElastic::Cluster` with its required properties.
     pub fn new(
-        admin_user_name: impl Into<crate::Value<String>>,
-        auth_type: impl Into<crate::Value<String>>,
-        cluster_name: impl Into<crate::Value<String>>,
-        shard_capacity: impl Into<crate::Value<i64>>,
-        shard_count: impl Into<crate::Value<i64>>,
+        admin_user_name: impl crate::IntoValue<String>,
+        auth_type: impl crate::IntoValue<String>,
+        cluster_name: impl crate::IntoValue<String>,
+        shard_capacity: impl crate::IntoValue<i64>,
+        shard_count: impl crate::IntoValue<i64>,
     ) -> Self {
         Cluster(
             crate::Resource::new("AWS::DocDBElastic::Cluster")
-                .property("AdminUserName", admin_user_name.into().into_json())
-                .property("AuthType", auth_type.into().into_json())
-                .property("ClusterName", cluster_name.into().into_json())
-                .property("ShardCapacity", shard_capacity.into().into_json())
-                .property("ShardCount", shard_count.into().into_json()),
+                .property("AdminUserName", admin_user_name.into_value().into_json())
+                .property("AuthType", auth_type.into_value().into_json())
+                .property("ClusterName", cluster_name.into_value().into_json())
+                .property("ShardCapacity", shard_capacity.into_value().into_json())
+                .property("ShardCount", shard_count.into_value().into_json()),
         )
     }
 
     /// `AdminUserPassword`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdbelastic-cluster.html#cfn-docdbelastic-cluster-adminuserpassword)
-    pub fn admin_user_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn admin_user_password(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AdminUserPassword", value.into().into_json());
+            .set_property("AdminUserPassword", value.into_value().into_json());
         self
     }
 
     /// `BackupRetentionPeriod`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdbelastic-cluster.html#cfn-docdbelastic-cluster-backupretentionperiod)
-    pub fn backup_retention_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn backup_retention_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("BackupRetentionPeriod", value.into().into_json());
+            .set_property("BackupRetentionPeriod", value.into_value().into_json());
         self
     }
 
@@ -55,43 +61,45 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdbelastic-cluster.html#cfn-docdbelastic-cluster-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
     /// `PreferredBackupWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdbelastic-cluster.html#cfn-docdbelastic-cluster-preferredbackupwindow)
-    pub fn preferred_backup_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_backup_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredBackupWindow", value.into().into_json());
+            .set_property("PreferredBackupWindow", value.into_value().into_json());
         self
     }
 
     /// `PreferredMaintenanceWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdbelastic-cluster.html#cfn-docdbelastic-cluster-preferredmaintenancewindow)
-    pub fn preferred_maintenance_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_maintenance_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredMaintenanceWindow", value.into().into_json());
+            .set_property("PreferredMaintenanceWindow", value.into_value().into_json());
         self
     }
 
     /// `ShardInstanceCount`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdbelastic-cluster.html#cfn-docdbelastic-cluster-shardinstancecount)
-    pub fn shard_instance_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn shard_instance_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ShardInstanceCount", value.into().into_json());
+            .set_property("ShardInstanceCount", value.into_value().into_json());
         self
     }
 
     /// `SubnetIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdbelastic-cluster.html#cfn-docdbelastic-cluster-subnetids)
-    pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("SubnetIds", value.into().into_json());
+    pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("SubnetIds", value.into_value().into_json());
         self
     }
 
@@ -100,24 +108,29 @@ impl Cluster {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdbelastic-cluster.html#cfn-docdbelastic-cluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `VpcSecurityGroupIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-docdbelastic-cluster.html#cfn-docdbelastic-cluster-vpcsecuritygroupids)
-    pub fn vpc_security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn vpc_security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VpcSecurityGroupIds", value.into().into_json());
+            .set_property("VpcSecurityGroupIds", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Cluster {
     const TYPE_NAME: &'static str = "AWS::DocDBElastic::Cluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdminUserName", "AuthType", "ClusterName", "KmsKeyId"];
 
@@ -159,12 +172,12 @@ pub mod cluster {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

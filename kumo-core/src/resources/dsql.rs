@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::DSQL::Cluster"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::DSQL::Cluster",
+    <Cluster as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::DSQL::Cluster`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dsql-cluster.html)
@@ -20,9 +26,9 @@ impl Cluster {
     /// `DeletionProtectionEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dsql-cluster.html#cfn-dsql-cluster-deletionprotectionenabled)
-    pub fn deletion_protection_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deletion_protection_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeletionProtectionEnabled", value.into().into_json());
+            .set_property("DeletionProtectionEnabled", value.into_value().into_json());
         self
     }
 
@@ -33,9 +39,9 @@ impl Cluster {
     /// Pattern: `^[a-zA-Z0-9:/_-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dsql-cluster.html#cfn-dsql-cluster-kmsencryptionkey)
-    pub fn kms_encryption_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kms_encryption_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KmsEncryptionKey", value.into().into_json());
+            .set_property("KmsEncryptionKey", value.into_value().into_json());
         self
     }
 
@@ -44,27 +50,27 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dsql-cluster.html#cfn-dsql-cluster-multiregionproperties)
     pub fn multi_region_properties(
         mut self,
-        value: impl Into<crate::Value<cluster::MultiRegionProperties>>,
+        value: impl crate::IntoValue<cluster::MultiRegionProperties>,
     ) -> Self {
         self.0
-            .set_property("MultiRegionProperties", value.into().into_json());
+            .set_property("MultiRegionProperties", value.into_value().into_json());
         self
     }
 
     /// `PolicyDocument`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dsql-cluster.html#cfn-dsql-cluster-policydocument)
-    pub fn policy_document(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn policy_document(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PolicyDocument", value.into().into_json());
+            .set_property("PolicyDocument", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](cluster::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dsql-cluster.html#cfn-dsql-cluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -77,7 +83,12 @@ impl Default for Cluster {
 
 impl crate::typed::ResourceType for Cluster {
     const TYPE_NAME: &'static str = "AWS::DSQL::Cluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -159,9 +170,9 @@ pub mod cluster {
         /// `Clusters`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dsql-cluster-multiregionproperties.html#cfn-dsql-cluster-multiregionproperties-clusters)
-        pub fn clusters(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn clusters(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Clusters".to_owned(), value.into().into_json());
+                .insert("Clusters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -170,9 +181,9 @@ pub mod cluster {
         /// Length: at most 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dsql-cluster-multiregionproperties.html#cfn-dsql-cluster-multiregionproperties-witnessregion)
-        pub fn witness_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn witness_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("WitnessRegion".to_owned(), value.into().into_json());
+                .insert("WitnessRegion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -192,12 +203,12 @@ pub mod cluster {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,18 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::DynamoDB::GlobalTable", "AWS::DynamoDB::Table"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::DynamoDB::GlobalTable",
+        <GlobalTable as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::DynamoDB::Table",
+        <Table as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::DynamoDB::GlobalTable`.
 ///
 /// Required properties, the arguments of [`GlobalTable::new`]: `Replicas`.
@@ -15,10 +27,10 @@ pub struct GlobalTable(crate::Resource);
 
 impl GlobalTable {
     /// A new `AWS::DynamoDB::GlobalTable` with its required properties.
-    pub fn new(replicas: impl Into<crate::Value<Vec<global_table::ReplicaSpecification>>>) -> Self {
+    pub fn new(replicas: impl crate::IntoValue<Vec<global_table::ReplicaSpecification>>) -> Self {
         GlobalTable(
             crate::Resource::new("AWS::DynamoDB::GlobalTable")
-                .property("Replicas", replicas.into().into_json()),
+                .property("Replicas", replicas.into_value().into_json()),
         )
     }
 
@@ -29,18 +41,19 @@ impl GlobalTable {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-attributedefinitions)
     pub fn attribute_definitions(
         mut self,
-        value: impl Into<crate::Value<Vec<global_table::AttributeDefinition>>>,
+        value: impl crate::IntoValue<Vec<global_table::AttributeDefinition>>,
     ) -> Self {
         self.0
-            .set_property("AttributeDefinitions", value.into().into_json());
+            .set_property("AttributeDefinitions", value.into_value().into_json());
         self
     }
 
     /// `BillingMode`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-billingmode)
-    pub fn billing_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BillingMode", value.into().into_json());
+    pub fn billing_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BillingMode", value.into_value().into_json());
         self
     }
 
@@ -49,19 +62,19 @@ impl GlobalTable {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-globalsecondaryindexes)
     pub fn global_secondary_indexes(
         mut self,
-        value: impl Into<crate::Value<Vec<global_table::GlobalSecondaryIndex>>>,
+        value: impl crate::IntoValue<Vec<global_table::GlobalSecondaryIndex>>,
     ) -> Self {
         self.0
-            .set_property("GlobalSecondaryIndexes", value.into().into_json());
+            .set_property("GlobalSecondaryIndexes", value.into_value().into_json());
         self
     }
 
     /// `GlobalTableSourceArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-globaltablesourcearn)
-    pub fn global_table_source_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn global_table_source_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("GlobalTableSourceArn", value.into().into_json());
+            .set_property("GlobalTableSourceArn", value.into_value().into_json());
         self
     }
 
@@ -72,10 +85,10 @@ impl GlobalTable {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-globaltablewitnesses)
     pub fn global_table_witnesses(
         mut self,
-        value: impl Into<crate::Value<Vec<global_table::GlobalTableWitness>>>,
+        value: impl crate::IntoValue<Vec<global_table::GlobalTableWitness>>,
     ) -> Self {
         self.0
-            .set_property("GlobalTableWitnesses", value.into().into_json());
+            .set_property("GlobalTableWitnesses", value.into_value().into_json());
         self
     }
 
@@ -86,9 +99,10 @@ impl GlobalTable {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-keyschema)
     pub fn key_schema(
         mut self,
-        value: impl Into<crate::Value<Vec<global_table::KeySchema>>>,
+        value: impl crate::IntoValue<Vec<global_table::KeySchema>>,
     ) -> Self {
-        self.0.set_property("KeySchema", value.into().into_json());
+        self.0
+            .set_property("KeySchema", value.into_value().into_json());
         self
     }
 
@@ -97,10 +111,10 @@ impl GlobalTable {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-localsecondaryindexes)
     pub fn local_secondary_indexes(
         mut self,
-        value: impl Into<crate::Value<Vec<global_table::LocalSecondaryIndex>>>,
+        value: impl crate::IntoValue<Vec<global_table::LocalSecondaryIndex>>,
     ) -> Self {
         self.0
-            .set_property("LocalSecondaryIndexes", value.into().into_json());
+            .set_property("LocalSecondaryIndexes", value.into_value().into_json());
         self
     }
 
@@ -109,10 +123,10 @@ impl GlobalTable {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-multiregionconsistency)
     pub fn multi_region_consistency(
         mut self,
-        value: impl Into<crate::Value<global_table::MultiRegionConsistency>>,
+        value: impl crate::IntoValue<global_table::MultiRegionConsistency>,
     ) -> Self {
         self.0
-            .set_property("MultiRegionConsistency", value.into().into_json());
+            .set_property("MultiRegionConsistency", value.into_value().into_json());
         self
     }
 
@@ -121,10 +135,12 @@ impl GlobalTable {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-readondemandthroughputsettings)
     pub fn read_on_demand_throughput_settings(
         mut self,
-        value: impl Into<crate::Value<global_table::ReadOnDemandThroughputSettings>>,
+        value: impl crate::IntoValue<global_table::ReadOnDemandThroughputSettings>,
     ) -> Self {
-        self.0
-            .set_property("ReadOnDemandThroughputSettings", value.into().into_json());
+        self.0.set_property(
+            "ReadOnDemandThroughputSettings",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -133,11 +149,11 @@ impl GlobalTable {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-readprovisionedthroughputsettings)
     pub fn read_provisioned_throughput_settings(
         mut self,
-        value: impl Into<crate::Value<global_table::GlobalReadProvisionedThroughputSettings>>,
+        value: impl crate::IntoValue<global_table::GlobalReadProvisionedThroughputSettings>,
     ) -> Self {
         self.0.set_property(
             "ReadProvisionedThroughputSettings",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -147,10 +163,10 @@ impl GlobalTable {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-ssespecification)
     pub fn sse_specification(
         mut self,
-        value: impl Into<crate::Value<global_table::SseSpecification>>,
+        value: impl crate::IntoValue<global_table::SseSpecification>,
     ) -> Self {
         self.0
-            .set_property("SSESpecification", value.into().into_json());
+            .set_property("SSESpecification", value.into_value().into_json());
         self
     }
 
@@ -159,10 +175,10 @@ impl GlobalTable {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-streamspecification)
     pub fn stream_specification(
         mut self,
-        value: impl Into<crate::Value<global_table::StreamSpecification>>,
+        value: impl crate::IntoValue<global_table::StreamSpecification>,
     ) -> Self {
         self.0
-            .set_property("StreamSpecification", value.into().into_json());
+            .set_property("StreamSpecification", value.into_value().into_json());
         self
     }
 
@@ -173,8 +189,9 @@ impl GlobalTable {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-tablename)
-    pub fn table_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TableName", value.into().into_json());
+    pub fn table_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TableName", value.into_value().into_json());
         self
     }
 
@@ -183,10 +200,10 @@ impl GlobalTable {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-timetolivespecification)
     pub fn time_to_live_specification(
         mut self,
-        value: impl Into<crate::Value<global_table::TimeToLiveSpecification>>,
+        value: impl crate::IntoValue<global_table::TimeToLiveSpecification>,
     ) -> Self {
         self.0
-            .set_property("TimeToLiveSpecification", value.into().into_json());
+            .set_property("TimeToLiveSpecification", value.into_value().into_json());
         self
     }
 
@@ -195,10 +212,10 @@ impl GlobalTable {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-warmthroughput)
     pub fn warm_throughput(
         mut self,
-        value: impl Into<crate::Value<global_table::WarmThroughput>>,
+        value: impl crate::IntoValue<global_table::WarmThroughput>,
     ) -> Self {
         self.0
-            .set_property("WarmThroughput", value.into().into_json());
+            .set_property("WarmThroughput", value.into_value().into_json());
         self
     }
 
@@ -207,10 +224,12 @@ impl GlobalTable {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-writeondemandthroughputsettings)
     pub fn write_on_demand_throughput_settings(
         mut self,
-        value: impl Into<crate::Value<global_table::WriteOnDemandThroughputSettings>>,
+        value: impl crate::IntoValue<global_table::WriteOnDemandThroughputSettings>,
     ) -> Self {
-        self.0
-            .set_property("WriteOnDemandThroughputSettings", value.into().into_json());
+        self.0.set_property(
+            "WriteOnDemandThroughputSettings",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -219,11 +238,11 @@ impl GlobalTable {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-writeprovisionedthroughputsettings)
     pub fn write_provisioned_throughput_settings(
         mut self,
-        value: impl Into<crate::Value<global_table::WriteProvisionedThroughputSettings>>,
+        value: impl crate::IntoValue<global_table::WriteProvisionedThroughputSettings>,
     ) -> Self {
         self.0.set_property(
             "WriteProvisionedThroughputSettings",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -277,17 +296,17 @@ pub mod global_table {
     impl AttributeDefinition {
         /// A new `AttributeDefinition` with its required properties.
         pub fn new(
-            attribute_name: impl Into<crate::Value<String>>,
-            attribute_type: impl Into<crate::Value<AttributeType>>,
+            attribute_name: impl crate::IntoValue<String>,
+            attribute_type: impl crate::IntoValue<AttributeType>,
         ) -> Self {
             AttributeDefinition(crate::typed::Properties::from_iter([
                 (
                     "AttributeName".to_owned(),
-                    attribute_name.into().into_json(),
+                    attribute_name.into_value().into_json(),
                 ),
                 (
                     "AttributeType".to_owned(),
-                    attribute_type.into().into_json(),
+                    attribute_type.into_value().into_json(),
                 ),
             ]))
         }
@@ -308,19 +327,25 @@ pub mod global_table {
     impl CapacityAutoScalingSettings {
         /// A new `CapacityAutoScalingSettings` with its required properties.
         pub fn new(
-            max_capacity: impl Into<crate::Value<i64>>,
-            min_capacity: impl Into<crate::Value<i64>>,
-            target_tracking_scaling_policy_configuration: impl Into<
-                crate::Value<TargetTrackingScalingPolicyConfiguration>,
+            max_capacity: impl crate::IntoValue<i64>,
+            min_capacity: impl crate::IntoValue<i64>,
+            target_tracking_scaling_policy_configuration: impl crate::IntoValue<
+                TargetTrackingScalingPolicyConfiguration,
             >,
         ) -> Self {
             CapacityAutoScalingSettings(crate::typed::Properties::from_iter([
-                ("MaxCapacity".to_owned(), max_capacity.into().into_json()),
-                ("MinCapacity".to_owned(), min_capacity.into().into_json()),
+                (
+                    "MaxCapacity".to_owned(),
+                    max_capacity.into_value().into_json(),
+                ),
+                (
+                    "MinCapacity".to_owned(),
+                    min_capacity.into_value().into_json(),
+                ),
                 (
                     "TargetTrackingScalingPolicyConfiguration".to_owned(),
                     target_tracking_scaling_policy_configuration
-                        .into()
+                        .into_value()
                         .into_json(),
                 ),
             ]))
@@ -331,9 +356,9 @@ pub mod global_table {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-capacityautoscalingsettings.html#cfn-dynamodb-globaltable-capacityautoscalingsettings-seedcapacity)
-        pub fn seed_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn seed_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SeedCapacity".to_owned(), value.into().into_json());
+                .insert("SeedCapacity".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -352,18 +377,19 @@ pub mod global_table {
 
     impl ContributorInsightsSpecification {
         /// A new `ContributorInsightsSpecification` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             ContributorInsightsSpecification(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
         /// `Mode`: [`Mode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-contributorinsightsspecification.html#cfn-dynamodb-globaltable-contributorinsightsspecification-mode)
-        pub fn mode(mut self, value: impl Into<crate::Value<Mode>>) -> Self {
-            self.0.insert("Mode".to_owned(), value.into().into_json());
+        pub fn mode(mut self, value: impl crate::IntoValue<Mode>) -> Self {
+            self.0
+                .insert("Mode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -391,9 +417,11 @@ pub mod global_table {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-globalreadprovisionedthroughputsettings.html#cfn-dynamodb-globaltable-globalreadprovisionedthroughputsettings-readcapacityunits)
-        pub fn read_capacity_units(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ReadCapacityUnits".to_owned(), value.into().into_json());
+        pub fn read_capacity_units(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ReadCapacityUnits".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -413,14 +441,14 @@ pub mod global_table {
     impl GlobalSecondaryIndex {
         /// A new `GlobalSecondaryIndex` with its required properties.
         pub fn new(
-            index_name: impl Into<crate::Value<String>>,
-            key_schema: impl Into<crate::Value<Vec<GlobalSecondaryIndexKeySchema>>>,
-            projection: impl Into<crate::Value<Projection>>,
+            index_name: impl crate::IntoValue<String>,
+            key_schema: impl crate::IntoValue<Vec<GlobalSecondaryIndexKeySchema>>,
+            projection: impl crate::IntoValue<Projection>,
         ) -> Self {
             GlobalSecondaryIndex(crate::typed::Properties::from_iter([
-                ("IndexName".to_owned(), index_name.into().into_json()),
-                ("KeySchema".to_owned(), key_schema.into().into_json()),
-                ("Projection".to_owned(), projection.into().into_json()),
+                ("IndexName".to_owned(), index_name.into_value().into_json()),
+                ("KeySchema".to_owned(), key_schema.into_value().into_json()),
+                ("Projection".to_owned(), projection.into_value().into_json()),
             ]))
         }
 
@@ -429,11 +457,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-globalsecondaryindex.html#cfn-dynamodb-globaltable-globalsecondaryindex-readondemandthroughputsettings)
         pub fn read_on_demand_throughput_settings(
             mut self,
-            value: impl Into<crate::Value<ReadOnDemandThroughputSettings>>,
+            value: impl crate::IntoValue<ReadOnDemandThroughputSettings>,
         ) -> Self {
             self.0.insert(
                 "ReadOnDemandThroughputSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -443,11 +471,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-globalsecondaryindex.html#cfn-dynamodb-globaltable-globalsecondaryindex-readprovisionedthroughputsettings)
         pub fn read_provisioned_throughput_settings(
             mut self,
-            value: impl Into<crate::Value<GlobalReadProvisionedThroughputSettings>>,
+            value: impl crate::IntoValue<GlobalReadProvisionedThroughputSettings>,
         ) -> Self {
             self.0.insert(
                 "ReadProvisionedThroughputSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -455,9 +483,9 @@ pub mod global_table {
         /// `WarmThroughput`: [`WarmThroughput`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-globalsecondaryindex.html#cfn-dynamodb-globaltable-globalsecondaryindex-warmthroughput)
-        pub fn warm_throughput(mut self, value: impl Into<crate::Value<WarmThroughput>>) -> Self {
+        pub fn warm_throughput(mut self, value: impl crate::IntoValue<WarmThroughput>) -> Self {
             self.0
-                .insert("WarmThroughput".to_owned(), value.into().into_json());
+                .insert("WarmThroughput".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -466,11 +494,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-globalsecondaryindex.html#cfn-dynamodb-globaltable-globalsecondaryindex-writeondemandthroughputsettings)
         pub fn write_on_demand_throughput_settings(
             mut self,
-            value: impl Into<crate::Value<WriteOnDemandThroughputSettings>>,
+            value: impl crate::IntoValue<WriteOnDemandThroughputSettings>,
         ) -> Self {
             self.0.insert(
                 "WriteOnDemandThroughputSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -480,11 +508,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-globalsecondaryindex.html#cfn-dynamodb-globaltable-globalsecondaryindex-writeprovisionedthroughputsettings)
         pub fn write_provisioned_throughput_settings(
             mut self,
-            value: impl Into<crate::Value<WriteProvisionedThroughputSettings>>,
+            value: impl crate::IntoValue<WriteProvisionedThroughputSettings>,
         ) -> Self {
             self.0.insert(
                 "WriteProvisionedThroughputSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -505,15 +533,15 @@ pub mod global_table {
     impl GlobalSecondaryIndexKeySchema {
         /// A new `GlobalSecondaryIndexKeySchema` with its required properties.
         pub fn new(
-            attribute_name: impl Into<crate::Value<String>>,
-            key_type: impl Into<crate::Value<KeyType>>,
+            attribute_name: impl crate::IntoValue<String>,
+            key_type: impl crate::IntoValue<KeyType>,
         ) -> Self {
             GlobalSecondaryIndexKeySchema(crate::typed::Properties::from_iter([
                 (
                     "AttributeName".to_owned(),
-                    attribute_name.into().into_json(),
+                    attribute_name.into_value().into_json(),
                 ),
-                ("KeyType".to_owned(), key_type.into().into_json()),
+                ("KeyType".to_owned(), key_type.into_value().into_json()),
             ]))
         }
     }
@@ -539,8 +567,9 @@ pub mod global_table {
         /// `Region`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-globaltablewitness.html#cfn-dynamodb-globaltable-globaltablewitness-region)
-        pub fn region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Region".to_owned(), value.into().into_json());
+        pub fn region(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Region".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -560,15 +589,15 @@ pub mod global_table {
     impl KeySchema {
         /// A new `KeySchema` with its required properties.
         pub fn new(
-            attribute_name: impl Into<crate::Value<String>>,
-            key_type: impl Into<crate::Value<KeySchemaKeyType>>,
+            attribute_name: impl crate::IntoValue<String>,
+            key_type: impl crate::IntoValue<KeySchemaKeyType>,
         ) -> Self {
             KeySchema(crate::typed::Properties::from_iter([
                 (
                     "AttributeName".to_owned(),
-                    attribute_name.into().into_json(),
+                    attribute_name.into_value().into_json(),
                 ),
-                ("KeyType".to_owned(), key_type.into().into_json()),
+                ("KeyType".to_owned(), key_type.into_value().into_json()),
             ]))
         }
     }
@@ -587,10 +616,10 @@ pub mod global_table {
 
     impl KinesisStreamSpecification {
         /// A new `KinesisStreamSpecification` with its required properties.
-        pub fn new(stream_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(stream_arn: impl crate::IntoValue<String>) -> Self {
             KinesisStreamSpecification(crate::typed::Properties::from_iter([(
                 "StreamArn".to_owned(),
-                stream_arn.into().into_json(),
+                stream_arn.into_value().into_json(),
             )]))
         }
 
@@ -599,11 +628,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-kinesisstreamspecification.html#cfn-dynamodb-globaltable-kinesisstreamspecification-approximatecreationdatetimeprecision)
         pub fn approximate_creation_date_time_precision(
             mut self,
-            value: impl Into<crate::Value<ApproximateCreationDateTimePrecision>>,
+            value: impl crate::IntoValue<ApproximateCreationDateTimePrecision>,
         ) -> Self {
             self.0.insert(
                 "ApproximateCreationDateTimePrecision".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -624,14 +653,14 @@ pub mod global_table {
     impl LocalSecondaryIndex {
         /// A new `LocalSecondaryIndex` with its required properties.
         pub fn new(
-            index_name: impl Into<crate::Value<String>>,
-            key_schema: impl Into<crate::Value<Vec<KeySchema>>>,
-            projection: impl Into<crate::Value<Projection>>,
+            index_name: impl crate::IntoValue<String>,
+            key_schema: impl crate::IntoValue<Vec<KeySchema>>,
+            projection: impl crate::IntoValue<Projection>,
         ) -> Self {
             LocalSecondaryIndex(crate::typed::Properties::from_iter([
-                ("IndexName".to_owned(), index_name.into().into_json()),
-                ("KeySchema".to_owned(), key_schema.into().into_json()),
-                ("Projection".to_owned(), projection.into().into_json()),
+                ("IndexName".to_owned(), index_name.into_value().into_json()),
+                ("KeySchema".to_owned(), key_schema.into_value().into_json()),
+                ("Projection".to_owned(), projection.into_value().into_json()),
             ]))
         }
     }
@@ -659,11 +688,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-pointintimerecoveryspecification.html#cfn-dynamodb-globaltable-pointintimerecoveryspecification-pointintimerecoveryenabled)
         pub fn point_in_time_recovery_enabled(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "PointInTimeRecoveryEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -673,9 +702,11 @@ pub mod global_table {
         /// Range: 1 to 35.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-pointintimerecoveryspecification.html#cfn-dynamodb-globaltable-pointintimerecoveryspecification-recoveryperiodindays)
-        pub fn recovery_period_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("RecoveryPeriodInDays".to_owned(), value.into().into_json());
+        pub fn recovery_period_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "RecoveryPeriodInDays".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -703,18 +734,20 @@ pub mod global_table {
         /// Items: at most 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-projection.html#cfn-dynamodb-globaltable-projection-nonkeyattributes)
-        pub fn non_key_attributes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("NonKeyAttributes".to_owned(), value.into().into_json());
+        pub fn non_key_attributes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "NonKeyAttributes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ProjectionType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-projection.html#cfn-dynamodb-globaltable-projection-projectiontype)
-        pub fn projection_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn projection_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ProjectionType".to_owned(), value.into().into_json());
+                .insert("ProjectionType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -742,9 +775,11 @@ pub mod global_table {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-readondemandthroughputsettings.html#cfn-dynamodb-globaltable-readondemandthroughputsettings-maxreadrequestunits)
-        pub fn max_read_request_units(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxReadRequestUnits".to_owned(), value.into().into_json());
+        pub fn max_read_request_units(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxReadRequestUnits".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -772,11 +807,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-readprovisionedthroughputsettings.html#cfn-dynamodb-globaltable-readprovisionedthroughputsettings-readcapacityautoscalingsettings)
         pub fn read_capacity_auto_scaling_settings(
             mut self,
-            value: impl Into<crate::Value<CapacityAutoScalingSettings>>,
+            value: impl crate::IntoValue<CapacityAutoScalingSettings>,
         ) -> Self {
             self.0.insert(
                 "ReadCapacityAutoScalingSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -786,9 +821,11 @@ pub mod global_table {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-readprovisionedthroughputsettings.html#cfn-dynamodb-globaltable-readprovisionedthroughputsettings-readcapacityunits)
-        pub fn read_capacity_units(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ReadCapacityUnits".to_owned(), value.into().into_json());
+        pub fn read_capacity_units(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ReadCapacityUnits".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -807,10 +844,10 @@ pub mod global_table {
 
     impl ReplicaGlobalSecondaryIndexSpecification {
         /// A new `ReplicaGlobalSecondaryIndexSpecification` with its required properties.
-        pub fn new(index_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(index_name: impl crate::IntoValue<String>) -> Self {
             ReplicaGlobalSecondaryIndexSpecification(crate::typed::Properties::from_iter([(
                 "IndexName".to_owned(),
-                index_name.into().into_json(),
+                index_name.into_value().into_json(),
             )]))
         }
 
@@ -819,11 +856,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-replicaglobalsecondaryindexspecification.html#cfn-dynamodb-globaltable-replicaglobalsecondaryindexspecification-contributorinsightsspecification)
         pub fn contributor_insights_specification(
             mut self,
-            value: impl Into<crate::Value<ContributorInsightsSpecification>>,
+            value: impl crate::IntoValue<ContributorInsightsSpecification>,
         ) -> Self {
             self.0.insert(
                 "ContributorInsightsSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -833,11 +870,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-replicaglobalsecondaryindexspecification.html#cfn-dynamodb-globaltable-replicaglobalsecondaryindexspecification-readondemandthroughputsettings)
         pub fn read_on_demand_throughput_settings(
             mut self,
-            value: impl Into<crate::Value<ReadOnDemandThroughputSettings>>,
+            value: impl crate::IntoValue<ReadOnDemandThroughputSettings>,
         ) -> Self {
             self.0.insert(
                 "ReadOnDemandThroughputSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -847,11 +884,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-replicaglobalsecondaryindexspecification.html#cfn-dynamodb-globaltable-replicaglobalsecondaryindexspecification-readprovisionedthroughputsettings)
         pub fn read_provisioned_throughput_settings(
             mut self,
-            value: impl Into<crate::Value<ReadProvisionedThroughputSettings>>,
+            value: impl crate::IntoValue<ReadProvisionedThroughputSettings>,
         ) -> Self {
             self.0.insert(
                 "ReadProvisionedThroughputSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -871,10 +908,10 @@ pub mod global_table {
 
     impl ReplicaSpecification {
         /// A new `ReplicaSpecification` with its required properties.
-        pub fn new(region: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(region: impl crate::IntoValue<String>) -> Self {
             ReplicaSpecification(crate::typed::Properties::from_iter([(
                 "Region".to_owned(),
-                region.into().into_json(),
+                region.into_value().into_json(),
             )]))
         }
 
@@ -883,11 +920,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-replicaspecification.html#cfn-dynamodb-globaltable-replicaspecification-contributorinsightsspecification)
         pub fn contributor_insights_specification(
             mut self,
-            value: impl Into<crate::Value<ContributorInsightsSpecification>>,
+            value: impl crate::IntoValue<ContributorInsightsSpecification>,
         ) -> Self {
             self.0.insert(
                 "ContributorInsightsSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -895,10 +932,10 @@ pub mod global_table {
         /// `DeletionProtectionEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-replicaspecification.html#cfn-dynamodb-globaltable-replicaspecification-deletionprotectionenabled)
-        pub fn deletion_protection_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn deletion_protection_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "DeletionProtectionEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -908,11 +945,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-replicaspecification.html#cfn-dynamodb-globaltable-replicaspecification-globalsecondaryindexes)
         pub fn global_secondary_indexes(
             mut self,
-            value: impl Into<crate::Value<Vec<ReplicaGlobalSecondaryIndexSpecification>>>,
+            value: impl crate::IntoValue<Vec<ReplicaGlobalSecondaryIndexSpecification>>,
         ) -> Self {
             self.0.insert(
                 "GlobalSecondaryIndexes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -922,11 +959,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-replicaspecification.html#cfn-dynamodb-globaltable-replicaspecification-globaltablesettingsreplicationmode)
         pub fn global_table_settings_replication_mode(
             mut self,
-            value: impl Into<crate::Value<GlobalTableSettingsReplicationMode>>,
+            value: impl crate::IntoValue<GlobalTableSettingsReplicationMode>,
         ) -> Self {
             self.0.insert(
                 "GlobalTableSettingsReplicationMode".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -936,11 +973,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-replicaspecification.html#cfn-dynamodb-globaltable-replicaspecification-kinesisstreamspecification)
         pub fn kinesis_stream_specification(
             mut self,
-            value: impl Into<crate::Value<KinesisStreamSpecification>>,
+            value: impl crate::IntoValue<KinesisStreamSpecification>,
         ) -> Self {
             self.0.insert(
                 "KinesisStreamSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -950,11 +987,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-replicaspecification.html#cfn-dynamodb-globaltable-replicaspecification-pointintimerecoveryspecification)
         pub fn point_in_time_recovery_specification(
             mut self,
-            value: impl Into<crate::Value<PointInTimeRecoverySpecification>>,
+            value: impl crate::IntoValue<PointInTimeRecoverySpecification>,
         ) -> Self {
             self.0.insert(
                 "PointInTimeRecoverySpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -964,11 +1001,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-replicaspecification.html#cfn-dynamodb-globaltable-replicaspecification-readondemandthroughputsettings)
         pub fn read_on_demand_throughput_settings(
             mut self,
-            value: impl Into<crate::Value<ReadOnDemandThroughputSettings>>,
+            value: impl crate::IntoValue<ReadOnDemandThroughputSettings>,
         ) -> Self {
             self.0.insert(
                 "ReadOnDemandThroughputSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -978,11 +1015,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-replicaspecification.html#cfn-dynamodb-globaltable-replicaspecification-readprovisionedthroughputsettings)
         pub fn read_provisioned_throughput_settings(
             mut self,
-            value: impl Into<crate::Value<ReadProvisionedThroughputSettings>>,
+            value: impl crate::IntoValue<ReadProvisionedThroughputSettings>,
         ) -> Self {
             self.0.insert(
                 "ReadProvisionedThroughputSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -992,11 +1029,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-replicaspecification.html#cfn-dynamodb-globaltable-replicaspecification-replicastreamspecification)
         pub fn replica_stream_specification(
             mut self,
-            value: impl Into<crate::Value<ReplicaStreamSpecification>>,
+            value: impl crate::IntoValue<ReplicaStreamSpecification>,
         ) -> Self {
             self.0.insert(
                 "ReplicaStreamSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1004,9 +1041,9 @@ pub mod global_table {
         /// `ResourcePolicy`: [`ResourcePolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-replicaspecification.html#cfn-dynamodb-globaltable-replicaspecification-resourcepolicy)
-        pub fn resource_policy(mut self, value: impl Into<crate::Value<ResourcePolicy>>) -> Self {
+        pub fn resource_policy(mut self, value: impl crate::IntoValue<ResourcePolicy>) -> Self {
             self.0
-                .insert("ResourcePolicy".to_owned(), value.into().into_json());
+                .insert("ResourcePolicy".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1015,27 +1052,30 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-replicaspecification.html#cfn-dynamodb-globaltable-replicaspecification-ssespecification)
         pub fn sse_specification(
             mut self,
-            value: impl Into<crate::Value<ReplicaSseSpecification>>,
+            value: impl crate::IntoValue<ReplicaSseSpecification>,
         ) -> Self {
-            self.0
-                .insert("SSESpecification".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SSESpecification".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TableClass`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-replicaspecification.html#cfn-dynamodb-globaltable-replicaspecification-tableclass)
-        pub fn table_class(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn table_class(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TableClass".to_owned(), value.into().into_json());
+                .insert("TableClass".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-replicaspecification.html#cfn-dynamodb-globaltable-replicaspecification-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1054,10 +1094,10 @@ pub mod global_table {
 
     impl ReplicaSseSpecification {
         /// A new `ReplicaSseSpecification` with its required properties.
-        pub fn new(kms_master_key_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(kms_master_key_id: impl crate::IntoValue<String>) -> Self {
             ReplicaSseSpecification(crate::typed::Properties::from_iter([(
                 "KMSMasterKeyId".to_owned(),
-                kms_master_key_id.into().into_json(),
+                kms_master_key_id.into_value().into_json(),
             )]))
         }
     }
@@ -1076,10 +1116,10 @@ pub mod global_table {
 
     impl ReplicaStreamSpecification {
         /// A new `ReplicaStreamSpecification` with its required properties.
-        pub fn new(resource_policy: impl Into<crate::Value<ResourcePolicy>>) -> Self {
+        pub fn new(resource_policy: impl crate::IntoValue<ResourcePolicy>) -> Self {
             ReplicaStreamSpecification(crate::typed::Properties::from_iter([(
                 "ResourcePolicy".to_owned(),
-                resource_policy.into().into_json(),
+                resource_policy.into_value().into_json(),
             )]))
         }
     }
@@ -1098,10 +1138,10 @@ pub mod global_table {
 
     impl ResourcePolicy {
         /// A new `ResourcePolicy` with its required properties.
-        pub fn new(policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>) -> Self {
+        pub fn new(policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>) -> Self {
             ResourcePolicy(crate::typed::Properties::from_iter([(
                 "PolicyDocument".to_owned(),
-                policy_document.into().into_json(),
+                policy_document.into_value().into_json(),
             )]))
         }
     }
@@ -1120,19 +1160,19 @@ pub mod global_table {
 
     impl SseSpecification {
         /// A new `SseSpecification` with its required properties.
-        pub fn new(sse_enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(sse_enabled: impl crate::IntoValue<bool>) -> Self {
             SseSpecification(crate::typed::Properties::from_iter([(
                 "SSEEnabled".to_owned(),
-                sse_enabled.into().into_json(),
+                sse_enabled.into_value().into_json(),
             )]))
         }
 
         /// `SSEType`: [`SseType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-ssespecification.html#cfn-dynamodb-globaltable-ssespecification-ssetype)
-        pub fn sse_type(mut self, value: impl Into<crate::Value<SseType>>) -> Self {
+        pub fn sse_type(mut self, value: impl crate::IntoValue<SseType>) -> Self {
             self.0
-                .insert("SSEType".to_owned(), value.into().into_json());
+                .insert("SSEType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1151,10 +1191,10 @@ pub mod global_table {
 
     impl StreamSpecification {
         /// A new `StreamSpecification` with its required properties.
-        pub fn new(stream_view_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(stream_view_type: impl crate::IntoValue<String>) -> Self {
             StreamSpecification(crate::typed::Properties::from_iter([(
                 "StreamViewType".to_owned(),
-                stream_view_type.into().into_json(),
+                stream_view_type.into_value().into_json(),
             )]))
         }
     }
@@ -1174,12 +1214,12 @@ pub mod global_table {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1198,19 +1238,19 @@ pub mod global_table {
 
     impl TargetTrackingScalingPolicyConfiguration {
         /// A new `TargetTrackingScalingPolicyConfiguration` with its required properties.
-        pub fn new(target_value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(target_value: impl crate::IntoValue<f64>) -> Self {
             TargetTrackingScalingPolicyConfiguration(crate::typed::Properties::from_iter([(
                 "TargetValue".to_owned(),
-                target_value.into().into_json(),
+                target_value.into_value().into_json(),
             )]))
         }
 
         /// `DisableScaleIn`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-targettrackingscalingpolicyconfiguration.html#cfn-dynamodb-globaltable-targettrackingscalingpolicyconfiguration-disablescalein)
-        pub fn disable_scale_in(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn disable_scale_in(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("DisableScaleIn".to_owned(), value.into().into_json());
+                .insert("DisableScaleIn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1219,9 +1259,9 @@ pub mod global_table {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-targettrackingscalingpolicyconfiguration.html#cfn-dynamodb-globaltable-targettrackingscalingpolicyconfiguration-scaleincooldown)
-        pub fn scale_in_cooldown(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn scale_in_cooldown(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ScaleInCooldown".to_owned(), value.into().into_json());
+                .insert("ScaleInCooldown".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1230,9 +1270,11 @@ pub mod global_table {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-targettrackingscalingpolicyconfiguration.html#cfn-dynamodb-globaltable-targettrackingscalingpolicyconfiguration-scaleoutcooldown)
-        pub fn scale_out_cooldown(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ScaleOutCooldown".to_owned(), value.into().into_json());
+        pub fn scale_out_cooldown(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ScaleOutCooldown".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1251,19 +1293,19 @@ pub mod global_table {
 
     impl TimeToLiveSpecification {
         /// A new `TimeToLiveSpecification` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             TimeToLiveSpecification(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
         /// `AttributeName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-timetolivespecification.html#cfn-dynamodb-globaltable-timetolivespecification-attributename)
-        pub fn attribute_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn attribute_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AttributeName".to_owned(), value.into().into_json());
+                .insert("AttributeName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1291,9 +1333,11 @@ pub mod global_table {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-warmthroughput.html#cfn-dynamodb-globaltable-warmthroughput-readunitspersecond)
-        pub fn read_units_per_second(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ReadUnitsPerSecond".to_owned(), value.into().into_json());
+        pub fn read_units_per_second(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ReadUnitsPerSecond".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1302,9 +1346,11 @@ pub mod global_table {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-warmthroughput.html#cfn-dynamodb-globaltable-warmthroughput-writeunitspersecond)
-        pub fn write_units_per_second(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("WriteUnitsPerSecond".to_owned(), value.into().into_json());
+        pub fn write_units_per_second(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "WriteUnitsPerSecond".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1332,9 +1378,11 @@ pub mod global_table {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-writeondemandthroughputsettings.html#cfn-dynamodb-globaltable-writeondemandthroughputsettings-maxwriterequestunits)
-        pub fn max_write_request_units(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxWriteRequestUnits".to_owned(), value.into().into_json());
+        pub fn max_write_request_units(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxWriteRequestUnits".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1362,11 +1410,11 @@ pub mod global_table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-writeprovisionedthroughputsettings.html#cfn-dynamodb-globaltable-writeprovisionedthroughputsettings-writecapacityautoscalingsettings)
         pub fn write_capacity_auto_scaling_settings(
             mut self,
-            value: impl Into<crate::Value<CapacityAutoScalingSettings>>,
+            value: impl crate::IntoValue<CapacityAutoScalingSettings>,
         ) -> Self {
             self.0.insert(
                 "WriteCapacityAutoScalingSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1536,10 +1584,10 @@ pub struct Table(crate::Resource);
 
 impl Table {
     /// A new `AWS::DynamoDB::Table` with its required properties.
-    pub fn new(key_schema: impl Into<crate::Value<Vec<table::KeySchema>>>) -> Self {
+    pub fn new(key_schema: impl crate::IntoValue<Vec<table::KeySchema>>) -> Self {
         Table(
             crate::Resource::new("AWS::DynamoDB::Table")
-                .property("KeySchema", key_schema.into().into_json()),
+                .property("KeySchema", key_schema.into_value().into_json()),
         )
     }
 
@@ -1548,18 +1596,19 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-attributedefinitions)
     pub fn attribute_definitions(
         mut self,
-        value: impl Into<crate::Value<Vec<table::AttributeDefinition>>>,
+        value: impl crate::IntoValue<Vec<table::AttributeDefinition>>,
     ) -> Self {
         self.0
-            .set_property("AttributeDefinitions", value.into().into_json());
+            .set_property("AttributeDefinitions", value.into_value().into_json());
         self
     }
 
     /// `BillingMode`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-billingmode)
-    pub fn billing_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BillingMode", value.into().into_json());
+    pub fn billing_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BillingMode", value.into_value().into_json());
         self
     }
 
@@ -1568,19 +1617,21 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-contributorinsightsspecification)
     pub fn contributor_insights_specification(
         mut self,
-        value: impl Into<crate::Value<table::ContributorInsightsSpecification>>,
+        value: impl crate::IntoValue<table::ContributorInsightsSpecification>,
     ) -> Self {
-        self.0
-            .set_property("ContributorInsightsSpecification", value.into().into_json());
+        self.0.set_property(
+            "ContributorInsightsSpecification",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `DeletionProtectionEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-deletionprotectionenabled)
-    pub fn deletion_protection_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deletion_protection_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeletionProtectionEnabled", value.into().into_json());
+            .set_property("DeletionProtectionEnabled", value.into_value().into_json());
         self
     }
 
@@ -1589,10 +1640,10 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-globalsecondaryindexes)
     pub fn global_secondary_indexes(
         mut self,
-        value: impl Into<crate::Value<Vec<table::GlobalSecondaryIndex>>>,
+        value: impl crate::IntoValue<Vec<table::GlobalSecondaryIndex>>,
     ) -> Self {
         self.0
-            .set_property("GlobalSecondaryIndexes", value.into().into_json());
+            .set_property("GlobalSecondaryIndexes", value.into_value().into_json());
         self
     }
 
@@ -1603,10 +1654,10 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-importsourcespecification)
     pub fn import_source_specification(
         mut self,
-        value: impl Into<crate::Value<table::ImportSourceSpecification>>,
+        value: impl crate::IntoValue<table::ImportSourceSpecification>,
     ) -> Self {
         self.0
-            .set_property("ImportSourceSpecification", value.into().into_json());
+            .set_property("ImportSourceSpecification", value.into_value().into_json());
         self
     }
 
@@ -1615,10 +1666,10 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-kinesisstreamspecification)
     pub fn kinesis_stream_specification(
         mut self,
-        value: impl Into<crate::Value<table::KinesisStreamSpecification>>,
+        value: impl crate::IntoValue<table::KinesisStreamSpecification>,
     ) -> Self {
         self.0
-            .set_property("KinesisStreamSpecification", value.into().into_json());
+            .set_property("KinesisStreamSpecification", value.into_value().into_json());
         self
     }
 
@@ -1627,10 +1678,10 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-localsecondaryindexes)
     pub fn local_secondary_indexes(
         mut self,
-        value: impl Into<crate::Value<Vec<table::LocalSecondaryIndex>>>,
+        value: impl crate::IntoValue<Vec<table::LocalSecondaryIndex>>,
     ) -> Self {
         self.0
-            .set_property("LocalSecondaryIndexes", value.into().into_json());
+            .set_property("LocalSecondaryIndexes", value.into_value().into_json());
         self
     }
 
@@ -1639,10 +1690,10 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-ondemandthroughput)
     pub fn on_demand_throughput(
         mut self,
-        value: impl Into<crate::Value<table::OnDemandThroughput>>,
+        value: impl crate::IntoValue<table::OnDemandThroughput>,
     ) -> Self {
         self.0
-            .set_property("OnDemandThroughput", value.into().into_json());
+            .set_property("OnDemandThroughput", value.into_value().into_json());
         self
     }
 
@@ -1651,10 +1702,12 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-pointintimerecoveryspecification)
     pub fn point_in_time_recovery_specification(
         mut self,
-        value: impl Into<crate::Value<table::PointInTimeRecoverySpecification>>,
+        value: impl crate::IntoValue<table::PointInTimeRecoverySpecification>,
     ) -> Self {
-        self.0
-            .set_property("PointInTimeRecoverySpecification", value.into().into_json());
+        self.0.set_property(
+            "PointInTimeRecoverySpecification",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1663,22 +1716,19 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-provisionedthroughput)
     pub fn provisioned_throughput(
         mut self,
-        value: impl Into<crate::Value<table::ProvisionedThroughput>>,
+        value: impl crate::IntoValue<table::ProvisionedThroughput>,
     ) -> Self {
         self.0
-            .set_property("ProvisionedThroughput", value.into().into_json());
+            .set_property("ProvisionedThroughput", value.into_value().into_json());
         self
     }
 
     /// `ResourcePolicy`: [`ResourcePolicy`](table::ResourcePolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-resourcepolicy)
-    pub fn resource_policy(
-        mut self,
-        value: impl Into<crate::Value<table::ResourcePolicy>>,
-    ) -> Self {
+    pub fn resource_policy(mut self, value: impl crate::IntoValue<table::ResourcePolicy>) -> Self {
         self.0
-            .set_property("ResourcePolicy", value.into().into_json());
+            .set_property("ResourcePolicy", value.into_value().into_json());
         self
     }
 
@@ -1687,10 +1737,10 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-ssespecification)
     pub fn sse_specification(
         mut self,
-        value: impl Into<crate::Value<table::SseSpecification>>,
+        value: impl crate::IntoValue<table::SseSpecification>,
     ) -> Self {
         self.0
-            .set_property("SSESpecification", value.into().into_json());
+            .set_property("SSESpecification", value.into_value().into_json());
         self
     }
 
@@ -1699,18 +1749,19 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-streamspecification)
     pub fn stream_specification(
         mut self,
-        value: impl Into<crate::Value<table::StreamSpecification>>,
+        value: impl crate::IntoValue<table::StreamSpecification>,
     ) -> Self {
         self.0
-            .set_property("StreamSpecification", value.into().into_json());
+            .set_property("StreamSpecification", value.into_value().into_json());
         self
     }
 
     /// `TableClass`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-tableclass)
-    pub fn table_class(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TableClass", value.into().into_json());
+    pub fn table_class(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TableClass", value.into_value().into_json());
         self
     }
 
@@ -1721,16 +1772,17 @@ impl Table {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-tablename)
-    pub fn table_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TableName", value.into().into_json());
+    pub fn table_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TableName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](table::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<table::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<table::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1739,29 +1791,31 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-timetolivespecification)
     pub fn time_to_live_specification(
         mut self,
-        value: impl Into<crate::Value<table::TimeToLiveSpecification>>,
+        value: impl crate::IntoValue<table::TimeToLiveSpecification>,
     ) -> Self {
         self.0
-            .set_property("TimeToLiveSpecification", value.into().into_json());
+            .set_property("TimeToLiveSpecification", value.into_value().into_json());
         self
     }
 
     /// `WarmThroughput`: [`WarmThroughput`](table::WarmThroughput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-warmthroughput)
-    pub fn warm_throughput(
-        mut self,
-        value: impl Into<crate::Value<table::WarmThroughput>>,
-    ) -> Self {
+    pub fn warm_throughput(mut self, value: impl crate::IntoValue<table::WarmThroughput>) -> Self {
         self.0
-            .set_property("WarmThroughput", value.into().into_json());
+            .set_property("WarmThroughput", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Table {
     const TYPE_NAME: &'static str = "AWS::DynamoDB::Table";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ImportSourceSpecification", "TableName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1802,17 +1856,17 @@ pub mod table {
     impl AttributeDefinition {
         /// A new `AttributeDefinition` with its required properties.
         pub fn new(
-            attribute_name: impl Into<crate::Value<String>>,
-            attribute_type: impl Into<crate::Value<AttributeType>>,
+            attribute_name: impl crate::IntoValue<String>,
+            attribute_type: impl crate::IntoValue<AttributeType>,
         ) -> Self {
             AttributeDefinition(crate::typed::Properties::from_iter([
                 (
                     "AttributeName".to_owned(),
-                    attribute_name.into().into_json(),
+                    attribute_name.into_value().into_json(),
                 ),
                 (
                     "AttributeType".to_owned(),
-                    attribute_type.into().into_json(),
+                    attribute_type.into_value().into_json(),
                 ),
             ]))
         }
@@ -1832,18 +1886,19 @@ pub mod table {
 
     impl ContributorInsightsSpecification {
         /// A new `ContributorInsightsSpecification` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             ContributorInsightsSpecification(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
         /// `Mode`: [`Mode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-contributorinsightsspecification.html#cfn-dynamodb-table-contributorinsightsspecification-mode)
-        pub fn mode(mut self, value: impl Into<crate::Value<Mode>>) -> Self {
-            self.0.insert("Mode".to_owned(), value.into().into_json());
+        pub fn mode(mut self, value: impl crate::IntoValue<Mode>) -> Self {
+            self.0
+                .insert("Mode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1869,18 +1924,18 @@ pub mod table {
         /// `Delimiter`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-csv.html#cfn-dynamodb-table-csv-delimiter)
-        pub fn delimiter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn delimiter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Delimiter".to_owned(), value.into().into_json());
+                .insert("Delimiter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HeaderList`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-csv.html#cfn-dynamodb-table-csv-headerlist)
-        pub fn header_list(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn header_list(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("HeaderList".to_owned(), value.into().into_json());
+                .insert("HeaderList".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1900,14 +1955,14 @@ pub mod table {
     impl GlobalSecondaryIndex {
         /// A new `GlobalSecondaryIndex` with its required properties.
         pub fn new(
-            index_name: impl Into<crate::Value<String>>,
-            key_schema: impl Into<crate::Value<Vec<GlobalSecondaryIndexKeySchema>>>,
-            projection: impl Into<crate::Value<Projection>>,
+            index_name: impl crate::IntoValue<String>,
+            key_schema: impl crate::IntoValue<Vec<GlobalSecondaryIndexKeySchema>>,
+            projection: impl crate::IntoValue<Projection>,
         ) -> Self {
             GlobalSecondaryIndex(crate::typed::Properties::from_iter([
-                ("IndexName".to_owned(), index_name.into().into_json()),
-                ("KeySchema".to_owned(), key_schema.into().into_json()),
-                ("Projection".to_owned(), projection.into().into_json()),
+                ("IndexName".to_owned(), index_name.into_value().into_json()),
+                ("KeySchema".to_owned(), key_schema.into_value().into_json()),
+                ("Projection".to_owned(), projection.into_value().into_json()),
             ]))
         }
 
@@ -1916,11 +1971,11 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-globalsecondaryindex.html#cfn-dynamodb-table-globalsecondaryindex-contributorinsightsspecification)
         pub fn contributor_insights_specification(
             mut self,
-            value: impl Into<crate::Value<ContributorInsightsSpecification>>,
+            value: impl crate::IntoValue<ContributorInsightsSpecification>,
         ) -> Self {
             self.0.insert(
                 "ContributorInsightsSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1930,10 +1985,12 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-globalsecondaryindex.html#cfn-dynamodb-table-globalsecondaryindex-ondemandthroughput)
         pub fn on_demand_throughput(
             mut self,
-            value: impl Into<crate::Value<OnDemandThroughput>>,
+            value: impl crate::IntoValue<OnDemandThroughput>,
         ) -> Self {
-            self.0
-                .insert("OnDemandThroughput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OnDemandThroughput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1942,19 +1999,21 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-globalsecondaryindex.html#cfn-dynamodb-table-globalsecondaryindex-provisionedthroughput)
         pub fn provisioned_throughput(
             mut self,
-            value: impl Into<crate::Value<ProvisionedThroughput>>,
+            value: impl crate::IntoValue<ProvisionedThroughput>,
         ) -> Self {
-            self.0
-                .insert("ProvisionedThroughput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ProvisionedThroughput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `WarmThroughput`: [`WarmThroughput`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-globalsecondaryindex.html#cfn-dynamodb-table-globalsecondaryindex-warmthroughput)
-        pub fn warm_throughput(mut self, value: impl Into<crate::Value<WarmThroughput>>) -> Self {
+        pub fn warm_throughput(mut self, value: impl crate::IntoValue<WarmThroughput>) -> Self {
             self.0
-                .insert("WarmThroughput".to_owned(), value.into().into_json());
+                .insert("WarmThroughput".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1974,15 +2033,15 @@ pub mod table {
     impl GlobalSecondaryIndexKeySchema {
         /// A new `GlobalSecondaryIndexKeySchema` with its required properties.
         pub fn new(
-            attribute_name: impl Into<crate::Value<String>>,
-            key_type: impl Into<crate::Value<String>>,
+            attribute_name: impl crate::IntoValue<String>,
+            key_type: impl crate::IntoValue<String>,
         ) -> Self {
             GlobalSecondaryIndexKeySchema(crate::typed::Properties::from_iter([
                 (
                     "AttributeName".to_owned(),
-                    attribute_name.into().into_json(),
+                    attribute_name.into_value().into_json(),
                 ),
-                ("KeyType".to_owned(), key_type.into().into_json()),
+                ("KeyType".to_owned(), key_type.into_value().into_json()),
             ]))
         }
     }
@@ -2002,14 +2061,17 @@ pub mod table {
     impl ImportSourceSpecification {
         /// A new `ImportSourceSpecification` with its required properties.
         pub fn new(
-            input_format: impl Into<crate::Value<String>>,
-            s3_bucket_source: impl Into<crate::Value<S3BucketSource>>,
+            input_format: impl crate::IntoValue<String>,
+            s3_bucket_source: impl crate::IntoValue<S3BucketSource>,
         ) -> Self {
             ImportSourceSpecification(crate::typed::Properties::from_iter([
-                ("InputFormat".to_owned(), input_format.into().into_json()),
+                (
+                    "InputFormat".to_owned(),
+                    input_format.into_value().into_json(),
+                ),
                 (
                     "S3BucketSource".to_owned(),
-                    s3_bucket_source.into().into_json(),
+                    s3_bucket_source.into_value().into_json(),
                 ),
             ]))
         }
@@ -2017,9 +2079,11 @@ pub mod table {
         /// `InputCompressionType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-importsourcespecification.html#cfn-dynamodb-table-importsourcespecification-inputcompressiontype)
-        pub fn input_compression_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("InputCompressionType".to_owned(), value.into().into_json());
+        pub fn input_compression_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "InputCompressionType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2028,10 +2092,12 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-importsourcespecification.html#cfn-dynamodb-table-importsourcespecification-inputformatoptions)
         pub fn input_format_options(
             mut self,
-            value: impl Into<crate::Value<InputFormatOptions>>,
+            value: impl crate::IntoValue<InputFormatOptions>,
         ) -> Self {
-            self.0
-                .insert("InputFormatOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InputFormatOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2057,8 +2123,9 @@ pub mod table {
         /// `Csv`: [`Csv`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-inputformatoptions.html#cfn-dynamodb-table-inputformatoptions-csv)
-        pub fn csv(mut self, value: impl Into<crate::Value<Csv>>) -> Self {
-            self.0.insert("Csv".to_owned(), value.into().into_json());
+        pub fn csv(mut self, value: impl crate::IntoValue<Csv>) -> Self {
+            self.0
+                .insert("Csv".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2078,15 +2145,15 @@ pub mod table {
     impl KeySchema {
         /// A new `KeySchema` with its required properties.
         pub fn new(
-            attribute_name: impl Into<crate::Value<String>>,
-            key_type: impl Into<crate::Value<String>>,
+            attribute_name: impl crate::IntoValue<String>,
+            key_type: impl crate::IntoValue<String>,
         ) -> Self {
             KeySchema(crate::typed::Properties::from_iter([
                 (
                     "AttributeName".to_owned(),
-                    attribute_name.into().into_json(),
+                    attribute_name.into_value().into_json(),
                 ),
-                ("KeyType".to_owned(), key_type.into().into_json()),
+                ("KeyType".to_owned(), key_type.into_value().into_json()),
             ]))
         }
     }
@@ -2105,10 +2172,10 @@ pub mod table {
 
     impl KinesisStreamSpecification {
         /// A new `KinesisStreamSpecification` with its required properties.
-        pub fn new(stream_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(stream_arn: impl crate::IntoValue<String>) -> Self {
             KinesisStreamSpecification(crate::typed::Properties::from_iter([(
                 "StreamArn".to_owned(),
-                stream_arn.into().into_json(),
+                stream_arn.into_value().into_json(),
             )]))
         }
 
@@ -2117,11 +2184,11 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-kinesisstreamspecification.html#cfn-dynamodb-table-kinesisstreamspecification-approximatecreationdatetimeprecision)
         pub fn approximate_creation_date_time_precision(
             mut self,
-            value: impl Into<crate::Value<ApproximateCreationDateTimePrecision>>,
+            value: impl crate::IntoValue<ApproximateCreationDateTimePrecision>,
         ) -> Self {
             self.0.insert(
                 "ApproximateCreationDateTimePrecision".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2142,14 +2209,14 @@ pub mod table {
     impl LocalSecondaryIndex {
         /// A new `LocalSecondaryIndex` with its required properties.
         pub fn new(
-            index_name: impl Into<crate::Value<String>>,
-            key_schema: impl Into<crate::Value<Vec<KeySchema>>>,
-            projection: impl Into<crate::Value<Projection>>,
+            index_name: impl crate::IntoValue<String>,
+            key_schema: impl crate::IntoValue<Vec<KeySchema>>,
+            projection: impl crate::IntoValue<Projection>,
         ) -> Self {
             LocalSecondaryIndex(crate::typed::Properties::from_iter([
-                ("IndexName".to_owned(), index_name.into().into_json()),
-                ("KeySchema".to_owned(), key_schema.into().into_json()),
-                ("Projection".to_owned(), projection.into().into_json()),
+                ("IndexName".to_owned(), index_name.into_value().into_json()),
+                ("KeySchema".to_owned(), key_schema.into_value().into_json()),
+                ("Projection".to_owned(), projection.into_value().into_json()),
             ]))
         }
     }
@@ -2177,9 +2244,11 @@ pub mod table {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-ondemandthroughput.html#cfn-dynamodb-table-ondemandthroughput-maxreadrequestunits)
-        pub fn max_read_request_units(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxReadRequestUnits".to_owned(), value.into().into_json());
+        pub fn max_read_request_units(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxReadRequestUnits".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2188,9 +2257,11 @@ pub mod table {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-ondemandthroughput.html#cfn-dynamodb-table-ondemandthroughput-maxwriterequestunits)
-        pub fn max_write_request_units(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxWriteRequestUnits".to_owned(), value.into().into_json());
+        pub fn max_write_request_units(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxWriteRequestUnits".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2218,11 +2289,11 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-pointintimerecoveryspecification.html#cfn-dynamodb-table-pointintimerecoveryspecification-pointintimerecoveryenabled)
         pub fn point_in_time_recovery_enabled(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "PointInTimeRecoveryEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2232,9 +2303,11 @@ pub mod table {
         /// Range: 1 to 35.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-pointintimerecoveryspecification.html#cfn-dynamodb-table-pointintimerecoveryspecification-recoveryperiodindays)
-        pub fn recovery_period_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("RecoveryPeriodInDays".to_owned(), value.into().into_json());
+        pub fn recovery_period_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "RecoveryPeriodInDays".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2260,18 +2333,20 @@ pub mod table {
         /// `NonKeyAttributes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-projection.html#cfn-dynamodb-table-projection-nonkeyattributes)
-        pub fn non_key_attributes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("NonKeyAttributes".to_owned(), value.into().into_json());
+        pub fn non_key_attributes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "NonKeyAttributes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ProjectionType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-projection.html#cfn-dynamodb-table-projection-projectiontype)
-        pub fn projection_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn projection_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ProjectionType".to_owned(), value.into().into_json());
+                .insert("ProjectionType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2291,17 +2366,17 @@ pub mod table {
     impl ProvisionedThroughput {
         /// A new `ProvisionedThroughput` with its required properties.
         pub fn new(
-            read_capacity_units: impl Into<crate::Value<i64>>,
-            write_capacity_units: impl Into<crate::Value<i64>>,
+            read_capacity_units: impl crate::IntoValue<i64>,
+            write_capacity_units: impl crate::IntoValue<i64>,
         ) -> Self {
             ProvisionedThroughput(crate::typed::Properties::from_iter([
                 (
                     "ReadCapacityUnits".to_owned(),
-                    read_capacity_units.into().into_json(),
+                    read_capacity_units.into_value().into_json(),
                 ),
                 (
                     "WriteCapacityUnits".to_owned(),
-                    write_capacity_units.into().into_json(),
+                    write_capacity_units.into_value().into_json(),
                 ),
             ]))
         }
@@ -2321,10 +2396,10 @@ pub mod table {
 
     impl ResourcePolicy {
         /// A new `ResourcePolicy` with its required properties.
-        pub fn new(policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>) -> Self {
+        pub fn new(policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>) -> Self {
             ResourcePolicy(crate::typed::Properties::from_iter([(
                 "PolicyDocument".to_owned(),
-                policy_document.into().into_json(),
+                policy_document.into_value().into_json(),
             )]))
         }
     }
@@ -2343,28 +2418,28 @@ pub mod table {
 
     impl S3BucketSource {
         /// A new `S3BucketSource` with its required properties.
-        pub fn new(s3_bucket: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(s3_bucket: impl crate::IntoValue<String>) -> Self {
             S3BucketSource(crate::typed::Properties::from_iter([(
                 "S3Bucket".to_owned(),
-                s3_bucket.into().into_json(),
+                s3_bucket.into_value().into_json(),
             )]))
         }
 
         /// `S3BucketOwner`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-s3bucketsource.html#cfn-dynamodb-table-s3bucketsource-s3bucketowner)
-        pub fn s3_bucket_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3BucketOwner".to_owned(), value.into().into_json());
+                .insert("S3BucketOwner".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3KeyPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-s3bucketsource.html#cfn-dynamodb-table-s3bucketsource-s3keyprefix)
-        pub fn s3_key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3KeyPrefix".to_owned(), value.into().into_json());
+                .insert("S3KeyPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2383,28 +2458,28 @@ pub mod table {
 
     impl SseSpecification {
         /// A new `SseSpecification` with its required properties.
-        pub fn new(sse_enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(sse_enabled: impl crate::IntoValue<bool>) -> Self {
             SseSpecification(crate::typed::Properties::from_iter([(
                 "SSEEnabled".to_owned(),
-                sse_enabled.into().into_json(),
+                sse_enabled.into_value().into_json(),
             )]))
         }
 
         /// `KMSMasterKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-ssespecification.html#cfn-dynamodb-table-ssespecification-kmsmasterkeyid)
-        pub fn kms_master_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_master_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KMSMasterKeyId".to_owned(), value.into().into_json());
+                .insert("KMSMasterKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SSEType`: [`SseType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-ssespecification.html#cfn-dynamodb-table-ssespecification-ssetype)
-        pub fn sse_type(mut self, value: impl Into<crate::Value<SseType>>) -> Self {
+        pub fn sse_type(mut self, value: impl crate::IntoValue<SseType>) -> Self {
             self.0
-                .insert("SSEType".to_owned(), value.into().into_json());
+                .insert("SSEType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2423,19 +2498,19 @@ pub mod table {
 
     impl StreamSpecification {
         /// A new `StreamSpecification` with its required properties.
-        pub fn new(stream_view_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(stream_view_type: impl crate::IntoValue<String>) -> Self {
             StreamSpecification(crate::typed::Properties::from_iter([(
                 "StreamViewType".to_owned(),
-                stream_view_type.into().into_json(),
+                stream_view_type.into_value().into_json(),
             )]))
         }
 
         /// `ResourcePolicy`: [`ResourcePolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-streamspecification.html#cfn-dynamodb-table-streamspecification-resourcepolicy)
-        pub fn resource_policy(mut self, value: impl Into<crate::Value<ResourcePolicy>>) -> Self {
+        pub fn resource_policy(mut self, value: impl crate::IntoValue<ResourcePolicy>) -> Self {
             self.0
-                .insert("ResourcePolicy".to_owned(), value.into().into_json());
+                .insert("ResourcePolicy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2455,12 +2530,12 @@ pub mod table {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2479,19 +2554,19 @@ pub mod table {
 
     impl TimeToLiveSpecification {
         /// A new `TimeToLiveSpecification` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             TimeToLiveSpecification(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
         /// `AttributeName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-timetolivespecification.html#cfn-dynamodb-table-timetolivespecification-attributename)
-        pub fn attribute_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn attribute_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AttributeName".to_owned(), value.into().into_json());
+                .insert("AttributeName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2519,9 +2594,11 @@ pub mod table {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-warmthroughput.html#cfn-dynamodb-table-warmthroughput-readunitspersecond)
-        pub fn read_units_per_second(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ReadUnitsPerSecond".to_owned(), value.into().into_json());
+        pub fn read_units_per_second(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ReadUnitsPerSecond".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2530,9 +2607,11 @@ pub mod table {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-warmthroughput.html#cfn-dynamodb-table-warmthroughput-writeunitspersecond)
-        pub fn write_units_per_second(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("WriteUnitsPerSecond".to_owned(), value.into().into_json());
+        pub fn write_units_per_second(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "WriteUnitsPerSecond".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }

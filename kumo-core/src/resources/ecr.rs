@@ -15,6 +15,46 @@ pub const TYPES: &[&str] = &[
     "AWS::ECR::SigningConfiguration",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ECR::PublicRepository",
+        <PublicRepository as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ECR::PullThroughCacheRule",
+        <PullThroughCacheRule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ECR::PullTimeUpdateExclusion",
+        <PullTimeUpdateExclusion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ECR::RegistryPolicy",
+        <RegistryPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ECR::RegistryScanningConfiguration",
+        <RegistryScanningConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ECR::ReplicationConfiguration",
+        <ReplicationConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ECR::Repository",
+        <Repository as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ECR::RepositoryCreationTemplate",
+        <RepositoryCreationTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ECR::SigningConfiguration",
+        <SigningConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ECR::PublicRepository`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-publicrepository.html)
@@ -32,10 +72,10 @@ impl PublicRepository {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-publicrepository.html#cfn-ecr-publicrepository-repositorycatalogdata)
     pub fn repository_catalog_data(
         mut self,
-        value: impl Into<crate::Value<public_repository::RepositoryCatalogData>>,
+        value: impl crate::IntoValue<public_repository::RepositoryCatalogData>,
     ) -> Self {
         self.0
-            .set_property("RepositoryCatalogData", value.into().into_json());
+            .set_property("RepositoryCatalogData", value.into_value().into_json());
         self
     }
 
@@ -48,18 +88,18 @@ impl PublicRepository {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-publicrepository.html#cfn-ecr-publicrepository-repositoryname)
-    pub fn repository_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn repository_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RepositoryName", value.into().into_json());
+            .set_property("RepositoryName", value.into_value().into_json());
         self
     }
 
     /// `RepositoryPolicyText`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-publicrepository.html#cfn-ecr-publicrepository-repositorypolicytext)
-    pub fn repository_policy_text(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn repository_policy_text(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("RepositoryPolicyText", value.into().into_json());
+            .set_property("RepositoryPolicyText", value.into_value().into_json());
         self
     }
 
@@ -68,8 +108,8 @@ impl PublicRepository {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-publicrepository.html#cfn-ecr-publicrepository-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<public_repository::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<public_repository::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -82,7 +122,12 @@ impl Default for PublicRepository {
 
 impl crate::typed::ResourceType for PublicRepository {
     const TYPE_NAME: &'static str = "AWS::ECR::PublicRepository";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RepositoryName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -124,45 +169,49 @@ pub mod public_repository {
         /// `AboutText`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecr-publicrepository-repositorycatalogdata.html#cfn-ecr-publicrepository-repositorycatalogdata-abouttext)
-        pub fn about_text(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn about_text(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AboutText".to_owned(), value.into().into_json());
+                .insert("AboutText".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Architectures`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecr-publicrepository-repositorycatalogdata.html#cfn-ecr-publicrepository-repositorycatalogdata-architectures)
-        pub fn architectures(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn architectures(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Architectures".to_owned(), value.into().into_json());
+                .insert("Architectures".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OperatingSystems`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecr-publicrepository-repositorycatalogdata.html#cfn-ecr-publicrepository-repositorycatalogdata-operatingsystems)
-        pub fn operating_systems(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("OperatingSystems".to_owned(), value.into().into_json());
+        pub fn operating_systems(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "OperatingSystems".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RepositoryDescription`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecr-publicrepository-repositorycatalogdata.html#cfn-ecr-publicrepository-repositorycatalogdata-repositorydescription)
-        pub fn repository_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RepositoryDescription".to_owned(), value.into().into_json());
+        pub fn repository_description(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RepositoryDescription".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `UsageText`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecr-publicrepository-repositorycatalogdata.html#cfn-ecr-publicrepository-repositorycatalogdata-usagetext)
-        pub fn usage_text(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn usage_text(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UsageText".to_owned(), value.into().into_json());
+                .insert("UsageText".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -182,12 +231,12 @@ pub mod public_repository {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -216,9 +265,9 @@ impl PullThroughCacheRule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-pullthroughcacherule.html#cfn-ecr-pullthroughcacherule-credentialarn)
-    pub fn credential_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn credential_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CredentialArn", value.into().into_json());
+            .set_property("CredentialArn", value.into_value().into_json());
         self
     }
 
@@ -227,9 +276,9 @@ impl PullThroughCacheRule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-pullthroughcacherule.html#cfn-ecr-pullthroughcacherule-customrolearn)
-    pub fn custom_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn custom_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomRoleArn", value.into().into_json());
+            .set_property("CustomRoleArn", value.into_value().into_json());
         self
     }
 
@@ -238,9 +287,9 @@ impl PullThroughCacheRule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-pullthroughcacherule.html#cfn-ecr-pullthroughcacherule-ecrrepositoryprefix)
-    pub fn ecr_repository_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ecr_repository_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EcrRepositoryPrefix", value.into().into_json());
+            .set_property("EcrRepositoryPrefix", value.into_value().into_json());
         self
     }
 
@@ -251,10 +300,10 @@ impl PullThroughCacheRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-pullthroughcacherule.html#cfn-ecr-pullthroughcacherule-upstreamregistry)
     pub fn upstream_registry(
         mut self,
-        value: impl Into<crate::Value<pull_through_cache_rule::UpstreamRegistry>>,
+        value: impl crate::IntoValue<pull_through_cache_rule::UpstreamRegistry>,
     ) -> Self {
         self.0
-            .set_property("UpstreamRegistry", value.into().into_json());
+            .set_property("UpstreamRegistry", value.into_value().into_json());
         self
     }
 
@@ -263,9 +312,9 @@ impl PullThroughCacheRule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-pullthroughcacherule.html#cfn-ecr-pullthroughcacherule-upstreamregistryurl)
-    pub fn upstream_registry_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn upstream_registry_url(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("UpstreamRegistryUrl", value.into().into_json());
+            .set_property("UpstreamRegistryUrl", value.into_value().into_json());
         self
     }
 
@@ -274,9 +323,9 @@ impl PullThroughCacheRule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-pullthroughcacherule.html#cfn-ecr-pullthroughcacherule-upstreamrepositoryprefix)
-    pub fn upstream_repository_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn upstream_repository_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("UpstreamRepositoryPrefix", value.into().into_json());
+            .set_property("UpstreamRepositoryPrefix", value.into_value().into_json());
         self
     }
 }
@@ -365,10 +414,10 @@ pub struct PullTimeUpdateExclusion(crate::Resource);
 
 impl PullTimeUpdateExclusion {
     /// A new `AWS::ECR::PullTimeUpdateExclusion` with its required properties.
-    pub fn new(principal_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(principal_arn: impl crate::IntoValue<String>) -> Self {
         PullTimeUpdateExclusion(
             crate::Resource::new("AWS::ECR::PullTimeUpdateExclusion")
-                .property("PrincipalArn", principal_arn.into().into_json()),
+                .property("PrincipalArn", principal_arn.into_value().into_json()),
         )
     }
 }
@@ -401,10 +450,10 @@ pub struct RegistryPolicy(crate::Resource);
 
 impl RegistryPolicy {
     /// A new `AWS::ECR::RegistryPolicy` with its required properties.
-    pub fn new(policy_text: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn new(policy_text: impl crate::IntoValue<crate::Json>) -> Self {
         RegistryPolicy(
             crate::Resource::new("AWS::ECR::RegistryPolicy")
-                .property("PolicyText", policy_text.into().into_json()),
+                .property("PolicyText", policy_text.into_value().into_json()),
         )
     }
 }
@@ -446,13 +495,13 @@ pub struct RegistryScanningConfiguration(crate::Resource);
 impl RegistryScanningConfiguration {
     /// A new `AWS::ECR::RegistryScanningConfiguration` with its required properties.
     pub fn new(
-        rules: impl Into<crate::Value<Vec<registry_scanning_configuration::ScanningRule>>>,
-        scan_type: impl Into<crate::Value<registry_scanning_configuration::ScanType>>,
+        rules: impl crate::IntoValue<Vec<registry_scanning_configuration::ScanningRule>>,
+        scan_type: impl crate::IntoValue<registry_scanning_configuration::ScanType>,
     ) -> Self {
         RegistryScanningConfiguration(
             crate::Resource::new("AWS::ECR::RegistryScanningConfiguration")
-                .property("Rules", rules.into().into_json())
-                .property("ScanType", scan_type.into().into_json()),
+                .property("Rules", rules.into_value().into_json())
+                .property("ScanType", scan_type.into_value().into_json()),
         )
     }
 }
@@ -495,12 +544,15 @@ pub mod registry_scanning_configuration {
     impl RepositoryFilter {
         /// A new `RepositoryFilter` with its required properties.
         pub fn new(
-            filter: impl Into<crate::Value<String>>,
-            filter_type: impl Into<crate::Value<FilterType>>,
+            filter: impl crate::IntoValue<String>,
+            filter_type: impl crate::IntoValue<FilterType>,
         ) -> Self {
             RepositoryFilter(crate::typed::Properties::from_iter([
-                ("Filter".to_owned(), filter.into().into_json()),
-                ("FilterType".to_owned(), filter_type.into().into_json()),
+                ("Filter".to_owned(), filter.into_value().into_json()),
+                (
+                    "FilterType".to_owned(),
+                    filter_type.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -520,17 +572,17 @@ pub mod registry_scanning_configuration {
     impl ScanningRule {
         /// A new `ScanningRule` with its required properties.
         pub fn new(
-            repository_filters: impl Into<crate::Value<Vec<RepositoryFilter>>>,
-            scan_frequency: impl Into<crate::Value<ScanFrequency>>,
+            repository_filters: impl crate::IntoValue<Vec<RepositoryFilter>>,
+            scan_frequency: impl crate::IntoValue<ScanFrequency>,
         ) -> Self {
             ScanningRule(crate::typed::Properties::from_iter([
                 (
                     "RepositoryFilters".to_owned(),
-                    repository_filters.into().into_json(),
+                    repository_filters.into_value().into_json(),
                 ),
                 (
                     "ScanFrequency".to_owned(),
-                    scan_frequency.into().into_json(),
+                    scan_frequency.into_value().into_json(),
                 ),
             ]))
         }
@@ -605,14 +657,14 @@ pub struct ReplicationConfiguration(crate::Resource);
 impl ReplicationConfiguration {
     /// A new `AWS::ECR::ReplicationConfiguration` with its required properties.
     pub fn new(
-        replication_configuration: impl Into<
-            crate::Value<replication_configuration::ReplicationConfiguration>,
+        replication_configuration: impl crate::IntoValue<
+            replication_configuration::ReplicationConfiguration,
         >,
     ) -> Self {
         ReplicationConfiguration(
             crate::Resource::new("AWS::ECR::ReplicationConfiguration").property(
                 "ReplicationConfiguration",
-                replication_configuration.into().into_json(),
+                replication_configuration.into_value().into_json(),
             ),
         )
     }
@@ -655,10 +707,10 @@ pub mod replication_configuration {
 
     impl ReplicationConfiguration {
         /// A new `ReplicationConfiguration` with its required properties.
-        pub fn new(rules: impl Into<crate::Value<Vec<ReplicationRule>>>) -> Self {
+        pub fn new(rules: impl crate::IntoValue<Vec<ReplicationRule>>) -> Self {
             ReplicationConfiguration(crate::typed::Properties::from_iter([(
                 "Rules".to_owned(),
-                rules.into().into_json(),
+                rules.into_value().into_json(),
             )]))
         }
     }
@@ -678,12 +730,15 @@ pub mod replication_configuration {
     impl ReplicationDestination {
         /// A new `ReplicationDestination` with its required properties.
         pub fn new(
-            region: impl Into<crate::Value<String>>,
-            registry_id: impl Into<crate::Value<String>>,
+            region: impl crate::IntoValue<String>,
+            registry_id: impl crate::IntoValue<String>,
         ) -> Self {
             ReplicationDestination(crate::typed::Properties::from_iter([
-                ("Region".to_owned(), region.into().into_json()),
-                ("RegistryId".to_owned(), registry_id.into().into_json()),
+                ("Region".to_owned(), region.into_value().into_json()),
+                (
+                    "RegistryId".to_owned(),
+                    registry_id.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -702,10 +757,10 @@ pub mod replication_configuration {
 
     impl ReplicationRule {
         /// A new `ReplicationRule` with its required properties.
-        pub fn new(destinations: impl Into<crate::Value<Vec<ReplicationDestination>>>) -> Self {
+        pub fn new(destinations: impl crate::IntoValue<Vec<ReplicationDestination>>) -> Self {
             ReplicationRule(crate::typed::Properties::from_iter([(
                 "Destinations".to_owned(),
-                destinations.into().into_json(),
+                destinations.into_value().into_json(),
             )]))
         }
 
@@ -716,10 +771,12 @@ pub mod replication_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecr-replicationconfiguration-replicationrule.html#cfn-ecr-replicationconfiguration-replicationrule-repositoryfilters)
         pub fn repository_filters(
             mut self,
-            value: impl Into<crate::Value<Vec<RepositoryFilter>>>,
+            value: impl crate::IntoValue<Vec<RepositoryFilter>>,
         ) -> Self {
-            self.0
-                .insert("RepositoryFilters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RepositoryFilters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -739,12 +796,15 @@ pub mod replication_configuration {
     impl RepositoryFilter {
         /// A new `RepositoryFilter` with its required properties.
         pub fn new(
-            filter: impl Into<crate::Value<String>>,
-            filter_type: impl Into<crate::Value<FilterType>>,
+            filter: impl crate::IntoValue<String>,
+            filter_type: impl crate::IntoValue<FilterType>,
         ) -> Self {
             RepositoryFilter(crate::typed::Properties::from_iter([
-                ("Filter".to_owned(), filter.into().into_json()),
-                ("FilterType".to_owned(), filter_type.into().into_json()),
+                ("Filter".to_owned(), filter.into_value().into_json()),
+                (
+                    "FilterType".to_owned(),
+                    filter_type.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -786,9 +846,9 @@ impl Repository {
     /// `EmptyOnDelete`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html#cfn-ecr-repository-emptyondelete)
-    pub fn empty_on_delete(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn empty_on_delete(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EmptyOnDelete", value.into().into_json());
+            .set_property("EmptyOnDelete", value.into_value().into_json());
         self
     }
 
@@ -799,10 +859,10 @@ impl Repository {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html#cfn-ecr-repository-encryptionconfiguration)
     pub fn encryption_configuration(
         mut self,
-        value: impl Into<crate::Value<repository::EncryptionConfiguration>>,
+        value: impl crate::IntoValue<repository::EncryptionConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EncryptionConfiguration", value.into().into_json());
+            .set_property("EncryptionConfiguration", value.into_value().into_json());
         self
     }
 
@@ -811,10 +871,10 @@ impl Repository {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html#cfn-ecr-repository-imagescanningconfiguration)
     pub fn image_scanning_configuration(
         mut self,
-        value: impl Into<crate::Value<repository::ImageScanningConfiguration>>,
+        value: impl crate::IntoValue<repository::ImageScanningConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ImageScanningConfiguration", value.into().into_json());
+            .set_property("ImageScanningConfiguration", value.into_value().into_json());
         self
     }
 
@@ -823,10 +883,10 @@ impl Repository {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html#cfn-ecr-repository-imagetagmutability)
     pub fn image_tag_mutability(
         mut self,
-        value: impl Into<crate::Value<repository::ImageTagMutability>>,
+        value: impl crate::IntoValue<repository::ImageTagMutability>,
     ) -> Self {
         self.0
-            .set_property("ImageTagMutability", value.into().into_json());
+            .set_property("ImageTagMutability", value.into_value().into_json());
         self
     }
 
@@ -837,11 +897,11 @@ impl Repository {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html#cfn-ecr-repository-imagetagmutabilityexclusionfilters)
     pub fn image_tag_mutability_exclusion_filters(
         mut self,
-        value: impl Into<crate::Value<Vec<repository::ImageTagMutabilityExclusionFilter>>>,
+        value: impl crate::IntoValue<Vec<repository::ImageTagMutabilityExclusionFilter>>,
     ) -> Self {
         self.0.set_property(
             "ImageTagMutabilityExclusionFilters",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -851,10 +911,10 @@ impl Repository {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html#cfn-ecr-repository-lifecyclepolicy)
     pub fn lifecycle_policy(
         mut self,
-        value: impl Into<crate::Value<repository::LifecyclePolicy>>,
+        value: impl crate::IntoValue<repository::LifecyclePolicy>,
     ) -> Self {
         self.0
-            .set_property("LifecyclePolicy", value.into().into_json());
+            .set_property("LifecyclePolicy", value.into_value().into_json());
         self
     }
 
@@ -867,18 +927,18 @@ impl Repository {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html#cfn-ecr-repository-repositoryname)
-    pub fn repository_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn repository_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RepositoryName", value.into().into_json());
+            .set_property("RepositoryName", value.into_value().into_json());
         self
     }
 
     /// `RepositoryPolicyText`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html#cfn-ecr-repository-repositorypolicytext)
-    pub fn repository_policy_text(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn repository_policy_text(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("RepositoryPolicyText", value.into().into_json());
+            .set_property("RepositoryPolicyText", value.into_value().into_json());
         self
     }
 
@@ -887,8 +947,8 @@ impl Repository {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html#cfn-ecr-repository-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<repository::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<repository::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -901,7 +961,12 @@ impl Default for Repository {
 
 impl crate::typed::ResourceType for Repository {
     const TYPE_NAME: &'static str = "AWS::ECR::Repository";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "EncryptionConfiguration",
         "EncryptionConfiguration.EncryptionType",
@@ -946,18 +1011,19 @@ pub mod repository {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with its required properties.
-        pub fn new(encryption_type: impl Into<crate::Value<EncryptionType>>) -> Self {
+        pub fn new(encryption_type: impl crate::IntoValue<EncryptionType>) -> Self {
             EncryptionConfiguration(crate::typed::Properties::from_iter([(
                 "EncryptionType".to_owned(),
-                encryption_type.into().into_json(),
+                encryption_type.into_value().into_json(),
             )]))
         }
 
         /// `KmsKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecr-repository-encryptionconfiguration.html#cfn-ecr-repository-encryptionconfiguration-kmskey)
-        pub fn kms_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KmsKey".to_owned(), value.into().into_json());
+        pub fn kms_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KmsKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -983,9 +1049,9 @@ pub mod repository {
         /// `ScanOnPush`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecr-repository-imagescanningconfiguration.html#cfn-ecr-repository-imagescanningconfiguration-scanonpush)
-        pub fn scan_on_push(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn scan_on_push(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ScanOnPush".to_owned(), value.into().into_json());
+                .insert("ScanOnPush".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1005,22 +1071,22 @@ pub mod repository {
     impl ImageTagMutabilityExclusionFilter {
         /// A new `ImageTagMutabilityExclusionFilter` with its required properties.
         pub fn new(
-            image_tag_mutability_exclusion_filter_type: impl Into<
-                crate::Value<ImageTagMutabilityExclusionFilterType>,
+            image_tag_mutability_exclusion_filter_type: impl crate::IntoValue<
+                ImageTagMutabilityExclusionFilterType,
             >,
-            image_tag_mutability_exclusion_filter_value: impl Into<crate::Value<String>>,
+            image_tag_mutability_exclusion_filter_value: impl crate::IntoValue<String>,
         ) -> Self {
             ImageTagMutabilityExclusionFilter(crate::typed::Properties::from_iter([
                 (
                     "ImageTagMutabilityExclusionFilterType".to_owned(),
                     image_tag_mutability_exclusion_filter_type
-                        .into()
+                        .into_value()
                         .into_json(),
                 ),
                 (
                     "ImageTagMutabilityExclusionFilterValue".to_owned(),
                     image_tag_mutability_exclusion_filter_value
-                        .into()
+                        .into_value()
                         .into_json(),
                 ),
             ]))
@@ -1048,18 +1114,20 @@ pub mod repository {
         /// `LifecyclePolicyText`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecr-repository-lifecyclepolicy.html#cfn-ecr-repository-lifecyclepolicy-lifecyclepolicytext)
-        pub fn lifecycle_policy_text(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LifecyclePolicyText".to_owned(), value.into().into_json());
+        pub fn lifecycle_policy_text(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LifecyclePolicyText".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RegistryId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecr-repository-lifecyclepolicy.html#cfn-ecr-repository-lifecyclepolicy-registryid)
-        pub fn registry_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn registry_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RegistryId".to_owned(), value.into().into_json());
+                .insert("RegistryId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1079,12 +1147,12 @@ pub mod repository {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1167,13 +1235,13 @@ pub struct RepositoryCreationTemplate(crate::Resource);
 impl RepositoryCreationTemplate {
     /// A new `AWS::ECR::RepositoryCreationTemplate` with its required properties.
     pub fn new(
-        applied_for: impl Into<crate::Value<Vec<repository_creation_template::AppliedForItem>>>,
-        prefix: impl Into<crate::Value<String>>,
+        applied_for: impl crate::IntoValue<Vec<repository_creation_template::AppliedForItem>>,
+        prefix: impl crate::IntoValue<String>,
     ) -> Self {
         RepositoryCreationTemplate(
             crate::Resource::new("AWS::ECR::RepositoryCreationTemplate")
-                .property("AppliedFor", applied_for.into().into_json())
-                .property("Prefix", prefix.into().into_json()),
+                .property("AppliedFor", applied_for.into_value().into_json())
+                .property("Prefix", prefix.into_value().into_json()),
         )
     }
 
@@ -1184,9 +1252,9 @@ impl RepositoryCreationTemplate {
     /// Pattern: `^arn:aws[-a-z0-9]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,-.@_]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repositorycreationtemplate.html#cfn-ecr-repositorycreationtemplate-customrolearn)
-    pub fn custom_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn custom_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomRoleArn", value.into().into_json());
+            .set_property("CustomRoleArn", value.into_value().into_json());
         self
     }
 
@@ -1195,8 +1263,9 @@ impl RepositoryCreationTemplate {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repositorycreationtemplate.html#cfn-ecr-repositorycreationtemplate-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1205,10 +1274,10 @@ impl RepositoryCreationTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repositorycreationtemplate.html#cfn-ecr-repositorycreationtemplate-encryptionconfiguration)
     pub fn encryption_configuration(
         mut self,
-        value: impl Into<crate::Value<repository_creation_template::EncryptionConfiguration>>,
+        value: impl crate::IntoValue<repository_creation_template::EncryptionConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EncryptionConfiguration", value.into().into_json());
+            .set_property("EncryptionConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1217,10 +1286,10 @@ impl RepositoryCreationTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repositorycreationtemplate.html#cfn-ecr-repositorycreationtemplate-imagetagmutability)
     pub fn image_tag_mutability(
         mut self,
-        value: impl Into<crate::Value<repository_creation_template::ImageTagMutability>>,
+        value: impl crate::IntoValue<repository_creation_template::ImageTagMutability>,
     ) -> Self {
         self.0
-            .set_property("ImageTagMutability", value.into().into_json());
+            .set_property("ImageTagMutability", value.into_value().into_json());
         self
     }
 
@@ -1231,13 +1300,13 @@ impl RepositoryCreationTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repositorycreationtemplate.html#cfn-ecr-repositorycreationtemplate-imagetagmutabilityexclusionfilters)
     pub fn image_tag_mutability_exclusion_filters(
         mut self,
-        value: impl Into<
-            crate::Value<Vec<repository_creation_template::ImageTagMutabilityExclusionFilter>>,
+        value: impl crate::IntoValue<
+            Vec<repository_creation_template::ImageTagMutabilityExclusionFilter>,
         >,
     ) -> Self {
         self.0.set_property(
             "ImageTagMutabilityExclusionFilters",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -1247,9 +1316,9 @@ impl RepositoryCreationTemplate {
     /// Length: 100 to 30720.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repositorycreationtemplate.html#cfn-ecr-repositorycreationtemplate-lifecyclepolicy)
-    pub fn lifecycle_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn lifecycle_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LifecyclePolicy", value.into().into_json());
+            .set_property("LifecyclePolicy", value.into_value().into_json());
         self
     }
 
@@ -1258,9 +1327,9 @@ impl RepositoryCreationTemplate {
     /// Length: 0 to 10240.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repositorycreationtemplate.html#cfn-ecr-repositorycreationtemplate-repositorypolicy)
-    pub fn repository_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn repository_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RepositoryPolicy", value.into().into_json());
+            .set_property("RepositoryPolicy", value.into_value().into_json());
         self
     }
 
@@ -1271,10 +1340,10 @@ impl RepositoryCreationTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repositorycreationtemplate.html#cfn-ecr-repositorycreationtemplate-resourcetags)
     pub fn resource_tags(
         mut self,
-        value: impl Into<crate::Value<Vec<repository_creation_template::Tag>>>,
+        value: impl crate::IntoValue<Vec<repository_creation_template::Tag>>,
     ) -> Self {
         self.0
-            .set_property("ResourceTags", value.into().into_json());
+            .set_property("ResourceTags", value.into_value().into_json());
         self
     }
 }
@@ -1321,18 +1390,19 @@ pub mod repository_creation_template {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with its required properties.
-        pub fn new(encryption_type: impl Into<crate::Value<EncryptionType>>) -> Self {
+        pub fn new(encryption_type: impl crate::IntoValue<EncryptionType>) -> Self {
             EncryptionConfiguration(crate::typed::Properties::from_iter([(
                 "EncryptionType".to_owned(),
-                encryption_type.into().into_json(),
+                encryption_type.into_value().into_json(),
             )]))
         }
 
         /// `KmsKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecr-repositorycreationtemplate-encryptionconfiguration.html#cfn-ecr-repositorycreationtemplate-encryptionconfiguration-kmskey)
-        pub fn kms_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KmsKey".to_owned(), value.into().into_json());
+        pub fn kms_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KmsKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1352,22 +1422,22 @@ pub mod repository_creation_template {
     impl ImageTagMutabilityExclusionFilter {
         /// A new `ImageTagMutabilityExclusionFilter` with its required properties.
         pub fn new(
-            image_tag_mutability_exclusion_filter_type: impl Into<
-                crate::Value<ImageTagMutabilityExclusionFilterType>,
+            image_tag_mutability_exclusion_filter_type: impl crate::IntoValue<
+                ImageTagMutabilityExclusionFilterType,
             >,
-            image_tag_mutability_exclusion_filter_value: impl Into<crate::Value<String>>,
+            image_tag_mutability_exclusion_filter_value: impl crate::IntoValue<String>,
         ) -> Self {
             ImageTagMutabilityExclusionFilter(crate::typed::Properties::from_iter([
                 (
                     "ImageTagMutabilityExclusionFilterType".to_owned(),
                     image_tag_mutability_exclusion_filter_type
-                        .into()
+                        .into_value()
                         .into_json(),
                 ),
                 (
                     "ImageTagMutabilityExclusionFilterValue".to_owned(),
                     image_tag_mutability_exclusion_filter_value
-                        .into()
+                        .into_value()
                         .into_json(),
                 ),
             ]))
@@ -1389,12 +1459,12 @@ pub mod repository_creation_template {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1497,10 +1567,10 @@ pub struct SigningConfiguration(crate::Resource);
 
 impl SigningConfiguration {
     /// A new `AWS::ECR::SigningConfiguration` with its required properties.
-    pub fn new(rules: impl Into<crate::Value<Vec<signing_configuration::Rule>>>) -> Self {
+    pub fn new(rules: impl crate::IntoValue<Vec<signing_configuration::Rule>>) -> Self {
         SigningConfiguration(
             crate::Resource::new("AWS::ECR::SigningConfiguration")
-                .property("Rules", rules.into().into_json()),
+                .property("Rules", rules.into_value().into_json()),
         )
     }
 }
@@ -1543,12 +1613,15 @@ pub mod signing_configuration {
     impl RepositoryFilter {
         /// A new `RepositoryFilter` with its required properties.
         pub fn new(
-            filter: impl Into<crate::Value<String>>,
-            filter_type: impl Into<crate::Value<FilterType>>,
+            filter: impl crate::IntoValue<String>,
+            filter_type: impl crate::IntoValue<FilterType>,
         ) -> Self {
             RepositoryFilter(crate::typed::Properties::from_iter([
-                ("Filter".to_owned(), filter.into().into_json()),
-                ("FilterType".to_owned(), filter_type.into().into_json()),
+                ("Filter".to_owned(), filter.into_value().into_json()),
+                (
+                    "FilterType".to_owned(),
+                    filter_type.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1567,10 +1640,10 @@ pub mod signing_configuration {
 
     impl Rule {
         /// A new `Rule` with its required properties.
-        pub fn new(signing_profile_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(signing_profile_arn: impl crate::IntoValue<String>) -> Self {
             Rule(crate::typed::Properties::from_iter([(
                 "SigningProfileArn".to_owned(),
-                signing_profile_arn.into().into_json(),
+                signing_profile_arn.into_value().into_json(),
             )]))
         }
 
@@ -1581,10 +1654,12 @@ pub mod signing_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecr-signingconfiguration-rule.html#cfn-ecr-signingconfiguration-rule-repositoryfilters)
         pub fn repository_filters(
             mut self,
-            value: impl Into<crate::Value<Vec<RepositoryFilter>>>,
+            value: impl crate::IntoValue<Vec<RepositoryFilter>>,
         ) -> Self {
-            self.0
-                .insert("RepositoryFilters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RepositoryFilters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }

@@ -16,6 +16,50 @@ pub const TYPES: &[&str] = &[
     "AWS::ECS::TaskSet",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ECS::CapacityProvider",
+        <CapacityProvider as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ECS::Cluster",
+        <Cluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ECS::ClusterCapacityProviderAssociations",
+        <ClusterCapacityProviderAssociations as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ECS::Daemon",
+        <Daemon as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ECS::DaemonTaskDefinition",
+        <DaemonTaskDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ECS::ExpressGatewayService",
+        <ExpressGatewayService as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ECS::PrimaryTaskSet",
+        <PrimaryTaskSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ECS::Service",
+        <Service as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ECS::TaskDefinition",
+        <TaskDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ECS::TaskSet",
+        <TaskSet as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ECS::CapacityProvider`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-capacityprovider.html)
@@ -33,10 +77,10 @@ impl CapacityProvider {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-capacityprovider.html#cfn-ecs-capacityprovider-autoscalinggroupprovider)
     pub fn auto_scaling_group_provider(
         mut self,
-        value: impl Into<crate::Value<capacity_provider::AutoScalingGroupProvider>>,
+        value: impl crate::IntoValue<capacity_provider::AutoScalingGroupProvider>,
     ) -> Self {
         self.0
-            .set_property("AutoScalingGroupProvider", value.into().into_json());
+            .set_property("AutoScalingGroupProvider", value.into_value().into_json());
         self
     }
 
@@ -45,8 +89,9 @@ impl CapacityProvider {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-capacityprovider.html#cfn-ecs-capacityprovider-clustername)
-    pub fn cluster_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClusterName", value.into().into_json());
+    pub fn cluster_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClusterName", value.into_value().into_json());
         self
     }
 
@@ -55,10 +100,10 @@ impl CapacityProvider {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-capacityprovider.html#cfn-ecs-capacityprovider-managedinstancesprovider)
     pub fn managed_instances_provider(
         mut self,
-        value: impl Into<crate::Value<capacity_provider::ManagedInstancesProvider>>,
+        value: impl crate::IntoValue<capacity_provider::ManagedInstancesProvider>,
     ) -> Self {
         self.0
-            .set_property("ManagedInstancesProvider", value.into().into_json());
+            .set_property("ManagedInstancesProvider", value.into_value().into_json());
         self
     }
 
@@ -67,8 +112,8 @@ impl CapacityProvider {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-capacityprovider.html#cfn-ecs-capacityprovider-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -77,8 +122,8 @@ impl CapacityProvider {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-capacityprovider.html#cfn-ecs-capacityprovider-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<capacity_provider::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<capacity_provider::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -91,7 +136,12 @@ impl Default for CapacityProvider {
 
 impl crate::typed::ResourceType for CapacityProvider {
     const TYPE_NAME: &'static str = "AWS::ECS::CapacityProvider";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AutoScalingGroupProvider.AutoScalingGroupArn",
         "ClusterName",
@@ -129,16 +179,18 @@ pub mod capacity_provider {
         /// `Max`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-acceleratorcountrequest.html#cfn-ecs-capacityprovider-acceleratorcountrequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Min`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-acceleratorcountrequest.html#cfn-ecs-capacityprovider-acceleratorcountrequest-min)
-        pub fn min(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Min".to_owned(), value.into().into_json());
+        pub fn min(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Min".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -164,16 +216,18 @@ pub mod capacity_provider {
         /// `Max`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-acceleratortotalmemorymibrequest.html#cfn-ecs-capacityprovider-acceleratortotalmemorymibrequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Min`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-acceleratortotalmemorymibrequest.html#cfn-ecs-capacityprovider-acceleratortotalmemorymibrequest-min)
-        pub fn min(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Min".to_owned(), value.into().into_json());
+        pub fn min(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Min".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -199,9 +253,9 @@ pub mod capacity_provider {
         /// `ActionsStatus`: [`ActionsStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-autorepairconfiguration.html#cfn-ecs-capacityprovider-autorepairconfiguration-actionsstatus)
-        pub fn actions_status(mut self, value: impl Into<crate::Value<ActionsStatus>>) -> Self {
+        pub fn actions_status(mut self, value: impl crate::IntoValue<ActionsStatus>) -> Self {
             self.0
-                .insert("ActionsStatus".to_owned(), value.into().into_json());
+                .insert("ActionsStatus".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -220,28 +274,28 @@ pub mod capacity_provider {
 
     impl AutoScalingGroupProvider {
         /// A new `AutoScalingGroupProvider` with its required properties.
-        pub fn new(auto_scaling_group_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(auto_scaling_group_arn: impl crate::IntoValue<String>) -> Self {
             AutoScalingGroupProvider(crate::typed::Properties::from_iter([(
                 "AutoScalingGroupArn".to_owned(),
-                auto_scaling_group_arn.into().into_json(),
+                auto_scaling_group_arn.into_value().into_json(),
             )]))
         }
 
         /// `ManagedDraining`: [`ManagedDraining`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-autoscalinggroupprovider.html#cfn-ecs-capacityprovider-autoscalinggroupprovider-manageddraining)
-        pub fn managed_draining(mut self, value: impl Into<crate::Value<ManagedDraining>>) -> Self {
+        pub fn managed_draining(mut self, value: impl crate::IntoValue<ManagedDraining>) -> Self {
             self.0
-                .insert("ManagedDraining".to_owned(), value.into().into_json());
+                .insert("ManagedDraining".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ManagedScaling`: [`ManagedScaling`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-autoscalinggroupprovider.html#cfn-ecs-capacityprovider-autoscalinggroupprovider-managedscaling)
-        pub fn managed_scaling(mut self, value: impl Into<crate::Value<ManagedScaling>>) -> Self {
+        pub fn managed_scaling(mut self, value: impl crate::IntoValue<ManagedScaling>) -> Self {
             self.0
-                .insert("ManagedScaling".to_owned(), value.into().into_json());
+                .insert("ManagedScaling".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -250,11 +304,11 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-autoscalinggroupprovider.html#cfn-ecs-capacityprovider-autoscalinggroupprovider-managedterminationprotection)
         pub fn managed_termination_protection(
             mut self,
-            value: impl Into<crate::Value<ManagedTerminationProtection>>,
+            value: impl crate::IntoValue<ManagedTerminationProtection>,
         ) -> Self {
             self.0.insert(
                 "ManagedTerminationProtection".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -281,16 +335,18 @@ pub mod capacity_provider {
         /// `Max`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-baselineebsbandwidthmbpsrequest.html#cfn-ecs-capacityprovider-baselineebsbandwidthmbpsrequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Min`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-baselineebsbandwidthmbpsrequest.html#cfn-ecs-capacityprovider-baselineebsbandwidthmbpsrequest-min)
-        pub fn min(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Min".to_owned(), value.into().into_json());
+        pub fn min(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Min".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -316,9 +372,11 @@ pub mod capacity_provider {
         /// `ReservationGroupArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-capacityreservationrequest.html#cfn-ecs-capacityprovider-capacityreservationrequest-reservationgrouparn)
-        pub fn reservation_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ReservationGroupArn".to_owned(), value.into().into_json());
+        pub fn reservation_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ReservationGroupArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -327,10 +385,12 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-capacityreservationrequest.html#cfn-ecs-capacityprovider-capacityreservationrequest-reservationpreference)
         pub fn reservation_preference(
             mut self,
-            value: impl Into<crate::Value<ReservationPreference>>,
+            value: impl crate::IntoValue<ReservationPreference>,
         ) -> Self {
-            self.0
-                .insert("ReservationPreference".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ReservationPreference".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -358,9 +418,9 @@ pub mod capacity_provider {
         /// Range: -1 to 3600.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-infrastructureoptimization.html#cfn-ecs-capacityprovider-infrastructureoptimization-scaleinafter)
-        pub fn scale_in_after(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn scale_in_after(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ScaleInAfter".to_owned(), value.into().into_json());
+                .insert("ScaleInAfter".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -380,17 +440,17 @@ pub mod capacity_provider {
     impl InstanceLaunchTemplate {
         /// A new `InstanceLaunchTemplate` with its required properties.
         pub fn new(
-            ec2_instance_profile_arn: impl Into<crate::Value<String>>,
-            network_configuration: impl Into<crate::Value<ManagedInstancesNetworkConfiguration>>,
+            ec2_instance_profile_arn: impl crate::IntoValue<String>,
+            network_configuration: impl crate::IntoValue<ManagedInstancesNetworkConfiguration>,
         ) -> Self {
             InstanceLaunchTemplate(crate::typed::Properties::from_iter([
                 (
                     "Ec2InstanceProfileArn".to_owned(),
-                    ec2_instance_profile_arn.into().into_json(),
+                    ec2_instance_profile_arn.into_value().into_json(),
                 ),
                 (
                     "NetworkConfiguration".to_owned(),
-                    network_configuration.into().into_json(),
+                    network_configuration.into_value().into_json(),
                 ),
             ]))
         }
@@ -400,10 +460,12 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancelaunchtemplate.html#cfn-ecs-capacityprovider-instancelaunchtemplate-capacityoptiontype)
         pub fn capacity_option_type(
             mut self,
-            value: impl Into<crate::Value<CapacityOptionType>>,
+            value: impl crate::IntoValue<CapacityOptionType>,
         ) -> Self {
-            self.0
-                .insert("CapacityOptionType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CapacityOptionType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -412,19 +474,21 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancelaunchtemplate.html#cfn-ecs-capacityprovider-instancelaunchtemplate-capacityreservations)
         pub fn capacity_reservations(
             mut self,
-            value: impl Into<crate::Value<CapacityReservationRequest>>,
+            value: impl crate::IntoValue<CapacityReservationRequest>,
         ) -> Self {
-            self.0
-                .insert("CapacityReservations".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CapacityReservations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FipsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancelaunchtemplate.html#cfn-ecs-capacityprovider-instancelaunchtemplate-fipsenabled)
-        pub fn fips_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn fips_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("FipsEnabled".to_owned(), value.into().into_json());
+                .insert("FipsEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -433,11 +497,11 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancelaunchtemplate.html#cfn-ecs-capacityprovider-instancelaunchtemplate-instancemetadatatagspropagation)
         pub fn instance_metadata_tags_propagation(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "InstanceMetadataTagsPropagation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -447,10 +511,12 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancelaunchtemplate.html#cfn-ecs-capacityprovider-instancelaunchtemplate-instancerequirements)
         pub fn instance_requirements(
             mut self,
-            value: impl Into<crate::Value<InstanceRequirementsRequest>>,
+            value: impl crate::IntoValue<InstanceRequirementsRequest>,
         ) -> Self {
-            self.0
-                .insert("InstanceRequirements".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InstanceRequirements".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -459,11 +525,11 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancelaunchtemplate.html#cfn-ecs-capacityprovider-instancelaunchtemplate-localstorageconfiguration)
         pub fn local_storage_configuration(
             mut self,
-            value: impl Into<crate::Value<ManagedInstancesLocalStorageConfiguration>>,
+            value: impl crate::IntoValue<ManagedInstancesLocalStorageConfiguration>,
         ) -> Self {
             self.0.insert(
                 "LocalStorageConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -473,10 +539,10 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancelaunchtemplate.html#cfn-ecs-capacityprovider-instancelaunchtemplate-monitoring)
         pub fn monitoring(
             mut self,
-            value: impl Into<crate::Value<ManagedInstancesMonitoringOptions>>,
+            value: impl crate::IntoValue<ManagedInstancesMonitoringOptions>,
         ) -> Self {
             self.0
-                .insert("Monitoring".to_owned(), value.into().into_json());
+                .insert("Monitoring".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -485,10 +551,12 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancelaunchtemplate.html#cfn-ecs-capacityprovider-instancelaunchtemplate-storageconfiguration)
         pub fn storage_configuration(
             mut self,
-            value: impl Into<crate::Value<ManagedInstancesStorageConfiguration>>,
+            value: impl crate::IntoValue<ManagedInstancesStorageConfiguration>,
         ) -> Self {
-            self.0
-                .insert("StorageConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StorageConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -508,12 +576,12 @@ pub mod capacity_provider {
     impl InstanceRequirementsRequest {
         /// A new `InstanceRequirementsRequest` with its required properties.
         pub fn new(
-            memory_mi_b: impl Into<crate::Value<MemoryMiBRequest>>,
-            v_cpu_count: impl Into<crate::Value<VCpuCountRangeRequest>>,
+            memory_mi_b: impl crate::IntoValue<MemoryMiBRequest>,
+            v_cpu_count: impl crate::IntoValue<VCpuCountRangeRequest>,
         ) -> Self {
             InstanceRequirementsRequest(crate::typed::Properties::from_iter([
-                ("MemoryMiB".to_owned(), memory_mi_b.into().into_json()),
-                ("VCpuCount".to_owned(), v_cpu_count.into().into_json()),
+                ("MemoryMiB".to_owned(), memory_mi_b.into_value().into_json()),
+                ("VCpuCount".to_owned(), v_cpu_count.into_value().into_json()),
             ]))
         }
 
@@ -522,10 +590,12 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-acceleratorcount)
         pub fn accelerator_count(
             mut self,
-            value: impl Into<crate::Value<AcceleratorCountRequest>>,
+            value: impl crate::IntoValue<AcceleratorCountRequest>,
         ) -> Self {
-            self.0
-                .insert("AcceleratorCount".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AcceleratorCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -534,11 +604,11 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-acceleratormanufacturers)
         pub fn accelerator_manufacturers(
             mut self,
-            value: impl Into<crate::Value<Vec<AcceleratorManufacturers>>>,
+            value: impl crate::IntoValue<Vec<AcceleratorManufacturers>>,
         ) -> Self {
             self.0.insert(
                 "AcceleratorManufacturers".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -548,10 +618,12 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-acceleratornames)
         pub fn accelerator_names(
             mut self,
-            value: impl Into<crate::Value<Vec<AcceleratorNames>>>,
+            value: impl crate::IntoValue<Vec<AcceleratorNames>>,
         ) -> Self {
-            self.0
-                .insert("AcceleratorNames".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AcceleratorNames".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -560,11 +632,11 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-acceleratortotalmemorymib)
         pub fn accelerator_total_memory_mi_b(
             mut self,
-            value: impl Into<crate::Value<AcceleratorTotalMemoryMiBRequest>>,
+            value: impl crate::IntoValue<AcceleratorTotalMemoryMiBRequest>,
         ) -> Self {
             self.0.insert(
                 "AcceleratorTotalMemoryMiB".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -574,10 +646,12 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-acceleratortypes)
         pub fn accelerator_types(
             mut self,
-            value: impl Into<crate::Value<Vec<AcceleratorTypes>>>,
+            value: impl crate::IntoValue<Vec<AcceleratorTypes>>,
         ) -> Self {
-            self.0
-                .insert("AcceleratorTypes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AcceleratorTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -586,21 +660,20 @@ pub mod capacity_provider {
         /// Items: 0 to 400.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-allowedinstancetypes)
-        pub fn allowed_instance_types(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("AllowedInstanceTypes".to_owned(), value.into().into_json());
+        pub fn allowed_instance_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "AllowedInstanceTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `BareMetal`: [`BareMetal`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-baremetal)
-        pub fn bare_metal(mut self, value: impl Into<crate::Value<BareMetal>>) -> Self {
+        pub fn bare_metal(mut self, value: impl crate::IntoValue<BareMetal>) -> Self {
             self.0
-                .insert("BareMetal".to_owned(), value.into().into_json());
+                .insert("BareMetal".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -609,11 +682,11 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-baselineebsbandwidthmbps)
         pub fn baseline_ebs_bandwidth_mbps(
             mut self,
-            value: impl Into<crate::Value<BaselineEbsBandwidthMbpsRequest>>,
+            value: impl crate::IntoValue<BaselineEbsBandwidthMbpsRequest>,
         ) -> Self {
             self.0.insert(
                 "BaselineEbsBandwidthMbps".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -623,10 +696,12 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-burstableperformance)
         pub fn burstable_performance(
             mut self,
-            value: impl Into<crate::Value<BurstablePerformance>>,
+            value: impl crate::IntoValue<BurstablePerformance>,
         ) -> Self {
-            self.0
-                .insert("BurstablePerformance".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BurstablePerformance".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -635,10 +710,12 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-cpumanufacturers)
         pub fn cpu_manufacturers(
             mut self,
-            value: impl Into<crate::Value<Vec<CpuManufacturers>>>,
+            value: impl crate::IntoValue<Vec<CpuManufacturers>>,
         ) -> Self {
-            self.0
-                .insert("CpuManufacturers".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CpuManufacturers".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -649,10 +726,12 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-excludedinstancetypes)
         pub fn excluded_instance_types(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("ExcludedInstanceTypes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ExcludedInstanceTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -661,19 +740,21 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-instancegenerations)
         pub fn instance_generations(
             mut self,
-            value: impl Into<crate::Value<Vec<InstanceGenerations>>>,
+            value: impl crate::IntoValue<Vec<InstanceGenerations>>,
         ) -> Self {
-            self.0
-                .insert("InstanceGenerations".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InstanceGenerations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LocalStorage`: [`LocalStorage`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-localstorage)
-        pub fn local_storage(mut self, value: impl Into<crate::Value<LocalStorage>>) -> Self {
+        pub fn local_storage(mut self, value: impl crate::IntoValue<LocalStorage>) -> Self {
             self.0
-                .insert("LocalStorage".to_owned(), value.into().into_json());
+                .insert("LocalStorage".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -682,10 +763,12 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-localstoragetypes)
         pub fn local_storage_types(
             mut self,
-            value: impl Into<crate::Value<Vec<LocalStorageTypes>>>,
+            value: impl crate::IntoValue<Vec<LocalStorageTypes>>,
         ) -> Self {
-            self.0
-                .insert("LocalStorageTypes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LocalStorageTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -694,11 +777,11 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-maxspotpriceaspercentageofoptimalondemandprice)
         pub fn max_spot_price_as_percentage_of_optimal_on_demand_price(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -708,10 +791,12 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-memorygibpervcpu)
         pub fn memory_gi_b_per_v_cpu(
             mut self,
-            value: impl Into<crate::Value<MemoryGiBPerVCpuRequest>>,
+            value: impl crate::IntoValue<MemoryGiBPerVCpuRequest>,
         ) -> Self {
-            self.0
-                .insert("MemoryGiBPerVCpu".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MemoryGiBPerVCpu".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -720,10 +805,12 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-networkbandwidthgbps)
         pub fn network_bandwidth_gbps(
             mut self,
-            value: impl Into<crate::Value<NetworkBandwidthGbpsRequest>>,
+            value: impl crate::IntoValue<NetworkBandwidthGbpsRequest>,
         ) -> Self {
-            self.0
-                .insert("NetworkBandwidthGbps".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NetworkBandwidthGbps".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -732,10 +819,12 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-networkinterfacecount)
         pub fn network_interface_count(
             mut self,
-            value: impl Into<crate::Value<NetworkInterfaceCountRequest>>,
+            value: impl crate::IntoValue<NetworkInterfaceCountRequest>,
         ) -> Self {
-            self.0
-                .insert("NetworkInterfaceCount".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NetworkInterfaceCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -744,11 +833,11 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-ondemandmaxpricepercentageoverlowestprice)
         pub fn on_demand_max_price_percentage_over_lowest_price(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "OnDemandMaxPricePercentageOverLowestPrice".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -756,10 +845,10 @@ pub mod capacity_provider {
         /// `RequireHibernateSupport`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-requirehibernatesupport)
-        pub fn require_hibernate_support(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn require_hibernate_support(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "RequireHibernateSupport".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -769,11 +858,11 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-spotmaxpricepercentageoverlowestprice)
         pub fn spot_max_price_percentage_over_lowest_price(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "SpotMaxPricePercentageOverLowestPrice".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -783,10 +872,12 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-totallocalstoragegb)
         pub fn total_local_storage_gb(
             mut self,
-            value: impl Into<crate::Value<TotalLocalStorageGbRequest>>,
+            value: impl crate::IntoValue<TotalLocalStorageGbRequest>,
         ) -> Self {
-            self.0
-                .insert("TotalLocalStorageGB".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TotalLocalStorageGB".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -812,9 +903,9 @@ pub mod capacity_provider {
         /// `UseLocalStorage`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-managedinstanceslocalstorageconfiguration.html#cfn-ecs-capacityprovider-managedinstanceslocalstorageconfiguration-uselocalstorage)
-        pub fn use_local_storage(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_local_storage(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("UseLocalStorage".to_owned(), value.into().into_json());
+                .insert("UseLocalStorage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -834,15 +925,15 @@ pub mod capacity_provider {
     impl ManagedInstancesNetworkConfiguration {
         /// A new `ManagedInstancesNetworkConfiguration` with its required properties.
         pub fn new(
-            security_groups: impl Into<crate::Value<Vec<String>>>,
-            subnets: impl Into<crate::Value<Vec<String>>>,
+            security_groups: impl crate::IntoValue<Vec<String>>,
+            subnets: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             ManagedInstancesNetworkConfiguration(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroups".to_owned(),
-                    security_groups.into().into_json(),
+                    security_groups.into_value().into_json(),
                 ),
-                ("Subnets".to_owned(), subnets.into().into_json()),
+                ("Subnets".to_owned(), subnets.into_value().into_json()),
             ]))
         }
     }
@@ -862,17 +953,17 @@ pub mod capacity_provider {
     impl ManagedInstancesProvider {
         /// A new `ManagedInstancesProvider` with its required properties.
         pub fn new(
-            infrastructure_role_arn: impl Into<crate::Value<String>>,
-            instance_launch_template: impl Into<crate::Value<InstanceLaunchTemplate>>,
+            infrastructure_role_arn: impl crate::IntoValue<String>,
+            instance_launch_template: impl crate::IntoValue<InstanceLaunchTemplate>,
         ) -> Self {
             ManagedInstancesProvider(crate::typed::Properties::from_iter([
                 (
                     "InfrastructureRoleArn".to_owned(),
-                    infrastructure_role_arn.into().into_json(),
+                    infrastructure_role_arn.into_value().into_json(),
                 ),
                 (
                     "InstanceLaunchTemplate".to_owned(),
-                    instance_launch_template.into().into_json(),
+                    instance_launch_template.into_value().into_json(),
                 ),
             ]))
         }
@@ -882,11 +973,11 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-managedinstancesprovider.html#cfn-ecs-capacityprovider-managedinstancesprovider-autorepairconfiguration)
         pub fn auto_repair_configuration(
             mut self,
-            value: impl Into<crate::Value<AutoRepairConfiguration>>,
+            value: impl crate::IntoValue<AutoRepairConfiguration>,
         ) -> Self {
             self.0.insert(
                 "AutoRepairConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -896,11 +987,11 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-managedinstancesprovider.html#cfn-ecs-capacityprovider-managedinstancesprovider-infrastructureoptimization)
         pub fn infrastructure_optimization(
             mut self,
-            value: impl Into<crate::Value<InfrastructureOptimization>>,
+            value: impl crate::IntoValue<InfrastructureOptimization>,
         ) -> Self {
             self.0.insert(
                 "InfrastructureOptimization".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -908,9 +999,9 @@ pub mod capacity_provider {
         /// `PropagateTags`: [`PropagateTags`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-managedinstancesprovider.html#cfn-ecs-capacityprovider-managedinstancesprovider-propagatetags)
-        pub fn propagate_tags(mut self, value: impl Into<crate::Value<PropagateTags>>) -> Self {
+        pub fn propagate_tags(mut self, value: impl crate::IntoValue<PropagateTags>) -> Self {
             self.0
-                .insert("PropagateTags".to_owned(), value.into().into_json());
+                .insert("PropagateTags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -929,10 +1020,10 @@ pub mod capacity_provider {
 
     impl ManagedInstancesStorageConfiguration {
         /// A new `ManagedInstancesStorageConfiguration` with its required properties.
-        pub fn new(storage_size_gi_b: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(storage_size_gi_b: impl crate::IntoValue<i64>) -> Self {
             ManagedInstancesStorageConfiguration(crate::typed::Properties::from_iter([(
                 "StorageSizeGiB".to_owned(),
-                storage_size_gi_b.into().into_json(),
+                storage_size_gi_b.into_value().into_json(),
             )]))
         }
     }
@@ -960,9 +1051,11 @@ pub mod capacity_provider {
         /// Range: 0 to 10000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-managedscaling.html#cfn-ecs-capacityprovider-managedscaling-instancewarmupperiod)
-        pub fn instance_warmup_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("InstanceWarmupPeriod".to_owned(), value.into().into_json());
+        pub fn instance_warmup_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "InstanceWarmupPeriod".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -971,10 +1064,10 @@ pub mod capacity_provider {
         /// Range: 1 to 10000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-managedscaling.html#cfn-ecs-capacityprovider-managedscaling-maximumscalingstepsize)
-        pub fn maximum_scaling_step_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn maximum_scaling_step_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaximumScalingStepSize".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -984,10 +1077,10 @@ pub mod capacity_provider {
         /// Range: 1 to 10000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-managedscaling.html#cfn-ecs-capacityprovider-managedscaling-minimumscalingstepsize)
-        pub fn minimum_scaling_step_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn minimum_scaling_step_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MinimumScalingStepSize".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -995,8 +1088,9 @@ pub mod capacity_provider {
         /// `Status`: [`Status`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-managedscaling.html#cfn-ecs-capacityprovider-managedscaling-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1005,9 +1099,9 @@ pub mod capacity_provider {
         /// Range: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-managedscaling.html#cfn-ecs-capacityprovider-managedscaling-targetcapacity)
-        pub fn target_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn target_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("TargetCapacity".to_owned(), value.into().into_json());
+                .insert("TargetCapacity".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1033,16 +1127,18 @@ pub mod capacity_provider {
         /// `Max`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-memorygibpervcpurequest.html#cfn-ecs-capacityprovider-memorygibpervcpurequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Min`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-memorygibpervcpurequest.html#cfn-ecs-capacityprovider-memorygibpervcpurequest-min)
-        pub fn min(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Min".to_owned(), value.into().into_json());
+        pub fn min(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Min".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1061,18 +1157,19 @@ pub mod capacity_provider {
 
     impl MemoryMiBRequest {
         /// A new `MemoryMiBRequest` with its required properties.
-        pub fn new(min: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(min: impl crate::IntoValue<i64>) -> Self {
             MemoryMiBRequest(crate::typed::Properties::from_iter([(
                 "Min".to_owned(),
-                min.into().into_json(),
+                min.into_value().into_json(),
             )]))
         }
 
         /// `Max`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-memorymibrequest.html#cfn-ecs-capacityprovider-memorymibrequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1098,16 +1195,18 @@ pub mod capacity_provider {
         /// `Max`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-networkbandwidthgbpsrequest.html#cfn-ecs-capacityprovider-networkbandwidthgbpsrequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Min`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-networkbandwidthgbpsrequest.html#cfn-ecs-capacityprovider-networkbandwidthgbpsrequest-min)
-        pub fn min(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Min".to_owned(), value.into().into_json());
+        pub fn min(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Min".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1133,16 +1232,18 @@ pub mod capacity_provider {
         /// `Max`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-networkinterfacecountrequest.html#cfn-ecs-capacityprovider-networkinterfacecountrequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Min`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-networkinterfacecountrequest.html#cfn-ecs-capacityprovider-networkinterfacecountrequest-min)
-        pub fn min(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Min".to_owned(), value.into().into_json());
+        pub fn min(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Min".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1172,8 +1273,9 @@ pub mod capacity_provider {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-tag.html#cfn-ecs-capacityprovider-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1184,8 +1286,9 @@ pub mod capacity_provider {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-tag.html#cfn-ecs-capacityprovider-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1211,16 +1314,18 @@ pub mod capacity_provider {
         /// `Max`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-totallocalstoragegbrequest.html#cfn-ecs-capacityprovider-totallocalstoragegbrequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Min`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-totallocalstoragegbrequest.html#cfn-ecs-capacityprovider-totallocalstoragegbrequest-min)
-        pub fn min(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Min".to_owned(), value.into().into_json());
+        pub fn min(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Min".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1239,18 +1344,19 @@ pub mod capacity_provider {
 
     impl VCpuCountRangeRequest {
         /// A new `VCpuCountRangeRequest` with its required properties.
-        pub fn new(min: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(min: impl crate::IntoValue<i64>) -> Self {
             VCpuCountRangeRequest(crate::typed::Properties::from_iter([(
                 "Min".to_owned(),
-                min.into().into_json(),
+                min.into_value().into_json(),
             )]))
         }
 
         /// `Max`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-capacityprovider-vcpucountrangerequest.html#cfn-ecs-capacityprovider-vcpucountrangerequest-max)
-        pub fn max(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Max".to_owned(), value.into().into_json());
+        pub fn max(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Max".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1646,9 +1752,9 @@ impl Cluster {
     /// `CapacityProviders`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-cluster.html#cfn-ecs-cluster-capacityproviders)
-    pub fn capacity_providers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn capacity_providers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("CapacityProviders", value.into().into_json());
+            .set_property("CapacityProviders", value.into_value().into_json());
         self
     }
 
@@ -1657,8 +1763,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-cluster.html#cfn-ecs-cluster-clustername)
-    pub fn cluster_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClusterName", value.into().into_json());
+    pub fn cluster_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClusterName", value.into_value().into_json());
         self
     }
 
@@ -1667,10 +1774,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-cluster.html#cfn-ecs-cluster-clustersettings)
     pub fn cluster_settings(
         mut self,
-        value: impl Into<crate::Value<Vec<cluster::ClusterSettings>>>,
+        value: impl crate::IntoValue<Vec<cluster::ClusterSettings>>,
     ) -> Self {
         self.0
-            .set_property("ClusterSettings", value.into().into_json());
+            .set_property("ClusterSettings", value.into_value().into_json());
         self
     }
 
@@ -1679,10 +1786,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-cluster.html#cfn-ecs-cluster-configuration)
     pub fn configuration(
         mut self,
-        value: impl Into<crate::Value<cluster::ClusterConfiguration>>,
+        value: impl crate::IntoValue<cluster::ClusterConfiguration>,
     ) -> Self {
         self.0
-            .set_property("Configuration", value.into().into_json());
+            .set_property("Configuration", value.into_value().into_json());
         self
     }
 
@@ -1691,10 +1798,12 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-cluster.html#cfn-ecs-cluster-defaultcapacityproviderstrategy)
     pub fn default_capacity_provider_strategy(
         mut self,
-        value: impl Into<crate::Value<Vec<cluster::CapacityProviderStrategyItem>>>,
+        value: impl crate::IntoValue<Vec<cluster::CapacityProviderStrategyItem>>,
     ) -> Self {
-        self.0
-            .set_property("DefaultCapacityProviderStrategy", value.into().into_json());
+        self.0.set_property(
+            "DefaultCapacityProviderStrategy",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1703,10 +1812,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-cluster.html#cfn-ecs-cluster-serviceconnectdefaults)
     pub fn service_connect_defaults(
         mut self,
-        value: impl Into<crate::Value<cluster::ServiceConnectDefaults>>,
+        value: impl crate::IntoValue<cluster::ServiceConnectDefaults>,
     ) -> Self {
         self.0
-            .set_property("ServiceConnectDefaults", value.into().into_json());
+            .set_property("ServiceConnectDefaults", value.into_value().into_json());
         self
     }
 
@@ -1715,8 +1824,8 @@ impl Cluster {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-cluster.html#cfn-ecs-cluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1729,7 +1838,12 @@ impl Default for Cluster {
 
 impl crate::typed::ResourceType for Cluster {
     const TYPE_NAME: &'static str = "AWS::ECS::Cluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1773,17 +1887,20 @@ pub mod cluster {
         /// Range: 0 to 100000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-capacityproviderstrategyitem.html#cfn-ecs-cluster-capacityproviderstrategyitem-base)
-        pub fn base(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Base".to_owned(), value.into().into_json());
+        pub fn base(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Base".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CapacityProvider`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-capacityproviderstrategyitem.html#cfn-ecs-cluster-capacityproviderstrategyitem-capacityprovider)
-        pub fn capacity_provider(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CapacityProvider".to_owned(), value.into().into_json());
+        pub fn capacity_provider(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CapacityProvider".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1792,8 +1909,9 @@ pub mod cluster {
         /// Range: 0 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-capacityproviderstrategyitem.html#cfn-ecs-cluster-capacityproviderstrategyitem-weight)
-        pub fn weight(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Weight".to_owned(), value.into().into_json());
+        pub fn weight(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Weight".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1821,11 +1939,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-clusterconfiguration.html#cfn-ecs-cluster-clusterconfiguration-executecommandconfiguration)
         pub fn execute_command_configuration(
             mut self,
-            value: impl Into<crate::Value<ExecuteCommandConfiguration>>,
+            value: impl crate::IntoValue<ExecuteCommandConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ExecuteCommandConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1835,11 +1953,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-clusterconfiguration.html#cfn-ecs-cluster-clusterconfiguration-managedstorageconfiguration)
         pub fn managed_storage_configuration(
             mut self,
-            value: impl Into<crate::Value<ManagedStorageConfiguration>>,
+            value: impl crate::IntoValue<ManagedStorageConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ManagedStorageConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1866,16 +1984,18 @@ pub mod cluster {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-clustersettings.html#cfn-ecs-cluster-clustersettings-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-clustersettings.html#cfn-ecs-cluster-clustersettings-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1901,9 +2021,9 @@ pub mod cluster {
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-executecommandconfiguration.html#cfn-ecs-cluster-executecommandconfiguration-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1912,19 +2032,21 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-executecommandconfiguration.html#cfn-ecs-cluster-executecommandconfiguration-logconfiguration)
         pub fn log_configuration(
             mut self,
-            value: impl Into<crate::Value<ExecuteCommandLogConfiguration>>,
+            value: impl crate::IntoValue<ExecuteCommandLogConfiguration>,
         ) -> Self {
-            self.0
-                .insert("LogConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LogConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Logging`: [`Logging`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-executecommandconfiguration.html#cfn-ecs-cluster-executecommandconfiguration-logging)
-        pub fn logging(mut self, value: impl Into<crate::Value<Logging>>) -> Self {
+        pub fn logging(mut self, value: impl crate::IntoValue<Logging>) -> Self {
             self.0
-                .insert("Logging".to_owned(), value.into().into_json());
+                .insert("Logging".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1952,11 +2074,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-executecommandlogconfiguration.html#cfn-ecs-cluster-executecommandlogconfiguration-cloudwatchencryptionenabled)
         pub fn cloud_watch_encryption_enabled(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchEncryptionEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1964,13 +2086,10 @@ pub mod cluster {
         /// `CloudWatchLogGroupName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-executecommandlogconfiguration.html#cfn-ecs-cluster-executecommandlogconfiguration-cloudwatchloggroupname)
-        pub fn cloud_watch_log_group_name(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn cloud_watch_log_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "CloudWatchLogGroupName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1978,27 +2097,29 @@ pub mod cluster {
         /// `S3BucketName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-executecommandlogconfiguration.html#cfn-ecs-cluster-executecommandlogconfiguration-s3bucketname)
-        pub fn s3_bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3BucketName".to_owned(), value.into().into_json());
+                .insert("S3BucketName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3EncryptionEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-executecommandlogconfiguration.html#cfn-ecs-cluster-executecommandlogconfiguration-s3encryptionenabled)
-        pub fn s3_encryption_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("S3EncryptionEnabled".to_owned(), value.into().into_json());
+        pub fn s3_encryption_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "S3EncryptionEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `S3KeyPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-executecommandlogconfiguration.html#cfn-ecs-cluster-executecommandlogconfiguration-s3keyprefix)
-        pub fn s3_key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3KeyPrefix".to_owned(), value.into().into_json());
+                .insert("S3KeyPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2026,11 +2147,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-managedstorageconfiguration.html#cfn-ecs-cluster-managedstorageconfiguration-fargateephemeralstoragekmskeyid)
         pub fn fargate_ephemeral_storage_kms_key_id(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "FargateEphemeralStorageKmsKeyId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2038,9 +2159,9 @@ pub mod cluster {
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-managedstorageconfiguration.html#cfn-ecs-cluster-managedstorageconfiguration-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2066,9 +2187,9 @@ pub mod cluster {
         /// `Namespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-serviceconnectdefaults.html#cfn-ecs-cluster-serviceconnectdefaults-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2098,8 +2219,9 @@ pub mod cluster {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-tag.html#cfn-ecs-cluster-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2110,8 +2232,9 @@ pub mod cluster {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-cluster-tag.html#cfn-ecs-cluster-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2155,17 +2278,17 @@ pub struct ClusterCapacityProviderAssociations(crate::Resource);
 impl ClusterCapacityProviderAssociations {
     /// A new `AWS::ECS::ClusterCapacityProviderAssociations` with its required properties.
     pub fn new(
-        cluster: impl Into<crate::Value<String>>,
-        default_capacity_provider_strategy: impl Into<
-            crate::Value<Vec<cluster_capacity_provider_associations::CapacityProviderStrategy>>,
+        cluster: impl crate::IntoValue<String>,
+        default_capacity_provider_strategy: impl crate::IntoValue<
+            Vec<cluster_capacity_provider_associations::CapacityProviderStrategy>,
         >,
     ) -> Self {
         ClusterCapacityProviderAssociations(
             crate::Resource::new("AWS::ECS::ClusterCapacityProviderAssociations")
-                .property("Cluster", cluster.into().into_json())
+                .property("Cluster", cluster.into_value().into_json())
                 .property(
                     "DefaultCapacityProviderStrategy",
-                    default_capacity_provider_strategy.into().into_json(),
+                    default_capacity_provider_strategy.into_value().into_json(),
                 ),
         )
     }
@@ -2173,9 +2296,9 @@ impl ClusterCapacityProviderAssociations {
     /// `CapacityProviders`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-clustercapacityproviderassociations.html#cfn-ecs-clustercapacityproviderassociations-capacityproviders)
-    pub fn capacity_providers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn capacity_providers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("CapacityProviders", value.into().into_json());
+            .set_property("CapacityProviders", value.into_value().into_json());
         self
     }
 }
@@ -2209,10 +2332,10 @@ pub mod cluster_capacity_provider_associations {
 
     impl CapacityProviderStrategy {
         /// A new `CapacityProviderStrategy` with its required properties.
-        pub fn new(capacity_provider: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(capacity_provider: impl crate::IntoValue<String>) -> Self {
             CapacityProviderStrategy(crate::typed::Properties::from_iter([(
                 "CapacityProvider".to_owned(),
-                capacity_provider.into().into_json(),
+                capacity_provider.into_value().into_json(),
             )]))
         }
 
@@ -2221,8 +2344,9 @@ pub mod cluster_capacity_provider_associations {
         /// Range: 0 to 100000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-clustercapacityproviderassociations-capacityproviderstrategy.html#cfn-ecs-clustercapacityproviderassociations-capacityproviderstrategy-base)
-        pub fn base(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Base".to_owned(), value.into().into_json());
+        pub fn base(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Base".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2231,8 +2355,9 @@ pub mod cluster_capacity_provider_associations {
         /// Range: 0 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-clustercapacityproviderassociations-capacityproviderstrategy.html#cfn-ecs-clustercapacityproviderassociations-capacityproviderstrategy-weight)
-        pub fn weight(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Weight".to_owned(), value.into().into_json());
+        pub fn weight(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Weight".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2261,9 +2386,9 @@ impl Daemon {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemon.html#cfn-ecs-daemon-capacityproviderarns)
-    pub fn capacity_provider_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn capacity_provider_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("CapacityProviderArns", value.into().into_json());
+            .set_property("CapacityProviderArns", value.into_value().into_json());
         self
     }
 
@@ -2272,8 +2397,9 @@ impl Daemon {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemon.html#cfn-ecs-daemon-clusterarn)
-    pub fn cluster_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClusterArn", value.into().into_json());
+    pub fn cluster_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClusterArn", value.into_value().into_json());
         self
     }
 
@@ -2282,17 +2408,18 @@ impl Daemon {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemon.html#cfn-ecs-daemon-daemonname)
-    pub fn daemon_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DaemonName", value.into().into_json());
+    pub fn daemon_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DaemonName", value.into_value().into_json());
         self
     }
 
     /// `DaemonTaskDefinitionArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemon.html#cfn-ecs-daemon-daemontaskdefinitionarn)
-    pub fn daemon_task_definition_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn daemon_task_definition_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DaemonTaskDefinitionArn", value.into().into_json());
+            .set_property("DaemonTaskDefinitionArn", value.into_value().into_json());
         self
     }
 
@@ -2301,37 +2428,37 @@ impl Daemon {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemon.html#cfn-ecs-daemon-deploymentconfiguration)
     pub fn deployment_configuration(
         mut self,
-        value: impl Into<crate::Value<daemon::DaemonDeploymentConfiguration>>,
+        value: impl crate::IntoValue<daemon::DaemonDeploymentConfiguration>,
     ) -> Self {
         self.0
-            .set_property("DeploymentConfiguration", value.into().into_json());
+            .set_property("DeploymentConfiguration", value.into_value().into_json());
         self
     }
 
     /// `EnableECSManagedTags`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemon.html#cfn-ecs-daemon-enableecsmanagedtags)
-    pub fn enable_ecs_managed_tags(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_ecs_managed_tags(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableECSManagedTags", value.into().into_json());
+            .set_property("EnableECSManagedTags", value.into_value().into_json());
         self
     }
 
     /// `EnableExecuteCommand`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemon.html#cfn-ecs-daemon-enableexecutecommand)
-    pub fn enable_execute_command(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_execute_command(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableExecuteCommand", value.into().into_json());
+            .set_property("EnableExecuteCommand", value.into_value().into_json());
         self
     }
 
     /// `PropagateTags`: [`PropagateTags`](daemon::PropagateTags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemon.html#cfn-ecs-daemon-propagatetags)
-    pub fn propagate_tags(mut self, value: impl Into<crate::Value<daemon::PropagateTags>>) -> Self {
+    pub fn propagate_tags(mut self, value: impl crate::IntoValue<daemon::PropagateTags>) -> Self {
         self.0
-            .set_property("PropagateTags", value.into().into_json());
+            .set_property("PropagateTags", value.into_value().into_json());
         self
     }
 
@@ -2340,8 +2467,8 @@ impl Daemon {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemon.html#cfn-ecs-daemon-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<daemon::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<daemon::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -2354,7 +2481,12 @@ impl Default for Daemon {
 
 impl crate::typed::ResourceType for Daemon {
     const TYPE_NAME: &'static str = "AWS::ECS::Daemon";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterArn", "DaemonName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2416,17 +2548,18 @@ pub mod daemon {
         /// `AlarmNames`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemon-daemonalarmconfiguration.html#cfn-ecs-daemon-daemonalarmconfiguration-alarmnames)
-        pub fn alarm_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn alarm_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AlarmNames".to_owned(), value.into().into_json());
+                .insert("AlarmNames".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Enable`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemon-daemonalarmconfiguration.html#cfn-ecs-daemon-daemonalarmconfiguration-enable)
-        pub fn enable(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Enable".to_owned(), value.into().into_json());
+        pub fn enable(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Enable".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2452,8 +2585,9 @@ pub mod daemon {
         /// `Alarms`: [`DaemonAlarmConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemon-daemondeploymentconfiguration.html#cfn-ecs-daemon-daemondeploymentconfiguration-alarms)
-        pub fn alarms(mut self, value: impl Into<crate::Value<DaemonAlarmConfiguration>>) -> Self {
-            self.0.insert("Alarms".to_owned(), value.into().into_json());
+        pub fn alarms(mut self, value: impl crate::IntoValue<DaemonAlarmConfiguration>) -> Self {
+            self.0
+                .insert("Alarms".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2462,9 +2596,11 @@ pub mod daemon {
         /// Range: 0 to 1440.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemon-daemondeploymentconfiguration.html#cfn-ecs-daemon-daemondeploymentconfiguration-baketimeinminutes)
-        pub fn bake_time_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("BakeTimeInMinutes".to_owned(), value.into().into_json());
+        pub fn bake_time_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "BakeTimeInMinutes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2473,9 +2609,9 @@ pub mod daemon {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemon-daemondeploymentconfiguration.html#cfn-ecs-daemon-daemondeploymentconfiguration-drainpercent)
-        pub fn drain_percent(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn drain_percent(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("DrainPercent".to_owned(), value.into().into_json());
+                .insert("DrainPercent".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2494,10 +2630,10 @@ pub mod daemon {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -2508,8 +2644,9 @@ pub mod daemon {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemon-tag.html#cfn-ecs-daemon-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2558,10 +2695,10 @@ impl DaemonTaskDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemontaskdefinition.html#cfn-ecs-daemontaskdefinition-containerdefinitions)
     pub fn container_definitions(
         mut self,
-        value: impl Into<crate::Value<Vec<daemon_task_definition::DaemonContainerDefinition>>>,
+        value: impl crate::IntoValue<Vec<daemon_task_definition::DaemonContainerDefinition>>,
     ) -> Self {
         self.0
-            .set_property("ContainerDefinitions", value.into().into_json());
+            .set_property("ContainerDefinitions", value.into_value().into_json());
         self
     }
 
@@ -2570,8 +2707,8 @@ impl DaemonTaskDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemontaskdefinition.html#cfn-ecs-daemontaskdefinition-cpu)
-    pub fn cpu(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Cpu", value.into().into_json());
+    pub fn cpu(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Cpu", value.into_value().into_json());
         self
     }
 
@@ -2580,9 +2717,9 @@ impl DaemonTaskDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemontaskdefinition.html#cfn-ecs-daemontaskdefinition-executionrolearn)
-    pub fn execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExecutionRoleArn", value.into().into_json());
+            .set_property("ExecutionRoleArn", value.into_value().into_json());
         self
     }
 
@@ -2591,8 +2728,9 @@ impl DaemonTaskDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemontaskdefinition.html#cfn-ecs-daemontaskdefinition-family)
-    pub fn family(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Family", value.into().into_json());
+    pub fn family(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Family", value.into_value().into_json());
         self
     }
 
@@ -2601,8 +2739,9 @@ impl DaemonTaskDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemontaskdefinition.html#cfn-ecs-daemontaskdefinition-memory)
-    pub fn memory(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Memory", value.into().into_json());
+    pub fn memory(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Memory", value.into_value().into_json());
         self
     }
 
@@ -2611,11 +2750,8 @@ impl DaemonTaskDefinition {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemontaskdefinition.html#cfn-ecs-daemontaskdefinition-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<daemon_task_definition::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<daemon_task_definition::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2624,8 +2760,9 @@ impl DaemonTaskDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemontaskdefinition.html#cfn-ecs-daemontaskdefinition-taskrolearn)
-    pub fn task_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TaskRoleArn", value.into().into_json());
+    pub fn task_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TaskRoleArn", value.into_value().into_json());
         self
     }
 
@@ -2636,9 +2773,10 @@ impl DaemonTaskDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-daemontaskdefinition.html#cfn-ecs-daemontaskdefinition-volumes)
     pub fn volumes(
         mut self,
-        value: impl Into<crate::Value<Vec<daemon_task_definition::Volume>>>,
+        value: impl crate::IntoValue<Vec<daemon_task_definition::Volume>>,
     ) -> Self {
-        self.0.set_property("Volumes", value.into().into_json());
+        self.0
+            .set_property("Volumes", value.into_value().into_json());
         self
     }
 }
@@ -2651,7 +2789,12 @@ impl Default for DaemonTaskDefinition {
 
 impl crate::typed::ResourceType for DaemonTaskDefinition {
     const TYPE_NAME: &'static str = "AWS::ECS::DaemonTaskDefinition";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ContainerDefinitions",
         "Cpu",
@@ -2701,18 +2844,18 @@ pub mod daemon_task_definition {
         /// `Condition`: [`Condition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-containerdependency.html#cfn-ecs-daemontaskdefinition-containerdependency-condition)
-        pub fn condition(mut self, value: impl Into<crate::Value<Condition>>) -> Self {
+        pub fn condition(mut self, value: impl crate::IntoValue<Condition>) -> Self {
             self.0
-                .insert("Condition".to_owned(), value.into().into_json());
+                .insert("Condition".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ContainerName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-containerdependency.html#cfn-ecs-daemontaskdefinition-containerdependency-containername)
-        pub fn container_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn container_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainerName".to_owned(), value.into().into_json());
+                .insert("ContainerName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2732,29 +2875,30 @@ pub mod daemon_task_definition {
     impl DaemonContainerDefinition {
         /// A new `DaemonContainerDefinition` with its required properties.
         pub fn new(
-            image: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            image: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             DaemonContainerDefinition(crate::typed::Properties::from_iter([
-                ("Image".to_owned(), image.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Image".to_owned(), image.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
         /// `Command`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-command)
-        pub fn command(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn command(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Command".to_owned(), value.into().into_json());
+                .insert("Command".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Cpu`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-cpu)
-        pub fn cpu(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Cpu".to_owned(), value.into().into_json());
+        pub fn cpu(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Cpu".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2763,28 +2907,28 @@ pub mod daemon_task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-dependson)
         pub fn depends_on(
             mut self,
-            value: impl Into<crate::Value<Vec<ContainerDependency>>>,
+            value: impl crate::IntoValue<Vec<ContainerDependency>>,
         ) -> Self {
             self.0
-                .insert("DependsOn".to_owned(), value.into().into_json());
+                .insert("DependsOn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EntryPoint`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-entrypoint)
-        pub fn entry_point(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn entry_point(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("EntryPoint".to_owned(), value.into().into_json());
+                .insert("EntryPoint".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Environment`: list of [`KeyValuePair`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-environment)
-        pub fn environment(mut self, value: impl Into<crate::Value<Vec<KeyValuePair>>>) -> Self {
+        pub fn environment(mut self, value: impl crate::IntoValue<Vec<KeyValuePair>>) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2793,19 +2937,21 @@ pub mod daemon_task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-environmentfiles)
         pub fn environment_files(
             mut self,
-            value: impl Into<crate::Value<Vec<EnvironmentFile>>>,
+            value: impl crate::IntoValue<Vec<EnvironmentFile>>,
         ) -> Self {
-            self.0
-                .insert("EnvironmentFiles".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EnvironmentFiles".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Essential`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-essential)
-        pub fn essential(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn essential(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Essential".to_owned(), value.into().into_json());
+                .insert("Essential".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2814,103 +2960,107 @@ pub mod daemon_task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-firelensconfiguration)
         pub fn firelens_configuration(
             mut self,
-            value: impl Into<crate::Value<FirelensConfiguration>>,
+            value: impl crate::IntoValue<FirelensConfiguration>,
         ) -> Self {
-            self.0
-                .insert("FirelensConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FirelensConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HealthCheck`: [`HealthCheck`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-healthcheck)
-        pub fn health_check(mut self, value: impl Into<crate::Value<HealthCheck>>) -> Self {
+        pub fn health_check(mut self, value: impl crate::IntoValue<HealthCheck>) -> Self {
             self.0
-                .insert("HealthCheck".to_owned(), value.into().into_json());
+                .insert("HealthCheck".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Interactive`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-interactive)
-        pub fn interactive(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn interactive(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Interactive".to_owned(), value.into().into_json());
+                .insert("Interactive".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LinuxParameters`: [`LinuxParameters`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-linuxparameters)
-        pub fn linux_parameters(mut self, value: impl Into<crate::Value<LinuxParameters>>) -> Self {
+        pub fn linux_parameters(mut self, value: impl crate::IntoValue<LinuxParameters>) -> Self {
             self.0
-                .insert("LinuxParameters".to_owned(), value.into().into_json());
+                .insert("LinuxParameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LogConfiguration`: [`LogConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-logconfiguration)
-        pub fn log_configuration(
-            mut self,
-            value: impl Into<crate::Value<LogConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("LogConfiguration".to_owned(), value.into().into_json());
+        pub fn log_configuration(mut self, value: impl crate::IntoValue<LogConfiguration>) -> Self {
+            self.0.insert(
+                "LogConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Memory`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-memory)
-        pub fn memory(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Memory".to_owned(), value.into().into_json());
+        pub fn memory(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Memory".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MemoryReservation`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-memoryreservation)
-        pub fn memory_reservation(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MemoryReservation".to_owned(), value.into().into_json());
+        pub fn memory_reservation(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MemoryReservation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MountPoints`: list of [`MountPoint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-mountpoints)
-        pub fn mount_points(mut self, value: impl Into<crate::Value<Vec<MountPoint>>>) -> Self {
+        pub fn mount_points(mut self, value: impl crate::IntoValue<Vec<MountPoint>>) -> Self {
             self.0
-                .insert("MountPoints".to_owned(), value.into().into_json());
+                .insert("MountPoints".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Privileged`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-privileged)
-        pub fn privileged(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn privileged(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Privileged".to_owned(), value.into().into_json());
+                .insert("Privileged".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PseudoTerminal`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-pseudoterminal)
-        pub fn pseudo_terminal(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn pseudo_terminal(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("PseudoTerminal".to_owned(), value.into().into_json());
+                .insert("PseudoTerminal".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReadonlyRootFilesystem`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-readonlyrootfilesystem)
-        pub fn readonly_root_filesystem(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn readonly_root_filesystem(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "ReadonlyRootFilesystem".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2920,84 +3070,86 @@ pub mod daemon_task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-repositorycredentials)
         pub fn repository_credentials(
             mut self,
-            value: impl Into<crate::Value<RepositoryCredentials>>,
+            value: impl crate::IntoValue<RepositoryCredentials>,
         ) -> Self {
-            self.0
-                .insert("RepositoryCredentials".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RepositoryCredentials".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RestartPolicy`: [`RestartPolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-restartpolicy)
-        pub fn restart_policy(mut self, value: impl Into<crate::Value<RestartPolicy>>) -> Self {
+        pub fn restart_policy(mut self, value: impl crate::IntoValue<RestartPolicy>) -> Self {
             self.0
-                .insert("RestartPolicy".to_owned(), value.into().into_json());
+                .insert("RestartPolicy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Secrets`: list of [`Secret`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-secrets)
-        pub fn secrets(mut self, value: impl Into<crate::Value<Vec<Secret>>>) -> Self {
+        pub fn secrets(mut self, value: impl crate::IntoValue<Vec<Secret>>) -> Self {
             self.0
-                .insert("Secrets".to_owned(), value.into().into_json());
+                .insert("Secrets".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-starttimeout)
-        pub fn start_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn start_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("StartTimeout".to_owned(), value.into().into_json());
+                .insert("StartTimeout".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StopTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-stoptimeout)
-        pub fn stop_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn stop_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("StopTimeout".to_owned(), value.into().into_json());
+                .insert("StopTimeout".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SystemControls`: list of [`SystemControl`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-systemcontrols)
-        pub fn system_controls(
-            mut self,
-            value: impl Into<crate::Value<Vec<SystemControl>>>,
-        ) -> Self {
+        pub fn system_controls(mut self, value: impl crate::IntoValue<Vec<SystemControl>>) -> Self {
             self.0
-                .insert("SystemControls".to_owned(), value.into().into_json());
+                .insert("SystemControls".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ulimits`: list of [`Ulimit`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-ulimits)
-        pub fn ulimits(mut self, value: impl Into<crate::Value<Vec<Ulimit>>>) -> Self {
+        pub fn ulimits(mut self, value: impl crate::IntoValue<Vec<Ulimit>>) -> Self {
             self.0
-                .insert("Ulimits".to_owned(), value.into().into_json());
+                .insert("Ulimits".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `User`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-user)
-        pub fn user(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("User".to_owned(), value.into().into_json());
+        pub fn user(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("User".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WorkingDirectory`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-workingdirectory)
-        pub fn working_directory(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("WorkingDirectory".to_owned(), value.into().into_json());
+        pub fn working_directory(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "WorkingDirectory".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3023,27 +3175,27 @@ pub mod daemon_task_definition {
         /// `ContainerPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-device.html#cfn-ecs-daemontaskdefinition-device-containerpath)
-        pub fn container_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn container_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainerPath".to_owned(), value.into().into_json());
+                .insert("ContainerPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HostPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-device.html#cfn-ecs-daemontaskdefinition-device-hostpath)
-        pub fn host_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn host_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HostPath".to_owned(), value.into().into_json());
+                .insert("HostPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Permissions`: list of [`Permissions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-device.html#cfn-ecs-daemontaskdefinition-device-permissions)
-        pub fn permissions(mut self, value: impl Into<crate::Value<Vec<Permissions>>>) -> Self {
+        pub fn permissions(mut self, value: impl crate::IntoValue<Vec<Permissions>>) -> Self {
             self.0
-                .insert("Permissions".to_owned(), value.into().into_json());
+                .insert("Permissions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3069,16 +3221,18 @@ pub mod daemon_task_definition {
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-environmentfile.html#cfn-ecs-daemontaskdefinition-environmentfile-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-environmentfile.html#cfn-ecs-daemontaskdefinition-environmentfile-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3106,18 +3260,19 @@ pub mod daemon_task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-firelensconfiguration.html#cfn-ecs-daemontaskdefinition-firelensconfiguration-options)
         pub fn options(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Options".to_owned(), value.into().into_json());
+                .insert("Options".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`FirelensConfigurationType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-firelensconfiguration.html#cfn-ecs-daemontaskdefinition-firelensconfiguration-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<FirelensConfigurationType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<FirelensConfigurationType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3143,45 +3298,45 @@ pub mod daemon_task_definition {
         /// `Command`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-command)
-        pub fn command(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn command(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Command".to_owned(), value.into().into_json());
+                .insert("Command".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Interval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-interval)
-        pub fn interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Interval".to_owned(), value.into().into_json());
+                .insert("Interval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Retries`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-retries)
-        pub fn retries(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn retries(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Retries".to_owned(), value.into().into_json());
+                .insert("Retries".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartPeriod`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-startperiod)
-        pub fn start_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn start_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("StartPeriod".to_owned(), value.into().into_json());
+                .insert("StartPeriod".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Timeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-timeout)
-        pub fn timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Timeout".to_owned(), value.into().into_json());
+                .insert("Timeout".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3207,9 +3362,9 @@ pub mod daemon_task_definition {
         /// `SourcePath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-hostvolumeproperties.html#cfn-ecs-daemontaskdefinition-hostvolumeproperties-sourcepath)
-        pub fn source_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourcePath".to_owned(), value.into().into_json());
+                .insert("SourcePath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3235,16 +3390,18 @@ pub mod daemon_task_definition {
         /// `Add`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-kernelcapabilities.html#cfn-ecs-daemontaskdefinition-kernelcapabilities-add)
-        pub fn add_property(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Add".to_owned(), value.into().into_json());
+        pub fn add_property(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Add".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Drop`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-kernelcapabilities.html#cfn-ecs-daemontaskdefinition-kernelcapabilities-drop)
-        pub fn drop_property(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Drop".to_owned(), value.into().into_json());
+        pub fn drop_property(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Drop".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3270,16 +3427,18 @@ pub mod daemon_task_definition {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-keyvaluepair.html#cfn-ecs-daemontaskdefinition-keyvaluepair-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-keyvaluepair.html#cfn-ecs-daemontaskdefinition-keyvaluepair-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3305,35 +3464,38 @@ pub mod daemon_task_definition {
         /// `Capabilities`: [`KernelCapabilities`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-linuxparameters.html#cfn-ecs-daemontaskdefinition-linuxparameters-capabilities)
-        pub fn capabilities(mut self, value: impl Into<crate::Value<KernelCapabilities>>) -> Self {
+        pub fn capabilities(mut self, value: impl crate::IntoValue<KernelCapabilities>) -> Self {
             self.0
-                .insert("Capabilities".to_owned(), value.into().into_json());
+                .insert("Capabilities".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Devices`: list of [`Device`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-linuxparameters.html#cfn-ecs-daemontaskdefinition-linuxparameters-devices)
-        pub fn devices(mut self, value: impl Into<crate::Value<Vec<Device>>>) -> Self {
+        pub fn devices(mut self, value: impl crate::IntoValue<Vec<Device>>) -> Self {
             self.0
-                .insert("Devices".to_owned(), value.into().into_json());
+                .insert("Devices".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InitProcessEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-linuxparameters.html#cfn-ecs-daemontaskdefinition-linuxparameters-initprocessenabled)
-        pub fn init_process_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("InitProcessEnabled".to_owned(), value.into().into_json());
+        pub fn init_process_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "InitProcessEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Tmpfs`: list of [`Tmpfs`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-linuxparameters.html#cfn-ecs-daemontaskdefinition-linuxparameters-tmpfs)
-        pub fn tmpfs(mut self, value: impl Into<crate::Value<Vec<Tmpfs>>>) -> Self {
-            self.0.insert("Tmpfs".to_owned(), value.into().into_json());
+        pub fn tmpfs(mut self, value: impl crate::IntoValue<Vec<Tmpfs>>) -> Self {
+            self.0
+                .insert("Tmpfs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3352,10 +3514,10 @@ pub mod daemon_task_definition {
 
     impl LogConfiguration {
         /// A new `LogConfiguration` with its required properties.
-        pub fn new(log_driver: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(log_driver: impl crate::IntoValue<String>) -> Self {
             LogConfiguration(crate::typed::Properties::from_iter([(
                 "LogDriver".to_owned(),
-                log_driver.into().into_json(),
+                log_driver.into_value().into_json(),
             )]))
         }
 
@@ -3364,19 +3526,19 @@ pub mod daemon_task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-logconfiguration.html#cfn-ecs-daemontaskdefinition-logconfiguration-options)
         pub fn options(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Options".to_owned(), value.into().into_json());
+                .insert("Options".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecretOptions`: list of [`Secret`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-logconfiguration.html#cfn-ecs-daemontaskdefinition-logconfiguration-secretoptions)
-        pub fn secret_options(mut self, value: impl Into<crate::Value<Vec<Secret>>>) -> Self {
+        pub fn secret_options(mut self, value: impl crate::IntoValue<Vec<Secret>>) -> Self {
             self.0
-                .insert("SecretOptions".to_owned(), value.into().into_json());
+                .insert("SecretOptions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3402,27 +3564,27 @@ pub mod daemon_task_definition {
         /// `ContainerPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-mountpoint.html#cfn-ecs-daemontaskdefinition-mountpoint-containerpath)
-        pub fn container_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn container_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainerPath".to_owned(), value.into().into_json());
+                .insert("ContainerPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReadOnly`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-mountpoint.html#cfn-ecs-daemontaskdefinition-mountpoint-readonly)
-        pub fn read_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn read_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReadOnly".to_owned(), value.into().into_json());
+                .insert("ReadOnly".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SourceVolume`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-mountpoint.html#cfn-ecs-daemontaskdefinition-mountpoint-sourcevolume)
-        pub fn source_volume(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_volume(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceVolume".to_owned(), value.into().into_json());
+                .insert("SourceVolume".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3448,9 +3610,11 @@ pub mod daemon_task_definition {
         /// `CredentialsParameter`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-repositorycredentials.html#cfn-ecs-daemontaskdefinition-repositorycredentials-credentialsparameter)
-        pub fn credentials_parameter(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CredentialsParameter".to_owned(), value.into().into_json());
+        pub fn credentials_parameter(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CredentialsParameter".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3476,27 +3640,31 @@ pub mod daemon_task_definition {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-restartpolicy.html#cfn-ecs-daemontaskdefinition-restartpolicy-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IgnoredExitCodes`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-restartpolicy.html#cfn-ecs-daemontaskdefinition-restartpolicy-ignoredexitcodes)
-        pub fn ignored_exit_codes(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
-            self.0
-                .insert("IgnoredExitCodes".to_owned(), value.into().into_json());
+        pub fn ignored_exit_codes(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
+            self.0.insert(
+                "IgnoredExitCodes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RestartAttemptPeriod`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-restartpolicy.html#cfn-ecs-daemontaskdefinition-restartpolicy-restartattemptperiod)
-        pub fn restart_attempt_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("RestartAttemptPeriod".to_owned(), value.into().into_json());
+        pub fn restart_attempt_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "RestartAttemptPeriod".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3516,12 +3684,12 @@ pub mod daemon_task_definition {
     impl Secret {
         /// A new `Secret` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value_from: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value_from: impl crate::IntoValue<String>,
         ) -> Self {
             Secret(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("ValueFrom".to_owned(), value_from.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("ValueFrom".to_owned(), value_from.into_value().into_json()),
             ]))
         }
     }
@@ -3547,17 +3715,18 @@ pub mod daemon_task_definition {
         /// `Namespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-systemcontrol.html#cfn-ecs-daemontaskdefinition-systemcontrol-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-systemcontrol.html#cfn-ecs-daemontaskdefinition-systemcontrol-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3587,8 +3756,9 @@ pub mod daemon_task_definition {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-tag.html#cfn-ecs-daemontaskdefinition-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3599,8 +3769,9 @@ pub mod daemon_task_definition {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-tag.html#cfn-ecs-daemontaskdefinition-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3619,28 +3790,28 @@ pub mod daemon_task_definition {
 
     impl Tmpfs {
         /// A new `Tmpfs` with its required properties.
-        pub fn new(size: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(size: impl crate::IntoValue<i64>) -> Self {
             Tmpfs(crate::typed::Properties::from_iter([(
                 "Size".to_owned(),
-                size.into().into_json(),
+                size.into_value().into_json(),
             )]))
         }
 
         /// `ContainerPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-tmpfs.html#cfn-ecs-daemontaskdefinition-tmpfs-containerpath)
-        pub fn container_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn container_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainerPath".to_owned(), value.into().into_json());
+                .insert("ContainerPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MountOptions`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-tmpfs.html#cfn-ecs-daemontaskdefinition-tmpfs-mountoptions)
-        pub fn mount_options(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn mount_options(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("MountOptions".to_owned(), value.into().into_json());
+                .insert("MountOptions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3660,14 +3831,14 @@ pub mod daemon_task_definition {
     impl Ulimit {
         /// A new `Ulimit` with its required properties.
         pub fn new(
-            hard_limit: impl Into<crate::Value<i64>>,
-            name: impl Into<crate::Value<Name>>,
-            soft_limit: impl Into<crate::Value<i64>>,
+            hard_limit: impl crate::IntoValue<i64>,
+            name: impl crate::IntoValue<Name>,
+            soft_limit: impl crate::IntoValue<i64>,
         ) -> Self {
             Ulimit(crate::typed::Properties::from_iter([
-                ("HardLimit".to_owned(), hard_limit.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("SoftLimit".to_owned(), soft_limit.into().into_json()),
+                ("HardLimit".to_owned(), hard_limit.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("SoftLimit".to_owned(), soft_limit.into_value().into_json()),
             ]))
         }
     }
@@ -3693,16 +3864,18 @@ pub mod daemon_task_definition {
         /// `Host`: [`HostVolumeProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-volume.html#cfn-ecs-daemontaskdefinition-volume-host)
-        pub fn host(mut self, value: impl Into<crate::Value<HostVolumeProperties>>) -> Self {
-            self.0.insert("Host".to_owned(), value.into().into_json());
+        pub fn host(mut self, value: impl crate::IntoValue<HostVolumeProperties>) -> Self {
+            self.0
+                .insert("Host".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-daemontaskdefinition-volume.html#cfn-ecs-daemontaskdefinition-volume-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3860,18 +4033,24 @@ pub struct ExpressGatewayService(crate::Resource);
 impl ExpressGatewayService {
     /// A new `AWS::ECS::ExpressGatewayService` with its required properties.
     pub fn new(
-        execution_role_arn: impl Into<crate::Value<String>>,
-        infrastructure_role_arn: impl Into<crate::Value<String>>,
-        primary_container: impl Into<crate::Value<express_gateway_service::ExpressGatewayContainer>>,
+        execution_role_arn: impl crate::IntoValue<String>,
+        infrastructure_role_arn: impl crate::IntoValue<String>,
+        primary_container: impl crate::IntoValue<express_gateway_service::ExpressGatewayContainer>,
     ) -> Self {
         ExpressGatewayService(
             crate::Resource::new("AWS::ECS::ExpressGatewayService")
-                .property("ExecutionRoleArn", execution_role_arn.into().into_json())
+                .property(
+                    "ExecutionRoleArn",
+                    execution_role_arn.into_value().into_json(),
+                )
                 .property(
                     "InfrastructureRoleArn",
-                    infrastructure_role_arn.into().into_json(),
+                    infrastructure_role_arn.into_value().into_json(),
                 )
-                .property("PrimaryContainer", primary_container.into().into_json()),
+                .property(
+                    "PrimaryContainer",
+                    primary_container.into_value().into_json(),
+                ),
         )
     }
 
@@ -3882,8 +4061,9 @@ impl ExpressGatewayService {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-expressgatewayservice.html#cfn-ecs-expressgatewayservice-cluster)
-    pub fn cluster(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Cluster", value.into().into_json());
+    pub fn cluster(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Cluster", value.into_value().into_json());
         self
     }
 
@@ -3892,8 +4072,8 @@ impl ExpressGatewayService {
     /// Default: `"256"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-expressgatewayservice.html#cfn-ecs-expressgatewayservice-cpu)
-    pub fn cpu(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Cpu", value.into().into_json());
+    pub fn cpu(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Cpu", value.into_value().into_json());
         self
     }
 
@@ -3902,9 +4082,9 @@ impl ExpressGatewayService {
     /// Default: `"HTTP:80/ping"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-expressgatewayservice.html#cfn-ecs-expressgatewayservice-healthcheckpath)
-    pub fn health_check_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn health_check_path(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("HealthCheckPath", value.into().into_json());
+            .set_property("HealthCheckPath", value.into_value().into_json());
         self
     }
 
@@ -3913,8 +4093,9 @@ impl ExpressGatewayService {
     /// Default: `"512"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-expressgatewayservice.html#cfn-ecs-expressgatewayservice-memory)
-    pub fn memory(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Memory", value.into().into_json());
+    pub fn memory(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Memory", value.into_value().into_json());
         self
     }
 
@@ -3923,12 +4104,10 @@ impl ExpressGatewayService {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-expressgatewayservice.html#cfn-ecs-expressgatewayservice-networkconfiguration)
     pub fn network_configuration(
         mut self,
-        value: impl Into<
-            crate::Value<express_gateway_service::ExpressGatewayServiceNetworkConfiguration>,
-        >,
+        value: impl crate::IntoValue<express_gateway_service::ExpressGatewayServiceNetworkConfiguration>,
     ) -> Self {
         self.0
-            .set_property("NetworkConfiguration", value.into().into_json());
+            .set_property("NetworkConfiguration", value.into_value().into_json());
         self
     }
 
@@ -3937,10 +4116,10 @@ impl ExpressGatewayService {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-expressgatewayservice.html#cfn-ecs-expressgatewayservice-scalingtarget)
     pub fn scaling_target(
         mut self,
-        value: impl Into<crate::Value<express_gateway_service::ExpressGatewayScalingTarget>>,
+        value: impl crate::IntoValue<express_gateway_service::ExpressGatewayScalingTarget>,
     ) -> Self {
         self.0
-            .set_property("ScalingTarget", value.into().into_json());
+            .set_property("ScalingTarget", value.into_value().into_json());
         self
     }
 
@@ -3949,8 +4128,9 @@ impl ExpressGatewayService {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-expressgatewayservice.html#cfn-ecs-expressgatewayservice-servicename)
-    pub fn service_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ServiceName", value.into().into_json());
+    pub fn service_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ServiceName", value.into_value().into_json());
         self
     }
 
@@ -3961,26 +4141,29 @@ impl ExpressGatewayService {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-expressgatewayservice.html#cfn-ecs-expressgatewayservice-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<express_gateway_service::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<express_gateway_service::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TaskRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-expressgatewayservice.html#cfn-ecs-expressgatewayservice-taskrolearn)
-    pub fn task_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TaskRoleArn", value.into().into_json());
+    pub fn task_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TaskRoleArn", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ExpressGatewayService {
     const TYPE_NAME: &'static str = "AWS::ECS::ExpressGatewayService";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Cluster", "InfrastructureRoleArn", "ServiceName", "Tags"];
 
@@ -4117,10 +4300,10 @@ pub mod express_gateway_service {
 
     impl ExpressGatewayContainer {
         /// A new `ExpressGatewayContainer` with its required properties.
-        pub fn new(image: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(image: impl crate::IntoValue<String>) -> Self {
             ExpressGatewayContainer(crate::typed::Properties::from_iter([(
                 "Image".to_owned(),
-                image.into().into_json(),
+                image.into_value().into_json(),
             )]))
         }
 
@@ -4129,19 +4312,21 @@ pub mod express_gateway_service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-expressgatewayservice-expressgatewaycontainer.html#cfn-ecs-expressgatewayservice-expressgatewaycontainer-awslogsconfiguration)
         pub fn aws_logs_configuration(
             mut self,
-            value: impl Into<crate::Value<ExpressGatewayServiceAwsLogsConfiguration>>,
+            value: impl crate::IntoValue<ExpressGatewayServiceAwsLogsConfiguration>,
         ) -> Self {
-            self.0
-                .insert("AwsLogsConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AwsLogsConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Command`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-expressgatewayservice-expressgatewaycontainer.html#cfn-ecs-expressgatewayservice-expressgatewaycontainer-command)
-        pub fn command(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn command(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Command".to_owned(), value.into().into_json());
+                .insert("Command".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4150,18 +4335,18 @@ pub mod express_gateway_service {
         /// Default: `80`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-expressgatewayservice-expressgatewaycontainer.html#cfn-ecs-expressgatewayservice-expressgatewaycontainer-containerport)
-        pub fn container_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn container_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ContainerPort".to_owned(), value.into().into_json());
+                .insert("ContainerPort".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Environment`: list of [`KeyValuePair`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-expressgatewayservice-expressgatewaycontainer.html#cfn-ecs-expressgatewayservice-expressgatewaycontainer-environment)
-        pub fn environment(mut self, value: impl Into<crate::Value<Vec<KeyValuePair>>>) -> Self {
+        pub fn environment(mut self, value: impl crate::IntoValue<Vec<KeyValuePair>>) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4170,19 +4355,21 @@ pub mod express_gateway_service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-expressgatewayservice-expressgatewaycontainer.html#cfn-ecs-expressgatewayservice-expressgatewaycontainer-repositorycredentials)
         pub fn repository_credentials(
             mut self,
-            value: impl Into<crate::Value<ExpressGatewayRepositoryCredentials>>,
+            value: impl crate::IntoValue<ExpressGatewayRepositoryCredentials>,
         ) -> Self {
-            self.0
-                .insert("RepositoryCredentials".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RepositoryCredentials".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Secrets`: list of [`Secret`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-expressgatewayservice-expressgatewaycontainer.html#cfn-ecs-expressgatewayservice-expressgatewaycontainer-secrets)
-        pub fn secrets(mut self, value: impl Into<crate::Value<Vec<Secret>>>) -> Self {
+        pub fn secrets(mut self, value: impl crate::IntoValue<Vec<Secret>>) -> Self {
             self.0
-                .insert("Secrets".to_owned(), value.into().into_json());
+                .insert("Secrets".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4201,10 +4388,10 @@ pub mod express_gateway_service {
 
     impl ExpressGatewayRepositoryCredentials {
         /// A new `ExpressGatewayRepositoryCredentials` with its required properties.
-        pub fn new(credentials_parameter: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(credentials_parameter: impl crate::IntoValue<String>) -> Self {
             ExpressGatewayRepositoryCredentials(crate::typed::Properties::from_iter([(
                 "CredentialsParameter".to_owned(),
-                credentials_parameter.into().into_json(),
+                credentials_parameter.into_value().into_json(),
             )]))
         }
     }
@@ -4232,10 +4419,12 @@ pub mod express_gateway_service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-expressgatewayservice-expressgatewayscalingtarget.html#cfn-ecs-expressgatewayservice-expressgatewayscalingtarget-autoscalingmetric)
         pub fn auto_scaling_metric(
             mut self,
-            value: impl Into<crate::Value<ExpressGatewayServiceScalingMetric>>,
+            value: impl crate::IntoValue<ExpressGatewayServiceScalingMetric>,
         ) -> Self {
-            self.0
-                .insert("AutoScalingMetric".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AutoScalingMetric".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4244,10 +4433,10 @@ pub mod express_gateway_service {
         /// Default: `60`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-expressgatewayservice-expressgatewayscalingtarget.html#cfn-ecs-expressgatewayservice-expressgatewayscalingtarget-autoscalingtargetvalue)
-        pub fn auto_scaling_target_value(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn auto_scaling_target_value(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AutoScalingTargetValue".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4257,9 +4446,9 @@ pub mod express_gateway_service {
         /// Default: `1`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-expressgatewayservice-expressgatewayscalingtarget.html#cfn-ecs-expressgatewayservice-expressgatewayscalingtarget-maxtaskcount)
-        pub fn max_task_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_task_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxTaskCount".to_owned(), value.into().into_json());
+                .insert("MaxTaskCount".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4268,9 +4457,9 @@ pub mod express_gateway_service {
         /// Default: `1`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-expressgatewayservice-expressgatewayscalingtarget.html#cfn-ecs-expressgatewayservice-expressgatewayscalingtarget-mintaskcount)
-        pub fn min_task_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_task_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinTaskCount".to_owned(), value.into().into_json());
+                .insert("MinTaskCount".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4290,14 +4479,14 @@ pub mod express_gateway_service {
     impl ExpressGatewayServiceAwsLogsConfiguration {
         /// A new `ExpressGatewayServiceAwsLogsConfiguration` with its required properties.
         pub fn new(
-            log_group: impl Into<crate::Value<String>>,
-            log_stream_prefix: impl Into<crate::Value<String>>,
+            log_group: impl crate::IntoValue<String>,
+            log_stream_prefix: impl crate::IntoValue<String>,
         ) -> Self {
             ExpressGatewayServiceAwsLogsConfiguration(crate::typed::Properties::from_iter([
-                ("LogGroup".to_owned(), log_group.into().into_json()),
+                ("LogGroup".to_owned(), log_group.into_value().into_json()),
                 (
                     "LogStreamPrefix".to_owned(),
-                    log_stream_prefix.into().into_json(),
+                    log_stream_prefix.into_value().into_json(),
                 ),
             ]))
         }
@@ -4324,18 +4513,18 @@ pub mod express_gateway_service {
         /// `SecurityGroups`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-expressgatewayservice-expressgatewayservicenetworkconfiguration.html#cfn-ecs-expressgatewayservice-expressgatewayservicenetworkconfiguration-securitygroups)
-        pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SecurityGroups".to_owned(), value.into().into_json());
+                .insert("SecurityGroups".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Subnets`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-expressgatewayservice-expressgatewayservicenetworkconfiguration.html#cfn-ecs-expressgatewayservice-expressgatewayservicenetworkconfiguration-subnets)
-        pub fn subnets(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnets(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Subnets".to_owned(), value.into().into_json());
+                .insert("Subnets".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4355,12 +4544,12 @@ pub mod express_gateway_service {
     impl KeyValuePair {
         /// A new `KeyValuePair` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             KeyValuePair(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4380,12 +4569,12 @@ pub mod express_gateway_service {
     impl Secret {
         /// A new `Secret` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value_from: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value_from: impl crate::IntoValue<String>,
         ) -> Self {
             Secret(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("ValueFrom".to_owned(), value_from.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("ValueFrom".to_owned(), value_from.into_value().into_json()),
             ]))
         }
     }
@@ -4405,12 +4594,12 @@ pub mod express_gateway_service {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4456,15 +4645,15 @@ pub struct PrimaryTaskSet(crate::Resource);
 impl PrimaryTaskSet {
     /// A new `AWS::ECS::PrimaryTaskSet` with its required properties.
     pub fn new(
-        cluster: impl Into<crate::Value<String>>,
-        service: impl Into<crate::Value<String>>,
-        task_set_id: impl Into<crate::Value<String>>,
+        cluster: impl crate::IntoValue<String>,
+        service: impl crate::IntoValue<String>,
+        task_set_id: impl crate::IntoValue<String>,
     ) -> Self {
         PrimaryTaskSet(
             crate::Resource::new("AWS::ECS::PrimaryTaskSet")
-                .property("Cluster", cluster.into().into_json())
-                .property("Service", service.into().into_json())
-                .property("TaskSetId", task_set_id.into().into_json()),
+                .property("Cluster", cluster.into_value().into_json())
+                .property("Service", service.into_value().into_json())
+                .property("TaskSetId", task_set_id.into_value().into_json()),
         )
     }
 }
@@ -4506,10 +4695,12 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-availabilityzonerebalancing)
     pub fn availability_zone_rebalancing(
         mut self,
-        value: impl Into<crate::Value<service::AvailabilityZoneRebalancing>>,
+        value: impl crate::IntoValue<service::AvailabilityZoneRebalancing>,
     ) -> Self {
-        self.0
-            .set_property("AvailabilityZoneRebalancing", value.into().into_json());
+        self.0.set_property(
+            "AvailabilityZoneRebalancing",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -4518,10 +4709,10 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-capacityproviderstrategy)
     pub fn capacity_provider_strategy(
         mut self,
-        value: impl Into<crate::Value<Vec<service::CapacityProviderStrategyItem>>>,
+        value: impl crate::IntoValue<Vec<service::CapacityProviderStrategyItem>>,
     ) -> Self {
         self.0
-            .set_property("CapacityProviderStrategy", value.into().into_json());
+            .set_property("CapacityProviderStrategy", value.into_value().into_json());
         self
     }
 
@@ -4530,8 +4721,9 @@ impl Service {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-cluster)
-    pub fn cluster(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Cluster", value.into().into_json());
+    pub fn cluster(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Cluster", value.into_value().into_json());
         self
     }
 
@@ -4540,10 +4732,10 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-deploymentconfiguration)
     pub fn deployment_configuration(
         mut self,
-        value: impl Into<crate::Value<service::DeploymentConfiguration>>,
+        value: impl crate::IntoValue<service::DeploymentConfiguration>,
     ) -> Self {
         self.0
-            .set_property("DeploymentConfiguration", value.into().into_json());
+            .set_property("DeploymentConfiguration", value.into_value().into_json());
         self
     }
 
@@ -4552,37 +4744,37 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-deploymentcontroller)
     pub fn deployment_controller(
         mut self,
-        value: impl Into<crate::Value<service::DeploymentController>>,
+        value: impl crate::IntoValue<service::DeploymentController>,
     ) -> Self {
         self.0
-            .set_property("DeploymentController", value.into().into_json());
+            .set_property("DeploymentController", value.into_value().into_json());
         self
     }
 
     /// `DesiredCount`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-desiredcount)
-    pub fn desired_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn desired_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("DesiredCount", value.into().into_json());
+            .set_property("DesiredCount", value.into_value().into_json());
         self
     }
 
     /// `EnableECSManagedTags`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-enableecsmanagedtags)
-    pub fn enable_ecs_managed_tags(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_ecs_managed_tags(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableECSManagedTags", value.into().into_json());
+            .set_property("EnableECSManagedTags", value.into_value().into_json());
         self
     }
 
     /// `EnableExecuteCommand`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-enableexecutecommand)
-    pub fn enable_execute_command(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_execute_command(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableExecuteCommand", value.into().into_json());
+            .set_property("EnableExecuteCommand", value.into_value().into_json());
         self
     }
 
@@ -4591,30 +4783,30 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-forcenewdeployment)
     pub fn force_new_deployment(
         mut self,
-        value: impl Into<crate::Value<service::ForceNewDeployment>>,
+        value: impl crate::IntoValue<service::ForceNewDeployment>,
     ) -> Self {
         self.0
-            .set_property("ForceNewDeployment", value.into().into_json());
+            .set_property("ForceNewDeployment", value.into_value().into_json());
         self
     }
 
     /// `HealthCheckGracePeriodSeconds`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-healthcheckgraceperiodseconds)
-    pub fn health_check_grace_period_seconds(
-        mut self,
-        value: impl Into<crate::Value<i64>>,
-    ) -> Self {
-        self.0
-            .set_property("HealthCheckGracePeriodSeconds", value.into().into_json());
+    pub fn health_check_grace_period_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "HealthCheckGracePeriodSeconds",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `LaunchType`: [`LaunchType`](service::LaunchType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-launchtype)
-    pub fn launch_type(mut self, value: impl Into<crate::Value<service::LaunchType>>) -> Self {
-        self.0.set_property("LaunchType", value.into().into_json());
+    pub fn launch_type(mut self, value: impl crate::IntoValue<service::LaunchType>) -> Self {
+        self.0
+            .set_property("LaunchType", value.into_value().into_json());
         self
     }
 
@@ -4623,10 +4815,10 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-loadbalancers)
     pub fn load_balancers(
         mut self,
-        value: impl Into<crate::Value<Vec<service::LoadBalancer>>>,
+        value: impl crate::IntoValue<Vec<service::LoadBalancer>>,
     ) -> Self {
         self.0
-            .set_property("LoadBalancers", value.into().into_json());
+            .set_property("LoadBalancers", value.into_value().into_json());
         self
     }
 
@@ -4635,10 +4827,10 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-networkconfiguration)
     pub fn network_configuration(
         mut self,
-        value: impl Into<crate::Value<service::NetworkConfiguration>>,
+        value: impl crate::IntoValue<service::NetworkConfiguration>,
     ) -> Self {
         self.0
-            .set_property("NetworkConfiguration", value.into().into_json());
+            .set_property("NetworkConfiguration", value.into_value().into_json());
         self
     }
 
@@ -4647,10 +4839,10 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-placementconstraints)
     pub fn placement_constraints(
         mut self,
-        value: impl Into<crate::Value<Vec<service::PlacementConstraint>>>,
+        value: impl crate::IntoValue<Vec<service::PlacementConstraint>>,
     ) -> Self {
         self.0
-            .set_property("PlacementConstraints", value.into().into_json());
+            .set_property("PlacementConstraints", value.into_value().into_json());
         self
     }
 
@@ -4659,10 +4851,10 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-placementstrategies)
     pub fn placement_strategies(
         mut self,
-        value: impl Into<crate::Value<Vec<service::PlacementStrategy>>>,
+        value: impl crate::IntoValue<Vec<service::PlacementStrategy>>,
     ) -> Self {
         self.0
-            .set_property("PlacementStrategies", value.into().into_json());
+            .set_property("PlacementStrategies", value.into_value().into_json());
         self
     }
 
@@ -4671,21 +4863,18 @@ impl Service {
     /// Default: `"LATEST"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-platformversion)
-    pub fn platform_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn platform_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PlatformVersion", value.into().into_json());
+            .set_property("PlatformVersion", value.into_value().into_json());
         self
     }
 
     /// `PropagateTags`: [`PropagateTags`](service::PropagateTags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-propagatetags)
-    pub fn propagate_tags(
-        mut self,
-        value: impl Into<crate::Value<service::PropagateTags>>,
-    ) -> Self {
+    pub fn propagate_tags(mut self, value: impl crate::IntoValue<service::PropagateTags>) -> Self {
         self.0
-            .set_property("PropagateTags", value.into().into_json());
+            .set_property("PropagateTags", value.into_value().into_json());
         self
     }
 
@@ -4694,8 +4883,8 @@ impl Service {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-role)
-    pub fn role(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Role", value.into().into_json());
+    pub fn role(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Role", value.into_value().into_json());
         self
     }
 
@@ -4706,10 +4895,10 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-schedulingstrategy)
     pub fn scheduling_strategy(
         mut self,
-        value: impl Into<crate::Value<service::SchedulingStrategy>>,
+        value: impl crate::IntoValue<service::SchedulingStrategy>,
     ) -> Self {
         self.0
-            .set_property("SchedulingStrategy", value.into().into_json());
+            .set_property("SchedulingStrategy", value.into_value().into_json());
         self
     }
 
@@ -4718,10 +4907,12 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-serviceconnectconfiguration)
     pub fn service_connect_configuration(
         mut self,
-        value: impl Into<crate::Value<service::ServiceConnectConfiguration>>,
+        value: impl crate::IntoValue<service::ServiceConnectConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("ServiceConnectConfiguration", value.into().into_json());
+        self.0.set_property(
+            "ServiceConnectConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -4730,8 +4921,9 @@ impl Service {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-servicename)
-    pub fn service_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ServiceName", value.into().into_json());
+    pub fn service_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ServiceName", value.into_value().into_json());
         self
     }
 
@@ -4740,10 +4932,10 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-serviceregistries)
     pub fn service_registries(
         mut self,
-        value: impl Into<crate::Value<Vec<service::ServiceRegistry>>>,
+        value: impl crate::IntoValue<Vec<service::ServiceRegistry>>,
     ) -> Self {
         self.0
-            .set_property("ServiceRegistries", value.into().into_json());
+            .set_property("ServiceRegistries", value.into_value().into_json());
         self
     }
 
@@ -4752,17 +4944,17 @@ impl Service {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<service::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<service::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TaskDefinition`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-taskdefinition)
-    pub fn task_definition(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn task_definition(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TaskDefinition", value.into().into_json());
+            .set_property("TaskDefinition", value.into_value().into_json());
         self
     }
 
@@ -4771,10 +4963,10 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-volumeconfigurations)
     pub fn volume_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<service::ServiceVolumeConfiguration>>>,
+        value: impl crate::IntoValue<Vec<service::ServiceVolumeConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("VolumeConfigurations", value.into().into_json());
+            .set_property("VolumeConfigurations", value.into_value().into_json());
         self
     }
 
@@ -4783,10 +4975,10 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-service.html#cfn-ecs-service-vpclatticeconfigurations)
     pub fn vpc_lattice_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<service::VpcLatticeConfiguration>>>,
+        value: impl crate::IntoValue<Vec<service::VpcLatticeConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("VpcLatticeConfigurations", value.into().into_json());
+            .set_property("VpcLatticeConfigurations", value.into_value().into_json());
         self
     }
 }
@@ -4799,7 +4991,12 @@ impl Default for Service {
 
 impl crate::typed::ResourceType for Service {
     const TYPE_NAME: &'static str = "AWS::ECS::Service";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Cluster", "Role", "SchedulingStrategy", "ServiceName"];
 
@@ -4840,20 +5037,20 @@ pub mod service {
 
     impl AdvancedConfiguration {
         /// A new `AdvancedConfiguration` with its required properties.
-        pub fn new(alternate_target_group_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(alternate_target_group_arn: impl crate::IntoValue<String>) -> Self {
             AdvancedConfiguration(crate::typed::Properties::from_iter([(
                 "AlternateTargetGroupArn".to_owned(),
-                alternate_target_group_arn.into().into_json(),
+                alternate_target_group_arn.into_value().into_json(),
             )]))
         }
 
         /// `ProductionListenerRule`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-advancedconfiguration.html#cfn-ecs-service-advancedconfiguration-productionlistenerrule)
-        pub fn production_listener_rule(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn production_listener_rule(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ProductionListenerRule".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4861,18 +5058,20 @@ pub mod service {
         /// `RoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-advancedconfiguration.html#cfn-ecs-service-advancedconfiguration-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TestListenerRule`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-advancedconfiguration.html#cfn-ecs-service-advancedconfiguration-testlistenerrule)
-        pub fn test_listener_rule(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TestListenerRule".to_owned(), value.into().into_json());
+        pub fn test_listener_rule(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TestListenerRule".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4898,27 +5097,27 @@ pub mod service {
         /// `AssignPublicIp`: [`AssignPublicIp`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-awsvpcconfiguration.html#cfn-ecs-service-awsvpcconfiguration-assignpublicip)
-        pub fn assign_public_ip(mut self, value: impl Into<crate::Value<AssignPublicIp>>) -> Self {
+        pub fn assign_public_ip(mut self, value: impl crate::IntoValue<AssignPublicIp>) -> Self {
             self.0
-                .insert("AssignPublicIp".to_owned(), value.into().into_json());
+                .insert("AssignPublicIp".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecurityGroups`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-awsvpcconfiguration.html#cfn-ecs-service-awsvpcconfiguration-securitygroups)
-        pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SecurityGroups".to_owned(), value.into().into_json());
+                .insert("SecurityGroups".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Subnets`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-awsvpcconfiguration.html#cfn-ecs-service-awsvpcconfiguration-subnets)
-        pub fn subnets(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnets(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Subnets".to_owned(), value.into().into_json());
+                .insert("Subnets".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4946,10 +5145,10 @@ pub mod service {
         /// Range: 0 to 1440.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-canaryconfiguration.html#cfn-ecs-service-canaryconfiguration-canarybaketimeinminutes)
-        pub fn canary_bake_time_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn canary_bake_time_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "CanaryBakeTimeInMinutes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4959,9 +5158,9 @@ pub mod service {
         /// Range: 0.1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-canaryconfiguration.html#cfn-ecs-service-canaryconfiguration-canarypercent)
-        pub fn canary_percent(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn canary_percent(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("CanaryPercent".to_owned(), value.into().into_json());
+                .insert("CanaryPercent".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4989,17 +5188,20 @@ pub mod service {
         /// Range: 0 to 100000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-capacityproviderstrategyitem.html#cfn-ecs-service-capacityproviderstrategyitem-base)
-        pub fn base(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Base".to_owned(), value.into().into_json());
+        pub fn base(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Base".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CapacityProvider`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-capacityproviderstrategyitem.html#cfn-ecs-service-capacityproviderstrategyitem-capacityprovider)
-        pub fn capacity_provider(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CapacityProvider".to_owned(), value.into().into_json());
+        pub fn capacity_provider(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CapacityProvider".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5008,8 +5210,9 @@ pub mod service {
         /// Range: 0 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-capacityproviderstrategyitem.html#cfn-ecs-service-capacityproviderstrategyitem-weight)
-        pub fn weight(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Weight".to_owned(), value.into().into_json());
+        pub fn weight(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Weight".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5029,14 +5232,17 @@ pub mod service {
     impl DeploymentAlarms {
         /// A new `DeploymentAlarms` with its required properties.
         pub fn new(
-            alarm_names: impl Into<crate::Value<Vec<String>>>,
-            enable: impl Into<crate::Value<bool>>,
-            rollback: impl Into<crate::Value<bool>>,
+            alarm_names: impl crate::IntoValue<Vec<String>>,
+            enable: impl crate::IntoValue<bool>,
+            rollback: impl crate::IntoValue<bool>,
         ) -> Self {
             DeploymentAlarms(crate::typed::Properties::from_iter([
-                ("AlarmNames".to_owned(), alarm_names.into().into_json()),
-                ("Enable".to_owned(), enable.into().into_json()),
-                ("Rollback".to_owned(), rollback.into().into_json()),
+                (
+                    "AlarmNames".to_owned(),
+                    alarm_names.into_value().into_json(),
+                ),
+                ("Enable".to_owned(), enable.into_value().into_json()),
+                ("Rollback".to_owned(), rollback.into_value().into_json()),
             ]))
         }
     }
@@ -5056,12 +5262,12 @@ pub mod service {
     impl DeploymentCircuitBreaker {
         /// A new `DeploymentCircuitBreaker` with its required properties.
         pub fn new(
-            enable: impl Into<crate::Value<bool>>,
-            rollback: impl Into<crate::Value<bool>>,
+            enable: impl crate::IntoValue<bool>,
+            rollback: impl crate::IntoValue<bool>,
         ) -> Self {
             DeploymentCircuitBreaker(crate::typed::Properties::from_iter([
-                ("Enable".to_owned(), enable.into().into_json()),
-                ("Rollback".to_owned(), rollback.into().into_json()),
+                ("Enable".to_owned(), enable.into_value().into_json()),
+                ("Rollback".to_owned(), rollback.into_value().into_json()),
             ]))
         }
     }
@@ -5087,8 +5293,9 @@ pub mod service {
         /// `Alarms`: [`DeploymentAlarms`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-deploymentconfiguration.html#cfn-ecs-service-deploymentconfiguration-alarms)
-        pub fn alarms(mut self, value: impl Into<crate::Value<DeploymentAlarms>>) -> Self {
-            self.0.insert("Alarms".to_owned(), value.into().into_json());
+        pub fn alarms(mut self, value: impl crate::IntoValue<DeploymentAlarms>) -> Self {
+            self.0
+                .insert("Alarms".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5097,9 +5304,11 @@ pub mod service {
         /// Range: 0 to 1440.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-deploymentconfiguration.html#cfn-ecs-service-deploymentconfiguration-baketimeinminutes)
-        pub fn bake_time_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("BakeTimeInMinutes".to_owned(), value.into().into_json());
+        pub fn bake_time_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "BakeTimeInMinutes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5108,10 +5317,12 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-deploymentconfiguration.html#cfn-ecs-service-deploymentconfiguration-canaryconfiguration)
         pub fn canary_configuration(
             mut self,
-            value: impl Into<crate::Value<CanaryConfiguration>>,
+            value: impl crate::IntoValue<CanaryConfiguration>,
         ) -> Self {
-            self.0
-                .insert("CanaryConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CanaryConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5120,11 +5331,11 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-deploymentconfiguration.html#cfn-ecs-service-deploymentconfiguration-deploymentcircuitbreaker)
         pub fn deployment_circuit_breaker(
             mut self,
-            value: impl Into<crate::Value<DeploymentCircuitBreaker>>,
+            value: impl crate::IntoValue<DeploymentCircuitBreaker>,
         ) -> Self {
             self.0.insert(
                 "DeploymentCircuitBreaker".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5134,10 +5345,10 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-deploymentconfiguration.html#cfn-ecs-service-deploymentconfiguration-lifecyclehooks)
         pub fn lifecycle_hooks(
             mut self,
-            value: impl Into<crate::Value<Vec<DeploymentLifecycleHook>>>,
+            value: impl crate::IntoValue<Vec<DeploymentLifecycleHook>>,
         ) -> Self {
             self.0
-                .insert("LifecycleHooks".to_owned(), value.into().into_json());
+                .insert("LifecycleHooks".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5146,37 +5357,41 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-deploymentconfiguration.html#cfn-ecs-service-deploymentconfiguration-linearconfiguration)
         pub fn linear_configuration(
             mut self,
-            value: impl Into<crate::Value<LinearConfiguration>>,
+            value: impl crate::IntoValue<LinearConfiguration>,
         ) -> Self {
-            self.0
-                .insert("LinearConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LinearConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaximumPercent`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-deploymentconfiguration.html#cfn-ecs-service-deploymentconfiguration-maximumpercent)
-        pub fn maximum_percent(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn maximum_percent(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaximumPercent".to_owned(), value.into().into_json());
+                .insert("MaximumPercent".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinimumHealthyPercent`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-deploymentconfiguration.html#cfn-ecs-service-deploymentconfiguration-minimumhealthypercent)
-        pub fn minimum_healthy_percent(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MinimumHealthyPercent".to_owned(), value.into().into_json());
+        pub fn minimum_healthy_percent(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MinimumHealthyPercent".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Strategy`: [`Strategy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-deploymentconfiguration.html#cfn-ecs-service-deploymentconfiguration-strategy)
-        pub fn strategy(mut self, value: impl Into<crate::Value<Strategy>>) -> Self {
+        pub fn strategy(mut self, value: impl crate::IntoValue<Strategy>) -> Self {
             self.0
-                .insert("Strategy".to_owned(), value.into().into_json());
+                .insert("Strategy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5202,8 +5417,9 @@ pub mod service {
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-deploymentcontroller.html#cfn-ecs-service-deploymentcontroller-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5223,29 +5439,29 @@ pub mod service {
     impl DeploymentLifecycleHook {
         /// A new `DeploymentLifecycleHook` with its required properties.
         pub fn new(
-            hook_target_arn: impl Into<crate::Value<String>>,
-            lifecycle_stages: impl Into<crate::Value<Vec<LifecycleStages>>>,
-            role_arn: impl Into<crate::Value<String>>,
+            hook_target_arn: impl crate::IntoValue<String>,
+            lifecycle_stages: impl crate::IntoValue<Vec<LifecycleStages>>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             DeploymentLifecycleHook(crate::typed::Properties::from_iter([
                 (
                     "HookTargetArn".to_owned(),
-                    hook_target_arn.into().into_json(),
+                    hook_target_arn.into_value().into_json(),
                 ),
                 (
                     "LifecycleStages".to_owned(),
-                    lifecycle_stages.into().into_json(),
+                    lifecycle_stages.into_value().into_json(),
                 ),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
         /// `HookDetails`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-deploymentlifecyclehook.html#cfn-ecs-service-deploymentlifecyclehook-hookdetails)
-        pub fn hook_details(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn hook_details(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("HookDetails".to_owned(), value.into().into_json());
+                .insert("HookDetails".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5264,10 +5480,10 @@ pub mod service {
 
     impl EbsTagSpecification {
         /// A new `EbsTagSpecification` with its required properties.
-        pub fn new(resource_type: impl Into<crate::Value<ResourceType>>) -> Self {
+        pub fn new(resource_type: impl crate::IntoValue<ResourceType>) -> Self {
             EbsTagSpecification(crate::typed::Properties::from_iter([(
                 "ResourceType".to_owned(),
-                resource_type.into().into_json(),
+                resource_type.into_value().into_json(),
             )]))
         }
 
@@ -5276,10 +5492,10 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-ebstagspecification.html#cfn-ecs-service-ebstagspecification-propagatetags)
         pub fn propagate_tags(
             mut self,
-            value: impl Into<crate::Value<EbsTagSpecificationPropagateTags>>,
+            value: impl crate::IntoValue<EbsTagSpecificationPropagateTags>,
         ) -> Self {
             self.0
-                .insert("PropagateTags".to_owned(), value.into().into_json());
+                .insert("PropagateTags".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5288,8 +5504,9 @@ pub mod service {
         /// Items: 0 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-ebstagspecification.html#cfn-ecs-service-ebstagspecification-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5308,10 +5525,10 @@ pub mod service {
 
     impl ForceNewDeployment {
         /// A new `ForceNewDeployment` with its required properties.
-        pub fn new(enable_force_new_deployment: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enable_force_new_deployment: impl crate::IntoValue<bool>) -> Self {
             ForceNewDeployment(crate::typed::Properties::from_iter([(
                 "EnableForceNewDeployment".to_owned(),
-                enable_force_new_deployment.into().into_json(),
+                enable_force_new_deployment.into_value().into_json(),
             )]))
         }
 
@@ -5320,13 +5537,10 @@ pub mod service {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-forcenewdeployment.html#cfn-ecs-service-forcenewdeployment-forcenewdeploymentnonce)
-        pub fn force_new_deployment_nonce(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn force_new_deployment_nonce(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ForceNewDeploymentNonce".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5355,9 +5569,11 @@ pub mod service {
         /// Range: 0 to 1440.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-linearconfiguration.html#cfn-ecs-service-linearconfiguration-stepbaketimeinminutes)
-        pub fn step_bake_time_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("StepBakeTimeInMinutes".to_owned(), value.into().into_json());
+        pub fn step_bake_time_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "StepBakeTimeInMinutes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5366,9 +5582,9 @@ pub mod service {
         /// Range: 3 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-linearconfiguration.html#cfn-ecs-service-linearconfiguration-steppercent)
-        pub fn step_percent(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn step_percent(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("StepPercent".to_owned(), value.into().into_json());
+                .insert("StepPercent".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5396,46 +5612,50 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-loadbalancer.html#cfn-ecs-service-loadbalancer-advancedconfiguration)
         pub fn advanced_configuration(
             mut self,
-            value: impl Into<crate::Value<AdvancedConfiguration>>,
+            value: impl crate::IntoValue<AdvancedConfiguration>,
         ) -> Self {
-            self.0
-                .insert("AdvancedConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AdvancedConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ContainerName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-loadbalancer.html#cfn-ecs-service-loadbalancer-containername)
-        pub fn container_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn container_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainerName".to_owned(), value.into().into_json());
+                .insert("ContainerName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ContainerPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-loadbalancer.html#cfn-ecs-service-loadbalancer-containerport)
-        pub fn container_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn container_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ContainerPort".to_owned(), value.into().into_json());
+                .insert("ContainerPort".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LoadBalancerName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-loadbalancer.html#cfn-ecs-service-loadbalancer-loadbalancername)
-        pub fn load_balancer_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LoadBalancerName".to_owned(), value.into().into_json());
+        pub fn load_balancer_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LoadBalancerName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TargetGroupArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-loadbalancer.html#cfn-ecs-service-loadbalancer-targetgrouparn)
-        pub fn target_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetGroupArn".to_owned(), value.into().into_json());
+                .insert("TargetGroupArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5461,9 +5681,9 @@ pub mod service {
         /// `LogDriver`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-logconfiguration.html#cfn-ecs-service-logconfiguration-logdriver)
-        pub fn log_driver(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_driver(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogDriver".to_owned(), value.into().into_json());
+                .insert("LogDriver".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5472,19 +5692,19 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-logconfiguration.html#cfn-ecs-service-logconfiguration-options)
         pub fn options(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Options".to_owned(), value.into().into_json());
+                .insert("Options".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecretOptions`: list of [`Secret`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-logconfiguration.html#cfn-ecs-service-logconfiguration-secretoptions)
-        pub fn secret_options(mut self, value: impl Into<crate::Value<Vec<Secret>>>) -> Self {
+        pub fn secret_options(mut self, value: impl crate::IntoValue<Vec<Secret>>) -> Self {
             self.0
-                .insert("SecretOptions".to_owned(), value.into().into_json());
+                .insert("SecretOptions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5512,10 +5732,12 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-networkconfiguration.html#cfn-ecs-service-networkconfiguration-awsvpcconfiguration)
         pub fn awsvpc_configuration(
             mut self,
-            value: impl Into<crate::Value<AwsVpcConfiguration>>,
+            value: impl crate::IntoValue<AwsVpcConfiguration>,
         ) -> Self {
-            self.0
-                .insert("AwsvpcConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AwsvpcConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5534,19 +5756,19 @@ pub mod service {
 
     impl PlacementConstraint {
         /// A new `PlacementConstraint` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<PlacementConstraintType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<PlacementConstraintType>) -> Self {
             PlacementConstraint(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Expression`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-placementconstraint.html#cfn-ecs-service-placementconstraint-expression)
-        pub fn expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expression(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Expression".to_owned(), value.into().into_json());
+                .insert("Expression".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5565,18 +5787,19 @@ pub mod service {
 
     impl PlacementStrategy {
         /// A new `PlacementStrategy` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<PlacementStrategyType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<PlacementStrategyType>) -> Self {
             PlacementStrategy(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Field`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-placementstrategy.html#cfn-ecs-service-placementstrategy-field)
-        pub fn field(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Field".to_owned(), value.into().into_json());
+        pub fn field(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Field".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5596,12 +5819,12 @@ pub mod service {
     impl Secret {
         /// A new `Secret` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value_from: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value_from: impl crate::IntoValue<String>,
         ) -> Self {
             Secret(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("ValueFrom".to_owned(), value_from.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("ValueFrom".to_owned(), value_from.into_value().into_json()),
             ]))
         }
     }
@@ -5620,10 +5843,10 @@ pub mod service {
 
     impl ServiceConnectAccessLogConfiguration {
         /// A new `ServiceConnectAccessLogConfiguration` with its required properties.
-        pub fn new(format: impl Into<crate::Value<Format>>) -> Self {
+        pub fn new(format: impl crate::IntoValue<Format>) -> Self {
             ServiceConnectAccessLogConfiguration(crate::typed::Properties::from_iter([(
                 "Format".to_owned(),
-                format.into().into_json(),
+                format.into_value().into_json(),
             )]))
         }
 
@@ -5632,11 +5855,11 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnectaccesslogconfiguration.html#cfn-ecs-service-serviceconnectaccesslogconfiguration-includequeryparameters)
         pub fn include_query_parameters(
             mut self,
-            value: impl Into<crate::Value<IncludeQueryParameters>>,
+            value: impl crate::IntoValue<IncludeQueryParameters>,
         ) -> Self {
             self.0.insert(
                 "IncludeQueryParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5656,19 +5879,19 @@ pub mod service {
 
     impl ServiceConnectClientAlias {
         /// A new `ServiceConnectClientAlias` with its required properties.
-        pub fn new(port: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(port: impl crate::IntoValue<i64>) -> Self {
             ServiceConnectClientAlias(crate::typed::Properties::from_iter([(
                 "Port".to_owned(),
-                port.into().into_json(),
+                port.into_value().into_json(),
             )]))
         }
 
         /// `DnsName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnectclientalias.html#cfn-ecs-service-serviceconnectclientalias-dnsname)
-        pub fn dns_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn dns_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DnsName".to_owned(), value.into().into_json());
+                .insert("DnsName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5677,10 +5900,12 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnectclientalias.html#cfn-ecs-service-serviceconnectclientalias-testtrafficrules)
         pub fn test_traffic_rules(
             mut self,
-            value: impl Into<crate::Value<ServiceConnectTestTrafficRules>>,
+            value: impl crate::IntoValue<ServiceConnectTestTrafficRules>,
         ) -> Self {
-            self.0
-                .insert("TestTrafficRules".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TestTrafficRules".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5699,10 +5924,10 @@ pub mod service {
 
     impl ServiceConnectConfiguration {
         /// A new `ServiceConnectConfiguration` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             ServiceConnectConfiguration(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
@@ -5711,11 +5936,11 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnectconfiguration.html#cfn-ecs-service-serviceconnectconfiguration-accesslogconfiguration)
         pub fn access_log_configuration(
             mut self,
-            value: impl Into<crate::Value<ServiceConnectAccessLogConfiguration>>,
+            value: impl crate::IntoValue<ServiceConnectAccessLogConfiguration>,
         ) -> Self {
             self.0.insert(
                 "AccessLogConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5723,21 +5948,20 @@ pub mod service {
         /// `LogConfiguration`: [`LogConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnectconfiguration.html#cfn-ecs-service-serviceconnectconfiguration-logconfiguration)
-        pub fn log_configuration(
-            mut self,
-            value: impl Into<crate::Value<LogConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("LogConfiguration".to_owned(), value.into().into_json());
+        pub fn log_configuration(mut self, value: impl crate::IntoValue<LogConfiguration>) -> Self {
+            self.0.insert(
+                "LogConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Namespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnectconfiguration.html#cfn-ecs-service-serviceconnectconfiguration-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5746,10 +5970,10 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnectconfiguration.html#cfn-ecs-service-serviceconnectconfiguration-services)
         pub fn services(
             mut self,
-            value: impl Into<crate::Value<Vec<ServiceConnectService>>>,
+            value: impl crate::IntoValue<Vec<ServiceConnectService>>,
         ) -> Self {
             self.0
-                .insert("Services".to_owned(), value.into().into_json());
+                .insert("Services".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5768,10 +5992,10 @@ pub mod service {
 
     impl ServiceConnectService {
         /// A new `ServiceConnectService` with its required properties.
-        pub fn new(port_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(port_name: impl crate::IntoValue<String>) -> Self {
             ServiceConnectService(crate::typed::Properties::from_iter([(
                 "PortName".to_owned(),
-                port_name.into().into_json(),
+                port_name.into_value().into_json(),
             )]))
         }
 
@@ -5780,19 +6004,19 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnectservice.html#cfn-ecs-service-serviceconnectservice-clientaliases)
         pub fn client_aliases(
             mut self,
-            value: impl Into<crate::Value<Vec<ServiceConnectClientAlias>>>,
+            value: impl crate::IntoValue<Vec<ServiceConnectClientAlias>>,
         ) -> Self {
             self.0
-                .insert("ClientAliases".to_owned(), value.into().into_json());
+                .insert("ClientAliases".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DiscoveryName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnectservice.html#cfn-ecs-service-serviceconnectservice-discoveryname)
-        pub fn discovery_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn discovery_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DiscoveryName".to_owned(), value.into().into_json());
+                .insert("DiscoveryName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5801,29 +6025,29 @@ pub mod service {
         /// Range: 0 to 65535.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnectservice.html#cfn-ecs-service-serviceconnectservice-ingressportoverride)
-        pub fn ingress_port_override(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("IngressPortOverride".to_owned(), value.into().into_json());
+        pub fn ingress_port_override(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "IngressPortOverride".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Timeout`: [`TimeoutConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnectservice.html#cfn-ecs-service-serviceconnectservice-timeout)
-        pub fn timeout(mut self, value: impl Into<crate::Value<TimeoutConfiguration>>) -> Self {
+        pub fn timeout(mut self, value: impl crate::IntoValue<TimeoutConfiguration>) -> Self {
             self.0
-                .insert("Timeout".to_owned(), value.into().into_json());
+                .insert("Timeout".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tls`: [`ServiceConnectTlsConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnectservice.html#cfn-ecs-service-serviceconnectservice-tls)
-        pub fn tls(
-            mut self,
-            value: impl Into<crate::Value<ServiceConnectTlsConfiguration>>,
-        ) -> Self {
-            self.0.insert("Tls".to_owned(), value.into().into_json());
+        pub fn tls(mut self, value: impl crate::IntoValue<ServiceConnectTlsConfiguration>) -> Self {
+            self.0
+                .insert("Tls".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5842,10 +6066,10 @@ pub mod service {
 
     impl ServiceConnectTestTrafficRules {
         /// A new `ServiceConnectTestTrafficRules` with its required properties.
-        pub fn new(header: impl Into<crate::Value<ServiceConnectTestTrafficRulesHeader>>) -> Self {
+        pub fn new(header: impl crate::IntoValue<ServiceConnectTestTrafficRulesHeader>) -> Self {
             ServiceConnectTestTrafficRules(crate::typed::Properties::from_iter([(
                 "Header".to_owned(),
-                header.into().into_json(),
+                header.into_value().into_json(),
             )]))
         }
     }
@@ -5864,10 +6088,10 @@ pub mod service {
 
     impl ServiceConnectTestTrafficRulesHeader {
         /// A new `ServiceConnectTestTrafficRulesHeader` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             ServiceConnectTestTrafficRulesHeader(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
@@ -5876,9 +6100,10 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnecttesttrafficrulesheader.html#cfn-ecs-service-serviceconnecttesttrafficrulesheader-value)
         pub fn value(
             mut self,
-            value: impl Into<crate::Value<ServiceConnectTestTrafficRulesHeaderValue>>,
+            value: impl crate::IntoValue<ServiceConnectTestTrafficRulesHeaderValue>,
         ) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5897,10 +6122,10 @@ pub mod service {
 
     impl ServiceConnectTestTrafficRulesHeaderValue {
         /// A new `ServiceConnectTestTrafficRulesHeaderValue` with its required properties.
-        pub fn new(exact: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(exact: impl crate::IntoValue<String>) -> Self {
             ServiceConnectTestTrafficRulesHeaderValue(crate::typed::Properties::from_iter([(
                 "Exact".to_owned(),
-                exact.into().into_json(),
+                exact.into_value().into_json(),
             )]))
         }
     }
@@ -5926,9 +6151,11 @@ pub mod service {
         /// `AwsPcaAuthorityArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnecttlscertificateauthority.html#cfn-ecs-service-serviceconnecttlscertificateauthority-awspcaauthorityarn)
-        pub fn aws_pca_authority_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AwsPcaAuthorityArn".to_owned(), value.into().into_json());
+        pub fn aws_pca_authority_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AwsPcaAuthorityArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5948,28 +6175,29 @@ pub mod service {
     impl ServiceConnectTlsConfiguration {
         /// A new `ServiceConnectTlsConfiguration` with its required properties.
         pub fn new(
-            issuer_certificate_authority: impl Into<crate::Value<ServiceConnectTlsCertificateAuthority>>,
+            issuer_certificate_authority: impl crate::IntoValue<ServiceConnectTlsCertificateAuthority>,
         ) -> Self {
             ServiceConnectTlsConfiguration(crate::typed::Properties::from_iter([(
                 "IssuerCertificateAuthority".to_owned(),
-                issuer_certificate_authority.into().into_json(),
+                issuer_certificate_authority.into_value().into_json(),
             )]))
         }
 
         /// `KmsKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnecttlsconfiguration.html#cfn-ecs-service-serviceconnecttlsconfiguration-kmskey)
-        pub fn kms_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KmsKey".to_owned(), value.into().into_json());
+        pub fn kms_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KmsKey".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceconnecttlsconfiguration.html#cfn-ecs-service-serviceconnecttlsconfiguration-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5988,63 +6216,64 @@ pub mod service {
 
     impl ServiceManagedEbsVolumeConfiguration {
         /// A new `ServiceManagedEbsVolumeConfiguration` with its required properties.
-        pub fn new(role_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(role_arn: impl crate::IntoValue<String>) -> Self {
             ServiceManagedEbsVolumeConfiguration(crate::typed::Properties::from_iter([(
                 "RoleArn".to_owned(),
-                role_arn.into().into_json(),
+                role_arn.into_value().into_json(),
             )]))
         }
 
         /// `Encrypted`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-servicemanagedebsvolumeconfiguration.html#cfn-ecs-service-servicemanagedebsvolumeconfiguration-encrypted)
-        pub fn encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Encrypted".to_owned(), value.into().into_json());
+                .insert("Encrypted".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FilesystemType`: [`FilesystemType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-servicemanagedebsvolumeconfiguration.html#cfn-ecs-service-servicemanagedebsvolumeconfiguration-filesystemtype)
-        pub fn filesystem_type(mut self, value: impl Into<crate::Value<FilesystemType>>) -> Self {
+        pub fn filesystem_type(mut self, value: impl crate::IntoValue<FilesystemType>) -> Self {
             self.0
-                .insert("FilesystemType".to_owned(), value.into().into_json());
+                .insert("FilesystemType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Iops`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-servicemanagedebsvolumeconfiguration.html#cfn-ecs-service-servicemanagedebsvolumeconfiguration-iops)
-        pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Iops".to_owned(), value.into().into_json());
+        pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Iops".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-servicemanagedebsvolumeconfiguration.html#cfn-ecs-service-servicemanagedebsvolumeconfiguration-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SizeInGiB`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-servicemanagedebsvolumeconfiguration.html#cfn-ecs-service-servicemanagedebsvolumeconfiguration-sizeingib)
-        pub fn size_in_gi_b(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn size_in_gi_b(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SizeInGiB".to_owned(), value.into().into_json());
+                .insert("SizeInGiB".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SnapshotId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-servicemanagedebsvolumeconfiguration.html#cfn-ecs-service-servicemanagedebsvolumeconfiguration-snapshotid)
-        pub fn snapshot_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn snapshot_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SnapshotId".to_owned(), value.into().into_json());
+                .insert("SnapshotId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6053,29 +6282,31 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-servicemanagedebsvolumeconfiguration.html#cfn-ecs-service-servicemanagedebsvolumeconfiguration-tagspecifications)
         pub fn tag_specifications(
             mut self,
-            value: impl Into<crate::Value<Vec<EbsTagSpecification>>>,
+            value: impl crate::IntoValue<Vec<EbsTagSpecification>>,
         ) -> Self {
-            self.0
-                .insert("TagSpecifications".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TagSpecifications".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Throughput`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-servicemanagedebsvolumeconfiguration.html#cfn-ecs-service-servicemanagedebsvolumeconfiguration-throughput)
-        pub fn throughput(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn throughput(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Throughput".to_owned(), value.into().into_json());
+                .insert("Throughput".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VolumeInitializationRate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-servicemanagedebsvolumeconfiguration.html#cfn-ecs-service-servicemanagedebsvolumeconfiguration-volumeinitializationrate)
-        pub fn volume_initialization_rate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn volume_initialization_rate(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "VolumeInitializationRate".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6083,9 +6314,9 @@ pub mod service {
         /// `VolumeType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-servicemanagedebsvolumeconfiguration.html#cfn-ecs-service-servicemanagedebsvolumeconfiguration-volumetype)
-        pub fn volume_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn volume_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VolumeType".to_owned(), value.into().into_json());
+                .insert("VolumeType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6111,35 +6342,36 @@ pub mod service {
         /// `ContainerName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceregistry.html#cfn-ecs-service-serviceregistry-containername)
-        pub fn container_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn container_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainerName".to_owned(), value.into().into_json());
+                .insert("ContainerName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ContainerPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceregistry.html#cfn-ecs-service-serviceregistry-containerport)
-        pub fn container_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn container_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ContainerPort".to_owned(), value.into().into_json());
+                .insert("ContainerPort".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Port`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceregistry.html#cfn-ecs-service-serviceregistry-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RegistryArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-serviceregistry.html#cfn-ecs-service-serviceregistry-registryarn)
-        pub fn registry_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn registry_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RegistryArn".to_owned(), value.into().into_json());
+                .insert("RegistryArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6158,10 +6390,10 @@ pub mod service {
 
     impl ServiceVolumeConfiguration {
         /// A new `ServiceVolumeConfiguration` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             ServiceVolumeConfiguration(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
@@ -6170,10 +6402,12 @@ pub mod service {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-servicevolumeconfiguration.html#cfn-ecs-service-servicevolumeconfiguration-managedebsvolume)
         pub fn managed_ebs_volume(
             mut self,
-            value: impl Into<crate::Value<ServiceManagedEbsVolumeConfiguration>>,
+            value: impl crate::IntoValue<ServiceManagedEbsVolumeConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ManagedEBSVolume".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ManagedEBSVolume".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6203,8 +6437,9 @@ pub mod service {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-tag.html#cfn-ecs-service-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6215,8 +6450,9 @@ pub mod service {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-tag.html#cfn-ecs-service-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6244,9 +6480,11 @@ pub mod service {
         /// Range: 0 to 2147483647.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-timeoutconfiguration.html#cfn-ecs-service-timeoutconfiguration-idletimeoutseconds)
-        pub fn idle_timeout_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("IdleTimeoutSeconds".to_owned(), value.into().into_json());
+        pub fn idle_timeout_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "IdleTimeoutSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -6255,10 +6493,10 @@ pub mod service {
         /// Range: 0 to 2147483647.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-timeoutconfiguration.html#cfn-ecs-service-timeoutconfiguration-perrequesttimeoutseconds)
-        pub fn per_request_timeout_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn per_request_timeout_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "PerRequestTimeoutSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6279,16 +6517,16 @@ pub mod service {
     impl VpcLatticeConfiguration {
         /// A new `VpcLatticeConfiguration` with its required properties.
         pub fn new(
-            port_name: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
-            target_group_arn: impl Into<crate::Value<String>>,
+            port_name: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
+            target_group_arn: impl crate::IntoValue<String>,
         ) -> Self {
             VpcLatticeConfiguration(crate::typed::Properties::from_iter([
-                ("PortName".to_owned(), port_name.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("PortName".to_owned(), port_name.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
                 (
                     "TargetGroupArn".to_owned(),
-                    target_group_arn.into().into_json(),
+                    target_group_arn.into_value().into_json(),
                 ),
             ]))
         }
@@ -6623,10 +6861,10 @@ impl TaskDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-containerdefinitions)
     pub fn container_definitions(
         mut self,
-        value: impl Into<crate::Value<Vec<task_definition::ContainerDefinition>>>,
+        value: impl crate::IntoValue<Vec<task_definition::ContainerDefinition>>,
     ) -> Self {
         self.0
-            .set_property("ContainerDefinitions", value.into().into_json());
+            .set_property("ContainerDefinitions", value.into_value().into_json());
         self
     }
 
@@ -6635,8 +6873,8 @@ impl TaskDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-cpu)
-    pub fn cpu(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Cpu", value.into().into_json());
+    pub fn cpu(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Cpu", value.into_value().into_json());
         self
     }
 
@@ -6645,9 +6883,9 @@ impl TaskDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-enablefaultinjection)
-    pub fn enable_fault_injection(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_fault_injection(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableFaultInjection", value.into().into_json());
+            .set_property("EnableFaultInjection", value.into_value().into_json());
         self
     }
 
@@ -6658,10 +6896,10 @@ impl TaskDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-ephemeralstorage)
     pub fn ephemeral_storage(
         mut self,
-        value: impl Into<crate::Value<task_definition::EphemeralStorage>>,
+        value: impl crate::IntoValue<task_definition::EphemeralStorage>,
     ) -> Self {
         self.0
-            .set_property("EphemeralStorage", value.into().into_json());
+            .set_property("EphemeralStorage", value.into_value().into_json());
         self
     }
 
@@ -6670,9 +6908,9 @@ impl TaskDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-executionrolearn)
-    pub fn execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExecutionRoleArn", value.into().into_json());
+            .set_property("ExecutionRoleArn", value.into_value().into_json());
         self
     }
 
@@ -6681,8 +6919,9 @@ impl TaskDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-family)
-    pub fn family(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Family", value.into().into_json());
+    pub fn family(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Family", value.into_value().into_json());
         self
     }
 
@@ -6693,10 +6932,10 @@ impl TaskDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-inferenceaccelerators)
     pub fn inference_accelerators(
         mut self,
-        value: impl Into<crate::Value<Vec<task_definition::InferenceAccelerator>>>,
+        value: impl crate::IntoValue<Vec<task_definition::InferenceAccelerator>>,
     ) -> Self {
         self.0
-            .set_property("InferenceAccelerators", value.into().into_json());
+            .set_property("InferenceAccelerators", value.into_value().into_json());
         self
     }
 
@@ -6705,8 +6944,9 @@ impl TaskDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-ipcmode)
-    pub fn ipc_mode(mut self, value: impl Into<crate::Value<task_definition::IpcMode>>) -> Self {
-        self.0.set_property("IpcMode", value.into().into_json());
+    pub fn ipc_mode(mut self, value: impl crate::IntoValue<task_definition::IpcMode>) -> Self {
+        self.0
+            .set_property("IpcMode", value.into_value().into_json());
         self
     }
 
@@ -6715,8 +6955,9 @@ impl TaskDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-memory)
-    pub fn memory(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Memory", value.into().into_json());
+    pub fn memory(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Memory", value.into_value().into_json());
         self
     }
 
@@ -6727,9 +6968,10 @@ impl TaskDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-networkmode)
     pub fn network_mode(
         mut self,
-        value: impl Into<crate::Value<task_definition::NetworkMode>>,
+        value: impl crate::IntoValue<task_definition::NetworkMode>,
     ) -> Self {
-        self.0.set_property("NetworkMode", value.into().into_json());
+        self.0
+            .set_property("NetworkMode", value.into_value().into_json());
         self
     }
 
@@ -6738,8 +6980,9 @@ impl TaskDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-pidmode)
-    pub fn pid_mode(mut self, value: impl Into<crate::Value<task_definition::PidMode>>) -> Self {
-        self.0.set_property("PidMode", value.into().into_json());
+    pub fn pid_mode(mut self, value: impl crate::IntoValue<task_definition::PidMode>) -> Self {
+        self.0
+            .set_property("PidMode", value.into_value().into_json());
         self
     }
 
@@ -6750,10 +6993,10 @@ impl TaskDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-placementconstraints)
     pub fn placement_constraints(
         mut self,
-        value: impl Into<crate::Value<Vec<task_definition::TaskDefinitionPlacementConstraint>>>,
+        value: impl crate::IntoValue<Vec<task_definition::TaskDefinitionPlacementConstraint>>,
     ) -> Self {
         self.0
-            .set_property("PlacementConstraints", value.into().into_json());
+            .set_property("PlacementConstraints", value.into_value().into_json());
         self
     }
 
@@ -6764,10 +7007,10 @@ impl TaskDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-proxyconfiguration)
     pub fn proxy_configuration(
         mut self,
-        value: impl Into<crate::Value<task_definition::ProxyConfiguration>>,
+        value: impl crate::IntoValue<task_definition::ProxyConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ProxyConfiguration", value.into().into_json());
+            .set_property("ProxyConfiguration", value.into_value().into_json());
         self
     }
 
@@ -6778,10 +7021,10 @@ impl TaskDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-requirescompatibilities)
     pub fn requires_compatibilities(
         mut self,
-        value: impl Into<crate::Value<Vec<task_definition::RequiresCompatibilities>>>,
+        value: impl crate::IntoValue<Vec<task_definition::RequiresCompatibilities>>,
     ) -> Self {
         self.0
-            .set_property("RequiresCompatibilities", value.into().into_json());
+            .set_property("RequiresCompatibilities", value.into_value().into_json());
         self
     }
 
@@ -6792,10 +7035,10 @@ impl TaskDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-runtimeplatform)
     pub fn runtime_platform(
         mut self,
-        value: impl Into<crate::Value<task_definition::RuntimePlatform>>,
+        value: impl crate::IntoValue<task_definition::RuntimePlatform>,
     ) -> Self {
         self.0
-            .set_property("RuntimePlatform", value.into().into_json());
+            .set_property("RuntimePlatform", value.into_value().into_json());
         self
     }
 
@@ -6804,8 +7047,8 @@ impl TaskDefinition {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<task_definition::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<task_definition::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -6814,8 +7057,9 @@ impl TaskDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-taskrolearn)
-    pub fn task_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TaskRoleArn", value.into().into_json());
+    pub fn task_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TaskRoleArn", value.into_value().into_json());
         self
     }
 
@@ -6824,8 +7068,9 @@ impl TaskDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-volumes)
-    pub fn volumes(mut self, value: impl Into<crate::Value<Vec<task_definition::Volume>>>) -> Self {
-        self.0.set_property("Volumes", value.into().into_json());
+    pub fn volumes(mut self, value: impl crate::IntoValue<Vec<task_definition::Volume>>) -> Self {
+        self.0
+            .set_property("Volumes", value.into_value().into_json());
         self
     }
 }
@@ -6838,7 +7083,12 @@ impl Default for TaskDefinition {
 
 impl crate::typed::ResourceType for TaskDefinition {
     const TYPE_NAME: &'static str = "AWS::ECS::TaskDefinition";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ContainerDefinitions",
         "Cpu",
@@ -6898,17 +7148,18 @@ pub mod task_definition {
         /// `AccessPointId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-authorizationconfig.html#cfn-ecs-taskdefinition-authorizationconfig-accesspointid)
-        pub fn access_point_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_point_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessPointId".to_owned(), value.into().into_json());
+                .insert("AccessPointId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IAM`: [`Iam`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-authorizationconfig.html#cfn-ecs-taskdefinition-authorizationconfig-iam)
-        pub fn iam(mut self, value: impl Into<crate::Value<Iam>>) -> Self {
-            self.0.insert("IAM".to_owned(), value.into().into_json());
+        pub fn iam(mut self, value: impl crate::IntoValue<Iam>) -> Self {
+            self.0
+                .insert("IAM".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6928,38 +7179,39 @@ pub mod task_definition {
     impl ContainerDefinition {
         /// A new `ContainerDefinition` with its required properties.
         pub fn new(
-            image: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            image: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             ContainerDefinition(crate::typed::Properties::from_iter([
-                ("Image".to_owned(), image.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Image".to_owned(), image.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
         /// `Command`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-command)
-        pub fn command(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn command(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Command".to_owned(), value.into().into_json());
+                .insert("Command".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Cpu`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-cpu)
-        pub fn cpu(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Cpu".to_owned(), value.into().into_json());
+        pub fn cpu(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Cpu".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CredentialSpecs`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-credentialspecs)
-        pub fn credential_specs(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn credential_specs(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("CredentialSpecs".to_owned(), value.into().into_json());
+                .insert("CredentialSpecs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6968,37 +7220,41 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-dependson)
         pub fn depends_on(
             mut self,
-            value: impl Into<crate::Value<Vec<ContainerDependency>>>,
+            value: impl crate::IntoValue<Vec<ContainerDependency>>,
         ) -> Self {
             self.0
-                .insert("DependsOn".to_owned(), value.into().into_json());
+                .insert("DependsOn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DisableNetworking`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-disablenetworking)
-        pub fn disable_networking(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DisableNetworking".to_owned(), value.into().into_json());
+        pub fn disable_networking(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DisableNetworking".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DnsSearchDomains`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-dnssearchdomains)
-        pub fn dns_search_domains(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("DnsSearchDomains".to_owned(), value.into().into_json());
+        pub fn dns_search_domains(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "DnsSearchDomains".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DnsServers`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-dnsservers)
-        pub fn dns_servers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn dns_servers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("DnsServers".to_owned(), value.into().into_json());
+                .insert("DnsServers".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7007,10 +7263,10 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-dockerlabels)
         pub fn docker_labels(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("DockerLabels".to_owned(), value.into().into_json());
+                .insert("DockerLabels".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7019,28 +7275,30 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-dockersecurityoptions)
         pub fn docker_security_options(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("DockerSecurityOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DockerSecurityOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EntryPoint`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-entrypoint)
-        pub fn entry_point(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn entry_point(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("EntryPoint".to_owned(), value.into().into_json());
+                .insert("EntryPoint".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Environment`: list of [`KeyValuePair`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-environment)
-        pub fn environment(mut self, value: impl Into<crate::Value<Vec<KeyValuePair>>>) -> Self {
+        pub fn environment(mut self, value: impl crate::IntoValue<Vec<KeyValuePair>>) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7049,28 +7307,30 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-environmentfiles)
         pub fn environment_files(
             mut self,
-            value: impl Into<crate::Value<Vec<EnvironmentFile>>>,
+            value: impl crate::IntoValue<Vec<EnvironmentFile>>,
         ) -> Self {
-            self.0
-                .insert("EnvironmentFiles".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EnvironmentFiles".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Essential`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-essential)
-        pub fn essential(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn essential(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Essential".to_owned(), value.into().into_json());
+                .insert("Essential".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExtraHosts`: list of [`HostEntry`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-extrahosts)
-        pub fn extra_hosts(mut self, value: impl Into<crate::Value<Vec<HostEntry>>>) -> Self {
+        pub fn extra_hosts(mut self, value: impl crate::IntoValue<Vec<HostEntry>>) -> Self {
             self.0
-                .insert("ExtraHosts".to_owned(), value.into().into_json());
+                .insert("ExtraHosts".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7079,129 +7339,134 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-firelensconfiguration)
         pub fn firelens_configuration(
             mut self,
-            value: impl Into<crate::Value<FirelensConfiguration>>,
+            value: impl crate::IntoValue<FirelensConfiguration>,
         ) -> Self {
-            self.0
-                .insert("FirelensConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FirelensConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HealthCheck`: [`HealthCheck`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-healthcheck)
-        pub fn health_check(mut self, value: impl Into<crate::Value<HealthCheck>>) -> Self {
+        pub fn health_check(mut self, value: impl crate::IntoValue<HealthCheck>) -> Self {
             self.0
-                .insert("HealthCheck".to_owned(), value.into().into_json());
+                .insert("HealthCheck".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Hostname`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-hostname)
-        pub fn hostname(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn hostname(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Hostname".to_owned(), value.into().into_json());
+                .insert("Hostname".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Interactive`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-interactive)
-        pub fn interactive(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn interactive(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Interactive".to_owned(), value.into().into_json());
+                .insert("Interactive".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Links`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-links)
-        pub fn links(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Links".to_owned(), value.into().into_json());
+        pub fn links(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Links".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LinuxParameters`: [`LinuxParameters`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-linuxparameters)
-        pub fn linux_parameters(mut self, value: impl Into<crate::Value<LinuxParameters>>) -> Self {
+        pub fn linux_parameters(mut self, value: impl crate::IntoValue<LinuxParameters>) -> Self {
             self.0
-                .insert("LinuxParameters".to_owned(), value.into().into_json());
+                .insert("LinuxParameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LogConfiguration`: [`LogConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-logconfiguration)
-        pub fn log_configuration(
-            mut self,
-            value: impl Into<crate::Value<LogConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("LogConfiguration".to_owned(), value.into().into_json());
+        pub fn log_configuration(mut self, value: impl crate::IntoValue<LogConfiguration>) -> Self {
+            self.0.insert(
+                "LogConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Memory`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-memory)
-        pub fn memory(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Memory".to_owned(), value.into().into_json());
+        pub fn memory(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Memory".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MemoryReservation`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-memoryreservation)
-        pub fn memory_reservation(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MemoryReservation".to_owned(), value.into().into_json());
+        pub fn memory_reservation(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MemoryReservation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MountPoints`: list of [`MountPoint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-mountpoints)
-        pub fn mount_points(mut self, value: impl Into<crate::Value<Vec<MountPoint>>>) -> Self {
+        pub fn mount_points(mut self, value: impl crate::IntoValue<Vec<MountPoint>>) -> Self {
             self.0
-                .insert("MountPoints".to_owned(), value.into().into_json());
+                .insert("MountPoints".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PortMappings`: list of [`PortMapping`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-portmappings)
-        pub fn port_mappings(mut self, value: impl Into<crate::Value<Vec<PortMapping>>>) -> Self {
+        pub fn port_mappings(mut self, value: impl crate::IntoValue<Vec<PortMapping>>) -> Self {
             self.0
-                .insert("PortMappings".to_owned(), value.into().into_json());
+                .insert("PortMappings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Privileged`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-privileged)
-        pub fn privileged(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn privileged(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Privileged".to_owned(), value.into().into_json());
+                .insert("Privileged".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PseudoTerminal`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-pseudoterminal)
-        pub fn pseudo_terminal(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn pseudo_terminal(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("PseudoTerminal".to_owned(), value.into().into_json());
+                .insert("PseudoTerminal".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReadonlyRootFilesystem`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-readonlyrootfilesystem)
-        pub fn readonly_root_filesystem(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn readonly_root_filesystem(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "ReadonlyRootFilesystem".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7211,10 +7476,12 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-repositorycredentials)
         pub fn repository_credentials(
             mut self,
-            value: impl Into<crate::Value<RepositoryCredentials>>,
+            value: impl crate::IntoValue<RepositoryCredentials>,
         ) -> Self {
-            self.0
-                .insert("RepositoryCredentials".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RepositoryCredentials".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -7223,75 +7490,75 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-resourcerequirements)
         pub fn resource_requirements(
             mut self,
-            value: impl Into<crate::Value<Vec<ResourceRequirement>>>,
+            value: impl crate::IntoValue<Vec<ResourceRequirement>>,
         ) -> Self {
-            self.0
-                .insert("ResourceRequirements".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResourceRequirements".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RestartPolicy`: [`RestartPolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-restartpolicy)
-        pub fn restart_policy(mut self, value: impl Into<crate::Value<RestartPolicy>>) -> Self {
+        pub fn restart_policy(mut self, value: impl crate::IntoValue<RestartPolicy>) -> Self {
             self.0
-                .insert("RestartPolicy".to_owned(), value.into().into_json());
+                .insert("RestartPolicy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Secrets`: list of [`Secret`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-secrets)
-        pub fn secrets(mut self, value: impl Into<crate::Value<Vec<Secret>>>) -> Self {
+        pub fn secrets(mut self, value: impl crate::IntoValue<Vec<Secret>>) -> Self {
             self.0
-                .insert("Secrets".to_owned(), value.into().into_json());
+                .insert("Secrets".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-starttimeout)
-        pub fn start_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn start_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("StartTimeout".to_owned(), value.into().into_json());
+                .insert("StartTimeout".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StopTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-stoptimeout)
-        pub fn stop_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn stop_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("StopTimeout".to_owned(), value.into().into_json());
+                .insert("StopTimeout".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SystemControls`: list of [`SystemControl`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-systemcontrols)
-        pub fn system_controls(
-            mut self,
-            value: impl Into<crate::Value<Vec<SystemControl>>>,
-        ) -> Self {
+        pub fn system_controls(mut self, value: impl crate::IntoValue<Vec<SystemControl>>) -> Self {
             self.0
-                .insert("SystemControls".to_owned(), value.into().into_json());
+                .insert("SystemControls".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ulimits`: list of [`Ulimit`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-ulimits)
-        pub fn ulimits(mut self, value: impl Into<crate::Value<Vec<Ulimit>>>) -> Self {
+        pub fn ulimits(mut self, value: impl crate::IntoValue<Vec<Ulimit>>) -> Self {
             self.0
-                .insert("Ulimits".to_owned(), value.into().into_json());
+                .insert("Ulimits".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `User`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-user)
-        pub fn user(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("User".to_owned(), value.into().into_json());
+        pub fn user(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("User".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7302,28 +7569,32 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-versionconsistency)
         pub fn version_consistency(
             mut self,
-            value: impl Into<crate::Value<VersionConsistency>>,
+            value: impl crate::IntoValue<VersionConsistency>,
         ) -> Self {
-            self.0
-                .insert("VersionConsistency".to_owned(), value.into().into_json());
+            self.0.insert(
+                "VersionConsistency".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `VolumesFrom`: list of [`VolumeFrom`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-volumesfrom)
-        pub fn volumes_from(mut self, value: impl Into<crate::Value<Vec<VolumeFrom>>>) -> Self {
+        pub fn volumes_from(mut self, value: impl crate::IntoValue<Vec<VolumeFrom>>) -> Self {
             self.0
-                .insert("VolumesFrom".to_owned(), value.into().into_json());
+                .insert("VolumesFrom".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WorkingDirectory`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-workingdirectory)
-        pub fn working_directory(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("WorkingDirectory".to_owned(), value.into().into_json());
+        pub fn working_directory(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "WorkingDirectory".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7349,18 +7620,18 @@ pub mod task_definition {
         /// `Condition`: [`Condition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdependency.html#cfn-ecs-taskdefinition-containerdependency-condition)
-        pub fn condition(mut self, value: impl Into<crate::Value<Condition>>) -> Self {
+        pub fn condition(mut self, value: impl crate::IntoValue<Condition>) -> Self {
             self.0
-                .insert("Condition".to_owned(), value.into().into_json());
+                .insert("Condition".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ContainerName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdependency.html#cfn-ecs-taskdefinition-containerdependency-containername)
-        pub fn container_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn container_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainerName".to_owned(), value.into().into_json());
+                .insert("ContainerName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7386,27 +7657,27 @@ pub mod task_definition {
         /// `ContainerPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-device.html#cfn-ecs-taskdefinition-device-containerpath)
-        pub fn container_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn container_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainerPath".to_owned(), value.into().into_json());
+                .insert("ContainerPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HostPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-device.html#cfn-ecs-taskdefinition-device-hostpath)
-        pub fn host_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn host_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HostPath".to_owned(), value.into().into_json());
+                .insert("HostPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Permissions`: list of [`Permissions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-device.html#cfn-ecs-taskdefinition-device-permissions)
-        pub fn permissions(mut self, value: impl Into<crate::Value<Vec<Permissions>>>) -> Self {
+        pub fn permissions(mut self, value: impl crate::IntoValue<Vec<Permissions>>) -> Self {
             self.0
-                .insert("Permissions".to_owned(), value.into().into_json());
+                .insert("Permissions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7432,17 +7703,18 @@ pub mod task_definition {
         /// `Autoprovision`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-dockervolumeconfiguration.html#cfn-ecs-taskdefinition-dockervolumeconfiguration-autoprovision)
-        pub fn autoprovision(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn autoprovision(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Autoprovision".to_owned(), value.into().into_json());
+                .insert("Autoprovision".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Driver`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-dockervolumeconfiguration.html#cfn-ecs-taskdefinition-dockervolumeconfiguration-driver)
-        pub fn driver(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Driver".to_owned(), value.into().into_json());
+        pub fn driver(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Driver".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7451,10 +7723,10 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-dockervolumeconfiguration.html#cfn-ecs-taskdefinition-dockervolumeconfiguration-driveropts)
         pub fn driver_opts(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("DriverOpts".to_owned(), value.into().into_json());
+                .insert("DriverOpts".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7463,17 +7735,19 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-dockervolumeconfiguration.html#cfn-ecs-taskdefinition-dockervolumeconfiguration-labels)
         pub fn labels(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0.insert("Labels".to_owned(), value.into().into_json());
+            self.0
+                .insert("Labels".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Scope`: [`Scope`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-dockervolumeconfiguration.html#cfn-ecs-taskdefinition-dockervolumeconfiguration-scope)
-        pub fn scope(mut self, value: impl Into<crate::Value<Scope>>) -> Self {
-            self.0.insert("Scope".to_owned(), value.into().into_json());
+        pub fn scope(mut self, value: impl crate::IntoValue<Scope>) -> Self {
+            self.0
+                .insert("Scope".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7492,10 +7766,10 @@ pub mod task_definition {
 
     impl EfsVolumeConfiguration {
         /// A new `EfsVolumeConfiguration` with its required properties.
-        pub fn new(filesystem_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(filesystem_id: impl crate::IntoValue<String>) -> Self {
             EfsVolumeConfiguration(crate::typed::Properties::from_iter([(
                 "FilesystemId".to_owned(),
-                filesystem_id.into().into_json(),
+                filesystem_id.into_value().into_json(),
             )]))
         }
 
@@ -7504,19 +7778,21 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-efsvolumeconfiguration.html#cfn-ecs-taskdefinition-efsvolumeconfiguration-authorizationconfig)
         pub fn authorization_config(
             mut self,
-            value: impl Into<crate::Value<AuthorizationConfig>>,
+            value: impl crate::IntoValue<AuthorizationConfig>,
         ) -> Self {
-            self.0
-                .insert("AuthorizationConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AuthorizationConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RootDirectory`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-efsvolumeconfiguration.html#cfn-ecs-taskdefinition-efsvolumeconfiguration-rootdirectory)
-        pub fn root_directory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn root_directory(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RootDirectory".to_owned(), value.into().into_json());
+                .insert("RootDirectory".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7525,19 +7801,23 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-efsvolumeconfiguration.html#cfn-ecs-taskdefinition-efsvolumeconfiguration-transitencryption)
         pub fn transit_encryption(
             mut self,
-            value: impl Into<crate::Value<TransitEncryption>>,
+            value: impl crate::IntoValue<TransitEncryption>,
         ) -> Self {
-            self.0
-                .insert("TransitEncryption".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TransitEncryption".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TransitEncryptionPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-efsvolumeconfiguration.html#cfn-ecs-taskdefinition-efsvolumeconfiguration-transitencryptionport)
-        pub fn transit_encryption_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TransitEncryptionPort".to_owned(), value.into().into_json());
+        pub fn transit_encryption_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TransitEncryptionPort".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7563,16 +7843,18 @@ pub mod task_definition {
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-environmentfile.html#cfn-ecs-taskdefinition-environmentfile-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-environmentfile.html#cfn-ecs-taskdefinition-environmentfile-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7598,9 +7880,9 @@ pub mod task_definition {
         /// `SizeInGiB`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-ephemeralstorage.html#cfn-ecs-taskdefinition-ephemeralstorage-sizeingib)
-        pub fn size_in_gi_b(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn size_in_gi_b(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SizeInGiB".to_owned(), value.into().into_json());
+                .insert("SizeInGiB".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7620,15 +7902,15 @@ pub mod task_definition {
     impl FSxAuthorizationConfig {
         /// A new `FSxAuthorizationConfig` with its required properties.
         pub fn new(
-            credentials_parameter: impl Into<crate::Value<String>>,
-            domain: impl Into<crate::Value<String>>,
+            credentials_parameter: impl crate::IntoValue<String>,
+            domain: impl crate::IntoValue<String>,
         ) -> Self {
             FSxAuthorizationConfig(crate::typed::Properties::from_iter([
                 (
                     "CredentialsParameter".to_owned(),
-                    credentials_parameter.into().into_json(),
+                    credentials_parameter.into_value().into_json(),
                 ),
-                ("Domain".to_owned(), domain.into().into_json()),
+                ("Domain".to_owned(), domain.into_value().into_json()),
             ]))
         }
     }
@@ -7648,14 +7930,17 @@ pub mod task_definition {
     impl FSxWindowsFileServerVolumeConfiguration {
         /// A new `FSxWindowsFileServerVolumeConfiguration` with its required properties.
         pub fn new(
-            file_system_id: impl Into<crate::Value<String>>,
-            root_directory: impl Into<crate::Value<String>>,
+            file_system_id: impl crate::IntoValue<String>,
+            root_directory: impl crate::IntoValue<String>,
         ) -> Self {
             FSxWindowsFileServerVolumeConfiguration(crate::typed::Properties::from_iter([
-                ("FileSystemId".to_owned(), file_system_id.into().into_json()),
+                (
+                    "FileSystemId".to_owned(),
+                    file_system_id.into_value().into_json(),
+                ),
                 (
                     "RootDirectory".to_owned(),
-                    root_directory.into().into_json(),
+                    root_directory.into_value().into_json(),
                 ),
             ]))
         }
@@ -7665,10 +7950,12 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-fsxwindowsfileservervolumeconfiguration.html#cfn-ecs-taskdefinition-fsxwindowsfileservervolumeconfiguration-authorizationconfig)
         pub fn authorization_config(
             mut self,
-            value: impl Into<crate::Value<FSxAuthorizationConfig>>,
+            value: impl crate::IntoValue<FSxAuthorizationConfig>,
         ) -> Self {
-            self.0
-                .insert("AuthorizationConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AuthorizationConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7696,18 +7983,19 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-firelensconfiguration.html#cfn-ecs-taskdefinition-firelensconfiguration-options)
         pub fn options(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Options".to_owned(), value.into().into_json());
+                .insert("Options".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`FirelensConfigurationType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-firelensconfiguration.html#cfn-ecs-taskdefinition-firelensconfiguration-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<FirelensConfigurationType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<FirelensConfigurationType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7733,45 +8021,45 @@ pub mod task_definition {
         /// `Command`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-healthcheck.html#cfn-ecs-taskdefinition-healthcheck-command)
-        pub fn command(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn command(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Command".to_owned(), value.into().into_json());
+                .insert("Command".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Interval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-healthcheck.html#cfn-ecs-taskdefinition-healthcheck-interval)
-        pub fn interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Interval".to_owned(), value.into().into_json());
+                .insert("Interval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Retries`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-healthcheck.html#cfn-ecs-taskdefinition-healthcheck-retries)
-        pub fn retries(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn retries(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Retries".to_owned(), value.into().into_json());
+                .insert("Retries".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartPeriod`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-healthcheck.html#cfn-ecs-taskdefinition-healthcheck-startperiod)
-        pub fn start_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn start_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("StartPeriod".to_owned(), value.into().into_json());
+                .insert("StartPeriod".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Timeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-healthcheck.html#cfn-ecs-taskdefinition-healthcheck-timeout)
-        pub fn timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Timeout".to_owned(), value.into().into_json());
+                .insert("Timeout".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7797,18 +8085,18 @@ pub mod task_definition {
         /// `Hostname`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-hostentry.html#cfn-ecs-taskdefinition-hostentry-hostname)
-        pub fn hostname(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn hostname(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Hostname".to_owned(), value.into().into_json());
+                .insert("Hostname".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IpAddress`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-hostentry.html#cfn-ecs-taskdefinition-hostentry-ipaddress)
-        pub fn ip_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ip_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IpAddress".to_owned(), value.into().into_json());
+                .insert("IpAddress".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7834,9 +8122,9 @@ pub mod task_definition {
         /// `SourcePath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-hostvolumeproperties.html#cfn-ecs-taskdefinition-hostvolumeproperties-sourcepath)
-        pub fn source_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourcePath".to_owned(), value.into().into_json());
+                .insert("SourcePath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7862,18 +8150,18 @@ pub mod task_definition {
         /// `DeviceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-inferenceaccelerator.html#cfn-ecs-taskdefinition-inferenceaccelerator-devicename)
-        pub fn device_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn device_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeviceName".to_owned(), value.into().into_json());
+                .insert("DeviceName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DeviceType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-inferenceaccelerator.html#cfn-ecs-taskdefinition-inferenceaccelerator-devicetype)
-        pub fn device_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn device_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeviceType".to_owned(), value.into().into_json());
+                .insert("DeviceType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7899,16 +8187,18 @@ pub mod task_definition {
         /// `Add`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-kernelcapabilities.html#cfn-ecs-taskdefinition-kernelcapabilities-add)
-        pub fn add_property(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Add".to_owned(), value.into().into_json());
+        pub fn add_property(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Add".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Drop`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-kernelcapabilities.html#cfn-ecs-taskdefinition-kernelcapabilities-drop)
-        pub fn drop_property(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Drop".to_owned(), value.into().into_json());
+        pub fn drop_property(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Drop".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7934,16 +8224,18 @@ pub mod task_definition {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-keyvaluepair.html#cfn-ecs-taskdefinition-keyvaluepair-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-keyvaluepair.html#cfn-ecs-taskdefinition-keyvaluepair-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7969,62 +8261,67 @@ pub mod task_definition {
         /// `Capabilities`: [`KernelCapabilities`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-linuxparameters.html#cfn-ecs-taskdefinition-linuxparameters-capabilities)
-        pub fn capabilities(mut self, value: impl Into<crate::Value<KernelCapabilities>>) -> Self {
+        pub fn capabilities(mut self, value: impl crate::IntoValue<KernelCapabilities>) -> Self {
             self.0
-                .insert("Capabilities".to_owned(), value.into().into_json());
+                .insert("Capabilities".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Devices`: list of [`Device`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-linuxparameters.html#cfn-ecs-taskdefinition-linuxparameters-devices)
-        pub fn devices(mut self, value: impl Into<crate::Value<Vec<Device>>>) -> Self {
+        pub fn devices(mut self, value: impl crate::IntoValue<Vec<Device>>) -> Self {
             self.0
-                .insert("Devices".to_owned(), value.into().into_json());
+                .insert("Devices".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InitProcessEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-linuxparameters.html#cfn-ecs-taskdefinition-linuxparameters-initprocessenabled)
-        pub fn init_process_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("InitProcessEnabled".to_owned(), value.into().into_json());
+        pub fn init_process_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "InitProcessEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxSwap`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-linuxparameters.html#cfn-ecs-taskdefinition-linuxparameters-maxswap)
-        pub fn max_swap(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_swap(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxSwap".to_owned(), value.into().into_json());
+                .insert("MaxSwap".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SharedMemorySize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-linuxparameters.html#cfn-ecs-taskdefinition-linuxparameters-sharedmemorysize)
-        pub fn shared_memory_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("SharedMemorySize".to_owned(), value.into().into_json());
+        pub fn shared_memory_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "SharedMemorySize".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Swappiness`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-linuxparameters.html#cfn-ecs-taskdefinition-linuxparameters-swappiness)
-        pub fn swappiness(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn swappiness(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Swappiness".to_owned(), value.into().into_json());
+                .insert("Swappiness".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tmpfs`: list of [`Tmpfs`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-linuxparameters.html#cfn-ecs-taskdefinition-linuxparameters-tmpfs)
-        pub fn tmpfs(mut self, value: impl Into<crate::Value<Vec<Tmpfs>>>) -> Self {
-            self.0.insert("Tmpfs".to_owned(), value.into().into_json());
+        pub fn tmpfs(mut self, value: impl crate::IntoValue<Vec<Tmpfs>>) -> Self {
+            self.0
+                .insert("Tmpfs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8043,10 +8340,10 @@ pub mod task_definition {
 
     impl LogConfiguration {
         /// A new `LogConfiguration` with its required properties.
-        pub fn new(log_driver: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(log_driver: impl crate::IntoValue<String>) -> Self {
             LogConfiguration(crate::typed::Properties::from_iter([(
                 "LogDriver".to_owned(),
-                log_driver.into().into_json(),
+                log_driver.into_value().into_json(),
             )]))
         }
 
@@ -8055,19 +8352,19 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-logconfiguration.html#cfn-ecs-taskdefinition-logconfiguration-options)
         pub fn options(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Options".to_owned(), value.into().into_json());
+                .insert("Options".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecretOptions`: list of [`Secret`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-logconfiguration.html#cfn-ecs-taskdefinition-logconfiguration-secretoptions)
-        pub fn secret_options(mut self, value: impl Into<crate::Value<Vec<Secret>>>) -> Self {
+        pub fn secret_options(mut self, value: impl crate::IntoValue<Vec<Secret>>) -> Self {
             self.0
-                .insert("SecretOptions".to_owned(), value.into().into_json());
+                .insert("SecretOptions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8093,27 +8390,27 @@ pub mod task_definition {
         /// `ContainerPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-mountpoint.html#cfn-ecs-taskdefinition-mountpoint-containerpath)
-        pub fn container_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn container_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainerPath".to_owned(), value.into().into_json());
+                .insert("ContainerPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReadOnly`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-mountpoint.html#cfn-ecs-taskdefinition-mountpoint-readonly)
-        pub fn read_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn read_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReadOnly".to_owned(), value.into().into_json());
+                .insert("ReadOnly".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SourceVolume`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-mountpoint.html#cfn-ecs-taskdefinition-mountpoint-sourcevolume)
-        pub fn source_volume(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_volume(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceVolume".to_owned(), value.into().into_json());
+                .insert("SourceVolume".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8139,53 +8436,56 @@ pub mod task_definition {
         /// `AppProtocol`: [`AppProtocol`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-portmapping.html#cfn-ecs-taskdefinition-portmapping-appprotocol)
-        pub fn app_protocol(mut self, value: impl Into<crate::Value<AppProtocol>>) -> Self {
+        pub fn app_protocol(mut self, value: impl crate::IntoValue<AppProtocol>) -> Self {
             self.0
-                .insert("AppProtocol".to_owned(), value.into().into_json());
+                .insert("AppProtocol".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ContainerPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-portmapping.html#cfn-ecs-taskdefinition-portmapping-containerport)
-        pub fn container_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn container_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ContainerPort".to_owned(), value.into().into_json());
+                .insert("ContainerPort".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ContainerPortRange`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-portmapping.html#cfn-ecs-taskdefinition-portmapping-containerportrange)
-        pub fn container_port_range(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ContainerPortRange".to_owned(), value.into().into_json());
+        pub fn container_port_range(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ContainerPortRange".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HostPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-portmapping.html#cfn-ecs-taskdefinition-portmapping-hostport)
-        pub fn host_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn host_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("HostPort".to_owned(), value.into().into_json());
+                .insert("HostPort".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-portmapping.html#cfn-ecs-taskdefinition-portmapping-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Protocol`: [`Protocol`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-portmapping.html#cfn-ecs-taskdefinition-portmapping-protocol)
-        pub fn protocol(mut self, value: impl Into<crate::Value<Protocol>>) -> Self {
+        pub fn protocol(mut self, value: impl crate::IntoValue<Protocol>) -> Self {
             self.0
-                .insert("Protocol".to_owned(), value.into().into_json());
+                .insert("Protocol".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8204,10 +8504,10 @@ pub mod task_definition {
 
     impl ProxyConfiguration {
         /// A new `ProxyConfiguration` with its required properties.
-        pub fn new(container_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(container_name: impl crate::IntoValue<String>) -> Self {
             ProxyConfiguration(crate::typed::Properties::from_iter([(
                 "ContainerName".to_owned(),
-                container_name.into().into_json(),
+                container_name.into_value().into_json(),
             )]))
         }
 
@@ -8216,11 +8516,11 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-proxyconfiguration.html#cfn-ecs-taskdefinition-proxyconfiguration-proxyconfigurationproperties)
         pub fn proxy_configuration_properties(
             mut self,
-            value: impl Into<crate::Value<Vec<KeyValuePair>>>,
+            value: impl crate::IntoValue<Vec<KeyValuePair>>,
         ) -> Self {
             self.0.insert(
                 "ProxyConfigurationProperties".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8228,8 +8528,9 @@ pub mod task_definition {
         /// `Type`: [`ProxyConfigurationType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-proxyconfiguration.html#cfn-ecs-taskdefinition-proxyconfiguration-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<ProxyConfigurationType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<ProxyConfigurationType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8255,9 +8556,11 @@ pub mod task_definition {
         /// `CredentialsParameter`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-repositorycredentials.html#cfn-ecs-taskdefinition-repositorycredentials-credentialsparameter)
-        pub fn credentials_parameter(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CredentialsParameter".to_owned(), value.into().into_json());
+        pub fn credentials_parameter(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CredentialsParameter".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8277,12 +8580,12 @@ pub mod task_definition {
     impl ResourceRequirement {
         /// A new `ResourceRequirement` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<ResourceRequirementType>>,
-            value: impl Into<crate::Value<String>>,
+            r#type: impl crate::IntoValue<ResourceRequirementType>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             ResourceRequirement(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -8308,27 +8611,31 @@ pub mod task_definition {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-restartpolicy.html#cfn-ecs-taskdefinition-restartpolicy-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IgnoredExitCodes`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-restartpolicy.html#cfn-ecs-taskdefinition-restartpolicy-ignoredexitcodes)
-        pub fn ignored_exit_codes(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
-            self.0
-                .insert("IgnoredExitCodes".to_owned(), value.into().into_json());
+        pub fn ignored_exit_codes(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
+            self.0.insert(
+                "IgnoredExitCodes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RestartAttemptPeriod`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-restartpolicy.html#cfn-ecs-taskdefinition-restartpolicy-restartattemptperiod)
-        pub fn restart_attempt_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("RestartAttemptPeriod".to_owned(), value.into().into_json());
+        pub fn restart_attempt_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "RestartAttemptPeriod".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8354,9 +8661,9 @@ pub mod task_definition {
         /// `CpuArchitecture`: [`CpuArchitecture`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-runtimeplatform.html#cfn-ecs-taskdefinition-runtimeplatform-cpuarchitecture)
-        pub fn cpu_architecture(mut self, value: impl Into<crate::Value<CpuArchitecture>>) -> Self {
+        pub fn cpu_architecture(mut self, value: impl crate::IntoValue<CpuArchitecture>) -> Self {
             self.0
-                .insert("CpuArchitecture".to_owned(), value.into().into_json());
+                .insert("CpuArchitecture".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -8365,10 +8672,12 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-runtimeplatform.html#cfn-ecs-taskdefinition-runtimeplatform-operatingsystemfamily)
         pub fn operating_system_family(
             mut self,
-            value: impl Into<crate::Value<OperatingSystemFamily>>,
+            value: impl crate::IntoValue<OperatingSystemFamily>,
         ) -> Self {
-            self.0
-                .insert("OperatingSystemFamily".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OperatingSystemFamily".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8387,37 +8696,39 @@ pub mod task_definition {
 
     impl S3FilesVolumeConfiguration {
         /// A new `S3FilesVolumeConfiguration` with its required properties.
-        pub fn new(file_system_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(file_system_arn: impl crate::IntoValue<String>) -> Self {
             S3FilesVolumeConfiguration(crate::typed::Properties::from_iter([(
                 "FileSystemArn".to_owned(),
-                file_system_arn.into().into_json(),
+                file_system_arn.into_value().into_json(),
             )]))
         }
 
         /// `AccessPointArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-s3filesvolumeconfiguration.html#cfn-ecs-taskdefinition-s3filesvolumeconfiguration-accesspointarn)
-        pub fn access_point_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_point_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessPointArn".to_owned(), value.into().into_json());
+                .insert("AccessPointArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RootDirectory`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-s3filesvolumeconfiguration.html#cfn-ecs-taskdefinition-s3filesvolumeconfiguration-rootdirectory)
-        pub fn root_directory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn root_directory(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RootDirectory".to_owned(), value.into().into_json());
+                .insert("RootDirectory".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TransitEncryptionPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-s3filesvolumeconfiguration.html#cfn-ecs-taskdefinition-s3filesvolumeconfiguration-transitencryptionport)
-        pub fn transit_encryption_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TransitEncryptionPort".to_owned(), value.into().into_json());
+        pub fn transit_encryption_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TransitEncryptionPort".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8437,12 +8748,12 @@ pub mod task_definition {
     impl Secret {
         /// A new `Secret` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value_from: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value_from: impl crate::IntoValue<String>,
         ) -> Self {
             Secret(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("ValueFrom".to_owned(), value_from.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("ValueFrom".to_owned(), value_from.into_value().into_json()),
             ]))
         }
     }
@@ -8468,17 +8779,18 @@ pub mod task_definition {
         /// `Namespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-systemcontrol.html#cfn-ecs-taskdefinition-systemcontrol-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-systemcontrol.html#cfn-ecs-taskdefinition-systemcontrol-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8508,8 +8820,9 @@ pub mod task_definition {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-tag.html#cfn-ecs-taskdefinition-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -8520,8 +8833,9 @@ pub mod task_definition {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-tag.html#cfn-ecs-taskdefinition-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8540,19 +8854,19 @@ pub mod task_definition {
 
     impl TaskDefinitionPlacementConstraint {
         /// A new `TaskDefinitionPlacementConstraint` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<TaskDefinitionPlacementConstraintType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<TaskDefinitionPlacementConstraintType>) -> Self {
             TaskDefinitionPlacementConstraint(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Expression`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-taskdefinitionplacementconstraint.html#cfn-ecs-taskdefinition-taskdefinitionplacementconstraint-expression)
-        pub fn expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expression(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Expression".to_owned(), value.into().into_json());
+                .insert("Expression".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8571,28 +8885,28 @@ pub mod task_definition {
 
     impl Tmpfs {
         /// A new `Tmpfs` with its required properties.
-        pub fn new(size: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(size: impl crate::IntoValue<i64>) -> Self {
             Tmpfs(crate::typed::Properties::from_iter([(
                 "Size".to_owned(),
-                size.into().into_json(),
+                size.into_value().into_json(),
             )]))
         }
 
         /// `ContainerPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-tmpfs.html#cfn-ecs-taskdefinition-tmpfs-containerpath)
-        pub fn container_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn container_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainerPath".to_owned(), value.into().into_json());
+                .insert("ContainerPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MountOptions`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-tmpfs.html#cfn-ecs-taskdefinition-tmpfs-mountoptions)
-        pub fn mount_options(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn mount_options(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("MountOptions".to_owned(), value.into().into_json());
+                .insert("MountOptions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8612,14 +8926,14 @@ pub mod task_definition {
     impl Ulimit {
         /// A new `Ulimit` with its required properties.
         pub fn new(
-            hard_limit: impl Into<crate::Value<i64>>,
-            name: impl Into<crate::Value<Name>>,
-            soft_limit: impl Into<crate::Value<i64>>,
+            hard_limit: impl crate::IntoValue<i64>,
+            name: impl crate::IntoValue<Name>,
+            soft_limit: impl crate::IntoValue<i64>,
         ) -> Self {
             Ulimit(crate::typed::Properties::from_iter([
-                ("HardLimit".to_owned(), hard_limit.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("SoftLimit".to_owned(), soft_limit.into().into_json()),
+                ("HardLimit".to_owned(), hard_limit.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("SoftLimit".to_owned(), soft_limit.into_value().into_json()),
             ]))
         }
     }
@@ -8645,9 +8959,11 @@ pub mod task_definition {
         /// `ConfiguredAtLaunch`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-volume.html#cfn-ecs-taskdefinition-volume-configuredatlaunch)
-        pub fn configured_at_launch(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ConfiguredAtLaunch".to_owned(), value.into().into_json());
+        pub fn configured_at_launch(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ConfiguredAtLaunch".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -8656,11 +8972,11 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-volume.html#cfn-ecs-taskdefinition-volume-dockervolumeconfiguration)
         pub fn docker_volume_configuration(
             mut self,
-            value: impl Into<crate::Value<DockerVolumeConfiguration>>,
+            value: impl crate::IntoValue<DockerVolumeConfiguration>,
         ) -> Self {
             self.0.insert(
                 "DockerVolumeConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8670,11 +8986,11 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-volume.html#cfn-ecs-taskdefinition-volume-efsvolumeconfiguration)
         pub fn efs_volume_configuration(
             mut self,
-            value: impl Into<crate::Value<EfsVolumeConfiguration>>,
+            value: impl crate::IntoValue<EfsVolumeConfiguration>,
         ) -> Self {
             self.0.insert(
                 "EFSVolumeConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8684,11 +9000,11 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-volume.html#cfn-ecs-taskdefinition-volume-fsxwindowsfileservervolumeconfiguration)
         pub fn f_sx_windows_file_server_volume_configuration(
             mut self,
-            value: impl Into<crate::Value<FSxWindowsFileServerVolumeConfiguration>>,
+            value: impl crate::IntoValue<FSxWindowsFileServerVolumeConfiguration>,
         ) -> Self {
             self.0.insert(
                 "FSxWindowsFileServerVolumeConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8696,16 +9012,18 @@ pub mod task_definition {
         /// `Host`: [`HostVolumeProperties`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-volume.html#cfn-ecs-taskdefinition-volume-host)
-        pub fn host(mut self, value: impl Into<crate::Value<HostVolumeProperties>>) -> Self {
-            self.0.insert("Host".to_owned(), value.into().into_json());
+        pub fn host(mut self, value: impl crate::IntoValue<HostVolumeProperties>) -> Self {
+            self.0
+                .insert("Host".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-volume.html#cfn-ecs-taskdefinition-volume-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -8714,11 +9032,11 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-volume.html#cfn-ecs-taskdefinition-volume-s3filesvolumeconfiguration)
         pub fn s3_files_volume_configuration(
             mut self,
-            value: impl Into<crate::Value<S3FilesVolumeConfiguration>>,
+            value: impl crate::IntoValue<S3FilesVolumeConfiguration>,
         ) -> Self {
             self.0.insert(
                 "S3FilesVolumeConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8745,18 +9063,18 @@ pub mod task_definition {
         /// `ReadOnly`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-volumefrom.html#cfn-ecs-taskdefinition-volumefrom-readonly)
-        pub fn read_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn read_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReadOnly".to_owned(), value.into().into_json());
+                .insert("ReadOnly".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SourceContainer`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-volumefrom.html#cfn-ecs-taskdefinition-volumefrom-sourcecontainer)
-        pub fn source_container(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_container(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceContainer".to_owned(), value.into().into_json());
+                .insert("SourceContainer".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9220,15 +9538,15 @@ pub struct TaskSet(crate::Resource);
 impl TaskSet {
     /// A new `AWS::ECS::TaskSet` with its required properties.
     pub fn new(
-        cluster: impl Into<crate::Value<String>>,
-        service: impl Into<crate::Value<String>>,
-        task_definition: impl Into<crate::Value<String>>,
+        cluster: impl crate::IntoValue<String>,
+        service: impl crate::IntoValue<String>,
+        task_definition: impl crate::IntoValue<String>,
     ) -> Self {
         TaskSet(
             crate::Resource::new("AWS::ECS::TaskSet")
-                .property("Cluster", cluster.into().into_json())
-                .property("Service", service.into().into_json())
-                .property("TaskDefinition", task_definition.into().into_json()),
+                .property("Cluster", cluster.into_value().into_json())
+                .property("Service", service.into_value().into_json())
+                .property("TaskDefinition", task_definition.into_value().into_json()),
         )
     }
 
@@ -9239,10 +9557,10 @@ impl TaskSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskset.html#cfn-ecs-taskset-capacityproviderstrategy)
     pub fn capacity_provider_strategy(
         mut self,
-        value: impl Into<crate::Value<Vec<task_set::CapacityProviderStrategyItem>>>,
+        value: impl crate::IntoValue<Vec<task_set::CapacityProviderStrategyItem>>,
     ) -> Self {
         self.0
-            .set_property("CapacityProviderStrategy", value.into().into_json());
+            .set_property("CapacityProviderStrategy", value.into_value().into_json());
         self
     }
 
@@ -9251,8 +9569,9 @@ impl TaskSet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskset.html#cfn-ecs-taskset-externalid)
-    pub fn external_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ExternalId", value.into().into_json());
+    pub fn external_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ExternalId", value.into_value().into_json());
         self
     }
 
@@ -9261,8 +9580,9 @@ impl TaskSet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskset.html#cfn-ecs-taskset-launchtype)
-    pub fn launch_type(mut self, value: impl Into<crate::Value<task_set::LaunchType>>) -> Self {
-        self.0.set_property("LaunchType", value.into().into_json());
+    pub fn launch_type(mut self, value: impl crate::IntoValue<task_set::LaunchType>) -> Self {
+        self.0
+            .set_property("LaunchType", value.into_value().into_json());
         self
     }
 
@@ -9273,10 +9593,10 @@ impl TaskSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskset.html#cfn-ecs-taskset-loadbalancers)
     pub fn load_balancers(
         mut self,
-        value: impl Into<crate::Value<Vec<task_set::LoadBalancer>>>,
+        value: impl crate::IntoValue<Vec<task_set::LoadBalancer>>,
     ) -> Self {
         self.0
-            .set_property("LoadBalancers", value.into().into_json());
+            .set_property("LoadBalancers", value.into_value().into_json());
         self
     }
 
@@ -9287,10 +9607,10 @@ impl TaskSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskset.html#cfn-ecs-taskset-networkconfiguration)
     pub fn network_configuration(
         mut self,
-        value: impl Into<crate::Value<task_set::NetworkConfiguration>>,
+        value: impl crate::IntoValue<task_set::NetworkConfiguration>,
     ) -> Self {
         self.0
-            .set_property("NetworkConfiguration", value.into().into_json());
+            .set_property("NetworkConfiguration", value.into_value().into_json());
         self
     }
 
@@ -9299,17 +9619,17 @@ impl TaskSet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskset.html#cfn-ecs-taskset-platformversion)
-    pub fn platform_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn platform_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PlatformVersion", value.into().into_json());
+            .set_property("PlatformVersion", value.into_value().into_json());
         self
     }
 
     /// `Scale`: [`Scale`](task_set::Scale).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskset.html#cfn-ecs-taskset-scale)
-    pub fn scale(mut self, value: impl Into<crate::Value<task_set::Scale>>) -> Self {
-        self.0.set_property("Scale", value.into().into_json());
+    pub fn scale(mut self, value: impl crate::IntoValue<task_set::Scale>) -> Self {
+        self.0.set_property("Scale", value.into_value().into_json());
         self
     }
 
@@ -9320,10 +9640,10 @@ impl TaskSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskset.html#cfn-ecs-taskset-serviceregistries)
     pub fn service_registries(
         mut self,
-        value: impl Into<crate::Value<Vec<task_set::ServiceRegistry>>>,
+        value: impl crate::IntoValue<Vec<task_set::ServiceRegistry>>,
     ) -> Self {
         self.0
-            .set_property("ServiceRegistries", value.into().into_json());
+            .set_property("ServiceRegistries", value.into_value().into_json());
         self
     }
 
@@ -9332,15 +9652,20 @@ impl TaskSet {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-taskset.html#cfn-ecs-taskset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<task_set::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<task_set::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TaskSet {
     const TYPE_NAME: &'static str = "AWS::ECS::TaskSet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "CapacityProviderStrategy",
         "Cluster",
@@ -9386,19 +9711,19 @@ pub mod task_set {
 
     impl AwsVpcConfiguration {
         /// A new `AwsVpcConfiguration` with its required properties.
-        pub fn new(subnets: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(subnets: impl crate::IntoValue<Vec<String>>) -> Self {
             AwsVpcConfiguration(crate::typed::Properties::from_iter([(
                 "Subnets".to_owned(),
-                subnets.into().into_json(),
+                subnets.into_value().into_json(),
             )]))
         }
 
         /// `AssignPublicIp`: [`AssignPublicIp`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskset-awsvpcconfiguration.html#cfn-ecs-taskset-awsvpcconfiguration-assignpublicip)
-        pub fn assign_public_ip(mut self, value: impl Into<crate::Value<AssignPublicIp>>) -> Self {
+        pub fn assign_public_ip(mut self, value: impl crate::IntoValue<AssignPublicIp>) -> Self {
             self.0
-                .insert("AssignPublicIp".to_owned(), value.into().into_json());
+                .insert("AssignPublicIp".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -9407,9 +9732,9 @@ pub mod task_set {
         /// Items: at most 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskset-awsvpcconfiguration.html#cfn-ecs-taskset-awsvpcconfiguration-securitygroups)
-        pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SecurityGroups".to_owned(), value.into().into_json());
+                .insert("SecurityGroups".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9437,17 +9762,20 @@ pub mod task_set {
         /// Range: 0 to 100000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskset-capacityproviderstrategyitem.html#cfn-ecs-taskset-capacityproviderstrategyitem-base)
-        pub fn base(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Base".to_owned(), value.into().into_json());
+        pub fn base(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Base".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CapacityProvider`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskset-capacityproviderstrategyitem.html#cfn-ecs-taskset-capacityproviderstrategyitem-capacityprovider)
-        pub fn capacity_provider(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CapacityProvider".to_owned(), value.into().into_json());
+        pub fn capacity_provider(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CapacityProvider".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -9456,8 +9784,9 @@ pub mod task_set {
         /// Range: 0 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskset-capacityproviderstrategyitem.html#cfn-ecs-taskset-capacityproviderstrategyitem-weight)
-        pub fn weight(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Weight".to_owned(), value.into().into_json());
+        pub fn weight(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Weight".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9483,27 +9812,27 @@ pub mod task_set {
         /// `ContainerName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskset-loadbalancer.html#cfn-ecs-taskset-loadbalancer-containername)
-        pub fn container_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn container_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainerName".to_owned(), value.into().into_json());
+                .insert("ContainerName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ContainerPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskset-loadbalancer.html#cfn-ecs-taskset-loadbalancer-containerport)
-        pub fn container_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn container_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ContainerPort".to_owned(), value.into().into_json());
+                .insert("ContainerPort".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetGroupArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskset-loadbalancer.html#cfn-ecs-taskset-loadbalancer-targetgrouparn)
-        pub fn target_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetGroupArn".to_owned(), value.into().into_json());
+                .insert("TargetGroupArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9531,10 +9860,12 @@ pub mod task_set {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskset-networkconfiguration.html#cfn-ecs-taskset-networkconfiguration-awsvpcconfiguration)
         pub fn aws_vpc_configuration(
             mut self,
-            value: impl Into<crate::Value<AwsVpcConfiguration>>,
+            value: impl crate::IntoValue<AwsVpcConfiguration>,
         ) -> Self {
-            self.0
-                .insert("AwsVpcConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AwsVpcConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -9560,8 +9891,9 @@ pub mod task_set {
         /// `Unit`: [`Unit`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskset-scale.html#cfn-ecs-taskset-scale-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<Unit>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<Unit>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -9570,8 +9902,9 @@ pub mod task_set {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskset-scale.html#cfn-ecs-taskset-scale-value)
-        pub fn value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9597,35 +9930,36 @@ pub mod task_set {
         /// `ContainerName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskset-serviceregistry.html#cfn-ecs-taskset-serviceregistry-containername)
-        pub fn container_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn container_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainerName".to_owned(), value.into().into_json());
+                .insert("ContainerName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ContainerPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskset-serviceregistry.html#cfn-ecs-taskset-serviceregistry-containerport)
-        pub fn container_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn container_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ContainerPort".to_owned(), value.into().into_json());
+                .insert("ContainerPort".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Port`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskset-serviceregistry.html#cfn-ecs-taskset-serviceregistry-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RegistryArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskset-serviceregistry.html#cfn-ecs-taskset-serviceregistry-registryarn)
-        pub fn registry_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn registry_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RegistryArn".to_owned(), value.into().into_json());
+                .insert("RegistryArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9655,8 +9989,9 @@ pub mod task_set {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskset-tag.html#cfn-ecs-taskset-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -9667,8 +10002,9 @@ pub mod task_set {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskset-tag.html#cfn-ecs-taskset-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }

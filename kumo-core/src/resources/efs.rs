@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::EFS::MountTarget",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::EFS::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EFS::FileSystem",
+        <FileSystem as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EFS::MountTarget",
+        <MountTarget as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::EFS::AccessPoint`.
 ///
 /// Required properties, the arguments of [`AccessPoint::new`]: `FileSystemId`.
@@ -19,10 +35,10 @@ pub struct AccessPoint(crate::Resource);
 
 impl AccessPoint {
     /// A new `AWS::EFS::AccessPoint` with its required properties.
-    pub fn new(file_system_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(file_system_id: impl crate::IntoValue<String>) -> Self {
         AccessPoint(
             crate::Resource::new("AWS::EFS::AccessPoint")
-                .property("FileSystemId", file_system_id.into().into_json()),
+                .property("FileSystemId", file_system_id.into_value().into_json()),
         )
     }
 
@@ -31,10 +47,10 @@ impl AccessPoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-accesspoint.html#cfn-efs-accesspoint-accesspointtags)
     pub fn access_point_tags(
         mut self,
-        value: impl Into<crate::Value<Vec<access_point::AccessPointTag>>>,
+        value: impl crate::IntoValue<Vec<access_point::AccessPointTag>>,
     ) -> Self {
         self.0
-            .set_property("AccessPointTags", value.into().into_json());
+            .set_property("AccessPointTags", value.into_value().into_json());
         self
     }
 
@@ -47,8 +63,9 @@ impl AccessPoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-accesspoint.html#cfn-efs-accesspoint-clienttoken)
-    pub fn client_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientToken", value.into().into_json());
+    pub fn client_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientToken", value.into_value().into_json());
         self
     }
 
@@ -57,8 +74,9 @@ impl AccessPoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-accesspoint.html#cfn-efs-accesspoint-posixuser)
-    pub fn posix_user(mut self, value: impl Into<crate::Value<access_point::PosixUser>>) -> Self {
-        self.0.set_property("PosixUser", value.into().into_json());
+    pub fn posix_user(mut self, value: impl crate::IntoValue<access_point::PosixUser>) -> Self {
+        self.0
+            .set_property("PosixUser", value.into_value().into_json());
         self
     }
 
@@ -69,17 +87,22 @@ impl AccessPoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-accesspoint.html#cfn-efs-accesspoint-rootdirectory)
     pub fn root_directory(
         mut self,
-        value: impl Into<crate::Value<access_point::RootDirectory>>,
+        value: impl crate::IntoValue<access_point::RootDirectory>,
     ) -> Self {
         self.0
-            .set_property("RootDirectory", value.into().into_json());
+            .set_property("RootDirectory", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AccessPoint {
     const TYPE_NAME: &'static str = "AWS::EFS::AccessPoint";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("AccessPointTags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "AccessPointTags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ClientToken",
         "FileSystemId",
@@ -141,8 +164,9 @@ pub mod access_point {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-efs-accesspoint-accesspointtag.html#cfn-efs-accesspoint-accesspointtag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -151,8 +175,9 @@ pub mod access_point {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-efs-accesspoint-accesspointtag.html#cfn-efs-accesspoint-accesspointtag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -172,14 +197,17 @@ pub mod access_point {
     impl CreationInfo {
         /// A new `CreationInfo` with its required properties.
         pub fn new(
-            owner_gid: impl Into<crate::Value<String>>,
-            owner_uid: impl Into<crate::Value<String>>,
-            permissions: impl Into<crate::Value<String>>,
+            owner_gid: impl crate::IntoValue<String>,
+            owner_uid: impl crate::IntoValue<String>,
+            permissions: impl crate::IntoValue<String>,
         ) -> Self {
             CreationInfo(crate::typed::Properties::from_iter([
-                ("OwnerGid".to_owned(), owner_gid.into().into_json()),
-                ("OwnerUid".to_owned(), owner_uid.into().into_json()),
-                ("Permissions".to_owned(), permissions.into().into_json()),
+                ("OwnerGid".to_owned(), owner_gid.into_value().into_json()),
+                ("OwnerUid".to_owned(), owner_uid.into_value().into_json()),
+                (
+                    "Permissions".to_owned(),
+                    permissions.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -198,13 +226,10 @@ pub mod access_point {
 
     impl PosixUser {
         /// A new `PosixUser` with its required properties.
-        pub fn new(
-            gid: impl Into<crate::Value<String>>,
-            uid: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn new(gid: impl crate::IntoValue<String>, uid: impl crate::IntoValue<String>) -> Self {
             PosixUser(crate::typed::Properties::from_iter([
-                ("Gid".to_owned(), gid.into().into_json()),
-                ("Uid".to_owned(), uid.into().into_json()),
+                ("Gid".to_owned(), gid.into_value().into_json()),
+                ("Uid".to_owned(), uid.into_value().into_json()),
             ]))
         }
 
@@ -213,9 +238,9 @@ pub mod access_point {
         /// Items: 0 to 16.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-efs-accesspoint-posixuser.html#cfn-efs-accesspoint-posixuser-secondarygids)
-        pub fn secondary_gids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn secondary_gids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SecondaryGids".to_owned(), value.into().into_json());
+                .insert("SecondaryGids".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -241,9 +266,9 @@ pub mod access_point {
         /// `CreationInfo`: [`CreationInfo`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-efs-accesspoint-rootdirectory.html#cfn-efs-accesspoint-rootdirectory-creationinfo)
-        pub fn creation_info(mut self, value: impl Into<crate::Value<CreationInfo>>) -> Self {
+        pub fn creation_info(mut self, value: impl crate::IntoValue<CreationInfo>) -> Self {
             self.0
-                .insert("CreationInfo".to_owned(), value.into().into_json());
+                .insert("CreationInfo".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -254,8 +279,9 @@ pub mod access_point {
         /// Pattern: ``^(\/|(\/(?!\.)+[^$#<>;`|&?{}^*/\n]+){1,4})$``.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-efs-accesspoint-rootdirectory.html#cfn-efs-accesspoint-rootdirectory-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -288,9 +314,9 @@ impl FileSystem {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-availabilityzonename)
-    pub fn availability_zone_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZoneName", value.into().into_json());
+            .set_property("AvailabilityZoneName", value.into_value().into_json());
         self
     }
 
@@ -299,10 +325,10 @@ impl FileSystem {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-backuppolicy)
     pub fn backup_policy(
         mut self,
-        value: impl Into<crate::Value<file_system::BackupPolicy>>,
+        value: impl crate::IntoValue<file_system::BackupPolicy>,
     ) -> Self {
         self.0
-            .set_property("BackupPolicy", value.into().into_json());
+            .set_property("BackupPolicy", value.into_value().into_json());
         self
     }
 
@@ -311,10 +337,12 @@ impl FileSystem {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-bypasspolicylockoutsafetycheck)
     pub fn bypass_policy_lockout_safety_check(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
-        self.0
-            .set_property("BypassPolicyLockoutSafetyCheck", value.into().into_json());
+        self.0.set_property(
+            "BypassPolicyLockoutSafetyCheck",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -323,17 +351,18 @@ impl FileSystem {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-encrypted)
-    pub fn encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Encrypted", value.into().into_json());
+    pub fn encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Encrypted", value.into_value().into_json());
         self
     }
 
     /// `FileSystemPolicy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-filesystempolicy)
-    pub fn file_system_policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn file_system_policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("FileSystemPolicy", value.into().into_json());
+            .set_property("FileSystemPolicy", value.into_value().into_json());
         self
     }
 
@@ -342,10 +371,10 @@ impl FileSystem {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-filesystemprotection)
     pub fn file_system_protection(
         mut self,
-        value: impl Into<crate::Value<file_system::FileSystemProtection>>,
+        value: impl crate::IntoValue<file_system::FileSystemProtection>,
     ) -> Self {
         self.0
-            .set_property("FileSystemProtection", value.into().into_json());
+            .set_property("FileSystemProtection", value.into_value().into_json());
         self
     }
 
@@ -354,10 +383,10 @@ impl FileSystem {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-filesystemtags)
     pub fn file_system_tags(
         mut self,
-        value: impl Into<crate::Value<Vec<file_system::ElasticFileSystemTag>>>,
+        value: impl crate::IntoValue<Vec<file_system::ElasticFileSystemTag>>,
     ) -> Self {
         self.0
-            .set_property("FileSystemTags", value.into().into_json());
+            .set_property("FileSystemTags", value.into_value().into_json());
         self
     }
 
@@ -370,8 +399,9 @@ impl FileSystem {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -382,10 +412,10 @@ impl FileSystem {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-lifecyclepolicies)
     pub fn lifecycle_policies(
         mut self,
-        value: impl Into<crate::Value<Vec<file_system::LifecyclePolicy>>>,
+        value: impl crate::IntoValue<Vec<file_system::LifecyclePolicy>>,
     ) -> Self {
         self.0
-            .set_property("LifecyclePolicies", value.into().into_json());
+            .set_property("LifecyclePolicies", value.into_value().into_json());
         self
     }
 
@@ -396,10 +426,10 @@ impl FileSystem {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-performancemode)
     pub fn performance_mode(
         mut self,
-        value: impl Into<crate::Value<file_system::PerformanceMode>>,
+        value: impl crate::IntoValue<file_system::PerformanceMode>,
     ) -> Self {
         self.0
-            .set_property("PerformanceMode", value.into().into_json());
+            .set_property("PerformanceMode", value.into_value().into_json());
         self
     }
 
@@ -408,9 +438,11 @@ impl FileSystem {
     /// Range: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-provisionedthroughputinmibps)
-    pub fn provisioned_throughput_in_mibps(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-        self.0
-            .set_property("ProvisionedThroughputInMibps", value.into().into_json());
+    pub fn provisioned_throughput_in_mibps(mut self, value: impl crate::IntoValue<f64>) -> Self {
+        self.0.set_property(
+            "ProvisionedThroughputInMibps",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -419,10 +451,10 @@ impl FileSystem {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-replicationconfiguration)
     pub fn replication_configuration(
         mut self,
-        value: impl Into<crate::Value<file_system::ReplicationConfiguration>>,
+        value: impl crate::IntoValue<file_system::ReplicationConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ReplicationConfiguration", value.into().into_json());
+            .set_property("ReplicationConfiguration", value.into_value().into_json());
         self
     }
 
@@ -431,10 +463,10 @@ impl FileSystem {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html#cfn-efs-filesystem-throughputmode)
     pub fn throughput_mode(
         mut self,
-        value: impl Into<crate::Value<file_system::ThroughputMode>>,
+        value: impl crate::IntoValue<file_system::ThroughputMode>,
     ) -> Self {
         self.0
-            .set_property("ThroughputMode", value.into().into_json());
+            .set_property("ThroughputMode", value.into_value().into_json());
         self
     }
 }
@@ -447,7 +479,12 @@ impl Default for FileSystem {
 
 impl crate::typed::ResourceType for FileSystem {
     const TYPE_NAME: &'static str = "AWS::EFS::FileSystem";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("FileSystemTags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "FileSystemTags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AvailabilityZoneName",
         "Encrypted",
@@ -492,10 +529,10 @@ pub mod file_system {
 
     impl BackupPolicy {
         /// A new `BackupPolicy` with its required properties.
-        pub fn new(status: impl Into<crate::Value<Status>>) -> Self {
+        pub fn new(status: impl crate::IntoValue<Status>) -> Self {
             BackupPolicy(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
-                status.into().into_json(),
+                status.into_value().into_json(),
             )]))
         }
     }
@@ -515,12 +552,12 @@ pub mod file_system {
     impl ElasticFileSystemTag {
         /// A new `ElasticFileSystemTag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             ElasticFileSystemTag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -548,11 +585,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-efs-filesystem-filesystemprotection.html#cfn-efs-filesystem-filesystemprotection-replicationoverwriteprotection)
         pub fn replication_overwrite_protection(
             mut self,
-            value: impl Into<crate::Value<ReplicationOverwriteProtection>>,
+            value: impl crate::IntoValue<ReplicationOverwriteProtection>,
         ) -> Self {
             self.0.insert(
                 "ReplicationOverwriteProtection".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -581,19 +618,21 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-efs-filesystem-lifecyclepolicy.html#cfn-efs-filesystem-lifecyclepolicy-transitiontoarchive)
         pub fn transition_to_archive(
             mut self,
-            value: impl Into<crate::Value<TransitionToArchive>>,
+            value: impl crate::IntoValue<TransitionToArchive>,
         ) -> Self {
-            self.0
-                .insert("TransitionToArchive".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TransitionToArchive".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TransitionToIA`: [`TransitionToIa`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-efs-filesystem-lifecyclepolicy.html#cfn-efs-filesystem-lifecyclepolicy-transitiontoia)
-        pub fn transition_to_ia(mut self, value: impl Into<crate::Value<TransitionToIa>>) -> Self {
+        pub fn transition_to_ia(mut self, value: impl crate::IntoValue<TransitionToIa>) -> Self {
             self.0
-                .insert("TransitionToIA".to_owned(), value.into().into_json());
+                .insert("TransitionToIA".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -602,11 +641,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-efs-filesystem-lifecyclepolicy.html#cfn-efs-filesystem-lifecyclepolicy-transitiontoprimarystorageclass)
         pub fn transition_to_primary_storage_class(
             mut self,
-            value: impl Into<crate::Value<TransitionToPrimaryStorageClass>>,
+            value: impl crate::IntoValue<TransitionToPrimaryStorageClass>,
         ) -> Self {
             self.0.insert(
                 "TransitionToPrimaryStorageClass".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -637,10 +676,10 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-efs-filesystem-replicationconfiguration.html#cfn-efs-filesystem-replicationconfiguration-destinations)
         pub fn destinations(
             mut self,
-            value: impl Into<crate::Value<Vec<ReplicationDestination>>>,
+            value: impl crate::IntoValue<Vec<ReplicationDestination>>,
         ) -> Self {
             self.0
-                .insert("Destinations".to_owned(), value.into().into_json());
+                .insert("Destinations".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -666,9 +705,11 @@ pub mod file_system {
         /// `AvailabilityZoneName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-efs-filesystem-replicationdestination.html#cfn-efs-filesystem-replicationdestination-availabilityzonename)
-        pub fn availability_zone_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AvailabilityZoneName".to_owned(), value.into().into_json());
+        pub fn availability_zone_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AvailabilityZoneName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -677,52 +718,54 @@ pub mod file_system {
         /// Pattern: `^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:file-system/fs-[0-9a-f]{8,40}|fs-[0-9a-f]{8,40})$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-efs-filesystem-replicationdestination.html#cfn-efs-filesystem-replicationdestination-filesystemid)
-        pub fn file_system_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn file_system_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FileSystemId".to_owned(), value.into().into_json());
+                .insert("FileSystemId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-efs-filesystem-replicationdestination.html#cfn-efs-filesystem-replicationdestination-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Region`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-efs-filesystem-replicationdestination.html#cfn-efs-filesystem-replicationdestination-region)
-        pub fn region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Region".to_owned(), value.into().into_json());
+        pub fn region(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Region".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-efs-filesystem-replicationdestination.html#cfn-efs-filesystem-replicationdestination-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Status`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-efs-filesystem-replicationdestination.html#cfn-efs-filesystem-replicationdestination-status)
-        pub fn status(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StatusMessage`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-efs-filesystem-replicationdestination.html#cfn-efs-filesystem-replicationdestination-statusmessage)
-        pub fn status_message(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn status_message(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StatusMessage".to_owned(), value.into().into_json());
+                .insert("StatusMessage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -913,15 +956,15 @@ pub struct MountTarget(crate::Resource);
 impl MountTarget {
     /// A new `AWS::EFS::MountTarget` with its required properties.
     pub fn new(
-        file_system_id: impl Into<crate::Value<String>>,
-        security_groups: impl Into<crate::Value<Vec<String>>>,
-        subnet_id: impl Into<crate::Value<String>>,
+        file_system_id: impl crate::IntoValue<String>,
+        security_groups: impl crate::IntoValue<Vec<String>>,
+        subnet_id: impl crate::IntoValue<String>,
     ) -> Self {
         MountTarget(
             crate::Resource::new("AWS::EFS::MountTarget")
-                .property("FileSystemId", file_system_id.into().into_json())
-                .property("SecurityGroups", security_groups.into().into_json())
-                .property("SubnetId", subnet_id.into().into_json()),
+                .property("FileSystemId", file_system_id.into_value().into_json())
+                .property("SecurityGroups", security_groups.into_value().into_json())
+                .property("SubnetId", subnet_id.into_value().into_json()),
         )
     }
 
@@ -934,8 +977,9 @@ impl MountTarget {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-mounttarget.html#cfn-efs-mounttarget-ipaddress)
-    pub fn ip_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("IpAddress", value.into().into_json());
+    pub fn ip_address(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("IpAddress", value.into_value().into_json());
         self
     }
 
@@ -946,10 +990,10 @@ impl MountTarget {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-mounttarget.html#cfn-efs-mounttarget-ipaddresstype)
     pub fn ip_address_type(
         mut self,
-        value: impl Into<crate::Value<mount_target::IpAddressType>>,
+        value: impl crate::IntoValue<mount_target::IpAddressType>,
     ) -> Self {
         self.0
-            .set_property("IpAddressType", value.into().into_json());
+            .set_property("IpAddressType", value.into_value().into_json());
         self
     }
 
@@ -960,8 +1004,9 @@ impl MountTarget {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-mounttarget.html#cfn-efs-mounttarget-ipv6address)
-    pub fn ipv6_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Ipv6Address", value.into().into_json());
+    pub fn ipv6_address(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Ipv6Address", value.into_value().into_json());
         self
     }
 }

@@ -14,6 +14,42 @@ pub const TYPES: &[&str] = &[
     "AWS::EKS::PodIdentityAssociation",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::EKS::AccessEntry",
+        <AccessEntry as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EKS::Addon",
+        <Addon as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EKS::Capability",
+        <Capability as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EKS::Cluster",
+        <Cluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EKS::FargateProfile",
+        <FargateProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EKS::IdentityProviderConfig",
+        <IdentityProviderConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EKS::Nodegroup",
+        <Nodegroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EKS::PodIdentityAssociation",
+        <PodIdentityAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::EKS::AccessEntry`.
 ///
 /// Required properties, the arguments of [`AccessEntry::new`]: `ClusterName`, `PrincipalArn`.
@@ -25,13 +61,13 @@ pub struct AccessEntry(crate::Resource);
 impl AccessEntry {
     /// A new `AWS::EKS::AccessEntry` with its required properties.
     pub fn new(
-        cluster_name: impl Into<crate::Value<String>>,
-        principal_arn: impl Into<crate::Value<String>>,
+        cluster_name: impl crate::IntoValue<String>,
+        principal_arn: impl crate::IntoValue<String>,
     ) -> Self {
         AccessEntry(
             crate::Resource::new("AWS::EKS::AccessEntry")
-                .property("ClusterName", cluster_name.into().into_json())
-                .property("PrincipalArn", principal_arn.into().into_json()),
+                .property("ClusterName", cluster_name.into_value().into_json())
+                .property("PrincipalArn", principal_arn.into_value().into_json()),
         )
     }
 
@@ -42,27 +78,27 @@ impl AccessEntry {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-accessentry.html#cfn-eks-accessentry-accesspolicies)
     pub fn access_policies(
         mut self,
-        value: impl Into<crate::Value<Vec<access_entry::AccessPolicy>>>,
+        value: impl crate::IntoValue<Vec<access_entry::AccessPolicy>>,
     ) -> Self {
         self.0
-            .set_property("AccessPolicies", value.into().into_json());
+            .set_property("AccessPolicies", value.into_value().into_json());
         self
     }
 
     /// `KubernetesGroups`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-accessentry.html#cfn-eks-accessentry-kubernetesgroups)
-    pub fn kubernetes_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn kubernetes_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("KubernetesGroups", value.into().into_json());
+            .set_property("KubernetesGroups", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](access_entry::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-accessentry.html#cfn-eks-accessentry-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<access_entry::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<access_entry::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -71,23 +107,29 @@ impl AccessEntry {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-accessentry.html#cfn-eks-accessentry-type)
-    pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+    pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 
     /// `Username`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-accessentry.html#cfn-eks-accessentry-username)
-    pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Username", value.into().into_json());
+    pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Username", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AccessEntry {
     const TYPE_NAME: &'static str = "AWS::EKS::AccessEntry";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterName", "PrincipalArn", "Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -123,12 +165,15 @@ pub mod access_entry {
     impl AccessPolicy {
         /// A new `AccessPolicy` with its required properties.
         pub fn new(
-            access_scope: impl Into<crate::Value<AccessScope>>,
-            policy_arn: impl Into<crate::Value<String>>,
+            access_scope: impl crate::IntoValue<AccessScope>,
+            policy_arn: impl crate::IntoValue<String>,
         ) -> Self {
             AccessPolicy(crate::typed::Properties::from_iter([
-                ("AccessScope".to_owned(), access_scope.into().into_json()),
-                ("PolicyArn".to_owned(), policy_arn.into().into_json()),
+                (
+                    "AccessScope".to_owned(),
+                    access_scope.into_value().into_json(),
+                ),
+                ("PolicyArn".to_owned(), policy_arn.into_value().into_json()),
             ]))
         }
     }
@@ -147,19 +192,19 @@ pub mod access_entry {
 
     impl AccessScope {
         /// A new `AccessScope` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             AccessScope(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Namespaces`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-accessentry-accessscope.html#cfn-eks-accessentry-accessscope-namespaces)
-        pub fn namespaces(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn namespaces(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Namespaces".to_owned(), value.into().into_json());
+                .insert("Namespaces".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -179,12 +224,12 @@ pub mod access_entry {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -225,13 +270,13 @@ pub struct Addon(crate::Resource);
 impl Addon {
     /// A new `AWS::EKS::Addon` with its required properties.
     pub fn new(
-        addon_name: impl Into<crate::Value<String>>,
-        cluster_name: impl Into<crate::Value<String>>,
+        addon_name: impl crate::IntoValue<String>,
+        cluster_name: impl crate::IntoValue<String>,
     ) -> Self {
         Addon(
             crate::Resource::new("AWS::EKS::Addon")
-                .property("AddonName", addon_name.into().into_json())
-                .property("ClusterName", cluster_name.into().into_json()),
+                .property("AddonName", addon_name.into_value().into_json())
+                .property("ClusterName", cluster_name.into_value().into_json()),
         )
     }
 
@@ -240,9 +285,9 @@ impl Addon {
     /// Length: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-addon.html#cfn-eks-addon-addonversion)
-    pub fn addon_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn addon_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AddonVersion", value.into().into_json());
+            .set_property("AddonVersion", value.into_value().into_json());
         self
     }
 
@@ -251,9 +296,9 @@ impl Addon {
     /// Length: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-addon.html#cfn-eks-addon-configurationvalues)
-    pub fn configuration_values(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn configuration_values(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConfigurationValues", value.into().into_json());
+            .set_property("ConfigurationValues", value.into_value().into_json());
         self
     }
 
@@ -264,10 +309,10 @@ impl Addon {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-addon.html#cfn-eks-addon-namespaceconfig)
     pub fn namespace_config(
         mut self,
-        value: impl Into<crate::Value<addon::NamespaceConfig>>,
+        value: impl crate::IntoValue<addon::NamespaceConfig>,
     ) -> Self {
         self.0
-            .set_property("NamespaceConfig", value.into().into_json());
+            .set_property("NamespaceConfig", value.into_value().into_json());
         self
     }
 
@@ -276,19 +321,19 @@ impl Addon {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-addon.html#cfn-eks-addon-podidentityassociations)
     pub fn pod_identity_associations(
         mut self,
-        value: impl Into<crate::Value<Vec<addon::PodIdentityAssociation>>>,
+        value: impl crate::IntoValue<Vec<addon::PodIdentityAssociation>>,
     ) -> Self {
         self.0
-            .set_property("PodIdentityAssociations", value.into().into_json());
+            .set_property("PodIdentityAssociations", value.into_value().into_json());
         self
     }
 
     /// `PreserveOnDelete`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-addon.html#cfn-eks-addon-preserveondelete)
-    pub fn preserve_on_delete(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn preserve_on_delete(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PreserveOnDelete", value.into().into_json());
+            .set_property("PreserveOnDelete", value.into_value().into_json());
         self
     }
 
@@ -299,10 +344,10 @@ impl Addon {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-addon.html#cfn-eks-addon-resolveconflicts)
     pub fn resolve_conflicts(
         mut self,
-        value: impl Into<crate::Value<addon::ResolveConflicts>>,
+        value: impl crate::IntoValue<addon::ResolveConflicts>,
     ) -> Self {
         self.0
-            .set_property("ResolveConflicts", value.into().into_json());
+            .set_property("ResolveConflicts", value.into_value().into_json());
         self
     }
 
@@ -311,24 +356,29 @@ impl Addon {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-addon.html#cfn-eks-addon-serviceaccountrolearn)
-    pub fn service_account_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn service_account_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServiceAccountRoleArn", value.into().into_json());
+            .set_property("ServiceAccountRoleArn", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](addon::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-addon.html#cfn-eks-addon-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<addon::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<addon::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Addon {
     const TYPE_NAME: &'static str = "AWS::EKS::Addon";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AddonName", "ClusterName", "NamespaceConfig"];
 
@@ -364,10 +414,10 @@ pub mod addon {
 
     impl NamespaceConfig {
         /// A new `NamespaceConfig` with its required properties.
-        pub fn new(namespace: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(namespace: impl crate::IntoValue<String>) -> Self {
             NamespaceConfig(crate::typed::Properties::from_iter([(
                 "Namespace".to_owned(),
-                namespace.into().into_json(),
+                namespace.into_value().into_json(),
             )]))
         }
     }
@@ -387,14 +437,14 @@ pub mod addon {
     impl PodIdentityAssociation {
         /// A new `PodIdentityAssociation` with its required properties.
         pub fn new(
-            role_arn: impl Into<crate::Value<String>>,
-            service_account: impl Into<crate::Value<String>>,
+            role_arn: impl crate::IntoValue<String>,
+            service_account: impl crate::IntoValue<String>,
         ) -> Self {
             PodIdentityAssociation(crate::typed::Properties::from_iter([
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
                 (
                     "ServiceAccount".to_owned(),
-                    service_account.into().into_json(),
+                    service_account.into_value().into_json(),
                 ),
             ]))
         }
@@ -415,12 +465,12 @@ pub mod addon {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -464,22 +514,22 @@ pub struct Capability(crate::Resource);
 impl Capability {
     /// A new `AWS::EKS::Capability` with its required properties.
     pub fn new(
-        capability_name: impl Into<crate::Value<String>>,
-        cluster_name: impl Into<crate::Value<String>>,
-        delete_propagation_policy: impl Into<crate::Value<capability::DeletePropagationPolicy>>,
-        role_arn: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<capability::CapabilityType>>,
+        capability_name: impl crate::IntoValue<String>,
+        cluster_name: impl crate::IntoValue<String>,
+        delete_propagation_policy: impl crate::IntoValue<capability::DeletePropagationPolicy>,
+        role_arn: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<capability::CapabilityType>,
     ) -> Self {
         Capability(
             crate::Resource::new("AWS::EKS::Capability")
-                .property("CapabilityName", capability_name.into().into_json())
-                .property("ClusterName", cluster_name.into().into_json())
+                .property("CapabilityName", capability_name.into_value().into_json())
+                .property("ClusterName", cluster_name.into_value().into_json())
                 .property(
                     "DeletePropagationPolicy",
-                    delete_propagation_policy.into().into_json(),
+                    delete_propagation_policy.into_value().into_json(),
                 )
-                .property("RoleArn", role_arn.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -488,25 +538,30 @@ impl Capability {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-capability.html#cfn-eks-capability-configuration)
     pub fn configuration(
         mut self,
-        value: impl Into<crate::Value<capability::CapabilityConfiguration>>,
+        value: impl crate::IntoValue<capability::CapabilityConfiguration>,
     ) -> Self {
         self.0
-            .set_property("Configuration", value.into().into_json());
+            .set_property("Configuration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](capability::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-capability.html#cfn-eks-capability-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<capability::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<capability::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Capability {
     const TYPE_NAME: &'static str = "AWS::EKS::Capability";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "CapabilityName",
         "ClusterName",
@@ -579,28 +634,28 @@ pub mod capability {
 
     impl ArgoCd {
         /// A new `ArgoCd` with its required properties.
-        pub fn new(aws_idc: impl Into<crate::Value<AwsIdc>>) -> Self {
+        pub fn new(aws_idc: impl crate::IntoValue<AwsIdc>) -> Self {
             ArgoCd(crate::typed::Properties::from_iter([(
                 "AwsIdc".to_owned(),
-                aws_idc.into().into_json(),
+                aws_idc.into_value().into_json(),
             )]))
         }
 
         /// `Namespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-capability-argocd.html#cfn-eks-capability-argocd-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NetworkAccess`: [`NetworkAccess`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-capability-argocd.html#cfn-eks-capability-argocd-networkaccess)
-        pub fn network_access(mut self, value: impl Into<crate::Value<NetworkAccess>>) -> Self {
+        pub fn network_access(mut self, value: impl crate::IntoValue<NetworkAccess>) -> Self {
             self.0
-                .insert("NetworkAccess".to_owned(), value.into().into_json());
+                .insert("NetworkAccess".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -609,19 +664,21 @@ pub mod capability {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-capability-argocd.html#cfn-eks-capability-argocd-rbacrolemappings)
         pub fn rbac_role_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<ArgoCdRoleMapping>>>,
+            value: impl crate::IntoValue<Vec<ArgoCdRoleMapping>>,
         ) -> Self {
-            self.0
-                .insert("RbacRoleMappings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RbacRoleMappings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ServerUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-capability-argocd.html#cfn-eks-capability-argocd-serverurl)
-        pub fn server_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn server_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServerUrl".to_owned(), value.into().into_json());
+                .insert("ServerUrl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -641,12 +698,12 @@ pub mod capability {
     impl ArgoCdRoleMapping {
         /// A new `ArgoCdRoleMapping` with its required properties.
         pub fn new(
-            identities: impl Into<crate::Value<Vec<SsoIdentity>>>,
-            role: impl Into<crate::Value<Role>>,
+            identities: impl crate::IntoValue<Vec<SsoIdentity>>,
+            role: impl crate::IntoValue<Role>,
         ) -> Self {
             ArgoCdRoleMapping(crate::typed::Properties::from_iter([
-                ("Identities".to_owned(), identities.into().into_json()),
-                ("Role".to_owned(), role.into().into_json()),
+                ("Identities".to_owned(), identities.into_value().into_json()),
+                ("Role".to_owned(), role.into_value().into_json()),
             ]))
         }
     }
@@ -665,23 +722,20 @@ pub mod capability {
 
     impl AwsIdc {
         /// A new `AwsIdc` with its required properties.
-        pub fn new(idc_instance_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(idc_instance_arn: impl crate::IntoValue<String>) -> Self {
             AwsIdc(crate::typed::Properties::from_iter([(
                 "IdcInstanceArn".to_owned(),
-                idc_instance_arn.into().into_json(),
+                idc_instance_arn.into_value().into_json(),
             )]))
         }
 
         /// `IdcManagedApplicationArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-capability-awsidc.html#cfn-eks-capability-awsidc-idcmanagedapplicationarn)
-        pub fn idc_managed_application_arn(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn idc_managed_application_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "IdcManagedApplicationArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -689,9 +743,9 @@ pub mod capability {
         /// `IdcRegion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-capability-awsidc.html#cfn-eks-capability-awsidc-idcregion)
-        pub fn idc_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn idc_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IdcRegion".to_owned(), value.into().into_json());
+                .insert("IdcRegion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -717,8 +771,9 @@ pub mod capability {
         /// `ArgoCd`: [`ArgoCd`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-capability-capabilityconfiguration.html#cfn-eks-capability-capabilityconfiguration-argocd)
-        pub fn argo_cd(mut self, value: impl Into<crate::Value<ArgoCd>>) -> Self {
-            self.0.insert("ArgoCd".to_owned(), value.into().into_json());
+        pub fn argo_cd(mut self, value: impl crate::IntoValue<ArgoCd>) -> Self {
+            self.0
+                .insert("ArgoCd".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -744,9 +799,9 @@ pub mod capability {
         /// `VpceIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-capability-networkaccess.html#cfn-eks-capability-networkaccess-vpceids)
-        pub fn vpce_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn vpce_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("VpceIds".to_owned(), value.into().into_json());
+                .insert("VpceIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -765,13 +820,10 @@ pub mod capability {
 
     impl SsoIdentity {
         /// A new `SsoIdentity` with its required properties.
-        pub fn new(
-            id: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<Type>>,
-        ) -> Self {
+        pub fn new(id: impl crate::IntoValue<String>, r#type: impl crate::IntoValue<Type>) -> Self {
             SsoIdentity(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -791,12 +843,12 @@ pub mod capability {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -894,25 +946,25 @@ pub struct Cluster(crate::Resource);
 impl Cluster {
     /// A new `AWS::EKS::Cluster` with its required properties.
     pub fn new(
-        resources_vpc_config: impl Into<crate::Value<cluster::ResourcesVpcConfig>>,
-        role_arn: impl Into<crate::Value<String>>,
+        resources_vpc_config: impl crate::IntoValue<cluster::ResourcesVpcConfig>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Cluster(
             crate::Resource::new("AWS::EKS::Cluster")
                 .property(
                     "ResourcesVpcConfig",
-                    resources_vpc_config.into().into_json(),
+                    resources_vpc_config.into_value().into_json(),
                 )
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
     /// `AccessConfig`: [`AccessConfig`](cluster::AccessConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-accessconfig)
-    pub fn access_config(mut self, value: impl Into<crate::Value<cluster::AccessConfig>>) -> Self {
+    pub fn access_config(mut self, value: impl crate::IntoValue<cluster::AccessConfig>) -> Self {
         self.0
-            .set_property("AccessConfig", value.into().into_json());
+            .set_property("AccessConfig", value.into_value().into_json());
         self
     }
 
@@ -921,21 +973,18 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-bootstrapselfmanagedaddons)
-    pub fn bootstrap_self_managed_addons(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn bootstrap_self_managed_addons(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("BootstrapSelfManagedAddons", value.into().into_json());
+            .set_property("BootstrapSelfManagedAddons", value.into_value().into_json());
         self
     }
 
     /// `ComputeConfig`: [`ComputeConfig`](cluster::ComputeConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-computeconfig)
-    pub fn compute_config(
-        mut self,
-        value: impl Into<crate::Value<cluster::ComputeConfig>>,
-    ) -> Self {
+    pub fn compute_config(mut self, value: impl crate::IntoValue<cluster::ComputeConfig>) -> Self {
         self.0
-            .set_property("ComputeConfig", value.into().into_json());
+            .set_property("ComputeConfig", value.into_value().into_json());
         self
     }
 
@@ -944,19 +993,19 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-controlplanescalingconfig)
     pub fn control_plane_scaling_config(
         mut self,
-        value: impl Into<crate::Value<cluster::ControlPlaneScalingConfig>>,
+        value: impl crate::IntoValue<cluster::ControlPlaneScalingConfig>,
     ) -> Self {
         self.0
-            .set_property("ControlPlaneScalingConfig", value.into().into_json());
+            .set_property("ControlPlaneScalingConfig", value.into_value().into_json());
         self
     }
 
     /// `DeletionProtection`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-deletionprotection)
-    pub fn deletion_protection(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deletion_protection(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeletionProtection", value.into().into_json());
+            .set_property("DeletionProtection", value.into_value().into_json());
         self
     }
 
@@ -969,10 +1018,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-encryptionconfig)
     pub fn encryption_config(
         mut self,
-        value: impl Into<crate::Value<Vec<cluster::EncryptionConfig>>>,
+        value: impl crate::IntoValue<Vec<cluster::EncryptionConfig>>,
     ) -> Self {
         self.0
-            .set_property("EncryptionConfig", value.into().into_json());
+            .set_property("EncryptionConfig", value.into_value().into_json());
         self
     }
 
@@ -981,8 +1030,8 @@ impl Cluster {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-force)
-    pub fn force(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Force", value.into().into_json());
+    pub fn force(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property("Force", value.into_value().into_json());
         self
     }
 
@@ -991,18 +1040,19 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-kubernetesnetworkconfig)
     pub fn kubernetes_network_config(
         mut self,
-        value: impl Into<crate::Value<cluster::KubernetesNetworkConfig>>,
+        value: impl crate::IntoValue<cluster::KubernetesNetworkConfig>,
     ) -> Self {
         self.0
-            .set_property("KubernetesNetworkConfig", value.into().into_json());
+            .set_property("KubernetesNetworkConfig", value.into_value().into_json());
         self
     }
 
     /// `Logging`: [`Logging`](cluster::Logging).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-logging)
-    pub fn logging(mut self, value: impl Into<crate::Value<cluster::Logging>>) -> Self {
-        self.0.set_property("Logging", value.into().into_json());
+    pub fn logging(mut self, value: impl crate::IntoValue<cluster::Logging>) -> Self {
+        self.0
+            .set_property("Logging", value.into_value().into_json());
         self
     }
 
@@ -1015,8 +1065,8 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1025,12 +1075,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-outpostconfig)
-    pub fn outpost_config(
-        mut self,
-        value: impl Into<crate::Value<cluster::OutpostConfig>>,
-    ) -> Self {
+    pub fn outpost_config(mut self, value: impl crate::IntoValue<cluster::OutpostConfig>) -> Self {
         self.0
-            .set_property("OutpostConfig", value.into().into_json());
+            .set_property("OutpostConfig", value.into_value().into_json());
         self
     }
 
@@ -1039,42 +1086,36 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-remotenetworkconfig)
     pub fn remote_network_config(
         mut self,
-        value: impl Into<crate::Value<cluster::RemoteNetworkConfig>>,
+        value: impl crate::IntoValue<cluster::RemoteNetworkConfig>,
     ) -> Self {
         self.0
-            .set_property("RemoteNetworkConfig", value.into().into_json());
+            .set_property("RemoteNetworkConfig", value.into_value().into_json());
         self
     }
 
     /// `StorageConfig`: [`StorageConfig`](cluster::StorageConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-storageconfig)
-    pub fn storage_config(
-        mut self,
-        value: impl Into<crate::Value<cluster::StorageConfig>>,
-    ) -> Self {
+    pub fn storage_config(mut self, value: impl crate::IntoValue<cluster::StorageConfig>) -> Self {
         self.0
-            .set_property("StorageConfig", value.into().into_json());
+            .set_property("StorageConfig", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](cluster::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `UpgradePolicy`: [`UpgradePolicy`](cluster::UpgradePolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-upgradepolicy)
-    pub fn upgrade_policy(
-        mut self,
-        value: impl Into<crate::Value<cluster::UpgradePolicy>>,
-    ) -> Self {
+    pub fn upgrade_policy(mut self, value: impl crate::IntoValue<cluster::UpgradePolicy>) -> Self {
         self.0
-            .set_property("UpgradePolicy", value.into().into_json());
+            .set_property("UpgradePolicy", value.into_value().into_json());
         self
     }
 
@@ -1083,8 +1124,9 @@ impl Cluster {
     /// Pattern: `1\.\d\d`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-version)
-    pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Version", value.into().into_json());
+    pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Version", value.into_value().into_json());
         self
     }
 
@@ -1093,17 +1135,22 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-cluster.html#cfn-eks-cluster-zonalshiftconfig)
     pub fn zonal_shift_config(
         mut self,
-        value: impl Into<crate::Value<cluster::ZonalShiftConfig>>,
+        value: impl crate::IntoValue<cluster::ZonalShiftConfig>,
     ) -> Self {
         self.0
-            .set_property("ZonalShiftConfig", value.into().into_json());
+            .set_property("ZonalShiftConfig", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Cluster {
     const TYPE_NAME: &'static str = "AWS::EKS::Cluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AccessConfig.BootstrapClusterCreatorAdminPermissions",
         "BootstrapSelfManagedAddons",
@@ -1191,10 +1238,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-accessconfig.html#cfn-eks-cluster-accessconfig-authenticationmode)
         pub fn authentication_mode(
             mut self,
-            value: impl Into<crate::Value<AuthenticationMode>>,
+            value: impl crate::IntoValue<AuthenticationMode>,
         ) -> Self {
-            self.0
-                .insert("AuthenticationMode".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AuthenticationMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1203,11 +1252,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-accessconfig.html#cfn-eks-cluster-accessconfig-bootstrapclustercreatoradminpermissions)
         pub fn bootstrap_cluster_creator_admin_permissions(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "BootstrapClusterCreatorAdminPermissions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1234,9 +1283,9 @@ pub mod cluster {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-blockstorage.html#cfn-eks-cluster-blockstorage-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1264,10 +1313,10 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-clusterlogging.html#cfn-eks-cluster-clusterlogging-enabledtypes)
         pub fn enabled_types(
             mut self,
-            value: impl Into<crate::Value<Vec<LoggingTypeConfig>>>,
+            value: impl crate::IntoValue<Vec<LoggingTypeConfig>>,
         ) -> Self {
             self.0
-                .insert("EnabledTypes".to_owned(), value.into().into_json());
+                .insert("EnabledTypes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1293,27 +1342,27 @@ pub mod cluster {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-computeconfig.html#cfn-eks-cluster-computeconfig-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NodePools`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-computeconfig.html#cfn-eks-cluster-computeconfig-nodepools)
-        pub fn node_pools(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn node_pools(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("NodePools".to_owned(), value.into().into_json());
+                .insert("NodePools".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NodeRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-computeconfig.html#cfn-eks-cluster-computeconfig-noderolearn)
-        pub fn node_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn node_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NodeRoleArn".to_owned(), value.into().into_json());
+                .insert("NodeRoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1339,9 +1388,9 @@ pub mod cluster {
         /// `GroupName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-controlplaneplacement.html#cfn-eks-cluster-controlplaneplacement-groupname)
-        pub fn group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GroupName".to_owned(), value.into().into_json());
+                .insert("GroupName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1367,8 +1416,9 @@ pub mod cluster {
         /// `Tier`: [`Tier`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-controlplanescalingconfig.html#cfn-eks-cluster-controlplanescalingconfig-tier)
-        pub fn tier(mut self, value: impl Into<crate::Value<Tier>>) -> Self {
-            self.0.insert("Tier".to_owned(), value.into().into_json());
+        pub fn tier(mut self, value: impl crate::IntoValue<Tier>) -> Self {
+            self.0
+                .insert("Tier".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1394,9 +1444,9 @@ pub mod cluster {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-elasticloadbalancing.html#cfn-eks-cluster-elasticloadbalancing-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1422,18 +1472,18 @@ pub mod cluster {
         /// `Provider`: [`Provider`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-encryptionconfig.html#cfn-eks-cluster-encryptionconfig-provider)
-        pub fn provider(mut self, value: impl Into<crate::Value<Provider>>) -> Self {
+        pub fn provider(mut self, value: impl crate::IntoValue<Provider>) -> Self {
             self.0
-                .insert("Provider".to_owned(), value.into().into_json());
+                .insert("Provider".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Resources`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-encryptionconfig.html#cfn-eks-cluster-encryptionconfig-resources)
-        pub fn resources(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn resources(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Resources".to_owned(), value.into().into_json());
+                .insert("Resources".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1461,37 +1511,39 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-kubernetesnetworkconfig.html#cfn-eks-cluster-kubernetesnetworkconfig-elasticloadbalancing)
         pub fn elastic_load_balancing(
             mut self,
-            value: impl Into<crate::Value<ElasticLoadBalancing>>,
+            value: impl crate::IntoValue<ElasticLoadBalancing>,
         ) -> Self {
-            self.0
-                .insert("ElasticLoadBalancing".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ElasticLoadBalancing".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IpFamily`: [`IpFamily`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-kubernetesnetworkconfig.html#cfn-eks-cluster-kubernetesnetworkconfig-ipfamily)
-        pub fn ip_family(mut self, value: impl Into<crate::Value<IpFamily>>) -> Self {
+        pub fn ip_family(mut self, value: impl crate::IntoValue<IpFamily>) -> Self {
             self.0
-                .insert("IpFamily".to_owned(), value.into().into_json());
+                .insert("IpFamily".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ServiceIpv4Cidr`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-kubernetesnetworkconfig.html#cfn-eks-cluster-kubernetesnetworkconfig-serviceipv4cidr)
-        pub fn service_ipv4_cidr(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn service_ipv4_cidr(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServiceIpv4Cidr".to_owned(), value.into().into_json());
+                .insert("ServiceIpv4Cidr".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ServiceIpv6Cidr`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-kubernetesnetworkconfig.html#cfn-eks-cluster-kubernetesnetworkconfig-serviceipv6cidr)
-        pub fn service_ipv6_cidr(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn service_ipv6_cidr(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServiceIpv6Cidr".to_owned(), value.into().into_json());
+                .insert("ServiceIpv6Cidr".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1517,9 +1569,9 @@ pub mod cluster {
         /// `ClusterLogging`: [`ClusterLogging`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-logging.html#cfn-eks-cluster-logging-clusterlogging)
-        pub fn cluster_logging(mut self, value: impl Into<crate::Value<ClusterLogging>>) -> Self {
+        pub fn cluster_logging(mut self, value: impl crate::IntoValue<ClusterLogging>) -> Self {
             self.0
-                .insert("ClusterLogging".to_owned(), value.into().into_json());
+                .insert("ClusterLogging".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1545,8 +1597,9 @@ pub mod cluster {
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-loggingtypeconfig.html#cfn-eks-cluster-loggingtypeconfig-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1566,15 +1619,18 @@ pub mod cluster {
     impl OutpostConfig {
         /// A new `OutpostConfig` with its required properties.
         pub fn new(
-            control_plane_instance_type: impl Into<crate::Value<String>>,
-            outpost_arns: impl Into<crate::Value<Vec<String>>>,
+            control_plane_instance_type: impl crate::IntoValue<String>,
+            outpost_arns: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             OutpostConfig(crate::typed::Properties::from_iter([
                 (
                     "ControlPlaneInstanceType".to_owned(),
-                    control_plane_instance_type.into().into_json(),
+                    control_plane_instance_type.into_value().into_json(),
                 ),
-                ("OutpostArns".to_owned(), outpost_arns.into().into_json()),
+                (
+                    "OutpostArns".to_owned(),
+                    outpost_arns.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -1583,10 +1639,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-outpostconfig.html#cfn-eks-cluster-outpostconfig-controlplaneplacement)
         pub fn control_plane_placement(
             mut self,
-            value: impl Into<crate::Value<ControlPlanePlacement>>,
+            value: impl crate::IntoValue<ControlPlanePlacement>,
         ) -> Self {
-            self.0
-                .insert("ControlPlanePlacement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ControlPlanePlacement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1612,8 +1670,9 @@ pub mod cluster {
         /// `KeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-provider.html#cfn-eks-cluster-provider-keyarn)
-        pub fn key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KeyArn".to_owned(), value.into().into_json());
+        pub fn key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1641,10 +1700,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-remotenetworkconfig.html#cfn-eks-cluster-remotenetworkconfig-remotenodenetworks)
         pub fn remote_node_networks(
             mut self,
-            value: impl Into<crate::Value<Vec<RemoteNodeNetwork>>>,
+            value: impl crate::IntoValue<Vec<RemoteNodeNetwork>>,
         ) -> Self {
-            self.0
-                .insert("RemoteNodeNetworks".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RemoteNodeNetworks".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1653,10 +1714,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-remotenetworkconfig.html#cfn-eks-cluster-remotenetworkconfig-remotepodnetworks)
         pub fn remote_pod_networks(
             mut self,
-            value: impl Into<crate::Value<Vec<RemotePodNetwork>>>,
+            value: impl crate::IntoValue<Vec<RemotePodNetwork>>,
         ) -> Self {
-            self.0
-                .insert("RemotePodNetworks".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RemotePodNetworks".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1675,10 +1738,10 @@ pub mod cluster {
 
     impl RemoteNodeNetwork {
         /// A new `RemoteNodeNetwork` with its required properties.
-        pub fn new(cidrs: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(cidrs: impl crate::IntoValue<Vec<String>>) -> Self {
             RemoteNodeNetwork(crate::typed::Properties::from_iter([(
                 "Cidrs".to_owned(),
-                cidrs.into().into_json(),
+                cidrs.into_value().into_json(),
             )]))
         }
     }
@@ -1697,10 +1760,10 @@ pub mod cluster {
 
     impl RemotePodNetwork {
         /// A new `RemotePodNetwork` with its required properties.
-        pub fn new(cidrs: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(cidrs: impl crate::IntoValue<Vec<String>>) -> Self {
             RemotePodNetwork(crate::typed::Properties::from_iter([(
                 "Cidrs".to_owned(),
-                cidrs.into().into_json(),
+                cidrs.into_value().into_json(),
             )]))
         }
     }
@@ -1719,46 +1782,54 @@ pub mod cluster {
 
     impl ResourcesVpcConfig {
         /// A new `ResourcesVpcConfig` with its required properties.
-        pub fn new(subnet_ids: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(subnet_ids: impl crate::IntoValue<Vec<String>>) -> Self {
             ResourcesVpcConfig(crate::typed::Properties::from_iter([(
                 "SubnetIds".to_owned(),
-                subnet_ids.into().into_json(),
+                subnet_ids.into_value().into_json(),
             )]))
         }
 
         /// `EndpointPrivateAccess`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-resourcesvpcconfig.html#cfn-eks-cluster-resourcesvpcconfig-endpointprivateaccess)
-        pub fn endpoint_private_access(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EndpointPrivateAccess".to_owned(), value.into().into_json());
+        pub fn endpoint_private_access(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EndpointPrivateAccess".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EndpointPublicAccess`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-resourcesvpcconfig.html#cfn-eks-cluster-resourcesvpcconfig-endpointpublicaccess)
-        pub fn endpoint_public_access(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EndpointPublicAccess".to_owned(), value.into().into_json());
+        pub fn endpoint_public_access(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EndpointPublicAccess".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PublicAccessCidrs`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-resourcesvpcconfig.html#cfn-eks-cluster-resourcesvpcconfig-publicaccesscidrs)
-        pub fn public_access_cidrs(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("PublicAccessCidrs".to_owned(), value.into().into_json());
+        pub fn public_access_cidrs(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "PublicAccessCidrs".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SecurityGroupIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-resourcesvpcconfig.html#cfn-eks-cluster-resourcesvpcconfig-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1784,9 +1855,9 @@ pub mod cluster {
         /// `BlockStorage`: [`BlockStorage`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-storageconfig.html#cfn-eks-cluster-storageconfig-blockstorage)
-        pub fn block_storage(mut self, value: impl Into<crate::Value<BlockStorage>>) -> Self {
+        pub fn block_storage(mut self, value: impl crate::IntoValue<BlockStorage>) -> Self {
             self.0
-                .insert("BlockStorage".to_owned(), value.into().into_json());
+                .insert("BlockStorage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1806,12 +1877,12 @@ pub mod cluster {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1837,9 +1908,9 @@ pub mod cluster {
         /// `SupportType`: [`SupportType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-upgradepolicy.html#cfn-eks-cluster-upgradepolicy-supporttype)
-        pub fn support_type(mut self, value: impl Into<crate::Value<SupportType>>) -> Self {
+        pub fn support_type(mut self, value: impl crate::IntoValue<SupportType>) -> Self {
             self.0
-                .insert("SupportType".to_owned(), value.into().into_json());
+                .insert("SupportType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1865,9 +1936,9 @@ pub mod cluster {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-cluster-zonalshiftconfig.html#cfn-eks-cluster-zonalshiftconfig-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2004,18 +2075,18 @@ pub struct FargateProfile(crate::Resource);
 impl FargateProfile {
     /// A new `AWS::EKS::FargateProfile` with its required properties.
     pub fn new(
-        cluster_name: impl Into<crate::Value<String>>,
-        pod_execution_role_arn: impl Into<crate::Value<String>>,
-        selectors: impl Into<crate::Value<Vec<fargate_profile::Selector>>>,
+        cluster_name: impl crate::IntoValue<String>,
+        pod_execution_role_arn: impl crate::IntoValue<String>,
+        selectors: impl crate::IntoValue<Vec<fargate_profile::Selector>>,
     ) -> Self {
         FargateProfile(
             crate::Resource::new("AWS::EKS::FargateProfile")
-                .property("ClusterName", cluster_name.into().into_json())
+                .property("ClusterName", cluster_name.into_value().into_json())
                 .property(
                     "PodExecutionRoleArn",
-                    pod_execution_role_arn.into().into_json(),
+                    pod_execution_role_arn.into_value().into_json(),
                 )
-                .property("Selectors", selectors.into().into_json()),
+                .property("Selectors", selectors.into_value().into_json()),
         )
     }
 
@@ -2026,9 +2097,9 @@ impl FargateProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-fargateprofile.html#cfn-eks-fargateprofile-fargateprofilename)
-    pub fn fargate_profile_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn fargate_profile_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FargateProfileName", value.into().into_json());
+            .set_property("FargateProfileName", value.into_value().into_json());
         self
     }
 
@@ -2037,23 +2108,29 @@ impl FargateProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-fargateprofile.html#cfn-eks-fargateprofile-subnets)
-    pub fn subnets(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Subnets", value.into().into_json());
+    pub fn subnets(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Subnets", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](fargate_profile::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-fargateprofile.html#cfn-eks-fargateprofile-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<fargate_profile::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<fargate_profile::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for FargateProfile {
     const TYPE_NAME: &'static str = "AWS::EKS::FargateProfile";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ClusterName",
         "FargateProfileName",
@@ -2095,12 +2172,12 @@ pub mod fargate_profile {
     impl Label {
         /// A new `Label` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Label(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2119,18 +2196,19 @@ pub mod fargate_profile {
 
     impl Selector {
         /// A new `Selector` with its required properties.
-        pub fn new(namespace: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(namespace: impl crate::IntoValue<String>) -> Self {
             Selector(crate::typed::Properties::from_iter([(
                 "Namespace".to_owned(),
-                namespace.into().into_json(),
+                namespace.into_value().into_json(),
             )]))
         }
 
         /// `Labels`: list of [`Label`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-fargateprofile-selector.html#cfn-eks-fargateprofile-selector-labels)
-        pub fn labels(mut self, value: impl Into<crate::Value<Vec<Label>>>) -> Self {
-            self.0.insert("Labels".to_owned(), value.into().into_json());
+        pub fn labels(mut self, value: impl crate::IntoValue<Vec<Label>>) -> Self {
+            self.0
+                .insert("Labels".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2150,12 +2228,12 @@ pub mod fargate_profile {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2178,13 +2256,13 @@ pub struct IdentityProviderConfig(crate::Resource);
 impl IdentityProviderConfig {
     /// A new `AWS::EKS::IdentityProviderConfig` with its required properties.
     pub fn new(
-        cluster_name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<identity_provider_config::Type>>,
+        cluster_name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<identity_provider_config::Type>,
     ) -> Self {
         IdentityProviderConfig(
             crate::Resource::new("AWS::EKS::IdentityProviderConfig")
-                .property("ClusterName", cluster_name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("ClusterName", cluster_name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -2193,9 +2271,9 @@ impl IdentityProviderConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-identityproviderconfig.html#cfn-eks-identityproviderconfig-identityproviderconfigname)
-    pub fn identity_provider_config_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn identity_provider_config_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IdentityProviderConfigName", value.into().into_json());
+            .set_property("IdentityProviderConfigName", value.into_value().into_json());
         self
     }
 
@@ -2206,9 +2284,9 @@ impl IdentityProviderConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-identityproviderconfig.html#cfn-eks-identityproviderconfig-oidc)
     pub fn oidc(
         mut self,
-        value: impl Into<crate::Value<identity_provider_config::OidcIdentityProviderConfig>>,
+        value: impl crate::IntoValue<identity_provider_config::OidcIdentityProviderConfig>,
     ) -> Self {
-        self.0.set_property("Oidc", value.into().into_json());
+        self.0.set_property("Oidc", value.into_value().into_json());
         self
     }
 
@@ -2217,16 +2295,21 @@ impl IdentityProviderConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-identityproviderconfig.html#cfn-eks-identityproviderconfig-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<identity_provider_config::Tag>>>,
+        value: impl crate::IntoValue<Vec<identity_provider_config::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for IdentityProviderConfig {
     const TYPE_NAME: &'static str = "AWS::EKS::IdentityProviderConfig";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ClusterName", "IdentityProviderConfigName", "Oidc", "Type"];
 
@@ -2263,60 +2346,57 @@ pub mod identity_provider_config {
     impl OidcIdentityProviderConfig {
         /// A new `OidcIdentityProviderConfig` with its required properties.
         pub fn new(
-            client_id: impl Into<crate::Value<String>>,
-            issuer_url: impl Into<crate::Value<String>>,
+            client_id: impl crate::IntoValue<String>,
+            issuer_url: impl crate::IntoValue<String>,
         ) -> Self {
             OidcIdentityProviderConfig(crate::typed::Properties::from_iter([
-                ("ClientId".to_owned(), client_id.into().into_json()),
-                ("IssuerUrl".to_owned(), issuer_url.into().into_json()),
+                ("ClientId".to_owned(), client_id.into_value().into_json()),
+                ("IssuerUrl".to_owned(), issuer_url.into_value().into_json()),
             ]))
         }
 
         /// `GroupsClaim`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-identityproviderconfig-oidcidentityproviderconfig.html#cfn-eks-identityproviderconfig-oidcidentityproviderconfig-groupsclaim)
-        pub fn groups_claim(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn groups_claim(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GroupsClaim".to_owned(), value.into().into_json());
+                .insert("GroupsClaim".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GroupsPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-identityproviderconfig-oidcidentityproviderconfig.html#cfn-eks-identityproviderconfig-oidcidentityproviderconfig-groupsprefix)
-        pub fn groups_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn groups_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GroupsPrefix".to_owned(), value.into().into_json());
+                .insert("GroupsPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RequiredClaims`: list of [`RequiredClaim`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-identityproviderconfig-oidcidentityproviderconfig.html#cfn-eks-identityproviderconfig-oidcidentityproviderconfig-requiredclaims)
-        pub fn required_claims(
-            mut self,
-            value: impl Into<crate::Value<Vec<RequiredClaim>>>,
-        ) -> Self {
+        pub fn required_claims(mut self, value: impl crate::IntoValue<Vec<RequiredClaim>>) -> Self {
             self.0
-                .insert("RequiredClaims".to_owned(), value.into().into_json());
+                .insert("RequiredClaims".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UsernameClaim`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-identityproviderconfig-oidcidentityproviderconfig.html#cfn-eks-identityproviderconfig-oidcidentityproviderconfig-usernameclaim)
-        pub fn username_claim(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn username_claim(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UsernameClaim".to_owned(), value.into().into_json());
+                .insert("UsernameClaim".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UsernamePrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-identityproviderconfig-oidcidentityproviderconfig.html#cfn-eks-identityproviderconfig-oidcidentityproviderconfig-usernameprefix)
-        pub fn username_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn username_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UsernamePrefix".to_owned(), value.into().into_json());
+                .insert("UsernamePrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2336,12 +2416,12 @@ pub mod identity_provider_config {
     impl RequiredClaim {
         /// A new `RequiredClaim` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             RequiredClaim(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2361,12 +2441,12 @@ pub mod identity_provider_config {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2404,15 +2484,15 @@ pub struct Nodegroup(crate::Resource);
 impl Nodegroup {
     /// A new `AWS::EKS::Nodegroup` with its required properties.
     pub fn new(
-        cluster_name: impl Into<crate::Value<String>>,
-        node_role: impl Into<crate::Value<String>>,
-        subnets: impl Into<crate::Value<Vec<String>>>,
+        cluster_name: impl crate::IntoValue<String>,
+        node_role: impl crate::IntoValue<String>,
+        subnets: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         Nodegroup(
             crate::Resource::new("AWS::EKS::Nodegroup")
-                .property("ClusterName", cluster_name.into().into_json())
-                .property("NodeRole", node_role.into().into_json())
-                .property("Subnets", subnets.into().into_json()),
+                .property("ClusterName", cluster_name.into_value().into_json())
+                .property("NodeRole", node_role.into_value().into_json())
+                .property("Subnets", subnets.into_value().into_json()),
         )
     }
 
@@ -2421,8 +2501,9 @@ impl Nodegroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-amitype)
-    pub fn ami_type(mut self, value: impl Into<crate::Value<nodegroup::AmiType>>) -> Self {
-        self.0.set_property("AmiType", value.into().into_json());
+    pub fn ami_type(mut self, value: impl crate::IntoValue<nodegroup::AmiType>) -> Self {
+        self.0
+            .set_property("AmiType", value.into_value().into_json());
         self
     }
 
@@ -2431,12 +2512,9 @@ impl Nodegroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-capacitytype)
-    pub fn capacity_type(
-        mut self,
-        value: impl Into<crate::Value<nodegroup::CapacityType>>,
-    ) -> Self {
+    pub fn capacity_type(mut self, value: impl crate::IntoValue<nodegroup::CapacityType>) -> Self {
         self.0
-            .set_property("CapacityType", value.into().into_json());
+            .set_property("CapacityType", value.into_value().into_json());
         self
     }
 
@@ -2445,8 +2523,9 @@ impl Nodegroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-disksize)
-    pub fn disk_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("DiskSize", value.into().into_json());
+    pub fn disk_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("DiskSize", value.into_value().into_json());
         self
     }
 
@@ -2455,9 +2534,9 @@ impl Nodegroup {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-forceupdateenabled)
-    pub fn force_update_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn force_update_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ForceUpdateEnabled", value.into().into_json());
+            .set_property("ForceUpdateEnabled", value.into_value().into_json());
         self
     }
 
@@ -2466,9 +2545,9 @@ impl Nodegroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-instancetypes)
-    pub fn instance_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn instance_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("InstanceTypes", value.into().into_json());
+            .set_property("InstanceTypes", value.into_value().into_json());
         self
     }
 
@@ -2477,9 +2556,10 @@ impl Nodegroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-labels)
     pub fn labels(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Labels", value.into().into_json());
+        self.0
+            .set_property("Labels", value.into_value().into_json());
         self
     }
 
@@ -2488,10 +2568,10 @@ impl Nodegroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-launchtemplate)
     pub fn launch_template(
         mut self,
-        value: impl Into<crate::Value<nodegroup::LaunchTemplateSpecification>>,
+        value: impl crate::IntoValue<nodegroup::LaunchTemplateSpecification>,
     ) -> Self {
         self.0
-            .set_property("LaunchTemplate", value.into().into_json());
+            .set_property("LaunchTemplate", value.into_value().into_json());
         self
     }
 
@@ -2500,10 +2580,10 @@ impl Nodegroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-noderepairconfig)
     pub fn node_repair_config(
         mut self,
-        value: impl Into<crate::Value<nodegroup::NodeRepairConfig>>,
+        value: impl crate::IntoValue<nodegroup::NodeRepairConfig>,
     ) -> Self {
         self.0
-            .set_property("NodeRepairConfig", value.into().into_json());
+            .set_property("NodeRepairConfig", value.into_value().into_json());
         self
     }
 
@@ -2514,18 +2594,18 @@ impl Nodegroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-nodegroupname)
-    pub fn nodegroup_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn nodegroup_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NodegroupName", value.into().into_json());
+            .set_property("NodegroupName", value.into_value().into_json());
         self
     }
 
     /// `ReleaseVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-releaseversion)
-    pub fn release_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn release_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ReleaseVersion", value.into().into_json());
+            .set_property("ReleaseVersion", value.into_value().into_json());
         self
     }
 
@@ -2534,12 +2614,9 @@ impl Nodegroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-remoteaccess)
-    pub fn remote_access(
-        mut self,
-        value: impl Into<crate::Value<nodegroup::RemoteAccess>>,
-    ) -> Self {
+    pub fn remote_access(mut self, value: impl crate::IntoValue<nodegroup::RemoteAccess>) -> Self {
         self.0
-            .set_property("RemoteAccess", value.into().into_json());
+            .set_property("RemoteAccess", value.into_value().into_json());
         self
     }
 
@@ -2548,10 +2625,10 @@ impl Nodegroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-scalingconfig)
     pub fn scaling_config(
         mut self,
-        value: impl Into<crate::Value<nodegroup::ScalingConfig>>,
+        value: impl crate::IntoValue<nodegroup::ScalingConfig>,
     ) -> Self {
         self.0
-            .set_property("ScalingConfig", value.into().into_json());
+            .set_property("ScalingConfig", value.into_value().into_json());
         self
     }
 
@@ -2560,37 +2637,36 @@ impl Nodegroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Taints`: list of [`Taint`](nodegroup::Taint).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-taints)
-    pub fn taints(mut self, value: impl Into<crate::Value<Vec<nodegroup::Taint>>>) -> Self {
-        self.0.set_property("Taints", value.into().into_json());
+    pub fn taints(mut self, value: impl crate::IntoValue<Vec<nodegroup::Taint>>) -> Self {
+        self.0
+            .set_property("Taints", value.into_value().into_json());
         self
     }
 
     /// `UpdateConfig`: [`UpdateConfig`](nodegroup::UpdateConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-updateconfig)
-    pub fn update_config(
-        mut self,
-        value: impl Into<crate::Value<nodegroup::UpdateConfig>>,
-    ) -> Self {
+    pub fn update_config(mut self, value: impl crate::IntoValue<nodegroup::UpdateConfig>) -> Self {
         self.0
-            .set_property("UpdateConfig", value.into().into_json());
+            .set_property("UpdateConfig", value.into_value().into_json());
         self
     }
 
     /// `Version`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-version)
-    pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Version", value.into().into_json());
+    pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Version", value.into_value().into_json());
         self
     }
 
@@ -2599,10 +2675,10 @@ impl Nodegroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-warmpoolconfig)
     pub fn warm_pool_config(
         mut self,
-        value: impl Into<crate::Value<nodegroup::WarmPoolConfig>>,
+        value: impl crate::IntoValue<nodegroup::WarmPoolConfig>,
     ) -> Self {
         self.0
-            .set_property("WarmPoolConfig", value.into().into_json());
+            .set_property("WarmPoolConfig", value.into_value().into_json());
         self
     }
 }
@@ -2668,8 +2744,9 @@ pub mod nodegroup {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-launchtemplatespecification.html#cfn-eks-nodegroup-launchtemplatespecification-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2678,8 +2755,9 @@ pub mod nodegroup {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-launchtemplatespecification.html#cfn-eks-nodegroup-launchtemplatespecification-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2688,9 +2766,9 @@ pub mod nodegroup {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-launchtemplatespecification.html#cfn-eks-nodegroup-launchtemplatespecification-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2716,9 +2794,9 @@ pub mod nodegroup {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-noderepairconfig.html#cfn-eks-nodegroup-noderepairconfig-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2729,11 +2807,11 @@ pub mod nodegroup {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-noderepairconfig.html#cfn-eks-nodegroup-noderepairconfig-maxparallelnodesrepairedcount)
         pub fn max_parallel_nodes_repaired_count(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaxParallelNodesRepairedCount".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2745,11 +2823,11 @@ pub mod nodegroup {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-noderepairconfig.html#cfn-eks-nodegroup-noderepairconfig-maxparallelnodesrepairedpercentage)
         pub fn max_parallel_nodes_repaired_percentage(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaxParallelNodesRepairedPercentage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2761,11 +2839,11 @@ pub mod nodegroup {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-noderepairconfig.html#cfn-eks-nodegroup-noderepairconfig-maxunhealthynodethresholdcount)
         pub fn max_unhealthy_node_threshold_count(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaxUnhealthyNodeThresholdCount".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2777,11 +2855,11 @@ pub mod nodegroup {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-noderepairconfig.html#cfn-eks-nodegroup-noderepairconfig-maxunhealthynodethresholdpercentage)
         pub fn max_unhealthy_node_threshold_percentage(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaxUnhealthyNodeThresholdPercentage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2791,11 +2869,11 @@ pub mod nodegroup {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-noderepairconfig.html#cfn-eks-nodegroup-noderepairconfig-noderepairconfigoverrides)
         pub fn node_repair_config_overrides(
             mut self,
-            value: impl Into<crate::Value<Vec<NodeRepairConfigOverrides>>>,
+            value: impl crate::IntoValue<Vec<NodeRepairConfigOverrides>>,
         ) -> Self {
             self.0.insert(
                 "NodeRepairConfigOverrides".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2824,19 +2902,21 @@ pub mod nodegroup {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-noderepairconfigoverrides.html#cfn-eks-nodegroup-noderepairconfigoverrides-minrepairwaittimemins)
-        pub fn min_repair_wait_time_mins(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MinRepairWaitTimeMins".to_owned(), value.into().into_json());
+        pub fn min_repair_wait_time_mins(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MinRepairWaitTimeMins".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NodeMonitoringCondition`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-noderepairconfigoverrides.html#cfn-eks-nodegroup-noderepairconfigoverrides-nodemonitoringcondition)
-        pub fn node_monitoring_condition(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn node_monitoring_condition(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "NodeMonitoringCondition".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2844,18 +2924,20 @@ pub mod nodegroup {
         /// `NodeUnhealthyReason`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-noderepairconfigoverrides.html#cfn-eks-nodegroup-noderepairconfigoverrides-nodeunhealthyreason)
-        pub fn node_unhealthy_reason(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NodeUnhealthyReason".to_owned(), value.into().into_json());
+        pub fn node_unhealthy_reason(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NodeUnhealthyReason".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RepairAction`: [`RepairAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-noderepairconfigoverrides.html#cfn-eks-nodegroup-noderepairconfigoverrides-repairaction)
-        pub fn repair_action(mut self, value: impl Into<crate::Value<RepairAction>>) -> Self {
+        pub fn repair_action(mut self, value: impl crate::IntoValue<RepairAction>) -> Self {
             self.0
-                .insert("RepairAction".to_owned(), value.into().into_json());
+                .insert("RepairAction".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2874,22 +2956,21 @@ pub mod nodegroup {
 
     impl RemoteAccess {
         /// A new `RemoteAccess` with its required properties.
-        pub fn new(ec2_ssh_key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(ec2_ssh_key: impl crate::IntoValue<String>) -> Self {
             RemoteAccess(crate::typed::Properties::from_iter([(
                 "Ec2SshKey".to_owned(),
-                ec2_ssh_key.into().into_json(),
+                ec2_ssh_key.into_value().into_json(),
             )]))
         }
 
         /// `SourceSecurityGroups`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-remoteaccess.html#cfn-eks-nodegroup-remoteaccess-sourcesecuritygroups)
-        pub fn source_security_groups(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("SourceSecurityGroups".to_owned(), value.into().into_json());
+        pub fn source_security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SourceSecurityGroups".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2917,9 +2998,9 @@ pub mod nodegroup {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-scalingconfig.html#cfn-eks-nodegroup-scalingconfig-desiredsize)
-        pub fn desired_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn desired_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DesiredSize".to_owned(), value.into().into_json());
+                .insert("DesiredSize".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2928,9 +3009,9 @@ pub mod nodegroup {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-scalingconfig.html#cfn-eks-nodegroup-scalingconfig-maxsize)
-        pub fn max_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxSize".to_owned(), value.into().into_json());
+                .insert("MaxSize".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2939,9 +3020,9 @@ pub mod nodegroup {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-scalingconfig.html#cfn-eks-nodegroup-scalingconfig-minsize)
-        pub fn min_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinSize".to_owned(), value.into().into_json());
+                .insert("MinSize".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2969,8 +3050,9 @@ pub mod nodegroup {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-taint.html#cfn-eks-nodegroup-taint-effect)
-        pub fn effect(mut self, value: impl Into<crate::Value<Effect>>) -> Self {
-            self.0.insert("Effect".to_owned(), value.into().into_json());
+        pub fn effect(mut self, value: impl crate::IntoValue<Effect>) -> Self {
+            self.0
+                .insert("Effect".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2979,8 +3061,9 @@ pub mod nodegroup {
         /// Length: 1 to 63.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-taint.html#cfn-eks-nodegroup-taint-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2989,8 +3072,9 @@ pub mod nodegroup {
         /// Length: 0 to 63.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-taint.html#cfn-eks-nodegroup-taint-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3018,9 +3102,9 @@ pub mod nodegroup {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-updateconfig.html#cfn-eks-nodegroup-updateconfig-maxunavailable)
-        pub fn max_unavailable(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn max_unavailable(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MaxUnavailable".to_owned(), value.into().into_json());
+                .insert("MaxUnavailable".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3029,10 +3113,10 @@ pub mod nodegroup {
         /// Range: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-updateconfig.html#cfn-eks-nodegroup-updateconfig-maxunavailablepercentage)
-        pub fn max_unavailable_percentage(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn max_unavailable_percentage(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "MaxUnavailablePercentage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3040,9 +3124,9 @@ pub mod nodegroup {
         /// `UpdateStrategy`: [`UpdateStrategy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-updateconfig.html#cfn-eks-nodegroup-updateconfig-updatestrategy)
-        pub fn update_strategy(mut self, value: impl Into<crate::Value<UpdateStrategy>>) -> Self {
+        pub fn update_strategy(mut self, value: impl crate::IntoValue<UpdateStrategy>) -> Self {
             self.0
-                .insert("UpdateStrategy".to_owned(), value.into().into_json());
+                .insert("UpdateStrategy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3068,9 +3152,9 @@ pub mod nodegroup {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-warmpoolconfig.html#cfn-eks-nodegroup-warmpoolconfig-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3079,10 +3163,10 @@ pub mod nodegroup {
         /// Range: at least -1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-warmpoolconfig.html#cfn-eks-nodegroup-warmpoolconfig-maxgrouppreparedcapacity)
-        pub fn max_group_prepared_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_group_prepared_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaxGroupPreparedCapacity".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3092,27 +3176,27 @@ pub mod nodegroup {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-warmpoolconfig.html#cfn-eks-nodegroup-warmpoolconfig-minsize)
-        pub fn min_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinSize".to_owned(), value.into().into_json());
+                .insert("MinSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PoolState`: [`PoolState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-warmpoolconfig.html#cfn-eks-nodegroup-warmpoolconfig-poolstate)
-        pub fn pool_state(mut self, value: impl Into<crate::Value<PoolState>>) -> Self {
+        pub fn pool_state(mut self, value: impl crate::IntoValue<PoolState>) -> Self {
             self.0
-                .insert("PoolState".to_owned(), value.into().into_json());
+                .insert("PoolState".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReuseOnScaleIn`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-eks-nodegroup-warmpoolconfig.html#cfn-eks-nodegroup-warmpoolconfig-reuseonscalein)
-        pub fn reuse_on_scale_in(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn reuse_on_scale_in(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReuseOnScaleIn".to_owned(), value.into().into_json());
+                .insert("ReuseOnScaleIn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3318,17 +3402,17 @@ pub struct PodIdentityAssociation(crate::Resource);
 impl PodIdentityAssociation {
     /// A new `AWS::EKS::PodIdentityAssociation` with its required properties.
     pub fn new(
-        cluster_name: impl Into<crate::Value<String>>,
-        namespace: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
-        service_account: impl Into<crate::Value<String>>,
+        cluster_name: impl crate::IntoValue<String>,
+        namespace: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
+        service_account: impl crate::IntoValue<String>,
     ) -> Self {
         PodIdentityAssociation(
             crate::Resource::new("AWS::EKS::PodIdentityAssociation")
-                .property("ClusterName", cluster_name.into().into_json())
-                .property("Namespace", namespace.into().into_json())
-                .property("RoleArn", role_arn.into().into_json())
-                .property("ServiceAccount", service_account.into().into_json()),
+                .property("ClusterName", cluster_name.into_value().into_json())
+                .property("Namespace", namespace.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json())
+                .property("ServiceAccount", service_account.into_value().into_json()),
         )
     }
 
@@ -3337,9 +3421,9 @@ impl PodIdentityAssociation {
     /// Length: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-podidentityassociation.html#cfn-eks-podidentityassociation-disablesessiontags)
-    pub fn disable_session_tags(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn disable_session_tags(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DisableSessionTags", value.into().into_json());
+            .set_property("DisableSessionTags", value.into_value().into_json());
         self
     }
 
@@ -3348,8 +3432,9 @@ impl PodIdentityAssociation {
     /// Length: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-podidentityassociation.html#cfn-eks-podidentityassociation-policy)
-    pub fn policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Policy", value.into().into_json());
+    pub fn policy(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Policy", value.into_value().into_json());
         self
     }
 
@@ -3358,9 +3443,9 @@ impl PodIdentityAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-podidentityassociation.html#cfn-eks-podidentityassociation-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<pod_identity_association::Tag>>>,
+        value: impl crate::IntoValue<Vec<pod_identity_association::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -3369,16 +3454,21 @@ impl PodIdentityAssociation {
     /// Length: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eks-podidentityassociation.html#cfn-eks-podidentityassociation-targetrolearn)
-    pub fn target_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn target_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TargetRoleArn", value.into().into_json());
+            .set_property("TargetRoleArn", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PodIdentityAssociation {
     const TYPE_NAME: &'static str = "AWS::EKS::PodIdentityAssociation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ClusterName", "Namespace", "ServiceAccount"];
 
@@ -3425,12 +3515,12 @@ pub mod pod_identity_association {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -16,6 +16,50 @@ pub const TYPES: &[&str] = &[
     "AWS::ElastiCache::UserGroup",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ElastiCache::CacheCluster",
+        <CacheCluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElastiCache::GlobalReplicationGroup",
+        <GlobalReplicationGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElastiCache::ParameterGroup",
+        <ParameterGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElastiCache::ReplicationGroup",
+        <ReplicationGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElastiCache::SecurityGroup",
+        <SecurityGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElastiCache::SecurityGroupIngress",
+        <SecurityGroupIngress as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElastiCache::ServerlessCache",
+        <ServerlessCache as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElastiCache::SubnetGroup",
+        <SubnetGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElastiCache::User",
+        <User as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElastiCache::UserGroup",
+        <UserGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ElastiCache::CacheCluster`.
 ///
 /// Required properties, the arguments of [`CacheCluster::new`]: `CacheNodeType`, `Engine`, `NumCacheNodes`.
@@ -27,53 +71,51 @@ pub struct CacheCluster(crate::Resource);
 impl CacheCluster {
     /// A new `AWS::ElastiCache::CacheCluster` with its required properties.
     pub fn new(
-        cache_node_type: impl Into<crate::Value<String>>,
-        engine: impl Into<crate::Value<String>>,
-        num_cache_nodes: impl Into<crate::Value<i64>>,
+        cache_node_type: impl crate::IntoValue<String>,
+        engine: impl crate::IntoValue<String>,
+        num_cache_nodes: impl crate::IntoValue<i64>,
     ) -> Self {
         CacheCluster(
             crate::Resource::new("AWS::ElastiCache::CacheCluster")
-                .property("CacheNodeType", cache_node_type.into().into_json())
-                .property("Engine", engine.into().into_json())
-                .property("NumCacheNodes", num_cache_nodes.into().into_json()),
+                .property("CacheNodeType", cache_node_type.into_value().into_json())
+                .property("Engine", engine.into_value().into_json())
+                .property("NumCacheNodes", num_cache_nodes.into_value().into_json()),
         )
     }
 
     /// `AZMode`: [`AzMode`](cache_cluster::AzMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-azmode)
-    pub fn az_mode(mut self, value: impl Into<crate::Value<cache_cluster::AzMode>>) -> Self {
-        self.0.set_property("AZMode", value.into().into_json());
+    pub fn az_mode(mut self, value: impl crate::IntoValue<cache_cluster::AzMode>) -> Self {
+        self.0
+            .set_property("AZMode", value.into_value().into_json());
         self
     }
 
     /// `AutoMinorVersionUpgrade`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-autominorversionupgrade)
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn auto_minor_version_upgrade(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AutoMinorVersionUpgrade", value.into().into_json());
+            .set_property("AutoMinorVersionUpgrade", value.into_value().into_json());
         self
     }
 
     /// `CacheParameterGroupName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-cacheparametergroupname)
-    pub fn cache_parameter_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cache_parameter_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CacheParameterGroupName", value.into().into_json());
+            .set_property("CacheParameterGroupName", value.into_value().into_json());
         self
     }
 
     /// `CacheSecurityGroupNames`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-cachesecuritygroupnames)
-    pub fn cache_security_group_names(
-        mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
-    ) -> Self {
+    pub fn cache_security_group_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("CacheSecurityGroupNames", value.into().into_json());
+            .set_property("CacheSecurityGroupNames", value.into_value().into_json());
         self
     }
 
@@ -82,9 +124,9 @@ impl CacheCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-cachesubnetgroupname)
-    pub fn cache_subnet_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cache_subnet_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CacheSubnetGroupName", value.into().into_json());
+            .set_property("CacheSubnetGroupName", value.into_value().into_json());
         self
     }
 
@@ -93,17 +135,18 @@ impl CacheCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-clustername)
-    pub fn cluster_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClusterName", value.into().into_json());
+    pub fn cluster_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClusterName", value.into_value().into_json());
         self
     }
 
     /// `EngineVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-engineversion)
-    pub fn engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineVersion", value.into().into_json());
+            .set_property("EngineVersion", value.into_value().into_json());
         self
     }
 
@@ -112,9 +155,10 @@ impl CacheCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-ipdiscovery)
     pub fn ip_discovery(
         mut self,
-        value: impl Into<crate::Value<cache_cluster::IpDiscovery>>,
+        value: impl crate::IntoValue<cache_cluster::IpDiscovery>,
     ) -> Self {
-        self.0.set_property("IpDiscovery", value.into().into_json());
+        self.0
+            .set_property("IpDiscovery", value.into_value().into_json());
         self
     }
 
@@ -123,10 +167,10 @@ impl CacheCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-logdeliveryconfigurations)
     pub fn log_delivery_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<cache_cluster::LogDeliveryConfigurationRequest>>>,
+        value: impl crate::IntoValue<Vec<cache_cluster::LogDeliveryConfigurationRequest>>,
     ) -> Self {
         self.0
-            .set_property("LogDeliveryConfigurations", value.into().into_json());
+            .set_property("LogDeliveryConfigurations", value.into_value().into_json());
         self
     }
 
@@ -137,18 +181,19 @@ impl CacheCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-networktype)
     pub fn network_type(
         mut self,
-        value: impl Into<crate::Value<cache_cluster::NetworkType>>,
+        value: impl crate::IntoValue<cache_cluster::NetworkType>,
     ) -> Self {
-        self.0.set_property("NetworkType", value.into().into_json());
+        self.0
+            .set_property("NetworkType", value.into_value().into_json());
         self
     }
 
     /// `NotificationTopicArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-notificationtopicarn)
-    pub fn notification_topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn notification_topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NotificationTopicArn", value.into().into_json());
+            .set_property("NotificationTopicArn", value.into_value().into_json());
         self
     }
 
@@ -157,17 +202,17 @@ impl CacheCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-port)
-    pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Port", value.into().into_json());
+    pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Port", value.into_value().into_json());
         self
     }
 
     /// `PreferredAvailabilityZone`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-preferredavailabilityzone)
-    pub fn preferred_availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredAvailabilityZone", value.into().into_json());
+            .set_property("PreferredAvailabilityZone", value.into_value().into_json());
         self
     }
 
@@ -176,19 +221,19 @@ impl CacheCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-preferredavailabilityzones)
     pub fn preferred_availability_zones(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0
-            .set_property("PreferredAvailabilityZones", value.into().into_json());
+            .set_property("PreferredAvailabilityZones", value.into_value().into_json());
         self
     }
 
     /// `PreferredMaintenanceWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-preferredmaintenancewindow)
-    pub fn preferred_maintenance_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_maintenance_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredMaintenanceWindow", value.into().into_json());
+            .set_property("PreferredMaintenanceWindow", value.into_value().into_json());
         self
     }
 
@@ -197,9 +242,9 @@ impl CacheCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-snapshotarns)
-    pub fn snapshot_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn snapshot_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SnapshotArns", value.into().into_json());
+            .set_property("SnapshotArns", value.into_value().into_json());
         self
     }
 
@@ -208,60 +253,65 @@ impl CacheCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-snapshotname)
-    pub fn snapshot_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn snapshot_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SnapshotName", value.into().into_json());
+            .set_property("SnapshotName", value.into_value().into_json());
         self
     }
 
     /// `SnapshotRetentionLimit`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-snapshotretentionlimit)
-    pub fn snapshot_retention_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn snapshot_retention_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("SnapshotRetentionLimit", value.into().into_json());
+            .set_property("SnapshotRetentionLimit", value.into_value().into_json());
         self
     }
 
     /// `SnapshotWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-snapshotwindow)
-    pub fn snapshot_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn snapshot_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SnapshotWindow", value.into().into_json());
+            .set_property("SnapshotWindow", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](cache_cluster::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<cache_cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cache_cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TransitEncryptionEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-transitencryptionenabled)
-    pub fn transit_encryption_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn transit_encryption_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("TransitEncryptionEnabled", value.into().into_json());
+            .set_property("TransitEncryptionEnabled", value.into_value().into_json());
         self
     }
 
     /// `VpcSecurityGroupIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-vpcsecuritygroupids)
-    pub fn vpc_security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn vpc_security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VpcSecurityGroupIds", value.into().into_json());
+            .set_property("VpcSecurityGroupIds", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CacheCluster {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::CacheCluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "CacheSubnetGroupName",
         "ClusterName",
@@ -329,10 +379,10 @@ pub mod cache_cluster {
 
     impl CloudWatchLogsDestinationDetails {
         /// A new `CloudWatchLogsDestinationDetails` with its required properties.
-        pub fn new(log_group: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(log_group: impl crate::IntoValue<String>) -> Self {
             CloudWatchLogsDestinationDetails(crate::typed::Properties::from_iter([(
                 "LogGroup".to_owned(),
-                log_group.into().into_json(),
+                log_group.into_value().into_json(),
             )]))
         }
     }
@@ -360,10 +410,12 @@ pub mod cache_cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-cachecluster-destinationdetails.html#cfn-elasticache-cachecluster-destinationdetails-cloudwatchlogsdetails)
         pub fn cloud_watch_logs_details(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLogsDestinationDetails>>,
+            value: impl crate::IntoValue<CloudWatchLogsDestinationDetails>,
         ) -> Self {
-            self.0
-                .insert("CloudWatchLogsDetails".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CloudWatchLogsDetails".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -372,11 +424,11 @@ pub mod cache_cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-cachecluster-destinationdetails.html#cfn-elasticache-cachecluster-destinationdetails-kinesisfirehosedetails)
         pub fn kinesis_firehose_details(
             mut self,
-            value: impl Into<crate::Value<KinesisFirehoseDestinationDetails>>,
+            value: impl crate::IntoValue<KinesisFirehoseDestinationDetails>,
         ) -> Self {
             self.0.insert(
                 "KinesisFirehoseDetails".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -396,10 +448,10 @@ pub mod cache_cluster {
 
     impl KinesisFirehoseDestinationDetails {
         /// A new `KinesisFirehoseDestinationDetails` with its required properties.
-        pub fn new(delivery_stream: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(delivery_stream: impl crate::IntoValue<String>) -> Self {
             KinesisFirehoseDestinationDetails(crate::typed::Properties::from_iter([(
                 "DeliveryStream".to_owned(),
-                delivery_stream.into().into_json(),
+                delivery_stream.into_value().into_json(),
             )]))
         }
     }
@@ -419,22 +471,22 @@ pub mod cache_cluster {
     impl LogDeliveryConfigurationRequest {
         /// A new `LogDeliveryConfigurationRequest` with its required properties.
         pub fn new(
-            destination_details: impl Into<crate::Value<DestinationDetails>>,
-            destination_type: impl Into<crate::Value<DestinationType>>,
-            log_format: impl Into<crate::Value<LogFormat>>,
-            log_type: impl Into<crate::Value<LogType>>,
+            destination_details: impl crate::IntoValue<DestinationDetails>,
+            destination_type: impl crate::IntoValue<DestinationType>,
+            log_format: impl crate::IntoValue<LogFormat>,
+            log_type: impl crate::IntoValue<LogType>,
         ) -> Self {
             LogDeliveryConfigurationRequest(crate::typed::Properties::from_iter([
                 (
                     "DestinationDetails".to_owned(),
-                    destination_details.into().into_json(),
+                    destination_details.into_value().into_json(),
                 ),
                 (
                     "DestinationType".to_owned(),
-                    destination_type.into().into_json(),
+                    destination_type.into_value().into_json(),
                 ),
-                ("LogFormat".to_owned(), log_format.into().into_json()),
-                ("LogType".to_owned(), log_type.into().into_json()),
+                ("LogFormat".to_owned(), log_format.into_value().into_json()),
+                ("LogType".to_owned(), log_type.into_value().into_json()),
             ]))
         }
     }
@@ -454,12 +506,12 @@ pub mod cache_cluster {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -593,64 +645,65 @@ pub struct GlobalReplicationGroup(crate::Resource);
 impl GlobalReplicationGroup {
     /// A new `AWS::ElastiCache::GlobalReplicationGroup` with its required properties.
     pub fn new(
-        members: impl Into<crate::Value<Vec<global_replication_group::GlobalReplicationGroupMember>>>,
+        members: impl crate::IntoValue<Vec<global_replication_group::GlobalReplicationGroupMember>>,
     ) -> Self {
         GlobalReplicationGroup(
             crate::Resource::new("AWS::ElastiCache::GlobalReplicationGroup")
-                .property("Members", members.into().into_json()),
+                .property("Members", members.into_value().into_json()),
         )
     }
 
     /// `AutomaticFailoverEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-globalreplicationgroup.html#cfn-elasticache-globalreplicationgroup-automaticfailoverenabled)
-    pub fn automatic_failover_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn automatic_failover_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AutomaticFailoverEnabled", value.into().into_json());
+            .set_property("AutomaticFailoverEnabled", value.into_value().into_json());
         self
     }
 
     /// `CacheNodeType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-globalreplicationgroup.html#cfn-elasticache-globalreplicationgroup-cachenodetype)
-    pub fn cache_node_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cache_node_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CacheNodeType", value.into().into_json());
+            .set_property("CacheNodeType", value.into_value().into_json());
         self
     }
 
     /// `CacheParameterGroupName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-globalreplicationgroup.html#cfn-elasticache-globalreplicationgroup-cacheparametergroupname)
-    pub fn cache_parameter_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cache_parameter_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CacheParameterGroupName", value.into().into_json());
+            .set_property("CacheParameterGroupName", value.into_value().into_json());
         self
     }
 
     /// `Engine`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-globalreplicationgroup.html#cfn-elasticache-globalreplicationgroup-engine)
-    pub fn engine(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Engine", value.into().into_json());
+    pub fn engine(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Engine", value.into_value().into_json());
         self
     }
 
     /// `EngineVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-globalreplicationgroup.html#cfn-elasticache-globalreplicationgroup-engineversion)
-    pub fn engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineVersion", value.into().into_json());
+            .set_property("EngineVersion", value.into_value().into_json());
         self
     }
 
     /// `GlobalNodeGroupCount`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-globalreplicationgroup.html#cfn-elasticache-globalreplicationgroup-globalnodegroupcount)
-    pub fn global_node_group_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn global_node_group_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("GlobalNodeGroupCount", value.into().into_json());
+            .set_property("GlobalNodeGroupCount", value.into_value().into_json());
         self
     }
 
@@ -659,11 +712,11 @@ impl GlobalReplicationGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-globalreplicationgroup.html#cfn-elasticache-globalreplicationgroup-globalreplicationgroupdescription)
     pub fn global_replication_group_description(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "GlobalReplicationGroupDescription",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -673,10 +726,12 @@ impl GlobalReplicationGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-globalreplicationgroup.html#cfn-elasticache-globalreplicationgroup-globalreplicationgroupidsuffix)
     pub fn global_replication_group_id_suffix(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("GlobalReplicationGroupIdSuffix", value.into().into_json());
+        self.0.set_property(
+            "GlobalReplicationGroupIdSuffix",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -685,10 +740,10 @@ impl GlobalReplicationGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-globalreplicationgroup.html#cfn-elasticache-globalreplicationgroup-regionalconfigurations)
     pub fn regional_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<global_replication_group::RegionalConfiguration>>>,
+        value: impl crate::IntoValue<Vec<global_replication_group::RegionalConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("RegionalConfigurations", value.into().into_json());
+            .set_property("RegionalConfigurations", value.into_value().into_json());
         self
     }
 }
@@ -742,19 +797,21 @@ pub mod global_replication_group {
         /// `ReplicationGroupId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-globalreplicationgroup-globalreplicationgroupmember.html#cfn-elasticache-globalreplicationgroup-globalreplicationgroupmember-replicationgroupid)
-        pub fn replication_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ReplicationGroupId".to_owned(), value.into().into_json());
+        pub fn replication_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ReplicationGroupId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ReplicationGroupRegion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-globalreplicationgroup-globalreplicationgroupmember.html#cfn-elasticache-globalreplicationgroup-globalreplicationgroupmember-replicationgroupregion)
-        pub fn replication_group_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn replication_group_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ReplicationGroupRegion".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -762,8 +819,9 @@ pub mod global_replication_group {
         /// `Role`: [`Role`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-globalreplicationgroup-globalreplicationgroupmember.html#cfn-elasticache-globalreplicationgroup-globalreplicationgroupmember-role)
-        pub fn role(mut self, value: impl Into<crate::Value<Role>>) -> Self {
-            self.0.insert("Role".to_owned(), value.into().into_json());
+        pub fn role(mut self, value: impl crate::IntoValue<Role>) -> Self {
+            self.0
+                .insert("Role".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -789,19 +847,21 @@ pub mod global_replication_group {
         /// `ReplicationGroupId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-globalreplicationgroup-regionalconfiguration.html#cfn-elasticache-globalreplicationgroup-regionalconfiguration-replicationgroupid)
-        pub fn replication_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ReplicationGroupId".to_owned(), value.into().into_json());
+        pub fn replication_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ReplicationGroupId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ReplicationGroupRegion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-globalreplicationgroup-regionalconfiguration.html#cfn-elasticache-globalreplicationgroup-regionalconfiguration-replicationgroupregion)
-        pub fn replication_group_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn replication_group_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ReplicationGroupRegion".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -811,11 +871,11 @@ pub mod global_replication_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-globalreplicationgroup-regionalconfiguration.html#cfn-elasticache-globalreplicationgroup-regionalconfiguration-reshardingconfigurations)
         pub fn resharding_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<ReshardingConfiguration>>>,
+            value: impl crate::IntoValue<Vec<ReshardingConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "ReshardingConfigurations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -842,9 +902,9 @@ pub mod global_replication_group {
         /// `NodeGroupId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-globalreplicationgroup-reshardingconfiguration.html#cfn-elasticache-globalreplicationgroup-reshardingconfiguration-nodegroupid)
-        pub fn node_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn node_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NodeGroupId".to_owned(), value.into().into_json());
+                .insert("NodeGroupId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -853,11 +913,11 @@ pub mod global_replication_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-globalreplicationgroup-reshardingconfiguration.html#cfn-elasticache-globalreplicationgroup-reshardingconfiguration-preferredavailabilityzones)
         pub fn preferred_availability_zones(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "PreferredAvailabilityZones".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -899,16 +959,16 @@ pub struct ParameterGroup(crate::Resource);
 impl ParameterGroup {
     /// A new `AWS::ElastiCache::ParameterGroup` with its required properties.
     pub fn new(
-        cache_parameter_group_family: impl Into<crate::Value<String>>,
-        description: impl Into<crate::Value<String>>,
+        cache_parameter_group_family: impl crate::IntoValue<String>,
+        description: impl crate::IntoValue<String>,
     ) -> Self {
         ParameterGroup(
             crate::Resource::new("AWS::ElastiCache::ParameterGroup")
                 .property(
                     "CacheParameterGroupFamily",
-                    cache_parameter_group_family.into().into_json(),
+                    cache_parameter_group_family.into_value().into_json(),
                 )
-                .property("Description", description.into().into_json()),
+                .property("Description", description.into_value().into_json()),
         )
     }
 
@@ -917,24 +977,30 @@ impl ParameterGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-parametergroup.html#cfn-elasticache-parametergroup-properties)
     pub fn properties(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Properties", value.into().into_json());
+        self.0
+            .set_property("Properties", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](parameter_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-parametergroup.html#cfn-elasticache-parametergroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<parameter_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<parameter_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ParameterGroup {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::ParameterGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CacheParameterGroupFamily"];
 
     fn resource(&self) -> &crate::Resource {
@@ -970,12 +1036,12 @@ pub mod parameter_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -997,11 +1063,11 @@ pub struct ReplicationGroup(crate::Resource);
 
 impl ReplicationGroup {
     /// A new `AWS::ElastiCache::ReplicationGroup` with its required properties.
-    pub fn new(replication_group_description: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(replication_group_description: impl crate::IntoValue<String>) -> Self {
         ReplicationGroup(
             crate::Resource::new("AWS::ElastiCache::ReplicationGroup").property(
                 "ReplicationGroupDescription",
-                replication_group_description.into().into_json(),
+                replication_group_description.into_value().into_json(),
             ),
         )
     }
@@ -1013,26 +1079,27 @@ impl ReplicationGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-atrestencryptionenabled)
-    pub fn at_rest_encryption_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn at_rest_encryption_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AtRestEncryptionEnabled", value.into().into_json());
+            .set_property("AtRestEncryptionEnabled", value.into_value().into_json());
         self
     }
 
     /// `AuthToken`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-authtoken)
-    pub fn auth_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AuthToken", value.into().into_json());
+    pub fn auth_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("AuthToken", value.into_value().into_json());
         self
     }
 
     /// `AutoMinorVersionUpgrade`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-autominorversionupgrade)
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn auto_minor_version_upgrade(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AutoMinorVersionUpgrade", value.into().into_json());
+            .set_property("AutoMinorVersionUpgrade", value.into_value().into_json());
         self
     }
 
@@ -1041,39 +1108,36 @@ impl ReplicationGroup {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-automaticfailoverenabled)
-    pub fn automatic_failover_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn automatic_failover_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AutomaticFailoverEnabled", value.into().into_json());
+            .set_property("AutomaticFailoverEnabled", value.into_value().into_json());
         self
     }
 
     /// `CacheNodeType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-cachenodetype)
-    pub fn cache_node_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cache_node_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CacheNodeType", value.into().into_json());
+            .set_property("CacheNodeType", value.into_value().into_json());
         self
     }
 
     /// `CacheParameterGroupName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-cacheparametergroupname)
-    pub fn cache_parameter_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cache_parameter_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CacheParameterGroupName", value.into().into_json());
+            .set_property("CacheParameterGroupName", value.into_value().into_json());
         self
     }
 
     /// `CacheSecurityGroupNames`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-cachesecuritygroupnames)
-    pub fn cache_security_group_names(
-        mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
-    ) -> Self {
+    pub fn cache_security_group_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("CacheSecurityGroupNames", value.into().into_json());
+            .set_property("CacheSecurityGroupNames", value.into_value().into_json());
         self
     }
 
@@ -1082,9 +1146,9 @@ impl ReplicationGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-cachesubnetgroupname)
-    pub fn cache_subnet_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cache_subnet_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CacheSubnetGroupName", value.into().into_json());
+            .set_property("CacheSubnetGroupName", value.into_value().into_json());
         self
     }
 
@@ -1093,9 +1157,10 @@ impl ReplicationGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-clustermode)
     pub fn cluster_mode(
         mut self,
-        value: impl Into<crate::Value<replication_group::ClusterMode>>,
+        value: impl crate::IntoValue<replication_group::ClusterMode>,
     ) -> Self {
-        self.0.set_property("ClusterMode", value.into().into_json());
+        self.0
+            .set_property("ClusterMode", value.into_value().into_json());
         self
     }
 
@@ -1104,26 +1169,27 @@ impl ReplicationGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-datatieringenabled)
-    pub fn data_tiering_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn data_tiering_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DataTieringEnabled", value.into().into_json());
+            .set_property("DataTieringEnabled", value.into_value().into_json());
         self
     }
 
     /// `Engine`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-engine)
-    pub fn engine(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Engine", value.into().into_json());
+    pub fn engine(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Engine", value.into_value().into_json());
         self
     }
 
     /// `EngineVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-engineversion)
-    pub fn engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineVersion", value.into().into_json());
+            .set_property("EngineVersion", value.into_value().into_json());
         self
     }
 
@@ -1132,9 +1198,9 @@ impl ReplicationGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-globalreplicationgroupid)
-    pub fn global_replication_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn global_replication_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("GlobalReplicationGroupId", value.into().into_json());
+            .set_property("GlobalReplicationGroupId", value.into_value().into_json());
         self
     }
 
@@ -1143,9 +1209,10 @@ impl ReplicationGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-ipdiscovery)
     pub fn ip_discovery(
         mut self,
-        value: impl Into<crate::Value<replication_group::IpDiscovery>>,
+        value: impl crate::IntoValue<replication_group::IpDiscovery>,
     ) -> Self {
-        self.0.set_property("IpDiscovery", value.into().into_json());
+        self.0
+            .set_property("IpDiscovery", value.into_value().into_json());
         self
     }
 
@@ -1154,8 +1221,9 @@ impl ReplicationGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -1164,19 +1232,19 @@ impl ReplicationGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-logdeliveryconfigurations)
     pub fn log_delivery_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<replication_group::LogDeliveryConfigurationRequest>>>,
+        value: impl crate::IntoValue<Vec<replication_group::LogDeliveryConfigurationRequest>>,
     ) -> Self {
         self.0
-            .set_property("LogDeliveryConfigurations", value.into().into_json());
+            .set_property("LogDeliveryConfigurations", value.into_value().into_json());
         self
     }
 
     /// `MultiAZEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-multiazenabled)
-    pub fn multi_az_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn multi_az_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("MultiAZEnabled", value.into().into_json());
+            .set_property("MultiAZEnabled", value.into_value().into_json());
         self
     }
 
@@ -1187,9 +1255,10 @@ impl ReplicationGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-networktype)
     pub fn network_type(
         mut self,
-        value: impl Into<crate::Value<replication_group::NetworkType>>,
+        value: impl crate::IntoValue<replication_group::NetworkType>,
     ) -> Self {
-        self.0.set_property("NetworkType", value.into().into_json());
+        self.0
+            .set_property("NetworkType", value.into_value().into_json());
         self
     }
 
@@ -1198,19 +1267,19 @@ impl ReplicationGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-nodegroupconfiguration)
     pub fn node_group_configuration(
         mut self,
-        value: impl Into<crate::Value<Vec<replication_group::NodeGroupConfiguration>>>,
+        value: impl crate::IntoValue<Vec<replication_group::NodeGroupConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("NodeGroupConfiguration", value.into().into_json());
+            .set_property("NodeGroupConfiguration", value.into_value().into_json());
         self
     }
 
     /// `NotificationTopicArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-notificationtopicarn)
-    pub fn notification_topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn notification_topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NotificationTopicArn", value.into().into_json());
+            .set_property("NotificationTopicArn", value.into_value().into_json());
         self
     }
 
@@ -1219,9 +1288,9 @@ impl ReplicationGroup {
     /// Range: 1 to 6.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-numcacheclusters)
-    pub fn num_cache_clusters(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn num_cache_clusters(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("NumCacheClusters", value.into().into_json());
+            .set_property("NumCacheClusters", value.into_value().into_json());
         self
     }
 
@@ -1230,9 +1299,9 @@ impl ReplicationGroup {
     /// Default: `1`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-numnodegroups)
-    pub fn num_node_groups(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn num_node_groups(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("NumNodeGroups", value.into().into_json());
+            .set_property("NumNodeGroups", value.into_value().into_json());
         self
     }
 
@@ -1241,8 +1310,8 @@ impl ReplicationGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-port)
-    pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Port", value.into().into_json());
+    pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Port", value.into_value().into_json());
         self
     }
 
@@ -1253,28 +1322,28 @@ impl ReplicationGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-preferredcacheclusterazs)
     pub fn preferred_cache_cluster_a_zs(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0
-            .set_property("PreferredCacheClusterAZs", value.into().into_json());
+            .set_property("PreferredCacheClusterAZs", value.into_value().into_json());
         self
     }
 
     /// `PreferredMaintenanceWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-preferredmaintenancewindow)
-    pub fn preferred_maintenance_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_maintenance_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredMaintenanceWindow", value.into().into_json());
+            .set_property("PreferredMaintenanceWindow", value.into_value().into_json());
         self
     }
 
     /// `PrimaryClusterId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-primaryclusterid)
-    pub fn primary_cluster_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn primary_cluster_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PrimaryClusterId", value.into().into_json());
+            .set_property("PrimaryClusterId", value.into_value().into_json());
         self
     }
 
@@ -1285,9 +1354,9 @@ impl ReplicationGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-replicaspernodegroup)
-    pub fn replicas_per_node_group(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn replicas_per_node_group(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ReplicasPerNodeGroup", value.into().into_json());
+            .set_property("ReplicasPerNodeGroup", value.into_value().into_json());
         self
     }
 
@@ -1296,18 +1365,18 @@ impl ReplicationGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-replicationgroupid)
-    pub fn replication_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn replication_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ReplicationGroupId", value.into().into_json());
+            .set_property("ReplicationGroupId", value.into_value().into_json());
         self
     }
 
     /// `SecurityGroupIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-securitygroupids)
-    pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroupIds", value.into().into_json());
+            .set_property("SecurityGroupIds", value.into_value().into_json());
         self
     }
 
@@ -1316,9 +1385,9 @@ impl ReplicationGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-snapshotarns)
-    pub fn snapshot_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn snapshot_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SnapshotArns", value.into().into_json());
+            .set_property("SnapshotArns", value.into_value().into_json());
         self
     }
 
@@ -1327,9 +1396,9 @@ impl ReplicationGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-snapshotname)
-    pub fn snapshot_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn snapshot_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SnapshotName", value.into().into_json());
+            .set_property("SnapshotName", value.into_value().into_json());
         self
     }
 
@@ -1338,35 +1407,35 @@ impl ReplicationGroup {
     /// Default: `0`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-snapshotretentionlimit)
-    pub fn snapshot_retention_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn snapshot_retention_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("SnapshotRetentionLimit", value.into().into_json());
+            .set_property("SnapshotRetentionLimit", value.into_value().into_json());
         self
     }
 
     /// `SnapshotWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-snapshotwindow)
-    pub fn snapshot_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn snapshot_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SnapshotWindow", value.into().into_json());
+            .set_property("SnapshotWindow", value.into_value().into_json());
         self
     }
 
     /// `SnapshottingClusterId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-snapshottingclusterid)
-    pub fn snapshotting_cluster_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn snapshotting_cluster_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SnapshottingClusterId", value.into().into_json());
+            .set_property("SnapshottingClusterId", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](replication_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<replication_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<replication_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1375,9 +1444,9 @@ impl ReplicationGroup {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-transitencryptionenabled)
-    pub fn transit_encryption_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn transit_encryption_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("TransitEncryptionEnabled", value.into().into_json());
+            .set_property("TransitEncryptionEnabled", value.into_value().into_json());
         self
     }
 
@@ -1386,10 +1455,10 @@ impl ReplicationGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-transitencryptionmode)
     pub fn transit_encryption_mode(
         mut self,
-        value: impl Into<crate::Value<replication_group::TransitEncryptionMode>>,
+        value: impl crate::IntoValue<replication_group::TransitEncryptionMode>,
     ) -> Self {
         self.0
-            .set_property("TransitEncryptionMode", value.into().into_json());
+            .set_property("TransitEncryptionMode", value.into_value().into_json());
         self
     }
 
@@ -1398,16 +1467,21 @@ impl ReplicationGroup {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-usergroupids)
-    pub fn user_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn user_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("UserGroupIds", value.into().into_json());
+            .set_property("UserGroupIds", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ReplicationGroup {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::ReplicationGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AtRestEncryptionEnabled",
         "CacheSubnetGroupName",
@@ -1520,10 +1594,10 @@ pub mod replication_group {
 
     impl CloudWatchLogsDestinationDetails {
         /// A new `CloudWatchLogsDestinationDetails` with its required properties.
-        pub fn new(log_group: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(log_group: impl crate::IntoValue<String>) -> Self {
             CloudWatchLogsDestinationDetails(crate::typed::Properties::from_iter([(
                 "LogGroup".to_owned(),
-                log_group.into().into_json(),
+                log_group.into_value().into_json(),
             )]))
         }
     }
@@ -1551,10 +1625,12 @@ pub mod replication_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-replicationgroup-destinationdetails.html#cfn-elasticache-replicationgroup-destinationdetails-cloudwatchlogsdetails)
         pub fn cloud_watch_logs_details(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLogsDestinationDetails>>,
+            value: impl crate::IntoValue<CloudWatchLogsDestinationDetails>,
         ) -> Self {
-            self.0
-                .insert("CloudWatchLogsDetails".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CloudWatchLogsDetails".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1563,11 +1639,11 @@ pub mod replication_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-replicationgroup-destinationdetails.html#cfn-elasticache-replicationgroup-destinationdetails-kinesisfirehosedetails)
         pub fn kinesis_firehose_details(
             mut self,
-            value: impl Into<crate::Value<KinesisFirehoseDestinationDetails>>,
+            value: impl crate::IntoValue<KinesisFirehoseDestinationDetails>,
         ) -> Self {
             self.0.insert(
                 "KinesisFirehoseDetails".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1587,10 +1663,10 @@ pub mod replication_group {
 
     impl KinesisFirehoseDestinationDetails {
         /// A new `KinesisFirehoseDestinationDetails` with its required properties.
-        pub fn new(delivery_stream: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(delivery_stream: impl crate::IntoValue<String>) -> Self {
             KinesisFirehoseDestinationDetails(crate::typed::Properties::from_iter([(
                 "DeliveryStream".to_owned(),
-                delivery_stream.into().into_json(),
+                delivery_stream.into_value().into_json(),
             )]))
         }
     }
@@ -1610,22 +1686,22 @@ pub mod replication_group {
     impl LogDeliveryConfigurationRequest {
         /// A new `LogDeliveryConfigurationRequest` with its required properties.
         pub fn new(
-            destination_details: impl Into<crate::Value<DestinationDetails>>,
-            destination_type: impl Into<crate::Value<DestinationType>>,
-            log_format: impl Into<crate::Value<LogFormat>>,
-            log_type: impl Into<crate::Value<LogType>>,
+            destination_details: impl crate::IntoValue<DestinationDetails>,
+            destination_type: impl crate::IntoValue<DestinationType>,
+            log_format: impl crate::IntoValue<LogFormat>,
+            log_type: impl crate::IntoValue<LogType>,
         ) -> Self {
             LogDeliveryConfigurationRequest(crate::typed::Properties::from_iter([
                 (
                     "DestinationDetails".to_owned(),
-                    destination_details.into().into_json(),
+                    destination_details.into_value().into_json(),
                 ),
                 (
                     "DestinationType".to_owned(),
-                    destination_type.into().into_json(),
+                    destination_type.into_value().into_json(),
                 ),
-                ("LogFormat".to_owned(), log_format.into().into_json()),
-                ("LogType".to_owned(), log_type.into().into_json()),
+                ("LogFormat".to_owned(), log_format.into_value().into_json()),
+                ("LogType".to_owned(), log_type.into_value().into_json()),
             ]))
         }
     }
@@ -1655,19 +1731,19 @@ pub mod replication_group {
         /// Pattern: `^\d+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-replicationgroup-nodegroupconfiguration.html#cfn-elasticache-replicationgroup-nodegroupconfiguration-nodegroupid)
-        pub fn node_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn node_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NodeGroupId".to_owned(), value.into().into_json());
+                .insert("NodeGroupId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PrimaryAvailabilityZone`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-replicationgroup-nodegroupconfiguration.html#cfn-elasticache-replicationgroup-nodegroupconfiguration-primaryavailabilityzone)
-        pub fn primary_availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn primary_availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "PrimaryAvailabilityZone".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1677,11 +1753,11 @@ pub mod replication_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-replicationgroup-nodegroupconfiguration.html#cfn-elasticache-replicationgroup-nodegroupconfiguration-replicaavailabilityzones)
         pub fn replica_availability_zones(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "ReplicaAvailabilityZones".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1689,17 +1765,18 @@ pub mod replication_group {
         /// `ReplicaCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-replicationgroup-nodegroupconfiguration.html#cfn-elasticache-replicationgroup-nodegroupconfiguration-replicacount)
-        pub fn replica_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn replica_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ReplicaCount".to_owned(), value.into().into_json());
+                .insert("ReplicaCount".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Slots`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-replicationgroup-nodegroupconfiguration.html#cfn-elasticache-replicationgroup-nodegroupconfiguration-slots)
-        pub fn slots(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Slots".to_owned(), value.into().into_json());
+        pub fn slots(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Slots".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1719,12 +1796,12 @@ pub mod replication_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1878,18 +1955,18 @@ pub struct SecurityGroup(crate::Resource);
 
 impl SecurityGroup {
     /// A new `AWS::ElastiCache::SecurityGroup` with its required properties.
-    pub fn new(description: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(description: impl crate::IntoValue<String>) -> Self {
         SecurityGroup(
             crate::Resource::new("AWS::ElastiCache::SecurityGroup")
-                .property("Description", description.into().into_json()),
+                .property("Description", description.into_value().into_json()),
         )
     }
 
     /// `Tags`: list of [`Tag`](security_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-securitygroup.html#cfn-elasticache-securitygroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<security_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<security_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1932,12 +2009,12 @@ pub mod security_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1960,18 +2037,18 @@ pub struct SecurityGroupIngress(crate::Resource);
 impl SecurityGroupIngress {
     /// A new `AWS::ElastiCache::SecurityGroupIngress` with its required properties.
     pub fn new(
-        cache_security_group_name: impl Into<crate::Value<String>>,
-        ec2_security_group_name: impl Into<crate::Value<String>>,
+        cache_security_group_name: impl crate::IntoValue<String>,
+        ec2_security_group_name: impl crate::IntoValue<String>,
     ) -> Self {
         SecurityGroupIngress(
             crate::Resource::new("AWS::ElastiCache::SecurityGroupIngress")
                 .property(
                     "CacheSecurityGroupName",
-                    cache_security_group_name.into().into_json(),
+                    cache_security_group_name.into_value().into_json(),
                 )
                 .property(
                     "EC2SecurityGroupName",
-                    ec2_security_group_name.into().into_json(),
+                    ec2_security_group_name.into_value().into_json(),
                 ),
         )
     }
@@ -1979,9 +2056,9 @@ impl SecurityGroupIngress {
     /// `EC2SecurityGroupOwnerId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-securitygroupingress.html#cfn-elasticache-securitygroupingress-ec2securitygroupownerid)
-    pub fn ec2_security_group_owner_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ec2_security_group_owner_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EC2SecurityGroupOwnerId", value.into().into_json());
+            .set_property("EC2SecurityGroupOwnerId", value.into_value().into_json());
         self
     }
 }
@@ -2023,15 +2100,15 @@ pub struct ServerlessCache(crate::Resource);
 impl ServerlessCache {
     /// A new `AWS::ElastiCache::ServerlessCache` with its required properties.
     pub fn new(
-        engine: impl Into<crate::Value<String>>,
-        serverless_cache_name: impl Into<crate::Value<String>>,
+        engine: impl crate::IntoValue<String>,
+        serverless_cache_name: impl crate::IntoValue<String>,
     ) -> Self {
         ServerlessCache(
             crate::Resource::new("AWS::ElastiCache::ServerlessCache")
-                .property("Engine", engine.into().into_json())
+                .property("Engine", engine.into_value().into_json())
                 .property(
                     "ServerlessCacheName",
-                    serverless_cache_name.into().into_json(),
+                    serverless_cache_name.into_value().into_json(),
                 ),
         )
     }
@@ -2041,36 +2118,37 @@ impl ServerlessCache {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-cacheusagelimits)
     pub fn cache_usage_limits(
         mut self,
-        value: impl Into<crate::Value<serverless_cache::CacheUsageLimits>>,
+        value: impl crate::IntoValue<serverless_cache::CacheUsageLimits>,
     ) -> Self {
         self.0
-            .set_property("CacheUsageLimits", value.into().into_json());
+            .set_property("CacheUsageLimits", value.into_value().into_json());
         self
     }
 
     /// `DailySnapshotTime`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-dailysnapshottime)
-    pub fn daily_snapshot_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn daily_snapshot_time(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DailySnapshotTime", value.into().into_json());
+            .set_property("DailySnapshotTime", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `FinalSnapshotName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-finalsnapshotname)
-    pub fn final_snapshot_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn final_snapshot_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FinalSnapshotName", value.into().into_json());
+            .set_property("FinalSnapshotName", value.into_value().into_json());
         self
     }
 
@@ -2079,26 +2157,27 @@ impl ServerlessCache {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
     /// `MajorEngineVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-majorengineversion)
-    pub fn major_engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn major_engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MajorEngineVersion", value.into().into_json());
+            .set_property("MajorEngineVersion", value.into_value().into_json());
         self
     }
 
     /// `SecurityGroupIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-securitygroupids)
-    pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroupIds", value.into().into_json());
+            .set_property("SecurityGroupIds", value.into_value().into_json());
         self
     }
 
@@ -2107,18 +2186,18 @@ impl ServerlessCache {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-snapshotarnstorestore)
-    pub fn snapshot_arns_to_restore(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn snapshot_arns_to_restore(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SnapshotArnsToRestore", value.into().into_json());
+            .set_property("SnapshotArnsToRestore", value.into_value().into_json());
         self
     }
 
     /// `SnapshotRetentionLimit`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-snapshotretentionlimit)
-    pub fn snapshot_retention_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn snapshot_retention_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("SnapshotRetentionLimit", value.into().into_json());
+            .set_property("SnapshotRetentionLimit", value.into_value().into_json());
         self
     }
 
@@ -2127,31 +2206,38 @@ impl ServerlessCache {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-subnetids)
-    pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("SubnetIds", value.into().into_json());
+    pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("SubnetIds", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](serverless_cache::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<serverless_cache::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<serverless_cache::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `UserGroupId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-usergroupid)
-    pub fn user_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("UserGroupId", value.into().into_json());
+    pub fn user_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("UserGroupId", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ServerlessCache {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::ServerlessCache";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "KmsKeyId",
         "ServerlessCacheName",
@@ -2233,18 +2319,18 @@ pub mod serverless_cache {
         /// `DataStorage`: [`DataStorage`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-serverlesscache-cacheusagelimits.html#cfn-elasticache-serverlesscache-cacheusagelimits-datastorage)
-        pub fn data_storage(mut self, value: impl Into<crate::Value<DataStorage>>) -> Self {
+        pub fn data_storage(mut self, value: impl crate::IntoValue<DataStorage>) -> Self {
             self.0
-                .insert("DataStorage".to_owned(), value.into().into_json());
+                .insert("DataStorage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ECPUPerSecond`: [`EcpuPerSecond`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-serverlesscache-cacheusagelimits.html#cfn-elasticache-serverlesscache-cacheusagelimits-ecpupersecond)
-        pub fn ecpu_per_second(mut self, value: impl Into<crate::Value<EcpuPerSecond>>) -> Self {
+        pub fn ecpu_per_second(mut self, value: impl crate::IntoValue<EcpuPerSecond>) -> Self {
             self.0
-                .insert("ECPUPerSecond".to_owned(), value.into().into_json());
+                .insert("ECPUPerSecond".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2263,28 +2349,28 @@ pub mod serverless_cache {
 
     impl DataStorage {
         /// A new `DataStorage` with its required properties.
-        pub fn new(unit: impl Into<crate::Value<Unit>>) -> Self {
+        pub fn new(unit: impl crate::IntoValue<Unit>) -> Self {
             DataStorage(crate::typed::Properties::from_iter([(
                 "Unit".to_owned(),
-                unit.into().into_json(),
+                unit.into_value().into_json(),
             )]))
         }
 
         /// `Maximum`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-serverlesscache-datastorage.html#cfn-elasticache-serverlesscache-datastorage-maximum)
-        pub fn maximum(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn maximum(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Maximum".to_owned(), value.into().into_json());
+                .insert("Maximum".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Minimum`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-serverlesscache-datastorage.html#cfn-elasticache-serverlesscache-datastorage-minimum)
-        pub fn minimum(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn minimum(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Minimum".to_owned(), value.into().into_json());
+                .insert("Minimum".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2310,18 +2396,18 @@ pub mod serverless_cache {
         /// `Maximum`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-serverlesscache-ecpupersecond.html#cfn-elasticache-serverlesscache-ecpupersecond-maximum)
-        pub fn maximum(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn maximum(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Maximum".to_owned(), value.into().into_json());
+                .insert("Maximum".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Minimum`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-serverlesscache-ecpupersecond.html#cfn-elasticache-serverlesscache-ecpupersecond-minimum)
-        pub fn minimum(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn minimum(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Minimum".to_owned(), value.into().into_json());
+                .insert("Minimum".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2340,10 +2426,10 @@ pub mod serverless_cache {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -2354,8 +2440,9 @@ pub mod serverless_cache {
         /// Pattern: `^[a-zA-Z0-9 _\.\/=+:\-@]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-serverlesscache-tag.html#cfn-elasticache-serverlesscache-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2393,13 +2480,13 @@ pub struct SubnetGroup(crate::Resource);
 impl SubnetGroup {
     /// A new `AWS::ElastiCache::SubnetGroup` with its required properties.
     pub fn new(
-        description: impl Into<crate::Value<String>>,
-        subnet_ids: impl Into<crate::Value<Vec<String>>>,
+        description: impl crate::IntoValue<String>,
+        subnet_ids: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         SubnetGroup(
             crate::Resource::new("AWS::ElastiCache::SubnetGroup")
-                .property("Description", description.into().into_json())
-                .property("SubnetIds", subnet_ids.into().into_json()),
+                .property("Description", description.into_value().into_json())
+                .property("SubnetIds", subnet_ids.into_value().into_json()),
         )
     }
 
@@ -2408,24 +2495,29 @@ impl SubnetGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-subnetgroup.html#cfn-elasticache-subnetgroup-cachesubnetgroupname)
-    pub fn cache_subnet_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cache_subnet_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CacheSubnetGroupName", value.into().into_json());
+            .set_property("CacheSubnetGroupName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](subnet_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-subnetgroup.html#cfn-elasticache-subnetgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<subnet_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<subnet_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for SubnetGroup {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::SubnetGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CacheSubnetGroupName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2453,12 +2545,12 @@ pub mod subnet_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2481,15 +2573,15 @@ pub struct User(crate::Resource);
 impl User {
     /// A new `AWS::ElastiCache::User` with its required properties.
     pub fn new(
-        engine: impl Into<crate::Value<user::Engine>>,
-        user_id: impl Into<crate::Value<String>>,
-        user_name: impl Into<crate::Value<String>>,
+        engine: impl crate::IntoValue<user::Engine>,
+        user_id: impl crate::IntoValue<String>,
+        user_name: impl crate::IntoValue<String>,
     ) -> Self {
         User(
             crate::Resource::new("AWS::ElastiCache::User")
-                .property("Engine", engine.into().into_json())
-                .property("UserId", user_id.into().into_json())
-                .property("UserName", user_name.into().into_json()),
+                .property("Engine", engine.into_value().into_json())
+                .property("UserId", user_id.into_value().into_json())
+                .property("UserName", user_name.into_value().into_json()),
         )
     }
 
@@ -2498,9 +2590,9 @@ impl User {
     /// Pattern: `\S`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-user.html#cfn-elasticache-user-accessstring)
-    pub fn access_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn access_string(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AccessString", value.into().into_json());
+            .set_property("AccessString", value.into_value().into_json());
         self
     }
 
@@ -2509,19 +2601,19 @@ impl User {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-user.html#cfn-elasticache-user-authenticationmode)
     pub fn authentication_mode(
         mut self,
-        value: impl Into<crate::Value<user::AuthenticationMode>>,
+        value: impl crate::IntoValue<user::AuthenticationMode>,
     ) -> Self {
         self.0
-            .set_property("AuthenticationMode", value.into().into_json());
+            .set_property("AuthenticationMode", value.into_value().into_json());
         self
     }
 
     /// `NoPasswordRequired`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-user.html#cfn-elasticache-user-nopasswordrequired)
-    pub fn no_password_required(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn no_password_required(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("NoPasswordRequired", value.into().into_json());
+            .set_property("NoPasswordRequired", value.into_value().into_json());
         self
     }
 
@@ -2530,8 +2622,9 @@ impl User {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-user.html#cfn-elasticache-user-passwords)
-    pub fn passwords(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Passwords", value.into().into_json());
+    pub fn passwords(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Passwords", value.into_value().into_json());
         self
     }
 
@@ -2540,15 +2633,20 @@ impl User {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-user.html#cfn-elasticache-user-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<user::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<user::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for User {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::User";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["UserId", "UserName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2588,10 +2686,10 @@ pub mod user {
 
     impl AuthenticationMode {
         /// A new `AuthenticationMode` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             AuthenticationMode(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -2600,9 +2698,9 @@ pub mod user {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-user-authenticationmode.html#cfn-elasticache-user-authenticationmode-passwords)
-        pub fn passwords(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn passwords(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Passwords".to_owned(), value.into().into_json());
+                .insert("Passwords".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2621,10 +2719,10 @@ pub mod user {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -2635,8 +2733,9 @@ pub mod user {
         /// Pattern: `^[a-zA-Z0-9 _\.\/=+:\-@]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-user-tag.html#cfn-elasticache-user-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2698,15 +2797,15 @@ pub struct UserGroup(crate::Resource);
 impl UserGroup {
     /// A new `AWS::ElastiCache::UserGroup` with its required properties.
     pub fn new(
-        engine: impl Into<crate::Value<user_group::Engine>>,
-        user_group_id: impl Into<crate::Value<String>>,
-        user_ids: impl Into<crate::Value<Vec<String>>>,
+        engine: impl crate::IntoValue<user_group::Engine>,
+        user_group_id: impl crate::IntoValue<String>,
+        user_ids: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         UserGroup(
             crate::Resource::new("AWS::ElastiCache::UserGroup")
-                .property("Engine", engine.into().into_json())
-                .property("UserGroupId", user_group_id.into().into_json())
-                .property("UserIds", user_ids.into().into_json()),
+                .property("Engine", engine.into_value().into_json())
+                .property("UserGroupId", user_group_id.into_value().into_json())
+                .property("UserIds", user_ids.into_value().into_json()),
         )
     }
 
@@ -2715,15 +2814,20 @@ impl UserGroup {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-usergroup.html#cfn-elasticache-usergroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<user_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<user_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for UserGroup {
     const TYPE_NAME: &'static str = "AWS::ElastiCache::UserGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["UserGroupId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2763,10 +2867,10 @@ pub mod user_group {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -2777,8 +2881,9 @@ pub mod user_group {
         /// Pattern: `^[a-zA-Z0-9 _\.\/=+:\-@]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticache-usergroup-tag.html#cfn-elasticache-usergroup-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::ElasticBeanstalk::Environment",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ElasticBeanstalk::Application",
+        <Application as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElasticBeanstalk::ApplicationVersion",
+        <ApplicationVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElasticBeanstalk::ConfigurationTemplate",
+        <ConfigurationTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElasticBeanstalk::Environment",
+        <Environment as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ElasticBeanstalk::Application`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-application.html)
@@ -29,9 +49,9 @@ impl Application {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-application.html#cfn-elasticbeanstalk-application-applicationname)
-    pub fn application_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn application_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ApplicationName", value.into().into_json());
+            .set_property("ApplicationName", value.into_value().into_json());
         self
     }
 
@@ -40,8 +60,9 @@ impl Application {
     /// Length: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-application.html#cfn-elasticbeanstalk-application-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -50,10 +71,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-application.html#cfn-elasticbeanstalk-application-resourcelifecycleconfig)
     pub fn resource_lifecycle_config(
         mut self,
-        value: impl Into<crate::Value<application::ApplicationResourceLifecycleConfig>>,
+        value: impl crate::IntoValue<application::ApplicationResourceLifecycleConfig>,
     ) -> Self {
         self.0
-            .set_property("ResourceLifecycleConfig", value.into().into_json());
+            .set_property("ResourceLifecycleConfig", value.into_value().into_json());
         self
     }
 }
@@ -100,9 +121,9 @@ pub mod application {
         /// `ServiceRole`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticbeanstalk-application-applicationresourcelifecycleconfig.html#cfn-elasticbeanstalk-application-applicationresourcelifecycleconfig-servicerole)
-        pub fn service_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn service_role(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServiceRole".to_owned(), value.into().into_json());
+                .insert("ServiceRole".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -111,11 +132,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticbeanstalk-application-applicationresourcelifecycleconfig.html#cfn-elasticbeanstalk-application-applicationresourcelifecycleconfig-versionlifecycleconfig)
         pub fn version_lifecycle_config(
             mut self,
-            value: impl Into<crate::Value<ApplicationVersionLifecycleConfig>>,
+            value: impl crate::IntoValue<ApplicationVersionLifecycleConfig>,
         ) -> Self {
             self.0.insert(
                 "VersionLifecycleConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -142,18 +163,18 @@ pub mod application {
         /// `MaxAgeRule`: [`MaxAgeRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticbeanstalk-application-applicationversionlifecycleconfig.html#cfn-elasticbeanstalk-application-applicationversionlifecycleconfig-maxagerule)
-        pub fn max_age_rule(mut self, value: impl Into<crate::Value<MaxAgeRule>>) -> Self {
+        pub fn max_age_rule(mut self, value: impl crate::IntoValue<MaxAgeRule>) -> Self {
             self.0
-                .insert("MaxAgeRule".to_owned(), value.into().into_json());
+                .insert("MaxAgeRule".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxCountRule`: [`MaxCountRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticbeanstalk-application-applicationversionlifecycleconfig.html#cfn-elasticbeanstalk-application-applicationversionlifecycleconfig-maxcountrule)
-        pub fn max_count_rule(mut self, value: impl Into<crate::Value<MaxCountRule>>) -> Self {
+        pub fn max_count_rule(mut self, value: impl crate::IntoValue<MaxCountRule>) -> Self {
             self.0
-                .insert("MaxCountRule".to_owned(), value.into().into_json());
+                .insert("MaxCountRule".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -179,27 +200,29 @@ pub mod application {
         /// `DeleteSourceFromS3`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticbeanstalk-application-maxagerule.html#cfn-elasticbeanstalk-application-maxagerule-deletesourcefroms3)
-        pub fn delete_source_from_s3(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DeleteSourceFromS3".to_owned(), value.into().into_json());
+        pub fn delete_source_from_s3(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DeleteSourceFromS3".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticbeanstalk-application-maxagerule.html#cfn-elasticbeanstalk-application-maxagerule-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxAgeInDays`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticbeanstalk-application-maxagerule.html#cfn-elasticbeanstalk-application-maxagerule-maxageindays)
-        pub fn max_age_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_age_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxAgeInDays".to_owned(), value.into().into_json());
+                .insert("MaxAgeInDays".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -225,27 +248,29 @@ pub mod application {
         /// `DeleteSourceFromS3`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticbeanstalk-application-maxcountrule.html#cfn-elasticbeanstalk-application-maxcountrule-deletesourcefroms3)
-        pub fn delete_source_from_s3(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DeleteSourceFromS3".to_owned(), value.into().into_json());
+        pub fn delete_source_from_s3(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DeleteSourceFromS3".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticbeanstalk-application-maxcountrule.html#cfn-elasticbeanstalk-application-maxcountrule-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticbeanstalk-application-maxcountrule.html#cfn-elasticbeanstalk-application-maxcountrule-maxcount)
-        pub fn max_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxCount".to_owned(), value.into().into_json());
+                .insert("MaxCount".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -268,13 +293,13 @@ pub struct ApplicationVersion(crate::Resource);
 impl ApplicationVersion {
     /// A new `AWS::ElasticBeanstalk::ApplicationVersion` with its required properties.
     pub fn new(
-        application_name: impl Into<crate::Value<String>>,
-        source_bundle: impl Into<crate::Value<application_version::SourceBundle>>,
+        application_name: impl crate::IntoValue<String>,
+        source_bundle: impl crate::IntoValue<application_version::SourceBundle>,
     ) -> Self {
         ApplicationVersion(
             crate::Resource::new("AWS::ElasticBeanstalk::ApplicationVersion")
-                .property("ApplicationName", application_name.into().into_json())
-                .property("SourceBundle", source_bundle.into().into_json()),
+                .property("ApplicationName", application_name.into_value().into_json())
+                .property("SourceBundle", source_bundle.into_value().into_json()),
         )
     }
 
@@ -283,8 +308,9 @@ impl ApplicationVersion {
     /// Length: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-applicationversion.html#cfn-elasticbeanstalk-applicationversion-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -327,12 +353,12 @@ pub mod application_version {
     impl SourceBundle {
         /// A new `SourceBundle` with its required properties.
         pub fn new(
-            s3_bucket: impl Into<crate::Value<String>>,
-            s3_key: impl Into<crate::Value<String>>,
+            s3_bucket: impl crate::IntoValue<String>,
+            s3_key: impl crate::IntoValue<String>,
         ) -> Self {
             SourceBundle(crate::typed::Properties::from_iter([
-                ("S3Bucket".to_owned(), s3_bucket.into().into_json()),
-                ("S3Key".to_owned(), s3_key.into().into_json()),
+                ("S3Bucket".to_owned(), s3_bucket.into_value().into_json()),
+                ("S3Key".to_owned(), s3_key.into_value().into_json()),
             ]))
         }
     }
@@ -354,10 +380,10 @@ pub struct ConfigurationTemplate(crate::Resource);
 
 impl ConfigurationTemplate {
     /// A new `AWS::ElasticBeanstalk::ConfigurationTemplate` with its required properties.
-    pub fn new(application_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(application_name: impl crate::IntoValue<String>) -> Self {
         ConfigurationTemplate(
             crate::Resource::new("AWS::ElasticBeanstalk::ConfigurationTemplate")
-                .property("ApplicationName", application_name.into().into_json()),
+                .property("ApplicationName", application_name.into_value().into_json()),
         )
     }
 
@@ -366,8 +392,9 @@ impl ConfigurationTemplate {
     /// Length: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-configurationtemplate.html#cfn-elasticbeanstalk-configurationtemplate-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -376,9 +403,9 @@ impl ConfigurationTemplate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-configurationtemplate.html#cfn-elasticbeanstalk-configurationtemplate-environmentid)
-    pub fn environment_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn environment_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EnvironmentId", value.into().into_json());
+            .set_property("EnvironmentId", value.into_value().into_json());
         self
     }
 
@@ -387,10 +414,10 @@ impl ConfigurationTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-configurationtemplate.html#cfn-elasticbeanstalk-configurationtemplate-optionsettings)
     pub fn option_settings(
         mut self,
-        value: impl Into<crate::Value<Vec<configuration_template::ConfigurationOptionSetting>>>,
+        value: impl crate::IntoValue<Vec<configuration_template::ConfigurationOptionSetting>>,
     ) -> Self {
         self.0
-            .set_property("OptionSettings", value.into().into_json());
+            .set_property("OptionSettings", value.into_value().into_json());
         self
     }
 
@@ -399,8 +426,9 @@ impl ConfigurationTemplate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-configurationtemplate.html#cfn-elasticbeanstalk-configurationtemplate-platformarn)
-    pub fn platform_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PlatformArn", value.into().into_json());
+    pub fn platform_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PlatformArn", value.into_value().into_json());
         self
     }
 
@@ -409,9 +437,9 @@ impl ConfigurationTemplate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-configurationtemplate.html#cfn-elasticbeanstalk-configurationtemplate-solutionstackname)
-    pub fn solution_stack_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn solution_stack_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SolutionStackName", value.into().into_json());
+            .set_property("SolutionStackName", value.into_value().into_json());
         self
     }
 
@@ -422,10 +450,10 @@ impl ConfigurationTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-configurationtemplate.html#cfn-elasticbeanstalk-configurationtemplate-sourceconfiguration)
     pub fn source_configuration(
         mut self,
-        value: impl Into<crate::Value<configuration_template::SourceConfiguration>>,
+        value: impl crate::IntoValue<configuration_template::SourceConfiguration>,
     ) -> Self {
         self.0
-            .set_property("SourceConfiguration", value.into().into_json());
+            .set_property("SourceConfiguration", value.into_value().into_json());
         self
     }
 }
@@ -474,12 +502,15 @@ pub mod configuration_template {
     impl ConfigurationOptionSetting {
         /// A new `ConfigurationOptionSetting` with its required properties.
         pub fn new(
-            namespace: impl Into<crate::Value<String>>,
-            option_name: impl Into<crate::Value<String>>,
+            namespace: impl crate::IntoValue<String>,
+            option_name: impl crate::IntoValue<String>,
         ) -> Self {
             ConfigurationOptionSetting(crate::typed::Properties::from_iter([
-                ("Namespace".to_owned(), namespace.into().into_json()),
-                ("OptionName".to_owned(), option_name.into().into_json()),
+                ("Namespace".to_owned(), namespace.into_value().into_json()),
+                (
+                    "OptionName".to_owned(),
+                    option_name.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -488,17 +519,18 @@ pub mod configuration_template {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticbeanstalk-configurationtemplate-configurationoptionsetting.html#cfn-elasticbeanstalk-configurationtemplate-configurationoptionsetting-resourcename)
-        pub fn resource_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceName".to_owned(), value.into().into_json());
+                .insert("ResourceName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticbeanstalk-configurationtemplate-configurationoptionsetting.html#cfn-elasticbeanstalk-configurationtemplate-configurationoptionsetting-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -518,15 +550,18 @@ pub mod configuration_template {
     impl SourceConfiguration {
         /// A new `SourceConfiguration` with its required properties.
         pub fn new(
-            application_name: impl Into<crate::Value<String>>,
-            template_name: impl Into<crate::Value<String>>,
+            application_name: impl crate::IntoValue<String>,
+            template_name: impl crate::IntoValue<String>,
         ) -> Self {
             SourceConfiguration(crate::typed::Properties::from_iter([
                 (
                     "ApplicationName".to_owned(),
-                    application_name.into().into_json(),
+                    application_name.into_value().into_json(),
                 ),
-                ("TemplateName".to_owned(), template_name.into().into_json()),
+                (
+                    "TemplateName".to_owned(),
+                    template_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -548,10 +583,10 @@ pub struct Environment(crate::Resource);
 
 impl Environment {
     /// A new `AWS::ElasticBeanstalk::Environment` with its required properties.
-    pub fn new(application_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(application_name: impl crate::IntoValue<String>) -> Self {
         Environment(
             crate::Resource::new("AWS::ElasticBeanstalk::Environment")
-                .property("ApplicationName", application_name.into().into_json()),
+                .property("ApplicationName", application_name.into_value().into_json()),
         )
     }
 
@@ -562,8 +597,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-environment.html#cfn-elasticbeanstalk-environment-cnameprefix)
-    pub fn cname_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("CNAMEPrefix", value.into().into_json());
+    pub fn cname_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("CNAMEPrefix", value.into_value().into_json());
         self
     }
 
@@ -572,8 +608,9 @@ impl Environment {
     /// Length: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-environment.html#cfn-elasticbeanstalk-environment-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -584,9 +621,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-environment.html#cfn-elasticbeanstalk-environment-environmentname)
-    pub fn environment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn environment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EnvironmentName", value.into().into_json());
+            .set_property("EnvironmentName", value.into_value().into_json());
         self
     }
 
@@ -595,9 +632,9 @@ impl Environment {
     /// Length: 1 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-environment.html#cfn-elasticbeanstalk-environment-operationsrole)
-    pub fn operations_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn operations_role(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OperationsRole", value.into().into_json());
+            .set_property("OperationsRole", value.into_value().into_json());
         self
     }
 
@@ -606,18 +643,19 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-environment.html#cfn-elasticbeanstalk-environment-optionsettings)
     pub fn option_settings(
         mut self,
-        value: impl Into<crate::Value<Vec<environment::OptionSetting>>>,
+        value: impl crate::IntoValue<Vec<environment::OptionSetting>>,
     ) -> Self {
         self.0
-            .set_property("OptionSettings", value.into().into_json());
+            .set_property("OptionSettings", value.into_value().into_json());
         self
     }
 
     /// `PlatformArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-environment.html#cfn-elasticbeanstalk-environment-platformarn)
-    pub fn platform_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PlatformArn", value.into().into_json());
+    pub fn platform_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PlatformArn", value.into_value().into_json());
         self
     }
 
@@ -626,17 +664,17 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-environment.html#cfn-elasticbeanstalk-environment-solutionstackname)
-    pub fn solution_stack_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn solution_stack_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SolutionStackName", value.into().into_json());
+            .set_property("SolutionStackName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](environment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-environment.html#cfn-elasticbeanstalk-environment-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<environment::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<environment::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -645,17 +683,17 @@ impl Environment {
     /// Length: 1 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-environment.html#cfn-elasticbeanstalk-environment-templatename)
-    pub fn template_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn template_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TemplateName", value.into().into_json());
+            .set_property("TemplateName", value.into_value().into_json());
         self
     }
 
     /// `Tier`: [`Tier`](environment::Tier).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-environment.html#cfn-elasticbeanstalk-environment-tier)
-    pub fn tier(mut self, value: impl Into<crate::Value<environment::Tier>>) -> Self {
-        self.0.set_property("Tier", value.into().into_json());
+    pub fn tier(mut self, value: impl crate::IntoValue<environment::Tier>) -> Self {
+        self.0.set_property("Tier", value.into_value().into_json());
         self
     }
 
@@ -664,16 +702,21 @@ impl Environment {
     /// Length: 1 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-environment.html#cfn-elasticbeanstalk-environment-versionlabel)
-    pub fn version_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn version_label(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VersionLabel", value.into().into_json());
+            .set_property("VersionLabel", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Environment {
     const TYPE_NAME: &'static str = "AWS::ElasticBeanstalk::Environment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ApplicationName",
         "CNAMEPrefix",
@@ -716,12 +759,15 @@ pub mod environment {
     impl OptionSetting {
         /// A new `OptionSetting` with its required properties.
         pub fn new(
-            namespace: impl Into<crate::Value<String>>,
-            option_name: impl Into<crate::Value<String>>,
+            namespace: impl crate::IntoValue<String>,
+            option_name: impl crate::IntoValue<String>,
         ) -> Self {
             OptionSetting(crate::typed::Properties::from_iter([
-                ("Namespace".to_owned(), namespace.into().into_json()),
-                ("OptionName".to_owned(), option_name.into().into_json()),
+                ("Namespace".to_owned(), namespace.into_value().into_json()),
+                (
+                    "OptionName".to_owned(),
+                    option_name.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -730,17 +776,18 @@ pub mod environment {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticbeanstalk-environment-optionsetting.html#cfn-elasticbeanstalk-environment-optionsetting-resourcename)
-        pub fn resource_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceName".to_owned(), value.into().into_json());
+                .insert("ResourceName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticbeanstalk-environment-optionsetting.html#cfn-elasticbeanstalk-environment-optionsetting-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -760,12 +807,12 @@ pub mod environment {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -791,25 +838,27 @@ pub mod environment {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticbeanstalk-environment-tier.html#cfn-elasticbeanstalk-environment-tier-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticbeanstalk-environment-tier.html#cfn-elasticbeanstalk-environment-tier-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Version`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticbeanstalk-environment-tier.html#cfn-elasticbeanstalk-environment-tier-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::ElasticLoadBalancing::LoadBalancer"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::ElasticLoadBalancing::LoadBalancer",
+    <LoadBalancer as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::ElasticLoadBalancing::LoadBalancer`.
 ///
 /// Required properties, the arguments of [`LoadBalancer::new`]: `Listeners`.
@@ -15,10 +21,10 @@ pub struct LoadBalancer(crate::Resource);
 
 impl LoadBalancer {
     /// A new `AWS::ElasticLoadBalancing::LoadBalancer` with its required properties.
-    pub fn new(listeners: impl Into<crate::Value<Vec<load_balancer::Listeners>>>) -> Self {
+    pub fn new(listeners: impl crate::IntoValue<Vec<load_balancer::Listeners>>) -> Self {
         LoadBalancer(
             crate::Resource::new("AWS::ElasticLoadBalancing::LoadBalancer")
-                .property("Listeners", listeners.into().into_json()),
+                .property("Listeners", listeners.into_value().into_json()),
         )
     }
 
@@ -27,10 +33,10 @@ impl LoadBalancer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-accessloggingpolicy)
     pub fn access_logging_policy(
         mut self,
-        value: impl Into<crate::Value<load_balancer::AccessLoggingPolicy>>,
+        value: impl crate::IntoValue<load_balancer::AccessLoggingPolicy>,
     ) -> Self {
         self.0
-            .set_property("AccessLoggingPolicy", value.into().into_json());
+            .set_property("AccessLoggingPolicy", value.into_value().into_json());
         self
     }
 
@@ -39,19 +45,19 @@ impl LoadBalancer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-appcookiestickinesspolicy)
     pub fn app_cookie_stickiness_policy(
         mut self,
-        value: impl Into<crate::Value<Vec<load_balancer::AppCookieStickinessPolicy>>>,
+        value: impl crate::IntoValue<Vec<load_balancer::AppCookieStickinessPolicy>>,
     ) -> Self {
         self.0
-            .set_property("AppCookieStickinessPolicy", value.into().into_json());
+            .set_property("AppCookieStickinessPolicy", value.into_value().into_json());
         self
     }
 
     /// `AvailabilityZones`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-availabilityzones)
-    pub fn availability_zones(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn availability_zones(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AvailabilityZones", value.into().into_json());
+            .set_property("AvailabilityZones", value.into_value().into_json());
         self
     }
 
@@ -60,10 +66,10 @@ impl LoadBalancer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-connectiondrainingpolicy)
     pub fn connection_draining_policy(
         mut self,
-        value: impl Into<crate::Value<load_balancer::ConnectionDrainingPolicy>>,
+        value: impl crate::IntoValue<load_balancer::ConnectionDrainingPolicy>,
     ) -> Self {
         self.0
-            .set_property("ConnectionDrainingPolicy", value.into().into_json());
+            .set_property("ConnectionDrainingPolicy", value.into_value().into_json());
         self
     }
 
@@ -72,18 +78,19 @@ impl LoadBalancer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-connectionsettings)
     pub fn connection_settings(
         mut self,
-        value: impl Into<crate::Value<load_balancer::ConnectionSettings>>,
+        value: impl crate::IntoValue<load_balancer::ConnectionSettings>,
     ) -> Self {
         self.0
-            .set_property("ConnectionSettings", value.into().into_json());
+            .set_property("ConnectionSettings", value.into_value().into_json());
         self
     }
 
     /// `CrossZone`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-crosszone)
-    pub fn cross_zone(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("CrossZone", value.into().into_json());
+    pub fn cross_zone(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("CrossZone", value.into_value().into_json());
         self
     }
 
@@ -92,17 +99,19 @@ impl LoadBalancer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-healthcheck)
     pub fn health_check(
         mut self,
-        value: impl Into<crate::Value<load_balancer::HealthCheck>>,
+        value: impl crate::IntoValue<load_balancer::HealthCheck>,
     ) -> Self {
-        self.0.set_property("HealthCheck", value.into().into_json());
+        self.0
+            .set_property("HealthCheck", value.into_value().into_json());
         self
     }
 
     /// `Instances`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-instances)
-    pub fn instances(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Instances", value.into().into_json());
+    pub fn instances(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Instances", value.into_value().into_json());
         self
     }
 
@@ -111,10 +120,10 @@ impl LoadBalancer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-lbcookiestickinesspolicy)
     pub fn lb_cookie_stickiness_policy(
         mut self,
-        value: impl Into<crate::Value<Vec<load_balancer::LbCookieStickinessPolicy>>>,
+        value: impl crate::IntoValue<Vec<load_balancer::LbCookieStickinessPolicy>>,
     ) -> Self {
         self.0
-            .set_property("LBCookieStickinessPolicy", value.into().into_json());
+            .set_property("LBCookieStickinessPolicy", value.into_value().into_json());
         self
     }
 
@@ -123,20 +132,18 @@ impl LoadBalancer {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-loadbalancername)
-    pub fn load_balancer_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn load_balancer_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LoadBalancerName", value.into().into_json());
+            .set_property("LoadBalancerName", value.into_value().into_json());
         self
     }
 
     /// `Policies`: list of [`Policies`](load_balancer::Policies).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-policies)
-    pub fn policies(
-        mut self,
-        value: impl Into<crate::Value<Vec<load_balancer::Policies>>>,
-    ) -> Self {
-        self.0.set_property("Policies", value.into().into_json());
+    pub fn policies(mut self, value: impl crate::IntoValue<Vec<load_balancer::Policies>>) -> Self {
+        self.0
+            .set_property("Policies", value.into_value().into_json());
         self
     }
 
@@ -145,33 +152,35 @@ impl LoadBalancer {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-scheme)
-    pub fn scheme(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Scheme", value.into().into_json());
+    pub fn scheme(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Scheme", value.into_value().into_json());
         self
     }
 
     /// `SecurityGroups`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-securitygroups)
-    pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroups", value.into().into_json());
+            .set_property("SecurityGroups", value.into_value().into_json());
         self
     }
 
     /// `Subnets`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-subnets)
-    pub fn subnets(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Subnets", value.into().into_json());
+    pub fn subnets(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Subnets", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](load_balancer::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancing-loadbalancer.html#cfn-elasticloadbalancing-loadbalancer-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<load_balancer::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<load_balancer::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -239,30 +248,33 @@ pub mod load_balancer {
     impl AccessLoggingPolicy {
         /// A new `AccessLoggingPolicy` with its required properties.
         pub fn new(
-            enabled: impl Into<crate::Value<bool>>,
-            s3_bucket_name: impl Into<crate::Value<String>>,
+            enabled: impl crate::IntoValue<bool>,
+            s3_bucket_name: impl crate::IntoValue<String>,
         ) -> Self {
             AccessLoggingPolicy(crate::typed::Properties::from_iter([
-                ("Enabled".to_owned(), enabled.into().into_json()),
-                ("S3BucketName".to_owned(), s3_bucket_name.into().into_json()),
+                ("Enabled".to_owned(), enabled.into_value().into_json()),
+                (
+                    "S3BucketName".to_owned(),
+                    s3_bucket_name.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `EmitInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancing-loadbalancer-accessloggingpolicy.html#cfn-elasticloadbalancing-loadbalancer-accessloggingpolicy-emitinterval)
-        pub fn emit_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn emit_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("EmitInterval".to_owned(), value.into().into_json());
+                .insert("EmitInterval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3BucketPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancing-loadbalancer-accessloggingpolicy.html#cfn-elasticloadbalancing-loadbalancer-accessloggingpolicy-s3bucketprefix)
-        pub fn s3_bucket_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3BucketPrefix".to_owned(), value.into().into_json());
+                .insert("S3BucketPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -282,12 +294,18 @@ pub mod load_balancer {
     impl AppCookieStickinessPolicy {
         /// A new `AppCookieStickinessPolicy` with its required properties.
         pub fn new(
-            cookie_name: impl Into<crate::Value<String>>,
-            policy_name: impl Into<crate::Value<String>>,
+            cookie_name: impl crate::IntoValue<String>,
+            policy_name: impl crate::IntoValue<String>,
         ) -> Self {
             AppCookieStickinessPolicy(crate::typed::Properties::from_iter([
-                ("CookieName".to_owned(), cookie_name.into().into_json()),
-                ("PolicyName".to_owned(), policy_name.into().into_json()),
+                (
+                    "CookieName".to_owned(),
+                    cookie_name.into_value().into_json(),
+                ),
+                (
+                    "PolicyName".to_owned(),
+                    policy_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -306,19 +324,19 @@ pub mod load_balancer {
 
     impl ConnectionDrainingPolicy {
         /// A new `ConnectionDrainingPolicy` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             ConnectionDrainingPolicy(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
         /// `Timeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancing-loadbalancer-connectiondrainingpolicy.html#cfn-elasticloadbalancing-loadbalancer-connectiondrainingpolicy-timeout)
-        pub fn timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Timeout".to_owned(), value.into().into_json());
+                .insert("Timeout".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -337,10 +355,10 @@ pub mod load_balancer {
 
     impl ConnectionSettings {
         /// A new `ConnectionSettings` with its required properties.
-        pub fn new(idle_timeout: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(idle_timeout: impl crate::IntoValue<i64>) -> Self {
             ConnectionSettings(crate::typed::Properties::from_iter([(
                 "IdleTimeout".to_owned(),
-                idle_timeout.into().into_json(),
+                idle_timeout.into_value().into_json(),
             )]))
         }
     }
@@ -360,23 +378,23 @@ pub mod load_balancer {
     impl HealthCheck {
         /// A new `HealthCheck` with its required properties.
         pub fn new(
-            healthy_threshold: impl Into<crate::Value<String>>,
-            interval: impl Into<crate::Value<String>>,
-            target: impl Into<crate::Value<String>>,
-            timeout: impl Into<crate::Value<String>>,
-            unhealthy_threshold: impl Into<crate::Value<String>>,
+            healthy_threshold: impl crate::IntoValue<String>,
+            interval: impl crate::IntoValue<String>,
+            target: impl crate::IntoValue<String>,
+            timeout: impl crate::IntoValue<String>,
+            unhealthy_threshold: impl crate::IntoValue<String>,
         ) -> Self {
             HealthCheck(crate::typed::Properties::from_iter([
                 (
                     "HealthyThreshold".to_owned(),
-                    healthy_threshold.into().into_json(),
+                    healthy_threshold.into_value().into_json(),
                 ),
-                ("Interval".to_owned(), interval.into().into_json()),
-                ("Target".to_owned(), target.into().into_json()),
-                ("Timeout".to_owned(), timeout.into().into_json()),
+                ("Interval".to_owned(), interval.into_value().into_json()),
+                ("Target".to_owned(), target.into_value().into_json()),
+                ("Timeout".to_owned(), timeout.into_value().into_json()),
                 (
                     "UnhealthyThreshold".to_owned(),
-                    unhealthy_threshold.into().into_json(),
+                    unhealthy_threshold.into_value().into_json(),
                 ),
             ]))
         }
@@ -403,10 +421,10 @@ pub mod load_balancer {
         /// `CookieExpirationPeriod`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancing-loadbalancer-lbcookiestickinesspolicy.html#cfn-elasticloadbalancing-loadbalancer-lbcookiestickinesspolicy-cookieexpirationperiod)
-        pub fn cookie_expiration_period(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cookie_expiration_period(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "CookieExpirationPeriod".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -414,9 +432,9 @@ pub mod load_balancer {
         /// `PolicyName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancing-loadbalancer-lbcookiestickinesspolicy.html#cfn-elasticloadbalancing-loadbalancer-lbcookiestickinesspolicy-policyname)
-        pub fn policy_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn policy_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PolicyName".to_owned(), value.into().into_json());
+                .insert("PolicyName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -436,44 +454,51 @@ pub mod load_balancer {
     impl Listeners {
         /// A new `Listeners` with its required properties.
         pub fn new(
-            instance_port: impl Into<crate::Value<String>>,
-            load_balancer_port: impl Into<crate::Value<String>>,
-            protocol: impl Into<crate::Value<Protocol>>,
+            instance_port: impl crate::IntoValue<String>,
+            load_balancer_port: impl crate::IntoValue<String>,
+            protocol: impl crate::IntoValue<Protocol>,
         ) -> Self {
             Listeners(crate::typed::Properties::from_iter([
-                ("InstancePort".to_owned(), instance_port.into().into_json()),
+                (
+                    "InstancePort".to_owned(),
+                    instance_port.into_value().into_json(),
+                ),
                 (
                     "LoadBalancerPort".to_owned(),
-                    load_balancer_port.into().into_json(),
+                    load_balancer_port.into_value().into_json(),
                 ),
-                ("Protocol".to_owned(), protocol.into().into_json()),
+                ("Protocol".to_owned(), protocol.into_value().into_json()),
             ]))
         }
 
         /// `InstanceProtocol`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancing-loadbalancer-listeners.html#cfn-elasticloadbalancing-loadbalancer-listeners-instanceprotocol)
-        pub fn instance_protocol(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("InstanceProtocol".to_owned(), value.into().into_json());
+        pub fn instance_protocol(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "InstanceProtocol".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PolicyNames`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancing-loadbalancer-listeners.html#cfn-elasticloadbalancing-loadbalancer-listeners-policynames)
-        pub fn policy_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn policy_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("PolicyNames".to_owned(), value.into().into_json());
+                .insert("PolicyNames".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SSLCertificateId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancing-loadbalancer-listeners.html#cfn-elasticloadbalancing-loadbalancer-listeners-sslcertificateid)
-        pub fn ssl_certificate_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SSLCertificateId".to_owned(), value.into().into_json());
+        pub fn ssl_certificate_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SSLCertificateId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -493,32 +518,40 @@ pub mod load_balancer {
     impl Policies {
         /// A new `Policies` with its required properties.
         pub fn new(
-            attributes: impl Into<crate::Value<Vec<crate::Json>>>,
-            policy_name: impl Into<crate::Value<String>>,
-            policy_type: impl Into<crate::Value<String>>,
+            attributes: impl crate::IntoValue<Vec<crate::Json>>,
+            policy_name: impl crate::IntoValue<String>,
+            policy_type: impl crate::IntoValue<String>,
         ) -> Self {
             Policies(crate::typed::Properties::from_iter([
-                ("Attributes".to_owned(), attributes.into().into_json()),
-                ("PolicyName".to_owned(), policy_name.into().into_json()),
-                ("PolicyType".to_owned(), policy_type.into().into_json()),
+                ("Attributes".to_owned(), attributes.into_value().into_json()),
+                (
+                    "PolicyName".to_owned(),
+                    policy_name.into_value().into_json(),
+                ),
+                (
+                    "PolicyType".to_owned(),
+                    policy_type.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `InstancePorts`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancing-loadbalancer-policies.html#cfn-elasticloadbalancing-loadbalancer-policies-instanceports)
-        pub fn instance_ports(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn instance_ports(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("InstancePorts".to_owned(), value.into().into_json());
+                .insert("InstancePorts".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LoadBalancerPorts`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancing-loadbalancer-policies.html#cfn-elasticloadbalancing-loadbalancer-policies-loadbalancerports)
-        pub fn load_balancer_ports(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("LoadBalancerPorts".to_owned(), value.into().into_json());
+        pub fn load_balancer_ports(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "LoadBalancerPorts".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -538,12 +571,12 @@ pub mod load_balancer {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -13,6 +13,38 @@ pub const TYPES: &[&str] = &[
     "AWS::ElasticLoadBalancingV2::TrustStoreRevocation",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ElasticLoadBalancingV2::Listener",
+        <Listener as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::ListenerCertificate",
+        <ListenerCertificate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::ListenerRule",
+        <ListenerRule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        <LoadBalancer as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        <TargetGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::TrustStore",
+        <TrustStore as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::TrustStoreRevocation",
+        <TrustStoreRevocation as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ElasticLoadBalancingV2::Listener`.
 ///
 /// Required properties, the arguments of [`Listener::new`]: `DefaultActions`, `LoadBalancerArn`.
@@ -24,21 +56,25 @@ pub struct Listener(crate::Resource);
 impl Listener {
     /// A new `AWS::ElasticLoadBalancingV2::Listener` with its required properties.
     pub fn new(
-        default_actions: impl Into<crate::Value<Vec<listener::Action>>>,
-        load_balancer_arn: impl Into<crate::Value<String>>,
+        default_actions: impl crate::IntoValue<Vec<listener::Action>>,
+        load_balancer_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Listener(
             crate::Resource::new("AWS::ElasticLoadBalancingV2::Listener")
-                .property("DefaultActions", default_actions.into().into_json())
-                .property("LoadBalancerArn", load_balancer_arn.into().into_json()),
+                .property("DefaultActions", default_actions.into_value().into_json())
+                .property(
+                    "LoadBalancerArn",
+                    load_balancer_arn.into_value().into_json(),
+                ),
         )
     }
 
     /// `AlpnPolicy`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html#cfn-elasticloadbalancingv2-listener-alpnpolicy)
-    pub fn alpn_policy(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("AlpnPolicy", value.into().into_json());
+    pub fn alpn_policy(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("AlpnPolicy", value.into_value().into_json());
         self
     }
 
@@ -47,10 +83,10 @@ impl Listener {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html#cfn-elasticloadbalancingv2-listener-certificates)
     pub fn certificates(
         mut self,
-        value: impl Into<crate::Value<Vec<listener::Certificate>>>,
+        value: impl crate::IntoValue<Vec<listener::Certificate>>,
     ) -> Self {
         self.0
-            .set_property("Certificates", value.into().into_json());
+            .set_property("Certificates", value.into_value().into_json());
         self
     }
 
@@ -59,10 +95,10 @@ impl Listener {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html#cfn-elasticloadbalancingv2-listener-listenerattributes)
     pub fn listener_attributes(
         mut self,
-        value: impl Into<crate::Value<Vec<listener::ListenerAttribute>>>,
+        value: impl crate::IntoValue<Vec<listener::ListenerAttribute>>,
     ) -> Self {
         self.0
-            .set_property("ListenerAttributes", value.into().into_json());
+            .set_property("ListenerAttributes", value.into_value().into_json());
         self
     }
 
@@ -71,10 +107,10 @@ impl Listener {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html#cfn-elasticloadbalancingv2-listener-mutualauthentication)
     pub fn mutual_authentication(
         mut self,
-        value: impl Into<crate::Value<listener::MutualAuthentication>>,
+        value: impl crate::IntoValue<listener::MutualAuthentication>,
     ) -> Self {
         self.0
-            .set_property("MutualAuthentication", value.into().into_json());
+            .set_property("MutualAuthentication", value.into_value().into_json());
         self
     }
 
@@ -83,24 +119,26 @@ impl Listener {
     /// Range: 1 to 65535.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html#cfn-elasticloadbalancingv2-listener-port)
-    pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Port", value.into().into_json());
+    pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Port", value.into_value().into_json());
         self
     }
 
     /// `Protocol`: [`Protocol`](listener::Protocol).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html#cfn-elasticloadbalancingv2-listener-protocol)
-    pub fn protocol(mut self, value: impl Into<crate::Value<listener::Protocol>>) -> Self {
-        self.0.set_property("Protocol", value.into().into_json());
+    pub fn protocol(mut self, value: impl crate::IntoValue<listener::Protocol>) -> Self {
+        self.0
+            .set_property("Protocol", value.into_value().into_json());
         self
     }
 
     /// `SslPolicy`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html#cfn-elasticloadbalancingv2-listener-sslpolicy)
-    pub fn ssl_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SslPolicy", value.into().into_json());
+    pub fn ssl_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SslPolicy", value.into_value().into_json());
         self
     }
 }
@@ -142,10 +180,10 @@ pub mod listener {
 
     impl Action {
         /// A new `Action` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             Action(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -154,11 +192,11 @@ pub mod listener {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-action.html#cfn-elasticloadbalancingv2-listener-action-authenticatecognitoconfig)
         pub fn authenticate_cognito_config(
             mut self,
-            value: impl Into<crate::Value<AuthenticateCognitoConfig>>,
+            value: impl crate::IntoValue<AuthenticateCognitoConfig>,
         ) -> Self {
             self.0.insert(
                 "AuthenticateCognitoConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -168,11 +206,11 @@ pub mod listener {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-action.html#cfn-elasticloadbalancingv2-listener-action-authenticateoidcconfig)
         pub fn authenticate_oidc_config(
             mut self,
-            value: impl Into<crate::Value<AuthenticateOidcConfig>>,
+            value: impl crate::IntoValue<AuthenticateOidcConfig>,
         ) -> Self {
             self.0.insert(
                 "AuthenticateOidcConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -182,19 +220,21 @@ pub mod listener {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-action.html#cfn-elasticloadbalancingv2-listener-action-fixedresponseconfig)
         pub fn fixed_response_config(
             mut self,
-            value: impl Into<crate::Value<FixedResponseConfig>>,
+            value: impl crate::IntoValue<FixedResponseConfig>,
         ) -> Self {
-            self.0
-                .insert("FixedResponseConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FixedResponseConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ForwardConfig`: [`ForwardConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-action.html#cfn-elasticloadbalancingv2-listener-action-forwardconfig)
-        pub fn forward_config(mut self, value: impl Into<crate::Value<ForwardConfig>>) -> Self {
+        pub fn forward_config(mut self, value: impl crate::IntoValue<ForwardConfig>) -> Self {
             self.0
-                .insert("ForwardConfig".to_owned(), value.into().into_json());
+                .insert("ForwardConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -203,10 +243,12 @@ pub mod listener {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-action.html#cfn-elasticloadbalancingv2-listener-action-jwtvalidationconfig)
         pub fn jwt_validation_config(
             mut self,
-            value: impl Into<crate::Value<JwtValidationConfig>>,
+            value: impl crate::IntoValue<JwtValidationConfig>,
         ) -> Self {
-            self.0
-                .insert("JwtValidationConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "JwtValidationConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -215,26 +257,27 @@ pub mod listener {
         /// Range: 1 to 50000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-action.html#cfn-elasticloadbalancingv2-listener-action-order)
-        pub fn order(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Order".to_owned(), value.into().into_json());
+        pub fn order(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Order".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RedirectConfig`: [`RedirectConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-action.html#cfn-elasticloadbalancingv2-listener-action-redirectconfig)
-        pub fn redirect_config(mut self, value: impl Into<crate::Value<RedirectConfig>>) -> Self {
+        pub fn redirect_config(mut self, value: impl crate::IntoValue<RedirectConfig>) -> Self {
             self.0
-                .insert("RedirectConfig".to_owned(), value.into().into_json());
+                .insert("RedirectConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetGroupArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-action.html#cfn-elasticloadbalancingv2-listener-action-targetgrouparn)
-        pub fn target_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetGroupArn".to_owned(), value.into().into_json());
+                .insert("TargetGroupArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -254,19 +297,22 @@ pub mod listener {
     impl AuthenticateCognitoConfig {
         /// A new `AuthenticateCognitoConfig` with its required properties.
         pub fn new(
-            user_pool_arn: impl Into<crate::Value<String>>,
-            user_pool_client_id: impl Into<crate::Value<String>>,
-            user_pool_domain: impl Into<crate::Value<String>>,
+            user_pool_arn: impl crate::IntoValue<String>,
+            user_pool_client_id: impl crate::IntoValue<String>,
+            user_pool_domain: impl crate::IntoValue<String>,
         ) -> Self {
             AuthenticateCognitoConfig(crate::typed::Properties::from_iter([
-                ("UserPoolArn".to_owned(), user_pool_arn.into().into_json()),
+                (
+                    "UserPoolArn".to_owned(),
+                    user_pool_arn.into_value().into_json(),
+                ),
                 (
                     "UserPoolClientId".to_owned(),
-                    user_pool_client_id.into().into_json(),
+                    user_pool_client_id.into_value().into_json(),
                 ),
                 (
                     "UserPoolDomain".to_owned(),
-                    user_pool_domain.into().into_json(),
+                    user_pool_domain.into_value().into_json(),
                 ),
             ]))
         }
@@ -276,11 +322,11 @@ pub mod listener {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-authenticatecognitoconfig.html#cfn-elasticloadbalancingv2-listener-authenticatecognitoconfig-authenticationrequestextraparams)
         pub fn authentication_request_extra_params(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0.insert(
                 "AuthenticationRequestExtraParams".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -290,11 +336,11 @@ pub mod listener {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-authenticatecognitoconfig.html#cfn-elasticloadbalancingv2-listener-authenticatecognitoconfig-onunauthenticatedrequest)
         pub fn on_unauthenticated_request(
             mut self,
-            value: impl Into<crate::Value<OnUnauthenticatedRequest>>,
+            value: impl crate::IntoValue<OnUnauthenticatedRequest>,
         ) -> Self {
             self.0.insert(
                 "OnUnauthenticatedRequest".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -302,26 +348,29 @@ pub mod listener {
         /// `Scope`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-authenticatecognitoconfig.html#cfn-elasticloadbalancingv2-listener-authenticatecognitoconfig-scope)
-        pub fn scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Scope".to_owned(), value.into().into_json());
+        pub fn scope(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Scope".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SessionCookieName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-authenticatecognitoconfig.html#cfn-elasticloadbalancingv2-listener-authenticatecognitoconfig-sessioncookiename)
-        pub fn session_cookie_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SessionCookieName".to_owned(), value.into().into_json());
+        pub fn session_cookie_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SessionCookieName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SessionTimeout`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-authenticatecognitoconfig.html#cfn-elasticloadbalancingv2-listener-authenticatecognitoconfig-sessiontimeout)
-        pub fn session_timeout(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn session_timeout(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SessionTimeout".to_owned(), value.into().into_json());
+                .insert("SessionTimeout".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -341,26 +390,26 @@ pub mod listener {
     impl AuthenticateOidcConfig {
         /// A new `AuthenticateOidcConfig` with its required properties.
         pub fn new(
-            authorization_endpoint: impl Into<crate::Value<String>>,
-            client_id: impl Into<crate::Value<String>>,
-            issuer: impl Into<crate::Value<String>>,
-            token_endpoint: impl Into<crate::Value<String>>,
-            user_info_endpoint: impl Into<crate::Value<String>>,
+            authorization_endpoint: impl crate::IntoValue<String>,
+            client_id: impl crate::IntoValue<String>,
+            issuer: impl crate::IntoValue<String>,
+            token_endpoint: impl crate::IntoValue<String>,
+            user_info_endpoint: impl crate::IntoValue<String>,
         ) -> Self {
             AuthenticateOidcConfig(crate::typed::Properties::from_iter([
                 (
                     "AuthorizationEndpoint".to_owned(),
-                    authorization_endpoint.into().into_json(),
+                    authorization_endpoint.into_value().into_json(),
                 ),
-                ("ClientId".to_owned(), client_id.into().into_json()),
-                ("Issuer".to_owned(), issuer.into().into_json()),
+                ("ClientId".to_owned(), client_id.into_value().into_json()),
+                ("Issuer".to_owned(), issuer.into_value().into_json()),
                 (
                     "TokenEndpoint".to_owned(),
-                    token_endpoint.into().into_json(),
+                    token_endpoint.into_value().into_json(),
                 ),
                 (
                     "UserInfoEndpoint".to_owned(),
-                    user_info_endpoint.into().into_json(),
+                    user_info_endpoint.into_value().into_json(),
                 ),
             ]))
         }
@@ -370,11 +419,11 @@ pub mod listener {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listener-authenticateoidcconfig-authenticationrequestextraparams)
         pub fn authentication_request_extra_params(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0.insert(
                 "AuthenticationRequestExtraParams".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -382,9 +431,9 @@ pub mod listener {
         /// `ClientSecret`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listener-authenticateoidcconfig-clientsecret)
-        pub fn client_secret(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn client_secret(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClientSecret".to_owned(), value.into().into_json());
+                .insert("ClientSecret".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -393,11 +442,11 @@ pub mod listener {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listener-authenticateoidcconfig-onunauthenticatedrequest)
         pub fn on_unauthenticated_request(
             mut self,
-            value: impl Into<crate::Value<AuthenticateOidcConfigOnUnauthenticatedRequest>>,
+            value: impl crate::IntoValue<AuthenticateOidcConfigOnUnauthenticatedRequest>,
         ) -> Self {
             self.0.insert(
                 "OnUnauthenticatedRequest".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -405,36 +454,39 @@ pub mod listener {
         /// `Scope`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listener-authenticateoidcconfig-scope)
-        pub fn scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Scope".to_owned(), value.into().into_json());
+        pub fn scope(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Scope".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SessionCookieName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listener-authenticateoidcconfig-sessioncookiename)
-        pub fn session_cookie_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SessionCookieName".to_owned(), value.into().into_json());
+        pub fn session_cookie_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SessionCookieName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SessionTimeout`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listener-authenticateoidcconfig-sessiontimeout)
-        pub fn session_timeout(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn session_timeout(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SessionTimeout".to_owned(), value.into().into_json());
+                .insert("SessionTimeout".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UseExistingClientSecret`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listener-authenticateoidcconfig-useexistingclientsecret)
-        pub fn use_existing_client_secret(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_existing_client_secret(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "UseExistingClientSecret".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -461,9 +513,9 @@ pub mod listener {
         /// `CertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-certificate.html#cfn-elasticloadbalancingv2-listener-certificate-certificatearn)
-        pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateArn".to_owned(), value.into().into_json());
+                .insert("CertificateArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -482,10 +534,10 @@ pub mod listener {
 
     impl FixedResponseConfig {
         /// A new `FixedResponseConfig` with its required properties.
-        pub fn new(status_code: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(status_code: impl crate::IntoValue<String>) -> Self {
             FixedResponseConfig(crate::typed::Properties::from_iter([(
                 "StatusCode".to_owned(),
-                status_code.into().into_json(),
+                status_code.into_value().into_json(),
             )]))
         }
 
@@ -494,9 +546,9 @@ pub mod listener {
         /// Length: 0 to 32.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-fixedresponseconfig.html#cfn-elasticloadbalancingv2-listener-fixedresponseconfig-contenttype)
-        pub fn content_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn content_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContentType".to_owned(), value.into().into_json());
+                .insert("ContentType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -505,9 +557,9 @@ pub mod listener {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-fixedresponseconfig.html#cfn-elasticloadbalancingv2-listener-fixedresponseconfig-messagebody)
-        pub fn message_body(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn message_body(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MessageBody".to_owned(), value.into().into_json());
+                .insert("MessageBody".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -535,11 +587,11 @@ pub mod listener {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-forwardconfig.html#cfn-elasticloadbalancingv2-listener-forwardconfig-targetgroupstickinessconfig)
         pub fn target_group_stickiness_config(
             mut self,
-            value: impl Into<crate::Value<TargetGroupStickinessConfig>>,
+            value: impl crate::IntoValue<TargetGroupStickinessConfig>,
         ) -> Self {
             self.0.insert(
                 "TargetGroupStickinessConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -549,10 +601,10 @@ pub mod listener {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-forwardconfig.html#cfn-elasticloadbalancingv2-listener-forwardconfig-targetgroups)
         pub fn target_groups(
             mut self,
-            value: impl Into<crate::Value<Vec<TargetGroupTuple>>>,
+            value: impl crate::IntoValue<Vec<TargetGroupTuple>>,
         ) -> Self {
             self.0
-                .insert("TargetGroups".to_owned(), value.into().into_json());
+                .insert("TargetGroups".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -572,14 +624,14 @@ pub mod listener {
     impl JwtValidationActionAdditionalClaim {
         /// A new `JwtValidationActionAdditionalClaim` with its required properties.
         pub fn new(
-            format: impl Into<crate::Value<Format>>,
-            name: impl Into<crate::Value<String>>,
-            values: impl Into<crate::Value<Vec<String>>>,
+            format: impl crate::IntoValue<Format>,
+            name: impl crate::IntoValue<String>,
+            values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             JwtValidationActionAdditionalClaim(crate::typed::Properties::from_iter([
-                ("Format".to_owned(), format.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("Values".to_owned(), values.into().into_json()),
+                ("Format".to_owned(), format.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Values".to_owned(), values.into_value().into_json()),
             ]))
         }
     }
@@ -599,12 +651,15 @@ pub mod listener {
     impl JwtValidationConfig {
         /// A new `JwtValidationConfig` with its required properties.
         pub fn new(
-            issuer: impl Into<crate::Value<String>>,
-            jwks_endpoint: impl Into<crate::Value<String>>,
+            issuer: impl crate::IntoValue<String>,
+            jwks_endpoint: impl crate::IntoValue<String>,
         ) -> Self {
             JwtValidationConfig(crate::typed::Properties::from_iter([
-                ("Issuer".to_owned(), issuer.into().into_json()),
-                ("JwksEndpoint".to_owned(), jwks_endpoint.into().into_json()),
+                ("Issuer".to_owned(), issuer.into_value().into_json()),
+                (
+                    "JwksEndpoint".to_owned(),
+                    jwks_endpoint.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -613,10 +668,12 @@ pub mod listener {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-jwtvalidationconfig.html#cfn-elasticloadbalancingv2-listener-jwtvalidationconfig-additionalclaims)
         pub fn additional_claims(
             mut self,
-            value: impl Into<crate::Value<Vec<JwtValidationActionAdditionalClaim>>>,
+            value: impl crate::IntoValue<Vec<JwtValidationActionAdditionalClaim>>,
         ) -> Self {
-            self.0
-                .insert("AdditionalClaims".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AdditionalClaims".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -642,16 +699,18 @@ pub mod listener {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-listenerattribute.html#cfn-elasticloadbalancingv2-listener-listenerattribute-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-listenerattribute.html#cfn-elasticloadbalancingv2-listener-listenerattribute-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -679,11 +738,11 @@ pub mod listener {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-mutualauthentication.html#cfn-elasticloadbalancingv2-listener-mutualauthentication-advertisetruststorecanames)
         pub fn advertise_trust_store_ca_names(
             mut self,
-            value: impl Into<crate::Value<AdvertiseTrustStoreCaNames>>,
+            value: impl crate::IntoValue<AdvertiseTrustStoreCaNames>,
         ) -> Self {
             self.0.insert(
                 "AdvertiseTrustStoreCaNames".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -693,11 +752,11 @@ pub mod listener {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-mutualauthentication.html#cfn-elasticloadbalancingv2-listener-mutualauthentication-ignoreclientcertificateexpiry)
         pub fn ignore_client_certificate_expiry(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "IgnoreClientCertificateExpiry".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -705,17 +764,18 @@ pub mod listener {
         /// `Mode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-mutualauthentication.html#cfn-elasticloadbalancingv2-listener-mutualauthentication-mode)
-        pub fn mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Mode".to_owned(), value.into().into_json());
+        pub fn mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Mode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TrustStoreArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-mutualauthentication.html#cfn-elasticloadbalancingv2-listener-mutualauthentication-truststorearn)
-        pub fn trust_store_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn trust_store_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TrustStoreArn".to_owned(), value.into().into_json());
+                .insert("TrustStoreArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -734,10 +794,10 @@ pub mod listener {
 
     impl RedirectConfig {
         /// A new `RedirectConfig` with its required properties.
-        pub fn new(status_code: impl Into<crate::Value<StatusCode>>) -> Self {
+        pub fn new(status_code: impl crate::IntoValue<StatusCode>) -> Self {
             RedirectConfig(crate::typed::Properties::from_iter([(
                 "StatusCode".to_owned(),
-                status_code.into().into_json(),
+                status_code.into_value().into_json(),
             )]))
         }
 
@@ -746,8 +806,9 @@ pub mod listener {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html#cfn-elasticloadbalancingv2-listener-redirectconfig-host)
-        pub fn host(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Host".to_owned(), value.into().into_json());
+        pub fn host(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Host".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -756,16 +817,18 @@ pub mod listener {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html#cfn-elasticloadbalancingv2-listener-redirectconfig-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Port`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html#cfn-elasticloadbalancingv2-listener-redirectconfig-port)
-        pub fn port(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -774,9 +837,9 @@ pub mod listener {
         /// Pattern: `^(HTTPS?|#\{protocol\})$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html#cfn-elasticloadbalancingv2-listener-redirectconfig-protocol)
-        pub fn protocol(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn protocol(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Protocol".to_owned(), value.into().into_json());
+                .insert("Protocol".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -785,8 +848,9 @@ pub mod listener {
         /// Length: 0 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html#cfn-elasticloadbalancingv2-listener-redirectconfig-query)
-        pub fn query(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Query".to_owned(), value.into().into_json());
+        pub fn query(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Query".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -812,18 +876,18 @@ pub mod listener {
         /// `DurationSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-targetgroupstickinessconfig.html#cfn-elasticloadbalancingv2-listener-targetgroupstickinessconfig-durationseconds)
-        pub fn duration_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DurationSeconds".to_owned(), value.into().into_json());
+                .insert("DurationSeconds".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-targetgroupstickinessconfig.html#cfn-elasticloadbalancingv2-listener-targetgroupstickinessconfig-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -849,17 +913,18 @@ pub mod listener {
         /// `TargetGroupArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-targetgrouptuple.html#cfn-elasticloadbalancingv2-listener-targetgrouptuple-targetgrouparn)
-        pub fn target_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetGroupArn".to_owned(), value.into().into_json());
+                .insert("TargetGroupArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Weight`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-targetgrouptuple.html#cfn-elasticloadbalancingv2-listener-targetgrouptuple-weight)
-        pub fn weight(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Weight".to_owned(), value.into().into_json());
+        pub fn weight(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Weight".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1050,13 +1115,13 @@ pub struct ListenerCertificate(crate::Resource);
 impl ListenerCertificate {
     /// A new `AWS::ElasticLoadBalancingV2::ListenerCertificate` with its required properties.
     pub fn new(
-        certificates: impl Into<crate::Value<Vec<listener_certificate::Certificate>>>,
-        listener_arn: impl Into<crate::Value<String>>,
+        certificates: impl crate::IntoValue<Vec<listener_certificate::Certificate>>,
+        listener_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ListenerCertificate(
             crate::Resource::new("AWS::ElasticLoadBalancingV2::ListenerCertificate")
-                .property("Certificates", certificates.into().into_json())
-                .property("ListenerArn", listener_arn.into().into_json()),
+                .property("Certificates", certificates.into_value().into_json())
+                .property("ListenerArn", listener_arn.into_value().into_json()),
         )
     }
 }
@@ -1105,9 +1170,9 @@ pub mod listener_certificate {
         /// `CertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenercertificate-certificate.html#cfn-elasticloadbalancingv2-listenercertificate-certificate-certificatearn)
-        pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateArn".to_owned(), value.into().into_json());
+                .insert("CertificateArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1130,15 +1195,15 @@ pub struct ListenerRule(crate::Resource);
 impl ListenerRule {
     /// A new `AWS::ElasticLoadBalancingV2::ListenerRule` with its required properties.
     pub fn new(
-        actions: impl Into<crate::Value<Vec<listener_rule::Action>>>,
-        conditions: impl Into<crate::Value<Vec<listener_rule::RuleCondition>>>,
-        priority: impl Into<crate::Value<i64>>,
+        actions: impl crate::IntoValue<Vec<listener_rule::Action>>,
+        conditions: impl crate::IntoValue<Vec<listener_rule::RuleCondition>>,
+        priority: impl crate::IntoValue<i64>,
     ) -> Self {
         ListenerRule(
             crate::Resource::new("AWS::ElasticLoadBalancingV2::ListenerRule")
-                .property("Actions", actions.into().into_json())
-                .property("Conditions", conditions.into().into_json())
-                .property("Priority", priority.into().into_json()),
+                .property("Actions", actions.into_value().into_json())
+                .property("Conditions", conditions.into_value().into_json())
+                .property("Priority", priority.into_value().into_json()),
         )
     }
 
@@ -1147,8 +1212,9 @@ impl ListenerRule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listenerrule.html#cfn-elasticloadbalancingv2-listenerrule-listenerarn)
-    pub fn listener_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ListenerArn", value.into().into_json());
+    pub fn listener_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ListenerArn", value.into_value().into_json());
         self
     }
 
@@ -1157,9 +1223,10 @@ impl ListenerRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listenerrule.html#cfn-elasticloadbalancingv2-listenerrule-transforms)
     pub fn transforms(
         mut self,
-        value: impl Into<crate::Value<Vec<listener_rule::Transform>>>,
+        value: impl crate::IntoValue<Vec<listener_rule::Transform>>,
     ) -> Self {
-        self.0.set_property("Transforms", value.into().into_json());
+        self.0
+            .set_property("Transforms", value.into_value().into_json());
         self
     }
 }
@@ -1206,10 +1273,10 @@ pub mod listener_rule {
 
     impl Action {
         /// A new `Action` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             Action(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -1218,11 +1285,11 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-action.html#cfn-elasticloadbalancingv2-listenerrule-action-authenticatecognitoconfig)
         pub fn authenticate_cognito_config(
             mut self,
-            value: impl Into<crate::Value<AuthenticateCognitoConfig>>,
+            value: impl crate::IntoValue<AuthenticateCognitoConfig>,
         ) -> Self {
             self.0.insert(
                 "AuthenticateCognitoConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1232,11 +1299,11 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-action.html#cfn-elasticloadbalancingv2-listenerrule-action-authenticateoidcconfig)
         pub fn authenticate_oidc_config(
             mut self,
-            value: impl Into<crate::Value<AuthenticateOidcConfig>>,
+            value: impl crate::IntoValue<AuthenticateOidcConfig>,
         ) -> Self {
             self.0.insert(
                 "AuthenticateOidcConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1246,19 +1313,21 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-action.html#cfn-elasticloadbalancingv2-listenerrule-action-fixedresponseconfig)
         pub fn fixed_response_config(
             mut self,
-            value: impl Into<crate::Value<FixedResponseConfig>>,
+            value: impl crate::IntoValue<FixedResponseConfig>,
         ) -> Self {
-            self.0
-                .insert("FixedResponseConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FixedResponseConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ForwardConfig`: [`ForwardConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-action.html#cfn-elasticloadbalancingv2-listenerrule-action-forwardconfig)
-        pub fn forward_config(mut self, value: impl Into<crate::Value<ForwardConfig>>) -> Self {
+        pub fn forward_config(mut self, value: impl crate::IntoValue<ForwardConfig>) -> Self {
             self.0
-                .insert("ForwardConfig".to_owned(), value.into().into_json());
+                .insert("ForwardConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1267,10 +1336,12 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-action.html#cfn-elasticloadbalancingv2-listenerrule-action-jwtvalidationconfig)
         pub fn jwt_validation_config(
             mut self,
-            value: impl Into<crate::Value<JwtValidationConfig>>,
+            value: impl crate::IntoValue<JwtValidationConfig>,
         ) -> Self {
-            self.0
-                .insert("JwtValidationConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "JwtValidationConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1279,26 +1350,27 @@ pub mod listener_rule {
         /// Range: 1 to 50000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-action.html#cfn-elasticloadbalancingv2-listenerrule-action-order)
-        pub fn order(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Order".to_owned(), value.into().into_json());
+        pub fn order(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Order".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RedirectConfig`: [`RedirectConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-action.html#cfn-elasticloadbalancingv2-listenerrule-action-redirectconfig)
-        pub fn redirect_config(mut self, value: impl Into<crate::Value<RedirectConfig>>) -> Self {
+        pub fn redirect_config(mut self, value: impl crate::IntoValue<RedirectConfig>) -> Self {
             self.0
-                .insert("RedirectConfig".to_owned(), value.into().into_json());
+                .insert("RedirectConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetGroupArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-action.html#cfn-elasticloadbalancingv2-listenerrule-action-targetgrouparn)
-        pub fn target_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetGroupArn".to_owned(), value.into().into_json());
+                .insert("TargetGroupArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1318,19 +1390,22 @@ pub mod listener_rule {
     impl AuthenticateCognitoConfig {
         /// A new `AuthenticateCognitoConfig` with its required properties.
         pub fn new(
-            user_pool_arn: impl Into<crate::Value<String>>,
-            user_pool_client_id: impl Into<crate::Value<String>>,
-            user_pool_domain: impl Into<crate::Value<String>>,
+            user_pool_arn: impl crate::IntoValue<String>,
+            user_pool_client_id: impl crate::IntoValue<String>,
+            user_pool_domain: impl crate::IntoValue<String>,
         ) -> Self {
             AuthenticateCognitoConfig(crate::typed::Properties::from_iter([
-                ("UserPoolArn".to_owned(), user_pool_arn.into().into_json()),
+                (
+                    "UserPoolArn".to_owned(),
+                    user_pool_arn.into_value().into_json(),
+                ),
                 (
                     "UserPoolClientId".to_owned(),
-                    user_pool_client_id.into().into_json(),
+                    user_pool_client_id.into_value().into_json(),
                 ),
                 (
                     "UserPoolDomain".to_owned(),
-                    user_pool_domain.into().into_json(),
+                    user_pool_domain.into_value().into_json(),
                 ),
             ]))
         }
@@ -1340,11 +1415,11 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-authenticatecognitoconfig.html#cfn-elasticloadbalancingv2-listenerrule-authenticatecognitoconfig-authenticationrequestextraparams)
         pub fn authentication_request_extra_params(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0.insert(
                 "AuthenticationRequestExtraParams".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1354,11 +1429,11 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-authenticatecognitoconfig.html#cfn-elasticloadbalancingv2-listenerrule-authenticatecognitoconfig-onunauthenticatedrequest)
         pub fn on_unauthenticated_request(
             mut self,
-            value: impl Into<crate::Value<OnUnauthenticatedRequest>>,
+            value: impl crate::IntoValue<OnUnauthenticatedRequest>,
         ) -> Self {
             self.0.insert(
                 "OnUnauthenticatedRequest".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1366,26 +1441,29 @@ pub mod listener_rule {
         /// `Scope`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-authenticatecognitoconfig.html#cfn-elasticloadbalancingv2-listenerrule-authenticatecognitoconfig-scope)
-        pub fn scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Scope".to_owned(), value.into().into_json());
+        pub fn scope(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Scope".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SessionCookieName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-authenticatecognitoconfig.html#cfn-elasticloadbalancingv2-listenerrule-authenticatecognitoconfig-sessioncookiename)
-        pub fn session_cookie_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SessionCookieName".to_owned(), value.into().into_json());
+        pub fn session_cookie_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SessionCookieName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SessionTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-authenticatecognitoconfig.html#cfn-elasticloadbalancingv2-listenerrule-authenticatecognitoconfig-sessiontimeout)
-        pub fn session_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn session_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SessionTimeout".to_owned(), value.into().into_json());
+                .insert("SessionTimeout".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1405,26 +1483,26 @@ pub mod listener_rule {
     impl AuthenticateOidcConfig {
         /// A new `AuthenticateOidcConfig` with its required properties.
         pub fn new(
-            authorization_endpoint: impl Into<crate::Value<String>>,
-            client_id: impl Into<crate::Value<String>>,
-            issuer: impl Into<crate::Value<String>>,
-            token_endpoint: impl Into<crate::Value<String>>,
-            user_info_endpoint: impl Into<crate::Value<String>>,
+            authorization_endpoint: impl crate::IntoValue<String>,
+            client_id: impl crate::IntoValue<String>,
+            issuer: impl crate::IntoValue<String>,
+            token_endpoint: impl crate::IntoValue<String>,
+            user_info_endpoint: impl crate::IntoValue<String>,
         ) -> Self {
             AuthenticateOidcConfig(crate::typed::Properties::from_iter([
                 (
                     "AuthorizationEndpoint".to_owned(),
-                    authorization_endpoint.into().into_json(),
+                    authorization_endpoint.into_value().into_json(),
                 ),
-                ("ClientId".to_owned(), client_id.into().into_json()),
-                ("Issuer".to_owned(), issuer.into().into_json()),
+                ("ClientId".to_owned(), client_id.into_value().into_json()),
+                ("Issuer".to_owned(), issuer.into_value().into_json()),
                 (
                     "TokenEndpoint".to_owned(),
-                    token_endpoint.into().into_json(),
+                    token_endpoint.into_value().into_json(),
                 ),
                 (
                     "UserInfoEndpoint".to_owned(),
-                    user_info_endpoint.into().into_json(),
+                    user_info_endpoint.into_value().into_json(),
                 ),
             ]))
         }
@@ -1434,11 +1512,11 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listenerrule-authenticateoidcconfig-authenticationrequestextraparams)
         pub fn authentication_request_extra_params(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0.insert(
                 "AuthenticationRequestExtraParams".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1446,9 +1524,9 @@ pub mod listener_rule {
         /// `ClientSecret`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listenerrule-authenticateoidcconfig-clientsecret)
-        pub fn client_secret(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn client_secret(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClientSecret".to_owned(), value.into().into_json());
+                .insert("ClientSecret".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1457,11 +1535,11 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listenerrule-authenticateoidcconfig-onunauthenticatedrequest)
         pub fn on_unauthenticated_request(
             mut self,
-            value: impl Into<crate::Value<AuthenticateOidcConfigOnUnauthenticatedRequest>>,
+            value: impl crate::IntoValue<AuthenticateOidcConfigOnUnauthenticatedRequest>,
         ) -> Self {
             self.0.insert(
                 "OnUnauthenticatedRequest".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1469,36 +1547,39 @@ pub mod listener_rule {
         /// `Scope`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listenerrule-authenticateoidcconfig-scope)
-        pub fn scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Scope".to_owned(), value.into().into_json());
+        pub fn scope(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Scope".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SessionCookieName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listenerrule-authenticateoidcconfig-sessioncookiename)
-        pub fn session_cookie_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SessionCookieName".to_owned(), value.into().into_json());
+        pub fn session_cookie_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SessionCookieName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SessionTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listenerrule-authenticateoidcconfig-sessiontimeout)
-        pub fn session_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn session_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SessionTimeout".to_owned(), value.into().into_json());
+                .insert("SessionTimeout".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UseExistingClientSecret`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listenerrule-authenticateoidcconfig-useexistingclientsecret)
-        pub fn use_existing_client_secret(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_existing_client_secret(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "UseExistingClientSecret".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1518,10 +1599,10 @@ pub mod listener_rule {
 
     impl FixedResponseConfig {
         /// A new `FixedResponseConfig` with its required properties.
-        pub fn new(status_code: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(status_code: impl crate::IntoValue<String>) -> Self {
             FixedResponseConfig(crate::typed::Properties::from_iter([(
                 "StatusCode".to_owned(),
-                status_code.into().into_json(),
+                status_code.into_value().into_json(),
             )]))
         }
 
@@ -1530,9 +1611,9 @@ pub mod listener_rule {
         /// Length: 0 to 32.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-fixedresponseconfig.html#cfn-elasticloadbalancingv2-listenerrule-fixedresponseconfig-contenttype)
-        pub fn content_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn content_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContentType".to_owned(), value.into().into_json());
+                .insert("ContentType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1541,9 +1622,9 @@ pub mod listener_rule {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-fixedresponseconfig.html#cfn-elasticloadbalancingv2-listenerrule-fixedresponseconfig-messagebody)
-        pub fn message_body(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn message_body(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MessageBody".to_owned(), value.into().into_json());
+                .insert("MessageBody".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1571,11 +1652,11 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-forwardconfig.html#cfn-elasticloadbalancingv2-listenerrule-forwardconfig-targetgroupstickinessconfig)
         pub fn target_group_stickiness_config(
             mut self,
-            value: impl Into<crate::Value<TargetGroupStickinessConfig>>,
+            value: impl crate::IntoValue<TargetGroupStickinessConfig>,
         ) -> Self {
             self.0.insert(
                 "TargetGroupStickinessConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1585,10 +1666,10 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-forwardconfig.html#cfn-elasticloadbalancingv2-listenerrule-forwardconfig-targetgroups)
         pub fn target_groups(
             mut self,
-            value: impl Into<crate::Value<Vec<TargetGroupTuple>>>,
+            value: impl crate::IntoValue<Vec<TargetGroupTuple>>,
         ) -> Self {
             self.0
-                .insert("TargetGroups".to_owned(), value.into().into_json());
+                .insert("TargetGroups".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1614,17 +1695,18 @@ pub mod listener_rule {
         /// `RegexValues`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-hostheaderconfig.html#cfn-elasticloadbalancingv2-listenerrule-hostheaderconfig-regexvalues)
-        pub fn regex_values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn regex_values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("RegexValues".to_owned(), value.into().into_json());
+                .insert("RegexValues".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Values`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-hostheaderconfig.html#cfn-elasticloadbalancingv2-listenerrule-hostheaderconfig-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1650,26 +1732,27 @@ pub mod listener_rule {
         /// `HttpHeaderName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-httpheaderconfig.html#cfn-elasticloadbalancingv2-listenerrule-httpheaderconfig-httpheadername)
-        pub fn http_header_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn http_header_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HttpHeaderName".to_owned(), value.into().into_json());
+                .insert("HttpHeaderName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RegexValues`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-httpheaderconfig.html#cfn-elasticloadbalancingv2-listenerrule-httpheaderconfig-regexvalues)
-        pub fn regex_values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn regex_values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("RegexValues".to_owned(), value.into().into_json());
+                .insert("RegexValues".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Values`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-httpheaderconfig.html#cfn-elasticloadbalancingv2-listenerrule-httpheaderconfig-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1695,8 +1778,9 @@ pub mod listener_rule {
         /// `Values`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-httprequestmethodconfig.html#cfn-elasticloadbalancingv2-listenerrule-httprequestmethodconfig-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1716,14 +1800,14 @@ pub mod listener_rule {
     impl JwtValidationActionAdditionalClaim {
         /// A new `JwtValidationActionAdditionalClaim` with its required properties.
         pub fn new(
-            format: impl Into<crate::Value<Format>>,
-            name: impl Into<crate::Value<String>>,
-            values: impl Into<crate::Value<Vec<String>>>,
+            format: impl crate::IntoValue<Format>,
+            name: impl crate::IntoValue<String>,
+            values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             JwtValidationActionAdditionalClaim(crate::typed::Properties::from_iter([
-                ("Format".to_owned(), format.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("Values".to_owned(), values.into().into_json()),
+                ("Format".to_owned(), format.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Values".to_owned(), values.into_value().into_json()),
             ]))
         }
     }
@@ -1743,12 +1827,15 @@ pub mod listener_rule {
     impl JwtValidationConfig {
         /// A new `JwtValidationConfig` with its required properties.
         pub fn new(
-            issuer: impl Into<crate::Value<String>>,
-            jwks_endpoint: impl Into<crate::Value<String>>,
+            issuer: impl crate::IntoValue<String>,
+            jwks_endpoint: impl crate::IntoValue<String>,
         ) -> Self {
             JwtValidationConfig(crate::typed::Properties::from_iter([
-                ("Issuer".to_owned(), issuer.into().into_json()),
-                ("JwksEndpoint".to_owned(), jwks_endpoint.into().into_json()),
+                ("Issuer".to_owned(), issuer.into_value().into_json()),
+                (
+                    "JwksEndpoint".to_owned(),
+                    jwks_endpoint.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -1757,10 +1844,12 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-jwtvalidationconfig.html#cfn-elasticloadbalancingv2-listenerrule-jwtvalidationconfig-additionalclaims)
         pub fn additional_claims(
             mut self,
-            value: impl Into<crate::Value<Vec<JwtValidationActionAdditionalClaim>>>,
+            value: impl crate::IntoValue<Vec<JwtValidationActionAdditionalClaim>>,
         ) -> Self {
-            self.0
-                .insert("AdditionalClaims".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AdditionalClaims".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1786,9 +1875,9 @@ pub mod listener_rule {
         /// `RegexValues`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-pathpatternconfig.html#cfn-elasticloadbalancingv2-listenerrule-pathpatternconfig-regexvalues)
-        pub fn regex_values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn regex_values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("RegexValues".to_owned(), value.into().into_json());
+                .insert("RegexValues".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1797,8 +1886,9 @@ pub mod listener_rule {
         /// Items: at most 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-pathpatternconfig.html#cfn-elasticloadbalancingv2-listenerrule-pathpatternconfig-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1824,8 +1914,9 @@ pub mod listener_rule {
         /// `Values`: list of [`QueryStringKeyValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-querystringconfig.html#cfn-elasticloadbalancingv2-listenerrule-querystringconfig-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<QueryStringKeyValue>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<QueryStringKeyValue>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1851,16 +1942,18 @@ pub mod listener_rule {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-querystringkeyvalue.html#cfn-elasticloadbalancingv2-listenerrule-querystringkeyvalue-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-querystringkeyvalue.html#cfn-elasticloadbalancingv2-listenerrule-querystringkeyvalue-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1879,10 +1972,10 @@ pub mod listener_rule {
 
     impl RedirectConfig {
         /// A new `RedirectConfig` with its required properties.
-        pub fn new(status_code: impl Into<crate::Value<StatusCode>>) -> Self {
+        pub fn new(status_code: impl crate::IntoValue<StatusCode>) -> Self {
             RedirectConfig(crate::typed::Properties::from_iter([(
                 "StatusCode".to_owned(),
-                status_code.into().into_json(),
+                status_code.into_value().into_json(),
             )]))
         }
 
@@ -1891,8 +1984,9 @@ pub mod listener_rule {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-redirectconfig.html#cfn-elasticloadbalancingv2-listenerrule-redirectconfig-host)
-        pub fn host(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Host".to_owned(), value.into().into_json());
+        pub fn host(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Host".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1901,16 +1995,18 @@ pub mod listener_rule {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-redirectconfig.html#cfn-elasticloadbalancingv2-listenerrule-redirectconfig-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Port`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-redirectconfig.html#cfn-elasticloadbalancingv2-listenerrule-redirectconfig-port)
-        pub fn port(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1919,9 +2015,9 @@ pub mod listener_rule {
         /// Pattern: `^(HTTPS?|#\{protocol\})$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-redirectconfig.html#cfn-elasticloadbalancingv2-listenerrule-redirectconfig-protocol)
-        pub fn protocol(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn protocol(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Protocol".to_owned(), value.into().into_json());
+                .insert("Protocol".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1930,8 +2026,9 @@ pub mod listener_rule {
         /// Length: 0 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-redirectconfig.html#cfn-elasticloadbalancingv2-listenerrule-redirectconfig-query)
-        pub fn query(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Query".to_owned(), value.into().into_json());
+        pub fn query(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Query".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1951,12 +2048,12 @@ pub mod listener_rule {
     impl RewriteConfig {
         /// A new `RewriteConfig` with its required properties.
         pub fn new(
-            regex: impl Into<crate::Value<String>>,
-            replace: impl Into<crate::Value<String>>,
+            regex: impl crate::IntoValue<String>,
+            replace: impl crate::IntoValue<String>,
         ) -> Self {
             RewriteConfig(crate::typed::Properties::from_iter([
-                ("Regex".to_owned(), regex.into().into_json()),
-                ("Replace".to_owned(), replace.into().into_json()),
+                ("Regex".to_owned(), regex.into_value().into_json()),
+                ("Replace".to_owned(), replace.into_value().into_json()),
             ]))
         }
     }
@@ -1975,10 +2072,10 @@ pub mod listener_rule {
 
     impl RewriteConfigObject {
         /// A new `RewriteConfigObject` with its required properties.
-        pub fn new(rewrites: impl Into<crate::Value<Vec<RewriteConfig>>>) -> Self {
+        pub fn new(rewrites: impl crate::IntoValue<Vec<RewriteConfig>>) -> Self {
             RewriteConfigObject(crate::typed::Properties::from_iter([(
                 "Rewrites".to_owned(),
-                rewrites.into().into_json(),
+                rewrites.into_value().into_json(),
             )]))
         }
     }
@@ -2006,8 +2103,9 @@ pub mod listener_rule {
         /// Length: 0 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-rulecondition.html#cfn-elasticloadbalancingv2-listenerrule-rulecondition-field)
-        pub fn field(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Field".to_owned(), value.into().into_json());
+        pub fn field(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Field".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2016,10 +2114,12 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-rulecondition.html#cfn-elasticloadbalancingv2-listenerrule-rulecondition-hostheaderconfig)
         pub fn host_header_config(
             mut self,
-            value: impl Into<crate::Value<HostHeaderConfig>>,
+            value: impl crate::IntoValue<HostHeaderConfig>,
         ) -> Self {
-            self.0
-                .insert("HostHeaderConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HostHeaderConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2028,10 +2128,12 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-rulecondition.html#cfn-elasticloadbalancingv2-listenerrule-rulecondition-httpheaderconfig)
         pub fn http_header_config(
             mut self,
-            value: impl Into<crate::Value<HttpHeaderConfig>>,
+            value: impl crate::IntoValue<HttpHeaderConfig>,
         ) -> Self {
-            self.0
-                .insert("HttpHeaderConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HttpHeaderConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2040,11 +2142,11 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-rulecondition.html#cfn-elasticloadbalancingv2-listenerrule-rulecondition-httprequestmethodconfig)
         pub fn http_request_method_config(
             mut self,
-            value: impl Into<crate::Value<HttpRequestMethodConfig>>,
+            value: impl crate::IntoValue<HttpRequestMethodConfig>,
         ) -> Self {
             self.0.insert(
                 "HttpRequestMethodConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2054,10 +2156,12 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-rulecondition.html#cfn-elasticloadbalancingv2-listenerrule-rulecondition-pathpatternconfig)
         pub fn path_pattern_config(
             mut self,
-            value: impl Into<crate::Value<PathPatternConfig>>,
+            value: impl crate::IntoValue<PathPatternConfig>,
         ) -> Self {
-            self.0
-                .insert("PathPatternConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PathPatternConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2066,36 +2170,39 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-rulecondition.html#cfn-elasticloadbalancingv2-listenerrule-rulecondition-querystringconfig)
         pub fn query_string_config(
             mut self,
-            value: impl Into<crate::Value<QueryStringConfig>>,
+            value: impl crate::IntoValue<QueryStringConfig>,
         ) -> Self {
-            self.0
-                .insert("QueryStringConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "QueryStringConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RegexValues`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-rulecondition.html#cfn-elasticloadbalancingv2-listenerrule-rulecondition-regexvalues)
-        pub fn regex_values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn regex_values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("RegexValues".to_owned(), value.into().into_json());
+                .insert("RegexValues".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SourceIpConfig`: [`SourceIpConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-rulecondition.html#cfn-elasticloadbalancingv2-listenerrule-rulecondition-sourceipconfig)
-        pub fn source_ip_config(mut self, value: impl Into<crate::Value<SourceIpConfig>>) -> Self {
+        pub fn source_ip_config(mut self, value: impl crate::IntoValue<SourceIpConfig>) -> Self {
             self.0
-                .insert("SourceIpConfig".to_owned(), value.into().into_json());
+                .insert("SourceIpConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Values`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-rulecondition.html#cfn-elasticloadbalancingv2-listenerrule-rulecondition-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2121,8 +2228,9 @@ pub mod listener_rule {
         /// `Values`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-sourceipconfig.html#cfn-elasticloadbalancingv2-listenerrule-sourceipconfig-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2148,18 +2256,18 @@ pub mod listener_rule {
         /// `DurationSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-targetgroupstickinessconfig.html#cfn-elasticloadbalancingv2-listenerrule-targetgroupstickinessconfig-durationseconds)
-        pub fn duration_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DurationSeconds".to_owned(), value.into().into_json());
+                .insert("DurationSeconds".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-targetgroupstickinessconfig.html#cfn-elasticloadbalancingv2-listenerrule-targetgroupstickinessconfig-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2185,17 +2293,18 @@ pub mod listener_rule {
         /// `TargetGroupArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-targetgrouptuple.html#cfn-elasticloadbalancingv2-listenerrule-targetgrouptuple-targetgrouparn)
-        pub fn target_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetGroupArn".to_owned(), value.into().into_json());
+                .insert("TargetGroupArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Weight`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-targetgrouptuple.html#cfn-elasticloadbalancingv2-listenerrule-targetgrouptuple-weight)
-        pub fn weight(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Weight".to_owned(), value.into().into_json());
+        pub fn weight(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Weight".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2214,10 +2323,10 @@ pub mod listener_rule {
 
     impl Transform {
         /// A new `Transform` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<TransformType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<TransformType>) -> Self {
             Transform(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -2226,11 +2335,11 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-transform.html#cfn-elasticloadbalancingv2-listenerrule-transform-hostheaderrewriteconfig)
         pub fn host_header_rewrite_config(
             mut self,
-            value: impl Into<crate::Value<RewriteConfigObject>>,
+            value: impl crate::IntoValue<RewriteConfigObject>,
         ) -> Self {
             self.0.insert(
                 "HostHeaderRewriteConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2240,10 +2349,12 @@ pub mod listener_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-transform.html#cfn-elasticloadbalancingv2-listenerrule-transform-urlrewriteconfig)
         pub fn url_rewrite_config(
             mut self,
-            value: impl Into<crate::Value<RewriteConfigObject>>,
+            value: impl crate::IntoValue<RewriteConfigObject>,
         ) -> Self {
-            self.0
-                .insert("UrlRewriteConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "UrlRewriteConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2405,11 +2516,11 @@ impl LoadBalancer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-enablecapacityreservationprovisionstabilize)
     pub fn enable_capacity_reservation_provision_stabilize(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
         self.0.set_property(
             "EnableCapacityReservationProvisionStabilize",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -2419,10 +2530,12 @@ impl LoadBalancer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-enableprefixforipv6sourcenat)
     pub fn enable_prefix_for_ipv6_source_nat(
         mut self,
-        value: impl Into<crate::Value<load_balancer::EnablePrefixForIpv6SourceNat>>,
+        value: impl crate::IntoValue<load_balancer::EnablePrefixForIpv6SourceNat>,
     ) -> Self {
-        self.0
-            .set_property("EnablePrefixForIpv6SourceNat", value.into().into_json());
+        self.0.set_property(
+            "EnablePrefixForIpv6SourceNat",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2431,11 +2544,11 @@ impl LoadBalancer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-enforcesecuritygroupinboundrulesonprivatelinktraffic)
     pub fn enforce_security_group_inbound_rules_on_private_link_traffic(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -2445,19 +2558,19 @@ impl LoadBalancer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-ipaddresstype)
     pub fn ip_address_type(
         mut self,
-        value: impl Into<crate::Value<load_balancer::IpAddressType>>,
+        value: impl crate::IntoValue<load_balancer::IpAddressType>,
     ) -> Self {
         self.0
-            .set_property("IpAddressType", value.into().into_json());
+            .set_property("IpAddressType", value.into_value().into_json());
         self
     }
 
     /// `Ipv4IpamPoolId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-ipv4ipampoolid)
-    pub fn ipv4_ipam_pool_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ipv4_ipam_pool_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("Ipv4IpamPoolId", value.into().into_json());
+            .set_property("Ipv4IpamPoolId", value.into_value().into_json());
         self
     }
 
@@ -2466,10 +2579,10 @@ impl LoadBalancer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-loadbalancerattributes)
     pub fn load_balancer_attributes(
         mut self,
-        value: impl Into<crate::Value<Vec<load_balancer::LoadBalancerAttribute>>>,
+        value: impl crate::IntoValue<Vec<load_balancer::LoadBalancerAttribute>>,
     ) -> Self {
         self.0
-            .set_property("LoadBalancerAttributes", value.into().into_json());
+            .set_property("LoadBalancerAttributes", value.into_value().into_json());
         self
     }
 
@@ -2478,10 +2591,12 @@ impl LoadBalancer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-minimumloadbalancercapacity)
     pub fn minimum_load_balancer_capacity(
         mut self,
-        value: impl Into<crate::Value<load_balancer::MinimumLoadBalancerCapacity>>,
+        value: impl crate::IntoValue<load_balancer::MinimumLoadBalancerCapacity>,
     ) -> Self {
-        self.0
-            .set_property("MinimumLoadBalancerCapacity", value.into().into_json());
+        self.0.set_property(
+            "MinimumLoadBalancerCapacity",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2490,8 +2605,8 @@ impl LoadBalancer {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -2500,17 +2615,18 @@ impl LoadBalancer {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-scheme)
-    pub fn scheme(mut self, value: impl Into<crate::Value<load_balancer::Scheme>>) -> Self {
-        self.0.set_property("Scheme", value.into().into_json());
+    pub fn scheme(mut self, value: impl crate::IntoValue<load_balancer::Scheme>) -> Self {
+        self.0
+            .set_property("Scheme", value.into_value().into_json());
         self
     }
 
     /// `SecurityGroups`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-securitygroups)
-    pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroups", value.into().into_json());
+            .set_property("SecurityGroups", value.into_value().into_json());
         self
     }
 
@@ -2519,26 +2635,27 @@ impl LoadBalancer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-subnetmappings)
     pub fn subnet_mappings(
         mut self,
-        value: impl Into<crate::Value<Vec<load_balancer::SubnetMapping>>>,
+        value: impl crate::IntoValue<Vec<load_balancer::SubnetMapping>>,
     ) -> Self {
         self.0
-            .set_property("SubnetMappings", value.into().into_json());
+            .set_property("SubnetMappings", value.into_value().into_json());
         self
     }
 
     /// `Subnets`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-subnets)
-    pub fn subnets(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Subnets", value.into().into_json());
+    pub fn subnets(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Subnets", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](load_balancer::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<load_balancer::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<load_balancer::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2547,8 +2664,8 @@ impl LoadBalancer {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-type)
-    pub fn r#type(mut self, value: impl Into<crate::Value<load_balancer::Type>>) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+    pub fn r#type(mut self, value: impl crate::IntoValue<load_balancer::Type>) -> Self {
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 }
@@ -2561,7 +2678,12 @@ impl Default for LoadBalancer {
 
 impl crate::typed::ResourceType for LoadBalancer {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Scheme", "Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2623,16 +2745,18 @@ pub mod load_balancer {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-loadbalancer-loadbalancerattribute.html#cfn-elasticloadbalancingv2-loadbalancer-loadbalancerattribute-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-loadbalancer-loadbalancerattribute.html#cfn-elasticloadbalancingv2-loadbalancer-loadbalancerattribute-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2651,10 +2775,10 @@ pub mod load_balancer {
 
     impl MinimumLoadBalancerCapacity {
         /// A new `MinimumLoadBalancerCapacity` with its required properties.
-        pub fn new(capacity_units: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(capacity_units: impl crate::IntoValue<i64>) -> Self {
             MinimumLoadBalancerCapacity(crate::typed::Properties::from_iter([(
                 "CapacityUnits".to_owned(),
-                capacity_units.into().into_json(),
+                capacity_units.into_value().into_json(),
             )]))
         }
     }
@@ -2673,46 +2797,50 @@ pub mod load_balancer {
 
     impl SubnetMapping {
         /// A new `SubnetMapping` with its required properties.
-        pub fn new(subnet_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(subnet_id: impl crate::IntoValue<String>) -> Self {
             SubnetMapping(crate::typed::Properties::from_iter([(
                 "SubnetId".to_owned(),
-                subnet_id.into().into_json(),
+                subnet_id.into_value().into_json(),
             )]))
         }
 
         /// `AllocationId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-loadbalancer-subnetmapping.html#cfn-elasticloadbalancingv2-loadbalancer-subnetmapping-allocationid)
-        pub fn allocation_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn allocation_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AllocationId".to_owned(), value.into().into_json());
+                .insert("AllocationId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IPv6Address`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-loadbalancer-subnetmapping.html#cfn-elasticloadbalancingv2-loadbalancer-subnetmapping-ipv6address)
-        pub fn i_pv6_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn i_pv6_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IPv6Address".to_owned(), value.into().into_json());
+                .insert("IPv6Address".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PrivateIPv4Address`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-loadbalancer-subnetmapping.html#cfn-elasticloadbalancingv2-loadbalancer-subnetmapping-privateipv4address)
-        pub fn private_i_pv4_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PrivateIPv4Address".to_owned(), value.into().into_json());
+        pub fn private_i_pv4_address(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PrivateIPv4Address".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SourceNatIpv6Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-loadbalancer-subnetmapping.html#cfn-elasticloadbalancingv2-loadbalancer-subnetmapping-sourcenatipv6prefix)
-        pub fn source_nat_ipv6_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SourceNatIpv6Prefix".to_owned(), value.into().into_json());
+        pub fn source_nat_ipv6_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SourceNatIpv6Prefix".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2731,10 +2859,10 @@ pub mod load_balancer {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -2745,8 +2873,9 @@ pub mod load_balancer {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-loadbalancer-tag.html#cfn-elasticloadbalancingv2-loadbalancer-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2853,9 +2982,9 @@ impl TargetGroup {
     /// `HealthCheckEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-healthcheckenabled)
-    pub fn health_check_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn health_check_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("HealthCheckEnabled", value.into().into_json());
+            .set_property("HealthCheckEnabled", value.into_value().into_json());
         self
     }
 
@@ -2864,9 +2993,9 @@ impl TargetGroup {
     /// Range: 5 to 300.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-healthcheckintervalseconds)
-    pub fn health_check_interval_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn health_check_interval_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("HealthCheckIntervalSeconds", value.into().into_json());
+            .set_property("HealthCheckIntervalSeconds", value.into_value().into_json());
         self
     }
 
@@ -2875,18 +3004,18 @@ impl TargetGroup {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-healthcheckpath)
-    pub fn health_check_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn health_check_path(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("HealthCheckPath", value.into().into_json());
+            .set_property("HealthCheckPath", value.into_value().into_json());
         self
     }
 
     /// `HealthCheckPort`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-healthcheckport)
-    pub fn health_check_port(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn health_check_port(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("HealthCheckPort", value.into().into_json());
+            .set_property("HealthCheckPort", value.into_value().into_json());
         self
     }
 
@@ -2895,10 +3024,10 @@ impl TargetGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-healthcheckprotocol)
     pub fn health_check_protocol(
         mut self,
-        value: impl Into<crate::Value<target_group::HealthCheckProtocol>>,
+        value: impl crate::IntoValue<target_group::HealthCheckProtocol>,
     ) -> Self {
         self.0
-            .set_property("HealthCheckProtocol", value.into().into_json());
+            .set_property("HealthCheckProtocol", value.into_value().into_json());
         self
     }
 
@@ -2907,9 +3036,9 @@ impl TargetGroup {
     /// Range: 2 to 120.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-healthchecktimeoutseconds)
-    pub fn health_check_timeout_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn health_check_timeout_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("HealthCheckTimeoutSeconds", value.into().into_json());
+            .set_property("HealthCheckTimeoutSeconds", value.into_value().into_json());
         self
     }
 
@@ -2918,9 +3047,9 @@ impl TargetGroup {
     /// Range: 2 to 10.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-healthythresholdcount)
-    pub fn healthy_threshold_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn healthy_threshold_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("HealthyThresholdCount", value.into().into_json());
+            .set_property("HealthyThresholdCount", value.into_value().into_json());
         self
     }
 
@@ -2931,18 +3060,19 @@ impl TargetGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-ipaddresstype)
     pub fn ip_address_type(
         mut self,
-        value: impl Into<crate::Value<target_group::IpAddressType>>,
+        value: impl crate::IntoValue<target_group::IpAddressType>,
     ) -> Self {
         self.0
-            .set_property("IpAddressType", value.into().into_json());
+            .set_property("IpAddressType", value.into_value().into_json());
         self
     }
 
     /// `Matcher`: [`Matcher`](target_group::Matcher).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-matcher)
-    pub fn matcher(mut self, value: impl Into<crate::Value<target_group::Matcher>>) -> Self {
-        self.0.set_property("Matcher", value.into().into_json());
+    pub fn matcher(mut self, value: impl crate::IntoValue<target_group::Matcher>) -> Self {
+        self.0
+            .set_property("Matcher", value.into_value().into_json());
         self
     }
 
@@ -2951,8 +3081,8 @@ impl TargetGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -2963,8 +3093,8 @@ impl TargetGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-port)
-    pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Port", value.into().into_json());
+    pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Port", value.into_value().into_json());
         self
     }
 
@@ -2973,8 +3103,9 @@ impl TargetGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-protocol)
-    pub fn protocol(mut self, value: impl Into<crate::Value<target_group::Protocol>>) -> Self {
-        self.0.set_property("Protocol", value.into().into_json());
+    pub fn protocol(mut self, value: impl crate::IntoValue<target_group::Protocol>) -> Self {
+        self.0
+            .set_property("Protocol", value.into_value().into_json());
         self
     }
 
@@ -2983,17 +3114,17 @@ impl TargetGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-protocolversion)
-    pub fn protocol_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn protocol_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProtocolVersion", value.into().into_json());
+            .set_property("ProtocolVersion", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](target_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<target_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<target_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -3002,9 +3133,9 @@ impl TargetGroup {
     /// Range: 1 to 65535.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-targetcontrolport)
-    pub fn target_control_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn target_control_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("TargetControlPort", value.into().into_json());
+            .set_property("TargetControlPort", value.into_value().into_json());
         self
     }
 
@@ -3013,10 +3144,10 @@ impl TargetGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-targetgroupattributes)
     pub fn target_group_attributes(
         mut self,
-        value: impl Into<crate::Value<Vec<target_group::TargetGroupAttribute>>>,
+        value: impl crate::IntoValue<Vec<target_group::TargetGroupAttribute>>,
     ) -> Self {
         self.0
-            .set_property("TargetGroupAttributes", value.into().into_json());
+            .set_property("TargetGroupAttributes", value.into_value().into_json());
         self
     }
 
@@ -3025,8 +3156,9 @@ impl TargetGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-targettype)
-    pub fn target_type(mut self, value: impl Into<crate::Value<target_group::TargetType>>) -> Self {
-        self.0.set_property("TargetType", value.into().into_json());
+    pub fn target_type(mut self, value: impl crate::IntoValue<target_group::TargetType>) -> Self {
+        self.0
+            .set_property("TargetType", value.into_value().into_json());
         self
     }
 
@@ -3035,9 +3167,10 @@ impl TargetGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-targets)
     pub fn targets(
         mut self,
-        value: impl Into<crate::Value<Vec<target_group::TargetDescription>>>,
+        value: impl crate::IntoValue<Vec<target_group::TargetDescription>>,
     ) -> Self {
-        self.0.set_property("Targets", value.into().into_json());
+        self.0
+            .set_property("Targets", value.into_value().into_json());
         self
     }
 
@@ -3046,9 +3179,9 @@ impl TargetGroup {
     /// Range: 2 to 10.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-unhealthythresholdcount)
-    pub fn unhealthy_threshold_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn unhealthy_threshold_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("UnhealthyThresholdCount", value.into().into_json());
+            .set_property("UnhealthyThresholdCount", value.into_value().into_json());
         self
     }
 
@@ -3057,8 +3190,8 @@ impl TargetGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-vpcid)
-    pub fn vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("VpcId", value.into().into_json());
+    pub fn vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("VpcId", value.into_value().into_json());
         self
     }
 }
@@ -3071,7 +3204,12 @@ impl Default for TargetGroup {
 
 impl crate::typed::ResourceType for TargetGroup {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::TargetGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "IpAddressType",
         "Name",
@@ -3136,18 +3274,18 @@ pub mod target_group {
         /// `GrpcCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-targetgroup-matcher.html#cfn-elasticloadbalancingv2-targetgroup-matcher-grpccode)
-        pub fn grpc_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn grpc_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GrpcCode".to_owned(), value.into().into_json());
+                .insert("GrpcCode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HttpCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-targetgroup-matcher.html#cfn-elasticloadbalancingv2-targetgroup-matcher-httpcode)
-        pub fn http_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn http_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HttpCode".to_owned(), value.into().into_json());
+                .insert("HttpCode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3167,12 +3305,12 @@ pub mod target_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3191,19 +3329,21 @@ pub mod target_group {
 
     impl TargetDescription {
         /// A new `TargetDescription` with its required properties.
-        pub fn new(id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(id: impl crate::IntoValue<String>) -> Self {
             TargetDescription(crate::typed::Properties::from_iter([(
                 "Id".to_owned(),
-                id.into().into_json(),
+                id.into_value().into_json(),
             )]))
         }
 
         /// `AvailabilityZone`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-targetgroup-targetdescription.html#cfn-elasticloadbalancingv2-targetgroup-targetdescription-availabilityzone)
-        pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AvailabilityZone".to_owned(), value.into().into_json());
+        pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AvailabilityZone".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3212,8 +3352,9 @@ pub mod target_group {
         /// Range: 1 to 65535.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-targetgroup-targetdescription.html#cfn-elasticloadbalancingv2-targetgroup-targetdescription-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3222,9 +3363,9 @@ pub mod target_group {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-targetgroup-targetdescription.html#cfn-elasticloadbalancingv2-targetgroup-targetdescription-quicserverid)
-        pub fn quic_server_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn quic_server_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("QuicServerId".to_owned(), value.into().into_json());
+                .insert("QuicServerId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3250,16 +3391,18 @@ pub mod target_group {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-targetgroup-targetgroupattribute.html#cfn-elasticloadbalancingv2-targetgroup-targetgroupattribute-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-targetgroup-targetgroupattribute.html#cfn-elasticloadbalancingv2-targetgroup-targetgroupattribute-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3410,19 +3553,21 @@ impl TrustStore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-truststore.html#cfn-elasticloadbalancingv2-truststore-cacertificatesbundles3bucket)
     pub fn ca_certificates_bundle_s3_bucket(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("CaCertificatesBundleS3Bucket", value.into().into_json());
+        self.0.set_property(
+            "CaCertificatesBundleS3Bucket",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `CaCertificatesBundleS3Key`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-truststore.html#cfn-elasticloadbalancingv2-truststore-cacertificatesbundles3key)
-    pub fn ca_certificates_bundle_s3_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ca_certificates_bundle_s3_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CaCertificatesBundleS3Key", value.into().into_json());
+            .set_property("CaCertificatesBundleS3Key", value.into_value().into_json());
         self
     }
 
@@ -3431,11 +3576,11 @@ impl TrustStore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-truststore.html#cfn-elasticloadbalancingv2-truststore-cacertificatesbundles3objectversion)
     pub fn ca_certificates_bundle_s3_object_version(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "CaCertificatesBundleS3ObjectVersion",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -3449,8 +3594,8 @@ impl TrustStore {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-truststore.html#cfn-elasticloadbalancingv2-truststore-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -3459,8 +3604,8 @@ impl TrustStore {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-truststore.html#cfn-elasticloadbalancingv2-truststore-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<trust_store::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<trust_store::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -3473,7 +3618,12 @@ impl Default for TrustStore {
 
 impl crate::typed::ResourceType for TrustStore {
     const TYPE_NAME: &'static str = "AWS::ElasticLoadBalancingV2::TrustStore";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -3519,12 +3669,12 @@ pub mod trust_store {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3557,10 +3707,10 @@ impl TrustStoreRevocation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-truststorerevocation.html#cfn-elasticloadbalancingv2-truststorerevocation-revocationcontents)
     pub fn revocation_contents(
         mut self,
-        value: impl Into<crate::Value<Vec<trust_store_revocation::RevocationContent>>>,
+        value: impl crate::IntoValue<Vec<trust_store_revocation::RevocationContent>>,
     ) -> Self {
         self.0
-            .set_property("RevocationContents", value.into().into_json());
+            .set_property("RevocationContents", value.into_value().into_json());
         self
     }
 
@@ -3569,9 +3719,9 @@ impl TrustStoreRevocation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-truststorerevocation.html#cfn-elasticloadbalancingv2-truststorerevocation-truststorearn)
-    pub fn trust_store_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn trust_store_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TrustStoreArn", value.into().into_json());
+            .set_property("TrustStoreArn", value.into_value().into_json());
         self
     }
 }
@@ -3631,35 +3781,36 @@ pub mod trust_store_revocation {
         /// `RevocationType`: [`RevocationType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-truststorerevocation-revocationcontent.html#cfn-elasticloadbalancingv2-truststorerevocation-revocationcontent-revocationtype)
-        pub fn revocation_type(mut self, value: impl Into<crate::Value<RevocationType>>) -> Self {
+        pub fn revocation_type(mut self, value: impl crate::IntoValue<RevocationType>) -> Self {
             self.0
-                .insert("RevocationType".to_owned(), value.into().into_json());
+                .insert("RevocationType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3Bucket`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-truststorerevocation-revocationcontent.html#cfn-elasticloadbalancingv2-truststorerevocation-revocationcontent-s3bucket)
-        pub fn s3_bucket(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3Bucket".to_owned(), value.into().into_json());
+                .insert("S3Bucket".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-truststorerevocation-revocationcontent.html#cfn-elasticloadbalancingv2-truststorerevocation-revocationcontent-s3key)
-        pub fn s3_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S3Key".to_owned(), value.into().into_json());
+        pub fn s3_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S3Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3ObjectVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-truststorerevocation-revocationcontent.html#cfn-elasticloadbalancingv2-truststorerevocation-revocationcontent-s3objectversion)
-        pub fn s3_object_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_object_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3ObjectVersion".to_owned(), value.into().into_json());
+                .insert("S3ObjectVersion".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::Elasticsearch::Domain"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::Elasticsearch::Domain",
+    <Domain as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::Elasticsearch::Domain`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html)
@@ -20,9 +26,9 @@ impl Domain {
     /// `AccessPolicies`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-accesspolicies)
-    pub fn access_policies(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn access_policies(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("AccessPolicies", value.into().into_json());
+            .set_property("AccessPolicies", value.into_value().into_json());
         self
     }
 
@@ -31,10 +37,10 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-advancedoptions)
     pub fn advanced_options(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("AdvancedOptions", value.into().into_json());
+            .set_property("AdvancedOptions", value.into_value().into_json());
         self
     }
 
@@ -43,22 +49,19 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-advancedsecurityoptions)
     pub fn advanced_security_options(
         mut self,
-        value: impl Into<crate::Value<domain::AdvancedSecurityOptionsInput>>,
+        value: impl crate::IntoValue<domain::AdvancedSecurityOptionsInput>,
     ) -> Self {
         self.0
-            .set_property("AdvancedSecurityOptions", value.into().into_json());
+            .set_property("AdvancedSecurityOptions", value.into_value().into_json());
         self
     }
 
     /// `CognitoOptions`: [`CognitoOptions`](domain::CognitoOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-cognitooptions)
-    pub fn cognito_options(
-        mut self,
-        value: impl Into<crate::Value<domain::CognitoOptions>>,
-    ) -> Self {
+    pub fn cognito_options(mut self, value: impl crate::IntoValue<domain::CognitoOptions>) -> Self {
         self.0
-            .set_property("CognitoOptions", value.into().into_json());
+            .set_property("CognitoOptions", value.into_value().into_json());
         self
     }
 
@@ -67,10 +70,10 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-domainendpointoptions)
     pub fn domain_endpoint_options(
         mut self,
-        value: impl Into<crate::Value<domain::DomainEndpointOptions>>,
+        value: impl crate::IntoValue<domain::DomainEndpointOptions>,
     ) -> Self {
         self.0
-            .set_property("DomainEndpointOptions", value.into().into_json());
+            .set_property("DomainEndpointOptions", value.into_value().into_json());
         self
     }
 
@@ -79,16 +82,18 @@ impl Domain {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-domainname)
-    pub fn domain_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DomainName", value.into().into_json());
+    pub fn domain_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DomainName", value.into_value().into_json());
         self
     }
 
     /// `EBSOptions`: [`EbsOptions`](domain::EbsOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-ebsoptions)
-    pub fn ebs_options(mut self, value: impl Into<crate::Value<domain::EbsOptions>>) -> Self {
-        self.0.set_property("EBSOptions", value.into().into_json());
+    pub fn ebs_options(mut self, value: impl crate::IntoValue<domain::EbsOptions>) -> Self {
+        self.0
+            .set_property("EBSOptions", value.into_value().into_json());
         self
     }
 
@@ -97,19 +102,19 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-elasticsearchclusterconfig)
     pub fn elasticsearch_cluster_config(
         mut self,
-        value: impl Into<crate::Value<domain::ElasticsearchClusterConfig>>,
+        value: impl crate::IntoValue<domain::ElasticsearchClusterConfig>,
     ) -> Self {
         self.0
-            .set_property("ElasticsearchClusterConfig", value.into().into_json());
+            .set_property("ElasticsearchClusterConfig", value.into_value().into_json());
         self
     }
 
     /// `ElasticsearchVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-elasticsearchversion)
-    pub fn elasticsearch_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn elasticsearch_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ElasticsearchVersion", value.into().into_json());
+            .set_property("ElasticsearchVersion", value.into_value().into_json());
         self
     }
 
@@ -118,10 +123,10 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-encryptionatrestoptions)
     pub fn encryption_at_rest_options(
         mut self,
-        value: impl Into<crate::Value<domain::EncryptionAtRestOptions>>,
+        value: impl crate::IntoValue<domain::EncryptionAtRestOptions>,
     ) -> Self {
         self.0
-            .set_property("EncryptionAtRestOptions", value.into().into_json());
+            .set_property("EncryptionAtRestOptions", value.into_value().into_json());
         self
     }
 
@@ -130,12 +135,10 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-logpublishingoptions)
     pub fn log_publishing_options(
         mut self,
-        value: impl Into<
-            crate::Value<::std::collections::BTreeMap<String, domain::LogPublishingOption>>,
-        >,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, domain::LogPublishingOption>>,
     ) -> Self {
         self.0
-            .set_property("LogPublishingOptions", value.into().into_json());
+            .set_property("LogPublishingOptions", value.into_value().into_json());
         self
     }
 
@@ -144,10 +147,12 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-nodetonodeencryptionoptions)
     pub fn node_to_node_encryption_options(
         mut self,
-        value: impl Into<crate::Value<domain::NodeToNodeEncryptionOptions>>,
+        value: impl crate::IntoValue<domain::NodeToNodeEncryptionOptions>,
     ) -> Self {
-        self.0
-            .set_property("NodeToNodeEncryptionOptions", value.into().into_json());
+        self.0.set_property(
+            "NodeToNodeEncryptionOptions",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -156,26 +161,27 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-snapshotoptions)
     pub fn snapshot_options(
         mut self,
-        value: impl Into<crate::Value<domain::SnapshotOptions>>,
+        value: impl crate::IntoValue<domain::SnapshotOptions>,
     ) -> Self {
         self.0
-            .set_property("SnapshotOptions", value.into().into_json());
+            .set_property("SnapshotOptions", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](domain::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<domain::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `VPCOptions`: [`VpcOptions`](domain::VpcOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticsearch-domain.html#cfn-elasticsearch-domain-vpcoptions)
-    pub fn vpc_options(mut self, value: impl Into<crate::Value<domain::VpcOptions>>) -> Self {
-        self.0.set_property("VPCOptions", value.into().into_json());
+    pub fn vpc_options(mut self, value: impl crate::IntoValue<domain::VpcOptions>) -> Self {
+        self.0
+            .set_property("VPCOptions", value.into_value().into_json());
         self
     }
 }
@@ -245,18 +251,20 @@ pub mod domain {
         /// `AnonymousAuthEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-advancedsecurityoptionsinput.html#cfn-elasticsearch-domain-advancedsecurityoptionsinput-anonymousauthenabled)
-        pub fn anonymous_auth_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("AnonymousAuthEnabled".to_owned(), value.into().into_json());
+        pub fn anonymous_auth_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "AnonymousAuthEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-advancedsecurityoptionsinput.html#cfn-elasticsearch-domain-advancedsecurityoptionsinput-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -265,11 +273,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-advancedsecurityoptionsinput.html#cfn-elasticsearch-domain-advancedsecurityoptionsinput-internaluserdatabaseenabled)
         pub fn internal_user_database_enabled(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "InternalUserDatabaseEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -279,10 +287,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-advancedsecurityoptionsinput.html#cfn-elasticsearch-domain-advancedsecurityoptionsinput-masteruseroptions)
         pub fn master_user_options(
             mut self,
-            value: impl Into<crate::Value<MasterUserOptions>>,
+            value: impl crate::IntoValue<MasterUserOptions>,
         ) -> Self {
-            self.0
-                .insert("MasterUserOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MasterUserOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -308,36 +318,36 @@ pub mod domain {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-cognitooptions.html#cfn-elasticsearch-domain-cognitooptions-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IdentityPoolId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-cognitooptions.html#cfn-elasticsearch-domain-cognitooptions-identitypoolid)
-        pub fn identity_pool_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn identity_pool_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IdentityPoolId".to_owned(), value.into().into_json());
+                .insert("IdentityPoolId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-cognitooptions.html#cfn-elasticsearch-domain-cognitooptions-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserPoolId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-cognitooptions.html#cfn-elasticsearch-domain-cognitooptions-userpoolid)
-        pub fn user_pool_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_pool_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserPoolId".to_owned(), value.into().into_json());
+                .insert("UserPoolId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -363,9 +373,9 @@ pub mod domain {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-coldstorageoptions.html#cfn-elasticsearch-domain-coldstorageoptions-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -391,9 +401,9 @@ pub mod domain {
         /// `CustomEndpoint`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-domainendpointoptions.html#cfn-elasticsearch-domain-domainendpointoptions-customendpoint)
-        pub fn custom_endpoint(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn custom_endpoint(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomEndpoint".to_owned(), value.into().into_json());
+                .insert("CustomEndpoint".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -402,11 +412,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-domainendpointoptions.html#cfn-elasticsearch-domain-domainendpointoptions-customendpointcertificatearn)
         pub fn custom_endpoint_certificate_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "CustomEndpointCertificateArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -414,27 +424,31 @@ pub mod domain {
         /// `CustomEndpointEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-domainendpointoptions.html#cfn-elasticsearch-domain-domainendpointoptions-customendpointenabled)
-        pub fn custom_endpoint_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CustomEndpointEnabled".to_owned(), value.into().into_json());
+        pub fn custom_endpoint_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CustomEndpointEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EnforceHTTPS`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-domainendpointoptions.html#cfn-elasticsearch-domain-domainendpointoptions-enforcehttps)
-        pub fn enforce_https(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enforce_https(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EnforceHTTPS".to_owned(), value.into().into_json());
+                .insert("EnforceHTTPS".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TLSSecurityPolicy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-domainendpointoptions.html#cfn-elasticsearch-domain-domainendpointoptions-tlssecuritypolicy)
-        pub fn tls_security_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TLSSecurityPolicy".to_owned(), value.into().into_json());
+        pub fn tls_security_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TLSSecurityPolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -460,35 +474,36 @@ pub mod domain {
         /// `EBSEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-ebsoptions.html#cfn-elasticsearch-domain-ebsoptions-ebsenabled)
-        pub fn ebs_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn ebs_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EBSEnabled".to_owned(), value.into().into_json());
+                .insert("EBSEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Iops`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-ebsoptions.html#cfn-elasticsearch-domain-ebsoptions-iops)
-        pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Iops".to_owned(), value.into().into_json());
+        pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Iops".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VolumeSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-ebsoptions.html#cfn-elasticsearch-domain-ebsoptions-volumesize)
-        pub fn volume_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn volume_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("VolumeSize".to_owned(), value.into().into_json());
+                .insert("VolumeSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VolumeType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-ebsoptions.html#cfn-elasticsearch-domain-ebsoptions-volumetype)
-        pub fn volume_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn volume_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VolumeType".to_owned(), value.into().into_json());
+                .insert("VolumeType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -516,29 +531,33 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-elasticsearchclusterconfig.html#cfn-elasticsearch-domain-elasticsearchclusterconfig-coldstorageoptions)
         pub fn cold_storage_options(
             mut self,
-            value: impl Into<crate::Value<ColdStorageOptions>>,
+            value: impl crate::IntoValue<ColdStorageOptions>,
         ) -> Self {
-            self.0
-                .insert("ColdStorageOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ColdStorageOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DedicatedMasterCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-elasticsearchclusterconfig.html#cfn-elasticsearch-domain-elasticsearchclusterconfig-dedicatedmastercount)
-        pub fn dedicated_master_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DedicatedMasterCount".to_owned(), value.into().into_json());
+        pub fn dedicated_master_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DedicatedMasterCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DedicatedMasterEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-elasticsearchclusterconfig.html#cfn-elasticsearch-domain-elasticsearchclusterconfig-dedicatedmasterenabled)
-        pub fn dedicated_master_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn dedicated_master_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "DedicatedMasterEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -546,54 +565,56 @@ pub mod domain {
         /// `DedicatedMasterType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-elasticsearchclusterconfig.html#cfn-elasticsearch-domain-elasticsearchclusterconfig-dedicatedmastertype)
-        pub fn dedicated_master_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DedicatedMasterType".to_owned(), value.into().into_json());
+        pub fn dedicated_master_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DedicatedMasterType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InstanceCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-elasticsearchclusterconfig.html#cfn-elasticsearch-domain-elasticsearchclusterconfig-instancecount)
-        pub fn instance_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn instance_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("InstanceCount".to_owned(), value.into().into_json());
+                .insert("InstanceCount".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InstanceType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-elasticsearchclusterconfig.html#cfn-elasticsearch-domain-elasticsearchclusterconfig-instancetype)
-        pub fn instance_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instance_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InstanceType".to_owned(), value.into().into_json());
+                .insert("InstanceType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WarmCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-elasticsearchclusterconfig.html#cfn-elasticsearch-domain-elasticsearchclusterconfig-warmcount)
-        pub fn warm_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn warm_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("WarmCount".to_owned(), value.into().into_json());
+                .insert("WarmCount".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WarmEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-elasticsearchclusterconfig.html#cfn-elasticsearch-domain-elasticsearchclusterconfig-warmenabled)
-        pub fn warm_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn warm_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("WarmEnabled".to_owned(), value.into().into_json());
+                .insert("WarmEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WarmType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-elasticsearchclusterconfig.html#cfn-elasticsearch-domain-elasticsearchclusterconfig-warmtype)
-        pub fn warm_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn warm_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("WarmType".to_owned(), value.into().into_json());
+                .insert("WarmType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -602,19 +623,23 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-elasticsearchclusterconfig.html#cfn-elasticsearch-domain-elasticsearchclusterconfig-zoneawarenessconfig)
         pub fn zone_awareness_config(
             mut self,
-            value: impl Into<crate::Value<ZoneAwarenessConfig>>,
+            value: impl crate::IntoValue<ZoneAwarenessConfig>,
         ) -> Self {
-            self.0
-                .insert("ZoneAwarenessConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ZoneAwarenessConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ZoneAwarenessEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-elasticsearchclusterconfig.html#cfn-elasticsearch-domain-elasticsearchclusterconfig-zoneawarenessenabled)
-        pub fn zone_awareness_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ZoneAwarenessEnabled".to_owned(), value.into().into_json());
+        pub fn zone_awareness_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ZoneAwarenessEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -640,18 +665,18 @@ pub mod domain {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-encryptionatrestoptions.html#cfn-elasticsearch-domain-encryptionatrestoptions-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-encryptionatrestoptions.html#cfn-elasticsearch-domain-encryptionatrestoptions-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -679,11 +704,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-logpublishingoption.html#cfn-elasticsearch-domain-logpublishingoption-cloudwatchlogsloggrouparn)
         pub fn cloud_watch_logs_log_group_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLogsLogGroupArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -691,9 +716,9 @@ pub mod domain {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-logpublishingoption.html#cfn-elasticsearch-domain-logpublishingoption-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -719,27 +744,29 @@ pub mod domain {
         /// `MasterUserARN`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-masteruseroptions.html#cfn-elasticsearch-domain-masteruseroptions-masteruserarn)
-        pub fn master_user_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn master_user_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MasterUserARN".to_owned(), value.into().into_json());
+                .insert("MasterUserARN".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MasterUserName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-masteruseroptions.html#cfn-elasticsearch-domain-masteruseroptions-masterusername)
-        pub fn master_user_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn master_user_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MasterUserName".to_owned(), value.into().into_json());
+                .insert("MasterUserName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MasterUserPassword`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-masteruseroptions.html#cfn-elasticsearch-domain-masteruseroptions-masteruserpassword)
-        pub fn master_user_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("MasterUserPassword".to_owned(), value.into().into_json());
+        pub fn master_user_password(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "MasterUserPassword".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -765,9 +792,9 @@ pub mod domain {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-nodetonodeencryptionoptions.html#cfn-elasticsearch-domain-nodetonodeencryptionoptions-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -793,13 +820,10 @@ pub mod domain {
         /// `AutomatedSnapshotStartHour`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-snapshotoptions.html#cfn-elasticsearch-domain-snapshotoptions-automatedsnapshotstarthour)
-        pub fn automated_snapshot_start_hour(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn automated_snapshot_start_hour(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AutomatedSnapshotStartHour".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -820,12 +844,12 @@ pub mod domain {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -851,18 +875,20 @@ pub mod domain {
         /// `SecurityGroupIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-vpcoptions.html#cfn-elasticsearch-domain-vpcoptions-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SubnetIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-vpcoptions.html#cfn-elasticsearch-domain-vpcoptions-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -888,9 +914,11 @@ pub mod domain {
         /// `AvailabilityZoneCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticsearch-domain-zoneawarenessconfig.html#cfn-elasticsearch-domain-zoneawarenessconfig-availabilityzonecount)
-        pub fn availability_zone_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("AvailabilityZoneCount".to_owned(), value.into().into_json());
+        pub fn availability_zone_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "AvailabilityZoneCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }

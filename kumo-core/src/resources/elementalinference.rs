@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::ElementalInference::Feed"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::ElementalInference::Feed",
+    <Feed as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::ElementalInference::Feed`.
 ///
 /// Required properties, the arguments of [`Feed::new`]: `Name`, `Outputs`.
@@ -16,13 +22,13 @@ pub struct Feed(crate::Resource);
 impl Feed {
     /// A new `AWS::ElementalInference::Feed` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        outputs: impl Into<crate::Value<Vec<feed::GetOutput>>>,
+        name: impl crate::IntoValue<String>,
+        outputs: impl crate::IntoValue<Vec<feed::GetOutput>>,
     ) -> Self {
         Feed(
             crate::Resource::new("AWS::ElementalInference::Feed")
-                .property("Name", name.into().into_json())
-                .property("Outputs", outputs.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Outputs", outputs.into_value().into_json()),
         )
     }
 
@@ -31,9 +37,9 @@ impl Feed {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elementalinference-feed.html#cfn-elementalinference-feed-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -86,14 +92,17 @@ pub mod feed {
     impl GetOutput {
         /// A new `GetOutput` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            output_config: impl Into<crate::Value<crate::Json>>,
-            status: impl Into<crate::Value<OutputStatus>>,
+            name: impl crate::IntoValue<String>,
+            output_config: impl crate::IntoValue<crate::Json>,
+            status: impl crate::IntoValue<OutputStatus>,
         ) -> Self {
             GetOutput(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("OutputConfig".to_owned(), output_config.into().into_json()),
-                ("Status".to_owned(), status.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                (
+                    "OutputConfig".to_owned(),
+                    output_config.into_value().into_json(),
+                ),
+                ("Status".to_owned(), status.into_value().into_json()),
             ]))
         }
 
@@ -104,9 +113,9 @@ pub mod feed {
         /// Pattern: `^[\w \-\.',@:;]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elementalinference-feed-getoutput.html#cfn-elementalinference-feed-getoutput-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }

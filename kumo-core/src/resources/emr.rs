@@ -14,6 +14,42 @@ pub const TYPES: &[&str] = &[
     "AWS::EMR::WALWorkspace",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::EMR::Cluster",
+        <Cluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EMR::InstanceFleetConfig",
+        <InstanceFleetConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EMR::InstanceGroupConfig",
+        <InstanceGroupConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EMR::SecurityConfiguration",
+        <SecurityConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EMR::Step",
+        <Step as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EMR::Studio",
+        <Studio as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EMR::StudioSessionMapping",
+        <StudioSessionMapping as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EMR::WALWorkspace",
+        <WalWorkspace as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::EMR::Cluster`.
 ///
 /// Required properties, the arguments of [`Cluster::new`]: `Instances`, `JobFlowRole`, `Name`, `ServiceRole`.
@@ -25,17 +61,17 @@ pub struct Cluster(crate::Resource);
 impl Cluster {
     /// A new `AWS::EMR::Cluster` with its required properties.
     pub fn new(
-        instances: impl Into<crate::Value<cluster::JobFlowInstancesConfig>>,
-        job_flow_role: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        service_role: impl Into<crate::Value<String>>,
+        instances: impl crate::IntoValue<cluster::JobFlowInstancesConfig>,
+        job_flow_role: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        service_role: impl crate::IntoValue<String>,
     ) -> Self {
         Cluster(
             crate::Resource::new("AWS::EMR::Cluster")
-                .property("Instances", instances.into().into_json())
-                .property("JobFlowRole", job_flow_role.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("ServiceRole", service_role.into().into_json()),
+                .property("Instances", instances.into_value().into_json())
+                .property("JobFlowRole", job_flow_role.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("ServiceRole", service_role.into_value().into_json()),
         )
     }
 
@@ -44,9 +80,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-additionalinfo)
-    pub fn additional_info(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn additional_info(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("AdditionalInfo", value.into().into_json());
+            .set_property("AdditionalInfo", value.into_value().into_json());
         self
     }
 
@@ -55,12 +91,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-applications)
-    pub fn applications(
-        mut self,
-        value: impl Into<crate::Value<Vec<cluster::Application>>>,
-    ) -> Self {
+    pub fn applications(mut self, value: impl crate::IntoValue<Vec<cluster::Application>>) -> Self {
         self.0
-            .set_property("Applications", value.into().into_json());
+            .set_property("Applications", value.into_value().into_json());
         self
     }
 
@@ -69,9 +102,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-autoscalingrole)
-    pub fn auto_scaling_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn auto_scaling_role(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AutoScalingRole", value.into().into_json());
+            .set_property("AutoScalingRole", value.into_value().into_json());
         self
     }
 
@@ -80,10 +113,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-autoterminationpolicy)
     pub fn auto_termination_policy(
         mut self,
-        value: impl Into<crate::Value<cluster::AutoTerminationPolicy>>,
+        value: impl crate::IntoValue<cluster::AutoTerminationPolicy>,
     ) -> Self {
         self.0
-            .set_property("AutoTerminationPolicy", value.into().into_json());
+            .set_property("AutoTerminationPolicy", value.into_value().into_json());
         self
     }
 
@@ -94,10 +127,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-bootstrapactions)
     pub fn bootstrap_actions(
         mut self,
-        value: impl Into<crate::Value<Vec<cluster::BootstrapActionConfig>>>,
+        value: impl crate::IntoValue<Vec<cluster::BootstrapActionConfig>>,
     ) -> Self {
         self.0
-            .set_property("BootstrapActions", value.into().into_json());
+            .set_property("BootstrapActions", value.into_value().into_json());
         self
     }
 
@@ -108,10 +141,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-configurations)
     pub fn configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<cluster::Configuration>>>,
+        value: impl crate::IntoValue<Vec<cluster::Configuration>>,
     ) -> Self {
         self.0
-            .set_property("Configurations", value.into().into_json());
+            .set_property("Configurations", value.into_value().into_json());
         self
     }
 
@@ -120,8 +153,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-customamiid)
-    pub fn custom_ami_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("CustomAmiId", value.into().into_json());
+    pub fn custom_ami_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("CustomAmiId", value.into_value().into_json());
         self
     }
 
@@ -130,9 +164,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-ebsrootvolumeiops)
-    pub fn ebs_root_volume_iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn ebs_root_volume_iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("EbsRootVolumeIops", value.into().into_json());
+            .set_property("EbsRootVolumeIops", value.into_value().into_json());
         self
     }
 
@@ -141,9 +175,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-ebsrootvolumesize)
-    pub fn ebs_root_volume_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn ebs_root_volume_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("EbsRootVolumeSize", value.into().into_json());
+            .set_property("EbsRootVolumeSize", value.into_value().into_json());
         self
     }
 
@@ -152,9 +186,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-ebsrootvolumethroughput)
-    pub fn ebs_root_volume_throughput(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn ebs_root_volume_throughput(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("EbsRootVolumeThroughput", value.into().into_json());
+            .set_property("EbsRootVolumeThroughput", value.into_value().into_json());
         self
     }
 
@@ -165,10 +199,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-kerberosattributes)
     pub fn kerberos_attributes(
         mut self,
-        value: impl Into<crate::Value<cluster::KerberosAttributes>>,
+        value: impl crate::IntoValue<cluster::KerberosAttributes>,
     ) -> Self {
         self.0
-            .set_property("KerberosAttributes", value.into().into_json());
+            .set_property("KerberosAttributes", value.into_value().into_json());
         self
     }
 
@@ -177,9 +211,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-logencryptionkmskeyid)
-    pub fn log_encryption_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn log_encryption_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LogEncryptionKmsKeyId", value.into().into_json());
+            .set_property("LogEncryptionKmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -188,8 +222,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-loguri)
-    pub fn log_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("LogUri", value.into().into_json());
+    pub fn log_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("LogUri", value.into_value().into_json());
         self
     }
 
@@ -198,10 +233,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-managedscalingpolicy)
     pub fn managed_scaling_policy(
         mut self,
-        value: impl Into<crate::Value<cluster::ManagedScalingPolicy>>,
+        value: impl crate::IntoValue<cluster::ManagedScalingPolicy>,
     ) -> Self {
         self.0
-            .set_property("ManagedScalingPolicy", value.into().into_json());
+            .set_property("ManagedScalingPolicy", value.into_value().into_json());
         self
     }
 
@@ -210,9 +245,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-osreleaselabel)
-    pub fn os_release_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn os_release_label(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OSReleaseLabel", value.into().into_json());
+            .set_property("OSReleaseLabel", value.into_value().into_json());
         self
     }
 
@@ -223,10 +258,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-placementgroupconfigs)
     pub fn placement_group_configs(
         mut self,
-        value: impl Into<crate::Value<Vec<cluster::PlacementGroupConfig>>>,
+        value: impl crate::IntoValue<Vec<cluster::PlacementGroupConfig>>,
     ) -> Self {
         self.0
-            .set_property("PlacementGroupConfigs", value.into().into_json());
+            .set_property("PlacementGroupConfigs", value.into_value().into_json());
         self
     }
 
@@ -235,9 +270,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-releaselabel)
-    pub fn release_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn release_label(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ReleaseLabel", value.into().into_json());
+            .set_property("ReleaseLabel", value.into_value().into_json());
         self
     }
 
@@ -246,9 +281,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-scaledownbehavior)
-    pub fn scale_down_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn scale_down_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ScaleDownBehavior", value.into().into_json());
+            .set_property("ScaleDownBehavior", value.into_value().into_json());
         self
     }
 
@@ -257,18 +292,18 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-securityconfiguration)
-    pub fn security_configuration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn security_configuration(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SecurityConfiguration", value.into().into_json());
+            .set_property("SecurityConfiguration", value.into_value().into_json());
         self
     }
 
     /// `StepConcurrencyLevel`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-stepconcurrencylevel)
-    pub fn step_concurrency_level(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn step_concurrency_level(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("StepConcurrencyLevel", value.into().into_json());
+            .set_property("StepConcurrencyLevel", value.into_value().into_json());
         self
     }
 
@@ -277,25 +312,25 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-steps)
-    pub fn steps(mut self, value: impl Into<crate::Value<Vec<cluster::StepConfig>>>) -> Self {
-        self.0.set_property("Steps", value.into().into_json());
+    pub fn steps(mut self, value: impl crate::IntoValue<Vec<cluster::StepConfig>>) -> Self {
+        self.0.set_property("Steps", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](cluster::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `VisibleToAllUsers`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-cluster.html#cfn-emr-cluster-visibletoallusers)
-    pub fn visible_to_all_users(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn visible_to_all_users(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("VisibleToAllUsers", value.into().into_json());
+            .set_property("VisibleToAllUsers", value.into_value().into_json());
         self
     }
 }
@@ -373,35 +408,37 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-application.html#cfn-emr-cluster-application-additionalinfo)
         pub fn additional_info(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("AdditionalInfo".to_owned(), value.into().into_json());
+                .insert("AdditionalInfo".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Args`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-application.html#cfn-emr-cluster-application-args)
-        pub fn args(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Args".to_owned(), value.into().into_json());
+        pub fn args(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Args".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-application.html#cfn-emr-cluster-application-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Version`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-application.html#cfn-emr-cluster-application-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -421,12 +458,15 @@ pub mod cluster {
     impl AutoScalingPolicy {
         /// A new `AutoScalingPolicy` with its required properties.
         pub fn new(
-            constraints: impl Into<crate::Value<ScalingConstraints>>,
-            rules: impl Into<crate::Value<Vec<ScalingRule>>>,
+            constraints: impl crate::IntoValue<ScalingConstraints>,
+            rules: impl crate::IntoValue<Vec<ScalingRule>>,
         ) -> Self {
             AutoScalingPolicy(crate::typed::Properties::from_iter([
-                ("Constraints".to_owned(), constraints.into().into_json()),
-                ("Rules".to_owned(), rules.into().into_json()),
+                (
+                    "Constraints".to_owned(),
+                    constraints.into_value().into_json(),
+                ),
+                ("Rules".to_owned(), rules.into_value().into_json()),
             ]))
         }
     }
@@ -452,9 +492,9 @@ pub mod cluster {
         /// `IdleTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-autoterminationpolicy.html#cfn-emr-cluster-autoterminationpolicy-idletimeout)
-        pub fn idle_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn idle_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("IdleTimeout".to_owned(), value.into().into_json());
+                .insert("IdleTimeout".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -474,14 +514,14 @@ pub mod cluster {
     impl BootstrapActionConfig {
         /// A new `BootstrapActionConfig` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            script_bootstrap_action: impl Into<crate::Value<ScriptBootstrapActionConfig>>,
+            name: impl crate::IntoValue<String>,
+            script_bootstrap_action: impl crate::IntoValue<ScriptBootstrapActionConfig>,
         ) -> Self {
             BootstrapActionConfig(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "ScriptBootstrapAction".to_owned(),
-                    script_bootstrap_action.into().into_json(),
+                    script_bootstrap_action.into_value().into_json(),
                 ),
             ]))
         }
@@ -502,63 +542,69 @@ pub mod cluster {
     impl CloudWatchAlarmDefinition {
         /// A new `CloudWatchAlarmDefinition` with its required properties.
         pub fn new(
-            comparison_operator: impl Into<crate::Value<String>>,
-            metric_name: impl Into<crate::Value<String>>,
-            period: impl Into<crate::Value<i64>>,
-            threshold: impl Into<crate::Value<f64>>,
+            comparison_operator: impl crate::IntoValue<String>,
+            metric_name: impl crate::IntoValue<String>,
+            period: impl crate::IntoValue<i64>,
+            threshold: impl crate::IntoValue<f64>,
         ) -> Self {
             CloudWatchAlarmDefinition(crate::typed::Properties::from_iter([
                 (
                     "ComparisonOperator".to_owned(),
-                    comparison_operator.into().into_json(),
+                    comparison_operator.into_value().into_json(),
                 ),
-                ("MetricName".to_owned(), metric_name.into().into_json()),
-                ("Period".to_owned(), period.into().into_json()),
-                ("Threshold".to_owned(), threshold.into().into_json()),
+                (
+                    "MetricName".to_owned(),
+                    metric_name.into_value().into_json(),
+                ),
+                ("Period".to_owned(), period.into_value().into_json()),
+                ("Threshold".to_owned(), threshold.into_value().into_json()),
             ]))
         }
 
         /// `Dimensions`: list of [`MetricDimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-dimensions)
-        pub fn dimensions(mut self, value: impl Into<crate::Value<Vec<MetricDimension>>>) -> Self {
+        pub fn dimensions(mut self, value: impl crate::IntoValue<Vec<MetricDimension>>) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EvaluationPeriods`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-evaluationperiods)
-        pub fn evaluation_periods(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("EvaluationPeriods".to_owned(), value.into().into_json());
+        pub fn evaluation_periods(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "EvaluationPeriods".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Namespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Statistic`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-statistic)
-        pub fn statistic(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn statistic(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Statistic".to_owned(), value.into().into_json());
+                .insert("Statistic".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Unit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -578,30 +624,30 @@ pub mod cluster {
     impl ComputeLimits {
         /// A new `ComputeLimits` with its required properties.
         pub fn new(
-            maximum_capacity_units: impl Into<crate::Value<i64>>,
-            minimum_capacity_units: impl Into<crate::Value<i64>>,
-            unit_type: impl Into<crate::Value<String>>,
+            maximum_capacity_units: impl crate::IntoValue<i64>,
+            minimum_capacity_units: impl crate::IntoValue<i64>,
+            unit_type: impl crate::IntoValue<String>,
         ) -> Self {
             ComputeLimits(crate::typed::Properties::from_iter([
                 (
                     "MaximumCapacityUnits".to_owned(),
-                    maximum_capacity_units.into().into_json(),
+                    maximum_capacity_units.into_value().into_json(),
                 ),
                 (
                     "MinimumCapacityUnits".to_owned(),
-                    minimum_capacity_units.into().into_json(),
+                    minimum_capacity_units.into_value().into_json(),
                 ),
-                ("UnitType".to_owned(), unit_type.into().into_json()),
+                ("UnitType".to_owned(), unit_type.into_value().into_json()),
             ]))
         }
 
         /// `MaximumCoreCapacityUnits`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-computelimits.html#cfn-emr-cluster-computelimits-maximumcorecapacityunits)
-        pub fn maximum_core_capacity_units(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn maximum_core_capacity_units(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaximumCoreCapacityUnits".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -611,11 +657,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-computelimits.html#cfn-emr-cluster-computelimits-maximumondemandcapacityunits)
         pub fn maximum_on_demand_capacity_units(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaximumOnDemandCapacityUnits".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -642,9 +688,9 @@ pub mod cluster {
         /// `Classification`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-configuration.html#cfn-emr-cluster-configuration-classification)
-        pub fn classification(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn classification(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Classification".to_owned(), value.into().into_json());
+                .insert("Classification".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -653,11 +699,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-configuration.html#cfn-emr-cluster-configuration-configurationproperties)
         pub fn configuration_properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0.insert(
                 "ConfigurationProperties".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -665,12 +711,9 @@ pub mod cluster {
         /// `Configurations`: list of [`Configuration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-configuration.html#cfn-emr-cluster-configuration-configurations)
-        pub fn configurations(
-            mut self,
-            value: impl Into<crate::Value<Vec<Configuration>>>,
-        ) -> Self {
+        pub fn configurations(mut self, value: impl crate::IntoValue<Vec<Configuration>>) -> Self {
             self.0
-                .insert("Configurations".to_owned(), value.into().into_json());
+                .insert("Configurations".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -689,19 +732,21 @@ pub mod cluster {
 
     impl EbsBlockDeviceConfig {
         /// A new `EbsBlockDeviceConfig` with its required properties.
-        pub fn new(volume_specification: impl Into<crate::Value<VolumeSpecification>>) -> Self {
+        pub fn new(volume_specification: impl crate::IntoValue<VolumeSpecification>) -> Self {
             EbsBlockDeviceConfig(crate::typed::Properties::from_iter([(
                 "VolumeSpecification".to_owned(),
-                volume_specification.into().into_json(),
+                volume_specification.into_value().into_json(),
             )]))
         }
 
         /// `VolumesPerInstance`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-ebsblockdeviceconfig.html#cfn-emr-cluster-ebsblockdeviceconfig-volumesperinstance)
-        pub fn volumes_per_instance(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("VolumesPerInstance".to_owned(), value.into().into_json());
+        pub fn volumes_per_instance(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "VolumesPerInstance".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -729,19 +774,21 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-ebsconfiguration.html#cfn-emr-cluster-ebsconfiguration-ebsblockdeviceconfigs)
         pub fn ebs_block_device_configs(
             mut self,
-            value: impl Into<crate::Value<Vec<EbsBlockDeviceConfig>>>,
+            value: impl crate::IntoValue<Vec<EbsBlockDeviceConfig>>,
         ) -> Self {
-            self.0
-                .insert("EbsBlockDeviceConfigs".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EbsBlockDeviceConfigs".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EbsOptimized`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-ebsconfiguration.html#cfn-emr-cluster-ebsconfiguration-ebsoptimized)
-        pub fn ebs_optimized(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn ebs_optimized(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EbsOptimized".to_owned(), value.into().into_json());
+                .insert("EbsOptimized".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -760,36 +807,37 @@ pub mod cluster {
 
     impl HadoopJarStepConfig {
         /// A new `HadoopJarStepConfig` with its required properties.
-        pub fn new(jar: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(jar: impl crate::IntoValue<String>) -> Self {
             HadoopJarStepConfig(crate::typed::Properties::from_iter([(
                 "Jar".to_owned(),
-                jar.into().into_json(),
+                jar.into_value().into_json(),
             )]))
         }
 
         /// `Args`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-hadoopjarstepconfig.html#cfn-emr-cluster-hadoopjarstepconfig-args)
-        pub fn args(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Args".to_owned(), value.into().into_json());
+        pub fn args(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Args".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MainClass`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-hadoopjarstepconfig.html#cfn-emr-cluster-hadoopjarstepconfig-mainclass)
-        pub fn main_class(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn main_class(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MainClass".to_owned(), value.into().into_json());
+                .insert("MainClass".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StepProperties`: list of [`KeyValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-hadoopjarstepconfig.html#cfn-emr-cluster-hadoopjarstepconfig-stepproperties)
-        pub fn step_properties(mut self, value: impl Into<crate::Value<Vec<KeyValue>>>) -> Self {
+        pub fn step_properties(mut self, value: impl crate::IntoValue<Vec<KeyValue>>) -> Self {
             self.0
-                .insert("StepProperties".to_owned(), value.into().into_json());
+                .insert("StepProperties".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -817,10 +865,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancefleetconfig.html#cfn-emr-cluster-instancefleetconfig-instancetypeconfigs)
         pub fn instance_type_configs(
             mut self,
-            value: impl Into<crate::Value<Vec<InstanceTypeConfig>>>,
+            value: impl crate::IntoValue<Vec<InstanceTypeConfig>>,
         ) -> Self {
-            self.0
-                .insert("InstanceTypeConfigs".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InstanceTypeConfigs".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -829,18 +879,21 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancefleetconfig.html#cfn-emr-cluster-instancefleetconfig-launchspecifications)
         pub fn launch_specifications(
             mut self,
-            value: impl Into<crate::Value<InstanceFleetProvisioningSpecifications>>,
+            value: impl crate::IntoValue<InstanceFleetProvisioningSpecifications>,
         ) -> Self {
-            self.0
-                .insert("LaunchSpecifications".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LaunchSpecifications".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancefleetconfig.html#cfn-emr-cluster-instancefleetconfig-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -849,20 +902,22 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancefleetconfig.html#cfn-emr-cluster-instancefleetconfig-resizespecifications)
         pub fn resize_specifications(
             mut self,
-            value: impl Into<crate::Value<InstanceFleetResizingSpecifications>>,
+            value: impl crate::IntoValue<InstanceFleetResizingSpecifications>,
         ) -> Self {
-            self.0
-                .insert("ResizeSpecifications".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResizeSpecifications".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TargetOnDemandCapacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancefleetconfig.html#cfn-emr-cluster-instancefleetconfig-targetondemandcapacity)
-        pub fn target_on_demand_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn target_on_demand_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "TargetOnDemandCapacity".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -870,9 +925,11 @@ pub mod cluster {
         /// `TargetSpotCapacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancefleetconfig.html#cfn-emr-cluster-instancefleetconfig-targetspotcapacity)
-        pub fn target_spot_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TargetSpotCapacity".to_owned(), value.into().into_json());
+        pub fn target_spot_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TargetSpotCapacity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -900,10 +957,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancefleetprovisioningspecifications.html#cfn-emr-cluster-instancefleetprovisioningspecifications-ondemandspecification)
         pub fn on_demand_specification(
             mut self,
-            value: impl Into<crate::Value<OnDemandProvisioningSpecification>>,
+            value: impl crate::IntoValue<OnDemandProvisioningSpecification>,
         ) -> Self {
-            self.0
-                .insert("OnDemandSpecification".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OnDemandSpecification".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -912,10 +971,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancefleetprovisioningspecifications.html#cfn-emr-cluster-instancefleetprovisioningspecifications-spotspecification)
         pub fn spot_specification(
             mut self,
-            value: impl Into<crate::Value<SpotProvisioningSpecification>>,
+            value: impl crate::IntoValue<SpotProvisioningSpecification>,
         ) -> Self {
-            self.0
-                .insert("SpotSpecification".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SpotSpecification".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -943,11 +1004,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancefleetresizingspecifications.html#cfn-emr-cluster-instancefleetresizingspecifications-ondemandresizespecification)
         pub fn on_demand_resize_specification(
             mut self,
-            value: impl Into<crate::Value<OnDemandResizingSpecification>>,
+            value: impl crate::IntoValue<OnDemandResizingSpecification>,
         ) -> Self {
             self.0.insert(
                 "OnDemandResizeSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -957,11 +1018,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancefleetresizingspecifications.html#cfn-emr-cluster-instancefleetresizingspecifications-spotresizespecification)
         pub fn spot_resize_specification(
             mut self,
-            value: impl Into<crate::Value<SpotResizingSpecification>>,
+            value: impl crate::IntoValue<SpotResizingSpecification>,
         ) -> Self {
             self.0.insert(
                 "SpotResizeSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -982,15 +1043,18 @@ pub mod cluster {
     impl InstanceGroupConfig {
         /// A new `InstanceGroupConfig` with its required properties.
         pub fn new(
-            instance_count: impl Into<crate::Value<i64>>,
-            instance_type: impl Into<crate::Value<String>>,
+            instance_count: impl crate::IntoValue<i64>,
+            instance_type: impl crate::IntoValue<String>,
         ) -> Self {
             InstanceGroupConfig(crate::typed::Properties::from_iter([
                 (
                     "InstanceCount".to_owned(),
-                    instance_count.into().into_json(),
+                    instance_count.into_value().into_json(),
                 ),
-                ("InstanceType".to_owned(), instance_type.into().into_json()),
+                (
+                    "InstanceType".to_owned(),
+                    instance_type.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -999,68 +1063,68 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancegroupconfig.html#cfn-emr-cluster-instancegroupconfig-autoscalingpolicy)
         pub fn auto_scaling_policy(
             mut self,
-            value: impl Into<crate::Value<AutoScalingPolicy>>,
+            value: impl crate::IntoValue<AutoScalingPolicy>,
         ) -> Self {
-            self.0
-                .insert("AutoScalingPolicy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AutoScalingPolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `BidPrice`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancegroupconfig.html#cfn-emr-cluster-instancegroupconfig-bidprice)
-        pub fn bid_price(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bid_price(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BidPrice".to_owned(), value.into().into_json());
+                .insert("BidPrice".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Configurations`: list of [`Configuration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancegroupconfig.html#cfn-emr-cluster-instancegroupconfig-configurations)
-        pub fn configurations(
-            mut self,
-            value: impl Into<crate::Value<Vec<Configuration>>>,
-        ) -> Self {
+        pub fn configurations(mut self, value: impl crate::IntoValue<Vec<Configuration>>) -> Self {
             self.0
-                .insert("Configurations".to_owned(), value.into().into_json());
+                .insert("Configurations".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CustomAmiId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancegroupconfig.html#cfn-emr-cluster-instancegroupconfig-customamiid)
-        pub fn custom_ami_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn custom_ami_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomAmiId".to_owned(), value.into().into_json());
+                .insert("CustomAmiId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EbsConfiguration`: [`EbsConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancegroupconfig.html#cfn-emr-cluster-instancegroupconfig-ebsconfiguration)
-        pub fn ebs_configuration(
-            mut self,
-            value: impl Into<crate::Value<EbsConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("EbsConfiguration".to_owned(), value.into().into_json());
+        pub fn ebs_configuration(mut self, value: impl crate::IntoValue<EbsConfiguration>) -> Self {
+            self.0.insert(
+                "EbsConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Market`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancegroupconfig.html#cfn-emr-cluster-instancegroupconfig-market)
-        pub fn market(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Market".to_owned(), value.into().into_json());
+        pub fn market(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Market".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancegroupconfig.html#cfn-emr-cluster-instancegroupconfig-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1079,19 +1143,19 @@ pub mod cluster {
 
     impl InstanceTypeConfig {
         /// A new `InstanceTypeConfig` with its required properties.
-        pub fn new(instance_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(instance_type: impl crate::IntoValue<String>) -> Self {
             InstanceTypeConfig(crate::typed::Properties::from_iter([(
                 "InstanceType".to_owned(),
-                instance_type.into().into_json(),
+                instance_type.into_value().into_json(),
             )]))
         }
 
         /// `BidPrice`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancetypeconfig.html#cfn-emr-cluster-instancetypeconfig-bidprice)
-        pub fn bid_price(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bid_price(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BidPrice".to_owned(), value.into().into_json());
+                .insert("BidPrice".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1100,11 +1164,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancetypeconfig.html#cfn-emr-cluster-instancetypeconfig-bidpriceaspercentageofondemandprice)
         pub fn bid_price_as_percentage_of_on_demand_price(
             mut self,
-            value: impl Into<crate::Value<f64>>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             self.0.insert(
                 "BidPriceAsPercentageOfOnDemandPrice".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1112,51 +1176,49 @@ pub mod cluster {
         /// `Configurations`: list of [`Configuration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancetypeconfig.html#cfn-emr-cluster-instancetypeconfig-configurations)
-        pub fn configurations(
-            mut self,
-            value: impl Into<crate::Value<Vec<Configuration>>>,
-        ) -> Self {
+        pub fn configurations(mut self, value: impl crate::IntoValue<Vec<Configuration>>) -> Self {
             self.0
-                .insert("Configurations".to_owned(), value.into().into_json());
+                .insert("Configurations".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CustomAmiId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancetypeconfig.html#cfn-emr-cluster-instancetypeconfig-customamiid)
-        pub fn custom_ami_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn custom_ami_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomAmiId".to_owned(), value.into().into_json());
+                .insert("CustomAmiId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EbsConfiguration`: [`EbsConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancetypeconfig.html#cfn-emr-cluster-instancetypeconfig-ebsconfiguration)
-        pub fn ebs_configuration(
-            mut self,
-            value: impl Into<crate::Value<EbsConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("EbsConfiguration".to_owned(), value.into().into_json());
+        pub fn ebs_configuration(mut self, value: impl crate::IntoValue<EbsConfiguration>) -> Self {
+            self.0.insert(
+                "EbsConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Priority`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancetypeconfig.html#cfn-emr-cluster-instancetypeconfig-priority)
-        pub fn priority(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn priority(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Priority".to_owned(), value.into().into_json());
+                .insert("Priority".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WeightedCapacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-instancetypeconfig.html#cfn-emr-cluster-instancetypeconfig-weightedcapacity)
-        pub fn weighted_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("WeightedCapacity".to_owned(), value.into().into_json());
+        pub fn weighted_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "WeightedCapacity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1184,11 +1246,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-additionalmastersecuritygroups)
         pub fn additional_master_security_groups(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "AdditionalMasterSecurityGroups".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1198,11 +1260,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-additionalslavesecuritygroups)
         pub fn additional_slave_security_groups(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "AdditionalSlaveSecurityGroups".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1212,10 +1274,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-coreinstancefleet)
         pub fn core_instance_fleet(
             mut self,
-            value: impl Into<crate::Value<InstanceFleetConfig>>,
+            value: impl crate::IntoValue<InstanceFleetConfig>,
         ) -> Self {
-            self.0
-                .insert("CoreInstanceFleet".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CoreInstanceFleet".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1224,37 +1288,39 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-coreinstancegroup)
         pub fn core_instance_group(
             mut self,
-            value: impl Into<crate::Value<InstanceGroupConfig>>,
+            value: impl crate::IntoValue<InstanceGroupConfig>,
         ) -> Self {
-            self.0
-                .insert("CoreInstanceGroup".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CoreInstanceGroup".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Ec2KeyName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-ec2keyname)
-        pub fn ec2_key_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ec2_key_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Ec2KeyName".to_owned(), value.into().into_json());
+                .insert("Ec2KeyName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ec2SubnetId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-ec2subnetid)
-        pub fn ec2_subnet_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ec2_subnet_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Ec2SubnetId".to_owned(), value.into().into_json());
+                .insert("Ec2SubnetId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ec2SubnetIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-ec2subnetids)
-        pub fn ec2_subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn ec2_subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Ec2SubnetIds".to_owned(), value.into().into_json());
+                .insert("Ec2SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1263,11 +1329,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-emrmanagedmastersecuritygroup)
         pub fn emr_managed_master_security_group(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "EmrManagedMasterSecurityGroup".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1277,11 +1343,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-emrmanagedslavesecuritygroup)
         pub fn emr_managed_slave_security_group(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "EmrManagedSlaveSecurityGroup".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1289,9 +1355,9 @@ pub mod cluster {
         /// `HadoopVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-hadoopversion)
-        pub fn hadoop_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn hadoop_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HadoopVersion".to_owned(), value.into().into_json());
+                .insert("HadoopVersion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1300,11 +1366,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-keepjobflowalivewhennosteps)
         pub fn keep_job_flow_alive_when_no_steps(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "KeepJobFlowAliveWhenNoSteps".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1314,10 +1380,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-masterinstancefleet)
         pub fn master_instance_fleet(
             mut self,
-            value: impl Into<crate::Value<InstanceFleetConfig>>,
+            value: impl crate::IntoValue<InstanceFleetConfig>,
         ) -> Self {
-            self.0
-                .insert("MasterInstanceFleet".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MasterInstanceFleet".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1326,19 +1394,21 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-masterinstancegroup)
         pub fn master_instance_group(
             mut self,
-            value: impl Into<crate::Value<InstanceGroupConfig>>,
+            value: impl crate::IntoValue<InstanceGroupConfig>,
         ) -> Self {
-            self.0
-                .insert("MasterInstanceGroup".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MasterInstanceGroup".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Placement`: [`PlacementType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-placement)
-        pub fn placement(mut self, value: impl Into<crate::Value<PlacementType>>) -> Self {
+        pub fn placement(mut self, value: impl crate::IntoValue<PlacementType>) -> Self {
             self.0
-                .insert("Placement".to_owned(), value.into().into_json());
+                .insert("Placement".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1347,11 +1417,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-serviceaccesssecuritygroup)
         pub fn service_access_security_group(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ServiceAccessSecurityGroup".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1361,10 +1431,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-taskinstancefleets)
         pub fn task_instance_fleets(
             mut self,
-            value: impl Into<crate::Value<Vec<InstanceFleetConfig>>>,
+            value: impl crate::IntoValue<Vec<InstanceFleetConfig>>,
         ) -> Self {
-            self.0
-                .insert("TaskInstanceFleets".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TaskInstanceFleets".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1373,29 +1445,33 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-taskinstancegroups)
         pub fn task_instance_groups(
             mut self,
-            value: impl Into<crate::Value<Vec<InstanceGroupConfig>>>,
+            value: impl crate::IntoValue<Vec<InstanceGroupConfig>>,
         ) -> Self {
-            self.0
-                .insert("TaskInstanceGroups".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TaskInstanceGroups".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TerminationProtected`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-terminationprotected)
-        pub fn termination_protected(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("TerminationProtected".to_owned(), value.into().into_json());
+        pub fn termination_protected(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "TerminationProtected".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `UnhealthyNodeReplacement`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-unhealthynodereplacement)
-        pub fn unhealthy_node_replacement(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn unhealthy_node_replacement(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "UnhealthyNodeReplacement".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1416,33 +1492,37 @@ pub mod cluster {
     impl KerberosAttributes {
         /// A new `KerberosAttributes` with its required properties.
         pub fn new(
-            kdc_admin_password: impl Into<crate::Value<String>>,
-            realm: impl Into<crate::Value<String>>,
+            kdc_admin_password: impl crate::IntoValue<String>,
+            realm: impl crate::IntoValue<String>,
         ) -> Self {
             KerberosAttributes(crate::typed::Properties::from_iter([
                 (
                     "KdcAdminPassword".to_owned(),
-                    kdc_admin_password.into().into_json(),
+                    kdc_admin_password.into_value().into_json(),
                 ),
-                ("Realm".to_owned(), realm.into().into_json()),
+                ("Realm".to_owned(), realm.into_value().into_json()),
             ]))
         }
 
         /// `ADDomainJoinPassword`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-kerberosattributes.html#cfn-emr-cluster-kerberosattributes-addomainjoinpassword)
-        pub fn ad_domain_join_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ADDomainJoinPassword".to_owned(), value.into().into_json());
+        pub fn ad_domain_join_password(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ADDomainJoinPassword".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ADDomainJoinUser`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-kerberosattributes.html#cfn-emr-cluster-kerberosattributes-addomainjoinuser)
-        pub fn ad_domain_join_user(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ADDomainJoinUser".to_owned(), value.into().into_json());
+        pub fn ad_domain_join_user(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ADDomainJoinUser".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1451,11 +1531,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-kerberosattributes.html#cfn-emr-cluster-kerberosattributes-crossrealmtrustprincipalpassword)
         pub fn cross_realm_trust_principal_password(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "CrossRealmTrustPrincipalPassword".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1482,16 +1562,18 @@ pub mod cluster {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-keyvalue.html#cfn-emr-cluster-keyvalue-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-keyvalue.html#cfn-emr-cluster-keyvalue-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1517,31 +1599,28 @@ pub mod cluster {
         /// `ComputeLimits`: [`ComputeLimits`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-managedscalingpolicy.html#cfn-emr-cluster-managedscalingpolicy-computelimits)
-        pub fn compute_limits(mut self, value: impl Into<crate::Value<ComputeLimits>>) -> Self {
+        pub fn compute_limits(mut self, value: impl crate::IntoValue<ComputeLimits>) -> Self {
             self.0
-                .insert("ComputeLimits".to_owned(), value.into().into_json());
+                .insert("ComputeLimits".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScalingStrategy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-managedscalingpolicy.html#cfn-emr-cluster-managedscalingpolicy-scalingstrategy)
-        pub fn scaling_strategy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn scaling_strategy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ScalingStrategy".to_owned(), value.into().into_json());
+                .insert("ScalingStrategy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UtilizationPerformanceIndex`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-managedscalingpolicy.html#cfn-emr-cluster-managedscalingpolicy-utilizationperformanceindex)
-        pub fn utilization_performance_index(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn utilization_performance_index(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "UtilizationPerformanceIndex".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1562,12 +1641,12 @@ pub mod cluster {
     impl MetricDimension {
         /// A new `MetricDimension` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             MetricDimension(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1595,11 +1674,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-ondemandcapacityreservationoptions.html#cfn-emr-cluster-ondemandcapacityreservationoptions-capacityreservationpreference)
         pub fn capacity_reservation_preference(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "CapacityReservationPreference".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1609,11 +1688,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-ondemandcapacityreservationoptions.html#cfn-emr-cluster-ondemandcapacityreservationoptions-capacityreservationresourcegrouparn)
         pub fn capacity_reservation_resource_group_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "CapacityReservationResourceGroupArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1621,9 +1700,9 @@ pub mod cluster {
         /// `UsageStrategy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-ondemandcapacityreservationoptions.html#cfn-emr-cluster-ondemandcapacityreservationoptions-usagestrategy)
-        pub fn usage_strategy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn usage_strategy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UsageStrategy".to_owned(), value.into().into_json());
+                .insert("UsageStrategy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1642,10 +1721,10 @@ pub mod cluster {
 
     impl OnDemandProvisioningSpecification {
         /// A new `OnDemandProvisioningSpecification` with its required properties.
-        pub fn new(allocation_strategy: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(allocation_strategy: impl crate::IntoValue<String>) -> Self {
             OnDemandProvisioningSpecification(crate::typed::Properties::from_iter([(
                 "AllocationStrategy".to_owned(),
-                allocation_strategy.into().into_json(),
+                allocation_strategy.into_value().into_json(),
             )]))
         }
 
@@ -1654,11 +1733,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-ondemandprovisioningspecification.html#cfn-emr-cluster-ondemandprovisioningspecification-capacityreservationoptions)
         pub fn capacity_reservation_options(
             mut self,
-            value: impl Into<crate::Value<OnDemandCapacityReservationOptions>>,
+            value: impl crate::IntoValue<OnDemandCapacityReservationOptions>,
         ) -> Self {
             self.0.insert(
                 "CapacityReservationOptions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1685,9 +1764,11 @@ pub mod cluster {
         /// `AllocationStrategy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-ondemandresizingspecification.html#cfn-emr-cluster-ondemandresizingspecification-allocationstrategy)
-        pub fn allocation_strategy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AllocationStrategy".to_owned(), value.into().into_json());
+        pub fn allocation_strategy(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AllocationStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1696,11 +1777,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-ondemandresizingspecification.html#cfn-emr-cluster-ondemandresizingspecification-capacityreservationoptions)
         pub fn capacity_reservation_options(
             mut self,
-            value: impl Into<crate::Value<OnDemandCapacityReservationOptions>>,
+            value: impl crate::IntoValue<OnDemandCapacityReservationOptions>,
         ) -> Self {
             self.0.insert(
                 "CapacityReservationOptions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1708,10 +1789,10 @@ pub mod cluster {
         /// `TimeoutDurationMinutes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-ondemandresizingspecification.html#cfn-emr-cluster-ondemandresizingspecification-timeoutdurationminutes)
-        pub fn timeout_duration_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout_duration_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "TimeoutDurationMinutes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1731,19 +1812,21 @@ pub mod cluster {
 
     impl PlacementGroupConfig {
         /// A new `PlacementGroupConfig` with its required properties.
-        pub fn new(instance_role: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(instance_role: impl crate::IntoValue<String>) -> Self {
             PlacementGroupConfig(crate::typed::Properties::from_iter([(
                 "InstanceRole".to_owned(),
-                instance_role.into().into_json(),
+                instance_role.into_value().into_json(),
             )]))
         }
 
         /// `PlacementStrategy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-placementgroupconfig.html#cfn-emr-cluster-placementgroupconfig-placementstrategy)
-        pub fn placement_strategy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PlacementStrategy".to_owned(), value.into().into_json());
+        pub fn placement_strategy(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PlacementStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1762,10 +1845,10 @@ pub mod cluster {
 
     impl PlacementType {
         /// A new `PlacementType` with its required properties.
-        pub fn new(availability_zone: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(availability_zone: impl crate::IntoValue<String>) -> Self {
             PlacementType(crate::typed::Properties::from_iter([(
                 "AvailabilityZone".to_owned(),
-                availability_zone.into().into_json(),
+                availability_zone.into_value().into_json(),
             )]))
         }
     }
@@ -1785,21 +1868,20 @@ pub mod cluster {
     impl ScalingAction {
         /// A new `ScalingAction` with its required properties.
         pub fn new(
-            simple_scaling_policy_configuration: impl Into<
-                crate::Value<SimpleScalingPolicyConfiguration>,
-            >,
+            simple_scaling_policy_configuration: impl crate::IntoValue<SimpleScalingPolicyConfiguration>,
         ) -> Self {
             ScalingAction(crate::typed::Properties::from_iter([(
                 "SimpleScalingPolicyConfiguration".to_owned(),
-                simple_scaling_policy_configuration.into().into_json(),
+                simple_scaling_policy_configuration.into_value().into_json(),
             )]))
         }
 
         /// `Market`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-scalingaction.html#cfn-emr-cluster-scalingaction-market)
-        pub fn market(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Market".to_owned(), value.into().into_json());
+        pub fn market(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Market".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1819,12 +1901,18 @@ pub mod cluster {
     impl ScalingConstraints {
         /// A new `ScalingConstraints` with its required properties.
         pub fn new(
-            max_capacity: impl Into<crate::Value<i64>>,
-            min_capacity: impl Into<crate::Value<i64>>,
+            max_capacity: impl crate::IntoValue<i64>,
+            min_capacity: impl crate::IntoValue<i64>,
         ) -> Self {
             ScalingConstraints(crate::typed::Properties::from_iter([
-                ("MaxCapacity".to_owned(), max_capacity.into().into_json()),
-                ("MinCapacity".to_owned(), min_capacity.into().into_json()),
+                (
+                    "MaxCapacity".to_owned(),
+                    max_capacity.into_value().into_json(),
+                ),
+                (
+                    "MinCapacity".to_owned(),
+                    min_capacity.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1844,23 +1932,23 @@ pub mod cluster {
     impl ScalingRule {
         /// A new `ScalingRule` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<ScalingAction>>,
-            name: impl Into<crate::Value<String>>,
-            trigger: impl Into<crate::Value<ScalingTrigger>>,
+            action: impl crate::IntoValue<ScalingAction>,
+            name: impl crate::IntoValue<String>,
+            trigger: impl crate::IntoValue<ScalingTrigger>,
         ) -> Self {
             ScalingRule(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("Trigger".to_owned(), trigger.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Trigger".to_owned(), trigger.into_value().into_json()),
             ]))
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-scalingrule.html#cfn-emr-cluster-scalingrule-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1880,11 +1968,11 @@ pub mod cluster {
     impl ScalingTrigger {
         /// A new `ScalingTrigger` with its required properties.
         pub fn new(
-            cloud_watch_alarm_definition: impl Into<crate::Value<CloudWatchAlarmDefinition>>,
+            cloud_watch_alarm_definition: impl crate::IntoValue<CloudWatchAlarmDefinition>,
         ) -> Self {
             ScalingTrigger(crate::typed::Properties::from_iter([(
                 "CloudWatchAlarmDefinition".to_owned(),
-                cloud_watch_alarm_definition.into().into_json(),
+                cloud_watch_alarm_definition.into_value().into_json(),
             )]))
         }
     }
@@ -1903,18 +1991,19 @@ pub mod cluster {
 
     impl ScriptBootstrapActionConfig {
         /// A new `ScriptBootstrapActionConfig` with its required properties.
-        pub fn new(path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(path: impl crate::IntoValue<String>) -> Self {
             ScriptBootstrapActionConfig(crate::typed::Properties::from_iter([(
                 "Path".to_owned(),
-                path.into().into_json(),
+                path.into_value().into_json(),
             )]))
         }
 
         /// `Args`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-scriptbootstrapactionconfig.html#cfn-emr-cluster-scriptbootstrapactionconfig-args)
-        pub fn args(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Args".to_owned(), value.into().into_json());
+        pub fn args(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Args".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1933,28 +2022,28 @@ pub mod cluster {
 
     impl SimpleScalingPolicyConfiguration {
         /// A new `SimpleScalingPolicyConfiguration` with its required properties.
-        pub fn new(scaling_adjustment: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(scaling_adjustment: impl crate::IntoValue<i64>) -> Self {
             SimpleScalingPolicyConfiguration(crate::typed::Properties::from_iter([(
                 "ScalingAdjustment".to_owned(),
-                scaling_adjustment.into().into_json(),
+                scaling_adjustment.into_value().into_json(),
             )]))
         }
 
         /// `AdjustmentType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-simplescalingpolicyconfiguration.html#cfn-emr-cluster-simplescalingpolicyconfiguration-adjustmenttype)
-        pub fn adjustment_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn adjustment_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AdjustmentType".to_owned(), value.into().into_json());
+                .insert("AdjustmentType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CoolDown`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-simplescalingpolicyconfiguration.html#cfn-emr-cluster-simplescalingpolicyconfiguration-cooldown)
-        pub fn cool_down(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn cool_down(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("CoolDown".to_owned(), value.into().into_json());
+                .insert("CoolDown".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1974,17 +2063,17 @@ pub mod cluster {
     impl SpotProvisioningSpecification {
         /// A new `SpotProvisioningSpecification` with its required properties.
         pub fn new(
-            timeout_action: impl Into<crate::Value<String>>,
-            timeout_duration_minutes: impl Into<crate::Value<i64>>,
+            timeout_action: impl crate::IntoValue<String>,
+            timeout_duration_minutes: impl crate::IntoValue<i64>,
         ) -> Self {
             SpotProvisioningSpecification(crate::typed::Properties::from_iter([
                 (
                     "TimeoutAction".to_owned(),
-                    timeout_action.into().into_json(),
+                    timeout_action.into_value().into_json(),
                 ),
                 (
                     "TimeoutDurationMinutes".to_owned(),
-                    timeout_duration_minutes.into().into_json(),
+                    timeout_duration_minutes.into_value().into_json(),
                 ),
             ]))
         }
@@ -1992,18 +2081,22 @@ pub mod cluster {
         /// `AllocationStrategy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-spotprovisioningspecification.html#cfn-emr-cluster-spotprovisioningspecification-allocationstrategy)
-        pub fn allocation_strategy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AllocationStrategy".to_owned(), value.into().into_json());
+        pub fn allocation_strategy(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AllocationStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `BlockDurationMinutes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-spotprovisioningspecification.html#cfn-emr-cluster-spotprovisioningspecification-blockdurationminutes)
-        pub fn block_duration_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("BlockDurationMinutes".to_owned(), value.into().into_json());
+        pub fn block_duration_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "BlockDurationMinutes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2029,19 +2122,21 @@ pub mod cluster {
         /// `AllocationStrategy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-spotresizingspecification.html#cfn-emr-cluster-spotresizingspecification-allocationstrategy)
-        pub fn allocation_strategy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AllocationStrategy".to_owned(), value.into().into_json());
+        pub fn allocation_strategy(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AllocationStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimeoutDurationMinutes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-spotresizingspecification.html#cfn-emr-cluster-spotresizingspecification-timeoutdurationminutes)
-        pub fn timeout_duration_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout_duration_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "TimeoutDurationMinutes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2062,24 +2157,24 @@ pub mod cluster {
     impl StepConfig {
         /// A new `StepConfig` with its required properties.
         pub fn new(
-            hadoop_jar_step: impl Into<crate::Value<HadoopJarStepConfig>>,
-            name: impl Into<crate::Value<String>>,
+            hadoop_jar_step: impl crate::IntoValue<HadoopJarStepConfig>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             StepConfig(crate::typed::Properties::from_iter([
                 (
                     "HadoopJarStep".to_owned(),
-                    hadoop_jar_step.into().into_json(),
+                    hadoop_jar_step.into_value().into_json(),
                 ),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
         /// `ActionOnFailure`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-stepconfig.html#cfn-emr-cluster-stepconfig-actiononfailure)
-        pub fn action_on_failure(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn action_on_failure(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ActionOnFailure".to_owned(), value.into().into_json());
+                .insert("ActionOnFailure".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2099,12 +2194,12 @@ pub mod cluster {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2124,29 +2219,33 @@ pub mod cluster {
     impl VolumeSpecification {
         /// A new `VolumeSpecification` with its required properties.
         pub fn new(
-            size_in_gb: impl Into<crate::Value<i64>>,
-            volume_type: impl Into<crate::Value<String>>,
+            size_in_gb: impl crate::IntoValue<i64>,
+            volume_type: impl crate::IntoValue<String>,
         ) -> Self {
             VolumeSpecification(crate::typed::Properties::from_iter([
-                ("SizeInGB".to_owned(), size_in_gb.into().into_json()),
-                ("VolumeType".to_owned(), volume_type.into().into_json()),
+                ("SizeInGB".to_owned(), size_in_gb.into_value().into_json()),
+                (
+                    "VolumeType".to_owned(),
+                    volume_type.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `Iops`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-volumespecification.html#cfn-emr-cluster-volumespecification-iops)
-        pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Iops".to_owned(), value.into().into_json());
+        pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Iops".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Throughput`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-cluster-volumespecification.html#cfn-emr-cluster-volumespecification-throughput)
-        pub fn throughput(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn throughput(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Throughput".to_owned(), value.into().into_json());
+                .insert("Throughput".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2169,13 +2268,16 @@ pub struct InstanceFleetConfig(crate::Resource);
 impl InstanceFleetConfig {
     /// A new `AWS::EMR::InstanceFleetConfig` with its required properties.
     pub fn new(
-        cluster_id: impl Into<crate::Value<String>>,
-        instance_fleet_type: impl Into<crate::Value<String>>,
+        cluster_id: impl crate::IntoValue<String>,
+        instance_fleet_type: impl crate::IntoValue<String>,
     ) -> Self {
         InstanceFleetConfig(
             crate::Resource::new("AWS::EMR::InstanceFleetConfig")
-                .property("ClusterId", cluster_id.into().into_json())
-                .property("InstanceFleetType", instance_fleet_type.into().into_json()),
+                .property("ClusterId", cluster_id.into_value().into_json())
+                .property(
+                    "InstanceFleetType",
+                    instance_fleet_type.into_value().into_json(),
+                ),
         )
     }
 
@@ -2184,10 +2286,10 @@ impl InstanceFleetConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-instancefleetconfig.html#cfn-emr-instancefleetconfig-instancetypeconfigs)
     pub fn instance_type_configs(
         mut self,
-        value: impl Into<crate::Value<Vec<instance_fleet_config::InstanceTypeConfig>>>,
+        value: impl crate::IntoValue<Vec<instance_fleet_config::InstanceTypeConfig>>,
     ) -> Self {
         self.0
-            .set_property("InstanceTypeConfigs", value.into().into_json());
+            .set_property("InstanceTypeConfigs", value.into_value().into_json());
         self
     }
 
@@ -2198,10 +2300,10 @@ impl InstanceFleetConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-instancefleetconfig.html#cfn-emr-instancefleetconfig-launchspecifications)
     pub fn launch_specifications(
         mut self,
-        value: impl Into<crate::Value<instance_fleet_config::InstanceFleetProvisioningSpecifications>>,
+        value: impl crate::IntoValue<instance_fleet_config::InstanceFleetProvisioningSpecifications>,
     ) -> Self {
         self.0
-            .set_property("LaunchSpecifications", value.into().into_json());
+            .set_property("LaunchSpecifications", value.into_value().into_json());
         self
     }
 
@@ -2210,8 +2312,8 @@ impl InstanceFleetConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-instancefleetconfig.html#cfn-emr-instancefleetconfig-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -2220,28 +2322,28 @@ impl InstanceFleetConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-instancefleetconfig.html#cfn-emr-instancefleetconfig-resizespecifications)
     pub fn resize_specifications(
         mut self,
-        value: impl Into<crate::Value<instance_fleet_config::InstanceFleetResizingSpecifications>>,
+        value: impl crate::IntoValue<instance_fleet_config::InstanceFleetResizingSpecifications>,
     ) -> Self {
         self.0
-            .set_property("ResizeSpecifications", value.into().into_json());
+            .set_property("ResizeSpecifications", value.into_value().into_json());
         self
     }
 
     /// `TargetOnDemandCapacity`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-instancefleetconfig.html#cfn-emr-instancefleetconfig-targetondemandcapacity)
-    pub fn target_on_demand_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn target_on_demand_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("TargetOnDemandCapacity", value.into().into_json());
+            .set_property("TargetOnDemandCapacity", value.into_value().into_json());
         self
     }
 
     /// `TargetSpotCapacity`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-instancefleetconfig.html#cfn-emr-instancefleetconfig-targetspotcapacity)
-    pub fn target_spot_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn target_spot_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("TargetSpotCapacity", value.into().into_json());
+            .set_property("TargetSpotCapacity", value.into_value().into_json());
         self
     }
 }
@@ -2295,9 +2397,9 @@ pub mod instance_fleet_config {
         /// `Classification`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-configuration.html#cfn-emr-instancefleetconfig-configuration-classification)
-        pub fn classification(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn classification(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Classification".to_owned(), value.into().into_json());
+                .insert("Classification".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2306,11 +2408,11 @@ pub mod instance_fleet_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-configuration.html#cfn-emr-instancefleetconfig-configuration-configurationproperties)
         pub fn configuration_properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0.insert(
                 "ConfigurationProperties".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2318,12 +2420,9 @@ pub mod instance_fleet_config {
         /// `Configurations`: list of [`Configuration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-configuration.html#cfn-emr-instancefleetconfig-configuration-configurations)
-        pub fn configurations(
-            mut self,
-            value: impl Into<crate::Value<Vec<Configuration>>>,
-        ) -> Self {
+        pub fn configurations(mut self, value: impl crate::IntoValue<Vec<Configuration>>) -> Self {
             self.0
-                .insert("Configurations".to_owned(), value.into().into_json());
+                .insert("Configurations".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2342,19 +2441,21 @@ pub mod instance_fleet_config {
 
     impl EbsBlockDeviceConfig {
         /// A new `EbsBlockDeviceConfig` with its required properties.
-        pub fn new(volume_specification: impl Into<crate::Value<VolumeSpecification>>) -> Self {
+        pub fn new(volume_specification: impl crate::IntoValue<VolumeSpecification>) -> Self {
             EbsBlockDeviceConfig(crate::typed::Properties::from_iter([(
                 "VolumeSpecification".to_owned(),
-                volume_specification.into().into_json(),
+                volume_specification.into_value().into_json(),
             )]))
         }
 
         /// `VolumesPerInstance`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-ebsblockdeviceconfig.html#cfn-emr-instancefleetconfig-ebsblockdeviceconfig-volumesperinstance)
-        pub fn volumes_per_instance(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("VolumesPerInstance".to_owned(), value.into().into_json());
+        pub fn volumes_per_instance(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "VolumesPerInstance".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2382,19 +2483,21 @@ pub mod instance_fleet_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-ebsconfiguration.html#cfn-emr-instancefleetconfig-ebsconfiguration-ebsblockdeviceconfigs)
         pub fn ebs_block_device_configs(
             mut self,
-            value: impl Into<crate::Value<Vec<EbsBlockDeviceConfig>>>,
+            value: impl crate::IntoValue<Vec<EbsBlockDeviceConfig>>,
         ) -> Self {
-            self.0
-                .insert("EbsBlockDeviceConfigs".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EbsBlockDeviceConfigs".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EbsOptimized`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-ebsconfiguration.html#cfn-emr-instancefleetconfig-ebsconfiguration-ebsoptimized)
-        pub fn ebs_optimized(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn ebs_optimized(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EbsOptimized".to_owned(), value.into().into_json());
+                .insert("EbsOptimized".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2422,10 +2525,12 @@ pub mod instance_fleet_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-instancefleetprovisioningspecifications.html#cfn-emr-instancefleetconfig-instancefleetprovisioningspecifications-ondemandspecification)
         pub fn on_demand_specification(
             mut self,
-            value: impl Into<crate::Value<OnDemandProvisioningSpecification>>,
+            value: impl crate::IntoValue<OnDemandProvisioningSpecification>,
         ) -> Self {
-            self.0
-                .insert("OnDemandSpecification".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OnDemandSpecification".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2434,10 +2539,12 @@ pub mod instance_fleet_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-instancefleetprovisioningspecifications.html#cfn-emr-instancefleetconfig-instancefleetprovisioningspecifications-spotspecification)
         pub fn spot_specification(
             mut self,
-            value: impl Into<crate::Value<SpotProvisioningSpecification>>,
+            value: impl crate::IntoValue<SpotProvisioningSpecification>,
         ) -> Self {
-            self.0
-                .insert("SpotSpecification".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SpotSpecification".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2465,11 +2572,11 @@ pub mod instance_fleet_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-instancefleetresizingspecifications.html#cfn-emr-instancefleetconfig-instancefleetresizingspecifications-ondemandresizespecification)
         pub fn on_demand_resize_specification(
             mut self,
-            value: impl Into<crate::Value<OnDemandResizingSpecification>>,
+            value: impl crate::IntoValue<OnDemandResizingSpecification>,
         ) -> Self {
             self.0.insert(
                 "OnDemandResizeSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2479,11 +2586,11 @@ pub mod instance_fleet_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-instancefleetresizingspecifications.html#cfn-emr-instancefleetconfig-instancefleetresizingspecifications-spotresizespecification)
         pub fn spot_resize_specification(
             mut self,
-            value: impl Into<crate::Value<SpotResizingSpecification>>,
+            value: impl crate::IntoValue<SpotResizingSpecification>,
         ) -> Self {
             self.0.insert(
                 "SpotResizeSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2503,19 +2610,19 @@ pub mod instance_fleet_config {
 
     impl InstanceTypeConfig {
         /// A new `InstanceTypeConfig` with its required properties.
-        pub fn new(instance_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(instance_type: impl crate::IntoValue<String>) -> Self {
             InstanceTypeConfig(crate::typed::Properties::from_iter([(
                 "InstanceType".to_owned(),
-                instance_type.into().into_json(),
+                instance_type.into_value().into_json(),
             )]))
         }
 
         /// `BidPrice`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-instancetypeconfig.html#cfn-emr-instancefleetconfig-instancetypeconfig-bidprice)
-        pub fn bid_price(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bid_price(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BidPrice".to_owned(), value.into().into_json());
+                .insert("BidPrice".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2524,11 +2631,11 @@ pub mod instance_fleet_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-instancetypeconfig.html#cfn-emr-instancefleetconfig-instancetypeconfig-bidpriceaspercentageofondemandprice)
         pub fn bid_price_as_percentage_of_on_demand_price(
             mut self,
-            value: impl Into<crate::Value<f64>>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             self.0.insert(
                 "BidPriceAsPercentageOfOnDemandPrice".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2536,51 +2643,49 @@ pub mod instance_fleet_config {
         /// `Configurations`: list of [`Configuration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-instancetypeconfig.html#cfn-emr-instancefleetconfig-instancetypeconfig-configurations)
-        pub fn configurations(
-            mut self,
-            value: impl Into<crate::Value<Vec<Configuration>>>,
-        ) -> Self {
+        pub fn configurations(mut self, value: impl crate::IntoValue<Vec<Configuration>>) -> Self {
             self.0
-                .insert("Configurations".to_owned(), value.into().into_json());
+                .insert("Configurations".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CustomAmiId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-instancetypeconfig.html#cfn-emr-instancefleetconfig-instancetypeconfig-customamiid)
-        pub fn custom_ami_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn custom_ami_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomAmiId".to_owned(), value.into().into_json());
+                .insert("CustomAmiId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EbsConfiguration`: [`EbsConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-instancetypeconfig.html#cfn-emr-instancefleetconfig-instancetypeconfig-ebsconfiguration)
-        pub fn ebs_configuration(
-            mut self,
-            value: impl Into<crate::Value<EbsConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("EbsConfiguration".to_owned(), value.into().into_json());
+        pub fn ebs_configuration(mut self, value: impl crate::IntoValue<EbsConfiguration>) -> Self {
+            self.0.insert(
+                "EbsConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Priority`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-instancetypeconfig.html#cfn-emr-instancefleetconfig-instancetypeconfig-priority)
-        pub fn priority(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn priority(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Priority".to_owned(), value.into().into_json());
+                .insert("Priority".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WeightedCapacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-instancetypeconfig.html#cfn-emr-instancefleetconfig-instancetypeconfig-weightedcapacity)
-        pub fn weighted_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("WeightedCapacity".to_owned(), value.into().into_json());
+        pub fn weighted_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "WeightedCapacity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2608,11 +2713,11 @@ pub mod instance_fleet_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-ondemandcapacityreservationoptions.html#cfn-emr-instancefleetconfig-ondemandcapacityreservationoptions-capacityreservationpreference)
         pub fn capacity_reservation_preference(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "CapacityReservationPreference".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2622,11 +2727,11 @@ pub mod instance_fleet_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-ondemandcapacityreservationoptions.html#cfn-emr-instancefleetconfig-ondemandcapacityreservationoptions-capacityreservationresourcegrouparn)
         pub fn capacity_reservation_resource_group_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "CapacityReservationResourceGroupArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2634,9 +2739,9 @@ pub mod instance_fleet_config {
         /// `UsageStrategy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-ondemandcapacityreservationoptions.html#cfn-emr-instancefleetconfig-ondemandcapacityreservationoptions-usagestrategy)
-        pub fn usage_strategy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn usage_strategy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UsageStrategy".to_owned(), value.into().into_json());
+                .insert("UsageStrategy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2655,10 +2760,10 @@ pub mod instance_fleet_config {
 
     impl OnDemandProvisioningSpecification {
         /// A new `OnDemandProvisioningSpecification` with its required properties.
-        pub fn new(allocation_strategy: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(allocation_strategy: impl crate::IntoValue<String>) -> Self {
             OnDemandProvisioningSpecification(crate::typed::Properties::from_iter([(
                 "AllocationStrategy".to_owned(),
-                allocation_strategy.into().into_json(),
+                allocation_strategy.into_value().into_json(),
             )]))
         }
 
@@ -2667,11 +2772,11 @@ pub mod instance_fleet_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-ondemandprovisioningspecification.html#cfn-emr-instancefleetconfig-ondemandprovisioningspecification-capacityreservationoptions)
         pub fn capacity_reservation_options(
             mut self,
-            value: impl Into<crate::Value<OnDemandCapacityReservationOptions>>,
+            value: impl crate::IntoValue<OnDemandCapacityReservationOptions>,
         ) -> Self {
             self.0.insert(
                 "CapacityReservationOptions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2698,9 +2803,11 @@ pub mod instance_fleet_config {
         /// `AllocationStrategy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-ondemandresizingspecification.html#cfn-emr-instancefleetconfig-ondemandresizingspecification-allocationstrategy)
-        pub fn allocation_strategy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AllocationStrategy".to_owned(), value.into().into_json());
+        pub fn allocation_strategy(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AllocationStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2709,11 +2816,11 @@ pub mod instance_fleet_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-ondemandresizingspecification.html#cfn-emr-instancefleetconfig-ondemandresizingspecification-capacityreservationoptions)
         pub fn capacity_reservation_options(
             mut self,
-            value: impl Into<crate::Value<OnDemandCapacityReservationOptions>>,
+            value: impl crate::IntoValue<OnDemandCapacityReservationOptions>,
         ) -> Self {
             self.0.insert(
                 "CapacityReservationOptions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2721,10 +2828,10 @@ pub mod instance_fleet_config {
         /// `TimeoutDurationMinutes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-ondemandresizingspecification.html#cfn-emr-instancefleetconfig-ondemandresizingspecification-timeoutdurationminutes)
-        pub fn timeout_duration_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout_duration_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "TimeoutDurationMinutes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2745,17 +2852,17 @@ pub mod instance_fleet_config {
     impl SpotProvisioningSpecification {
         /// A new `SpotProvisioningSpecification` with its required properties.
         pub fn new(
-            timeout_action: impl Into<crate::Value<String>>,
-            timeout_duration_minutes: impl Into<crate::Value<i64>>,
+            timeout_action: impl crate::IntoValue<String>,
+            timeout_duration_minutes: impl crate::IntoValue<i64>,
         ) -> Self {
             SpotProvisioningSpecification(crate::typed::Properties::from_iter([
                 (
                     "TimeoutAction".to_owned(),
-                    timeout_action.into().into_json(),
+                    timeout_action.into_value().into_json(),
                 ),
                 (
                     "TimeoutDurationMinutes".to_owned(),
-                    timeout_duration_minutes.into().into_json(),
+                    timeout_duration_minutes.into_value().into_json(),
                 ),
             ]))
         }
@@ -2763,18 +2870,22 @@ pub mod instance_fleet_config {
         /// `AllocationStrategy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-spotprovisioningspecification.html#cfn-emr-instancefleetconfig-spotprovisioningspecification-allocationstrategy)
-        pub fn allocation_strategy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AllocationStrategy".to_owned(), value.into().into_json());
+        pub fn allocation_strategy(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AllocationStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `BlockDurationMinutes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-spotprovisioningspecification.html#cfn-emr-instancefleetconfig-spotprovisioningspecification-blockdurationminutes)
-        pub fn block_duration_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("BlockDurationMinutes".to_owned(), value.into().into_json());
+        pub fn block_duration_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "BlockDurationMinutes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2800,19 +2911,21 @@ pub mod instance_fleet_config {
         /// `AllocationStrategy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-spotresizingspecification.html#cfn-emr-instancefleetconfig-spotresizingspecification-allocationstrategy)
-        pub fn allocation_strategy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AllocationStrategy".to_owned(), value.into().into_json());
+        pub fn allocation_strategy(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AllocationStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimeoutDurationMinutes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-spotresizingspecification.html#cfn-emr-instancefleetconfig-spotresizingspecification-timeoutdurationminutes)
-        pub fn timeout_duration_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout_duration_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "TimeoutDurationMinutes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2833,29 +2946,33 @@ pub mod instance_fleet_config {
     impl VolumeSpecification {
         /// A new `VolumeSpecification` with its required properties.
         pub fn new(
-            size_in_gb: impl Into<crate::Value<i64>>,
-            volume_type: impl Into<crate::Value<String>>,
+            size_in_gb: impl crate::IntoValue<i64>,
+            volume_type: impl crate::IntoValue<String>,
         ) -> Self {
             VolumeSpecification(crate::typed::Properties::from_iter([
-                ("SizeInGB".to_owned(), size_in_gb.into().into_json()),
-                ("VolumeType".to_owned(), volume_type.into().into_json()),
+                ("SizeInGB".to_owned(), size_in_gb.into_value().into_json()),
+                (
+                    "VolumeType".to_owned(),
+                    volume_type.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `Iops`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-volumespecification.html#cfn-emr-instancefleetconfig-volumespecification-iops)
-        pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Iops".to_owned(), value.into().into_json());
+        pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Iops".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Throughput`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancefleetconfig-volumespecification.html#cfn-emr-instancefleetconfig-volumespecification-throughput)
-        pub fn throughput(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn throughput(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Throughput".to_owned(), value.into().into_json());
+                .insert("Throughput".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2878,17 +2995,17 @@ pub struct InstanceGroupConfig(crate::Resource);
 impl InstanceGroupConfig {
     /// A new `AWS::EMR::InstanceGroupConfig` with its required properties.
     pub fn new(
-        instance_count: impl Into<crate::Value<i64>>,
-        instance_role: impl Into<crate::Value<String>>,
-        instance_type: impl Into<crate::Value<String>>,
-        job_flow_id: impl Into<crate::Value<String>>,
+        instance_count: impl crate::IntoValue<i64>,
+        instance_role: impl crate::IntoValue<String>,
+        instance_type: impl crate::IntoValue<String>,
+        job_flow_id: impl crate::IntoValue<String>,
     ) -> Self {
         InstanceGroupConfig(
             crate::Resource::new("AWS::EMR::InstanceGroupConfig")
-                .property("InstanceCount", instance_count.into().into_json())
-                .property("InstanceRole", instance_role.into().into_json())
-                .property("InstanceType", instance_type.into().into_json())
-                .property("JobFlowId", job_flow_id.into().into_json()),
+                .property("InstanceCount", instance_count.into_value().into_json())
+                .property("InstanceRole", instance_role.into_value().into_json())
+                .property("InstanceType", instance_type.into_value().into_json())
+                .property("JobFlowId", job_flow_id.into_value().into_json()),
         )
     }
 
@@ -2897,10 +3014,10 @@ impl InstanceGroupConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-instancegroupconfig.html#cfn-emr-instancegroupconfig-autoscalingpolicy)
     pub fn auto_scaling_policy(
         mut self,
-        value: impl Into<crate::Value<instance_group_config::AutoScalingPolicy>>,
+        value: impl crate::IntoValue<instance_group_config::AutoScalingPolicy>,
     ) -> Self {
         self.0
-            .set_property("AutoScalingPolicy", value.into().into_json());
+            .set_property("AutoScalingPolicy", value.into_value().into_json());
         self
     }
 
@@ -2909,8 +3026,9 @@ impl InstanceGroupConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-instancegroupconfig.html#cfn-emr-instancegroupconfig-bidprice)
-    pub fn bid_price(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BidPrice", value.into().into_json());
+    pub fn bid_price(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BidPrice", value.into_value().into_json());
         self
     }
 
@@ -2921,10 +3039,10 @@ impl InstanceGroupConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-instancegroupconfig.html#cfn-emr-instancegroupconfig-configurations)
     pub fn configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<instance_group_config::Configuration>>>,
+        value: impl crate::IntoValue<Vec<instance_group_config::Configuration>>,
     ) -> Self {
         self.0
-            .set_property("Configurations", value.into().into_json());
+            .set_property("Configurations", value.into_value().into_json());
         self
     }
 
@@ -2933,8 +3051,9 @@ impl InstanceGroupConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-instancegroupconfig.html#cfn-emr-instancegroupconfig-customamiid)
-    pub fn custom_ami_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("CustomAmiId", value.into().into_json());
+    pub fn custom_ami_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("CustomAmiId", value.into_value().into_json());
         self
     }
 
@@ -2945,10 +3064,10 @@ impl InstanceGroupConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-instancegroupconfig.html#cfn-emr-instancegroupconfig-ebsconfiguration)
     pub fn ebs_configuration(
         mut self,
-        value: impl Into<crate::Value<instance_group_config::EbsConfiguration>>,
+        value: impl crate::IntoValue<instance_group_config::EbsConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EbsConfiguration", value.into().into_json());
+            .set_property("EbsConfiguration", value.into_value().into_json());
         self
     }
 
@@ -2957,8 +3076,9 @@ impl InstanceGroupConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-instancegroupconfig.html#cfn-emr-instancegroupconfig-market)
-    pub fn market(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Market", value.into().into_json());
+    pub fn market(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Market", value.into_value().into_json());
         self
     }
 
@@ -2967,8 +3087,8 @@ impl InstanceGroupConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-instancegroupconfig.html#cfn-emr-instancegroupconfig-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 }
@@ -3021,12 +3141,15 @@ pub mod instance_group_config {
     impl AutoScalingPolicy {
         /// A new `AutoScalingPolicy` with its required properties.
         pub fn new(
-            constraints: impl Into<crate::Value<ScalingConstraints>>,
-            rules: impl Into<crate::Value<Vec<ScalingRule>>>,
+            constraints: impl crate::IntoValue<ScalingConstraints>,
+            rules: impl crate::IntoValue<Vec<ScalingRule>>,
         ) -> Self {
             AutoScalingPolicy(crate::typed::Properties::from_iter([
-                ("Constraints".to_owned(), constraints.into().into_json()),
-                ("Rules".to_owned(), rules.into().into_json()),
+                (
+                    "Constraints".to_owned(),
+                    constraints.into_value().into_json(),
+                ),
+                ("Rules".to_owned(), rules.into_value().into_json()),
             ]))
         }
     }
@@ -3046,63 +3169,69 @@ pub mod instance_group_config {
     impl CloudWatchAlarmDefinition {
         /// A new `CloudWatchAlarmDefinition` with its required properties.
         pub fn new(
-            comparison_operator: impl Into<crate::Value<String>>,
-            metric_name: impl Into<crate::Value<String>>,
-            period: impl Into<crate::Value<i64>>,
-            threshold: impl Into<crate::Value<f64>>,
+            comparison_operator: impl crate::IntoValue<String>,
+            metric_name: impl crate::IntoValue<String>,
+            period: impl crate::IntoValue<i64>,
+            threshold: impl crate::IntoValue<f64>,
         ) -> Self {
             CloudWatchAlarmDefinition(crate::typed::Properties::from_iter([
                 (
                     "ComparisonOperator".to_owned(),
-                    comparison_operator.into().into_json(),
+                    comparison_operator.into_value().into_json(),
                 ),
-                ("MetricName".to_owned(), metric_name.into().into_json()),
-                ("Period".to_owned(), period.into().into_json()),
-                ("Threshold".to_owned(), threshold.into().into_json()),
+                (
+                    "MetricName".to_owned(),
+                    metric_name.into_value().into_json(),
+                ),
+                ("Period".to_owned(), period.into_value().into_json()),
+                ("Threshold".to_owned(), threshold.into_value().into_json()),
             ]))
         }
 
         /// `Dimensions`: list of [`MetricDimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancegroupconfig-cloudwatchalarmdefinition.html#cfn-emr-instancegroupconfig-cloudwatchalarmdefinition-dimensions)
-        pub fn dimensions(mut self, value: impl Into<crate::Value<Vec<MetricDimension>>>) -> Self {
+        pub fn dimensions(mut self, value: impl crate::IntoValue<Vec<MetricDimension>>) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EvaluationPeriods`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancegroupconfig-cloudwatchalarmdefinition.html#cfn-emr-instancegroupconfig-cloudwatchalarmdefinition-evaluationperiods)
-        pub fn evaluation_periods(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("EvaluationPeriods".to_owned(), value.into().into_json());
+        pub fn evaluation_periods(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "EvaluationPeriods".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Namespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancegroupconfig-cloudwatchalarmdefinition.html#cfn-emr-instancegroupconfig-cloudwatchalarmdefinition-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Statistic`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancegroupconfig-cloudwatchalarmdefinition.html#cfn-emr-instancegroupconfig-cloudwatchalarmdefinition-statistic)
-        pub fn statistic(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn statistic(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Statistic".to_owned(), value.into().into_json());
+                .insert("Statistic".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Unit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancegroupconfig-cloudwatchalarmdefinition.html#cfn-emr-instancegroupconfig-cloudwatchalarmdefinition-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3128,9 +3257,9 @@ pub mod instance_group_config {
         /// `Classification`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancegroupconfig-configuration.html#cfn-emr-instancegroupconfig-configuration-classification)
-        pub fn classification(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn classification(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Classification".to_owned(), value.into().into_json());
+                .insert("Classification".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3139,11 +3268,11 @@ pub mod instance_group_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancegroupconfig-configuration.html#cfn-emr-instancegroupconfig-configuration-configurationproperties)
         pub fn configuration_properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0.insert(
                 "ConfigurationProperties".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3151,12 +3280,9 @@ pub mod instance_group_config {
         /// `Configurations`: list of [`Configuration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancegroupconfig-configuration.html#cfn-emr-instancegroupconfig-configuration-configurations)
-        pub fn configurations(
-            mut self,
-            value: impl Into<crate::Value<Vec<Configuration>>>,
-        ) -> Self {
+        pub fn configurations(mut self, value: impl crate::IntoValue<Vec<Configuration>>) -> Self {
             self.0
-                .insert("Configurations".to_owned(), value.into().into_json());
+                .insert("Configurations".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3175,19 +3301,21 @@ pub mod instance_group_config {
 
     impl EbsBlockDeviceConfig {
         /// A new `EbsBlockDeviceConfig` with its required properties.
-        pub fn new(volume_specification: impl Into<crate::Value<VolumeSpecification>>) -> Self {
+        pub fn new(volume_specification: impl crate::IntoValue<VolumeSpecification>) -> Self {
             EbsBlockDeviceConfig(crate::typed::Properties::from_iter([(
                 "VolumeSpecification".to_owned(),
-                volume_specification.into().into_json(),
+                volume_specification.into_value().into_json(),
             )]))
         }
 
         /// `VolumesPerInstance`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancegroupconfig-ebsblockdeviceconfig.html#cfn-emr-instancegroupconfig-ebsblockdeviceconfig-volumesperinstance)
-        pub fn volumes_per_instance(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("VolumesPerInstance".to_owned(), value.into().into_json());
+        pub fn volumes_per_instance(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "VolumesPerInstance".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3215,19 +3343,21 @@ pub mod instance_group_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancegroupconfig-ebsconfiguration.html#cfn-emr-instancegroupconfig-ebsconfiguration-ebsblockdeviceconfigs)
         pub fn ebs_block_device_configs(
             mut self,
-            value: impl Into<crate::Value<Vec<EbsBlockDeviceConfig>>>,
+            value: impl crate::IntoValue<Vec<EbsBlockDeviceConfig>>,
         ) -> Self {
-            self.0
-                .insert("EbsBlockDeviceConfigs".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EbsBlockDeviceConfigs".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EbsOptimized`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancegroupconfig-ebsconfiguration.html#cfn-emr-instancegroupconfig-ebsconfiguration-ebsoptimized)
-        pub fn ebs_optimized(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn ebs_optimized(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EbsOptimized".to_owned(), value.into().into_json());
+                .insert("EbsOptimized".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3247,12 +3377,12 @@ pub mod instance_group_config {
     impl MetricDimension {
         /// A new `MetricDimension` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             MetricDimension(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3272,21 +3402,20 @@ pub mod instance_group_config {
     impl ScalingAction {
         /// A new `ScalingAction` with its required properties.
         pub fn new(
-            simple_scaling_policy_configuration: impl Into<
-                crate::Value<SimpleScalingPolicyConfiguration>,
-            >,
+            simple_scaling_policy_configuration: impl crate::IntoValue<SimpleScalingPolicyConfiguration>,
         ) -> Self {
             ScalingAction(crate::typed::Properties::from_iter([(
                 "SimpleScalingPolicyConfiguration".to_owned(),
-                simple_scaling_policy_configuration.into().into_json(),
+                simple_scaling_policy_configuration.into_value().into_json(),
             )]))
         }
 
         /// `Market`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancegroupconfig-scalingaction.html#cfn-emr-instancegroupconfig-scalingaction-market)
-        pub fn market(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Market".to_owned(), value.into().into_json());
+        pub fn market(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Market".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3306,12 +3435,18 @@ pub mod instance_group_config {
     impl ScalingConstraints {
         /// A new `ScalingConstraints` with its required properties.
         pub fn new(
-            max_capacity: impl Into<crate::Value<i64>>,
-            min_capacity: impl Into<crate::Value<i64>>,
+            max_capacity: impl crate::IntoValue<i64>,
+            min_capacity: impl crate::IntoValue<i64>,
         ) -> Self {
             ScalingConstraints(crate::typed::Properties::from_iter([
-                ("MaxCapacity".to_owned(), max_capacity.into().into_json()),
-                ("MinCapacity".to_owned(), min_capacity.into().into_json()),
+                (
+                    "MaxCapacity".to_owned(),
+                    max_capacity.into_value().into_json(),
+                ),
+                (
+                    "MinCapacity".to_owned(),
+                    min_capacity.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -3331,23 +3466,23 @@ pub mod instance_group_config {
     impl ScalingRule {
         /// A new `ScalingRule` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<ScalingAction>>,
-            name: impl Into<crate::Value<String>>,
-            trigger: impl Into<crate::Value<ScalingTrigger>>,
+            action: impl crate::IntoValue<ScalingAction>,
+            name: impl crate::IntoValue<String>,
+            trigger: impl crate::IntoValue<ScalingTrigger>,
         ) -> Self {
             ScalingRule(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("Trigger".to_owned(), trigger.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Trigger".to_owned(), trigger.into_value().into_json()),
             ]))
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancegroupconfig-scalingrule.html#cfn-emr-instancegroupconfig-scalingrule-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3367,11 +3502,11 @@ pub mod instance_group_config {
     impl ScalingTrigger {
         /// A new `ScalingTrigger` with its required properties.
         pub fn new(
-            cloud_watch_alarm_definition: impl Into<crate::Value<CloudWatchAlarmDefinition>>,
+            cloud_watch_alarm_definition: impl crate::IntoValue<CloudWatchAlarmDefinition>,
         ) -> Self {
             ScalingTrigger(crate::typed::Properties::from_iter([(
                 "CloudWatchAlarmDefinition".to_owned(),
-                cloud_watch_alarm_definition.into().into_json(),
+                cloud_watch_alarm_definition.into_value().into_json(),
             )]))
         }
     }
@@ -3390,28 +3525,28 @@ pub mod instance_group_config {
 
     impl SimpleScalingPolicyConfiguration {
         /// A new `SimpleScalingPolicyConfiguration` with its required properties.
-        pub fn new(scaling_adjustment: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(scaling_adjustment: impl crate::IntoValue<i64>) -> Self {
             SimpleScalingPolicyConfiguration(crate::typed::Properties::from_iter([(
                 "ScalingAdjustment".to_owned(),
-                scaling_adjustment.into().into_json(),
+                scaling_adjustment.into_value().into_json(),
             )]))
         }
 
         /// `AdjustmentType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancegroupconfig-simplescalingpolicyconfiguration.html#cfn-emr-instancegroupconfig-simplescalingpolicyconfiguration-adjustmenttype)
-        pub fn adjustment_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn adjustment_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AdjustmentType".to_owned(), value.into().into_json());
+                .insert("AdjustmentType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CoolDown`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancegroupconfig-simplescalingpolicyconfiguration.html#cfn-emr-instancegroupconfig-simplescalingpolicyconfiguration-cooldown)
-        pub fn cool_down(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn cool_down(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("CoolDown".to_owned(), value.into().into_json());
+                .insert("CoolDown".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3431,29 +3566,33 @@ pub mod instance_group_config {
     impl VolumeSpecification {
         /// A new `VolumeSpecification` with its required properties.
         pub fn new(
-            size_in_gb: impl Into<crate::Value<i64>>,
-            volume_type: impl Into<crate::Value<String>>,
+            size_in_gb: impl crate::IntoValue<i64>,
+            volume_type: impl crate::IntoValue<String>,
         ) -> Self {
             VolumeSpecification(crate::typed::Properties::from_iter([
-                ("SizeInGB".to_owned(), size_in_gb.into().into_json()),
-                ("VolumeType".to_owned(), volume_type.into().into_json()),
+                ("SizeInGB".to_owned(), size_in_gb.into_value().into_json()),
+                (
+                    "VolumeType".to_owned(),
+                    volume_type.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `Iops`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancegroupconfig-volumespecification.html#cfn-emr-instancegroupconfig-volumespecification-iops)
-        pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Iops".to_owned(), value.into().into_json());
+        pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Iops".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Throughput`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-instancegroupconfig-volumespecification.html#cfn-emr-instancegroupconfig-volumespecification-throughput)
-        pub fn throughput(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn throughput(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Throughput".to_owned(), value.into().into_json());
+                .insert("Throughput".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3475,11 +3614,11 @@ pub struct SecurityConfiguration(crate::Resource);
 
 impl SecurityConfiguration {
     /// A new `AWS::EMR::SecurityConfiguration` with its required properties.
-    pub fn new(security_configuration: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn new(security_configuration: impl crate::IntoValue<crate::Json>) -> Self {
         SecurityConfiguration(
             crate::Resource::new("AWS::EMR::SecurityConfiguration").property(
                 "SecurityConfiguration",
-                security_configuration.into().into_json(),
+                security_configuration.into_value().into_json(),
             ),
         )
     }
@@ -3491,8 +3630,8 @@ impl SecurityConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-securityconfiguration.html#cfn-emr-securityconfiguration-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 }
@@ -3526,17 +3665,20 @@ pub struct Step(crate::Resource);
 impl Step {
     /// A new `AWS::EMR::Step` with its required properties.
     pub fn new(
-        action_on_failure: impl Into<crate::Value<String>>,
-        hadoop_jar_step: impl Into<crate::Value<step::HadoopJarStepConfig>>,
-        job_flow_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        action_on_failure: impl crate::IntoValue<String>,
+        hadoop_jar_step: impl crate::IntoValue<step::HadoopJarStepConfig>,
+        job_flow_id: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Step(
             crate::Resource::new("AWS::EMR::Step")
-                .property("ActionOnFailure", action_on_failure.into().into_json())
-                .property("HadoopJarStep", hadoop_jar_step.into().into_json())
-                .property("JobFlowId", job_flow_id.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property(
+                    "ActionOnFailure",
+                    action_on_failure.into_value().into_json(),
+                )
+                .property("HadoopJarStep", hadoop_jar_step.into_value().into_json())
+                .property("JobFlowId", job_flow_id.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -3545,9 +3687,9 @@ impl Step {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-step.html#cfn-emr-step-encryptionkeyarn)
-    pub fn encryption_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn encryption_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EncryptionKeyArn", value.into().into_json());
+            .set_property("EncryptionKeyArn", value.into_value().into_json());
         self
     }
 
@@ -3556,8 +3698,9 @@ impl Step {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-step.html#cfn-emr-step-loguri)
-    pub fn log_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("LogUri", value.into().into_json());
+    pub fn log_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("LogUri", value.into_value().into_json());
         self
     }
 }
@@ -3606,36 +3749,37 @@ pub mod step {
 
     impl HadoopJarStepConfig {
         /// A new `HadoopJarStepConfig` with its required properties.
-        pub fn new(jar: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(jar: impl crate::IntoValue<String>) -> Self {
             HadoopJarStepConfig(crate::typed::Properties::from_iter([(
                 "Jar".to_owned(),
-                jar.into().into_json(),
+                jar.into_value().into_json(),
             )]))
         }
 
         /// `Args`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-step-hadoopjarstepconfig.html#cfn-emr-step-hadoopjarstepconfig-args)
-        pub fn args(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Args".to_owned(), value.into().into_json());
+        pub fn args(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Args".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MainClass`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-step-hadoopjarstepconfig.html#cfn-emr-step-hadoopjarstepconfig-mainclass)
-        pub fn main_class(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn main_class(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MainClass".to_owned(), value.into().into_json());
+                .insert("MainClass".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StepProperties`: list of [`KeyValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-step-hadoopjarstepconfig.html#cfn-emr-step-hadoopjarstepconfig-stepproperties)
-        pub fn step_properties(mut self, value: impl Into<crate::Value<Vec<KeyValue>>>) -> Self {
+        pub fn step_properties(mut self, value: impl crate::IntoValue<Vec<KeyValue>>) -> Self {
             self.0
-                .insert("StepProperties".to_owned(), value.into().into_json());
+                .insert("StepProperties".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3661,16 +3805,18 @@ pub mod step {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-step-keyvalue.html#cfn-emr-step-keyvalue-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emr-step-keyvalue.html#cfn-emr-step-keyvalue-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3694,30 +3840,33 @@ impl Studio {
     /// A new `AWS::EMR::Studio` with its required properties.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        auth_mode: impl Into<crate::Value<studio::AuthMode>>,
-        default_s3_location: impl Into<crate::Value<String>>,
-        engine_security_group_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        service_role: impl Into<crate::Value<String>>,
-        subnet_ids: impl Into<crate::Value<Vec<String>>>,
-        vpc_id: impl Into<crate::Value<String>>,
-        workspace_security_group_id: impl Into<crate::Value<String>>,
+        auth_mode: impl crate::IntoValue<studio::AuthMode>,
+        default_s3_location: impl crate::IntoValue<String>,
+        engine_security_group_id: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        service_role: impl crate::IntoValue<String>,
+        subnet_ids: impl crate::IntoValue<Vec<String>>,
+        vpc_id: impl crate::IntoValue<String>,
+        workspace_security_group_id: impl crate::IntoValue<String>,
     ) -> Self {
         Studio(
             crate::Resource::new("AWS::EMR::Studio")
-                .property("AuthMode", auth_mode.into().into_json())
-                .property("DefaultS3Location", default_s3_location.into().into_json())
+                .property("AuthMode", auth_mode.into_value().into_json())
+                .property(
+                    "DefaultS3Location",
+                    default_s3_location.into_value().into_json(),
+                )
                 .property(
                     "EngineSecurityGroupId",
-                    engine_security_group_id.into().into_json(),
+                    engine_security_group_id.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json())
-                .property("ServiceRole", service_role.into().into_json())
-                .property("SubnetIds", subnet_ids.into().into_json())
-                .property("VpcId", vpc_id.into().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("ServiceRole", service_role.into_value().into_json())
+                .property("SubnetIds", subnet_ids.into_value().into_json())
+                .property("VpcId", vpc_id.into_value().into_json())
                 .property(
                     "WorkspaceSecurityGroupId",
-                    workspace_security_group_id.into().into_json(),
+                    workspace_security_group_id.into_value().into_json(),
                 ),
         )
     }
@@ -3727,8 +3876,9 @@ impl Studio {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-studio.html#cfn-emr-studio-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -3737,9 +3887,9 @@ impl Studio {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-studio.html#cfn-emr-studio-encryptionkeyarn)
-    pub fn encryption_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn encryption_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EncryptionKeyArn", value.into().into_json());
+            .set_property("EncryptionKeyArn", value.into_value().into_json());
         self
     }
 
@@ -3750,9 +3900,9 @@ impl Studio {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-studio.html#cfn-emr-studio-idcinstancearn)
-    pub fn idc_instance_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn idc_instance_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IdcInstanceArn", value.into().into_json());
+            .set_property("IdcInstanceArn", value.into_value().into_json());
         self
     }
 
@@ -3763,10 +3913,10 @@ impl Studio {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-studio.html#cfn-emr-studio-idcuserassignment)
     pub fn idc_user_assignment(
         mut self,
-        value: impl Into<crate::Value<studio::IdcUserAssignment>>,
+        value: impl crate::IntoValue<studio::IdcUserAssignment>,
     ) -> Self {
         self.0
-            .set_property("IdcUserAssignment", value.into().into_json());
+            .set_property("IdcUserAssignment", value.into_value().into_json());
         self
     }
 
@@ -3777,8 +3927,9 @@ impl Studio {
     /// Pattern: `^https://[0-9a-zA-Z]([-.\w]*[0-9a-zA-Z])(:[0-9]*)*([?/#].*)?$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-studio.html#cfn-emr-studio-idpauthurl)
-    pub fn idp_auth_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("IdpAuthUrl", value.into().into_json());
+    pub fn idp_auth_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("IdpAuthUrl", value.into_value().into_json());
         self
     }
 
@@ -3787,20 +3938,17 @@ impl Studio {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-studio.html#cfn-emr-studio-idprelaystateparametername)
-    pub fn idp_relay_state_parameter_name(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
+    pub fn idp_relay_state_parameter_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IdpRelayStateParameterName", value.into().into_json());
+            .set_property("IdpRelayStateParameterName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](studio::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-studio.html#cfn-emr-studio-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<studio::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<studio::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -3811,11 +3959,11 @@ impl Studio {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-studio.html#cfn-emr-studio-trustedidentitypropagationenabled)
     pub fn trusted_identity_propagation_enabled(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
         self.0.set_property(
             "TrustedIdentityPropagationEnabled",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -3825,15 +3973,21 @@ impl Studio {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-studio.html#cfn-emr-studio-userrole)
-    pub fn user_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("UserRole", value.into().into_json());
+    pub fn user_role(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("UserRole", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Studio {
     const TYPE_NAME: &'static str = "AWS::EMR::Studio";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AuthMode",
         "EncryptionKeyArn",
@@ -3890,12 +4044,12 @@ pub mod studio {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3954,17 +4108,20 @@ pub struct StudioSessionMapping(crate::Resource);
 impl StudioSessionMapping {
     /// A new `AWS::EMR::StudioSessionMapping` with its required properties.
     pub fn new(
-        identity_name: impl Into<crate::Value<String>>,
-        identity_type: impl Into<crate::Value<studio_session_mapping::IdentityType>>,
-        session_policy_arn: impl Into<crate::Value<String>>,
-        studio_id: impl Into<crate::Value<String>>,
+        identity_name: impl crate::IntoValue<String>,
+        identity_type: impl crate::IntoValue<studio_session_mapping::IdentityType>,
+        session_policy_arn: impl crate::IntoValue<String>,
+        studio_id: impl crate::IntoValue<String>,
     ) -> Self {
         StudioSessionMapping(
             crate::Resource::new("AWS::EMR::StudioSessionMapping")
-                .property("IdentityName", identity_name.into().into_json())
-                .property("IdentityType", identity_type.into().into_json())
-                .property("SessionPolicyArn", session_policy_arn.into().into_json())
-                .property("StudioId", studio_id.into().into_json()),
+                .property("IdentityName", identity_name.into_value().into_json())
+                .property("IdentityType", identity_type.into_value().into_json())
+                .property(
+                    "SessionPolicyArn",
+                    session_policy_arn.into_value().into_json(),
+                )
+                .property("StudioId", studio_id.into_value().into_json()),
         )
     }
 }
@@ -4025,8 +4182,8 @@ impl WalWorkspace {
     /// `Tags`: list of [`Tag`](wal_workspace::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-walworkspace.html#cfn-emr-walworkspace-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<wal_workspace::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<wal_workspace::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -4039,9 +4196,9 @@ impl WalWorkspace {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emr-walworkspace.html#cfn-emr-walworkspace-walworkspacename)
-    pub fn wal_workspace_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn wal_workspace_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("WALWorkspaceName", value.into().into_json());
+            .set_property("WALWorkspaceName", value.into_value().into_json());
         self
     }
 }
@@ -4054,7 +4211,12 @@ impl Default for WalWorkspace {
 
 impl crate::typed::ResourceType for WalWorkspace {
     const TYPE_NAME: &'static str = "AWS::EMR::WALWorkspace";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["WALWorkspaceName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4082,12 +4244,12 @@ pub mod wal_workspace {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

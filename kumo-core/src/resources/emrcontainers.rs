@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::EMRContainers::VirtualCluster",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::EMRContainers::Endpoint",
+        <Endpoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EMRContainers::SecurityConfiguration",
+        <SecurityConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EMRContainers::VirtualCluster",
+        <VirtualCluster as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::EMRContainers::Endpoint`.
 ///
 /// Required properties, the arguments of [`Endpoint::new`]: `ExecutionRoleArn`, `ReleaseLabel`, `Type`, `VirtualClusterId`.
@@ -20,17 +36,23 @@ pub struct Endpoint(crate::Resource);
 impl Endpoint {
     /// A new `AWS::EMRContainers::Endpoint` with its required properties.
     pub fn new(
-        execution_role_arn: impl Into<crate::Value<String>>,
-        release_label: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<String>>,
-        virtual_cluster_id: impl Into<crate::Value<String>>,
+        execution_role_arn: impl crate::IntoValue<String>,
+        release_label: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<String>,
+        virtual_cluster_id: impl crate::IntoValue<String>,
     ) -> Self {
         Endpoint(
             crate::Resource::new("AWS::EMRContainers::Endpoint")
-                .property("ExecutionRoleArn", execution_role_arn.into().into_json())
-                .property("ReleaseLabel", release_label.into().into_json())
-                .property("Type", r#type.into().into_json())
-                .property("VirtualClusterId", virtual_cluster_id.into().into_json()),
+                .property(
+                    "ExecutionRoleArn",
+                    execution_role_arn.into_value().into_json(),
+                )
+                .property("ReleaseLabel", release_label.into_value().into_json())
+                .property("Type", r#type.into_value().into_json())
+                .property(
+                    "VirtualClusterId",
+                    virtual_cluster_id.into_value().into_json(),
+                ),
         )
     }
 
@@ -41,10 +63,10 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrcontainers-endpoint.html#cfn-emrcontainers-endpoint-configurationoverrides)
     pub fn configuration_overrides(
         mut self,
-        value: impl Into<crate::Value<endpoint::ConfigurationOverrides>>,
+        value: impl crate::IntoValue<endpoint::ConfigurationOverrides>,
     ) -> Self {
         self.0
-            .set_property("ConfigurationOverrides", value.into().into_json());
+            .set_property("ConfigurationOverrides", value.into_value().into_json());
         self
     }
 
@@ -57,8 +79,8 @@ impl Endpoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrcontainers-endpoint.html#cfn-emrcontainers-endpoint-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -67,15 +89,20 @@ impl Endpoint {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrcontainers-endpoint.html#cfn-emrcontainers-endpoint-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<endpoint::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<endpoint::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Endpoint {
     const TYPE_NAME: &'static str = "AWS::EMRContainers::Endpoint";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ConfigurationOverrides",
         "ExecutionRoleArn",
@@ -157,10 +184,10 @@ pub mod endpoint {
 
     impl CloudWatchMonitoringConfiguration {
         /// A new `CloudWatchMonitoringConfiguration` with its required properties.
-        pub fn new(log_group_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(log_group_name: impl crate::IntoValue<String>) -> Self {
             CloudWatchMonitoringConfiguration(crate::typed::Properties::from_iter([(
                 "LogGroupName".to_owned(),
-                log_group_name.into().into_json(),
+                log_group_name.into_value().into_json(),
             )]))
         }
 
@@ -171,9 +198,11 @@ pub mod endpoint {
         /// Pattern: `\S`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-endpoint-cloudwatchmonitoringconfiguration.html#cfn-emrcontainers-endpoint-cloudwatchmonitoringconfiguration-logstreamnameprefix)
-        pub fn log_stream_name_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LogStreamNamePrefix".to_owned(), value.into().into_json());
+        pub fn log_stream_name_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LogStreamNamePrefix".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -203,11 +232,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-endpoint-configurationoverrides.html#cfn-emrcontainers-endpoint-configurationoverrides-applicationconfiguration)
         pub fn application_configuration(
             mut self,
-            value: impl Into<crate::Value<Vec<EmreksConfiguration>>>,
+            value: impl crate::IntoValue<Vec<EmreksConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "ApplicationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -217,11 +246,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-endpoint-configurationoverrides.html#cfn-emrcontainers-endpoint-configurationoverrides-monitoringconfiguration)
         pub fn monitoring_configuration(
             mut self,
-            value: impl Into<crate::Value<MonitoringConfiguration>>,
+            value: impl crate::IntoValue<MonitoringConfiguration>,
         ) -> Self {
             self.0.insert(
                 "MonitoringConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -242,15 +271,18 @@ pub mod endpoint {
     impl ContainerLogRotationConfiguration {
         /// A new `ContainerLogRotationConfiguration` with its required properties.
         pub fn new(
-            max_files_to_keep: impl Into<crate::Value<i64>>,
-            rotation_size: impl Into<crate::Value<String>>,
+            max_files_to_keep: impl crate::IntoValue<i64>,
+            rotation_size: impl crate::IntoValue<String>,
         ) -> Self {
             ContainerLogRotationConfiguration(crate::typed::Properties::from_iter([
                 (
                     "MaxFilesToKeep".to_owned(),
-                    max_files_to_keep.into().into_json(),
+                    max_files_to_keep.into_value().into_json(),
                 ),
-                ("RotationSize".to_owned(), rotation_size.into().into_json()),
+                (
+                    "RotationSize".to_owned(),
+                    rotation_size.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -269,10 +301,10 @@ pub mod endpoint {
 
     impl EmreksConfiguration {
         /// A new `EmreksConfiguration` with its required properties.
-        pub fn new(classification: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(classification: impl crate::IntoValue<String>) -> Self {
             EmreksConfiguration(crate::typed::Properties::from_iter([(
                 "Classification".to_owned(),
-                classification.into().into_json(),
+                classification.into_value().into_json(),
             )]))
         }
 
@@ -283,10 +315,10 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-endpoint-emreksconfiguration.html#cfn-emrcontainers-endpoint-emreksconfiguration-configurations)
         pub fn configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<EmreksConfiguration>>>,
+            value: impl crate::IntoValue<Vec<EmreksConfiguration>>,
         ) -> Self {
             self.0
-                .insert("Configurations".to_owned(), value.into().into_json());
+                .insert("Configurations".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -295,10 +327,10 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-endpoint-emreksconfiguration.html#cfn-emrcontainers-endpoint-emreksconfiguration-properties)
         pub fn properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Properties".to_owned(), value.into().into_json());
+                .insert("Properties".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -326,11 +358,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-endpoint-monitoringconfiguration.html#cfn-emrcontainers-endpoint-monitoringconfiguration-cloudwatchmonitoringconfiguration)
         pub fn cloud_watch_monitoring_configuration(
             mut self,
-            value: impl Into<crate::Value<CloudWatchMonitoringConfiguration>>,
+            value: impl crate::IntoValue<CloudWatchMonitoringConfiguration>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchMonitoringConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -340,11 +372,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-endpoint-monitoringconfiguration.html#cfn-emrcontainers-endpoint-monitoringconfiguration-containerlogrotationconfiguration)
         pub fn container_log_rotation_configuration(
             mut self,
-            value: impl Into<crate::Value<ContainerLogRotationConfiguration>>,
+            value: impl crate::IntoValue<ContainerLogRotationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ContainerLogRotationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -352,12 +384,9 @@ pub mod endpoint {
         /// `PersistentAppUI`: [`PersistentAppUi`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-endpoint-monitoringconfiguration.html#cfn-emrcontainers-endpoint-monitoringconfiguration-persistentappui)
-        pub fn persistent_app_ui(
-            mut self,
-            value: impl Into<crate::Value<PersistentAppUi>>,
-        ) -> Self {
+        pub fn persistent_app_ui(mut self, value: impl crate::IntoValue<PersistentAppUi>) -> Self {
             self.0
-                .insert("PersistentAppUI".to_owned(), value.into().into_json());
+                .insert("PersistentAppUI".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -366,11 +395,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-endpoint-monitoringconfiguration.html#cfn-emrcontainers-endpoint-monitoringconfiguration-s3monitoringconfiguration)
         pub fn s3_monitoring_configuration(
             mut self,
-            value: impl Into<crate::Value<S3MonitoringConfiguration>>,
+            value: impl crate::IntoValue<S3MonitoringConfiguration>,
         ) -> Self {
             self.0.insert(
                 "S3MonitoringConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -390,10 +419,10 @@ pub mod endpoint {
 
     impl S3MonitoringConfiguration {
         /// A new `S3MonitoringConfiguration` with its required properties.
-        pub fn new(log_uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(log_uri: impl crate::IntoValue<String>) -> Self {
             S3MonitoringConfiguration(crate::typed::Properties::from_iter([(
                 "LogUri".to_owned(),
-                log_uri.into().into_json(),
+                log_uri.into_value().into_json(),
             )]))
         }
     }
@@ -413,12 +442,12 @@ pub mod endpoint {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -459,14 +488,14 @@ pub struct SecurityConfiguration(crate::Resource);
 impl SecurityConfiguration {
     /// A new `AWS::EMRContainers::SecurityConfiguration` with its required properties.
     pub fn new(
-        security_configuration_data: impl Into<
-            crate::Value<security_configuration::SecurityConfigurationData>,
+        security_configuration_data: impl crate::IntoValue<
+            security_configuration::SecurityConfigurationData,
         >,
     ) -> Self {
         SecurityConfiguration(
             crate::Resource::new("AWS::EMRContainers::SecurityConfiguration").property(
                 "SecurityConfigurationData",
-                security_configuration_data.into().into_json(),
+                security_configuration_data.into_value().into_json(),
             ),
         )
     }
@@ -478,10 +507,10 @@ impl SecurityConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrcontainers-securityconfiguration.html#cfn-emrcontainers-securityconfiguration-containerprovider)
     pub fn container_provider(
         mut self,
-        value: impl Into<crate::Value<security_configuration::ContainerProvider>>,
+        value: impl crate::IntoValue<security_configuration::ContainerProvider>,
     ) -> Self {
         self.0
-            .set_property("ContainerProvider", value.into().into_json());
+            .set_property("ContainerProvider", value.into_value().into_json());
         self
     }
 
@@ -494,26 +523,28 @@ impl SecurityConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrcontainers-securityconfiguration.html#cfn-emrcontainers-securityconfiguration-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](security_configuration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrcontainers-securityconfiguration.html#cfn-emrcontainers-securityconfiguration-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<security_configuration::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<security_configuration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for SecurityConfiguration {
     const TYPE_NAME: &'static str = "AWS::EMRContainers::SecurityConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ContainerProvider", "Name", "SecurityConfigurationData"];
 
@@ -563,11 +594,11 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-atrestencryptionconfiguration.html#cfn-emrcontainers-securityconfiguration-atrestencryptionconfiguration-localdiskencryptionconfiguration)
         pub fn local_disk_encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<LocalDiskEncryptionConfiguration>>,
+            value: impl crate::IntoValue<LocalDiskEncryptionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "LocalDiskEncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -577,11 +608,11 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-atrestencryptionconfiguration.html#cfn-emrcontainers-securityconfiguration-atrestencryptionconfiguration-s3encryptionconfiguration)
         pub fn s3_encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<S3EncryptionConfiguration>>,
+            value: impl crate::IntoValue<S3EncryptionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "S3EncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -608,12 +639,11 @@ pub mod security_configuration {
         /// `IAMConfiguration`: [`IamConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-authenticationconfiguration.html#cfn-emrcontainers-securityconfiguration-authenticationconfiguration-iamconfiguration)
-        pub fn iam_configuration(
-            mut self,
-            value: impl Into<crate::Value<IamConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("IAMConfiguration".to_owned(), value.into().into_json());
+        pub fn iam_configuration(mut self, value: impl crate::IntoValue<IamConfiguration>) -> Self {
+            self.0.insert(
+                "IAMConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -622,11 +652,11 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-authenticationconfiguration.html#cfn-emrcontainers-securityconfiguration-authenticationconfiguration-identitycenterconfiguration)
         pub fn identity_center_configuration(
             mut self,
-            value: impl Into<crate::Value<IdentityCenterConfiguration>>,
+            value: impl crate::IntoValue<IdentityCenterConfiguration>,
         ) -> Self {
             self.0.insert(
                 "IdentityCenterConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -655,11 +685,11 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-authorizationconfiguration.html#cfn-emrcontainers-securityconfiguration-authorizationconfiguration-lakeformationconfiguration)
         pub fn lake_formation_configuration(
             mut self,
-            value: impl Into<crate::Value<LakeFormationConfiguration>>,
+            value: impl crate::IntoValue<LakeFormationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "LakeFormationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -686,9 +716,9 @@ pub mod security_configuration {
         /// `EksInfo`: [`EksInfo`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-containerinfo.html#cfn-emrcontainers-securityconfiguration-containerinfo-eksinfo)
-        pub fn eks_info(mut self, value: impl Into<crate::Value<EksInfo>>) -> Self {
+        pub fn eks_info(mut self, value: impl crate::IntoValue<EksInfo>) -> Self {
             self.0
-                .insert("EksInfo".to_owned(), value.into().into_json());
+                .insert("EksInfo".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -707,21 +737,19 @@ pub mod security_configuration {
 
     impl ContainerProvider {
         /// A new `ContainerProvider` with its required properties.
-        pub fn new(
-            id: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<Type>>,
-        ) -> Self {
+        pub fn new(id: impl crate::IntoValue<String>, r#type: impl crate::IntoValue<Type>) -> Self {
             ContainerProvider(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `Info`: [`ContainerInfo`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-containerprovider.html#cfn-emrcontainers-securityconfiguration-containerprovider-info)
-        pub fn info(mut self, value: impl Into<crate::Value<ContainerInfo>>) -> Self {
-            self.0.insert("Info".to_owned(), value.into().into_json());
+        pub fn info(mut self, value: impl crate::IntoValue<ContainerInfo>) -> Self {
+            self.0
+                .insert("Info".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -747,9 +775,9 @@ pub mod security_configuration {
         /// `Namespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-eksinfo.html#cfn-emrcontainers-securityconfiguration-eksinfo-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -777,11 +805,11 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-encryptionconfiguration.html#cfn-emrcontainers-securityconfiguration-encryptionconfiguration-atrestencryptionconfiguration)
         pub fn at_rest_encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<AtRestEncryptionConfiguration>>,
+            value: impl crate::IntoValue<AtRestEncryptionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "AtRestEncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -791,11 +819,11 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-encryptionconfiguration.html#cfn-emrcontainers-securityconfiguration-encryptionconfiguration-intransitencryptionconfiguration)
         pub fn in_transit_encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<InTransitEncryptionConfiguration>>,
+            value: impl crate::IntoValue<InTransitEncryptionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "InTransitEncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -824,9 +852,9 @@ pub mod security_configuration {
         /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::\d{12}:role/.+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-iamconfiguration.html#cfn-emrcontainers-securityconfiguration-iamconfiguration-systemrole)
-        pub fn system_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn system_role(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SystemRole".to_owned(), value.into().into_json());
+                .insert("SystemRole".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -852,9 +880,11 @@ pub mod security_configuration {
         /// `EnableIdentityCenter`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-identitycenterconfiguration.html#cfn-emrcontainers-securityconfiguration-identitycenterconfiguration-enableidentitycenter)
-        pub fn enable_identity_center(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnableIdentityCenter".to_owned(), value.into().into_json());
+        pub fn enable_identity_center(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnableIdentityCenter".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -863,11 +893,11 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-identitycenterconfiguration.html#cfn-emrcontainers-securityconfiguration-identitycenterconfiguration-identitycenterapplicationassignmentrequired)
         pub fn identity_center_application_assignment_required(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "IdentityCenterApplicationAssignmentRequired".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -879,11 +909,11 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-identitycenterconfiguration.html#cfn-emrcontainers-securityconfiguration-identitycenterconfiguration-identitycenterinstancearn)
         pub fn identity_center_instance_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "IdentityCenterInstanceARN".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -912,11 +942,11 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-intransitencryptionconfiguration.html#cfn-emrcontainers-securityconfiguration-intransitencryptionconfiguration-tlscertificateconfiguration)
         pub fn tls_certificate_configuration(
             mut self,
-            value: impl Into<crate::Value<TlsCertificateConfiguration>>,
+            value: impl crate::IntoValue<TlsCertificateConfiguration>,
         ) -> Self {
             self.0.insert(
                 "TLSCertificateConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -949,11 +979,11 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-lakeformationconfiguration.html#cfn-emrcontainers-securityconfiguration-lakeformationconfiguration-authorizedsessiontagvalue)
         pub fn authorized_session_tag_value(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "AuthorizedSessionTagValue".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -961,13 +991,10 @@ pub mod security_configuration {
         /// `QueryAccessControlEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-lakeformationconfiguration.html#cfn-emrcontainers-securityconfiguration-lakeformationconfiguration-queryaccesscontrolenabled)
-        pub fn query_access_control_enabled(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn query_access_control_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "QueryAccessControlEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -979,9 +1006,11 @@ pub mod security_configuration {
         /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::\d{12}:role/.+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-lakeformationconfiguration.html#cfn-emrcontainers-securityconfiguration-lakeformationconfiguration-queryenginerolearn)
-        pub fn query_engine_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("QueryEngineRoleArn".to_owned(), value.into().into_json());
+        pub fn query_engine_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "QueryEngineRoleArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -990,10 +1019,12 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-lakeformationconfiguration.html#cfn-emrcontainers-securityconfiguration-lakeformationconfiguration-securenamespaceinfo)
         pub fn secure_namespace_info(
             mut self,
-            value: impl Into<crate::Value<SecureNamespaceInfo>>,
+            value: impl crate::IntoValue<SecureNamespaceInfo>,
         ) -> Self {
-            self.0
-                .insert("SecureNamespaceInfo".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SecureNamespaceInfo".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1019,9 +1050,9 @@ pub mod security_configuration {
         /// `AwsKmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-localdiskencryptionconfiguration.html#cfn-emrcontainers-securityconfiguration-localdiskencryptionconfiguration-awskmskeyid)
-        pub fn aws_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn aws_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AwsKmsKeyId".to_owned(), value.into().into_json());
+                .insert("AwsKmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1030,11 +1061,11 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-localdiskencryptionconfiguration.html#cfn-emrcontainers-securityconfiguration-localdiskencryptionconfiguration-encryptionkeyprovidertype)
         pub fn encryption_key_provider_type(
             mut self,
-            value: impl Into<crate::Value<EncryptionKeyProviderType>>,
+            value: impl crate::IntoValue<EncryptionKeyProviderType>,
         ) -> Self {
             self.0.insert(
                 "EncryptionKeyProviderType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1061,21 +1092,20 @@ pub mod security_configuration {
         /// `EncryptionOption`: [`EncryptionOption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-s3encryptionconfiguration.html#cfn-emrcontainers-securityconfiguration-s3encryptionconfiguration-encryptionoption)
-        pub fn encryption_option(
-            mut self,
-            value: impl Into<crate::Value<EncryptionOption>>,
-        ) -> Self {
-            self.0
-                .insert("EncryptionOption".to_owned(), value.into().into_json());
+        pub fn encryption_option(mut self, value: impl crate::IntoValue<EncryptionOption>) -> Self {
+            self.0.insert(
+                "EncryptionOption".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `KMSKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-s3encryptionconfiguration.html#cfn-emrcontainers-securityconfiguration-s3encryptionconfiguration-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KMSKeyId".to_owned(), value.into().into_json());
+                .insert("KMSKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1105,9 +1135,9 @@ pub mod security_configuration {
         /// Pattern: `^[0-9A-Za-z][A-Za-z0-9\-_]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-securenamespaceinfo.html#cfn-emrcontainers-securityconfiguration-securenamespaceinfo-clusterid)
-        pub fn cluster_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cluster_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClusterId".to_owned(), value.into().into_json());
+                .insert("ClusterId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1118,9 +1148,9 @@ pub mod security_configuration {
         /// Pattern: `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-securenamespaceinfo.html#cfn-emrcontainers-securityconfiguration-securenamespaceinfo-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1148,11 +1178,11 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-securityconfigurationdata.html#cfn-emrcontainers-securityconfiguration-securityconfigurationdata-authenticationconfiguration)
         pub fn authentication_configuration(
             mut self,
-            value: impl Into<crate::Value<AuthenticationConfiguration>>,
+            value: impl crate::IntoValue<AuthenticationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "AuthenticationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1162,11 +1192,11 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-securityconfigurationdata.html#cfn-emrcontainers-securityconfiguration-securityconfigurationdata-authorizationconfiguration)
         pub fn authorization_configuration(
             mut self,
-            value: impl Into<crate::Value<AuthorizationConfiguration>>,
+            value: impl crate::IntoValue<AuthorizationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "AuthorizationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1176,11 +1206,11 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-securityconfigurationdata.html#cfn-emrcontainers-securityconfiguration-securityconfigurationdata-encryptionconfiguration)
         pub fn encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<EncryptionConfiguration>>,
+            value: impl crate::IntoValue<EncryptionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "EncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1201,12 +1231,12 @@ pub mod security_configuration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1234,11 +1264,11 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-tlscertificateconfiguration.html#cfn-emrcontainers-securityconfiguration-tlscertificateconfiguration-certificateprovidertype)
         pub fn certificate_provider_type(
             mut self,
-            value: impl Into<crate::Value<CertificateProviderType>>,
+            value: impl crate::IntoValue<CertificateProviderType>,
         ) -> Self {
             self.0.insert(
                 "CertificateProviderType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1246,18 +1276,22 @@ pub mod security_configuration {
         /// `PrivateKeySecretArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-tlscertificateconfiguration.html#cfn-emrcontainers-securityconfiguration-tlscertificateconfiguration-privatekeysecretarn)
-        pub fn private_key_secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PrivateKeySecretArn".to_owned(), value.into().into_json());
+        pub fn private_key_secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PrivateKeySecretArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PublicKeySecretArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrcontainers-securityconfiguration-tlscertificateconfiguration.html#cfn-emrcontainers-securityconfiguration-tlscertificateconfiguration-publickeysecretarn)
-        pub fn public_key_secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PublicKeySecretArn".to_owned(), value.into().into_json());
+        pub fn public_key_secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PublicKeySecretArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1346,13 +1380,16 @@ pub struct VirtualCluster(crate::Resource);
 impl VirtualCluster {
     /// A new `AWS::EMRContainers::VirtualCluster` with its required properties.
     pub fn new(
-        container_provider: impl Into<crate::Value<virtual_cluster::ContainerProvider>>,
-        name: impl Into<crate::Value<String>>,
+        container_provider: impl crate::IntoValue<virtual_cluster::ContainerProvider>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         VirtualCluster(
             crate::Resource::new("AWS::EMRContainers::VirtualCluster")
-                .property("ContainerProvider", container_provider.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property(
+                    "ContainerProvider",
+                    container_provider.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1363,24 +1400,29 @@ impl VirtualCluster {
     /// Pattern: `[0-9a-z]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrcontainers-virtualcluster.html#cfn-emrcontainers-virtualcluster-securityconfigurationid)
-    pub fn security_configuration_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn security_configuration_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SecurityConfigurationId", value.into().into_json());
+            .set_property("SecurityConfigurationId", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](virtual_cluster::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrcontainers-virtualcluster.html#cfn-emrcontainers-virtualcluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<virtual_cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<virtual_cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for VirtualCluster {
     const TYPE_NAME: &'static str = "AWS::EMRContainers::VirtualCluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContainerProvider", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1420,10 +1462,10 @@ pub mod virtual_cluster {
 
     impl ContainerInfo {
         /// A new `ContainerInfo` with its required properties.
-        pub fn new(eks_info: impl Into<crate::Value<EksInfo>>) -> Self {
+        pub fn new(eks_info: impl crate::IntoValue<EksInfo>) -> Self {
             ContainerInfo(crate::typed::Properties::from_iter([(
                 "EksInfo".to_owned(),
-                eks_info.into().into_json(),
+                eks_info.into_value().into_json(),
             )]))
         }
     }
@@ -1443,14 +1485,14 @@ pub mod virtual_cluster {
     impl ContainerProvider {
         /// A new `ContainerProvider` with its required properties.
         pub fn new(
-            id: impl Into<crate::Value<String>>,
-            info: impl Into<crate::Value<ContainerInfo>>,
-            r#type: impl Into<crate::Value<Type>>,
+            id: impl crate::IntoValue<String>,
+            info: impl crate::IntoValue<ContainerInfo>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             ContainerProvider(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
-                ("Info".to_owned(), info.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Info".to_owned(), info.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -1469,10 +1511,10 @@ pub mod virtual_cluster {
 
     impl EksInfo {
         /// A new `EksInfo` with its required properties.
-        pub fn new(namespace: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(namespace: impl crate::IntoValue<String>) -> Self {
             EksInfo(crate::typed::Properties::from_iter([(
                 "Namespace".to_owned(),
-                namespace.into().into_json(),
+                namespace.into_value().into_json(),
             )]))
         }
     }
@@ -1492,12 +1534,12 @@ pub mod virtual_cluster {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

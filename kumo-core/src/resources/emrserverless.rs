@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::EMRServerless::Application"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::EMRServerless::Application",
+    <Application as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::EMRServerless::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `ReleaseLabel`, `Type`.
@@ -16,25 +22,22 @@ pub struct Application(crate::Resource);
 impl Application {
     /// A new `AWS::EMRServerless::Application` with its required properties.
     pub fn new(
-        release_label: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<String>>,
+        release_label: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<String>,
     ) -> Self {
         Application(
             crate::Resource::new("AWS::EMRServerless::Application")
-                .property("ReleaseLabel", release_label.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("ReleaseLabel", release_label.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
     /// `Architecture`: [`Architecture`](application::Architecture).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-architecture)
-    pub fn architecture(
-        mut self,
-        value: impl Into<crate::Value<application::Architecture>>,
-    ) -> Self {
+    pub fn architecture(mut self, value: impl crate::IntoValue<application::Architecture>) -> Self {
         self.0
-            .set_property("Architecture", value.into().into_json());
+            .set_property("Architecture", value.into_value().into_json());
         self
     }
 
@@ -43,10 +46,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-autostartconfiguration)
     pub fn auto_start_configuration(
         mut self,
-        value: impl Into<crate::Value<application::AutoStartConfiguration>>,
+        value: impl crate::IntoValue<application::AutoStartConfiguration>,
     ) -> Self {
         self.0
-            .set_property("AutoStartConfiguration", value.into().into_json());
+            .set_property("AutoStartConfiguration", value.into_value().into_json());
         self
     }
 
@@ -55,10 +58,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-autostopconfiguration)
     pub fn auto_stop_configuration(
         mut self,
-        value: impl Into<crate::Value<application::AutoStopConfiguration>>,
+        value: impl crate::IntoValue<application::AutoStopConfiguration>,
     ) -> Self {
         self.0
-            .set_property("AutoStopConfiguration", value.into().into_json());
+            .set_property("AutoStopConfiguration", value.into_value().into_json());
         self
     }
 
@@ -67,10 +70,12 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-identitycenterconfiguration)
     pub fn identity_center_configuration(
         mut self,
-        value: impl Into<crate::Value<application::IdentityCenterConfiguration>>,
+        value: impl crate::IntoValue<application::IdentityCenterConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("IdentityCenterConfiguration", value.into().into_json());
+        self.0.set_property(
+            "IdentityCenterConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -79,10 +84,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-imageconfiguration)
     pub fn image_configuration(
         mut self,
-        value: impl Into<crate::Value<application::ImageConfigurationInput>>,
+        value: impl crate::IntoValue<application::ImageConfigurationInput>,
     ) -> Self {
         self.0
-            .set_property("ImageConfiguration", value.into().into_json());
+            .set_property("ImageConfiguration", value.into_value().into_json());
         self
     }
 
@@ -91,10 +96,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-initialcapacity)
     pub fn initial_capacity(
         mut self,
-        value: impl Into<crate::Value<Vec<application::InitialCapacityConfigKeyValuePair>>>,
+        value: impl crate::IntoValue<Vec<application::InitialCapacityConfigKeyValuePair>>,
     ) -> Self {
         self.0
-            .set_property("InitialCapacity", value.into().into_json());
+            .set_property("InitialCapacity", value.into_value().into_json());
         self
     }
 
@@ -103,10 +108,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-interactiveconfiguration)
     pub fn interactive_configuration(
         mut self,
-        value: impl Into<crate::Value<application::InteractiveConfiguration>>,
+        value: impl crate::IntoValue<application::InteractiveConfiguration>,
     ) -> Self {
         self.0
-            .set_property("InteractiveConfiguration", value.into().into_json());
+            .set_property("InteractiveConfiguration", value.into_value().into_json());
         self
     }
 
@@ -115,10 +120,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-maximumcapacity)
     pub fn maximum_capacity(
         mut self,
-        value: impl Into<crate::Value<application::MaximumAllowedResources>>,
+        value: impl crate::IntoValue<application::MaximumAllowedResources>,
     ) -> Self {
         self.0
-            .set_property("MaximumCapacity", value.into().into_json());
+            .set_property("MaximumCapacity", value.into_value().into_json());
         self
     }
 
@@ -127,10 +132,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-monitoringconfiguration)
     pub fn monitoring_configuration(
         mut self,
-        value: impl Into<crate::Value<application::MonitoringConfiguration>>,
+        value: impl crate::IntoValue<application::MonitoringConfiguration>,
     ) -> Self {
         self.0
-            .set_property("MonitoringConfiguration", value.into().into_json());
+            .set_property("MonitoringConfiguration", value.into_value().into_json());
         self
     }
 
@@ -143,8 +148,8 @@ impl Application {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -153,10 +158,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-networkconfiguration)
     pub fn network_configuration(
         mut self,
-        value: impl Into<crate::Value<application::NetworkConfiguration>>,
+        value: impl crate::IntoValue<application::NetworkConfiguration>,
     ) -> Self {
         self.0
-            .set_property("NetworkConfiguration", value.into().into_json());
+            .set_property("NetworkConfiguration", value.into_value().into_json());
         self
     }
 
@@ -165,10 +170,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-runtimeconfiguration)
     pub fn runtime_configuration(
         mut self,
-        value: impl Into<crate::Value<Vec<application::ConfigurationObject>>>,
+        value: impl crate::IntoValue<Vec<application::ConfigurationObject>>,
     ) -> Self {
         self.0
-            .set_property("RuntimeConfiguration", value.into().into_json());
+            .set_property("RuntimeConfiguration", value.into_value().into_json());
         self
     }
 
@@ -177,18 +182,18 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-schedulerconfiguration)
     pub fn scheduler_configuration(
         mut self,
-        value: impl Into<crate::Value<application::SchedulerConfiguration>>,
+        value: impl crate::IntoValue<application::SchedulerConfiguration>,
     ) -> Self {
         self.0
-            .set_property("SchedulerConfiguration", value.into().into_json());
+            .set_property("SchedulerConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](application::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<application::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -197,21 +202,24 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html#cfn-emrserverless-application-workertypespecifications)
     pub fn worker_type_specifications(
         mut self,
-        value: impl Into<
-            crate::Value<
-                ::std::collections::BTreeMap<String, application::WorkerTypeSpecificationInput>,
-            >,
+        value: impl crate::IntoValue<
+            ::std::collections::BTreeMap<String, application::WorkerTypeSpecificationInput>,
         >,
     ) -> Self {
         self.0
-            .set_property("WorkerTypeSpecifications", value.into().into_json());
+            .set_property("WorkerTypeSpecifications", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Application {
     const TYPE_NAME: &'static str = "AWS::EMRServerless::Application";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -260,9 +268,9 @@ pub mod application {
         /// Default: `true`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-autostartconfiguration.html#cfn-emrserverless-application-autostartconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -290,18 +298,20 @@ pub mod application {
         /// Default: `true`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-autostopconfiguration.html#cfn-emrserverless-application-autostopconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IdleTimeoutMinutes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-autostopconfiguration.html#cfn-emrserverless-application-autostopconfiguration-idletimeoutminutes)
-        pub fn idle_timeout_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("IdleTimeoutMinutes".to_owned(), value.into().into_json());
+        pub fn idle_timeout_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "IdleTimeoutMinutes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -329,36 +339,40 @@ pub mod application {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-cloudwatchloggingconfiguration.html#cfn-emrserverless-application-cloudwatchloggingconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EncryptionKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-cloudwatchloggingconfiguration.html#cfn-emrserverless-application-cloudwatchloggingconfiguration-encryptionkeyarn)
-        pub fn encryption_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EncryptionKeyArn".to_owned(), value.into().into_json());
+        pub fn encryption_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EncryptionKeyArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LogGroupName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-cloudwatchloggingconfiguration.html#cfn-emrserverless-application-cloudwatchloggingconfiguration-loggroupname)
-        pub fn log_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroupName".to_owned(), value.into().into_json());
+                .insert("LogGroupName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LogStreamNamePrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-cloudwatchloggingconfiguration.html#cfn-emrserverless-application-cloudwatchloggingconfiguration-logstreamnameprefix)
-        pub fn log_stream_name_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LogStreamNamePrefix".to_owned(), value.into().into_json());
+        pub fn log_stream_name_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LogStreamNamePrefix".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -367,10 +381,10 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-cloudwatchloggingconfiguration.html#cfn-emrserverless-application-cloudwatchloggingconfiguration-logtypemap)
         pub fn log_type_map(
             mut self,
-            value: impl Into<crate::Value<Vec<LogTypeMapKeyValuePair>>>,
+            value: impl crate::IntoValue<Vec<LogTypeMapKeyValuePair>>,
         ) -> Self {
             self.0
-                .insert("LogTypeMap".to_owned(), value.into().into_json());
+                .insert("LogTypeMap".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -389,10 +403,10 @@ pub mod application {
 
     impl ConfigurationObject {
         /// A new `ConfigurationObject` with its required properties.
-        pub fn new(classification: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(classification: impl crate::IntoValue<String>) -> Self {
             ConfigurationObject(crate::typed::Properties::from_iter([(
                 "Classification".to_owned(),
-                classification.into().into_json(),
+                classification.into_value().into_json(),
             )]))
         }
 
@@ -403,10 +417,10 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-configurationobject.html#cfn-emrserverless-application-configurationobject-configurations)
         pub fn configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<ConfigurationObject>>>,
+            value: impl crate::IntoValue<Vec<ConfigurationObject>>,
         ) -> Self {
             self.0
-                .insert("Configurations".to_owned(), value.into().into_json());
+                .insert("Configurations".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -415,10 +429,10 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-configurationobject.html#cfn-emrserverless-application-configurationobject-properties)
         pub fn properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Properties".to_owned(), value.into().into_json());
+                .insert("Properties".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -450,11 +464,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-identitycenterconfiguration.html#cfn-emrserverless-application-identitycenterconfiguration-identitycenterinstancearn)
         pub fn identity_center_instance_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "IdentityCenterInstanceArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -485,9 +499,9 @@ pub mod application {
         /// Pattern: `^([a-z0-9]+[a-z0-9-.]*)\/((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)(?:\:([a-zA-Z0-9_][a-zA-Z0-9-._]{0,299})|@(sha256:[0-9a-f]{64}))$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-imageconfigurationinput.html#cfn-emrserverless-application-imageconfigurationinput-imageuri)
-        pub fn image_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn image_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ImageUri".to_owned(), value.into().into_json());
+                .insert("ImageUri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -507,15 +521,18 @@ pub mod application {
     impl InitialCapacityConfig {
         /// A new `InitialCapacityConfig` with its required properties.
         pub fn new(
-            worker_configuration: impl Into<crate::Value<WorkerConfiguration>>,
-            worker_count: impl Into<crate::Value<i64>>,
+            worker_configuration: impl crate::IntoValue<WorkerConfiguration>,
+            worker_count: impl crate::IntoValue<i64>,
         ) -> Self {
             InitialCapacityConfig(crate::typed::Properties::from_iter([
                 (
                     "WorkerConfiguration".to_owned(),
-                    worker_configuration.into().into_json(),
+                    worker_configuration.into_value().into_json(),
                 ),
-                ("WorkerCount".to_owned(), worker_count.into().into_json()),
+                (
+                    "WorkerCount".to_owned(),
+                    worker_count.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -535,12 +552,12 @@ pub mod application {
     impl InitialCapacityConfigKeyValuePair {
         /// A new `InitialCapacityConfigKeyValuePair` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<InitialCapacityConfig>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<InitialCapacityConfig>,
         ) -> Self {
             InitialCapacityConfigKeyValuePair(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -568,9 +585,11 @@ pub mod application {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-interactiveconfiguration.html#cfn-emrserverless-application-interactiveconfiguration-livyendpointenabled)
-        pub fn livy_endpoint_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("LivyEndpointEnabled".to_owned(), value.into().into_json());
+        pub fn livy_endpoint_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "LivyEndpointEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -579,9 +598,9 @@ pub mod application {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-interactiveconfiguration.html#cfn-emrserverless-application-interactiveconfiguration-sessionenabled)
-        pub fn session_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn session_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("SessionEnabled".to_owned(), value.into().into_json());
+                .insert("SessionEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -590,9 +609,9 @@ pub mod application {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-interactiveconfiguration.html#cfn-emrserverless-application-interactiveconfiguration-studioenabled)
-        pub fn studio_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn studio_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("StudioEnabled".to_owned(), value.into().into_json());
+                .insert("StudioEnabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -612,12 +631,12 @@ pub mod application {
     impl LogTypeMapKeyValuePair {
         /// A new `LogTypeMapKeyValuePair` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<Vec<String>>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             LogTypeMapKeyValuePair(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -645,18 +664,20 @@ pub mod application {
         /// Default: `true`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-managedpersistencemonitoringconfiguration.html#cfn-emrserverless-application-managedpersistencemonitoringconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EncryptionKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-managedpersistencemonitoringconfiguration.html#cfn-emrserverless-application-managedpersistencemonitoringconfiguration-encryptionkeyarn)
-        pub fn encryption_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EncryptionKeyArn".to_owned(), value.into().into_json());
+        pub fn encryption_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EncryptionKeyArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -676,20 +697,21 @@ pub mod application {
     impl MaximumAllowedResources {
         /// A new `MaximumAllowedResources` with its required properties.
         pub fn new(
-            cpu: impl Into<crate::Value<String>>,
-            memory: impl Into<crate::Value<String>>,
+            cpu: impl crate::IntoValue<String>,
+            memory: impl crate::IntoValue<String>,
         ) -> Self {
             MaximumAllowedResources(crate::typed::Properties::from_iter([
-                ("Cpu".to_owned(), cpu.into().into_json()),
-                ("Memory".to_owned(), memory.into().into_json()),
+                ("Cpu".to_owned(), cpu.into_value().into_json()),
+                ("Memory".to_owned(), memory.into_value().into_json()),
             ]))
         }
 
         /// `Disk`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-maximumallowedresources.html#cfn-emrserverless-application-maximumallowedresources-disk)
-        pub fn disk(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Disk".to_owned(), value.into().into_json());
+        pub fn disk(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Disk".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -717,11 +739,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-monitoringconfiguration.html#cfn-emrserverless-application-monitoringconfiguration-cloudwatchloggingconfiguration)
         pub fn cloud_watch_logging_configuration(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLoggingConfiguration>>,
+            value: impl crate::IntoValue<CloudWatchLoggingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLoggingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -731,11 +753,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-monitoringconfiguration.html#cfn-emrserverless-application-monitoringconfiguration-managedpersistencemonitoringconfiguration)
         pub fn managed_persistence_monitoring_configuration(
             mut self,
-            value: impl Into<crate::Value<ManagedPersistenceMonitoringConfiguration>>,
+            value: impl crate::IntoValue<ManagedPersistenceMonitoringConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ManagedPersistenceMonitoringConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -745,11 +767,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-monitoringconfiguration.html#cfn-emrserverless-application-monitoringconfiguration-prometheusmonitoringconfiguration)
         pub fn prometheus_monitoring_configuration(
             mut self,
-            value: impl Into<crate::Value<PrometheusMonitoringConfiguration>>,
+            value: impl crate::IntoValue<PrometheusMonitoringConfiguration>,
         ) -> Self {
             self.0.insert(
                 "PrometheusMonitoringConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -759,11 +781,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-monitoringconfiguration.html#cfn-emrserverless-application-monitoringconfiguration-s3monitoringconfiguration)
         pub fn s3_monitoring_configuration(
             mut self,
-            value: impl Into<crate::Value<S3MonitoringConfiguration>>,
+            value: impl crate::IntoValue<S3MonitoringConfiguration>,
         ) -> Self {
             self.0.insert(
                 "S3MonitoringConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -792,9 +814,11 @@ pub mod application {
         /// Items: 1 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-networkconfiguration.html#cfn-emrserverless-application-networkconfiguration-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -803,9 +827,9 @@ pub mod application {
         /// Items: 1 to 16.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-networkconfiguration.html#cfn-emrserverless-application-networkconfiguration-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -831,9 +855,9 @@ pub mod application {
         /// `RemoteWriteUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-prometheusmonitoringconfiguration.html#cfn-emrserverless-application-prometheusmonitoringconfiguration-remotewriteurl)
-        pub fn remote_write_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn remote_write_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RemoteWriteUrl".to_owned(), value.into().into_json());
+                .insert("RemoteWriteUrl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -859,17 +883,20 @@ pub mod application {
         /// `EncryptionKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-s3monitoringconfiguration.html#cfn-emrserverless-application-s3monitoringconfiguration-encryptionkeyarn)
-        pub fn encryption_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EncryptionKeyArn".to_owned(), value.into().into_json());
+        pub fn encryption_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EncryptionKeyArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LogUri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-s3monitoringconfiguration.html#cfn-emrserverless-application-s3monitoringconfiguration-loguri)
-        pub fn log_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("LogUri".to_owned(), value.into().into_json());
+        pub fn log_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("LogUri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -895,18 +922,22 @@ pub mod application {
         /// `MaxConcurrentRuns`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-schedulerconfiguration.html#cfn-emrserverless-application-schedulerconfiguration-maxconcurrentruns)
-        pub fn max_concurrent_runs(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxConcurrentRuns".to_owned(), value.into().into_json());
+        pub fn max_concurrent_runs(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxConcurrentRuns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `QueueTimeoutMinutes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-schedulerconfiguration.html#cfn-emrserverless-application-schedulerconfiguration-queuetimeoutminutes)
-        pub fn queue_timeout_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("QueueTimeoutMinutes".to_owned(), value.into().into_json());
+        pub fn queue_timeout_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "QueueTimeoutMinutes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -926,12 +957,12 @@ pub mod application {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -951,29 +982,30 @@ pub mod application {
     impl WorkerConfiguration {
         /// A new `WorkerConfiguration` with its required properties.
         pub fn new(
-            cpu: impl Into<crate::Value<String>>,
-            memory: impl Into<crate::Value<String>>,
+            cpu: impl crate::IntoValue<String>,
+            memory: impl crate::IntoValue<String>,
         ) -> Self {
             WorkerConfiguration(crate::typed::Properties::from_iter([
-                ("Cpu".to_owned(), cpu.into().into_json()),
-                ("Memory".to_owned(), memory.into().into_json()),
+                ("Cpu".to_owned(), cpu.into_value().into_json()),
+                ("Memory".to_owned(), memory.into_value().into_json()),
             ]))
         }
 
         /// `Disk`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-workerconfiguration.html#cfn-emrserverless-application-workerconfiguration-disk)
-        pub fn disk(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Disk".to_owned(), value.into().into_json());
+        pub fn disk(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Disk".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DiskType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-workerconfiguration.html#cfn-emrserverless-application-workerconfiguration-disktype)
-        pub fn disk_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn disk_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DiskType".to_owned(), value.into().into_json());
+                .insert("DiskType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1001,10 +1033,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-emrserverless-application-workertypespecificationinput.html#cfn-emrserverless-application-workertypespecificationinput-imageconfiguration)
         pub fn image_configuration(
             mut self,
-            value: impl Into<crate::Value<ImageConfigurationInput>>,
+            value: impl crate::IntoValue<ImageConfigurationInput>,
         ) -> Self {
-            self.0
-                .insert("ImageConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ImageConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }

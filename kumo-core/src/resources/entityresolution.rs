@@ -11,6 +11,30 @@ pub const TYPES: &[&str] = &[
     "AWS::EntityResolution::SchemaMapping",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::EntityResolution::IdMappingWorkflow",
+        <IdMappingWorkflow as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EntityResolution::IdNamespace",
+        <IdNamespace as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EntityResolution::MatchingWorkflow",
+        <MatchingWorkflow as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EntityResolution::PolicyStatement",
+        <PolicyStatement as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EntityResolution::SchemaMapping",
+        <SchemaMapping as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::EntityResolution::IdMappingWorkflow`.
 ///
 /// Required properties, the arguments of [`IdMappingWorkflow::new`]: `IdMappingTechniques`, `InputSourceConfig`, `RoleArn`, `WorkflowName`.
@@ -22,30 +46,34 @@ pub struct IdMappingWorkflow(crate::Resource);
 impl IdMappingWorkflow {
     /// A new `AWS::EntityResolution::IdMappingWorkflow` with its required properties.
     pub fn new(
-        id_mapping_techniques: impl Into<crate::Value<id_mapping_workflow::IdMappingTechniques>>,
-        input_source_config: impl Into<
-            crate::Value<Vec<id_mapping_workflow::IdMappingWorkflowInputSource>>,
+        id_mapping_techniques: impl crate::IntoValue<id_mapping_workflow::IdMappingTechniques>,
+        input_source_config: impl crate::IntoValue<
+            Vec<id_mapping_workflow::IdMappingWorkflowInputSource>,
         >,
-        role_arn: impl Into<crate::Value<String>>,
-        workflow_name: impl Into<crate::Value<String>>,
+        role_arn: impl crate::IntoValue<String>,
+        workflow_name: impl crate::IntoValue<String>,
     ) -> Self {
         IdMappingWorkflow(
             crate::Resource::new("AWS::EntityResolution::IdMappingWorkflow")
                 .property(
                     "IdMappingTechniques",
-                    id_mapping_techniques.into().into_json(),
+                    id_mapping_techniques.into_value().into_json(),
                 )
-                .property("InputSourceConfig", input_source_config.into().into_json())
-                .property("RoleArn", role_arn.into().into_json())
-                .property("WorkflowName", workflow_name.into().into_json()),
+                .property(
+                    "InputSourceConfig",
+                    input_source_config.into_value().into_json(),
+                )
+                .property("RoleArn", role_arn.into_value().into_json())
+                .property("WorkflowName", workflow_name.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-idmappingworkflow.html#cfn-entityresolution-idmappingworkflow-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -54,10 +82,12 @@ impl IdMappingWorkflow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-idmappingworkflow.html#cfn-entityresolution-idmappingworkflow-idmappingincrementalrunconfig)
     pub fn id_mapping_incremental_run_config(
         mut self,
-        value: impl Into<crate::Value<id_mapping_workflow::IdMappingIncrementalRunConfig>>,
+        value: impl crate::IntoValue<id_mapping_workflow::IdMappingIncrementalRunConfig>,
     ) -> Self {
-        self.0
-            .set_property("IdMappingIncrementalRunConfig", value.into().into_json());
+        self.0.set_property(
+            "IdMappingIncrementalRunConfig",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -68,10 +98,10 @@ impl IdMappingWorkflow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-idmappingworkflow.html#cfn-entityresolution-idmappingworkflow-outputsourceconfig)
     pub fn output_source_config(
         mut self,
-        value: impl Into<crate::Value<Vec<id_mapping_workflow::IdMappingWorkflowOutputSource>>>,
+        value: impl crate::IntoValue<Vec<id_mapping_workflow::IdMappingWorkflowOutputSource>>,
     ) -> Self {
         self.0
-            .set_property("OutputSourceConfig", value.into().into_json());
+            .set_property("OutputSourceConfig", value.into_value().into_json());
         self
     }
 
@@ -80,15 +110,20 @@ impl IdMappingWorkflow {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-idmappingworkflow.html#cfn-entityresolution-idmappingworkflow-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<id_mapping_workflow::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<id_mapping_workflow::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for IdMappingWorkflow {
     const TYPE_NAME: &'static str = "AWS::EntityResolution::IdMappingWorkflow";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["WorkflowName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -133,10 +168,10 @@ pub mod id_mapping_workflow {
 
     impl IdMappingIncrementalRunConfig {
         /// A new `IdMappingIncrementalRunConfig` with its required properties.
-        pub fn new(incremental_run_type: impl Into<crate::Value<IncrementalRunType>>) -> Self {
+        pub fn new(incremental_run_type: impl crate::IntoValue<IncrementalRunType>) -> Self {
             IdMappingIncrementalRunConfig(crate::typed::Properties::from_iter([(
                 "IncrementalRunType".to_owned(),
-                incremental_run_type.into().into_json(),
+                incremental_run_type.into_value().into_json(),
             )]))
         }
     }
@@ -156,17 +191,17 @@ pub mod id_mapping_workflow {
     impl IdMappingRuleBasedProperties {
         /// A new `IdMappingRuleBasedProperties` with its required properties.
         pub fn new(
-            attribute_matching_model: impl Into<crate::Value<AttributeMatchingModel>>,
-            record_matching_model: impl Into<crate::Value<RecordMatchingModel>>,
+            attribute_matching_model: impl crate::IntoValue<AttributeMatchingModel>,
+            record_matching_model: impl crate::IntoValue<RecordMatchingModel>,
         ) -> Self {
             IdMappingRuleBasedProperties(crate::typed::Properties::from_iter([
                 (
                     "AttributeMatchingModel".to_owned(),
-                    attribute_matching_model.into().into_json(),
+                    attribute_matching_model.into_value().into_json(),
                 ),
                 (
                     "RecordMatchingModel".to_owned(),
-                    record_matching_model.into().into_json(),
+                    record_matching_model.into_value().into_json(),
                 ),
             ]))
         }
@@ -176,10 +211,12 @@ pub mod id_mapping_workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idmappingworkflow-idmappingrulebasedproperties.html#cfn-entityresolution-idmappingworkflow-idmappingrulebasedproperties-ruledefinitiontype)
         pub fn rule_definition_type(
             mut self,
-            value: impl Into<crate::Value<RuleDefinitionType>>,
+            value: impl crate::IntoValue<RuleDefinitionType>,
         ) -> Self {
-            self.0
-                .insert("RuleDefinitionType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RuleDefinitionType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -188,8 +225,9 @@ pub mod id_mapping_workflow {
         /// Items: 1 to 25.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idmappingworkflow-idmappingrulebasedproperties.html#cfn-entityresolution-idmappingworkflow-idmappingrulebasedproperties-rules)
-        pub fn rules(mut self, value: impl Into<crate::Value<Vec<Rule>>>) -> Self {
-            self.0.insert("Rules".to_owned(), value.into().into_json());
+        pub fn rules(mut self, value: impl crate::IntoValue<Vec<Rule>>) -> Self {
+            self.0
+                .insert("Rules".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -215,18 +253,20 @@ pub mod id_mapping_workflow {
         /// `IdMappingType`: [`IdMappingType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idmappingworkflow-idmappingtechniques.html#cfn-entityresolution-idmappingworkflow-idmappingtechniques-idmappingtype)
-        pub fn id_mapping_type(mut self, value: impl Into<crate::Value<IdMappingType>>) -> Self {
+        pub fn id_mapping_type(mut self, value: impl crate::IntoValue<IdMappingType>) -> Self {
             self.0
-                .insert("IdMappingType".to_owned(), value.into().into_json());
+                .insert("IdMappingType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NormalizationVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idmappingworkflow-idmappingtechniques.html#cfn-entityresolution-idmappingworkflow-idmappingtechniques-normalizationversion)
-        pub fn normalization_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NormalizationVersion".to_owned(), value.into().into_json());
+        pub fn normalization_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NormalizationVersion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -235,10 +275,12 @@ pub mod id_mapping_workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idmappingworkflow-idmappingtechniques.html#cfn-entityresolution-idmappingworkflow-idmappingtechniques-providerproperties)
         pub fn provider_properties(
             mut self,
-            value: impl Into<crate::Value<ProviderProperties>>,
+            value: impl crate::IntoValue<ProviderProperties>,
         ) -> Self {
-            self.0
-                .insert("ProviderProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ProviderProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -247,10 +289,12 @@ pub mod id_mapping_workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idmappingworkflow-idmappingtechniques.html#cfn-entityresolution-idmappingworkflow-idmappingtechniques-rulebasedproperties)
         pub fn rule_based_properties(
             mut self,
-            value: impl Into<crate::Value<IdMappingRuleBasedProperties>>,
+            value: impl crate::IntoValue<IdMappingRuleBasedProperties>,
         ) -> Self {
-            self.0
-                .insert("RuleBasedProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RuleBasedProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -269,27 +313,28 @@ pub mod id_mapping_workflow {
 
     impl IdMappingWorkflowInputSource {
         /// A new `IdMappingWorkflowInputSource` with its required properties.
-        pub fn new(input_source_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(input_source_arn: impl crate::IntoValue<String>) -> Self {
             IdMappingWorkflowInputSource(crate::typed::Properties::from_iter([(
                 "InputSourceARN".to_owned(),
-                input_source_arn.into().into_json(),
+                input_source_arn.into_value().into_json(),
             )]))
         }
 
         /// `SchemaArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idmappingworkflow-idmappingworkflowinputsource.html#cfn-entityresolution-idmappingworkflow-idmappingworkflowinputsource-schemaarn)
-        pub fn schema_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn schema_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SchemaArn".to_owned(), value.into().into_json());
+                .insert("SchemaArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idmappingworkflow-idmappingworkflowinputsource.html#cfn-entityresolution-idmappingworkflow-idmappingworkflowinputsource-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -308,18 +353,19 @@ pub mod id_mapping_workflow {
 
     impl IdMappingWorkflowOutputSource {
         /// A new `IdMappingWorkflowOutputSource` with its required properties.
-        pub fn new(output_s3_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(output_s3_path: impl crate::IntoValue<String>) -> Self {
             IdMappingWorkflowOutputSource(crate::typed::Properties::from_iter([(
                 "OutputS3Path".to_owned(),
-                output_s3_path.into().into_json(),
+                output_s3_path.into_value().into_json(),
             )]))
         }
 
         /// `KMSArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idmappingworkflow-idmappingworkflowoutputsource.html#cfn-entityresolution-idmappingworkflow-idmappingworkflowoutputsource-kmsarn)
-        pub fn kms_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KMSArn".to_owned(), value.into().into_json());
+        pub fn kms_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KMSArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -338,10 +384,10 @@ pub mod id_mapping_workflow {
 
     impl IntermediateSourceConfiguration {
         /// A new `IntermediateSourceConfiguration` with its required properties.
-        pub fn new(intermediate_s3_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(intermediate_s3_path: impl crate::IntoValue<String>) -> Self {
             IntermediateSourceConfiguration(crate::typed::Properties::from_iter([(
                 "IntermediateS3Path".to_owned(),
-                intermediate_s3_path.into().into_json(),
+                intermediate_s3_path.into_value().into_json(),
             )]))
         }
     }
@@ -360,10 +406,10 @@ pub mod id_mapping_workflow {
 
     impl ProviderProperties {
         /// A new `ProviderProperties` with its required properties.
-        pub fn new(provider_service_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(provider_service_arn: impl crate::IntoValue<String>) -> Self {
             ProviderProperties(crate::typed::Properties::from_iter([(
                 "ProviderServiceArn".to_owned(),
-                provider_service_arn.into().into_json(),
+                provider_service_arn.into_value().into_json(),
             )]))
         }
 
@@ -372,11 +418,11 @@ pub mod id_mapping_workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idmappingworkflow-providerproperties.html#cfn-entityresolution-idmappingworkflow-providerproperties-intermediatesourceconfiguration)
         pub fn intermediate_source_configuration(
             mut self,
-            value: impl Into<crate::Value<IntermediateSourceConfiguration>>,
+            value: impl crate::IntoValue<IntermediateSourceConfiguration>,
         ) -> Self {
             self.0.insert(
                 "IntermediateSourceConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -386,10 +432,12 @@ pub mod id_mapping_workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idmappingworkflow-providerproperties.html#cfn-entityresolution-idmappingworkflow-providerproperties-providerconfiguration)
         pub fn provider_configuration(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("ProviderConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ProviderConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -409,12 +457,15 @@ pub mod id_mapping_workflow {
     impl Rule {
         /// A new `Rule` with its required properties.
         pub fn new(
-            matching_keys: impl Into<crate::Value<Vec<String>>>,
-            rule_name: impl Into<crate::Value<String>>,
+            matching_keys: impl crate::IntoValue<Vec<String>>,
+            rule_name: impl crate::IntoValue<String>,
         ) -> Self {
             Rule(crate::typed::Properties::from_iter([
-                ("MatchingKeys".to_owned(), matching_keys.into().into_json()),
-                ("RuleName".to_owned(), rule_name.into().into_json()),
+                (
+                    "MatchingKeys".to_owned(),
+                    matching_keys.into_value().into_json(),
+                ),
+                ("RuleName".to_owned(), rule_name.into_value().into_json()),
             ]))
         }
     }
@@ -434,12 +485,12 @@ pub mod id_mapping_workflow {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -567,13 +618,16 @@ pub struct IdNamespace(crate::Resource);
 impl IdNamespace {
     /// A new `AWS::EntityResolution::IdNamespace` with its required properties.
     pub fn new(
-        id_namespace_name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<id_namespace::Type>>,
+        id_namespace_name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<id_namespace::Type>,
     ) -> Self {
         IdNamespace(
             crate::Resource::new("AWS::EntityResolution::IdNamespace")
-                .property("IdNamespaceName", id_namespace_name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property(
+                    "IdNamespaceName",
+                    id_namespace_name.into_value().into_json(),
+                )
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -582,8 +636,9 @@ impl IdNamespace {
     /// Length: 0 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-idnamespace.html#cfn-entityresolution-idnamespace-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -594,10 +649,12 @@ impl IdNamespace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-idnamespace.html#cfn-entityresolution-idnamespace-idmappingworkflowproperties)
     pub fn id_mapping_workflow_properties(
         mut self,
-        value: impl Into<crate::Value<Vec<id_namespace::IdNamespaceIdMappingWorkflowProperties>>>,
+        value: impl crate::IntoValue<Vec<id_namespace::IdNamespaceIdMappingWorkflowProperties>>,
     ) -> Self {
-        self.0
-            .set_property("IdMappingWorkflowProperties", value.into().into_json());
+        self.0.set_property(
+            "IdMappingWorkflowProperties",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -608,10 +665,10 @@ impl IdNamespace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-idnamespace.html#cfn-entityresolution-idnamespace-inputsourceconfig)
     pub fn input_source_config(
         mut self,
-        value: impl Into<crate::Value<Vec<id_namespace::IdNamespaceInputSource>>>,
+        value: impl crate::IntoValue<Vec<id_namespace::IdNamespaceInputSource>>,
     ) -> Self {
         self.0
-            .set_property("InputSourceConfig", value.into().into_json());
+            .set_property("InputSourceConfig", value.into_value().into_json());
         self
     }
 
@@ -622,8 +679,9 @@ impl IdNamespace {
     /// Pattern: `^arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-idnamespace.html#cfn-entityresolution-idnamespace-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
@@ -632,15 +690,20 @@ impl IdNamespace {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-idnamespace.html#cfn-entityresolution-idnamespace-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<id_namespace::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<id_namespace::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for IdNamespace {
     const TYPE_NAME: &'static str = "AWS::EntityResolution::IdNamespace";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IdNamespaceName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -685,10 +748,10 @@ pub mod id_namespace {
 
     impl IdNamespaceIdMappingWorkflowProperties {
         /// A new `IdNamespaceIdMappingWorkflowProperties` with its required properties.
-        pub fn new(id_mapping_type: impl Into<crate::Value<IdMappingType>>) -> Self {
+        pub fn new(id_mapping_type: impl crate::IntoValue<IdMappingType>) -> Self {
             IdNamespaceIdMappingWorkflowProperties(crate::typed::Properties::from_iter([(
                 "IdMappingType".to_owned(),
-                id_mapping_type.into().into_json(),
+                id_mapping_type.into_value().into_json(),
             )]))
         }
 
@@ -697,10 +760,12 @@ pub mod id_namespace {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idnamespace-idnamespaceidmappingworkflowproperties.html#cfn-entityresolution-idnamespace-idnamespaceidmappingworkflowproperties-providerproperties)
         pub fn provider_properties(
             mut self,
-            value: impl Into<crate::Value<NamespaceProviderProperties>>,
+            value: impl crate::IntoValue<NamespaceProviderProperties>,
         ) -> Self {
-            self.0
-                .insert("ProviderProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ProviderProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -709,10 +774,12 @@ pub mod id_namespace {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idnamespace-idnamespaceidmappingworkflowproperties.html#cfn-entityresolution-idnamespace-idnamespaceidmappingworkflowproperties-rulebasedproperties)
         pub fn rule_based_properties(
             mut self,
-            value: impl Into<crate::Value<NamespaceRuleBasedProperties>>,
+            value: impl crate::IntoValue<NamespaceRuleBasedProperties>,
         ) -> Self {
-            self.0
-                .insert("RuleBasedProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RuleBasedProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -731,19 +798,19 @@ pub mod id_namespace {
 
     impl IdNamespaceInputSource {
         /// A new `IdNamespaceInputSource` with its required properties.
-        pub fn new(input_source_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(input_source_arn: impl crate::IntoValue<String>) -> Self {
             IdNamespaceInputSource(crate::typed::Properties::from_iter([(
                 "InputSourceARN".to_owned(),
-                input_source_arn.into().into_json(),
+                input_source_arn.into_value().into_json(),
             )]))
         }
 
         /// `SchemaName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idnamespace-idnamespaceinputsource.html#cfn-entityresolution-idnamespace-idnamespaceinputsource-schemaname)
-        pub fn schema_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn schema_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SchemaName".to_owned(), value.into().into_json());
+                .insert("SchemaName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -762,10 +829,10 @@ pub mod id_namespace {
 
     impl NamespaceProviderProperties {
         /// A new `NamespaceProviderProperties` with its required properties.
-        pub fn new(provider_service_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(provider_service_arn: impl crate::IntoValue<String>) -> Self {
             NamespaceProviderProperties(crate::typed::Properties::from_iter([(
                 "ProviderServiceArn".to_owned(),
-                provider_service_arn.into().into_json(),
+                provider_service_arn.into_value().into_json(),
             )]))
         }
 
@@ -774,10 +841,12 @@ pub mod id_namespace {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idnamespace-namespaceproviderproperties.html#cfn-entityresolution-idnamespace-namespaceproviderproperties-providerconfiguration)
         pub fn provider_configuration(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("ProviderConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ProviderConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -805,11 +874,11 @@ pub mod id_namespace {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idnamespace-namespacerulebasedproperties.html#cfn-entityresolution-idnamespace-namespacerulebasedproperties-attributematchingmodel)
         pub fn attribute_matching_model(
             mut self,
-            value: impl Into<crate::Value<AttributeMatchingModel>>,
+            value: impl crate::IntoValue<AttributeMatchingModel>,
         ) -> Self {
             self.0.insert(
                 "AttributeMatchingModel".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -819,10 +888,12 @@ pub mod id_namespace {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idnamespace-namespacerulebasedproperties.html#cfn-entityresolution-idnamespace-namespacerulebasedproperties-recordmatchingmodels)
         pub fn record_matching_models(
             mut self,
-            value: impl Into<crate::Value<Vec<RecordMatchingModel>>>,
+            value: impl crate::IntoValue<Vec<RecordMatchingModel>>,
         ) -> Self {
-            self.0
-                .insert("RecordMatchingModels".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RecordMatchingModels".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -831,10 +902,12 @@ pub mod id_namespace {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idnamespace-namespacerulebasedproperties.html#cfn-entityresolution-idnamespace-namespacerulebasedproperties-ruledefinitiontypes)
         pub fn rule_definition_types(
             mut self,
-            value: impl Into<crate::Value<Vec<RuleDefinitionType>>>,
+            value: impl crate::IntoValue<Vec<RuleDefinitionType>>,
         ) -> Self {
-            self.0
-                .insert("RuleDefinitionTypes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RuleDefinitionTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -843,8 +916,9 @@ pub mod id_namespace {
         /// Items: 1 to 25.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-idnamespace-namespacerulebasedproperties.html#cfn-entityresolution-idnamespace-namespacerulebasedproperties-rules)
-        pub fn rules(mut self, value: impl Into<crate::Value<Vec<Rule>>>) -> Self {
-            self.0.insert("Rules".to_owned(), value.into().into_json());
+        pub fn rules(mut self, value: impl crate::IntoValue<Vec<Rule>>) -> Self {
+            self.0
+                .insert("Rules".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -864,12 +938,15 @@ pub mod id_namespace {
     impl Rule {
         /// A new `Rule` with its required properties.
         pub fn new(
-            matching_keys: impl Into<crate::Value<Vec<String>>>,
-            rule_name: impl Into<crate::Value<String>>,
+            matching_keys: impl crate::IntoValue<Vec<String>>,
+            rule_name: impl crate::IntoValue<String>,
         ) -> Self {
             Rule(crate::typed::Properties::from_iter([
-                ("MatchingKeys".to_owned(), matching_keys.into().into_json()),
-                ("RuleName".to_owned(), rule_name.into().into_json()),
+                (
+                    "MatchingKeys".to_owned(),
+                    matching_keys.into_value().into_json(),
+                ),
+                ("RuleName".to_owned(), rule_name.into_value().into_json()),
             ]))
         }
     }
@@ -889,12 +966,12 @@ pub mod id_namespace {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1007,33 +1084,37 @@ pub struct MatchingWorkflow(crate::Resource);
 impl MatchingWorkflow {
     /// A new `AWS::EntityResolution::MatchingWorkflow` with its required properties.
     pub fn new(
-        input_source_config: impl Into<crate::Value<Vec<matching_workflow::InputSource>>>,
-        output_source_config: impl Into<crate::Value<Vec<matching_workflow::OutputSource>>>,
-        resolution_techniques: impl Into<crate::Value<matching_workflow::ResolutionTechniques>>,
-        role_arn: impl Into<crate::Value<String>>,
-        workflow_name: impl Into<crate::Value<String>>,
+        input_source_config: impl crate::IntoValue<Vec<matching_workflow::InputSource>>,
+        output_source_config: impl crate::IntoValue<Vec<matching_workflow::OutputSource>>,
+        resolution_techniques: impl crate::IntoValue<matching_workflow::ResolutionTechniques>,
+        role_arn: impl crate::IntoValue<String>,
+        workflow_name: impl crate::IntoValue<String>,
     ) -> Self {
         MatchingWorkflow(
             crate::Resource::new("AWS::EntityResolution::MatchingWorkflow")
-                .property("InputSourceConfig", input_source_config.into().into_json())
+                .property(
+                    "InputSourceConfig",
+                    input_source_config.into_value().into_json(),
+                )
                 .property(
                     "OutputSourceConfig",
-                    output_source_config.into().into_json(),
+                    output_source_config.into_value().into_json(),
                 )
                 .property(
                     "ResolutionTechniques",
-                    resolution_techniques.into().into_json(),
+                    resolution_techniques.into_value().into_json(),
                 )
-                .property("RoleArn", role_arn.into().into_json())
-                .property("WorkflowName", workflow_name.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json())
+                .property("WorkflowName", workflow_name.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-matchingworkflow.html#cfn-entityresolution-matchingworkflow-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1042,10 +1123,10 @@ impl MatchingWorkflow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-matchingworkflow.html#cfn-entityresolution-matchingworkflow-incrementalrunconfig)
     pub fn incremental_run_config(
         mut self,
-        value: impl Into<crate::Value<matching_workflow::IncrementalRunConfig>>,
+        value: impl crate::IntoValue<matching_workflow::IncrementalRunConfig>,
     ) -> Self {
         self.0
-            .set_property("IncrementalRunConfig", value.into().into_json());
+            .set_property("IncrementalRunConfig", value.into_value().into_json());
         self
     }
 
@@ -1054,15 +1135,20 @@ impl MatchingWorkflow {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-matchingworkflow.html#cfn-entityresolution-matchingworkflow-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<matching_workflow::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<matching_workflow::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MatchingWorkflow {
     const TYPE_NAME: &'static str = "AWS::EntityResolution::MatchingWorkflow";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["WorkflowName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1108,14 +1194,14 @@ pub mod matching_workflow {
     impl CustomerProfilesIntegrationConfig {
         /// A new `CustomerProfilesIntegrationConfig` with its required properties.
         pub fn new(
-            domain_arn: impl Into<crate::Value<String>>,
-            object_type_arn: impl Into<crate::Value<String>>,
+            domain_arn: impl crate::IntoValue<String>,
+            object_type_arn: impl crate::IntoValue<String>,
         ) -> Self {
             CustomerProfilesIntegrationConfig(crate::typed::Properties::from_iter([
-                ("DomainArn".to_owned(), domain_arn.into().into_json()),
+                ("DomainArn".to_owned(), domain_arn.into_value().into_json()),
                 (
                     "ObjectTypeArn".to_owned(),
-                    object_type_arn.into().into_json(),
+                    object_type_arn.into_value().into_json(),
                 ),
             ]))
         }
@@ -1135,10 +1221,10 @@ pub mod matching_workflow {
 
     impl IncrementalRunConfig {
         /// A new `IncrementalRunConfig` with its required properties.
-        pub fn new(incremental_run_type: impl Into<crate::Value<IncrementalRunType>>) -> Self {
+        pub fn new(incremental_run_type: impl crate::IntoValue<IncrementalRunType>) -> Self {
             IncrementalRunConfig(crate::typed::Properties::from_iter([(
                 "IncrementalRunType".to_owned(),
-                incremental_run_type.into().into_json(),
+                incremental_run_type.into_value().into_json(),
             )]))
         }
     }
@@ -1158,24 +1244,26 @@ pub mod matching_workflow {
     impl InputSource {
         /// A new `InputSource` with its required properties.
         pub fn new(
-            input_source_arn: impl Into<crate::Value<String>>,
-            schema_arn: impl Into<crate::Value<String>>,
+            input_source_arn: impl crate::IntoValue<String>,
+            schema_arn: impl crate::IntoValue<String>,
         ) -> Self {
             InputSource(crate::typed::Properties::from_iter([
                 (
                     "InputSourceARN".to_owned(),
-                    input_source_arn.into().into_json(),
+                    input_source_arn.into_value().into_json(),
                 ),
-                ("SchemaArn".to_owned(), schema_arn.into().into_json()),
+                ("SchemaArn".to_owned(), schema_arn.into_value().into_json()),
             ]))
         }
 
         /// `ApplyNormalization`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-matchingworkflow-inputsource.html#cfn-entityresolution-matchingworkflow-inputsource-applynormalization)
-        pub fn apply_normalization(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ApplyNormalization".to_owned(), value.into().into_json());
+        pub fn apply_normalization(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ApplyNormalization".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1194,10 +1282,10 @@ pub mod matching_workflow {
 
     impl IntermediateSourceConfiguration {
         /// A new `IntermediateSourceConfiguration` with its required properties.
-        pub fn new(intermediate_s3_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(intermediate_s3_path: impl crate::IntoValue<String>) -> Self {
             IntermediateSourceConfiguration(crate::typed::Properties::from_iter([(
                 "IntermediateS3Path".to_owned(),
-                intermediate_s3_path.into().into_json(),
+                intermediate_s3_path.into_value().into_json(),
             )]))
         }
     }
@@ -1216,18 +1304,19 @@ pub mod matching_workflow {
 
     impl OutputAttribute {
         /// A new `OutputAttribute` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             OutputAttribute(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Hashed`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-matchingworkflow-outputattribute.html#cfn-entityresolution-matchingworkflow-outputattribute-hashed)
-        pub fn hashed(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Hashed".to_owned(), value.into().into_json());
+        pub fn hashed(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Hashed".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1246,19 +1335,21 @@ pub mod matching_workflow {
 
     impl OutputSource {
         /// A new `OutputSource` with its required properties.
-        pub fn new(output: impl Into<crate::Value<Vec<OutputAttribute>>>) -> Self {
+        pub fn new(output: impl crate::IntoValue<Vec<OutputAttribute>>) -> Self {
             OutputSource(crate::typed::Properties::from_iter([(
                 "Output".to_owned(),
-                output.into().into_json(),
+                output.into_value().into_json(),
             )]))
         }
 
         /// `ApplyNormalization`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-matchingworkflow-outputsource.html#cfn-entityresolution-matchingworkflow-outputsource-applynormalization)
-        pub fn apply_normalization(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ApplyNormalization".to_owned(), value.into().into_json());
+        pub fn apply_normalization(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ApplyNormalization".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1267,11 +1358,11 @@ pub mod matching_workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-matchingworkflow-outputsource.html#cfn-entityresolution-matchingworkflow-outputsource-customerprofilesintegrationconfig)
         pub fn customer_profiles_integration_config(
             mut self,
-            value: impl Into<crate::Value<CustomerProfilesIntegrationConfig>>,
+            value: impl crate::IntoValue<CustomerProfilesIntegrationConfig>,
         ) -> Self {
             self.0.insert(
                 "CustomerProfilesIntegrationConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1279,8 +1370,9 @@ pub mod matching_workflow {
         /// `KMSArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-matchingworkflow-outputsource.html#cfn-entityresolution-matchingworkflow-outputsource-kmsarn)
-        pub fn kms_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KMSArn".to_owned(), value.into().into_json());
+        pub fn kms_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KMSArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1291,9 +1383,9 @@ pub mod matching_workflow {
         /// Pattern: `^s3://([^/]+)/?(.*?([^/]+)/?)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-matchingworkflow-outputsource.html#cfn-entityresolution-matchingworkflow-outputsource-outputs3path)
-        pub fn output_s3_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn output_s3_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OutputS3Path".to_owned(), value.into().into_json());
+                .insert("OutputS3Path".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1312,10 +1404,10 @@ pub mod matching_workflow {
 
     impl ProviderProperties {
         /// A new `ProviderProperties` with its required properties.
-        pub fn new(provider_service_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(provider_service_arn: impl crate::IntoValue<String>) -> Self {
             ProviderProperties(crate::typed::Properties::from_iter([(
                 "ProviderServiceArn".to_owned(),
-                provider_service_arn.into().into_json(),
+                provider_service_arn.into_value().into_json(),
             )]))
         }
 
@@ -1324,11 +1416,11 @@ pub mod matching_workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-matchingworkflow-providerproperties.html#cfn-entityresolution-matchingworkflow-providerproperties-intermediatesourceconfiguration)
         pub fn intermediate_source_configuration(
             mut self,
-            value: impl Into<crate::Value<IntermediateSourceConfiguration>>,
+            value: impl crate::IntoValue<IntermediateSourceConfiguration>,
         ) -> Self {
             self.0.insert(
                 "IntermediateSourceConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1338,10 +1430,12 @@ pub mod matching_workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-matchingworkflow-providerproperties.html#cfn-entityresolution-matchingworkflow-providerproperties-providerconfiguration)
         pub fn provider_configuration(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("ProviderConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ProviderConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1369,19 +1463,21 @@ pub mod matching_workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-matchingworkflow-resolutiontechniques.html#cfn-entityresolution-matchingworkflow-resolutiontechniques-providerproperties)
         pub fn provider_properties(
             mut self,
-            value: impl Into<crate::Value<ProviderProperties>>,
+            value: impl crate::IntoValue<ProviderProperties>,
         ) -> Self {
-            self.0
-                .insert("ProviderProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ProviderProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ResolutionType`: [`ResolutionType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-matchingworkflow-resolutiontechniques.html#cfn-entityresolution-matchingworkflow-resolutiontechniques-resolutiontype)
-        pub fn resolution_type(mut self, value: impl Into<crate::Value<ResolutionType>>) -> Self {
+        pub fn resolution_type(mut self, value: impl crate::IntoValue<ResolutionType>) -> Self {
             self.0
-                .insert("ResolutionType".to_owned(), value.into().into_json());
+                .insert("ResolutionType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1390,10 +1486,12 @@ pub mod matching_workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-matchingworkflow-resolutiontechniques.html#cfn-entityresolution-matchingworkflow-resolutiontechniques-rulebasedproperties)
         pub fn rule_based_properties(
             mut self,
-            value: impl Into<crate::Value<RuleBasedProperties>>,
+            value: impl crate::IntoValue<RuleBasedProperties>,
         ) -> Self {
-            self.0
-                .insert("RuleBasedProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RuleBasedProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1402,11 +1500,11 @@ pub mod matching_workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-matchingworkflow-resolutiontechniques.html#cfn-entityresolution-matchingworkflow-resolutiontechniques-ruleconditionproperties)
         pub fn rule_condition_properties(
             mut self,
-            value: impl Into<crate::Value<RuleConditionProperties>>,
+            value: impl crate::IntoValue<RuleConditionProperties>,
         ) -> Self {
             self.0.insert(
                 "RuleConditionProperties".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1427,12 +1525,15 @@ pub mod matching_workflow {
     impl Rule {
         /// A new `Rule` with its required properties.
         pub fn new(
-            matching_keys: impl Into<crate::Value<Vec<String>>>,
-            rule_name: impl Into<crate::Value<String>>,
+            matching_keys: impl crate::IntoValue<Vec<String>>,
+            rule_name: impl crate::IntoValue<String>,
         ) -> Self {
             Rule(crate::typed::Properties::from_iter([
-                ("MatchingKeys".to_owned(), matching_keys.into().into_json()),
-                ("RuleName".to_owned(), rule_name.into().into_json()),
+                (
+                    "MatchingKeys".to_owned(),
+                    matching_keys.into_value().into_json(),
+                ),
+                ("RuleName".to_owned(), rule_name.into_value().into_json()),
             ]))
         }
     }
@@ -1452,24 +1553,24 @@ pub mod matching_workflow {
     impl RuleBasedProperties {
         /// A new `RuleBasedProperties` with its required properties.
         pub fn new(
-            attribute_matching_model: impl Into<crate::Value<AttributeMatchingModel>>,
-            rules: impl Into<crate::Value<Vec<Rule>>>,
+            attribute_matching_model: impl crate::IntoValue<AttributeMatchingModel>,
+            rules: impl crate::IntoValue<Vec<Rule>>,
         ) -> Self {
             RuleBasedProperties(crate::typed::Properties::from_iter([
                 (
                     "AttributeMatchingModel".to_owned(),
-                    attribute_matching_model.into().into_json(),
+                    attribute_matching_model.into_value().into_json(),
                 ),
-                ("Rules".to_owned(), rules.into().into_json()),
+                ("Rules".to_owned(), rules.into_value().into_json()),
             ]))
         }
 
         /// `MatchPurpose`: [`MatchPurpose`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-matchingworkflow-rulebasedproperties.html#cfn-entityresolution-matchingworkflow-rulebasedproperties-matchpurpose)
-        pub fn match_purpose(mut self, value: impl Into<crate::Value<MatchPurpose>>) -> Self {
+        pub fn match_purpose(mut self, value: impl crate::IntoValue<MatchPurpose>) -> Self {
             self.0
-                .insert("MatchPurpose".to_owned(), value.into().into_json());
+                .insert("MatchPurpose".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1495,18 +1596,18 @@ pub mod matching_workflow {
         /// `Condition`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-matchingworkflow-rulecondition.html#cfn-entityresolution-matchingworkflow-rulecondition-condition)
-        pub fn condition(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn condition(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Condition".to_owned(), value.into().into_json());
+                .insert("Condition".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RuleName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-matchingworkflow-rulecondition.html#cfn-entityresolution-matchingworkflow-rulecondition-rulename)
-        pub fn rule_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn rule_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RuleName".to_owned(), value.into().into_json());
+                .insert("RuleName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1525,10 +1626,10 @@ pub mod matching_workflow {
 
     impl RuleConditionProperties {
         /// A new `RuleConditionProperties` with its required properties.
-        pub fn new(rules: impl Into<crate::Value<Vec<RuleCondition>>>) -> Self {
+        pub fn new(rules: impl crate::IntoValue<Vec<RuleCondition>>) -> Self {
             RuleConditionProperties(crate::typed::Properties::from_iter([(
                 "Rules".to_owned(),
-                rules.into().into_json(),
+                rules.into_value().into_json(),
             )]))
         }
     }
@@ -1548,12 +1649,12 @@ pub mod matching_workflow {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1648,29 +1749,31 @@ pub struct PolicyStatement(crate::Resource);
 impl PolicyStatement {
     /// A new `AWS::EntityResolution::PolicyStatement` with its required properties.
     pub fn new(
-        arn: impl Into<crate::Value<String>>,
-        statement_id: impl Into<crate::Value<String>>,
+        arn: impl crate::IntoValue<String>,
+        statement_id: impl crate::IntoValue<String>,
     ) -> Self {
         PolicyStatement(
             crate::Resource::new("AWS::EntityResolution::PolicyStatement")
-                .property("Arn", arn.into().into_json())
-                .property("StatementId", statement_id.into().into_json()),
+                .property("Arn", arn.into_value().into_json())
+                .property("StatementId", statement_id.into_value().into_json()),
         )
     }
 
     /// `Action`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-policystatement.html#cfn-entityresolution-policystatement-action)
-    pub fn action(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Action", value.into().into_json());
+    pub fn action(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Action", value.into_value().into_json());
         self
     }
 
     /// `Condition`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-policystatement.html#cfn-entityresolution-policystatement-condition)
-    pub fn condition_property(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Condition", value.into().into_json());
+    pub fn condition_property(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Condition", value.into_value().into_json());
         self
     }
 
@@ -1679,17 +1782,19 @@ impl PolicyStatement {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-policystatement.html#cfn-entityresolution-policystatement-effect)
     pub fn effect(
         mut self,
-        value: impl Into<crate::Value<policy_statement::StatementEffect>>,
+        value: impl crate::IntoValue<policy_statement::StatementEffect>,
     ) -> Self {
-        self.0.set_property("Effect", value.into().into_json());
+        self.0
+            .set_property("Effect", value.into_value().into_json());
         self
     }
 
     /// `Principal`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-policystatement.html#cfn-entityresolution-policystatement-principal)
-    pub fn principal(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Principal", value.into().into_json());
+    pub fn principal(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Principal", value.into_value().into_json());
         self
     }
 }
@@ -1745,21 +1850,25 @@ pub struct SchemaMapping(crate::Resource);
 impl SchemaMapping {
     /// A new `AWS::EntityResolution::SchemaMapping` with its required properties.
     pub fn new(
-        mapped_input_fields: impl Into<crate::Value<Vec<schema_mapping::SchemaInputAttribute>>>,
-        schema_name: impl Into<crate::Value<String>>,
+        mapped_input_fields: impl crate::IntoValue<Vec<schema_mapping::SchemaInputAttribute>>,
+        schema_name: impl crate::IntoValue<String>,
     ) -> Self {
         SchemaMapping(
             crate::Resource::new("AWS::EntityResolution::SchemaMapping")
-                .property("MappedInputFields", mapped_input_fields.into().into_json())
-                .property("SchemaName", schema_name.into().into_json()),
+                .property(
+                    "MappedInputFields",
+                    mapped_input_fields.into_value().into_json(),
+                )
+                .property("SchemaName", schema_name.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-schemamapping.html#cfn-entityresolution-schemamapping-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1768,15 +1877,20 @@ impl SchemaMapping {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-entityresolution-schemamapping.html#cfn-entityresolution-schemamapping-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<schema_mapping::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<schema_mapping::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for SchemaMapping {
     const TYPE_NAME: &'static str = "AWS::EntityResolution::SchemaMapping";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SchemaName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1827,38 +1941,39 @@ pub mod schema_mapping {
     impl SchemaInputAttribute {
         /// A new `SchemaInputAttribute` with its required properties.
         pub fn new(
-            field_name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<SchemaAttributeType>>,
+            field_name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<SchemaAttributeType>,
         ) -> Self {
             SchemaInputAttribute(crate::typed::Properties::from_iter([
-                ("FieldName".to_owned(), field_name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("FieldName".to_owned(), field_name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `GroupName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-schemamapping-schemainputattribute.html#cfn-entityresolution-schemamapping-schemainputattribute-groupname)
-        pub fn group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GroupName".to_owned(), value.into().into_json());
+                .insert("GroupName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Hashed`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-schemamapping-schemainputattribute.html#cfn-entityresolution-schemamapping-schemainputattribute-hashed)
-        pub fn hashed(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Hashed".to_owned(), value.into().into_json());
+        pub fn hashed(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Hashed".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-schemamapping-schemainputattribute.html#cfn-entityresolution-schemamapping-schemainputattribute-matchkey)
-        pub fn match_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn match_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MatchKey".to_owned(), value.into().into_json());
+                .insert("MatchKey".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1869,9 +1984,9 @@ pub mod schema_mapping {
         /// Pattern: `^[a-zA-Z_0-9- ]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-entityresolution-schemamapping-schemainputattribute.html#cfn-entityresolution-schemamapping-schemainputattribute-subtype)
-        pub fn sub_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sub_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SubType".to_owned(), value.into().into_json());
+                .insert("SubType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1891,12 +2006,12 @@ pub mod schema_mapping {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

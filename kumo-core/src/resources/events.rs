@@ -13,6 +13,38 @@ pub const TYPES: &[&str] = &[
     "AWS::Events::Rule",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Events::ApiDestination",
+        <ApiDestination as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Events::Archive",
+        <Archive as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Events::Connection",
+        <Connection as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Events::Endpoint",
+        <Endpoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Events::EventBus",
+        <EventBus as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Events::EventBusPolicy",
+        <EventBusPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Events::Rule",
+        <Rule as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Events::ApiDestination`.
 ///
 /// Required properties, the arguments of [`ApiDestination::new`]: `ConnectionArn`, `HttpMethod`, `InvocationEndpoint`.
@@ -24,15 +56,18 @@ pub struct ApiDestination(crate::Resource);
 impl ApiDestination {
     /// A new `AWS::Events::ApiDestination` with its required properties.
     pub fn new(
-        connection_arn: impl Into<crate::Value<String>>,
-        http_method: impl Into<crate::Value<api_destination::HttpMethod>>,
-        invocation_endpoint: impl Into<crate::Value<String>>,
+        connection_arn: impl crate::IntoValue<String>,
+        http_method: impl crate::IntoValue<api_destination::HttpMethod>,
+        invocation_endpoint: impl crate::IntoValue<String>,
     ) -> Self {
         ApiDestination(
             crate::Resource::new("AWS::Events::ApiDestination")
-                .property("ConnectionArn", connection_arn.into().into_json())
-                .property("HttpMethod", http_method.into().into_json())
-                .property("InvocationEndpoint", invocation_endpoint.into().into_json()),
+                .property("ConnectionArn", connection_arn.into_value().into_json())
+                .property("HttpMethod", http_method.into_value().into_json())
+                .property(
+                    "InvocationEndpoint",
+                    invocation_endpoint.into_value().into_json(),
+                ),
         )
     }
 
@@ -41,8 +76,9 @@ impl ApiDestination {
     /// Length: 0 to 512.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-apidestination.html#cfn-events-apidestination-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -51,9 +87,11 @@ impl ApiDestination {
     /// Range: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-apidestination.html#cfn-events-apidestination-invocationratelimitpersecond)
-    pub fn invocation_rate_limit_per_second(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0
-            .set_property("InvocationRateLimitPerSecond", value.into().into_json());
+    pub fn invocation_rate_limit_per_second(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "InvocationRateLimitPerSecond",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -66,8 +104,8 @@ impl ApiDestination {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-apidestination.html#cfn-events-apidestination-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 }
@@ -150,10 +188,10 @@ pub struct Archive(crate::Resource);
 
 impl Archive {
     /// A new `AWS::Events::Archive` with its required properties.
-    pub fn new(source_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(source_arn: impl crate::IntoValue<String>) -> Self {
         Archive(
             crate::Resource::new("AWS::Events::Archive")
-                .property("SourceArn", source_arn.into().into_json()),
+                .property("SourceArn", source_arn.into_value().into_json()),
         )
     }
 
@@ -166,8 +204,9 @@ impl Archive {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-archive.html#cfn-events-archive-archivename)
-    pub fn archive_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ArchiveName", value.into().into_json());
+    pub fn archive_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ArchiveName", value.into_value().into_json());
         self
     }
 
@@ -176,17 +215,18 @@ impl Archive {
     /// Length: 0 to 512.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-archive.html#cfn-events-archive-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `EventPattern`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-archive.html#cfn-events-archive-eventpattern)
-    pub fn event_pattern(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn event_pattern(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("EventPattern", value.into().into_json());
+            .set_property("EventPattern", value.into_value().into_json());
         self
     }
 
@@ -195,9 +235,9 @@ impl Archive {
     /// Length: 0 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-archive.html#cfn-events-archive-kmskeyidentifier)
-    pub fn kms_key_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kms_key_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KmsKeyIdentifier", value.into().into_json());
+            .set_property("KmsKeyIdentifier", value.into_value().into_json());
         self
     }
 
@@ -206,9 +246,9 @@ impl Archive {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-archive.html#cfn-events-archive-retentiondays)
-    pub fn retention_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn retention_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("RetentionDays", value.into().into_json());
+            .set_property("RetentionDays", value.into_value().into_json());
         self
     }
 }
@@ -256,10 +296,10 @@ impl Connection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-connection.html#cfn-events-connection-authparameters)
     pub fn auth_parameters(
         mut self,
-        value: impl Into<crate::Value<connection::AuthParameters>>,
+        value: impl crate::IntoValue<connection::AuthParameters>,
     ) -> Self {
         self.0
-            .set_property("AuthParameters", value.into().into_json());
+            .set_property("AuthParameters", value.into_value().into_json());
         self
     }
 
@@ -268,10 +308,10 @@ impl Connection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-connection.html#cfn-events-connection-authorizationtype)
     pub fn authorization_type(
         mut self,
-        value: impl Into<crate::Value<connection::AuthorizationType>>,
+        value: impl crate::IntoValue<connection::AuthorizationType>,
     ) -> Self {
         self.0
-            .set_property("AuthorizationType", value.into().into_json());
+            .set_property("AuthorizationType", value.into_value().into_json());
         self
     }
 
@@ -280,8 +320,9 @@ impl Connection {
     /// Length: 0 to 512.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-connection.html#cfn-events-connection-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -290,10 +331,12 @@ impl Connection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-connection.html#cfn-events-connection-invocationconnectivityparameters)
     pub fn invocation_connectivity_parameters(
         mut self,
-        value: impl Into<crate::Value<connection::InvocationConnectivityParameters>>,
+        value: impl crate::IntoValue<connection::InvocationConnectivityParameters>,
     ) -> Self {
-        self.0
-            .set_property("InvocationConnectivityParameters", value.into().into_json());
+        self.0.set_property(
+            "InvocationConnectivityParameters",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -304,9 +347,9 @@ impl Connection {
     /// Pattern: `^[a-zA-Z0-9_\-/:]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-connection.html#cfn-events-connection-kmskeyidentifier)
-    pub fn kms_key_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kms_key_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KmsKeyIdentifier", value.into().into_json());
+            .set_property("KmsKeyIdentifier", value.into_value().into_json());
         self
     }
 
@@ -319,8 +362,8 @@ impl Connection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-connection.html#cfn-events-connection-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 }
@@ -395,12 +438,18 @@ pub mod connection {
     impl ApiKeyAuthParameters {
         /// A new `ApiKeyAuthParameters` with its required properties.
         pub fn new(
-            api_key_name: impl Into<crate::Value<String>>,
-            api_key_value: impl Into<crate::Value<String>>,
+            api_key_name: impl crate::IntoValue<String>,
+            api_key_value: impl crate::IntoValue<String>,
         ) -> Self {
             ApiKeyAuthParameters(crate::typed::Properties::from_iter([
-                ("ApiKeyName".to_owned(), api_key_name.into().into_json()),
-                ("ApiKeyValue".to_owned(), api_key_value.into().into_json()),
+                (
+                    "ApiKeyName".to_owned(),
+                    api_key_name.into_value().into_json(),
+                ),
+                (
+                    "ApiKeyValue".to_owned(),
+                    api_key_value.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -428,10 +477,12 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-connection-authparameters.html#cfn-events-connection-authparameters-apikeyauthparameters)
         pub fn api_key_auth_parameters(
             mut self,
-            value: impl Into<crate::Value<ApiKeyAuthParameters>>,
+            value: impl crate::IntoValue<ApiKeyAuthParameters>,
         ) -> Self {
-            self.0
-                .insert("ApiKeyAuthParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ApiKeyAuthParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -440,10 +491,12 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-connection-authparameters.html#cfn-events-connection-authparameters-basicauthparameters)
         pub fn basic_auth_parameters(
             mut self,
-            value: impl Into<crate::Value<BasicAuthParameters>>,
+            value: impl crate::IntoValue<BasicAuthParameters>,
         ) -> Self {
-            self.0
-                .insert("BasicAuthParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BasicAuthParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -452,11 +505,11 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-connection-authparameters.html#cfn-events-connection-authparameters-connectivityparameters)
         pub fn connectivity_parameters(
             mut self,
-            value: impl Into<crate::Value<ConnectivityParameters>>,
+            value: impl crate::IntoValue<ConnectivityParameters>,
         ) -> Self {
             self.0.insert(
                 "ConnectivityParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -466,11 +519,11 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-connection-authparameters.html#cfn-events-connection-authparameters-invocationhttpparameters)
         pub fn invocation_http_parameters(
             mut self,
-            value: impl Into<crate::Value<ConnectionHttpParameters>>,
+            value: impl crate::IntoValue<ConnectionHttpParameters>,
         ) -> Self {
             self.0.insert(
                 "InvocationHttpParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -478,12 +531,9 @@ pub mod connection {
         /// `OAuthParameters`: [`OAuthParameters`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-connection-authparameters.html#cfn-events-connection-authparameters-oauthparameters)
-        pub fn o_auth_parameters(
-            mut self,
-            value: impl Into<crate::Value<OAuthParameters>>,
-        ) -> Self {
+        pub fn o_auth_parameters(mut self, value: impl crate::IntoValue<OAuthParameters>) -> Self {
             self.0
-                .insert("OAuthParameters".to_owned(), value.into().into_json());
+                .insert("OAuthParameters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -503,12 +553,12 @@ pub mod connection {
     impl BasicAuthParameters {
         /// A new `BasicAuthParameters` with its required properties.
         pub fn new(
-            password: impl Into<crate::Value<String>>,
-            username: impl Into<crate::Value<String>>,
+            password: impl crate::IntoValue<String>,
+            username: impl crate::IntoValue<String>,
         ) -> Self {
             BasicAuthParameters(crate::typed::Properties::from_iter([
-                ("Password".to_owned(), password.into().into_json()),
-                ("Username".to_owned(), username.into().into_json()),
+                ("Password".to_owned(), password.into_value().into_json()),
+                ("Username".to_owned(), username.into_value().into_json()),
             ]))
         }
     }
@@ -528,12 +578,15 @@ pub mod connection {
     impl ClientParameters {
         /// A new `ClientParameters` with its required properties.
         pub fn new(
-            client_id: impl Into<crate::Value<String>>,
-            client_secret: impl Into<crate::Value<String>>,
+            client_id: impl crate::IntoValue<String>,
+            client_secret: impl crate::IntoValue<String>,
         ) -> Self {
             ClientParameters(crate::typed::Properties::from_iter([
-                ("ClientID".to_owned(), client_id.into().into_json()),
-                ("ClientSecret".to_owned(), client_secret.into().into_json()),
+                ("ClientID".to_owned(), client_id.into_value().into_json()),
+                (
+                    "ClientSecret".to_owned(),
+                    client_secret.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -561,9 +614,9 @@ pub mod connection {
         /// Items: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-connection-connectionhttpparameters.html#cfn-events-connection-connectionhttpparameters-bodyparameters)
-        pub fn body_parameters(mut self, value: impl Into<crate::Value<Vec<Parameter>>>) -> Self {
+        pub fn body_parameters(mut self, value: impl crate::IntoValue<Vec<Parameter>>) -> Self {
             self.0
-                .insert("BodyParameters".to_owned(), value.into().into_json());
+                .insert("BodyParameters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -572,9 +625,11 @@ pub mod connection {
         /// Items: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-connection-connectionhttpparameters.html#cfn-events-connection-connectionhttpparameters-headerparameters)
-        pub fn header_parameters(mut self, value: impl Into<crate::Value<Vec<Parameter>>>) -> Self {
-            self.0
-                .insert("HeaderParameters".to_owned(), value.into().into_json());
+        pub fn header_parameters(mut self, value: impl crate::IntoValue<Vec<Parameter>>) -> Self {
+            self.0.insert(
+                "HeaderParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -585,10 +640,12 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-connection-connectionhttpparameters.html#cfn-events-connection-connectionhttpparameters-querystringparameters)
         pub fn query_string_parameters(
             mut self,
-            value: impl Into<crate::Value<Vec<Parameter>>>,
+            value: impl crate::IntoValue<Vec<Parameter>>,
         ) -> Self {
-            self.0
-                .insert("QueryStringParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "QueryStringParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -607,10 +664,10 @@ pub mod connection {
 
     impl ConnectivityParameters {
         /// A new `ConnectivityParameters` with its required properties.
-        pub fn new(resource_parameters: impl Into<crate::Value<ResourceParameters>>) -> Self {
+        pub fn new(resource_parameters: impl crate::IntoValue<ResourceParameters>) -> Self {
             ConnectivityParameters(crate::typed::Properties::from_iter([(
                 "ResourceParameters".to_owned(),
-                resource_parameters.into().into_json(),
+                resource_parameters.into_value().into_json(),
             )]))
         }
     }
@@ -629,10 +686,10 @@ pub mod connection {
 
     impl InvocationConnectivityParameters {
         /// A new `InvocationConnectivityParameters` with its required properties.
-        pub fn new(resource_parameters: impl Into<crate::Value<ResourceParameters>>) -> Self {
+        pub fn new(resource_parameters: impl crate::IntoValue<ResourceParameters>) -> Self {
             InvocationConnectivityParameters(crate::typed::Properties::from_iter([(
                 "ResourceParameters".to_owned(),
-                resource_parameters.into().into_json(),
+                resource_parameters.into_value().into_json(),
             )]))
         }
     }
@@ -652,20 +709,23 @@ pub mod connection {
     impl OAuthParameters {
         /// A new `OAuthParameters` with its required properties.
         pub fn new(
-            authorization_endpoint: impl Into<crate::Value<String>>,
-            client_parameters: impl Into<crate::Value<ClientParameters>>,
-            http_method: impl Into<crate::Value<HttpMethod>>,
+            authorization_endpoint: impl crate::IntoValue<String>,
+            client_parameters: impl crate::IntoValue<ClientParameters>,
+            http_method: impl crate::IntoValue<HttpMethod>,
         ) -> Self {
             OAuthParameters(crate::typed::Properties::from_iter([
                 (
                     "AuthorizationEndpoint".to_owned(),
-                    authorization_endpoint.into().into_json(),
+                    authorization_endpoint.into_value().into_json(),
                 ),
                 (
                     "ClientParameters".to_owned(),
-                    client_parameters.into().into_json(),
+                    client_parameters.into_value().into_json(),
                 ),
-                ("HttpMethod".to_owned(), http_method.into().into_json()),
+                (
+                    "HttpMethod".to_owned(),
+                    http_method.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -674,10 +734,12 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-connection-oauthparameters.html#cfn-events-connection-oauthparameters-oauthhttpparameters)
         pub fn o_auth_http_parameters(
             mut self,
-            value: impl Into<crate::Value<ConnectionHttpParameters>>,
+            value: impl crate::IntoValue<ConnectionHttpParameters>,
         ) -> Self {
-            self.0
-                .insert("OAuthHttpParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OAuthHttpParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -697,12 +759,12 @@ pub mod connection {
     impl Parameter {
         /// A new `Parameter` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Parameter(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
 
@@ -711,9 +773,9 @@ pub mod connection {
         /// Default: `true`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-connection-parameter.html#cfn-events-connection-parameter-isvaluesecret)
-        pub fn is_value_secret(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_value_secret(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsValueSecret".to_owned(), value.into().into_json());
+                .insert("IsValueSecret".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -732,10 +794,10 @@ pub mod connection {
 
     impl ResourceParameters {
         /// A new `ResourceParameters` with its required properties.
-        pub fn new(resource_configuration_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(resource_configuration_arn: impl crate::IntoValue<String>) -> Self {
             ResourceParameters(crate::typed::Properties::from_iter([(
                 "ResourceConfigurationArn".to_owned(),
-                resource_configuration_arn.into().into_json(),
+                resource_configuration_arn.into_value().into_json(),
             )]))
         }
 
@@ -746,10 +808,10 @@ pub mod connection {
         /// Pattern: `^arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:\d{12}:servicenetworkresourceassociation/snra-[0-9a-z]{17}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-connection-resourceparameters.html#cfn-events-connection-resourceparameters-resourceassociationarn)
-        pub fn resource_association_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_association_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ResourceAssociationArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -815,13 +877,13 @@ pub struct Endpoint(crate::Resource);
 impl Endpoint {
     /// A new `AWS::Events::Endpoint` with its required properties.
     pub fn new(
-        event_buses: impl Into<crate::Value<Vec<endpoint::EndpointEventBus>>>,
-        routing_config: impl Into<crate::Value<endpoint::RoutingConfig>>,
+        event_buses: impl crate::IntoValue<Vec<endpoint::EndpointEventBus>>,
+        routing_config: impl crate::IntoValue<endpoint::RoutingConfig>,
     ) -> Self {
         Endpoint(
             crate::Resource::new("AWS::Events::Endpoint")
-                .property("EventBuses", event_buses.into().into_json())
-                .property("RoutingConfig", routing_config.into().into_json()),
+                .property("EventBuses", event_buses.into_value().into_json())
+                .property("RoutingConfig", routing_config.into_value().into_json()),
         )
     }
 
@@ -832,8 +894,9 @@ impl Endpoint {
     /// Pattern: `.*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-endpoint.html#cfn-events-endpoint-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -846,8 +909,8 @@ impl Endpoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-endpoint.html#cfn-events-endpoint-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -856,10 +919,10 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-endpoint.html#cfn-events-endpoint-replicationconfig)
     pub fn replication_config(
         mut self,
-        value: impl Into<crate::Value<endpoint::ReplicationConfig>>,
+        value: impl crate::IntoValue<endpoint::ReplicationConfig>,
     ) -> Self {
         self.0
-            .set_property("ReplicationConfig", value.into().into_json());
+            .set_property("ReplicationConfig", value.into_value().into_json());
         self
     }
 
@@ -870,8 +933,9 @@ impl Endpoint {
     /// Pattern: `^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-endpoint.html#cfn-events-endpoint-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 }
@@ -933,10 +997,10 @@ pub mod endpoint {
 
     impl EndpointEventBus {
         /// A new `EndpointEventBus` with its required properties.
-        pub fn new(event_bus_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(event_bus_arn: impl crate::IntoValue<String>) -> Self {
             EndpointEventBus(crate::typed::Properties::from_iter([(
                 "EventBusArn".to_owned(),
-                event_bus_arn.into().into_json(),
+                event_bus_arn.into_value().into_json(),
             )]))
         }
     }
@@ -956,12 +1020,12 @@ pub mod endpoint {
     impl FailoverConfig {
         /// A new `FailoverConfig` with its required properties.
         pub fn new(
-            primary: impl Into<crate::Value<Primary>>,
-            secondary: impl Into<crate::Value<Secondary>>,
+            primary: impl crate::IntoValue<Primary>,
+            secondary: impl crate::IntoValue<Secondary>,
         ) -> Self {
             FailoverConfig(crate::typed::Properties::from_iter([
-                ("Primary".to_owned(), primary.into().into_json()),
-                ("Secondary".to_owned(), secondary.into().into_json()),
+                ("Primary".to_owned(), primary.into_value().into_json()),
+                ("Secondary".to_owned(), secondary.into_value().into_json()),
             ]))
         }
     }
@@ -980,10 +1044,10 @@ pub mod endpoint {
 
     impl Primary {
         /// A new `Primary` with its required properties.
-        pub fn new(health_check: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(health_check: impl crate::IntoValue<String>) -> Self {
             Primary(crate::typed::Properties::from_iter([(
                 "HealthCheck".to_owned(),
-                health_check.into().into_json(),
+                health_check.into_value().into_json(),
             )]))
         }
     }
@@ -1002,10 +1066,10 @@ pub mod endpoint {
 
     impl ReplicationConfig {
         /// A new `ReplicationConfig` with its required properties.
-        pub fn new(state: impl Into<crate::Value<ReplicationState>>) -> Self {
+        pub fn new(state: impl crate::IntoValue<ReplicationState>) -> Self {
             ReplicationConfig(crate::typed::Properties::from_iter([(
                 "State".to_owned(),
-                state.into().into_json(),
+                state.into_value().into_json(),
             )]))
         }
     }
@@ -1024,10 +1088,10 @@ pub mod endpoint {
 
     impl RoutingConfig {
         /// A new `RoutingConfig` with its required properties.
-        pub fn new(failover_config: impl Into<crate::Value<FailoverConfig>>) -> Self {
+        pub fn new(failover_config: impl crate::IntoValue<FailoverConfig>) -> Self {
             RoutingConfig(crate::typed::Properties::from_iter([(
                 "FailoverConfig".to_owned(),
-                failover_config.into().into_json(),
+                failover_config.into_value().into_json(),
             )]))
         }
     }
@@ -1046,10 +1110,10 @@ pub mod endpoint {
 
     impl Secondary {
         /// A new `Secondary` with its required properties.
-        pub fn new(route: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(route: impl crate::IntoValue<String>) -> Self {
             Secondary(crate::typed::Properties::from_iter([(
                 "Route".to_owned(),
-                route.into().into_json(),
+                route.into_value().into_json(),
             )]))
         }
     }
@@ -1089,9 +1153,10 @@ pub struct EventBus(crate::Resource);
 
 impl EventBus {
     /// A new `AWS::Events::EventBus` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         EventBus(
-            crate::Resource::new("AWS::Events::EventBus").property("Name", name.into().into_json()),
+            crate::Resource::new("AWS::Events::EventBus")
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1100,18 +1165,19 @@ impl EventBus {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbus.html#cfn-events-eventbus-deadletterconfig)
     pub fn dead_letter_config(
         mut self,
-        value: impl Into<crate::Value<event_bus::DeadLetterConfig>>,
+        value: impl crate::IntoValue<event_bus::DeadLetterConfig>,
     ) -> Self {
         self.0
-            .set_property("DeadLetterConfig", value.into().into_json());
+            .set_property("DeadLetterConfig", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbus.html#cfn-events-eventbus-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1122,49 +1188,56 @@ impl EventBus {
     /// Pattern: `^aws\.partner(/[\.\-_A-Za-z0-9]+){2,}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbus.html#cfn-events-eventbus-eventsourcename)
-    pub fn event_source_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn event_source_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EventSourceName", value.into().into_json());
+            .set_property("EventSourceName", value.into_value().into_json());
         self
     }
 
     /// `KmsKeyIdentifier`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbus.html#cfn-events-eventbus-kmskeyidentifier)
-    pub fn kms_key_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kms_key_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KmsKeyIdentifier", value.into().into_json());
+            .set_property("KmsKeyIdentifier", value.into_value().into_json());
         self
     }
 
     /// `LogConfig`: [`LogConfig`](event_bus::LogConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbus.html#cfn-events-eventbus-logconfig)
-    pub fn log_config(mut self, value: impl Into<crate::Value<event_bus::LogConfig>>) -> Self {
-        self.0.set_property("LogConfig", value.into().into_json());
+    pub fn log_config(mut self, value: impl crate::IntoValue<event_bus::LogConfig>) -> Self {
+        self.0
+            .set_property("LogConfig", value.into_value().into_json());
         self
     }
 
     /// `Policy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbus.html#cfn-events-eventbus-policy)
-    pub fn policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Policy", value.into().into_json());
+    pub fn policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Policy", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](event_bus::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbus.html#cfn-events-eventbus-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_bus::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<event_bus::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for EventBus {
     const TYPE_NAME: &'static str = "AWS::Events::EventBus";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1206,8 +1279,9 @@ pub mod event_bus {
         /// `Arn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-eventbus-deadletterconfig.html#cfn-events-eventbus-deadletterconfig-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1233,17 +1307,18 @@ pub mod event_bus {
         /// `IncludeDetail`: [`IncludeDetail`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-eventbus-logconfig.html#cfn-events-eventbus-logconfig-includedetail)
-        pub fn include_detail(mut self, value: impl Into<crate::Value<IncludeDetail>>) -> Self {
+        pub fn include_detail(mut self, value: impl crate::IntoValue<IncludeDetail>) -> Self {
             self.0
-                .insert("IncludeDetail".to_owned(), value.into().into_json());
+                .insert("IncludeDetail".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Level`: [`Level`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-eventbus-logconfig.html#cfn-events-eventbus-logconfig-level)
-        pub fn level(mut self, value: impl Into<crate::Value<Level>>) -> Self {
-            self.0.insert("Level".to_owned(), value.into().into_json());
+        pub fn level(mut self, value: impl crate::IntoValue<Level>) -> Self {
+            self.0
+                .insert("Level".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1263,12 +1338,12 @@ pub mod event_bus {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1332,10 +1407,10 @@ pub struct EventBusPolicy(crate::Resource);
 
 impl EventBusPolicy {
     /// A new `AWS::Events::EventBusPolicy` with its required properties.
-    pub fn new(statement_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(statement_id: impl crate::IntoValue<String>) -> Self {
         EventBusPolicy(
             crate::Resource::new("AWS::Events::EventBusPolicy")
-                .property("StatementId", statement_id.into().into_json()),
+                .property("StatementId", statement_id.into_value().into_json()),
         )
     }
 
@@ -1346,8 +1421,9 @@ impl EventBusPolicy {
     /// Pattern: `events:[a-zA-Z]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbuspolicy.html#cfn-events-eventbuspolicy-action)
-    pub fn action(mut self, value: impl Into<crate::Value<event_bus_policy::Action>>) -> Self {
-        self.0.set_property("Action", value.into().into_json());
+    pub fn action(mut self, value: impl crate::IntoValue<event_bus_policy::Action>) -> Self {
+        self.0
+            .set_property("Action", value.into_value().into_json());
         self
     }
 
@@ -1356,9 +1432,10 @@ impl EventBusPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbuspolicy.html#cfn-events-eventbuspolicy-condition)
     pub fn condition_property(
         mut self,
-        value: impl Into<crate::Value<event_bus_policy::Condition>>,
+        value: impl crate::IntoValue<event_bus_policy::Condition>,
     ) -> Self {
-        self.0.set_property("Condition", value.into().into_json());
+        self.0
+            .set_property("Condition", value.into_value().into_json());
         self
     }
 
@@ -1371,9 +1448,9 @@ impl EventBusPolicy {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbuspolicy.html#cfn-events-eventbuspolicy-eventbusname)
-    pub fn event_bus_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn event_bus_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EventBusName", value.into().into_json());
+            .set_property("EventBusName", value.into_value().into_json());
         self
     }
 
@@ -1384,16 +1461,18 @@ impl EventBusPolicy {
     /// Pattern: `(\d{12}|\*)`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbuspolicy.html#cfn-events-eventbuspolicy-principal)
-    pub fn principal(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Principal", value.into().into_json());
+    pub fn principal(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Principal", value.into_value().into_json());
         self
     }
 
     /// `Statement`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbuspolicy.html#cfn-events-eventbuspolicy-statement)
-    pub fn statement(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Statement", value.into().into_json());
+    pub fn statement(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Statement", value.into_value().into_json());
         self
     }
 }
@@ -1434,24 +1513,27 @@ pub mod event_bus_policy {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-eventbuspolicy-condition.html#cfn-events-eventbuspolicy-condition-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-eventbuspolicy-condition.html#cfn-events-eventbuspolicy-condition-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-eventbuspolicy-condition.html#cfn-events-eventbuspolicy-condition-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1510,8 +1592,9 @@ impl Rule {
     /// Length: 0 to 512.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-rule.html#cfn-events-rule-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1522,18 +1605,18 @@ impl Rule {
     /// Pattern: `^(arn:aws[\w-]*:events:[a-z]{2}-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/\.\-_A-Za-z0-9]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-rule.html#cfn-events-rule-eventbusname)
-    pub fn event_bus_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn event_bus_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EventBusName", value.into().into_json());
+            .set_property("EventBusName", value.into_value().into_json());
         self
     }
 
     /// `EventPattern`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-rule.html#cfn-events-rule-eventpattern)
-    pub fn event_pattern(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn event_pattern(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("EventPattern", value.into().into_json());
+            .set_property("EventPattern", value.into_value().into_json());
         self
     }
 
@@ -1546,8 +1629,8 @@ impl Rule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-rule.html#cfn-events-rule-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1556,8 +1639,9 @@ impl Rule {
     /// Length: 1 to 1600.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-rule.html#cfn-events-rule-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
@@ -1566,25 +1650,25 @@ impl Rule {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-rule.html#cfn-events-rule-scheduleexpression)
-    pub fn schedule_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn schedule_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ScheduleExpression", value.into().into_json());
+            .set_property("ScheduleExpression", value.into_value().into_json());
         self
     }
 
     /// `State`: [`State`](rule::State).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-rule.html#cfn-events-rule-state)
-    pub fn state(mut self, value: impl Into<crate::Value<rule::State>>) -> Self {
-        self.0.set_property("State", value.into().into_json());
+    pub fn state(mut self, value: impl crate::IntoValue<rule::State>) -> Self {
+        self.0.set_property("State", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-rule.html#cfn-events-rule-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<rule::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<rule::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1593,8 +1677,9 @@ impl Rule {
     /// Items: 1 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-rule.html#cfn-events-rule-targets)
-    pub fn targets(mut self, value: impl Into<crate::Value<Vec<rule::Target>>>) -> Self {
-        self.0.set_property("Targets", value.into().into_json());
+    pub fn targets(mut self, value: impl crate::IntoValue<Vec<rule::Target>>) -> Self {
+        self.0
+            .set_property("Targets", value.into_value().into_json());
         self
     }
 }
@@ -1607,7 +1692,12 @@ impl Default for Rule {
 
 impl crate::typed::ResourceType for Rule {
     const TYPE_NAME: &'static str = "AWS::Events::Rule";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1642,10 +1732,10 @@ pub mod rule {
 
     impl AppSyncParameters {
         /// A new `AppSyncParameters` with its required properties.
-        pub fn new(graph_ql_operation: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(graph_ql_operation: impl crate::IntoValue<String>) -> Self {
             AppSyncParameters(crate::typed::Properties::from_iter([(
                 "GraphQLOperation".to_owned(),
-                graph_ql_operation.into().into_json(),
+                graph_ql_operation.into_value().into_json(),
             )]))
         }
     }
@@ -1664,28 +1754,28 @@ pub mod rule {
 
     impl AwsVpcConfiguration {
         /// A new `AwsVpcConfiguration` with its required properties.
-        pub fn new(subnets: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(subnets: impl crate::IntoValue<Vec<String>>) -> Self {
             AwsVpcConfiguration(crate::typed::Properties::from_iter([(
                 "Subnets".to_owned(),
-                subnets.into().into_json(),
+                subnets.into_value().into_json(),
             )]))
         }
 
         /// `AssignPublicIp`: [`AssignPublicIp`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-awsvpcconfiguration.html#cfn-events-rule-awsvpcconfiguration-assignpublicip)
-        pub fn assign_public_ip(mut self, value: impl Into<crate::Value<AssignPublicIp>>) -> Self {
+        pub fn assign_public_ip(mut self, value: impl crate::IntoValue<AssignPublicIp>) -> Self {
             self.0
-                .insert("AssignPublicIp".to_owned(), value.into().into_json());
+                .insert("AssignPublicIp".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecurityGroups`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-awsvpcconfiguration.html#cfn-events-rule-awsvpcconfiguration-securitygroups)
-        pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SecurityGroups".to_owned(), value.into().into_json());
+                .insert("SecurityGroups".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1711,8 +1801,9 @@ pub mod rule {
         /// `Size`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-batcharrayproperties.html#cfn-events-rule-batcharrayproperties-size)
-        pub fn size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Size".to_owned(), value.into().into_json());
+        pub fn size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Size".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1732,15 +1823,15 @@ pub mod rule {
     impl BatchParameters {
         /// A new `BatchParameters` with its required properties.
         pub fn new(
-            job_definition: impl Into<crate::Value<String>>,
-            job_name: impl Into<crate::Value<String>>,
+            job_definition: impl crate::IntoValue<String>,
+            job_name: impl crate::IntoValue<String>,
         ) -> Self {
             BatchParameters(crate::typed::Properties::from_iter([
                 (
                     "JobDefinition".to_owned(),
-                    job_definition.into().into_json(),
+                    job_definition.into_value().into_json(),
                 ),
-                ("JobName".to_owned(), job_name.into().into_json()),
+                ("JobName".to_owned(), job_name.into_value().into_json()),
             ]))
         }
 
@@ -1749,22 +1840,19 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-batchparameters.html#cfn-events-rule-batchparameters-arrayproperties)
         pub fn array_properties(
             mut self,
-            value: impl Into<crate::Value<BatchArrayProperties>>,
+            value: impl crate::IntoValue<BatchArrayProperties>,
         ) -> Self {
             self.0
-                .insert("ArrayProperties".to_owned(), value.into().into_json());
+                .insert("ArrayProperties".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RetryStrategy`: [`BatchRetryStrategy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-batchparameters.html#cfn-events-rule-batchparameters-retrystrategy)
-        pub fn retry_strategy(
-            mut self,
-            value: impl Into<crate::Value<BatchRetryStrategy>>,
-        ) -> Self {
+        pub fn retry_strategy(mut self, value: impl crate::IntoValue<BatchRetryStrategy>) -> Self {
             self.0
-                .insert("RetryStrategy".to_owned(), value.into().into_json());
+                .insert("RetryStrategy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1790,9 +1878,9 @@ pub mod rule {
         /// `Attempts`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-batchretrystrategy.html#cfn-events-rule-batchretrystrategy-attempts)
-        pub fn attempts(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn attempts(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Attempts".to_owned(), value.into().into_json());
+                .insert("Attempts".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1811,10 +1899,10 @@ pub mod rule {
 
     impl CapacityProviderStrategyItem {
         /// A new `CapacityProviderStrategyItem` with its required properties.
-        pub fn new(capacity_provider: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(capacity_provider: impl crate::IntoValue<String>) -> Self {
             CapacityProviderStrategyItem(crate::typed::Properties::from_iter([(
                 "CapacityProvider".to_owned(),
-                capacity_provider.into().into_json(),
+                capacity_provider.into_value().into_json(),
             )]))
         }
 
@@ -1823,8 +1911,9 @@ pub mod rule {
         /// Range: 0 to 100000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-capacityproviderstrategyitem.html#cfn-events-rule-capacityproviderstrategyitem-base)
-        pub fn base(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Base".to_owned(), value.into().into_json());
+        pub fn base(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Base".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1833,8 +1922,9 @@ pub mod rule {
         /// Range: 0 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-capacityproviderstrategyitem.html#cfn-events-rule-capacityproviderstrategyitem-weight)
-        pub fn weight(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Weight".to_owned(), value.into().into_json());
+        pub fn weight(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Weight".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1862,8 +1952,9 @@ pub mod rule {
         /// Length: 1 to 1600.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-deadletterconfig.html#cfn-events-rule-deadletterconfig-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1882,10 +1973,10 @@ pub mod rule {
 
     impl EcsParameters {
         /// A new `EcsParameters` with its required properties.
-        pub fn new(task_definition_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(task_definition_arn: impl crate::IntoValue<String>) -> Self {
             EcsParameters(crate::typed::Properties::from_iter([(
                 "TaskDefinitionArn".to_owned(),
-                task_definition_arn.into().into_json(),
+                task_definition_arn.into_value().into_json(),
             )]))
         }
 
@@ -1896,11 +1987,11 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-ecsparameters.html#cfn-events-rule-ecsparameters-capacityproviderstrategy)
         pub fn capacity_provider_strategy(
             mut self,
-            value: impl Into<crate::Value<Vec<CapacityProviderStrategyItem>>>,
+            value: impl crate::IntoValue<Vec<CapacityProviderStrategyItem>>,
         ) -> Self {
             self.0.insert(
                 "CapacityProviderStrategy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1908,35 +1999,40 @@ pub mod rule {
         /// `EnableECSManagedTags`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-ecsparameters.html#cfn-events-rule-ecsparameters-enableecsmanagedtags)
-        pub fn enable_ecs_managed_tags(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnableECSManagedTags".to_owned(), value.into().into_json());
+        pub fn enable_ecs_managed_tags(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnableECSManagedTags".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EnableExecuteCommand`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-ecsparameters.html#cfn-events-rule-ecsparameters-enableexecutecommand)
-        pub fn enable_execute_command(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnableExecuteCommand".to_owned(), value.into().into_json());
+        pub fn enable_execute_command(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnableExecuteCommand".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Group`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-ecsparameters.html#cfn-events-rule-ecsparameters-group)
-        pub fn group(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Group".to_owned(), value.into().into_json());
+        pub fn group(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Group".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LaunchType`: [`LaunchType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-ecsparameters.html#cfn-events-rule-ecsparameters-launchtype)
-        pub fn launch_type(mut self, value: impl Into<crate::Value<LaunchType>>) -> Self {
+        pub fn launch_type(mut self, value: impl crate::IntoValue<LaunchType>) -> Self {
             self.0
-                .insert("LaunchType".to_owned(), value.into().into_json());
+                .insert("LaunchType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1945,10 +2041,12 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-ecsparameters.html#cfn-events-rule-ecsparameters-networkconfiguration)
         pub fn network_configuration(
             mut self,
-            value: impl Into<crate::Value<NetworkConfiguration>>,
+            value: impl crate::IntoValue<NetworkConfiguration>,
         ) -> Self {
-            self.0
-                .insert("NetworkConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NetworkConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1959,10 +2057,12 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-ecsparameters.html#cfn-events-rule-ecsparameters-placementconstraints)
         pub fn placement_constraints(
             mut self,
-            value: impl Into<crate::Value<Vec<PlacementConstraint>>>,
+            value: impl crate::IntoValue<Vec<PlacementConstraint>>,
         ) -> Self {
-            self.0
-                .insert("PlacementConstraints".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PlacementConstraints".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1971,28 +2071,30 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-ecsparameters.html#cfn-events-rule-ecsparameters-placementstrategies)
         pub fn placement_strategies(
             mut self,
-            value: impl Into<crate::Value<Vec<PlacementStrategy>>>,
+            value: impl crate::IntoValue<Vec<PlacementStrategy>>,
         ) -> Self {
-            self.0
-                .insert("PlacementStrategies".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PlacementStrategies".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PlatformVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-ecsparameters.html#cfn-events-rule-ecsparameters-platformversion)
-        pub fn platform_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn platform_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PlatformVersion".to_owned(), value.into().into_json());
+                .insert("PlatformVersion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PropagateTags`: [`PropagateTags`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-ecsparameters.html#cfn-events-rule-ecsparameters-propagatetags)
-        pub fn propagate_tags(mut self, value: impl Into<crate::Value<PropagateTags>>) -> Self {
+        pub fn propagate_tags(mut self, value: impl crate::IntoValue<PropagateTags>) -> Self {
             self.0
-                .insert("PropagateTags".to_owned(), value.into().into_json());
+                .insert("PropagateTags".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2001,18 +2103,18 @@ pub mod rule {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-ecsparameters.html#cfn-events-rule-ecsparameters-referenceid)
-        pub fn reference_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn reference_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ReferenceId".to_owned(), value.into().into_json());
+                .insert("ReferenceId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TagList`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-ecsparameters.html#cfn-events-rule-ecsparameters-taglist)
-        pub fn tag_list(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
+        pub fn tag_list(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
             self.0
-                .insert("TagList".to_owned(), value.into().into_json());
+                .insert("TagList".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2021,9 +2123,9 @@ pub mod rule {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-ecsparameters.html#cfn-events-rule-ecsparameters-taskcount)
-        pub fn task_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn task_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("TaskCount".to_owned(), value.into().into_json());
+                .insert("TaskCount".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2051,22 +2153,23 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-httpparameters.html#cfn-events-rule-httpparameters-headerparameters)
         pub fn header_parameters(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("HeaderParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HeaderParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PathParameterValues`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-httpparameters.html#cfn-events-rule-httpparameters-pathparametervalues)
-        pub fn path_parameter_values(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("PathParameterValues".to_owned(), value.into().into_json());
+        pub fn path_parameter_values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "PathParameterValues".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2075,10 +2178,12 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-httpparameters.html#cfn-events-rule-httpparameters-querystringparameters)
         pub fn query_string_parameters(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("QueryStringParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "QueryStringParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2097,10 +2202,10 @@ pub mod rule {
 
     impl InputTransformer {
         /// A new `InputTransformer` with its required properties.
-        pub fn new(input_template: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(input_template: impl crate::IntoValue<String>) -> Self {
             InputTransformer(crate::typed::Properties::from_iter([(
                 "InputTemplate".to_owned(),
-                input_template.into().into_json(),
+                input_template.into_value().into_json(),
             )]))
         }
 
@@ -2109,10 +2214,10 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-inputtransformer.html#cfn-events-rule-inputtransformer-inputpathsmap)
         pub fn input_paths_map(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("InputPathsMap".to_owned(), value.into().into_json());
+                .insert("InputPathsMap".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2131,10 +2236,10 @@ pub mod rule {
 
     impl KinesisParameters {
         /// A new `KinesisParameters` with its required properties.
-        pub fn new(partition_key_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(partition_key_path: impl crate::IntoValue<String>) -> Self {
             KinesisParameters(crate::typed::Properties::from_iter([(
                 "PartitionKeyPath".to_owned(),
-                partition_key_path.into().into_json(),
+                partition_key_path.into_value().into_json(),
             )]))
         }
     }
@@ -2162,10 +2267,12 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-networkconfiguration.html#cfn-events-rule-networkconfiguration-awsvpcconfiguration)
         pub fn aws_vpc_configuration(
             mut self,
-            value: impl Into<crate::Value<AwsVpcConfiguration>>,
+            value: impl crate::IntoValue<AwsVpcConfiguration>,
         ) -> Self {
-            self.0
-                .insert("AwsVpcConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AwsVpcConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2193,17 +2300,18 @@ pub mod rule {
         /// Length: 0 to 2000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-placementconstraint.html#cfn-events-rule-placementconstraint-expression)
-        pub fn expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expression(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Expression".to_owned(), value.into().into_json());
+                .insert("Expression".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-placementconstraint.html#cfn-events-rule-placementconstraint-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2229,16 +2337,18 @@ pub mod rule {
         /// `Field`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-placementstrategy.html#cfn-events-rule-placementstrategy-field)
-        pub fn field(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Field".to_owned(), value.into().into_json());
+        pub fn field(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Field".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-placementstrategy.html#cfn-events-rule-placementstrategy-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2257,10 +2367,10 @@ pub mod rule {
 
     impl RedshiftDataParameters {
         /// A new `RedshiftDataParameters` with its required properties.
-        pub fn new(database: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(database: impl crate::IntoValue<String>) -> Self {
             RedshiftDataParameters(crate::typed::Properties::from_iter([(
                 "Database".to_owned(),
-                database.into().into_json(),
+                database.into_value().into_json(),
             )]))
         }
 
@@ -2269,8 +2379,9 @@ pub mod rule {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-redshiftdataparameters.html#cfn-events-rule-redshiftdataparameters-dbuser)
-        pub fn db_user(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("DbUser".to_owned(), value.into().into_json());
+        pub fn db_user(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("DbUser".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2281,9 +2392,11 @@ pub mod rule {
         /// Pattern: `^(^arn:aws([a-z]|\-)*:secretsmanager:[a-z0-9-.]+:.*)|(\$(\.[\w_-]+(\[(\d+|\*)\])*)*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-redshiftdataparameters.html#cfn-events-rule-redshiftdataparameters-secretmanagerarn)
-        pub fn secret_manager_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SecretManagerArn".to_owned(), value.into().into_json());
+        pub fn secret_manager_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SecretManagerArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2292,16 +2405,18 @@ pub mod rule {
         /// Length: 1 to 100000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-redshiftdataparameters.html#cfn-events-rule-redshiftdataparameters-sql)
-        pub fn sql(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Sql".to_owned(), value.into().into_json());
+        pub fn sql(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Sql".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Sqls`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-redshiftdataparameters.html#cfn-events-rule-redshiftdataparameters-sqls)
-        pub fn sqls(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Sqls".to_owned(), value.into().into_json());
+        pub fn sqls(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Sqls".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2310,18 +2425,18 @@ pub mod rule {
         /// Length: 1 to 500.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-redshiftdataparameters.html#cfn-events-rule-redshiftdataparameters-statementname)
-        pub fn statement_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn statement_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StatementName".to_owned(), value.into().into_json());
+                .insert("StatementName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WithEvent`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-redshiftdataparameters.html#cfn-events-rule-redshiftdataparameters-withevent)
-        pub fn with_event(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn with_event(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("WithEvent".to_owned(), value.into().into_json());
+                .insert("WithEvent".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2349,10 +2464,10 @@ pub mod rule {
         /// Range: 60 to 86400.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-retrypolicy.html#cfn-events-rule-retrypolicy-maximumeventageinseconds)
-        pub fn maximum_event_age_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn maximum_event_age_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaximumEventAgeInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2362,9 +2477,11 @@ pub mod rule {
         /// Range: 0 to 185.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-retrypolicy.html#cfn-events-rule-retrypolicy-maximumretryattempts)
-        pub fn maximum_retry_attempts(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaximumRetryAttempts".to_owned(), value.into().into_json());
+        pub fn maximum_retry_attempts(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaximumRetryAttempts".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2383,10 +2500,10 @@ pub mod rule {
 
     impl RunCommandParameters {
         /// A new `RunCommandParameters` with its required properties.
-        pub fn new(run_command_targets: impl Into<crate::Value<Vec<RunCommandTarget>>>) -> Self {
+        pub fn new(run_command_targets: impl crate::IntoValue<Vec<RunCommandTarget>>) -> Self {
             RunCommandParameters(crate::typed::Properties::from_iter([(
                 "RunCommandTargets".to_owned(),
-                run_command_targets.into().into_json(),
+                run_command_targets.into_value().into_json(),
             )]))
         }
     }
@@ -2406,12 +2523,12 @@ pub mod rule {
     impl RunCommandTarget {
         /// A new `RunCommandTarget` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            values: impl Into<crate::Value<Vec<String>>>,
+            key: impl crate::IntoValue<String>,
+            values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             RunCommandTarget(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Values".to_owned(), values.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Values".to_owned(), values.into_value().into_json()),
             ]))
         }
     }
@@ -2431,12 +2548,12 @@ pub mod rule {
     impl SageMakerPipelineParameter {
         /// A new `SageMakerPipelineParameter` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             SageMakerPipelineParameter(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2466,10 +2583,12 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-sagemakerpipelineparameters.html#cfn-events-rule-sagemakerpipelineparameters-pipelineparameterlist)
         pub fn pipeline_parameter_list(
             mut self,
-            value: impl Into<crate::Value<Vec<SageMakerPipelineParameter>>>,
+            value: impl crate::IntoValue<Vec<SageMakerPipelineParameter>>,
         ) -> Self {
-            self.0
-                .insert("PipelineParameterList".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PipelineParameterList".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2488,10 +2607,10 @@ pub mod rule {
 
     impl SqsParameters {
         /// A new `SqsParameters` with its required properties.
-        pub fn new(message_group_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(message_group_id: impl crate::IntoValue<String>) -> Self {
             SqsParameters(crate::typed::Properties::from_iter([(
                 "MessageGroupId".to_owned(),
-                message_group_id.into().into_json(),
+                message_group_id.into_value().into_json(),
             )]))
         }
     }
@@ -2519,8 +2638,9 @@ pub mod rule {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-tag.html#cfn-events-rule-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2529,8 +2649,9 @@ pub mod rule {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-tag.html#cfn-events-rule-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2549,13 +2670,10 @@ pub mod rule {
 
     impl Target {
         /// A new `Target` with its required properties.
-        pub fn new(
-            arn: impl Into<crate::Value<String>>,
-            id: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn new(arn: impl crate::IntoValue<String>, id: impl crate::IntoValue<String>) -> Self {
             Target(crate::typed::Properties::from_iter([
-                ("Arn".to_owned(), arn.into().into_json()),
-                ("Id".to_owned(), id.into().into_json()),
+                ("Arn".to_owned(), arn.into_value().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
             ]))
         }
 
@@ -2564,19 +2682,21 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-target.html#cfn-events-rule-target-appsyncparameters)
         pub fn app_sync_parameters(
             mut self,
-            value: impl Into<crate::Value<AppSyncParameters>>,
+            value: impl crate::IntoValue<AppSyncParameters>,
         ) -> Self {
-            self.0
-                .insert("AppSyncParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AppSyncParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `BatchParameters`: [`BatchParameters`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-target.html#cfn-events-rule-target-batchparameters)
-        pub fn batch_parameters(mut self, value: impl Into<crate::Value<BatchParameters>>) -> Self {
+        pub fn batch_parameters(mut self, value: impl crate::IntoValue<BatchParameters>) -> Self {
             self.0
-                .insert("BatchParameters".to_owned(), value.into().into_json());
+                .insert("BatchParameters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2585,28 +2705,30 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-target.html#cfn-events-rule-target-deadletterconfig)
         pub fn dead_letter_config(
             mut self,
-            value: impl Into<crate::Value<DeadLetterConfig>>,
+            value: impl crate::IntoValue<DeadLetterConfig>,
         ) -> Self {
-            self.0
-                .insert("DeadLetterConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DeadLetterConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EcsParameters`: [`EcsParameters`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-target.html#cfn-events-rule-target-ecsparameters)
-        pub fn ecs_parameters(mut self, value: impl Into<crate::Value<EcsParameters>>) -> Self {
+        pub fn ecs_parameters(mut self, value: impl crate::IntoValue<EcsParameters>) -> Self {
             self.0
-                .insert("EcsParameters".to_owned(), value.into().into_json());
+                .insert("EcsParameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HttpParameters`: [`HttpParameters`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-target.html#cfn-events-rule-target-httpparameters)
-        pub fn http_parameters(mut self, value: impl Into<crate::Value<HttpParameters>>) -> Self {
+        pub fn http_parameters(mut self, value: impl crate::IntoValue<HttpParameters>) -> Self {
             self.0
-                .insert("HttpParameters".to_owned(), value.into().into_json());
+                .insert("HttpParameters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2615,8 +2737,9 @@ pub mod rule {
         /// Length: 0 to 8192.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-target.html#cfn-events-rule-target-input)
-        pub fn input(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Input".to_owned(), value.into().into_json());
+        pub fn input(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Input".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2625,21 +2748,20 @@ pub mod rule {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-target.html#cfn-events-rule-target-inputpath)
-        pub fn input_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputPath".to_owned(), value.into().into_json());
+                .insert("InputPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputTransformer`: [`InputTransformer`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-target.html#cfn-events-rule-target-inputtransformer)
-        pub fn input_transformer(
-            mut self,
-            value: impl Into<crate::Value<InputTransformer>>,
-        ) -> Self {
-            self.0
-                .insert("InputTransformer".to_owned(), value.into().into_json());
+        pub fn input_transformer(mut self, value: impl crate::IntoValue<InputTransformer>) -> Self {
+            self.0.insert(
+                "InputTransformer".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2648,10 +2770,12 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-target.html#cfn-events-rule-target-kinesisparameters)
         pub fn kinesis_parameters(
             mut self,
-            value: impl Into<crate::Value<KinesisParameters>>,
+            value: impl crate::IntoValue<KinesisParameters>,
         ) -> Self {
-            self.0
-                .insert("KinesisParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KinesisParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2660,11 +2784,11 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-target.html#cfn-events-rule-target-redshiftdataparameters)
         pub fn redshift_data_parameters(
             mut self,
-            value: impl Into<crate::Value<RedshiftDataParameters>>,
+            value: impl crate::IntoValue<RedshiftDataParameters>,
         ) -> Self {
             self.0.insert(
                 "RedshiftDataParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2672,9 +2796,9 @@ pub mod rule {
         /// `RetryPolicy`: [`RetryPolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-target.html#cfn-events-rule-target-retrypolicy)
-        pub fn retry_policy(mut self, value: impl Into<crate::Value<RetryPolicy>>) -> Self {
+        pub fn retry_policy(mut self, value: impl crate::IntoValue<RetryPolicy>) -> Self {
             self.0
-                .insert("RetryPolicy".to_owned(), value.into().into_json());
+                .insert("RetryPolicy".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2683,9 +2807,9 @@ pub mod rule {
         /// Length: 1 to 1600.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-target.html#cfn-events-rule-target-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2694,10 +2818,12 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-target.html#cfn-events-rule-target-runcommandparameters)
         pub fn run_command_parameters(
             mut self,
-            value: impl Into<crate::Value<RunCommandParameters>>,
+            value: impl crate::IntoValue<RunCommandParameters>,
         ) -> Self {
-            self.0
-                .insert("RunCommandParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RunCommandParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2706,11 +2832,11 @@ pub mod rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-target.html#cfn-events-rule-target-sagemakerpipelineparameters)
         pub fn sage_maker_pipeline_parameters(
             mut self,
-            value: impl Into<crate::Value<SageMakerPipelineParameters>>,
+            value: impl crate::IntoValue<SageMakerPipelineParameters>,
         ) -> Self {
             self.0.insert(
                 "SageMakerPipelineParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2718,9 +2844,9 @@ pub mod rule {
         /// `SqsParameters`: [`SqsParameters`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-target.html#cfn-events-rule-target-sqsparameters)
-        pub fn sqs_parameters(mut self, value: impl Into<crate::Value<SqsParameters>>) -> Self {
+        pub fn sqs_parameters(mut self, value: impl crate::IntoValue<SqsParameters>) -> Self {
             self.0
-                .insert("SqsParameters".to_owned(), value.into().into_json());
+                .insert("SqsParameters".to_owned(), value.into_value().into_json());
             self
         }
     }

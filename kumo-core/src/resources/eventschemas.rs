@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::EventSchemas::Schema",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::EventSchemas::Discoverer",
+        <Discoverer as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EventSchemas::Registry",
+        <Registry as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EventSchemas::RegistryPolicy",
+        <RegistryPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::EventSchemas::Schema",
+        <Schema as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::EventSchemas::Discoverer`.
 ///
 /// Required properties, the arguments of [`Discoverer::new`]: `SourceArn`.
@@ -20,10 +40,10 @@ pub struct Discoverer(crate::Resource);
 
 impl Discoverer {
     /// A new `AWS::EventSchemas::Discoverer` with its required properties.
-    pub fn new(source_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(source_arn: impl crate::IntoValue<String>) -> Self {
         Discoverer(
             crate::Resource::new("AWS::EventSchemas::Discoverer")
-                .property("SourceArn", source_arn.into().into_json()),
+                .property("SourceArn", source_arn.into_value().into_json()),
         )
     }
 
@@ -32,32 +52,38 @@ impl Discoverer {
     /// Default: `true`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eventschemas-discoverer.html#cfn-eventschemas-discoverer-crossaccount)
-    pub fn cross_account(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn cross_account(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("CrossAccount", value.into().into_json());
+            .set_property("CrossAccount", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eventschemas-discoverer.html#cfn-eventschemas-discoverer-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`TagsEntry`](discoverer::TagsEntry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eventschemas-discoverer.html#cfn-eventschemas-discoverer-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<discoverer::TagsEntry>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<discoverer::TagsEntry>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Discoverer {
     const TYPE_NAME: &'static str = "AWS::EventSchemas::Discoverer";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SourceArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -103,12 +129,12 @@ pub mod discoverer {
     impl TagsEntry {
         /// A new `TagsEntry` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TagsEntry(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -135,8 +161,9 @@ impl Registry {
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eventschemas-registry.html#cfn-eventschemas-registry-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -145,17 +172,17 @@ impl Registry {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eventschemas-registry.html#cfn-eventschemas-registry-registryname)
-    pub fn registry_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn registry_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RegistryName", value.into().into_json());
+            .set_property("RegistryName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`TagsEntry`](registry::TagsEntry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eventschemas-registry.html#cfn-eventschemas-registry-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<registry::TagsEntry>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<registry::TagsEntry>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -168,7 +195,12 @@ impl Default for Registry {
 
 impl crate::typed::ResourceType for Registry {
     const TYPE_NAME: &'static str = "AWS::EventSchemas::Registry";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RegistryName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -204,12 +236,12 @@ pub mod registry {
     impl TagsEntry {
         /// A new `TagsEntry` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TagsEntry(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -232,21 +264,22 @@ pub struct RegistryPolicy(crate::Resource);
 impl RegistryPolicy {
     /// A new `AWS::EventSchemas::RegistryPolicy` with its required properties.
     pub fn new(
-        policy: impl Into<crate::Value<crate::Json>>,
-        registry_name: impl Into<crate::Value<String>>,
+        policy: impl crate::IntoValue<crate::Json>,
+        registry_name: impl crate::IntoValue<String>,
     ) -> Self {
         RegistryPolicy(
             crate::Resource::new("AWS::EventSchemas::RegistryPolicy")
-                .property("Policy", policy.into().into_json())
-                .property("RegistryName", registry_name.into().into_json()),
+                .property("Policy", policy.into_value().into_json())
+                .property("RegistryName", registry_name.into_value().into_json()),
         )
     }
 
     /// `RevisionId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eventschemas-registrypolicy.html#cfn-eventschemas-registrypolicy-revisionid)
-    pub fn revision_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RevisionId", value.into().into_json());
+    pub fn revision_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RevisionId", value.into_value().into_json());
         self
     }
 }
@@ -288,23 +321,24 @@ pub struct Schema(crate::Resource);
 impl Schema {
     /// A new `AWS::EventSchemas::Schema` with its required properties.
     pub fn new(
-        content: impl Into<crate::Value<String>>,
-        registry_name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<String>>,
+        content: impl crate::IntoValue<String>,
+        registry_name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<String>,
     ) -> Self {
         Schema(
             crate::Resource::new("AWS::EventSchemas::Schema")
-                .property("Content", content.into().into_json())
-                .property("RegistryName", registry_name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Content", content.into_value().into_json())
+                .property("RegistryName", registry_name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eventschemas-schema.html#cfn-eventschemas-schema-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -313,23 +347,29 @@ impl Schema {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eventschemas-schema.html#cfn-eventschemas-schema-schemaname)
-    pub fn schema_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SchemaName", value.into().into_json());
+    pub fn schema_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SchemaName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`TagsEntry`](schema::TagsEntry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-eventschemas-schema.html#cfn-eventschemas-schema-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<schema::TagsEntry>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<schema::TagsEntry>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Schema {
     const TYPE_NAME: &'static str = "AWS::EventSchemas::Schema";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RegistryName", "SchemaName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -380,12 +420,12 @@ pub mod schema {
     impl TagsEntry {
         /// A new `TagsEntry` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TagsEntry(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -11,6 +11,30 @@ pub const TYPES: &[&str] = &[
     "AWS::Evidently::Segment",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Evidently::Experiment",
+        <Experiment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Evidently::Feature",
+        <Feature as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Evidently::Launch",
+        <Launch as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Evidently::Project",
+        <Project as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Evidently::Segment",
+        <Segment as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Evidently::Experiment`.
 ///
 /// Required properties, the arguments of [`Experiment::new`]: `MetricGoals`, `Name`, `OnlineAbConfig`, `Project`, `Treatments`.
@@ -22,19 +46,19 @@ pub struct Experiment(crate::Resource);
 impl Experiment {
     /// A new `AWS::Evidently::Experiment` with its required properties.
     pub fn new(
-        metric_goals: impl Into<crate::Value<Vec<experiment::MetricGoalObject>>>,
-        name: impl Into<crate::Value<String>>,
-        online_ab_config: impl Into<crate::Value<experiment::OnlineAbConfigObject>>,
-        project: impl Into<crate::Value<String>>,
-        treatments: impl Into<crate::Value<Vec<experiment::TreatmentObject>>>,
+        metric_goals: impl crate::IntoValue<Vec<experiment::MetricGoalObject>>,
+        name: impl crate::IntoValue<String>,
+        online_ab_config: impl crate::IntoValue<experiment::OnlineAbConfigObject>,
+        project: impl crate::IntoValue<String>,
+        treatments: impl crate::IntoValue<Vec<experiment::TreatmentObject>>,
     ) -> Self {
         Experiment(
             crate::Resource::new("AWS::Evidently::Experiment")
-                .property("MetricGoals", metric_goals.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("OnlineAbConfig", online_ab_config.into().into_json())
-                .property("Project", project.into().into_json())
-                .property("Treatments", treatments.into().into_json()),
+                .property("MetricGoals", metric_goals.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("OnlineAbConfig", online_ab_config.into_value().into_json())
+                .property("Project", project.into_value().into_json())
+                .property("Treatments", treatments.into_value().into_json()),
         )
     }
 
@@ -43,8 +67,9 @@ impl Experiment {
     /// Length: 0 to 160.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-experiment.html#cfn-evidently-experiment-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -55,18 +80,18 @@ impl Experiment {
     /// Pattern: `.*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-experiment.html#cfn-evidently-experiment-randomizationsalt)
-    pub fn randomization_salt(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn randomization_salt(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RandomizationSalt", value.into().into_json());
+            .set_property("RandomizationSalt", value.into_value().into_json());
         self
     }
 
     /// `RemoveSegment`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-experiment.html#cfn-evidently-experiment-removesegment)
-    pub fn remove_segment(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn remove_segment(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("RemoveSegment", value.into().into_json());
+            .set_property("RemoveSegment", value.into_value().into_json());
         self
     }
 
@@ -75,10 +100,10 @@ impl Experiment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-experiment.html#cfn-evidently-experiment-runningstatus)
     pub fn running_status(
         mut self,
-        value: impl Into<crate::Value<experiment::RunningStatusObject>>,
+        value: impl crate::IntoValue<experiment::RunningStatusObject>,
     ) -> Self {
         self.0
-            .set_property("RunningStatus", value.into().into_json());
+            .set_property("RunningStatus", value.into_value().into_json());
         self
     }
 
@@ -87,9 +112,9 @@ impl Experiment {
     /// Range: 0 to 100000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-experiment.html#cfn-evidently-experiment-samplingrate)
-    pub fn sampling_rate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn sampling_rate(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("SamplingRate", value.into().into_json());
+            .set_property("SamplingRate", value.into_value().into_json());
         self
     }
 
@@ -100,16 +125,17 @@ impl Experiment {
     /// Pattern: `([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:segment/[-a-zA-Z0-9._]*)`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-experiment.html#cfn-evidently-experiment-segment)
-    pub fn segment(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Segment", value.into().into_json());
+    pub fn segment(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Segment", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](experiment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-experiment.html#cfn-evidently-experiment-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<experiment::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<experiment::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -152,28 +178,34 @@ pub mod experiment {
     impl MetricGoalObject {
         /// A new `MetricGoalObject` with its required properties.
         pub fn new(
-            desired_change: impl Into<crate::Value<DesiredChange>>,
-            entity_id_key: impl Into<crate::Value<String>>,
-            metric_name: impl Into<crate::Value<String>>,
-            value_key: impl Into<crate::Value<String>>,
+            desired_change: impl crate::IntoValue<DesiredChange>,
+            entity_id_key: impl crate::IntoValue<String>,
+            metric_name: impl crate::IntoValue<String>,
+            value_key: impl crate::IntoValue<String>,
         ) -> Self {
             MetricGoalObject(crate::typed::Properties::from_iter([
                 (
                     "DesiredChange".to_owned(),
-                    desired_change.into().into_json(),
+                    desired_change.into_value().into_json(),
                 ),
-                ("EntityIdKey".to_owned(), entity_id_key.into().into_json()),
-                ("MetricName".to_owned(), metric_name.into().into_json()),
-                ("ValueKey".to_owned(), value_key.into().into_json()),
+                (
+                    "EntityIdKey".to_owned(),
+                    entity_id_key.into_value().into_json(),
+                ),
+                (
+                    "MetricName".to_owned(),
+                    metric_name.into_value().into_json(),
+                ),
+                ("ValueKey".to_owned(), value_key.into_value().into_json()),
             ]))
         }
 
         /// `EventPattern`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-experiment-metricgoalobject.html#cfn-evidently-experiment-metricgoalobject-eventpattern)
-        pub fn event_pattern(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn event_pattern(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EventPattern".to_owned(), value.into().into_json());
+                .insert("EventPattern".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -184,9 +216,9 @@ pub mod experiment {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-experiment-metricgoalobject.html#cfn-evidently-experiment-metricgoalobject-unitlabel)
-        pub fn unit_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn unit_label(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UnitLabel".to_owned(), value.into().into_json());
+                .insert("UnitLabel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -216,9 +248,11 @@ pub mod experiment {
         /// Pattern: `[-a-zA-Z0-9._]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-experiment-onlineabconfigobject.html#cfn-evidently-experiment-onlineabconfigobject-controltreatmentname)
-        pub fn control_treatment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ControlTreatmentName".to_owned(), value.into().into_json());
+        pub fn control_treatment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ControlTreatmentName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -227,10 +261,12 @@ pub mod experiment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-experiment-onlineabconfigobject.html#cfn-evidently-experiment-onlineabconfigobject-treatmentweights)
         pub fn treatment_weights(
             mut self,
-            value: impl Into<crate::Value<Vec<TreatmentToWeight>>>,
+            value: impl crate::IntoValue<Vec<TreatmentToWeight>>,
         ) -> Self {
-            self.0
-                .insert("TreatmentWeights".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TreatmentWeights".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -256,9 +292,11 @@ pub mod experiment {
         /// `AnalysisCompleteTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-experiment-runningstatusobject.html#cfn-evidently-experiment-runningstatusobject-analysiscompletetime)
-        pub fn analysis_complete_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AnalysisCompleteTime".to_owned(), value.into().into_json());
+        pub fn analysis_complete_time(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AnalysisCompleteTime".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -267,25 +305,27 @@ pub mod experiment {
         /// Pattern: `^(CANCELLED|COMPLETED)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-experiment-runningstatusobject.html#cfn-evidently-experiment-runningstatusobject-desiredstate)
-        pub fn desired_state(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn desired_state(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DesiredState".to_owned(), value.into().into_json());
+                .insert("DesiredState".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Reason`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-experiment-runningstatusobject.html#cfn-evidently-experiment-runningstatusobject-reason)
-        pub fn reason(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Reason".to_owned(), value.into().into_json());
+        pub fn reason(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Reason".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Status`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-experiment-runningstatusobject.html#cfn-evidently-experiment-runningstatusobject-status)
-        pub fn status(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -305,12 +345,12 @@ pub mod experiment {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -330,17 +370,17 @@ pub mod experiment {
     impl TreatmentObject {
         /// A new `TreatmentObject` with its required properties.
         pub fn new(
-            feature: impl Into<crate::Value<String>>,
-            treatment_name: impl Into<crate::Value<String>>,
-            variation: impl Into<crate::Value<String>>,
+            feature: impl crate::IntoValue<String>,
+            treatment_name: impl crate::IntoValue<String>,
+            variation: impl crate::IntoValue<String>,
         ) -> Self {
             TreatmentObject(crate::typed::Properties::from_iter([
-                ("Feature".to_owned(), feature.into().into_json()),
+                ("Feature".to_owned(), feature.into_value().into_json()),
                 (
                     "TreatmentName".to_owned(),
-                    treatment_name.into().into_json(),
+                    treatment_name.into_value().into_json(),
                 ),
-                ("Variation".to_owned(), variation.into().into_json()),
+                ("Variation".to_owned(), variation.into_value().into_json()),
             ]))
         }
 
@@ -349,9 +389,9 @@ pub mod experiment {
         /// Length: 0 to 160.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-experiment-treatmentobject.html#cfn-evidently-experiment-treatmentobject-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -371,12 +411,15 @@ pub mod experiment {
     impl TreatmentToWeight {
         /// A new `TreatmentToWeight` with its required properties.
         pub fn new(
-            split_weight: impl Into<crate::Value<i64>>,
-            treatment: impl Into<crate::Value<String>>,
+            split_weight: impl crate::IntoValue<i64>,
+            treatment: impl crate::IntoValue<String>,
         ) -> Self {
             TreatmentToWeight(crate::typed::Properties::from_iter([
-                ("SplitWeight".to_owned(), split_weight.into().into_json()),
-                ("Treatment".to_owned(), treatment.into().into_json()),
+                (
+                    "SplitWeight".to_owned(),
+                    split_weight.into_value().into_json(),
+                ),
+                ("Treatment".to_owned(), treatment.into_value().into_json()),
             ]))
         }
     }
@@ -417,15 +460,15 @@ pub struct Feature(crate::Resource);
 impl Feature {
     /// A new `AWS::Evidently::Feature` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        project: impl Into<crate::Value<String>>,
-        variations: impl Into<crate::Value<Vec<feature::VariationObject>>>,
+        name: impl crate::IntoValue<String>,
+        project: impl crate::IntoValue<String>,
+        variations: impl crate::IntoValue<Vec<feature::VariationObject>>,
     ) -> Self {
         Feature(
             crate::Resource::new("AWS::Evidently::Feature")
-                .property("Name", name.into().into_json())
-                .property("Project", project.into().into_json())
-                .property("Variations", variations.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Project", project.into_value().into_json())
+                .property("Variations", variations.into_value().into_json()),
         )
     }
 
@@ -436,9 +479,9 @@ impl Feature {
     /// Pattern: `[-a-zA-Z0-9._]*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-feature.html#cfn-evidently-feature-defaultvariation)
-    pub fn default_variation(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_variation(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultVariation", value.into().into_json());
+            .set_property("DefaultVariation", value.into_value().into_json());
         self
     }
 
@@ -447,8 +490,9 @@ impl Feature {
     /// Length: 0 to 160.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-feature.html#cfn-evidently-feature-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -459,10 +503,10 @@ impl Feature {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-feature.html#cfn-evidently-feature-entityoverrides)
     pub fn entity_overrides(
         mut self,
-        value: impl Into<crate::Value<Vec<feature::EntityOverride>>>,
+        value: impl crate::IntoValue<Vec<feature::EntityOverride>>,
     ) -> Self {
         self.0
-            .set_property("EntityOverrides", value.into().into_json());
+            .set_property("EntityOverrides", value.into_value().into_json());
         self
     }
 
@@ -471,18 +515,18 @@ impl Feature {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-feature.html#cfn-evidently-feature-evaluationstrategy)
     pub fn evaluation_strategy(
         mut self,
-        value: impl Into<crate::Value<feature::EvaluationStrategy>>,
+        value: impl crate::IntoValue<feature::EvaluationStrategy>,
     ) -> Self {
         self.0
-            .set_property("EvaluationStrategy", value.into().into_json());
+            .set_property("EvaluationStrategy", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](feature::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-feature.html#cfn-evidently-feature-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<feature::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<feature::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -531,9 +575,9 @@ pub mod feature {
         /// `EntityId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-feature-entityoverride.html#cfn-evidently-feature-entityoverride-entityid)
-        pub fn entity_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn entity_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EntityId".to_owned(), value.into().into_json());
+                .insert("EntityId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -544,9 +588,9 @@ pub mod feature {
         /// Pattern: `[-a-zA-Z0-9._]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-feature-entityoverride.html#cfn-evidently-feature-entityoverride-variation)
-        pub fn variation(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn variation(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Variation".to_owned(), value.into().into_json());
+                .insert("Variation".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -566,12 +610,12 @@ pub mod feature {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -597,27 +641,27 @@ pub mod feature {
         /// `BooleanValue`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-feature-variationobject.html#cfn-evidently-feature-variationobject-booleanvalue)
-        pub fn boolean_value(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn boolean_value(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("BooleanValue".to_owned(), value.into().into_json());
+                .insert("BooleanValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DoubleValue`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-feature-variationobject.html#cfn-evidently-feature-variationobject-doublevalue)
-        pub fn double_value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn double_value(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("DoubleValue".to_owned(), value.into().into_json());
+                .insert("DoubleValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LongValue`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-feature-variationobject.html#cfn-evidently-feature-variationobject-longvalue)
-        pub fn long_value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn long_value(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("LongValue".to_owned(), value.into().into_json());
+                .insert("LongValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -626,9 +670,9 @@ pub mod feature {
         /// Length: 0 to 512.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-feature-variationobject.html#cfn-evidently-feature-variationobject-stringvalue)
-        pub fn string_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn string_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StringValue".to_owned(), value.into().into_json());
+                .insert("StringValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -639,9 +683,9 @@ pub mod feature {
         /// Pattern: `[-a-zA-Z0-9._]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-feature-variationobject.html#cfn-evidently-feature-variationobject-variationname)
-        pub fn variation_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn variation_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VariationName".to_owned(), value.into().into_json());
+                .insert("VariationName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -682,19 +726,19 @@ pub struct Launch(crate::Resource);
 impl Launch {
     /// A new `AWS::Evidently::Launch` with its required properties.
     pub fn new(
-        groups: impl Into<crate::Value<Vec<launch::LaunchGroupObject>>>,
-        name: impl Into<crate::Value<String>>,
-        project: impl Into<crate::Value<String>>,
-        scheduled_splits_config: impl Into<crate::Value<Vec<launch::StepConfig>>>,
+        groups: impl crate::IntoValue<Vec<launch::LaunchGroupObject>>,
+        name: impl crate::IntoValue<String>,
+        project: impl crate::IntoValue<String>,
+        scheduled_splits_config: impl crate::IntoValue<Vec<launch::StepConfig>>,
     ) -> Self {
         Launch(
             crate::Resource::new("AWS::Evidently::Launch")
-                .property("Groups", groups.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Project", project.into().into_json())
+                .property("Groups", groups.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Project", project.into_value().into_json())
                 .property(
                     "ScheduledSplitsConfig",
-                    scheduled_splits_config.into().into_json(),
+                    scheduled_splits_config.into_value().into_json(),
                 ),
         )
     }
@@ -704,8 +748,9 @@ impl Launch {
     /// Length: 0 to 160.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-launch.html#cfn-evidently-launch-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -714,10 +759,10 @@ impl Launch {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-launch.html#cfn-evidently-launch-executionstatus)
     pub fn execution_status(
         mut self,
-        value: impl Into<crate::Value<launch::ExecutionStatusObject>>,
+        value: impl crate::IntoValue<launch::ExecutionStatusObject>,
     ) -> Self {
         self.0
-            .set_property("ExecutionStatus", value.into().into_json());
+            .set_property("ExecutionStatus", value.into_value().into_json());
         self
     }
 
@@ -728,10 +773,10 @@ impl Launch {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-launch.html#cfn-evidently-launch-metricmonitors)
     pub fn metric_monitors(
         mut self,
-        value: impl Into<crate::Value<Vec<launch::MetricDefinitionObject>>>,
+        value: impl crate::IntoValue<Vec<launch::MetricDefinitionObject>>,
     ) -> Self {
         self.0
-            .set_property("MetricMonitors", value.into().into_json());
+            .set_property("MetricMonitors", value.into_value().into_json());
         self
     }
 
@@ -742,17 +787,17 @@ impl Launch {
     /// Pattern: `.*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-launch.html#cfn-evidently-launch-randomizationsalt)
-    pub fn randomization_salt(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn randomization_salt(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RandomizationSalt", value.into().into_json());
+            .set_property("RandomizationSalt", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](launch::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-launch.html#cfn-evidently-launch-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<launch::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<launch::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -794,27 +839,28 @@ pub mod launch {
 
     impl ExecutionStatusObject {
         /// A new `ExecutionStatusObject` with its required properties.
-        pub fn new(status: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(status: impl crate::IntoValue<String>) -> Self {
             ExecutionStatusObject(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
-                status.into().into_json(),
+                status.into_value().into_json(),
             )]))
         }
 
         /// `DesiredState`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-launch-executionstatusobject.html#cfn-evidently-launch-executionstatusobject-desiredstate)
-        pub fn desired_state(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn desired_state(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DesiredState".to_owned(), value.into().into_json());
+                .insert("DesiredState".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Reason`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-launch-executionstatusobject.html#cfn-evidently-launch-executionstatusobject-reason)
-        pub fn reason(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Reason".to_owned(), value.into().into_json());
+        pub fn reason(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Reason".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -834,12 +880,15 @@ pub mod launch {
     impl GroupToWeight {
         /// A new `GroupToWeight` with its required properties.
         pub fn new(
-            group_name: impl Into<crate::Value<String>>,
-            split_weight: impl Into<crate::Value<i64>>,
+            group_name: impl crate::IntoValue<String>,
+            split_weight: impl crate::IntoValue<i64>,
         ) -> Self {
             GroupToWeight(crate::typed::Properties::from_iter([
-                ("GroupName".to_owned(), group_name.into().into_json()),
-                ("SplitWeight".to_owned(), split_weight.into().into_json()),
+                ("GroupName".to_owned(), group_name.into_value().into_json()),
+                (
+                    "SplitWeight".to_owned(),
+                    split_weight.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -859,14 +908,14 @@ pub mod launch {
     impl LaunchGroupObject {
         /// A new `LaunchGroupObject` with its required properties.
         pub fn new(
-            feature: impl Into<crate::Value<String>>,
-            group_name: impl Into<crate::Value<String>>,
-            variation: impl Into<crate::Value<String>>,
+            feature: impl crate::IntoValue<String>,
+            group_name: impl crate::IntoValue<String>,
+            variation: impl crate::IntoValue<String>,
         ) -> Self {
             LaunchGroupObject(crate::typed::Properties::from_iter([
-                ("Feature".to_owned(), feature.into().into_json()),
-                ("GroupName".to_owned(), group_name.into().into_json()),
-                ("Variation".to_owned(), variation.into().into_json()),
+                ("Feature".to_owned(), feature.into_value().into_json()),
+                ("GroupName".to_owned(), group_name.into_value().into_json()),
+                ("Variation".to_owned(), variation.into_value().into_json()),
             ]))
         }
 
@@ -875,9 +924,9 @@ pub mod launch {
         /// Length: 0 to 160.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-launch-launchgroupobject.html#cfn-evidently-launch-launchgroupobject-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -897,23 +946,29 @@ pub mod launch {
     impl MetricDefinitionObject {
         /// A new `MetricDefinitionObject` with its required properties.
         pub fn new(
-            entity_id_key: impl Into<crate::Value<String>>,
-            metric_name: impl Into<crate::Value<String>>,
-            value_key: impl Into<crate::Value<String>>,
+            entity_id_key: impl crate::IntoValue<String>,
+            metric_name: impl crate::IntoValue<String>,
+            value_key: impl crate::IntoValue<String>,
         ) -> Self {
             MetricDefinitionObject(crate::typed::Properties::from_iter([
-                ("EntityIdKey".to_owned(), entity_id_key.into().into_json()),
-                ("MetricName".to_owned(), metric_name.into().into_json()),
-                ("ValueKey".to_owned(), value_key.into().into_json()),
+                (
+                    "EntityIdKey".to_owned(),
+                    entity_id_key.into_value().into_json(),
+                ),
+                (
+                    "MetricName".to_owned(),
+                    metric_name.into_value().into_json(),
+                ),
+                ("ValueKey".to_owned(), value_key.into_value().into_json()),
             ]))
         }
 
         /// `EventPattern`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-launch-metricdefinitionobject.html#cfn-evidently-launch-metricdefinitionobject-eventpattern)
-        pub fn event_pattern(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn event_pattern(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EventPattern".to_owned(), value.into().into_json());
+                .insert("EventPattern".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -924,9 +979,9 @@ pub mod launch {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-launch-metricdefinitionobject.html#cfn-evidently-launch-metricdefinitionobject-unitlabel)
-        pub fn unit_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn unit_label(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UnitLabel".to_owned(), value.into().into_json());
+                .insert("UnitLabel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -946,17 +1001,17 @@ pub mod launch {
     impl SegmentOverride {
         /// A new `SegmentOverride` with its required properties.
         pub fn new(
-            evaluation_order: impl Into<crate::Value<i64>>,
-            segment: impl Into<crate::Value<String>>,
-            weights: impl Into<crate::Value<Vec<GroupToWeight>>>,
+            evaluation_order: impl crate::IntoValue<i64>,
+            segment: impl crate::IntoValue<String>,
+            weights: impl crate::IntoValue<Vec<GroupToWeight>>,
         ) -> Self {
             SegmentOverride(crate::typed::Properties::from_iter([
                 (
                     "EvaluationOrder".to_owned(),
-                    evaluation_order.into().into_json(),
+                    evaluation_order.into_value().into_json(),
                 ),
-                ("Segment".to_owned(), segment.into().into_json()),
-                ("Weights".to_owned(), weights.into().into_json()),
+                ("Segment".to_owned(), segment.into_value().into_json()),
+                ("Weights".to_owned(), weights.into_value().into_json()),
             ]))
         }
     }
@@ -976,12 +1031,15 @@ pub mod launch {
     impl StepConfig {
         /// A new `StepConfig` with its required properties.
         pub fn new(
-            group_weights: impl Into<crate::Value<Vec<GroupToWeight>>>,
-            start_time: impl Into<crate::Value<String>>,
+            group_weights: impl crate::IntoValue<Vec<GroupToWeight>>,
+            start_time: impl crate::IntoValue<String>,
         ) -> Self {
             StepConfig(crate::typed::Properties::from_iter([
-                ("GroupWeights".to_owned(), group_weights.into().into_json()),
-                ("StartTime".to_owned(), start_time.into().into_json()),
+                (
+                    "GroupWeights".to_owned(),
+                    group_weights.into_value().into_json(),
+                ),
+                ("StartTime".to_owned(), start_time.into_value().into_json()),
             ]))
         }
 
@@ -990,10 +1048,12 @@ pub mod launch {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-launch-stepconfig.html#cfn-evidently-launch-stepconfig-segmentoverrides)
         pub fn segment_overrides(
             mut self,
-            value: impl Into<crate::Value<Vec<SegmentOverride>>>,
+            value: impl crate::IntoValue<Vec<SegmentOverride>>,
         ) -> Self {
-            self.0
-                .insert("SegmentOverrides".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SegmentOverrides".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1013,12 +1073,12 @@ pub mod launch {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1040,10 +1100,10 @@ pub struct Project(crate::Resource);
 
 impl Project {
     /// A new `AWS::Evidently::Project` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Project(
             crate::Resource::new("AWS::Evidently::Project")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1052,10 +1112,10 @@ impl Project {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-project.html#cfn-evidently-project-appconfigresource)
     pub fn app_config_resource(
         mut self,
-        value: impl Into<crate::Value<project::AppConfigResourceObject>>,
+        value: impl crate::IntoValue<project::AppConfigResourceObject>,
     ) -> Self {
         self.0
-            .set_property("AppConfigResource", value.into().into_json());
+            .set_property("AppConfigResource", value.into_value().into_json());
         self
     }
 
@@ -1064,10 +1124,10 @@ impl Project {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-project.html#cfn-evidently-project-datadelivery)
     pub fn data_delivery(
         mut self,
-        value: impl Into<crate::Value<project::DataDeliveryObject>>,
+        value: impl crate::IntoValue<project::DataDeliveryObject>,
     ) -> Self {
         self.0
-            .set_property("DataDelivery", value.into().into_json());
+            .set_property("DataDelivery", value.into_value().into_json());
         self
     }
 
@@ -1076,16 +1136,17 @@ impl Project {
     /// Length: 0 to 160.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-project.html#cfn-evidently-project-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](project::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-project.html#cfn-evidently-project-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<project::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<project::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1128,17 +1189,17 @@ pub mod project {
     impl AppConfigResourceObject {
         /// A new `AppConfigResourceObject` with its required properties.
         pub fn new(
-            application_id: impl Into<crate::Value<String>>,
-            environment_id: impl Into<crate::Value<String>>,
+            application_id: impl crate::IntoValue<String>,
+            environment_id: impl crate::IntoValue<String>,
         ) -> Self {
             AppConfigResourceObject(crate::typed::Properties::from_iter([
                 (
                     "ApplicationId".to_owned(),
-                    application_id.into().into_json(),
+                    application_id.into_value().into_json(),
                 ),
                 (
                     "EnvironmentId".to_owned(),
-                    environment_id.into().into_json(),
+                    environment_id.into_value().into_json(),
                 ),
             ]))
         }
@@ -1169,17 +1230,18 @@ pub mod project {
         /// Pattern: `^[-a-zA-Z0-9._/]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-project-datadeliveryobject.html#cfn-evidently-project-datadeliveryobject-loggroup)
-        pub fn log_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroup".to_owned(), value.into().into_json());
+                .insert("LogGroup".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3`: [`S3Destination`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-project-datadeliveryobject.html#cfn-evidently-project-datadeliveryobject-s3)
-        pub fn s3(mut self, value: impl Into<crate::Value<S3Destination>>) -> Self {
-            self.0.insert("S3".to_owned(), value.into().into_json());
+        pub fn s3(mut self, value: impl crate::IntoValue<S3Destination>) -> Self {
+            self.0
+                .insert("S3".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1198,10 +1260,10 @@ pub mod project {
 
     impl S3Destination {
         /// A new `S3Destination` with its required properties.
-        pub fn new(bucket_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket_name: impl crate::IntoValue<String>) -> Self {
             S3Destination(crate::typed::Properties::from_iter([(
                 "BucketName".to_owned(),
-                bucket_name.into().into_json(),
+                bucket_name.into_value().into_json(),
             )]))
         }
 
@@ -1212,8 +1274,9 @@ pub mod project {
         /// Pattern: `^[-a-zA-Z0-9!_.*'()/]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evidently-project-s3destination.html#cfn-evidently-project-s3destination-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1233,12 +1296,12 @@ pub mod project {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1260,10 +1323,10 @@ pub struct Segment(crate::Resource);
 
 impl Segment {
     /// A new `AWS::Evidently::Segment` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Segment(
             crate::Resource::new("AWS::Evidently::Segment")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1272,8 +1335,9 @@ impl Segment {
     /// Length: 0 to 160.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-segment.html#cfn-evidently-segment-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1282,23 +1346,29 @@ impl Segment {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-segment.html#cfn-evidently-segment-pattern)
-    pub fn pattern(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Pattern", value.into().into_json());
+    pub fn pattern(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Pattern", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](segment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evidently-segment.html#cfn-evidently-segment-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<segment::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<segment::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Segment {
     const TYPE_NAME: &'static str = "AWS::Evidently::Segment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -1334,12 +1404,12 @@ pub mod segment {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::EVS::Environment"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::EVS::Environment",
+    <Environment as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::EVS::Environment`.
 ///
 /// Required properties, the arguments of [`Environment::new`]: `ConnectivityInfo`, `LicenseInfo`, `ServiceAccessSubnetId`, `SiteId`, `TermsAccepted`, `VcfHostnames`, `VcfVersion`, `VpcId`.
@@ -17,28 +23,31 @@ impl Environment {
     /// A new `AWS::EVS::Environment` with its required properties.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        connectivity_info: impl Into<crate::Value<environment::ConnectivityInfo>>,
-        license_info: impl Into<crate::Value<environment::LicenseInfo>>,
-        service_access_subnet_id: impl Into<crate::Value<String>>,
-        site_id: impl Into<crate::Value<String>>,
-        terms_accepted: impl Into<crate::Value<bool>>,
-        vcf_hostnames: impl Into<crate::Value<environment::VcfHostnames>>,
-        vcf_version: impl Into<crate::Value<environment::VcfVersion>>,
-        vpc_id: impl Into<crate::Value<String>>,
+        connectivity_info: impl crate::IntoValue<environment::ConnectivityInfo>,
+        license_info: impl crate::IntoValue<environment::LicenseInfo>,
+        service_access_subnet_id: impl crate::IntoValue<String>,
+        site_id: impl crate::IntoValue<String>,
+        terms_accepted: impl crate::IntoValue<bool>,
+        vcf_hostnames: impl crate::IntoValue<environment::VcfHostnames>,
+        vcf_version: impl crate::IntoValue<environment::VcfVersion>,
+        vpc_id: impl crate::IntoValue<String>,
     ) -> Self {
         Environment(
             crate::Resource::new("AWS::EVS::Environment")
-                .property("ConnectivityInfo", connectivity_info.into().into_json())
-                .property("LicenseInfo", license_info.into().into_json())
+                .property(
+                    "ConnectivityInfo",
+                    connectivity_info.into_value().into_json(),
+                )
+                .property("LicenseInfo", license_info.into_value().into_json())
                 .property(
                     "ServiceAccessSubnetId",
-                    service_access_subnet_id.into().into_json(),
+                    service_access_subnet_id.into_value().into_json(),
                 )
-                .property("SiteId", site_id.into().into_json())
-                .property("TermsAccepted", terms_accepted.into().into_json())
-                .property("VcfHostnames", vcf_hostnames.into().into_json())
-                .property("VcfVersion", vcf_version.into().into_json())
-                .property("VpcId", vpc_id.into().into_json()),
+                .property("SiteId", site_id.into_value().into_json())
+                .property("TermsAccepted", terms_accepted.into_value().into_json())
+                .property("VcfHostnames", vcf_hostnames.into_value().into_json())
+                .property("VcfVersion", vcf_version.into_value().into_json())
+                .property("VpcId", vpc_id.into_value().into_json()),
         )
     }
 
@@ -49,9 +58,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evs-environment.html#cfn-evs-environment-environmentname)
-    pub fn environment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn environment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EnvironmentName", value.into().into_json());
+            .set_property("EnvironmentName", value.into_value().into_json());
         self
     }
 
@@ -62,9 +71,9 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evs-environment.html#cfn-evs-environment-hosts)
     pub fn hosts(
         mut self,
-        value: impl Into<crate::Value<Vec<environment::HostInfoForCreate>>>,
+        value: impl crate::IntoValue<Vec<environment::HostInfoForCreate>>,
     ) -> Self {
-        self.0.set_property("Hosts", value.into().into_json());
+        self.0.set_property("Hosts", value.into_value().into_json());
         self
     }
 
@@ -73,10 +82,10 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evs-environment.html#cfn-evs-environment-initialvlans)
     pub fn initial_vlans(
         mut self,
-        value: impl Into<crate::Value<environment::InitialVlans>>,
+        value: impl crate::IntoValue<environment::InitialVlans>,
     ) -> Self {
         self.0
-            .set_property("InitialVlans", value.into().into_json());
+            .set_property("InitialVlans", value.into_value().into_json());
         self
     }
 
@@ -85,8 +94,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evs-environment.html#cfn-evs-environment-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -97,25 +107,32 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evs-environment.html#cfn-evs-environment-serviceaccesssecuritygroups)
     pub fn service_access_security_groups(
         mut self,
-        value: impl Into<crate::Value<environment::ServiceAccessSecurityGroups>>,
+        value: impl crate::IntoValue<environment::ServiceAccessSecurityGroups>,
     ) -> Self {
-        self.0
-            .set_property("ServiceAccessSecurityGroups", value.into().into_json());
+        self.0.set_property(
+            "ServiceAccessSecurityGroups",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Tags`: list of [`Tag`](environment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-evs-environment.html#cfn-evs-environment-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<environment::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<environment::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Environment {
     const TYPE_NAME: &'static str = "AWS::EVS::Environment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ConnectivityInfo",
         "EnvironmentName",
@@ -197,10 +214,10 @@ pub mod environment {
 
     impl ConnectivityInfo {
         /// A new `ConnectivityInfo` with its required properties.
-        pub fn new(private_route_server_peerings: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(private_route_server_peerings: impl crate::IntoValue<Vec<String>>) -> Self {
             ConnectivityInfo(crate::typed::Properties::from_iter([(
                 "PrivateRouteServerPeerings".to_owned(),
-                private_route_server_peerings.into().into_json(),
+                private_route_server_peerings.into_value().into_json(),
             )]))
         }
     }
@@ -220,14 +237,17 @@ pub mod environment {
     impl HostInfoForCreate {
         /// A new `HostInfoForCreate` with its required properties.
         pub fn new(
-            host_name: impl Into<crate::Value<String>>,
-            instance_type: impl Into<crate::Value<InstanceType>>,
-            key_name: impl Into<crate::Value<String>>,
+            host_name: impl crate::IntoValue<String>,
+            instance_type: impl crate::IntoValue<InstanceType>,
+            key_name: impl crate::IntoValue<String>,
         ) -> Self {
             HostInfoForCreate(crate::typed::Properties::from_iter([
-                ("HostName".to_owned(), host_name.into().into_json()),
-                ("InstanceType".to_owned(), instance_type.into().into_json()),
-                ("KeyName".to_owned(), key_name.into().into_json()),
+                ("HostName".to_owned(), host_name.into_value().into_json()),
+                (
+                    "InstanceType".to_owned(),
+                    instance_type.into_value().into_json(),
+                ),
+                ("KeyName".to_owned(), key_name.into_value().into_json()),
             ]))
         }
 
@@ -238,9 +258,9 @@ pub mod environment {
         /// Pattern: `^h-[a-f0-9]{8}([a-f0-9]{9})?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evs-environment-hostinfoforcreate.html#cfn-evs-environment-hostinfoforcreate-dedicatedhostid)
-        pub fn dedicated_host_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn dedicated_host_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DedicatedHostId".to_owned(), value.into().into_json());
+                .insert("DedicatedHostId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -251,9 +271,11 @@ pub mod environment {
         /// Pattern: `^pg-[a-f0-9]{8}([a-f0-9]{9})?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evs-environment-hostinfoforcreate.html#cfn-evs-environment-hostinfoforcreate-placementgroupid)
-        pub fn placement_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PlacementGroupId".to_owned(), value.into().into_json());
+        pub fn placement_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PlacementGroupId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -272,10 +294,10 @@ pub mod environment {
 
     impl InitialVlanInfo {
         /// A new `InitialVlanInfo` with its required properties.
-        pub fn new(cidr: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(cidr: impl crate::IntoValue<String>) -> Self {
             InitialVlanInfo(crate::typed::Properties::from_iter([(
                 "Cidr".to_owned(),
-                cidr.into().into_json(),
+                cidr.into_value().into_json(),
             )]))
         }
     }
@@ -296,36 +318,39 @@ pub mod environment {
         /// A new `InitialVlans` with its required properties.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            edge_v_tep: impl Into<crate::Value<InitialVlanInfo>>,
-            expansion_vlan1: impl Into<crate::Value<InitialVlanInfo>>,
-            expansion_vlan2: impl Into<crate::Value<InitialVlanInfo>>,
-            hcx: impl Into<crate::Value<InitialVlanInfo>>,
-            nsx_up_link: impl Into<crate::Value<InitialVlanInfo>>,
-            v_motion: impl Into<crate::Value<InitialVlanInfo>>,
-            v_san: impl Into<crate::Value<InitialVlanInfo>>,
-            v_tep: impl Into<crate::Value<InitialVlanInfo>>,
-            vm_management: impl Into<crate::Value<InitialVlanInfo>>,
-            vmk_management: impl Into<crate::Value<InitialVlanInfo>>,
+            edge_v_tep: impl crate::IntoValue<InitialVlanInfo>,
+            expansion_vlan1: impl crate::IntoValue<InitialVlanInfo>,
+            expansion_vlan2: impl crate::IntoValue<InitialVlanInfo>,
+            hcx: impl crate::IntoValue<InitialVlanInfo>,
+            nsx_up_link: impl crate::IntoValue<InitialVlanInfo>,
+            v_motion: impl crate::IntoValue<InitialVlanInfo>,
+            v_san: impl crate::IntoValue<InitialVlanInfo>,
+            v_tep: impl crate::IntoValue<InitialVlanInfo>,
+            vm_management: impl crate::IntoValue<InitialVlanInfo>,
+            vmk_management: impl crate::IntoValue<InitialVlanInfo>,
         ) -> Self {
             InitialVlans(crate::typed::Properties::from_iter([
-                ("EdgeVTep".to_owned(), edge_v_tep.into().into_json()),
+                ("EdgeVTep".to_owned(), edge_v_tep.into_value().into_json()),
                 (
                     "ExpansionVlan1".to_owned(),
-                    expansion_vlan1.into().into_json(),
+                    expansion_vlan1.into_value().into_json(),
                 ),
                 (
                     "ExpansionVlan2".to_owned(),
-                    expansion_vlan2.into().into_json(),
+                    expansion_vlan2.into_value().into_json(),
                 ),
-                ("Hcx".to_owned(), hcx.into().into_json()),
-                ("NsxUpLink".to_owned(), nsx_up_link.into().into_json()),
-                ("VMotion".to_owned(), v_motion.into().into_json()),
-                ("VSan".to_owned(), v_san.into().into_json()),
-                ("VTep".to_owned(), v_tep.into().into_json()),
-                ("VmManagement".to_owned(), vm_management.into().into_json()),
+                ("Hcx".to_owned(), hcx.into_value().into_json()),
+                ("NsxUpLink".to_owned(), nsx_up_link.into_value().into_json()),
+                ("VMotion".to_owned(), v_motion.into_value().into_json()),
+                ("VSan".to_owned(), v_san.into_value().into_json()),
+                ("VTep".to_owned(), v_tep.into_value().into_json()),
+                (
+                    "VmManagement".to_owned(),
+                    vm_management.into_value().into_json(),
+                ),
                 (
                     "VmkManagement".to_owned(),
-                    vmk_management.into().into_json(),
+                    vmk_management.into_value().into_json(),
                 ),
             ]))
         }
@@ -333,18 +358,18 @@ pub mod environment {
         /// `HcxNetworkAclId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evs-environment-initialvlans.html#cfn-evs-environment-initialvlans-hcxnetworkaclid)
-        pub fn hcx_network_acl_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn hcx_network_acl_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HcxNetworkAclId".to_owned(), value.into().into_json());
+                .insert("HcxNetworkAclId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsHcxPublic`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evs-environment-initialvlans.html#cfn-evs-environment-initialvlans-ishcxpublic)
-        pub fn is_hcx_public(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_hcx_public(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsHcxPublic".to_owned(), value.into().into_json());
+                .insert("IsHcxPublic".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -364,12 +389,15 @@ pub mod environment {
     impl LicenseInfo {
         /// A new `LicenseInfo` with its required properties.
         pub fn new(
-            solution_key: impl Into<crate::Value<String>>,
-            vsan_key: impl Into<crate::Value<String>>,
+            solution_key: impl crate::IntoValue<String>,
+            vsan_key: impl crate::IntoValue<String>,
         ) -> Self {
             LicenseInfo(crate::typed::Properties::from_iter([
-                ("SolutionKey".to_owned(), solution_key.into().into_json()),
-                ("VsanKey".to_owned(), vsan_key.into().into_json()),
+                (
+                    "SolutionKey".to_owned(),
+                    solution_key.into_value().into_json(),
+                ),
+                ("VsanKey".to_owned(), vsan_key.into_value().into_json()),
             ]))
         }
     }
@@ -397,9 +425,9 @@ pub mod environment {
         /// Items: at most 2.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-evs-environment-serviceaccesssecuritygroups.html#cfn-evs-environment-serviceaccesssecuritygroups-securitygroups)
-        pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SecurityGroups".to_owned(), value.into().into_json());
+                .insert("SecurityGroups".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -419,12 +447,12 @@ pub mod environment {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -445,26 +473,41 @@ pub mod environment {
         /// A new `VcfHostnames` with its required properties.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            cloud_builder: impl Into<crate::Value<String>>,
-            nsx: impl Into<crate::Value<String>>,
-            nsx_edge1: impl Into<crate::Value<String>>,
-            nsx_edge2: impl Into<crate::Value<String>>,
-            nsx_manager1: impl Into<crate::Value<String>>,
-            nsx_manager2: impl Into<crate::Value<String>>,
-            nsx_manager3: impl Into<crate::Value<String>>,
-            sddc_manager: impl Into<crate::Value<String>>,
-            v_center: impl Into<crate::Value<String>>,
+            cloud_builder: impl crate::IntoValue<String>,
+            nsx: impl crate::IntoValue<String>,
+            nsx_edge1: impl crate::IntoValue<String>,
+            nsx_edge2: impl crate::IntoValue<String>,
+            nsx_manager1: impl crate::IntoValue<String>,
+            nsx_manager2: impl crate::IntoValue<String>,
+            nsx_manager3: impl crate::IntoValue<String>,
+            sddc_manager: impl crate::IntoValue<String>,
+            v_center: impl crate::IntoValue<String>,
         ) -> Self {
             VcfHostnames(crate::typed::Properties::from_iter([
-                ("CloudBuilder".to_owned(), cloud_builder.into().into_json()),
-                ("Nsx".to_owned(), nsx.into().into_json()),
-                ("NsxEdge1".to_owned(), nsx_edge1.into().into_json()),
-                ("NsxEdge2".to_owned(), nsx_edge2.into().into_json()),
-                ("NsxManager1".to_owned(), nsx_manager1.into().into_json()),
-                ("NsxManager2".to_owned(), nsx_manager2.into().into_json()),
-                ("NsxManager3".to_owned(), nsx_manager3.into().into_json()),
-                ("SddcManager".to_owned(), sddc_manager.into().into_json()),
-                ("VCenter".to_owned(), v_center.into().into_json()),
+                (
+                    "CloudBuilder".to_owned(),
+                    cloud_builder.into_value().into_json(),
+                ),
+                ("Nsx".to_owned(), nsx.into_value().into_json()),
+                ("NsxEdge1".to_owned(), nsx_edge1.into_value().into_json()),
+                ("NsxEdge2".to_owned(), nsx_edge2.into_value().into_json()),
+                (
+                    "NsxManager1".to_owned(),
+                    nsx_manager1.into_value().into_json(),
+                ),
+                (
+                    "NsxManager2".to_owned(),
+                    nsx_manager2.into_value().into_json(),
+                ),
+                (
+                    "NsxManager3".to_owned(),
+                    nsx_manager3.into_value().into_json(),
+                ),
+                (
+                    "SddcManager".to_owned(),
+                    sddc_manager.into_value().into_json(),
+                ),
+                ("VCenter".to_owned(), v_center.into_value().into_json()),
             ]))
         }
     }

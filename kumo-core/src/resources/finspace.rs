@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::FinSpace::Environment"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::FinSpace::Environment",
+    <Environment as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::FinSpace::Environment`.
 ///
 /// Required properties, the arguments of [`Environment::new`]: `Name`.
@@ -15,10 +21,10 @@ pub struct Environment(crate::Resource);
 
 impl Environment {
     /// A new `AWS::FinSpace::Environment` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Environment(
             crate::Resource::new("AWS::FinSpace::Environment")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -27,8 +33,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-finspace-environment.html#cfn-finspace-environment-databundles)
-    pub fn data_bundles(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("DataBundles", value.into().into_json());
+    pub fn data_bundles(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("DataBundles", value.into_value().into_json());
         self
     }
 
@@ -37,8 +44,9 @@ impl Environment {
     /// Pattern: `^[a-zA-Z0-9. ]{1,1000}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-finspace-environment.html#cfn-finspace-environment-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -47,10 +55,10 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-finspace-environment.html#cfn-finspace-environment-federationmode)
     pub fn federation_mode(
         mut self,
-        value: impl Into<crate::Value<environment::FederationMode>>,
+        value: impl crate::IntoValue<environment::FederationMode>,
     ) -> Self {
         self.0
-            .set_property("FederationMode", value.into().into_json());
+            .set_property("FederationMode", value.into_value().into_json());
         self
     }
 
@@ -61,10 +69,10 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-finspace-environment.html#cfn-finspace-environment-federationparameters)
     pub fn federation_parameters(
         mut self,
-        value: impl Into<crate::Value<environment::FederationParameters>>,
+        value: impl crate::IntoValue<environment::FederationParameters>,
     ) -> Self {
         self.0
-            .set_property("FederationParameters", value.into().into_json());
+            .set_property("FederationParameters", value.into_value().into_json());
         self
     }
 
@@ -75,8 +83,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-finspace-environment.html#cfn-finspace-environment-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -87,10 +96,10 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-finspace-environment.html#cfn-finspace-environment-superuserparameters)
     pub fn superuser_parameters(
         mut self,
-        value: impl Into<crate::Value<environment::SuperuserParameters>>,
+        value: impl crate::IntoValue<environment::SuperuserParameters>,
     ) -> Self {
         self.0
-            .set_property("SuperuserParameters", value.into().into_json());
+            .set_property("SuperuserParameters", value.into_value().into_json());
         self
     }
 
@@ -99,15 +108,20 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-finspace-environment.html#cfn-finspace-environment-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<environment::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<environment::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Environment {
     const TYPE_NAME: &'static str = "AWS::FinSpace::Environment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "DataBundles",
         "FederationParameters",
@@ -187,8 +201,9 @@ pub mod environment {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-finspace-environment-attributemap.html#cfn-finspace-environment-attributemap-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -197,8 +212,9 @@ pub mod environment {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-finspace-environment-attributemap.html#cfn-finspace-environment-attributemap-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -226,10 +242,10 @@ pub mod environment {
         /// Pattern: `^https?://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]{1,1000}`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-finspace-environment-federationparameters.html#cfn-finspace-environment-federationparameters-applicationcallbackurl)
-        pub fn application_call_back_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn application_call_back_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ApplicationCallBackURL".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -237,9 +253,9 @@ pub mod environment {
         /// `AttributeMap`: list of [`AttributeMap`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-finspace-environment-federationparameters.html#cfn-finspace-environment-federationparameters-attributemap)
-        pub fn attribute_map(mut self, value: impl Into<crate::Value<Vec<AttributeMap>>>) -> Self {
+        pub fn attribute_map(mut self, value: impl crate::IntoValue<Vec<AttributeMap>>) -> Self {
             self.0
-                .insert("AttributeMap".to_owned(), value.into().into_json());
+                .insert("AttributeMap".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -250,10 +266,10 @@ pub mod environment {
         /// Pattern: `[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-finspace-environment-federationparameters.html#cfn-finspace-environment-federationparameters-federationprovidername)
-        pub fn federation_provider_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn federation_provider_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "FederationProviderName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -265,9 +281,9 @@ pub mod environment {
         /// Pattern: `^[A-Za-z0-9._\-:\/#\+]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-finspace-environment-federationparameters.html#cfn-finspace-environment-federationparameters-federationurn)
-        pub fn federation_urn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn federation_urn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FederationURN".to_owned(), value.into().into_json());
+                .insert("FederationURN".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -278,9 +294,11 @@ pub mod environment {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-finspace-environment-federationparameters.html#cfn-finspace-environment-federationparameters-samlmetadatadocument)
-        pub fn saml_metadata_document(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SamlMetadataDocument".to_owned(), value.into().into_json());
+        pub fn saml_metadata_document(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SamlMetadataDocument".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -289,9 +307,9 @@ pub mod environment {
         /// Pattern: `^https?://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]{1,1000}`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-finspace-environment-federationparameters.html#cfn-finspace-environment-federationparameters-samlmetadataurl)
-        pub fn saml_metadata_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn saml_metadata_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SamlMetadataURL".to_owned(), value.into().into_json());
+                .insert("SamlMetadataURL".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -321,9 +339,9 @@ pub mod environment {
         /// Pattern: `[A-Z0-9a-z._%+-]+@[A-Za-z0-9.-]+[.]+[A-Za-z]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-finspace-environment-superuserparameters.html#cfn-finspace-environment-superuserparameters-emailaddress)
-        pub fn email_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn email_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EmailAddress".to_owned(), value.into().into_json());
+                .insert("EmailAddress".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -334,9 +352,9 @@ pub mod environment {
         /// Pattern: `^[a-zA-Z0-9]{1,50}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-finspace-environment-superuserparameters.html#cfn-finspace-environment-superuserparameters-firstname)
-        pub fn first_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn first_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FirstName".to_owned(), value.into().into_json());
+                .insert("FirstName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -347,9 +365,9 @@ pub mod environment {
         /// Pattern: `^[a-zA-Z0-9]{1,50}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-finspace-environment-superuserparameters.html#cfn-finspace-environment-superuserparameters-lastname)
-        pub fn last_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn last_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LastName".to_owned(), value.into().into_json());
+                .insert("LastName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -369,12 +387,12 @@ pub mod environment {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::FIS::TargetAccountConfiguration",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::FIS::ExperimentTemplate",
+        <ExperimentTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::FIS::TargetAccountConfiguration",
+        <TargetAccountConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::FIS::ExperimentTemplate`.
 ///
 /// Required properties, the arguments of [`ExperimentTemplate::new`]: `Description`, `RoleArn`, `StopConditions`, `Targets`.
@@ -19,23 +31,21 @@ pub struct ExperimentTemplate(crate::Resource);
 impl ExperimentTemplate {
     /// A new `AWS::FIS::ExperimentTemplate` with its required properties.
     pub fn new(
-        description: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
-        stop_conditions: impl Into<
-            crate::Value<Vec<experiment_template::ExperimentTemplateStopCondition>>,
+        description: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
+        stop_conditions: impl crate::IntoValue<
+            Vec<experiment_template::ExperimentTemplateStopCondition>,
         >,
-        targets: impl Into<
-            crate::Value<
-                ::std::collections::BTreeMap<String, experiment_template::ExperimentTemplateTarget>,
-            >,
+        targets: impl crate::IntoValue<
+            ::std::collections::BTreeMap<String, experiment_template::ExperimentTemplateTarget>,
         >,
     ) -> Self {
         ExperimentTemplate(
             crate::Resource::new("AWS::FIS::ExperimentTemplate")
-                .property("Description", description.into().into_json())
-                .property("RoleArn", role_arn.into().into_json())
-                .property("StopConditions", stop_conditions.into().into_json())
-                .property("Targets", targets.into().into_json()),
+                .property("Description", description.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json())
+                .property("StopConditions", stop_conditions.into_value().into_json())
+                .property("Targets", targets.into_value().into_json()),
         )
     }
 
@@ -44,13 +54,12 @@ impl ExperimentTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fis-experimenttemplate.html#cfn-fis-experimenttemplate-actions)
     pub fn actions(
         mut self,
-        value: impl Into<
-            crate::Value<
-                ::std::collections::BTreeMap<String, experiment_template::ExperimentTemplateAction>,
-            >,
+        value: impl crate::IntoValue<
+            ::std::collections::BTreeMap<String, experiment_template::ExperimentTemplateAction>,
         >,
     ) -> Self {
-        self.0.set_property("Actions", value.into().into_json());
+        self.0
+            .set_property("Actions", value.into_value().into_json());
         self
     }
 
@@ -59,10 +68,10 @@ impl ExperimentTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fis-experimenttemplate.html#cfn-fis-experimenttemplate-experimentoptions)
     pub fn experiment_options(
         mut self,
-        value: impl Into<crate::Value<experiment_template::ExperimentTemplateExperimentOptions>>,
+        value: impl crate::IntoValue<experiment_template::ExperimentTemplateExperimentOptions>,
     ) -> Self {
         self.0
-            .set_property("ExperimentOptions", value.into().into_json());
+            .set_property("ExperimentOptions", value.into_value().into_json());
         self
     }
 
@@ -71,12 +80,14 @@ impl ExperimentTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fis-experimenttemplate.html#cfn-fis-experimenttemplate-experimentreportconfiguration)
     pub fn experiment_report_configuration(
         mut self,
-        value: impl Into<
-            crate::Value<experiment_template::ExperimentTemplateExperimentReportConfiguration>,
+        value: impl crate::IntoValue<
+            experiment_template::ExperimentTemplateExperimentReportConfiguration,
         >,
     ) -> Self {
-        self.0
-            .set_property("ExperimentReportConfiguration", value.into().into_json());
+        self.0.set_property(
+            "ExperimentReportConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -85,10 +96,10 @@ impl ExperimentTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fis-experimenttemplate.html#cfn-fis-experimenttemplate-logconfiguration)
     pub fn log_configuration(
         mut self,
-        value: impl Into<crate::Value<experiment_template::ExperimentTemplateLogConfiguration>>,
+        value: impl crate::IntoValue<experiment_template::ExperimentTemplateLogConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LogConfiguration", value.into().into_json());
+            .set_property("LogConfiguration", value.into_value().into_json());
         self
     }
 
@@ -97,9 +108,9 @@ impl ExperimentTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fis-experimenttemplate.html#cfn-fis-experimenttemplate-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -141,10 +152,10 @@ pub mod experiment_template {
 
     impl CloudWatchDashboard {
         /// A new `CloudWatchDashboard` with its required properties.
-        pub fn new(dashboard_identifier: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(dashboard_identifier: impl crate::IntoValue<String>) -> Self {
             CloudWatchDashboard(crate::typed::Properties::from_iter([(
                 "DashboardIdentifier".to_owned(),
-                dashboard_identifier.into().into_json(),
+                dashboard_identifier.into_value().into_json(),
             )]))
         }
     }
@@ -163,10 +174,10 @@ pub mod experiment_template {
 
     impl CloudWatchLogsConfiguration {
         /// A new `CloudWatchLogsConfiguration` with its required properties.
-        pub fn new(log_group_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(log_group_arn: impl crate::IntoValue<String>) -> Self {
             CloudWatchLogsConfiguration(crate::typed::Properties::from_iter([(
                 "LogGroupArn".to_owned(),
-                log_group_arn.into().into_json(),
+                log_group_arn.into_value().into_json(),
             )]))
         }
     }
@@ -194,10 +205,12 @@ pub mod experiment_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-datasources.html#cfn-fis-experimenttemplate-datasources-cloudwatchdashboards)
         pub fn cloud_watch_dashboards(
             mut self,
-            value: impl Into<crate::Value<Vec<CloudWatchDashboard>>>,
+            value: impl crate::IntoValue<Vec<CloudWatchDashboard>>,
         ) -> Self {
-            self.0
-                .insert("CloudWatchDashboards".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CloudWatchDashboards".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -216,10 +229,10 @@ pub mod experiment_template {
 
     impl ExperimentReportS3Configuration {
         /// A new `ExperimentReportS3Configuration` with its required properties.
-        pub fn new(bucket_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket_name: impl crate::IntoValue<String>) -> Self {
             ExperimentReportS3Configuration(crate::typed::Properties::from_iter([(
                 "BucketName".to_owned(),
-                bucket_name.into().into_json(),
+                bucket_name.into_value().into_json(),
             )]))
         }
 
@@ -228,8 +241,9 @@ pub mod experiment_template {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-experimentreports3configuration.html#cfn-fis-experimenttemplate-experimentreports3configuration-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -248,19 +262,19 @@ pub mod experiment_template {
 
     impl ExperimentTemplateAction {
         /// A new `ExperimentTemplateAction` with its required properties.
-        pub fn new(action_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(action_id: impl crate::IntoValue<String>) -> Self {
             ExperimentTemplateAction(crate::typed::Properties::from_iter([(
                 "ActionId".to_owned(),
-                action_id.into().into_json(),
+                action_id.into_value().into_json(),
             )]))
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-experimenttemplateaction.html#cfn-fis-experimenttemplate-experimenttemplateaction-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -269,19 +283,19 @@ pub mod experiment_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-experimenttemplateaction.html#cfn-fis-experimenttemplate-experimenttemplateaction-parameters)
         pub fn parameters(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartAfter`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-experimenttemplateaction.html#cfn-fis-experimenttemplate-experimenttemplateaction-startafter)
-        pub fn start_after(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn start_after(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("StartAfter".to_owned(), value.into().into_json());
+                .insert("StartAfter".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -290,10 +304,10 @@ pub mod experiment_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-experimenttemplateaction.html#cfn-fis-experimenttemplate-experimenttemplateaction-targets)
         pub fn targets(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Targets".to_owned(), value.into().into_json());
+                .insert("Targets".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -319,12 +333,11 @@ pub mod experiment_template {
         /// `AccountTargeting`: [`AccountTargeting`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-experimenttemplateexperimentoptions.html#cfn-fis-experimenttemplate-experimenttemplateexperimentoptions-accounttargeting)
-        pub fn account_targeting(
-            mut self,
-            value: impl Into<crate::Value<AccountTargeting>>,
-        ) -> Self {
-            self.0
-                .insert("AccountTargeting".to_owned(), value.into().into_json());
+        pub fn account_targeting(mut self, value: impl crate::IntoValue<AccountTargeting>) -> Self {
+            self.0.insert(
+                "AccountTargeting".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -333,11 +346,11 @@ pub mod experiment_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-experimenttemplateexperimentoptions.html#cfn-fis-experimenttemplate-experimenttemplateexperimentoptions-emptytargetresolutionmode)
         pub fn empty_target_resolution_mode(
             mut self,
-            value: impl Into<crate::Value<EmptyTargetResolutionMode>>,
+            value: impl crate::IntoValue<EmptyTargetResolutionMode>,
         ) -> Self {
             self.0.insert(
                 "EmptyTargetResolutionMode".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -357,18 +370,18 @@ pub mod experiment_template {
 
     impl ExperimentTemplateExperimentReportConfiguration {
         /// A new `ExperimentTemplateExperimentReportConfiguration` with its required properties.
-        pub fn new(outputs: impl Into<crate::Value<Outputs>>) -> Self {
+        pub fn new(outputs: impl crate::IntoValue<Outputs>) -> Self {
             ExperimentTemplateExperimentReportConfiguration(crate::typed::Properties::from_iter([
-                ("Outputs".to_owned(), outputs.into().into_json()),
+                ("Outputs".to_owned(), outputs.into_value().into_json()),
             ]))
         }
 
         /// `DataSources`: [`DataSources`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-experimenttemplateexperimentreportconfiguration.html#cfn-fis-experimenttemplate-experimenttemplateexperimentreportconfiguration-datasources)
-        pub fn data_sources(mut self, value: impl Into<crate::Value<DataSources>>) -> Self {
+        pub fn data_sources(mut self, value: impl crate::IntoValue<DataSources>) -> Self {
             self.0
-                .insert("DataSources".to_owned(), value.into().into_json());
+                .insert("DataSources".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -379,10 +392,10 @@ pub mod experiment_template {
         /// Pattern: `^[\S]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-experimenttemplateexperimentreportconfiguration.html#cfn-fis-experimenttemplate-experimenttemplateexperimentreportconfiguration-postexperimentduration)
-        pub fn post_experiment_duration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn post_experiment_duration(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "PostExperimentDuration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -394,9 +407,11 @@ pub mod experiment_template {
         /// Pattern: `^[\S]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-experimenttemplateexperimentreportconfiguration.html#cfn-fis-experimenttemplate-experimenttemplateexperimentreportconfiguration-preexperimentduration)
-        pub fn pre_experiment_duration(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PreExperimentDuration".to_owned(), value.into().into_json());
+        pub fn pre_experiment_duration(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PreExperimentDuration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -415,10 +430,10 @@ pub mod experiment_template {
 
     impl ExperimentTemplateLogConfiguration {
         /// A new `ExperimentTemplateLogConfiguration` with its required properties.
-        pub fn new(log_schema_version: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(log_schema_version: impl crate::IntoValue<i64>) -> Self {
             ExperimentTemplateLogConfiguration(crate::typed::Properties::from_iter([(
                 "LogSchemaVersion".to_owned(),
-                log_schema_version.into().into_json(),
+                log_schema_version.into_value().into_json(),
             )]))
         }
 
@@ -427,11 +442,11 @@ pub mod experiment_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-experimenttemplatelogconfiguration.html#cfn-fis-experimenttemplate-experimenttemplatelogconfiguration-cloudwatchlogsconfiguration)
         pub fn cloud_watch_logs_configuration(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLogsConfiguration>>,
+            value: impl crate::IntoValue<CloudWatchLogsConfiguration>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLogsConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -439,9 +454,9 @@ pub mod experiment_template {
         /// `S3Configuration`: [`S3Configuration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-experimenttemplatelogconfiguration.html#cfn-fis-experimenttemplate-experimenttemplatelogconfiguration-s3configuration)
-        pub fn s3_configuration(mut self, value: impl Into<crate::Value<S3Configuration>>) -> Self {
+        pub fn s3_configuration(mut self, value: impl crate::IntoValue<S3Configuration>) -> Self {
             self.0
-                .insert("S3Configuration".to_owned(), value.into().into_json());
+                .insert("S3Configuration".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -460,18 +475,19 @@ pub mod experiment_template {
 
     impl ExperimentTemplateStopCondition {
         /// A new `ExperimentTemplateStopCondition` with its required properties.
-        pub fn new(source: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(source: impl crate::IntoValue<String>) -> Self {
             ExperimentTemplateStopCondition(crate::typed::Properties::from_iter([(
                 "Source".to_owned(),
-                source.into().into_json(),
+                source.into_value().into_json(),
             )]))
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-experimenttemplatestopcondition.html#cfn-fis-experimenttemplate-experimenttemplatestopcondition-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -491,14 +507,17 @@ pub mod experiment_template {
     impl ExperimentTemplateTarget {
         /// A new `ExperimentTemplateTarget` with its required properties.
         pub fn new(
-            resource_type: impl Into<crate::Value<String>>,
-            selection_mode: impl Into<crate::Value<String>>,
+            resource_type: impl crate::IntoValue<String>,
+            selection_mode: impl crate::IntoValue<String>,
         ) -> Self {
             ExperimentTemplateTarget(crate::typed::Properties::from_iter([
-                ("ResourceType".to_owned(), resource_type.into().into_json()),
+                (
+                    "ResourceType".to_owned(),
+                    resource_type.into_value().into_json(),
+                ),
                 (
                     "SelectionMode".to_owned(),
-                    selection_mode.into().into_json(),
+                    selection_mode.into_value().into_json(),
                 ),
             ]))
         }
@@ -508,10 +527,10 @@ pub mod experiment_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-experimenttemplatetarget.html#cfn-fis-experimenttemplate-experimenttemplatetarget-filters)
         pub fn filters(
             mut self,
-            value: impl Into<crate::Value<Vec<ExperimentTemplateTargetFilter>>>,
+            value: impl crate::IntoValue<Vec<ExperimentTemplateTargetFilter>>,
         ) -> Self {
             self.0
-                .insert("Filters".to_owned(), value.into().into_json());
+                .insert("Filters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -520,19 +539,19 @@ pub mod experiment_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-experimenttemplatetarget.html#cfn-fis-experimenttemplate-experimenttemplatetarget-parameters)
         pub fn parameters(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceArns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-experimenttemplatetarget.html#cfn-fis-experimenttemplate-experimenttemplatetarget-resourcearns)
-        pub fn resource_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn resource_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ResourceArns".to_owned(), value.into().into_json());
+                .insert("ResourceArns".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -541,10 +560,10 @@ pub mod experiment_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-experimenttemplatetarget.html#cfn-fis-experimenttemplate-experimenttemplatetarget-resourcetags)
         pub fn resource_tags(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("ResourceTags".to_owned(), value.into().into_json());
+                .insert("ResourceTags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -564,12 +583,12 @@ pub mod experiment_template {
     impl ExperimentTemplateTargetFilter {
         /// A new `ExperimentTemplateTargetFilter` with its required properties.
         pub fn new(
-            path: impl Into<crate::Value<String>>,
-            values: impl Into<crate::Value<Vec<String>>>,
+            path: impl crate::IntoValue<String>,
+            values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             ExperimentTemplateTargetFilter(crate::typed::Properties::from_iter([
-                ("Path".to_owned(), path.into().into_json()),
-                ("Values".to_owned(), values.into().into_json()),
+                ("Path".to_owned(), path.into_value().into_json()),
+                ("Values".to_owned(), values.into_value().into_json()),
             ]))
         }
     }
@@ -589,11 +608,11 @@ pub mod experiment_template {
     impl Outputs {
         /// A new `Outputs` with its required properties.
         pub fn new(
-            experiment_report_s3_configuration: impl Into<crate::Value<ExperimentReportS3Configuration>>,
+            experiment_report_s3_configuration: impl crate::IntoValue<ExperimentReportS3Configuration>,
         ) -> Self {
             Outputs(crate::typed::Properties::from_iter([(
                 "ExperimentReportS3Configuration".to_owned(),
-                experiment_report_s3_configuration.into().into_json(),
+                experiment_report_s3_configuration.into_value().into_json(),
             )]))
         }
     }
@@ -612,10 +631,10 @@ pub mod experiment_template {
 
     impl S3Configuration {
         /// A new `S3Configuration` with its required properties.
-        pub fn new(bucket_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket_name: impl crate::IntoValue<String>) -> Self {
             S3Configuration(crate::typed::Properties::from_iter([(
                 "BucketName".to_owned(),
-                bucket_name.into().into_json(),
+                bucket_name.into_value().into_json(),
             )]))
         }
 
@@ -626,8 +645,9 @@ pub mod experiment_template {
         /// Pattern: `^[\s\S]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fis-experimenttemplate-s3configuration.html#cfn-fis-experimenttemplate-s3configuration-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -686,26 +706,27 @@ pub struct TargetAccountConfiguration(crate::Resource);
 impl TargetAccountConfiguration {
     /// A new `AWS::FIS::TargetAccountConfiguration` with its required properties.
     pub fn new(
-        account_id: impl Into<crate::Value<String>>,
-        experiment_template_id: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
+        account_id: impl crate::IntoValue<String>,
+        experiment_template_id: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         TargetAccountConfiguration(
             crate::Resource::new("AWS::FIS::TargetAccountConfiguration")
-                .property("AccountId", account_id.into().into_json())
+                .property("AccountId", account_id.into_value().into_json())
                 .property(
                     "ExperimentTemplateId",
-                    experiment_template_id.into().into_json(),
+                    experiment_template_id.into_value().into_json(),
                 )
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fis-targetaccountconfiguration.html#cfn-fis-targetaccountconfiguration-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }

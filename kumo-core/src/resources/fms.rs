@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::FMS::ResourceSet",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::FMS::NotificationChannel",
+        <NotificationChannel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::FMS::Policy",
+        <Policy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::FMS::ResourceSet",
+        <ResourceSet as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::FMS::NotificationChannel`.
 ///
 /// Required properties, the arguments of [`NotificationChannel::new`]: `SnsRoleName`, `SnsTopicArn`.
@@ -20,13 +36,13 @@ pub struct NotificationChannel(crate::Resource);
 impl NotificationChannel {
     /// A new `AWS::FMS::NotificationChannel` with its required properties.
     pub fn new(
-        sns_role_name: impl Into<crate::Value<String>>,
-        sns_topic_arn: impl Into<crate::Value<String>>,
+        sns_role_name: impl crate::IntoValue<String>,
+        sns_topic_arn: impl crate::IntoValue<String>,
     ) -> Self {
         NotificationChannel(
             crate::Resource::new("AWS::FMS::NotificationChannel")
-                .property("SnsRoleName", sns_role_name.into().into_json())
-                .property("SnsTopicArn", sns_topic_arn.into().into_json()),
+                .property("SnsRoleName", sns_role_name.into_value().into_json())
+                .property("SnsTopicArn", sns_topic_arn.into_value().into_json()),
         )
     }
 }
@@ -60,22 +76,25 @@ pub struct Policy(crate::Resource);
 impl Policy {
     /// A new `AWS::FMS::Policy` with its required properties.
     pub fn new(
-        exclude_resource_tags: impl Into<crate::Value<bool>>,
-        policy_name: impl Into<crate::Value<String>>,
-        remediation_enabled: impl Into<crate::Value<bool>>,
-        security_service_policy_data: impl Into<crate::Value<policy::SecurityServicePolicyData>>,
+        exclude_resource_tags: impl crate::IntoValue<bool>,
+        policy_name: impl crate::IntoValue<String>,
+        remediation_enabled: impl crate::IntoValue<bool>,
+        security_service_policy_data: impl crate::IntoValue<policy::SecurityServicePolicyData>,
     ) -> Self {
         Policy(
             crate::Resource::new("AWS::FMS::Policy")
                 .property(
                     "ExcludeResourceTags",
-                    exclude_resource_tags.into().into_json(),
+                    exclude_resource_tags.into_value().into_json(),
                 )
-                .property("PolicyName", policy_name.into().into_json())
-                .property("RemediationEnabled", remediation_enabled.into().into_json())
+                .property("PolicyName", policy_name.into_value().into_json())
+                .property(
+                    "RemediationEnabled",
+                    remediation_enabled.into_value().into_json(),
+                )
                 .property(
                     "SecurityServicePolicyData",
-                    security_service_policy_data.into().into_json(),
+                    security_service_policy_data.into_value().into_json(),
                 ),
         )
     }
@@ -83,25 +102,27 @@ impl Policy {
     /// `DeleteAllPolicyResources`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-policy.html#cfn-fms-policy-deleteallpolicyresources)
-    pub fn delete_all_policy_resources(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn delete_all_policy_resources(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeleteAllPolicyResources", value.into().into_json());
+            .set_property("DeleteAllPolicyResources", value.into_value().into_json());
         self
     }
 
     /// `ExcludeMap`: [`IeMap`](policy::IeMap).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-policy.html#cfn-fms-policy-excludemap)
-    pub fn exclude_map(mut self, value: impl Into<crate::Value<policy::IeMap>>) -> Self {
-        self.0.set_property("ExcludeMap", value.into().into_json());
+    pub fn exclude_map(mut self, value: impl crate::IntoValue<policy::IeMap>) -> Self {
+        self.0
+            .set_property("ExcludeMap", value.into_value().into_json());
         self
     }
 
     /// `IncludeMap`: [`IeMap`](policy::IeMap).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-policy.html#cfn-fms-policy-includemap)
-    pub fn include_map(mut self, value: impl Into<crate::Value<policy::IeMap>>) -> Self {
-        self.0.set_property("IncludeMap", value.into().into_json());
+    pub fn include_map(mut self, value: impl crate::IntoValue<policy::IeMap>) -> Self {
+        self.0
+            .set_property("IncludeMap", value.into_value().into_json());
         self
     }
 
@@ -112,18 +133,18 @@ impl Policy {
     /// Pattern: `^([a-zA-Z0-9_.:/=+\-@\s]+)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-policy.html#cfn-fms-policy-policydescription)
-    pub fn policy_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn policy_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PolicyDescription", value.into().into_json());
+            .set_property("PolicyDescription", value.into_value().into_json());
         self
     }
 
     /// `ResourceSetIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-policy.html#cfn-fms-policy-resourcesetids)
-    pub fn resource_set_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn resource_set_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ResourceSetIds", value.into().into_json());
+            .set_property("ResourceSetIds", value.into_value().into_json());
         self
     }
 
@@ -132,10 +153,10 @@ impl Policy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-policy.html#cfn-fms-policy-resourcetaglogicaloperator)
     pub fn resource_tag_logical_operator(
         mut self,
-        value: impl Into<crate::Value<policy::ResourceTagLogicalOperator>>,
+        value: impl crate::IntoValue<policy::ResourceTagLogicalOperator>,
     ) -> Self {
         self.0
-            .set_property("ResourceTagLogicalOperator", value.into().into_json());
+            .set_property("ResourceTagLogicalOperator", value.into_value().into_json());
         self
     }
 
@@ -144,54 +165,56 @@ impl Policy {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-policy.html#cfn-fms-policy-resourcetags)
-    pub fn resource_tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<policy::ResourceTag>>>,
-    ) -> Self {
+    pub fn resource_tags(mut self, value: impl crate::IntoValue<Vec<policy::ResourceTag>>) -> Self {
         self.0
-            .set_property("ResourceTags", value.into().into_json());
+            .set_property("ResourceTags", value.into_value().into_json());
         self
     }
 
     /// `ResourceType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-policy.html#cfn-fms-policy-resourcetype)
-    pub fn resource_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceType", value.into().into_json());
+            .set_property("ResourceType", value.into_value().into_json());
         self
     }
 
     /// `ResourceTypeList`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-policy.html#cfn-fms-policy-resourcetypelist)
-    pub fn resource_type_list(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn resource_type_list(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ResourceTypeList", value.into().into_json());
+            .set_property("ResourceTypeList", value.into_value().into_json());
         self
     }
 
     /// `ResourcesCleanUp`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-policy.html#cfn-fms-policy-resourcescleanup)
-    pub fn resources_clean_up(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn resources_clean_up(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ResourcesCleanUp", value.into().into_json());
+            .set_property("ResourcesCleanUp", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`PolicyTag`](policy::PolicyTag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-policy.html#cfn-fms-policy-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<policy::PolicyTag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<policy::PolicyTag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Policy {
     const TYPE_NAME: &'static str = "AWS::FMS::Policy";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -231,13 +254,10 @@ pub mod policy {
 
     impl IcmpTypeCode {
         /// A new `IcmpTypeCode` with its required properties.
-        pub fn new(
-            code: impl Into<crate::Value<i64>>,
-            r#type: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn new(code: impl crate::IntoValue<i64>, r#type: impl crate::IntoValue<i64>) -> Self {
             IcmpTypeCode(crate::typed::Properties::from_iter([
-                ("Code".to_owned(), code.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Code".to_owned(), code.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -263,18 +283,18 @@ pub mod policy {
         /// `ACCOUNT`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fms-policy-iemap.html#cfn-fms-policy-iemap-account)
-        pub fn account(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn account(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ACCOUNT".to_owned(), value.into().into_json());
+                .insert("ACCOUNT".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ORGUNIT`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fms-policy-iemap.html#cfn-fms-policy-iemap-orgunit)
-        pub fn orgunit(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn orgunit(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ORGUNIT".to_owned(), value.into().into_json());
+                .insert("ORGUNIT".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -293,10 +313,10 @@ pub mod policy {
 
     impl NetworkAclCommonPolicy {
         /// A new `NetworkAclCommonPolicy` with its required properties.
-        pub fn new(network_acl_entry_set: impl Into<crate::Value<NetworkAclEntrySet>>) -> Self {
+        pub fn new(network_acl_entry_set: impl crate::IntoValue<NetworkAclEntrySet>) -> Self {
             NetworkAclCommonPolicy(crate::typed::Properties::from_iter([(
                 "NetworkAclEntrySet".to_owned(),
-                network_acl_entry_set.into().into_json(),
+                network_acl_entry_set.into_value().into_json(),
             )]))
         }
     }
@@ -316,14 +336,17 @@ pub mod policy {
     impl NetworkAclEntry {
         /// A new `NetworkAclEntry` with its required properties.
         pub fn new(
-            egress: impl Into<crate::Value<bool>>,
-            protocol: impl Into<crate::Value<String>>,
-            rule_action: impl Into<crate::Value<RuleAction>>,
+            egress: impl crate::IntoValue<bool>,
+            protocol: impl crate::IntoValue<String>,
+            rule_action: impl crate::IntoValue<RuleAction>,
         ) -> Self {
             NetworkAclEntry(crate::typed::Properties::from_iter([
-                ("Egress".to_owned(), egress.into().into_json()),
-                ("Protocol".to_owned(), protocol.into().into_json()),
-                ("RuleAction".to_owned(), rule_action.into().into_json()),
+                ("Egress".to_owned(), egress.into_value().into_json()),
+                ("Protocol".to_owned(), protocol.into_value().into_json()),
+                (
+                    "RuleAction".to_owned(),
+                    rule_action.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -332,18 +355,18 @@ pub mod policy {
         /// Pattern: `^(([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\.){3}([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])(\/([0-9]|[1-2][0-9]|3[0-2]))$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fms-policy-networkaclentry.html#cfn-fms-policy-networkaclentry-cidrblock)
-        pub fn cidr_block(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cidr_block(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CidrBlock".to_owned(), value.into().into_json());
+                .insert("CidrBlock".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IcmpTypeCode`: [`IcmpTypeCode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fms-policy-networkaclentry.html#cfn-fms-policy-networkaclentry-icmptypecode)
-        pub fn icmp_type_code(mut self, value: impl Into<crate::Value<IcmpTypeCode>>) -> Self {
+        pub fn icmp_type_code(mut self, value: impl crate::IntoValue<IcmpTypeCode>) -> Self {
             self.0
-                .insert("IcmpTypeCode".to_owned(), value.into().into_json());
+                .insert("IcmpTypeCode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -352,18 +375,18 @@ pub mod policy {
         /// Pattern: `^(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:)|fe80:(:[0-9a-fA-F]{0,4}){0,4}%[0-9a-zA-Z]{1,}|::(ffff(:0{1,4}){0,1}:){0,1}((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])|([0-9a-fA-F]{1,4}:){1,4}:((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9]))(/(1[0-2]|[0-9]))?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fms-policy-networkaclentry.html#cfn-fms-policy-networkaclentry-ipv6cidrblock)
-        pub fn ipv6_cidr_block(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ipv6_cidr_block(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Ipv6CidrBlock".to_owned(), value.into().into_json());
+                .insert("Ipv6CidrBlock".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PortRange`: [`PortRange`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fms-policy-networkaclentry.html#cfn-fms-policy-networkaclentry-portrange)
-        pub fn port_range(mut self, value: impl Into<crate::Value<PortRange>>) -> Self {
+        pub fn port_range(mut self, value: impl crate::IntoValue<PortRange>) -> Self {
             self.0
-                .insert("PortRange".to_owned(), value.into().into_json());
+                .insert("PortRange".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -383,17 +406,17 @@ pub mod policy {
     impl NetworkAclEntrySet {
         /// A new `NetworkAclEntrySet` with its required properties.
         pub fn new(
-            force_remediate_for_first_entries: impl Into<crate::Value<bool>>,
-            force_remediate_for_last_entries: impl Into<crate::Value<bool>>,
+            force_remediate_for_first_entries: impl crate::IntoValue<bool>,
+            force_remediate_for_last_entries: impl crate::IntoValue<bool>,
         ) -> Self {
             NetworkAclEntrySet(crate::typed::Properties::from_iter([
                 (
                     "ForceRemediateForFirstEntries".to_owned(),
-                    force_remediate_for_first_entries.into().into_json(),
+                    force_remediate_for_first_entries.into_value().into_json(),
                 ),
                 (
                     "ForceRemediateForLastEntries".to_owned(),
-                    force_remediate_for_last_entries.into().into_json(),
+                    force_remediate_for_last_entries.into_value().into_json(),
                 ),
             ]))
         }
@@ -401,24 +424,18 @@ pub mod policy {
         /// `FirstEntries`: list of [`NetworkAclEntry`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fms-policy-networkaclentryset.html#cfn-fms-policy-networkaclentryset-firstentries)
-        pub fn first_entries(
-            mut self,
-            value: impl Into<crate::Value<Vec<NetworkAclEntry>>>,
-        ) -> Self {
+        pub fn first_entries(mut self, value: impl crate::IntoValue<Vec<NetworkAclEntry>>) -> Self {
             self.0
-                .insert("FirstEntries".to_owned(), value.into().into_json());
+                .insert("FirstEntries".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LastEntries`: list of [`NetworkAclEntry`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fms-policy-networkaclentryset.html#cfn-fms-policy-networkaclentryset-lastentries)
-        pub fn last_entries(
-            mut self,
-            value: impl Into<crate::Value<Vec<NetworkAclEntry>>>,
-        ) -> Self {
+        pub fn last_entries(mut self, value: impl crate::IntoValue<Vec<NetworkAclEntry>>) -> Self {
             self.0
-                .insert("LastEntries".to_owned(), value.into().into_json());
+                .insert("LastEntries".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -438,11 +455,11 @@ pub mod policy {
     impl NetworkFirewallPolicy {
         /// A new `NetworkFirewallPolicy` with its required properties.
         pub fn new(
-            firewall_deployment_model: impl Into<crate::Value<FirewallDeploymentModel>>,
+            firewall_deployment_model: impl crate::IntoValue<FirewallDeploymentModel>,
         ) -> Self {
             NetworkFirewallPolicy(crate::typed::Properties::from_iter([(
                 "FirewallDeploymentModel".to_owned(),
-                firewall_deployment_model.into().into_json(),
+                firewall_deployment_model.into_value().into_json(),
             )]))
         }
     }
@@ -470,11 +487,11 @@ pub mod policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fms-policy-policyoption.html#cfn-fms-policy-policyoption-networkaclcommonpolicy)
         pub fn network_acl_common_policy(
             mut self,
-            value: impl Into<crate::Value<NetworkAclCommonPolicy>>,
+            value: impl crate::IntoValue<NetworkAclCommonPolicy>,
         ) -> Self {
             self.0.insert(
                 "NetworkAclCommonPolicy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -484,10 +501,12 @@ pub mod policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fms-policy-policyoption.html#cfn-fms-policy-policyoption-networkfirewallpolicy)
         pub fn network_firewall_policy(
             mut self,
-            value: impl Into<crate::Value<NetworkFirewallPolicy>>,
+            value: impl crate::IntoValue<NetworkFirewallPolicy>,
         ) -> Self {
-            self.0
-                .insert("NetworkFirewallPolicy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NetworkFirewallPolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -496,11 +515,11 @@ pub mod policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fms-policy-policyoption.html#cfn-fms-policy-policyoption-thirdpartyfirewallpolicy)
         pub fn third_party_firewall_policy(
             mut self,
-            value: impl Into<crate::Value<ThirdPartyFirewallPolicy>>,
+            value: impl crate::IntoValue<ThirdPartyFirewallPolicy>,
         ) -> Self {
             self.0.insert(
                 "ThirdPartyFirewallPolicy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -521,12 +540,12 @@ pub mod policy {
     impl PolicyTag {
         /// A new `PolicyTag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             PolicyTag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -545,10 +564,10 @@ pub mod policy {
 
     impl PortRange {
         /// A new `PortRange` with its required properties.
-        pub fn new(from: impl Into<crate::Value<i64>>, to: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(from: impl crate::IntoValue<i64>, to: impl crate::IntoValue<i64>) -> Self {
             PortRange(crate::typed::Properties::from_iter([
-                ("From".to_owned(), from.into().into_json()),
-                ("To".to_owned(), to.into().into_json()),
+                ("From".to_owned(), from.into_value().into_json()),
+                ("To".to_owned(), to.into_value().into_json()),
             ]))
         }
     }
@@ -567,10 +586,10 @@ pub mod policy {
 
     impl ResourceTag {
         /// A new `ResourceTag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             ResourceTag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -579,8 +598,9 @@ pub mod policy {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fms-policy-resourcetag.html#cfn-fms-policy-resourcetag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -599,28 +619,30 @@ pub mod policy {
 
     impl SecurityServicePolicyData {
         /// A new `SecurityServicePolicyData` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<PolicyType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<PolicyType>) -> Self {
             SecurityServicePolicyData(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `ManagedServiceData`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fms-policy-securityservicepolicydata.html#cfn-fms-policy-securityservicepolicydata-managedservicedata)
-        pub fn managed_service_data(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ManagedServiceData".to_owned(), value.into().into_json());
+        pub fn managed_service_data(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ManagedServiceData".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PolicyOption`: [`PolicyOption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fms-policy-securityservicepolicydata.html#cfn-fms-policy-securityservicepolicydata-policyoption)
-        pub fn policy_option(mut self, value: impl Into<crate::Value<PolicyOption>>) -> Self {
+        pub fn policy_option(mut self, value: impl crate::IntoValue<PolicyOption>) -> Self {
             self.0
-                .insert("PolicyOption".to_owned(), value.into().into_json());
+                .insert("PolicyOption".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -640,11 +662,11 @@ pub mod policy {
     impl ThirdPartyFirewallPolicy {
         /// A new `ThirdPartyFirewallPolicy` with its required properties.
         pub fn new(
-            firewall_deployment_model: impl Into<crate::Value<FirewallDeploymentModel>>,
+            firewall_deployment_model: impl crate::IntoValue<FirewallDeploymentModel>,
         ) -> Self {
             ThirdPartyFirewallPolicy(crate::typed::Properties::from_iter([(
                 "FirewallDeploymentModel".to_owned(),
-                firewall_deployment_model.into().into_json(),
+                firewall_deployment_model.into_value().into_json(),
             )]))
         }
     }
@@ -766,13 +788,16 @@ pub struct ResourceSet(crate::Resource);
 impl ResourceSet {
     /// A new `AWS::FMS::ResourceSet` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        resource_type_list: impl Into<crate::Value<Vec<String>>>,
+        name: impl crate::IntoValue<String>,
+        resource_type_list: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         ResourceSet(
             crate::Resource::new("AWS::FMS::ResourceSet")
-                .property("Name", name.into().into_json())
-                .property("ResourceTypeList", resource_type_list.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property(
+                    "ResourceTypeList",
+                    resource_type_list.into_value().into_json(),
+                ),
         )
     }
 
@@ -783,31 +808,38 @@ impl ResourceSet {
     /// Pattern: `^([a-zA-Z0-9_.:/=+\-@\s]*)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-resourceset.html#cfn-fms-resourceset-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Resources`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-resourceset.html#cfn-fms-resourceset-resources)
-    pub fn resources(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Resources", value.into().into_json());
+    pub fn resources(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Resources", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](resource_set::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fms-resourceset.html#cfn-fms-resourceset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<resource_set::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<resource_set::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ResourceSet {
     const TYPE_NAME: &'static str = "AWS::FMS::ResourceSet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -843,12 +875,12 @@ pub mod resource_set {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,18 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::Forecast::Dataset", "AWS::Forecast::DatasetGroup"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Forecast::Dataset",
+        <Dataset as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Forecast::DatasetGroup",
+        <DatasetGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Forecast::Dataset`.
 ///
 /// Required properties, the arguments of [`Dataset::new`]: `DatasetName`, `DatasetType`, `Domain`, `Schema`.
@@ -16,17 +28,17 @@ pub struct Dataset(crate::Resource);
 impl Dataset {
     /// A new `AWS::Forecast::Dataset` with its required properties.
     pub fn new(
-        dataset_name: impl Into<crate::Value<String>>,
-        dataset_type: impl Into<crate::Value<dataset::DatasetType>>,
-        domain: impl Into<crate::Value<dataset::Domain>>,
-        schema: impl Into<crate::Value<dataset::Schema>>,
+        dataset_name: impl crate::IntoValue<String>,
+        dataset_type: impl crate::IntoValue<dataset::DatasetType>,
+        domain: impl crate::IntoValue<dataset::Domain>,
+        schema: impl crate::IntoValue<dataset::Schema>,
     ) -> Self {
         Dataset(
             crate::Resource::new("AWS::Forecast::Dataset")
-                .property("DatasetName", dataset_name.into().into_json())
-                .property("DatasetType", dataset_type.into().into_json())
-                .property("Domain", domain.into().into_json())
-                .property("Schema", schema.into().into_json()),
+                .property("DatasetName", dataset_name.into_value().into_json())
+                .property("DatasetType", dataset_type.into_value().into_json())
+                .property("Domain", domain.into_value().into_json())
+                .property("Schema", schema.into_value().into_json()),
         )
     }
 
@@ -37,9 +49,9 @@ impl Dataset {
     /// Pattern: `^Y|M|W|D|H|30min|15min|10min|5min|1min$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-forecast-dataset.html#cfn-forecast-dataset-datafrequency)
-    pub fn data_frequency(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn data_frequency(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DataFrequency", value.into().into_json());
+            .set_property("DataFrequency", value.into_value().into_json());
         self
     }
 
@@ -48,10 +60,10 @@ impl Dataset {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-forecast-dataset.html#cfn-forecast-dataset-encryptionconfig)
     pub fn encryption_config(
         mut self,
-        value: impl Into<crate::Value<dataset::EncryptionConfig>>,
+        value: impl crate::IntoValue<dataset::EncryptionConfig>,
     ) -> Self {
         self.0
-            .set_property("EncryptionConfig", value.into().into_json());
+            .set_property("EncryptionConfig", value.into_value().into_json());
         self
     }
 
@@ -60,8 +72,8 @@ impl Dataset {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-forecast-dataset.html#cfn-forecast-dataset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<dataset::Tags>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<dataset::Tags>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -114,18 +126,18 @@ pub mod dataset {
         /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-forecast-dataset-attributes.html#cfn-forecast-dataset-attributes-attributename)
-        pub fn attribute_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn attribute_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AttributeName".to_owned(), value.into().into_json());
+                .insert("AttributeName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AttributeType`: [`AttributeType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-forecast-dataset-attributes.html#cfn-forecast-dataset-attributes-attributetype)
-        pub fn attribute_type(mut self, value: impl Into<crate::Value<AttributeType>>) -> Self {
+        pub fn attribute_type(mut self, value: impl crate::IntoValue<AttributeType>) -> Self {
             self.0
-                .insert("AttributeType".to_owned(), value.into().into_json());
+                .insert("AttributeType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -151,18 +163,18 @@ pub mod dataset {
         /// `KmsKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-forecast-dataset-encryptionconfig.html#cfn-forecast-dataset-encryptionconfig-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-forecast-dataset-encryptionconfig.html#cfn-forecast-dataset-encryptionconfig-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -188,9 +200,9 @@ pub mod dataset {
         /// `Attributes`: list of [`Attributes`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-forecast-dataset-schema.html#cfn-forecast-dataset-schema-attributes)
-        pub fn attributes(mut self, value: impl Into<crate::Value<Vec<Attributes>>>) -> Self {
+        pub fn attributes(mut self, value: impl crate::IntoValue<Vec<Attributes>>) -> Self {
             self.0
-                .insert("Attributes".to_owned(), value.into().into_json());
+                .insert("Attributes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -210,12 +222,12 @@ pub mod dataset {
     impl Tags {
         /// A new `Tags` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tags(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -319,21 +331,25 @@ pub struct DatasetGroup(crate::Resource);
 impl DatasetGroup {
     /// A new `AWS::Forecast::DatasetGroup` with its required properties.
     pub fn new(
-        dataset_group_name: impl Into<crate::Value<String>>,
-        domain: impl Into<crate::Value<dataset_group::Domain>>,
+        dataset_group_name: impl crate::IntoValue<String>,
+        domain: impl crate::IntoValue<dataset_group::Domain>,
     ) -> Self {
         DatasetGroup(
             crate::Resource::new("AWS::Forecast::DatasetGroup")
-                .property("DatasetGroupName", dataset_group_name.into().into_json())
-                .property("Domain", domain.into().into_json()),
+                .property(
+                    "DatasetGroupName",
+                    dataset_group_name.into_value().into_json(),
+                )
+                .property("Domain", domain.into_value().into_json()),
         )
     }
 
     /// `DatasetArns`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-forecast-datasetgroup.html#cfn-forecast-datasetgroup-datasetarns)
-    pub fn dataset_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("DatasetArns", value.into().into_json());
+    pub fn dataset_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("DatasetArns", value.into_value().into_json());
         self
     }
 
@@ -342,8 +358,8 @@ impl DatasetGroup {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-forecast-datasetgroup.html#cfn-forecast-datasetgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<dataset_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<dataset_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -386,12 +402,12 @@ pub mod dataset_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -13,6 +13,38 @@ pub const TYPES: &[&str] = &[
     "AWS::FraudDetector::Variable",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::FraudDetector::Detector",
+        <Detector as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::FraudDetector::EntityType",
+        <EntityType as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::FraudDetector::EventType",
+        <EventType as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::FraudDetector::Label",
+        <Label as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::FraudDetector::List",
+        <List as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::FraudDetector::Outcome",
+        <Outcome as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::FraudDetector::Variable",
+        <Variable as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::FraudDetector::Detector`.
 ///
 /// Required properties, the arguments of [`Detector::new`]: `DetectorId`, `EventType`, `Rules`.
@@ -24,15 +56,15 @@ pub struct Detector(crate::Resource);
 impl Detector {
     /// A new `AWS::FraudDetector::Detector` with its required properties.
     pub fn new(
-        detector_id: impl Into<crate::Value<String>>,
-        event_type: impl Into<crate::Value<detector::EventType>>,
-        rules: impl Into<crate::Value<Vec<detector::Rule>>>,
+        detector_id: impl crate::IntoValue<String>,
+        event_type: impl crate::IntoValue<detector::EventType>,
+        rules: impl crate::IntoValue<Vec<detector::Rule>>,
     ) -> Self {
         Detector(
             crate::Resource::new("AWS::FraudDetector::Detector")
-                .property("DetectorId", detector_id.into().into_json())
-                .property("EventType", event_type.into().into_json())
-                .property("Rules", rules.into().into_json()),
+                .property("DetectorId", detector_id.into_value().into_json())
+                .property("EventType", event_type.into_value().into_json())
+                .property("Rules", rules.into_value().into_json()),
         )
     }
 
@@ -41,12 +73,9 @@ impl Detector {
     /// Items: at most 10.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-detector.html#cfn-frauddetector-detector-associatedmodels)
-    pub fn associated_models(
-        mut self,
-        value: impl Into<crate::Value<Vec<detector::Model>>>,
-    ) -> Self {
+    pub fn associated_models(mut self, value: impl crate::IntoValue<Vec<detector::Model>>) -> Self {
         self.0
-            .set_property("AssociatedModels", value.into().into_json());
+            .set_property("AssociatedModels", value.into_value().into_json());
         self
     }
 
@@ -55,8 +84,9 @@ impl Detector {
     /// Length: 1 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-detector.html#cfn-frauddetector-detector-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -65,10 +95,10 @@ impl Detector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-detector.html#cfn-frauddetector-detector-detectorversionstatus)
     pub fn detector_version_status(
         mut self,
-        value: impl Into<crate::Value<detector::DetectorVersionStatus>>,
+        value: impl crate::IntoValue<detector::DetectorVersionStatus>,
     ) -> Self {
         self.0
-            .set_property("DetectorVersionStatus", value.into().into_json());
+            .set_property("DetectorVersionStatus", value.into_value().into_json());
         self
     }
 
@@ -77,10 +107,10 @@ impl Detector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-detector.html#cfn-frauddetector-detector-ruleexecutionmode)
     pub fn rule_execution_mode(
         mut self,
-        value: impl Into<crate::Value<detector::RuleExecutionMode>>,
+        value: impl crate::IntoValue<detector::RuleExecutionMode>,
     ) -> Self {
         self.0
-            .set_property("RuleExecutionMode", value.into().into_json());
+            .set_property("RuleExecutionMode", value.into_value().into_json());
         self
     }
 
@@ -89,8 +119,8 @@ impl Detector {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-detector.html#cfn-frauddetector-detector-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<detector::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<detector::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -169,17 +199,18 @@ pub mod detector {
         /// `Arn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-entitytype.html#cfn-frauddetector-detector-entitytype-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CreatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-entitytype.html#cfn-frauddetector-detector-entitytype-createdtime)
-        pub fn created_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedTime".to_owned(), value.into().into_json());
+                .insert("CreatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -188,34 +219,36 @@ pub mod detector {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-entitytype.html#cfn-frauddetector-detector-entitytype-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Inline`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-entitytype.html#cfn-frauddetector-detector-entitytype-inline)
-        pub fn inline(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Inline".to_owned(), value.into().into_json());
+        pub fn inline(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Inline".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LastUpdatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-entitytype.html#cfn-frauddetector-detector-entitytype-lastupdatedtime)
-        pub fn last_updated_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn last_updated_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LastUpdatedTime".to_owned(), value.into().into_json());
+                .insert("LastUpdatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-entitytype.html#cfn-frauddetector-detector-entitytype-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -224,8 +257,9 @@ pub mod detector {
         /// Items: at most 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-entitytype.html#cfn-frauddetector-detector-entitytype-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -251,17 +285,18 @@ pub mod detector {
         /// `Arn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventtype.html#cfn-frauddetector-detector-eventtype-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CreatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventtype.html#cfn-frauddetector-detector-eventtype-createdtime)
-        pub fn created_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedTime".to_owned(), value.into().into_json());
+                .insert("CreatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -270,9 +305,9 @@ pub mod detector {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventtype.html#cfn-frauddetector-detector-eventtype-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -281,9 +316,9 @@ pub mod detector {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventtype.html#cfn-frauddetector-detector-eventtype-entitytypes)
-        pub fn entity_types(mut self, value: impl Into<crate::Value<Vec<EntityType>>>) -> Self {
+        pub fn entity_types(mut self, value: impl crate::IntoValue<Vec<EntityType>>) -> Self {
             self.0
-                .insert("EntityTypes".to_owned(), value.into().into_json());
+                .insert("EntityTypes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -292,20 +327,18 @@ pub mod detector {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventtype.html#cfn-frauddetector-detector-eventtype-eventvariables)
-        pub fn event_variables(
-            mut self,
-            value: impl Into<crate::Value<Vec<EventVariable>>>,
-        ) -> Self {
+        pub fn event_variables(mut self, value: impl crate::IntoValue<Vec<EventVariable>>) -> Self {
             self.0
-                .insert("EventVariables".to_owned(), value.into().into_json());
+                .insert("EventVariables".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Inline`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventtype.html#cfn-frauddetector-detector-eventtype-inline)
-        pub fn inline(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Inline".to_owned(), value.into().into_json());
+        pub fn inline(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Inline".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -314,17 +347,18 @@ pub mod detector {
         /// Items: at least 2.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventtype.html#cfn-frauddetector-detector-eventtype-labels)
-        pub fn labels(mut self, value: impl Into<crate::Value<Vec<Label>>>) -> Self {
-            self.0.insert("Labels".to_owned(), value.into().into_json());
+        pub fn labels(mut self, value: impl crate::IntoValue<Vec<Label>>) -> Self {
+            self.0
+                .insert("Labels".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LastUpdatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventtype.html#cfn-frauddetector-detector-eventtype-lastupdatedtime)
-        pub fn last_updated_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn last_updated_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LastUpdatedTime".to_owned(), value.into().into_json());
+                .insert("LastUpdatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -335,8 +369,9 @@ pub mod detector {
         /// Pattern: `^[0-9a-z_-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventtype.html#cfn-frauddetector-detector-eventtype-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -345,8 +380,9 @@ pub mod detector {
         /// Items: at most 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventtype.html#cfn-frauddetector-detector-eventtype-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -372,44 +408,45 @@ pub mod detector {
         /// `Arn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CreatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-createdtime)
-        pub fn created_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedTime".to_owned(), value.into().into_json());
+                .insert("CreatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DataSource`: [`DataSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-datasource)
-        pub fn data_source(mut self, value: impl Into<crate::Value<DataSource>>) -> Self {
+        pub fn data_source(mut self, value: impl crate::IntoValue<DataSource>) -> Self {
             self.0
-                .insert("DataSource".to_owned(), value.into().into_json());
+                .insert("DataSource".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DataType`: [`DataType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-datatype)
-        pub fn data_type(mut self, value: impl Into<crate::Value<DataType>>) -> Self {
+        pub fn data_type(mut self, value: impl crate::IntoValue<DataType>) -> Self {
             self.0
-                .insert("DataType".to_owned(), value.into().into_json());
+                .insert("DataType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-defaultvalue)
-        pub fn default_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn default_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DefaultValue".to_owned(), value.into().into_json());
+                .insert("DefaultValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -418,34 +455,36 @@ pub mod detector {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Inline`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-inline)
-        pub fn inline(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Inline".to_owned(), value.into().into_json());
+        pub fn inline(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Inline".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LastUpdatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-lastupdatedtime)
-        pub fn last_updated_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn last_updated_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LastUpdatedTime".to_owned(), value.into().into_json());
+                .insert("LastUpdatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -454,17 +493,18 @@ pub mod detector {
         /// Items: at most 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VariableType`: [`VariableType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-variabletype)
-        pub fn variable_type(mut self, value: impl Into<crate::Value<VariableType>>) -> Self {
+        pub fn variable_type(mut self, value: impl crate::IntoValue<VariableType>) -> Self {
             self.0
-                .insert("VariableType".to_owned(), value.into().into_json());
+                .insert("VariableType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -490,17 +530,18 @@ pub mod detector {
         /// `Arn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-label.html#cfn-frauddetector-detector-label-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CreatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-label.html#cfn-frauddetector-detector-label-createdtime)
-        pub fn created_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedTime".to_owned(), value.into().into_json());
+                .insert("CreatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -509,34 +550,36 @@ pub mod detector {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-label.html#cfn-frauddetector-detector-label-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Inline`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-label.html#cfn-frauddetector-detector-label-inline)
-        pub fn inline(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Inline".to_owned(), value.into().into_json());
+        pub fn inline(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Inline".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LastUpdatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-label.html#cfn-frauddetector-detector-label-lastupdatedtime)
-        pub fn last_updated_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn last_updated_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LastUpdatedTime".to_owned(), value.into().into_json());
+                .insert("LastUpdatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-label.html#cfn-frauddetector-detector-label-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -545,8 +588,9 @@ pub mod detector {
         /// Items: at most 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-label.html#cfn-frauddetector-detector-label-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -572,8 +616,9 @@ pub mod detector {
         /// `Arn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-model.html#cfn-frauddetector-detector-model-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -599,17 +644,18 @@ pub mod detector {
         /// `Arn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-outcome.html#cfn-frauddetector-detector-outcome-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CreatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-outcome.html#cfn-frauddetector-detector-outcome-createdtime)
-        pub fn created_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedTime".to_owned(), value.into().into_json());
+                .insert("CreatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -618,34 +664,36 @@ pub mod detector {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-outcome.html#cfn-frauddetector-detector-outcome-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Inline`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-outcome.html#cfn-frauddetector-detector-outcome-inline)
-        pub fn inline(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Inline".to_owned(), value.into().into_json());
+        pub fn inline(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Inline".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LastUpdatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-outcome.html#cfn-frauddetector-detector-outcome-lastupdatedtime)
-        pub fn last_updated_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn last_updated_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LastUpdatedTime".to_owned(), value.into().into_json());
+                .insert("LastUpdatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-outcome.html#cfn-frauddetector-detector-outcome-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -654,8 +702,9 @@ pub mod detector {
         /// Items: at most 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-outcome.html#cfn-frauddetector-detector-outcome-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -681,17 +730,18 @@ pub mod detector {
         /// `Arn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-rule.html#cfn-frauddetector-detector-rule-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CreatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-rule.html#cfn-frauddetector-detector-rule-createdtime)
-        pub fn created_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedTime".to_owned(), value.into().into_json());
+                .insert("CreatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -700,9 +750,9 @@ pub mod detector {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-rule.html#cfn-frauddetector-detector-rule-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -713,36 +763,36 @@ pub mod detector {
         /// Pattern: `^[0-9a-z_-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-rule.html#cfn-frauddetector-detector-rule-detectorid)
-        pub fn detector_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn detector_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DetectorId".to_owned(), value.into().into_json());
+                .insert("DetectorId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Expression`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-rule.html#cfn-frauddetector-detector-rule-expression)
-        pub fn expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expression(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Expression".to_owned(), value.into().into_json());
+                .insert("Expression".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Language`: [`Language`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-rule.html#cfn-frauddetector-detector-rule-language)
-        pub fn language(mut self, value: impl Into<crate::Value<Language>>) -> Self {
+        pub fn language(mut self, value: impl crate::IntoValue<Language>) -> Self {
             self.0
-                .insert("Language".to_owned(), value.into().into_json());
+                .insert("Language".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LastUpdatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-rule.html#cfn-frauddetector-detector-rule-lastupdatedtime)
-        pub fn last_updated_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn last_updated_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LastUpdatedTime".to_owned(), value.into().into_json());
+                .insert("LastUpdatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -751,9 +801,9 @@ pub mod detector {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-rule.html#cfn-frauddetector-detector-rule-outcomes)
-        pub fn outcomes(mut self, value: impl Into<crate::Value<Vec<Outcome>>>) -> Self {
+        pub fn outcomes(mut self, value: impl crate::IntoValue<Vec<Outcome>>) -> Self {
             self.0
-                .insert("Outcomes".to_owned(), value.into().into_json());
+                .insert("Outcomes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -764,8 +814,9 @@ pub mod detector {
         /// Pattern: `^[0-9a-z_-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-rule.html#cfn-frauddetector-detector-rule-ruleid)
-        pub fn rule_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("RuleId".to_owned(), value.into().into_json());
+        pub fn rule_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("RuleId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -776,9 +827,9 @@ pub mod detector {
         /// Pattern: `^([1-9][0-9]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-rule.html#cfn-frauddetector-detector-rule-ruleversion)
-        pub fn rule_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn rule_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RuleVersion".to_owned(), value.into().into_json());
+                .insert("RuleVersion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -787,8 +838,9 @@ pub mod detector {
         /// Items: at most 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-detector-rule.html#cfn-frauddetector-detector-rule-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -808,12 +860,12 @@ pub mod detector {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1036,10 +1088,10 @@ pub struct EntityType(crate::Resource);
 
 impl EntityType {
     /// A new `AWS::FraudDetector::EntityType` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         EntityType(
             crate::Resource::new("AWS::FraudDetector::EntityType")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1048,8 +1100,9 @@ impl EntityType {
     /// Length: 1 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-entitytype.html#cfn-frauddetector-entitytype-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1058,15 +1111,20 @@ impl EntityType {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-entitytype.html#cfn-frauddetector-entitytype-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<entity_type::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<entity_type::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for EntityType {
     const TYPE_NAME: &'static str = "AWS::FraudDetector::EntityType";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1112,12 +1170,12 @@ pub mod entity_type {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1140,17 +1198,17 @@ pub struct EventType(crate::Resource);
 impl EventType {
     /// A new `AWS::FraudDetector::EventType` with its required properties.
     pub fn new(
-        entity_types: impl Into<crate::Value<Vec<event_type::EntityType>>>,
-        event_variables: impl Into<crate::Value<Vec<event_type::EventVariable>>>,
-        labels: impl Into<crate::Value<Vec<event_type::Label>>>,
-        name: impl Into<crate::Value<String>>,
+        entity_types: impl crate::IntoValue<Vec<event_type::EntityType>>,
+        event_variables: impl crate::IntoValue<Vec<event_type::EventVariable>>,
+        labels: impl crate::IntoValue<Vec<event_type::Label>>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         EventType(
             crate::Resource::new("AWS::FraudDetector::EventType")
-                .property("EntityTypes", entity_types.into().into_json())
-                .property("EventVariables", event_variables.into().into_json())
-                .property("Labels", labels.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("EntityTypes", entity_types.into_value().into_json())
+                .property("EventVariables", event_variables.into_value().into_json())
+                .property("Labels", labels.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1159,8 +1217,9 @@ impl EventType {
     /// Length: 1 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-eventtype.html#cfn-frauddetector-eventtype-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1169,8 +1228,8 @@ impl EventType {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-eventtype.html#cfn-frauddetector-eventtype-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_type::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<event_type::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1229,17 +1288,18 @@ pub mod event_type {
         /// `Arn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-entitytype.html#cfn-frauddetector-eventtype-entitytype-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CreatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-entitytype.html#cfn-frauddetector-eventtype-entitytype-createdtime)
-        pub fn created_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedTime".to_owned(), value.into().into_json());
+                .insert("CreatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1248,34 +1308,36 @@ pub mod event_type {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-entitytype.html#cfn-frauddetector-eventtype-entitytype-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Inline`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-entitytype.html#cfn-frauddetector-eventtype-entitytype-inline)
-        pub fn inline(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Inline".to_owned(), value.into().into_json());
+        pub fn inline(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Inline".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LastUpdatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-entitytype.html#cfn-frauddetector-eventtype-entitytype-lastupdatedtime)
-        pub fn last_updated_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn last_updated_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LastUpdatedTime".to_owned(), value.into().into_json());
+                .insert("LastUpdatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-entitytype.html#cfn-frauddetector-eventtype-entitytype-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1284,8 +1346,9 @@ pub mod event_type {
         /// Items: at most 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-entitytype.html#cfn-frauddetector-eventtype-entitytype-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1311,44 +1374,45 @@ pub mod event_type {
         /// `Arn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CreatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-createdtime)
-        pub fn created_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedTime".to_owned(), value.into().into_json());
+                .insert("CreatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DataSource`: [`DataSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-datasource)
-        pub fn data_source(mut self, value: impl Into<crate::Value<DataSource>>) -> Self {
+        pub fn data_source(mut self, value: impl crate::IntoValue<DataSource>) -> Self {
             self.0
-                .insert("DataSource".to_owned(), value.into().into_json());
+                .insert("DataSource".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DataType`: [`DataType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-datatype)
-        pub fn data_type(mut self, value: impl Into<crate::Value<DataType>>) -> Self {
+        pub fn data_type(mut self, value: impl crate::IntoValue<DataType>) -> Self {
             self.0
-                .insert("DataType".to_owned(), value.into().into_json());
+                .insert("DataType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-defaultvalue)
-        pub fn default_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn default_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DefaultValue".to_owned(), value.into().into_json());
+                .insert("DefaultValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1357,34 +1421,36 @@ pub mod event_type {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Inline`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-inline)
-        pub fn inline(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Inline".to_owned(), value.into().into_json());
+        pub fn inline(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Inline".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LastUpdatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-lastupdatedtime)
-        pub fn last_updated_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn last_updated_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LastUpdatedTime".to_owned(), value.into().into_json());
+                .insert("LastUpdatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1393,17 +1459,18 @@ pub mod event_type {
         /// Items: at most 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VariableType`: [`VariableType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-variabletype)
-        pub fn variable_type(mut self, value: impl Into<crate::Value<VariableType>>) -> Self {
+        pub fn variable_type(mut self, value: impl crate::IntoValue<VariableType>) -> Self {
             self.0
-                .insert("VariableType".to_owned(), value.into().into_json());
+                .insert("VariableType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1429,17 +1496,18 @@ pub mod event_type {
         /// `Arn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-label.html#cfn-frauddetector-eventtype-label-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CreatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-label.html#cfn-frauddetector-eventtype-label-createdtime)
-        pub fn created_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedTime".to_owned(), value.into().into_json());
+                .insert("CreatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1448,34 +1516,36 @@ pub mod event_type {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-label.html#cfn-frauddetector-eventtype-label-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Inline`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-label.html#cfn-frauddetector-eventtype-label-inline)
-        pub fn inline(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Inline".to_owned(), value.into().into_json());
+        pub fn inline(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Inline".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LastUpdatedTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-label.html#cfn-frauddetector-eventtype-label-lastupdatedtime)
-        pub fn last_updated_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn last_updated_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LastUpdatedTime".to_owned(), value.into().into_json());
+                .insert("LastUpdatedTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-label.html#cfn-frauddetector-eventtype-label-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1484,8 +1554,9 @@ pub mod event_type {
         /// Items: at most 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-frauddetector-eventtype-label.html#cfn-frauddetector-eventtype-label-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1505,12 +1576,12 @@ pub mod event_type {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1682,10 +1753,10 @@ pub struct Label(crate::Resource);
 
 impl Label {
     /// A new `AWS::FraudDetector::Label` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Label(
             crate::Resource::new("AWS::FraudDetector::Label")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1694,8 +1765,9 @@ impl Label {
     /// Length: 1 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-label.html#cfn-frauddetector-label-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1704,15 +1776,20 @@ impl Label {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-label.html#cfn-frauddetector-label-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<label::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<label::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Label {
     const TYPE_NAME: &'static str = "AWS::FraudDetector::Label";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1758,12 +1835,12 @@ pub mod label {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1785,10 +1862,10 @@ pub struct List(crate::Resource);
 
 impl List {
     /// A new `AWS::FraudDetector::List` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         List(
             crate::Resource::new("AWS::FraudDetector::List")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1797,8 +1874,9 @@ impl List {
     /// Length: 1 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-list.html#cfn-frauddetector-list-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1807,8 +1885,9 @@ impl List {
     /// Items: 0 to 100000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-list.html#cfn-frauddetector-list-elements)
-    pub fn elements(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Elements", value.into().into_json());
+    pub fn elements(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Elements", value.into_value().into_json());
         self
     }
 
@@ -1817,8 +1896,8 @@ impl List {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-list.html#cfn-frauddetector-list-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<list::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<list::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1829,16 +1908,21 @@ impl List {
     /// Pattern: `^[A-Z_]{1,64}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-list.html#cfn-frauddetector-list-variabletype)
-    pub fn variable_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn variable_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VariableType", value.into().into_json());
+            .set_property("VariableType", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for List {
     const TYPE_NAME: &'static str = "AWS::FraudDetector::List";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1884,12 +1968,12 @@ pub mod list {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1911,10 +1995,10 @@ pub struct Outcome(crate::Resource);
 
 impl Outcome {
     /// A new `AWS::FraudDetector::Outcome` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Outcome(
             crate::Resource::new("AWS::FraudDetector::Outcome")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1923,8 +2007,9 @@ impl Outcome {
     /// Length: 1 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-outcome.html#cfn-frauddetector-outcome-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1933,15 +2018,20 @@ impl Outcome {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-outcome.html#cfn-frauddetector-outcome-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<outcome::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<outcome::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Outcome {
     const TYPE_NAME: &'static str = "AWS::FraudDetector::Outcome";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1987,12 +2077,12 @@ pub mod outcome {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2015,17 +2105,17 @@ pub struct Variable(crate::Resource);
 impl Variable {
     /// A new `AWS::FraudDetector::Variable` with its required properties.
     pub fn new(
-        data_source: impl Into<crate::Value<variable::DataSource>>,
-        data_type: impl Into<crate::Value<variable::DataType>>,
-        default_value: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        data_source: impl crate::IntoValue<variable::DataSource>,
+        data_type: impl crate::IntoValue<variable::DataType>,
+        default_value: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Variable(
             crate::Resource::new("AWS::FraudDetector::Variable")
-                .property("DataSource", data_source.into().into_json())
-                .property("DataType", data_type.into().into_json())
-                .property("DefaultValue", default_value.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("DataSource", data_source.into_value().into_json())
+                .property("DataType", data_type.into_value().into_json())
+                .property("DefaultValue", default_value.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -2034,8 +2124,9 @@ impl Variable {
     /// Length: 1 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-variable.html#cfn-frauddetector-variable-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -2044,24 +2135,29 @@ impl Variable {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-variable.html#cfn-frauddetector-variable-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<variable::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<variable::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `VariableType`: [`VariableType`](variable::VariableType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-frauddetector-variable.html#cfn-frauddetector-variable-variabletype)
-    pub fn variable_type(mut self, value: impl Into<crate::Value<variable::VariableType>>) -> Self {
+    pub fn variable_type(mut self, value: impl crate::IntoValue<variable::VariableType>) -> Self {
         self.0
-            .set_property("VariableType", value.into().into_json());
+            .set_property("VariableType", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Variable {
     const TYPE_NAME: &'static str = "AWS::FraudDetector::Variable";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2107,12 +2203,12 @@ pub mod variable {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

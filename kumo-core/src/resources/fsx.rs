@@ -12,6 +12,34 @@ pub const TYPES: &[&str] = &[
     "AWS::FSx::Volume",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::FSx::DataRepositoryAssociation",
+        <DataRepositoryAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::FSx::FileSystem",
+        <FileSystem as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::FSx::S3AccessPointAttachment",
+        <S3AccessPointAttachment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::FSx::Snapshot",
+        <Snapshot as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::FSx::StorageVirtualMachine",
+        <StorageVirtualMachine as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::FSx::Volume",
+        <Volume as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::FSx::DataRepositoryAssociation`.
 ///
 /// Required properties, the arguments of [`DataRepositoryAssociation::new`]: `DataRepositoryPath`, `FileSystemId`, `FileSystemPath`.
@@ -23,18 +51,18 @@ pub struct DataRepositoryAssociation(crate::Resource);
 impl DataRepositoryAssociation {
     /// A new `AWS::FSx::DataRepositoryAssociation` with its required properties.
     pub fn new(
-        data_repository_path: impl Into<crate::Value<String>>,
-        file_system_id: impl Into<crate::Value<String>>,
-        file_system_path: impl Into<crate::Value<String>>,
+        data_repository_path: impl crate::IntoValue<String>,
+        file_system_id: impl crate::IntoValue<String>,
+        file_system_path: impl crate::IntoValue<String>,
     ) -> Self {
         DataRepositoryAssociation(
             crate::Resource::new("AWS::FSx::DataRepositoryAssociation")
                 .property(
                     "DataRepositoryPath",
-                    data_repository_path.into().into_json(),
+                    data_repository_path.into_value().into_json(),
                 )
-                .property("FileSystemId", file_system_id.into().into_json())
-                .property("FileSystemPath", file_system_path.into().into_json()),
+                .property("FileSystemId", file_system_id.into_value().into_json())
+                .property("FileSystemPath", file_system_path.into_value().into_json()),
         )
     }
 
@@ -43,12 +71,11 @@ impl DataRepositoryAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-datarepositoryassociation.html#cfn-fsx-datarepositoryassociation-batchimportmetadataoncreate)
-    pub fn batch_import_meta_data_on_create(
-        mut self,
-        value: impl Into<crate::Value<bool>>,
-    ) -> Self {
-        self.0
-            .set_property("BatchImportMetaDataOnCreate", value.into().into_json());
+    pub fn batch_import_meta_data_on_create(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "BatchImportMetaDataOnCreate",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -57,17 +84,17 @@ impl DataRepositoryAssociation {
     /// Range: 1 to 512000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-datarepositoryassociation.html#cfn-fsx-datarepositoryassociation-importedfilechunksize)
-    pub fn imported_file_chunk_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn imported_file_chunk_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ImportedFileChunkSize", value.into().into_json());
+            .set_property("ImportedFileChunkSize", value.into_value().into_json());
         self
     }
 
     /// `S3`: [`S3`](data_repository_association::S3).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-datarepositoryassociation.html#cfn-fsx-datarepositoryassociation-s3)
-    pub fn s3(mut self, value: impl Into<crate::Value<data_repository_association::S3>>) -> Self {
-        self.0.set_property("S3", value.into().into_json());
+    pub fn s3(mut self, value: impl crate::IntoValue<data_repository_association::S3>) -> Self {
+        self.0.set_property("S3", value.into_value().into_json());
         self
     }
 
@@ -78,16 +105,21 @@ impl DataRepositoryAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-datarepositoryassociation.html#cfn-fsx-datarepositoryassociation-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<data_repository_association::Tag>>>,
+        value: impl crate::IntoValue<Vec<data_repository_association::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DataRepositoryAssociation {
     const TYPE_NAME: &'static str = "AWS::FSx::DataRepositoryAssociation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "BatchImportMetaDataOnCreate",
         "DataRepositoryPath",
@@ -132,10 +164,10 @@ pub mod data_repository_association {
 
     impl AutoExportPolicy {
         /// A new `AutoExportPolicy` with its required properties.
-        pub fn new(events: impl Into<crate::Value<Vec<EventType>>>) -> Self {
+        pub fn new(events: impl crate::IntoValue<Vec<EventType>>) -> Self {
             AutoExportPolicy(crate::typed::Properties::from_iter([(
                 "Events".to_owned(),
-                events.into().into_json(),
+                events.into_value().into_json(),
             )]))
         }
     }
@@ -154,10 +186,10 @@ pub mod data_repository_association {
 
     impl AutoImportPolicy {
         /// A new `AutoImportPolicy` with its required properties.
-        pub fn new(events: impl Into<crate::Value<Vec<EventType>>>) -> Self {
+        pub fn new(events: impl crate::IntoValue<Vec<EventType>>) -> Self {
             AutoImportPolicy(crate::typed::Properties::from_iter([(
                 "Events".to_owned(),
-                events.into().into_json(),
+                events.into_value().into_json(),
             )]))
         }
     }
@@ -185,10 +217,12 @@ pub mod data_repository_association {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-datarepositoryassociation-s3.html#cfn-fsx-datarepositoryassociation-s3-autoexportpolicy)
         pub fn auto_export_policy(
             mut self,
-            value: impl Into<crate::Value<AutoExportPolicy>>,
+            value: impl crate::IntoValue<AutoExportPolicy>,
         ) -> Self {
-            self.0
-                .insert("AutoExportPolicy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AutoExportPolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -197,10 +231,12 @@ pub mod data_repository_association {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-datarepositoryassociation-s3.html#cfn-fsx-datarepositoryassociation-s3-autoimportpolicy)
         pub fn auto_import_policy(
             mut self,
-            value: impl Into<crate::Value<AutoImportPolicy>>,
+            value: impl crate::IntoValue<AutoImportPolicy>,
         ) -> Self {
-            self.0
-                .insert("AutoImportPolicy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AutoImportPolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -220,12 +256,12 @@ pub mod data_repository_association {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -269,13 +305,13 @@ pub struct FileSystem(crate::Resource);
 impl FileSystem {
     /// A new `AWS::FSx::FileSystem` with its required properties.
     pub fn new(
-        file_system_type: impl Into<crate::Value<String>>,
-        subnet_ids: impl Into<crate::Value<Vec<String>>>,
+        file_system_type: impl crate::IntoValue<String>,
+        subnet_ids: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         FileSystem(
             crate::Resource::new("AWS::FSx::FileSystem")
-                .property("FileSystemType", file_system_type.into().into_json())
-                .property("SubnetIds", subnet_ids.into().into_json()),
+                .property("FileSystemType", file_system_type.into_value().into_json())
+                .property("SubnetIds", subnet_ids.into_value().into_json()),
         )
     }
 
@@ -284,17 +320,18 @@ impl FileSystem {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-backupid)
-    pub fn backup_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BackupId", value.into().into_json());
+    pub fn backup_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BackupId", value.into_value().into_json());
         self
     }
 
     /// `FileSystemTypeVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-filesystemtypeversion)
-    pub fn file_system_type_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn file_system_type_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FileSystemTypeVersion", value.into().into_json());
+            .set_property("FileSystemTypeVersion", value.into_value().into_json());
         self
     }
 
@@ -303,8 +340,9 @@ impl FileSystem {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -313,18 +351,19 @@ impl FileSystem {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-lustreconfiguration)
     pub fn lustre_configuration(
         mut self,
-        value: impl Into<crate::Value<file_system::LustreConfiguration>>,
+        value: impl crate::IntoValue<file_system::LustreConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LustreConfiguration", value.into().into_json());
+            .set_property("LustreConfiguration", value.into_value().into_json());
         self
     }
 
     /// `NetworkType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-networktype)
-    pub fn network_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("NetworkType", value.into().into_json());
+    pub fn network_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("NetworkType", value.into_value().into_json());
         self
     }
 
@@ -333,10 +372,10 @@ impl FileSystem {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-ontapconfiguration)
     pub fn ontap_configuration(
         mut self,
-        value: impl Into<crate::Value<file_system::OntapConfiguration>>,
+        value: impl crate::IntoValue<file_system::OntapConfiguration>,
     ) -> Self {
         self.0
-            .set_property("OntapConfiguration", value.into().into_json());
+            .set_property("OntapConfiguration", value.into_value().into_json());
         self
     }
 
@@ -345,10 +384,10 @@ impl FileSystem {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-openzfsconfiguration)
     pub fn open_zfs_configuration(
         mut self,
-        value: impl Into<crate::Value<file_system::OpenZfsConfiguration>>,
+        value: impl crate::IntoValue<file_system::OpenZfsConfiguration>,
     ) -> Self {
         self.0
-            .set_property("OpenZFSConfiguration", value.into().into_json());
+            .set_property("OpenZFSConfiguration", value.into_value().into_json());
         self
     }
 
@@ -357,9 +396,9 @@ impl FileSystem {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-securitygroupids)
-    pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroupIds", value.into().into_json());
+            .set_property("SecurityGroupIds", value.into_value().into_json());
         self
     }
 
@@ -368,25 +407,26 @@ impl FileSystem {
     /// Range: 32 to 65536.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-storagecapacity)
-    pub fn storage_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn storage_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("StorageCapacity", value.into().into_json());
+            .set_property("StorageCapacity", value.into_value().into_json());
         self
     }
 
     /// `StorageType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-storagetype)
-    pub fn storage_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StorageType", value.into().into_json());
+    pub fn storage_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StorageType", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](file_system::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<file_system::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<file_system::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -395,10 +435,10 @@ impl FileSystem {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-windowsconfiguration)
     pub fn windows_configuration(
         mut self,
-        value: impl Into<crate::Value<file_system::WindowsConfiguration>>,
+        value: impl crate::IntoValue<file_system::WindowsConfiguration>,
     ) -> Self {
         self.0
-            .set_property("WindowsConfiguration", value.into().into_json());
+            .set_property("WindowsConfiguration", value.into_value().into_json());
         self
     }
 }
@@ -467,17 +507,17 @@ pub mod file_system {
     impl AuditLogConfiguration {
         /// A new `AuditLogConfiguration` with its required properties.
         pub fn new(
-            file_access_audit_log_level: impl Into<crate::Value<String>>,
-            file_share_access_audit_log_level: impl Into<crate::Value<String>>,
+            file_access_audit_log_level: impl crate::IntoValue<String>,
+            file_share_access_audit_log_level: impl crate::IntoValue<String>,
         ) -> Self {
             AuditLogConfiguration(crate::typed::Properties::from_iter([
                 (
                     "FileAccessAuditLogLevel".to_owned(),
-                    file_access_audit_log_level.into().into_json(),
+                    file_access_audit_log_level.into_value().into_json(),
                 ),
                 (
                     "FileShareAccessAuditLogLevel".to_owned(),
-                    file_share_access_audit_log_level.into().into_json(),
+                    file_share_access_audit_log_level.into_value().into_json(),
                 ),
             ]))
         }
@@ -485,9 +525,11 @@ pub mod file_system {
         /// `AuditLogDestination`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-auditlogconfiguration.html#cfn-fsx-filesystem-auditlogconfiguration-auditlogdestination)
-        pub fn audit_log_destination(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AuditLogDestination".to_owned(), value.into().into_json());
+        pub fn audit_log_destination(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AuditLogDestination".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -513,18 +555,18 @@ pub mod file_system {
         /// `Clients`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-clientconfigurations.html#cfn-fsx-filesystem-clientconfigurations-clients)
-        pub fn clients(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn clients(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Clients".to_owned(), value.into().into_json());
+                .insert("Clients".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Options`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-clientconfigurations.html#cfn-fsx-filesystem-clientconfigurations-options)
-        pub fn options(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn options(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Options".to_owned(), value.into().into_json());
+                .insert("Options".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -550,18 +592,18 @@ pub mod file_system {
         /// `SizeGiB`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-datareadcacheconfiguration.html#cfn-fsx-filesystem-datareadcacheconfiguration-sizegib)
-        pub fn size_gi_b(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn size_gi_b(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SizeGiB".to_owned(), value.into().into_json());
+                .insert("SizeGiB".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SizingMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-datareadcacheconfiguration.html#cfn-fsx-filesystem-datareadcacheconfiguration-sizingmode)
-        pub fn sizing_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sizing_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SizingMode".to_owned(), value.into().into_json());
+                .insert("SizingMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -587,16 +629,18 @@ pub mod file_system {
         /// `Iops`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-diskiopsconfiguration.html#cfn-fsx-filesystem-diskiopsconfiguration-iops)
-        pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Iops".to_owned(), value.into().into_json());
+        pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Iops".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Mode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-diskiopsconfiguration.html#cfn-fsx-filesystem-diskiopsconfiguration-mode)
-        pub fn mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Mode".to_owned(), value.into().into_json());
+        pub fn mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Mode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -615,19 +659,21 @@ pub mod file_system {
 
     impl FsrmConfiguration {
         /// A new `FsrmConfiguration` with its required properties.
-        pub fn new(fsrm_service_enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(fsrm_service_enabled: impl crate::IntoValue<bool>) -> Self {
             FsrmConfiguration(crate::typed::Properties::from_iter([(
                 "FsrmServiceEnabled".to_owned(),
-                fsrm_service_enabled.into().into_json(),
+                fsrm_service_enabled.into_value().into_json(),
             )]))
         }
 
         /// `EventLogDestination`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-fsrmconfiguration.html#cfn-fsx-filesystem-fsrmconfiguration-eventlogdestination)
-        pub fn event_log_destination(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EventLogDestination".to_owned(), value.into().into_json());
+        pub fn event_log_destination(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EventLogDestination".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -653,9 +699,11 @@ pub mod file_system {
         /// `AutoImportPolicy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-autoimportpolicy)
-        pub fn auto_import_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AutoImportPolicy".to_owned(), value.into().into_json());
+        pub fn auto_import_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AutoImportPolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -664,11 +712,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-automaticbackupretentiondays)
         pub fn automatic_backup_retention_days(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "AutomaticBackupRetentionDays".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -676,9 +724,11 @@ pub mod file_system {
         /// `CopyTagsToBackups`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-copytagstobackups)
-        pub fn copy_tags_to_backups(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CopyTagsToBackups".to_owned(), value.into().into_json());
+        pub fn copy_tags_to_backups(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CopyTagsToBackups".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -687,11 +737,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-dailyautomaticbackupstarttime)
         pub fn daily_automatic_backup_start_time(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "DailyAutomaticBackupStartTime".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -699,9 +749,11 @@ pub mod file_system {
         /// `DataCompressionType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-datacompressiontype)
-        pub fn data_compression_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DataCompressionType".to_owned(), value.into().into_json());
+        pub fn data_compression_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DataCompressionType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -710,11 +762,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-datareadcacheconfiguration)
         pub fn data_read_cache_configuration(
             mut self,
-            value: impl Into<crate::Value<DataReadCacheConfiguration>>,
+            value: impl crate::IntoValue<DataReadCacheConfiguration>,
         ) -> Self {
             self.0.insert(
                 "DataReadCacheConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -722,54 +774,56 @@ pub mod file_system {
         /// `DeploymentType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-deploymenttype)
-        pub fn deployment_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn deployment_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeploymentType".to_owned(), value.into().into_json());
+                .insert("DeploymentType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DriveCacheType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-drivecachetype)
-        pub fn drive_cache_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn drive_cache_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DriveCacheType".to_owned(), value.into().into_json());
+                .insert("DriveCacheType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EfaEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-efaenabled)
-        pub fn efa_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn efa_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EfaEnabled".to_owned(), value.into().into_json());
+                .insert("EfaEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExportPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-exportpath)
-        pub fn export_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn export_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExportPath".to_owned(), value.into().into_json());
+                .insert("ExportPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ImportPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-importpath)
-        pub fn import_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn import_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ImportPath".to_owned(), value.into().into_json());
+                .insert("ImportPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ImportedFileChunkSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-importedfilechunksize)
-        pub fn imported_file_chunk_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ImportedFileChunkSize".to_owned(), value.into().into_json());
+        pub fn imported_file_chunk_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ImportedFileChunkSize".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -778,20 +832,22 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-metadataconfiguration)
         pub fn metadata_configuration(
             mut self,
-            value: impl Into<crate::Value<MetadataConfiguration>>,
+            value: impl crate::IntoValue<MetadataConfiguration>,
         ) -> Self {
-            self.0
-                .insert("MetadataConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MetadataConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PerUnitStorageThroughput`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-perunitstoragethroughput)
-        pub fn per_unit_storage_throughput(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn per_unit_storage_throughput(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "PerUnitStorageThroughput".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -799,9 +855,11 @@ pub mod file_system {
         /// `ThroughputCapacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-throughputcapacity)
-        pub fn throughput_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ThroughputCapacity".to_owned(), value.into().into_json());
+        pub fn throughput_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ThroughputCapacity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -810,11 +868,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-weeklymaintenancestarttime)
         pub fn weekly_maintenance_start_time(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "WeeklyMaintenanceStartTime".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -841,16 +899,18 @@ pub mod file_system {
         /// `Iops`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-metadataconfiguration.html#cfn-fsx-filesystem-metadataconfiguration-iops)
-        pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Iops".to_owned(), value.into().into_json());
+        pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Iops".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Mode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-metadataconfiguration.html#cfn-fsx-filesystem-metadataconfiguration-mode)
-        pub fn mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Mode".to_owned(), value.into().into_json());
+        pub fn mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Mode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -878,10 +938,12 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-nfsexports.html#cfn-fsx-filesystem-nfsexports-clientconfigurations)
         pub fn client_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<ClientConfigurations>>>,
+            value: impl crate::IntoValue<Vec<ClientConfigurations>>,
         ) -> Self {
-            self.0
-                .insert("ClientConfigurations".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ClientConfigurations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -900,10 +962,10 @@ pub mod file_system {
 
     impl OntapConfiguration {
         /// A new `OntapConfiguration` with its required properties.
-        pub fn new(deployment_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(deployment_type: impl crate::IntoValue<String>) -> Self {
             OntapConfiguration(crate::typed::Properties::from_iter([(
                 "DeploymentType".to_owned(),
-                deployment_type.into().into_json(),
+                deployment_type.into_value().into_json(),
             )]))
         }
 
@@ -912,11 +974,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-ontapconfiguration.html#cfn-fsx-filesystem-ontapconfiguration-automaticbackupretentiondays)
         pub fn automatic_backup_retention_days(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "AutomaticBackupRetentionDays".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -926,11 +988,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-ontapconfiguration.html#cfn-fsx-filesystem-ontapconfiguration-dailyautomaticbackupstarttime)
         pub fn daily_automatic_backup_start_time(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "DailyAutomaticBackupStartTime".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -940,20 +1002,22 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-ontapconfiguration.html#cfn-fsx-filesystem-ontapconfiguration-diskiopsconfiguration)
         pub fn disk_iops_configuration(
             mut self,
-            value: impl Into<crate::Value<DiskIopsConfiguration>>,
+            value: impl crate::IntoValue<DiskIopsConfiguration>,
         ) -> Self {
-            self.0
-                .insert("DiskIopsConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DiskIopsConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EndpointIpAddressRange`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-ontapconfiguration.html#cfn-fsx-filesystem-ontapconfiguration-endpointipaddressrange)
-        pub fn endpoint_ip_address_range(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn endpoint_ip_address_range(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "EndpointIpAddressRange".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -961,13 +1025,10 @@ pub mod file_system {
         /// `EndpointIpv6AddressRange`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-ontapconfiguration.html#cfn-fsx-filesystem-ontapconfiguration-endpointipv6addressrange)
-        pub fn endpoint_ipv6_address_range(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn endpoint_ipv6_address_range(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "EndpointIpv6AddressRange".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -975,45 +1036,51 @@ pub mod file_system {
         /// `FsxAdminPassword`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-ontapconfiguration.html#cfn-fsx-filesystem-ontapconfiguration-fsxadminpassword)
-        pub fn fsx_admin_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("FsxAdminPassword".to_owned(), value.into().into_json());
+        pub fn fsx_admin_password(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "FsxAdminPassword".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HAPairs`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-ontapconfiguration.html#cfn-fsx-filesystem-ontapconfiguration-hapairs)
-        pub fn ha_pairs(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn ha_pairs(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("HAPairs".to_owned(), value.into().into_json());
+                .insert("HAPairs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PreferredSubnetId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-ontapconfiguration.html#cfn-fsx-filesystem-ontapconfiguration-preferredsubnetid)
-        pub fn preferred_subnet_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PreferredSubnetId".to_owned(), value.into().into_json());
+        pub fn preferred_subnet_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PreferredSubnetId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RouteTableIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-ontapconfiguration.html#cfn-fsx-filesystem-ontapconfiguration-routetableids)
-        pub fn route_table_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn route_table_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("RouteTableIds".to_owned(), value.into().into_json());
+                .insert("RouteTableIds".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ThroughputCapacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-ontapconfiguration.html#cfn-fsx-filesystem-ontapconfiguration-throughputcapacity)
-        pub fn throughput_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ThroughputCapacity".to_owned(), value.into().into_json());
+        pub fn throughput_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ThroughputCapacity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1022,11 +1089,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-ontapconfiguration.html#cfn-fsx-filesystem-ontapconfiguration-throughputcapacityperhapair)
         pub fn throughput_capacity_per_ha_pair(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ThroughputCapacityPerHAPair".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1036,11 +1103,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-ontapconfiguration.html#cfn-fsx-filesystem-ontapconfiguration-weeklymaintenancestarttime)
         pub fn weekly_maintenance_start_time(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "WeeklyMaintenanceStartTime".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1060,10 +1127,10 @@ pub mod file_system {
 
     impl OpenZfsConfiguration {
         /// A new `OpenZfsConfiguration` with its required properties.
-        pub fn new(deployment_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(deployment_type: impl crate::IntoValue<String>) -> Self {
             OpenZfsConfiguration(crate::typed::Properties::from_iter([(
                 "DeploymentType".to_owned(),
-                deployment_type.into().into_json(),
+                deployment_type.into_value().into_json(),
             )]))
         }
 
@@ -1072,11 +1139,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-openzfsconfiguration.html#cfn-fsx-filesystem-openzfsconfiguration-automaticbackupretentiondays)
         pub fn automatic_backup_retention_days(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "AutomaticBackupRetentionDays".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1084,18 +1151,22 @@ pub mod file_system {
         /// `CopyTagsToBackups`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-openzfsconfiguration.html#cfn-fsx-filesystem-openzfsconfiguration-copytagstobackups)
-        pub fn copy_tags_to_backups(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CopyTagsToBackups".to_owned(), value.into().into_json());
+        pub fn copy_tags_to_backups(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CopyTagsToBackups".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CopyTagsToVolumes`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-openzfsconfiguration.html#cfn-fsx-filesystem-openzfsconfiguration-copytagstovolumes)
-        pub fn copy_tags_to_volumes(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CopyTagsToVolumes".to_owned(), value.into().into_json());
+        pub fn copy_tags_to_volumes(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CopyTagsToVolumes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1104,11 +1175,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-openzfsconfiguration.html#cfn-fsx-filesystem-openzfsconfiguration-dailyautomaticbackupstarttime)
         pub fn daily_automatic_backup_start_time(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "DailyAutomaticBackupStartTime".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1118,20 +1189,22 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-openzfsconfiguration.html#cfn-fsx-filesystem-openzfsconfiguration-diskiopsconfiguration)
         pub fn disk_iops_configuration(
             mut self,
-            value: impl Into<crate::Value<DiskIopsConfiguration>>,
+            value: impl crate::IntoValue<DiskIopsConfiguration>,
         ) -> Self {
-            self.0
-                .insert("DiskIopsConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DiskIopsConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EndpointIpAddressRange`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-openzfsconfiguration.html#cfn-fsx-filesystem-openzfsconfiguration-endpointipaddressrange)
-        pub fn endpoint_ip_address_range(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn endpoint_ip_address_range(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "EndpointIpAddressRange".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1139,13 +1212,10 @@ pub mod file_system {
         /// `EndpointIpv6AddressRange`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-openzfsconfiguration.html#cfn-fsx-filesystem-openzfsconfiguration-endpointipv6addressrange)
-        pub fn endpoint_ipv6_address_range(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn endpoint_ipv6_address_range(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "EndpointIpv6AddressRange".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1153,18 +1223,20 @@ pub mod file_system {
         /// `Options`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-openzfsconfiguration.html#cfn-fsx-filesystem-openzfsconfiguration-options)
-        pub fn options(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn options(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Options".to_owned(), value.into().into_json());
+                .insert("Options".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PreferredSubnetId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-openzfsconfiguration.html#cfn-fsx-filesystem-openzfsconfiguration-preferredsubnetid)
-        pub fn preferred_subnet_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PreferredSubnetId".to_owned(), value.into().into_json());
+        pub fn preferred_subnet_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PreferredSubnetId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1173,11 +1245,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-openzfsconfiguration.html#cfn-fsx-filesystem-openzfsconfiguration-readcacheconfiguration)
         pub fn read_cache_configuration(
             mut self,
-            value: impl Into<crate::Value<ReadCacheConfiguration>>,
+            value: impl crate::IntoValue<ReadCacheConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ReadCacheConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1187,11 +1259,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-openzfsconfiguration.html#cfn-fsx-filesystem-openzfsconfiguration-rootvolumeconfiguration)
         pub fn root_volume_configuration(
             mut self,
-            value: impl Into<crate::Value<RootVolumeConfiguration>>,
+            value: impl crate::IntoValue<RootVolumeConfiguration>,
         ) -> Self {
             self.0.insert(
                 "RootVolumeConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1199,18 +1271,20 @@ pub mod file_system {
         /// `RouteTableIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-openzfsconfiguration.html#cfn-fsx-filesystem-openzfsconfiguration-routetableids)
-        pub fn route_table_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn route_table_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("RouteTableIds".to_owned(), value.into().into_json());
+                .insert("RouteTableIds".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ThroughputCapacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-openzfsconfiguration.html#cfn-fsx-filesystem-openzfsconfiguration-throughputcapacity)
-        pub fn throughput_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ThroughputCapacity".to_owned(), value.into().into_json());
+        pub fn throughput_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ThroughputCapacity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1219,11 +1293,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-openzfsconfiguration.html#cfn-fsx-filesystem-openzfsconfiguration-weeklymaintenancestarttime)
         pub fn weekly_maintenance_start_time(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "WeeklyMaintenanceStartTime".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1250,18 +1324,18 @@ pub mod file_system {
         /// `SizeGiB`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-readcacheconfiguration.html#cfn-fsx-filesystem-readcacheconfiguration-sizegib)
-        pub fn size_gi_b(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn size_gi_b(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SizeGiB".to_owned(), value.into().into_json());
+                .insert("SizeGiB".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SizingMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-readcacheconfiguration.html#cfn-fsx-filesystem-readcacheconfiguration-sizingmode)
-        pub fn sizing_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sizing_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SizingMode".to_owned(), value.into().into_json());
+                .insert("SizingMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1287,45 +1361,49 @@ pub mod file_system {
         /// `CopyTagsToSnapshots`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-rootvolumeconfiguration.html#cfn-fsx-filesystem-rootvolumeconfiguration-copytagstosnapshots)
-        pub fn copy_tags_to_snapshots(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CopyTagsToSnapshots".to_owned(), value.into().into_json());
+        pub fn copy_tags_to_snapshots(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CopyTagsToSnapshots".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DataCompressionType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-rootvolumeconfiguration.html#cfn-fsx-filesystem-rootvolumeconfiguration-datacompressiontype)
-        pub fn data_compression_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DataCompressionType".to_owned(), value.into().into_json());
+        pub fn data_compression_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DataCompressionType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NfsExports`: list of [`NfsExports`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-rootvolumeconfiguration.html#cfn-fsx-filesystem-rootvolumeconfiguration-nfsexports)
-        pub fn nfs_exports(mut self, value: impl Into<crate::Value<Vec<NfsExports>>>) -> Self {
+        pub fn nfs_exports(mut self, value: impl crate::IntoValue<Vec<NfsExports>>) -> Self {
             self.0
-                .insert("NfsExports".to_owned(), value.into().into_json());
+                .insert("NfsExports".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReadOnly`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-rootvolumeconfiguration.html#cfn-fsx-filesystem-rootvolumeconfiguration-readonly)
-        pub fn read_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn read_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReadOnly".to_owned(), value.into().into_json());
+                .insert("ReadOnly".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RecordSizeKiB`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-rootvolumeconfiguration.html#cfn-fsx-filesystem-rootvolumeconfiguration-recordsizekib)
-        pub fn record_size_ki_b(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn record_size_ki_b(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RecordSizeKiB".to_owned(), value.into().into_json());
+                .insert("RecordSizeKiB".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1334,10 +1412,12 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-rootvolumeconfiguration.html#cfn-fsx-filesystem-rootvolumeconfiguration-userandgroupquotas)
         pub fn user_and_group_quotas(
             mut self,
-            value: impl Into<crate::Value<Vec<UserAndGroupQuotas>>>,
+            value: impl crate::IntoValue<Vec<UserAndGroupQuotas>>,
         ) -> Self {
-            self.0
-                .insert("UserAndGroupQuotas".to_owned(), value.into().into_json());
+            self.0.insert(
+                "UserAndGroupQuotas".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1363,8 +1443,9 @@ pub mod file_system {
         /// `DnsIps`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-selfmanagedactivedirectoryconfiguration.html#cfn-fsx-filesystem-selfmanagedactivedirectoryconfiguration-dnsips)
-        pub fn dns_ips(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("DnsIps".to_owned(), value.into().into_json());
+        pub fn dns_ips(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("DnsIps".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1373,11 +1454,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-selfmanagedactivedirectoryconfiguration.html#cfn-fsx-filesystem-selfmanagedactivedirectoryconfiguration-domainjoinserviceaccountsecret)
         pub fn domain_join_service_account_secret(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "DomainJoinServiceAccountSecret".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1385,9 +1466,9 @@ pub mod file_system {
         /// `DomainName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-selfmanagedactivedirectoryconfiguration.html#cfn-fsx-filesystem-selfmanagedactivedirectoryconfiguration-domainname)
-        pub fn domain_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn domain_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DomainName".to_owned(), value.into().into_json());
+                .insert("DomainName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1396,11 +1477,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-selfmanagedactivedirectoryconfiguration.html#cfn-fsx-filesystem-selfmanagedactivedirectoryconfiguration-filesystemadministratorsgroup)
         pub fn file_system_administrators_group(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "FileSystemAdministratorsGroup".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1410,11 +1491,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-selfmanagedactivedirectoryconfiguration.html#cfn-fsx-filesystem-selfmanagedactivedirectoryconfiguration-organizationalunitdistinguishedname)
         pub fn organizational_unit_distinguished_name(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "OrganizationalUnitDistinguishedName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1422,18 +1503,18 @@ pub mod file_system {
         /// `Password`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-selfmanagedactivedirectoryconfiguration.html#cfn-fsx-filesystem-selfmanagedactivedirectoryconfiguration-password)
-        pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Password".to_owned(), value.into().into_json());
+                .insert("Password".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-selfmanagedactivedirectoryconfiguration.html#cfn-fsx-filesystem-selfmanagedactivedirectoryconfiguration-username)
-        pub fn user_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserName".to_owned(), value.into().into_json());
+                .insert("UserName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1453,12 +1534,12 @@ pub mod file_system {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1484,18 +1565,19 @@ pub mod file_system {
         /// `Id`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-userandgroupquotas.html#cfn-fsx-filesystem-userandgroupquotas-id)
-        pub fn id(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StorageCapacityQuotaGiB`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-userandgroupquotas.html#cfn-fsx-filesystem-userandgroupquotas-storagecapacityquotagib)
-        pub fn storage_capacity_quota_gi_b(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn storage_capacity_quota_gi_b(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "StorageCapacityQuotaGiB".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1503,8 +1585,9 @@ pub mod file_system {
         /// `Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-userandgroupquotas.html#cfn-fsx-filesystem-userandgroupquotas-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1523,28 +1606,30 @@ pub mod file_system {
 
     impl WindowsConfiguration {
         /// A new `WindowsConfiguration` with its required properties.
-        pub fn new(throughput_capacity: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(throughput_capacity: impl crate::IntoValue<i64>) -> Self {
             WindowsConfiguration(crate::typed::Properties::from_iter([(
                 "ThroughputCapacity".to_owned(),
-                throughput_capacity.into().into_json(),
+                throughput_capacity.into_value().into_json(),
             )]))
         }
 
         /// `ActiveDirectoryId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-windowsconfiguration.html#cfn-fsx-filesystem-windowsconfiguration-activedirectoryid)
-        pub fn active_directory_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ActiveDirectoryId".to_owned(), value.into().into_json());
+        pub fn active_directory_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ActiveDirectoryId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Aliases`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-windowsconfiguration.html#cfn-fsx-filesystem-windowsconfiguration-aliases)
-        pub fn aliases(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn aliases(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Aliases".to_owned(), value.into().into_json());
+                .insert("Aliases".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1553,10 +1638,12 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-windowsconfiguration.html#cfn-fsx-filesystem-windowsconfiguration-auditlogconfiguration)
         pub fn audit_log_configuration(
             mut self,
-            value: impl Into<crate::Value<AuditLogConfiguration>>,
+            value: impl crate::IntoValue<AuditLogConfiguration>,
         ) -> Self {
-            self.0
-                .insert("AuditLogConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AuditLogConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1565,11 +1652,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-windowsconfiguration.html#cfn-fsx-filesystem-windowsconfiguration-automaticbackupretentiondays)
         pub fn automatic_backup_retention_days(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "AutomaticBackupRetentionDays".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1577,9 +1664,11 @@ pub mod file_system {
         /// `CopyTagsToBackups`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-windowsconfiguration.html#cfn-fsx-filesystem-windowsconfiguration-copytagstobackups)
-        pub fn copy_tags_to_backups(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CopyTagsToBackups".to_owned(), value.into().into_json());
+        pub fn copy_tags_to_backups(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CopyTagsToBackups".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1588,11 +1677,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-windowsconfiguration.html#cfn-fsx-filesystem-windowsconfiguration-dailyautomaticbackupstarttime)
         pub fn daily_automatic_backup_start_time(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "DailyAutomaticBackupStartTime".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1600,9 +1689,9 @@ pub mod file_system {
         /// `DeploymentType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-windowsconfiguration.html#cfn-fsx-filesystem-windowsconfiguration-deploymenttype)
-        pub fn deployment_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn deployment_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeploymentType".to_owned(), value.into().into_json());
+                .insert("DeploymentType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1611,10 +1700,12 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-windowsconfiguration.html#cfn-fsx-filesystem-windowsconfiguration-diskiopsconfiguration)
         pub fn disk_iops_configuration(
             mut self,
-            value: impl Into<crate::Value<DiskIopsConfiguration>>,
+            value: impl crate::IntoValue<DiskIopsConfiguration>,
         ) -> Self {
-            self.0
-                .insert("DiskIopsConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DiskIopsConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1623,19 +1714,23 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-windowsconfiguration.html#cfn-fsx-filesystem-windowsconfiguration-fsrmconfiguration)
         pub fn fsrm_configuration(
             mut self,
-            value: impl Into<crate::Value<FsrmConfiguration>>,
+            value: impl crate::IntoValue<FsrmConfiguration>,
         ) -> Self {
-            self.0
-                .insert("FsrmConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FsrmConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PreferredSubnetId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-windowsconfiguration.html#cfn-fsx-filesystem-windowsconfiguration-preferredsubnetid)
-        pub fn preferred_subnet_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PreferredSubnetId".to_owned(), value.into().into_json());
+        pub fn preferred_subnet_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PreferredSubnetId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1644,11 +1739,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-windowsconfiguration.html#cfn-fsx-filesystem-windowsconfiguration-selfmanagedactivedirectoryconfiguration)
         pub fn self_managed_active_directory_configuration(
             mut self,
-            value: impl Into<crate::Value<SelfManagedActiveDirectoryConfiguration>>,
+            value: impl crate::IntoValue<SelfManagedActiveDirectoryConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SelfManagedActiveDirectoryConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1658,11 +1753,11 @@ pub mod file_system {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-filesystem-windowsconfiguration.html#cfn-fsx-filesystem-windowsconfiguration-weeklymaintenancestarttime)
         pub fn weekly_maintenance_start_time(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "WeeklyMaintenanceStartTime".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1686,13 +1781,13 @@ pub struct S3AccessPointAttachment(crate::Resource);
 impl S3AccessPointAttachment {
     /// A new `AWS::FSx::S3AccessPointAttachment` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<s3_access_point_attachment::S3AccessPointAttachmentType>>,
+        name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<s3_access_point_attachment::S3AccessPointAttachmentType>,
     ) -> Self {
         S3AccessPointAttachment(
             crate::Resource::new("AWS::FSx::S3AccessPointAttachment")
-                .property("Name", name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -1703,10 +1798,10 @@ impl S3AccessPointAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-s3accesspointattachment.html#cfn-fsx-s3accesspointattachment-ontapconfiguration)
     pub fn ontap_configuration(
         mut self,
-        value: impl Into<crate::Value<s3_access_point_attachment::S3AccessPointOntapConfiguration>>,
+        value: impl crate::IntoValue<s3_access_point_attachment::S3AccessPointOntapConfiguration>,
     ) -> Self {
         self.0
-            .set_property("OntapConfiguration", value.into().into_json());
+            .set_property("OntapConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1717,10 +1812,10 @@ impl S3AccessPointAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-s3accesspointattachment.html#cfn-fsx-s3accesspointattachment-openzfsconfiguration)
     pub fn open_zfs_configuration(
         mut self,
-        value: impl Into<crate::Value<s3_access_point_attachment::S3AccessPointOpenZfsConfiguration>>,
+        value: impl crate::IntoValue<s3_access_point_attachment::S3AccessPointOpenZfsConfiguration>,
     ) -> Self {
         self.0
-            .set_property("OpenZFSConfiguration", value.into().into_json());
+            .set_property("OpenZFSConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1731,10 +1826,10 @@ impl S3AccessPointAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-s3accesspointattachment.html#cfn-fsx-s3accesspointattachment-s3accesspoint)
     pub fn s3_access_point(
         mut self,
-        value: impl Into<crate::Value<s3_access_point_attachment::S3AccessPoint>>,
+        value: impl crate::IntoValue<s3_access_point_attachment::S3AccessPoint>,
     ) -> Self {
         self.0
-            .set_property("S3AccessPoint", value.into().into_json());
+            .set_property("S3AccessPoint", value.into_value().into_json());
         self
     }
 }
@@ -1792,10 +1887,10 @@ pub mod s3_access_point_attachment {
 
     impl FileSystemGid {
         /// A new `FileSystemGid` with its required properties.
-        pub fn new(gid: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(gid: impl crate::IntoValue<f64>) -> Self {
             FileSystemGid(crate::typed::Properties::from_iter([(
                 "Gid".to_owned(),
-                gid.into().into_json(),
+                gid.into_value().into_json(),
             )]))
         }
     }
@@ -1814,22 +1909,19 @@ pub mod s3_access_point_attachment {
 
     impl OntapFileSystemIdentity {
         /// A new `OntapFileSystemIdentity` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             OntapFileSystemIdentity(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `UnixUser`: [`OntapUnixFileSystemUser`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-s3accesspointattachment-ontapfilesystemidentity.html#cfn-fsx-s3accesspointattachment-ontapfilesystemidentity-unixuser)
-        pub fn unix_user(
-            mut self,
-            value: impl Into<crate::Value<OntapUnixFileSystemUser>>,
-        ) -> Self {
+        pub fn unix_user(mut self, value: impl crate::IntoValue<OntapUnixFileSystemUser>) -> Self {
             self.0
-                .insert("UnixUser".to_owned(), value.into().into_json());
+                .insert("UnixUser".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1838,10 +1930,10 @@ pub mod s3_access_point_attachment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-s3accesspointattachment-ontapfilesystemidentity.html#cfn-fsx-s3accesspointattachment-ontapfilesystemidentity-windowsuser)
         pub fn windows_user(
             mut self,
-            value: impl Into<crate::Value<OntapWindowsFileSystemUser>>,
+            value: impl crate::IntoValue<OntapWindowsFileSystemUser>,
         ) -> Self {
             self.0
-                .insert("WindowsUser".to_owned(), value.into().into_json());
+                .insert("WindowsUser".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1860,10 +1952,10 @@ pub mod s3_access_point_attachment {
 
     impl OntapUnixFileSystemUser {
         /// A new `OntapUnixFileSystemUser` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             OntapUnixFileSystemUser(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -1882,10 +1974,10 @@ pub mod s3_access_point_attachment {
 
     impl OntapWindowsFileSystemUser {
         /// A new `OntapWindowsFileSystemUser` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             OntapWindowsFileSystemUser(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -1905,12 +1997,12 @@ pub mod s3_access_point_attachment {
     impl OpenZfsFileSystemIdentity {
         /// A new `OpenZfsFileSystemIdentity` with its required properties.
         pub fn new(
-            posix_user: impl Into<crate::Value<OpenZfsPosixFileSystemUser>>,
-            r#type: impl Into<crate::Value<OpenZfsFileSystemIdentityType>>,
+            posix_user: impl crate::IntoValue<OpenZfsPosixFileSystemUser>,
+            r#type: impl crate::IntoValue<OpenZfsFileSystemIdentityType>,
         ) -> Self {
             OpenZfsFileSystemIdentity(crate::typed::Properties::from_iter([
-                ("PosixUser".to_owned(), posix_user.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("PosixUser".to_owned(), posix_user.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -1929,10 +2021,10 @@ pub mod s3_access_point_attachment {
 
     impl OpenZfsPosixFileSystemUser {
         /// A new `OpenZfsPosixFileSystemUser` with its required properties.
-        pub fn new(gid: impl Into<crate::Value<f64>>, uid: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(gid: impl crate::IntoValue<f64>, uid: impl crate::IntoValue<f64>) -> Self {
             OpenZfsPosixFileSystemUser(crate::typed::Properties::from_iter([
-                ("Gid".to_owned(), gid.into().into_json()),
-                ("Uid".to_owned(), uid.into().into_json()),
+                ("Gid".to_owned(), gid.into_value().into_json()),
+                ("Uid".to_owned(), uid.into_value().into_json()),
             ]))
         }
 
@@ -1941,12 +2033,9 @@ pub mod s3_access_point_attachment {
         /// Items: 0 to 15.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-s3accesspointattachment-openzfsposixfilesystemuser.html#cfn-fsx-s3accesspointattachment-openzfsposixfilesystemuser-secondarygids)
-        pub fn secondary_gids(
-            mut self,
-            value: impl Into<crate::Value<Vec<FileSystemGid>>>,
-        ) -> Self {
+        pub fn secondary_gids(mut self, value: impl crate::IntoValue<Vec<FileSystemGid>>) -> Self {
             self.0
-                .insert("SecondaryGids".to_owned(), value.into().into_json());
+                .insert("SecondaryGids".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1976,8 +2065,9 @@ pub mod s3_access_point_attachment {
         /// Pattern: `^[0-9a-z\\-]{1,63}`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-s3accesspointattachment-s3accesspoint.html#cfn-fsx-s3accesspointattachment-s3accesspoint-alias)
-        pub fn alias(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Alias".to_owned(), value.into().into_json());
+        pub fn alias(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Alias".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1986,8 +2076,9 @@ pub mod s3_access_point_attachment {
         /// Length: 1 to 200000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-s3accesspointattachment-s3accesspoint.html#cfn-fsx-s3accesspointattachment-s3accesspoint-policy)
-        pub fn policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("Policy".to_owned(), value.into().into_json());
+        pub fn policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("Policy".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1998,9 +2089,9 @@ pub mod s3_access_point_attachment {
         /// Pattern: `^arn:[^:]{1,63}:[^:]{0,63}:[^:]{0,63}:(?:|\d{12}):[^/].{0,1023}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-s3accesspointattachment-s3accesspoint.html#cfn-fsx-s3accesspointattachment-s3accesspoint-resourcearn)
-        pub fn resource_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceARN".to_owned(), value.into().into_json());
+                .insert("ResourceARN".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2009,10 +2100,12 @@ pub mod s3_access_point_attachment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-s3accesspointattachment-s3accesspoint.html#cfn-fsx-s3accesspointattachment-s3accesspoint-vpcconfiguration)
         pub fn vpc_configuration(
             mut self,
-            value: impl Into<crate::Value<S3AccessPointVpcConfiguration>>,
+            value: impl crate::IntoValue<S3AccessPointVpcConfiguration>,
         ) -> Self {
-            self.0
-                .insert("VpcConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "VpcConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2032,15 +2125,15 @@ pub mod s3_access_point_attachment {
     impl S3AccessPointOntapConfiguration {
         /// A new `S3AccessPointOntapConfiguration` with its required properties.
         pub fn new(
-            file_system_identity: impl Into<crate::Value<OntapFileSystemIdentity>>,
-            volume_id: impl Into<crate::Value<String>>,
+            file_system_identity: impl crate::IntoValue<OntapFileSystemIdentity>,
+            volume_id: impl crate::IntoValue<String>,
         ) -> Self {
             S3AccessPointOntapConfiguration(crate::typed::Properties::from_iter([
                 (
                     "FileSystemIdentity".to_owned(),
-                    file_system_identity.into().into_json(),
+                    file_system_identity.into_value().into_json(),
                 ),
-                ("VolumeId".to_owned(), volume_id.into().into_json()),
+                ("VolumeId".to_owned(), volume_id.into_value().into_json()),
             ]))
         }
     }
@@ -2060,15 +2153,15 @@ pub mod s3_access_point_attachment {
     impl S3AccessPointOpenZfsConfiguration {
         /// A new `S3AccessPointOpenZfsConfiguration` with its required properties.
         pub fn new(
-            file_system_identity: impl Into<crate::Value<OpenZfsFileSystemIdentity>>,
-            volume_id: impl Into<crate::Value<String>>,
+            file_system_identity: impl crate::IntoValue<OpenZfsFileSystemIdentity>,
+            volume_id: impl crate::IntoValue<String>,
         ) -> Self {
             S3AccessPointOpenZfsConfiguration(crate::typed::Properties::from_iter([
                 (
                     "FileSystemIdentity".to_owned(),
-                    file_system_identity.into().into_json(),
+                    file_system_identity.into_value().into_json(),
                 ),
-                ("VolumeId".to_owned(), volume_id.into().into_json()),
+                ("VolumeId".to_owned(), volume_id.into_value().into_json()),
             ]))
         }
     }
@@ -2087,10 +2180,10 @@ pub mod s3_access_point_attachment {
 
     impl S3AccessPointVpcConfiguration {
         /// A new `S3AccessPointVpcConfiguration` with its required properties.
-        pub fn new(vpc_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(vpc_id: impl crate::IntoValue<String>) -> Self {
             S3AccessPointVpcConfiguration(crate::typed::Properties::from_iter([(
                 "VpcId".to_owned(),
-                vpc_id.into().into_json(),
+                vpc_id.into_value().into_json(),
             )]))
         }
     }
@@ -2164,21 +2257,21 @@ pub struct Snapshot(crate::Resource);
 impl Snapshot {
     /// A new `AWS::FSx::Snapshot` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        volume_id: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        volume_id: impl crate::IntoValue<String>,
     ) -> Self {
         Snapshot(
             crate::Resource::new("AWS::FSx::Snapshot")
-                .property("Name", name.into().into_json())
-                .property("VolumeId", volume_id.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("VolumeId", volume_id.into_value().into_json()),
         )
     }
 
     /// `Tags`: list of [`Tag`](snapshot::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-snapshot.html#cfn-fsx-snapshot-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<snapshot::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<snapshot::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -2226,12 +2319,12 @@ pub mod snapshot {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2254,13 +2347,13 @@ pub struct StorageVirtualMachine(crate::Resource);
 impl StorageVirtualMachine {
     /// A new `AWS::FSx::StorageVirtualMachine` with its required properties.
     pub fn new(
-        file_system_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        file_system_id: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         StorageVirtualMachine(
             crate::Resource::new("AWS::FSx::StorageVirtualMachine")
-                .property("FileSystemId", file_system_id.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("FileSystemId", file_system_id.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -2269,10 +2362,12 @@ impl StorageVirtualMachine {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-storagevirtualmachine.html#cfn-fsx-storagevirtualmachine-activedirectoryconfiguration)
     pub fn active_directory_configuration(
         mut self,
-        value: impl Into<crate::Value<storage_virtual_machine::ActiveDirectoryConfiguration>>,
+        value: impl crate::IntoValue<storage_virtual_machine::ActiveDirectoryConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("ActiveDirectoryConfiguration", value.into().into_json());
+        self.0.set_property(
+            "ActiveDirectoryConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2281,29 +2376,26 @@ impl StorageVirtualMachine {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-storagevirtualmachine.html#cfn-fsx-storagevirtualmachine-rootvolumesecuritystyle)
-    pub fn root_volume_security_style(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn root_volume_security_style(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RootVolumeSecurityStyle", value.into().into_json());
+            .set_property("RootVolumeSecurityStyle", value.into_value().into_json());
         self
     }
 
     /// `SvmAdminPassword`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-storagevirtualmachine.html#cfn-fsx-storagevirtualmachine-svmadminpassword)
-    pub fn svm_admin_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn svm_admin_password(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SvmAdminPassword", value.into().into_json());
+            .set_property("SvmAdminPassword", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](storage_virtual_machine::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-storagevirtualmachine.html#cfn-fsx-storagevirtualmachine-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<storage_virtual_machine::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<storage_virtual_machine::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -2363,9 +2455,9 @@ pub mod storage_virtual_machine {
         /// `NetBiosName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-storagevirtualmachine-activedirectoryconfiguration.html#cfn-fsx-storagevirtualmachine-activedirectoryconfiguration-netbiosname)
-        pub fn net_bios_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn net_bios_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NetBiosName".to_owned(), value.into().into_json());
+                .insert("NetBiosName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2374,11 +2466,11 @@ pub mod storage_virtual_machine {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-storagevirtualmachine-activedirectoryconfiguration.html#cfn-fsx-storagevirtualmachine-activedirectoryconfiguration-selfmanagedactivedirectoryconfiguration)
         pub fn self_managed_active_directory_configuration(
             mut self,
-            value: impl Into<crate::Value<SelfManagedActiveDirectoryConfiguration>>,
+            value: impl crate::IntoValue<SelfManagedActiveDirectoryConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SelfManagedActiveDirectoryConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2405,8 +2497,9 @@ pub mod storage_virtual_machine {
         /// `DnsIps`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-storagevirtualmachine-selfmanagedactivedirectoryconfiguration.html#cfn-fsx-storagevirtualmachine-selfmanagedactivedirectoryconfiguration-dnsips)
-        pub fn dns_ips(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("DnsIps".to_owned(), value.into().into_json());
+        pub fn dns_ips(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("DnsIps".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2415,11 +2508,11 @@ pub mod storage_virtual_machine {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-storagevirtualmachine-selfmanagedactivedirectoryconfiguration.html#cfn-fsx-storagevirtualmachine-selfmanagedactivedirectoryconfiguration-domainjoinserviceaccountsecret)
         pub fn domain_join_service_account_secret(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "DomainJoinServiceAccountSecret".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2427,9 +2520,9 @@ pub mod storage_virtual_machine {
         /// `DomainName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-storagevirtualmachine-selfmanagedactivedirectoryconfiguration.html#cfn-fsx-storagevirtualmachine-selfmanagedactivedirectoryconfiguration-domainname)
-        pub fn domain_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn domain_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DomainName".to_owned(), value.into().into_json());
+                .insert("DomainName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2438,11 +2531,11 @@ pub mod storage_virtual_machine {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-storagevirtualmachine-selfmanagedactivedirectoryconfiguration.html#cfn-fsx-storagevirtualmachine-selfmanagedactivedirectoryconfiguration-filesystemadministratorsgroup)
         pub fn file_system_administrators_group(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "FileSystemAdministratorsGroup".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2452,11 +2545,11 @@ pub mod storage_virtual_machine {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-storagevirtualmachine-selfmanagedactivedirectoryconfiguration.html#cfn-fsx-storagevirtualmachine-selfmanagedactivedirectoryconfiguration-organizationalunitdistinguishedname)
         pub fn organizational_unit_distinguished_name(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "OrganizationalUnitDistinguishedName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2464,18 +2557,18 @@ pub mod storage_virtual_machine {
         /// `Password`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-storagevirtualmachine-selfmanagedactivedirectoryconfiguration.html#cfn-fsx-storagevirtualmachine-selfmanagedactivedirectoryconfiguration-password)
-        pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Password".to_owned(), value.into().into_json());
+                .insert("Password".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-storagevirtualmachine-selfmanagedactivedirectoryconfiguration.html#cfn-fsx-storagevirtualmachine-selfmanagedactivedirectoryconfiguration-username)
-        pub fn user_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserName".to_owned(), value.into().into_json());
+                .insert("UserName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2495,12 +2588,12 @@ pub mod storage_virtual_machine {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2522,8 +2615,11 @@ pub struct Volume(crate::Resource);
 
 impl Volume {
     /// A new `AWS::FSx::Volume` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
-        Volume(crate::Resource::new("AWS::FSx::Volume").property("Name", name.into().into_json()))
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
+        Volume(
+            crate::Resource::new("AWS::FSx::Volume")
+                .property("Name", name.into_value().into_json()),
+        )
     }
 
     /// `BackupId`: string.
@@ -2531,8 +2627,9 @@ impl Volume {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-volume.html#cfn-fsx-volume-backupid)
-    pub fn backup_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BackupId", value.into().into_json());
+    pub fn backup_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BackupId", value.into_value().into_json());
         self
     }
 
@@ -2541,10 +2638,10 @@ impl Volume {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-volume.html#cfn-fsx-volume-ontapconfiguration)
     pub fn ontap_configuration(
         mut self,
-        value: impl Into<crate::Value<volume::OntapConfiguration>>,
+        value: impl crate::IntoValue<volume::OntapConfiguration>,
     ) -> Self {
         self.0
-            .set_property("OntapConfiguration", value.into().into_json());
+            .set_property("OntapConfiguration", value.into_value().into_json());
         self
     }
 
@@ -2553,18 +2650,18 @@ impl Volume {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-volume.html#cfn-fsx-volume-openzfsconfiguration)
     pub fn open_zfs_configuration(
         mut self,
-        value: impl Into<crate::Value<volume::OpenZfsConfiguration>>,
+        value: impl crate::IntoValue<volume::OpenZfsConfiguration>,
     ) -> Self {
         self.0
-            .set_property("OpenZFSConfiguration", value.into().into_json());
+            .set_property("OpenZFSConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](volume::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-volume.html#cfn-fsx-volume-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<volume::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<volume::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2573,8 +2670,9 @@ impl Volume {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fsx-volume.html#cfn-fsx-volume-volumetype)
-    pub fn volume_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("VolumeType", value.into().into_json());
+    pub fn volume_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("VolumeType", value.into_value().into_json());
         self
     }
 }
@@ -2633,19 +2731,19 @@ pub mod volume {
         /// `Aggregates`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-aggregateconfiguration.html#cfn-fsx-volume-aggregateconfiguration-aggregates)
-        pub fn aggregates(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn aggregates(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Aggregates".to_owned(), value.into().into_json());
+                .insert("Aggregates".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ConstituentsPerAggregate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-aggregateconfiguration.html#cfn-fsx-volume-aggregateconfiguration-constituentsperaggregate)
-        pub fn constituents_per_aggregate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn constituents_per_aggregate(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "ConstituentsPerAggregate".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2665,18 +2763,19 @@ pub mod volume {
 
     impl AutocommitPeriod {
         /// A new `AutocommitPeriod` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             AutocommitPeriod(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Value`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-autocommitperiod.html#cfn-fsx-volume-autocommitperiod-value)
-        pub fn value(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2696,12 +2795,12 @@ pub mod volume {
     impl ClientConfigurations {
         /// A new `ClientConfigurations` with its required properties.
         pub fn new(
-            clients: impl Into<crate::Value<String>>,
-            options: impl Into<crate::Value<Vec<String>>>,
+            clients: impl crate::IntoValue<String>,
+            options: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             ClientConfigurations(crate::typed::Properties::from_iter([
-                ("Clients".to_owned(), clients.into().into_json()),
-                ("Options".to_owned(), options.into().into_json()),
+                ("Clients".to_owned(), clients.into_value().into_json()),
+                ("Options".to_owned(), options.into_value().into_json()),
             ]))
         }
     }
@@ -2721,11 +2820,11 @@ pub mod volume {
     impl NfsExports {
         /// A new `NfsExports` with its required properties.
         pub fn new(
-            client_configurations: impl Into<crate::Value<Vec<ClientConfigurations>>>,
+            client_configurations: impl crate::IntoValue<Vec<ClientConfigurations>>,
         ) -> Self {
             NfsExports(crate::typed::Properties::from_iter([(
                 "ClientConfigurations".to_owned(),
-                client_configurations.into().into_json(),
+                client_configurations.into_value().into_json(),
             )]))
         }
     }
@@ -2744,10 +2843,10 @@ pub mod volume {
 
     impl OntapConfiguration {
         /// A new `OntapConfiguration` with its required properties.
-        pub fn new(storage_virtual_machine_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(storage_virtual_machine_id: impl crate::IntoValue<String>) -> Self {
             OntapConfiguration(crate::typed::Properties::from_iter([(
                 "StorageVirtualMachineId".to_owned(),
-                storage_virtual_machine_id.into().into_json(),
+                storage_virtual_machine_id.into_value().into_json(),
             )]))
         }
 
@@ -2756,11 +2855,11 @@ pub mod volume {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-ontapconfiguration.html#cfn-fsx-volume-ontapconfiguration-aggregateconfiguration)
         pub fn aggregate_configuration(
             mut self,
-            value: impl Into<crate::Value<AggregateConfiguration>>,
+            value: impl crate::IntoValue<AggregateConfiguration>,
         ) -> Self {
             self.0.insert(
                 "AggregateConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2768,54 +2867,56 @@ pub mod volume {
         /// `CopyTagsToBackups`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-ontapconfiguration.html#cfn-fsx-volume-ontapconfiguration-copytagstobackups)
-        pub fn copy_tags_to_backups(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CopyTagsToBackups".to_owned(), value.into().into_json());
+        pub fn copy_tags_to_backups(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CopyTagsToBackups".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `JunctionPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-ontapconfiguration.html#cfn-fsx-volume-ontapconfiguration-junctionpath)
-        pub fn junction_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn junction_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("JunctionPath".to_owned(), value.into().into_json());
+                .insert("JunctionPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OntapVolumeType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-ontapconfiguration.html#cfn-fsx-volume-ontapconfiguration-ontapvolumetype)
-        pub fn ontap_volume_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ontap_volume_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OntapVolumeType".to_owned(), value.into().into_json());
+                .insert("OntapVolumeType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecurityStyle`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-ontapconfiguration.html#cfn-fsx-volume-ontapconfiguration-securitystyle)
-        pub fn security_style(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn security_style(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecurityStyle".to_owned(), value.into().into_json());
+                .insert("SecurityStyle".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SizeInBytes`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-ontapconfiguration.html#cfn-fsx-volume-ontapconfiguration-sizeinbytes)
-        pub fn size_in_bytes(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn size_in_bytes(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SizeInBytes".to_owned(), value.into().into_json());
+                .insert("SizeInBytes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SizeInMegabytes`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-ontapconfiguration.html#cfn-fsx-volume-ontapconfiguration-sizeinmegabytes)
-        pub fn size_in_megabytes(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn size_in_megabytes(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SizeInMegabytes".to_owned(), value.into().into_json());
+                .insert("SizeInMegabytes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2824,32 +2925,31 @@ pub mod volume {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-ontapconfiguration.html#cfn-fsx-volume-ontapconfiguration-snaplockconfiguration)
         pub fn snaplock_configuration(
             mut self,
-            value: impl Into<crate::Value<SnaplockConfiguration>>,
+            value: impl crate::IntoValue<SnaplockConfiguration>,
         ) -> Self {
-            self.0
-                .insert("SnaplockConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SnaplockConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SnapshotPolicy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-ontapconfiguration.html#cfn-fsx-volume-ontapconfiguration-snapshotpolicy)
-        pub fn snapshot_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn snapshot_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SnapshotPolicy".to_owned(), value.into().into_json());
+                .insert("SnapshotPolicy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StorageEfficiencyEnabled`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-ontapconfiguration.html#cfn-fsx-volume-ontapconfiguration-storageefficiencyenabled)
-        pub fn storage_efficiency_enabled(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn storage_efficiency_enabled(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "StorageEfficiencyEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2857,18 +2957,18 @@ pub mod volume {
         /// `TieringPolicy`: [`TieringPolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-ontapconfiguration.html#cfn-fsx-volume-ontapconfiguration-tieringpolicy)
-        pub fn tiering_policy(mut self, value: impl Into<crate::Value<TieringPolicy>>) -> Self {
+        pub fn tiering_policy(mut self, value: impl crate::IntoValue<TieringPolicy>) -> Self {
             self.0
-                .insert("TieringPolicy".to_owned(), value.into().into_json());
+                .insert("TieringPolicy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VolumeStyle`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-ontapconfiguration.html#cfn-fsx-volume-ontapconfiguration-volumestyle)
-        pub fn volume_style(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn volume_style(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VolumeStyle".to_owned(), value.into().into_json());
+                .insert("VolumeStyle".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2887,83 +2987,87 @@ pub mod volume {
 
     impl OpenZfsConfiguration {
         /// A new `OpenZfsConfiguration` with its required properties.
-        pub fn new(parent_volume_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(parent_volume_id: impl crate::IntoValue<String>) -> Self {
             OpenZfsConfiguration(crate::typed::Properties::from_iter([(
                 "ParentVolumeId".to_owned(),
-                parent_volume_id.into().into_json(),
+                parent_volume_id.into_value().into_json(),
             )]))
         }
 
         /// `CopyTagsToSnapshots`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-openzfsconfiguration.html#cfn-fsx-volume-openzfsconfiguration-copytagstosnapshots)
-        pub fn copy_tags_to_snapshots(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CopyTagsToSnapshots".to_owned(), value.into().into_json());
+        pub fn copy_tags_to_snapshots(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CopyTagsToSnapshots".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DataCompressionType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-openzfsconfiguration.html#cfn-fsx-volume-openzfsconfiguration-datacompressiontype)
-        pub fn data_compression_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DataCompressionType".to_owned(), value.into().into_json());
+        pub fn data_compression_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DataCompressionType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NfsExports`: list of [`NfsExports`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-openzfsconfiguration.html#cfn-fsx-volume-openzfsconfiguration-nfsexports)
-        pub fn nfs_exports(mut self, value: impl Into<crate::Value<Vec<NfsExports>>>) -> Self {
+        pub fn nfs_exports(mut self, value: impl crate::IntoValue<Vec<NfsExports>>) -> Self {
             self.0
-                .insert("NfsExports".to_owned(), value.into().into_json());
+                .insert("NfsExports".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Options`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-openzfsconfiguration.html#cfn-fsx-volume-openzfsconfiguration-options)
-        pub fn options(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn options(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Options".to_owned(), value.into().into_json());
+                .insert("Options".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OriginSnapshot`: [`OriginSnapshot`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-openzfsconfiguration.html#cfn-fsx-volume-openzfsconfiguration-originsnapshot)
-        pub fn origin_snapshot(mut self, value: impl Into<crate::Value<OriginSnapshot>>) -> Self {
+        pub fn origin_snapshot(mut self, value: impl crate::IntoValue<OriginSnapshot>) -> Self {
             self.0
-                .insert("OriginSnapshot".to_owned(), value.into().into_json());
+                .insert("OriginSnapshot".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReadOnly`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-openzfsconfiguration.html#cfn-fsx-volume-openzfsconfiguration-readonly)
-        pub fn read_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn read_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ReadOnly".to_owned(), value.into().into_json());
+                .insert("ReadOnly".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RecordSizeKiB`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-openzfsconfiguration.html#cfn-fsx-volume-openzfsconfiguration-recordsizekib)
-        pub fn record_size_ki_b(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn record_size_ki_b(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RecordSizeKiB".to_owned(), value.into().into_json());
+                .insert("RecordSizeKiB".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StorageCapacityQuotaGiB`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-openzfsconfiguration.html#cfn-fsx-volume-openzfsconfiguration-storagecapacityquotagib)
-        pub fn storage_capacity_quota_gi_b(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn storage_capacity_quota_gi_b(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "StorageCapacityQuotaGiB".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2973,11 +3077,11 @@ pub mod volume {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-openzfsconfiguration.html#cfn-fsx-volume-openzfsconfiguration-storagecapacityreservationgib)
         pub fn storage_capacity_reservation_gi_b(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "StorageCapacityReservationGiB".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2987,10 +3091,12 @@ pub mod volume {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-openzfsconfiguration.html#cfn-fsx-volume-openzfsconfiguration-userandgroupquotas)
         pub fn user_and_group_quotas(
             mut self,
-            value: impl Into<crate::Value<Vec<UserAndGroupQuotas>>>,
+            value: impl crate::IntoValue<Vec<UserAndGroupQuotas>>,
         ) -> Self {
-            self.0
-                .insert("UserAndGroupQuotas".to_owned(), value.into().into_json());
+            self.0.insert(
+                "UserAndGroupQuotas".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3010,12 +3116,18 @@ pub mod volume {
     impl OriginSnapshot {
         /// A new `OriginSnapshot` with its required properties.
         pub fn new(
-            copy_strategy: impl Into<crate::Value<String>>,
-            snapshot_arn: impl Into<crate::Value<String>>,
+            copy_strategy: impl crate::IntoValue<String>,
+            snapshot_arn: impl crate::IntoValue<String>,
         ) -> Self {
             OriginSnapshot(crate::typed::Properties::from_iter([
-                ("CopyStrategy".to_owned(), copy_strategy.into().into_json()),
-                ("SnapshotARN".to_owned(), snapshot_arn.into().into_json()),
+                (
+                    "CopyStrategy".to_owned(),
+                    copy_strategy.into_value().into_json(),
+                ),
+                (
+                    "SnapshotARN".to_owned(),
+                    snapshot_arn.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -3034,18 +3146,19 @@ pub mod volume {
 
     impl RetentionPeriod {
         /// A new `RetentionPeriod` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             RetentionPeriod(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Value`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-retentionperiod.html#cfn-fsx-volume-retentionperiod-value)
-        pub fn value(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3064,40 +3177,41 @@ pub mod volume {
 
     impl SnaplockConfiguration {
         /// A new `SnaplockConfiguration` with its required properties.
-        pub fn new(snaplock_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(snaplock_type: impl crate::IntoValue<String>) -> Self {
             SnaplockConfiguration(crate::typed::Properties::from_iter([(
                 "SnaplockType".to_owned(),
-                snaplock_type.into().into_json(),
+                snaplock_type.into_value().into_json(),
             )]))
         }
 
         /// `AuditLogVolume`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-snaplockconfiguration.html#cfn-fsx-volume-snaplockconfiguration-auditlogvolume)
-        pub fn audit_log_volume(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn audit_log_volume(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AuditLogVolume".to_owned(), value.into().into_json());
+                .insert("AuditLogVolume".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AutocommitPeriod`: [`AutocommitPeriod`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-snaplockconfiguration.html#cfn-fsx-volume-snaplockconfiguration-autocommitperiod)
-        pub fn autocommit_period(
-            mut self,
-            value: impl Into<crate::Value<AutocommitPeriod>>,
-        ) -> Self {
-            self.0
-                .insert("AutocommitPeriod".to_owned(), value.into().into_json());
+        pub fn autocommit_period(mut self, value: impl crate::IntoValue<AutocommitPeriod>) -> Self {
+            self.0.insert(
+                "AutocommitPeriod".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PrivilegedDelete`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-snaplockconfiguration.html#cfn-fsx-volume-snaplockconfiguration-privilegeddelete)
-        pub fn privileged_delete(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PrivilegedDelete".to_owned(), value.into().into_json());
+        pub fn privileged_delete(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PrivilegedDelete".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3106,23 +3220,20 @@ pub mod volume {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-snaplockconfiguration.html#cfn-fsx-volume-snaplockconfiguration-retentionperiod)
         pub fn retention_period(
             mut self,
-            value: impl Into<crate::Value<SnaplockRetentionPeriod>>,
+            value: impl crate::IntoValue<SnaplockRetentionPeriod>,
         ) -> Self {
             self.0
-                .insert("RetentionPeriod".to_owned(), value.into().into_json());
+                .insert("RetentionPeriod".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VolumeAppendModeEnabled`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-snaplockconfiguration.html#cfn-fsx-volume-snaplockconfiguration-volumeappendmodeenabled)
-        pub fn volume_append_mode_enabled(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn volume_append_mode_enabled(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "VolumeAppendModeEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3143,22 +3254,22 @@ pub mod volume {
     impl SnaplockRetentionPeriod {
         /// A new `SnaplockRetentionPeriod` with its required properties.
         pub fn new(
-            default_retention: impl Into<crate::Value<RetentionPeriod>>,
-            maximum_retention: impl Into<crate::Value<RetentionPeriod>>,
-            minimum_retention: impl Into<crate::Value<RetentionPeriod>>,
+            default_retention: impl crate::IntoValue<RetentionPeriod>,
+            maximum_retention: impl crate::IntoValue<RetentionPeriod>,
+            minimum_retention: impl crate::IntoValue<RetentionPeriod>,
         ) -> Self {
             SnaplockRetentionPeriod(crate::typed::Properties::from_iter([
                 (
                     "DefaultRetention".to_owned(),
-                    default_retention.into().into_json(),
+                    default_retention.into_value().into_json(),
                 ),
                 (
                     "MaximumRetention".to_owned(),
-                    maximum_retention.into().into_json(),
+                    maximum_retention.into_value().into_json(),
                 ),
                 (
                     "MinimumRetention".to_owned(),
-                    minimum_retention.into().into_json(),
+                    minimum_retention.into_value().into_json(),
                 ),
             ]))
         }
@@ -3179,12 +3290,12 @@ pub mod volume {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3210,17 +3321,18 @@ pub mod volume {
         /// `CoolingPeriod`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-tieringpolicy.html#cfn-fsx-volume-tieringpolicy-coolingperiod)
-        pub fn cooling_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn cooling_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("CoolingPeriod".to_owned(), value.into().into_json());
+                .insert("CoolingPeriod".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-fsx-volume-tieringpolicy.html#cfn-fsx-volume-tieringpolicy-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3240,17 +3352,17 @@ pub mod volume {
     impl UserAndGroupQuotas {
         /// A new `UserAndGroupQuotas` with its required properties.
         pub fn new(
-            id: impl Into<crate::Value<i64>>,
-            storage_capacity_quota_gi_b: impl Into<crate::Value<i64>>,
-            r#type: impl Into<crate::Value<String>>,
+            id: impl crate::IntoValue<i64>,
+            storage_capacity_quota_gi_b: impl crate::IntoValue<i64>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             UserAndGroupQuotas(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
                 (
                     "StorageCapacityQuotaGiB".to_owned(),
-                    storage_capacity_quota_gi_b.into().into_json(),
+                    storage_capacity_quota_gi_b.into_value().into_json(),
                 ),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }

@@ -17,6 +17,54 @@ pub const TYPES: &[&str] = &[
     "AWS::GameLift::Script",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::GameLift::Alias",
+        <Alias as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GameLift::Build",
+        <Build as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GameLift::ContainerFleet",
+        <ContainerFleet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GameLift::ContainerGroupDefinition",
+        <ContainerGroupDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GameLift::Fleet",
+        <Fleet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GameLift::GameServerGroup",
+        <GameServerGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GameLift::GameSessionQueue",
+        <GameSessionQueue as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GameLift::Location",
+        <Location as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GameLift::MatchmakingConfiguration",
+        <MatchmakingConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GameLift::MatchmakingRuleSet",
+        <MatchmakingRuleSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GameLift::Script",
+        <Script as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::GameLift::Alias`.
 ///
 /// Required properties, the arguments of [`Alias::new`]: `Name`, `RoutingStrategy`.
@@ -28,13 +76,13 @@ pub struct Alias(crate::Resource);
 impl Alias {
     /// A new `AWS::GameLift::Alias` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        routing_strategy: impl Into<crate::Value<alias::RoutingStrategy>>,
+        name: impl crate::IntoValue<String>,
+        routing_strategy: impl crate::IntoValue<alias::RoutingStrategy>,
     ) -> Self {
         Alias(
             crate::Resource::new("AWS::GameLift::Alias")
-                .property("Name", name.into().into_json())
-                .property("RoutingStrategy", routing_strategy.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("RoutingStrategy", routing_strategy.into_value().into_json()),
         )
     }
 
@@ -43,8 +91,9 @@ impl Alias {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-alias.html#cfn-gamelift-alias-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -53,15 +102,20 @@ impl Alias {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-alias.html#cfn-gamelift-alias-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<alias::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<alias::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Alias {
     const TYPE_NAME: &'static str = "AWS::GameLift::Alias";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -101,10 +155,10 @@ pub mod alias {
 
     impl RoutingStrategy {
         /// A new `RoutingStrategy` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             RoutingStrategy(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -115,18 +169,18 @@ pub mod alias {
         /// Pattern: `^[a-z]*fleet-[a-zA-Z0-9\-]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-alias-routingstrategy.html#cfn-gamelift-alias-routingstrategy-fleetid)
-        pub fn fleet_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn fleet_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FleetId".to_owned(), value.into().into_json());
+                .insert("FleetId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Message`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-alias-routingstrategy.html#cfn-gamelift-alias-routingstrategy-message)
-        pub fn message(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn message(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Message".to_owned(), value.into().into_json());
+                .insert("Message".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -146,12 +200,12 @@ pub mod alias {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -198,8 +252,8 @@ impl Build {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-build.html#cfn-gamelift-build-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -210,10 +264,10 @@ impl Build {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-build.html#cfn-gamelift-build-operatingsystem)
     pub fn operating_system(
         mut self,
-        value: impl Into<crate::Value<build::OperatingSystem>>,
+        value: impl crate::IntoValue<build::OperatingSystem>,
     ) -> Self {
         self.0
-            .set_property("OperatingSystem", value.into().into_json());
+            .set_property("OperatingSystem", value.into_value().into_json());
         self
     }
 
@@ -226,9 +280,9 @@ impl Build {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-build.html#cfn-gamelift-build-serversdkversion)
-    pub fn server_sdk_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn server_sdk_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServerSdkVersion", value.into().into_json());
+            .set_property("ServerSdkVersion", value.into_value().into_json());
         self
     }
 
@@ -239,10 +293,10 @@ impl Build {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-build.html#cfn-gamelift-build-storagelocation)
     pub fn storage_location(
         mut self,
-        value: impl Into<crate::Value<build::StorageLocation>>,
+        value: impl crate::IntoValue<build::StorageLocation>,
     ) -> Self {
         self.0
-            .set_property("StorageLocation", value.into().into_json());
+            .set_property("StorageLocation", value.into_value().into_json());
         self
     }
 
@@ -251,8 +305,8 @@ impl Build {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-build.html#cfn-gamelift-build-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<build::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<build::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -261,8 +315,9 @@ impl Build {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-build.html#cfn-gamelift-build-version)
-    pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Version", value.into().into_json());
+    pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Version", value.into_value().into_json());
         self
     }
 }
@@ -275,7 +330,12 @@ impl Default for Build {
 
 impl crate::typed::ResourceType for Build {
     const TYPE_NAME: &'static str = "AWS::GameLift::Build";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["OperatingSystem", "ServerSdkVersion", "StorageLocation"];
 
@@ -317,14 +377,14 @@ pub mod build {
     impl StorageLocation {
         /// A new `StorageLocation` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            key: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            key: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             StorageLocation(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("Key".to_owned(), key.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
@@ -333,9 +393,9 @@ pub mod build {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-build-storagelocation.html#cfn-gamelift-build-storagelocation-objectversion)
-        pub fn object_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn object_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ObjectVersion".to_owned(), value.into().into_json());
+                .insert("ObjectVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -355,12 +415,12 @@ pub mod build {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -412,10 +472,10 @@ pub struct ContainerFleet(crate::Resource);
 
 impl ContainerFleet {
     /// A new `AWS::GameLift::ContainerFleet` with its required properties.
-    pub fn new(fleet_role_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(fleet_role_arn: impl crate::IntoValue<String>) -> Self {
         ContainerFleet(
             crate::Resource::new("AWS::GameLift::ContainerFleet")
-                .property("FleetRoleArn", fleet_role_arn.into().into_json()),
+                .property("FleetRoleArn", fleet_role_arn.into_value().into_json()),
         )
     }
 
@@ -426,9 +486,10 @@ impl ContainerFleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-billingtype)
     pub fn billing_type(
         mut self,
-        value: impl Into<crate::Value<container_fleet::BillingType>>,
+        value: impl crate::IntoValue<container_fleet::BillingType>,
     ) -> Self {
-        self.0.set_property("BillingType", value.into().into_json());
+        self.0
+            .set_property("BillingType", value.into_value().into_json());
         self
     }
 
@@ -437,10 +498,10 @@ impl ContainerFleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-deploymentconfiguration)
     pub fn deployment_configuration(
         mut self,
-        value: impl Into<crate::Value<container_fleet::DeploymentConfiguration>>,
+        value: impl crate::IntoValue<container_fleet::DeploymentConfiguration>,
     ) -> Self {
         self.0
-            .set_property("DeploymentConfiguration", value.into().into_json());
+            .set_property("DeploymentConfiguration", value.into_value().into_json());
         self
     }
 
@@ -449,8 +510,9 @@ impl ContainerFleet {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -463,11 +525,11 @@ impl ContainerFleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-gameservercontainergroupdefinitionname)
     pub fn game_server_container_group_definition_name(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "GameServerContainerGroupDefinitionName",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -479,11 +541,11 @@ impl ContainerFleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-gameservercontainergroupsperinstance)
     pub fn game_server_container_groups_per_instance(
         mut self,
-        value: impl Into<crate::Value<i64>>,
+        value: impl crate::IntoValue<i64>,
     ) -> Self {
         self.0.set_property(
             "GameServerContainerGroupsPerInstance",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -493,10 +555,12 @@ impl ContainerFleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-gamesessioncreationlimitpolicy)
     pub fn game_session_creation_limit_policy(
         mut self,
-        value: impl Into<crate::Value<container_fleet::GameSessionCreationLimitPolicy>>,
+        value: impl crate::IntoValue<container_fleet::GameSessionCreationLimitPolicy>,
     ) -> Self {
-        self.0
-            .set_property("GameSessionCreationLimitPolicy", value.into().into_json());
+        self.0.set_property(
+            "GameSessionCreationLimitPolicy",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -505,10 +569,12 @@ impl ContainerFleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-instanceconnectionportrange)
     pub fn instance_connection_port_range(
         mut self,
-        value: impl Into<crate::Value<container_fleet::ConnectionPortRange>>,
+        value: impl crate::IntoValue<container_fleet::ConnectionPortRange>,
     ) -> Self {
-        self.0
-            .set_property("InstanceConnectionPortRange", value.into().into_json());
+        self.0.set_property(
+            "InstanceConnectionPortRange",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -519,10 +585,10 @@ impl ContainerFleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-instanceinboundpermissions)
     pub fn instance_inbound_permissions(
         mut self,
-        value: impl Into<crate::Value<Vec<container_fleet::IpPermission>>>,
+        value: impl crate::IntoValue<Vec<container_fleet::IpPermission>>,
     ) -> Self {
         self.0
-            .set_property("InstanceInboundPermissions", value.into().into_json());
+            .set_property("InstanceInboundPermissions", value.into_value().into_json());
         self
     }
 
@@ -533,9 +599,9 @@ impl ContainerFleet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-instancetype)
-    pub fn instance_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn instance_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InstanceType", value.into().into_json());
+            .set_property("InstanceType", value.into_value().into_json());
         self
     }
 
@@ -546,9 +612,10 @@ impl ContainerFleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-locations)
     pub fn locations(
         mut self,
-        value: impl Into<crate::Value<Vec<container_fleet::LocationConfiguration>>>,
+        value: impl crate::IntoValue<Vec<container_fleet::LocationConfiguration>>,
     ) -> Self {
-        self.0.set_property("Locations", value.into().into_json());
+        self.0
+            .set_property("Locations", value.into_value().into_json());
         self
     }
 
@@ -557,10 +624,10 @@ impl ContainerFleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-logconfiguration)
     pub fn log_configuration(
         mut self,
-        value: impl Into<crate::Value<container_fleet::LogConfiguration>>,
+        value: impl crate::IntoValue<container_fleet::LogConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LogConfiguration", value.into().into_json());
+            .set_property("LogConfiguration", value.into_value().into_json());
         self
     }
 
@@ -569,9 +636,9 @@ impl ContainerFleet {
     /// Items: 0 to 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-metricgroups)
-    pub fn metric_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn metric_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("MetricGroups", value.into().into_json());
+            .set_property("MetricGroups", value.into_value().into_json());
         self
     }
 
@@ -580,10 +647,12 @@ impl ContainerFleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-newgamesessionprotectionpolicy)
     pub fn new_game_session_protection_policy(
         mut self,
-        value: impl Into<crate::Value<container_fleet::NewGameSessionProtectionPolicy>>,
+        value: impl crate::IntoValue<container_fleet::NewGameSessionProtectionPolicy>,
     ) -> Self {
-        self.0
-            .set_property("NewGameSessionProtectionPolicy", value.into().into_json());
+        self.0.set_property(
+            "NewGameSessionProtectionPolicy",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -596,11 +665,11 @@ impl ContainerFleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-perinstancecontainergroupdefinitionname)
     pub fn per_instance_container_group_definition_name(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "PerInstanceContainerGroupDefinitionName",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -612,10 +681,10 @@ impl ContainerFleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-playergatewaymode)
     pub fn player_gateway_mode(
         mut self,
-        value: impl Into<crate::Value<container_fleet::PlayerGatewayMode>>,
+        value: impl crate::IntoValue<container_fleet::PlayerGatewayMode>,
     ) -> Self {
         self.0
-            .set_property("PlayerGatewayMode", value.into().into_json());
+            .set_property("PlayerGatewayMode", value.into_value().into_json());
         self
     }
 
@@ -626,10 +695,10 @@ impl ContainerFleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-scalingpolicies)
     pub fn scaling_policies(
         mut self,
-        value: impl Into<crate::Value<Vec<container_fleet::ScalingPolicy>>>,
+        value: impl crate::IntoValue<Vec<container_fleet::ScalingPolicy>>,
     ) -> Self {
         self.0
-            .set_property("ScalingPolicies", value.into().into_json());
+            .set_property("ScalingPolicies", value.into_value().into_json());
         self
     }
 
@@ -638,15 +707,20 @@ impl ContainerFleet {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containerfleet.html#cfn-gamelift-containerfleet-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<container_fleet::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<container_fleet::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ContainerFleet {
     const TYPE_NAME: &'static str = "AWS::GameLift::ContainerFleet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["BillingType", "InstanceType", "PlayerGatewayMode"];
 
@@ -718,12 +792,12 @@ pub mod container_fleet {
     impl ConnectionPortRange {
         /// A new `ConnectionPortRange` with its required properties.
         pub fn new(
-            from_port: impl Into<crate::Value<i64>>,
-            to_port: impl Into<crate::Value<i64>>,
+            from_port: impl crate::IntoValue<i64>,
+            to_port: impl crate::IntoValue<i64>,
         ) -> Self {
             ConnectionPortRange(crate::typed::Properties::from_iter([
-                ("FromPort".to_owned(), from_port.into().into_json()),
-                ("ToPort".to_owned(), to_port.into().into_json()),
+                ("FromPort".to_owned(), from_port.into_value().into_json()),
+                ("ToPort".to_owned(), to_port.into_value().into_json()),
             ]))
         }
     }
@@ -751,10 +825,12 @@ pub mod container_fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-deploymentconfiguration.html#cfn-gamelift-containerfleet-deploymentconfiguration-impairmentstrategy)
         pub fn impairment_strategy(
             mut self,
-            value: impl Into<crate::Value<ImpairmentStrategy>>,
+            value: impl crate::IntoValue<ImpairmentStrategy>,
         ) -> Self {
-            self.0
-                .insert("ImpairmentStrategy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ImpairmentStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -763,10 +839,10 @@ pub mod container_fleet {
         /// Range: 30 to 75.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-deploymentconfiguration.html#cfn-gamelift-containerfleet-deploymentconfiguration-minimumhealthypercentage)
-        pub fn minimum_healthy_percentage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn minimum_healthy_percentage(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MinimumHealthyPercentage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -776,10 +852,12 @@ pub mod container_fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-deploymentconfiguration.html#cfn-gamelift-containerfleet-deploymentconfiguration-protectionstrategy)
         pub fn protection_strategy(
             mut self,
-            value: impl Into<crate::Value<ProtectionStrategy>>,
+            value: impl crate::IntoValue<ProtectionStrategy>,
         ) -> Self {
-            self.0
-                .insert("ProtectionStrategy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ProtectionStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -807,13 +885,10 @@ pub mod container_fleet {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-gamesessioncreationlimitpolicy.html#cfn-gamelift-containerfleet-gamesessioncreationlimitpolicy-newgamesessionspercreator)
-        pub fn new_game_sessions_per_creator(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn new_game_sessions_per_creator(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "NewGameSessionsPerCreator".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -823,9 +898,11 @@ pub mod container_fleet {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-gamesessioncreationlimitpolicy.html#cfn-gamelift-containerfleet-gamesessioncreationlimitpolicy-policyperiodinminutes)
-        pub fn policy_period_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("PolicyPeriodInMinutes".to_owned(), value.into().into_json());
+        pub fn policy_period_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "PolicyPeriodInMinutes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -845,16 +922,16 @@ pub mod container_fleet {
     impl IpPermission {
         /// A new `IpPermission` with its required properties.
         pub fn new(
-            from_port: impl Into<crate::Value<i64>>,
-            ip_range: impl Into<crate::Value<String>>,
-            protocol: impl Into<crate::Value<Protocol>>,
-            to_port: impl Into<crate::Value<i64>>,
+            from_port: impl crate::IntoValue<i64>,
+            ip_range: impl crate::IntoValue<String>,
+            protocol: impl crate::IntoValue<Protocol>,
+            to_port: impl crate::IntoValue<i64>,
         ) -> Self {
             IpPermission(crate::typed::Properties::from_iter([
-                ("FromPort".to_owned(), from_port.into().into_json()),
-                ("IpRange".to_owned(), ip_range.into().into_json()),
-                ("Protocol".to_owned(), protocol.into().into_json()),
-                ("ToPort".to_owned(), to_port.into().into_json()),
+                ("FromPort".to_owned(), from_port.into_value().into_json()),
+                ("IpRange".to_owned(), ip_range.into_value().into_json()),
+                ("Protocol".to_owned(), protocol.into_value().into_json()),
+                ("ToPort".to_owned(), to_port.into_value().into_json()),
             ]))
         }
     }
@@ -873,10 +950,10 @@ pub mod container_fleet {
 
     impl LocationCapacity {
         /// A new `LocationCapacity` with its required properties.
-        pub fn new(max_size: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_size: impl crate::IntoValue<i64>) -> Self {
             LocationCapacity(crate::typed::Properties::from_iter([(
                 "MaxSize".to_owned(),
-                max_size.into().into_json(),
+                max_size.into_value().into_json(),
             )]))
         }
 
@@ -885,9 +962,11 @@ pub mod container_fleet {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-locationcapacity.html#cfn-gamelift-containerfleet-locationcapacity-desiredec2instances)
-        pub fn desired_ec2_instances(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DesiredEC2Instances".to_owned(), value.into().into_json());
+        pub fn desired_ec2_instances(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DesiredEC2Instances".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -896,11 +975,11 @@ pub mod container_fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-locationcapacity.html#cfn-gamelift-containerfleet-locationcapacity-managedcapacityconfiguration)
         pub fn managed_capacity_configuration(
             mut self,
-            value: impl Into<crate::Value<ManagedCapacityConfiguration>>,
+            value: impl crate::IntoValue<ManagedCapacityConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ManagedCapacityConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -910,9 +989,9 @@ pub mod container_fleet {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-locationcapacity.html#cfn-gamelift-containerfleet-locationcapacity-minsize)
-        pub fn min_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinSize".to_owned(), value.into().into_json());
+                .insert("MinSize".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -931,22 +1010,21 @@ pub mod container_fleet {
 
     impl LocationConfiguration {
         /// A new `LocationConfiguration` with its required properties.
-        pub fn new(location: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(location: impl crate::IntoValue<String>) -> Self {
             LocationConfiguration(crate::typed::Properties::from_iter([(
                 "Location".to_owned(),
-                location.into().into_json(),
+                location.into_value().into_json(),
             )]))
         }
 
         /// `LocationCapacity`: [`LocationCapacity`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-locationconfiguration.html#cfn-gamelift-containerfleet-locationconfiguration-locationcapacity)
-        pub fn location_capacity(
-            mut self,
-            value: impl Into<crate::Value<LocationCapacity>>,
-        ) -> Self {
-            self.0
-                .insert("LocationCapacity".to_owned(), value.into().into_json());
+        pub fn location_capacity(mut self, value: impl crate::IntoValue<LocationCapacity>) -> Self {
+            self.0.insert(
+                "LocationCapacity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -955,10 +1033,12 @@ pub mod container_fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-locationconfiguration.html#cfn-gamelift-containerfleet-locationconfiguration-playergatewaystatus)
         pub fn player_gateway_status(
             mut self,
-            value: impl Into<crate::Value<PlayerGatewayStatus>>,
+            value: impl crate::IntoValue<PlayerGatewayStatus>,
         ) -> Self {
-            self.0
-                .insert("PlayerGatewayStatus".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PlayerGatewayStatus".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -967,10 +1047,10 @@ pub mod container_fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-locationconfiguration.html#cfn-gamelift-containerfleet-locationconfiguration-stoppedactions)
         pub fn stopped_actions(
             mut self,
-            value: impl Into<crate::Value<Vec<StoppedActions>>>,
+            value: impl crate::IntoValue<Vec<StoppedActions>>,
         ) -> Self {
             self.0
-                .insert("StoppedActions".to_owned(), value.into().into_json());
+                .insert("StoppedActions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -996,9 +1076,9 @@ pub mod container_fleet {
         /// `LogDestination`: [`LogDestination`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-logconfiguration.html#cfn-gamelift-containerfleet-logconfiguration-logdestination)
-        pub fn log_destination(mut self, value: impl Into<crate::Value<LogDestination>>) -> Self {
+        pub fn log_destination(mut self, value: impl crate::IntoValue<LogDestination>) -> Self {
             self.0
-                .insert("LogDestination".to_owned(), value.into().into_json());
+                .insert("LogDestination".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1009,9 +1089,9 @@ pub mod container_fleet {
         /// Pattern: `[a-zA-Z0-9:/\-\*]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-logconfiguration.html#cfn-gamelift-containerfleet-logconfiguration-loggrouparn)
-        pub fn log_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroupArn".to_owned(), value.into().into_json());
+                .insert("LogGroupArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1020,9 +1100,9 @@ pub mod container_fleet {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-logconfiguration.html#cfn-gamelift-containerfleet-logconfiguration-s3bucketname)
-        pub fn s3_bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3BucketName".to_owned(), value.into().into_json());
+                .insert("S3BucketName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1041,10 +1121,10 @@ pub mod container_fleet {
 
     impl ManagedCapacityConfiguration {
         /// A new `ManagedCapacityConfiguration` with its required properties.
-        pub fn new(zero_capacity_strategy: impl Into<crate::Value<ZeroCapacityStrategy>>) -> Self {
+        pub fn new(zero_capacity_strategy: impl crate::IntoValue<ZeroCapacityStrategy>) -> Self {
             ManagedCapacityConfiguration(crate::typed::Properties::from_iter([(
                 "ZeroCapacityStrategy".to_owned(),
-                zero_capacity_strategy.into().into_json(),
+                zero_capacity_strategy.into_value().into_json(),
             )]))
         }
 
@@ -1055,11 +1135,11 @@ pub mod container_fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-managedcapacityconfiguration.html#cfn-gamelift-containerfleet-managedcapacityconfiguration-scaleinafterinactivityminutes)
         pub fn scale_in_after_inactivity_minutes(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ScaleInAfterInactivityMinutes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1080,12 +1160,15 @@ pub mod container_fleet {
     impl ScalingPolicy {
         /// A new `ScalingPolicy` with its required properties.
         pub fn new(
-            metric_name: impl Into<crate::Value<MetricName>>,
-            name: impl Into<crate::Value<String>>,
+            metric_name: impl crate::IntoValue<MetricName>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             ScalingPolicy(crate::typed::Properties::from_iter([
-                ("MetricName".to_owned(), metric_name.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                (
+                    "MetricName".to_owned(),
+                    metric_name.into_value().into_json(),
+                ),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -1094,10 +1177,12 @@ pub mod container_fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-scalingpolicy.html#cfn-gamelift-containerfleet-scalingpolicy-comparisonoperator)
         pub fn comparison_operator(
             mut self,
-            value: impl Into<crate::Value<ComparisonOperator>>,
+            value: impl crate::IntoValue<ComparisonOperator>,
         ) -> Self {
-            self.0
-                .insert("ComparisonOperator".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ComparisonOperator".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1106,27 +1191,31 @@ pub mod container_fleet {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-scalingpolicy.html#cfn-gamelift-containerfleet-scalingpolicy-evaluationperiods)
-        pub fn evaluation_periods(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("EvaluationPeriods".to_owned(), value.into().into_json());
+        pub fn evaluation_periods(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "EvaluationPeriods".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PolicyType`: [`PolicyType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-scalingpolicy.html#cfn-gamelift-containerfleet-scalingpolicy-policytype)
-        pub fn policy_type(mut self, value: impl Into<crate::Value<PolicyType>>) -> Self {
+        pub fn policy_type(mut self, value: impl crate::IntoValue<PolicyType>) -> Self {
             self.0
-                .insert("PolicyType".to_owned(), value.into().into_json());
+                .insert("PolicyType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScalingAdjustment`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-scalingpolicy.html#cfn-gamelift-containerfleet-scalingpolicy-scalingadjustment)
-        pub fn scaling_adjustment(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ScalingAdjustment".to_owned(), value.into().into_json());
+        pub fn scaling_adjustment(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ScalingAdjustment".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1135,10 +1224,12 @@ pub mod container_fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-scalingpolicy.html#cfn-gamelift-containerfleet-scalingpolicy-scalingadjustmenttype)
         pub fn scaling_adjustment_type(
             mut self,
-            value: impl Into<crate::Value<ScalingAdjustmentType>>,
+            value: impl crate::IntoValue<ScalingAdjustmentType>,
         ) -> Self {
-            self.0
-                .insert("ScalingAdjustmentType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ScalingAdjustmentType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1147,19 +1238,21 @@ pub mod container_fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-scalingpolicy.html#cfn-gamelift-containerfleet-scalingpolicy-targetconfiguration)
         pub fn target_configuration(
             mut self,
-            value: impl Into<crate::Value<TargetConfiguration>>,
+            value: impl crate::IntoValue<TargetConfiguration>,
         ) -> Self {
-            self.0
-                .insert("TargetConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TargetConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Threshold`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containerfleet-scalingpolicy.html#cfn-gamelift-containerfleet-scalingpolicy-threshold)
-        pub fn threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Threshold".to_owned(), value.into().into_json());
+                .insert("Threshold".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1179,12 +1272,12 @@ pub mod container_fleet {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1203,10 +1296,10 @@ pub mod container_fleet {
 
     impl TargetConfiguration {
         /// A new `TargetConfiguration` with its required properties.
-        pub fn new(target_value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(target_value: impl crate::IntoValue<f64>) -> Self {
             TargetConfiguration(crate::typed::Properties::from_iter([(
                 "TargetValue".to_owned(),
-                target_value.into().into_json(),
+                target_value.into_value().into_json(),
             )]))
         }
     }
@@ -1527,20 +1620,20 @@ pub struct ContainerGroupDefinition(crate::Resource);
 impl ContainerGroupDefinition {
     /// A new `AWS::GameLift::ContainerGroupDefinition` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        operating_system: impl Into<crate::Value<container_group_definition::OperatingSystem>>,
-        total_memory_limit_mebibytes: impl Into<crate::Value<i64>>,
-        total_vcpu_limit: impl Into<crate::Value<f64>>,
+        name: impl crate::IntoValue<String>,
+        operating_system: impl crate::IntoValue<container_group_definition::OperatingSystem>,
+        total_memory_limit_mebibytes: impl crate::IntoValue<i64>,
+        total_vcpu_limit: impl crate::IntoValue<f64>,
     ) -> Self {
         ContainerGroupDefinition(
             crate::Resource::new("AWS::GameLift::ContainerGroupDefinition")
-                .property("Name", name.into().into_json())
-                .property("OperatingSystem", operating_system.into().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("OperatingSystem", operating_system.into_value().into_json())
                 .property(
                     "TotalMemoryLimitMebibytes",
-                    total_memory_limit_mebibytes.into().into_json(),
+                    total_memory_limit_mebibytes.into_value().into_json(),
                 )
-                .property("TotalVcpuLimit", total_vcpu_limit.into().into_json()),
+                .property("TotalVcpuLimit", total_vcpu_limit.into_value().into_json()),
         )
     }
 
@@ -1551,10 +1644,10 @@ impl ContainerGroupDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containergroupdefinition.html#cfn-gamelift-containergroupdefinition-containergrouptype)
     pub fn container_group_type(
         mut self,
-        value: impl Into<crate::Value<container_group_definition::ContainerGroupType>>,
+        value: impl crate::IntoValue<container_group_definition::ContainerGroupType>,
     ) -> Self {
         self.0
-            .set_property("ContainerGroupType", value.into().into_json());
+            .set_property("ContainerGroupType", value.into_value().into_json());
         self
     }
 
@@ -1563,10 +1656,12 @@ impl ContainerGroupDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containergroupdefinition.html#cfn-gamelift-containergroupdefinition-gameservercontainerdefinition)
     pub fn game_server_container_definition(
         mut self,
-        value: impl Into<crate::Value<container_group_definition::GameServerContainerDefinition>>,
+        value: impl crate::IntoValue<container_group_definition::GameServerContainerDefinition>,
     ) -> Self {
-        self.0
-            .set_property("GameServerContainerDefinition", value.into().into_json());
+        self.0.set_property(
+            "GameServerContainerDefinition",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1575,9 +1670,9 @@ impl ContainerGroupDefinition {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containergroupdefinition.html#cfn-gamelift-containergroupdefinition-sourceversionnumber)
-    pub fn source_version_number(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn source_version_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("SourceVersionNumber", value.into().into_json());
+            .set_property("SourceVersionNumber", value.into_value().into_json());
         self
     }
 
@@ -1588,10 +1683,12 @@ impl ContainerGroupDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containergroupdefinition.html#cfn-gamelift-containergroupdefinition-supportcontainerdefinitions)
     pub fn support_container_definitions(
         mut self,
-        value: impl Into<crate::Value<Vec<container_group_definition::SupportContainerDefinition>>>,
+        value: impl crate::IntoValue<Vec<container_group_definition::SupportContainerDefinition>>,
     ) -> Self {
-        self.0
-            .set_property("SupportContainerDefinitions", value.into().into_json());
+        self.0.set_property(
+            "SupportContainerDefinitions",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1602,9 +1699,9 @@ impl ContainerGroupDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containergroupdefinition.html#cfn-gamelift-containergroupdefinition-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<container_group_definition::Tag>>>,
+        value: impl crate::IntoValue<Vec<container_group_definition::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1613,16 +1710,21 @@ impl ContainerGroupDefinition {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-containergroupdefinition.html#cfn-gamelift-containergroupdefinition-versiondescription)
-    pub fn version_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn version_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VersionDescription", value.into().into_json());
+            .set_property("VersionDescription", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ContainerGroupDefinition {
     const TYPE_NAME: &'static str = "AWS::GameLift::ContainerGroupDefinition";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContainerGroupType", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1678,14 +1780,14 @@ pub mod container_group_definition {
     impl ContainerDependency {
         /// A new `ContainerDependency` with its required properties.
         pub fn new(
-            condition: impl Into<crate::Value<Condition>>,
-            container_name: impl Into<crate::Value<String>>,
+            condition: impl crate::IntoValue<Condition>,
+            container_name: impl crate::IntoValue<String>,
         ) -> Self {
             ContainerDependency(crate::typed::Properties::from_iter([
-                ("Condition".to_owned(), condition.into().into_json()),
+                ("Condition".to_owned(), condition.into_value().into_json()),
                 (
                     "ContainerName".to_owned(),
-                    container_name.into().into_json(),
+                    container_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -1706,12 +1808,12 @@ pub mod container_group_definition {
     impl ContainerEnvironment {
         /// A new `ContainerEnvironment` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             ContainerEnvironment(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1730,10 +1832,10 @@ pub mod container_group_definition {
 
     impl ContainerHealthCheck {
         /// A new `ContainerHealthCheck` with its required properties.
-        pub fn new(command: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(command: impl crate::IntoValue<Vec<String>>) -> Self {
             ContainerHealthCheck(crate::typed::Properties::from_iter([(
                 "Command".to_owned(),
-                command.into().into_json(),
+                command.into_value().into_json(),
             )]))
         }
 
@@ -1742,9 +1844,9 @@ pub mod container_group_definition {
         /// Range: 60 to 300.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-containerhealthcheck.html#cfn-gamelift-containergroupdefinition-containerhealthcheck-interval)
-        pub fn interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Interval".to_owned(), value.into().into_json());
+                .insert("Interval".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1753,9 +1855,9 @@ pub mod container_group_definition {
         /// Range: 5 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-containerhealthcheck.html#cfn-gamelift-containergroupdefinition-containerhealthcheck-retries)
-        pub fn retries(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn retries(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Retries".to_owned(), value.into().into_json());
+                .insert("Retries".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1764,9 +1866,9 @@ pub mod container_group_definition {
         /// Range: 0 to 300.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-containerhealthcheck.html#cfn-gamelift-containergroupdefinition-containerhealthcheck-startperiod)
-        pub fn start_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn start_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("StartPeriod".to_owned(), value.into().into_json());
+                .insert("StartPeriod".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1775,9 +1877,9 @@ pub mod container_group_definition {
         /// Range: 30 to 60.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-containerhealthcheck.html#cfn-gamelift-containergroupdefinition-containerhealthcheck-timeout)
-        pub fn timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Timeout".to_owned(), value.into().into_json());
+                .insert("Timeout".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1796,19 +1898,19 @@ pub mod container_group_definition {
 
     impl ContainerMountPoint {
         /// A new `ContainerMountPoint` with its required properties.
-        pub fn new(instance_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(instance_path: impl crate::IntoValue<String>) -> Self {
             ContainerMountPoint(crate::typed::Properties::from_iter([(
                 "InstancePath".to_owned(),
-                instance_path.into().into_json(),
+                instance_path.into_value().into_json(),
             )]))
         }
 
         /// `AccessLevel`: [`AccessLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-containermountpoint.html#cfn-gamelift-containergroupdefinition-containermountpoint-accesslevel)
-        pub fn access_level(mut self, value: impl Into<crate::Value<AccessLevel>>) -> Self {
+        pub fn access_level(mut self, value: impl crate::IntoValue<AccessLevel>) -> Self {
             self.0
-                .insert("AccessLevel".to_owned(), value.into().into_json());
+                .insert("AccessLevel".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1819,9 +1921,9 @@ pub mod container_group_definition {
         /// Pattern: `^(\/+[^\/]+\/*)+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-containermountpoint.html#cfn-gamelift-containergroupdefinition-containermountpoint-containerpath)
-        pub fn container_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn container_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainerPath".to_owned(), value.into().into_json());
+                .insert("ContainerPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1841,14 +1943,14 @@ pub mod container_group_definition {
     impl ContainerPortRange {
         /// A new `ContainerPortRange` with its required properties.
         pub fn new(
-            from_port: impl Into<crate::Value<i64>>,
-            protocol: impl Into<crate::Value<Protocol>>,
-            to_port: impl Into<crate::Value<i64>>,
+            from_port: impl crate::IntoValue<i64>,
+            protocol: impl crate::IntoValue<Protocol>,
+            to_port: impl crate::IntoValue<i64>,
         ) -> Self {
             ContainerPortRange(crate::typed::Properties::from_iter([
-                ("FromPort".to_owned(), from_port.into().into_json()),
-                ("Protocol".to_owned(), protocol.into().into_json()),
-                ("ToPort".to_owned(), to_port.into().into_json()),
+                ("FromPort".to_owned(), from_port.into_value().into_json()),
+                ("Protocol".to_owned(), protocol.into_value().into_json()),
+                ("ToPort".to_owned(), to_port.into_value().into_json()),
             ]))
         }
     }
@@ -1868,19 +1970,19 @@ pub mod container_group_definition {
     impl GameServerContainerDefinition {
         /// A new `GameServerContainerDefinition` with its required properties.
         pub fn new(
-            container_name: impl Into<crate::Value<String>>,
-            image_uri: impl Into<crate::Value<String>>,
-            server_sdk_version: impl Into<crate::Value<String>>,
+            container_name: impl crate::IntoValue<String>,
+            image_uri: impl crate::IntoValue<String>,
+            server_sdk_version: impl crate::IntoValue<String>,
         ) -> Self {
             GameServerContainerDefinition(crate::typed::Properties::from_iter([
                 (
                     "ContainerName".to_owned(),
-                    container_name.into().into_json(),
+                    container_name.into_value().into_json(),
                 ),
-                ("ImageUri".to_owned(), image_uri.into().into_json()),
+                ("ImageUri".to_owned(), image_uri.into_value().into_json()),
                 (
                     "ServerSdkVersion".to_owned(),
-                    server_sdk_version.into().into_json(),
+                    server_sdk_version.into_value().into_json(),
                 ),
             ]))
         }
@@ -1892,10 +1994,10 @@ pub mod container_group_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-gameservercontainerdefinition.html#cfn-gamelift-containergroupdefinition-gameservercontainerdefinition-dependson)
         pub fn depends_on(
             mut self,
-            value: impl Into<crate::Value<Vec<ContainerDependency>>>,
+            value: impl crate::IntoValue<Vec<ContainerDependency>>,
         ) -> Self {
             self.0
-                .insert("DependsOn".to_owned(), value.into().into_json());
+                .insert("DependsOn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1906,10 +2008,12 @@ pub mod container_group_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-gameservercontainerdefinition.html#cfn-gamelift-containergroupdefinition-gameservercontainerdefinition-environmentoverride)
         pub fn environment_override(
             mut self,
-            value: impl Into<crate::Value<Vec<ContainerEnvironment>>>,
+            value: impl crate::IntoValue<Vec<ContainerEnvironment>>,
         ) -> Self {
-            self.0
-                .insert("EnvironmentOverride".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EnvironmentOverride".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1920,10 +2024,10 @@ pub mod container_group_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-gameservercontainerdefinition.html#cfn-gamelift-containergroupdefinition-gameservercontainerdefinition-mountpoints)
         pub fn mount_points(
             mut self,
-            value: impl Into<crate::Value<Vec<ContainerMountPoint>>>,
+            value: impl crate::IntoValue<Vec<ContainerMountPoint>>,
         ) -> Self {
             self.0
-                .insert("MountPoints".to_owned(), value.into().into_json());
+                .insert("MountPoints".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1932,10 +2036,12 @@ pub mod container_group_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-gameservercontainerdefinition.html#cfn-gamelift-containergroupdefinition-gameservercontainerdefinition-portconfiguration)
         pub fn port_configuration(
             mut self,
-            value: impl Into<crate::Value<PortConfiguration>>,
+            value: impl crate::IntoValue<PortConfiguration>,
         ) -> Self {
-            self.0
-                .insert("PortConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PortConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1944,9 +2050,11 @@ pub mod container_group_definition {
         /// Pattern: `^sha256:[a-fA-F0-9]{64}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-gameservercontainerdefinition.html#cfn-gamelift-containergroupdefinition-gameservercontainerdefinition-resolvedimagedigest)
-        pub fn resolved_image_digest(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ResolvedImageDigest".to_owned(), value.into().into_json());
+        pub fn resolved_image_digest(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ResolvedImageDigest".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1965,12 +2073,10 @@ pub mod container_group_definition {
 
     impl PortConfiguration {
         /// A new `PortConfiguration` with its required properties.
-        pub fn new(
-            container_port_ranges: impl Into<crate::Value<Vec<ContainerPortRange>>>,
-        ) -> Self {
+        pub fn new(container_port_ranges: impl crate::IntoValue<Vec<ContainerPortRange>>) -> Self {
             PortConfiguration(crate::typed::Properties::from_iter([(
                 "ContainerPortRanges".to_owned(),
-                container_port_ranges.into().into_json(),
+                container_port_ranges.into_value().into_json(),
             )]))
         }
     }
@@ -1990,15 +2096,15 @@ pub mod container_group_definition {
     impl SupportContainerDefinition {
         /// A new `SupportContainerDefinition` with its required properties.
         pub fn new(
-            container_name: impl Into<crate::Value<String>>,
-            image_uri: impl Into<crate::Value<String>>,
+            container_name: impl crate::IntoValue<String>,
+            image_uri: impl crate::IntoValue<String>,
         ) -> Self {
             SupportContainerDefinition(crate::typed::Properties::from_iter([
                 (
                     "ContainerName".to_owned(),
-                    container_name.into().into_json(),
+                    container_name.into_value().into_json(),
                 ),
-                ("ImageUri".to_owned(), image_uri.into().into_json()),
+                ("ImageUri".to_owned(), image_uri.into_value().into_json()),
             ]))
         }
 
@@ -2009,10 +2115,10 @@ pub mod container_group_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-supportcontainerdefinition.html#cfn-gamelift-containergroupdefinition-supportcontainerdefinition-dependson)
         pub fn depends_on(
             mut self,
-            value: impl Into<crate::Value<Vec<ContainerDependency>>>,
+            value: impl crate::IntoValue<Vec<ContainerDependency>>,
         ) -> Self {
             self.0
-                .insert("DependsOn".to_owned(), value.into().into_json());
+                .insert("DependsOn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2023,31 +2129,30 @@ pub mod container_group_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-supportcontainerdefinition.html#cfn-gamelift-containergroupdefinition-supportcontainerdefinition-environmentoverride)
         pub fn environment_override(
             mut self,
-            value: impl Into<crate::Value<Vec<ContainerEnvironment>>>,
+            value: impl crate::IntoValue<Vec<ContainerEnvironment>>,
         ) -> Self {
-            self.0
-                .insert("EnvironmentOverride".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EnvironmentOverride".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Essential`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-supportcontainerdefinition.html#cfn-gamelift-containergroupdefinition-supportcontainerdefinition-essential)
-        pub fn essential(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn essential(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Essential".to_owned(), value.into().into_json());
+                .insert("Essential".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HealthCheck`: [`ContainerHealthCheck`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-supportcontainerdefinition.html#cfn-gamelift-containergroupdefinition-supportcontainerdefinition-healthcheck)
-        pub fn health_check(
-            mut self,
-            value: impl Into<crate::Value<ContainerHealthCheck>>,
-        ) -> Self {
+        pub fn health_check(mut self, value: impl crate::IntoValue<ContainerHealthCheck>) -> Self {
             self.0
-                .insert("HealthCheck".to_owned(), value.into().into_json());
+                .insert("HealthCheck".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2056,10 +2161,10 @@ pub mod container_group_definition {
         /// Range: 4 to 1024000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-supportcontainerdefinition.html#cfn-gamelift-containergroupdefinition-supportcontainerdefinition-memoryhardlimitmebibytes)
-        pub fn memory_hard_limit_mebibytes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn memory_hard_limit_mebibytes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MemoryHardLimitMebibytes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2071,10 +2176,10 @@ pub mod container_group_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-supportcontainerdefinition.html#cfn-gamelift-containergroupdefinition-supportcontainerdefinition-mountpoints)
         pub fn mount_points(
             mut self,
-            value: impl Into<crate::Value<Vec<ContainerMountPoint>>>,
+            value: impl crate::IntoValue<Vec<ContainerMountPoint>>,
         ) -> Self {
             self.0
-                .insert("MountPoints".to_owned(), value.into().into_json());
+                .insert("MountPoints".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2083,10 +2188,12 @@ pub mod container_group_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-supportcontainerdefinition.html#cfn-gamelift-containergroupdefinition-supportcontainerdefinition-portconfiguration)
         pub fn port_configuration(
             mut self,
-            value: impl Into<crate::Value<PortConfiguration>>,
+            value: impl crate::IntoValue<PortConfiguration>,
         ) -> Self {
-            self.0
-                .insert("PortConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PortConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2095,9 +2202,11 @@ pub mod container_group_definition {
         /// Pattern: `^sha256:[a-fA-F0-9]{64}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-supportcontainerdefinition.html#cfn-gamelift-containergroupdefinition-supportcontainerdefinition-resolvedimagedigest)
-        pub fn resolved_image_digest(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ResolvedImageDigest".to_owned(), value.into().into_json());
+        pub fn resolved_image_digest(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ResolvedImageDigest".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2106,8 +2215,9 @@ pub mod container_group_definition {
         /// Range: 0.125 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-containergroupdefinition-supportcontainerdefinition.html#cfn-gamelift-containergroupdefinition-supportcontainerdefinition-vcpu)
-        pub fn vcpu(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Vcpu".to_owned(), value.into().into_json());
+        pub fn vcpu(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Vcpu".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2127,12 +2237,12 @@ pub mod container_group_definition {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2247,9 +2357,10 @@ pub struct Fleet(crate::Resource);
 
 impl Fleet {
     /// A new `AWS::GameLift::Fleet` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Fleet(
-            crate::Resource::new("AWS::GameLift::Fleet").property("Name", name.into().into_json()),
+            crate::Resource::new("AWS::GameLift::Fleet")
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -2258,19 +2369,19 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-anywhereconfiguration)
     pub fn anywhere_configuration(
         mut self,
-        value: impl Into<crate::Value<fleet::AnywhereConfiguration>>,
+        value: impl crate::IntoValue<fleet::AnywhereConfiguration>,
     ) -> Self {
         self.0
-            .set_property("AnywhereConfiguration", value.into().into_json());
+            .set_property("AnywhereConfiguration", value.into_value().into_json());
         self
     }
 
     /// `ApplyCapacity`: [`ApplyCapacity`](fleet::ApplyCapacity).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-applycapacity)
-    pub fn apply_capacity(mut self, value: impl Into<crate::Value<fleet::ApplyCapacity>>) -> Self {
+    pub fn apply_capacity(mut self, value: impl crate::IntoValue<fleet::ApplyCapacity>) -> Self {
         self.0
-            .set_property("ApplyCapacity", value.into().into_json());
+            .set_property("ApplyCapacity", value.into_value().into_json());
         self
     }
 
@@ -2281,8 +2392,9 @@ impl Fleet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-buildid)
-    pub fn build_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BuildId", value.into().into_json());
+    pub fn build_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BuildId", value.into_value().into_json());
         self
     }
 
@@ -2293,10 +2405,10 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-certificateconfiguration)
     pub fn certificate_configuration(
         mut self,
-        value: impl Into<crate::Value<fleet::CertificateConfiguration>>,
+        value: impl crate::IntoValue<fleet::CertificateConfiguration>,
     ) -> Self {
         self.0
-            .set_property("CertificateConfiguration", value.into().into_json());
+            .set_property("CertificateConfiguration", value.into_value().into_json());
         self
     }
 
@@ -2305,8 +2417,9 @@ impl Fleet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-computetype)
-    pub fn compute_type(mut self, value: impl Into<crate::Value<fleet::ComputeType>>) -> Self {
-        self.0.set_property("ComputeType", value.into().into_json());
+    pub fn compute_type(mut self, value: impl crate::IntoValue<fleet::ComputeType>) -> Self {
+        self.0
+            .set_property("ComputeType", value.into_value().into_json());
         self
     }
 
@@ -2315,8 +2428,9 @@ impl Fleet {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -2325,9 +2439,9 @@ impl Fleet {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-desiredec2instances)
-    pub fn desired_ec2_instances(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn desired_ec2_instances(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("DesiredEC2Instances", value.into().into_json());
+            .set_property("DesiredEC2Instances", value.into_value().into_json());
         self
     }
 
@@ -2338,10 +2452,10 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-ec2inboundpermissions)
     pub fn ec2_inbound_permissions(
         mut self,
-        value: impl Into<crate::Value<Vec<fleet::IpPermission>>>,
+        value: impl crate::IntoValue<Vec<fleet::IpPermission>>,
     ) -> Self {
         self.0
-            .set_property("EC2InboundPermissions", value.into().into_json());
+            .set_property("EC2InboundPermissions", value.into_value().into_json());
         self
     }
 
@@ -2352,9 +2466,9 @@ impl Fleet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-ec2instancetype)
-    pub fn ec2_instance_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ec2_instance_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EC2InstanceType", value.into().into_json());
+            .set_property("EC2InstanceType", value.into_value().into_json());
         self
     }
 
@@ -2363,8 +2477,9 @@ impl Fleet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-fleettype)
-    pub fn fleet_type(mut self, value: impl Into<crate::Value<fleet::FleetType>>) -> Self {
-        self.0.set_property("FleetType", value.into().into_json());
+    pub fn fleet_type(mut self, value: impl crate::IntoValue<fleet::FleetType>) -> Self {
+        self.0
+            .set_property("FleetType", value.into_value().into_json());
         self
     }
 
@@ -2377,9 +2492,9 @@ impl Fleet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-instancerolearn)
-    pub fn instance_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn instance_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InstanceRoleARN", value.into().into_json());
+            .set_property("InstanceRoleARN", value.into_value().into_json());
         self
     }
 
@@ -2390,10 +2505,12 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-instancerolecredentialsprovider)
     pub fn instance_role_credentials_provider(
         mut self,
-        value: impl Into<crate::Value<fleet::InstanceRoleCredentialsProvider>>,
+        value: impl crate::IntoValue<fleet::InstanceRoleCredentialsProvider>,
     ) -> Self {
-        self.0
-            .set_property("InstanceRoleCredentialsProvider", value.into().into_json());
+        self.0.set_property(
+            "InstanceRoleCredentialsProvider",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2404,9 +2521,10 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-locations)
     pub fn locations(
         mut self,
-        value: impl Into<crate::Value<Vec<fleet::LocationConfiguration>>>,
+        value: impl crate::IntoValue<Vec<fleet::LocationConfiguration>>,
     ) -> Self {
-        self.0.set_property("Locations", value.into().into_json());
+        self.0
+            .set_property("Locations", value.into_value().into_json());
         self
     }
 
@@ -2415,8 +2533,9 @@ impl Fleet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-logpaths)
-    pub fn log_paths(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("LogPaths", value.into().into_json());
+    pub fn log_paths(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("LogPaths", value.into_value().into_json());
         self
     }
 
@@ -2425,8 +2544,9 @@ impl Fleet {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-maxsize)
-    pub fn max_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MaxSize", value.into().into_json());
+    pub fn max_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MaxSize", value.into_value().into_json());
         self
     }
 
@@ -2435,9 +2555,9 @@ impl Fleet {
     /// Items: 0 to 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-metricgroups)
-    pub fn metric_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn metric_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("MetricGroups", value.into().into_json());
+            .set_property("MetricGroups", value.into_value().into_json());
         self
     }
 
@@ -2446,8 +2566,9 @@ impl Fleet {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-minsize)
-    pub fn min_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MinSize", value.into().into_json());
+    pub fn min_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MinSize", value.into_value().into_json());
         self
     }
 
@@ -2456,10 +2577,12 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-newgamesessionprotectionpolicy)
     pub fn new_game_session_protection_policy(
         mut self,
-        value: impl Into<crate::Value<fleet::NewGameSessionProtectionPolicy>>,
+        value: impl crate::IntoValue<fleet::NewGameSessionProtectionPolicy>,
     ) -> Self {
-        self.0
-            .set_property("NewGameSessionProtectionPolicy", value.into().into_json());
+        self.0.set_property(
+            "NewGameSessionProtectionPolicy",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2472,9 +2595,9 @@ impl Fleet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-peervpcawsaccountid)
-    pub fn peer_vpc_aws_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn peer_vpc_aws_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PeerVpcAwsAccountId", value.into().into_json());
+            .set_property("PeerVpcAwsAccountId", value.into_value().into_json());
         self
     }
 
@@ -2487,8 +2610,9 @@ impl Fleet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-peervpcid)
-    pub fn peer_vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PeerVpcId", value.into().into_json());
+    pub fn peer_vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PeerVpcId", value.into_value().into_json());
         self
     }
 
@@ -2499,10 +2623,10 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-playergatewayconfiguration)
     pub fn player_gateway_configuration(
         mut self,
-        value: impl Into<crate::Value<fleet::PlayerGatewayConfiguration>>,
+        value: impl crate::IntoValue<fleet::PlayerGatewayConfiguration>,
     ) -> Self {
         self.0
-            .set_property("PlayerGatewayConfiguration", value.into().into_json());
+            .set_property("PlayerGatewayConfiguration", value.into_value().into_json());
         self
     }
 
@@ -2513,10 +2637,10 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-playergatewaymode)
     pub fn player_gateway_mode(
         mut self,
-        value: impl Into<crate::Value<fleet::PlayerGatewayMode>>,
+        value: impl crate::IntoValue<fleet::PlayerGatewayMode>,
     ) -> Self {
         self.0
-            .set_property("PlayerGatewayMode", value.into().into_json());
+            .set_property("PlayerGatewayMode", value.into_value().into_json());
         self
     }
 
@@ -2525,10 +2649,12 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-resourcecreationlimitpolicy)
     pub fn resource_creation_limit_policy(
         mut self,
-        value: impl Into<crate::Value<fleet::ResourceCreationLimitPolicy>>,
+        value: impl crate::IntoValue<fleet::ResourceCreationLimitPolicy>,
     ) -> Self {
-        self.0
-            .set_property("ResourceCreationLimitPolicy", value.into().into_json());
+        self.0.set_property(
+            "ResourceCreationLimitPolicy",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2537,10 +2663,10 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-runtimeconfiguration)
     pub fn runtime_configuration(
         mut self,
-        value: impl Into<crate::Value<fleet::RuntimeConfiguration>>,
+        value: impl crate::IntoValue<fleet::RuntimeConfiguration>,
     ) -> Self {
         self.0
-            .set_property("RuntimeConfiguration", value.into().into_json());
+            .set_property("RuntimeConfiguration", value.into_value().into_json());
         self
     }
 
@@ -2551,10 +2677,10 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-scalingpolicies)
     pub fn scaling_policies(
         mut self,
-        value: impl Into<crate::Value<Vec<fleet::ScalingPolicy>>>,
+        value: impl crate::IntoValue<Vec<fleet::ScalingPolicy>>,
     ) -> Self {
         self.0
-            .set_property("ScalingPolicies", value.into().into_json());
+            .set_property("ScalingPolicies", value.into_value().into_json());
         self
     }
 
@@ -2565,8 +2691,9 @@ impl Fleet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-scriptid)
-    pub fn script_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ScriptId", value.into().into_json());
+    pub fn script_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ScriptId", value.into_value().into_json());
         self
     }
 
@@ -2579,9 +2706,9 @@ impl Fleet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-serverlaunchparameters)
-    pub fn server_launch_parameters(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn server_launch_parameters(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServerLaunchParameters", value.into().into_json());
+            .set_property("ServerLaunchParameters", value.into_value().into_json());
         self
     }
 
@@ -2594,9 +2721,9 @@ impl Fleet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-serverlaunchpath)
-    pub fn server_launch_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn server_launch_path(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServerLaunchPath", value.into().into_json());
+            .set_property("ServerLaunchPath", value.into_value().into_json());
         self
     }
 
@@ -2605,15 +2732,20 @@ impl Fleet {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<fleet::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<fleet::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Fleet {
     const TYPE_NAME: &'static str = "AWS::GameLift::Fleet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "BuildId",
         "CertificateConfiguration",
@@ -2669,10 +2801,10 @@ pub mod fleet {
 
     impl AnywhereConfiguration {
         /// A new `AnywhereConfiguration` with its required properties.
-        pub fn new(cost: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(cost: impl crate::IntoValue<String>) -> Self {
             AnywhereConfiguration(crate::typed::Properties::from_iter([(
                 "Cost".to_owned(),
-                cost.into().into_json(),
+                cost.into_value().into_json(),
             )]))
         }
     }
@@ -2691,10 +2823,10 @@ pub mod fleet {
 
     impl CertificateConfiguration {
         /// A new `CertificateConfiguration` with its required properties.
-        pub fn new(certificate_type: impl Into<crate::Value<CertificateType>>) -> Self {
+        pub fn new(certificate_type: impl crate::IntoValue<CertificateType>) -> Self {
             CertificateConfiguration(crate::typed::Properties::from_iter([(
                 "CertificateType".to_owned(),
-                certificate_type.into().into_json(),
+                certificate_type.into_value().into_json(),
             )]))
         }
     }
@@ -2714,16 +2846,16 @@ pub mod fleet {
     impl IpPermission {
         /// A new `IpPermission` with its required properties.
         pub fn new(
-            from_port: impl Into<crate::Value<i64>>,
-            ip_range: impl Into<crate::Value<String>>,
-            protocol: impl Into<crate::Value<Protocol>>,
-            to_port: impl Into<crate::Value<i64>>,
+            from_port: impl crate::IntoValue<i64>,
+            ip_range: impl crate::IntoValue<String>,
+            protocol: impl crate::IntoValue<Protocol>,
+            to_port: impl crate::IntoValue<i64>,
         ) -> Self {
             IpPermission(crate::typed::Properties::from_iter([
-                ("FromPort".to_owned(), from_port.into().into_json()),
-                ("IpRange".to_owned(), ip_range.into().into_json()),
-                ("Protocol".to_owned(), protocol.into().into_json()),
-                ("ToPort".to_owned(), to_port.into().into_json()),
+                ("FromPort".to_owned(), from_port.into_value().into_json()),
+                ("IpRange".to_owned(), ip_range.into_value().into_json()),
+                ("Protocol".to_owned(), protocol.into_value().into_json()),
+                ("ToPort".to_owned(), to_port.into_value().into_json()),
             ]))
         }
     }
@@ -2742,10 +2874,10 @@ pub mod fleet {
 
     impl LocationCapacity {
         /// A new `LocationCapacity` with its required properties.
-        pub fn new(max_size: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_size: impl crate::IntoValue<i64>) -> Self {
             LocationCapacity(crate::typed::Properties::from_iter([(
                 "MaxSize".to_owned(),
-                max_size.into().into_json(),
+                max_size.into_value().into_json(),
             )]))
         }
 
@@ -2754,9 +2886,11 @@ pub mod fleet {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-locationcapacity.html#cfn-gamelift-fleet-locationcapacity-desiredec2instances)
-        pub fn desired_ec2_instances(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DesiredEC2Instances".to_owned(), value.into().into_json());
+        pub fn desired_ec2_instances(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DesiredEC2Instances".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2765,11 +2899,11 @@ pub mod fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-locationcapacity.html#cfn-gamelift-fleet-locationcapacity-managedcapacityconfiguration)
         pub fn managed_capacity_configuration(
             mut self,
-            value: impl Into<crate::Value<ManagedCapacityConfiguration>>,
+            value: impl crate::IntoValue<ManagedCapacityConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ManagedCapacityConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2779,9 +2913,9 @@ pub mod fleet {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-locationcapacity.html#cfn-gamelift-fleet-locationcapacity-minsize)
-        pub fn min_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinSize".to_owned(), value.into().into_json());
+                .insert("MinSize".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2800,22 +2934,21 @@ pub mod fleet {
 
     impl LocationConfiguration {
         /// A new `LocationConfiguration` with its required properties.
-        pub fn new(location: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(location: impl crate::IntoValue<String>) -> Self {
             LocationConfiguration(crate::typed::Properties::from_iter([(
                 "Location".to_owned(),
-                location.into().into_json(),
+                location.into_value().into_json(),
             )]))
         }
 
         /// `LocationCapacity`: [`LocationCapacity`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-locationconfiguration.html#cfn-gamelift-fleet-locationconfiguration-locationcapacity)
-        pub fn location_capacity(
-            mut self,
-            value: impl Into<crate::Value<LocationCapacity>>,
-        ) -> Self {
-            self.0
-                .insert("LocationCapacity".to_owned(), value.into().into_json());
+        pub fn location_capacity(mut self, value: impl crate::IntoValue<LocationCapacity>) -> Self {
+            self.0.insert(
+                "LocationCapacity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2824,10 +2957,12 @@ pub mod fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-locationconfiguration.html#cfn-gamelift-fleet-locationconfiguration-playergatewaystatus)
         pub fn player_gateway_status(
             mut self,
-            value: impl Into<crate::Value<PlayerGatewayStatus>>,
+            value: impl crate::IntoValue<PlayerGatewayStatus>,
         ) -> Self {
-            self.0
-                .insert("PlayerGatewayStatus".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PlayerGatewayStatus".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2846,10 +2981,10 @@ pub mod fleet {
 
     impl ManagedCapacityConfiguration {
         /// A new `ManagedCapacityConfiguration` with its required properties.
-        pub fn new(zero_capacity_strategy: impl Into<crate::Value<ZeroCapacityStrategy>>) -> Self {
+        pub fn new(zero_capacity_strategy: impl crate::IntoValue<ZeroCapacityStrategy>) -> Self {
             ManagedCapacityConfiguration(crate::typed::Properties::from_iter([(
                 "ZeroCapacityStrategy".to_owned(),
-                zero_capacity_strategy.into().into_json(),
+                zero_capacity_strategy.into_value().into_json(),
             )]))
         }
 
@@ -2860,11 +2995,11 @@ pub mod fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-managedcapacityconfiguration.html#cfn-gamelift-fleet-managedcapacityconfiguration-scaleinafterinactivityminutes)
         pub fn scale_in_after_inactivity_minutes(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ScaleInAfterInactivityMinutes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2893,11 +3028,11 @@ pub mod fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-playergatewayconfiguration.html#cfn-gamelift-fleet-playergatewayconfiguration-gameserveripprotocolsupported)
         pub fn game_server_ip_protocol_supported(
             mut self,
-            value: impl Into<crate::Value<GameServerIpProtocolSupported>>,
+            value: impl crate::IntoValue<GameServerIpProtocolSupported>,
         ) -> Self {
             self.0.insert(
                 "GameServerIpProtocolSupported".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2926,13 +3061,10 @@ pub mod fleet {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-resourcecreationlimitpolicy.html#cfn-gamelift-fleet-resourcecreationlimitpolicy-newgamesessionspercreator)
-        pub fn new_game_sessions_per_creator(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn new_game_sessions_per_creator(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "NewGameSessionsPerCreator".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2942,9 +3074,11 @@ pub mod fleet {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-resourcecreationlimitpolicy.html#cfn-gamelift-fleet-resourcecreationlimitpolicy-policyperiodinminutes)
-        pub fn policy_period_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("PolicyPeriodInMinutes".to_owned(), value.into().into_json());
+        pub fn policy_period_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "PolicyPeriodInMinutes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2974,11 +3108,11 @@ pub mod fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-runtimeconfiguration.html#cfn-gamelift-fleet-runtimeconfiguration-gamesessionactivationtimeoutseconds)
         pub fn game_session_activation_timeout_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "GameSessionActivationTimeoutSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2990,11 +3124,11 @@ pub mod fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-runtimeconfiguration.html#cfn-gamelift-fleet-runtimeconfiguration-maxconcurrentgamesessionactivations)
         pub fn max_concurrent_game_session_activations(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaxConcurrentGameSessionActivations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3006,10 +3140,10 @@ pub mod fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-runtimeconfiguration.html#cfn-gamelift-fleet-runtimeconfiguration-serverprocesses)
         pub fn server_processes(
             mut self,
-            value: impl Into<crate::Value<Vec<ServerProcess>>>,
+            value: impl crate::IntoValue<Vec<ServerProcess>>,
         ) -> Self {
             self.0
-                .insert("ServerProcesses".to_owned(), value.into().into_json());
+                .insert("ServerProcesses".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3029,12 +3163,15 @@ pub mod fleet {
     impl ScalingPolicy {
         /// A new `ScalingPolicy` with its required properties.
         pub fn new(
-            metric_name: impl Into<crate::Value<MetricName>>,
-            name: impl Into<crate::Value<String>>,
+            metric_name: impl crate::IntoValue<MetricName>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             ScalingPolicy(crate::typed::Properties::from_iter([
-                ("MetricName".to_owned(), metric_name.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                (
+                    "MetricName".to_owned(),
+                    metric_name.into_value().into_json(),
+                ),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -3043,10 +3180,12 @@ pub mod fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-scalingpolicy.html#cfn-gamelift-fleet-scalingpolicy-comparisonoperator)
         pub fn comparison_operator(
             mut self,
-            value: impl Into<crate::Value<ComparisonOperator>>,
+            value: impl crate::IntoValue<ComparisonOperator>,
         ) -> Self {
-            self.0
-                .insert("ComparisonOperator".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ComparisonOperator".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3055,36 +3194,40 @@ pub mod fleet {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-scalingpolicy.html#cfn-gamelift-fleet-scalingpolicy-evaluationperiods)
-        pub fn evaluation_periods(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("EvaluationPeriods".to_owned(), value.into().into_json());
+        pub fn evaluation_periods(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "EvaluationPeriods".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Location`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-scalingpolicy.html#cfn-gamelift-fleet-scalingpolicy-location)
-        pub fn location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Location".to_owned(), value.into().into_json());
+                .insert("Location".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PolicyType`: [`PolicyType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-scalingpolicy.html#cfn-gamelift-fleet-scalingpolicy-policytype)
-        pub fn policy_type(mut self, value: impl Into<crate::Value<PolicyType>>) -> Self {
+        pub fn policy_type(mut self, value: impl crate::IntoValue<PolicyType>) -> Self {
             self.0
-                .insert("PolicyType".to_owned(), value.into().into_json());
+                .insert("PolicyType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScalingAdjustment`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-scalingpolicy.html#cfn-gamelift-fleet-scalingpolicy-scalingadjustment)
-        pub fn scaling_adjustment(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ScalingAdjustment".to_owned(), value.into().into_json());
+        pub fn scaling_adjustment(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ScalingAdjustment".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3093,18 +3236,21 @@ pub mod fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-scalingpolicy.html#cfn-gamelift-fleet-scalingpolicy-scalingadjustmenttype)
         pub fn scaling_adjustment_type(
             mut self,
-            value: impl Into<crate::Value<ScalingAdjustmentType>>,
+            value: impl crate::IntoValue<ScalingAdjustmentType>,
         ) -> Self {
-            self.0
-                .insert("ScalingAdjustmentType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ScalingAdjustmentType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Status`: [`Status`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-scalingpolicy.html#cfn-gamelift-fleet-scalingpolicy-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3113,28 +3259,30 @@ pub mod fleet {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-scalingpolicy.html#cfn-gamelift-fleet-scalingpolicy-targetconfiguration)
         pub fn target_configuration(
             mut self,
-            value: impl Into<crate::Value<TargetConfiguration>>,
+            value: impl crate::IntoValue<TargetConfiguration>,
         ) -> Self {
-            self.0
-                .insert("TargetConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TargetConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Threshold`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-scalingpolicy.html#cfn-gamelift-fleet-scalingpolicy-threshold)
-        pub fn threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Threshold".to_owned(), value.into().into_json());
+                .insert("Threshold".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UpdateStatus`: [`UpdateStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-scalingpolicy.html#cfn-gamelift-fleet-scalingpolicy-updatestatus)
-        pub fn update_status(mut self, value: impl Into<crate::Value<UpdateStatus>>) -> Self {
+        pub fn update_status(mut self, value: impl crate::IntoValue<UpdateStatus>) -> Self {
             self.0
-                .insert("UpdateStatus".to_owned(), value.into().into_json());
+                .insert("UpdateStatus".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3154,15 +3302,18 @@ pub mod fleet {
     impl ServerProcess {
         /// A new `ServerProcess` with its required properties.
         pub fn new(
-            concurrent_executions: impl Into<crate::Value<i64>>,
-            launch_path: impl Into<crate::Value<String>>,
+            concurrent_executions: impl crate::IntoValue<i64>,
+            launch_path: impl crate::IntoValue<String>,
         ) -> Self {
             ServerProcess(crate::typed::Properties::from_iter([
                 (
                     "ConcurrentExecutions".to_owned(),
-                    concurrent_executions.into().into_json(),
+                    concurrent_executions.into_value().into_json(),
                 ),
-                ("LaunchPath".to_owned(), launch_path.into().into_json()),
+                (
+                    "LaunchPath".to_owned(),
+                    launch_path.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -3173,9 +3324,9 @@ pub mod fleet {
         /// Pattern: `^[A-Za-z0-9_:.+\/\\\- =@;{},?'\[\]"]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-fleet-serverprocess.html#cfn-gamelift-fleet-serverprocess-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3195,12 +3346,12 @@ pub mod fleet {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3219,10 +3370,10 @@ pub mod fleet {
 
     impl TargetConfiguration {
         /// A new `TargetConfiguration` with its required properties.
-        pub fn new(target_value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(target_value: impl crate::IntoValue<f64>) -> Self {
             TargetConfiguration(crate::typed::Properties::from_iter([(
                 "TargetValue".to_owned(),
-                target_value.into().into_json(),
+                target_value.into_value().into_json(),
             )]))
         }
     }
@@ -3611,21 +3762,21 @@ pub struct GameServerGroup(crate::Resource);
 impl GameServerGroup {
     /// A new `AWS::GameLift::GameServerGroup` with its required properties.
     pub fn new(
-        game_server_group_name: impl Into<crate::Value<String>>,
-        instance_definitions: impl Into<crate::Value<Vec<game_server_group::InstanceDefinition>>>,
-        role_arn: impl Into<crate::Value<String>>,
+        game_server_group_name: impl crate::IntoValue<String>,
+        instance_definitions: impl crate::IntoValue<Vec<game_server_group::InstanceDefinition>>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         GameServerGroup(
             crate::Resource::new("AWS::GameLift::GameServerGroup")
                 .property(
                     "GameServerGroupName",
-                    game_server_group_name.into().into_json(),
+                    game_server_group_name.into_value().into_json(),
                 )
                 .property(
                     "InstanceDefinitions",
-                    instance_definitions.into().into_json(),
+                    instance_definitions.into_value().into_json(),
                 )
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -3634,10 +3785,10 @@ impl GameServerGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gameservergroup.html#cfn-gamelift-gameservergroup-autoscalingpolicy)
     pub fn auto_scaling_policy(
         mut self,
-        value: impl Into<crate::Value<game_server_group::AutoScalingPolicy>>,
+        value: impl crate::IntoValue<game_server_group::AutoScalingPolicy>,
     ) -> Self {
         self.0
-            .set_property("AutoScalingPolicy", value.into().into_json());
+            .set_property("AutoScalingPolicy", value.into_value().into_json());
         self
     }
 
@@ -3646,10 +3797,10 @@ impl GameServerGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gameservergroup.html#cfn-gamelift-gameservergroup-balancingstrategy)
     pub fn balancing_strategy(
         mut self,
-        value: impl Into<crate::Value<game_server_group::BalancingStrategy>>,
+        value: impl crate::IntoValue<game_server_group::BalancingStrategy>,
     ) -> Self {
         self.0
-            .set_property("BalancingStrategy", value.into().into_json());
+            .set_property("BalancingStrategy", value.into_value().into_json());
         self
     }
 
@@ -3658,10 +3809,10 @@ impl GameServerGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gameservergroup.html#cfn-gamelift-gameservergroup-deleteoption)
     pub fn delete_option(
         mut self,
-        value: impl Into<crate::Value<game_server_group::DeleteOption>>,
+        value: impl crate::IntoValue<game_server_group::DeleteOption>,
     ) -> Self {
         self.0
-            .set_property("DeleteOption", value.into().into_json());
+            .set_property("DeleteOption", value.into_value().into_json());
         self
     }
 
@@ -3670,10 +3821,10 @@ impl GameServerGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gameservergroup.html#cfn-gamelift-gameservergroup-gameserverprotectionpolicy)
     pub fn game_server_protection_policy(
         mut self,
-        value: impl Into<crate::Value<game_server_group::GameServerProtectionPolicy>>,
+        value: impl crate::IntoValue<game_server_group::GameServerProtectionPolicy>,
     ) -> Self {
         self.0
-            .set_property("GameServerProtectionPolicy", value.into().into_json());
+            .set_property("GameServerProtectionPolicy", value.into_value().into_json());
         self
     }
 
@@ -3682,49 +3833,57 @@ impl GameServerGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gameservergroup.html#cfn-gamelift-gameservergroup-launchtemplate)
     pub fn launch_template(
         mut self,
-        value: impl Into<crate::Value<game_server_group::LaunchTemplate>>,
+        value: impl crate::IntoValue<game_server_group::LaunchTemplate>,
     ) -> Self {
         self.0
-            .set_property("LaunchTemplate", value.into().into_json());
+            .set_property("LaunchTemplate", value.into_value().into_json());
         self
     }
 
     /// `MaxSize`: number.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gameservergroup.html#cfn-gamelift-gameservergroup-maxsize)
-    pub fn max_size(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-        self.0.set_property("MaxSize", value.into().into_json());
+    pub fn max_size(mut self, value: impl crate::IntoValue<f64>) -> Self {
+        self.0
+            .set_property("MaxSize", value.into_value().into_json());
         self
     }
 
     /// `MinSize`: number.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gameservergroup.html#cfn-gamelift-gameservergroup-minsize)
-    pub fn min_size(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-        self.0.set_property("MinSize", value.into().into_json());
+    pub fn min_size(mut self, value: impl crate::IntoValue<f64>) -> Self {
+        self.0
+            .set_property("MinSize", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](game_server_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gameservergroup.html#cfn-gamelift-gameservergroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<game_server_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<game_server_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `VpcSubnets`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gameservergroup.html#cfn-gamelift-gameservergroup-vpcsubnets)
-    pub fn vpc_subnets(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("VpcSubnets", value.into().into_json());
+    pub fn vpc_subnets(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("VpcSubnets", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for GameServerGroup {
     const TYPE_NAME: &'static str = "AWS::GameLift::GameServerGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -3765,21 +3924,21 @@ pub mod game_server_group {
     impl AutoScalingPolicy {
         /// A new `AutoScalingPolicy` with its required properties.
         pub fn new(
-            target_tracking_configuration: impl Into<crate::Value<TargetTrackingConfiguration>>,
+            target_tracking_configuration: impl crate::IntoValue<TargetTrackingConfiguration>,
         ) -> Self {
             AutoScalingPolicy(crate::typed::Properties::from_iter([(
                 "TargetTrackingConfiguration".to_owned(),
-                target_tracking_configuration.into().into_json(),
+                target_tracking_configuration.into_value().into_json(),
             )]))
         }
 
         /// `EstimatedInstanceWarmup`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-gameservergroup-autoscalingpolicy.html#cfn-gamelift-gameservergroup-autoscalingpolicy-estimatedinstancewarmup)
-        pub fn estimated_instance_warmup(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn estimated_instance_warmup(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "EstimatedInstanceWarmup".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3799,19 +3958,21 @@ pub mod game_server_group {
 
     impl InstanceDefinition {
         /// A new `InstanceDefinition` with its required properties.
-        pub fn new(instance_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(instance_type: impl crate::IntoValue<String>) -> Self {
             InstanceDefinition(crate::typed::Properties::from_iter([(
                 "InstanceType".to_owned(),
-                instance_type.into().into_json(),
+                instance_type.into_value().into_json(),
             )]))
         }
 
         /// `WeightedCapacity`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-gameservergroup-instancedefinition.html#cfn-gamelift-gameservergroup-instancedefinition-weightedcapacity)
-        pub fn weighted_capacity(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("WeightedCapacity".to_owned(), value.into().into_json());
+        pub fn weighted_capacity(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "WeightedCapacity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3837,27 +3998,31 @@ pub mod game_server_group {
         /// `LaunchTemplateId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-gameservergroup-launchtemplate.html#cfn-gamelift-gameservergroup-launchtemplate-launchtemplateid)
-        pub fn launch_template_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LaunchTemplateId".to_owned(), value.into().into_json());
+        pub fn launch_template_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LaunchTemplateId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LaunchTemplateName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-gameservergroup-launchtemplate.html#cfn-gamelift-gameservergroup-launchtemplate-launchtemplatename)
-        pub fn launch_template_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LaunchTemplateName".to_owned(), value.into().into_json());
+        pub fn launch_template_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LaunchTemplateName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Version`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-gameservergroup-launchtemplate.html#cfn-gamelift-gameservergroup-launchtemplate-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3885,8 +4050,9 @@ pub mod game_server_group {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-gameservergroup-tag.html#cfn-gamelift-gameservergroup-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3895,8 +4061,9 @@ pub mod game_server_group {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-gameservergroup-tag.html#cfn-gamelift-gameservergroup-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3915,10 +4082,10 @@ pub mod game_server_group {
 
     impl TargetTrackingConfiguration {
         /// A new `TargetTrackingConfiguration` with its required properties.
-        pub fn new(target_value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(target_value: impl crate::IntoValue<f64>) -> Self {
             TargetTrackingConfiguration(crate::typed::Properties::from_iter([(
                 "TargetValue".to_owned(),
-                target_value.into().into_json(),
+                target_value.into_value().into_json(),
             )]))
         }
     }
@@ -4000,10 +4167,10 @@ pub struct GameSessionQueue(crate::Resource);
 
 impl GameSessionQueue {
     /// A new `AWS::GameLift::GameSessionQueue` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         GameSessionQueue(
             crate::Resource::new("AWS::GameLift::GameSessionQueue")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -4014,9 +4181,9 @@ impl GameSessionQueue {
     /// Pattern: `[\s\S]*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gamesessionqueue.html#cfn-gamelift-gamesessionqueue-customeventdata)
-    pub fn custom_event_data(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn custom_event_data(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomEventData", value.into().into_json());
+            .set_property("CustomEventData", value.into_value().into_json());
         self
     }
 
@@ -4025,10 +4192,10 @@ impl GameSessionQueue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gamesessionqueue.html#cfn-gamelift-gamesessionqueue-destinations)
     pub fn destinations(
         mut self,
-        value: impl Into<crate::Value<Vec<game_session_queue::GameSessionQueueDestination>>>,
+        value: impl crate::IntoValue<Vec<game_session_queue::GameSessionQueueDestination>>,
     ) -> Self {
         self.0
-            .set_property("Destinations", value.into().into_json());
+            .set_property("Destinations", value.into_value().into_json());
         self
     }
 
@@ -4037,10 +4204,10 @@ impl GameSessionQueue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gamesessionqueue.html#cfn-gamelift-gamesessionqueue-filterconfiguration)
     pub fn filter_configuration(
         mut self,
-        value: impl Into<crate::Value<game_session_queue::FilterConfiguration>>,
+        value: impl crate::IntoValue<game_session_queue::FilterConfiguration>,
     ) -> Self {
         self.0
-            .set_property("FilterConfiguration", value.into().into_json());
+            .set_property("FilterConfiguration", value.into_value().into_json());
         self
     }
 
@@ -4051,9 +4218,9 @@ impl GameSessionQueue {
     /// Pattern: `[a-zA-Z0-9:_-]*(\.fifo)?`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gamesessionqueue.html#cfn-gamelift-gamesessionqueue-notificationtarget)
-    pub fn notification_target(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn notification_target(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NotificationTarget", value.into().into_json());
+            .set_property("NotificationTarget", value.into_value().into_json());
         self
     }
 
@@ -4062,10 +4229,10 @@ impl GameSessionQueue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gamesessionqueue.html#cfn-gamelift-gamesessionqueue-playerlatencypolicies)
     pub fn player_latency_policies(
         mut self,
-        value: impl Into<crate::Value<Vec<game_session_queue::PlayerLatencyPolicy>>>,
+        value: impl crate::IntoValue<Vec<game_session_queue::PlayerLatencyPolicy>>,
     ) -> Self {
         self.0
-            .set_property("PlayerLatencyPolicies", value.into().into_json());
+            .set_property("PlayerLatencyPolicies", value.into_value().into_json());
         self
     }
 
@@ -4074,10 +4241,10 @@ impl GameSessionQueue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gamesessionqueue.html#cfn-gamelift-gamesessionqueue-priorityconfiguration)
     pub fn priority_configuration(
         mut self,
-        value: impl Into<crate::Value<game_session_queue::PriorityConfiguration>>,
+        value: impl crate::IntoValue<game_session_queue::PriorityConfiguration>,
     ) -> Self {
         self.0
-            .set_property("PriorityConfiguration", value.into().into_json());
+            .set_property("PriorityConfiguration", value.into_value().into_json());
         self
     }
 
@@ -4086,8 +4253,8 @@ impl GameSessionQueue {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gamesessionqueue.html#cfn-gamelift-gamesessionqueue-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<game_session_queue::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<game_session_queue::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -4096,16 +4263,21 @@ impl GameSessionQueue {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-gamesessionqueue.html#cfn-gamelift-gamesessionqueue-timeoutinseconds)
-    pub fn timeout_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn timeout_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("TimeoutInSeconds", value.into().into_json());
+            .set_property("TimeoutInSeconds", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for GameSessionQueue {
     const TYPE_NAME: &'static str = "AWS::GameLift::GameSessionQueue";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4147,9 +4319,11 @@ pub mod game_session_queue {
         /// `AllowedLocations`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-gamesessionqueue-filterconfiguration.html#cfn-gamelift-gamesessionqueue-filterconfiguration-allowedlocations)
-        pub fn allowed_locations(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("AllowedLocations".to_owned(), value.into().into_json());
+        pub fn allowed_locations(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "AllowedLocations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4179,9 +4353,9 @@ pub mod game_session_queue {
         /// Pattern: `[a-zA-Z0-9:/-]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-gamesessionqueue-gamesessionqueuedestination.html#cfn-gamelift-gamesessionqueue-gamesessionqueuedestination-destinationarn)
-        pub fn destination_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn destination_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DestinationArn".to_owned(), value.into().into_json());
+                .insert("DestinationArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4211,11 +4385,11 @@ pub mod game_session_queue {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-gamesessionqueue-playerlatencypolicy.html#cfn-gamelift-gamesessionqueue-playerlatencypolicy-maximumindividualplayerlatencymilliseconds)
         pub fn maximum_individual_player_latency_milliseconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaximumIndividualPlayerLatencyMilliseconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4225,9 +4399,11 @@ pub mod game_session_queue {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-gamesessionqueue-playerlatencypolicy.html#cfn-gamelift-gamesessionqueue-playerlatencypolicy-policydurationseconds)
-        pub fn policy_duration_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("PolicyDurationSeconds".to_owned(), value.into().into_json());
+        pub fn policy_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "PolicyDurationSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4253,21 +4429,18 @@ pub mod game_session_queue {
         /// `LocationOrder`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-gamesessionqueue-priorityconfiguration.html#cfn-gamelift-gamesessionqueue-priorityconfiguration-locationorder)
-        pub fn location_order(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn location_order(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("LocationOrder".to_owned(), value.into().into_json());
+                .insert("LocationOrder".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PriorityOrder`: list of [`PriorityOrder`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-gamesessionqueue-priorityconfiguration.html#cfn-gamelift-gamesessionqueue-priorityconfiguration-priorityorder)
-        pub fn priority_order(
-            mut self,
-            value: impl Into<crate::Value<Vec<PriorityOrder>>>,
-        ) -> Self {
+        pub fn priority_order(mut self, value: impl crate::IntoValue<Vec<PriorityOrder>>) -> Self {
             self.0
-                .insert("PriorityOrder".to_owned(), value.into().into_json());
+                .insert("PriorityOrder".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4287,12 +4460,12 @@ pub mod game_session_queue {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4338,10 +4511,10 @@ pub struct Location(crate::Resource);
 
 impl Location {
     /// A new `AWS::GameLift::Location` with its required properties.
-    pub fn new(location_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(location_name: impl crate::IntoValue<String>) -> Self {
         Location(
             crate::Resource::new("AWS::GameLift::Location")
-                .property("LocationName", location_name.into().into_json()),
+                .property("LocationName", location_name.into_value().into_json()),
         )
     }
 
@@ -4350,15 +4523,20 @@ impl Location {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-location.html#cfn-gamelift-location-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<location::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<location::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Location {
     const TYPE_NAME: &'static str = "AWS::GameLift::Location";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LocationName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4394,12 +4572,12 @@ pub mod location {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4422,20 +4600,23 @@ pub struct MatchmakingConfiguration(crate::Resource);
 impl MatchmakingConfiguration {
     /// A new `AWS::GameLift::MatchmakingConfiguration` with its required properties.
     pub fn new(
-        acceptance_required: impl Into<crate::Value<bool>>,
-        name: impl Into<crate::Value<String>>,
-        request_timeout_seconds: impl Into<crate::Value<i64>>,
-        rule_set_name: impl Into<crate::Value<String>>,
+        acceptance_required: impl crate::IntoValue<bool>,
+        name: impl crate::IntoValue<String>,
+        request_timeout_seconds: impl crate::IntoValue<i64>,
+        rule_set_name: impl crate::IntoValue<String>,
     ) -> Self {
         MatchmakingConfiguration(
             crate::Resource::new("AWS::GameLift::MatchmakingConfiguration")
-                .property("AcceptanceRequired", acceptance_required.into().into_json())
-                .property("Name", name.into().into_json())
+                .property(
+                    "AcceptanceRequired",
+                    acceptance_required.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json())
                 .property(
                     "RequestTimeoutSeconds",
-                    request_timeout_seconds.into().into_json(),
+                    request_timeout_seconds.into_value().into_json(),
                 )
-                .property("RuleSetName", rule_set_name.into().into_json()),
+                .property("RuleSetName", rule_set_name.into_value().into_json()),
         )
     }
 
@@ -4444,9 +4625,9 @@ impl MatchmakingConfiguration {
     /// Range: 1 to 600.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-matchmakingconfiguration.html#cfn-gamelift-matchmakingconfiguration-acceptancetimeoutseconds)
-    pub fn acceptance_timeout_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn acceptance_timeout_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("AcceptanceTimeoutSeconds", value.into().into_json());
+            .set_property("AcceptanceTimeoutSeconds", value.into_value().into_json());
         self
     }
 
@@ -4455,9 +4636,9 @@ impl MatchmakingConfiguration {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-matchmakingconfiguration.html#cfn-gamelift-matchmakingconfiguration-additionalplayercount)
-    pub fn additional_player_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn additional_player_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("AdditionalPlayerCount", value.into().into_json());
+            .set_property("AdditionalPlayerCount", value.into_value().into_json());
         self
     }
 
@@ -4466,19 +4647,19 @@ impl MatchmakingConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-matchmakingconfiguration.html#cfn-gamelift-matchmakingconfiguration-backfillmode)
     pub fn backfill_mode(
         mut self,
-        value: impl Into<crate::Value<matchmaking_configuration::BackfillMode>>,
+        value: impl crate::IntoValue<matchmaking_configuration::BackfillMode>,
     ) -> Self {
         self.0
-            .set_property("BackfillMode", value.into().into_json());
+            .set_property("BackfillMode", value.into_value().into_json());
         self
     }
 
     /// `CreationTime`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-matchmakingconfiguration.html#cfn-gamelift-matchmakingconfiguration-creationtime)
-    pub fn creation_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn creation_time(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CreationTime", value.into().into_json());
+            .set_property("CreationTime", value.into_value().into_json());
         self
     }
 
@@ -4487,9 +4668,9 @@ impl MatchmakingConfiguration {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-matchmakingconfiguration.html#cfn-gamelift-matchmakingconfiguration-customeventdata)
-    pub fn custom_event_data(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn custom_event_data(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomEventData", value.into().into_json());
+            .set_property("CustomEventData", value.into_value().into_json());
         self
     }
 
@@ -4498,8 +4679,9 @@ impl MatchmakingConfiguration {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-matchmakingconfiguration.html#cfn-gamelift-matchmakingconfiguration-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -4508,10 +4690,10 @@ impl MatchmakingConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-matchmakingconfiguration.html#cfn-gamelift-matchmakingconfiguration-flexmatchmode)
     pub fn flex_match_mode(
         mut self,
-        value: impl Into<crate::Value<matchmaking_configuration::FlexMatchMode>>,
+        value: impl crate::IntoValue<matchmaking_configuration::FlexMatchMode>,
     ) -> Self {
         self.0
-            .set_property("FlexMatchMode", value.into().into_json());
+            .set_property("FlexMatchMode", value.into_value().into_json());
         self
     }
 
@@ -4522,10 +4704,10 @@ impl MatchmakingConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-matchmakingconfiguration.html#cfn-gamelift-matchmakingconfiguration-gameproperties)
     pub fn game_properties(
         mut self,
-        value: impl Into<crate::Value<Vec<matchmaking_configuration::GameProperty>>>,
+        value: impl crate::IntoValue<Vec<matchmaking_configuration::GameProperty>>,
     ) -> Self {
         self.0
-            .set_property("GameProperties", value.into().into_json());
+            .set_property("GameProperties", value.into_value().into_json());
         self
     }
 
@@ -4534,18 +4716,18 @@ impl MatchmakingConfiguration {
     /// Length: 1 to 4096.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-matchmakingconfiguration.html#cfn-gamelift-matchmakingconfiguration-gamesessiondata)
-    pub fn game_session_data(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn game_session_data(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("GameSessionData", value.into().into_json());
+            .set_property("GameSessionData", value.into_value().into_json());
         self
     }
 
     /// `GameSessionQueueArns`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-matchmakingconfiguration.html#cfn-gamelift-matchmakingconfiguration-gamesessionqueuearns)
-    pub fn game_session_queue_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn game_session_queue_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("GameSessionQueueArns", value.into().into_json());
+            .set_property("GameSessionQueueArns", value.into_value().into_json());
         self
     }
 
@@ -4556,9 +4738,9 @@ impl MatchmakingConfiguration {
     /// Pattern: `[a-zA-Z0-9:_/-]*(.fifo)?`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-matchmakingconfiguration.html#cfn-gamelift-matchmakingconfiguration-notificationtarget)
-    pub fn notification_target(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn notification_target(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NotificationTarget", value.into().into_json());
+            .set_property("NotificationTarget", value.into_value().into_json());
         self
     }
 
@@ -4567,8 +4749,9 @@ impl MatchmakingConfiguration {
     /// Pattern: `^arn:.*:matchmakingruleset\/[a-zA-Z0-9-\.]*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-matchmakingconfiguration.html#cfn-gamelift-matchmakingconfiguration-rulesetarn)
-    pub fn rule_set_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RuleSetArn", value.into().into_json());
+    pub fn rule_set_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RuleSetArn", value.into_value().into_json());
         self
     }
 
@@ -4579,16 +4762,21 @@ impl MatchmakingConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-matchmakingconfiguration.html#cfn-gamelift-matchmakingconfiguration-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<matchmaking_configuration::Tag>>>,
+        value: impl crate::IntoValue<Vec<matchmaking_configuration::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MatchmakingConfiguration {
     const TYPE_NAME: &'static str = "AWS::GameLift::MatchmakingConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4624,12 +4812,12 @@ pub mod matchmaking_configuration {
     impl GameProperty {
         /// A new `GameProperty` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             GameProperty(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4649,12 +4837,12 @@ pub mod matchmaking_configuration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4713,13 +4901,13 @@ pub struct MatchmakingRuleSet(crate::Resource);
 impl MatchmakingRuleSet {
     /// A new `AWS::GameLift::MatchmakingRuleSet` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        rule_set_body: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        rule_set_body: impl crate::IntoValue<String>,
     ) -> Self {
         MatchmakingRuleSet(
             crate::Resource::new("AWS::GameLift::MatchmakingRuleSet")
-                .property("Name", name.into().into_json())
-                .property("RuleSetBody", rule_set_body.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("RuleSetBody", rule_set_body.into_value().into_json()),
         )
     }
 
@@ -4728,15 +4916,20 @@ impl MatchmakingRuleSet {
     /// Items: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-matchmakingruleset.html#cfn-gamelift-matchmakingruleset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<matchmaking_rule_set::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<matchmaking_rule_set::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MatchmakingRuleSet {
     const TYPE_NAME: &'static str = "AWS::GameLift::MatchmakingRuleSet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "RuleSetBody"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4777,12 +4970,12 @@ pub mod matchmaking_rule_set {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4804,10 +4997,10 @@ pub struct Script(crate::Resource);
 
 impl Script {
     /// A new `AWS::GameLift::Script` with its required properties.
-    pub fn new(storage_location: impl Into<crate::Value<script::S3Location>>) -> Self {
+    pub fn new(storage_location: impl crate::IntoValue<script::S3Location>) -> Self {
         Script(
             crate::Resource::new("AWS::GameLift::Script")
-                .property("StorageLocation", storage_location.into().into_json()),
+                .property("StorageLocation", storage_location.into_value().into_json()),
         )
     }
 
@@ -4816,8 +5009,8 @@ impl Script {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-script.html#cfn-gamelift-script-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -4830,9 +5023,9 @@ impl Script {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-script.html#cfn-gamelift-script-nodejsversion)
-    pub fn node_js_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn node_js_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NodeJsVersion", value.into().into_json());
+            .set_property("NodeJsVersion", value.into_value().into_json());
         self
     }
 
@@ -4841,8 +5034,8 @@ impl Script {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-script.html#cfn-gamelift-script-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<script::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<script::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -4851,15 +5044,21 @@ impl Script {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-gamelift-script.html#cfn-gamelift-script-version)
-    pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Version", value.into().into_json());
+    pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Version", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Script {
     const TYPE_NAME: &'static str = "AWS::GameLift::Script";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NodeJsVersion"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4910,14 +5109,14 @@ pub mod script {
     impl S3Location {
         /// A new `S3Location` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            key: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            key: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             S3Location(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("Key".to_owned(), key.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
@@ -4926,9 +5125,9 @@ pub mod script {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-gamelift-script-s3location.html#cfn-gamelift-script-s3location-objectversion)
-        pub fn object_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn object_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ObjectVersion".to_owned(), value.into().into_json());
+                .insert("ObjectVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4948,12 +5147,12 @@ pub mod script {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::GlobalAccelerator::Listener",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::GlobalAccelerator::Accelerator",
+        <Accelerator as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GlobalAccelerator::CrossAccountAttachment",
+        <CrossAccountAttachment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GlobalAccelerator::EndpointGroup",
+        <EndpointGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GlobalAccelerator::Listener",
+        <Listener as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::GlobalAccelerator::Accelerator`.
 ///
 /// Required properties, the arguments of [`Accelerator::new`]: `Name`.
@@ -20,10 +40,10 @@ pub struct Accelerator(crate::Resource);
 
 impl Accelerator {
     /// A new `AWS::GlobalAccelerator::Accelerator` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Accelerator(
             crate::Resource::new("AWS::GlobalAccelerator::Accelerator")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -32,8 +52,9 @@ impl Accelerator {
     /// Default: `true`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-accelerator.html#cfn-globalaccelerator-accelerator-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
@@ -44,10 +65,10 @@ impl Accelerator {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-accelerator.html#cfn-globalaccelerator-accelerator-ipaddresstype)
     pub fn ip_address_type(
         mut self,
-        value: impl Into<crate::Value<accelerator::IpAddressType>>,
+        value: impl crate::IntoValue<accelerator::IpAddressType>,
     ) -> Self {
         self.0
-            .set_property("IpAddressType", value.into().into_json());
+            .set_property("IpAddressType", value.into_value().into_json());
         self
     }
 
@@ -58,23 +79,29 @@ impl Accelerator {
     /// Default: `null`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-accelerator.html#cfn-globalaccelerator-accelerator-ipaddresses)
-    pub fn ip_addresses(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("IpAddresses", value.into().into_json());
+    pub fn ip_addresses(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("IpAddresses", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](accelerator::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-accelerator.html#cfn-globalaccelerator-accelerator-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<accelerator::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<accelerator::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Accelerator {
     const TYPE_NAME: &'static str = "AWS::GlobalAccelerator::Accelerator";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -130,12 +157,12 @@ pub mod accelerator {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -175,18 +202,19 @@ pub struct CrossAccountAttachment(crate::Resource);
 
 impl CrossAccountAttachment {
     /// A new `AWS::GlobalAccelerator::CrossAccountAttachment` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         CrossAccountAttachment(
             crate::Resource::new("AWS::GlobalAccelerator::CrossAccountAttachment")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Principals`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-crossaccountattachment.html#cfn-globalaccelerator-crossaccountattachment-principals)
-    pub fn principals(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Principals", value.into().into_json());
+    pub fn principals(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Principals", value.into_value().into_json());
         self
     }
 
@@ -195,9 +223,10 @@ impl CrossAccountAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-crossaccountattachment.html#cfn-globalaccelerator-crossaccountattachment-resources)
     pub fn resources(
         mut self,
-        value: impl Into<crate::Value<Vec<cross_account_attachment::Resource>>>,
+        value: impl crate::IntoValue<Vec<cross_account_attachment::Resource>>,
     ) -> Self {
-        self.0.set_property("Resources", value.into().into_json());
+        self.0
+            .set_property("Resources", value.into_value().into_json());
         self
     }
 
@@ -206,16 +235,21 @@ impl CrossAccountAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-crossaccountattachment.html#cfn-globalaccelerator-crossaccountattachment-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<cross_account_attachment::Tag>>>,
+        value: impl crate::IntoValue<Vec<cross_account_attachment::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CrossAccountAttachment {
     const TYPE_NAME: &'static str = "AWS::GlobalAccelerator::CrossAccountAttachment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -259,8 +293,9 @@ pub mod cross_account_attachment {
         /// Length: 0 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-globalaccelerator-crossaccountattachment-resource.html#cfn-globalaccelerator-crossaccountattachment-resource-cidr)
-        pub fn cidr(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Cidr".to_owned(), value.into().into_json());
+        pub fn cidr(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Cidr".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -269,9 +304,9 @@ pub mod cross_account_attachment {
         /// Length: 0 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-globalaccelerator-crossaccountattachment-resource.html#cfn-globalaccelerator-crossaccountattachment-resource-endpointid)
-        pub fn endpoint_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn endpoint_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EndpointId".to_owned(), value.into().into_json());
+                .insert("EndpointId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -280,8 +315,9 @@ pub mod cross_account_attachment {
         /// Length: 0 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-globalaccelerator-crossaccountattachment-resource.html#cfn-globalaccelerator-crossaccountattachment-resource-region)
-        pub fn region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Region".to_owned(), value.into().into_json());
+        pub fn region(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Region".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -301,12 +337,12 @@ pub mod cross_account_attachment {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -329,16 +365,16 @@ pub struct EndpointGroup(crate::Resource);
 impl EndpointGroup {
     /// A new `AWS::GlobalAccelerator::EndpointGroup` with its required properties.
     pub fn new(
-        endpoint_group_region: impl Into<crate::Value<String>>,
-        listener_arn: impl Into<crate::Value<String>>,
+        endpoint_group_region: impl crate::IntoValue<String>,
+        listener_arn: impl crate::IntoValue<String>,
     ) -> Self {
         EndpointGroup(
             crate::Resource::new("AWS::GlobalAccelerator::EndpointGroup")
                 .property(
                     "EndpointGroupRegion",
-                    endpoint_group_region.into().into_json(),
+                    endpoint_group_region.into_value().into_json(),
                 )
-                .property("ListenerArn", listener_arn.into().into_json()),
+                .property("ListenerArn", listener_arn.into_value().into_json()),
         )
     }
 
@@ -349,10 +385,10 @@ impl EndpointGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-endpointgroup.html#cfn-globalaccelerator-endpointgroup-endpointconfigurations)
     pub fn endpoint_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<endpoint_group::EndpointConfiguration>>>,
+        value: impl crate::IntoValue<Vec<endpoint_group::EndpointConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("EndpointConfigurations", value.into().into_json());
+            .set_property("EndpointConfigurations", value.into_value().into_json());
         self
     }
 
@@ -363,9 +399,9 @@ impl EndpointGroup {
     /// Default: `30`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-endpointgroup.html#cfn-globalaccelerator-endpointgroup-healthcheckintervalseconds)
-    pub fn health_check_interval_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn health_check_interval_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("HealthCheckIntervalSeconds", value.into().into_json());
+            .set_property("HealthCheckIntervalSeconds", value.into_value().into_json());
         self
     }
 
@@ -378,9 +414,9 @@ impl EndpointGroup {
     /// Default: `"/"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-endpointgroup.html#cfn-globalaccelerator-endpointgroup-healthcheckpath)
-    pub fn health_check_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn health_check_path(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("HealthCheckPath", value.into().into_json());
+            .set_property("HealthCheckPath", value.into_value().into_json());
         self
     }
 
@@ -391,9 +427,9 @@ impl EndpointGroup {
     /// Default: `-1`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-endpointgroup.html#cfn-globalaccelerator-endpointgroup-healthcheckport)
-    pub fn health_check_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn health_check_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("HealthCheckPort", value.into().into_json());
+            .set_property("HealthCheckPort", value.into_value().into_json());
         self
     }
 
@@ -404,10 +440,10 @@ impl EndpointGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-endpointgroup.html#cfn-globalaccelerator-endpointgroup-healthcheckprotocol)
     pub fn health_check_protocol(
         mut self,
-        value: impl Into<crate::Value<endpoint_group::HealthCheckProtocol>>,
+        value: impl crate::IntoValue<endpoint_group::HealthCheckProtocol>,
     ) -> Self {
         self.0
-            .set_property("HealthCheckProtocol", value.into().into_json());
+            .set_property("HealthCheckProtocol", value.into_value().into_json());
         self
     }
 
@@ -418,10 +454,10 @@ impl EndpointGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-endpointgroup.html#cfn-globalaccelerator-endpointgroup-portoverrides)
     pub fn port_overrides(
         mut self,
-        value: impl Into<crate::Value<Vec<endpoint_group::PortOverride>>>,
+        value: impl crate::IntoValue<Vec<endpoint_group::PortOverride>>,
     ) -> Self {
         self.0
-            .set_property("PortOverrides", value.into().into_json());
+            .set_property("PortOverrides", value.into_value().into_json());
         self
     }
 
@@ -432,9 +468,9 @@ impl EndpointGroup {
     /// Default: `3`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-endpointgroup.html#cfn-globalaccelerator-endpointgroup-thresholdcount)
-    pub fn threshold_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn threshold_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ThresholdCount", value.into().into_json());
+            .set_property("ThresholdCount", value.into_value().into_json());
         self
     }
 
@@ -445,9 +481,9 @@ impl EndpointGroup {
     /// Default: `100`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-endpointgroup.html#cfn-globalaccelerator-endpointgroup-trafficdialpercentage)
-    pub fn traffic_dial_percentage(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn traffic_dial_percentage(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("TrafficDialPercentage", value.into().into_json());
+            .set_property("TrafficDialPercentage", value.into_value().into_json());
         self
     }
 }
@@ -489,10 +525,10 @@ pub mod endpoint_group {
 
     impl EndpointConfiguration {
         /// A new `EndpointConfiguration` with its required properties.
-        pub fn new(endpoint_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(endpoint_id: impl crate::IntoValue<String>) -> Self {
             EndpointConfiguration(crate::typed::Properties::from_iter([(
                 "EndpointId".to_owned(),
-                endpoint_id.into().into_json(),
+                endpoint_id.into_value().into_json(),
             )]))
         }
 
@@ -501,9 +537,9 @@ pub mod endpoint_group {
         /// Length: 0 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-globalaccelerator-endpointgroup-endpointconfiguration.html#cfn-globalaccelerator-endpointgroup-endpointconfiguration-attachmentarn)
-        pub fn attachment_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn attachment_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AttachmentArn".to_owned(), value.into().into_json());
+                .insert("AttachmentArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -514,11 +550,11 @@ pub mod endpoint_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-globalaccelerator-endpointgroup-endpointconfiguration.html#cfn-globalaccelerator-endpointgroup-endpointconfiguration-clientippreservationenabled)
         pub fn client_ip_preservation_enabled(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "ClientIPPreservationEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -530,8 +566,9 @@ pub mod endpoint_group {
         /// Default: `100`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-globalaccelerator-endpointgroup-endpointconfiguration.html#cfn-globalaccelerator-endpointgroup-endpointconfiguration-weight)
-        pub fn weight(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Weight".to_owned(), value.into().into_json());
+        pub fn weight(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Weight".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -551,12 +588,18 @@ pub mod endpoint_group {
     impl PortOverride {
         /// A new `PortOverride` with its required properties.
         pub fn new(
-            endpoint_port: impl Into<crate::Value<i64>>,
-            listener_port: impl Into<crate::Value<i64>>,
+            endpoint_port: impl crate::IntoValue<i64>,
+            listener_port: impl crate::IntoValue<i64>,
         ) -> Self {
             PortOverride(crate::typed::Properties::from_iter([
-                ("EndpointPort".to_owned(), endpoint_port.into().into_json()),
-                ("ListenerPort".to_owned(), listener_port.into().into_json()),
+                (
+                    "EndpointPort".to_owned(),
+                    endpoint_port.into_value().into_json(),
+                ),
+                (
+                    "ListenerPort".to_owned(),
+                    listener_port.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -600,15 +643,15 @@ pub struct Listener(crate::Resource);
 impl Listener {
     /// A new `AWS::GlobalAccelerator::Listener` with its required properties.
     pub fn new(
-        accelerator_arn: impl Into<crate::Value<String>>,
-        port_ranges: impl Into<crate::Value<Vec<listener::PortRange>>>,
-        protocol: impl Into<crate::Value<listener::Protocol>>,
+        accelerator_arn: impl crate::IntoValue<String>,
+        port_ranges: impl crate::IntoValue<Vec<listener::PortRange>>,
+        protocol: impl crate::IntoValue<listener::Protocol>,
     ) -> Self {
         Listener(
             crate::Resource::new("AWS::GlobalAccelerator::Listener")
-                .property("AcceleratorArn", accelerator_arn.into().into_json())
-                .property("PortRanges", port_ranges.into().into_json())
-                .property("Protocol", protocol.into().into_json()),
+                .property("AcceleratorArn", accelerator_arn.into_value().into_json())
+                .property("PortRanges", port_ranges.into_value().into_json())
+                .property("Protocol", protocol.into_value().into_json()),
         )
     }
 
@@ -619,10 +662,10 @@ impl Listener {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-globalaccelerator-listener.html#cfn-globalaccelerator-listener-clientaffinity)
     pub fn client_affinity(
         mut self,
-        value: impl Into<crate::Value<listener::ClientAffinity>>,
+        value: impl crate::IntoValue<listener::ClientAffinity>,
     ) -> Self {
         self.0
-            .set_property("ClientAffinity", value.into().into_json());
+            .set_property("ClientAffinity", value.into_value().into_json());
         self
     }
 }
@@ -665,12 +708,12 @@ pub mod listener {
     impl PortRange {
         /// A new `PortRange` with its required properties.
         pub fn new(
-            from_port: impl Into<crate::Value<i64>>,
-            to_port: impl Into<crate::Value<i64>>,
+            from_port: impl crate::IntoValue<i64>,
+            to_port: impl crate::IntoValue<i64>,
         ) -> Self {
             PortRange(crate::typed::Properties::from_iter([
-                ("FromPort".to_owned(), from_port.into().into_json()),
-                ("ToPort".to_owned(), to_port.into().into_json()),
+                ("FromPort".to_owned(), from_port.into_value().into_json()),
+                ("ToPort".to_owned(), to_port.into_value().into_json()),
             ]))
         }
     }

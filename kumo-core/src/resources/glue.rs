@@ -31,6 +31,110 @@ pub const TYPES: &[&str] = &[
     "AWS::Glue::Workflow",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Glue::Catalog",
+        <Catalog as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::Classifier",
+        <Classifier as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::Connection",
+        <Connection as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::Crawler",
+        <Crawler as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::CustomEntityType",
+        <CustomEntityType as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::DataCatalogEncryptionSettings",
+        <DataCatalogEncryptionSettings as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::DataQualityRuleset",
+        <DataQualityRuleset as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::Database",
+        <Database as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::DevEndpoint",
+        <DevEndpoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::IdentityCenterConfiguration",
+        <IdentityCenterConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::Integration",
+        <Integration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::IntegrationResourceProperty",
+        <IntegrationResourceProperty as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::Job",
+        <Job as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::MLTransform",
+        <MlTransform as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::Partition",
+        <Partition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::Registry",
+        <Registry as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::Schema",
+        <Schema as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::SchemaVersion",
+        <SchemaVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::SchemaVersionMetadata",
+        <SchemaVersionMetadata as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::SecurityConfiguration",
+        <SecurityConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::Table",
+        <Table as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::TableOptimizer",
+        <TableOptimizer as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::Trigger",
+        <Trigger as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::UsageProfile",
+        <UsageProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Glue::Workflow",
+        <Workflow as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Glue::Catalog`.
 ///
 /// Required properties, the arguments of [`Catalog::new`]: `Name`.
@@ -41,9 +145,10 @@ pub struct Catalog(crate::Resource);
 
 impl Catalog {
     /// A new `AWS::Glue::Catalog` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Catalog(
-            crate::Resource::new("AWS::Glue::Catalog").property("Name", name.into().into_json()),
+            crate::Resource::new("AWS::Glue::Catalog")
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -52,10 +157,12 @@ impl Catalog {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-allowfulltableexternaldataaccess)
     pub fn allow_full_table_external_data_access(
         mut self,
-        value: impl Into<crate::Value<catalog::AllowFullTableExternalDataAccess>>,
+        value: impl crate::IntoValue<catalog::AllowFullTableExternalDataAccess>,
     ) -> Self {
-        self.0
-            .set_property("AllowFullTableExternalDataAccess", value.into().into_json());
+        self.0.set_property(
+            "AllowFullTableExternalDataAccess",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -64,10 +171,10 @@ impl Catalog {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-catalogproperties)
     pub fn catalog_properties(
         mut self,
-        value: impl Into<crate::Value<catalog::CatalogProperties>>,
+        value: impl crate::IntoValue<catalog::CatalogProperties>,
     ) -> Self {
         self.0
-            .set_property("CatalogProperties", value.into().into_json());
+            .set_property("CatalogProperties", value.into_value().into_json());
         self
     }
 
@@ -76,10 +183,12 @@ impl Catalog {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-createdatabasedefaultpermissions)
     pub fn create_database_default_permissions(
         mut self,
-        value: impl Into<crate::Value<Vec<catalog::PrincipalPermissions>>>,
+        value: impl crate::IntoValue<Vec<catalog::PrincipalPermissions>>,
     ) -> Self {
-        self.0
-            .set_property("CreateDatabaseDefaultPermissions", value.into().into_json());
+        self.0.set_property(
+            "CreateDatabaseDefaultPermissions",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -88,10 +197,12 @@ impl Catalog {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-createtabledefaultpermissions)
     pub fn create_table_default_permissions(
         mut self,
-        value: impl Into<crate::Value<Vec<catalog::PrincipalPermissions>>>,
+        value: impl crate::IntoValue<Vec<catalog::PrincipalPermissions>>,
     ) -> Self {
-        self.0
-            .set_property("CreateTableDefaultPermissions", value.into().into_json());
+        self.0.set_property(
+            "CreateTableDefaultPermissions",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -100,8 +211,9 @@ impl Catalog {
     /// Length: at most 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -110,10 +222,10 @@ impl Catalog {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-federatedcatalog)
     pub fn federated_catalog(
         mut self,
-        value: impl Into<crate::Value<catalog::FederatedCatalog>>,
+        value: impl crate::IntoValue<catalog::FederatedCatalog>,
     ) -> Self {
         self.0
-            .set_property("FederatedCatalog", value.into().into_json());
+            .set_property("FederatedCatalog", value.into_value().into_json());
         self
     }
 
@@ -122,11 +234,11 @@ impl Catalog {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-overwritechildresourcepermissionswithdefault)
     pub fn overwrite_child_resource_permissions_with_default(
         mut self,
-        value: impl Into<crate::Value<catalog::OverwriteChildResourcePermissionsWithDefault>>,
+        value: impl crate::IntoValue<catalog::OverwriteChildResourcePermissionsWithDefault>,
     ) -> Self {
         self.0.set_property(
             "OverwriteChildResourcePermissionsWithDefault",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -136,17 +248,18 @@ impl Catalog {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-parameters)
     pub fn parameters(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](catalog::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<catalog::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<catalog::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -155,17 +268,22 @@ impl Catalog {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-catalog.html#cfn-glue-catalog-targetredshiftcatalog)
     pub fn target_redshift_catalog(
         mut self,
-        value: impl Into<crate::Value<catalog::TargetRedshiftCatalog>>,
+        value: impl crate::IntoValue<catalog::TargetRedshiftCatalog>,
     ) -> Self {
         self.0
-            .set_property("TargetRedshiftCatalog", value.into().into_json());
+            .set_property("TargetRedshiftCatalog", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Catalog {
     const TYPE_NAME: &'static str = "AWS::Glue::Catalog";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -250,10 +368,12 @@ pub mod catalog {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-catalog-catalogproperties.html#cfn-glue-catalog-catalogproperties-customproperties)
         pub fn custom_properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("CustomProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -262,11 +382,11 @@ pub mod catalog {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-catalog-catalogproperties.html#cfn-glue-catalog-catalogproperties-datalakeaccessproperties)
         pub fn data_lake_access_properties(
             mut self,
-            value: impl Into<crate::Value<DataLakeAccessProperties>>,
+            value: impl crate::IntoValue<DataLakeAccessProperties>,
         ) -> Self {
             self.0.insert(
                 "DataLakeAccessProperties".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -295,11 +415,11 @@ pub mod catalog {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-catalog-datalakeaccessproperties.html#cfn-glue-catalog-datalakeaccessproperties-allowfulltableexternaldataaccess)
         pub fn allow_full_table_external_data_access(
             mut self,
-            value: impl Into<crate::Value<DataLakeAccessPropertiesAllowFullTableExternalDataAccess>>,
+            value: impl crate::IntoValue<DataLakeAccessPropertiesAllowFullTableExternalDataAccess>,
         ) -> Self {
             self.0.insert(
                 "AllowFullTableExternalDataAccess".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -307,54 +427,59 @@ pub mod catalog {
         /// `CatalogType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-catalog-datalakeaccessproperties.html#cfn-glue-catalog-datalakeaccessproperties-catalogtype)
-        pub fn catalog_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn catalog_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CatalogType".to_owned(), value.into().into_json());
+                .insert("CatalogType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DataLakeAccess`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-catalog-datalakeaccessproperties.html#cfn-glue-catalog-datalakeaccessproperties-datalakeaccess)
-        pub fn data_lake_access(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn data_lake_access(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("DataLakeAccess".to_owned(), value.into().into_json());
+                .insert("DataLakeAccess".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DataTransferRole`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-catalog-datalakeaccessproperties.html#cfn-glue-catalog-datalakeaccessproperties-datatransferrole)
-        pub fn data_transfer_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DataTransferRole".to_owned(), value.into().into_json());
+        pub fn data_transfer_role(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DataTransferRole".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `KmsKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-catalog-datalakeaccessproperties.html#cfn-glue-catalog-datalakeaccessproperties-kmskey)
-        pub fn kms_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KmsKey".to_owned(), value.into().into_json());
+        pub fn kms_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KmsKey".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ManagedWorkgroupName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-catalog-datalakeaccessproperties.html#cfn-glue-catalog-datalakeaccessproperties-managedworkgroupname)
-        pub fn managed_workgroup_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ManagedWorkgroupName".to_owned(), value.into().into_json());
+        pub fn managed_workgroup_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ManagedWorkgroupName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ManagedWorkgroupStatus`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-catalog-datalakeaccessproperties.html#cfn-glue-catalog-datalakeaccessproperties-managedworkgroupstatus)
-        pub fn managed_workgroup_status(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn managed_workgroup_status(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ManagedWorkgroupStatus".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -362,9 +487,11 @@ pub mod catalog {
         /// `RedshiftDatabaseName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-catalog-datalakeaccessproperties.html#cfn-glue-catalog-datalakeaccessproperties-redshiftdatabasename)
-        pub fn redshift_database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RedshiftDatabaseName".to_owned(), value.into().into_json());
+        pub fn redshift_database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RedshiftDatabaseName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -394,11 +521,11 @@ pub mod catalog {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-catalog-datalakeprincipal.html#cfn-glue-catalog-datalakeprincipal-datalakeprincipalidentifier)
         pub fn data_lake_principal_identifier(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "DataLakePrincipalIdentifier".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -425,18 +552,18 @@ pub mod catalog {
         /// `ConnectionName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-catalog-federatedcatalog.html#cfn-glue-catalog-federatedcatalog-connectionname)
-        pub fn connection_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connection_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConnectionName".to_owned(), value.into().into_json());
+                .insert("ConnectionName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Identifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-catalog-federatedcatalog.html#cfn-glue-catalog-federatedcatalog-identifier)
-        pub fn identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Identifier".to_owned(), value.into().into_json());
+                .insert("Identifier".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -462,18 +589,18 @@ pub mod catalog {
         /// `Permissions`: list of [`Permissions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-catalog-principalpermissions.html#cfn-glue-catalog-principalpermissions-permissions)
-        pub fn permissions(mut self, value: impl Into<crate::Value<Vec<Permissions>>>) -> Self {
+        pub fn permissions(mut self, value: impl crate::IntoValue<Vec<Permissions>>) -> Self {
             self.0
-                .insert("Permissions".to_owned(), value.into().into_json());
+                .insert("Permissions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Principal`: [`DataLakePrincipal`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-catalog-principalpermissions.html#cfn-glue-catalog-principalpermissions-principal)
-        pub fn principal(mut self, value: impl Into<crate::Value<DataLakePrincipal>>) -> Self {
+        pub fn principal(mut self, value: impl crate::IntoValue<DataLakePrincipal>) -> Self {
             self.0
-                .insert("Principal".to_owned(), value.into().into_json());
+                .insert("Principal".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -493,12 +620,12 @@ pub mod catalog {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -517,10 +644,10 @@ pub mod catalog {
 
     impl TargetRedshiftCatalog {
         /// A new `TargetRedshiftCatalog` with its required properties.
-        pub fn new(catalog_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(catalog_arn: impl crate::IntoValue<String>) -> Self {
             TargetRedshiftCatalog(crate::typed::Properties::from_iter([(
                 "CatalogArn".to_owned(),
-                catalog_arn.into().into_json(),
+                catalog_arn.into_value().into_json(),
             )]))
         }
     }
@@ -642,10 +769,10 @@ impl Classifier {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-classifier.html#cfn-glue-classifier-csvclassifier)
     pub fn csv_classifier(
         mut self,
-        value: impl Into<crate::Value<classifier::CsvClassifier>>,
+        value: impl crate::IntoValue<classifier::CsvClassifier>,
     ) -> Self {
         self.0
-            .set_property("CsvClassifier", value.into().into_json());
+            .set_property("CsvClassifier", value.into_value().into_json());
         self
     }
 
@@ -654,10 +781,10 @@ impl Classifier {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-classifier.html#cfn-glue-classifier-grokclassifier)
     pub fn grok_classifier(
         mut self,
-        value: impl Into<crate::Value<classifier::GrokClassifier>>,
+        value: impl crate::IntoValue<classifier::GrokClassifier>,
     ) -> Self {
         self.0
-            .set_property("GrokClassifier", value.into().into_json());
+            .set_property("GrokClassifier", value.into_value().into_json());
         self
     }
 
@@ -666,10 +793,10 @@ impl Classifier {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-classifier.html#cfn-glue-classifier-jsonclassifier)
     pub fn json_classifier(
         mut self,
-        value: impl Into<crate::Value<classifier::JsonClassifier>>,
+        value: impl crate::IntoValue<classifier::JsonClassifier>,
     ) -> Self {
         self.0
-            .set_property("JsonClassifier", value.into().into_json());
+            .set_property("JsonClassifier", value.into_value().into_json());
         self
     }
 
@@ -678,10 +805,10 @@ impl Classifier {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-classifier.html#cfn-glue-classifier-xmlclassifier)
     pub fn xml_classifier(
         mut self,
-        value: impl Into<crate::Value<classifier::XmlClassifier>>,
+        value: impl crate::IntoValue<classifier::XmlClassifier>,
     ) -> Self {
         self.0
-            .set_property("XMLClassifier", value.into().into_json());
+            .set_property("XMLClassifier", value.into_value().into_json());
         self
     }
 }
@@ -736,9 +863,11 @@ pub mod classifier {
         /// `AllowSingleColumn`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-classifier-csvclassifier.html#cfn-glue-classifier-csvclassifier-allowsinglecolumn)
-        pub fn allow_single_column(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("AllowSingleColumn".to_owned(), value.into().into_json());
+        pub fn allow_single_column(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "AllowSingleColumn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -747,11 +876,11 @@ pub mod classifier {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-classifier-csvclassifier.html#cfn-glue-classifier-csvclassifier-containscustomdatatype)
         pub fn contains_custom_datatype(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "ContainsCustomDatatype".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -759,19 +888,19 @@ pub mod classifier {
         /// `ContainsHeader`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-classifier-csvclassifier.html#cfn-glue-classifier-csvclassifier-containsheader)
-        pub fn contains_header(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn contains_header(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainsHeader".to_owned(), value.into().into_json());
+                .insert("ContainsHeader".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CustomDatatypeConfigured`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-classifier-csvclassifier.html#cfn-glue-classifier-csvclassifier-customdatatypeconfigured)
-        pub fn custom_datatype_configured(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn custom_datatype_configured(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "CustomDatatypeConfigured".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -779,43 +908,47 @@ pub mod classifier {
         /// `Delimiter`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-classifier-csvclassifier.html#cfn-glue-classifier-csvclassifier-delimiter)
-        pub fn delimiter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn delimiter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Delimiter".to_owned(), value.into().into_json());
+                .insert("Delimiter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DisableValueTrimming`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-classifier-csvclassifier.html#cfn-glue-classifier-csvclassifier-disablevaluetrimming)
-        pub fn disable_value_trimming(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DisableValueTrimming".to_owned(), value.into().into_json());
+        pub fn disable_value_trimming(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DisableValueTrimming".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Header`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-classifier-csvclassifier.html#cfn-glue-classifier-csvclassifier-header)
-        pub fn header(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Header".to_owned(), value.into().into_json());
+        pub fn header(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Header".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-classifier-csvclassifier.html#cfn-glue-classifier-csvclassifier-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `QuoteSymbol`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-classifier-csvclassifier.html#cfn-glue-classifier-csvclassifier-quotesymbol)
-        pub fn quote_symbol(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn quote_symbol(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("QuoteSymbol".to_owned(), value.into().into_json());
+                .insert("QuoteSymbol".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -835,32 +968,36 @@ pub mod classifier {
     impl GrokClassifier {
         /// A new `GrokClassifier` with its required properties.
         pub fn new(
-            classification: impl Into<crate::Value<String>>,
-            grok_pattern: impl Into<crate::Value<String>>,
+            classification: impl crate::IntoValue<String>,
+            grok_pattern: impl crate::IntoValue<String>,
         ) -> Self {
             GrokClassifier(crate::typed::Properties::from_iter([
                 (
                     "Classification".to_owned(),
-                    classification.into().into_json(),
+                    classification.into_value().into_json(),
                 ),
-                ("GrokPattern".to_owned(), grok_pattern.into().into_json()),
+                (
+                    "GrokPattern".to_owned(),
+                    grok_pattern.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `CustomPatterns`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-classifier-grokclassifier.html#cfn-glue-classifier-grokclassifier-custompatterns)
-        pub fn custom_patterns(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn custom_patterns(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomPatterns".to_owned(), value.into().into_json());
+                .insert("CustomPatterns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-classifier-grokclassifier.html#cfn-glue-classifier-grokclassifier-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -879,18 +1016,19 @@ pub mod classifier {
 
     impl JsonClassifier {
         /// A new `JsonClassifier` with its required properties.
-        pub fn new(json_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(json_path: impl crate::IntoValue<String>) -> Self {
             JsonClassifier(crate::typed::Properties::from_iter([(
                 "JsonPath".to_owned(),
-                json_path.into().into_json(),
+                json_path.into_value().into_json(),
             )]))
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-classifier-jsonclassifier.html#cfn-glue-classifier-jsonclassifier-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -910,23 +1048,24 @@ pub mod classifier {
     impl XmlClassifier {
         /// A new `XmlClassifier` with its required properties.
         pub fn new(
-            classification: impl Into<crate::Value<String>>,
-            row_tag: impl Into<crate::Value<String>>,
+            classification: impl crate::IntoValue<String>,
+            row_tag: impl crate::IntoValue<String>,
         ) -> Self {
             XmlClassifier(crate::typed::Properties::from_iter([
                 (
                     "Classification".to_owned(),
-                    classification.into().into_json(),
+                    classification.into_value().into_json(),
                 ),
-                ("RowTag".to_owned(), row_tag.into().into_json()),
+                ("RowTag".to_owned(), row_tag.into_value().into_json()),
             ]))
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-classifier-xmlclassifier.html#cfn-glue-classifier-xmlclassifier-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -949,13 +1088,13 @@ pub struct Connection(crate::Resource);
 impl Connection {
     /// A new `AWS::Glue::Connection` with its required properties.
     pub fn new(
-        catalog_id: impl Into<crate::Value<String>>,
-        connection_input: impl Into<crate::Value<connection::ConnectionInput>>,
+        catalog_id: impl crate::IntoValue<String>,
+        connection_input: impl crate::IntoValue<connection::ConnectionInput>,
     ) -> Self {
         Connection(
             crate::Resource::new("AWS::Glue::Connection")
-                .property("CatalogId", catalog_id.into().into_json())
-                .property("ConnectionInput", connection_input.into().into_json()),
+                .property("CatalogId", catalog_id.into_value().into_json())
+                .property("ConnectionInput", connection_input.into_value().into_json()),
         )
     }
 }
@@ -997,10 +1136,10 @@ pub mod connection {
 
     impl AuthenticationConfigurationInput {
         /// A new `AuthenticationConfigurationInput` with its required properties.
-        pub fn new(authentication_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(authentication_type: impl crate::IntoValue<String>) -> Self {
             AuthenticationConfigurationInput(crate::typed::Properties::from_iter([(
                 "AuthenticationType".to_owned(),
-                authentication_type.into().into_json(),
+                authentication_type.into_value().into_json(),
             )]))
         }
 
@@ -1009,11 +1148,11 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-authenticationconfigurationinput.html#cfn-glue-connection-authenticationconfigurationinput-basicauthenticationcredentials)
         pub fn basic_authentication_credentials(
             mut self,
-            value: impl Into<crate::Value<BasicAuthenticationCredentials>>,
+            value: impl crate::IntoValue<BasicAuthenticationCredentials>,
         ) -> Self {
             self.0.insert(
                 "BasicAuthenticationCredentials".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1023,11 +1162,11 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-authenticationconfigurationinput.html#cfn-glue-connection-authenticationconfigurationinput-customauthenticationcredentials)
         pub fn custom_authentication_credentials(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "CustomAuthenticationCredentials".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1035,9 +1174,9 @@ pub mod connection {
         /// `KmsKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-authenticationconfigurationinput.html#cfn-glue-connection-authenticationconfigurationinput-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1046,19 +1185,21 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-authenticationconfigurationinput.html#cfn-glue-connection-authenticationconfigurationinput-oauth2properties)
         pub fn o_auth2_properties(
             mut self,
-            value: impl Into<crate::Value<OAuth2PropertiesInput>>,
+            value: impl crate::IntoValue<OAuth2PropertiesInput>,
         ) -> Self {
-            self.0
-                .insert("OAuth2Properties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OAuth2Properties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SecretArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-authenticationconfigurationinput.html#cfn-glue-connection-authenticationconfigurationinput-secretarn)
-        pub fn secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretArn".to_owned(), value.into().into_json());
+                .insert("SecretArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1084,18 +1225,20 @@ pub mod connection {
         /// `AuthorizationCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-authorizationcodeproperties.html#cfn-glue-connection-authorizationcodeproperties-authorizationcode)
-        pub fn authorization_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AuthorizationCode".to_owned(), value.into().into_json());
+        pub fn authorization_code(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AuthorizationCode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RedirectUri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-authorizationcodeproperties.html#cfn-glue-connection-authorizationcodeproperties-redirecturi)
-        pub fn redirect_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn redirect_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RedirectUri".to_owned(), value.into().into_json());
+                .insert("RedirectUri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1121,18 +1264,18 @@ pub mod connection {
         /// `Password`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-basicauthenticationcredentials.html#cfn-glue-connection-basicauthenticationcredentials-password)
-        pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Password".to_owned(), value.into().into_json());
+                .insert("Password".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Username`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-basicauthenticationcredentials.html#cfn-glue-connection-basicauthenticationcredentials-username)
-        pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Username".to_owned(), value.into().into_json());
+                .insert("Username".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1151,19 +1294,21 @@ pub mod connection {
 
     impl ConnectionInput {
         /// A new `ConnectionInput` with its required properties.
-        pub fn new(connection_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(connection_type: impl crate::IntoValue<String>) -> Self {
             ConnectionInput(crate::typed::Properties::from_iter([(
                 "ConnectionType".to_owned(),
-                connection_type.into().into_json(),
+                connection_type.into_value().into_json(),
             )]))
         }
 
         /// `AthenaProperties`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-connectioninput.html#cfn-glue-connection-connectioninput-athenaproperties)
-        pub fn athena_properties(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0
-                .insert("AthenaProperties".to_owned(), value.into().into_json());
+        pub fn athena_properties(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0.insert(
+                "AthenaProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1172,11 +1317,11 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-connectioninput.html#cfn-glue-connection-connectioninput-authenticationconfiguration)
         pub fn authentication_configuration(
             mut self,
-            value: impl Into<crate::Value<AuthenticationConfigurationInput>>,
+            value: impl crate::IntoValue<AuthenticationConfigurationInput>,
         ) -> Self {
             self.0.insert(
                 "AuthenticationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1184,38 +1329,38 @@ pub mod connection {
         /// `ConnectionProperties`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-connectioninput.html#cfn-glue-connection-connectioninput-connectionproperties)
-        pub fn connection_properties(
-            mut self,
-            value: impl Into<crate::Value<crate::Json>>,
-        ) -> Self {
-            self.0
-                .insert("ConnectionProperties".to_owned(), value.into().into_json());
+        pub fn connection_properties(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0.insert(
+                "ConnectionProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-connectioninput.html#cfn-glue-connection-connectioninput-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchCriteria`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-connectioninput.html#cfn-glue-connection-connectioninput-matchcriteria)
-        pub fn match_criteria(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn match_criteria(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("MatchCriteria".to_owned(), value.into().into_json());
+                .insert("MatchCriteria".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-connectioninput.html#cfn-glue-connection-connectioninput-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1224,11 +1369,11 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-connectioninput.html#cfn-glue-connection-connectioninput-physicalconnectionrequirements)
         pub fn physical_connection_requirements(
             mut self,
-            value: impl Into<crate::Value<PhysicalConnectionRequirements>>,
+            value: impl crate::IntoValue<PhysicalConnectionRequirements>,
         ) -> Self {
             self.0.insert(
                 "PhysicalConnectionRequirements".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1236,27 +1381,31 @@ pub mod connection {
         /// `PythonProperties`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-connectioninput.html#cfn-glue-connection-connectioninput-pythonproperties)
-        pub fn python_properties(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0
-                .insert("PythonProperties".to_owned(), value.into().into_json());
+        pub fn python_properties(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0.insert(
+                "PythonProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SparkProperties`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-connectioninput.html#cfn-glue-connection-connectioninput-sparkproperties)
-        pub fn spark_properties(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn spark_properties(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("SparkProperties".to_owned(), value.into().into_json());
+                .insert("SparkProperties".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ValidateCredentials`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-connectioninput.html#cfn-glue-connection-connectioninput-validatecredentials)
-        pub fn validate_credentials(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ValidateCredentials".to_owned(), value.into().into_json());
+        pub fn validate_credentials(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ValidateCredentials".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1265,11 +1414,11 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-connectioninput.html#cfn-glue-connection-connectioninput-validateforcomputeenvironments)
         pub fn validate_for_compute_environments(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "ValidateForComputeEnvironments".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1298,11 +1447,11 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-oauth2clientapplication.html#cfn-glue-connection-oauth2clientapplication-awsmanagedclientapplicationreference)
         pub fn aws_managed_client_application_reference(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "AWSManagedClientApplicationReference".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1312,11 +1461,11 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-oauth2clientapplication.html#cfn-glue-connection-oauth2clientapplication-usermanagedclientapplicationclientid)
         pub fn user_managed_client_application_client_id(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "UserManagedClientApplicationClientId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1343,27 +1492,27 @@ pub mod connection {
         /// `AccessToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-oauth2credentials.html#cfn-glue-connection-oauth2credentials-accesstoken)
-        pub fn access_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessToken".to_owned(), value.into().into_json());
+                .insert("AccessToken".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `JwtToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-oauth2credentials.html#cfn-glue-connection-oauth2credentials-jwttoken)
-        pub fn jwt_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn jwt_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("JwtToken".to_owned(), value.into().into_json());
+                .insert("JwtToken".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RefreshToken`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-oauth2credentials.html#cfn-glue-connection-oauth2credentials-refreshtoken)
-        pub fn refresh_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn refresh_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RefreshToken".to_owned(), value.into().into_json());
+                .insert("RefreshToken".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1372,11 +1521,11 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-oauth2credentials.html#cfn-glue-connection-oauth2credentials-usermanagedclientapplicationclientsecret)
         pub fn user_managed_client_application_client_secret(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "UserManagedClientApplicationClientSecret".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1405,11 +1554,11 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-oauth2propertiesinput.html#cfn-glue-connection-oauth2propertiesinput-authorizationcodeproperties)
         pub fn authorization_code_properties(
             mut self,
-            value: impl Into<crate::Value<AuthorizationCodeProperties>>,
+            value: impl crate::IntoValue<AuthorizationCodeProperties>,
         ) -> Self {
             self.0.insert(
                 "AuthorizationCodeProperties".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1419,11 +1568,11 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-oauth2propertiesinput.html#cfn-glue-connection-oauth2propertiesinput-oauth2clientapplication)
         pub fn o_auth2_client_application(
             mut self,
-            value: impl Into<crate::Value<OAuth2ClientApplication>>,
+            value: impl crate::IntoValue<OAuth2ClientApplication>,
         ) -> Self {
             self.0.insert(
                 "OAuth2ClientApplication".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1433,28 +1582,30 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-oauth2propertiesinput.html#cfn-glue-connection-oauth2propertiesinput-oauth2credentials)
         pub fn o_auth2_credentials(
             mut self,
-            value: impl Into<crate::Value<OAuth2Credentials>>,
+            value: impl crate::IntoValue<OAuth2Credentials>,
         ) -> Self {
-            self.0
-                .insert("OAuth2Credentials".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OAuth2Credentials".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OAuth2GrantType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-oauth2propertiesinput.html#cfn-glue-connection-oauth2propertiesinput-oauth2granttype)
-        pub fn o_auth2_grant_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn o_auth2_grant_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OAuth2GrantType".to_owned(), value.into().into_json());
+                .insert("OAuth2GrantType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TokenUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-oauth2propertiesinput.html#cfn-glue-connection-oauth2propertiesinput-tokenurl)
-        pub fn token_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn token_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TokenUrl".to_owned(), value.into().into_json());
+                .insert("TokenUrl".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1463,10 +1614,12 @@ pub mod connection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-oauth2propertiesinput.html#cfn-glue-connection-oauth2propertiesinput-tokenurlparametersmap)
         pub fn token_url_parameters_map(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
-            self.0
-                .insert("TokenUrlParametersMap".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TokenUrlParametersMap".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1492,30 +1645,31 @@ pub mod connection {
         /// `AvailabilityZone`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-physicalconnectionrequirements.html#cfn-glue-connection-physicalconnectionrequirements-availabilityzone)
-        pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AvailabilityZone".to_owned(), value.into().into_json());
+        pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AvailabilityZone".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SecurityGroupIdList`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-physicalconnectionrequirements.html#cfn-glue-connection-physicalconnectionrequirements-securitygroupidlist)
-        pub fn security_group_id_list(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("SecurityGroupIdList".to_owned(), value.into().into_json());
+        pub fn security_group_id_list(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIdList".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SubnetId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-connection-physicalconnectionrequirements.html#cfn-glue-connection-physicalconnectionrequirements-subnetid)
-        pub fn subnet_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subnet_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SubnetId".to_owned(), value.into().into_json());
+                .insert("SubnetId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1538,30 +1692,31 @@ pub struct Crawler(crate::Resource);
 impl Crawler {
     /// A new `AWS::Glue::Crawler` with its required properties.
     pub fn new(
-        role: impl Into<crate::Value<String>>,
-        targets: impl Into<crate::Value<crawler::Targets>>,
+        role: impl crate::IntoValue<String>,
+        targets: impl crate::IntoValue<crawler::Targets>,
     ) -> Self {
         Crawler(
             crate::Resource::new("AWS::Glue::Crawler")
-                .property("Role", role.into().into_json())
-                .property("Targets", targets.into().into_json()),
+                .property("Role", role.into_value().into_json())
+                .property("Targets", targets.into_value().into_json()),
         )
     }
 
     /// `Classifiers`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-crawler.html#cfn-glue-crawler-classifiers)
-    pub fn classifiers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Classifiers", value.into().into_json());
+    pub fn classifiers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Classifiers", value.into_value().into_json());
         self
     }
 
     /// `Configuration`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-crawler.html#cfn-glue-crawler-configuration)
-    pub fn configuration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn configuration(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("Configuration", value.into().into_json());
+            .set_property("Configuration", value.into_value().into_json());
         self
     }
 
@@ -1570,21 +1725,20 @@ impl Crawler {
     /// Length: 0 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-crawler.html#cfn-glue-crawler-crawlersecurityconfiguration)
-    pub fn crawler_security_configuration(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("CrawlerSecurityConfiguration", value.into().into_json());
+    pub fn crawler_security_configuration(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "CrawlerSecurityConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `DatabaseName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-crawler.html#cfn-glue-crawler-databasename)
-    pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DatabaseName", value.into().into_json());
+            .set_property("DatabaseName", value.into_value().into_json());
         self
     }
 
@@ -1593,8 +1747,9 @@ impl Crawler {
     /// Length: 0 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-crawler.html#cfn-glue-crawler-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1603,10 +1758,10 @@ impl Crawler {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-crawler.html#cfn-glue-crawler-lakeformationconfiguration)
     pub fn lake_formation_configuration(
         mut self,
-        value: impl Into<crate::Value<crawler::LakeFormationConfiguration>>,
+        value: impl crate::IntoValue<crawler::LakeFormationConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LakeFormationConfiguration", value.into().into_json());
+            .set_property("LakeFormationConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1617,28 +1772,26 @@ impl Crawler {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-crawler.html#cfn-glue-crawler-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `RecrawlPolicy`: [`RecrawlPolicy`](crawler::RecrawlPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-crawler.html#cfn-glue-crawler-recrawlpolicy)
-    pub fn recrawl_policy(
-        mut self,
-        value: impl Into<crate::Value<crawler::RecrawlPolicy>>,
-    ) -> Self {
+    pub fn recrawl_policy(mut self, value: impl crate::IntoValue<crawler::RecrawlPolicy>) -> Self {
         self.0
-            .set_property("RecrawlPolicy", value.into().into_json());
+            .set_property("RecrawlPolicy", value.into_value().into_json());
         self
     }
 
     /// `Schedule`: [`Schedule`](crawler::Schedule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-crawler.html#cfn-glue-crawler-schedule)
-    pub fn schedule(mut self, value: impl Into<crate::Value<crawler::Schedule>>) -> Self {
-        self.0.set_property("Schedule", value.into().into_json());
+    pub fn schedule(mut self, value: impl crate::IntoValue<crawler::Schedule>) -> Self {
+        self.0
+            .set_property("Schedule", value.into_value().into_json());
         self
     }
 
@@ -1647,10 +1800,10 @@ impl Crawler {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-crawler.html#cfn-glue-crawler-schemachangepolicy)
     pub fn schema_change_policy(
         mut self,
-        value: impl Into<crate::Value<crawler::SchemaChangePolicy>>,
+        value: impl crate::IntoValue<crawler::SchemaChangePolicy>,
     ) -> Self {
         self.0
-            .set_property("SchemaChangePolicy", value.into().into_json());
+            .set_property("SchemaChangePolicy", value.into_value().into_json());
         self
     }
 
@@ -1659,23 +1812,24 @@ impl Crawler {
     /// Length: 0 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-crawler.html#cfn-glue-crawler-tableprefix)
-    pub fn table_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TablePrefix", value.into().into_json());
+    pub fn table_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TablePrefix", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-crawler.html#cfn-glue-crawler-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Crawler {
     const TYPE_NAME: &'static str = "AWS::Glue::Crawler";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1709,9 +1863,9 @@ pub mod crawler {
         /// `ConnectionName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-catalogtarget.html#cfn-glue-crawler-catalogtarget-connectionname)
-        pub fn connection_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connection_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConnectionName".to_owned(), value.into().into_json());
+                .insert("ConnectionName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1720,27 +1874,29 @@ pub mod crawler {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-catalogtarget.html#cfn-glue-crawler-catalogtarget-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DlqEventQueueArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-catalogtarget.html#cfn-glue-crawler-catalogtarget-dlqeventqueuearn)
-        pub fn dlq_event_queue_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DlqEventQueueArn".to_owned(), value.into().into_json());
+        pub fn dlq_event_queue_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DlqEventQueueArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EventQueueArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-catalogtarget.html#cfn-glue-crawler-catalogtarget-eventqueuearn)
-        pub fn event_queue_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn event_queue_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EventQueueArn".to_owned(), value.into().into_json());
+                .insert("EventQueueArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1749,8 +1905,9 @@ pub mod crawler {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-catalogtarget.html#cfn-glue-crawler-catalogtarget-tables)
-        pub fn tables(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Tables".to_owned(), value.into().into_json());
+        pub fn tables(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Tables".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1776,19 +1933,19 @@ pub mod crawler {
         /// `ConnectionName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-deltatarget.html#cfn-glue-crawler-deltatarget-connectionname)
-        pub fn connection_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connection_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConnectionName".to_owned(), value.into().into_json());
+                .insert("ConnectionName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CreateNativeDeltaTable`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-deltatarget.html#cfn-glue-crawler-deltatarget-createnativedeltatable)
-        pub fn create_native_delta_table(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn create_native_delta_table(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "CreateNativeDeltaTable".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1796,18 +1953,18 @@ pub mod crawler {
         /// `DeltaTables`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-deltatarget.html#cfn-glue-crawler-deltatarget-deltatables)
-        pub fn delta_tables(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn delta_tables(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("DeltaTables".to_owned(), value.into().into_json());
+                .insert("DeltaTables".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WriteManifest`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-deltatarget.html#cfn-glue-crawler-deltatarget-writemanifest)
-        pub fn write_manifest(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn write_manifest(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("WriteManifest".to_owned(), value.into().into_json());
+                .insert("WriteManifest".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1833,26 +1990,27 @@ pub mod crawler {
         /// `Path`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-dynamodbtarget.html#cfn-glue-crawler-dynamodbtarget-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScanAll`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-dynamodbtarget.html#cfn-glue-crawler-dynamodbtarget-scanall)
-        pub fn scan_all(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn scan_all(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ScanAll".to_owned(), value.into().into_json());
+                .insert("ScanAll".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScanRate`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-dynamodbtarget.html#cfn-glue-crawler-dynamodbtarget-scanrate)
-        pub fn scan_rate(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn scan_rate(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("ScanRate".to_owned(), value.into().into_json());
+                .insert("ScanRate".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1878,35 +2036,38 @@ pub mod crawler {
         /// `ConnectionName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-huditarget.html#cfn-glue-crawler-huditarget-connectionname)
-        pub fn connection_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connection_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConnectionName".to_owned(), value.into().into_json());
+                .insert("ConnectionName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Exclusions`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-huditarget.html#cfn-glue-crawler-huditarget-exclusions)
-        pub fn exclusions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn exclusions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Exclusions".to_owned(), value.into().into_json());
+                .insert("Exclusions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaximumTraversalDepth`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-huditarget.html#cfn-glue-crawler-huditarget-maximumtraversaldepth)
-        pub fn maximum_traversal_depth(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaximumTraversalDepth".to_owned(), value.into().into_json());
+        pub fn maximum_traversal_depth(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaximumTraversalDepth".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Paths`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-huditarget.html#cfn-glue-crawler-huditarget-paths)
-        pub fn paths(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Paths".to_owned(), value.into().into_json());
+        pub fn paths(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Paths".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1932,35 +2093,38 @@ pub mod crawler {
         /// `ConnectionName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-icebergtarget.html#cfn-glue-crawler-icebergtarget-connectionname)
-        pub fn connection_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connection_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConnectionName".to_owned(), value.into().into_json());
+                .insert("ConnectionName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Exclusions`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-icebergtarget.html#cfn-glue-crawler-icebergtarget-exclusions)
-        pub fn exclusions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn exclusions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Exclusions".to_owned(), value.into().into_json());
+                .insert("Exclusions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaximumTraversalDepth`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-icebergtarget.html#cfn-glue-crawler-icebergtarget-maximumtraversaldepth)
-        pub fn maximum_traversal_depth(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaximumTraversalDepth".to_owned(), value.into().into_json());
+        pub fn maximum_traversal_depth(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaximumTraversalDepth".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Paths`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-icebergtarget.html#cfn-glue-crawler-icebergtarget-paths)
-        pub fn paths(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Paths".to_owned(), value.into().into_json());
+        pub fn paths(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Paths".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1986,9 +2150,9 @@ pub mod crawler {
         /// `ConnectionName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-jdbctarget.html#cfn-glue-crawler-jdbctarget-connectionname)
-        pub fn connection_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connection_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConnectionName".to_owned(), value.into().into_json());
+                .insert("ConnectionName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1997,11 +2161,11 @@ pub mod crawler {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-jdbctarget.html#cfn-glue-crawler-jdbctarget-enableadditionalmetadata)
         pub fn enable_additional_metadata(
             mut self,
-            value: impl Into<crate::Value<Vec<EnableAdditionalMetadata>>>,
+            value: impl crate::IntoValue<Vec<EnableAdditionalMetadata>>,
         ) -> Self {
             self.0.insert(
                 "EnableAdditionalMetadata".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2009,17 +2173,18 @@ pub mod crawler {
         /// `Exclusions`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-jdbctarget.html#cfn-glue-crawler-jdbctarget-exclusions)
-        pub fn exclusions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn exclusions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Exclusions".to_owned(), value.into().into_json());
+                .insert("Exclusions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Path`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-jdbctarget.html#cfn-glue-crawler-jdbctarget-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2047,9 +2212,9 @@ pub mod crawler {
         /// Length: 0 to 12.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-lakeformationconfiguration.html#cfn-glue-crawler-lakeformationconfiguration-accountid)
-        pub fn account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccountId".to_owned(), value.into().into_json());
+                .insert("AccountId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2058,11 +2223,11 @@ pub mod crawler {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-lakeformationconfiguration.html#cfn-glue-crawler-lakeformationconfiguration-uselakeformationcredentials)
         pub fn use_lake_formation_credentials(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "UseLakeFormationCredentials".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2089,17 +2254,18 @@ pub mod crawler {
         /// `ConnectionName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-mongodbtarget.html#cfn-glue-crawler-mongodbtarget-connectionname)
-        pub fn connection_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connection_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConnectionName".to_owned(), value.into().into_json());
+                .insert("ConnectionName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Path`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-mongodbtarget.html#cfn-glue-crawler-mongodbtarget-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2125,9 +2291,9 @@ pub mod crawler {
         /// `RecrawlBehavior`: [`RecrawlBehavior`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-recrawlpolicy.html#cfn-glue-crawler-recrawlpolicy-recrawlbehavior)
-        pub fn recrawl_behavior(mut self, value: impl Into<crate::Value<RecrawlBehavior>>) -> Self {
+        pub fn recrawl_behavior(mut self, value: impl crate::IntoValue<RecrawlBehavior>) -> Self {
             self.0
-                .insert("RecrawlBehavior".to_owned(), value.into().into_json());
+                .insert("RecrawlBehavior".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2153,53 +2319,56 @@ pub mod crawler {
         /// `ConnectionName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-s3target.html#cfn-glue-crawler-s3target-connectionname)
-        pub fn connection_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connection_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConnectionName".to_owned(), value.into().into_json());
+                .insert("ConnectionName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DlqEventQueueArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-s3target.html#cfn-glue-crawler-s3target-dlqeventqueuearn)
-        pub fn dlq_event_queue_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DlqEventQueueArn".to_owned(), value.into().into_json());
+        pub fn dlq_event_queue_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DlqEventQueueArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EventQueueArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-s3target.html#cfn-glue-crawler-s3target-eventqueuearn)
-        pub fn event_queue_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn event_queue_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EventQueueArn".to_owned(), value.into().into_json());
+                .insert("EventQueueArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Exclusions`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-s3target.html#cfn-glue-crawler-s3target-exclusions)
-        pub fn exclusions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn exclusions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Exclusions".to_owned(), value.into().into_json());
+                .insert("Exclusions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Path`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-s3target.html#cfn-glue-crawler-s3target-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SampleSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-s3target.html#cfn-glue-crawler-s3target-samplesize)
-        pub fn sample_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn sample_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SampleSize".to_owned(), value.into().into_json());
+                .insert("SampleSize".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2225,9 +2394,11 @@ pub mod crawler {
         /// `ScheduleExpression`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-schedule.html#cfn-glue-crawler-schedule-scheduleexpression)
-        pub fn schedule_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ScheduleExpression".to_owned(), value.into().into_json());
+        pub fn schedule_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ScheduleExpression".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2253,18 +2424,18 @@ pub mod crawler {
         /// `DeleteBehavior`: [`DeleteBehavior`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-schemachangepolicy.html#cfn-glue-crawler-schemachangepolicy-deletebehavior)
-        pub fn delete_behavior(mut self, value: impl Into<crate::Value<DeleteBehavior>>) -> Self {
+        pub fn delete_behavior(mut self, value: impl crate::IntoValue<DeleteBehavior>) -> Self {
             self.0
-                .insert("DeleteBehavior".to_owned(), value.into().into_json());
+                .insert("DeleteBehavior".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UpdateBehavior`: [`UpdateBehavior`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-schemachangepolicy.html#cfn-glue-crawler-schemachangepolicy-updatebehavior)
-        pub fn update_behavior(mut self, value: impl Into<crate::Value<UpdateBehavior>>) -> Self {
+        pub fn update_behavior(mut self, value: impl crate::IntoValue<UpdateBehavior>) -> Self {
             self.0
-                .insert("UpdateBehavior".to_owned(), value.into().into_json());
+                .insert("UpdateBehavior".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2290,21 +2461,18 @@ pub mod crawler {
         /// `CatalogTargets`: list of [`CatalogTarget`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-targets.html#cfn-glue-crawler-targets-catalogtargets)
-        pub fn catalog_targets(
-            mut self,
-            value: impl Into<crate::Value<Vec<CatalogTarget>>>,
-        ) -> Self {
+        pub fn catalog_targets(mut self, value: impl crate::IntoValue<Vec<CatalogTarget>>) -> Self {
             self.0
-                .insert("CatalogTargets".to_owned(), value.into().into_json());
+                .insert("CatalogTargets".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DeltaTargets`: list of [`DeltaTarget`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-targets.html#cfn-glue-crawler-targets-deltatargets)
-        pub fn delta_targets(mut self, value: impl Into<crate::Value<Vec<DeltaTarget>>>) -> Self {
+        pub fn delta_targets(mut self, value: impl crate::IntoValue<Vec<DeltaTarget>>) -> Self {
             self.0
-                .insert("DeltaTargets".to_owned(), value.into().into_json());
+                .insert("DeltaTargets".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2313,40 +2481,37 @@ pub mod crawler {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-targets.html#cfn-glue-crawler-targets-dynamodbtargets)
         pub fn dynamo_db_targets(
             mut self,
-            value: impl Into<crate::Value<Vec<DynamoDbTarget>>>,
+            value: impl crate::IntoValue<Vec<DynamoDbTarget>>,
         ) -> Self {
             self.0
-                .insert("DynamoDBTargets".to_owned(), value.into().into_json());
+                .insert("DynamoDBTargets".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HudiTargets`: list of [`HudiTarget`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-targets.html#cfn-glue-crawler-targets-huditargets)
-        pub fn hudi_targets(mut self, value: impl Into<crate::Value<Vec<HudiTarget>>>) -> Self {
+        pub fn hudi_targets(mut self, value: impl crate::IntoValue<Vec<HudiTarget>>) -> Self {
             self.0
-                .insert("HudiTargets".to_owned(), value.into().into_json());
+                .insert("HudiTargets".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IcebergTargets`: list of [`IcebergTarget`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-targets.html#cfn-glue-crawler-targets-icebergtargets)
-        pub fn iceberg_targets(
-            mut self,
-            value: impl Into<crate::Value<Vec<IcebergTarget>>>,
-        ) -> Self {
+        pub fn iceberg_targets(mut self, value: impl crate::IntoValue<Vec<IcebergTarget>>) -> Self {
             self.0
-                .insert("IcebergTargets".to_owned(), value.into().into_json());
+                .insert("IcebergTargets".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `JdbcTargets`: list of [`JdbcTarget`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-targets.html#cfn-glue-crawler-targets-jdbctargets)
-        pub fn jdbc_targets(mut self, value: impl Into<crate::Value<Vec<JdbcTarget>>>) -> Self {
+        pub fn jdbc_targets(mut self, value: impl crate::IntoValue<Vec<JdbcTarget>>) -> Self {
             self.0
-                .insert("JdbcTargets".to_owned(), value.into().into_json());
+                .insert("JdbcTargets".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2355,19 +2520,19 @@ pub mod crawler {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-targets.html#cfn-glue-crawler-targets-mongodbtargets)
         pub fn mongo_db_targets(
             mut self,
-            value: impl Into<crate::Value<Vec<MongoDbTarget>>>,
+            value: impl crate::IntoValue<Vec<MongoDbTarget>>,
         ) -> Self {
             self.0
-                .insert("MongoDBTargets".to_owned(), value.into().into_json());
+                .insert("MongoDBTargets".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3Targets`: list of [`S3Target`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-crawler-targets.html#cfn-glue-crawler-targets-s3targets)
-        pub fn s3_targets(mut self, value: impl Into<crate::Value<Vec<S3Target>>>) -> Self {
+        pub fn s3_targets(mut self, value: impl crate::IntoValue<Vec<S3Target>>) -> Self {
             self.0
-                .insert("S3Targets".to_owned(), value.into().into_json());
+                .insert("S3Targets".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2472,33 +2637,34 @@ impl CustomEntityType {
     /// `ContextWords`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-customentitytype.html#cfn-glue-customentitytype-contextwords)
-    pub fn context_words(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn context_words(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ContextWords", value.into().into_json());
+            .set_property("ContextWords", value.into_value().into_json());
         self
     }
 
     /// `Name`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-customentitytype.html#cfn-glue-customentitytype-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `RegexString`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-customentitytype.html#cfn-glue-customentitytype-regexstring)
-    pub fn regex_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RegexString", value.into().into_json());
+    pub fn regex_string(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RegexString", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-customentitytype.html#cfn-glue-customentitytype-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -2546,17 +2712,17 @@ pub struct DataCatalogEncryptionSettings(crate::Resource);
 impl DataCatalogEncryptionSettings {
     /// A new `AWS::Glue::DataCatalogEncryptionSettings` with its required properties.
     pub fn new(
-        catalog_id: impl Into<crate::Value<String>>,
-        data_catalog_encryption_settings: impl Into<
-            crate::Value<data_catalog_encryption_settings::DataCatalogEncryptionSettings>,
+        catalog_id: impl crate::IntoValue<String>,
+        data_catalog_encryption_settings: impl crate::IntoValue<
+            data_catalog_encryption_settings::DataCatalogEncryptionSettings,
         >,
     ) -> Self {
         DataCatalogEncryptionSettings(
             crate::Resource::new("AWS::Glue::DataCatalogEncryptionSettings")
-                .property("CatalogId", catalog_id.into().into_json())
+                .property("CatalogId", catalog_id.into_value().into_json())
                 .property(
                     "DataCatalogEncryptionSettings",
-                    data_catalog_encryption_settings.into().into_json(),
+                    data_catalog_encryption_settings.into_value().into_json(),
                 ),
         )
     }
@@ -2606,9 +2772,9 @@ pub mod data_catalog_encryption_settings {
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-datacatalogencryptionsettings-connectionpasswordencryption.html#cfn-glue-datacatalogencryptionsettings-connectionpasswordencryption-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2617,11 +2783,11 @@ pub mod data_catalog_encryption_settings {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-datacatalogencryptionsettings-connectionpasswordencryption.html#cfn-glue-datacatalogencryptionsettings-connectionpasswordencryption-returnconnectionpasswordencrypted)
         pub fn return_connection_password_encrypted(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "ReturnConnectionPasswordEncrypted".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2650,11 +2816,11 @@ pub mod data_catalog_encryption_settings {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-datacatalogencryptionsettings-datacatalogencryptionsettings.html#cfn-glue-datacatalogencryptionsettings-datacatalogencryptionsettings-connectionpasswordencryption)
         pub fn connection_password_encryption(
             mut self,
-            value: impl Into<crate::Value<ConnectionPasswordEncryption>>,
+            value: impl crate::IntoValue<ConnectionPasswordEncryption>,
         ) -> Self {
             self.0.insert(
                 "ConnectionPasswordEncryption".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2664,10 +2830,12 @@ pub mod data_catalog_encryption_settings {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-datacatalogencryptionsettings-datacatalogencryptionsettings.html#cfn-glue-datacatalogencryptionsettings-datacatalogencryptionsettings-encryptionatrest)
         pub fn encryption_at_rest(
             mut self,
-            value: impl Into<crate::Value<EncryptionAtRest>>,
+            value: impl crate::IntoValue<EncryptionAtRest>,
         ) -> Self {
-            self.0
-                .insert("EncryptionAtRest".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EncryptionAtRest".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2693,9 +2861,11 @@ pub mod data_catalog_encryption_settings {
         /// `CatalogEncryptionMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-datacatalogencryptionsettings-encryptionatrest.html#cfn-glue-datacatalogencryptionsettings-encryptionatrest-catalogencryptionmode)
-        pub fn catalog_encryption_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CatalogEncryptionMode".to_owned(), value.into().into_json());
+        pub fn catalog_encryption_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CatalogEncryptionMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2704,11 +2874,11 @@ pub mod data_catalog_encryption_settings {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-datacatalogencryptionsettings-encryptionatrest.html#cfn-glue-datacatalogencryptionsettings-encryptionatrest-catalogencryptionservicerole)
         pub fn catalog_encryption_service_role(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "CatalogEncryptionServiceRole".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2716,9 +2886,9 @@ pub mod data_catalog_encryption_settings {
         /// `SseAwsKmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-datacatalogencryptionsettings-encryptionatrest.html#cfn-glue-datacatalogencryptionsettings-encryptionatrest-sseawskmskeyid)
-        pub fn sse_aws_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sse_aws_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SseAwsKmsKeyId".to_owned(), value.into().into_json());
+                .insert("SseAwsKmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2745,40 +2915,43 @@ impl DataQualityRuleset {
     /// `ClientToken`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-dataqualityruleset.html#cfn-glue-dataqualityruleset-clienttoken)
-    pub fn client_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientToken", value.into().into_json());
+    pub fn client_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientToken", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-dataqualityruleset.html#cfn-glue-dataqualityruleset-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Name`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-dataqualityruleset.html#cfn-glue-dataqualityruleset-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Ruleset`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-dataqualityruleset.html#cfn-glue-dataqualityruleset-ruleset)
-    pub fn ruleset(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Ruleset", value.into().into_json());
+    pub fn ruleset(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Ruleset", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-dataqualityruleset.html#cfn-glue-dataqualityruleset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2787,9 +2960,10 @@ impl DataQualityRuleset {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-dataqualityruleset.html#cfn-glue-dataqualityruleset-targettable)
     pub fn target_table(
         mut self,
-        value: impl Into<crate::Value<data_quality_ruleset::DataQualityTargetTable>>,
+        value: impl crate::IntoValue<data_quality_ruleset::DataQualityTargetTable>,
     ) -> Self {
-        self.0.set_property("TargetTable", value.into().into_json());
+        self.0
+            .set_property("TargetTable", value.into_value().into_json());
         self
     }
 }
@@ -2844,18 +3018,18 @@ pub mod data_quality_ruleset {
         /// `DatabaseName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-dataqualityruleset-dataqualitytargettable.html#cfn-glue-dataqualityruleset-dataqualitytargettable-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TableName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-dataqualityruleset-dataqualitytargettable.html#cfn-glue-dataqualityruleset-dataqualitytargettable-tablename)
-        pub fn table_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn table_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TableName".to_owned(), value.into().into_json());
+                .insert("TableName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2878,13 +3052,13 @@ pub struct Database(crate::Resource);
 impl Database {
     /// A new `AWS::Glue::Database` with its required properties.
     pub fn new(
-        catalog_id: impl Into<crate::Value<String>>,
-        database_input: impl Into<crate::Value<database::DatabaseInput>>,
+        catalog_id: impl crate::IntoValue<String>,
+        database_input: impl crate::IntoValue<database::DatabaseInput>,
     ) -> Self {
         Database(
             crate::Resource::new("AWS::Glue::Database")
-                .property("CatalogId", catalog_id.into().into_json())
-                .property("DatabaseInput", database_input.into().into_json()),
+                .property("CatalogId", catalog_id.into_value().into_json())
+                .property("DatabaseInput", database_input.into_value().into_json()),
         )
     }
 
@@ -2893,9 +3067,9 @@ impl Database {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-database.html#cfn-glue-database-databasename)
-    pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DatabaseName", value.into().into_json());
+            .set_property("DatabaseName", value.into_value().into_json());
         self
     }
 }
@@ -2940,11 +3114,11 @@ pub mod database {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-database-datalakeprincipal.html#cfn-glue-database-datalakeprincipal-datalakeprincipalidentifier)
         pub fn data_lake_principal_identifier(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "DataLakePrincipalIdentifier".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2973,9 +3147,9 @@ pub mod database {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-database-databaseidentifier.html#cfn-glue-database-databaseidentifier-catalogid)
-        pub fn catalog_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn catalog_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CatalogId".to_owned(), value.into().into_json());
+                .insert("CatalogId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2984,9 +3158,9 @@ pub mod database {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-database-databaseidentifier.html#cfn-glue-database-databaseidentifier-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2995,8 +3169,9 @@ pub mod database {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-database-databaseidentifier.html#cfn-glue-database-databaseidentifier-region)
-        pub fn region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Region".to_owned(), value.into().into_json());
+        pub fn region(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Region".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3024,11 +3199,11 @@ pub mod database {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-database-databaseinput.html#cfn-glue-database-databaseinput-createtabledefaultpermissions)
         pub fn create_table_default_permissions(
             mut self,
-            value: impl Into<crate::Value<Vec<PrincipalPrivileges>>>,
+            value: impl crate::IntoValue<Vec<PrincipalPrivileges>>,
         ) -> Self {
             self.0.insert(
                 "CreateTableDefaultPermissions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3038,9 +3213,9 @@ pub mod database {
         /// Length: 0 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-database-databaseinput.html#cfn-glue-database-databaseinput-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3049,10 +3224,12 @@ pub mod database {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-database-databaseinput.html#cfn-glue-database-databaseinput-federateddatabase)
         pub fn federated_database(
             mut self,
-            value: impl Into<crate::Value<FederatedDatabase>>,
+            value: impl crate::IntoValue<FederatedDatabase>,
         ) -> Self {
-            self.0
-                .insert("FederatedDatabase".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FederatedDatabase".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3061,9 +3238,9 @@ pub mod database {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-database-databaseinput.html#cfn-glue-database-databaseinput-locationuri)
-        pub fn location_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn location_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LocationUri".to_owned(), value.into().into_json());
+                .insert("LocationUri".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3072,29 +3249,27 @@ pub mod database {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-database-databaseinput.html#cfn-glue-database-databaseinput-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Parameters`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-database-databaseinput.html#cfn-glue-database-databaseinput-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetDatabase`: [`DatabaseIdentifier`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-database-databaseinput.html#cfn-glue-database-databaseinput-targetdatabase)
-        pub fn target_database(
-            mut self,
-            value: impl Into<crate::Value<DatabaseIdentifier>>,
-        ) -> Self {
+        pub fn target_database(mut self, value: impl crate::IntoValue<DatabaseIdentifier>) -> Self {
             self.0
-                .insert("TargetDatabase".to_owned(), value.into().into_json());
+                .insert("TargetDatabase".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3122,9 +3297,9 @@ pub mod database {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-database-federateddatabase.html#cfn-glue-database-federateddatabase-connectionname)
-        pub fn connection_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connection_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConnectionName".to_owned(), value.into().into_json());
+                .insert("ConnectionName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3133,9 +3308,9 @@ pub mod database {
         /// Length: 1 to 512.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-database-federateddatabase.html#cfn-glue-database-federateddatabase-identifier)
-        pub fn identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Identifier".to_owned(), value.into().into_json());
+                .insert("Identifier".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3161,18 +3336,18 @@ pub mod database {
         /// `Permissions`: list of [`Permissions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-database-principalprivileges.html#cfn-glue-database-principalprivileges-permissions)
-        pub fn permissions(mut self, value: impl Into<crate::Value<Vec<Permissions>>>) -> Self {
+        pub fn permissions(mut self, value: impl crate::IntoValue<Vec<Permissions>>) -> Self {
             self.0
-                .insert("Permissions".to_owned(), value.into().into_json());
+                .insert("Permissions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Principal`: [`DataLakePrincipal`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-database-principalprivileges.html#cfn-glue-database-principalprivileges-principal)
-        pub fn principal(mut self, value: impl Into<crate::Value<DataLakePrincipal>>) -> Self {
+        pub fn principal(mut self, value: impl crate::IntoValue<DataLakePrincipal>) -> Self {
             self.0
-                .insert("Principal".to_owned(), value.into().into_json());
+                .insert("Principal".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3233,18 +3408,19 @@ pub struct DevEndpoint(crate::Resource);
 
 impl DevEndpoint {
     /// A new `AWS::Glue::DevEndpoint` with its required properties.
-    pub fn new(role_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(role_arn: impl crate::IntoValue<String>) -> Self {
         DevEndpoint(
             crate::Resource::new("AWS::Glue::DevEndpoint")
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
     /// `Arguments`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-devendpoint.html#cfn-glue-devendpoint-arguments)
-    pub fn arguments(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Arguments", value.into().into_json());
+    pub fn arguments(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Arguments", value.into_value().into_json());
         self
     }
 
@@ -3253,111 +3429,116 @@ impl DevEndpoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-devendpoint.html#cfn-glue-devendpoint-endpointname)
-    pub fn endpoint_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn endpoint_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EndpointName", value.into().into_json());
+            .set_property("EndpointName", value.into_value().into_json());
         self
     }
 
     /// `ExtraJarsS3Path`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-devendpoint.html#cfn-glue-devendpoint-extrajarss3path)
-    pub fn extra_jars_s3_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn extra_jars_s3_path(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExtraJarsS3Path", value.into().into_json());
+            .set_property("ExtraJarsS3Path", value.into_value().into_json());
         self
     }
 
     /// `ExtraPythonLibsS3Path`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-devendpoint.html#cfn-glue-devendpoint-extrapythonlibss3path)
-    pub fn extra_python_libs_s3_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn extra_python_libs_s3_path(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExtraPythonLibsS3Path", value.into().into_json());
+            .set_property("ExtraPythonLibsS3Path", value.into_value().into_json());
         self
     }
 
     /// `GlueVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-devendpoint.html#cfn-glue-devendpoint-glueversion)
-    pub fn glue_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("GlueVersion", value.into().into_json());
+    pub fn glue_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("GlueVersion", value.into_value().into_json());
         self
     }
 
     /// `NumberOfNodes`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-devendpoint.html#cfn-glue-devendpoint-numberofnodes)
-    pub fn number_of_nodes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn number_of_nodes(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("NumberOfNodes", value.into().into_json());
+            .set_property("NumberOfNodes", value.into_value().into_json());
         self
     }
 
     /// `NumberOfWorkers`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-devendpoint.html#cfn-glue-devendpoint-numberofworkers)
-    pub fn number_of_workers(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn number_of_workers(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("NumberOfWorkers", value.into().into_json());
+            .set_property("NumberOfWorkers", value.into_value().into_json());
         self
     }
 
     /// `PublicKey`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-devendpoint.html#cfn-glue-devendpoint-publickey)
-    pub fn public_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PublicKey", value.into().into_json());
+    pub fn public_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PublicKey", value.into_value().into_json());
         self
     }
 
     /// `PublicKeys`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-devendpoint.html#cfn-glue-devendpoint-publickeys)
-    pub fn public_keys(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("PublicKeys", value.into().into_json());
+    pub fn public_keys(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("PublicKeys", value.into_value().into_json());
         self
     }
 
     /// `SecurityConfiguration`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-devendpoint.html#cfn-glue-devendpoint-securityconfiguration)
-    pub fn security_configuration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn security_configuration(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SecurityConfiguration", value.into().into_json());
+            .set_property("SecurityConfiguration", value.into_value().into_json());
         self
     }
 
     /// `SecurityGroupIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-devendpoint.html#cfn-glue-devendpoint-securitygroupids)
-    pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroupIds", value.into().into_json());
+            .set_property("SecurityGroupIds", value.into_value().into_json());
         self
     }
 
     /// `SubnetId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-devendpoint.html#cfn-glue-devendpoint-subnetid)
-    pub fn subnet_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SubnetId", value.into().into_json());
+    pub fn subnet_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SubnetId", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-devendpoint.html#cfn-glue-devendpoint-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `WorkerType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-devendpoint.html#cfn-glue-devendpoint-workertype)
-    pub fn worker_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("WorkerType", value.into().into_json());
+    pub fn worker_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("WorkerType", value.into_value().into_json());
         self
     }
 }
@@ -3398,10 +3579,10 @@ pub struct IdentityCenterConfiguration(crate::Resource);
 
 impl IdentityCenterConfiguration {
     /// A new `AWS::Glue::IdentityCenterConfiguration` with its required properties.
-    pub fn new(instance_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(instance_arn: impl crate::IntoValue<String>) -> Self {
         IdentityCenterConfiguration(
             crate::Resource::new("AWS::Glue::IdentityCenterConfiguration")
-                .property("InstanceArn", instance_arn.into().into_json()),
+                .property("InstanceArn", instance_arn.into_value().into_json()),
         )
     }
 
@@ -3410,20 +3591,20 @@ impl IdentityCenterConfiguration {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-identitycenterconfiguration.html#cfn-glue-identitycenterconfiguration-scopes)
-    pub fn scopes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Scopes", value.into().into_json());
+    pub fn scopes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Scopes", value.into_value().into_json());
         self
     }
 
     /// `UserBackgroundSessionsEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-identitycenterconfiguration.html#cfn-glue-identitycenterconfiguration-userbackgroundsessionsenabled)
-    pub fn user_background_sessions_enabled(
-        mut self,
-        value: impl Into<crate::Value<bool>>,
-    ) -> Self {
-        self.0
-            .set_property("UserBackgroundSessionsEnabled", value.into().into_json());
+    pub fn user_background_sessions_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "UserBackgroundSessionsEnabled",
+            value.into_value().into_json(),
+        );
         self
     }
 }
@@ -3470,15 +3651,15 @@ pub struct Integration(crate::Resource);
 impl Integration {
     /// A new `AWS::Glue::Integration` with its required properties.
     pub fn new(
-        integration_name: impl Into<crate::Value<String>>,
-        source_arn: impl Into<crate::Value<String>>,
-        target_arn: impl Into<crate::Value<String>>,
+        integration_name: impl crate::IntoValue<String>,
+        source_arn: impl crate::IntoValue<String>,
+        target_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Integration(
             crate::Resource::new("AWS::Glue::Integration")
-                .property("IntegrationName", integration_name.into().into_json())
-                .property("SourceArn", source_arn.into().into_json())
-                .property("TargetArn", target_arn.into().into_json()),
+                .property("IntegrationName", integration_name.into_value().into_json())
+                .property("SourceArn", source_arn.into_value().into_json())
+                .property("TargetArn", target_arn.into_value().into_json()),
         )
     }
 
@@ -3489,10 +3670,12 @@ impl Integration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-integration.html#cfn-glue-integration-additionalencryptioncontext)
     pub fn additional_encryption_context(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0
-            .set_property("AdditionalEncryptionContext", value.into().into_json());
+        self.0.set_property(
+            "AdditionalEncryptionContext",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -3501,8 +3684,9 @@ impl Integration {
     /// Length: 1 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-integration.html#cfn-glue-integration-datafilter)
-    pub fn data_filter(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DataFilter", value.into().into_json());
+    pub fn data_filter(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DataFilter", value.into_value().into_json());
         self
     }
 
@@ -3513,8 +3697,9 @@ impl Integration {
     /// Pattern: `^[\S\s]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-integration.html#cfn-glue-integration-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -3525,10 +3710,10 @@ impl Integration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-integration.html#cfn-glue-integration-integrationconfig)
     pub fn integration_config(
         mut self,
-        value: impl Into<crate::Value<integration::IntegrationConfig>>,
+        value: impl crate::IntoValue<integration::IntegrationConfig>,
     ) -> Self {
         self.0
-            .set_property("IntegrationConfig", value.into().into_json());
+            .set_property("IntegrationConfig", value.into_value().into_json());
         self
     }
 
@@ -3539,8 +3724,9 @@ impl Integration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-integration.html#cfn-glue-integration-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -3549,15 +3735,20 @@ impl Integration {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-integration.html#cfn-glue-integration-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<integration::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<integration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Integration {
     const TYPE_NAME: &'static str = "AWS::Glue::Integration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AdditionalEncryptionContext",
         "IntegrationConfig",
@@ -3617,9 +3808,9 @@ pub mod integration {
         /// `ContinuousSync`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-integration-integrationconfig.html#cfn-glue-integration-integrationconfig-continuoussync)
-        pub fn continuous_sync(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn continuous_sync(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ContinuousSync".to_owned(), value.into().into_json());
+                .insert("ContinuousSync".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3628,9 +3819,9 @@ pub mod integration {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-integration-integrationconfig.html#cfn-glue-integration-integrationconfig-refreshinterval)
-        pub fn refresh_interval(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn refresh_interval(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RefreshInterval".to_owned(), value.into().into_json());
+                .insert("RefreshInterval".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3639,10 +3830,12 @@ pub mod integration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-integration-integrationconfig.html#cfn-glue-integration-integrationconfig-sourceproperties)
         pub fn source_properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("SourceProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SourceProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3661,10 +3854,10 @@ pub mod integration {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -3673,8 +3866,9 @@ pub mod integration {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-integration-tag.html#cfn-glue-integration-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3696,10 +3890,10 @@ pub struct IntegrationResourceProperty(crate::Resource);
 
 impl IntegrationResourceProperty {
     /// A new `AWS::Glue::IntegrationResourceProperty` with its required properties.
-    pub fn new(resource_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(resource_arn: impl crate::IntoValue<String>) -> Self {
         IntegrationResourceProperty(
             crate::Resource::new("AWS::Glue::IntegrationResourceProperty")
-                .property("ResourceArn", resource_arn.into().into_json()),
+                .property("ResourceArn", resource_arn.into_value().into_json()),
         )
     }
 
@@ -3708,10 +3902,10 @@ impl IntegrationResourceProperty {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-integrationresourceproperty.html#cfn-glue-integrationresourceproperty-sourceprocessingproperties)
     pub fn source_processing_properties(
         mut self,
-        value: impl Into<crate::Value<integration_resource_property::SourceProcessingProperties>>,
+        value: impl crate::IntoValue<integration_resource_property::SourceProcessingProperties>,
     ) -> Self {
         self.0
-            .set_property("SourceProcessingProperties", value.into().into_json());
+            .set_property("SourceProcessingProperties", value.into_value().into_json());
         self
     }
 
@@ -3722,9 +3916,9 @@ impl IntegrationResourceProperty {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-integrationresourceproperty.html#cfn-glue-integrationresourceproperty-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<integration_resource_property::Tag>>>,
+        value: impl crate::IntoValue<Vec<integration_resource_property::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -3733,17 +3927,22 @@ impl IntegrationResourceProperty {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-integrationresourceproperty.html#cfn-glue-integrationresourceproperty-targetprocessingproperties)
     pub fn target_processing_properties(
         mut self,
-        value: impl Into<crate::Value<integration_resource_property::TargetProcessingProperties>>,
+        value: impl crate::IntoValue<integration_resource_property::TargetProcessingProperties>,
     ) -> Self {
         self.0
-            .set_property("TargetProcessingProperties", value.into().into_json());
+            .set_property("TargetProcessingProperties", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for IntegrationResourceProperty {
     const TYPE_NAME: &'static str = "AWS::Glue::IntegrationResourceProperty";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -3778,10 +3977,10 @@ pub mod integration_resource_property {
 
     impl SourceProcessingProperties {
         /// A new `SourceProcessingProperties` with its required properties.
-        pub fn new(role_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(role_arn: impl crate::IntoValue<String>) -> Self {
             SourceProcessingProperties(crate::typed::Properties::from_iter([(
                 "RoleArn".to_owned(),
-                role_arn.into().into_json(),
+                role_arn.into_value().into_json(),
             )]))
         }
     }
@@ -3800,10 +3999,10 @@ pub mod integration_resource_property {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -3812,8 +4011,9 @@ pub mod integration_resource_property {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-integrationresourceproperty-tag.html#cfn-glue-integrationresourceproperty-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3832,10 +4032,10 @@ pub mod integration_resource_property {
 
     impl TargetProcessingProperties {
         /// A new `TargetProcessingProperties` with its required properties.
-        pub fn new(role_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(role_arn: impl crate::IntoValue<String>) -> Self {
             TargetProcessingProperties(crate::typed::Properties::from_iter([(
                 "RoleArn".to_owned(),
-                role_arn.into().into_json(),
+                role_arn.into_value().into_json(),
             )]))
         }
 
@@ -3844,9 +4044,9 @@ pub mod integration_resource_property {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-integrationresourceproperty-targetprocessingproperties.html#cfn-glue-integrationresourceproperty-targetprocessingproperties-connectionname)
-        pub fn connection_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connection_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConnectionName".to_owned(), value.into().into_json());
+                .insert("ConnectionName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3855,9 +4055,9 @@ pub mod integration_resource_property {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-integrationresourceproperty-targetprocessingproperties.html#cfn-glue-integrationresourceproperty-targetprocessingproperties-eventbusarn)
-        pub fn event_bus_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn event_bus_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EventBusArn".to_owned(), value.into().into_json());
+                .insert("EventBusArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3868,8 +4068,9 @@ pub mod integration_resource_property {
         /// Pattern: `arn:aws:kms:.*:[0-9]+:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-integrationresourceproperty-targetprocessingproperties.html#cfn-glue-integrationresourceproperty-targetprocessingproperties-kmsarn)
-        pub fn kms_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KmsArn".to_owned(), value.into().into_json());
+        pub fn kms_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KmsArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3892,37 +4093,38 @@ pub struct Job(crate::Resource);
 impl Job {
     /// A new `AWS::Glue::Job` with its required properties.
     pub fn new(
-        command: impl Into<crate::Value<job::JobCommand>>,
-        role: impl Into<crate::Value<String>>,
+        command: impl crate::IntoValue<job::JobCommand>,
+        role: impl crate::IntoValue<String>,
     ) -> Self {
         Job(crate::Resource::new("AWS::Glue::Job")
-            .property("Command", command.into().into_json())
-            .property("Role", role.into().into_json()))
+            .property("Command", command.into_value().into_json())
+            .property("Role", role.into_value().into_json()))
     }
 
     /// `AllocatedCapacity`: number.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-allocatedcapacity)
-    pub fn allocated_capacity(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn allocated_capacity(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("AllocatedCapacity", value.into().into_json());
+            .set_property("AllocatedCapacity", value.into_value().into_json());
         self
     }
 
     /// `Connections`: [`ConnectionsList`](job::ConnectionsList).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-connections)
-    pub fn connections(mut self, value: impl Into<crate::Value<job::ConnectionsList>>) -> Self {
-        self.0.set_property("Connections", value.into().into_json());
+    pub fn connections(mut self, value: impl crate::IntoValue<job::ConnectionsList>) -> Self {
+        self.0
+            .set_property("Connections", value.into_value().into_json());
         self
     }
 
     /// `DefaultArguments`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-defaultarguments)
-    pub fn default_arguments(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn default_arguments(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("DefaultArguments", value.into().into_json());
+            .set_property("DefaultArguments", value.into_value().into_json());
         self
     }
 
@@ -3931,17 +4133,18 @@ impl Job {
     /// Length: 0 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `ExecutionClass`: [`ExecutionClass`](job::ExecutionClass).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-executionclass)
-    pub fn execution_class(mut self, value: impl Into<crate::Value<job::ExecutionClass>>) -> Self {
+    pub fn execution_class(mut self, value: impl crate::IntoValue<job::ExecutionClass>) -> Self {
         self.0
-            .set_property("ExecutionClass", value.into().into_json());
+            .set_property("ExecutionClass", value.into_value().into_json());
         self
     }
 
@@ -3950,10 +4153,10 @@ impl Job {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-executionproperty)
     pub fn execution_property(
         mut self,
-        value: impl Into<crate::Value<job::ExecutionProperty>>,
+        value: impl crate::IntoValue<job::ExecutionProperty>,
     ) -> Self {
         self.0
-            .set_property("ExecutionProperty", value.into().into_json());
+            .set_property("ExecutionProperty", value.into_value().into_json());
         self
     }
 
@@ -3964,33 +4167,36 @@ impl Job {
     /// Pattern: `^(\w+\.)+\w+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-glueversion)
-    pub fn glue_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("GlueVersion", value.into().into_json());
+    pub fn glue_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("GlueVersion", value.into_value().into_json());
         self
     }
 
     /// `JobMode`: [`JobMode`](job::JobMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-jobmode)
-    pub fn job_mode(mut self, value: impl Into<crate::Value<job::JobMode>>) -> Self {
-        self.0.set_property("JobMode", value.into().into_json());
+    pub fn job_mode(mut self, value: impl crate::IntoValue<job::JobMode>) -> Self {
+        self.0
+            .set_property("JobMode", value.into_value().into_json());
         self
     }
 
     /// `JobRunQueuingEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-jobrunqueuingenabled)
-    pub fn job_run_queuing_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn job_run_queuing_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("JobRunQueuingEnabled", value.into().into_json());
+            .set_property("JobRunQueuingEnabled", value.into_value().into_json());
         self
     }
 
     /// `LogUri`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-loguri)
-    pub fn log_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("LogUri", value.into().into_json());
+    pub fn log_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("LogUri", value.into_value().into_json());
         self
     }
 
@@ -3999,25 +4205,27 @@ impl Job {
     /// Pattern: `^(Sun|Mon|Tue|Wed|Thu|Fri|Sat):([01]?[0-9]|2[0-3])$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-maintenancewindow)
-    pub fn maintenance_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn maintenance_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MaintenanceWindow", value.into().into_json());
+            .set_property("MaintenanceWindow", value.into_value().into_json());
         self
     }
 
     /// `MaxCapacity`: number.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-maxcapacity)
-    pub fn max_capacity(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-        self.0.set_property("MaxCapacity", value.into().into_json());
+    pub fn max_capacity(mut self, value: impl crate::IntoValue<f64>) -> Self {
+        self.0
+            .set_property("MaxCapacity", value.into_value().into_json());
         self
     }
 
     /// `MaxRetries`: number.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-maxretries)
-    pub fn max_retries(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-        self.0.set_property("MaxRetries", value.into().into_json());
+    pub fn max_retries(mut self, value: impl crate::IntoValue<f64>) -> Self {
+        self.0
+            .set_property("MaxRetries", value.into_value().into_json());
         self
     }
 
@@ -4028,20 +4236,17 @@ impl Job {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `NonOverridableArguments`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-nonoverridablearguments)
-    pub fn non_overridable_arguments(
-        mut self,
-        value: impl Into<crate::Value<crate::Json>>,
-    ) -> Self {
+    pub fn non_overridable_arguments(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("NonOverridableArguments", value.into().into_json());
+            .set_property("NonOverridableArguments", value.into_value().into_json());
         self
     }
 
@@ -4050,10 +4255,10 @@ impl Job {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-notificationproperty)
     pub fn notification_property(
         mut self,
-        value: impl Into<crate::Value<job::NotificationProperty>>,
+        value: impl crate::IntoValue<job::NotificationProperty>,
     ) -> Self {
         self.0
-            .set_property("NotificationProperty", value.into().into_json());
+            .set_property("NotificationProperty", value.into_value().into_json());
         self
     }
 
@@ -4062,9 +4267,9 @@ impl Job {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-numberofworkers)
-    pub fn number_of_workers(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn number_of_workers(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("NumberOfWorkers", value.into().into_json());
+            .set_property("NumberOfWorkers", value.into_value().into_json());
         self
     }
 
@@ -4073,17 +4278,17 @@ impl Job {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-securityconfiguration)
-    pub fn security_configuration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn security_configuration(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SecurityConfiguration", value.into().into_json());
+            .set_property("SecurityConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -4092,23 +4297,25 @@ impl Job {
     /// Range: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-timeout)
-    pub fn timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Timeout", value.into().into_json());
+    pub fn timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("Timeout", value.into_value().into_json());
         self
     }
 
     /// `WorkerType`: [`WorkerType`](job::WorkerType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-job.html#cfn-glue-job-workertype)
-    pub fn worker_type(mut self, value: impl Into<crate::Value<job::WorkerType>>) -> Self {
-        self.0.set_property("WorkerType", value.into().into_json());
+    pub fn worker_type(mut self, value: impl crate::IntoValue<job::WorkerType>) -> Self {
+        self.0
+            .set_property("WorkerType", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Job {
     const TYPE_NAME: &'static str = "AWS::Glue::Job";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4144,9 +4351,9 @@ pub mod job {
         /// Items: 0 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-job-connectionslist.html#cfn-glue-job-connectionslist-connections)
-        pub fn connections(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn connections(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Connections".to_owned(), value.into().into_json());
+                .insert("Connections".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4172,9 +4379,11 @@ pub mod job {
         /// `MaxConcurrentRuns`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-job-executionproperty.html#cfn-glue-job-executionproperty-maxconcurrentruns)
-        pub fn max_concurrent_runs(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("MaxConcurrentRuns".to_owned(), value.into().into_json());
+        pub fn max_concurrent_runs(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "MaxConcurrentRuns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4200,8 +4409,9 @@ pub mod job {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-job-jobcommand.html#cfn-glue-job-jobcommand-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4210,9 +4420,9 @@ pub mod job {
         /// Pattern: `^([2-3]|3[.]9)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-job-jobcommand.html#cfn-glue-job-jobcommand-pythonversion)
-        pub fn python_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn python_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PythonVersion".to_owned(), value.into().into_json());
+                .insert("PythonVersion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4221,9 +4431,9 @@ pub mod job {
         /// Length: 0 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-job-jobcommand.html#cfn-glue-job-jobcommand-runtime)
-        pub fn runtime(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn runtime(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Runtime".to_owned(), value.into().into_json());
+                .insert("Runtime".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4232,9 +4442,9 @@ pub mod job {
         /// Length: 0 to 400000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-job-jobcommand.html#cfn-glue-job-jobcommand-scriptlocation)
-        pub fn script_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn script_location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ScriptLocation".to_owned(), value.into().into_json());
+                .insert("ScriptLocation".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4262,9 +4472,11 @@ pub mod job {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-job-notificationproperty.html#cfn-glue-job-notificationproperty-notifydelayafter)
-        pub fn notify_delay_after(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("NotifyDelayAfter".to_owned(), value.into().into_json());
+        pub fn notify_delay_after(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "NotifyDelayAfter".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4377,17 +4589,20 @@ pub struct MlTransform(crate::Resource);
 impl MlTransform {
     /// A new `AWS::Glue::MLTransform` with its required properties.
     pub fn new(
-        input_record_tables: impl Into<crate::Value<ml_transform::InputRecordTables>>,
-        role: impl Into<crate::Value<String>>,
-        transform_parameters: impl Into<crate::Value<ml_transform::TransformParameters>>,
+        input_record_tables: impl crate::IntoValue<ml_transform::InputRecordTables>,
+        role: impl crate::IntoValue<String>,
+        transform_parameters: impl crate::IntoValue<ml_transform::TransformParameters>,
     ) -> Self {
         MlTransform(
             crate::Resource::new("AWS::Glue::MLTransform")
-                .property("InputRecordTables", input_record_tables.into().into_json())
-                .property("Role", role.into().into_json())
+                .property(
+                    "InputRecordTables",
+                    input_record_tables.into_value().into_json(),
+                )
+                .property("Role", role.into_value().into_json())
                 .property(
                     "TransformParameters",
-                    transform_parameters.into().into_json(),
+                    transform_parameters.into_value().into_json(),
                 ),
         )
     }
@@ -4395,16 +4610,18 @@ impl MlTransform {
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-mltransform.html#cfn-glue-mltransform-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `GlueVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-mltransform.html#cfn-glue-mltransform-glueversion)
-    pub fn glue_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("GlueVersion", value.into().into_json());
+    pub fn glue_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("GlueVersion", value.into_value().into_json());
         self
     }
 
@@ -4413,49 +4630,52 @@ impl MlTransform {
     /// Range: 1 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-mltransform.html#cfn-glue-mltransform-maxcapacity)
-    pub fn max_capacity(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-        self.0.set_property("MaxCapacity", value.into().into_json());
+    pub fn max_capacity(mut self, value: impl crate::IntoValue<f64>) -> Self {
+        self.0
+            .set_property("MaxCapacity", value.into_value().into_json());
         self
     }
 
     /// `MaxRetries`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-mltransform.html#cfn-glue-mltransform-maxretries)
-    pub fn max_retries(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MaxRetries", value.into().into_json());
+    pub fn max_retries(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MaxRetries", value.into_value().into_json());
         self
     }
 
     /// `Name`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-mltransform.html#cfn-glue-mltransform-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `NumberOfWorkers`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-mltransform.html#cfn-glue-mltransform-numberofworkers)
-    pub fn number_of_workers(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn number_of_workers(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("NumberOfWorkers", value.into().into_json());
+            .set_property("NumberOfWorkers", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-mltransform.html#cfn-glue-mltransform-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Timeout`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-mltransform.html#cfn-glue-mltransform-timeout)
-    pub fn timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Timeout", value.into().into_json());
+    pub fn timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("Timeout", value.into_value().into_json());
         self
     }
 
@@ -4464,18 +4684,19 @@ impl MlTransform {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-mltransform.html#cfn-glue-mltransform-transformencryption)
     pub fn transform_encryption(
         mut self,
-        value: impl Into<crate::Value<ml_transform::TransformEncryption>>,
+        value: impl crate::IntoValue<ml_transform::TransformEncryption>,
     ) -> Self {
         self.0
-            .set_property("TransformEncryption", value.into().into_json());
+            .set_property("TransformEncryption", value.into_value().into_json());
         self
     }
 
     /// `WorkerType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-mltransform.html#cfn-glue-mltransform-workertype)
-    pub fn worker_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("WorkerType", value.into().into_json());
+    pub fn worker_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("WorkerType", value.into_value().into_json());
         self
     }
 }
@@ -4517,38 +4738,42 @@ pub mod ml_transform {
 
     impl FindMatchesParameters {
         /// A new `FindMatchesParameters` with its required properties.
-        pub fn new(primary_key_column_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(primary_key_column_name: impl crate::IntoValue<String>) -> Self {
             FindMatchesParameters(crate::typed::Properties::from_iter([(
                 "PrimaryKeyColumnName".to_owned(),
-                primary_key_column_name.into().into_json(),
+                primary_key_column_name.into_value().into_json(),
             )]))
         }
 
         /// `AccuracyCostTradeoff`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-mltransform-findmatchesparameters.html#cfn-glue-mltransform-findmatchesparameters-accuracycosttradeoff)
-        pub fn accuracy_cost_tradeoff(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("AccuracyCostTradeoff".to_owned(), value.into().into_json());
+        pub fn accuracy_cost_tradeoff(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "AccuracyCostTradeoff".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EnforceProvidedLabels`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-mltransform-findmatchesparameters.html#cfn-glue-mltransform-findmatchesparameters-enforceprovidedlabels)
-        pub fn enforce_provided_labels(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnforceProvidedLabels".to_owned(), value.into().into_json());
+        pub fn enforce_provided_labels(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnforceProvidedLabels".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PrecisionRecallTradeoff`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-mltransform-findmatchesparameters.html#cfn-glue-mltransform-findmatchesparameters-precisionrecalltradeoff)
-        pub fn precision_recall_tradeoff(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn precision_recall_tradeoff(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "PrecisionRecallTradeoff".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4569,30 +4794,33 @@ pub mod ml_transform {
     impl GlueTables {
         /// A new `GlueTables` with its required properties.
         pub fn new(
-            database_name: impl Into<crate::Value<String>>,
-            table_name: impl Into<crate::Value<String>>,
+            database_name: impl crate::IntoValue<String>,
+            table_name: impl crate::IntoValue<String>,
         ) -> Self {
             GlueTables(crate::typed::Properties::from_iter([
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("TableName".to_owned(), table_name.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                ("TableName".to_owned(), table_name.into_value().into_json()),
             ]))
         }
 
         /// `CatalogId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-mltransform-gluetables.html#cfn-glue-mltransform-gluetables-catalogid)
-        pub fn catalog_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn catalog_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CatalogId".to_owned(), value.into().into_json());
+                .insert("CatalogId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ConnectionName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-mltransform-gluetables.html#cfn-glue-mltransform-gluetables-connectionname)
-        pub fn connection_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connection_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConnectionName".to_owned(), value.into().into_json());
+                .insert("ConnectionName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4618,9 +4846,9 @@ pub mod ml_transform {
         /// `GlueTables`: list of [`GlueTables`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-mltransform-inputrecordtables.html#cfn-glue-mltransform-inputrecordtables-gluetables)
-        pub fn glue_tables(mut self, value: impl Into<crate::Value<Vec<GlueTables>>>) -> Self {
+        pub fn glue_tables(mut self, value: impl crate::IntoValue<Vec<GlueTables>>) -> Self {
             self.0
-                .insert("GlueTables".to_owned(), value.into().into_json());
+                .insert("GlueTables".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4639,19 +4867,19 @@ pub mod ml_transform {
 
     impl MlUserDataEncryption {
         /// A new `MlUserDataEncryption` with its required properties.
-        pub fn new(ml_user_data_encryption_mode: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(ml_user_data_encryption_mode: impl crate::IntoValue<String>) -> Self {
             MlUserDataEncryption(crate::typed::Properties::from_iter([(
                 "MLUserDataEncryptionMode".to_owned(),
-                ml_user_data_encryption_mode.into().into_json(),
+                ml_user_data_encryption_mode.into_value().into_json(),
             )]))
         }
 
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-mltransform-mluserdataencryption.html#cfn-glue-mltransform-mluserdataencryption-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4679,10 +4907,12 @@ pub mod ml_transform {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-mltransform-transformencryption.html#cfn-glue-mltransform-transformencryption-mluserdataencryption)
         pub fn ml_user_data_encryption(
             mut self,
-            value: impl Into<crate::Value<MlUserDataEncryption>>,
+            value: impl crate::IntoValue<MlUserDataEncryption>,
         ) -> Self {
-            self.0
-                .insert("MLUserDataEncryption".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MLUserDataEncryption".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4691,11 +4921,11 @@ pub mod ml_transform {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-mltransform-transformencryption.html#cfn-glue-mltransform-transformencryption-taskrunsecurityconfigurationname)
         pub fn task_run_security_configuration_name(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "TaskRunSecurityConfigurationName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4715,10 +4945,10 @@ pub mod ml_transform {
 
     impl TransformParameters {
         /// A new `TransformParameters` with its required properties.
-        pub fn new(transform_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(transform_type: impl crate::IntoValue<String>) -> Self {
             TransformParameters(crate::typed::Properties::from_iter([(
                 "TransformType".to_owned(),
-                transform_type.into().into_json(),
+                transform_type.into_value().into_json(),
             )]))
         }
 
@@ -4727,10 +4957,12 @@ pub mod ml_transform {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-mltransform-transformparameters.html#cfn-glue-mltransform-transformparameters-findmatchesparameters)
         pub fn find_matches_parameters(
             mut self,
-            value: impl Into<crate::Value<FindMatchesParameters>>,
+            value: impl crate::IntoValue<FindMatchesParameters>,
         ) -> Self {
-            self.0
-                .insert("FindMatchesParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FindMatchesParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4753,17 +4985,17 @@ pub struct Partition(crate::Resource);
 impl Partition {
     /// A new `AWS::Glue::Partition` with its required properties.
     pub fn new(
-        catalog_id: impl Into<crate::Value<String>>,
-        database_name: impl Into<crate::Value<String>>,
-        partition_input: impl Into<crate::Value<partition::PartitionInput>>,
-        table_name: impl Into<crate::Value<String>>,
+        catalog_id: impl crate::IntoValue<String>,
+        database_name: impl crate::IntoValue<String>,
+        partition_input: impl crate::IntoValue<partition::PartitionInput>,
+        table_name: impl crate::IntoValue<String>,
     ) -> Self {
         Partition(
             crate::Resource::new("AWS::Glue::Partition")
-                .property("CatalogId", catalog_id.into().into_json())
-                .property("DatabaseName", database_name.into().into_json())
-                .property("PartitionInput", partition_input.into().into_json())
-                .property("TableName", table_name.into().into_json()),
+                .property("CatalogId", catalog_id.into_value().into_json())
+                .property("DatabaseName", database_name.into_value().into_json())
+                .property("PartitionInput", partition_input.into_value().into_json())
+                .property("TableName", table_name.into_value().into_json()),
         )
     }
 }
@@ -4805,27 +5037,28 @@ pub mod partition {
 
     impl Column {
         /// A new `Column` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             Column(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Comment`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-column.html#cfn-glue-partition-column-comment)
-        pub fn comment(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn comment(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Comment".to_owned(), value.into().into_json());
+                .insert("Comment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-column.html#cfn-glue-partition-column-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4844,19 +5077,19 @@ pub mod partition {
 
     impl Order {
         /// A new `Order` with its required properties.
-        pub fn new(column: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(column: impl crate::IntoValue<String>) -> Self {
             Order(crate::typed::Properties::from_iter([(
                 "Column".to_owned(),
-                column.into().into_json(),
+                column.into_value().into_json(),
             )]))
         }
 
         /// `SortOrder`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-order.html#cfn-glue-partition-order-sortorder)
-        pub fn sort_order(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn sort_order(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SortOrder".to_owned(), value.into().into_json());
+                .insert("SortOrder".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4875,19 +5108,19 @@ pub mod partition {
 
     impl PartitionInput {
         /// A new `PartitionInput` with its required properties.
-        pub fn new(values: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(values: impl crate::IntoValue<Vec<String>>) -> Self {
             PartitionInput(crate::typed::Properties::from_iter([(
                 "Values".to_owned(),
-                values.into().into_json(),
+                values.into_value().into_json(),
             )]))
         }
 
         /// `Parameters`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-partitioninput.html#cfn-glue-partition-partitioninput-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4896,10 +5129,12 @@ pub mod partition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-partitioninput.html#cfn-glue-partition-partitioninput-storagedescriptor)
         pub fn storage_descriptor(
             mut self,
-            value: impl Into<crate::Value<StorageDescriptor>>,
+            value: impl crate::IntoValue<StorageDescriptor>,
         ) -> Self {
-            self.0
-                .insert("StorageDescriptor".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StorageDescriptor".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4925,27 +5160,27 @@ pub mod partition {
         /// `RegistryName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-schemaid.html#cfn-glue-partition-schemaid-registryname)
-        pub fn registry_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn registry_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RegistryName".to_owned(), value.into().into_json());
+                .insert("RegistryName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SchemaArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-schemaid.html#cfn-glue-partition-schemaid-schemaarn)
-        pub fn schema_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn schema_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SchemaArn".to_owned(), value.into().into_json());
+                .insert("SchemaArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SchemaName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-schemaid.html#cfn-glue-partition-schemaid-schemaname)
-        pub fn schema_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn schema_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SchemaName".to_owned(), value.into().into_json());
+                .insert("SchemaName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4971,27 +5206,29 @@ pub mod partition {
         /// `SchemaId`: [`SchemaId`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-schemareference.html#cfn-glue-partition-schemareference-schemaid)
-        pub fn schema_id(mut self, value: impl Into<crate::Value<SchemaId>>) -> Self {
+        pub fn schema_id(mut self, value: impl crate::IntoValue<SchemaId>) -> Self {
             self.0
-                .insert("SchemaId".to_owned(), value.into().into_json());
+                .insert("SchemaId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SchemaVersionId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-schemareference.html#cfn-glue-partition-schemareference-schemaversionid)
-        pub fn schema_version_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn schema_version_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SchemaVersionId".to_owned(), value.into().into_json());
+                .insert("SchemaVersionId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SchemaVersionNumber`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-schemareference.html#cfn-glue-partition-schemareference-schemaversionnumber)
-        pub fn schema_version_number(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("SchemaVersionNumber".to_owned(), value.into().into_json());
+        pub fn schema_version_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "SchemaVersionNumber".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5017,26 +5254,29 @@ pub mod partition {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-serdeinfo.html#cfn-glue-partition-serdeinfo-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Parameters`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-serdeinfo.html#cfn-glue-partition-serdeinfo-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SerializationLibrary`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-serdeinfo.html#cfn-glue-partition-serdeinfo-serializationlibrary)
-        pub fn serialization_library(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SerializationLibrary".to_owned(), value.into().into_json());
+        pub fn serialization_library(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SerializationLibrary".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5062,9 +5302,11 @@ pub mod partition {
         /// `SkewedColumnNames`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-skewedinfo.html#cfn-glue-partition-skewedinfo-skewedcolumnnames)
-        pub fn skewed_column_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SkewedColumnNames".to_owned(), value.into().into_json());
+        pub fn skewed_column_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SkewedColumnNames".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5073,11 +5315,11 @@ pub mod partition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-skewedinfo.html#cfn-glue-partition-skewedinfo-skewedcolumnvaluelocationmaps)
         pub fn skewed_column_value_location_maps(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "SkewedColumnValueLocationMaps".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5085,9 +5327,11 @@ pub mod partition {
         /// `SkewedColumnValues`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-skewedinfo.html#cfn-glue-partition-skewedinfo-skewedcolumnvalues)
-        pub fn skewed_column_values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SkewedColumnValues".to_owned(), value.into().into_json());
+        pub fn skewed_column_values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SkewedColumnValues".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5113,118 +5357,118 @@ pub mod partition {
         /// `BucketColumns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-storagedescriptor.html#cfn-glue-partition-storagedescriptor-bucketcolumns)
-        pub fn bucket_columns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn bucket_columns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("BucketColumns".to_owned(), value.into().into_json());
+                .insert("BucketColumns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Columns`: list of [`Column`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-storagedescriptor.html#cfn-glue-partition-storagedescriptor-columns)
-        pub fn columns(mut self, value: impl Into<crate::Value<Vec<Column>>>) -> Self {
+        pub fn columns(mut self, value: impl crate::IntoValue<Vec<Column>>) -> Self {
             self.0
-                .insert("Columns".to_owned(), value.into().into_json());
+                .insert("Columns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Compressed`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-storagedescriptor.html#cfn-glue-partition-storagedescriptor-compressed)
-        pub fn compressed(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn compressed(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Compressed".to_owned(), value.into().into_json());
+                .insert("Compressed".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-storagedescriptor.html#cfn-glue-partition-storagedescriptor-inputformat)
-        pub fn input_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputFormat".to_owned(), value.into().into_json());
+                .insert("InputFormat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Location`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-storagedescriptor.html#cfn-glue-partition-storagedescriptor-location)
-        pub fn location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Location".to_owned(), value.into().into_json());
+                .insert("Location".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NumberOfBuckets`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-storagedescriptor.html#cfn-glue-partition-storagedescriptor-numberofbuckets)
-        pub fn number_of_buckets(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn number_of_buckets(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NumberOfBuckets".to_owned(), value.into().into_json());
+                .insert("NumberOfBuckets".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-storagedescriptor.html#cfn-glue-partition-storagedescriptor-outputformat)
-        pub fn output_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn output_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OutputFormat".to_owned(), value.into().into_json());
+                .insert("OutputFormat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Parameters`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-storagedescriptor.html#cfn-glue-partition-storagedescriptor-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SchemaReference`: [`SchemaReference`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-storagedescriptor.html#cfn-glue-partition-storagedescriptor-schemareference)
-        pub fn schema_reference(mut self, value: impl Into<crate::Value<SchemaReference>>) -> Self {
+        pub fn schema_reference(mut self, value: impl crate::IntoValue<SchemaReference>) -> Self {
             self.0
-                .insert("SchemaReference".to_owned(), value.into().into_json());
+                .insert("SchemaReference".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SerdeInfo`: [`SerdeInfo`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-storagedescriptor.html#cfn-glue-partition-storagedescriptor-serdeinfo)
-        pub fn serde_info(mut self, value: impl Into<crate::Value<SerdeInfo>>) -> Self {
+        pub fn serde_info(mut self, value: impl crate::IntoValue<SerdeInfo>) -> Self {
             self.0
-                .insert("SerdeInfo".to_owned(), value.into().into_json());
+                .insert("SerdeInfo".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SkewedInfo`: [`SkewedInfo`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-storagedescriptor.html#cfn-glue-partition-storagedescriptor-skewedinfo)
-        pub fn skewed_info(mut self, value: impl Into<crate::Value<SkewedInfo>>) -> Self {
+        pub fn skewed_info(mut self, value: impl crate::IntoValue<SkewedInfo>) -> Self {
             self.0
-                .insert("SkewedInfo".to_owned(), value.into().into_json());
+                .insert("SkewedInfo".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SortColumns`: list of [`Order`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-storagedescriptor.html#cfn-glue-partition-storagedescriptor-sortcolumns)
-        pub fn sort_columns(mut self, value: impl Into<crate::Value<Vec<Order>>>) -> Self {
+        pub fn sort_columns(mut self, value: impl crate::IntoValue<Vec<Order>>) -> Self {
             self.0
-                .insert("SortColumns".to_owned(), value.into().into_json());
+                .insert("SortColumns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StoredAsSubDirectories`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-partition-storagedescriptor.html#cfn-glue-partition-storagedescriptor-storedassubdirectories)
-        pub fn stored_as_sub_directories(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn stored_as_sub_directories(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "StoredAsSubDirectories".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5247,9 +5491,10 @@ pub struct Registry(crate::Resource);
 
 impl Registry {
     /// A new `AWS::Glue::Registry` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Registry(
-            crate::Resource::new("AWS::Glue::Registry").property("Name", name.into().into_json()),
+            crate::Resource::new("AWS::Glue::Registry")
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -5258,8 +5503,9 @@ impl Registry {
     /// Length: 0 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-registry.html#cfn-glue-registry-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -5268,15 +5514,20 @@ impl Registry {
     /// Items: 0 to 10.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-registry.html#cfn-glue-registry-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<registry::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<registry::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Registry {
     const TYPE_NAME: &'static str = "AWS::Glue::Registry";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -5312,12 +5563,12 @@ pub mod registry {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5340,15 +5591,15 @@ pub struct Schema(crate::Resource);
 impl Schema {
     /// A new `AWS::Glue::Schema` with its required properties.
     pub fn new(
-        compatibility: impl Into<crate::Value<schema::Compatibility>>,
-        data_format: impl Into<crate::Value<schema::DataFormat>>,
-        name: impl Into<crate::Value<String>>,
+        compatibility: impl crate::IntoValue<schema::Compatibility>,
+        data_format: impl crate::IntoValue<schema::DataFormat>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Schema(
             crate::Resource::new("AWS::Glue::Schema")
-                .property("Compatibility", compatibility.into().into_json())
-                .property("DataFormat", data_format.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("Compatibility", compatibility.into_value().into_json())
+                .property("DataFormat", data_format.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -5357,10 +5608,10 @@ impl Schema {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-schema.html#cfn-glue-schema-checkpointversion)
     pub fn checkpoint_version(
         mut self,
-        value: impl Into<crate::Value<schema::SchemaVersion>>,
+        value: impl crate::IntoValue<schema::SchemaVersion>,
     ) -> Self {
         self.0
-            .set_property("CheckpointVersion", value.into().into_json());
+            .set_property("CheckpointVersion", value.into_value().into_json());
         self
     }
 
@@ -5369,8 +5620,9 @@ impl Schema {
     /// Length: 0 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-schema.html#cfn-glue-schema-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -5379,8 +5631,9 @@ impl Schema {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-schema.html#cfn-glue-schema-registry)
-    pub fn registry(mut self, value: impl Into<crate::Value<schema::Registry>>) -> Self {
-        self.0.set_property("Registry", value.into().into_json());
+    pub fn registry(mut self, value: impl crate::IntoValue<schema::Registry>) -> Self {
+        self.0
+            .set_property("Registry", value.into_value().into_json());
         self
     }
 
@@ -5393,9 +5646,9 @@ impl Schema {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-schema.html#cfn-glue-schema-schemadefinition)
-    pub fn schema_definition(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn schema_definition(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SchemaDefinition", value.into().into_json());
+            .set_property("SchemaDefinition", value.into_value().into_json());
         self
     }
 
@@ -5404,15 +5657,20 @@ impl Schema {
     /// Items: 0 to 10.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-schema.html#cfn-glue-schema-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<schema::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<schema::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Schema {
     const TYPE_NAME: &'static str = "AWS::Glue::Schema";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DataFormat", "Name", "Registry", "SchemaDefinition"];
 
@@ -5462,8 +5720,9 @@ pub mod schema {
         /// Pattern: `arn:aws(-(cn|us-gov|iso(-[bef])?))?:glue:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-schema-registry.html#cfn-glue-schema-registry-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5472,8 +5731,9 @@ pub mod schema {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-schema-registry.html#cfn-glue-schema-registry-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5499,9 +5759,9 @@ pub mod schema {
         /// `IsLatest`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-schema-schemaversion.html#cfn-glue-schema-schemaversion-islatest)
-        pub fn is_latest(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_latest(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsLatest".to_owned(), value.into().into_json());
+                .insert("IsLatest".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5510,9 +5770,9 @@ pub mod schema {
         /// Range: 1 to 100000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-schema-schemaversion.html#cfn-glue-schema-schemaversion-versionnumber)
-        pub fn version_number(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn version_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("VersionNumber".to_owned(), value.into().into_json());
+                .insert("VersionNumber".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5532,12 +5792,12 @@ pub mod schema {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5617,13 +5877,16 @@ pub struct SchemaVersion(crate::Resource);
 impl SchemaVersion {
     /// A new `AWS::Glue::SchemaVersion` with its required properties.
     pub fn new(
-        schema: impl Into<crate::Value<schema_version::Schema>>,
-        schema_definition: impl Into<crate::Value<String>>,
+        schema: impl crate::IntoValue<schema_version::Schema>,
+        schema_definition: impl crate::IntoValue<String>,
     ) -> Self {
         SchemaVersion(
             crate::Resource::new("AWS::Glue::SchemaVersion")
-                .property("Schema", schema.into().into_json())
-                .property("SchemaDefinition", schema_definition.into().into_json()),
+                .property("Schema", schema.into_value().into_json())
+                .property(
+                    "SchemaDefinition",
+                    schema_definition.into_value().into_json(),
+                ),
         )
     }
 }
@@ -5674,9 +5937,9 @@ pub mod schema_version {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-schemaversion-schema.html#cfn-glue-schemaversion-schema-registryname)
-        pub fn registry_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn registry_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RegistryName".to_owned(), value.into().into_json());
+                .insert("RegistryName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5685,9 +5948,9 @@ pub mod schema_version {
         /// Pattern: `arn:(aws|aws-us-gov|aws-cn):glue:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-schemaversion-schema.html#cfn-glue-schemaversion-schema-schemaarn)
-        pub fn schema_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn schema_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SchemaArn".to_owned(), value.into().into_json());
+                .insert("SchemaArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5696,9 +5959,9 @@ pub mod schema_version {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-schemaversion-schema.html#cfn-glue-schemaversion-schema-schemaname)
-        pub fn schema_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn schema_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SchemaName".to_owned(), value.into().into_json());
+                .insert("SchemaName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5721,15 +5984,18 @@ pub struct SchemaVersionMetadata(crate::Resource);
 impl SchemaVersionMetadata {
     /// A new `AWS::Glue::SchemaVersionMetadata` with its required properties.
     pub fn new(
-        key: impl Into<crate::Value<String>>,
-        schema_version_id: impl Into<crate::Value<String>>,
-        value: impl Into<crate::Value<String>>,
+        key: impl crate::IntoValue<String>,
+        schema_version_id: impl crate::IntoValue<String>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         SchemaVersionMetadata(
             crate::Resource::new("AWS::Glue::SchemaVersionMetadata")
-                .property("Key", key.into().into_json())
-                .property("SchemaVersionId", schema_version_id.into().into_json())
-                .property("Value", value.into().into_json()),
+                .property("Key", key.into_value().into_json())
+                .property(
+                    "SchemaVersionId",
+                    schema_version_id.into_value().into_json(),
+                )
+                .property("Value", value.into_value().into_json()),
         )
     }
 }
@@ -5763,18 +6029,16 @@ pub struct SecurityConfiguration(crate::Resource);
 impl SecurityConfiguration {
     /// A new `AWS::Glue::SecurityConfiguration` with its required properties.
     pub fn new(
-        encryption_configuration: impl Into<
-            crate::Value<security_configuration::EncryptionConfiguration>,
-        >,
-        name: impl Into<crate::Value<String>>,
+        encryption_configuration: impl crate::IntoValue<security_configuration::EncryptionConfiguration>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         SecurityConfiguration(
             crate::Resource::new("AWS::Glue::SecurityConfiguration")
                 .property(
                     "EncryptionConfiguration",
-                    encryption_configuration.into().into_json(),
+                    encryption_configuration.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 }
@@ -5823,13 +6087,10 @@ pub mod security_configuration {
         /// `CloudWatchEncryptionMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-securityconfiguration-cloudwatchencryption.html#cfn-glue-securityconfiguration-cloudwatchencryption-cloudwatchencryptionmode)
-        pub fn cloud_watch_encryption_mode(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn cloud_watch_encryption_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "CloudWatchEncryptionMode".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5837,9 +6098,9 @@ pub mod security_configuration {
         /// `KmsKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-securityconfiguration-cloudwatchencryption.html#cfn-glue-securityconfiguration-cloudwatchencryption-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5867,10 +6128,12 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-securityconfiguration-encryptionconfiguration.html#cfn-glue-securityconfiguration-encryptionconfiguration-cloudwatchencryption)
         pub fn cloud_watch_encryption(
             mut self,
-            value: impl Into<crate::Value<CloudWatchEncryption>>,
+            value: impl crate::IntoValue<CloudWatchEncryption>,
         ) -> Self {
-            self.0
-                .insert("CloudWatchEncryption".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CloudWatchEncryption".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5879,11 +6142,11 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-securityconfiguration-encryptionconfiguration.html#cfn-glue-securityconfiguration-encryptionconfiguration-jobbookmarksencryption)
         pub fn job_bookmarks_encryption(
             mut self,
-            value: impl Into<crate::Value<JobBookmarksEncryption>>,
+            value: impl crate::IntoValue<JobBookmarksEncryption>,
         ) -> Self {
             self.0.insert(
                 "JobBookmarksEncryption".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5891,9 +6154,9 @@ pub mod security_configuration {
         /// `S3Encryptions`: list of [`S3Encryption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-securityconfiguration-encryptionconfiguration.html#cfn-glue-securityconfiguration-encryptionconfiguration-s3encryptions)
-        pub fn s3_encryptions(mut self, value: impl Into<crate::Value<Vec<S3Encryption>>>) -> Self {
+        pub fn s3_encryptions(mut self, value: impl crate::IntoValue<Vec<S3Encryption>>) -> Self {
             self.0
-                .insert("S3Encryptions".to_owned(), value.into().into_json());
+                .insert("S3Encryptions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5921,11 +6184,11 @@ pub mod security_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-securityconfiguration-jobbookmarksencryption.html#cfn-glue-securityconfiguration-jobbookmarksencryption-jobbookmarksencryptionmode)
         pub fn job_bookmarks_encryption_mode(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "JobBookmarksEncryptionMode".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5933,9 +6196,9 @@ pub mod security_configuration {
         /// `KmsKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-securityconfiguration-jobbookmarksencryption.html#cfn-glue-securityconfiguration-jobbookmarksencryption-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5961,18 +6224,20 @@ pub mod security_configuration {
         /// `KmsKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-securityconfiguration-s3encryption.html#cfn-glue-securityconfiguration-s3encryption-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3EncryptionMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-securityconfiguration-s3encryption.html#cfn-glue-securityconfiguration-s3encryption-s3encryptionmode)
-        pub fn s3_encryption_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("S3EncryptionMode".to_owned(), value.into().into_json());
+        pub fn s3_encryption_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "S3EncryptionMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5995,13 +6260,13 @@ pub struct Table(crate::Resource);
 impl Table {
     /// A new `AWS::Glue::Table` with its required properties.
     pub fn new(
-        catalog_id: impl Into<crate::Value<String>>,
-        database_name: impl Into<crate::Value<String>>,
+        catalog_id: impl crate::IntoValue<String>,
+        database_name: impl crate::IntoValue<String>,
     ) -> Self {
         Table(
             crate::Resource::new("AWS::Glue::Table")
-                .property("CatalogId", catalog_id.into().into_json())
-                .property("DatabaseName", database_name.into().into_json()),
+                .property("CatalogId", catalog_id.into_value().into_json())
+                .property("DatabaseName", database_name.into_value().into_json()),
         )
     }
 
@@ -6010,8 +6275,8 @@ impl Table {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-table.html#cfn-glue-table-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -6020,18 +6285,19 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-table.html#cfn-glue-table-opentableformatinput)
     pub fn open_table_format_input(
         mut self,
-        value: impl Into<crate::Value<table::OpenTableFormatInput>>,
+        value: impl crate::IntoValue<table::OpenTableFormatInput>,
     ) -> Self {
         self.0
-            .set_property("OpenTableFormatInput", value.into().into_json());
+            .set_property("OpenTableFormatInput", value.into_value().into_json());
         self
     }
 
     /// `TableInput`: [`TableInput`](table::TableInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-table.html#cfn-glue-table-tableinput)
-    pub fn table_input(mut self, value: impl Into<crate::Value<table::TableInput>>) -> Self {
-        self.0.set_property("TableInput", value.into().into_json());
+    pub fn table_input(mut self, value: impl crate::IntoValue<table::TableInput>) -> Self {
+        self.0
+            .set_property("TableInput", value.into_value().into_json());
         self
     }
 }
@@ -6073,27 +6339,28 @@ pub mod table {
 
     impl Column {
         /// A new `Column` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             Column(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Comment`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-column.html#cfn-glue-table-column-comment)
-        pub fn comment(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn comment(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Comment".to_owned(), value.into().into_json());
+                .insert("Comment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-column.html#cfn-glue-table-column-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6121,28 +6388,32 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-iceberginput.html#cfn-glue-table-iceberginput-icebergtableinput)
         pub fn iceberg_table_input(
             mut self,
-            value: impl Into<crate::Value<IcebergTableInput>>,
+            value: impl crate::IntoValue<IcebergTableInput>,
         ) -> Self {
-            self.0
-                .insert("IcebergTableInput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IcebergTableInput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MetadataOperation`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-iceberginput.html#cfn-glue-table-iceberginput-metadataoperation)
-        pub fn metadata_operation(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("MetadataOperation".to_owned(), value.into().into_json());
+        pub fn metadata_operation(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "MetadataOperation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Version`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-iceberginput.html#cfn-glue-table-iceberginput-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6162,23 +6433,23 @@ pub mod table {
     impl IcebergPartitionField {
         /// A new `IcebergPartitionField` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            source_id: impl Into<crate::Value<i64>>,
-            transform: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            source_id: impl crate::IntoValue<i64>,
+            transform: impl crate::IntoValue<String>,
         ) -> Self {
             IcebergPartitionField(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("SourceId".to_owned(), source_id.into().into_json()),
-                ("Transform".to_owned(), transform.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("SourceId".to_owned(), source_id.into_value().into_json()),
+                ("Transform".to_owned(), transform.into_value().into_json()),
             ]))
         }
 
         /// `FieldId`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-icebergpartitionfield.html#cfn-glue-table-icebergpartitionfield-fieldid)
-        pub fn field_id(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn field_id(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("FieldId".to_owned(), value.into().into_json());
+                .insert("FieldId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6197,18 +6468,19 @@ pub mod table {
 
     impl IcebergPartitionSpec {
         /// A new `IcebergPartitionSpec` with its required properties.
-        pub fn new(fields: impl Into<crate::Value<Vec<IcebergPartitionField>>>) -> Self {
+        pub fn new(fields: impl crate::IntoValue<Vec<IcebergPartitionField>>) -> Self {
             IcebergPartitionSpec(crate::typed::Properties::from_iter([(
                 "Fields".to_owned(),
-                fields.into().into_json(),
+                fields.into_value().into_json(),
             )]))
         }
 
         /// `SpecId`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-icebergpartitionspec.html#cfn-glue-table-icebergpartitionspec-specid)
-        pub fn spec_id(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("SpecId".to_owned(), value.into().into_json());
+        pub fn spec_id(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("SpecId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6227,36 +6499,39 @@ pub mod table {
 
     impl IcebergSchema {
         /// A new `IcebergSchema` with its required properties.
-        pub fn new(fields: impl Into<crate::Value<Vec<IcebergStructField>>>) -> Self {
+        pub fn new(fields: impl crate::IntoValue<Vec<IcebergStructField>>) -> Self {
             IcebergSchema(crate::typed::Properties::from_iter([(
                 "Fields".to_owned(),
-                fields.into().into_json(),
+                fields.into_value().into_json(),
             )]))
         }
 
         /// `IdentifierFieldIds`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-icebergschema.html#cfn-glue-table-icebergschema-identifierfieldids)
-        pub fn identifier_field_ids(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
-            self.0
-                .insert("IdentifierFieldIds".to_owned(), value.into().into_json());
+        pub fn identifier_field_ids(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
+            self.0.insert(
+                "IdentifierFieldIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SchemaId`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-icebergschema.html#cfn-glue-table-icebergschema-schemaid)
-        pub fn schema_id(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn schema_id(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SchemaId".to_owned(), value.into().into_json());
+                .insert("SchemaId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-icebergschema.html#cfn-glue-table-icebergschema-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6276,16 +6551,16 @@ pub mod table {
     impl IcebergSortField {
         /// A new `IcebergSortField` with its required properties.
         pub fn new(
-            direction: impl Into<crate::Value<String>>,
-            null_order: impl Into<crate::Value<String>>,
-            source_id: impl Into<crate::Value<i64>>,
-            transform: impl Into<crate::Value<String>>,
+            direction: impl crate::IntoValue<String>,
+            null_order: impl crate::IntoValue<String>,
+            source_id: impl crate::IntoValue<i64>,
+            transform: impl crate::IntoValue<String>,
         ) -> Self {
             IcebergSortField(crate::typed::Properties::from_iter([
-                ("Direction".to_owned(), direction.into().into_json()),
-                ("NullOrder".to_owned(), null_order.into().into_json()),
-                ("SourceId".to_owned(), source_id.into().into_json()),
-                ("Transform".to_owned(), transform.into().into_json()),
+                ("Direction".to_owned(), direction.into_value().into_json()),
+                ("NullOrder".to_owned(), null_order.into_value().into_json()),
+                ("SourceId".to_owned(), source_id.into_value().into_json()),
+                ("Transform".to_owned(), transform.into_value().into_json()),
             ]))
         }
     }
@@ -6305,12 +6580,12 @@ pub mod table {
     impl IcebergSortOrder {
         /// A new `IcebergSortOrder` with its required properties.
         pub fn new(
-            fields: impl Into<crate::Value<Vec<IcebergSortField>>>,
-            order_id: impl Into<crate::Value<i64>>,
+            fields: impl crate::IntoValue<Vec<IcebergSortField>>,
+            order_id: impl crate::IntoValue<i64>,
         ) -> Self {
             IcebergSortOrder(crate::typed::Properties::from_iter([
-                ("Fields".to_owned(), fields.into().into_json()),
-                ("OrderId".to_owned(), order_id.into().into_json()),
+                ("Fields".to_owned(), fields.into_value().into_json()),
+                ("OrderId".to_owned(), order_id.into_value().into_json()),
             ]))
         }
     }
@@ -6330,24 +6605,25 @@ pub mod table {
     impl IcebergStructField {
         /// A new `IcebergStructField` with its required properties.
         pub fn new(
-            id: impl Into<crate::Value<i64>>,
-            name: impl Into<crate::Value<String>>,
-            required: impl Into<crate::Value<bool>>,
-            r#type: impl Into<crate::Value<String>>,
+            id: impl crate::IntoValue<i64>,
+            name: impl crate::IntoValue<String>,
+            required: impl crate::IntoValue<bool>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             IcebergStructField(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("Required".to_owned(), required.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Required".to_owned(), required.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `Doc`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-icebergstructfield.html#cfn-glue-table-icebergstructfield-doc)
-        pub fn doc(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Doc".to_owned(), value.into().into_json());
+        pub fn doc(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Doc".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6367,12 +6643,12 @@ pub mod table {
     impl IcebergTableInput {
         /// A new `IcebergTableInput` with its required properties.
         pub fn new(
-            location: impl Into<crate::Value<String>>,
-            schema: impl Into<crate::Value<IcebergSchema>>,
+            location: impl crate::IntoValue<String>,
+            schema: impl crate::IntoValue<IcebergSchema>,
         ) -> Self {
             IcebergTableInput(crate::typed::Properties::from_iter([
-                ("Location".to_owned(), location.into().into_json()),
-                ("Schema".to_owned(), schema.into().into_json()),
+                ("Location".to_owned(), location.into_value().into_json()),
+                ("Schema".to_owned(), schema.into_value().into_json()),
             ]))
         }
 
@@ -6381,28 +6657,28 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-icebergtableinput.html#cfn-glue-table-icebergtableinput-partitionspec)
         pub fn partition_spec(
             mut self,
-            value: impl Into<crate::Value<IcebergPartitionSpec>>,
+            value: impl crate::IntoValue<IcebergPartitionSpec>,
         ) -> Self {
             self.0
-                .insert("PartitionSpec".to_owned(), value.into().into_json());
+                .insert("PartitionSpec".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Properties`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-icebergtableinput.html#cfn-glue-table-icebergtableinput-properties)
-        pub fn properties(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn properties(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Properties".to_owned(), value.into().into_json());
+                .insert("Properties".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WriteOrder`: [`IcebergSortOrder`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-icebergtableinput.html#cfn-glue-table-icebergtableinput-writeorder)
-        pub fn write_order(mut self, value: impl Into<crate::Value<IcebergSortOrder>>) -> Self {
+        pub fn write_order(mut self, value: impl crate::IntoValue<IcebergSortOrder>) -> Self {
             self.0
-                .insert("WriteOrder".to_owned(), value.into().into_json());
+                .insert("WriteOrder".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6428,9 +6704,9 @@ pub mod table {
         /// `IcebergInput`: [`IcebergInput`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-opentableformatinput.html#cfn-glue-table-opentableformatinput-iceberginput)
-        pub fn iceberg_input(mut self, value: impl Into<crate::Value<IcebergInput>>) -> Self {
+        pub fn iceberg_input(mut self, value: impl crate::IntoValue<IcebergInput>) -> Self {
             self.0
-                .insert("IcebergInput".to_owned(), value.into().into_json());
+                .insert("IcebergInput".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6450,12 +6726,12 @@ pub mod table {
     impl Order {
         /// A new `Order` with its required properties.
         pub fn new(
-            column: impl Into<crate::Value<String>>,
-            sort_order: impl Into<crate::Value<i64>>,
+            column: impl crate::IntoValue<String>,
+            sort_order: impl crate::IntoValue<i64>,
         ) -> Self {
             Order(crate::typed::Properties::from_iter([
-                ("Column".to_owned(), column.into().into_json()),
-                ("SortOrder".to_owned(), sort_order.into().into_json()),
+                ("Column".to_owned(), column.into_value().into_json()),
+                ("SortOrder".to_owned(), sort_order.into_value().into_json()),
             ]))
         }
     }
@@ -6481,27 +6757,27 @@ pub mod table {
         /// `RegistryName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-schemaid.html#cfn-glue-table-schemaid-registryname)
-        pub fn registry_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn registry_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RegistryName".to_owned(), value.into().into_json());
+                .insert("RegistryName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SchemaArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-schemaid.html#cfn-glue-table-schemaid-schemaarn)
-        pub fn schema_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn schema_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SchemaArn".to_owned(), value.into().into_json());
+                .insert("SchemaArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SchemaName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-schemaid.html#cfn-glue-table-schemaid-schemaname)
-        pub fn schema_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn schema_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SchemaName".to_owned(), value.into().into_json());
+                .insert("SchemaName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6527,27 +6803,29 @@ pub mod table {
         /// `SchemaId`: [`SchemaId`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-schemareference.html#cfn-glue-table-schemareference-schemaid)
-        pub fn schema_id(mut self, value: impl Into<crate::Value<SchemaId>>) -> Self {
+        pub fn schema_id(mut self, value: impl crate::IntoValue<SchemaId>) -> Self {
             self.0
-                .insert("SchemaId".to_owned(), value.into().into_json());
+                .insert("SchemaId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SchemaVersionId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-schemareference.html#cfn-glue-table-schemareference-schemaversionid)
-        pub fn schema_version_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn schema_version_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SchemaVersionId".to_owned(), value.into().into_json());
+                .insert("SchemaVersionId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SchemaVersionNumber`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-schemareference.html#cfn-glue-table-schemareference-schemaversionnumber)
-        pub fn schema_version_number(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("SchemaVersionNumber".to_owned(), value.into().into_json());
+        pub fn schema_version_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "SchemaVersionNumber".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6573,26 +6851,29 @@ pub mod table {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-serdeinfo.html#cfn-glue-table-serdeinfo-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Parameters`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-serdeinfo.html#cfn-glue-table-serdeinfo-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SerializationLibrary`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-serdeinfo.html#cfn-glue-table-serdeinfo-serializationlibrary)
-        pub fn serialization_library(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SerializationLibrary".to_owned(), value.into().into_json());
+        pub fn serialization_library(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SerializationLibrary".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6618,9 +6899,11 @@ pub mod table {
         /// `SkewedColumnNames`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-skewedinfo.html#cfn-glue-table-skewedinfo-skewedcolumnnames)
-        pub fn skewed_column_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SkewedColumnNames".to_owned(), value.into().into_json());
+        pub fn skewed_column_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SkewedColumnNames".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -6629,11 +6912,11 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-skewedinfo.html#cfn-glue-table-skewedinfo-skewedcolumnvaluelocationmaps)
         pub fn skewed_column_value_location_maps(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "SkewedColumnValueLocationMaps".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6641,9 +6924,11 @@ pub mod table {
         /// `SkewedColumnValues`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-skewedinfo.html#cfn-glue-table-skewedinfo-skewedcolumnvalues)
-        pub fn skewed_column_values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SkewedColumnValues".to_owned(), value.into().into_json());
+        pub fn skewed_column_values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SkewedColumnValues".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6669,118 +6954,118 @@ pub mod table {
         /// `BucketColumns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-storagedescriptor.html#cfn-glue-table-storagedescriptor-bucketcolumns)
-        pub fn bucket_columns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn bucket_columns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("BucketColumns".to_owned(), value.into().into_json());
+                .insert("BucketColumns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Columns`: list of [`Column`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-storagedescriptor.html#cfn-glue-table-storagedescriptor-columns)
-        pub fn columns(mut self, value: impl Into<crate::Value<Vec<Column>>>) -> Self {
+        pub fn columns(mut self, value: impl crate::IntoValue<Vec<Column>>) -> Self {
             self.0
-                .insert("Columns".to_owned(), value.into().into_json());
+                .insert("Columns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Compressed`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-storagedescriptor.html#cfn-glue-table-storagedescriptor-compressed)
-        pub fn compressed(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn compressed(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Compressed".to_owned(), value.into().into_json());
+                .insert("Compressed".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-storagedescriptor.html#cfn-glue-table-storagedescriptor-inputformat)
-        pub fn input_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputFormat".to_owned(), value.into().into_json());
+                .insert("InputFormat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Location`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-storagedescriptor.html#cfn-glue-table-storagedescriptor-location)
-        pub fn location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Location".to_owned(), value.into().into_json());
+                .insert("Location".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NumberOfBuckets`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-storagedescriptor.html#cfn-glue-table-storagedescriptor-numberofbuckets)
-        pub fn number_of_buckets(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn number_of_buckets(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NumberOfBuckets".to_owned(), value.into().into_json());
+                .insert("NumberOfBuckets".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-storagedescriptor.html#cfn-glue-table-storagedescriptor-outputformat)
-        pub fn output_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn output_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OutputFormat".to_owned(), value.into().into_json());
+                .insert("OutputFormat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Parameters`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-storagedescriptor.html#cfn-glue-table-storagedescriptor-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SchemaReference`: [`SchemaReference`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-storagedescriptor.html#cfn-glue-table-storagedescriptor-schemareference)
-        pub fn schema_reference(mut self, value: impl Into<crate::Value<SchemaReference>>) -> Self {
+        pub fn schema_reference(mut self, value: impl crate::IntoValue<SchemaReference>) -> Self {
             self.0
-                .insert("SchemaReference".to_owned(), value.into().into_json());
+                .insert("SchemaReference".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SerdeInfo`: [`SerdeInfo`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-storagedescriptor.html#cfn-glue-table-storagedescriptor-serdeinfo)
-        pub fn serde_info(mut self, value: impl Into<crate::Value<SerdeInfo>>) -> Self {
+        pub fn serde_info(mut self, value: impl crate::IntoValue<SerdeInfo>) -> Self {
             self.0
-                .insert("SerdeInfo".to_owned(), value.into().into_json());
+                .insert("SerdeInfo".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SkewedInfo`: [`SkewedInfo`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-storagedescriptor.html#cfn-glue-table-storagedescriptor-skewedinfo)
-        pub fn skewed_info(mut self, value: impl Into<crate::Value<SkewedInfo>>) -> Self {
+        pub fn skewed_info(mut self, value: impl crate::IntoValue<SkewedInfo>) -> Self {
             self.0
-                .insert("SkewedInfo".to_owned(), value.into().into_json());
+                .insert("SkewedInfo".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SortColumns`: list of [`Order`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-storagedescriptor.html#cfn-glue-table-storagedescriptor-sortcolumns)
-        pub fn sort_columns(mut self, value: impl Into<crate::Value<Vec<Order>>>) -> Self {
+        pub fn sort_columns(mut self, value: impl crate::IntoValue<Vec<Order>>) -> Self {
             self.0
-                .insert("SortColumns".to_owned(), value.into().into_json());
+                .insert("SortColumns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StoredAsSubDirectories`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-storagedescriptor.html#cfn-glue-table-storagedescriptor-storedassubdirectories)
-        pub fn stored_as_sub_directories(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn stored_as_sub_directories(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "StoredAsSubDirectories".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6807,34 +7092,36 @@ pub mod table {
         /// `CatalogId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-tableidentifier.html#cfn-glue-table-tableidentifier-catalogid)
-        pub fn catalog_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn catalog_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CatalogId".to_owned(), value.into().into_json());
+                .insert("CatalogId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DatabaseName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-tableidentifier.html#cfn-glue-table-tableidentifier-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-tableidentifier.html#cfn-glue-table-tableidentifier-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Region`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-tableidentifier.html#cfn-glue-table-tableidentifier-region)
-        pub fn region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Region".to_owned(), value.into().into_json());
+        pub fn region(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Region".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6860,52 +7147,54 @@ pub mod table {
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-tableinput.html#cfn-glue-table-tableinput-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-tableinput.html#cfn-glue-table-tableinput-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Owner`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-tableinput.html#cfn-glue-table-tableinput-owner)
-        pub fn owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Owner".to_owned(), value.into().into_json());
+        pub fn owner(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Owner".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Parameters`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-tableinput.html#cfn-glue-table-tableinput-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PartitionKeys`: list of [`Column`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-tableinput.html#cfn-glue-table-tableinput-partitionkeys)
-        pub fn partition_keys(mut self, value: impl Into<crate::Value<Vec<Column>>>) -> Self {
+        pub fn partition_keys(mut self, value: impl crate::IntoValue<Vec<Column>>) -> Self {
             self.0
-                .insert("PartitionKeys".to_owned(), value.into().into_json());
+                .insert("PartitionKeys".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Retention`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-tableinput.html#cfn-glue-table-tableinput-retention)
-        pub fn retention(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn retention(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Retention".to_owned(), value.into().into_json());
+                .insert("Retention".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6914,55 +7203,61 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-tableinput.html#cfn-glue-table-tableinput-storagedescriptor)
         pub fn storage_descriptor(
             mut self,
-            value: impl Into<crate::Value<StorageDescriptor>>,
+            value: impl crate::IntoValue<StorageDescriptor>,
         ) -> Self {
-            self.0
-                .insert("StorageDescriptor".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StorageDescriptor".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TableType`: [`TableType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-tableinput.html#cfn-glue-table-tableinput-tabletype)
-        pub fn table_type(mut self, value: impl Into<crate::Value<TableType>>) -> Self {
+        pub fn table_type(mut self, value: impl crate::IntoValue<TableType>) -> Self {
             self.0
-                .insert("TableType".to_owned(), value.into().into_json());
+                .insert("TableType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetTable`: [`TableIdentifier`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-tableinput.html#cfn-glue-table-tableinput-targettable)
-        pub fn target_table(mut self, value: impl Into<crate::Value<TableIdentifier>>) -> Self {
+        pub fn target_table(mut self, value: impl crate::IntoValue<TableIdentifier>) -> Self {
             self.0
-                .insert("TargetTable".to_owned(), value.into().into_json());
+                .insert("TargetTable".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ViewDefinition`: [`ViewDefinition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-tableinput.html#cfn-glue-table-tableinput-viewdefinition)
-        pub fn view_definition(mut self, value: impl Into<crate::Value<ViewDefinition>>) -> Self {
+        pub fn view_definition(mut self, value: impl crate::IntoValue<ViewDefinition>) -> Self {
             self.0
-                .insert("ViewDefinition".to_owned(), value.into().into_json());
+                .insert("ViewDefinition".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ViewExpandedText`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-tableinput.html#cfn-glue-table-tableinput-viewexpandedtext)
-        pub fn view_expanded_text(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ViewExpandedText".to_owned(), value.into().into_json());
+        pub fn view_expanded_text(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ViewExpandedText".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ViewOriginalText`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-tableinput.html#cfn-glue-table-tableinput-vieworiginaltext)
-        pub fn view_original_text(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ViewOriginalText".to_owned(), value.into().into_json());
+        pub fn view_original_text(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ViewOriginalText".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6988,18 +7283,18 @@ pub mod table {
         /// `Definer`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-viewdefinition.html#cfn-glue-table-viewdefinition-definer)
-        pub fn definer(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn definer(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Definer".to_owned(), value.into().into_json());
+                .insert("Definer".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsProtected`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-viewdefinition.html#cfn-glue-table-viewdefinition-isprotected)
-        pub fn is_protected(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_protected(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsProtected".to_owned(), value.into().into_json());
+                .insert("IsProtected".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7008,19 +7303,19 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-viewdefinition.html#cfn-glue-table-viewdefinition-representations)
         pub fn representations(
             mut self,
-            value: impl Into<crate::Value<Vec<ViewRepresentation>>>,
+            value: impl crate::IntoValue<Vec<ViewRepresentation>>,
         ) -> Self {
             self.0
-                .insert("Representations".to_owned(), value.into().into_json());
+                .insert("Representations".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SubObjects`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-viewdefinition.html#cfn-glue-table-viewdefinition-subobjects)
-        pub fn sub_objects(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn sub_objects(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubObjects".to_owned(), value.into().into_json());
+                .insert("SubObjects".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7046,45 +7341,51 @@ pub mod table {
         /// `Dialect`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-viewrepresentation.html#cfn-glue-table-viewrepresentation-dialect)
-        pub fn dialect(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn dialect(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Dialect".to_owned(), value.into().into_json());
+                .insert("Dialect".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DialectVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-viewrepresentation.html#cfn-glue-table-viewrepresentation-dialectversion)
-        pub fn dialect_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn dialect_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DialectVersion".to_owned(), value.into().into_json());
+                .insert("DialectVersion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ValidationConnection`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-viewrepresentation.html#cfn-glue-table-viewrepresentation-validationconnection)
-        pub fn validation_connection(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ValidationConnection".to_owned(), value.into().into_json());
+        pub fn validation_connection(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ValidationConnection".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ViewExpandedText`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-viewrepresentation.html#cfn-glue-table-viewrepresentation-viewexpandedtext)
-        pub fn view_expanded_text(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ViewExpandedText".to_owned(), value.into().into_json());
+        pub fn view_expanded_text(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ViewExpandedText".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ViewOriginalText`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-table-viewrepresentation.html#cfn-glue-table-viewrepresentation-vieworiginaltext)
-        pub fn view_original_text(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ViewOriginalText".to_owned(), value.into().into_json());
+        pub fn view_original_text(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ViewOriginalText".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7125,24 +7426,24 @@ pub struct TableOptimizer(crate::Resource);
 impl TableOptimizer {
     /// A new `AWS::Glue::TableOptimizer` with its required properties.
     pub fn new(
-        catalog_id: impl Into<crate::Value<String>>,
-        database_name: impl Into<crate::Value<String>>,
-        table_name: impl Into<crate::Value<String>>,
-        table_optimizer_configuration: impl Into<
-            crate::Value<table_optimizer::TableOptimizerConfiguration>,
+        catalog_id: impl crate::IntoValue<String>,
+        database_name: impl crate::IntoValue<String>,
+        table_name: impl crate::IntoValue<String>,
+        table_optimizer_configuration: impl crate::IntoValue<
+            table_optimizer::TableOptimizerConfiguration,
         >,
-        r#type: impl Into<crate::Value<String>>,
+        r#type: impl crate::IntoValue<String>,
     ) -> Self {
         TableOptimizer(
             crate::Resource::new("AWS::Glue::TableOptimizer")
-                .property("CatalogId", catalog_id.into().into_json())
-                .property("DatabaseName", database_name.into().into_json())
-                .property("TableName", table_name.into().into_json())
+                .property("CatalogId", catalog_id.into_value().into_json())
+                .property("DatabaseName", database_name.into_value().into_json())
+                .property("TableName", table_name.into_value().into_json())
                 .property(
                     "TableOptimizerConfiguration",
-                    table_optimizer_configuration.into().into_json(),
+                    table_optimizer_configuration.into_value().into_json(),
                 )
-                .property("Type", r#type.into().into_json()),
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 }
@@ -7192,9 +7493,9 @@ pub mod table_optimizer {
         /// `Location`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-tableoptimizer-icebergconfiguration.html#cfn-glue-tableoptimizer-icebergconfiguration-location)
-        pub fn location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Location".to_owned(), value.into().into_json());
+                .insert("Location".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7203,11 +7504,11 @@ pub mod table_optimizer {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-tableoptimizer-icebergconfiguration.html#cfn-glue-tableoptimizer-icebergconfiguration-orphanfileretentionperiodindays)
         pub fn orphan_file_retention_period_in_days(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "OrphanFileRetentionPeriodInDays".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7234,22 +7535,21 @@ pub mod table_optimizer {
         /// `CleanExpiredFiles`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-tableoptimizer-icebergretentionconfiguration.html#cfn-glue-tableoptimizer-icebergretentionconfiguration-cleanexpiredfiles)
-        pub fn clean_expired_files(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CleanExpiredFiles".to_owned(), value.into().into_json());
+        pub fn clean_expired_files(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CleanExpiredFiles".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NumberOfSnapshotsToRetain`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-tableoptimizer-icebergretentionconfiguration.html#cfn-glue-tableoptimizer-icebergretentionconfiguration-numberofsnapshotstoretain)
-        pub fn number_of_snapshots_to_retain(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn number_of_snapshots_to_retain(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "NumberOfSnapshotsToRetain".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7259,11 +7559,11 @@ pub mod table_optimizer {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-tableoptimizer-icebergretentionconfiguration.html#cfn-glue-tableoptimizer-icebergretentionconfiguration-snapshotretentionperiodindays)
         pub fn snapshot_retention_period_in_days(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "SnapshotRetentionPeriodInDays".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7292,10 +7592,12 @@ pub mod table_optimizer {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-tableoptimizer-orphanfiledeletionconfiguration.html#cfn-glue-tableoptimizer-orphanfiledeletionconfiguration-icebergconfiguration)
         pub fn iceberg_configuration(
             mut self,
-            value: impl Into<crate::Value<IcebergConfiguration>>,
+            value: impl crate::IntoValue<IcebergConfiguration>,
         ) -> Self {
-            self.0
-                .insert("IcebergConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IcebergConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7323,10 +7625,12 @@ pub mod table_optimizer {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-tableoptimizer-retentionconfiguration.html#cfn-glue-tableoptimizer-retentionconfiguration-icebergconfiguration)
         pub fn iceberg_configuration(
             mut self,
-            value: impl Into<crate::Value<IcebergRetentionConfiguration>>,
+            value: impl crate::IntoValue<IcebergRetentionConfiguration>,
         ) -> Self {
-            self.0
-                .insert("IcebergConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IcebergConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7346,12 +7650,12 @@ pub mod table_optimizer {
     impl TableOptimizerConfiguration {
         /// A new `TableOptimizerConfiguration` with its required properties.
         pub fn new(
-            enabled: impl Into<crate::Value<bool>>,
-            role_arn: impl Into<crate::Value<String>>,
+            enabled: impl crate::IntoValue<bool>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             TableOptimizerConfiguration(crate::typed::Properties::from_iter([
-                ("Enabled".to_owned(), enabled.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("Enabled".to_owned(), enabled.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
@@ -7360,11 +7664,11 @@ pub mod table_optimizer {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-tableoptimizer-tableoptimizerconfiguration.html#cfn-glue-tableoptimizer-tableoptimizerconfiguration-orphanfiledeletionconfiguration)
         pub fn orphan_file_deletion_configuration(
             mut self,
-            value: impl Into<crate::Value<OrphanFileDeletionConfiguration>>,
+            value: impl crate::IntoValue<OrphanFileDeletionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "OrphanFileDeletionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7374,11 +7678,11 @@ pub mod table_optimizer {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-tableoptimizer-tableoptimizerconfiguration.html#cfn-glue-tableoptimizer-tableoptimizerconfiguration-retentionconfiguration)
         pub fn retention_configuration(
             mut self,
-            value: impl Into<crate::Value<RetentionConfiguration>>,
+            value: impl crate::IntoValue<RetentionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "RetentionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7386,12 +7690,11 @@ pub mod table_optimizer {
         /// `VpcConfiguration`: [`VpcConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-tableoptimizer-tableoptimizerconfiguration.html#cfn-glue-tableoptimizer-tableoptimizerconfiguration-vpcconfiguration)
-        pub fn vpc_configuration(
-            mut self,
-            value: impl Into<crate::Value<VpcConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("VpcConfiguration".to_owned(), value.into().into_json());
+        pub fn vpc_configuration(mut self, value: impl crate::IntoValue<VpcConfiguration>) -> Self {
+            self.0.insert(
+                "VpcConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7417,9 +7720,11 @@ pub mod table_optimizer {
         /// `GlueConnectionName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-tableoptimizer-vpcconfiguration.html#cfn-glue-tableoptimizer-vpcconfiguration-glueconnectionname)
-        pub fn glue_connection_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("GlueConnectionName".to_owned(), value.into().into_json());
+        pub fn glue_connection_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "GlueConnectionName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7442,13 +7747,13 @@ pub struct Trigger(crate::Resource);
 impl Trigger {
     /// A new `AWS::Glue::Trigger` with its required properties.
     pub fn new(
-        actions: impl Into<crate::Value<Vec<trigger::Action>>>,
-        r#type: impl Into<crate::Value<trigger::Type>>,
+        actions: impl crate::IntoValue<Vec<trigger::Action>>,
+        r#type: impl crate::IntoValue<trigger::Type>,
     ) -> Self {
         Trigger(
             crate::Resource::new("AWS::Glue::Trigger")
-                .property("Actions", actions.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Actions", actions.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -7457,8 +7762,9 @@ impl Trigger {
     /// Length: 0 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-trigger.html#cfn-glue-trigger-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -7467,10 +7773,10 @@ impl Trigger {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-trigger.html#cfn-glue-trigger-eventbatchingcondition)
     pub fn event_batching_condition(
         mut self,
-        value: impl Into<crate::Value<trigger::EventBatchingCondition>>,
+        value: impl crate::IntoValue<trigger::EventBatchingCondition>,
     ) -> Self {
         self.0
-            .set_property("EventBatchingCondition", value.into().into_json());
+            .set_property("EventBatchingCondition", value.into_value().into_json());
         self
     }
 
@@ -7481,41 +7787,43 @@ impl Trigger {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-trigger.html#cfn-glue-trigger-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Predicate`: [`Predicate`](trigger::Predicate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-trigger.html#cfn-glue-trigger-predicate)
-    pub fn predicate(mut self, value: impl Into<crate::Value<trigger::Predicate>>) -> Self {
-        self.0.set_property("Predicate", value.into().into_json());
+    pub fn predicate(mut self, value: impl crate::IntoValue<trigger::Predicate>) -> Self {
+        self.0
+            .set_property("Predicate", value.into_value().into_json());
         self
     }
 
     /// `Schedule`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-trigger.html#cfn-glue-trigger-schedule)
-    pub fn schedule(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Schedule", value.into().into_json());
+    pub fn schedule(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Schedule", value.into_value().into_json());
         self
     }
 
     /// `StartOnCreation`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-trigger.html#cfn-glue-trigger-startoncreation)
-    pub fn start_on_creation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn start_on_creation(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("StartOnCreation", value.into().into_json());
+            .set_property("StartOnCreation", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-trigger.html#cfn-glue-trigger-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -7526,16 +7834,16 @@ impl Trigger {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-trigger.html#cfn-glue-trigger-workflowname)
-    pub fn workflow_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn workflow_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("WorkflowName", value.into().into_json());
+            .set_property("WorkflowName", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Trigger {
     const TYPE_NAME: &'static str = "AWS::Glue::Trigger";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type", "WorkflowName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -7569,9 +7877,9 @@ pub mod trigger {
         /// `Arguments`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-trigger-action.html#cfn-glue-trigger-action-arguments)
-        pub fn arguments(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn arguments(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Arguments".to_owned(), value.into().into_json());
+                .insert("Arguments".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7580,9 +7888,9 @@ pub mod trigger {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-trigger-action.html#cfn-glue-trigger-action-crawlername)
-        pub fn crawler_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn crawler_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CrawlerName".to_owned(), value.into().into_json());
+                .insert("CrawlerName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7591,9 +7899,9 @@ pub mod trigger {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-trigger-action.html#cfn-glue-trigger-action-jobname)
-        pub fn job_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn job_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("JobName".to_owned(), value.into().into_json());
+                .insert("JobName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7602,10 +7910,12 @@ pub mod trigger {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-trigger-action.html#cfn-glue-trigger-action-notificationproperty)
         pub fn notification_property(
             mut self,
-            value: impl Into<crate::Value<NotificationProperty>>,
+            value: impl crate::IntoValue<NotificationProperty>,
         ) -> Self {
-            self.0
-                .insert("NotificationProperty".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NotificationProperty".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -7614,9 +7924,11 @@ pub mod trigger {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-trigger-action.html#cfn-glue-trigger-action-securityconfiguration)
-        pub fn security_configuration(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SecurityConfiguration".to_owned(), value.into().into_json());
+        pub fn security_configuration(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SecurityConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -7625,9 +7937,9 @@ pub mod trigger {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-trigger-action.html#cfn-glue-trigger-action-timeout)
-        pub fn timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Timeout".to_owned(), value.into().into_json());
+                .insert("Timeout".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7653,9 +7965,9 @@ pub mod trigger {
         /// `CrawlState`: [`CrawlState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-trigger-condition.html#cfn-glue-trigger-condition-crawlstate)
-        pub fn crawl_state(mut self, value: impl Into<crate::Value<CrawlState>>) -> Self {
+        pub fn crawl_state(mut self, value: impl crate::IntoValue<CrawlState>) -> Self {
             self.0
-                .insert("CrawlState".to_owned(), value.into().into_json());
+                .insert("CrawlState".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7664,9 +7976,9 @@ pub mod trigger {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-trigger-condition.html#cfn-glue-trigger-condition-crawlername)
-        pub fn crawler_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn crawler_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CrawlerName".to_owned(), value.into().into_json());
+                .insert("CrawlerName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7675,26 +7987,27 @@ pub mod trigger {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-trigger-condition.html#cfn-glue-trigger-condition-jobname)
-        pub fn job_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn job_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("JobName".to_owned(), value.into().into_json());
+                .insert("JobName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LogicalOperator`: [`LogicalOperator`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-trigger-condition.html#cfn-glue-trigger-condition-logicaloperator)
-        pub fn logical_operator(mut self, value: impl Into<crate::Value<LogicalOperator>>) -> Self {
+        pub fn logical_operator(mut self, value: impl crate::IntoValue<LogicalOperator>) -> Self {
             self.0
-                .insert("LogicalOperator".to_owned(), value.into().into_json());
+                .insert("LogicalOperator".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `State`: [`State`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-trigger-condition.html#cfn-glue-trigger-condition-state)
-        pub fn state(mut self, value: impl Into<crate::Value<State>>) -> Self {
-            self.0.insert("State".to_owned(), value.into().into_json());
+        pub fn state(mut self, value: impl crate::IntoValue<State>) -> Self {
+            self.0
+                .insert("State".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7713,10 +8026,10 @@ pub mod trigger {
 
     impl EventBatchingCondition {
         /// A new `EventBatchingCondition` with its required properties.
-        pub fn new(batch_size: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(batch_size: impl crate::IntoValue<i64>) -> Self {
             EventBatchingCondition(crate::typed::Properties::from_iter([(
                 "BatchSize".to_owned(),
-                batch_size.into().into_json(),
+                batch_size.into_value().into_json(),
             )]))
         }
 
@@ -7725,9 +8038,9 @@ pub mod trigger {
         /// Range: 1 to 900.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-trigger-eventbatchingcondition.html#cfn-glue-trigger-eventbatchingcondition-batchwindow)
-        pub fn batch_window(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn batch_window(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BatchWindow".to_owned(), value.into().into_json());
+                .insert("BatchWindow".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7755,9 +8068,11 @@ pub mod trigger {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-trigger-notificationproperty.html#cfn-glue-trigger-notificationproperty-notifydelayafter)
-        pub fn notify_delay_after(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("NotifyDelayAfter".to_owned(), value.into().into_json());
+        pub fn notify_delay_after(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "NotifyDelayAfter".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7785,18 +8100,18 @@ pub mod trigger {
         /// Items: 0 to 500.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-trigger-predicate.html#cfn-glue-trigger-predicate-conditions)
-        pub fn conditions(mut self, value: impl Into<crate::Value<Vec<Condition>>>) -> Self {
+        pub fn conditions(mut self, value: impl crate::IntoValue<Vec<Condition>>) -> Self {
             self.0
-                .insert("Conditions".to_owned(), value.into().into_json());
+                .insert("Conditions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Logical`: [`Logical`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-trigger-predicate.html#cfn-glue-trigger-predicate-logical)
-        pub fn logical(mut self, value: impl Into<crate::Value<Logical>>) -> Self {
+        pub fn logical(mut self, value: impl crate::IntoValue<Logical>) -> Self {
             self.0
-                .insert("Logical".to_owned(), value.into().into_json());
+                .insert("Logical".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7929,10 +8244,10 @@ pub struct UsageProfile(crate::Resource);
 
 impl UsageProfile {
     /// A new `AWS::Glue::UsageProfile` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         UsageProfile(
             crate::Resource::new("AWS::Glue::UsageProfile")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -7943,10 +8258,10 @@ impl UsageProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-usageprofile.html#cfn-glue-usageprofile-configuration)
     pub fn configuration(
         mut self,
-        value: impl Into<crate::Value<usage_profile::ProfileConfiguration>>,
+        value: impl crate::IntoValue<usage_profile::ProfileConfiguration>,
     ) -> Self {
         self.0
-            .set_property("Configuration", value.into().into_json());
+            .set_property("Configuration", value.into_value().into_json());
         self
     }
 
@@ -7957,8 +8272,9 @@ impl UsageProfile {
     /// Pattern: `[a-zA-Z0-9\-\:\_]{1,64}`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-usageprofile.html#cfn-glue-usageprofile-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -7967,15 +8283,20 @@ impl UsageProfile {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-usageprofile.html#cfn-glue-usageprofile-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<usage_profile::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<usage_profile::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for UsageProfile {
     const TYPE_NAME: &'static str = "AWS::Glue::UsageProfile";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -8017,21 +8338,22 @@ pub mod usage_profile {
         /// `JobConfiguration`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-usageprofile-profileconfiguration.html#cfn-glue-usageprofile-profileconfiguration-jobconfiguration)
-        pub fn job_configuration(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0
-                .insert("JobConfiguration".to_owned(), value.into().into_json());
+        pub fn job_configuration(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0.insert(
+                "JobConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SessionConfiguration`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-glue-usageprofile-profileconfiguration.html#cfn-glue-usageprofile-profileconfiguration-sessionconfiguration)
-        pub fn session_configuration(
-            mut self,
-            value: impl Into<crate::Value<crate::Json>>,
-        ) -> Self {
-            self.0
-                .insert("SessionConfiguration".to_owned(), value.into().into_json());
+        pub fn session_configuration(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0.insert(
+                "SessionConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8051,12 +8373,12 @@ pub mod usage_profile {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -8083,26 +8405,27 @@ impl Workflow {
     /// `DefaultRunProperties`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-workflow.html#cfn-glue-workflow-defaultrunproperties)
-    pub fn default_run_properties(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn default_run_properties(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("DefaultRunProperties", value.into().into_json());
+            .set_property("DefaultRunProperties", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-workflow.html#cfn-glue-workflow-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `MaxConcurrentRuns`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-workflow.html#cfn-glue-workflow-maxconcurrentruns)
-    pub fn max_concurrent_runs(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn max_concurrent_runs(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaxConcurrentRuns", value.into().into_json());
+            .set_property("MaxConcurrentRuns", value.into_value().into_json());
         self
     }
 
@@ -8111,16 +8434,16 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-workflow.html#cfn-glue-workflow-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-glue-workflow.html#cfn-glue-workflow-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::Grafana::Workspace"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::Grafana::Workspace",
+    <Workspace as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::Grafana::Workspace`.
 ///
 /// Required properties, the arguments of [`Workspace::new`]: `AccountAccessType`, `AuthenticationProviders`, `PermissionType`.
@@ -16,18 +22,21 @@ pub struct Workspace(crate::Resource);
 impl Workspace {
     /// A new `AWS::Grafana::Workspace` with its required properties.
     pub fn new(
-        account_access_type: impl Into<crate::Value<workspace::AccountAccessType>>,
-        authentication_providers: impl Into<crate::Value<Vec<workspace::AuthenticationProviderTypes>>>,
-        permission_type: impl Into<crate::Value<workspace::PermissionType>>,
+        account_access_type: impl crate::IntoValue<workspace::AccountAccessType>,
+        authentication_providers: impl crate::IntoValue<Vec<workspace::AuthenticationProviderTypes>>,
+        permission_type: impl crate::IntoValue<workspace::PermissionType>,
     ) -> Self {
         Workspace(
             crate::Resource::new("AWS::Grafana::Workspace")
-                .property("AccountAccessType", account_access_type.into().into_json())
+                .property(
+                    "AccountAccessType",
+                    account_access_type.into_value().into_json(),
+                )
                 .property(
                     "AuthenticationProviders",
-                    authentication_providers.into().into_json(),
+                    authentication_providers.into_value().into_json(),
                 )
-                .property("PermissionType", permission_type.into().into_json()),
+                .property("PermissionType", permission_type.into_value().into_json()),
         )
     }
 
@@ -38,8 +47,9 @@ impl Workspace {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-clienttoken)
-    pub fn client_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientToken", value.into().into_json());
+    pub fn client_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientToken", value.into_value().into_json());
         self
     }
 
@@ -48,9 +58,10 @@ impl Workspace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-datasources)
     pub fn data_sources(
         mut self,
-        value: impl Into<crate::Value<Vec<workspace::DataSourceType>>>,
+        value: impl crate::IntoValue<Vec<workspace::DataSourceType>>,
     ) -> Self {
-        self.0.set_property("DataSources", value.into().into_json());
+        self.0
+            .set_property("DataSources", value.into_value().into_json());
         self
     }
 
@@ -59,8 +70,9 @@ impl Workspace {
     /// Length: 0 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -69,9 +81,9 @@ impl Workspace {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-grafanaversion)
-    pub fn grafana_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn grafana_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("GrafanaVersion", value.into().into_json());
+            .set_property("GrafanaVersion", value.into_value().into_json());
         self
     }
 
@@ -80,8 +92,8 @@ impl Workspace {
     /// Pattern: `^[a-zA-Z0-9-._~]{1,255}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -90,10 +102,10 @@ impl Workspace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-networkaccesscontrol)
     pub fn network_access_control(
         mut self,
-        value: impl Into<crate::Value<workspace::NetworkAccessControl>>,
+        value: impl crate::IntoValue<workspace::NetworkAccessControl>,
     ) -> Self {
         self.0
-            .set_property("NetworkAccessControl", value.into().into_json());
+            .set_property("NetworkAccessControl", value.into_value().into_json());
         self
     }
 
@@ -102,10 +114,10 @@ impl Workspace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-notificationdestinations)
     pub fn notification_destinations(
         mut self,
-        value: impl Into<crate::Value<Vec<workspace::NotificationDestinationType>>>,
+        value: impl crate::IntoValue<Vec<workspace::NotificationDestinationType>>,
     ) -> Self {
         self.0
-            .set_property("NotificationDestinations", value.into().into_json());
+            .set_property("NotificationDestinations", value.into_value().into_json());
         self
     }
 
@@ -114,27 +126,27 @@ impl Workspace {
     /// Length: 1 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-organizationrolename)
-    pub fn organization_role_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn organization_role_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OrganizationRoleName", value.into().into_json());
+            .set_property("OrganizationRoleName", value.into_value().into_json());
         self
     }
 
     /// `OrganizationalUnits`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-organizationalunits)
-    pub fn organizational_units(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn organizational_units(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("OrganizationalUnits", value.into().into_json());
+            .set_property("OrganizationalUnits", value.into_value().into_json());
         self
     }
 
     /// `PluginAdminEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-pluginadminenabled)
-    pub fn plugin_admin_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn plugin_admin_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PluginAdminEnabled", value.into().into_json());
+            .set_property("PluginAdminEnabled", value.into_value().into_json());
         self
     }
 
@@ -143,8 +155,9 @@ impl Workspace {
     /// Length: 1 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
@@ -153,19 +166,19 @@ impl Workspace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-samlconfiguration)
     pub fn saml_configuration(
         mut self,
-        value: impl Into<crate::Value<workspace::SamlConfiguration>>,
+        value: impl crate::IntoValue<workspace::SamlConfiguration>,
     ) -> Self {
         self.0
-            .set_property("SamlConfiguration", value.into().into_json());
+            .set_property("SamlConfiguration", value.into_value().into_json());
         self
     }
 
     /// `StackSetName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-stacksetname)
-    pub fn stack_set_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn stack_set_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("StackSetName", value.into().into_json());
+            .set_property("StackSetName", value.into_value().into_json());
         self
     }
 
@@ -174,10 +187,10 @@ impl Workspace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-grafana-workspace.html#cfn-grafana-workspace-vpcconfiguration)
     pub fn vpc_configuration(
         mut self,
-        value: impl Into<crate::Value<workspace::VpcConfiguration>>,
+        value: impl crate::IntoValue<workspace::VpcConfiguration>,
     ) -> Self {
         self.0
-            .set_property("VpcConfiguration", value.into().into_json());
+            .set_property("VpcConfiguration", value.into_value().into_json());
         self
     }
 }
@@ -258,8 +271,9 @@ pub mod workspace {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-grafana-workspace-assertionattributes.html#cfn-grafana-workspace-assertionattributes-email)
-        pub fn email(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Email".to_owned(), value.into().into_json());
+        pub fn email(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Email".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -268,8 +282,9 @@ pub mod workspace {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-grafana-workspace-assertionattributes.html#cfn-grafana-workspace-assertionattributes-groups)
-        pub fn groups(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Groups".to_owned(), value.into().into_json());
+        pub fn groups(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Groups".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -278,8 +293,9 @@ pub mod workspace {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-grafana-workspace-assertionattributes.html#cfn-grafana-workspace-assertionattributes-login)
-        pub fn login(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Login".to_owned(), value.into().into_json());
+        pub fn login(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Login".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -288,8 +304,9 @@ pub mod workspace {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-grafana-workspace-assertionattributes.html#cfn-grafana-workspace-assertionattributes-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -298,8 +315,9 @@ pub mod workspace {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-grafana-workspace-assertionattributes.html#cfn-grafana-workspace-assertionattributes-org)
-        pub fn org(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Org".to_owned(), value.into().into_json());
+        pub fn org(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Org".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -308,8 +326,9 @@ pub mod workspace {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-grafana-workspace-assertionattributes.html#cfn-grafana-workspace-assertionattributes-role)
-        pub fn role(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Role".to_owned(), value.into().into_json());
+        pub fn role(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Role".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -337,16 +356,18 @@ pub mod workspace {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-grafana-workspace-idpmetadata.html#cfn-grafana-workspace-idpmetadata-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Xml`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-grafana-workspace-idpmetadata.html#cfn-grafana-workspace-idpmetadata-xml)
-        pub fn xml(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Xml".to_owned(), value.into().into_json());
+        pub fn xml(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Xml".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -374,9 +395,9 @@ pub mod workspace {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-grafana-workspace-networkaccesscontrol.html#cfn-grafana-workspace-networkaccesscontrol-prefixlistids)
-        pub fn prefix_list_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn prefix_list_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("PrefixListIds".to_owned(), value.into().into_json());
+                .insert("PrefixListIds".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -385,9 +406,9 @@ pub mod workspace {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-grafana-workspace-networkaccesscontrol.html#cfn-grafana-workspace-networkaccesscontrol-vpceids)
-        pub fn vpce_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn vpce_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("VpceIds".to_owned(), value.into().into_json());
+                .insert("VpceIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -413,16 +434,18 @@ pub mod workspace {
         /// `Admin`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-grafana-workspace-rolevalues.html#cfn-grafana-workspace-rolevalues-admin)
-        pub fn admin(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Admin".to_owned(), value.into().into_json());
+        pub fn admin(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Admin".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Editor`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-grafana-workspace-rolevalues.html#cfn-grafana-workspace-rolevalues-editor)
-        pub fn editor(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Editor".to_owned(), value.into().into_json());
+        pub fn editor(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Editor".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -441,22 +464,21 @@ pub mod workspace {
 
     impl SamlConfiguration {
         /// A new `SamlConfiguration` with its required properties.
-        pub fn new(idp_metadata: impl Into<crate::Value<IdpMetadata>>) -> Self {
+        pub fn new(idp_metadata: impl crate::IntoValue<IdpMetadata>) -> Self {
             SamlConfiguration(crate::typed::Properties::from_iter([(
                 "IdpMetadata".to_owned(),
-                idp_metadata.into().into_json(),
+                idp_metadata.into_value().into_json(),
             )]))
         }
 
         /// `AllowedOrganizations`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-grafana-workspace-samlconfiguration.html#cfn-grafana-workspace-samlconfiguration-allowedorganizations)
-        pub fn allowed_organizations(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("AllowedOrganizations".to_owned(), value.into().into_json());
+        pub fn allowed_organizations(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "AllowedOrganizations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -465,28 +487,32 @@ pub mod workspace {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-grafana-workspace-samlconfiguration.html#cfn-grafana-workspace-samlconfiguration-assertionattributes)
         pub fn assertion_attributes(
             mut self,
-            value: impl Into<crate::Value<AssertionAttributes>>,
+            value: impl crate::IntoValue<AssertionAttributes>,
         ) -> Self {
-            self.0
-                .insert("AssertionAttributes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AssertionAttributes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LoginValidityDuration`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-grafana-workspace-samlconfiguration.html#cfn-grafana-workspace-samlconfiguration-loginvalidityduration)
-        pub fn login_validity_duration(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("LoginValidityDuration".to_owned(), value.into().into_json());
+        pub fn login_validity_duration(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "LoginValidityDuration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RoleValues`: [`RoleValues`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-grafana-workspace-samlconfiguration.html#cfn-grafana-workspace-samlconfiguration-rolevalues)
-        pub fn role_values(mut self, value: impl Into<crate::Value<RoleValues>>) -> Self {
+        pub fn role_values(mut self, value: impl crate::IntoValue<RoleValues>) -> Self {
             self.0
-                .insert("RoleValues".to_owned(), value.into().into_json());
+                .insert("RoleValues".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -506,15 +532,15 @@ pub mod workspace {
     impl VpcConfiguration {
         /// A new `VpcConfiguration` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnet_ids: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnet_ids: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfiguration(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("SubnetIds".to_owned(), subnet_ids.into().into_json()),
+                ("SubnetIds".to_owned(), subnet_ids.into_value().into_json()),
             ]))
         }
     }

@@ -22,6 +22,74 @@ pub const TYPES: &[&str] = &[
     "AWS::Greengrass::SubscriptionDefinitionVersion",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Greengrass::ConnectorDefinition",
+        <ConnectorDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Greengrass::ConnectorDefinitionVersion",
+        <ConnectorDefinitionVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Greengrass::CoreDefinition",
+        <CoreDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Greengrass::CoreDefinitionVersion",
+        <CoreDefinitionVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Greengrass::DeviceDefinition",
+        <DeviceDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Greengrass::DeviceDefinitionVersion",
+        <DeviceDefinitionVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Greengrass::FunctionDefinition",
+        <FunctionDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Greengrass::FunctionDefinitionVersion",
+        <FunctionDefinitionVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Greengrass::Group",
+        <Group as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Greengrass::GroupVersion",
+        <GroupVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Greengrass::LoggerDefinition",
+        <LoggerDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Greengrass::LoggerDefinitionVersion",
+        <LoggerDefinitionVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Greengrass::ResourceDefinition",
+        <ResourceDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Greengrass::ResourceDefinitionVersion",
+        <ResourceDefinitionVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Greengrass::SubscriptionDefinition",
+        <SubscriptionDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Greengrass::SubscriptionDefinitionVersion",
+        <SubscriptionDefinitionVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Greengrass::ConnectorDefinition`.
 ///
 /// Required properties, the arguments of [`ConnectorDefinition::new`]: `Name`.
@@ -32,10 +100,10 @@ pub struct ConnectorDefinition(crate::Resource);
 
 impl ConnectorDefinition {
     /// A new `AWS::Greengrass::ConnectorDefinition` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         ConnectorDefinition(
             crate::Resource::new("AWS::Greengrass::ConnectorDefinition")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -46,18 +114,18 @@ impl ConnectorDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-connectordefinition.html#cfn-greengrass-connectordefinition-initialversion)
     pub fn initial_version(
         mut self,
-        value: impl Into<crate::Value<connector_definition::ConnectorDefinitionVersion>>,
+        value: impl crate::IntoValue<connector_definition::ConnectorDefinitionVersion>,
     ) -> Self {
         self.0
-            .set_property("InitialVersion", value.into().into_json());
+            .set_property("InitialVersion", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-connectordefinition.html#cfn-greengrass-connectordefinition-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -110,21 +178,24 @@ pub mod connector_definition {
     impl Connector {
         /// A new `Connector` with its required properties.
         pub fn new(
-            connector_arn: impl Into<crate::Value<String>>,
-            id: impl Into<crate::Value<String>>,
+            connector_arn: impl crate::IntoValue<String>,
+            id: impl crate::IntoValue<String>,
         ) -> Self {
             Connector(crate::typed::Properties::from_iter([
-                ("ConnectorArn".to_owned(), connector_arn.into().into_json()),
-                ("Id".to_owned(), id.into().into_json()),
+                (
+                    "ConnectorArn".to_owned(),
+                    connector_arn.into_value().into_json(),
+                ),
+                ("Id".to_owned(), id.into_value().into_json()),
             ]))
         }
 
         /// `Parameters`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-connectordefinition-connector.html#cfn-greengrass-connectordefinition-connector-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -143,10 +214,10 @@ pub mod connector_definition {
 
     impl ConnectorDefinitionVersion {
         /// A new `ConnectorDefinitionVersion` with its required properties.
-        pub fn new(connectors: impl Into<crate::Value<Vec<Connector>>>) -> Self {
+        pub fn new(connectors: impl crate::IntoValue<Vec<Connector>>) -> Self {
             ConnectorDefinitionVersion(crate::typed::Properties::from_iter([(
                 "Connectors".to_owned(),
-                connectors.into().into_json(),
+                connectors.into_value().into_json(),
             )]))
         }
     }
@@ -169,16 +240,16 @@ pub struct ConnectorDefinitionVersion(crate::Resource);
 impl ConnectorDefinitionVersion {
     /// A new `AWS::Greengrass::ConnectorDefinitionVersion` with its required properties.
     pub fn new(
-        connector_definition_id: impl Into<crate::Value<String>>,
-        connectors: impl Into<crate::Value<Vec<connector_definition_version::Connector>>>,
+        connector_definition_id: impl crate::IntoValue<String>,
+        connectors: impl crate::IntoValue<Vec<connector_definition_version::Connector>>,
     ) -> Self {
         ConnectorDefinitionVersion(
             crate::Resource::new("AWS::Greengrass::ConnectorDefinitionVersion")
                 .property(
                     "ConnectorDefinitionId",
-                    connector_definition_id.into().into_json(),
+                    connector_definition_id.into_value().into_json(),
                 )
-                .property("Connectors", connectors.into().into_json()),
+                .property("Connectors", connectors.into_value().into_json()),
         )
     }
 }
@@ -221,21 +292,24 @@ pub mod connector_definition_version {
     impl Connector {
         /// A new `Connector` with its required properties.
         pub fn new(
-            connector_arn: impl Into<crate::Value<String>>,
-            id: impl Into<crate::Value<String>>,
+            connector_arn: impl crate::IntoValue<String>,
+            id: impl crate::IntoValue<String>,
         ) -> Self {
             Connector(crate::typed::Properties::from_iter([
-                ("ConnectorArn".to_owned(), connector_arn.into().into_json()),
-                ("Id".to_owned(), id.into().into_json()),
+                (
+                    "ConnectorArn".to_owned(),
+                    connector_arn.into_value().into_json(),
+                ),
+                ("Id".to_owned(), id.into_value().into_json()),
             ]))
         }
 
         /// `Parameters`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-connectordefinitionversion-connector.html#cfn-greengrass-connectordefinitionversion-connector-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -257,10 +331,10 @@ pub struct CoreDefinition(crate::Resource);
 
 impl CoreDefinition {
     /// A new `AWS::Greengrass::CoreDefinition` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         CoreDefinition(
             crate::Resource::new("AWS::Greengrass::CoreDefinition")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -271,18 +345,18 @@ impl CoreDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-coredefinition.html#cfn-greengrass-coredefinition-initialversion)
     pub fn initial_version(
         mut self,
-        value: impl Into<crate::Value<core_definition::CoreDefinitionVersion>>,
+        value: impl crate::IntoValue<core_definition::CoreDefinitionVersion>,
     ) -> Self {
         self.0
-            .set_property("InitialVersion", value.into().into_json());
+            .set_property("InitialVersion", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-coredefinition.html#cfn-greengrass-coredefinition-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -335,26 +409,26 @@ pub mod core_definition {
     impl Core {
         /// A new `Core` with its required properties.
         pub fn new(
-            certificate_arn: impl Into<crate::Value<String>>,
-            id: impl Into<crate::Value<String>>,
-            thing_arn: impl Into<crate::Value<String>>,
+            certificate_arn: impl crate::IntoValue<String>,
+            id: impl crate::IntoValue<String>,
+            thing_arn: impl crate::IntoValue<String>,
         ) -> Self {
             Core(crate::typed::Properties::from_iter([
                 (
                     "CertificateArn".to_owned(),
-                    certificate_arn.into().into_json(),
+                    certificate_arn.into_value().into_json(),
                 ),
-                ("Id".to_owned(), id.into().into_json()),
-                ("ThingArn".to_owned(), thing_arn.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("ThingArn".to_owned(), thing_arn.into_value().into_json()),
             ]))
         }
 
         /// `SyncShadow`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-coredefinition-core.html#cfn-greengrass-coredefinition-core-syncshadow)
-        pub fn sync_shadow(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn sync_shadow(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("SyncShadow".to_owned(), value.into().into_json());
+                .insert("SyncShadow".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -373,10 +447,10 @@ pub mod core_definition {
 
     impl CoreDefinitionVersion {
         /// A new `CoreDefinitionVersion` with its required properties.
-        pub fn new(cores: impl Into<crate::Value<Vec<Core>>>) -> Self {
+        pub fn new(cores: impl crate::IntoValue<Vec<Core>>) -> Self {
             CoreDefinitionVersion(crate::typed::Properties::from_iter([(
                 "Cores".to_owned(),
-                cores.into().into_json(),
+                cores.into_value().into_json(),
             )]))
         }
     }
@@ -399,13 +473,16 @@ pub struct CoreDefinitionVersion(crate::Resource);
 impl CoreDefinitionVersion {
     /// A new `AWS::Greengrass::CoreDefinitionVersion` with its required properties.
     pub fn new(
-        core_definition_id: impl Into<crate::Value<String>>,
-        cores: impl Into<crate::Value<Vec<core_definition_version::Core>>>,
+        core_definition_id: impl crate::IntoValue<String>,
+        cores: impl crate::IntoValue<Vec<core_definition_version::Core>>,
     ) -> Self {
         CoreDefinitionVersion(
             crate::Resource::new("AWS::Greengrass::CoreDefinitionVersion")
-                .property("CoreDefinitionId", core_definition_id.into().into_json())
-                .property("Cores", cores.into().into_json()),
+                .property(
+                    "CoreDefinitionId",
+                    core_definition_id.into_value().into_json(),
+                )
+                .property("Cores", cores.into_value().into_json()),
         )
     }
 }
@@ -448,26 +525,26 @@ pub mod core_definition_version {
     impl Core {
         /// A new `Core` with its required properties.
         pub fn new(
-            certificate_arn: impl Into<crate::Value<String>>,
-            id: impl Into<crate::Value<String>>,
-            thing_arn: impl Into<crate::Value<String>>,
+            certificate_arn: impl crate::IntoValue<String>,
+            id: impl crate::IntoValue<String>,
+            thing_arn: impl crate::IntoValue<String>,
         ) -> Self {
             Core(crate::typed::Properties::from_iter([
                 (
                     "CertificateArn".to_owned(),
-                    certificate_arn.into().into_json(),
+                    certificate_arn.into_value().into_json(),
                 ),
-                ("Id".to_owned(), id.into().into_json()),
-                ("ThingArn".to_owned(), thing_arn.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("ThingArn".to_owned(), thing_arn.into_value().into_json()),
             ]))
         }
 
         /// `SyncShadow`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-coredefinitionversion-core.html#cfn-greengrass-coredefinitionversion-core-syncshadow)
-        pub fn sync_shadow(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn sync_shadow(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("SyncShadow".to_owned(), value.into().into_json());
+                .insert("SyncShadow".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -489,10 +566,10 @@ pub struct DeviceDefinition(crate::Resource);
 
 impl DeviceDefinition {
     /// A new `AWS::Greengrass::DeviceDefinition` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         DeviceDefinition(
             crate::Resource::new("AWS::Greengrass::DeviceDefinition")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -503,18 +580,18 @@ impl DeviceDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-devicedefinition.html#cfn-greengrass-devicedefinition-initialversion)
     pub fn initial_version(
         mut self,
-        value: impl Into<crate::Value<device_definition::DeviceDefinitionVersion>>,
+        value: impl crate::IntoValue<device_definition::DeviceDefinitionVersion>,
     ) -> Self {
         self.0
-            .set_property("InitialVersion", value.into().into_json());
+            .set_property("InitialVersion", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-devicedefinition.html#cfn-greengrass-devicedefinition-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -567,26 +644,26 @@ pub mod device_definition {
     impl Device {
         /// A new `Device` with its required properties.
         pub fn new(
-            certificate_arn: impl Into<crate::Value<String>>,
-            id: impl Into<crate::Value<String>>,
-            thing_arn: impl Into<crate::Value<String>>,
+            certificate_arn: impl crate::IntoValue<String>,
+            id: impl crate::IntoValue<String>,
+            thing_arn: impl crate::IntoValue<String>,
         ) -> Self {
             Device(crate::typed::Properties::from_iter([
                 (
                     "CertificateArn".to_owned(),
-                    certificate_arn.into().into_json(),
+                    certificate_arn.into_value().into_json(),
                 ),
-                ("Id".to_owned(), id.into().into_json()),
-                ("ThingArn".to_owned(), thing_arn.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("ThingArn".to_owned(), thing_arn.into_value().into_json()),
             ]))
         }
 
         /// `SyncShadow`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-devicedefinition-device.html#cfn-greengrass-devicedefinition-device-syncshadow)
-        pub fn sync_shadow(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn sync_shadow(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("SyncShadow".to_owned(), value.into().into_json());
+                .insert("SyncShadow".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -605,10 +682,10 @@ pub mod device_definition {
 
     impl DeviceDefinitionVersion {
         /// A new `DeviceDefinitionVersion` with its required properties.
-        pub fn new(devices: impl Into<crate::Value<Vec<Device>>>) -> Self {
+        pub fn new(devices: impl crate::IntoValue<Vec<Device>>) -> Self {
             DeviceDefinitionVersion(crate::typed::Properties::from_iter([(
                 "Devices".to_owned(),
-                devices.into().into_json(),
+                devices.into_value().into_json(),
             )]))
         }
     }
@@ -631,16 +708,16 @@ pub struct DeviceDefinitionVersion(crate::Resource);
 impl DeviceDefinitionVersion {
     /// A new `AWS::Greengrass::DeviceDefinitionVersion` with its required properties.
     pub fn new(
-        device_definition_id: impl Into<crate::Value<String>>,
-        devices: impl Into<crate::Value<Vec<device_definition_version::Device>>>,
+        device_definition_id: impl crate::IntoValue<String>,
+        devices: impl crate::IntoValue<Vec<device_definition_version::Device>>,
     ) -> Self {
         DeviceDefinitionVersion(
             crate::Resource::new("AWS::Greengrass::DeviceDefinitionVersion")
                 .property(
                     "DeviceDefinitionId",
-                    device_definition_id.into().into_json(),
+                    device_definition_id.into_value().into_json(),
                 )
-                .property("Devices", devices.into().into_json()),
+                .property("Devices", devices.into_value().into_json()),
         )
     }
 }
@@ -683,26 +760,26 @@ pub mod device_definition_version {
     impl Device {
         /// A new `Device` with its required properties.
         pub fn new(
-            certificate_arn: impl Into<crate::Value<String>>,
-            id: impl Into<crate::Value<String>>,
-            thing_arn: impl Into<crate::Value<String>>,
+            certificate_arn: impl crate::IntoValue<String>,
+            id: impl crate::IntoValue<String>,
+            thing_arn: impl crate::IntoValue<String>,
         ) -> Self {
             Device(crate::typed::Properties::from_iter([
                 (
                     "CertificateArn".to_owned(),
-                    certificate_arn.into().into_json(),
+                    certificate_arn.into_value().into_json(),
                 ),
-                ("Id".to_owned(), id.into().into_json()),
-                ("ThingArn".to_owned(), thing_arn.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("ThingArn".to_owned(), thing_arn.into_value().into_json()),
             ]))
         }
 
         /// `SyncShadow`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-devicedefinitionversion-device.html#cfn-greengrass-devicedefinitionversion-device-syncshadow)
-        pub fn sync_shadow(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn sync_shadow(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("SyncShadow".to_owned(), value.into().into_json());
+                .insert("SyncShadow".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -724,10 +801,10 @@ pub struct FunctionDefinition(crate::Resource);
 
 impl FunctionDefinition {
     /// A new `AWS::Greengrass::FunctionDefinition` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         FunctionDefinition(
             crate::Resource::new("AWS::Greengrass::FunctionDefinition")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -738,18 +815,18 @@ impl FunctionDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-functiondefinition.html#cfn-greengrass-functiondefinition-initialversion)
     pub fn initial_version(
         mut self,
-        value: impl Into<crate::Value<function_definition::FunctionDefinitionVersion>>,
+        value: impl crate::IntoValue<function_definition::FunctionDefinitionVersion>,
     ) -> Self {
         self.0
-            .set_property("InitialVersion", value.into().into_json());
+            .set_property("InitialVersion", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-functiondefinition.html#cfn-greengrass-functiondefinition-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -801,10 +878,10 @@ pub mod function_definition {
 
     impl DefaultConfig {
         /// A new `DefaultConfig` with its required properties.
-        pub fn new(execution: impl Into<crate::Value<Execution>>) -> Self {
+        pub fn new(execution: impl crate::IntoValue<Execution>) -> Self {
             DefaultConfig(crate::typed::Properties::from_iter([(
                 "Execution".to_owned(),
-                execution.into().into_json(),
+                execution.into_value().into_json(),
             )]))
         }
     }
@@ -830,18 +907,18 @@ pub mod function_definition {
         /// `AccessSysfs`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinition-environment.html#cfn-greengrass-functiondefinition-environment-accesssysfs)
-        pub fn access_sysfs(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn access_sysfs(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AccessSysfs".to_owned(), value.into().into_json());
+                .insert("AccessSysfs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Execution`: [`Execution`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinition-environment.html#cfn-greengrass-functiondefinition-environment-execution)
-        pub fn execution(mut self, value: impl Into<crate::Value<Execution>>) -> Self {
+        pub fn execution(mut self, value: impl crate::IntoValue<Execution>) -> Self {
             self.0
-                .insert("Execution".to_owned(), value.into().into_json());
+                .insert("Execution".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -850,11 +927,11 @@ pub mod function_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinition-environment.html#cfn-greengrass-functiondefinition-environment-resourceaccesspolicies)
         pub fn resource_access_policies(
             mut self,
-            value: impl Into<crate::Value<Vec<ResourceAccessPolicy>>>,
+            value: impl crate::IntoValue<Vec<ResourceAccessPolicy>>,
         ) -> Self {
             self.0.insert(
                 "ResourceAccessPolicies".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -862,9 +939,9 @@ pub mod function_definition {
         /// `Variables`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinition-environment.html#cfn-greengrass-functiondefinition-environment-variables)
-        pub fn variables(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn variables(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Variables".to_owned(), value.into().into_json());
+                .insert("Variables".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -890,17 +967,18 @@ pub mod function_definition {
         /// `IsolationMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinition-execution.html#cfn-greengrass-functiondefinition-execution-isolationmode)
-        pub fn isolation_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn isolation_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IsolationMode".to_owned(), value.into().into_json());
+                .insert("IsolationMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RunAs`: [`RunAs`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinition-execution.html#cfn-greengrass-functiondefinition-execution-runas)
-        pub fn run_as(mut self, value: impl Into<crate::Value<RunAs>>) -> Self {
-            self.0.insert("RunAs".to_owned(), value.into().into_json());
+        pub fn run_as(mut self, value: impl crate::IntoValue<RunAs>) -> Self {
+            self.0
+                .insert("RunAs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -920,17 +998,20 @@ pub mod function_definition {
     impl Function {
         /// A new `Function` with its required properties.
         pub fn new(
-            function_arn: impl Into<crate::Value<String>>,
-            function_configuration: impl Into<crate::Value<FunctionConfiguration>>,
-            id: impl Into<crate::Value<String>>,
+            function_arn: impl crate::IntoValue<String>,
+            function_configuration: impl crate::IntoValue<FunctionConfiguration>,
+            id: impl crate::IntoValue<String>,
         ) -> Self {
             Function(crate::typed::Properties::from_iter([
-                ("FunctionArn".to_owned(), function_arn.into().into_json()),
+                (
+                    "FunctionArn".to_owned(),
+                    function_arn.into_value().into_json(),
+                ),
                 (
                     "FunctionConfiguration".to_owned(),
-                    function_configuration.into().into_json(),
+                    function_configuration.into_value().into_json(),
                 ),
-                ("Id".to_owned(), id.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
             ]))
         }
     }
@@ -956,62 +1037,63 @@ pub mod function_definition {
         /// `EncodingType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-encodingtype)
-        pub fn encoding_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn encoding_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EncodingType".to_owned(), value.into().into_json());
+                .insert("EncodingType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Environment`: [`Environment`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-environment)
-        pub fn environment(mut self, value: impl Into<crate::Value<Environment>>) -> Self {
+        pub fn environment(mut self, value: impl crate::IntoValue<Environment>) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExecArgs`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-execargs)
-        pub fn exec_args(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn exec_args(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExecArgs".to_owned(), value.into().into_json());
+                .insert("ExecArgs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Executable`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-executable)
-        pub fn executable(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn executable(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Executable".to_owned(), value.into().into_json());
+                .insert("Executable".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MemorySize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-memorysize)
-        pub fn memory_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn memory_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MemorySize".to_owned(), value.into().into_json());
+                .insert("MemorySize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Pinned`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-pinned)
-        pub fn pinned(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Pinned".to_owned(), value.into().into_json());
+        pub fn pinned(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Pinned".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Timeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-timeout)
-        pub fn timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Timeout".to_owned(), value.into().into_json());
+                .insert("Timeout".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1030,19 +1112,19 @@ pub mod function_definition {
 
     impl FunctionDefinitionVersion {
         /// A new `FunctionDefinitionVersion` with its required properties.
-        pub fn new(functions: impl Into<crate::Value<Vec<Function>>>) -> Self {
+        pub fn new(functions: impl crate::IntoValue<Vec<Function>>) -> Self {
             FunctionDefinitionVersion(crate::typed::Properties::from_iter([(
                 "Functions".to_owned(),
-                functions.into().into_json(),
+                functions.into_value().into_json(),
             )]))
         }
 
         /// `DefaultConfig`: [`DefaultConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinition-functiondefinitionversion.html#cfn-greengrass-functiondefinition-functiondefinitionversion-defaultconfig)
-        pub fn default_config(mut self, value: impl Into<crate::Value<DefaultConfig>>) -> Self {
+        pub fn default_config(mut self, value: impl crate::IntoValue<DefaultConfig>) -> Self {
             self.0
-                .insert("DefaultConfig".to_owned(), value.into().into_json());
+                .insert("DefaultConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1061,19 +1143,19 @@ pub mod function_definition {
 
     impl ResourceAccessPolicy {
         /// A new `ResourceAccessPolicy` with its required properties.
-        pub fn new(resource_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(resource_id: impl crate::IntoValue<String>) -> Self {
             ResourceAccessPolicy(crate::typed::Properties::from_iter([(
                 "ResourceId".to_owned(),
-                resource_id.into().into_json(),
+                resource_id.into_value().into_json(),
             )]))
         }
 
         /// `Permission`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinition-resourceaccesspolicy.html#cfn-greengrass-functiondefinition-resourceaccesspolicy-permission)
-        pub fn permission(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn permission(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Permission".to_owned(), value.into().into_json());
+                .insert("Permission".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1099,16 +1181,18 @@ pub mod function_definition {
         /// `Gid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinition-runas.html#cfn-greengrass-functiondefinition-runas-gid)
-        pub fn gid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Gid".to_owned(), value.into().into_json());
+        pub fn gid(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Gid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Uid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinition-runas.html#cfn-greengrass-functiondefinition-runas-uid)
-        pub fn uid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Uid".to_owned(), value.into().into_json());
+        pub fn uid(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Uid".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1131,16 +1215,16 @@ pub struct FunctionDefinitionVersion(crate::Resource);
 impl FunctionDefinitionVersion {
     /// A new `AWS::Greengrass::FunctionDefinitionVersion` with its required properties.
     pub fn new(
-        function_definition_id: impl Into<crate::Value<String>>,
-        functions: impl Into<crate::Value<Vec<function_definition_version::Function>>>,
+        function_definition_id: impl crate::IntoValue<String>,
+        functions: impl crate::IntoValue<Vec<function_definition_version::Function>>,
     ) -> Self {
         FunctionDefinitionVersion(
             crate::Resource::new("AWS::Greengrass::FunctionDefinitionVersion")
                 .property(
                     "FunctionDefinitionId",
-                    function_definition_id.into().into_json(),
+                    function_definition_id.into_value().into_json(),
                 )
-                .property("Functions", functions.into().into_json()),
+                .property("Functions", functions.into_value().into_json()),
         )
     }
 
@@ -1151,10 +1235,10 @@ impl FunctionDefinitionVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-functiondefinitionversion.html#cfn-greengrass-functiondefinitionversion-defaultconfig)
     pub fn default_config(
         mut self,
-        value: impl Into<crate::Value<function_definition_version::DefaultConfig>>,
+        value: impl crate::IntoValue<function_definition_version::DefaultConfig>,
     ) -> Self {
         self.0
-            .set_property("DefaultConfig", value.into().into_json());
+            .set_property("DefaultConfig", value.into_value().into_json());
         self
     }
 }
@@ -1197,10 +1281,10 @@ pub mod function_definition_version {
 
     impl DefaultConfig {
         /// A new `DefaultConfig` with its required properties.
-        pub fn new(execution: impl Into<crate::Value<Execution>>) -> Self {
+        pub fn new(execution: impl crate::IntoValue<Execution>) -> Self {
             DefaultConfig(crate::typed::Properties::from_iter([(
                 "Execution".to_owned(),
-                execution.into().into_json(),
+                execution.into_value().into_json(),
             )]))
         }
     }
@@ -1226,18 +1310,18 @@ pub mod function_definition_version {
         /// `AccessSysfs`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinitionversion-environment.html#cfn-greengrass-functiondefinitionversion-environment-accesssysfs)
-        pub fn access_sysfs(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn access_sysfs(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AccessSysfs".to_owned(), value.into().into_json());
+                .insert("AccessSysfs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Execution`: [`Execution`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinitionversion-environment.html#cfn-greengrass-functiondefinitionversion-environment-execution)
-        pub fn execution(mut self, value: impl Into<crate::Value<Execution>>) -> Self {
+        pub fn execution(mut self, value: impl crate::IntoValue<Execution>) -> Self {
             self.0
-                .insert("Execution".to_owned(), value.into().into_json());
+                .insert("Execution".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1246,11 +1330,11 @@ pub mod function_definition_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinitionversion-environment.html#cfn-greengrass-functiondefinitionversion-environment-resourceaccesspolicies)
         pub fn resource_access_policies(
             mut self,
-            value: impl Into<crate::Value<Vec<ResourceAccessPolicy>>>,
+            value: impl crate::IntoValue<Vec<ResourceAccessPolicy>>,
         ) -> Self {
             self.0.insert(
                 "ResourceAccessPolicies".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1258,9 +1342,9 @@ pub mod function_definition_version {
         /// `Variables`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinitionversion-environment.html#cfn-greengrass-functiondefinitionversion-environment-variables)
-        pub fn variables(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn variables(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Variables".to_owned(), value.into().into_json());
+                .insert("Variables".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1286,17 +1370,18 @@ pub mod function_definition_version {
         /// `IsolationMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinitionversion-execution.html#cfn-greengrass-functiondefinitionversion-execution-isolationmode)
-        pub fn isolation_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn isolation_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IsolationMode".to_owned(), value.into().into_json());
+                .insert("IsolationMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RunAs`: [`RunAs`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinitionversion-execution.html#cfn-greengrass-functiondefinitionversion-execution-runas)
-        pub fn run_as(mut self, value: impl Into<crate::Value<RunAs>>) -> Self {
-            self.0.insert("RunAs".to_owned(), value.into().into_json());
+        pub fn run_as(mut self, value: impl crate::IntoValue<RunAs>) -> Self {
+            self.0
+                .insert("RunAs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1316,17 +1401,20 @@ pub mod function_definition_version {
     impl Function {
         /// A new `Function` with its required properties.
         pub fn new(
-            function_arn: impl Into<crate::Value<String>>,
-            function_configuration: impl Into<crate::Value<FunctionConfiguration>>,
-            id: impl Into<crate::Value<String>>,
+            function_arn: impl crate::IntoValue<String>,
+            function_configuration: impl crate::IntoValue<FunctionConfiguration>,
+            id: impl crate::IntoValue<String>,
         ) -> Self {
             Function(crate::typed::Properties::from_iter([
-                ("FunctionArn".to_owned(), function_arn.into().into_json()),
+                (
+                    "FunctionArn".to_owned(),
+                    function_arn.into_value().into_json(),
+                ),
                 (
                     "FunctionConfiguration".to_owned(),
-                    function_configuration.into().into_json(),
+                    function_configuration.into_value().into_json(),
                 ),
-                ("Id".to_owned(), id.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
             ]))
         }
     }
@@ -1352,62 +1440,63 @@ pub mod function_definition_version {
         /// `EncodingType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinitionversion-functionconfiguration.html#cfn-greengrass-functiondefinitionversion-functionconfiguration-encodingtype)
-        pub fn encoding_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn encoding_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EncodingType".to_owned(), value.into().into_json());
+                .insert("EncodingType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Environment`: [`Environment`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinitionversion-functionconfiguration.html#cfn-greengrass-functiondefinitionversion-functionconfiguration-environment)
-        pub fn environment(mut self, value: impl Into<crate::Value<Environment>>) -> Self {
+        pub fn environment(mut self, value: impl crate::IntoValue<Environment>) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExecArgs`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinitionversion-functionconfiguration.html#cfn-greengrass-functiondefinitionversion-functionconfiguration-execargs)
-        pub fn exec_args(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn exec_args(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExecArgs".to_owned(), value.into().into_json());
+                .insert("ExecArgs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Executable`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinitionversion-functionconfiguration.html#cfn-greengrass-functiondefinitionversion-functionconfiguration-executable)
-        pub fn executable(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn executable(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Executable".to_owned(), value.into().into_json());
+                .insert("Executable".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MemorySize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinitionversion-functionconfiguration.html#cfn-greengrass-functiondefinitionversion-functionconfiguration-memorysize)
-        pub fn memory_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn memory_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MemorySize".to_owned(), value.into().into_json());
+                .insert("MemorySize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Pinned`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinitionversion-functionconfiguration.html#cfn-greengrass-functiondefinitionversion-functionconfiguration-pinned)
-        pub fn pinned(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Pinned".to_owned(), value.into().into_json());
+        pub fn pinned(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Pinned".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Timeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinitionversion-functionconfiguration.html#cfn-greengrass-functiondefinitionversion-functionconfiguration-timeout)
-        pub fn timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Timeout".to_owned(), value.into().into_json());
+                .insert("Timeout".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1426,19 +1515,19 @@ pub mod function_definition_version {
 
     impl ResourceAccessPolicy {
         /// A new `ResourceAccessPolicy` with its required properties.
-        pub fn new(resource_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(resource_id: impl crate::IntoValue<String>) -> Self {
             ResourceAccessPolicy(crate::typed::Properties::from_iter([(
                 "ResourceId".to_owned(),
-                resource_id.into().into_json(),
+                resource_id.into_value().into_json(),
             )]))
         }
 
         /// `Permission`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinitionversion-resourceaccesspolicy.html#cfn-greengrass-functiondefinitionversion-resourceaccesspolicy-permission)
-        pub fn permission(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn permission(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Permission".to_owned(), value.into().into_json());
+                .insert("Permission".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1464,16 +1553,18 @@ pub mod function_definition_version {
         /// `Gid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinitionversion-runas.html#cfn-greengrass-functiondefinitionversion-runas-gid)
-        pub fn gid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Gid".to_owned(), value.into().into_json());
+        pub fn gid(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Gid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Uid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-functiondefinitionversion-runas.html#cfn-greengrass-functiondefinitionversion-runas-uid)
-        pub fn uid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Uid".to_owned(), value.into().into_json());
+        pub fn uid(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Uid".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1495,10 +1586,10 @@ pub struct Group(crate::Resource);
 
 impl Group {
     /// A new `AWS::Greengrass::Group` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Group(
             crate::Resource::new("AWS::Greengrass::Group")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1507,25 +1598,26 @@ impl Group {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-group.html#cfn-greengrass-group-initialversion)
-    pub fn initial_version(mut self, value: impl Into<crate::Value<group::GroupVersion>>) -> Self {
+    pub fn initial_version(mut self, value: impl crate::IntoValue<group::GroupVersion>) -> Self {
         self.0
-            .set_property("InitialVersion", value.into().into_json());
+            .set_property("InitialVersion", value.into_value().into_json());
         self
     }
 
     /// `RoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-group.html#cfn-greengrass-group-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-group.html#cfn-greengrass-group-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1591,11 +1683,11 @@ pub mod group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-group-groupversion.html#cfn-greengrass-group-groupversion-connectordefinitionversionarn)
         pub fn connector_definition_version_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ConnectorDefinitionVersionArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1603,13 +1695,10 @@ pub mod group {
         /// `CoreDefinitionVersionArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-group-groupversion.html#cfn-greengrass-group-groupversion-coredefinitionversionarn)
-        pub fn core_definition_version_arn(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn core_definition_version_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "CoreDefinitionVersionArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1619,11 +1708,11 @@ pub mod group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-group-groupversion.html#cfn-greengrass-group-groupversion-devicedefinitionversionarn)
         pub fn device_definition_version_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "DeviceDefinitionVersionArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1633,11 +1722,11 @@ pub mod group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-group-groupversion.html#cfn-greengrass-group-groupversion-functiondefinitionversionarn)
         pub fn function_definition_version_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "FunctionDefinitionVersionArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1647,11 +1736,11 @@ pub mod group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-group-groupversion.html#cfn-greengrass-group-groupversion-loggerdefinitionversionarn)
         pub fn logger_definition_version_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "LoggerDefinitionVersionArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1661,11 +1750,11 @@ pub mod group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-group-groupversion.html#cfn-greengrass-group-groupversion-resourcedefinitionversionarn)
         pub fn resource_definition_version_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ResourceDefinitionVersionArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1675,11 +1764,11 @@ pub mod group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-group-groupversion.html#cfn-greengrass-group-groupversion-subscriptiondefinitionversionarn)
         pub fn subscription_definition_version_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SubscriptionDefinitionVersionArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1702,10 +1791,10 @@ pub struct GroupVersion(crate::Resource);
 
 impl GroupVersion {
     /// A new `AWS::Greengrass::GroupVersion` with its required properties.
-    pub fn new(group_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(group_id: impl crate::IntoValue<String>) -> Self {
         GroupVersion(
             crate::Resource::new("AWS::Greengrass::GroupVersion")
-                .property("GroupId", group_id.into().into_json()),
+                .property("GroupId", group_id.into_value().into_json()),
         )
     }
 
@@ -1716,10 +1805,12 @@ impl GroupVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-groupversion.html#cfn-greengrass-groupversion-connectordefinitionversionarn)
     pub fn connector_definition_version_arn(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("ConnectorDefinitionVersionArn", value.into().into_json());
+        self.0.set_property(
+            "ConnectorDefinitionVersionArn",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1728,9 +1819,9 @@ impl GroupVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-groupversion.html#cfn-greengrass-groupversion-coredefinitionversionarn)
-    pub fn core_definition_version_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn core_definition_version_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CoreDefinitionVersionArn", value.into().into_json());
+            .set_property("CoreDefinitionVersionArn", value.into_value().into_json());
         self
     }
 
@@ -1739,9 +1830,9 @@ impl GroupVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-groupversion.html#cfn-greengrass-groupversion-devicedefinitionversionarn)
-    pub fn device_definition_version_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn device_definition_version_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeviceDefinitionVersionArn", value.into().into_json());
+            .set_property("DeviceDefinitionVersionArn", value.into_value().into_json());
         self
     }
 
@@ -1750,12 +1841,11 @@ impl GroupVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-groupversion.html#cfn-greengrass-groupversion-functiondefinitionversionarn)
-    pub fn function_definition_version_arn(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("FunctionDefinitionVersionArn", value.into().into_json());
+    pub fn function_definition_version_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "FunctionDefinitionVersionArn",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1764,9 +1854,9 @@ impl GroupVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-groupversion.html#cfn-greengrass-groupversion-loggerdefinitionversionarn)
-    pub fn logger_definition_version_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn logger_definition_version_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LoggerDefinitionVersionArn", value.into().into_json());
+            .set_property("LoggerDefinitionVersionArn", value.into_value().into_json());
         self
     }
 
@@ -1775,12 +1865,11 @@ impl GroupVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-groupversion.html#cfn-greengrass-groupversion-resourcedefinitionversionarn)
-    pub fn resource_definition_version_arn(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("ResourceDefinitionVersionArn", value.into().into_json());
+    pub fn resource_definition_version_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "ResourceDefinitionVersionArn",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1791,10 +1880,12 @@ impl GroupVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-groupversion.html#cfn-greengrass-groupversion-subscriptiondefinitionversionarn)
     pub fn subscription_definition_version_arn(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("SubscriptionDefinitionVersionArn", value.into().into_json());
+        self.0.set_property(
+            "SubscriptionDefinitionVersionArn",
+            value.into_value().into_json(),
+        );
         self
     }
 }
@@ -1844,10 +1935,10 @@ pub struct LoggerDefinition(crate::Resource);
 
 impl LoggerDefinition {
     /// A new `AWS::Greengrass::LoggerDefinition` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         LoggerDefinition(
             crate::Resource::new("AWS::Greengrass::LoggerDefinition")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1858,18 +1949,18 @@ impl LoggerDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-loggerdefinition.html#cfn-greengrass-loggerdefinition-initialversion)
     pub fn initial_version(
         mut self,
-        value: impl Into<crate::Value<logger_definition::LoggerDefinitionVersion>>,
+        value: impl crate::IntoValue<logger_definition::LoggerDefinitionVersion>,
     ) -> Self {
         self.0
-            .set_property("InitialVersion", value.into().into_json());
+            .set_property("InitialVersion", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-loggerdefinition.html#cfn-greengrass-loggerdefinition-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1922,24 +2013,25 @@ pub mod logger_definition {
     impl Logger {
         /// A new `Logger` with its required properties.
         pub fn new(
-            component: impl Into<crate::Value<String>>,
-            id: impl Into<crate::Value<String>>,
-            level: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<String>>,
+            component: impl crate::IntoValue<String>,
+            id: impl crate::IntoValue<String>,
+            level: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             Logger(crate::typed::Properties::from_iter([
-                ("Component".to_owned(), component.into().into_json()),
-                ("Id".to_owned(), id.into().into_json()),
-                ("Level".to_owned(), level.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Component".to_owned(), component.into_value().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Level".to_owned(), level.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `Space`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-loggerdefinition-logger.html#cfn-greengrass-loggerdefinition-logger-space)
-        pub fn space(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Space".to_owned(), value.into().into_json());
+        pub fn space(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Space".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1958,10 +2050,10 @@ pub mod logger_definition {
 
     impl LoggerDefinitionVersion {
         /// A new `LoggerDefinitionVersion` with its required properties.
-        pub fn new(loggers: impl Into<crate::Value<Vec<Logger>>>) -> Self {
+        pub fn new(loggers: impl crate::IntoValue<Vec<Logger>>) -> Self {
             LoggerDefinitionVersion(crate::typed::Properties::from_iter([(
                 "Loggers".to_owned(),
-                loggers.into().into_json(),
+                loggers.into_value().into_json(),
             )]))
         }
     }
@@ -1984,16 +2076,16 @@ pub struct LoggerDefinitionVersion(crate::Resource);
 impl LoggerDefinitionVersion {
     /// A new `AWS::Greengrass::LoggerDefinitionVersion` with its required properties.
     pub fn new(
-        logger_definition_id: impl Into<crate::Value<String>>,
-        loggers: impl Into<crate::Value<Vec<logger_definition_version::Logger>>>,
+        logger_definition_id: impl crate::IntoValue<String>,
+        loggers: impl crate::IntoValue<Vec<logger_definition_version::Logger>>,
     ) -> Self {
         LoggerDefinitionVersion(
             crate::Resource::new("AWS::Greengrass::LoggerDefinitionVersion")
                 .property(
                     "LoggerDefinitionId",
-                    logger_definition_id.into().into_json(),
+                    logger_definition_id.into_value().into_json(),
                 )
-                .property("Loggers", loggers.into().into_json()),
+                .property("Loggers", loggers.into_value().into_json()),
         )
     }
 }
@@ -2036,24 +2128,25 @@ pub mod logger_definition_version {
     impl Logger {
         /// A new `Logger` with its required properties.
         pub fn new(
-            component: impl Into<crate::Value<String>>,
-            id: impl Into<crate::Value<String>>,
-            level: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<String>>,
+            component: impl crate::IntoValue<String>,
+            id: impl crate::IntoValue<String>,
+            level: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             Logger(crate::typed::Properties::from_iter([
-                ("Component".to_owned(), component.into().into_json()),
-                ("Id".to_owned(), id.into().into_json()),
-                ("Level".to_owned(), level.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Component".to_owned(), component.into_value().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Level".to_owned(), level.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `Space`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-loggerdefinitionversion-logger.html#cfn-greengrass-loggerdefinitionversion-logger-space)
-        pub fn space(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Space".to_owned(), value.into().into_json());
+        pub fn space(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Space".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2075,10 +2168,10 @@ pub struct ResourceDefinition(crate::Resource);
 
 impl ResourceDefinition {
     /// A new `AWS::Greengrass::ResourceDefinition` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         ResourceDefinition(
             crate::Resource::new("AWS::Greengrass::ResourceDefinition")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -2089,18 +2182,18 @@ impl ResourceDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-resourcedefinition.html#cfn-greengrass-resourcedefinition-initialversion)
     pub fn initial_version(
         mut self,
-        value: impl Into<crate::Value<resource_definition::ResourceDefinitionVersion>>,
+        value: impl crate::IntoValue<resource_definition::ResourceDefinitionVersion>,
     ) -> Self {
         self.0
-            .set_property("InitialVersion", value.into().into_json());
+            .set_property("InitialVersion", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-resourcedefinition.html#cfn-greengrass-resourcedefinition-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -2152,19 +2245,19 @@ pub mod resource_definition {
 
     impl GroupOwnerSetting {
         /// A new `GroupOwnerSetting` with its required properties.
-        pub fn new(auto_add_group_owner: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(auto_add_group_owner: impl crate::IntoValue<bool>) -> Self {
             GroupOwnerSetting(crate::typed::Properties::from_iter([(
                 "AutoAddGroupOwner".to_owned(),
-                auto_add_group_owner.into().into_json(),
+                auto_add_group_owner.into_value().into_json(),
             )]))
         }
 
         /// `GroupOwner`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinition-groupownersetting.html#cfn-greengrass-resourcedefinition-groupownersetting-groupowner)
-        pub fn group_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn group_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GroupOwner".to_owned(), value.into().into_json());
+                .insert("GroupOwner".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2183,10 +2276,10 @@ pub mod resource_definition {
 
     impl LocalDeviceResourceData {
         /// A new `LocalDeviceResourceData` with its required properties.
-        pub fn new(source_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(source_path: impl crate::IntoValue<String>) -> Self {
             LocalDeviceResourceData(crate::typed::Properties::from_iter([(
                 "SourcePath".to_owned(),
-                source_path.into().into_json(),
+                source_path.into_value().into_json(),
             )]))
         }
 
@@ -2195,10 +2288,12 @@ pub mod resource_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinition-localdeviceresourcedata.html#cfn-greengrass-resourcedefinition-localdeviceresourcedata-groupownersetting)
         pub fn group_owner_setting(
             mut self,
-            value: impl Into<crate::Value<GroupOwnerSetting>>,
+            value: impl crate::IntoValue<GroupOwnerSetting>,
         ) -> Self {
-            self.0
-                .insert("GroupOwnerSetting".to_owned(), value.into().into_json());
+            self.0.insert(
+                "GroupOwnerSetting".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2218,15 +2313,18 @@ pub mod resource_definition {
     impl LocalVolumeResourceData {
         /// A new `LocalVolumeResourceData` with its required properties.
         pub fn new(
-            destination_path: impl Into<crate::Value<String>>,
-            source_path: impl Into<crate::Value<String>>,
+            destination_path: impl crate::IntoValue<String>,
+            source_path: impl crate::IntoValue<String>,
         ) -> Self {
             LocalVolumeResourceData(crate::typed::Properties::from_iter([
                 (
                     "DestinationPath".to_owned(),
-                    destination_path.into().into_json(),
+                    destination_path.into_value().into_json(),
                 ),
-                ("SourcePath".to_owned(), source_path.into().into_json()),
+                (
+                    "SourcePath".to_owned(),
+                    source_path.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -2235,10 +2333,12 @@ pub mod resource_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinition-localvolumeresourcedata.html#cfn-greengrass-resourcedefinition-localvolumeresourcedata-groupownersetting)
         pub fn group_owner_setting(
             mut self,
-            value: impl Into<crate::Value<GroupOwnerSetting>>,
+            value: impl crate::IntoValue<GroupOwnerSetting>,
         ) -> Self {
-            self.0
-                .insert("GroupOwnerSetting".to_owned(), value.into().into_json());
+            self.0.insert(
+                "GroupOwnerSetting".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2266,11 +2366,11 @@ pub mod resource_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html#cfn-greengrass-resourcedefinition-resourcedatacontainer-localdeviceresourcedata)
         pub fn local_device_resource_data(
             mut self,
-            value: impl Into<crate::Value<LocalDeviceResourceData>>,
+            value: impl crate::IntoValue<LocalDeviceResourceData>,
         ) -> Self {
             self.0.insert(
                 "LocalDeviceResourceData".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2280,11 +2380,11 @@ pub mod resource_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html#cfn-greengrass-resourcedefinition-resourcedatacontainer-localvolumeresourcedata)
         pub fn local_volume_resource_data(
             mut self,
-            value: impl Into<crate::Value<LocalVolumeResourceData>>,
+            value: impl crate::IntoValue<LocalVolumeResourceData>,
         ) -> Self {
             self.0.insert(
                 "LocalVolumeResourceData".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2294,11 +2394,11 @@ pub mod resource_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html#cfn-greengrass-resourcedefinition-resourcedatacontainer-s3machinelearningmodelresourcedata)
         pub fn s3_machine_learning_model_resource_data(
             mut self,
-            value: impl Into<crate::Value<S3MachineLearningModelResourceData>>,
+            value: impl crate::IntoValue<S3MachineLearningModelResourceData>,
         ) -> Self {
             self.0.insert(
                 "S3MachineLearningModelResourceData".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2308,11 +2408,11 @@ pub mod resource_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html#cfn-greengrass-resourcedefinition-resourcedatacontainer-sagemakermachinelearningmodelresourcedata)
         pub fn sage_maker_machine_learning_model_resource_data(
             mut self,
-            value: impl Into<crate::Value<SageMakerMachineLearningModelResourceData>>,
+            value: impl crate::IntoValue<SageMakerMachineLearningModelResourceData>,
         ) -> Self {
             self.0.insert(
                 "SageMakerMachineLearningModelResourceData".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2322,11 +2422,11 @@ pub mod resource_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html#cfn-greengrass-resourcedefinition-resourcedatacontainer-secretsmanagersecretresourcedata)
         pub fn secrets_manager_secret_resource_data(
             mut self,
-            value: impl Into<crate::Value<SecretsManagerSecretResourceData>>,
+            value: impl crate::IntoValue<SecretsManagerSecretResourceData>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerSecretResourceData".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2346,10 +2446,10 @@ pub mod resource_definition {
 
     impl ResourceDefinitionVersion {
         /// A new `ResourceDefinitionVersion` with its required properties.
-        pub fn new(resources: impl Into<crate::Value<Vec<ResourceInstance>>>) -> Self {
+        pub fn new(resources: impl crate::IntoValue<Vec<ResourceInstance>>) -> Self {
             ResourceDefinitionVersion(crate::typed::Properties::from_iter([(
                 "Resources".to_owned(),
-                resources.into().into_json(),
+                resources.into_value().into_json(),
             )]))
         }
     }
@@ -2369,14 +2469,17 @@ pub mod resource_definition {
     impl ResourceDownloadOwnerSetting {
         /// A new `ResourceDownloadOwnerSetting` with its required properties.
         pub fn new(
-            group_owner: impl Into<crate::Value<String>>,
-            group_permission: impl Into<crate::Value<String>>,
+            group_owner: impl crate::IntoValue<String>,
+            group_permission: impl crate::IntoValue<String>,
         ) -> Self {
             ResourceDownloadOwnerSetting(crate::typed::Properties::from_iter([
-                ("GroupOwner".to_owned(), group_owner.into().into_json()),
+                (
+                    "GroupOwner".to_owned(),
+                    group_owner.into_value().into_json(),
+                ),
                 (
                     "GroupPermission".to_owned(),
-                    group_permission.into().into_json(),
+                    group_permission.into_value().into_json(),
                 ),
             ]))
         }
@@ -2397,16 +2500,16 @@ pub mod resource_definition {
     impl ResourceInstance {
         /// A new `ResourceInstance` with its required properties.
         pub fn new(
-            id: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
-            resource_data_container: impl Into<crate::Value<ResourceDataContainer>>,
+            id: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
+            resource_data_container: impl crate::IntoValue<ResourceDataContainer>,
         ) -> Self {
             ResourceInstance(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "ResourceDataContainer".to_owned(),
-                    resource_data_container.into().into_json(),
+                    resource_data_container.into_value().into_json(),
                 ),
             ]))
         }
@@ -2427,15 +2530,15 @@ pub mod resource_definition {
     impl S3MachineLearningModelResourceData {
         /// A new `S3MachineLearningModelResourceData` with its required properties.
         pub fn new(
-            destination_path: impl Into<crate::Value<String>>,
-            s3_uri: impl Into<crate::Value<String>>,
+            destination_path: impl crate::IntoValue<String>,
+            s3_uri: impl crate::IntoValue<String>,
         ) -> Self {
             S3MachineLearningModelResourceData(crate::typed::Properties::from_iter([
                 (
                     "DestinationPath".to_owned(),
-                    destination_path.into().into_json(),
+                    destination_path.into_value().into_json(),
                 ),
-                ("S3Uri".to_owned(), s3_uri.into().into_json()),
+                ("S3Uri".to_owned(), s3_uri.into_value().into_json()),
             ]))
         }
 
@@ -2444,10 +2547,10 @@ pub mod resource_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinition-s3machinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinition-s3machinelearningmodelresourcedata-ownersetting)
         pub fn owner_setting(
             mut self,
-            value: impl Into<crate::Value<ResourceDownloadOwnerSetting>>,
+            value: impl crate::IntoValue<ResourceDownloadOwnerSetting>,
         ) -> Self {
             self.0
-                .insert("OwnerSetting".to_owned(), value.into().into_json());
+                .insert("OwnerSetting".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2467,17 +2570,17 @@ pub mod resource_definition {
     impl SageMakerMachineLearningModelResourceData {
         /// A new `SageMakerMachineLearningModelResourceData` with its required properties.
         pub fn new(
-            destination_path: impl Into<crate::Value<String>>,
-            sage_maker_job_arn: impl Into<crate::Value<String>>,
+            destination_path: impl crate::IntoValue<String>,
+            sage_maker_job_arn: impl crate::IntoValue<String>,
         ) -> Self {
             SageMakerMachineLearningModelResourceData(crate::typed::Properties::from_iter([
                 (
                     "DestinationPath".to_owned(),
-                    destination_path.into().into_json(),
+                    destination_path.into_value().into_json(),
                 ),
                 (
                     "SageMakerJobArn".to_owned(),
-                    sage_maker_job_arn.into().into_json(),
+                    sage_maker_job_arn.into_value().into_json(),
                 ),
             ]))
         }
@@ -2487,10 +2590,10 @@ pub mod resource_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinition-sagemakermachinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinition-sagemakermachinelearningmodelresourcedata-ownersetting)
         pub fn owner_setting(
             mut self,
-            value: impl Into<crate::Value<ResourceDownloadOwnerSetting>>,
+            value: impl crate::IntoValue<ResourceDownloadOwnerSetting>,
         ) -> Self {
             self.0
-                .insert("OwnerSetting".to_owned(), value.into().into_json());
+                .insert("OwnerSetting".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2509,10 +2612,10 @@ pub mod resource_definition {
 
     impl SecretsManagerSecretResourceData {
         /// A new `SecretsManagerSecretResourceData` with its required properties.
-        pub fn new(arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(arn: impl crate::IntoValue<String>) -> Self {
             SecretsManagerSecretResourceData(crate::typed::Properties::from_iter([(
                 "ARN".to_owned(),
-                arn.into().into_json(),
+                arn.into_value().into_json(),
             )]))
         }
 
@@ -2521,11 +2624,11 @@ pub mod resource_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinition-secretsmanagersecretresourcedata.html#cfn-greengrass-resourcedefinition-secretsmanagersecretresourcedata-additionalstaginglabelstodownload)
         pub fn additional_staging_labels_to_download(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "AdditionalStagingLabelsToDownload".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2549,16 +2652,16 @@ pub struct ResourceDefinitionVersion(crate::Resource);
 impl ResourceDefinitionVersion {
     /// A new `AWS::Greengrass::ResourceDefinitionVersion` with its required properties.
     pub fn new(
-        resource_definition_id: impl Into<crate::Value<String>>,
-        resources: impl Into<crate::Value<Vec<resource_definition_version::ResourceInstance>>>,
+        resource_definition_id: impl crate::IntoValue<String>,
+        resources: impl crate::IntoValue<Vec<resource_definition_version::ResourceInstance>>,
     ) -> Self {
         ResourceDefinitionVersion(
             crate::Resource::new("AWS::Greengrass::ResourceDefinitionVersion")
                 .property(
                     "ResourceDefinitionId",
-                    resource_definition_id.into().into_json(),
+                    resource_definition_id.into_value().into_json(),
                 )
-                .property("Resources", resources.into().into_json()),
+                .property("Resources", resources.into_value().into_json()),
         )
     }
 }
@@ -2600,19 +2703,19 @@ pub mod resource_definition_version {
 
     impl GroupOwnerSetting {
         /// A new `GroupOwnerSetting` with its required properties.
-        pub fn new(auto_add_group_owner: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(auto_add_group_owner: impl crate::IntoValue<bool>) -> Self {
             GroupOwnerSetting(crate::typed::Properties::from_iter([(
                 "AutoAddGroupOwner".to_owned(),
-                auto_add_group_owner.into().into_json(),
+                auto_add_group_owner.into_value().into_json(),
             )]))
         }
 
         /// `GroupOwner`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinitionversion-groupownersetting.html#cfn-greengrass-resourcedefinitionversion-groupownersetting-groupowner)
-        pub fn group_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn group_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GroupOwner".to_owned(), value.into().into_json());
+                .insert("GroupOwner".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2631,10 +2734,10 @@ pub mod resource_definition_version {
 
     impl LocalDeviceResourceData {
         /// A new `LocalDeviceResourceData` with its required properties.
-        pub fn new(source_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(source_path: impl crate::IntoValue<String>) -> Self {
             LocalDeviceResourceData(crate::typed::Properties::from_iter([(
                 "SourcePath".to_owned(),
-                source_path.into().into_json(),
+                source_path.into_value().into_json(),
             )]))
         }
 
@@ -2643,10 +2746,12 @@ pub mod resource_definition_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinitionversion-localdeviceresourcedata.html#cfn-greengrass-resourcedefinitionversion-localdeviceresourcedata-groupownersetting)
         pub fn group_owner_setting(
             mut self,
-            value: impl Into<crate::Value<GroupOwnerSetting>>,
+            value: impl crate::IntoValue<GroupOwnerSetting>,
         ) -> Self {
-            self.0
-                .insert("GroupOwnerSetting".to_owned(), value.into().into_json());
+            self.0.insert(
+                "GroupOwnerSetting".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2666,15 +2771,18 @@ pub mod resource_definition_version {
     impl LocalVolumeResourceData {
         /// A new `LocalVolumeResourceData` with its required properties.
         pub fn new(
-            destination_path: impl Into<crate::Value<String>>,
-            source_path: impl Into<crate::Value<String>>,
+            destination_path: impl crate::IntoValue<String>,
+            source_path: impl crate::IntoValue<String>,
         ) -> Self {
             LocalVolumeResourceData(crate::typed::Properties::from_iter([
                 (
                     "DestinationPath".to_owned(),
-                    destination_path.into().into_json(),
+                    destination_path.into_value().into_json(),
                 ),
-                ("SourcePath".to_owned(), source_path.into().into_json()),
+                (
+                    "SourcePath".to_owned(),
+                    source_path.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -2683,10 +2791,12 @@ pub mod resource_definition_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinitionversion-localvolumeresourcedata.html#cfn-greengrass-resourcedefinitionversion-localvolumeresourcedata-groupownersetting)
         pub fn group_owner_setting(
             mut self,
-            value: impl Into<crate::Value<GroupOwnerSetting>>,
+            value: impl crate::IntoValue<GroupOwnerSetting>,
         ) -> Self {
-            self.0
-                .insert("GroupOwnerSetting".to_owned(), value.into().into_json());
+            self.0.insert(
+                "GroupOwnerSetting".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2714,11 +2824,11 @@ pub mod resource_definition_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinitionversion-resourcedatacontainer.html#cfn-greengrass-resourcedefinitionversion-resourcedatacontainer-localdeviceresourcedata)
         pub fn local_device_resource_data(
             mut self,
-            value: impl Into<crate::Value<LocalDeviceResourceData>>,
+            value: impl crate::IntoValue<LocalDeviceResourceData>,
         ) -> Self {
             self.0.insert(
                 "LocalDeviceResourceData".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2728,11 +2838,11 @@ pub mod resource_definition_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinitionversion-resourcedatacontainer.html#cfn-greengrass-resourcedefinitionversion-resourcedatacontainer-localvolumeresourcedata)
         pub fn local_volume_resource_data(
             mut self,
-            value: impl Into<crate::Value<LocalVolumeResourceData>>,
+            value: impl crate::IntoValue<LocalVolumeResourceData>,
         ) -> Self {
             self.0.insert(
                 "LocalVolumeResourceData".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2742,11 +2852,11 @@ pub mod resource_definition_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinitionversion-resourcedatacontainer.html#cfn-greengrass-resourcedefinitionversion-resourcedatacontainer-s3machinelearningmodelresourcedata)
         pub fn s3_machine_learning_model_resource_data(
             mut self,
-            value: impl Into<crate::Value<S3MachineLearningModelResourceData>>,
+            value: impl crate::IntoValue<S3MachineLearningModelResourceData>,
         ) -> Self {
             self.0.insert(
                 "S3MachineLearningModelResourceData".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2756,11 +2866,11 @@ pub mod resource_definition_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinitionversion-resourcedatacontainer.html#cfn-greengrass-resourcedefinitionversion-resourcedatacontainer-sagemakermachinelearningmodelresourcedata)
         pub fn sage_maker_machine_learning_model_resource_data(
             mut self,
-            value: impl Into<crate::Value<SageMakerMachineLearningModelResourceData>>,
+            value: impl crate::IntoValue<SageMakerMachineLearningModelResourceData>,
         ) -> Self {
             self.0.insert(
                 "SageMakerMachineLearningModelResourceData".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2770,11 +2880,11 @@ pub mod resource_definition_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinitionversion-resourcedatacontainer.html#cfn-greengrass-resourcedefinitionversion-resourcedatacontainer-secretsmanagersecretresourcedata)
         pub fn secrets_manager_secret_resource_data(
             mut self,
-            value: impl Into<crate::Value<SecretsManagerSecretResourceData>>,
+            value: impl crate::IntoValue<SecretsManagerSecretResourceData>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerSecretResourceData".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2795,14 +2905,17 @@ pub mod resource_definition_version {
     impl ResourceDownloadOwnerSetting {
         /// A new `ResourceDownloadOwnerSetting` with its required properties.
         pub fn new(
-            group_owner: impl Into<crate::Value<String>>,
-            group_permission: impl Into<crate::Value<String>>,
+            group_owner: impl crate::IntoValue<String>,
+            group_permission: impl crate::IntoValue<String>,
         ) -> Self {
             ResourceDownloadOwnerSetting(crate::typed::Properties::from_iter([
-                ("GroupOwner".to_owned(), group_owner.into().into_json()),
+                (
+                    "GroupOwner".to_owned(),
+                    group_owner.into_value().into_json(),
+                ),
                 (
                     "GroupPermission".to_owned(),
-                    group_permission.into().into_json(),
+                    group_permission.into_value().into_json(),
                 ),
             ]))
         }
@@ -2823,16 +2936,16 @@ pub mod resource_definition_version {
     impl ResourceInstance {
         /// A new `ResourceInstance` with its required properties.
         pub fn new(
-            id: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
-            resource_data_container: impl Into<crate::Value<ResourceDataContainer>>,
+            id: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
+            resource_data_container: impl crate::IntoValue<ResourceDataContainer>,
         ) -> Self {
             ResourceInstance(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "ResourceDataContainer".to_owned(),
-                    resource_data_container.into().into_json(),
+                    resource_data_container.into_value().into_json(),
                 ),
             ]))
         }
@@ -2853,15 +2966,15 @@ pub mod resource_definition_version {
     impl S3MachineLearningModelResourceData {
         /// A new `S3MachineLearningModelResourceData` with its required properties.
         pub fn new(
-            destination_path: impl Into<crate::Value<String>>,
-            s3_uri: impl Into<crate::Value<String>>,
+            destination_path: impl crate::IntoValue<String>,
+            s3_uri: impl crate::IntoValue<String>,
         ) -> Self {
             S3MachineLearningModelResourceData(crate::typed::Properties::from_iter([
                 (
                     "DestinationPath".to_owned(),
-                    destination_path.into().into_json(),
+                    destination_path.into_value().into_json(),
                 ),
-                ("S3Uri".to_owned(), s3_uri.into().into_json()),
+                ("S3Uri".to_owned(), s3_uri.into_value().into_json()),
             ]))
         }
 
@@ -2870,10 +2983,10 @@ pub mod resource_definition_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinitionversion-s3machinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinitionversion-s3machinelearningmodelresourcedata-ownersetting)
         pub fn owner_setting(
             mut self,
-            value: impl Into<crate::Value<ResourceDownloadOwnerSetting>>,
+            value: impl crate::IntoValue<ResourceDownloadOwnerSetting>,
         ) -> Self {
             self.0
-                .insert("OwnerSetting".to_owned(), value.into().into_json());
+                .insert("OwnerSetting".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2893,17 +3006,17 @@ pub mod resource_definition_version {
     impl SageMakerMachineLearningModelResourceData {
         /// A new `SageMakerMachineLearningModelResourceData` with its required properties.
         pub fn new(
-            destination_path: impl Into<crate::Value<String>>,
-            sage_maker_job_arn: impl Into<crate::Value<String>>,
+            destination_path: impl crate::IntoValue<String>,
+            sage_maker_job_arn: impl crate::IntoValue<String>,
         ) -> Self {
             SageMakerMachineLearningModelResourceData(crate::typed::Properties::from_iter([
                 (
                     "DestinationPath".to_owned(),
-                    destination_path.into().into_json(),
+                    destination_path.into_value().into_json(),
                 ),
                 (
                     "SageMakerJobArn".to_owned(),
-                    sage_maker_job_arn.into().into_json(),
+                    sage_maker_job_arn.into_value().into_json(),
                 ),
             ]))
         }
@@ -2913,10 +3026,10 @@ pub mod resource_definition_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinitionversion-sagemakermachinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinitionversion-sagemakermachinelearningmodelresourcedata-ownersetting)
         pub fn owner_setting(
             mut self,
-            value: impl Into<crate::Value<ResourceDownloadOwnerSetting>>,
+            value: impl crate::IntoValue<ResourceDownloadOwnerSetting>,
         ) -> Self {
             self.0
-                .insert("OwnerSetting".to_owned(), value.into().into_json());
+                .insert("OwnerSetting".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2935,10 +3048,10 @@ pub mod resource_definition_version {
 
     impl SecretsManagerSecretResourceData {
         /// A new `SecretsManagerSecretResourceData` with its required properties.
-        pub fn new(arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(arn: impl crate::IntoValue<String>) -> Self {
             SecretsManagerSecretResourceData(crate::typed::Properties::from_iter([(
                 "ARN".to_owned(),
-                arn.into().into_json(),
+                arn.into_value().into_json(),
             )]))
         }
 
@@ -2947,11 +3060,11 @@ pub mod resource_definition_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrass-resourcedefinitionversion-secretsmanagersecretresourcedata.html#cfn-greengrass-resourcedefinitionversion-secretsmanagersecretresourcedata-additionalstaginglabelstodownload)
         pub fn additional_staging_labels_to_download(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "AdditionalStagingLabelsToDownload".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2974,10 +3087,10 @@ pub struct SubscriptionDefinition(crate::Resource);
 
 impl SubscriptionDefinition {
     /// A new `AWS::Greengrass::SubscriptionDefinition` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         SubscriptionDefinition(
             crate::Resource::new("AWS::Greengrass::SubscriptionDefinition")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -2988,18 +3101,18 @@ impl SubscriptionDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-subscriptiondefinition.html#cfn-greengrass-subscriptiondefinition-initialversion)
     pub fn initial_version(
         mut self,
-        value: impl Into<crate::Value<subscription_definition::SubscriptionDefinitionVersion>>,
+        value: impl crate::IntoValue<subscription_definition::SubscriptionDefinitionVersion>,
     ) -> Self {
         self.0
-            .set_property("InitialVersion", value.into().into_json());
+            .set_property("InitialVersion", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrass-subscriptiondefinition.html#cfn-greengrass-subscriptiondefinition-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -3052,16 +3165,16 @@ pub mod subscription_definition {
     impl Subscription {
         /// A new `Subscription` with its required properties.
         pub fn new(
-            id: impl Into<crate::Value<String>>,
-            source: impl Into<crate::Value<String>>,
-            subject: impl Into<crate::Value<String>>,
-            target: impl Into<crate::Value<String>>,
+            id: impl crate::IntoValue<String>,
+            source: impl crate::IntoValue<String>,
+            subject: impl crate::IntoValue<String>,
+            target: impl crate::IntoValue<String>,
         ) -> Self {
             Subscription(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
-                ("Source".to_owned(), source.into().into_json()),
-                ("Subject".to_owned(), subject.into().into_json()),
-                ("Target".to_owned(), target.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Source".to_owned(), source.into_value().into_json()),
+                ("Subject".to_owned(), subject.into_value().into_json()),
+                ("Target".to_owned(), target.into_value().into_json()),
             ]))
         }
     }
@@ -3080,10 +3193,10 @@ pub mod subscription_definition {
 
     impl SubscriptionDefinitionVersion {
         /// A new `SubscriptionDefinitionVersion` with its required properties.
-        pub fn new(subscriptions: impl Into<crate::Value<Vec<Subscription>>>) -> Self {
+        pub fn new(subscriptions: impl crate::IntoValue<Vec<Subscription>>) -> Self {
             SubscriptionDefinitionVersion(crate::typed::Properties::from_iter([(
                 "Subscriptions".to_owned(),
-                subscriptions.into().into_json(),
+                subscriptions.into_value().into_json(),
             )]))
         }
     }
@@ -3106,16 +3219,16 @@ pub struct SubscriptionDefinitionVersion(crate::Resource);
 impl SubscriptionDefinitionVersion {
     /// A new `AWS::Greengrass::SubscriptionDefinitionVersion` with its required properties.
     pub fn new(
-        subscription_definition_id: impl Into<crate::Value<String>>,
-        subscriptions: impl Into<crate::Value<Vec<subscription_definition_version::Subscription>>>,
+        subscription_definition_id: impl crate::IntoValue<String>,
+        subscriptions: impl crate::IntoValue<Vec<subscription_definition_version::Subscription>>,
     ) -> Self {
         SubscriptionDefinitionVersion(
             crate::Resource::new("AWS::Greengrass::SubscriptionDefinitionVersion")
                 .property(
                     "SubscriptionDefinitionId",
-                    subscription_definition_id.into().into_json(),
+                    subscription_definition_id.into_value().into_json(),
                 )
-                .property("Subscriptions", subscriptions.into().into_json()),
+                .property("Subscriptions", subscriptions.into_value().into_json()),
         )
     }
 }
@@ -3159,16 +3272,16 @@ pub mod subscription_definition_version {
     impl Subscription {
         /// A new `Subscription` with its required properties.
         pub fn new(
-            id: impl Into<crate::Value<String>>,
-            source: impl Into<crate::Value<String>>,
-            subject: impl Into<crate::Value<String>>,
-            target: impl Into<crate::Value<String>>,
+            id: impl crate::IntoValue<String>,
+            source: impl crate::IntoValue<String>,
+            subject: impl crate::IntoValue<String>,
+            target: impl crate::IntoValue<String>,
         ) -> Self {
             Subscription(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
-                ("Source".to_owned(), source.into().into_json()),
-                ("Subject".to_owned(), subject.into().into_json()),
-                ("Target".to_owned(), target.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Source".to_owned(), source.into_value().into_json()),
+                ("Subject".to_owned(), subject.into_value().into_json()),
+                ("Target".to_owned(), target.into_value().into_json()),
             ]))
         }
     }

@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::GreengrassV2::Deployment",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::GreengrassV2::ComponentVersion",
+        <ComponentVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GreengrassV2::Deployment",
+        <Deployment as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::GreengrassV2::ComponentVersion`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrassv2-componentversion.html)
@@ -25,9 +37,9 @@ impl ComponentVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrassv2-componentversion.html#cfn-greengrassv2-componentversion-inlinerecipe)
-    pub fn inline_recipe(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn inline_recipe(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InlineRecipe", value.into().into_json());
+            .set_property("InlineRecipe", value.into_value().into_json());
         self
     }
 
@@ -38,10 +50,10 @@ impl ComponentVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrassv2-componentversion.html#cfn-greengrassv2-componentversion-lambdafunction)
     pub fn lambda_function(
         mut self,
-        value: impl Into<crate::Value<component_version::LambdaFunctionRecipeSource>>,
+        value: impl crate::IntoValue<component_version::LambdaFunctionRecipeSource>,
     ) -> Self {
         self.0
-            .set_property("LambdaFunction", value.into().into_json());
+            .set_property("LambdaFunction", value.into_value().into_json());
         self
     }
 
@@ -50,9 +62,9 @@ impl ComponentVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrassv2-componentversion.html#cfn-greengrassv2-componentversion-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -117,18 +129,20 @@ pub mod component_version {
         /// `DependencyType`: [`DependencyType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-componentdependencyrequirement.html#cfn-greengrassv2-componentversion-componentdependencyrequirement-dependencytype)
-        pub fn dependency_type(mut self, value: impl Into<crate::Value<DependencyType>>) -> Self {
+        pub fn dependency_type(mut self, value: impl crate::IntoValue<DependencyType>) -> Self {
             self.0
-                .insert("DependencyType".to_owned(), value.into().into_json());
+                .insert("DependencyType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VersionRequirement`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-componentdependencyrequirement.html#cfn-greengrassv2-componentversion-componentdependencyrequirement-versionrequirement)
-        pub fn version_requirement(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("VersionRequirement".to_owned(), value.into().into_json());
+        pub fn version_requirement(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "VersionRequirement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -156,10 +170,10 @@ pub mod component_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-componentplatform.html#cfn-greengrassv2-componentversion-componentplatform-attributes)
         pub fn attributes(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Attributes".to_owned(), value.into().into_json());
+                .insert("Attributes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -168,8 +182,9 @@ pub mod component_version {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-componentplatform.html#cfn-greengrassv2-componentversion-componentplatform-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -195,36 +210,36 @@ pub mod component_version {
         /// `Devices`: list of [`LambdaDeviceMount`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdacontainerparams.html#cfn-greengrassv2-componentversion-lambdacontainerparams-devices)
-        pub fn devices(mut self, value: impl Into<crate::Value<Vec<LambdaDeviceMount>>>) -> Self {
+        pub fn devices(mut self, value: impl crate::IntoValue<Vec<LambdaDeviceMount>>) -> Self {
             self.0
-                .insert("Devices".to_owned(), value.into().into_json());
+                .insert("Devices".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MemorySizeInKB`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdacontainerparams.html#cfn-greengrassv2-componentversion-lambdacontainerparams-memorysizeinkb)
-        pub fn memory_size_in_kb(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn memory_size_in_kb(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MemorySizeInKB".to_owned(), value.into().into_json());
+                .insert("MemorySizeInKB".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MountROSysfs`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdacontainerparams.html#cfn-greengrassv2-componentversion-lambdacontainerparams-mountrosysfs)
-        pub fn mount_ro_sysfs(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn mount_ro_sysfs(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("MountROSysfs".to_owned(), value.into().into_json());
+                .insert("MountROSysfs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Volumes`: list of [`LambdaVolumeMount`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdacontainerparams.html#cfn-greengrassv2-componentversion-lambdacontainerparams-volumes)
-        pub fn volumes(mut self, value: impl Into<crate::Value<Vec<LambdaVolumeMount>>>) -> Self {
+        pub fn volumes(mut self, value: impl crate::IntoValue<Vec<LambdaVolumeMount>>) -> Self {
             self.0
-                .insert("Volumes".to_owned(), value.into().into_json());
+                .insert("Volumes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -250,17 +265,18 @@ pub mod component_version {
         /// `AddGroupOwner`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdadevicemount.html#cfn-greengrassv2-componentversion-lambdadevicemount-addgroupowner)
-        pub fn add_group_owner(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn add_group_owner(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AddGroupOwner".to_owned(), value.into().into_json());
+                .insert("AddGroupOwner".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Path`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdadevicemount.html#cfn-greengrassv2-componentversion-lambdadevicemount-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -269,10 +285,10 @@ pub mod component_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdadevicemount.html#cfn-greengrassv2-componentversion-lambdadevicemount-permission)
         pub fn permission(
             mut self,
-            value: impl Into<crate::Value<LambdaFilesystemPermission>>,
+            value: impl crate::IntoValue<LambdaFilesystemPermission>,
         ) -> Self {
             self.0
-                .insert("Permission".to_owned(), value.into().into_json());
+                .insert("Permission".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -298,16 +314,18 @@ pub mod component_version {
         /// `Topic`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdaeventsource.html#cfn-greengrassv2-componentversion-lambdaeventsource-topic)
-        pub fn topic(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Topic".to_owned(), value.into().into_json());
+        pub fn topic(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Topic".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdaeventsource.html#cfn-greengrassv2-componentversion-lambdaeventsource-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -335,10 +353,12 @@ pub mod component_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdaexecutionparameters.html#cfn-greengrassv2-componentversion-lambdaexecutionparameters-environmentvariables)
         pub fn environment_variables(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("EnvironmentVariables".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EnvironmentVariables".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -347,19 +367,19 @@ pub mod component_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdaexecutionparameters.html#cfn-greengrassv2-componentversion-lambdaexecutionparameters-eventsources)
         pub fn event_sources(
             mut self,
-            value: impl Into<crate::Value<Vec<LambdaEventSource>>>,
+            value: impl crate::IntoValue<Vec<LambdaEventSource>>,
         ) -> Self {
             self.0
-                .insert("EventSources".to_owned(), value.into().into_json());
+                .insert("EventSources".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExecArgs`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdaexecutionparameters.html#cfn-greengrassv2-componentversion-lambdaexecutionparameters-execargs)
-        pub fn exec_args(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn exec_args(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ExecArgs".to_owned(), value.into().into_json());
+                .insert("ExecArgs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -368,11 +388,11 @@ pub mod component_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdaexecutionparameters.html#cfn-greengrassv2-componentversion-lambdaexecutionparameters-inputpayloadencodingtype)
         pub fn input_payload_encoding_type(
             mut self,
-            value: impl Into<crate::Value<InputPayloadEncodingType>>,
+            value: impl crate::IntoValue<InputPayloadEncodingType>,
         ) -> Self {
             self.0.insert(
                 "InputPayloadEncodingType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -382,55 +402,62 @@ pub mod component_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdaexecutionparameters.html#cfn-greengrassv2-componentversion-lambdaexecutionparameters-linuxprocessparams)
         pub fn linux_process_params(
             mut self,
-            value: impl Into<crate::Value<LambdaLinuxProcessParams>>,
+            value: impl crate::IntoValue<LambdaLinuxProcessParams>,
         ) -> Self {
-            self.0
-                .insert("LinuxProcessParams".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LinuxProcessParams".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxIdleTimeInSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdaexecutionparameters.html#cfn-greengrassv2-componentversion-lambdaexecutionparameters-maxidletimeinseconds)
-        pub fn max_idle_time_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxIdleTimeInSeconds".to_owned(), value.into().into_json());
+        pub fn max_idle_time_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxIdleTimeInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxInstancesCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdaexecutionparameters.html#cfn-greengrassv2-componentversion-lambdaexecutionparameters-maxinstancescount)
-        pub fn max_instances_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxInstancesCount".to_owned(), value.into().into_json());
+        pub fn max_instances_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxInstancesCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxQueueSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdaexecutionparameters.html#cfn-greengrassv2-componentversion-lambdaexecutionparameters-maxqueuesize)
-        pub fn max_queue_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_queue_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxQueueSize".to_owned(), value.into().into_json());
+                .insert("MaxQueueSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Pinned`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdaexecutionparameters.html#cfn-greengrassv2-componentversion-lambdaexecutionparameters-pinned)
-        pub fn pinned(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Pinned".to_owned(), value.into().into_json());
+        pub fn pinned(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Pinned".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StatusTimeoutInSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdaexecutionparameters.html#cfn-greengrassv2-componentversion-lambdaexecutionparameters-statustimeoutinseconds)
-        pub fn status_timeout_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn status_timeout_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "StatusTimeoutInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -438,9 +465,11 @@ pub mod component_version {
         /// `TimeoutInSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdaexecutionparameters.html#cfn-greengrassv2-componentversion-lambdaexecutionparameters-timeoutinseconds)
-        pub fn timeout_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TimeoutInSeconds".to_owned(), value.into().into_json());
+        pub fn timeout_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TimeoutInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -468,12 +497,14 @@ pub mod component_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdafunctionrecipesource.html#cfn-greengrassv2-componentversion-lambdafunctionrecipesource-componentdependencies)
         pub fn component_dependencies(
             mut self,
-            value: impl Into<
-                crate::Value<::std::collections::BTreeMap<String, ComponentDependencyRequirement>>,
+            value: impl crate::IntoValue<
+                ::std::collections::BTreeMap<String, ComponentDependencyRequirement>,
             >,
         ) -> Self {
-            self.0
-                .insert("ComponentDependencies".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ComponentDependencies".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -482,11 +513,11 @@ pub mod component_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdafunctionrecipesource.html#cfn-greengrassv2-componentversion-lambdafunctionrecipesource-componentlambdaparameters)
         pub fn component_lambda_parameters(
             mut self,
-            value: impl Into<crate::Value<LambdaExecutionParameters>>,
+            value: impl crate::IntoValue<LambdaExecutionParameters>,
         ) -> Self {
             self.0.insert(
                 "ComponentLambdaParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -496,9 +527,9 @@ pub mod component_version {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdafunctionrecipesource.html#cfn-greengrassv2-componentversion-lambdafunctionrecipesource-componentname)
-        pub fn component_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn component_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ComponentName".to_owned(), value.into().into_json());
+                .insert("ComponentName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -507,10 +538,12 @@ pub mod component_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdafunctionrecipesource.html#cfn-greengrassv2-componentversion-lambdafunctionrecipesource-componentplatforms)
         pub fn component_platforms(
             mut self,
-            value: impl Into<crate::Value<Vec<ComponentPlatform>>>,
+            value: impl crate::IntoValue<Vec<ComponentPlatform>>,
         ) -> Self {
-            self.0
-                .insert("ComponentPlatforms".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ComponentPlatforms".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -519,9 +552,11 @@ pub mod component_version {
         /// Length: 1 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdafunctionrecipesource.html#cfn-greengrassv2-componentversion-lambdafunctionrecipesource-componentversion)
-        pub fn component_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ComponentVersion".to_owned(), value.into().into_json());
+        pub fn component_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ComponentVersion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -532,9 +567,9 @@ pub mod component_version {
         /// Pattern: `^arn:[^:]*:lambda:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdafunctionrecipesource.html#cfn-greengrassv2-componentversion-lambdafunctionrecipesource-lambdaarn)
-        pub fn lambda_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn lambda_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LambdaArn".to_owned(), value.into().into_json());
+                .insert("LambdaArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -562,19 +597,19 @@ pub mod component_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdalinuxprocessparams.html#cfn-greengrassv2-componentversion-lambdalinuxprocessparams-containerparams)
         pub fn container_params(
             mut self,
-            value: impl Into<crate::Value<LambdaContainerParams>>,
+            value: impl crate::IntoValue<LambdaContainerParams>,
         ) -> Self {
             self.0
-                .insert("ContainerParams".to_owned(), value.into().into_json());
+                .insert("ContainerParams".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsolationMode`: [`IsolationMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdalinuxprocessparams.html#cfn-greengrassv2-componentversion-lambdalinuxprocessparams-isolationmode)
-        pub fn isolation_mode(mut self, value: impl Into<crate::Value<IsolationMode>>) -> Self {
+        pub fn isolation_mode(mut self, value: impl crate::IntoValue<IsolationMode>) -> Self {
             self.0
-                .insert("IsolationMode".to_owned(), value.into().into_json());
+                .insert("IsolationMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -600,18 +635,18 @@ pub mod component_version {
         /// `AddGroupOwner`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdavolumemount.html#cfn-greengrassv2-componentversion-lambdavolumemount-addgroupowner)
-        pub fn add_group_owner(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn add_group_owner(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AddGroupOwner".to_owned(), value.into().into_json());
+                .insert("AddGroupOwner".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DestinationPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdavolumemount.html#cfn-greengrassv2-componentversion-lambdavolumemount-destinationpath)
-        pub fn destination_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn destination_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DestinationPath".to_owned(), value.into().into_json());
+                .insert("DestinationPath".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -620,19 +655,19 @@ pub mod component_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdavolumemount.html#cfn-greengrassv2-componentversion-lambdavolumemount-permission)
         pub fn permission(
             mut self,
-            value: impl Into<crate::Value<LambdaFilesystemPermission>>,
+            value: impl crate::IntoValue<LambdaFilesystemPermission>,
         ) -> Self {
             self.0
-                .insert("Permission".to_owned(), value.into().into_json());
+                .insert("Permission".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SourcePath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-componentversion-lambdavolumemount.html#cfn-greengrassv2-componentversion-lambdavolumemount-sourcepath)
-        pub fn source_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourcePath".to_owned(), value.into().into_json());
+                .insert("SourcePath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -744,10 +779,10 @@ pub struct Deployment(crate::Resource);
 
 impl Deployment {
     /// A new `AWS::GreengrassV2::Deployment` with its required properties.
-    pub fn new(target_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(target_arn: impl crate::IntoValue<String>) -> Self {
         Deployment(
             crate::Resource::new("AWS::GreengrassV2::Deployment")
-                .property("TargetArn", target_arn.into().into_json()),
+                .property("TargetArn", target_arn.into_value().into_json()),
         )
     }
 
@@ -758,13 +793,12 @@ impl Deployment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrassv2-deployment.html#cfn-greengrassv2-deployment-components)
     pub fn components(
         mut self,
-        value: impl Into<
-            crate::Value<
-                ::std::collections::BTreeMap<String, deployment::ComponentDeploymentSpecification>,
-            >,
+        value: impl crate::IntoValue<
+            ::std::collections::BTreeMap<String, deployment::ComponentDeploymentSpecification>,
         >,
     ) -> Self {
-        self.0.set_property("Components", value.into().into_json());
+        self.0
+            .set_property("Components", value.into_value().into_json());
         self
     }
 
@@ -775,9 +809,9 @@ impl Deployment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrassv2-deployment.html#cfn-greengrassv2-deployment-deploymentname)
-    pub fn deployment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn deployment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeploymentName", value.into().into_json());
+            .set_property("DeploymentName", value.into_value().into_json());
         self
     }
 
@@ -788,10 +822,10 @@ impl Deployment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrassv2-deployment.html#cfn-greengrassv2-deployment-deploymentpolicies)
     pub fn deployment_policies(
         mut self,
-        value: impl Into<crate::Value<deployment::DeploymentPolicies>>,
+        value: impl crate::IntoValue<deployment::DeploymentPolicies>,
     ) -> Self {
         self.0
-            .set_property("DeploymentPolicies", value.into().into_json());
+            .set_property("DeploymentPolicies", value.into_value().into_json());
         self
     }
 
@@ -802,10 +836,10 @@ impl Deployment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrassv2-deployment.html#cfn-greengrassv2-deployment-iotjobconfiguration)
     pub fn iot_job_configuration(
         mut self,
-        value: impl Into<crate::Value<deployment::DeploymentIoTJobConfiguration>>,
+        value: impl crate::IntoValue<deployment::DeploymentIoTJobConfiguration>,
     ) -> Self {
         self.0
-            .set_property("IotJobConfiguration", value.into().into_json());
+            .set_property("IotJobConfiguration", value.into_value().into_json());
         self
     }
 
@@ -816,9 +850,9 @@ impl Deployment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrassv2-deployment.html#cfn-greengrassv2-deployment-parenttargetarn)
-    pub fn parent_target_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn parent_target_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ParentTargetArn", value.into().into_json());
+            .set_property("ParentTargetArn", value.into_value().into_json());
         self
     }
 
@@ -827,9 +861,9 @@ impl Deployment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-greengrassv2-deployment.html#cfn-greengrassv2-deployment-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -887,16 +921,18 @@ pub mod deployment {
         /// Length: 1 to 10485760.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-componentconfigurationupdate.html#cfn-greengrassv2-deployment-componentconfigurationupdate-merge)
-        pub fn merge(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Merge".to_owned(), value.into().into_json());
+        pub fn merge(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Merge".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Reset`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-componentconfigurationupdate.html#cfn-greengrassv2-deployment-componentconfigurationupdate-reset)
-        pub fn reset(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Reset".to_owned(), value.into().into_json());
+        pub fn reset(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Reset".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -924,9 +960,11 @@ pub mod deployment {
         /// Length: 1 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-componentdeploymentspecification.html#cfn-greengrassv2-deployment-componentdeploymentspecification-componentversion)
-        pub fn component_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ComponentVersion".to_owned(), value.into().into_json());
+        pub fn component_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ComponentVersion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -935,19 +973,21 @@ pub mod deployment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-componentdeploymentspecification.html#cfn-greengrassv2-deployment-componentdeploymentspecification-configurationupdate)
         pub fn configuration_update(
             mut self,
-            value: impl Into<crate::Value<ComponentConfigurationUpdate>>,
+            value: impl crate::IntoValue<ComponentConfigurationUpdate>,
         ) -> Self {
-            self.0
-                .insert("ConfigurationUpdate".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConfigurationUpdate".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RunWith`: [`ComponentRunWith`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-componentdeploymentspecification.html#cfn-greengrassv2-deployment-componentdeploymentspecification-runwith)
-        pub fn run_with(mut self, value: impl Into<crate::Value<ComponentRunWith>>) -> Self {
+        pub fn run_with(mut self, value: impl crate::IntoValue<ComponentRunWith>) -> Self {
             self.0
-                .insert("RunWith".to_owned(), value.into().into_json());
+                .insert("RunWith".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -975,9 +1015,9 @@ pub mod deployment {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-componentrunwith.html#cfn-greengrassv2-deployment-componentrunwith-posixuser)
-        pub fn posix_user(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn posix_user(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PosixUser".to_owned(), value.into().into_json());
+                .insert("PosixUser".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -986,10 +1026,12 @@ pub mod deployment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-componentrunwith.html#cfn-greengrassv2-deployment-componentrunwith-systemresourcelimits)
         pub fn system_resource_limits(
             mut self,
-            value: impl Into<crate::Value<SystemResourceLimits>>,
+            value: impl crate::IntoValue<SystemResourceLimits>,
         ) -> Self {
-            self.0
-                .insert("SystemResourceLimits".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SystemResourceLimits".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -998,9 +1040,9 @@ pub mod deployment {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-componentrunwith.html#cfn-greengrassv2-deployment-componentrunwith-windowsuser)
-        pub fn windows_user(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn windows_user(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("WindowsUser".to_owned(), value.into().into_json());
+                .insert("WindowsUser".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1026,8 +1068,9 @@ pub mod deployment {
         /// `Action`: [`Action`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-deploymentcomponentupdatepolicy.html#cfn-greengrassv2-deployment-deploymentcomponentupdatepolicy-action)
-        pub fn action(mut self, value: impl Into<crate::Value<Action>>) -> Self {
-            self.0.insert("Action".to_owned(), value.into().into_json());
+        pub fn action(mut self, value: impl crate::IntoValue<Action>) -> Self {
+            self.0
+                .insert("Action".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1036,9 +1079,11 @@ pub mod deployment {
         /// Range: 1 to 2147483647.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-deploymentcomponentupdatepolicy.html#cfn-greengrassv2-deployment-deploymentcomponentupdatepolicy-timeoutinseconds)
-        pub fn timeout_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TimeoutInSeconds".to_owned(), value.into().into_json());
+        pub fn timeout_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TimeoutInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1066,9 +1111,11 @@ pub mod deployment {
         /// Range: 1 to 2147483647.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-deploymentconfigurationvalidationpolicy.html#cfn-greengrassv2-deployment-deploymentconfigurationvalidationpolicy-timeoutinseconds)
-        pub fn timeout_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TimeoutInSeconds".to_owned(), value.into().into_json());
+        pub fn timeout_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TimeoutInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1094,9 +1141,9 @@ pub mod deployment {
         /// `AbortConfig`: [`IoTJobAbortConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-deploymentiotjobconfiguration.html#cfn-greengrassv2-deployment-deploymentiotjobconfiguration-abortconfig)
-        pub fn abort_config(mut self, value: impl Into<crate::Value<IoTJobAbortConfig>>) -> Self {
+        pub fn abort_config(mut self, value: impl crate::IntoValue<IoTJobAbortConfig>) -> Self {
             self.0
-                .insert("AbortConfig".to_owned(), value.into().into_json());
+                .insert("AbortConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1105,11 +1152,11 @@ pub mod deployment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-deploymentiotjobconfiguration.html#cfn-greengrassv2-deployment-deploymentiotjobconfiguration-jobexecutionsrolloutconfig)
         pub fn job_executions_rollout_config(
             mut self,
-            value: impl Into<crate::Value<IoTJobExecutionsRolloutConfig>>,
+            value: impl crate::IntoValue<IoTJobExecutionsRolloutConfig>,
         ) -> Self {
             self.0.insert(
                 "JobExecutionsRolloutConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1117,12 +1164,9 @@ pub mod deployment {
         /// `TimeoutConfig`: [`IoTJobTimeoutConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-deploymentiotjobconfiguration.html#cfn-greengrassv2-deployment-deploymentiotjobconfiguration-timeoutconfig)
-        pub fn timeout_config(
-            mut self,
-            value: impl Into<crate::Value<IoTJobTimeoutConfig>>,
-        ) -> Self {
+        pub fn timeout_config(mut self, value: impl crate::IntoValue<IoTJobTimeoutConfig>) -> Self {
             self.0
-                .insert("TimeoutConfig".to_owned(), value.into().into_json());
+                .insert("TimeoutConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1150,10 +1194,12 @@ pub mod deployment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-deploymentpolicies.html#cfn-greengrassv2-deployment-deploymentpolicies-componentupdatepolicy)
         pub fn component_update_policy(
             mut self,
-            value: impl Into<crate::Value<DeploymentComponentUpdatePolicy>>,
+            value: impl crate::IntoValue<DeploymentComponentUpdatePolicy>,
         ) -> Self {
-            self.0
-                .insert("ComponentUpdatePolicy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ComponentUpdatePolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1162,11 +1208,11 @@ pub mod deployment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-deploymentpolicies.html#cfn-greengrassv2-deployment-deploymentpolicies-configurationvalidationpolicy)
         pub fn configuration_validation_policy(
             mut self,
-            value: impl Into<crate::Value<DeploymentConfigurationValidationPolicy>>,
+            value: impl crate::IntoValue<DeploymentConfigurationValidationPolicy>,
         ) -> Self {
             self.0.insert(
                 "ConfigurationValidationPolicy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1176,10 +1222,12 @@ pub mod deployment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-deploymentpolicies.html#cfn-greengrassv2-deployment-deploymentpolicies-failurehandlingpolicy)
         pub fn failure_handling_policy(
             mut self,
-            value: impl Into<crate::Value<FailureHandlingPolicy>>,
+            value: impl crate::IntoValue<FailureHandlingPolicy>,
         ) -> Self {
-            self.0
-                .insert("FailureHandlingPolicy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FailureHandlingPolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1198,10 +1246,10 @@ pub mod deployment {
 
     impl IoTJobAbortConfig {
         /// A new `IoTJobAbortConfig` with its required properties.
-        pub fn new(criteria_list: impl Into<crate::Value<Vec<IoTJobAbortCriteria>>>) -> Self {
+        pub fn new(criteria_list: impl crate::IntoValue<Vec<IoTJobAbortCriteria>>) -> Self {
             IoTJobAbortConfig(crate::typed::Properties::from_iter([(
                 "CriteriaList".to_owned(),
-                criteria_list.into().into_json(),
+                criteria_list.into_value().into_json(),
             )]))
         }
     }
@@ -1221,21 +1269,24 @@ pub mod deployment {
     impl IoTJobAbortCriteria {
         /// A new `IoTJobAbortCriteria` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<IoTJobAbortCriteriaAction>>,
-            failure_type: impl Into<crate::Value<FailureType>>,
-            min_number_of_executed_things: impl Into<crate::Value<i64>>,
-            threshold_percentage: impl Into<crate::Value<f64>>,
+            action: impl crate::IntoValue<IoTJobAbortCriteriaAction>,
+            failure_type: impl crate::IntoValue<FailureType>,
+            min_number_of_executed_things: impl crate::IntoValue<i64>,
+            threshold_percentage: impl crate::IntoValue<f64>,
         ) -> Self {
             IoTJobAbortCriteria(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("FailureType".to_owned(), failure_type.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                (
+                    "FailureType".to_owned(),
+                    failure_type.into_value().into_json(),
+                ),
                 (
                     "MinNumberOfExecutedThings".to_owned(),
-                    min_number_of_executed_things.into().into_json(),
+                    min_number_of_executed_things.into_value().into_json(),
                 ),
                 (
                     "ThresholdPercentage".to_owned(),
-                    threshold_percentage.into().into_json(),
+                    threshold_percentage.into_value().into_json(),
                 ),
             ]))
         }
@@ -1264,10 +1315,10 @@ pub mod deployment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-iotjobexecutionsrolloutconfig.html#cfn-greengrassv2-deployment-iotjobexecutionsrolloutconfig-exponentialrate)
         pub fn exponential_rate(
             mut self,
-            value: impl Into<crate::Value<IoTJobExponentialRolloutRate>>,
+            value: impl crate::IntoValue<IoTJobExponentialRolloutRate>,
         ) -> Self {
             self.0
-                .insert("ExponentialRate".to_owned(), value.into().into_json());
+                .insert("ExponentialRate".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1276,9 +1327,11 @@ pub mod deployment {
         /// Range: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-iotjobexecutionsrolloutconfig.html#cfn-greengrassv2-deployment-iotjobexecutionsrolloutconfig-maximumperminute)
-        pub fn maximum_per_minute(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaximumPerMinute".to_owned(), value.into().into_json());
+        pub fn maximum_per_minute(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaximumPerMinute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1298,22 +1351,22 @@ pub mod deployment {
     impl IoTJobExponentialRolloutRate {
         /// A new `IoTJobExponentialRolloutRate` with its required properties.
         pub fn new(
-            base_rate_per_minute: impl Into<crate::Value<i64>>,
-            increment_factor: impl Into<crate::Value<f64>>,
-            rate_increase_criteria: impl Into<crate::Value<crate::Json>>,
+            base_rate_per_minute: impl crate::IntoValue<i64>,
+            increment_factor: impl crate::IntoValue<f64>,
+            rate_increase_criteria: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             IoTJobExponentialRolloutRate(crate::typed::Properties::from_iter([
                 (
                     "BaseRatePerMinute".to_owned(),
-                    base_rate_per_minute.into().into_json(),
+                    base_rate_per_minute.into_value().into_json(),
                 ),
                 (
                     "IncrementFactor".to_owned(),
-                    increment_factor.into().into_json(),
+                    increment_factor.into_value().into_json(),
                 ),
                 (
                     "RateIncreaseCriteria".to_owned(),
-                    rate_increase_criteria.into().into_json(),
+                    rate_increase_criteria.into_value().into_json(),
                 ),
             ]))
         }
@@ -1342,13 +1395,10 @@ pub mod deployment {
         /// Range: 0 to 2147483647.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-iotjobtimeoutconfig.html#cfn-greengrassv2-deployment-iotjobtimeoutconfig-inprogresstimeoutinminutes)
-        pub fn in_progress_timeout_in_minutes(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn in_progress_timeout_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "InProgressTimeoutInMinutes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1377,8 +1427,9 @@ pub mod deployment {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-systemresourcelimits.html#cfn-greengrassv2-deployment-systemresourcelimits-cpus)
-        pub fn cpus(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Cpus".to_owned(), value.into().into_json());
+        pub fn cpus(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Cpus".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1387,8 +1438,9 @@ pub mod deployment {
         /// Range: 0 to 9223372036854772000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-greengrassv2-deployment-systemresourcelimits.html#cfn-greengrassv2-deployment-systemresourcelimits-memory)
-        pub fn memory(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Memory".to_owned(), value.into().into_json());
+        pub fn memory(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Memory".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::GroundStation::MissionProfile",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::GroundStation::Config",
+        <Config as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GroundStation::DataflowEndpointGroup",
+        <DataflowEndpointGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GroundStation::DataflowEndpointGroupV2",
+        <DataflowEndpointGroupV2 as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GroundStation::MissionProfile",
+        <MissionProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::GroundStation::Config`.
 ///
 /// Required properties, the arguments of [`Config::new`]: `ConfigData`, `Name`.
@@ -21,28 +41,33 @@ pub struct Config(crate::Resource);
 impl Config {
     /// A new `AWS::GroundStation::Config` with its required properties.
     pub fn new(
-        config_data: impl Into<crate::Value<config::ConfigData>>,
-        name: impl Into<crate::Value<String>>,
+        config_data: impl crate::IntoValue<config::ConfigData>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Config(
             crate::Resource::new("AWS::GroundStation::Config")
-                .property("ConfigData", config_data.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("ConfigData", config_data.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Tags`: list of [`Tag`](config::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-config.html#cfn-groundstation-config-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<config::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<config::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Config {
     const TYPE_NAME: &'static str = "AWS::GroundStation::Config";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -94,9 +119,9 @@ pub mod config {
         /// `SpectrumConfig`: [`SpectrumConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-antennadownlinkconfig.html#cfn-groundstation-config-antennadownlinkconfig-spectrumconfig)
-        pub fn spectrum_config(mut self, value: impl Into<crate::Value<SpectrumConfig>>) -> Self {
+        pub fn spectrum_config(mut self, value: impl crate::IntoValue<SpectrumConfig>) -> Self {
             self.0
-                .insert("SpectrumConfig".to_owned(), value.into().into_json());
+                .insert("SpectrumConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -122,9 +147,9 @@ pub mod config {
         /// `DecodeConfig`: [`DecodeConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-antennadownlinkdemoddecodeconfig.html#cfn-groundstation-config-antennadownlinkdemoddecodeconfig-decodeconfig)
-        pub fn decode_config(mut self, value: impl Into<crate::Value<DecodeConfig>>) -> Self {
+        pub fn decode_config(mut self, value: impl crate::IntoValue<DecodeConfig>) -> Self {
             self.0
-                .insert("DecodeConfig".to_owned(), value.into().into_json());
+                .insert("DecodeConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -133,19 +158,21 @@ pub mod config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-antennadownlinkdemoddecodeconfig.html#cfn-groundstation-config-antennadownlinkdemoddecodeconfig-demodulationconfig)
         pub fn demodulation_config(
             mut self,
-            value: impl Into<crate::Value<DemodulationConfig>>,
+            value: impl crate::IntoValue<DemodulationConfig>,
         ) -> Self {
-            self.0
-                .insert("DemodulationConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DemodulationConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SpectrumConfig`: [`SpectrumConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-antennadownlinkdemoddecodeconfig.html#cfn-groundstation-config-antennadownlinkdemoddecodeconfig-spectrumconfig)
-        pub fn spectrum_config(mut self, value: impl Into<crate::Value<SpectrumConfig>>) -> Self {
+        pub fn spectrum_config(mut self, value: impl crate::IntoValue<SpectrumConfig>) -> Self {
             self.0
-                .insert("SpectrumConfig".to_owned(), value.into().into_json());
+                .insert("SpectrumConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -173,28 +200,30 @@ pub mod config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-antennauplinkconfig.html#cfn-groundstation-config-antennauplinkconfig-spectrumconfig)
         pub fn spectrum_config(
             mut self,
-            value: impl Into<crate::Value<UplinkSpectrumConfig>>,
+            value: impl crate::IntoValue<UplinkSpectrumConfig>,
         ) -> Self {
             self.0
-                .insert("SpectrumConfig".to_owned(), value.into().into_json());
+                .insert("SpectrumConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetEirp`: [`Eirp`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-antennauplinkconfig.html#cfn-groundstation-config-antennauplinkconfig-targeteirp)
-        pub fn target_eirp(mut self, value: impl Into<crate::Value<Eirp>>) -> Self {
+        pub fn target_eirp(mut self, value: impl crate::IntoValue<Eirp>) -> Self {
             self.0
-                .insert("TargetEirp".to_owned(), value.into().into_json());
+                .insert("TargetEirp".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TransmitDisabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-antennauplinkconfig.html#cfn-groundstation-config-antennauplinkconfig-transmitdisabled)
-        pub fn transmit_disabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("TransmitDisabled".to_owned(), value.into().into_json());
+        pub fn transmit_disabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "TransmitDisabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -222,10 +251,12 @@ pub mod config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-configdata.html#cfn-groundstation-config-configdata-antennadownlinkconfig)
         pub fn antenna_downlink_config(
             mut self,
-            value: impl Into<crate::Value<AntennaDownlinkConfig>>,
+            value: impl crate::IntoValue<AntennaDownlinkConfig>,
         ) -> Self {
-            self.0
-                .insert("AntennaDownlinkConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AntennaDownlinkConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -234,11 +265,11 @@ pub mod config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-configdata.html#cfn-groundstation-config-configdata-antennadownlinkdemoddecodeconfig)
         pub fn antenna_downlink_demod_decode_config(
             mut self,
-            value: impl Into<crate::Value<AntennaDownlinkDemodDecodeConfig>>,
+            value: impl crate::IntoValue<AntennaDownlinkDemodDecodeConfig>,
         ) -> Self {
             self.0.insert(
                 "AntennaDownlinkDemodDecodeConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -248,10 +279,12 @@ pub mod config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-configdata.html#cfn-groundstation-config-configdata-antennauplinkconfig)
         pub fn antenna_uplink_config(
             mut self,
-            value: impl Into<crate::Value<AntennaUplinkConfig>>,
+            value: impl crate::IntoValue<AntennaUplinkConfig>,
         ) -> Self {
-            self.0
-                .insert("AntennaUplinkConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AntennaUplinkConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -260,11 +293,11 @@ pub mod config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-configdata.html#cfn-groundstation-config-configdata-dataflowendpointconfig)
         pub fn dataflow_endpoint_config(
             mut self,
-            value: impl Into<crate::Value<DataflowEndpointConfig>>,
+            value: impl crate::IntoValue<DataflowEndpointConfig>,
         ) -> Self {
             self.0.insert(
                 "DataflowEndpointConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -274,10 +307,12 @@ pub mod config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-configdata.html#cfn-groundstation-config-configdata-s3recordingconfig)
         pub fn s3_recording_config(
             mut self,
-            value: impl Into<crate::Value<S3RecordingConfig>>,
+            value: impl crate::IntoValue<S3RecordingConfig>,
         ) -> Self {
-            self.0
-                .insert("S3RecordingConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "S3RecordingConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -286,19 +321,21 @@ pub mod config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-configdata.html#cfn-groundstation-config-configdata-telemetrysinkconfig)
         pub fn telemetry_sink_config(
             mut self,
-            value: impl Into<crate::Value<TelemetrySinkConfig>>,
+            value: impl crate::IntoValue<TelemetrySinkConfig>,
         ) -> Self {
-            self.0
-                .insert("TelemetrySinkConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TelemetrySinkConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TrackingConfig`: [`TrackingConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-configdata.html#cfn-groundstation-config-configdata-trackingconfig)
-        pub fn tracking_config(mut self, value: impl Into<crate::Value<TrackingConfig>>) -> Self {
+        pub fn tracking_config(mut self, value: impl crate::IntoValue<TrackingConfig>) -> Self {
             self.0
-                .insert("TrackingConfig".to_owned(), value.into().into_json());
+                .insert("TrackingConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -307,10 +344,12 @@ pub mod config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-configdata.html#cfn-groundstation-config-configdata-uplinkechoconfig)
         pub fn uplink_echo_config(
             mut self,
-            value: impl Into<crate::Value<UplinkEchoConfig>>,
+            value: impl crate::IntoValue<UplinkEchoConfig>,
         ) -> Self {
-            self.0
-                .insert("UplinkEchoConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "UplinkEchoConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -336,19 +375,21 @@ pub mod config {
         /// `DataflowEndpointName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-dataflowendpointconfig.html#cfn-groundstation-config-dataflowendpointconfig-dataflowendpointname)
-        pub fn dataflow_endpoint_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DataflowEndpointName".to_owned(), value.into().into_json());
+        pub fn dataflow_endpoint_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DataflowEndpointName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DataflowEndpointRegion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-dataflowendpointconfig.html#cfn-groundstation-config-dataflowendpointconfig-dataflowendpointregion)
-        pub fn dataflow_endpoint_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn dataflow_endpoint_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "DataflowEndpointRegion".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -375,9 +416,9 @@ pub mod config {
         /// `UnvalidatedJSON`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-decodeconfig.html#cfn-groundstation-config-decodeconfig-unvalidatedjson)
-        pub fn unvalidated_json(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn unvalidated_json(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UnvalidatedJSON".to_owned(), value.into().into_json());
+                .insert("UnvalidatedJSON".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -403,9 +444,9 @@ pub mod config {
         /// `UnvalidatedJSON`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-demodulationconfig.html#cfn-groundstation-config-demodulationconfig-unvalidatedjson)
-        pub fn unvalidated_json(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn unvalidated_json(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UnvalidatedJSON".to_owned(), value.into().into_json());
+                .insert("UnvalidatedJSON".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -431,16 +472,18 @@ pub mod config {
         /// `Units`: [`EirpUnits`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-eirp.html#cfn-groundstation-config-eirp-units)
-        pub fn units(mut self, value: impl Into<crate::Value<EirpUnits>>) -> Self {
-            self.0.insert("Units".to_owned(), value.into().into_json());
+        pub fn units(mut self, value: impl crate::IntoValue<EirpUnits>) -> Self {
+            self.0
+                .insert("Units".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-eirp.html#cfn-groundstation-config-eirp-value)
-        pub fn value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -466,16 +509,18 @@ pub mod config {
         /// `Units`: [`FrequencyUnits`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-frequency.html#cfn-groundstation-config-frequency-units)
-        pub fn units(mut self, value: impl Into<crate::Value<FrequencyUnits>>) -> Self {
-            self.0.insert("Units".to_owned(), value.into().into_json());
+        pub fn units(mut self, value: impl crate::IntoValue<FrequencyUnits>) -> Self {
+            self.0
+                .insert("Units".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-frequency.html#cfn-groundstation-config-frequency-value)
-        pub fn value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -501,16 +546,18 @@ pub mod config {
         /// `Units`: [`BandwidthUnits`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-frequencybandwidth.html#cfn-groundstation-config-frequencybandwidth-units)
-        pub fn units(mut self, value: impl Into<crate::Value<BandwidthUnits>>) -> Self {
-            self.0.insert("Units".to_owned(), value.into().into_json());
+        pub fn units(mut self, value: impl crate::IntoValue<BandwidthUnits>) -> Self {
+            self.0
+                .insert("Units".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-frequencybandwidth.html#cfn-groundstation-config-frequencybandwidth-value)
-        pub fn value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -530,17 +577,17 @@ pub mod config {
     impl KinesisDataStreamData {
         /// A new `KinesisDataStreamData` with its required properties.
         pub fn new(
-            kinesis_data_stream_arn: impl Into<crate::Value<String>>,
-            kinesis_role_arn: impl Into<crate::Value<String>>,
+            kinesis_data_stream_arn: impl crate::IntoValue<String>,
+            kinesis_role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             KinesisDataStreamData(crate::typed::Properties::from_iter([
                 (
                     "KinesisDataStreamArn".to_owned(),
-                    kinesis_data_stream_arn.into().into_json(),
+                    kinesis_data_stream_arn.into_value().into_json(),
                 ),
                 (
                     "KinesisRoleArn".to_owned(),
-                    kinesis_role_arn.into().into_json(),
+                    kinesis_role_arn.into_value().into_json(),
                 ),
             ]))
         }
@@ -567,26 +614,27 @@ pub mod config {
         /// `BucketArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-s3recordingconfig.html#cfn-groundstation-config-s3recordingconfig-bucketarn)
-        pub fn bucket_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketArn".to_owned(), value.into().into_json());
+                .insert("BucketArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-s3recordingconfig.html#cfn-groundstation-config-s3recordingconfig-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-s3recordingconfig.html#cfn-groundstation-config-s3recordingconfig-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -612,27 +660,27 @@ pub mod config {
         /// `Bandwidth`: [`FrequencyBandwidth`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-spectrumconfig.html#cfn-groundstation-config-spectrumconfig-bandwidth)
-        pub fn bandwidth(mut self, value: impl Into<crate::Value<FrequencyBandwidth>>) -> Self {
+        pub fn bandwidth(mut self, value: impl crate::IntoValue<FrequencyBandwidth>) -> Self {
             self.0
-                .insert("Bandwidth".to_owned(), value.into().into_json());
+                .insert("Bandwidth".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CenterFrequency`: [`Frequency`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-spectrumconfig.html#cfn-groundstation-config-spectrumconfig-centerfrequency)
-        pub fn center_frequency(mut self, value: impl Into<crate::Value<Frequency>>) -> Self {
+        pub fn center_frequency(mut self, value: impl crate::IntoValue<Frequency>) -> Self {
             self.0
-                .insert("CenterFrequency".to_owned(), value.into().into_json());
+                .insert("CenterFrequency".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Polarization`: [`Polarization`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-spectrumconfig.html#cfn-groundstation-config-spectrumconfig-polarization)
-        pub fn polarization(mut self, value: impl Into<crate::Value<Polarization>>) -> Self {
+        pub fn polarization(mut self, value: impl crate::IntoValue<Polarization>) -> Self {
             self.0
-                .insert("Polarization".to_owned(), value.into().into_json());
+                .insert("Polarization".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -660,8 +708,9 @@ pub mod config {
         /// Pattern: `^[ a-zA-Z0-9\+\-=._:/@]{1,128}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-tag.html#cfn-groundstation-config-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -670,8 +719,9 @@ pub mod config {
         /// Pattern: `^[ a-zA-Z0-9\+\-=._:/@]{1,256}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-tag.html#cfn-groundstation-config-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -691,17 +741,17 @@ pub mod config {
     impl TelemetrySinkConfig {
         /// A new `TelemetrySinkConfig` with its required properties.
         pub fn new(
-            telemetry_sink_data: impl Into<crate::Value<TelemetrySinkData>>,
-            telemetry_sink_type: impl Into<crate::Value<TelemetrySinkType>>,
+            telemetry_sink_data: impl crate::IntoValue<TelemetrySinkData>,
+            telemetry_sink_type: impl crate::IntoValue<TelemetrySinkType>,
         ) -> Self {
             TelemetrySinkConfig(crate::typed::Properties::from_iter([
                 (
                     "TelemetrySinkData".to_owned(),
-                    telemetry_sink_data.into().into_json(),
+                    telemetry_sink_data.into_value().into_json(),
                 ),
                 (
                     "TelemetrySinkType".to_owned(),
-                    telemetry_sink_type.into().into_json(),
+                    telemetry_sink_type.into_value().into_json(),
                 ),
             ]))
         }
@@ -730,10 +780,12 @@ pub mod config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-telemetrysinkdata.html#cfn-groundstation-config-telemetrysinkdata-kinesisdatastreamdata)
         pub fn kinesis_data_stream_data(
             mut self,
-            value: impl Into<crate::Value<KinesisDataStreamData>>,
+            value: impl crate::IntoValue<KinesisDataStreamData>,
         ) -> Self {
-            self.0
-                .insert("KinesisDataStreamData".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KinesisDataStreamData".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -759,9 +811,9 @@ pub mod config {
         /// `Autotrack`: [`Autotrack`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-trackingconfig.html#cfn-groundstation-config-trackingconfig-autotrack)
-        pub fn autotrack(mut self, value: impl Into<crate::Value<Autotrack>>) -> Self {
+        pub fn autotrack(mut self, value: impl crate::IntoValue<Autotrack>) -> Self {
             self.0
-                .insert("Autotrack".to_owned(), value.into().into_json());
+                .insert("Autotrack".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -789,10 +841,10 @@ pub mod config {
         /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-uplinkechoconfig.html#cfn-groundstation-config-uplinkechoconfig-antennauplinkconfigarn)
-        pub fn antenna_uplink_config_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn antenna_uplink_config_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "AntennaUplinkConfigArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -800,9 +852,9 @@ pub mod config {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-uplinkechoconfig.html#cfn-groundstation-config-uplinkechoconfig-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -828,18 +880,18 @@ pub mod config {
         /// `CenterFrequency`: [`Frequency`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-uplinkspectrumconfig.html#cfn-groundstation-config-uplinkspectrumconfig-centerfrequency)
-        pub fn center_frequency(mut self, value: impl Into<crate::Value<Frequency>>) -> Self {
+        pub fn center_frequency(mut self, value: impl crate::IntoValue<Frequency>) -> Self {
             self.0
-                .insert("CenterFrequency".to_owned(), value.into().into_json());
+                .insert("CenterFrequency".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Polarization`: [`Polarization`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-config-uplinkspectrumconfig.html#cfn-groundstation-config-uplinkspectrumconfig-polarization)
-        pub fn polarization(mut self, value: impl Into<crate::Value<Polarization>>) -> Self {
+        pub fn polarization(mut self, value: impl crate::IntoValue<Polarization>) -> Self {
             self.0
-                .insert("Polarization".to_owned(), value.into().into_json());
+                .insert("Polarization".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -976,11 +1028,11 @@ pub struct DataflowEndpointGroup(crate::Resource);
 impl DataflowEndpointGroup {
     /// A new `AWS::GroundStation::DataflowEndpointGroup` with its required properties.
     pub fn new(
-        endpoint_details: impl Into<crate::Value<Vec<dataflow_endpoint_group::EndpointDetails>>>,
+        endpoint_details: impl crate::IntoValue<Vec<dataflow_endpoint_group::EndpointDetails>>,
     ) -> Self {
         DataflowEndpointGroup(
             crate::Resource::new("AWS::GroundStation::DataflowEndpointGroup")
-                .property("EndpointDetails", endpoint_details.into().into_json()),
+                .property("EndpointDetails", endpoint_details.into_value().into_json()),
         )
     }
 
@@ -991,12 +1043,11 @@ impl DataflowEndpointGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-dataflowendpointgroup.html#cfn-groundstation-dataflowendpointgroup-contactpostpassdurationseconds)
-    pub fn contact_post_pass_duration_seconds(
-        mut self,
-        value: impl Into<crate::Value<i64>>,
-    ) -> Self {
-        self.0
-            .set_property("ContactPostPassDurationSeconds", value.into().into_json());
+    pub fn contact_post_pass_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "ContactPostPassDurationSeconds",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1007,30 +1058,31 @@ impl DataflowEndpointGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-dataflowendpointgroup.html#cfn-groundstation-dataflowendpointgroup-contactprepassdurationseconds)
-    pub fn contact_pre_pass_duration_seconds(
-        mut self,
-        value: impl Into<crate::Value<i64>>,
-    ) -> Self {
-        self.0
-            .set_property("ContactPrePassDurationSeconds", value.into().into_json());
+    pub fn contact_pre_pass_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "ContactPrePassDurationSeconds",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Tags`: list of [`Tag`](dataflow_endpoint_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-dataflowendpointgroup.html#cfn-groundstation-dataflowendpointgroup-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<dataflow_endpoint_group::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<dataflow_endpoint_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DataflowEndpointGroup {
     const TYPE_NAME: &'static str = "AWS::GroundStation::DataflowEndpointGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ContactPostPassDurationSeconds",
         "ContactPrePassDurationSeconds",
@@ -1081,27 +1133,27 @@ pub mod dataflow_endpoint_group {
         /// `AgentStatus`: [`AgentStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-awsgroundstationagentendpoint.html#cfn-groundstation-dataflowendpointgroup-awsgroundstationagentendpoint-agentstatus)
-        pub fn agent_status(mut self, value: impl Into<crate::Value<AgentStatus>>) -> Self {
+        pub fn agent_status(mut self, value: impl crate::IntoValue<AgentStatus>) -> Self {
             self.0
-                .insert("AgentStatus".to_owned(), value.into().into_json());
+                .insert("AgentStatus".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AuditResults`: [`AuditResults`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-awsgroundstationagentendpoint.html#cfn-groundstation-dataflowendpointgroup-awsgroundstationagentendpoint-auditresults)
-        pub fn audit_results(mut self, value: impl Into<crate::Value<AuditResults>>) -> Self {
+        pub fn audit_results(mut self, value: impl crate::IntoValue<AuditResults>) -> Self {
             self.0
-                .insert("AuditResults".to_owned(), value.into().into_json());
+                .insert("AuditResults".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EgressAddress`: [`ConnectionDetails`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-awsgroundstationagentendpoint.html#cfn-groundstation-dataflowendpointgroup-awsgroundstationagentendpoint-egressaddress)
-        pub fn egress_address(mut self, value: impl Into<crate::Value<ConnectionDetails>>) -> Self {
+        pub fn egress_address(mut self, value: impl crate::IntoValue<ConnectionDetails>) -> Self {
             self.0
-                .insert("EgressAddress".to_owned(), value.into().into_json());
+                .insert("EgressAddress".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1110,10 +1162,10 @@ pub mod dataflow_endpoint_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-awsgroundstationagentendpoint.html#cfn-groundstation-dataflowendpointgroup-awsgroundstationagentendpoint-ingressaddress)
         pub fn ingress_address(
             mut self,
-            value: impl Into<crate::Value<RangedConnectionDetails>>,
+            value: impl crate::IntoValue<RangedConnectionDetails>,
         ) -> Self {
             self.0
-                .insert("IngressAddress".to_owned(), value.into().into_json());
+                .insert("IngressAddress".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1122,8 +1174,9 @@ pub mod dataflow_endpoint_group {
         /// Pattern: `^[ a-zA-Z0-9_:-]{1,256}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-awsgroundstationagentendpoint.html#cfn-groundstation-dataflowendpointgroup-awsgroundstationagentendpoint-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1149,17 +1202,18 @@ pub mod dataflow_endpoint_group {
         /// `Mtu`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-connectiondetails.html#cfn-groundstation-dataflowendpointgroup-connectiondetails-mtu)
-        pub fn mtu(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Mtu".to_owned(), value.into().into_json());
+        pub fn mtu(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Mtu".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SocketAddress`: [`SocketAddress`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-connectiondetails.html#cfn-groundstation-dataflowendpointgroup-connectiondetails-socketaddress)
-        pub fn socket_address(mut self, value: impl Into<crate::Value<SocketAddress>>) -> Self {
+        pub fn socket_address(mut self, value: impl crate::IntoValue<SocketAddress>) -> Self {
             self.0
-                .insert("SocketAddress".to_owned(), value.into().into_json());
+                .insert("SocketAddress".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1185,17 +1239,18 @@ pub mod dataflow_endpoint_group {
         /// `Address`: [`SocketAddress`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-dataflowendpoint.html#cfn-groundstation-dataflowendpointgroup-dataflowendpoint-address)
-        pub fn address(mut self, value: impl Into<crate::Value<SocketAddress>>) -> Self {
+        pub fn address(mut self, value: impl crate::IntoValue<SocketAddress>) -> Self {
             self.0
-                .insert("Address".to_owned(), value.into().into_json());
+                .insert("Address".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Mtu`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-dataflowendpoint.html#cfn-groundstation-dataflowendpointgroup-dataflowendpoint-mtu)
-        pub fn mtu(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Mtu".to_owned(), value.into().into_json());
+        pub fn mtu(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Mtu".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1204,8 +1259,9 @@ pub mod dataflow_endpoint_group {
         /// Pattern: `^[ a-zA-Z0-9_:-]{1,256}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-dataflowendpoint.html#cfn-groundstation-dataflowendpointgroup-dataflowendpoint-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1233,11 +1289,11 @@ pub mod dataflow_endpoint_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-endpointdetails.html#cfn-groundstation-dataflowendpointgroup-endpointdetails-awsgroundstationagentendpoint)
         pub fn aws_ground_station_agent_endpoint(
             mut self,
-            value: impl Into<crate::Value<AwsGroundStationAgentEndpoint>>,
+            value: impl crate::IntoValue<AwsGroundStationAgentEndpoint>,
         ) -> Self {
             self.0.insert(
                 "AwsGroundStationAgentEndpoint".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1245,18 +1301,18 @@ pub mod dataflow_endpoint_group {
         /// `Endpoint`: [`DataflowEndpoint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-endpointdetails.html#cfn-groundstation-dataflowendpointgroup-endpointdetails-endpoint)
-        pub fn endpoint(mut self, value: impl Into<crate::Value<DataflowEndpoint>>) -> Self {
+        pub fn endpoint(mut self, value: impl crate::IntoValue<DataflowEndpoint>) -> Self {
             self.0
-                .insert("Endpoint".to_owned(), value.into().into_json());
+                .insert("Endpoint".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecurityDetails`: [`SecurityDetails`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-endpointdetails.html#cfn-groundstation-dataflowendpointgroup-endpointdetails-securitydetails)
-        pub fn security_details(mut self, value: impl Into<crate::Value<SecurityDetails>>) -> Self {
+        pub fn security_details(mut self, value: impl crate::IntoValue<SecurityDetails>) -> Self {
             self.0
-                .insert("SecurityDetails".to_owned(), value.into().into_json());
+                .insert("SecurityDetails".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1282,18 +1338,18 @@ pub mod dataflow_endpoint_group {
         /// `Maximum`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-integerrange.html#cfn-groundstation-dataflowendpointgroup-integerrange-maximum)
-        pub fn maximum(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn maximum(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Maximum".to_owned(), value.into().into_json());
+                .insert("Maximum".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Minimum`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-integerrange.html#cfn-groundstation-dataflowendpointgroup-integerrange-minimum)
-        pub fn minimum(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn minimum(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Minimum".to_owned(), value.into().into_json());
+                .insert("Minimum".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1319,20 +1375,18 @@ pub mod dataflow_endpoint_group {
         /// `Mtu`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-rangedconnectiondetails.html#cfn-groundstation-dataflowendpointgroup-rangedconnectiondetails-mtu)
-        pub fn mtu(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Mtu".to_owned(), value.into().into_json());
+        pub fn mtu(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Mtu".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SocketAddress`: [`RangedSocketAddress`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-rangedconnectiondetails.html#cfn-groundstation-dataflowendpointgroup-rangedconnectiondetails-socketaddress)
-        pub fn socket_address(
-            mut self,
-            value: impl Into<crate::Value<RangedSocketAddress>>,
-        ) -> Self {
+        pub fn socket_address(mut self, value: impl crate::IntoValue<RangedSocketAddress>) -> Self {
             self.0
-                .insert("SocketAddress".to_owned(), value.into().into_json());
+                .insert("SocketAddress".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1362,17 +1416,18 @@ pub mod dataflow_endpoint_group {
         /// Pattern: `^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-rangedsocketaddress.html#cfn-groundstation-dataflowendpointgroup-rangedsocketaddress-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PortRange`: [`IntegerRange`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-rangedsocketaddress.html#cfn-groundstation-dataflowendpointgroup-rangedsocketaddress-portrange)
-        pub fn port_range(mut self, value: impl Into<crate::Value<IntegerRange>>) -> Self {
+        pub fn port_range(mut self, value: impl crate::IntoValue<IntegerRange>) -> Self {
             self.0
-                .insert("PortRange".to_owned(), value.into().into_json());
+                .insert("PortRange".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1402,27 +1457,29 @@ pub mod dataflow_endpoint_group {
         /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-securitydetails.html#cfn-groundstation-dataflowendpointgroup-securitydetails-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecurityGroupIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-securitydetails.html#cfn-groundstation-dataflowendpointgroup-securitydetails-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SubnetIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-securitydetails.html#cfn-groundstation-dataflowendpointgroup-securitydetails-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1448,16 +1505,18 @@ pub mod dataflow_endpoint_group {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-socketaddress.html#cfn-groundstation-dataflowendpointgroup-socketaddress-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Port`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroup-socketaddress.html#cfn-groundstation-dataflowendpointgroup-socketaddress-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1477,12 +1536,12 @@ pub mod dataflow_endpoint_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1557,12 +1616,11 @@ impl DataflowEndpointGroupV2 {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-dataflowendpointgroupv2.html#cfn-groundstation-dataflowendpointgroupv2-contactpostpassdurationseconds)
-    pub fn contact_post_pass_duration_seconds(
-        mut self,
-        value: impl Into<crate::Value<i64>>,
-    ) -> Self {
-        self.0
-            .set_property("ContactPostPassDurationSeconds", value.into().into_json());
+    pub fn contact_post_pass_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "ContactPostPassDurationSeconds",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1573,12 +1631,11 @@ impl DataflowEndpointGroupV2 {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-dataflowendpointgroupv2.html#cfn-groundstation-dataflowendpointgroupv2-contactprepassdurationseconds)
-    pub fn contact_pre_pass_duration_seconds(
-        mut self,
-        value: impl Into<crate::Value<i64>>,
-    ) -> Self {
-        self.0
-            .set_property("ContactPrePassDurationSeconds", value.into().into_json());
+    pub fn contact_pre_pass_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "ContactPrePassDurationSeconds",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1591,9 +1648,10 @@ impl DataflowEndpointGroupV2 {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-dataflowendpointgroupv2.html#cfn-groundstation-dataflowendpointgroupv2-endpoints)
     pub fn endpoints(
         mut self,
-        value: impl Into<crate::Value<Vec<dataflow_endpoint_group_v2::CreateEndpointDetails>>>,
+        value: impl crate::IntoValue<Vec<dataflow_endpoint_group_v2::CreateEndpointDetails>>,
     ) -> Self {
-        self.0.set_property("Endpoints", value.into().into_json());
+        self.0
+            .set_property("Endpoints", value.into_value().into_json());
         self
     }
 
@@ -1602,9 +1660,9 @@ impl DataflowEndpointGroupV2 {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-dataflowendpointgroupv2.html#cfn-groundstation-dataflowendpointgroupv2-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<dataflow_endpoint_group_v2::Tag>>>,
+        value: impl crate::IntoValue<Vec<dataflow_endpoint_group_v2::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1617,7 +1675,12 @@ impl Default for DataflowEndpointGroupV2 {
 
 impl crate::typed::ResourceType for DataflowEndpointGroupV2 {
     const TYPE_NAME: &'static str = "AWS::GroundStation::DataflowEndpointGroupV2";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ContactPostPassDurationSeconds",
         "ContactPrePassDurationSeconds",
@@ -1666,10 +1729,10 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl ConnectionDetails {
         /// A new `ConnectionDetails` with its required properties.
-        pub fn new(socket_address: impl Into<crate::Value<SocketAddress>>) -> Self {
+        pub fn new(socket_address: impl crate::IntoValue<SocketAddress>) -> Self {
             ConnectionDetails(crate::typed::Properties::from_iter([(
                 "SocketAddress".to_owned(),
-                socket_address.into().into_json(),
+                socket_address.into_value().into_json(),
             )]))
         }
 
@@ -1678,8 +1741,9 @@ pub mod dataflow_endpoint_group_v2 {
         /// Range: 1400 to 1500.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroupv2-connectiondetails.html#cfn-groundstation-dataflowendpointgroupv2-connectiondetails-mtu)
-        pub fn mtu(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Mtu".to_owned(), value.into().into_json());
+        pub fn mtu(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Mtu".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1707,11 +1771,11 @@ pub mod dataflow_endpoint_group_v2 {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroupv2-createendpointdetails.html#cfn-groundstation-dataflowendpointgroupv2-createendpointdetails-downlinkawsgroundstationagentendpoint)
         pub fn downlink_aws_ground_station_agent_endpoint(
             mut self,
-            value: impl Into<crate::Value<DownlinkAwsGroundStationAgentEndpoint>>,
+            value: impl crate::IntoValue<DownlinkAwsGroundStationAgentEndpoint>,
         ) -> Self {
             self.0.insert(
                 "DownlinkAwsGroundStationAgentEndpoint".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1721,11 +1785,11 @@ pub mod dataflow_endpoint_group_v2 {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroupv2-createendpointdetails.html#cfn-groundstation-dataflowendpointgroupv2-createendpointdetails-uplinkawsgroundstationagentendpoint)
         pub fn uplink_aws_ground_station_agent_endpoint(
             mut self,
-            value: impl Into<crate::Value<UplinkAwsGroundStationAgentEndpoint>>,
+            value: impl crate::IntoValue<UplinkAwsGroundStationAgentEndpoint>,
         ) -> Self {
             self.0.insert(
                 "UplinkAwsGroundStationAgentEndpoint".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1746,15 +1810,15 @@ pub mod dataflow_endpoint_group_v2 {
     impl DownlinkAwsGroundStationAgentEndpoint {
         /// A new `DownlinkAwsGroundStationAgentEndpoint` with its required properties.
         pub fn new(
-            dataflow_details: impl Into<crate::Value<DownlinkDataflowDetails>>,
-            name: impl Into<crate::Value<String>>,
+            dataflow_details: impl crate::IntoValue<DownlinkDataflowDetails>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             DownlinkAwsGroundStationAgentEndpoint(crate::typed::Properties::from_iter([
                 (
                     "DataflowDetails".to_owned(),
-                    dataflow_details.into().into_json(),
+                    dataflow_details.into_value().into_json(),
                 ),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
     }
@@ -1774,17 +1838,17 @@ pub mod dataflow_endpoint_group_v2 {
     impl DownlinkConnectionDetails {
         /// A new `DownlinkConnectionDetails` with its required properties.
         pub fn new(
-            agent_ip_and_port_address: impl Into<crate::Value<RangedConnectionDetails>>,
-            egress_address_and_port: impl Into<crate::Value<ConnectionDetails>>,
+            agent_ip_and_port_address: impl crate::IntoValue<RangedConnectionDetails>,
+            egress_address_and_port: impl crate::IntoValue<ConnectionDetails>,
         ) -> Self {
             DownlinkConnectionDetails(crate::typed::Properties::from_iter([
                 (
                     "AgentIpAndPortAddress".to_owned(),
-                    agent_ip_and_port_address.into().into_json(),
+                    agent_ip_and_port_address.into_value().into_json(),
                 ),
                 (
                     "EgressAddressAndPort".to_owned(),
-                    egress_address_and_port.into().into_json(),
+                    egress_address_and_port.into_value().into_json(),
                 ),
             ]))
         }
@@ -1813,11 +1877,11 @@ pub mod dataflow_endpoint_group_v2 {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroupv2-downlinkdataflowdetails.html#cfn-groundstation-dataflowendpointgroupv2-downlinkdataflowdetails-agentconnectiondetails)
         pub fn agent_connection_details(
             mut self,
-            value: impl Into<crate::Value<DownlinkConnectionDetails>>,
+            value: impl crate::IntoValue<DownlinkConnectionDetails>,
         ) -> Self {
             self.0.insert(
                 "AgentConnectionDetails".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1838,12 +1902,12 @@ pub mod dataflow_endpoint_group_v2 {
     impl IntegerRange {
         /// A new `IntegerRange` with its required properties.
         pub fn new(
-            maximum: impl Into<crate::Value<i64>>,
-            minimum: impl Into<crate::Value<i64>>,
+            maximum: impl crate::IntoValue<i64>,
+            minimum: impl crate::IntoValue<i64>,
         ) -> Self {
             IntegerRange(crate::typed::Properties::from_iter([
-                ("Maximum".to_owned(), maximum.into().into_json()),
-                ("Minimum".to_owned(), minimum.into().into_json()),
+                ("Maximum".to_owned(), maximum.into_value().into_json()),
+                ("Minimum".to_owned(), minimum.into_value().into_json()),
             ]))
         }
     }
@@ -1862,10 +1926,10 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl RangedConnectionDetails {
         /// A new `RangedConnectionDetails` with its required properties.
-        pub fn new(socket_address: impl Into<crate::Value<RangedSocketAddress>>) -> Self {
+        pub fn new(socket_address: impl crate::IntoValue<RangedSocketAddress>) -> Self {
             RangedConnectionDetails(crate::typed::Properties::from_iter([(
                 "SocketAddress".to_owned(),
-                socket_address.into().into_json(),
+                socket_address.into_value().into_json(),
             )]))
         }
 
@@ -1874,8 +1938,9 @@ pub mod dataflow_endpoint_group_v2 {
         /// Range: 1400 to 1500.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroupv2-rangedconnectiondetails.html#cfn-groundstation-dataflowendpointgroupv2-rangedconnectiondetails-mtu)
-        pub fn mtu(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Mtu".to_owned(), value.into().into_json());
+        pub fn mtu(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Mtu".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1895,12 +1960,12 @@ pub mod dataflow_endpoint_group_v2 {
     impl RangedSocketAddress {
         /// A new `RangedSocketAddress` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            port_range: impl Into<crate::Value<IntegerRange>>,
+            name: impl crate::IntoValue<String>,
+            port_range: impl crate::IntoValue<IntegerRange>,
         ) -> Self {
             RangedSocketAddress(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("PortRange".to_owned(), port_range.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("PortRange".to_owned(), port_range.into_value().into_json()),
             ]))
         }
     }
@@ -1919,13 +1984,10 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl SocketAddress {
         /// A new `SocketAddress` with its required properties.
-        pub fn new(
-            name: impl Into<crate::Value<String>>,
-            port: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>, port: impl crate::IntoValue<i64>) -> Self {
             SocketAddress(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Port".to_owned(), port.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Port".to_owned(), port.into_value().into_json()),
             ]))
         }
     }
@@ -1945,12 +2007,12 @@ pub mod dataflow_endpoint_group_v2 {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1970,15 +2032,15 @@ pub mod dataflow_endpoint_group_v2 {
     impl UplinkAwsGroundStationAgentEndpoint {
         /// A new `UplinkAwsGroundStationAgentEndpoint` with its required properties.
         pub fn new(
-            dataflow_details: impl Into<crate::Value<UplinkDataflowDetails>>,
-            name: impl Into<crate::Value<String>>,
+            dataflow_details: impl crate::IntoValue<UplinkDataflowDetails>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             UplinkAwsGroundStationAgentEndpoint(crate::typed::Properties::from_iter([
                 (
                     "DataflowDetails".to_owned(),
-                    dataflow_details.into().into_json(),
+                    dataflow_details.into_value().into_json(),
                 ),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
     }
@@ -1998,17 +2060,17 @@ pub mod dataflow_endpoint_group_v2 {
     impl UplinkConnectionDetails {
         /// A new `UplinkConnectionDetails` with its required properties.
         pub fn new(
-            agent_ip_and_port_address: impl Into<crate::Value<RangedConnectionDetails>>,
-            ingress_address_and_port: impl Into<crate::Value<ConnectionDetails>>,
+            agent_ip_and_port_address: impl crate::IntoValue<RangedConnectionDetails>,
+            ingress_address_and_port: impl crate::IntoValue<ConnectionDetails>,
         ) -> Self {
             UplinkConnectionDetails(crate::typed::Properties::from_iter([
                 (
                     "AgentIpAndPortAddress".to_owned(),
-                    agent_ip_and_port_address.into().into_json(),
+                    agent_ip_and_port_address.into_value().into_json(),
                 ),
                 (
                     "IngressAddressAndPort".to_owned(),
-                    ingress_address_and_port.into().into_json(),
+                    ingress_address_and_port.into_value().into_json(),
                 ),
             ]))
         }
@@ -2037,11 +2099,11 @@ pub mod dataflow_endpoint_group_v2 {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-dataflowendpointgroupv2-uplinkdataflowdetails.html#cfn-groundstation-dataflowendpointgroupv2-uplinkdataflowdetails-agentconnectiondetails)
         pub fn agent_connection_details(
             mut self,
-            value: impl Into<crate::Value<UplinkConnectionDetails>>,
+            value: impl crate::IntoValue<UplinkConnectionDetails>,
         ) -> Self {
             self.0.insert(
                 "AgentConnectionDetails".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2065,20 +2127,25 @@ pub struct MissionProfile(crate::Resource);
 impl MissionProfile {
     /// A new `AWS::GroundStation::MissionProfile` with its required properties.
     pub fn new(
-        dataflow_edges: impl Into<crate::Value<Vec<mission_profile::DataflowEdge>>>,
-        minimum_viable_contact_duration_seconds: impl Into<crate::Value<i64>>,
-        name: impl Into<crate::Value<String>>,
-        tracking_config_arn: impl Into<crate::Value<String>>,
+        dataflow_edges: impl crate::IntoValue<Vec<mission_profile::DataflowEdge>>,
+        minimum_viable_contact_duration_seconds: impl crate::IntoValue<i64>,
+        name: impl crate::IntoValue<String>,
+        tracking_config_arn: impl crate::IntoValue<String>,
     ) -> Self {
         MissionProfile(
             crate::Resource::new("AWS::GroundStation::MissionProfile")
-                .property("DataflowEdges", dataflow_edges.into().into_json())
+                .property("DataflowEdges", dataflow_edges.into_value().into_json())
                 .property(
                     "MinimumViableContactDurationSeconds",
-                    minimum_viable_contact_duration_seconds.into().into_json(),
+                    minimum_viable_contact_duration_seconds
+                        .into_value()
+                        .into_json(),
                 )
-                .property("Name", name.into().into_json())
-                .property("TrackingConfigArn", tracking_config_arn.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property(
+                    "TrackingConfigArn",
+                    tracking_config_arn.into_value().into_json(),
+                ),
         )
     }
 
@@ -2087,12 +2154,11 @@ impl MissionProfile {
     /// Range: 0 to 21600.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-missionprofile.html#cfn-groundstation-missionprofile-contactpostpassdurationseconds)
-    pub fn contact_post_pass_duration_seconds(
-        mut self,
-        value: impl Into<crate::Value<i64>>,
-    ) -> Self {
-        self.0
-            .set_property("ContactPostPassDurationSeconds", value.into().into_json());
+    pub fn contact_post_pass_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "ContactPostPassDurationSeconds",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2101,12 +2167,11 @@ impl MissionProfile {
     /// Range: 0 to 21600.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-missionprofile.html#cfn-groundstation-missionprofile-contactprepassdurationseconds)
-    pub fn contact_pre_pass_duration_seconds(
-        mut self,
-        value: impl Into<crate::Value<i64>>,
-    ) -> Self {
-        self.0
-            .set_property("ContactPrePassDurationSeconds", value.into().into_json());
+    pub fn contact_pre_pass_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "ContactPrePassDurationSeconds",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2115,10 +2180,10 @@ impl MissionProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-missionprofile.html#cfn-groundstation-missionprofile-streamskmskey)
     pub fn streams_kms_key(
         mut self,
-        value: impl Into<crate::Value<mission_profile::StreamsKmsKey>>,
+        value: impl crate::IntoValue<mission_profile::StreamsKmsKey>,
     ) -> Self {
         self.0
-            .set_property("StreamsKmsKey", value.into().into_json());
+            .set_property("StreamsKmsKey", value.into_value().into_json());
         self
     }
 
@@ -2129,17 +2194,17 @@ impl MissionProfile {
     /// Pattern: `^arn:[a-z0-9-.]{1,63}:iam::[0-9]{12}:role/[\w+=,.@-]{1,64}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-missionprofile.html#cfn-groundstation-missionprofile-streamskmsrole)
-    pub fn streams_kms_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn streams_kms_role(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("StreamsKmsRole", value.into().into_json());
+            .set_property("StreamsKmsRole", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](mission_profile::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-missionprofile.html#cfn-groundstation-missionprofile-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<mission_profile::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<mission_profile::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2150,16 +2215,21 @@ impl MissionProfile {
     /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-groundstation-missionprofile.html#cfn-groundstation-missionprofile-telemetrysinkconfigarn)
-    pub fn telemetry_sink_config_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn telemetry_sink_config_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TelemetrySinkConfigArn", value.into().into_json());
+            .set_property("TelemetrySinkConfigArn", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MissionProfile {
     const TYPE_NAME: &'static str = "AWS::GroundStation::MissionProfile";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -2211,17 +2281,18 @@ pub mod mission_profile {
         /// `Destination`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-missionprofile-dataflowedge.html#cfn-groundstation-missionprofile-dataflowedge-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Source`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-missionprofile-dataflowedge.html#cfn-groundstation-missionprofile-dataflowedge-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2249,9 +2320,9 @@ pub mod mission_profile {
         /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-missionprofile-streamskmskey.html#cfn-groundstation-missionprofile-streamskmskey-kmsaliasarn)
-        pub fn kms_alias_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_alias_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsAliasArn".to_owned(), value.into().into_json());
+                .insert("KmsAliasArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2260,9 +2331,9 @@ pub mod mission_profile {
         /// Pattern: `^alias/[a-zA-Z0-9:/_-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-missionprofile-streamskmskey.html#cfn-groundstation-missionprofile-streamskmskey-kmsaliasname)
-        pub fn kms_alias_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_alias_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsAliasName".to_owned(), value.into().into_json());
+                .insert("KmsAliasName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2271,9 +2342,9 @@ pub mod mission_profile {
         /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-groundstation-missionprofile-streamskmskey.html#cfn-groundstation-missionprofile-streamskmskey-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2293,12 +2364,12 @@ pub mod mission_profile {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

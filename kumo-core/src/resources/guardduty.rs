@@ -16,6 +16,50 @@ pub const TYPES: &[&str] = &[
     "AWS::GuardDuty::TrustedEntitySet",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::GuardDuty::Detector",
+        <Detector as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GuardDuty::Filter",
+        <Filter as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GuardDuty::IPSet",
+        <IpSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GuardDuty::MalwareProtectionPlan",
+        <MalwareProtectionPlan as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GuardDuty::Master",
+        <Master as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GuardDuty::Member",
+        <Member as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GuardDuty::PublishingDestination",
+        <PublishingDestination as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GuardDuty::ThreatEntitySet",
+        <ThreatEntitySet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GuardDuty::ThreatIntelSet",
+        <ThreatIntelSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::GuardDuty::TrustedEntitySet",
+        <TrustedEntitySet as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::GuardDuty::Detector`.
 ///
 /// Required properties, the arguments of [`Detector::new`]: `Enable`.
@@ -26,10 +70,10 @@ pub struct Detector(crate::Resource);
 
 impl Detector {
     /// A new `AWS::GuardDuty::Detector` with its required properties.
-    pub fn new(enable: impl Into<crate::Value<bool>>) -> Self {
+    pub fn new(enable: impl crate::IntoValue<bool>) -> Self {
         Detector(
             crate::Resource::new("AWS::GuardDuty::Detector")
-                .property("Enable", enable.into().into_json()),
+                .property("Enable", enable.into_value().into_json()),
         )
     }
 
@@ -38,9 +82,10 @@ impl Detector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-detector.html#cfn-guardduty-detector-datasources)
     pub fn data_sources(
         mut self,
-        value: impl Into<crate::Value<detector::CfnDataSourceConfigurations>>,
+        value: impl crate::IntoValue<detector::CfnDataSourceConfigurations>,
     ) -> Self {
-        self.0.set_property("DataSources", value.into().into_json());
+        self.0
+            .set_property("DataSources", value.into_value().into_json());
         self
     }
 
@@ -49,9 +94,10 @@ impl Detector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-detector.html#cfn-guardduty-detector-features)
     pub fn features(
         mut self,
-        value: impl Into<crate::Value<Vec<detector::CfnFeatureConfiguration>>>,
+        value: impl crate::IntoValue<Vec<detector::CfnFeatureConfiguration>>,
     ) -> Self {
-        self.0.set_property("Features", value.into().into_json());
+        self.0
+            .set_property("Features", value.into_value().into_json());
         self
     }
 
@@ -60,25 +106,30 @@ impl Detector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-detector.html#cfn-guardduty-detector-findingpublishingfrequency)
     pub fn finding_publishing_frequency(
         mut self,
-        value: impl Into<crate::Value<detector::FindingPublishingFrequency>>,
+        value: impl crate::IntoValue<detector::FindingPublishingFrequency>,
     ) -> Self {
         self.0
-            .set_property("FindingPublishingFrequency", value.into().into_json());
+            .set_property("FindingPublishingFrequency", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`TagItem`](detector::TagItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-detector.html#cfn-guardduty-detector-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<detector::TagItem>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<detector::TagItem>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Detector {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::Detector";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -122,10 +173,10 @@ pub mod detector {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-detector-cfndatasourceconfigurations.html#cfn-guardduty-detector-cfndatasourceconfigurations-kubernetes)
         pub fn kubernetes(
             mut self,
-            value: impl Into<crate::Value<CfnKubernetesConfiguration>>,
+            value: impl crate::IntoValue<CfnKubernetesConfiguration>,
         ) -> Self {
             self.0
-                .insert("Kubernetes".to_owned(), value.into().into_json());
+                .insert("Kubernetes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -134,18 +185,21 @@ pub mod detector {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-detector-cfndatasourceconfigurations.html#cfn-guardduty-detector-cfndatasourceconfigurations-malwareprotection)
         pub fn malware_protection(
             mut self,
-            value: impl Into<crate::Value<CfnMalwareProtectionConfiguration>>,
+            value: impl crate::IntoValue<CfnMalwareProtectionConfiguration>,
         ) -> Self {
-            self.0
-                .insert("MalwareProtection".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MalwareProtection".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `S3Logs`: [`Cfns3LogsConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-detector-cfndatasourceconfigurations.html#cfn-guardduty-detector-cfndatasourceconfigurations-s3logs)
-        pub fn s3_logs(mut self, value: impl Into<crate::Value<Cfns3LogsConfiguration>>) -> Self {
-            self.0.insert("S3Logs".to_owned(), value.into().into_json());
+        pub fn s3_logs(mut self, value: impl crate::IntoValue<Cfns3LogsConfiguration>) -> Self {
+            self.0
+                .insert("S3Logs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -173,8 +227,9 @@ pub mod detector {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-detector-cfnfeatureadditionalconfiguration.html#cfn-guardduty-detector-cfnfeatureadditionalconfiguration-name)
-        pub fn name(mut self, value: impl Into<crate::Value<Name>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<Name>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -183,8 +238,9 @@ pub mod detector {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-detector-cfnfeatureadditionalconfiguration.html#cfn-guardduty-detector-cfnfeatureadditionalconfiguration-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -204,12 +260,12 @@ pub mod detector {
     impl CfnFeatureConfiguration {
         /// A new `CfnFeatureConfiguration` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<CfnFeatureConfigurationName>>,
-            status: impl Into<crate::Value<CfnFeatureConfigurationStatus>>,
+            name: impl crate::IntoValue<CfnFeatureConfigurationName>,
+            status: impl crate::IntoValue<CfnFeatureConfigurationStatus>,
         ) -> Self {
             CfnFeatureConfiguration(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Status".to_owned(), status.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Status".to_owned(), status.into_value().into_json()),
             ]))
         }
 
@@ -218,11 +274,11 @@ pub mod detector {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-detector-cfnfeatureconfiguration.html#cfn-guardduty-detector-cfnfeatureconfiguration-additionalconfiguration)
         pub fn additional_configuration(
             mut self,
-            value: impl Into<crate::Value<Vec<CfnFeatureAdditionalConfiguration>>>,
+            value: impl crate::IntoValue<Vec<CfnFeatureAdditionalConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "AdditionalConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -242,10 +298,10 @@ pub mod detector {
 
     impl CfnKubernetesAuditLogsConfiguration {
         /// A new `CfnKubernetesAuditLogsConfiguration` with its required properties.
-        pub fn new(enable: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enable: impl crate::IntoValue<bool>) -> Self {
             CfnKubernetesAuditLogsConfiguration(crate::typed::Properties::from_iter([(
                 "Enable".to_owned(),
-                enable.into().into_json(),
+                enable.into_value().into_json(),
             )]))
         }
     }
@@ -264,12 +320,10 @@ pub mod detector {
 
     impl CfnKubernetesConfiguration {
         /// A new `CfnKubernetesConfiguration` with its required properties.
-        pub fn new(
-            audit_logs: impl Into<crate::Value<CfnKubernetesAuditLogsConfiguration>>,
-        ) -> Self {
+        pub fn new(audit_logs: impl crate::IntoValue<CfnKubernetesAuditLogsConfiguration>) -> Self {
             CfnKubernetesConfiguration(crate::typed::Properties::from_iter([(
                 "AuditLogs".to_owned(),
-                audit_logs.into().into_json(),
+                audit_logs.into_value().into_json(),
             )]))
         }
     }
@@ -297,11 +351,11 @@ pub mod detector {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-detector-cfnmalwareprotectionconfiguration.html#cfn-guardduty-detector-cfnmalwareprotectionconfiguration-scanec2instancewithfindings)
         pub fn scan_ec2_instance_with_findings(
             mut self,
-            value: impl Into<crate::Value<CfnScanEc2InstanceWithFindingsConfiguration>>,
+            value: impl crate::IntoValue<CfnScanEc2InstanceWithFindingsConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ScanEc2InstanceWithFindings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -328,9 +382,9 @@ pub mod detector {
         /// `EbsVolumes`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-detector-cfnscanec2instancewithfindingsconfiguration.html#cfn-guardduty-detector-cfnscanec2instancewithfindingsconfiguration-ebsvolumes)
-        pub fn ebs_volumes(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn ebs_volumes(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EbsVolumes".to_owned(), value.into().into_json());
+                .insert("EbsVolumes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -349,10 +403,10 @@ pub mod detector {
 
     impl Cfns3LogsConfiguration {
         /// A new `Cfns3LogsConfiguration` with its required properties.
-        pub fn new(enable: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enable: impl crate::IntoValue<bool>) -> Self {
             Cfns3LogsConfiguration(crate::typed::Properties::from_iter([(
                 "Enable".to_owned(),
-                enable.into().into_json(),
+                enable.into_value().into_json(),
             )]))
         }
     }
@@ -372,12 +426,12 @@ pub mod detector {
     impl TagItem {
         /// A new `TagItem` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TagItem(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -511,23 +565,24 @@ pub struct Filter(crate::Resource);
 impl Filter {
     /// A new `AWS::GuardDuty::Filter` with its required properties.
     pub fn new(
-        detector_id: impl Into<crate::Value<String>>,
-        finding_criteria: impl Into<crate::Value<filter::FindingCriteria>>,
-        name: impl Into<crate::Value<String>>,
+        detector_id: impl crate::IntoValue<String>,
+        finding_criteria: impl crate::IntoValue<filter::FindingCriteria>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Filter(
             crate::Resource::new("AWS::GuardDuty::Filter")
-                .property("DetectorId", detector_id.into().into_json())
-                .property("FindingCriteria", finding_criteria.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("DetectorId", detector_id.into_value().into_json())
+                .property("FindingCriteria", finding_criteria.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Action`: [`Action`](filter::Action).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-filter.html#cfn-guardduty-filter-action)
-    pub fn action(mut self, value: impl Into<crate::Value<filter::Action>>) -> Self {
-        self.0.set_property("Action", value.into().into_json());
+    pub fn action(mut self, value: impl crate::IntoValue<filter::Action>) -> Self {
+        self.0
+            .set_property("Action", value.into_value().into_json());
         self
     }
 
@@ -536,8 +591,9 @@ impl Filter {
     /// Length: 0 to 512.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-filter.html#cfn-guardduty-filter-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -546,23 +602,28 @@ impl Filter {
     /// Range: 1 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-filter.html#cfn-guardduty-filter-rank)
-    pub fn rank(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Rank", value.into().into_json());
+    pub fn rank(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Rank", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`TagItem`](filter::TagItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-filter.html#cfn-guardduty-filter-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<filter::TagItem>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<filter::TagItem>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Filter {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::Filter";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -596,101 +657,110 @@ pub mod filter {
         /// `Eq`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-filter-condition.html#cfn-guardduty-filter-condition-eq)
-        pub fn eq_property(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Eq".to_owned(), value.into().into_json());
+        pub fn eq_property(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Eq".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Equals`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-filter-condition.html#cfn-guardduty-filter-condition-equals)
-        pub fn equals(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Equals".to_owned(), value.into().into_json());
+        pub fn equals(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Equals".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GreaterThan`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-filter-condition.html#cfn-guardduty-filter-condition-greaterthan)
-        pub fn greater_than(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn greater_than(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("GreaterThan".to_owned(), value.into().into_json());
+                .insert("GreaterThan".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GreaterThanOrEqual`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-filter-condition.html#cfn-guardduty-filter-condition-greaterthanorequal)
-        pub fn greater_than_or_equal(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("GreaterThanOrEqual".to_owned(), value.into().into_json());
+        pub fn greater_than_or_equal(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "GreaterThanOrEqual".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Gt`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-filter-condition.html#cfn-guardduty-filter-condition-gt)
-        pub fn gt(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Gt".to_owned(), value.into().into_json());
+        pub fn gt(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Gt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Gte`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-filter-condition.html#cfn-guardduty-filter-condition-gte)
-        pub fn gte(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Gte".to_owned(), value.into().into_json());
+        pub fn gte(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Gte".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LessThan`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-filter-condition.html#cfn-guardduty-filter-condition-lessthan)
-        pub fn less_than(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn less_than(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("LessThan".to_owned(), value.into().into_json());
+                .insert("LessThan".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LessThanOrEqual`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-filter-condition.html#cfn-guardduty-filter-condition-lessthanorequal)
-        pub fn less_than_or_equal(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn less_than_or_equal(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("LessThanOrEqual".to_owned(), value.into().into_json());
+                .insert("LessThanOrEqual".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Lt`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-filter-condition.html#cfn-guardduty-filter-condition-lt)
-        pub fn lt(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Lt".to_owned(), value.into().into_json());
+        pub fn lt(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Lt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Lte`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-filter-condition.html#cfn-guardduty-filter-condition-lte)
-        pub fn lte(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Lte".to_owned(), value.into().into_json());
+        pub fn lte(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Lte".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Neq`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-filter-condition.html#cfn-guardduty-filter-condition-neq)
-        pub fn neq(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Neq".to_owned(), value.into().into_json());
+        pub fn neq(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Neq".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NotEquals`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-filter-condition.html#cfn-guardduty-filter-condition-notequals)
-        pub fn not_equals(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn not_equals(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("NotEquals".to_owned(), value.into().into_json());
+                .insert("NotEquals".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -718,10 +788,10 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-filter-findingcriteria.html#cfn-guardduty-filter-findingcriteria-criterion)
         pub fn criterion(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, Condition>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, Condition>>,
         ) -> Self {
             self.0
-                .insert("Criterion".to_owned(), value.into().into_json());
+                .insert("Criterion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -741,12 +811,12 @@ pub mod filter {
     impl TagItem {
         /// A new `TagItem` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TagItem(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -787,21 +857,22 @@ pub struct IpSet(crate::Resource);
 impl IpSet {
     /// A new `AWS::GuardDuty::IPSet` with its required properties.
     pub fn new(
-        format: impl Into<crate::Value<ip_set::Format>>,
-        location: impl Into<crate::Value<String>>,
+        format: impl crate::IntoValue<ip_set::Format>,
+        location: impl crate::IntoValue<String>,
     ) -> Self {
         IpSet(
             crate::Resource::new("AWS::GuardDuty::IPSet")
-                .property("Format", format.into().into_json())
-                .property("Location", location.into().into_json()),
+                .property("Format", format.into_value().into_json())
+                .property("Location", location.into_value().into_json()),
         )
     }
 
     /// `Activate`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-ipset.html#cfn-guardduty-ipset-activate)
-    pub fn activate(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Activate", value.into().into_json());
+    pub fn activate(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Activate", value.into_value().into_json());
         self
     }
 
@@ -812,8 +883,9 @@ impl IpSet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-ipset.html#cfn-guardduty-ipset-detectorid)
-    pub fn detector_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DetectorId", value.into().into_json());
+    pub fn detector_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DetectorId", value.into_value().into_json());
         self
     }
 
@@ -822,9 +894,9 @@ impl IpSet {
     /// Length: 12 to 12.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-ipset.html#cfn-guardduty-ipset-expectedbucketowner)
-    pub fn expected_bucket_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExpectedBucketOwner", value.into().into_json());
+            .set_property("ExpectedBucketOwner", value.into_value().into_json());
         self
     }
 
@@ -833,23 +905,28 @@ impl IpSet {
     /// Length: 1 to 300.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-ipset.html#cfn-guardduty-ipset-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`TagItem`](ip_set::TagItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-ipset.html#cfn-guardduty-ipset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<ip_set::TagItem>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<ip_set::TagItem>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for IpSet {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::IPSet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "Format"];
 
     fn resource(&self) -> &crate::Resource {
@@ -885,12 +962,12 @@ pub mod ip_set {
     impl TagItem {
         /// A new `TagItem` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TagItem(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -943,13 +1020,16 @@ pub struct MalwareProtectionPlan(crate::Resource);
 impl MalwareProtectionPlan {
     /// A new `AWS::GuardDuty::MalwareProtectionPlan` with its required properties.
     pub fn new(
-        protected_resource: impl Into<crate::Value<malware_protection_plan::CfnProtectedResource>>,
-        role: impl Into<crate::Value<String>>,
+        protected_resource: impl crate::IntoValue<malware_protection_plan::CfnProtectedResource>,
+        role: impl crate::IntoValue<String>,
     ) -> Self {
         MalwareProtectionPlan(
             crate::Resource::new("AWS::GuardDuty::MalwareProtectionPlan")
-                .property("ProtectedResource", protected_resource.into().into_json())
-                .property("Role", role.into().into_json()),
+                .property(
+                    "ProtectedResource",
+                    protected_resource.into_value().into_json(),
+                )
+                .property("Role", role.into_value().into_json()),
         )
     }
 
@@ -958,9 +1038,10 @@ impl MalwareProtectionPlan {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-malwareprotectionplan.html#cfn-guardduty-malwareprotectionplan-actions)
     pub fn actions(
         mut self,
-        value: impl Into<crate::Value<malware_protection_plan::CfnActions>>,
+        value: impl crate::IntoValue<malware_protection_plan::CfnActions>,
     ) -> Self {
-        self.0.set_property("Actions", value.into().into_json());
+        self.0
+            .set_property("Actions", value.into_value().into_json());
         self
     }
 
@@ -969,16 +1050,21 @@ impl MalwareProtectionPlan {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-malwareprotectionplan.html#cfn-guardduty-malwareprotectionplan-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<malware_protection_plan::TagItem>>>,
+        value: impl crate::IntoValue<Vec<malware_protection_plan::TagItem>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MalwareProtectionPlan {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::MalwareProtectionPlan";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -1040,9 +1126,9 @@ pub mod malware_protection_plan {
         /// `Tagging`: [`CfnTagging`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-malwareprotectionplan-cfnactions.html#cfn-guardduty-malwareprotectionplan-cfnactions-tagging)
-        pub fn tagging(mut self, value: impl Into<crate::Value<CfnTagging>>) -> Self {
+        pub fn tagging(mut self, value: impl crate::IntoValue<CfnTagging>) -> Self {
             self.0
-                .insert("Tagging".to_owned(), value.into().into_json());
+                .insert("Tagging".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1061,10 +1147,10 @@ pub mod malware_protection_plan {
 
     impl CfnProtectedResource {
         /// A new `CfnProtectedResource` with its required properties.
-        pub fn new(s3_bucket: impl Into<crate::Value<S3Bucket>>) -> Self {
+        pub fn new(s3_bucket: impl crate::IntoValue<S3Bucket>) -> Self {
             CfnProtectedResource(crate::typed::Properties::from_iter([(
                 "S3Bucket".to_owned(),
-                s3_bucket.into().into_json(),
+                s3_bucket.into_value().into_json(),
             )]))
         }
     }
@@ -1090,8 +1176,9 @@ pub mod malware_protection_plan {
         /// `Status`: [`Status`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-malwareprotectionplan-cfntagging.html#cfn-guardduty-malwareprotectionplan-cfntagging-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1117,9 +1204,9 @@ pub mod malware_protection_plan {
         /// `BucketName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-malwareprotectionplan-s3bucket.html#cfn-guardduty-malwareprotectionplan-s3bucket-bucketname)
-        pub fn bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketName".to_owned(), value.into().into_json());
+                .insert("BucketName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1128,9 +1215,9 @@ pub mod malware_protection_plan {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-malwareprotectionplan-s3bucket.html#cfn-guardduty-malwareprotectionplan-s3bucket-objectprefixes)
-        pub fn object_prefixes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn object_prefixes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ObjectPrefixes".to_owned(), value.into().into_json());
+                .insert("ObjectPrefixes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1150,12 +1237,12 @@ pub mod malware_protection_plan {
     impl TagItem {
         /// A new `TagItem` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TagItem(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1196,13 +1283,13 @@ pub struct Master(crate::Resource);
 impl Master {
     /// A new `AWS::GuardDuty::Master` with its required properties.
     pub fn new(
-        detector_id: impl Into<crate::Value<String>>,
-        master_id: impl Into<crate::Value<String>>,
+        detector_id: impl crate::IntoValue<String>,
+        master_id: impl crate::IntoValue<String>,
     ) -> Self {
         Master(
             crate::Resource::new("AWS::GuardDuty::Master")
-                .property("DetectorId", detector_id.into().into_json())
-                .property("MasterId", master_id.into().into_json()),
+                .property("DetectorId", detector_id.into_value().into_json())
+                .property("MasterId", master_id.into_value().into_json()),
         )
     }
 
@@ -1211,9 +1298,9 @@ impl Master {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-master.html#cfn-guardduty-master-invitationid)
-    pub fn invitation_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn invitation_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InvitationId", value.into().into_json());
+            .set_property("InvitationId", value.into_value().into_json());
         self
     }
 }
@@ -1246,10 +1333,10 @@ pub struct Member(crate::Resource);
 
 impl Member {
     /// A new `AWS::GuardDuty::Member` with its required properties.
-    pub fn new(email: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(email: impl crate::IntoValue<String>) -> Self {
         Member(
             crate::Resource::new("AWS::GuardDuty::Member")
-                .property("Email", email.into().into_json()),
+                .property("Email", email.into_value().into_json()),
         )
     }
 
@@ -1260,17 +1347,18 @@ impl Member {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-member.html#cfn-guardduty-member-detectorid)
-    pub fn detector_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DetectorId", value.into().into_json());
+    pub fn detector_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DetectorId", value.into_value().into_json());
         self
     }
 
     /// `DisableEmailNotification`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-member.html#cfn-guardduty-member-disableemailnotification)
-    pub fn disable_email_notification(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn disable_email_notification(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DisableEmailNotification", value.into().into_json());
+            .set_property("DisableEmailNotification", value.into_value().into_json());
         self
     }
 
@@ -1279,24 +1367,27 @@ impl Member {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-member.html#cfn-guardduty-member-memberid)
-    pub fn member_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MemberId", value.into().into_json());
+    pub fn member_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MemberId", value.into_value().into_json());
         self
     }
 
     /// `Message`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-member.html#cfn-guardduty-member-message)
-    pub fn message(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Message", value.into().into_json());
+    pub fn message(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Message", value.into_value().into_json());
         self
     }
 
     /// `Status`: [`Status`](member::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-member.html#cfn-guardduty-member-status)
-    pub fn status(mut self, value: impl Into<crate::Value<member::Status>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<member::Status>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 }
@@ -1364,20 +1455,18 @@ pub struct PublishingDestination(crate::Resource);
 impl PublishingDestination {
     /// A new `AWS::GuardDuty::PublishingDestination` with its required properties.
     pub fn new(
-        destination_properties: impl Into<
-            crate::Value<publishing_destination::CfnDestinationProperties>,
-        >,
-        destination_type: impl Into<crate::Value<publishing_destination::DestinationType>>,
-        detector_id: impl Into<crate::Value<String>>,
+        destination_properties: impl crate::IntoValue<publishing_destination::CfnDestinationProperties>,
+        destination_type: impl crate::IntoValue<publishing_destination::DestinationType>,
+        detector_id: impl crate::IntoValue<String>,
     ) -> Self {
         PublishingDestination(
             crate::Resource::new("AWS::GuardDuty::PublishingDestination")
                 .property(
                     "DestinationProperties",
-                    destination_properties.into().into_json(),
+                    destination_properties.into_value().into_json(),
                 )
-                .property("DestinationType", destination_type.into().into_json())
-                .property("DetectorId", detector_id.into().into_json()),
+                .property("DestinationType", destination_type.into_value().into_json())
+                .property("DetectorId", detector_id.into_value().into_json()),
         )
     }
 
@@ -1386,16 +1475,21 @@ impl PublishingDestination {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-publishingdestination.html#cfn-guardduty-publishingdestination-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<publishing_destination::TagItem>>>,
+        value: impl crate::IntoValue<Vec<publishing_destination::TagItem>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PublishingDestination {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::PublishingDestination";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1447,18 +1541,18 @@ pub mod publishing_destination {
         /// `DestinationArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-publishingdestination-cfndestinationproperties.html#cfn-guardduty-publishingdestination-cfndestinationproperties-destinationarn)
-        pub fn destination_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn destination_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DestinationArn".to_owned(), value.into().into_json());
+                .insert("DestinationArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KmsKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-guardduty-publishingdestination-cfndestinationproperties.html#cfn-guardduty-publishingdestination-cfndestinationproperties-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1478,12 +1572,12 @@ pub mod publishing_destination {
     impl TagItem {
         /// A new `TagItem` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TagItem(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1521,21 +1615,22 @@ pub struct ThreatEntitySet(crate::Resource);
 impl ThreatEntitySet {
     /// A new `AWS::GuardDuty::ThreatEntitySet` with its required properties.
     pub fn new(
-        format: impl Into<crate::Value<threat_entity_set::Format>>,
-        location: impl Into<crate::Value<String>>,
+        format: impl crate::IntoValue<threat_entity_set::Format>,
+        location: impl crate::IntoValue<String>,
     ) -> Self {
         ThreatEntitySet(
             crate::Resource::new("AWS::GuardDuty::ThreatEntitySet")
-                .property("Format", format.into().into_json())
-                .property("Location", location.into().into_json()),
+                .property("Format", format.into_value().into_json())
+                .property("Location", location.into_value().into_json()),
         )
     }
 
     /// `Activate`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-threatentityset.html#cfn-guardduty-threatentityset-activate)
-    pub fn activate(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Activate", value.into().into_json());
+    pub fn activate(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Activate", value.into_value().into_json());
         self
     }
 
@@ -1546,8 +1641,9 @@ impl ThreatEntitySet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-threatentityset.html#cfn-guardduty-threatentityset-detectorid)
-    pub fn detector_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DetectorId", value.into().into_json());
+    pub fn detector_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DetectorId", value.into_value().into_json());
         self
     }
 
@@ -1558,9 +1654,9 @@ impl ThreatEntitySet {
     /// Pattern: `^[0-9]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-threatentityset.html#cfn-guardduty-threatentityset-expectedbucketowner)
-    pub fn expected_bucket_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExpectedBucketOwner", value.into().into_json());
+            .set_property("ExpectedBucketOwner", value.into_value().into_json());
         self
     }
 
@@ -1569,23 +1665,28 @@ impl ThreatEntitySet {
     /// Length: 1 to 300.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-threatentityset.html#cfn-guardduty-threatentityset-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`TagItem`](threat_entity_set::TagItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-threatentityset.html#cfn-guardduty-threatentityset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<threat_entity_set::TagItem>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<threat_entity_set::TagItem>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ThreatEntitySet {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::ThreatEntitySet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "Format"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1641,12 +1742,12 @@ pub mod threat_entity_set {
     impl TagItem {
         /// A new `TagItem` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TagItem(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1699,21 +1800,22 @@ pub struct ThreatIntelSet(crate::Resource);
 impl ThreatIntelSet {
     /// A new `AWS::GuardDuty::ThreatIntelSet` with its required properties.
     pub fn new(
-        format: impl Into<crate::Value<threat_intel_set::Format>>,
-        location: impl Into<crate::Value<String>>,
+        format: impl crate::IntoValue<threat_intel_set::Format>,
+        location: impl crate::IntoValue<String>,
     ) -> Self {
         ThreatIntelSet(
             crate::Resource::new("AWS::GuardDuty::ThreatIntelSet")
-                .property("Format", format.into().into_json())
-                .property("Location", location.into().into_json()),
+                .property("Format", format.into_value().into_json())
+                .property("Location", location.into_value().into_json()),
         )
     }
 
     /// `Activate`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-threatintelset.html#cfn-guardduty-threatintelset-activate)
-    pub fn activate(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Activate", value.into().into_json());
+    pub fn activate(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Activate", value.into_value().into_json());
         self
     }
 
@@ -1724,8 +1826,9 @@ impl ThreatIntelSet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-threatintelset.html#cfn-guardduty-threatintelset-detectorid)
-    pub fn detector_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DetectorId", value.into().into_json());
+    pub fn detector_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DetectorId", value.into_value().into_json());
         self
     }
 
@@ -1734,9 +1837,9 @@ impl ThreatIntelSet {
     /// Length: 12 to 12.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-threatintelset.html#cfn-guardduty-threatintelset-expectedbucketowner)
-    pub fn expected_bucket_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExpectedBucketOwner", value.into().into_json());
+            .set_property("ExpectedBucketOwner", value.into_value().into_json());
         self
     }
 
@@ -1745,23 +1848,28 @@ impl ThreatIntelSet {
     /// Length: 1 to 300.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-threatintelset.html#cfn-guardduty-threatintelset-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`TagItem`](threat_intel_set::TagItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-threatintelset.html#cfn-guardduty-threatintelset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<threat_intel_set::TagItem>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<threat_intel_set::TagItem>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ThreatIntelSet {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::ThreatIntelSet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "Format"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1797,12 +1905,12 @@ pub mod threat_intel_set {
     impl TagItem {
         /// A new `TagItem` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TagItem(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1855,21 +1963,22 @@ pub struct TrustedEntitySet(crate::Resource);
 impl TrustedEntitySet {
     /// A new `AWS::GuardDuty::TrustedEntitySet` with its required properties.
     pub fn new(
-        format: impl Into<crate::Value<trusted_entity_set::Format>>,
-        location: impl Into<crate::Value<String>>,
+        format: impl crate::IntoValue<trusted_entity_set::Format>,
+        location: impl crate::IntoValue<String>,
     ) -> Self {
         TrustedEntitySet(
             crate::Resource::new("AWS::GuardDuty::TrustedEntitySet")
-                .property("Format", format.into().into_json())
-                .property("Location", location.into().into_json()),
+                .property("Format", format.into_value().into_json())
+                .property("Location", location.into_value().into_json()),
         )
     }
 
     /// `Activate`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-trustedentityset.html#cfn-guardduty-trustedentityset-activate)
-    pub fn activate(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Activate", value.into().into_json());
+    pub fn activate(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Activate", value.into_value().into_json());
         self
     }
 
@@ -1880,8 +1989,9 @@ impl TrustedEntitySet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-trustedentityset.html#cfn-guardduty-trustedentityset-detectorid)
-    pub fn detector_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DetectorId", value.into().into_json());
+    pub fn detector_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DetectorId", value.into_value().into_json());
         self
     }
 
@@ -1892,9 +2002,9 @@ impl TrustedEntitySet {
     /// Pattern: `^[0-9]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-trustedentityset.html#cfn-guardduty-trustedentityset-expectedbucketowner)
-    pub fn expected_bucket_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExpectedBucketOwner", value.into().into_json());
+            .set_property("ExpectedBucketOwner", value.into_value().into_json());
         self
     }
 
@@ -1903,26 +2013,28 @@ impl TrustedEntitySet {
     /// Length: 1 to 300.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-trustedentityset.html#cfn-guardduty-trustedentityset-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`TagItem`](trusted_entity_set::TagItem).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-guardduty-trustedentityset.html#cfn-guardduty-trustedentityset-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<trusted_entity_set::TagItem>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<trusted_entity_set::TagItem>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TrustedEntitySet {
     const TYPE_NAME: &'static str = "AWS::GuardDuty::TrustedEntitySet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorId", "Format"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1978,12 +2090,12 @@ pub mod trusted_entity_set {
     impl TagItem {
         /// A new `TagItem` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TagItem(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::HealthImaging::Datastore"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::HealthImaging::Datastore",
+    <Datastore as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::HealthImaging::Datastore`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-healthimaging-datastore.html)
@@ -22,9 +28,9 @@ impl Datastore {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-healthimaging-datastore.html#cfn-healthimaging-datastore-datastorename)
-    pub fn datastore_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn datastore_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DatastoreName", value.into().into_json());
+            .set_property("DatastoreName", value.into_value().into_json());
         self
     }
 
@@ -33,8 +39,9 @@ impl Datastore {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-healthimaging-datastore.html#cfn-healthimaging-datastore-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
@@ -45,9 +52,9 @@ impl Datastore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-healthimaging-datastore.html#cfn-healthimaging-datastore-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::HealthLake::FHIRDatastore"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::HealthLake::FHIRDatastore",
+    <FhirDatastore as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::HealthLake::FHIRDatastore`.
 ///
 /// Required properties, the arguments of [`FhirDatastore::new`]: `DatastoreTypeVersion`.
@@ -16,12 +22,12 @@ pub struct FhirDatastore(crate::Resource);
 impl FhirDatastore {
     /// A new `AWS::HealthLake::FHIRDatastore` with its required properties.
     pub fn new(
-        datastore_type_version: impl Into<crate::Value<fhir_datastore::DatastoreTypeVersion>>,
+        datastore_type_version: impl crate::IntoValue<fhir_datastore::DatastoreTypeVersion>,
     ) -> Self {
         FhirDatastore(
             crate::Resource::new("AWS::HealthLake::FHIRDatastore").property(
                 "DatastoreTypeVersion",
-                datastore_type_version.into().into_json(),
+                datastore_type_version.into_value().into_json(),
             ),
         )
     }
@@ -31,9 +37,9 @@ impl FhirDatastore {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-healthlake-fhirdatastore.html#cfn-healthlake-fhirdatastore-datastorename)
-    pub fn datastore_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn datastore_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DatastoreName", value.into().into_json());
+            .set_property("DatastoreName", value.into_value().into_json());
         self
     }
 
@@ -44,10 +50,12 @@ impl FhirDatastore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-healthlake-fhirdatastore.html#cfn-healthlake-fhirdatastore-identityproviderconfiguration)
     pub fn identity_provider_configuration(
         mut self,
-        value: impl Into<crate::Value<fhir_datastore::IdentityProviderConfiguration>>,
+        value: impl crate::IntoValue<fhir_datastore::IdentityProviderConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("IdentityProviderConfiguration", value.into().into_json());
+        self.0.set_property(
+            "IdentityProviderConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -58,10 +66,10 @@ impl FhirDatastore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-healthlake-fhirdatastore.html#cfn-healthlake-fhirdatastore-preloaddataconfig)
     pub fn preload_data_config(
         mut self,
-        value: impl Into<crate::Value<fhir_datastore::PreloadDataConfig>>,
+        value: impl crate::IntoValue<fhir_datastore::PreloadDataConfig>,
     ) -> Self {
         self.0
-            .set_property("PreloadDataConfig", value.into().into_json());
+            .set_property("PreloadDataConfig", value.into_value().into_json());
         self
     }
 
@@ -72,10 +80,10 @@ impl FhirDatastore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-healthlake-fhirdatastore.html#cfn-healthlake-fhirdatastore-sseconfiguration)
     pub fn sse_configuration(
         mut self,
-        value: impl Into<crate::Value<fhir_datastore::SseConfiguration>>,
+        value: impl crate::IntoValue<fhir_datastore::SseConfiguration>,
     ) -> Self {
         self.0
-            .set_property("SseConfiguration", value.into().into_json());
+            .set_property("SseConfiguration", value.into_value().into_json());
         self
     }
 
@@ -84,15 +92,20 @@ impl FhirDatastore {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-healthlake-fhirdatastore.html#cfn-healthlake-fhirdatastore-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<fhir_datastore::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<fhir_datastore::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for FhirDatastore {
     const TYPE_NAME: &'static str = "AWS::HealthLake::FHIRDatastore";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "DatastoreName",
         "DatastoreTypeVersion",
@@ -153,10 +166,10 @@ pub mod fhir_datastore {
 
     impl IdentityProviderConfiguration {
         /// A new `IdentityProviderConfiguration` with its required properties.
-        pub fn new(authorization_strategy: impl Into<crate::Value<AuthorizationStrategy>>) -> Self {
+        pub fn new(authorization_strategy: impl crate::IntoValue<AuthorizationStrategy>) -> Self {
             IdentityProviderConfiguration(crate::typed::Properties::from_iter([(
                 "AuthorizationStrategy".to_owned(),
-                authorization_strategy.into().into_json(),
+                authorization_strategy.into_value().into_json(),
             )]))
         }
 
@@ -165,11 +178,11 @@ pub mod fhir_datastore {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-healthlake-fhirdatastore-identityproviderconfiguration.html#cfn-healthlake-fhirdatastore-identityproviderconfiguration-finegrainedauthorizationenabled)
         pub fn fine_grained_authorization_enabled(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "FineGrainedAuthorizationEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -181,18 +194,18 @@ pub mod fhir_datastore {
         /// Pattern: `arn:aws[-a-z]*:lambda:[a-z]{2}-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9\-_\.]+(:(\$LATEST|[a-zA-Z0-9\-_]+))?`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-healthlake-fhirdatastore-identityproviderconfiguration.html#cfn-healthlake-fhirdatastore-identityproviderconfiguration-idplambdaarn)
-        pub fn idp_lambda_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn idp_lambda_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IdpLambdaArn".to_owned(), value.into().into_json());
+                .insert("IdpLambdaArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Metadata`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-healthlake-fhirdatastore-identityproviderconfiguration.html#cfn-healthlake-fhirdatastore-identityproviderconfiguration-metadata)
-        pub fn metadata(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn metadata(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Metadata".to_owned(), value.into().into_json());
+                .insert("Metadata".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -211,10 +224,10 @@ pub mod fhir_datastore {
 
     impl KmsEncryptionConfig {
         /// A new `KmsEncryptionConfig` with its required properties.
-        pub fn new(cmk_type: impl Into<crate::Value<CmkType>>) -> Self {
+        pub fn new(cmk_type: impl crate::IntoValue<CmkType>) -> Self {
             KmsEncryptionConfig(crate::typed::Properties::from_iter([(
                 "CmkType".to_owned(),
-                cmk_type.into().into_json(),
+                cmk_type.into_value().into_json(),
             )]))
         }
 
@@ -225,9 +238,9 @@ pub mod fhir_datastore {
         /// Pattern: `(arn:aws((-us-gov)|(-iso)|(-iso-b)|(-cn))?:kms:)?([a-z]{2}-[a-z]+(-[a-z]+)?-\d:)?(\d{12}:)?(((key/)?[a-zA-Z0-9-_]+)|(alias/[a-zA-Z0-9:/_-]+))`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-healthlake-fhirdatastore-kmsencryptionconfig.html#cfn-healthlake-fhirdatastore-kmsencryptionconfig-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -246,10 +259,10 @@ pub mod fhir_datastore {
 
     impl PreloadDataConfig {
         /// A new `PreloadDataConfig` with its required properties.
-        pub fn new(preload_data_type: impl Into<crate::Value<PreloadDataType>>) -> Self {
+        pub fn new(preload_data_type: impl crate::IntoValue<PreloadDataType>) -> Self {
             PreloadDataConfig(crate::typed::Properties::from_iter([(
                 "PreloadDataType".to_owned(),
-                preload_data_type.into().into_json(),
+                preload_data_type.into_value().into_json(),
             )]))
         }
     }
@@ -268,10 +281,10 @@ pub mod fhir_datastore {
 
     impl SseConfiguration {
         /// A new `SseConfiguration` with its required properties.
-        pub fn new(kms_encryption_config: impl Into<crate::Value<KmsEncryptionConfig>>) -> Self {
+        pub fn new(kms_encryption_config: impl crate::IntoValue<KmsEncryptionConfig>) -> Self {
             SseConfiguration(crate::typed::Properties::from_iter([(
                 "KmsEncryptionConfig".to_owned(),
-                kms_encryption_config.into().into_json(),
+                kms_encryption_config.into_value().into_json(),
             )]))
         }
     }
@@ -291,12 +304,12 @@ pub mod fhir_datastore {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -22,6 +22,74 @@ pub const TYPES: &[&str] = &[
     "AWS::IAM::VirtualMFADevice",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::IAM::AccessKey",
+        <AccessKey as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IAM::Group",
+        <Group as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IAM::GroupPolicy",
+        <GroupPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IAM::InstanceProfile",
+        <InstanceProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IAM::ManagedPolicy",
+        <ManagedPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IAM::OIDCProvider",
+        <OidcProvider as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IAM::Policy",
+        <Policy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IAM::Role",
+        <Role as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IAM::RolePolicy",
+        <RolePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IAM::SAMLProvider",
+        <SamlProvider as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IAM::ServerCertificate",
+        <ServerCertificate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IAM::ServiceLinkedRole",
+        <ServiceLinkedRole as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IAM::User",
+        <User as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IAM::UserPolicy",
+        <UserPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IAM::UserToGroupAddition",
+        <UserToGroupAddition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IAM::VirtualMFADevice",
+        <VirtualMfaDevice as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::IAM::AccessKey`.
 ///
 /// Required properties, the arguments of [`AccessKey::new`]: `UserName`.
@@ -32,10 +100,10 @@ pub struct AccessKey(crate::Resource);
 
 impl AccessKey {
     /// A new `AWS::IAM::AccessKey` with its required properties.
-    pub fn new(user_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(user_name: impl crate::IntoValue<String>) -> Self {
         AccessKey(
             crate::Resource::new("AWS::IAM::AccessKey")
-                .property("UserName", user_name.into().into_json()),
+                .property("UserName", user_name.into_value().into_json()),
         )
     }
 
@@ -44,16 +112,18 @@ impl AccessKey {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-accesskey.html#cfn-iam-accesskey-serial)
-    pub fn serial(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Serial", value.into().into_json());
+    pub fn serial(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("Serial", value.into_value().into_json());
         self
     }
 
     /// `Status`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-accesskey.html#cfn-iam-accesskey-status)
-    pub fn status(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 }
@@ -110,8 +180,9 @@ impl Group {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-group.html#cfn-iam-group-groupname)
-    pub fn group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("GroupName", value.into().into_json());
+    pub fn group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("GroupName", value.into_value().into_json());
         self
     }
 
@@ -120,9 +191,9 @@ impl Group {
     /// Items: 0 to 20.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-group.html#cfn-iam-group-managedpolicyarns)
-    pub fn managed_policy_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn managed_policy_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ManagedPolicyArns", value.into().into_json());
+            .set_property("ManagedPolicyArns", value.into_value().into_json());
         self
     }
 
@@ -133,16 +204,17 @@ impl Group {
     /// Pattern: `^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-group.html#cfn-iam-group-path)
-    pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Path", value.into().into_json());
+    pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Path", value.into_value().into_json());
         self
     }
 
     /// `Policies`: list of [`Policy`](group::Policy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-group.html#cfn-iam-group-policies)
-    pub fn policies(mut self, value: impl Into<crate::Value<Vec<group::Policy>>>) -> Self {
-        self.0.set_property("Policies", value.into().into_json());
+    pub fn policies(mut self, value: impl crate::IntoValue<Vec<group::Policy>>) -> Self {
+        self.0
+            .set_property("Policies", value.into_value().into_json());
         self
     }
 }
@@ -191,15 +263,18 @@ pub mod group {
     impl Policy {
         /// A new `Policy` with its required properties.
         pub fn new(
-            policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>,
-            policy_name: impl Into<crate::Value<String>>,
+            policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>,
+            policy_name: impl crate::IntoValue<String>,
         ) -> Self {
             Policy(crate::typed::Properties::from_iter([
                 (
                     "PolicyDocument".to_owned(),
-                    policy_document.into().into_json(),
+                    policy_document.into_value().into_json(),
                 ),
-                ("PolicyName".to_owned(), policy_name.into().into_json()),
+                (
+                    "PolicyName".to_owned(),
+                    policy_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -222,13 +297,13 @@ pub struct GroupPolicy(crate::Resource);
 impl GroupPolicy {
     /// A new `AWS::IAM::GroupPolicy` with its required properties.
     pub fn new(
-        group_name: impl Into<crate::Value<String>>,
-        policy_name: impl Into<crate::Value<String>>,
+        group_name: impl crate::IntoValue<String>,
+        policy_name: impl crate::IntoValue<String>,
     ) -> Self {
         GroupPolicy(
             crate::Resource::new("AWS::IAM::GroupPolicy")
-                .property("GroupName", group_name.into().into_json())
-                .property("PolicyName", policy_name.into().into_json()),
+                .property("GroupName", group_name.into_value().into_json())
+                .property("PolicyName", policy_name.into_value().into_json()),
         )
     }
 
@@ -241,10 +316,10 @@ impl GroupPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-grouppolicy.html#cfn-iam-grouppolicy-policydocument)
     pub fn policy_document(
         mut self,
-        value: impl Into<crate::Value<crate::iam::PolicyDocument>>,
+        value: impl crate::IntoValue<crate::iam::PolicyDocument>,
     ) -> Self {
         self.0
-            .set_property("PolicyDocument", value.into().into_json());
+            .set_property("PolicyDocument", value.into_value().into_json());
         self
     }
 }
@@ -277,10 +352,10 @@ pub struct InstanceProfile(crate::Resource);
 
 impl InstanceProfile {
     /// A new `AWS::IAM::InstanceProfile` with its required properties.
-    pub fn new(roles: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn new(roles: impl crate::IntoValue<Vec<String>>) -> Self {
         InstanceProfile(
             crate::Resource::new("AWS::IAM::InstanceProfile")
-                .property("Roles", roles.into().into_json()),
+                .property("Roles", roles.into_value().into_json()),
         )
     }
 
@@ -293,9 +368,9 @@ impl InstanceProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-instanceprofile.html#cfn-iam-instanceprofile-instanceprofilename)
-    pub fn instance_profile_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn instance_profile_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InstanceProfileName", value.into().into_json());
+            .set_property("InstanceProfileName", value.into_value().into_json());
         self
     }
 
@@ -308,8 +383,8 @@ impl InstanceProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-instanceprofile.html#cfn-iam-instanceprofile-path)
-    pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Path", value.into().into_json());
+    pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Path", value.into_value().into_json());
         self
     }
 }
@@ -350,10 +425,10 @@ pub struct ManagedPolicy(crate::Resource);
 
 impl ManagedPolicy {
     /// A new `AWS::IAM::ManagedPolicy` with its required properties.
-    pub fn new(policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>) -> Self {
+    pub fn new(policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>) -> Self {
         ManagedPolicy(
             crate::Resource::new("AWS::IAM::ManagedPolicy")
-                .property("PolicyDocument", policy_document.into().into_json()),
+                .property("PolicyDocument", policy_document.into_value().into_json()),
         )
     }
 
@@ -364,16 +439,18 @@ impl ManagedPolicy {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html#cfn-iam-managedpolicy-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Groups`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html#cfn-iam-managedpolicy-groups)
-    pub fn groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Groups", value.into().into_json());
+    pub fn groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Groups", value.into_value().into_json());
         self
     }
 
@@ -382,9 +459,9 @@ impl ManagedPolicy {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html#cfn-iam-managedpolicy-managedpolicyname)
-    pub fn managed_policy_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn managed_policy_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ManagedPolicyName", value.into().into_json());
+            .set_property("ManagedPolicyName", value.into_value().into_json());
         self
     }
 
@@ -399,24 +476,24 @@ impl ManagedPolicy {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html#cfn-iam-managedpolicy-path)
-    pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Path", value.into().into_json());
+    pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Path", value.into_value().into_json());
         self
     }
 
     /// `Roles`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html#cfn-iam-managedpolicy-roles)
-    pub fn roles(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Roles", value.into().into_json());
+    pub fn roles(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0.set_property("Roles", value.into_value().into_json());
         self
     }
 
     /// `Users`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html#cfn-iam-managedpolicy-users)
-    pub fn users(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Users", value.into().into_json());
+    pub fn users(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0.set_property("Users", value.into_value().into_json());
         self
     }
 }
@@ -498,9 +575,9 @@ impl OidcProvider {
     /// `ClientIdList`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-oidcprovider.html#cfn-iam-oidcprovider-clientidlist)
-    pub fn client_id_list(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn client_id_list(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ClientIdList", value.into().into_json());
+            .set_property("ClientIdList", value.into_value().into_json());
         self
     }
 
@@ -509,8 +586,8 @@ impl OidcProvider {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-oidcprovider.html#cfn-iam-oidcprovider-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<oidc_provider::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<oidc_provider::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -519,9 +596,9 @@ impl OidcProvider {
     /// Items: at most 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-oidcprovider.html#cfn-iam-oidcprovider-thumbprintlist)
-    pub fn thumbprint_list(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn thumbprint_list(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ThumbprintList", value.into().into_json());
+            .set_property("ThumbprintList", value.into_value().into_json());
         self
     }
 
@@ -532,8 +609,8 @@ impl OidcProvider {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-oidcprovider.html#cfn-iam-oidcprovider-url)
-    pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Url", value.into().into_json());
+    pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Url", value.into_value().into_json());
         self
     }
 }
@@ -546,7 +623,12 @@ impl Default for OidcProvider {
 
 impl crate::typed::ResourceType for OidcProvider {
     const TYPE_NAME: &'static str = "AWS::IAM::OIDCProvider";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Url"];
 
     fn resource(&self) -> &crate::Resource {
@@ -582,12 +664,12 @@ pub mod oidc_provider {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -610,37 +692,38 @@ pub struct Policy(crate::Resource);
 impl Policy {
     /// A new `AWS::IAM::Policy` with its required properties.
     pub fn new(
-        policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>,
-        policy_name: impl Into<crate::Value<String>>,
+        policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>,
+        policy_name: impl crate::IntoValue<String>,
     ) -> Self {
         Policy(
             crate::Resource::new("AWS::IAM::Policy")
-                .property("PolicyDocument", policy_document.into().into_json())
-                .property("PolicyName", policy_name.into().into_json()),
+                .property("PolicyDocument", policy_document.into_value().into_json())
+                .property("PolicyName", policy_name.into_value().into_json()),
         )
     }
 
     /// `Groups`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html#cfn-iam-policy-groups)
-    pub fn groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Groups", value.into().into_json());
+    pub fn groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Groups", value.into_value().into_json());
         self
     }
 
     /// `Roles`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html#cfn-iam-policy-roles)
-    pub fn roles(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Roles", value.into().into_json());
+    pub fn roles(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0.set_property("Roles", value.into_value().into_json());
         self
     }
 
     /// `Users`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-policy.html#cfn-iam-policy-users)
-    pub fn users(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Users", value.into().into_json());
+    pub fn users(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0.set_property("Users", value.into_value().into_json());
         self
     }
 }
@@ -682,11 +765,11 @@ pub struct Role(crate::Resource);
 impl Role {
     /// A new `AWS::IAM::Role` with its required properties.
     pub fn new(
-        assume_role_policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>,
+        assume_role_policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>,
     ) -> Self {
         Role(crate::Resource::new("AWS::IAM::Role").property(
             "AssumeRolePolicyDocument",
-            assume_role_policy_document.into().into_json(),
+            assume_role_policy_document.into_value().into_json(),
         ))
     }
 
@@ -697,8 +780,9 @@ impl Role {
     /// Pattern: `^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html#cfn-iam-role-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -707,9 +791,9 @@ impl Role {
     /// Items: 0 to 20.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html#cfn-iam-role-managedpolicyarns)
-    pub fn managed_policy_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn managed_policy_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ManagedPolicyArns", value.into().into_json());
+            .set_property("ManagedPolicyArns", value.into_value().into_json());
         self
     }
 
@@ -718,9 +802,9 @@ impl Role {
     /// Range: 3600 to 43200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html#cfn-iam-role-maxsessionduration)
-    pub fn max_session_duration(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn max_session_duration(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaxSessionDuration", value.into().into_json());
+            .set_property("MaxSessionDuration", value.into_value().into_json());
         self
     }
 
@@ -735,8 +819,8 @@ impl Role {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html#cfn-iam-role-path)
-    pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Path", value.into().into_json());
+    pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Path", value.into_value().into_json());
         self
     }
 
@@ -745,17 +829,18 @@ impl Role {
     /// Length: 20 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html#cfn-iam-role-permissionsboundary)
-    pub fn permissions_boundary(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn permissions_boundary(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PermissionsBoundary", value.into().into_json());
+            .set_property("PermissionsBoundary", value.into_value().into_json());
         self
     }
 
     /// `Policies`: list of [`Policy`](role::Policy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html#cfn-iam-role-policies)
-    pub fn policies(mut self, value: impl Into<crate::Value<Vec<role::Policy>>>) -> Self {
-        self.0.set_property("Policies", value.into().into_json());
+    pub fn policies(mut self, value: impl crate::IntoValue<Vec<role::Policy>>) -> Self {
+        self.0
+            .set_property("Policies", value.into_value().into_json());
         self
     }
 
@@ -768,8 +853,9 @@ impl Role {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html#cfn-iam-role-rolename)
-    pub fn role_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleName", value.into().into_json());
+    pub fn role_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleName", value.into_value().into_json());
         self
     }
 
@@ -778,15 +864,20 @@ impl Role {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html#cfn-iam-role-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<role::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<role::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Role {
     const TYPE_NAME: &'static str = "AWS::IAM::Role";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Path", "RoleName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -827,15 +918,18 @@ pub mod role {
     impl Policy {
         /// A new `Policy` with its required properties.
         pub fn new(
-            policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>,
-            policy_name: impl Into<crate::Value<String>>,
+            policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>,
+            policy_name: impl crate::IntoValue<String>,
         ) -> Self {
             Policy(crate::typed::Properties::from_iter([
                 (
                     "PolicyDocument".to_owned(),
-                    policy_document.into().into_json(),
+                    policy_document.into_value().into_json(),
                 ),
-                ("PolicyName".to_owned(), policy_name.into().into_json()),
+                (
+                    "PolicyName".to_owned(),
+                    policy_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -855,12 +949,12 @@ pub mod role {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -883,13 +977,13 @@ pub struct RolePolicy(crate::Resource);
 impl RolePolicy {
     /// A new `AWS::IAM::RolePolicy` with its required properties.
     pub fn new(
-        policy_name: impl Into<crate::Value<String>>,
-        role_name: impl Into<crate::Value<String>>,
+        policy_name: impl crate::IntoValue<String>,
+        role_name: impl crate::IntoValue<String>,
     ) -> Self {
         RolePolicy(
             crate::Resource::new("AWS::IAM::RolePolicy")
-                .property("PolicyName", policy_name.into().into_json())
-                .property("RoleName", role_name.into().into_json()),
+                .property("PolicyName", policy_name.into_value().into_json())
+                .property("RoleName", role_name.into_value().into_json()),
         )
     }
 
@@ -902,10 +996,10 @@ impl RolePolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-rolepolicy.html#cfn-iam-rolepolicy-policydocument)
     pub fn policy_document(
         mut self,
-        value: impl Into<crate::Value<crate::iam::PolicyDocument>>,
+        value: impl crate::IntoValue<crate::iam::PolicyDocument>,
     ) -> Self {
         self.0
-            .set_property("PolicyDocument", value.into().into_json());
+            .set_property("PolicyDocument", value.into_value().into_json());
         self
     }
 }
@@ -949,9 +1043,9 @@ impl SamlProvider {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-samlprovider.html#cfn-iam-samlprovider-addprivatekey)
-    pub fn add_private_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn add_private_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AddPrivateKey", value.into().into_json());
+            .set_property("AddPrivateKey", value.into_value().into_json());
         self
     }
 
@@ -960,10 +1054,10 @@ impl SamlProvider {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-samlprovider.html#cfn-iam-samlprovider-assertionencryptionmode)
     pub fn assertion_encryption_mode(
         mut self,
-        value: impl Into<crate::Value<saml_provider::AssertionEncryptionMode>>,
+        value: impl crate::IntoValue<saml_provider::AssertionEncryptionMode>,
     ) -> Self {
         self.0
-            .set_property("AssertionEncryptionMode", value.into().into_json());
+            .set_property("AssertionEncryptionMode", value.into_value().into_json());
         self
     }
 
@@ -976,8 +1070,8 @@ impl SamlProvider {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-samlprovider.html#cfn-iam-samlprovider-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -988,10 +1082,10 @@ impl SamlProvider {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-samlprovider.html#cfn-iam-samlprovider-privatekeylist)
     pub fn private_key_list(
         mut self,
-        value: impl Into<crate::Value<Vec<saml_provider::SamlPrivateKey>>>,
+        value: impl crate::IntoValue<Vec<saml_provider::SamlPrivateKey>>,
     ) -> Self {
         self.0
-            .set_property("PrivateKeyList", value.into().into_json());
+            .set_property("PrivateKeyList", value.into_value().into_json());
         self
     }
 
@@ -1004,9 +1098,9 @@ impl SamlProvider {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-samlprovider.html#cfn-iam-samlprovider-removeprivatekey)
-    pub fn remove_private_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn remove_private_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RemovePrivateKey", value.into().into_json());
+            .set_property("RemovePrivateKey", value.into_value().into_json());
         self
     }
 
@@ -1015,9 +1109,9 @@ impl SamlProvider {
     /// Length: 1000 to 10000000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-samlprovider.html#cfn-iam-samlprovider-samlmetadatadocument)
-    pub fn saml_metadata_document(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn saml_metadata_document(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SamlMetadataDocument", value.into().into_json());
+            .set_property("SamlMetadataDocument", value.into_value().into_json());
         self
     }
 
@@ -1026,8 +1120,8 @@ impl SamlProvider {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-samlprovider.html#cfn-iam-samlprovider-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<saml_provider::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<saml_provider::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1040,7 +1134,12 @@ impl Default for SamlProvider {
 
 impl crate::typed::ResourceType for SamlProvider {
     const TYPE_NAME: &'static str = "AWS::IAM::SAMLProvider";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AddPrivateKey", "Name", "RemovePrivateKey"];
 
@@ -1082,12 +1181,12 @@ pub mod saml_provider {
     impl SamlPrivateKey {
         /// A new `SamlPrivateKey` with its required properties.
         pub fn new(
-            key_id: impl Into<crate::Value<String>>,
-            timestamp: impl Into<crate::Value<String>>,
+            key_id: impl crate::IntoValue<String>,
+            timestamp: impl crate::IntoValue<String>,
         ) -> Self {
             SamlPrivateKey(crate::typed::Properties::from_iter([
-                ("KeyId".to_owned(), key_id.into().into_json()),
-                ("Timestamp".to_owned(), timestamp.into().into_json()),
+                ("KeyId".to_owned(), key_id.into_value().into_json()),
+                ("Timestamp".to_owned(), timestamp.into_value().into_json()),
             ]))
         }
     }
@@ -1107,12 +1206,12 @@ pub mod saml_provider {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1163,9 +1262,9 @@ impl ServerCertificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-servercertificate.html#cfn-iam-servercertificate-certificatebody)
-    pub fn certificate_body(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn certificate_body(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CertificateBody", value.into().into_json());
+            .set_property("CertificateBody", value.into_value().into_json());
         self
     }
 
@@ -1178,9 +1277,9 @@ impl ServerCertificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-servercertificate.html#cfn-iam-servercertificate-certificatechain)
-    pub fn certificate_chain(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn certificate_chain(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CertificateChain", value.into().into_json());
+            .set_property("CertificateChain", value.into_value().into_json());
         self
     }
 
@@ -1191,8 +1290,8 @@ impl ServerCertificate {
     /// Pattern: `(\u002F)|(\u002F[\u0021-\u007F]+\u002F)`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-servercertificate.html#cfn-iam-servercertificate-path)
-    pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Path", value.into().into_json());
+    pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Path", value.into_value().into_json());
         self
     }
 
@@ -1205,8 +1304,9 @@ impl ServerCertificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-servercertificate.html#cfn-iam-servercertificate-privatekey)
-    pub fn private_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PrivateKey", value.into().into_json());
+    pub fn private_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PrivateKey", value.into_value().into_json());
         self
     }
 
@@ -1219,17 +1319,17 @@ impl ServerCertificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-servercertificate.html#cfn-iam-servercertificate-servercertificatename)
-    pub fn server_certificate_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn server_certificate_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServerCertificateName", value.into().into_json());
+            .set_property("ServerCertificateName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](server_certificate::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-servercertificate.html#cfn-iam-servercertificate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<server_certificate::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<server_certificate::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1242,7 +1342,12 @@ impl Default for ServerCertificate {
 
 impl crate::typed::ResourceType for ServerCertificate {
     const TYPE_NAME: &'static str = "AWS::IAM::ServerCertificate";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "CertificateBody",
         "CertificateChain",
@@ -1283,12 +1388,12 @@ pub mod server_certificate {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1321,9 +1426,9 @@ impl ServiceLinkedRole {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-servicelinkedrole.html#cfn-iam-servicelinkedrole-awsservicename)
-    pub fn aws_service_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn aws_service_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AWSServiceName", value.into().into_json());
+            .set_property("AWSServiceName", value.into_value().into_json());
         self
     }
 
@@ -1336,9 +1441,9 @@ impl ServiceLinkedRole {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-servicelinkedrole.html#cfn-iam-servicelinkedrole-customsuffix)
-    pub fn custom_suffix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn custom_suffix(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomSuffix", value.into().into_json());
+            .set_property("CustomSuffix", value.into_value().into_json());
         self
     }
 
@@ -1349,8 +1454,9 @@ impl ServiceLinkedRole {
     /// Pattern: `^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-servicelinkedrole.html#cfn-iam-servicelinkedrole-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -1404,17 +1510,18 @@ impl User {
     /// Items: 0 to 10.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html#cfn-iam-user-groups)
-    pub fn groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Groups", value.into().into_json());
+    pub fn groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Groups", value.into_value().into_json());
         self
     }
 
     /// `LoginProfile`: [`LoginProfile`](user::LoginProfile).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html#cfn-iam-user-loginprofile)
-    pub fn login_profile(mut self, value: impl Into<crate::Value<user::LoginProfile>>) -> Self {
+    pub fn login_profile(mut self, value: impl crate::IntoValue<user::LoginProfile>) -> Self {
         self.0
-            .set_property("LoginProfile", value.into().into_json());
+            .set_property("LoginProfile", value.into_value().into_json());
         self
     }
 
@@ -1423,9 +1530,9 @@ impl User {
     /// Items: 0 to 20.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html#cfn-iam-user-managedpolicyarns)
-    pub fn managed_policy_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn managed_policy_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ManagedPolicyArns", value.into().into_json());
+            .set_property("ManagedPolicyArns", value.into_value().into_json());
         self
     }
 
@@ -1436,8 +1543,8 @@ impl User {
     /// Pattern: `^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html#cfn-iam-user-path)
-    pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Path", value.into().into_json());
+    pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Path", value.into_value().into_json());
         self
     }
 
@@ -1446,17 +1553,18 @@ impl User {
     /// Length: 20 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html#cfn-iam-user-permissionsboundary)
-    pub fn permissions_boundary(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn permissions_boundary(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PermissionsBoundary", value.into().into_json());
+            .set_property("PermissionsBoundary", value.into_value().into_json());
         self
     }
 
     /// `Policies`: list of [`Policy`](user::Policy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html#cfn-iam-user-policies)
-    pub fn policies(mut self, value: impl Into<crate::Value<Vec<user::Policy>>>) -> Self {
-        self.0.set_property("Policies", value.into().into_json());
+    pub fn policies(mut self, value: impl crate::IntoValue<Vec<user::Policy>>) -> Self {
+        self.0
+            .set_property("Policies", value.into_value().into_json());
         self
     }
 
@@ -1465,8 +1573,8 @@ impl User {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html#cfn-iam-user-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<user::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<user::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1479,8 +1587,9 @@ impl User {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-user.html#cfn-iam-user-username)
-    pub fn user_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("UserName", value.into().into_json());
+    pub fn user_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("UserName", value.into_value().into_json());
         self
     }
 }
@@ -1493,7 +1602,12 @@ impl Default for User {
 
 impl crate::typed::ResourceType for User {
     const TYPE_NAME: &'static str = "AWS::IAM::User";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["UserName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1528,19 +1642,21 @@ pub mod user {
 
     impl LoginProfile {
         /// A new `LoginProfile` with its required properties.
-        pub fn new(password: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(password: impl crate::IntoValue<String>) -> Self {
             LoginProfile(crate::typed::Properties::from_iter([(
                 "Password".to_owned(),
-                password.into().into_json(),
+                password.into_value().into_json(),
             )]))
         }
 
         /// `PasswordResetRequired`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iam-user-loginprofile.html#cfn-iam-user-loginprofile-passwordresetrequired)
-        pub fn password_reset_required(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("PasswordResetRequired".to_owned(), value.into().into_json());
+        pub fn password_reset_required(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "PasswordResetRequired".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1560,15 +1676,18 @@ pub mod user {
     impl Policy {
         /// A new `Policy` with its required properties.
         pub fn new(
-            policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>,
-            policy_name: impl Into<crate::Value<String>>,
+            policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>,
+            policy_name: impl crate::IntoValue<String>,
         ) -> Self {
             Policy(crate::typed::Properties::from_iter([
                 (
                     "PolicyDocument".to_owned(),
-                    policy_document.into().into_json(),
+                    policy_document.into_value().into_json(),
                 ),
-                ("PolicyName".to_owned(), policy_name.into().into_json()),
+                (
+                    "PolicyName".to_owned(),
+                    policy_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1588,12 +1707,12 @@ pub mod user {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1616,13 +1735,13 @@ pub struct UserPolicy(crate::Resource);
 impl UserPolicy {
     /// A new `AWS::IAM::UserPolicy` with its required properties.
     pub fn new(
-        policy_name: impl Into<crate::Value<String>>,
-        user_name: impl Into<crate::Value<String>>,
+        policy_name: impl crate::IntoValue<String>,
+        user_name: impl crate::IntoValue<String>,
     ) -> Self {
         UserPolicy(
             crate::Resource::new("AWS::IAM::UserPolicy")
-                .property("PolicyName", policy_name.into().into_json())
-                .property("UserName", user_name.into().into_json()),
+                .property("PolicyName", policy_name.into_value().into_json())
+                .property("UserName", user_name.into_value().into_json()),
         )
     }
 
@@ -1635,10 +1754,10 @@ impl UserPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-userpolicy.html#cfn-iam-userpolicy-policydocument)
     pub fn policy_document(
         mut self,
-        value: impl Into<crate::Value<crate::iam::PolicyDocument>>,
+        value: impl crate::IntoValue<crate::iam::PolicyDocument>,
     ) -> Self {
         self.0
-            .set_property("PolicyDocument", value.into().into_json());
+            .set_property("PolicyDocument", value.into_value().into_json());
         self
     }
 }
@@ -1672,13 +1791,13 @@ pub struct UserToGroupAddition(crate::Resource);
 impl UserToGroupAddition {
     /// A new `AWS::IAM::UserToGroupAddition` with its required properties.
     pub fn new(
-        group_name: impl Into<crate::Value<String>>,
-        users: impl Into<crate::Value<Vec<String>>>,
+        group_name: impl crate::IntoValue<String>,
+        users: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         UserToGroupAddition(
             crate::Resource::new("AWS::IAM::UserToGroupAddition")
-                .property("GroupName", group_name.into().into_json())
-                .property("Users", users.into().into_json()),
+                .property("GroupName", group_name.into_value().into_json())
+                .property("Users", users.into_value().into_json()),
         )
     }
 }
@@ -1719,10 +1838,10 @@ pub struct VirtualMfaDevice(crate::Resource);
 
 impl VirtualMfaDevice {
     /// A new `AWS::IAM::VirtualMFADevice` with its required properties.
-    pub fn new(users: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn new(users: impl crate::IntoValue<Vec<String>>) -> Self {
         VirtualMfaDevice(
             crate::Resource::new("AWS::IAM::VirtualMFADevice")
-                .property("Users", users.into().into_json()),
+                .property("Users", users.into_value().into_json()),
         )
     }
 
@@ -1735,8 +1854,8 @@ impl VirtualMfaDevice {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-virtualmfadevice.html#cfn-iam-virtualmfadevice-path)
-    pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Path", value.into().into_json());
+    pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Path", value.into_value().into_json());
         self
     }
 
@@ -1745,8 +1864,8 @@ impl VirtualMfaDevice {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-virtualmfadevice.html#cfn-iam-virtualmfadevice-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<virtual_mfa_device::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<virtual_mfa_device::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1759,9 +1878,9 @@ impl VirtualMfaDevice {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-virtualmfadevice.html#cfn-iam-virtualmfadevice-virtualmfadevicename)
-    pub fn virtual_mfa_device_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn virtual_mfa_device_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VirtualMfaDeviceName", value.into().into_json());
+            .set_property("VirtualMfaDeviceName", value.into_value().into_json());
         self
     }
 }
@@ -1804,12 +1923,12 @@ pub mod virtual_mfa_device {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

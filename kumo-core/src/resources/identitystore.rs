@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::IdentityStore::GroupMembership",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::IdentityStore::Group",
+        <Group as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IdentityStore::GroupMembership",
+        <GroupMembership as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::IdentityStore::Group`.
 ///
 /// Required properties, the arguments of [`Group::new`]: `DisplayName`, `IdentityStoreId`.
@@ -19,13 +31,16 @@ pub struct Group(crate::Resource);
 impl Group {
     /// A new `AWS::IdentityStore::Group` with its required properties.
     pub fn new(
-        display_name: impl Into<crate::Value<String>>,
-        identity_store_id: impl Into<crate::Value<String>>,
+        display_name: impl crate::IntoValue<String>,
+        identity_store_id: impl crate::IntoValue<String>,
     ) -> Self {
         Group(
             crate::Resource::new("AWS::IdentityStore::Group")
-                .property("DisplayName", display_name.into().into_json())
-                .property("IdentityStoreId", identity_store_id.into().into_json()),
+                .property("DisplayName", display_name.into_value().into_json())
+                .property(
+                    "IdentityStoreId",
+                    identity_store_id.into_value().into_json(),
+                ),
         )
     }
 
@@ -36,8 +51,9 @@ impl Group {
     /// Pattern: `^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r  　]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-identitystore-group.html#cfn-identitystore-group-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -79,15 +95,18 @@ pub struct GroupMembership(crate::Resource);
 impl GroupMembership {
     /// A new `AWS::IdentityStore::GroupMembership` with its required properties.
     pub fn new(
-        group_id: impl Into<crate::Value<String>>,
-        identity_store_id: impl Into<crate::Value<String>>,
-        member_id: impl Into<crate::Value<group_membership::MemberId>>,
+        group_id: impl crate::IntoValue<String>,
+        identity_store_id: impl crate::IntoValue<String>,
+        member_id: impl crate::IntoValue<group_membership::MemberId>,
     ) -> Self {
         GroupMembership(
             crate::Resource::new("AWS::IdentityStore::GroupMembership")
-                .property("GroupId", group_id.into().into_json())
-                .property("IdentityStoreId", identity_store_id.into().into_json())
-                .property("MemberId", member_id.into().into_json()),
+                .property("GroupId", group_id.into_value().into_json())
+                .property(
+                    "IdentityStoreId",
+                    identity_store_id.into_value().into_json(),
+                )
+                .property("MemberId", member_id.into_value().into_json()),
         )
     }
 }
@@ -129,10 +148,10 @@ pub mod group_membership {
 
     impl MemberId {
         /// A new `MemberId` with its required properties.
-        pub fn new(user_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(user_id: impl crate::IntoValue<String>) -> Self {
             MemberId(crate::typed::Properties::from_iter([(
                 "UserId".to_owned(),
-                user_id.into().into_json(),
+                user_id.into_value().into_json(),
             )]))
         }
     }

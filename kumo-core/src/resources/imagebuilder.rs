@@ -15,6 +15,46 @@ pub const TYPES: &[&str] = &[
     "AWS::ImageBuilder::Workflow",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ImageBuilder::Component",
+        <Component as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ImageBuilder::ContainerRecipe",
+        <ContainerRecipe as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ImageBuilder::DistributionConfiguration",
+        <DistributionConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ImageBuilder::Image",
+        <Image as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ImageBuilder::ImagePipeline",
+        <ImagePipeline as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ImageBuilder::ImageRecipe",
+        <ImageRecipe as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ImageBuilder::InfrastructureConfiguration",
+        <InfrastructureConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ImageBuilder::LifecyclePolicy",
+        <LifecyclePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ImageBuilder::Workflow",
+        <Workflow as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ImageBuilder::Component`.
 ///
 /// Required properties, the arguments of [`Component::new`]: `Name`, `Platform`, `Version`.
@@ -26,15 +66,15 @@ pub struct Component(crate::Resource);
 impl Component {
     /// A new `AWS::ImageBuilder::Component` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        platform: impl Into<crate::Value<component::Platform>>,
-        version: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        platform: impl crate::IntoValue<component::Platform>,
+        version: impl crate::IntoValue<String>,
     ) -> Self {
         Component(
             crate::Resource::new("AWS::ImageBuilder::Component")
-                .property("Name", name.into().into_json())
-                .property("Platform", platform.into().into_json())
-                .property("Version", version.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Platform", platform.into_value().into_json())
+                .property("Version", version.into_value().into_json()),
         )
     }
 
@@ -45,9 +85,9 @@ impl Component {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-component.html#cfn-imagebuilder-component-changedescription)
-    pub fn change_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn change_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ChangeDescription", value.into().into_json());
+            .set_property("ChangeDescription", value.into_value().into_json());
         self
     }
 
@@ -60,8 +100,8 @@ impl Component {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-component.html#cfn-imagebuilder-component-data)
-    pub fn data(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Data", value.into().into_json());
+    pub fn data(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Data", value.into_value().into_json());
         self
     }
 
@@ -72,8 +112,9 @@ impl Component {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-component.html#cfn-imagebuilder-component-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -84,8 +125,9 @@ impl Component {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-component.html#cfn-imagebuilder-component-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -96,9 +138,9 @@ impl Component {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-component.html#cfn-imagebuilder-component-supportedosversions)
-    pub fn supported_os_versions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn supported_os_versions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SupportedOsVersions", value.into().into_json());
+            .set_property("SupportedOsVersions", value.into_value().into_json());
         self
     }
 
@@ -107,9 +149,9 @@ impl Component {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-component.html#cfn-imagebuilder-component-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -118,8 +160,8 @@ impl Component {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-component.html#cfn-imagebuilder-component-uri)
-    pub fn uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Uri", value.into().into_json());
+    pub fn uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Uri", value.into_value().into_json());
         self
     }
 }
@@ -241,9 +283,10 @@ impl ContainerRecipe {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-containerrecipe.html#cfn-imagebuilder-containerrecipe-components)
     pub fn components(
         mut self,
-        value: impl Into<crate::Value<Vec<container_recipe::ComponentConfiguration>>>,
+        value: impl crate::IntoValue<Vec<container_recipe::ComponentConfiguration>>,
     ) -> Self {
-        self.0.set_property("Components", value.into().into_json());
+        self.0
+            .set_property("Components", value.into_value().into_json());
         self
     }
 
@@ -254,10 +297,10 @@ impl ContainerRecipe {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-containerrecipe.html#cfn-imagebuilder-containerrecipe-containertype)
     pub fn container_type(
         mut self,
-        value: impl Into<crate::Value<container_recipe::ContainerType>>,
+        value: impl crate::IntoValue<container_recipe::ContainerType>,
     ) -> Self {
         self.0
-            .set_property("ContainerType", value.into().into_json());
+            .set_property("ContainerType", value.into_value().into_json());
         self
     }
 
@@ -268,8 +311,9 @@ impl ContainerRecipe {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-containerrecipe.html#cfn-imagebuilder-containerrecipe-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -282,9 +326,9 @@ impl ContainerRecipe {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-containerrecipe.html#cfn-imagebuilder-containerrecipe-dockerfiletemplatedata)
-    pub fn dockerfile_template_data(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn dockerfile_template_data(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DockerfileTemplateData", value.into().into_json());
+            .set_property("DockerfileTemplateData", value.into_value().into_json());
         self
     }
 
@@ -293,9 +337,9 @@ impl ContainerRecipe {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-containerrecipe.html#cfn-imagebuilder-containerrecipe-dockerfiletemplateuri)
-    pub fn dockerfile_template_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn dockerfile_template_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DockerfileTemplateUri", value.into().into_json());
+            .set_property("DockerfileTemplateUri", value.into_value().into_json());
         self
     }
 
@@ -306,9 +350,9 @@ impl ContainerRecipe {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-containerrecipe.html#cfn-imagebuilder-containerrecipe-imageosversionoverride)
-    pub fn image_os_version_override(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn image_os_version_override(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ImageOsVersionOverride", value.into().into_json());
+            .set_property("ImageOsVersionOverride", value.into_value().into_json());
         self
     }
 
@@ -319,10 +363,10 @@ impl ContainerRecipe {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-containerrecipe.html#cfn-imagebuilder-containerrecipe-instanceconfiguration)
     pub fn instance_configuration(
         mut self,
-        value: impl Into<crate::Value<container_recipe::InstanceConfiguration>>,
+        value: impl crate::IntoValue<container_recipe::InstanceConfiguration>,
     ) -> Self {
         self.0
-            .set_property("InstanceConfiguration", value.into().into_json());
+            .set_property("InstanceConfiguration", value.into_value().into_json());
         self
     }
 
@@ -333,8 +377,9 @@ impl ContainerRecipe {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-containerrecipe.html#cfn-imagebuilder-containerrecipe-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -345,8 +390,8 @@ impl ContainerRecipe {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-containerrecipe.html#cfn-imagebuilder-containerrecipe-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -357,8 +402,9 @@ impl ContainerRecipe {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-containerrecipe.html#cfn-imagebuilder-containerrecipe-parentimage)
-    pub fn parent_image(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ParentImage", value.into().into_json());
+    pub fn parent_image(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ParentImage", value.into_value().into_json());
         self
     }
 
@@ -369,10 +415,10 @@ impl ContainerRecipe {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-containerrecipe.html#cfn-imagebuilder-containerrecipe-platformoverride)
     pub fn platform_override(
         mut self,
-        value: impl Into<crate::Value<container_recipe::PlatformOverride>>,
+        value: impl crate::IntoValue<container_recipe::PlatformOverride>,
     ) -> Self {
         self.0
-            .set_property("PlatformOverride", value.into().into_json());
+            .set_property("PlatformOverride", value.into_value().into_json());
         self
     }
 
@@ -381,9 +427,9 @@ impl ContainerRecipe {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-containerrecipe.html#cfn-imagebuilder-containerrecipe-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -394,10 +440,10 @@ impl ContainerRecipe {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-containerrecipe.html#cfn-imagebuilder-containerrecipe-targetrepository)
     pub fn target_repository(
         mut self,
-        value: impl Into<crate::Value<container_recipe::TargetContainerRepository>>,
+        value: impl crate::IntoValue<container_recipe::TargetContainerRepository>,
     ) -> Self {
         self.0
-            .set_property("TargetRepository", value.into().into_json());
+            .set_property("TargetRepository", value.into_value().into_json());
         self
     }
 
@@ -406,8 +452,9 @@ impl ContainerRecipe {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-containerrecipe.html#cfn-imagebuilder-containerrecipe-version)
-    pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Version", value.into().into_json());
+    pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Version", value.into_value().into_json());
         self
     }
 
@@ -418,9 +465,9 @@ impl ContainerRecipe {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-containerrecipe.html#cfn-imagebuilder-containerrecipe-workingdirectory)
-    pub fn working_directory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn working_directory(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("WorkingDirectory", value.into().into_json());
+            .set_property("WorkingDirectory", value.into_value().into_json());
         self
     }
 }
@@ -517,9 +564,9 @@ pub mod container_recipe {
         /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):component/[a-z0-9-_]+/(?:(?:([0-9]+|x)\.([0-9]+|x)\.([0-9]+|x))|(?:[0-9]+\.[0-9]+\.[0-9]+/[0-9]+))$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-componentconfiguration.html#cfn-imagebuilder-containerrecipe-componentconfiguration-componentarn)
-        pub fn component_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn component_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ComponentArn".to_owned(), value.into().into_json());
+                .insert("ComponentArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -528,12 +575,9 @@ pub mod container_recipe {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-componentconfiguration.html#cfn-imagebuilder-containerrecipe-componentconfiguration-parameters)
-        pub fn parameters(
-            mut self,
-            value: impl Into<crate::Value<Vec<ComponentParameter>>>,
-        ) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<Vec<ComponentParameter>>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -553,12 +597,12 @@ pub mod container_recipe {
     impl ComponentParameter {
         /// A new `ComponentParameter` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<Vec<String>>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             ComponentParameter(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -584,18 +628,20 @@ pub mod container_recipe {
         /// `DeleteOnTermination`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-deleteontermination)
-        pub fn delete_on_termination(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DeleteOnTermination".to_owned(), value.into().into_json());
+        pub fn delete_on_termination(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DeleteOnTermination".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Encrypted`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-encrypted)
-        pub fn encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Encrypted".to_owned(), value.into().into_json());
+                .insert("Encrypted".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -604,8 +650,9 @@ pub mod container_recipe {
         /// Range: 100 to 64000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-iops)
-        pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Iops".to_owned(), value.into().into_json());
+        pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Iops".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -614,9 +661,9 @@ pub mod container_recipe {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -625,9 +672,9 @@ pub mod container_recipe {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-snapshotid)
-        pub fn snapshot_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn snapshot_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SnapshotId".to_owned(), value.into().into_json());
+                .insert("SnapshotId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -636,9 +683,9 @@ pub mod container_recipe {
         /// Range: 125 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-throughput)
-        pub fn throughput(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn throughput(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Throughput".to_owned(), value.into().into_json());
+                .insert("Throughput".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -647,18 +694,18 @@ pub mod container_recipe {
         /// Range: 1 to 16000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-volumesize)
-        pub fn volume_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn volume_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("VolumeSize".to_owned(), value.into().into_json());
+                .insert("VolumeSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VolumeType`: [`VolumeType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-volumetype)
-        pub fn volume_type(mut self, value: impl Into<crate::Value<VolumeType>>) -> Self {
+        pub fn volume_type(mut self, value: impl crate::IntoValue<VolumeType>) -> Self {
             self.0
-                .insert("VolumeType".to_owned(), value.into().into_json());
+                .insert("VolumeType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -686,9 +733,9 @@ pub mod container_recipe {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-instanceblockdevicemapping.html#cfn-imagebuilder-containerrecipe-instanceblockdevicemapping-devicename)
-        pub fn device_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn device_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeviceName".to_owned(), value.into().into_json());
+                .insert("DeviceName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -697,9 +744,10 @@ pub mod container_recipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-instanceblockdevicemapping.html#cfn-imagebuilder-containerrecipe-instanceblockdevicemapping-ebs)
         pub fn ebs(
             mut self,
-            value: impl Into<crate::Value<EbsInstanceBlockDeviceSpecification>>,
+            value: impl crate::IntoValue<EbsInstanceBlockDeviceSpecification>,
         ) -> Self {
-            self.0.insert("Ebs".to_owned(), value.into().into_json());
+            self.0
+                .insert("Ebs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -708,9 +756,9 @@ pub mod container_recipe {
         /// Length: 0 to 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-instanceblockdevicemapping.html#cfn-imagebuilder-containerrecipe-instanceblockdevicemapping-nodevice)
-        pub fn no_device(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn no_device(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NoDevice".to_owned(), value.into().into_json());
+                .insert("NoDevice".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -719,9 +767,9 @@ pub mod container_recipe {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-instanceblockdevicemapping.html#cfn-imagebuilder-containerrecipe-instanceblockdevicemapping-virtualname)
-        pub fn virtual_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn virtual_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VirtualName".to_owned(), value.into().into_json());
+                .insert("VirtualName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -749,10 +797,12 @@ pub mod container_recipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-instanceconfiguration.html#cfn-imagebuilder-containerrecipe-instanceconfiguration-blockdevicemappings)
         pub fn block_device_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<InstanceBlockDeviceMapping>>>,
+            value: impl crate::IntoValue<Vec<InstanceBlockDeviceMapping>>,
         ) -> Self {
-            self.0
-                .insert("BlockDeviceMappings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BlockDeviceMappings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -761,8 +811,9 @@ pub mod container_recipe {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-instanceconfiguration.html#cfn-imagebuilder-containerrecipe-instanceconfiguration-image)
-        pub fn image(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Image".to_owned(), value.into().into_json());
+        pub fn image(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Image".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -790,18 +841,18 @@ pub mod container_recipe {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-targetcontainerrepository.html#cfn-imagebuilder-containerrecipe-targetcontainerrepository-repositoryname)
-        pub fn repository_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn repository_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RepositoryName".to_owned(), value.into().into_json());
+                .insert("RepositoryName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Service`: [`Service`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-containerrecipe-targetcontainerrepository.html#cfn-imagebuilder-containerrecipe-targetcontainerrepository-service)
-        pub fn service(mut self, value: impl Into<crate::Value<Service>>) -> Self {
+        pub fn service(mut self, value: impl crate::IntoValue<Service>) -> Self {
             self.0
-                .insert("Service".to_owned(), value.into().into_json());
+                .insert("Service".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -905,13 +956,13 @@ pub struct DistributionConfiguration(crate::Resource);
 impl DistributionConfiguration {
     /// A new `AWS::ImageBuilder::DistributionConfiguration` with its required properties.
     pub fn new(
-        distributions: impl Into<crate::Value<Vec<distribution_configuration::Distribution>>>,
-        name: impl Into<crate::Value<String>>,
+        distributions: impl crate::IntoValue<Vec<distribution_configuration::Distribution>>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         DistributionConfiguration(
             crate::Resource::new("AWS::ImageBuilder::DistributionConfiguration")
-                .property("Distributions", distributions.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("Distributions", distributions.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -920,8 +971,9 @@ impl DistributionConfiguration {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-distributionconfiguration.html#cfn-imagebuilder-distributionconfiguration-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -930,9 +982,9 @@ impl DistributionConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-distributionconfiguration.html#cfn-imagebuilder-distributionconfiguration-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -983,10 +1035,10 @@ pub mod distribution_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-amidistributionconfiguration.html#cfn-imagebuilder-distributionconfiguration-amidistributionconfiguration-amitags)
         pub fn ami_tags(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("AmiTags".to_owned(), value.into().into_json());
+                .insert("AmiTags".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -995,9 +1047,9 @@ pub mod distribution_configuration {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-amidistributionconfiguration.html#cfn-imagebuilder-distributionconfiguration-amidistributionconfiguration-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1006,9 +1058,9 @@ pub mod distribution_configuration {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-amidistributionconfiguration.html#cfn-imagebuilder-distributionconfiguration-amidistributionconfiguration-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1017,11 +1069,11 @@ pub mod distribution_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-amidistributionconfiguration.html#cfn-imagebuilder-distributionconfiguration-amidistributionconfiguration-launchpermissionconfiguration)
         pub fn launch_permission_configuration(
             mut self,
-            value: impl Into<crate::Value<LaunchPermissionConfiguration>>,
+            value: impl crate::IntoValue<LaunchPermissionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "LaunchPermissionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1033,8 +1085,9 @@ pub mod distribution_configuration {
         /// Pattern: `^[-_A-Za-z0-9{][-_A-Za-z0-9\s:{}\.]+[-_A-Za-z0-9}]$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-amidistributionconfiguration.html#cfn-imagebuilder-distributionconfiguration-amidistributionconfiguration-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1043,9 +1096,11 @@ pub mod distribution_configuration {
         /// Items: 1 to 1536.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-amidistributionconfiguration.html#cfn-imagebuilder-distributionconfiguration-amidistributionconfiguration-targetaccountids)
-        pub fn target_account_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("TargetAccountIds".to_owned(), value.into().into_json());
+        pub fn target_account_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "TargetAccountIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1071,9 +1126,9 @@ pub mod distribution_configuration {
         /// `ContainerTags`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-containerdistributionconfiguration.html#cfn-imagebuilder-distributionconfiguration-containerdistributionconfiguration-containertags)
-        pub fn container_tags(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn container_tags(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ContainerTags".to_owned(), value.into().into_json());
+                .insert("ContainerTags".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1082,9 +1137,9 @@ pub mod distribution_configuration {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-containerdistributionconfiguration.html#cfn-imagebuilder-distributionconfiguration-containerdistributionconfiguration-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1093,10 +1148,12 @@ pub mod distribution_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-containerdistributionconfiguration.html#cfn-imagebuilder-distributionconfiguration-containerdistributionconfiguration-targetrepository)
         pub fn target_repository(
             mut self,
-            value: impl Into<crate::Value<TargetContainerRepository>>,
+            value: impl crate::IntoValue<TargetContainerRepository>,
         ) -> Self {
-            self.0
-                .insert("TargetRepository".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TargetRepository".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1115,10 +1172,10 @@ pub mod distribution_configuration {
 
     impl Distribution {
         /// A new `Distribution` with its required properties.
-        pub fn new(region: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(region: impl crate::IntoValue<String>) -> Self {
             Distribution(crate::typed::Properties::from_iter([(
                 "Region".to_owned(),
-                region.into().into_json(),
+                region.into_value().into_json(),
             )]))
         }
 
@@ -1127,11 +1184,11 @@ pub mod distribution_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-distribution.html#cfn-imagebuilder-distributionconfiguration-distribution-amidistributionconfiguration)
         pub fn ami_distribution_configuration(
             mut self,
-            value: impl Into<crate::Value<AmiDistributionConfiguration>>,
+            value: impl crate::IntoValue<AmiDistributionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "AmiDistributionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1141,11 +1198,11 @@ pub mod distribution_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-distribution.html#cfn-imagebuilder-distributionconfiguration-distribution-containerdistributionconfiguration)
         pub fn container_distribution_configuration(
             mut self,
-            value: impl Into<crate::Value<ContainerDistributionConfiguration>>,
+            value: impl crate::IntoValue<ContainerDistributionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ContainerDistributionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1157,11 +1214,11 @@ pub mod distribution_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-distribution.html#cfn-imagebuilder-distributionconfiguration-distribution-fastlaunchconfigurations)
         pub fn fast_launch_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<FastLaunchConfiguration>>>,
+            value: impl crate::IntoValue<Vec<FastLaunchConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "FastLaunchConfigurations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1173,11 +1230,11 @@ pub mod distribution_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-distribution.html#cfn-imagebuilder-distributionconfiguration-distribution-launchtemplateconfigurations)
         pub fn launch_template_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<LaunchTemplateConfiguration>>>,
+            value: impl crate::IntoValue<Vec<LaunchTemplateConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "LaunchTemplateConfigurations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1189,11 +1246,11 @@ pub mod distribution_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-distribution.html#cfn-imagebuilder-distributionconfiguration-distribution-licenseconfigurationarns)
         pub fn license_configuration_arns(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "LicenseConfigurationArns".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1203,11 +1260,11 @@ pub mod distribution_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-distribution.html#cfn-imagebuilder-distributionconfiguration-distribution-ssmparameterconfigurations)
         pub fn ssm_parameter_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<SsmParameterConfiguration>>>,
+            value: impl crate::IntoValue<Vec<SsmParameterConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "SsmParameterConfigurations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1236,18 +1293,18 @@ pub mod distribution_configuration {
         /// Pattern: `^[0-9]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-fastlaunchconfiguration.html#cfn-imagebuilder-distributionconfiguration-fastlaunchconfiguration-accountid)
-        pub fn account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccountId".to_owned(), value.into().into_json());
+                .insert("AccountId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-fastlaunchconfiguration.html#cfn-imagebuilder-distributionconfiguration-fastlaunchconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1256,10 +1313,10 @@ pub mod distribution_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-fastlaunchconfiguration.html#cfn-imagebuilder-distributionconfiguration-fastlaunchconfiguration-launchtemplate)
         pub fn launch_template(
             mut self,
-            value: impl Into<crate::Value<FastLaunchLaunchTemplateSpecification>>,
+            value: impl crate::IntoValue<FastLaunchLaunchTemplateSpecification>,
         ) -> Self {
             self.0
-                .insert("LaunchTemplate".to_owned(), value.into().into_json());
+                .insert("LaunchTemplate".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1268,9 +1325,11 @@ pub mod distribution_configuration {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-fastlaunchconfiguration.html#cfn-imagebuilder-distributionconfiguration-fastlaunchconfiguration-maxparallellaunches)
-        pub fn max_parallel_launches(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxParallelLaunches".to_owned(), value.into().into_json());
+        pub fn max_parallel_launches(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxParallelLaunches".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1279,10 +1338,12 @@ pub mod distribution_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-fastlaunchconfiguration.html#cfn-imagebuilder-distributionconfiguration-fastlaunchconfiguration-snapshotconfiguration)
         pub fn snapshot_configuration(
             mut self,
-            value: impl Into<crate::Value<FastLaunchSnapshotConfiguration>>,
+            value: impl crate::IntoValue<FastLaunchSnapshotConfiguration>,
         ) -> Self {
-            self.0
-                .insert("SnapshotConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SnapshotConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1310,9 +1371,11 @@ pub mod distribution_configuration {
         /// Pattern: `^lt-[a-z0-9-_]{17}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-fastlaunchlaunchtemplatespecification.html#cfn-imagebuilder-distributionconfiguration-fastlaunchlaunchtemplatespecification-launchtemplateid)
-        pub fn launch_template_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LaunchTemplateId".to_owned(), value.into().into_json());
+        pub fn launch_template_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LaunchTemplateId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1321,9 +1384,11 @@ pub mod distribution_configuration {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-fastlaunchlaunchtemplatespecification.html#cfn-imagebuilder-distributionconfiguration-fastlaunchlaunchtemplatespecification-launchtemplatename)
-        pub fn launch_template_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LaunchTemplateName".to_owned(), value.into().into_json());
+        pub fn launch_template_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LaunchTemplateName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1332,9 +1397,11 @@ pub mod distribution_configuration {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-fastlaunchlaunchtemplatespecification.html#cfn-imagebuilder-distributionconfiguration-fastlaunchlaunchtemplatespecification-launchtemplateversion)
-        pub fn launch_template_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LaunchTemplateVersion".to_owned(), value.into().into_json());
+        pub fn launch_template_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LaunchTemplateVersion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1362,9 +1429,11 @@ pub mod distribution_configuration {
         /// Range: 1 to 10000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-fastlaunchsnapshotconfiguration.html#cfn-imagebuilder-distributionconfiguration-fastlaunchsnapshotconfiguration-targetresourcecount)
-        pub fn target_resource_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TargetResourceCount".to_owned(), value.into().into_json());
+        pub fn target_resource_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TargetResourceCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1390,9 +1459,11 @@ pub mod distribution_configuration {
         /// `OrganizationArns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-launchpermissionconfiguration.html#cfn-imagebuilder-distributionconfiguration-launchpermissionconfiguration-organizationarns)
-        pub fn organization_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("OrganizationArns".to_owned(), value.into().into_json());
+        pub fn organization_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "OrganizationArns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1401,11 +1472,11 @@ pub mod distribution_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-launchpermissionconfiguration.html#cfn-imagebuilder-distributionconfiguration-launchpermissionconfiguration-organizationalunitarns)
         pub fn organizational_unit_arns(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "OrganizationalUnitArns".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1413,18 +1484,18 @@ pub mod distribution_configuration {
         /// `UserGroups`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-launchpermissionconfiguration.html#cfn-imagebuilder-distributionconfiguration-launchpermissionconfiguration-usergroups)
-        pub fn user_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn user_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("UserGroups".to_owned(), value.into().into_json());
+                .insert("UserGroups".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-launchpermissionconfiguration.html#cfn-imagebuilder-distributionconfiguration-launchpermissionconfiguration-userids)
-        pub fn user_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn user_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("UserIds".to_owned(), value.into().into_json());
+                .insert("UserIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1452,9 +1523,9 @@ pub mod distribution_configuration {
         /// Pattern: `^[0-9]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-launchtemplateconfiguration.html#cfn-imagebuilder-distributionconfiguration-launchtemplateconfiguration-accountid)
-        pub fn account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccountId".to_owned(), value.into().into_json());
+                .insert("AccountId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1463,18 +1534,22 @@ pub mod distribution_configuration {
         /// Pattern: `^lt-[a-z0-9-_]{17}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-launchtemplateconfiguration.html#cfn-imagebuilder-distributionconfiguration-launchtemplateconfiguration-launchtemplateid)
-        pub fn launch_template_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LaunchTemplateId".to_owned(), value.into().into_json());
+        pub fn launch_template_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LaunchTemplateId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SetDefaultVersion`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-launchtemplateconfiguration.html#cfn-imagebuilder-distributionconfiguration-launchtemplateconfiguration-setdefaultversion)
-        pub fn set_default_version(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("SetDefaultVersion".to_owned(), value.into().into_json());
+        pub fn set_default_version(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "SetDefaultVersion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1493,10 +1568,10 @@ pub mod distribution_configuration {
 
     impl SsmParameterConfiguration {
         /// A new `SsmParameterConfiguration` with its required properties.
-        pub fn new(parameter_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(parameter_name: impl crate::IntoValue<String>) -> Self {
             SsmParameterConfiguration(crate::typed::Properties::from_iter([(
                 "ParameterName".to_owned(),
-                parameter_name.into().into_json(),
+                parameter_name.into_value().into_json(),
             )]))
         }
 
@@ -1505,18 +1580,18 @@ pub mod distribution_configuration {
         /// Pattern: `^[0-9]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-ssmparameterconfiguration.html#cfn-imagebuilder-distributionconfiguration-ssmparameterconfiguration-amiaccountid)
-        pub fn ami_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ami_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AmiAccountId".to_owned(), value.into().into_json());
+                .insert("AmiAccountId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DataType`: [`DataType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-ssmparameterconfiguration.html#cfn-imagebuilder-distributionconfiguration-ssmparameterconfiguration-datatype)
-        pub fn data_type(mut self, value: impl Into<crate::Value<DataType>>) -> Self {
+        pub fn data_type(mut self, value: impl crate::IntoValue<DataType>) -> Self {
             self.0
-                .insert("DataType".to_owned(), value.into().into_json());
+                .insert("DataType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1544,18 +1619,18 @@ pub mod distribution_configuration {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-targetcontainerrepository.html#cfn-imagebuilder-distributionconfiguration-targetcontainerrepository-repositoryname)
-        pub fn repository_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn repository_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RepositoryName".to_owned(), value.into().into_json());
+                .insert("RepositoryName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Service`: [`Service`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-distributionconfiguration-targetcontainerrepository.html#cfn-imagebuilder-distributionconfiguration-targetcontainerrepository-service)
-        pub fn service(mut self, value: impl Into<crate::Value<Service>>) -> Self {
+        pub fn service(mut self, value: impl crate::IntoValue<Service>) -> Self {
             self.0
-                .insert("Service".to_owned(), value.into().into_json());
+                .insert("Service".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1619,9 +1694,9 @@ impl Image {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-image.html#cfn-imagebuilder-image-containerrecipearn)
-    pub fn container_recipe_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn container_recipe_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ContainerRecipeArn", value.into().into_json());
+            .set_property("ContainerRecipeArn", value.into_value().into_json());
         self
     }
 
@@ -1630,10 +1705,10 @@ impl Image {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-image.html#cfn-imagebuilder-image-deletionsettings)
     pub fn deletion_settings(
         mut self,
-        value: impl Into<crate::Value<image::DeletionSettings>>,
+        value: impl crate::IntoValue<image::DeletionSettings>,
     ) -> Self {
         self.0
-            .set_property("DeletionSettings", value.into().into_json());
+            .set_property("DeletionSettings", value.into_value().into_json());
         self
     }
 
@@ -1644,12 +1719,11 @@ impl Image {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-image.html#cfn-imagebuilder-image-distributionconfigurationarn)
-    pub fn distribution_configuration_arn(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("DistributionConfigurationArn", value.into().into_json());
+    pub fn distribution_configuration_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "DistributionConfigurationArn",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1658,9 +1732,11 @@ impl Image {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-image.html#cfn-imagebuilder-image-enhancedimagemetadataenabled)
-    pub fn enhanced_image_metadata_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0
-            .set_property("EnhancedImageMetadataEnabled", value.into().into_json());
+    pub fn enhanced_image_metadata_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "EnhancedImageMetadataEnabled",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1671,9 +1747,9 @@ impl Image {
     /// Pattern: `^(?:arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/)?[a-zA-Z_0-9+=,.@\-_/]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-image.html#cfn-imagebuilder-image-executionrole)
-    pub fn execution_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn execution_role(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExecutionRole", value.into().into_json());
+            .set_property("ExecutionRole", value.into_value().into_json());
         self
     }
 
@@ -1682,10 +1758,12 @@ impl Image {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-image.html#cfn-imagebuilder-image-imagepipelineexecutionsettings)
     pub fn image_pipeline_execution_settings(
         mut self,
-        value: impl Into<crate::Value<image::ImagePipelineExecutionSettings>>,
+        value: impl crate::IntoValue<image::ImagePipelineExecutionSettings>,
     ) -> Self {
-        self.0
-            .set_property("ImagePipelineExecutionSettings", value.into().into_json());
+        self.0.set_property(
+            "ImagePipelineExecutionSettings",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1696,9 +1774,9 @@ impl Image {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-image.html#cfn-imagebuilder-image-imagerecipearn)
-    pub fn image_recipe_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn image_recipe_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ImageRecipeArn", value.into().into_json());
+            .set_property("ImageRecipeArn", value.into_value().into_json());
         self
     }
 
@@ -1709,10 +1787,10 @@ impl Image {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-image.html#cfn-imagebuilder-image-imagescanningconfiguration)
     pub fn image_scanning_configuration(
         mut self,
-        value: impl Into<crate::Value<image::ImageScanningConfiguration>>,
+        value: impl crate::IntoValue<image::ImageScanningConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ImageScanningConfiguration", value.into().into_json());
+            .set_property("ImageScanningConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1723,10 +1801,10 @@ impl Image {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-image.html#cfn-imagebuilder-image-imagetestsconfiguration)
     pub fn image_tests_configuration(
         mut self,
-        value: impl Into<crate::Value<image::ImageTestsConfiguration>>,
+        value: impl crate::IntoValue<image::ImageTestsConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ImageTestsConfiguration", value.into().into_json());
+            .set_property("ImageTestsConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1739,10 +1817,12 @@ impl Image {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-image.html#cfn-imagebuilder-image-infrastructureconfigurationarn)
     pub fn infrastructure_configuration_arn(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("InfrastructureConfigurationArn", value.into().into_json());
+        self.0.set_property(
+            "InfrastructureConfigurationArn",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1751,10 +1831,10 @@ impl Image {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-image.html#cfn-imagebuilder-image-loggingconfiguration)
     pub fn logging_configuration(
         mut self,
-        value: impl Into<crate::Value<image::ImageLoggingConfiguration>>,
+        value: impl crate::IntoValue<image::ImageLoggingConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LoggingConfiguration", value.into().into_json());
+            .set_property("LoggingConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1763,9 +1843,9 @@ impl Image {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-image.html#cfn-imagebuilder-image-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1776,9 +1856,10 @@ impl Image {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-image.html#cfn-imagebuilder-image-workflows)
     pub fn workflows(
         mut self,
-        value: impl Into<crate::Value<Vec<image::WorkflowConfiguration>>>,
+        value: impl crate::IntoValue<Vec<image::WorkflowConfiguration>>,
     ) -> Self {
-        self.0.set_property("Workflows", value.into().into_json());
+        self.0
+            .set_property("Workflows", value.into_value().into_json());
         self
     }
 }
@@ -1875,10 +1956,10 @@ pub mod image {
 
     impl DeletionSettings {
         /// A new `DeletionSettings` with its required properties.
-        pub fn new(execution_role: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(execution_role: impl crate::IntoValue<String>) -> Self {
             DeletionSettings(crate::typed::Properties::from_iter([(
                 "ExecutionRole".to_owned(),
-                execution_role.into().into_json(),
+                execution_role.into_value().into_json(),
             )]))
         }
     }
@@ -1904,9 +1985,9 @@ pub mod image {
         /// `ContainerTags`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-image-ecrconfiguration.html#cfn-imagebuilder-image-ecrconfiguration-containertags)
-        pub fn container_tags(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn container_tags(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ContainerTags".to_owned(), value.into().into_json());
+                .insert("ContainerTags".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1915,9 +1996,9 @@ pub mod image {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-image-ecrconfiguration.html#cfn-imagebuilder-image-ecrconfiguration-repositoryname)
-        pub fn repository_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn repository_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RepositoryName".to_owned(), value.into().into_json());
+                .insert("RepositoryName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1947,9 +2028,9 @@ pub mod image {
         /// Pattern: `^[a-zA-Z0-9\-_/\.]{1,512}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-image-imageloggingconfiguration.html#cfn-imagebuilder-image-imageloggingconfiguration-loggroupname)
-        pub fn log_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroupName".to_owned(), value.into().into_json());
+                .insert("LogGroupName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1975,18 +2056,18 @@ pub mod image {
         /// `DeploymentId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-image-imagepipelineexecutionsettings.html#cfn-imagebuilder-image-imagepipelineexecutionsettings-deploymentid)
-        pub fn deployment_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn deployment_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeploymentId".to_owned(), value.into().into_json());
+                .insert("DeploymentId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OnUpdate`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-image-imagepipelineexecutionsettings.html#cfn-imagebuilder-image-imagepipelineexecutionsettings-onupdate)
-        pub fn on_update(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn on_update(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("OnUpdate".to_owned(), value.into().into_json());
+                .insert("OnUpdate".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2012,21 +2093,22 @@ pub mod image {
         /// `EcrConfiguration`: [`EcrConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-image-imagescanningconfiguration.html#cfn-imagebuilder-image-imagescanningconfiguration-ecrconfiguration)
-        pub fn ecr_configuration(
-            mut self,
-            value: impl Into<crate::Value<EcrConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("EcrConfiguration".to_owned(), value.into().into_json());
+        pub fn ecr_configuration(mut self, value: impl crate::IntoValue<EcrConfiguration>) -> Self {
+            self.0.insert(
+                "EcrConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ImageScanningEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-image-imagescanningconfiguration.html#cfn-imagebuilder-image-imagescanningconfiguration-imagescanningenabled)
-        pub fn image_scanning_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ImageScanningEnabled".to_owned(), value.into().into_json());
+        pub fn image_scanning_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ImageScanningEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2052,9 +2134,11 @@ pub mod image {
         /// `ImageTestsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-image-imagetestsconfiguration.html#cfn-imagebuilder-image-imagetestsconfiguration-imagetestsenabled)
-        pub fn image_tests_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ImageTestsEnabled".to_owned(), value.into().into_json());
+        pub fn image_tests_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ImageTestsEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2063,9 +2147,9 @@ pub mod image {
         /// Range: 60 to 1440.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-image-imagetestsconfiguration.html#cfn-imagebuilder-image-imagetestsconfiguration-timeoutminutes)
-        pub fn timeout_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("TimeoutMinutes".to_owned(), value.into().into_json());
+                .insert("TimeoutMinutes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2091,9 +2175,9 @@ pub mod image {
         /// `OnFailure`: [`OnFailure`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-image-workflowconfiguration.html#cfn-imagebuilder-image-workflowconfiguration-onfailure)
-        pub fn on_failure(mut self, value: impl Into<crate::Value<OnFailure>>) -> Self {
+        pub fn on_failure(mut self, value: impl crate::IntoValue<OnFailure>) -> Self {
             self.0
-                .insert("OnFailure".to_owned(), value.into().into_json());
+                .insert("OnFailure".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2104,9 +2188,9 @@ pub mod image {
         /// Pattern: `^[A-Za-z0-9][A-Za-z0-9-_+#]{0,99}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-image-workflowconfiguration.html#cfn-imagebuilder-image-workflowconfiguration-parallelgroup)
-        pub fn parallel_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn parallel_group(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ParallelGroup".to_owned(), value.into().into_json());
+                .insert("ParallelGroup".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2115,12 +2199,9 @@ pub mod image {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-image-workflowconfiguration.html#cfn-imagebuilder-image-workflowconfiguration-parameters)
-        pub fn parameters(
-            mut self,
-            value: impl Into<crate::Value<Vec<WorkflowParameter>>>,
-        ) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<Vec<WorkflowParameter>>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2129,9 +2210,9 @@ pub mod image {
         /// Pattern: `^arn:aws(?:-[a-z]+)*:imagebuilder:[a-z]{2,}(?:-[a-z]+)+-[0-9]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):workflow/(build|test|distribution)/[a-z0-9-_]+/(?:(?:([0-9]+|x)\.([0-9]+|x)\.([0-9]+|x))|(?:[0-9]+\.[0-9]+\.[0-9]+/[0-9]+))$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-image-workflowconfiguration.html#cfn-imagebuilder-image-workflowconfiguration-workflowarn)
-        pub fn workflow_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn workflow_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("WorkflowArn".to_owned(), value.into().into_json());
+                .insert("WorkflowArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2161,16 +2242,18 @@ pub mod image {
         /// Pattern: `^[^\x00]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-image-workflowparameter.html#cfn-imagebuilder-image-workflowparameter-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-image-workflowparameter.html#cfn-imagebuilder-image-workflowparameter-value)
-        pub fn value(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2217,9 +2300,9 @@ impl ImagePipeline {
     /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):container-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\.(?:[0-9]+|x)\.(?:[0-9]+|x)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-containerrecipearn)
-    pub fn container_recipe_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn container_recipe_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ContainerRecipeArn", value.into().into_json());
+            .set_property("ContainerRecipeArn", value.into_value().into_json());
         self
     }
 
@@ -2228,8 +2311,9 @@ impl ImagePipeline {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -2238,21 +2322,22 @@ impl ImagePipeline {
     /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):distribution-configuration/[a-z0-9-_]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-distributionconfigurationarn)
-    pub fn distribution_configuration_arn(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("DistributionConfigurationArn", value.into().into_json());
+    pub fn distribution_configuration_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "DistributionConfigurationArn",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `EnhancedImageMetadataEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-enhancedimagemetadataenabled)
-    pub fn enhanced_image_metadata_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0
-            .set_property("EnhancedImageMetadataEnabled", value.into().into_json());
+    pub fn enhanced_image_metadata_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "EnhancedImageMetadataEnabled",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2263,9 +2348,9 @@ impl ImagePipeline {
     /// Pattern: `^(?:arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/)?[a-zA-Z_0-9+=,.@\-_/]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-executionrole)
-    pub fn execution_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn execution_role(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExecutionRole", value.into().into_json());
+            .set_property("ExecutionRole", value.into_value().into_json());
         self
     }
 
@@ -2274,9 +2359,9 @@ impl ImagePipeline {
     /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):image-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\.(?:[0-9]+|x)\.(?:[0-9]+|x)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-imagerecipearn)
-    pub fn image_recipe_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn image_recipe_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ImageRecipeArn", value.into().into_json());
+            .set_property("ImageRecipeArn", value.into_value().into_json());
         self
     }
 
@@ -2285,10 +2370,10 @@ impl ImagePipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-imagescanningconfiguration)
     pub fn image_scanning_configuration(
         mut self,
-        value: impl Into<crate::Value<image_pipeline::ImageScanningConfiguration>>,
+        value: impl crate::IntoValue<image_pipeline::ImageScanningConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ImageScanningConfiguration", value.into().into_json());
+            .set_property("ImageScanningConfiguration", value.into_value().into_json());
         self
     }
 
@@ -2297,10 +2382,10 @@ impl ImagePipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-imagetestsconfiguration)
     pub fn image_tests_configuration(
         mut self,
-        value: impl Into<crate::Value<image_pipeline::ImageTestsConfiguration>>,
+        value: impl crate::IntoValue<image_pipeline::ImageTestsConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ImageTestsConfiguration", value.into().into_json());
+            .set_property("ImageTestsConfiguration", value.into_value().into_json());
         self
     }
 
@@ -2311,10 +2396,12 @@ impl ImagePipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-infrastructureconfigurationarn)
     pub fn infrastructure_configuration_arn(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("InfrastructureConfigurationArn", value.into().into_json());
+        self.0.set_property(
+            "InfrastructureConfigurationArn",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2323,10 +2410,10 @@ impl ImagePipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-loggingconfiguration)
     pub fn logging_configuration(
         mut self,
-        value: impl Into<crate::Value<image_pipeline::PipelineLoggingConfiguration>>,
+        value: impl crate::IntoValue<image_pipeline::PipelineLoggingConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LoggingConfiguration", value.into().into_json());
+            .set_property("LoggingConfiguration", value.into_value().into_json());
         self
     }
 
@@ -2337,24 +2424,26 @@ impl ImagePipeline {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Schedule`: [`Schedule`](image_pipeline::Schedule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-schedule)
-    pub fn schedule(mut self, value: impl Into<crate::Value<image_pipeline::Schedule>>) -> Self {
-        self.0.set_property("Schedule", value.into().into_json());
+    pub fn schedule(mut self, value: impl crate::IntoValue<image_pipeline::Schedule>) -> Self {
+        self.0
+            .set_property("Schedule", value.into_value().into_json());
         self
     }
 
     /// `Status`: [`Status`](image_pipeline::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-status)
-    pub fn status(mut self, value: impl Into<crate::Value<image_pipeline::Status>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<image_pipeline::Status>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
@@ -2363,9 +2452,9 @@ impl ImagePipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2374,9 +2463,10 @@ impl ImagePipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-workflows)
     pub fn workflows(
         mut self,
-        value: impl Into<crate::Value<Vec<image_pipeline::WorkflowConfiguration>>>,
+        value: impl crate::IntoValue<Vec<image_pipeline::WorkflowConfiguration>>,
     ) -> Self {
-        self.0.set_property("Workflows", value.into().into_json());
+        self.0
+            .set_property("Workflows", value.into_value().into_json());
         self
     }
 }
@@ -2429,10 +2519,10 @@ pub mod image_pipeline {
 
     impl AutoDisablePolicy {
         /// A new `AutoDisablePolicy` with its required properties.
-        pub fn new(failure_count: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(failure_count: impl crate::IntoValue<i64>) -> Self {
             AutoDisablePolicy(crate::typed::Properties::from_iter([(
                 "FailureCount".to_owned(),
-                failure_count.into().into_json(),
+                failure_count.into_value().into_json(),
             )]))
         }
     }
@@ -2458,9 +2548,9 @@ pub mod image_pipeline {
         /// `ContainerTags`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-ecrconfiguration.html#cfn-imagebuilder-imagepipeline-ecrconfiguration-containertags)
-        pub fn container_tags(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn container_tags(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ContainerTags".to_owned(), value.into().into_json());
+                .insert("ContainerTags".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2469,9 +2559,9 @@ pub mod image_pipeline {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-ecrconfiguration.html#cfn-imagebuilder-imagepipeline-ecrconfiguration-repositoryname)
-        pub fn repository_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn repository_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RepositoryName".to_owned(), value.into().into_json());
+                .insert("RepositoryName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2497,21 +2587,22 @@ pub mod image_pipeline {
         /// `EcrConfiguration`: [`EcrConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-imagescanningconfiguration.html#cfn-imagebuilder-imagepipeline-imagescanningconfiguration-ecrconfiguration)
-        pub fn ecr_configuration(
-            mut self,
-            value: impl Into<crate::Value<EcrConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("EcrConfiguration".to_owned(), value.into().into_json());
+        pub fn ecr_configuration(mut self, value: impl crate::IntoValue<EcrConfiguration>) -> Self {
+            self.0.insert(
+                "EcrConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ImageScanningEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-imagescanningconfiguration.html#cfn-imagebuilder-imagepipeline-imagescanningconfiguration-imagescanningenabled)
-        pub fn image_scanning_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ImageScanningEnabled".to_owned(), value.into().into_json());
+        pub fn image_scanning_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ImageScanningEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2537,9 +2628,11 @@ pub mod image_pipeline {
         /// `ImageTestsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-imagetestsconfiguration.html#cfn-imagebuilder-imagepipeline-imagetestsconfiguration-imagetestsenabled)
-        pub fn image_tests_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ImageTestsEnabled".to_owned(), value.into().into_json());
+        pub fn image_tests_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ImageTestsEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2548,9 +2641,9 @@ pub mod image_pipeline {
         /// Range: 60 to 1440.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-imagetestsconfiguration.html#cfn-imagebuilder-imagepipeline-imagetestsconfiguration-timeoutminutes)
-        pub fn timeout_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("TimeoutMinutes".to_owned(), value.into().into_json());
+                .insert("TimeoutMinutes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2580,9 +2673,11 @@ pub mod image_pipeline {
         /// Pattern: `^[a-zA-Z0-9\-_/\.]{1,512}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-pipelineloggingconfiguration.html#cfn-imagebuilder-imagepipeline-pipelineloggingconfiguration-imageloggroupname)
-        pub fn image_log_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ImageLogGroupName".to_owned(), value.into().into_json());
+        pub fn image_log_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ImageLogGroupName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2593,9 +2688,11 @@ pub mod image_pipeline {
         /// Pattern: `^[a-zA-Z0-9\-_/\.]{1,512}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-pipelineloggingconfiguration.html#cfn-imagebuilder-imagepipeline-pipelineloggingconfiguration-pipelineloggroupname)
-        pub fn pipeline_log_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PipelineLogGroupName".to_owned(), value.into().into_json());
+        pub fn pipeline_log_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PipelineLogGroupName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2623,10 +2720,12 @@ pub mod image_pipeline {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-schedule.html#cfn-imagebuilder-imagepipeline-schedule-autodisablepolicy)
         pub fn auto_disable_policy(
             mut self,
-            value: impl Into<crate::Value<AutoDisablePolicy>>,
+            value: impl crate::IntoValue<AutoDisablePolicy>,
         ) -> Self {
-            self.0
-                .insert("AutoDisablePolicy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AutoDisablePolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2635,11 +2734,11 @@ pub mod image_pipeline {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-schedule.html#cfn-imagebuilder-imagepipeline-schedule-pipelineexecutionstartcondition)
         pub fn pipeline_execution_start_condition(
             mut self,
-            value: impl Into<crate::Value<PipelineExecutionStartCondition>>,
+            value: impl crate::IntoValue<PipelineExecutionStartCondition>,
         ) -> Self {
             self.0.insert(
                 "PipelineExecutionStartCondition".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2649,9 +2748,11 @@ pub mod image_pipeline {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-schedule.html#cfn-imagebuilder-imagepipeline-schedule-scheduleexpression)
-        pub fn schedule_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ScheduleExpression".to_owned(), value.into().into_json());
+        pub fn schedule_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ScheduleExpression".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2677,9 +2778,9 @@ pub mod image_pipeline {
         /// `OnFailure`: [`OnFailure`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-workflowconfiguration.html#cfn-imagebuilder-imagepipeline-workflowconfiguration-onfailure)
-        pub fn on_failure(mut self, value: impl Into<crate::Value<OnFailure>>) -> Self {
+        pub fn on_failure(mut self, value: impl crate::IntoValue<OnFailure>) -> Self {
             self.0
-                .insert("OnFailure".to_owned(), value.into().into_json());
+                .insert("OnFailure".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2690,9 +2791,9 @@ pub mod image_pipeline {
         /// Pattern: `^[A-Za-z0-9][A-Za-z0-9-_+#]{0,99}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-workflowconfiguration.html#cfn-imagebuilder-imagepipeline-workflowconfiguration-parallelgroup)
-        pub fn parallel_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn parallel_group(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ParallelGroup".to_owned(), value.into().into_json());
+                .insert("ParallelGroup".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2701,12 +2802,9 @@ pub mod image_pipeline {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-workflowconfiguration.html#cfn-imagebuilder-imagepipeline-workflowconfiguration-parameters)
-        pub fn parameters(
-            mut self,
-            value: impl Into<crate::Value<Vec<WorkflowParameter>>>,
-        ) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<Vec<WorkflowParameter>>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2715,9 +2813,9 @@ pub mod image_pipeline {
         /// Pattern: `^arn:aws(?:-[a-z]+)*:imagebuilder:[a-z]{2,}(?:-[a-z]+)+-[0-9]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):workflow/(build|test|distribution)/[a-z0-9-_]+/(?:(?:([0-9]+|x)\.([0-9]+|x)\.([0-9]+|x))|(?:[0-9]+\.[0-9]+\.[0-9]+/[0-9]+))$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-workflowconfiguration.html#cfn-imagebuilder-imagepipeline-workflowconfiguration-workflowarn)
-        pub fn workflow_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn workflow_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("WorkflowArn".to_owned(), value.into().into_json());
+                .insert("WorkflowArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2747,16 +2845,18 @@ pub mod image_pipeline {
         /// Pattern: `^[^\x00]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-workflowparameter.html#cfn-imagebuilder-imagepipeline-workflowparameter-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-workflowparameter.html#cfn-imagebuilder-imagepipeline-workflowparameter-value)
-        pub fn value(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2835,15 +2935,15 @@ pub struct ImageRecipe(crate::Resource);
 impl ImageRecipe {
     /// A new `AWS::ImageBuilder::ImageRecipe` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        parent_image: impl Into<crate::Value<String>>,
-        version: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        parent_image: impl crate::IntoValue<String>,
+        version: impl crate::IntoValue<String>,
     ) -> Self {
         ImageRecipe(
             crate::Resource::new("AWS::ImageBuilder::ImageRecipe")
-                .property("Name", name.into().into_json())
-                .property("ParentImage", parent_image.into().into_json())
-                .property("Version", version.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("ParentImage", parent_image.into_value().into_json())
+                .property("Version", version.into_value().into_json()),
         )
     }
 
@@ -2852,10 +2952,12 @@ impl ImageRecipe {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagerecipe.html#cfn-imagebuilder-imagerecipe-additionalinstanceconfiguration)
     pub fn additional_instance_configuration(
         mut self,
-        value: impl Into<crate::Value<image_recipe::AdditionalInstanceConfiguration>>,
+        value: impl crate::IntoValue<image_recipe::AdditionalInstanceConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("AdditionalInstanceConfiguration", value.into().into_json());
+        self.0.set_property(
+            "AdditionalInstanceConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2864,9 +2966,10 @@ impl ImageRecipe {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagerecipe.html#cfn-imagebuilder-imagerecipe-amitags)
     pub fn ami_tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("AmiTags", value.into().into_json());
+        self.0
+            .set_property("AmiTags", value.into_value().into_json());
         self
     }
 
@@ -2877,10 +2980,10 @@ impl ImageRecipe {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagerecipe.html#cfn-imagebuilder-imagerecipe-blockdevicemappings)
     pub fn block_device_mappings(
         mut self,
-        value: impl Into<crate::Value<Vec<image_recipe::InstanceBlockDeviceMapping>>>,
+        value: impl crate::IntoValue<Vec<image_recipe::InstanceBlockDeviceMapping>>,
     ) -> Self {
         self.0
-            .set_property("BlockDeviceMappings", value.into().into_json());
+            .set_property("BlockDeviceMappings", value.into_value().into_json());
         self
     }
 
@@ -2893,9 +2996,10 @@ impl ImageRecipe {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagerecipe.html#cfn-imagebuilder-imagerecipe-components)
     pub fn components(
         mut self,
-        value: impl Into<crate::Value<Vec<image_recipe::ComponentConfiguration>>>,
+        value: impl crate::IntoValue<Vec<image_recipe::ComponentConfiguration>>,
     ) -> Self {
-        self.0.set_property("Components", value.into().into_json());
+        self.0
+            .set_property("Components", value.into_value().into_json());
         self
     }
 
@@ -2906,8 +3010,9 @@ impl ImageRecipe {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagerecipe.html#cfn-imagebuilder-imagerecipe-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -2916,9 +3021,9 @@ impl ImageRecipe {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagerecipe.html#cfn-imagebuilder-imagerecipe-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2929,9 +3034,9 @@ impl ImageRecipe {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-imagerecipe.html#cfn-imagebuilder-imagerecipe-workingdirectory)
-    pub fn working_directory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn working_directory(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("WorkingDirectory", value.into().into_json());
+            .set_property("WorkingDirectory", value.into_value().into_json());
         self
     }
 }
@@ -3015,10 +3120,12 @@ pub mod image_recipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagerecipe-additionalinstanceconfiguration.html#cfn-imagebuilder-imagerecipe-additionalinstanceconfiguration-systemsmanageragent)
         pub fn systems_manager_agent(
             mut self,
-            value: impl Into<crate::Value<SystemsManagerAgent>>,
+            value: impl crate::IntoValue<SystemsManagerAgent>,
         ) -> Self {
-            self.0
-                .insert("SystemsManagerAgent".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SystemsManagerAgent".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3029,9 +3136,11 @@ pub mod image_recipe {
         /// Pattern: `^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagerecipe-additionalinstanceconfiguration.html#cfn-imagebuilder-imagerecipe-additionalinstanceconfiguration-userdataoverride)
-        pub fn user_data_override(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("UserDataOverride".to_owned(), value.into().into_json());
+        pub fn user_data_override(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "UserDataOverride".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3059,9 +3168,9 @@ pub mod image_recipe {
         /// Pattern: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):component/[a-z0-9-_]+/(?:(?:([0-9]+|x)\.([0-9]+|x)\.([0-9]+|x))|(?:[0-9]+\.[0-9]+\.[0-9]+/[0-9]+))$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagerecipe-componentconfiguration.html#cfn-imagebuilder-imagerecipe-componentconfiguration-componentarn)
-        pub fn component_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn component_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ComponentArn".to_owned(), value.into().into_json());
+                .insert("ComponentArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3070,12 +3179,9 @@ pub mod image_recipe {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagerecipe-componentconfiguration.html#cfn-imagebuilder-imagerecipe-componentconfiguration-parameters)
-        pub fn parameters(
-            mut self,
-            value: impl Into<crate::Value<Vec<ComponentParameter>>>,
-        ) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<Vec<ComponentParameter>>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3095,12 +3201,12 @@ pub mod image_recipe {
     impl ComponentParameter {
         /// A new `ComponentParameter` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<Vec<String>>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             ComponentParameter(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3126,18 +3232,20 @@ pub mod image_recipe {
         /// `DeleteOnTermination`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification-deleteontermination)
-        pub fn delete_on_termination(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DeleteOnTermination".to_owned(), value.into().into_json());
+        pub fn delete_on_termination(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DeleteOnTermination".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Encrypted`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification-encrypted)
-        pub fn encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Encrypted".to_owned(), value.into().into_json());
+                .insert("Encrypted".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3146,8 +3254,9 @@ pub mod image_recipe {
         /// Range: 100 to 64000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification-iops)
-        pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Iops".to_owned(), value.into().into_json());
+        pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Iops".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3156,9 +3265,9 @@ pub mod image_recipe {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3167,9 +3276,9 @@ pub mod image_recipe {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification-snapshotid)
-        pub fn snapshot_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn snapshot_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SnapshotId".to_owned(), value.into().into_json());
+                .insert("SnapshotId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3178,9 +3287,9 @@ pub mod image_recipe {
         /// Range: 125 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification-throughput)
-        pub fn throughput(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn throughput(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Throughput".to_owned(), value.into().into_json());
+                .insert("Throughput".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3189,18 +3298,18 @@ pub mod image_recipe {
         /// Range: 1 to 16000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification-volumesize)
-        pub fn volume_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn volume_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("VolumeSize".to_owned(), value.into().into_json());
+                .insert("VolumeSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VolumeType`: [`VolumeType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification-volumetype)
-        pub fn volume_type(mut self, value: impl Into<crate::Value<VolumeType>>) -> Self {
+        pub fn volume_type(mut self, value: impl crate::IntoValue<VolumeType>) -> Self {
             self.0
-                .insert("VolumeType".to_owned(), value.into().into_json());
+                .insert("VolumeType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3228,9 +3337,9 @@ pub mod image_recipe {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagerecipe-instanceblockdevicemapping.html#cfn-imagebuilder-imagerecipe-instanceblockdevicemapping-devicename)
-        pub fn device_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn device_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeviceName".to_owned(), value.into().into_json());
+                .insert("DeviceName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3239,9 +3348,10 @@ pub mod image_recipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagerecipe-instanceblockdevicemapping.html#cfn-imagebuilder-imagerecipe-instanceblockdevicemapping-ebs)
         pub fn ebs(
             mut self,
-            value: impl Into<crate::Value<EbsInstanceBlockDeviceSpecification>>,
+            value: impl crate::IntoValue<EbsInstanceBlockDeviceSpecification>,
         ) -> Self {
-            self.0.insert("Ebs".to_owned(), value.into().into_json());
+            self.0
+                .insert("Ebs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3250,9 +3360,9 @@ pub mod image_recipe {
         /// Length: 0 to 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagerecipe-instanceblockdevicemapping.html#cfn-imagebuilder-imagerecipe-instanceblockdevicemapping-nodevice)
-        pub fn no_device(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn no_device(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NoDevice".to_owned(), value.into().into_json());
+                .insert("NoDevice".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3261,9 +3371,9 @@ pub mod image_recipe {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagerecipe-instanceblockdevicemapping.html#cfn-imagebuilder-imagerecipe-instanceblockdevicemapping-virtualname)
-        pub fn virtual_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn virtual_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VirtualName".to_owned(), value.into().into_json());
+                .insert("VirtualName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3289,9 +3399,11 @@ pub mod image_recipe {
         /// `UninstallAfterBuild`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagerecipe-systemsmanageragent.html#cfn-imagebuilder-imagerecipe-systemsmanageragent-uninstallafterbuild)
-        pub fn uninstall_after_build(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("UninstallAfterBuild".to_owned(), value.into().into_json());
+        pub fn uninstall_after_build(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "UninstallAfterBuild".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3347,16 +3459,16 @@ pub struct InfrastructureConfiguration(crate::Resource);
 impl InfrastructureConfiguration {
     /// A new `AWS::ImageBuilder::InfrastructureConfiguration` with its required properties.
     pub fn new(
-        instance_profile_name: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        instance_profile_name: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         InfrastructureConfiguration(
             crate::Resource::new("AWS::ImageBuilder::InfrastructureConfiguration")
                 .property(
                     "InstanceProfileName",
-                    instance_profile_name.into().into_json(),
+                    instance_profile_name.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -3365,8 +3477,9 @@ impl InfrastructureConfiguration {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-infrastructureconfiguration.html#cfn-imagebuilder-infrastructureconfiguration-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -3375,19 +3488,19 @@ impl InfrastructureConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-infrastructureconfiguration.html#cfn-imagebuilder-infrastructureconfiguration-instancemetadataoptions)
     pub fn instance_metadata_options(
         mut self,
-        value: impl Into<crate::Value<infrastructure_configuration::InstanceMetadataOptions>>,
+        value: impl crate::IntoValue<infrastructure_configuration::InstanceMetadataOptions>,
     ) -> Self {
         self.0
-            .set_property("InstanceMetadataOptions", value.into().into_json());
+            .set_property("InstanceMetadataOptions", value.into_value().into_json());
         self
     }
 
     /// `InstanceTypes`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-infrastructureconfiguration.html#cfn-imagebuilder-infrastructureconfiguration-instancetypes)
-    pub fn instance_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn instance_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("InstanceTypes", value.into().into_json());
+            .set_property("InstanceTypes", value.into_value().into_json());
         self
     }
 
@@ -3396,8 +3509,9 @@ impl InfrastructureConfiguration {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-infrastructureconfiguration.html#cfn-imagebuilder-infrastructureconfiguration-keypair)
-    pub fn key_pair(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KeyPair", value.into().into_json());
+    pub fn key_pair(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KeyPair", value.into_value().into_json());
         self
     }
 
@@ -3406,9 +3520,10 @@ impl InfrastructureConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-infrastructureconfiguration.html#cfn-imagebuilder-infrastructureconfiguration-logging)
     pub fn logging(
         mut self,
-        value: impl Into<crate::Value<infrastructure_configuration::Logging>>,
+        value: impl crate::IntoValue<infrastructure_configuration::Logging>,
     ) -> Self {
-        self.0.set_property("Logging", value.into().into_json());
+        self.0
+            .set_property("Logging", value.into_value().into_json());
         self
     }
 
@@ -3417,9 +3532,10 @@ impl InfrastructureConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-infrastructureconfiguration.html#cfn-imagebuilder-infrastructureconfiguration-placement)
     pub fn placement(
         mut self,
-        value: impl Into<crate::Value<infrastructure_configuration::Placement>>,
+        value: impl crate::IntoValue<infrastructure_configuration::Placement>,
     ) -> Self {
-        self.0.set_property("Placement", value.into().into_json());
+        self.0
+            .set_property("Placement", value.into_value().into_json());
         self
     }
 
@@ -3428,19 +3544,19 @@ impl InfrastructureConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-infrastructureconfiguration.html#cfn-imagebuilder-infrastructureconfiguration-resourcetags)
     pub fn resource_tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("ResourceTags", value.into().into_json());
+            .set_property("ResourceTags", value.into_value().into_json());
         self
     }
 
     /// `SecurityGroupIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-infrastructureconfiguration.html#cfn-imagebuilder-infrastructureconfiguration-securitygroupids)
-    pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroupIds", value.into().into_json());
+            .set_property("SecurityGroupIds", value.into_value().into_json());
         self
     }
 
@@ -3449,8 +3565,9 @@ impl InfrastructureConfiguration {
     /// Pattern: `^arn:aws[^:]*:sns:[^:]+:[0-9]{12}:[a-zA-Z0-9-_]{1,256}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-infrastructureconfiguration.html#cfn-imagebuilder-infrastructureconfiguration-snstopicarn)
-    pub fn sns_topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SnsTopicArn", value.into().into_json());
+    pub fn sns_topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SnsTopicArn", value.into_value().into_json());
         self
     }
 
@@ -3459,8 +3576,9 @@ impl InfrastructureConfiguration {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-infrastructureconfiguration.html#cfn-imagebuilder-infrastructureconfiguration-subnetid)
-    pub fn subnet_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SubnetId", value.into().into_json());
+    pub fn subnet_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SubnetId", value.into_value().into_json());
         self
     }
 
@@ -3469,18 +3587,18 @@ impl InfrastructureConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-infrastructureconfiguration.html#cfn-imagebuilder-infrastructureconfiguration-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TerminateInstanceOnFailure`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-infrastructureconfiguration.html#cfn-imagebuilder-infrastructureconfiguration-terminateinstanceonfailure)
-    pub fn terminate_instance_on_failure(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn terminate_instance_on_failure(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("TerminateInstanceOnFailure", value.into().into_json());
+            .set_property("TerminateInstanceOnFailure", value.into_value().into_json());
         self
     }
 }
@@ -3531,10 +3649,10 @@ pub mod infrastructure_configuration {
         /// Range: 1 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-infrastructureconfiguration-instancemetadataoptions.html#cfn-imagebuilder-infrastructureconfiguration-instancemetadataoptions-httpputresponsehoplimit)
-        pub fn http_put_response_hop_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn http_put_response_hop_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "HttpPutResponseHopLimit".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3542,9 +3660,9 @@ pub mod infrastructure_configuration {
         /// `HttpTokens`: [`HttpTokens`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-infrastructureconfiguration-instancemetadataoptions.html#cfn-imagebuilder-infrastructureconfiguration-instancemetadataoptions-httptokens)
-        pub fn http_tokens(mut self, value: impl Into<crate::Value<HttpTokens>>) -> Self {
+        pub fn http_tokens(mut self, value: impl crate::IntoValue<HttpTokens>) -> Self {
             self.0
-                .insert("HttpTokens".to_owned(), value.into().into_json());
+                .insert("HttpTokens".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3570,8 +3688,9 @@ pub mod infrastructure_configuration {
         /// `S3Logs`: [`S3Logs`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-infrastructureconfiguration-logging.html#cfn-imagebuilder-infrastructureconfiguration-logging-s3logs)
-        pub fn s3_logs(mut self, value: impl Into<crate::Value<S3Logs>>) -> Self {
-            self.0.insert("S3Logs".to_owned(), value.into().into_json());
+        pub fn s3_logs(mut self, value: impl crate::IntoValue<S3Logs>) -> Self {
+            self.0
+                .insert("S3Logs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3599,9 +3718,11 @@ pub mod infrastructure_configuration {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-infrastructureconfiguration-placement.html#cfn-imagebuilder-infrastructureconfiguration-placement-availabilityzone)
-        pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AvailabilityZone".to_owned(), value.into().into_json());
+        pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AvailabilityZone".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3610,8 +3731,9 @@ pub mod infrastructure_configuration {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-infrastructureconfiguration-placement.html#cfn-imagebuilder-infrastructureconfiguration-placement-hostid)
-        pub fn host_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("HostId".to_owned(), value.into().into_json());
+        pub fn host_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("HostId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3620,18 +3742,20 @@ pub mod infrastructure_configuration {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-infrastructureconfiguration-placement.html#cfn-imagebuilder-infrastructureconfiguration-placement-hostresourcegrouparn)
-        pub fn host_resource_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("HostResourceGroupArn".to_owned(), value.into().into_json());
+        pub fn host_resource_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "HostResourceGroupArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Tenancy`: [`Tenancy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-infrastructureconfiguration-placement.html#cfn-imagebuilder-infrastructureconfiguration-placement-tenancy)
-        pub fn tenancy(mut self, value: impl Into<crate::Value<Tenancy>>) -> Self {
+        pub fn tenancy(mut self, value: impl crate::IntoValue<Tenancy>) -> Self {
             self.0
-                .insert("Tenancy".to_owned(), value.into().into_json());
+                .insert("Tenancy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3659,9 +3783,9 @@ pub mod infrastructure_configuration {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-infrastructureconfiguration-s3logs.html#cfn-imagebuilder-infrastructureconfiguration-s3logs-s3bucketname)
-        pub fn s3_bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3BucketName".to_owned(), value.into().into_json());
+                .insert("S3BucketName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3670,9 +3794,9 @@ pub mod infrastructure_configuration {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-infrastructureconfiguration-s3logs.html#cfn-imagebuilder-infrastructureconfiguration-s3logs-s3keyprefix)
-        pub fn s3_key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3KeyPrefix".to_owned(), value.into().into_json());
+                .insert("S3KeyPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3734,19 +3858,22 @@ pub struct LifecyclePolicy(crate::Resource);
 impl LifecyclePolicy {
     /// A new `AWS::ImageBuilder::LifecyclePolicy` with its required properties.
     pub fn new(
-        execution_role: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        policy_details: impl Into<crate::Value<Vec<lifecycle_policy::PolicyDetail>>>,
-        resource_selection: impl Into<crate::Value<lifecycle_policy::ResourceSelection>>,
-        resource_type: impl Into<crate::Value<lifecycle_policy::ResourceType>>,
+        execution_role: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        policy_details: impl crate::IntoValue<Vec<lifecycle_policy::PolicyDetail>>,
+        resource_selection: impl crate::IntoValue<lifecycle_policy::ResourceSelection>,
+        resource_type: impl crate::IntoValue<lifecycle_policy::ResourceType>,
     ) -> Self {
         LifecyclePolicy(
             crate::Resource::new("AWS::ImageBuilder::LifecyclePolicy")
-                .property("ExecutionRole", execution_role.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("PolicyDetails", policy_details.into().into_json())
-                .property("ResourceSelection", resource_selection.into().into_json())
-                .property("ResourceType", resource_type.into().into_json()),
+                .property("ExecutionRole", execution_role.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("PolicyDetails", policy_details.into_value().into_json())
+                .property(
+                    "ResourceSelection",
+                    resource_selection.into_value().into_json(),
+                )
+                .property("ResourceType", resource_type.into_value().into_json()),
         )
     }
 
@@ -3755,16 +3882,18 @@ impl LifecyclePolicy {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-lifecyclepolicy.html#cfn-imagebuilder-lifecyclepolicy-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Status`: [`Status`](lifecycle_policy::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-lifecyclepolicy.html#cfn-imagebuilder-lifecyclepolicy-status)
-    pub fn status(mut self, value: impl Into<crate::Value<lifecycle_policy::Status>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<lifecycle_policy::Status>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
@@ -3773,9 +3902,9 @@ impl LifecyclePolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-lifecyclepolicy.html#cfn-imagebuilder-lifecyclepolicy-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -3817,22 +3946,21 @@ pub mod lifecycle_policy {
 
     impl Action {
         /// A new `Action` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             Action(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `IncludeResources`: [`IncludeResources`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-lifecyclepolicy-action.html#cfn-imagebuilder-lifecyclepolicy-action-includeresources)
-        pub fn include_resources(
-            mut self,
-            value: impl Into<crate::Value<IncludeResources>>,
-        ) -> Self {
-            self.0
-                .insert("IncludeResources".to_owned(), value.into().into_json());
+        pub fn include_resources(mut self, value: impl crate::IntoValue<IncludeResources>) -> Self {
+            self.0.insert(
+                "IncludeResources".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3858,27 +3986,27 @@ pub mod lifecycle_policy {
         /// `IsPublic`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-lifecyclepolicy-amiexclusionrules.html#cfn-imagebuilder-lifecyclepolicy-amiexclusionrules-ispublic)
-        pub fn is_public(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_public(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsPublic".to_owned(), value.into().into_json());
+                .insert("IsPublic".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LastLaunched`: [`LastLaunched`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-lifecyclepolicy-amiexclusionrules.html#cfn-imagebuilder-lifecyclepolicy-amiexclusionrules-lastlaunched)
-        pub fn last_launched(mut self, value: impl Into<crate::Value<LastLaunched>>) -> Self {
+        pub fn last_launched(mut self, value: impl crate::IntoValue<LastLaunched>) -> Self {
             self.0
-                .insert("LastLaunched".to_owned(), value.into().into_json());
+                .insert("LastLaunched".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Regions`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-lifecyclepolicy-amiexclusionrules.html#cfn-imagebuilder-lifecyclepolicy-amiexclusionrules-regions)
-        pub fn regions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn regions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Regions".to_owned(), value.into().into_json());
+                .insert("Regions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3887,9 +4015,9 @@ pub mod lifecycle_policy {
         /// Items: 1 to 1536.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-lifecyclepolicy-amiexclusionrules.html#cfn-imagebuilder-lifecyclepolicy-amiexclusionrules-sharedaccounts)
-        pub fn shared_accounts(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn shared_accounts(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SharedAccounts".to_owned(), value.into().into_json());
+                .insert("SharedAccounts".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3898,9 +4026,10 @@ pub mod lifecycle_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-lifecyclepolicy-amiexclusionrules.html#cfn-imagebuilder-lifecyclepolicy-amiexclusionrules-tagmap)
         pub fn tag_map(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0.insert("TagMap".to_owned(), value.into().into_json());
+            self.0
+                .insert("TagMap".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3926,8 +4055,9 @@ pub mod lifecycle_policy {
         /// `Amis`: [`AmiExclusionRules`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-lifecyclepolicy-exclusionrules.html#cfn-imagebuilder-lifecyclepolicy-exclusionrules-amis)
-        pub fn amis(mut self, value: impl Into<crate::Value<AmiExclusionRules>>) -> Self {
-            self.0.insert("Amis".to_owned(), value.into().into_json());
+        pub fn amis(mut self, value: impl crate::IntoValue<AmiExclusionRules>) -> Self {
+            self.0
+                .insert("Amis".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3936,9 +4066,10 @@ pub mod lifecycle_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-lifecyclepolicy-exclusionrules.html#cfn-imagebuilder-lifecyclepolicy-exclusionrules-tagmap)
         pub fn tag_map(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0.insert("TagMap".to_owned(), value.into().into_json());
+            self.0
+                .insert("TagMap".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3958,12 +4089,12 @@ pub mod lifecycle_policy {
     impl Filter {
         /// A new `Filter` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<FilterType>>,
-            value: impl Into<crate::Value<i64>>,
+            r#type: impl crate::IntoValue<FilterType>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             Filter(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
 
@@ -3972,17 +4103,18 @@ pub mod lifecycle_policy {
         /// Range: 1 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-lifecyclepolicy-filter.html#cfn-imagebuilder-lifecyclepolicy-filter-retainatleast)
-        pub fn retain_at_least(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn retain_at_least(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RetainAtLeast".to_owned(), value.into().into_json());
+                .insert("RetainAtLeast".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Unit`: [`TimeUnit`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-lifecyclepolicy-filter.html#cfn-imagebuilder-lifecyclepolicy-filter-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<TimeUnit>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<TimeUnit>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4008,26 +4140,27 @@ pub mod lifecycle_policy {
         /// `Amis`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-lifecyclepolicy-includeresources.html#cfn-imagebuilder-lifecyclepolicy-includeresources-amis)
-        pub fn amis(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Amis".to_owned(), value.into().into_json());
+        pub fn amis(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Amis".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Containers`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-lifecyclepolicy-includeresources.html#cfn-imagebuilder-lifecyclepolicy-includeresources-containers)
-        pub fn containers(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn containers(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Containers".to_owned(), value.into().into_json());
+                .insert("Containers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Snapshots`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-lifecyclepolicy-includeresources.html#cfn-imagebuilder-lifecyclepolicy-includeresources-snapshots)
-        pub fn snapshots(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn snapshots(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Snapshots".to_owned(), value.into().into_json());
+                .insert("Snapshots".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4047,12 +4180,12 @@ pub mod lifecycle_policy {
     impl LastLaunched {
         /// A new `LastLaunched` with its required properties.
         pub fn new(
-            unit: impl Into<crate::Value<TimeUnit>>,
-            value: impl Into<crate::Value<i64>>,
+            unit: impl crate::IntoValue<TimeUnit>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             LastLaunched(crate::typed::Properties::from_iter([
-                ("Unit".to_owned(), unit.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Unit".to_owned(), unit.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4072,21 +4205,21 @@ pub mod lifecycle_policy {
     impl PolicyDetail {
         /// A new `PolicyDetail` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<Action>>,
-            filter: impl Into<crate::Value<Filter>>,
+            action: impl crate::IntoValue<Action>,
+            filter: impl crate::IntoValue<Filter>,
         ) -> Self {
             PolicyDetail(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Filter".to_owned(), filter.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Filter".to_owned(), filter.into_value().into_json()),
             ]))
         }
 
         /// `ExclusionRules`: [`ExclusionRules`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-lifecyclepolicy-policydetail.html#cfn-imagebuilder-lifecyclepolicy-policydetail-exclusionrules)
-        pub fn exclusion_rules(mut self, value: impl Into<crate::Value<ExclusionRules>>) -> Self {
+        pub fn exclusion_rules(mut self, value: impl crate::IntoValue<ExclusionRules>) -> Self {
             self.0
-                .insert("ExclusionRules".to_owned(), value.into().into_json());
+                .insert("ExclusionRules".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4106,14 +4239,14 @@ pub mod lifecycle_policy {
     impl RecipeSelection {
         /// A new `RecipeSelection` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            semantic_version: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            semantic_version: impl crate::IntoValue<String>,
         ) -> Self {
             RecipeSelection(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "SemanticVersion".to_owned(),
-                    semantic_version.into().into_json(),
+                    semantic_version.into_value().into_json(),
                 ),
             ]))
         }
@@ -4142,9 +4275,9 @@ pub mod lifecycle_policy {
         /// Items: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-lifecyclepolicy-resourceselection.html#cfn-imagebuilder-lifecyclepolicy-resourceselection-recipes)
-        pub fn recipes(mut self, value: impl Into<crate::Value<Vec<RecipeSelection>>>) -> Self {
+        pub fn recipes(mut self, value: impl crate::IntoValue<Vec<RecipeSelection>>) -> Self {
             self.0
-                .insert("Recipes".to_owned(), value.into().into_json());
+                .insert("Recipes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4153,9 +4286,10 @@ pub mod lifecycle_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-lifecyclepolicy-resourceselection.html#cfn-imagebuilder-lifecyclepolicy-resourceselection-tagmap)
         pub fn tag_map(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0.insert("TagMap".to_owned(), value.into().into_json());
+            self.0
+                .insert("TagMap".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4277,15 +4411,15 @@ pub struct Workflow(crate::Resource);
 impl Workflow {
     /// A new `AWS::ImageBuilder::Workflow` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<workflow::Type>>,
-        version: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<workflow::Type>,
+        version: impl crate::IntoValue<String>,
     ) -> Self {
         Workflow(
             crate::Resource::new("AWS::ImageBuilder::Workflow")
-                .property("Name", name.into().into_json())
-                .property("Type", r#type.into().into_json())
-                .property("Version", version.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json())
+                .property("Version", version.into_value().into_json()),
         )
     }
 
@@ -4296,9 +4430,9 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-workflow.html#cfn-imagebuilder-workflow-changedescription)
-    pub fn change_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn change_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ChangeDescription", value.into().into_json());
+            .set_property("ChangeDescription", value.into_value().into_json());
         self
     }
 
@@ -4311,8 +4445,8 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-workflow.html#cfn-imagebuilder-workflow-data)
-    pub fn data(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Data", value.into().into_json());
+    pub fn data(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Data", value.into_value().into_json());
         self
     }
 
@@ -4323,8 +4457,9 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-workflow.html#cfn-imagebuilder-workflow-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -4335,8 +4470,9 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-workflow.html#cfn-imagebuilder-workflow-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -4345,9 +4481,9 @@ impl Workflow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-workflow.html#cfn-imagebuilder-workflow-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -4356,8 +4492,8 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-imagebuilder-workflow.html#cfn-imagebuilder-workflow-uri)
-    pub fn uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Uri", value.into().into_json());
+    pub fn uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Uri", value.into_value().into_json());
         self
     }
 }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::Inspector::ResourceGroup",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Inspector::AssessmentTarget",
+        <AssessmentTarget as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Inspector::AssessmentTemplate",
+        <AssessmentTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Inspector::ResourceGroup",
+        <ResourceGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Inspector::AssessmentTarget`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspector-assessmenttarget.html)
@@ -28,9 +44,9 @@ impl AssessmentTarget {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspector-assessmenttarget.html#cfn-inspector-assessmenttarget-assessmenttargetname)
-    pub fn assessment_target_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn assessment_target_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AssessmentTargetName", value.into().into_json());
+            .set_property("AssessmentTargetName", value.into_value().into_json());
         self
     }
 
@@ -39,9 +55,9 @@ impl AssessmentTarget {
     /// Length: 1 to 300.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspector-assessmenttarget.html#cfn-inspector-assessmenttarget-resourcegrouparn)
-    pub fn resource_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceGroupArn", value.into().into_json());
+            .set_property("ResourceGroupArn", value.into_value().into_json());
         self
     }
 }
@@ -89,18 +105,24 @@ pub struct AssessmentTemplate(crate::Resource);
 impl AssessmentTemplate {
     /// A new `AWS::Inspector::AssessmentTemplate` with its required properties.
     pub fn new(
-        assessment_target_arn: impl Into<crate::Value<String>>,
-        duration_in_seconds: impl Into<crate::Value<i64>>,
-        rules_package_arns: impl Into<crate::Value<Vec<String>>>,
+        assessment_target_arn: impl crate::IntoValue<String>,
+        duration_in_seconds: impl crate::IntoValue<i64>,
+        rules_package_arns: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         AssessmentTemplate(
             crate::Resource::new("AWS::Inspector::AssessmentTemplate")
                 .property(
                     "AssessmentTargetArn",
-                    assessment_target_arn.into().into_json(),
+                    assessment_target_arn.into_value().into_json(),
                 )
-                .property("DurationInSeconds", duration_in_seconds.into().into_json())
-                .property("RulesPackageArns", rules_package_arns.into().into_json()),
+                .property(
+                    "DurationInSeconds",
+                    duration_in_seconds.into_value().into_json(),
+                )
+                .property(
+                    "RulesPackageArns",
+                    rules_package_arns.into_value().into_json(),
+                ),
         )
     }
 
@@ -111,9 +133,9 @@ impl AssessmentTemplate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspector-assessmenttemplate.html#cfn-inspector-assessmenttemplate-assessmenttemplatename)
-    pub fn assessment_template_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn assessment_template_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AssessmentTemplateName", value.into().into_json());
+            .set_property("AssessmentTemplateName", value.into_value().into_json());
         self
     }
 
@@ -126,10 +148,10 @@ impl AssessmentTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspector-assessmenttemplate.html#cfn-inspector-assessmenttemplate-userattributesforfindings)
     pub fn user_attributes_for_findings(
         mut self,
-        value: impl Into<crate::Value<Vec<assessment_template::Tag>>>,
+        value: impl crate::IntoValue<Vec<assessment_template::Tag>>,
     ) -> Self {
         self.0
-            .set_property("UserAttributesForFindings", value.into().into_json());
+            .set_property("UserAttributesForFindings", value.into_value().into_json());
         self
     }
 }
@@ -178,12 +200,12 @@ pub mod assessment_template {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -205,10 +227,12 @@ pub struct ResourceGroup(crate::Resource);
 
 impl ResourceGroup {
     /// A new `AWS::Inspector::ResourceGroup` with its required properties.
-    pub fn new(resource_group_tags: impl Into<crate::Value<Vec<resource_group::Tag>>>) -> Self {
+    pub fn new(resource_group_tags: impl crate::IntoValue<Vec<resource_group::Tag>>) -> Self {
         ResourceGroup(
-            crate::Resource::new("AWS::Inspector::ResourceGroup")
-                .property("ResourceGroupTags", resource_group_tags.into().into_json()),
+            crate::Resource::new("AWS::Inspector::ResourceGroup").property(
+                "ResourceGroupTags",
+                resource_group_tags.into_value().into_json(),
+            ),
         )
     }
 }
@@ -251,12 +275,12 @@ pub mod resource_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::InspectorV2::Filter",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::InspectorV2::CisScanConfiguration",
+        <CisScanConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::InspectorV2::CodeSecurityIntegration",
+        <CodeSecurityIntegration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::InspectorV2::CodeSecurityScanConfiguration",
+        <CodeSecurityScanConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::InspectorV2::Filter",
+        <Filter as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::InspectorV2::CisScanConfiguration`.
 ///
 /// Required properties, the arguments of [`CisScanConfiguration::new`]: `ScanName`, `Schedule`, `SecurityLevel`, `Targets`.
@@ -21,17 +41,17 @@ pub struct CisScanConfiguration(crate::Resource);
 impl CisScanConfiguration {
     /// A new `AWS::InspectorV2::CisScanConfiguration` with its required properties.
     pub fn new(
-        scan_name: impl Into<crate::Value<String>>,
-        schedule: impl Into<crate::Value<cis_scan_configuration::Schedule>>,
-        security_level: impl Into<crate::Value<cis_scan_configuration::CisSecurityLevel>>,
-        targets: impl Into<crate::Value<cis_scan_configuration::CisTargets>>,
+        scan_name: impl crate::IntoValue<String>,
+        schedule: impl crate::IntoValue<cis_scan_configuration::Schedule>,
+        security_level: impl crate::IntoValue<cis_scan_configuration::CisSecurityLevel>,
+        targets: impl crate::IntoValue<cis_scan_configuration::CisTargets>,
     ) -> Self {
         CisScanConfiguration(
             crate::Resource::new("AWS::InspectorV2::CisScanConfiguration")
-                .property("ScanName", scan_name.into().into_json())
-                .property("Schedule", schedule.into().into_json())
-                .property("SecurityLevel", security_level.into().into_json())
-                .property("Targets", targets.into().into_json()),
+                .property("ScanName", scan_name.into_value().into_json())
+                .property("Schedule", schedule.into_value().into_json())
+                .property("SecurityLevel", security_level.into_value().into_json())
+                .property("Targets", targets.into_value().into_json()),
         )
     }
 
@@ -40,9 +60,9 @@ impl CisScanConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspectorv2-cisscanconfiguration.html#cfn-inspectorv2-cisscanconfiguration-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -85,14 +105,17 @@ pub mod cis_scan_configuration {
     impl CisTargets {
         /// A new `CisTargets` with its required properties.
         pub fn new(
-            account_ids: impl Into<crate::Value<Vec<String>>>,
-            target_resource_tags: impl Into<crate::Value<crate::Json>>,
+            account_ids: impl crate::IntoValue<Vec<String>>,
+            target_resource_tags: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             CisTargets(crate::typed::Properties::from_iter([
-                ("AccountIds".to_owned(), account_ids.into().into_json()),
+                (
+                    "AccountIds".to_owned(),
+                    account_ids.into_value().into_json(),
+                ),
                 (
                     "TargetResourceTags".to_owned(),
-                    target_resource_tags.into().into_json(),
+                    target_resource_tags.into_value().into_json(),
                 ),
             ]))
         }
@@ -112,10 +135,10 @@ pub mod cis_scan_configuration {
 
     impl DailySchedule {
         /// A new `DailySchedule` with its required properties.
-        pub fn new(start_time: impl Into<crate::Value<Time>>) -> Self {
+        pub fn new(start_time: impl crate::IntoValue<Time>) -> Self {
             DailySchedule(crate::typed::Properties::from_iter([(
                 "StartTime".to_owned(),
-                start_time.into().into_json(),
+                start_time.into_value().into_json(),
             )]))
         }
     }
@@ -135,12 +158,12 @@ pub mod cis_scan_configuration {
     impl MonthlySchedule {
         /// A new `MonthlySchedule` with its required properties.
         pub fn new(
-            day: impl Into<crate::Value<Day>>,
-            start_time: impl Into<crate::Value<Time>>,
+            day: impl crate::IntoValue<Day>,
+            start_time: impl crate::IntoValue<Time>,
         ) -> Self {
             MonthlySchedule(crate::typed::Properties::from_iter([
-                ("Day".to_owned(), day.into().into_json()),
-                ("StartTime".to_owned(), start_time.into().into_json()),
+                ("Day".to_owned(), day.into_value().into_json()),
+                ("StartTime".to_owned(), start_time.into_value().into_json()),
             ]))
         }
     }
@@ -166,34 +189,36 @@ pub mod cis_scan_configuration {
         /// `Daily`: [`DailySchedule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-cisscanconfiguration-schedule.html#cfn-inspectorv2-cisscanconfiguration-schedule-daily)
-        pub fn daily(mut self, value: impl Into<crate::Value<DailySchedule>>) -> Self {
-            self.0.insert("Daily".to_owned(), value.into().into_json());
+        pub fn daily(mut self, value: impl crate::IntoValue<DailySchedule>) -> Self {
+            self.0
+                .insert("Daily".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Monthly`: [`MonthlySchedule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-cisscanconfiguration-schedule.html#cfn-inspectorv2-cisscanconfiguration-schedule-monthly)
-        pub fn monthly(mut self, value: impl Into<crate::Value<MonthlySchedule>>) -> Self {
+        pub fn monthly(mut self, value: impl crate::IntoValue<MonthlySchedule>) -> Self {
             self.0
-                .insert("Monthly".to_owned(), value.into().into_json());
+                .insert("Monthly".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OneTime`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-cisscanconfiguration-schedule.html#cfn-inspectorv2-cisscanconfiguration-schedule-onetime)
-        pub fn one_time(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn one_time(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("OneTime".to_owned(), value.into().into_json());
+                .insert("OneTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Weekly`: [`WeeklySchedule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-cisscanconfiguration-schedule.html#cfn-inspectorv2-cisscanconfiguration-schedule-weekly)
-        pub fn weekly(mut self, value: impl Into<crate::Value<WeeklySchedule>>) -> Self {
-            self.0.insert("Weekly".to_owned(), value.into().into_json());
+        pub fn weekly(mut self, value: impl crate::IntoValue<WeeklySchedule>) -> Self {
+            self.0
+                .insert("Weekly".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -213,12 +238,12 @@ pub mod cis_scan_configuration {
     impl Time {
         /// A new `Time` with its required properties.
         pub fn new(
-            time_of_day: impl Into<crate::Value<String>>,
-            time_zone: impl Into<crate::Value<String>>,
+            time_of_day: impl crate::IntoValue<String>,
+            time_zone: impl crate::IntoValue<String>,
         ) -> Self {
             Time(crate::typed::Properties::from_iter([
-                ("TimeOfDay".to_owned(), time_of_day.into().into_json()),
-                ("TimeZone".to_owned(), time_zone.into().into_json()),
+                ("TimeOfDay".to_owned(), time_of_day.into_value().into_json()),
+                ("TimeZone".to_owned(), time_zone.into_value().into_json()),
             ]))
         }
     }
@@ -238,12 +263,12 @@ pub mod cis_scan_configuration {
     impl WeeklySchedule {
         /// A new `WeeklySchedule` with its required properties.
         pub fn new(
-            days: impl Into<crate::Value<Vec<Day>>>,
-            start_time: impl Into<crate::Value<Time>>,
+            days: impl crate::IntoValue<Vec<Day>>,
+            start_time: impl crate::IntoValue<Time>,
         ) -> Self {
             WeeklySchedule(crate::typed::Properties::from_iter([
-                ("Days".to_owned(), days.into().into_json()),
-                ("StartTime".to_owned(), start_time.into().into_json()),
+                ("Days".to_owned(), days.into_value().into_json()),
+                ("StartTime".to_owned(), start_time.into_value().into_json()),
             ]))
         }
     }
@@ -327,10 +352,10 @@ impl CodeSecurityIntegration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspectorv2-codesecurityintegration.html#cfn-inspectorv2-codesecurityintegration-createintegrationdetails)
     pub fn create_integration_details(
         mut self,
-        value: impl Into<crate::Value<code_security_integration::CreateDetails>>,
+        value: impl crate::IntoValue<code_security_integration::CreateDetails>,
     ) -> Self {
         self.0
-            .set_property("CreateIntegrationDetails", value.into().into_json());
+            .set_property("CreateIntegrationDetails", value.into_value().into_json());
         self
     }
 
@@ -341,8 +366,8 @@ impl CodeSecurityIntegration {
     /// Pattern: `^[a-zA-Z0-9-_$:.]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspectorv2-codesecurityintegration.html#cfn-inspectorv2-codesecurityintegration-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -353,9 +378,9 @@ impl CodeSecurityIntegration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspectorv2-codesecurityintegration.html#cfn-inspectorv2-codesecurityintegration-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -364,9 +389,9 @@ impl CodeSecurityIntegration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspectorv2-codesecurityintegration.html#cfn-inspectorv2-codesecurityintegration-type)
     pub fn r#type(
         mut self,
-        value: impl Into<crate::Value<code_security_integration::IntegrationType>>,
+        value: impl crate::IntoValue<code_security_integration::IntegrationType>,
     ) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 
@@ -375,10 +400,10 @@ impl CodeSecurityIntegration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspectorv2-codesecurityintegration.html#cfn-inspectorv2-codesecurityintegration-updateintegrationdetails)
     pub fn update_integration_details(
         mut self,
-        value: impl Into<crate::Value<code_security_integration::UpdateDetails>>,
+        value: impl crate::IntoValue<code_security_integration::UpdateDetails>,
     ) -> Self {
         self.0
-            .set_property("UpdateIntegrationDetails", value.into().into_json());
+            .set_property("UpdateIntegrationDetails", value.into_value().into_json());
         self
     }
 }
@@ -452,11 +477,11 @@ pub mod code_security_integration {
     impl CreateDetails {
         /// A new `CreateDetails` with its required properties.
         pub fn new(
-            gitlab_self_managed: impl Into<crate::Value<CreateGitLabSelfManagedIntegrationDetail>>,
+            gitlab_self_managed: impl crate::IntoValue<CreateGitLabSelfManagedIntegrationDetail>,
         ) -> Self {
             CreateDetails(crate::typed::Properties::from_iter([(
                 "gitlabSelfManaged".to_owned(),
-                gitlab_self_managed.into().into_json(),
+                gitlab_self_managed.into_value().into_json(),
             )]))
         }
     }
@@ -476,12 +501,18 @@ pub mod code_security_integration {
     impl CreateGitLabSelfManagedIntegrationDetail {
         /// A new `CreateGitLabSelfManagedIntegrationDetail` with its required properties.
         pub fn new(
-            access_token: impl Into<crate::Value<String>>,
-            instance_url: impl Into<crate::Value<String>>,
+            access_token: impl crate::IntoValue<String>,
+            instance_url: impl crate::IntoValue<String>,
         ) -> Self {
             CreateGitLabSelfManagedIntegrationDetail(crate::typed::Properties::from_iter([
-                ("accessToken".to_owned(), access_token.into().into_json()),
-                ("instanceUrl".to_owned(), instance_url.into().into_json()),
+                (
+                    "accessToken".to_owned(),
+                    access_token.into_value().into_json(),
+                ),
+                (
+                    "instanceUrl".to_owned(),
+                    instance_url.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -509,9 +540,10 @@ pub mod code_security_integration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-codesecurityintegration-updatedetails.html#cfn-inspectorv2-codesecurityintegration-updatedetails-github)
         pub fn github(
             mut self,
-            value: impl Into<crate::Value<UpdateGitHubIntegrationDetail>>,
+            value: impl crate::IntoValue<UpdateGitHubIntegrationDetail>,
         ) -> Self {
-            self.0.insert("github".to_owned(), value.into().into_json());
+            self.0
+                .insert("github".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -520,10 +552,12 @@ pub mod code_security_integration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-codesecurityintegration-updatedetails.html#cfn-inspectorv2-codesecurityintegration-updatedetails-gitlabselfmanaged)
         pub fn gitlab_self_managed(
             mut self,
-            value: impl Into<crate::Value<UpdateGitLabSelfManagedIntegrationDetail>>,
+            value: impl crate::IntoValue<UpdateGitLabSelfManagedIntegrationDetail>,
         ) -> Self {
-            self.0
-                .insert("gitlabSelfManaged".to_owned(), value.into().into_json());
+            self.0.insert(
+                "gitlabSelfManaged".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -543,14 +577,14 @@ pub mod code_security_integration {
     impl UpdateGitHubIntegrationDetail {
         /// A new `UpdateGitHubIntegrationDetail` with its required properties.
         pub fn new(
-            code: impl Into<crate::Value<String>>,
-            installation_id: impl Into<crate::Value<String>>,
+            code: impl crate::IntoValue<String>,
+            installation_id: impl crate::IntoValue<String>,
         ) -> Self {
             UpdateGitHubIntegrationDetail(crate::typed::Properties::from_iter([
-                ("code".to_owned(), code.into().into_json()),
+                ("code".to_owned(), code.into_value().into_json()),
                 (
                     "installationId".to_owned(),
-                    installation_id.into().into_json(),
+                    installation_id.into_value().into_json(),
                 ),
             ]))
         }
@@ -570,10 +604,10 @@ pub mod code_security_integration {
 
     impl UpdateGitLabSelfManagedIntegrationDetail {
         /// A new `UpdateGitLabSelfManagedIntegrationDetail` with its required properties.
-        pub fn new(auth_code: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(auth_code: impl crate::IntoValue<String>) -> Self {
             UpdateGitLabSelfManagedIntegrationDetail(crate::typed::Properties::from_iter([(
                 "authCode".to_owned(),
-                auth_code.into().into_json(),
+                auth_code.into_value().into_json(),
             )]))
         }
     }
@@ -622,10 +656,10 @@ impl CodeSecurityScanConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspectorv2-codesecurityscanconfiguration.html#cfn-inspectorv2-codesecurityscanconfiguration-configuration)
     pub fn configuration(
         mut self,
-        value: impl Into<crate::Value<code_security_scan_configuration::CodeSecurityScanConfiguration>>,
+        value: impl crate::IntoValue<code_security_scan_configuration::CodeSecurityScanConfiguration>,
     ) -> Self {
         self.0
-            .set_property("Configuration", value.into().into_json());
+            .set_property("Configuration", value.into_value().into_json());
         self
     }
 
@@ -636,9 +670,9 @@ impl CodeSecurityScanConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspectorv2-codesecurityscanconfiguration.html#cfn-inspectorv2-codesecurityscanconfiguration-level)
     pub fn level(
         mut self,
-        value: impl Into<crate::Value<code_security_scan_configuration::ConfigurationLevel>>,
+        value: impl crate::IntoValue<code_security_scan_configuration::ConfigurationLevel>,
     ) -> Self {
-        self.0.set_property("Level", value.into().into_json());
+        self.0.set_property("Level", value.into_value().into_json());
         self
     }
 
@@ -651,8 +685,8 @@ impl CodeSecurityScanConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspectorv2-codesecurityscanconfiguration.html#cfn-inspectorv2-codesecurityscanconfiguration-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -663,10 +697,10 @@ impl CodeSecurityScanConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspectorv2-codesecurityscanconfiguration.html#cfn-inspectorv2-codesecurityscanconfiguration-scopesettings)
     pub fn scope_settings(
         mut self,
-        value: impl Into<crate::Value<code_security_scan_configuration::ScopeSettings>>,
+        value: impl crate::IntoValue<code_security_scan_configuration::ScopeSettings>,
     ) -> Self {
         self.0
-            .set_property("ScopeSettings", value.into().into_json());
+            .set_property("ScopeSettings", value.into_value().into_json());
         self
     }
 
@@ -677,9 +711,9 @@ impl CodeSecurityScanConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspectorv2-codesecurityscanconfiguration.html#cfn-inspectorv2-codesecurityscanconfiguration-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -727,10 +761,10 @@ pub mod code_security_scan_configuration {
 
     impl CodeSecurityScanConfiguration {
         /// A new `CodeSecurityScanConfiguration` with its required properties.
-        pub fn new(rule_set_categories: impl Into<crate::Value<Vec<RuleSetCategory>>>) -> Self {
+        pub fn new(rule_set_categories: impl crate::IntoValue<Vec<RuleSetCategory>>) -> Self {
             CodeSecurityScanConfiguration(crate::typed::Properties::from_iter([(
                 "ruleSetCategories".to_owned(),
-                rule_set_categories.into().into_json(),
+                rule_set_categories.into_value().into_json(),
             )]))
         }
 
@@ -739,11 +773,11 @@ pub mod code_security_scan_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-codesecurityscanconfiguration-codesecurityscanconfiguration.html#cfn-inspectorv2-codesecurityscanconfiguration-codesecurityscanconfiguration-continuousintegrationscanconfiguration)
         pub fn continuous_integration_scan_configuration(
             mut self,
-            value: impl Into<crate::Value<ContinuousIntegrationScanConfiguration>>,
+            value: impl crate::IntoValue<ContinuousIntegrationScanConfiguration>,
         ) -> Self {
             self.0.insert(
                 "continuousIntegrationScanConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -753,11 +787,11 @@ pub mod code_security_scan_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-codesecurityscanconfiguration-codesecurityscanconfiguration.html#cfn-inspectorv2-codesecurityscanconfiguration-codesecurityscanconfiguration-periodicscanconfiguration)
         pub fn periodic_scan_configuration(
             mut self,
-            value: impl Into<crate::Value<PeriodicScanConfiguration>>,
+            value: impl crate::IntoValue<PeriodicScanConfiguration>,
         ) -> Self {
             self.0.insert(
                 "periodicScanConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -778,11 +812,11 @@ pub mod code_security_scan_configuration {
     impl ContinuousIntegrationScanConfiguration {
         /// A new `ContinuousIntegrationScanConfiguration` with its required properties.
         pub fn new(
-            supported_events: impl Into<crate::Value<Vec<ContinuousIntegrationScanEvent>>>,
+            supported_events: impl crate::IntoValue<Vec<ContinuousIntegrationScanEvent>>,
         ) -> Self {
             ContinuousIntegrationScanConfiguration(crate::typed::Properties::from_iter([(
                 "supportedEvents".to_owned(),
-                supported_events.into().into_json(),
+                supported_events.into_value().into_json(),
             )]))
         }
     }
@@ -808,9 +842,9 @@ pub mod code_security_scan_configuration {
         /// `frequency`: [`PeriodicScanFrequency`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-codesecurityscanconfiguration-periodicscanconfiguration.html#cfn-inspectorv2-codesecurityscanconfiguration-periodicscanconfiguration-frequency)
-        pub fn frequency(mut self, value: impl Into<crate::Value<PeriodicScanFrequency>>) -> Self {
+        pub fn frequency(mut self, value: impl crate::IntoValue<PeriodicScanFrequency>) -> Self {
             self.0
-                .insert("frequency".to_owned(), value.into().into_json());
+                .insert("frequency".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -819,9 +853,11 @@ pub mod code_security_scan_configuration {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-codesecurityscanconfiguration-periodicscanconfiguration.html#cfn-inspectorv2-codesecurityscanconfiguration-periodicscanconfiguration-frequencyexpression)
-        pub fn frequency_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("frequencyExpression".to_owned(), value.into().into_json());
+        pub fn frequency_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "frequencyExpression".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -849,10 +885,12 @@ pub mod code_security_scan_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-codesecurityscanconfiguration-scopesettings.html#cfn-inspectorv2-codesecurityscanconfiguration-scopesettings-projectselectionscope)
         pub fn project_selection_scope(
             mut self,
-            value: impl Into<crate::Value<ProjectSelectionScope>>,
+            value: impl crate::IntoValue<ProjectSelectionScope>,
         ) -> Self {
-            self.0
-                .insert("projectSelectionScope".to_owned(), value.into().into_json());
+            self.0.insert(
+                "projectSelectionScope".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -968,15 +1006,15 @@ pub struct Filter(crate::Resource);
 impl Filter {
     /// A new `AWS::InspectorV2::Filter` with its required properties.
     pub fn new(
-        filter_action: impl Into<crate::Value<filter::FilterAction>>,
-        filter_criteria: impl Into<crate::Value<filter::FilterCriteria>>,
-        name: impl Into<crate::Value<String>>,
+        filter_action: impl crate::IntoValue<filter::FilterAction>,
+        filter_criteria: impl crate::IntoValue<filter::FilterCriteria>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Filter(
             crate::Resource::new("AWS::InspectorV2::Filter")
-                .property("FilterAction", filter_action.into().into_json())
-                .property("FilterCriteria", filter_criteria.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("FilterAction", filter_action.into_value().into_json())
+                .property("FilterCriteria", filter_criteria.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -985,8 +1023,9 @@ impl Filter {
     /// Length: 1 to 512.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspectorv2-filter.html#cfn-inspectorv2-filter-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -995,9 +1034,9 @@ impl Filter {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-inspectorv2-filter.html#cfn-inspectorv2-filter-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1046,18 +1085,18 @@ pub mod filter {
         /// `EndInclusive`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-datefilter.html#cfn-inspectorv2-filter-datefilter-endinclusive)
-        pub fn end_inclusive(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn end_inclusive(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("EndInclusive".to_owned(), value.into().into_json());
+                .insert("EndInclusive".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartInclusive`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-datefilter.html#cfn-inspectorv2-filter-datefilter-startinclusive)
-        pub fn start_inclusive(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn start_inclusive(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("StartInclusive".to_owned(), value.into().into_json());
+                .insert("StartInclusive".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1083,9 +1122,9 @@ pub mod filter {
         /// `AwsAccountId`: list of [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-awsaccountid)
-        pub fn aws_account_id(mut self, value: impl Into<crate::Value<Vec<StringFilter>>>) -> Self {
+        pub fn aws_account_id(mut self, value: impl crate::IntoValue<Vec<StringFilter>>) -> Self {
             self.0
-                .insert("AwsAccountId".to_owned(), value.into().into_json());
+                .insert("AwsAccountId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1094,11 +1133,11 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-codevulnerabilitydetectorname)
         pub fn code_vulnerability_detector_name(
             mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
+            value: impl crate::IntoValue<Vec<StringFilter>>,
         ) -> Self {
             self.0.insert(
                 "CodeVulnerabilityDetectorName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1108,11 +1147,11 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-codevulnerabilitydetectortags)
         pub fn code_vulnerability_detector_tags(
             mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
+            value: impl crate::IntoValue<Vec<StringFilter>>,
         ) -> Self {
             self.0.insert(
                 "CodeVulnerabilityDetectorTags".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1122,11 +1161,11 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-codevulnerabilityfilepath)
         pub fn code_vulnerability_file_path(
             mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
+            value: impl crate::IntoValue<Vec<StringFilter>>,
         ) -> Self {
             self.0.insert(
                 "CodeVulnerabilityFilePath".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1134,18 +1173,18 @@ pub mod filter {
         /// `ComponentId`: list of [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-componentid)
-        pub fn component_id(mut self, value: impl Into<crate::Value<Vec<StringFilter>>>) -> Self {
+        pub fn component_id(mut self, value: impl crate::IntoValue<Vec<StringFilter>>) -> Self {
             self.0
-                .insert("ComponentId".to_owned(), value.into().into_json());
+                .insert("ComponentId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ComponentType`: list of [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-componenttype)
-        pub fn component_type(mut self, value: impl Into<crate::Value<Vec<StringFilter>>>) -> Self {
+        pub fn component_type(mut self, value: impl crate::IntoValue<Vec<StringFilter>>) -> Self {
             self.0
-                .insert("ComponentType".to_owned(), value.into().into_json());
+                .insert("ComponentType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1154,10 +1193,12 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-ec2instanceimageid)
         pub fn ec2_instance_image_id(
             mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
+            value: impl crate::IntoValue<Vec<StringFilter>>,
         ) -> Self {
-            self.0
-                .insert("Ec2InstanceImageId".to_owned(), value.into().into_json());
+            self.0.insert(
+                "Ec2InstanceImageId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1166,10 +1207,12 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-ec2instancesubnetid)
         pub fn ec2_instance_subnet_id(
             mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
+            value: impl crate::IntoValue<Vec<StringFilter>>,
         ) -> Self {
-            self.0
-                .insert("Ec2InstanceSubnetId".to_owned(), value.into().into_json());
+            self.0.insert(
+                "Ec2InstanceSubnetId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1178,10 +1221,12 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-ec2instancevpcid)
         pub fn ec2_instance_vpc_id(
             mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
+            value: impl crate::IntoValue<Vec<StringFilter>>,
         ) -> Self {
-            self.0
-                .insert("Ec2InstanceVpcId".to_owned(), value.into().into_json());
+            self.0.insert(
+                "Ec2InstanceVpcId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1190,19 +1235,21 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-ecrimagearchitecture)
         pub fn ecr_image_architecture(
             mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
+            value: impl crate::IntoValue<Vec<StringFilter>>,
         ) -> Self {
-            self.0
-                .insert("EcrImageArchitecture".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EcrImageArchitecture".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EcrImageHash`: list of [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-ecrimagehash)
-        pub fn ecr_image_hash(mut self, value: impl Into<crate::Value<Vec<StringFilter>>>) -> Self {
+        pub fn ecr_image_hash(mut self, value: impl crate::IntoValue<Vec<StringFilter>>) -> Self {
             self.0
-                .insert("EcrImageHash".to_owned(), value.into().into_json());
+                .insert("EcrImageHash".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1211,10 +1258,12 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-ecrimagepushedat)
         pub fn ecr_image_pushed_at(
             mut self,
-            value: impl Into<crate::Value<Vec<DateFilter>>>,
+            value: impl crate::IntoValue<Vec<DateFilter>>,
         ) -> Self {
-            self.0
-                .insert("EcrImagePushedAt".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EcrImagePushedAt".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1223,10 +1272,12 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-ecrimageregistry)
         pub fn ecr_image_registry(
             mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
+            value: impl crate::IntoValue<Vec<StringFilter>>,
         ) -> Self {
-            self.0
-                .insert("EcrImageRegistry".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EcrImageRegistry".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1235,11 +1286,11 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-ecrimagerepositoryname)
         pub fn ecr_image_repository_name(
             mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
+            value: impl crate::IntoValue<Vec<StringFilter>>,
         ) -> Self {
             self.0.insert(
                 "EcrImageRepositoryName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1247,18 +1298,18 @@ pub mod filter {
         /// `EcrImageTags`: list of [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-ecrimagetags)
-        pub fn ecr_image_tags(mut self, value: impl Into<crate::Value<Vec<StringFilter>>>) -> Self {
+        pub fn ecr_image_tags(mut self, value: impl crate::IntoValue<Vec<StringFilter>>) -> Self {
             self.0
-                .insert("EcrImageTags".to_owned(), value.into().into_json());
+                .insert("EcrImageTags".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EpssScore`: list of [`NumberFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-epssscore)
-        pub fn epss_score(mut self, value: impl Into<crate::Value<Vec<NumberFilter>>>) -> Self {
+        pub fn epss_score(mut self, value: impl crate::IntoValue<Vec<NumberFilter>>) -> Self {
             self.0
-                .insert("EpssScore".to_owned(), value.into().into_json());
+                .insert("EpssScore".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1267,70 +1318,66 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-exploitavailable)
         pub fn exploit_available(
             mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
+            value: impl crate::IntoValue<Vec<StringFilter>>,
         ) -> Self {
-            self.0
-                .insert("ExploitAvailable".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ExploitAvailable".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FindingArn`: list of [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-findingarn)
-        pub fn finding_arn(mut self, value: impl Into<crate::Value<Vec<StringFilter>>>) -> Self {
+        pub fn finding_arn(mut self, value: impl crate::IntoValue<Vec<StringFilter>>) -> Self {
             self.0
-                .insert("FindingArn".to_owned(), value.into().into_json());
+                .insert("FindingArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FindingStatus`: list of [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-findingstatus)
-        pub fn finding_status(mut self, value: impl Into<crate::Value<Vec<StringFilter>>>) -> Self {
+        pub fn finding_status(mut self, value: impl crate::IntoValue<Vec<StringFilter>>) -> Self {
             self.0
-                .insert("FindingStatus".to_owned(), value.into().into_json());
+                .insert("FindingStatus".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FindingType`: list of [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-findingtype)
-        pub fn finding_type(mut self, value: impl Into<crate::Value<Vec<StringFilter>>>) -> Self {
+        pub fn finding_type(mut self, value: impl crate::IntoValue<Vec<StringFilter>>) -> Self {
             self.0
-                .insert("FindingType".to_owned(), value.into().into_json());
+                .insert("FindingType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FirstObservedAt`: list of [`DateFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-firstobservedat)
-        pub fn first_observed_at(
-            mut self,
-            value: impl Into<crate::Value<Vec<DateFilter>>>,
-        ) -> Self {
+        pub fn first_observed_at(mut self, value: impl crate::IntoValue<Vec<DateFilter>>) -> Self {
             self.0
-                .insert("FirstObservedAt".to_owned(), value.into().into_json());
+                .insert("FirstObservedAt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FixAvailable`: list of [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-fixavailable)
-        pub fn fix_available(mut self, value: impl Into<crate::Value<Vec<StringFilter>>>) -> Self {
+        pub fn fix_available(mut self, value: impl crate::IntoValue<Vec<StringFilter>>) -> Self {
             self.0
-                .insert("FixAvailable".to_owned(), value.into().into_json());
+                .insert("FixAvailable".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InspectorScore`: list of [`NumberFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-inspectorscore)
-        pub fn inspector_score(
-            mut self,
-            value: impl Into<crate::Value<Vec<NumberFilter>>>,
-        ) -> Self {
+        pub fn inspector_score(mut self, value: impl crate::IntoValue<Vec<NumberFilter>>) -> Self {
             self.0
-                .insert("InspectorScore".to_owned(), value.into().into_json());
+                .insert("InspectorScore".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1339,11 +1386,11 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-lambdafunctionexecutionrolearn)
         pub fn lambda_function_execution_role_arn(
             mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
+            value: impl crate::IntoValue<Vec<StringFilter>>,
         ) -> Self {
             self.0.insert(
                 "LambdaFunctionExecutionRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1353,11 +1400,11 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-lambdafunctionlastmodifiedat)
         pub fn lambda_function_last_modified_at(
             mut self,
-            value: impl Into<crate::Value<Vec<DateFilter>>>,
+            value: impl crate::IntoValue<Vec<DateFilter>>,
         ) -> Self {
             self.0.insert(
                 "LambdaFunctionLastModifiedAt".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1367,10 +1414,12 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-lambdafunctionlayers)
         pub fn lambda_function_layers(
             mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
+            value: impl crate::IntoValue<Vec<StringFilter>>,
         ) -> Self {
-            self.0
-                .insert("LambdaFunctionLayers".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LambdaFunctionLayers".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1379,10 +1428,12 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-lambdafunctionname)
         pub fn lambda_function_name(
             mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
+            value: impl crate::IntoValue<Vec<StringFilter>>,
         ) -> Self {
-            self.0
-                .insert("LambdaFunctionName".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LambdaFunctionName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1391,40 +1442,39 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-lambdafunctionruntime)
         pub fn lambda_function_runtime(
             mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
+            value: impl crate::IntoValue<Vec<StringFilter>>,
         ) -> Self {
-            self.0
-                .insert("LambdaFunctionRuntime".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LambdaFunctionRuntime".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LastObservedAt`: list of [`DateFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-lastobservedat)
-        pub fn last_observed_at(mut self, value: impl Into<crate::Value<Vec<DateFilter>>>) -> Self {
+        pub fn last_observed_at(mut self, value: impl crate::IntoValue<Vec<DateFilter>>) -> Self {
             self.0
-                .insert("LastObservedAt".to_owned(), value.into().into_json());
+                .insert("LastObservedAt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NetworkProtocol`: list of [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-networkprotocol)
-        pub fn network_protocol(
-            mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
-        ) -> Self {
+        pub fn network_protocol(mut self, value: impl crate::IntoValue<Vec<StringFilter>>) -> Self {
             self.0
-                .insert("NetworkProtocol".to_owned(), value.into().into_json());
+                .insert("NetworkProtocol".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PortRange`: list of [`PortRangeFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-portrange)
-        pub fn port_range(mut self, value: impl Into<crate::Value<Vec<PortRangeFilter>>>) -> Self {
+        pub fn port_range(mut self, value: impl crate::IntoValue<Vec<PortRangeFilter>>) -> Self {
             self.0
-                .insert("PortRange".to_owned(), value.into().into_json());
+                .insert("PortRange".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1433,11 +1483,11 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-relatedvulnerabilities)
         pub fn related_vulnerabilities(
             mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
+            value: impl crate::IntoValue<Vec<StringFilter>>,
         ) -> Self {
             self.0.insert(
                 "RelatedVulnerabilities".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1445,77 +1495,72 @@ pub mod filter {
         /// `ResourceId`: list of [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-resourceid)
-        pub fn resource_id(mut self, value: impl Into<crate::Value<Vec<StringFilter>>>) -> Self {
+        pub fn resource_id(mut self, value: impl crate::IntoValue<Vec<StringFilter>>) -> Self {
             self.0
-                .insert("ResourceId".to_owned(), value.into().into_json());
+                .insert("ResourceId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceTags`: list of [`MapFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-resourcetags)
-        pub fn resource_tags(mut self, value: impl Into<crate::Value<Vec<MapFilter>>>) -> Self {
+        pub fn resource_tags(mut self, value: impl crate::IntoValue<Vec<MapFilter>>) -> Self {
             self.0
-                .insert("ResourceTags".to_owned(), value.into().into_json());
+                .insert("ResourceTags".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceType`: list of [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-resourcetype)
-        pub fn resource_type(mut self, value: impl Into<crate::Value<Vec<StringFilter>>>) -> Self {
+        pub fn resource_type(mut self, value: impl crate::IntoValue<Vec<StringFilter>>) -> Self {
             self.0
-                .insert("ResourceType".to_owned(), value.into().into_json());
+                .insert("ResourceType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Severity`: list of [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-severity)
-        pub fn severity(mut self, value: impl Into<crate::Value<Vec<StringFilter>>>) -> Self {
+        pub fn severity(mut self, value: impl crate::IntoValue<Vec<StringFilter>>) -> Self {
             self.0
-                .insert("Severity".to_owned(), value.into().into_json());
+                .insert("Severity".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Title`: list of [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-title)
-        pub fn title(mut self, value: impl Into<crate::Value<Vec<StringFilter>>>) -> Self {
-            self.0.insert("Title".to_owned(), value.into().into_json());
+        pub fn title(mut self, value: impl crate::IntoValue<Vec<StringFilter>>) -> Self {
+            self.0
+                .insert("Title".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UpdatedAt`: list of [`DateFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-updatedat)
-        pub fn updated_at(mut self, value: impl Into<crate::Value<Vec<DateFilter>>>) -> Self {
+        pub fn updated_at(mut self, value: impl crate::IntoValue<Vec<DateFilter>>) -> Self {
             self.0
-                .insert("UpdatedAt".to_owned(), value.into().into_json());
+                .insert("UpdatedAt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VendorSeverity`: list of [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-vendorseverity)
-        pub fn vendor_severity(
-            mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
-        ) -> Self {
+        pub fn vendor_severity(mut self, value: impl crate::IntoValue<Vec<StringFilter>>) -> Self {
             self.0
-                .insert("VendorSeverity".to_owned(), value.into().into_json());
+                .insert("VendorSeverity".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VulnerabilityId`: list of [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-vulnerabilityid)
-        pub fn vulnerability_id(
-            mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
-        ) -> Self {
+        pub fn vulnerability_id(mut self, value: impl crate::IntoValue<Vec<StringFilter>>) -> Self {
             self.0
-                .insert("VulnerabilityId".to_owned(), value.into().into_json());
+                .insert("VulnerabilityId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1524,10 +1569,12 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-vulnerabilitysource)
         pub fn vulnerability_source(
             mut self,
-            value: impl Into<crate::Value<Vec<StringFilter>>>,
+            value: impl crate::IntoValue<Vec<StringFilter>>,
         ) -> Self {
-            self.0
-                .insert("VulnerabilitySource".to_owned(), value.into().into_json());
+            self.0.insert(
+                "VulnerabilitySource".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1536,10 +1583,12 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-filtercriteria.html#cfn-inspectorv2-filter-filtercriteria-vulnerablepackages)
         pub fn vulnerable_packages(
             mut self,
-            value: impl Into<crate::Value<Vec<PackageFilter>>>,
+            value: impl crate::IntoValue<Vec<PackageFilter>>,
         ) -> Self {
-            self.0
-                .insert("VulnerablePackages".to_owned(), value.into().into_json());
+            self.0.insert(
+                "VulnerablePackages".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1558,26 +1607,28 @@ pub mod filter {
 
     impl MapFilter {
         /// A new `MapFilter` with its required properties.
-        pub fn new(comparison: impl Into<crate::Value<MapComparison>>) -> Self {
+        pub fn new(comparison: impl crate::IntoValue<MapComparison>) -> Self {
             MapFilter(crate::typed::Properties::from_iter([(
                 "Comparison".to_owned(),
-                comparison.into().into_json(),
+                comparison.into_value().into_json(),
             )]))
         }
 
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-mapfilter.html#cfn-inspectorv2-filter-mapfilter-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-mapfilter.html#cfn-inspectorv2-filter-mapfilter-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1603,18 +1654,18 @@ pub mod filter {
         /// `LowerInclusive`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-numberfilter.html#cfn-inspectorv2-filter-numberfilter-lowerinclusive)
-        pub fn lower_inclusive(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn lower_inclusive(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("LowerInclusive".to_owned(), value.into().into_json());
+                .insert("LowerInclusive".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UpperInclusive`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-numberfilter.html#cfn-inspectorv2-filter-numberfilter-upperinclusive)
-        pub fn upper_inclusive(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn upper_inclusive(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("UpperInclusive".to_owned(), value.into().into_json());
+                .insert("UpperInclusive".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1640,43 +1691,45 @@ pub mod filter {
         /// `Architecture`: [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-packagefilter.html#cfn-inspectorv2-filter-packagefilter-architecture)
-        pub fn architecture(mut self, value: impl Into<crate::Value<StringFilter>>) -> Self {
+        pub fn architecture(mut self, value: impl crate::IntoValue<StringFilter>) -> Self {
             self.0
-                .insert("Architecture".to_owned(), value.into().into_json());
+                .insert("Architecture".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Epoch`: [`NumberFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-packagefilter.html#cfn-inspectorv2-filter-packagefilter-epoch)
-        pub fn epoch(mut self, value: impl Into<crate::Value<NumberFilter>>) -> Self {
-            self.0.insert("Epoch".to_owned(), value.into().into_json());
+        pub fn epoch(mut self, value: impl crate::IntoValue<NumberFilter>) -> Self {
+            self.0
+                .insert("Epoch".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FilePath`: [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-packagefilter.html#cfn-inspectorv2-filter-packagefilter-filepath)
-        pub fn file_path(mut self, value: impl Into<crate::Value<StringFilter>>) -> Self {
+        pub fn file_path(mut self, value: impl crate::IntoValue<StringFilter>) -> Self {
             self.0
-                .insert("FilePath".to_owned(), value.into().into_json());
+                .insert("FilePath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-packagefilter.html#cfn-inspectorv2-filter-packagefilter-name)
-        pub fn name(mut self, value: impl Into<crate::Value<StringFilter>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<StringFilter>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Release`: [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-packagefilter.html#cfn-inspectorv2-filter-packagefilter-release)
-        pub fn release(mut self, value: impl Into<crate::Value<StringFilter>>) -> Self {
+        pub fn release(mut self, value: impl crate::IntoValue<StringFilter>) -> Self {
             self.0
-                .insert("Release".to_owned(), value.into().into_json());
+                .insert("Release".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1685,28 +1738,30 @@ pub mod filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-packagefilter.html#cfn-inspectorv2-filter-packagefilter-sourcelambdalayerarn)
         pub fn source_lambda_layer_arn(
             mut self,
-            value: impl Into<crate::Value<StringFilter>>,
+            value: impl crate::IntoValue<StringFilter>,
         ) -> Self {
-            self.0
-                .insert("SourceLambdaLayerArn".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SourceLambdaLayerArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SourceLayerHash`: [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-packagefilter.html#cfn-inspectorv2-filter-packagefilter-sourcelayerhash)
-        pub fn source_layer_hash(mut self, value: impl Into<crate::Value<StringFilter>>) -> Self {
+        pub fn source_layer_hash(mut self, value: impl crate::IntoValue<StringFilter>) -> Self {
             self.0
-                .insert("SourceLayerHash".to_owned(), value.into().into_json());
+                .insert("SourceLayerHash".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Version`: [`StringFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-packagefilter.html#cfn-inspectorv2-filter-packagefilter-version)
-        pub fn version(mut self, value: impl Into<crate::Value<StringFilter>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<StringFilter>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1732,18 +1787,18 @@ pub mod filter {
         /// `BeginInclusive`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-portrangefilter.html#cfn-inspectorv2-filter-portrangefilter-begininclusive)
-        pub fn begin_inclusive(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn begin_inclusive(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BeginInclusive".to_owned(), value.into().into_json());
+                .insert("BeginInclusive".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EndInclusive`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-inspectorv2-filter-portrangefilter.html#cfn-inspectorv2-filter-portrangefilter-endinclusive)
-        pub fn end_inclusive(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn end_inclusive(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("EndInclusive".to_owned(), value.into().into_json());
+                .insert("EndInclusive".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1763,12 +1818,12 @@ pub mod filter {
     impl StringFilter {
         /// A new `StringFilter` with its required properties.
         pub fn new(
-            comparison: impl Into<crate::Value<StringComparison>>,
-            value: impl Into<crate::Value<String>>,
+            comparison: impl crate::IntoValue<StringComparison>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             StringFilter(crate::typed::Properties::from_iter([
-                ("Comparison".to_owned(), comparison.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Comparison".to_owned(), comparison.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::Interconnect::Connection"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::Interconnect::Connection",
+    <Connection as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::Interconnect::Connection`.
 ///
 /// Required properties, the arguments of [`Connection::new`]: `AttachPoint`.
@@ -15,10 +21,10 @@ pub struct Connection(crate::Resource);
 
 impl Connection {
     /// A new `AWS::Interconnect::Connection` with its required properties.
-    pub fn new(attach_point: impl Into<crate::Value<connection::AttachPoint>>) -> Self {
+    pub fn new(attach_point: impl crate::IntoValue<connection::AttachPoint>) -> Self {
         Connection(
             crate::Resource::new("AWS::Interconnect::Connection")
-                .property("AttachPoint", attach_point.into().into_json()),
+                .property("AttachPoint", attach_point.into_value().into_json()),
         )
     }
 
@@ -27,9 +33,9 @@ impl Connection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-interconnect-connection.html#cfn-interconnect-connection-activationkey)
-    pub fn activation_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn activation_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ActivationKey", value.into().into_json());
+            .set_property("ActivationKey", value.into_value().into_json());
         self
     }
 
@@ -40,8 +46,9 @@ impl Connection {
     /// Pattern: `^\d+[MG]bps$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-interconnect-connection.html#cfn-interconnect-connection-bandwidth)
-    pub fn bandwidth(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Bandwidth", value.into().into_json());
+    pub fn bandwidth(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Bandwidth", value.into_value().into_json());
         self
     }
 
@@ -52,8 +59,9 @@ impl Connection {
     /// Pattern: `^[-a-zA-Z0-9_ ]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-interconnect-connection.html#cfn-interconnect-connection-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -64,9 +72,9 @@ impl Connection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-interconnect-connection.html#cfn-interconnect-connection-environmentid)
-    pub fn environment_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn environment_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EnvironmentId", value.into().into_json());
+            .set_property("EnvironmentId", value.into_value().into_json());
         self
     }
 
@@ -77,10 +85,10 @@ impl Connection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-interconnect-connection.html#cfn-interconnect-connection-remoteaccount)
     pub fn remote_account(
         mut self,
-        value: impl Into<crate::Value<connection::RemoteAccount>>,
+        value: impl crate::IntoValue<connection::RemoteAccount>,
     ) -> Self {
         self.0
-            .set_property("RemoteAccount", value.into().into_json());
+            .set_property("RemoteAccount", value.into_value().into_json());
         self
     }
 
@@ -91,24 +99,29 @@ impl Connection {
     /// Pattern: `^[-a-zA-Z0-9_@\.]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-interconnect-connection.html#cfn-interconnect-connection-remoteowneraccount)
-    pub fn remote_owner_account(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn remote_owner_account(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RemoteOwnerAccount", value.into().into_json());
+            .set_property("RemoteOwnerAccount", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](connection::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-interconnect-connection.html#cfn-interconnect-connection-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<connection::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<connection::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Connection {
     const TYPE_NAME: &'static str = "AWS::Interconnect::Connection";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ActivationKey",
         "AttachPoint",
@@ -190,8 +203,9 @@ pub mod connection {
         /// `Arn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-interconnect-connection-attachpoint.html#cfn-interconnect-connection-attachpoint-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -200,9 +214,11 @@ pub mod connection {
         /// Pattern: `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-interconnect-connection-attachpoint.html#cfn-interconnect-connection-attachpoint-directconnectgateway)
-        pub fn direct_connect_gateway(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DirectConnectGateway".to_owned(), value.into().into_json());
+        pub fn direct_connect_gateway(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DirectConnectGateway".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -221,10 +237,10 @@ pub mod connection {
 
     impl RemoteAccount {
         /// A new `RemoteAccount` with its required properties.
-        pub fn new(identifier: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(identifier: impl crate::IntoValue<String>) -> Self {
             RemoteAccount(crate::typed::Properties::from_iter([(
                 "Identifier".to_owned(),
-                identifier.into().into_json(),
+                identifier.into_value().into_json(),
             )]))
         }
     }
@@ -244,12 +260,12 @@ pub mod connection {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::InternetMonitor::Monitor"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::InternetMonitor::Monitor",
+    <Monitor as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::InternetMonitor::Monitor`.
 ///
 /// Required properties, the arguments of [`Monitor::new`]: `MonitorName`.
@@ -15,10 +21,10 @@ pub struct Monitor(crate::Resource);
 
 impl Monitor {
     /// A new `AWS::InternetMonitor::Monitor` with its required properties.
-    pub fn new(monitor_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(monitor_name: impl crate::IntoValue<String>) -> Self {
         Monitor(
             crate::Resource::new("AWS::InternetMonitor::Monitor")
-                .property("MonitorName", monitor_name.into().into_json()),
+                .property("MonitorName", monitor_name.into_value().into_json()),
         )
     }
 
@@ -27,19 +33,19 @@ impl Monitor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-internetmonitor-monitor.html#cfn-internetmonitor-monitor-healtheventsconfig)
     pub fn health_events_config(
         mut self,
-        value: impl Into<crate::Value<monitor::HealthEventsConfig>>,
+        value: impl crate::IntoValue<monitor::HealthEventsConfig>,
     ) -> Self {
         self.0
-            .set_property("HealthEventsConfig", value.into().into_json());
+            .set_property("HealthEventsConfig", value.into_value().into_json());
         self
     }
 
     /// `IncludeLinkedAccounts`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-internetmonitor-monitor.html#cfn-internetmonitor-monitor-includelinkedaccounts)
-    pub fn include_linked_accounts(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn include_linked_accounts(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("IncludeLinkedAccounts", value.into().into_json());
+            .set_property("IncludeLinkedAccounts", value.into_value().into_json());
         self
     }
 
@@ -48,10 +54,12 @@ impl Monitor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-internetmonitor-monitor.html#cfn-internetmonitor-monitor-internetmeasurementslogdelivery)
     pub fn internet_measurements_log_delivery(
         mut self,
-        value: impl Into<crate::Value<monitor::InternetMeasurementsLogDelivery>>,
+        value: impl crate::IntoValue<monitor::InternetMeasurementsLogDelivery>,
     ) -> Self {
-        self.0
-            .set_property("InternetMeasurementsLogDelivery", value.into().into_json());
+        self.0.set_property(
+            "InternetMeasurementsLogDelivery",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -62,9 +70,9 @@ impl Monitor {
     /// Pattern: `^(\d{12})$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-internetmonitor-monitor.html#cfn-internetmonitor-monitor-linkedaccountid)
-    pub fn linked_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn linked_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LinkedAccountId", value.into().into_json());
+            .set_property("LinkedAccountId", value.into_value().into_json());
         self
     }
 
@@ -73,51 +81,53 @@ impl Monitor {
     /// Range: 1 to 500000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-internetmonitor-monitor.html#cfn-internetmonitor-monitor-maxcitynetworkstomonitor)
-    pub fn max_city_networks_to_monitor(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn max_city_networks_to_monitor(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaxCityNetworksToMonitor", value.into().into_json());
+            .set_property("MaxCityNetworksToMonitor", value.into_value().into_json());
         self
     }
 
     /// `Resources`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-internetmonitor-monitor.html#cfn-internetmonitor-monitor-resources)
-    pub fn resources(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Resources", value.into().into_json());
+    pub fn resources(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Resources", value.into_value().into_json());
         self
     }
 
     /// `ResourcesToAdd`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-internetmonitor-monitor.html#cfn-internetmonitor-monitor-resourcestoadd)
-    pub fn resources_to_add(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn resources_to_add(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ResourcesToAdd", value.into().into_json());
+            .set_property("ResourcesToAdd", value.into_value().into_json());
         self
     }
 
     /// `ResourcesToRemove`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-internetmonitor-monitor.html#cfn-internetmonitor-monitor-resourcestoremove)
-    pub fn resources_to_remove(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn resources_to_remove(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ResourcesToRemove", value.into().into_json());
+            .set_property("ResourcesToRemove", value.into_value().into_json());
         self
     }
 
     /// `Status`: [`MonitorConfigState`](monitor::MonitorConfigState).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-internetmonitor-monitor.html#cfn-internetmonitor-monitor-status)
-    pub fn status(mut self, value: impl Into<crate::Value<monitor::MonitorConfigState>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<monitor::MonitorConfigState>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](monitor::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-internetmonitor-monitor.html#cfn-internetmonitor-monitor-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<monitor::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<monitor::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -126,16 +136,21 @@ impl Monitor {
     /// Range: 1 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-internetmonitor-monitor.html#cfn-internetmonitor-monitor-trafficpercentagetomonitor)
-    pub fn traffic_percentage_to_monitor(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn traffic_percentage_to_monitor(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("TrafficPercentageToMonitor", value.into().into_json());
+            .set_property("TrafficPercentageToMonitor", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Monitor {
     const TYPE_NAME: &'static str = "AWS::InternetMonitor::Monitor";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MonitorName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -199,11 +214,11 @@ pub mod monitor {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-internetmonitor-monitor-healtheventsconfig.html#cfn-internetmonitor-monitor-healtheventsconfig-availabilitylocalhealtheventsconfig)
         pub fn availability_local_health_events_config(
             mut self,
-            value: impl Into<crate::Value<LocalHealthEventsConfig>>,
+            value: impl crate::IntoValue<LocalHealthEventsConfig>,
         ) -> Self {
             self.0.insert(
                 "AvailabilityLocalHealthEventsConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -213,10 +228,10 @@ pub mod monitor {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-internetmonitor-monitor-healtheventsconfig.html#cfn-internetmonitor-monitor-healtheventsconfig-availabilityscorethreshold)
-        pub fn availability_score_threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn availability_score_threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "AvailabilityScoreThreshold".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -226,11 +241,11 @@ pub mod monitor {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-internetmonitor-monitor-healtheventsconfig.html#cfn-internetmonitor-monitor-healtheventsconfig-performancelocalhealtheventsconfig)
         pub fn performance_local_health_events_config(
             mut self,
-            value: impl Into<crate::Value<LocalHealthEventsConfig>>,
+            value: impl crate::IntoValue<LocalHealthEventsConfig>,
         ) -> Self {
             self.0.insert(
                 "PerformanceLocalHealthEventsConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -240,10 +255,10 @@ pub mod monitor {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-internetmonitor-monitor-healtheventsconfig.html#cfn-internetmonitor-monitor-healtheventsconfig-performancescorethreshold)
-        pub fn performance_score_threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn performance_score_threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "PerformanceScoreThreshold".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -270,9 +285,9 @@ pub mod monitor {
         /// `S3Config`: [`S3Config`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-internetmonitor-monitor-internetmeasurementslogdelivery.html#cfn-internetmonitor-monitor-internetmeasurementslogdelivery-s3config)
-        pub fn s3_config(mut self, value: impl Into<crate::Value<S3Config>>) -> Self {
+        pub fn s3_config(mut self, value: impl crate::IntoValue<S3Config>) -> Self {
             self.0
-                .insert("S3Config".to_owned(), value.into().into_json());
+                .insert("S3Config".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -300,9 +315,11 @@ pub mod monitor {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-internetmonitor-monitor-localhealtheventsconfig.html#cfn-internetmonitor-monitor-localhealtheventsconfig-healthscorethreshold)
-        pub fn health_score_threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("HealthScoreThreshold".to_owned(), value.into().into_json());
+        pub fn health_score_threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "HealthScoreThreshold".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -311,17 +328,20 @@ pub mod monitor {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-internetmonitor-monitor-localhealtheventsconfig.html#cfn-internetmonitor-monitor-localhealtheventsconfig-mintrafficimpact)
-        pub fn min_traffic_impact(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("MinTrafficImpact".to_owned(), value.into().into_json());
+        pub fn min_traffic_impact(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "MinTrafficImpact".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Status`: [`Status`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-internetmonitor-monitor-localhealtheventsconfig.html#cfn-internetmonitor-monitor-localhealtheventsconfig-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -349,18 +369,18 @@ pub mod monitor {
         /// Length: at least 3.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-internetmonitor-monitor-s3config.html#cfn-internetmonitor-monitor-s3config-bucketname)
-        pub fn bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketName".to_owned(), value.into().into_json());
+                .insert("BucketName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BucketPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-internetmonitor-monitor-s3config.html#cfn-internetmonitor-monitor-s3config-bucketprefix)
-        pub fn bucket_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketPrefix".to_owned(), value.into().into_json());
+                .insert("BucketPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -369,10 +389,12 @@ pub mod monitor {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-internetmonitor-monitor-s3config.html#cfn-internetmonitor-monitor-s3config-logdeliverystatus)
         pub fn log_delivery_status(
             mut self,
-            value: impl Into<crate::Value<LogDeliveryStatus>>,
+            value: impl crate::IntoValue<LogDeliveryStatus>,
         ) -> Self {
-            self.0
-                .insert("LogDeliveryStatus".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LogDeliveryStatus".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -398,16 +420,18 @@ pub mod monitor {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-internetmonitor-monitor-tag.html#cfn-internetmonitor-monitor-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-internetmonitor-monitor-tag.html#cfn-internetmonitor-monitor-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }

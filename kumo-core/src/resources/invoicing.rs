@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::Invoicing::InvoiceUnit"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::Invoicing::InvoiceUnit",
+    <InvoiceUnit as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::Invoicing::InvoiceUnit`.
 ///
 /// Required properties, the arguments of [`InvoiceUnit::new`]: `InvoiceReceiver`, `Name`, `Rule`.
@@ -16,23 +22,24 @@ pub struct InvoiceUnit(crate::Resource);
 impl InvoiceUnit {
     /// A new `AWS::Invoicing::InvoiceUnit` with its required properties.
     pub fn new(
-        invoice_receiver: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        rule: impl Into<crate::Value<invoice_unit::Rule>>,
+        invoice_receiver: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        rule: impl crate::IntoValue<invoice_unit::Rule>,
     ) -> Self {
         InvoiceUnit(
             crate::Resource::new("AWS::Invoicing::InvoiceUnit")
-                .property("InvoiceReceiver", invoice_receiver.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Rule", rule.into().into_json()),
+                .property("InvoiceReceiver", invoice_receiver.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Rule", rule.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-invoicing-invoiceunit.html#cfn-invoicing-invoiceunit-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -41,26 +48,31 @@ impl InvoiceUnit {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-invoicing-invoiceunit.html#cfn-invoicing-invoiceunit-resourcetags)
     pub fn resource_tags(
         mut self,
-        value: impl Into<crate::Value<Vec<invoice_unit::ResourceTag>>>,
+        value: impl crate::IntoValue<Vec<invoice_unit::ResourceTag>>,
     ) -> Self {
         self.0
-            .set_property("ResourceTags", value.into().into_json());
+            .set_property("ResourceTags", value.into_value().into_json());
         self
     }
 
     /// `TaxInheritanceDisabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-invoicing-invoiceunit.html#cfn-invoicing-invoiceunit-taxinheritancedisabled)
-    pub fn tax_inheritance_disabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn tax_inheritance_disabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("TaxInheritanceDisabled", value.into().into_json());
+            .set_property("TaxInheritanceDisabled", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for InvoiceUnit {
     const TYPE_NAME: &'static str = "AWS::Invoicing::InvoiceUnit";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("ResourceTags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "ResourceTags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InvoiceReceiver", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -101,12 +113,12 @@ pub mod invoice_unit {
     impl ResourceTag {
         /// A new `ResourceTag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             ResourceTag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -125,10 +137,10 @@ pub mod invoice_unit {
 
     impl Rule {
         /// A new `Rule` with its required properties.
-        pub fn new(linked_accounts: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(linked_accounts: impl crate::IntoValue<Vec<String>>) -> Self {
             Rule(crate::typed::Properties::from_iter([(
                 "LinkedAccounts".to_owned(),
-                linked_accounts.into().into_json(),
+                linked_accounts.into_value().into_json(),
             )]))
         }
     }

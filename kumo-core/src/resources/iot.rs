@@ -36,6 +36,130 @@ pub const TYPES: &[&str] = &[
     "AWS::IoT::TopicRuleDestination",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::IoT::AccountAuditConfiguration",
+        <AccountAuditConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::Authorizer",
+        <Authorizer as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::BillingGroup",
+        <BillingGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::CACertificate",
+        <CaCertificate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::Certificate",
+        <Certificate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::CertificateProvider",
+        <CertificateProvider as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::Command",
+        <Command as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::CustomMetric",
+        <CustomMetric as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::Dimension",
+        <Dimension as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::DomainConfiguration",
+        <DomainConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::EncryptionConfiguration",
+        <EncryptionConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::FleetMetric",
+        <FleetMetric as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::JobTemplate",
+        <JobTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::Logging",
+        <Logging as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::MitigationAction",
+        <MitigationAction as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::Policy",
+        <Policy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::PolicyPrincipalAttachment",
+        <PolicyPrincipalAttachment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::ProvisioningTemplate",
+        <ProvisioningTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::ResourceSpecificLogging",
+        <ResourceSpecificLogging as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::RoleAlias",
+        <RoleAlias as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::ScheduledAudit",
+        <ScheduledAudit as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::SecurityProfile",
+        <SecurityProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::SoftwarePackage",
+        <SoftwarePackage as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::SoftwarePackageVersion",
+        <SoftwarePackageVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::Thing",
+        <Thing as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::ThingGroup",
+        <ThingGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::ThingPrincipalAttachment",
+        <ThingPrincipalAttachment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::ThingType",
+        <ThingType as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::TopicRule",
+        <TopicRule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoT::TopicRuleDestination",
+        <TopicRuleDestination as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::IoT::AccountAuditConfiguration`.
 ///
 /// Required properties, the arguments of [`AccountAuditConfiguration::new`]: `AccountId`, `AuditCheckConfigurations`, `RoleArn`.
@@ -47,20 +171,20 @@ pub struct AccountAuditConfiguration(crate::Resource);
 impl AccountAuditConfiguration {
     /// A new `AWS::IoT::AccountAuditConfiguration` with its required properties.
     pub fn new(
-        account_id: impl Into<crate::Value<String>>,
-        audit_check_configurations: impl Into<
-            crate::Value<account_audit_configuration::AuditCheckConfigurations>,
+        account_id: impl crate::IntoValue<String>,
+        audit_check_configurations: impl crate::IntoValue<
+            account_audit_configuration::AuditCheckConfigurations,
         >,
-        role_arn: impl Into<crate::Value<String>>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         AccountAuditConfiguration(
             crate::Resource::new("AWS::IoT::AccountAuditConfiguration")
-                .property("AccountId", account_id.into().into_json())
+                .property("AccountId", account_id.into_value().into_json())
                 .property(
                     "AuditCheckConfigurations",
-                    audit_check_configurations.into().into_json(),
+                    audit_check_configurations.into_value().into_json(),
                 )
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -69,13 +193,11 @@ impl AccountAuditConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-accountauditconfiguration.html#cfn-iot-accountauditconfiguration-auditnotificationtargetconfigurations)
     pub fn audit_notification_target_configurations(
         mut self,
-        value: impl Into<
-            crate::Value<account_audit_configuration::AuditNotificationTargetConfigurations>,
-        >,
+        value: impl crate::IntoValue<account_audit_configuration::AuditNotificationTargetConfigurations>,
     ) -> Self {
         self.0.set_property(
             "AuditNotificationTargetConfigurations",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -117,9 +239,9 @@ pub mod account_audit_configuration {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfiguration.html#cfn-iot-accountauditconfiguration-auditcheckconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -147,11 +269,11 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfigurations.html#cfn-iot-accountauditconfiguration-auditcheckconfigurations-authenticatedcognitoroleoverlypermissivecheck)
         pub fn authenticated_cognito_role_overly_permissive_check(
             mut self,
-            value: impl Into<crate::Value<AuditCheckConfiguration>>,
+            value: impl crate::IntoValue<AuditCheckConfiguration>,
         ) -> Self {
             self.0.insert(
                 "AuthenticatedCognitoRoleOverlyPermissiveCheck".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -161,11 +283,11 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfigurations.html#cfn-iot-accountauditconfiguration-auditcheckconfigurations-cacertificateexpiringcheck)
         pub fn ca_certificate_expiring_check(
             mut self,
-            value: impl Into<crate::Value<AuditCheckConfiguration>>,
+            value: impl crate::IntoValue<AuditCheckConfiguration>,
         ) -> Self {
             self.0.insert(
                 "CaCertificateExpiringCheck".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -175,11 +297,11 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfigurations.html#cfn-iot-accountauditconfiguration-auditcheckconfigurations-cacertificatekeyqualitycheck)
         pub fn ca_certificate_key_quality_check(
             mut self,
-            value: impl Into<crate::Value<AuditCheckConfiguration>>,
+            value: impl crate::IntoValue<AuditCheckConfiguration>,
         ) -> Self {
             self.0.insert(
                 "CaCertificateKeyQualityCheck".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -189,11 +311,11 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfigurations.html#cfn-iot-accountauditconfiguration-auditcheckconfigurations-conflictingclientidscheck)
         pub fn conflicting_client_ids_check(
             mut self,
-            value: impl Into<crate::Value<AuditCheckConfiguration>>,
+            value: impl crate::IntoValue<AuditCheckConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ConflictingClientIdsCheck".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -203,11 +325,11 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfigurations.html#cfn-iot-accountauditconfiguration-auditcheckconfigurations-devicecertificateagecheck)
         pub fn device_certificate_age_check(
             mut self,
-            value: impl Into<crate::Value<DeviceCertAgeAuditCheckConfiguration>>,
+            value: impl crate::IntoValue<DeviceCertAgeAuditCheckConfiguration>,
         ) -> Self {
             self.0.insert(
                 "DeviceCertificateAgeCheck".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -217,11 +339,11 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfigurations.html#cfn-iot-accountauditconfiguration-auditcheckconfigurations-devicecertificateexpiringcheck)
         pub fn device_certificate_expiring_check(
             mut self,
-            value: impl Into<crate::Value<DeviceCertExpirationAuditCheckConfiguration>>,
+            value: impl crate::IntoValue<DeviceCertExpirationAuditCheckConfiguration>,
         ) -> Self {
             self.0.insert(
                 "DeviceCertificateExpiringCheck".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -231,11 +353,11 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfigurations.html#cfn-iot-accountauditconfiguration-auditcheckconfigurations-devicecertificatekeyqualitycheck)
         pub fn device_certificate_key_quality_check(
             mut self,
-            value: impl Into<crate::Value<AuditCheckConfiguration>>,
+            value: impl crate::IntoValue<AuditCheckConfiguration>,
         ) -> Self {
             self.0.insert(
                 "DeviceCertificateKeyQualityCheck".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -245,11 +367,11 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfigurations.html#cfn-iot-accountauditconfiguration-auditcheckconfigurations-devicecertificatesharedcheck)
         pub fn device_certificate_shared_check(
             mut self,
-            value: impl Into<crate::Value<AuditCheckConfiguration>>,
+            value: impl crate::IntoValue<AuditCheckConfiguration>,
         ) -> Self {
             self.0.insert(
                 "DeviceCertificateSharedCheck".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -259,11 +381,11 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfigurations.html#cfn-iot-accountauditconfiguration-auditcheckconfigurations-intermediatecarevokedforactivedevicecertificatescheck)
         pub fn intermediate_ca_revoked_for_active_device_certificates_check(
             mut self,
-            value: impl Into<crate::Value<AuditCheckConfiguration>>,
+            value: impl crate::IntoValue<AuditCheckConfiguration>,
         ) -> Self {
             self.0.insert(
                 "IntermediateCaRevokedForActiveDeviceCertificatesCheck".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -273,11 +395,11 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfigurations.html#cfn-iot-accountauditconfiguration-auditcheckconfigurations-iotpolicypotentialmisconfigurationcheck)
         pub fn io_t_policy_potential_mis_configuration_check(
             mut self,
-            value: impl Into<crate::Value<AuditCheckConfiguration>>,
+            value: impl crate::IntoValue<AuditCheckConfiguration>,
         ) -> Self {
             self.0.insert(
                 "IoTPolicyPotentialMisConfigurationCheck".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -287,11 +409,11 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfigurations.html#cfn-iot-accountauditconfiguration-auditcheckconfigurations-iotpolicyoverlypermissivecheck)
         pub fn iot_policy_overly_permissive_check(
             mut self,
-            value: impl Into<crate::Value<AuditCheckConfiguration>>,
+            value: impl crate::IntoValue<AuditCheckConfiguration>,
         ) -> Self {
             self.0.insert(
                 "IotPolicyOverlyPermissiveCheck".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -301,11 +423,11 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfigurations.html#cfn-iot-accountauditconfiguration-auditcheckconfigurations-iotrolealiasallowsaccesstounusedservicescheck)
         pub fn iot_role_alias_allows_access_to_unused_services_check(
             mut self,
-            value: impl Into<crate::Value<AuditCheckConfiguration>>,
+            value: impl crate::IntoValue<AuditCheckConfiguration>,
         ) -> Self {
             self.0.insert(
                 "IotRoleAliasAllowsAccessToUnusedServicesCheck".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -315,11 +437,11 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfigurations.html#cfn-iot-accountauditconfiguration-auditcheckconfigurations-iotrolealiasoverlypermissivecheck)
         pub fn iot_role_alias_overly_permissive_check(
             mut self,
-            value: impl Into<crate::Value<AuditCheckConfiguration>>,
+            value: impl crate::IntoValue<AuditCheckConfiguration>,
         ) -> Self {
             self.0.insert(
                 "IotRoleAliasOverlyPermissiveCheck".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -329,10 +451,12 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfigurations.html#cfn-iot-accountauditconfiguration-auditcheckconfigurations-loggingdisabledcheck)
         pub fn logging_disabled_check(
             mut self,
-            value: impl Into<crate::Value<AuditCheckConfiguration>>,
+            value: impl crate::IntoValue<AuditCheckConfiguration>,
         ) -> Self {
-            self.0
-                .insert("LoggingDisabledCheck".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LoggingDisabledCheck".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -341,11 +465,11 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfigurations.html#cfn-iot-accountauditconfiguration-auditcheckconfigurations-revokedcacertificatestillactivecheck)
         pub fn revoked_ca_certificate_still_active_check(
             mut self,
-            value: impl Into<crate::Value<AuditCheckConfiguration>>,
+            value: impl crate::IntoValue<AuditCheckConfiguration>,
         ) -> Self {
             self.0.insert(
                 "RevokedCaCertificateStillActiveCheck".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -355,11 +479,11 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfigurations.html#cfn-iot-accountauditconfiguration-auditcheckconfigurations-revokeddevicecertificatestillactivecheck)
         pub fn revoked_device_certificate_still_active_check(
             mut self,
-            value: impl Into<crate::Value<AuditCheckConfiguration>>,
+            value: impl crate::IntoValue<AuditCheckConfiguration>,
         ) -> Self {
             self.0.insert(
                 "RevokedDeviceCertificateStillActiveCheck".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -369,11 +493,11 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditcheckconfigurations.html#cfn-iot-accountauditconfiguration-auditcheckconfigurations-unauthenticatedcognitoroleoverlypermissivecheck)
         pub fn unauthenticated_cognito_role_overly_permissive_check(
             mut self,
-            value: impl Into<crate::Value<AuditCheckConfiguration>>,
+            value: impl crate::IntoValue<AuditCheckConfiguration>,
         ) -> Self {
             self.0.insert(
                 "UnauthenticatedCognitoRoleOverlyPermissiveCheck".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -400,9 +524,9 @@ pub mod account_audit_configuration {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditnotificationtarget.html#cfn-iot-accountauditconfiguration-auditnotificationtarget-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -411,9 +535,9 @@ pub mod account_audit_configuration {
         /// Length: 20 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditnotificationtarget.html#cfn-iot-accountauditconfiguration-auditnotificationtarget-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -422,9 +546,9 @@ pub mod account_audit_configuration {
         /// Length: at most 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditnotificationtarget.html#cfn-iot-accountauditconfiguration-auditnotificationtarget-targetarn)
-        pub fn target_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetArn".to_owned(), value.into().into_json());
+                .insert("TargetArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -450,8 +574,9 @@ pub mod account_audit_configuration {
         /// `Sns`: [`AuditNotificationTarget`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-auditnotificationtargetconfigurations.html#cfn-iot-accountauditconfiguration-auditnotificationtargetconfigurations-sns)
-        pub fn sns(mut self, value: impl Into<crate::Value<AuditNotificationTarget>>) -> Self {
-            self.0.insert("Sns".to_owned(), value.into().into_json());
+        pub fn sns(mut self, value: impl crate::IntoValue<AuditNotificationTarget>) -> Self {
+            self.0
+                .insert("Sns".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -477,13 +602,10 @@ pub mod account_audit_configuration {
         /// `CertAgeThresholdInDays`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-certagecheckcustomconfiguration.html#cfn-iot-accountauditconfiguration-certagecheckcustomconfiguration-certagethresholdindays)
-        pub fn cert_age_threshold_in_days(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn cert_age_threshold_in_days(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "CertAgeThresholdInDays".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -512,11 +634,11 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-certexpirationcheckcustomconfiguration.html#cfn-iot-accountauditconfiguration-certexpirationcheckcustomconfiguration-certexpirationthresholdindays)
         pub fn cert_expiration_threshold_in_days(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "CertExpirationThresholdInDays".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -545,19 +667,19 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-devicecertageauditcheckconfiguration.html#cfn-iot-accountauditconfiguration-devicecertageauditcheckconfiguration-configuration)
         pub fn configuration(
             mut self,
-            value: impl Into<crate::Value<CertAgeCheckCustomConfiguration>>,
+            value: impl crate::IntoValue<CertAgeCheckCustomConfiguration>,
         ) -> Self {
             self.0
-                .insert("Configuration".to_owned(), value.into().into_json());
+                .insert("Configuration".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-devicecertageauditcheckconfiguration.html#cfn-iot-accountauditconfiguration-devicecertageauditcheckconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -585,19 +707,19 @@ pub mod account_audit_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-devicecertexpirationauditcheckconfiguration.html#cfn-iot-accountauditconfiguration-devicecertexpirationauditcheckconfiguration-configuration)
         pub fn configuration(
             mut self,
-            value: impl Into<crate::Value<CertExpirationCheckCustomConfiguration>>,
+            value: impl crate::IntoValue<CertExpirationCheckCustomConfiguration>,
         ) -> Self {
             self.0
-                .insert("Configuration".to_owned(), value.into().into_json());
+                .insert("Configuration".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-accountauditconfiguration-devicecertexpirationauditcheckconfiguration.html#cfn-iot-accountauditconfiguration-devicecertexpirationauditcheckconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -619,10 +741,10 @@ pub struct Authorizer(crate::Resource);
 
 impl Authorizer {
     /// A new `AWS::IoT::Authorizer` with its required properties.
-    pub fn new(authorizer_function_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(authorizer_function_arn: impl crate::IntoValue<String>) -> Self {
         Authorizer(crate::Resource::new("AWS::IoT::Authorizer").property(
             "AuthorizerFunctionArn",
-            authorizer_function_arn.into().into_json(),
+            authorizer_function_arn.into_value().into_json(),
         ))
     }
 
@@ -635,18 +757,18 @@ impl Authorizer {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-authorizer.html#cfn-iot-authorizer-authorizername)
-    pub fn authorizer_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn authorizer_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AuthorizerName", value.into().into_json());
+            .set_property("AuthorizerName", value.into_value().into_json());
         self
     }
 
     /// `EnableCachingForHttp`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-authorizer.html#cfn-iot-authorizer-enablecachingforhttp)
-    pub fn enable_caching_for_http(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_caching_for_http(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableCachingForHttp", value.into().into_json());
+            .set_property("EnableCachingForHttp", value.into_value().into_json());
         self
     }
 
@@ -655,25 +777,26 @@ impl Authorizer {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-authorizer.html#cfn-iot-authorizer-signingdisabled)
-    pub fn signing_disabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn signing_disabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("SigningDisabled", value.into().into_json());
+            .set_property("SigningDisabled", value.into_value().into_json());
         self
     }
 
     /// `Status`: [`Status`](authorizer::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-authorizer.html#cfn-iot-authorizer-status)
-    pub fn status(mut self, value: impl Into<crate::Value<authorizer::Status>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<authorizer::Status>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](authorizer::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-authorizer.html#cfn-iot-authorizer-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<authorizer::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<authorizer::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -684,9 +807,9 @@ impl Authorizer {
     /// Pattern: `^[a-zA-Z0-9_-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-authorizer.html#cfn-iot-authorizer-tokenkeyname)
-    pub fn token_key_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn token_key_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TokenKeyName", value.into().into_json());
+            .set_property("TokenKeyName", value.into_value().into_json());
         self
     }
 
@@ -695,17 +818,22 @@ impl Authorizer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-authorizer.html#cfn-iot-authorizer-tokensigningpublickeys)
     pub fn token_signing_public_keys(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("TokenSigningPublicKeys", value.into().into_json());
+            .set_property("TokenSigningPublicKeys", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Authorizer {
     const TYPE_NAME: &'static str = "AWS::IoT::Authorizer";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AuthorizerName", "SigningDisabled"];
 
     fn resource(&self) -> &crate::Resource {
@@ -741,12 +869,12 @@ pub mod authorizer {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -797,9 +925,9 @@ impl BillingGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-billinggroup.html#cfn-iot-billinggroup-billinggroupname)
-    pub fn billing_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn billing_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("BillingGroupName", value.into().into_json());
+            .set_property("BillingGroupName", value.into_value().into_json());
         self
     }
 
@@ -808,10 +936,10 @@ impl BillingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-billinggroup.html#cfn-iot-billinggroup-billinggroupproperties)
     pub fn billing_group_properties(
         mut self,
-        value: impl Into<crate::Value<billing_group::BillingGroupProperties>>,
+        value: impl crate::IntoValue<billing_group::BillingGroupProperties>,
     ) -> Self {
         self.0
-            .set_property("BillingGroupProperties", value.into().into_json());
+            .set_property("BillingGroupProperties", value.into_value().into_json());
         self
     }
 
@@ -820,8 +948,8 @@ impl BillingGroup {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-billinggroup.html#cfn-iot-billinggroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<billing_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<billing_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -834,7 +962,12 @@ impl Default for BillingGroup {
 
 impl crate::typed::ResourceType for BillingGroup {
     const TYPE_NAME: &'static str = "AWS::IoT::BillingGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BillingGroupName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -885,10 +1018,10 @@ pub mod billing_group {
         /// Pattern: `[\p{Graph}\x20]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-billinggroup-billinggroupproperties.html#cfn-iot-billinggroup-billinggroupproperties-billinggroupdescription)
-        pub fn billing_group_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn billing_group_description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "BillingGroupDescription".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -909,12 +1042,12 @@ pub mod billing_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -937,13 +1070,16 @@ pub struct CaCertificate(crate::Resource);
 impl CaCertificate {
     /// A new `AWS::IoT::CACertificate` with its required properties.
     pub fn new(
-        ca_certificate_pem: impl Into<crate::Value<String>>,
-        status: impl Into<crate::Value<ca_certificate::Status>>,
+        ca_certificate_pem: impl crate::IntoValue<String>,
+        status: impl crate::IntoValue<ca_certificate::Status>,
     ) -> Self {
         CaCertificate(
             crate::Resource::new("AWS::IoT::CACertificate")
-                .property("CACertificatePem", ca_certificate_pem.into().into_json())
-                .property("Status", status.into().into_json()),
+                .property(
+                    "CACertificatePem",
+                    ca_certificate_pem.into_value().into_json(),
+                )
+                .property("Status", status.into_value().into_json()),
         )
     }
 
@@ -952,10 +1088,10 @@ impl CaCertificate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-cacertificate.html#cfn-iot-cacertificate-autoregistrationstatus)
     pub fn auto_registration_status(
         mut self,
-        value: impl Into<crate::Value<ca_certificate::AutoRegistrationStatus>>,
+        value: impl crate::IntoValue<ca_certificate::AutoRegistrationStatus>,
     ) -> Self {
         self.0
-            .set_property("AutoRegistrationStatus", value.into().into_json());
+            .set_property("AutoRegistrationStatus", value.into_value().into_json());
         self
     }
 
@@ -966,10 +1102,10 @@ impl CaCertificate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-cacertificate.html#cfn-iot-cacertificate-certificatemode)
     pub fn certificate_mode(
         mut self,
-        value: impl Into<crate::Value<ca_certificate::CertificateMode>>,
+        value: impl crate::IntoValue<ca_certificate::CertificateMode>,
     ) -> Self {
         self.0
-            .set_property("CertificateMode", value.into().into_json());
+            .set_property("CertificateMode", value.into_value().into_json());
         self
     }
 
@@ -978,27 +1114,27 @@ impl CaCertificate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-cacertificate.html#cfn-iot-cacertificate-registrationconfig)
     pub fn registration_config(
         mut self,
-        value: impl Into<crate::Value<ca_certificate::RegistrationConfig>>,
+        value: impl crate::IntoValue<ca_certificate::RegistrationConfig>,
     ) -> Self {
         self.0
-            .set_property("RegistrationConfig", value.into().into_json());
+            .set_property("RegistrationConfig", value.into_value().into_json());
         self
     }
 
     /// `RemoveAutoRegistration`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-cacertificate.html#cfn-iot-cacertificate-removeautoregistration)
-    pub fn remove_auto_registration(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn remove_auto_registration(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("RemoveAutoRegistration", value.into().into_json());
+            .set_property("RemoveAutoRegistration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](ca_certificate::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-cacertificate.html#cfn-iot-cacertificate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<ca_certificate::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<ca_certificate::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1011,16 +1147,21 @@ impl CaCertificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-cacertificate.html#cfn-iot-cacertificate-verificationcertificatepem)
-    pub fn verification_certificate_pem(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn verification_certificate_pem(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VerificationCertificatePem", value.into().into_json());
+            .set_property("VerificationCertificatePem", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CaCertificate {
     const TYPE_NAME: &'static str = "AWS::IoT::CACertificate";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "CACertificatePem",
         "CertificateMode",
@@ -1075,9 +1216,9 @@ pub mod ca_certificate {
         /// Pattern: `arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-cacertificate-registrationconfig.html#cfn-iot-cacertificate-registrationconfig-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1088,9 +1229,9 @@ pub mod ca_certificate {
         /// Pattern: `[\s\S]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-cacertificate-registrationconfig.html#cfn-iot-cacertificate-registrationconfig-templatebody)
-        pub fn template_body(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn template_body(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TemplateBody".to_owned(), value.into().into_json());
+                .insert("TemplateBody".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1101,9 +1242,9 @@ pub mod ca_certificate {
         /// Pattern: `^[0-9A-Za-z_-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-cacertificate-registrationconfig.html#cfn-iot-cacertificate-registrationconfig-templatename)
-        pub fn template_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn template_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TemplateName".to_owned(), value.into().into_json());
+                .insert("TemplateName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1123,12 +1264,12 @@ pub mod ca_certificate {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1204,10 +1345,10 @@ pub struct Certificate(crate::Resource);
 
 impl Certificate {
     /// A new `AWS::IoT::Certificate` with its required properties.
-    pub fn new(status: impl Into<crate::Value<certificate::Status>>) -> Self {
+    pub fn new(status: impl crate::IntoValue<certificate::Status>) -> Self {
         Certificate(
             crate::Resource::new("AWS::IoT::Certificate")
-                .property("Status", status.into().into_json()),
+                .property("Status", status.into_value().into_json()),
         )
     }
 
@@ -1220,9 +1361,9 @@ impl Certificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-certificate.html#cfn-iot-certificate-cacertificatepem)
-    pub fn ca_certificate_pem(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ca_certificate_pem(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CACertificatePem", value.into().into_json());
+            .set_property("CACertificatePem", value.into_value().into_json());
         self
     }
 
@@ -1233,10 +1374,10 @@ impl Certificate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-certificate.html#cfn-iot-certificate-certificatemode)
     pub fn certificate_mode(
         mut self,
-        value: impl Into<crate::Value<certificate::CertificateMode>>,
+        value: impl crate::IntoValue<certificate::CertificateMode>,
     ) -> Self {
         self.0
-            .set_property("CertificateMode", value.into().into_json());
+            .set_property("CertificateMode", value.into_value().into_json());
         self
     }
 
@@ -1249,9 +1390,9 @@ impl Certificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-certificate.html#cfn-iot-certificate-certificatepem)
-    pub fn certificate_pem(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn certificate_pem(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CertificatePem", value.into().into_json());
+            .set_property("CertificatePem", value.into_value().into_json());
         self
     }
 
@@ -1264,9 +1405,9 @@ impl Certificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-certificate.html#cfn-iot-certificate-certificatesigningrequest)
-    pub fn certificate_signing_request(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn certificate_signing_request(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CertificateSigningRequest", value.into().into_json());
+            .set_property("CertificateSigningRequest", value.into_value().into_json());
         self
     }
 }
@@ -1367,18 +1508,21 @@ pub struct CertificateProvider(crate::Resource);
 impl CertificateProvider {
     /// A new `AWS::IoT::CertificateProvider` with its required properties.
     pub fn new(
-        account_default_for_operations: impl Into<
-            crate::Value<Vec<certificate_provider::CertificateProviderOperation>>,
+        account_default_for_operations: impl crate::IntoValue<
+            Vec<certificate_provider::CertificateProviderOperation>,
         >,
-        lambda_function_arn: impl Into<crate::Value<String>>,
+        lambda_function_arn: impl crate::IntoValue<String>,
     ) -> Self {
         CertificateProvider(
             crate::Resource::new("AWS::IoT::CertificateProvider")
                 .property(
                     "AccountDefaultForOperations",
-                    account_default_for_operations.into().into_json(),
+                    account_default_for_operations.into_value().into_json(),
                 )
-                .property("LambdaFunctionArn", lambda_function_arn.into().into_json()),
+                .property(
+                    "LambdaFunctionArn",
+                    lambda_function_arn.into_value().into_json(),
+                ),
         )
     }
 
@@ -1391,9 +1535,9 @@ impl CertificateProvider {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-certificateprovider.html#cfn-iot-certificateprovider-certificateprovidername)
-    pub fn certificate_provider_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn certificate_provider_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CertificateProviderName", value.into().into_json());
+            .set_property("CertificateProviderName", value.into_value().into_json());
         self
     }
 
@@ -1402,15 +1546,20 @@ impl CertificateProvider {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-certificateprovider.html#cfn-iot-certificateprovider-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<certificate_provider::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<certificate_provider::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CertificateProvider {
     const TYPE_NAME: &'static str = "AWS::IoT::CertificateProvider";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CertificateProviderName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1446,12 +1595,12 @@ pub mod certificate_provider {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1490,26 +1639,28 @@ pub struct Command(crate::Resource);
 
 impl Command {
     /// A new `AWS::IoT::Command` with its required properties.
-    pub fn new(command_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(command_id: impl crate::IntoValue<String>) -> Self {
         Command(
             crate::Resource::new("AWS::IoT::Command")
-                .property("CommandId", command_id.into().into_json()),
+                .property("CommandId", command_id.into_value().into_json()),
         )
     }
 
     /// `CreatedAt`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-command.html#cfn-iot-command-createdat)
-    pub fn created_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("CreatedAt", value.into().into_json());
+    pub fn created_at(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("CreatedAt", value.into_value().into_json());
         self
     }
 
     /// `Deprecated`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-command.html#cfn-iot-command-deprecated)
-    pub fn deprecated(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Deprecated", value.into().into_json());
+    pub fn deprecated(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Deprecated", value.into_value().into_json());
         self
     }
 
@@ -1520,8 +1671,9 @@ impl Command {
     /// Pattern: `^[^\p{C}]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-command.html#cfn-iot-command-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1532,17 +1684,18 @@ impl Command {
     /// Pattern: `^[^\p{C}]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-command.html#cfn-iot-command-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
     /// `LastUpdatedAt`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-command.html#cfn-iot-command-lastupdatedat)
-    pub fn last_updated_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn last_updated_at(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LastUpdatedAt", value.into().into_json());
+            .set_property("LastUpdatedAt", value.into_value().into_json());
         self
     }
 
@@ -1551,26 +1704,28 @@ impl Command {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-command.html#cfn-iot-command-mandatoryparameters)
     pub fn mandatory_parameters(
         mut self,
-        value: impl Into<crate::Value<Vec<command::CommandParameter>>>,
+        value: impl crate::IntoValue<Vec<command::CommandParameter>>,
     ) -> Self {
         self.0
-            .set_property("MandatoryParameters", value.into().into_json());
+            .set_property("MandatoryParameters", value.into_value().into_json());
         self
     }
 
     /// `Namespace`: [`Namespace`](command::Namespace).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-command.html#cfn-iot-command-namespace)
-    pub fn namespace(mut self, value: impl Into<crate::Value<command::Namespace>>) -> Self {
-        self.0.set_property("Namespace", value.into().into_json());
+    pub fn namespace(mut self, value: impl crate::IntoValue<command::Namespace>) -> Self {
+        self.0
+            .set_property("Namespace", value.into_value().into_json());
         self
     }
 
     /// `Payload`: [`CommandPayload`](command::CommandPayload).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-command.html#cfn-iot-command-payload)
-    pub fn payload(mut self, value: impl Into<crate::Value<command::CommandPayload>>) -> Self {
-        self.0.set_property("Payload", value.into().into_json());
+    pub fn payload(mut self, value: impl crate::IntoValue<command::CommandPayload>) -> Self {
+        self.0
+            .set_property("Payload", value.into_value().into_json());
         self
     }
 
@@ -1581,18 +1736,18 @@ impl Command {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-command.html#cfn-iot-command-payloadtemplate)
-    pub fn payload_template(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn payload_template(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PayloadTemplate", value.into().into_json());
+            .set_property("PayloadTemplate", value.into_value().into_json());
         self
     }
 
     /// `PendingDeletion`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-command.html#cfn-iot-command-pendingdeletion)
-    pub fn pending_deletion(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn pending_deletion(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PendingDeletion", value.into().into_json());
+            .set_property("PendingDeletion", value.into_value().into_json());
         self
     }
 
@@ -1603,10 +1758,10 @@ impl Command {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-command.html#cfn-iot-command-preprocessor)
     pub fn preprocessor(
         mut self,
-        value: impl Into<crate::Value<command::CommandPreprocessor>>,
+        value: impl crate::IntoValue<command::CommandPreprocessor>,
     ) -> Self {
         self.0
-            .set_property("Preprocessor", value.into().into_json());
+            .set_property("Preprocessor", value.into_value().into_json());
         self
     }
 
@@ -1615,23 +1770,29 @@ impl Command {
     /// Length: 20 to 2028.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-command.html#cfn-iot-command-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](command::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-command.html#cfn-iot-command-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<command::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<command::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Command {
     const TYPE_NAME: &'static str = "AWS::IoT::Command";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CommandId", "PayloadTemplate", "Preprocessor"];
 
@@ -1667,10 +1828,10 @@ pub mod command {
 
     impl AwsJsonSubstitutionCommandPreprocessorConfig {
         /// A new `AwsJsonSubstitutionCommandPreprocessorConfig` with its required properties.
-        pub fn new(output_format: impl Into<crate::Value<OutputFormat>>) -> Self {
+        pub fn new(output_format: impl crate::IntoValue<OutputFormat>) -> Self {
             AwsJsonSubstitutionCommandPreprocessorConfig(crate::typed::Properties::from_iter([(
                 "OutputFormat".to_owned(),
-                output_format.into().into_json(),
+                output_format.into_value().into_json(),
             )]))
         }
     }
@@ -1689,10 +1850,10 @@ pub mod command {
 
     impl CommandParameter {
         /// A new `CommandParameter` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             CommandParameter(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
@@ -1701,35 +1862,37 @@ pub mod command {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandparameter.html#cfn-iot-command-commandparameter-defaultvalue)
         pub fn default_value(
             mut self,
-            value: impl Into<crate::Value<CommandParameterValue>>,
+            value: impl crate::IntoValue<CommandParameterValue>,
         ) -> Self {
             self.0
-                .insert("DefaultValue".to_owned(), value.into().into_json());
+                .insert("DefaultValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandparameter.html#cfn-iot-command-commandparameter-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`CommandParameterType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandparameter.html#cfn-iot-command-commandparameter-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<CommandParameterType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<CommandParameterType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: [`CommandParameterValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandparameter.html#cfn-iot-command-commandparameter-value)
-        pub fn value(mut self, value: impl Into<crate::Value<CommandParameterValue>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<CommandParameterValue>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1738,10 +1901,10 @@ pub mod command {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandparameter.html#cfn-iot-command-commandparameter-valueconditions)
         pub fn value_conditions(
             mut self,
-            value: impl Into<crate::Value<Vec<CommandParameterValueCondition>>>,
+            value: impl crate::IntoValue<Vec<CommandParameterValueCondition>>,
         ) -> Self {
             self.0
-                .insert("ValueConditions".to_owned(), value.into().into_json());
+                .insert("ValueConditions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1767,8 +1930,9 @@ pub mod command {
         /// `B`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandparametervalue.html#cfn-iot-command-commandparametervalue-b)
-        pub fn b(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("B".to_owned(), value.into().into_json());
+        pub fn b(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("B".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1777,24 +1941,27 @@ pub mod command {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandparametervalue.html#cfn-iot-command-commandparametervalue-bin)
-        pub fn bin(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("BIN".to_owned(), value.into().into_json());
+        pub fn bin(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("BIN".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `D`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandparametervalue.html#cfn-iot-command-commandparametervalue-d)
-        pub fn d(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("D".to_owned(), value.into().into_json());
+        pub fn d(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("D".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `I`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandparametervalue.html#cfn-iot-command-commandparametervalue-i)
-        pub fn i(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("I".to_owned(), value.into().into_json());
+        pub fn i(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("I".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1805,8 +1972,9 @@ pub mod command {
         /// Pattern: `^-?\d+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandparametervalue.html#cfn-iot-command-commandparametervalue-l)
-        pub fn l(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("L".to_owned(), value.into().into_json());
+        pub fn l(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("L".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1815,8 +1983,9 @@ pub mod command {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandparametervalue.html#cfn-iot-command-commandparametervalue-s)
-        pub fn s(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S".to_owned(), value.into().into_json());
+        pub fn s(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1827,8 +1996,9 @@ pub mod command {
         /// Pattern: `^[0-9]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandparametervalue.html#cfn-iot-command-commandparametervalue-ul)
-        pub fn ul(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("UL".to_owned(), value.into().into_json());
+        pub fn ul(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("UL".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1856,8 +2026,9 @@ pub mod command {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandparametervaluecomparisonoperand.html#cfn-iot-command-commandparametervaluecomparisonoperand-number)
-        pub fn number(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Number".to_owned(), value.into().into_json());
+        pub fn number(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Number".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1866,19 +2037,19 @@ pub mod command {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandparametervaluecomparisonoperand.html#cfn-iot-command-commandparametervaluecomparisonoperand-numberrange)
         pub fn number_range(
             mut self,
-            value: impl Into<crate::Value<CommandParameterValueNumberRange>>,
+            value: impl crate::IntoValue<CommandParameterValueNumberRange>,
         ) -> Self {
             self.0
-                .insert("NumberRange".to_owned(), value.into().into_json());
+                .insert("NumberRange".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Numbers`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandparametervaluecomparisonoperand.html#cfn-iot-command-commandparametervaluecomparisonoperand-numbers)
-        pub fn numbers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn numbers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Numbers".to_owned(), value.into().into_json());
+                .insert("Numbers".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1887,17 +2058,18 @@ pub mod command {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandparametervaluecomparisonoperand.html#cfn-iot-command-commandparametervaluecomparisonoperand-string)
-        pub fn string(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("String".to_owned(), value.into().into_json());
+        pub fn string(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("String".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Strings`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandparametervaluecomparisonoperand.html#cfn-iot-command-commandparametervaluecomparisonoperand-strings)
-        pub fn strings(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn strings(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Strings".to_owned(), value.into().into_json());
+                .insert("Strings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1917,15 +2089,15 @@ pub mod command {
     impl CommandParameterValueCondition {
         /// A new `CommandParameterValueCondition` with its required properties.
         pub fn new(
-            comparison_operator: impl Into<crate::Value<CommandParameterValueComparisonOperator>>,
-            operand: impl Into<crate::Value<CommandParameterValueComparisonOperand>>,
+            comparison_operator: impl crate::IntoValue<CommandParameterValueComparisonOperator>,
+            operand: impl crate::IntoValue<CommandParameterValueComparisonOperand>,
         ) -> Self {
             CommandParameterValueCondition(crate::typed::Properties::from_iter([
                 (
                     "ComparisonOperator".to_owned(),
-                    comparison_operator.into().into_json(),
+                    comparison_operator.into_value().into_json(),
                 ),
-                ("Operand".to_owned(), operand.into().into_json()),
+                ("Operand".to_owned(), operand.into_value().into_json()),
             ]))
         }
     }
@@ -1944,13 +2116,10 @@ pub mod command {
 
     impl CommandParameterValueNumberRange {
         /// A new `CommandParameterValueNumberRange` with its required properties.
-        pub fn new(
-            max: impl Into<crate::Value<String>>,
-            min: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn new(max: impl crate::IntoValue<String>, min: impl crate::IntoValue<String>) -> Self {
             CommandParameterValueNumberRange(crate::typed::Properties::from_iter([
-                ("Max".to_owned(), max.into().into_json()),
-                ("Min".to_owned(), min.into().into_json()),
+                ("Max".to_owned(), max.into_value().into_json()),
+                ("Min".to_owned(), min.into_value().into_json()),
             ]))
         }
     }
@@ -1976,18 +2145,18 @@ pub mod command {
         /// `Content`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandpayload.html#cfn-iot-command-commandpayload-content)
-        pub fn content(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn content(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Content".to_owned(), value.into().into_json());
+                .insert("Content".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ContentType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandpayload.html#cfn-iot-command-commandpayload-contenttype)
-        pub fn content_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn content_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContentType".to_owned(), value.into().into_json());
+                .insert("ContentType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2015,10 +2184,12 @@ pub mod command {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-command-commandpreprocessor.html#cfn-iot-command-commandpreprocessor-awsjsonsubstitution)
         pub fn aws_json_substitution(
             mut self,
-            value: impl Into<crate::Value<AwsJsonSubstitutionCommandPreprocessorConfig>>,
+            value: impl crate::IntoValue<AwsJsonSubstitutionCommandPreprocessorConfig>,
         ) -> Self {
-            self.0
-                .insert("AwsJsonSubstitution".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AwsJsonSubstitution".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2038,12 +2209,12 @@ pub mod command {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2176,10 +2347,10 @@ pub struct CustomMetric(crate::Resource);
 
 impl CustomMetric {
     /// A new `AWS::IoT::CustomMetric` with its required properties.
-    pub fn new(metric_type: impl Into<crate::Value<custom_metric::MetricType>>) -> Self {
+    pub fn new(metric_type: impl crate::IntoValue<custom_metric::MetricType>) -> Self {
         CustomMetric(
             crate::Resource::new("AWS::IoT::CustomMetric")
-                .property("MetricType", metric_type.into().into_json()),
+                .property("MetricType", metric_type.into_value().into_json()),
         )
     }
 
@@ -2190,8 +2361,9 @@ impl CustomMetric {
     /// Pattern: `^[\p{Graph}\x20]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-custommetric.html#cfn-iot-custommetric-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
@@ -2204,8 +2376,9 @@ impl CustomMetric {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-custommetric.html#cfn-iot-custommetric-metricname)
-    pub fn metric_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MetricName", value.into().into_json());
+    pub fn metric_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MetricName", value.into_value().into_json());
         self
     }
 
@@ -2214,15 +2387,20 @@ impl CustomMetric {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-custommetric.html#cfn-iot-custommetric-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<custom_metric::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<custom_metric::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CustomMetric {
     const TYPE_NAME: &'static str = "AWS::IoT::CustomMetric";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MetricName", "MetricType"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2258,12 +2436,12 @@ pub mod custom_metric {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2310,13 +2488,13 @@ pub struct Dimension(crate::Resource);
 impl Dimension {
     /// A new `AWS::IoT::Dimension` with its required properties.
     pub fn new(
-        string_values: impl Into<crate::Value<Vec<String>>>,
-        r#type: impl Into<crate::Value<dimension::Type>>,
+        string_values: impl crate::IntoValue<Vec<String>>,
+        r#type: impl crate::IntoValue<dimension::Type>,
     ) -> Self {
         Dimension(
             crate::Resource::new("AWS::IoT::Dimension")
-                .property("StringValues", string_values.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("StringValues", string_values.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -2329,8 +2507,8 @@ impl Dimension {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-dimension.html#cfn-iot-dimension-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -2339,15 +2517,20 @@ impl Dimension {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-dimension.html#cfn-iot-dimension-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<dimension::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<dimension::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Dimension {
     const TYPE_NAME: &'static str = "AWS::IoT::Dimension";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2383,12 +2566,12 @@ pub mod dimension {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2432,10 +2615,10 @@ impl DomainConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-applicationprotocol)
     pub fn application_protocol(
         mut self,
-        value: impl Into<crate::Value<domain_configuration::ApplicationProtocol>>,
+        value: impl crate::IntoValue<domain_configuration::ApplicationProtocol>,
     ) -> Self {
         self.0
-            .set_property("ApplicationProtocol", value.into().into_json());
+            .set_property("ApplicationProtocol", value.into_value().into_json());
         self
     }
 
@@ -2444,10 +2627,10 @@ impl DomainConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-authenticationtype)
     pub fn authentication_type(
         mut self,
-        value: impl Into<crate::Value<domain_configuration::AuthenticationType>>,
+        value: impl crate::IntoValue<domain_configuration::AuthenticationType>,
     ) -> Self {
         self.0
-            .set_property("AuthenticationType", value.into().into_json());
+            .set_property("AuthenticationType", value.into_value().into_json());
         self
     }
 
@@ -2456,10 +2639,10 @@ impl DomainConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-authorizerconfig)
     pub fn authorizer_config(
         mut self,
-        value: impl Into<crate::Value<domain_configuration::AuthorizerConfig>>,
+        value: impl crate::IntoValue<domain_configuration::AuthorizerConfig>,
     ) -> Self {
         self.0
-            .set_property("AuthorizerConfig", value.into().into_json());
+            .set_property("AuthorizerConfig", value.into_value().into_json());
         self
     }
 
@@ -2468,10 +2651,10 @@ impl DomainConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-clientcertificateconfig)
     pub fn client_certificate_config(
         mut self,
-        value: impl Into<crate::Value<domain_configuration::ClientCertificateConfig>>,
+        value: impl crate::IntoValue<domain_configuration::ClientCertificateConfig>,
     ) -> Self {
         self.0
-            .set_property("ClientCertificateConfig", value.into().into_json());
+            .set_property("ClientCertificateConfig", value.into_value().into_json());
         self
     }
 
@@ -2484,9 +2667,9 @@ impl DomainConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-domainconfigurationname)
-    pub fn domain_configuration_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn domain_configuration_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DomainConfigurationName", value.into().into_json());
+            .set_property("DomainConfigurationName", value.into_value().into_json());
         self
     }
 
@@ -2495,10 +2678,10 @@ impl DomainConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-domainconfigurationstatus)
     pub fn domain_configuration_status(
         mut self,
-        value: impl Into<crate::Value<domain_configuration::DomainConfigurationStatus>>,
+        value: impl crate::IntoValue<domain_configuration::DomainConfigurationStatus>,
     ) -> Self {
         self.0
-            .set_property("DomainConfigurationStatus", value.into().into_json());
+            .set_property("DomainConfigurationStatus", value.into_value().into_json());
         self
     }
 
@@ -2511,8 +2694,9 @@ impl DomainConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-domainname)
-    pub fn domain_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DomainName", value.into().into_json());
+    pub fn domain_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DomainName", value.into_value().into_json());
         self
     }
 
@@ -2523,9 +2707,9 @@ impl DomainConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-servercertificatearns)
-    pub fn server_certificate_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn server_certificate_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ServerCertificateArns", value.into().into_json());
+            .set_property("ServerCertificateArns", value.into_value().into_json());
         self
     }
 
@@ -2534,10 +2718,10 @@ impl DomainConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-servercertificateconfig)
     pub fn server_certificate_config(
         mut self,
-        value: impl Into<crate::Value<domain_configuration::ServerCertificateConfig>>,
+        value: impl crate::IntoValue<domain_configuration::ServerCertificateConfig>,
     ) -> Self {
         self.0
-            .set_property("ServerCertificateConfig", value.into().into_json());
+            .set_property("ServerCertificateConfig", value.into_value().into_json());
         self
     }
 
@@ -2548,17 +2732,18 @@ impl DomainConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-servicetype)
     pub fn service_type(
         mut self,
-        value: impl Into<crate::Value<domain_configuration::ServiceType>>,
+        value: impl crate::IntoValue<domain_configuration::ServiceType>,
     ) -> Self {
-        self.0.set_property("ServiceType", value.into().into_json());
+        self.0
+            .set_property("ServiceType", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](domain_configuration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain_configuration::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<domain_configuration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2567,9 +2752,10 @@ impl DomainConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-tlsconfig)
     pub fn tls_config(
         mut self,
-        value: impl Into<crate::Value<domain_configuration::TlsConfig>>,
+        value: impl crate::IntoValue<domain_configuration::TlsConfig>,
     ) -> Self {
-        self.0.set_property("TlsConfig", value.into().into_json());
+        self.0
+            .set_property("TlsConfig", value.into_value().into_json());
         self
     }
 
@@ -2582,9 +2768,9 @@ impl DomainConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-domainconfiguration.html#cfn-iot-domainconfiguration-validationcertificatearn)
-    pub fn validation_certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn validation_certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ValidationCertificateArn", value.into().into_json());
+            .set_property("ValidationCertificateArn", value.into_value().into_json());
         self
     }
 }
@@ -2597,7 +2783,12 @@ impl Default for DomainConfiguration {
 
 impl crate::typed::ResourceType for DomainConfiguration {
     const TYPE_NAME: &'static str = "AWS::IoT::DomainConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "DomainConfigurationName",
         "DomainName",
@@ -2655,10 +2846,10 @@ pub mod domain_configuration {
         /// `AllowAuthorizerOverride`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-domainconfiguration-authorizerconfig.html#cfn-iot-domainconfiguration-authorizerconfig-allowauthorizeroverride)
-        pub fn allow_authorizer_override(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn allow_authorizer_override(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "AllowAuthorizerOverride".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2670,9 +2861,11 @@ pub mod domain_configuration {
         /// Pattern: `^[\w=,@-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-domainconfiguration-authorizerconfig.html#cfn-iot-domainconfiguration-authorizerconfig-defaultauthorizername)
-        pub fn default_authorizer_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DefaultAuthorizerName".to_owned(), value.into().into_json());
+        pub fn default_authorizer_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DefaultAuthorizerName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2704,11 +2897,11 @@ pub mod domain_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-domainconfiguration-clientcertificateconfig.html#cfn-iot-domainconfiguration-clientcertificateconfig-clientcertificatecallbackarn)
         pub fn client_certificate_callback_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ClientCertificateCallbackArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2735,9 +2928,9 @@ pub mod domain_configuration {
         /// `EnableOCSPCheck`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-domainconfiguration-servercertificateconfig.html#cfn-iot-domainconfiguration-servercertificateconfig-enableocspcheck)
-        pub fn enable_ocsp_check(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_ocsp_check(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EnableOCSPCheck".to_owned(), value.into().into_json());
+                .insert("EnableOCSPCheck".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2750,11 +2943,11 @@ pub mod domain_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-domainconfiguration-servercertificateconfig.html#cfn-iot-domainconfiguration-servercertificateconfig-ocspauthorizedresponderarn)
         pub fn ocsp_authorized_responder_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "OcspAuthorizedResponderArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2764,9 +2957,9 @@ pub mod domain_configuration {
         /// Length: 1 to 170.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-domainconfiguration-servercertificateconfig.html#cfn-iot-domainconfiguration-servercertificateconfig-ocsplambdaarn)
-        pub fn ocsp_lambda_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ocsp_lambda_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OcspLambdaArn".to_owned(), value.into().into_json());
+                .insert("OcspLambdaArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2786,12 +2979,12 @@ pub mod domain_configuration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2821,9 +3014,9 @@ pub mod domain_configuration {
         /// Pattern: `^[\s\S]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-domainconfiguration-tlsconfig.html#cfn-iot-domainconfiguration-tlsconfig-securitypolicy)
-        pub fn security_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn security_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecurityPolicy".to_owned(), value.into().into_json());
+                .insert("SecurityPolicy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2936,11 +3129,11 @@ pub struct EncryptionConfiguration(crate::Resource);
 impl EncryptionConfiguration {
     /// A new `AWS::IoT::EncryptionConfiguration` with its required properties.
     pub fn new(
-        encryption_type: impl Into<crate::Value<encryption_configuration::EncryptionType>>,
+        encryption_type: impl crate::IntoValue<encryption_configuration::EncryptionType>,
     ) -> Self {
         EncryptionConfiguration(
             crate::Resource::new("AWS::IoT::EncryptionConfiguration")
-                .property("EncryptionType", encryption_type.into().into_json()),
+                .property("EncryptionType", encryption_type.into_value().into_json()),
         )
     }
 
@@ -2949,9 +3142,9 @@ impl EncryptionConfiguration {
     /// Length: 20 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-encryptionconfiguration.html#cfn-iot-encryptionconfiguration-kmsaccessrolearn)
-    pub fn kms_access_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kms_access_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KmsAccessRoleArn", value.into().into_json());
+            .set_property("KmsAccessRoleArn", value.into_value().into_json());
         self
     }
 
@@ -2960,8 +3153,9 @@ impl EncryptionConfiguration {
     /// Length: 20 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-encryptionconfiguration.html#cfn-iot-encryptionconfiguration-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 }
@@ -3034,10 +3228,10 @@ pub struct FleetMetric(crate::Resource);
 
 impl FleetMetric {
     /// A new `AWS::IoT::FleetMetric` with its required properties.
-    pub fn new(metric_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(metric_name: impl crate::IntoValue<String>) -> Self {
         FleetMetric(
             crate::Resource::new("AWS::IoT::FleetMetric")
-                .property("MetricName", metric_name.into().into_json()),
+                .property("MetricName", metric_name.into_value().into_json()),
         )
     }
 
@@ -3046,9 +3240,9 @@ impl FleetMetric {
     /// Length: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-fleetmetric.html#cfn-iot-fleetmetric-aggregationfield)
-    pub fn aggregation_field(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn aggregation_field(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AggregationField", value.into().into_json());
+            .set_property("AggregationField", value.into_value().into_json());
         self
     }
 
@@ -3057,10 +3251,10 @@ impl FleetMetric {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-fleetmetric.html#cfn-iot-fleetmetric-aggregationtype)
     pub fn aggregation_type(
         mut self,
-        value: impl Into<crate::Value<fleet_metric::AggregationType>>,
+        value: impl crate::IntoValue<fleet_metric::AggregationType>,
     ) -> Self {
         self.0
-            .set_property("AggregationType", value.into().into_json());
+            .set_property("AggregationType", value.into_value().into_json());
         self
     }
 
@@ -3071,8 +3265,9 @@ impl FleetMetric {
     /// Pattern: `^[\p{Graph}\x20]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-fleetmetric.html#cfn-iot-fleetmetric-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -3083,8 +3278,9 @@ impl FleetMetric {
     /// Pattern: `^[a-zA-Z0-9:_-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-fleetmetric.html#cfn-iot-fleetmetric-indexname)
-    pub fn index_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("IndexName", value.into().into_json());
+    pub fn index_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("IndexName", value.into_value().into_json());
         self
     }
 
@@ -3093,8 +3289,9 @@ impl FleetMetric {
     /// Range: 60 to 86400.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-fleetmetric.html#cfn-iot-fleetmetric-period)
-    pub fn period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Period", value.into().into_json());
+    pub fn period(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("Period", value.into_value().into_json());
         self
     }
 
@@ -3103,17 +3300,18 @@ impl FleetMetric {
     /// Length: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-fleetmetric.html#cfn-iot-fleetmetric-querystring)
-    pub fn query_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("QueryString", value.into().into_json());
+    pub fn query_string(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("QueryString", value.into_value().into_json());
         self
     }
 
     /// `QueryVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-fleetmetric.html#cfn-iot-fleetmetric-queryversion)
-    pub fn query_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn query_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("QueryVersion", value.into().into_json());
+            .set_property("QueryVersion", value.into_value().into_json());
         self
     }
 
@@ -3122,23 +3320,28 @@ impl FleetMetric {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-fleetmetric.html#cfn-iot-fleetmetric-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<fleet_metric::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<fleet_metric::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Unit`: [`Unit`](fleet_metric::Unit).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-fleetmetric.html#cfn-iot-fleetmetric-unit)
-    pub fn unit(mut self, value: impl Into<crate::Value<fleet_metric::Unit>>) -> Self {
-        self.0.set_property("Unit", value.into().into_json());
+    pub fn unit(mut self, value: impl crate::IntoValue<fleet_metric::Unit>) -> Self {
+        self.0.set_property("Unit", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for FleetMetric {
     const TYPE_NAME: &'static str = "AWS::IoT::FleetMetric";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["MetricName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -3189,12 +3392,12 @@ pub mod fleet_metric {
     impl AggregationType {
         /// A new `AggregationType` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<Name>>,
-            values: impl Into<crate::Value<Vec<String>>>,
+            name: impl crate::IntoValue<Name>,
+            values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             AggregationType(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Values".to_owned(), values.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Values".to_owned(), values.into_value().into_json()),
             ]))
         }
     }
@@ -3214,12 +3417,12 @@ pub mod fleet_metric {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3356,13 +3559,13 @@ pub struct JobTemplate(crate::Resource);
 impl JobTemplate {
     /// A new `AWS::IoT::JobTemplate` with its required properties.
     pub fn new(
-        description: impl Into<crate::Value<String>>,
-        job_template_id: impl Into<crate::Value<String>>,
+        description: impl crate::IntoValue<String>,
+        job_template_id: impl crate::IntoValue<String>,
     ) -> Self {
         JobTemplate(
             crate::Resource::new("AWS::IoT::JobTemplate")
-                .property("Description", description.into().into_json())
-                .property("JobTemplateId", job_template_id.into().into_json()),
+                .property("Description", description.into_value().into_json())
+                .property("JobTemplateId", job_template_id.into_value().into_json()),
         )
     }
 
@@ -3371,11 +3574,9 @@ impl JobTemplate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-jobtemplate.html#cfn-iot-jobtemplate-abortconfig)
-    pub fn abort_config(
-        mut self,
-        value: impl Into<crate::Value<job_template::AbortConfig>>,
-    ) -> Self {
-        self.0.set_property("AbortConfig", value.into().into_json());
+    pub fn abort_config(mut self, value: impl crate::IntoValue<job_template::AbortConfig>) -> Self {
+        self.0
+            .set_property("AbortConfig", value.into_value().into_json());
         self
     }
 
@@ -3386,10 +3587,10 @@ impl JobTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-jobtemplate.html#cfn-iot-jobtemplate-destinationpackageversions)
     pub fn destination_package_versions(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0
-            .set_property("DestinationPackageVersions", value.into().into_json());
+            .set_property("DestinationPackageVersions", value.into_value().into_json());
         self
     }
 
@@ -3400,8 +3601,9 @@ impl JobTemplate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-jobtemplate.html#cfn-iot-jobtemplate-document)
-    pub fn document(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Document", value.into().into_json());
+    pub fn document(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Document", value.into_value().into_json());
         self
     }
 
@@ -3412,9 +3614,9 @@ impl JobTemplate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-jobtemplate.html#cfn-iot-jobtemplate-documentsource)
-    pub fn document_source(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn document_source(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DocumentSource", value.into().into_json());
+            .set_property("DocumentSource", value.into_value().into_json());
         self
     }
 
@@ -3423,8 +3625,9 @@ impl JobTemplate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-jobtemplate.html#cfn-iot-jobtemplate-jobarn)
-    pub fn job_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("JobArn", value.into().into_json());
+    pub fn job_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("JobArn", value.into_value().into_json());
         self
     }
 
@@ -3435,10 +3638,10 @@ impl JobTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-jobtemplate.html#cfn-iot-jobtemplate-jobexecutionsretryconfig)
     pub fn job_executions_retry_config(
         mut self,
-        value: impl Into<crate::Value<job_template::JobExecutionsRetryConfig>>,
+        value: impl crate::IntoValue<job_template::JobExecutionsRetryConfig>,
     ) -> Self {
         self.0
-            .set_property("JobExecutionsRetryConfig", value.into().into_json());
+            .set_property("JobExecutionsRetryConfig", value.into_value().into_json());
         self
     }
 
@@ -3449,10 +3652,10 @@ impl JobTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-jobtemplate.html#cfn-iot-jobtemplate-jobexecutionsrolloutconfig)
     pub fn job_executions_rollout_config(
         mut self,
-        value: impl Into<crate::Value<job_template::JobExecutionsRolloutConfig>>,
+        value: impl crate::IntoValue<job_template::JobExecutionsRolloutConfig>,
     ) -> Self {
         self.0
-            .set_property("JobExecutionsRolloutConfig", value.into().into_json());
+            .set_property("JobExecutionsRolloutConfig", value.into_value().into_json());
         self
     }
 
@@ -3463,10 +3666,10 @@ impl JobTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-jobtemplate.html#cfn-iot-jobtemplate-maintenancewindows)
     pub fn maintenance_windows(
         mut self,
-        value: impl Into<crate::Value<Vec<job_template::MaintenanceWindow>>>,
+        value: impl crate::IntoValue<Vec<job_template::MaintenanceWindow>>,
     ) -> Self {
         self.0
-            .set_property("MaintenanceWindows", value.into().into_json());
+            .set_property("MaintenanceWindows", value.into_value().into_json());
         self
     }
 
@@ -3477,10 +3680,10 @@ impl JobTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-jobtemplate.html#cfn-iot-jobtemplate-presignedurlconfig)
     pub fn presigned_url_config(
         mut self,
-        value: impl Into<crate::Value<job_template::PresignedUrlConfig>>,
+        value: impl crate::IntoValue<job_template::PresignedUrlConfig>,
     ) -> Self {
         self.0
-            .set_property("PresignedUrlConfig", value.into().into_json());
+            .set_property("PresignedUrlConfig", value.into_value().into_json());
         self
     }
 
@@ -3491,8 +3694,8 @@ impl JobTemplate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-jobtemplate.html#cfn-iot-jobtemplate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<job_template::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<job_template::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -3503,17 +3706,22 @@ impl JobTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-jobtemplate.html#cfn-iot-jobtemplate-timeoutconfig)
     pub fn timeout_config(
         mut self,
-        value: impl Into<crate::Value<job_template::TimeoutConfig>>,
+        value: impl crate::IntoValue<job_template::TimeoutConfig>,
     ) -> Self {
         self.0
-            .set_property("TimeoutConfig", value.into().into_json());
+            .set_property("TimeoutConfig", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for JobTemplate {
     const TYPE_NAME: &'static str = "AWS::IoT::JobTemplate";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AbortConfig",
         "Description",
@@ -3562,10 +3770,10 @@ pub mod job_template {
 
     impl AbortConfig {
         /// A new `AbortConfig` with its required properties.
-        pub fn new(criteria_list: impl Into<crate::Value<Vec<AbortCriteria>>>) -> Self {
+        pub fn new(criteria_list: impl crate::IntoValue<Vec<AbortCriteria>>) -> Self {
             AbortConfig(crate::typed::Properties::from_iter([(
                 "CriteriaList".to_owned(),
-                criteria_list.into().into_json(),
+                criteria_list.into_value().into_json(),
             )]))
         }
     }
@@ -3585,21 +3793,24 @@ pub mod job_template {
     impl AbortCriteria {
         /// A new `AbortCriteria` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<Action>>,
-            failure_type: impl Into<crate::Value<FailureType>>,
-            min_number_of_executed_things: impl Into<crate::Value<i64>>,
-            threshold_percentage: impl Into<crate::Value<f64>>,
+            action: impl crate::IntoValue<Action>,
+            failure_type: impl crate::IntoValue<FailureType>,
+            min_number_of_executed_things: impl crate::IntoValue<i64>,
+            threshold_percentage: impl crate::IntoValue<f64>,
         ) -> Self {
             AbortCriteria(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("FailureType".to_owned(), failure_type.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                (
+                    "FailureType".to_owned(),
+                    failure_type.into_value().into_json(),
+                ),
                 (
                     "MinNumberOfExecutedThings".to_owned(),
-                    min_number_of_executed_things.into().into_json(),
+                    min_number_of_executed_things.into_value().into_json(),
                 ),
                 (
                     "ThresholdPercentage".to_owned(),
-                    threshold_percentage.into().into_json(),
+                    threshold_percentage.into_value().into_json(),
                 ),
             ]))
         }
@@ -3620,22 +3831,22 @@ pub mod job_template {
     impl ExponentialRolloutRate {
         /// A new `ExponentialRolloutRate` with its required properties.
         pub fn new(
-            base_rate_per_minute: impl Into<crate::Value<i64>>,
-            increment_factor: impl Into<crate::Value<f64>>,
-            rate_increase_criteria: impl Into<crate::Value<RateIncreaseCriteria>>,
+            base_rate_per_minute: impl crate::IntoValue<i64>,
+            increment_factor: impl crate::IntoValue<f64>,
+            rate_increase_criteria: impl crate::IntoValue<RateIncreaseCriteria>,
         ) -> Self {
             ExponentialRolloutRate(crate::typed::Properties::from_iter([
                 (
                     "BaseRatePerMinute".to_owned(),
-                    base_rate_per_minute.into().into_json(),
+                    base_rate_per_minute.into_value().into_json(),
                 ),
                 (
                     "IncrementFactor".to_owned(),
-                    increment_factor.into().into_json(),
+                    increment_factor.into_value().into_json(),
                 ),
                 (
                     "RateIncreaseCriteria".to_owned(),
-                    rate_increase_criteria.into().into_json(),
+                    rate_increase_criteria.into_value().into_json(),
                 ),
             ]))
         }
@@ -3666,10 +3877,12 @@ pub mod job_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-jobtemplate-jobexecutionsretryconfig.html#cfn-iot-jobtemplate-jobexecutionsretryconfig-retrycriterialist)
         pub fn retry_criteria_list(
             mut self,
-            value: impl Into<crate::Value<Vec<RetryCriteria>>>,
+            value: impl crate::IntoValue<Vec<RetryCriteria>>,
         ) -> Self {
-            self.0
-                .insert("RetryCriteriaList".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RetryCriteriaList".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3697,11 +3910,11 @@ pub mod job_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-jobtemplate-jobexecutionsrolloutconfig.html#cfn-iot-jobtemplate-jobexecutionsrolloutconfig-exponentialrolloutrate)
         pub fn exponential_rollout_rate(
             mut self,
-            value: impl Into<crate::Value<ExponentialRolloutRate>>,
+            value: impl crate::IntoValue<ExponentialRolloutRate>,
         ) -> Self {
             self.0.insert(
                 "ExponentialRolloutRate".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3709,9 +3922,11 @@ pub mod job_template {
         /// `MaximumPerMinute`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-jobtemplate-jobexecutionsrolloutconfig.html#cfn-iot-jobtemplate-jobexecutionsrolloutconfig-maximumperminute)
-        pub fn maximum_per_minute(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaximumPerMinute".to_owned(), value.into().into_json());
+        pub fn maximum_per_minute(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaximumPerMinute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3739,9 +3954,11 @@ pub mod job_template {
         /// Range: 1 to 1430.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-jobtemplate-maintenancewindow.html#cfn-iot-jobtemplate-maintenancewindow-durationinminutes)
-        pub fn duration_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DurationInMinutes".to_owned(), value.into().into_json());
+        pub fn duration_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DurationInMinutes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3750,9 +3967,9 @@ pub mod job_template {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-jobtemplate-maintenancewindow.html#cfn-iot-jobtemplate-maintenancewindow-starttime)
-        pub fn start_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn start_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StartTime".to_owned(), value.into().into_json());
+                .insert("StartTime".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3771,19 +3988,19 @@ pub mod job_template {
 
     impl PresignedUrlConfig {
         /// A new `PresignedUrlConfig` with its required properties.
-        pub fn new(role_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(role_arn: impl crate::IntoValue<String>) -> Self {
             PresignedUrlConfig(crate::typed::Properties::from_iter([(
                 "RoleArn".to_owned(),
-                role_arn.into().into_json(),
+                role_arn.into_value().into_json(),
             )]))
         }
 
         /// `ExpiresInSec`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-jobtemplate-presignedurlconfig.html#cfn-iot-jobtemplate-presignedurlconfig-expiresinsec)
-        pub fn expires_in_sec(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn expires_in_sec(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ExpiresInSec".to_owned(), value.into().into_json());
+                .insert("ExpiresInSec".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3809,10 +4026,10 @@ pub mod job_template {
         /// `NumberOfNotifiedThings`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-jobtemplate-rateincreasecriteria.html#cfn-iot-jobtemplate-rateincreasecriteria-numberofnotifiedthings)
-        pub fn number_of_notified_things(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn number_of_notified_things(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "NumberOfNotifiedThings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3820,10 +4037,10 @@ pub mod job_template {
         /// `NumberOfSucceededThings`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-jobtemplate-rateincreasecriteria.html#cfn-iot-jobtemplate-rateincreasecriteria-numberofsucceededthings)
-        pub fn number_of_succeeded_things(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn number_of_succeeded_things(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "NumberOfSucceededThings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3850,9 +4067,9 @@ pub mod job_template {
         /// `FailureType`: [`JobRetryFailureType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-jobtemplate-retrycriteria.html#cfn-iot-jobtemplate-retrycriteria-failuretype)
-        pub fn failure_type(mut self, value: impl Into<crate::Value<JobRetryFailureType>>) -> Self {
+        pub fn failure_type(mut self, value: impl crate::IntoValue<JobRetryFailureType>) -> Self {
             self.0
-                .insert("FailureType".to_owned(), value.into().into_json());
+                .insert("FailureType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3861,9 +4078,9 @@ pub mod job_template {
         /// Range: 0 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-jobtemplate-retrycriteria.html#cfn-iot-jobtemplate-retrycriteria-numberofretries)
-        pub fn number_of_retries(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn number_of_retries(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NumberOfRetries".to_owned(), value.into().into_json());
+                .insert("NumberOfRetries".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3883,12 +4100,12 @@ pub mod job_template {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3907,10 +4124,10 @@ pub mod job_template {
 
     impl TimeoutConfig {
         /// A new `TimeoutConfig` with its required properties.
-        pub fn new(in_progress_timeout_in_minutes: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(in_progress_timeout_in_minutes: impl crate::IntoValue<i64>) -> Self {
             TimeoutConfig(crate::typed::Properties::from_iter([(
                 "InProgressTimeoutInMinutes".to_owned(),
-                in_progress_timeout_in_minutes.into().into_json(),
+                in_progress_timeout_in_minutes.into_value().into_json(),
             )]))
         }
     }
@@ -3993,15 +4210,18 @@ pub struct Logging(crate::Resource);
 impl Logging {
     /// A new `AWS::IoT::Logging` with its required properties.
     pub fn new(
-        account_id: impl Into<crate::Value<String>>,
-        default_log_level: impl Into<crate::Value<logging::DefaultLogLevel>>,
-        role_arn: impl Into<crate::Value<String>>,
+        account_id: impl crate::IntoValue<String>,
+        default_log_level: impl crate::IntoValue<logging::DefaultLogLevel>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Logging(
             crate::Resource::new("AWS::IoT::Logging")
-                .property("AccountId", account_id.into().into_json())
-                .property("DefaultLogLevel", default_log_level.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("AccountId", account_id.into_value().into_json())
+                .property(
+                    "DefaultLogLevel",
+                    default_log_level.into_value().into_json(),
+                )
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -4010,10 +4230,10 @@ impl Logging {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-logging.html#cfn-iot-logging-eventconfigurations)
     pub fn event_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<logging::EventConfiguration>>>,
+        value: impl crate::IntoValue<Vec<logging::EventConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("EventConfigurations", value.into().into_json());
+            .set_property("EventConfigurations", value.into_value().into_json());
         self
     }
 }
@@ -4047,10 +4267,10 @@ pub mod logging {
 
     impl EventConfiguration {
         /// A new `EventConfiguration` with its required properties.
-        pub fn new(event_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(event_type: impl crate::IntoValue<String>) -> Self {
             EventConfiguration(crate::typed::Properties::from_iter([(
                 "EventType".to_owned(),
-                event_type.into().into_json(),
+                event_type.into_value().into_json(),
             )]))
         }
 
@@ -4061,18 +4281,18 @@ pub mod logging {
         /// Pattern: `^(?!aws/)[a-zA-Z0-9_\-/.#]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-logging-eventconfiguration.html#cfn-iot-logging-eventconfiguration-logdestination)
-        pub fn log_destination(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_destination(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogDestination".to_owned(), value.into().into_json());
+                .insert("LogDestination".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LogLevel`: [`LogLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-logging-eventconfiguration.html#cfn-iot-logging-eventconfiguration-loglevel)
-        pub fn log_level(mut self, value: impl Into<crate::Value<LogLevel>>) -> Self {
+        pub fn log_level(mut self, value: impl crate::IntoValue<LogLevel>) -> Self {
             self.0
-                .insert("LogLevel".to_owned(), value.into().into_json());
+                .insert("LogLevel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4149,13 +4369,13 @@ pub struct MitigationAction(crate::Resource);
 impl MitigationAction {
     /// A new `AWS::IoT::MitigationAction` with its required properties.
     pub fn new(
-        action_params: impl Into<crate::Value<mitigation_action::ActionParams>>,
-        role_arn: impl Into<crate::Value<String>>,
+        action_params: impl crate::IntoValue<mitigation_action::ActionParams>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         MitigationAction(
             crate::Resource::new("AWS::IoT::MitigationAction")
-                .property("ActionParams", action_params.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("ActionParams", action_params.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -4168,8 +4388,9 @@ impl MitigationAction {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-mitigationaction.html#cfn-iot-mitigationaction-actionname)
-    pub fn action_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ActionName", value.into().into_json());
+    pub fn action_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ActionName", value.into_value().into_json());
         self
     }
 
@@ -4178,15 +4399,20 @@ impl MitigationAction {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-mitigationaction.html#cfn-iot-mitigationaction-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<mitigation_action::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<mitigation_action::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MitigationAction {
     const TYPE_NAME: &'static str = "AWS::IoT::MitigationAction";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ActionName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4235,11 +4461,11 @@ pub mod mitigation_action {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-mitigationaction-actionparams.html#cfn-iot-mitigationaction-actionparams-addthingstothinggroupparams)
         pub fn add_things_to_thing_group_params(
             mut self,
-            value: impl Into<crate::Value<AddThingsToThingGroupParams>>,
+            value: impl crate::IntoValue<AddThingsToThingGroupParams>,
         ) -> Self {
             self.0.insert(
                 "AddThingsToThingGroupParams".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4249,11 +4475,11 @@ pub mod mitigation_action {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-mitigationaction-actionparams.html#cfn-iot-mitigationaction-actionparams-enableiotloggingparams)
         pub fn enable_io_t_logging_params(
             mut self,
-            value: impl Into<crate::Value<EnableIoTLoggingParams>>,
+            value: impl crate::IntoValue<EnableIoTLoggingParams>,
         ) -> Self {
             self.0.insert(
                 "EnableIoTLoggingParams".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4263,11 +4489,11 @@ pub mod mitigation_action {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-mitigationaction-actionparams.html#cfn-iot-mitigationaction-actionparams-publishfindingtosnsparams)
         pub fn publish_finding_to_sns_params(
             mut self,
-            value: impl Into<crate::Value<PublishFindingToSnsParams>>,
+            value: impl crate::IntoValue<PublishFindingToSnsParams>,
         ) -> Self {
             self.0.insert(
                 "PublishFindingToSnsParams".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4277,11 +4503,11 @@ pub mod mitigation_action {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-mitigationaction-actionparams.html#cfn-iot-mitigationaction-actionparams-replacedefaultpolicyversionparams)
         pub fn replace_default_policy_version_params(
             mut self,
-            value: impl Into<crate::Value<ReplaceDefaultPolicyVersionParams>>,
+            value: impl crate::IntoValue<ReplaceDefaultPolicyVersionParams>,
         ) -> Self {
             self.0.insert(
                 "ReplaceDefaultPolicyVersionParams".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4291,11 +4517,11 @@ pub mod mitigation_action {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-mitigationaction-actionparams.html#cfn-iot-mitigationaction-actionparams-updatecacertificateparams)
         pub fn update_ca_certificate_params(
             mut self,
-            value: impl Into<crate::Value<UpdateCaCertificateParams>>,
+            value: impl crate::IntoValue<UpdateCaCertificateParams>,
         ) -> Self {
             self.0.insert(
                 "UpdateCACertificateParams".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4305,11 +4531,11 @@ pub mod mitigation_action {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-mitigationaction-actionparams.html#cfn-iot-mitigationaction-actionparams-updatedevicecertificateparams)
         pub fn update_device_certificate_params(
             mut self,
-            value: impl Into<crate::Value<UpdateDeviceCertificateParams>>,
+            value: impl crate::IntoValue<UpdateDeviceCertificateParams>,
         ) -> Self {
             self.0.insert(
                 "UpdateDeviceCertificateParams".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4329,19 +4555,21 @@ pub mod mitigation_action {
 
     impl AddThingsToThingGroupParams {
         /// A new `AddThingsToThingGroupParams` with its required properties.
-        pub fn new(thing_group_names: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(thing_group_names: impl crate::IntoValue<Vec<String>>) -> Self {
             AddThingsToThingGroupParams(crate::typed::Properties::from_iter([(
                 "ThingGroupNames".to_owned(),
-                thing_group_names.into().into_json(),
+                thing_group_names.into_value().into_json(),
             )]))
         }
 
         /// `OverrideDynamicGroups`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-mitigationaction-addthingstothinggroupparams.html#cfn-iot-mitigationaction-addthingstothinggroupparams-overridedynamicgroups)
-        pub fn override_dynamic_groups(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("OverrideDynamicGroups".to_owned(), value.into().into_json());
+        pub fn override_dynamic_groups(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "OverrideDynamicGroups".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4361,14 +4589,14 @@ pub mod mitigation_action {
     impl EnableIoTLoggingParams {
         /// A new `EnableIoTLoggingParams` with its required properties.
         pub fn new(
-            log_level: impl Into<crate::Value<LogLevel>>,
-            role_arn_for_logging: impl Into<crate::Value<String>>,
+            log_level: impl crate::IntoValue<LogLevel>,
+            role_arn_for_logging: impl crate::IntoValue<String>,
         ) -> Self {
             EnableIoTLoggingParams(crate::typed::Properties::from_iter([
-                ("LogLevel".to_owned(), log_level.into().into_json()),
+                ("LogLevel".to_owned(), log_level.into_value().into_json()),
                 (
                     "RoleArnForLogging".to_owned(),
-                    role_arn_for_logging.into().into_json(),
+                    role_arn_for_logging.into_value().into_json(),
                 ),
             ]))
         }
@@ -4388,10 +4616,10 @@ pub mod mitigation_action {
 
     impl PublishFindingToSnsParams {
         /// A new `PublishFindingToSnsParams` with its required properties.
-        pub fn new(topic_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(topic_arn: impl crate::IntoValue<String>) -> Self {
             PublishFindingToSnsParams(crate::typed::Properties::from_iter([(
                 "TopicArn".to_owned(),
-                topic_arn.into().into_json(),
+                topic_arn.into_value().into_json(),
             )]))
         }
     }
@@ -4410,10 +4638,10 @@ pub mod mitigation_action {
 
     impl ReplaceDefaultPolicyVersionParams {
         /// A new `ReplaceDefaultPolicyVersionParams` with its required properties.
-        pub fn new(template_name: impl Into<crate::Value<TemplateName>>) -> Self {
+        pub fn new(template_name: impl crate::IntoValue<TemplateName>) -> Self {
             ReplaceDefaultPolicyVersionParams(crate::typed::Properties::from_iter([(
                 "TemplateName".to_owned(),
-                template_name.into().into_json(),
+                template_name.into_value().into_json(),
             )]))
         }
     }
@@ -4433,12 +4661,12 @@ pub mod mitigation_action {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4457,10 +4685,10 @@ pub mod mitigation_action {
 
     impl UpdateCaCertificateParams {
         /// A new `UpdateCaCertificateParams` with its required properties.
-        pub fn new(action: impl Into<crate::Value<Action>>) -> Self {
+        pub fn new(action: impl crate::IntoValue<Action>) -> Self {
             UpdateCaCertificateParams(crate::typed::Properties::from_iter([(
                 "Action".to_owned(),
-                action.into().into_json(),
+                action.into_value().into_json(),
             )]))
         }
     }
@@ -4479,10 +4707,10 @@ pub mod mitigation_action {
 
     impl UpdateDeviceCertificateParams {
         /// A new `UpdateDeviceCertificateParams` with its required properties.
-        pub fn new(action: impl Into<crate::Value<UpdateDeviceCertificateParamsAction>>) -> Self {
+        pub fn new(action: impl crate::IntoValue<UpdateDeviceCertificateParamsAction>) -> Self {
             UpdateDeviceCertificateParams(crate::typed::Properties::from_iter([(
                 "Action".to_owned(),
-                action.into().into_json(),
+                action.into_value().into_json(),
             )]))
         }
     }
@@ -4585,10 +4813,10 @@ pub struct Policy(crate::Resource);
 
 impl Policy {
     /// A new `AWS::IoT::Policy` with its required properties.
-    pub fn new(policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>) -> Self {
+    pub fn new(policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>) -> Self {
         Policy(
             crate::Resource::new("AWS::IoT::Policy")
-                .property("PolicyDocument", policy_document.into().into_json()),
+                .property("PolicyDocument", policy_document.into_value().into_json()),
         )
     }
 
@@ -4601,23 +4829,29 @@ impl Policy {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-policy.html#cfn-iot-policy-policyname)
-    pub fn policy_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PolicyName", value.into().into_json());
+    pub fn policy_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PolicyName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](policy::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-policy.html#cfn-iot-policy-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<policy::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<policy::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Policy {
     const TYPE_NAME: &'static str = "AWS::IoT::Policy";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PolicyName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4658,12 +4892,12 @@ pub mod policy {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4686,13 +4920,13 @@ pub struct PolicyPrincipalAttachment(crate::Resource);
 impl PolicyPrincipalAttachment {
     /// A new `AWS::IoT::PolicyPrincipalAttachment` with its required properties.
     pub fn new(
-        policy_name: impl Into<crate::Value<String>>,
-        principal: impl Into<crate::Value<String>>,
+        policy_name: impl crate::IntoValue<String>,
+        principal: impl crate::IntoValue<String>,
     ) -> Self {
         PolicyPrincipalAttachment(
             crate::Resource::new("AWS::IoT::PolicyPrincipalAttachment")
-                .property("PolicyName", policy_name.into().into_json())
-                .property("Principal", principal.into().into_json()),
+                .property("PolicyName", policy_name.into_value().into_json())
+                .property("Principal", principal.into_value().into_json()),
         )
     }
 }
@@ -4734,16 +4968,16 @@ pub struct ProvisioningTemplate(crate::Resource);
 impl ProvisioningTemplate {
     /// A new `AWS::IoT::ProvisioningTemplate` with its required properties.
     pub fn new(
-        provisioning_role_arn: impl Into<crate::Value<String>>,
-        template_body: impl Into<crate::Value<String>>,
+        provisioning_role_arn: impl crate::IntoValue<String>,
+        template_body: impl crate::IntoValue<String>,
     ) -> Self {
         ProvisioningTemplate(
             crate::Resource::new("AWS::IoT::ProvisioningTemplate")
                 .property(
                     "ProvisioningRoleArn",
-                    provisioning_role_arn.into().into_json(),
+                    provisioning_role_arn.into_value().into_json(),
                 )
-                .property("TemplateBody", template_body.into().into_json()),
+                .property("TemplateBody", template_body.into_value().into_json()),
         )
     }
 
@@ -4754,16 +4988,18 @@ impl ProvisioningTemplate {
     /// Pattern: `^[^\p{C}]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-provisioningtemplate.html#cfn-iot-provisioningtemplate-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-provisioningtemplate.html#cfn-iot-provisioningtemplate-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
@@ -4772,18 +5008,18 @@ impl ProvisioningTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-provisioningtemplate.html#cfn-iot-provisioningtemplate-preprovisioninghook)
     pub fn pre_provisioning_hook(
         mut self,
-        value: impl Into<crate::Value<provisioning_template::ProvisioningHook>>,
+        value: impl crate::IntoValue<provisioning_template::ProvisioningHook>,
     ) -> Self {
         self.0
-            .set_property("PreProvisioningHook", value.into().into_json());
+            .set_property("PreProvisioningHook", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](provisioning_template::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-provisioningtemplate.html#cfn-iot-provisioningtemplate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<provisioning_template::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<provisioning_template::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -4796,9 +5032,9 @@ impl ProvisioningTemplate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-provisioningtemplate.html#cfn-iot-provisioningtemplate-templatename)
-    pub fn template_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn template_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TemplateName", value.into().into_json());
+            .set_property("TemplateName", value.into_value().into_json());
         self
     }
 
@@ -4809,17 +5045,22 @@ impl ProvisioningTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-provisioningtemplate.html#cfn-iot-provisioningtemplate-templatetype)
     pub fn template_type(
         mut self,
-        value: impl Into<crate::Value<provisioning_template::TemplateType>>,
+        value: impl crate::IntoValue<provisioning_template::TemplateType>,
     ) -> Self {
         self.0
-            .set_property("TemplateType", value.into().into_json());
+            .set_property("TemplateType", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ProvisioningTemplate {
     const TYPE_NAME: &'static str = "AWS::IoT::ProvisioningTemplate";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TemplateName", "TemplateType"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4865,9 +5106,9 @@ pub mod provisioning_template {
         /// Pattern: `^[0-9-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-provisioningtemplate-provisioninghook.html#cfn-iot-provisioningtemplate-provisioninghook-payloadversion)
-        pub fn payload_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn payload_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PayloadVersion".to_owned(), value.into().into_json());
+                .insert("PayloadVersion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4876,9 +5117,9 @@ pub mod provisioning_template {
         /// Length: 0 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-provisioningtemplate-provisioninghook.html#cfn-iot-provisioningtemplate-provisioninghook-targetarn)
-        pub fn target_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetArn".to_owned(), value.into().into_json());
+                .insert("TargetArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4898,12 +5139,12 @@ pub mod provisioning_template {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4944,15 +5185,15 @@ pub struct ResourceSpecificLogging(crate::Resource);
 impl ResourceSpecificLogging {
     /// A new `AWS::IoT::ResourceSpecificLogging` with its required properties.
     pub fn new(
-        log_level: impl Into<crate::Value<resource_specific_logging::LogLevel>>,
-        target_name: impl Into<crate::Value<String>>,
-        target_type: impl Into<crate::Value<resource_specific_logging::TargetType>>,
+        log_level: impl crate::IntoValue<resource_specific_logging::LogLevel>,
+        target_name: impl crate::IntoValue<String>,
+        target_type: impl crate::IntoValue<resource_specific_logging::TargetType>,
     ) -> Self {
         ResourceSpecificLogging(
             crate::Resource::new("AWS::IoT::ResourceSpecificLogging")
-                .property("LogLevel", log_level.into().into_json())
-                .property("TargetName", target_name.into().into_json())
-                .property("TargetType", target_type.into().into_json()),
+                .property("LogLevel", log_level.into_value().into_json())
+                .property("TargetName", target_name.into_value().into_json())
+                .property("TargetType", target_type.into_value().into_json()),
         )
     }
 }
@@ -5051,10 +5292,10 @@ pub struct RoleAlias(crate::Resource);
 
 impl RoleAlias {
     /// A new `AWS::IoT::RoleAlias` with its required properties.
-    pub fn new(role_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(role_arn: impl crate::IntoValue<String>) -> Self {
         RoleAlias(
             crate::Resource::new("AWS::IoT::RoleAlias")
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -5065,9 +5306,9 @@ impl RoleAlias {
     /// Default: `3600`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-rolealias.html#cfn-iot-rolealias-credentialdurationseconds)
-    pub fn credential_duration_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn credential_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("CredentialDurationSeconds", value.into().into_json());
+            .set_property("CredentialDurationSeconds", value.into_value().into_json());
         self
     }
 
@@ -5080,23 +5321,29 @@ impl RoleAlias {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-rolealias.html#cfn-iot-rolealias-rolealias)
-    pub fn role_alias(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleAlias", value.into().into_json());
+    pub fn role_alias(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleAlias", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](role_alias::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-rolealias.html#cfn-iot-rolealias-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<role_alias::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<role_alias::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for RoleAlias {
     const TYPE_NAME: &'static str = "AWS::IoT::RoleAlias";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RoleAlias"];
 
     fn resource(&self) -> &crate::Resource {
@@ -5132,12 +5379,12 @@ pub mod role_alias {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5160,13 +5407,16 @@ pub struct ScheduledAudit(crate::Resource);
 impl ScheduledAudit {
     /// A new `AWS::IoT::ScheduledAudit` with its required properties.
     pub fn new(
-        frequency: impl Into<crate::Value<scheduled_audit::Frequency>>,
-        target_check_names: impl Into<crate::Value<Vec<String>>>,
+        frequency: impl crate::IntoValue<scheduled_audit::Frequency>,
+        target_check_names: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         ScheduledAudit(
             crate::Resource::new("AWS::IoT::ScheduledAudit")
-                .property("Frequency", frequency.into().into_json())
-                .property("TargetCheckNames", target_check_names.into().into_json()),
+                .property("Frequency", frequency.into_value().into_json())
+                .property(
+                    "TargetCheckNames",
+                    target_check_names.into_value().into_json(),
+                ),
         )
     }
 
@@ -5175,19 +5425,18 @@ impl ScheduledAudit {
     /// Pattern: `^([1-9]|[12][0-9]|3[01])$|^LAST$|^UNSET_VALUE$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-scheduledaudit.html#cfn-iot-scheduledaudit-dayofmonth)
-    pub fn day_of_month(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DayOfMonth", value.into().into_json());
+    pub fn day_of_month(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DayOfMonth", value.into_value().into_json());
         self
     }
 
     /// `DayOfWeek`: [`DayOfWeek`](scheduled_audit::DayOfWeek).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-scheduledaudit.html#cfn-iot-scheduledaudit-dayofweek)
-    pub fn day_of_week(
-        mut self,
-        value: impl Into<crate::Value<scheduled_audit::DayOfWeek>>,
-    ) -> Self {
-        self.0.set_property("DayOfWeek", value.into().into_json());
+    pub fn day_of_week(mut self, value: impl crate::IntoValue<scheduled_audit::DayOfWeek>) -> Self {
+        self.0
+            .set_property("DayOfWeek", value.into_value().into_json());
         self
     }
 
@@ -5200,9 +5449,9 @@ impl ScheduledAudit {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-scheduledaudit.html#cfn-iot-scheduledaudit-scheduledauditname)
-    pub fn scheduled_audit_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn scheduled_audit_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ScheduledAuditName", value.into().into_json());
+            .set_property("ScheduledAuditName", value.into_value().into_json());
         self
     }
 
@@ -5211,15 +5460,20 @@ impl ScheduledAudit {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-scheduledaudit.html#cfn-iot-scheduledaudit-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<scheduled_audit::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<scheduled_audit::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ScheduledAudit {
     const TYPE_NAME: &'static str = "AWS::IoT::ScheduledAudit";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ScheduledAuditName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -5255,12 +5509,12 @@ pub mod scheduled_audit {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5349,10 +5603,12 @@ impl SecurityProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-securityprofile.html#cfn-iot-securityprofile-additionalmetricstoretainv2)
     pub fn additional_metrics_to_retain_v2(
         mut self,
-        value: impl Into<crate::Value<Vec<security_profile::MetricToRetain>>>,
+        value: impl crate::IntoValue<Vec<security_profile::MetricToRetain>>,
     ) -> Self {
-        self.0
-            .set_property("AdditionalMetricsToRetainV2", value.into().into_json());
+        self.0.set_property(
+            "AdditionalMetricsToRetainV2",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -5361,12 +5617,12 @@ impl SecurityProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-securityprofile.html#cfn-iot-securityprofile-alerttargets)
     pub fn alert_targets(
         mut self,
-        value: impl Into<
-            crate::Value<::std::collections::BTreeMap<String, security_profile::AlertTarget>>,
+        value: impl crate::IntoValue<
+            ::std::collections::BTreeMap<String, security_profile::AlertTarget>,
         >,
     ) -> Self {
         self.0
-            .set_property("AlertTargets", value.into().into_json());
+            .set_property("AlertTargets", value.into_value().into_json());
         self
     }
 
@@ -5379,9 +5635,10 @@ impl SecurityProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-securityprofile.html#cfn-iot-securityprofile-behaviors)
     pub fn behaviors(
         mut self,
-        value: impl Into<crate::Value<Vec<security_profile::Behavior>>>,
+        value: impl crate::IntoValue<Vec<security_profile::Behavior>>,
     ) -> Self {
-        self.0.set_property("Behaviors", value.into().into_json());
+        self.0
+            .set_property("Behaviors", value.into_value().into_json());
         self
     }
 
@@ -5390,10 +5647,10 @@ impl SecurityProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-securityprofile.html#cfn-iot-securityprofile-metricsexportconfig)
     pub fn metrics_export_config(
         mut self,
-        value: impl Into<crate::Value<security_profile::MetricsExportConfig>>,
+        value: impl crate::IntoValue<security_profile::MetricsExportConfig>,
     ) -> Self {
         self.0
-            .set_property("MetricsExportConfig", value.into().into_json());
+            .set_property("MetricsExportConfig", value.into_value().into_json());
         self
     }
 
@@ -5404,9 +5661,9 @@ impl SecurityProfile {
     /// Pattern: `^[\p{Graph}\x20]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-securityprofile.html#cfn-iot-securityprofile-securityprofiledescription)
-    pub fn security_profile_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn security_profile_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SecurityProfileDescription", value.into().into_json());
+            .set_property("SecurityProfileDescription", value.into_value().into_json());
         self
     }
 
@@ -5419,9 +5676,9 @@ impl SecurityProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-securityprofile.html#cfn-iot-securityprofile-securityprofilename)
-    pub fn security_profile_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn security_profile_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SecurityProfileName", value.into().into_json());
+            .set_property("SecurityProfileName", value.into_value().into_json());
         self
     }
 
@@ -5430,16 +5687,17 @@ impl SecurityProfile {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-securityprofile.html#cfn-iot-securityprofile-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<security_profile::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<security_profile::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TargetArns`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-securityprofile.html#cfn-iot-securityprofile-targetarns)
-    pub fn target_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("TargetArns", value.into().into_json());
+    pub fn target_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("TargetArns", value.into_value().into_json());
         self
     }
 }
@@ -5452,7 +5710,12 @@ impl Default for SecurityProfile {
 
 impl crate::typed::ResourceType for SecurityProfile {
     const TYPE_NAME: &'static str = "AWS::IoT::SecurityProfile";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SecurityProfileName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -5488,15 +5751,15 @@ pub mod security_profile {
     impl AlertTarget {
         /// A new `AlertTarget` with its required properties.
         pub fn new(
-            alert_target_arn: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            alert_target_arn: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             AlertTarget(crate::typed::Properties::from_iter([
                 (
                     "AlertTargetArn".to_owned(),
-                    alert_target_arn.into().into_json(),
+                    alert_target_arn.into_value().into_json(),
                 ),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
     }
@@ -5515,28 +5778,28 @@ pub mod security_profile {
 
     impl Behavior {
         /// A new `Behavior` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             Behavior(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Criteria`: [`BehaviorCriteria`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-behavior.html#cfn-iot-securityprofile-behavior-criteria)
-        pub fn criteria(mut self, value: impl Into<crate::Value<BehaviorCriteria>>) -> Self {
+        pub fn criteria(mut self, value: impl crate::IntoValue<BehaviorCriteria>) -> Self {
             self.0
-                .insert("Criteria".to_owned(), value.into().into_json());
+                .insert("Criteria".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExportMetric`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-behavior.html#cfn-iot-securityprofile-behavior-exportmetric)
-        pub fn export_metric(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn export_metric(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ExportMetric".to_owned(), value.into().into_json());
+                .insert("ExportMetric".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5547,26 +5810,27 @@ pub mod security_profile {
         /// Pattern: `[a-zA-Z0-9:_-]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-behavior.html#cfn-iot-securityprofile-behavior-metric)
-        pub fn metric(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Metric".to_owned(), value.into().into_json());
+        pub fn metric(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Metric".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MetricDimension`: [`MetricDimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-behavior.html#cfn-iot-securityprofile-behavior-metricdimension)
-        pub fn metric_dimension(mut self, value: impl Into<crate::Value<MetricDimension>>) -> Self {
+        pub fn metric_dimension(mut self, value: impl crate::IntoValue<MetricDimension>) -> Self {
             self.0
-                .insert("MetricDimension".to_owned(), value.into().into_json());
+                .insert("MetricDimension".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SuppressAlerts`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-behavior.html#cfn-iot-securityprofile-behavior-suppressalerts)
-        pub fn suppress_alerts(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn suppress_alerts(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("SuppressAlerts".to_owned(), value.into().into_json());
+                .insert("SuppressAlerts".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5594,10 +5858,12 @@ pub mod security_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-behaviorcriteria.html#cfn-iot-securityprofile-behaviorcriteria-comparisonoperator)
         pub fn comparison_operator(
             mut self,
-            value: impl Into<crate::Value<ComparisonOperator>>,
+            value: impl crate::IntoValue<ComparisonOperator>,
         ) -> Self {
-            self.0
-                .insert("ComparisonOperator".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ComparisonOperator".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5608,11 +5874,11 @@ pub mod security_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-behaviorcriteria.html#cfn-iot-securityprofile-behaviorcriteria-consecutivedatapointstoalarm)
         pub fn consecutive_datapoints_to_alarm(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ConsecutiveDatapointsToAlarm".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5624,11 +5890,11 @@ pub mod security_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-behaviorcriteria.html#cfn-iot-securityprofile-behaviorcriteria-consecutivedatapointstoclear)
         pub fn consecutive_datapoints_to_clear(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ConsecutiveDatapointsToClear".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5636,9 +5902,9 @@ pub mod security_profile {
         /// `DurationSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-behaviorcriteria.html#cfn-iot-securityprofile-behaviorcriteria-durationseconds)
-        pub fn duration_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DurationSeconds".to_owned(), value.into().into_json());
+                .insert("DurationSeconds".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5647,10 +5913,12 @@ pub mod security_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-behaviorcriteria.html#cfn-iot-securityprofile-behaviorcriteria-mldetectionconfig)
         pub fn ml_detection_config(
             mut self,
-            value: impl Into<crate::Value<MachineLearningDetectionConfig>>,
+            value: impl crate::IntoValue<MachineLearningDetectionConfig>,
         ) -> Self {
-            self.0
-                .insert("MlDetectionConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MlDetectionConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5659,18 +5927,21 @@ pub mod security_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-behaviorcriteria.html#cfn-iot-securityprofile-behaviorcriteria-statisticalthreshold)
         pub fn statistical_threshold(
             mut self,
-            value: impl Into<crate::Value<StatisticalThreshold>>,
+            value: impl crate::IntoValue<StatisticalThreshold>,
         ) -> Self {
-            self.0
-                .insert("StatisticalThreshold".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StatisticalThreshold".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Value`: [`MetricValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-behaviorcriteria.html#cfn-iot-securityprofile-behaviorcriteria-value)
-        pub fn value(mut self, value: impl Into<crate::Value<MetricValue>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<MetricValue>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5696,9 +5967,9 @@ pub mod security_profile {
         /// `ConfidenceLevel`: [`ConfidenceLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-machinelearningdetectionconfig.html#cfn-iot-securityprofile-machinelearningdetectionconfig-confidencelevel)
-        pub fn confidence_level(mut self, value: impl Into<crate::Value<ConfidenceLevel>>) -> Self {
+        pub fn confidence_level(mut self, value: impl crate::IntoValue<ConfidenceLevel>) -> Self {
             self.0
-                .insert("ConfidenceLevel".to_owned(), value.into().into_json());
+                .insert("ConfidenceLevel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5717,19 +5988,19 @@ pub mod security_profile {
 
     impl MetricDimension {
         /// A new `MetricDimension` with its required properties.
-        pub fn new(dimension_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(dimension_name: impl crate::IntoValue<String>) -> Self {
             MetricDimension(crate::typed::Properties::from_iter([(
                 "DimensionName".to_owned(),
-                dimension_name.into().into_json(),
+                dimension_name.into_value().into_json(),
             )]))
         }
 
         /// `Operator`: [`Operator`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-metricdimension.html#cfn-iot-securityprofile-metricdimension-operator)
-        pub fn operator(mut self, value: impl Into<crate::Value<Operator>>) -> Self {
+        pub fn operator(mut self, value: impl crate::IntoValue<Operator>) -> Self {
             self.0
-                .insert("Operator".to_owned(), value.into().into_json());
+                .insert("Operator".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5748,28 +6019,28 @@ pub mod security_profile {
 
     impl MetricToRetain {
         /// A new `MetricToRetain` with its required properties.
-        pub fn new(metric: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(metric: impl crate::IntoValue<String>) -> Self {
             MetricToRetain(crate::typed::Properties::from_iter([(
                 "Metric".to_owned(),
-                metric.into().into_json(),
+                metric.into_value().into_json(),
             )]))
         }
 
         /// `ExportMetric`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-metrictoretain.html#cfn-iot-securityprofile-metrictoretain-exportmetric)
-        pub fn export_metric(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn export_metric(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ExportMetric".to_owned(), value.into().into_json());
+                .insert("ExportMetric".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MetricDimension`: [`MetricDimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-metrictoretain.html#cfn-iot-securityprofile-metrictoretain-metricdimension)
-        pub fn metric_dimension(mut self, value: impl Into<crate::Value<MetricDimension>>) -> Self {
+        pub fn metric_dimension(mut self, value: impl crate::IntoValue<MetricDimension>) -> Self {
             self.0
-                .insert("MetricDimension".to_owned(), value.into().into_json());
+                .insert("MetricDimension".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5795,8 +6066,9 @@ pub mod security_profile {
         /// `Cidrs`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-metricvalue.html#cfn-iot-securityprofile-metricvalue-cidrs)
-        pub fn cidrs(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Cidrs".to_owned(), value.into().into_json());
+        pub fn cidrs(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Cidrs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5805,42 +6077,45 @@ pub mod security_profile {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-metricvalue.html#cfn-iot-securityprofile-metricvalue-count)
-        pub fn count(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Count".to_owned(), value.into().into_json());
+        pub fn count(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Count".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Number`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-metricvalue.html#cfn-iot-securityprofile-metricvalue-number)
-        pub fn number(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Number".to_owned(), value.into().into_json());
+        pub fn number(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Number".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Numbers`: list of number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-metricvalue.html#cfn-iot-securityprofile-metricvalue-numbers)
-        pub fn numbers(mut self, value: impl Into<crate::Value<Vec<f64>>>) -> Self {
+        pub fn numbers(mut self, value: impl crate::IntoValue<Vec<f64>>) -> Self {
             self.0
-                .insert("Numbers".to_owned(), value.into().into_json());
+                .insert("Numbers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ports`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-metricvalue.html#cfn-iot-securityprofile-metricvalue-ports)
-        pub fn ports(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
-            self.0.insert("Ports".to_owned(), value.into().into_json());
+        pub fn ports(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
+            self.0
+                .insert("Ports".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Strings`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-metricvalue.html#cfn-iot-securityprofile-metricvalue-strings)
-        pub fn strings(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn strings(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Strings".to_owned(), value.into().into_json());
+                .insert("Strings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5860,12 +6135,12 @@ pub mod security_profile {
     impl MetricsExportConfig {
         /// A new `MetricsExportConfig` with its required properties.
         pub fn new(
-            mqtt_topic: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            mqtt_topic: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             MetricsExportConfig(crate::typed::Properties::from_iter([
-                ("MqttTopic".to_owned(), mqtt_topic.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("MqttTopic".to_owned(), mqtt_topic.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
     }
@@ -5891,9 +6166,9 @@ pub mod security_profile {
         /// `Statistic`: [`Statistic`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-securityprofile-statisticalthreshold.html#cfn-iot-securityprofile-statisticalthreshold-statistic)
-        pub fn statistic(mut self, value: impl Into<crate::Value<Statistic>>) -> Self {
+        pub fn statistic(mut self, value: impl crate::IntoValue<Statistic>) -> Self {
             self.0
-                .insert("Statistic".to_owned(), value.into().into_json());
+                .insert("Statistic".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5913,12 +6188,12 @@ pub mod security_profile {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -6078,8 +6353,9 @@ impl SoftwarePackage {
     /// Pattern: `^[^\p{C}]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-softwarepackage.html#cfn-iot-softwarepackage-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -6092,8 +6368,9 @@ impl SoftwarePackage {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-softwarepackage.html#cfn-iot-softwarepackage-packagename)
-    pub fn package_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PackageName", value.into().into_json());
+    pub fn package_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PackageName", value.into_value().into_json());
         self
     }
 
@@ -6102,8 +6379,8 @@ impl SoftwarePackage {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-softwarepackage.html#cfn-iot-softwarepackage-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<software_package::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<software_package::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -6116,7 +6393,12 @@ impl Default for SoftwarePackage {
 
 impl crate::typed::ResourceType for SoftwarePackage {
     const TYPE_NAME: &'static str = "AWS::IoT::SoftwarePackage";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PackageName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -6152,12 +6434,12 @@ pub mod software_package {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -6179,10 +6461,10 @@ pub struct SoftwarePackageVersion(crate::Resource);
 
 impl SoftwarePackageVersion {
     /// A new `AWS::IoT::SoftwarePackageVersion` with its required properties.
-    pub fn new(package_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(package_name: impl crate::IntoValue<String>) -> Self {
         SoftwarePackageVersion(
             crate::Resource::new("AWS::IoT::SoftwarePackageVersion")
-                .property("PackageName", package_name.into().into_json()),
+                .property("PackageName", package_name.into_value().into_json()),
         )
     }
 
@@ -6191,9 +6473,10 @@ impl SoftwarePackageVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-softwarepackageversion.html#cfn-iot-softwarepackageversion-artifact)
     pub fn artifact(
         mut self,
-        value: impl Into<crate::Value<software_package_version::PackageVersionArtifact>>,
+        value: impl crate::IntoValue<software_package_version::PackageVersionArtifact>,
     ) -> Self {
-        self.0.set_property("Artifact", value.into().into_json());
+        self.0
+            .set_property("Artifact", value.into_value().into_json());
         self
     }
 
@@ -6202,9 +6485,10 @@ impl SoftwarePackageVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-softwarepackageversion.html#cfn-iot-softwarepackageversion-attributes)
     pub fn attributes(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Attributes", value.into().into_json());
+        self.0
+            .set_property("Attributes", value.into_value().into_json());
         self
     }
 
@@ -6215,8 +6499,9 @@ impl SoftwarePackageVersion {
     /// Pattern: `^[^\p{C}]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-softwarepackageversion.html#cfn-iot-softwarepackageversion-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -6225,16 +6510,17 @@ impl SoftwarePackageVersion {
     /// Length: 0 to 3072.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-softwarepackageversion.html#cfn-iot-softwarepackageversion-recipe)
-    pub fn recipe(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Recipe", value.into().into_json());
+    pub fn recipe(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Recipe", value.into_value().into_json());
         self
     }
 
     /// `Sbom`: [`Sbom`](software_package_version::Sbom).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-softwarepackageversion.html#cfn-iot-softwarepackageversion-sbom)
-    pub fn sbom(mut self, value: impl Into<crate::Value<software_package_version::Sbom>>) -> Self {
-        self.0.set_property("Sbom", value.into().into_json());
+    pub fn sbom(mut self, value: impl crate::IntoValue<software_package_version::Sbom>) -> Self {
+        self.0.set_property("Sbom", value.into_value().into_json());
         self
     }
 
@@ -6245,9 +6531,9 @@ impl SoftwarePackageVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-softwarepackageversion.html#cfn-iot-softwarepackageversion-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<software_package_version::Tag>>>,
+        value: impl crate::IntoValue<Vec<software_package_version::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -6260,15 +6546,21 @@ impl SoftwarePackageVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-softwarepackageversion.html#cfn-iot-softwarepackageversion-versionname)
-    pub fn version_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("VersionName", value.into().into_json());
+    pub fn version_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("VersionName", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for SoftwarePackageVersion {
     const TYPE_NAME: &'static str = "AWS::IoT::SoftwarePackageVersion";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PackageName", "VersionName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -6318,10 +6610,10 @@ pub mod software_package_version {
 
     impl PackageVersionArtifact {
         /// A new `PackageVersionArtifact` with its required properties.
-        pub fn new(s3_location: impl Into<crate::Value<S3Location>>) -> Self {
+        pub fn new(s3_location: impl crate::IntoValue<S3Location>) -> Self {
             PackageVersionArtifact(crate::typed::Properties::from_iter([(
                 "S3Location".to_owned(),
-                s3_location.into().into_json(),
+                s3_location.into_value().into_json(),
             )]))
         }
     }
@@ -6341,14 +6633,14 @@ pub mod software_package_version {
     impl S3Location {
         /// A new `S3Location` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            key: impl Into<crate::Value<String>>,
-            version: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            key: impl crate::IntoValue<String>,
+            version: impl crate::IntoValue<String>,
         ) -> Self {
             S3Location(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("Key".to_owned(), key.into().into_json()),
-                ("Version".to_owned(), version.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Version".to_owned(), version.into_value().into_json()),
             ]))
         }
     }
@@ -6367,10 +6659,10 @@ pub mod software_package_version {
 
     impl Sbom {
         /// A new `Sbom` with its required properties.
-        pub fn new(s3_location: impl Into<crate::Value<S3Location>>) -> Self {
+        pub fn new(s3_location: impl crate::IntoValue<S3Location>) -> Self {
             Sbom(crate::typed::Properties::from_iter([(
                 "S3Location".to_owned(),
-                s3_location.into().into_json(),
+                s3_location.into_value().into_json(),
             )]))
         }
     }
@@ -6390,12 +6682,12 @@ pub mod software_package_version {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -6424,10 +6716,10 @@ impl Thing {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-thing.html#cfn-iot-thing-attributepayload)
     pub fn attribute_payload(
         mut self,
-        value: impl Into<crate::Value<thing::AttributePayload>>,
+        value: impl crate::IntoValue<thing::AttributePayload>,
     ) -> Self {
         self.0
-            .set_property("AttributePayload", value.into().into_json());
+            .set_property("AttributePayload", value.into_value().into_json());
         self
     }
 
@@ -6440,8 +6732,9 @@ impl Thing {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-thing.html#cfn-iot-thing-thingname)
-    pub fn thing_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ThingName", value.into().into_json());
+    pub fn thing_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ThingName", value.into_value().into_json());
         self
     }
 }
@@ -6503,10 +6796,10 @@ pub mod thing {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-thing-attributepayload.html#cfn-iot-thing-attributepayload-attributes)
         pub fn attributes(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Attributes".to_owned(), value.into().into_json());
+                .insert("Attributes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6539,9 +6832,9 @@ impl ThingGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-thinggroup.html#cfn-iot-thinggroup-parentgroupname)
-    pub fn parent_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn parent_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ParentGroupName", value.into().into_json());
+            .set_property("ParentGroupName", value.into_value().into_json());
         self
     }
 
@@ -6550,8 +6843,9 @@ impl ThingGroup {
     /// Length: 1 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-thinggroup.html#cfn-iot-thinggroup-querystring)
-    pub fn query_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("QueryString", value.into().into_json());
+    pub fn query_string(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("QueryString", value.into_value().into_json());
         self
     }
 
@@ -6560,8 +6854,8 @@ impl ThingGroup {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-thinggroup.html#cfn-iot-thinggroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<thing_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<thing_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -6574,9 +6868,9 @@ impl ThingGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-thinggroup.html#cfn-iot-thinggroup-thinggroupname)
-    pub fn thing_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn thing_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ThingGroupName", value.into().into_json());
+            .set_property("ThingGroupName", value.into_value().into_json());
         self
     }
 
@@ -6585,10 +6879,10 @@ impl ThingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-thinggroup.html#cfn-iot-thinggroup-thinggroupproperties)
     pub fn thing_group_properties(
         mut self,
-        value: impl Into<crate::Value<thing_group::ThingGroupProperties>>,
+        value: impl crate::IntoValue<thing_group::ThingGroupProperties>,
     ) -> Self {
         self.0
-            .set_property("ThingGroupProperties", value.into().into_json());
+            .set_property("ThingGroupProperties", value.into_value().into_json());
         self
     }
 }
@@ -6601,7 +6895,12 @@ impl Default for ThingGroup {
 
 impl crate::typed::ResourceType for ThingGroup {
     const TYPE_NAME: &'static str = "AWS::IoT::ThingGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ParentGroupName", "ThingGroupName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -6650,10 +6949,10 @@ pub mod thing_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-thinggroup-attributepayload.html#cfn-iot-thinggroup-attributepayload-attributes)
         pub fn attributes(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Attributes".to_owned(), value.into().into_json());
+                .insert("Attributes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6673,12 +6972,12 @@ pub mod thing_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -6704,12 +7003,11 @@ pub mod thing_group {
         /// `AttributePayload`: [`AttributePayload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-thinggroup-thinggroupproperties.html#cfn-iot-thinggroup-thinggroupproperties-attributepayload)
-        pub fn attribute_payload(
-            mut self,
-            value: impl Into<crate::Value<AttributePayload>>,
-        ) -> Self {
-            self.0
-                .insert("AttributePayload".to_owned(), value.into().into_json());
+        pub fn attribute_payload(mut self, value: impl crate::IntoValue<AttributePayload>) -> Self {
+            self.0.insert(
+                "AttributePayload".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -6720,9 +7018,11 @@ pub mod thing_group {
         /// Pattern: `[\p{Graph}\x20]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-thinggroup-thinggroupproperties.html#cfn-iot-thinggroup-thinggroupproperties-thinggroupdescription)
-        pub fn thing_group_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ThingGroupDescription".to_owned(), value.into().into_json());
+        pub fn thing_group_description(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ThingGroupDescription".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6745,22 +7045,22 @@ pub struct ThingPrincipalAttachment(crate::Resource);
 impl ThingPrincipalAttachment {
     /// A new `AWS::IoT::ThingPrincipalAttachment` with its required properties.
     pub fn new(
-        principal: impl Into<crate::Value<String>>,
-        thing_name: impl Into<crate::Value<String>>,
+        principal: impl crate::IntoValue<String>,
+        thing_name: impl crate::IntoValue<String>,
     ) -> Self {
         ThingPrincipalAttachment(
             crate::Resource::new("AWS::IoT::ThingPrincipalAttachment")
-                .property("Principal", principal.into().into_json())
-                .property("ThingName", thing_name.into().into_json()),
+                .property("Principal", principal.into_value().into_json())
+                .property("ThingName", thing_name.into_value().into_json()),
         )
     }
 
     /// `ThingPrincipalType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-thingprincipalattachment.html#cfn-iot-thingprincipalattachment-thingprincipaltype)
-    pub fn thing_principal_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn thing_principal_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ThingPrincipalType", value.into().into_json());
+            .set_property("ThingPrincipalType", value.into_value().into_json());
         self
     }
 }
@@ -6806,9 +7106,9 @@ impl ThingType {
     /// `DeprecateThingType`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-thingtype.html#cfn-iot-thingtype-deprecatethingtype)
-    pub fn deprecate_thing_type(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deprecate_thing_type(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeprecateThingType", value.into().into_json());
+            .set_property("DeprecateThingType", value.into_value().into_json());
         self
     }
 
@@ -6817,8 +7117,8 @@ impl ThingType {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-thingtype.html#cfn-iot-thingtype-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<thing_type::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<thing_type::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -6831,9 +7131,9 @@ impl ThingType {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-thingtype.html#cfn-iot-thingtype-thingtypename)
-    pub fn thing_type_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn thing_type_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ThingTypeName", value.into().into_json());
+            .set_property("ThingTypeName", value.into_value().into_json());
         self
     }
 
@@ -6842,10 +7142,10 @@ impl ThingType {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-thingtype.html#cfn-iot-thingtype-thingtypeproperties)
     pub fn thing_type_properties(
         mut self,
-        value: impl Into<crate::Value<thing_type::ThingTypeProperties>>,
+        value: impl crate::IntoValue<thing_type::ThingTypeProperties>,
     ) -> Self {
         self.0
-            .set_property("ThingTypeProperties", value.into().into_json());
+            .set_property("ThingTypeProperties", value.into_value().into_json());
         self
     }
 }
@@ -6858,7 +7158,12 @@ impl Default for ThingType {
 
 impl crate::typed::ResourceType for ThingType {
     const TYPE_NAME: &'static str = "AWS::IoT::ThingType";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ThingTypeName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -6907,10 +7212,12 @@ pub mod thing_type {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-thingtype-mqtt5configuration.html#cfn-iot-thingtype-mqtt5configuration-propagatingattributes)
         pub fn propagating_attributes(
             mut self,
-            value: impl Into<crate::Value<Vec<PropagatingAttribute>>>,
+            value: impl crate::IntoValue<Vec<PropagatingAttribute>>,
         ) -> Self {
-            self.0
-                .insert("PropagatingAttributes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PropagatingAttributes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6929,10 +7236,10 @@ pub mod thing_type {
 
     impl PropagatingAttribute {
         /// A new `PropagatingAttribute` with its required properties.
-        pub fn new(user_property_key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(user_property_key: impl crate::IntoValue<String>) -> Self {
             PropagatingAttribute(crate::typed::Properties::from_iter([(
                 "UserPropertyKey".to_owned(),
-                user_property_key.into().into_json(),
+                user_property_key.into_value().into_json(),
             )]))
         }
 
@@ -6943,10 +7250,12 @@ pub mod thing_type {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-thingtype-propagatingattribute.html#cfn-iot-thingtype-propagatingattribute-connectionattribute)
         pub fn connection_attribute(
             mut self,
-            value: impl Into<crate::Value<ConnectionAttribute>>,
+            value: impl crate::IntoValue<ConnectionAttribute>,
         ) -> Self {
-            self.0
-                .insert("ConnectionAttribute".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConnectionAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -6957,9 +7266,9 @@ pub mod thing_type {
         /// Pattern: `[a-zA-Z0-9_.,@/:#-]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-thingtype-propagatingattribute.html#cfn-iot-thingtype-propagatingattribute-thingattribute)
-        pub fn thing_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn thing_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ThingAttribute".to_owned(), value.into().into_json());
+                .insert("ThingAttribute".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6979,12 +7288,12 @@ pub mod thing_type {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -7012,10 +7321,12 @@ pub mod thing_type {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-thingtype-thingtypeproperties.html#cfn-iot-thingtype-thingtypeproperties-mqtt5configuration)
         pub fn mqtt5_configuration(
             mut self,
-            value: impl Into<crate::Value<Mqtt5Configuration>>,
+            value: impl crate::IntoValue<Mqtt5Configuration>,
         ) -> Self {
-            self.0
-                .insert("Mqtt5Configuration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "Mqtt5Configuration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -7024,12 +7335,11 @@ pub mod thing_type {
         /// Items: at most 3.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-thingtype-thingtypeproperties.html#cfn-iot-thingtype-thingtypeproperties-searchableattributes)
-        pub fn searchable_attributes(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("SearchableAttributes".to_owned(), value.into().into_json());
+        pub fn searchable_attributes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SearchableAttributes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -7040,9 +7350,11 @@ pub mod thing_type {
         /// Pattern: `[\p{Graph}\x20]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-thingtype-thingtypeproperties.html#cfn-iot-thingtype-thingtypeproperties-thingtypedescription)
-        pub fn thing_type_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ThingTypeDescription".to_owned(), value.into().into_json());
+        pub fn thing_type_description(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ThingTypeDescription".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7082,11 +7394,11 @@ pub struct TopicRule(crate::Resource);
 
 impl TopicRule {
     /// A new `AWS::IoT::TopicRule` with its required properties.
-    pub fn new(topic_rule_payload: impl Into<crate::Value<topic_rule::TopicRulePayload>>) -> Self {
-        TopicRule(
-            crate::Resource::new("AWS::IoT::TopicRule")
-                .property("TopicRulePayload", topic_rule_payload.into().into_json()),
-        )
+    pub fn new(topic_rule_payload: impl crate::IntoValue<topic_rule::TopicRulePayload>) -> Self {
+        TopicRule(crate::Resource::new("AWS::IoT::TopicRule").property(
+            "TopicRulePayload",
+            topic_rule_payload.into_value().into_json(),
+        ))
     }
 
     /// `RuleName`: string.
@@ -7098,23 +7410,29 @@ impl TopicRule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-topicrule.html#cfn-iot-topicrule-rulename)
-    pub fn rule_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RuleName", value.into().into_json());
+    pub fn rule_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RuleName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](topic_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-topicrule.html#cfn-iot-topicrule-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<topic_rule::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<topic_rule::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TopicRule {
     const TYPE_NAME: &'static str = "AWS::IoT::TopicRule";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RuleName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -7158,10 +7476,10 @@ pub mod topic_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-cloudwatchalarm)
         pub fn cloudwatch_alarm(
             mut self,
-            value: impl Into<crate::Value<CloudwatchAlarmAction>>,
+            value: impl crate::IntoValue<CloudwatchAlarmAction>,
         ) -> Self {
             self.0
-                .insert("CloudwatchAlarm".to_owned(), value.into().into_json());
+                .insert("CloudwatchAlarm".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7170,10 +7488,10 @@ pub mod topic_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-cloudwatchlogs)
         pub fn cloudwatch_logs(
             mut self,
-            value: impl Into<crate::Value<CloudwatchLogsAction>>,
+            value: impl crate::IntoValue<CloudwatchLogsAction>,
         ) -> Self {
             self.0
-                .insert("CloudwatchLogs".to_owned(), value.into().into_json());
+                .insert("CloudwatchLogs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7182,181 +7500,183 @@ pub mod topic_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-cloudwatchmetric)
         pub fn cloudwatch_metric(
             mut self,
-            value: impl Into<crate::Value<CloudwatchMetricAction>>,
+            value: impl crate::IntoValue<CloudwatchMetricAction>,
         ) -> Self {
-            self.0
-                .insert("CloudwatchMetric".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CloudwatchMetric".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DynamoDB`: [`DynamoDbAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-dynamodb)
-        pub fn dynamo_db(mut self, value: impl Into<crate::Value<DynamoDbAction>>) -> Self {
+        pub fn dynamo_db(mut self, value: impl crate::IntoValue<DynamoDbAction>) -> Self {
             self.0
-                .insert("DynamoDB".to_owned(), value.into().into_json());
+                .insert("DynamoDB".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DynamoDBv2`: [`DynamoDBv2Action`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-dynamodbv2)
-        pub fn dynamo_d_bv2(mut self, value: impl Into<crate::Value<DynamoDBv2Action>>) -> Self {
+        pub fn dynamo_d_bv2(mut self, value: impl crate::IntoValue<DynamoDBv2Action>) -> Self {
             self.0
-                .insert("DynamoDBv2".to_owned(), value.into().into_json());
+                .insert("DynamoDBv2".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Elasticsearch`: [`ElasticsearchAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-elasticsearch)
-        pub fn elasticsearch(
-            mut self,
-            value: impl Into<crate::Value<ElasticsearchAction>>,
-        ) -> Self {
+        pub fn elasticsearch(mut self, value: impl crate::IntoValue<ElasticsearchAction>) -> Self {
             self.0
-                .insert("Elasticsearch".to_owned(), value.into().into_json());
+                .insert("Elasticsearch".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Firehose`: [`FirehoseAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-firehose)
-        pub fn firehose(mut self, value: impl Into<crate::Value<FirehoseAction>>) -> Self {
+        pub fn firehose(mut self, value: impl crate::IntoValue<FirehoseAction>) -> Self {
             self.0
-                .insert("Firehose".to_owned(), value.into().into_json());
+                .insert("Firehose".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Http`: [`HttpAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-http)
-        pub fn http(mut self, value: impl Into<crate::Value<HttpAction>>) -> Self {
-            self.0.insert("Http".to_owned(), value.into().into_json());
+        pub fn http(mut self, value: impl crate::IntoValue<HttpAction>) -> Self {
+            self.0
+                .insert("Http".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IotAnalytics`: [`IotAnalyticsAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-iotanalytics)
-        pub fn iot_analytics(mut self, value: impl Into<crate::Value<IotAnalyticsAction>>) -> Self {
+        pub fn iot_analytics(mut self, value: impl crate::IntoValue<IotAnalyticsAction>) -> Self {
             self.0
-                .insert("IotAnalytics".to_owned(), value.into().into_json());
+                .insert("IotAnalytics".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IotEvents`: [`IotEventsAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-iotevents)
-        pub fn iot_events(mut self, value: impl Into<crate::Value<IotEventsAction>>) -> Self {
+        pub fn iot_events(mut self, value: impl crate::IntoValue<IotEventsAction>) -> Self {
             self.0
-                .insert("IotEvents".to_owned(), value.into().into_json());
+                .insert("IotEvents".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IotSiteWise`: [`IotSiteWiseAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-iotsitewise)
-        pub fn iot_site_wise(mut self, value: impl Into<crate::Value<IotSiteWiseAction>>) -> Self {
+        pub fn iot_site_wise(mut self, value: impl crate::IntoValue<IotSiteWiseAction>) -> Self {
             self.0
-                .insert("IotSiteWise".to_owned(), value.into().into_json());
+                .insert("IotSiteWise".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Kafka`: [`KafkaAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-kafka)
-        pub fn kafka(mut self, value: impl Into<crate::Value<KafkaAction>>) -> Self {
-            self.0.insert("Kafka".to_owned(), value.into().into_json());
+        pub fn kafka(mut self, value: impl crate::IntoValue<KafkaAction>) -> Self {
+            self.0
+                .insert("Kafka".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Kinesis`: [`KinesisAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-kinesis)
-        pub fn kinesis(mut self, value: impl Into<crate::Value<KinesisAction>>) -> Self {
+        pub fn kinesis(mut self, value: impl crate::IntoValue<KinesisAction>) -> Self {
             self.0
-                .insert("Kinesis".to_owned(), value.into().into_json());
+                .insert("Kinesis".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Lambda`: [`LambdaAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-lambda)
-        pub fn lambda(mut self, value: impl Into<crate::Value<LambdaAction>>) -> Self {
-            self.0.insert("Lambda".to_owned(), value.into().into_json());
+        pub fn lambda(mut self, value: impl crate::IntoValue<LambdaAction>) -> Self {
+            self.0
+                .insert("Lambda".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Location`: [`LocationAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-location)
-        pub fn location(mut self, value: impl Into<crate::Value<LocationAction>>) -> Self {
+        pub fn location(mut self, value: impl crate::IntoValue<LocationAction>) -> Self {
             self.0
-                .insert("Location".to_owned(), value.into().into_json());
+                .insert("Location".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OpenSearch`: [`OpenSearchAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-opensearch)
-        pub fn open_search(mut self, value: impl Into<crate::Value<OpenSearchAction>>) -> Self {
+        pub fn open_search(mut self, value: impl crate::IntoValue<OpenSearchAction>) -> Self {
             self.0
-                .insert("OpenSearch".to_owned(), value.into().into_json());
+                .insert("OpenSearch".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Republish`: [`RepublishAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-republish)
-        pub fn republish(mut self, value: impl Into<crate::Value<RepublishAction>>) -> Self {
+        pub fn republish(mut self, value: impl crate::IntoValue<RepublishAction>) -> Self {
             self.0
-                .insert("Republish".to_owned(), value.into().into_json());
+                .insert("Republish".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3`: [`S3Action`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-s3)
-        pub fn s3(mut self, value: impl Into<crate::Value<S3Action>>) -> Self {
-            self.0.insert("S3".to_owned(), value.into().into_json());
+        pub fn s3(mut self, value: impl crate::IntoValue<S3Action>) -> Self {
+            self.0
+                .insert("S3".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Sns`: [`SnsAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-sns)
-        pub fn sns(mut self, value: impl Into<crate::Value<SnsAction>>) -> Self {
-            self.0.insert("Sns".to_owned(), value.into().into_json());
+        pub fn sns(mut self, value: impl crate::IntoValue<SnsAction>) -> Self {
+            self.0
+                .insert("Sns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Sqs`: [`SqsAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-sqs)
-        pub fn sqs(mut self, value: impl Into<crate::Value<SqsAction>>) -> Self {
-            self.0.insert("Sqs".to_owned(), value.into().into_json());
+        pub fn sqs(mut self, value: impl crate::IntoValue<SqsAction>) -> Self {
+            self.0
+                .insert("Sqs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StepFunctions`: [`StepFunctionsAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-stepfunctions)
-        pub fn step_functions(
-            mut self,
-            value: impl Into<crate::Value<StepFunctionsAction>>,
-        ) -> Self {
+        pub fn step_functions(mut self, value: impl crate::IntoValue<StepFunctionsAction>) -> Self {
             self.0
-                .insert("StepFunctions".to_owned(), value.into().into_json());
+                .insert("StepFunctions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Timestream`: [`TimestreamAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-action.html#cfn-iot-topicrule-action-timestream)
-        pub fn timestream(mut self, value: impl Into<crate::Value<TimestreamAction>>) -> Self {
+        pub fn timestream(mut self, value: impl crate::IntoValue<TimestreamAction>) -> Self {
             self.0
-                .insert("Timestream".to_owned(), value.into().into_json());
+                .insert("Timestream".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7375,19 +7695,19 @@ pub mod topic_rule {
 
     impl AssetPropertyTimestamp {
         /// A new `AssetPropertyTimestamp` with its required properties.
-        pub fn new(time_in_seconds: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(time_in_seconds: impl crate::IntoValue<String>) -> Self {
             AssetPropertyTimestamp(crate::typed::Properties::from_iter([(
                 "TimeInSeconds".to_owned(),
-                time_in_seconds.into().into_json(),
+                time_in_seconds.into_value().into_json(),
             )]))
         }
 
         /// `OffsetInNanos`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-assetpropertytimestamp.html#cfn-iot-topicrule-assetpropertytimestamp-offsetinnanos)
-        pub fn offset_in_nanos(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn offset_in_nanos(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OffsetInNanos".to_owned(), value.into().into_json());
+                .insert("OffsetInNanos".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7407,21 +7727,21 @@ pub mod topic_rule {
     impl AssetPropertyValue {
         /// A new `AssetPropertyValue` with its required properties.
         pub fn new(
-            timestamp: impl Into<crate::Value<AssetPropertyTimestamp>>,
-            value: impl Into<crate::Value<AssetPropertyVariant>>,
+            timestamp: impl crate::IntoValue<AssetPropertyTimestamp>,
+            value: impl crate::IntoValue<AssetPropertyVariant>,
         ) -> Self {
             AssetPropertyValue(crate::typed::Properties::from_iter([
-                ("Timestamp".to_owned(), timestamp.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Timestamp".to_owned(), timestamp.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
 
         /// `Quality`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-assetpropertyvalue.html#cfn-iot-topicrule-assetpropertyvalue-quality)
-        pub fn quality(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn quality(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Quality".to_owned(), value.into().into_json());
+                .insert("Quality".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7447,36 +7767,36 @@ pub mod topic_rule {
         /// `BooleanValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-assetpropertyvariant.html#cfn-iot-topicrule-assetpropertyvariant-booleanvalue)
-        pub fn boolean_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn boolean_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BooleanValue".to_owned(), value.into().into_json());
+                .insert("BooleanValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DoubleValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-assetpropertyvariant.html#cfn-iot-topicrule-assetpropertyvariant-doublevalue)
-        pub fn double_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn double_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DoubleValue".to_owned(), value.into().into_json());
+                .insert("DoubleValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IntegerValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-assetpropertyvariant.html#cfn-iot-topicrule-assetpropertyvariant-integervalue)
-        pub fn integer_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn integer_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IntegerValue".to_owned(), value.into().into_json());
+                .insert("IntegerValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StringValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-assetpropertyvariant.html#cfn-iot-topicrule-assetpropertyvariant-stringvalue)
-        pub fn string_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn string_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StringValue".to_owned(), value.into().into_json());
+                .insert("StringValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7502,9 +7822,11 @@ pub mod topic_rule {
         /// `BatchAcrossTopics`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-batchconfig.html#cfn-iot-topicrule-batchconfig-batchacrosstopics)
-        pub fn batch_across_topics(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("BatchAcrossTopics".to_owned(), value.into().into_json());
+        pub fn batch_across_topics(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "BatchAcrossTopics".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -7513,9 +7835,9 @@ pub mod topic_rule {
         /// Range: 5 to 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-batchconfig.html#cfn-iot-topicrule-batchconfig-maxbatchopenms)
-        pub fn max_batch_open_ms(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_batch_open_ms(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxBatchOpenMs".to_owned(), value.into().into_json());
+                .insert("MaxBatchOpenMs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7524,9 +7846,9 @@ pub mod topic_rule {
         /// Range: 2 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-batchconfig.html#cfn-iot-topicrule-batchconfig-maxbatchsize)
-        pub fn max_batch_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_batch_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxBatchSize".to_owned(), value.into().into_json());
+                .insert("MaxBatchSize".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7535,9 +7857,11 @@ pub mod topic_rule {
         /// Range: 100 to 131072.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-batchconfig.html#cfn-iot-topicrule-batchconfig-maxbatchsizebytes)
-        pub fn max_batch_size_bytes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxBatchSizeBytes".to_owned(), value.into().into_json());
+        pub fn max_batch_size_bytes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxBatchSizeBytes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7557,16 +7881,22 @@ pub mod topic_rule {
     impl CloudwatchAlarmAction {
         /// A new `CloudwatchAlarmAction` with its required properties.
         pub fn new(
-            alarm_name: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
-            state_reason: impl Into<crate::Value<String>>,
-            state_value: impl Into<crate::Value<String>>,
+            alarm_name: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
+            state_reason: impl crate::IntoValue<String>,
+            state_value: impl crate::IntoValue<String>,
         ) -> Self {
             CloudwatchAlarmAction(crate::typed::Properties::from_iter([
-                ("AlarmName".to_owned(), alarm_name.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("StateReason".to_owned(), state_reason.into().into_json()),
-                ("StateValue".to_owned(), state_value.into().into_json()),
+                ("AlarmName".to_owned(), alarm_name.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                (
+                    "StateReason".to_owned(),
+                    state_reason.into_value().into_json(),
+                ),
+                (
+                    "StateValue".to_owned(),
+                    state_value.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -7586,21 +7916,24 @@ pub mod topic_rule {
     impl CloudwatchLogsAction {
         /// A new `CloudwatchLogsAction` with its required properties.
         pub fn new(
-            log_group_name: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            log_group_name: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             CloudwatchLogsAction(crate::typed::Properties::from_iter([
-                ("LogGroupName".to_owned(), log_group_name.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                (
+                    "LogGroupName".to_owned(),
+                    log_group_name.into_value().into_json(),
+                ),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
         /// `BatchMode`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-cloudwatchlogsaction.html#cfn-iot-topicrule-cloudwatchlogsaction-batchmode)
-        pub fn batch_mode(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn batch_mode(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("BatchMode".to_owned(), value.into().into_json());
+                .insert("BatchMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7620,30 +7953,39 @@ pub mod topic_rule {
     impl CloudwatchMetricAction {
         /// A new `CloudwatchMetricAction` with its required properties.
         pub fn new(
-            metric_name: impl Into<crate::Value<String>>,
-            metric_namespace: impl Into<crate::Value<String>>,
-            metric_unit: impl Into<crate::Value<String>>,
-            metric_value: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            metric_name: impl crate::IntoValue<String>,
+            metric_namespace: impl crate::IntoValue<String>,
+            metric_unit: impl crate::IntoValue<String>,
+            metric_value: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             CloudwatchMetricAction(crate::typed::Properties::from_iter([
-                ("MetricName".to_owned(), metric_name.into().into_json()),
+                (
+                    "MetricName".to_owned(),
+                    metric_name.into_value().into_json(),
+                ),
                 (
                     "MetricNamespace".to_owned(),
-                    metric_namespace.into().into_json(),
+                    metric_namespace.into_value().into_json(),
                 ),
-                ("MetricUnit".to_owned(), metric_unit.into().into_json()),
-                ("MetricValue".to_owned(), metric_value.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                (
+                    "MetricUnit".to_owned(),
+                    metric_unit.into_value().into_json(),
+                ),
+                (
+                    "MetricValue".to_owned(),
+                    metric_value.into_value().into_json(),
+                ),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
         /// `MetricTimestamp`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-cloudwatchmetricaction.html#cfn-iot-topicrule-cloudwatchmetricaction-metrictimestamp)
-        pub fn metric_timestamp(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn metric_timestamp(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MetricTimestamp".to_owned(), value.into().into_json());
+                .insert("MetricTimestamp".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7669,18 +8011,18 @@ pub mod topic_rule {
         /// `PutItem`: [`PutItemInput`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-dynamodbv2action.html#cfn-iot-topicrule-dynamodbv2action-putitem)
-        pub fn put_item(mut self, value: impl Into<crate::Value<PutItemInput>>) -> Self {
+        pub fn put_item(mut self, value: impl crate::IntoValue<PutItemInput>) -> Self {
             self.0
-                .insert("PutItem".to_owned(), value.into().into_json());
+                .insert("PutItem".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-dynamodbv2action.html#cfn-iot-topicrule-dynamodbv2action-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7700,61 +8042,67 @@ pub mod topic_rule {
     impl DynamoDbAction {
         /// A new `DynamoDbAction` with its required properties.
         pub fn new(
-            hash_key_field: impl Into<crate::Value<String>>,
-            hash_key_value: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
-            table_name: impl Into<crate::Value<String>>,
+            hash_key_field: impl crate::IntoValue<String>,
+            hash_key_value: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
+            table_name: impl crate::IntoValue<String>,
         ) -> Self {
             DynamoDbAction(crate::typed::Properties::from_iter([
-                ("HashKeyField".to_owned(), hash_key_field.into().into_json()),
-                ("HashKeyValue".to_owned(), hash_key_value.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("TableName".to_owned(), table_name.into().into_json()),
+                (
+                    "HashKeyField".to_owned(),
+                    hash_key_field.into_value().into_json(),
+                ),
+                (
+                    "HashKeyValue".to_owned(),
+                    hash_key_value.into_value().into_json(),
+                ),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                ("TableName".to_owned(), table_name.into_value().into_json()),
             ]))
         }
 
         /// `HashKeyType`: [`HashKeyType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-dynamodbaction.html#cfn-iot-topicrule-dynamodbaction-hashkeytype)
-        pub fn hash_key_type(mut self, value: impl Into<crate::Value<HashKeyType>>) -> Self {
+        pub fn hash_key_type(mut self, value: impl crate::IntoValue<HashKeyType>) -> Self {
             self.0
-                .insert("HashKeyType".to_owned(), value.into().into_json());
+                .insert("HashKeyType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PayloadField`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-dynamodbaction.html#cfn-iot-topicrule-dynamodbaction-payloadfield)
-        pub fn payload_field(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn payload_field(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PayloadField".to_owned(), value.into().into_json());
+                .insert("PayloadField".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RangeKeyField`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-dynamodbaction.html#cfn-iot-topicrule-dynamodbaction-rangekeyfield)
-        pub fn range_key_field(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn range_key_field(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RangeKeyField".to_owned(), value.into().into_json());
+                .insert("RangeKeyField".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RangeKeyType`: [`RangeKeyType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-dynamodbaction.html#cfn-iot-topicrule-dynamodbaction-rangekeytype)
-        pub fn range_key_type(mut self, value: impl Into<crate::Value<RangeKeyType>>) -> Self {
+        pub fn range_key_type(mut self, value: impl crate::IntoValue<RangeKeyType>) -> Self {
             self.0
-                .insert("RangeKeyType".to_owned(), value.into().into_json());
+                .insert("RangeKeyType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RangeKeyValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-dynamodbaction.html#cfn-iot-topicrule-dynamodbaction-rangekeyvalue)
-        pub fn range_key_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn range_key_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RangeKeyValue".to_owned(), value.into().into_json());
+                .insert("RangeKeyValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7774,18 +8122,18 @@ pub mod topic_rule {
     impl ElasticsearchAction {
         /// A new `ElasticsearchAction` with its required properties.
         pub fn new(
-            endpoint: impl Into<crate::Value<String>>,
-            id: impl Into<crate::Value<String>>,
-            index_property: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<String>>,
+            endpoint: impl crate::IntoValue<String>,
+            id: impl crate::IntoValue<String>,
+            index_property: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             ElasticsearchAction(crate::typed::Properties::from_iter([
-                ("Endpoint".to_owned(), endpoint.into().into_json()),
-                ("Id".to_owned(), id.into().into_json()),
-                ("Index".to_owned(), index_property.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Endpoint".to_owned(), endpoint.into_value().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Index".to_owned(), index_property.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -7805,24 +8153,24 @@ pub mod topic_rule {
     impl FirehoseAction {
         /// A new `FirehoseAction` with its required properties.
         pub fn new(
-            delivery_stream_name: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            delivery_stream_name: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             FirehoseAction(crate::typed::Properties::from_iter([
                 (
                     "DeliveryStreamName".to_owned(),
-                    delivery_stream_name.into().into_json(),
+                    delivery_stream_name.into_value().into_json(),
                 ),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
         /// `BatchMode`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-firehoseaction.html#cfn-iot-topicrule-firehoseaction-batchmode)
-        pub fn batch_mode(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn batch_mode(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("BatchMode".to_owned(), value.into().into_json());
+                .insert("BatchMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7831,9 +8179,9 @@ pub mod topic_rule {
         /// Pattern: `^([\n\t])|(\r\n)|(,)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-firehoseaction.html#cfn-iot-topicrule-firehoseaction-separator)
-        pub fn separator(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn separator(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Separator".to_owned(), value.into().into_json());
+                .insert("Separator".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7852,27 +8200,28 @@ pub mod topic_rule {
 
     impl HttpAction {
         /// A new `HttpAction` with its required properties.
-        pub fn new(url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(url: impl crate::IntoValue<String>) -> Self {
             HttpAction(crate::typed::Properties::from_iter([(
                 "Url".to_owned(),
-                url.into().into_json(),
+                url.into_value().into_json(),
             )]))
         }
 
         /// `Auth`: [`HttpAuthorization`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-httpaction.html#cfn-iot-topicrule-httpaction-auth)
-        pub fn auth(mut self, value: impl Into<crate::Value<HttpAuthorization>>) -> Self {
-            self.0.insert("Auth".to_owned(), value.into().into_json());
+        pub fn auth(mut self, value: impl crate::IntoValue<HttpAuthorization>) -> Self {
+            self.0
+                .insert("Auth".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BatchConfig`: [`BatchConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-httpaction.html#cfn-iot-topicrule-httpaction-batchconfig)
-        pub fn batch_config(mut self, value: impl Into<crate::Value<BatchConfig>>) -> Self {
+        pub fn batch_config(mut self, value: impl crate::IntoValue<BatchConfig>) -> Self {
             self.0
-                .insert("BatchConfig".to_owned(), value.into().into_json());
+                .insert("BatchConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7881,18 +8230,18 @@ pub mod topic_rule {
         /// Length: 0 to 2000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-httpaction.html#cfn-iot-topicrule-httpaction-confirmationurl)
-        pub fn confirmation_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn confirmation_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConfirmationUrl".to_owned(), value.into().into_json());
+                .insert("ConfirmationUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EnableBatching`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-httpaction.html#cfn-iot-topicrule-httpaction-enablebatching)
-        pub fn enable_batching(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_batching(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EnableBatching".to_owned(), value.into().into_json());
+                .insert("EnableBatching".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7901,9 +8250,9 @@ pub mod topic_rule {
         /// Items: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-httpaction.html#cfn-iot-topicrule-httpaction-headers)
-        pub fn headers(mut self, value: impl Into<crate::Value<Vec<HttpActionHeader>>>) -> Self {
+        pub fn headers(mut self, value: impl crate::IntoValue<Vec<HttpActionHeader>>) -> Self {
             self.0
-                .insert("Headers".to_owned(), value.into().into_json());
+                .insert("Headers".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7923,12 +8272,12 @@ pub mod topic_rule {
     impl HttpActionHeader {
         /// A new `HttpActionHeader` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             HttpActionHeader(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -7954,8 +8303,9 @@ pub mod topic_rule {
         /// `Sigv4`: [`SigV4Authorization`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-httpauthorization.html#cfn-iot-topicrule-httpauthorization-sigv4)
-        pub fn sigv4(mut self, value: impl Into<crate::Value<SigV4Authorization>>) -> Self {
-            self.0.insert("Sigv4".to_owned(), value.into().into_json());
+        pub fn sigv4(mut self, value: impl crate::IntoValue<SigV4Authorization>) -> Self {
+            self.0
+                .insert("Sigv4".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7975,21 +8325,24 @@ pub mod topic_rule {
     impl IotAnalyticsAction {
         /// A new `IotAnalyticsAction` with its required properties.
         pub fn new(
-            channel_name: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            channel_name: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             IotAnalyticsAction(crate::typed::Properties::from_iter([
-                ("ChannelName".to_owned(), channel_name.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                (
+                    "ChannelName".to_owned(),
+                    channel_name.into_value().into_json(),
+                ),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
         /// `BatchMode`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-iotanalyticsaction.html#cfn-iot-topicrule-iotanalyticsaction-batchmode)
-        pub fn batch_mode(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn batch_mode(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("BatchMode".to_owned(), value.into().into_json());
+                .insert("BatchMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8009,21 +8362,21 @@ pub mod topic_rule {
     impl IotEventsAction {
         /// A new `IotEventsAction` with its required properties.
         pub fn new(
-            input_name: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            input_name: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             IotEventsAction(crate::typed::Properties::from_iter([
-                ("InputName".to_owned(), input_name.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("InputName".to_owned(), input_name.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
         /// `BatchMode`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-ioteventsaction.html#cfn-iot-topicrule-ioteventsaction-batchmode)
-        pub fn batch_mode(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn batch_mode(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("BatchMode".to_owned(), value.into().into_json());
+                .insert("BatchMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -8032,9 +8385,9 @@ pub mod topic_rule {
         /// Length: 0 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-ioteventsaction.html#cfn-iot-topicrule-ioteventsaction-messageid)
-        pub fn message_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn message_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MessageId".to_owned(), value.into().into_json());
+                .insert("MessageId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8054,15 +8407,15 @@ pub mod topic_rule {
     impl IotSiteWiseAction {
         /// A new `IotSiteWiseAction` with its required properties.
         pub fn new(
-            put_asset_property_value_entries: impl Into<crate::Value<Vec<PutAssetPropertyValueEntry>>>,
-            role_arn: impl Into<crate::Value<String>>,
+            put_asset_property_value_entries: impl crate::IntoValue<Vec<PutAssetPropertyValueEntry>>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             IotSiteWiseAction(crate::typed::Properties::from_iter([
                 (
                     "PutAssetPropertyValueEntries".to_owned(),
-                    put_asset_property_value_entries.into().into_json(),
+                    put_asset_property_value_entries.into_value().into_json(),
                 ),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
     }
@@ -8082,20 +8435,20 @@ pub mod topic_rule {
     impl KafkaAction {
         /// A new `KafkaAction` with its required properties.
         pub fn new(
-            client_properties: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
-            destination_arn: impl Into<crate::Value<String>>,
-            topic: impl Into<crate::Value<String>>,
+            client_properties: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
+            destination_arn: impl crate::IntoValue<String>,
+            topic: impl crate::IntoValue<String>,
         ) -> Self {
             KafkaAction(crate::typed::Properties::from_iter([
                 (
                     "ClientProperties".to_owned(),
-                    client_properties.into().into_json(),
+                    client_properties.into_value().into_json(),
                 ),
                 (
                     "DestinationArn".to_owned(),
-                    destination_arn.into().into_json(),
+                    destination_arn.into_value().into_json(),
                 ),
-                ("Topic".to_owned(), topic.into().into_json()),
+                ("Topic".to_owned(), topic.into_value().into_json()),
             ]))
         }
 
@@ -8104,26 +8457,27 @@ pub mod topic_rule {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-kafkaaction.html#cfn-iot-topicrule-kafkaaction-headers)
-        pub fn headers(mut self, value: impl Into<crate::Value<Vec<KafkaActionHeader>>>) -> Self {
+        pub fn headers(mut self, value: impl crate::IntoValue<Vec<KafkaActionHeader>>) -> Self {
             self.0
-                .insert("Headers".to_owned(), value.into().into_json());
+                .insert("Headers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-kafkaaction.html#cfn-iot-topicrule-kafkaaction-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Partition`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-kafkaaction.html#cfn-iot-topicrule-kafkaaction-partition)
-        pub fn partition(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn partition(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Partition".to_owned(), value.into().into_json());
+                .insert("Partition".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8143,12 +8497,12 @@ pub mod topic_rule {
     impl KafkaActionHeader {
         /// A new `KafkaActionHeader` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             KafkaActionHeader(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -8168,21 +8522,24 @@ pub mod topic_rule {
     impl KinesisAction {
         /// A new `KinesisAction` with its required properties.
         pub fn new(
-            role_arn: impl Into<crate::Value<String>>,
-            stream_name: impl Into<crate::Value<String>>,
+            role_arn: impl crate::IntoValue<String>,
+            stream_name: impl crate::IntoValue<String>,
         ) -> Self {
             KinesisAction(crate::typed::Properties::from_iter([
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("StreamName".to_owned(), stream_name.into().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                (
+                    "StreamName".to_owned(),
+                    stream_name.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `PartitionKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-kinesisaction.html#cfn-iot-topicrule-kinesisaction-partitionkey)
-        pub fn partition_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn partition_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PartitionKey".to_owned(), value.into().into_json());
+                .insert("PartitionKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8208,9 +8565,9 @@ pub mod topic_rule {
         /// `FunctionArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-lambdaaction.html#cfn-iot-topicrule-lambdaaction-functionarn)
-        pub fn function_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn function_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FunctionArn".to_owned(), value.into().into_json());
+                .insert("FunctionArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8230,27 +8587,30 @@ pub mod topic_rule {
     impl LocationAction {
         /// A new `LocationAction` with its required properties.
         pub fn new(
-            device_id: impl Into<crate::Value<String>>,
-            latitude: impl Into<crate::Value<String>>,
-            longitude: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
-            tracker_name: impl Into<crate::Value<String>>,
+            device_id: impl crate::IntoValue<String>,
+            latitude: impl crate::IntoValue<String>,
+            longitude: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
+            tracker_name: impl crate::IntoValue<String>,
         ) -> Self {
             LocationAction(crate::typed::Properties::from_iter([
-                ("DeviceId".to_owned(), device_id.into().into_json()),
-                ("Latitude".to_owned(), latitude.into().into_json()),
-                ("Longitude".to_owned(), longitude.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("TrackerName".to_owned(), tracker_name.into().into_json()),
+                ("DeviceId".to_owned(), device_id.into_value().into_json()),
+                ("Latitude".to_owned(), latitude.into_value().into_json()),
+                ("Longitude".to_owned(), longitude.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                (
+                    "TrackerName".to_owned(),
+                    tracker_name.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `Timestamp`: [`Timestamp`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-locationaction.html#cfn-iot-topicrule-locationaction-timestamp)
-        pub fn timestamp(mut self, value: impl Into<crate::Value<Timestamp>>) -> Self {
+        pub fn timestamp(mut self, value: impl crate::IntoValue<Timestamp>) -> Self {
             self.0
-                .insert("Timestamp".to_owned(), value.into().into_json());
+                .insert("Timestamp".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8270,18 +8630,18 @@ pub mod topic_rule {
     impl OpenSearchAction {
         /// A new `OpenSearchAction` with its required properties.
         pub fn new(
-            endpoint: impl Into<crate::Value<String>>,
-            id: impl Into<crate::Value<String>>,
-            index_property: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<String>>,
+            endpoint: impl crate::IntoValue<String>,
+            id: impl crate::IntoValue<String>,
+            index_property: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             OpenSearchAction(crate::typed::Properties::from_iter([
-                ("Endpoint".to_owned(), endpoint.into().into_json()),
-                ("Id".to_owned(), id.into().into_json()),
-                ("Index".to_owned(), index_property.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Endpoint".to_owned(), endpoint.into_value().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Index".to_owned(), index_property.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -8300,28 +8660,28 @@ pub mod topic_rule {
 
     impl PutAssetPropertyValueEntry {
         /// A new `PutAssetPropertyValueEntry` with its required properties.
-        pub fn new(property_values: impl Into<crate::Value<Vec<AssetPropertyValue>>>) -> Self {
+        pub fn new(property_values: impl crate::IntoValue<Vec<AssetPropertyValue>>) -> Self {
             PutAssetPropertyValueEntry(crate::typed::Properties::from_iter([(
                 "PropertyValues".to_owned(),
-                property_values.into().into_json(),
+                property_values.into_value().into_json(),
             )]))
         }
 
         /// `AssetId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-putassetpropertyvalueentry.html#cfn-iot-topicrule-putassetpropertyvalueentry-assetid)
-        pub fn asset_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn asset_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AssetId".to_owned(), value.into().into_json());
+                .insert("AssetId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EntryId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-putassetpropertyvalueentry.html#cfn-iot-topicrule-putassetpropertyvalueentry-entryid)
-        pub fn entry_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn entry_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EntryId".to_owned(), value.into().into_json());
+                .insert("EntryId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -8330,18 +8690,18 @@ pub mod topic_rule {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-putassetpropertyvalueentry.html#cfn-iot-topicrule-putassetpropertyvalueentry-propertyalias)
-        pub fn property_alias(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn property_alias(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PropertyAlias".to_owned(), value.into().into_json());
+                .insert("PropertyAlias".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PropertyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-putassetpropertyvalueentry.html#cfn-iot-topicrule-putassetpropertyvalueentry-propertyid)
-        pub fn property_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn property_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PropertyId".to_owned(), value.into().into_json());
+                .insert("PropertyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8360,10 +8720,10 @@ pub mod topic_rule {
 
     impl PutItemInput {
         /// A new `PutItemInput` with its required properties.
-        pub fn new(table_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(table_name: impl crate::IntoValue<String>) -> Self {
             PutItemInput(crate::typed::Properties::from_iter([(
                 "TableName".to_owned(),
-                table_name.into().into_json(),
+                table_name.into_value().into_json(),
             )]))
         }
     }
@@ -8383,21 +8743,21 @@ pub mod topic_rule {
     impl RepublishAction {
         /// A new `RepublishAction` with its required properties.
         pub fn new(
-            role_arn: impl Into<crate::Value<String>>,
-            topic: impl Into<crate::Value<String>>,
+            role_arn: impl crate::IntoValue<String>,
+            topic: impl crate::IntoValue<String>,
         ) -> Self {
             RepublishAction(crate::typed::Properties::from_iter([
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("Topic".to_owned(), topic.into().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                ("Topic".to_owned(), topic.into_value().into_json()),
             ]))
         }
 
         /// `Headers`: [`RepublishActionHeaders`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-republishaction.html#cfn-iot-topicrule-republishaction-headers)
-        pub fn headers(mut self, value: impl Into<crate::Value<RepublishActionHeaders>>) -> Self {
+        pub fn headers(mut self, value: impl crate::IntoValue<RepublishActionHeaders>) -> Self {
             self.0
-                .insert("Headers".to_owned(), value.into().into_json());
+                .insert("Headers".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -8406,8 +8766,9 @@ pub mod topic_rule {
         /// Range: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-republishaction.html#cfn-iot-topicrule-republishaction-qos)
-        pub fn qos(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Qos".to_owned(), value.into().into_json());
+        pub fn qos(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Qos".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8435,9 +8796,9 @@ pub mod topic_rule {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-republishactionheaders.html#cfn-iot-topicrule-republishactionheaders-contenttype)
-        pub fn content_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn content_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContentType".to_owned(), value.into().into_json());
+                .insert("ContentType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -8446,9 +8807,9 @@ pub mod topic_rule {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-republishactionheaders.html#cfn-iot-topicrule-republishactionheaders-correlationdata)
-        pub fn correlation_data(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn correlation_data(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CorrelationData".to_owned(), value.into().into_json());
+                .insert("CorrelationData".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -8457,9 +8818,9 @@ pub mod topic_rule {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-republishactionheaders.html#cfn-iot-topicrule-republishactionheaders-messageexpiry)
-        pub fn message_expiry(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn message_expiry(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MessageExpiry".to_owned(), value.into().into_json());
+                .insert("MessageExpiry".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -8468,10 +8829,10 @@ pub mod topic_rule {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-republishactionheaders.html#cfn-iot-topicrule-republishactionheaders-payloadformatindicator)
-        pub fn payload_format_indicator(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn payload_format_indicator(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "PayloadFormatIndicator".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8481,21 +8842,18 @@ pub mod topic_rule {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-republishactionheaders.html#cfn-iot-topicrule-republishactionheaders-responsetopic)
-        pub fn response_topic(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn response_topic(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResponseTopic".to_owned(), value.into().into_json());
+                .insert("ResponseTopic".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserProperties`: list of [`UserProperty`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-republishactionheaders.html#cfn-iot-topicrule-republishactionheaders-userproperties)
-        pub fn user_properties(
-            mut self,
-            value: impl Into<crate::Value<Vec<UserProperty>>>,
-        ) -> Self {
+        pub fn user_properties(mut self, value: impl crate::IntoValue<Vec<UserProperty>>) -> Self {
             self.0
-                .insert("UserProperties".to_owned(), value.into().into_json());
+                .insert("UserProperties".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8515,26 +8873,26 @@ pub mod topic_rule {
     impl S3Action {
         /// A new `S3Action` with its required properties.
         pub fn new(
-            bucket_name: impl Into<crate::Value<String>>,
-            key: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            bucket_name: impl crate::IntoValue<String>,
+            key: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             S3Action(crate::typed::Properties::from_iter([
-                ("BucketName".to_owned(), bucket_name.into().into_json()),
-                ("Key".to_owned(), key.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                (
+                    "BucketName".to_owned(),
+                    bucket_name.into_value().into_json(),
+                ),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
         /// `CannedAcl`: [`CannedAccessControlList`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-s3action.html#cfn-iot-topicrule-s3action-cannedacl)
-        pub fn canned_acl(
-            mut self,
-            value: impl Into<crate::Value<CannedAccessControlList>>,
-        ) -> Self {
+        pub fn canned_acl(mut self, value: impl crate::IntoValue<CannedAccessControlList>) -> Self {
             self.0
-                .insert("CannedAcl".to_owned(), value.into().into_json());
+                .insert("CannedAcl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8554,16 +8912,19 @@ pub mod topic_rule {
     impl SigV4Authorization {
         /// A new `SigV4Authorization` with its required properties.
         pub fn new(
-            role_arn: impl Into<crate::Value<String>>,
-            service_name: impl Into<crate::Value<String>>,
-            signing_region: impl Into<crate::Value<String>>,
+            role_arn: impl crate::IntoValue<String>,
+            service_name: impl crate::IntoValue<String>,
+            signing_region: impl crate::IntoValue<String>,
         ) -> Self {
             SigV4Authorization(crate::typed::Properties::from_iter([
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("ServiceName".to_owned(), service_name.into().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                (
+                    "ServiceName".to_owned(),
+                    service_name.into_value().into_json(),
+                ),
                 (
                     "SigningRegion".to_owned(),
-                    signing_region.into().into_json(),
+                    signing_region.into_value().into_json(),
                 ),
             ]))
         }
@@ -8584,21 +8945,21 @@ pub mod topic_rule {
     impl SnsAction {
         /// A new `SnsAction` with its required properties.
         pub fn new(
-            role_arn: impl Into<crate::Value<String>>,
-            target_arn: impl Into<crate::Value<String>>,
+            role_arn: impl crate::IntoValue<String>,
+            target_arn: impl crate::IntoValue<String>,
         ) -> Self {
             SnsAction(crate::typed::Properties::from_iter([
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("TargetArn".to_owned(), target_arn.into().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                ("TargetArn".to_owned(), target_arn.into_value().into_json()),
             ]))
         }
 
         /// `MessageFormat`: [`MessageFormat`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-snsaction.html#cfn-iot-topicrule-snsaction-messageformat)
-        pub fn message_format(mut self, value: impl Into<crate::Value<MessageFormat>>) -> Self {
+        pub fn message_format(mut self, value: impl crate::IntoValue<MessageFormat>) -> Self {
             self.0
-                .insert("MessageFormat".to_owned(), value.into().into_json());
+                .insert("MessageFormat".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8618,21 +8979,21 @@ pub mod topic_rule {
     impl SqsAction {
         /// A new `SqsAction` with its required properties.
         pub fn new(
-            queue_url: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            queue_url: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             SqsAction(crate::typed::Properties::from_iter([
-                ("QueueUrl".to_owned(), queue_url.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("QueueUrl".to_owned(), queue_url.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
         /// `UseBase64`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-sqsaction.html#cfn-iot-topicrule-sqsaction-usebase64)
-        pub fn use_base64(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_base64(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("UseBase64".to_owned(), value.into().into_json());
+                .insert("UseBase64".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8652,14 +9013,14 @@ pub mod topic_rule {
     impl StepFunctionsAction {
         /// A new `StepFunctionsAction` with its required properties.
         pub fn new(
-            role_arn: impl Into<crate::Value<String>>,
-            state_machine_name: impl Into<crate::Value<String>>,
+            role_arn: impl crate::IntoValue<String>,
+            state_machine_name: impl crate::IntoValue<String>,
         ) -> Self {
             StepFunctionsAction(crate::typed::Properties::from_iter([
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
                 (
                     "StateMachineName".to_owned(),
-                    state_machine_name.into().into_json(),
+                    state_machine_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -8667,9 +9028,11 @@ pub mod topic_rule {
         /// `ExecutionNamePrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-stepfunctionsaction.html#cfn-iot-topicrule-stepfunctionsaction-executionnameprefix)
-        pub fn execution_name_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ExecutionNamePrefix".to_owned(), value.into().into_json());
+        pub fn execution_name_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ExecutionNamePrefix".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8689,12 +9052,12 @@ pub mod topic_rule {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -8713,18 +9076,19 @@ pub mod topic_rule {
 
     impl Timestamp {
         /// A new `Timestamp` with its required properties.
-        pub fn new(value: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(value: impl crate::IntoValue<String>) -> Self {
             Timestamp(crate::typed::Properties::from_iter([(
                 "Value".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             )]))
         }
 
         /// `Unit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-timestamp.html#cfn-iot-topicrule-timestamp-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8744,25 +9108,28 @@ pub mod topic_rule {
     impl TimestreamAction {
         /// A new `TimestreamAction` with its required properties.
         pub fn new(
-            database_name: impl Into<crate::Value<String>>,
-            dimensions: impl Into<crate::Value<Vec<TimestreamDimension>>>,
-            role_arn: impl Into<crate::Value<String>>,
-            table_name: impl Into<crate::Value<String>>,
+            database_name: impl crate::IntoValue<String>,
+            dimensions: impl crate::IntoValue<Vec<TimestreamDimension>>,
+            role_arn: impl crate::IntoValue<String>,
+            table_name: impl crate::IntoValue<String>,
         ) -> Self {
             TimestreamAction(crate::typed::Properties::from_iter([
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("Dimensions".to_owned(), dimensions.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("TableName".to_owned(), table_name.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                ("Dimensions".to_owned(), dimensions.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                ("TableName".to_owned(), table_name.into_value().into_json()),
             ]))
         }
 
         /// `Timestamp`: [`TimestreamTimestamp`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-timestreamaction.html#cfn-iot-topicrule-timestreamaction-timestamp)
-        pub fn timestamp(mut self, value: impl Into<crate::Value<TimestreamTimestamp>>) -> Self {
+        pub fn timestamp(mut self, value: impl crate::IntoValue<TimestreamTimestamp>) -> Self {
             self.0
-                .insert("Timestamp".to_owned(), value.into().into_json());
+                .insert("Timestamp".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8782,12 +9149,12 @@ pub mod topic_rule {
     impl TimestreamDimension {
         /// A new `TimestreamDimension` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TimestreamDimension(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -8807,12 +9174,12 @@ pub mod topic_rule {
     impl TimestreamTimestamp {
         /// A new `TimestreamTimestamp` with its required properties.
         pub fn new(
-            unit: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            unit: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TimestreamTimestamp(crate::typed::Properties::from_iter([
-                ("Unit".to_owned(), unit.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Unit".to_owned(), unit.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -8832,48 +9199,50 @@ pub mod topic_rule {
     impl TopicRulePayload {
         /// A new `TopicRulePayload` with its required properties.
         pub fn new(
-            actions: impl Into<crate::Value<Vec<Action>>>,
-            sql: impl Into<crate::Value<String>>,
+            actions: impl crate::IntoValue<Vec<Action>>,
+            sql: impl crate::IntoValue<String>,
         ) -> Self {
             TopicRulePayload(crate::typed::Properties::from_iter([
-                ("Actions".to_owned(), actions.into().into_json()),
-                ("Sql".to_owned(), sql.into().into_json()),
+                ("Actions".to_owned(), actions.into_value().into_json()),
+                ("Sql".to_owned(), sql.into_value().into_json()),
             ]))
         }
 
         /// `AwsIotSqlVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-topicrulepayload.html#cfn-iot-topicrule-topicrulepayload-awsiotsqlversion)
-        pub fn aws_iot_sql_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AwsIotSqlVersion".to_owned(), value.into().into_json());
+        pub fn aws_iot_sql_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AwsIotSqlVersion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-topicrulepayload.html#cfn-iot-topicrule-topicrulepayload-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ErrorAction`: [`Action`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-topicrulepayload.html#cfn-iot-topicrule-topicrulepayload-erroraction)
-        pub fn error_action(mut self, value: impl Into<crate::Value<Action>>) -> Self {
+        pub fn error_action(mut self, value: impl crate::IntoValue<Action>) -> Self {
             self.0
-                .insert("ErrorAction".to_owned(), value.into().into_json());
+                .insert("ErrorAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RuleDisabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicrule-topicrulepayload.html#cfn-iot-topicrule-topicrulepayload-ruledisabled)
-        pub fn rule_disabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn rule_disabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("RuleDisabled".to_owned(), value.into().into_json());
+                .insert("RuleDisabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8893,12 +9262,12 @@ pub mod topic_rule {
     impl UserProperty {
         /// A new `UserProperty` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             UserProperty(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -9019,10 +9388,10 @@ impl TopicRuleDestination {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-topicruledestination.html#cfn-iot-topicruledestination-httpurlproperties)
     pub fn http_url_properties(
         mut self,
-        value: impl Into<crate::Value<topic_rule_destination::HttpUrlDestinationSummary>>,
+        value: impl crate::IntoValue<topic_rule_destination::HttpUrlDestinationSummary>,
     ) -> Self {
         self.0
-            .set_property("HttpUrlProperties", value.into().into_json());
+            .set_property("HttpUrlProperties", value.into_value().into_json());
         self
     }
 
@@ -9031,9 +9400,10 @@ impl TopicRuleDestination {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-topicruledestination.html#cfn-iot-topicruledestination-status)
     pub fn status(
         mut self,
-        value: impl Into<crate::Value<topic_rule_destination::TopicRuleDestinationStatus>>,
+        value: impl crate::IntoValue<topic_rule_destination::TopicRuleDestinationStatus>,
     ) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
@@ -9044,10 +9414,10 @@ impl TopicRuleDestination {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iot-topicruledestination.html#cfn-iot-topicruledestination-vpcproperties)
     pub fn vpc_properties(
         mut self,
-        value: impl Into<crate::Value<topic_rule_destination::VpcDestinationProperties>>,
+        value: impl crate::IntoValue<topic_rule_destination::VpcDestinationProperties>,
     ) -> Self {
         self.0
-            .set_property("VpcProperties", value.into().into_json());
+            .set_property("VpcProperties", value.into_value().into_json());
         self
     }
 }
@@ -9107,9 +9477,9 @@ pub mod topic_rule_destination {
         /// `ConfirmationUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicruledestination-httpurldestinationsummary.html#cfn-iot-topicruledestination-httpurldestinationsummary-confirmationurl)
-        pub fn confirmation_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn confirmation_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConfirmationUrl".to_owned(), value.into().into_json());
+                .insert("ConfirmationUrl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9135,35 +9505,36 @@ pub mod topic_rule_destination {
         /// `RoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicruledestination-vpcdestinationproperties.html#cfn-iot-topicruledestination-vpcdestinationproperties-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecurityGroups`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicruledestination-vpcdestinationproperties.html#cfn-iot-topicruledestination-vpcdestinationproperties-securitygroups)
-        pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SecurityGroups".to_owned(), value.into().into_json());
+                .insert("SecurityGroups".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SubnetIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicruledestination-vpcdestinationproperties.html#cfn-iot-topicruledestination-vpcdestinationproperties-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VpcId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iot-topicruledestination-vpcdestinationproperties.html#cfn-iot-topicruledestination-vpcdestinationproperties-vpcid)
-        pub fn vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("VpcId".to_owned(), value.into().into_json());
+        pub fn vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("VpcId".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::IoTAnalytics::Pipeline",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::IoTAnalytics::Channel",
+        <Channel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTAnalytics::Dataset",
+        <Dataset as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTAnalytics::Datastore",
+        <Datastore as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTAnalytics::Pipeline",
+        <Pipeline as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::IoTAnalytics::Channel`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-channel.html)
@@ -31,8 +51,9 @@ impl Channel {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-channel.html#cfn-iotanalytics-channel-channelname)
-    pub fn channel_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ChannelName", value.into().into_json());
+    pub fn channel_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ChannelName", value.into_value().into_json());
         self
     }
 
@@ -41,10 +62,10 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-channel.html#cfn-iotanalytics-channel-channelstorage)
     pub fn channel_storage(
         mut self,
-        value: impl Into<crate::Value<channel::ChannelStorage>>,
+        value: impl crate::IntoValue<channel::ChannelStorage>,
     ) -> Self {
         self.0
-            .set_property("ChannelStorage", value.into().into_json());
+            .set_property("ChannelStorage", value.into_value().into_json());
         self
     }
 
@@ -53,10 +74,10 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-channel.html#cfn-iotanalytics-channel-retentionperiod)
     pub fn retention_period(
         mut self,
-        value: impl Into<crate::Value<channel::RetentionPeriod>>,
+        value: impl crate::IntoValue<channel::RetentionPeriod>,
     ) -> Self {
         self.0
-            .set_property("RetentionPeriod", value.into().into_json());
+            .set_property("RetentionPeriod", value.into_value().into_json());
         self
     }
 
@@ -65,8 +86,8 @@ impl Channel {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-channel.html#cfn-iotanalytics-channel-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<channel::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<channel::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -123,19 +144,23 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-channel-channelstorage.html#cfn-iotanalytics-channel-channelstorage-customermanageds3)
         pub fn customer_managed_s3(
             mut self,
-            value: impl Into<crate::Value<CustomerManagedS3>>,
+            value: impl crate::IntoValue<CustomerManagedS3>,
         ) -> Self {
-            self.0
-                .insert("CustomerManagedS3".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomerManagedS3".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ServiceManagedS3`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-channel-channelstorage.html#cfn-iotanalytics-channel-channelstorage-servicemanageds3)
-        pub fn service_managed_s3(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0
-                .insert("ServiceManagedS3".to_owned(), value.into().into_json());
+        pub fn service_managed_s3(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0.insert(
+                "ServiceManagedS3".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -155,12 +180,12 @@ pub mod channel {
     impl CustomerManagedS3 {
         /// A new `CustomerManagedS3` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             CustomerManagedS3(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
@@ -171,9 +196,9 @@ pub mod channel {
         /// Pattern: `^[a-zA-Z0-9!_.*'()/{}:-]*/$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-channel-customermanageds3.html#cfn-iotanalytics-channel-customermanageds3-keyprefix)
-        pub fn key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KeyPrefix".to_owned(), value.into().into_json());
+                .insert("KeyPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -201,18 +226,18 @@ pub mod channel {
         /// Range: 1 to 2147483647.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-channel-retentionperiod.html#cfn-iotanalytics-channel-retentionperiod-numberofdays)
-        pub fn number_of_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn number_of_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NumberOfDays".to_owned(), value.into().into_json());
+                .insert("NumberOfDays".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Unlimited`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-channel-retentionperiod.html#cfn-iotanalytics-channel-retentionperiod-unlimited)
-        pub fn unlimited(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn unlimited(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Unlimited".to_owned(), value.into().into_json());
+                .insert("Unlimited".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -232,12 +257,12 @@ pub mod channel {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -259,10 +284,10 @@ pub struct Dataset(crate::Resource);
 
 impl Dataset {
     /// A new `AWS::IoTAnalytics::Dataset` with its required properties.
-    pub fn new(actions: impl Into<crate::Value<Vec<dataset::Action>>>) -> Self {
+    pub fn new(actions: impl crate::IntoValue<Vec<dataset::Action>>) -> Self {
         Dataset(
             crate::Resource::new("AWS::IoTAnalytics::Dataset")
-                .property("Actions", actions.into().into_json()),
+                .property("Actions", actions.into_value().into_json()),
         )
     }
 
@@ -273,10 +298,10 @@ impl Dataset {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-dataset.html#cfn-iotanalytics-dataset-contentdeliveryrules)
     pub fn content_delivery_rules(
         mut self,
-        value: impl Into<crate::Value<Vec<dataset::DatasetContentDeliveryRule>>>,
+        value: impl crate::IntoValue<Vec<dataset::DatasetContentDeliveryRule>>,
     ) -> Self {
         self.0
-            .set_property("ContentDeliveryRules", value.into().into_json());
+            .set_property("ContentDeliveryRules", value.into_value().into_json());
         self
     }
 
@@ -289,8 +314,9 @@ impl Dataset {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-dataset.html#cfn-iotanalytics-dataset-datasetname)
-    pub fn dataset_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DatasetName", value.into().into_json());
+    pub fn dataset_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DatasetName", value.into_value().into_json());
         self
     }
 
@@ -301,10 +327,10 @@ impl Dataset {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-dataset.html#cfn-iotanalytics-dataset-latedatarules)
     pub fn late_data_rules(
         mut self,
-        value: impl Into<crate::Value<Vec<dataset::LateDataRule>>>,
+        value: impl crate::IntoValue<Vec<dataset::LateDataRule>>,
     ) -> Self {
         self.0
-            .set_property("LateDataRules", value.into().into_json());
+            .set_property("LateDataRules", value.into_value().into_json());
         self
     }
 
@@ -313,10 +339,10 @@ impl Dataset {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-dataset.html#cfn-iotanalytics-dataset-retentionperiod)
     pub fn retention_period(
         mut self,
-        value: impl Into<crate::Value<dataset::RetentionPeriod>>,
+        value: impl crate::IntoValue<dataset::RetentionPeriod>,
     ) -> Self {
         self.0
-            .set_property("RetentionPeriod", value.into().into_json());
+            .set_property("RetentionPeriod", value.into_value().into_json());
         self
     }
 
@@ -325,8 +351,8 @@ impl Dataset {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-dataset.html#cfn-iotanalytics-dataset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<dataset::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<dataset::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -335,8 +361,9 @@ impl Dataset {
     /// Items: 0 to 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-dataset.html#cfn-iotanalytics-dataset-triggers)
-    pub fn triggers(mut self, value: impl Into<crate::Value<Vec<dataset::Trigger>>>) -> Self {
-        self.0.set_property("Triggers", value.into().into_json());
+    pub fn triggers(mut self, value: impl crate::IntoValue<Vec<dataset::Trigger>>) -> Self {
+        self.0
+            .set_property("Triggers", value.into_value().into_json());
         self
     }
 
@@ -345,10 +372,10 @@ impl Dataset {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-dataset.html#cfn-iotanalytics-dataset-versioningconfiguration)
     pub fn versioning_configuration(
         mut self,
-        value: impl Into<crate::Value<dataset::VersioningConfiguration>>,
+        value: impl crate::IntoValue<dataset::VersioningConfiguration>,
     ) -> Self {
         self.0
-            .set_property("VersioningConfiguration", value.into().into_json());
+            .set_property("VersioningConfiguration", value.into_value().into_json());
         self
     }
 }
@@ -390,28 +417,28 @@ pub mod dataset {
 
     impl Action {
         /// A new `Action` with its required properties.
-        pub fn new(action_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(action_name: impl crate::IntoValue<String>) -> Self {
             Action(crate::typed::Properties::from_iter([(
                 "ActionName".to_owned(),
-                action_name.into().into_json(),
+                action_name.into_value().into_json(),
             )]))
         }
 
         /// `ContainerAction`: [`ContainerAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-action.html#cfn-iotanalytics-dataset-action-containeraction)
-        pub fn container_action(mut self, value: impl Into<crate::Value<ContainerAction>>) -> Self {
+        pub fn container_action(mut self, value: impl crate::IntoValue<ContainerAction>) -> Self {
             self.0
-                .insert("ContainerAction".to_owned(), value.into().into_json());
+                .insert("ContainerAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `QueryAction`: [`QueryAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-action.html#cfn-iotanalytics-dataset-action-queryaction)
-        pub fn query_action(mut self, value: impl Into<crate::Value<QueryAction>>) -> Self {
+        pub fn query_action(mut self, value: impl crate::IntoValue<QueryAction>) -> Self {
             self.0
-                .insert("QueryAction".to_owned(), value.into().into_json());
+                .insert("QueryAction".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -431,19 +458,19 @@ pub mod dataset {
     impl ContainerAction {
         /// A new `ContainerAction` with its required properties.
         pub fn new(
-            execution_role_arn: impl Into<crate::Value<String>>,
-            image: impl Into<crate::Value<String>>,
-            resource_configuration: impl Into<crate::Value<ResourceConfiguration>>,
+            execution_role_arn: impl crate::IntoValue<String>,
+            image: impl crate::IntoValue<String>,
+            resource_configuration: impl crate::IntoValue<ResourceConfiguration>,
         ) -> Self {
             ContainerAction(crate::typed::Properties::from_iter([
                 (
                     "ExecutionRoleArn".to_owned(),
-                    execution_role_arn.into().into_json(),
+                    execution_role_arn.into_value().into_json(),
                 ),
-                ("Image".to_owned(), image.into().into_json()),
+                ("Image".to_owned(), image.into_value().into_json()),
                 (
                     "ResourceConfiguration".to_owned(),
-                    resource_configuration.into().into_json(),
+                    resource_configuration.into_value().into_json(),
                 ),
             ]))
         }
@@ -453,9 +480,9 @@ pub mod dataset {
         /// Items: 0 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-containeraction.html#cfn-iotanalytics-dataset-containeraction-variables)
-        pub fn variables(mut self, value: impl Into<crate::Value<Vec<Variable>>>) -> Self {
+        pub fn variables(mut self, value: impl crate::IntoValue<Vec<Variable>>) -> Self {
             self.0
-                .insert("Variables".to_owned(), value.into().into_json());
+                .insert("Variables".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -475,20 +502,20 @@ pub mod dataset {
     impl DatasetContentDeliveryRule {
         /// A new `DatasetContentDeliveryRule` with its required properties.
         pub fn new(
-            destination: impl Into<crate::Value<DatasetContentDeliveryRuleDestination>>,
+            destination: impl crate::IntoValue<DatasetContentDeliveryRuleDestination>,
         ) -> Self {
             DatasetContentDeliveryRule(crate::typed::Properties::from_iter([(
                 "Destination".to_owned(),
-                destination.into().into_json(),
+                destination.into_value().into_json(),
             )]))
         }
 
         /// `EntryName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-datasetcontentdeliveryrule.html#cfn-iotanalytics-dataset-datasetcontentdeliveryrule-entryname)
-        pub fn entry_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn entry_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EntryName".to_owned(), value.into().into_json());
+                .insert("EntryName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -516,11 +543,11 @@ pub mod dataset {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-datasetcontentdeliveryruledestination.html#cfn-iotanalytics-dataset-datasetcontentdeliveryruledestination-ioteventsdestinationconfiguration)
         pub fn iot_events_destination_configuration(
             mut self,
-            value: impl Into<crate::Value<IotEventsDestinationConfiguration>>,
+            value: impl crate::IntoValue<IotEventsDestinationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "IotEventsDestinationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -530,11 +557,11 @@ pub mod dataset {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-datasetcontentdeliveryruledestination.html#cfn-iotanalytics-dataset-datasetcontentdeliveryruledestination-s3destinationconfiguration)
         pub fn s3_destination_configuration(
             mut self,
-            value: impl Into<crate::Value<S3DestinationConfiguration>>,
+            value: impl crate::IntoValue<S3DestinationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "S3DestinationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -554,10 +581,10 @@ pub mod dataset {
 
     impl DatasetContentVersionValue {
         /// A new `DatasetContentVersionValue` with its required properties.
-        pub fn new(dataset_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(dataset_name: impl crate::IntoValue<String>) -> Self {
             DatasetContentVersionValue(crate::typed::Properties::from_iter([(
                 "DatasetName".to_owned(),
-                dataset_name.into().into_json(),
+                dataset_name.into_value().into_json(),
             )]))
         }
     }
@@ -577,17 +604,17 @@ pub mod dataset {
     impl DeltaTime {
         /// A new `DeltaTime` with its required properties.
         pub fn new(
-            offset_seconds: impl Into<crate::Value<i64>>,
-            time_expression: impl Into<crate::Value<String>>,
+            offset_seconds: impl crate::IntoValue<i64>,
+            time_expression: impl crate::IntoValue<String>,
         ) -> Self {
             DeltaTime(crate::typed::Properties::from_iter([
                 (
                     "OffsetSeconds".to_owned(),
-                    offset_seconds.into().into_json(),
+                    offset_seconds.into_value().into_json(),
                 ),
                 (
                     "TimeExpression".to_owned(),
-                    time_expression.into().into_json(),
+                    time_expression.into_value().into_json(),
                 ),
             ]))
         }
@@ -607,10 +634,10 @@ pub mod dataset {
 
     impl DeltaTimeSessionWindowConfiguration {
         /// A new `DeltaTimeSessionWindowConfiguration` with its required properties.
-        pub fn new(timeout_in_minutes: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(timeout_in_minutes: impl crate::IntoValue<i64>) -> Self {
             DeltaTimeSessionWindowConfiguration(crate::typed::Properties::from_iter([(
                 "TimeoutInMinutes".to_owned(),
-                timeout_in_minutes.into().into_json(),
+                timeout_in_minutes.into_value().into_json(),
             )]))
         }
     }
@@ -636,9 +663,9 @@ pub mod dataset {
         /// `DeltaTime`: [`DeltaTime`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-filter.html#cfn-iotanalytics-dataset-filter-deltatime)
-        pub fn delta_time(mut self, value: impl Into<crate::Value<DeltaTime>>) -> Self {
+        pub fn delta_time(mut self, value: impl crate::IntoValue<DeltaTime>) -> Self {
             self.0
-                .insert("DeltaTime".to_owned(), value.into().into_json());
+                .insert("DeltaTime".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -658,12 +685,15 @@ pub mod dataset {
     impl GlueConfiguration {
         /// A new `GlueConfiguration` with its required properties.
         pub fn new(
-            database_name: impl Into<crate::Value<String>>,
-            table_name: impl Into<crate::Value<String>>,
+            database_name: impl crate::IntoValue<String>,
+            table_name: impl crate::IntoValue<String>,
         ) -> Self {
             GlueConfiguration(crate::typed::Properties::from_iter([
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("TableName".to_owned(), table_name.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                ("TableName".to_owned(), table_name.into_value().into_json()),
             ]))
         }
     }
@@ -683,12 +713,12 @@ pub mod dataset {
     impl IotEventsDestinationConfiguration {
         /// A new `IotEventsDestinationConfiguration` with its required properties.
         pub fn new(
-            input_name: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            input_name: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             IotEventsDestinationConfiguration(crate::typed::Properties::from_iter([
-                ("InputName".to_owned(), input_name.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("InputName".to_owned(), input_name.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
     }
@@ -707,10 +737,10 @@ pub mod dataset {
 
     impl LateDataRule {
         /// A new `LateDataRule` with its required properties.
-        pub fn new(rule_configuration: impl Into<crate::Value<LateDataRuleConfiguration>>) -> Self {
+        pub fn new(rule_configuration: impl crate::IntoValue<LateDataRuleConfiguration>) -> Self {
             LateDataRule(crate::typed::Properties::from_iter([(
                 "RuleConfiguration".to_owned(),
-                rule_configuration.into().into_json(),
+                rule_configuration.into_value().into_json(),
             )]))
         }
 
@@ -721,9 +751,9 @@ pub mod dataset {
         /// Pattern: `^[a-zA-Z0-9_]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-latedatarule.html#cfn-iotanalytics-dataset-latedatarule-rulename)
-        pub fn rule_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn rule_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RuleName".to_owned(), value.into().into_json());
+                .insert("RuleName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -751,11 +781,11 @@ pub mod dataset {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-latedataruleconfiguration.html#cfn-iotanalytics-dataset-latedataruleconfiguration-deltatimesessionwindowconfiguration)
         pub fn delta_time_session_window_configuration(
             mut self,
-            value: impl Into<crate::Value<DeltaTimeSessionWindowConfiguration>>,
+            value: impl crate::IntoValue<DeltaTimeSessionWindowConfiguration>,
         ) -> Self {
             self.0.insert(
                 "DeltaTimeSessionWindowConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -775,10 +805,10 @@ pub mod dataset {
 
     impl OutputFileUriValue {
         /// A new `OutputFileUriValue` with its required properties.
-        pub fn new(file_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(file_name: impl crate::IntoValue<String>) -> Self {
             OutputFileUriValue(crate::typed::Properties::from_iter([(
                 "FileName".to_owned(),
-                file_name.into().into_json(),
+                file_name.into_value().into_json(),
             )]))
         }
     }
@@ -797,10 +827,10 @@ pub mod dataset {
 
     impl QueryAction {
         /// A new `QueryAction` with its required properties.
-        pub fn new(sql_query: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(sql_query: impl crate::IntoValue<String>) -> Self {
             QueryAction(crate::typed::Properties::from_iter([(
                 "SqlQuery".to_owned(),
-                sql_query.into().into_json(),
+                sql_query.into_value().into_json(),
             )]))
         }
 
@@ -809,9 +839,9 @@ pub mod dataset {
         /// Items: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-queryaction.html#cfn-iotanalytics-dataset-queryaction-filters)
-        pub fn filters(mut self, value: impl Into<crate::Value<Vec<Filter>>>) -> Self {
+        pub fn filters(mut self, value: impl crate::IntoValue<Vec<Filter>>) -> Self {
             self.0
-                .insert("Filters".to_owned(), value.into().into_json());
+                .insert("Filters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -831,14 +861,17 @@ pub mod dataset {
     impl ResourceConfiguration {
         /// A new `ResourceConfiguration` with its required properties.
         pub fn new(
-            compute_type: impl Into<crate::Value<ComputeType>>,
-            volume_size_in_gb: impl Into<crate::Value<i64>>,
+            compute_type: impl crate::IntoValue<ComputeType>,
+            volume_size_in_gb: impl crate::IntoValue<i64>,
         ) -> Self {
             ResourceConfiguration(crate::typed::Properties::from_iter([
-                ("ComputeType".to_owned(), compute_type.into().into_json()),
+                (
+                    "ComputeType".to_owned(),
+                    compute_type.into_value().into_json(),
+                ),
                 (
                     "VolumeSizeInGB".to_owned(),
-                    volume_size_in_gb.into().into_json(),
+                    volume_size_in_gb.into_value().into_json(),
                 ),
             ]))
         }
@@ -867,18 +900,18 @@ pub mod dataset {
         /// Range: 1 to 2147483647.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-retentionperiod.html#cfn-iotanalytics-dataset-retentionperiod-numberofdays)
-        pub fn number_of_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn number_of_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NumberOfDays".to_owned(), value.into().into_json());
+                .insert("NumberOfDays".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Unlimited`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-retentionperiod.html#cfn-iotanalytics-dataset-retentionperiod-unlimited)
-        pub fn unlimited(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn unlimited(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Unlimited".to_owned(), value.into().into_json());
+                .insert("Unlimited".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -898,14 +931,14 @@ pub mod dataset {
     impl S3DestinationConfiguration {
         /// A new `S3DestinationConfiguration` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            key: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            key: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             S3DestinationConfiguration(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("Key".to_owned(), key.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
@@ -914,10 +947,12 @@ pub mod dataset {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-s3destinationconfiguration.html#cfn-iotanalytics-dataset-s3destinationconfiguration-glueconfiguration)
         pub fn glue_configuration(
             mut self,
-            value: impl Into<crate::Value<GlueConfiguration>>,
+            value: impl crate::IntoValue<GlueConfiguration>,
         ) -> Self {
-            self.0
-                .insert("GlueConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "GlueConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -936,10 +971,10 @@ pub mod dataset {
 
     impl Schedule {
         /// A new `Schedule` with its required properties.
-        pub fn new(schedule_expression: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(schedule_expression: impl crate::IntoValue<String>) -> Self {
             Schedule(crate::typed::Properties::from_iter([(
                 "ScheduleExpression".to_owned(),
-                schedule_expression.into().into_json(),
+                schedule_expression.into_value().into_json(),
             )]))
         }
     }
@@ -959,12 +994,12 @@ pub mod dataset {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -990,9 +1025,9 @@ pub mod dataset {
         /// `Schedule`: [`Schedule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-trigger.html#cfn-iotanalytics-dataset-trigger-schedule)
-        pub fn schedule(mut self, value: impl Into<crate::Value<Schedule>>) -> Self {
+        pub fn schedule(mut self, value: impl crate::IntoValue<Schedule>) -> Self {
             self.0
-                .insert("Schedule".to_owned(), value.into().into_json());
+                .insert("Schedule".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1001,10 +1036,12 @@ pub mod dataset {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-trigger.html#cfn-iotanalytics-dataset-trigger-triggeringdataset)
         pub fn triggering_dataset(
             mut self,
-            value: impl Into<crate::Value<TriggeringDataset>>,
+            value: impl crate::IntoValue<TriggeringDataset>,
         ) -> Self {
-            self.0
-                .insert("TriggeringDataset".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TriggeringDataset".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1023,10 +1060,10 @@ pub mod dataset {
 
     impl TriggeringDataset {
         /// A new `TriggeringDataset` with its required properties.
-        pub fn new(dataset_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(dataset_name: impl crate::IntoValue<String>) -> Self {
             TriggeringDataset(crate::typed::Properties::from_iter([(
                 "DatasetName".to_owned(),
-                dataset_name.into().into_json(),
+                dataset_name.into_value().into_json(),
             )]))
         }
     }
@@ -1045,10 +1082,10 @@ pub mod dataset {
 
     impl Variable {
         /// A new `Variable` with its required properties.
-        pub fn new(variable_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(variable_name: impl crate::IntoValue<String>) -> Self {
             Variable(crate::typed::Properties::from_iter([(
                 "VariableName".to_owned(),
-                variable_name.into().into_json(),
+                variable_name.into_value().into_json(),
             )]))
         }
 
@@ -1057,11 +1094,11 @@ pub mod dataset {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-variable.html#cfn-iotanalytics-dataset-variable-datasetcontentversionvalue)
         pub fn dataset_content_version_value(
             mut self,
-            value: impl Into<crate::Value<DatasetContentVersionValue>>,
+            value: impl crate::IntoValue<DatasetContentVersionValue>,
         ) -> Self {
             self.0.insert(
                 "DatasetContentVersionValue".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1069,9 +1106,9 @@ pub mod dataset {
         /// `DoubleValue`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-variable.html#cfn-iotanalytics-dataset-variable-doublevalue)
-        pub fn double_value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn double_value(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("DoubleValue".to_owned(), value.into().into_json());
+                .insert("DoubleValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1080,10 +1117,12 @@ pub mod dataset {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-variable.html#cfn-iotanalytics-dataset-variable-outputfileurivalue)
         pub fn output_file_uri_value(
             mut self,
-            value: impl Into<crate::Value<OutputFileUriValue>>,
+            value: impl crate::IntoValue<OutputFileUriValue>,
         ) -> Self {
-            self.0
-                .insert("OutputFileUriValue".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OutputFileUriValue".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1092,9 +1131,9 @@ pub mod dataset {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-variable.html#cfn-iotanalytics-dataset-variable-stringvalue)
-        pub fn string_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn string_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StringValue".to_owned(), value.into().into_json());
+                .insert("StringValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1122,18 +1161,18 @@ pub mod dataset {
         /// Range: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-versioningconfiguration.html#cfn-iotanalytics-dataset-versioningconfiguration-maxversions)
-        pub fn max_versions(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_versions(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxVersions".to_owned(), value.into().into_json());
+                .insert("MaxVersions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Unlimited`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-dataset-versioningconfiguration.html#cfn-iotanalytics-dataset-versioningconfiguration-unlimited)
-        pub fn unlimited(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn unlimited(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Unlimited".to_owned(), value.into().into_json());
+                .insert("Unlimited".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1184,9 +1223,9 @@ impl Datastore {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-datastore.html#cfn-iotanalytics-datastore-datastorename)
-    pub fn datastore_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn datastore_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DatastoreName", value.into().into_json());
+            .set_property("DatastoreName", value.into_value().into_json());
         self
     }
 
@@ -1195,10 +1234,10 @@ impl Datastore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-datastore.html#cfn-iotanalytics-datastore-datastorepartitions)
     pub fn datastore_partitions(
         mut self,
-        value: impl Into<crate::Value<datastore::DatastorePartitions>>,
+        value: impl crate::IntoValue<datastore::DatastorePartitions>,
     ) -> Self {
         self.0
-            .set_property("DatastorePartitions", value.into().into_json());
+            .set_property("DatastorePartitions", value.into_value().into_json());
         self
     }
 
@@ -1207,10 +1246,10 @@ impl Datastore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-datastore.html#cfn-iotanalytics-datastore-datastorestorage)
     pub fn datastore_storage(
         mut self,
-        value: impl Into<crate::Value<datastore::DatastoreStorage>>,
+        value: impl crate::IntoValue<datastore::DatastoreStorage>,
     ) -> Self {
         self.0
-            .set_property("DatastoreStorage", value.into().into_json());
+            .set_property("DatastoreStorage", value.into_value().into_json());
         self
     }
 
@@ -1219,10 +1258,10 @@ impl Datastore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-datastore.html#cfn-iotanalytics-datastore-fileformatconfiguration)
     pub fn file_format_configuration(
         mut self,
-        value: impl Into<crate::Value<datastore::FileFormatConfiguration>>,
+        value: impl crate::IntoValue<datastore::FileFormatConfiguration>,
     ) -> Self {
         self.0
-            .set_property("FileFormatConfiguration", value.into().into_json());
+            .set_property("FileFormatConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1231,10 +1270,10 @@ impl Datastore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-datastore.html#cfn-iotanalytics-datastore-retentionperiod)
     pub fn retention_period(
         mut self,
-        value: impl Into<crate::Value<datastore::RetentionPeriod>>,
+        value: impl crate::IntoValue<datastore::RetentionPeriod>,
     ) -> Self {
         self.0
-            .set_property("RetentionPeriod", value.into().into_json());
+            .set_property("RetentionPeriod", value.into_value().into_json());
         self
     }
 
@@ -1243,8 +1282,8 @@ impl Datastore {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-datastore.html#cfn-iotanalytics-datastore-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<datastore::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<datastore::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1293,12 +1332,12 @@ pub mod datastore {
     impl Column {
         /// A new `Column` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             Column(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -1318,12 +1357,12 @@ pub mod datastore {
     impl CustomerManagedS3 {
         /// A new `CustomerManagedS3` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             CustomerManagedS3(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
@@ -1334,9 +1373,9 @@ pub mod datastore {
         /// Pattern: `[a-zA-Z0-9!_.*'()/{}:-]*/`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-datastore-customermanageds3.html#cfn-iotanalytics-datastore-customermanageds3-keyprefix)
-        pub fn key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KeyPrefix".to_owned(), value.into().into_json());
+                .insert("KeyPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1355,10 +1394,10 @@ pub mod datastore {
 
     impl CustomerManagedS3Storage {
         /// A new `CustomerManagedS3Storage` with its required properties.
-        pub fn new(bucket: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket: impl crate::IntoValue<String>) -> Self {
             CustomerManagedS3Storage(crate::typed::Properties::from_iter([(
                 "Bucket".to_owned(),
-                bucket.into().into_json(),
+                bucket.into_value().into_json(),
             )]))
         }
 
@@ -1369,9 +1408,9 @@ pub mod datastore {
         /// Pattern: `[a-zA-Z0-9!_.*'()/{}:-]*/`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-datastore-customermanageds3storage.html#cfn-iotanalytics-datastore-customermanageds3storage-keyprefix)
-        pub fn key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KeyPrefix".to_owned(), value.into().into_json());
+                .insert("KeyPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1397,9 +1436,9 @@ pub mod datastore {
         /// `Partition`: [`Partition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-datastore-datastorepartition.html#cfn-iotanalytics-datastore-datastorepartition-partition)
-        pub fn partition(mut self, value: impl Into<crate::Value<Partition>>) -> Self {
+        pub fn partition(mut self, value: impl crate::IntoValue<Partition>) -> Self {
             self.0
-                .insert("Partition".to_owned(), value.into().into_json());
+                .insert("Partition".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1408,10 +1447,12 @@ pub mod datastore {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-datastore-datastorepartition.html#cfn-iotanalytics-datastore-datastorepartition-timestamppartition)
         pub fn timestamp_partition(
             mut self,
-            value: impl Into<crate::Value<TimestampPartition>>,
+            value: impl crate::IntoValue<TimestampPartition>,
         ) -> Self {
-            self.0
-                .insert("TimestampPartition".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TimestampPartition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1439,12 +1480,9 @@ pub mod datastore {
         /// Items: 0 to 25.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-datastore-datastorepartitions.html#cfn-iotanalytics-datastore-datastorepartitions-partitions)
-        pub fn partitions(
-            mut self,
-            value: impl Into<crate::Value<Vec<DatastorePartition>>>,
-        ) -> Self {
+        pub fn partitions(mut self, value: impl crate::IntoValue<Vec<DatastorePartition>>) -> Self {
             self.0
-                .insert("Partitions".to_owned(), value.into().into_json());
+                .insert("Partitions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1472,10 +1510,12 @@ pub mod datastore {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-datastore-datastorestorage.html#cfn-iotanalytics-datastore-datastorestorage-customermanageds3)
         pub fn customer_managed_s3(
             mut self,
-            value: impl Into<crate::Value<CustomerManagedS3>>,
+            value: impl crate::IntoValue<CustomerManagedS3>,
         ) -> Self {
-            self.0
-                .insert("CustomerManagedS3".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomerManagedS3".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1484,11 +1524,11 @@ pub mod datastore {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-datastore-datastorestorage.html#cfn-iotanalytics-datastore-datastorestorage-iotsitewisemultilayerstorage)
         pub fn iot_site_wise_multi_layer_storage(
             mut self,
-            value: impl Into<crate::Value<IotSiteWiseMultiLayerStorage>>,
+            value: impl crate::IntoValue<IotSiteWiseMultiLayerStorage>,
         ) -> Self {
             self.0.insert(
                 "IotSiteWiseMultiLayerStorage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1496,9 +1536,11 @@ pub mod datastore {
         /// `ServiceManagedS3`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-datastore-datastorestorage.html#cfn-iotanalytics-datastore-datastorestorage-servicemanageds3)
-        pub fn service_managed_s3(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0
-                .insert("ServiceManagedS3".to_owned(), value.into().into_json());
+        pub fn service_managed_s3(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0.insert(
+                "ServiceManagedS3".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1524,9 +1566,11 @@ pub mod datastore {
         /// `JsonConfiguration`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-datastore-fileformatconfiguration.html#cfn-iotanalytics-datastore-fileformatconfiguration-jsonconfiguration)
-        pub fn json_configuration(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0
-                .insert("JsonConfiguration".to_owned(), value.into().into_json());
+        pub fn json_configuration(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0.insert(
+                "JsonConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1535,10 +1579,12 @@ pub mod datastore {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-datastore-fileformatconfiguration.html#cfn-iotanalytics-datastore-fileformatconfiguration-parquetconfiguration)
         pub fn parquet_configuration(
             mut self,
-            value: impl Into<crate::Value<ParquetConfiguration>>,
+            value: impl crate::IntoValue<ParquetConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ParquetConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ParquetConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1566,11 +1612,11 @@ pub mod datastore {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-datastore-iotsitewisemultilayerstorage.html#cfn-iotanalytics-datastore-iotsitewisemultilayerstorage-customermanageds3storage)
         pub fn customer_managed_s3_storage(
             mut self,
-            value: impl Into<crate::Value<CustomerManagedS3Storage>>,
+            value: impl crate::IntoValue<CustomerManagedS3Storage>,
         ) -> Self {
             self.0.insert(
                 "CustomerManagedS3Storage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1597,12 +1643,11 @@ pub mod datastore {
         /// `SchemaDefinition`: [`SchemaDefinition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-datastore-parquetconfiguration.html#cfn-iotanalytics-datastore-parquetconfiguration-schemadefinition)
-        pub fn schema_definition(
-            mut self,
-            value: impl Into<crate::Value<SchemaDefinition>>,
-        ) -> Self {
-            self.0
-                .insert("SchemaDefinition".to_owned(), value.into().into_json());
+        pub fn schema_definition(mut self, value: impl crate::IntoValue<SchemaDefinition>) -> Self {
+            self.0.insert(
+                "SchemaDefinition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1621,10 +1666,10 @@ pub mod datastore {
 
     impl Partition {
         /// A new `Partition` with its required properties.
-        pub fn new(attribute_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(attribute_name: impl crate::IntoValue<String>) -> Self {
             Partition(crate::typed::Properties::from_iter([(
                 "AttributeName".to_owned(),
-                attribute_name.into().into_json(),
+                attribute_name.into_value().into_json(),
             )]))
         }
     }
@@ -1652,18 +1697,18 @@ pub mod datastore {
         /// Range: 1 to 2147483647.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-datastore-retentionperiod.html#cfn-iotanalytics-datastore-retentionperiod-numberofdays)
-        pub fn number_of_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn number_of_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NumberOfDays".to_owned(), value.into().into_json());
+                .insert("NumberOfDays".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Unlimited`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-datastore-retentionperiod.html#cfn-iotanalytics-datastore-retentionperiod-unlimited)
-        pub fn unlimited(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn unlimited(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Unlimited".to_owned(), value.into().into_json());
+                .insert("Unlimited".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1691,9 +1736,9 @@ pub mod datastore {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-datastore-schemadefinition.html#cfn-iotanalytics-datastore-schemadefinition-columns)
-        pub fn columns(mut self, value: impl Into<crate::Value<Vec<Column>>>) -> Self {
+        pub fn columns(mut self, value: impl crate::IntoValue<Vec<Column>>) -> Self {
             self.0
-                .insert("Columns".to_owned(), value.into().into_json());
+                .insert("Columns".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1713,12 +1758,12 @@ pub mod datastore {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1737,10 +1782,10 @@ pub mod datastore {
 
     impl TimestampPartition {
         /// A new `TimestampPartition` with its required properties.
-        pub fn new(attribute_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(attribute_name: impl crate::IntoValue<String>) -> Self {
             TimestampPartition(crate::typed::Properties::from_iter([(
                 "AttributeName".to_owned(),
-                attribute_name.into().into_json(),
+                attribute_name.into_value().into_json(),
             )]))
         }
 
@@ -1751,9 +1796,9 @@ pub mod datastore {
         /// Pattern: `[a-zA-Z0-9\s\[\]_,.'/:-]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-datastore-timestamppartition.html#cfn-iotanalytics-datastore-timestamppartition-timestampformat)
-        pub fn timestamp_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn timestamp_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TimestampFormat".to_owned(), value.into().into_json());
+                .insert("TimestampFormat".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1775,10 +1820,12 @@ pub struct Pipeline(crate::Resource);
 
 impl Pipeline {
     /// A new `AWS::IoTAnalytics::Pipeline` with its required properties.
-    pub fn new(pipeline_activities: impl Into<crate::Value<Vec<pipeline::Activity>>>) -> Self {
+    pub fn new(pipeline_activities: impl crate::IntoValue<Vec<pipeline::Activity>>) -> Self {
         Pipeline(
-            crate::Resource::new("AWS::IoTAnalytics::Pipeline")
-                .property("PipelineActivities", pipeline_activities.into().into_json()),
+            crate::Resource::new("AWS::IoTAnalytics::Pipeline").property(
+                "PipelineActivities",
+                pipeline_activities.into_value().into_json(),
+            ),
         )
     }
 
@@ -1791,9 +1838,9 @@ impl Pipeline {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-pipeline.html#cfn-iotanalytics-pipeline-pipelinename)
-    pub fn pipeline_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn pipeline_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PipelineName", value.into().into_json());
+            .set_property("PipelineName", value.into_value().into_json());
         self
     }
 
@@ -1802,8 +1849,8 @@ impl Pipeline {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotanalytics-pipeline.html#cfn-iotanalytics-pipeline-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<pipeline::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<pipeline::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1852,27 +1899,27 @@ pub mod pipeline {
         /// `AddAttributes`: [`AddAttributes`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-activity.html#cfn-iotanalytics-pipeline-activity-addattributes)
-        pub fn add_attributes(mut self, value: impl Into<crate::Value<AddAttributes>>) -> Self {
+        pub fn add_attributes(mut self, value: impl crate::IntoValue<AddAttributes>) -> Self {
             self.0
-                .insert("AddAttributes".to_owned(), value.into().into_json());
+                .insert("AddAttributes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Channel`: [`Channel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-activity.html#cfn-iotanalytics-pipeline-activity-channel)
-        pub fn channel(mut self, value: impl Into<crate::Value<Channel>>) -> Self {
+        pub fn channel(mut self, value: impl crate::IntoValue<Channel>) -> Self {
             self.0
-                .insert("Channel".to_owned(), value.into().into_json());
+                .insert("Channel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Datastore`: [`Datastore`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-activity.html#cfn-iotanalytics-pipeline-activity-datastore)
-        pub fn datastore(mut self, value: impl Into<crate::Value<Datastore>>) -> Self {
+        pub fn datastore(mut self, value: impl crate::IntoValue<Datastore>) -> Self {
             self.0
-                .insert("Datastore".to_owned(), value.into().into_json());
+                .insert("Datastore".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1881,10 +1928,12 @@ pub mod pipeline {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-activity.html#cfn-iotanalytics-pipeline-activity-deviceregistryenrich)
         pub fn device_registry_enrich(
             mut self,
-            value: impl Into<crate::Value<DeviceRegistryEnrich>>,
+            value: impl crate::IntoValue<DeviceRegistryEnrich>,
         ) -> Self {
-            self.0
-                .insert("DeviceRegistryEnrich".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DeviceRegistryEnrich".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1893,58 +1942,61 @@ pub mod pipeline {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-activity.html#cfn-iotanalytics-pipeline-activity-deviceshadowenrich)
         pub fn device_shadow_enrich(
             mut self,
-            value: impl Into<crate::Value<DeviceShadowEnrich>>,
+            value: impl crate::IntoValue<DeviceShadowEnrich>,
         ) -> Self {
-            self.0
-                .insert("DeviceShadowEnrich".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DeviceShadowEnrich".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Filter`: [`Filter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-activity.html#cfn-iotanalytics-pipeline-activity-filter)
-        pub fn filter(mut self, value: impl Into<crate::Value<Filter>>) -> Self {
-            self.0.insert("Filter".to_owned(), value.into().into_json());
+        pub fn filter(mut self, value: impl crate::IntoValue<Filter>) -> Self {
+            self.0
+                .insert("Filter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Lambda`: [`Lambda`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-activity.html#cfn-iotanalytics-pipeline-activity-lambda)
-        pub fn lambda(mut self, value: impl Into<crate::Value<Lambda>>) -> Self {
-            self.0.insert("Lambda".to_owned(), value.into().into_json());
+        pub fn lambda(mut self, value: impl crate::IntoValue<Lambda>) -> Self {
+            self.0
+                .insert("Lambda".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Math`: [`Math`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-activity.html#cfn-iotanalytics-pipeline-activity-math)
-        pub fn math(mut self, value: impl Into<crate::Value<Math>>) -> Self {
-            self.0.insert("Math".to_owned(), value.into().into_json());
+        pub fn math(mut self, value: impl crate::IntoValue<Math>) -> Self {
+            self.0
+                .insert("Math".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RemoveAttributes`: [`RemoveAttributes`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-activity.html#cfn-iotanalytics-pipeline-activity-removeattributes)
-        pub fn remove_attributes(
-            mut self,
-            value: impl Into<crate::Value<RemoveAttributes>>,
-        ) -> Self {
-            self.0
-                .insert("RemoveAttributes".to_owned(), value.into().into_json());
+        pub fn remove_attributes(mut self, value: impl crate::IntoValue<RemoveAttributes>) -> Self {
+            self.0.insert(
+                "RemoveAttributes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SelectAttributes`: [`SelectAttributes`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-activity.html#cfn-iotanalytics-pipeline-activity-selectattributes)
-        pub fn select_attributes(
-            mut self,
-            value: impl Into<crate::Value<SelectAttributes>>,
-        ) -> Self {
-            self.0
-                .insert("SelectAttributes".to_owned(), value.into().into_json());
+        pub fn select_attributes(mut self, value: impl crate::IntoValue<SelectAttributes>) -> Self {
+            self.0.insert(
+                "SelectAttributes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1964,12 +2016,12 @@ pub mod pipeline {
     impl AddAttributes {
         /// A new `AddAttributes` with its required properties.
         pub fn new(
-            attributes: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
-            name: impl Into<crate::Value<String>>,
+            attributes: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             AddAttributes(crate::typed::Properties::from_iter([
-                ("Attributes".to_owned(), attributes.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Attributes".to_owned(), attributes.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -1978,8 +2030,9 @@ pub mod pipeline {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-addattributes.html#cfn-iotanalytics-pipeline-addattributes-next)
-        pub fn next_property(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Next".to_owned(), value.into().into_json());
+        pub fn next_property(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Next".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1999,12 +2052,15 @@ pub mod pipeline {
     impl Channel {
         /// A new `Channel` with its required properties.
         pub fn new(
-            channel_name: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            channel_name: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             Channel(crate::typed::Properties::from_iter([
-                ("ChannelName".to_owned(), channel_name.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                (
+                    "ChannelName".to_owned(),
+                    channel_name.into_value().into_json(),
+                ),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -2013,8 +2069,9 @@ pub mod pipeline {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-channel.html#cfn-iotanalytics-pipeline-channel-next)
-        pub fn next_property(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Next".to_owned(), value.into().into_json());
+        pub fn next_property(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Next".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2034,15 +2091,15 @@ pub mod pipeline {
     impl Datastore {
         /// A new `Datastore` with its required properties.
         pub fn new(
-            datastore_name: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            datastore_name: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             Datastore(crate::typed::Properties::from_iter([
                 (
                     "DatastoreName".to_owned(),
-                    datastore_name.into().into_json(),
+                    datastore_name.into_value().into_json(),
                 ),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
     }
@@ -2062,16 +2119,16 @@ pub mod pipeline {
     impl DeviceRegistryEnrich {
         /// A new `DeviceRegistryEnrich` with its required properties.
         pub fn new(
-            attribute: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
-            thing_name: impl Into<crate::Value<String>>,
+            attribute: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
+            thing_name: impl crate::IntoValue<String>,
         ) -> Self {
             DeviceRegistryEnrich(crate::typed::Properties::from_iter([
-                ("Attribute".to_owned(), attribute.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("ThingName".to_owned(), thing_name.into().into_json()),
+                ("Attribute".to_owned(), attribute.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                ("ThingName".to_owned(), thing_name.into_value().into_json()),
             ]))
         }
 
@@ -2080,8 +2137,9 @@ pub mod pipeline {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-deviceregistryenrich.html#cfn-iotanalytics-pipeline-deviceregistryenrich-next)
-        pub fn next_property(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Next".to_owned(), value.into().into_json());
+        pub fn next_property(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Next".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2101,16 +2159,16 @@ pub mod pipeline {
     impl DeviceShadowEnrich {
         /// A new `DeviceShadowEnrich` with its required properties.
         pub fn new(
-            attribute: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
-            thing_name: impl Into<crate::Value<String>>,
+            attribute: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
+            thing_name: impl crate::IntoValue<String>,
         ) -> Self {
             DeviceShadowEnrich(crate::typed::Properties::from_iter([
-                ("Attribute".to_owned(), attribute.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("ThingName".to_owned(), thing_name.into().into_json()),
+                ("Attribute".to_owned(), attribute.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                ("ThingName".to_owned(), thing_name.into_value().into_json()),
             ]))
         }
 
@@ -2119,8 +2177,9 @@ pub mod pipeline {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-deviceshadowenrich.html#cfn-iotanalytics-pipeline-deviceshadowenrich-next)
-        pub fn next_property(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Next".to_owned(), value.into().into_json());
+        pub fn next_property(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Next".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2140,12 +2199,12 @@ pub mod pipeline {
     impl Filter {
         /// A new `Filter` with its required properties.
         pub fn new(
-            filter: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            filter: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             Filter(crate::typed::Properties::from_iter([
-                ("Filter".to_owned(), filter.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Filter".to_owned(), filter.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -2154,8 +2213,9 @@ pub mod pipeline {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-filter.html#cfn-iotanalytics-pipeline-filter-next)
-        pub fn next_property(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Next".to_owned(), value.into().into_json());
+        pub fn next_property(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Next".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2175,14 +2235,17 @@ pub mod pipeline {
     impl Lambda {
         /// A new `Lambda` with its required properties.
         pub fn new(
-            batch_size: impl Into<crate::Value<i64>>,
-            lambda_name: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            batch_size: impl crate::IntoValue<i64>,
+            lambda_name: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             Lambda(crate::typed::Properties::from_iter([
-                ("BatchSize".to_owned(), batch_size.into().into_json()),
-                ("LambdaName".to_owned(), lambda_name.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("BatchSize".to_owned(), batch_size.into_value().into_json()),
+                (
+                    "LambdaName".to_owned(),
+                    lambda_name.into_value().into_json(),
+                ),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -2191,8 +2254,9 @@ pub mod pipeline {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-lambda.html#cfn-iotanalytics-pipeline-lambda-next)
-        pub fn next_property(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Next".to_owned(), value.into().into_json());
+        pub fn next_property(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Next".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2212,14 +2276,14 @@ pub mod pipeline {
     impl Math {
         /// A new `Math` with its required properties.
         pub fn new(
-            attribute: impl Into<crate::Value<String>>,
-            math: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            attribute: impl crate::IntoValue<String>,
+            math: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             Math(crate::typed::Properties::from_iter([
-                ("Attribute".to_owned(), attribute.into().into_json()),
-                ("Math".to_owned(), math.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Attribute".to_owned(), attribute.into_value().into_json()),
+                ("Math".to_owned(), math.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -2228,8 +2292,9 @@ pub mod pipeline {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-math.html#cfn-iotanalytics-pipeline-math-next)
-        pub fn next_property(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Next".to_owned(), value.into().into_json());
+        pub fn next_property(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Next".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2249,12 +2314,12 @@ pub mod pipeline {
     impl RemoveAttributes {
         /// A new `RemoveAttributes` with its required properties.
         pub fn new(
-            attributes: impl Into<crate::Value<Vec<String>>>,
-            name: impl Into<crate::Value<String>>,
+            attributes: impl crate::IntoValue<Vec<String>>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             RemoveAttributes(crate::typed::Properties::from_iter([
-                ("Attributes".to_owned(), attributes.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Attributes".to_owned(), attributes.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -2263,8 +2328,9 @@ pub mod pipeline {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-removeattributes.html#cfn-iotanalytics-pipeline-removeattributes-next)
-        pub fn next_property(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Next".to_owned(), value.into().into_json());
+        pub fn next_property(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Next".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2284,12 +2350,12 @@ pub mod pipeline {
     impl SelectAttributes {
         /// A new `SelectAttributes` with its required properties.
         pub fn new(
-            attributes: impl Into<crate::Value<Vec<String>>>,
-            name: impl Into<crate::Value<String>>,
+            attributes: impl crate::IntoValue<Vec<String>>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             SelectAttributes(crate::typed::Properties::from_iter([
-                ("Attributes".to_owned(), attributes.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Attributes".to_owned(), attributes.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -2298,8 +2364,9 @@ pub mod pipeline {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotanalytics-pipeline-selectattributes.html#cfn-iotanalytics-pipeline-selectattributes-next)
-        pub fn next_property(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Next".to_owned(), value.into().into_json());
+        pub fn next_property(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Next".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2319,12 +2386,12 @@ pub mod pipeline {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::IoTCoreDeviceAdvisor::SuiteDefinition"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::IoTCoreDeviceAdvisor::SuiteDefinition",
+    <SuiteDefinition as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::IoTCoreDeviceAdvisor::SuiteDefinition`.
 ///
 /// Required properties, the arguments of [`SuiteDefinition::new`]: `SuiteDefinitionConfiguration`.
@@ -16,14 +22,14 @@ pub struct SuiteDefinition(crate::Resource);
 impl SuiteDefinition {
     /// A new `AWS::IoTCoreDeviceAdvisor::SuiteDefinition` with its required properties.
     pub fn new(
-        suite_definition_configuration: impl Into<
-            crate::Value<suite_definition::SuiteDefinitionConfiguration>,
+        suite_definition_configuration: impl crate::IntoValue<
+            suite_definition::SuiteDefinitionConfiguration,
         >,
     ) -> Self {
         SuiteDefinition(
             crate::Resource::new("AWS::IoTCoreDeviceAdvisor::SuiteDefinition").property(
                 "SuiteDefinitionConfiguration",
-                suite_definition_configuration.into().into_json(),
+                suite_definition_configuration.into_value().into_json(),
             ),
         )
     }
@@ -31,15 +37,20 @@ impl SuiteDefinition {
     /// `Tags`: list of [`Tag`](suite_definition::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotcoredeviceadvisor-suitedefinition.html#cfn-iotcoredeviceadvisor-suitedefinition-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<suite_definition::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<suite_definition::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for SuiteDefinition {
     const TYPE_NAME: &'static str = "AWS::IoTCoreDeviceAdvisor::SuiteDefinition";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -93,9 +104,9 @@ pub mod suite_definition {
         /// Length: 20 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotcoredeviceadvisor-suitedefinition-deviceundertest.html#cfn-iotcoredeviceadvisor-suitedefinition-deviceundertest-certificatearn)
-        pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateArn".to_owned(), value.into().into_json());
+                .insert("CertificateArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -104,9 +115,9 @@ pub mod suite_definition {
         /// Length: 20 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotcoredeviceadvisor-suitedefinition-deviceundertest.html#cfn-iotcoredeviceadvisor-suitedefinition-deviceundertest-thingarn)
-        pub fn thing_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn thing_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ThingArn".to_owned(), value.into().into_json());
+                .insert("ThingArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -126,34 +137,34 @@ pub mod suite_definition {
     impl SuiteDefinitionConfiguration {
         /// A new `SuiteDefinitionConfiguration` with its required properties.
         pub fn new(
-            device_permission_role_arn: impl Into<crate::Value<String>>,
-            root_group: impl Into<crate::Value<String>>,
+            device_permission_role_arn: impl crate::IntoValue<String>,
+            root_group: impl crate::IntoValue<String>,
         ) -> Self {
             SuiteDefinitionConfiguration(crate::typed::Properties::from_iter([
                 (
                     "DevicePermissionRoleArn".to_owned(),
-                    device_permission_role_arn.into().into_json(),
+                    device_permission_role_arn.into_value().into_json(),
                 ),
-                ("RootGroup".to_owned(), root_group.into().into_json()),
+                ("RootGroup".to_owned(), root_group.into_value().into_json()),
             ]))
         }
 
         /// `Devices`: list of [`DeviceUnderTest`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotcoredeviceadvisor-suitedefinition-suitedefinitionconfiguration.html#cfn-iotcoredeviceadvisor-suitedefinition-suitedefinitionconfiguration-devices)
-        pub fn devices(mut self, value: impl Into<crate::Value<Vec<DeviceUnderTest>>>) -> Self {
+        pub fn devices(mut self, value: impl crate::IntoValue<Vec<DeviceUnderTest>>) -> Self {
             self.0
-                .insert("Devices".to_owned(), value.into().into_json());
+                .insert("Devices".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IntendedForQualification`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotcoredeviceadvisor-suitedefinition-suitedefinitionconfiguration.html#cfn-iotcoredeviceadvisor-suitedefinition-suitedefinitionconfiguration-intendedforqualification)
-        pub fn intended_for_qualification(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn intended_for_qualification(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "IntendedForQualification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -161,9 +172,11 @@ pub mod suite_definition {
         /// `SuiteDefinitionName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotcoredeviceadvisor-suitedefinition-suitedefinitionconfiguration.html#cfn-iotcoredeviceadvisor-suitedefinition-suitedefinitionconfiguration-suitedefinitionname)
-        pub fn suite_definition_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SuiteDefinitionName".to_owned(), value.into().into_json());
+        pub fn suite_definition_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SuiteDefinitionName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -183,12 +196,12 @@ pub mod suite_definition {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::IoTEvents::Input",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::IoTEvents::AlarmModel",
+        <AlarmModel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTEvents::DetectorModel",
+        <DetectorModel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTEvents::Input",
+        <Input as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::IoTEvents::AlarmModel`.
 ///
 /// Required properties, the arguments of [`AlarmModel::new`]: `AlarmRule`, `RoleArn`.
@@ -20,13 +36,13 @@ pub struct AlarmModel(crate::Resource);
 impl AlarmModel {
     /// A new `AWS::IoTEvents::AlarmModel` with its required properties.
     pub fn new(
-        alarm_rule: impl Into<crate::Value<alarm_model::AlarmRule>>,
-        role_arn: impl Into<crate::Value<String>>,
+        alarm_rule: impl crate::IntoValue<alarm_model::AlarmRule>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         AlarmModel(
             crate::Resource::new("AWS::IoTEvents::AlarmModel")
-                .property("AlarmRule", alarm_rule.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("AlarmRule", alarm_rule.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -35,10 +51,10 @@ impl AlarmModel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-alarmmodel.html#cfn-iotevents-alarmmodel-alarmcapabilities)
     pub fn alarm_capabilities(
         mut self,
-        value: impl Into<crate::Value<alarm_model::AlarmCapabilities>>,
+        value: impl crate::IntoValue<alarm_model::AlarmCapabilities>,
     ) -> Self {
         self.0
-            .set_property("AlarmCapabilities", value.into().into_json());
+            .set_property("AlarmCapabilities", value.into_value().into_json());
         self
     }
 
@@ -47,10 +63,10 @@ impl AlarmModel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-alarmmodel.html#cfn-iotevents-alarmmodel-alarmeventactions)
     pub fn alarm_event_actions(
         mut self,
-        value: impl Into<crate::Value<alarm_model::AlarmEventActions>>,
+        value: impl crate::IntoValue<alarm_model::AlarmEventActions>,
     ) -> Self {
         self.0
-            .set_property("AlarmEventActions", value.into().into_json());
+            .set_property("AlarmEventActions", value.into_value().into_json());
         self
     }
 
@@ -59,9 +75,9 @@ impl AlarmModel {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-alarmmodel.html#cfn-iotevents-alarmmodel-alarmmodeldescription)
-    pub fn alarm_model_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn alarm_model_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AlarmModelDescription", value.into().into_json());
+            .set_property("AlarmModelDescription", value.into_value().into_json());
         self
     }
 
@@ -74,9 +90,9 @@ impl AlarmModel {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-alarmmodel.html#cfn-iotevents-alarmmodel-alarmmodelname)
-    pub fn alarm_model_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn alarm_model_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AlarmModelName", value.into().into_json());
+            .set_property("AlarmModelName", value.into_value().into_json());
         self
     }
 
@@ -89,8 +105,8 @@ impl AlarmModel {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-alarmmodel.html#cfn-iotevents-alarmmodel-key)
-    pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Key", value.into().into_json());
+    pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Key", value.into_value().into_json());
         self
     }
 
@@ -99,23 +115,29 @@ impl AlarmModel {
     /// Range: 0 to 2147483647.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-alarmmodel.html#cfn-iotevents-alarmmodel-severity)
-    pub fn severity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Severity", value.into().into_json());
+    pub fn severity(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("Severity", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](alarm_model::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-alarmmodel.html#cfn-iotevents-alarmmodel-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<alarm_model::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<alarm_model::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AlarmModel {
     const TYPE_NAME: &'static str = "AWS::IoTEvents::AlarmModel";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AlarmModelName", "Key"];
 
     fn resource(&self) -> &crate::Resource {
@@ -151,9 +173,9 @@ pub mod alarm_model {
         /// Default: `"true"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-acknowledgeflow.html#cfn-iotevents-alarmmodel-acknowledgeflow-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -179,81 +201,81 @@ pub mod alarm_model {
         /// `DynamoDB`: [`DynamoDb`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-alarmaction.html#cfn-iotevents-alarmmodel-alarmaction-dynamodb)
-        pub fn dynamo_db(mut self, value: impl Into<crate::Value<DynamoDb>>) -> Self {
+        pub fn dynamo_db(mut self, value: impl crate::IntoValue<DynamoDb>) -> Self {
             self.0
-                .insert("DynamoDB".to_owned(), value.into().into_json());
+                .insert("DynamoDB".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DynamoDBv2`: [`DynamoDBv2`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-alarmaction.html#cfn-iotevents-alarmmodel-alarmaction-dynamodbv2)
-        pub fn dynamo_d_bv2(mut self, value: impl Into<crate::Value<DynamoDBv2>>) -> Self {
+        pub fn dynamo_d_bv2(mut self, value: impl crate::IntoValue<DynamoDBv2>) -> Self {
             self.0
-                .insert("DynamoDBv2".to_owned(), value.into().into_json());
+                .insert("DynamoDBv2".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Firehose`: [`Firehose`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-alarmaction.html#cfn-iotevents-alarmmodel-alarmaction-firehose)
-        pub fn firehose(mut self, value: impl Into<crate::Value<Firehose>>) -> Self {
+        pub fn firehose(mut self, value: impl crate::IntoValue<Firehose>) -> Self {
             self.0
-                .insert("Firehose".to_owned(), value.into().into_json());
+                .insert("Firehose".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IotEvents`: [`IotEvents`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-alarmaction.html#cfn-iotevents-alarmmodel-alarmaction-iotevents)
-        pub fn iot_events(mut self, value: impl Into<crate::Value<IotEvents>>) -> Self {
+        pub fn iot_events(mut self, value: impl crate::IntoValue<IotEvents>) -> Self {
             self.0
-                .insert("IotEvents".to_owned(), value.into().into_json());
+                .insert("IotEvents".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IotSiteWise`: [`IotSiteWise`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-alarmaction.html#cfn-iotevents-alarmmodel-alarmaction-iotsitewise)
-        pub fn iot_site_wise(mut self, value: impl Into<crate::Value<IotSiteWise>>) -> Self {
+        pub fn iot_site_wise(mut self, value: impl crate::IntoValue<IotSiteWise>) -> Self {
             self.0
-                .insert("IotSiteWise".to_owned(), value.into().into_json());
+                .insert("IotSiteWise".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IotTopicPublish`: [`IotTopicPublish`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-alarmaction.html#cfn-iotevents-alarmmodel-alarmaction-iottopicpublish)
-        pub fn iot_topic_publish(
-            mut self,
-            value: impl Into<crate::Value<IotTopicPublish>>,
-        ) -> Self {
+        pub fn iot_topic_publish(mut self, value: impl crate::IntoValue<IotTopicPublish>) -> Self {
             self.0
-                .insert("IotTopicPublish".to_owned(), value.into().into_json());
+                .insert("IotTopicPublish".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Lambda`: [`Lambda`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-alarmaction.html#cfn-iotevents-alarmmodel-alarmaction-lambda)
-        pub fn lambda(mut self, value: impl Into<crate::Value<Lambda>>) -> Self {
-            self.0.insert("Lambda".to_owned(), value.into().into_json());
+        pub fn lambda(mut self, value: impl crate::IntoValue<Lambda>) -> Self {
+            self.0
+                .insert("Lambda".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Sns`: [`Sns`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-alarmaction.html#cfn-iotevents-alarmmodel-alarmaction-sns)
-        pub fn sns(mut self, value: impl Into<crate::Value<Sns>>) -> Self {
-            self.0.insert("Sns".to_owned(), value.into().into_json());
+        pub fn sns(mut self, value: impl crate::IntoValue<Sns>) -> Self {
+            self.0
+                .insert("Sns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Sqs`: [`Sqs`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-alarmaction.html#cfn-iotevents-alarmmodel-alarmaction-sqs)
-        pub fn sqs(mut self, value: impl Into<crate::Value<Sqs>>) -> Self {
-            self.0.insert("Sqs".to_owned(), value.into().into_json());
+        pub fn sqs(mut self, value: impl crate::IntoValue<Sqs>) -> Self {
+            self.0
+                .insert("Sqs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -279,9 +301,9 @@ pub mod alarm_model {
         /// `AcknowledgeFlow`: [`AcknowledgeFlow`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-alarmcapabilities.html#cfn-iotevents-alarmmodel-alarmcapabilities-acknowledgeflow)
-        pub fn acknowledge_flow(mut self, value: impl Into<crate::Value<AcknowledgeFlow>>) -> Self {
+        pub fn acknowledge_flow(mut self, value: impl crate::IntoValue<AcknowledgeFlow>) -> Self {
             self.0
-                .insert("AcknowledgeFlow".to_owned(), value.into().into_json());
+                .insert("AcknowledgeFlow".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -290,11 +312,11 @@ pub mod alarm_model {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-alarmcapabilities.html#cfn-iotevents-alarmmodel-alarmcapabilities-initializationconfiguration)
         pub fn initialization_configuration(
             mut self,
-            value: impl Into<crate::Value<InitializationConfiguration>>,
+            value: impl crate::IntoValue<InitializationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "InitializationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -321,9 +343,9 @@ pub mod alarm_model {
         /// `AlarmActions`: list of [`AlarmAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-alarmeventactions.html#cfn-iotevents-alarmmodel-alarmeventactions-alarmactions)
-        pub fn alarm_actions(mut self, value: impl Into<crate::Value<Vec<AlarmAction>>>) -> Self {
+        pub fn alarm_actions(mut self, value: impl crate::IntoValue<Vec<AlarmAction>>) -> Self {
             self.0
-                .insert("AlarmActions".to_owned(), value.into().into_json());
+                .insert("AlarmActions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -349,9 +371,9 @@ pub mod alarm_model {
         /// `SimpleRule`: [`SimpleRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-alarmrule.html#cfn-iotevents-alarmmodel-alarmrule-simplerule)
-        pub fn simple_rule(mut self, value: impl Into<crate::Value<SimpleRule>>) -> Self {
+        pub fn simple_rule(mut self, value: impl crate::IntoValue<SimpleRule>) -> Self {
             self.0
-                .insert("SimpleRule".to_owned(), value.into().into_json());
+                .insert("SimpleRule".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -370,19 +392,19 @@ pub mod alarm_model {
 
     impl AssetPropertyTimestamp {
         /// A new `AssetPropertyTimestamp` with its required properties.
-        pub fn new(time_in_seconds: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(time_in_seconds: impl crate::IntoValue<String>) -> Self {
             AssetPropertyTimestamp(crate::typed::Properties::from_iter([(
                 "TimeInSeconds".to_owned(),
-                time_in_seconds.into().into_json(),
+                time_in_seconds.into_value().into_json(),
             )]))
         }
 
         /// `OffsetInNanos`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-assetpropertytimestamp.html#cfn-iotevents-alarmmodel-assetpropertytimestamp-offsetinnanos)
-        pub fn offset_in_nanos(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn offset_in_nanos(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OffsetInNanos".to_owned(), value.into().into_json());
+                .insert("OffsetInNanos".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -401,28 +423,28 @@ pub mod alarm_model {
 
     impl AssetPropertyValue {
         /// A new `AssetPropertyValue` with its required properties.
-        pub fn new(value: impl Into<crate::Value<AssetPropertyVariant>>) -> Self {
+        pub fn new(value: impl crate::IntoValue<AssetPropertyVariant>) -> Self {
             AssetPropertyValue(crate::typed::Properties::from_iter([(
                 "Value".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             )]))
         }
 
         /// `Quality`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-assetpropertyvalue.html#cfn-iotevents-alarmmodel-assetpropertyvalue-quality)
-        pub fn quality(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn quality(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Quality".to_owned(), value.into().into_json());
+                .insert("Quality".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Timestamp`: [`AssetPropertyTimestamp`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-assetpropertyvalue.html#cfn-iotevents-alarmmodel-assetpropertyvalue-timestamp)
-        pub fn timestamp(mut self, value: impl Into<crate::Value<AssetPropertyTimestamp>>) -> Self {
+        pub fn timestamp(mut self, value: impl crate::IntoValue<AssetPropertyTimestamp>) -> Self {
             self.0
-                .insert("Timestamp".to_owned(), value.into().into_json());
+                .insert("Timestamp".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -448,36 +470,36 @@ pub mod alarm_model {
         /// `BooleanValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-assetpropertyvariant.html#cfn-iotevents-alarmmodel-assetpropertyvariant-booleanvalue)
-        pub fn boolean_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn boolean_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BooleanValue".to_owned(), value.into().into_json());
+                .insert("BooleanValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DoubleValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-assetpropertyvariant.html#cfn-iotevents-alarmmodel-assetpropertyvariant-doublevalue)
-        pub fn double_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn double_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DoubleValue".to_owned(), value.into().into_json());
+                .insert("DoubleValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IntegerValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-assetpropertyvariant.html#cfn-iotevents-alarmmodel-assetpropertyvariant-integervalue)
-        pub fn integer_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn integer_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IntegerValue".to_owned(), value.into().into_json());
+                .insert("IntegerValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StringValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-assetpropertyvariant.html#cfn-iotevents-alarmmodel-assetpropertyvariant-stringvalue)
-        pub fn string_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn string_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StringValue".to_owned(), value.into().into_json());
+                .insert("StringValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -496,19 +518,19 @@ pub mod alarm_model {
 
     impl DynamoDBv2 {
         /// A new `DynamoDBv2` with its required properties.
-        pub fn new(table_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(table_name: impl crate::IntoValue<String>) -> Self {
             DynamoDBv2(crate::typed::Properties::from_iter([(
                 "TableName".to_owned(),
-                table_name.into().into_json(),
+                table_name.into_value().into_json(),
             )]))
         }
 
         /// `Payload`: [`Payload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-dynamodbv2.html#cfn-iotevents-alarmmodel-dynamodbv2-payload)
-        pub fn payload(mut self, value: impl Into<crate::Value<Payload>>) -> Self {
+        pub fn payload(mut self, value: impl crate::IntoValue<Payload>) -> Self {
             self.0
-                .insert("Payload".to_owned(), value.into().into_json());
+                .insert("Payload".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -528,77 +550,83 @@ pub mod alarm_model {
     impl DynamoDb {
         /// A new `DynamoDb` with its required properties.
         pub fn new(
-            hash_key_field: impl Into<crate::Value<String>>,
-            hash_key_value: impl Into<crate::Value<String>>,
-            table_name: impl Into<crate::Value<String>>,
+            hash_key_field: impl crate::IntoValue<String>,
+            hash_key_value: impl crate::IntoValue<String>,
+            table_name: impl crate::IntoValue<String>,
         ) -> Self {
             DynamoDb(crate::typed::Properties::from_iter([
-                ("HashKeyField".to_owned(), hash_key_field.into().into_json()),
-                ("HashKeyValue".to_owned(), hash_key_value.into().into_json()),
-                ("TableName".to_owned(), table_name.into().into_json()),
+                (
+                    "HashKeyField".to_owned(),
+                    hash_key_field.into_value().into_json(),
+                ),
+                (
+                    "HashKeyValue".to_owned(),
+                    hash_key_value.into_value().into_json(),
+                ),
+                ("TableName".to_owned(), table_name.into_value().into_json()),
             ]))
         }
 
         /// `HashKeyType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-dynamodb.html#cfn-iotevents-alarmmodel-dynamodb-hashkeytype)
-        pub fn hash_key_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn hash_key_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HashKeyType".to_owned(), value.into().into_json());
+                .insert("HashKeyType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Operation`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-dynamodb.html#cfn-iotevents-alarmmodel-dynamodb-operation)
-        pub fn operation(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn operation(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Operation".to_owned(), value.into().into_json());
+                .insert("Operation".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Payload`: [`Payload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-dynamodb.html#cfn-iotevents-alarmmodel-dynamodb-payload)
-        pub fn payload(mut self, value: impl Into<crate::Value<Payload>>) -> Self {
+        pub fn payload(mut self, value: impl crate::IntoValue<Payload>) -> Self {
             self.0
-                .insert("Payload".to_owned(), value.into().into_json());
+                .insert("Payload".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PayloadField`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-dynamodb.html#cfn-iotevents-alarmmodel-dynamodb-payloadfield)
-        pub fn payload_field(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn payload_field(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PayloadField".to_owned(), value.into().into_json());
+                .insert("PayloadField".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RangeKeyField`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-dynamodb.html#cfn-iotevents-alarmmodel-dynamodb-rangekeyfield)
-        pub fn range_key_field(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn range_key_field(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RangeKeyField".to_owned(), value.into().into_json());
+                .insert("RangeKeyField".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RangeKeyType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-dynamodb.html#cfn-iotevents-alarmmodel-dynamodb-rangekeytype)
-        pub fn range_key_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn range_key_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RangeKeyType".to_owned(), value.into().into_json());
+                .insert("RangeKeyType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RangeKeyValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-dynamodb.html#cfn-iotevents-alarmmodel-dynamodb-rangekeyvalue)
-        pub fn range_key_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn range_key_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RangeKeyValue".to_owned(), value.into().into_json());
+                .insert("RangeKeyValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -617,19 +645,19 @@ pub mod alarm_model {
 
     impl Firehose {
         /// A new `Firehose` with its required properties.
-        pub fn new(delivery_stream_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(delivery_stream_name: impl crate::IntoValue<String>) -> Self {
             Firehose(crate::typed::Properties::from_iter([(
                 "DeliveryStreamName".to_owned(),
-                delivery_stream_name.into().into_json(),
+                delivery_stream_name.into_value().into_json(),
             )]))
         }
 
         /// `Payload`: [`Payload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-firehose.html#cfn-iotevents-alarmmodel-firehose-payload)
-        pub fn payload(mut self, value: impl Into<crate::Value<Payload>>) -> Self {
+        pub fn payload(mut self, value: impl crate::IntoValue<Payload>) -> Self {
             self.0
-                .insert("Payload".to_owned(), value.into().into_json());
+                .insert("Payload".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -638,9 +666,9 @@ pub mod alarm_model {
         /// Pattern: `([\n\t])|(\r\n)|(,)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-firehose.html#cfn-iotevents-alarmmodel-firehose-separator)
-        pub fn separator(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn separator(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Separator".to_owned(), value.into().into_json());
+                .insert("Separator".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -659,10 +687,10 @@ pub mod alarm_model {
 
     impl InitializationConfiguration {
         /// A new `InitializationConfiguration` with its required properties.
-        pub fn new(disabled_on_initialization: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(disabled_on_initialization: impl crate::IntoValue<bool>) -> Self {
             InitializationConfiguration(crate::typed::Properties::from_iter([(
                 "DisabledOnInitialization".to_owned(),
-                disabled_on_initialization.into().into_json(),
+                disabled_on_initialization.into_value().into_json(),
             )]))
         }
     }
@@ -681,19 +709,19 @@ pub mod alarm_model {
 
     impl IotEvents {
         /// A new `IotEvents` with its required properties.
-        pub fn new(input_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(input_name: impl crate::IntoValue<String>) -> Self {
             IotEvents(crate::typed::Properties::from_iter([(
                 "InputName".to_owned(),
-                input_name.into().into_json(),
+                input_name.into_value().into_json(),
             )]))
         }
 
         /// `Payload`: [`Payload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-iotevents.html#cfn-iotevents-alarmmodel-iotevents-payload)
-        pub fn payload(mut self, value: impl Into<crate::Value<Payload>>) -> Self {
+        pub fn payload(mut self, value: impl crate::IntoValue<Payload>) -> Self {
             self.0
-                .insert("Payload".to_owned(), value.into().into_json());
+                .insert("Payload".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -719,48 +747,45 @@ pub mod alarm_model {
         /// `AssetId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-iotsitewise.html#cfn-iotevents-alarmmodel-iotsitewise-assetid)
-        pub fn asset_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn asset_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AssetId".to_owned(), value.into().into_json());
+                .insert("AssetId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EntryId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-iotsitewise.html#cfn-iotevents-alarmmodel-iotsitewise-entryid)
-        pub fn entry_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn entry_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EntryId".to_owned(), value.into().into_json());
+                .insert("EntryId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PropertyAlias`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-iotsitewise.html#cfn-iotevents-alarmmodel-iotsitewise-propertyalias)
-        pub fn property_alias(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn property_alias(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PropertyAlias".to_owned(), value.into().into_json());
+                .insert("PropertyAlias".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PropertyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-iotsitewise.html#cfn-iotevents-alarmmodel-iotsitewise-propertyid)
-        pub fn property_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn property_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PropertyId".to_owned(), value.into().into_json());
+                .insert("PropertyId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PropertyValue`: [`AssetPropertyValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-iotsitewise.html#cfn-iotevents-alarmmodel-iotsitewise-propertyvalue)
-        pub fn property_value(
-            mut self,
-            value: impl Into<crate::Value<AssetPropertyValue>>,
-        ) -> Self {
+        pub fn property_value(mut self, value: impl crate::IntoValue<AssetPropertyValue>) -> Self {
             self.0
-                .insert("PropertyValue".to_owned(), value.into().into_json());
+                .insert("PropertyValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -779,19 +804,19 @@ pub mod alarm_model {
 
     impl IotTopicPublish {
         /// A new `IotTopicPublish` with its required properties.
-        pub fn new(mqtt_topic: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(mqtt_topic: impl crate::IntoValue<String>) -> Self {
             IotTopicPublish(crate::typed::Properties::from_iter([(
                 "MqttTopic".to_owned(),
-                mqtt_topic.into().into_json(),
+                mqtt_topic.into_value().into_json(),
             )]))
         }
 
         /// `Payload`: [`Payload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-iottopicpublish.html#cfn-iotevents-alarmmodel-iottopicpublish-payload)
-        pub fn payload(mut self, value: impl Into<crate::Value<Payload>>) -> Self {
+        pub fn payload(mut self, value: impl crate::IntoValue<Payload>) -> Self {
             self.0
-                .insert("Payload".to_owned(), value.into().into_json());
+                .insert("Payload".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -810,19 +835,19 @@ pub mod alarm_model {
 
     impl Lambda {
         /// A new `Lambda` with its required properties.
-        pub fn new(function_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(function_arn: impl crate::IntoValue<String>) -> Self {
             Lambda(crate::typed::Properties::from_iter([(
                 "FunctionArn".to_owned(),
-                function_arn.into().into_json(),
+                function_arn.into_value().into_json(),
             )]))
         }
 
         /// `Payload`: [`Payload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-lambda.html#cfn-iotevents-alarmmodel-lambda-payload)
-        pub fn payload(mut self, value: impl Into<crate::Value<Payload>>) -> Self {
+        pub fn payload(mut self, value: impl crate::IntoValue<Payload>) -> Self {
             self.0
-                .insert("Payload".to_owned(), value.into().into_json());
+                .insert("Payload".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -842,15 +867,15 @@ pub mod alarm_model {
     impl Payload {
         /// A new `Payload` with its required properties.
         pub fn new(
-            content_expression: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<Type>>,
+            content_expression: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             Payload(crate::typed::Properties::from_iter([
                 (
                     "ContentExpression".to_owned(),
-                    content_expression.into().into_json(),
+                    content_expression.into_value().into_json(),
                 ),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -870,20 +895,20 @@ pub mod alarm_model {
     impl SimpleRule {
         /// A new `SimpleRule` with its required properties.
         pub fn new(
-            comparison_operator: impl Into<crate::Value<ComparisonOperator>>,
-            input_property: impl Into<crate::Value<String>>,
-            threshold: impl Into<crate::Value<String>>,
+            comparison_operator: impl crate::IntoValue<ComparisonOperator>,
+            input_property: impl crate::IntoValue<String>,
+            threshold: impl crate::IntoValue<String>,
         ) -> Self {
             SimpleRule(crate::typed::Properties::from_iter([
                 (
                     "ComparisonOperator".to_owned(),
-                    comparison_operator.into().into_json(),
+                    comparison_operator.into_value().into_json(),
                 ),
                 (
                     "InputProperty".to_owned(),
-                    input_property.into().into_json(),
+                    input_property.into_value().into_json(),
                 ),
-                ("Threshold".to_owned(), threshold.into().into_json()),
+                ("Threshold".to_owned(), threshold.into_value().into_json()),
             ]))
         }
     }
@@ -902,19 +927,19 @@ pub mod alarm_model {
 
     impl Sns {
         /// A new `Sns` with its required properties.
-        pub fn new(target_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(target_arn: impl crate::IntoValue<String>) -> Self {
             Sns(crate::typed::Properties::from_iter([(
                 "TargetArn".to_owned(),
-                target_arn.into().into_json(),
+                target_arn.into_value().into_json(),
             )]))
         }
 
         /// `Payload`: [`Payload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-sns.html#cfn-iotevents-alarmmodel-sns-payload)
-        pub fn payload(mut self, value: impl Into<crate::Value<Payload>>) -> Self {
+        pub fn payload(mut self, value: impl crate::IntoValue<Payload>) -> Self {
             self.0
-                .insert("Payload".to_owned(), value.into().into_json());
+                .insert("Payload".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -933,28 +958,28 @@ pub mod alarm_model {
 
     impl Sqs {
         /// A new `Sqs` with its required properties.
-        pub fn new(queue_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(queue_url: impl crate::IntoValue<String>) -> Self {
             Sqs(crate::typed::Properties::from_iter([(
                 "QueueUrl".to_owned(),
-                queue_url.into().into_json(),
+                queue_url.into_value().into_json(),
             )]))
         }
 
         /// `Payload`: [`Payload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-sqs.html#cfn-iotevents-alarmmodel-sqs-payload)
-        pub fn payload(mut self, value: impl Into<crate::Value<Payload>>) -> Self {
+        pub fn payload(mut self, value: impl crate::IntoValue<Payload>) -> Self {
             self.0
-                .insert("Payload".to_owned(), value.into().into_json());
+                .insert("Payload".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UseBase64`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-alarmmodel-sqs.html#cfn-iotevents-alarmmodel-sqs-usebase64)
-        pub fn use_base64(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_base64(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("UseBase64".to_owned(), value.into().into_json());
+                .insert("UseBase64".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -974,12 +999,12 @@ pub mod alarm_model {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1050,16 +1075,16 @@ pub struct DetectorModel(crate::Resource);
 impl DetectorModel {
     /// A new `AWS::IoTEvents::DetectorModel` with its required properties.
     pub fn new(
-        detector_model_definition: impl Into<crate::Value<detector_model::DetectorModelDefinition>>,
-        role_arn: impl Into<crate::Value<String>>,
+        detector_model_definition: impl crate::IntoValue<detector_model::DetectorModelDefinition>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         DetectorModel(
             crate::Resource::new("AWS::IoTEvents::DetectorModel")
                 .property(
                     "DetectorModelDefinition",
-                    detector_model_definition.into().into_json(),
+                    detector_model_definition.into_value().into_json(),
                 )
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -1068,9 +1093,9 @@ impl DetectorModel {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-detectormodel.html#cfn-iotevents-detectormodel-detectormodeldescription)
-    pub fn detector_model_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn detector_model_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DetectorModelDescription", value.into().into_json());
+            .set_property("DetectorModelDescription", value.into_value().into_json());
         self
     }
 
@@ -1083,9 +1108,9 @@ impl DetectorModel {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-detectormodel.html#cfn-iotevents-detectormodel-detectormodelname)
-    pub fn detector_model_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn detector_model_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DetectorModelName", value.into().into_json());
+            .set_property("DetectorModelName", value.into_value().into_json());
         self
     }
 
@@ -1094,10 +1119,10 @@ impl DetectorModel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-detectormodel.html#cfn-iotevents-detectormodel-evaluationmethod)
     pub fn evaluation_method(
         mut self,
-        value: impl Into<crate::Value<detector_model::EvaluationMethod>>,
+        value: impl crate::IntoValue<detector_model::EvaluationMethod>,
     ) -> Self {
         self.0
-            .set_property("EvaluationMethod", value.into().into_json());
+            .set_property("EvaluationMethod", value.into_value().into_json());
         self
     }
 
@@ -1110,23 +1135,28 @@ impl DetectorModel {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-detectormodel.html#cfn-iotevents-detectormodel-key)
-    pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Key", value.into().into_json());
+    pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Key", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](detector_model::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-detectormodel.html#cfn-iotevents-detectormodel-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<detector_model::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<detector_model::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DetectorModel {
     const TYPE_NAME: &'static str = "AWS::IoTEvents::DetectorModel";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DetectorModelName", "Key"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1160,117 +1190,117 @@ pub mod detector_model {
         /// `ClearTimer`: [`ClearTimer`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-action.html#cfn-iotevents-detectormodel-action-cleartimer)
-        pub fn clear_timer(mut self, value: impl Into<crate::Value<ClearTimer>>) -> Self {
+        pub fn clear_timer(mut self, value: impl crate::IntoValue<ClearTimer>) -> Self {
             self.0
-                .insert("ClearTimer".to_owned(), value.into().into_json());
+                .insert("ClearTimer".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DynamoDB`: [`DynamoDb`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-action.html#cfn-iotevents-detectormodel-action-dynamodb)
-        pub fn dynamo_db(mut self, value: impl Into<crate::Value<DynamoDb>>) -> Self {
+        pub fn dynamo_db(mut self, value: impl crate::IntoValue<DynamoDb>) -> Self {
             self.0
-                .insert("DynamoDB".to_owned(), value.into().into_json());
+                .insert("DynamoDB".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DynamoDBv2`: [`DynamoDBv2`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-action.html#cfn-iotevents-detectormodel-action-dynamodbv2)
-        pub fn dynamo_d_bv2(mut self, value: impl Into<crate::Value<DynamoDBv2>>) -> Self {
+        pub fn dynamo_d_bv2(mut self, value: impl crate::IntoValue<DynamoDBv2>) -> Self {
             self.0
-                .insert("DynamoDBv2".to_owned(), value.into().into_json());
+                .insert("DynamoDBv2".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Firehose`: [`Firehose`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-action.html#cfn-iotevents-detectormodel-action-firehose)
-        pub fn firehose(mut self, value: impl Into<crate::Value<Firehose>>) -> Self {
+        pub fn firehose(mut self, value: impl crate::IntoValue<Firehose>) -> Self {
             self.0
-                .insert("Firehose".to_owned(), value.into().into_json());
+                .insert("Firehose".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IotEvents`: [`IotEvents`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-action.html#cfn-iotevents-detectormodel-action-iotevents)
-        pub fn iot_events(mut self, value: impl Into<crate::Value<IotEvents>>) -> Self {
+        pub fn iot_events(mut self, value: impl crate::IntoValue<IotEvents>) -> Self {
             self.0
-                .insert("IotEvents".to_owned(), value.into().into_json());
+                .insert("IotEvents".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IotSiteWise`: [`IotSiteWise`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-action.html#cfn-iotevents-detectormodel-action-iotsitewise)
-        pub fn iot_site_wise(mut self, value: impl Into<crate::Value<IotSiteWise>>) -> Self {
+        pub fn iot_site_wise(mut self, value: impl crate::IntoValue<IotSiteWise>) -> Self {
             self.0
-                .insert("IotSiteWise".to_owned(), value.into().into_json());
+                .insert("IotSiteWise".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IotTopicPublish`: [`IotTopicPublish`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-action.html#cfn-iotevents-detectormodel-action-iottopicpublish)
-        pub fn iot_topic_publish(
-            mut self,
-            value: impl Into<crate::Value<IotTopicPublish>>,
-        ) -> Self {
+        pub fn iot_topic_publish(mut self, value: impl crate::IntoValue<IotTopicPublish>) -> Self {
             self.0
-                .insert("IotTopicPublish".to_owned(), value.into().into_json());
+                .insert("IotTopicPublish".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Lambda`: [`Lambda`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-action.html#cfn-iotevents-detectormodel-action-lambda)
-        pub fn lambda(mut self, value: impl Into<crate::Value<Lambda>>) -> Self {
-            self.0.insert("Lambda".to_owned(), value.into().into_json());
+        pub fn lambda(mut self, value: impl crate::IntoValue<Lambda>) -> Self {
+            self.0
+                .insert("Lambda".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResetTimer`: [`ResetTimer`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-action.html#cfn-iotevents-detectormodel-action-resettimer)
-        pub fn reset_timer(mut self, value: impl Into<crate::Value<ResetTimer>>) -> Self {
+        pub fn reset_timer(mut self, value: impl crate::IntoValue<ResetTimer>) -> Self {
             self.0
-                .insert("ResetTimer".to_owned(), value.into().into_json());
+                .insert("ResetTimer".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SetTimer`: [`SetTimer`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-action.html#cfn-iotevents-detectormodel-action-settimer)
-        pub fn set_timer(mut self, value: impl Into<crate::Value<SetTimer>>) -> Self {
+        pub fn set_timer(mut self, value: impl crate::IntoValue<SetTimer>) -> Self {
             self.0
-                .insert("SetTimer".to_owned(), value.into().into_json());
+                .insert("SetTimer".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SetVariable`: [`SetVariable`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-action.html#cfn-iotevents-detectormodel-action-setvariable)
-        pub fn set_variable(mut self, value: impl Into<crate::Value<SetVariable>>) -> Self {
+        pub fn set_variable(mut self, value: impl crate::IntoValue<SetVariable>) -> Self {
             self.0
-                .insert("SetVariable".to_owned(), value.into().into_json());
+                .insert("SetVariable".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Sns`: [`Sns`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-action.html#cfn-iotevents-detectormodel-action-sns)
-        pub fn sns(mut self, value: impl Into<crate::Value<Sns>>) -> Self {
-            self.0.insert("Sns".to_owned(), value.into().into_json());
+        pub fn sns(mut self, value: impl crate::IntoValue<Sns>) -> Self {
+            self.0
+                .insert("Sns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Sqs`: [`Sqs`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-action.html#cfn-iotevents-detectormodel-action-sqs)
-        pub fn sqs(mut self, value: impl Into<crate::Value<Sqs>>) -> Self {
-            self.0.insert("Sqs".to_owned(), value.into().into_json());
+        pub fn sqs(mut self, value: impl crate::IntoValue<Sqs>) -> Self {
+            self.0
+                .insert("Sqs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1289,19 +1319,19 @@ pub mod detector_model {
 
     impl AssetPropertyTimestamp {
         /// A new `AssetPropertyTimestamp` with its required properties.
-        pub fn new(time_in_seconds: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(time_in_seconds: impl crate::IntoValue<String>) -> Self {
             AssetPropertyTimestamp(crate::typed::Properties::from_iter([(
                 "TimeInSeconds".to_owned(),
-                time_in_seconds.into().into_json(),
+                time_in_seconds.into_value().into_json(),
             )]))
         }
 
         /// `OffsetInNanos`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-assetpropertytimestamp.html#cfn-iotevents-detectormodel-assetpropertytimestamp-offsetinnanos)
-        pub fn offset_in_nanos(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn offset_in_nanos(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OffsetInNanos".to_owned(), value.into().into_json());
+                .insert("OffsetInNanos".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1320,28 +1350,28 @@ pub mod detector_model {
 
     impl AssetPropertyValue {
         /// A new `AssetPropertyValue` with its required properties.
-        pub fn new(value: impl Into<crate::Value<AssetPropertyVariant>>) -> Self {
+        pub fn new(value: impl crate::IntoValue<AssetPropertyVariant>) -> Self {
             AssetPropertyValue(crate::typed::Properties::from_iter([(
                 "Value".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             )]))
         }
 
         /// `Quality`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-assetpropertyvalue.html#cfn-iotevents-detectormodel-assetpropertyvalue-quality)
-        pub fn quality(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn quality(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Quality".to_owned(), value.into().into_json());
+                .insert("Quality".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Timestamp`: [`AssetPropertyTimestamp`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-assetpropertyvalue.html#cfn-iotevents-detectormodel-assetpropertyvalue-timestamp)
-        pub fn timestamp(mut self, value: impl Into<crate::Value<AssetPropertyTimestamp>>) -> Self {
+        pub fn timestamp(mut self, value: impl crate::IntoValue<AssetPropertyTimestamp>) -> Self {
             self.0
-                .insert("Timestamp".to_owned(), value.into().into_json());
+                .insert("Timestamp".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1367,36 +1397,36 @@ pub mod detector_model {
         /// `BooleanValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-assetpropertyvariant.html#cfn-iotevents-detectormodel-assetpropertyvariant-booleanvalue)
-        pub fn boolean_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn boolean_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BooleanValue".to_owned(), value.into().into_json());
+                .insert("BooleanValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DoubleValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-assetpropertyvariant.html#cfn-iotevents-detectormodel-assetpropertyvariant-doublevalue)
-        pub fn double_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn double_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DoubleValue".to_owned(), value.into().into_json());
+                .insert("DoubleValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IntegerValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-assetpropertyvariant.html#cfn-iotevents-detectormodel-assetpropertyvariant-integervalue)
-        pub fn integer_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn integer_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IntegerValue".to_owned(), value.into().into_json());
+                .insert("IntegerValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StringValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-assetpropertyvariant.html#cfn-iotevents-detectormodel-assetpropertyvariant-stringvalue)
-        pub fn string_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn string_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StringValue".to_owned(), value.into().into_json());
+                .insert("StringValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1415,10 +1445,10 @@ pub mod detector_model {
 
     impl ClearTimer {
         /// A new `ClearTimer` with its required properties.
-        pub fn new(timer_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(timer_name: impl crate::IntoValue<String>) -> Self {
             ClearTimer(crate::typed::Properties::from_iter([(
                 "TimerName".to_owned(),
-                timer_name.into().into_json(),
+                timer_name.into_value().into_json(),
             )]))
         }
     }
@@ -1438,15 +1468,15 @@ pub mod detector_model {
     impl DetectorModelDefinition {
         /// A new `DetectorModelDefinition` with its required properties.
         pub fn new(
-            initial_state_name: impl Into<crate::Value<String>>,
-            states: impl Into<crate::Value<Vec<State>>>,
+            initial_state_name: impl crate::IntoValue<String>,
+            states: impl crate::IntoValue<Vec<State>>,
         ) -> Self {
             DetectorModelDefinition(crate::typed::Properties::from_iter([
                 (
                     "InitialStateName".to_owned(),
-                    initial_state_name.into().into_json(),
+                    initial_state_name.into_value().into_json(),
                 ),
-                ("States".to_owned(), states.into().into_json()),
+                ("States".to_owned(), states.into_value().into_json()),
             ]))
         }
     }
@@ -1465,19 +1495,19 @@ pub mod detector_model {
 
     impl DynamoDBv2 {
         /// A new `DynamoDBv2` with its required properties.
-        pub fn new(table_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(table_name: impl crate::IntoValue<String>) -> Self {
             DynamoDBv2(crate::typed::Properties::from_iter([(
                 "TableName".to_owned(),
-                table_name.into().into_json(),
+                table_name.into_value().into_json(),
             )]))
         }
 
         /// `Payload`: [`Payload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-dynamodbv2.html#cfn-iotevents-detectormodel-dynamodbv2-payload)
-        pub fn payload(mut self, value: impl Into<crate::Value<Payload>>) -> Self {
+        pub fn payload(mut self, value: impl crate::IntoValue<Payload>) -> Self {
             self.0
-                .insert("Payload".to_owned(), value.into().into_json());
+                .insert("Payload".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1497,77 +1527,83 @@ pub mod detector_model {
     impl DynamoDb {
         /// A new `DynamoDb` with its required properties.
         pub fn new(
-            hash_key_field: impl Into<crate::Value<String>>,
-            hash_key_value: impl Into<crate::Value<String>>,
-            table_name: impl Into<crate::Value<String>>,
+            hash_key_field: impl crate::IntoValue<String>,
+            hash_key_value: impl crate::IntoValue<String>,
+            table_name: impl crate::IntoValue<String>,
         ) -> Self {
             DynamoDb(crate::typed::Properties::from_iter([
-                ("HashKeyField".to_owned(), hash_key_field.into().into_json()),
-                ("HashKeyValue".to_owned(), hash_key_value.into().into_json()),
-                ("TableName".to_owned(), table_name.into().into_json()),
+                (
+                    "HashKeyField".to_owned(),
+                    hash_key_field.into_value().into_json(),
+                ),
+                (
+                    "HashKeyValue".to_owned(),
+                    hash_key_value.into_value().into_json(),
+                ),
+                ("TableName".to_owned(), table_name.into_value().into_json()),
             ]))
         }
 
         /// `HashKeyType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-dynamodb.html#cfn-iotevents-detectormodel-dynamodb-hashkeytype)
-        pub fn hash_key_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn hash_key_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HashKeyType".to_owned(), value.into().into_json());
+                .insert("HashKeyType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Operation`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-dynamodb.html#cfn-iotevents-detectormodel-dynamodb-operation)
-        pub fn operation(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn operation(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Operation".to_owned(), value.into().into_json());
+                .insert("Operation".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Payload`: [`Payload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-dynamodb.html#cfn-iotevents-detectormodel-dynamodb-payload)
-        pub fn payload(mut self, value: impl Into<crate::Value<Payload>>) -> Self {
+        pub fn payload(mut self, value: impl crate::IntoValue<Payload>) -> Self {
             self.0
-                .insert("Payload".to_owned(), value.into().into_json());
+                .insert("Payload".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PayloadField`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-dynamodb.html#cfn-iotevents-detectormodel-dynamodb-payloadfield)
-        pub fn payload_field(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn payload_field(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PayloadField".to_owned(), value.into().into_json());
+                .insert("PayloadField".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RangeKeyField`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-dynamodb.html#cfn-iotevents-detectormodel-dynamodb-rangekeyfield)
-        pub fn range_key_field(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn range_key_field(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RangeKeyField".to_owned(), value.into().into_json());
+                .insert("RangeKeyField".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RangeKeyType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-dynamodb.html#cfn-iotevents-detectormodel-dynamodb-rangekeytype)
-        pub fn range_key_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn range_key_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RangeKeyType".to_owned(), value.into().into_json());
+                .insert("RangeKeyType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RangeKeyValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-dynamodb.html#cfn-iotevents-detectormodel-dynamodb-rangekeyvalue)
-        pub fn range_key_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn range_key_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RangeKeyValue".to_owned(), value.into().into_json());
+                .insert("RangeKeyValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1586,19 +1622,19 @@ pub mod detector_model {
 
     impl Event {
         /// A new `Event` with its required properties.
-        pub fn new(event_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(event_name: impl crate::IntoValue<String>) -> Self {
             Event(crate::typed::Properties::from_iter([(
                 "EventName".to_owned(),
-                event_name.into().into_json(),
+                event_name.into_value().into_json(),
             )]))
         }
 
         /// `Actions`: list of [`Action`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-event.html#cfn-iotevents-detectormodel-event-actions)
-        pub fn actions(mut self, value: impl Into<crate::Value<Vec<Action>>>) -> Self {
+        pub fn actions(mut self, value: impl crate::IntoValue<Vec<Action>>) -> Self {
             self.0
-                .insert("Actions".to_owned(), value.into().into_json());
+                .insert("Actions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1607,9 +1643,9 @@ pub mod detector_model {
         /// Length: 0 to 512.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-event.html#cfn-iotevents-detectormodel-event-condition)
-        pub fn condition(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn condition(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Condition".to_owned(), value.into().into_json());
+                .insert("Condition".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1628,19 +1664,19 @@ pub mod detector_model {
 
     impl Firehose {
         /// A new `Firehose` with its required properties.
-        pub fn new(delivery_stream_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(delivery_stream_name: impl crate::IntoValue<String>) -> Self {
             Firehose(crate::typed::Properties::from_iter([(
                 "DeliveryStreamName".to_owned(),
-                delivery_stream_name.into().into_json(),
+                delivery_stream_name.into_value().into_json(),
             )]))
         }
 
         /// `Payload`: [`Payload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-firehose.html#cfn-iotevents-detectormodel-firehose-payload)
-        pub fn payload(mut self, value: impl Into<crate::Value<Payload>>) -> Self {
+        pub fn payload(mut self, value: impl crate::IntoValue<Payload>) -> Self {
             self.0
-                .insert("Payload".to_owned(), value.into().into_json());
+                .insert("Payload".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1649,9 +1685,9 @@ pub mod detector_model {
         /// Pattern: `([\n\t])|(\r\n)|(,)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-firehose.html#cfn-iotevents-detectormodel-firehose-separator)
-        pub fn separator(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn separator(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Separator".to_owned(), value.into().into_json());
+                .insert("Separator".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1670,19 +1706,19 @@ pub mod detector_model {
 
     impl IotEvents {
         /// A new `IotEvents` with its required properties.
-        pub fn new(input_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(input_name: impl crate::IntoValue<String>) -> Self {
             IotEvents(crate::typed::Properties::from_iter([(
                 "InputName".to_owned(),
-                input_name.into().into_json(),
+                input_name.into_value().into_json(),
             )]))
         }
 
         /// `Payload`: [`Payload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-iotevents.html#cfn-iotevents-detectormodel-iotevents-payload)
-        pub fn payload(mut self, value: impl Into<crate::Value<Payload>>) -> Self {
+        pub fn payload(mut self, value: impl crate::IntoValue<Payload>) -> Self {
             self.0
-                .insert("Payload".to_owned(), value.into().into_json());
+                .insert("Payload".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1701,46 +1737,46 @@ pub mod detector_model {
 
     impl IotSiteWise {
         /// A new `IotSiteWise` with its required properties.
-        pub fn new(property_value: impl Into<crate::Value<AssetPropertyValue>>) -> Self {
+        pub fn new(property_value: impl crate::IntoValue<AssetPropertyValue>) -> Self {
             IotSiteWise(crate::typed::Properties::from_iter([(
                 "PropertyValue".to_owned(),
-                property_value.into().into_json(),
+                property_value.into_value().into_json(),
             )]))
         }
 
         /// `AssetId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-iotsitewise.html#cfn-iotevents-detectormodel-iotsitewise-assetid)
-        pub fn asset_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn asset_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AssetId".to_owned(), value.into().into_json());
+                .insert("AssetId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EntryId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-iotsitewise.html#cfn-iotevents-detectormodel-iotsitewise-entryid)
-        pub fn entry_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn entry_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EntryId".to_owned(), value.into().into_json());
+                .insert("EntryId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PropertyAlias`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-iotsitewise.html#cfn-iotevents-detectormodel-iotsitewise-propertyalias)
-        pub fn property_alias(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn property_alias(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PropertyAlias".to_owned(), value.into().into_json());
+                .insert("PropertyAlias".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PropertyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-iotsitewise.html#cfn-iotevents-detectormodel-iotsitewise-propertyid)
-        pub fn property_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn property_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PropertyId".to_owned(), value.into().into_json());
+                .insert("PropertyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1759,19 +1795,19 @@ pub mod detector_model {
 
     impl IotTopicPublish {
         /// A new `IotTopicPublish` with its required properties.
-        pub fn new(mqtt_topic: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(mqtt_topic: impl crate::IntoValue<String>) -> Self {
             IotTopicPublish(crate::typed::Properties::from_iter([(
                 "MqttTopic".to_owned(),
-                mqtt_topic.into().into_json(),
+                mqtt_topic.into_value().into_json(),
             )]))
         }
 
         /// `Payload`: [`Payload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-iottopicpublish.html#cfn-iotevents-detectormodel-iottopicpublish-payload)
-        pub fn payload(mut self, value: impl Into<crate::Value<Payload>>) -> Self {
+        pub fn payload(mut self, value: impl crate::IntoValue<Payload>) -> Self {
             self.0
-                .insert("Payload".to_owned(), value.into().into_json());
+                .insert("Payload".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1790,19 +1826,19 @@ pub mod detector_model {
 
     impl Lambda {
         /// A new `Lambda` with its required properties.
-        pub fn new(function_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(function_arn: impl crate::IntoValue<String>) -> Self {
             Lambda(crate::typed::Properties::from_iter([(
                 "FunctionArn".to_owned(),
-                function_arn.into().into_json(),
+                function_arn.into_value().into_json(),
             )]))
         }
 
         /// `Payload`: [`Payload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-lambda.html#cfn-iotevents-detectormodel-lambda-payload)
-        pub fn payload(mut self, value: impl Into<crate::Value<Payload>>) -> Self {
+        pub fn payload(mut self, value: impl crate::IntoValue<Payload>) -> Self {
             self.0
-                .insert("Payload".to_owned(), value.into().into_json());
+                .insert("Payload".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1828,8 +1864,9 @@ pub mod detector_model {
         /// `Events`: list of [`Event`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-onenter.html#cfn-iotevents-detectormodel-onenter-events)
-        pub fn events(mut self, value: impl Into<crate::Value<Vec<Event>>>) -> Self {
-            self.0.insert("Events".to_owned(), value.into().into_json());
+        pub fn events(mut self, value: impl crate::IntoValue<Vec<Event>>) -> Self {
+            self.0
+                .insert("Events".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1855,8 +1892,9 @@ pub mod detector_model {
         /// `Events`: list of [`Event`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-onexit.html#cfn-iotevents-detectormodel-onexit-events)
-        pub fn events(mut self, value: impl Into<crate::Value<Vec<Event>>>) -> Self {
-            self.0.insert("Events".to_owned(), value.into().into_json());
+        pub fn events(mut self, value: impl crate::IntoValue<Vec<Event>>) -> Self {
+            self.0
+                .insert("Events".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1882,8 +1920,9 @@ pub mod detector_model {
         /// `Events`: list of [`Event`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-oninput.html#cfn-iotevents-detectormodel-oninput-events)
-        pub fn events(mut self, value: impl Into<crate::Value<Vec<Event>>>) -> Self {
-            self.0.insert("Events".to_owned(), value.into().into_json());
+        pub fn events(mut self, value: impl crate::IntoValue<Vec<Event>>) -> Self {
+            self.0
+                .insert("Events".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1892,10 +1931,12 @@ pub mod detector_model {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-oninput.html#cfn-iotevents-detectormodel-oninput-transitionevents)
         pub fn transition_events(
             mut self,
-            value: impl Into<crate::Value<Vec<TransitionEvent>>>,
+            value: impl crate::IntoValue<Vec<TransitionEvent>>,
         ) -> Self {
-            self.0
-                .insert("TransitionEvents".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TransitionEvents".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1915,15 +1956,15 @@ pub mod detector_model {
     impl Payload {
         /// A new `Payload` with its required properties.
         pub fn new(
-            content_expression: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<Type>>,
+            content_expression: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             Payload(crate::typed::Properties::from_iter([
                 (
                     "ContentExpression".to_owned(),
-                    content_expression.into().into_json(),
+                    content_expression.into_value().into_json(),
                 ),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -1942,10 +1983,10 @@ pub mod detector_model {
 
     impl ResetTimer {
         /// A new `ResetTimer` with its required properties.
-        pub fn new(timer_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(timer_name: impl crate::IntoValue<String>) -> Self {
             ResetTimer(crate::typed::Properties::from_iter([(
                 "TimerName".to_owned(),
-                timer_name.into().into_json(),
+                timer_name.into_value().into_json(),
             )]))
         }
     }
@@ -1964,10 +2005,10 @@ pub mod detector_model {
 
     impl SetTimer {
         /// A new `SetTimer` with its required properties.
-        pub fn new(timer_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(timer_name: impl crate::IntoValue<String>) -> Self {
             SetTimer(crate::typed::Properties::from_iter([(
                 "TimerName".to_owned(),
-                timer_name.into().into_json(),
+                timer_name.into_value().into_json(),
             )]))
         }
 
@@ -1976,9 +2017,11 @@ pub mod detector_model {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-settimer.html#cfn-iotevents-detectormodel-settimer-durationexpression)
-        pub fn duration_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DurationExpression".to_owned(), value.into().into_json());
+        pub fn duration_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DurationExpression".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1987,9 +2030,9 @@ pub mod detector_model {
         /// Range: 60 to 31622400.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-settimer.html#cfn-iotevents-detectormodel-settimer-seconds)
-        pub fn seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Seconds".to_owned(), value.into().into_json());
+                .insert("Seconds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2009,12 +2052,15 @@ pub mod detector_model {
     impl SetVariable {
         /// A new `SetVariable` with its required properties.
         pub fn new(
-            value: impl Into<crate::Value<String>>,
-            variable_name: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
+            variable_name: impl crate::IntoValue<String>,
         ) -> Self {
             SetVariable(crate::typed::Properties::from_iter([
-                ("Value".to_owned(), value.into().into_json()),
-                ("VariableName".to_owned(), variable_name.into().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
+                (
+                    "VariableName".to_owned(),
+                    variable_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -2033,19 +2079,19 @@ pub mod detector_model {
 
     impl Sns {
         /// A new `Sns` with its required properties.
-        pub fn new(target_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(target_arn: impl crate::IntoValue<String>) -> Self {
             Sns(crate::typed::Properties::from_iter([(
                 "TargetArn".to_owned(),
-                target_arn.into().into_json(),
+                target_arn.into_value().into_json(),
             )]))
         }
 
         /// `Payload`: [`Payload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-sns.html#cfn-iotevents-detectormodel-sns-payload)
-        pub fn payload(mut self, value: impl Into<crate::Value<Payload>>) -> Self {
+        pub fn payload(mut self, value: impl crate::IntoValue<Payload>) -> Self {
             self.0
-                .insert("Payload".to_owned(), value.into().into_json());
+                .insert("Payload".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2064,28 +2110,28 @@ pub mod detector_model {
 
     impl Sqs {
         /// A new `Sqs` with its required properties.
-        pub fn new(queue_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(queue_url: impl crate::IntoValue<String>) -> Self {
             Sqs(crate::typed::Properties::from_iter([(
                 "QueueUrl".to_owned(),
-                queue_url.into().into_json(),
+                queue_url.into_value().into_json(),
             )]))
         }
 
         /// `Payload`: [`Payload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-sqs.html#cfn-iotevents-detectormodel-sqs-payload)
-        pub fn payload(mut self, value: impl Into<crate::Value<Payload>>) -> Self {
+        pub fn payload(mut self, value: impl crate::IntoValue<Payload>) -> Self {
             self.0
-                .insert("Payload".to_owned(), value.into().into_json());
+                .insert("Payload".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UseBase64`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-sqs.html#cfn-iotevents-detectormodel-sqs-usebase64)
-        pub fn use_base64(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_base64(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("UseBase64".to_owned(), value.into().into_json());
+                .insert("UseBase64".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2104,36 +2150,37 @@ pub mod detector_model {
 
     impl State {
         /// A new `State` with its required properties.
-        pub fn new(state_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(state_name: impl crate::IntoValue<String>) -> Self {
             State(crate::typed::Properties::from_iter([(
                 "StateName".to_owned(),
-                state_name.into().into_json(),
+                state_name.into_value().into_json(),
             )]))
         }
 
         /// `OnEnter`: [`OnEnter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-state.html#cfn-iotevents-detectormodel-state-onenter)
-        pub fn on_enter(mut self, value: impl Into<crate::Value<OnEnter>>) -> Self {
+        pub fn on_enter(mut self, value: impl crate::IntoValue<OnEnter>) -> Self {
             self.0
-                .insert("OnEnter".to_owned(), value.into().into_json());
+                .insert("OnEnter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OnExit`: [`OnExit`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-state.html#cfn-iotevents-detectormodel-state-onexit)
-        pub fn on_exit(mut self, value: impl Into<crate::Value<OnExit>>) -> Self {
-            self.0.insert("OnExit".to_owned(), value.into().into_json());
+        pub fn on_exit(mut self, value: impl crate::IntoValue<OnExit>) -> Self {
+            self.0
+                .insert("OnExit".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OnInput`: [`OnInput`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-state.html#cfn-iotevents-detectormodel-state-oninput)
-        pub fn on_input(mut self, value: impl Into<crate::Value<OnInput>>) -> Self {
+        pub fn on_input(mut self, value: impl crate::IntoValue<OnInput>) -> Self {
             self.0
-                .insert("OnInput".to_owned(), value.into().into_json());
+                .insert("OnInput".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2153,12 +2200,12 @@ pub mod detector_model {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2178,23 +2225,23 @@ pub mod detector_model {
     impl TransitionEvent {
         /// A new `TransitionEvent` with its required properties.
         pub fn new(
-            condition: impl Into<crate::Value<String>>,
-            event_name: impl Into<crate::Value<String>>,
-            next_state: impl Into<crate::Value<String>>,
+            condition: impl crate::IntoValue<String>,
+            event_name: impl crate::IntoValue<String>,
+            next_state: impl crate::IntoValue<String>,
         ) -> Self {
             TransitionEvent(crate::typed::Properties::from_iter([
-                ("Condition".to_owned(), condition.into().into_json()),
-                ("EventName".to_owned(), event_name.into().into_json()),
-                ("NextState".to_owned(), next_state.into().into_json()),
+                ("Condition".to_owned(), condition.into_value().into_json()),
+                ("EventName".to_owned(), event_name.into_value().into_json()),
+                ("NextState".to_owned(), next_state.into_value().into_json()),
             ]))
         }
 
         /// `Actions`: list of [`Action`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotevents-detectormodel-transitionevent.html#cfn-iotevents-detectormodel-transitionevent-actions)
-        pub fn actions(mut self, value: impl Into<crate::Value<Vec<Action>>>) -> Self {
+        pub fn actions(mut self, value: impl crate::IntoValue<Vec<Action>>) -> Self {
             self.0
-                .insert("Actions".to_owned(), value.into().into_json());
+                .insert("Actions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2252,10 +2299,10 @@ pub struct Input(crate::Resource);
 
 impl Input {
     /// A new `AWS::IoTEvents::Input` with its required properties.
-    pub fn new(input_definition: impl Into<crate::Value<input::InputDefinition>>) -> Self {
+    pub fn new(input_definition: impl crate::IntoValue<input::InputDefinition>) -> Self {
         Input(
             crate::Resource::new("AWS::IoTEvents::Input")
-                .property("InputDefinition", input_definition.into().into_json()),
+                .property("InputDefinition", input_definition.into_value().into_json()),
         )
     }
 
@@ -2264,9 +2311,9 @@ impl Input {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-input.html#cfn-iotevents-input-inputdescription)
-    pub fn input_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn input_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InputDescription", value.into().into_json());
+            .set_property("InputDescription", value.into_value().into_json());
         self
     }
 
@@ -2279,23 +2326,29 @@ impl Input {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-input.html#cfn-iotevents-input-inputname)
-    pub fn input_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("InputName", value.into().into_json());
+    pub fn input_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("InputName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](input::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotevents-input.html#cfn-iotevents-input-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<input::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<input::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Input {
     const TYPE_NAME: &'static str = "AWS::IoTEvents::Input";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InputName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2322,10 +2375,10 @@ pub mod input {
 
     impl Attribute {
         /// A new `Attribute` with its required properties.
-        pub fn new(json_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(json_path: impl crate::IntoValue<String>) -> Self {
             Attribute(crate::typed::Properties::from_iter([(
                 "JsonPath".to_owned(),
-                json_path.into().into_json(),
+                json_path.into_value().into_json(),
             )]))
         }
     }
@@ -2344,10 +2397,10 @@ pub mod input {
 
     impl InputDefinition {
         /// A new `InputDefinition` with its required properties.
-        pub fn new(attributes: impl Into<crate::Value<Vec<Attribute>>>) -> Self {
+        pub fn new(attributes: impl crate::IntoValue<Vec<Attribute>>) -> Self {
             InputDefinition(crate::typed::Properties::from_iter([(
                 "Attributes".to_owned(),
-                attributes.into().into_json(),
+                attributes.into_value().into_json(),
             )]))
         }
     }
@@ -2367,12 +2420,12 @@ pub mod input {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -13,6 +13,38 @@ pub const TYPES: &[&str] = &[
     "AWS::IoTFleetWise::Vehicle",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::IoTFleetWise::Campaign",
+        <Campaign as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTFleetWise::DecoderManifest",
+        <DecoderManifest as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTFleetWise::Fleet",
+        <Fleet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTFleetWise::ModelManifest",
+        <ModelManifest as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTFleetWise::SignalCatalog",
+        <SignalCatalog as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTFleetWise::StateTemplate",
+        <StateTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTFleetWise::Vehicle",
+        <Vehicle as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::IoTFleetWise::Campaign`.
 ///
 /// Required properties, the arguments of [`Campaign::new`]: `CollectionScheme`, `Name`, `SignalCatalogArn`, `TargetArn`.
@@ -24,28 +56,32 @@ pub struct Campaign(crate::Resource);
 impl Campaign {
     /// A new `AWS::IoTFleetWise::Campaign` with its required properties.
     pub fn new(
-        collection_scheme: impl Into<crate::Value<crate::Json>>,
-        name: impl Into<crate::Value<String>>,
-        signal_catalog_arn: impl Into<crate::Value<String>>,
-        target_arn: impl Into<crate::Value<String>>,
+        collection_scheme: impl crate::IntoValue<crate::Json>,
+        name: impl crate::IntoValue<String>,
+        signal_catalog_arn: impl crate::IntoValue<String>,
+        target_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Campaign(
             crate::Resource::new("AWS::IoTFleetWise::Campaign")
-                .property("CollectionScheme", collection_scheme.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("SignalCatalogArn", signal_catalog_arn.into().into_json())
-                .property("TargetArn", target_arn.into().into_json()),
+                .property(
+                    "CollectionScheme",
+                    collection_scheme.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json())
+                .property(
+                    "SignalCatalogArn",
+                    signal_catalog_arn.into_value().into_json(),
+                )
+                .property("TargetArn", target_arn.into_value().into_json()),
         )
     }
 
     /// `Action`: [`UpdateCampaignAction`](campaign::UpdateCampaignAction).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-campaign.html#cfn-iotfleetwise-campaign-action)
-    pub fn action(
-        mut self,
-        value: impl Into<crate::Value<campaign::UpdateCampaignAction>>,
-    ) -> Self {
-        self.0.set_property("Action", value.into().into_json());
+    pub fn action(mut self, value: impl crate::IntoValue<campaign::UpdateCampaignAction>) -> Self {
+        self.0
+            .set_property("Action", value.into_value().into_json());
         self
     }
 
@@ -54,8 +90,9 @@ impl Campaign {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-campaign.html#cfn-iotfleetwise-campaign-compression)
-    pub fn compression(mut self, value: impl Into<crate::Value<campaign::Compression>>) -> Self {
-        self.0.set_property("Compression", value.into().into_json());
+    pub fn compression(mut self, value: impl crate::IntoValue<campaign::Compression>) -> Self {
+        self.0
+            .set_property("Compression", value.into_value().into_json());
         self
     }
 
@@ -68,10 +105,10 @@ impl Campaign {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-campaign.html#cfn-iotfleetwise-campaign-datadestinationconfigs)
     pub fn data_destination_configs(
         mut self,
-        value: impl Into<crate::Value<Vec<crate::Json>>>,
+        value: impl crate::IntoValue<Vec<crate::Json>>,
     ) -> Self {
         self.0
-            .set_property("DataDestinationConfigs", value.into().into_json());
+            .set_property("DataDestinationConfigs", value.into_value().into_json());
         self
     }
 
@@ -80,9 +117,9 @@ impl Campaign {
     /// Items: 0 to 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-campaign.html#cfn-iotfleetwise-campaign-dataextradimensions)
-    pub fn data_extra_dimensions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn data_extra_dimensions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("DataExtraDimensions", value.into().into_json());
+            .set_property("DataExtraDimensions", value.into_value().into_json());
         self
     }
 
@@ -95,10 +132,10 @@ impl Campaign {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-campaign.html#cfn-iotfleetwise-campaign-datapartitions)
     pub fn data_partitions(
         mut self,
-        value: impl Into<crate::Value<Vec<campaign::DataPartition>>>,
+        value: impl crate::IntoValue<Vec<campaign::DataPartition>>,
     ) -> Self {
         self.0
-            .set_property("DataPartitions", value.into().into_json());
+            .set_property("DataPartitions", value.into_value().into_json());
         self
     }
 
@@ -109,8 +146,9 @@ impl Campaign {
     /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-campaign.html#cfn-iotfleetwise-campaign-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -121,10 +159,10 @@ impl Campaign {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-campaign.html#cfn-iotfleetwise-campaign-diagnosticsmode)
     pub fn diagnostics_mode(
         mut self,
-        value: impl Into<crate::Value<campaign::DiagnosticsMode>>,
+        value: impl crate::IntoValue<campaign::DiagnosticsMode>,
     ) -> Self {
         self.0
-            .set_property("DiagnosticsMode", value.into().into_json());
+            .set_property("DiagnosticsMode", value.into_value().into_json());
         self
     }
 
@@ -135,8 +173,9 @@ impl Campaign {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-campaign.html#cfn-iotfleetwise-campaign-expirytime)
-    pub fn expiry_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ExpiryTime", value.into().into_json());
+    pub fn expiry_time(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ExpiryTime", value.into_value().into_json());
         self
     }
 
@@ -149,9 +188,11 @@ impl Campaign {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-campaign.html#cfn-iotfleetwise-campaign-posttriggercollectionduration)
-    pub fn post_trigger_collection_duration(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-        self.0
-            .set_property("PostTriggerCollectionDuration", value.into().into_json());
+    pub fn post_trigger_collection_duration(mut self, value: impl crate::IntoValue<f64>) -> Self {
+        self.0.set_property(
+            "PostTriggerCollectionDuration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -164,8 +205,9 @@ impl Campaign {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-campaign.html#cfn-iotfleetwise-campaign-priority)
-    pub fn priority(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Priority", value.into().into_json());
+    pub fn priority(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("Priority", value.into_value().into_json());
         self
     }
 
@@ -178,10 +220,10 @@ impl Campaign {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-campaign.html#cfn-iotfleetwise-campaign-signalstocollect)
     pub fn signals_to_collect(
         mut self,
-        value: impl Into<crate::Value<Vec<campaign::SignalInformation>>>,
+        value: impl crate::IntoValue<Vec<campaign::SignalInformation>>,
     ) -> Self {
         self.0
-            .set_property("SignalsToCollect", value.into().into_json());
+            .set_property("SignalsToCollect", value.into_value().into_json());
         self
     }
 
@@ -194,10 +236,10 @@ impl Campaign {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-campaign.html#cfn-iotfleetwise-campaign-signalstofetch)
     pub fn signals_to_fetch(
         mut self,
-        value: impl Into<crate::Value<Vec<campaign::SignalFetchInformation>>>,
+        value: impl crate::IntoValue<Vec<campaign::SignalFetchInformation>>,
     ) -> Self {
         self.0
-            .set_property("SignalsToFetch", value.into().into_json());
+            .set_property("SignalsToFetch", value.into_value().into_json());
         self
     }
 
@@ -206,9 +248,9 @@ impl Campaign {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-campaign.html#cfn-iotfleetwise-campaign-spoolingmode)
-    pub fn spooling_mode(mut self, value: impl Into<crate::Value<campaign::SpoolingMode>>) -> Self {
+    pub fn spooling_mode(mut self, value: impl crate::IntoValue<campaign::SpoolingMode>) -> Self {
         self.0
-            .set_property("SpoolingMode", value.into().into_json());
+            .set_property("SpoolingMode", value.into_value().into_json());
         self
     }
 
@@ -219,8 +261,9 @@ impl Campaign {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-campaign.html#cfn-iotfleetwise-campaign-starttime)
-    pub fn start_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StartTime", value.into().into_json());
+    pub fn start_time(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StartTime", value.into_value().into_json());
         self
     }
 
@@ -229,15 +272,20 @@ impl Campaign {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-campaign.html#cfn-iotfleetwise-campaign-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<campaign::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<campaign::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Campaign {
     const TYPE_NAME: &'static str = "AWS::IoTFleetWise::Campaign";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "CollectionScheme",
         "Compression",
@@ -304,14 +352,14 @@ pub mod campaign {
     impl DataPartition {
         /// A new `DataPartition` with its required properties.
         pub fn new(
-            id: impl Into<crate::Value<String>>,
-            storage_options: impl Into<crate::Value<DataPartitionStorageOptions>>,
+            id: impl crate::IntoValue<String>,
+            storage_options: impl crate::IntoValue<DataPartitionStorageOptions>,
         ) -> Self {
             DataPartition(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
                 (
                     "StorageOptions".to_owned(),
-                    storage_options.into().into_json(),
+                    storage_options.into_value().into_json(),
                 ),
             ]))
         }
@@ -321,10 +369,10 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotfleetwise-campaign-datapartition.html#cfn-iotfleetwise-campaign-datapartition-uploadoptions)
         pub fn upload_options(
             mut self,
-            value: impl Into<crate::Value<DataPartitionUploadOptions>>,
+            value: impl crate::IntoValue<DataPartitionUploadOptions>,
         ) -> Self {
             self.0
-                .insert("UploadOptions".to_owned(), value.into().into_json());
+                .insert("UploadOptions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -344,19 +392,22 @@ pub mod campaign {
     impl DataPartitionStorageOptions {
         /// A new `DataPartitionStorageOptions` with its required properties.
         pub fn new(
-            maximum_size: impl Into<crate::Value<StorageMaximumSize>>,
-            minimum_time_to_live: impl Into<crate::Value<StorageMinimumTimeToLive>>,
-            storage_location: impl Into<crate::Value<String>>,
+            maximum_size: impl crate::IntoValue<StorageMaximumSize>,
+            minimum_time_to_live: impl crate::IntoValue<StorageMinimumTimeToLive>,
+            storage_location: impl crate::IntoValue<String>,
         ) -> Self {
             DataPartitionStorageOptions(crate::typed::Properties::from_iter([
-                ("MaximumSize".to_owned(), maximum_size.into().into_json()),
+                (
+                    "MaximumSize".to_owned(),
+                    maximum_size.into_value().into_json(),
+                ),
                 (
                     "MinimumTimeToLive".to_owned(),
-                    minimum_time_to_live.into().into_json(),
+                    minimum_time_to_live.into_value().into_json(),
                 ),
                 (
                     "StorageLocation".to_owned(),
-                    storage_location.into().into_json(),
+                    storage_location.into_value().into_json(),
                 ),
             ]))
         }
@@ -376,20 +427,20 @@ pub mod campaign {
 
     impl DataPartitionUploadOptions {
         /// A new `DataPartitionUploadOptions` with its required properties.
-        pub fn new(expression: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(expression: impl crate::IntoValue<String>) -> Self {
             DataPartitionUploadOptions(crate::typed::Properties::from_iter([(
                 "Expression".to_owned(),
-                expression.into().into_json(),
+                expression.into_value().into_json(),
             )]))
         }
 
         /// `ConditionLanguageVersion`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotfleetwise-campaign-datapartitionuploadoptions.html#cfn-iotfleetwise-campaign-datapartitionuploadoptions-conditionlanguageversion)
-        pub fn condition_language_version(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn condition_language_version(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "ConditionLanguageVersion".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -410,19 +461,19 @@ pub mod campaign {
     impl SignalFetchInformation {
         /// A new `SignalFetchInformation` with its required properties.
         pub fn new(
-            actions: impl Into<crate::Value<Vec<String>>>,
-            fully_qualified_name: impl Into<crate::Value<String>>,
-            signal_fetch_config: impl Into<crate::Value<crate::Json>>,
+            actions: impl crate::IntoValue<Vec<String>>,
+            fully_qualified_name: impl crate::IntoValue<String>,
+            signal_fetch_config: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             SignalFetchInformation(crate::typed::Properties::from_iter([
-                ("Actions".to_owned(), actions.into().into_json()),
+                ("Actions".to_owned(), actions.into_value().into_json()),
                 (
                     "FullyQualifiedName".to_owned(),
-                    fully_qualified_name.into().into_json(),
+                    fully_qualified_name.into_value().into_json(),
                 ),
                 (
                     "SignalFetchConfig".to_owned(),
-                    signal_fetch_config.into().into_json(),
+                    signal_fetch_config.into_value().into_json(),
                 ),
             ]))
         }
@@ -432,10 +483,10 @@ pub mod campaign {
         /// Range: 1 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotfleetwise-campaign-signalfetchinformation.html#cfn-iotfleetwise-campaign-signalfetchinformation-conditionlanguageversion)
-        pub fn condition_language_version(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn condition_language_version(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "ConditionLanguageVersion".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -455,19 +506,19 @@ pub mod campaign {
 
     impl SignalInformation {
         /// A new `SignalInformation` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             SignalInformation(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `DataPartitionId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotfleetwise-campaign-signalinformation.html#cfn-iotfleetwise-campaign-signalinformation-datapartitionid)
-        pub fn data_partition_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn data_partition_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DataPartitionId".to_owned(), value.into().into_json());
+                .insert("DataPartitionId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -476,9 +527,9 @@ pub mod campaign {
         /// Range: 1 to 4294967295.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotfleetwise-campaign-signalinformation.html#cfn-iotfleetwise-campaign-signalinformation-maxsamplecount)
-        pub fn max_sample_count(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn max_sample_count(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MaxSampleCount".to_owned(), value.into().into_json());
+                .insert("MaxSampleCount".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -487,10 +538,10 @@ pub mod campaign {
         /// Range: 0 to 4294967295.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotfleetwise-campaign-signalinformation.html#cfn-iotfleetwise-campaign-signalinformation-minimumsamplingintervalms)
-        pub fn minimum_sampling_interval_ms(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn minimum_sampling_interval_ms(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "MinimumSamplingIntervalMs".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -511,12 +562,12 @@ pub mod campaign {
     impl StorageMaximumSize {
         /// A new `StorageMaximumSize` with its required properties.
         pub fn new(
-            unit: impl Into<crate::Value<StorageMaximumSizeUnit>>,
-            value: impl Into<crate::Value<i64>>,
+            unit: impl crate::IntoValue<StorageMaximumSizeUnit>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             StorageMaximumSize(crate::typed::Properties::from_iter([
-                ("Unit".to_owned(), unit.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Unit".to_owned(), unit.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -536,12 +587,12 @@ pub mod campaign {
     impl StorageMinimumTimeToLive {
         /// A new `StorageMinimumTimeToLive` with its required properties.
         pub fn new(
-            unit: impl Into<crate::Value<StorageMinimumTimeToLiveUnit>>,
-            value: impl Into<crate::Value<i64>>,
+            unit: impl crate::IntoValue<StorageMinimumTimeToLiveUnit>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             StorageMinimumTimeToLive(crate::typed::Properties::from_iter([
-                ("Unit".to_owned(), unit.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Unit".to_owned(), unit.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -561,12 +612,12 @@ pub mod campaign {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -709,13 +760,16 @@ pub struct DecoderManifest(crate::Resource);
 impl DecoderManifest {
     /// A new `AWS::IoTFleetWise::DecoderManifest` with its required properties.
     pub fn new(
-        model_manifest_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        model_manifest_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         DecoderManifest(
             crate::Resource::new("AWS::IoTFleetWise::DecoderManifest")
-                .property("ModelManifestArn", model_manifest_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property(
+                    "ModelManifestArn",
+                    model_manifest_arn.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -724,10 +778,10 @@ impl DecoderManifest {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-decodermanifest.html#cfn-iotfleetwise-decodermanifest-defaultforunmappedsignals)
     pub fn default_for_unmapped_signals(
         mut self,
-        value: impl Into<crate::Value<decoder_manifest::DefaultForUnmappedSignalsType>>,
+        value: impl crate::IntoValue<decoder_manifest::DefaultForUnmappedSignalsType>,
     ) -> Self {
         self.0
-            .set_property("DefaultForUnmappedSignals", value.into().into_json());
+            .set_property("DefaultForUnmappedSignals", value.into_value().into_json());
         self
     }
 
@@ -738,8 +792,9 @@ impl DecoderManifest {
     /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-decodermanifest.html#cfn-iotfleetwise-decodermanifest-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -748,9 +803,9 @@ impl DecoderManifest {
     /// Items: 1 to 5000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-decodermanifest.html#cfn-iotfleetwise-decodermanifest-networkinterfaces)
-    pub fn network_interfaces(mut self, value: impl Into<crate::Value<Vec<crate::Json>>>) -> Self {
+    pub fn network_interfaces(mut self, value: impl crate::IntoValue<Vec<crate::Json>>) -> Self {
         self.0
-            .set_property("NetworkInterfaces", value.into().into_json());
+            .set_property("NetworkInterfaces", value.into_value().into_json());
         self
     }
 
@@ -759,9 +814,9 @@ impl DecoderManifest {
     /// Items: 1 to 5000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-decodermanifest.html#cfn-iotfleetwise-decodermanifest-signaldecoders)
-    pub fn signal_decoders(mut self, value: impl Into<crate::Value<Vec<crate::Json>>>) -> Self {
+    pub fn signal_decoders(mut self, value: impl crate::IntoValue<Vec<crate::Json>>) -> Self {
         self.0
-            .set_property("SignalDecoders", value.into().into_json());
+            .set_property("SignalDecoders", value.into_value().into_json());
         self
     }
 
@@ -770,9 +825,10 @@ impl DecoderManifest {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-decodermanifest.html#cfn-iotfleetwise-decodermanifest-status)
     pub fn status(
         mut self,
-        value: impl Into<crate::Value<decoder_manifest::ManifestStatus>>,
+        value: impl crate::IntoValue<decoder_manifest::ManifestStatus>,
     ) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
@@ -781,15 +837,20 @@ impl DecoderManifest {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-decodermanifest.html#cfn-iotfleetwise-decodermanifest-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<decoder_manifest::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<decoder_manifest::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DecoderManifest {
     const TYPE_NAME: &'static str = "AWS::IoTFleetWise::DecoderManifest";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ModelManifestArn", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -835,12 +896,12 @@ pub mod decoder_manifest {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -896,13 +957,16 @@ pub struct Fleet(crate::Resource);
 impl Fleet {
     /// A new `AWS::IoTFleetWise::Fleet` with its required properties.
     pub fn new(
-        id: impl Into<crate::Value<String>>,
-        signal_catalog_arn: impl Into<crate::Value<String>>,
+        id: impl crate::IntoValue<String>,
+        signal_catalog_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Fleet(
             crate::Resource::new("AWS::IoTFleetWise::Fleet")
-                .property("Id", id.into().into_json())
-                .property("SignalCatalogArn", signal_catalog_arn.into().into_json()),
+                .property("Id", id.into_value().into_json())
+                .property(
+                    "SignalCatalogArn",
+                    signal_catalog_arn.into_value().into_json(),
+                ),
         )
     }
 
@@ -913,8 +977,9 @@ impl Fleet {
     /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-fleet.html#cfn-iotfleetwise-fleet-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -923,15 +988,20 @@ impl Fleet {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-fleet.html#cfn-iotfleetwise-fleet-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<fleet::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<fleet::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Fleet {
     const TYPE_NAME: &'static str = "AWS::IoTFleetWise::Fleet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Id", "SignalCatalogArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -977,12 +1047,12 @@ pub mod fleet {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1005,13 +1075,16 @@ pub struct ModelManifest(crate::Resource);
 impl ModelManifest {
     /// A new `AWS::IoTFleetWise::ModelManifest` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        signal_catalog_arn: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        signal_catalog_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ModelManifest(
             crate::Resource::new("AWS::IoTFleetWise::ModelManifest")
-                .property("Name", name.into().into_json())
-                .property("SignalCatalogArn", signal_catalog_arn.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property(
+                    "SignalCatalogArn",
+                    signal_catalog_arn.into_value().into_json(),
+                ),
         )
     }
 
@@ -1022,8 +1095,9 @@ impl ModelManifest {
     /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-modelmanifest.html#cfn-iotfleetwise-modelmanifest-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1032,19 +1106,17 @@ impl ModelManifest {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-modelmanifest.html#cfn-iotfleetwise-modelmanifest-nodes)
-    pub fn nodes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Nodes", value.into().into_json());
+    pub fn nodes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0.set_property("Nodes", value.into_value().into_json());
         self
     }
 
     /// `Status`: [`ManifestStatus`](model_manifest::ManifestStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-modelmanifest.html#cfn-iotfleetwise-modelmanifest-status)
-    pub fn status(
-        mut self,
-        value: impl Into<crate::Value<model_manifest::ManifestStatus>>,
-    ) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<model_manifest::ManifestStatus>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
@@ -1053,15 +1125,20 @@ impl ModelManifest {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-modelmanifest.html#cfn-iotfleetwise-modelmanifest-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<model_manifest::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<model_manifest::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ModelManifest {
     const TYPE_NAME: &'static str = "AWS::IoTFleetWise::ModelManifest";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1107,12 +1184,12 @@ pub mod model_manifest {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1161,8 +1238,9 @@ impl SignalCatalog {
     /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-signalcatalog.html#cfn-iotfleetwise-signalcatalog-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1175,8 +1253,8 @@ impl SignalCatalog {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-signalcatalog.html#cfn-iotfleetwise-signalcatalog-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1185,8 +1263,8 @@ impl SignalCatalog {
     /// Items: 1 to 5000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-signalcatalog.html#cfn-iotfleetwise-signalcatalog-nodes)
-    pub fn nodes(mut self, value: impl Into<crate::Value<Vec<crate::Json>>>) -> Self {
-        self.0.set_property("Nodes", value.into().into_json());
+    pub fn nodes(mut self, value: impl crate::IntoValue<Vec<crate::Json>>) -> Self {
+        self.0.set_property("Nodes", value.into_value().into_json());
         self
     }
 
@@ -1195,8 +1273,8 @@ impl SignalCatalog {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-signalcatalog.html#cfn-iotfleetwise-signalcatalog-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<signal_catalog::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<signal_catalog::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1209,7 +1287,12 @@ impl Default for SignalCatalog {
 
 impl crate::typed::ResourceType for SignalCatalog {
     const TYPE_NAME: &'static str = "AWS::IoTFleetWise::SignalCatalog";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1280,12 +1363,12 @@ pub mod signal_catalog {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1308,17 +1391,20 @@ pub struct StateTemplate(crate::Resource);
 impl StateTemplate {
     /// A new `AWS::IoTFleetWise::StateTemplate` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        signal_catalog_arn: impl Into<crate::Value<String>>,
-        state_template_properties: impl Into<crate::Value<Vec<String>>>,
+        name: impl crate::IntoValue<String>,
+        signal_catalog_arn: impl crate::IntoValue<String>,
+        state_template_properties: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         StateTemplate(
             crate::Resource::new("AWS::IoTFleetWise::StateTemplate")
-                .property("Name", name.into().into_json())
-                .property("SignalCatalogArn", signal_catalog_arn.into().into_json())
+                .property("Name", name.into_value().into_json())
+                .property(
+                    "SignalCatalogArn",
+                    signal_catalog_arn.into_value().into_json(),
+                )
                 .property(
                     "StateTemplateProperties",
-                    state_template_properties.into().into_json(),
+                    state_template_properties.into_value().into_json(),
                 ),
         )
     }
@@ -1328,9 +1414,9 @@ impl StateTemplate {
     /// Items: 0 to 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-statetemplate.html#cfn-iotfleetwise-statetemplate-dataextradimensions)
-    pub fn data_extra_dimensions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn data_extra_dimensions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("DataExtraDimensions", value.into().into_json());
+            .set_property("DataExtraDimensions", value.into_value().into_json());
         self
     }
 
@@ -1341,8 +1427,9 @@ impl StateTemplate {
     /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-statetemplate.html#cfn-iotfleetwise-statetemplate-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1351,12 +1438,9 @@ impl StateTemplate {
     /// Items: 0 to 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-statetemplate.html#cfn-iotfleetwise-statetemplate-metadataextradimensions)
-    pub fn metadata_extra_dimensions(
-        mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
-    ) -> Self {
+    pub fn metadata_extra_dimensions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("MetadataExtraDimensions", value.into().into_json());
+            .set_property("MetadataExtraDimensions", value.into_value().into_json());
         self
     }
 
@@ -1365,15 +1449,20 @@ impl StateTemplate {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-statetemplate.html#cfn-iotfleetwise-statetemplate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<state_template::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<state_template::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for StateTemplate {
     const TYPE_NAME: &'static str = "AWS::IoTFleetWise::StateTemplate";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "SignalCatalogArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1424,12 +1513,12 @@ pub mod state_template {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1452,18 +1541,21 @@ pub struct Vehicle(crate::Resource);
 impl Vehicle {
     /// A new `AWS::IoTFleetWise::Vehicle` with its required properties.
     pub fn new(
-        decoder_manifest_arn: impl Into<crate::Value<String>>,
-        model_manifest_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        decoder_manifest_arn: impl crate::IntoValue<String>,
+        model_manifest_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Vehicle(
             crate::Resource::new("AWS::IoTFleetWise::Vehicle")
                 .property(
                     "DecoderManifestArn",
-                    decoder_manifest_arn.into().into_json(),
+                    decoder_manifest_arn.into_value().into_json(),
                 )
-                .property("ModelManifestArn", model_manifest_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property(
+                    "ModelManifestArn",
+                    model_manifest_arn.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1472,10 +1564,10 @@ impl Vehicle {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-vehicle.html#cfn-iotfleetwise-vehicle-associationbehavior)
     pub fn association_behavior(
         mut self,
-        value: impl Into<crate::Value<vehicle::VehicleAssociationBehavior>>,
+        value: impl crate::IntoValue<vehicle::VehicleAssociationBehavior>,
     ) -> Self {
         self.0
-            .set_property("AssociationBehavior", value.into().into_json());
+            .set_property("AssociationBehavior", value.into_value().into_json());
         self
     }
 
@@ -1484,9 +1576,10 @@ impl Vehicle {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-vehicle.html#cfn-iotfleetwise-vehicle-attributes)
     pub fn attributes(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Attributes", value.into().into_json());
+        self.0
+            .set_property("Attributes", value.into_value().into_json());
         self
     }
 
@@ -1497,10 +1590,10 @@ impl Vehicle {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-vehicle.html#cfn-iotfleetwise-vehicle-statetemplates)
     pub fn state_templates(
         mut self,
-        value: impl Into<crate::Value<Vec<vehicle::StateTemplateAssociation>>>,
+        value: impl crate::IntoValue<Vec<vehicle::StateTemplateAssociation>>,
     ) -> Self {
         self.0
-            .set_property("StateTemplates", value.into().into_json());
+            .set_property("StateTemplates", value.into_value().into_json());
         self
     }
 
@@ -1509,15 +1602,20 @@ impl Vehicle {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotfleetwise-vehicle.html#cfn-iotfleetwise-vehicle-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<vehicle::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<vehicle::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Vehicle {
     const TYPE_NAME: &'static str = "AWS::IoTFleetWise::Vehicle";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1563,14 +1661,14 @@ pub mod vehicle {
     impl StateTemplateAssociation {
         /// A new `StateTemplateAssociation` with its required properties.
         pub fn new(
-            identifier: impl Into<crate::Value<String>>,
-            state_template_update_strategy: impl Into<crate::Value<crate::Json>>,
+            identifier: impl crate::IntoValue<String>,
+            state_template_update_strategy: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             StateTemplateAssociation(crate::typed::Properties::from_iter([
-                ("Identifier".to_owned(), identifier.into().into_json()),
+                ("Identifier".to_owned(), identifier.into_value().into_json()),
                 (
                     "StateTemplateUpdateStrategy".to_owned(),
-                    state_template_update_strategy.into().into_json(),
+                    state_template_update_strategy.into_value().into_json(),
                 ),
             ]))
         }
@@ -1591,12 +1689,12 @@ pub mod vehicle {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -15,6 +15,46 @@ pub const TYPES: &[&str] = &[
     "AWS::IoTSiteWise::Project",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::IoTSiteWise::AccessPolicy",
+        <AccessPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTSiteWise::Asset",
+        <Asset as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTSiteWise::AssetModel",
+        <AssetModel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTSiteWise::ComputationModel",
+        <ComputationModel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTSiteWise::Dashboard",
+        <Dashboard as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTSiteWise::Dataset",
+        <Dataset as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTSiteWise::Gateway",
+        <Gateway as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTSiteWise::Portal",
+        <Portal as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTSiteWise::Project",
+        <Project as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::IoTSiteWise::AccessPolicy`.
 ///
 /// Required properties, the arguments of [`AccessPolicy::new`]: `AccessPolicyIdentity`, `AccessPolicyPermission`, `AccessPolicyResource`.
@@ -26,23 +66,23 @@ pub struct AccessPolicy(crate::Resource);
 impl AccessPolicy {
     /// A new `AWS::IoTSiteWise::AccessPolicy` with its required properties.
     pub fn new(
-        access_policy_identity: impl Into<crate::Value<access_policy::AccessPolicyIdentity>>,
-        access_policy_permission: impl Into<crate::Value<access_policy::AccessPolicyPermission>>,
-        access_policy_resource: impl Into<crate::Value<access_policy::AccessPolicyResource>>,
+        access_policy_identity: impl crate::IntoValue<access_policy::AccessPolicyIdentity>,
+        access_policy_permission: impl crate::IntoValue<access_policy::AccessPolicyPermission>,
+        access_policy_resource: impl crate::IntoValue<access_policy::AccessPolicyResource>,
     ) -> Self {
         AccessPolicy(
             crate::Resource::new("AWS::IoTSiteWise::AccessPolicy")
                 .property(
                     "AccessPolicyIdentity",
-                    access_policy_identity.into().into_json(),
+                    access_policy_identity.into_value().into_json(),
                 )
                 .property(
                     "AccessPolicyPermission",
-                    access_policy_permission.into().into_json(),
+                    access_policy_permission.into_value().into_json(),
                 )
                 .property(
                     "AccessPolicyResource",
-                    access_policy_resource.into().into_json(),
+                    access_policy_resource.into_value().into_json(),
                 ),
         )
     }
@@ -97,26 +137,27 @@ pub mod access_policy {
         /// `IamRole`: [`IamRole`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-accesspolicy-accesspolicyidentity.html#cfn-iotsitewise-accesspolicy-accesspolicyidentity-iamrole)
-        pub fn iam_role(mut self, value: impl Into<crate::Value<IamRole>>) -> Self {
+        pub fn iam_role(mut self, value: impl crate::IntoValue<IamRole>) -> Self {
             self.0
-                .insert("IamRole".to_owned(), value.into().into_json());
+                .insert("IamRole".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IamUser`: [`IamUser`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-accesspolicy-accesspolicyidentity.html#cfn-iotsitewise-accesspolicy-accesspolicyidentity-iamuser)
-        pub fn iam_user(mut self, value: impl Into<crate::Value<IamUser>>) -> Self {
+        pub fn iam_user(mut self, value: impl crate::IntoValue<IamUser>) -> Self {
             self.0
-                .insert("IamUser".to_owned(), value.into().into_json());
+                .insert("IamUser".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `User`: [`User`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-accesspolicy-accesspolicyidentity.html#cfn-iotsitewise-accesspolicy-accesspolicyidentity-user)
-        pub fn user(mut self, value: impl Into<crate::Value<User>>) -> Self {
-            self.0.insert("User".to_owned(), value.into().into_json());
+        pub fn user(mut self, value: impl crate::IntoValue<User>) -> Self {
+            self.0
+                .insert("User".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -142,17 +183,18 @@ pub mod access_policy {
         /// `Portal`: [`Portal`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-accesspolicy-accesspolicyresource.html#cfn-iotsitewise-accesspolicy-accesspolicyresource-portal)
-        pub fn portal(mut self, value: impl Into<crate::Value<Portal>>) -> Self {
-            self.0.insert("Portal".to_owned(), value.into().into_json());
+        pub fn portal(mut self, value: impl crate::IntoValue<Portal>) -> Self {
+            self.0
+                .insert("Portal".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Project`: [`Project`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-accesspolicy-accesspolicyresource.html#cfn-iotsitewise-accesspolicy-accesspolicyresource-project)
-        pub fn project(mut self, value: impl Into<crate::Value<Project>>) -> Self {
+        pub fn project(mut self, value: impl crate::IntoValue<Project>) -> Self {
             self.0
-                .insert("Project".to_owned(), value.into().into_json());
+                .insert("Project".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -182,8 +224,9 @@ pub mod access_policy {
         /// Pattern: `^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\/_\.\+=,@]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-accesspolicy-iamrole.html#cfn-iotsitewise-accesspolicy-iamrole-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("arn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -213,8 +256,9 @@ pub mod access_policy {
         /// Pattern: `^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\/_\.\+=,@]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-accesspolicy-iamuser.html#cfn-iotsitewise-accesspolicy-iamuser-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("arn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -244,8 +288,9 @@ pub mod access_policy {
         /// Pattern: `^(?!00000000-0000-0000-0000-000000000000)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-accesspolicy-portal.html#cfn-iotsitewise-accesspolicy-portal-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("id".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -275,8 +320,9 @@ pub mod access_policy {
         /// Pattern: `^(?!00000000-0000-0000-0000-000000000000)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-accesspolicy-project.html#cfn-iotsitewise-accesspolicy-project-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("id".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -306,8 +352,9 @@ pub mod access_policy {
         /// Pattern: `^\S+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-accesspolicy-user.html#cfn-iotsitewise-accesspolicy-user-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("id".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -348,13 +395,13 @@ pub struct Asset(crate::Resource);
 impl Asset {
     /// A new `AWS::IoTSiteWise::Asset` with its required properties.
     pub fn new(
-        asset_model_id: impl Into<crate::Value<String>>,
-        asset_name: impl Into<crate::Value<String>>,
+        asset_model_id: impl crate::IntoValue<String>,
+        asset_name: impl crate::IntoValue<String>,
     ) -> Self {
         Asset(
             crate::Resource::new("AWS::IoTSiteWise::Asset")
-                .property("AssetModelId", asset_model_id.into().into_json())
-                .property("AssetName", asset_name.into().into_json()),
+                .property("AssetModelId", asset_model_id.into_value().into_json())
+                .property("AssetName", asset_name.into_value().into_json()),
         )
     }
 
@@ -365,9 +412,9 @@ impl Asset {
     /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-asset.html#cfn-iotsitewise-asset-assetdescription)
-    pub fn asset_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn asset_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AssetDescription", value.into().into_json());
+            .set_property("AssetDescription", value.into_value().into_json());
         self
     }
 
@@ -378,9 +425,9 @@ impl Asset {
     /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-asset.html#cfn-iotsitewise-asset-assetexternalid)
-    pub fn asset_external_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn asset_external_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AssetExternalId", value.into().into_json());
+            .set_property("AssetExternalId", value.into_value().into_json());
         self
     }
 
@@ -389,10 +436,10 @@ impl Asset {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-asset.html#cfn-iotsitewise-asset-assethierarchies)
     pub fn asset_hierarchies(
         mut self,
-        value: impl Into<crate::Value<Vec<asset::AssetHierarchy>>>,
+        value: impl crate::IntoValue<Vec<asset::AssetHierarchy>>,
     ) -> Self {
         self.0
-            .set_property("AssetHierarchies", value.into().into_json());
+            .set_property("AssetHierarchies", value.into_value().into_json());
         self
     }
 
@@ -401,25 +448,30 @@ impl Asset {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-asset.html#cfn-iotsitewise-asset-assetproperties)
     pub fn asset_properties(
         mut self,
-        value: impl Into<crate::Value<Vec<asset::AssetProperty>>>,
+        value: impl crate::IntoValue<Vec<asset::AssetProperty>>,
     ) -> Self {
         self.0
-            .set_property("AssetProperties", value.into().into_json());
+            .set_property("AssetProperties", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](asset::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-asset.html#cfn-iotsitewise-asset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<asset::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<asset::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Asset {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Asset";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -459,10 +511,10 @@ pub mod asset {
 
     impl AssetHierarchy {
         /// A new `AssetHierarchy` with its required properties.
-        pub fn new(child_asset_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(child_asset_id: impl crate::IntoValue<String>) -> Self {
             AssetHierarchy(crate::typed::Properties::from_iter([(
                 "ChildAssetId".to_owned(),
-                child_asset_id.into().into_json(),
+                child_asset_id.into_value().into_json(),
             )]))
         }
 
@@ -473,9 +525,9 @@ pub mod asset {
         /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-asset-assethierarchy.html#cfn-iotsitewise-asset-assethierarchy-externalid)
-        pub fn external_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn external_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExternalId".to_owned(), value.into().into_json());
+                .insert("ExternalId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -486,8 +538,9 @@ pub mod asset {
         /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-asset-assethierarchy.html#cfn-iotsitewise-asset-assethierarchy-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -498,9 +551,9 @@ pub mod asset {
         /// Pattern: `[^\u0000-\u001F\u007F]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-asset-assethierarchy.html#cfn-iotsitewise-asset-assethierarchy-logicalid)
-        pub fn logical_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn logical_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogicalId".to_owned(), value.into().into_json());
+                .insert("LogicalId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -526,8 +579,9 @@ pub mod asset {
         /// `Alias`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-asset-assetproperty.html#cfn-iotsitewise-asset-assetproperty-alias)
-        pub fn alias(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Alias".to_owned(), value.into().into_json());
+        pub fn alias(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Alias".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -538,9 +592,9 @@ pub mod asset {
         /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-asset-assetproperty.html#cfn-iotsitewise-asset-assetproperty-externalid)
-        pub fn external_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn external_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExternalId".to_owned(), value.into().into_json());
+                .insert("ExternalId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -551,8 +605,9 @@ pub mod asset {
         /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-asset-assetproperty.html#cfn-iotsitewise-asset-assetproperty-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -563,9 +618,9 @@ pub mod asset {
         /// Pattern: `[^\u0000-\u001F\u007F]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-asset-assetproperty.html#cfn-iotsitewise-asset-assetproperty-logicalid)
-        pub fn logical_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn logical_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogicalId".to_owned(), value.into().into_json());
+                .insert("LogicalId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -574,18 +629,21 @@ pub mod asset {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-asset-assetproperty.html#cfn-iotsitewise-asset-assetproperty-notificationstate)
         pub fn notification_state(
             mut self,
-            value: impl Into<crate::Value<NotificationState>>,
+            value: impl crate::IntoValue<NotificationState>,
         ) -> Self {
-            self.0
-                .insert("NotificationState".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NotificationState".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Unit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-asset-assetproperty.html#cfn-iotsitewise-asset-assetproperty-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -605,12 +663,12 @@ pub mod asset {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -650,10 +708,10 @@ pub struct AssetModel(crate::Resource);
 
 impl AssetModel {
     /// A new `AWS::IoTSiteWise::AssetModel` with its required properties.
-    pub fn new(asset_model_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(asset_model_name: impl crate::IntoValue<String>) -> Self {
         AssetModel(
             crate::Resource::new("AWS::IoTSiteWise::AssetModel")
-                .property("AssetModelName", asset_model_name.into().into_json()),
+                .property("AssetModelName", asset_model_name.into_value().into_json()),
         )
     }
 
@@ -662,10 +720,10 @@ impl AssetModel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-assetmodel.html#cfn-iotsitewise-assetmodel-assetmodelcompositemodels)
     pub fn asset_model_composite_models(
         mut self,
-        value: impl Into<crate::Value<Vec<asset_model::AssetModelCompositeModel>>>,
+        value: impl crate::IntoValue<Vec<asset_model::AssetModelCompositeModel>>,
     ) -> Self {
         self.0
-            .set_property("AssetModelCompositeModels", value.into().into_json());
+            .set_property("AssetModelCompositeModels", value.into_value().into_json());
         self
     }
 
@@ -676,9 +734,9 @@ impl AssetModel {
     /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-assetmodel.html#cfn-iotsitewise-assetmodel-assetmodeldescription)
-    pub fn asset_model_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn asset_model_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AssetModelDescription", value.into().into_json());
+            .set_property("AssetModelDescription", value.into_value().into_json());
         self
     }
 
@@ -689,9 +747,9 @@ impl AssetModel {
     /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-assetmodel.html#cfn-iotsitewise-assetmodel-assetmodelexternalid)
-    pub fn asset_model_external_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn asset_model_external_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AssetModelExternalId", value.into().into_json());
+            .set_property("AssetModelExternalId", value.into_value().into_json());
         self
     }
 
@@ -700,10 +758,10 @@ impl AssetModel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-assetmodel.html#cfn-iotsitewise-assetmodel-assetmodelhierarchies)
     pub fn asset_model_hierarchies(
         mut self,
-        value: impl Into<crate::Value<Vec<asset_model::AssetModelHierarchy>>>,
+        value: impl crate::IntoValue<Vec<asset_model::AssetModelHierarchy>>,
     ) -> Self {
         self.0
-            .set_property("AssetModelHierarchies", value.into().into_json());
+            .set_property("AssetModelHierarchies", value.into_value().into_json());
         self
     }
 
@@ -712,10 +770,10 @@ impl AssetModel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-assetmodel.html#cfn-iotsitewise-assetmodel-assetmodelproperties)
     pub fn asset_model_properties(
         mut self,
-        value: impl Into<crate::Value<Vec<asset_model::AssetModelProperty>>>,
+        value: impl crate::IntoValue<Vec<asset_model::AssetModelProperty>>,
     ) -> Self {
         self.0
-            .set_property("AssetModelProperties", value.into().into_json());
+            .set_property("AssetModelProperties", value.into_value().into_json());
         self
     }
 
@@ -726,10 +784,10 @@ impl AssetModel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-assetmodel.html#cfn-iotsitewise-assetmodel-assetmodeltype)
     pub fn asset_model_type(
         mut self,
-        value: impl Into<crate::Value<asset_model::AssetModelType>>,
+        value: impl crate::IntoValue<asset_model::AssetModelType>,
     ) -> Self {
         self.0
-            .set_property("AssetModelType", value.into().into_json());
+            .set_property("AssetModelType", value.into_value().into_json());
         self
     }
 
@@ -738,11 +796,11 @@ impl AssetModel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-assetmodel.html#cfn-iotsitewise-assetmodel-enforcedassetmodelinterfacerelationships)
     pub fn enforced_asset_model_interface_relationships(
         mut self,
-        value: impl Into<crate::Value<Vec<asset_model::EnforcedAssetModelInterfaceRelationship>>>,
+        value: impl crate::IntoValue<Vec<asset_model::EnforcedAssetModelInterfaceRelationship>>,
     ) -> Self {
         self.0.set_property(
             "EnforcedAssetModelInterfaceRelationships",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -750,15 +808,20 @@ impl AssetModel {
     /// `Tags`: list of [`Tag`](asset_model::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-assetmodel.html#cfn-iotsitewise-assetmodel-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<asset_model::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<asset_model::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AssetModel {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::AssetModel";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AssetModelType"];
 
     fn resource(&self) -> &crate::Resource {
@@ -799,21 +862,23 @@ pub mod asset_model {
     impl AssetModelCompositeModel {
         /// A new `AssetModelCompositeModel` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             AssetModelCompositeModel(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `ComposedAssetModelId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-assetmodelcompositemodel.html#cfn-iotsitewise-assetmodel-assetmodelcompositemodel-composedassetmodelid)
-        pub fn composed_asset_model_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ComposedAssetModelId".to_owned(), value.into().into_json());
+        pub fn composed_asset_model_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ComposedAssetModelId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -822,11 +887,11 @@ pub mod asset_model {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-assetmodelcompositemodel.html#cfn-iotsitewise-assetmodel-assetmodelcompositemodel-compositemodelproperties)
         pub fn composite_model_properties(
             mut self,
-            value: impl Into<crate::Value<Vec<AssetModelProperty>>>,
+            value: impl crate::IntoValue<Vec<AssetModelProperty>>,
         ) -> Self {
             self.0.insert(
                 "CompositeModelProperties".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -838,9 +903,9 @@ pub mod asset_model {
         /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-assetmodelcompositemodel.html#cfn-iotsitewise-assetmodel-assetmodelcompositemodel-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -851,9 +916,9 @@ pub mod asset_model {
         /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-assetmodelcompositemodel.html#cfn-iotsitewise-assetmodel-assetmodelcompositemodel-externalid)
-        pub fn external_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn external_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExternalId".to_owned(), value.into().into_json());
+                .insert("ExternalId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -864,8 +929,9 @@ pub mod asset_model {
         /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-assetmodelcompositemodel.html#cfn-iotsitewise-assetmodel-assetmodelcompositemodel-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -878,11 +944,11 @@ pub mod asset_model {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-assetmodelcompositemodel.html#cfn-iotsitewise-assetmodel-assetmodelcompositemodel-parentassetmodelcompositemodelexternalid)
         pub fn parent_asset_model_composite_model_external_id(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ParentAssetModelCompositeModelExternalId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -890,8 +956,9 @@ pub mod asset_model {
         /// `Path`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-assetmodelcompositemodel.html#cfn-iotsitewise-assetmodel-assetmodelcompositemodel-path)
-        pub fn path(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -911,15 +978,15 @@ pub mod asset_model {
     impl AssetModelHierarchy {
         /// A new `AssetModelHierarchy` with its required properties.
         pub fn new(
-            child_asset_model_id: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            child_asset_model_id: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             AssetModelHierarchy(crate::typed::Properties::from_iter([
                 (
                     "ChildAssetModelId".to_owned(),
-                    child_asset_model_id.into().into_json(),
+                    child_asset_model_id.into_value().into_json(),
                 ),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -930,9 +997,9 @@ pub mod asset_model {
         /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-assetmodelhierarchy.html#cfn-iotsitewise-assetmodel-assetmodelhierarchy-externalid)
-        pub fn external_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn external_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExternalId".to_owned(), value.into().into_json());
+                .insert("ExternalId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -943,8 +1010,9 @@ pub mod asset_model {
         /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-assetmodelhierarchy.html#cfn-iotsitewise-assetmodel-assetmodelhierarchy-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -955,9 +1023,9 @@ pub mod asset_model {
         /// Pattern: `[^\u0000-\u001F\u007F]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-assetmodelhierarchy.html#cfn-iotsitewise-assetmodel-assetmodelhierarchy-logicalid)
-        pub fn logical_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn logical_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogicalId".to_owned(), value.into().into_json());
+                .insert("LogicalId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -977,23 +1045,23 @@ pub mod asset_model {
     impl AssetModelProperty {
         /// A new `AssetModelProperty` with its required properties.
         pub fn new(
-            data_type: impl Into<crate::Value<DataType>>,
-            name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<PropertyType>>,
+            data_type: impl crate::IntoValue<DataType>,
+            name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<PropertyType>,
         ) -> Self {
             AssetModelProperty(crate::typed::Properties::from_iter([
-                ("DataType".to_owned(), data_type.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("DataType".to_owned(), data_type.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `DataTypeSpec`: [`DataTypeSpec`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-assetmodelproperty.html#cfn-iotsitewise-assetmodel-assetmodelproperty-datatypespec)
-        pub fn data_type_spec(mut self, value: impl Into<crate::Value<DataTypeSpec>>) -> Self {
+        pub fn data_type_spec(mut self, value: impl crate::IntoValue<DataTypeSpec>) -> Self {
             self.0
-                .insert("DataTypeSpec".to_owned(), value.into().into_json());
+                .insert("DataTypeSpec".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1004,9 +1072,9 @@ pub mod asset_model {
         /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-assetmodelproperty.html#cfn-iotsitewise-assetmodel-assetmodelproperty-externalid)
-        pub fn external_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn external_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExternalId".to_owned(), value.into().into_json());
+                .insert("ExternalId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1017,8 +1085,9 @@ pub mod asset_model {
         /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-assetmodelproperty.html#cfn-iotsitewise-assetmodel-assetmodelproperty-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1029,9 +1098,9 @@ pub mod asset_model {
         /// Pattern: `[^\u0000-\u001F\u007F]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-assetmodelproperty.html#cfn-iotsitewise-assetmodel-assetmodelproperty-logicalid)
-        pub fn logical_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn logical_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogicalId".to_owned(), value.into().into_json());
+                .insert("LogicalId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1042,8 +1111,9 @@ pub mod asset_model {
         /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-assetmodelproperty.html#cfn-iotsitewise-assetmodel-assetmodelproperty-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1071,9 +1141,9 @@ pub mod asset_model {
         /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-attribute.html#cfn-iotsitewise-assetmodel-attribute-defaultvalue)
-        pub fn default_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn default_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DefaultValue".to_owned(), value.into().into_json());
+                .insert("DefaultValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1093,12 +1163,12 @@ pub mod asset_model {
     impl EnforcedAssetModelInterfacePropertyMapping {
         /// A new `EnforcedAssetModelInterfacePropertyMapping` with its required properties.
         pub fn new(
-            interface_asset_model_property_external_id: impl Into<crate::Value<String>>,
+            interface_asset_model_property_external_id: impl crate::IntoValue<String>,
         ) -> Self {
             EnforcedAssetModelInterfacePropertyMapping(crate::typed::Properties::from_iter([(
                 "InterfaceAssetModelPropertyExternalId".to_owned(),
                 interface_asset_model_property_external_id
-                    .into()
+                    .into_value()
                     .into_json(),
             )]))
         }
@@ -1108,11 +1178,11 @@ pub mod asset_model {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-enforcedassetmodelinterfacepropertymapping.html#cfn-iotsitewise-assetmodel-enforcedassetmodelinterfacepropertymapping-assetmodelpropertyexternalid)
         pub fn asset_model_property_external_id(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "AssetModelPropertyExternalId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1122,11 +1192,11 @@ pub mod asset_model {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-enforcedassetmodelinterfacepropertymapping.html#cfn-iotsitewise-assetmodel-enforcedassetmodelinterfacepropertymapping-assetmodelpropertylogicalid)
         pub fn asset_model_property_logical_id(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "AssetModelPropertyLogicalId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1153,9 +1223,11 @@ pub mod asset_model {
         /// `InterfaceAssetModelId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-enforcedassetmodelinterfacerelationship.html#cfn-iotsitewise-assetmodel-enforcedassetmodelinterfacerelationship-interfaceassetmodelid)
-        pub fn interface_asset_model_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("InterfaceAssetModelId".to_owned(), value.into().into_json());
+        pub fn interface_asset_model_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "InterfaceAssetModelId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1164,10 +1236,12 @@ pub mod asset_model {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-enforcedassetmodelinterfacerelationship.html#cfn-iotsitewise-assetmodel-enforcedassetmodelinterfacerelationship-propertymappings)
         pub fn property_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<EnforcedAssetModelInterfacePropertyMapping>>>,
+            value: impl crate::IntoValue<Vec<EnforcedAssetModelInterfacePropertyMapping>>,
         ) -> Self {
-            self.0
-                .insert("PropertyMappings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PropertyMappings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1187,12 +1261,12 @@ pub mod asset_model {
     impl ExpressionVariable {
         /// A new `ExpressionVariable` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<VariableValue>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<VariableValue>,
         ) -> Self {
             ExpressionVariable(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1212,14 +1286,14 @@ pub mod asset_model {
     impl Metric {
         /// A new `Metric` with its required properties.
         pub fn new(
-            expression: impl Into<crate::Value<String>>,
-            variables: impl Into<crate::Value<Vec<ExpressionVariable>>>,
-            window: impl Into<crate::Value<MetricWindow>>,
+            expression: impl crate::IntoValue<String>,
+            variables: impl crate::IntoValue<Vec<ExpressionVariable>>,
+            window: impl crate::IntoValue<MetricWindow>,
         ) -> Self {
             Metric(crate::typed::Properties::from_iter([
-                ("Expression".to_owned(), expression.into().into_json()),
-                ("Variables".to_owned(), variables.into().into_json()),
-                ("Window".to_owned(), window.into().into_json()),
+                ("Expression".to_owned(), expression.into_value().into_json()),
+                ("Variables".to_owned(), variables.into_value().into_json()),
+                ("Window".to_owned(), window.into_value().into_json()),
             ]))
         }
     }
@@ -1245,9 +1319,9 @@ pub mod asset_model {
         /// `Tumbling`: [`TumblingWindow`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-metricwindow.html#cfn-iotsitewise-assetmodel-metricwindow-tumbling)
-        pub fn tumbling(mut self, value: impl Into<crate::Value<TumblingWindow>>) -> Self {
+        pub fn tumbling(mut self, value: impl crate::IntoValue<TumblingWindow>) -> Self {
             self.0
-                .insert("Tumbling".to_owned(), value.into().into_json());
+                .insert("Tumbling".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1266,10 +1340,10 @@ pub mod asset_model {
 
     impl PropertyPathDefinition {
         /// A new `PropertyPathDefinition` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             PropertyPathDefinition(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -1288,36 +1362,37 @@ pub mod asset_model {
 
     impl PropertyType {
         /// A new `PropertyType` with its required properties.
-        pub fn new(type_name: impl Into<crate::Value<TypeName>>) -> Self {
+        pub fn new(type_name: impl crate::IntoValue<TypeName>) -> Self {
             PropertyType(crate::typed::Properties::from_iter([(
                 "TypeName".to_owned(),
-                type_name.into().into_json(),
+                type_name.into_value().into_json(),
             )]))
         }
 
         /// `Attribute`: [`Attribute`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-propertytype.html#cfn-iotsitewise-assetmodel-propertytype-attribute)
-        pub fn attribute(mut self, value: impl Into<crate::Value<Attribute>>) -> Self {
+        pub fn attribute(mut self, value: impl crate::IntoValue<Attribute>) -> Self {
             self.0
-                .insert("Attribute".to_owned(), value.into().into_json());
+                .insert("Attribute".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Metric`: [`Metric`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-propertytype.html#cfn-iotsitewise-assetmodel-propertytype-metric)
-        pub fn metric(mut self, value: impl Into<crate::Value<Metric>>) -> Self {
-            self.0.insert("Metric".to_owned(), value.into().into_json());
+        pub fn metric(mut self, value: impl crate::IntoValue<Metric>) -> Self {
+            self.0
+                .insert("Metric".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Transform`: [`Transform`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-propertytype.html#cfn-iotsitewise-assetmodel-propertytype-transform)
-        pub fn transform(mut self, value: impl Into<crate::Value<Transform>>) -> Self {
+        pub fn transform(mut self, value: impl crate::IntoValue<Transform>) -> Self {
             self.0
-                .insert("Transform".to_owned(), value.into().into_json());
+                .insert("Transform".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1337,12 +1412,12 @@ pub mod asset_model {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1362,12 +1437,12 @@ pub mod asset_model {
     impl Transform {
         /// A new `Transform` with its required properties.
         pub fn new(
-            expression: impl Into<crate::Value<String>>,
-            variables: impl Into<crate::Value<Vec<ExpressionVariable>>>,
+            expression: impl crate::IntoValue<String>,
+            variables: impl crate::IntoValue<Vec<ExpressionVariable>>,
         ) -> Self {
             Transform(crate::typed::Properties::from_iter([
-                ("Expression".to_owned(), expression.into().into_json()),
-                ("Variables".to_owned(), variables.into().into_json()),
+                ("Expression".to_owned(), expression.into_value().into_json()),
+                ("Variables".to_owned(), variables.into_value().into_json()),
             ]))
         }
     }
@@ -1386,18 +1461,19 @@ pub mod asset_model {
 
     impl TumblingWindow {
         /// A new `TumblingWindow` with its required properties.
-        pub fn new(interval: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(interval: impl crate::IntoValue<String>) -> Self {
             TumblingWindow(crate::typed::Properties::from_iter([(
                 "Interval".to_owned(),
-                interval.into().into_json(),
+                interval.into_value().into_json(),
             )]))
         }
 
         /// `Offset`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-tumblingwindow.html#cfn-iotsitewise-assetmodel-tumblingwindow-offset)
-        pub fn offset(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Offset".to_owned(), value.into().into_json());
+        pub fn offset(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Offset".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1427,9 +1503,11 @@ pub mod asset_model {
         /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-variablevalue.html#cfn-iotsitewise-assetmodel-variablevalue-hierarchyexternalid)
-        pub fn hierarchy_external_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("HierarchyExternalId".to_owned(), value.into().into_json());
+        pub fn hierarchy_external_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "HierarchyExternalId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1440,9 +1518,9 @@ pub mod asset_model {
         /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-variablevalue.html#cfn-iotsitewise-assetmodel-variablevalue-hierarchyid)
-        pub fn hierarchy_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn hierarchy_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HierarchyId".to_owned(), value.into().into_json());
+                .insert("HierarchyId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1453,9 +1531,11 @@ pub mod asset_model {
         /// Pattern: `[^\u0000-\u001F\u007F]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-variablevalue.html#cfn-iotsitewise-assetmodel-variablevalue-hierarchylogicalid)
-        pub fn hierarchy_logical_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("HierarchyLogicalId".to_owned(), value.into().into_json());
+        pub fn hierarchy_logical_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "HierarchyLogicalId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1466,9 +1546,11 @@ pub mod asset_model {
         /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-variablevalue.html#cfn-iotsitewise-assetmodel-variablevalue-propertyexternalid)
-        pub fn property_external_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PropertyExternalId".to_owned(), value.into().into_json());
+        pub fn property_external_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PropertyExternalId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1479,9 +1561,9 @@ pub mod asset_model {
         /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-variablevalue.html#cfn-iotsitewise-assetmodel-variablevalue-propertyid)
-        pub fn property_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn property_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PropertyId".to_owned(), value.into().into_json());
+                .insert("PropertyId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1492,9 +1574,11 @@ pub mod asset_model {
         /// Pattern: `[^\u0000-\u001F\u007F]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-variablevalue.html#cfn-iotsitewise-assetmodel-variablevalue-propertylogicalid)
-        pub fn property_logical_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PropertyLogicalId".to_owned(), value.into().into_json());
+        pub fn property_logical_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PropertyLogicalId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1503,10 +1587,10 @@ pub mod asset_model {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-assetmodel-variablevalue.html#cfn-iotsitewise-assetmodel-variablevalue-propertypath)
         pub fn property_path(
             mut self,
-            value: impl Into<crate::Value<Vec<PropertyPathDefinition>>>,
+            value: impl crate::IntoValue<Vec<PropertyPathDefinition>>,
         ) -> Self {
             self.0
-                .insert("PropertyPath".to_owned(), value.into().into_json());
+                .insert("PropertyPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1616,32 +1700,30 @@ pub struct ComputationModel(crate::Resource);
 impl ComputationModel {
     /// A new `AWS::IoTSiteWise::ComputationModel` with its required properties.
     pub fn new(
-        computation_model_configuration: impl Into<
-            crate::Value<computation_model::ComputationModelConfiguration>,
+        computation_model_configuration: impl crate::IntoValue<
+            computation_model::ComputationModelConfiguration,
         >,
-        computation_model_data_binding: impl Into<
-            crate::Value<
-                ::std::collections::BTreeMap<
-                    String,
-                    computation_model::ComputationModelDataBindingValue,
-                >,
+        computation_model_data_binding: impl crate::IntoValue<
+            ::std::collections::BTreeMap<
+                String,
+                computation_model::ComputationModelDataBindingValue,
             >,
         >,
-        computation_model_name: impl Into<crate::Value<String>>,
+        computation_model_name: impl crate::IntoValue<String>,
     ) -> Self {
         ComputationModel(
             crate::Resource::new("AWS::IoTSiteWise::ComputationModel")
                 .property(
                     "ComputationModelConfiguration",
-                    computation_model_configuration.into().into_json(),
+                    computation_model_configuration.into_value().into_json(),
                 )
                 .property(
                     "ComputationModelDataBinding",
-                    computation_model_data_binding.into().into_json(),
+                    computation_model_data_binding.into_value().into_json(),
                 )
                 .property(
                     "ComputationModelName",
-                    computation_model_name.into().into_json(),
+                    computation_model_name.into_value().into_json(),
                 ),
         )
     }
@@ -1653,24 +1735,31 @@ impl ComputationModel {
     /// Pattern: `^[a-zA-Z0-9 _\-#$*!@]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-computationmodel.html#cfn-iotsitewise-computationmodel-computationmodeldescription)
-    pub fn computation_model_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0
-            .set_property("ComputationModelDescription", value.into().into_json());
+    pub fn computation_model_description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "ComputationModelDescription",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Tags`: list of [`Tag`](computation_model::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-computationmodel.html#cfn-iotsitewise-computationmodel-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<computation_model::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<computation_model::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ComputationModel {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::ComputationModel";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -1711,17 +1800,17 @@ pub mod computation_model {
     impl AnomalyDetectionComputationModelConfiguration {
         /// A new `AnomalyDetectionComputationModelConfiguration` with its required properties.
         pub fn new(
-            input_properties: impl Into<crate::Value<String>>,
-            result_property: impl Into<crate::Value<String>>,
+            input_properties: impl crate::IntoValue<String>,
+            result_property: impl crate::IntoValue<String>,
         ) -> Self {
             AnomalyDetectionComputationModelConfiguration(crate::typed::Properties::from_iter([
                 (
                     "InputProperties".to_owned(),
-                    input_properties.into().into_json(),
+                    input_properties.into_value().into_json(),
                 ),
                 (
                     "ResultProperty".to_owned(),
-                    result_property.into().into_json(),
+                    result_property.into_value().into_json(),
                 ),
             ]))
         }
@@ -1742,12 +1831,18 @@ pub mod computation_model {
     impl AssetModelPropertyBindingValue {
         /// A new `AssetModelPropertyBindingValue` with its required properties.
         pub fn new(
-            asset_model_id: impl Into<crate::Value<String>>,
-            property_id: impl Into<crate::Value<String>>,
+            asset_model_id: impl crate::IntoValue<String>,
+            property_id: impl crate::IntoValue<String>,
         ) -> Self {
             AssetModelPropertyBindingValue(crate::typed::Properties::from_iter([
-                ("AssetModelId".to_owned(), asset_model_id.into().into_json()),
-                ("PropertyId".to_owned(), property_id.into().into_json()),
+                (
+                    "AssetModelId".to_owned(),
+                    asset_model_id.into_value().into_json(),
+                ),
+                (
+                    "PropertyId".to_owned(),
+                    property_id.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1767,12 +1862,15 @@ pub mod computation_model {
     impl AssetPropertyBindingValue {
         /// A new `AssetPropertyBindingValue` with its required properties.
         pub fn new(
-            asset_id: impl Into<crate::Value<String>>,
-            property_id: impl Into<crate::Value<String>>,
+            asset_id: impl crate::IntoValue<String>,
+            property_id: impl crate::IntoValue<String>,
         ) -> Self {
             AssetPropertyBindingValue(crate::typed::Properties::from_iter([
-                ("AssetId".to_owned(), asset_id.into().into_json()),
-                ("PropertyId".to_owned(), property_id.into().into_json()),
+                ("AssetId".to_owned(), asset_id.into_value().into_json()),
+                (
+                    "PropertyId".to_owned(),
+                    property_id.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1800,10 +1898,12 @@ pub mod computation_model {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-computationmodel-computationmodelconfiguration.html#cfn-iotsitewise-computationmodel-computationmodelconfiguration-anomalydetection)
         pub fn anomaly_detection(
             mut self,
-            value: impl Into<crate::Value<AnomalyDetectionComputationModelConfiguration>>,
+            value: impl crate::IntoValue<AnomalyDetectionComputationModelConfiguration>,
         ) -> Self {
-            self.0
-                .insert("AnomalyDetection".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AnomalyDetection".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1831,10 +1931,12 @@ pub mod computation_model {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-computationmodel-computationmodeldatabindingvalue.html#cfn-iotsitewise-computationmodel-computationmodeldatabindingvalue-assetmodelproperty)
         pub fn asset_model_property(
             mut self,
-            value: impl Into<crate::Value<AssetModelPropertyBindingValue>>,
+            value: impl crate::IntoValue<AssetModelPropertyBindingValue>,
         ) -> Self {
-            self.0
-                .insert("AssetModelProperty".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AssetModelProperty".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1843,10 +1945,10 @@ pub mod computation_model {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-computationmodel-computationmodeldatabindingvalue.html#cfn-iotsitewise-computationmodel-computationmodeldatabindingvalue-assetproperty)
         pub fn asset_property(
             mut self,
-            value: impl Into<crate::Value<AssetPropertyBindingValue>>,
+            value: impl crate::IntoValue<AssetPropertyBindingValue>,
         ) -> Self {
             self.0
-                .insert("AssetProperty".to_owned(), value.into().into_json());
+                .insert("AssetProperty".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1855,9 +1957,10 @@ pub mod computation_model {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-computationmodel-computationmodeldatabindingvalue.html#cfn-iotsitewise-computationmodel-computationmodeldatabindingvalue-list)
         pub fn list(
             mut self,
-            value: impl Into<crate::Value<Vec<ComputationModelDataBindingValue>>>,
+            value: impl crate::IntoValue<Vec<ComputationModelDataBindingValue>>,
         ) -> Self {
-            self.0.insert("List".to_owned(), value.into().into_json());
+            self.0
+                .insert("List".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1877,12 +1980,12 @@ pub mod computation_model {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1905,21 +2008,21 @@ pub struct Dashboard(crate::Resource);
 impl Dashboard {
     /// A new `AWS::IoTSiteWise::Dashboard` with its required properties.
     pub fn new(
-        dashboard_definition: impl Into<crate::Value<String>>,
-        dashboard_description: impl Into<crate::Value<String>>,
-        dashboard_name: impl Into<crate::Value<String>>,
+        dashboard_definition: impl crate::IntoValue<String>,
+        dashboard_description: impl crate::IntoValue<String>,
+        dashboard_name: impl crate::IntoValue<String>,
     ) -> Self {
         Dashboard(
             crate::Resource::new("AWS::IoTSiteWise::Dashboard")
                 .property(
                     "DashboardDefinition",
-                    dashboard_definition.into().into_json(),
+                    dashboard_definition.into_value().into_json(),
                 )
                 .property(
                     "DashboardDescription",
-                    dashboard_description.into().into_json(),
+                    dashboard_description.into_value().into_json(),
                 )
-                .property("DashboardName", dashboard_name.into().into_json()),
+                .property("DashboardName", dashboard_name.into_value().into_json()),
         )
     }
 
@@ -1932,23 +2035,29 @@ impl Dashboard {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-dashboard.html#cfn-iotsitewise-dashboard-projectid)
-    pub fn project_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ProjectId", value.into().into_json());
+    pub fn project_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ProjectId", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](dashboard::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-dashboard.html#cfn-iotsitewise-dashboard-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<dashboard::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<dashboard::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Dashboard {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Dashboard";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProjectId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1989,12 +2098,12 @@ pub mod dashboard {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2017,13 +2126,13 @@ pub struct Dataset(crate::Resource);
 impl Dataset {
     /// A new `AWS::IoTSiteWise::Dataset` with its required properties.
     pub fn new(
-        dataset_name: impl Into<crate::Value<String>>,
-        dataset_source: impl Into<crate::Value<dataset::DatasetSource>>,
+        dataset_name: impl crate::IntoValue<String>,
+        dataset_source: impl crate::IntoValue<dataset::DatasetSource>,
     ) -> Self {
         Dataset(
             crate::Resource::new("AWS::IoTSiteWise::Dataset")
-                .property("DatasetName", dataset_name.into().into_json())
-                .property("DatasetSource", dataset_source.into().into_json()),
+                .property("DatasetName", dataset_name.into_value().into_json())
+                .property("DatasetSource", dataset_source.into_value().into_json()),
         )
     }
 
@@ -2034,24 +2143,29 @@ impl Dataset {
     /// Pattern: `^[a-zA-Z0-9 _\-#$*!@]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-dataset.html#cfn-iotsitewise-dataset-datasetdescription)
-    pub fn dataset_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn dataset_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DatasetDescription", value.into().into_json());
+            .set_property("DatasetDescription", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](dataset::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-dataset.html#cfn-iotsitewise-dataset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<dataset::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<dataset::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Dataset {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Dataset";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -2092,21 +2206,27 @@ pub mod dataset {
     impl DatasetSource {
         /// A new `DatasetSource` with its required properties.
         pub fn new(
-            source_format: impl Into<crate::Value<SourceFormat>>,
-            source_type: impl Into<crate::Value<SourceType>>,
+            source_format: impl crate::IntoValue<SourceFormat>,
+            source_type: impl crate::IntoValue<SourceType>,
         ) -> Self {
             DatasetSource(crate::typed::Properties::from_iter([
-                ("SourceFormat".to_owned(), source_format.into().into_json()),
-                ("SourceType".to_owned(), source_type.into().into_json()),
+                (
+                    "SourceFormat".to_owned(),
+                    source_format.into_value().into_json(),
+                ),
+                (
+                    "SourceType".to_owned(),
+                    source_type.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `SourceDetail`: [`SourceDetail`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-dataset-datasetsource.html#cfn-iotsitewise-dataset-datasetsource-sourcedetail)
-        pub fn source_detail(mut self, value: impl Into<crate::Value<SourceDetail>>) -> Self {
+        pub fn source_detail(mut self, value: impl crate::IntoValue<SourceDetail>) -> Self {
             self.0
-                .insert("SourceDetail".to_owned(), value.into().into_json());
+                .insert("SourceDetail".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2126,15 +2246,15 @@ pub mod dataset {
     impl KendraSourceDetail {
         /// A new `KendraSourceDetail` with its required properties.
         pub fn new(
-            knowledge_base_arn: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            knowledge_base_arn: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             KendraSourceDetail(crate::typed::Properties::from_iter([
                 (
                     "KnowledgeBaseArn".to_owned(),
-                    knowledge_base_arn.into().into_json(),
+                    knowledge_base_arn.into_value().into_json(),
                 ),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
     }
@@ -2160,8 +2280,9 @@ pub mod dataset {
         /// `Kendra`: [`KendraSourceDetail`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-dataset-sourcedetail.html#cfn-iotsitewise-dataset-sourcedetail-kendra)
-        pub fn kendra(mut self, value: impl Into<crate::Value<KendraSourceDetail>>) -> Self {
-            self.0.insert("Kendra".to_owned(), value.into().into_json());
+        pub fn kendra(mut self, value: impl crate::IntoValue<KendraSourceDetail>) -> Self {
+            self.0
+                .insert("Kendra".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2181,12 +2302,12 @@ pub mod dataset {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2239,13 +2360,13 @@ pub struct Gateway(crate::Resource);
 impl Gateway {
     /// A new `AWS::IoTSiteWise::Gateway` with its required properties.
     pub fn new(
-        gateway_name: impl Into<crate::Value<String>>,
-        gateway_platform: impl Into<crate::Value<gateway::GatewayPlatform>>,
+        gateway_name: impl crate::IntoValue<String>,
+        gateway_platform: impl crate::IntoValue<gateway::GatewayPlatform>,
     ) -> Self {
         Gateway(
             crate::Resource::new("AWS::IoTSiteWise::Gateway")
-                .property("GatewayName", gateway_name.into().into_json())
-                .property("GatewayPlatform", gateway_platform.into().into_json()),
+                .property("GatewayName", gateway_name.into_value().into_json())
+                .property("GatewayPlatform", gateway_platform.into_value().into_json()),
         )
     }
 
@@ -2254,10 +2375,10 @@ impl Gateway {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-gateway.html#cfn-iotsitewise-gateway-gatewaycapabilitysummaries)
     pub fn gateway_capability_summaries(
         mut self,
-        value: impl Into<crate::Value<Vec<gateway::GatewayCapabilitySummary>>>,
+        value: impl crate::IntoValue<Vec<gateway::GatewayCapabilitySummary>>,
     ) -> Self {
         self.0
-            .set_property("GatewayCapabilitySummaries", value.into().into_json());
+            .set_property("GatewayCapabilitySummaries", value.into_value().into_json());
         self
     }
 
@@ -2270,24 +2391,29 @@ impl Gateway {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-gateway.html#cfn-iotsitewise-gateway-gatewayversion)
-    pub fn gateway_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn gateway_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("GatewayVersion", value.into().into_json());
+            .set_property("GatewayVersion", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](gateway::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-gateway.html#cfn-iotsitewise-gateway-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<gateway::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<gateway::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Gateway {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Gateway";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GatewayPlatform", "GatewayVersion"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2322,20 +2448,20 @@ pub mod gateway {
 
     impl GatewayCapabilitySummary {
         /// A new `GatewayCapabilitySummary` with its required properties.
-        pub fn new(capability_namespace: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(capability_namespace: impl crate::IntoValue<String>) -> Self {
             GatewayCapabilitySummary(crate::typed::Properties::from_iter([(
                 "CapabilityNamespace".to_owned(),
-                capability_namespace.into().into_json(),
+                capability_namespace.into_value().into_json(),
             )]))
         }
 
         /// `CapabilityConfiguration`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-gateway-gatewaycapabilitysummary.html#cfn-iotsitewise-gateway-gatewaycapabilitysummary-capabilityconfiguration)
-        pub fn capability_configuration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn capability_configuration(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "CapabilityConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2362,18 +2488,18 @@ pub mod gateway {
         /// `GreengrassV2`: [`GreengrassV2`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-gateway-gatewayplatform.html#cfn-iotsitewise-gateway-gatewayplatform-greengrassv2)
-        pub fn greengrass_v2(mut self, value: impl Into<crate::Value<GreengrassV2>>) -> Self {
+        pub fn greengrass_v2(mut self, value: impl crate::IntoValue<GreengrassV2>) -> Self {
             self.0
-                .insert("GreengrassV2".to_owned(), value.into().into_json());
+                .insert("GreengrassV2".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SiemensIE`: [`SiemensIe`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-gateway-gatewayplatform.html#cfn-iotsitewise-gateway-gatewayplatform-siemensie)
-        pub fn siemens_ie(mut self, value: impl Into<crate::Value<SiemensIe>>) -> Self {
+        pub fn siemens_ie(mut self, value: impl crate::IntoValue<SiemensIe>) -> Self {
             self.0
-                .insert("SiemensIE".to_owned(), value.into().into_json());
+                .insert("SiemensIE".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2392,10 +2518,10 @@ pub mod gateway {
 
     impl GreengrassV2 {
         /// A new `GreengrassV2` with its required properties.
-        pub fn new(core_device_thing_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(core_device_thing_name: impl crate::IntoValue<String>) -> Self {
             GreengrassV2(crate::typed::Properties::from_iter([(
                 "CoreDeviceThingName".to_owned(),
-                core_device_thing_name.into().into_json(),
+                core_device_thing_name.into_value().into_json(),
             )]))
         }
 
@@ -2404,11 +2530,11 @@ pub mod gateway {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-gateway-greengrassv2.html#cfn-iotsitewise-gateway-greengrassv2-coredeviceoperatingsystem)
         pub fn core_device_operating_system(
             mut self,
-            value: impl Into<crate::Value<CoreDeviceOperatingSystem>>,
+            value: impl crate::IntoValue<CoreDeviceOperatingSystem>,
         ) -> Self {
             self.0.insert(
                 "CoreDeviceOperatingSystem".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2428,10 +2554,10 @@ pub mod gateway {
 
     impl SiemensIe {
         /// A new `SiemensIe` with its required properties.
-        pub fn new(iot_core_thing_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(iot_core_thing_name: impl crate::IntoValue<String>) -> Self {
             SiemensIe(crate::typed::Properties::from_iter([(
                 "IotCoreThingName".to_owned(),
-                iot_core_thing_name.into().into_json(),
+                iot_core_thing_name.into_value().into_json(),
             )]))
         }
     }
@@ -2451,12 +2577,12 @@ pub mod gateway {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2500,26 +2626,27 @@ pub struct Portal(crate::Resource);
 impl Portal {
     /// A new `AWS::IoTSiteWise::Portal` with its required properties.
     pub fn new(
-        portal_contact_email: impl Into<crate::Value<String>>,
-        portal_name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
+        portal_contact_email: impl crate::IntoValue<String>,
+        portal_name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Portal(
             crate::Resource::new("AWS::IoTSiteWise::Portal")
                 .property(
                     "PortalContactEmail",
-                    portal_contact_email.into().into_json(),
+                    portal_contact_email.into_value().into_json(),
                 )
-                .property("PortalName", portal_name.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("PortalName", portal_name.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
     /// `Alarms`: [`Alarms`](portal::Alarms).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-portal.html#cfn-iotsitewise-portal-alarms)
-    pub fn alarms(mut self, value: impl Into<crate::Value<portal::Alarms>>) -> Self {
-        self.0.set_property("Alarms", value.into().into_json());
+    pub fn alarms(mut self, value: impl crate::IntoValue<portal::Alarms>) -> Self {
+        self.0
+            .set_property("Alarms", value.into_value().into_json());
         self
     }
 
@@ -2530,9 +2657,9 @@ impl Portal {
     /// Pattern: `^[a-zA-Z0-9_\-\.\+]+@[a-zA-Z0-9_\-\.\+]+\.[a-zA-Z]{2,}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-portal.html#cfn-iotsitewise-portal-notificationsenderemail)
-    pub fn notification_sender_email(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn notification_sender_email(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NotificationSenderEmail", value.into().into_json());
+            .set_property("NotificationSenderEmail", value.into_value().into_json());
         self
     }
 
@@ -2543,10 +2670,10 @@ impl Portal {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-portal.html#cfn-iotsitewise-portal-portalauthmode)
     pub fn portal_auth_mode(
         mut self,
-        value: impl Into<crate::Value<portal::PortalAuthMode>>,
+        value: impl crate::IntoValue<portal::PortalAuthMode>,
     ) -> Self {
         self.0
-            .set_property("PortalAuthMode", value.into().into_json());
+            .set_property("PortalAuthMode", value.into_value().into_json());
         self
     }
 
@@ -2557,9 +2684,9 @@ impl Portal {
     /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-portal.html#cfn-iotsitewise-portal-portaldescription)
-    pub fn portal_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn portal_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PortalDescription", value.into().into_json());
+            .set_property("PortalDescription", value.into_value().into_json());
         self
     }
 
@@ -2568,8 +2695,9 @@ impl Portal {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-portal.html#cfn-iotsitewise-portal-portaltype)
-    pub fn portal_type(mut self, value: impl Into<crate::Value<portal::PortalType>>) -> Self {
-        self.0.set_property("PortalType", value.into().into_json());
+    pub fn portal_type(mut self, value: impl crate::IntoValue<portal::PortalType>) -> Self {
+        self.0
+            .set_property("PortalType", value.into_value().into_json());
         self
     }
 
@@ -2578,25 +2706,30 @@ impl Portal {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-portal.html#cfn-iotsitewise-portal-portaltypeconfiguration)
     pub fn portal_type_configuration(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, portal::PortalTypeEntry>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, portal::PortalTypeEntry>>,
     ) -> Self {
         self.0
-            .set_property("PortalTypeConfiguration", value.into().into_json());
+            .set_property("PortalTypeConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](portal::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-portal.html#cfn-iotsitewise-portal-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<portal::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<portal::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Portal {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Portal";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortalAuthMode", "PortalType"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2657,9 +2790,9 @@ pub mod portal {
         /// Pattern: `^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\/_\.\+=,@]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-portal-alarms.html#cfn-iotsitewise-portal-alarms-alarmrolearn)
-        pub fn alarm_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn alarm_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AlarmRoleArn".to_owned(), value.into().into_json());
+                .insert("AlarmRoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2670,9 +2803,11 @@ pub mod portal {
         /// Pattern: `^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\/_\.]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotsitewise-portal-alarms.html#cfn-iotsitewise-portal-alarms-notificationlambdaarn)
-        pub fn notification_lambda_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NotificationLambdaArn".to_owned(), value.into().into_json());
+        pub fn notification_lambda_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NotificationLambdaArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2691,10 +2826,10 @@ pub mod portal {
 
     impl PortalTypeEntry {
         /// A new `PortalTypeEntry` with its required properties.
-        pub fn new(portal_tools: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(portal_tools: impl crate::IntoValue<Vec<String>>) -> Self {
             PortalTypeEntry(crate::typed::Properties::from_iter([(
                 "PortalTools".to_owned(),
-                portal_tools.into().into_json(),
+                portal_tools.into_value().into_json(),
             )]))
         }
     }
@@ -2714,12 +2849,12 @@ pub mod portal {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2778,21 +2913,22 @@ pub struct Project(crate::Resource);
 impl Project {
     /// A new `AWS::IoTSiteWise::Project` with its required properties.
     pub fn new(
-        portal_id: impl Into<crate::Value<String>>,
-        project_name: impl Into<crate::Value<String>>,
+        portal_id: impl crate::IntoValue<String>,
+        project_name: impl crate::IntoValue<String>,
     ) -> Self {
         Project(
             crate::Resource::new("AWS::IoTSiteWise::Project")
-                .property("PortalId", portal_id.into().into_json())
-                .property("ProjectName", project_name.into().into_json()),
+                .property("PortalId", portal_id.into_value().into_json())
+                .property("ProjectName", project_name.into_value().into_json()),
         )
     }
 
     /// `AssetIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-project.html#cfn-iotsitewise-project-assetids)
-    pub fn asset_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("AssetIds", value.into().into_json());
+    pub fn asset_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("AssetIds", value.into_value().into_json());
         self
     }
 
@@ -2803,24 +2939,29 @@ impl Project {
     /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-project.html#cfn-iotsitewise-project-projectdescription)
-    pub fn project_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn project_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProjectDescription", value.into().into_json());
+            .set_property("ProjectDescription", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](project::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotsitewise-project.html#cfn-iotsitewise-project-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<project::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<project::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Project {
     const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Project";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortalId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2861,12 +3002,12 @@ pub mod project {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

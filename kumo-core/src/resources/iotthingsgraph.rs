@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::IoTThingsGraph::FlowTemplate"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::IoTThingsGraph::FlowTemplate",
+    <FlowTemplate as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::IoTThingsGraph::FlowTemplate`.
 ///
 /// Required properties, the arguments of [`FlowTemplate::new`]: `Definition`.
@@ -15,19 +21,19 @@ pub struct FlowTemplate(crate::Resource);
 
 impl FlowTemplate {
     /// A new `AWS::IoTThingsGraph::FlowTemplate` with its required properties.
-    pub fn new(definition: impl Into<crate::Value<flow_template::DefinitionDocument>>) -> Self {
+    pub fn new(definition: impl crate::IntoValue<flow_template::DefinitionDocument>) -> Self {
         FlowTemplate(
             crate::Resource::new("AWS::IoTThingsGraph::FlowTemplate")
-                .property("Definition", definition.into().into_json()),
+                .property("Definition", definition.into_value().into_json()),
         )
     }
 
     /// `CompatibleNamespaceVersion`: number.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotthingsgraph-flowtemplate.html#cfn-iotthingsgraph-flowtemplate-compatiblenamespaceversion)
-    pub fn compatible_namespace_version(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn compatible_namespace_version(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("CompatibleNamespaceVersion", value.into().into_json());
+            .set_property("CompatibleNamespaceVersion", value.into_value().into_json());
         self
     }
 }
@@ -70,12 +76,12 @@ pub mod flow_template {
     impl DefinitionDocument {
         /// A new `DefinitionDocument` with its required properties.
         pub fn new(
-            language: impl Into<crate::Value<String>>,
-            text: impl Into<crate::Value<String>>,
+            language: impl crate::IntoValue<String>,
+            text: impl crate::IntoValue<String>,
         ) -> Self {
             DefinitionDocument(crate::typed::Properties::from_iter([
-                ("Language".to_owned(), language.into().into_json()),
-                ("Text".to_owned(), text.into().into_json()),
+                ("Language".to_owned(), language.into_value().into_json()),
+                ("Text".to_owned(), text.into_value().into_json()),
             ]))
         }
     }

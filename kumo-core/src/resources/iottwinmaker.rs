@@ -11,6 +11,30 @@ pub const TYPES: &[&str] = &[
     "AWS::IoTTwinMaker::Workspace",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::IoTTwinMaker::ComponentType",
+        <ComponentType as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTTwinMaker::Entity",
+        <Entity as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTTwinMaker::Scene",
+        <Scene as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTTwinMaker::SyncJob",
+        <SyncJob as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTTwinMaker::Workspace",
+        <Workspace as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::IoTTwinMaker::ComponentType`.
 ///
 /// Required properties, the arguments of [`ComponentType::new`]: `ComponentTypeId`, `WorkspaceId`.
@@ -22,13 +46,16 @@ pub struct ComponentType(crate::Resource);
 impl ComponentType {
     /// A new `AWS::IoTTwinMaker::ComponentType` with its required properties.
     pub fn new(
-        component_type_id: impl Into<crate::Value<String>>,
-        workspace_id: impl Into<crate::Value<String>>,
+        component_type_id: impl crate::IntoValue<String>,
+        workspace_id: impl crate::IntoValue<String>,
     ) -> Self {
         ComponentType(
             crate::Resource::new("AWS::IoTTwinMaker::ComponentType")
-                .property("ComponentTypeId", component_type_id.into().into_json())
-                .property("WorkspaceId", workspace_id.into().into_json()),
+                .property(
+                    "ComponentTypeId",
+                    component_type_id.into_value().into_json(),
+                )
+                .property("WorkspaceId", workspace_id.into_value().into_json()),
         )
     }
 
@@ -37,14 +64,12 @@ impl ComponentType {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-componenttype.html#cfn-iottwinmaker-componenttype-compositecomponenttypes)
     pub fn composite_component_types(
         mut self,
-        value: impl Into<
-            crate::Value<
-                ::std::collections::BTreeMap<String, component_type::CompositeComponentType>,
-            >,
+        value: impl crate::IntoValue<
+            ::std::collections::BTreeMap<String, component_type::CompositeComponentType>,
         >,
     ) -> Self {
         self.0
-            .set_property("CompositeComponentTypes", value.into().into_json());
+            .set_property("CompositeComponentTypes", value.into_value().into_json());
         self
     }
 
@@ -53,8 +78,9 @@ impl ComponentType {
     /// Length: 0 to 512.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-componenttype.html#cfn-iottwinmaker-componenttype-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -63,8 +89,9 @@ impl ComponentType {
     /// Items: 1 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-componenttype.html#cfn-iottwinmaker-componenttype-extendsfrom)
-    pub fn extends_from(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("ExtendsFrom", value.into().into_json());
+    pub fn extends_from(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("ExtendsFrom", value.into_value().into_json());
         self
     }
 
@@ -73,17 +100,19 @@ impl ComponentType {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-componenttype.html#cfn-iottwinmaker-componenttype-functions)
     pub fn functions(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, component_type::Function>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, component_type::Function>>,
     ) -> Self {
-        self.0.set_property("Functions", value.into().into_json());
+        self.0
+            .set_property("Functions", value.into_value().into_json());
         self
     }
 
     /// `IsSingleton`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-componenttype.html#cfn-iottwinmaker-componenttype-issingleton)
-    pub fn is_singleton(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("IsSingleton", value.into().into_json());
+    pub fn is_singleton(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("IsSingleton", value.into_value().into_json());
         self
     }
 
@@ -92,12 +121,12 @@ impl ComponentType {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-componenttype.html#cfn-iottwinmaker-componenttype-propertydefinitions)
     pub fn property_definitions(
         mut self,
-        value: impl Into<
-            crate::Value<::std::collections::BTreeMap<String, component_type::PropertyDefinition>>,
+        value: impl crate::IntoValue<
+            ::std::collections::BTreeMap<String, component_type::PropertyDefinition>,
         >,
     ) -> Self {
         self.0
-            .set_property("PropertyDefinitions", value.into().into_json());
+            .set_property("PropertyDefinitions", value.into_value().into_json());
         self
     }
 
@@ -106,12 +135,12 @@ impl ComponentType {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-componenttype.html#cfn-iottwinmaker-componenttype-propertygroups)
     pub fn property_groups(
         mut self,
-        value: impl Into<
-            crate::Value<::std::collections::BTreeMap<String, component_type::PropertyGroup>>,
+        value: impl crate::IntoValue<
+            ::std::collections::BTreeMap<String, component_type::PropertyGroup>,
         >,
     ) -> Self {
         self.0
-            .set_property("PropertyGroups", value.into().into_json());
+            .set_property("PropertyGroups", value.into_value().into_json());
         self
     }
 
@@ -120,9 +149,9 @@ impl ComponentType {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-componenttype.html#cfn-iottwinmaker-componenttype-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -200,9 +229,9 @@ pub mod component_type {
         /// Pattern: `[a-zA-Z_\.\-0-9:]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-compositecomponenttype.html#cfn-iottwinmaker-componenttype-compositecomponenttype-componenttypeid)
-        pub fn component_type_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn component_type_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ComponentTypeId".to_owned(), value.into().into_json());
+                .insert("ComponentTypeId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -228,17 +257,18 @@ pub mod component_type {
         /// `IsNative`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-dataconnector.html#cfn-iottwinmaker-componenttype-dataconnector-isnative)
-        pub fn is_native(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_native(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsNative".to_owned(), value.into().into_json());
+                .insert("IsNative".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Lambda`: [`LambdaFunction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-dataconnector.html#cfn-iottwinmaker-componenttype-dataconnector-lambda)
-        pub fn lambda(mut self, value: impl Into<crate::Value<LambdaFunction>>) -> Self {
-            self.0.insert("Lambda".to_owned(), value.into().into_json());
+        pub fn lambda(mut self, value: impl crate::IntoValue<LambdaFunction>) -> Self {
+            self.0
+                .insert("Lambda".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -257,10 +287,10 @@ pub mod component_type {
 
     impl DataType {
         /// A new `DataType` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             DataType(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -269,27 +299,27 @@ pub mod component_type {
         /// Items: 0 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-datatype.html#cfn-iottwinmaker-componenttype-datatype-allowedvalues)
-        pub fn allowed_values(mut self, value: impl Into<crate::Value<Vec<DataValue>>>) -> Self {
+        pub fn allowed_values(mut self, value: impl crate::IntoValue<Vec<DataValue>>) -> Self {
             self.0
-                .insert("AllowedValues".to_owned(), value.into().into_json());
+                .insert("AllowedValues".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NestedType`: [`DataType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-datatype.html#cfn-iottwinmaker-componenttype-datatype-nestedtype)
-        pub fn nested_type(mut self, value: impl Into<crate::Value<DataType>>) -> Self {
+        pub fn nested_type(mut self, value: impl crate::IntoValue<DataType>) -> Self {
             self.0
-                .insert("NestedType".to_owned(), value.into().into_json());
+                .insert("NestedType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Relationship`: [`Relationship`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-datatype.html#cfn-iottwinmaker-componenttype-datatype-relationship)
-        pub fn relationship(mut self, value: impl Into<crate::Value<Relationship>>) -> Self {
+        pub fn relationship(mut self, value: impl crate::IntoValue<Relationship>) -> Self {
             self.0
-                .insert("Relationship".to_owned(), value.into().into_json());
+                .insert("Relationship".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -300,9 +330,9 @@ pub mod component_type {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-datatype.html#cfn-iottwinmaker-componenttype-datatype-unitofmeasure)
-        pub fn unit_of_measure(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn unit_of_measure(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UnitOfMeasure".to_owned(), value.into().into_json());
+                .insert("UnitOfMeasure".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -328,18 +358,18 @@ pub mod component_type {
         /// `BooleanValue`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-booleanvalue)
-        pub fn boolean_value(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn boolean_value(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("BooleanValue".to_owned(), value.into().into_json());
+                .insert("BooleanValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DoubleValue`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-doublevalue)
-        pub fn double_value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn double_value(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("DoubleValue".to_owned(), value.into().into_json());
+                .insert("DoubleValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -350,18 +380,18 @@ pub mod component_type {
         /// Pattern: `(^\$\{Parameters\.[a-zA-z]+([a-zA-z_0-9]*)}$)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-expression)
-        pub fn expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expression(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Expression".to_owned(), value.into().into_json());
+                .insert("Expression".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IntegerValue`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-integervalue)
-        pub fn integer_value(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn integer_value(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("IntegerValue".to_owned(), value.into().into_json());
+                .insert("IntegerValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -370,18 +400,18 @@ pub mod component_type {
         /// Items: 0 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-listvalue)
-        pub fn list_value(mut self, value: impl Into<crate::Value<Vec<DataValue>>>) -> Self {
+        pub fn list_value(mut self, value: impl crate::IntoValue<Vec<DataValue>>) -> Self {
             self.0
-                .insert("ListValue".to_owned(), value.into().into_json());
+                .insert("ListValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LongValue`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-longvalue)
-        pub fn long_value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn long_value(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("LongValue".to_owned(), value.into().into_json());
+                .insert("LongValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -390,10 +420,10 @@ pub mod component_type {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-mapvalue)
         pub fn map_value(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, DataValue>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, DataValue>>,
         ) -> Self {
             self.0
-                .insert("MapValue".to_owned(), value.into().into_json());
+                .insert("MapValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -402,10 +432,12 @@ pub mod component_type {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-relationshipvalue)
         pub fn relationship_value(
             mut self,
-            value: impl Into<crate::Value<RelationshipValue>>,
+            value: impl crate::IntoValue<RelationshipValue>,
         ) -> Self {
-            self.0
-                .insert("RelationshipValue".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RelationshipValue".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -416,9 +448,9 @@ pub mod component_type {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-stringvalue)
-        pub fn string_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn string_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StringValue".to_owned(), value.into().into_json());
+                .insert("StringValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -444,9 +476,9 @@ pub mod component_type {
         /// `ImplementedBy`: [`DataConnector`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-function.html#cfn-iottwinmaker-componenttype-function-implementedby)
-        pub fn implemented_by(mut self, value: impl Into<crate::Value<DataConnector>>) -> Self {
+        pub fn implemented_by(mut self, value: impl crate::IntoValue<DataConnector>) -> Self {
             self.0
-                .insert("ImplementedBy".to_owned(), value.into().into_json());
+                .insert("ImplementedBy".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -455,17 +487,20 @@ pub mod component_type {
         /// Items: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-function.html#cfn-iottwinmaker-componenttype-function-requiredproperties)
-        pub fn required_properties(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("RequiredProperties".to_owned(), value.into().into_json());
+        pub fn required_properties(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "RequiredProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Scope`: [`Scope`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-function.html#cfn-iottwinmaker-componenttype-function-scope)
-        pub fn scope(mut self, value: impl Into<crate::Value<Scope>>) -> Self {
-            self.0.insert("Scope".to_owned(), value.into().into_json());
+        pub fn scope(mut self, value: impl crate::IntoValue<Scope>) -> Self {
+            self.0
+                .insert("Scope".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -484,10 +519,10 @@ pub mod component_type {
 
     impl LambdaFunction {
         /// A new `LambdaFunction` with its required properties.
-        pub fn new(arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(arn: impl crate::IntoValue<String>) -> Self {
             LambdaFunction(crate::typed::Properties::from_iter([(
                 "Arn".to_owned(),
-                arn.into().into_json(),
+                arn.into_value().into_json(),
             )]))
         }
     }
@@ -515,64 +550,68 @@ pub mod component_type {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-propertydefinition.html#cfn-iottwinmaker-componenttype-propertydefinition-configurations)
         pub fn configurations(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Configurations".to_owned(), value.into().into_json());
+                .insert("Configurations".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DataType`: [`DataType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-propertydefinition.html#cfn-iottwinmaker-componenttype-propertydefinition-datatype)
-        pub fn data_type(mut self, value: impl Into<crate::Value<DataType>>) -> Self {
+        pub fn data_type(mut self, value: impl crate::IntoValue<DataType>) -> Self {
             self.0
-                .insert("DataType".to_owned(), value.into().into_json());
+                .insert("DataType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultValue`: [`DataValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-propertydefinition.html#cfn-iottwinmaker-componenttype-propertydefinition-defaultvalue)
-        pub fn default_value(mut self, value: impl Into<crate::Value<DataValue>>) -> Self {
+        pub fn default_value(mut self, value: impl crate::IntoValue<DataValue>) -> Self {
             self.0
-                .insert("DefaultValue".to_owned(), value.into().into_json());
+                .insert("DefaultValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsExternalId`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-propertydefinition.html#cfn-iottwinmaker-componenttype-propertydefinition-isexternalid)
-        pub fn is_external_id(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_external_id(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsExternalId".to_owned(), value.into().into_json());
+                .insert("IsExternalId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsRequiredInEntity`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-propertydefinition.html#cfn-iottwinmaker-componenttype-propertydefinition-isrequiredinentity)
-        pub fn is_required_in_entity(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IsRequiredInEntity".to_owned(), value.into().into_json());
+        pub fn is_required_in_entity(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IsRequiredInEntity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IsStoredExternally`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-propertydefinition.html#cfn-iottwinmaker-componenttype-propertydefinition-isstoredexternally)
-        pub fn is_stored_externally(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IsStoredExternally".to_owned(), value.into().into_json());
+        pub fn is_stored_externally(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IsStoredExternally".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IsTimeSeries`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-propertydefinition.html#cfn-iottwinmaker-componenttype-propertydefinition-istimeseries)
-        pub fn is_time_series(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_time_series(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsTimeSeries".to_owned(), value.into().into_json());
+                .insert("IsTimeSeries".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -598,9 +637,9 @@ pub mod component_type {
         /// `GroupType`: [`GroupType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-propertygroup.html#cfn-iottwinmaker-componenttype-propertygroup-grouptype)
-        pub fn group_type(mut self, value: impl Into<crate::Value<GroupType>>) -> Self {
+        pub fn group_type(mut self, value: impl crate::IntoValue<GroupType>) -> Self {
             self.0
-                .insert("GroupType".to_owned(), value.into().into_json());
+                .insert("GroupType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -609,9 +648,9 @@ pub mod component_type {
         /// Items: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-propertygroup.html#cfn-iottwinmaker-componenttype-propertygroup-propertynames)
-        pub fn property_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn property_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("PropertyNames".to_owned(), value.into().into_json());
+                .insert("PropertyNames".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -641,9 +680,11 @@ pub mod component_type {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-relationship.html#cfn-iottwinmaker-componenttype-relationship-relationshiptype)
-        pub fn relationship_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RelationshipType".to_owned(), value.into().into_json());
+        pub fn relationship_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RelationshipType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -654,9 +695,11 @@ pub mod component_type {
         /// Pattern: `[a-zA-Z_\.\-0-9:]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-relationship.html#cfn-iottwinmaker-componenttype-relationship-targetcomponenttypeid)
-        pub fn target_component_type_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TargetComponentTypeId".to_owned(), value.into().into_json());
+        pub fn target_component_type_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TargetComponentTypeId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -686,9 +729,11 @@ pub mod component_type {
         /// Pattern: `[a-zA-Z_\-0-9]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-relationshipvalue.html#cfn-iottwinmaker-componenttype-relationshipvalue-targetcomponentname)
-        pub fn target_component_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TargetComponentName".to_owned(), value.into().into_json());
+        pub fn target_component_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TargetComponentName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -699,9 +744,9 @@ pub mod component_type {
         /// Pattern: `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\-0-9.:]*[a-zA-Z0-9]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-componenttype-relationshipvalue.html#cfn-iottwinmaker-componenttype-relationshipvalue-targetentityid)
-        pub fn target_entity_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_entity_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetEntityId".to_owned(), value.into().into_json());
+                .insert("TargetEntityId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -793,13 +838,13 @@ pub struct Entity(crate::Resource);
 impl Entity {
     /// A new `AWS::IoTTwinMaker::Entity` with its required properties.
     pub fn new(
-        entity_name: impl Into<crate::Value<String>>,
-        workspace_id: impl Into<crate::Value<String>>,
+        entity_name: impl crate::IntoValue<String>,
+        workspace_id: impl crate::IntoValue<String>,
     ) -> Self {
         Entity(
             crate::Resource::new("AWS::IoTTwinMaker::Entity")
-                .property("EntityName", entity_name.into().into_json())
-                .property("WorkspaceId", workspace_id.into().into_json()),
+                .property("EntityName", entity_name.into_value().into_json())
+                .property("WorkspaceId", workspace_id.into_value().into_json()),
         )
     }
 
@@ -808,9 +853,10 @@ impl Entity {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-entity.html#cfn-iottwinmaker-entity-components)
     pub fn components(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, entity::Component>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, entity::Component>>,
     ) -> Self {
-        self.0.set_property("Components", value.into().into_json());
+        self.0
+            .set_property("Components", value.into_value().into_json());
         self
     }
 
@@ -819,10 +865,10 @@ impl Entity {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-entity.html#cfn-iottwinmaker-entity-compositecomponents)
     pub fn composite_components(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, entity::CompositeComponent>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, entity::CompositeComponent>>,
     ) -> Self {
         self.0
-            .set_property("CompositeComponents", value.into().into_json());
+            .set_property("CompositeComponents", value.into_value().into_json());
         self
     }
 
@@ -831,8 +877,9 @@ impl Entity {
     /// Length: 0 to 512.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-entity.html#cfn-iottwinmaker-entity-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -845,8 +892,9 @@ impl Entity {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-entity.html#cfn-iottwinmaker-entity-entityid)
-    pub fn entity_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("EntityId", value.into().into_json());
+    pub fn entity_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("EntityId", value.into_value().into_json());
         self
     }
 
@@ -857,9 +905,9 @@ impl Entity {
     /// Pattern: `\$ROOT|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\-0-9.:]*[a-zA-Z0-9]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-entity.html#cfn-iottwinmaker-entity-parententityid)
-    pub fn parent_entity_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn parent_entity_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ParentEntityId", value.into().into_json());
+            .set_property("ParentEntityId", value.into_value().into_json());
         self
     }
 
@@ -868,9 +916,9 @@ impl Entity {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-entity.html#cfn-iottwinmaker-entity-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -943,9 +991,9 @@ pub mod entity {
         /// Pattern: `[a-zA-Z_\-0-9]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-component.html#cfn-iottwinmaker-entity-component-componentname)
-        pub fn component_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn component_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ComponentName".to_owned(), value.into().into_json());
+                .insert("ComponentName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -956,9 +1004,9 @@ pub mod entity {
         /// Pattern: `[a-zA-Z_\-0-9]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-component.html#cfn-iottwinmaker-entity-component-componenttypeid)
-        pub fn component_type_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn component_type_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ComponentTypeId".to_owned(), value.into().into_json());
+                .insert("ComponentTypeId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -967,9 +1015,9 @@ pub mod entity {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-component.html#cfn-iottwinmaker-entity-component-definedin)
-        pub fn defined_in(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn defined_in(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DefinedIn".to_owned(), value.into().into_json());
+                .insert("DefinedIn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -978,9 +1026,9 @@ pub mod entity {
         /// Length: 0 to 512.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-component.html#cfn-iottwinmaker-entity-component-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -989,10 +1037,10 @@ pub mod entity {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-component.html#cfn-iottwinmaker-entity-component-properties)
         pub fn properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, Property>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, Property>>,
         ) -> Self {
             self.0
-                .insert("Properties".to_owned(), value.into().into_json());
+                .insert("Properties".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1001,18 +1049,19 @@ pub mod entity {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-component.html#cfn-iottwinmaker-entity-component-propertygroups)
         pub fn property_groups(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, PropertyGroup>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, PropertyGroup>>,
         ) -> Self {
             self.0
-                .insert("PropertyGroups".to_owned(), value.into().into_json());
+                .insert("PropertyGroups".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Status`: [`Status`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-component.html#cfn-iottwinmaker-entity-component-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1042,9 +1091,9 @@ pub mod entity {
         /// Pattern: `[a-zA-Z_\-0-9]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-compositecomponent.html#cfn-iottwinmaker-entity-compositecomponent-componentname)
-        pub fn component_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn component_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ComponentName".to_owned(), value.into().into_json());
+                .insert("ComponentName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1055,9 +1104,9 @@ pub mod entity {
         /// Pattern: `[a-zA-Z_\-0-9/]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-compositecomponent.html#cfn-iottwinmaker-entity-compositecomponent-componentpath)
-        pub fn component_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn component_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ComponentPath".to_owned(), value.into().into_json());
+                .insert("ComponentPath".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1068,9 +1117,9 @@ pub mod entity {
         /// Pattern: `[a-zA-Z_\-0-9]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-compositecomponent.html#cfn-iottwinmaker-entity-compositecomponent-componenttypeid)
-        pub fn component_type_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn component_type_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ComponentTypeId".to_owned(), value.into().into_json());
+                .insert("ComponentTypeId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1079,9 +1128,9 @@ pub mod entity {
         /// Length: 0 to 512.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-compositecomponent.html#cfn-iottwinmaker-entity-compositecomponent-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1090,10 +1139,10 @@ pub mod entity {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-compositecomponent.html#cfn-iottwinmaker-entity-compositecomponent-properties)
         pub fn properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, Property>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, Property>>,
         ) -> Self {
             self.0
-                .insert("Properties".to_owned(), value.into().into_json());
+                .insert("Properties".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1102,18 +1151,19 @@ pub mod entity {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-compositecomponent.html#cfn-iottwinmaker-entity-compositecomponent-propertygroups)
         pub fn property_groups(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, PropertyGroup>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, PropertyGroup>>,
         ) -> Self {
             self.0
-                .insert("PropertyGroups".to_owned(), value.into().into_json());
+                .insert("PropertyGroups".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Status`: [`Status`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-compositecomponent.html#cfn-iottwinmaker-entity-compositecomponent-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1141,35 +1191,36 @@ pub mod entity {
         /// Items: 0 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-datatype.html#cfn-iottwinmaker-entity-datatype-allowedvalues)
-        pub fn allowed_values(mut self, value: impl Into<crate::Value<Vec<DataValue>>>) -> Self {
+        pub fn allowed_values(mut self, value: impl crate::IntoValue<Vec<DataValue>>) -> Self {
             self.0
-                .insert("AllowedValues".to_owned(), value.into().into_json());
+                .insert("AllowedValues".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NestedType`: [`DataType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-datatype.html#cfn-iottwinmaker-entity-datatype-nestedtype)
-        pub fn nested_type(mut self, value: impl Into<crate::Value<DataType>>) -> Self {
+        pub fn nested_type(mut self, value: impl crate::IntoValue<DataType>) -> Self {
             self.0
-                .insert("NestedType".to_owned(), value.into().into_json());
+                .insert("NestedType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Relationship`: [`Relationship`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-datatype.html#cfn-iottwinmaker-entity-datatype-relationship)
-        pub fn relationship(mut self, value: impl Into<crate::Value<Relationship>>) -> Self {
+        pub fn relationship(mut self, value: impl crate::IntoValue<Relationship>) -> Self {
             self.0
-                .insert("Relationship".to_owned(), value.into().into_json());
+                .insert("Relationship".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-datatype.html#cfn-iottwinmaker-entity-datatype-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1180,9 +1231,9 @@ pub mod entity {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-datatype.html#cfn-iottwinmaker-entity-datatype-unitofmeasure)
-        pub fn unit_of_measure(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn unit_of_measure(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UnitOfMeasure".to_owned(), value.into().into_json());
+                .insert("UnitOfMeasure".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1208,18 +1259,18 @@ pub mod entity {
         /// `BooleanValue`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-booleanvalue)
-        pub fn boolean_value(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn boolean_value(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("BooleanValue".to_owned(), value.into().into_json());
+                .insert("BooleanValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DoubleValue`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-doublevalue)
-        pub fn double_value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn double_value(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("DoubleValue".to_owned(), value.into().into_json());
+                .insert("DoubleValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1230,18 +1281,18 @@ pub mod entity {
         /// Pattern: `(^\$\{Parameters\.[a-zA-z]+([a-zA-z_0-9]*)}$)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-expression)
-        pub fn expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expression(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Expression".to_owned(), value.into().into_json());
+                .insert("Expression".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IntegerValue`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-integervalue)
-        pub fn integer_value(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn integer_value(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("IntegerValue".to_owned(), value.into().into_json());
+                .insert("IntegerValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1250,18 +1301,18 @@ pub mod entity {
         /// Items: 0 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-listvalue)
-        pub fn list_value(mut self, value: impl Into<crate::Value<Vec<DataValue>>>) -> Self {
+        pub fn list_value(mut self, value: impl crate::IntoValue<Vec<DataValue>>) -> Self {
             self.0
-                .insert("ListValue".to_owned(), value.into().into_json());
+                .insert("ListValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LongValue`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-longvalue)
-        pub fn long_value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn long_value(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("LongValue".to_owned(), value.into().into_json());
+                .insert("LongValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1270,10 +1321,10 @@ pub mod entity {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-mapvalue)
         pub fn map_value(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, DataValue>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, DataValue>>,
         ) -> Self {
             self.0
-                .insert("MapValue".to_owned(), value.into().into_json());
+                .insert("MapValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1282,10 +1333,12 @@ pub mod entity {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-relationshipvalue)
         pub fn relationship_value(
             mut self,
-            value: impl Into<crate::Value<RelationshipValue>>,
+            value: impl crate::IntoValue<RelationshipValue>,
         ) -> Self {
-            self.0
-                .insert("RelationshipValue".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RelationshipValue".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1296,9 +1349,9 @@ pub mod entity {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-stringvalue)
-        pub fn string_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn string_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StringValue".to_owned(), value.into().into_json());
+                .insert("StringValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1326,91 +1379,95 @@ pub mod entity {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-definition.html#cfn-iottwinmaker-entity-definition-configuration)
         pub fn configuration(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Configuration".to_owned(), value.into().into_json());
+                .insert("Configuration".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DataType`: [`DataType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-definition.html#cfn-iottwinmaker-entity-definition-datatype)
-        pub fn data_type(mut self, value: impl Into<crate::Value<DataType>>) -> Self {
+        pub fn data_type(mut self, value: impl crate::IntoValue<DataType>) -> Self {
             self.0
-                .insert("DataType".to_owned(), value.into().into_json());
+                .insert("DataType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultValue`: [`DataValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-definition.html#cfn-iottwinmaker-entity-definition-defaultvalue)
-        pub fn default_value(mut self, value: impl Into<crate::Value<DataValue>>) -> Self {
+        pub fn default_value(mut self, value: impl crate::IntoValue<DataValue>) -> Self {
             self.0
-                .insert("DefaultValue".to_owned(), value.into().into_json());
+                .insert("DefaultValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsExternalId`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-definition.html#cfn-iottwinmaker-entity-definition-isexternalid)
-        pub fn is_external_id(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_external_id(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsExternalId".to_owned(), value.into().into_json());
+                .insert("IsExternalId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsFinal`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-definition.html#cfn-iottwinmaker-entity-definition-isfinal)
-        pub fn is_final(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_final(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsFinal".to_owned(), value.into().into_json());
+                .insert("IsFinal".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsImported`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-definition.html#cfn-iottwinmaker-entity-definition-isimported)
-        pub fn is_imported(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_imported(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsImported".to_owned(), value.into().into_json());
+                .insert("IsImported".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsInherited`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-definition.html#cfn-iottwinmaker-entity-definition-isinherited)
-        pub fn is_inherited(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_inherited(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsInherited".to_owned(), value.into().into_json());
+                .insert("IsInherited".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsRequiredInEntity`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-definition.html#cfn-iottwinmaker-entity-definition-isrequiredinentity)
-        pub fn is_required_in_entity(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IsRequiredInEntity".to_owned(), value.into().into_json());
+        pub fn is_required_in_entity(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IsRequiredInEntity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IsStoredExternally`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-definition.html#cfn-iottwinmaker-entity-definition-isstoredexternally)
-        pub fn is_stored_externally(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IsStoredExternally".to_owned(), value.into().into_json());
+        pub fn is_stored_externally(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IsStoredExternally".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IsTimeSeries`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-definition.html#cfn-iottwinmaker-entity-definition-istimeseries)
-        pub fn is_time_series(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_time_series(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsTimeSeries".to_owned(), value.into().into_json());
+                .insert("IsTimeSeries".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1436,17 +1493,18 @@ pub mod entity {
         /// `Definition`: [`Definition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-property.html#cfn-iottwinmaker-entity-property-definition)
-        pub fn definition(mut self, value: impl Into<crate::Value<Definition>>) -> Self {
+        pub fn definition(mut self, value: impl crate::IntoValue<Definition>) -> Self {
             self.0
-                .insert("Definition".to_owned(), value.into().into_json());
+                .insert("Definition".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: [`DataValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-property.html#cfn-iottwinmaker-entity-property-value)
-        pub fn value(mut self, value: impl Into<crate::Value<DataValue>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<DataValue>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1472,9 +1530,9 @@ pub mod entity {
         /// `GroupType`: [`GroupType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-propertygroup.html#cfn-iottwinmaker-entity-propertygroup-grouptype)
-        pub fn group_type(mut self, value: impl Into<crate::Value<GroupType>>) -> Self {
+        pub fn group_type(mut self, value: impl crate::IntoValue<GroupType>) -> Self {
             self.0
-                .insert("GroupType".to_owned(), value.into().into_json());
+                .insert("GroupType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1483,9 +1541,9 @@ pub mod entity {
         /// Items: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-propertygroup.html#cfn-iottwinmaker-entity-propertygroup-propertynames)
-        pub fn property_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn property_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("PropertyNames".to_owned(), value.into().into_json());
+                .insert("PropertyNames".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1515,9 +1573,11 @@ pub mod entity {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-relationship.html#cfn-iottwinmaker-entity-relationship-relationshiptype)
-        pub fn relationship_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RelationshipType".to_owned(), value.into().into_json());
+        pub fn relationship_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RelationshipType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1528,9 +1588,11 @@ pub mod entity {
         /// Pattern: `[a-zA-Z_\.\-0-9:]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-relationship.html#cfn-iottwinmaker-entity-relationship-targetcomponenttypeid)
-        pub fn target_component_type_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TargetComponentTypeId".to_owned(), value.into().into_json());
+        pub fn target_component_type_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TargetComponentTypeId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1560,9 +1622,11 @@ pub mod entity {
         /// Pattern: `[a-zA-Z_\-0-9]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-relationshipvalue.html#cfn-iottwinmaker-entity-relationshipvalue-targetcomponentname)
-        pub fn target_component_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TargetComponentName".to_owned(), value.into().into_json());
+        pub fn target_component_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TargetComponentName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1573,9 +1637,9 @@ pub mod entity {
         /// Pattern: `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\-0-9.:]*[a-zA-Z0-9]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-relationshipvalue.html#cfn-iottwinmaker-entity-relationshipvalue-targetentityid)
-        pub fn target_entity_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_entity_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetEntityId".to_owned(), value.into().into_json());
+                .insert("TargetEntityId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1601,16 +1665,18 @@ pub mod entity {
         /// `Error`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-status.html#cfn-iottwinmaker-entity-status-error)
-        pub fn error(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("Error".to_owned(), value.into().into_json());
+        pub fn error(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("Error".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `State`: [`State`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iottwinmaker-entity-status.html#cfn-iottwinmaker-entity-status-state)
-        pub fn state(mut self, value: impl Into<crate::Value<State>>) -> Self {
-            self.0.insert("State".to_owned(), value.into().into_json());
+        pub fn state(mut self, value: impl crate::IntoValue<State>) -> Self {
+            self.0
+                .insert("State".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1711,15 +1777,15 @@ pub struct Scene(crate::Resource);
 impl Scene {
     /// A new `AWS::IoTTwinMaker::Scene` with its required properties.
     pub fn new(
-        content_location: impl Into<crate::Value<String>>,
-        scene_id: impl Into<crate::Value<String>>,
-        workspace_id: impl Into<crate::Value<String>>,
+        content_location: impl crate::IntoValue<String>,
+        scene_id: impl crate::IntoValue<String>,
+        workspace_id: impl crate::IntoValue<String>,
     ) -> Self {
         Scene(
             crate::Resource::new("AWS::IoTTwinMaker::Scene")
-                .property("ContentLocation", content_location.into().into_json())
-                .property("SceneId", scene_id.into().into_json())
-                .property("WorkspaceId", workspace_id.into().into_json()),
+                .property("ContentLocation", content_location.into_value().into_json())
+                .property("SceneId", scene_id.into_value().into_json())
+                .property("WorkspaceId", workspace_id.into_value().into_json()),
         )
     }
 
@@ -1728,9 +1794,9 @@ impl Scene {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-scene.html#cfn-iottwinmaker-scene-capabilities)
-    pub fn capabilities(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn capabilities(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("Capabilities", value.into().into_json());
+            .set_property("Capabilities", value.into_value().into_json());
         self
     }
 
@@ -1739,8 +1805,9 @@ impl Scene {
     /// Length: 0 to 512.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-scene.html#cfn-iottwinmaker-scene-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1751,10 +1818,10 @@ impl Scene {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-scene.html#cfn-iottwinmaker-scene-scenemetadata)
     pub fn scene_metadata(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("SceneMetadata", value.into().into_json());
+            .set_property("SceneMetadata", value.into_value().into_json());
         self
     }
 
@@ -1763,9 +1830,9 @@ impl Scene {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-scene.html#cfn-iottwinmaker-scene-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1822,15 +1889,15 @@ pub struct SyncJob(crate::Resource);
 impl SyncJob {
     /// A new `AWS::IoTTwinMaker::SyncJob` with its required properties.
     pub fn new(
-        sync_role: impl Into<crate::Value<String>>,
-        sync_source: impl Into<crate::Value<String>>,
-        workspace_id: impl Into<crate::Value<String>>,
+        sync_role: impl crate::IntoValue<String>,
+        sync_source: impl crate::IntoValue<String>,
+        workspace_id: impl crate::IntoValue<String>,
     ) -> Self {
         SyncJob(
             crate::Resource::new("AWS::IoTTwinMaker::SyncJob")
-                .property("SyncRole", sync_role.into().into_json())
-                .property("SyncSource", sync_source.into().into_json())
-                .property("WorkspaceId", workspace_id.into().into_json()),
+                .property("SyncRole", sync_role.into_value().into_json())
+                .property("SyncSource", sync_source.into_value().into_json())
+                .property("WorkspaceId", workspace_id.into_value().into_json()),
         )
     }
 
@@ -1841,9 +1908,9 @@ impl SyncJob {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-syncjob.html#cfn-iottwinmaker-syncjob-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1901,15 +1968,15 @@ pub struct Workspace(crate::Resource);
 impl Workspace {
     /// A new `AWS::IoTTwinMaker::Workspace` with its required properties.
     pub fn new(
-        role: impl Into<crate::Value<String>>,
-        s3_location: impl Into<crate::Value<String>>,
-        workspace_id: impl Into<crate::Value<String>>,
+        role: impl crate::IntoValue<String>,
+        s3_location: impl crate::IntoValue<String>,
+        workspace_id: impl crate::IntoValue<String>,
     ) -> Self {
         Workspace(
             crate::Resource::new("AWS::IoTTwinMaker::Workspace")
-                .property("Role", role.into().into_json())
-                .property("S3Location", s3_location.into().into_json())
-                .property("WorkspaceId", workspace_id.into().into_json()),
+                .property("Role", role.into_value().into_json())
+                .property("S3Location", s3_location.into_value().into_json())
+                .property("WorkspaceId", workspace_id.into_value().into_json()),
         )
     }
 
@@ -1918,8 +1985,9 @@ impl Workspace {
     /// Length: 0 to 512.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-workspace.html#cfn-iottwinmaker-workspace-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1928,9 +1996,9 @@ impl Workspace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iottwinmaker-workspace.html#cfn-iottwinmaker-workspace-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }

@@ -17,6 +17,54 @@ pub const TYPES: &[&str] = &[
     "AWS::IoTWireless::WirelessGateway",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::IoTWireless::Destination",
+        <Destination as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTWireless::DeviceProfile",
+        <DeviceProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTWireless::FuotaTask",
+        <FuotaTask as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTWireless::MulticastGroup",
+        <MulticastGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTWireless::NetworkAnalyzerConfiguration",
+        <NetworkAnalyzerConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTWireless::PartnerAccount",
+        <PartnerAccount as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTWireless::ServiceProfile",
+        <ServiceProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTWireless::TaskDefinition",
+        <TaskDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTWireless::WirelessDevice",
+        <WirelessDevice as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTWireless::WirelessDeviceImportTask",
+        <WirelessDeviceImportTask as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IoTWireless::WirelessGateway",
+        <WirelessGateway as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::IoTWireless::Destination`.
 ///
 /// Required properties, the arguments of [`Destination::new`]: `Expression`, `ExpressionType`, `Name`.
@@ -28,15 +76,15 @@ pub struct Destination(crate::Resource);
 impl Destination {
     /// A new `AWS::IoTWireless::Destination` with its required properties.
     pub fn new(
-        expression: impl Into<crate::Value<String>>,
-        expression_type: impl Into<crate::Value<destination::ExpressionType>>,
-        name: impl Into<crate::Value<String>>,
+        expression: impl crate::IntoValue<String>,
+        expression_type: impl crate::IntoValue<destination::ExpressionType>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Destination(
             crate::Resource::new("AWS::IoTWireless::Destination")
-                .property("Expression", expression.into().into_json())
-                .property("ExpressionType", expression_type.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("Expression", expression.into_value().into_json())
+                .property("ExpressionType", expression_type.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -45,8 +93,9 @@ impl Destination {
     /// Length: 0 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-destination.html#cfn-iotwireless-destination-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -55,8 +104,9 @@ impl Destination {
     /// Length: 20 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-destination.html#cfn-iotwireless-destination-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
@@ -65,15 +115,20 @@ impl Destination {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-destination.html#cfn-iotwireless-destination-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<destination::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<destination::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Destination {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::Destination";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -117,8 +172,9 @@ pub mod destination {
         /// Length: 1 to 127.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-destination-tag.html#cfn-iotwireless-destination-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -127,8 +183,9 @@ pub mod destination {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-destination-tag.html#cfn-iotwireless-destination-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -180,9 +237,10 @@ impl DeviceProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-deviceprofile.html#cfn-iotwireless-deviceprofile-lorawan)
     pub fn lo_ra_wan(
         mut self,
-        value: impl Into<crate::Value<device_profile::LoRaWanDeviceProfile>>,
+        value: impl crate::IntoValue<device_profile::LoRaWanDeviceProfile>,
     ) -> Self {
-        self.0.set_property("LoRaWAN", value.into().into_json());
+        self.0
+            .set_property("LoRaWAN", value.into_value().into_json());
         self
     }
 
@@ -193,8 +251,8 @@ impl DeviceProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-deviceprofile.html#cfn-iotwireless-deviceprofile-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -203,8 +261,8 @@ impl DeviceProfile {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-deviceprofile.html#cfn-iotwireless-deviceprofile-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<device_profile::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<device_profile::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -217,7 +275,12 @@ impl Default for DeviceProfile {
 
 impl crate::typed::ResourceType for DeviceProfile {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::DeviceProfile";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LoRaWAN", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -266,9 +329,9 @@ pub mod device_profile {
         /// Range: 0 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-classbtimeout)
-        pub fn class_b_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn class_b_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ClassBTimeout".to_owned(), value.into().into_json());
+                .insert("ClassBTimeout".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -277,9 +340,9 @@ pub mod device_profile {
         /// Range: 0 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-classctimeout)
-        pub fn class_c_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn class_c_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ClassCTimeout".to_owned(), value.into().into_json());
+                .insert("ClassCTimeout".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -288,13 +351,10 @@ pub mod device_profile {
         /// Items: 0 to 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-factorypresetfreqslist)
-        pub fn factory_preset_freqs_list(
-            mut self,
-            value: impl Into<crate::Value<Vec<i64>>>,
-        ) -> Self {
+        pub fn factory_preset_freqs_list(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
             self.0.insert(
                 "FactoryPresetFreqsList".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -304,9 +364,9 @@ pub mod device_profile {
         /// Length: 0 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-macversion)
-        pub fn mac_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mac_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MacVersion".to_owned(), value.into().into_json());
+                .insert("MacVersion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -315,9 +375,9 @@ pub mod device_profile {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-maxdutycycle)
-        pub fn max_duty_cycle(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_duty_cycle(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxDutyCycle".to_owned(), value.into().into_json());
+                .insert("MaxDutyCycle".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -326,9 +386,9 @@ pub mod device_profile {
         /// Range: 0 to 15.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-maxeirp)
-        pub fn max_eirp(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_eirp(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxEirp".to_owned(), value.into().into_json());
+                .insert("MaxEirp".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -337,9 +397,9 @@ pub mod device_profile {
         /// Range: 0 to 15.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-pingslotdr)
-        pub fn ping_slot_dr(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn ping_slot_dr(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PingSlotDr".to_owned(), value.into().into_json());
+                .insert("PingSlotDr".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -348,9 +408,9 @@ pub mod device_profile {
         /// Range: 1000000 to 16700000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-pingslotfreq)
-        pub fn ping_slot_freq(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn ping_slot_freq(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PingSlotFreq".to_owned(), value.into().into_json());
+                .insert("PingSlotFreq".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -359,9 +419,9 @@ pub mod device_profile {
         /// Range: 128 to 4096.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-pingslotperiod)
-        pub fn ping_slot_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn ping_slot_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PingSlotPeriod".to_owned(), value.into().into_json());
+                .insert("PingSlotPeriod".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -370,9 +430,11 @@ pub mod device_profile {
         /// Length: 0 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-regparamsrevision)
-        pub fn reg_params_revision(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RegParamsRevision".to_owned(), value.into().into_json());
+        pub fn reg_params_revision(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RegParamsRevision".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -381,9 +443,9 @@ pub mod device_profile {
         /// Length: 0 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-rfregion)
-        pub fn rf_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn rf_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RfRegion".to_owned(), value.into().into_json());
+                .insert("RfRegion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -392,9 +454,9 @@ pub mod device_profile {
         /// Range: 0 to 15.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-rxdatarate2)
-        pub fn rx_data_rate2(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn rx_data_rate2(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RxDataRate2".to_owned(), value.into().into_json());
+                .insert("RxDataRate2".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -403,9 +465,9 @@ pub mod device_profile {
         /// Range: 0 to 15.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-rxdelay1)
-        pub fn rx_delay1(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn rx_delay1(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RxDelay1".to_owned(), value.into().into_json());
+                .insert("RxDelay1".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -414,9 +476,9 @@ pub mod device_profile {
         /// Range: 0 to 7.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-rxdroffset1)
-        pub fn rx_dr_offset1(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn rx_dr_offset1(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RxDrOffset1".to_owned(), value.into().into_json());
+                .insert("RxDrOffset1".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -425,45 +487,47 @@ pub mod device_profile {
         /// Range: 1000000 to 16700000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-rxfreq2)
-        pub fn rx_freq2(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn rx_freq2(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RxFreq2".to_owned(), value.into().into_json());
+                .insert("RxFreq2".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Supports32BitFCnt`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-supports32bitfcnt)
-        pub fn supports32_bit_f_cnt(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("Supports32BitFCnt".to_owned(), value.into().into_json());
+        pub fn supports32_bit_f_cnt(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "Supports32BitFCnt".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SupportsClassB`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-supportsclassb)
-        pub fn supports_class_b(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn supports_class_b(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("SupportsClassB".to_owned(), value.into().into_json());
+                .insert("SupportsClassB".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SupportsClassC`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-supportsclassc)
-        pub fn supports_class_c(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn supports_class_c(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("SupportsClassC".to_owned(), value.into().into_json());
+                .insert("SupportsClassC".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SupportsJoin`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-lorawandeviceprofile.html#cfn-iotwireless-deviceprofile-lorawandeviceprofile-supportsjoin)
-        pub fn supports_join(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn supports_join(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("SupportsJoin".to_owned(), value.into().into_json());
+                .insert("SupportsJoin".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -491,8 +555,9 @@ pub mod device_profile {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-tag.html#cfn-iotwireless-deviceprofile-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -501,8 +566,9 @@ pub mod device_profile {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-deviceprofile-tag.html#cfn-iotwireless-deviceprofile-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -525,21 +591,21 @@ pub struct FuotaTask(crate::Resource);
 impl FuotaTask {
     /// A new `AWS::IoTWireless::FuotaTask` with its required properties.
     pub fn new(
-        firmware_update_image: impl Into<crate::Value<String>>,
-        firmware_update_role: impl Into<crate::Value<String>>,
-        lo_ra_wan: impl Into<crate::Value<fuota_task::LoRaWan>>,
+        firmware_update_image: impl crate::IntoValue<String>,
+        firmware_update_role: impl crate::IntoValue<String>,
+        lo_ra_wan: impl crate::IntoValue<fuota_task::LoRaWan>,
     ) -> Self {
         FuotaTask(
             crate::Resource::new("AWS::IoTWireless::FuotaTask")
                 .property(
                     "FirmwareUpdateImage",
-                    firmware_update_image.into().into_json(),
+                    firmware_update_image.into_value().into_json(),
                 )
                 .property(
                     "FirmwareUpdateRole",
-                    firmware_update_role.into().into_json(),
+                    firmware_update_role.into_value().into_json(),
                 )
-                .property("LoRaWAN", lo_ra_wan.into().into_json()),
+                .property("LoRaWAN", lo_ra_wan.into_value().into_json()),
         )
     }
 
@@ -548,9 +614,9 @@ impl FuotaTask {
     /// Length: at most 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-fuotatask.html#cfn-iotwireless-fuotatask-associatemulticastgroup)
-    pub fn associate_multicast_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn associate_multicast_group(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AssociateMulticastGroup", value.into().into_json());
+            .set_property("AssociateMulticastGroup", value.into_value().into_json());
         self
     }
 
@@ -559,9 +625,9 @@ impl FuotaTask {
     /// Length: at most 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-fuotatask.html#cfn-iotwireless-fuotatask-associatewirelessdevice)
-    pub fn associate_wireless_device(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn associate_wireless_device(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AssociateWirelessDevice", value.into().into_json());
+            .set_property("AssociateWirelessDevice", value.into_value().into_json());
         self
     }
 
@@ -570,8 +636,9 @@ impl FuotaTask {
     /// Length: 0 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-fuotatask.html#cfn-iotwireless-fuotatask-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -580,9 +647,9 @@ impl FuotaTask {
     /// Length: at most 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-fuotatask.html#cfn-iotwireless-fuotatask-disassociatemulticastgroup)
-    pub fn disassociate_multicast_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn disassociate_multicast_group(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DisassociateMulticastGroup", value.into().into_json());
+            .set_property("DisassociateMulticastGroup", value.into_value().into_json());
         self
     }
 
@@ -591,9 +658,9 @@ impl FuotaTask {
     /// Length: at most 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-fuotatask.html#cfn-iotwireless-fuotatask-disassociatewirelessdevice)
-    pub fn disassociate_wireless_device(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn disassociate_wireless_device(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DisassociateWirelessDevice", value.into().into_json());
+            .set_property("DisassociateWirelessDevice", value.into_value().into_json());
         self
     }
 
@@ -602,8 +669,8 @@ impl FuotaTask {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-fuotatask.html#cfn-iotwireless-fuotatask-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -612,15 +679,20 @@ impl FuotaTask {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-fuotatask.html#cfn-iotwireless-fuotatask-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<fuota_task::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<fuota_task::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for FuotaTask {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::FuotaTask";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -670,10 +742,10 @@ pub mod fuota_task {
 
     impl LoRaWan {
         /// A new `LoRaWan` with its required properties.
-        pub fn new(rf_region: impl Into<crate::Value<RfRegion>>) -> Self {
+        pub fn new(rf_region: impl crate::IntoValue<RfRegion>) -> Self {
             LoRaWan(crate::typed::Properties::from_iter([(
                 "RfRegion".to_owned(),
-                rf_region.into().into_json(),
+                rf_region.into_value().into_json(),
             )]))
         }
 
@@ -682,9 +754,9 @@ pub mod fuota_task {
         /// Length: at most 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-fuotatask-lorawan.html#cfn-iotwireless-fuotatask-lorawan-starttime)
-        pub fn start_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn start_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StartTime".to_owned(), value.into().into_json());
+                .insert("StartTime".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -712,8 +784,9 @@ pub mod fuota_task {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-fuotatask-tag.html#cfn-iotwireless-fuotatask-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -722,8 +795,9 @@ pub mod fuota_task {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-fuotatask-tag.html#cfn-iotwireless-fuotatask-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -796,10 +870,10 @@ pub struct MulticastGroup(crate::Resource);
 
 impl MulticastGroup {
     /// A new `AWS::IoTWireless::MulticastGroup` with its required properties.
-    pub fn new(lo_ra_wan: impl Into<crate::Value<multicast_group::LoRaWan>>) -> Self {
+    pub fn new(lo_ra_wan: impl crate::IntoValue<multicast_group::LoRaWan>) -> Self {
         MulticastGroup(
             crate::Resource::new("AWS::IoTWireless::MulticastGroup")
-                .property("LoRaWAN", lo_ra_wan.into().into_json()),
+                .property("LoRaWAN", lo_ra_wan.into_value().into_json()),
         )
     }
 
@@ -808,9 +882,9 @@ impl MulticastGroup {
     /// Length: at most 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-multicastgroup.html#cfn-iotwireless-multicastgroup-associatewirelessdevice)
-    pub fn associate_wireless_device(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn associate_wireless_device(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AssociateWirelessDevice", value.into().into_json());
+            .set_property("AssociateWirelessDevice", value.into_value().into_json());
         self
     }
 
@@ -819,8 +893,9 @@ impl MulticastGroup {
     /// Length: 0 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-multicastgroup.html#cfn-iotwireless-multicastgroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -829,9 +904,9 @@ impl MulticastGroup {
     /// Length: at most 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-multicastgroup.html#cfn-iotwireless-multicastgroup-disassociatewirelessdevice)
-    pub fn disassociate_wireless_device(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn disassociate_wireless_device(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DisassociateWirelessDevice", value.into().into_json());
+            .set_property("DisassociateWirelessDevice", value.into_value().into_json());
         self
     }
 
@@ -840,8 +915,8 @@ impl MulticastGroup {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-multicastgroup.html#cfn-iotwireless-multicastgroup-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -850,15 +925,20 @@ impl MulticastGroup {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-multicastgroup.html#cfn-iotwireless-multicastgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<multicast_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<multicast_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MulticastGroup {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::MulticastGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -914,22 +994,22 @@ pub mod multicast_group {
     impl LoRaWan {
         /// A new `LoRaWan` with its required properties.
         pub fn new(
-            dl_class: impl Into<crate::Value<DlClass>>,
-            rf_region: impl Into<crate::Value<RfRegion>>,
+            dl_class: impl crate::IntoValue<DlClass>,
+            rf_region: impl crate::IntoValue<RfRegion>,
         ) -> Self {
             LoRaWan(crate::typed::Properties::from_iter([
-                ("DlClass".to_owned(), dl_class.into().into_json()),
-                ("RfRegion".to_owned(), rf_region.into().into_json()),
+                ("DlClass".to_owned(), dl_class.into_value().into_json()),
+                ("RfRegion".to_owned(), rf_region.into_value().into_json()),
             ]))
         }
 
         /// `NumberOfDevicesInGroup`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-multicastgroup-lorawan.html#cfn-iotwireless-multicastgroup-lorawan-numberofdevicesingroup)
-        pub fn number_of_devices_in_group(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn number_of_devices_in_group(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "NumberOfDevicesInGroup".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -937,10 +1017,10 @@ pub mod multicast_group {
         /// `NumberOfDevicesRequested`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-multicastgroup-lorawan.html#cfn-iotwireless-multicastgroup-lorawan-numberofdevicesrequested)
-        pub fn number_of_devices_requested(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn number_of_devices_requested(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "NumberOfDevicesRequested".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -969,8 +1049,9 @@ pub mod multicast_group {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-multicastgroup-tag.html#cfn-iotwireless-multicastgroup-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -979,8 +1060,9 @@ pub mod multicast_group {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-multicastgroup-tag.html#cfn-iotwireless-multicastgroup-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1071,10 +1153,10 @@ pub struct NetworkAnalyzerConfiguration(crate::Resource);
 
 impl NetworkAnalyzerConfiguration {
     /// A new `AWS::IoTWireless::NetworkAnalyzerConfiguration` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         NetworkAnalyzerConfiguration(
             crate::Resource::new("AWS::IoTWireless::NetworkAnalyzerConfiguration")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1083,8 +1165,9 @@ impl NetworkAnalyzerConfiguration {
     /// Length: 0 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-networkanalyzerconfiguration.html#cfn-iotwireless-networkanalyzerconfiguration-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1095,9 +1178,9 @@ impl NetworkAnalyzerConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-networkanalyzerconfiguration.html#cfn-iotwireless-networkanalyzerconfiguration-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<network_analyzer_configuration::Tag>>>,
+        value: impl crate::IntoValue<Vec<network_analyzer_configuration::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1106,10 +1189,10 @@ impl NetworkAnalyzerConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-networkanalyzerconfiguration.html#cfn-iotwireless-networkanalyzerconfiguration-tracecontent)
     pub fn trace_content(
         mut self,
-        value: impl Into<crate::Value<network_analyzer_configuration::TraceContent>>,
+        value: impl crate::IntoValue<network_analyzer_configuration::TraceContent>,
     ) -> Self {
         self.0
-            .set_property("TraceContent", value.into().into_json());
+            .set_property("TraceContent", value.into_value().into_json());
         self
     }
 
@@ -1118,9 +1201,9 @@ impl NetworkAnalyzerConfiguration {
     /// Items: 0 to 250.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-networkanalyzerconfiguration.html#cfn-iotwireless-networkanalyzerconfiguration-wirelessdevices)
-    pub fn wireless_devices(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn wireless_devices(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("WirelessDevices", value.into().into_json());
+            .set_property("WirelessDevices", value.into_value().into_json());
         self
     }
 
@@ -1129,16 +1212,21 @@ impl NetworkAnalyzerConfiguration {
     /// Items: at most 250.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-networkanalyzerconfiguration.html#cfn-iotwireless-networkanalyzerconfiguration-wirelessgateways)
-    pub fn wireless_gateways(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn wireless_gateways(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("WirelessGateways", value.into().into_json());
+            .set_property("WirelessGateways", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for NetworkAnalyzerConfiguration {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::NetworkAnalyzerConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1174,12 +1262,12 @@ pub mod network_analyzer_configuration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1205,9 +1293,9 @@ pub mod network_analyzer_configuration {
         /// `LogLevel`: [`LogLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-networkanalyzerconfiguration-tracecontent.html#cfn-iotwireless-networkanalyzerconfiguration-tracecontent-loglevel)
-        pub fn log_level(mut self, value: impl Into<crate::Value<LogLevel>>) -> Self {
+        pub fn log_level(mut self, value: impl crate::IntoValue<LogLevel>) -> Self {
             self.0
-                .insert("LogLevel".to_owned(), value.into().into_json());
+                .insert("LogLevel".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1216,11 +1304,11 @@ pub mod network_analyzer_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-networkanalyzerconfiguration-tracecontent.html#cfn-iotwireless-networkanalyzerconfiguration-tracecontent-wirelessdeviceframeinfo)
         pub fn wireless_device_frame_info(
             mut self,
-            value: impl Into<crate::Value<WirelessDeviceFrameInfo>>,
+            value: impl crate::IntoValue<WirelessDeviceFrameInfo>,
         ) -> Self {
             self.0.insert(
                 "WirelessDeviceFrameInfo".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1287,9 +1375,9 @@ impl PartnerAccount {
     /// `AccountLinked`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-partneraccount.html#cfn-iotwireless-partneraccount-accountlinked)
-    pub fn account_linked(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn account_linked(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AccountLinked", value.into().into_json());
+            .set_property("AccountLinked", value.into_value().into_json());
         self
     }
 
@@ -1300,9 +1388,9 @@ impl PartnerAccount {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-partneraccount.html#cfn-iotwireless-partneraccount-partneraccountid)
-    pub fn partner_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn partner_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PartnerAccountId", value.into().into_json());
+            .set_property("PartnerAccountId", value.into_value().into_json());
         self
     }
 
@@ -1311,9 +1399,10 @@ impl PartnerAccount {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-partneraccount.html#cfn-iotwireless-partneraccount-partnertype)
     pub fn partner_type(
         mut self,
-        value: impl Into<crate::Value<partner_account::PartnerType>>,
+        value: impl crate::IntoValue<partner_account::PartnerType>,
     ) -> Self {
-        self.0.set_property("PartnerType", value.into().into_json());
+        self.0
+            .set_property("PartnerType", value.into_value().into_json());
         self
     }
 
@@ -1322,9 +1411,10 @@ impl PartnerAccount {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-partneraccount.html#cfn-iotwireless-partneraccount-sidewalk)
     pub fn sidewalk(
         mut self,
-        value: impl Into<crate::Value<partner_account::SidewalkAccountInfo>>,
+        value: impl crate::IntoValue<partner_account::SidewalkAccountInfo>,
     ) -> Self {
-        self.0.set_property("Sidewalk", value.into().into_json());
+        self.0
+            .set_property("Sidewalk", value.into_value().into_json());
         self
     }
 
@@ -1333,10 +1423,10 @@ impl PartnerAccount {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-partneraccount.html#cfn-iotwireless-partneraccount-sidewalkresponse)
     pub fn sidewalk_response(
         mut self,
-        value: impl Into<crate::Value<partner_account::SidewalkAccountInfoWithFingerprint>>,
+        value: impl crate::IntoValue<partner_account::SidewalkAccountInfoWithFingerprint>,
     ) -> Self {
         self.0
-            .set_property("SidewalkResponse", value.into().into_json());
+            .set_property("SidewalkResponse", value.into_value().into_json());
         self
     }
 
@@ -1345,10 +1435,10 @@ impl PartnerAccount {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-partneraccount.html#cfn-iotwireless-partneraccount-sidewalkupdate)
     pub fn sidewalk_update(
         mut self,
-        value: impl Into<crate::Value<partner_account::SidewalkUpdateAccount>>,
+        value: impl crate::IntoValue<partner_account::SidewalkUpdateAccount>,
     ) -> Self {
         self.0
-            .set_property("SidewalkUpdate", value.into().into_json());
+            .set_property("SidewalkUpdate", value.into_value().into_json());
         self
     }
 
@@ -1357,8 +1447,8 @@ impl PartnerAccount {
     /// Items: at most 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-partneraccount.html#cfn-iotwireless-partneraccount-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<partner_account::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<partner_account::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1371,7 +1461,12 @@ impl Default for PartnerAccount {
 
 impl crate::typed::ResourceType for PartnerAccount {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::PartnerAccount";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PartnerAccountId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1411,10 +1506,10 @@ pub mod partner_account {
 
     impl SidewalkAccountInfo {
         /// A new `SidewalkAccountInfo` with its required properties.
-        pub fn new(app_server_private_key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(app_server_private_key: impl crate::IntoValue<String>) -> Self {
             SidewalkAccountInfo(crate::typed::Properties::from_iter([(
                 "AppServerPrivateKey".to_owned(),
-                app_server_private_key.into().into_json(),
+                app_server_private_key.into_value().into_json(),
             )]))
         }
     }
@@ -1442,17 +1537,18 @@ pub mod partner_account {
         /// Length: at most 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-partneraccount-sidewalkaccountinfowithfingerprint.html#cfn-iotwireless-partneraccount-sidewalkaccountinfowithfingerprint-amazonid)
-        pub fn amazon_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn amazon_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AmazonId".to_owned(), value.into().into_json());
+                .insert("AmazonId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Arn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-partneraccount-sidewalkaccountinfowithfingerprint.html#cfn-iotwireless-partneraccount-sidewalkaccountinfowithfingerprint-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1463,9 +1559,9 @@ pub mod partner_account {
         /// Pattern: `[a-fA-F0-9]{64}`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-partneraccount-sidewalkaccountinfowithfingerprint.html#cfn-iotwireless-partneraccount-sidewalkaccountinfowithfingerprint-fingerprint)
-        pub fn fingerprint(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn fingerprint(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Fingerprint".to_owned(), value.into().into_json());
+                .insert("Fingerprint".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1495,9 +1591,11 @@ pub mod partner_account {
         /// Pattern: `[a-fA-F0-9]{64}`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-partneraccount-sidewalkupdateaccount.html#cfn-iotwireless-partneraccount-sidewalkupdateaccount-appserverprivatekey)
-        pub fn app_server_private_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AppServerPrivateKey".to_owned(), value.into().into_json());
+        pub fn app_server_private_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AppServerPrivateKey".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1525,8 +1623,9 @@ pub mod partner_account {
         /// Length: 1 to 127.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-partneraccount-tag.html#cfn-iotwireless-partneraccount-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1535,8 +1634,9 @@ pub mod partner_account {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-partneraccount-tag.html#cfn-iotwireless-partneraccount-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1582,9 +1682,10 @@ impl ServiceProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-serviceprofile.html#cfn-iotwireless-serviceprofile-lorawan)
     pub fn lo_ra_wan(
         mut self,
-        value: impl Into<crate::Value<service_profile::LoRaWanServiceProfile>>,
+        value: impl crate::IntoValue<service_profile::LoRaWanServiceProfile>,
     ) -> Self {
-        self.0.set_property("LoRaWAN", value.into().into_json());
+        self.0
+            .set_property("LoRaWAN", value.into_value().into_json());
         self
     }
 
@@ -1595,8 +1696,8 @@ impl ServiceProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-serviceprofile.html#cfn-iotwireless-serviceprofile-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1605,8 +1706,8 @@ impl ServiceProfile {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-serviceprofile.html#cfn-iotwireless-serviceprofile-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<service_profile::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<service_profile::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1619,7 +1720,12 @@ impl Default for ServiceProfile {
 
 impl crate::typed::ResourceType for ServiceProfile {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::ServiceProfile";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LoRaWAN", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1746,53 +1852,56 @@ pub mod service_profile {
         /// `AddGwMetadata`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-addgwmetadata)
-        pub fn add_gw_metadata(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn add_gw_metadata(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AddGwMetadata".to_owned(), value.into().into_json());
+                .insert("AddGwMetadata".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ChannelMask`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-channelmask)
-        pub fn channel_mask(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn channel_mask(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ChannelMask".to_owned(), value.into().into_json());
+                .insert("ChannelMask".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DevStatusReqFreq`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-devstatusreqfreq)
-        pub fn dev_status_req_freq(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DevStatusReqFreq".to_owned(), value.into().into_json());
+        pub fn dev_status_req_freq(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DevStatusReqFreq".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DlBucketSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-dlbucketsize)
-        pub fn dl_bucket_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn dl_bucket_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DlBucketSize".to_owned(), value.into().into_json());
+                .insert("DlBucketSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DlRate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-dlrate)
-        pub fn dl_rate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("DlRate".to_owned(), value.into().into_json());
+        pub fn dl_rate(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("DlRate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DlRatePolicy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-dlratepolicy)
-        pub fn dl_rate_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn dl_rate_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DlRatePolicy".to_owned(), value.into().into_json());
+                .insert("DlRatePolicy".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1801,8 +1910,9 @@ pub mod service_profile {
         /// Range: 0 to 15.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-drmax)
-        pub fn dr_max(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("DrMax".to_owned(), value.into().into_json());
+        pub fn dr_max(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("DrMax".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1811,63 +1921,64 @@ pub mod service_profile {
         /// Range: 0 to 15.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-drmin)
-        pub fn dr_min(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("DrMin".to_owned(), value.into().into_json());
+        pub fn dr_min(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("DrMin".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HrAllowed`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-hrallowed)
-        pub fn hr_allowed(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn hr_allowed(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("HrAllowed".to_owned(), value.into().into_json());
+                .insert("HrAllowed".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinGwDiversity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-mingwdiversity)
-        pub fn min_gw_diversity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_gw_diversity(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinGwDiversity".to_owned(), value.into().into_json());
+                .insert("MinGwDiversity".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NwkGeoLoc`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-nwkgeoloc)
-        pub fn nwk_geo_loc(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn nwk_geo_loc(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("NwkGeoLoc".to_owned(), value.into().into_json());
+                .insert("NwkGeoLoc".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PrAllowed`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-prallowed)
-        pub fn pr_allowed(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn pr_allowed(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("PrAllowed".to_owned(), value.into().into_json());
+                .insert("PrAllowed".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RaAllowed`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-raallowed)
-        pub fn ra_allowed(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn ra_allowed(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("RaAllowed".to_owned(), value.into().into_json());
+                .insert("RaAllowed".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReportDevStatusBattery`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-reportdevstatusbattery)
-        pub fn report_dev_status_battery(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn report_dev_status_battery(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "ReportDevStatusBattery".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1875,44 +1986,47 @@ pub mod service_profile {
         /// `ReportDevStatusMargin`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-reportdevstatusmargin)
-        pub fn report_dev_status_margin(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ReportDevStatusMargin".to_owned(), value.into().into_json());
+        pub fn report_dev_status_margin(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ReportDevStatusMargin".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TargetPer`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-targetper)
-        pub fn target_per(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn target_per(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("TargetPer".to_owned(), value.into().into_json());
+                .insert("TargetPer".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UlBucketSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-ulbucketsize)
-        pub fn ul_bucket_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn ul_bucket_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("UlBucketSize".to_owned(), value.into().into_json());
+                .insert("UlBucketSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UlRate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-ulrate)
-        pub fn ul_rate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("UlRate".to_owned(), value.into().into_json());
+        pub fn ul_rate(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("UlRate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UlRatePolicy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-lorawanserviceprofile.html#cfn-iotwireless-serviceprofile-lorawanserviceprofile-ulratepolicy)
-        pub fn ul_rate_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ul_rate_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UlRatePolicy".to_owned(), value.into().into_json());
+                .insert("UlRatePolicy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1940,8 +2054,9 @@ pub mod service_profile {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-tag.html#cfn-iotwireless-serviceprofile-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1950,8 +2065,9 @@ pub mod service_profile {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-serviceprofile-tag.html#cfn-iotwireless-serviceprofile-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1973,10 +2089,12 @@ pub struct TaskDefinition(crate::Resource);
 
 impl TaskDefinition {
     /// A new `AWS::IoTWireless::TaskDefinition` with its required properties.
-    pub fn new(auto_create_tasks: impl Into<crate::Value<bool>>) -> Self {
+    pub fn new(auto_create_tasks: impl crate::IntoValue<bool>) -> Self {
         TaskDefinition(
-            crate::Resource::new("AWS::IoTWireless::TaskDefinition")
-                .property("AutoCreateTasks", auto_create_tasks.into().into_json()),
+            crate::Resource::new("AWS::IoTWireless::TaskDefinition").property(
+                "AutoCreateTasks",
+                auto_create_tasks.into_value().into_json(),
+            ),
         )
     }
 
@@ -1985,10 +2103,12 @@ impl TaskDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-taskdefinition.html#cfn-iotwireless-taskdefinition-lorawanupdategatewaytaskentry)
     pub fn lo_ra_wan_update_gateway_task_entry(
         mut self,
-        value: impl Into<crate::Value<task_definition::LoRaWanUpdateGatewayTaskEntry>>,
+        value: impl crate::IntoValue<task_definition::LoRaWanUpdateGatewayTaskEntry>,
     ) -> Self {
-        self.0
-            .set_property("LoRaWANUpdateGatewayTaskEntry", value.into().into_json());
+        self.0.set_property(
+            "LoRaWANUpdateGatewayTaskEntry",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1997,8 +2117,8 @@ impl TaskDefinition {
     /// Length: 1 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-taskdefinition.html#cfn-iotwireless-taskdefinition-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -2007,8 +2127,8 @@ impl TaskDefinition {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-taskdefinition.html#cfn-iotwireless-taskdefinition-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<task_definition::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<task_definition::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2017,10 +2137,10 @@ impl TaskDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-taskdefinition.html#cfn-iotwireless-taskdefinition-taskdefinitiontype)
     pub fn task_definition_type(
         mut self,
-        value: impl Into<crate::Value<task_definition::TaskDefinitionType>>,
+        value: impl crate::IntoValue<task_definition::TaskDefinitionType>,
     ) -> Self {
         self.0
-            .set_property("TaskDefinitionType", value.into().into_json());
+            .set_property("TaskDefinitionType", value.into_value().into_json());
         self
     }
 
@@ -2029,16 +2149,22 @@ impl TaskDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-taskdefinition.html#cfn-iotwireless-taskdefinition-update)
     pub fn update(
         mut self,
-        value: impl Into<crate::Value<task_definition::UpdateWirelessGatewayTaskCreate>>,
+        value: impl crate::IntoValue<task_definition::UpdateWirelessGatewayTaskCreate>,
     ) -> Self {
-        self.0.set_property("Update", value.into().into_json());
+        self.0
+            .set_property("Update", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TaskDefinition {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::TaskDefinition";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -2087,8 +2213,9 @@ pub mod task_definition {
         /// Length: 1 to 4096.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-taskdefinition-lorawangatewayversion.html#cfn-iotwireless-taskdefinition-lorawangatewayversion-model)
-        pub fn model(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Model".to_owned(), value.into().into_json());
+        pub fn model(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Model".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2097,9 +2224,9 @@ pub mod task_definition {
         /// Length: 1 to 32.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-taskdefinition-lorawangatewayversion.html#cfn-iotwireless-taskdefinition-lorawangatewayversion-packageversion)
-        pub fn package_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn package_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PackageVersion".to_owned(), value.into().into_json());
+                .insert("PackageVersion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2108,9 +2235,9 @@ pub mod task_definition {
         /// Length: 1 to 4096.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-taskdefinition-lorawangatewayversion.html#cfn-iotwireless-taskdefinition-lorawangatewayversion-station)
-        pub fn station(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn station(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Station".to_owned(), value.into().into_json());
+                .insert("Station".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2138,10 +2265,10 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-taskdefinition-lorawanupdategatewaytaskcreate.html#cfn-iotwireless-taskdefinition-lorawanupdategatewaytaskcreate-currentversion)
         pub fn current_version(
             mut self,
-            value: impl Into<crate::Value<LoRaWanGatewayVersion>>,
+            value: impl crate::IntoValue<LoRaWanGatewayVersion>,
         ) -> Self {
             self.0
-                .insert("CurrentVersion".to_owned(), value.into().into_json());
+                .insert("CurrentVersion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2150,9 +2277,9 @@ pub mod task_definition {
         /// Range: 1 to 4294967295.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-taskdefinition-lorawanupdategatewaytaskcreate.html#cfn-iotwireless-taskdefinition-lorawanupdategatewaytaskcreate-sigkeycrc)
-        pub fn sig_key_crc(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn sig_key_crc(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SigKeyCrc".to_owned(), value.into().into_json());
+                .insert("SigKeyCrc".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2161,9 +2288,9 @@ pub mod task_definition {
         /// Length: 1 to 4096.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-taskdefinition-lorawanupdategatewaytaskcreate.html#cfn-iotwireless-taskdefinition-lorawanupdategatewaytaskcreate-updatesignature)
-        pub fn update_signature(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn update_signature(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UpdateSignature".to_owned(), value.into().into_json());
+                .insert("UpdateSignature".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2172,10 +2299,10 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-taskdefinition-lorawanupdategatewaytaskcreate.html#cfn-iotwireless-taskdefinition-lorawanupdategatewaytaskcreate-updateversion)
         pub fn update_version(
             mut self,
-            value: impl Into<crate::Value<LoRaWanGatewayVersion>>,
+            value: impl crate::IntoValue<LoRaWanGatewayVersion>,
         ) -> Self {
             self.0
-                .insert("UpdateVersion".to_owned(), value.into().into_json());
+                .insert("UpdateVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2203,10 +2330,10 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-taskdefinition-lorawanupdategatewaytaskentry.html#cfn-iotwireless-taskdefinition-lorawanupdategatewaytaskentry-currentversion)
         pub fn current_version(
             mut self,
-            value: impl Into<crate::Value<LoRaWanGatewayVersion>>,
+            value: impl crate::IntoValue<LoRaWanGatewayVersion>,
         ) -> Self {
             self.0
-                .insert("CurrentVersion".to_owned(), value.into().into_json());
+                .insert("CurrentVersion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2215,10 +2342,10 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-taskdefinition-lorawanupdategatewaytaskentry.html#cfn-iotwireless-taskdefinition-lorawanupdategatewaytaskentry-updateversion)
         pub fn update_version(
             mut self,
-            value: impl Into<crate::Value<LoRaWanGatewayVersion>>,
+            value: impl crate::IntoValue<LoRaWanGatewayVersion>,
         ) -> Self {
             self.0
-                .insert("UpdateVersion".to_owned(), value.into().into_json());
+                .insert("UpdateVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2246,8 +2373,9 @@ pub mod task_definition {
         /// Length: 1 to 127.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-taskdefinition-tag.html#cfn-iotwireless-taskdefinition-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2256,8 +2384,9 @@ pub mod task_definition {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-taskdefinition-tag.html#cfn-iotwireless-taskdefinition-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2285,10 +2414,10 @@ pub mod task_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-taskdefinition-updatewirelessgatewaytaskcreate.html#cfn-iotwireless-taskdefinition-updatewirelessgatewaytaskcreate-lorawan)
         pub fn lo_ra_wan(
             mut self,
-            value: impl Into<crate::Value<LoRaWanUpdateGatewayTaskCreate>>,
+            value: impl crate::IntoValue<LoRaWanUpdateGatewayTaskCreate>,
         ) -> Self {
             self.0
-                .insert("LoRaWAN".to_owned(), value.into().into_json());
+                .insert("LoRaWAN".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2297,9 +2426,9 @@ pub mod task_definition {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-taskdefinition-updatewirelessgatewaytaskcreate.html#cfn-iotwireless-taskdefinition-updatewirelessgatewaytaskcreate-updatedatarole)
-        pub fn update_data_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn update_data_role(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UpdateDataRole".to_owned(), value.into().into_json());
+                .insert("UpdateDataRole".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2308,9 +2437,11 @@ pub mod task_definition {
         /// Length: 1 to 4096.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-taskdefinition-updatewirelessgatewaytaskcreate.html#cfn-iotwireless-taskdefinition-updatewirelessgatewaytaskcreate-updatedatasource)
-        pub fn update_data_source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("UpdateDataSource".to_owned(), value.into().into_json());
+        pub fn update_data_source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "UpdateDataSource".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2348,13 +2479,13 @@ pub struct WirelessDevice(crate::Resource);
 impl WirelessDevice {
     /// A new `AWS::IoTWireless::WirelessDevice` with its required properties.
     pub fn new(
-        destination_name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<wireless_device::WirelessDeviceType>>,
+        destination_name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<wireless_device::WirelessDeviceType>,
     ) -> Self {
         WirelessDevice(
             crate::Resource::new("AWS::IoTWireless::WirelessDevice")
-                .property("DestinationName", destination_name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("DestinationName", destination_name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -2363,17 +2494,18 @@ impl WirelessDevice {
     /// Length: 0 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-wirelessdevice.html#cfn-iotwireless-wirelessdevice-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `LastUplinkReceivedAt`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-wirelessdevice.html#cfn-iotwireless-wirelessdevice-lastuplinkreceivedat)
-    pub fn last_uplink_received_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn last_uplink_received_at(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LastUplinkReceivedAt", value.into().into_json());
+            .set_property("LastUplinkReceivedAt", value.into_value().into_json());
         self
     }
 
@@ -2382,9 +2514,10 @@ impl WirelessDevice {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-wirelessdevice.html#cfn-iotwireless-wirelessdevice-lorawan)
     pub fn lo_ra_wan(
         mut self,
-        value: impl Into<crate::Value<wireless_device::LoRaWanDevice>>,
+        value: impl crate::IntoValue<wireless_device::LoRaWanDevice>,
     ) -> Self {
-        self.0.set_property("LoRaWAN", value.into().into_json());
+        self.0
+            .set_property("LoRaWAN", value.into_value().into_json());
         self
     }
 
@@ -2393,8 +2526,8 @@ impl WirelessDevice {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-wirelessdevice.html#cfn-iotwireless-wirelessdevice-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -2403,9 +2536,10 @@ impl WirelessDevice {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-wirelessdevice.html#cfn-iotwireless-wirelessdevice-positioning)
     pub fn positioning(
         mut self,
-        value: impl Into<crate::Value<wireless_device::Positioning>>,
+        value: impl crate::IntoValue<wireless_device::Positioning>,
     ) -> Self {
-        self.0.set_property("Positioning", value.into().into_json());
+        self.0
+            .set_property("Positioning", value.into_value().into_json());
         self
     }
 
@@ -2414,23 +2548,29 @@ impl WirelessDevice {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-wirelessdevice.html#cfn-iotwireless-wirelessdevice-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<wireless_device::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<wireless_device::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `ThingArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-wirelessdevice.html#cfn-iotwireless-wirelessdevice-thingarn)
-    pub fn thing_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ThingArn", value.into().into_json());
+    pub fn thing_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ThingArn", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for WirelessDevice {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::WirelessDevice";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -2476,12 +2616,15 @@ pub mod wireless_device {
     impl AbpV10x {
         /// A new `AbpV10x` with its required properties.
         pub fn new(
-            dev_addr: impl Into<crate::Value<String>>,
-            session_keys: impl Into<crate::Value<SessionKeysAbpV10x>>,
+            dev_addr: impl crate::IntoValue<String>,
+            session_keys: impl crate::IntoValue<SessionKeysAbpV10x>,
         ) -> Self {
             AbpV10x(crate::typed::Properties::from_iter([
-                ("DevAddr".to_owned(), dev_addr.into().into_json()),
-                ("SessionKeys".to_owned(), session_keys.into().into_json()),
+                ("DevAddr".to_owned(), dev_addr.into_value().into_json()),
+                (
+                    "SessionKeys".to_owned(),
+                    session_keys.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -2501,12 +2644,15 @@ pub mod wireless_device {
     impl AbpV11 {
         /// A new `AbpV11` with its required properties.
         pub fn new(
-            dev_addr: impl Into<crate::Value<String>>,
-            session_keys: impl Into<crate::Value<SessionKeysAbpV11>>,
+            dev_addr: impl crate::IntoValue<String>,
+            session_keys: impl crate::IntoValue<SessionKeysAbpV11>,
         ) -> Self {
             AbpV11(crate::typed::Properties::from_iter([
-                ("DevAddr".to_owned(), dev_addr.into().into_json()),
-                ("SessionKeys".to_owned(), session_keys.into().into_json()),
+                ("DevAddr".to_owned(), dev_addr.into_value().into_json()),
+                (
+                    "SessionKeys".to_owned(),
+                    session_keys.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -2536,9 +2682,9 @@ pub mod wireless_device {
         /// Pattern: `[a-zA-Z0-9-_]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdevice-application.html#cfn-iotwireless-wirelessdevice-application-destinationname)
-        pub fn destination_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn destination_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DestinationName".to_owned(), value.into().into_json());
+                .insert("DestinationName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2547,16 +2693,18 @@ pub mod wireless_device {
         /// Range: 1 to 223.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdevice-application.html#cfn-iotwireless-wirelessdevice-application-fport)
-        pub fn f_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("FPort".to_owned(), value.into().into_json());
+        pub fn f_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("FPort".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdevice-application.html#cfn-iotwireless-wirelessdevice-application-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2582,9 +2730,9 @@ pub mod wireless_device {
         /// `Applications`: list of [`Application`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdevice-fports.html#cfn-iotwireless-wirelessdevice-fports-applications)
-        pub fn applications(mut self, value: impl Into<crate::Value<Vec<Application>>>) -> Self {
+        pub fn applications(mut self, value: impl crate::IntoValue<Vec<Application>>) -> Self {
             self.0
-                .insert("Applications".to_owned(), value.into().into_json());
+                .insert("Applications".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2610,17 +2758,18 @@ pub mod wireless_device {
         /// `AbpV10x`: [`AbpV10x`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdevice-lorawandevice.html#cfn-iotwireless-wirelessdevice-lorawandevice-abpv10x)
-        pub fn abp_v10x(mut self, value: impl Into<crate::Value<AbpV10x>>) -> Self {
+        pub fn abp_v10x(mut self, value: impl crate::IntoValue<AbpV10x>) -> Self {
             self.0
-                .insert("AbpV10x".to_owned(), value.into().into_json());
+                .insert("AbpV10x".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AbpV11`: [`AbpV11`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdevice-lorawandevice.html#cfn-iotwireless-wirelessdevice-lorawandevice-abpv11)
-        pub fn abp_v11(mut self, value: impl Into<crate::Value<AbpV11>>) -> Self {
-            self.0.insert("AbpV11".to_owned(), value.into().into_json());
+        pub fn abp_v11(mut self, value: impl crate::IntoValue<AbpV11>) -> Self {
+            self.0
+                .insert("AbpV11".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2629,8 +2778,9 @@ pub mod wireless_device {
         /// Pattern: `[a-f0-9]{16}`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdevice-lorawandevice.html#cfn-iotwireless-wirelessdevice-lorawandevice-deveui)
-        pub fn dev_eui(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("DevEui".to_owned(), value.into().into_json());
+        pub fn dev_eui(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("DevEui".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2639,35 +2789,36 @@ pub mod wireless_device {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdevice-lorawandevice.html#cfn-iotwireless-wirelessdevice-lorawandevice-deviceprofileid)
-        pub fn device_profile_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn device_profile_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeviceProfileId".to_owned(), value.into().into_json());
+                .insert("DeviceProfileId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FPorts`: [`FPorts`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdevice-lorawandevice.html#cfn-iotwireless-wirelessdevice-lorawandevice-fports)
-        pub fn f_ports(mut self, value: impl Into<crate::Value<FPorts>>) -> Self {
-            self.0.insert("FPorts".to_owned(), value.into().into_json());
+        pub fn f_ports(mut self, value: impl crate::IntoValue<FPorts>) -> Self {
+            self.0
+                .insert("FPorts".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OtaaV10x`: [`OtaaV10x`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdevice-lorawandevice.html#cfn-iotwireless-wirelessdevice-lorawandevice-otaav10x)
-        pub fn otaa_v10x(mut self, value: impl Into<crate::Value<OtaaV10x>>) -> Self {
+        pub fn otaa_v10x(mut self, value: impl crate::IntoValue<OtaaV10x>) -> Self {
             self.0
-                .insert("OtaaV10x".to_owned(), value.into().into_json());
+                .insert("OtaaV10x".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OtaaV11`: [`OtaaV11`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdevice-lorawandevice.html#cfn-iotwireless-wirelessdevice-lorawandevice-otaav11)
-        pub fn otaa_v11(mut self, value: impl Into<crate::Value<OtaaV11>>) -> Self {
+        pub fn otaa_v11(mut self, value: impl crate::IntoValue<OtaaV11>) -> Self {
             self.0
-                .insert("OtaaV11".to_owned(), value.into().into_json());
+                .insert("OtaaV11".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2676,9 +2827,11 @@ pub mod wireless_device {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdevice-lorawandevice.html#cfn-iotwireless-wirelessdevice-lorawandevice-serviceprofileid)
-        pub fn service_profile_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ServiceProfileId".to_owned(), value.into().into_json());
+        pub fn service_profile_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ServiceProfileId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2698,12 +2851,12 @@ pub mod wireless_device {
     impl OtaaV10x {
         /// A new `OtaaV10x` with its required properties.
         pub fn new(
-            app_eui: impl Into<crate::Value<String>>,
-            app_key: impl Into<crate::Value<String>>,
+            app_eui: impl crate::IntoValue<String>,
+            app_key: impl crate::IntoValue<String>,
         ) -> Self {
             OtaaV10x(crate::typed::Properties::from_iter([
-                ("AppEui".to_owned(), app_eui.into().into_json()),
-                ("AppKey".to_owned(), app_key.into().into_json()),
+                ("AppEui".to_owned(), app_eui.into_value().into_json()),
+                ("AppKey".to_owned(), app_key.into_value().into_json()),
             ]))
         }
     }
@@ -2723,14 +2876,14 @@ pub mod wireless_device {
     impl OtaaV11 {
         /// A new `OtaaV11` with its required properties.
         pub fn new(
-            app_key: impl Into<crate::Value<String>>,
-            join_eui: impl Into<crate::Value<String>>,
-            nwk_key: impl Into<crate::Value<String>>,
+            app_key: impl crate::IntoValue<String>,
+            join_eui: impl crate::IntoValue<String>,
+            nwk_key: impl crate::IntoValue<String>,
         ) -> Self {
             OtaaV11(crate::typed::Properties::from_iter([
-                ("AppKey".to_owned(), app_key.into().into_json()),
-                ("JoinEui".to_owned(), join_eui.into().into_json()),
-                ("NwkKey".to_owned(), nwk_key.into().into_json()),
+                ("AppKey".to_owned(), app_key.into_value().into_json()),
+                ("JoinEui".to_owned(), join_eui.into_value().into_json()),
+                ("NwkKey".to_owned(), nwk_key.into_value().into_json()),
             ]))
         }
     }
@@ -2750,12 +2903,12 @@ pub mod wireless_device {
     impl SessionKeysAbpV10x {
         /// A new `SessionKeysAbpV10x` with its required properties.
         pub fn new(
-            app_s_key: impl Into<crate::Value<String>>,
-            nwk_s_key: impl Into<crate::Value<String>>,
+            app_s_key: impl crate::IntoValue<String>,
+            nwk_s_key: impl crate::IntoValue<String>,
         ) -> Self {
             SessionKeysAbpV10x(crate::typed::Properties::from_iter([
-                ("AppSKey".to_owned(), app_s_key.into().into_json()),
-                ("NwkSKey".to_owned(), nwk_s_key.into().into_json()),
+                ("AppSKey".to_owned(), app_s_key.into_value().into_json()),
+                ("NwkSKey".to_owned(), nwk_s_key.into_value().into_json()),
             ]))
         }
     }
@@ -2775,16 +2928,25 @@ pub mod wireless_device {
     impl SessionKeysAbpV11 {
         /// A new `SessionKeysAbpV11` with its required properties.
         pub fn new(
-            app_s_key: impl Into<crate::Value<String>>,
-            f_nwk_s_int_key: impl Into<crate::Value<String>>,
-            nwk_s_enc_key: impl Into<crate::Value<String>>,
-            s_nwk_s_int_key: impl Into<crate::Value<String>>,
+            app_s_key: impl crate::IntoValue<String>,
+            f_nwk_s_int_key: impl crate::IntoValue<String>,
+            nwk_s_enc_key: impl crate::IntoValue<String>,
+            s_nwk_s_int_key: impl crate::IntoValue<String>,
         ) -> Self {
             SessionKeysAbpV11(crate::typed::Properties::from_iter([
-                ("AppSKey".to_owned(), app_s_key.into().into_json()),
-                ("FNwkSIntKey".to_owned(), f_nwk_s_int_key.into().into_json()),
-                ("NwkSEncKey".to_owned(), nwk_s_enc_key.into().into_json()),
-                ("SNwkSIntKey".to_owned(), s_nwk_s_int_key.into().into_json()),
+                ("AppSKey".to_owned(), app_s_key.into_value().into_json()),
+                (
+                    "FNwkSIntKey".to_owned(),
+                    f_nwk_s_int_key.into_value().into_json(),
+                ),
+                (
+                    "NwkSEncKey".to_owned(),
+                    nwk_s_enc_key.into_value().into_json(),
+                ),
+                (
+                    "SNwkSIntKey".to_owned(),
+                    s_nwk_s_int_key.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -2812,8 +2974,9 @@ pub mod wireless_device {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdevice-tag.html#cfn-iotwireless-wirelessdevice-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2822,8 +2985,9 @@ pub mod wireless_device {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdevice-tag.html#cfn-iotwireless-wirelessdevice-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2906,13 +3070,13 @@ pub struct WirelessDeviceImportTask(crate::Resource);
 impl WirelessDeviceImportTask {
     /// A new `AWS::IoTWireless::WirelessDeviceImportTask` with its required properties.
     pub fn new(
-        destination_name: impl Into<crate::Value<String>>,
-        sidewalk: impl Into<crate::Value<wireless_device_import_task::Sidewalk>>,
+        destination_name: impl crate::IntoValue<String>,
+        sidewalk: impl crate::IntoValue<wireless_device_import_task::Sidewalk>,
     ) -> Self {
         WirelessDeviceImportTask(
             crate::Resource::new("AWS::IoTWireless::WirelessDeviceImportTask")
-                .property("DestinationName", destination_name.into().into_json())
-                .property("Sidewalk", sidewalk.into().into_json()),
+                .property("DestinationName", destination_name.into_value().into_json())
+                .property("Sidewalk", sidewalk.into_value().into_json()),
         )
     }
 
@@ -2923,16 +3087,21 @@ impl WirelessDeviceImportTask {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-wirelessdeviceimporttask.html#cfn-iotwireless-wirelessdeviceimporttask-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<wireless_device_import_task::Tag>>>,
+        value: impl crate::IntoValue<Vec<wireless_device_import_task::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for WirelessDeviceImportTask {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::WirelessDeviceImportTask";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -3021,9 +3190,11 @@ pub mod wireless_device_import_task {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdeviceimporttask-sidewalk.html#cfn-iotwireless-wirelessdeviceimporttask-sidewalk-devicecreationfile)
-        pub fn device_creation_file(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DeviceCreationFile".to_owned(), value.into().into_json());
+        pub fn device_creation_file(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DeviceCreationFile".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3032,11 +3203,11 @@ pub mod wireless_device_import_task {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdeviceimporttask-sidewalk.html#cfn-iotwireless-wirelessdeviceimporttask-sidewalk-devicecreationfilelist)
         pub fn device_creation_file_list(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "DeviceCreationFileList".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3044,8 +3215,9 @@ pub mod wireless_device_import_task {
         /// `Role`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdeviceimporttask-sidewalk.html#cfn-iotwireless-wirelessdeviceimporttask-sidewalk-role)
-        pub fn role(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Role".to_owned(), value.into().into_json());
+        pub fn role(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Role".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3054,10 +3226,10 @@ pub mod wireless_device_import_task {
         /// Length: 0 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessdeviceimporttask-sidewalk.html#cfn-iotwireless-wirelessdeviceimporttask-sidewalk-sidewalkmanufacturingsn)
-        pub fn sidewalk_manufacturing_sn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sidewalk_manufacturing_sn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "SidewalkManufacturingSn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3078,12 +3250,12 @@ pub mod wireless_device_import_task {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3105,10 +3277,10 @@ pub struct WirelessGateway(crate::Resource);
 
 impl WirelessGateway {
     /// A new `AWS::IoTWireless::WirelessGateway` with its required properties.
-    pub fn new(lo_ra_wan: impl Into<crate::Value<wireless_gateway::LoRaWanGateway>>) -> Self {
+    pub fn new(lo_ra_wan: impl crate::IntoValue<wireless_gateway::LoRaWanGateway>) -> Self {
         WirelessGateway(
             crate::Resource::new("AWS::IoTWireless::WirelessGateway")
-                .property("LoRaWAN", lo_ra_wan.into().into_json()),
+                .property("LoRaWAN", lo_ra_wan.into_value().into_json()),
         )
     }
 
@@ -3117,17 +3289,18 @@ impl WirelessGateway {
     /// Length: 0 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-wirelessgateway.html#cfn-iotwireless-wirelessgateway-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `LastUplinkReceivedAt`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-wirelessgateway.html#cfn-iotwireless-wirelessgateway-lastuplinkreceivedat)
-    pub fn last_uplink_received_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn last_uplink_received_at(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LastUplinkReceivedAt", value.into().into_json());
+            .set_property("LastUplinkReceivedAt", value.into_value().into_json());
         self
     }
 
@@ -3136,8 +3309,8 @@ impl WirelessGateway {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-wirelessgateway.html#cfn-iotwireless-wirelessgateway-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -3146,31 +3319,38 @@ impl WirelessGateway {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-wirelessgateway.html#cfn-iotwireless-wirelessgateway-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<wireless_gateway::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<wireless_gateway::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `ThingArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-wirelessgateway.html#cfn-iotwireless-wirelessgateway-thingarn)
-    pub fn thing_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ThingArn", value.into().into_json());
+    pub fn thing_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ThingArn", value.into_value().into_json());
         self
     }
 
     /// `ThingName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iotwireless-wirelessgateway.html#cfn-iotwireless-wirelessgateway-thingname)
-    pub fn thing_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ThingName", value.into().into_json());
+    pub fn thing_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ThingName", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for WirelessGateway {
     const TYPE_NAME: &'static str = "AWS::IoTWireless::WirelessGateway";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -3211,12 +3391,15 @@ pub mod wireless_gateway {
     impl LoRaWanGateway {
         /// A new `LoRaWanGateway` with its required properties.
         pub fn new(
-            gateway_eui: impl Into<crate::Value<String>>,
-            rf_region: impl Into<crate::Value<String>>,
+            gateway_eui: impl crate::IntoValue<String>,
+            rf_region: impl crate::IntoValue<String>,
         ) -> Self {
             LoRaWanGateway(crate::typed::Properties::from_iter([
-                ("GatewayEui".to_owned(), gateway_eui.into().into_json()),
-                ("RfRegion".to_owned(), rf_region.into().into_json()),
+                (
+                    "GatewayEui".to_owned(),
+                    gateway_eui.into_value().into_json(),
+                ),
+                ("RfRegion".to_owned(), rf_region.into_value().into_json()),
             ]))
         }
     }
@@ -3244,8 +3427,9 @@ pub mod wireless_gateway {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessgateway-tag.html#cfn-iotwireless-wirelessgateway-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3254,8 +3438,9 @@ pub mod wireless_gateway {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-iotwireless-wirelessgateway-tag.html#cfn-iotwireless-wirelessgateway-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }

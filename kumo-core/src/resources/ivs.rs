@@ -16,6 +16,50 @@ pub const TYPES: &[&str] = &[
     "AWS::IVS::StreamKey",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::IVS::Channel",
+        <Channel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IVS::EncoderConfiguration",
+        <EncoderConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IVS::IngestConfiguration",
+        <IngestConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IVS::PlaybackKeyPair",
+        <PlaybackKeyPair as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IVS::PlaybackRestrictionPolicy",
+        <PlaybackRestrictionPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IVS::PublicKey",
+        <PublicKey as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IVS::RecordingConfiguration",
+        <RecordingConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IVS::Stage",
+        <Stage as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IVS::StorageConfiguration",
+        <StorageConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IVS::StreamKey",
+        <StreamKey as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::IVS::Channel`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-channel.html)
@@ -33,8 +77,9 @@ impl Channel {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-channel.html#cfn-ivs-channel-authorized)
-    pub fn authorized(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Authorized", value.into().into_json());
+    pub fn authorized(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Authorized", value.into_value().into_json());
         self
     }
 
@@ -45,10 +90,10 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-channel.html#cfn-ivs-channel-containerformat)
     pub fn container_format(
         mut self,
-        value: impl Into<crate::Value<channel::ContainerFormat>>,
+        value: impl crate::IntoValue<channel::ContainerFormat>,
     ) -> Self {
         self.0
-            .set_property("ContainerFormat", value.into().into_json());
+            .set_property("ContainerFormat", value.into_value().into_json());
         self
     }
 
@@ -57,9 +102,9 @@ impl Channel {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-channel.html#cfn-ivs-channel-insecureingest)
-    pub fn insecure_ingest(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn insecure_ingest(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("InsecureIngest", value.into().into_json());
+            .set_property("InsecureIngest", value.into_value().into_json());
         self
     }
 
@@ -68,8 +113,9 @@ impl Channel {
     /// Default: `"LOW"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-channel.html#cfn-ivs-channel-latencymode)
-    pub fn latency_mode(mut self, value: impl Into<crate::Value<channel::LatencyMode>>) -> Self {
-        self.0.set_property("LatencyMode", value.into().into_json());
+    pub fn latency_mode(mut self, value: impl crate::IntoValue<channel::LatencyMode>) -> Self {
+        self.0
+            .set_property("LatencyMode", value.into_value().into_json());
         self
     }
 
@@ -78,10 +124,12 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-channel.html#cfn-ivs-channel-multitrackinputconfiguration)
     pub fn multitrack_input_configuration(
         mut self,
-        value: impl Into<crate::Value<channel::MultitrackInputConfiguration>>,
+        value: impl crate::IntoValue<channel::MultitrackInputConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("MultitrackInputConfiguration", value.into().into_json());
+        self.0.set_property(
+            "MultitrackInputConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -94,16 +142,17 @@ impl Channel {
     /// Default: `"-"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-channel.html#cfn-ivs-channel-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Preset`: [`Preset`](channel::Preset).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-channel.html#cfn-ivs-channel-preset)
-    pub fn preset(mut self, value: impl Into<crate::Value<channel::Preset>>) -> Self {
-        self.0.set_property("Preset", value.into().into_json());
+    pub fn preset(mut self, value: impl crate::IntoValue<channel::Preset>) -> Self {
+        self.0
+            .set_property("Preset", value.into_value().into_json());
         self
     }
 
@@ -116,9 +165,9 @@ impl Channel {
     /// Default: `""`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-channel.html#cfn-ivs-channel-recordingconfigurationarn)
-    pub fn recording_configuration_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn recording_configuration_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RecordingConfigurationArn", value.into().into_json());
+            .set_property("RecordingConfigurationArn", value.into_value().into_json());
         self
     }
 
@@ -127,8 +176,8 @@ impl Channel {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-channel.html#cfn-ivs-channel-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<channel::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<channel::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -137,8 +186,8 @@ impl Channel {
     /// Default: `"STANDARD"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-channel.html#cfn-ivs-channel-type)
-    pub fn r#type(mut self, value: impl Into<crate::Value<channel::Type>>) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+    pub fn r#type(mut self, value: impl crate::IntoValue<channel::Type>) -> Self {
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 }
@@ -151,7 +200,12 @@ impl Default for Channel {
 
 impl crate::typed::ResourceType for Channel {
     const TYPE_NAME: &'static str = "AWS::IVS::Channel";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -205,9 +259,9 @@ pub mod channel {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-channel-multitrackinputconfiguration.html#cfn-ivs-channel-multitrackinputconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -216,18 +270,21 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-channel-multitrackinputconfiguration.html#cfn-ivs-channel-multitrackinputconfiguration-maximumresolution)
         pub fn maximum_resolution(
             mut self,
-            value: impl Into<crate::Value<MaximumResolution>>,
+            value: impl crate::IntoValue<MaximumResolution>,
         ) -> Self {
-            self.0
-                .insert("MaximumResolution".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MaximumResolution".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Policy`: [`Policy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-channel-multitrackinputconfiguration.html#cfn-ivs-channel-multitrackinputconfiguration-policy)
-        pub fn policy(mut self, value: impl Into<crate::Value<Policy>>) -> Self {
-            self.0.insert("Policy".to_owned(), value.into().into_json());
+        pub fn policy(mut self, value: impl crate::IntoValue<Policy>) -> Self {
+            self.0
+                .insert("Policy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -247,12 +304,12 @@ pub mod channel {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -405,8 +462,8 @@ impl EncoderConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-encoderconfiguration.html#cfn-ivs-encoderconfiguration-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -415,8 +472,8 @@ impl EncoderConfiguration {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-encoderconfiguration.html#cfn-ivs-encoderconfiguration-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<encoder_configuration::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<encoder_configuration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -425,8 +482,8 @@ impl EncoderConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-encoderconfiguration.html#cfn-ivs-encoderconfiguration-video)
-    pub fn video(mut self, value: impl Into<crate::Value<encoder_configuration::Video>>) -> Self {
-        self.0.set_property("Video", value.into().into_json());
+    pub fn video(mut self, value: impl crate::IntoValue<encoder_configuration::Video>) -> Self {
+        self.0.set_property("Video", value.into_value().into_json());
         self
     }
 }
@@ -439,7 +496,12 @@ impl Default for EncoderConfiguration {
 
 impl crate::typed::ResourceType for EncoderConfiguration {
     const TYPE_NAME: &'static str = "AWS::IVS::EncoderConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Name",
         "Video",
@@ -482,12 +544,12 @@ pub mod encoder_configuration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -517,9 +579,9 @@ pub mod encoder_configuration {
         /// Default: `2500000`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-encoderconfiguration-video.html#cfn-ivs-encoderconfiguration-video-bitrate)
-        pub fn bitrate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn bitrate(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Bitrate".to_owned(), value.into().into_json());
+                .insert("Bitrate".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -530,9 +592,9 @@ pub mod encoder_configuration {
         /// Default: `30`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-encoderconfiguration-video.html#cfn-ivs-encoderconfiguration-video-framerate)
-        pub fn framerate(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn framerate(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Framerate".to_owned(), value.into().into_json());
+                .insert("Framerate".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -543,8 +605,9 @@ pub mod encoder_configuration {
         /// Default: `720`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-encoderconfiguration-video.html#cfn-ivs-encoderconfiguration-video-height)
-        pub fn height(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Height".to_owned(), value.into().into_json());
+        pub fn height(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Height".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -555,8 +618,9 @@ pub mod encoder_configuration {
         /// Default: `1280`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-encoderconfiguration-video.html#cfn-ivs-encoderconfiguration-video-width)
-        pub fn width(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Width".to_owned(), value.into().into_json());
+        pub fn width(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Width".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -589,10 +653,10 @@ impl IngestConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-ingestconfiguration.html#cfn-ivs-ingestconfiguration-ingestprotocol)
     pub fn ingest_protocol(
         mut self,
-        value: impl Into<crate::Value<ingest_configuration::IngestProtocol>>,
+        value: impl crate::IntoValue<ingest_configuration::IngestProtocol>,
     ) -> Self {
         self.0
-            .set_property("IngestProtocol", value.into().into_json());
+            .set_property("IngestProtocol", value.into_value().into_json());
         self
     }
 
@@ -603,9 +667,9 @@ impl IngestConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-ingestconfiguration.html#cfn-ivs-ingestconfiguration-insecureingest)
-    pub fn insecure_ingest(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn insecure_ingest(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("InsecureIngest", value.into().into_json());
+            .set_property("InsecureIngest", value.into_value().into_json());
         self
     }
 
@@ -620,8 +684,8 @@ impl IngestConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-ingestconfiguration.html#cfn-ivs-ingestconfiguration-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -634,8 +698,9 @@ impl IngestConfiguration {
     /// Default: `""`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-ingestconfiguration.html#cfn-ivs-ingestconfiguration-stagearn)
-    pub fn stage_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StageArn", value.into().into_json());
+    pub fn stage_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StageArn", value.into_value().into_json());
         self
     }
 
@@ -644,8 +709,8 @@ impl IngestConfiguration {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-ingestconfiguration.html#cfn-ivs-ingestconfiguration-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<ingest_configuration::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<ingest_configuration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -654,8 +719,9 @@ impl IngestConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-ingestconfiguration.html#cfn-ivs-ingestconfiguration-userid)
-    pub fn user_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("UserId", value.into().into_json());
+    pub fn user_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("UserId", value.into_value().into_json());
         self
     }
 }
@@ -668,7 +734,12 @@ impl Default for IngestConfiguration {
 
 impl crate::typed::ResourceType for IngestConfiguration {
     const TYPE_NAME: &'static str = "AWS::IVS::IngestConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["IngestProtocol", "InsecureIngest", "Name", "UserId"];
 
@@ -720,12 +791,12 @@ pub mod ingest_configuration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -776,8 +847,8 @@ impl PlaybackKeyPair {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-playbackkeypair.html#cfn-ivs-playbackkeypair-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -786,9 +857,9 @@ impl PlaybackKeyPair {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-playbackkeypair.html#cfn-ivs-playbackkeypair-publickeymaterial)
-    pub fn public_key_material(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn public_key_material(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PublicKeyMaterial", value.into().into_json());
+            .set_property("PublicKeyMaterial", value.into_value().into_json());
         self
     }
 
@@ -797,8 +868,8 @@ impl PlaybackKeyPair {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-playbackkeypair.html#cfn-ivs-playbackkeypair-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<playback_key_pair::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<playback_key_pair::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -811,7 +882,12 @@ impl Default for PlaybackKeyPair {
 
 impl crate::typed::ResourceType for PlaybackKeyPair {
     const TYPE_NAME: &'static str = "AWS::IVS::PlaybackKeyPair";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "PublicKeyMaterial"];
 
     fn resource(&self) -> &crate::Resource {
@@ -852,12 +928,12 @@ pub mod playback_key_pair {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -884,18 +960,18 @@ impl PlaybackRestrictionPolicy {
     /// `AllowedCountries`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-playbackrestrictionpolicy.html#cfn-ivs-playbackrestrictionpolicy-allowedcountries)
-    pub fn allowed_countries(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn allowed_countries(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AllowedCountries", value.into().into_json());
+            .set_property("AllowedCountries", value.into_value().into_json());
         self
     }
 
     /// `AllowedOrigins`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-playbackrestrictionpolicy.html#cfn-ivs-playbackrestrictionpolicy-allowedorigins)
-    pub fn allowed_origins(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn allowed_origins(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AllowedOrigins", value.into().into_json());
+            .set_property("AllowedOrigins", value.into_value().into_json());
         self
     }
 
@@ -904,12 +980,11 @@ impl PlaybackRestrictionPolicy {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-playbackrestrictionpolicy.html#cfn-ivs-playbackrestrictionpolicy-enablestrictoriginenforcement)
-    pub fn enable_strict_origin_enforcement(
-        mut self,
-        value: impl Into<crate::Value<bool>>,
-    ) -> Self {
-        self.0
-            .set_property("EnableStrictOriginEnforcement", value.into().into_json());
+    pub fn enable_strict_origin_enforcement(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "EnableStrictOriginEnforcement",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -920,8 +995,8 @@ impl PlaybackRestrictionPolicy {
     /// Pattern: `^[a-zA-Z0-9-_]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-playbackrestrictionpolicy.html#cfn-ivs-playbackrestrictionpolicy-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -932,9 +1007,9 @@ impl PlaybackRestrictionPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-playbackrestrictionpolicy.html#cfn-ivs-playbackrestrictionpolicy-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<playback_restriction_policy::Tag>>>,
+        value: impl crate::IntoValue<Vec<playback_restriction_policy::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -947,7 +1022,12 @@ impl Default for PlaybackRestrictionPolicy {
 
 impl crate::typed::ResourceType for PlaybackRestrictionPolicy {
     const TYPE_NAME: &'static str = "AWS::IVS::PlaybackRestrictionPolicy";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -983,12 +1063,12 @@ pub mod playback_restriction_policy {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1021,8 +1101,8 @@ impl PublicKey {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-publickey.html#cfn-ivs-publickey-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1033,9 +1113,9 @@ impl PublicKey {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-publickey.html#cfn-ivs-publickey-publickeymaterial)
-    pub fn public_key_material(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn public_key_material(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PublicKeyMaterial", value.into().into_json());
+            .set_property("PublicKeyMaterial", value.into_value().into_json());
         self
     }
 
@@ -1044,8 +1124,8 @@ impl PublicKey {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-publickey.html#cfn-ivs-publickey-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<public_key::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<public_key::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1058,7 +1138,12 @@ impl Default for PublicKey {
 
 impl crate::typed::ResourceType for PublicKey {
     const TYPE_NAME: &'static str = "AWS::IVS::PublicKey";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "PublicKeyMaterial"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1099,12 +1184,12 @@ pub mod public_key {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1127,14 +1212,14 @@ pub struct RecordingConfiguration(crate::Resource);
 impl RecordingConfiguration {
     /// A new `AWS::IVS::RecordingConfiguration` with its required properties.
     pub fn new(
-        destination_configuration: impl Into<
-            crate::Value<recording_configuration::DestinationConfiguration>,
+        destination_configuration: impl crate::IntoValue<
+            recording_configuration::DestinationConfiguration,
         >,
     ) -> Self {
         RecordingConfiguration(
             crate::Resource::new("AWS::IVS::RecordingConfiguration").property(
                 "DestinationConfiguration",
-                destination_configuration.into().into_json(),
+                destination_configuration.into_value().into_json(),
             ),
         )
     }
@@ -1148,8 +1233,8 @@ impl RecordingConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-recordingconfiguration.html#cfn-ivs-recordingconfiguration-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1162,12 +1247,11 @@ impl RecordingConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-recordingconfiguration.html#cfn-ivs-recordingconfiguration-recordingreconnectwindowseconds)
-    pub fn recording_reconnect_window_seconds(
-        mut self,
-        value: impl Into<crate::Value<i64>>,
-    ) -> Self {
-        self.0
-            .set_property("RecordingReconnectWindowSeconds", value.into().into_json());
+    pub fn recording_reconnect_window_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "RecordingReconnectWindowSeconds",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1178,10 +1262,10 @@ impl RecordingConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-recordingconfiguration.html#cfn-ivs-recordingconfiguration-renditionconfiguration)
     pub fn rendition_configuration(
         mut self,
-        value: impl Into<crate::Value<recording_configuration::RenditionConfiguration>>,
+        value: impl crate::IntoValue<recording_configuration::RenditionConfiguration>,
     ) -> Self {
         self.0
-            .set_property("RenditionConfiguration", value.into().into_json());
+            .set_property("RenditionConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1190,11 +1274,8 @@ impl RecordingConfiguration {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-recordingconfiguration.html#cfn-ivs-recordingconfiguration-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<recording_configuration::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<recording_configuration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1205,17 +1286,22 @@ impl RecordingConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-recordingconfiguration.html#cfn-ivs-recordingconfiguration-thumbnailconfiguration)
     pub fn thumbnail_configuration(
         mut self,
-        value: impl Into<crate::Value<recording_configuration::ThumbnailConfiguration>>,
+        value: impl crate::IntoValue<recording_configuration::ThumbnailConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ThumbnailConfiguration", value.into().into_json());
+            .set_property("ThumbnailConfiguration", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for RecordingConfiguration {
     const TYPE_NAME: &'static str = "AWS::IVS::RecordingConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "DestinationConfiguration",
         "DestinationConfiguration.S3",
@@ -1276,8 +1362,9 @@ pub mod recording_configuration {
         /// `S3`: [`S3DestinationConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-recordingconfiguration-destinationconfiguration.html#cfn-ivs-recordingconfiguration-destinationconfiguration-s3)
-        pub fn s3(mut self, value: impl Into<crate::Value<S3DestinationConfiguration>>) -> Self {
-            self.0.insert("S3".to_owned(), value.into().into_json());
+        pub fn s3(mut self, value: impl crate::IntoValue<S3DestinationConfiguration>) -> Self {
+            self.0
+                .insert("S3".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1307,10 +1394,12 @@ pub mod recording_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-recordingconfiguration-renditionconfiguration.html#cfn-ivs-recordingconfiguration-renditionconfiguration-renditionselection)
         pub fn rendition_selection(
             mut self,
-            value: impl Into<crate::Value<RenditionSelection>>,
+            value: impl crate::IntoValue<RenditionSelection>,
         ) -> Self {
-            self.0
-                .insert("RenditionSelection".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RenditionSelection".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1319,9 +1408,9 @@ pub mod recording_configuration {
         /// Items: 0 to 4.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-recordingconfiguration-renditionconfiguration.html#cfn-ivs-recordingconfiguration-renditionconfiguration-renditions)
-        pub fn renditions(mut self, value: impl Into<crate::Value<Vec<Renditions>>>) -> Self {
+        pub fn renditions(mut self, value: impl crate::IntoValue<Vec<Renditions>>) -> Self {
             self.0
-                .insert("Renditions".to_owned(), value.into().into_json());
+                .insert("Renditions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1340,10 +1429,10 @@ pub mod recording_configuration {
 
     impl S3DestinationConfiguration {
         /// A new `S3DestinationConfiguration` with its required properties.
-        pub fn new(bucket_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket_name: impl crate::IntoValue<String>) -> Self {
             S3DestinationConfiguration(crate::typed::Properties::from_iter([(
                 "BucketName".to_owned(),
-                bucket_name.into().into_json(),
+                bucket_name.into_value().into_json(),
             )]))
         }
     }
@@ -1363,12 +1452,12 @@ pub mod recording_configuration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1396,18 +1485,18 @@ pub mod recording_configuration {
         /// Default: `"INTERVAL"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-recordingconfiguration-thumbnailconfiguration.html#cfn-ivs-recordingconfiguration-thumbnailconfiguration-recordingmode)
-        pub fn recording_mode(mut self, value: impl Into<crate::Value<RecordingMode>>) -> Self {
+        pub fn recording_mode(mut self, value: impl crate::IntoValue<RecordingMode>) -> Self {
             self.0
-                .insert("RecordingMode".to_owned(), value.into().into_json());
+                .insert("RecordingMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Resolution`: [`Resolution`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-recordingconfiguration-thumbnailconfiguration.html#cfn-ivs-recordingconfiguration-thumbnailconfiguration-resolution)
-        pub fn resolution(mut self, value: impl Into<crate::Value<Resolution>>) -> Self {
+        pub fn resolution(mut self, value: impl crate::IntoValue<Resolution>) -> Self {
             self.0
-                .insert("Resolution".to_owned(), value.into().into_json());
+                .insert("Resolution".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1416,9 +1505,9 @@ pub mod recording_configuration {
         /// Items: 0 to 2.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-recordingconfiguration-thumbnailconfiguration.html#cfn-ivs-recordingconfiguration-thumbnailconfiguration-storage)
-        pub fn storage(mut self, value: impl Into<crate::Value<Vec<Storage>>>) -> Self {
+        pub fn storage(mut self, value: impl crate::IntoValue<Vec<Storage>>) -> Self {
             self.0
-                .insert("Storage".to_owned(), value.into().into_json());
+                .insert("Storage".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1429,9 +1518,11 @@ pub mod recording_configuration {
         /// Default: `60`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-recordingconfiguration-thumbnailconfiguration.html#cfn-ivs-recordingconfiguration-thumbnailconfiguration-targetintervalseconds)
-        pub fn target_interval_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TargetIntervalSeconds".to_owned(), value.into().into_json());
+        pub fn target_interval_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TargetIntervalSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1565,11 +1656,11 @@ impl Stage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-stage.html#cfn-ivs-stage-autoparticipantrecordingconfiguration)
     pub fn auto_participant_recording_configuration(
         mut self,
-        value: impl Into<crate::Value<stage::AutoParticipantRecordingConfiguration>>,
+        value: impl crate::IntoValue<stage::AutoParticipantRecordingConfiguration>,
     ) -> Self {
         self.0.set_property(
             "AutoParticipantRecordingConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -1581,8 +1672,8 @@ impl Stage {
     /// Pattern: `^[a-zA-Z0-9-_]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-stage.html#cfn-ivs-stage-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1591,8 +1682,8 @@ impl Stage {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-stage.html#cfn-ivs-stage-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<stage::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<stage::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1605,7 +1696,12 @@ impl Default for Stage {
 
 impl crate::typed::ResourceType for Stage {
     const TYPE_NAME: &'static str = "AWS::IVS::Stage";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -1645,22 +1741,21 @@ pub mod stage {
 
     impl AutoParticipantRecordingConfiguration {
         /// A new `AutoParticipantRecordingConfiguration` with its required properties.
-        pub fn new(storage_configuration_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(storage_configuration_arn: impl crate::IntoValue<String>) -> Self {
             AutoParticipantRecordingConfiguration(crate::typed::Properties::from_iter([(
                 "StorageConfigurationArn".to_owned(),
-                storage_configuration_arn.into().into_json(),
+                storage_configuration_arn.into_value().into_json(),
             )]))
         }
 
         /// `HlsConfiguration`: [`HlsConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-stage-autoparticipantrecordingconfiguration.html#cfn-ivs-stage-autoparticipantrecordingconfiguration-hlsconfiguration)
-        pub fn hls_configuration(
-            mut self,
-            value: impl Into<crate::Value<HlsConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("HlsConfiguration".to_owned(), value.into().into_json());
+        pub fn hls_configuration(mut self, value: impl crate::IntoValue<HlsConfiguration>) -> Self {
+            self.0.insert(
+                "HlsConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1669,9 +1764,9 @@ pub mod stage {
         /// Items: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-stage-autoparticipantrecordingconfiguration.html#cfn-ivs-stage-autoparticipantrecordingconfiguration-mediatypes)
-        pub fn media_types(mut self, value: impl Into<crate::Value<Vec<MediaTypes>>>) -> Self {
+        pub fn media_types(mut self, value: impl crate::IntoValue<Vec<MediaTypes>>) -> Self {
             self.0
-                .insert("MediaTypes".to_owned(), value.into().into_json());
+                .insert("MediaTypes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1684,11 +1779,11 @@ pub mod stage {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-stage-autoparticipantrecordingconfiguration.html#cfn-ivs-stage-autoparticipantrecordingconfiguration-recordingreconnectwindowseconds)
         pub fn recording_reconnect_window_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "RecordingReconnectWindowSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1698,11 +1793,11 @@ pub mod stage {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-stage-autoparticipantrecordingconfiguration.html#cfn-ivs-stage-autoparticipantrecordingconfiguration-thumbnailconfiguration)
         pub fn thumbnail_configuration(
             mut self,
-            value: impl Into<crate::Value<ThumbnailConfiguration>>,
+            value: impl crate::IntoValue<ThumbnailConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ThumbnailConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1731,11 +1826,11 @@ pub mod stage {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-stage-hlsconfiguration.html#cfn-ivs-stage-hlsconfiguration-participantrecordinghlsconfiguration)
         pub fn participant_recording_hls_configuration(
             mut self,
-            value: impl Into<crate::Value<ParticipantRecordingHlsConfiguration>>,
+            value: impl crate::IntoValue<ParticipantRecordingHlsConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ParticipantRecordingHlsConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1768,11 +1863,11 @@ pub mod stage {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-stage-participantrecordinghlsconfiguration.html#cfn-ivs-stage-participantrecordinghlsconfiguration-targetsegmentdurationseconds)
         pub fn target_segment_duration_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "TargetSegmentDurationSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1801,9 +1896,9 @@ pub mod stage {
         /// Default: `"DISABLED"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-stage-participantthumbnailconfiguration.html#cfn-ivs-stage-participantthumbnailconfiguration-recordingmode)
-        pub fn recording_mode(mut self, value: impl Into<crate::Value<RecordingMode>>) -> Self {
+        pub fn recording_mode(mut self, value: impl crate::IntoValue<RecordingMode>) -> Self {
             self.0
-                .insert("RecordingMode".to_owned(), value.into().into_json());
+                .insert("RecordingMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1812,9 +1907,9 @@ pub mod stage {
         /// Items: 0 to 2.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-stage-participantthumbnailconfiguration.html#cfn-ivs-stage-participantthumbnailconfiguration-storage)
-        pub fn storage(mut self, value: impl Into<crate::Value<Vec<Storage>>>) -> Self {
+        pub fn storage(mut self, value: impl crate::IntoValue<Vec<Storage>>) -> Self {
             self.0
-                .insert("Storage".to_owned(), value.into().into_json());
+                .insert("Storage".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1825,9 +1920,11 @@ pub mod stage {
         /// Default: `60`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-stage-participantthumbnailconfiguration.html#cfn-ivs-stage-participantthumbnailconfiguration-targetintervalseconds)
-        pub fn target_interval_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TargetIntervalSeconds".to_owned(), value.into().into_json());
+        pub fn target_interval_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TargetIntervalSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1847,12 +1944,12 @@ pub mod stage {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1880,11 +1977,11 @@ pub mod stage {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivs-stage-thumbnailconfiguration.html#cfn-ivs-stage-thumbnailconfiguration-participantthumbnailconfiguration)
         pub fn participant_thumbnail_configuration(
             mut self,
-            value: impl Into<crate::Value<ParticipantThumbnailConfiguration>>,
+            value: impl crate::IntoValue<ParticipantThumbnailConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ParticipantThumbnailConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1961,10 +2058,10 @@ pub struct StorageConfiguration(crate::Resource);
 
 impl StorageConfiguration {
     /// A new `AWS::IVS::StorageConfiguration` with its required properties.
-    pub fn new(s3: impl Into<crate::Value<storage_configuration::S3StorageConfiguration>>) -> Self {
+    pub fn new(s3: impl crate::IntoValue<storage_configuration::S3StorageConfiguration>) -> Self {
         StorageConfiguration(
             crate::Resource::new("AWS::IVS::StorageConfiguration")
-                .property("S3", s3.into().into_json()),
+                .property("S3", s3.into_value().into_json()),
         )
     }
 
@@ -1977,8 +2074,8 @@ impl StorageConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-storageconfiguration.html#cfn-ivs-storageconfiguration-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1987,15 +2084,20 @@ impl StorageConfiguration {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-storageconfiguration.html#cfn-ivs-storageconfiguration-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<storage_configuration::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<storage_configuration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for StorageConfiguration {
     const TYPE_NAME: &'static str = "AWS::IVS::StorageConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "S3", "S3.BucketName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2030,10 +2132,10 @@ pub mod storage_configuration {
 
     impl S3StorageConfiguration {
         /// A new `S3StorageConfiguration` with its required properties.
-        pub fn new(bucket_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket_name: impl crate::IntoValue<String>) -> Self {
             S3StorageConfiguration(crate::typed::Properties::from_iter([(
                 "BucketName".to_owned(),
-                bucket_name.into().into_json(),
+                bucket_name.into_value().into_json(),
             )]))
         }
     }
@@ -2053,12 +2155,12 @@ pub mod storage_configuration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2080,10 +2182,10 @@ pub struct StreamKey(crate::Resource);
 
 impl StreamKey {
     /// A new `AWS::IVS::StreamKey` with its required properties.
-    pub fn new(channel_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(channel_arn: impl crate::IntoValue<String>) -> Self {
         StreamKey(
             crate::Resource::new("AWS::IVS::StreamKey")
-                .property("ChannelArn", channel_arn.into().into_json()),
+                .property("ChannelArn", channel_arn.into_value().into_json()),
         )
     }
 
@@ -2092,15 +2194,20 @@ impl StreamKey {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivs-streamkey.html#cfn-ivs-streamkey-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<stream_key::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<stream_key::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for StreamKey {
     const TYPE_NAME: &'static str = "AWS::IVS::StreamKey";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2141,12 +2248,12 @@ pub mod stream_key {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

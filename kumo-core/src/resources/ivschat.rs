@@ -5,6 +5,18 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::IVSChat::LoggingConfiguration", "AWS::IVSChat::Room"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::IVSChat::LoggingConfiguration",
+        <LoggingConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::IVSChat::Room",
+        <Room as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::IVSChat::LoggingConfiguration`.
 ///
 /// Required properties, the arguments of [`LoggingConfiguration::new`]: `DestinationConfiguration`.
@@ -16,14 +28,14 @@ pub struct LoggingConfiguration(crate::Resource);
 impl LoggingConfiguration {
     /// A new `AWS::IVSChat::LoggingConfiguration` with its required properties.
     pub fn new(
-        destination_configuration: impl Into<
-            crate::Value<logging_configuration::DestinationConfiguration>,
+        destination_configuration: impl crate::IntoValue<
+            logging_configuration::DestinationConfiguration,
         >,
     ) -> Self {
         LoggingConfiguration(
             crate::Resource::new("AWS::IVSChat::LoggingConfiguration").property(
                 "DestinationConfiguration",
-                destination_configuration.into().into_json(),
+                destination_configuration.into_value().into_json(),
             ),
         )
     }
@@ -35,23 +47,28 @@ impl LoggingConfiguration {
     /// Pattern: `^[a-zA-Z0-9-_]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivschat-loggingconfiguration.html#cfn-ivschat-loggingconfiguration-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](logging_configuration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivschat-loggingconfiguration.html#cfn-ivschat-loggingconfiguration-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<logging_configuration::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<logging_configuration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for LoggingConfiguration {
     const TYPE_NAME: &'static str = "AWS::IVSChat::LoggingConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -96,10 +113,10 @@ pub mod logging_configuration {
 
     impl CloudWatchLogsDestinationConfiguration {
         /// A new `CloudWatchLogsDestinationConfiguration` with its required properties.
-        pub fn new(log_group_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(log_group_name: impl crate::IntoValue<String>) -> Self {
             CloudWatchLogsDestinationConfiguration(crate::typed::Properties::from_iter([(
                 "LogGroupName".to_owned(),
-                log_group_name.into().into_json(),
+                log_group_name.into_value().into_json(),
             )]))
         }
     }
@@ -127,10 +144,10 @@ pub mod logging_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivschat-loggingconfiguration-destinationconfiguration.html#cfn-ivschat-loggingconfiguration-destinationconfiguration-cloudwatchlogs)
         pub fn cloud_watch_logs(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLogsDestinationConfiguration>>,
+            value: impl crate::IntoValue<CloudWatchLogsDestinationConfiguration>,
         ) -> Self {
             self.0
-                .insert("CloudWatchLogs".to_owned(), value.into().into_json());
+                .insert("CloudWatchLogs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -139,18 +156,19 @@ pub mod logging_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivschat-loggingconfiguration-destinationconfiguration.html#cfn-ivschat-loggingconfiguration-destinationconfiguration-firehose)
         pub fn firehose(
             mut self,
-            value: impl Into<crate::Value<FirehoseDestinationConfiguration>>,
+            value: impl crate::IntoValue<FirehoseDestinationConfiguration>,
         ) -> Self {
             self.0
-                .insert("Firehose".to_owned(), value.into().into_json());
+                .insert("Firehose".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3`: [`S3DestinationConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivschat-loggingconfiguration-destinationconfiguration.html#cfn-ivschat-loggingconfiguration-destinationconfiguration-s3)
-        pub fn s3(mut self, value: impl Into<crate::Value<S3DestinationConfiguration>>) -> Self {
-            self.0.insert("S3".to_owned(), value.into().into_json());
+        pub fn s3(mut self, value: impl crate::IntoValue<S3DestinationConfiguration>) -> Self {
+            self.0
+                .insert("S3".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -169,10 +187,10 @@ pub mod logging_configuration {
 
     impl FirehoseDestinationConfiguration {
         /// A new `FirehoseDestinationConfiguration` with its required properties.
-        pub fn new(delivery_stream_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(delivery_stream_name: impl crate::IntoValue<String>) -> Self {
             FirehoseDestinationConfiguration(crate::typed::Properties::from_iter([(
                 "DeliveryStreamName".to_owned(),
-                delivery_stream_name.into().into_json(),
+                delivery_stream_name.into_value().into_json(),
             )]))
         }
     }
@@ -191,10 +209,10 @@ pub mod logging_configuration {
 
     impl S3DestinationConfiguration {
         /// A new `S3DestinationConfiguration` with its required properties.
-        pub fn new(bucket_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket_name: impl crate::IntoValue<String>) -> Self {
             S3DestinationConfiguration(crate::typed::Properties::from_iter([(
                 "BucketName".to_owned(),
-                bucket_name.into().into_json(),
+                bucket_name.into_value().into_json(),
             )]))
         }
     }
@@ -214,12 +232,12 @@ pub mod logging_configuration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -250,10 +268,12 @@ impl Room {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivschat-room.html#cfn-ivschat-room-loggingconfigurationidentifiers)
     pub fn logging_configuration_identifiers(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
-        self.0
-            .set_property("LoggingConfigurationIdentifiers", value.into().into_json());
+        self.0.set_property(
+            "LoggingConfigurationIdentifiers",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -264,9 +284,9 @@ impl Room {
     /// Default: `500`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivschat-room.html#cfn-ivschat-room-maximummessagelength)
-    pub fn maximum_message_length(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn maximum_message_length(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaximumMessageLength", value.into().into_json());
+            .set_property("MaximumMessageLength", value.into_value().into_json());
         self
     }
 
@@ -277,9 +297,11 @@ impl Room {
     /// Default: `10`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivschat-room.html#cfn-ivschat-room-maximummessageratepersecond)
-    pub fn maximum_message_rate_per_second(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0
-            .set_property("MaximumMessageRatePerSecond", value.into().into_json());
+    pub fn maximum_message_rate_per_second(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "MaximumMessageRatePerSecond",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -288,10 +310,10 @@ impl Room {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivschat-room.html#cfn-ivschat-room-messagereviewhandler)
     pub fn message_review_handler(
         mut self,
-        value: impl Into<crate::Value<room::MessageReviewHandler>>,
+        value: impl crate::IntoValue<room::MessageReviewHandler>,
     ) -> Self {
         self.0
-            .set_property("MessageReviewHandler", value.into().into_json());
+            .set_property("MessageReviewHandler", value.into_value().into_json());
         self
     }
 
@@ -302,16 +324,16 @@ impl Room {
     /// Pattern: `^[a-zA-Z0-9-_]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivschat-room.html#cfn-ivschat-room-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](room::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ivschat-room.html#cfn-ivschat-room-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<room::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<room::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -324,7 +346,12 @@ impl Default for Room {
 
 impl crate::typed::ResourceType for Room {
     const TYPE_NAME: &'static str = "AWS::IVSChat::Room";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -373,9 +400,9 @@ pub mod room {
         /// Default: `"ALLOW"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivschat-room-messagereviewhandler.html#cfn-ivschat-room-messagereviewhandler-fallbackresult)
-        pub fn fallback_result(mut self, value: impl Into<crate::Value<FallbackResult>>) -> Self {
+        pub fn fallback_result(mut self, value: impl crate::IntoValue<FallbackResult>) -> Self {
             self.0
-                .insert("FallbackResult".to_owned(), value.into().into_json());
+                .insert("FallbackResult".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -386,8 +413,9 @@ pub mod room {
         /// Pattern: `^$|^arn:aws:lambda:[a-z0-9-]+:[0-9]{12}:function:.+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ivschat-room-messagereviewhandler.html#cfn-ivschat-room-messagereviewhandler-uri)
-        pub fn uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Uri".to_owned(), value.into().into_json());
+        pub fn uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -407,12 +435,12 @@ pub mod room {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::KafkaConnect::WorkerConfiguration",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::KafkaConnect::Connector",
+        <Connector as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::KafkaConnect::CustomPlugin",
+        <CustomPlugin as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::KafkaConnect::WorkerConfiguration",
+        <WorkerConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::KafkaConnect::Connector`.
 ///
 /// Required properties, the arguments of [`Connector::new`]: `Capacity`, `ConnectorConfiguration`, `ConnectorName`, `KafkaCluster`, `KafkaClusterClientAuthentication`, `KafkaClusterEncryptionInTransit`, `KafkaConnectVersion`, `Plugins`, `ServiceExecutionRoleArn`.
@@ -21,45 +37,45 @@ impl Connector {
     /// A new `AWS::KafkaConnect::Connector` with its required properties.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        capacity: impl Into<crate::Value<connector::Capacity>>,
-        connector_configuration: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
-        connector_name: impl Into<crate::Value<String>>,
-        kafka_cluster: impl Into<crate::Value<connector::KafkaCluster>>,
-        kafka_cluster_client_authentication: impl Into<
-            crate::Value<connector::KafkaClusterClientAuthentication>,
+        capacity: impl crate::IntoValue<connector::Capacity>,
+        connector_configuration: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
+        connector_name: impl crate::IntoValue<String>,
+        kafka_cluster: impl crate::IntoValue<connector::KafkaCluster>,
+        kafka_cluster_client_authentication: impl crate::IntoValue<
+            connector::KafkaClusterClientAuthentication,
         >,
-        kafka_cluster_encryption_in_transit: impl Into<
-            crate::Value<connector::KafkaClusterEncryptionInTransit>,
+        kafka_cluster_encryption_in_transit: impl crate::IntoValue<
+            connector::KafkaClusterEncryptionInTransit,
         >,
-        kafka_connect_version: impl Into<crate::Value<String>>,
-        plugins: impl Into<crate::Value<Vec<connector::Plugin>>>,
-        service_execution_role_arn: impl Into<crate::Value<String>>,
+        kafka_connect_version: impl crate::IntoValue<String>,
+        plugins: impl crate::IntoValue<Vec<connector::Plugin>>,
+        service_execution_role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Connector(
             crate::Resource::new("AWS::KafkaConnect::Connector")
-                .property("Capacity", capacity.into().into_json())
+                .property("Capacity", capacity.into_value().into_json())
                 .property(
                     "ConnectorConfiguration",
-                    connector_configuration.into().into_json(),
+                    connector_configuration.into_value().into_json(),
                 )
-                .property("ConnectorName", connector_name.into().into_json())
-                .property("KafkaCluster", kafka_cluster.into().into_json())
+                .property("ConnectorName", connector_name.into_value().into_json())
+                .property("KafkaCluster", kafka_cluster.into_value().into_json())
                 .property(
                     "KafkaClusterClientAuthentication",
-                    kafka_cluster_client_authentication.into().into_json(),
+                    kafka_cluster_client_authentication.into_value().into_json(),
                 )
                 .property(
                     "KafkaClusterEncryptionInTransit",
-                    kafka_cluster_encryption_in_transit.into().into_json(),
+                    kafka_cluster_encryption_in_transit.into_value().into_json(),
                 )
                 .property(
                     "KafkaConnectVersion",
-                    kafka_connect_version.into().into_json(),
+                    kafka_connect_version.into_value().into_json(),
                 )
-                .property("Plugins", plugins.into().into_json())
+                .property("Plugins", plugins.into_value().into_json())
                 .property(
                     "ServiceExecutionRoleArn",
-                    service_execution_role_arn.into().into_json(),
+                    service_execution_role_arn.into_value().into_json(),
                 ),
         )
     }
@@ -71,9 +87,9 @@ impl Connector {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kafkaconnect-connector.html#cfn-kafkaconnect-connector-connectordescription)
-    pub fn connector_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn connector_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConnectorDescription", value.into().into_json());
+            .set_property("ConnectorDescription", value.into_value().into_json());
         self
     }
 
@@ -82,8 +98,9 @@ impl Connector {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kafkaconnect-connector.html#cfn-kafkaconnect-connector-logdelivery)
-    pub fn log_delivery(mut self, value: impl Into<crate::Value<connector::LogDelivery>>) -> Self {
-        self.0.set_property("LogDelivery", value.into().into_json());
+    pub fn log_delivery(mut self, value: impl crate::IntoValue<connector::LogDelivery>) -> Self {
+        self.0
+            .set_property("LogDelivery", value.into_value().into_json());
         self
     }
 
@@ -92,16 +109,17 @@ impl Connector {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kafkaconnect-connector.html#cfn-kafkaconnect-connector-networktype)
-    pub fn network_type(mut self, value: impl Into<crate::Value<connector::NetworkType>>) -> Self {
-        self.0.set_property("NetworkType", value.into().into_json());
+    pub fn network_type(mut self, value: impl crate::IntoValue<connector::NetworkType>) -> Self {
+        self.0
+            .set_property("NetworkType", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](connector::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kafkaconnect-connector.html#cfn-kafkaconnect-connector-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<connector::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<connector::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -112,17 +130,22 @@ impl Connector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kafkaconnect-connector.html#cfn-kafkaconnect-connector-workerconfiguration)
     pub fn worker_configuration(
         mut self,
-        value: impl Into<crate::Value<connector::WorkerConfiguration>>,
+        value: impl crate::IntoValue<connector::WorkerConfiguration>,
     ) -> Self {
         self.0
-            .set_property("WorkerConfiguration", value.into().into_json());
+            .set_property("WorkerConfiguration", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Connector {
     const TYPE_NAME: &'static str = "AWS::KafkaConnect::Connector";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ConnectorDescription",
         "ConnectorName",
@@ -170,15 +193,15 @@ pub mod connector {
     impl ApacheKafkaCluster {
         /// A new `ApacheKafkaCluster` with its required properties.
         pub fn new(
-            bootstrap_servers: impl Into<crate::Value<String>>,
-            vpc: impl Into<crate::Value<Vpc>>,
+            bootstrap_servers: impl crate::IntoValue<String>,
+            vpc: impl crate::IntoValue<Vpc>,
         ) -> Self {
             ApacheKafkaCluster(crate::typed::Properties::from_iter([
                 (
                     "BootstrapServers".to_owned(),
-                    bootstrap_servers.into().into_json(),
+                    bootstrap_servers.into_value().into_json(),
                 ),
-                ("Vpc".to_owned(), vpc.into().into_json()),
+                ("Vpc".to_owned(), vpc.into_value().into_json()),
             ]))
         }
     }
@@ -198,29 +221,29 @@ pub mod connector {
     impl AutoScaling {
         /// A new `AutoScaling` with its required properties.
         pub fn new(
-            max_worker_count: impl Into<crate::Value<i64>>,
-            mcu_count: impl Into<crate::Value<i64>>,
-            min_worker_count: impl Into<crate::Value<i64>>,
-            scale_in_policy: impl Into<crate::Value<ScaleInPolicy>>,
-            scale_out_policy: impl Into<crate::Value<ScaleOutPolicy>>,
+            max_worker_count: impl crate::IntoValue<i64>,
+            mcu_count: impl crate::IntoValue<i64>,
+            min_worker_count: impl crate::IntoValue<i64>,
+            scale_in_policy: impl crate::IntoValue<ScaleInPolicy>,
+            scale_out_policy: impl crate::IntoValue<ScaleOutPolicy>,
         ) -> Self {
             AutoScaling(crate::typed::Properties::from_iter([
                 (
                     "MaxWorkerCount".to_owned(),
-                    max_worker_count.into().into_json(),
+                    max_worker_count.into_value().into_json(),
                 ),
-                ("McuCount".to_owned(), mcu_count.into().into_json()),
+                ("McuCount".to_owned(), mcu_count.into_value().into_json()),
                 (
                     "MinWorkerCount".to_owned(),
-                    min_worker_count.into().into_json(),
+                    min_worker_count.into_value().into_json(),
                 ),
                 (
                     "ScaleInPolicy".to_owned(),
-                    scale_in_policy.into().into_json(),
+                    scale_in_policy.into_value().into_json(),
                 ),
                 (
                     "ScaleOutPolicy".to_owned(),
-                    scale_out_policy.into().into_json(),
+                    scale_out_policy.into_value().into_json(),
                 ),
             ]))
         }
@@ -228,10 +251,10 @@ pub mod connector {
         /// `MaxAutoscalingTaskCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kafkaconnect-connector-autoscaling.html#cfn-kafkaconnect-connector-autoscaling-maxautoscalingtaskcount)
-        pub fn max_autoscaling_task_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_autoscaling_task_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaxAutoscalingTaskCount".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -258,9 +281,9 @@ pub mod connector {
         /// `AutoScaling`: [`AutoScaling`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kafkaconnect-connector-capacity.html#cfn-kafkaconnect-connector-capacity-autoscaling)
-        pub fn auto_scaling(mut self, value: impl Into<crate::Value<AutoScaling>>) -> Self {
+        pub fn auto_scaling(mut self, value: impl crate::IntoValue<AutoScaling>) -> Self {
             self.0
-                .insert("AutoScaling".to_owned(), value.into().into_json());
+                .insert("AutoScaling".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -269,10 +292,12 @@ pub mod connector {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kafkaconnect-connector-capacity.html#cfn-kafkaconnect-connector-capacity-provisionedcapacity)
         pub fn provisioned_capacity(
             mut self,
-            value: impl Into<crate::Value<ProvisionedCapacity>>,
+            value: impl crate::IntoValue<ProvisionedCapacity>,
         ) -> Self {
-            self.0
-                .insert("ProvisionedCapacity".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ProvisionedCapacity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -291,19 +316,19 @@ pub mod connector {
 
     impl CloudWatchLogsLogDelivery {
         /// A new `CloudWatchLogsLogDelivery` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             CloudWatchLogsLogDelivery(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
         /// `LogGroup`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kafkaconnect-connector-cloudwatchlogslogdelivery.html#cfn-kafkaconnect-connector-cloudwatchlogslogdelivery-loggroup)
-        pub fn log_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroup".to_owned(), value.into().into_json());
+                .insert("LogGroup".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -323,15 +348,15 @@ pub mod connector {
     impl CustomPlugin {
         /// A new `CustomPlugin` with its required properties.
         pub fn new(
-            custom_plugin_arn: impl Into<crate::Value<String>>,
-            revision: impl Into<crate::Value<i64>>,
+            custom_plugin_arn: impl crate::IntoValue<String>,
+            revision: impl crate::IntoValue<i64>,
         ) -> Self {
             CustomPlugin(crate::typed::Properties::from_iter([
                 (
                     "CustomPluginArn".to_owned(),
-                    custom_plugin_arn.into().into_json(),
+                    custom_plugin_arn.into_value().into_json(),
                 ),
-                ("Revision".to_owned(), revision.into().into_json()),
+                ("Revision".to_owned(), revision.into_value().into_json()),
             ]))
         }
     }
@@ -350,19 +375,19 @@ pub mod connector {
 
     impl FirehoseLogDelivery {
         /// A new `FirehoseLogDelivery` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             FirehoseLogDelivery(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
         /// `DeliveryStream`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kafkaconnect-connector-firehoselogdelivery.html#cfn-kafkaconnect-connector-firehoselogdelivery-deliverystream)
-        pub fn delivery_stream(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn delivery_stream(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeliveryStream".to_owned(), value.into().into_json());
+                .insert("DeliveryStream".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -381,10 +406,10 @@ pub mod connector {
 
     impl KafkaCluster {
         /// A new `KafkaCluster` with its required properties.
-        pub fn new(apache_kafka_cluster: impl Into<crate::Value<ApacheKafkaCluster>>) -> Self {
+        pub fn new(apache_kafka_cluster: impl crate::IntoValue<ApacheKafkaCluster>) -> Self {
             KafkaCluster(crate::typed::Properties::from_iter([(
                 "ApacheKafkaCluster".to_owned(),
-                apache_kafka_cluster.into().into_json(),
+                apache_kafka_cluster.into_value().into_json(),
             )]))
         }
     }
@@ -404,11 +429,11 @@ pub mod connector {
     impl KafkaClusterClientAuthentication {
         /// A new `KafkaClusterClientAuthentication` with its required properties.
         pub fn new(
-            authentication_type: impl Into<crate::Value<KafkaClusterClientAuthenticationType>>,
+            authentication_type: impl crate::IntoValue<KafkaClusterClientAuthenticationType>,
         ) -> Self {
             KafkaClusterClientAuthentication(crate::typed::Properties::from_iter([(
                 "AuthenticationType".to_owned(),
-                authentication_type.into().into_json(),
+                authentication_type.into_value().into_json(),
             )]))
         }
     }
@@ -428,11 +453,11 @@ pub mod connector {
     impl KafkaClusterEncryptionInTransit {
         /// A new `KafkaClusterEncryptionInTransit` with its required properties.
         pub fn new(
-            encryption_type: impl Into<crate::Value<KafkaClusterEncryptionInTransitType>>,
+            encryption_type: impl crate::IntoValue<KafkaClusterEncryptionInTransitType>,
         ) -> Self {
             KafkaClusterEncryptionInTransit(crate::typed::Properties::from_iter([(
                 "EncryptionType".to_owned(),
-                encryption_type.into().into_json(),
+                encryption_type.into_value().into_json(),
             )]))
         }
     }
@@ -451,10 +476,10 @@ pub mod connector {
 
     impl LogDelivery {
         /// A new `LogDelivery` with its required properties.
-        pub fn new(worker_log_delivery: impl Into<crate::Value<WorkerLogDelivery>>) -> Self {
+        pub fn new(worker_log_delivery: impl crate::IntoValue<WorkerLogDelivery>) -> Self {
             LogDelivery(crate::typed::Properties::from_iter([(
                 "WorkerLogDelivery".to_owned(),
-                worker_log_delivery.into().into_json(),
+                worker_log_delivery.into_value().into_json(),
             )]))
         }
     }
@@ -473,10 +498,10 @@ pub mod connector {
 
     impl Plugin {
         /// A new `Plugin` with its required properties.
-        pub fn new(custom_plugin: impl Into<crate::Value<CustomPlugin>>) -> Self {
+        pub fn new(custom_plugin: impl crate::IntoValue<CustomPlugin>) -> Self {
             Plugin(crate::typed::Properties::from_iter([(
                 "CustomPlugin".to_owned(),
-                custom_plugin.into().into_json(),
+                custom_plugin.into_value().into_json(),
             )]))
         }
     }
@@ -496,12 +521,15 @@ pub mod connector {
     impl ProvisionedCapacity {
         /// A new `ProvisionedCapacity` with its required properties.
         pub fn new(
-            mcu_count: impl Into<crate::Value<i64>>,
-            worker_count: impl Into<crate::Value<i64>>,
+            mcu_count: impl crate::IntoValue<i64>,
+            worker_count: impl crate::IntoValue<i64>,
         ) -> Self {
             ProvisionedCapacity(crate::typed::Properties::from_iter([
-                ("McuCount".to_owned(), mcu_count.into().into_json()),
-                ("WorkerCount".to_owned(), worker_count.into().into_json()),
+                ("McuCount".to_owned(), mcu_count.into_value().into_json()),
+                (
+                    "WorkerCount".to_owned(),
+                    worker_count.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -520,26 +548,28 @@ pub mod connector {
 
     impl S3LogDelivery {
         /// A new `S3LogDelivery` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             S3LogDelivery(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
         /// `Bucket`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kafkaconnect-connector-s3logdelivery.html#cfn-kafkaconnect-connector-s3logdelivery-bucket)
-        pub fn bucket(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Bucket".to_owned(), value.into().into_json());
+        pub fn bucket(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Bucket".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kafkaconnect-connector-s3logdelivery.html#cfn-kafkaconnect-connector-s3logdelivery-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -558,10 +588,10 @@ pub mod connector {
 
     impl ScaleInPolicy {
         /// A new `ScaleInPolicy` with its required properties.
-        pub fn new(cpu_utilization_percentage: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(cpu_utilization_percentage: impl crate::IntoValue<i64>) -> Self {
             ScaleInPolicy(crate::typed::Properties::from_iter([(
                 "CpuUtilizationPercentage".to_owned(),
-                cpu_utilization_percentage.into().into_json(),
+                cpu_utilization_percentage.into_value().into_json(),
             )]))
         }
     }
@@ -580,10 +610,10 @@ pub mod connector {
 
     impl ScaleOutPolicy {
         /// A new `ScaleOutPolicy` with its required properties.
-        pub fn new(cpu_utilization_percentage: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(cpu_utilization_percentage: impl crate::IntoValue<i64>) -> Self {
             ScaleOutPolicy(crate::typed::Properties::from_iter([(
                 "CpuUtilizationPercentage".to_owned(),
-                cpu_utilization_percentage.into().into_json(),
+                cpu_utilization_percentage.into_value().into_json(),
             )]))
         }
     }
@@ -603,12 +633,12 @@ pub mod connector {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -628,15 +658,15 @@ pub mod connector {
     impl Vpc {
         /// A new `Vpc` with its required properties.
         pub fn new(
-            security_groups: impl Into<crate::Value<Vec<String>>>,
-            subnets: impl Into<crate::Value<Vec<String>>>,
+            security_groups: impl crate::IntoValue<Vec<String>>,
+            subnets: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             Vpc(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroups".to_owned(),
-                    security_groups.into().into_json(),
+                    security_groups.into_value().into_json(),
                 ),
-                ("Subnets".to_owned(), subnets.into().into_json()),
+                ("Subnets".to_owned(), subnets.into_value().into_json()),
             ]))
         }
     }
@@ -656,14 +686,14 @@ pub mod connector {
     impl WorkerConfiguration {
         /// A new `WorkerConfiguration` with its required properties.
         pub fn new(
-            revision: impl Into<crate::Value<i64>>,
-            worker_configuration_arn: impl Into<crate::Value<String>>,
+            revision: impl crate::IntoValue<i64>,
+            worker_configuration_arn: impl crate::IntoValue<String>,
         ) -> Self {
             WorkerConfiguration(crate::typed::Properties::from_iter([
-                ("Revision".to_owned(), revision.into().into_json()),
+                ("Revision".to_owned(), revision.into_value().into_json()),
                 (
                     "WorkerConfigurationArn".to_owned(),
-                    worker_configuration_arn.into().into_json(),
+                    worker_configuration_arn.into_value().into_json(),
                 ),
             ]))
         }
@@ -692,27 +722,28 @@ pub mod connector {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kafkaconnect-connector-workerlogdelivery.html#cfn-kafkaconnect-connector-workerlogdelivery-cloudwatchlogs)
         pub fn cloud_watch_logs(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLogsLogDelivery>>,
+            value: impl crate::IntoValue<CloudWatchLogsLogDelivery>,
         ) -> Self {
             self.0
-                .insert("CloudWatchLogs".to_owned(), value.into().into_json());
+                .insert("CloudWatchLogs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Firehose`: [`FirehoseLogDelivery`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kafkaconnect-connector-workerlogdelivery.html#cfn-kafkaconnect-connector-workerlogdelivery-firehose)
-        pub fn firehose(mut self, value: impl Into<crate::Value<FirehoseLogDelivery>>) -> Self {
+        pub fn firehose(mut self, value: impl crate::IntoValue<FirehoseLogDelivery>) -> Self {
             self.0
-                .insert("Firehose".to_owned(), value.into().into_json());
+                .insert("Firehose".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3`: [`S3LogDelivery`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kafkaconnect-connector-workerlogdelivery.html#cfn-kafkaconnect-connector-workerlogdelivery-s3)
-        pub fn s3(mut self, value: impl Into<crate::Value<S3LogDelivery>>) -> Self {
-            self.0.insert("S3".to_owned(), value.into().into_json());
+        pub fn s3(mut self, value: impl crate::IntoValue<S3LogDelivery>) -> Self {
+            self.0
+                .insert("S3".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -789,15 +820,15 @@ pub struct CustomPlugin(crate::Resource);
 impl CustomPlugin {
     /// A new `AWS::KafkaConnect::CustomPlugin` with its required properties.
     pub fn new(
-        content_type: impl Into<crate::Value<custom_plugin::ContentType>>,
-        location: impl Into<crate::Value<custom_plugin::CustomPluginLocation>>,
-        name: impl Into<crate::Value<String>>,
+        content_type: impl crate::IntoValue<custom_plugin::ContentType>,
+        location: impl crate::IntoValue<custom_plugin::CustomPluginLocation>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         CustomPlugin(
             crate::Resource::new("AWS::KafkaConnect::CustomPlugin")
-                .property("ContentType", content_type.into().into_json())
-                .property("Location", location.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("ContentType", content_type.into_value().into_json())
+                .property("Location", location.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -808,23 +839,29 @@ impl CustomPlugin {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kafkaconnect-customplugin.html#cfn-kafkaconnect-customplugin-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](custom_plugin::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kafkaconnect-customplugin.html#cfn-kafkaconnect-customplugin-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<custom_plugin::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<custom_plugin::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CustomPlugin {
     const TYPE_NAME: &'static str = "AWS::KafkaConnect::CustomPlugin";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ContentType", "Description", "Location", "Name"];
 
@@ -870,10 +907,10 @@ pub mod custom_plugin {
 
     impl CustomPluginLocation {
         /// A new `CustomPluginLocation` with its required properties.
-        pub fn new(s3_location: impl Into<crate::Value<S3Location>>) -> Self {
+        pub fn new(s3_location: impl crate::IntoValue<S3Location>) -> Self {
             CustomPluginLocation(crate::typed::Properties::from_iter([(
                 "S3Location".to_owned(),
-                s3_location.into().into_json(),
+                s3_location.into_value().into_json(),
             )]))
         }
     }
@@ -893,21 +930,21 @@ pub mod custom_plugin {
     impl S3Location {
         /// A new `S3Location` with its required properties.
         pub fn new(
-            bucket_arn: impl Into<crate::Value<String>>,
-            file_key: impl Into<crate::Value<String>>,
+            bucket_arn: impl crate::IntoValue<String>,
+            file_key: impl crate::IntoValue<String>,
         ) -> Self {
             S3Location(crate::typed::Properties::from_iter([
-                ("BucketArn".to_owned(), bucket_arn.into().into_json()),
-                ("FileKey".to_owned(), file_key.into().into_json()),
+                ("BucketArn".to_owned(), bucket_arn.into_value().into_json()),
+                ("FileKey".to_owned(), file_key.into_value().into_json()),
             ]))
         }
 
         /// `ObjectVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kafkaconnect-customplugin-s3location.html#cfn-kafkaconnect-customplugin-s3location-objectversion)
-        pub fn object_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn object_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ObjectVersion".to_owned(), value.into().into_json());
+                .insert("ObjectVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -927,12 +964,12 @@ pub mod custom_plugin {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -973,15 +1010,15 @@ pub struct WorkerConfiguration(crate::Resource);
 impl WorkerConfiguration {
     /// A new `AWS::KafkaConnect::WorkerConfiguration` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        properties_file_content: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        properties_file_content: impl crate::IntoValue<String>,
     ) -> Self {
         WorkerConfiguration(
             crate::Resource::new("AWS::KafkaConnect::WorkerConfiguration")
-                .property("Name", name.into().into_json())
+                .property("Name", name.into_value().into_json())
                 .property(
                     "PropertiesFileContent",
-                    properties_file_content.into().into_json(),
+                    properties_file_content.into_value().into_json(),
                 ),
         )
     }
@@ -993,23 +1030,29 @@ impl WorkerConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kafkaconnect-workerconfiguration.html#cfn-kafkaconnect-workerconfiguration-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](worker_configuration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kafkaconnect-workerconfiguration.html#cfn-kafkaconnect-workerconfiguration-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<worker_configuration::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<worker_configuration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for WorkerConfiguration {
     const TYPE_NAME: &'static str = "AWS::KafkaConnect::WorkerConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "Name", "PropertiesFileContent"];
 
@@ -1051,12 +1094,12 @@ pub mod worker_configuration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::Kendra::Index",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Kendra::DataSource",
+        <DataSource as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Kendra::Faq",
+        <Faq as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Kendra::Index",
+        <Index as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Kendra::DataSource`.
 ///
 /// Required properties, the arguments of [`DataSource::new`]: `IndexId`, `Name`, `Type`.
@@ -20,15 +36,15 @@ pub struct DataSource(crate::Resource);
 impl DataSource {
     /// A new `AWS::Kendra::DataSource` with its required properties.
     pub fn new(
-        index_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<data_source::Type>>,
+        index_id: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<data_source::Type>,
     ) -> Self {
         DataSource(
             crate::Resource::new("AWS::Kendra::DataSource")
-                .property("IndexId", index_id.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("IndexId", index_id.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -37,11 +53,11 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-datasource.html#cfn-kendra-datasource-customdocumentenrichmentconfiguration)
     pub fn custom_document_enrichment_configuration(
         mut self,
-        value: impl Into<crate::Value<data_source::CustomDocumentEnrichmentConfiguration>>,
+        value: impl crate::IntoValue<data_source::CustomDocumentEnrichmentConfiguration>,
     ) -> Self {
         self.0.set_property(
             "CustomDocumentEnrichmentConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -51,58 +67,66 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-datasource.html#cfn-kendra-datasource-datasourceconfiguration)
     pub fn data_source_configuration(
         mut self,
-        value: impl Into<crate::Value<data_source::DataSourceConfiguration>>,
+        value: impl crate::IntoValue<data_source::DataSourceConfiguration>,
     ) -> Self {
         self.0
-            .set_property("DataSourceConfiguration", value.into().into_json());
+            .set_property("DataSourceConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-datasource.html#cfn-kendra-datasource-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `LanguageCode`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-datasource.html#cfn-kendra-datasource-languagecode)
-    pub fn language_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn language_code(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LanguageCode", value.into().into_json());
+            .set_property("LanguageCode", value.into_value().into_json());
         self
     }
 
     /// `RoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-datasource.html#cfn-kendra-datasource-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
     /// `Schedule`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-datasource.html#cfn-kendra-datasource-schedule)
-    pub fn schedule(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Schedule", value.into().into_json());
+    pub fn schedule(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Schedule", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](data_source::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-datasource.html#cfn-kendra-datasource-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<data_source::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<data_source::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DataSource {
     const TYPE_NAME: &'static str = "AWS::Kendra::DataSource";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IndexId", "Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -149,9 +173,9 @@ pub mod data_source {
         /// `KeyPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-accesscontrollistconfiguration.html#cfn-kendra-datasource-accesscontrollistconfiguration-keypath)
-        pub fn key_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn key_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KeyPath".to_owned(), value.into().into_json());
+                .insert("KeyPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -170,10 +194,10 @@ pub mod data_source {
 
     impl AclConfiguration {
         /// A new `AclConfiguration` with its required properties.
-        pub fn new(allowed_groups_column_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(allowed_groups_column_name: impl crate::IntoValue<String>) -> Self {
             AclConfiguration(crate::typed::Properties::from_iter([(
                 "AllowedGroupsColumnName".to_owned(),
-                allowed_groups_column_name.into().into_json(),
+                allowed_groups_column_name.into_value().into_json(),
             )]))
         }
     }
@@ -193,22 +217,22 @@ pub mod data_source {
     impl ColumnConfiguration {
         /// A new `ColumnConfiguration` with its required properties.
         pub fn new(
-            change_detecting_columns: impl Into<crate::Value<Vec<String>>>,
-            document_data_column_name: impl Into<crate::Value<String>>,
-            document_id_column_name: impl Into<crate::Value<String>>,
+            change_detecting_columns: impl crate::IntoValue<Vec<String>>,
+            document_data_column_name: impl crate::IntoValue<String>,
+            document_id_column_name: impl crate::IntoValue<String>,
         ) -> Self {
             ColumnConfiguration(crate::typed::Properties::from_iter([
                 (
                     "ChangeDetectingColumns".to_owned(),
-                    change_detecting_columns.into().into_json(),
+                    change_detecting_columns.into_value().into_json(),
                 ),
                 (
                     "DocumentDataColumnName".to_owned(),
-                    document_data_column_name.into().into_json(),
+                    document_data_column_name.into_value().into_json(),
                 ),
                 (
                     "DocumentIdColumnName".to_owned(),
-                    document_id_column_name.into().into_json(),
+                    document_id_column_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -216,13 +240,10 @@ pub mod data_source {
         /// `DocumentTitleColumnName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-columnconfiguration.html#cfn-kendra-datasource-columnconfiguration-documenttitlecolumnname)
-        pub fn document_title_column_name(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn document_title_column_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "DocumentTitleColumnName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -232,10 +253,10 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-columnconfiguration.html#cfn-kendra-datasource-columnconfiguration-fieldmappings)
         pub fn field_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<DataSourceToIndexFieldMapping>>>,
+            value: impl crate::IntoValue<Vec<DataSourceToIndexFieldMapping>>,
         ) -> Self {
             self.0
-                .insert("FieldMappings".to_owned(), value.into().into_json());
+                .insert("FieldMappings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -263,11 +284,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluenceattachmentconfiguration.html#cfn-kendra-datasource-confluenceattachmentconfiguration-attachmentfieldmappings)
         pub fn attachment_field_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<ConfluenceAttachmentToIndexFieldMapping>>>,
+            value: impl crate::IntoValue<Vec<ConfluenceAttachmentToIndexFieldMapping>>,
         ) -> Self {
             self.0.insert(
                 "AttachmentFieldMappings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -275,9 +296,11 @@ pub mod data_source {
         /// `CrawlAttachments`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluenceattachmentconfiguration.html#cfn-kendra-datasource-confluenceattachmentconfiguration-crawlattachments)
-        pub fn crawl_attachments(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CrawlAttachments".to_owned(), value.into().into_json());
+        pub fn crawl_attachments(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CrawlAttachments".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -297,17 +320,17 @@ pub mod data_source {
     impl ConfluenceAttachmentToIndexFieldMapping {
         /// A new `ConfluenceAttachmentToIndexFieldMapping` with its required properties.
         pub fn new(
-            data_source_field_name: impl Into<crate::Value<ConfluenceAttachmentFieldName>>,
-            index_field_name: impl Into<crate::Value<String>>,
+            data_source_field_name: impl crate::IntoValue<ConfluenceAttachmentFieldName>,
+            index_field_name: impl crate::IntoValue<String>,
         ) -> Self {
             ConfluenceAttachmentToIndexFieldMapping(crate::typed::Properties::from_iter([
                 (
                     "DataSourceFieldName".to_owned(),
-                    data_source_field_name.into().into_json(),
+                    data_source_field_name.into_value().into_json(),
                 ),
                 (
                     "IndexFieldName".to_owned(),
-                    index_field_name.into().into_json(),
+                    index_field_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -315,9 +338,9 @@ pub mod data_source {
         /// `DateFieldFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluenceattachmenttoindexfieldmapping.html#cfn-kendra-datasource-confluenceattachmenttoindexfieldmapping-datefieldformat)
-        pub fn date_field_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn date_field_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DateFieldFormat".to_owned(), value.into().into_json());
+                .insert("DateFieldFormat".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -345,10 +368,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluenceblogconfiguration.html#cfn-kendra-datasource-confluenceblogconfiguration-blogfieldmappings)
         pub fn blog_field_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<ConfluenceBlogToIndexFieldMapping>>>,
+            value: impl crate::IntoValue<Vec<ConfluenceBlogToIndexFieldMapping>>,
         ) -> Self {
-            self.0
-                .insert("BlogFieldMappings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BlogFieldMappings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -368,17 +393,17 @@ pub mod data_source {
     impl ConfluenceBlogToIndexFieldMapping {
         /// A new `ConfluenceBlogToIndexFieldMapping` with its required properties.
         pub fn new(
-            data_source_field_name: impl Into<crate::Value<ConfluenceBlogFieldName>>,
-            index_field_name: impl Into<crate::Value<String>>,
+            data_source_field_name: impl crate::IntoValue<ConfluenceBlogFieldName>,
+            index_field_name: impl crate::IntoValue<String>,
         ) -> Self {
             ConfluenceBlogToIndexFieldMapping(crate::typed::Properties::from_iter([
                 (
                     "DataSourceFieldName".to_owned(),
-                    data_source_field_name.into().into_json(),
+                    data_source_field_name.into_value().into_json(),
                 ),
                 (
                     "IndexFieldName".to_owned(),
-                    index_field_name.into().into_json(),
+                    index_field_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -386,9 +411,9 @@ pub mod data_source {
         /// `DateFieldFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluenceblogtoindexfieldmapping.html#cfn-kendra-datasource-confluenceblogtoindexfieldmapping-datefieldformat)
-        pub fn date_field_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn date_field_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DateFieldFormat".to_owned(), value.into().into_json());
+                .insert("DateFieldFormat".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -408,14 +433,14 @@ pub mod data_source {
     impl ConfluenceConfiguration {
         /// A new `ConfluenceConfiguration` with its required properties.
         pub fn new(
-            secret_arn: impl Into<crate::Value<String>>,
-            server_url: impl Into<crate::Value<String>>,
-            version: impl Into<crate::Value<ConfluenceVersion>>,
+            secret_arn: impl crate::IntoValue<String>,
+            server_url: impl crate::IntoValue<String>,
+            version: impl crate::IntoValue<ConfluenceVersion>,
         ) -> Self {
             ConfluenceConfiguration(crate::typed::Properties::from_iter([
-                ("SecretArn".to_owned(), secret_arn.into().into_json()),
-                ("ServerUrl".to_owned(), server_url.into().into_json()),
-                ("Version".to_owned(), version.into().into_json()),
+                ("SecretArn".to_owned(), secret_arn.into_value().into_json()),
+                ("ServerUrl".to_owned(), server_url.into_value().into_json()),
+                ("Version".to_owned(), version.into_value().into_json()),
             ]))
         }
 
@@ -424,11 +449,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluenceconfiguration.html#cfn-kendra-datasource-confluenceconfiguration-attachmentconfiguration)
         pub fn attachment_configuration(
             mut self,
-            value: impl Into<crate::Value<ConfluenceAttachmentConfiguration>>,
+            value: impl crate::IntoValue<ConfluenceAttachmentConfiguration>,
         ) -> Self {
             self.0.insert(
                 "AttachmentConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -438,28 +463,34 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluenceconfiguration.html#cfn-kendra-datasource-confluenceconfiguration-blogconfiguration)
         pub fn blog_configuration(
             mut self,
-            value: impl Into<crate::Value<ConfluenceBlogConfiguration>>,
+            value: impl crate::IntoValue<ConfluenceBlogConfiguration>,
         ) -> Self {
-            self.0
-                .insert("BlogConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BlogConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExclusionPatterns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluenceconfiguration.html#cfn-kendra-datasource-confluenceconfiguration-exclusionpatterns)
-        pub fn exclusion_patterns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ExclusionPatterns".to_owned(), value.into().into_json());
+        pub fn exclusion_patterns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ExclusionPatterns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InclusionPatterns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluenceconfiguration.html#cfn-kendra-datasource-confluenceconfiguration-inclusionpatterns)
-        pub fn inclusion_patterns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("InclusionPatterns".to_owned(), value.into().into_json());
+        pub fn inclusion_patterns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "InclusionPatterns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -468,10 +499,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluenceconfiguration.html#cfn-kendra-datasource-confluenceconfiguration-pageconfiguration)
         pub fn page_configuration(
             mut self,
-            value: impl Into<crate::Value<ConfluencePageConfiguration>>,
+            value: impl crate::IntoValue<ConfluencePageConfiguration>,
         ) -> Self {
-            self.0
-                .insert("PageConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PageConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -480,10 +513,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluenceconfiguration.html#cfn-kendra-datasource-confluenceconfiguration-spaceconfiguration)
         pub fn space_configuration(
             mut self,
-            value: impl Into<crate::Value<ConfluenceSpaceConfiguration>>,
+            value: impl crate::IntoValue<ConfluenceSpaceConfiguration>,
         ) -> Self {
-            self.0
-                .insert("SpaceConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SpaceConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -492,10 +527,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluenceconfiguration.html#cfn-kendra-datasource-confluenceconfiguration-vpcconfiguration)
         pub fn vpc_configuration(
             mut self,
-            value: impl Into<crate::Value<DataSourceVpcConfiguration>>,
+            value: impl crate::IntoValue<DataSourceVpcConfiguration>,
         ) -> Self {
-            self.0
-                .insert("VpcConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "VpcConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -523,10 +560,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluencepageconfiguration.html#cfn-kendra-datasource-confluencepageconfiguration-pagefieldmappings)
         pub fn page_field_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<ConfluencePageToIndexFieldMapping>>>,
+            value: impl crate::IntoValue<Vec<ConfluencePageToIndexFieldMapping>>,
         ) -> Self {
-            self.0
-                .insert("PageFieldMappings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PageFieldMappings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -546,17 +585,17 @@ pub mod data_source {
     impl ConfluencePageToIndexFieldMapping {
         /// A new `ConfluencePageToIndexFieldMapping` with its required properties.
         pub fn new(
-            data_source_field_name: impl Into<crate::Value<ConfluencePageFieldName>>,
-            index_field_name: impl Into<crate::Value<String>>,
+            data_source_field_name: impl crate::IntoValue<ConfluencePageFieldName>,
+            index_field_name: impl crate::IntoValue<String>,
         ) -> Self {
             ConfluencePageToIndexFieldMapping(crate::typed::Properties::from_iter([
                 (
                     "DataSourceFieldName".to_owned(),
-                    data_source_field_name.into().into_json(),
+                    data_source_field_name.into_value().into_json(),
                 ),
                 (
                     "IndexFieldName".to_owned(),
-                    index_field_name.into().into_json(),
+                    index_field_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -564,9 +603,9 @@ pub mod data_source {
         /// `DateFieldFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluencepagetoindexfieldmapping.html#cfn-kendra-datasource-confluencepagetoindexfieldmapping-datefieldformat)
-        pub fn date_field_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn date_field_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DateFieldFormat".to_owned(), value.into().into_json());
+                .insert("DateFieldFormat".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -592,36 +631,40 @@ pub mod data_source {
         /// `CrawlArchivedSpaces`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluencespaceconfiguration.html#cfn-kendra-datasource-confluencespaceconfiguration-crawlarchivedspaces)
-        pub fn crawl_archived_spaces(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CrawlArchivedSpaces".to_owned(), value.into().into_json());
+        pub fn crawl_archived_spaces(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CrawlArchivedSpaces".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CrawlPersonalSpaces`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluencespaceconfiguration.html#cfn-kendra-datasource-confluencespaceconfiguration-crawlpersonalspaces)
-        pub fn crawl_personal_spaces(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CrawlPersonalSpaces".to_owned(), value.into().into_json());
+        pub fn crawl_personal_spaces(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CrawlPersonalSpaces".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExcludeSpaces`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluencespaceconfiguration.html#cfn-kendra-datasource-confluencespaceconfiguration-excludespaces)
-        pub fn exclude_spaces(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn exclude_spaces(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ExcludeSpaces".to_owned(), value.into().into_json());
+                .insert("ExcludeSpaces".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludeSpaces`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluencespaceconfiguration.html#cfn-kendra-datasource-confluencespaceconfiguration-includespaces)
-        pub fn include_spaces(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn include_spaces(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("IncludeSpaces".to_owned(), value.into().into_json());
+                .insert("IncludeSpaces".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -630,10 +673,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluencespaceconfiguration.html#cfn-kendra-datasource-confluencespaceconfiguration-spacefieldmappings)
         pub fn space_field_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<ConfluenceSpaceToIndexFieldMapping>>>,
+            value: impl crate::IntoValue<Vec<ConfluenceSpaceToIndexFieldMapping>>,
         ) -> Self {
-            self.0
-                .insert("SpaceFieldMappings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SpaceFieldMappings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -653,17 +698,17 @@ pub mod data_source {
     impl ConfluenceSpaceToIndexFieldMapping {
         /// A new `ConfluenceSpaceToIndexFieldMapping` with its required properties.
         pub fn new(
-            data_source_field_name: impl Into<crate::Value<ConfluenceSpaceFieldName>>,
-            index_field_name: impl Into<crate::Value<String>>,
+            data_source_field_name: impl crate::IntoValue<ConfluenceSpaceFieldName>,
+            index_field_name: impl crate::IntoValue<String>,
         ) -> Self {
             ConfluenceSpaceToIndexFieldMapping(crate::typed::Properties::from_iter([
                 (
                     "DataSourceFieldName".to_owned(),
-                    data_source_field_name.into().into_json(),
+                    data_source_field_name.into_value().into_json(),
                 ),
                 (
                     "IndexFieldName".to_owned(),
-                    index_field_name.into().into_json(),
+                    index_field_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -671,9 +716,9 @@ pub mod data_source {
         /// `DateFieldFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-confluencespacetoindexfieldmapping.html#cfn-kendra-datasource-confluencespacetoindexfieldmapping-datefieldformat)
-        pub fn date_field_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn date_field_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DateFieldFormat".to_owned(), value.into().into_json());
+                .insert("DateFieldFormat".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -693,18 +738,27 @@ pub mod data_source {
     impl ConnectionConfiguration {
         /// A new `ConnectionConfiguration` with its required properties.
         pub fn new(
-            database_host: impl Into<crate::Value<String>>,
-            database_name: impl Into<crate::Value<String>>,
-            database_port: impl Into<crate::Value<i64>>,
-            secret_arn: impl Into<crate::Value<String>>,
-            table_name: impl Into<crate::Value<String>>,
+            database_host: impl crate::IntoValue<String>,
+            database_name: impl crate::IntoValue<String>,
+            database_port: impl crate::IntoValue<i64>,
+            secret_arn: impl crate::IntoValue<String>,
+            table_name: impl crate::IntoValue<String>,
         ) -> Self {
             ConnectionConfiguration(crate::typed::Properties::from_iter([
-                ("DatabaseHost".to_owned(), database_host.into().into_json()),
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("DatabasePort".to_owned(), database_port.into().into_json()),
-                ("SecretArn".to_owned(), secret_arn.into().into_json()),
-                ("TableName".to_owned(), table_name.into().into_json()),
+                (
+                    "DatabaseHost".to_owned(),
+                    database_host.into_value().into_json(),
+                ),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                (
+                    "DatabasePort".to_owned(),
+                    database_port.into_value().into_json(),
+                ),
+                ("SecretArn".to_owned(), secret_arn.into_value().into_json()),
+                ("TableName".to_owned(), table_name.into_value().into_json()),
             ]))
         }
     }
@@ -732,10 +786,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-customdocumentenrichmentconfiguration.html#cfn-kendra-datasource-customdocumentenrichmentconfiguration-inlineconfigurations)
         pub fn inline_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<InlineCustomDocumentEnrichmentConfiguration>>>,
+            value: impl crate::IntoValue<Vec<InlineCustomDocumentEnrichmentConfiguration>>,
         ) -> Self {
-            self.0
-                .insert("InlineConfigurations".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InlineConfigurations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -744,11 +800,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-customdocumentenrichmentconfiguration.html#cfn-kendra-datasource-customdocumentenrichmentconfiguration-postextractionhookconfiguration)
         pub fn post_extraction_hook_configuration(
             mut self,
-            value: impl Into<crate::Value<HookConfiguration>>,
+            value: impl crate::IntoValue<HookConfiguration>,
         ) -> Self {
             self.0.insert(
                 "PostExtractionHookConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -758,11 +814,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-customdocumentenrichmentconfiguration.html#cfn-kendra-datasource-customdocumentenrichmentconfiguration-preextractionhookconfiguration)
         pub fn pre_extraction_hook_configuration(
             mut self,
-            value: impl Into<crate::Value<HookConfiguration>>,
+            value: impl crate::IntoValue<HookConfiguration>,
         ) -> Self {
             self.0.insert(
                 "PreExtractionHookConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -770,9 +826,9 @@ pub mod data_source {
         /// `RoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-customdocumentenrichmentconfiguration.html#cfn-kendra-datasource-customdocumentenrichmentconfiguration-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -800,11 +856,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-datasourceconfiguration.html#cfn-kendra-datasource-datasourceconfiguration-confluenceconfiguration)
         pub fn confluence_configuration(
             mut self,
-            value: impl Into<crate::Value<ConfluenceConfiguration>>,
+            value: impl crate::IntoValue<ConfluenceConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ConfluenceConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -814,10 +870,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-datasourceconfiguration.html#cfn-kendra-datasource-datasourceconfiguration-databaseconfiguration)
         pub fn database_configuration(
             mut self,
-            value: impl Into<crate::Value<DatabaseConfiguration>>,
+            value: impl crate::IntoValue<DatabaseConfiguration>,
         ) -> Self {
-            self.0
-                .insert("DatabaseConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DatabaseConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -826,11 +884,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-datasourceconfiguration.html#cfn-kendra-datasource-datasourceconfiguration-googledriveconfiguration)
         pub fn google_drive_configuration(
             mut self,
-            value: impl Into<crate::Value<GoogleDriveConfiguration>>,
+            value: impl crate::IntoValue<GoogleDriveConfiguration>,
         ) -> Self {
             self.0.insert(
                 "GoogleDriveConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -840,10 +898,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-datasourceconfiguration.html#cfn-kendra-datasource-datasourceconfiguration-onedriveconfiguration)
         pub fn one_drive_configuration(
             mut self,
-            value: impl Into<crate::Value<OneDriveConfiguration>>,
+            value: impl crate::IntoValue<OneDriveConfiguration>,
         ) -> Self {
-            self.0
-                .insert("OneDriveConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OneDriveConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -852,10 +912,10 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-datasourceconfiguration.html#cfn-kendra-datasource-datasourceconfiguration-s3configuration)
         pub fn s3_configuration(
             mut self,
-            value: impl Into<crate::Value<S3DataSourceConfiguration>>,
+            value: impl crate::IntoValue<S3DataSourceConfiguration>,
         ) -> Self {
             self.0
-                .insert("S3Configuration".to_owned(), value.into().into_json());
+                .insert("S3Configuration".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -864,11 +924,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-datasourceconfiguration.html#cfn-kendra-datasource-datasourceconfiguration-salesforceconfiguration)
         pub fn salesforce_configuration(
             mut self,
-            value: impl Into<crate::Value<SalesforceConfiguration>>,
+            value: impl crate::IntoValue<SalesforceConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SalesforceConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -878,11 +938,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-datasourceconfiguration.html#cfn-kendra-datasource-datasourceconfiguration-servicenowconfiguration)
         pub fn service_now_configuration(
             mut self,
-            value: impl Into<crate::Value<ServiceNowConfiguration>>,
+            value: impl crate::IntoValue<ServiceNowConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ServiceNowConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -892,11 +952,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-datasourceconfiguration.html#cfn-kendra-datasource-datasourceconfiguration-sharepointconfiguration)
         pub fn share_point_configuration(
             mut self,
-            value: impl Into<crate::Value<SharePointConfiguration>>,
+            value: impl crate::IntoValue<SharePointConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SharePointConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -906,10 +966,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-datasourceconfiguration.html#cfn-kendra-datasource-datasourceconfiguration-templateconfiguration)
         pub fn template_configuration(
             mut self,
-            value: impl Into<crate::Value<TemplateConfiguration>>,
+            value: impl crate::IntoValue<TemplateConfiguration>,
         ) -> Self {
-            self.0
-                .insert("TemplateConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TemplateConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -918,11 +980,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-datasourceconfiguration.html#cfn-kendra-datasource-datasourceconfiguration-webcrawlerconfiguration)
         pub fn web_crawler_configuration(
             mut self,
-            value: impl Into<crate::Value<WebCrawlerConfiguration>>,
+            value: impl crate::IntoValue<WebCrawlerConfiguration>,
         ) -> Self {
             self.0.insert(
                 "WebCrawlerConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -932,10 +994,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-datasourceconfiguration.html#cfn-kendra-datasource-datasourceconfiguration-workdocsconfiguration)
         pub fn work_docs_configuration(
             mut self,
-            value: impl Into<crate::Value<WorkDocsConfiguration>>,
+            value: impl crate::IntoValue<WorkDocsConfiguration>,
         ) -> Self {
-            self.0
-                .insert("WorkDocsConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "WorkDocsConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -955,17 +1019,17 @@ pub mod data_source {
     impl DataSourceToIndexFieldMapping {
         /// A new `DataSourceToIndexFieldMapping` with its required properties.
         pub fn new(
-            data_source_field_name: impl Into<crate::Value<String>>,
-            index_field_name: impl Into<crate::Value<String>>,
+            data_source_field_name: impl crate::IntoValue<String>,
+            index_field_name: impl crate::IntoValue<String>,
         ) -> Self {
             DataSourceToIndexFieldMapping(crate::typed::Properties::from_iter([
                 (
                     "DataSourceFieldName".to_owned(),
-                    data_source_field_name.into().into_json(),
+                    data_source_field_name.into_value().into_json(),
                 ),
                 (
                     "IndexFieldName".to_owned(),
-                    index_field_name.into().into_json(),
+                    index_field_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -973,9 +1037,9 @@ pub mod data_source {
         /// `DateFieldFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-datasourcetoindexfieldmapping.html#cfn-kendra-datasource-datasourcetoindexfieldmapping-datefieldformat)
-        pub fn date_field_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn date_field_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DateFieldFormat".to_owned(), value.into().into_json());
+                .insert("DateFieldFormat".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -995,15 +1059,15 @@ pub mod data_source {
     impl DataSourceVpcConfiguration {
         /// A new `DataSourceVpcConfiguration` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnet_ids: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnet_ids: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             DataSourceVpcConfiguration(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("SubnetIds".to_owned(), subnet_ids.into().into_json()),
+                ("SubnetIds".to_owned(), subnet_ids.into_value().into_json()),
             ]))
         }
     }
@@ -1023,22 +1087,22 @@ pub mod data_source {
     impl DatabaseConfiguration {
         /// A new `DatabaseConfiguration` with its required properties.
         pub fn new(
-            column_configuration: impl Into<crate::Value<ColumnConfiguration>>,
-            connection_configuration: impl Into<crate::Value<ConnectionConfiguration>>,
-            database_engine_type: impl Into<crate::Value<DatabaseEngineType>>,
+            column_configuration: impl crate::IntoValue<ColumnConfiguration>,
+            connection_configuration: impl crate::IntoValue<ConnectionConfiguration>,
+            database_engine_type: impl crate::IntoValue<DatabaseEngineType>,
         ) -> Self {
             DatabaseConfiguration(crate::typed::Properties::from_iter([
                 (
                     "ColumnConfiguration".to_owned(),
-                    column_configuration.into().into_json(),
+                    column_configuration.into_value().into_json(),
                 ),
                 (
                     "ConnectionConfiguration".to_owned(),
-                    connection_configuration.into().into_json(),
+                    connection_configuration.into_value().into_json(),
                 ),
                 (
                     "DatabaseEngineType".to_owned(),
-                    database_engine_type.into().into_json(),
+                    database_engine_type.into_value().into_json(),
                 ),
             ]))
         }
@@ -1046,24 +1110,22 @@ pub mod data_source {
         /// `AclConfiguration`: [`AclConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-databaseconfiguration.html#cfn-kendra-datasource-databaseconfiguration-aclconfiguration)
-        pub fn acl_configuration(
-            mut self,
-            value: impl Into<crate::Value<AclConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("AclConfiguration".to_owned(), value.into().into_json());
+        pub fn acl_configuration(mut self, value: impl crate::IntoValue<AclConfiguration>) -> Self {
+            self.0.insert(
+                "AclConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SqlConfiguration`: [`SqlConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-databaseconfiguration.html#cfn-kendra-datasource-databaseconfiguration-sqlconfiguration)
-        pub fn sql_configuration(
-            mut self,
-            value: impl Into<crate::Value<SqlConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("SqlConfiguration".to_owned(), value.into().into_json());
+        pub fn sql_configuration(mut self, value: impl crate::IntoValue<SqlConfiguration>) -> Self {
+            self.0.insert(
+                "SqlConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1072,10 +1134,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-databaseconfiguration.html#cfn-kendra-datasource-databaseconfiguration-vpcconfiguration)
         pub fn vpc_configuration(
             mut self,
-            value: impl Into<crate::Value<DataSourceVpcConfiguration>>,
+            value: impl crate::IntoValue<DataSourceVpcConfiguration>,
         ) -> Self {
-            self.0
-                .insert("VpcConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "VpcConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1095,15 +1159,15 @@ pub mod data_source {
     impl DocumentAttributeCondition {
         /// A new `DocumentAttributeCondition` with its required properties.
         pub fn new(
-            condition_document_attribute_key: impl Into<crate::Value<String>>,
-            operator: impl Into<crate::Value<ConditionOperator>>,
+            condition_document_attribute_key: impl crate::IntoValue<String>,
+            operator: impl crate::IntoValue<ConditionOperator>,
         ) -> Self {
             DocumentAttributeCondition(crate::typed::Properties::from_iter([
                 (
                     "ConditionDocumentAttributeKey".to_owned(),
-                    condition_document_attribute_key.into().into_json(),
+                    condition_document_attribute_key.into_value().into_json(),
                 ),
-                ("Operator".to_owned(), operator.into().into_json()),
+                ("Operator".to_owned(), operator.into_value().into_json()),
             ]))
         }
 
@@ -1112,10 +1176,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-documentattributecondition.html#cfn-kendra-datasource-documentattributecondition-conditiononvalue)
         pub fn condition_on_value(
             mut self,
-            value: impl Into<crate::Value<DocumentAttributeValue>>,
+            value: impl crate::IntoValue<DocumentAttributeValue>,
         ) -> Self {
-            self.0
-                .insert("ConditionOnValue".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConditionOnValue".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1134,10 +1200,10 @@ pub mod data_source {
 
     impl DocumentAttributeTarget {
         /// A new `DocumentAttributeTarget` with its required properties.
-        pub fn new(target_document_attribute_key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(target_document_attribute_key: impl crate::IntoValue<String>) -> Self {
             DocumentAttributeTarget(crate::typed::Properties::from_iter([(
                 "TargetDocumentAttributeKey".to_owned(),
-                target_document_attribute_key.into().into_json(),
+                target_document_attribute_key.into_value().into_json(),
             )]))
         }
 
@@ -1146,11 +1212,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-documentattributetarget.html#cfn-kendra-datasource-documentattributetarget-targetdocumentattributevalue)
         pub fn target_document_attribute_value(
             mut self,
-            value: impl Into<crate::Value<DocumentAttributeValue>>,
+            value: impl crate::IntoValue<DocumentAttributeValue>,
         ) -> Self {
             self.0.insert(
                 "TargetDocumentAttributeValue".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1160,11 +1226,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-documentattributetarget.html#cfn-kendra-datasource-documentattributetarget-targetdocumentattributevaluedeletion)
         pub fn target_document_attribute_value_deletion(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "TargetDocumentAttributeValueDeletion".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1191,27 +1257,27 @@ pub mod data_source {
         /// `DateValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-documentattributevalue.html#cfn-kendra-datasource-documentattributevalue-datevalue)
-        pub fn date_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn date_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DateValue".to_owned(), value.into().into_json());
+                .insert("DateValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LongValue`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-documentattributevalue.html#cfn-kendra-datasource-documentattributevalue-longvalue)
-        pub fn long_value(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn long_value(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("LongValue".to_owned(), value.into().into_json());
+                .insert("LongValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StringListValue`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-documentattributevalue.html#cfn-kendra-datasource-documentattributevalue-stringlistvalue)
-        pub fn string_list_value(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn string_list_value(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("StringListValue".to_owned(), value.into().into_json());
+                .insert("StringListValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1220,9 +1286,9 @@ pub mod data_source {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-documentattributevalue.html#cfn-kendra-datasource-documentattributevalue-stringvalue)
-        pub fn string_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn string_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StringValue".to_owned(), value.into().into_json());
+                .insert("StringValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1248,9 +1314,9 @@ pub mod data_source {
         /// `S3Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-documentsmetadataconfiguration.html#cfn-kendra-datasource-documentsmetadataconfiguration-s3prefix)
-        pub fn s3_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3Prefix".to_owned(), value.into().into_json());
+                .insert("S3Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1269,52 +1335,54 @@ pub mod data_source {
 
     impl GoogleDriveConfiguration {
         /// A new `GoogleDriveConfiguration` with its required properties.
-        pub fn new(secret_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(secret_arn: impl crate::IntoValue<String>) -> Self {
             GoogleDriveConfiguration(crate::typed::Properties::from_iter([(
                 "SecretArn".to_owned(),
-                secret_arn.into().into_json(),
+                secret_arn.into_value().into_json(),
             )]))
         }
 
         /// `ExcludeMimeTypes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-googledriveconfiguration.html#cfn-kendra-datasource-googledriveconfiguration-excludemimetypes)
-        pub fn exclude_mime_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ExcludeMimeTypes".to_owned(), value.into().into_json());
+        pub fn exclude_mime_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ExcludeMimeTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExcludeSharedDrives`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-googledriveconfiguration.html#cfn-kendra-datasource-googledriveconfiguration-excludeshareddrives)
-        pub fn exclude_shared_drives(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("ExcludeSharedDrives".to_owned(), value.into().into_json());
+        pub fn exclude_shared_drives(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ExcludeSharedDrives".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExcludeUserAccounts`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-googledriveconfiguration.html#cfn-kendra-datasource-googledriveconfiguration-excludeuseraccounts)
-        pub fn exclude_user_accounts(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("ExcludeUserAccounts".to_owned(), value.into().into_json());
+        pub fn exclude_user_accounts(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ExcludeUserAccounts".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExclusionPatterns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-googledriveconfiguration.html#cfn-kendra-datasource-googledriveconfiguration-exclusionpatterns)
-        pub fn exclusion_patterns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ExclusionPatterns".to_owned(), value.into().into_json());
+        pub fn exclusion_patterns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ExclusionPatterns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1323,19 +1391,21 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-googledriveconfiguration.html#cfn-kendra-datasource-googledriveconfiguration-fieldmappings)
         pub fn field_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<DataSourceToIndexFieldMapping>>>,
+            value: impl crate::IntoValue<Vec<DataSourceToIndexFieldMapping>>,
         ) -> Self {
             self.0
-                .insert("FieldMappings".to_owned(), value.into().into_json());
+                .insert("FieldMappings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InclusionPatterns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-googledriveconfiguration.html#cfn-kendra-datasource-googledriveconfiguration-inclusionpatterns)
-        pub fn inclusion_patterns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("InclusionPatterns".to_owned(), value.into().into_json());
+        pub fn inclusion_patterns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "InclusionPatterns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1355,12 +1425,12 @@ pub mod data_source {
     impl HookConfiguration {
         /// A new `HookConfiguration` with its required properties.
         pub fn new(
-            lambda_arn: impl Into<crate::Value<String>>,
-            s3_bucket: impl Into<crate::Value<String>>,
+            lambda_arn: impl crate::IntoValue<String>,
+            s3_bucket: impl crate::IntoValue<String>,
         ) -> Self {
             HookConfiguration(crate::typed::Properties::from_iter([
-                ("LambdaArn".to_owned(), lambda_arn.into().into_json()),
-                ("S3Bucket".to_owned(), s3_bucket.into().into_json()),
+                ("LambdaArn".to_owned(), lambda_arn.into_value().into_json()),
+                ("S3Bucket".to_owned(), s3_bucket.into_value().into_json()),
             ]))
         }
 
@@ -1369,10 +1439,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-hookconfiguration.html#cfn-kendra-datasource-hookconfiguration-invocationcondition)
         pub fn invocation_condition(
             mut self,
-            value: impl Into<crate::Value<DocumentAttributeCondition>>,
+            value: impl crate::IntoValue<DocumentAttributeCondition>,
         ) -> Self {
-            self.0
-                .insert("InvocationCondition".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InvocationCondition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1400,20 +1472,20 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-inlinecustomdocumentenrichmentconfiguration.html#cfn-kendra-datasource-inlinecustomdocumentenrichmentconfiguration-condition)
         pub fn condition(
             mut self,
-            value: impl Into<crate::Value<DocumentAttributeCondition>>,
+            value: impl crate::IntoValue<DocumentAttributeCondition>,
         ) -> Self {
             self.0
-                .insert("Condition".to_owned(), value.into().into_json());
+                .insert("Condition".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DocumentContentDeletion`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-inlinecustomdocumentenrichmentconfiguration.html#cfn-kendra-datasource-inlinecustomdocumentenrichmentconfiguration-documentcontentdeletion)
-        pub fn document_content_deletion(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn document_content_deletion(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "DocumentContentDeletion".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1421,8 +1493,9 @@ pub mod data_source {
         /// `Target`: [`DocumentAttributeTarget`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-inlinecustomdocumentenrichmentconfiguration.html#cfn-kendra-datasource-inlinecustomdocumentenrichmentconfiguration-target)
-        pub fn target(mut self, value: impl Into<crate::Value<DocumentAttributeTarget>>) -> Self {
-            self.0.insert("Target".to_owned(), value.into().into_json());
+        pub fn target(mut self, value: impl crate::IntoValue<DocumentAttributeTarget>) -> Self {
+            self.0
+                .insert("Target".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1442,35 +1515,42 @@ pub mod data_source {
     impl OneDriveConfiguration {
         /// A new `OneDriveConfiguration` with its required properties.
         pub fn new(
-            one_drive_users: impl Into<crate::Value<OneDriveUsers>>,
-            secret_arn: impl Into<crate::Value<String>>,
-            tenant_domain: impl Into<crate::Value<String>>,
+            one_drive_users: impl crate::IntoValue<OneDriveUsers>,
+            secret_arn: impl crate::IntoValue<String>,
+            tenant_domain: impl crate::IntoValue<String>,
         ) -> Self {
             OneDriveConfiguration(crate::typed::Properties::from_iter([
                 (
                     "OneDriveUsers".to_owned(),
-                    one_drive_users.into().into_json(),
+                    one_drive_users.into_value().into_json(),
                 ),
-                ("SecretArn".to_owned(), secret_arn.into().into_json()),
-                ("TenantDomain".to_owned(), tenant_domain.into().into_json()),
+                ("SecretArn".to_owned(), secret_arn.into_value().into_json()),
+                (
+                    "TenantDomain".to_owned(),
+                    tenant_domain.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `DisableLocalGroups`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-onedriveconfiguration.html#cfn-kendra-datasource-onedriveconfiguration-disablelocalgroups)
-        pub fn disable_local_groups(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DisableLocalGroups".to_owned(), value.into().into_json());
+        pub fn disable_local_groups(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DisableLocalGroups".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExclusionPatterns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-onedriveconfiguration.html#cfn-kendra-datasource-onedriveconfiguration-exclusionpatterns)
-        pub fn exclusion_patterns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ExclusionPatterns".to_owned(), value.into().into_json());
+        pub fn exclusion_patterns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ExclusionPatterns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1479,19 +1559,21 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-onedriveconfiguration.html#cfn-kendra-datasource-onedriveconfiguration-fieldmappings)
         pub fn field_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<DataSourceToIndexFieldMapping>>>,
+            value: impl crate::IntoValue<Vec<DataSourceToIndexFieldMapping>>,
         ) -> Self {
             self.0
-                .insert("FieldMappings".to_owned(), value.into().into_json());
+                .insert("FieldMappings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InclusionPatterns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-onedriveconfiguration.html#cfn-kendra-datasource-onedriveconfiguration-inclusionpatterns)
-        pub fn inclusion_patterns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("InclusionPatterns".to_owned(), value.into().into_json());
+        pub fn inclusion_patterns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "InclusionPatterns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1517,18 +1599,22 @@ pub mod data_source {
         /// `OneDriveUserList`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-onedriveusers.html#cfn-kendra-datasource-onedriveusers-onedriveuserlist)
-        pub fn one_drive_user_list(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("OneDriveUserList".to_owned(), value.into().into_json());
+        pub fn one_drive_user_list(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "OneDriveUserList".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OneDriveUserS3Path`: [`S3Path`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-onedriveusers.html#cfn-kendra-datasource-onedriveusers-onedriveusers3path)
-        pub fn one_drive_user_s3_path(mut self, value: impl Into<crate::Value<S3Path>>) -> Self {
-            self.0
-                .insert("OneDriveUserS3Path".to_owned(), value.into().into_json());
+        pub fn one_drive_user_s3_path(mut self, value: impl crate::IntoValue<S3Path>) -> Self {
+            self.0.insert(
+                "OneDriveUserS3Path".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1547,22 +1633,19 @@ pub mod data_source {
 
     impl ProxyConfiguration {
         /// A new `ProxyConfiguration` with its required properties.
-        pub fn new(
-            host: impl Into<crate::Value<String>>,
-            port: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn new(host: impl crate::IntoValue<String>, port: impl crate::IntoValue<i64>) -> Self {
             ProxyConfiguration(crate::typed::Properties::from_iter([
-                ("Host".to_owned(), host.into().into_json()),
-                ("Port".to_owned(), port.into().into_json()),
+                ("Host".to_owned(), host.into_value().into_json()),
+                ("Port".to_owned(), port.into_value().into_json()),
             ]))
         }
 
         /// `Credentials`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-proxyconfiguration.html#cfn-kendra-datasource-proxyconfiguration-credentials)
-        pub fn credentials(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn credentials(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Credentials".to_owned(), value.into().into_json());
+                .insert("Credentials".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1581,10 +1664,10 @@ pub mod data_source {
 
     impl S3DataSourceConfiguration {
         /// A new `S3DataSourceConfiguration` with its required properties.
-        pub fn new(bucket_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket_name: impl crate::IntoValue<String>) -> Self {
             S3DataSourceConfiguration(crate::typed::Properties::from_iter([(
                 "BucketName".to_owned(),
-                bucket_name.into().into_json(),
+                bucket_name.into_value().into_json(),
             )]))
         }
 
@@ -1593,11 +1676,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-s3datasourceconfiguration.html#cfn-kendra-datasource-s3datasourceconfiguration-accesscontrollistconfiguration)
         pub fn access_control_list_configuration(
             mut self,
-            value: impl Into<crate::Value<AccessControlListConfiguration>>,
+            value: impl crate::IntoValue<AccessControlListConfiguration>,
         ) -> Self {
             self.0.insert(
                 "AccessControlListConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1607,11 +1690,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-s3datasourceconfiguration.html#cfn-kendra-datasource-s3datasourceconfiguration-documentsmetadataconfiguration)
         pub fn documents_metadata_configuration(
             mut self,
-            value: impl Into<crate::Value<DocumentsMetadataConfiguration>>,
+            value: impl crate::IntoValue<DocumentsMetadataConfiguration>,
         ) -> Self {
             self.0.insert(
                 "DocumentsMetadataConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1619,27 +1702,33 @@ pub mod data_source {
         /// `ExclusionPatterns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-s3datasourceconfiguration.html#cfn-kendra-datasource-s3datasourceconfiguration-exclusionpatterns)
-        pub fn exclusion_patterns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ExclusionPatterns".to_owned(), value.into().into_json());
+        pub fn exclusion_patterns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ExclusionPatterns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InclusionPatterns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-s3datasourceconfiguration.html#cfn-kendra-datasource-s3datasourceconfiguration-inclusionpatterns)
-        pub fn inclusion_patterns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("InclusionPatterns".to_owned(), value.into().into_json());
+        pub fn inclusion_patterns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "InclusionPatterns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InclusionPrefixes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-s3datasourceconfiguration.html#cfn-kendra-datasource-s3datasourceconfiguration-inclusionprefixes)
-        pub fn inclusion_prefixes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("InclusionPrefixes".to_owned(), value.into().into_json());
+        pub fn inclusion_prefixes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "InclusionPrefixes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1659,12 +1748,12 @@ pub mod data_source {
     impl S3Path {
         /// A new `S3Path` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            key: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            key: impl crate::IntoValue<String>,
         ) -> Self {
             S3Path(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("Key".to_owned(), key.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
             ]))
         }
     }
@@ -1683,20 +1772,20 @@ pub mod data_source {
 
     impl SalesforceChatterFeedConfiguration {
         /// A new `SalesforceChatterFeedConfiguration` with its required properties.
-        pub fn new(document_data_field_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(document_data_field_name: impl crate::IntoValue<String>) -> Self {
             SalesforceChatterFeedConfiguration(crate::typed::Properties::from_iter([(
                 "DocumentDataFieldName".to_owned(),
-                document_data_field_name.into().into_json(),
+                document_data_field_name.into_value().into_json(),
             )]))
         }
 
         /// `DocumentTitleFieldName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforcechatterfeedconfiguration.html#cfn-kendra-datasource-salesforcechatterfeedconfiguration-documenttitlefieldname)
-        pub fn document_title_field_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn document_title_field_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "DocumentTitleFieldName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1706,10 +1795,10 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforcechatterfeedconfiguration.html#cfn-kendra-datasource-salesforcechatterfeedconfiguration-fieldmappings)
         pub fn field_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<DataSourceToIndexFieldMapping>>>,
+            value: impl crate::IntoValue<Vec<DataSourceToIndexFieldMapping>>,
         ) -> Self {
             self.0
-                .insert("FieldMappings".to_owned(), value.into().into_json());
+                .insert("FieldMappings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1718,10 +1807,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforcechatterfeedconfiguration.html#cfn-kendra-datasource-salesforcechatterfeedconfiguration-includefiltertypes)
         pub fn include_filter_types(
             mut self,
-            value: impl Into<crate::Value<Vec<SalesforceChatterFeedIncludeFilterType>>>,
+            value: impl crate::IntoValue<Vec<SalesforceChatterFeedIncludeFilterType>>,
         ) -> Self {
-            self.0
-                .insert("IncludeFilterTypes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IncludeFilterTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1741,12 +1832,12 @@ pub mod data_source {
     impl SalesforceConfiguration {
         /// A new `SalesforceConfiguration` with its required properties.
         pub fn new(
-            secret_arn: impl Into<crate::Value<String>>,
-            server_url: impl Into<crate::Value<String>>,
+            secret_arn: impl crate::IntoValue<String>,
+            server_url: impl crate::IntoValue<String>,
         ) -> Self {
             SalesforceConfiguration(crate::typed::Properties::from_iter([
-                ("SecretArn".to_owned(), secret_arn.into().into_json()),
-                ("ServerUrl".to_owned(), server_url.into().into_json()),
+                ("SecretArn".to_owned(), secret_arn.into_value().into_json()),
+                ("ServerUrl".to_owned(), server_url.into_value().into_json()),
             ]))
         }
 
@@ -1755,11 +1846,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforceconfiguration.html#cfn-kendra-datasource-salesforceconfiguration-chatterfeedconfiguration)
         pub fn chatter_feed_configuration(
             mut self,
-            value: impl Into<crate::Value<SalesforceChatterFeedConfiguration>>,
+            value: impl crate::IntoValue<SalesforceChatterFeedConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ChatterFeedConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1767,9 +1858,11 @@ pub mod data_source {
         /// `CrawlAttachments`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforceconfiguration.html#cfn-kendra-datasource-salesforceconfiguration-crawlattachments)
-        pub fn crawl_attachments(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CrawlAttachments".to_owned(), value.into().into_json());
+        pub fn crawl_attachments(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CrawlAttachments".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1778,11 +1871,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforceconfiguration.html#cfn-kendra-datasource-salesforceconfiguration-excludeattachmentfilepatterns)
         pub fn exclude_attachment_file_patterns(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "ExcludeAttachmentFilePatterns".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1792,11 +1885,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforceconfiguration.html#cfn-kendra-datasource-salesforceconfiguration-includeattachmentfilepatterns)
         pub fn include_attachment_file_patterns(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "IncludeAttachmentFilePatterns".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1806,11 +1899,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforceconfiguration.html#cfn-kendra-datasource-salesforceconfiguration-knowledgearticleconfiguration)
         pub fn knowledge_article_configuration(
             mut self,
-            value: impl Into<crate::Value<SalesforceKnowledgeArticleConfiguration>>,
+            value: impl crate::IntoValue<SalesforceKnowledgeArticleConfiguration>,
         ) -> Self {
             self.0.insert(
                 "KnowledgeArticleConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1820,11 +1913,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforceconfiguration.html#cfn-kendra-datasource-salesforceconfiguration-standardobjectattachmentconfiguration)
         pub fn standard_object_attachment_configuration(
             mut self,
-            value: impl Into<crate::Value<SalesforceStandardObjectAttachmentConfiguration>>,
+            value: impl crate::IntoValue<SalesforceStandardObjectAttachmentConfiguration>,
         ) -> Self {
             self.0.insert(
                 "StandardObjectAttachmentConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1834,11 +1927,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforceconfiguration.html#cfn-kendra-datasource-salesforceconfiguration-standardobjectconfigurations)
         pub fn standard_object_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<SalesforceStandardObjectConfiguration>>>,
+            value: impl crate::IntoValue<Vec<SalesforceStandardObjectConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "StandardObjectConfigurations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1859,16 +1952,16 @@ pub mod data_source {
     impl SalesforceCustomKnowledgeArticleTypeConfiguration {
         /// A new `SalesforceCustomKnowledgeArticleTypeConfiguration` with its required properties.
         pub fn new(
-            document_data_field_name: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            document_data_field_name: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             SalesforceCustomKnowledgeArticleTypeConfiguration(crate::typed::Properties::from_iter(
                 [
                     (
                         "DocumentDataFieldName".to_owned(),
-                        document_data_field_name.into().into_json(),
+                        document_data_field_name.into_value().into_json(),
                     ),
-                    ("Name".to_owned(), name.into().into_json()),
+                    ("Name".to_owned(), name.into_value().into_json()),
                 ],
             ))
         }
@@ -1876,10 +1969,10 @@ pub mod data_source {
         /// `DocumentTitleFieldName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforcecustomknowledgearticletypeconfiguration.html#cfn-kendra-datasource-salesforcecustomknowledgearticletypeconfiguration-documenttitlefieldname)
-        pub fn document_title_field_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn document_title_field_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "DocumentTitleFieldName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1889,10 +1982,10 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforcecustomknowledgearticletypeconfiguration.html#cfn-kendra-datasource-salesforcecustomknowledgearticletypeconfiguration-fieldmappings)
         pub fn field_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<DataSourceToIndexFieldMapping>>>,
+            value: impl crate::IntoValue<Vec<DataSourceToIndexFieldMapping>>,
         ) -> Self {
             self.0
-                .insert("FieldMappings".to_owned(), value.into().into_json());
+                .insert("FieldMappings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1912,11 +2005,11 @@ pub mod data_source {
     impl SalesforceKnowledgeArticleConfiguration {
         /// A new `SalesforceKnowledgeArticleConfiguration` with its required properties.
         pub fn new(
-            included_states: impl Into<crate::Value<Vec<SalesforceKnowledgeArticleState>>>,
+            included_states: impl crate::IntoValue<Vec<SalesforceKnowledgeArticleState>>,
         ) -> Self {
             SalesforceKnowledgeArticleConfiguration(crate::typed::Properties::from_iter([(
                 "IncludedStates".to_owned(),
-                included_states.into().into_json(),
+                included_states.into_value().into_json(),
             )]))
         }
 
@@ -1925,11 +2018,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforceknowledgearticleconfiguration.html#cfn-kendra-datasource-salesforceknowledgearticleconfiguration-customknowledgearticletypeconfigurations)
         pub fn custom_knowledge_article_type_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<SalesforceCustomKnowledgeArticleTypeConfiguration>>>,
+            value: impl crate::IntoValue<Vec<SalesforceCustomKnowledgeArticleTypeConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "CustomKnowledgeArticleTypeConfigurations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1939,11 +2032,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforceknowledgearticleconfiguration.html#cfn-kendra-datasource-salesforceknowledgearticleconfiguration-standardknowledgearticletypeconfiguration)
         pub fn standard_knowledge_article_type_configuration(
             mut self,
-            value: impl Into<crate::Value<SalesforceStandardKnowledgeArticleTypeConfiguration>>,
+            value: impl crate::IntoValue<SalesforceStandardKnowledgeArticleTypeConfiguration>,
         ) -> Self {
             self.0.insert(
                 "StandardKnowledgeArticleTypeConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1963,11 +2056,11 @@ pub mod data_source {
 
     impl SalesforceStandardKnowledgeArticleTypeConfiguration {
         /// A new `SalesforceStandardKnowledgeArticleTypeConfiguration` with its required properties.
-        pub fn new(document_data_field_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(document_data_field_name: impl crate::IntoValue<String>) -> Self {
             SalesforceStandardKnowledgeArticleTypeConfiguration(
                 crate::typed::Properties::from_iter([(
                     "DocumentDataFieldName".to_owned(),
-                    document_data_field_name.into().into_json(),
+                    document_data_field_name.into_value().into_json(),
                 )]),
             )
         }
@@ -1975,10 +2068,10 @@ pub mod data_source {
         /// `DocumentTitleFieldName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforcestandardknowledgearticletypeconfiguration.html#cfn-kendra-datasource-salesforcestandardknowledgearticletypeconfiguration-documenttitlefieldname)
-        pub fn document_title_field_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn document_title_field_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "DocumentTitleFieldName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1988,10 +2081,10 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforcestandardknowledgearticletypeconfiguration.html#cfn-kendra-datasource-salesforcestandardknowledgearticletypeconfiguration-fieldmappings)
         pub fn field_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<DataSourceToIndexFieldMapping>>>,
+            value: impl crate::IntoValue<Vec<DataSourceToIndexFieldMapping>>,
         ) -> Self {
             self.0
-                .insert("FieldMappings".to_owned(), value.into().into_json());
+                .insert("FieldMappings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2017,10 +2110,10 @@ pub mod data_source {
         /// `DocumentTitleFieldName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforcestandardobjectattachmentconfiguration.html#cfn-kendra-datasource-salesforcestandardobjectattachmentconfiguration-documenttitlefieldname)
-        pub fn document_title_field_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn document_title_field_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "DocumentTitleFieldName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2030,10 +2123,10 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforcestandardobjectattachmentconfiguration.html#cfn-kendra-datasource-salesforcestandardobjectattachmentconfiguration-fieldmappings)
         pub fn field_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<DataSourceToIndexFieldMapping>>>,
+            value: impl crate::IntoValue<Vec<DataSourceToIndexFieldMapping>>,
         ) -> Self {
             self.0
-                .insert("FieldMappings".to_owned(), value.into().into_json());
+                .insert("FieldMappings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2053,25 +2146,25 @@ pub mod data_source {
     impl SalesforceStandardObjectConfiguration {
         /// A new `SalesforceStandardObjectConfiguration` with its required properties.
         pub fn new(
-            document_data_field_name: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<SalesforceStandardObjectName>>,
+            document_data_field_name: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<SalesforceStandardObjectName>,
         ) -> Self {
             SalesforceStandardObjectConfiguration(crate::typed::Properties::from_iter([
                 (
                     "DocumentDataFieldName".to_owned(),
-                    document_data_field_name.into().into_json(),
+                    document_data_field_name.into_value().into_json(),
                 ),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
         /// `DocumentTitleFieldName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforcestandardobjectconfiguration.html#cfn-kendra-datasource-salesforcestandardobjectconfiguration-documenttitlefieldname)
-        pub fn document_title_field_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn document_title_field_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "DocumentTitleFieldName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2081,10 +2174,10 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-salesforcestandardobjectconfiguration.html#cfn-kendra-datasource-salesforcestandardobjectconfiguration-fieldmappings)
         pub fn field_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<DataSourceToIndexFieldMapping>>>,
+            value: impl crate::IntoValue<Vec<DataSourceToIndexFieldMapping>>,
         ) -> Self {
             self.0
-                .insert("FieldMappings".to_owned(), value.into().into_json());
+                .insert("FieldMappings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2104,16 +2197,16 @@ pub mod data_source {
     impl ServiceNowConfiguration {
         /// A new `ServiceNowConfiguration` with its required properties.
         pub fn new(
-            host_url: impl Into<crate::Value<String>>,
-            secret_arn: impl Into<crate::Value<String>>,
-            service_now_build_version: impl Into<crate::Value<ServiceNowBuildVersionType>>,
+            host_url: impl crate::IntoValue<String>,
+            secret_arn: impl crate::IntoValue<String>,
+            service_now_build_version: impl crate::IntoValue<ServiceNowBuildVersionType>,
         ) -> Self {
             ServiceNowConfiguration(crate::typed::Properties::from_iter([
-                ("HostUrl".to_owned(), host_url.into().into_json()),
-                ("SecretArn".to_owned(), secret_arn.into().into_json()),
+                ("HostUrl".to_owned(), host_url.into_value().into_json()),
+                ("SecretArn".to_owned(), secret_arn.into_value().into_json()),
                 (
                     "ServiceNowBuildVersion".to_owned(),
-                    service_now_build_version.into().into_json(),
+                    service_now_build_version.into_value().into_json(),
                 ),
             ]))
         }
@@ -2123,10 +2216,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-servicenowconfiguration.html#cfn-kendra-datasource-servicenowconfiguration-authenticationtype)
         pub fn authentication_type(
             mut self,
-            value: impl Into<crate::Value<ServiceNowAuthenticationType>>,
+            value: impl crate::IntoValue<ServiceNowAuthenticationType>,
         ) -> Self {
-            self.0
-                .insert("AuthenticationType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AuthenticationType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2135,11 +2230,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-servicenowconfiguration.html#cfn-kendra-datasource-servicenowconfiguration-knowledgearticleconfiguration)
         pub fn knowledge_article_configuration(
             mut self,
-            value: impl Into<crate::Value<ServiceNowKnowledgeArticleConfiguration>>,
+            value: impl crate::IntoValue<ServiceNowKnowledgeArticleConfiguration>,
         ) -> Self {
             self.0.insert(
                 "KnowledgeArticleConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2149,11 +2244,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-servicenowconfiguration.html#cfn-kendra-datasource-servicenowconfiguration-servicecatalogconfiguration)
         pub fn service_catalog_configuration(
             mut self,
-            value: impl Into<crate::Value<ServiceNowServiceCatalogConfiguration>>,
+            value: impl crate::IntoValue<ServiceNowServiceCatalogConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ServiceCatalogConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2173,29 +2268,31 @@ pub mod data_source {
 
     impl ServiceNowKnowledgeArticleConfiguration {
         /// A new `ServiceNowKnowledgeArticleConfiguration` with its required properties.
-        pub fn new(document_data_field_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(document_data_field_name: impl crate::IntoValue<String>) -> Self {
             ServiceNowKnowledgeArticleConfiguration(crate::typed::Properties::from_iter([(
                 "DocumentDataFieldName".to_owned(),
-                document_data_field_name.into().into_json(),
+                document_data_field_name.into_value().into_json(),
             )]))
         }
 
         /// `CrawlAttachments`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-servicenowknowledgearticleconfiguration.html#cfn-kendra-datasource-servicenowknowledgearticleconfiguration-crawlattachments)
-        pub fn crawl_attachments(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CrawlAttachments".to_owned(), value.into().into_json());
+        pub fn crawl_attachments(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CrawlAttachments".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DocumentTitleFieldName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-servicenowknowledgearticleconfiguration.html#cfn-kendra-datasource-servicenowknowledgearticleconfiguration-documenttitlefieldname)
-        pub fn document_title_field_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn document_title_field_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "DocumentTitleFieldName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2205,11 +2302,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-servicenowknowledgearticleconfiguration.html#cfn-kendra-datasource-servicenowknowledgearticleconfiguration-excludeattachmentfilepatterns)
         pub fn exclude_attachment_file_patterns(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "ExcludeAttachmentFilePatterns".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2219,19 +2316,19 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-servicenowknowledgearticleconfiguration.html#cfn-kendra-datasource-servicenowknowledgearticleconfiguration-fieldmappings)
         pub fn field_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<DataSourceToIndexFieldMapping>>>,
+            value: impl crate::IntoValue<Vec<DataSourceToIndexFieldMapping>>,
         ) -> Self {
             self.0
-                .insert("FieldMappings".to_owned(), value.into().into_json());
+                .insert("FieldMappings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FilterQuery`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-servicenowknowledgearticleconfiguration.html#cfn-kendra-datasource-servicenowknowledgearticleconfiguration-filterquery)
-        pub fn filter_query(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn filter_query(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FilterQuery".to_owned(), value.into().into_json());
+                .insert("FilterQuery".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2240,11 +2337,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-servicenowknowledgearticleconfiguration.html#cfn-kendra-datasource-servicenowknowledgearticleconfiguration-includeattachmentfilepatterns)
         pub fn include_attachment_file_patterns(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "IncludeAttachmentFilePatterns".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2264,29 +2361,31 @@ pub mod data_source {
 
     impl ServiceNowServiceCatalogConfiguration {
         /// A new `ServiceNowServiceCatalogConfiguration` with its required properties.
-        pub fn new(document_data_field_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(document_data_field_name: impl crate::IntoValue<String>) -> Self {
             ServiceNowServiceCatalogConfiguration(crate::typed::Properties::from_iter([(
                 "DocumentDataFieldName".to_owned(),
-                document_data_field_name.into().into_json(),
+                document_data_field_name.into_value().into_json(),
             )]))
         }
 
         /// `CrawlAttachments`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-servicenowservicecatalogconfiguration.html#cfn-kendra-datasource-servicenowservicecatalogconfiguration-crawlattachments)
-        pub fn crawl_attachments(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CrawlAttachments".to_owned(), value.into().into_json());
+        pub fn crawl_attachments(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CrawlAttachments".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DocumentTitleFieldName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-servicenowservicecatalogconfiguration.html#cfn-kendra-datasource-servicenowservicecatalogconfiguration-documenttitlefieldname)
-        pub fn document_title_field_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn document_title_field_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "DocumentTitleFieldName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2296,11 +2395,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-servicenowservicecatalogconfiguration.html#cfn-kendra-datasource-servicenowservicecatalogconfiguration-excludeattachmentfilepatterns)
         pub fn exclude_attachment_file_patterns(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "ExcludeAttachmentFilePatterns".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2310,10 +2409,10 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-servicenowservicecatalogconfiguration.html#cfn-kendra-datasource-servicenowservicecatalogconfiguration-fieldmappings)
         pub fn field_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<DataSourceToIndexFieldMapping>>>,
+            value: impl crate::IntoValue<Vec<DataSourceToIndexFieldMapping>>,
         ) -> Self {
             self.0
-                .insert("FieldMappings".to_owned(), value.into().into_json());
+                .insert("FieldMappings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2322,11 +2421,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-servicenowservicecatalogconfiguration.html#cfn-kendra-datasource-servicenowservicecatalogconfiguration-includeattachmentfilepatterns)
         pub fn include_attachment_file_patterns(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "IncludeAttachmentFilePatterns".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2347,45 +2446,49 @@ pub mod data_source {
     impl SharePointConfiguration {
         /// A new `SharePointConfiguration` with its required properties.
         pub fn new(
-            secret_arn: impl Into<crate::Value<String>>,
-            share_point_version: impl Into<crate::Value<SharePointVersion>>,
-            urls: impl Into<crate::Value<Vec<String>>>,
+            secret_arn: impl crate::IntoValue<String>,
+            share_point_version: impl crate::IntoValue<SharePointVersion>,
+            urls: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             SharePointConfiguration(crate::typed::Properties::from_iter([
-                ("SecretArn".to_owned(), secret_arn.into().into_json()),
+                ("SecretArn".to_owned(), secret_arn.into_value().into_json()),
                 (
                     "SharePointVersion".to_owned(),
-                    share_point_version.into().into_json(),
+                    share_point_version.into_value().into_json(),
                 ),
-                ("Urls".to_owned(), urls.into().into_json()),
+                ("Urls".to_owned(), urls.into_value().into_json()),
             ]))
         }
 
         /// `CrawlAttachments`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-sharepointconfiguration.html#cfn-kendra-datasource-sharepointconfiguration-crawlattachments)
-        pub fn crawl_attachments(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CrawlAttachments".to_owned(), value.into().into_json());
+        pub fn crawl_attachments(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CrawlAttachments".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DisableLocalGroups`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-sharepointconfiguration.html#cfn-kendra-datasource-sharepointconfiguration-disablelocalgroups)
-        pub fn disable_local_groups(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DisableLocalGroups".to_owned(), value.into().into_json());
+        pub fn disable_local_groups(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DisableLocalGroups".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DocumentTitleFieldName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-sharepointconfiguration.html#cfn-kendra-datasource-sharepointconfiguration-documenttitlefieldname)
-        pub fn document_title_field_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn document_title_field_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "DocumentTitleFieldName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2393,9 +2496,11 @@ pub mod data_source {
         /// `ExclusionPatterns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-sharepointconfiguration.html#cfn-kendra-datasource-sharepointconfiguration-exclusionpatterns)
-        pub fn exclusion_patterns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ExclusionPatterns".to_owned(), value.into().into_json());
+        pub fn exclusion_patterns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ExclusionPatterns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2404,37 +2509,41 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-sharepointconfiguration.html#cfn-kendra-datasource-sharepointconfiguration-fieldmappings)
         pub fn field_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<DataSourceToIndexFieldMapping>>>,
+            value: impl crate::IntoValue<Vec<DataSourceToIndexFieldMapping>>,
         ) -> Self {
             self.0
-                .insert("FieldMappings".to_owned(), value.into().into_json());
+                .insert("FieldMappings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InclusionPatterns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-sharepointconfiguration.html#cfn-kendra-datasource-sharepointconfiguration-inclusionpatterns)
-        pub fn inclusion_patterns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("InclusionPatterns".to_owned(), value.into().into_json());
+        pub fn inclusion_patterns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "InclusionPatterns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SslCertificateS3Path`: [`S3Path`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-sharepointconfiguration.html#cfn-kendra-datasource-sharepointconfiguration-sslcertificates3path)
-        pub fn ssl_certificate_s3_path(mut self, value: impl Into<crate::Value<S3Path>>) -> Self {
-            self.0
-                .insert("SslCertificateS3Path".to_owned(), value.into().into_json());
+        pub fn ssl_certificate_s3_path(mut self, value: impl crate::IntoValue<S3Path>) -> Self {
+            self.0.insert(
+                "SslCertificateS3Path".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `UseChangeLog`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-sharepointconfiguration.html#cfn-kendra-datasource-sharepointconfiguration-usechangelog)
-        pub fn use_change_log(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_change_log(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("UseChangeLog".to_owned(), value.into().into_json());
+                .insert("UseChangeLog".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2443,10 +2552,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-sharepointconfiguration.html#cfn-kendra-datasource-sharepointconfiguration-vpcconfiguration)
         pub fn vpc_configuration(
             mut self,
-            value: impl Into<crate::Value<DataSourceVpcConfiguration>>,
+            value: impl crate::IntoValue<DataSourceVpcConfiguration>,
         ) -> Self {
-            self.0
-                .insert("VpcConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "VpcConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2474,11 +2585,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-sqlconfiguration.html#cfn-kendra-datasource-sqlconfiguration-queryidentifiersenclosingoption)
         pub fn query_identifiers_enclosing_option(
             mut self,
-            value: impl Into<crate::Value<QueryIdentifiersEnclosingOption>>,
+            value: impl crate::IntoValue<QueryIdentifiersEnclosingOption>,
         ) -> Self {
             self.0.insert(
                 "QueryIdentifiersEnclosingOption".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2499,12 +2610,12 @@ pub mod data_source {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2523,10 +2634,10 @@ pub mod data_source {
 
     impl TemplateConfiguration {
         /// A new `TemplateConfiguration` with its required properties.
-        pub fn new(template: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn new(template: impl crate::IntoValue<crate::Json>) -> Self {
             TemplateConfiguration(crate::typed::Properties::from_iter([(
                 "Template".to_owned(),
-                template.into().into_json(),
+                template.into_value().into_json(),
             )]))
         }
     }
@@ -2554,10 +2665,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-webcrawlerauthenticationconfiguration.html#cfn-kendra-datasource-webcrawlerauthenticationconfiguration-basicauthentication)
         pub fn basic_authentication(
             mut self,
-            value: impl Into<crate::Value<Vec<WebCrawlerBasicAuthentication>>>,
+            value: impl crate::IntoValue<Vec<WebCrawlerBasicAuthentication>>,
         ) -> Self {
-            self.0
-                .insert("BasicAuthentication".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BasicAuthentication".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2577,14 +2690,17 @@ pub mod data_source {
     impl WebCrawlerBasicAuthentication {
         /// A new `WebCrawlerBasicAuthentication` with its required properties.
         pub fn new(
-            credentials: impl Into<crate::Value<String>>,
-            host: impl Into<crate::Value<String>>,
-            port: impl Into<crate::Value<i64>>,
+            credentials: impl crate::IntoValue<String>,
+            host: impl crate::IntoValue<String>,
+            port: impl crate::IntoValue<i64>,
         ) -> Self {
             WebCrawlerBasicAuthentication(crate::typed::Properties::from_iter([
-                ("Credentials".to_owned(), credentials.into().into_json()),
-                ("Host".to_owned(), host.into().into_json()),
-                ("Port".to_owned(), port.into().into_json()),
+                (
+                    "Credentials".to_owned(),
+                    credentials.into_value().into_json(),
+                ),
+                ("Host".to_owned(), host.into_value().into_json()),
+                ("Port".to_owned(), port.into_value().into_json()),
             ]))
         }
     }
@@ -2603,10 +2719,10 @@ pub mod data_source {
 
     impl WebCrawlerConfiguration {
         /// A new `WebCrawlerConfiguration` with its required properties.
-        pub fn new(urls: impl Into<crate::Value<WebCrawlerUrls>>) -> Self {
+        pub fn new(urls: impl crate::IntoValue<WebCrawlerUrls>) -> Self {
             WebCrawlerConfiguration(crate::typed::Properties::from_iter([(
                 "Urls".to_owned(),
-                urls.into().into_json(),
+                urls.into_value().into_json(),
             )]))
         }
 
@@ -2615,11 +2731,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-webcrawlerconfiguration.html#cfn-kendra-datasource-webcrawlerconfiguration-authenticationconfiguration)
         pub fn authentication_configuration(
             mut self,
-            value: impl Into<crate::Value<WebCrawlerAuthenticationConfiguration>>,
+            value: impl crate::IntoValue<WebCrawlerAuthenticationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "AuthenticationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2629,9 +2745,9 @@ pub mod data_source {
         /// Range: 1 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-webcrawlerconfiguration.html#cfn-kendra-datasource-webcrawlerconfiguration-crawldepth)
-        pub fn crawl_depth(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn crawl_depth(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("CrawlDepth".to_owned(), value.into().into_json());
+                .insert("CrawlDepth".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2642,11 +2758,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-webcrawlerconfiguration.html#cfn-kendra-datasource-webcrawlerconfiguration-maxcontentsizeperpageinmegabytes)
         pub fn max_content_size_per_page_in_mega_bytes(
             mut self,
-            value: impl Into<crate::Value<f64>>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             self.0.insert(
                 "MaxContentSizePerPageInMegaBytes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2656,9 +2772,9 @@ pub mod data_source {
         /// Range: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-webcrawlerconfiguration.html#cfn-kendra-datasource-webcrawlerconfiguration-maxlinksperpage)
-        pub fn max_links_per_page(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_links_per_page(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxLinksPerPage".to_owned(), value.into().into_json());
+                .insert("MaxLinksPerPage".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2667,13 +2783,10 @@ pub mod data_source {
         /// Range: 1 to 300.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-webcrawlerconfiguration.html#cfn-kendra-datasource-webcrawlerconfiguration-maxurlsperminutecrawlrate)
-        pub fn max_urls_per_minute_crawl_rate(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn max_urls_per_minute_crawl_rate(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaxUrlsPerMinuteCrawlRate".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2683,34 +2796,34 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-webcrawlerconfiguration.html#cfn-kendra-datasource-webcrawlerconfiguration-proxyconfiguration)
         pub fn proxy_configuration(
             mut self,
-            value: impl Into<crate::Value<ProxyConfiguration>>,
+            value: impl crate::IntoValue<ProxyConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ProxyConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ProxyConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `UrlExclusionPatterns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-webcrawlerconfiguration.html#cfn-kendra-datasource-webcrawlerconfiguration-urlexclusionpatterns)
-        pub fn url_exclusion_patterns(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("UrlExclusionPatterns".to_owned(), value.into().into_json());
+        pub fn url_exclusion_patterns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "UrlExclusionPatterns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `UrlInclusionPatterns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-webcrawlerconfiguration.html#cfn-kendra-datasource-webcrawlerconfiguration-urlinclusionpatterns)
-        pub fn url_inclusion_patterns(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("UrlInclusionPatterns".to_owned(), value.into().into_json());
+        pub fn url_inclusion_patterns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "UrlInclusionPatterns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2729,19 +2842,19 @@ pub mod data_source {
 
     impl WebCrawlerSeedUrlConfiguration {
         /// A new `WebCrawlerSeedUrlConfiguration` with its required properties.
-        pub fn new(seed_urls: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(seed_urls: impl crate::IntoValue<Vec<String>>) -> Self {
             WebCrawlerSeedUrlConfiguration(crate::typed::Properties::from_iter([(
                 "SeedUrls".to_owned(),
-                seed_urls.into().into_json(),
+                seed_urls.into_value().into_json(),
             )]))
         }
 
         /// `WebCrawlerMode`: [`WebCrawlerMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-webcrawlerseedurlconfiguration.html#cfn-kendra-datasource-webcrawlerseedurlconfiguration-webcrawlermode)
-        pub fn web_crawler_mode(mut self, value: impl Into<crate::Value<WebCrawlerMode>>) -> Self {
+        pub fn web_crawler_mode(mut self, value: impl crate::IntoValue<WebCrawlerMode>) -> Self {
             self.0
-                .insert("WebCrawlerMode".to_owned(), value.into().into_json());
+                .insert("WebCrawlerMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2760,10 +2873,10 @@ pub mod data_source {
 
     impl WebCrawlerSiteMapsConfiguration {
         /// A new `WebCrawlerSiteMapsConfiguration` with its required properties.
-        pub fn new(site_maps: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(site_maps: impl crate::IntoValue<Vec<String>>) -> Self {
             WebCrawlerSiteMapsConfiguration(crate::typed::Properties::from_iter([(
                 "SiteMaps".to_owned(),
-                site_maps.into().into_json(),
+                site_maps.into_value().into_json(),
             )]))
         }
     }
@@ -2791,10 +2904,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-webcrawlerurls.html#cfn-kendra-datasource-webcrawlerurls-seedurlconfiguration)
         pub fn seed_url_configuration(
             mut self,
-            value: impl Into<crate::Value<WebCrawlerSeedUrlConfiguration>>,
+            value: impl crate::IntoValue<WebCrawlerSeedUrlConfiguration>,
         ) -> Self {
-            self.0
-                .insert("SeedUrlConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SeedUrlConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2803,10 +2918,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-webcrawlerurls.html#cfn-kendra-datasource-webcrawlerurls-sitemapsconfiguration)
         pub fn site_maps_configuration(
             mut self,
-            value: impl Into<crate::Value<WebCrawlerSiteMapsConfiguration>>,
+            value: impl crate::IntoValue<WebCrawlerSiteMapsConfiguration>,
         ) -> Self {
-            self.0
-                .insert("SiteMapsConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SiteMapsConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2825,28 +2942,30 @@ pub mod data_source {
 
     impl WorkDocsConfiguration {
         /// A new `WorkDocsConfiguration` with its required properties.
-        pub fn new(organization_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(organization_id: impl crate::IntoValue<String>) -> Self {
             WorkDocsConfiguration(crate::typed::Properties::from_iter([(
                 "OrganizationId".to_owned(),
-                organization_id.into().into_json(),
+                organization_id.into_value().into_json(),
             )]))
         }
 
         /// `CrawlComments`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-workdocsconfiguration.html#cfn-kendra-datasource-workdocsconfiguration-crawlcomments)
-        pub fn crawl_comments(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn crawl_comments(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("CrawlComments".to_owned(), value.into().into_json());
+                .insert("CrawlComments".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExclusionPatterns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-workdocsconfiguration.html#cfn-kendra-datasource-workdocsconfiguration-exclusionpatterns)
-        pub fn exclusion_patterns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ExclusionPatterns".to_owned(), value.into().into_json());
+        pub fn exclusion_patterns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ExclusionPatterns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2855,28 +2974,30 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-workdocsconfiguration.html#cfn-kendra-datasource-workdocsconfiguration-fieldmappings)
         pub fn field_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<DataSourceToIndexFieldMapping>>>,
+            value: impl crate::IntoValue<Vec<DataSourceToIndexFieldMapping>>,
         ) -> Self {
             self.0
-                .insert("FieldMappings".to_owned(), value.into().into_json());
+                .insert("FieldMappings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InclusionPatterns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-workdocsconfiguration.html#cfn-kendra-datasource-workdocsconfiguration-inclusionpatterns)
-        pub fn inclusion_patterns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("InclusionPatterns".to_owned(), value.into().into_json());
+        pub fn inclusion_patterns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "InclusionPatterns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `UseChangeLog`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-datasource-workdocsconfiguration.html#cfn-kendra-datasource-workdocsconfiguration-usechangelog)
-        pub fn use_change_log(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_change_log(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("UseChangeLog".to_owned(), value.into().into_json());
+                .insert("UseChangeLog".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3388,16 +3509,16 @@ pub struct Faq(crate::Resource);
 impl Faq {
     /// A new `AWS::Kendra::Faq` with its required properties.
     pub fn new(
-        index_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
-        s3_path: impl Into<crate::Value<faq::S3Path>>,
+        index_id: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
+        s3_path: impl crate::IntoValue<faq::S3Path>,
     ) -> Self {
         Faq(crate::Resource::new("AWS::Kendra::Faq")
-            .property("IndexId", index_id.into().into_json())
-            .property("Name", name.into().into_json())
-            .property("RoleArn", role_arn.into().into_json())
-            .property("S3Path", s3_path.into().into_json()))
+            .property("IndexId", index_id.into_value().into_json())
+            .property("Name", name.into_value().into_json())
+            .property("RoleArn", role_arn.into_value().into_json())
+            .property("S3Path", s3_path.into_value().into_json()))
     }
 
     /// `Description`: string.
@@ -3405,8 +3526,9 @@ impl Faq {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-faq.html#cfn-kendra-faq-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -3415,32 +3537,38 @@ impl Faq {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-faq.html#cfn-kendra-faq-fileformat)
-    pub fn file_format(mut self, value: impl Into<crate::Value<faq::FileFormat>>) -> Self {
-        self.0.set_property("FileFormat", value.into().into_json());
+    pub fn file_format(mut self, value: impl crate::IntoValue<faq::FileFormat>) -> Self {
+        self.0
+            .set_property("FileFormat", value.into_value().into_json());
         self
     }
 
     /// `LanguageCode`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-faq.html#cfn-kendra-faq-languagecode)
-    pub fn language_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn language_code(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LanguageCode", value.into().into_json());
+            .set_property("LanguageCode", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](faq::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-faq.html#cfn-kendra-faq-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<faq::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<faq::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Faq {
     const TYPE_NAME: &'static str = "AWS::Kendra::Faq";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Description",
         "FileFormat",
@@ -3488,12 +3616,12 @@ pub mod faq {
     impl S3Path {
         /// A new `S3Path` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            key: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            key: impl crate::IntoValue<String>,
         ) -> Self {
             S3Path(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("Key".to_owned(), key.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
             ]))
         }
     }
@@ -3513,12 +3641,12 @@ pub mod faq {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3562,15 +3690,15 @@ pub struct Index(crate::Resource);
 impl Index {
     /// A new `AWS::Kendra::Index` with its required properties.
     pub fn new(
-        edition: impl Into<crate::Value<index::Edition>>,
-        name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
+        edition: impl crate::IntoValue<index::Edition>,
+        name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Index(
             crate::Resource::new("AWS::Kendra::Index")
-                .property("Edition", edition.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("Edition", edition.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -3579,18 +3707,19 @@ impl Index {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-index.html#cfn-kendra-index-capacityunits)
     pub fn capacity_units(
         mut self,
-        value: impl Into<crate::Value<index::CapacityUnitsConfiguration>>,
+        value: impl crate::IntoValue<index::CapacityUnitsConfiguration>,
     ) -> Self {
         self.0
-            .set_property("CapacityUnits", value.into().into_json());
+            .set_property("CapacityUnits", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-index.html#cfn-kendra-index-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -3599,10 +3728,12 @@ impl Index {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-index.html#cfn-kendra-index-documentmetadataconfigurations)
     pub fn document_metadata_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<index::DocumentMetadataConfiguration>>>,
+        value: impl crate::IntoValue<Vec<index::DocumentMetadataConfiguration>>,
     ) -> Self {
-        self.0
-            .set_property("DocumentMetadataConfigurations", value.into().into_json());
+        self.0.set_property(
+            "DocumentMetadataConfigurations",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -3613,11 +3744,11 @@ impl Index {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-index.html#cfn-kendra-index-serversideencryptionconfiguration)
     pub fn server_side_encryption_configuration(
         mut self,
-        value: impl Into<crate::Value<index::ServerSideEncryptionConfiguration>>,
+        value: impl crate::IntoValue<index::ServerSideEncryptionConfiguration>,
     ) -> Self {
         self.0.set_property(
             "ServerSideEncryptionConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -3625,8 +3756,8 @@ impl Index {
     /// `Tags`: list of [`Tag`](index::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-index.html#cfn-kendra-index-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<index::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<index::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -3635,10 +3766,10 @@ impl Index {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-index.html#cfn-kendra-index-usercontextpolicy)
     pub fn user_context_policy(
         mut self,
-        value: impl Into<crate::Value<index::UserContextPolicy>>,
+        value: impl crate::IntoValue<index::UserContextPolicy>,
     ) -> Self {
         self.0
-            .set_property("UserContextPolicy", value.into().into_json());
+            .set_property("UserContextPolicy", value.into_value().into_json());
         self
     }
 
@@ -3647,17 +3778,22 @@ impl Index {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendra-index.html#cfn-kendra-index-usertokenconfigurations)
     pub fn user_token_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<index::UserTokenConfiguration>>>,
+        value: impl crate::IntoValue<Vec<index::UserTokenConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("UserTokenConfigurations", value.into().into_json());
+            .set_property("UserTokenConfigurations", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Index {
     const TYPE_NAME: &'static str = "AWS::Kendra::Index";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Edition", "ServerSideEncryptionConfiguration"];
 
@@ -3699,17 +3835,17 @@ pub mod index {
     impl CapacityUnitsConfiguration {
         /// A new `CapacityUnitsConfiguration` with its required properties.
         pub fn new(
-            query_capacity_units: impl Into<crate::Value<i64>>,
-            storage_capacity_units: impl Into<crate::Value<i64>>,
+            query_capacity_units: impl crate::IntoValue<i64>,
+            storage_capacity_units: impl crate::IntoValue<i64>,
         ) -> Self {
             CapacityUnitsConfiguration(crate::typed::Properties::from_iter([
                 (
                     "QueryCapacityUnits".to_owned(),
-                    query_capacity_units.into().into_json(),
+                    query_capacity_units.into_value().into_json(),
                 ),
                 (
                     "StorageCapacityUnits".to_owned(),
-                    storage_capacity_units.into().into_json(),
+                    storage_capacity_units.into_value().into_json(),
                 ),
             ]))
         }
@@ -3730,29 +3866,30 @@ pub mod index {
     impl DocumentMetadataConfiguration {
         /// A new `DocumentMetadataConfiguration` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<DocumentAttributeValueType>>,
+            name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<DocumentAttributeValueType>,
         ) -> Self {
             DocumentMetadataConfiguration(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `Relevance`: [`Relevance`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-documentmetadataconfiguration.html#cfn-kendra-index-documentmetadataconfiguration-relevance)
-        pub fn relevance(mut self, value: impl Into<crate::Value<Relevance>>) -> Self {
+        pub fn relevance(mut self, value: impl crate::IntoValue<Relevance>) -> Self {
             self.0
-                .insert("Relevance".to_owned(), value.into().into_json());
+                .insert("Relevance".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Search`: [`Search`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-documentmetadataconfiguration.html#cfn-kendra-index-documentmetadataconfiguration-search)
-        pub fn search(mut self, value: impl Into<crate::Value<Search>>) -> Self {
-            self.0.insert("Search".to_owned(), value.into().into_json());
+        pub fn search(mut self, value: impl crate::IntoValue<Search>) -> Self {
+            self.0
+                .insert("Search".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3772,17 +3909,17 @@ pub mod index {
     impl JsonTokenTypeConfiguration {
         /// A new `JsonTokenTypeConfiguration` with its required properties.
         pub fn new(
-            group_attribute_field: impl Into<crate::Value<String>>,
-            user_name_attribute_field: impl Into<crate::Value<String>>,
+            group_attribute_field: impl crate::IntoValue<String>,
+            user_name_attribute_field: impl crate::IntoValue<String>,
         ) -> Self {
             JsonTokenTypeConfiguration(crate::typed::Properties::from_iter([
                 (
                     "GroupAttributeField".to_owned(),
-                    group_attribute_field.into().into_json(),
+                    group_attribute_field.into_value().into_json(),
                 ),
                 (
                     "UserNameAttributeField".to_owned(),
-                    user_name_attribute_field.into().into_json(),
+                    user_name_attribute_field.into_value().into_json(),
                 ),
             ]))
         }
@@ -3802,63 +3939,69 @@ pub mod index {
 
     impl JwtTokenTypeConfiguration {
         /// A new `JwtTokenTypeConfiguration` with its required properties.
-        pub fn new(key_location: impl Into<crate::Value<KeyLocation>>) -> Self {
+        pub fn new(key_location: impl crate::IntoValue<KeyLocation>) -> Self {
             JwtTokenTypeConfiguration(crate::typed::Properties::from_iter([(
                 "KeyLocation".to_owned(),
-                key_location.into().into_json(),
+                key_location.into_value().into_json(),
             )]))
         }
 
         /// `ClaimRegex`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-jwttokentypeconfiguration.html#cfn-kendra-index-jwttokentypeconfiguration-claimregex)
-        pub fn claim_regex(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn claim_regex(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClaimRegex".to_owned(), value.into().into_json());
+                .insert("ClaimRegex".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GroupAttributeField`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-jwttokentypeconfiguration.html#cfn-kendra-index-jwttokentypeconfiguration-groupattributefield)
-        pub fn group_attribute_field(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("GroupAttributeField".to_owned(), value.into().into_json());
+        pub fn group_attribute_field(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "GroupAttributeField".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Issuer`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-jwttokentypeconfiguration.html#cfn-kendra-index-jwttokentypeconfiguration-issuer)
-        pub fn issuer(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Issuer".to_owned(), value.into().into_json());
+        pub fn issuer(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Issuer".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecretManagerArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-jwttokentypeconfiguration.html#cfn-kendra-index-jwttokentypeconfiguration-secretmanagerarn)
-        pub fn secret_manager_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SecretManagerArn".to_owned(), value.into().into_json());
+        pub fn secret_manager_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SecretManagerArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `URL`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-jwttokentypeconfiguration.html#cfn-kendra-index-jwttokentypeconfiguration-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("URL".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("URL".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserNameAttributeField`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-jwttokentypeconfiguration.html#cfn-kendra-index-jwttokentypeconfiguration-usernameattributefield)
-        pub fn user_name_attribute_field(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_name_attribute_field(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "UserNameAttributeField".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3885,36 +4028,36 @@ pub mod index {
         /// `Duration`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-relevance.html#cfn-kendra-index-relevance-duration)
-        pub fn duration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn duration(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Duration".to_owned(), value.into().into_json());
+                .insert("Duration".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Freshness`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-relevance.html#cfn-kendra-index-relevance-freshness)
-        pub fn freshness(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn freshness(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Freshness".to_owned(), value.into().into_json());
+                .insert("Freshness".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Importance`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-relevance.html#cfn-kendra-index-relevance-importance)
-        pub fn importance(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn importance(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Importance".to_owned(), value.into().into_json());
+                .insert("Importance".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RankOrder`: [`Order`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-relevance.html#cfn-kendra-index-relevance-rankorder)
-        pub fn rank_order(mut self, value: impl Into<crate::Value<Order>>) -> Self {
+        pub fn rank_order(mut self, value: impl crate::IntoValue<Order>) -> Self {
             self.0
-                .insert("RankOrder".to_owned(), value.into().into_json());
+                .insert("RankOrder".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3923,10 +4066,12 @@ pub mod index {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-relevance.html#cfn-kendra-index-relevance-valueimportanceitems)
         pub fn value_importance_items(
             mut self,
-            value: impl Into<crate::Value<Vec<ValueImportanceItem>>>,
+            value: impl crate::IntoValue<Vec<ValueImportanceItem>>,
         ) -> Self {
-            self.0
-                .insert("ValueImportanceItems".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ValueImportanceItems".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3952,36 +4097,36 @@ pub mod index {
         /// `Displayable`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-search.html#cfn-kendra-index-search-displayable)
-        pub fn displayable(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn displayable(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Displayable".to_owned(), value.into().into_json());
+                .insert("Displayable".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Facetable`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-search.html#cfn-kendra-index-search-facetable)
-        pub fn facetable(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn facetable(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Facetable".to_owned(), value.into().into_json());
+                .insert("Facetable".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Searchable`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-search.html#cfn-kendra-index-search-searchable)
-        pub fn searchable(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn searchable(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Searchable".to_owned(), value.into().into_json());
+                .insert("Searchable".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Sortable`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-search.html#cfn-kendra-index-search-sortable)
-        pub fn sortable(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn sortable(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Sortable".to_owned(), value.into().into_json());
+                .insert("Sortable".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4007,9 +4152,9 @@ pub mod index {
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-serversideencryptionconfiguration.html#cfn-kendra-index-serversideencryptionconfiguration-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4029,12 +4174,12 @@ pub mod index {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4062,11 +4207,11 @@ pub mod index {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-usertokenconfiguration.html#cfn-kendra-index-usertokenconfiguration-jsontokentypeconfiguration)
         pub fn json_token_type_configuration(
             mut self,
-            value: impl Into<crate::Value<JsonTokenTypeConfiguration>>,
+            value: impl crate::IntoValue<JsonTokenTypeConfiguration>,
         ) -> Self {
             self.0.insert(
                 "JsonTokenTypeConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4076,11 +4221,11 @@ pub mod index {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-usertokenconfiguration.html#cfn-kendra-index-usertokenconfiguration-jwttokentypeconfiguration)
         pub fn jwt_token_type_configuration(
             mut self,
-            value: impl Into<crate::Value<JwtTokenTypeConfiguration>>,
+            value: impl crate::IntoValue<JwtTokenTypeConfiguration>,
         ) -> Self {
             self.0.insert(
                 "JwtTokenTypeConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4107,16 +4252,18 @@ pub mod index {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-valueimportanceitem.html#cfn-kendra-index-valueimportanceitem-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kendra-index-valueimportanceitem.html#cfn-kendra-index-valueimportanceitem-value)
-        pub fn value(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }

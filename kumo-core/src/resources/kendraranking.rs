@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::KendraRanking::ExecutionPlan"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::KendraRanking::ExecutionPlan",
+    <ExecutionPlan as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::KendraRanking::ExecutionPlan`.
 ///
 /// Required properties, the arguments of [`ExecutionPlan::new`]: `Name`.
@@ -15,10 +21,10 @@ pub struct ExecutionPlan(crate::Resource);
 
 impl ExecutionPlan {
     /// A new `AWS::KendraRanking::ExecutionPlan` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         ExecutionPlan(
             crate::Resource::new("AWS::KendraRanking::ExecutionPlan")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -27,33 +33,39 @@ impl ExecutionPlan {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendraranking-executionplan.html#cfn-kendraranking-executionplan-capacityunits)
     pub fn capacity_units(
         mut self,
-        value: impl Into<crate::Value<execution_plan::CapacityUnitsConfiguration>>,
+        value: impl crate::IntoValue<execution_plan::CapacityUnitsConfiguration>,
     ) -> Self {
         self.0
-            .set_property("CapacityUnits", value.into().into_json());
+            .set_property("CapacityUnits", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendraranking-executionplan.html#cfn-kendraranking-executionplan-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](execution_plan::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kendraranking-executionplan.html#cfn-kendraranking-executionplan-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<execution_plan::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<execution_plan::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ExecutionPlan {
     const TYPE_NAME: &'static str = "AWS::KendraRanking::ExecutionPlan";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -93,10 +105,10 @@ pub mod execution_plan {
 
     impl CapacityUnitsConfiguration {
         /// A new `CapacityUnitsConfiguration` with its required properties.
-        pub fn new(rescore_capacity_units: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(rescore_capacity_units: impl crate::IntoValue<i64>) -> Self {
             CapacityUnitsConfiguration(crate::typed::Properties::from_iter([(
                 "RescoreCapacityUnits".to_owned(),
-                rescore_capacity_units.into().into_json(),
+                rescore_capacity_units.into_value().into_json(),
             )]))
         }
     }
@@ -116,12 +128,12 @@ pub mod execution_plan {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

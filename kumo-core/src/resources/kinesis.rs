@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::Kinesis::StreamConsumer",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Kinesis::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Kinesis::Stream",
+        <Stream as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Kinesis::StreamConsumer",
+        <StreamConsumer as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Kinesis::ResourcePolicy`.
 ///
 /// Required properties, the arguments of [`ResourcePolicy::new`]: `ResourceArn`, `ResourcePolicy`.
@@ -20,13 +36,13 @@ pub struct ResourcePolicy(crate::Resource);
 impl ResourcePolicy {
     /// A new `AWS::Kinesis::ResourcePolicy` with its required properties.
     pub fn new(
-        resource_arn: impl Into<crate::Value<String>>,
-        resource_policy: impl Into<crate::Value<crate::Json>>,
+        resource_arn: impl crate::IntoValue<String>,
+        resource_policy: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         ResourcePolicy(
             crate::Resource::new("AWS::Kinesis::ResourcePolicy")
-                .property("ResourceArn", resource_arn.into().into_json())
-                .property("ResourcePolicy", resource_policy.into().into_json()),
+                .property("ResourceArn", resource_arn.into_value().into_json())
+                .property("ResourcePolicy", resource_policy.into_value().into_json()),
         )
     }
 }
@@ -68,10 +84,10 @@ impl Stream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesis-stream.html#cfn-kinesis-stream-desiredshardlevelmetrics)
     pub fn desired_shard_level_metrics(
         mut self,
-        value: impl Into<crate::Value<Vec<stream::EnhancedMetric>>>,
+        value: impl crate::IntoValue<Vec<stream::EnhancedMetric>>,
     ) -> Self {
         self.0
-            .set_property("DesiredShardLevelMetrics", value.into().into_json());
+            .set_property("DesiredShardLevelMetrics", value.into_value().into_json());
         self
     }
 
@@ -80,9 +96,9 @@ impl Stream {
     /// Range: 1024 to 10240.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesis-stream.html#cfn-kinesis-stream-maxrecordsizeinkib)
-    pub fn max_record_size_in_ki_b(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn max_record_size_in_ki_b(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaxRecordSizeInKiB", value.into().into_json());
+            .set_property("MaxRecordSizeInKiB", value.into_value().into_json());
         self
     }
 
@@ -95,8 +111,8 @@ impl Stream {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesis-stream.html#cfn-kinesis-stream-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -105,9 +121,9 @@ impl Stream {
     /// Range: 1 to 8760.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesis-stream.html#cfn-kinesis-stream-retentionperiodhours)
-    pub fn retention_period_hours(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn retention_period_hours(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("RetentionPeriodHours", value.into().into_json());
+            .set_property("RetentionPeriodHours", value.into_value().into_json());
         self
     }
 
@@ -116,8 +132,9 @@ impl Stream {
     /// Range: 1 to 100000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesis-stream.html#cfn-kinesis-stream-shardcount)
-    pub fn shard_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("ShardCount", value.into().into_json());
+    pub fn shard_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("ShardCount", value.into_value().into_json());
         self
     }
 
@@ -126,10 +143,10 @@ impl Stream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesis-stream.html#cfn-kinesis-stream-streamencryption)
     pub fn stream_encryption(
         mut self,
-        value: impl Into<crate::Value<stream::StreamEncryption>>,
+        value: impl crate::IntoValue<stream::StreamEncryption>,
     ) -> Self {
         self.0
-            .set_property("StreamEncryption", value.into().into_json());
+            .set_property("StreamEncryption", value.into_value().into_json());
         self
     }
 
@@ -138,10 +155,10 @@ impl Stream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesis-stream.html#cfn-kinesis-stream-streammodedetails)
     pub fn stream_mode_details(
         mut self,
-        value: impl Into<crate::Value<stream::StreamModeDetails>>,
+        value: impl crate::IntoValue<stream::StreamModeDetails>,
     ) -> Self {
         self.0
-            .set_property("StreamModeDetails", value.into().into_json());
+            .set_property("StreamModeDetails", value.into_value().into_json());
         self
     }
 
@@ -150,8 +167,8 @@ impl Stream {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesis-stream.html#cfn-kinesis-stream-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<stream::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<stream::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -160,9 +177,9 @@ impl Stream {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesis-stream.html#cfn-kinesis-stream-warmthroughputmibps)
-    pub fn warm_throughput_mi_bps(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn warm_throughput_mi_bps(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("WarmThroughputMiBps", value.into().into_json());
+            .set_property("WarmThroughputMiBps", value.into_value().into_json());
         self
     }
 }
@@ -175,7 +192,12 @@ impl Default for Stream {
 
 impl crate::typed::ResourceType for Stream {
     const TYPE_NAME: &'static str = "AWS::Kinesis::Stream";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -216,15 +238,15 @@ pub mod stream {
     impl StreamEncryption {
         /// A new `StreamEncryption` with its required properties.
         pub fn new(
-            encryption_type: impl Into<crate::Value<EncryptionType>>,
-            key_id: impl Into<crate::Value<String>>,
+            encryption_type: impl crate::IntoValue<EncryptionType>,
+            key_id: impl crate::IntoValue<String>,
         ) -> Self {
             StreamEncryption(crate::typed::Properties::from_iter([
                 (
                     "EncryptionType".to_owned(),
-                    encryption_type.into().into_json(),
+                    encryption_type.into_value().into_json(),
                 ),
-                ("KeyId".to_owned(), key_id.into().into_json()),
+                ("KeyId".to_owned(), key_id.into_value().into_json()),
             ]))
         }
     }
@@ -243,10 +265,10 @@ pub mod stream {
 
     impl StreamModeDetails {
         /// A new `StreamModeDetails` with its required properties.
-        pub fn new(stream_mode: impl Into<crate::Value<StreamMode>>) -> Self {
+        pub fn new(stream_mode: impl crate::IntoValue<StreamMode>) -> Self {
             StreamModeDetails(crate::typed::Properties::from_iter([(
                 "StreamMode".to_owned(),
-                stream_mode.into().into_json(),
+                stream_mode.into_value().into_json(),
             )]))
         }
     }
@@ -266,12 +288,12 @@ pub mod stream {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -367,13 +389,13 @@ pub struct StreamConsumer(crate::Resource);
 impl StreamConsumer {
     /// A new `AWS::Kinesis::StreamConsumer` with its required properties.
     pub fn new(
-        consumer_name: impl Into<crate::Value<String>>,
-        stream_arn: impl Into<crate::Value<String>>,
+        consumer_name: impl crate::IntoValue<String>,
+        stream_arn: impl crate::IntoValue<String>,
     ) -> Self {
         StreamConsumer(
             crate::Resource::new("AWS::Kinesis::StreamConsumer")
-                .property("ConsumerName", consumer_name.into().into_json())
-                .property("StreamARN", stream_arn.into().into_json()),
+                .property("ConsumerName", consumer_name.into_value().into_json())
+                .property("StreamARN", stream_arn.into_value().into_json()),
         )
     }
 
@@ -384,15 +406,20 @@ impl StreamConsumer {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesis-streamconsumer.html#cfn-kinesis-streamconsumer-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<stream_consumer::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<stream_consumer::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for StreamConsumer {
     const TYPE_NAME: &'static str = "AWS::Kinesis::StreamConsumer";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConsumerName", "StreamARN", "Tags"];
 
     fn resource(&self) -> &crate::Resource {
@@ -438,12 +465,12 @@ pub mod stream_consumer {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::KinesisAnalytics::ApplicationReferenceDataSource",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::KinesisAnalytics::Application",
+        <Application as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::KinesisAnalytics::ApplicationOutput",
+        <ApplicationOutput as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::KinesisAnalytics::ApplicationReferenceDataSource",
+        <ApplicationReferenceDataSource as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::KinesisAnalytics::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `Inputs`.
@@ -19,28 +35,28 @@ pub struct Application(crate::Resource);
 
 impl Application {
     /// A new `AWS::KinesisAnalytics::Application` with its required properties.
-    pub fn new(inputs: impl Into<crate::Value<Vec<application::Input>>>) -> Self {
+    pub fn new(inputs: impl crate::IntoValue<Vec<application::Input>>) -> Self {
         Application(
             crate::Resource::new("AWS::KinesisAnalytics::Application")
-                .property("Inputs", inputs.into().into_json()),
+                .property("Inputs", inputs.into_value().into_json()),
         )
     }
 
     /// `ApplicationCode`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisanalytics-application.html#cfn-kinesisanalytics-application-applicationcode)
-    pub fn application_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn application_code(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ApplicationCode", value.into().into_json());
+            .set_property("ApplicationCode", value.into_value().into_json());
         self
     }
 
     /// `ApplicationDescription`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisanalytics-application.html#cfn-kinesisanalytics-application-applicationdescription)
-    pub fn application_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn application_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ApplicationDescription", value.into().into_json());
+            .set_property("ApplicationDescription", value.into_value().into_json());
         self
     }
 
@@ -49,9 +65,9 @@ impl Application {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisanalytics-application.html#cfn-kinesisanalytics-application-applicationname)
-    pub fn application_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn application_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ApplicationName", value.into().into_json());
+            .set_property("ApplicationName", value.into_value().into_json());
         self
     }
 }
@@ -94,17 +110,17 @@ pub mod application {
     impl CsvMappingParameters {
         /// A new `CsvMappingParameters` with its required properties.
         pub fn new(
-            record_column_delimiter: impl Into<crate::Value<String>>,
-            record_row_delimiter: impl Into<crate::Value<String>>,
+            record_column_delimiter: impl crate::IntoValue<String>,
+            record_row_delimiter: impl crate::IntoValue<String>,
         ) -> Self {
             CsvMappingParameters(crate::typed::Properties::from_iter([
                 (
                     "RecordColumnDelimiter".to_owned(),
-                    record_column_delimiter.into().into_json(),
+                    record_column_delimiter.into_value().into_json(),
                 ),
                 (
                     "RecordRowDelimiter".to_owned(),
-                    record_row_delimiter.into().into_json(),
+                    record_row_delimiter.into_value().into_json(),
                 ),
             ]))
         }
@@ -125,24 +141,29 @@ pub mod application {
     impl Input {
         /// A new `Input` with its required properties.
         pub fn new(
-            input_schema: impl Into<crate::Value<InputSchema>>,
-            name_prefix: impl Into<crate::Value<String>>,
+            input_schema: impl crate::IntoValue<InputSchema>,
+            name_prefix: impl crate::IntoValue<String>,
         ) -> Self {
             Input(crate::typed::Properties::from_iter([
-                ("InputSchema".to_owned(), input_schema.into().into_json()),
-                ("NamePrefix".to_owned(), name_prefix.into().into_json()),
+                (
+                    "InputSchema".to_owned(),
+                    input_schema.into_value().into_json(),
+                ),
+                (
+                    "NamePrefix".to_owned(),
+                    name_prefix.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `InputParallelism`: [`InputParallelism`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-application-input.html#cfn-kinesisanalytics-application-input-inputparallelism)
-        pub fn input_parallelism(
-            mut self,
-            value: impl Into<crate::Value<InputParallelism>>,
-        ) -> Self {
-            self.0
-                .insert("InputParallelism".to_owned(), value.into().into_json());
+        pub fn input_parallelism(mut self, value: impl crate::IntoValue<InputParallelism>) -> Self {
+            self.0.insert(
+                "InputParallelism".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -151,11 +172,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-application-input.html#cfn-kinesisanalytics-application-input-inputprocessingconfiguration)
         pub fn input_processing_configuration(
             mut self,
-            value: impl Into<crate::Value<InputProcessingConfiguration>>,
+            value: impl crate::IntoValue<InputProcessingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "InputProcessingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -165,10 +186,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-application-input.html#cfn-kinesisanalytics-application-input-kinesisfirehoseinput)
         pub fn kinesis_firehose_input(
             mut self,
-            value: impl Into<crate::Value<KinesisFirehoseInput>>,
+            value: impl crate::IntoValue<KinesisFirehoseInput>,
         ) -> Self {
-            self.0
-                .insert("KinesisFirehoseInput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KinesisFirehoseInput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -177,10 +200,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-application-input.html#cfn-kinesisanalytics-application-input-kinesisstreamsinput)
         pub fn kinesis_streams_input(
             mut self,
-            value: impl Into<crate::Value<KinesisStreamsInput>>,
+            value: impl crate::IntoValue<KinesisStreamsInput>,
         ) -> Self {
-            self.0
-                .insert("KinesisStreamsInput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KinesisStreamsInput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -200,12 +225,15 @@ pub mod application {
     impl InputLambdaProcessor {
         /// A new `InputLambdaProcessor` with its required properties.
         pub fn new(
-            resource_arn: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            resource_arn: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             InputLambdaProcessor(crate::typed::Properties::from_iter([
-                ("ResourceARN".to_owned(), resource_arn.into().into_json()),
-                ("RoleARN".to_owned(), role_arn.into().into_json()),
+                (
+                    "ResourceARN".to_owned(),
+                    resource_arn.into_value().into_json(),
+                ),
+                ("RoleARN".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
     }
@@ -231,8 +259,9 @@ pub mod application {
         /// `Count`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-application-inputparallelism.html#cfn-kinesisanalytics-application-inputparallelism-count)
-        pub fn count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Count".to_owned(), value.into().into_json());
+        pub fn count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Count".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -260,10 +289,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-application-inputprocessingconfiguration.html#cfn-kinesisanalytics-application-inputprocessingconfiguration-inputlambdaprocessor)
         pub fn input_lambda_processor(
             mut self,
-            value: impl Into<crate::Value<InputLambdaProcessor>>,
+            value: impl crate::IntoValue<InputLambdaProcessor>,
         ) -> Self {
-            self.0
-                .insert("InputLambdaProcessor".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InputLambdaProcessor".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -283,24 +314,27 @@ pub mod application {
     impl InputSchema {
         /// A new `InputSchema` with its required properties.
         pub fn new(
-            record_columns: impl Into<crate::Value<Vec<RecordColumn>>>,
-            record_format: impl Into<crate::Value<RecordFormat>>,
+            record_columns: impl crate::IntoValue<Vec<RecordColumn>>,
+            record_format: impl crate::IntoValue<RecordFormat>,
         ) -> Self {
             InputSchema(crate::typed::Properties::from_iter([
                 (
                     "RecordColumns".to_owned(),
-                    record_columns.into().into_json(),
+                    record_columns.into_value().into_json(),
                 ),
-                ("RecordFormat".to_owned(), record_format.into().into_json()),
+                (
+                    "RecordFormat".to_owned(),
+                    record_format.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `RecordEncoding`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-application-inputschema.html#cfn-kinesisanalytics-application-inputschema-recordencoding)
-        pub fn record_encoding(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn record_encoding(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RecordEncoding".to_owned(), value.into().into_json());
+                .insert("RecordEncoding".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -319,10 +353,10 @@ pub mod application {
 
     impl JsonMappingParameters {
         /// A new `JsonMappingParameters` with its required properties.
-        pub fn new(record_row_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(record_row_path: impl crate::IntoValue<String>) -> Self {
             JsonMappingParameters(crate::typed::Properties::from_iter([(
                 "RecordRowPath".to_owned(),
-                record_row_path.into().into_json(),
+                record_row_path.into_value().into_json(),
             )]))
         }
     }
@@ -342,12 +376,15 @@ pub mod application {
     impl KinesisFirehoseInput {
         /// A new `KinesisFirehoseInput` with its required properties.
         pub fn new(
-            resource_arn: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            resource_arn: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             KinesisFirehoseInput(crate::typed::Properties::from_iter([
-                ("ResourceARN".to_owned(), resource_arn.into().into_json()),
-                ("RoleARN".to_owned(), role_arn.into().into_json()),
+                (
+                    "ResourceARN".to_owned(),
+                    resource_arn.into_value().into_json(),
+                ),
+                ("RoleARN".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
     }
@@ -367,12 +404,15 @@ pub mod application {
     impl KinesisStreamsInput {
         /// A new `KinesisStreamsInput` with its required properties.
         pub fn new(
-            resource_arn: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            resource_arn: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             KinesisStreamsInput(crate::typed::Properties::from_iter([
-                ("ResourceARN".to_owned(), resource_arn.into().into_json()),
-                ("RoleARN".to_owned(), role_arn.into().into_json()),
+                (
+                    "ResourceARN".to_owned(),
+                    resource_arn.into_value().into_json(),
+                ),
+                ("RoleARN".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
     }
@@ -400,10 +440,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-application-mappingparameters.html#cfn-kinesisanalytics-application-mappingparameters-csvmappingparameters)
         pub fn csv_mapping_parameters(
             mut self,
-            value: impl Into<crate::Value<CsvMappingParameters>>,
+            value: impl crate::IntoValue<CsvMappingParameters>,
         ) -> Self {
-            self.0
-                .insert("CSVMappingParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CSVMappingParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -412,10 +454,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-application-mappingparameters.html#cfn-kinesisanalytics-application-mappingparameters-jsonmappingparameters)
         pub fn json_mapping_parameters(
             mut self,
-            value: impl Into<crate::Value<JsonMappingParameters>>,
+            value: impl crate::IntoValue<JsonMappingParameters>,
         ) -> Self {
-            self.0
-                .insert("JSONMappingParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "JSONMappingParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -435,21 +479,21 @@ pub mod application {
     impl RecordColumn {
         /// A new `RecordColumn` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            sql_type: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            sql_type: impl crate::IntoValue<String>,
         ) -> Self {
             RecordColumn(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("SqlType".to_owned(), sql_type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("SqlType".to_owned(), sql_type.into_value().into_json()),
             ]))
         }
 
         /// `Mapping`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-application-recordcolumn.html#cfn-kinesisanalytics-application-recordcolumn-mapping)
-        pub fn mapping(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mapping(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Mapping".to_owned(), value.into().into_json());
+                .insert("Mapping".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -468,10 +512,10 @@ pub mod application {
 
     impl RecordFormat {
         /// A new `RecordFormat` with its required properties.
-        pub fn new(record_format_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(record_format_type: impl crate::IntoValue<String>) -> Self {
             RecordFormat(crate::typed::Properties::from_iter([(
                 "RecordFormatType".to_owned(),
-                record_format_type.into().into_json(),
+                record_format_type.into_value().into_json(),
             )]))
         }
 
@@ -480,10 +524,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-application-recordformat.html#cfn-kinesisanalytics-application-recordformat-mappingparameters)
         pub fn mapping_parameters(
             mut self,
-            value: impl Into<crate::Value<MappingParameters>>,
+            value: impl crate::IntoValue<MappingParameters>,
         ) -> Self {
-            self.0
-                .insert("MappingParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MappingParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -506,13 +552,13 @@ pub struct ApplicationOutput(crate::Resource);
 impl ApplicationOutput {
     /// A new `AWS::KinesisAnalytics::ApplicationOutput` with its required properties.
     pub fn new(
-        application_name: impl Into<crate::Value<String>>,
-        output: impl Into<crate::Value<application_output::Output>>,
+        application_name: impl crate::IntoValue<String>,
+        output: impl crate::IntoValue<application_output::Output>,
     ) -> Self {
         ApplicationOutput(
             crate::Resource::new("AWS::KinesisAnalytics::ApplicationOutput")
-                .property("ApplicationName", application_name.into().into_json())
-                .property("Output", output.into().into_json()),
+                .property("ApplicationName", application_name.into_value().into_json())
+                .property("Output", output.into_value().into_json()),
         )
     }
 }
@@ -561,9 +607,11 @@ pub mod application_output {
         /// `RecordFormatType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-applicationoutput-destinationschema.html#cfn-kinesisanalytics-applicationoutput-destinationschema-recordformattype)
-        pub fn record_format_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RecordFormatType".to_owned(), value.into().into_json());
+        pub fn record_format_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RecordFormatType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -583,12 +631,15 @@ pub mod application_output {
     impl KinesisFirehoseOutput {
         /// A new `KinesisFirehoseOutput` with its required properties.
         pub fn new(
-            resource_arn: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            resource_arn: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             KinesisFirehoseOutput(crate::typed::Properties::from_iter([
-                ("ResourceARN".to_owned(), resource_arn.into().into_json()),
-                ("RoleARN".to_owned(), role_arn.into().into_json()),
+                (
+                    "ResourceARN".to_owned(),
+                    resource_arn.into_value().into_json(),
+                ),
+                ("RoleARN".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
     }
@@ -608,12 +659,15 @@ pub mod application_output {
     impl KinesisStreamsOutput {
         /// A new `KinesisStreamsOutput` with its required properties.
         pub fn new(
-            resource_arn: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            resource_arn: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             KinesisStreamsOutput(crate::typed::Properties::from_iter([
-                ("ResourceARN".to_owned(), resource_arn.into().into_json()),
-                ("RoleARN".to_owned(), role_arn.into().into_json()),
+                (
+                    "ResourceARN".to_owned(),
+                    resource_arn.into_value().into_json(),
+                ),
+                ("RoleARN".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
     }
@@ -633,12 +687,15 @@ pub mod application_output {
     impl LambdaOutput {
         /// A new `LambdaOutput` with its required properties.
         pub fn new(
-            resource_arn: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            resource_arn: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             LambdaOutput(crate::typed::Properties::from_iter([
-                ("ResourceARN".to_owned(), resource_arn.into().into_json()),
-                ("RoleARN".to_owned(), role_arn.into().into_json()),
+                (
+                    "ResourceARN".to_owned(),
+                    resource_arn.into_value().into_json(),
+                ),
+                ("RoleARN".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
     }
@@ -657,10 +714,10 @@ pub mod application_output {
 
     impl Output {
         /// A new `Output` with its required properties.
-        pub fn new(destination_schema: impl Into<crate::Value<DestinationSchema>>) -> Self {
+        pub fn new(destination_schema: impl crate::IntoValue<DestinationSchema>) -> Self {
             Output(crate::typed::Properties::from_iter([(
                 "DestinationSchema".to_owned(),
-                destination_schema.into().into_json(),
+                destination_schema.into_value().into_json(),
             )]))
         }
 
@@ -669,10 +726,12 @@ pub mod application_output {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-applicationoutput-output.html#cfn-kinesisanalytics-applicationoutput-output-kinesisfirehoseoutput)
         pub fn kinesis_firehose_output(
             mut self,
-            value: impl Into<crate::Value<KinesisFirehoseOutput>>,
+            value: impl crate::IntoValue<KinesisFirehoseOutput>,
         ) -> Self {
-            self.0
-                .insert("KinesisFirehoseOutput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KinesisFirehoseOutput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -681,27 +740,30 @@ pub mod application_output {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-applicationoutput-output.html#cfn-kinesisanalytics-applicationoutput-output-kinesisstreamsoutput)
         pub fn kinesis_streams_output(
             mut self,
-            value: impl Into<crate::Value<KinesisStreamsOutput>>,
+            value: impl crate::IntoValue<KinesisStreamsOutput>,
         ) -> Self {
-            self.0
-                .insert("KinesisStreamsOutput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KinesisStreamsOutput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LambdaOutput`: [`LambdaOutput`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-applicationoutput-output.html#cfn-kinesisanalytics-applicationoutput-output-lambdaoutput)
-        pub fn lambda_output(mut self, value: impl Into<crate::Value<LambdaOutput>>) -> Self {
+        pub fn lambda_output(mut self, value: impl crate::IntoValue<LambdaOutput>) -> Self {
             self.0
-                .insert("LambdaOutput".to_owned(), value.into().into_json());
+                .insert("LambdaOutput".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-applicationoutput-output.html#cfn-kinesisanalytics-applicationoutput-output-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -724,17 +786,17 @@ pub struct ApplicationReferenceDataSource(crate::Resource);
 impl ApplicationReferenceDataSource {
     /// A new `AWS::KinesisAnalytics::ApplicationReferenceDataSource` with its required properties.
     pub fn new(
-        application_name: impl Into<crate::Value<String>>,
-        reference_data_source: impl Into<
-            crate::Value<application_reference_data_source::ReferenceDataSource>,
+        application_name: impl crate::IntoValue<String>,
+        reference_data_source: impl crate::IntoValue<
+            application_reference_data_source::ReferenceDataSource,
         >,
     ) -> Self {
         ApplicationReferenceDataSource(
             crate::Resource::new("AWS::KinesisAnalytics::ApplicationReferenceDataSource")
-                .property("ApplicationName", application_name.into().into_json())
+                .property("ApplicationName", application_name.into_value().into_json())
                 .property(
                     "ReferenceDataSource",
-                    reference_data_source.into().into_json(),
+                    reference_data_source.into_value().into_json(),
                 ),
         )
     }
@@ -778,17 +840,17 @@ pub mod application_reference_data_source {
     impl CsvMappingParameters {
         /// A new `CsvMappingParameters` with its required properties.
         pub fn new(
-            record_column_delimiter: impl Into<crate::Value<String>>,
-            record_row_delimiter: impl Into<crate::Value<String>>,
+            record_column_delimiter: impl crate::IntoValue<String>,
+            record_row_delimiter: impl crate::IntoValue<String>,
         ) -> Self {
             CsvMappingParameters(crate::typed::Properties::from_iter([
                 (
                     "RecordColumnDelimiter".to_owned(),
-                    record_column_delimiter.into().into_json(),
+                    record_column_delimiter.into_value().into_json(),
                 ),
                 (
                     "RecordRowDelimiter".to_owned(),
-                    record_row_delimiter.into().into_json(),
+                    record_row_delimiter.into_value().into_json(),
                 ),
             ]))
         }
@@ -808,10 +870,10 @@ pub mod application_reference_data_source {
 
     impl JsonMappingParameters {
         /// A new `JsonMappingParameters` with its required properties.
-        pub fn new(record_row_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(record_row_path: impl crate::IntoValue<String>) -> Self {
             JsonMappingParameters(crate::typed::Properties::from_iter([(
                 "RecordRowPath".to_owned(),
-                record_row_path.into().into_json(),
+                record_row_path.into_value().into_json(),
             )]))
         }
     }
@@ -839,10 +901,12 @@ pub mod application_reference_data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-applicationreferencedatasource-mappingparameters.html#cfn-kinesisanalytics-applicationreferencedatasource-mappingparameters-csvmappingparameters)
         pub fn csv_mapping_parameters(
             mut self,
-            value: impl Into<crate::Value<CsvMappingParameters>>,
+            value: impl crate::IntoValue<CsvMappingParameters>,
         ) -> Self {
-            self.0
-                .insert("CSVMappingParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CSVMappingParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -851,10 +915,12 @@ pub mod application_reference_data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-applicationreferencedatasource-mappingparameters.html#cfn-kinesisanalytics-applicationreferencedatasource-mappingparameters-jsonmappingparameters)
         pub fn json_mapping_parameters(
             mut self,
-            value: impl Into<crate::Value<JsonMappingParameters>>,
+            value: impl crate::IntoValue<JsonMappingParameters>,
         ) -> Self {
-            self.0
-                .insert("JSONMappingParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "JSONMappingParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -874,21 +940,21 @@ pub mod application_reference_data_source {
     impl RecordColumn {
         /// A new `RecordColumn` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            sql_type: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            sql_type: impl crate::IntoValue<String>,
         ) -> Self {
             RecordColumn(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("SqlType".to_owned(), sql_type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("SqlType".to_owned(), sql_type.into_value().into_json()),
             ]))
         }
 
         /// `Mapping`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-applicationreferencedatasource-recordcolumn.html#cfn-kinesisanalytics-applicationreferencedatasource-recordcolumn-mapping)
-        pub fn mapping(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mapping(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Mapping".to_owned(), value.into().into_json());
+                .insert("Mapping".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -907,10 +973,10 @@ pub mod application_reference_data_source {
 
     impl RecordFormat {
         /// A new `RecordFormat` with its required properties.
-        pub fn new(record_format_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(record_format_type: impl crate::IntoValue<String>) -> Self {
             RecordFormat(crate::typed::Properties::from_iter([(
                 "RecordFormatType".to_owned(),
-                record_format_type.into().into_json(),
+                record_format_type.into_value().into_json(),
             )]))
         }
 
@@ -919,10 +985,12 @@ pub mod application_reference_data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-applicationreferencedatasource-recordformat.html#cfn-kinesisanalytics-applicationreferencedatasource-recordformat-mappingparameters)
         pub fn mapping_parameters(
             mut self,
-            value: impl Into<crate::Value<MappingParameters>>,
+            value: impl crate::IntoValue<MappingParameters>,
         ) -> Self {
-            self.0
-                .insert("MappingParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MappingParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -941,10 +1009,10 @@ pub mod application_reference_data_source {
 
     impl ReferenceDataSource {
         /// A new `ReferenceDataSource` with its required properties.
-        pub fn new(reference_schema: impl Into<crate::Value<ReferenceSchema>>) -> Self {
+        pub fn new(reference_schema: impl crate::IntoValue<ReferenceSchema>) -> Self {
             ReferenceDataSource(crate::typed::Properties::from_iter([(
                 "ReferenceSchema".to_owned(),
-                reference_schema.into().into_json(),
+                reference_schema.into_value().into_json(),
             )]))
         }
 
@@ -953,19 +1021,21 @@ pub mod application_reference_data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-applicationreferencedatasource-referencedatasource.html#cfn-kinesisanalytics-applicationreferencedatasource-referencedatasource-s3referencedatasource)
         pub fn s3_reference_data_source(
             mut self,
-            value: impl Into<crate::Value<S3ReferenceDataSource>>,
+            value: impl crate::IntoValue<S3ReferenceDataSource>,
         ) -> Self {
-            self.0
-                .insert("S3ReferenceDataSource".to_owned(), value.into().into_json());
+            self.0.insert(
+                "S3ReferenceDataSource".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TableName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-applicationreferencedatasource-referencedatasource.html#cfn-kinesisanalytics-applicationreferencedatasource-referencedatasource-tablename)
-        pub fn table_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn table_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TableName".to_owned(), value.into().into_json());
+                .insert("TableName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -985,24 +1055,27 @@ pub mod application_reference_data_source {
     impl ReferenceSchema {
         /// A new `ReferenceSchema` with its required properties.
         pub fn new(
-            record_columns: impl Into<crate::Value<Vec<RecordColumn>>>,
-            record_format: impl Into<crate::Value<RecordFormat>>,
+            record_columns: impl crate::IntoValue<Vec<RecordColumn>>,
+            record_format: impl crate::IntoValue<RecordFormat>,
         ) -> Self {
             ReferenceSchema(crate::typed::Properties::from_iter([
                 (
                     "RecordColumns".to_owned(),
-                    record_columns.into().into_json(),
+                    record_columns.into_value().into_json(),
                 ),
-                ("RecordFormat".to_owned(), record_format.into().into_json()),
+                (
+                    "RecordFormat".to_owned(),
+                    record_format.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `RecordEncoding`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalytics-applicationreferencedatasource-referenceschema.html#cfn-kinesisanalytics-applicationreferencedatasource-referenceschema-recordencoding)
-        pub fn record_encoding(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn record_encoding(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RecordEncoding".to_owned(), value.into().into_json());
+                .insert("RecordEncoding".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1022,16 +1095,16 @@ pub mod application_reference_data_source {
     impl S3ReferenceDataSource {
         /// A new `S3ReferenceDataSource` with its required properties.
         pub fn new(
-            bucket_arn: impl Into<crate::Value<String>>,
-            file_key: impl Into<crate::Value<String>>,
-            reference_role_arn: impl Into<crate::Value<String>>,
+            bucket_arn: impl crate::IntoValue<String>,
+            file_key: impl crate::IntoValue<String>,
+            reference_role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             S3ReferenceDataSource(crate::typed::Properties::from_iter([
-                ("BucketARN".to_owned(), bucket_arn.into().into_json()),
-                ("FileKey".to_owned(), file_key.into().into_json()),
+                ("BucketARN".to_owned(), bucket_arn.into_value().into_json()),
+                ("FileKey".to_owned(), file_key.into_value().into_json()),
                 (
                     "ReferenceRoleARN".to_owned(),
-                    reference_role_arn.into().into_json(),
+                    reference_role_arn.into_value().into_json(),
                 ),
             ]))
         }

@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::KinesisAnalyticsV2::Application",
+        <Application as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption",
+        <ApplicationCloudWatchLoggingOption as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::KinesisAnalyticsV2::ApplicationOutput",
+        <ApplicationOutput as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource",
+        <ApplicationReferenceDataSource as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::KinesisAnalyticsV2::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `RuntimeEnvironment`, `ServiceExecutionRole`.
@@ -21,15 +41,18 @@ pub struct Application(crate::Resource);
 impl Application {
     /// A new `AWS::KinesisAnalyticsV2::Application` with its required properties.
     pub fn new(
-        runtime_environment: impl Into<crate::Value<application::RuntimeEnvironment>>,
-        service_execution_role: impl Into<crate::Value<String>>,
+        runtime_environment: impl crate::IntoValue<application::RuntimeEnvironment>,
+        service_execution_role: impl crate::IntoValue<String>,
     ) -> Self {
         Application(
             crate::Resource::new("AWS::KinesisAnalyticsV2::Application")
-                .property("RuntimeEnvironment", runtime_environment.into().into_json())
+                .property(
+                    "RuntimeEnvironment",
+                    runtime_environment.into_value().into_json(),
+                )
                 .property(
                     "ServiceExecutionRole",
-                    service_execution_role.into().into_json(),
+                    service_execution_role.into_value().into_json(),
                 ),
         )
     }
@@ -39,10 +62,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisanalyticsv2-application.html#cfn-kinesisanalyticsv2-application-applicationconfiguration)
     pub fn application_configuration(
         mut self,
-        value: impl Into<crate::Value<application::ApplicationConfiguration>>,
+        value: impl crate::IntoValue<application::ApplicationConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ApplicationConfiguration", value.into().into_json());
+            .set_property("ApplicationConfiguration", value.into_value().into_json());
         self
     }
 
@@ -53,9 +76,9 @@ impl Application {
     /// Default: `""`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisanalyticsv2-application.html#cfn-kinesisanalyticsv2-application-applicationdescription)
-    pub fn application_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn application_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ApplicationDescription", value.into().into_json());
+            .set_property("ApplicationDescription", value.into_value().into_json());
         self
     }
 
@@ -64,11 +87,11 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisanalyticsv2-application.html#cfn-kinesisanalyticsv2-application-applicationmaintenanceconfiguration)
     pub fn application_maintenance_configuration(
         mut self,
-        value: impl Into<crate::Value<application::ApplicationMaintenanceConfiguration>>,
+        value: impl crate::IntoValue<application::ApplicationMaintenanceConfiguration>,
     ) -> Self {
         self.0.set_property(
             "ApplicationMaintenanceConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -80,10 +103,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisanalyticsv2-application.html#cfn-kinesisanalyticsv2-application-applicationmode)
     pub fn application_mode(
         mut self,
-        value: impl Into<crate::Value<application::ApplicationMode>>,
+        value: impl crate::IntoValue<application::ApplicationMode>,
     ) -> Self {
         self.0
-            .set_property("ApplicationMode", value.into().into_json());
+            .set_property("ApplicationMode", value.into_value().into_json());
         self
     }
 
@@ -96,9 +119,9 @@ impl Application {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisanalyticsv2-application.html#cfn-kinesisanalyticsv2-application-applicationname)
-    pub fn application_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn application_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ApplicationName", value.into().into_json());
+            .set_property("ApplicationName", value.into_value().into_json());
         self
     }
 
@@ -107,10 +130,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisanalyticsv2-application.html#cfn-kinesisanalyticsv2-application-runconfiguration)
     pub fn run_configuration(
         mut self,
-        value: impl Into<crate::Value<application::RunConfiguration>>,
+        value: impl crate::IntoValue<application::RunConfiguration>,
     ) -> Self {
         self.0
-            .set_property("RunConfiguration", value.into().into_json());
+            .set_property("RunConfiguration", value.into_value().into_json());
         self
     }
 
@@ -119,15 +142,20 @@ impl Application {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisanalyticsv2-application.html#cfn-kinesisanalyticsv2-application-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<application::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Application {
     const TYPE_NAME: &'static str = "AWS::KinesisAnalyticsV2::Application";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationMode", "ApplicationName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -155,14 +183,17 @@ pub mod application {
     impl ApplicationCodeConfiguration {
         /// A new `ApplicationCodeConfiguration` with its required properties.
         pub fn new(
-            code_content: impl Into<crate::Value<CodeContent>>,
-            code_content_type: impl Into<crate::Value<CodeContentType>>,
+            code_content: impl crate::IntoValue<CodeContent>,
+            code_content_type: impl crate::IntoValue<CodeContentType>,
         ) -> Self {
             ApplicationCodeConfiguration(crate::typed::Properties::from_iter([
-                ("CodeContent".to_owned(), code_content.into().into_json()),
+                (
+                    "CodeContent".to_owned(),
+                    code_content.into_value().into_json(),
+                ),
                 (
                     "CodeContentType".to_owned(),
-                    code_content_type.into().into_json(),
+                    code_content_type.into_value().into_json(),
                 ),
             ]))
         }
@@ -191,11 +222,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-applicationconfiguration.html#cfn-kinesisanalyticsv2-application-applicationconfiguration-applicationcodeconfiguration)
         pub fn application_code_configuration(
             mut self,
-            value: impl Into<crate::Value<ApplicationCodeConfiguration>>,
+            value: impl crate::IntoValue<ApplicationCodeConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ApplicationCodeConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -205,11 +236,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-applicationconfiguration.html#cfn-kinesisanalyticsv2-application-applicationconfiguration-applicationencryptionconfiguration)
         pub fn application_encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<ApplicationEncryptionConfiguration>>,
+            value: impl crate::IntoValue<ApplicationEncryptionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ApplicationEncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -219,11 +250,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-applicationconfiguration.html#cfn-kinesisanalyticsv2-application-applicationconfiguration-applicationsnapshotconfiguration)
         pub fn application_snapshot_configuration(
             mut self,
-            value: impl Into<crate::Value<ApplicationSnapshotConfiguration>>,
+            value: impl crate::IntoValue<ApplicationSnapshotConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ApplicationSnapshotConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -233,11 +264,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-applicationconfiguration.html#cfn-kinesisanalyticsv2-application-applicationconfiguration-applicationsystemrollbackconfiguration)
         pub fn application_system_rollback_configuration(
             mut self,
-            value: impl Into<crate::Value<ApplicationSystemRollbackConfiguration>>,
+            value: impl crate::IntoValue<ApplicationSystemRollbackConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ApplicationSystemRollbackConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -247,10 +278,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-applicationconfiguration.html#cfn-kinesisanalyticsv2-application-applicationconfiguration-environmentproperties)
         pub fn environment_properties(
             mut self,
-            value: impl Into<crate::Value<EnvironmentProperties>>,
+            value: impl crate::IntoValue<EnvironmentProperties>,
         ) -> Self {
-            self.0
-                .insert("EnvironmentProperties".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EnvironmentProperties".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -259,11 +292,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-applicationconfiguration.html#cfn-kinesisanalyticsv2-application-applicationconfiguration-flinkapplicationconfiguration)
         pub fn flink_application_configuration(
             mut self,
-            value: impl Into<crate::Value<FlinkApplicationConfiguration>>,
+            value: impl crate::IntoValue<FlinkApplicationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "FlinkApplicationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -273,11 +306,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-applicationconfiguration.html#cfn-kinesisanalyticsv2-application-applicationconfiguration-sqlapplicationconfiguration)
         pub fn sql_application_configuration(
             mut self,
-            value: impl Into<crate::Value<SqlApplicationConfiguration>>,
+            value: impl crate::IntoValue<SqlApplicationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SqlApplicationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -287,10 +320,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-applicationconfiguration.html#cfn-kinesisanalyticsv2-application-applicationconfiguration-vpcconfigurations)
         pub fn vpc_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<VpcConfiguration>>>,
+            value: impl crate::IntoValue<Vec<VpcConfiguration>>,
         ) -> Self {
-            self.0
-                .insert("VpcConfigurations".to_owned(), value.into().into_json());
+            self.0.insert(
+                "VpcConfigurations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -299,11 +334,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-applicationconfiguration.html#cfn-kinesisanalyticsv2-application-applicationconfiguration-zeppelinapplicationconfiguration)
         pub fn zeppelin_application_configuration(
             mut self,
-            value: impl Into<crate::Value<ZeppelinApplicationConfiguration>>,
+            value: impl crate::IntoValue<ZeppelinApplicationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ZeppelinApplicationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -323,10 +358,10 @@ pub mod application {
 
     impl ApplicationEncryptionConfiguration {
         /// A new `ApplicationEncryptionConfiguration` with its required properties.
-        pub fn new(key_type: impl Into<crate::Value<KeyType>>) -> Self {
+        pub fn new(key_type: impl crate::IntoValue<KeyType>) -> Self {
             ApplicationEncryptionConfiguration(crate::typed::Properties::from_iter([(
                 "KeyType".to_owned(),
-                key_type.into().into_json(),
+                key_type.into_value().into_json(),
             )]))
         }
 
@@ -337,8 +372,9 @@ pub mod application {
         /// Pattern: `^(?:arn:.*:kms:.*:.*:(?:key\/.*|alias\/.*)|alias\/.*|(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-applicationencryptionconfiguration.html#cfn-kinesisanalyticsv2-application-applicationencryptionconfiguration-keyid)
-        pub fn key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KeyId".to_owned(), value.into().into_json());
+        pub fn key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -358,11 +394,13 @@ pub mod application {
     impl ApplicationMaintenanceConfiguration {
         /// A new `ApplicationMaintenanceConfiguration` with its required properties.
         pub fn new(
-            application_maintenance_window_start_time: impl Into<crate::Value<String>>,
+            application_maintenance_window_start_time: impl crate::IntoValue<String>,
         ) -> Self {
             ApplicationMaintenanceConfiguration(crate::typed::Properties::from_iter([(
                 "ApplicationMaintenanceWindowStartTime".to_owned(),
-                application_maintenance_window_start_time.into().into_json(),
+                application_maintenance_window_start_time
+                    .into_value()
+                    .into_json(),
             )]))
         }
     }
@@ -382,11 +420,11 @@ pub mod application {
     impl ApplicationRestoreConfiguration {
         /// A new `ApplicationRestoreConfiguration` with its required properties.
         pub fn new(
-            application_restore_type: impl Into<crate::Value<ApplicationRestoreType>>,
+            application_restore_type: impl crate::IntoValue<ApplicationRestoreType>,
         ) -> Self {
             ApplicationRestoreConfiguration(crate::typed::Properties::from_iter([(
                 "ApplicationRestoreType".to_owned(),
-                application_restore_type.into().into_json(),
+                application_restore_type.into_value().into_json(),
             )]))
         }
 
@@ -397,9 +435,9 @@ pub mod application {
         /// Pattern: `^[a-zA-Z0-9_.-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-applicationrestoreconfiguration.html#cfn-kinesisanalyticsv2-application-applicationrestoreconfiguration-snapshotname)
-        pub fn snapshot_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn snapshot_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SnapshotName".to_owned(), value.into().into_json());
+                .insert("SnapshotName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -418,10 +456,10 @@ pub mod application {
 
     impl ApplicationSnapshotConfiguration {
         /// A new `ApplicationSnapshotConfiguration` with its required properties.
-        pub fn new(snapshots_enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(snapshots_enabled: impl crate::IntoValue<bool>) -> Self {
             ApplicationSnapshotConfiguration(crate::typed::Properties::from_iter([(
                 "SnapshotsEnabled".to_owned(),
-                snapshots_enabled.into().into_json(),
+                snapshots_enabled.into_value().into_json(),
             )]))
         }
     }
@@ -440,10 +478,10 @@ pub mod application {
 
     impl ApplicationSystemRollbackConfiguration {
         /// A new `ApplicationSystemRollbackConfiguration` with its required properties.
-        pub fn new(rollback_enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(rollback_enabled: impl crate::IntoValue<bool>) -> Self {
             ApplicationSystemRollbackConfiguration(crate::typed::Properties::from_iter([(
                 "RollbackEnabled".to_owned(),
-                rollback_enabled.into().into_json(),
+                rollback_enabled.into_value().into_json(),
             )]))
         }
     }
@@ -471,11 +509,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-catalogconfiguration.html#cfn-kinesisanalyticsv2-application-catalogconfiguration-gluedatacatalogconfiguration)
         pub fn glue_data_catalog_configuration(
             mut self,
-            value: impl Into<crate::Value<GlueDataCatalogConfiguration>>,
+            value: impl crate::IntoValue<GlueDataCatalogConfiguration>,
         ) -> Self {
             self.0.insert(
                 "GlueDataCatalogConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -495,10 +533,10 @@ pub mod application {
 
     impl CheckpointConfiguration {
         /// A new `CheckpointConfiguration` with its required properties.
-        pub fn new(configuration_type: impl Into<crate::Value<ConfigurationType>>) -> Self {
+        pub fn new(configuration_type: impl crate::IntoValue<ConfigurationType>) -> Self {
             CheckpointConfiguration(crate::typed::Properties::from_iter([(
                 "ConfigurationType".to_owned(),
-                configuration_type.into().into_json(),
+                configuration_type.into_value().into_json(),
             )]))
         }
 
@@ -507,18 +545,22 @@ pub mod application {
         /// Range: 1 to 9223372036854776000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-checkpointconfiguration.html#cfn-kinesisanalyticsv2-application-checkpointconfiguration-checkpointinterval)
-        pub fn checkpoint_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("CheckpointInterval".to_owned(), value.into().into_json());
+        pub fn checkpoint_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "CheckpointInterval".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CheckpointingEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-checkpointconfiguration.html#cfn-kinesisanalyticsv2-application-checkpointconfiguration-checkpointingenabled)
-        pub fn checkpointing_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CheckpointingEnabled".to_owned(), value.into().into_json());
+        pub fn checkpointing_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CheckpointingEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -527,13 +569,10 @@ pub mod application {
         /// Range: 0 to 9223372036854776000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-checkpointconfiguration.html#cfn-kinesisanalyticsv2-application-checkpointconfiguration-minpausebetweencheckpoints)
-        pub fn min_pause_between_checkpoints(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn min_pause_between_checkpoints(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MinPauseBetweenCheckpoints".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -562,10 +601,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-codecontent.html#cfn-kinesisanalyticsv2-application-codecontent-s3contentlocation)
         pub fn s3_content_location(
             mut self,
-            value: impl Into<crate::Value<S3ContentLocation>>,
+            value: impl crate::IntoValue<S3ContentLocation>,
         ) -> Self {
-            self.0
-                .insert("S3ContentLocation".to_owned(), value.into().into_json());
+            self.0.insert(
+                "S3ContentLocation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -574,18 +615,18 @@ pub mod application {
         /// Length: 1 to 102400.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-codecontent.html#cfn-kinesisanalyticsv2-application-codecontent-textcontent)
-        pub fn text_content(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn text_content(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TextContent".to_owned(), value.into().into_json());
+                .insert("TextContent".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ZipFileContent`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-codecontent.html#cfn-kinesisanalyticsv2-application-codecontent-zipfilecontent)
-        pub fn zip_file_content(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn zip_file_content(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ZipFileContent".to_owned(), value.into().into_json());
+                .insert("ZipFileContent".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -605,17 +646,17 @@ pub mod application {
     impl CsvMappingParameters {
         /// A new `CsvMappingParameters` with its required properties.
         pub fn new(
-            record_column_delimiter: impl Into<crate::Value<String>>,
-            record_row_delimiter: impl Into<crate::Value<String>>,
+            record_column_delimiter: impl crate::IntoValue<String>,
+            record_row_delimiter: impl crate::IntoValue<String>,
         ) -> Self {
             CsvMappingParameters(crate::typed::Properties::from_iter([
                 (
                     "RecordColumnDelimiter".to_owned(),
-                    record_column_delimiter.into().into_json(),
+                    record_column_delimiter.into_value().into_json(),
                 ),
                 (
                     "RecordRowDelimiter".to_owned(),
-                    record_row_delimiter.into().into_json(),
+                    record_row_delimiter.into_value().into_json(),
                 ),
             ]))
         }
@@ -635,19 +676,19 @@ pub mod application {
 
     impl CustomArtifactConfiguration {
         /// A new `CustomArtifactConfiguration` with its required properties.
-        pub fn new(artifact_type: impl Into<crate::Value<ArtifactType>>) -> Self {
+        pub fn new(artifact_type: impl crate::IntoValue<ArtifactType>) -> Self {
             CustomArtifactConfiguration(crate::typed::Properties::from_iter([(
                 "ArtifactType".to_owned(),
-                artifact_type.into().into_json(),
+                artifact_type.into_value().into_json(),
             )]))
         }
 
         /// `MavenReference`: [`MavenReference`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-customartifactconfiguration.html#cfn-kinesisanalyticsv2-application-customartifactconfiguration-mavenreference)
-        pub fn maven_reference(mut self, value: impl Into<crate::Value<MavenReference>>) -> Self {
+        pub fn maven_reference(mut self, value: impl crate::IntoValue<MavenReference>) -> Self {
             self.0
-                .insert("MavenReference".to_owned(), value.into().into_json());
+                .insert("MavenReference".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -656,10 +697,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-customartifactconfiguration.html#cfn-kinesisanalyticsv2-application-customartifactconfiguration-s3contentlocation)
         pub fn s3_content_location(
             mut self,
-            value: impl Into<crate::Value<S3ContentLocation>>,
+            value: impl crate::IntoValue<S3ContentLocation>,
         ) -> Self {
-            self.0
-                .insert("S3ContentLocation".to_owned(), value.into().into_json());
+            self.0.insert(
+                "S3ContentLocation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -678,10 +721,10 @@ pub mod application {
 
     impl DeployAsApplicationConfiguration {
         /// A new `DeployAsApplicationConfiguration` with its required properties.
-        pub fn new(s3_content_location: impl Into<crate::Value<S3ContentBaseLocation>>) -> Self {
+        pub fn new(s3_content_location: impl crate::IntoValue<S3ContentBaseLocation>) -> Self {
             DeployAsApplicationConfiguration(crate::typed::Properties::from_iter([(
                 "S3ContentLocation".to_owned(),
-                s3_content_location.into().into_json(),
+                s3_content_location.into_value().into_json(),
             )]))
         }
     }
@@ -709,12 +752,9 @@ pub mod application {
         /// Items: 0 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-environmentproperties.html#cfn-kinesisanalyticsv2-application-environmentproperties-propertygroups)
-        pub fn property_groups(
-            mut self,
-            value: impl Into<crate::Value<Vec<PropertyGroup>>>,
-        ) -> Self {
+        pub fn property_groups(mut self, value: impl crate::IntoValue<Vec<PropertyGroup>>) -> Self {
             self.0
-                .insert("PropertyGroups".to_owned(), value.into().into_json());
+                .insert("PropertyGroups".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -742,11 +782,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-flinkapplicationconfiguration.html#cfn-kinesisanalyticsv2-application-flinkapplicationconfiguration-checkpointconfiguration)
         pub fn checkpoint_configuration(
             mut self,
-            value: impl Into<crate::Value<CheckpointConfiguration>>,
+            value: impl crate::IntoValue<CheckpointConfiguration>,
         ) -> Self {
             self.0.insert(
                 "CheckpointConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -756,11 +796,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-flinkapplicationconfiguration.html#cfn-kinesisanalyticsv2-application-flinkapplicationconfiguration-monitoringconfiguration)
         pub fn monitoring_configuration(
             mut self,
-            value: impl Into<crate::Value<MonitoringConfiguration>>,
+            value: impl crate::IntoValue<MonitoringConfiguration>,
         ) -> Self {
             self.0.insert(
                 "MonitoringConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -770,11 +810,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-flinkapplicationconfiguration.html#cfn-kinesisanalyticsv2-application-flinkapplicationconfiguration-parallelismconfiguration)
         pub fn parallelism_configuration(
             mut self,
-            value: impl Into<crate::Value<ParallelismConfiguration>>,
+            value: impl crate::IntoValue<ParallelismConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ParallelismConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -801,9 +841,11 @@ pub mod application {
         /// `AllowNonRestoredState`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-flinkrunconfiguration.html#cfn-kinesisanalyticsv2-application-flinkrunconfiguration-allownonrestoredstate)
-        pub fn allow_non_restored_state(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("AllowNonRestoredState".to_owned(), value.into().into_json());
+        pub fn allow_non_restored_state(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "AllowNonRestoredState".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -829,9 +871,9 @@ pub mod application {
         /// `DatabaseARN`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-gluedatacatalogconfiguration.html#cfn-kinesisanalyticsv2-application-gluedatacatalogconfiguration-databasearn)
-        pub fn database_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseARN".to_owned(), value.into().into_json());
+                .insert("DatabaseARN".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -851,24 +893,29 @@ pub mod application {
     impl Input {
         /// A new `Input` with its required properties.
         pub fn new(
-            input_schema: impl Into<crate::Value<InputSchema>>,
-            name_prefix: impl Into<crate::Value<String>>,
+            input_schema: impl crate::IntoValue<InputSchema>,
+            name_prefix: impl crate::IntoValue<String>,
         ) -> Self {
             Input(crate::typed::Properties::from_iter([
-                ("InputSchema".to_owned(), input_schema.into().into_json()),
-                ("NamePrefix".to_owned(), name_prefix.into().into_json()),
+                (
+                    "InputSchema".to_owned(),
+                    input_schema.into_value().into_json(),
+                ),
+                (
+                    "NamePrefix".to_owned(),
+                    name_prefix.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `InputParallelism`: [`InputParallelism`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-input.html#cfn-kinesisanalyticsv2-application-input-inputparallelism)
-        pub fn input_parallelism(
-            mut self,
-            value: impl Into<crate::Value<InputParallelism>>,
-        ) -> Self {
-            self.0
-                .insert("InputParallelism".to_owned(), value.into().into_json());
+        pub fn input_parallelism(mut self, value: impl crate::IntoValue<InputParallelism>) -> Self {
+            self.0.insert(
+                "InputParallelism".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -877,11 +924,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-input.html#cfn-kinesisanalyticsv2-application-input-inputprocessingconfiguration)
         pub fn input_processing_configuration(
             mut self,
-            value: impl Into<crate::Value<InputProcessingConfiguration>>,
+            value: impl crate::IntoValue<InputProcessingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "InputProcessingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -891,10 +938,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-input.html#cfn-kinesisanalyticsv2-application-input-kinesisfirehoseinput)
         pub fn kinesis_firehose_input(
             mut self,
-            value: impl Into<crate::Value<KinesisFirehoseInput>>,
+            value: impl crate::IntoValue<KinesisFirehoseInput>,
         ) -> Self {
-            self.0
-                .insert("KinesisFirehoseInput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KinesisFirehoseInput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -903,10 +952,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-input.html#cfn-kinesisanalyticsv2-application-input-kinesisstreamsinput)
         pub fn kinesis_streams_input(
             mut self,
-            value: impl Into<crate::Value<KinesisStreamsInput>>,
+            value: impl crate::IntoValue<KinesisStreamsInput>,
         ) -> Self {
-            self.0
-                .insert("KinesisStreamsInput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KinesisStreamsInput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -925,10 +976,10 @@ pub mod application {
 
     impl InputLambdaProcessor {
         /// A new `InputLambdaProcessor` with its required properties.
-        pub fn new(resource_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(resource_arn: impl crate::IntoValue<String>) -> Self {
             InputLambdaProcessor(crate::typed::Properties::from_iter([(
                 "ResourceARN".to_owned(),
-                resource_arn.into().into_json(),
+                resource_arn.into_value().into_json(),
             )]))
         }
     }
@@ -956,8 +1007,9 @@ pub mod application {
         /// Range: 1 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-inputparallelism.html#cfn-kinesisanalyticsv2-application-inputparallelism-count)
-        pub fn count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Count".to_owned(), value.into().into_json());
+        pub fn count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Count".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -985,10 +1037,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-inputprocessingconfiguration.html#cfn-kinesisanalyticsv2-application-inputprocessingconfiguration-inputlambdaprocessor)
         pub fn input_lambda_processor(
             mut self,
-            value: impl Into<crate::Value<InputLambdaProcessor>>,
+            value: impl crate::IntoValue<InputLambdaProcessor>,
         ) -> Self {
-            self.0
-                .insert("InputLambdaProcessor".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InputLambdaProcessor".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1008,15 +1062,18 @@ pub mod application {
     impl InputSchema {
         /// A new `InputSchema` with its required properties.
         pub fn new(
-            record_columns: impl Into<crate::Value<Vec<RecordColumn>>>,
-            record_format: impl Into<crate::Value<RecordFormat>>,
+            record_columns: impl crate::IntoValue<Vec<RecordColumn>>,
+            record_format: impl crate::IntoValue<RecordFormat>,
         ) -> Self {
             InputSchema(crate::typed::Properties::from_iter([
                 (
                     "RecordColumns".to_owned(),
-                    record_columns.into().into_json(),
+                    record_columns.into_value().into_json(),
                 ),
-                ("RecordFormat".to_owned(), record_format.into().into_json()),
+                (
+                    "RecordFormat".to_owned(),
+                    record_format.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -1025,9 +1082,9 @@ pub mod application {
         /// Length: 5 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-inputschema.html#cfn-kinesisanalyticsv2-application-inputschema-recordencoding)
-        pub fn record_encoding(mut self, value: impl Into<crate::Value<RecordEncoding>>) -> Self {
+        pub fn record_encoding(mut self, value: impl crate::IntoValue<RecordEncoding>) -> Self {
             self.0
-                .insert("RecordEncoding".to_owned(), value.into().into_json());
+                .insert("RecordEncoding".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1046,10 +1103,10 @@ pub mod application {
 
     impl JsonMappingParameters {
         /// A new `JsonMappingParameters` with its required properties.
-        pub fn new(record_row_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(record_row_path: impl crate::IntoValue<String>) -> Self {
             JsonMappingParameters(crate::typed::Properties::from_iter([(
                 "RecordRowPath".to_owned(),
-                record_row_path.into().into_json(),
+                record_row_path.into_value().into_json(),
             )]))
         }
     }
@@ -1068,10 +1125,10 @@ pub mod application {
 
     impl KinesisFirehoseInput {
         /// A new `KinesisFirehoseInput` with its required properties.
-        pub fn new(resource_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(resource_arn: impl crate::IntoValue<String>) -> Self {
             KinesisFirehoseInput(crate::typed::Properties::from_iter([(
                 "ResourceARN".to_owned(),
-                resource_arn.into().into_json(),
+                resource_arn.into_value().into_json(),
             )]))
         }
     }
@@ -1090,10 +1147,10 @@ pub mod application {
 
     impl KinesisStreamsInput {
         /// A new `KinesisStreamsInput` with its required properties.
-        pub fn new(resource_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(resource_arn: impl crate::IntoValue<String>) -> Self {
             KinesisStreamsInput(crate::typed::Properties::from_iter([(
                 "ResourceARN".to_owned(),
-                resource_arn.into().into_json(),
+                resource_arn.into_value().into_json(),
             )]))
         }
     }
@@ -1121,10 +1178,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-mappingparameters.html#cfn-kinesisanalyticsv2-application-mappingparameters-csvmappingparameters)
         pub fn csv_mapping_parameters(
             mut self,
-            value: impl Into<crate::Value<CsvMappingParameters>>,
+            value: impl crate::IntoValue<CsvMappingParameters>,
         ) -> Self {
-            self.0
-                .insert("CSVMappingParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CSVMappingParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1133,10 +1192,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-mappingparameters.html#cfn-kinesisanalyticsv2-application-mappingparameters-jsonmappingparameters)
         pub fn json_mapping_parameters(
             mut self,
-            value: impl Into<crate::Value<JsonMappingParameters>>,
+            value: impl crate::IntoValue<JsonMappingParameters>,
         ) -> Self {
-            self.0
-                .insert("JSONMappingParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "JSONMappingParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1156,14 +1217,17 @@ pub mod application {
     impl MavenReference {
         /// A new `MavenReference` with its required properties.
         pub fn new(
-            artifact_id: impl Into<crate::Value<String>>,
-            group_id: impl Into<crate::Value<String>>,
-            version: impl Into<crate::Value<String>>,
+            artifact_id: impl crate::IntoValue<String>,
+            group_id: impl crate::IntoValue<String>,
+            version: impl crate::IntoValue<String>,
         ) -> Self {
             MavenReference(crate::typed::Properties::from_iter([
-                ("ArtifactId".to_owned(), artifact_id.into().into_json()),
-                ("GroupId".to_owned(), group_id.into().into_json()),
-                ("Version".to_owned(), version.into().into_json()),
+                (
+                    "ArtifactId".to_owned(),
+                    artifact_id.into_value().into_json(),
+                ),
+                ("GroupId".to_owned(), group_id.into_value().into_json()),
+                ("Version".to_owned(), version.into_value().into_json()),
             ]))
         }
     }
@@ -1183,29 +1247,29 @@ pub mod application {
     impl MonitoringConfiguration {
         /// A new `MonitoringConfiguration` with its required properties.
         pub fn new(
-            configuration_type: impl Into<crate::Value<MonitoringConfigurationConfigurationType>>,
+            configuration_type: impl crate::IntoValue<MonitoringConfigurationConfigurationType>,
         ) -> Self {
             MonitoringConfiguration(crate::typed::Properties::from_iter([(
                 "ConfigurationType".to_owned(),
-                configuration_type.into().into_json(),
+                configuration_type.into_value().into_json(),
             )]))
         }
 
         /// `LogLevel`: [`LogLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-monitoringconfiguration.html#cfn-kinesisanalyticsv2-application-monitoringconfiguration-loglevel)
-        pub fn log_level(mut self, value: impl Into<crate::Value<LogLevel>>) -> Self {
+        pub fn log_level(mut self, value: impl crate::IntoValue<LogLevel>) -> Self {
             self.0
-                .insert("LogLevel".to_owned(), value.into().into_json());
+                .insert("LogLevel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MetricsLevel`: [`MetricsLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-monitoringconfiguration.html#cfn-kinesisanalyticsv2-application-monitoringconfiguration-metricslevel)
-        pub fn metrics_level(mut self, value: impl Into<crate::Value<MetricsLevel>>) -> Self {
+        pub fn metrics_level(mut self, value: impl crate::IntoValue<MetricsLevel>) -> Self {
             self.0
-                .insert("MetricsLevel".to_owned(), value.into().into_json());
+                .insert("MetricsLevel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1225,20 +1289,22 @@ pub mod application {
     impl ParallelismConfiguration {
         /// A new `ParallelismConfiguration` with its required properties.
         pub fn new(
-            configuration_type: impl Into<crate::Value<ParallelismConfigurationConfigurationType>>,
+            configuration_type: impl crate::IntoValue<ParallelismConfigurationConfigurationType>,
         ) -> Self {
             ParallelismConfiguration(crate::typed::Properties::from_iter([(
                 "ConfigurationType".to_owned(),
-                configuration_type.into().into_json(),
+                configuration_type.into_value().into_json(),
             )]))
         }
 
         /// `AutoScalingEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-parallelismconfiguration.html#cfn-kinesisanalyticsv2-application-parallelismconfiguration-autoscalingenabled)
-        pub fn auto_scaling_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("AutoScalingEnabled".to_owned(), value.into().into_json());
+        pub fn auto_scaling_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "AutoScalingEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1247,9 +1313,9 @@ pub mod application {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-parallelismconfiguration.html#cfn-kinesisanalyticsv2-application-parallelismconfiguration-parallelism)
-        pub fn parallelism(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn parallelism(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Parallelism".to_owned(), value.into().into_json());
+                .insert("Parallelism".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1258,9 +1324,11 @@ pub mod application {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-parallelismconfiguration.html#cfn-kinesisanalyticsv2-application-parallelismconfiguration-parallelismperkpu)
-        pub fn parallelism_per_kpu(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ParallelismPerKPU".to_owned(), value.into().into_json());
+        pub fn parallelism_per_kpu(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ParallelismPerKPU".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1290,9 +1358,9 @@ pub mod application {
         /// Pattern: `^[a-zA-Z0-9_.-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-propertygroup.html#cfn-kinesisanalyticsv2-application-propertygroup-propertygroupid)
-        pub fn property_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn property_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PropertyGroupId".to_owned(), value.into().into_json());
+                .insert("PropertyGroupId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1301,10 +1369,10 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-propertygroup.html#cfn-kinesisanalyticsv2-application-propertygroup-propertymap)
         pub fn property_map(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("PropertyMap".to_owned(), value.into().into_json());
+                .insert("PropertyMap".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1324,12 +1392,12 @@ pub mod application {
     impl RecordColumn {
         /// A new `RecordColumn` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            sql_type: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            sql_type: impl crate::IntoValue<String>,
         ) -> Self {
             RecordColumn(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("SqlType".to_owned(), sql_type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("SqlType".to_owned(), sql_type.into_value().into_json()),
             ]))
         }
 
@@ -1338,9 +1406,9 @@ pub mod application {
         /// Length: 1 to 65535.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-recordcolumn.html#cfn-kinesisanalyticsv2-application-recordcolumn-mapping)
-        pub fn mapping(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mapping(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Mapping".to_owned(), value.into().into_json());
+                .insert("Mapping".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1359,10 +1427,10 @@ pub mod application {
 
     impl RecordFormat {
         /// A new `RecordFormat` with its required properties.
-        pub fn new(record_format_type: impl Into<crate::Value<RecordFormatType>>) -> Self {
+        pub fn new(record_format_type: impl crate::IntoValue<RecordFormatType>) -> Self {
             RecordFormat(crate::typed::Properties::from_iter([(
                 "RecordFormatType".to_owned(),
-                record_format_type.into().into_json(),
+                record_format_type.into_value().into_json(),
             )]))
         }
 
@@ -1371,10 +1439,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-recordformat.html#cfn-kinesisanalyticsv2-application-recordformat-mappingparameters)
         pub fn mapping_parameters(
             mut self,
-            value: impl Into<crate::Value<MappingParameters>>,
+            value: impl crate::IntoValue<MappingParameters>,
         ) -> Self {
-            self.0
-                .insert("MappingParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MappingParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1402,11 +1472,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-runconfiguration.html#cfn-kinesisanalyticsv2-application-runconfiguration-applicationrestoreconfiguration)
         pub fn application_restore_configuration(
             mut self,
-            value: impl Into<crate::Value<ApplicationRestoreConfiguration>>,
+            value: impl crate::IntoValue<ApplicationRestoreConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ApplicationRestoreConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1416,10 +1486,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-runconfiguration.html#cfn-kinesisanalyticsv2-application-runconfiguration-flinkrunconfiguration)
         pub fn flink_run_configuration(
             mut self,
-            value: impl Into<crate::Value<FlinkRunConfiguration>>,
+            value: impl crate::IntoValue<FlinkRunConfiguration>,
         ) -> Self {
-            self.0
-                .insert("FlinkRunConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FlinkRunConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1438,10 +1510,10 @@ pub mod application {
 
     impl S3ContentBaseLocation {
         /// A new `S3ContentBaseLocation` with its required properties.
-        pub fn new(bucket_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket_arn: impl crate::IntoValue<String>) -> Self {
             S3ContentBaseLocation(crate::typed::Properties::from_iter([(
                 "BucketARN".to_owned(),
-                bucket_arn.into().into_json(),
+                bucket_arn.into_value().into_json(),
             )]))
         }
 
@@ -1452,9 +1524,9 @@ pub mod application {
         /// Pattern: `^[a-zA-Z0-9/!-_.*'()]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-s3contentbaselocation.html#cfn-kinesisanalyticsv2-application-s3contentbaselocation-basepath)
-        pub fn base_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn base_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BasePath".to_owned(), value.into().into_json());
+                .insert("BasePath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1474,12 +1546,12 @@ pub mod application {
     impl S3ContentLocation {
         /// A new `S3ContentLocation` with its required properties.
         pub fn new(
-            bucket_arn: impl Into<crate::Value<String>>,
-            file_key: impl Into<crate::Value<String>>,
+            bucket_arn: impl crate::IntoValue<String>,
+            file_key: impl crate::IntoValue<String>,
         ) -> Self {
             S3ContentLocation(crate::typed::Properties::from_iter([
-                ("BucketARN".to_owned(), bucket_arn.into().into_json()),
-                ("FileKey".to_owned(), file_key.into().into_json()),
+                ("BucketARN".to_owned(), bucket_arn.into_value().into_json()),
+                ("FileKey".to_owned(), file_key.into_value().into_json()),
             ]))
         }
 
@@ -1488,9 +1560,9 @@ pub mod application {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-s3contentlocation.html#cfn-kinesisanalyticsv2-application-s3contentlocation-objectversion)
-        pub fn object_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn object_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ObjectVersion".to_owned(), value.into().into_json());
+                .insert("ObjectVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1518,8 +1590,9 @@ pub mod application {
         /// Items: at most 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-sqlapplicationconfiguration.html#cfn-kinesisanalyticsv2-application-sqlapplicationconfiguration-inputs)
-        pub fn inputs(mut self, value: impl Into<crate::Value<Vec<Input>>>) -> Self {
-            self.0.insert("Inputs".to_owned(), value.into().into_json());
+        pub fn inputs(mut self, value: impl crate::IntoValue<Vec<Input>>) -> Self {
+            self.0
+                .insert("Inputs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1539,12 +1612,12 @@ pub mod application {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1564,15 +1637,15 @@ pub mod application {
     impl VpcConfiguration {
         /// A new `VpcConfiguration` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnet_ids: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnet_ids: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfiguration(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("SubnetIds".to_owned(), subnet_ids.into().into_json()),
+                ("SubnetIds".to_owned(), subnet_ids.into_value().into_json()),
             ]))
         }
     }
@@ -1600,10 +1673,12 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-zeppelinapplicationconfiguration.html#cfn-kinesisanalyticsv2-application-zeppelinapplicationconfiguration-catalogconfiguration)
         pub fn catalog_configuration(
             mut self,
-            value: impl Into<crate::Value<CatalogConfiguration>>,
+            value: impl crate::IntoValue<CatalogConfiguration>,
         ) -> Self {
-            self.0
-                .insert("CatalogConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CatalogConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1612,11 +1687,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-zeppelinapplicationconfiguration.html#cfn-kinesisanalyticsv2-application-zeppelinapplicationconfiguration-customartifactsconfiguration)
         pub fn custom_artifacts_configuration(
             mut self,
-            value: impl Into<crate::Value<Vec<CustomArtifactConfiguration>>>,
+            value: impl crate::IntoValue<Vec<CustomArtifactConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "CustomArtifactsConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1626,11 +1701,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-zeppelinapplicationconfiguration.html#cfn-kinesisanalyticsv2-application-zeppelinapplicationconfiguration-deployasapplicationconfiguration)
         pub fn deploy_as_application_configuration(
             mut self,
-            value: impl Into<crate::Value<DeployAsApplicationConfiguration>>,
+            value: impl crate::IntoValue<DeployAsApplicationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "DeployAsApplicationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1640,11 +1715,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-zeppelinapplicationconfiguration.html#cfn-kinesisanalyticsv2-application-zeppelinapplicationconfiguration-monitoringconfiguration)
         pub fn monitoring_configuration(
             mut self,
-            value: impl Into<crate::Value<ZeppelinMonitoringConfiguration>>,
+            value: impl crate::IntoValue<ZeppelinMonitoringConfiguration>,
         ) -> Self {
             self.0.insert(
                 "MonitoringConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1673,10 +1748,10 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-application-zeppelinmonitoringconfiguration.html#cfn-kinesisanalyticsv2-application-zeppelinmonitoringconfiguration-loglevel)
         pub fn log_level(
             mut self,
-            value: impl Into<crate::Value<ZeppelinMonitoringConfigurationLogLevel>>,
+            value: impl crate::IntoValue<ZeppelinMonitoringConfigurationLogLevel>,
         ) -> Self {
             self.0
-                .insert("LogLevel".to_owned(), value.into().into_json());
+                .insert("LogLevel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2002,17 +2077,17 @@ pub struct ApplicationCloudWatchLoggingOption(crate::Resource);
 impl ApplicationCloudWatchLoggingOption {
     /// A new `AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption` with its required properties.
     pub fn new(
-        application_name: impl Into<crate::Value<String>>,
-        cloud_watch_logging_option: impl Into<
-            crate::Value<application_cloud_watch_logging_option::CloudWatchLoggingOption>,
+        application_name: impl crate::IntoValue<String>,
+        cloud_watch_logging_option: impl crate::IntoValue<
+            application_cloud_watch_logging_option::CloudWatchLoggingOption,
         >,
     ) -> Self {
         ApplicationCloudWatchLoggingOption(
             crate::Resource::new("AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption")
-                .property("ApplicationName", application_name.into().into_json())
+                .property("ApplicationName", application_name.into_value().into_json())
                 .property(
                     "CloudWatchLoggingOption",
-                    cloud_watch_logging_option.into().into_json(),
+                    cloud_watch_logging_option.into_value().into_json(),
                 ),
         )
     }
@@ -2055,10 +2130,10 @@ pub mod application_cloud_watch_logging_option {
 
     impl CloudWatchLoggingOption {
         /// A new `CloudWatchLoggingOption` with its required properties.
-        pub fn new(log_stream_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(log_stream_arn: impl crate::IntoValue<String>) -> Self {
             CloudWatchLoggingOption(crate::typed::Properties::from_iter([(
                 "LogStreamARN".to_owned(),
-                log_stream_arn.into().into_json(),
+                log_stream_arn.into_value().into_json(),
             )]))
         }
     }
@@ -2081,13 +2156,13 @@ pub struct ApplicationOutput(crate::Resource);
 impl ApplicationOutput {
     /// A new `AWS::KinesisAnalyticsV2::ApplicationOutput` with its required properties.
     pub fn new(
-        application_name: impl Into<crate::Value<String>>,
-        output: impl Into<crate::Value<application_output::Output>>,
+        application_name: impl crate::IntoValue<String>,
+        output: impl crate::IntoValue<application_output::Output>,
     ) -> Self {
         ApplicationOutput(
             crate::Resource::new("AWS::KinesisAnalyticsV2::ApplicationOutput")
-                .property("ApplicationName", application_name.into().into_json())
-                .property("Output", output.into().into_json()),
+                .property("ApplicationName", application_name.into_value().into_json())
+                .property("Output", output.into_value().into_json()),
         )
     }
 }
@@ -2136,9 +2211,11 @@ pub mod application_output {
         /// `RecordFormatType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-applicationoutput-destinationschema.html#cfn-kinesisanalyticsv2-applicationoutput-destinationschema-recordformattype)
-        pub fn record_format_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RecordFormatType".to_owned(), value.into().into_json());
+        pub fn record_format_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RecordFormatType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2157,10 +2234,10 @@ pub mod application_output {
 
     impl KinesisFirehoseOutput {
         /// A new `KinesisFirehoseOutput` with its required properties.
-        pub fn new(resource_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(resource_arn: impl crate::IntoValue<String>) -> Self {
             KinesisFirehoseOutput(crate::typed::Properties::from_iter([(
                 "ResourceARN".to_owned(),
-                resource_arn.into().into_json(),
+                resource_arn.into_value().into_json(),
             )]))
         }
     }
@@ -2179,10 +2256,10 @@ pub mod application_output {
 
     impl KinesisStreamsOutput {
         /// A new `KinesisStreamsOutput` with its required properties.
-        pub fn new(resource_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(resource_arn: impl crate::IntoValue<String>) -> Self {
             KinesisStreamsOutput(crate::typed::Properties::from_iter([(
                 "ResourceARN".to_owned(),
-                resource_arn.into().into_json(),
+                resource_arn.into_value().into_json(),
             )]))
         }
     }
@@ -2201,10 +2278,10 @@ pub mod application_output {
 
     impl LambdaOutput {
         /// A new `LambdaOutput` with its required properties.
-        pub fn new(resource_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(resource_arn: impl crate::IntoValue<String>) -> Self {
             LambdaOutput(crate::typed::Properties::from_iter([(
                 "ResourceARN".to_owned(),
-                resource_arn.into().into_json(),
+                resource_arn.into_value().into_json(),
             )]))
         }
     }
@@ -2223,10 +2300,10 @@ pub mod application_output {
 
     impl Output {
         /// A new `Output` with its required properties.
-        pub fn new(destination_schema: impl Into<crate::Value<DestinationSchema>>) -> Self {
+        pub fn new(destination_schema: impl crate::IntoValue<DestinationSchema>) -> Self {
             Output(crate::typed::Properties::from_iter([(
                 "DestinationSchema".to_owned(),
-                destination_schema.into().into_json(),
+                destination_schema.into_value().into_json(),
             )]))
         }
 
@@ -2235,10 +2312,12 @@ pub mod application_output {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-applicationoutput-output.html#cfn-kinesisanalyticsv2-applicationoutput-output-kinesisfirehoseoutput)
         pub fn kinesis_firehose_output(
             mut self,
-            value: impl Into<crate::Value<KinesisFirehoseOutput>>,
+            value: impl crate::IntoValue<KinesisFirehoseOutput>,
         ) -> Self {
-            self.0
-                .insert("KinesisFirehoseOutput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KinesisFirehoseOutput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2247,27 +2326,30 @@ pub mod application_output {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-applicationoutput-output.html#cfn-kinesisanalyticsv2-applicationoutput-output-kinesisstreamsoutput)
         pub fn kinesis_streams_output(
             mut self,
-            value: impl Into<crate::Value<KinesisStreamsOutput>>,
+            value: impl crate::IntoValue<KinesisStreamsOutput>,
         ) -> Self {
-            self.0
-                .insert("KinesisStreamsOutput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KinesisStreamsOutput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LambdaOutput`: [`LambdaOutput`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-applicationoutput-output.html#cfn-kinesisanalyticsv2-applicationoutput-output-lambdaoutput)
-        pub fn lambda_output(mut self, value: impl Into<crate::Value<LambdaOutput>>) -> Self {
+        pub fn lambda_output(mut self, value: impl crate::IntoValue<LambdaOutput>) -> Self {
             self.0
-                .insert("LambdaOutput".to_owned(), value.into().into_json());
+                .insert("LambdaOutput".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-applicationoutput-output.html#cfn-kinesisanalyticsv2-applicationoutput-output-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2290,17 +2372,17 @@ pub struct ApplicationReferenceDataSource(crate::Resource);
 impl ApplicationReferenceDataSource {
     /// A new `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource` with its required properties.
     pub fn new(
-        application_name: impl Into<crate::Value<String>>,
-        reference_data_source: impl Into<
-            crate::Value<application_reference_data_source::ReferenceDataSource>,
+        application_name: impl crate::IntoValue<String>,
+        reference_data_source: impl crate::IntoValue<
+            application_reference_data_source::ReferenceDataSource,
         >,
     ) -> Self {
         ApplicationReferenceDataSource(
             crate::Resource::new("AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource")
-                .property("ApplicationName", application_name.into().into_json())
+                .property("ApplicationName", application_name.into_value().into_json())
                 .property(
                     "ReferenceDataSource",
-                    reference_data_source.into().into_json(),
+                    reference_data_source.into_value().into_json(),
                 ),
         )
     }
@@ -2344,17 +2426,17 @@ pub mod application_reference_data_source {
     impl CsvMappingParameters {
         /// A new `CsvMappingParameters` with its required properties.
         pub fn new(
-            record_column_delimiter: impl Into<crate::Value<String>>,
-            record_row_delimiter: impl Into<crate::Value<String>>,
+            record_column_delimiter: impl crate::IntoValue<String>,
+            record_row_delimiter: impl crate::IntoValue<String>,
         ) -> Self {
             CsvMappingParameters(crate::typed::Properties::from_iter([
                 (
                     "RecordColumnDelimiter".to_owned(),
-                    record_column_delimiter.into().into_json(),
+                    record_column_delimiter.into_value().into_json(),
                 ),
                 (
                     "RecordRowDelimiter".to_owned(),
-                    record_row_delimiter.into().into_json(),
+                    record_row_delimiter.into_value().into_json(),
                 ),
             ]))
         }
@@ -2374,10 +2456,10 @@ pub mod application_reference_data_source {
 
     impl JsonMappingParameters {
         /// A new `JsonMappingParameters` with its required properties.
-        pub fn new(record_row_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(record_row_path: impl crate::IntoValue<String>) -> Self {
             JsonMappingParameters(crate::typed::Properties::from_iter([(
                 "RecordRowPath".to_owned(),
-                record_row_path.into().into_json(),
+                record_row_path.into_value().into_json(),
             )]))
         }
     }
@@ -2405,10 +2487,12 @@ pub mod application_reference_data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-mappingparameters.html#cfn-kinesisanalyticsv2-applicationreferencedatasource-mappingparameters-csvmappingparameters)
         pub fn csv_mapping_parameters(
             mut self,
-            value: impl Into<crate::Value<CsvMappingParameters>>,
+            value: impl crate::IntoValue<CsvMappingParameters>,
         ) -> Self {
-            self.0
-                .insert("CSVMappingParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CSVMappingParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2417,10 +2501,12 @@ pub mod application_reference_data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-mappingparameters.html#cfn-kinesisanalyticsv2-applicationreferencedatasource-mappingparameters-jsonmappingparameters)
         pub fn json_mapping_parameters(
             mut self,
-            value: impl Into<crate::Value<JsonMappingParameters>>,
+            value: impl crate::IntoValue<JsonMappingParameters>,
         ) -> Self {
-            self.0
-                .insert("JSONMappingParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "JSONMappingParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2440,21 +2526,21 @@ pub mod application_reference_data_source {
     impl RecordColumn {
         /// A new `RecordColumn` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            sql_type: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            sql_type: impl crate::IntoValue<String>,
         ) -> Self {
             RecordColumn(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("SqlType".to_owned(), sql_type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("SqlType".to_owned(), sql_type.into_value().into_json()),
             ]))
         }
 
         /// `Mapping`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-recordcolumn.html#cfn-kinesisanalyticsv2-applicationreferencedatasource-recordcolumn-mapping)
-        pub fn mapping(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mapping(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Mapping".to_owned(), value.into().into_json());
+                .insert("Mapping".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2473,10 +2559,10 @@ pub mod application_reference_data_source {
 
     impl RecordFormat {
         /// A new `RecordFormat` with its required properties.
-        pub fn new(record_format_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(record_format_type: impl crate::IntoValue<String>) -> Self {
             RecordFormat(crate::typed::Properties::from_iter([(
                 "RecordFormatType".to_owned(),
-                record_format_type.into().into_json(),
+                record_format_type.into_value().into_json(),
             )]))
         }
 
@@ -2485,10 +2571,12 @@ pub mod application_reference_data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-recordformat.html#cfn-kinesisanalyticsv2-applicationreferencedatasource-recordformat-mappingparameters)
         pub fn mapping_parameters(
             mut self,
-            value: impl Into<crate::Value<MappingParameters>>,
+            value: impl crate::IntoValue<MappingParameters>,
         ) -> Self {
-            self.0
-                .insert("MappingParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MappingParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2507,10 +2595,10 @@ pub mod application_reference_data_source {
 
     impl ReferenceDataSource {
         /// A new `ReferenceDataSource` with its required properties.
-        pub fn new(reference_schema: impl Into<crate::Value<ReferenceSchema>>) -> Self {
+        pub fn new(reference_schema: impl crate::IntoValue<ReferenceSchema>) -> Self {
             ReferenceDataSource(crate::typed::Properties::from_iter([(
                 "ReferenceSchema".to_owned(),
-                reference_schema.into().into_json(),
+                reference_schema.into_value().into_json(),
             )]))
         }
 
@@ -2519,19 +2607,21 @@ pub mod application_reference_data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-referencedatasource.html#cfn-kinesisanalyticsv2-applicationreferencedatasource-referencedatasource-s3referencedatasource)
         pub fn s3_reference_data_source(
             mut self,
-            value: impl Into<crate::Value<S3ReferenceDataSource>>,
+            value: impl crate::IntoValue<S3ReferenceDataSource>,
         ) -> Self {
-            self.0
-                .insert("S3ReferenceDataSource".to_owned(), value.into().into_json());
+            self.0.insert(
+                "S3ReferenceDataSource".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TableName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-referencedatasource.html#cfn-kinesisanalyticsv2-applicationreferencedatasource-referencedatasource-tablename)
-        pub fn table_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn table_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TableName".to_owned(), value.into().into_json());
+                .insert("TableName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2551,24 +2641,27 @@ pub mod application_reference_data_source {
     impl ReferenceSchema {
         /// A new `ReferenceSchema` with its required properties.
         pub fn new(
-            record_columns: impl Into<crate::Value<Vec<RecordColumn>>>,
-            record_format: impl Into<crate::Value<RecordFormat>>,
+            record_columns: impl crate::IntoValue<Vec<RecordColumn>>,
+            record_format: impl crate::IntoValue<RecordFormat>,
         ) -> Self {
             ReferenceSchema(crate::typed::Properties::from_iter([
                 (
                     "RecordColumns".to_owned(),
-                    record_columns.into().into_json(),
+                    record_columns.into_value().into_json(),
                 ),
-                ("RecordFormat".to_owned(), record_format.into().into_json()),
+                (
+                    "RecordFormat".to_owned(),
+                    record_format.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `RecordEncoding`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-referenceschema.html#cfn-kinesisanalyticsv2-applicationreferencedatasource-referenceschema-recordencoding)
-        pub fn record_encoding(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn record_encoding(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RecordEncoding".to_owned(), value.into().into_json());
+                .insert("RecordEncoding".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2588,12 +2681,12 @@ pub mod application_reference_data_source {
     impl S3ReferenceDataSource {
         /// A new `S3ReferenceDataSource` with its required properties.
         pub fn new(
-            bucket_arn: impl Into<crate::Value<String>>,
-            file_key: impl Into<crate::Value<String>>,
+            bucket_arn: impl crate::IntoValue<String>,
+            file_key: impl crate::IntoValue<String>,
         ) -> Self {
             S3ReferenceDataSource(crate::typed::Properties::from_iter([
-                ("BucketARN".to_owned(), bucket_arn.into().into_json()),
-                ("FileKey".to_owned(), file_key.into().into_json()),
+                ("BucketARN".to_owned(), bucket_arn.into_value().into_json()),
+                ("FileKey".to_owned(), file_key.into_value().into_json()),
             ]))
         }
     }

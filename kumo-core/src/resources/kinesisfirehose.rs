@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::KinesisFirehose::DeliveryStream"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::KinesisFirehose::DeliveryStream",
+    <DeliveryStream as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::KinesisFirehose::DeliveryStream`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html)
@@ -22,13 +28,13 @@ impl DeliveryStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-amazonopensearchserverlessdestinationconfiguration)
     pub fn amazon_open_search_serverless_destination_configuration(
         mut self,
-        value: impl Into<
-            crate::Value<delivery_stream::AmazonOpenSearchServerlessDestinationConfiguration>,
+        value: impl crate::IntoValue<
+            delivery_stream::AmazonOpenSearchServerlessDestinationConfiguration,
         >,
     ) -> Self {
         self.0.set_property(
             "AmazonOpenSearchServerlessDestinationConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -38,11 +44,11 @@ impl DeliveryStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration)
     pub fn amazonopensearchservice_destination_configuration(
         mut self,
-        value: impl Into<crate::Value<delivery_stream::AmazonopensearchserviceDestinationConfiguration>>,
+        value: impl crate::IntoValue<delivery_stream::AmazonopensearchserviceDestinationConfiguration>,
     ) -> Self {
         self.0.set_property(
             "AmazonopensearchserviceDestinationConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -54,10 +60,12 @@ impl DeliveryStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-databasesourceconfiguration)
     pub fn database_source_configuration(
         mut self,
-        value: impl Into<crate::Value<delivery_stream::DatabaseSourceConfiguration>>,
+        value: impl crate::IntoValue<delivery_stream::DatabaseSourceConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("DatabaseSourceConfiguration", value.into().into_json());
+        self.0.set_property(
+            "DatabaseSourceConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -66,11 +74,11 @@ impl DeliveryStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-deliverystreamencryptionconfigurationinput)
     pub fn delivery_stream_encryption_configuration_input(
         mut self,
-        value: impl Into<crate::Value<delivery_stream::DeliveryStreamEncryptionConfigurationInput>>,
+        value: impl crate::IntoValue<delivery_stream::DeliveryStreamEncryptionConfigurationInput>,
     ) -> Self {
         self.0.set_property(
             "DeliveryStreamEncryptionConfigurationInput",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -84,9 +92,9 @@ impl DeliveryStream {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-deliverystreamname)
-    pub fn delivery_stream_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn delivery_stream_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeliveryStreamName", value.into().into_json());
+            .set_property("DeliveryStreamName", value.into_value().into_json());
         self
     }
 
@@ -97,10 +105,10 @@ impl DeliveryStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-deliverystreamtype)
     pub fn delivery_stream_type(
         mut self,
-        value: impl Into<crate::Value<delivery_stream::DeliveryStreamType>>,
+        value: impl crate::IntoValue<delivery_stream::DeliveryStreamType>,
     ) -> Self {
         self.0
-            .set_property("DeliveryStreamType", value.into().into_json());
+            .set_property("DeliveryStreamType", value.into_value().into_json());
         self
     }
 
@@ -111,10 +119,12 @@ impl DeliveryStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-directputsourceconfiguration)
     pub fn direct_put_source_configuration(
         mut self,
-        value: impl Into<crate::Value<delivery_stream::DirectPutSourceConfiguration>>,
+        value: impl crate::IntoValue<delivery_stream::DirectPutSourceConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("DirectPutSourceConfiguration", value.into().into_json());
+        self.0.set_property(
+            "DirectPutSourceConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -123,11 +133,11 @@ impl DeliveryStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration)
     pub fn elasticsearch_destination_configuration(
         mut self,
-        value: impl Into<crate::Value<delivery_stream::ElasticsearchDestinationConfiguration>>,
+        value: impl crate::IntoValue<delivery_stream::ElasticsearchDestinationConfiguration>,
     ) -> Self {
         self.0.set_property(
             "ElasticsearchDestinationConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -137,11 +147,11 @@ impl DeliveryStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-extendeds3destinationconfiguration)
     pub fn extended_s3_destination_configuration(
         mut self,
-        value: impl Into<crate::Value<delivery_stream::ExtendedS3DestinationConfiguration>>,
+        value: impl crate::IntoValue<delivery_stream::ExtendedS3DestinationConfiguration>,
     ) -> Self {
         self.0.set_property(
             "ExtendedS3DestinationConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -151,11 +161,11 @@ impl DeliveryStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration)
     pub fn http_endpoint_destination_configuration(
         mut self,
-        value: impl Into<crate::Value<delivery_stream::HttpEndpointDestinationConfiguration>>,
+        value: impl crate::IntoValue<delivery_stream::HttpEndpointDestinationConfiguration>,
     ) -> Self {
         self.0.set_property(
             "HttpEndpointDestinationConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -165,10 +175,12 @@ impl DeliveryStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-icebergdestinationconfiguration)
     pub fn iceberg_destination_configuration(
         mut self,
-        value: impl Into<crate::Value<delivery_stream::IcebergDestinationConfiguration>>,
+        value: impl crate::IntoValue<delivery_stream::IcebergDestinationConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("IcebergDestinationConfiguration", value.into().into_json());
+        self.0.set_property(
+            "IcebergDestinationConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -179,10 +191,12 @@ impl DeliveryStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-kinesisstreamsourceconfiguration)
     pub fn kinesis_stream_source_configuration(
         mut self,
-        value: impl Into<crate::Value<delivery_stream::KinesisStreamSourceConfiguration>>,
+        value: impl crate::IntoValue<delivery_stream::KinesisStreamSourceConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("KinesisStreamSourceConfiguration", value.into().into_json());
+        self.0.set_property(
+            "KinesisStreamSourceConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -193,10 +207,10 @@ impl DeliveryStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-msksourceconfiguration)
     pub fn msk_source_configuration(
         mut self,
-        value: impl Into<crate::Value<delivery_stream::MskSourceConfiguration>>,
+        value: impl crate::IntoValue<delivery_stream::MskSourceConfiguration>,
     ) -> Self {
         self.0
-            .set_property("MSKSourceConfiguration", value.into().into_json());
+            .set_property("MSKSourceConfiguration", value.into_value().into_json());
         self
     }
 
@@ -205,10 +219,12 @@ impl DeliveryStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-redshiftdestinationconfiguration)
     pub fn redshift_destination_configuration(
         mut self,
-        value: impl Into<crate::Value<delivery_stream::RedshiftDestinationConfiguration>>,
+        value: impl crate::IntoValue<delivery_stream::RedshiftDestinationConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("RedshiftDestinationConfiguration", value.into().into_json());
+        self.0.set_property(
+            "RedshiftDestinationConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -217,10 +233,10 @@ impl DeliveryStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-s3destinationconfiguration)
     pub fn s3_destination_configuration(
         mut self,
-        value: impl Into<crate::Value<delivery_stream::S3DestinationConfiguration>>,
+        value: impl crate::IntoValue<delivery_stream::S3DestinationConfiguration>,
     ) -> Self {
         self.0
-            .set_property("S3DestinationConfiguration", value.into().into_json());
+            .set_property("S3DestinationConfiguration", value.into_value().into_json());
         self
     }
 
@@ -229,11 +245,11 @@ impl DeliveryStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-snowflakedestinationconfiguration)
     pub fn snowflake_destination_configuration(
         mut self,
-        value: impl Into<crate::Value<delivery_stream::SnowflakeDestinationConfiguration>>,
+        value: impl crate::IntoValue<delivery_stream::SnowflakeDestinationConfiguration>,
     ) -> Self {
         self.0.set_property(
             "SnowflakeDestinationConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -243,10 +259,12 @@ impl DeliveryStream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-splunkdestinationconfiguration)
     pub fn splunk_destination_configuration(
         mut self,
-        value: impl Into<crate::Value<delivery_stream::SplunkDestinationConfiguration>>,
+        value: impl crate::IntoValue<delivery_stream::SplunkDestinationConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("SplunkDestinationConfiguration", value.into().into_json());
+        self.0.set_property(
+            "SplunkDestinationConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -255,8 +273,8 @@ impl DeliveryStream {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html#cfn-kinesisfirehose-deliverystream-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<delivery_stream::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<delivery_stream::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -269,7 +287,12 @@ impl Default for DeliveryStream {
 
 impl crate::typed::ResourceType for DeliveryStream {
     const TYPE_NAME: &'static str = "AWS::KinesisFirehose::DeliveryStream";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AmazonOpenSearchServerlessDestinationConfiguration.VpcConfiguration",
         "AmazonopensearchserviceDestinationConfiguration.VpcConfiguration",
@@ -325,9 +348,11 @@ pub mod delivery_stream {
         /// Range: 0 to 900.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchserverlessbufferinghints.html#cfn-kinesisfirehose-deliverystream-amazonopensearchserverlessbufferinghints-intervalinseconds)
-        pub fn interval_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("IntervalInSeconds".to_owned(), value.into().into_json());
+        pub fn interval_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "IntervalInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -336,9 +361,9 @@ pub mod delivery_stream {
         /// Range: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchserverlessbufferinghints.html#cfn-kinesisfirehose-deliverystream-amazonopensearchserverlessbufferinghints-sizeinmbs)
-        pub fn size_in_m_bs(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn size_in_m_bs(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SizeInMBs".to_owned(), value.into().into_json());
+                .insert("SizeInMBs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -358,17 +383,17 @@ pub mod delivery_stream {
     impl AmazonOpenSearchServerlessDestinationConfiguration {
         /// A new `AmazonOpenSearchServerlessDestinationConfiguration` with its required properties.
         pub fn new(
-            index_name: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
-            s3_configuration: impl Into<crate::Value<S3DestinationConfiguration>>,
+            index_name: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
+            s3_configuration: impl crate::IntoValue<S3DestinationConfiguration>,
         ) -> Self {
             AmazonOpenSearchServerlessDestinationConfiguration(crate::typed::Properties::from_iter(
                 [
-                    ("IndexName".to_owned(), index_name.into().into_json()),
-                    ("RoleARN".to_owned(), role_arn.into().into_json()),
+                    ("IndexName".to_owned(), index_name.into_value().into_json()),
+                    ("RoleARN".to_owned(), role_arn.into_value().into_json()),
                     (
                         "S3Configuration".to_owned(),
-                        s3_configuration.into().into_json(),
+                        s3_configuration.into_value().into_json(),
                     ),
                 ],
             ))
@@ -379,10 +404,10 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchserverlessdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchserverlessdestinationconfiguration-bufferinghints)
         pub fn buffering_hints(
             mut self,
-            value: impl Into<crate::Value<AmazonOpenSearchServerlessBufferingHints>>,
+            value: impl crate::IntoValue<AmazonOpenSearchServerlessBufferingHints>,
         ) -> Self {
             self.0
-                .insert("BufferingHints".to_owned(), value.into().into_json());
+                .insert("BufferingHints".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -391,11 +416,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchserverlessdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchserverlessdestinationconfiguration-cloudwatchloggingoptions)
         pub fn cloud_watch_logging_options(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLoggingOptions>>,
+            value: impl crate::IntoValue<CloudWatchLoggingOptions>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLoggingOptions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -407,9 +432,11 @@ pub mod delivery_stream {
         /// Pattern: `https:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchserverlessdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchserverlessdestinationconfiguration-collectionendpoint)
-        pub fn collection_endpoint(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CollectionEndpoint".to_owned(), value.into().into_json());
+        pub fn collection_endpoint(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CollectionEndpoint".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -418,11 +445,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchserverlessdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchserverlessdestinationconfiguration-processingconfiguration)
         pub fn processing_configuration(
             mut self,
-            value: impl Into<crate::Value<ProcessingConfiguration>>,
+            value: impl crate::IntoValue<ProcessingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ProcessingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -432,31 +459,30 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchserverlessdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchserverlessdestinationconfiguration-retryoptions)
         pub fn retry_options(
             mut self,
-            value: impl Into<crate::Value<AmazonOpenSearchServerlessRetryOptions>>,
+            value: impl crate::IntoValue<AmazonOpenSearchServerlessRetryOptions>,
         ) -> Self {
             self.0
-                .insert("RetryOptions".to_owned(), value.into().into_json());
+                .insert("RetryOptions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3BackupMode`: [`S3BackupMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchserverlessdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchserverlessdestinationconfiguration-s3backupmode)
-        pub fn s3_backup_mode(mut self, value: impl Into<crate::Value<S3BackupMode>>) -> Self {
+        pub fn s3_backup_mode(mut self, value: impl crate::IntoValue<S3BackupMode>) -> Self {
             self.0
-                .insert("S3BackupMode".to_owned(), value.into().into_json());
+                .insert("S3BackupMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VpcConfiguration`: [`VpcConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchserverlessdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchserverlessdestinationconfiguration-vpcconfiguration)
-        pub fn vpc_configuration(
-            mut self,
-            value: impl Into<crate::Value<VpcConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("VpcConfiguration".to_owned(), value.into().into_json());
+        pub fn vpc_configuration(mut self, value: impl crate::IntoValue<VpcConfiguration>) -> Self {
+            self.0.insert(
+                "VpcConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -484,9 +510,11 @@ pub mod delivery_stream {
         /// Range: 0 to 7200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchserverlessretryoptions.html#cfn-kinesisfirehose-deliverystream-amazonopensearchserverlessretryoptions-durationinseconds)
-        pub fn duration_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DurationInSeconds".to_owned(), value.into().into_json());
+        pub fn duration_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DurationInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -514,9 +542,11 @@ pub mod delivery_stream {
         /// Range: 0 to 900.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchservicebufferinghints.html#cfn-kinesisfirehose-deliverystream-amazonopensearchservicebufferinghints-intervalinseconds)
-        pub fn interval_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("IntervalInSeconds".to_owned(), value.into().into_json());
+        pub fn interval_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "IntervalInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -525,9 +555,9 @@ pub mod delivery_stream {
         /// Range: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchservicebufferinghints.html#cfn-kinesisfirehose-deliverystream-amazonopensearchservicebufferinghints-sizeinmbs)
-        pub fn size_in_m_bs(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn size_in_m_bs(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SizeInMBs".to_owned(), value.into().into_json());
+                .insert("SizeInMBs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -547,16 +577,16 @@ pub mod delivery_stream {
     impl AmazonopensearchserviceDestinationConfiguration {
         /// A new `AmazonopensearchserviceDestinationConfiguration` with its required properties.
         pub fn new(
-            index_name: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
-            s3_configuration: impl Into<crate::Value<S3DestinationConfiguration>>,
+            index_name: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
+            s3_configuration: impl crate::IntoValue<S3DestinationConfiguration>,
         ) -> Self {
             AmazonopensearchserviceDestinationConfiguration(crate::typed::Properties::from_iter([
-                ("IndexName".to_owned(), index_name.into().into_json()),
-                ("RoleARN".to_owned(), role_arn.into().into_json()),
+                ("IndexName".to_owned(), index_name.into_value().into_json()),
+                ("RoleARN".to_owned(), role_arn.into_value().into_json()),
                 (
                     "S3Configuration".to_owned(),
-                    s3_configuration.into().into_json(),
+                    s3_configuration.into_value().into_json(),
                 ),
             ]))
         }
@@ -566,10 +596,10 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration-bufferinghints)
         pub fn buffering_hints(
             mut self,
-            value: impl Into<crate::Value<AmazonopensearchserviceBufferingHints>>,
+            value: impl crate::IntoValue<AmazonopensearchserviceBufferingHints>,
         ) -> Self {
             self.0
-                .insert("BufferingHints".to_owned(), value.into().into_json());
+                .insert("BufferingHints".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -578,11 +608,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration-cloudwatchloggingoptions)
         pub fn cloud_watch_logging_options(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLoggingOptions>>,
+            value: impl crate::IntoValue<CloudWatchLoggingOptions>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLoggingOptions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -594,9 +624,9 @@ pub mod delivery_stream {
         /// Pattern: `https:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration-clusterendpoint)
-        pub fn cluster_endpoint(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cluster_endpoint(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClusterEndpoint".to_owned(), value.into().into_json());
+                .insert("ClusterEndpoint".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -605,10 +635,12 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration-documentidoptions)
         pub fn document_id_options(
             mut self,
-            value: impl Into<crate::Value<DocumentIdOptions>>,
+            value: impl crate::IntoValue<DocumentIdOptions>,
         ) -> Self {
-            self.0
-                .insert("DocumentIdOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DocumentIdOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -619,9 +651,9 @@ pub mod delivery_stream {
         /// Pattern: `arn:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration-domainarn)
-        pub fn domain_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn domain_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DomainARN".to_owned(), value.into().into_json());
+                .insert("DomainARN".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -630,10 +662,12 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration-indexrotationperiod)
         pub fn index_rotation_period(
             mut self,
-            value: impl Into<crate::Value<IndexRotationPeriod>>,
+            value: impl crate::IntoValue<IndexRotationPeriod>,
         ) -> Self {
-            self.0
-                .insert("IndexRotationPeriod".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IndexRotationPeriod".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -642,11 +676,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration-processingconfiguration)
         pub fn processing_configuration(
             mut self,
-            value: impl Into<crate::Value<ProcessingConfiguration>>,
+            value: impl crate::IntoValue<ProcessingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ProcessingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -656,10 +690,10 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration-retryoptions)
         pub fn retry_options(
             mut self,
-            value: impl Into<crate::Value<AmazonopensearchserviceRetryOptions>>,
+            value: impl crate::IntoValue<AmazonopensearchserviceRetryOptions>,
         ) -> Self {
             self.0
-                .insert("RetryOptions".to_owned(), value.into().into_json());
+                .insert("RetryOptions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -668,10 +702,10 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration-s3backupmode)
         pub fn s3_backup_mode(
             mut self,
-            value: impl Into<crate::Value<AmazonopensearchserviceDestinationConfigurationS3BackupMode>>,
+            value: impl crate::IntoValue<AmazonopensearchserviceDestinationConfigurationS3BackupMode>,
         ) -> Self {
             self.0
-                .insert("S3BackupMode".to_owned(), value.into().into_json());
+                .insert("S3BackupMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -680,21 +714,20 @@ pub mod delivery_stream {
         /// Length: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration-typename)
-        pub fn type_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn type_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TypeName".to_owned(), value.into().into_json());
+                .insert("TypeName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VpcConfiguration`: [`VpcConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-amazonopensearchservicedestinationconfiguration-vpcconfiguration)
-        pub fn vpc_configuration(
-            mut self,
-            value: impl Into<crate::Value<VpcConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("VpcConfiguration".to_owned(), value.into().into_json());
+        pub fn vpc_configuration(mut self, value: impl crate::IntoValue<VpcConfiguration>) -> Self {
+            self.0.insert(
+                "VpcConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -722,9 +755,11 @@ pub mod delivery_stream {
         /// Range: 0 to 7200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-amazonopensearchserviceretryoptions.html#cfn-kinesisfirehose-deliverystream-amazonopensearchserviceretryoptions-durationinseconds)
-        pub fn duration_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DurationInSeconds".to_owned(), value.into().into_json());
+        pub fn duration_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DurationInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -744,12 +779,15 @@ pub mod delivery_stream {
     impl AuthenticationConfiguration {
         /// A new `AuthenticationConfiguration` with its required properties.
         pub fn new(
-            connectivity: impl Into<crate::Value<Connectivity>>,
-            role_arn: impl Into<crate::Value<String>>,
+            connectivity: impl crate::IntoValue<Connectivity>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             AuthenticationConfiguration(crate::typed::Properties::from_iter([
-                ("Connectivity".to_owned(), connectivity.into().into_json()),
-                ("RoleARN".to_owned(), role_arn.into().into_json()),
+                (
+                    "Connectivity".to_owned(),
+                    connectivity.into_value().into_json(),
+                ),
+                ("RoleARN".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
     }
@@ -777,9 +815,11 @@ pub mod delivery_stream {
         /// Range: 0 to 900.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-bufferinghints.html#cfn-kinesisfirehose-deliverystream-bufferinghints-intervalinseconds)
-        pub fn interval_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("IntervalInSeconds".to_owned(), value.into().into_json());
+        pub fn interval_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "IntervalInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -788,9 +828,9 @@ pub mod delivery_stream {
         /// Range: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-bufferinghints.html#cfn-kinesisfirehose-deliverystream-bufferinghints-sizeinmbs)
-        pub fn size_in_m_bs(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn size_in_m_bs(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SizeInMBs".to_owned(), value.into().into_json());
+                .insert("SizeInMBs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -820,9 +860,9 @@ pub mod delivery_stream {
         /// Pattern: `arn:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-catalogconfiguration.html#cfn-kinesisfirehose-deliverystream-catalogconfiguration-catalogarn)
-        pub fn catalog_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn catalog_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CatalogArn".to_owned(), value.into().into_json());
+                .insert("CatalogArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -833,9 +873,11 @@ pub mod delivery_stream {
         /// Pattern: `s3:\/\/.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-catalogconfiguration.html#cfn-kinesisfirehose-deliverystream-catalogconfiguration-warehouselocation)
-        pub fn warehouse_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("WarehouseLocation".to_owned(), value.into().into_json());
+        pub fn warehouse_location(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "WarehouseLocation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -861,9 +903,9 @@ pub mod delivery_stream {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-cloudwatchloggingoptions.html#cfn-kinesisfirehose-deliverystream-cloudwatchloggingoptions-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -874,9 +916,9 @@ pub mod delivery_stream {
         /// Pattern: `^[\.\-_/#A-Za-z0-9]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-cloudwatchloggingoptions.html#cfn-kinesisfirehose-deliverystream-cloudwatchloggingoptions-loggroupname)
-        pub fn log_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroupName".to_owned(), value.into().into_json());
+                .insert("LogGroupName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -887,9 +929,9 @@ pub mod delivery_stream {
         /// Pattern: `^[^:*]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-cloudwatchloggingoptions.html#cfn-kinesisfirehose-deliverystream-cloudwatchloggingoptions-logstreamname)
-        pub fn log_stream_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_stream_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogStreamName".to_owned(), value.into().into_json());
+                .insert("LogStreamName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -908,10 +950,10 @@ pub mod delivery_stream {
 
     impl CopyCommand {
         /// A new `CopyCommand` with its required properties.
-        pub fn new(data_table_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(data_table_name: impl crate::IntoValue<String>) -> Self {
             CopyCommand(crate::typed::Properties::from_iter([(
                 "DataTableName".to_owned(),
-                data_table_name.into().into_json(),
+                data_table_name.into_value().into_json(),
             )]))
         }
 
@@ -920,9 +962,9 @@ pub mod delivery_stream {
         /// Length: 0 to 204800.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-copycommand.html#cfn-kinesisfirehose-deliverystream-copycommand-copyoptions)
-        pub fn copy_options(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn copy_options(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CopyOptions".to_owned(), value.into().into_json());
+                .insert("CopyOptions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -931,9 +973,11 @@ pub mod delivery_stream {
         /// Length: 0 to 204800.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-copycommand.html#cfn-kinesisfirehose-deliverystream-copycommand-datatablecolumns)
-        pub fn data_table_columns(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DataTableColumns".to_owned(), value.into().into_json());
+        pub fn data_table_columns(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DataTableColumns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -959,9 +1003,9 @@ pub mod delivery_stream {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-dataformatconversionconfiguration.html#cfn-kinesisfirehose-deliverystream-dataformatconversionconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -970,11 +1014,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-dataformatconversionconfiguration.html#cfn-kinesisfirehose-deliverystream-dataformatconversionconfiguration-inputformatconfiguration)
         pub fn input_format_configuration(
             mut self,
-            value: impl Into<crate::Value<InputFormatConfiguration>>,
+            value: impl crate::IntoValue<InputFormatConfiguration>,
         ) -> Self {
             self.0.insert(
                 "InputFormatConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -984,11 +1028,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-dataformatconversionconfiguration.html#cfn-kinesisfirehose-deliverystream-dataformatconversionconfiguration-outputformatconfiguration)
         pub fn output_format_configuration(
             mut self,
-            value: impl Into<crate::Value<OutputFormatConfiguration>>,
+            value: impl crate::IntoValue<OutputFormatConfiguration>,
         ) -> Self {
             self.0.insert(
                 "OutputFormatConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -998,10 +1042,12 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-dataformatconversionconfiguration.html#cfn-kinesisfirehose-deliverystream-dataformatconversionconfiguration-schemaconfiguration)
         pub fn schema_configuration(
             mut self,
-            value: impl Into<crate::Value<SchemaConfiguration>>,
+            value: impl crate::IntoValue<SchemaConfiguration>,
         ) -> Self {
-            self.0
-                .insert("SchemaConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SchemaConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1027,18 +1073,18 @@ pub mod delivery_stream {
         /// `Exclude`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-databasecolumns.html#cfn-kinesisfirehose-deliverystream-databasecolumns-exclude)
-        pub fn exclude(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn exclude(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Exclude".to_owned(), value.into().into_json());
+                .insert("Exclude".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Include`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-databasecolumns.html#cfn-kinesisfirehose-deliverystream-databasecolumns-include)
-        pub fn include(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn include(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Include".to_owned(), value.into().into_json());
+                .insert("Include".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1058,11 +1104,11 @@ pub mod delivery_stream {
     impl DatabaseSourceAuthenticationConfiguration {
         /// A new `DatabaseSourceAuthenticationConfiguration` with its required properties.
         pub fn new(
-            secrets_manager_configuration: impl Into<crate::Value<SecretsManagerConfiguration>>,
+            secrets_manager_configuration: impl crate::IntoValue<SecretsManagerConfiguration>,
         ) -> Self {
             DatabaseSourceAuthenticationConfiguration(crate::typed::Properties::from_iter([(
                 "SecretsManagerConfiguration".to_owned(),
-                secrets_manager_configuration.into().into_json(),
+                secrets_manager_configuration.into_value().into_json(),
             )]))
         }
     }
@@ -1083,46 +1129,46 @@ pub mod delivery_stream {
         /// A new `DatabaseSourceConfiguration` with its required properties.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            database_source_authentication_configuration: impl Into<
-                crate::Value<DatabaseSourceAuthenticationConfiguration>,
+            database_source_authentication_configuration: impl crate::IntoValue<
+                DatabaseSourceAuthenticationConfiguration,
             >,
-            database_source_vpc_configuration: impl Into<crate::Value<DatabaseSourceVpcConfiguration>>,
-            databases: impl Into<crate::Value<Databases>>,
-            endpoint: impl Into<crate::Value<String>>,
-            port: impl Into<crate::Value<i64>>,
-            snapshot_watermark_table: impl Into<crate::Value<String>>,
-            tables: impl Into<crate::Value<DatabaseTables>>,
-            r#type: impl Into<crate::Value<DatabaseSourceConfigurationType>>,
+            database_source_vpc_configuration: impl crate::IntoValue<DatabaseSourceVpcConfiguration>,
+            databases: impl crate::IntoValue<Databases>,
+            endpoint: impl crate::IntoValue<String>,
+            port: impl crate::IntoValue<i64>,
+            snapshot_watermark_table: impl crate::IntoValue<String>,
+            tables: impl crate::IntoValue<DatabaseTables>,
+            r#type: impl crate::IntoValue<DatabaseSourceConfigurationType>,
         ) -> Self {
             DatabaseSourceConfiguration(crate::typed::Properties::from_iter([
                 (
                     "DatabaseSourceAuthenticationConfiguration".to_owned(),
                     database_source_authentication_configuration
-                        .into()
+                        .into_value()
                         .into_json(),
                 ),
                 (
                     "DatabaseSourceVPCConfiguration".to_owned(),
-                    database_source_vpc_configuration.into().into_json(),
+                    database_source_vpc_configuration.into_value().into_json(),
                 ),
-                ("Databases".to_owned(), databases.into().into_json()),
-                ("Endpoint".to_owned(), endpoint.into().into_json()),
-                ("Port".to_owned(), port.into().into_json()),
+                ("Databases".to_owned(), databases.into_value().into_json()),
+                ("Endpoint".to_owned(), endpoint.into_value().into_json()),
+                ("Port".to_owned(), port.into_value().into_json()),
                 (
                     "SnapshotWatermarkTable".to_owned(),
-                    snapshot_watermark_table.into().into_json(),
+                    snapshot_watermark_table.into_value().into_json(),
                 ),
-                ("Tables".to_owned(), tables.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Tables".to_owned(), tables.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `Columns`: [`DatabaseColumns`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-databasesourceconfiguration.html#cfn-kinesisfirehose-deliverystream-databasesourceconfiguration-columns)
-        pub fn columns(mut self, value: impl Into<crate::Value<DatabaseColumns>>) -> Self {
+        pub fn columns(mut self, value: impl crate::IntoValue<DatabaseColumns>) -> Self {
             self.0
-                .insert("Columns".to_owned(), value.into().into_json());
+                .insert("Columns".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1133,8 +1179,9 @@ pub mod delivery_stream {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-databasesourceconfiguration.html#cfn-kinesisfirehose-deliverystream-databasesourceconfiguration-digest)
-        pub fn digest(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Digest".to_owned(), value.into().into_json());
+        pub fn digest(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Digest".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1145,27 +1192,29 @@ pub mod delivery_stream {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-databasesourceconfiguration.html#cfn-kinesisfirehose-deliverystream-databasesourceconfiguration-publiccertificate)
-        pub fn public_certificate(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PublicCertificate".to_owned(), value.into().into_json());
+        pub fn public_certificate(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PublicCertificate".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SSLMode`: [`SslMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-databasesourceconfiguration.html#cfn-kinesisfirehose-deliverystream-databasesourceconfiguration-sslmode)
-        pub fn ssl_mode(mut self, value: impl Into<crate::Value<SslMode>>) -> Self {
+        pub fn ssl_mode(mut self, value: impl crate::IntoValue<SslMode>) -> Self {
             self.0
-                .insert("SSLMode".to_owned(), value.into().into_json());
+                .insert("SSLMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SurrogateKeys`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-databasesourceconfiguration.html#cfn-kinesisfirehose-deliverystream-databasesourceconfiguration-surrogatekeys)
-        pub fn surrogate_keys(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn surrogate_keys(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SurrogateKeys".to_owned(), value.into().into_json());
+                .insert("SurrogateKeys".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1184,10 +1233,10 @@ pub mod delivery_stream {
 
     impl DatabaseSourceVpcConfiguration {
         /// A new `DatabaseSourceVpcConfiguration` with its required properties.
-        pub fn new(vpc_endpoint_service_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(vpc_endpoint_service_name: impl crate::IntoValue<String>) -> Self {
             DatabaseSourceVpcConfiguration(crate::typed::Properties::from_iter([(
                 "VpcEndpointServiceName".to_owned(),
-                vpc_endpoint_service_name.into().into_json(),
+                vpc_endpoint_service_name.into_value().into_json(),
             )]))
         }
     }
@@ -1213,18 +1262,18 @@ pub mod delivery_stream {
         /// `Exclude`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-databasetables.html#cfn-kinesisfirehose-deliverystream-databasetables-exclude)
-        pub fn exclude(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn exclude(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Exclude".to_owned(), value.into().into_json());
+                .insert("Exclude".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Include`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-databasetables.html#cfn-kinesisfirehose-deliverystream-databasetables-include)
-        pub fn include(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn include(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Include".to_owned(), value.into().into_json());
+                .insert("Include".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1250,18 +1299,18 @@ pub mod delivery_stream {
         /// `Exclude`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-databases.html#cfn-kinesisfirehose-deliverystream-databases-exclude)
-        pub fn exclude(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn exclude(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Exclude".to_owned(), value.into().into_json());
+                .insert("Exclude".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Include`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-databases.html#cfn-kinesisfirehose-deliverystream-databases-include)
-        pub fn include(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn include(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Include".to_owned(), value.into().into_json());
+                .insert("Include".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1280,10 +1329,10 @@ pub mod delivery_stream {
 
     impl DeliveryStreamEncryptionConfigurationInput {
         /// A new `DeliveryStreamEncryptionConfigurationInput` with its required properties.
-        pub fn new(key_type: impl Into<crate::Value<KeyType>>) -> Self {
+        pub fn new(key_type: impl crate::IntoValue<KeyType>) -> Self {
             DeliveryStreamEncryptionConfigurationInput(crate::typed::Properties::from_iter([(
                 "KeyType".to_owned(),
-                key_type.into().into_json(),
+                key_type.into_value().into_json(),
             )]))
         }
 
@@ -1294,8 +1343,9 @@ pub mod delivery_stream {
         /// Pattern: `arn:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-deliverystreamencryptionconfigurationinput.html#cfn-kinesisfirehose-deliverystream-deliverystreamencryptionconfigurationinput-keyarn)
-        pub fn key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KeyARN".to_owned(), value.into().into_json());
+        pub fn key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KeyARN".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1321,21 +1371,18 @@ pub mod delivery_stream {
         /// `HiveJsonSerDe`: [`HiveJsonSerDe`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-deserializer.html#cfn-kinesisfirehose-deliverystream-deserializer-hivejsonserde)
-        pub fn hive_json_ser_de(mut self, value: impl Into<crate::Value<HiveJsonSerDe>>) -> Self {
+        pub fn hive_json_ser_de(mut self, value: impl crate::IntoValue<HiveJsonSerDe>) -> Self {
             self.0
-                .insert("HiveJsonSerDe".to_owned(), value.into().into_json());
+                .insert("HiveJsonSerDe".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OpenXJsonSerDe`: [`OpenXJsonSerDe`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-deserializer.html#cfn-kinesisfirehose-deliverystream-deserializer-openxjsonserde)
-        pub fn open_x_json_ser_de(
-            mut self,
-            value: impl Into<crate::Value<OpenXJsonSerDe>>,
-        ) -> Self {
+        pub fn open_x_json_ser_de(mut self, value: impl crate::IntoValue<OpenXJsonSerDe>) -> Self {
             self.0
-                .insert("OpenXJsonSerDe".to_owned(), value.into().into_json());
+                .insert("OpenXJsonSerDe".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1355,17 +1402,17 @@ pub mod delivery_stream {
     impl DestinationTableConfiguration {
         /// A new `DestinationTableConfiguration` with its required properties.
         pub fn new(
-            destination_database_name: impl Into<crate::Value<String>>,
-            destination_table_name: impl Into<crate::Value<String>>,
+            destination_database_name: impl crate::IntoValue<String>,
+            destination_table_name: impl crate::IntoValue<String>,
         ) -> Self {
             DestinationTableConfiguration(crate::typed::Properties::from_iter([
                 (
                     "DestinationDatabaseName".to_owned(),
-                    destination_database_name.into().into_json(),
+                    destination_database_name.into_value().into_json(),
                 ),
                 (
                     "DestinationTableName".to_owned(),
-                    destination_table_name.into().into_json(),
+                    destination_table_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -1373,9 +1420,9 @@ pub mod delivery_stream {
         /// `PartitionSpec`: [`PartitionSpec`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-destinationtableconfiguration.html#cfn-kinesisfirehose-deliverystream-destinationtableconfiguration-partitionspec)
-        pub fn partition_spec(mut self, value: impl Into<crate::Value<PartitionSpec>>) -> Self {
+        pub fn partition_spec(mut self, value: impl crate::IntoValue<PartitionSpec>) -> Self {
             self.0
-                .insert("PartitionSpec".to_owned(), value.into().into_json());
+                .insert("PartitionSpec".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1384,18 +1431,20 @@ pub mod delivery_stream {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-destinationtableconfiguration.html#cfn-kinesisfirehose-deliverystream-destinationtableconfiguration-s3erroroutputprefix)
-        pub fn s3_error_output_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("S3ErrorOutputPrefix".to_owned(), value.into().into_json());
+        pub fn s3_error_output_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "S3ErrorOutputPrefix".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `UniqueKeys`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-destinationtableconfiguration.html#cfn-kinesisfirehose-deliverystream-destinationtableconfiguration-uniquekeys)
-        pub fn unique_keys(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn unique_keys(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("UniqueKeys".to_owned(), value.into().into_json());
+                .insert("UniqueKeys".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1423,9 +1472,11 @@ pub mod delivery_stream {
         /// Range: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-directputsourceconfiguration.html#cfn-kinesisfirehose-deliverystream-directputsourceconfiguration-throughputhintinmbs)
-        pub fn throughput_hint_in_m_bs(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ThroughputHintInMBs".to_owned(), value.into().into_json());
+        pub fn throughput_hint_in_m_bs(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ThroughputHintInMBs".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1445,11 +1496,11 @@ pub mod delivery_stream {
     impl DocumentIdOptions {
         /// A new `DocumentIdOptions` with its required properties.
         pub fn new(
-            default_document_id_format: impl Into<crate::Value<DefaultDocumentIdFormat>>,
+            default_document_id_format: impl crate::IntoValue<DefaultDocumentIdFormat>,
         ) -> Self {
             DocumentIdOptions(crate::typed::Properties::from_iter([(
                 "DefaultDocumentIdFormat".to_owned(),
-                default_document_id_format.into().into_json(),
+                default_document_id_format.into_value().into_json(),
             )]))
         }
     }
@@ -1475,18 +1526,18 @@ pub mod delivery_stream {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-dynamicpartitioningconfiguration.html#cfn-kinesisfirehose-deliverystream-dynamicpartitioningconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RetryOptions`: [`RetryOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-dynamicpartitioningconfiguration.html#cfn-kinesisfirehose-deliverystream-dynamicpartitioningconfiguration-retryoptions)
-        pub fn retry_options(mut self, value: impl Into<crate::Value<RetryOptions>>) -> Self {
+        pub fn retry_options(mut self, value: impl crate::IntoValue<RetryOptions>) -> Self {
             self.0
-                .insert("RetryOptions".to_owned(), value.into().into_json());
+                .insert("RetryOptions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1514,9 +1565,11 @@ pub mod delivery_stream {
         /// Range: 0 to 900.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-elasticsearchbufferinghints.html#cfn-kinesisfirehose-deliverystream-elasticsearchbufferinghints-intervalinseconds)
-        pub fn interval_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("IntervalInSeconds".to_owned(), value.into().into_json());
+        pub fn interval_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "IntervalInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1525,9 +1578,9 @@ pub mod delivery_stream {
         /// Range: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-elasticsearchbufferinghints.html#cfn-kinesisfirehose-deliverystream-elasticsearchbufferinghints-sizeinmbs)
-        pub fn size_in_m_bs(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn size_in_m_bs(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SizeInMBs".to_owned(), value.into().into_json());
+                .insert("SizeInMBs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1547,16 +1600,16 @@ pub mod delivery_stream {
     impl ElasticsearchDestinationConfiguration {
         /// A new `ElasticsearchDestinationConfiguration` with its required properties.
         pub fn new(
-            index_name: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
-            s3_configuration: impl Into<crate::Value<S3DestinationConfiguration>>,
+            index_name: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
+            s3_configuration: impl crate::IntoValue<S3DestinationConfiguration>,
         ) -> Self {
             ElasticsearchDestinationConfiguration(crate::typed::Properties::from_iter([
-                ("IndexName".to_owned(), index_name.into().into_json()),
-                ("RoleARN".to_owned(), role_arn.into().into_json()),
+                ("IndexName".to_owned(), index_name.into_value().into_json()),
+                ("RoleARN".to_owned(), role_arn.into_value().into_json()),
                 (
                     "S3Configuration".to_owned(),
-                    s3_configuration.into().into_json(),
+                    s3_configuration.into_value().into_json(),
                 ),
             ]))
         }
@@ -1566,10 +1619,10 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration-bufferinghints)
         pub fn buffering_hints(
             mut self,
-            value: impl Into<crate::Value<ElasticsearchBufferingHints>>,
+            value: impl crate::IntoValue<ElasticsearchBufferingHints>,
         ) -> Self {
             self.0
-                .insert("BufferingHints".to_owned(), value.into().into_json());
+                .insert("BufferingHints".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1578,11 +1631,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration-cloudwatchloggingoptions)
         pub fn cloud_watch_logging_options(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLoggingOptions>>,
+            value: impl crate::IntoValue<CloudWatchLoggingOptions>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLoggingOptions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1594,9 +1647,9 @@ pub mod delivery_stream {
         /// Pattern: `https:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration-clusterendpoint)
-        pub fn cluster_endpoint(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cluster_endpoint(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClusterEndpoint".to_owned(), value.into().into_json());
+                .insert("ClusterEndpoint".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1605,10 +1658,12 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration-documentidoptions)
         pub fn document_id_options(
             mut self,
-            value: impl Into<crate::Value<DocumentIdOptions>>,
+            value: impl crate::IntoValue<DocumentIdOptions>,
         ) -> Self {
-            self.0
-                .insert("DocumentIdOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DocumentIdOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1619,9 +1674,9 @@ pub mod delivery_stream {
         /// Pattern: `arn:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration-domainarn)
-        pub fn domain_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn domain_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DomainARN".to_owned(), value.into().into_json());
+                .insert("DomainARN".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1630,10 +1685,12 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration-indexrotationperiod)
         pub fn index_rotation_period(
             mut self,
-            value: impl Into<crate::Value<ElasticsearchDestinationConfigurationIndexRotationPeriod>>,
+            value: impl crate::IntoValue<ElasticsearchDestinationConfigurationIndexRotationPeriod>,
         ) -> Self {
-            self.0
-                .insert("IndexRotationPeriod".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IndexRotationPeriod".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1642,11 +1699,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration-processingconfiguration)
         pub fn processing_configuration(
             mut self,
-            value: impl Into<crate::Value<ProcessingConfiguration>>,
+            value: impl crate::IntoValue<ProcessingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ProcessingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1656,10 +1713,10 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration-retryoptions)
         pub fn retry_options(
             mut self,
-            value: impl Into<crate::Value<ElasticsearchRetryOptions>>,
+            value: impl crate::IntoValue<ElasticsearchRetryOptions>,
         ) -> Self {
             self.0
-                .insert("RetryOptions".to_owned(), value.into().into_json());
+                .insert("RetryOptions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1668,10 +1725,10 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration-s3backupmode)
         pub fn s3_backup_mode(
             mut self,
-            value: impl Into<crate::Value<ElasticsearchDestinationConfigurationS3BackupMode>>,
+            value: impl crate::IntoValue<ElasticsearchDestinationConfigurationS3BackupMode>,
         ) -> Self {
             self.0
-                .insert("S3BackupMode".to_owned(), value.into().into_json());
+                .insert("S3BackupMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1680,21 +1737,20 @@ pub mod delivery_stream {
         /// Length: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration-typename)
-        pub fn type_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn type_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TypeName".to_owned(), value.into().into_json());
+                .insert("TypeName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VpcConfiguration`: [`VpcConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration-vpcconfiguration)
-        pub fn vpc_configuration(
-            mut self,
-            value: impl Into<crate::Value<VpcConfiguration>>,
-        ) -> Self {
-            self.0
-                .insert("VpcConfiguration".to_owned(), value.into().into_json());
+        pub fn vpc_configuration(mut self, value: impl crate::IntoValue<VpcConfiguration>) -> Self {
+            self.0.insert(
+                "VpcConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1722,9 +1778,11 @@ pub mod delivery_stream {
         /// Range: 0 to 7200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-elasticsearchretryoptions.html#cfn-kinesisfirehose-deliverystream-elasticsearchretryoptions-durationinseconds)
-        pub fn duration_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DurationInSeconds".to_owned(), value.into().into_json());
+        pub fn duration_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DurationInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1752,10 +1810,12 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-encryptionconfiguration.html#cfn-kinesisfirehose-deliverystream-encryptionconfiguration-kmsencryptionconfig)
         pub fn kms_encryption_config(
             mut self,
-            value: impl Into<crate::Value<KmsEncryptionConfig>>,
+            value: impl crate::IntoValue<KmsEncryptionConfig>,
         ) -> Self {
-            self.0
-                .insert("KMSEncryptionConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KMSEncryptionConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1764,10 +1824,12 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-encryptionconfiguration.html#cfn-kinesisfirehose-deliverystream-encryptionconfiguration-noencryptionconfig)
         pub fn no_encryption_config(
             mut self,
-            value: impl Into<crate::Value<NoEncryptionConfig>>,
+            value: impl crate::IntoValue<NoEncryptionConfig>,
         ) -> Self {
-            self.0
-                .insert("NoEncryptionConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NoEncryptionConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1787,21 +1849,21 @@ pub mod delivery_stream {
     impl ExtendedS3DestinationConfiguration {
         /// A new `ExtendedS3DestinationConfiguration` with its required properties.
         pub fn new(
-            bucket_arn: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            bucket_arn: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             ExtendedS3DestinationConfiguration(crate::typed::Properties::from_iter([
-                ("BucketARN".to_owned(), bucket_arn.into().into_json()),
-                ("RoleARN".to_owned(), role_arn.into().into_json()),
+                ("BucketARN".to_owned(), bucket_arn.into_value().into_json()),
+                ("RoleARN".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
         /// `BufferingHints`: [`BufferingHints`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-extendeds3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-extendeds3destinationconfiguration-bufferinghints)
-        pub fn buffering_hints(mut self, value: impl Into<crate::Value<BufferingHints>>) -> Self {
+        pub fn buffering_hints(mut self, value: impl crate::IntoValue<BufferingHints>) -> Self {
             self.0
-                .insert("BufferingHints".to_owned(), value.into().into_json());
+                .insert("BufferingHints".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1810,11 +1872,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-extendeds3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-extendeds3destinationconfiguration-cloudwatchloggingoptions)
         pub fn cloud_watch_logging_options(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLoggingOptions>>,
+            value: impl crate::IntoValue<CloudWatchLoggingOptions>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLoggingOptions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1824,10 +1886,12 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-extendeds3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-extendeds3destinationconfiguration-compressionformat)
         pub fn compression_format(
             mut self,
-            value: impl Into<crate::Value<ExtendedS3DestinationConfigurationCompressionFormat>>,
+            value: impl crate::IntoValue<ExtendedS3DestinationConfigurationCompressionFormat>,
         ) -> Self {
-            self.0
-                .insert("CompressionFormat".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CompressionFormat".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1838,9 +1902,9 @@ pub mod delivery_stream {
         /// Pattern: `^$|[a-zA-Z/_]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-extendeds3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-extendeds3destinationconfiguration-customtimezone)
-        pub fn custom_time_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn custom_time_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomTimeZone".to_owned(), value.into().into_json());
+                .insert("CustomTimeZone".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1849,11 +1913,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-extendeds3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-extendeds3destinationconfiguration-dataformatconversionconfiguration)
         pub fn data_format_conversion_configuration(
             mut self,
-            value: impl Into<crate::Value<DataFormatConversionConfiguration>>,
+            value: impl crate::IntoValue<DataFormatConversionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "DataFormatConversionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1863,11 +1927,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-extendeds3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-extendeds3destinationconfiguration-dynamicpartitioningconfiguration)
         pub fn dynamic_partitioning_configuration(
             mut self,
-            value: impl Into<crate::Value<DynamicPartitioningConfiguration>>,
+            value: impl crate::IntoValue<DynamicPartitioningConfiguration>,
         ) -> Self {
             self.0.insert(
                 "DynamicPartitioningConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1877,11 +1941,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-extendeds3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-extendeds3destinationconfiguration-encryptionconfiguration)
         pub fn encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<EncryptionConfiguration>>,
+            value: impl crate::IntoValue<EncryptionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "EncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1891,9 +1955,11 @@ pub mod delivery_stream {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-extendeds3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-extendeds3destinationconfiguration-erroroutputprefix)
-        pub fn error_output_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ErrorOutputPrefix".to_owned(), value.into().into_json());
+        pub fn error_output_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ErrorOutputPrefix".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1904,9 +1970,9 @@ pub mod delivery_stream {
         /// Pattern: `^$|\.[0-9a-z!\-_.*'()]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-extendeds3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-extendeds3destinationconfiguration-fileextension)
-        pub fn file_extension(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn file_extension(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FileExtension".to_owned(), value.into().into_json());
+                .insert("FileExtension".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1915,8 +1981,9 @@ pub mod delivery_stream {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-extendeds3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-extendeds3destinationconfiguration-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1925,11 +1992,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-extendeds3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-extendeds3destinationconfiguration-processingconfiguration)
         pub fn processing_configuration(
             mut self,
-            value: impl Into<crate::Value<ProcessingConfiguration>>,
+            value: impl crate::IntoValue<ProcessingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ProcessingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1939,10 +2006,12 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-extendeds3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-extendeds3destinationconfiguration-s3backupconfiguration)
         pub fn s3_backup_configuration(
             mut self,
-            value: impl Into<crate::Value<S3DestinationConfiguration>>,
+            value: impl crate::IntoValue<S3DestinationConfiguration>,
         ) -> Self {
-            self.0
-                .insert("S3BackupConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "S3BackupConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1951,10 +2020,10 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-extendeds3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-extendeds3destinationconfiguration-s3backupmode)
         pub fn s3_backup_mode(
             mut self,
-            value: impl Into<crate::Value<ExtendedS3DestinationConfigurationS3BackupMode>>,
+            value: impl crate::IntoValue<ExtendedS3DestinationConfigurationS3BackupMode>,
         ) -> Self {
             self.0
-                .insert("S3BackupMode".to_owned(), value.into().into_json());
+                .insert("S3BackupMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1980,9 +2049,11 @@ pub mod delivery_stream {
         /// `TimestampFormats`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-hivejsonserde.html#cfn-kinesisfirehose-deliverystream-hivejsonserde-timestampformats)
-        pub fn timestamp_formats(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("TimestampFormats".to_owned(), value.into().into_json());
+        pub fn timestamp_formats(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "TimestampFormats".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2002,17 +2073,17 @@ pub mod delivery_stream {
     impl HttpEndpointCommonAttribute {
         /// A new `HttpEndpointCommonAttribute` with its required properties.
         pub fn new(
-            attribute_name: impl Into<crate::Value<String>>,
-            attribute_value: impl Into<crate::Value<String>>,
+            attribute_name: impl crate::IntoValue<String>,
+            attribute_value: impl crate::IntoValue<String>,
         ) -> Self {
             HttpEndpointCommonAttribute(crate::typed::Properties::from_iter([
                 (
                     "AttributeName".to_owned(),
-                    attribute_name.into().into_json(),
+                    attribute_name.into_value().into_json(),
                 ),
                 (
                     "AttributeValue".to_owned(),
-                    attribute_value.into().into_json(),
+                    attribute_value.into_value().into_json(),
                 ),
             ]))
         }
@@ -2032,10 +2103,10 @@ pub mod delivery_stream {
 
     impl HttpEndpointConfiguration {
         /// A new `HttpEndpointConfiguration` with its required properties.
-        pub fn new(url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(url: impl crate::IntoValue<String>) -> Self {
             HttpEndpointConfiguration(crate::typed::Properties::from_iter([(
                 "Url".to_owned(),
-                url.into().into_json(),
+                url.into_value().into_json(),
             )]))
         }
 
@@ -2044,9 +2115,9 @@ pub mod delivery_stream {
         /// Length: 0 to 4096.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-httpendpointconfiguration.html#cfn-kinesisfirehose-deliverystream-httpendpointconfiguration-accesskey)
-        pub fn access_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessKey".to_owned(), value.into().into_json());
+                .insert("AccessKey".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2057,8 +2128,9 @@ pub mod delivery_stream {
         /// Pattern: `^(?!\s*$).+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-httpendpointconfiguration.html#cfn-kinesisfirehose-deliverystream-httpendpointconfiguration-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2078,17 +2150,17 @@ pub mod delivery_stream {
     impl HttpEndpointDestinationConfiguration {
         /// A new `HttpEndpointDestinationConfiguration` with its required properties.
         pub fn new(
-            endpoint_configuration: impl Into<crate::Value<HttpEndpointConfiguration>>,
-            s3_configuration: impl Into<crate::Value<S3DestinationConfiguration>>,
+            endpoint_configuration: impl crate::IntoValue<HttpEndpointConfiguration>,
+            s3_configuration: impl crate::IntoValue<S3DestinationConfiguration>,
         ) -> Self {
             HttpEndpointDestinationConfiguration(crate::typed::Properties::from_iter([
                 (
                     "EndpointConfiguration".to_owned(),
-                    endpoint_configuration.into().into_json(),
+                    endpoint_configuration.into_value().into_json(),
                 ),
                 (
                     "S3Configuration".to_owned(),
-                    s3_configuration.into().into_json(),
+                    s3_configuration.into_value().into_json(),
                 ),
             ]))
         }
@@ -2096,9 +2168,9 @@ pub mod delivery_stream {
         /// `BufferingHints`: [`BufferingHints`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration-bufferinghints)
-        pub fn buffering_hints(mut self, value: impl Into<crate::Value<BufferingHints>>) -> Self {
+        pub fn buffering_hints(mut self, value: impl crate::IntoValue<BufferingHints>) -> Self {
             self.0
-                .insert("BufferingHints".to_owned(), value.into().into_json());
+                .insert("BufferingHints".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2107,11 +2179,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration-cloudwatchloggingoptions)
         pub fn cloud_watch_logging_options(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLoggingOptions>>,
+            value: impl crate::IntoValue<CloudWatchLoggingOptions>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLoggingOptions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2121,11 +2193,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration-processingconfiguration)
         pub fn processing_configuration(
             mut self,
-            value: impl Into<crate::Value<ProcessingConfiguration>>,
+            value: impl crate::IntoValue<ProcessingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ProcessingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2135,19 +2207,21 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration-requestconfiguration)
         pub fn request_configuration(
             mut self,
-            value: impl Into<crate::Value<HttpEndpointRequestConfiguration>>,
+            value: impl crate::IntoValue<HttpEndpointRequestConfiguration>,
         ) -> Self {
-            self.0
-                .insert("RequestConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RequestConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RetryOptions`: [`RetryOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration-retryoptions)
-        pub fn retry_options(mut self, value: impl Into<crate::Value<RetryOptions>>) -> Self {
+        pub fn retry_options(mut self, value: impl crate::IntoValue<RetryOptions>) -> Self {
             self.0
-                .insert("RetryOptions".to_owned(), value.into().into_json());
+                .insert("RetryOptions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2158,9 +2232,9 @@ pub mod delivery_stream {
         /// Pattern: `arn:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleARN".to_owned(), value.into().into_json());
+                .insert("RoleARN".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2169,10 +2243,10 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration-s3backupmode)
         pub fn s3_backup_mode(
             mut self,
-            value: impl Into<crate::Value<HttpEndpointDestinationConfigurationS3BackupMode>>,
+            value: impl crate::IntoValue<HttpEndpointDestinationConfigurationS3BackupMode>,
         ) -> Self {
             self.0
-                .insert("S3BackupMode".to_owned(), value.into().into_json());
+                .insert("S3BackupMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2181,11 +2255,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-httpendpointdestinationconfiguration-secretsmanagerconfiguration)
         pub fn secrets_manager_configuration(
             mut self,
-            value: impl Into<crate::Value<SecretsManagerConfiguration>>,
+            value: impl crate::IntoValue<SecretsManagerConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2216,19 +2290,21 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-httpendpointrequestconfiguration.html#cfn-kinesisfirehose-deliverystream-httpendpointrequestconfiguration-commonattributes)
         pub fn common_attributes(
             mut self,
-            value: impl Into<crate::Value<Vec<HttpEndpointCommonAttribute>>>,
+            value: impl crate::IntoValue<Vec<HttpEndpointCommonAttribute>>,
         ) -> Self {
-            self.0
-                .insert("CommonAttributes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CommonAttributes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ContentEncoding`: [`ContentEncoding`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-httpendpointrequestconfiguration.html#cfn-kinesisfirehose-deliverystream-httpendpointrequestconfiguration-contentencoding)
-        pub fn content_encoding(mut self, value: impl Into<crate::Value<ContentEncoding>>) -> Self {
+        pub fn content_encoding(mut self, value: impl crate::IntoValue<ContentEncoding>) -> Self {
             self.0
-                .insert("ContentEncoding".to_owned(), value.into().into_json());
+                .insert("ContentEncoding".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2248,19 +2324,19 @@ pub mod delivery_stream {
     impl IcebergDestinationConfiguration {
         /// A new `IcebergDestinationConfiguration` with its required properties.
         pub fn new(
-            catalog_configuration: impl Into<crate::Value<CatalogConfiguration>>,
-            role_arn: impl Into<crate::Value<String>>,
-            s3_configuration: impl Into<crate::Value<S3DestinationConfiguration>>,
+            catalog_configuration: impl crate::IntoValue<CatalogConfiguration>,
+            role_arn: impl crate::IntoValue<String>,
+            s3_configuration: impl crate::IntoValue<S3DestinationConfiguration>,
         ) -> Self {
             IcebergDestinationConfiguration(crate::typed::Properties::from_iter([
                 (
                     "CatalogConfiguration".to_owned(),
-                    catalog_configuration.into().into_json(),
+                    catalog_configuration.into_value().into_json(),
                 ),
-                ("RoleARN".to_owned(), role_arn.into().into_json()),
+                ("RoleARN".to_owned(), role_arn.into_value().into_json()),
                 (
                     "S3Configuration".to_owned(),
-                    s3_configuration.into().into_json(),
+                    s3_configuration.into_value().into_json(),
                 ),
             ]))
         }
@@ -2268,18 +2344,18 @@ pub mod delivery_stream {
         /// `AppendOnly`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-icebergdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-icebergdestinationconfiguration-appendonly)
-        pub fn append_only(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn append_only(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AppendOnly".to_owned(), value.into().into_json());
+                .insert("AppendOnly".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BufferingHints`: [`BufferingHints`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-icebergdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-icebergdestinationconfiguration-bufferinghints)
-        pub fn buffering_hints(mut self, value: impl Into<crate::Value<BufferingHints>>) -> Self {
+        pub fn buffering_hints(mut self, value: impl crate::IntoValue<BufferingHints>) -> Self {
             self.0
-                .insert("BufferingHints".to_owned(), value.into().into_json());
+                .insert("BufferingHints".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2288,11 +2364,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-icebergdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-icebergdestinationconfiguration-cloudwatchloggingoptions)
         pub fn cloud_watch_logging_options(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLoggingOptions>>,
+            value: impl crate::IntoValue<CloudWatchLoggingOptions>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLoggingOptions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2302,11 +2378,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-icebergdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-icebergdestinationconfiguration-destinationtableconfigurationlist)
         pub fn destination_table_configuration_list(
             mut self,
-            value: impl Into<crate::Value<Vec<DestinationTableConfiguration>>>,
+            value: impl crate::IntoValue<Vec<DestinationTableConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "DestinationTableConfigurationList".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2316,11 +2392,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-icebergdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-icebergdestinationconfiguration-processingconfiguration)
         pub fn processing_configuration(
             mut self,
-            value: impl Into<crate::Value<ProcessingConfiguration>>,
+            value: impl crate::IntoValue<ProcessingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ProcessingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2328,9 +2404,9 @@ pub mod delivery_stream {
         /// `RetryOptions`: [`RetryOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-icebergdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-icebergdestinationconfiguration-retryoptions)
-        pub fn retry_options(mut self, value: impl Into<crate::Value<RetryOptions>>) -> Self {
+        pub fn retry_options(mut self, value: impl crate::IntoValue<RetryOptions>) -> Self {
             self.0
-                .insert("RetryOptions".to_owned(), value.into().into_json());
+                .insert("RetryOptions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2339,11 +2415,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-icebergdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-icebergdestinationconfiguration-schemaevolutionconfiguration)
         pub fn schema_evolution_configuration(
             mut self,
-            value: impl Into<crate::Value<SchemaEvolutionConfiguration>>,
+            value: impl crate::IntoValue<SchemaEvolutionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SchemaEvolutionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2353,11 +2429,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-icebergdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-icebergdestinationconfiguration-tablecreationconfiguration)
         pub fn table_creation_configuration(
             mut self,
-            value: impl Into<crate::Value<TableCreationConfiguration>>,
+            value: impl crate::IntoValue<TableCreationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "TableCreationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2367,10 +2443,10 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-icebergdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-icebergdestinationconfiguration-s3backupmode)
         pub fn s3_backup_mode(
             mut self,
-            value: impl Into<crate::Value<IcebergDestinationConfigurationS3BackupMode>>,
+            value: impl crate::IntoValue<IcebergDestinationConfigurationS3BackupMode>,
         ) -> Self {
             self.0
-                .insert("s3BackupMode".to_owned(), value.into().into_json());
+                .insert("s3BackupMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2396,9 +2472,9 @@ pub mod delivery_stream {
         /// `Deserializer`: [`Deserializer`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-inputformatconfiguration.html#cfn-kinesisfirehose-deliverystream-inputformatconfiguration-deserializer)
-        pub fn deserializer(mut self, value: impl Into<crate::Value<Deserializer>>) -> Self {
+        pub fn deserializer(mut self, value: impl crate::IntoValue<Deserializer>) -> Self {
             self.0
-                .insert("Deserializer".to_owned(), value.into().into_json());
+                .insert("Deserializer".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2418,15 +2494,15 @@ pub mod delivery_stream {
     impl KinesisStreamSourceConfiguration {
         /// A new `KinesisStreamSourceConfiguration` with its required properties.
         pub fn new(
-            kinesis_stream_arn: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            kinesis_stream_arn: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             KinesisStreamSourceConfiguration(crate::typed::Properties::from_iter([
                 (
                     "KinesisStreamARN".to_owned(),
-                    kinesis_stream_arn.into().into_json(),
+                    kinesis_stream_arn.into_value().into_json(),
                 ),
-                ("RoleARN".to_owned(), role_arn.into().into_json()),
+                ("RoleARN".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
     }
@@ -2445,10 +2521,10 @@ pub mod delivery_stream {
 
     impl KmsEncryptionConfig {
         /// A new `KmsEncryptionConfig` with its required properties.
-        pub fn new(awskms_key_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(awskms_key_arn: impl crate::IntoValue<String>) -> Self {
             KmsEncryptionConfig(crate::typed::Properties::from_iter([(
                 "AWSKMSKeyARN".to_owned(),
-                awskms_key_arn.into().into_json(),
+                awskms_key_arn.into_value().into_json(),
             )]))
         }
     }
@@ -2468,29 +2544,31 @@ pub mod delivery_stream {
     impl MskSourceConfiguration {
         /// A new `MskSourceConfiguration` with its required properties.
         pub fn new(
-            authentication_configuration: impl Into<crate::Value<AuthenticationConfiguration>>,
-            msk_cluster_arn: impl Into<crate::Value<String>>,
-            topic_name: impl Into<crate::Value<String>>,
+            authentication_configuration: impl crate::IntoValue<AuthenticationConfiguration>,
+            msk_cluster_arn: impl crate::IntoValue<String>,
+            topic_name: impl crate::IntoValue<String>,
         ) -> Self {
             MskSourceConfiguration(crate::typed::Properties::from_iter([
                 (
                     "AuthenticationConfiguration".to_owned(),
-                    authentication_configuration.into().into_json(),
+                    authentication_configuration.into_value().into_json(),
                 ),
                 (
                     "MSKClusterARN".to_owned(),
-                    msk_cluster_arn.into().into_json(),
+                    msk_cluster_arn.into_value().into_json(),
                 ),
-                ("TopicName".to_owned(), topic_name.into().into_json()),
+                ("TopicName".to_owned(), topic_name.into_value().into_json()),
             ]))
         }
 
         /// `ReadFromTimestamp`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-msksourceconfiguration.html#cfn-kinesisfirehose-deliverystream-msksourceconfiguration-readfromtimestamp)
-        pub fn read_from_timestamp(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ReadFromTimestamp".to_owned(), value.into().into_json());
+        pub fn read_from_timestamp(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ReadFromTimestamp".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2516,9 +2594,9 @@ pub mod delivery_stream {
         /// `CaseInsensitive`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-openxjsonserde.html#cfn-kinesisfirehose-deliverystream-openxjsonserde-caseinsensitive)
-        pub fn case_insensitive(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn case_insensitive(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("CaseInsensitive".to_owned(), value.into().into_json());
+                .insert("CaseInsensitive".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2527,11 +2605,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-openxjsonserde.html#cfn-kinesisfirehose-deliverystream-openxjsonserde-columntojsonkeymappings)
         pub fn column_to_json_key_mappings(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0.insert(
                 "ColumnToJsonKeyMappings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2541,11 +2619,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-openxjsonserde.html#cfn-kinesisfirehose-deliverystream-openxjsonserde-convertdotsinjsonkeystounderscores)
         pub fn convert_dots_in_json_keys_to_underscores(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "ConvertDotsInJsonKeysToUnderscores".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2574,18 +2652,20 @@ pub mod delivery_stream {
         /// Range: at least 67108864.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-orcserde.html#cfn-kinesisfirehose-deliverystream-orcserde-blocksizebytes)
-        pub fn block_size_bytes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn block_size_bytes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BlockSizeBytes".to_owned(), value.into().into_json());
+                .insert("BlockSizeBytes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BloomFilterColumns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-orcserde.html#cfn-kinesisfirehose-deliverystream-orcserde-bloomfiltercolumns)
-        pub fn bloom_filter_columns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("BloomFilterColumns".to_owned(), value.into().into_json());
+        pub fn bloom_filter_columns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "BloomFilterColumns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2596,11 +2676,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-orcserde.html#cfn-kinesisfirehose-deliverystream-orcserde-bloomfilterfalsepositiveprobability)
         pub fn bloom_filter_false_positive_probability(
             mut self,
-            value: impl Into<crate::Value<f64>>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             self.0.insert(
                 "BloomFilterFalsePositiveProbability".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2608,9 +2688,9 @@ pub mod delivery_stream {
         /// `Compression`: [`Compression`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-orcserde.html#cfn-kinesisfirehose-deliverystream-orcserde-compression)
-        pub fn compression(mut self, value: impl Into<crate::Value<Compression>>) -> Self {
+        pub fn compression(mut self, value: impl crate::IntoValue<Compression>) -> Self {
             self.0
-                .insert("Compression".to_owned(), value.into().into_json());
+                .insert("Compression".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2619,10 +2699,10 @@ pub mod delivery_stream {
         /// Range: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-orcserde.html#cfn-kinesisfirehose-deliverystream-orcserde-dictionarykeythreshold)
-        pub fn dictionary_key_threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn dictionary_key_threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "DictionaryKeyThreshold".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2630,18 +2710,18 @@ pub mod delivery_stream {
         /// `EnablePadding`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-orcserde.html#cfn-kinesisfirehose-deliverystream-orcserde-enablepadding)
-        pub fn enable_padding(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_padding(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EnablePadding".to_owned(), value.into().into_json());
+                .insert("EnablePadding".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FormatVersion`: [`FormatVersion`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-orcserde.html#cfn-kinesisfirehose-deliverystream-orcserde-formatversion)
-        pub fn format_version(mut self, value: impl Into<crate::Value<FormatVersion>>) -> Self {
+        pub fn format_version(mut self, value: impl crate::IntoValue<FormatVersion>) -> Self {
             self.0
-                .insert("FormatVersion".to_owned(), value.into().into_json());
+                .insert("FormatVersion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2650,9 +2730,11 @@ pub mod delivery_stream {
         /// Range: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-orcserde.html#cfn-kinesisfirehose-deliverystream-orcserde-paddingtolerance)
-        pub fn padding_tolerance(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("PaddingTolerance".to_owned(), value.into().into_json());
+        pub fn padding_tolerance(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "PaddingTolerance".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2661,9 +2743,9 @@ pub mod delivery_stream {
         /// Range: at least 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-orcserde.html#cfn-kinesisfirehose-deliverystream-orcserde-rowindexstride)
-        pub fn row_index_stride(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn row_index_stride(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RowIndexStride".to_owned(), value.into().into_json());
+                .insert("RowIndexStride".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2672,9 +2754,9 @@ pub mod delivery_stream {
         /// Range: at least 8388608.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-orcserde.html#cfn-kinesisfirehose-deliverystream-orcserde-stripesizebytes)
-        pub fn stripe_size_bytes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn stripe_size_bytes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("StripeSizeBytes".to_owned(), value.into().into_json());
+                .insert("StripeSizeBytes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2700,9 +2782,9 @@ pub mod delivery_stream {
         /// `Serializer`: [`Serializer`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-outputformatconfiguration.html#cfn-kinesisfirehose-deliverystream-outputformatconfiguration-serializer)
-        pub fn serializer(mut self, value: impl Into<crate::Value<Serializer>>) -> Self {
+        pub fn serializer(mut self, value: impl crate::IntoValue<Serializer>) -> Self {
             self.0
-                .insert("Serializer".to_owned(), value.into().into_json());
+                .insert("Serializer".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2730,9 +2812,9 @@ pub mod delivery_stream {
         /// Range: at least 67108864.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-parquetserde.html#cfn-kinesisfirehose-deliverystream-parquetserde-blocksizebytes)
-        pub fn block_size_bytes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn block_size_bytes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BlockSizeBytes".to_owned(), value.into().into_json());
+                .insert("BlockSizeBytes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2741,23 +2823,20 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-parquetserde.html#cfn-kinesisfirehose-deliverystream-parquetserde-compression)
         pub fn compression(
             mut self,
-            value: impl Into<crate::Value<ParquetSerDeCompression>>,
+            value: impl crate::IntoValue<ParquetSerDeCompression>,
         ) -> Self {
             self.0
-                .insert("Compression".to_owned(), value.into().into_json());
+                .insert("Compression".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EnableDictionaryCompression`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-parquetserde.html#cfn-kinesisfirehose-deliverystream-parquetserde-enabledictionarycompression)
-        pub fn enable_dictionary_compression(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn enable_dictionary_compression(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnableDictionaryCompression".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2767,9 +2846,9 @@ pub mod delivery_stream {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-parquetserde.html#cfn-kinesisfirehose-deliverystream-parquetserde-maxpaddingbytes)
-        pub fn max_padding_bytes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_padding_bytes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxPaddingBytes".to_owned(), value.into().into_json());
+                .insert("MaxPaddingBytes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2778,18 +2857,18 @@ pub mod delivery_stream {
         /// Range: at least 65536.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-parquetserde.html#cfn-kinesisfirehose-deliverystream-parquetserde-pagesizebytes)
-        pub fn page_size_bytes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn page_size_bytes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PageSizeBytes".to_owned(), value.into().into_json());
+                .insert("PageSizeBytes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WriterVersion`: [`WriterVersion`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-parquetserde.html#cfn-kinesisfirehose-deliverystream-parquetserde-writerversion)
-        pub fn writer_version(mut self, value: impl Into<crate::Value<WriterVersion>>) -> Self {
+        pub fn writer_version(mut self, value: impl crate::IntoValue<WriterVersion>) -> Self {
             self.0
-                .insert("WriterVersion".to_owned(), value.into().into_json());
+                .insert("WriterVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2808,10 +2887,10 @@ pub mod delivery_stream {
 
     impl PartitionField {
         /// A new `PartitionField` with its required properties.
-        pub fn new(source_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(source_name: impl crate::IntoValue<String>) -> Self {
             PartitionField(crate::typed::Properties::from_iter([(
                 "SourceName".to_owned(),
-                source_name.into().into_json(),
+                source_name.into_value().into_json(),
             )]))
         }
     }
@@ -2837,9 +2916,9 @@ pub mod delivery_stream {
         /// `Identity`: list of [`PartitionField`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-partitionspec.html#cfn-kinesisfirehose-deliverystream-partitionspec-identity)
-        pub fn identity(mut self, value: impl Into<crate::Value<Vec<PartitionField>>>) -> Self {
+        pub fn identity(mut self, value: impl crate::IntoValue<Vec<PartitionField>>) -> Self {
             self.0
-                .insert("Identity".to_owned(), value.into().into_json());
+                .insert("Identity".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2865,18 +2944,18 @@ pub mod delivery_stream {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-processingconfiguration.html#cfn-kinesisfirehose-deliverystream-processingconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Processors`: list of [`Processor`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-processingconfiguration.html#cfn-kinesisfirehose-deliverystream-processingconfiguration-processors)
-        pub fn processors(mut self, value: impl Into<crate::Value<Vec<Processor>>>) -> Self {
+        pub fn processors(mut self, value: impl crate::IntoValue<Vec<Processor>>) -> Self {
             self.0
-                .insert("Processors".to_owned(), value.into().into_json());
+                .insert("Processors".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2895,22 +2974,19 @@ pub mod delivery_stream {
 
     impl Processor {
         /// A new `Processor` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             Processor(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Parameters`: list of [`ProcessorParameter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-processor.html#cfn-kinesisfirehose-deliverystream-processor-parameters)
-        pub fn parameters(
-            mut self,
-            value: impl Into<crate::Value<Vec<ProcessorParameter>>>,
-        ) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<Vec<ProcessorParameter>>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2930,17 +3006,17 @@ pub mod delivery_stream {
     impl ProcessorParameter {
         /// A new `ProcessorParameter` with its required properties.
         pub fn new(
-            parameter_name: impl Into<crate::Value<ParameterName>>,
-            parameter_value: impl Into<crate::Value<String>>,
+            parameter_name: impl crate::IntoValue<ParameterName>,
+            parameter_value: impl crate::IntoValue<String>,
         ) -> Self {
             ProcessorParameter(crate::typed::Properties::from_iter([
                 (
                     "ParameterName".to_owned(),
-                    parameter_name.into().into_json(),
+                    parameter_name.into_value().into_json(),
                 ),
                 (
                     "ParameterValue".to_owned(),
-                    parameter_value.into().into_json(),
+                    parameter_value.into_value().into_json(),
                 ),
             ]))
         }
@@ -2961,21 +3037,24 @@ pub mod delivery_stream {
     impl RedshiftDestinationConfiguration {
         /// A new `RedshiftDestinationConfiguration` with its required properties.
         pub fn new(
-            cluster_jdbcurl: impl Into<crate::Value<String>>,
-            copy_command: impl Into<crate::Value<CopyCommand>>,
-            role_arn: impl Into<crate::Value<String>>,
-            s3_configuration: impl Into<crate::Value<S3DestinationConfiguration>>,
+            cluster_jdbcurl: impl crate::IntoValue<String>,
+            copy_command: impl crate::IntoValue<CopyCommand>,
+            role_arn: impl crate::IntoValue<String>,
+            s3_configuration: impl crate::IntoValue<S3DestinationConfiguration>,
         ) -> Self {
             RedshiftDestinationConfiguration(crate::typed::Properties::from_iter([
                 (
                     "ClusterJDBCURL".to_owned(),
-                    cluster_jdbcurl.into().into_json(),
+                    cluster_jdbcurl.into_value().into_json(),
                 ),
-                ("CopyCommand".to_owned(), copy_command.into().into_json()),
-                ("RoleARN".to_owned(), role_arn.into().into_json()),
+                (
+                    "CopyCommand".to_owned(),
+                    copy_command.into_value().into_json(),
+                ),
+                ("RoleARN".to_owned(), role_arn.into_value().into_json()),
                 (
                     "S3Configuration".to_owned(),
-                    s3_configuration.into().into_json(),
+                    s3_configuration.into_value().into_json(),
                 ),
             ]))
         }
@@ -2985,11 +3064,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-redshiftdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-redshiftdestinationconfiguration-cloudwatchloggingoptions)
         pub fn cloud_watch_logging_options(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLoggingOptions>>,
+            value: impl crate::IntoValue<CloudWatchLoggingOptions>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLoggingOptions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2999,9 +3078,9 @@ pub mod delivery_stream {
         /// Length: 6 to 512.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-redshiftdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-redshiftdestinationconfiguration-password)
-        pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Password".to_owned(), value.into().into_json());
+                .insert("Password".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3010,11 +3089,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-redshiftdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-redshiftdestinationconfiguration-processingconfiguration)
         pub fn processing_configuration(
             mut self,
-            value: impl Into<crate::Value<ProcessingConfiguration>>,
+            value: impl crate::IntoValue<ProcessingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ProcessingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3022,12 +3101,9 @@ pub mod delivery_stream {
         /// `RetryOptions`: [`RedshiftRetryOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-redshiftdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-redshiftdestinationconfiguration-retryoptions)
-        pub fn retry_options(
-            mut self,
-            value: impl Into<crate::Value<RedshiftRetryOptions>>,
-        ) -> Self {
+        pub fn retry_options(mut self, value: impl crate::IntoValue<RedshiftRetryOptions>) -> Self {
             self.0
-                .insert("RetryOptions".to_owned(), value.into().into_json());
+                .insert("RetryOptions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3036,10 +3112,12 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-redshiftdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-redshiftdestinationconfiguration-s3backupconfiguration)
         pub fn s3_backup_configuration(
             mut self,
-            value: impl Into<crate::Value<S3DestinationConfiguration>>,
+            value: impl crate::IntoValue<S3DestinationConfiguration>,
         ) -> Self {
-            self.0
-                .insert("S3BackupConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "S3BackupConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3048,10 +3126,10 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-redshiftdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-redshiftdestinationconfiguration-s3backupmode)
         pub fn s3_backup_mode(
             mut self,
-            value: impl Into<crate::Value<RedshiftDestinationConfigurationS3BackupMode>>,
+            value: impl crate::IntoValue<RedshiftDestinationConfigurationS3BackupMode>,
         ) -> Self {
             self.0
-                .insert("S3BackupMode".to_owned(), value.into().into_json());
+                .insert("S3BackupMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3060,11 +3138,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-redshiftdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-redshiftdestinationconfiguration-secretsmanagerconfiguration)
         pub fn secrets_manager_configuration(
             mut self,
-            value: impl Into<crate::Value<SecretsManagerConfiguration>>,
+            value: impl crate::IntoValue<SecretsManagerConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3074,9 +3152,9 @@ pub mod delivery_stream {
         /// Length: 1 to 512.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-redshiftdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-redshiftdestinationconfiguration-username)
-        pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Username".to_owned(), value.into().into_json());
+                .insert("Username".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3104,9 +3182,11 @@ pub mod delivery_stream {
         /// Range: 0 to 7200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-redshiftretryoptions.html#cfn-kinesisfirehose-deliverystream-redshiftretryoptions-durationinseconds)
-        pub fn duration_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DurationInSeconds".to_owned(), value.into().into_json());
+        pub fn duration_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DurationInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3134,9 +3214,11 @@ pub mod delivery_stream {
         /// Range: 0 to 7200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-retryoptions.html#cfn-kinesisfirehose-deliverystream-retryoptions-durationinseconds)
-        pub fn duration_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DurationInSeconds".to_owned(), value.into().into_json());
+        pub fn duration_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DurationInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3156,21 +3238,21 @@ pub mod delivery_stream {
     impl S3DestinationConfiguration {
         /// A new `S3DestinationConfiguration` with its required properties.
         pub fn new(
-            bucket_arn: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            bucket_arn: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             S3DestinationConfiguration(crate::typed::Properties::from_iter([
-                ("BucketARN".to_owned(), bucket_arn.into().into_json()),
-                ("RoleARN".to_owned(), role_arn.into().into_json()),
+                ("BucketARN".to_owned(), bucket_arn.into_value().into_json()),
+                ("RoleARN".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
         /// `BufferingHints`: [`BufferingHints`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-s3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-s3destinationconfiguration-bufferinghints)
-        pub fn buffering_hints(mut self, value: impl Into<crate::Value<BufferingHints>>) -> Self {
+        pub fn buffering_hints(mut self, value: impl crate::IntoValue<BufferingHints>) -> Self {
             self.0
-                .insert("BufferingHints".to_owned(), value.into().into_json());
+                .insert("BufferingHints".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3179,11 +3261,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-s3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-s3destinationconfiguration-cloudwatchloggingoptions)
         pub fn cloud_watch_logging_options(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLoggingOptions>>,
+            value: impl crate::IntoValue<CloudWatchLoggingOptions>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLoggingOptions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3193,10 +3275,12 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-s3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-s3destinationconfiguration-compressionformat)
         pub fn compression_format(
             mut self,
-            value: impl Into<crate::Value<CompressionFormat>>,
+            value: impl crate::IntoValue<CompressionFormat>,
         ) -> Self {
-            self.0
-                .insert("CompressionFormat".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CompressionFormat".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3205,11 +3289,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-s3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-s3destinationconfiguration-encryptionconfiguration)
         pub fn encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<EncryptionConfiguration>>,
+            value: impl crate::IntoValue<EncryptionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "EncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3219,9 +3303,11 @@ pub mod delivery_stream {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-s3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-s3destinationconfiguration-erroroutputprefix)
-        pub fn error_output_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ErrorOutputPrefix".to_owned(), value.into().into_json());
+        pub fn error_output_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ErrorOutputPrefix".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3230,8 +3316,9 @@ pub mod delivery_stream {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-s3destinationconfiguration.html#cfn-kinesisfirehose-deliverystream-s3destinationconfiguration-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3261,9 +3348,9 @@ pub mod delivery_stream {
         /// Pattern: `^\S+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-schemaconfiguration.html#cfn-kinesisfirehose-deliverystream-schemaconfiguration-catalogid)
-        pub fn catalog_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn catalog_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CatalogId".to_owned(), value.into().into_json());
+                .insert("CatalogId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3274,9 +3361,9 @@ pub mod delivery_stream {
         /// Pattern: `^\S+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-schemaconfiguration.html#cfn-kinesisfirehose-deliverystream-schemaconfiguration-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3287,8 +3374,9 @@ pub mod delivery_stream {
         /// Pattern: `^\S+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-schemaconfiguration.html#cfn-kinesisfirehose-deliverystream-schemaconfiguration-region)
-        pub fn region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Region".to_owned(), value.into().into_json());
+        pub fn region(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Region".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3299,9 +3387,9 @@ pub mod delivery_stream {
         /// Pattern: `arn:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-schemaconfiguration.html#cfn-kinesisfirehose-deliverystream-schemaconfiguration-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleARN".to_owned(), value.into().into_json());
+                .insert("RoleARN".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3312,9 +3400,9 @@ pub mod delivery_stream {
         /// Pattern: `^\S+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-schemaconfiguration.html#cfn-kinesisfirehose-deliverystream-schemaconfiguration-tablename)
-        pub fn table_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn table_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TableName".to_owned(), value.into().into_json());
+                .insert("TableName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3325,9 +3413,9 @@ pub mod delivery_stream {
         /// Pattern: `^\S+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-schemaconfiguration.html#cfn-kinesisfirehose-deliverystream-schemaconfiguration-versionid)
-        pub fn version_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VersionId".to_owned(), value.into().into_json());
+                .insert("VersionId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3353,9 +3441,9 @@ pub mod delivery_stream {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-schemaevolutionconfiguration.html#cfn-kinesisfirehose-deliverystream-schemaevolutionconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3374,10 +3462,10 @@ pub mod delivery_stream {
 
     impl SecretsManagerConfiguration {
         /// A new `SecretsManagerConfiguration` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             SecretsManagerConfiguration(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
@@ -3388,9 +3476,9 @@ pub mod delivery_stream {
         /// Pattern: `arn:.*:iam::\d{12}:role/[a-zA-Z_0-9+=,.@\-_/]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-secretsmanagerconfiguration.html#cfn-kinesisfirehose-deliverystream-secretsmanagerconfiguration-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleARN".to_owned(), value.into().into_json());
+                .insert("RoleARN".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3401,9 +3489,9 @@ pub mod delivery_stream {
         /// Pattern: `arn:.*:secretsmanager:[a-zA-Z0-9\-]+:\d{12}:secret:[a-zA-Z0-9\-/_+=.@]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-secretsmanagerconfiguration.html#cfn-kinesisfirehose-deliverystream-secretsmanagerconfiguration-secretarn)
-        pub fn secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretARN".to_owned(), value.into().into_json());
+                .insert("SecretARN".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3429,18 +3517,18 @@ pub mod delivery_stream {
         /// `OrcSerDe`: [`OrcSerDe`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-serializer.html#cfn-kinesisfirehose-deliverystream-serializer-orcserde)
-        pub fn orc_ser_de(mut self, value: impl Into<crate::Value<OrcSerDe>>) -> Self {
+        pub fn orc_ser_de(mut self, value: impl crate::IntoValue<OrcSerDe>) -> Self {
             self.0
-                .insert("OrcSerDe".to_owned(), value.into().into_json());
+                .insert("OrcSerDe".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParquetSerDe`: [`ParquetSerDe`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-serializer.html#cfn-kinesisfirehose-deliverystream-serializer-parquetserde)
-        pub fn parquet_ser_de(mut self, value: impl Into<crate::Value<ParquetSerDe>>) -> Self {
+        pub fn parquet_ser_de(mut self, value: impl crate::IntoValue<ParquetSerDe>) -> Self {
             self.0
-                .insert("ParquetSerDe".to_owned(), value.into().into_json());
+                .insert("ParquetSerDe".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3468,9 +3556,11 @@ pub mod delivery_stream {
         /// Range: 0 to 900.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakebufferinghints.html#cfn-kinesisfirehose-deliverystream-snowflakebufferinghints-intervalinseconds)
-        pub fn interval_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("IntervalInSeconds".to_owned(), value.into().into_json());
+        pub fn interval_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "IntervalInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3479,9 +3569,9 @@ pub mod delivery_stream {
         /// Range: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakebufferinghints.html#cfn-kinesisfirehose-deliverystream-snowflakebufferinghints-sizeinmbs)
-        pub fn size_in_m_bs(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn size_in_m_bs(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SizeInMBs".to_owned(), value.into().into_json());
+                .insert("SizeInMBs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3501,23 +3591,26 @@ pub mod delivery_stream {
     impl SnowflakeDestinationConfiguration {
         /// A new `SnowflakeDestinationConfiguration` with its required properties.
         pub fn new(
-            account_url: impl Into<crate::Value<String>>,
-            database: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
-            s3_configuration: impl Into<crate::Value<S3DestinationConfiguration>>,
-            schema: impl Into<crate::Value<String>>,
-            table: impl Into<crate::Value<String>>,
+            account_url: impl crate::IntoValue<String>,
+            database: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
+            s3_configuration: impl crate::IntoValue<S3DestinationConfiguration>,
+            schema: impl crate::IntoValue<String>,
+            table: impl crate::IntoValue<String>,
         ) -> Self {
             SnowflakeDestinationConfiguration(crate::typed::Properties::from_iter([
-                ("AccountUrl".to_owned(), account_url.into().into_json()),
-                ("Database".to_owned(), database.into().into_json()),
-                ("RoleARN".to_owned(), role_arn.into().into_json()),
+                (
+                    "AccountUrl".to_owned(),
+                    account_url.into_value().into_json(),
+                ),
+                ("Database".to_owned(), database.into_value().into_json()),
+                ("RoleARN".to_owned(), role_arn.into_value().into_json()),
                 (
                     "S3Configuration".to_owned(),
-                    s3_configuration.into().into_json(),
+                    s3_configuration.into_value().into_json(),
                 ),
-                ("Schema".to_owned(), schema.into().into_json()),
-                ("Table".to_owned(), table.into().into_json()),
+                ("Schema".to_owned(), schema.into_value().into_json()),
+                ("Table".to_owned(), table.into_value().into_json()),
             ]))
         }
 
@@ -3526,10 +3619,10 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-snowflakedestinationconfiguration-bufferinghints)
         pub fn buffering_hints(
             mut self,
-            value: impl Into<crate::Value<SnowflakeBufferingHints>>,
+            value: impl crate::IntoValue<SnowflakeBufferingHints>,
         ) -> Self {
             self.0
-                .insert("BufferingHints".to_owned(), value.into().into_json());
+                .insert("BufferingHints".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3538,11 +3631,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-snowflakedestinationconfiguration-cloudwatchloggingoptions)
         pub fn cloud_watch_logging_options(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLoggingOptions>>,
+            value: impl crate::IntoValue<CloudWatchLoggingOptions>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLoggingOptions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3552,9 +3645,11 @@ pub mod delivery_stream {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-snowflakedestinationconfiguration-contentcolumnname)
-        pub fn content_column_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ContentColumnName".to_owned(), value.into().into_json());
+        pub fn content_column_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ContentColumnName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3563,10 +3658,12 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-snowflakedestinationconfiguration-dataloadingoption)
         pub fn data_loading_option(
             mut self,
-            value: impl Into<crate::Value<DataLoadingOption>>,
+            value: impl crate::IntoValue<DataLoadingOption>,
         ) -> Self {
-            self.0
-                .insert("DataLoadingOption".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DataLoadingOption".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3575,9 +3672,9 @@ pub mod delivery_stream {
         /// Length: 7 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-snowflakedestinationconfiguration-keypassphrase)
-        pub fn key_passphrase(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn key_passphrase(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KeyPassphrase".to_owned(), value.into().into_json());
+                .insert("KeyPassphrase".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3586,9 +3683,11 @@ pub mod delivery_stream {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-snowflakedestinationconfiguration-metadatacolumnname)
-        pub fn meta_data_column_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("MetaDataColumnName".to_owned(), value.into().into_json());
+        pub fn meta_data_column_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "MetaDataColumnName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3599,9 +3698,9 @@ pub mod delivery_stream {
         /// Pattern: `^(?:[A-Za-z0-9+\/]{4})*(?:[A-Za-z0-9+\/]{2}==|[A-Za-z0-9+\/]{3}=)?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-snowflakedestinationconfiguration-privatekey)
-        pub fn private_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn private_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PrivateKey".to_owned(), value.into().into_json());
+                .insert("PrivateKey".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3610,11 +3709,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-snowflakedestinationconfiguration-processingconfiguration)
         pub fn processing_configuration(
             mut self,
-            value: impl Into<crate::Value<ProcessingConfiguration>>,
+            value: impl crate::IntoValue<ProcessingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ProcessingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3624,10 +3723,10 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-snowflakedestinationconfiguration-retryoptions)
         pub fn retry_options(
             mut self,
-            value: impl Into<crate::Value<SnowflakeRetryOptions>>,
+            value: impl crate::IntoValue<SnowflakeRetryOptions>,
         ) -> Self {
             self.0
-                .insert("RetryOptions".to_owned(), value.into().into_json());
+                .insert("RetryOptions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3636,10 +3735,10 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-snowflakedestinationconfiguration-s3backupmode)
         pub fn s3_backup_mode(
             mut self,
-            value: impl Into<crate::Value<SnowflakeDestinationConfigurationS3BackupMode>>,
+            value: impl crate::IntoValue<SnowflakeDestinationConfigurationS3BackupMode>,
         ) -> Self {
             self.0
-                .insert("S3BackupMode".to_owned(), value.into().into_json());
+                .insert("S3BackupMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3648,11 +3747,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-snowflakedestinationconfiguration-secretsmanagerconfiguration)
         pub fn secrets_manager_configuration(
             mut self,
-            value: impl Into<crate::Value<SecretsManagerConfiguration>>,
+            value: impl crate::IntoValue<SecretsManagerConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3662,11 +3761,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-snowflakedestinationconfiguration-snowflakeroleconfiguration)
         pub fn snowflake_role_configuration(
             mut self,
-            value: impl Into<crate::Value<SnowflakeRoleConfiguration>>,
+            value: impl crate::IntoValue<SnowflakeRoleConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SnowflakeRoleConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3676,11 +3775,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-snowflakedestinationconfiguration-snowflakevpcconfiguration)
         pub fn snowflake_vpc_configuration(
             mut self,
-            value: impl Into<crate::Value<SnowflakeVpcConfiguration>>,
+            value: impl crate::IntoValue<SnowflakeVpcConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SnowflakeVpcConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3690,8 +3789,9 @@ pub mod delivery_stream {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakedestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-snowflakedestinationconfiguration-user)
-        pub fn user(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("User".to_owned(), value.into().into_json());
+        pub fn user(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("User".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3719,9 +3819,11 @@ pub mod delivery_stream {
         /// Range: 0 to 7200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakeretryoptions.html#cfn-kinesisfirehose-deliverystream-snowflakeretryoptions-durationinseconds)
-        pub fn duration_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DurationInSeconds".to_owned(), value.into().into_json());
+        pub fn duration_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DurationInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3747,9 +3849,9 @@ pub mod delivery_stream {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakeroleconfiguration.html#cfn-kinesisfirehose-deliverystream-snowflakeroleconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3758,9 +3860,9 @@ pub mod delivery_stream {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-snowflakeroleconfiguration.html#cfn-kinesisfirehose-deliverystream-snowflakeroleconfiguration-snowflakerole)
-        pub fn snowflake_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn snowflake_role(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SnowflakeRole".to_owned(), value.into().into_json());
+                .insert("SnowflakeRole".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3779,10 +3881,10 @@ pub mod delivery_stream {
 
     impl SnowflakeVpcConfiguration {
         /// A new `SnowflakeVpcConfiguration` with its required properties.
-        pub fn new(private_link_vpce_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(private_link_vpce_id: impl crate::IntoValue<String>) -> Self {
             SnowflakeVpcConfiguration(crate::typed::Properties::from_iter([(
                 "PrivateLinkVpceId".to_owned(),
-                private_link_vpce_id.into().into_json(),
+                private_link_vpce_id.into_value().into_json(),
             )]))
         }
     }
@@ -3810,9 +3912,11 @@ pub mod delivery_stream {
         /// Range: 0 to 60.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-splunkbufferinghints.html#cfn-kinesisfirehose-deliverystream-splunkbufferinghints-intervalinseconds)
-        pub fn interval_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("IntervalInSeconds".to_owned(), value.into().into_json());
+        pub fn interval_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "IntervalInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3821,9 +3925,9 @@ pub mod delivery_stream {
         /// Range: 1 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-splunkbufferinghints.html#cfn-kinesisfirehose-deliverystream-splunkbufferinghints-sizeinmbs)
-        pub fn size_in_m_bs(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn size_in_m_bs(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SizeInMBs".to_owned(), value.into().into_json());
+                .insert("SizeInMBs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3843,19 +3947,22 @@ pub mod delivery_stream {
     impl SplunkDestinationConfiguration {
         /// A new `SplunkDestinationConfiguration` with its required properties.
         pub fn new(
-            hec_endpoint: impl Into<crate::Value<String>>,
-            hec_endpoint_type: impl Into<crate::Value<HecEndpointType>>,
-            s3_configuration: impl Into<crate::Value<S3DestinationConfiguration>>,
+            hec_endpoint: impl crate::IntoValue<String>,
+            hec_endpoint_type: impl crate::IntoValue<HecEndpointType>,
+            s3_configuration: impl crate::IntoValue<S3DestinationConfiguration>,
         ) -> Self {
             SplunkDestinationConfiguration(crate::typed::Properties::from_iter([
-                ("HECEndpoint".to_owned(), hec_endpoint.into().into_json()),
+                (
+                    "HECEndpoint".to_owned(),
+                    hec_endpoint.into_value().into_json(),
+                ),
                 (
                     "HECEndpointType".to_owned(),
-                    hec_endpoint_type.into().into_json(),
+                    hec_endpoint_type.into_value().into_json(),
                 ),
                 (
                     "S3Configuration".to_owned(),
-                    s3_configuration.into().into_json(),
+                    s3_configuration.into_value().into_json(),
                 ),
             ]))
         }
@@ -3865,10 +3972,10 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-splunkdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-splunkdestinationconfiguration-bufferinghints)
         pub fn buffering_hints(
             mut self,
-            value: impl Into<crate::Value<SplunkBufferingHints>>,
+            value: impl crate::IntoValue<SplunkBufferingHints>,
         ) -> Self {
             self.0
-                .insert("BufferingHints".to_owned(), value.into().into_json());
+                .insert("BufferingHints".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3877,11 +3984,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-splunkdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-splunkdestinationconfiguration-cloudwatchloggingoptions)
         pub fn cloud_watch_logging_options(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLoggingOptions>>,
+            value: impl crate::IntoValue<CloudWatchLoggingOptions>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLoggingOptions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3893,11 +4000,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-splunkdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-splunkdestinationconfiguration-hecacknowledgmenttimeoutinseconds)
         pub fn hec_acknowledgment_timeout_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "HECAcknowledgmentTimeoutInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3907,9 +4014,9 @@ pub mod delivery_stream {
         /// Length: 0 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-splunkdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-splunkdestinationconfiguration-hectoken)
-        pub fn hec_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn hec_token(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HECToken".to_owned(), value.into().into_json());
+                .insert("HECToken".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3918,11 +4025,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-splunkdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-splunkdestinationconfiguration-processingconfiguration)
         pub fn processing_configuration(
             mut self,
-            value: impl Into<crate::Value<ProcessingConfiguration>>,
+            value: impl crate::IntoValue<ProcessingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ProcessingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3930,9 +4037,9 @@ pub mod delivery_stream {
         /// `RetryOptions`: [`SplunkRetryOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-splunkdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-splunkdestinationconfiguration-retryoptions)
-        pub fn retry_options(mut self, value: impl Into<crate::Value<SplunkRetryOptions>>) -> Self {
+        pub fn retry_options(mut self, value: impl crate::IntoValue<SplunkRetryOptions>) -> Self {
             self.0
-                .insert("RetryOptions".to_owned(), value.into().into_json());
+                .insert("RetryOptions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3941,10 +4048,10 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-splunkdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-splunkdestinationconfiguration-s3backupmode)
         pub fn s3_backup_mode(
             mut self,
-            value: impl Into<crate::Value<SplunkDestinationConfigurationS3BackupMode>>,
+            value: impl crate::IntoValue<SplunkDestinationConfigurationS3BackupMode>,
         ) -> Self {
             self.0
-                .insert("S3BackupMode".to_owned(), value.into().into_json());
+                .insert("S3BackupMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3953,11 +4060,11 @@ pub mod delivery_stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-splunkdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-splunkdestinationconfiguration-secretsmanagerconfiguration)
         pub fn secrets_manager_configuration(
             mut self,
-            value: impl Into<crate::Value<SecretsManagerConfiguration>>,
+            value: impl crate::IntoValue<SecretsManagerConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3986,9 +4093,11 @@ pub mod delivery_stream {
         /// Range: 0 to 7200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-splunkretryoptions.html#cfn-kinesisfirehose-deliverystream-splunkretryoptions-durationinseconds)
-        pub fn duration_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DurationInSeconds".to_owned(), value.into().into_json());
+        pub fn duration_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DurationInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4014,9 +4123,9 @@ pub mod delivery_stream {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-tablecreationconfiguration.html#cfn-kinesisfirehose-deliverystream-tablecreationconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4035,10 +4144,10 @@ pub mod delivery_stream {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -4049,8 +4158,9 @@ pub mod delivery_stream {
         /// Pattern: `^[\p{L}\p{Z}\p{N}_.:\/=+\-@%]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisfirehose-deliverystream-tag.html#cfn-kinesisfirehose-deliverystream-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4070,17 +4180,17 @@ pub mod delivery_stream {
     impl VpcConfiguration {
         /// A new `VpcConfiguration` with its required properties.
         pub fn new(
-            role_arn: impl Into<crate::Value<String>>,
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnet_ids: impl Into<crate::Value<Vec<String>>>,
+            role_arn: impl crate::IntoValue<String>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnet_ids: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfiguration(crate::typed::Properties::from_iter([
-                ("RoleARN".to_owned(), role_arn.into().into_json()),
+                ("RoleARN".to_owned(), role_arn.into_value().into_json()),
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("SubnetIds".to_owned(), subnet_ids.into().into_json()),
+                ("SubnetIds".to_owned(), subnet_ids.into_value().into_json()),
             ]))
         }
     }

@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::KinesisVideo::Stream",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::KinesisVideo::SignalingChannel",
+        <SignalingChannel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::KinesisVideo::Stream",
+        <Stream as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::KinesisVideo::SignalingChannel`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisvideo-signalingchannel.html)
@@ -25,9 +37,9 @@ impl SignalingChannel {
     /// Range: 5 to 120.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisvideo-signalingchannel.html#cfn-kinesisvideo-signalingchannel-messagettlseconds)
-    pub fn message_ttl_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn message_ttl_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MessageTtlSeconds", value.into().into_json());
+            .set_property("MessageTtlSeconds", value.into_value().into_json());
         self
     }
 
@@ -40,8 +52,8 @@ impl SignalingChannel {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisvideo-signalingchannel.html#cfn-kinesisvideo-signalingchannel-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -50,16 +62,16 @@ impl SignalingChannel {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisvideo-signalingchannel.html#cfn-kinesisvideo-signalingchannel-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<signaling_channel::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<signaling_channel::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Type`: [`Type`](signaling_channel::Type).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisvideo-signalingchannel.html#cfn-kinesisvideo-signalingchannel-type)
-    pub fn r#type(mut self, value: impl Into<crate::Value<signaling_channel::Type>>) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+    pub fn r#type(mut self, value: impl crate::IntoValue<signaling_channel::Type>) -> Self {
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 }
@@ -72,7 +84,12 @@ impl Default for SignalingChannel {
 
 impl crate::typed::ResourceType for SignalingChannel {
     const TYPE_NAME: &'static str = "AWS::KinesisVideo::SignalingChannel";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -108,12 +125,12 @@ pub mod signaling_channel {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -157,9 +174,9 @@ impl Stream {
     /// Range: 0 to 87600.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisvideo-stream.html#cfn-kinesisvideo-stream-dataretentioninhours)
-    pub fn data_retention_in_hours(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn data_retention_in_hours(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("DataRetentionInHours", value.into().into_json());
+            .set_property("DataRetentionInHours", value.into_value().into_json());
         self
     }
 
@@ -170,8 +187,9 @@ impl Stream {
     /// Pattern: `[a-zA-Z0-9_.-]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisvideo-stream.html#cfn-kinesisvideo-stream-devicename)
-    pub fn device_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DeviceName", value.into().into_json());
+    pub fn device_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DeviceName", value.into_value().into_json());
         self
     }
 
@@ -182,8 +200,9 @@ impl Stream {
     /// Pattern: `.+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisvideo-stream.html#cfn-kinesisvideo-stream-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -194,8 +213,9 @@ impl Stream {
     /// Pattern: `[\w\-\.\+]+/[\w\-\.\+]+(,[\w\-\.\+]+/[\w\-\.\+]+)*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisvideo-stream.html#cfn-kinesisvideo-stream-mediatype)
-    pub fn media_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MediaType", value.into().into_json());
+    pub fn media_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MediaType", value.into_value().into_json());
         self
     }
 
@@ -208,8 +228,8 @@ impl Stream {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisvideo-stream.html#cfn-kinesisvideo-stream-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -218,10 +238,10 @@ impl Stream {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisvideo-stream.html#cfn-kinesisvideo-stream-streamstorageconfiguration)
     pub fn stream_storage_configuration(
         mut self,
-        value: impl Into<crate::Value<stream::StreamStorageConfiguration>>,
+        value: impl crate::IntoValue<stream::StreamStorageConfiguration>,
     ) -> Self {
         self.0
-            .set_property("StreamStorageConfiguration", value.into().into_json());
+            .set_property("StreamStorageConfiguration", value.into_value().into_json());
         self
     }
 
@@ -230,8 +250,8 @@ impl Stream {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisvideo-stream.html#cfn-kinesisvideo-stream-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<stream::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<stream::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -244,7 +264,12 @@ impl Default for Stream {
 
 impl crate::typed::ResourceType for Stream {
     const TYPE_NAME: &'static str = "AWS::KinesisVideo::Stream";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -290,10 +315,12 @@ pub mod stream {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesisvideo-stream-streamstorageconfiguration.html#cfn-kinesisvideo-stream-streamstorageconfiguration-defaultstoragetier)
         pub fn default_storage_tier(
             mut self,
-            value: impl Into<crate::Value<DefaultStorageTier>>,
+            value: impl crate::IntoValue<DefaultStorageTier>,
         ) -> Self {
-            self.0
-                .insert("DefaultStorageTier".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DefaultStorageTier".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -313,12 +340,12 @@ pub mod stream {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,22 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::KMS::Alias", "AWS::KMS::Key", "AWS::KMS::ReplicaKey"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::KMS::Alias",
+        <Alias as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::KMS::Key",
+        <Key as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::KMS::ReplicaKey",
+        <ReplicaKey as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::KMS::Alias`.
 ///
 /// Required properties, the arguments of [`Alias::new`]: `AliasName`, `TargetKeyId`.
@@ -16,13 +32,13 @@ pub struct Alias(crate::Resource);
 impl Alias {
     /// A new `AWS::KMS::Alias` with its required properties.
     pub fn new(
-        alias_name: impl Into<crate::Value<String>>,
-        target_key_id: impl Into<crate::Value<String>>,
+        alias_name: impl crate::IntoValue<String>,
+        target_key_id: impl crate::IntoValue<String>,
     ) -> Self {
         Alias(
             crate::Resource::new("AWS::KMS::Alias")
-                .property("AliasName", alias_name.into().into_json())
-                .property("TargetKeyId", target_key_id.into().into_json()),
+                .property("AliasName", alias_name.into_value().into_json())
+                .property("TargetKeyId", target_key_id.into_value().into_json()),
         )
     }
 }
@@ -64,10 +80,12 @@ impl Key {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html#cfn-kms-key-bypasspolicylockoutsafetycheck)
     pub fn bypass_policy_lockout_safety_check(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
-        self.0
-            .set_property("BypassPolicyLockoutSafetyCheck", value.into().into_json());
+        self.0.set_property(
+            "BypassPolicyLockoutSafetyCheck",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -76,25 +94,27 @@ impl Key {
     /// Length: 0 to 8192.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html#cfn-kms-key-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `EnableKeyRotation`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html#cfn-kms-key-enablekeyrotation)
-    pub fn enable_key_rotation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_key_rotation(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableKeyRotation", value.into().into_json());
+            .set_property("EnableKeyRotation", value.into_value().into_json());
         self
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html#cfn-kms-key-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
@@ -103,11 +123,9 @@ impl Key {
     /// Default: `"{\n    \"Version\": \"2012-10-17\",\n    \"Id\": \"key-default\",\n    \"Statement\": [\n        {\n            \"Sid\": \"Enable IAM User Permissions\",\n            \"Effect\": \"Allow\",\n            \"Principal\": {\n                \"AWS\": \"arn:<partition>:iam::<account-id>:root\"\n            },\n            \"Action\": \"kms:*\",\n            \"Resource\": \"*\"\n        }\n    ]\n}"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html#cfn-kms-key-keypolicy)
-    pub fn key_policy(
-        mut self,
-        value: impl Into<crate::Value<crate::iam::PolicyDocument>>,
-    ) -> Self {
-        self.0.set_property("KeyPolicy", value.into().into_json());
+    pub fn key_policy(mut self, value: impl crate::IntoValue<crate::iam::PolicyDocument>) -> Self {
+        self.0
+            .set_property("KeyPolicy", value.into_value().into_json());
         self
     }
 
@@ -116,8 +134,9 @@ impl Key {
     /// Default: `"SYMMETRIC_DEFAULT"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html#cfn-kms-key-keyspec)
-    pub fn key_spec(mut self, value: impl Into<crate::Value<key::KeySpec>>) -> Self {
-        self.0.set_property("KeySpec", value.into().into_json());
+    pub fn key_spec(mut self, value: impl crate::IntoValue<key::KeySpec>) -> Self {
+        self.0
+            .set_property("KeySpec", value.into_value().into_json());
         self
     }
 
@@ -126,8 +145,9 @@ impl Key {
     /// Default: `"ENCRYPT_DECRYPT"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html#cfn-kms-key-keyusage)
-    pub fn key_usage(mut self, value: impl Into<crate::Value<key::KeyUsage>>) -> Self {
-        self.0.set_property("KeyUsage", value.into().into_json());
+    pub fn key_usage(mut self, value: impl crate::IntoValue<key::KeyUsage>) -> Self {
+        self.0
+            .set_property("KeyUsage", value.into_value().into_json());
         self
     }
 
@@ -136,8 +156,9 @@ impl Key {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html#cfn-kms-key-multiregion)
-    pub fn multi_region(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("MultiRegion", value.into().into_json());
+    pub fn multi_region(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("MultiRegion", value.into_value().into_json());
         self
     }
 
@@ -146,8 +167,9 @@ impl Key {
     /// Default: `"AWS_KMS"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html#cfn-kms-key-origin)
-    pub fn origin(mut self, value: impl Into<crate::Value<key::Origin>>) -> Self {
-        self.0.set_property("Origin", value.into().into_json());
+    pub fn origin(mut self, value: impl crate::IntoValue<key::Origin>) -> Self {
+        self.0
+            .set_property("Origin", value.into_value().into_json());
         self
     }
 
@@ -156,9 +178,9 @@ impl Key {
     /// Range: 7 to 30.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html#cfn-kms-key-pendingwindowindays)
-    pub fn pending_window_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn pending_window_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("PendingWindowInDays", value.into().into_json());
+            .set_property("PendingWindowInDays", value.into_value().into_json());
         self
     }
 
@@ -169,17 +191,17 @@ impl Key {
     /// Default: `365`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html#cfn-kms-key-rotationperiodindays)
-    pub fn rotation_period_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn rotation_period_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("RotationPeriodInDays", value.into().into_json());
+            .set_property("RotationPeriodInDays", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](key::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html#cfn-kms-key-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<key::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<key::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -192,7 +214,12 @@ impl Default for Key {
 
 impl crate::typed::ResourceType for Key {
     const TYPE_NAME: &'static str = "AWS::KMS::Key";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -233,12 +260,12 @@ pub mod key {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -366,13 +393,13 @@ pub struct ReplicaKey(crate::Resource);
 impl ReplicaKey {
     /// A new `AWS::KMS::ReplicaKey` with its required properties.
     pub fn new(
-        key_policy: impl Into<crate::Value<crate::iam::PolicyDocument>>,
-        primary_key_arn: impl Into<crate::Value<String>>,
+        key_policy: impl crate::IntoValue<crate::iam::PolicyDocument>,
+        primary_key_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ReplicaKey(
             crate::Resource::new("AWS::KMS::ReplicaKey")
-                .property("KeyPolicy", key_policy.into().into_json())
-                .property("PrimaryKeyArn", primary_key_arn.into().into_json()),
+                .property("KeyPolicy", key_policy.into_value().into_json())
+                .property("PrimaryKeyArn", primary_key_arn.into_value().into_json()),
         )
     }
 
@@ -381,16 +408,18 @@ impl ReplicaKey {
     /// Length: 0 to 8192.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-replicakey.html#cfn-kms-replicakey-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-replicakey.html#cfn-kms-replicakey-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
@@ -399,24 +428,29 @@ impl ReplicaKey {
     /// Range: 7 to 30.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-replicakey.html#cfn-kms-replicakey-pendingwindowindays)
-    pub fn pending_window_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn pending_window_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("PendingWindowInDays", value.into().into_json());
+            .set_property("PendingWindowInDays", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](replica_key::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-replicakey.html#cfn-kms-replicakey-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<replica_key::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<replica_key::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ReplicaKey {
     const TYPE_NAME: &'static str = "AWS::KMS::ReplicaKey";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PrimaryKeyArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -457,12 +491,12 @@ pub mod replica_key {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

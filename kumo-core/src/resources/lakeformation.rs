@@ -13,6 +13,38 @@ pub const TYPES: &[&str] = &[
     "AWS::LakeFormation::TagAssociation",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::LakeFormation::DataCellsFilter",
+        <DataCellsFilter as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::LakeFormation::DataLakeSettings",
+        <DataLakeSettings as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::LakeFormation::Permissions",
+        <Permissions as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::LakeFormation::PrincipalPermissions",
+        <PrincipalPermissions as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::LakeFormation::Resource",
+        <Resource as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::LakeFormation::Tag",
+        <Tag as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::LakeFormation::TagAssociation",
+        <TagAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::LakeFormation::DataCellsFilter`.
 ///
 /// Required properties, the arguments of [`DataCellsFilter::new`]: `DatabaseName`, `Name`, `TableCatalogId`, `TableName`.
@@ -24,17 +56,17 @@ pub struct DataCellsFilter(crate::Resource);
 impl DataCellsFilter {
     /// A new `AWS::LakeFormation::DataCellsFilter` with its required properties.
     pub fn new(
-        database_name: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        table_catalog_id: impl Into<crate::Value<String>>,
-        table_name: impl Into<crate::Value<String>>,
+        database_name: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        table_catalog_id: impl crate::IntoValue<String>,
+        table_name: impl crate::IntoValue<String>,
     ) -> Self {
         DataCellsFilter(
             crate::Resource::new("AWS::LakeFormation::DataCellsFilter")
-                .property("DatabaseName", database_name.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("TableCatalogId", table_catalog_id.into().into_json())
-                .property("TableName", table_name.into().into_json()),
+                .property("DatabaseName", database_name.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("TableCatalogId", table_catalog_id.into_value().into_json())
+                .property("TableName", table_name.into_value().into_json()),
         )
     }
 
@@ -43,8 +75,9 @@ impl DataCellsFilter {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datacellsfilter.html#cfn-lakeformation-datacellsfilter-columnnames)
-    pub fn column_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("ColumnNames", value.into().into_json());
+    pub fn column_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("ColumnNames", value.into_value().into_json());
         self
     }
 
@@ -55,10 +88,10 @@ impl DataCellsFilter {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datacellsfilter.html#cfn-lakeformation-datacellsfilter-columnwildcard)
     pub fn column_wildcard(
         mut self,
-        value: impl Into<crate::Value<data_cells_filter::ColumnWildcard>>,
+        value: impl crate::IntoValue<data_cells_filter::ColumnWildcard>,
     ) -> Self {
         self.0
-            .set_property("ColumnWildcard", value.into().into_json());
+            .set_property("ColumnWildcard", value.into_value().into_json());
         self
     }
 
@@ -69,9 +102,10 @@ impl DataCellsFilter {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datacellsfilter.html#cfn-lakeformation-datacellsfilter-rowfilter)
     pub fn row_filter(
         mut self,
-        value: impl Into<crate::Value<data_cells_filter::RowFilter>>,
+        value: impl crate::IntoValue<data_cells_filter::RowFilter>,
     ) -> Self {
-        self.0.set_property("RowFilter", value.into().into_json());
+        self.0
+            .set_property("RowFilter", value.into_value().into_json());
         self
     }
 }
@@ -120,12 +154,11 @@ pub mod data_cells_filter {
         /// `ExcludedColumnNames`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-datacellsfilter-columnwildcard.html#cfn-lakeformation-datacellsfilter-columnwildcard-excludedcolumnnames)
-        pub fn excluded_column_names(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("ExcludedColumnNames".to_owned(), value.into().into_json());
+        pub fn excluded_column_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ExcludedColumnNames".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -151,18 +184,20 @@ pub mod data_cells_filter {
         /// `AllRowsWildcard`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-datacellsfilter-rowfilter.html#cfn-lakeformation-datacellsfilter-rowfilter-allrowswildcard)
-        pub fn all_rows_wildcard(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn all_rows_wildcard(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("AllRowsWildcard".to_owned(), value.into().into_json());
+                .insert("AllRowsWildcard".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FilterExpression`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-datacellsfilter-rowfilter.html#cfn-lakeformation-datacellsfilter-rowfilter-filterexpression)
-        pub fn filter_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("FilterExpression".to_owned(), value.into().into_json());
+        pub fn filter_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "FilterExpression".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -191,18 +226,19 @@ impl DataLakeSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-admins)
     pub fn admins(
         mut self,
-        value: impl Into<crate::Value<Vec<data_lake_settings::DataLakePrincipal>>>,
+        value: impl crate::IntoValue<Vec<data_lake_settings::DataLakePrincipal>>,
     ) -> Self {
-        self.0.set_property("Admins", value.into().into_json());
+        self.0
+            .set_property("Admins", value.into_value().into_json());
         self
     }
 
     /// `AllowExternalDataFiltering`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-allowexternaldatafiltering)
-    pub fn allow_external_data_filtering(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn allow_external_data_filtering(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AllowExternalDataFiltering", value.into().into_json());
+            .set_property("AllowExternalDataFiltering", value.into_value().into_json());
         self
     }
 
@@ -211,10 +247,12 @@ impl DataLakeSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-allowfulltableexternaldataaccess)
     pub fn allow_full_table_external_data_access(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
-        self.0
-            .set_property("AllowFullTableExternalDataAccess", value.into().into_json());
+        self.0.set_property(
+            "AllowFullTableExternalDataAccess",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -223,10 +261,12 @@ impl DataLakeSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-authorizedsessiontagvaluelist)
     pub fn authorized_session_tag_value_list(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
-        self.0
-            .set_property("AuthorizedSessionTagValueList", value.into().into_json());
+        self.0.set_property(
+            "AuthorizedSessionTagValueList",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -235,10 +275,12 @@ impl DataLakeSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-createdatabasedefaultpermissions)
     pub fn create_database_default_permissions(
         mut self,
-        value: impl Into<crate::Value<Vec<data_lake_settings::PrincipalPermissions>>>,
+        value: impl crate::IntoValue<Vec<data_lake_settings::PrincipalPermissions>>,
     ) -> Self {
-        self.0
-            .set_property("CreateDatabaseDefaultPermissions", value.into().into_json());
+        self.0.set_property(
+            "CreateDatabaseDefaultPermissions",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -247,10 +289,12 @@ impl DataLakeSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-createtabledefaultpermissions)
     pub fn create_table_default_permissions(
         mut self,
-        value: impl Into<crate::Value<Vec<data_lake_settings::PrincipalPermissions>>>,
+        value: impl crate::IntoValue<Vec<data_lake_settings::PrincipalPermissions>>,
     ) -> Self {
-        self.0
-            .set_property("CreateTableDefaultPermissions", value.into().into_json());
+        self.0.set_property(
+            "CreateTableDefaultPermissions",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -259,27 +303,30 @@ impl DataLakeSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-externaldatafilteringallowlist)
     pub fn external_data_filtering_allow_list(
         mut self,
-        value: impl Into<crate::Value<Vec<data_lake_settings::DataLakePrincipal>>>,
+        value: impl crate::IntoValue<Vec<data_lake_settings::DataLakePrincipal>>,
     ) -> Self {
-        self.0
-            .set_property("ExternalDataFilteringAllowList", value.into().into_json());
+        self.0.set_property(
+            "ExternalDataFilteringAllowList",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `MutationType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-mutationtype)
-    pub fn mutation_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn mutation_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MutationType", value.into().into_json());
+            .set_property("MutationType", value.into_value().into_json());
         self
     }
 
     /// `Parameters`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-parameters)
-    pub fn parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+    pub fn parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
@@ -288,19 +335,19 @@ impl DataLakeSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-readonlyadmins)
     pub fn read_only_admins(
         mut self,
-        value: impl Into<crate::Value<Vec<data_lake_settings::DataLakePrincipal>>>,
+        value: impl crate::IntoValue<Vec<data_lake_settings::DataLakePrincipal>>,
     ) -> Self {
         self.0
-            .set_property("ReadOnlyAdmins", value.into().into_json());
+            .set_property("ReadOnlyAdmins", value.into_value().into_json());
         self
     }
 
     /// `TrustedResourceOwners`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-trustedresourceowners)
-    pub fn trusted_resource_owners(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn trusted_resource_owners(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("TrustedResourceOwners", value.into().into_json());
+            .set_property("TrustedResourceOwners", value.into_value().into_json());
         self
     }
 }
@@ -348,10 +395,10 @@ pub mod data_lake_settings {
 
     impl DataLakePrincipal {
         /// A new `DataLakePrincipal` with its required properties.
-        pub fn new(data_lake_principal_identifier: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(data_lake_principal_identifier: impl crate::IntoValue<String>) -> Self {
             DataLakePrincipal(crate::typed::Properties::from_iter([(
                 "DataLakePrincipalIdentifier".to_owned(),
-                data_lake_principal_identifier.into().into_json(),
+                data_lake_principal_identifier.into_value().into_json(),
             )]))
         }
     }
@@ -371,12 +418,15 @@ pub mod data_lake_settings {
     impl PrincipalPermissions {
         /// A new `PrincipalPermissions` with its required properties.
         pub fn new(
-            permissions: impl Into<crate::Value<Vec<String>>>,
-            principal: impl Into<crate::Value<DataLakePrincipal>>,
+            permissions: impl crate::IntoValue<Vec<String>>,
+            principal: impl crate::IntoValue<DataLakePrincipal>,
         ) -> Self {
             PrincipalPermissions(crate::typed::Properties::from_iter([
-                ("Permissions".to_owned(), permissions.into().into_json()),
-                ("Principal".to_owned(), principal.into().into_json()),
+                (
+                    "Permissions".to_owned(),
+                    permissions.into_value().into_json(),
+                ),
+                ("Principal".to_owned(), principal.into_value().into_json()),
             ]))
         }
     }
@@ -399,21 +449,25 @@ pub struct Permissions(crate::Resource);
 impl Permissions {
     /// A new `AWS::LakeFormation::Permissions` with its required properties.
     pub fn new(
-        data_lake_principal: impl Into<crate::Value<permissions::DataLakePrincipal>>,
-        resource_property: impl Into<crate::Value<permissions::Resource>>,
+        data_lake_principal: impl crate::IntoValue<permissions::DataLakePrincipal>,
+        resource_property: impl crate::IntoValue<permissions::Resource>,
     ) -> Self {
         Permissions(
             crate::Resource::new("AWS::LakeFormation::Permissions")
-                .property("DataLakePrincipal", data_lake_principal.into().into_json())
-                .property("Resource", resource_property.into().into_json()),
+                .property(
+                    "DataLakePrincipal",
+                    data_lake_principal.into_value().into_json(),
+                )
+                .property("Resource", resource_property.into_value().into_json()),
         )
     }
 
     /// `Permissions`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-permissions.html#cfn-lakeformation-permissions-permissions)
-    pub fn permissions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Permissions", value.into().into_json());
+    pub fn permissions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Permissions", value.into_value().into_json());
         self
     }
 
@@ -422,10 +476,10 @@ impl Permissions {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-permissions.html#cfn-lakeformation-permissions-permissionswithgrantoption)
     pub fn permissions_with_grant_option(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0
-            .set_property("PermissionsWithGrantOption", value.into().into_json());
+            .set_property("PermissionsWithGrantOption", value.into_value().into_json());
         self
     }
 }
@@ -474,12 +528,11 @@ pub mod permissions {
         /// `ExcludedColumnNames`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-columnwildcard.html#cfn-lakeformation-permissions-columnwildcard-excludedcolumnnames)
-        pub fn excluded_column_names(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("ExcludedColumnNames".to_owned(), value.into().into_json());
+        pub fn excluded_column_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ExcludedColumnNames".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -507,11 +560,11 @@ pub mod permissions {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-datalakeprincipal.html#cfn-lakeformation-permissions-datalakeprincipal-datalakeprincipalidentifier)
         pub fn data_lake_principal_identifier(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "DataLakePrincipalIdentifier".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -538,18 +591,18 @@ pub mod permissions {
         /// `CatalogId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-datalocationresource.html#cfn-lakeformation-permissions-datalocationresource-catalogid)
-        pub fn catalog_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn catalog_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CatalogId".to_owned(), value.into().into_json());
+                .insert("CatalogId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3Resource`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-datalocationresource.html#cfn-lakeformation-permissions-datalocationresource-s3resource)
-        pub fn s3_resource(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_resource(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3Resource".to_owned(), value.into().into_json());
+                .insert("S3Resource".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -575,17 +628,18 @@ pub mod permissions {
         /// `CatalogId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-databaseresource.html#cfn-lakeformation-permissions-databaseresource-catalogid)
-        pub fn catalog_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn catalog_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CatalogId".to_owned(), value.into().into_json());
+                .insert("CatalogId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-databaseresource.html#cfn-lakeformation-permissions-databaseresource-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -613,31 +667,32 @@ pub mod permissions {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-resource.html#cfn-lakeformation-permissions-resource-datalocationresource)
         pub fn data_location_resource(
             mut self,
-            value: impl Into<crate::Value<DataLocationResource>>,
+            value: impl crate::IntoValue<DataLocationResource>,
         ) -> Self {
-            self.0
-                .insert("DataLocationResource".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DataLocationResource".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DatabaseResource`: [`DatabaseResource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-resource.html#cfn-lakeformation-permissions-resource-databaseresource)
-        pub fn database_resource(
-            mut self,
-            value: impl Into<crate::Value<DatabaseResource>>,
-        ) -> Self {
-            self.0
-                .insert("DatabaseResource".to_owned(), value.into().into_json());
+        pub fn database_resource(mut self, value: impl crate::IntoValue<DatabaseResource>) -> Self {
+            self.0.insert(
+                "DatabaseResource".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TableResource`: [`TableResource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-resource.html#cfn-lakeformation-permissions-resource-tableresource)
-        pub fn table_resource(mut self, value: impl Into<crate::Value<TableResource>>) -> Self {
+        pub fn table_resource(mut self, value: impl crate::IntoValue<TableResource>) -> Self {
             self.0
-                .insert("TableResource".to_owned(), value.into().into_json());
+                .insert("TableResource".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -646,11 +701,11 @@ pub mod permissions {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-resource.html#cfn-lakeformation-permissions-resource-tablewithcolumnsresource)
         pub fn table_with_columns_resource(
             mut self,
-            value: impl Into<crate::Value<TableWithColumnsResource>>,
+            value: impl crate::IntoValue<TableWithColumnsResource>,
         ) -> Self {
             self.0.insert(
                 "TableWithColumnsResource".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -677,35 +732,36 @@ pub mod permissions {
         /// `CatalogId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-tableresource.html#cfn-lakeformation-permissions-tableresource-catalogid)
-        pub fn catalog_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn catalog_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CatalogId".to_owned(), value.into().into_json());
+                .insert("CatalogId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DatabaseName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-tableresource.html#cfn-lakeformation-permissions-tableresource-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-tableresource.html#cfn-lakeformation-permissions-tableresource-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TableWildcard`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-tableresource.html#cfn-lakeformation-permissions-tableresource-tablewildcard)
-        pub fn table_wildcard(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn table_wildcard(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("TableWildcard".to_owned(), value.into().into_json());
+                .insert("TableWildcard".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -731,44 +787,45 @@ pub mod permissions {
         /// `CatalogId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-tablewithcolumnsresource.html#cfn-lakeformation-permissions-tablewithcolumnsresource-catalogid)
-        pub fn catalog_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn catalog_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CatalogId".to_owned(), value.into().into_json());
+                .insert("CatalogId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ColumnNames`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-tablewithcolumnsresource.html#cfn-lakeformation-permissions-tablewithcolumnsresource-columnnames)
-        pub fn column_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn column_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ColumnNames".to_owned(), value.into().into_json());
+                .insert("ColumnNames".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ColumnWildcard`: [`ColumnWildcard`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-tablewithcolumnsresource.html#cfn-lakeformation-permissions-tablewithcolumnsresource-columnwildcard)
-        pub fn column_wildcard(mut self, value: impl Into<crate::Value<ColumnWildcard>>) -> Self {
+        pub fn column_wildcard(mut self, value: impl crate::IntoValue<ColumnWildcard>) -> Self {
             self.0
-                .insert("ColumnWildcard".to_owned(), value.into().into_json());
+                .insert("ColumnWildcard".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DatabaseName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-tablewithcolumnsresource.html#cfn-lakeformation-permissions-tablewithcolumnsresource-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-permissions-tablewithcolumnsresource.html#cfn-lakeformation-permissions-tablewithcolumnsresource-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -791,20 +848,20 @@ pub struct PrincipalPermissions(crate::Resource);
 impl PrincipalPermissions {
     /// A new `AWS::LakeFormation::PrincipalPermissions` with its required properties.
     pub fn new(
-        permissions: impl Into<crate::Value<Vec<principal_permissions::Permission>>>,
-        permissions_with_grant_option: impl Into<crate::Value<Vec<principal_permissions::Permission>>>,
-        principal: impl Into<crate::Value<principal_permissions::DataLakePrincipal>>,
-        resource_property: impl Into<crate::Value<principal_permissions::Resource>>,
+        permissions: impl crate::IntoValue<Vec<principal_permissions::Permission>>,
+        permissions_with_grant_option: impl crate::IntoValue<Vec<principal_permissions::Permission>>,
+        principal: impl crate::IntoValue<principal_permissions::DataLakePrincipal>,
+        resource_property: impl crate::IntoValue<principal_permissions::Resource>,
     ) -> Self {
         PrincipalPermissions(
             crate::Resource::new("AWS::LakeFormation::PrincipalPermissions")
-                .property("Permissions", permissions.into().into_json())
+                .property("Permissions", permissions.into_value().into_json())
                 .property(
                     "PermissionsWithGrantOption",
-                    permissions_with_grant_option.into().into_json(),
+                    permissions_with_grant_option.into_value().into_json(),
                 )
-                .property("Principal", principal.into().into_json())
-                .property("Resource", resource_property.into().into_json()),
+                .property("Principal", principal.into_value().into_json())
+                .property("Resource", resource_property.into_value().into_json()),
         )
     }
 
@@ -813,8 +870,9 @@ impl PrincipalPermissions {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-principalpermissions.html#cfn-lakeformation-principalpermissions-catalog)
-    pub fn catalog(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Catalog", value.into().into_json());
+    pub fn catalog(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Catalog", value.into_value().into_json());
         self
     }
 }
@@ -874,12 +932,11 @@ pub mod principal_permissions {
         /// `ExcludedColumnNames`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-columnwildcard.html#cfn-lakeformation-principalpermissions-columnwildcard-excludedcolumnnames)
-        pub fn excluded_column_names(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("ExcludedColumnNames".to_owned(), value.into().into_json());
+        pub fn excluded_column_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ExcludedColumnNames".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -899,19 +956,22 @@ pub mod principal_permissions {
     impl DataCellsFilterResource {
         /// A new `DataCellsFilterResource` with its required properties.
         pub fn new(
-            database_name: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
-            table_catalog_id: impl Into<crate::Value<String>>,
-            table_name: impl Into<crate::Value<String>>,
+            database_name: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
+            table_catalog_id: impl crate::IntoValue<String>,
+            table_name: impl crate::IntoValue<String>,
         ) -> Self {
             DataCellsFilterResource(crate::typed::Properties::from_iter([
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "TableCatalogId".to_owned(),
-                    table_catalog_id.into().into_json(),
+                    table_catalog_id.into_value().into_json(),
                 ),
-                ("TableName".to_owned(), table_name.into().into_json()),
+                ("TableName".to_owned(), table_name.into_value().into_json()),
             ]))
         }
     }
@@ -939,11 +999,11 @@ pub mod principal_permissions {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-datalakeprincipal.html#cfn-lakeformation-principalpermissions-datalakeprincipal-datalakeprincipalidentifier)
         pub fn data_lake_principal_identifier(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "DataLakePrincipalIdentifier".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -964,12 +1024,15 @@ pub mod principal_permissions {
     impl DataLocationResource {
         /// A new `DataLocationResource` with its required properties.
         pub fn new(
-            catalog_id: impl Into<crate::Value<String>>,
-            resource_arn: impl Into<crate::Value<String>>,
+            catalog_id: impl crate::IntoValue<String>,
+            resource_arn: impl crate::IntoValue<String>,
         ) -> Self {
             DataLocationResource(crate::typed::Properties::from_iter([
-                ("CatalogId".to_owned(), catalog_id.into().into_json()),
-                ("ResourceArn".to_owned(), resource_arn.into().into_json()),
+                ("CatalogId".to_owned(), catalog_id.into_value().into_json()),
+                (
+                    "ResourceArn".to_owned(),
+                    resource_arn.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -989,12 +1052,12 @@ pub mod principal_permissions {
     impl DatabaseResource {
         /// A new `DatabaseResource` with its required properties.
         pub fn new(
-            catalog_id: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            catalog_id: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             DatabaseResource(crate::typed::Properties::from_iter([
-                ("CatalogId".to_owned(), catalog_id.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("CatalogId".to_owned(), catalog_id.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
     }
@@ -1020,17 +1083,18 @@ pub mod principal_permissions {
         /// `TagKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-lftag.html#cfn-lakeformation-principalpermissions-lftag-tagkey)
-        pub fn tag_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("TagKey".to_owned(), value.into().into_json());
+        pub fn tag_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("TagKey".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TagValues`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-lftag.html#cfn-lakeformation-principalpermissions-lftag-tagvalues)
-        pub fn tag_values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn tag_values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("TagValues".to_owned(), value.into().into_json());
+                .insert("TagValues".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1050,14 +1114,14 @@ pub mod principal_permissions {
     impl LfTagKeyResource {
         /// A new `LfTagKeyResource` with its required properties.
         pub fn new(
-            catalog_id: impl Into<crate::Value<String>>,
-            tag_key: impl Into<crate::Value<String>>,
-            tag_values: impl Into<crate::Value<Vec<String>>>,
+            catalog_id: impl crate::IntoValue<String>,
+            tag_key: impl crate::IntoValue<String>,
+            tag_values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             LfTagKeyResource(crate::typed::Properties::from_iter([
-                ("CatalogId".to_owned(), catalog_id.into().into_json()),
-                ("TagKey".to_owned(), tag_key.into().into_json()),
-                ("TagValues".to_owned(), tag_values.into().into_json()),
+                ("CatalogId".to_owned(), catalog_id.into_value().into_json()),
+                ("TagKey".to_owned(), tag_key.into_value().into_json()),
+                ("TagValues".to_owned(), tag_values.into_value().into_json()),
             ]))
         }
     }
@@ -1077,14 +1141,17 @@ pub mod principal_permissions {
     impl LfTagPolicyResource {
         /// A new `LfTagPolicyResource` with its required properties.
         pub fn new(
-            catalog_id: impl Into<crate::Value<String>>,
-            expression: impl Into<crate::Value<Vec<LfTag>>>,
-            resource_type: impl Into<crate::Value<ResourceType>>,
+            catalog_id: impl crate::IntoValue<String>,
+            expression: impl crate::IntoValue<Vec<LfTag>>,
+            resource_type: impl crate::IntoValue<ResourceType>,
         ) -> Self {
             LfTagPolicyResource(crate::typed::Properties::from_iter([
-                ("CatalogId".to_owned(), catalog_id.into().into_json()),
-                ("Expression".to_owned(), expression.into().into_json()),
-                ("ResourceType".to_owned(), resource_type.into().into_json()),
+                ("CatalogId".to_owned(), catalog_id.into_value().into_json()),
+                ("Expression".to_owned(), expression.into_value().into_json()),
+                (
+                    "ResourceType".to_owned(),
+                    resource_type.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1110,9 +1177,9 @@ pub mod principal_permissions {
         /// `Catalog`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-resource.html#cfn-lakeformation-principalpermissions-resource-catalog)
-        pub fn catalog(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn catalog(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Catalog".to_owned(), value.into().into_json());
+                .insert("Catalog".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1121,59 +1188,55 @@ pub mod principal_permissions {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-resource.html#cfn-lakeformation-principalpermissions-resource-datacellsfilter)
         pub fn data_cells_filter(
             mut self,
-            value: impl Into<crate::Value<DataCellsFilterResource>>,
+            value: impl crate::IntoValue<DataCellsFilterResource>,
         ) -> Self {
             self.0
-                .insert("DataCellsFilter".to_owned(), value.into().into_json());
+                .insert("DataCellsFilter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DataLocation`: [`DataLocationResource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-resource.html#cfn-lakeformation-principalpermissions-resource-datalocation)
-        pub fn data_location(
-            mut self,
-            value: impl Into<crate::Value<DataLocationResource>>,
-        ) -> Self {
+        pub fn data_location(mut self, value: impl crate::IntoValue<DataLocationResource>) -> Self {
             self.0
-                .insert("DataLocation".to_owned(), value.into().into_json());
+                .insert("DataLocation".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Database`: [`DatabaseResource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-resource.html#cfn-lakeformation-principalpermissions-resource-database)
-        pub fn database(mut self, value: impl Into<crate::Value<DatabaseResource>>) -> Self {
+        pub fn database(mut self, value: impl crate::IntoValue<DatabaseResource>) -> Self {
             self.0
-                .insert("Database".to_owned(), value.into().into_json());
+                .insert("Database".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LFTag`: [`LfTagKeyResource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-resource.html#cfn-lakeformation-principalpermissions-resource-lftag)
-        pub fn lf_tag(mut self, value: impl Into<crate::Value<LfTagKeyResource>>) -> Self {
-            self.0.insert("LFTag".to_owned(), value.into().into_json());
+        pub fn lf_tag(mut self, value: impl crate::IntoValue<LfTagKeyResource>) -> Self {
+            self.0
+                .insert("LFTag".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LFTagPolicy`: [`LfTagPolicyResource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-resource.html#cfn-lakeformation-principalpermissions-resource-lftagpolicy)
-        pub fn lf_tag_policy(
-            mut self,
-            value: impl Into<crate::Value<LfTagPolicyResource>>,
-        ) -> Self {
+        pub fn lf_tag_policy(mut self, value: impl crate::IntoValue<LfTagPolicyResource>) -> Self {
             self.0
-                .insert("LFTagPolicy".to_owned(), value.into().into_json());
+                .insert("LFTagPolicy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Table`: [`TableResource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-resource.html#cfn-lakeformation-principalpermissions-resource-table)
-        pub fn table(mut self, value: impl Into<crate::Value<TableResource>>) -> Self {
-            self.0.insert("Table".to_owned(), value.into().into_json());
+        pub fn table(mut self, value: impl crate::IntoValue<TableResource>) -> Self {
+            self.0
+                .insert("Table".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1182,10 +1245,12 @@ pub mod principal_permissions {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-resource.html#cfn-lakeformation-principalpermissions-resource-tablewithcolumns)
         pub fn table_with_columns(
             mut self,
-            value: impl Into<crate::Value<TableWithColumnsResource>>,
+            value: impl crate::IntoValue<TableWithColumnsResource>,
         ) -> Self {
-            self.0
-                .insert("TableWithColumns".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TableWithColumns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1205,29 +1270,33 @@ pub mod principal_permissions {
     impl TableResource {
         /// A new `TableResource` with its required properties.
         pub fn new(
-            catalog_id: impl Into<crate::Value<String>>,
-            database_name: impl Into<crate::Value<String>>,
+            catalog_id: impl crate::IntoValue<String>,
+            database_name: impl crate::IntoValue<String>,
         ) -> Self {
             TableResource(crate::typed::Properties::from_iter([
-                ("CatalogId".to_owned(), catalog_id.into().into_json()),
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
+                ("CatalogId".to_owned(), catalog_id.into_value().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-tableresource.html#cfn-lakeformation-principalpermissions-tableresource-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TableWildcard`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-tableresource.html#cfn-lakeformation-principalpermissions-tableresource-tablewildcard)
-        pub fn table_wildcard(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn table_wildcard(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("TableWildcard".to_owned(), value.into().into_json());
+                .insert("TableWildcard".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1247,32 +1316,35 @@ pub mod principal_permissions {
     impl TableWithColumnsResource {
         /// A new `TableWithColumnsResource` with its required properties.
         pub fn new(
-            catalog_id: impl Into<crate::Value<String>>,
-            database_name: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            catalog_id: impl crate::IntoValue<String>,
+            database_name: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             TableWithColumnsResource(crate::typed::Properties::from_iter([
-                ("CatalogId".to_owned(), catalog_id.into().into_json()),
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("CatalogId".to_owned(), catalog_id.into_value().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
         /// `ColumnNames`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-tablewithcolumnsresource.html#cfn-lakeformation-principalpermissions-tablewithcolumnsresource-columnnames)
-        pub fn column_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn column_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ColumnNames".to_owned(), value.into().into_json());
+                .insert("ColumnNames".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ColumnWildcard`: [`ColumnWildcard`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-principalpermissions-tablewithcolumnsresource.html#cfn-lakeformation-principalpermissions-tablewithcolumnsresource-columnwildcard)
-        pub fn column_wildcard(mut self, value: impl Into<crate::Value<ColumnWildcard>>) -> Self {
+        pub fn column_wildcard(mut self, value: impl crate::IntoValue<ColumnWildcard>) -> Self {
             self.0
-                .insert("ColumnWildcard".to_owned(), value.into().into_json());
+                .insert("ColumnWildcard".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1364,15 +1436,15 @@ pub struct Resource(crate::Resource);
 impl Resource {
     /// A new `AWS::LakeFormation::Resource` with its required properties.
     pub fn new(
-        resource_arn: impl Into<crate::Value<String>>,
-        use_service_linked_role: impl Into<crate::Value<bool>>,
+        resource_arn: impl crate::IntoValue<String>,
+        use_service_linked_role: impl crate::IntoValue<bool>,
     ) -> Self {
         Resource(
             crate::Resource::new("AWS::LakeFormation::Resource")
-                .property("ResourceArn", resource_arn.into().into_json())
+                .property("ResourceArn", resource_arn.into_value().into_json())
                 .property(
                     "UseServiceLinkedRole",
-                    use_service_linked_role.into().into_json(),
+                    use_service_linked_role.into_value().into_json(),
                 ),
         )
     }
@@ -1380,26 +1452,27 @@ impl Resource {
     /// `HybridAccessEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-resource.html#cfn-lakeformation-resource-hybridaccessenabled)
-    pub fn hybrid_access_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn hybrid_access_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("HybridAccessEnabled", value.into().into_json());
+            .set_property("HybridAccessEnabled", value.into_value().into_json());
         self
     }
 
     /// `RoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-resource.html#cfn-lakeformation-resource-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
     /// `WithFederation`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-resource.html#cfn-lakeformation-resource-withfederation)
-    pub fn with_federation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn with_federation(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("WithFederation", value.into().into_json());
+            .set_property("WithFederation", value.into_value().into_json());
         self
     }
 }
@@ -1441,12 +1514,12 @@ pub struct Tag(crate::Resource);
 impl Tag {
     /// A new `AWS::LakeFormation::Tag` with its required properties.
     pub fn new(
-        tag_key: impl Into<crate::Value<String>>,
-        tag_values: impl Into<crate::Value<Vec<String>>>,
+        tag_key: impl crate::IntoValue<String>,
+        tag_values: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         Tag(crate::Resource::new("AWS::LakeFormation::Tag")
-            .property("TagKey", tag_key.into().into_json())
-            .property("TagValues", tag_values.into().into_json()))
+            .property("TagKey", tag_key.into_value().into_json())
+            .property("TagValues", tag_values.into_value().into_json()))
     }
 
     /// `CatalogId`: string.
@@ -1454,8 +1527,9 @@ impl Tag {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lakeformation-tag.html#cfn-lakeformation-tag-catalogid)
-    pub fn catalog_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("CatalogId", value.into().into_json());
+    pub fn catalog_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("CatalogId", value.into_value().into_json());
         self
     }
 }
@@ -1489,13 +1563,13 @@ pub struct TagAssociation(crate::Resource);
 impl TagAssociation {
     /// A new `AWS::LakeFormation::TagAssociation` with its required properties.
     pub fn new(
-        lf_tags: impl Into<crate::Value<Vec<tag_association::LfTagPair>>>,
-        resource_property: impl Into<crate::Value<tag_association::Resource>>,
+        lf_tags: impl crate::IntoValue<Vec<tag_association::LfTagPair>>,
+        resource_property: impl crate::IntoValue<tag_association::Resource>,
     ) -> Self {
         TagAssociation(
             crate::Resource::new("AWS::LakeFormation::TagAssociation")
-                .property("LFTags", lf_tags.into().into_json())
-                .property("Resource", resource_property.into().into_json()),
+                .property("LFTags", lf_tags.into_value().into_json())
+                .property("Resource", resource_property.into_value().into_json()),
         )
     }
 }
@@ -1543,12 +1617,12 @@ pub mod tag_association {
     impl DatabaseResource {
         /// A new `DatabaseResource` with its required properties.
         pub fn new(
-            catalog_id: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            catalog_id: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             DatabaseResource(crate::typed::Properties::from_iter([
-                ("CatalogId".to_owned(), catalog_id.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("CatalogId".to_owned(), catalog_id.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
     }
@@ -1568,14 +1642,14 @@ pub mod tag_association {
     impl LfTagPair {
         /// A new `LfTagPair` with its required properties.
         pub fn new(
-            catalog_id: impl Into<crate::Value<String>>,
-            tag_key: impl Into<crate::Value<String>>,
-            tag_values: impl Into<crate::Value<Vec<String>>>,
+            catalog_id: impl crate::IntoValue<String>,
+            tag_key: impl crate::IntoValue<String>,
+            tag_values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             LfTagPair(crate::typed::Properties::from_iter([
-                ("CatalogId".to_owned(), catalog_id.into().into_json()),
-                ("TagKey".to_owned(), tag_key.into().into_json()),
-                ("TagValues".to_owned(), tag_values.into().into_json()),
+                ("CatalogId".to_owned(), catalog_id.into_value().into_json()),
+                ("TagKey".to_owned(), tag_key.into_value().into_json()),
+                ("TagValues".to_owned(), tag_values.into_value().into_json()),
             ]))
         }
     }
@@ -1601,26 +1675,27 @@ pub mod tag_association {
         /// `Catalog`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-tagassociation-resource.html#cfn-lakeformation-tagassociation-resource-catalog)
-        pub fn catalog(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn catalog(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Catalog".to_owned(), value.into().into_json());
+                .insert("Catalog".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Database`: [`DatabaseResource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-tagassociation-resource.html#cfn-lakeformation-tagassociation-resource-database)
-        pub fn database(mut self, value: impl Into<crate::Value<DatabaseResource>>) -> Self {
+        pub fn database(mut self, value: impl crate::IntoValue<DatabaseResource>) -> Self {
             self.0
-                .insert("Database".to_owned(), value.into().into_json());
+                .insert("Database".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Table`: [`TableResource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-tagassociation-resource.html#cfn-lakeformation-tagassociation-resource-table)
-        pub fn table(mut self, value: impl Into<crate::Value<TableResource>>) -> Self {
-            self.0.insert("Table".to_owned(), value.into().into_json());
+        pub fn table(mut self, value: impl crate::IntoValue<TableResource>) -> Self {
+            self.0
+                .insert("Table".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1629,10 +1704,12 @@ pub mod tag_association {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-tagassociation-resource.html#cfn-lakeformation-tagassociation-resource-tablewithcolumns)
         pub fn table_with_columns(
             mut self,
-            value: impl Into<crate::Value<TableWithColumnsResource>>,
+            value: impl crate::IntoValue<TableWithColumnsResource>,
         ) -> Self {
-            self.0
-                .insert("TableWithColumns".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TableWithColumns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1652,29 +1729,33 @@ pub mod tag_association {
     impl TableResource {
         /// A new `TableResource` with its required properties.
         pub fn new(
-            catalog_id: impl Into<crate::Value<String>>,
-            database_name: impl Into<crate::Value<String>>,
+            catalog_id: impl crate::IntoValue<String>,
+            database_name: impl crate::IntoValue<String>,
         ) -> Self {
             TableResource(crate::typed::Properties::from_iter([
-                ("CatalogId".to_owned(), catalog_id.into().into_json()),
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
+                ("CatalogId".to_owned(), catalog_id.into_value().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-tagassociation-tableresource.html#cfn-lakeformation-tagassociation-tableresource-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TableWildcard`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lakeformation-tagassociation-tableresource.html#cfn-lakeformation-tagassociation-tableresource-tablewildcard)
-        pub fn table_wildcard(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn table_wildcard(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("TableWildcard".to_owned(), value.into().into_json());
+                .insert("TableWildcard".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1694,16 +1775,22 @@ pub mod tag_association {
     impl TableWithColumnsResource {
         /// A new `TableWithColumnsResource` with its required properties.
         pub fn new(
-            catalog_id: impl Into<crate::Value<String>>,
-            column_names: impl Into<crate::Value<Vec<String>>>,
-            database_name: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            catalog_id: impl crate::IntoValue<String>,
+            column_names: impl crate::IntoValue<Vec<String>>,
+            database_name: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             TableWithColumnsResource(crate::typed::Properties::from_iter([
-                ("CatalogId".to_owned(), catalog_id.into().into_json()),
-                ("ColumnNames".to_owned(), column_names.into().into_json()),
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("CatalogId".to_owned(), catalog_id.into_value().into_json()),
+                (
+                    "ColumnNames".to_owned(),
+                    column_names.into_value().into_json(),
+                ),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
     }

@@ -17,6 +17,54 @@ pub const TYPES: &[&str] = &[
     "AWS::Lambda::Version",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Lambda::Alias",
+        <Alias as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lambda::CapacityProvider",
+        <CapacityProvider as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lambda::CodeSigningConfig",
+        <CodeSigningConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lambda::EventInvokeConfig",
+        <EventInvokeConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lambda::EventSourceMapping",
+        <EventSourceMapping as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lambda::Function",
+        <Function as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lambda::LayerVersion",
+        <LayerVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lambda::LayerVersionPermission",
+        <LayerVersionPermission as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lambda::Permission",
+        <Permission as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lambda::Url",
+        <Url as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lambda::Version",
+        <Version as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Lambda::Alias`.
 ///
 /// Required properties, the arguments of [`Alias::new`]: `FunctionName`, `FunctionVersion`, `Name`.
@@ -28,15 +76,15 @@ pub struct Alias(crate::Resource);
 impl Alias {
     /// A new `AWS::Lambda::Alias` with its required properties.
     pub fn new(
-        function_name: impl Into<crate::Value<String>>,
-        function_version: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        function_name: impl crate::IntoValue<String>,
+        function_version: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Alias(
             crate::Resource::new("AWS::Lambda::Alias")
-                .property("FunctionName", function_name.into().into_json())
-                .property("FunctionVersion", function_version.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("FunctionName", function_name.into_value().into_json())
+                .property("FunctionVersion", function_version.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -45,8 +93,9 @@ impl Alias {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-alias.html#cfn-lambda-alias-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -55,10 +104,12 @@ impl Alias {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-alias.html#cfn-lambda-alias-provisionedconcurrencyconfig)
     pub fn provisioned_concurrency_config(
         mut self,
-        value: impl Into<crate::Value<alias::ProvisionedConcurrencyConfiguration>>,
+        value: impl crate::IntoValue<alias::ProvisionedConcurrencyConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("ProvisionedConcurrencyConfig", value.into().into_json());
+        self.0.set_property(
+            "ProvisionedConcurrencyConfig",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -67,10 +118,10 @@ impl Alias {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-alias.html#cfn-lambda-alias-routingconfig)
     pub fn routing_config(
         mut self,
-        value: impl Into<crate::Value<alias::AliasRoutingConfiguration>>,
+        value: impl crate::IntoValue<alias::AliasRoutingConfiguration>,
     ) -> Self {
         self.0
-            .set_property("RoutingConfig", value.into().into_json());
+            .set_property("RoutingConfig", value.into_value().into_json());
         self
     }
 }
@@ -121,11 +172,11 @@ pub mod alias {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-alias-aliasroutingconfiguration.html#cfn-lambda-alias-aliasroutingconfiguration-additionalversionweights)
         pub fn additional_version_weights(
             mut self,
-            value: impl Into<crate::Value<Vec<VersionWeight>>>,
+            value: impl crate::IntoValue<Vec<VersionWeight>>,
         ) -> Self {
             self.0.insert(
                 "AdditionalVersionWeights".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -145,10 +196,10 @@ pub mod alias {
 
     impl ProvisionedConcurrencyConfiguration {
         /// A new `ProvisionedConcurrencyConfiguration` with its required properties.
-        pub fn new(provisioned_concurrent_executions: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(provisioned_concurrent_executions: impl crate::IntoValue<i64>) -> Self {
             ProvisionedConcurrencyConfiguration(crate::typed::Properties::from_iter([(
                 "ProvisionedConcurrentExecutions".to_owned(),
-                provisioned_concurrent_executions.into().into_json(),
+                provisioned_concurrent_executions.into_value().into_json(),
             )]))
         }
     }
@@ -168,17 +219,17 @@ pub mod alias {
     impl VersionWeight {
         /// A new `VersionWeight` with its required properties.
         pub fn new(
-            function_version: impl Into<crate::Value<String>>,
-            function_weight: impl Into<crate::Value<f64>>,
+            function_version: impl crate::IntoValue<String>,
+            function_weight: impl crate::IntoValue<f64>,
         ) -> Self {
             VersionWeight(crate::typed::Properties::from_iter([
                 (
                     "FunctionVersion".to_owned(),
-                    function_version.into().into_json(),
+                    function_version.into_value().into_json(),
                 ),
                 (
                     "FunctionWeight".to_owned(),
-                    function_weight.into().into_json(),
+                    function_weight.into_value().into_json(),
                 ),
             ]))
         }
@@ -202,15 +253,16 @@ pub struct CapacityProvider(crate::Resource);
 impl CapacityProvider {
     /// A new `AWS::Lambda::CapacityProvider` with its required properties.
     pub fn new(
-        permissions_config: impl Into<
-            crate::Value<capacity_provider::CapacityProviderPermissionsConfig>,
-        >,
-        vpc_config: impl Into<crate::Value<capacity_provider::CapacityProviderVpcConfig>>,
+        permissions_config: impl crate::IntoValue<capacity_provider::CapacityProviderPermissionsConfig>,
+        vpc_config: impl crate::IntoValue<capacity_provider::CapacityProviderVpcConfig>,
     ) -> Self {
         CapacityProvider(
             crate::Resource::new("AWS::Lambda::CapacityProvider")
-                .property("PermissionsConfig", permissions_config.into().into_json())
-                .property("VpcConfig", vpc_config.into().into_json()),
+                .property(
+                    "PermissionsConfig",
+                    permissions_config.into_value().into_json(),
+                )
+                .property("VpcConfig", vpc_config.into_value().into_json()),
         )
     }
 
@@ -223,9 +275,9 @@ impl CapacityProvider {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-capacityprovider.html#cfn-lambda-capacityprovider-capacityprovidername)
-    pub fn capacity_provider_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn capacity_provider_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CapacityProviderName", value.into().into_json());
+            .set_property("CapacityProviderName", value.into_value().into_json());
         self
     }
 
@@ -234,10 +286,12 @@ impl CapacityProvider {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-capacityprovider.html#cfn-lambda-capacityprovider-capacityproviderscalingconfig)
     pub fn capacity_provider_scaling_config(
         mut self,
-        value: impl Into<crate::Value<capacity_provider::CapacityProviderScalingConfig>>,
+        value: impl crate::IntoValue<capacity_provider::CapacityProviderScalingConfig>,
     ) -> Self {
-        self.0
-            .set_property("CapacityProviderScalingConfig", value.into().into_json());
+        self.0.set_property(
+            "CapacityProviderScalingConfig",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -248,10 +302,10 @@ impl CapacityProvider {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-capacityprovider.html#cfn-lambda-capacityprovider-instancerequirements)
     pub fn instance_requirements(
         mut self,
-        value: impl Into<crate::Value<capacity_provider::InstanceRequirements>>,
+        value: impl crate::IntoValue<capacity_provider::InstanceRequirements>,
     ) -> Self {
         self.0
-            .set_property("InstanceRequirements", value.into().into_json());
+            .set_property("InstanceRequirements", value.into_value().into_json());
         self
     }
 
@@ -264,23 +318,29 @@ impl CapacityProvider {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-capacityprovider.html#cfn-lambda-capacityprovider-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](capacity_provider::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-capacityprovider.html#cfn-lambda-capacityprovider-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<capacity_provider::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<capacity_provider::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CapacityProvider {
     const TYPE_NAME: &'static str = "AWS::Lambda::CapacityProvider";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "CapacityProviderName",
         "InstanceRequirements",
@@ -326,10 +386,10 @@ pub mod capacity_provider {
 
     impl CapacityProviderPermissionsConfig {
         /// A new `CapacityProviderPermissionsConfig` with its required properties.
-        pub fn new(capacity_provider_operator_role_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(capacity_provider_operator_role_arn: impl crate::IntoValue<String>) -> Self {
             CapacityProviderPermissionsConfig(crate::typed::Properties::from_iter([(
                 "CapacityProviderOperatorRoleArn".to_owned(),
-                capacity_provider_operator_role_arn.into().into_json(),
+                capacity_provider_operator_role_arn.into_value().into_json(),
             )]))
         }
     }
@@ -357,9 +417,9 @@ pub mod capacity_provider {
         /// Range: 2 to 15000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-capacityprovider-capacityproviderscalingconfig.html#cfn-lambda-capacityprovider-capacityproviderscalingconfig-maxvcpucount)
-        pub fn max_v_cpu_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_v_cpu_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxVCpuCount".to_owned(), value.into().into_json());
+                .insert("MaxVCpuCount".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -368,10 +428,10 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-capacityprovider-capacityproviderscalingconfig.html#cfn-lambda-capacityprovider-capacityproviderscalingconfig-scalingmode)
         pub fn scaling_mode(
             mut self,
-            value: impl Into<crate::Value<CapacityProviderScalingMode>>,
+            value: impl crate::IntoValue<CapacityProviderScalingMode>,
         ) -> Self {
             self.0
-                .insert("ScalingMode".to_owned(), value.into().into_json());
+                .insert("ScalingMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -382,10 +442,10 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-capacityprovider-capacityproviderscalingconfig.html#cfn-lambda-capacityprovider-capacityproviderscalingconfig-scalingpolicies)
         pub fn scaling_policies(
             mut self,
-            value: impl Into<crate::Value<Vec<TargetTrackingScalingPolicy>>>,
+            value: impl crate::IntoValue<Vec<TargetTrackingScalingPolicy>>,
         ) -> Self {
             self.0
-                .insert("ScalingPolicies".to_owned(), value.into().into_json());
+                .insert("ScalingPolicies".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -405,15 +465,15 @@ pub mod capacity_provider {
     impl CapacityProviderVpcConfig {
         /// A new `CapacityProviderVpcConfig` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnet_ids: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnet_ids: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             CapacityProviderVpcConfig(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("SubnetIds".to_owned(), subnet_ids.into().into_json()),
+                ("SubnetIds".to_owned(), subnet_ids.into_value().into_json()),
             ]))
         }
     }
@@ -441,12 +501,11 @@ pub mod capacity_provider {
         /// Items: 0 to 400.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-capacityprovider-instancerequirements.html#cfn-lambda-capacityprovider-instancerequirements-allowedinstancetypes)
-        pub fn allowed_instance_types(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("AllowedInstanceTypes".to_owned(), value.into().into_json());
+        pub fn allowed_instance_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "AllowedInstanceTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -455,9 +514,9 @@ pub mod capacity_provider {
         /// Items: 1 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-capacityprovider-instancerequirements.html#cfn-lambda-capacityprovider-instancerequirements-architectures)
-        pub fn architectures(mut self, value: impl Into<crate::Value<Vec<Architecture>>>) -> Self {
+        pub fn architectures(mut self, value: impl crate::IntoValue<Vec<Architecture>>) -> Self {
             self.0
-                .insert("Architectures".to_owned(), value.into().into_json());
+                .insert("Architectures".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -468,10 +527,12 @@ pub mod capacity_provider {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-capacityprovider-instancerequirements.html#cfn-lambda-capacityprovider-instancerequirements-excludedinstancetypes)
         pub fn excluded_instance_types(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("ExcludedInstanceTypes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ExcludedInstanceTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -490,10 +551,10 @@ pub mod capacity_provider {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -502,8 +563,9 @@ pub mod capacity_provider {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-capacityprovider-tag.html#cfn-lambda-capacityprovider-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -523,15 +585,18 @@ pub mod capacity_provider {
     impl TargetTrackingScalingPolicy {
         /// A new `TargetTrackingScalingPolicy` with its required properties.
         pub fn new(
-            predefined_metric_type: impl Into<crate::Value<CapacityProviderPredefinedMetricType>>,
-            target_value: impl Into<crate::Value<f64>>,
+            predefined_metric_type: impl crate::IntoValue<CapacityProviderPredefinedMetricType>,
+            target_value: impl crate::IntoValue<f64>,
         ) -> Self {
             TargetTrackingScalingPolicy(crate::typed::Properties::from_iter([
                 (
                     "PredefinedMetricType".to_owned(),
-                    predefined_metric_type.into().into_json(),
+                    predefined_metric_type.into_value().into_json(),
                 ),
-                ("TargetValue".to_owned(), target_value.into().into_json()),
+                (
+                    "TargetValue".to_owned(),
+                    target_value.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -605,11 +670,13 @@ pub struct CodeSigningConfig(crate::Resource);
 impl CodeSigningConfig {
     /// A new `AWS::Lambda::CodeSigningConfig` with its required properties.
     pub fn new(
-        allowed_publishers: impl Into<crate::Value<code_signing_config::AllowedPublishers>>,
+        allowed_publishers: impl crate::IntoValue<code_signing_config::AllowedPublishers>,
     ) -> Self {
         CodeSigningConfig(
-            crate::Resource::new("AWS::Lambda::CodeSigningConfig")
-                .property("AllowedPublishers", allowed_publishers.into().into_json()),
+            crate::Resource::new("AWS::Lambda::CodeSigningConfig").property(
+                "AllowedPublishers",
+                allowed_publishers.into_value().into_json(),
+            ),
         )
     }
 
@@ -618,10 +685,10 @@ impl CodeSigningConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-codesigningconfig.html#cfn-lambda-codesigningconfig-codesigningpolicies)
     pub fn code_signing_policies(
         mut self,
-        value: impl Into<crate::Value<code_signing_config::CodeSigningPolicies>>,
+        value: impl crate::IntoValue<code_signing_config::CodeSigningPolicies>,
     ) -> Self {
         self.0
-            .set_property("CodeSigningPolicies", value.into().into_json());
+            .set_property("CodeSigningPolicies", value.into_value().into_json());
         self
     }
 
@@ -630,23 +697,29 @@ impl CodeSigningConfig {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-codesigningconfig.html#cfn-lambda-codesigningconfig-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](code_signing_config::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-codesigningconfig.html#cfn-lambda-codesigningconfig-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<code_signing_config::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<code_signing_config::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CodeSigningConfig {
     const TYPE_NAME: &'static str = "AWS::Lambda::CodeSigningConfig";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -686,10 +759,10 @@ pub mod code_signing_config {
 
     impl AllowedPublishers {
         /// A new `AllowedPublishers` with its required properties.
-        pub fn new(signing_profile_version_arns: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(signing_profile_version_arns: impl crate::IntoValue<Vec<String>>) -> Self {
             AllowedPublishers(crate::typed::Properties::from_iter([(
                 "SigningProfileVersionArns".to_owned(),
-                signing_profile_version_arns.into().into_json(),
+                signing_profile_version_arns.into_value().into_json(),
             )]))
         }
     }
@@ -709,11 +782,11 @@ pub mod code_signing_config {
     impl CodeSigningPolicies {
         /// A new `CodeSigningPolicies` with its required properties.
         pub fn new(
-            untrusted_artifact_on_deployment: impl Into<crate::Value<UntrustedArtifactOnDeployment>>,
+            untrusted_artifact_on_deployment: impl crate::IntoValue<UntrustedArtifactOnDeployment>,
         ) -> Self {
             CodeSigningPolicies(crate::typed::Properties::from_iter([(
                 "UntrustedArtifactOnDeployment".to_owned(),
-                untrusted_artifact_on_deployment.into().into_json(),
+                untrusted_artifact_on_deployment.into_value().into_json(),
             )]))
         }
     }
@@ -732,10 +805,10 @@ pub mod code_signing_config {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -744,8 +817,9 @@ pub mod code_signing_config {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-codesigningconfig-tag.html#cfn-lambda-codesigningconfig-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -786,13 +860,13 @@ pub struct EventInvokeConfig(crate::Resource);
 impl EventInvokeConfig {
     /// A new `AWS::Lambda::EventInvokeConfig` with its required properties.
     pub fn new(
-        function_name: impl Into<crate::Value<String>>,
-        qualifier: impl Into<crate::Value<String>>,
+        function_name: impl crate::IntoValue<String>,
+        qualifier: impl crate::IntoValue<String>,
     ) -> Self {
         EventInvokeConfig(
             crate::Resource::new("AWS::Lambda::EventInvokeConfig")
-                .property("FunctionName", function_name.into().into_json())
-                .property("Qualifier", qualifier.into().into_json()),
+                .property("FunctionName", function_name.into_value().into_json())
+                .property("Qualifier", qualifier.into_value().into_json()),
         )
     }
 
@@ -801,10 +875,10 @@ impl EventInvokeConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventinvokeconfig.html#cfn-lambda-eventinvokeconfig-destinationconfig)
     pub fn destination_config(
         mut self,
-        value: impl Into<crate::Value<event_invoke_config::DestinationConfig>>,
+        value: impl crate::IntoValue<event_invoke_config::DestinationConfig>,
     ) -> Self {
         self.0
-            .set_property("DestinationConfig", value.into().into_json());
+            .set_property("DestinationConfig", value.into_value().into_json());
         self
     }
 
@@ -813,9 +887,9 @@ impl EventInvokeConfig {
     /// Range: 60 to 21600.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventinvokeconfig.html#cfn-lambda-eventinvokeconfig-maximumeventageinseconds)
-    pub fn maximum_event_age_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn maximum_event_age_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaximumEventAgeInSeconds", value.into().into_json());
+            .set_property("MaximumEventAgeInSeconds", value.into_value().into_json());
         self
     }
 
@@ -824,9 +898,9 @@ impl EventInvokeConfig {
     /// Range: 0 to 2.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventinvokeconfig.html#cfn-lambda-eventinvokeconfig-maximumretryattempts)
-    pub fn maximum_retry_attempts(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn maximum_retry_attempts(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaximumRetryAttempts", value.into().into_json());
+            .set_property("MaximumRetryAttempts", value.into_value().into_json());
         self
     }
 }
@@ -867,18 +941,18 @@ pub mod event_invoke_config {
         /// `OnFailure`: [`OnFailure`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventinvokeconfig-destinationconfig.html#cfn-lambda-eventinvokeconfig-destinationconfig-onfailure)
-        pub fn on_failure(mut self, value: impl Into<crate::Value<OnFailure>>) -> Self {
+        pub fn on_failure(mut self, value: impl crate::IntoValue<OnFailure>) -> Self {
             self.0
-                .insert("OnFailure".to_owned(), value.into().into_json());
+                .insert("OnFailure".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OnSuccess`: [`OnSuccess`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventinvokeconfig-destinationconfig.html#cfn-lambda-eventinvokeconfig-destinationconfig-onsuccess)
-        pub fn on_success(mut self, value: impl Into<crate::Value<OnSuccess>>) -> Self {
+        pub fn on_success(mut self, value: impl crate::IntoValue<OnSuccess>) -> Self {
             self.0
-                .insert("OnSuccess".to_owned(), value.into().into_json());
+                .insert("OnSuccess".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -897,10 +971,10 @@ pub mod event_invoke_config {
 
     impl OnFailure {
         /// A new `OnFailure` with its required properties.
-        pub fn new(destination: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(destination: impl crate::IntoValue<String>) -> Self {
             OnFailure(crate::typed::Properties::from_iter([(
                 "Destination".to_owned(),
-                destination.into().into_json(),
+                destination.into_value().into_json(),
             )]))
         }
     }
@@ -919,10 +993,10 @@ pub mod event_invoke_config {
 
     impl OnSuccess {
         /// A new `OnSuccess` with its required properties.
-        pub fn new(destination: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(destination: impl crate::IntoValue<String>) -> Self {
             OnSuccess(crate::typed::Properties::from_iter([(
                 "Destination".to_owned(),
-                destination.into().into_json(),
+                destination.into_value().into_json(),
             )]))
         }
     }
@@ -944,10 +1018,10 @@ pub struct EventSourceMapping(crate::Resource);
 
 impl EventSourceMapping {
     /// A new `AWS::Lambda::EventSourceMapping` with its required properties.
-    pub fn new(function_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(function_name: impl crate::IntoValue<String>) -> Self {
         EventSourceMapping(
             crate::Resource::new("AWS::Lambda::EventSourceMapping")
-                .property("FunctionName", function_name.into().into_json()),
+                .property("FunctionName", function_name.into_value().into_json()),
         )
     }
 
@@ -956,11 +1030,11 @@ impl EventSourceMapping {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-amazonmanagedkafkaeventsourceconfig)
     pub fn amazon_managed_kafka_event_source_config(
         mut self,
-        value: impl Into<crate::Value<event_source_mapping::AmazonManagedKafkaEventSourceConfig>>,
+        value: impl crate::IntoValue<event_source_mapping::AmazonManagedKafkaEventSourceConfig>,
     ) -> Self {
         self.0.set_property(
             "AmazonManagedKafkaEventSourceConfig",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -970,17 +1044,18 @@ impl EventSourceMapping {
     /// Range: 1 to 10000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-batchsize)
-    pub fn batch_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("BatchSize", value.into().into_json());
+    pub fn batch_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("BatchSize", value.into_value().into_json());
         self
     }
 
     /// `BisectBatchOnFunctionError`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-bisectbatchonfunctionerror)
-    pub fn bisect_batch_on_function_error(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn bisect_batch_on_function_error(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("BisectBatchOnFunctionError", value.into().into_json());
+            .set_property("BisectBatchOnFunctionError", value.into_value().into_json());
         self
     }
 
@@ -989,10 +1064,10 @@ impl EventSourceMapping {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-destinationconfig)
     pub fn destination_config(
         mut self,
-        value: impl Into<crate::Value<event_source_mapping::DestinationConfig>>,
+        value: impl crate::IntoValue<event_source_mapping::DestinationConfig>,
     ) -> Self {
         self.0
-            .set_property("DestinationConfig", value.into().into_json());
+            .set_property("DestinationConfig", value.into_value().into_json());
         self
     }
 
@@ -1001,18 +1076,21 @@ impl EventSourceMapping {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-documentdbeventsourceconfig)
     pub fn document_db_event_source_config(
         mut self,
-        value: impl Into<crate::Value<event_source_mapping::DocumentDbEventSourceConfig>>,
+        value: impl crate::IntoValue<event_source_mapping::DocumentDbEventSourceConfig>,
     ) -> Self {
-        self.0
-            .set_property("DocumentDBEventSourceConfig", value.into().into_json());
+        self.0.set_property(
+            "DocumentDBEventSourceConfig",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
@@ -1025,9 +1103,9 @@ impl EventSourceMapping {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-eventsourcearn)
-    pub fn event_source_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn event_source_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EventSourceArn", value.into().into_json());
+            .set_property("EventSourceArn", value.into_value().into_json());
         self
     }
 
@@ -1036,10 +1114,10 @@ impl EventSourceMapping {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-filtercriteria)
     pub fn filter_criteria(
         mut self,
-        value: impl Into<crate::Value<event_source_mapping::FilterCriteria>>,
+        value: impl crate::IntoValue<event_source_mapping::FilterCriteria>,
     ) -> Self {
         self.0
-            .set_property("FilterCriteria", value.into().into_json());
+            .set_property("FilterCriteria", value.into_value().into_json());
         self
     }
 
@@ -1052,10 +1130,10 @@ impl EventSourceMapping {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-functionresponsetypes)
     pub fn function_response_types(
         mut self,
-        value: impl Into<crate::Value<Vec<event_source_mapping::FunctionResponseTypes>>>,
+        value: impl crate::IntoValue<Vec<event_source_mapping::FunctionResponseTypes>>,
     ) -> Self {
         self.0
-            .set_property("FunctionResponseTypes", value.into().into_json());
+            .set_property("FunctionResponseTypes", value.into_value().into_json());
         self
     }
 
@@ -1066,8 +1144,9 @@ impl EventSourceMapping {
     /// Pattern: `(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
@@ -1076,10 +1155,10 @@ impl EventSourceMapping {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-loggingconfig)
     pub fn logging_config(
         mut self,
-        value: impl Into<crate::Value<event_source_mapping::LoggingConfig>>,
+        value: impl crate::IntoValue<event_source_mapping::LoggingConfig>,
     ) -> Self {
         self.0
-            .set_property("LoggingConfig", value.into().into_json());
+            .set_property("LoggingConfig", value.into_value().into_json());
         self
     }
 
@@ -1088,12 +1167,11 @@ impl EventSourceMapping {
     /// Range: 0 to 300.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-maximumbatchingwindowinseconds)
-    pub fn maximum_batching_window_in_seconds(
-        mut self,
-        value: impl Into<crate::Value<i64>>,
-    ) -> Self {
-        self.0
-            .set_property("MaximumBatchingWindowInSeconds", value.into().into_json());
+    pub fn maximum_batching_window_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "MaximumBatchingWindowInSeconds",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1102,9 +1180,9 @@ impl EventSourceMapping {
     /// Range: -1 to 604800.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-maximumrecordageinseconds)
-    pub fn maximum_record_age_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn maximum_record_age_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaximumRecordAgeInSeconds", value.into().into_json());
+            .set_property("MaximumRecordAgeInSeconds", value.into_value().into_json());
         self
     }
 
@@ -1113,9 +1191,9 @@ impl EventSourceMapping {
     /// Range: -1 to 10000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-maximumretryattempts)
-    pub fn maximum_retry_attempts(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn maximum_retry_attempts(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaximumRetryAttempts", value.into().into_json());
+            .set_property("MaximumRetryAttempts", value.into_value().into_json());
         self
     }
 
@@ -1124,10 +1202,10 @@ impl EventSourceMapping {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-metricsconfig)
     pub fn metrics_config(
         mut self,
-        value: impl Into<crate::Value<event_source_mapping::MetricsConfig>>,
+        value: impl crate::IntoValue<event_source_mapping::MetricsConfig>,
     ) -> Self {
         self.0
-            .set_property("MetricsConfig", value.into().into_json());
+            .set_property("MetricsConfig", value.into_value().into_json());
         self
     }
 
@@ -1136,9 +1214,9 @@ impl EventSourceMapping {
     /// Range: 1 to 10.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-parallelizationfactor)
-    pub fn parallelization_factor(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn parallelization_factor(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ParallelizationFactor", value.into().into_json());
+            .set_property("ParallelizationFactor", value.into_value().into_json());
         self
     }
 
@@ -1147,10 +1225,10 @@ impl EventSourceMapping {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-provisionedpollerconfig)
     pub fn provisioned_poller_config(
         mut self,
-        value: impl Into<crate::Value<event_source_mapping::ProvisionedPollerConfig>>,
+        value: impl crate::IntoValue<event_source_mapping::ProvisionedPollerConfig>,
     ) -> Self {
         self.0
-            .set_property("ProvisionedPollerConfig", value.into().into_json());
+            .set_property("ProvisionedPollerConfig", value.into_value().into_json());
         self
     }
 
@@ -1159,8 +1237,9 @@ impl EventSourceMapping {
     /// Items: 1 to 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-queues)
-    pub fn queues(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Queues", value.into().into_json());
+    pub fn queues(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Queues", value.into_value().into_json());
         self
     }
 
@@ -1169,10 +1248,10 @@ impl EventSourceMapping {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-scalingconfig)
     pub fn scaling_config(
         mut self,
-        value: impl Into<crate::Value<event_source_mapping::ScalingConfig>>,
+        value: impl crate::IntoValue<event_source_mapping::ScalingConfig>,
     ) -> Self {
         self.0
-            .set_property("ScalingConfig", value.into().into_json());
+            .set_property("ScalingConfig", value.into_value().into_json());
         self
     }
 
@@ -1183,10 +1262,10 @@ impl EventSourceMapping {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-selfmanagedeventsource)
     pub fn self_managed_event_source(
         mut self,
-        value: impl Into<crate::Value<event_source_mapping::SelfManagedEventSource>>,
+        value: impl crate::IntoValue<event_source_mapping::SelfManagedEventSource>,
     ) -> Self {
         self.0
-            .set_property("SelfManagedEventSource", value.into().into_json());
+            .set_property("SelfManagedEventSource", value.into_value().into_json());
         self
     }
 
@@ -1195,11 +1274,11 @@ impl EventSourceMapping {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-selfmanagedkafkaeventsourceconfig)
     pub fn self_managed_kafka_event_source_config(
         mut self,
-        value: impl Into<crate::Value<event_source_mapping::SelfManagedKafkaEventSourceConfig>>,
+        value: impl crate::IntoValue<event_source_mapping::SelfManagedKafkaEventSourceConfig>,
     ) -> Self {
         self.0.set_property(
             "SelfManagedKafkaEventSourceConfig",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -1211,10 +1290,10 @@ impl EventSourceMapping {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-sourceaccessconfigurations)
     pub fn source_access_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<event_source_mapping::SourceAccessConfiguration>>>,
+        value: impl crate::IntoValue<Vec<event_source_mapping::SourceAccessConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("SourceAccessConfigurations", value.into().into_json());
+            .set_property("SourceAccessConfigurations", value.into_value().into_json());
         self
     }
 
@@ -1227,9 +1306,9 @@ impl EventSourceMapping {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-startingposition)
-    pub fn starting_position(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn starting_position(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("StartingPosition", value.into().into_json());
+            .set_property("StartingPosition", value.into_value().into_json());
         self
     }
 
@@ -1238,17 +1317,17 @@ impl EventSourceMapping {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-startingpositiontimestamp)
-    pub fn starting_position_timestamp(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn starting_position_timestamp(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("StartingPositionTimestamp", value.into().into_json());
+            .set_property("StartingPositionTimestamp", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](event_source_mapping::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_source_mapping::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<event_source_mapping::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1257,8 +1336,9 @@ impl EventSourceMapping {
     /// Items: 1 to 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-topics)
-    pub fn topics(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Topics", value.into().into_json());
+    pub fn topics(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Topics", value.into_value().into_json());
         self
     }
 
@@ -1267,16 +1347,21 @@ impl EventSourceMapping {
     /// Range: 0 to 900.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-tumblingwindowinseconds)
-    pub fn tumbling_window_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn tumbling_window_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("TumblingWindowInSeconds", value.into().into_json());
+            .set_property("TumblingWindowInSeconds", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for EventSourceMapping {
     const TYPE_NAME: &'static str = "AWS::Lambda::EventSourceMapping";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "EventSourceArn",
         "SelfManagedEventSource",
@@ -1328,9 +1413,9 @@ pub mod event_source_mapping {
         /// `ConsumerGroupId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-amazonmanagedkafkaeventsourceconfig.html#cfn-lambda-eventsourcemapping-amazonmanagedkafkaeventsourceconfig-consumergroupid)
-        pub fn consumer_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn consumer_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConsumerGroupId".to_owned(), value.into().into_json());
+                .insert("ConsumerGroupId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1339,10 +1424,12 @@ pub mod event_source_mapping {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-amazonmanagedkafkaeventsourceconfig.html#cfn-lambda-eventsourcemapping-amazonmanagedkafkaeventsourceconfig-schemaregistryconfig)
         pub fn schema_registry_config(
             mut self,
-            value: impl Into<crate::Value<SchemaRegistryConfig>>,
+            value: impl crate::IntoValue<SchemaRegistryConfig>,
         ) -> Self {
-            self.0
-                .insert("SchemaRegistryConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SchemaRegistryConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1368,9 +1455,9 @@ pub mod event_source_mapping {
         /// `OnFailure`: [`OnFailure`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-destinationconfig.html#cfn-lambda-eventsourcemapping-destinationconfig-onfailure)
-        pub fn on_failure(mut self, value: impl Into<crate::Value<OnFailure>>) -> Self {
+        pub fn on_failure(mut self, value: impl crate::IntoValue<OnFailure>) -> Self {
             self.0
-                .insert("OnFailure".to_owned(), value.into().into_json());
+                .insert("OnFailure".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1400,9 +1487,9 @@ pub mod event_source_mapping {
         /// Pattern: `^(^(?!(system\x2e)))(^[_a-zA-Z0-9])([^$]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-documentdbeventsourceconfig.html#cfn-lambda-eventsourcemapping-documentdbeventsourceconfig-collectionname)
-        pub fn collection_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn collection_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CollectionName".to_owned(), value.into().into_json());
+                .insert("CollectionName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1413,18 +1500,18 @@ pub mod event_source_mapping {
         /// Pattern: `^[^ /\.$\x22]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-documentdbeventsourceconfig.html#cfn-lambda-eventsourcemapping-documentdbeventsourceconfig-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FullDocument`: [`FullDocument`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-documentdbeventsourceconfig.html#cfn-lambda-eventsourcemapping-documentdbeventsourceconfig-fulldocument)
-        pub fn full_document(mut self, value: impl Into<crate::Value<FullDocument>>) -> Self {
+        pub fn full_document(mut self, value: impl crate::IntoValue<FullDocument>) -> Self {
             self.0
-                .insert("FullDocument".to_owned(), value.into().into_json());
+                .insert("FullDocument".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1454,10 +1541,12 @@ pub mod event_source_mapping {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-endpoints.html#cfn-lambda-eventsourcemapping-endpoints-kafkabootstrapservers)
         pub fn kafka_bootstrap_servers(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("KafkaBootstrapServers".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KafkaBootstrapServers".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1487,9 +1576,9 @@ pub mod event_source_mapping {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-filter.html#cfn-lambda-eventsourcemapping-filter-pattern)
-        pub fn pattern(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn pattern(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Pattern".to_owned(), value.into().into_json());
+                .insert("Pattern".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1517,9 +1606,9 @@ pub mod event_source_mapping {
         /// Items: 1 to 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-filtercriteria.html#cfn-lambda-eventsourcemapping-filtercriteria-filters)
-        pub fn filters(mut self, value: impl Into<crate::Value<Vec<Filter>>>) -> Self {
+        pub fn filters(mut self, value: impl crate::IntoValue<Vec<Filter>>) -> Self {
             self.0
-                .insert("Filters".to_owned(), value.into().into_json());
+                .insert("Filters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1545,9 +1634,9 @@ pub mod event_source_mapping {
         /// `SystemLogLevel`: [`SystemLogLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-loggingconfig.html#cfn-lambda-eventsourcemapping-loggingconfig-systemloglevel)
-        pub fn system_log_level(mut self, value: impl Into<crate::Value<SystemLogLevel>>) -> Self {
+        pub fn system_log_level(mut self, value: impl crate::IntoValue<SystemLogLevel>) -> Self {
             self.0
-                .insert("SystemLogLevel".to_owned(), value.into().into_json());
+                .insert("SystemLogLevel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1575,9 +1664,9 @@ pub mod event_source_mapping {
         /// Items: 0 to 3.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-metricsconfig.html#cfn-lambda-eventsourcemapping-metricsconfig-metrics)
-        pub fn metrics(mut self, value: impl Into<crate::Value<Vec<Metrics>>>) -> Self {
+        pub fn metrics(mut self, value: impl crate::IntoValue<Vec<Metrics>>) -> Self {
             self.0
-                .insert("Metrics".to_owned(), value.into().into_json());
+                .insert("Metrics".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1607,9 +1696,9 @@ pub mod event_source_mapping {
         /// Pattern: `^$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-onfailure.html#cfn-lambda-eventsourcemapping-onfailure-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1637,9 +1726,9 @@ pub mod event_source_mapping {
         /// Range: 1 to 2000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-provisionedpollerconfig.html#cfn-lambda-eventsourcemapping-provisionedpollerconfig-maximumpollers)
-        pub fn maximum_pollers(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn maximum_pollers(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaximumPollers".to_owned(), value.into().into_json());
+                .insert("MaximumPollers".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1648,9 +1737,9 @@ pub mod event_source_mapping {
         /// Range: 1 to 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-provisionedpollerconfig.html#cfn-lambda-eventsourcemapping-provisionedpollerconfig-minimumpollers)
-        pub fn minimum_pollers(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn minimum_pollers(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinimumPollers".to_owned(), value.into().into_json());
+                .insert("MinimumPollers".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1661,9 +1750,9 @@ pub mod event_source_mapping {
         /// Pattern: `^[a-zA-Z0-9-_]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-provisionedpollerconfig.html#cfn-lambda-eventsourcemapping-provisionedpollerconfig-pollergroupname)
-        pub fn poller_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn poller_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PollerGroupName".to_owned(), value.into().into_json());
+                .insert("PollerGroupName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1689,9 +1778,11 @@ pub mod event_source_mapping {
         /// `MaximumConcurrency`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-scalingconfig.html#cfn-lambda-eventsourcemapping-scalingconfig-maximumconcurrency)
-        pub fn maximum_concurrency(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaximumConcurrency".to_owned(), value.into().into_json());
+        pub fn maximum_concurrency(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaximumConcurrency".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1717,8 +1808,9 @@ pub mod event_source_mapping {
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-schemaregistryaccessconfig.html#cfn-lambda-eventsourcemapping-schemaregistryaccessconfig-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1729,8 +1821,9 @@ pub mod event_source_mapping {
         /// Pattern: `arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-schemaregistryaccessconfig.html#cfn-lambda-eventsourcemapping-schemaregistryaccessconfig-uri)
-        pub fn uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("URI".to_owned(), value.into().into_json());
+        pub fn uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("URI".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1760,10 +1853,10 @@ pub mod event_source_mapping {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-schemaregistryconfig.html#cfn-lambda-eventsourcemapping-schemaregistryconfig-accessconfigs)
         pub fn access_configs(
             mut self,
-            value: impl Into<crate::Value<Vec<SchemaRegistryAccessConfig>>>,
+            value: impl crate::IntoValue<Vec<SchemaRegistryAccessConfig>>,
         ) -> Self {
             self.0
-                .insert("AccessConfigs".to_owned(), value.into().into_json());
+                .insert("AccessConfigs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1772,10 +1865,12 @@ pub mod event_source_mapping {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-schemaregistryconfig.html#cfn-lambda-eventsourcemapping-schemaregistryconfig-eventrecordformat)
         pub fn event_record_format(
             mut self,
-            value: impl Into<crate::Value<EventRecordFormat>>,
+            value: impl crate::IntoValue<EventRecordFormat>,
         ) -> Self {
-            self.0
-                .insert("EventRecordFormat".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EventRecordFormat".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1786,9 +1881,11 @@ pub mod event_source_mapping {
         /// Pattern: `[a-zA-Z0-9-/*:_+=.@-]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-schemaregistryconfig.html#cfn-lambda-eventsourcemapping-schemaregistryconfig-schemaregistryuri)
-        pub fn schema_registry_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SchemaRegistryURI".to_owned(), value.into().into_json());
+        pub fn schema_registry_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SchemaRegistryURI".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1799,11 +1896,11 @@ pub mod event_source_mapping {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-schemaregistryconfig.html#cfn-lambda-eventsourcemapping-schemaregistryconfig-schemavalidationconfigs)
         pub fn schema_validation_configs(
             mut self,
-            value: impl Into<crate::Value<Vec<SchemaValidationConfig>>>,
+            value: impl crate::IntoValue<Vec<SchemaValidationConfig>>,
         ) -> Self {
             self.0.insert(
                 "SchemaValidationConfigs".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1830,9 +1927,9 @@ pub mod event_source_mapping {
         /// `Attribute`: [`Attribute`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-schemavalidationconfig.html#cfn-lambda-eventsourcemapping-schemavalidationconfig-attribute)
-        pub fn attribute(mut self, value: impl Into<crate::Value<Attribute>>) -> Self {
+        pub fn attribute(mut self, value: impl crate::IntoValue<Attribute>) -> Self {
             self.0
-                .insert("Attribute".to_owned(), value.into().into_json());
+                .insert("Attribute".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1858,9 +1955,9 @@ pub mod event_source_mapping {
         /// `Endpoints`: [`Endpoints`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-selfmanagedeventsource.html#cfn-lambda-eventsourcemapping-selfmanagedeventsource-endpoints)
-        pub fn endpoints(mut self, value: impl Into<crate::Value<Endpoints>>) -> Self {
+        pub fn endpoints(mut self, value: impl crate::IntoValue<Endpoints>) -> Self {
             self.0
-                .insert("Endpoints".to_owned(), value.into().into_json());
+                .insert("Endpoints".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1886,9 +1983,9 @@ pub mod event_source_mapping {
         /// `ConsumerGroupId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-selfmanagedkafkaeventsourceconfig.html#cfn-lambda-eventsourcemapping-selfmanagedkafkaeventsourceconfig-consumergroupid)
-        pub fn consumer_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn consumer_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConsumerGroupId".to_owned(), value.into().into_json());
+                .insert("ConsumerGroupId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1897,10 +1994,12 @@ pub mod event_source_mapping {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-selfmanagedkafkaeventsourceconfig.html#cfn-lambda-eventsourcemapping-selfmanagedkafkaeventsourceconfig-schemaregistryconfig)
         pub fn schema_registry_config(
             mut self,
-            value: impl Into<crate::Value<SchemaRegistryConfig>>,
+            value: impl crate::IntoValue<SchemaRegistryConfig>,
         ) -> Self {
-            self.0
-                .insert("SchemaRegistryConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SchemaRegistryConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1928,9 +2027,10 @@ pub mod event_source_mapping {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-sourceaccessconfiguration.html#cfn-lambda-eventsourcemapping-sourceaccessconfiguration-type)
         pub fn r#type(
             mut self,
-            value: impl Into<crate::Value<SourceAccessConfigurationType>>,
+            value: impl crate::IntoValue<SourceAccessConfigurationType>,
         ) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1941,8 +2041,9 @@ pub mod event_source_mapping {
         /// Pattern: `[a-zA-Z0-9-\/*:_+=.@-]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-sourceaccessconfiguration.html#cfn-lambda-eventsourcemapping-sourceaccessconfiguration-uri)
-        pub fn uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("URI".to_owned(), value.into().into_json());
+        pub fn uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("URI".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1961,10 +2062,10 @@ pub mod event_source_mapping {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1973,8 +2074,9 @@ pub mod event_source_mapping {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-tag.html#cfn-lambda-eventsourcemapping-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2169,13 +2271,13 @@ pub struct Function(crate::Resource);
 impl Function {
     /// A new `AWS::Lambda::Function` with its required properties.
     pub fn new(
-        code: impl Into<crate::Value<function::Code>>,
-        role: impl Into<crate::Value<String>>,
+        code: impl crate::IntoValue<function::Code>,
+        role: impl crate::IntoValue<String>,
     ) -> Self {
         Function(
             crate::Resource::new("AWS::Lambda::Function")
-                .property("Code", code.into().into_json())
-                .property("Role", role.into().into_json()),
+                .property("Code", code.into_value().into_json())
+                .property("Role", role.into_value().into_json()),
         )
     }
 
@@ -2186,10 +2288,10 @@ impl Function {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-architectures)
     pub fn architectures(
         mut self,
-        value: impl Into<crate::Value<Vec<function::Architectures>>>,
+        value: impl crate::IntoValue<Vec<function::Architectures>>,
     ) -> Self {
         self.0
-            .set_property("Architectures", value.into().into_json());
+            .set_property("Architectures", value.into_value().into_json());
         self
     }
 
@@ -2198,10 +2300,10 @@ impl Function {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-capacityproviderconfig)
     pub fn capacity_provider_config(
         mut self,
-        value: impl Into<crate::Value<function::CapacityProviderConfig>>,
+        value: impl crate::IntoValue<function::CapacityProviderConfig>,
     ) -> Self {
         self.0
-            .set_property("CapacityProviderConfig", value.into().into_json());
+            .set_property("CapacityProviderConfig", value.into_value().into_json());
         self
     }
 
@@ -2212,9 +2314,9 @@ impl Function {
     /// Pattern: `arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:code-signing-config:csc-[a-z0-9]{17}`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-codesigningconfigarn)
-    pub fn code_signing_config_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn code_signing_config_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CodeSigningConfigArn", value.into().into_json());
+            .set_property("CodeSigningConfigArn", value.into_value().into_json());
         self
     }
 
@@ -2223,10 +2325,10 @@ impl Function {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-deadletterconfig)
     pub fn dead_letter_config(
         mut self,
-        value: impl Into<crate::Value<function::DeadLetterConfig>>,
+        value: impl crate::IntoValue<function::DeadLetterConfig>,
     ) -> Self {
         self.0
-            .set_property("DeadLetterConfig", value.into().into_json());
+            .set_property("DeadLetterConfig", value.into_value().into_json());
         self
     }
 
@@ -2235,28 +2337,27 @@ impl Function {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `DurableConfig`: [`DurableConfig`](function::DurableConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-durableconfig)
-    pub fn durable_config(
-        mut self,
-        value: impl Into<crate::Value<function::DurableConfig>>,
-    ) -> Self {
+    pub fn durable_config(mut self, value: impl crate::IntoValue<function::DurableConfig>) -> Self {
         self.0
-            .set_property("DurableConfig", value.into().into_json());
+            .set_property("DurableConfig", value.into_value().into_json());
         self
     }
 
     /// `Environment`: [`Environment`](function::Environment).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-environment)
-    pub fn environment(mut self, value: impl Into<crate::Value<function::Environment>>) -> Self {
-        self.0.set_property("Environment", value.into().into_json());
+    pub fn environment(mut self, value: impl crate::IntoValue<function::Environment>) -> Self {
+        self.0
+            .set_property("Environment", value.into_value().into_json());
         self
     }
 
@@ -2265,10 +2366,10 @@ impl Function {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-ephemeralstorage)
     pub fn ephemeral_storage(
         mut self,
-        value: impl Into<crate::Value<function::EphemeralStorage>>,
+        value: impl crate::IntoValue<function::EphemeralStorage>,
     ) -> Self {
         self.0
-            .set_property("EphemeralStorage", value.into().into_json());
+            .set_property("EphemeralStorage", value.into_value().into_json());
         self
     }
 
@@ -2279,10 +2380,10 @@ impl Function {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-filesystemconfigs)
     pub fn file_system_configs(
         mut self,
-        value: impl Into<crate::Value<Vec<function::FileSystemConfig>>>,
+        value: impl crate::IntoValue<Vec<function::FileSystemConfig>>,
     ) -> Self {
         self.0
-            .set_property("FileSystemConfigs", value.into().into_json());
+            .set_property("FileSystemConfigs", value.into_value().into_json());
         self
     }
 
@@ -2293,9 +2394,9 @@ impl Function {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-functionname)
-    pub fn function_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn function_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FunctionName", value.into().into_json());
+            .set_property("FunctionName", value.into_value().into_json());
         self
     }
 
@@ -2304,10 +2405,10 @@ impl Function {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-functionscalingconfig)
     pub fn function_scaling_config(
         mut self,
-        value: impl Into<crate::Value<function::FunctionScalingConfig>>,
+        value: impl crate::IntoValue<function::FunctionScalingConfig>,
     ) -> Self {
         self.0
-            .set_property("FunctionScalingConfig", value.into().into_json());
+            .set_property("FunctionScalingConfig", value.into_value().into_json());
         self
     }
 
@@ -2318,16 +2419,18 @@ impl Function {
     /// Pattern: `^[^\s]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-handler)
-    pub fn handler(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Handler", value.into().into_json());
+    pub fn handler(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Handler", value.into_value().into_json());
         self
     }
 
     /// `ImageConfig`: [`ImageConfig`](function::ImageConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-imageconfig)
-    pub fn image_config(mut self, value: impl Into<crate::Value<function::ImageConfig>>) -> Self {
-        self.0.set_property("ImageConfig", value.into().into_json());
+    pub fn image_config(mut self, value: impl crate::IntoValue<function::ImageConfig>) -> Self {
+        self.0
+            .set_property("ImageConfig", value.into_value().into_json());
         self
     }
 
@@ -2336,8 +2439,9 @@ impl Function {
     /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
@@ -2346,20 +2450,18 @@ impl Function {
     /// Items: at most 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-layers)
-    pub fn layers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Layers", value.into().into_json());
+    pub fn layers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Layers", value.into_value().into_json());
         self
     }
 
     /// `LoggingConfig`: [`LoggingConfig`](function::LoggingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-loggingconfig)
-    pub fn logging_config(
-        mut self,
-        value: impl Into<crate::Value<function::LoggingConfig>>,
-    ) -> Self {
+    pub fn logging_config(mut self, value: impl crate::IntoValue<function::LoggingConfig>) -> Self {
         self.0
-            .set_property("LoggingConfig", value.into().into_json());
+            .set_property("LoggingConfig", value.into_value().into_json());
         self
     }
 
@@ -2368,8 +2470,9 @@ impl Function {
     /// Range: 128 to 32768.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-memorysize)
-    pub fn memory_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MemorySize", value.into().into_json());
+    pub fn memory_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MemorySize", value.into_value().into_json());
         self
     }
 
@@ -2378,29 +2481,27 @@ impl Function {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-packagetype)
-    pub fn package_type(mut self, value: impl Into<crate::Value<function::PackageType>>) -> Self {
-        self.0.set_property("PackageType", value.into().into_json());
+    pub fn package_type(mut self, value: impl crate::IntoValue<function::PackageType>) -> Self {
+        self.0
+            .set_property("PackageType", value.into_value().into_json());
         self
     }
 
     /// `PublishToLatestPublished`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-publishtolatestpublished)
-    pub fn publish_to_latest_published(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn publish_to_latest_published(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PublishToLatestPublished", value.into().into_json());
+            .set_property("PublishToLatestPublished", value.into_value().into_json());
         self
     }
 
     /// `RecursiveLoop`: [`RecursiveLoop`](function::RecursiveLoop).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-recursiveloop)
-    pub fn recursive_loop(
-        mut self,
-        value: impl Into<crate::Value<function::RecursiveLoop>>,
-    ) -> Self {
+    pub fn recursive_loop(mut self, value: impl crate::IntoValue<function::RecursiveLoop>) -> Self {
         self.0
-            .set_property("RecursiveLoop", value.into().into_json());
+            .set_property("RecursiveLoop", value.into_value().into_json());
         self
     }
 
@@ -2409,17 +2510,20 @@ impl Function {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-reservedconcurrentexecutions)
-    pub fn reserved_concurrent_executions(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0
-            .set_property("ReservedConcurrentExecutions", value.into().into_json());
+    pub fn reserved_concurrent_executions(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "ReservedConcurrentExecutions",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Runtime`: [`Runtime`](function::Runtime).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-runtime)
-    pub fn runtime(mut self, value: impl Into<crate::Value<function::Runtime>>) -> Self {
-        self.0.set_property("Runtime", value.into().into_json());
+    pub fn runtime(mut self, value: impl crate::IntoValue<function::Runtime>) -> Self {
+        self.0
+            .set_property("Runtime", value.into_value().into_json());
         self
     }
 
@@ -2428,26 +2532,27 @@ impl Function {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-runtimemanagementconfig)
     pub fn runtime_management_config(
         mut self,
-        value: impl Into<crate::Value<function::RuntimeManagementConfig>>,
+        value: impl crate::IntoValue<function::RuntimeManagementConfig>,
     ) -> Self {
         self.0
-            .set_property("RuntimeManagementConfig", value.into().into_json());
+            .set_property("RuntimeManagementConfig", value.into_value().into_json());
         self
     }
 
     /// `SnapStart`: [`SnapStart`](function::SnapStart).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-snapstart)
-    pub fn snap_start(mut self, value: impl Into<crate::Value<function::SnapStart>>) -> Self {
-        self.0.set_property("SnapStart", value.into().into_json());
+    pub fn snap_start(mut self, value: impl crate::IntoValue<function::SnapStart>) -> Self {
+        self.0
+            .set_property("SnapStart", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](function::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<function::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<function::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2456,12 +2561,9 @@ impl Function {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-tenancyconfig)
-    pub fn tenancy_config(
-        mut self,
-        value: impl Into<crate::Value<function::TenancyConfig>>,
-    ) -> Self {
+    pub fn tenancy_config(mut self, value: impl crate::IntoValue<function::TenancyConfig>) -> Self {
         self.0
-            .set_property("TenancyConfig", value.into().into_json());
+            .set_property("TenancyConfig", value.into_value().into_json());
         self
     }
 
@@ -2470,35 +2572,39 @@ impl Function {
     /// Range: 1 to 900.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-timeout)
-    pub fn timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Timeout", value.into().into_json());
+    pub fn timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("Timeout", value.into_value().into_json());
         self
     }
 
     /// `TracingConfig`: [`TracingConfig`](function::TracingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-tracingconfig)
-    pub fn tracing_config(
-        mut self,
-        value: impl Into<crate::Value<function::TracingConfig>>,
-    ) -> Self {
+    pub fn tracing_config(mut self, value: impl crate::IntoValue<function::TracingConfig>) -> Self {
         self.0
-            .set_property("TracingConfig", value.into().into_json());
+            .set_property("TracingConfig", value.into_value().into_json());
         self
     }
 
     /// `VpcConfig`: [`VpcConfig`](function::VpcConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html#cfn-lambda-function-vpcconfig)
-    pub fn vpc_config(mut self, value: impl Into<crate::Value<function::VpcConfig>>) -> Self {
-        self.0.set_property("VpcConfig", value.into().into_json());
+    pub fn vpc_config(mut self, value: impl crate::IntoValue<function::VpcConfig>) -> Self {
+        self.0
+            .set_property("VpcConfig", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Function {
     const TYPE_NAME: &'static str = "AWS::Lambda::Function";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["FunctionName", "PackageType", "TenancyConfig"];
 
@@ -2550,14 +2656,14 @@ pub mod function {
     impl CapacityProviderConfig {
         /// A new `CapacityProviderConfig` with its required properties.
         pub fn new(
-            lambda_managed_instances_capacity_provider_config: impl Into<
-                crate::Value<LambdaManagedInstancesCapacityProviderConfig>,
+            lambda_managed_instances_capacity_provider_config: impl crate::IntoValue<
+                LambdaManagedInstancesCapacityProviderConfig,
             >,
         ) -> Self {
             CapacityProviderConfig(crate::typed::Properties::from_iter([(
                 "LambdaManagedInstancesCapacityProviderConfig".to_owned(),
                 lambda_managed_instances_capacity_provider_config
-                    .into()
+                    .into_value()
                     .into_json(),
             )]))
         }
@@ -2584,9 +2690,9 @@ pub mod function {
         /// `ImageUri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html#cfn-lambda-function-code-imageuri)
-        pub fn image_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn image_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ImageUri".to_owned(), value.into().into_json());
+                .insert("ImageUri".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2597,9 +2703,9 @@ pub mod function {
         /// Pattern: `^[0-9A-Za-z\.\-_]*(?<!\.)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html#cfn-lambda-function-code-s3bucket)
-        pub fn s3_bucket(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3Bucket".to_owned(), value.into().into_json());
+                .insert("S3Bucket".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2608,8 +2714,9 @@ pub mod function {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html#cfn-lambda-function-code-s3key)
-        pub fn s3_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S3Key".to_owned(), value.into().into_json());
+        pub fn s3_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S3Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2618,10 +2725,12 @@ pub mod function {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html#cfn-lambda-function-code-s3objectstoragemode)
         pub fn s3_object_storage_mode(
             mut self,
-            value: impl Into<crate::Value<S3ObjectStorageMode>>,
+            value: impl crate::IntoValue<S3ObjectStorageMode>,
         ) -> Self {
-            self.0
-                .insert("S3ObjectStorageMode".to_owned(), value.into().into_json());
+            self.0.insert(
+                "S3ObjectStorageMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2630,9 +2739,9 @@ pub mod function {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html#cfn-lambda-function-code-s3objectversion)
-        pub fn s3_object_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_object_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3ObjectVersion".to_owned(), value.into().into_json());
+                .insert("S3ObjectVersion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2641,18 +2750,18 @@ pub mod function {
         /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html#cfn-lambda-function-code-sourcekmskeyarn)
-        pub fn source_kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceKMSKeyArn".to_owned(), value.into().into_json());
+                .insert("SourceKMSKeyArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ZipFile`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html#cfn-lambda-function-code-zipfile)
-        pub fn zip_file(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn zip_file(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ZipFile".to_owned(), value.into().into_json());
+                .insert("ZipFile".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2680,9 +2789,9 @@ pub mod function {
         /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-deadletterconfig.html#cfn-lambda-function-deadletterconfig-targetarn)
-        pub fn target_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetArn".to_owned(), value.into().into_json());
+                .insert("TargetArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2701,10 +2810,10 @@ pub mod function {
 
     impl DurableConfig {
         /// A new `DurableConfig` with its required properties.
-        pub fn new(execution_timeout: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(execution_timeout: impl crate::IntoValue<i64>) -> Self {
             DurableConfig(crate::typed::Properties::from_iter([(
                 "ExecutionTimeout".to_owned(),
-                execution_timeout.into().into_json(),
+                execution_timeout.into_value().into_json(),
             )]))
         }
 
@@ -2715,9 +2824,11 @@ pub mod function {
         /// Default: `14`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-durableconfig.html#cfn-lambda-function-durableconfig-retentionperiodindays)
-        pub fn retention_period_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("RetentionPeriodInDays".to_owned(), value.into().into_json());
+        pub fn retention_period_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "RetentionPeriodInDays".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2745,10 +2856,10 @@ pub mod function {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-environment.html#cfn-lambda-function-environment-variables)
         pub fn variables(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Variables".to_owned(), value.into().into_json());
+                .insert("Variables".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2767,10 +2878,10 @@ pub mod function {
 
     impl EphemeralStorage {
         /// A new `EphemeralStorage` with its required properties.
-        pub fn new(size: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(size: impl crate::IntoValue<i64>) -> Self {
             EphemeralStorage(crate::typed::Properties::from_iter([(
                 "Size".to_owned(),
-                size.into().into_json(),
+                size.into_value().into_json(),
             )]))
         }
     }
@@ -2790,14 +2901,14 @@ pub mod function {
     impl FileSystemConfig {
         /// A new `FileSystemConfig` with its required properties.
         pub fn new(
-            arn: impl Into<crate::Value<String>>,
-            local_mount_path: impl Into<crate::Value<String>>,
+            arn: impl crate::IntoValue<String>,
+            local_mount_path: impl crate::IntoValue<String>,
         ) -> Self {
             FileSystemConfig(crate::typed::Properties::from_iter([
-                ("Arn".to_owned(), arn.into().into_json()),
+                ("Arn".to_owned(), arn.into_value().into_json()),
                 (
                     "LocalMountPath".to_owned(),
-                    local_mount_path.into().into_json(),
+                    local_mount_path.into_value().into_json(),
                 ),
             ]))
         }
@@ -2826,10 +2937,10 @@ pub mod function {
         /// Range: 0 to 15000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-functionscalingconfig.html#cfn-lambda-function-functionscalingconfig-maxexecutionenvironments)
-        pub fn max_execution_environments(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_execution_environments(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaxExecutionEnvironments".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2839,10 +2950,10 @@ pub mod function {
         /// Range: 0 to 15000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-functionscalingconfig.html#cfn-lambda-function-functionscalingconfig-minexecutionenvironments)
-        pub fn min_execution_environments(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_execution_environments(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MinExecutionEnvironments".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2871,9 +2982,9 @@ pub mod function {
         /// Items: 0 to 1500.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-imageconfig.html#cfn-lambda-function-imageconfig-command)
-        pub fn command(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn command(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Command".to_owned(), value.into().into_json());
+                .insert("Command".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2882,9 +2993,9 @@ pub mod function {
         /// Items: 0 to 1500.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-imageconfig.html#cfn-lambda-function-imageconfig-entrypoint)
-        pub fn entry_point(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn entry_point(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("EntryPoint".to_owned(), value.into().into_json());
+                .insert("EntryPoint".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2893,9 +3004,11 @@ pub mod function {
         /// Length: 0 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-imageconfig.html#cfn-lambda-function-imageconfig-workingdirectory)
-        pub fn working_directory(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("WorkingDirectory".to_owned(), value.into().into_json());
+        pub fn working_directory(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "WorkingDirectory".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2914,10 +3027,10 @@ pub mod function {
 
     impl LambdaManagedInstancesCapacityProviderConfig {
         /// A new `LambdaManagedInstancesCapacityProviderConfig` with its required properties.
-        pub fn new(capacity_provider_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(capacity_provider_arn: impl crate::IntoValue<String>) -> Self {
             LambdaManagedInstancesCapacityProviderConfig(crate::typed::Properties::from_iter([(
                 "CapacityProviderArn".to_owned(),
-                capacity_provider_arn.into().into_json(),
+                capacity_provider_arn.into_value().into_json(),
             )]))
         }
 
@@ -2928,11 +3041,11 @@ pub mod function {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-lambdamanagedinstancescapacityproviderconfig.html#cfn-lambda-function-lambdamanagedinstancescapacityproviderconfig-executionenvironmentmemorygibpervcpu)
         pub fn execution_environment_memory_gi_b_per_v_cpu(
             mut self,
-            value: impl Into<crate::Value<f64>>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             self.0.insert(
                 "ExecutionEnvironmentMemoryGiBPerVCpu".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2944,11 +3057,11 @@ pub mod function {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-lambdamanagedinstancescapacityproviderconfig.html#cfn-lambda-function-lambdamanagedinstancescapacityproviderconfig-perexecutionenvironmentmaxconcurrency)
         pub fn per_execution_environment_max_concurrency(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "PerExecutionEnvironmentMaxConcurrency".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2977,19 +3090,21 @@ pub mod function {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-loggingconfig.html#cfn-lambda-function-loggingconfig-applicationloglevel)
         pub fn application_log_level(
             mut self,
-            value: impl Into<crate::Value<ApplicationLogLevel>>,
+            value: impl crate::IntoValue<ApplicationLogLevel>,
         ) -> Self {
-            self.0
-                .insert("ApplicationLogLevel".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ApplicationLogLevel".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LogFormat`: [`LogFormat`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-loggingconfig.html#cfn-lambda-function-loggingconfig-logformat)
-        pub fn log_format(mut self, value: impl Into<crate::Value<LogFormat>>) -> Self {
+        pub fn log_format(mut self, value: impl crate::IntoValue<LogFormat>) -> Self {
             self.0
-                .insert("LogFormat".to_owned(), value.into().into_json());
+                .insert("LogFormat".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3000,18 +3115,18 @@ pub mod function {
         /// Pattern: `[\.\-_/#A-Za-z0-9]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-loggingconfig.html#cfn-lambda-function-loggingconfig-loggroup)
-        pub fn log_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroup".to_owned(), value.into().into_json());
+                .insert("LogGroup".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SystemLogLevel`: [`SystemLogLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-loggingconfig.html#cfn-lambda-function-loggingconfig-systemloglevel)
-        pub fn system_log_level(mut self, value: impl Into<crate::Value<SystemLogLevel>>) -> Self {
+        pub fn system_log_level(mut self, value: impl crate::IntoValue<SystemLogLevel>) -> Self {
             self.0
-                .insert("SystemLogLevel".to_owned(), value.into().into_json());
+                .insert("SystemLogLevel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3030,19 +3145,21 @@ pub mod function {
 
     impl RuntimeManagementConfig {
         /// A new `RuntimeManagementConfig` with its required properties.
-        pub fn new(update_runtime_on: impl Into<crate::Value<UpdateRuntimeOn>>) -> Self {
+        pub fn new(update_runtime_on: impl crate::IntoValue<UpdateRuntimeOn>) -> Self {
             RuntimeManagementConfig(crate::typed::Properties::from_iter([(
                 "UpdateRuntimeOn".to_owned(),
-                update_runtime_on.into().into_json(),
+                update_runtime_on.into_value().into_json(),
             )]))
         }
 
         /// `RuntimeVersionArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-runtimemanagementconfig.html#cfn-lambda-function-runtimemanagementconfig-runtimeversionarn)
-        pub fn runtime_version_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RuntimeVersionArn".to_owned(), value.into().into_json());
+        pub fn runtime_version_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RuntimeVersionArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3061,10 +3178,10 @@ pub mod function {
 
     impl SnapStart {
         /// A new `SnapStart` with its required properties.
-        pub fn new(apply_on: impl Into<crate::Value<ApplyOn>>) -> Self {
+        pub fn new(apply_on: impl crate::IntoValue<ApplyOn>) -> Self {
             SnapStart(crate::typed::Properties::from_iter([(
                 "ApplyOn".to_owned(),
-                apply_on.into().into_json(),
+                apply_on.into_value().into_json(),
             )]))
         }
     }
@@ -3083,10 +3200,10 @@ pub mod function {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -3095,8 +3212,9 @@ pub mod function {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-tag.html#cfn-lambda-function-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3115,10 +3233,10 @@ pub mod function {
 
     impl TenancyConfig {
         /// A new `TenancyConfig` with its required properties.
-        pub fn new(tenant_isolation_mode: impl Into<crate::Value<TenantIsolationMode>>) -> Self {
+        pub fn new(tenant_isolation_mode: impl crate::IntoValue<TenantIsolationMode>) -> Self {
             TenancyConfig(crate::typed::Properties::from_iter([(
                 "TenantIsolationMode".to_owned(),
-                tenant_isolation_mode.into().into_json(),
+                tenant_isolation_mode.into_value().into_json(),
             )]))
         }
     }
@@ -3144,8 +3262,9 @@ pub mod function {
         /// `Mode`: [`Mode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-tracingconfig.html#cfn-lambda-function-tracingconfig-mode)
-        pub fn mode(mut self, value: impl Into<crate::Value<Mode>>) -> Self {
-            self.0.insert("Mode".to_owned(), value.into().into_json());
+        pub fn mode(mut self, value: impl crate::IntoValue<Mode>) -> Self {
+            self.0
+                .insert("Mode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3171,10 +3290,10 @@ pub mod function {
         /// `Ipv6AllowedForDualStack`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-vpcconfig.html#cfn-lambda-function-vpcconfig-ipv6allowedfordualstack)
-        pub fn ipv6_allowed_for_dual_stack(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn ipv6_allowed_for_dual_stack(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "Ipv6AllowedForDualStack".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3184,9 +3303,11 @@ pub mod function {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-vpcconfig.html#cfn-lambda-function-vpcconfig-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3195,9 +3316,9 @@ pub mod function {
         /// Items: 0 to 16.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-vpcconfig.html#cfn-lambda-function-vpcconfig-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3582,10 +3703,10 @@ pub struct LayerVersion(crate::Resource);
 
 impl LayerVersion {
     /// A new `AWS::Lambda::LayerVersion` with its required properties.
-    pub fn new(content: impl Into<crate::Value<layer_version::Content>>) -> Self {
+    pub fn new(content: impl crate::IntoValue<layer_version::Content>) -> Self {
         LayerVersion(
             crate::Resource::new("AWS::Lambda::LayerVersion")
-                .property("Content", content.into().into_json()),
+                .property("Content", content.into_value().into_json()),
         )
     }
 
@@ -3598,10 +3719,10 @@ impl LayerVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-layerversion.html#cfn-lambda-layerversion-compatiblearchitectures)
     pub fn compatible_architectures(
         mut self,
-        value: impl Into<crate::Value<Vec<layer_version::CompatibleArchitectures>>>,
+        value: impl crate::IntoValue<Vec<layer_version::CompatibleArchitectures>>,
     ) -> Self {
         self.0
-            .set_property("CompatibleArchitectures", value.into().into_json());
+            .set_property("CompatibleArchitectures", value.into_value().into_json());
         self
     }
 
@@ -3614,10 +3735,10 @@ impl LayerVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-layerversion.html#cfn-lambda-layerversion-compatibleruntimes)
     pub fn compatible_runtimes(
         mut self,
-        value: impl Into<crate::Value<Vec<layer_version::CompatibleRuntimes>>>,
+        value: impl crate::IntoValue<Vec<layer_version::CompatibleRuntimes>>,
     ) -> Self {
         self.0
-            .set_property("CompatibleRuntimes", value.into().into_json());
+            .set_property("CompatibleRuntimes", value.into_value().into_json());
         self
     }
 
@@ -3628,8 +3749,9 @@ impl LayerVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-layerversion.html#cfn-lambda-layerversion-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -3642,8 +3764,9 @@ impl LayerVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-layerversion.html#cfn-lambda-layerversion-layername)
-    pub fn layer_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("LayerName", value.into().into_json());
+    pub fn layer_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("LayerName", value.into_value().into_json());
         self
     }
 
@@ -3654,8 +3777,9 @@ impl LayerVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-layerversion.html#cfn-lambda-layerversion-licenseinfo)
-    pub fn license_info(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("LicenseInfo", value.into().into_json());
+    pub fn license_info(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("LicenseInfo", value.into_value().into_json());
         self
     }
 }
@@ -3705,12 +3829,12 @@ pub mod layer_version {
     impl Content {
         /// A new `Content` with its required properties.
         pub fn new(
-            s3_bucket: impl Into<crate::Value<String>>,
-            s3_key: impl Into<crate::Value<String>>,
+            s3_bucket: impl crate::IntoValue<String>,
+            s3_key: impl crate::IntoValue<String>,
         ) -> Self {
             Content(crate::typed::Properties::from_iter([
-                ("S3Bucket".to_owned(), s3_bucket.into().into_json()),
-                ("S3Key".to_owned(), s3_key.into().into_json()),
+                ("S3Bucket".to_owned(), s3_bucket.into_value().into_json()),
+                ("S3Key".to_owned(), s3_key.into_value().into_json()),
             ]))
         }
 
@@ -3719,9 +3843,9 @@ pub mod layer_version {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-layerversion-content.html#cfn-lambda-layerversion-content-s3objectversion)
-        pub fn s3_object_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_object_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3ObjectVersion".to_owned(), value.into().into_json());
+                .insert("S3ObjectVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3912,15 +4036,18 @@ pub struct LayerVersionPermission(crate::Resource);
 impl LayerVersionPermission {
     /// A new `AWS::Lambda::LayerVersionPermission` with its required properties.
     pub fn new(
-        action: impl Into<crate::Value<String>>,
-        layer_version_arn: impl Into<crate::Value<String>>,
-        principal: impl Into<crate::Value<String>>,
+        action: impl crate::IntoValue<String>,
+        layer_version_arn: impl crate::IntoValue<String>,
+        principal: impl crate::IntoValue<String>,
     ) -> Self {
         LayerVersionPermission(
             crate::Resource::new("AWS::Lambda::LayerVersionPermission")
-                .property("Action", action.into().into_json())
-                .property("LayerVersionArn", layer_version_arn.into().into_json())
-                .property("Principal", principal.into().into_json()),
+                .property("Action", action.into_value().into_json())
+                .property(
+                    "LayerVersionArn",
+                    layer_version_arn.into_value().into_json(),
+                )
+                .property("Principal", principal.into_value().into_json()),
         )
     }
 
@@ -3933,9 +4060,9 @@ impl LayerVersionPermission {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-layerversionpermission.html#cfn-lambda-layerversionpermission-organizationid)
-    pub fn organization_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn organization_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OrganizationId", value.into().into_json());
+            .set_property("OrganizationId", value.into_value().into_json());
         self
     }
 }
@@ -3978,15 +4105,15 @@ pub struct Permission(crate::Resource);
 impl Permission {
     /// A new `AWS::Lambda::Permission` with its required properties.
     pub fn new(
-        action: impl Into<crate::Value<String>>,
-        function_name: impl Into<crate::Value<String>>,
-        principal: impl Into<crate::Value<String>>,
+        action: impl crate::IntoValue<String>,
+        function_name: impl crate::IntoValue<String>,
+        principal: impl crate::IntoValue<String>,
     ) -> Self {
         Permission(
             crate::Resource::new("AWS::Lambda::Permission")
-                .property("Action", action.into().into_json())
-                .property("FunctionName", function_name.into().into_json())
-                .property("Principal", principal.into().into_json()),
+                .property("Action", action.into_value().into_json())
+                .property("FunctionName", function_name.into_value().into_json())
+                .property("Principal", principal.into_value().into_json()),
         )
     }
 
@@ -3999,9 +4126,9 @@ impl Permission {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-permission.html#cfn-lambda-permission-eventsourcetoken)
-    pub fn event_source_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn event_source_token(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EventSourceToken", value.into().into_json());
+            .set_property("EventSourceToken", value.into_value().into_json());
         self
     }
 
@@ -4012,10 +4139,10 @@ impl Permission {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-permission.html#cfn-lambda-permission-functionurlauthtype)
     pub fn function_url_auth_type(
         mut self,
-        value: impl Into<crate::Value<permission::FunctionUrlAuthType>>,
+        value: impl crate::IntoValue<permission::FunctionUrlAuthType>,
     ) -> Self {
         self.0
-            .set_property("FunctionUrlAuthType", value.into().into_json());
+            .set_property("FunctionUrlAuthType", value.into_value().into_json());
         self
     }
 
@@ -4024,9 +4151,9 @@ impl Permission {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-permission.html#cfn-lambda-permission-invokedviafunctionurl)
-    pub fn invoked_via_function_url(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn invoked_via_function_url(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("InvokedViaFunctionUrl", value.into().into_json());
+            .set_property("InvokedViaFunctionUrl", value.into_value().into_json());
         self
     }
 
@@ -4039,9 +4166,9 @@ impl Permission {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-permission.html#cfn-lambda-permission-principalorgid)
-    pub fn principal_org_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn principal_org_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PrincipalOrgID", value.into().into_json());
+            .set_property("PrincipalOrgID", value.into_value().into_json());
         self
     }
 
@@ -4054,9 +4181,9 @@ impl Permission {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-permission.html#cfn-lambda-permission-sourceaccount)
-    pub fn source_account(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_account(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceAccount", value.into().into_json());
+            .set_property("SourceAccount", value.into_value().into_json());
         self
     }
 
@@ -4069,8 +4196,9 @@ impl Permission {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-permission.html#cfn-lambda-permission-sourcearn)
-    pub fn source_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SourceArn", value.into().into_json());
+    pub fn source_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SourceArn", value.into_value().into_json());
         self
     }
 }
@@ -4144,27 +4272,31 @@ pub struct Url(crate::Resource);
 impl Url {
     /// A new `AWS::Lambda::Url` with its required properties.
     pub fn new(
-        auth_type: impl Into<crate::Value<url::AuthType>>,
-        target_function_arn: impl Into<crate::Value<String>>,
+        auth_type: impl crate::IntoValue<url::AuthType>,
+        target_function_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Url(crate::Resource::new("AWS::Lambda::Url")
-            .property("AuthType", auth_type.into().into_json())
-            .property("TargetFunctionArn", target_function_arn.into().into_json()))
+            .property("AuthType", auth_type.into_value().into_json())
+            .property(
+                "TargetFunctionArn",
+                target_function_arn.into_value().into_json(),
+            ))
     }
 
     /// `Cors`: [`Cors`](url::Cors).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-url.html#cfn-lambda-url-cors)
-    pub fn cors(mut self, value: impl Into<crate::Value<url::Cors>>) -> Self {
-        self.0.set_property("Cors", value.into().into_json());
+    pub fn cors(mut self, value: impl crate::IntoValue<url::Cors>) -> Self {
+        self.0.set_property("Cors", value.into_value().into_json());
         self
     }
 
     /// `InvokeMode`: [`InvokeMode`](url::InvokeMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-url.html#cfn-lambda-url-invokemode)
-    pub fn invoke_mode(mut self, value: impl Into<crate::Value<url::InvokeMode>>) -> Self {
-        self.0.set_property("InvokeMode", value.into().into_json());
+    pub fn invoke_mode(mut self, value: impl crate::IntoValue<url::InvokeMode>) -> Self {
+        self.0
+            .set_property("InvokeMode", value.into_value().into_json());
         self
     }
 
@@ -4177,8 +4309,9 @@ impl Url {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-url.html#cfn-lambda-url-qualifier)
-    pub fn qualifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Qualifier", value.into().into_json());
+    pub fn qualifier(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Qualifier", value.into_value().into_json());
         self
     }
 }
@@ -4232,45 +4365,47 @@ pub mod url {
         /// `AllowCredentials`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-url-cors.html#cfn-lambda-url-cors-allowcredentials)
-        pub fn allow_credentials(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("AllowCredentials".to_owned(), value.into().into_json());
+        pub fn allow_credentials(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "AllowCredentials".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AllowHeaders`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-url-cors.html#cfn-lambda-url-cors-allowheaders)
-        pub fn allow_headers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allow_headers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowHeaders".to_owned(), value.into().into_json());
+                .insert("AllowHeaders".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AllowMethods`: list of [`AllowMethods`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-url-cors.html#cfn-lambda-url-cors-allowmethods)
-        pub fn allow_methods(mut self, value: impl Into<crate::Value<Vec<AllowMethods>>>) -> Self {
+        pub fn allow_methods(mut self, value: impl crate::IntoValue<Vec<AllowMethods>>) -> Self {
             self.0
-                .insert("AllowMethods".to_owned(), value.into().into_json());
+                .insert("AllowMethods".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AllowOrigins`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-url-cors.html#cfn-lambda-url-cors-alloworigins)
-        pub fn allow_origins(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allow_origins(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowOrigins".to_owned(), value.into().into_json());
+                .insert("AllowOrigins".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExposeHeaders`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-url-cors.html#cfn-lambda-url-cors-exposeheaders)
-        pub fn expose_headers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn expose_headers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ExposeHeaders".to_owned(), value.into().into_json());
+                .insert("ExposeHeaders".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4279,8 +4414,9 @@ pub mod url {
         /// Range: 0 to 86400.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-url-cors.html#cfn-lambda-url-cors-maxage)
-        pub fn max_age(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("MaxAge".to_owned(), value.into().into_json());
+        pub fn max_age(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("MaxAge".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4371,10 +4507,10 @@ pub struct Version(crate::Resource);
 
 impl Version {
     /// A new `AWS::Lambda::Version` with its required properties.
-    pub fn new(function_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(function_name: impl crate::IntoValue<String>) -> Self {
         Version(
             crate::Resource::new("AWS::Lambda::Version")
-                .property("FunctionName", function_name.into().into_json()),
+                .property("FunctionName", function_name.into_value().into_json()),
         )
     }
 
@@ -4383,8 +4519,9 @@ impl Version {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html#cfn-lambda-version-codesha256)
-    pub fn code_sha256(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("CodeSha256", value.into().into_json());
+    pub fn code_sha256(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("CodeSha256", value.into_value().into_json());
         self
     }
 
@@ -4395,8 +4532,9 @@ impl Version {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html#cfn-lambda-version-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -4405,10 +4543,10 @@ impl Version {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html#cfn-lambda-version-functionscalingconfig)
     pub fn function_scaling_config(
         mut self,
-        value: impl Into<crate::Value<version::FunctionScalingConfig>>,
+        value: impl crate::IntoValue<version::FunctionScalingConfig>,
     ) -> Self {
         self.0
-            .set_property("FunctionScalingConfig", value.into().into_json());
+            .set_property("FunctionScalingConfig", value.into_value().into_json());
         self
     }
 
@@ -4419,10 +4557,12 @@ impl Version {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html#cfn-lambda-version-provisionedconcurrencyconfig)
     pub fn provisioned_concurrency_config(
         mut self,
-        value: impl Into<crate::Value<version::ProvisionedConcurrencyConfiguration>>,
+        value: impl crate::IntoValue<version::ProvisionedConcurrencyConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("ProvisionedConcurrencyConfig", value.into().into_json());
+        self.0.set_property(
+            "ProvisionedConcurrencyConfig",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -4431,12 +4571,9 @@ impl Version {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html#cfn-lambda-version-runtimepolicy)
-    pub fn runtime_policy(
-        mut self,
-        value: impl Into<crate::Value<version::RuntimePolicy>>,
-    ) -> Self {
+    pub fn runtime_policy(mut self, value: impl crate::IntoValue<version::RuntimePolicy>) -> Self {
         self.0
-            .set_property("RuntimePolicy", value.into().into_json());
+            .set_property("RuntimePolicy", value.into_value().into_json());
         self
     }
 }
@@ -4498,10 +4635,10 @@ pub mod version {
         /// Range: 0 to 15000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-version-functionscalingconfig.html#cfn-lambda-version-functionscalingconfig-maxexecutionenvironments)
-        pub fn max_execution_environments(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_execution_environments(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaxExecutionEnvironments".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4511,10 +4648,10 @@ pub mod version {
         /// Range: 0 to 15000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-version-functionscalingconfig.html#cfn-lambda-version-functionscalingconfig-minexecutionenvironments)
-        pub fn min_execution_environments(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_execution_environments(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MinExecutionEnvironments".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4534,10 +4671,10 @@ pub mod version {
 
     impl ProvisionedConcurrencyConfiguration {
         /// A new `ProvisionedConcurrencyConfiguration` with its required properties.
-        pub fn new(provisioned_concurrent_executions: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(provisioned_concurrent_executions: impl crate::IntoValue<i64>) -> Self {
             ProvisionedConcurrencyConfiguration(crate::typed::Properties::from_iter([(
                 "ProvisionedConcurrentExecutions".to_owned(),
-                provisioned_concurrent_executions.into().into_json(),
+                provisioned_concurrent_executions.into_value().into_json(),
             )]))
         }
     }
@@ -4556,10 +4693,10 @@ pub mod version {
 
     impl RuntimePolicy {
         /// A new `RuntimePolicy` with its required properties.
-        pub fn new(update_runtime_on: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(update_runtime_on: impl crate::IntoValue<String>) -> Self {
             RuntimePolicy(crate::typed::Properties::from_iter([(
                 "UpdateRuntimeOn".to_owned(),
-                update_runtime_on.into().into_json(),
+                update_runtime_on.into_value().into_json(),
             )]))
         }
 
@@ -4570,9 +4707,11 @@ pub mod version {
         /// Pattern: `^arn:(aws[a-zA-Z-]*):lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}::runtime:.+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-version-runtimepolicy.html#cfn-lambda-version-runtimepolicy-runtimeversionarn)
-        pub fn runtime_version_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RuntimeVersionArn".to_owned(), value.into().into_json());
+        pub fn runtime_version_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RuntimeVersionArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::LaunchWizard::Deployment"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::LaunchWizard::Deployment",
+    <Deployment as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::LaunchWizard::Deployment`.
 ///
 /// Required properties, the arguments of [`Deployment::new`]: `DeploymentPatternName`, `Name`, `WorkloadName`.
@@ -16,18 +22,18 @@ pub struct Deployment(crate::Resource);
 impl Deployment {
     /// A new `AWS::LaunchWizard::Deployment` with its required properties.
     pub fn new(
-        deployment_pattern_name: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        workload_name: impl Into<crate::Value<String>>,
+        deployment_pattern_name: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        workload_name: impl crate::IntoValue<String>,
     ) -> Self {
         Deployment(
             crate::Resource::new("AWS::LaunchWizard::Deployment")
                 .property(
                     "DeploymentPatternName",
-                    deployment_pattern_name.into().into_json(),
+                    deployment_pattern_name.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json())
-                .property("WorkloadName", workload_name.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("WorkloadName", workload_name.into_value().into_json()),
         )
     }
 
@@ -36,25 +42,30 @@ impl Deployment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-launchwizard-deployment.html#cfn-launchwizard-deployment-specifications)
     pub fn specifications(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("Specifications", value.into().into_json());
+            .set_property("Specifications", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tags`](deployment::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-launchwizard-deployment.html#cfn-launchwizard-deployment-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<deployment::Tags>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<deployment::Tags>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Deployment {
     const TYPE_NAME: &'static str = "AWS::LaunchWizard::Deployment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DeploymentPatternName", "Name", "WorkloadName"];
 
@@ -115,10 +126,10 @@ pub mod deployment {
 
     impl Tags {
         /// A new `Tags` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tags(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -127,8 +138,9 @@ pub mod deployment {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-launchwizard-deployment-tags.html#cfn-launchwizard-deployment-tags-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::Lex::ResourcePolicy",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Lex::Bot",
+        <Bot as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lex::BotAlias",
+        <BotAlias as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lex::BotVersion",
+        <BotVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lex::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Lex::Bot`.
 ///
 /// Required properties, the arguments of [`Bot::new`]: `DataPrivacy`, `IdleSessionTTLInSeconds`, `Name`, `RoleArn`.
@@ -21,44 +41,45 @@ pub struct Bot(crate::Resource);
 impl Bot {
     /// A new `AWS::Lex::Bot` with its required properties.
     pub fn new(
-        data_privacy: impl Into<crate::Value<bot::BotDataPrivacy>>,
-        idle_session_ttl_in_seconds: impl Into<crate::Value<i64>>,
-        name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
+        data_privacy: impl crate::IntoValue<bot::BotDataPrivacy>,
+        idle_session_ttl_in_seconds: impl crate::IntoValue<i64>,
+        name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Bot(crate::Resource::new("AWS::Lex::Bot")
-            .property("DataPrivacy", data_privacy.into().into_json())
+            .property("DataPrivacy", data_privacy.into_value().into_json())
             .property(
                 "IdleSessionTTLInSeconds",
-                idle_session_ttl_in_seconds.into().into_json(),
+                idle_session_ttl_in_seconds.into_value().into_json(),
             )
-            .property("Name", name.into().into_json())
-            .property("RoleArn", role_arn.into().into_json()))
+            .property("Name", name.into_value().into_json())
+            .property("RoleArn", role_arn.into_value().into_json()))
     }
 
     /// `AutoBuildBotLocales`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-bot.html#cfn-lex-bot-autobuildbotlocales)
-    pub fn auto_build_bot_locales(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn auto_build_bot_locales(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AutoBuildBotLocales", value.into().into_json());
+            .set_property("AutoBuildBotLocales", value.into_value().into_json());
         self
     }
 
     /// `BotFileS3Location`: [`S3Location`](bot::S3Location).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-bot.html#cfn-lex-bot-botfiles3location)
-    pub fn bot_file_s3_location(mut self, value: impl Into<crate::Value<bot::S3Location>>) -> Self {
+    pub fn bot_file_s3_location(mut self, value: impl crate::IntoValue<bot::S3Location>) -> Self {
         self.0
-            .set_property("BotFileS3Location", value.into().into_json());
+            .set_property("BotFileS3Location", value.into_value().into_json());
         self
     }
 
     /// `BotLocales`: list of [`BotLocale`](bot::BotLocale).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-bot.html#cfn-lex-bot-botlocales)
-    pub fn bot_locales(mut self, value: impl Into<crate::Value<Vec<bot::BotLocale>>>) -> Self {
-        self.0.set_property("BotLocales", value.into().into_json());
+    pub fn bot_locales(mut self, value: impl crate::IntoValue<Vec<bot::BotLocale>>) -> Self {
+        self.0
+            .set_property("BotLocales", value.into_value().into_json());
         self
     }
 
@@ -67,16 +88,18 @@ impl Bot {
     /// Items: at most 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-bot.html#cfn-lex-bot-bottags)
-    pub fn bot_tags(mut self, value: impl Into<crate::Value<Vec<bot::Tag>>>) -> Self {
-        self.0.set_property("BotTags", value.into().into_json());
+    pub fn bot_tags(mut self, value: impl crate::IntoValue<Vec<bot::Tag>>) -> Self {
+        self.0
+            .set_property("BotTags", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-bot.html#cfn-lex-bot-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -85,18 +108,19 @@ impl Bot {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-bot.html#cfn-lex-bot-errorlogsettings)
     pub fn error_log_settings(
         mut self,
-        value: impl Into<crate::Value<bot::BotErrorLogSettings>>,
+        value: impl crate::IntoValue<bot::BotErrorLogSettings>,
     ) -> Self {
         self.0
-            .set_property("ErrorLogSettings", value.into().into_json());
+            .set_property("ErrorLogSettings", value.into_value().into_json());
         self
     }
 
     /// `Replication`: [`Replication`](bot::Replication).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-bot.html#cfn-lex-bot-replication)
-    pub fn replication(mut self, value: impl Into<crate::Value<bot::Replication>>) -> Self {
-        self.0.set_property("Replication", value.into().into_json());
+    pub fn replication(mut self, value: impl crate::IntoValue<bot::Replication>) -> Self {
+        self.0
+            .set_property("Replication", value.into_value().into_json());
         self
     }
 
@@ -105,10 +129,10 @@ impl Bot {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-bot.html#cfn-lex-bot-testbotaliassettings)
     pub fn test_bot_alias_settings(
         mut self,
-        value: impl Into<crate::Value<bot::TestBotAliasSettings>>,
+        value: impl crate::IntoValue<bot::TestBotAliasSettings>,
     ) -> Self {
         self.0
-            .set_property("TestBotAliasSettings", value.into().into_json());
+            .set_property("TestBotAliasSettings", value.into_value().into_json());
         self
     }
 
@@ -117,16 +141,21 @@ impl Bot {
     /// Items: at most 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-bot.html#cfn-lex-bot-testbotaliastags)
-    pub fn test_bot_alias_tags(mut self, value: impl Into<crate::Value<Vec<bot::Tag>>>) -> Self {
+    pub fn test_bot_alias_tags(mut self, value: impl crate::IntoValue<Vec<bot::Tag>>) -> Self {
         self.0
-            .set_property("TestBotAliasTags", value.into().into_json());
+            .set_property("TestBotAliasTags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Bot {
     const TYPE_NAME: &'static str = "AWS::Lex::Bot";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("BotTags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "BotTags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -175,11 +204,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-advancedrecognitionsetting.html#cfn-lex-bot-advancedrecognitionsetting-audiorecognitionstrategy)
         pub fn audio_recognition_strategy(
             mut self,
-            value: impl Into<crate::Value<AudioRecognitionStrategy>>,
+            value: impl crate::IntoValue<AudioRecognitionStrategy>,
         ) -> Self {
             self.0.insert(
                 "AudioRecognitionStrategy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -200,17 +229,17 @@ pub mod bot {
     impl AllowedInputTypes {
         /// A new `AllowedInputTypes` with its required properties.
         pub fn new(
-            allow_audio_input: impl Into<crate::Value<bool>>,
-            allow_dtmf_input: impl Into<crate::Value<bool>>,
+            allow_audio_input: impl crate::IntoValue<bool>,
+            allow_dtmf_input: impl crate::IntoValue<bool>,
         ) -> Self {
             AllowedInputTypes(crate::typed::Properties::from_iter([
                 (
                     "AllowAudioInput".to_owned(),
-                    allow_audio_input.into().into_json(),
+                    allow_audio_input.into_value().into_json(),
                 ),
                 (
                     "AllowDTMFInput".to_owned(),
-                    allow_dtmf_input.into().into_json(),
+                    allow_dtmf_input.into_value().into_json(),
                 ),
             ]))
         }
@@ -230,10 +259,10 @@ pub mod bot {
 
     impl AudioAndDtmfInputSpecification {
         /// A new `AudioAndDtmfInputSpecification` with its required properties.
-        pub fn new(start_timeout_ms: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(start_timeout_ms: impl crate::IntoValue<i64>) -> Self {
             AudioAndDtmfInputSpecification(crate::typed::Properties::from_iter([(
                 "StartTimeoutMs".to_owned(),
-                start_timeout_ms.into().into_json(),
+                start_timeout_ms.into_value().into_json(),
             )]))
         }
 
@@ -242,10 +271,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-audioanddtmfinputspecification.html#cfn-lex-bot-audioanddtmfinputspecification-audiospecification)
         pub fn audio_specification(
             mut self,
-            value: impl Into<crate::Value<AudioSpecification>>,
+            value: impl crate::IntoValue<AudioSpecification>,
         ) -> Self {
-            self.0
-                .insert("AudioSpecification".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AudioSpecification".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -254,10 +285,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-audioanddtmfinputspecification.html#cfn-lex-bot-audioanddtmfinputspecification-dtmfspecification)
         pub fn dtmf_specification(
             mut self,
-            value: impl Into<crate::Value<DtmfSpecification>>,
+            value: impl crate::IntoValue<DtmfSpecification>,
         ) -> Self {
-            self.0
-                .insert("DTMFSpecification".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DTMFSpecification".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -276,10 +309,10 @@ pub mod bot {
 
     impl AudioLogDestination {
         /// A new `AudioLogDestination` with its required properties.
-        pub fn new(s3_bucket: impl Into<crate::Value<S3BucketLogDestination>>) -> Self {
+        pub fn new(s3_bucket: impl crate::IntoValue<S3BucketLogDestination>) -> Self {
             AudioLogDestination(crate::typed::Properties::from_iter([(
                 "S3Bucket".to_owned(),
-                s3_bucket.into().into_json(),
+                s3_bucket.into_value().into_json(),
             )]))
         }
     }
@@ -299,12 +332,15 @@ pub mod bot {
     impl AudioLogSetting {
         /// A new `AudioLogSetting` with its required properties.
         pub fn new(
-            destination: impl Into<crate::Value<AudioLogDestination>>,
-            enabled: impl Into<crate::Value<bool>>,
+            destination: impl crate::IntoValue<AudioLogDestination>,
+            enabled: impl crate::IntoValue<bool>,
         ) -> Self {
             AudioLogSetting(crate::typed::Properties::from_iter([
-                ("Destination".to_owned(), destination.into().into_json()),
-                ("Enabled".to_owned(), enabled.into().into_json()),
+                (
+                    "Destination".to_owned(),
+                    destination.into_value().into_json(),
+                ),
+                ("Enabled".to_owned(), enabled.into_value().into_json()),
             ]))
         }
     }
@@ -324,12 +360,18 @@ pub mod bot {
     impl AudioSpecification {
         /// A new `AudioSpecification` with its required properties.
         pub fn new(
-            end_timeout_ms: impl Into<crate::Value<i64>>,
-            max_length_ms: impl Into<crate::Value<i64>>,
+            end_timeout_ms: impl crate::IntoValue<i64>,
+            max_length_ms: impl crate::IntoValue<i64>,
         ) -> Self {
             AudioSpecification(crate::typed::Properties::from_iter([
-                ("EndTimeoutMs".to_owned(), end_timeout_ms.into().into_json()),
-                ("MaxLengthMs".to_owned(), max_length_ms.into().into_json()),
+                (
+                    "EndTimeoutMs".to_owned(),
+                    end_timeout_ms.into_value().into_json(),
+                ),
+                (
+                    "MaxLengthMs".to_owned(),
+                    max_length_ms.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -357,9 +399,11 @@ pub mod bot {
         /// Length: 1 to 5000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-bedrockagentconfiguration.html#cfn-lex-bot-bedrockagentconfiguration-bedrockagentaliasid)
-        pub fn bedrock_agent_alias_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BedrockAgentAliasId".to_owned(), value.into().into_json());
+        pub fn bedrock_agent_alias_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BedrockAgentAliasId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -368,9 +412,9 @@ pub mod bot {
         /// Length: 1 to 5000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-bedrockagentconfiguration.html#cfn-lex-bot-bedrockagentconfiguration-bedrockagentid)
-        pub fn bedrock_agent_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bedrock_agent_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BedrockAgentId".to_owned(), value.into().into_json());
+                .insert("BedrockAgentId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -398,11 +442,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-bedrockagentintentconfiguration.html#cfn-lex-bot-bedrockagentintentconfiguration-bedrockagentconfiguration)
         pub fn bedrock_agent_configuration(
             mut self,
-            value: impl Into<crate::Value<BedrockAgentConfiguration>>,
+            value: impl crate::IntoValue<BedrockAgentConfiguration>,
         ) -> Self {
             self.0.insert(
                 "BedrockAgentConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -412,11 +456,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-bedrockagentintentconfiguration.html#cfn-lex-bot-bedrockagentintentconfiguration-bedrockagentintentknowledgebaseconfiguration)
         pub fn bedrock_agent_intent_knowledge_base_configuration(
             mut self,
-            value: impl Into<crate::Value<BedrockAgentIntentKnowledgeBaseConfiguration>>,
+            value: impl crate::IntoValue<BedrockAgentIntentKnowledgeBaseConfiguration>,
         ) -> Self {
             self.0.insert(
                 "BedrockAgentIntentKnowledgeBaseConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -437,17 +481,17 @@ pub mod bot {
     impl BedrockAgentIntentKnowledgeBaseConfiguration {
         /// A new `BedrockAgentIntentKnowledgeBaseConfiguration` with its required properties.
         pub fn new(
-            bedrock_knowledge_base_arn: impl Into<crate::Value<String>>,
-            bedrock_model_configuration: impl Into<crate::Value<BedrockModelSpecification>>,
+            bedrock_knowledge_base_arn: impl crate::IntoValue<String>,
+            bedrock_model_configuration: impl crate::IntoValue<BedrockModelSpecification>,
         ) -> Self {
             BedrockAgentIntentKnowledgeBaseConfiguration(crate::typed::Properties::from_iter([
                 (
                     "BedrockKnowledgeBaseArn".to_owned(),
-                    bedrock_knowledge_base_arn.into().into_json(),
+                    bedrock_knowledge_base_arn.into_value().into_json(),
                 ),
                 (
                     "BedrockModelConfiguration".to_owned(),
-                    bedrock_model_configuration.into().into_json(),
+                    bedrock_model_configuration.into_value().into_json(),
                 ),
             ]))
         }
@@ -478,11 +522,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-bedrockguardrailconfiguration.html#cfn-lex-bot-bedrockguardrailconfiguration-bedrockguardrailidentifier)
         pub fn bedrock_guardrail_identifier(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "BedrockGuardrailIdentifier".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -492,10 +536,10 @@ pub mod bot {
         /// Length: 1 to 5000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-bedrockguardrailconfiguration.html#cfn-lex-bot-bedrockguardrailconfiguration-bedrockguardrailversion)
-        pub fn bedrock_guardrail_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bedrock_guardrail_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "BedrockGuardrailVersion".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -524,11 +568,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-bedrockknowledgestoreconfiguration.html#cfn-lex-bot-bedrockknowledgestoreconfiguration-bkbexactresponsefields)
         pub fn bkb_exact_response_fields(
             mut self,
-            value: impl Into<crate::Value<BkbExactResponseFields>>,
+            value: impl crate::IntoValue<BkbExactResponseFields>,
         ) -> Self {
             self.0.insert(
                 "BKBExactResponseFields".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -538,13 +582,10 @@ pub mod bot {
         /// Length: 1 to 5000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-bedrockknowledgestoreconfiguration.html#cfn-lex-bot-bedrockknowledgestoreconfiguration-bedrockknowledgebasearn)
-        pub fn bedrock_knowledge_base_arn(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn bedrock_knowledge_base_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "BedrockKnowledgeBaseArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -552,9 +593,9 @@ pub mod bot {
         /// `ExactResponse`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-bedrockknowledgestoreconfiguration.html#cfn-lex-bot-bedrockknowledgestoreconfiguration-exactresponse)
-        pub fn exact_response(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn exact_response(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ExactResponse".to_owned(), value.into().into_json());
+                .insert("ExactResponse".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -573,10 +614,10 @@ pub mod bot {
 
     impl BedrockModelSpecification {
         /// A new `BedrockModelSpecification` with its required properties.
-        pub fn new(model_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(model_arn: impl crate::IntoValue<String>) -> Self {
             BedrockModelSpecification(crate::typed::Properties::from_iter([(
                 "ModelArn".to_owned(),
-                model_arn.into().into_json(),
+                model_arn.into_value().into_json(),
             )]))
         }
 
@@ -585,11 +626,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-bedrockmodelspecification.html#cfn-lex-bot-bedrockmodelspecification-bedrockguardrailconfiguration)
         pub fn bedrock_guardrail_configuration(
             mut self,
-            value: impl Into<crate::Value<BedrockGuardrailConfiguration>>,
+            value: impl crate::IntoValue<BedrockGuardrailConfiguration>,
         ) -> Self {
             self.0.insert(
                 "BedrockGuardrailConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -599,13 +640,10 @@ pub mod bot {
         /// Length: 1 to 5000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-bedrockmodelspecification.html#cfn-lex-bot-bedrockmodelspecification-bedrockmodelcustomprompt)
-        pub fn bedrock_model_custom_prompt(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn bedrock_model_custom_prompt(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "BedrockModelCustomPrompt".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -615,10 +653,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-bedrockmodelspecification.html#cfn-lex-bot-bedrockmodelspecification-bedrocktracestatus)
         pub fn bedrock_trace_status(
             mut self,
-            value: impl Into<crate::Value<BedrockTraceStatus>>,
+            value: impl crate::IntoValue<BedrockTraceStatus>,
         ) -> Self {
-            self.0
-                .insert("BedrockTraceStatus".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BedrockTraceStatus".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -646,9 +686,9 @@ pub mod bot {
         /// Length: 1 to 5000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-bkbexactresponsefields.html#cfn-lex-bot-bkbexactresponsefields-answerfield)
-        pub fn answer_field(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn answer_field(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AnswerField".to_owned(), value.into().into_json());
+                .insert("AnswerField".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -667,10 +707,10 @@ pub mod bot {
 
     impl BotAliasLocaleSettings {
         /// A new `BotAliasLocaleSettings` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             BotAliasLocaleSettings(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
@@ -679,10 +719,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-botaliaslocalesettings.html#cfn-lex-bot-botaliaslocalesettings-codehookspecification)
         pub fn code_hook_specification(
             mut self,
-            value: impl Into<crate::Value<CodeHookSpecification>>,
+            value: impl crate::IntoValue<CodeHookSpecification>,
         ) -> Self {
-            self.0
-                .insert("CodeHookSpecification".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CodeHookSpecification".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -702,15 +744,15 @@ pub mod bot {
     impl BotAliasLocaleSettingsItem {
         /// A new `BotAliasLocaleSettingsItem` with its required properties.
         pub fn new(
-            bot_alias_locale_setting: impl Into<crate::Value<BotAliasLocaleSettings>>,
-            locale_id: impl Into<crate::Value<String>>,
+            bot_alias_locale_setting: impl crate::IntoValue<BotAliasLocaleSettings>,
+            locale_id: impl crate::IntoValue<String>,
         ) -> Self {
             BotAliasLocaleSettingsItem(crate::typed::Properties::from_iter([
                 (
                     "BotAliasLocaleSetting".to_owned(),
-                    bot_alias_locale_setting.into().into_json(),
+                    bot_alias_locale_setting.into_value().into_json(),
                 ),
-                ("LocaleId".to_owned(), locale_id.into().into_json()),
+                ("LocaleId".to_owned(), locale_id.into_value().into_json()),
             ]))
         }
     }
@@ -729,10 +771,10 @@ pub mod bot {
 
     impl BotDataPrivacy {
         /// A new `BotDataPrivacy` with its required properties.
-        pub fn new(child_directed: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(child_directed: impl crate::IntoValue<bool>) -> Self {
             BotDataPrivacy(crate::typed::Properties::from_iter([(
                 "ChildDirected".to_owned(),
-                child_directed.into().into_json(),
+                child_directed.into_value().into_json(),
             )]))
         }
     }
@@ -751,10 +793,10 @@ pub mod bot {
 
     impl BotErrorLogSettings {
         /// A new `BotErrorLogSettings` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             BotErrorLogSettings(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
     }
@@ -774,14 +816,14 @@ pub mod bot {
     impl BotLocale {
         /// A new `BotLocale` with its required properties.
         pub fn new(
-            locale_id: impl Into<crate::Value<String>>,
-            nlu_confidence_threshold: impl Into<crate::Value<f64>>,
+            locale_id: impl crate::IntoValue<String>,
+            nlu_confidence_threshold: impl crate::IntoValue<f64>,
         ) -> Self {
             BotLocale(crate::typed::Properties::from_iter([
-                ("LocaleId".to_owned(), locale_id.into().into_json()),
+                ("LocaleId".to_owned(), locale_id.into_value().into_json()),
                 (
                     "NluConfidenceThreshold".to_owned(),
-                    nlu_confidence_threshold.into().into_json(),
+                    nlu_confidence_threshold.into_value().into_json(),
                 ),
             ]))
         }
@@ -789,21 +831,20 @@ pub mod bot {
         /// `CustomVocabulary`: [`CustomVocabulary`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-botlocale.html#cfn-lex-bot-botlocale-customvocabulary)
-        pub fn custom_vocabulary(
-            mut self,
-            value: impl Into<crate::Value<CustomVocabulary>>,
-        ) -> Self {
-            self.0
-                .insert("CustomVocabulary".to_owned(), value.into().into_json());
+        pub fn custom_vocabulary(mut self, value: impl crate::IntoValue<CustomVocabulary>) -> Self {
+            self.0.insert(
+                "CustomVocabulary".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-botlocale.html#cfn-lex-bot-botlocale-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -812,10 +853,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-botlocale.html#cfn-lex-bot-botlocale-generativeaisettings)
         pub fn generative_ai_settings(
             mut self,
-            value: impl Into<crate::Value<GenerativeAiSettings>>,
+            value: impl crate::IntoValue<GenerativeAiSettings>,
         ) -> Self {
-            self.0
-                .insert("GenerativeAISettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "GenerativeAISettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -824,9 +867,9 @@ pub mod bot {
         /// Items: at most 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-botlocale.html#cfn-lex-bot-botlocale-intents)
-        pub fn intents(mut self, value: impl Into<crate::Value<Vec<Intent>>>) -> Self {
+        pub fn intents(mut self, value: impl crate::IntoValue<Vec<Intent>>) -> Self {
             self.0
-                .insert("Intents".to_owned(), value.into().into_json());
+                .insert("Intents".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -835,9 +878,9 @@ pub mod bot {
         /// Items: at most 250.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-botlocale.html#cfn-lex-bot-botlocale-slottypes)
-        pub fn slot_types(mut self, value: impl Into<crate::Value<Vec<SlotType>>>) -> Self {
+        pub fn slot_types(mut self, value: impl crate::IntoValue<Vec<SlotType>>) -> Self {
             self.0
-                .insert("SlotTypes".to_owned(), value.into().into_json());
+                .insert("SlotTypes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -846,11 +889,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-botlocale.html#cfn-lex-bot-botlocale-speechdetectionsensitivity)
         pub fn speech_detection_sensitivity(
             mut self,
-            value: impl Into<crate::Value<SpeechDetectionSensitivity>>,
+            value: impl crate::IntoValue<SpeechDetectionSensitivity>,
         ) -> Self {
             self.0.insert(
                 "SpeechDetectionSensitivity".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -860,11 +903,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-botlocale.html#cfn-lex-bot-botlocale-speechrecognitionsettings)
         pub fn speech_recognition_settings(
             mut self,
-            value: impl Into<crate::Value<SpeechRecognitionSettings>>,
+            value: impl crate::IntoValue<SpeechRecognitionSettings>,
         ) -> Self {
             self.0.insert(
                 "SpeechRecognitionSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -874,19 +917,21 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-botlocale.html#cfn-lex-bot-botlocale-unifiedspeechsettings)
         pub fn unified_speech_settings(
             mut self,
-            value: impl Into<crate::Value<UnifiedSpeechSettings>>,
+            value: impl crate::IntoValue<UnifiedSpeechSettings>,
         ) -> Self {
-            self.0
-                .insert("UnifiedSpeechSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "UnifiedSpeechSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `VoiceSettings`: [`VoiceSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-botlocale.html#cfn-lex-bot-botlocale-voicesettings)
-        pub fn voice_settings(mut self, value: impl Into<crate::Value<VoiceSettings>>) -> Self {
+        pub fn voice_settings(mut self, value: impl crate::IntoValue<VoiceSettings>) -> Self {
             self.0
-                .insert("VoiceSettings".to_owned(), value.into().into_json());
+                .insert("VoiceSettings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -914,11 +959,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-buildtimesettings.html#cfn-lex-bot-buildtimesettings-descriptivebotbuilderspecification)
         pub fn descriptive_bot_builder_specification(
             mut self,
-            value: impl Into<crate::Value<DescriptiveBotBuilderSpecification>>,
+            value: impl crate::IntoValue<DescriptiveBotBuilderSpecification>,
         ) -> Self {
             self.0.insert(
                 "DescriptiveBotBuilderSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -928,11 +973,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-buildtimesettings.html#cfn-lex-bot-buildtimesettings-sampleutterancegenerationspecification)
         pub fn sample_utterance_generation_specification(
             mut self,
-            value: impl Into<crate::Value<SampleUtteranceGenerationSpecification>>,
+            value: impl crate::IntoValue<SampleUtteranceGenerationSpecification>,
         ) -> Self {
             self.0.insert(
                 "SampleUtteranceGenerationSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -953,12 +998,12 @@ pub mod bot {
     impl Button {
         /// A new `Button` with its required properties.
         pub fn new(
-            text: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            text: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Button(crate::typed::Properties::from_iter([
-                ("Text".to_owned(), text.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Text".to_owned(), text.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -978,15 +1023,15 @@ pub mod bot {
     impl CloudWatchLogGroupLogDestination {
         /// A new `CloudWatchLogGroupLogDestination` with its required properties.
         pub fn new(
-            cloud_watch_log_group_arn: impl Into<crate::Value<String>>,
-            log_prefix: impl Into<crate::Value<String>>,
+            cloud_watch_log_group_arn: impl crate::IntoValue<String>,
+            log_prefix: impl crate::IntoValue<String>,
         ) -> Self {
             CloudWatchLogGroupLogDestination(crate::typed::Properties::from_iter([
                 (
                     "CloudWatchLogGroupArn".to_owned(),
-                    cloud_watch_log_group_arn.into().into_json(),
+                    cloud_watch_log_group_arn.into_value().into_json(),
                 ),
-                ("LogPrefix".to_owned(), log_prefix.into().into_json()),
+                ("LogPrefix".to_owned(), log_prefix.into_value().into_json()),
             ]))
         }
     }
@@ -1005,10 +1050,10 @@ pub mod bot {
 
     impl CodeHookSpecification {
         /// A new `CodeHookSpecification` with its required properties.
-        pub fn new(lambda_code_hook: impl Into<crate::Value<LambdaCodeHook>>) -> Self {
+        pub fn new(lambda_code_hook: impl crate::IntoValue<LambdaCodeHook>) -> Self {
             CodeHookSpecification(crate::typed::Properties::from_iter([(
                 "LambdaCodeHook".to_owned(),
-                lambda_code_hook.into().into_json(),
+                lambda_code_hook.into_value().into_json(),
             )]))
         }
     }
@@ -1038,10 +1083,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-compositeslottypesetting.html#cfn-lex-bot-compositeslottypesetting-subslots)
         pub fn sub_slots(
             mut self,
-            value: impl Into<crate::Value<Vec<SubSlotTypeComposition>>>,
+            value: impl crate::IntoValue<Vec<SubSlotTypeComposition>>,
         ) -> Self {
             self.0
-                .insert("SubSlots".to_owned(), value.into().into_json());
+                .insert("SubSlots".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1060,10 +1105,10 @@ pub mod bot {
 
     impl Condition {
         /// A new `Condition` with its required properties.
-        pub fn new(expression_string: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(expression_string: impl crate::IntoValue<String>) -> Self {
             Condition(crate::typed::Properties::from_iter([(
                 "ExpressionString".to_owned(),
-                expression_string.into().into_json(),
+                expression_string.into_value().into_json(),
             )]))
         }
     }
@@ -1083,23 +1128,23 @@ pub mod bot {
     impl ConditionalBranch {
         /// A new `ConditionalBranch` with its required properties.
         pub fn new(
-            condition: impl Into<crate::Value<Condition>>,
-            name: impl Into<crate::Value<String>>,
-            next_step: impl Into<crate::Value<DialogState>>,
+            condition: impl crate::IntoValue<Condition>,
+            name: impl crate::IntoValue<String>,
+            next_step: impl crate::IntoValue<DialogState>,
         ) -> Self {
             ConditionalBranch(crate::typed::Properties::from_iter([
-                ("Condition".to_owned(), condition.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("NextStep".to_owned(), next_step.into().into_json()),
+                ("Condition".to_owned(), condition.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("NextStep".to_owned(), next_step.into_value().into_json()),
             ]))
         }
 
         /// `Response`: [`ResponseSpecification`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-conditionalbranch.html#cfn-lex-bot-conditionalbranch-response)
-        pub fn response(mut self, value: impl Into<crate::Value<ResponseSpecification>>) -> Self {
+        pub fn response(mut self, value: impl crate::IntoValue<ResponseSpecification>) -> Self {
             self.0
-                .insert("Response".to_owned(), value.into().into_json());
+                .insert("Response".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1119,20 +1164,20 @@ pub mod bot {
     impl ConditionalSpecification {
         /// A new `ConditionalSpecification` with its required properties.
         pub fn new(
-            conditional_branches: impl Into<crate::Value<Vec<ConditionalBranch>>>,
-            default_branch: impl Into<crate::Value<DefaultConditionalBranch>>,
-            is_active: impl Into<crate::Value<bool>>,
+            conditional_branches: impl crate::IntoValue<Vec<ConditionalBranch>>,
+            default_branch: impl crate::IntoValue<DefaultConditionalBranch>,
+            is_active: impl crate::IntoValue<bool>,
         ) -> Self {
             ConditionalSpecification(crate::typed::Properties::from_iter([
                 (
                     "ConditionalBranches".to_owned(),
-                    conditional_branches.into().into_json(),
+                    conditional_branches.into_value().into_json(),
                 ),
                 (
                     "DefaultBranch".to_owned(),
-                    default_branch.into().into_json(),
+                    default_branch.into_value().into_json(),
                 ),
-                ("IsActive".to_owned(), is_active.into().into_json()),
+                ("IsActive".to_owned(), is_active.into_value().into_json()),
             ]))
         }
     }
@@ -1160,10 +1205,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-conversationlogsettings.html#cfn-lex-bot-conversationlogsettings-audiologsettings)
         pub fn audio_log_settings(
             mut self,
-            value: impl Into<crate::Value<Vec<AudioLogSetting>>>,
+            value: impl crate::IntoValue<Vec<AudioLogSetting>>,
         ) -> Self {
-            self.0
-                .insert("AudioLogSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AudioLogSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1172,10 +1219,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-conversationlogsettings.html#cfn-lex-bot-conversationlogsettings-textlogsettings)
         pub fn text_log_settings(
             mut self,
-            value: impl Into<crate::Value<Vec<TextLogSetting>>>,
+            value: impl crate::IntoValue<Vec<TextLogSetting>>,
         ) -> Self {
             self.0
-                .insert("TextLogSettings".to_owned(), value.into().into_json());
+                .insert("TextLogSettings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1194,10 +1241,10 @@ pub mod bot {
 
     impl CustomPayload {
         /// A new `CustomPayload` with its required properties.
-        pub fn new(value: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(value: impl crate::IntoValue<String>) -> Self {
             CustomPayload(crate::typed::Properties::from_iter([(
                 "Value".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             )]))
         }
     }
@@ -1217,11 +1264,11 @@ pub mod bot {
     impl CustomVocabulary {
         /// A new `CustomVocabulary` with its required properties.
         pub fn new(
-            custom_vocabulary_items: impl Into<crate::Value<Vec<CustomVocabularyItem>>>,
+            custom_vocabulary_items: impl crate::IntoValue<Vec<CustomVocabularyItem>>,
         ) -> Self {
             CustomVocabulary(crate::typed::Properties::from_iter([(
                 "CustomVocabularyItems".to_owned(),
-                custom_vocabulary_items.into().into_json(),
+                custom_vocabulary_items.into_value().into_json(),
             )]))
         }
     }
@@ -1240,10 +1287,10 @@ pub mod bot {
 
     impl CustomVocabularyItem {
         /// A new `CustomVocabularyItem` with its required properties.
-        pub fn new(phrase: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(phrase: impl crate::IntoValue<String>) -> Self {
             CustomVocabularyItem(crate::typed::Properties::from_iter([(
                 "Phrase".to_owned(),
-                phrase.into().into_json(),
+                phrase.into_value().into_json(),
             )]))
         }
 
@@ -1252,9 +1299,9 @@ pub mod bot {
         /// Length: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-customvocabularyitem.html#cfn-lex-bot-customvocabularyitem-displayas)
-        pub fn display_as(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn display_as(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DisplayAs".to_owned(), value.into().into_json());
+                .insert("DisplayAs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1263,8 +1310,9 @@ pub mod bot {
         /// Range: 0 to 3.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-customvocabularyitem.html#cfn-lex-bot-customvocabularyitem-weight)
-        pub fn weight(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Weight".to_owned(), value.into().into_json());
+        pub fn weight(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Weight".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1292,11 +1340,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-datasourceconfiguration.html#cfn-lex-bot-datasourceconfiguration-bedrockknowledgestoreconfiguration)
         pub fn bedrock_knowledge_store_configuration(
             mut self,
-            value: impl Into<crate::Value<BedrockKnowledgeStoreConfiguration>>,
+            value: impl crate::IntoValue<BedrockKnowledgeStoreConfiguration>,
         ) -> Self {
             self.0.insert(
                 "BedrockKnowledgeStoreConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1306,10 +1354,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-datasourceconfiguration.html#cfn-lex-bot-datasourceconfiguration-kendraconfiguration)
         pub fn kendra_configuration(
             mut self,
-            value: impl Into<crate::Value<QnAKendraConfiguration>>,
+            value: impl crate::IntoValue<QnAKendraConfiguration>,
         ) -> Self {
-            self.0
-                .insert("KendraConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KendraConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1318,11 +1368,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-datasourceconfiguration.html#cfn-lex-bot-datasourceconfiguration-opensearchconfiguration)
         pub fn opensearch_configuration(
             mut self,
-            value: impl Into<crate::Value<OpensearchConfiguration>>,
+            value: impl crate::IntoValue<OpensearchConfiguration>,
         ) -> Self {
             self.0.insert(
                 "OpensearchConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1342,19 +1392,19 @@ pub mod bot {
 
     impl DeepgramSpeechModelConfig {
         /// A new `DeepgramSpeechModelConfig` with its required properties.
-        pub fn new(api_token_secret_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(api_token_secret_arn: impl crate::IntoValue<String>) -> Self {
             DeepgramSpeechModelConfig(crate::typed::Properties::from_iter([(
                 "ApiTokenSecretArn".to_owned(),
-                api_token_secret_arn.into().into_json(),
+                api_token_secret_arn.into_value().into_json(),
             )]))
         }
 
         /// `ModelId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-deepgramspeechmodelconfig.html#cfn-lex-bot-deepgramspeechmodelconfig-modelid)
-        pub fn model_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn model_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ModelId".to_owned(), value.into().into_json());
+                .insert("ModelId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1380,18 +1430,18 @@ pub mod bot {
         /// `NextStep`: [`DialogState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-defaultconditionalbranch.html#cfn-lex-bot-defaultconditionalbranch-nextstep)
-        pub fn next_step(mut self, value: impl Into<crate::Value<DialogState>>) -> Self {
+        pub fn next_step(mut self, value: impl crate::IntoValue<DialogState>) -> Self {
             self.0
-                .insert("NextStep".to_owned(), value.into().into_json());
+                .insert("NextStep".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Response`: [`ResponseSpecification`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-defaultconditionalbranch.html#cfn-lex-bot-defaultconditionalbranch-response)
-        pub fn response(mut self, value: impl Into<crate::Value<ResponseSpecification>>) -> Self {
+        pub fn response(mut self, value: impl crate::IntoValue<ResponseSpecification>) -> Self {
             self.0
-                .insert("Response".to_owned(), value.into().into_json());
+                .insert("Response".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1410,10 +1460,10 @@ pub mod bot {
 
     impl DescriptiveBotBuilderSpecification {
         /// A new `DescriptiveBotBuilderSpecification` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             DescriptiveBotBuilderSpecification(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
@@ -1422,11 +1472,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-descriptivebotbuilderspecification.html#cfn-lex-bot-descriptivebotbuilderspecification-bedrockmodelspecification)
         pub fn bedrock_model_specification(
             mut self,
-            value: impl Into<crate::Value<BedrockModelSpecification>>,
+            value: impl crate::IntoValue<BedrockModelSpecification>,
         ) -> Self {
             self.0.insert(
                 "BedrockModelSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1446,28 +1496,30 @@ pub mod bot {
 
     impl DialogAction {
         /// A new `DialogAction` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<DialogActionType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<DialogActionType>) -> Self {
             DialogAction(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `SlotToElicit`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-dialogaction.html#cfn-lex-bot-dialogaction-slottoelicit)
-        pub fn slot_to_elicit(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn slot_to_elicit(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SlotToElicit".to_owned(), value.into().into_json());
+                .insert("SlotToElicit".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SuppressNextMessage`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-dialogaction.html#cfn-lex-bot-dialogaction-suppressnextmessage)
-        pub fn suppress_next_message(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("SuppressNextMessage".to_owned(), value.into().into_json());
+        pub fn suppress_next_message(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "SuppressNextMessage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1487,21 +1539,21 @@ pub mod bot {
     impl DialogCodeHookInvocationSetting {
         /// A new `DialogCodeHookInvocationSetting` with its required properties.
         pub fn new(
-            enable_code_hook_invocation: impl Into<crate::Value<bool>>,
-            is_active: impl Into<crate::Value<bool>>,
-            post_code_hook_specification: impl Into<
-                crate::Value<PostDialogCodeHookInvocationSpecification>,
+            enable_code_hook_invocation: impl crate::IntoValue<bool>,
+            is_active: impl crate::IntoValue<bool>,
+            post_code_hook_specification: impl crate::IntoValue<
+                PostDialogCodeHookInvocationSpecification,
             >,
         ) -> Self {
             DialogCodeHookInvocationSetting(crate::typed::Properties::from_iter([
                 (
                     "EnableCodeHookInvocation".to_owned(),
-                    enable_code_hook_invocation.into().into_json(),
+                    enable_code_hook_invocation.into_value().into_json(),
                 ),
-                ("IsActive".to_owned(), is_active.into().into_json()),
+                ("IsActive".to_owned(), is_active.into_value().into_json()),
                 (
                     "PostCodeHookSpecification".to_owned(),
-                    post_code_hook_specification.into().into_json(),
+                    post_code_hook_specification.into_value().into_json(),
                 ),
             ]))
         }
@@ -1509,9 +1561,9 @@ pub mod bot {
         /// `InvocationLabel`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-dialogcodehookinvocationsetting.html#cfn-lex-bot-dialogcodehookinvocationsetting-invocationlabel)
-        pub fn invocation_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn invocation_label(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InvocationLabel".to_owned(), value.into().into_json());
+                .insert("InvocationLabel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1530,10 +1582,10 @@ pub mod bot {
 
     impl DialogCodeHookSetting {
         /// A new `DialogCodeHookSetting` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             DialogCodeHookSetting(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
     }
@@ -1559,17 +1611,18 @@ pub mod bot {
         /// `DialogAction`: [`DialogAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-dialogstate.html#cfn-lex-bot-dialogstate-dialogaction)
-        pub fn dialog_action(mut self, value: impl Into<crate::Value<DialogAction>>) -> Self {
+        pub fn dialog_action(mut self, value: impl crate::IntoValue<DialogAction>) -> Self {
             self.0
-                .insert("DialogAction".to_owned(), value.into().into_json());
+                .insert("DialogAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Intent`: [`IntentOverride`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-dialogstate.html#cfn-lex-bot-dialogstate-intent)
-        pub fn intent(mut self, value: impl Into<crate::Value<IntentOverride>>) -> Self {
-            self.0.insert("Intent".to_owned(), value.into().into_json());
+        pub fn intent(mut self, value: impl crate::IntoValue<IntentOverride>) -> Self {
+            self.0
+                .insert("Intent".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1578,10 +1631,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-dialogstate.html#cfn-lex-bot-dialogstate-sessionattributes)
         pub fn session_attributes(
             mut self,
-            value: impl Into<crate::Value<Vec<SessionAttribute>>>,
+            value: impl crate::IntoValue<Vec<SessionAttribute>>,
         ) -> Self {
-            self.0
-                .insert("SessionAttributes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SessionAttributes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1601,19 +1656,25 @@ pub mod bot {
     impl DtmfSpecification {
         /// A new `DtmfSpecification` with its required properties.
         pub fn new(
-            deletion_character: impl Into<crate::Value<String>>,
-            end_character: impl Into<crate::Value<String>>,
-            end_timeout_ms: impl Into<crate::Value<i64>>,
-            max_length: impl Into<crate::Value<i64>>,
+            deletion_character: impl crate::IntoValue<String>,
+            end_character: impl crate::IntoValue<String>,
+            end_timeout_ms: impl crate::IntoValue<i64>,
+            max_length: impl crate::IntoValue<i64>,
         ) -> Self {
             DtmfSpecification(crate::typed::Properties::from_iter([
                 (
                     "DeletionCharacter".to_owned(),
-                    deletion_character.into().into_json(),
+                    deletion_character.into_value().into_json(),
                 ),
-                ("EndCharacter".to_owned(), end_character.into().into_json()),
-                ("EndTimeoutMs".to_owned(), end_timeout_ms.into().into_json()),
-                ("MaxLength".to_owned(), max_length.into().into_json()),
+                (
+                    "EndCharacter".to_owned(),
+                    end_character.into_value().into_json(),
+                ),
+                (
+                    "EndTimeoutMs".to_owned(),
+                    end_timeout_ms.into_value().into_json(),
+                ),
+                ("MaxLength".to_owned(), max_length.into_value().into_json()),
             ]))
         }
     }
@@ -1632,19 +1693,19 @@ pub mod bot {
 
     impl ElicitationCodeHookInvocationSetting {
         /// A new `ElicitationCodeHookInvocationSetting` with its required properties.
-        pub fn new(enable_code_hook_invocation: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enable_code_hook_invocation: impl crate::IntoValue<bool>) -> Self {
             ElicitationCodeHookInvocationSetting(crate::typed::Properties::from_iter([(
                 "EnableCodeHookInvocation".to_owned(),
-                enable_code_hook_invocation.into().into_json(),
+                enable_code_hook_invocation.into_value().into_json(),
             )]))
         }
 
         /// `InvocationLabel`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-elicitationcodehookinvocationsetting.html#cfn-lex-bot-elicitationcodehookinvocationsetting-invocationlabel)
-        pub fn invocation_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn invocation_label(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InvocationLabel".to_owned(), value.into().into_json());
+                .insert("InvocationLabel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1672,9 +1733,9 @@ pub mod bot {
         /// Length: 1 to 5000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-exactresponsefields.html#cfn-lex-bot-exactresponsefields-answerfield)
-        pub fn answer_field(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn answer_field(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AnswerField".to_owned(), value.into().into_json());
+                .insert("AnswerField".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1683,9 +1744,9 @@ pub mod bot {
         /// Length: 1 to 5000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-exactresponsefields.html#cfn-lex-bot-exactresponsefields-questionfield)
-        pub fn question_field(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn question_field(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("QuestionField".to_owned(), value.into().into_json());
+                .insert("QuestionField".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1713,11 +1774,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-externalsourcesetting.html#cfn-lex-bot-externalsourcesetting-grammarslottypesetting)
         pub fn grammar_slot_type_setting(
             mut self,
-            value: impl Into<crate::Value<GrammarSlotTypeSetting>>,
+            value: impl crate::IntoValue<GrammarSlotTypeSetting>,
         ) -> Self {
             self.0.insert(
                 "GrammarSlotTypeSetting".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1737,10 +1798,10 @@ pub mod bot {
 
     impl FulfillmentCodeHookSetting {
         /// A new `FulfillmentCodeHookSetting` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             FulfillmentCodeHookSetting(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
@@ -1749,11 +1810,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-fulfillmentcodehooksetting.html#cfn-lex-bot-fulfillmentcodehooksetting-fulfillmentupdatesspecification)
         pub fn fulfillment_updates_specification(
             mut self,
-            value: impl Into<crate::Value<FulfillmentUpdatesSpecification>>,
+            value: impl crate::IntoValue<FulfillmentUpdatesSpecification>,
         ) -> Self {
             self.0.insert(
                 "FulfillmentUpdatesSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1761,9 +1822,9 @@ pub mod bot {
         /// `IsActive`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-fulfillmentcodehooksetting.html#cfn-lex-bot-fulfillmentcodehooksetting-isactive)
-        pub fn is_active(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_active(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsActive".to_owned(), value.into().into_json());
+                .insert("IsActive".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1772,11 +1833,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-fulfillmentcodehooksetting.html#cfn-lex-bot-fulfillmentcodehooksetting-postfulfillmentstatusspecification)
         pub fn post_fulfillment_status_specification(
             mut self,
-            value: impl Into<crate::Value<PostFulfillmentStatusSpecification>>,
+            value: impl crate::IntoValue<PostFulfillmentStatusSpecification>,
         ) -> Self {
             self.0.insert(
                 "PostFulfillmentStatusSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1797,17 +1858,17 @@ pub mod bot {
     impl FulfillmentStartResponseSpecification {
         /// A new `FulfillmentStartResponseSpecification` with its required properties.
         pub fn new(
-            delay_in_seconds: impl Into<crate::Value<i64>>,
-            message_groups: impl Into<crate::Value<Vec<MessageGroup>>>,
+            delay_in_seconds: impl crate::IntoValue<i64>,
+            message_groups: impl crate::IntoValue<Vec<MessageGroup>>,
         ) -> Self {
             FulfillmentStartResponseSpecification(crate::typed::Properties::from_iter([
                 (
                     "DelayInSeconds".to_owned(),
-                    delay_in_seconds.into().into_json(),
+                    delay_in_seconds.into_value().into_json(),
                 ),
                 (
                     "MessageGroups".to_owned(),
-                    message_groups.into().into_json(),
+                    message_groups.into_value().into_json(),
                 ),
             ]))
         }
@@ -1815,9 +1876,9 @@ pub mod bot {
         /// `AllowInterrupt`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-fulfillmentstartresponsespecification.html#cfn-lex-bot-fulfillmentstartresponsespecification-allowinterrupt)
-        pub fn allow_interrupt(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn allow_interrupt(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AllowInterrupt".to_owned(), value.into().into_json());
+                .insert("AllowInterrupt".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1837,17 +1898,17 @@ pub mod bot {
     impl FulfillmentUpdateResponseSpecification {
         /// A new `FulfillmentUpdateResponseSpecification` with its required properties.
         pub fn new(
-            frequency_in_seconds: impl Into<crate::Value<i64>>,
-            message_groups: impl Into<crate::Value<Vec<MessageGroup>>>,
+            frequency_in_seconds: impl crate::IntoValue<i64>,
+            message_groups: impl crate::IntoValue<Vec<MessageGroup>>,
         ) -> Self {
             FulfillmentUpdateResponseSpecification(crate::typed::Properties::from_iter([
                 (
                     "FrequencyInSeconds".to_owned(),
-                    frequency_in_seconds.into().into_json(),
+                    frequency_in_seconds.into_value().into_json(),
                 ),
                 (
                     "MessageGroups".to_owned(),
-                    message_groups.into().into_json(),
+                    message_groups.into_value().into_json(),
                 ),
             ]))
         }
@@ -1855,9 +1916,9 @@ pub mod bot {
         /// `AllowInterrupt`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-fulfillmentupdateresponsespecification.html#cfn-lex-bot-fulfillmentupdateresponsespecification-allowinterrupt)
-        pub fn allow_interrupt(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn allow_interrupt(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AllowInterrupt".to_owned(), value.into().into_json());
+                .insert("AllowInterrupt".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1876,10 +1937,10 @@ pub mod bot {
 
     impl FulfillmentUpdatesSpecification {
         /// A new `FulfillmentUpdatesSpecification` with its required properties.
-        pub fn new(active: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(active: impl crate::IntoValue<bool>) -> Self {
             FulfillmentUpdatesSpecification(crate::typed::Properties::from_iter([(
                 "Active".to_owned(),
-                active.into().into_json(),
+                active.into_value().into_json(),
             )]))
         }
 
@@ -1888,10 +1949,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-fulfillmentupdatesspecification.html#cfn-lex-bot-fulfillmentupdatesspecification-startresponse)
         pub fn start_response(
             mut self,
-            value: impl Into<crate::Value<FulfillmentStartResponseSpecification>>,
+            value: impl crate::IntoValue<FulfillmentStartResponseSpecification>,
         ) -> Self {
             self.0
-                .insert("StartResponse".to_owned(), value.into().into_json());
+                .insert("StartResponse".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1900,9 +1961,11 @@ pub mod bot {
         /// Range: 1 to 900.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-fulfillmentupdatesspecification.html#cfn-lex-bot-fulfillmentupdatesspecification-timeoutinseconds)
-        pub fn timeout_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TimeoutInSeconds".to_owned(), value.into().into_json());
+        pub fn timeout_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TimeoutInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1911,10 +1974,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-fulfillmentupdatesspecification.html#cfn-lex-bot-fulfillmentupdatesspecification-updateresponse)
         pub fn update_response(
             mut self,
-            value: impl Into<crate::Value<FulfillmentUpdateResponseSpecification>>,
+            value: impl crate::IntoValue<FulfillmentUpdateResponseSpecification>,
         ) -> Self {
             self.0
-                .insert("UpdateResponse".to_owned(), value.into().into_json());
+                .insert("UpdateResponse".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1942,19 +2005,21 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-generativeaisettings.html#cfn-lex-bot-generativeaisettings-buildtimesettings)
         pub fn buildtime_settings(
             mut self,
-            value: impl Into<crate::Value<BuildtimeSettings>>,
+            value: impl crate::IntoValue<BuildtimeSettings>,
         ) -> Self {
-            self.0
-                .insert("BuildtimeSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BuildtimeSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RuntimeSettings`: [`RuntimeSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-generativeaisettings.html#cfn-lex-bot-generativeaisettings-runtimesettings)
-        pub fn runtime_settings(mut self, value: impl Into<crate::Value<RuntimeSettings>>) -> Self {
+        pub fn runtime_settings(mut self, value: impl crate::IntoValue<RuntimeSettings>) -> Self {
             self.0
-                .insert("RuntimeSettings".to_owned(), value.into().into_json());
+                .insert("RuntimeSettings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1980,8 +2045,9 @@ pub mod bot {
         /// `Source`: [`GrammarSlotTypeSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-grammarslottypesetting.html#cfn-lex-bot-grammarslottypesetting-source)
-        pub fn source(mut self, value: impl Into<crate::Value<GrammarSlotTypeSource>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<GrammarSlotTypeSource>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2001,12 +2067,18 @@ pub mod bot {
     impl GrammarSlotTypeSource {
         /// A new `GrammarSlotTypeSource` with its required properties.
         pub fn new(
-            s3_bucket_name: impl Into<crate::Value<String>>,
-            s3_object_key: impl Into<crate::Value<String>>,
+            s3_bucket_name: impl crate::IntoValue<String>,
+            s3_object_key: impl crate::IntoValue<String>,
         ) -> Self {
             GrammarSlotTypeSource(crate::typed::Properties::from_iter([
-                ("S3BucketName".to_owned(), s3_bucket_name.into().into_json()),
-                ("S3ObjectKey".to_owned(), s3_object_key.into().into_json()),
+                (
+                    "S3BucketName".to_owned(),
+                    s3_bucket_name.into_value().into_json(),
+                ),
+                (
+                    "S3ObjectKey".to_owned(),
+                    s3_object_key.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -2017,9 +2089,9 @@ pub mod bot {
         /// Pattern: `^arn:[\w\-]+:kms:[\w\-]+:[\d]{12}:(?:key\/[\w\-]+|alias\/[a-zA-Z0-9:\/_\-]{1,256})$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-grammarslottypesource.html#cfn-lex-bot-grammarslottypesource-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2038,10 +2110,10 @@ pub mod bot {
 
     impl ImageResponseCard {
         /// A new `ImageResponseCard` with its required properties.
-        pub fn new(title: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(title: impl crate::IntoValue<String>) -> Self {
             ImageResponseCard(crate::typed::Properties::from_iter([(
                 "Title".to_owned(),
-                title.into().into_json(),
+                title.into_value().into_json(),
             )]))
         }
 
@@ -2050,27 +2122,27 @@ pub mod bot {
         /// Items: at most 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-imageresponsecard.html#cfn-lex-bot-imageresponsecard-buttons)
-        pub fn buttons(mut self, value: impl Into<crate::Value<Vec<Button>>>) -> Self {
+        pub fn buttons(mut self, value: impl crate::IntoValue<Vec<Button>>) -> Self {
             self.0
-                .insert("Buttons".to_owned(), value.into().into_json());
+                .insert("Buttons".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ImageUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-imageresponsecard.html#cfn-lex-bot-imageresponsecard-imageurl)
-        pub fn image_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn image_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ImageUrl".to_owned(), value.into().into_json());
+                .insert("ImageUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Subtitle`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-imageresponsecard.html#cfn-lex-bot-imageresponsecard-subtitle)
-        pub fn subtitle(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subtitle(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Subtitle".to_owned(), value.into().into_json());
+                .insert("Subtitle".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2098,10 +2170,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-initialresponsesetting.html#cfn-lex-bot-initialresponsesetting-codehook)
         pub fn code_hook(
             mut self,
-            value: impl Into<crate::Value<DialogCodeHookInvocationSetting>>,
+            value: impl crate::IntoValue<DialogCodeHookInvocationSetting>,
         ) -> Self {
             self.0
-                .insert("CodeHook".to_owned(), value.into().into_json());
+                .insert("CodeHook".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2110,10 +2182,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-initialresponsesetting.html#cfn-lex-bot-initialresponsesetting-conditional)
         pub fn conditional(
             mut self,
-            value: impl Into<crate::Value<ConditionalSpecification>>,
+            value: impl crate::IntoValue<ConditionalSpecification>,
         ) -> Self {
             self.0
-                .insert("Conditional".to_owned(), value.into().into_json());
+                .insert("Conditional".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2122,19 +2194,19 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-initialresponsesetting.html#cfn-lex-bot-initialresponsesetting-initialresponse)
         pub fn initial_response(
             mut self,
-            value: impl Into<crate::Value<ResponseSpecification>>,
+            value: impl crate::IntoValue<ResponseSpecification>,
         ) -> Self {
             self.0
-                .insert("InitialResponse".to_owned(), value.into().into_json());
+                .insert("InitialResponse".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NextStep`: [`DialogState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-initialresponsesetting.html#cfn-lex-bot-initialresponsesetting-nextstep)
-        pub fn next_step(mut self, value: impl Into<crate::Value<DialogState>>) -> Self {
+        pub fn next_step(mut self, value: impl crate::IntoValue<DialogState>) -> Self {
             self.0
-                .insert("NextStep".to_owned(), value.into().into_json());
+                .insert("NextStep".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2153,10 +2225,10 @@ pub mod bot {
 
     impl InputContext {
         /// A new `InputContext` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             InputContext(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -2175,10 +2247,10 @@ pub mod bot {
 
     impl Intent {
         /// A new `Intent` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             Intent(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
@@ -2187,11 +2259,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intent.html#cfn-lex-bot-intent-bedrockagentintentconfiguration)
         pub fn bedrock_agent_intent_configuration(
             mut self,
-            value: impl Into<crate::Value<BedrockAgentIntentConfiguration>>,
+            value: impl crate::IntoValue<BedrockAgentIntentConfiguration>,
         ) -> Self {
             self.0.insert(
                 "BedrockAgentIntentConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2199,9 +2271,9 @@ pub mod bot {
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intent.html#cfn-lex-bot-intent-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2210,19 +2282,19 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intent.html#cfn-lex-bot-intent-dialogcodehook)
         pub fn dialog_code_hook(
             mut self,
-            value: impl Into<crate::Value<DialogCodeHookSetting>>,
+            value: impl crate::IntoValue<DialogCodeHookSetting>,
         ) -> Self {
             self.0
-                .insert("DialogCodeHook".to_owned(), value.into().into_json());
+                .insert("DialogCodeHook".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DisplayName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intent.html#cfn-lex-bot-intent-displayname)
-        pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DisplayName".to_owned(), value.into().into_json());
+                .insert("DisplayName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2231,10 +2303,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intent.html#cfn-lex-bot-intent-fulfillmentcodehook)
         pub fn fulfillment_code_hook(
             mut self,
-            value: impl Into<crate::Value<FulfillmentCodeHookSetting>>,
+            value: impl crate::IntoValue<FulfillmentCodeHookSetting>,
         ) -> Self {
-            self.0
-                .insert("FulfillmentCodeHook".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FulfillmentCodeHook".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2243,11 +2317,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intent.html#cfn-lex-bot-intent-initialresponsesetting)
         pub fn initial_response_setting(
             mut self,
-            value: impl Into<crate::Value<InitialResponseSetting>>,
+            value: impl crate::IntoValue<InitialResponseSetting>,
         ) -> Self {
             self.0.insert(
                 "InitialResponseSetting".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2255,9 +2329,9 @@ pub mod bot {
         /// `InputContexts`: list of [`InputContext`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intent.html#cfn-lex-bot-intent-inputcontexts)
-        pub fn input_contexts(mut self, value: impl Into<crate::Value<Vec<InputContext>>>) -> Self {
+        pub fn input_contexts(mut self, value: impl crate::IntoValue<Vec<InputContext>>) -> Self {
             self.0
-                .insert("InputContexts".to_owned(), value.into().into_json());
+                .insert("InputContexts".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2266,10 +2340,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intent.html#cfn-lex-bot-intent-intentclosingsetting)
         pub fn intent_closing_setting(
             mut self,
-            value: impl Into<crate::Value<IntentClosingSetting>>,
+            value: impl crate::IntoValue<IntentClosingSetting>,
         ) -> Self {
-            self.0
-                .insert("IntentClosingSetting".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IntentClosingSetting".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2278,11 +2354,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intent.html#cfn-lex-bot-intent-intentconfirmationsetting)
         pub fn intent_confirmation_setting(
             mut self,
-            value: impl Into<crate::Value<IntentConfirmationSetting>>,
+            value: impl crate::IntoValue<IntentConfirmationSetting>,
         ) -> Self {
             self.0.insert(
                 "IntentConfirmationSetting".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2292,31 +2368,32 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intent.html#cfn-lex-bot-intent-kendraconfiguration)
         pub fn kendra_configuration(
             mut self,
-            value: impl Into<crate::Value<KendraConfiguration>>,
+            value: impl crate::IntoValue<KendraConfiguration>,
         ) -> Self {
-            self.0
-                .insert("KendraConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KendraConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OutputContexts`: list of [`OutputContext`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intent.html#cfn-lex-bot-intent-outputcontexts)
-        pub fn output_contexts(
-            mut self,
-            value: impl Into<crate::Value<Vec<OutputContext>>>,
-        ) -> Self {
+        pub fn output_contexts(mut self, value: impl crate::IntoValue<Vec<OutputContext>>) -> Self {
             self.0
-                .insert("OutputContexts".to_owned(), value.into().into_json());
+                .insert("OutputContexts".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParentIntentSignature`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intent.html#cfn-lex-bot-intent-parentintentsignature)
-        pub fn parent_intent_signature(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ParentIntentSignature".to_owned(), value.into().into_json());
+        pub fn parent_intent_signature(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ParentIntentSignature".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2325,11 +2402,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intent.html#cfn-lex-bot-intent-qinconnectintentconfiguration)
         pub fn q_in_connect_intent_configuration(
             mut self,
-            value: impl Into<crate::Value<QInConnectIntentConfiguration>>,
+            value: impl crate::IntoValue<QInConnectIntentConfiguration>,
         ) -> Self {
             self.0.insert(
                 "QInConnectIntentConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2339,11 +2416,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intent.html#cfn-lex-bot-intent-qnaintentconfiguration)
         pub fn qn_a_intent_configuration(
             mut self,
-            value: impl Into<crate::Value<QnAIntentConfiguration>>,
+            value: impl crate::IntoValue<QnAIntentConfiguration>,
         ) -> Self {
             self.0.insert(
                 "QnAIntentConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2353,22 +2430,21 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intent.html#cfn-lex-bot-intent-sampleutterances)
         pub fn sample_utterances(
             mut self,
-            value: impl Into<crate::Value<Vec<SampleUtterance>>>,
+            value: impl crate::IntoValue<Vec<SampleUtterance>>,
         ) -> Self {
-            self.0
-                .insert("SampleUtterances".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SampleUtterances".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SlotPriorities`: list of [`SlotPriority`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intent.html#cfn-lex-bot-intent-slotpriorities)
-        pub fn slot_priorities(
-            mut self,
-            value: impl Into<crate::Value<Vec<SlotPriority>>>,
-        ) -> Self {
+        pub fn slot_priorities(mut self, value: impl crate::IntoValue<Vec<SlotPriority>>) -> Self {
             self.0
-                .insert("SlotPriorities".to_owned(), value.into().into_json());
+                .insert("SlotPriorities".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2377,8 +2453,9 @@ pub mod bot {
         /// Items: at most 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intent.html#cfn-lex-bot-intent-slots)
-        pub fn slots(mut self, value: impl Into<crate::Value<Vec<Slot>>>) -> Self {
-            self.0.insert("Slots".to_owned(), value.into().into_json());
+        pub fn slots(mut self, value: impl crate::IntoValue<Vec<Slot>>) -> Self {
+            self.0
+                .insert("Slots".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2406,10 +2483,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentclosingsetting.html#cfn-lex-bot-intentclosingsetting-closingresponse)
         pub fn closing_response(
             mut self,
-            value: impl Into<crate::Value<ResponseSpecification>>,
+            value: impl crate::IntoValue<ResponseSpecification>,
         ) -> Self {
             self.0
-                .insert("ClosingResponse".to_owned(), value.into().into_json());
+                .insert("ClosingResponse".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2418,28 +2495,28 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentclosingsetting.html#cfn-lex-bot-intentclosingsetting-conditional)
         pub fn conditional(
             mut self,
-            value: impl Into<crate::Value<ConditionalSpecification>>,
+            value: impl crate::IntoValue<ConditionalSpecification>,
         ) -> Self {
             self.0
-                .insert("Conditional".to_owned(), value.into().into_json());
+                .insert("Conditional".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsActive`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentclosingsetting.html#cfn-lex-bot-intentclosingsetting-isactive)
-        pub fn is_active(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_active(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsActive".to_owned(), value.into().into_json());
+                .insert("IsActive".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NextStep`: [`DialogState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentclosingsetting.html#cfn-lex-bot-intentclosingsetting-nextstep)
-        pub fn next_step(mut self, value: impl Into<crate::Value<DialogState>>) -> Self {
+        pub fn next_step(mut self, value: impl crate::IntoValue<DialogState>) -> Self {
             self.0
-                .insert("NextStep".to_owned(), value.into().into_json());
+                .insert("NextStep".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2458,10 +2535,10 @@ pub mod bot {
 
     impl IntentConfirmationSetting {
         /// A new `IntentConfirmationSetting` with its required properties.
-        pub fn new(prompt_specification: impl Into<crate::Value<PromptSpecification>>) -> Self {
+        pub fn new(prompt_specification: impl crate::IntoValue<PromptSpecification>) -> Self {
             IntentConfirmationSetting(crate::typed::Properties::from_iter([(
                 "PromptSpecification".to_owned(),
-                prompt_specification.into().into_json(),
+                prompt_specification.into_value().into_json(),
             )]))
         }
 
@@ -2470,10 +2547,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentconfirmationsetting.html#cfn-lex-bot-intentconfirmationsetting-codehook)
         pub fn code_hook(
             mut self,
-            value: impl Into<crate::Value<DialogCodeHookInvocationSetting>>,
+            value: impl crate::IntoValue<DialogCodeHookInvocationSetting>,
         ) -> Self {
             self.0
-                .insert("CodeHook".to_owned(), value.into().into_json());
+                .insert("CodeHook".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2482,11 +2559,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentconfirmationsetting.html#cfn-lex-bot-intentconfirmationsetting-confirmationconditional)
         pub fn confirmation_conditional(
             mut self,
-            value: impl Into<crate::Value<ConditionalSpecification>>,
+            value: impl crate::IntoValue<ConditionalSpecification>,
         ) -> Self {
             self.0.insert(
                 "ConfirmationConditional".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2494,12 +2571,11 @@ pub mod bot {
         /// `ConfirmationNextStep`: [`DialogState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentconfirmationsetting.html#cfn-lex-bot-intentconfirmationsetting-confirmationnextstep)
-        pub fn confirmation_next_step(
-            mut self,
-            value: impl Into<crate::Value<DialogState>>,
-        ) -> Self {
-            self.0
-                .insert("ConfirmationNextStep".to_owned(), value.into().into_json());
+        pub fn confirmation_next_step(mut self, value: impl crate::IntoValue<DialogState>) -> Self {
+            self.0.insert(
+                "ConfirmationNextStep".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2508,10 +2584,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentconfirmationsetting.html#cfn-lex-bot-intentconfirmationsetting-confirmationresponse)
         pub fn confirmation_response(
             mut self,
-            value: impl Into<crate::Value<ResponseSpecification>>,
+            value: impl crate::IntoValue<ResponseSpecification>,
         ) -> Self {
-            self.0
-                .insert("ConfirmationResponse".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConfirmationResponse".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2520,11 +2598,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentconfirmationsetting.html#cfn-lex-bot-intentconfirmationsetting-declinationconditional)
         pub fn declination_conditional(
             mut self,
-            value: impl Into<crate::Value<ConditionalSpecification>>,
+            value: impl crate::IntoValue<ConditionalSpecification>,
         ) -> Self {
             self.0.insert(
                 "DeclinationConditional".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2532,12 +2610,11 @@ pub mod bot {
         /// `DeclinationNextStep`: [`DialogState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentconfirmationsetting.html#cfn-lex-bot-intentconfirmationsetting-declinationnextstep)
-        pub fn declination_next_step(
-            mut self,
-            value: impl Into<crate::Value<DialogState>>,
-        ) -> Self {
-            self.0
-                .insert("DeclinationNextStep".to_owned(), value.into().into_json());
+        pub fn declination_next_step(mut self, value: impl crate::IntoValue<DialogState>) -> Self {
+            self.0.insert(
+                "DeclinationNextStep".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2546,10 +2623,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentconfirmationsetting.html#cfn-lex-bot-intentconfirmationsetting-declinationresponse)
         pub fn declination_response(
             mut self,
-            value: impl Into<crate::Value<ResponseSpecification>>,
+            value: impl crate::IntoValue<ResponseSpecification>,
         ) -> Self {
-            self.0
-                .insert("DeclinationResponse".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DeclinationResponse".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2558,10 +2637,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentconfirmationsetting.html#cfn-lex-bot-intentconfirmationsetting-elicitationcodehook)
         pub fn elicitation_code_hook(
             mut self,
-            value: impl Into<crate::Value<ElicitationCodeHookInvocationSetting>>,
+            value: impl crate::IntoValue<ElicitationCodeHookInvocationSetting>,
         ) -> Self {
-            self.0
-                .insert("ElicitationCodeHook".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ElicitationCodeHook".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2570,19 +2651,21 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentconfirmationsetting.html#cfn-lex-bot-intentconfirmationsetting-failureconditional)
         pub fn failure_conditional(
             mut self,
-            value: impl Into<crate::Value<ConditionalSpecification>>,
+            value: impl crate::IntoValue<ConditionalSpecification>,
         ) -> Self {
-            self.0
-                .insert("FailureConditional".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FailureConditional".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FailureNextStep`: [`DialogState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentconfirmationsetting.html#cfn-lex-bot-intentconfirmationsetting-failurenextstep)
-        pub fn failure_next_step(mut self, value: impl Into<crate::Value<DialogState>>) -> Self {
+        pub fn failure_next_step(mut self, value: impl crate::IntoValue<DialogState>) -> Self {
             self.0
-                .insert("FailureNextStep".to_owned(), value.into().into_json());
+                .insert("FailureNextStep".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2591,19 +2674,19 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentconfirmationsetting.html#cfn-lex-bot-intentconfirmationsetting-failureresponse)
         pub fn failure_response(
             mut self,
-            value: impl Into<crate::Value<ResponseSpecification>>,
+            value: impl crate::IntoValue<ResponseSpecification>,
         ) -> Self {
             self.0
-                .insert("FailureResponse".to_owned(), value.into().into_json());
+                .insert("FailureResponse".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsActive`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentconfirmationsetting.html#cfn-lex-bot-intentconfirmationsetting-isactive)
-        pub fn is_active(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_active(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsActive".to_owned(), value.into().into_json());
+                .insert("IsActive".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2622,10 +2705,10 @@ pub mod bot {
 
     impl IntentDisambiguationSettings {
         /// A new `IntentDisambiguationSettings` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             IntentDisambiguationSettings(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
@@ -2636,11 +2719,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentdisambiguationsettings.html#cfn-lex-bot-intentdisambiguationsettings-customdisambiguationmessage)
         pub fn custom_disambiguation_message(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "CustomDisambiguationMessage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2650,10 +2733,10 @@ pub mod bot {
         /// Range: 2 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentdisambiguationsettings.html#cfn-lex-bot-intentdisambiguationsettings-maxdisambiguationintents)
-        pub fn max_disambiguation_intents(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_disambiguation_intents(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaxDisambiguationIntents".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2680,16 +2763,18 @@ pub mod bot {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentoverride.html#cfn-lex-bot-intentoverride-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Slots`: list of [`SlotValueOverrideMap`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-intentoverride.html#cfn-lex-bot-intentoverride-slots)
-        pub fn slots(mut self, value: impl Into<crate::Value<Vec<SlotValueOverrideMap>>>) -> Self {
-            self.0.insert("Slots".to_owned(), value.into().into_json());
+        pub fn slots(mut self, value: impl crate::IntoValue<Vec<SlotValueOverrideMap>>) -> Self {
+            self.0
+                .insert("Slots".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2708,29 +2793,31 @@ pub mod bot {
 
     impl KendraConfiguration {
         /// A new `KendraConfiguration` with its required properties.
-        pub fn new(kendra_index: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(kendra_index: impl crate::IntoValue<String>) -> Self {
             KendraConfiguration(crate::typed::Properties::from_iter([(
                 "KendraIndex".to_owned(),
-                kendra_index.into().into_json(),
+                kendra_index.into_value().into_json(),
             )]))
         }
 
         /// `QueryFilterString`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-kendraconfiguration.html#cfn-lex-bot-kendraconfiguration-queryfilterstring)
-        pub fn query_filter_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("QueryFilterString".to_owned(), value.into().into_json());
+        pub fn query_filter_string(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "QueryFilterString".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `QueryFilterStringEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-kendraconfiguration.html#cfn-lex-bot-kendraconfiguration-queryfilterstringenabled)
-        pub fn query_filter_string_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn query_filter_string_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "QueryFilterStringEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2751,15 +2838,15 @@ pub mod bot {
     impl LambdaCodeHook {
         /// A new `LambdaCodeHook` with its required properties.
         pub fn new(
-            code_hook_interface_version: impl Into<crate::Value<String>>,
-            lambda_arn: impl Into<crate::Value<String>>,
+            code_hook_interface_version: impl crate::IntoValue<String>,
+            lambda_arn: impl crate::IntoValue<String>,
         ) -> Self {
             LambdaCodeHook(crate::typed::Properties::from_iter([
                 (
                     "CodeHookInterfaceVersion".to_owned(),
-                    code_hook_interface_version.into().into_json(),
+                    code_hook_interface_version.into_value().into_json(),
                 ),
-                ("LambdaArn".to_owned(), lambda_arn.into().into_json()),
+                ("LambdaArn".to_owned(), lambda_arn.into_value().into_json()),
             ]))
         }
     }
@@ -2785,9 +2872,9 @@ pub mod bot {
         /// `CustomPayload`: [`CustomPayload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-message.html#cfn-lex-bot-message-custompayload)
-        pub fn custom_payload(mut self, value: impl Into<crate::Value<CustomPayload>>) -> Self {
+        pub fn custom_payload(mut self, value: impl crate::IntoValue<CustomPayload>) -> Self {
             self.0
-                .insert("CustomPayload".to_owned(), value.into().into_json());
+                .insert("CustomPayload".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2796,10 +2883,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-message.html#cfn-lex-bot-message-imageresponsecard)
         pub fn image_response_card(
             mut self,
-            value: impl Into<crate::Value<ImageResponseCard>>,
+            value: impl crate::IntoValue<ImageResponseCard>,
         ) -> Self {
-            self.0
-                .insert("ImageResponseCard".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ImageResponseCard".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2808,19 +2897,21 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-message.html#cfn-lex-bot-message-plaintextmessage)
         pub fn plain_text_message(
             mut self,
-            value: impl Into<crate::Value<PlainTextMessage>>,
+            value: impl crate::IntoValue<PlainTextMessage>,
         ) -> Self {
-            self.0
-                .insert("PlainTextMessage".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PlainTextMessage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SSMLMessage`: [`SsmlMessage`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-message.html#cfn-lex-bot-message-ssmlmessage)
-        pub fn ssml_message(mut self, value: impl Into<crate::Value<SsmlMessage>>) -> Self {
+        pub fn ssml_message(mut self, value: impl crate::IntoValue<SsmlMessage>) -> Self {
             self.0
-                .insert("SSMLMessage".to_owned(), value.into().into_json());
+                .insert("SSMLMessage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2839,10 +2930,10 @@ pub mod bot {
 
     impl MessageGroup {
         /// A new `MessageGroup` with its required properties.
-        pub fn new(message: impl Into<crate::Value<Message>>) -> Self {
+        pub fn new(message: impl crate::IntoValue<Message>) -> Self {
             MessageGroup(crate::typed::Properties::from_iter([(
                 "Message".to_owned(),
-                message.into().into_json(),
+                message.into_value().into_json(),
             )]))
         }
 
@@ -2851,9 +2942,9 @@ pub mod bot {
         /// Items: at most 2.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-messagegroup.html#cfn-lex-bot-messagegroup-variations)
-        pub fn variations(mut self, value: impl Into<crate::Value<Vec<Message>>>) -> Self {
+        pub fn variations(mut self, value: impl crate::IntoValue<Vec<Message>>) -> Self {
             self.0
-                .insert("Variations".to_owned(), value.into().into_json());
+                .insert("Variations".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2879,9 +2970,11 @@ pub mod bot {
         /// `AllowMultipleValues`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-multiplevaluessetting.html#cfn-lex-bot-multiplevaluessetting-allowmultiplevalues)
-        pub fn allow_multiple_values(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("AllowMultipleValues".to_owned(), value.into().into_json());
+        pub fn allow_multiple_values(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "AllowMultipleValues".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2900,22 +2993,19 @@ pub mod bot {
 
     impl NluImprovementSpecification {
         /// A new `NluImprovementSpecification` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             NluImprovementSpecification(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
         /// `AssistedNluMode`: [`AssistedNluMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-nluimprovementspecification.html#cfn-lex-bot-nluimprovementspecification-assistednlumode)
-        pub fn assisted_nlu_mode(
-            mut self,
-            value: impl Into<crate::Value<AssistedNluMode>>,
-        ) -> Self {
+        pub fn assisted_nlu_mode(mut self, value: impl crate::IntoValue<AssistedNluMode>) -> Self {
             self.0
-                .insert("AssistedNluMode".to_owned(), value.into().into_json());
+                .insert("AssistedNluMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2924,11 +3014,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-nluimprovementspecification.html#cfn-lex-bot-nluimprovementspecification-intentdisambiguationsettings)
         pub fn intent_disambiguation_settings(
             mut self,
-            value: impl Into<crate::Value<IntentDisambiguationSettings>>,
+            value: impl crate::IntoValue<IntentDisambiguationSettings>,
         ) -> Self {
             self.0.insert(
                 "IntentDisambiguationSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2949,11 +3039,11 @@ pub mod bot {
     impl ObfuscationSetting {
         /// A new `ObfuscationSetting` with its required properties.
         pub fn new(
-            obfuscation_setting_type: impl Into<crate::Value<ObfuscationSettingType>>,
+            obfuscation_setting_type: impl crate::IntoValue<ObfuscationSettingType>,
         ) -> Self {
             ObfuscationSetting(crate::typed::Properties::from_iter([(
                 "ObfuscationSettingType".to_owned(),
-                obfuscation_setting_type.into().into_json(),
+                obfuscation_setting_type.into_value().into_json(),
             )]))
         }
     }
@@ -2981,18 +3071,18 @@ pub mod bot {
         /// Length: 1 to 5000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-opensearchconfiguration.html#cfn-lex-bot-opensearchconfiguration-domainendpoint)
-        pub fn domain_endpoint(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn domain_endpoint(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DomainEndpoint".to_owned(), value.into().into_json());
+                .insert("DomainEndpoint".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExactResponse`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-opensearchconfiguration.html#cfn-lex-bot-opensearchconfiguration-exactresponse)
-        pub fn exact_response(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn exact_response(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ExactResponse".to_owned(), value.into().into_json());
+                .insert("ExactResponse".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3001,19 +3091,21 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-opensearchconfiguration.html#cfn-lex-bot-opensearchconfiguration-exactresponsefields)
         pub fn exact_response_fields(
             mut self,
-            value: impl Into<crate::Value<ExactResponseFields>>,
+            value: impl crate::IntoValue<ExactResponseFields>,
         ) -> Self {
-            self.0
-                .insert("ExactResponseFields".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ExactResponseFields".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IncludeFields`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-opensearchconfiguration.html#cfn-lex-bot-opensearchconfiguration-includefields)
-        pub fn include_fields(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn include_fields(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("IncludeFields".to_owned(), value.into().into_json());
+                .insert("IncludeFields".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3022,9 +3114,9 @@ pub mod bot {
         /// Length: 1 to 5000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-opensearchconfiguration.html#cfn-lex-bot-opensearchconfiguration-indexname)
-        pub fn index_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn index_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IndexName".to_owned(), value.into().into_json());
+                .insert("IndexName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3044,17 +3136,20 @@ pub mod bot {
     impl OutputContext {
         /// A new `OutputContext` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            time_to_live_in_seconds: impl Into<crate::Value<i64>>,
-            turns_to_live: impl Into<crate::Value<i64>>,
+            name: impl crate::IntoValue<String>,
+            time_to_live_in_seconds: impl crate::IntoValue<i64>,
+            turns_to_live: impl crate::IntoValue<i64>,
         ) -> Self {
             OutputContext(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "TimeToLiveInSeconds".to_owned(),
-                    time_to_live_in_seconds.into().into_json(),
+                    time_to_live_in_seconds.into_value().into_json(),
                 ),
-                ("TurnsToLive".to_owned(), turns_to_live.into().into_json()),
+                (
+                    "TurnsToLive".to_owned(),
+                    turns_to_live.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -3073,10 +3168,10 @@ pub mod bot {
 
     impl PlainTextMessage {
         /// A new `PlainTextMessage` with its required properties.
-        pub fn new(value: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(value: impl crate::IntoValue<String>) -> Self {
             PlainTextMessage(crate::typed::Properties::from_iter([(
                 "Value".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             )]))
         }
     }
@@ -3104,19 +3199,21 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postdialogcodehookinvocationspecification.html#cfn-lex-bot-postdialogcodehookinvocationspecification-failureconditional)
         pub fn failure_conditional(
             mut self,
-            value: impl Into<crate::Value<ConditionalSpecification>>,
+            value: impl crate::IntoValue<ConditionalSpecification>,
         ) -> Self {
-            self.0
-                .insert("FailureConditional".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FailureConditional".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FailureNextStep`: [`DialogState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postdialogcodehookinvocationspecification.html#cfn-lex-bot-postdialogcodehookinvocationspecification-failurenextstep)
-        pub fn failure_next_step(mut self, value: impl Into<crate::Value<DialogState>>) -> Self {
+        pub fn failure_next_step(mut self, value: impl crate::IntoValue<DialogState>) -> Self {
             self.0
-                .insert("FailureNextStep".to_owned(), value.into().into_json());
+                .insert("FailureNextStep".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3125,10 +3222,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postdialogcodehookinvocationspecification.html#cfn-lex-bot-postdialogcodehookinvocationspecification-failureresponse)
         pub fn failure_response(
             mut self,
-            value: impl Into<crate::Value<ResponseSpecification>>,
+            value: impl crate::IntoValue<ResponseSpecification>,
         ) -> Self {
             self.0
-                .insert("FailureResponse".to_owned(), value.into().into_json());
+                .insert("FailureResponse".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3137,19 +3234,21 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postdialogcodehookinvocationspecification.html#cfn-lex-bot-postdialogcodehookinvocationspecification-successconditional)
         pub fn success_conditional(
             mut self,
-            value: impl Into<crate::Value<ConditionalSpecification>>,
+            value: impl crate::IntoValue<ConditionalSpecification>,
         ) -> Self {
-            self.0
-                .insert("SuccessConditional".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SuccessConditional".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SuccessNextStep`: [`DialogState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postdialogcodehookinvocationspecification.html#cfn-lex-bot-postdialogcodehookinvocationspecification-successnextstep)
-        pub fn success_next_step(mut self, value: impl Into<crate::Value<DialogState>>) -> Self {
+        pub fn success_next_step(mut self, value: impl crate::IntoValue<DialogState>) -> Self {
             self.0
-                .insert("SuccessNextStep".to_owned(), value.into().into_json());
+                .insert("SuccessNextStep".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3158,10 +3257,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postdialogcodehookinvocationspecification.html#cfn-lex-bot-postdialogcodehookinvocationspecification-successresponse)
         pub fn success_response(
             mut self,
-            value: impl Into<crate::Value<ResponseSpecification>>,
+            value: impl crate::IntoValue<ResponseSpecification>,
         ) -> Self {
             self.0
-                .insert("SuccessResponse".to_owned(), value.into().into_json());
+                .insert("SuccessResponse".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3170,19 +3269,21 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postdialogcodehookinvocationspecification.html#cfn-lex-bot-postdialogcodehookinvocationspecification-timeoutconditional)
         pub fn timeout_conditional(
             mut self,
-            value: impl Into<crate::Value<ConditionalSpecification>>,
+            value: impl crate::IntoValue<ConditionalSpecification>,
         ) -> Self {
-            self.0
-                .insert("TimeoutConditional".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TimeoutConditional".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimeoutNextStep`: [`DialogState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postdialogcodehookinvocationspecification.html#cfn-lex-bot-postdialogcodehookinvocationspecification-timeoutnextstep)
-        pub fn timeout_next_step(mut self, value: impl Into<crate::Value<DialogState>>) -> Self {
+        pub fn timeout_next_step(mut self, value: impl crate::IntoValue<DialogState>) -> Self {
             self.0
-                .insert("TimeoutNextStep".to_owned(), value.into().into_json());
+                .insert("TimeoutNextStep".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3191,10 +3292,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postdialogcodehookinvocationspecification.html#cfn-lex-bot-postdialogcodehookinvocationspecification-timeoutresponse)
         pub fn timeout_response(
             mut self,
-            value: impl Into<crate::Value<ResponseSpecification>>,
+            value: impl crate::IntoValue<ResponseSpecification>,
         ) -> Self {
             self.0
-                .insert("TimeoutResponse".to_owned(), value.into().into_json());
+                .insert("TimeoutResponse".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3222,19 +3323,21 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postfulfillmentstatusspecification.html#cfn-lex-bot-postfulfillmentstatusspecification-failureconditional)
         pub fn failure_conditional(
             mut self,
-            value: impl Into<crate::Value<ConditionalSpecification>>,
+            value: impl crate::IntoValue<ConditionalSpecification>,
         ) -> Self {
-            self.0
-                .insert("FailureConditional".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FailureConditional".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FailureNextStep`: [`DialogState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postfulfillmentstatusspecification.html#cfn-lex-bot-postfulfillmentstatusspecification-failurenextstep)
-        pub fn failure_next_step(mut self, value: impl Into<crate::Value<DialogState>>) -> Self {
+        pub fn failure_next_step(mut self, value: impl crate::IntoValue<DialogState>) -> Self {
             self.0
-                .insert("FailureNextStep".to_owned(), value.into().into_json());
+                .insert("FailureNextStep".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3243,10 +3346,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postfulfillmentstatusspecification.html#cfn-lex-bot-postfulfillmentstatusspecification-failureresponse)
         pub fn failure_response(
             mut self,
-            value: impl Into<crate::Value<ResponseSpecification>>,
+            value: impl crate::IntoValue<ResponseSpecification>,
         ) -> Self {
             self.0
-                .insert("FailureResponse".to_owned(), value.into().into_json());
+                .insert("FailureResponse".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3255,19 +3358,21 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postfulfillmentstatusspecification.html#cfn-lex-bot-postfulfillmentstatusspecification-successconditional)
         pub fn success_conditional(
             mut self,
-            value: impl Into<crate::Value<ConditionalSpecification>>,
+            value: impl crate::IntoValue<ConditionalSpecification>,
         ) -> Self {
-            self.0
-                .insert("SuccessConditional".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SuccessConditional".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SuccessNextStep`: [`DialogState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postfulfillmentstatusspecification.html#cfn-lex-bot-postfulfillmentstatusspecification-successnextstep)
-        pub fn success_next_step(mut self, value: impl Into<crate::Value<DialogState>>) -> Self {
+        pub fn success_next_step(mut self, value: impl crate::IntoValue<DialogState>) -> Self {
             self.0
-                .insert("SuccessNextStep".to_owned(), value.into().into_json());
+                .insert("SuccessNextStep".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3276,10 +3381,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postfulfillmentstatusspecification.html#cfn-lex-bot-postfulfillmentstatusspecification-successresponse)
         pub fn success_response(
             mut self,
-            value: impl Into<crate::Value<ResponseSpecification>>,
+            value: impl crate::IntoValue<ResponseSpecification>,
         ) -> Self {
             self.0
-                .insert("SuccessResponse".to_owned(), value.into().into_json());
+                .insert("SuccessResponse".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3288,19 +3393,21 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postfulfillmentstatusspecification.html#cfn-lex-bot-postfulfillmentstatusspecification-timeoutconditional)
         pub fn timeout_conditional(
             mut self,
-            value: impl Into<crate::Value<ConditionalSpecification>>,
+            value: impl crate::IntoValue<ConditionalSpecification>,
         ) -> Self {
-            self.0
-                .insert("TimeoutConditional".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TimeoutConditional".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimeoutNextStep`: [`DialogState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postfulfillmentstatusspecification.html#cfn-lex-bot-postfulfillmentstatusspecification-timeoutnextstep)
-        pub fn timeout_next_step(mut self, value: impl Into<crate::Value<DialogState>>) -> Self {
+        pub fn timeout_next_step(mut self, value: impl crate::IntoValue<DialogState>) -> Self {
             self.0
-                .insert("TimeoutNextStep".to_owned(), value.into().into_json());
+                .insert("TimeoutNextStep".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3309,10 +3416,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-postfulfillmentstatusspecification.html#cfn-lex-bot-postfulfillmentstatusspecification-timeoutresponse)
         pub fn timeout_response(
             mut self,
-            value: impl Into<crate::Value<ResponseSpecification>>,
+            value: impl crate::IntoValue<ResponseSpecification>,
         ) -> Self {
             self.0
-                .insert("TimeoutResponse".to_owned(), value.into().into_json());
+                .insert("TimeoutResponse".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3331,19 +3438,19 @@ pub mod bot {
 
     impl PromptAttemptSpecification {
         /// A new `PromptAttemptSpecification` with its required properties.
-        pub fn new(allowed_input_types: impl Into<crate::Value<AllowedInputTypes>>) -> Self {
+        pub fn new(allowed_input_types: impl crate::IntoValue<AllowedInputTypes>) -> Self {
             PromptAttemptSpecification(crate::typed::Properties::from_iter([(
                 "AllowedInputTypes".to_owned(),
-                allowed_input_types.into().into_json(),
+                allowed_input_types.into_value().into_json(),
             )]))
         }
 
         /// `AllowInterrupt`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-promptattemptspecification.html#cfn-lex-bot-promptattemptspecification-allowinterrupt)
-        pub fn allow_interrupt(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn allow_interrupt(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AllowInterrupt".to_owned(), value.into().into_json());
+                .insert("AllowInterrupt".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3352,11 +3459,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-promptattemptspecification.html#cfn-lex-bot-promptattemptspecification-audioanddtmfinputspecification)
         pub fn audio_and_dtmf_input_specification(
             mut self,
-            value: impl Into<crate::Value<AudioAndDtmfInputSpecification>>,
+            value: impl crate::IntoValue<AudioAndDtmfInputSpecification>,
         ) -> Self {
             self.0.insert(
                 "AudioAndDTMFInputSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3366,11 +3473,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-promptattemptspecification.html#cfn-lex-bot-promptattemptspecification-textinputspecification)
         pub fn text_input_specification(
             mut self,
-            value: impl Into<crate::Value<TextInputSpecification>>,
+            value: impl crate::IntoValue<TextInputSpecification>,
         ) -> Self {
             self.0.insert(
                 "TextInputSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3391,14 +3498,17 @@ pub mod bot {
     impl PromptSpecification {
         /// A new `PromptSpecification` with its required properties.
         pub fn new(
-            max_retries: impl Into<crate::Value<i64>>,
-            message_groups_list: impl Into<crate::Value<Vec<MessageGroup>>>,
+            max_retries: impl crate::IntoValue<i64>,
+            message_groups_list: impl crate::IntoValue<Vec<MessageGroup>>,
         ) -> Self {
             PromptSpecification(crate::typed::Properties::from_iter([
-                ("MaxRetries".to_owned(), max_retries.into().into_json()),
+                (
+                    "MaxRetries".to_owned(),
+                    max_retries.into_value().into_json(),
+                ),
                 (
                     "MessageGroupsList".to_owned(),
-                    message_groups_list.into().into_json(),
+                    message_groups_list.into_value().into_json(),
                 ),
             ]))
         }
@@ -3406,9 +3516,9 @@ pub mod bot {
         /// `AllowInterrupt`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-promptspecification.html#cfn-lex-bot-promptspecification-allowinterrupt)
-        pub fn allow_interrupt(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn allow_interrupt(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AllowInterrupt".to_owned(), value.into().into_json());
+                .insert("AllowInterrupt".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3417,11 +3527,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-promptspecification.html#cfn-lex-bot-promptspecification-messageselectionstrategy)
         pub fn message_selection_strategy(
             mut self,
-            value: impl Into<crate::Value<MessageSelectionStrategy>>,
+            value: impl crate::IntoValue<MessageSelectionStrategy>,
         ) -> Self {
             self.0.insert(
                 "MessageSelectionStrategy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3431,13 +3541,13 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-promptspecification.html#cfn-lex-bot-promptspecification-promptattemptsspecification)
         pub fn prompt_attempts_specification(
             mut self,
-            value: impl Into<
-                crate::Value<::std::collections::BTreeMap<String, PromptAttemptSpecification>>,
+            value: impl crate::IntoValue<
+                ::std::collections::BTreeMap<String, PromptAttemptSpecification>,
             >,
         ) -> Self {
             self.0.insert(
                 "PromptAttemptsSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3457,10 +3567,10 @@ pub mod bot {
 
     impl QInConnectAssistantConfiguration {
         /// A new `QInConnectAssistantConfiguration` with its required properties.
-        pub fn new(assistant_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(assistant_arn: impl crate::IntoValue<String>) -> Self {
             QInConnectAssistantConfiguration(crate::typed::Properties::from_iter([(
                 "AssistantArn".to_owned(),
-                assistant_arn.into().into_json(),
+                assistant_arn.into_value().into_json(),
             )]))
         }
     }
@@ -3488,11 +3598,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-qinconnectintentconfiguration.html#cfn-lex-bot-qinconnectintentconfiguration-qinconnectassistantconfiguration)
         pub fn q_in_connect_assistant_configuration(
             mut self,
-            value: impl Into<crate::Value<QInConnectAssistantConfiguration>>,
+            value: impl crate::IntoValue<QInConnectAssistantConfiguration>,
         ) -> Self {
             self.0.insert(
                 "QInConnectAssistantConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3513,17 +3623,17 @@ pub mod bot {
     impl QnAIntentConfiguration {
         /// A new `QnAIntentConfiguration` with its required properties.
         pub fn new(
-            bedrock_model_configuration: impl Into<crate::Value<BedrockModelSpecification>>,
-            data_source_configuration: impl Into<crate::Value<DataSourceConfiguration>>,
+            bedrock_model_configuration: impl crate::IntoValue<BedrockModelSpecification>,
+            data_source_configuration: impl crate::IntoValue<DataSourceConfiguration>,
         ) -> Self {
             QnAIntentConfiguration(crate::typed::Properties::from_iter([
                 (
                     "BedrockModelConfiguration".to_owned(),
-                    bedrock_model_configuration.into().into_json(),
+                    bedrock_model_configuration.into_value().into_json(),
                 ),
                 (
                     "DataSourceConfiguration".to_owned(),
-                    data_source_configuration.into().into_json(),
+                    data_source_configuration.into_value().into_json(),
                 ),
             ]))
         }
@@ -3544,19 +3654,22 @@ pub mod bot {
     impl QnAKendraConfiguration {
         /// A new `QnAKendraConfiguration` with its required properties.
         pub fn new(
-            exact_response: impl Into<crate::Value<bool>>,
-            kendra_index: impl Into<crate::Value<String>>,
-            query_filter_string_enabled: impl Into<crate::Value<bool>>,
+            exact_response: impl crate::IntoValue<bool>,
+            kendra_index: impl crate::IntoValue<String>,
+            query_filter_string_enabled: impl crate::IntoValue<bool>,
         ) -> Self {
             QnAKendraConfiguration(crate::typed::Properties::from_iter([
                 (
                     "ExactResponse".to_owned(),
-                    exact_response.into().into_json(),
+                    exact_response.into_value().into_json(),
                 ),
-                ("KendraIndex".to_owned(), kendra_index.into().into_json()),
+                (
+                    "KendraIndex".to_owned(),
+                    kendra_index.into_value().into_json(),
+                ),
                 (
                     "QueryFilterStringEnabled".to_owned(),
-                    query_filter_string_enabled.into().into_json(),
+                    query_filter_string_enabled.into_value().into_json(),
                 ),
             ]))
         }
@@ -3566,9 +3679,11 @@ pub mod bot {
         /// Length: 1 to 5000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-qnakendraconfiguration.html#cfn-lex-bot-qnakendraconfiguration-queryfilterstring)
-        pub fn query_filter_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("QueryFilterString".to_owned(), value.into().into_json());
+        pub fn query_filter_string(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "QueryFilterString".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3587,10 +3702,10 @@ pub mod bot {
 
     impl Replication {
         /// A new `Replication` with its required properties.
-        pub fn new(replica_regions: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(replica_regions: impl crate::IntoValue<Vec<String>>) -> Self {
             Replication(crate::typed::Properties::from_iter([(
                 "ReplicaRegions".to_owned(),
-                replica_regions.into().into_json(),
+                replica_regions.into_value().into_json(),
             )]))
         }
     }
@@ -3609,19 +3724,19 @@ pub mod bot {
 
     impl ResponseSpecification {
         /// A new `ResponseSpecification` with its required properties.
-        pub fn new(message_groups_list: impl Into<crate::Value<Vec<MessageGroup>>>) -> Self {
+        pub fn new(message_groups_list: impl crate::IntoValue<Vec<MessageGroup>>) -> Self {
             ResponseSpecification(crate::typed::Properties::from_iter([(
                 "MessageGroupsList".to_owned(),
-                message_groups_list.into().into_json(),
+                message_groups_list.into_value().into_json(),
             )]))
         }
 
         /// `AllowInterrupt`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-responsespecification.html#cfn-lex-bot-responsespecification-allowinterrupt)
-        pub fn allow_interrupt(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn allow_interrupt(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AllowInterrupt".to_owned(), value.into().into_json());
+                .insert("AllowInterrupt".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3649,11 +3764,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-runtimesettings.html#cfn-lex-bot-runtimesettings-nluimprovementspecification)
         pub fn nlu_improvement_specification(
             mut self,
-            value: impl Into<crate::Value<NluImprovementSpecification>>,
+            value: impl crate::IntoValue<NluImprovementSpecification>,
         ) -> Self {
             self.0.insert(
                 "NluImprovementSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3663,11 +3778,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-runtimesettings.html#cfn-lex-bot-runtimesettings-slotresolutionimprovementspecification)
         pub fn slot_resolution_improvement_specification(
             mut self,
-            value: impl Into<crate::Value<SlotResolutionImprovementSpecification>>,
+            value: impl crate::IntoValue<SlotResolutionImprovementSpecification>,
         ) -> Self {
             self.0.insert(
                 "SlotResolutionImprovementSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3688,12 +3803,15 @@ pub mod bot {
     impl S3BucketLogDestination {
         /// A new `S3BucketLogDestination` with its required properties.
         pub fn new(
-            log_prefix: impl Into<crate::Value<String>>,
-            s3_bucket_arn: impl Into<crate::Value<String>>,
+            log_prefix: impl crate::IntoValue<String>,
+            s3_bucket_arn: impl crate::IntoValue<String>,
         ) -> Self {
             S3BucketLogDestination(crate::typed::Properties::from_iter([
-                ("LogPrefix".to_owned(), log_prefix.into().into_json()),
-                ("S3BucketArn".to_owned(), s3_bucket_arn.into().into_json()),
+                ("LogPrefix".to_owned(), log_prefix.into_value().into_json()),
+                (
+                    "S3BucketArn".to_owned(),
+                    s3_bucket_arn.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -3704,9 +3822,9 @@ pub mod bot {
         /// Pattern: `^arn:[\w\-]+:kms:[\w\-]+:[\d]{12}:(?:key\/[\w\-]+|alias\/[a-zA-Z0-9:\/_\-]{1,256})$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-s3bucketlogdestination.html#cfn-lex-bot-s3bucketlogdestination-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3726,12 +3844,15 @@ pub mod bot {
     impl S3Location {
         /// A new `S3Location` with its required properties.
         pub fn new(
-            s3_bucket: impl Into<crate::Value<String>>,
-            s3_object_key: impl Into<crate::Value<String>>,
+            s3_bucket: impl crate::IntoValue<String>,
+            s3_object_key: impl crate::IntoValue<String>,
         ) -> Self {
             S3Location(crate::typed::Properties::from_iter([
-                ("S3Bucket".to_owned(), s3_bucket.into().into_json()),
-                ("S3ObjectKey".to_owned(), s3_object_key.into().into_json()),
+                ("S3Bucket".to_owned(), s3_bucket.into_value().into_json()),
+                (
+                    "S3ObjectKey".to_owned(),
+                    s3_object_key.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -3740,9 +3861,9 @@ pub mod bot {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-s3location.html#cfn-lex-bot-s3location-s3objectversion)
-        pub fn s3_object_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_object_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3ObjectVersion".to_owned(), value.into().into_json());
+                .insert("S3ObjectVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3761,10 +3882,10 @@ pub mod bot {
 
     impl SampleUtterance {
         /// A new `SampleUtterance` with its required properties.
-        pub fn new(utterance: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(utterance: impl crate::IntoValue<String>) -> Self {
             SampleUtterance(crate::typed::Properties::from_iter([(
                 "Utterance".to_owned(),
-                utterance.into().into_json(),
+                utterance.into_value().into_json(),
             )]))
         }
     }
@@ -3783,10 +3904,10 @@ pub mod bot {
 
     impl SampleUtteranceGenerationSpecification {
         /// A new `SampleUtteranceGenerationSpecification` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             SampleUtteranceGenerationSpecification(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
@@ -3795,11 +3916,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-sampleutterancegenerationspecification.html#cfn-lex-bot-sampleutterancegenerationspecification-bedrockmodelspecification)
         pub fn bedrock_model_specification(
             mut self,
-            value: impl Into<crate::Value<BedrockModelSpecification>>,
+            value: impl crate::IntoValue<BedrockModelSpecification>,
         ) -> Self {
             self.0.insert(
                 "BedrockModelSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3819,10 +3940,10 @@ pub mod bot {
 
     impl SampleValue {
         /// A new `SampleValue` with its required properties.
-        pub fn new(value: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(value: impl crate::IntoValue<String>) -> Self {
             SampleValue(crate::typed::Properties::from_iter([(
                 "Value".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             )]))
         }
     }
@@ -3841,10 +3962,10 @@ pub mod bot {
 
     impl SentimentAnalysisSettings {
         /// A new `SentimentAnalysisSettings` with its required properties.
-        pub fn new(detect_sentiment: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(detect_sentiment: impl crate::IntoValue<bool>) -> Self {
             SentimentAnalysisSettings(crate::typed::Properties::from_iter([(
                 "DetectSentiment".to_owned(),
-                detect_sentiment.into().into_json(),
+                detect_sentiment.into_value().into_json(),
             )]))
         }
     }
@@ -3863,10 +3984,10 @@ pub mod bot {
 
     impl SessionAttribute {
         /// A new `SessionAttribute` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             SessionAttribute(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -3875,8 +3996,9 @@ pub mod bot {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-sessionattribute.html#cfn-lex-bot-sessionattribute-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3896,16 +4018,19 @@ pub mod bot {
     impl Slot {
         /// A new `Slot` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            slot_type_name: impl Into<crate::Value<String>>,
-            value_elicitation_setting: impl Into<crate::Value<SlotValueElicitationSetting>>,
+            name: impl crate::IntoValue<String>,
+            slot_type_name: impl crate::IntoValue<String>,
+            value_elicitation_setting: impl crate::IntoValue<SlotValueElicitationSetting>,
         ) -> Self {
             Slot(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("SlotTypeName".to_owned(), slot_type_name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                (
+                    "SlotTypeName".to_owned(),
+                    slot_type_name.into_value().into_json(),
+                ),
                 (
                     "ValueElicitationSetting".to_owned(),
-                    value_elicitation_setting.into().into_json(),
+                    value_elicitation_setting.into_value().into_json(),
                 ),
             ]))
         }
@@ -3913,9 +4038,9 @@ pub mod bot {
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slot.html#cfn-lex-bot-slot-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3924,10 +4049,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slot.html#cfn-lex-bot-slot-multiplevaluessetting)
         pub fn multiple_values_setting(
             mut self,
-            value: impl Into<crate::Value<MultipleValuesSetting>>,
+            value: impl crate::IntoValue<MultipleValuesSetting>,
         ) -> Self {
-            self.0
-                .insert("MultipleValuesSetting".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MultipleValuesSetting".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3936,19 +4063,21 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slot.html#cfn-lex-bot-slot-obfuscationsetting)
         pub fn obfuscation_setting(
             mut self,
-            value: impl Into<crate::Value<ObfuscationSetting>>,
+            value: impl crate::IntoValue<ObfuscationSetting>,
         ) -> Self {
-            self.0
-                .insert("ObfuscationSetting".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ObfuscationSetting".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SubSlotSetting`: [`SubSlotSetting`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slot.html#cfn-lex-bot-slot-subslotsetting)
-        pub fn sub_slot_setting(mut self, value: impl Into<crate::Value<SubSlotSetting>>) -> Self {
+        pub fn sub_slot_setting(mut self, value: impl crate::IntoValue<SubSlotSetting>) -> Self {
             self.0
-                .insert("SubSlotSetting".to_owned(), value.into().into_json());
+                .insert("SubSlotSetting".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3976,19 +4105,21 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotcapturesetting.html#cfn-lex-bot-slotcapturesetting-captureconditional)
         pub fn capture_conditional(
             mut self,
-            value: impl Into<crate::Value<ConditionalSpecification>>,
+            value: impl crate::IntoValue<ConditionalSpecification>,
         ) -> Self {
-            self.0
-                .insert("CaptureConditional".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CaptureConditional".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CaptureNextStep`: [`DialogState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotcapturesetting.html#cfn-lex-bot-slotcapturesetting-capturenextstep)
-        pub fn capture_next_step(mut self, value: impl Into<crate::Value<DialogState>>) -> Self {
+        pub fn capture_next_step(mut self, value: impl crate::IntoValue<DialogState>) -> Self {
             self.0
-                .insert("CaptureNextStep".to_owned(), value.into().into_json());
+                .insert("CaptureNextStep".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3997,10 +4128,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotcapturesetting.html#cfn-lex-bot-slotcapturesetting-captureresponse)
         pub fn capture_response(
             mut self,
-            value: impl Into<crate::Value<ResponseSpecification>>,
+            value: impl crate::IntoValue<ResponseSpecification>,
         ) -> Self {
             self.0
-                .insert("CaptureResponse".to_owned(), value.into().into_json());
+                .insert("CaptureResponse".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4009,10 +4140,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotcapturesetting.html#cfn-lex-bot-slotcapturesetting-codehook)
         pub fn code_hook(
             mut self,
-            value: impl Into<crate::Value<DialogCodeHookInvocationSetting>>,
+            value: impl crate::IntoValue<DialogCodeHookInvocationSetting>,
         ) -> Self {
             self.0
-                .insert("CodeHook".to_owned(), value.into().into_json());
+                .insert("CodeHook".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4021,10 +4152,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotcapturesetting.html#cfn-lex-bot-slotcapturesetting-elicitationcodehook)
         pub fn elicitation_code_hook(
             mut self,
-            value: impl Into<crate::Value<ElicitationCodeHookInvocationSetting>>,
+            value: impl crate::IntoValue<ElicitationCodeHookInvocationSetting>,
         ) -> Self {
-            self.0
-                .insert("ElicitationCodeHook".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ElicitationCodeHook".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4033,19 +4166,21 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotcapturesetting.html#cfn-lex-bot-slotcapturesetting-failureconditional)
         pub fn failure_conditional(
             mut self,
-            value: impl Into<crate::Value<ConditionalSpecification>>,
+            value: impl crate::IntoValue<ConditionalSpecification>,
         ) -> Self {
-            self.0
-                .insert("FailureConditional".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FailureConditional".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FailureNextStep`: [`DialogState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotcapturesetting.html#cfn-lex-bot-slotcapturesetting-failurenextstep)
-        pub fn failure_next_step(mut self, value: impl Into<crate::Value<DialogState>>) -> Self {
+        pub fn failure_next_step(mut self, value: impl crate::IntoValue<DialogState>) -> Self {
             self.0
-                .insert("FailureNextStep".to_owned(), value.into().into_json());
+                .insert("FailureNextStep".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4054,10 +4189,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotcapturesetting.html#cfn-lex-bot-slotcapturesetting-failureresponse)
         pub fn failure_response(
             mut self,
-            value: impl Into<crate::Value<ResponseSpecification>>,
+            value: impl crate::IntoValue<ResponseSpecification>,
         ) -> Self {
             self.0
-                .insert("FailureResponse".to_owned(), value.into().into_json());
+                .insert("FailureResponse".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4076,10 +4211,10 @@ pub mod bot {
 
     impl SlotDefaultValue {
         /// A new `SlotDefaultValue` with its required properties.
-        pub fn new(default_value: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(default_value: impl crate::IntoValue<String>) -> Self {
             SlotDefaultValue(crate::typed::Properties::from_iter([(
                 "DefaultValue".to_owned(),
-                default_value.into().into_json(),
+                default_value.into_value().into_json(),
             )]))
         }
     }
@@ -4098,10 +4233,10 @@ pub mod bot {
 
     impl SlotDefaultValueSpecification {
         /// A new `SlotDefaultValueSpecification` with its required properties.
-        pub fn new(default_value_list: impl Into<crate::Value<Vec<SlotDefaultValue>>>) -> Self {
+        pub fn new(default_value_list: impl crate::IntoValue<Vec<SlotDefaultValue>>) -> Self {
             SlotDefaultValueSpecification(crate::typed::Properties::from_iter([(
                 "DefaultValueList".to_owned(),
-                default_value_list.into().into_json(),
+                default_value_list.into_value().into_json(),
             )]))
         }
     }
@@ -4121,12 +4256,12 @@ pub mod bot {
     impl SlotPriority {
         /// A new `SlotPriority` with its required properties.
         pub fn new(
-            priority: impl Into<crate::Value<i64>>,
-            slot_name: impl Into<crate::Value<String>>,
+            priority: impl crate::IntoValue<i64>,
+            slot_name: impl crate::IntoValue<String>,
         ) -> Self {
             SlotPriority(crate::typed::Properties::from_iter([
-                ("Priority".to_owned(), priority.into().into_json()),
-                ("SlotName".to_owned(), slot_name.into().into_json()),
+                ("Priority".to_owned(), priority.into_value().into_json()),
+                ("SlotName".to_owned(), slot_name.into_value().into_json()),
             ]))
         }
     }
@@ -4145,10 +4280,10 @@ pub mod bot {
 
     impl SlotResolutionImprovementSpecification {
         /// A new `SlotResolutionImprovementSpecification` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             SlotResolutionImprovementSpecification(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
@@ -4157,11 +4292,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotresolutionimprovementspecification.html#cfn-lex-bot-slotresolutionimprovementspecification-bedrockmodelspecification)
         pub fn bedrock_model_specification(
             mut self,
-            value: impl Into<crate::Value<BedrockModelSpecification>>,
+            value: impl crate::IntoValue<BedrockModelSpecification>,
         ) -> Self {
             self.0.insert(
                 "BedrockModelSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4181,10 +4316,10 @@ pub mod bot {
 
     impl SlotType {
         /// A new `SlotType` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             SlotType(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
@@ -4193,11 +4328,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slottype.html#cfn-lex-bot-slottype-compositeslottypesetting)
         pub fn composite_slot_type_setting(
             mut self,
-            value: impl Into<crate::Value<CompositeSlotTypeSetting>>,
+            value: impl crate::IntoValue<CompositeSlotTypeSetting>,
         ) -> Self {
             self.0.insert(
                 "CompositeSlotTypeSetting".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4205,9 +4340,9 @@ pub mod bot {
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slottype.html#cfn-lex-bot-slottype-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4216,23 +4351,22 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slottype.html#cfn-lex-bot-slottype-externalsourcesetting)
         pub fn external_source_setting(
             mut self,
-            value: impl Into<crate::Value<ExternalSourceSetting>>,
+            value: impl crate::IntoValue<ExternalSourceSetting>,
         ) -> Self {
-            self.0
-                .insert("ExternalSourceSetting".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ExternalSourceSetting".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ParentSlotTypeSignature`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slottype.html#cfn-lex-bot-slottype-parentslottypesignature)
-        pub fn parent_slot_type_signature(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn parent_slot_type_signature(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ParentSlotTypeSignature".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4242,10 +4376,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slottype.html#cfn-lex-bot-slottype-slottypevalues)
         pub fn slot_type_values(
             mut self,
-            value: impl Into<crate::Value<Vec<SlotTypeValue>>>,
+            value: impl crate::IntoValue<Vec<SlotTypeValue>>,
         ) -> Self {
             self.0
-                .insert("SlotTypeValues".to_owned(), value.into().into_json());
+                .insert("SlotTypeValues".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4254,10 +4388,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slottype.html#cfn-lex-bot-slottype-valueselectionsetting)
         pub fn value_selection_setting(
             mut self,
-            value: impl Into<crate::Value<SlotValueSelectionSetting>>,
+            value: impl crate::IntoValue<SlotValueSelectionSetting>,
         ) -> Self {
-            self.0
-                .insert("ValueSelectionSetting".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ValueSelectionSetting".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4276,19 +4412,19 @@ pub mod bot {
 
     impl SlotTypeValue {
         /// A new `SlotTypeValue` with its required properties.
-        pub fn new(sample_value: impl Into<crate::Value<SampleValue>>) -> Self {
+        pub fn new(sample_value: impl crate::IntoValue<SampleValue>) -> Self {
             SlotTypeValue(crate::typed::Properties::from_iter([(
                 "SampleValue".to_owned(),
-                sample_value.into().into_json(),
+                sample_value.into_value().into_json(),
             )]))
         }
 
         /// `Synonyms`: list of [`SampleValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slottypevalue.html#cfn-lex-bot-slottypevalue-synonyms)
-        pub fn synonyms(mut self, value: impl Into<crate::Value<Vec<SampleValue>>>) -> Self {
+        pub fn synonyms(mut self, value: impl crate::IntoValue<Vec<SampleValue>>) -> Self {
             self.0
-                .insert("Synonyms".to_owned(), value.into().into_json());
+                .insert("Synonyms".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4316,9 +4452,11 @@ pub mod bot {
         /// Length: 1 to 202.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotvalue.html#cfn-lex-bot-slotvalue-interpretedvalue)
-        pub fn interpreted_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("InterpretedValue".to_owned(), value.into().into_json());
+        pub fn interpreted_value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "InterpretedValue".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4337,10 +4475,10 @@ pub mod bot {
 
     impl SlotValueElicitationSetting {
         /// A new `SlotValueElicitationSetting` with its required properties.
-        pub fn new(slot_constraint: impl Into<crate::Value<SlotConstraint>>) -> Self {
+        pub fn new(slot_constraint: impl crate::IntoValue<SlotConstraint>) -> Self {
             SlotValueElicitationSetting(crate::typed::Properties::from_iter([(
                 "SlotConstraint".to_owned(),
-                slot_constraint.into().into_json(),
+                slot_constraint.into_value().into_json(),
             )]))
         }
 
@@ -4349,11 +4487,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotvalueelicitationsetting.html#cfn-lex-bot-slotvalueelicitationsetting-defaultvaluespecification)
         pub fn default_value_specification(
             mut self,
-            value: impl Into<crate::Value<SlotDefaultValueSpecification>>,
+            value: impl crate::IntoValue<SlotDefaultValueSpecification>,
         ) -> Self {
             self.0.insert(
                 "DefaultValueSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4363,10 +4501,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotvalueelicitationsetting.html#cfn-lex-bot-slotvalueelicitationsetting-promptspecification)
         pub fn prompt_specification(
             mut self,
-            value: impl Into<crate::Value<PromptSpecification>>,
+            value: impl crate::IntoValue<PromptSpecification>,
         ) -> Self {
-            self.0
-                .insert("PromptSpecification".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PromptSpecification".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4375,10 +4515,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotvalueelicitationsetting.html#cfn-lex-bot-slotvalueelicitationsetting-sampleutterances)
         pub fn sample_utterances(
             mut self,
-            value: impl Into<crate::Value<Vec<SampleUtterance>>>,
+            value: impl crate::IntoValue<Vec<SampleUtterance>>,
         ) -> Self {
-            self.0
-                .insert("SampleUtterances".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SampleUtterances".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4387,10 +4529,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotvalueelicitationsetting.html#cfn-lex-bot-slotvalueelicitationsetting-slotcapturesetting)
         pub fn slot_capture_setting(
             mut self,
-            value: impl Into<crate::Value<SlotCaptureSetting>>,
+            value: impl crate::IntoValue<SlotCaptureSetting>,
         ) -> Self {
-            self.0
-                .insert("SlotCaptureSetting".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SlotCaptureSetting".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4399,11 +4543,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotvalueelicitationsetting.html#cfn-lex-bot-slotvalueelicitationsetting-waitandcontinuespecification)
         pub fn wait_and_continue_specification(
             mut self,
-            value: impl Into<crate::Value<WaitAndContinueSpecification>>,
+            value: impl crate::IntoValue<WaitAndContinueSpecification>,
         ) -> Self {
             self.0.insert(
                 "WaitAndContinueSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4430,24 +4574,27 @@ pub mod bot {
         /// `Shape`: [`SlotShape`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotvalueoverride.html#cfn-lex-bot-slotvalueoverride-shape)
-        pub fn shape(mut self, value: impl Into<crate::Value<SlotShape>>) -> Self {
-            self.0.insert("Shape".to_owned(), value.into().into_json());
+        pub fn shape(mut self, value: impl crate::IntoValue<SlotShape>) -> Self {
+            self.0
+                .insert("Shape".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: [`SlotValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotvalueoverride.html#cfn-lex-bot-slotvalueoverride-value)
-        pub fn value(mut self, value: impl Into<crate::Value<SlotValue>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<SlotValue>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Values`: list of [`SlotValueOverride`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotvalueoverride.html#cfn-lex-bot-slotvalueoverride-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<SlotValueOverride>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<SlotValueOverride>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4473,9 +4620,9 @@ pub mod bot {
         /// `SlotName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotvalueoverridemap.html#cfn-lex-bot-slotvalueoverridemap-slotname)
-        pub fn slot_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn slot_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SlotName".to_owned(), value.into().into_json());
+                .insert("SlotName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4484,10 +4631,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotvalueoverridemap.html#cfn-lex-bot-slotvalueoverridemap-slotvalueoverride)
         pub fn slot_value_override(
             mut self,
-            value: impl Into<crate::Value<SlotValueOverride>>,
+            value: impl crate::IntoValue<SlotValueOverride>,
         ) -> Self {
-            self.0
-                .insert("SlotValueOverride".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SlotValueOverride".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4506,10 +4655,10 @@ pub mod bot {
 
     impl SlotValueRegexFilter {
         /// A new `SlotValueRegexFilter` with its required properties.
-        pub fn new(pattern: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(pattern: impl crate::IntoValue<String>) -> Self {
             SlotValueRegexFilter(crate::typed::Properties::from_iter([(
                 "Pattern".to_owned(),
-                pattern.into().into_json(),
+                pattern.into_value().into_json(),
             )]))
         }
     }
@@ -4529,11 +4678,11 @@ pub mod bot {
     impl SlotValueSelectionSetting {
         /// A new `SlotValueSelectionSetting` with its required properties.
         pub fn new(
-            resolution_strategy: impl Into<crate::Value<SlotValueResolutionStrategy>>,
+            resolution_strategy: impl crate::IntoValue<SlotValueResolutionStrategy>,
         ) -> Self {
             SlotValueSelectionSetting(crate::typed::Properties::from_iter([(
                 "ResolutionStrategy".to_owned(),
-                resolution_strategy.into().into_json(),
+                resolution_strategy.into_value().into_json(),
             )]))
         }
 
@@ -4542,11 +4691,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotvalueselectionsetting.html#cfn-lex-bot-slotvalueselectionsetting-advancedrecognitionsetting)
         pub fn advanced_recognition_setting(
             mut self,
-            value: impl Into<crate::Value<AdvancedRecognitionSetting>>,
+            value: impl crate::IntoValue<AdvancedRecognitionSetting>,
         ) -> Self {
             self.0.insert(
                 "AdvancedRecognitionSetting".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4554,12 +4703,9 @@ pub mod bot {
         /// `RegexFilter`: [`SlotValueRegexFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-slotvalueselectionsetting.html#cfn-lex-bot-slotvalueselectionsetting-regexfilter)
-        pub fn regex_filter(
-            mut self,
-            value: impl Into<crate::Value<SlotValueRegexFilter>>,
-        ) -> Self {
+        pub fn regex_filter(mut self, value: impl crate::IntoValue<SlotValueRegexFilter>) -> Self {
             self.0
-                .insert("RegexFilter".to_owned(), value.into().into_json());
+                .insert("RegexFilter".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4579,29 +4725,29 @@ pub mod bot {
     impl Specifications {
         /// A new `Specifications` with its required properties.
         pub fn new(
-            value_elicitation_setting: impl Into<crate::Value<SubSlotValueElicitationSetting>>,
+            value_elicitation_setting: impl crate::IntoValue<SubSlotValueElicitationSetting>,
         ) -> Self {
             Specifications(crate::typed::Properties::from_iter([(
                 "ValueElicitationSetting".to_owned(),
-                value_elicitation_setting.into().into_json(),
+                value_elicitation_setting.into_value().into_json(),
             )]))
         }
 
         /// `SlotTypeId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-specifications.html#cfn-lex-bot-specifications-slottypeid)
-        pub fn slot_type_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn slot_type_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SlotTypeId".to_owned(), value.into().into_json());
+                .insert("SlotTypeId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SlotTypeName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-specifications.html#cfn-lex-bot-specifications-slottypename)
-        pub fn slot_type_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn slot_type_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SlotTypeName".to_owned(), value.into().into_json());
+                .insert("SlotTypeName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4620,19 +4766,19 @@ pub mod bot {
 
     impl SpeechFoundationModel {
         /// A new `SpeechFoundationModel` with its required properties.
-        pub fn new(model_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(model_arn: impl crate::IntoValue<String>) -> Self {
             SpeechFoundationModel(crate::typed::Properties::from_iter([(
                 "ModelArn".to_owned(),
-                model_arn.into().into_json(),
+                model_arn.into_value().into_json(),
             )]))
         }
 
         /// `VoiceId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-speechfoundationmodel.html#cfn-lex-bot-speechfoundationmodel-voiceid)
-        pub fn voice_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn voice_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VoiceId".to_owned(), value.into().into_json());
+                .insert("VoiceId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4660,10 +4806,10 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-speechmodelconfig.html#cfn-lex-bot-speechmodelconfig-deepgramconfig)
         pub fn deepgram_config(
             mut self,
-            value: impl Into<crate::Value<DeepgramSpeechModelConfig>>,
+            value: impl crate::IntoValue<DeepgramSpeechModelConfig>,
         ) -> Self {
             self.0
-                .insert("DeepgramConfig".to_owned(), value.into().into_json());
+                .insert("DeepgramConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4691,10 +4837,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-speechrecognitionsettings.html#cfn-lex-bot-speechrecognitionsettings-speechmodelconfig)
         pub fn speech_model_config(
             mut self,
-            value: impl Into<crate::Value<SpeechModelConfig>>,
+            value: impl crate::IntoValue<SpeechModelConfig>,
         ) -> Self {
-            self.0
-                .insert("SpeechModelConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SpeechModelConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4703,10 +4851,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-speechrecognitionsettings.html#cfn-lex-bot-speechrecognitionsettings-speechmodelpreference)
         pub fn speech_model_preference(
             mut self,
-            value: impl Into<crate::Value<SpeechModelPreference>>,
+            value: impl crate::IntoValue<SpeechModelPreference>,
         ) -> Self {
-            self.0
-                .insert("SpeechModelPreference".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SpeechModelPreference".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4725,10 +4875,10 @@ pub mod bot {
 
     impl SsmlMessage {
         /// A new `SsmlMessage` with its required properties.
-        pub fn new(value: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(value: impl crate::IntoValue<String>) -> Self {
             SsmlMessage(crate::typed::Properties::from_iter([(
                 "Value".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             )]))
         }
     }
@@ -4748,22 +4898,22 @@ pub mod bot {
     impl StillWaitingResponseSpecification {
         /// A new `StillWaitingResponseSpecification` with its required properties.
         pub fn new(
-            frequency_in_seconds: impl Into<crate::Value<i64>>,
-            message_groups_list: impl Into<crate::Value<Vec<MessageGroup>>>,
-            timeout_in_seconds: impl Into<crate::Value<i64>>,
+            frequency_in_seconds: impl crate::IntoValue<i64>,
+            message_groups_list: impl crate::IntoValue<Vec<MessageGroup>>,
+            timeout_in_seconds: impl crate::IntoValue<i64>,
         ) -> Self {
             StillWaitingResponseSpecification(crate::typed::Properties::from_iter([
                 (
                     "FrequencyInSeconds".to_owned(),
-                    frequency_in_seconds.into().into_json(),
+                    frequency_in_seconds.into_value().into_json(),
                 ),
                 (
                     "MessageGroupsList".to_owned(),
-                    message_groups_list.into().into_json(),
+                    message_groups_list.into_value().into_json(),
                 ),
                 (
                     "TimeoutInSeconds".to_owned(),
-                    timeout_in_seconds.into().into_json(),
+                    timeout_in_seconds.into_value().into_json(),
                 ),
             ]))
         }
@@ -4771,9 +4921,9 @@ pub mod bot {
         /// `AllowInterrupt`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-stillwaitingresponsespecification.html#cfn-lex-bot-stillwaitingresponsespecification-allowinterrupt)
-        pub fn allow_interrupt(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn allow_interrupt(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AllowInterrupt".to_owned(), value.into().into_json());
+                .insert("AllowInterrupt".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4803,9 +4953,9 @@ pub mod bot {
         /// Pattern: `[0-9A-Za-z_\-\s\(\)]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-subslotsetting.html#cfn-lex-bot-subslotsetting-expression)
-        pub fn expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expression(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Expression".to_owned(), value.into().into_json());
+                .insert("Expression".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4814,10 +4964,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-subslotsetting.html#cfn-lex-bot-subslotsetting-slotspecifications)
         pub fn slot_specifications(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, Specifications>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, Specifications>>,
         ) -> Self {
-            self.0
-                .insert("SlotSpecifications".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SlotSpecifications".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4836,28 +4988,28 @@ pub mod bot {
 
     impl SubSlotTypeComposition {
         /// A new `SubSlotTypeComposition` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             SubSlotTypeComposition(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `SlotTypeId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-subslottypecomposition.html#cfn-lex-bot-subslottypecomposition-slottypeid)
-        pub fn slot_type_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn slot_type_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SlotTypeId".to_owned(), value.into().into_json());
+                .insert("SlotTypeId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SlotTypeName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-subslottypecomposition.html#cfn-lex-bot-subslottypecomposition-slottypename)
-        pub fn slot_type_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn slot_type_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SlotTypeName".to_owned(), value.into().into_json());
+                .insert("SlotTypeName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4885,11 +5037,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-subslotvalueelicitationsetting.html#cfn-lex-bot-subslotvalueelicitationsetting-defaultvaluespecification)
         pub fn default_value_specification(
             mut self,
-            value: impl Into<crate::Value<SlotDefaultValueSpecification>>,
+            value: impl crate::IntoValue<SlotDefaultValueSpecification>,
         ) -> Self {
             self.0.insert(
                 "DefaultValueSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4899,10 +5051,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-subslotvalueelicitationsetting.html#cfn-lex-bot-subslotvalueelicitationsetting-promptspecification)
         pub fn prompt_specification(
             mut self,
-            value: impl Into<crate::Value<PromptSpecification>>,
+            value: impl crate::IntoValue<PromptSpecification>,
         ) -> Self {
-            self.0
-                .insert("PromptSpecification".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PromptSpecification".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4911,10 +5065,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-subslotvalueelicitationsetting.html#cfn-lex-bot-subslotvalueelicitationsetting-sampleutterances)
         pub fn sample_utterances(
             mut self,
-            value: impl Into<crate::Value<Vec<SampleUtterance>>>,
+            value: impl crate::IntoValue<Vec<SampleUtterance>>,
         ) -> Self {
-            self.0
-                .insert("SampleUtterances".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SampleUtterances".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4923,11 +5079,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-subslotvalueelicitationsetting.html#cfn-lex-bot-subslotvalueelicitationsetting-waitandcontinuespecification)
         pub fn wait_and_continue_specification(
             mut self,
-            value: impl Into<crate::Value<WaitAndContinueSpecification>>,
+            value: impl crate::IntoValue<WaitAndContinueSpecification>,
         ) -> Self {
             self.0.insert(
                 "WaitAndContinueSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4948,12 +5104,12 @@ pub mod bot {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4981,11 +5137,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-testbotaliassettings.html#cfn-lex-bot-testbotaliassettings-botaliaslocalesettings)
         pub fn bot_alias_locale_settings(
             mut self,
-            value: impl Into<crate::Value<Vec<BotAliasLocaleSettingsItem>>>,
+            value: impl crate::IntoValue<Vec<BotAliasLocaleSettingsItem>>,
         ) -> Self {
             self.0.insert(
                 "BotAliasLocaleSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4995,11 +5151,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-testbotaliassettings.html#cfn-lex-bot-testbotaliassettings-conversationlogsettings)
         pub fn conversation_log_settings(
             mut self,
-            value: impl Into<crate::Value<ConversationLogSettings>>,
+            value: impl crate::IntoValue<ConversationLogSettings>,
         ) -> Self {
             self.0.insert(
                 "ConversationLogSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5007,9 +5163,9 @@ pub mod bot {
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-testbotaliassettings.html#cfn-lex-bot-testbotaliassettings-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5018,11 +5174,11 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-testbotaliassettings.html#cfn-lex-bot-testbotaliassettings-sentimentanalysissettings)
         pub fn sentiment_analysis_settings(
             mut self,
-            value: impl Into<crate::Value<SentimentAnalysisSettings>>,
+            value: impl crate::IntoValue<SentimentAnalysisSettings>,
         ) -> Self {
             self.0.insert(
                 "SentimentAnalysisSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5042,10 +5198,10 @@ pub mod bot {
 
     impl TextInputSpecification {
         /// A new `TextInputSpecification` with its required properties.
-        pub fn new(start_timeout_ms: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(start_timeout_ms: impl crate::IntoValue<i64>) -> Self {
             TextInputSpecification(crate::typed::Properties::from_iter([(
                 "StartTimeoutMs".to_owned(),
-                start_timeout_ms.into().into_json(),
+                start_timeout_ms.into_value().into_json(),
             )]))
         }
     }
@@ -5064,10 +5220,10 @@ pub mod bot {
 
     impl TextLogDestination {
         /// A new `TextLogDestination` with its required properties.
-        pub fn new(cloud_watch: impl Into<crate::Value<CloudWatchLogGroupLogDestination>>) -> Self {
+        pub fn new(cloud_watch: impl crate::IntoValue<CloudWatchLogGroupLogDestination>) -> Self {
             TextLogDestination(crate::typed::Properties::from_iter([(
                 "CloudWatch".to_owned(),
-                cloud_watch.into().into_json(),
+                cloud_watch.into_value().into_json(),
             )]))
         }
     }
@@ -5087,12 +5243,15 @@ pub mod bot {
     impl TextLogSetting {
         /// A new `TextLogSetting` with its required properties.
         pub fn new(
-            destination: impl Into<crate::Value<TextLogDestination>>,
-            enabled: impl Into<crate::Value<bool>>,
+            destination: impl crate::IntoValue<TextLogDestination>,
+            enabled: impl crate::IntoValue<bool>,
         ) -> Self {
             TextLogSetting(crate::typed::Properties::from_iter([
-                ("Destination".to_owned(), destination.into().into_json()),
-                ("Enabled".to_owned(), enabled.into().into_json()),
+                (
+                    "Destination".to_owned(),
+                    destination.into_value().into_json(),
+                ),
+                ("Enabled".to_owned(), enabled.into_value().into_json()),
             ]))
         }
     }
@@ -5111,12 +5270,10 @@ pub mod bot {
 
     impl UnifiedSpeechSettings {
         /// A new `UnifiedSpeechSettings` with its required properties.
-        pub fn new(
-            speech_foundation_model: impl Into<crate::Value<SpeechFoundationModel>>,
-        ) -> Self {
+        pub fn new(speech_foundation_model: impl crate::IntoValue<SpeechFoundationModel>) -> Self {
             UnifiedSpeechSettings(crate::typed::Properties::from_iter([(
                 "SpeechFoundationModel".to_owned(),
-                speech_foundation_model.into().into_json(),
+                speech_foundation_model.into_value().into_json(),
             )]))
         }
     }
@@ -5135,18 +5292,19 @@ pub mod bot {
 
     impl VoiceSettings {
         /// A new `VoiceSettings` with its required properties.
-        pub fn new(voice_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(voice_id: impl crate::IntoValue<String>) -> Self {
             VoiceSettings(crate::typed::Properties::from_iter([(
                 "VoiceId".to_owned(),
-                voice_id.into().into_json(),
+                voice_id.into_value().into_json(),
             )]))
         }
 
         /// `Engine`: [`Engine`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-voicesettings.html#cfn-lex-bot-voicesettings-engine)
-        pub fn engine(mut self, value: impl Into<crate::Value<Engine>>) -> Self {
-            self.0.insert("Engine".to_owned(), value.into().into_json());
+        pub fn engine(mut self, value: impl crate::IntoValue<Engine>) -> Self {
+            self.0
+                .insert("Engine".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5166,17 +5324,17 @@ pub mod bot {
     impl WaitAndContinueSpecification {
         /// A new `WaitAndContinueSpecification` with its required properties.
         pub fn new(
-            continue_response: impl Into<crate::Value<ResponseSpecification>>,
-            waiting_response: impl Into<crate::Value<ResponseSpecification>>,
+            continue_response: impl crate::IntoValue<ResponseSpecification>,
+            waiting_response: impl crate::IntoValue<ResponseSpecification>,
         ) -> Self {
             WaitAndContinueSpecification(crate::typed::Properties::from_iter([
                 (
                     "ContinueResponse".to_owned(),
-                    continue_response.into().into_json(),
+                    continue_response.into_value().into_json(),
                 ),
                 (
                     "WaitingResponse".to_owned(),
-                    waiting_response.into().into_json(),
+                    waiting_response.into_value().into_json(),
                 ),
             ]))
         }
@@ -5184,9 +5342,9 @@ pub mod bot {
         /// `IsActive`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-waitandcontinuespecification.html#cfn-lex-bot-waitandcontinuespecification-isactive)
-        pub fn is_active(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_active(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsActive".to_owned(), value.into().into_json());
+                .insert("IsActive".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5195,10 +5353,12 @@ pub mod bot {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-bot-waitandcontinuespecification.html#cfn-lex-bot-waitandcontinuespecification-stillwaitingresponse)
         pub fn still_waiting_response(
             mut self,
-            value: impl Into<crate::Value<StillWaitingResponseSpecification>>,
+            value: impl crate::IntoValue<StillWaitingResponseSpecification>,
         ) -> Self {
-            self.0
-                .insert("StillWaitingResponse".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StillWaitingResponse".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5472,13 +5632,13 @@ pub struct BotAlias(crate::Resource);
 impl BotAlias {
     /// A new `AWS::Lex::BotAlias` with its required properties.
     pub fn new(
-        bot_alias_name: impl Into<crate::Value<String>>,
-        bot_id: impl Into<crate::Value<String>>,
+        bot_alias_name: impl crate::IntoValue<String>,
+        bot_id: impl crate::IntoValue<String>,
     ) -> Self {
         BotAlias(
             crate::Resource::new("AWS::Lex::BotAlias")
-                .property("BotAliasName", bot_alias_name.into().into_json())
-                .property("BotId", bot_id.into().into_json()),
+                .property("BotAliasName", bot_alias_name.into_value().into_json())
+                .property("BotId", bot_id.into_value().into_json()),
         )
     }
 
@@ -5487,10 +5647,10 @@ impl BotAlias {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-botalias.html#cfn-lex-botalias-botaliaslocalesettings)
     pub fn bot_alias_locale_settings(
         mut self,
-        value: impl Into<crate::Value<Vec<bot_alias::BotAliasLocaleSettingsItem>>>,
+        value: impl crate::IntoValue<Vec<bot_alias::BotAliasLocaleSettingsItem>>,
     ) -> Self {
         self.0
-            .set_property("BotAliasLocaleSettings", value.into().into_json());
+            .set_property("BotAliasLocaleSettings", value.into_value().into_json());
         self
     }
 
@@ -5499,17 +5659,18 @@ impl BotAlias {
     /// Items: at most 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-botalias.html#cfn-lex-botalias-botaliastags)
-    pub fn bot_alias_tags(mut self, value: impl Into<crate::Value<Vec<bot_alias::Tag>>>) -> Self {
+    pub fn bot_alias_tags(mut self, value: impl crate::IntoValue<Vec<bot_alias::Tag>>) -> Self {
         self.0
-            .set_property("BotAliasTags", value.into().into_json());
+            .set_property("BotAliasTags", value.into_value().into_json());
         self
     }
 
     /// `BotVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-botalias.html#cfn-lex-botalias-botversion)
-    pub fn bot_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BotVersion", value.into().into_json());
+    pub fn bot_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BotVersion", value.into_value().into_json());
         self
     }
 
@@ -5518,18 +5679,19 @@ impl BotAlias {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-botalias.html#cfn-lex-botalias-conversationlogsettings)
     pub fn conversation_log_settings(
         mut self,
-        value: impl Into<crate::Value<bot_alias::ConversationLogSettings>>,
+        value: impl crate::IntoValue<bot_alias::ConversationLogSettings>,
     ) -> Self {
         self.0
-            .set_property("ConversationLogSettings", value.into().into_json());
+            .set_property("ConversationLogSettings", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-botalias.html#cfn-lex-botalias-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -5538,17 +5700,22 @@ impl BotAlias {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-botalias.html#cfn-lex-botalias-sentimentanalysissettings)
     pub fn sentiment_analysis_settings(
         mut self,
-        value: impl Into<crate::Value<bot_alias::SentimentAnalysisSettings>>,
+        value: impl crate::IntoValue<bot_alias::SentimentAnalysisSettings>,
     ) -> Self {
         self.0
-            .set_property("SentimentAnalysisSettings", value.into().into_json());
+            .set_property("SentimentAnalysisSettings", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for BotAlias {
     const TYPE_NAME: &'static str = "AWS::Lex::BotAlias";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("BotAliasTags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "BotAliasTags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BotId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -5593,10 +5760,10 @@ pub mod bot_alias {
 
     impl AudioLogDestination {
         /// A new `AudioLogDestination` with its required properties.
-        pub fn new(s3_bucket: impl Into<crate::Value<S3BucketLogDestination>>) -> Self {
+        pub fn new(s3_bucket: impl crate::IntoValue<S3BucketLogDestination>) -> Self {
             AudioLogDestination(crate::typed::Properties::from_iter([(
                 "S3Bucket".to_owned(),
-                s3_bucket.into().into_json(),
+                s3_bucket.into_value().into_json(),
             )]))
         }
     }
@@ -5616,12 +5783,15 @@ pub mod bot_alias {
     impl AudioLogSetting {
         /// A new `AudioLogSetting` with its required properties.
         pub fn new(
-            destination: impl Into<crate::Value<AudioLogDestination>>,
-            enabled: impl Into<crate::Value<bool>>,
+            destination: impl crate::IntoValue<AudioLogDestination>,
+            enabled: impl crate::IntoValue<bool>,
         ) -> Self {
             AudioLogSetting(crate::typed::Properties::from_iter([
-                ("Destination".to_owned(), destination.into().into_json()),
-                ("Enabled".to_owned(), enabled.into().into_json()),
+                (
+                    "Destination".to_owned(),
+                    destination.into_value().into_json(),
+                ),
+                ("Enabled".to_owned(), enabled.into_value().into_json()),
             ]))
         }
     }
@@ -5640,10 +5810,10 @@ pub mod bot_alias {
 
     impl BotAliasLocaleSettings {
         /// A new `BotAliasLocaleSettings` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             BotAliasLocaleSettings(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
@@ -5652,10 +5822,12 @@ pub mod bot_alias {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-botalias-botaliaslocalesettings.html#cfn-lex-botalias-botaliaslocalesettings-codehookspecification)
         pub fn code_hook_specification(
             mut self,
-            value: impl Into<crate::Value<CodeHookSpecification>>,
+            value: impl crate::IntoValue<CodeHookSpecification>,
         ) -> Self {
-            self.0
-                .insert("CodeHookSpecification".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CodeHookSpecification".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5675,15 +5847,15 @@ pub mod bot_alias {
     impl BotAliasLocaleSettingsItem {
         /// A new `BotAliasLocaleSettingsItem` with its required properties.
         pub fn new(
-            bot_alias_locale_setting: impl Into<crate::Value<BotAliasLocaleSettings>>,
-            locale_id: impl Into<crate::Value<String>>,
+            bot_alias_locale_setting: impl crate::IntoValue<BotAliasLocaleSettings>,
+            locale_id: impl crate::IntoValue<String>,
         ) -> Self {
             BotAliasLocaleSettingsItem(crate::typed::Properties::from_iter([
                 (
                     "BotAliasLocaleSetting".to_owned(),
-                    bot_alias_locale_setting.into().into_json(),
+                    bot_alias_locale_setting.into_value().into_json(),
                 ),
-                ("LocaleId".to_owned(), locale_id.into().into_json()),
+                ("LocaleId".to_owned(), locale_id.into_value().into_json()),
             ]))
         }
     }
@@ -5703,15 +5875,15 @@ pub mod bot_alias {
     impl CloudWatchLogGroupLogDestination {
         /// A new `CloudWatchLogGroupLogDestination` with its required properties.
         pub fn new(
-            cloud_watch_log_group_arn: impl Into<crate::Value<String>>,
-            log_prefix: impl Into<crate::Value<String>>,
+            cloud_watch_log_group_arn: impl crate::IntoValue<String>,
+            log_prefix: impl crate::IntoValue<String>,
         ) -> Self {
             CloudWatchLogGroupLogDestination(crate::typed::Properties::from_iter([
                 (
                     "CloudWatchLogGroupArn".to_owned(),
-                    cloud_watch_log_group_arn.into().into_json(),
+                    cloud_watch_log_group_arn.into_value().into_json(),
                 ),
-                ("LogPrefix".to_owned(), log_prefix.into().into_json()),
+                ("LogPrefix".to_owned(), log_prefix.into_value().into_json()),
             ]))
         }
     }
@@ -5730,10 +5902,10 @@ pub mod bot_alias {
 
     impl CodeHookSpecification {
         /// A new `CodeHookSpecification` with its required properties.
-        pub fn new(lambda_code_hook: impl Into<crate::Value<LambdaCodeHook>>) -> Self {
+        pub fn new(lambda_code_hook: impl crate::IntoValue<LambdaCodeHook>) -> Self {
             CodeHookSpecification(crate::typed::Properties::from_iter([(
                 "LambdaCodeHook".to_owned(),
-                lambda_code_hook.into().into_json(),
+                lambda_code_hook.into_value().into_json(),
             )]))
         }
     }
@@ -5761,10 +5933,12 @@ pub mod bot_alias {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-botalias-conversationlogsettings.html#cfn-lex-botalias-conversationlogsettings-audiologsettings)
         pub fn audio_log_settings(
             mut self,
-            value: impl Into<crate::Value<Vec<AudioLogSetting>>>,
+            value: impl crate::IntoValue<Vec<AudioLogSetting>>,
         ) -> Self {
-            self.0
-                .insert("AudioLogSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AudioLogSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5773,10 +5947,10 @@ pub mod bot_alias {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-botalias-conversationlogsettings.html#cfn-lex-botalias-conversationlogsettings-textlogsettings)
         pub fn text_log_settings(
             mut self,
-            value: impl Into<crate::Value<Vec<TextLogSetting>>>,
+            value: impl crate::IntoValue<Vec<TextLogSetting>>,
         ) -> Self {
             self.0
-                .insert("TextLogSettings".to_owned(), value.into().into_json());
+                .insert("TextLogSettings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5796,15 +5970,15 @@ pub mod bot_alias {
     impl LambdaCodeHook {
         /// A new `LambdaCodeHook` with its required properties.
         pub fn new(
-            code_hook_interface_version: impl Into<crate::Value<String>>,
-            lambda_arn: impl Into<crate::Value<String>>,
+            code_hook_interface_version: impl crate::IntoValue<String>,
+            lambda_arn: impl crate::IntoValue<String>,
         ) -> Self {
             LambdaCodeHook(crate::typed::Properties::from_iter([
                 (
                     "CodeHookInterfaceVersion".to_owned(),
-                    code_hook_interface_version.into().into_json(),
+                    code_hook_interface_version.into_value().into_json(),
                 ),
-                ("LambdaArn".to_owned(), lambda_arn.into().into_json()),
+                ("LambdaArn".to_owned(), lambda_arn.into_value().into_json()),
             ]))
         }
     }
@@ -5824,12 +5998,15 @@ pub mod bot_alias {
     impl S3BucketLogDestination {
         /// A new `S3BucketLogDestination` with its required properties.
         pub fn new(
-            log_prefix: impl Into<crate::Value<String>>,
-            s3_bucket_arn: impl Into<crate::Value<String>>,
+            log_prefix: impl crate::IntoValue<String>,
+            s3_bucket_arn: impl crate::IntoValue<String>,
         ) -> Self {
             S3BucketLogDestination(crate::typed::Properties::from_iter([
-                ("LogPrefix".to_owned(), log_prefix.into().into_json()),
-                ("S3BucketArn".to_owned(), s3_bucket_arn.into().into_json()),
+                ("LogPrefix".to_owned(), log_prefix.into_value().into_json()),
+                (
+                    "S3BucketArn".to_owned(),
+                    s3_bucket_arn.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -5840,9 +6017,9 @@ pub mod bot_alias {
         /// Pattern: `^arn:[\w\-]+:kms:[\w\-]+:[\d]{12}:(?:key\/[\w\-]+|alias\/[a-zA-Z0-9:\/_\-]{1,256})$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lex-botalias-s3bucketlogdestination.html#cfn-lex-botalias-s3bucketlogdestination-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5861,10 +6038,10 @@ pub mod bot_alias {
 
     impl SentimentAnalysisSettings {
         /// A new `SentimentAnalysisSettings` with its required properties.
-        pub fn new(detect_sentiment: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(detect_sentiment: impl crate::IntoValue<bool>) -> Self {
             SentimentAnalysisSettings(crate::typed::Properties::from_iter([(
                 "DetectSentiment".to_owned(),
-                detect_sentiment.into().into_json(),
+                detect_sentiment.into_value().into_json(),
             )]))
         }
     }
@@ -5884,12 +6061,12 @@ pub mod bot_alias {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5908,10 +6085,10 @@ pub mod bot_alias {
 
     impl TextLogDestination {
         /// A new `TextLogDestination` with its required properties.
-        pub fn new(cloud_watch: impl Into<crate::Value<CloudWatchLogGroupLogDestination>>) -> Self {
+        pub fn new(cloud_watch: impl crate::IntoValue<CloudWatchLogGroupLogDestination>) -> Self {
             TextLogDestination(crate::typed::Properties::from_iter([(
                 "CloudWatch".to_owned(),
-                cloud_watch.into().into_json(),
+                cloud_watch.into_value().into_json(),
             )]))
         }
     }
@@ -5931,12 +6108,15 @@ pub mod bot_alias {
     impl TextLogSetting {
         /// A new `TextLogSetting` with its required properties.
         pub fn new(
-            destination: impl Into<crate::Value<TextLogDestination>>,
-            enabled: impl Into<crate::Value<bool>>,
+            destination: impl crate::IntoValue<TextLogDestination>,
+            enabled: impl crate::IntoValue<bool>,
         ) -> Self {
             TextLogSetting(crate::typed::Properties::from_iter([
-                ("Destination".to_owned(), destination.into().into_json()),
-                ("Enabled".to_owned(), enabled.into().into_json()),
+                (
+                    "Destination".to_owned(),
+                    destination.into_value().into_json(),
+                ),
+                ("Enabled".to_owned(), enabled.into_value().into_json()),
             ]))
         }
     }
@@ -5959,17 +6139,17 @@ pub struct BotVersion(crate::Resource);
 impl BotVersion {
     /// A new `AWS::Lex::BotVersion` with its required properties.
     pub fn new(
-        bot_id: impl Into<crate::Value<String>>,
-        bot_version_locale_specification: impl Into<
-            crate::Value<Vec<bot_version::BotVersionLocaleSpecification>>,
+        bot_id: impl crate::IntoValue<String>,
+        bot_version_locale_specification: impl crate::IntoValue<
+            Vec<bot_version::BotVersionLocaleSpecification>,
         >,
     ) -> Self {
         BotVersion(
             crate::Resource::new("AWS::Lex::BotVersion")
-                .property("BotId", bot_id.into().into_json())
+                .property("BotId", bot_id.into_value().into_json())
                 .property(
                     "BotVersionLocaleSpecification",
-                    bot_version_locale_specification.into().into_json(),
+                    bot_version_locale_specification.into_value().into_json(),
                 ),
         )
     }
@@ -5977,8 +6157,9 @@ impl BotVersion {
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lex-botversion.html#cfn-lex-botversion-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -6020,10 +6201,10 @@ pub mod bot_version {
 
     impl BotVersionLocaleDetails {
         /// A new `BotVersionLocaleDetails` with its required properties.
-        pub fn new(source_bot_version: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(source_bot_version: impl crate::IntoValue<String>) -> Self {
             BotVersionLocaleDetails(crate::typed::Properties::from_iter([(
                 "SourceBotVersion".to_owned(),
-                source_bot_version.into().into_json(),
+                source_bot_version.into_value().into_json(),
             )]))
         }
     }
@@ -6043,15 +6224,15 @@ pub mod bot_version {
     impl BotVersionLocaleSpecification {
         /// A new `BotVersionLocaleSpecification` with its required properties.
         pub fn new(
-            bot_version_locale_details: impl Into<crate::Value<BotVersionLocaleDetails>>,
-            locale_id: impl Into<crate::Value<String>>,
+            bot_version_locale_details: impl crate::IntoValue<BotVersionLocaleDetails>,
+            locale_id: impl crate::IntoValue<String>,
         ) -> Self {
             BotVersionLocaleSpecification(crate::typed::Properties::from_iter([
                 (
                     "BotVersionLocaleDetails".to_owned(),
-                    bot_version_locale_details.into().into_json(),
+                    bot_version_locale_details.into_value().into_json(),
                 ),
-                ("LocaleId".to_owned(), locale_id.into().into_json()),
+                ("LocaleId".to_owned(), locale_id.into_value().into_json()),
             ]))
         }
     }
@@ -6074,13 +6255,13 @@ pub struct ResourcePolicy(crate::Resource);
 impl ResourcePolicy {
     /// A new `AWS::Lex::ResourcePolicy` with its required properties.
     pub fn new(
-        policy: impl Into<crate::Value<crate::Json>>,
-        resource_arn: impl Into<crate::Value<String>>,
+        policy: impl crate::IntoValue<crate::Json>,
+        resource_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ResourcePolicy(
             crate::Resource::new("AWS::Lex::ResourcePolicy")
-                .property("Policy", policy.into().into_json())
-                .property("ResourceArn", resource_arn.into().into_json()),
+                .property("Policy", policy.into_value().into_json())
+                .property("ResourceArn", resource_arn.into_value().into_json()),
         )
     }
 }

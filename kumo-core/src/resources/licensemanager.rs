@@ -5,6 +5,18 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::LicenseManager::Grant", "AWS::LicenseManager::License"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::LicenseManager::Grant",
+        <Grant as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::LicenseManager::License",
+        <License as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::LicenseManager::Grant`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-licensemanager-grant.html)
@@ -24,34 +36,37 @@ impl Grant {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-licensemanager-grant.html#cfn-licensemanager-grant-allowedoperations)
     pub fn allowed_operations(
         mut self,
-        value: impl Into<crate::Value<Vec<grant::AllowedOperations>>>,
+        value: impl crate::IntoValue<Vec<grant::AllowedOperations>>,
     ) -> Self {
         self.0
-            .set_property("AllowedOperations", value.into().into_json());
+            .set_property("AllowedOperations", value.into_value().into_json());
         self
     }
 
     /// `GrantName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-licensemanager-grant.html#cfn-licensemanager-grant-grantname)
-    pub fn grant_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("GrantName", value.into().into_json());
+    pub fn grant_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("GrantName", value.into_value().into_json());
         self
     }
 
     /// `HomeRegion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-licensemanager-grant.html#cfn-licensemanager-grant-homeregion)
-    pub fn home_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("HomeRegion", value.into().into_json());
+    pub fn home_region(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("HomeRegion", value.into_value().into_json());
         self
     }
 
     /// `LicenseArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-licensemanager-grant.html#cfn-licensemanager-grant-licensearn)
-    pub fn license_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("LicenseArn", value.into().into_json());
+    pub fn license_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("LicenseArn", value.into_value().into_json());
         self
     }
 
@@ -60,24 +75,26 @@ impl Grant {
     /// Items: 1 to 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-licensemanager-grant.html#cfn-licensemanager-grant-principals)
-    pub fn principals(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Principals", value.into().into_json());
+    pub fn principals(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Principals", value.into_value().into_json());
         self
     }
 
     /// `Status`: [`Status`](grant::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-licensemanager-grant.html#cfn-licensemanager-grant-status)
-    pub fn status(mut self, value: impl Into<crate::Value<grant::Status>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<grant::Status>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](grant::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-licensemanager-grant.html#cfn-licensemanager-grant-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<grant::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<grant::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -90,7 +107,12 @@ impl Default for Grant {
 
 impl crate::typed::ResourceType for Grant {
     const TYPE_NAME: &'static str = "AWS::LicenseManager::Grant";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -131,12 +153,12 @@ pub mod grant {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -232,30 +254,30 @@ impl License {
     /// A new `AWS::LicenseManager::License` with its required properties.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        beneficiary: impl Into<crate::Value<String>>,
-        consumption_configuration: impl Into<crate::Value<license::ConsumptionConfiguration>>,
-        entitlements: impl Into<crate::Value<Vec<license::Entitlement>>>,
-        home_region: impl Into<crate::Value<String>>,
-        issuer: impl Into<crate::Value<license::IssuerData>>,
-        license_name: impl Into<crate::Value<String>>,
-        product_name: impl Into<crate::Value<String>>,
-        product_sku: impl Into<crate::Value<String>>,
-        validity: impl Into<crate::Value<license::ValidityDateFormat>>,
+        beneficiary: impl crate::IntoValue<String>,
+        consumption_configuration: impl crate::IntoValue<license::ConsumptionConfiguration>,
+        entitlements: impl crate::IntoValue<Vec<license::Entitlement>>,
+        home_region: impl crate::IntoValue<String>,
+        issuer: impl crate::IntoValue<license::IssuerData>,
+        license_name: impl crate::IntoValue<String>,
+        product_name: impl crate::IntoValue<String>,
+        product_sku: impl crate::IntoValue<String>,
+        validity: impl crate::IntoValue<license::ValidityDateFormat>,
     ) -> Self {
         License(
             crate::Resource::new("AWS::LicenseManager::License")
-                .property("Beneficiary", beneficiary.into().into_json())
+                .property("Beneficiary", beneficiary.into_value().into_json())
                 .property(
                     "ConsumptionConfiguration",
-                    consumption_configuration.into().into_json(),
+                    consumption_configuration.into_value().into_json(),
                 )
-                .property("Entitlements", entitlements.into().into_json())
-                .property("HomeRegion", home_region.into().into_json())
-                .property("Issuer", issuer.into().into_json())
-                .property("LicenseName", license_name.into().into_json())
-                .property("ProductName", product_name.into().into_json())
-                .property("ProductSKU", product_sku.into().into_json())
-                .property("Validity", validity.into().into_json()),
+                .property("Entitlements", entitlements.into_value().into_json())
+                .property("HomeRegion", home_region.into_value().into_json())
+                .property("Issuer", issuer.into_value().into_json())
+                .property("LicenseName", license_name.into_value().into_json())
+                .property("ProductName", product_name.into_value().into_json())
+                .property("ProductSKU", product_sku.into_value().into_json())
+                .property("Validity", validity.into_value().into_json()),
         )
     }
 
@@ -264,33 +286,39 @@ impl License {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-licensemanager-license.html#cfn-licensemanager-license-licensemetadata)
     pub fn license_metadata(
         mut self,
-        value: impl Into<crate::Value<Vec<license::Metadata>>>,
+        value: impl crate::IntoValue<Vec<license::Metadata>>,
     ) -> Self {
         self.0
-            .set_property("LicenseMetadata", value.into().into_json());
+            .set_property("LicenseMetadata", value.into_value().into_json());
         self
     }
 
     /// `Status`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-licensemanager-license.html#cfn-licensemanager-license-status)
-    pub fn status(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](license::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-licensemanager-license.html#cfn-licensemanager-license-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<license::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<license::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for License {
     const TYPE_NAME: &'static str = "AWS::LicenseManager::License";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -331,17 +359,17 @@ pub mod license {
     impl BorrowConfiguration {
         /// A new `BorrowConfiguration` with its required properties.
         pub fn new(
-            allow_early_check_in: impl Into<crate::Value<bool>>,
-            max_time_to_live_in_minutes: impl Into<crate::Value<i64>>,
+            allow_early_check_in: impl crate::IntoValue<bool>,
+            max_time_to_live_in_minutes: impl crate::IntoValue<i64>,
         ) -> Self {
             BorrowConfiguration(crate::typed::Properties::from_iter([
                 (
                     "AllowEarlyCheckIn".to_owned(),
-                    allow_early_check_in.into().into_json(),
+                    allow_early_check_in.into_value().into_json(),
                 ),
                 (
                     "MaxTimeToLiveInMinutes".to_owned(),
-                    max_time_to_live_in_minutes.into().into_json(),
+                    max_time_to_live_in_minutes.into_value().into_json(),
                 ),
             ]))
         }
@@ -370,10 +398,12 @@ pub mod license {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-licensemanager-license-consumptionconfiguration.html#cfn-licensemanager-license-consumptionconfiguration-borrowconfiguration)
         pub fn borrow_configuration(
             mut self,
-            value: impl Into<crate::Value<BorrowConfiguration>>,
+            value: impl crate::IntoValue<BorrowConfiguration>,
         ) -> Self {
-            self.0
-                .insert("BorrowConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BorrowConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -382,11 +412,11 @@ pub mod license {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-licensemanager-license-consumptionconfiguration.html#cfn-licensemanager-license-consumptionconfiguration-provisionalconfiguration)
         pub fn provisional_configuration(
             mut self,
-            value: impl Into<crate::Value<ProvisionalConfiguration>>,
+            value: impl crate::IntoValue<ProvisionalConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ProvisionalConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -394,9 +424,9 @@ pub mod license {
         /// `RenewType`: [`RenewType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-licensemanager-license-consumptionconfiguration.html#cfn-licensemanager-license-consumptionconfiguration-renewtype)
-        pub fn renew_type(mut self, value: impl Into<crate::Value<RenewType>>) -> Self {
+        pub fn renew_type(mut self, value: impl crate::IntoValue<RenewType>) -> Self {
             self.0
-                .insert("RenewType".to_owned(), value.into().into_json());
+                .insert("RenewType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -415,48 +445,46 @@ pub mod license {
 
     impl Entitlement {
         /// A new `Entitlement` with its required properties.
-        pub fn new(
-            name: impl Into<crate::Value<String>>,
-            unit: impl Into<crate::Value<Unit>>,
-        ) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>, unit: impl crate::IntoValue<Unit>) -> Self {
             Entitlement(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Unit".to_owned(), unit.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Unit".to_owned(), unit.into_value().into_json()),
             ]))
         }
 
         /// `AllowCheckIn`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-licensemanager-license-entitlement.html#cfn-licensemanager-license-entitlement-allowcheckin)
-        pub fn allow_check_in(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn allow_check_in(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AllowCheckIn".to_owned(), value.into().into_json());
+                .insert("AllowCheckIn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-licensemanager-license-entitlement.html#cfn-licensemanager-license-entitlement-maxcount)
-        pub fn max_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxCount".to_owned(), value.into().into_json());
+                .insert("MaxCount".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Overage`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-licensemanager-license-entitlement.html#cfn-licensemanager-license-entitlement-overage)
-        pub fn overage(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn overage(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Overage".to_owned(), value.into().into_json());
+                .insert("Overage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-licensemanager-license-entitlement.html#cfn-licensemanager-license-entitlement-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -475,19 +503,19 @@ pub mod license {
 
     impl IssuerData {
         /// A new `IssuerData` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             IssuerData(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `SignKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-licensemanager-license-issuerdata.html#cfn-licensemanager-license-issuerdata-signkey)
-        pub fn sign_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sign_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SignKey".to_owned(), value.into().into_json());
+                .insert("SignKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -507,12 +535,12 @@ pub mod license {
     impl Metadata {
         /// A new `Metadata` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Metadata(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -531,10 +559,10 @@ pub mod license {
 
     impl ProvisionalConfiguration {
         /// A new `ProvisionalConfiguration` with its required properties.
-        pub fn new(max_time_to_live_in_minutes: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_time_to_live_in_minutes: impl crate::IntoValue<i64>) -> Self {
             ProvisionalConfiguration(crate::typed::Properties::from_iter([(
                 "MaxTimeToLiveInMinutes".to_owned(),
-                max_time_to_live_in_minutes.into().into_json(),
+                max_time_to_live_in_minutes.into_value().into_json(),
             )]))
         }
     }
@@ -554,12 +582,12 @@ pub mod license {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -579,12 +607,12 @@ pub mod license {
     impl ValidityDateFormat {
         /// A new `ValidityDateFormat` with its required properties.
         pub fn new(
-            begin: impl Into<crate::Value<String>>,
-            end: impl Into<crate::Value<String>>,
+            begin: impl crate::IntoValue<String>,
+            end: impl crate::IntoValue<String>,
         ) -> Self {
             ValidityDateFormat(crate::typed::Properties::from_iter([
-                ("Begin".to_owned(), begin.into().into_json()),
-                ("End".to_owned(), end.into().into_json()),
+                ("Begin".to_owned(), begin.into_value().into_json()),
+                ("End".to_owned(), end.into_value().into_json()),
             ]))
         }
     }

@@ -21,6 +21,70 @@ pub const TYPES: &[&str] = &[
     "AWS::Lightsail::StaticIp",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Lightsail::Alarm",
+        <Alarm as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lightsail::Bucket",
+        <Bucket as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lightsail::Certificate",
+        <Certificate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lightsail::Container",
+        <Container as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lightsail::Database",
+        <Database as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lightsail::DatabaseSnapshot",
+        <DatabaseSnapshot as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lightsail::Disk",
+        <Disk as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lightsail::DiskSnapshot",
+        <DiskSnapshot as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lightsail::Distribution",
+        <Distribution as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lightsail::Domain",
+        <Domain as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lightsail::Instance",
+        <Instance as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lightsail::InstanceSnapshot",
+        <InstanceSnapshot as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lightsail::LoadBalancer",
+        <LoadBalancer as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lightsail::LoadBalancerTlsCertificate",
+        <LoadBalancerTlsCertificate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Lightsail::StaticIp",
+        <StaticIp as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Lightsail::Alarm`.
 ///
 /// Required properties, the arguments of [`Alarm::new`]: `AlarmName`, `ComparisonOperator`, `EvaluationPeriods`, `MetricName`, `MonitoredResourceName`, `Threshold`.
@@ -32,24 +96,30 @@ pub struct Alarm(crate::Resource);
 impl Alarm {
     /// A new `AWS::Lightsail::Alarm` with its required properties.
     pub fn new(
-        alarm_name: impl Into<crate::Value<String>>,
-        comparison_operator: impl Into<crate::Value<alarm::ComparisonOperator>>,
-        evaluation_periods: impl Into<crate::Value<i64>>,
-        metric_name: impl Into<crate::Value<alarm::MetricName>>,
-        monitored_resource_name: impl Into<crate::Value<String>>,
-        threshold: impl Into<crate::Value<f64>>,
+        alarm_name: impl crate::IntoValue<String>,
+        comparison_operator: impl crate::IntoValue<alarm::ComparisonOperator>,
+        evaluation_periods: impl crate::IntoValue<i64>,
+        metric_name: impl crate::IntoValue<alarm::MetricName>,
+        monitored_resource_name: impl crate::IntoValue<String>,
+        threshold: impl crate::IntoValue<f64>,
     ) -> Self {
         Alarm(
             crate::Resource::new("AWS::Lightsail::Alarm")
-                .property("AlarmName", alarm_name.into().into_json())
-                .property("ComparisonOperator", comparison_operator.into().into_json())
-                .property("EvaluationPeriods", evaluation_periods.into().into_json())
-                .property("MetricName", metric_name.into().into_json())
+                .property("AlarmName", alarm_name.into_value().into_json())
+                .property(
+                    "ComparisonOperator",
+                    comparison_operator.into_value().into_json(),
+                )
+                .property(
+                    "EvaluationPeriods",
+                    evaluation_periods.into_value().into_json(),
+                )
+                .property("MetricName", metric_name.into_value().into_json())
                 .property(
                     "MonitoredResourceName",
-                    monitored_resource_name.into().into_json(),
+                    monitored_resource_name.into_value().into_json(),
                 )
-                .property("Threshold", threshold.into().into_json()),
+                .property("Threshold", threshold.into_value().into_json()),
         )
     }
 
@@ -58,28 +128,28 @@ impl Alarm {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-alarm.html#cfn-lightsail-alarm-contactprotocols)
     pub fn contact_protocols(
         mut self,
-        value: impl Into<crate::Value<Vec<alarm::ContactProtocols>>>,
+        value: impl crate::IntoValue<Vec<alarm::ContactProtocols>>,
     ) -> Self {
         self.0
-            .set_property("ContactProtocols", value.into().into_json());
+            .set_property("ContactProtocols", value.into_value().into_json());
         self
     }
 
     /// `DatapointsToAlarm`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-alarm.html#cfn-lightsail-alarm-datapointstoalarm)
-    pub fn datapoints_to_alarm(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn datapoints_to_alarm(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("DatapointsToAlarm", value.into().into_json());
+            .set_property("DatapointsToAlarm", value.into_value().into_json());
         self
     }
 
     /// `NotificationEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-alarm.html#cfn-lightsail-alarm-notificationenabled)
-    pub fn notification_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn notification_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("NotificationEnabled", value.into().into_json());
+            .set_property("NotificationEnabled", value.into_value().into_json());
         self
     }
 
@@ -88,10 +158,10 @@ impl Alarm {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-alarm.html#cfn-lightsail-alarm-notificationtriggers)
     pub fn notification_triggers(
         mut self,
-        value: impl Into<crate::Value<Vec<alarm::NotificationTriggers>>>,
+        value: impl crate::IntoValue<Vec<alarm::NotificationTriggers>>,
     ) -> Self {
         self.0
-            .set_property("NotificationTriggers", value.into().into_json());
+            .set_property("NotificationTriggers", value.into_value().into_json());
         self
     }
 
@@ -100,10 +170,10 @@ impl Alarm {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-alarm.html#cfn-lightsail-alarm-treatmissingdata)
     pub fn treat_missing_data(
         mut self,
-        value: impl Into<crate::Value<alarm::TreatMissingData>>,
+        value: impl crate::IntoValue<alarm::TreatMissingData>,
     ) -> Self {
         self.0
-            .set_property("TreatMissingData", value.into().into_json());
+            .set_property("TreatMissingData", value.into_value().into_json());
         self
     }
 }
@@ -331,69 +401,69 @@ pub struct Bucket(crate::Resource);
 impl Bucket {
     /// A new `AWS::Lightsail::Bucket` with its required properties.
     pub fn new(
-        bucket_name: impl Into<crate::Value<String>>,
-        bundle_id: impl Into<crate::Value<String>>,
+        bucket_name: impl crate::IntoValue<String>,
+        bundle_id: impl crate::IntoValue<String>,
     ) -> Self {
         Bucket(
             crate::Resource::new("AWS::Lightsail::Bucket")
-                .property("BucketName", bucket_name.into().into_json())
-                .property("BundleId", bundle_id.into().into_json()),
+                .property("BucketName", bucket_name.into_value().into_json())
+                .property("BundleId", bundle_id.into_value().into_json()),
         )
     }
 
     /// `AccessRules`: [`AccessRules`](bucket::AccessRules).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-bucket.html#cfn-lightsail-bucket-accessrules)
-    pub fn access_rules(mut self, value: impl Into<crate::Value<bucket::AccessRules>>) -> Self {
-        self.0.set_property("AccessRules", value.into().into_json());
+    pub fn access_rules(mut self, value: impl crate::IntoValue<bucket::AccessRules>) -> Self {
+        self.0
+            .set_property("AccessRules", value.into_value().into_json());
         self
     }
 
     /// `ObjectVersioning`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-bucket.html#cfn-lightsail-bucket-objectversioning)
-    pub fn object_versioning(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn object_versioning(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ObjectVersioning", value.into().into_json());
+            .set_property("ObjectVersioning", value.into_value().into_json());
         self
     }
 
     /// `ReadOnlyAccessAccounts`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-bucket.html#cfn-lightsail-bucket-readonlyaccessaccounts)
-    pub fn read_only_access_accounts(
-        mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
-    ) -> Self {
+    pub fn read_only_access_accounts(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ReadOnlyAccessAccounts", value.into().into_json());
+            .set_property("ReadOnlyAccessAccounts", value.into_value().into_json());
         self
     }
 
     /// `ResourcesReceivingAccess`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-bucket.html#cfn-lightsail-bucket-resourcesreceivingaccess)
-    pub fn resources_receiving_access(
-        mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
-    ) -> Self {
+    pub fn resources_receiving_access(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ResourcesReceivingAccess", value.into().into_json());
+            .set_property("ResourcesReceivingAccess", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](bucket::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-bucket.html#cfn-lightsail-bucket-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<bucket::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<bucket::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Bucket {
     const TYPE_NAME: &'static str = "AWS::Lightsail::Bucket";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BucketName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -445,18 +515,20 @@ pub mod bucket {
         /// `AllowPublicOverrides`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-bucket-accessrules.html#cfn-lightsail-bucket-accessrules-allowpublicoverrides)
-        pub fn allow_public_overrides(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("AllowPublicOverrides".to_owned(), value.into().into_json());
+        pub fn allow_public_overrides(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "AllowPublicOverrides".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `GetObject`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-bucket-accessrules.html#cfn-lightsail-bucket-accessrules-getobject)
-        pub fn get_object(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn get_object(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GetObject".to_owned(), value.into().into_json());
+                .insert("GetObject".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -475,10 +547,10 @@ pub mod bucket {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -487,8 +559,9 @@ pub mod bucket {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-bucket-tag.html#cfn-lightsail-bucket-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -511,13 +584,13 @@ pub struct Certificate(crate::Resource);
 impl Certificate {
     /// A new `AWS::Lightsail::Certificate` with its required properties.
     pub fn new(
-        certificate_name: impl Into<crate::Value<String>>,
-        domain_name: impl Into<crate::Value<String>>,
+        certificate_name: impl crate::IntoValue<String>,
+        domain_name: impl crate::IntoValue<String>,
     ) -> Self {
         Certificate(
             crate::Resource::new("AWS::Lightsail::Certificate")
-                .property("CertificateName", certificate_name.into().into_json())
-                .property("DomainName", domain_name.into().into_json()),
+                .property("CertificateName", certificate_name.into_value().into_json())
+                .property("DomainName", domain_name.into_value().into_json()),
         )
     }
 
@@ -526,27 +599,29 @@ impl Certificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-certificate.html#cfn-lightsail-certificate-subjectalternativenames)
-    pub fn subject_alternative_names(
-        mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
-    ) -> Self {
+    pub fn subject_alternative_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SubjectAlternativeNames", value.into().into_json());
+            .set_property("SubjectAlternativeNames", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](certificate::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-certificate.html#cfn-lightsail-certificate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<certificate::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<certificate::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Certificate {
     const TYPE_NAME: &'static str = "AWS::Lightsail::Certificate";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CertificateName", "DomainName", "SubjectAlternativeNames"];
 
@@ -587,10 +662,10 @@ pub mod certificate {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -599,8 +674,9 @@ pub mod certificate {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-certificate-tag.html#cfn-lightsail-certificate-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -623,15 +699,15 @@ pub struct Container(crate::Resource);
 impl Container {
     /// A new `AWS::Lightsail::Container` with its required properties.
     pub fn new(
-        power: impl Into<crate::Value<container::Power>>,
-        scale: impl Into<crate::Value<i64>>,
-        service_name: impl Into<crate::Value<String>>,
+        power: impl crate::IntoValue<container::Power>,
+        scale: impl crate::IntoValue<i64>,
+        service_name: impl crate::IntoValue<String>,
     ) -> Self {
         Container(
             crate::Resource::new("AWS::Lightsail::Container")
-                .property("Power", power.into().into_json())
-                .property("Scale", scale.into().into_json())
-                .property("ServiceName", service_name.into().into_json()),
+                .property("Power", power.into_value().into_json())
+                .property("Scale", scale.into_value().into_json())
+                .property("ServiceName", service_name.into_value().into_json()),
         )
     }
 
@@ -640,18 +716,19 @@ impl Container {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-container.html#cfn-lightsail-container-containerservicedeployment)
     pub fn container_service_deployment(
         mut self,
-        value: impl Into<crate::Value<container::ContainerServiceDeployment>>,
+        value: impl crate::IntoValue<container::ContainerServiceDeployment>,
     ) -> Self {
         self.0
-            .set_property("ContainerServiceDeployment", value.into().into_json());
+            .set_property("ContainerServiceDeployment", value.into_value().into_json());
         self
     }
 
     /// `IsDisabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-container.html#cfn-lightsail-container-isdisabled)
-    pub fn is_disabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("IsDisabled", value.into().into_json());
+    pub fn is_disabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("IsDisabled", value.into_value().into_json());
         self
     }
 
@@ -660,10 +737,10 @@ impl Container {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-container.html#cfn-lightsail-container-privateregistryaccess)
     pub fn private_registry_access(
         mut self,
-        value: impl Into<crate::Value<container::PrivateRegistryAccess>>,
+        value: impl crate::IntoValue<container::PrivateRegistryAccess>,
     ) -> Self {
         self.0
-            .set_property("PrivateRegistryAccess", value.into().into_json());
+            .set_property("PrivateRegistryAccess", value.into_value().into_json());
         self
     }
 
@@ -672,25 +749,30 @@ impl Container {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-container.html#cfn-lightsail-container-publicdomainnames)
     pub fn public_domain_names(
         mut self,
-        value: impl Into<crate::Value<Vec<container::PublicDomainName>>>,
+        value: impl crate::IntoValue<Vec<container::PublicDomainName>>,
     ) -> Self {
         self.0
-            .set_property("PublicDomainNames", value.into().into_json());
+            .set_property("PublicDomainNames", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](container::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-container.html#cfn-lightsail-container-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<container::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<container::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Container {
     const TYPE_NAME: &'static str = "AWS::Lightsail::Container";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ServiceName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -749,18 +831,18 @@ pub mod container {
         /// `Command`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-container.html#cfn-lightsail-container-container-command)
-        pub fn command(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn command(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Command".to_owned(), value.into().into_json());
+                .insert("Command".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ContainerName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-container.html#cfn-lightsail-container-container-containername)
-        pub fn container_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn container_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainerName".to_owned(), value.into().into_json());
+                .insert("ContainerName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -769,26 +851,28 @@ pub mod container {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-container.html#cfn-lightsail-container-container-environment)
         pub fn environment(
             mut self,
-            value: impl Into<crate::Value<Vec<EnvironmentVariable>>>,
+            value: impl crate::IntoValue<Vec<EnvironmentVariable>>,
         ) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Image`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-container.html#cfn-lightsail-container-container-image)
-        pub fn image(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Image".to_owned(), value.into().into_json());
+        pub fn image(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Image".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ports`: list of [`PortInfo`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-container.html#cfn-lightsail-container-container-ports)
-        pub fn ports(mut self, value: impl Into<crate::Value<Vec<PortInfo>>>) -> Self {
-            self.0.insert("Ports".to_owned(), value.into().into_json());
+        pub fn ports(mut self, value: impl crate::IntoValue<Vec<PortInfo>>) -> Self {
+            self.0
+                .insert("Ports".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -814,18 +898,18 @@ pub mod container {
         /// `Containers`: list of [`Container`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-containerservicedeployment.html#cfn-lightsail-container-containerservicedeployment-containers)
-        pub fn containers(mut self, value: impl Into<crate::Value<Vec<Container>>>) -> Self {
+        pub fn containers(mut self, value: impl crate::IntoValue<Vec<Container>>) -> Self {
             self.0
-                .insert("Containers".to_owned(), value.into().into_json());
+                .insert("Containers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PublicEndpoint`: [`PublicEndpoint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-containerservicedeployment.html#cfn-lightsail-container-containerservicedeployment-publicendpoint)
-        pub fn public_endpoint(mut self, value: impl Into<crate::Value<PublicEndpoint>>) -> Self {
+        pub fn public_endpoint(mut self, value: impl crate::IntoValue<PublicEndpoint>) -> Self {
             self.0
-                .insert("PublicEndpoint".to_owned(), value.into().into_json());
+                .insert("PublicEndpoint".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -851,18 +935,18 @@ pub mod container {
         /// `IsActive`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-ecrimagepullerrole.html#cfn-lightsail-container-ecrimagepullerrole-isactive)
-        pub fn is_active(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_active(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsActive".to_owned(), value.into().into_json());
+                .insert("IsActive".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PrincipalArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-ecrimagepullerrole.html#cfn-lightsail-container-ecrimagepullerrole-principalarn)
-        pub fn principal_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn principal_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PrincipalArn".to_owned(), value.into().into_json());
+                .insert("PrincipalArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -888,17 +972,18 @@ pub mod container {
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-environmentvariable.html#cfn-lightsail-container-environmentvariable-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Variable`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-environmentvariable.html#cfn-lightsail-container-environmentvariable-variable)
-        pub fn variable(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn variable(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Variable".to_owned(), value.into().into_json());
+                .insert("Variable".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -924,53 +1009,58 @@ pub mod container {
         /// `HealthyThreshold`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-healthcheckconfig.html#cfn-lightsail-container-healthcheckconfig-healthythreshold)
-        pub fn healthy_threshold(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("HealthyThreshold".to_owned(), value.into().into_json());
+        pub fn healthy_threshold(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "HealthyThreshold".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IntervalSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-healthcheckconfig.html#cfn-lightsail-container-healthcheckconfig-intervalseconds)
-        pub fn interval_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn interval_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("IntervalSeconds".to_owned(), value.into().into_json());
+                .insert("IntervalSeconds".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Path`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-healthcheckconfig.html#cfn-lightsail-container-healthcheckconfig-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SuccessCodes`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-healthcheckconfig.html#cfn-lightsail-container-healthcheckconfig-successcodes)
-        pub fn success_codes(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn success_codes(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SuccessCodes".to_owned(), value.into().into_json());
+                .insert("SuccessCodes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TimeoutSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-healthcheckconfig.html#cfn-lightsail-container-healthcheckconfig-timeoutseconds)
-        pub fn timeout_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("TimeoutSeconds".to_owned(), value.into().into_json());
+                .insert("TimeoutSeconds".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UnhealthyThreshold`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-healthcheckconfig.html#cfn-lightsail-container-healthcheckconfig-unhealthythreshold)
-        pub fn unhealthy_threshold(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("UnhealthyThreshold".to_owned(), value.into().into_json());
+        pub fn unhealthy_threshold(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "UnhealthyThreshold".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -996,17 +1086,18 @@ pub mod container {
         /// `Port`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-portinfo.html#cfn-lightsail-container-portinfo-port)
-        pub fn port(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Protocol`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-portinfo.html#cfn-lightsail-container-portinfo-protocol)
-        pub fn protocol(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn protocol(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Protocol".to_owned(), value.into().into_json());
+                .insert("Protocol".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1034,10 +1125,12 @@ pub mod container {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-privateregistryaccess.html#cfn-lightsail-container-privateregistryaccess-ecrimagepullerrole)
         pub fn ecr_image_puller_role(
             mut self,
-            value: impl Into<crate::Value<EcrImagePullerRole>>,
+            value: impl crate::IntoValue<EcrImagePullerRole>,
         ) -> Self {
-            self.0
-                .insert("EcrImagePullerRole".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EcrImagePullerRole".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1063,18 +1156,18 @@ pub mod container {
         /// `CertificateName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-publicdomainname.html#cfn-lightsail-container-publicdomainname-certificatename)
-        pub fn certificate_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateName".to_owned(), value.into().into_json());
+                .insert("CertificateName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DomainNames`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-publicdomainname.html#cfn-lightsail-container-publicdomainname-domainnames)
-        pub fn domain_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn domain_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("DomainNames".to_owned(), value.into().into_json());
+                .insert("DomainNames".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1100,18 +1193,18 @@ pub mod container {
         /// `ContainerName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-publicendpoint.html#cfn-lightsail-container-publicendpoint-containername)
-        pub fn container_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn container_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContainerName".to_owned(), value.into().into_json());
+                .insert("ContainerName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ContainerPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-publicendpoint.html#cfn-lightsail-container-publicendpoint-containerport)
-        pub fn container_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn container_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ContainerPort".to_owned(), value.into().into_json());
+                .insert("ContainerPort".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1120,10 +1213,12 @@ pub mod container {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-publicendpoint.html#cfn-lightsail-container-publicendpoint-healthcheckconfig)
         pub fn health_check_config(
             mut self,
-            value: impl Into<crate::Value<HealthCheckConfig>>,
+            value: impl crate::IntoValue<HealthCheckConfig>,
         ) -> Self {
-            self.0
-                .insert("HealthCheckConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HealthCheckConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1142,10 +1237,10 @@ pub mod container {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1154,8 +1249,9 @@ pub mod container {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-container-tag.html#cfn-lightsail-container-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1208,30 +1304,30 @@ pub struct Database(crate::Resource);
 impl Database {
     /// A new `AWS::Lightsail::Database` with its required properties.
     pub fn new(
-        master_database_name: impl Into<crate::Value<String>>,
-        master_username: impl Into<crate::Value<String>>,
-        relational_database_blueprint_id: impl Into<crate::Value<String>>,
-        relational_database_bundle_id: impl Into<crate::Value<String>>,
-        relational_database_name: impl Into<crate::Value<String>>,
+        master_database_name: impl crate::IntoValue<String>,
+        master_username: impl crate::IntoValue<String>,
+        relational_database_blueprint_id: impl crate::IntoValue<String>,
+        relational_database_bundle_id: impl crate::IntoValue<String>,
+        relational_database_name: impl crate::IntoValue<String>,
     ) -> Self {
         Database(
             crate::Resource::new("AWS::Lightsail::Database")
                 .property(
                     "MasterDatabaseName",
-                    master_database_name.into().into_json(),
+                    master_database_name.into_value().into_json(),
                 )
-                .property("MasterUsername", master_username.into().into_json())
+                .property("MasterUsername", master_username.into_value().into_json())
                 .property(
                     "RelationalDatabaseBlueprintId",
-                    relational_database_blueprint_id.into().into_json(),
+                    relational_database_blueprint_id.into_value().into_json(),
                 )
                 .property(
                     "RelationalDatabaseBundleId",
-                    relational_database_bundle_id.into().into_json(),
+                    relational_database_bundle_id.into_value().into_json(),
                 )
                 .property(
                     "RelationalDatabaseName",
-                    relational_database_name.into().into_json(),
+                    relational_database_name.into_value().into_json(),
                 ),
         )
     }
@@ -1243,27 +1339,27 @@ impl Database {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-database.html#cfn-lightsail-database-availabilityzone)
-    pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZone", value.into().into_json());
+            .set_property("AvailabilityZone", value.into_value().into_json());
         self
     }
 
     /// `BackupRetention`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-database.html#cfn-lightsail-database-backupretention)
-    pub fn backup_retention(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn backup_retention(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("BackupRetention", value.into().into_json());
+            .set_property("BackupRetention", value.into_value().into_json());
         self
     }
 
     /// `CaCertificateIdentifier`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-database.html#cfn-lightsail-database-cacertificateidentifier)
-    pub fn ca_certificate_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ca_certificate_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CaCertificateIdentifier", value.into().into_json());
+            .set_property("CaCertificateIdentifier", value.into_value().into_json());
         self
     }
 
@@ -1272,36 +1368,36 @@ impl Database {
     /// Length: 1 to 63.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-database.html#cfn-lightsail-database-masteruserpassword)
-    pub fn master_user_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn master_user_password(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MasterUserPassword", value.into().into_json());
+            .set_property("MasterUserPassword", value.into_value().into_json());
         self
     }
 
     /// `PreferredBackupWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-database.html#cfn-lightsail-database-preferredbackupwindow)
-    pub fn preferred_backup_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_backup_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredBackupWindow", value.into().into_json());
+            .set_property("PreferredBackupWindow", value.into_value().into_json());
         self
     }
 
     /// `PreferredMaintenanceWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-database.html#cfn-lightsail-database-preferredmaintenancewindow)
-    pub fn preferred_maintenance_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_maintenance_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredMaintenanceWindow", value.into().into_json());
+            .set_property("PreferredMaintenanceWindow", value.into_value().into_json());
         self
     }
 
     /// `PubliclyAccessible`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-database.html#cfn-lightsail-database-publiclyaccessible)
-    pub fn publicly_accessible(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn publicly_accessible(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PubliclyAccessible", value.into().into_json());
+            .set_property("PubliclyAccessible", value.into_value().into_json());
         self
     }
 
@@ -1310,34 +1406,41 @@ impl Database {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-database.html#cfn-lightsail-database-relationaldatabaseparameters)
     pub fn relational_database_parameters(
         mut self,
-        value: impl Into<crate::Value<Vec<database::RelationalDatabaseParameter>>>,
+        value: impl crate::IntoValue<Vec<database::RelationalDatabaseParameter>>,
     ) -> Self {
-        self.0
-            .set_property("RelationalDatabaseParameters", value.into().into_json());
+        self.0.set_property(
+            "RelationalDatabaseParameters",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `RotateMasterUserPassword`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-database.html#cfn-lightsail-database-rotatemasteruserpassword)
-    pub fn rotate_master_user_password(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn rotate_master_user_password(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("RotateMasterUserPassword", value.into().into_json());
+            .set_property("RotateMasterUserPassword", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](database::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-database.html#cfn-lightsail-database-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<database::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<database::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Database {
     const TYPE_NAME: &'static str = "AWS::Lightsail::Database";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AvailabilityZone",
         "MasterDatabaseName",
@@ -1386,72 +1489,72 @@ pub mod database {
         /// `AllowedValues`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-database-relationaldatabaseparameter.html#cfn-lightsail-database-relationaldatabaseparameter-allowedvalues)
-        pub fn allowed_values(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn allowed_values(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AllowedValues".to_owned(), value.into().into_json());
+                .insert("AllowedValues".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ApplyMethod`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-database-relationaldatabaseparameter.html#cfn-lightsail-database-relationaldatabaseparameter-applymethod)
-        pub fn apply_method(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn apply_method(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ApplyMethod".to_owned(), value.into().into_json());
+                .insert("ApplyMethod".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ApplyType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-database-relationaldatabaseparameter.html#cfn-lightsail-database-relationaldatabaseparameter-applytype)
-        pub fn apply_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn apply_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ApplyType".to_owned(), value.into().into_json());
+                .insert("ApplyType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DataType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-database-relationaldatabaseparameter.html#cfn-lightsail-database-relationaldatabaseparameter-datatype)
-        pub fn data_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn data_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DataType".to_owned(), value.into().into_json());
+                .insert("DataType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-database-relationaldatabaseparameter.html#cfn-lightsail-database-relationaldatabaseparameter-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsModifiable`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-database-relationaldatabaseparameter.html#cfn-lightsail-database-relationaldatabaseparameter-ismodifiable)
-        pub fn is_modifiable(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_modifiable(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsModifiable".to_owned(), value.into().into_json());
+                .insert("IsModifiable".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParameterName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-database-relationaldatabaseparameter.html#cfn-lightsail-database-relationaldatabaseparameter-parametername)
-        pub fn parameter_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn parameter_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ParameterName".to_owned(), value.into().into_json());
+                .insert("ParameterName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParameterValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-database-relationaldatabaseparameter.html#cfn-lightsail-database-relationaldatabaseparameter-parametervalue)
-        pub fn parameter_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn parameter_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ParameterValue".to_owned(), value.into().into_json());
+                .insert("ParameterValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1470,10 +1573,10 @@ pub mod database {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1482,8 +1585,9 @@ pub mod database {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-database-tag.html#cfn-lightsail-database-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1506,18 +1610,18 @@ pub struct DatabaseSnapshot(crate::Resource);
 impl DatabaseSnapshot {
     /// A new `AWS::Lightsail::DatabaseSnapshot` with its required properties.
     pub fn new(
-        relational_database_name: impl Into<crate::Value<String>>,
-        relational_database_snapshot_name: impl Into<crate::Value<String>>,
+        relational_database_name: impl crate::IntoValue<String>,
+        relational_database_snapshot_name: impl crate::IntoValue<String>,
     ) -> Self {
         DatabaseSnapshot(
             crate::Resource::new("AWS::Lightsail::DatabaseSnapshot")
                 .property(
                     "RelationalDatabaseName",
-                    relational_database_name.into().into_json(),
+                    relational_database_name.into_value().into_json(),
                 )
                 .property(
                     "RelationalDatabaseSnapshotName",
-                    relational_database_snapshot_name.into().into_json(),
+                    relational_database_snapshot_name.into_value().into_json(),
                 ),
         )
     }
@@ -1527,15 +1631,20 @@ impl DatabaseSnapshot {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-databasesnapshot.html#cfn-lightsail-databasesnapshot-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<database_snapshot::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<database_snapshot::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DatabaseSnapshot {
     const TYPE_NAME: &'static str = "AWS::Lightsail::DatabaseSnapshot";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["RelationalDatabaseName", "RelationalDatabaseSnapshotName"];
 
@@ -1636,10 +1745,10 @@ pub mod database_snapshot {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1648,8 +1757,9 @@ pub mod database_snapshot {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-databasesnapshot-tag.html#cfn-lightsail-databasesnapshot-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1672,21 +1782,22 @@ pub struct Disk(crate::Resource);
 impl Disk {
     /// A new `AWS::Lightsail::Disk` with its required properties.
     pub fn new(
-        disk_name: impl Into<crate::Value<String>>,
-        size_in_gb: impl Into<crate::Value<i64>>,
+        disk_name: impl crate::IntoValue<String>,
+        size_in_gb: impl crate::IntoValue<i64>,
     ) -> Self {
         Disk(
             crate::Resource::new("AWS::Lightsail::Disk")
-                .property("DiskName", disk_name.into().into_json())
-                .property("SizeInGb", size_in_gb.into().into_json()),
+                .property("DiskName", disk_name.into_value().into_json())
+                .property("SizeInGb", size_in_gb.into_value().into_json()),
         )
     }
 
     /// `AddOns`: list of [`AddOn`](disk::AddOn).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-disk.html#cfn-lightsail-disk-addons)
-    pub fn add_ons(mut self, value: impl Into<crate::Value<Vec<disk::AddOn>>>) -> Self {
-        self.0.set_property("AddOns", value.into().into_json());
+    pub fn add_ons(mut self, value: impl crate::IntoValue<Vec<disk::AddOn>>) -> Self {
+        self.0
+            .set_property("AddOns", value.into_value().into_json());
         self
     }
 
@@ -1699,24 +1810,29 @@ impl Disk {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-disk.html#cfn-lightsail-disk-availabilityzone)
-    pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZone", value.into().into_json());
+            .set_property("AvailabilityZone", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](disk::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-disk.html#cfn-lightsail-disk-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<disk::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<disk::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Disk {
     const TYPE_NAME: &'static str = "AWS::Lightsail::Disk";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AvailabilityZone", "DiskName", "SizeInGb"];
 
@@ -1802,10 +1918,10 @@ pub mod disk {
 
     impl AddOn {
         /// A new `AddOn` with its required properties.
-        pub fn new(add_on_type: impl Into<crate::Value<AddOnType>>) -> Self {
+        pub fn new(add_on_type: impl crate::IntoValue<AddOnType>) -> Self {
             AddOn(crate::typed::Properties::from_iter([(
                 "AddOnType".to_owned(),
-                add_on_type.into().into_json(),
+                add_on_type.into_value().into_json(),
             )]))
         }
 
@@ -1814,11 +1930,11 @@ pub mod disk {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-disk-addon.html#cfn-lightsail-disk-addon-autosnapshotaddonrequest)
         pub fn auto_snapshot_add_on_request(
             mut self,
-            value: impl Into<crate::Value<AutoSnapshotAddOn>>,
+            value: impl crate::IntoValue<AutoSnapshotAddOn>,
         ) -> Self {
             self.0.insert(
                 "AutoSnapshotAddOnRequest".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1826,8 +1942,9 @@ pub mod disk {
         /// `Status`: [`Status`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-disk-addon.html#cfn-lightsail-disk-addon-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1855,9 +1972,11 @@ pub mod disk {
         /// Pattern: `^[0-9]{2}:00$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-disk-autosnapshotaddon.html#cfn-lightsail-disk-autosnapshotaddon-snapshottimeofday)
-        pub fn snapshot_time_of_day(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SnapshotTimeOfDay".to_owned(), value.into().into_json());
+        pub fn snapshot_time_of_day(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SnapshotTimeOfDay".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1876,10 +1995,10 @@ pub mod disk {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1888,8 +2007,9 @@ pub mod disk {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-disk-tag.html#cfn-lightsail-disk-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1963,13 +2083,16 @@ pub struct DiskSnapshot(crate::Resource);
 impl DiskSnapshot {
     /// A new `AWS::Lightsail::DiskSnapshot` with its required properties.
     pub fn new(
-        disk_name: impl Into<crate::Value<String>>,
-        disk_snapshot_name: impl Into<crate::Value<String>>,
+        disk_name: impl crate::IntoValue<String>,
+        disk_snapshot_name: impl crate::IntoValue<String>,
     ) -> Self {
         DiskSnapshot(
             crate::Resource::new("AWS::Lightsail::DiskSnapshot")
-                .property("DiskName", disk_name.into().into_json())
-                .property("DiskSnapshotName", disk_snapshot_name.into().into_json()),
+                .property("DiskName", disk_name.into_value().into_json())
+                .property(
+                    "DiskSnapshotName",
+                    disk_snapshot_name.into_value().into_json(),
+                ),
         )
     }
 
@@ -1978,15 +2101,20 @@ impl DiskSnapshot {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-disksnapshot.html#cfn-lightsail-disksnapshot-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<disk_snapshot::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<disk_snapshot::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DiskSnapshot {
     const TYPE_NAME: &'static str = "AWS::Lightsail::DiskSnapshot";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DiskName", "DiskSnapshotName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2066,10 +2194,10 @@ pub mod disk_snapshot {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -2078,8 +2206,9 @@ pub mod disk_snapshot {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-disksnapshot-tag.html#cfn-lightsail-disksnapshot-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2102,20 +2231,23 @@ pub struct Distribution(crate::Resource);
 impl Distribution {
     /// A new `AWS::Lightsail::Distribution` with its required properties.
     pub fn new(
-        bundle_id: impl Into<crate::Value<String>>,
-        default_cache_behavior: impl Into<crate::Value<distribution::CacheBehavior>>,
-        distribution_name: impl Into<crate::Value<String>>,
-        origin: impl Into<crate::Value<distribution::InputOrigin>>,
+        bundle_id: impl crate::IntoValue<String>,
+        default_cache_behavior: impl crate::IntoValue<distribution::CacheBehavior>,
+        distribution_name: impl crate::IntoValue<String>,
+        origin: impl crate::IntoValue<distribution::InputOrigin>,
     ) -> Self {
         Distribution(
             crate::Resource::new("AWS::Lightsail::Distribution")
-                .property("BundleId", bundle_id.into().into_json())
+                .property("BundleId", bundle_id.into_value().into_json())
                 .property(
                     "DefaultCacheBehavior",
-                    default_cache_behavior.into().into_json(),
+                    default_cache_behavior.into_value().into_json(),
                 )
-                .property("DistributionName", distribution_name.into().into_json())
-                .property("Origin", origin.into().into_json()),
+                .property(
+                    "DistributionName",
+                    distribution_name.into_value().into_json(),
+                )
+                .property("Origin", origin.into_value().into_json()),
         )
     }
 
@@ -2124,10 +2256,10 @@ impl Distribution {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-distribution.html#cfn-lightsail-distribution-cachebehaviorsettings)
     pub fn cache_behavior_settings(
         mut self,
-        value: impl Into<crate::Value<distribution::CacheSettings>>,
+        value: impl crate::IntoValue<distribution::CacheSettings>,
     ) -> Self {
         self.0
-            .set_property("CacheBehaviorSettings", value.into().into_json());
+            .set_property("CacheBehaviorSettings", value.into_value().into_json());
         self
     }
 
@@ -2136,10 +2268,10 @@ impl Distribution {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-distribution.html#cfn-lightsail-distribution-cachebehaviors)
     pub fn cache_behaviors(
         mut self,
-        value: impl Into<crate::Value<Vec<distribution::CacheBehaviorPerPath>>>,
+        value: impl crate::IntoValue<Vec<distribution::CacheBehaviorPerPath>>,
     ) -> Self {
         self.0
-            .set_property("CacheBehaviors", value.into().into_json());
+            .set_property("CacheBehaviors", value.into_value().into_json());
         self
     }
 
@@ -2148,9 +2280,9 @@ impl Distribution {
     /// Pattern: `^\w[\w\-]*\w$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-distribution.html#cfn-lightsail-distribution-certificatename)
-    pub fn certificate_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn certificate_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CertificateName", value.into().into_json());
+            .set_property("CertificateName", value.into_value().into_json());
         self
     }
 
@@ -2161,33 +2293,39 @@ impl Distribution {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-distribution.html#cfn-lightsail-distribution-ipaddresstype)
     pub fn ip_address_type(
         mut self,
-        value: impl Into<crate::Value<distribution::IpAddressType>>,
+        value: impl crate::IntoValue<distribution::IpAddressType>,
     ) -> Self {
         self.0
-            .set_property("IpAddressType", value.into().into_json());
+            .set_property("IpAddressType", value.into_value().into_json());
         self
     }
 
     /// `IsEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-distribution.html#cfn-lightsail-distribution-isenabled)
-    pub fn is_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("IsEnabled", value.into().into_json());
+    pub fn is_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("IsEnabled", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](distribution::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-distribution.html#cfn-lightsail-distribution-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<distribution::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<distribution::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Distribution {
     const TYPE_NAME: &'static str = "AWS::Lightsail::Distribution";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DistributionName", "IpAddressType"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2239,9 +2377,9 @@ pub mod distribution {
         /// `Behavior`: [`CacheBehaviorBehavior`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-cachebehavior.html#cfn-lightsail-distribution-cachebehavior-behavior)
-        pub fn behavior(mut self, value: impl Into<crate::Value<CacheBehaviorBehavior>>) -> Self {
+        pub fn behavior(mut self, value: impl crate::IntoValue<CacheBehaviorBehavior>) -> Self {
             self.0
-                .insert("Behavior".to_owned(), value.into().into_json());
+                .insert("Behavior".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2267,17 +2405,18 @@ pub mod distribution {
         /// `Behavior`: [`Behavior`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-cachebehaviorperpath.html#cfn-lightsail-distribution-cachebehaviorperpath-behavior)
-        pub fn behavior(mut self, value: impl Into<crate::Value<Behavior>>) -> Self {
+        pub fn behavior(mut self, value: impl crate::IntoValue<Behavior>) -> Self {
             self.0
-                .insert("Behavior".to_owned(), value.into().into_json());
+                .insert("Behavior".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Path`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-cachebehaviorperpath.html#cfn-lightsail-distribution-cachebehaviorperpath-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2305,9 +2444,11 @@ pub mod distribution {
         /// Pattern: `\S`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-cachesettings.html#cfn-lightsail-distribution-cachesettings-allowedhttpmethods)
-        pub fn allowed_http_methods(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AllowedHTTPMethods".to_owned(), value.into().into_json());
+        pub fn allowed_http_methods(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AllowedHTTPMethods".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2316,36 +2457,42 @@ pub mod distribution {
         /// Pattern: `\S`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-cachesettings.html#cfn-lightsail-distribution-cachesettings-cachedhttpmethods)
-        pub fn cached_http_methods(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CachedHTTPMethods".to_owned(), value.into().into_json());
+        pub fn cached_http_methods(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CachedHTTPMethods".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DefaultTTL`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-cachesettings.html#cfn-lightsail-distribution-cachesettings-defaultttl)
-        pub fn default_ttl(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn default_ttl(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DefaultTTL".to_owned(), value.into().into_json());
+                .insert("DefaultTTL".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ForwardedCookies`: [`CookieObject`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-cachesettings.html#cfn-lightsail-distribution-cachesettings-forwardedcookies)
-        pub fn forwarded_cookies(mut self, value: impl Into<crate::Value<CookieObject>>) -> Self {
-            self.0
-                .insert("ForwardedCookies".to_owned(), value.into().into_json());
+        pub fn forwarded_cookies(mut self, value: impl crate::IntoValue<CookieObject>) -> Self {
+            self.0.insert(
+                "ForwardedCookies".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ForwardedHeaders`: [`HeaderObject`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-cachesettings.html#cfn-lightsail-distribution-cachesettings-forwardedheaders)
-        pub fn forwarded_headers(mut self, value: impl Into<crate::Value<HeaderObject>>) -> Self {
-            self.0
-                .insert("ForwardedHeaders".to_owned(), value.into().into_json());
+        pub fn forwarded_headers(mut self, value: impl crate::IntoValue<HeaderObject>) -> Self {
+            self.0.insert(
+                "ForwardedHeaders".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2354,28 +2501,30 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-cachesettings.html#cfn-lightsail-distribution-cachesettings-forwardedquerystrings)
         pub fn forwarded_query_strings(
             mut self,
-            value: impl Into<crate::Value<QueryStringObject>>,
+            value: impl crate::IntoValue<QueryStringObject>,
         ) -> Self {
-            self.0
-                .insert("ForwardedQueryStrings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ForwardedQueryStrings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaximumTTL`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-cachesettings.html#cfn-lightsail-distribution-cachesettings-maximumttl)
-        pub fn maximum_ttl(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn maximum_ttl(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaximumTTL".to_owned(), value.into().into_json());
+                .insert("MaximumTTL".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinimumTTL`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-cachesettings.html#cfn-lightsail-distribution-cachesettings-minimumttl)
-        pub fn minimum_ttl(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn minimum_ttl(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinimumTTL".to_owned(), value.into().into_json());
+                .insert("MinimumTTL".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2401,17 +2550,20 @@ pub mod distribution {
         /// `CookiesAllowList`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-cookieobject.html#cfn-lightsail-distribution-cookieobject-cookiesallowlist)
-        pub fn cookies_allow_list(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("CookiesAllowList".to_owned(), value.into().into_json());
+        pub fn cookies_allow_list(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "CookiesAllowList".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Option`: [`CookieObjectOption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-cookieobject.html#cfn-lightsail-distribution-cookieobject-option)
-        pub fn option(mut self, value: impl Into<crate::Value<CookieObjectOption>>) -> Self {
-            self.0.insert("Option".to_owned(), value.into().into_json());
+        pub fn option(mut self, value: impl crate::IntoValue<CookieObjectOption>) -> Self {
+            self.0
+                .insert("Option".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2439,18 +2591,21 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-headerobject.html#cfn-lightsail-distribution-headerobject-headersallowlist)
         pub fn headers_allow_list(
             mut self,
-            value: impl Into<crate::Value<Vec<HeadersAllowList>>>,
+            value: impl crate::IntoValue<Vec<HeadersAllowList>>,
         ) -> Self {
-            self.0
-                .insert("HeadersAllowList".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HeadersAllowList".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Option`: [`HeaderObjectOption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-headerobject.html#cfn-lightsail-distribution-headerobject-option)
-        pub fn option(mut self, value: impl Into<crate::Value<HeaderObjectOption>>) -> Self {
-            self.0.insert("Option".to_owned(), value.into().into_json());
+        pub fn option(mut self, value: impl crate::IntoValue<HeaderObjectOption>) -> Self {
+            self.0
+                .insert("Option".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2478,26 +2633,27 @@ pub mod distribution {
         /// Pattern: `^\w[\w\-]*\w$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-inputorigin.html#cfn-lightsail-distribution-inputorigin-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ProtocolPolicy`: [`ProtocolPolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-inputorigin.html#cfn-lightsail-distribution-inputorigin-protocolpolicy)
-        pub fn protocol_policy(mut self, value: impl Into<crate::Value<ProtocolPolicy>>) -> Self {
+        pub fn protocol_policy(mut self, value: impl crate::IntoValue<ProtocolPolicy>) -> Self {
             self.0
-                .insert("ProtocolPolicy".to_owned(), value.into().into_json());
+                .insert("ProtocolPolicy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RegionName`: [`RegionName`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-inputorigin.html#cfn-lightsail-distribution-inputorigin-regionname)
-        pub fn region_name(mut self, value: impl Into<crate::Value<RegionName>>) -> Self {
+        pub fn region_name(mut self, value: impl crate::IntoValue<RegionName>) -> Self {
             self.0
-                .insert("RegionName".to_owned(), value.into().into_json());
+                .insert("RegionName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2523,8 +2679,9 @@ pub mod distribution {
         /// `Option`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-querystringobject.html#cfn-lightsail-distribution-querystringobject-option)
-        pub fn option(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Option".to_owned(), value.into().into_json());
+        pub fn option(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Option".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2533,10 +2690,12 @@ pub mod distribution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-querystringobject.html#cfn-lightsail-distribution-querystringobject-querystringsallowlist)
         pub fn query_strings_allow_list(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("QueryStringsAllowList".to_owned(), value.into().into_json());
+            self.0.insert(
+                "QueryStringsAllowList".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2555,10 +2714,10 @@ pub mod distribution {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -2567,8 +2726,9 @@ pub mod distribution {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-distribution-tag.html#cfn-lightsail-distribution-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2827,10 +2987,10 @@ pub struct Domain(crate::Resource);
 
 impl Domain {
     /// A new `AWS::Lightsail::Domain` with its required properties.
-    pub fn new(domain_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(domain_name: impl crate::IntoValue<String>) -> Self {
         Domain(
             crate::Resource::new("AWS::Lightsail::Domain")
-                .property("DomainName", domain_name.into().into_json()),
+                .property("DomainName", domain_name.into_value().into_json()),
         )
     }
 
@@ -2839,25 +2999,30 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-domain.html#cfn-lightsail-domain-domainentries)
     pub fn domain_entries(
         mut self,
-        value: impl Into<crate::Value<Vec<domain::DomainEntry>>>,
+        value: impl crate::IntoValue<Vec<domain::DomainEntry>>,
     ) -> Self {
         self.0
-            .set_property("DomainEntries", value.into().into_json());
+            .set_property("DomainEntries", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](domain::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-domain.html#cfn-lightsail-domain-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<domain::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Domain {
     const TYPE_NAME: &'static str = "AWS::Lightsail::Domain";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2913,31 +3078,32 @@ pub mod domain {
     impl DomainEntry {
         /// A new `DomainEntry` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            target: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<Type>>,
+            name: impl crate::IntoValue<String>,
+            target: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             DomainEntry(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Target".to_owned(), target.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Target".to_owned(), target.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `Id`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-domain-domainentry.html#cfn-lightsail-domain-domainentry-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsAlias`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-domain-domainentry.html#cfn-lightsail-domain-domainentry-isalias)
-        pub fn is_alias(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_alias(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsAlias".to_owned(), value.into().into_json());
+                .insert("IsAlias".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2956,18 +3122,19 @@ pub mod domain {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-domain-tag.html#cfn-lightsail-domain-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3026,23 +3193,24 @@ pub struct Instance(crate::Resource);
 impl Instance {
     /// A new `AWS::Lightsail::Instance` with its required properties.
     pub fn new(
-        blueprint_id: impl Into<crate::Value<String>>,
-        bundle_id: impl Into<crate::Value<String>>,
-        instance_name: impl Into<crate::Value<String>>,
+        blueprint_id: impl crate::IntoValue<String>,
+        bundle_id: impl crate::IntoValue<String>,
+        instance_name: impl crate::IntoValue<String>,
     ) -> Self {
         Instance(
             crate::Resource::new("AWS::Lightsail::Instance")
-                .property("BlueprintId", blueprint_id.into().into_json())
-                .property("BundleId", bundle_id.into().into_json())
-                .property("InstanceName", instance_name.into().into_json()),
+                .property("BlueprintId", blueprint_id.into_value().into_json())
+                .property("BundleId", bundle_id.into_value().into_json())
+                .property("InstanceName", instance_name.into_value().into_json()),
         )
     }
 
     /// `AddOns`: list of [`AddOn`](instance::AddOn).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-instance.html#cfn-lightsail-instance-addons)
-    pub fn add_ons(mut self, value: impl Into<crate::Value<Vec<instance::AddOn>>>) -> Self {
-        self.0.set_property("AddOns", value.into().into_json());
+    pub fn add_ons(mut self, value: impl crate::IntoValue<Vec<instance::AddOn>>) -> Self {
+        self.0
+            .set_property("AddOns", value.into_value().into_json());
         self
     }
 
@@ -3053,17 +3221,18 @@ impl Instance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-instance.html#cfn-lightsail-instance-availabilityzone)
-    pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZone", value.into().into_json());
+            .set_property("AvailabilityZone", value.into_value().into_json());
         self
     }
 
     /// `Hardware`: [`Hardware`](instance::Hardware).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-instance.html#cfn-lightsail-instance-hardware)
-    pub fn hardware(mut self, value: impl Into<crate::Value<instance::Hardware>>) -> Self {
-        self.0.set_property("Hardware", value.into().into_json());
+    pub fn hardware(mut self, value: impl crate::IntoValue<instance::Hardware>) -> Self {
+        self.0
+            .set_property("Hardware", value.into_value().into_json());
         self
     }
 
@@ -3072,39 +3241,47 @@ impl Instance {
     /// Pattern: `^\w[\w\-]*\w$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-instance.html#cfn-lightsail-instance-keypairname)
-    pub fn key_pair_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KeyPairName", value.into().into_json());
+    pub fn key_pair_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KeyPairName", value.into_value().into_json());
         self
     }
 
     /// `Networking`: [`Networking`](instance::Networking).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-instance.html#cfn-lightsail-instance-networking)
-    pub fn networking(mut self, value: impl Into<crate::Value<instance::Networking>>) -> Self {
-        self.0.set_property("Networking", value.into().into_json());
+    pub fn networking(mut self, value: impl crate::IntoValue<instance::Networking>) -> Self {
+        self.0
+            .set_property("Networking", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-instance.html#cfn-lightsail-instance-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<instance::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<instance::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `UserData`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-instance.html#cfn-lightsail-instance-userdata)
-    pub fn user_data(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("UserData", value.into().into_json());
+    pub fn user_data(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("UserData", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Instance {
     const TYPE_NAME: &'static str = "AWS::Lightsail::Instance";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AvailabilityZone",
         "BlueprintId",
@@ -3219,10 +3396,10 @@ pub mod instance {
 
     impl AddOn {
         /// A new `AddOn` with its required properties.
-        pub fn new(add_on_type: impl Into<crate::Value<AddOnType>>) -> Self {
+        pub fn new(add_on_type: impl crate::IntoValue<AddOnType>) -> Self {
             AddOn(crate::typed::Properties::from_iter([(
                 "AddOnType".to_owned(),
-                add_on_type.into().into_json(),
+                add_on_type.into_value().into_json(),
             )]))
         }
 
@@ -3231,11 +3408,11 @@ pub mod instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-addon.html#cfn-lightsail-instance-addon-autosnapshotaddonrequest)
         pub fn auto_snapshot_add_on_request(
             mut self,
-            value: impl Into<crate::Value<AutoSnapshotAddOn>>,
+            value: impl crate::IntoValue<AutoSnapshotAddOn>,
         ) -> Self {
             self.0.insert(
                 "AutoSnapshotAddOnRequest".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3243,8 +3420,9 @@ pub mod instance {
         /// `Status`: [`Status`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-addon.html#cfn-lightsail-instance-addon-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3272,9 +3450,11 @@ pub mod instance {
         /// Pattern: `^[0-9]{2}:00$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-autosnapshotaddon.html#cfn-lightsail-instance-autosnapshotaddon-snapshottimeofday)
-        pub fn snapshot_time_of_day(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SnapshotTimeOfDay".to_owned(), value.into().into_json());
+        pub fn snapshot_time_of_day(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SnapshotTimeOfDay".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3294,56 +3474,57 @@ pub mod instance {
     impl Disk {
         /// A new `Disk` with its required properties.
         pub fn new(
-            disk_name: impl Into<crate::Value<String>>,
-            path: impl Into<crate::Value<String>>,
+            disk_name: impl crate::IntoValue<String>,
+            path: impl crate::IntoValue<String>,
         ) -> Self {
             Disk(crate::typed::Properties::from_iter([
-                ("DiskName".to_owned(), disk_name.into().into_json()),
-                ("Path".to_owned(), path.into().into_json()),
+                ("DiskName".to_owned(), disk_name.into_value().into_json()),
+                ("Path".to_owned(), path.into_value().into_json()),
             ]))
         }
 
         /// `AttachedTo`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-disk.html#cfn-lightsail-instance-disk-attachedto)
-        pub fn attached_to(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn attached_to(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AttachedTo".to_owned(), value.into().into_json());
+                .insert("AttachedTo".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AttachmentState`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-disk.html#cfn-lightsail-instance-disk-attachmentstate)
-        pub fn attachment_state(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn attachment_state(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AttachmentState".to_owned(), value.into().into_json());
+                .insert("AttachmentState".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IOPS`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-disk.html#cfn-lightsail-instance-disk-iops)
-        pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("IOPS".to_owned(), value.into().into_json());
+        pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("IOPS".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsSystemDisk`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-disk.html#cfn-lightsail-instance-disk-issystemdisk)
-        pub fn is_system_disk(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_system_disk(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsSystemDisk".to_owned(), value.into().into_json());
+                .insert("IsSystemDisk".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SizeInGb`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-disk.html#cfn-lightsail-instance-disk-sizeingb)
-        pub fn size_in_gb(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn size_in_gb(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SizeInGb".to_owned(), value.into().into_json());
+                .insert("SizeInGb".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3369,26 +3550,27 @@ pub mod instance {
         /// `CpuCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-hardware.html#cfn-lightsail-instance-hardware-cpucount)
-        pub fn cpu_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn cpu_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("CpuCount".to_owned(), value.into().into_json());
+                .insert("CpuCount".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Disks`: list of [`Disk`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-hardware.html#cfn-lightsail-instance-hardware-disks)
-        pub fn disks(mut self, value: impl Into<crate::Value<Vec<Disk>>>) -> Self {
-            self.0.insert("Disks".to_owned(), value.into().into_json());
+        pub fn disks(mut self, value: impl crate::IntoValue<Vec<Disk>>) -> Self {
+            self.0
+                .insert("Disks".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RamSizeInGb`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-hardware.html#cfn-lightsail-instance-hardware-ramsizeingb)
-        pub fn ram_size_in_gb(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn ram_size_in_gb(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RamSizeInGb".to_owned(), value.into().into_json());
+                .insert("RamSizeInGb".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3414,9 +3596,11 @@ pub mod instance {
         /// `GbPerMonthAllocated`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-monthlytransfer.html#cfn-lightsail-instance-monthlytransfer-gbpermonthallocated)
-        pub fn gb_per_month_allocated(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("GbPerMonthAllocated".to_owned(), value.into().into_json());
+        pub fn gb_per_month_allocated(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "GbPerMonthAllocated".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3435,19 +3619,19 @@ pub mod instance {
 
     impl Networking {
         /// A new `Networking` with its required properties.
-        pub fn new(ports: impl Into<crate::Value<Vec<Port>>>) -> Self {
+        pub fn new(ports: impl crate::IntoValue<Vec<Port>>) -> Self {
             Networking(crate::typed::Properties::from_iter([(
                 "Ports".to_owned(),
-                ports.into().into_json(),
+                ports.into_value().into_json(),
             )]))
         }
 
         /// `MonthlyTransfer`: [`MonthlyTransfer`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-networking.html#cfn-lightsail-instance-networking-monthlytransfer)
-        pub fn monthly_transfer(mut self, value: impl Into<crate::Value<MonthlyTransfer>>) -> Self {
+        pub fn monthly_transfer(mut self, value: impl crate::IntoValue<MonthlyTransfer>) -> Self {
             self.0
-                .insert("MonthlyTransfer".to_owned(), value.into().into_json());
+                .insert("MonthlyTransfer".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3473,88 +3657,90 @@ pub mod instance {
         /// `AccessDirection`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-port.html#cfn-lightsail-instance-port-accessdirection)
-        pub fn access_direction(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_direction(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessDirection".to_owned(), value.into().into_json());
+                .insert("AccessDirection".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AccessFrom`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-port.html#cfn-lightsail-instance-port-accessfrom)
-        pub fn access_from(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_from(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessFrom".to_owned(), value.into().into_json());
+                .insert("AccessFrom".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AccessType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-port.html#cfn-lightsail-instance-port-accesstype)
-        pub fn access_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessType".to_owned(), value.into().into_json());
+                .insert("AccessType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CidrListAliases`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-port.html#cfn-lightsail-instance-port-cidrlistaliases)
-        pub fn cidr_list_aliases(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn cidr_list_aliases(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("CidrListAliases".to_owned(), value.into().into_json());
+                .insert("CidrListAliases".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Cidrs`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-port.html#cfn-lightsail-instance-port-cidrs)
-        pub fn cidrs(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Cidrs".to_owned(), value.into().into_json());
+        pub fn cidrs(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Cidrs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CommonName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-port.html#cfn-lightsail-instance-port-commonname)
-        pub fn common_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn common_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CommonName".to_owned(), value.into().into_json());
+                .insert("CommonName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FromPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-port.html#cfn-lightsail-instance-port-fromport)
-        pub fn from_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn from_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("FromPort".to_owned(), value.into().into_json());
+                .insert("FromPort".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ipv6Cidrs`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-port.html#cfn-lightsail-instance-port-ipv6cidrs)
-        pub fn ipv6_cidrs(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn ipv6_cidrs(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Ipv6Cidrs".to_owned(), value.into().into_json());
+                .insert("Ipv6Cidrs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Protocol`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-port.html#cfn-lightsail-instance-port-protocol)
-        pub fn protocol(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn protocol(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Protocol".to_owned(), value.into().into_json());
+                .insert("Protocol".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ToPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-port.html#cfn-lightsail-instance-port-toport)
-        pub fn to_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("ToPort".to_owned(), value.into().into_json());
+        pub fn to_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("ToPort".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3573,10 +3759,10 @@ pub mod instance {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -3585,8 +3771,9 @@ pub mod instance {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instance-tag.html#cfn-lightsail-instance-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3660,15 +3847,15 @@ pub struct InstanceSnapshot(crate::Resource);
 impl InstanceSnapshot {
     /// A new `AWS::Lightsail::InstanceSnapshot` with its required properties.
     pub fn new(
-        instance_name: impl Into<crate::Value<String>>,
-        instance_snapshot_name: impl Into<crate::Value<String>>,
+        instance_name: impl crate::IntoValue<String>,
+        instance_snapshot_name: impl crate::IntoValue<String>,
     ) -> Self {
         InstanceSnapshot(
             crate::Resource::new("AWS::Lightsail::InstanceSnapshot")
-                .property("InstanceName", instance_name.into().into_json())
+                .property("InstanceName", instance_name.into_value().into_json())
                 .property(
                     "InstanceSnapshotName",
-                    instance_snapshot_name.into().into_json(),
+                    instance_snapshot_name.into_value().into_json(),
                 ),
         )
     }
@@ -3676,15 +3863,20 @@ impl InstanceSnapshot {
     /// `Tags`: list of [`Tag`](instance_snapshot::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-instancesnapshot.html#cfn-lightsail-instancesnapshot-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<instance_snapshot::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<instance_snapshot::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for InstanceSnapshot {
     const TYPE_NAME: &'static str = "AWS::Lightsail::InstanceSnapshot";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceName", "InstanceSnapshotName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -3759,10 +3951,10 @@ pub mod instance_snapshot {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -3771,8 +3963,9 @@ pub mod instance_snapshot {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-instancesnapshot-tag.html#cfn-lightsail-instancesnapshot-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3795,31 +3988,34 @@ pub struct LoadBalancer(crate::Resource);
 impl LoadBalancer {
     /// A new `AWS::Lightsail::LoadBalancer` with its required properties.
     pub fn new(
-        instance_port: impl Into<crate::Value<i64>>,
-        load_balancer_name: impl Into<crate::Value<String>>,
+        instance_port: impl crate::IntoValue<i64>,
+        load_balancer_name: impl crate::IntoValue<String>,
     ) -> Self {
         LoadBalancer(
             crate::Resource::new("AWS::Lightsail::LoadBalancer")
-                .property("InstancePort", instance_port.into().into_json())
-                .property("LoadBalancerName", load_balancer_name.into().into_json()),
+                .property("InstancePort", instance_port.into_value().into_json())
+                .property(
+                    "LoadBalancerName",
+                    load_balancer_name.into_value().into_json(),
+                ),
         )
     }
 
     /// `AttachedInstances`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-loadbalancer.html#cfn-lightsail-loadbalancer-attachedinstances)
-    pub fn attached_instances(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn attached_instances(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AttachedInstances", value.into().into_json());
+            .set_property("AttachedInstances", value.into_value().into_json());
         self
     }
 
     /// `HealthCheckPath`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-loadbalancer.html#cfn-lightsail-loadbalancer-healthcheckpath)
-    pub fn health_check_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn health_check_path(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("HealthCheckPath", value.into().into_json());
+            .set_property("HealthCheckPath", value.into_value().into_json());
         self
     }
 
@@ -3830,19 +4026,19 @@ impl LoadBalancer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-loadbalancer.html#cfn-lightsail-loadbalancer-ipaddresstype)
     pub fn ip_address_type(
         mut self,
-        value: impl Into<crate::Value<load_balancer::IpAddressType>>,
+        value: impl crate::IntoValue<load_balancer::IpAddressType>,
     ) -> Self {
         self.0
-            .set_property("IpAddressType", value.into().into_json());
+            .set_property("IpAddressType", value.into_value().into_json());
         self
     }
 
     /// `SessionStickinessEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-loadbalancer.html#cfn-lightsail-loadbalancer-sessionstickinessenabled)
-    pub fn session_stickiness_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn session_stickiness_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("SessionStickinessEnabled", value.into().into_json());
+            .set_property("SessionStickinessEnabled", value.into_value().into_json());
         self
     }
 
@@ -3851,11 +4047,11 @@ impl LoadBalancer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-loadbalancer.html#cfn-lightsail-loadbalancer-sessionstickinesslbcookiedurationseconds)
     pub fn session_stickiness_lb_cookie_duration_seconds(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "SessionStickinessLBCookieDurationSeconds",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -3863,24 +4059,29 @@ impl LoadBalancer {
     /// `Tags`: list of [`Tag`](load_balancer::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-loadbalancer.html#cfn-lightsail-loadbalancer-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<load_balancer::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<load_balancer::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TlsPolicyName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-loadbalancer.html#cfn-lightsail-loadbalancer-tlspolicyname)
-    pub fn tls_policy_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn tls_policy_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TlsPolicyName", value.into().into_json());
+            .set_property("TlsPolicyName", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for LoadBalancer {
     const TYPE_NAME: &'static str = "AWS::Lightsail::LoadBalancer";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["InstancePort", "IpAddressType", "LoadBalancerName"];
 
@@ -3916,10 +4117,10 @@ pub mod load_balancer {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -3928,8 +4129,9 @@ pub mod load_balancer {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lightsail-loadbalancer-tag.html#cfn-lightsail-loadbalancer-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3973,18 +4175,21 @@ pub struct LoadBalancerTlsCertificate(crate::Resource);
 impl LoadBalancerTlsCertificate {
     /// A new `AWS::Lightsail::LoadBalancerTlsCertificate` with its required properties.
     pub fn new(
-        certificate_domain_name: impl Into<crate::Value<String>>,
-        certificate_name: impl Into<crate::Value<String>>,
-        load_balancer_name: impl Into<crate::Value<String>>,
+        certificate_domain_name: impl crate::IntoValue<String>,
+        certificate_name: impl crate::IntoValue<String>,
+        load_balancer_name: impl crate::IntoValue<String>,
     ) -> Self {
         LoadBalancerTlsCertificate(
             crate::Resource::new("AWS::Lightsail::LoadBalancerTlsCertificate")
                 .property(
                     "CertificateDomainName",
-                    certificate_domain_name.into().into_json(),
+                    certificate_domain_name.into_value().into_json(),
                 )
-                .property("CertificateName", certificate_name.into().into_json())
-                .property("LoadBalancerName", load_balancer_name.into().into_json()),
+                .property("CertificateName", certificate_name.into_value().into_json())
+                .property(
+                    "LoadBalancerName",
+                    load_balancer_name.into_value().into_json(),
+                ),
         )
     }
 
@@ -3995,27 +4200,30 @@ impl LoadBalancerTlsCertificate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-loadbalancertlscertificate.html#cfn-lightsail-loadbalancertlscertificate-certificatealternativenames)
     pub fn certificate_alternative_names(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
-        self.0
-            .set_property("CertificateAlternativeNames", value.into().into_json());
+        self.0.set_property(
+            "CertificateAlternativeNames",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `HttpsRedirectionEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-loadbalancertlscertificate.html#cfn-lightsail-loadbalancertlscertificate-httpsredirectionenabled)
-    pub fn https_redirection_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn https_redirection_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("HttpsRedirectionEnabled", value.into().into_json());
+            .set_property("HttpsRedirectionEnabled", value.into_value().into_json());
         self
     }
 
     /// `IsAttached`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-loadbalancertlscertificate.html#cfn-lightsail-loadbalancertlscertificate-isattached)
-    pub fn is_attached(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("IsAttached", value.into().into_json());
+    pub fn is_attached(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("IsAttached", value.into_value().into_json());
         self
     }
 }
@@ -4066,18 +4274,19 @@ pub struct StaticIp(crate::Resource);
 
 impl StaticIp {
     /// A new `AWS::Lightsail::StaticIp` with its required properties.
-    pub fn new(static_ip_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(static_ip_name: impl crate::IntoValue<String>) -> Self {
         StaticIp(
             crate::Resource::new("AWS::Lightsail::StaticIp")
-                .property("StaticIpName", static_ip_name.into().into_json()),
+                .property("StaticIpName", static_ip_name.into_value().into_json()),
         )
     }
 
     /// `AttachedTo`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lightsail-staticip.html#cfn-lightsail-staticip-attachedto)
-    pub fn attached_to(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AttachedTo", value.into().into_json());
+    pub fn attached_to(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("AttachedTo", value.into_value().into_json());
         self
     }
 }

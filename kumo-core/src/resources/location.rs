@@ -13,6 +13,38 @@ pub const TYPES: &[&str] = &[
     "AWS::Location::TrackerConsumer",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Location::APIKey",
+        <ApiKey as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Location::GeofenceCollection",
+        <GeofenceCollection as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Location::Map",
+        <Map as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Location::PlaceIndex",
+        <PlaceIndex as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Location::RouteCalculator",
+        <RouteCalculator as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Location::Tracker",
+        <Tracker as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Location::TrackerConsumer",
+        <TrackerConsumer as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Location::APIKey`.
 ///
 /// Required properties, the arguments of [`ApiKey::new`]: `KeyName`, `Restrictions`.
@@ -24,13 +56,13 @@ pub struct ApiKey(crate::Resource);
 impl ApiKey {
     /// A new `AWS::Location::APIKey` with its required properties.
     pub fn new(
-        key_name: impl Into<crate::Value<String>>,
-        restrictions: impl Into<crate::Value<api_key::ApiKeyRestrictions>>,
+        key_name: impl crate::IntoValue<String>,
+        restrictions: impl crate::IntoValue<api_key::ApiKeyRestrictions>,
     ) -> Self {
         ApiKey(
             crate::Resource::new("AWS::Location::APIKey")
-                .property("KeyName", key_name.into().into_json())
-                .property("Restrictions", restrictions.into().into_json()),
+                .property("KeyName", key_name.into_value().into_json())
+                .property("Restrictions", restrictions.into_value().into_json()),
         )
     }
 
@@ -39,40 +71,45 @@ impl ApiKey {
     /// Length: 0 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-apikey.html#cfn-location-apikey-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `ExpireTime`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-apikey.html#cfn-location-apikey-expiretime)
-    pub fn expire_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ExpireTime", value.into().into_json());
+    pub fn expire_time(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ExpireTime", value.into_value().into_json());
         self
     }
 
     /// `ForceDelete`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-apikey.html#cfn-location-apikey-forcedelete)
-    pub fn force_delete(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("ForceDelete", value.into().into_json());
+    pub fn force_delete(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("ForceDelete", value.into_value().into_json());
         self
     }
 
     /// `ForceUpdate`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-apikey.html#cfn-location-apikey-forceupdate)
-    pub fn force_update(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("ForceUpdate", value.into().into_json());
+    pub fn force_update(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("ForceUpdate", value.into_value().into_json());
         self
     }
 
     /// `NoExpiry`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-apikey.html#cfn-location-apikey-noexpiry)
-    pub fn no_expiry(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("NoExpiry", value.into().into_json());
+    pub fn no_expiry(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("NoExpiry", value.into_value().into_json());
         self
     }
 
@@ -81,15 +118,20 @@ impl ApiKey {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-apikey.html#cfn-location-apikey-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<api_key::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<api_key::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ApiKey {
     const TYPE_NAME: &'static str = "AWS::Location::APIKey";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KeyName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -140,15 +182,15 @@ pub mod api_key {
     impl AndroidApp {
         /// A new `AndroidApp` with its required properties.
         pub fn new(
-            certificate_fingerprint: impl Into<crate::Value<String>>,
-            package: impl Into<crate::Value<String>>,
+            certificate_fingerprint: impl crate::IntoValue<String>,
+            package: impl crate::IntoValue<String>,
         ) -> Self {
             AndroidApp(crate::typed::Properties::from_iter([
                 (
                     "CertificateFingerprint".to_owned(),
-                    certificate_fingerprint.into().into_json(),
+                    certificate_fingerprint.into_value().into_json(),
                 ),
-                ("Package".to_owned(), package.into().into_json()),
+                ("Package".to_owned(), package.into_value().into_json()),
             ]))
         }
     }
@@ -168,14 +210,17 @@ pub mod api_key {
     impl ApiKeyRestrictions {
         /// A new `ApiKeyRestrictions` with its required properties.
         pub fn new(
-            allow_actions: impl Into<crate::Value<Vec<String>>>,
-            allow_resources: impl Into<crate::Value<Vec<String>>>,
+            allow_actions: impl crate::IntoValue<Vec<String>>,
+            allow_resources: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             ApiKeyRestrictions(crate::typed::Properties::from_iter([
-                ("AllowActions".to_owned(), allow_actions.into().into_json()),
+                (
+                    "AllowActions".to_owned(),
+                    allow_actions.into_value().into_json(),
+                ),
                 (
                     "AllowResources".to_owned(),
-                    allow_resources.into().into_json(),
+                    allow_resources.into_value().into_json(),
                 ),
             ]))
         }
@@ -185,12 +230,11 @@ pub mod api_key {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-location-apikey-apikeyrestrictions.html#cfn-location-apikey-apikeyrestrictions-allowandroidapps)
-        pub fn allow_android_apps(
-            mut self,
-            value: impl Into<crate::Value<Vec<AndroidApp>>>,
-        ) -> Self {
-            self.0
-                .insert("AllowAndroidApps".to_owned(), value.into().into_json());
+        pub fn allow_android_apps(mut self, value: impl crate::IntoValue<Vec<AndroidApp>>) -> Self {
+            self.0.insert(
+                "AllowAndroidApps".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -199,9 +243,9 @@ pub mod api_key {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-location-apikey-apikeyrestrictions.html#cfn-location-apikey-apikeyrestrictions-allowappleapps)
-        pub fn allow_apple_apps(mut self, value: impl Into<crate::Value<Vec<AppleApp>>>) -> Self {
+        pub fn allow_apple_apps(mut self, value: impl crate::IntoValue<Vec<AppleApp>>) -> Self {
             self.0
-                .insert("AllowAppleApps".to_owned(), value.into().into_json());
+                .insert("AllowAppleApps".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -210,9 +254,9 @@ pub mod api_key {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-location-apikey-apikeyrestrictions.html#cfn-location-apikey-apikeyrestrictions-allowreferers)
-        pub fn allow_referers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allow_referers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowReferers".to_owned(), value.into().into_json());
+                .insert("AllowReferers".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -231,10 +275,10 @@ pub mod api_key {
 
     impl AppleApp {
         /// A new `AppleApp` with its required properties.
-        pub fn new(bundle_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bundle_id: impl crate::IntoValue<String>) -> Self {
             AppleApp(crate::typed::Properties::from_iter([(
                 "BundleId".to_owned(),
-                bundle_id.into().into_json(),
+                bundle_id.into_value().into_json(),
             )]))
         }
     }
@@ -254,12 +298,12 @@ pub mod api_key {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -281,10 +325,10 @@ pub struct GeofenceCollection(crate::Resource);
 
 impl GeofenceCollection {
     /// A new `AWS::Location::GeofenceCollection` with its required properties.
-    pub fn new(collection_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(collection_name: impl crate::IntoValue<String>) -> Self {
         GeofenceCollection(
             crate::Resource::new("AWS::Location::GeofenceCollection")
-                .property("CollectionName", collection_name.into().into_json()),
+                .property("CollectionName", collection_name.into_value().into_json()),
         )
     }
 
@@ -293,8 +337,9 @@ impl GeofenceCollection {
     /// Length: 0 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-geofencecollection.html#cfn-location-geofencecollection-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -305,8 +350,9 @@ impl GeofenceCollection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-geofencecollection.html#cfn-location-geofencecollection-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -315,18 +361,19 @@ impl GeofenceCollection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-geofencecollection.html#cfn-location-geofencecollection-pricingplan)
     pub fn pricing_plan(
         mut self,
-        value: impl Into<crate::Value<geofence_collection::PricingPlan>>,
+        value: impl crate::IntoValue<geofence_collection::PricingPlan>,
     ) -> Self {
-        self.0.set_property("PricingPlan", value.into().into_json());
+        self.0
+            .set_property("PricingPlan", value.into_value().into_json());
         self
     }
 
     /// `PricingPlanDataSource`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-geofencecollection.html#cfn-location-geofencecollection-pricingplandatasource)
-    pub fn pricing_plan_data_source(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn pricing_plan_data_source(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PricingPlanDataSource", value.into().into_json());
+            .set_property("PricingPlanDataSource", value.into_value().into_json());
         self
     }
 
@@ -335,15 +382,20 @@ impl GeofenceCollection {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-geofencecollection.html#cfn-location-geofencecollection-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<geofence_collection::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<geofence_collection::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for GeofenceCollection {
     const TYPE_NAME: &'static str = "AWS::Location::GeofenceCollection";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CollectionName", "KmsKeyId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -394,12 +446,12 @@ pub mod geofence_collection {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -437,12 +489,12 @@ pub struct Map(crate::Resource);
 impl Map {
     /// A new `AWS::Location::Map` with its required properties.
     pub fn new(
-        configuration: impl Into<crate::Value<map::MapConfiguration>>,
-        map_name: impl Into<crate::Value<String>>,
+        configuration: impl crate::IntoValue<map::MapConfiguration>,
+        map_name: impl crate::IntoValue<String>,
     ) -> Self {
         Map(crate::Resource::new("AWS::Location::Map")
-            .property("Configuration", configuration.into().into_json())
-            .property("MapName", map_name.into().into_json()))
+            .property("Configuration", configuration.into_value().into_json())
+            .property("MapName", map_name.into_value().into_json()))
     }
 
     /// `Description`: string.
@@ -450,16 +502,18 @@ impl Map {
     /// Length: 0 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-map.html#cfn-location-map-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `PricingPlan`: [`PricingPlan`](map::PricingPlan).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-map.html#cfn-location-map-pricingplan)
-    pub fn pricing_plan(mut self, value: impl Into<crate::Value<map::PricingPlan>>) -> Self {
-        self.0.set_property("PricingPlan", value.into().into_json());
+    pub fn pricing_plan(mut self, value: impl crate::IntoValue<map::PricingPlan>) -> Self {
+        self.0
+            .set_property("PricingPlan", value.into_value().into_json());
         self
     }
 
@@ -468,15 +522,20 @@ impl Map {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-map.html#cfn-location-map-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<map::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<map::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Map {
     const TYPE_NAME: &'static str = "AWS::Location::Map";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Configuration", "MapName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -526,10 +585,10 @@ pub mod map {
 
     impl MapConfiguration {
         /// A new `MapConfiguration` with its required properties.
-        pub fn new(style: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(style: impl crate::IntoValue<String>) -> Self {
             MapConfiguration(crate::typed::Properties::from_iter([(
                 "Style".to_owned(),
-                style.into().into_json(),
+                style.into_value().into_json(),
             )]))
         }
 
@@ -538,9 +597,9 @@ pub mod map {
         /// Items: at most 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-location-map-mapconfiguration.html#cfn-location-map-mapconfiguration-customlayers)
-        pub fn custom_layers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn custom_layers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("CustomLayers".to_owned(), value.into().into_json());
+                .insert("CustomLayers".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -551,9 +610,9 @@ pub mod map {
         /// Pattern: `^[A-Z]{3}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-location-map-mapconfiguration.html#cfn-location-map-mapconfiguration-politicalview)
-        pub fn political_view(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn political_view(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PoliticalView".to_owned(), value.into().into_json());
+                .insert("PoliticalView".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -573,12 +632,12 @@ pub mod map {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -616,13 +675,13 @@ pub struct PlaceIndex(crate::Resource);
 impl PlaceIndex {
     /// A new `AWS::Location::PlaceIndex` with its required properties.
     pub fn new(
-        data_source: impl Into<crate::Value<String>>,
-        index_name: impl Into<crate::Value<String>>,
+        data_source: impl crate::IntoValue<String>,
+        index_name: impl crate::IntoValue<String>,
     ) -> Self {
         PlaceIndex(
             crate::Resource::new("AWS::Location::PlaceIndex")
-                .property("DataSource", data_source.into().into_json())
-                .property("IndexName", index_name.into().into_json()),
+                .property("DataSource", data_source.into_value().into_json())
+                .property("IndexName", index_name.into_value().into_json()),
         )
     }
 
@@ -631,10 +690,10 @@ impl PlaceIndex {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-placeindex.html#cfn-location-placeindex-datasourceconfiguration)
     pub fn data_source_configuration(
         mut self,
-        value: impl Into<crate::Value<place_index::DataSourceConfiguration>>,
+        value: impl crate::IntoValue<place_index::DataSourceConfiguration>,
     ) -> Self {
         self.0
-            .set_property("DataSourceConfiguration", value.into().into_json());
+            .set_property("DataSourceConfiguration", value.into_value().into_json());
         self
     }
 
@@ -643,19 +702,18 @@ impl PlaceIndex {
     /// Length: 0 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-placeindex.html#cfn-location-placeindex-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `PricingPlan`: [`PricingPlan`](place_index::PricingPlan).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-placeindex.html#cfn-location-placeindex-pricingplan)
-    pub fn pricing_plan(
-        mut self,
-        value: impl Into<crate::Value<place_index::PricingPlan>>,
-    ) -> Self {
-        self.0.set_property("PricingPlan", value.into().into_json());
+    pub fn pricing_plan(mut self, value: impl crate::IntoValue<place_index::PricingPlan>) -> Self {
+        self.0
+            .set_property("PricingPlan", value.into_value().into_json());
         self
     }
 
@@ -664,15 +722,20 @@ impl PlaceIndex {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-placeindex.html#cfn-location-placeindex-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<place_index::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<place_index::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PlaceIndex {
     const TYPE_NAME: &'static str = "AWS::Location::PlaceIndex";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DataSource", "IndexName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -729,9 +792,9 @@ pub mod place_index {
         /// `IntendedUse`: [`IntendedUse`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-location-placeindex-datasourceconfiguration.html#cfn-location-placeindex-datasourceconfiguration-intendeduse)
-        pub fn intended_use(mut self, value: impl Into<crate::Value<IntendedUse>>) -> Self {
+        pub fn intended_use(mut self, value: impl crate::IntoValue<IntendedUse>) -> Self {
             self.0
-                .insert("IntendedUse".to_owned(), value.into().into_json());
+                .insert("IntendedUse".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -751,12 +814,12 @@ pub mod place_index {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -812,13 +875,13 @@ pub struct RouteCalculator(crate::Resource);
 impl RouteCalculator {
     /// A new `AWS::Location::RouteCalculator` with its required properties.
     pub fn new(
-        calculator_name: impl Into<crate::Value<String>>,
-        data_source: impl Into<crate::Value<String>>,
+        calculator_name: impl crate::IntoValue<String>,
+        data_source: impl crate::IntoValue<String>,
     ) -> Self {
         RouteCalculator(
             crate::Resource::new("AWS::Location::RouteCalculator")
-                .property("CalculatorName", calculator_name.into().into_json())
-                .property("DataSource", data_source.into().into_json()),
+                .property("CalculatorName", calculator_name.into_value().into_json())
+                .property("DataSource", data_source.into_value().into_json()),
         )
     }
 
@@ -827,8 +890,9 @@ impl RouteCalculator {
     /// Length: 0 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-routecalculator.html#cfn-location-routecalculator-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -837,9 +901,10 @@ impl RouteCalculator {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-routecalculator.html#cfn-location-routecalculator-pricingplan)
     pub fn pricing_plan(
         mut self,
-        value: impl Into<crate::Value<route_calculator::PricingPlan>>,
+        value: impl crate::IntoValue<route_calculator::PricingPlan>,
     ) -> Self {
-        self.0.set_property("PricingPlan", value.into().into_json());
+        self.0
+            .set_property("PricingPlan", value.into_value().into_json());
         self
     }
 
@@ -848,15 +913,20 @@ impl RouteCalculator {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-routecalculator.html#cfn-location-routecalculator-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<route_calculator::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<route_calculator::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for RouteCalculator {
     const TYPE_NAME: &'static str = "AWS::Location::RouteCalculator";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CalculatorName", "DataSource"];
 
     fn resource(&self) -> &crate::Resource {
@@ -907,12 +977,12 @@ pub mod route_calculator {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -949,10 +1019,10 @@ pub struct Tracker(crate::Resource);
 
 impl Tracker {
     /// A new `AWS::Location::Tracker` with its required properties.
-    pub fn new(tracker_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(tracker_name: impl crate::IntoValue<String>) -> Self {
         Tracker(
             crate::Resource::new("AWS::Location::Tracker")
-                .property("TrackerName", tracker_name.into().into_json()),
+                .property("TrackerName", tracker_name.into_value().into_json()),
         )
     }
 
@@ -961,29 +1031,29 @@ impl Tracker {
     /// Length: 0 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-tracker.html#cfn-location-tracker-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `EventBridgeEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-tracker.html#cfn-location-tracker-eventbridgeenabled)
-    pub fn event_bridge_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn event_bridge_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EventBridgeEnabled", value.into().into_json());
+            .set_property("EventBridgeEnabled", value.into_value().into_json());
         self
     }
 
     /// `KmsKeyEnableGeospatialQueries`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-tracker.html#cfn-location-tracker-kmskeyenablegeospatialqueries)
-    pub fn kms_key_enable_geospatial_queries(
-        mut self,
-        value: impl Into<crate::Value<bool>>,
-    ) -> Self {
-        self.0
-            .set_property("KmsKeyEnableGeospatialQueries", value.into().into_json());
+    pub fn kms_key_enable_geospatial_queries(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "KmsKeyEnableGeospatialQueries",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -994,8 +1064,9 @@ impl Tracker {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-tracker.html#cfn-location-tracker-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -1004,27 +1075,28 @@ impl Tracker {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-tracker.html#cfn-location-tracker-positionfiltering)
     pub fn position_filtering(
         mut self,
-        value: impl Into<crate::Value<tracker::PositionFiltering>>,
+        value: impl crate::IntoValue<tracker::PositionFiltering>,
     ) -> Self {
         self.0
-            .set_property("PositionFiltering", value.into().into_json());
+            .set_property("PositionFiltering", value.into_value().into_json());
         self
     }
 
     /// `PricingPlan`: [`PricingPlan`](tracker::PricingPlan).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-tracker.html#cfn-location-tracker-pricingplan)
-    pub fn pricing_plan(mut self, value: impl Into<crate::Value<tracker::PricingPlan>>) -> Self {
-        self.0.set_property("PricingPlan", value.into().into_json());
+    pub fn pricing_plan(mut self, value: impl crate::IntoValue<tracker::PricingPlan>) -> Self {
+        self.0
+            .set_property("PricingPlan", value.into_value().into_json());
         self
     }
 
     /// `PricingPlanDataSource`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-tracker.html#cfn-location-tracker-pricingplandatasource)
-    pub fn pricing_plan_data_source(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn pricing_plan_data_source(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PricingPlanDataSource", value.into().into_json());
+            .set_property("PricingPlanDataSource", value.into_value().into_json());
         self
     }
 
@@ -1033,15 +1105,20 @@ impl Tracker {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-location-tracker.html#cfn-location-tracker-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<tracker::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<tracker::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Tracker {
     const TYPE_NAME: &'static str = "AWS::Location::Tracker";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyId", "TrackerName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1092,12 +1169,12 @@ pub mod tracker {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1156,13 +1233,13 @@ pub struct TrackerConsumer(crate::Resource);
 impl TrackerConsumer {
     /// A new `AWS::Location::TrackerConsumer` with its required properties.
     pub fn new(
-        consumer_arn: impl Into<crate::Value<String>>,
-        tracker_name: impl Into<crate::Value<String>>,
+        consumer_arn: impl crate::IntoValue<String>,
+        tracker_name: impl crate::IntoValue<String>,
     ) -> Self {
         TrackerConsumer(
             crate::Resource::new("AWS::Location::TrackerConsumer")
-                .property("ConsumerArn", consumer_arn.into().into_json())
-                .property("TrackerName", tracker_name.into().into_json()),
+                .property("ConsumerArn", consumer_arn.into_value().into_json())
+                .property("TrackerName", tracker_name.into_value().into_json()),
         )
     }
 }

@@ -21,6 +21,70 @@ pub const TYPES: &[&str] = &[
     "AWS::Logs::Transformer",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Logs::AccountPolicy",
+        <AccountPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Logs::Delivery",
+        <Delivery as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Logs::DeliveryDestination",
+        <DeliveryDestination as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Logs::DeliverySource",
+        <DeliverySource as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Logs::Destination",
+        <Destination as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Logs::Integration",
+        <Integration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Logs::LogAnomalyDetector",
+        <LogAnomalyDetector as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Logs::LogGroup",
+        <LogGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Logs::LogStream",
+        <LogStream as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Logs::MetricFilter",
+        <MetricFilter as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Logs::QueryDefinition",
+        <QueryDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Logs::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Logs::ScheduledQuery",
+        <ScheduledQuery as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Logs::SubscriptionFilter",
+        <SubscriptionFilter as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Logs::Transformer",
+        <Transformer as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Logs::AccountPolicy`.
 ///
 /// Required properties, the arguments of [`AccountPolicy::new`]: `PolicyDocument`, `PolicyName`, `PolicyType`.
@@ -32,32 +96,32 @@ pub struct AccountPolicy(crate::Resource);
 impl AccountPolicy {
     /// A new `AWS::Logs::AccountPolicy` with its required properties.
     pub fn new(
-        policy_document: impl Into<crate::Value<String>>,
-        policy_name: impl Into<crate::Value<String>>,
-        policy_type: impl Into<crate::Value<account_policy::PolicyType>>,
+        policy_document: impl crate::IntoValue<String>,
+        policy_name: impl crate::IntoValue<String>,
+        policy_type: impl crate::IntoValue<account_policy::PolicyType>,
     ) -> Self {
         AccountPolicy(
             crate::Resource::new("AWS::Logs::AccountPolicy")
-                .property("PolicyDocument", policy_document.into().into_json())
-                .property("PolicyName", policy_name.into().into_json())
-                .property("PolicyType", policy_type.into().into_json()),
+                .property("PolicyDocument", policy_document.into_value().into_json())
+                .property("PolicyName", policy_name.into_value().into_json())
+                .property("PolicyType", policy_type.into_value().into_json()),
         )
     }
 
     /// `Scope`: [`Scope`](account_policy::Scope).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-accountpolicy.html#cfn-logs-accountpolicy-scope)
-    pub fn scope(mut self, value: impl Into<crate::Value<account_policy::Scope>>) -> Self {
-        self.0.set_property("Scope", value.into().into_json());
+    pub fn scope(mut self, value: impl crate::IntoValue<account_policy::Scope>) -> Self {
+        self.0.set_property("Scope", value.into_value().into_json());
         self
     }
 
     /// `SelectionCriteria`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-accountpolicy.html#cfn-logs-accountpolicy-selectioncriteria)
-    pub fn selection_criteria(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn selection_criteria(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SelectionCriteria", value.into().into_json());
+            .set_property("SelectionCriteria", value.into_value().into_json());
         self
     }
 }
@@ -145,18 +209,18 @@ pub struct Delivery(crate::Resource);
 impl Delivery {
     /// A new `AWS::Logs::Delivery` with its required properties.
     pub fn new(
-        delivery_destination_arn: impl Into<crate::Value<String>>,
-        delivery_source_name: impl Into<crate::Value<String>>,
+        delivery_destination_arn: impl crate::IntoValue<String>,
+        delivery_source_name: impl crate::IntoValue<String>,
     ) -> Self {
         Delivery(
             crate::Resource::new("AWS::Logs::Delivery")
                 .property(
                     "DeliveryDestinationArn",
-                    delivery_destination_arn.into().into_json(),
+                    delivery_destination_arn.into_value().into_json(),
                 )
                 .property(
                     "DeliverySourceName",
-                    delivery_source_name.into().into_json(),
+                    delivery_source_name.into_value().into_json(),
                 ),
         )
     }
@@ -166,9 +230,9 @@ impl Delivery {
     /// Length: 1 to 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-delivery.html#cfn-logs-delivery-fielddelimiter)
-    pub fn field_delimiter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn field_delimiter(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FieldDelimiter", value.into().into_json());
+            .set_property("FieldDelimiter", value.into_value().into_json());
         self
     }
 
@@ -177,18 +241,18 @@ impl Delivery {
     /// Items: 0 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-delivery.html#cfn-logs-delivery-recordfields)
-    pub fn record_fields(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn record_fields(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("RecordFields", value.into().into_json());
+            .set_property("RecordFields", value.into_value().into_json());
         self
     }
 
     /// `S3EnableHiveCompatiblePath`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-delivery.html#cfn-logs-delivery-s3enablehivecompatiblepath)
-    pub fn s3_enable_hive_compatible_path(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn s3_enable_hive_compatible_path(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("S3EnableHiveCompatiblePath", value.into().into_json());
+            .set_property("S3EnableHiveCompatiblePath", value.into_value().into_json());
         self
     }
 
@@ -197,24 +261,29 @@ impl Delivery {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-delivery.html#cfn-logs-delivery-s3suffixpath)
-    pub fn s3_suffix_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn s3_suffix_path(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("S3SuffixPath", value.into().into_json());
+            .set_property("S3SuffixPath", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](delivery::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-delivery.html#cfn-logs-delivery-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<delivery::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<delivery::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Delivery {
     const TYPE_NAME: &'static str = "AWS::Logs::Delivery";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DeliveryDestinationArn", "DeliverySourceName"];
 
@@ -261,12 +330,12 @@ pub mod delivery {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -288,10 +357,10 @@ pub struct DeliveryDestination(crate::Resource);
 
 impl DeliveryDestination {
     /// A new `AWS::Logs::DeliveryDestination` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         DeliveryDestination(
             crate::Resource::new("AWS::Logs::DeliveryDestination")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -300,10 +369,10 @@ impl DeliveryDestination {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-deliverydestination.html#cfn-logs-deliverydestination-deliverydestinationpolicy)
     pub fn delivery_destination_policy(
         mut self,
-        value: impl Into<crate::Value<delivery_destination::DestinationPolicy>>,
+        value: impl crate::IntoValue<delivery_destination::DestinationPolicy>,
     ) -> Self {
         self.0
-            .set_property("DeliveryDestinationPolicy", value.into().into_json());
+            .set_property("DeliveryDestinationPolicy", value.into_value().into_json());
         self
     }
 
@@ -316,9 +385,9 @@ impl DeliveryDestination {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-deliverydestination.html#cfn-logs-deliverydestination-deliverydestinationtype)
-    pub fn delivery_destination_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn delivery_destination_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeliveryDestinationType", value.into().into_json());
+            .set_property("DeliveryDestinationType", value.into_value().into_json());
         self
     }
 
@@ -327,9 +396,9 @@ impl DeliveryDestination {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-deliverydestination.html#cfn-logs-deliverydestination-destinationresourcearn)
-    pub fn destination_resource_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn destination_resource_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DestinationResourceArn", value.into().into_json());
+            .set_property("DestinationResourceArn", value.into_value().into_json());
         self
     }
 
@@ -342,24 +411,29 @@ impl DeliveryDestination {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-deliverydestination.html#cfn-logs-deliverydestination-outputformat)
-    pub fn output_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn output_format(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OutputFormat", value.into().into_json());
+            .set_property("OutputFormat", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](delivery_destination::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-deliverydestination.html#cfn-logs-deliverydestination-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<delivery_destination::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<delivery_destination::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DeliveryDestination {
     const TYPE_NAME: &'static str = "AWS::Logs::DeliveryDestination";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "DeliveryDestinationType",
         "DestinationResourceArn",
@@ -408,10 +482,10 @@ pub mod delivery_destination {
         /// Length: 1 to 60.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-deliverydestination-destinationpolicy.html#cfn-logs-deliverydestination-destinationpolicy-deliverydestinationname)
-        pub fn delivery_destination_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn delivery_destination_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "DeliveryDestinationName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -421,11 +495,11 @@ pub mod delivery_destination {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-deliverydestination-destinationpolicy.html#cfn-logs-deliverydestination-destinationpolicy-deliverydestinationpolicy)
         pub fn delivery_destination_policy(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "DeliveryDestinationPolicy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -446,12 +520,12 @@ pub mod delivery_destination {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -473,10 +547,10 @@ pub struct DeliverySource(crate::Resource);
 
 impl DeliverySource {
     /// A new `AWS::Logs::DeliverySource` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         DeliverySource(
             crate::Resource::new("AWS::Logs::DeliverySource")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -487,31 +561,38 @@ impl DeliverySource {
     /// Pattern: `[\w-]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-deliverysource.html#cfn-logs-deliverysource-logtype)
-    pub fn log_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("LogType", value.into().into_json());
+    pub fn log_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("LogType", value.into_value().into_json());
         self
     }
 
     /// `ResourceArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-deliverysource.html#cfn-logs-deliverysource-resourcearn)
-    pub fn resource_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ResourceArn", value.into().into_json());
+    pub fn resource_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ResourceArn", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](delivery_source::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-deliverysource.html#cfn-logs-deliverysource-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<delivery_source::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<delivery_source::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DeliverySource {
     const TYPE_NAME: &'static str = "AWS::Logs::DeliverySource";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -557,12 +638,12 @@ pub mod delivery_source {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -585,15 +666,15 @@ pub struct Destination(crate::Resource);
 impl Destination {
     /// A new `AWS::Logs::Destination` with its required properties.
     pub fn new(
-        destination_name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
-        target_arn: impl Into<crate::Value<String>>,
+        destination_name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
+        target_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Destination(
             crate::Resource::new("AWS::Logs::Destination")
-                .property("DestinationName", destination_name.into().into_json())
-                .property("RoleArn", role_arn.into().into_json())
-                .property("TargetArn", target_arn.into().into_json()),
+                .property("DestinationName", destination_name.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json())
+                .property("TargetArn", target_arn.into_value().into_json()),
         )
     }
 
@@ -602,24 +683,29 @@ impl Destination {
     /// Length: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-destination.html#cfn-logs-destination-destinationpolicy)
-    pub fn destination_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn destination_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DestinationPolicy", value.into().into_json());
+            .set_property("DestinationPolicy", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](destination::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-destination.html#cfn-logs-destination-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<destination::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<destination::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Destination {
     const TYPE_NAME: &'static str = "AWS::Logs::Destination";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DestinationName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -655,12 +741,12 @@ pub mod destination {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -683,15 +769,15 @@ pub struct Integration(crate::Resource);
 impl Integration {
     /// A new `AWS::Logs::Integration` with its required properties.
     pub fn new(
-        integration_name: impl Into<crate::Value<String>>,
-        integration_type: impl Into<crate::Value<integration::IntegrationType>>,
-        resource_config: impl Into<crate::Value<integration::ResourceConfig>>,
+        integration_name: impl crate::IntoValue<String>,
+        integration_type: impl crate::IntoValue<integration::IntegrationType>,
+        resource_config: impl crate::IntoValue<integration::ResourceConfig>,
     ) -> Self {
         Integration(
             crate::Resource::new("AWS::Logs::Integration")
-                .property("IntegrationName", integration_name.into().into_json())
-                .property("IntegrationType", integration_type.into().into_json())
-                .property("ResourceConfig", resource_config.into().into_json()),
+                .property("IntegrationName", integration_name.into_value().into_json())
+                .property("IntegrationType", integration_type.into_value().into_json())
+                .property("ResourceConfig", resource_config.into_value().into_json()),
         )
     }
 }
@@ -735,17 +821,17 @@ pub mod integration {
     impl OpenSearchResourceConfig {
         /// A new `OpenSearchResourceConfig` with its required properties.
         pub fn new(
-            dashboard_viewer_principals: impl Into<crate::Value<Vec<String>>>,
-            data_source_role_arn: impl Into<crate::Value<String>>,
+            dashboard_viewer_principals: impl crate::IntoValue<Vec<String>>,
+            data_source_role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             OpenSearchResourceConfig(crate::typed::Properties::from_iter([
                 (
                     "DashboardViewerPrincipals".to_owned(),
-                    dashboard_viewer_principals.into().into_json(),
+                    dashboard_viewer_principals.into_value().into_json(),
                 ),
                 (
                     "DataSourceRoleArn".to_owned(),
-                    data_source_role_arn.into().into_json(),
+                    data_source_role_arn.into_value().into_json(),
                 ),
             ]))
         }
@@ -753,18 +839,18 @@ pub mod integration {
         /// `ApplicationARN`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-integration-opensearchresourceconfig.html#cfn-logs-integration-opensearchresourceconfig-applicationarn)
-        pub fn application_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn application_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ApplicationARN".to_owned(), value.into().into_json());
+                .insert("ApplicationARN".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KmsKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-integration-opensearchresourceconfig.html#cfn-logs-integration-opensearchresourceconfig-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -773,9 +859,9 @@ pub mod integration {
         /// Range: 1 to 3650.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-integration-opensearchresourceconfig.html#cfn-logs-integration-opensearchresourceconfig-retentiondays)
-        pub fn retention_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn retention_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RetentionDays".to_owned(), value.into().into_json());
+                .insert("RetentionDays".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -803,11 +889,11 @@ pub mod integration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-integration-resourceconfig.html#cfn-logs-integration-resourceconfig-opensearchresourceconfig)
         pub fn open_search_resource_config(
             mut self,
-            value: impl Into<crate::Value<OpenSearchResourceConfig>>,
+            value: impl crate::IntoValue<OpenSearchResourceConfig>,
         ) -> Self {
             self.0.insert(
                 "OpenSearchResourceConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -850,8 +936,9 @@ impl LogAnomalyDetector {
     /// `AccountId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loganomalydetector.html#cfn-logs-loganomalydetector-accountid)
-    pub fn account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AccountId", value.into().into_json());
+    pub fn account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("AccountId", value.into_value().into_json());
         self
     }
 
@@ -860,9 +947,9 @@ impl LogAnomalyDetector {
     /// Range: 7 to 90.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loganomalydetector.html#cfn-logs-loganomalydetector-anomalyvisibilitytime)
-    pub fn anomaly_visibility_time(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn anomaly_visibility_time(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("AnomalyVisibilityTime", value.into().into_json());
+            .set_property("AnomalyVisibilityTime", value.into_value().into_json());
         self
     }
 
@@ -871,9 +958,9 @@ impl LogAnomalyDetector {
     /// Length: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loganomalydetector.html#cfn-logs-loganomalydetector-detectorname)
-    pub fn detector_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn detector_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DetectorName", value.into().into_json());
+            .set_property("DetectorName", value.into_value().into_json());
         self
     }
 
@@ -882,10 +969,10 @@ impl LogAnomalyDetector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loganomalydetector.html#cfn-logs-loganomalydetector-evaluationfrequency)
     pub fn evaluation_frequency(
         mut self,
-        value: impl Into<crate::Value<log_anomaly_detector::EvaluationFrequency>>,
+        value: impl crate::IntoValue<log_anomaly_detector::EvaluationFrequency>,
     ) -> Self {
         self.0
-            .set_property("EvaluationFrequency", value.into().into_json());
+            .set_property("EvaluationFrequency", value.into_value().into_json());
         self
     }
 
@@ -896,9 +983,9 @@ impl LogAnomalyDetector {
     /// Pattern: ``.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loganomalydetector.html#cfn-logs-loganomalydetector-filterpattern)
-    pub fn filter_pattern(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn filter_pattern(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FilterPattern", value.into().into_json());
+            .set_property("FilterPattern", value.into_value().into_json());
         self
     }
 
@@ -909,17 +996,18 @@ impl LogAnomalyDetector {
     /// Pattern: `^arn:aws[a-z\-]*:kms:[-a-z0-9]*:[0-9]*:key/[-a-z0-9]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loganomalydetector.html#cfn-logs-loganomalydetector-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
     /// `LogGroupArnList`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loganomalydetector.html#cfn-logs-loganomalydetector-loggrouparnlist)
-    pub fn log_group_arn_list(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn log_group_arn_list(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("LogGroupArnList", value.into().into_json());
+            .set_property("LogGroupArnList", value.into_value().into_json());
         self
     }
 }
@@ -1021,19 +1109,21 @@ impl LogGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html#cfn-logs-loggroup-bearertokenauthenticationenabled)
     pub fn bearer_token_authentication_enabled(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
-        self.0
-            .set_property("BearerTokenAuthenticationEnabled", value.into().into_json());
+        self.0.set_property(
+            "BearerTokenAuthenticationEnabled",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `DataProtectionPolicy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html#cfn-logs-loggroup-dataprotectionpolicy)
-    pub fn data_protection_policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn data_protection_policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("DataProtectionPolicy", value.into().into_json());
+            .set_property("DataProtectionPolicy", value.into_value().into_json());
         self
     }
 
@@ -1042,21 +1132,18 @@ impl LogGroup {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html#cfn-logs-loggroup-deletionprotectionenabled)
-    pub fn deletion_protection_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deletion_protection_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeletionProtectionEnabled", value.into().into_json());
+            .set_property("DeletionProtectionEnabled", value.into_value().into_json());
         self
     }
 
     /// `FieldIndexPolicies`: list of JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html#cfn-logs-loggroup-fieldindexpolicies)
-    pub fn field_index_policies(
-        mut self,
-        value: impl Into<crate::Value<Vec<crate::Json>>>,
-    ) -> Self {
+    pub fn field_index_policies(mut self, value: impl crate::IntoValue<Vec<crate::Json>>) -> Self {
         self.0
-            .set_property("FieldIndexPolicies", value.into().into_json());
+            .set_property("FieldIndexPolicies", value.into_value().into_json());
         self
     }
 
@@ -1067,8 +1154,9 @@ impl LogGroup {
     /// Pattern: `^arn:[a-z0-9-]+:kms:[a-z0-9-]+:\d{12}:(key|alias)/.+\Z`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html#cfn-logs-loggroup-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -1079,10 +1167,10 @@ impl LogGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html#cfn-logs-loggroup-loggroupclass)
     pub fn log_group_class(
         mut self,
-        value: impl Into<crate::Value<log_group::LogGroupClass>>,
+        value: impl crate::IntoValue<log_group::LogGroupClass>,
     ) -> Self {
         self.0
-            .set_property("LogGroupClass", value.into().into_json());
+            .set_property("LogGroupClass", value.into_value().into_json());
         self
     }
 
@@ -1095,35 +1183,35 @@ impl LogGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html#cfn-logs-loggroup-loggroupname)
-    pub fn log_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn log_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LogGroupName", value.into().into_json());
+            .set_property("LogGroupName", value.into_value().into_json());
         self
     }
 
     /// `ResourcePolicyDocument`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html#cfn-logs-loggroup-resourcepolicydocument)
-    pub fn resource_policy_document(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn resource_policy_document(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("ResourcePolicyDocument", value.into().into_json());
+            .set_property("ResourcePolicyDocument", value.into_value().into_json());
         self
     }
 
     /// `RetentionInDays`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html#cfn-logs-loggroup-retentionindays)
-    pub fn retention_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn retention_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("RetentionInDays", value.into().into_json());
+            .set_property("RetentionInDays", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](log_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html#cfn-logs-loggroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<log_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<log_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1136,7 +1224,12 @@ impl Default for LogGroup {
 
 impl crate::typed::ResourceType for LogGroup {
     const TYPE_NAME: &'static str = "AWS::Logs::LogGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LogGroupName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1172,12 +1265,12 @@ pub mod log_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1220,10 +1313,10 @@ pub struct LogStream(crate::Resource);
 
 impl LogStream {
     /// A new `AWS::Logs::LogStream` with its required properties.
-    pub fn new(log_group_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(log_group_name: impl crate::IntoValue<String>) -> Self {
         LogStream(
             crate::Resource::new("AWS::Logs::LogStream")
-                .property("LogGroupName", log_group_name.into().into_json()),
+                .property("LogGroupName", log_group_name.into_value().into_json()),
         )
     }
 
@@ -1236,9 +1329,9 @@ impl LogStream {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-logstream.html#cfn-logs-logstream-logstreamname)
-    pub fn log_stream_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn log_stream_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LogStreamName", value.into().into_json());
+            .set_property("LogStreamName", value.into_value().into_json());
         self
     }
 }
@@ -1272,17 +1365,17 @@ pub struct MetricFilter(crate::Resource);
 impl MetricFilter {
     /// A new `AWS::Logs::MetricFilter` with its required properties.
     pub fn new(
-        filter_pattern: impl Into<crate::Value<String>>,
-        log_group_name: impl Into<crate::Value<String>>,
-        metric_transformations: impl Into<crate::Value<Vec<metric_filter::MetricTransformation>>>,
+        filter_pattern: impl crate::IntoValue<String>,
+        log_group_name: impl crate::IntoValue<String>,
+        metric_transformations: impl crate::IntoValue<Vec<metric_filter::MetricTransformation>>,
     ) -> Self {
         MetricFilter(
             crate::Resource::new("AWS::Logs::MetricFilter")
-                .property("FilterPattern", filter_pattern.into().into_json())
-                .property("LogGroupName", log_group_name.into().into_json())
+                .property("FilterPattern", filter_pattern.into_value().into_json())
+                .property("LogGroupName", log_group_name.into_value().into_json())
                 .property(
                     "MetricTransformations",
-                    metric_transformations.into().into_json(),
+                    metric_transformations.into_value().into_json(),
                 ),
         )
     }
@@ -1290,9 +1383,9 @@ impl MetricFilter {
     /// `ApplyOnTransformedLogs`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-metricfilter.html#cfn-logs-metricfilter-applyontransformedlogs)
-    pub fn apply_on_transformed_logs(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn apply_on_transformed_logs(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ApplyOnTransformedLogs", value.into().into_json());
+            .set_property("ApplyOnTransformedLogs", value.into_value().into_json());
         self
     }
 
@@ -1301,10 +1394,10 @@ impl MetricFilter {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-metricfilter.html#cfn-logs-metricfilter-emitsystemfielddimensions)
     pub fn emit_system_field_dimensions(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0
-            .set_property("EmitSystemFieldDimensions", value.into().into_json());
+            .set_property("EmitSystemFieldDimensions", value.into_value().into_json());
         self
     }
 
@@ -1313,9 +1406,9 @@ impl MetricFilter {
     /// Length: 0 to 2000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-metricfilter.html#cfn-logs-metricfilter-fieldselectioncriteria)
-    pub fn field_selection_criteria(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn field_selection_criteria(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FieldSelectionCriteria", value.into().into_json());
+            .set_property("FieldSelectionCriteria", value.into_value().into_json());
         self
     }
 
@@ -1328,8 +1421,9 @@ impl MetricFilter {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-metricfilter.html#cfn-logs-metricfilter-filtername)
-    pub fn filter_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("FilterName", value.into().into_json());
+    pub fn filter_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("FilterName", value.into_value().into_json());
         self
     }
 }
@@ -1364,12 +1458,12 @@ pub mod metric_filter {
     impl Dimension {
         /// A new `Dimension` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Dimension(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1389,26 +1483,32 @@ pub mod metric_filter {
     impl MetricTransformation {
         /// A new `MetricTransformation` with its required properties.
         pub fn new(
-            metric_name: impl Into<crate::Value<String>>,
-            metric_namespace: impl Into<crate::Value<String>>,
-            metric_value: impl Into<crate::Value<String>>,
+            metric_name: impl crate::IntoValue<String>,
+            metric_namespace: impl crate::IntoValue<String>,
+            metric_value: impl crate::IntoValue<String>,
         ) -> Self {
             MetricTransformation(crate::typed::Properties::from_iter([
-                ("MetricName".to_owned(), metric_name.into().into_json()),
+                (
+                    "MetricName".to_owned(),
+                    metric_name.into_value().into_json(),
+                ),
                 (
                     "MetricNamespace".to_owned(),
-                    metric_namespace.into().into_json(),
+                    metric_namespace.into_value().into_json(),
                 ),
-                ("MetricValue".to_owned(), metric_value.into().into_json()),
+                (
+                    "MetricValue".to_owned(),
+                    metric_value.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `DefaultValue`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-metricfilter-metrictransformation.html#cfn-logs-metricfilter-metrictransformation-defaultvalue)
-        pub fn default_value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn default_value(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("DefaultValue".to_owned(), value.into().into_json());
+                .insert("DefaultValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1417,17 +1517,18 @@ pub mod metric_filter {
         /// Items: 1 to 3.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-metricfilter-metrictransformation.html#cfn-logs-metricfilter-metrictransformation-dimensions)
-        pub fn dimensions(mut self, value: impl Into<crate::Value<Vec<Dimension>>>) -> Self {
+        pub fn dimensions(mut self, value: impl crate::IntoValue<Vec<Dimension>>) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Unit`: [`Unit`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-metricfilter-metrictransformation.html#cfn-logs-metricfilter-metrictransformation-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<Unit>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<Unit>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1543,22 +1644,22 @@ pub struct QueryDefinition(crate::Resource);
 impl QueryDefinition {
     /// A new `AWS::Logs::QueryDefinition` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        query_string: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        query_string: impl crate::IntoValue<String>,
     ) -> Self {
         QueryDefinition(
             crate::Resource::new("AWS::Logs::QueryDefinition")
-                .property("Name", name.into().into_json())
-                .property("QueryString", query_string.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("QueryString", query_string.into_value().into_json()),
         )
     }
 
     /// `LogGroupNames`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-querydefinition.html#cfn-logs-querydefinition-loggroupnames)
-    pub fn log_group_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn log_group_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("LogGroupNames", value.into().into_json());
+            .set_property("LogGroupNames", value.into_value().into_json());
         self
     }
 
@@ -1569,9 +1670,10 @@ impl QueryDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-querydefinition.html#cfn-logs-querydefinition-parameters)
     pub fn parameters(
         mut self,
-        value: impl Into<crate::Value<Vec<query_definition::QueryParameter>>>,
+        value: impl crate::IntoValue<Vec<query_definition::QueryParameter>>,
     ) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
@@ -1582,10 +1684,10 @@ impl QueryDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-querydefinition.html#cfn-logs-querydefinition-querylanguage)
     pub fn query_language(
         mut self,
-        value: impl Into<crate::Value<query_definition::QueryLanguage>>,
+        value: impl crate::IntoValue<query_definition::QueryLanguage>,
     ) -> Self {
         self.0
-            .set_property("QueryLanguage", value.into().into_json());
+            .set_property("QueryLanguage", value.into_value().into_json());
         self
     }
 }
@@ -1627,10 +1729,10 @@ pub mod query_definition {
 
     impl QueryParameter {
         /// A new `QueryParameter` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             QueryParameter(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
@@ -1639,9 +1741,9 @@ pub mod query_definition {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-querydefinition-queryparameter.html#cfn-logs-querydefinition-queryparameter-defaultvalue)
-        pub fn default_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn default_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DefaultValue".to_owned(), value.into().into_json());
+                .insert("DefaultValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1650,9 +1752,9 @@ pub mod query_definition {
         /// Length: 0 to 512.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-querydefinition-queryparameter.html#cfn-logs-querydefinition-queryparameter-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1696,13 +1798,13 @@ pub struct ResourcePolicy(crate::Resource);
 impl ResourcePolicy {
     /// A new `AWS::Logs::ResourcePolicy` with its required properties.
     pub fn new(
-        policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>,
-        policy_name: impl Into<crate::Value<String>>,
+        policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>,
+        policy_name: impl crate::IntoValue<String>,
     ) -> Self {
         ResourcePolicy(
             crate::Resource::new("AWS::Logs::ResourcePolicy")
-                .property("PolicyDocument", policy_document.into().into_json())
-                .property("PolicyName", policy_name.into().into_json()),
+                .property("PolicyDocument", policy_document.into_value().into_json())
+                .property("PolicyName", policy_name.into_value().into_json()),
         )
     }
 }
@@ -1736,19 +1838,25 @@ pub struct ScheduledQuery(crate::Resource);
 impl ScheduledQuery {
     /// A new `AWS::Logs::ScheduledQuery` with its required properties.
     pub fn new(
-        execution_role_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        query_language: impl Into<crate::Value<scheduled_query::QueryLanguage>>,
-        query_string: impl Into<crate::Value<String>>,
-        schedule_expression: impl Into<crate::Value<String>>,
+        execution_role_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        query_language: impl crate::IntoValue<scheduled_query::QueryLanguage>,
+        query_string: impl crate::IntoValue<String>,
+        schedule_expression: impl crate::IntoValue<String>,
     ) -> Self {
         ScheduledQuery(
             crate::Resource::new("AWS::Logs::ScheduledQuery")
-                .property("ExecutionRoleArn", execution_role_arn.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("QueryLanguage", query_language.into().into_json())
-                .property("QueryString", query_string.into().into_json())
-                .property("ScheduleExpression", schedule_expression.into().into_json()),
+                .property(
+                    "ExecutionRoleArn",
+                    execution_role_arn.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json())
+                .property("QueryLanguage", query_language.into_value().into_json())
+                .property("QueryString", query_string.into_value().into_json())
+                .property(
+                    "ScheduleExpression",
+                    schedule_expression.into_value().into_json(),
+                ),
         )
     }
 
@@ -1757,8 +1865,9 @@ impl ScheduledQuery {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-scheduledquery.html#cfn-logs-scheduledquery-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1767,10 +1876,10 @@ impl ScheduledQuery {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-scheduledquery.html#cfn-logs-scheduledquery-destinationconfiguration)
     pub fn destination_configuration(
         mut self,
-        value: impl Into<crate::Value<scheduled_query::DestinationConfiguration>>,
+        value: impl crate::IntoValue<scheduled_query::DestinationConfiguration>,
     ) -> Self {
         self.0
-            .set_property("DestinationConfiguration", value.into().into_json());
+            .set_property("DestinationConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1779,9 +1888,9 @@ impl ScheduledQuery {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-scheduledquery.html#cfn-logs-scheduledquery-loggroupidentifiers)
-    pub fn log_group_identifiers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn log_group_identifiers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("LogGroupIdentifiers", value.into().into_json());
+            .set_property("LogGroupIdentifiers", value.into_value().into_json());
         self
     }
 
@@ -1790,9 +1899,9 @@ impl ScheduledQuery {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-scheduledquery.html#cfn-logs-scheduledquery-scheduleendtime)
-    pub fn schedule_end_time(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn schedule_end_time(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("ScheduleEndTime", value.into().into_json());
+            .set_property("ScheduleEndTime", value.into_value().into_json());
         self
     }
 
@@ -1801,18 +1910,18 @@ impl ScheduledQuery {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-scheduledquery.html#cfn-logs-scheduledquery-schedulestarttime)
-    pub fn schedule_start_time(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn schedule_start_time(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("ScheduleStartTime", value.into().into_json());
+            .set_property("ScheduleStartTime", value.into_value().into_json());
         self
     }
 
     /// `StartTimeOffset`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-scheduledquery.html#cfn-logs-scheduledquery-starttimeoffset)
-    pub fn start_time_offset(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn start_time_offset(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("StartTimeOffset", value.into().into_json());
+            .set_property("StartTimeOffset", value.into_value().into_json());
         self
     }
 
@@ -1821,17 +1930,17 @@ impl ScheduledQuery {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-scheduledquery.html#cfn-logs-scheduledquery-state)
     pub fn state(
         mut self,
-        value: impl Into<crate::Value<scheduled_query::ScheduledQueryState>>,
+        value: impl crate::IntoValue<scheduled_query::ScheduledQueryState>,
     ) -> Self {
-        self.0.set_property("State", value.into().into_json());
+        self.0.set_property("State", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tags`](scheduled_query::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-scheduledquery.html#cfn-logs-scheduledquery-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<scheduled_query::Tags>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<scheduled_query::Tags>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1840,15 +1949,21 @@ impl ScheduledQuery {
     /// Length: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-scheduledquery.html#cfn-logs-scheduledquery-timezone)
-    pub fn timezone(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Timezone", value.into().into_json());
+    pub fn timezone(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Timezone", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ScheduledQuery {
     const TYPE_NAME: &'static str = "AWS::Logs::ScheduledQuery";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1910,9 +2025,9 @@ pub mod scheduled_query {
         /// `S3Configuration`: [`S3Configuration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-scheduledquery-destinationconfiguration.html#cfn-logs-scheduledquery-destinationconfiguration-s3configuration)
-        pub fn s3_configuration(mut self, value: impl Into<crate::Value<S3Configuration>>) -> Self {
+        pub fn s3_configuration(mut self, value: impl crate::IntoValue<S3Configuration>) -> Self {
             self.0
-                .insert("S3Configuration".to_owned(), value.into().into_json());
+                .insert("S3Configuration".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1932,15 +2047,15 @@ pub mod scheduled_query {
     impl S3Configuration {
         /// A new `S3Configuration` with its required properties.
         pub fn new(
-            destination_identifier: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            destination_identifier: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             S3Configuration(crate::typed::Properties::from_iter([
                 (
                     "DestinationIdentifier".to_owned(),
-                    destination_identifier.into().into_json(),
+                    destination_identifier.into_value().into_json(),
                 ),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
     }
@@ -1960,12 +2075,12 @@ pub mod scheduled_query {
     impl Tags {
         /// A new `Tags` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tags(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2027,24 +2142,24 @@ pub struct SubscriptionFilter(crate::Resource);
 impl SubscriptionFilter {
     /// A new `AWS::Logs::SubscriptionFilter` with its required properties.
     pub fn new(
-        destination_arn: impl Into<crate::Value<String>>,
-        filter_pattern: impl Into<crate::Value<String>>,
-        log_group_name: impl Into<crate::Value<String>>,
+        destination_arn: impl crate::IntoValue<String>,
+        filter_pattern: impl crate::IntoValue<String>,
+        log_group_name: impl crate::IntoValue<String>,
     ) -> Self {
         SubscriptionFilter(
             crate::Resource::new("AWS::Logs::SubscriptionFilter")
-                .property("DestinationArn", destination_arn.into().into_json())
-                .property("FilterPattern", filter_pattern.into().into_json())
-                .property("LogGroupName", log_group_name.into().into_json()),
+                .property("DestinationArn", destination_arn.into_value().into_json())
+                .property("FilterPattern", filter_pattern.into_value().into_json())
+                .property("LogGroupName", log_group_name.into_value().into_json()),
         )
     }
 
     /// `ApplyOnTransformedLogs`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-subscriptionfilter.html#cfn-logs-subscriptionfilter-applyontransformedlogs)
-    pub fn apply_on_transformed_logs(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn apply_on_transformed_logs(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ApplyOnTransformedLogs", value.into().into_json());
+            .set_property("ApplyOnTransformedLogs", value.into_value().into_json());
         self
     }
 
@@ -2053,19 +2168,19 @@ impl SubscriptionFilter {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-subscriptionfilter.html#cfn-logs-subscriptionfilter-distribution)
     pub fn distribution(
         mut self,
-        value: impl Into<crate::Value<subscription_filter::Distribution>>,
+        value: impl crate::IntoValue<subscription_filter::Distribution>,
     ) -> Self {
         self.0
-            .set_property("Distribution", value.into().into_json());
+            .set_property("Distribution", value.into_value().into_json());
         self
     }
 
     /// `EmitSystemFields`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-subscriptionfilter.html#cfn-logs-subscriptionfilter-emitsystemfields)
-    pub fn emit_system_fields(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn emit_system_fields(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("EmitSystemFields", value.into().into_json());
+            .set_property("EmitSystemFields", value.into_value().into_json());
         self
     }
 
@@ -2074,9 +2189,9 @@ impl SubscriptionFilter {
     /// Length: 0 to 2000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-subscriptionfilter.html#cfn-logs-subscriptionfilter-fieldselectioncriteria)
-    pub fn field_selection_criteria(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn field_selection_criteria(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FieldSelectionCriteria", value.into().into_json());
+            .set_property("FieldSelectionCriteria", value.into_value().into_json());
         self
     }
 
@@ -2089,8 +2204,9 @@ impl SubscriptionFilter {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-subscriptionfilter.html#cfn-logs-subscriptionfilter-filtername)
-    pub fn filter_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("FilterName", value.into().into_json());
+    pub fn filter_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("FilterName", value.into_value().into_json());
         self
     }
 
@@ -2099,8 +2215,9 @@ impl SubscriptionFilter {
     /// Length: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-subscriptionfilter.html#cfn-logs-subscriptionfilter-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 }
@@ -2156,16 +2273,19 @@ pub struct Transformer(crate::Resource);
 impl Transformer {
     /// A new `AWS::Logs::Transformer` with its required properties.
     pub fn new(
-        log_group_identifier: impl Into<crate::Value<String>>,
-        transformer_config: impl Into<crate::Value<Vec<transformer::Processor>>>,
+        log_group_identifier: impl crate::IntoValue<String>,
+        transformer_config: impl crate::IntoValue<Vec<transformer::Processor>>,
     ) -> Self {
         Transformer(
             crate::Resource::new("AWS::Logs::Transformer")
                 .property(
                     "LogGroupIdentifier",
-                    log_group_identifier.into().into_json(),
+                    log_group_identifier.into_value().into_json(),
                 )
-                .property("TransformerConfig", transformer_config.into().into_json()),
+                .property(
+                    "TransformerConfig",
+                    transformer_config.into_value().into_json(),
+                ),
         )
     }
 }
@@ -2200,21 +2320,23 @@ pub mod transformer {
     impl AddKeyEntry {
         /// A new `AddKeyEntry` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             AddKeyEntry(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
 
         /// `OverwriteIfExists`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-addkeyentry.html#cfn-logs-transformer-addkeyentry-overwriteifexists)
-        pub fn overwrite_if_exists(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("OverwriteIfExists".to_owned(), value.into().into_json());
+        pub fn overwrite_if_exists(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "OverwriteIfExists".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2233,10 +2355,10 @@ pub mod transformer {
 
     impl AddKeys {
         /// A new `AddKeys` with its required properties.
-        pub fn new(entries: impl Into<crate::Value<Vec<AddKeyEntry>>>) -> Self {
+        pub fn new(entries: impl crate::IntoValue<Vec<AddKeyEntry>>) -> Self {
             AddKeys(crate::typed::Properties::from_iter([(
                 "Entries".to_owned(),
-                entries.into().into_json(),
+                entries.into_value().into_json(),
             )]))
         }
     }
@@ -2255,10 +2377,10 @@ pub mod transformer {
 
     impl CopyValue {
         /// A new `CopyValue` with its required properties.
-        pub fn new(entries: impl Into<crate::Value<Vec<CopyValueEntry>>>) -> Self {
+        pub fn new(entries: impl crate::IntoValue<Vec<CopyValueEntry>>) -> Self {
             CopyValue(crate::typed::Properties::from_iter([(
                 "Entries".to_owned(),
-                entries.into().into_json(),
+                entries.into_value().into_json(),
             )]))
         }
     }
@@ -2278,21 +2400,23 @@ pub mod transformer {
     impl CopyValueEntry {
         /// A new `CopyValueEntry` with its required properties.
         pub fn new(
-            source: impl Into<crate::Value<String>>,
-            target: impl Into<crate::Value<String>>,
+            source: impl crate::IntoValue<String>,
+            target: impl crate::IntoValue<String>,
         ) -> Self {
             CopyValueEntry(crate::typed::Properties::from_iter([
-                ("Source".to_owned(), source.into().into_json()),
-                ("Target".to_owned(), target.into().into_json()),
+                ("Source".to_owned(), source.into_value().into_json()),
+                ("Target".to_owned(), target.into_value().into_json()),
             ]))
         }
 
         /// `OverwriteIfExists`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-copyvalueentry.html#cfn-logs-transformer-copyvalueentry-overwriteifexists)
-        pub fn overwrite_if_exists(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("OverwriteIfExists".to_owned(), value.into().into_json());
+        pub fn overwrite_if_exists(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "OverwriteIfExists".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2320,9 +2444,9 @@ pub mod transformer {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-csv.html#cfn-logs-transformer-csv-columns)
-        pub fn columns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn columns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Columns".to_owned(), value.into().into_json());
+                .insert("Columns".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2331,9 +2455,9 @@ pub mod transformer {
         /// Length: 1 to 2.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-csv.html#cfn-logs-transformer-csv-delimiter)
-        pub fn delimiter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn delimiter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Delimiter".to_owned(), value.into().into_json());
+                .insert("Delimiter".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2342,9 +2466,9 @@ pub mod transformer {
         /// Length: 1 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-csv.html#cfn-logs-transformer-csv-quotecharacter)
-        pub fn quote_character(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn quote_character(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("QuoteCharacter".to_owned(), value.into().into_json());
+                .insert("QuoteCharacter".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2353,8 +2477,9 @@ pub mod transformer {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-csv.html#cfn-logs-transformer-csv-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2374,17 +2499,17 @@ pub mod transformer {
     impl DateTimeConverter {
         /// A new `DateTimeConverter` with its required properties.
         pub fn new(
-            match_patterns: impl Into<crate::Value<Vec<String>>>,
-            source: impl Into<crate::Value<String>>,
-            target: impl Into<crate::Value<String>>,
+            match_patterns: impl crate::IntoValue<Vec<String>>,
+            source: impl crate::IntoValue<String>,
+            target: impl crate::IntoValue<String>,
         ) -> Self {
             DateTimeConverter(crate::typed::Properties::from_iter([
                 (
                     "MatchPatterns".to_owned(),
-                    match_patterns.into().into_json(),
+                    match_patterns.into_value().into_json(),
                 ),
-                ("Source".to_owned(), source.into().into_json()),
-                ("Target".to_owned(), target.into().into_json()),
+                ("Source".to_owned(), source.into_value().into_json()),
+                ("Target".to_owned(), target.into_value().into_json()),
             ]))
         }
 
@@ -2393,8 +2518,9 @@ pub mod transformer {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-datetimeconverter.html#cfn-logs-transformer-datetimeconverter-locale)
-        pub fn locale(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Locale".to_owned(), value.into().into_json());
+        pub fn locale(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Locale".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2403,9 +2529,9 @@ pub mod transformer {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-datetimeconverter.html#cfn-logs-transformer-datetimeconverter-sourcetimezone)
-        pub fn source_timezone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_timezone(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceTimezone".to_owned(), value.into().into_json());
+                .insert("SourceTimezone".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2414,9 +2540,9 @@ pub mod transformer {
         /// Length: 1 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-datetimeconverter.html#cfn-logs-transformer-datetimeconverter-targetformat)
-        pub fn target_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetFormat".to_owned(), value.into().into_json());
+                .insert("TargetFormat".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2425,9 +2551,9 @@ pub mod transformer {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-datetimeconverter.html#cfn-logs-transformer-datetimeconverter-targettimezone)
-        pub fn target_timezone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_timezone(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetTimezone".to_owned(), value.into().into_json());
+                .insert("TargetTimezone".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2446,10 +2572,10 @@ pub mod transformer {
 
     impl DeleteKeys {
         /// A new `DeleteKeys` with its required properties.
-        pub fn new(with_keys: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(with_keys: impl crate::IntoValue<Vec<String>>) -> Self {
             DeleteKeys(crate::typed::Properties::from_iter([(
                 "WithKeys".to_owned(),
-                with_keys.into().into_json(),
+                with_keys.into_value().into_json(),
             )]))
         }
     }
@@ -2468,18 +2594,19 @@ pub mod transformer {
 
     impl Grok {
         /// A new `Grok` with its required properties.
-        pub fn new(r#match: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#match: impl crate::IntoValue<String>) -> Self {
             Grok(crate::typed::Properties::from_iter([(
                 "Match".to_owned(),
-                r#match.into().into_json(),
+                r#match.into_value().into_json(),
             )]))
         }
 
         /// `Source`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-grok.html#cfn-logs-transformer-grok-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2499,50 +2626,50 @@ pub mod transformer {
     impl ListToMap {
         /// A new `ListToMap` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            source: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            source: impl crate::IntoValue<String>,
         ) -> Self {
             ListToMap(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Source".to_owned(), source.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Source".to_owned(), source.into_value().into_json()),
             ]))
         }
 
         /// `Flatten`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-listtomap.html#cfn-logs-transformer-listtomap-flatten)
-        pub fn flatten(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn flatten(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Flatten".to_owned(), value.into().into_json());
+                .insert("Flatten".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FlattenedElement`: [`FlattenedElement`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-listtomap.html#cfn-logs-transformer-listtomap-flattenedelement)
-        pub fn flattened_element(
-            mut self,
-            value: impl Into<crate::Value<FlattenedElement>>,
-        ) -> Self {
-            self.0
-                .insert("FlattenedElement".to_owned(), value.into().into_json());
+        pub fn flattened_element(mut self, value: impl crate::IntoValue<FlattenedElement>) -> Self {
+            self.0.insert(
+                "FlattenedElement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Target`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-listtomap.html#cfn-logs-transformer-listtomap-target)
-        pub fn target(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Target".to_owned(), value.into().into_json());
+        pub fn target(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Target".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ValueKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-listtomap.html#cfn-logs-transformer-listtomap-valuekey)
-        pub fn value_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn value_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ValueKey".to_owned(), value.into().into_json());
+                .insert("ValueKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2561,10 +2688,10 @@ pub mod transformer {
 
     impl LowerCaseString {
         /// A new `LowerCaseString` with its required properties.
-        pub fn new(with_keys: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(with_keys: impl crate::IntoValue<Vec<String>>) -> Self {
             LowerCaseString(crate::typed::Properties::from_iter([(
                 "WithKeys".to_owned(),
-                with_keys.into().into_json(),
+                with_keys.into_value().into_json(),
             )]))
         }
     }
@@ -2584,21 +2711,23 @@ pub mod transformer {
     impl MoveKeyEntry {
         /// A new `MoveKeyEntry` with its required properties.
         pub fn new(
-            source: impl Into<crate::Value<String>>,
-            target: impl Into<crate::Value<String>>,
+            source: impl crate::IntoValue<String>,
+            target: impl crate::IntoValue<String>,
         ) -> Self {
             MoveKeyEntry(crate::typed::Properties::from_iter([
-                ("Source".to_owned(), source.into().into_json()),
-                ("Target".to_owned(), target.into().into_json()),
+                ("Source".to_owned(), source.into_value().into_json()),
+                ("Target".to_owned(), target.into_value().into_json()),
             ]))
         }
 
         /// `OverwriteIfExists`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-movekeyentry.html#cfn-logs-transformer-movekeyentry-overwriteifexists)
-        pub fn overwrite_if_exists(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("OverwriteIfExists".to_owned(), value.into().into_json());
+        pub fn overwrite_if_exists(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "OverwriteIfExists".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2617,10 +2746,10 @@ pub mod transformer {
 
     impl MoveKeys {
         /// A new `MoveKeys` with its required properties.
-        pub fn new(entries: impl Into<crate::Value<Vec<MoveKeyEntry>>>) -> Self {
+        pub fn new(entries: impl crate::IntoValue<Vec<MoveKeyEntry>>) -> Self {
             MoveKeys(crate::typed::Properties::from_iter([(
                 "Entries".to_owned(),
-                entries.into().into_json(),
+                entries.into_value().into_json(),
             )]))
         }
     }
@@ -2646,8 +2775,9 @@ pub mod transformer {
         /// `Source`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-parsecloudfront.html#cfn-logs-transformer-parsecloudfront-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2673,9 +2803,9 @@ pub mod transformer {
         /// `Destination`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-parsejson.html#cfn-logs-transformer-parsejson-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2684,8 +2814,9 @@ pub mod transformer {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-parsejson.html#cfn-logs-transformer-parsejson-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2711,9 +2842,9 @@ pub mod transformer {
         /// `Destination`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-parsekeyvalue.html#cfn-logs-transformer-parsekeyvalue-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2722,18 +2853,18 @@ pub mod transformer {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-parsekeyvalue.html#cfn-logs-transformer-parsekeyvalue-fielddelimiter)
-        pub fn field_delimiter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn field_delimiter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FieldDelimiter".to_owned(), value.into().into_json());
+                .insert("FieldDelimiter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KeyPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-parsekeyvalue.html#cfn-logs-transformer-parsekeyvalue-keyprefix)
-        pub fn key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KeyPrefix".to_owned(), value.into().into_json());
+                .insert("KeyPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2742,35 +2873,40 @@ pub mod transformer {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-parsekeyvalue.html#cfn-logs-transformer-parsekeyvalue-keyvaluedelimiter)
-        pub fn key_value_delimiter(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("KeyValueDelimiter".to_owned(), value.into().into_json());
+        pub fn key_value_delimiter(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "KeyValueDelimiter".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NonMatchValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-parsekeyvalue.html#cfn-logs-transformer-parsekeyvalue-nonmatchvalue)
-        pub fn non_match_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn non_match_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NonMatchValue".to_owned(), value.into().into_json());
+                .insert("NonMatchValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OverwriteIfExists`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-parsekeyvalue.html#cfn-logs-transformer-parsekeyvalue-overwriteifexists)
-        pub fn overwrite_if_exists(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("OverwriteIfExists".to_owned(), value.into().into_json());
+        pub fn overwrite_if_exists(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "OverwriteIfExists".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Source`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-parsekeyvalue.html#cfn-logs-transformer-parsekeyvalue-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2796,8 +2932,9 @@ pub mod transformer {
         /// `Source`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-parsepostgres.html#cfn-logs-transformer-parsepostgres-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2823,8 +2960,9 @@ pub mod transformer {
         /// `Source`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-parseroute53.html#cfn-logs-transformer-parseroute53-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2844,29 +2982,36 @@ pub mod transformer {
     impl ParseToOcsf {
         /// A new `ParseToOcsf` with its required properties.
         pub fn new(
-            event_source: impl Into<crate::Value<EventSource>>,
-            ocsf_version: impl Into<crate::Value<OcsfVersion>>,
+            event_source: impl crate::IntoValue<EventSource>,
+            ocsf_version: impl crate::IntoValue<OcsfVersion>,
         ) -> Self {
             ParseToOcsf(crate::typed::Properties::from_iter([
-                ("EventSource".to_owned(), event_source.into().into_json()),
-                ("OcsfVersion".to_owned(), ocsf_version.into().into_json()),
+                (
+                    "EventSource".to_owned(),
+                    event_source.into_value().into_json(),
+                ),
+                (
+                    "OcsfVersion".to_owned(),
+                    ocsf_version.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `MappingVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-parsetoocsf.html#cfn-logs-transformer-parsetoocsf-mappingversion)
-        pub fn mapping_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mapping_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MappingVersion".to_owned(), value.into().into_json());
+                .insert("MappingVersion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Source`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-parsetoocsf.html#cfn-logs-transformer-parsetoocsf-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2892,8 +3037,9 @@ pub mod transformer {
         /// `Source`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-parsevpc.html#cfn-logs-transformer-parsevpc-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2919,8 +3065,9 @@ pub mod transformer {
         /// `Source`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-parsewaf.html#cfn-logs-transformer-parsewaf-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2946,26 +3093,27 @@ pub mod transformer {
         /// `AddKeys`: [`AddKeys`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-addkeys)
-        pub fn add_keys(mut self, value: impl Into<crate::Value<AddKeys>>) -> Self {
+        pub fn add_keys(mut self, value: impl crate::IntoValue<AddKeys>) -> Self {
             self.0
-                .insert("AddKeys".to_owned(), value.into().into_json());
+                .insert("AddKeys".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CopyValue`: [`CopyValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-copyvalue)
-        pub fn copy_value(mut self, value: impl Into<crate::Value<CopyValue>>) -> Self {
+        pub fn copy_value(mut self, value: impl crate::IntoValue<CopyValue>) -> Self {
             self.0
-                .insert("CopyValue".to_owned(), value.into().into_json());
+                .insert("CopyValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Csv`: [`Csv`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-csv)
-        pub fn csv(mut self, value: impl Into<crate::Value<Csv>>) -> Self {
-            self.0.insert("Csv".to_owned(), value.into().into_json());
+        pub fn csv(mut self, value: impl crate::IntoValue<Csv>) -> Self {
+            self.0
+                .insert("Csv".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2974,189 +3122,185 @@ pub mod transformer {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-datetimeconverter)
         pub fn date_time_converter(
             mut self,
-            value: impl Into<crate::Value<DateTimeConverter>>,
+            value: impl crate::IntoValue<DateTimeConverter>,
         ) -> Self {
-            self.0
-                .insert("DateTimeConverter".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DateTimeConverter".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DeleteKeys`: [`DeleteKeys`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-deletekeys)
-        pub fn delete_keys(mut self, value: impl Into<crate::Value<DeleteKeys>>) -> Self {
+        pub fn delete_keys(mut self, value: impl crate::IntoValue<DeleteKeys>) -> Self {
             self.0
-                .insert("DeleteKeys".to_owned(), value.into().into_json());
+                .insert("DeleteKeys".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Grok`: [`Grok`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-grok)
-        pub fn grok(mut self, value: impl Into<crate::Value<Grok>>) -> Self {
-            self.0.insert("Grok".to_owned(), value.into().into_json());
+        pub fn grok(mut self, value: impl crate::IntoValue<Grok>) -> Self {
+            self.0
+                .insert("Grok".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ListToMap`: [`ListToMap`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-listtomap)
-        pub fn list_to_map(mut self, value: impl Into<crate::Value<ListToMap>>) -> Self {
+        pub fn list_to_map(mut self, value: impl crate::IntoValue<ListToMap>) -> Self {
             self.0
-                .insert("ListToMap".to_owned(), value.into().into_json());
+                .insert("ListToMap".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LowerCaseString`: [`LowerCaseString`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-lowercasestring)
-        pub fn lower_case_string(
-            mut self,
-            value: impl Into<crate::Value<LowerCaseString>>,
-        ) -> Self {
+        pub fn lower_case_string(mut self, value: impl crate::IntoValue<LowerCaseString>) -> Self {
             self.0
-                .insert("LowerCaseString".to_owned(), value.into().into_json());
+                .insert("LowerCaseString".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MoveKeys`: [`MoveKeys`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-movekeys)
-        pub fn move_keys(mut self, value: impl Into<crate::Value<MoveKeys>>) -> Self {
+        pub fn move_keys(mut self, value: impl crate::IntoValue<MoveKeys>) -> Self {
             self.0
-                .insert("MoveKeys".to_owned(), value.into().into_json());
+                .insert("MoveKeys".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParseCloudfront`: [`ParseCloudfront`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-parsecloudfront)
-        pub fn parse_cloudfront(mut self, value: impl Into<crate::Value<ParseCloudfront>>) -> Self {
+        pub fn parse_cloudfront(mut self, value: impl crate::IntoValue<ParseCloudfront>) -> Self {
             self.0
-                .insert("ParseCloudfront".to_owned(), value.into().into_json());
+                .insert("ParseCloudfront".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParseJSON`: [`ParseJson`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-parsejson)
-        pub fn parse_json(mut self, value: impl Into<crate::Value<ParseJson>>) -> Self {
+        pub fn parse_json(mut self, value: impl crate::IntoValue<ParseJson>) -> Self {
             self.0
-                .insert("ParseJSON".to_owned(), value.into().into_json());
+                .insert("ParseJSON".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParseKeyValue`: [`ParseKeyValue`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-parsekeyvalue)
-        pub fn parse_key_value(mut self, value: impl Into<crate::Value<ParseKeyValue>>) -> Self {
+        pub fn parse_key_value(mut self, value: impl crate::IntoValue<ParseKeyValue>) -> Self {
             self.0
-                .insert("ParseKeyValue".to_owned(), value.into().into_json());
+                .insert("ParseKeyValue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParsePostgres`: [`ParsePostgres`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-parsepostgres)
-        pub fn parse_postgres(mut self, value: impl Into<crate::Value<ParsePostgres>>) -> Self {
+        pub fn parse_postgres(mut self, value: impl crate::IntoValue<ParsePostgres>) -> Self {
             self.0
-                .insert("ParsePostgres".to_owned(), value.into().into_json());
+                .insert("ParsePostgres".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParseRoute53`: [`ParseRoute53`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-parseroute53)
-        pub fn parse_route53(mut self, value: impl Into<crate::Value<ParseRoute53>>) -> Self {
+        pub fn parse_route53(mut self, value: impl crate::IntoValue<ParseRoute53>) -> Self {
             self.0
-                .insert("ParseRoute53".to_owned(), value.into().into_json());
+                .insert("ParseRoute53".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParseToOCSF`: [`ParseToOcsf`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-parsetoocsf)
-        pub fn parse_to_ocsf(mut self, value: impl Into<crate::Value<ParseToOcsf>>) -> Self {
+        pub fn parse_to_ocsf(mut self, value: impl crate::IntoValue<ParseToOcsf>) -> Self {
             self.0
-                .insert("ParseToOCSF".to_owned(), value.into().into_json());
+                .insert("ParseToOCSF".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParseVPC`: [`ParseVpc`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-parsevpc)
-        pub fn parse_vpc(mut self, value: impl Into<crate::Value<ParseVpc>>) -> Self {
+        pub fn parse_vpc(mut self, value: impl crate::IntoValue<ParseVpc>) -> Self {
             self.0
-                .insert("ParseVPC".to_owned(), value.into().into_json());
+                .insert("ParseVPC".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParseWAF`: [`ParseWaf`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-parsewaf)
-        pub fn parse_waf(mut self, value: impl Into<crate::Value<ParseWaf>>) -> Self {
+        pub fn parse_waf(mut self, value: impl crate::IntoValue<ParseWaf>) -> Self {
             self.0
-                .insert("ParseWAF".to_owned(), value.into().into_json());
+                .insert("ParseWAF".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RenameKeys`: [`RenameKeys`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-renamekeys)
-        pub fn rename_keys(mut self, value: impl Into<crate::Value<RenameKeys>>) -> Self {
+        pub fn rename_keys(mut self, value: impl crate::IntoValue<RenameKeys>) -> Self {
             self.0
-                .insert("RenameKeys".to_owned(), value.into().into_json());
+                .insert("RenameKeys".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SplitString`: [`SplitString`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-splitstring)
-        pub fn split_string(mut self, value: impl Into<crate::Value<SplitString>>) -> Self {
+        pub fn split_string(mut self, value: impl crate::IntoValue<SplitString>) -> Self {
             self.0
-                .insert("SplitString".to_owned(), value.into().into_json());
+                .insert("SplitString".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SubstituteString`: [`SubstituteString`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-substitutestring)
-        pub fn substitute_string(
-            mut self,
-            value: impl Into<crate::Value<SubstituteString>>,
-        ) -> Self {
-            self.0
-                .insert("SubstituteString".to_owned(), value.into().into_json());
+        pub fn substitute_string(mut self, value: impl crate::IntoValue<SubstituteString>) -> Self {
+            self.0.insert(
+                "SubstituteString".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TrimString`: [`TrimString`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-trimstring)
-        pub fn trim_string(mut self, value: impl Into<crate::Value<TrimString>>) -> Self {
+        pub fn trim_string(mut self, value: impl crate::IntoValue<TrimString>) -> Self {
             self.0
-                .insert("TrimString".to_owned(), value.into().into_json());
+                .insert("TrimString".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TypeConverter`: [`TypeConverter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-typeconverter)
-        pub fn type_converter(mut self, value: impl Into<crate::Value<TypeConverter>>) -> Self {
+        pub fn type_converter(mut self, value: impl crate::IntoValue<TypeConverter>) -> Self {
             self.0
-                .insert("TypeConverter".to_owned(), value.into().into_json());
+                .insert("TypeConverter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UpperCaseString`: [`UpperCaseString`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-processor.html#cfn-logs-transformer-processor-uppercasestring)
-        pub fn upper_case_string(
-            mut self,
-            value: impl Into<crate::Value<UpperCaseString>>,
-        ) -> Self {
+        pub fn upper_case_string(mut self, value: impl crate::IntoValue<UpperCaseString>) -> Self {
             self.0
-                .insert("UpperCaseString".to_owned(), value.into().into_json());
+                .insert("UpperCaseString".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3176,21 +3320,23 @@ pub mod transformer {
     impl RenameKeyEntry {
         /// A new `RenameKeyEntry` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            rename_to: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            rename_to: impl crate::IntoValue<String>,
         ) -> Self {
             RenameKeyEntry(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("RenameTo".to_owned(), rename_to.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("RenameTo".to_owned(), rename_to.into_value().into_json()),
             ]))
         }
 
         /// `OverwriteIfExists`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-logs-transformer-renamekeyentry.html#cfn-logs-transformer-renamekeyentry-overwriteifexists)
-        pub fn overwrite_if_exists(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("OverwriteIfExists".to_owned(), value.into().into_json());
+        pub fn overwrite_if_exists(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "OverwriteIfExists".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3209,10 +3355,10 @@ pub mod transformer {
 
     impl RenameKeys {
         /// A new `RenameKeys` with its required properties.
-        pub fn new(entries: impl Into<crate::Value<Vec<RenameKeyEntry>>>) -> Self {
+        pub fn new(entries: impl crate::IntoValue<Vec<RenameKeyEntry>>) -> Self {
             RenameKeys(crate::typed::Properties::from_iter([(
                 "Entries".to_owned(),
-                entries.into().into_json(),
+                entries.into_value().into_json(),
             )]))
         }
     }
@@ -3231,10 +3377,10 @@ pub mod transformer {
 
     impl SplitString {
         /// A new `SplitString` with its required properties.
-        pub fn new(entries: impl Into<crate::Value<Vec<SplitStringEntry>>>) -> Self {
+        pub fn new(entries: impl crate::IntoValue<Vec<SplitStringEntry>>) -> Self {
             SplitString(crate::typed::Properties::from_iter([(
                 "Entries".to_owned(),
-                entries.into().into_json(),
+                entries.into_value().into_json(),
             )]))
         }
     }
@@ -3254,12 +3400,12 @@ pub mod transformer {
     impl SplitStringEntry {
         /// A new `SplitStringEntry` with its required properties.
         pub fn new(
-            delimiter: impl Into<crate::Value<String>>,
-            source: impl Into<crate::Value<String>>,
+            delimiter: impl crate::IntoValue<String>,
+            source: impl crate::IntoValue<String>,
         ) -> Self {
             SplitStringEntry(crate::typed::Properties::from_iter([
-                ("Delimiter".to_owned(), delimiter.into().into_json()),
-                ("Source".to_owned(), source.into().into_json()),
+                ("Delimiter".to_owned(), delimiter.into_value().into_json()),
+                ("Source".to_owned(), source.into_value().into_json()),
             ]))
         }
     }
@@ -3278,10 +3424,10 @@ pub mod transformer {
 
     impl SubstituteString {
         /// A new `SubstituteString` with its required properties.
-        pub fn new(entries: impl Into<crate::Value<Vec<SubstituteStringEntry>>>) -> Self {
+        pub fn new(entries: impl crate::IntoValue<Vec<SubstituteStringEntry>>) -> Self {
             SubstituteString(crate::typed::Properties::from_iter([(
                 "Entries".to_owned(),
-                entries.into().into_json(),
+                entries.into_value().into_json(),
             )]))
         }
     }
@@ -3301,14 +3447,14 @@ pub mod transformer {
     impl SubstituteStringEntry {
         /// A new `SubstituteStringEntry` with its required properties.
         pub fn new(
-            from: impl Into<crate::Value<String>>,
-            source: impl Into<crate::Value<String>>,
-            to: impl Into<crate::Value<String>>,
+            from: impl crate::IntoValue<String>,
+            source: impl crate::IntoValue<String>,
+            to: impl crate::IntoValue<String>,
         ) -> Self {
             SubstituteStringEntry(crate::typed::Properties::from_iter([
-                ("From".to_owned(), from.into().into_json()),
-                ("Source".to_owned(), source.into().into_json()),
-                ("To".to_owned(), to.into().into_json()),
+                ("From".to_owned(), from.into_value().into_json()),
+                ("Source".to_owned(), source.into_value().into_json()),
+                ("To".to_owned(), to.into_value().into_json()),
             ]))
         }
     }
@@ -3327,10 +3473,10 @@ pub mod transformer {
 
     impl TrimString {
         /// A new `TrimString` with its required properties.
-        pub fn new(with_keys: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(with_keys: impl crate::IntoValue<Vec<String>>) -> Self {
             TrimString(crate::typed::Properties::from_iter([(
                 "WithKeys".to_owned(),
-                with_keys.into().into_json(),
+                with_keys.into_value().into_json(),
             )]))
         }
     }
@@ -3349,10 +3495,10 @@ pub mod transformer {
 
     impl TypeConverter {
         /// A new `TypeConverter` with its required properties.
-        pub fn new(entries: impl Into<crate::Value<Vec<TypeConverterEntry>>>) -> Self {
+        pub fn new(entries: impl crate::IntoValue<Vec<TypeConverterEntry>>) -> Self {
             TypeConverter(crate::typed::Properties::from_iter([(
                 "Entries".to_owned(),
-                entries.into().into_json(),
+                entries.into_value().into_json(),
             )]))
         }
     }
@@ -3372,12 +3518,12 @@ pub mod transformer {
     impl TypeConverterEntry {
         /// A new `TypeConverterEntry` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<Type>>,
+            key: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             TypeConverterEntry(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -3396,10 +3542,10 @@ pub mod transformer {
 
     impl UpperCaseString {
         /// A new `UpperCaseString` with its required properties.
-        pub fn new(with_keys: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(with_keys: impl crate::IntoValue<Vec<String>>) -> Self {
             UpperCaseString(crate::typed::Properties::from_iter([(
                 "WithKeys".to_owned(),
-                with_keys.into().into_json(),
+                with_keys.into_value().into_json(),
             )]))
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::LookoutEquipment::InferenceScheduler"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::LookoutEquipment::InferenceScheduler",
+    <InferenceScheduler as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::LookoutEquipment::InferenceScheduler`.
 ///
 /// Required properties, the arguments of [`InferenceScheduler::new`]: `DataInputConfiguration`, `DataOutputConfiguration`, `DataUploadFrequency`, `ModelName`, `RoleArn`.
@@ -16,28 +22,28 @@ pub struct InferenceScheduler(crate::Resource);
 impl InferenceScheduler {
     /// A new `AWS::LookoutEquipment::InferenceScheduler` with its required properties.
     pub fn new(
-        data_input_configuration: impl Into<crate::Value<inference_scheduler::DataInputConfiguration>>,
-        data_output_configuration: impl Into<crate::Value<inference_scheduler::DataOutputConfiguration>>,
-        data_upload_frequency: impl Into<crate::Value<inference_scheduler::DataUploadFrequency>>,
-        model_name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
+        data_input_configuration: impl crate::IntoValue<inference_scheduler::DataInputConfiguration>,
+        data_output_configuration: impl crate::IntoValue<inference_scheduler::DataOutputConfiguration>,
+        data_upload_frequency: impl crate::IntoValue<inference_scheduler::DataUploadFrequency>,
+        model_name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         InferenceScheduler(
             crate::Resource::new("AWS::LookoutEquipment::InferenceScheduler")
                 .property(
                     "DataInputConfiguration",
-                    data_input_configuration.into().into_json(),
+                    data_input_configuration.into_value().into_json(),
                 )
                 .property(
                     "DataOutputConfiguration",
-                    data_output_configuration.into().into_json(),
+                    data_output_configuration.into_value().into_json(),
                 )
                 .property(
                     "DataUploadFrequency",
-                    data_upload_frequency.into().into_json(),
+                    data_upload_frequency.into_value().into_json(),
                 )
-                .property("ModelName", model_name.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("ModelName", model_name.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -46,9 +52,9 @@ impl InferenceScheduler {
     /// Range: 0 to 60.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lookoutequipment-inferencescheduler.html#cfn-lookoutequipment-inferencescheduler-datadelayoffsetinminutes)
-    pub fn data_delay_offset_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn data_delay_offset_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("DataDelayOffsetInMinutes", value.into().into_json());
+            .set_property("DataDelayOffsetInMinutes", value.into_value().into_json());
         self
     }
 
@@ -61,9 +67,9 @@ impl InferenceScheduler {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lookoutequipment-inferencescheduler.html#cfn-lookoutequipment-inferencescheduler-inferenceschedulername)
-    pub fn inference_scheduler_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn inference_scheduler_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InferenceSchedulerName", value.into().into_json());
+            .set_property("InferenceSchedulerName", value.into_value().into_json());
         self
     }
 
@@ -76,9 +82,9 @@ impl InferenceScheduler {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lookoutequipment-inferencescheduler.html#cfn-lookoutequipment-inferencescheduler-serversidekmskeyid)
-    pub fn server_side_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn server_side_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServerSideKmsKeyId", value.into().into_json());
+            .set_property("ServerSideKmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -87,8 +93,8 @@ impl InferenceScheduler {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lookoutequipment-inferencescheduler.html#cfn-lookoutequipment-inferencescheduler-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<inference_scheduler::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<inference_scheduler::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -131,10 +137,10 @@ pub mod inference_scheduler {
 
     impl DataInputConfiguration {
         /// A new `DataInputConfiguration` with its required properties.
-        pub fn new(s3_input_configuration: impl Into<crate::Value<S3InputConfiguration>>) -> Self {
+        pub fn new(s3_input_configuration: impl crate::IntoValue<S3InputConfiguration>) -> Self {
             DataInputConfiguration(crate::typed::Properties::from_iter([(
                 "S3InputConfiguration".to_owned(),
-                s3_input_configuration.into().into_json(),
+                s3_input_configuration.into_value().into_json(),
             )]))
         }
 
@@ -143,11 +149,11 @@ pub mod inference_scheduler {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lookoutequipment-inferencescheduler-datainputconfiguration.html#cfn-lookoutequipment-inferencescheduler-datainputconfiguration-inferenceinputnameconfiguration)
         pub fn inference_input_name_configuration(
             mut self,
-            value: impl Into<crate::Value<InputNameConfiguration>>,
+            value: impl crate::IntoValue<InputNameConfiguration>,
         ) -> Self {
             self.0.insert(
                 "InferenceInputNameConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -157,9 +163,11 @@ pub mod inference_scheduler {
         /// Pattern: `^(\+|\-)[0-9]{2}\:[0-9]{2}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lookoutequipment-inferencescheduler-datainputconfiguration.html#cfn-lookoutequipment-inferencescheduler-datainputconfiguration-inputtimezoneoffset)
-        pub fn input_time_zone_offset(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("InputTimeZoneOffset".to_owned(), value.into().into_json());
+        pub fn input_time_zone_offset(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "InputTimeZoneOffset".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -178,12 +186,10 @@ pub mod inference_scheduler {
 
     impl DataOutputConfiguration {
         /// A new `DataOutputConfiguration` with its required properties.
-        pub fn new(
-            s3_output_configuration: impl Into<crate::Value<S3OutputConfiguration>>,
-        ) -> Self {
+        pub fn new(s3_output_configuration: impl crate::IntoValue<S3OutputConfiguration>) -> Self {
             DataOutputConfiguration(crate::typed::Properties::from_iter([(
                 "S3OutputConfiguration".to_owned(),
-                s3_output_configuration.into().into_json(),
+                s3_output_configuration.into_value().into_json(),
             )]))
         }
 
@@ -194,9 +200,9 @@ pub mod inference_scheduler {
         /// Pattern: `^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lookoutequipment-inferencescheduler-dataoutputconfiguration.html#cfn-lookoutequipment-inferencescheduler-dataoutputconfiguration-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -228,11 +234,11 @@ pub mod inference_scheduler {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lookoutequipment-inferencescheduler-inputnameconfiguration.html#cfn-lookoutequipment-inferencescheduler-inputnameconfiguration-componenttimestampdelimiter)
         pub fn component_timestamp_delimiter(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ComponentTimestampDelimiter".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -242,9 +248,9 @@ pub mod inference_scheduler {
         /// Pattern: `^EPOCH|yyyy-MM-dd-HH-mm-ss|yyyyMMddHHmmss$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lookoutequipment-inferencescheduler-inputnameconfiguration.html#cfn-lookoutequipment-inferencescheduler-inputnameconfiguration-timestampformat)
-        pub fn timestamp_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn timestamp_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TimestampFormat".to_owned(), value.into().into_json());
+                .insert("TimestampFormat".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -263,18 +269,19 @@ pub mod inference_scheduler {
 
     impl S3InputConfiguration {
         /// A new `S3InputConfiguration` with its required properties.
-        pub fn new(bucket: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket: impl crate::IntoValue<String>) -> Self {
             S3InputConfiguration(crate::typed::Properties::from_iter([(
                 "Bucket".to_owned(),
-                bucket.into().into_json(),
+                bucket.into_value().into_json(),
             )]))
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lookoutequipment-inferencescheduler-s3inputconfiguration.html#cfn-lookoutequipment-inferencescheduler-s3inputconfiguration-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -293,18 +300,19 @@ pub mod inference_scheduler {
 
     impl S3OutputConfiguration {
         /// A new `S3OutputConfiguration` with its required properties.
-        pub fn new(bucket: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket: impl crate::IntoValue<String>) -> Self {
             S3OutputConfiguration(crate::typed::Properties::from_iter([(
                 "Bucket".to_owned(),
-                bucket.into().into_json(),
+                bucket.into_value().into_json(),
             )]))
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lookoutequipment-inferencescheduler-s3outputconfiguration.html#cfn-lookoutequipment-inferencescheduler-s3outputconfiguration-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -324,12 +332,12 @@ pub mod inference_scheduler {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

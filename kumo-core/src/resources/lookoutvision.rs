@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::LookoutVision::Project"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::LookoutVision::Project",
+    <Project as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::LookoutVision::Project`.
 ///
 /// Required properties, the arguments of [`Project::new`]: `ProjectName`.
@@ -15,10 +21,10 @@ pub struct Project(crate::Resource);
 
 impl Project {
     /// A new `AWS::LookoutVision::Project` with its required properties.
-    pub fn new(project_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(project_name: impl crate::IntoValue<String>) -> Self {
         Project(
             crate::Resource::new("AWS::LookoutVision::Project")
-                .property("ProjectName", project_name.into().into_json()),
+                .property("ProjectName", project_name.into_value().into_json()),
         )
     }
 }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::M2::Environment",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::M2::Application",
+        <Application as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::M2::Deployment",
+        <Deployment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::M2::Environment",
+        <Environment as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::M2::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `EngineType`, `Name`.
@@ -20,21 +36,22 @@ pub struct Application(crate::Resource);
 impl Application {
     /// A new `AWS::M2::Application` with its required properties.
     pub fn new(
-        engine_type: impl Into<crate::Value<application::EngineType>>,
-        name: impl Into<crate::Value<String>>,
+        engine_type: impl crate::IntoValue<application::EngineType>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Application(
             crate::Resource::new("AWS::M2::Application")
-                .property("EngineType", engine_type.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("EngineType", engine_type.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Definition`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-m2-application.html#cfn-m2-application-definition)
-    pub fn definition(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Definition", value.into().into_json());
+    pub fn definition(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Definition", value.into_value().into_json());
         self
     }
 
@@ -43,8 +60,9 @@ impl Application {
     /// Length: 0 to 500.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-m2-application.html#cfn-m2-application-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -55,8 +73,9 @@ impl Application {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-m2-application.html#cfn-m2-application-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -67,8 +86,9 @@ impl Application {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-m2-application.html#cfn-m2-application-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
@@ -77,9 +97,9 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-m2-application.html#cfn-m2-application-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -149,15 +169,18 @@ pub struct Deployment(crate::Resource);
 impl Deployment {
     /// A new `AWS::M2::Deployment` with its required properties.
     pub fn new(
-        application_id: impl Into<crate::Value<String>>,
-        application_version: impl Into<crate::Value<i64>>,
-        environment_id: impl Into<crate::Value<String>>,
+        application_id: impl crate::IntoValue<String>,
+        application_version: impl crate::IntoValue<i64>,
+        environment_id: impl crate::IntoValue<String>,
     ) -> Self {
         Deployment(
             crate::Resource::new("AWS::M2::Deployment")
-                .property("ApplicationId", application_id.into().into_json())
-                .property("ApplicationVersion", application_version.into().into_json())
-                .property("EnvironmentId", environment_id.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json())
+                .property(
+                    "ApplicationVersion",
+                    application_version.into_value().into_json(),
+                )
+                .property("EnvironmentId", environment_id.into_value().into_json()),
         )
     }
 }
@@ -204,15 +227,15 @@ pub struct Environment(crate::Resource);
 impl Environment {
     /// A new `AWS::M2::Environment` with its required properties.
     pub fn new(
-        engine_type: impl Into<crate::Value<environment::EngineType>>,
-        instance_type: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        engine_type: impl crate::IntoValue<environment::EngineType>,
+        instance_type: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Environment(
             crate::Resource::new("AWS::M2::Environment")
-                .property("EngineType", engine_type.into().into_json())
-                .property("InstanceType", instance_type.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("EngineType", engine_type.into_value().into_json())
+                .property("InstanceType", instance_type.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -223,8 +246,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-m2-environment.html#cfn-m2-environment-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -233,9 +257,9 @@ impl Environment {
     /// Pattern: `^\S{1,10}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-m2-environment.html#cfn-m2-environment-engineversion)
-    pub fn engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineVersion", value.into().into_json());
+            .set_property("EngineVersion", value.into_value().into_json());
         self
     }
 
@@ -244,10 +268,10 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-m2-environment.html#cfn-m2-environment-highavailabilityconfig)
     pub fn high_availability_config(
         mut self,
-        value: impl Into<crate::Value<environment::HighAvailabilityConfig>>,
+        value: impl crate::IntoValue<environment::HighAvailabilityConfig>,
     ) -> Self {
         self.0
-            .set_property("HighAvailabilityConfig", value.into().into_json());
+            .set_property("HighAvailabilityConfig", value.into_value().into_json());
         self
     }
 
@@ -258,8 +282,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-m2-environment.html#cfn-m2-environment-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -268,11 +293,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-m2-environment.html#cfn-m2-environment-networktype)
-    pub fn network_type(
-        mut self,
-        value: impl Into<crate::Value<environment::NetworkType>>,
-    ) -> Self {
-        self.0.set_property("NetworkType", value.into().into_json());
+    pub fn network_type(mut self, value: impl crate::IntoValue<environment::NetworkType>) -> Self {
+        self.0
+            .set_property("NetworkType", value.into_value().into_json());
         self
     }
 
@@ -281,9 +304,9 @@ impl Environment {
     /// Pattern: `^\S{1,50}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-m2-environment.html#cfn-m2-environment-preferredmaintenancewindow)
-    pub fn preferred_maintenance_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_maintenance_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredMaintenanceWindow", value.into().into_json());
+            .set_property("PreferredMaintenanceWindow", value.into_value().into_json());
         self
     }
 
@@ -292,9 +315,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-m2-environment.html#cfn-m2-environment-publiclyaccessible)
-    pub fn publicly_accessible(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn publicly_accessible(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PubliclyAccessible", value.into().into_json());
+            .set_property("PubliclyAccessible", value.into_value().into_json());
         self
     }
 
@@ -303,9 +326,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-m2-environment.html#cfn-m2-environment-securitygroupids)
-    pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroupIds", value.into().into_json());
+            .set_property("SecurityGroupIds", value.into_value().into_json());
         self
     }
 
@@ -316,10 +339,10 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-m2-environment.html#cfn-m2-environment-storageconfigurations)
     pub fn storage_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<crate::Json>>>,
+        value: impl crate::IntoValue<Vec<crate::Json>>,
     ) -> Self {
         self.0
-            .set_property("StorageConfigurations", value.into().into_json());
+            .set_property("StorageConfigurations", value.into_value().into_json());
         self
     }
 
@@ -328,8 +351,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-m2-environment.html#cfn-m2-environment-subnetids)
-    pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("SubnetIds", value.into().into_json());
+    pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("SubnetIds", value.into_value().into_json());
         self
     }
 
@@ -338,9 +362,9 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-m2-environment.html#cfn-m2-environment-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -397,10 +421,10 @@ pub mod environment {
 
     impl HighAvailabilityConfig {
         /// A new `HighAvailabilityConfig` with its required properties.
-        pub fn new(desired_capacity: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(desired_capacity: impl crate::IntoValue<i64>) -> Self {
             HighAvailabilityConfig(crate::typed::Properties::from_iter([(
                 "DesiredCapacity".to_owned(),
-                desired_capacity.into().into_json(),
+                desired_capacity.into_value().into_json(),
             )]))
         }
     }

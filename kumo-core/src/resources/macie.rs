@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::Macie::Session",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Macie::AllowList",
+        <AllowList as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Macie::CustomDataIdentifier",
+        <CustomDataIdentifier as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Macie::FindingsFilter",
+        <FindingsFilter as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Macie::Session",
+        <Session as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Macie::AllowList`.
 ///
 /// Required properties, the arguments of [`AllowList::new`]: `Criteria`, `Name`.
@@ -21,36 +41,42 @@ pub struct AllowList(crate::Resource);
 impl AllowList {
     /// A new `AWS::Macie::AllowList` with its required properties.
     pub fn new(
-        criteria: impl Into<crate::Value<crate::Json>>,
-        name: impl Into<crate::Value<String>>,
+        criteria: impl crate::IntoValue<crate::Json>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         AllowList(
             crate::Resource::new("AWS::Macie::AllowList")
-                .property("Criteria", criteria.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("Criteria", criteria.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-macie-allowlist.html#cfn-macie-allowlist-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](allow_list::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-macie-allowlist.html#cfn-macie-allowlist-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<allow_list::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<allow_list::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AllowList {
     const TYPE_NAME: &'static str = "AWS::Macie::AllowList";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -96,12 +122,12 @@ pub mod allow_list {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -123,14 +149,11 @@ pub struct CustomDataIdentifier(crate::Resource);
 
 impl CustomDataIdentifier {
     /// A new `AWS::Macie::CustomDataIdentifier` with its required properties.
-    pub fn new(
-        name: impl Into<crate::Value<String>>,
-        regex: impl Into<crate::Value<String>>,
-    ) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>, regex: impl crate::IntoValue<String>) -> Self {
         CustomDataIdentifier(
             crate::Resource::new("AWS::Macie::CustomDataIdentifier")
-                .property("Name", name.into().into_json())
-                .property("Regex", regex.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Regex", regex.into_value().into_json()),
         )
     }
 
@@ -139,8 +162,9 @@ impl CustomDataIdentifier {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-macie-customdataidentifier.html#cfn-macie-customdataidentifier-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -149,8 +173,9 @@ impl CustomDataIdentifier {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-macie-customdataidentifier.html#cfn-macie-customdataidentifier-ignorewords)
-    pub fn ignore_words(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("IgnoreWords", value.into().into_json());
+    pub fn ignore_words(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("IgnoreWords", value.into_value().into_json());
         self
     }
 
@@ -159,8 +184,9 @@ impl CustomDataIdentifier {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-macie-customdataidentifier.html#cfn-macie-customdataidentifier-keywords)
-    pub fn keywords(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Keywords", value.into().into_json());
+    pub fn keywords(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Keywords", value.into_value().into_json());
         self
     }
 
@@ -169,27 +195,29 @@ impl CustomDataIdentifier {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-macie-customdataidentifier.html#cfn-macie-customdataidentifier-maximummatchdistance)
-    pub fn maximum_match_distance(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn maximum_match_distance(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaximumMatchDistance", value.into().into_json());
+            .set_property("MaximumMatchDistance", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](custom_data_identifier::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-macie-customdataidentifier.html#cfn-macie-customdataidentifier-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<custom_data_identifier::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<custom_data_identifier::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CustomDataIdentifier {
     const TYPE_NAME: &'static str = "AWS::Macie::CustomDataIdentifier";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Description",
         "IgnoreWords",
@@ -237,12 +265,12 @@ pub mod custom_data_identifier {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -265,13 +293,13 @@ pub struct FindingsFilter(crate::Resource);
 impl FindingsFilter {
     /// A new `AWS::Macie::FindingsFilter` with its required properties.
     pub fn new(
-        finding_criteria: impl Into<crate::Value<findings_filter::FindingCriteria>>,
-        name: impl Into<crate::Value<String>>,
+        finding_criteria: impl crate::IntoValue<findings_filter::FindingCriteria>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         FindingsFilter(
             crate::Resource::new("AWS::Macie::FindingsFilter")
-                .property("FindingCriteria", finding_criteria.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("FindingCriteria", finding_criteria.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -280,40 +308,48 @@ impl FindingsFilter {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-macie-findingsfilter.html#cfn-macie-findingsfilter-action)
     pub fn action(
         mut self,
-        value: impl Into<crate::Value<findings_filter::FindingFilterAction>>,
+        value: impl crate::IntoValue<findings_filter::FindingFilterAction>,
     ) -> Self {
-        self.0.set_property("Action", value.into().into_json());
+        self.0
+            .set_property("Action", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-macie-findingsfilter.html#cfn-macie-findingsfilter-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Position`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-macie-findingsfilter.html#cfn-macie-findingsfilter-position)
-    pub fn position(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Position", value.into().into_json());
+    pub fn position(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("Position", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](findings_filter::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-macie-findingsfilter.html#cfn-macie-findingsfilter-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<findings_filter::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<findings_filter::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for FindingsFilter {
     const TYPE_NAME: &'static str = "AWS::Macie::FindingsFilter";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -360,48 +396,54 @@ pub mod findings_filter {
         /// `eq`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-macie-findingsfilter-criterionadditionalproperties.html#cfn-macie-findingsfilter-criterionadditionalproperties-eq)
-        pub fn eq_property(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("eq".to_owned(), value.into().into_json());
+        pub fn eq_property(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("eq".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `gt`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-macie-findingsfilter-criterionadditionalproperties.html#cfn-macie-findingsfilter-criterionadditionalproperties-gt)
-        pub fn gt(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("gt".to_owned(), value.into().into_json());
+        pub fn gt(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("gt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `gte`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-macie-findingsfilter-criterionadditionalproperties.html#cfn-macie-findingsfilter-criterionadditionalproperties-gte)
-        pub fn gte(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("gte".to_owned(), value.into().into_json());
+        pub fn gte(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("gte".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `lt`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-macie-findingsfilter-criterionadditionalproperties.html#cfn-macie-findingsfilter-criterionadditionalproperties-lt)
-        pub fn lt(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("lt".to_owned(), value.into().into_json());
+        pub fn lt(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("lt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `lte`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-macie-findingsfilter-criterionadditionalproperties.html#cfn-macie-findingsfilter-criterionadditionalproperties-lte)
-        pub fn lte(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("lte".to_owned(), value.into().into_json());
+        pub fn lte(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("lte".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `neq`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-macie-findingsfilter-criterionadditionalproperties.html#cfn-macie-findingsfilter-criterionadditionalproperties-neq)
-        pub fn neq(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("neq".to_owned(), value.into().into_json());
+        pub fn neq(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("neq".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -429,12 +471,12 @@ pub mod findings_filter {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-macie-findingsfilter-findingcriteria.html#cfn-macie-findingsfilter-findingcriteria-criterion)
         pub fn criterion(
             mut self,
-            value: impl Into<
-                crate::Value<::std::collections::BTreeMap<String, CriterionAdditionalProperties>>,
+            value: impl crate::IntoValue<
+                ::std::collections::BTreeMap<String, CriterionAdditionalProperties>,
             >,
         ) -> Self {
             self.0
-                .insert("Criterion".to_owned(), value.into().into_json());
+                .insert("Criterion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -454,12 +496,12 @@ pub mod findings_filter {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -508,10 +550,10 @@ impl Session {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-macie-session.html#cfn-macie-session-findingpublishingfrequency)
     pub fn finding_publishing_frequency(
         mut self,
-        value: impl Into<crate::Value<session::FindingPublishingFrequency>>,
+        value: impl crate::IntoValue<session::FindingPublishingFrequency>,
     ) -> Self {
         self.0
-            .set_property("FindingPublishingFrequency", value.into().into_json());
+            .set_property("FindingPublishingFrequency", value.into_value().into_json());
         self
     }
 
@@ -520,8 +562,9 @@ impl Session {
     /// Default: `"ENABLED"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-macie-session.html#cfn-macie-session-status)
-    pub fn status(mut self, value: impl Into<crate::Value<session::Status>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<session::Status>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::ManagedBlockchain::Node",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ManagedBlockchain::Accessor",
+        <Accessor as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ManagedBlockchain::Member",
+        <Member as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ManagedBlockchain::Node",
+        <Node as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ManagedBlockchain::Accessor`.
 ///
 /// Required properties, the arguments of [`Accessor::new`]: `AccessorType`.
@@ -19,10 +35,10 @@ pub struct Accessor(crate::Resource);
 
 impl Accessor {
     /// A new `AWS::ManagedBlockchain::Accessor` with its required properties.
-    pub fn new(accessor_type: impl Into<crate::Value<accessor::AccessorType>>) -> Self {
+    pub fn new(accessor_type: impl crate::IntoValue<accessor::AccessorType>) -> Self {
         Accessor(
             crate::Resource::new("AWS::ManagedBlockchain::Accessor")
-                .property("AccessorType", accessor_type.into().into_json()),
+                .property("AccessorType", accessor_type.into_value().into_json()),
         )
     }
 
@@ -33,9 +49,10 @@ impl Accessor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-managedblockchain-accessor.html#cfn-managedblockchain-accessor-networktype)
     pub fn network_type(
         mut self,
-        value: impl Into<crate::Value<accessor::NetworkAccessorType>>,
+        value: impl crate::IntoValue<accessor::NetworkAccessorType>,
     ) -> Self {
-        self.0.set_property("NetworkType", value.into().into_json());
+        self.0
+            .set_property("NetworkType", value.into_value().into_json());
         self
     }
 
@@ -44,15 +61,20 @@ impl Accessor {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-managedblockchain-accessor.html#cfn-managedblockchain-accessor-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<accessor::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<accessor::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Accessor {
     const TYPE_NAME: &'static str = "AWS::ManagedBlockchain::Accessor";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AccessorType", "NetworkType"];
 
     fn resource(&self) -> &crate::Resource {
@@ -108,12 +130,12 @@ pub mod accessor {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -177,11 +199,11 @@ pub struct Member(crate::Resource);
 
 impl Member {
     /// A new `AWS::ManagedBlockchain::Member` with its required properties.
-    pub fn new(member_configuration: impl Into<crate::Value<member::MemberConfiguration>>) -> Self {
+    pub fn new(member_configuration: impl crate::IntoValue<member::MemberConfiguration>) -> Self {
         Member(
             crate::Resource::new("AWS::ManagedBlockchain::Member").property(
                 "MemberConfiguration",
-                member_configuration.into().into_json(),
+                member_configuration.into_value().into_json(),
             ),
         )
     }
@@ -189,9 +211,9 @@ impl Member {
     /// `InvitationId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-managedblockchain-member.html#cfn-managedblockchain-member-invitationid)
-    pub fn invitation_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn invitation_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InvitationId", value.into().into_json());
+            .set_property("InvitationId", value.into_value().into_json());
         self
     }
 
@@ -200,18 +222,19 @@ impl Member {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-managedblockchain-member.html#cfn-managedblockchain-member-networkconfiguration)
     pub fn network_configuration(
         mut self,
-        value: impl Into<crate::Value<member::NetworkConfiguration>>,
+        value: impl crate::IntoValue<member::NetworkConfiguration>,
     ) -> Self {
         self.0
-            .set_property("NetworkConfiguration", value.into().into_json());
+            .set_property("NetworkConfiguration", value.into_value().into_json());
         self
     }
 
     /// `NetworkId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-managedblockchain-member.html#cfn-managedblockchain-member-networkid)
-    pub fn network_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("NetworkId", value.into().into_json());
+    pub fn network_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("NetworkId", value.into_value().into_json());
         self
     }
 }
@@ -260,10 +283,10 @@ pub mod member {
         /// `ProposalDurationInHours`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-managedblockchain-member-approvalthresholdpolicy.html#cfn-managedblockchain-member-approvalthresholdpolicy-proposaldurationinhours)
-        pub fn proposal_duration_in_hours(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn proposal_duration_in_hours(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "ProposalDurationInHours".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -271,18 +294,22 @@ pub mod member {
         /// `ThresholdComparator`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-managedblockchain-member-approvalthresholdpolicy.html#cfn-managedblockchain-member-approvalthresholdpolicy-thresholdcomparator)
-        pub fn threshold_comparator(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ThresholdComparator".to_owned(), value.into().into_json());
+        pub fn threshold_comparator(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ThresholdComparator".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ThresholdPercentage`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-managedblockchain-member-approvalthresholdpolicy.html#cfn-managedblockchain-member-approvalthresholdpolicy-thresholdpercentage)
-        pub fn threshold_percentage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ThresholdPercentage".to_owned(), value.into().into_json());
+        pub fn threshold_percentage(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ThresholdPercentage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -301,19 +328,19 @@ pub mod member {
 
     impl MemberConfiguration {
         /// A new `MemberConfiguration` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             MemberConfiguration(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-managedblockchain-member-memberconfiguration.html#cfn-managedblockchain-member-memberconfiguration-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -322,11 +349,11 @@ pub mod member {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-managedblockchain-member-memberconfiguration.html#cfn-managedblockchain-member-memberconfiguration-memberframeworkconfiguration)
         pub fn member_framework_configuration(
             mut self,
-            value: impl Into<crate::Value<MemberFrameworkConfiguration>>,
+            value: impl crate::IntoValue<MemberFrameworkConfiguration>,
         ) -> Self {
             self.0.insert(
                 "MemberFrameworkConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -347,17 +374,17 @@ pub mod member {
     impl MemberFabricConfiguration {
         /// A new `MemberFabricConfiguration` with its required properties.
         pub fn new(
-            admin_password: impl Into<crate::Value<String>>,
-            admin_username: impl Into<crate::Value<String>>,
+            admin_password: impl crate::IntoValue<String>,
+            admin_username: impl crate::IntoValue<String>,
         ) -> Self {
             MemberFabricConfiguration(crate::typed::Properties::from_iter([
                 (
                     "AdminPassword".to_owned(),
-                    admin_password.into().into_json(),
+                    admin_password.into_value().into_json(),
                 ),
                 (
                     "AdminUsername".to_owned(),
-                    admin_username.into().into_json(),
+                    admin_username.into_value().into_json(),
                 ),
             ]))
         }
@@ -386,11 +413,11 @@ pub mod member {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-managedblockchain-member-memberframeworkconfiguration.html#cfn-managedblockchain-member-memberframeworkconfiguration-memberfabricconfiguration)
         pub fn member_fabric_configuration(
             mut self,
-            value: impl Into<crate::Value<MemberFabricConfiguration>>,
+            value: impl crate::IntoValue<MemberFabricConfiguration>,
         ) -> Self {
             self.0.insert(
                 "MemberFabricConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -411,28 +438,31 @@ pub mod member {
     impl NetworkConfiguration {
         /// A new `NetworkConfiguration` with its required properties.
         pub fn new(
-            framework: impl Into<crate::Value<String>>,
-            framework_version: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
-            voting_policy: impl Into<crate::Value<VotingPolicy>>,
+            framework: impl crate::IntoValue<String>,
+            framework_version: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
+            voting_policy: impl crate::IntoValue<VotingPolicy>,
         ) -> Self {
             NetworkConfiguration(crate::typed::Properties::from_iter([
-                ("Framework".to_owned(), framework.into().into_json()),
+                ("Framework".to_owned(), framework.into_value().into_json()),
                 (
                     "FrameworkVersion".to_owned(),
-                    framework_version.into().into_json(),
+                    framework_version.into_value().into_json(),
                 ),
-                ("Name".to_owned(), name.into().into_json()),
-                ("VotingPolicy".to_owned(), voting_policy.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                (
+                    "VotingPolicy".to_owned(),
+                    voting_policy.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-managedblockchain-member-networkconfiguration.html#cfn-managedblockchain-member-networkconfiguration-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -441,11 +471,11 @@ pub mod member {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-managedblockchain-member-networkconfiguration.html#cfn-managedblockchain-member-networkconfiguration-networkframeworkconfiguration)
         pub fn network_framework_configuration(
             mut self,
-            value: impl Into<crate::Value<NetworkFrameworkConfiguration>>,
+            value: impl crate::IntoValue<NetworkFrameworkConfiguration>,
         ) -> Self {
             self.0.insert(
                 "NetworkFrameworkConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -465,10 +495,10 @@ pub mod member {
 
     impl NetworkFabricConfiguration {
         /// A new `NetworkFabricConfiguration` with its required properties.
-        pub fn new(edition: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(edition: impl crate::IntoValue<String>) -> Self {
             NetworkFabricConfiguration(crate::typed::Properties::from_iter([(
                 "Edition".to_owned(),
-                edition.into().into_json(),
+                edition.into_value().into_json(),
             )]))
         }
     }
@@ -496,11 +526,11 @@ pub mod member {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-managedblockchain-member-networkframeworkconfiguration.html#cfn-managedblockchain-member-networkframeworkconfiguration-networkfabricconfiguration)
         pub fn network_fabric_configuration(
             mut self,
-            value: impl Into<crate::Value<NetworkFabricConfiguration>>,
+            value: impl crate::IntoValue<NetworkFabricConfiguration>,
         ) -> Self {
             self.0.insert(
                 "NetworkFabricConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -529,11 +559,11 @@ pub mod member {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-managedblockchain-member-votingpolicy.html#cfn-managedblockchain-member-votingpolicy-approvalthresholdpolicy)
         pub fn approval_threshold_policy(
             mut self,
-            value: impl Into<crate::Value<ApprovalThresholdPolicy>>,
+            value: impl crate::IntoValue<ApprovalThresholdPolicy>,
         ) -> Self {
             self.0.insert(
                 "ApprovalThresholdPolicy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -557,21 +587,25 @@ pub struct Node(crate::Resource);
 impl Node {
     /// A new `AWS::ManagedBlockchain::Node` with its required properties.
     pub fn new(
-        network_id: impl Into<crate::Value<String>>,
-        node_configuration: impl Into<crate::Value<node::NodeConfiguration>>,
+        network_id: impl crate::IntoValue<String>,
+        node_configuration: impl crate::IntoValue<node::NodeConfiguration>,
     ) -> Self {
         Node(
             crate::Resource::new("AWS::ManagedBlockchain::Node")
-                .property("NetworkId", network_id.into().into_json())
-                .property("NodeConfiguration", node_configuration.into().into_json()),
+                .property("NetworkId", network_id.into_value().into_json())
+                .property(
+                    "NodeConfiguration",
+                    node_configuration.into_value().into_json(),
+                ),
         )
     }
 
     /// `MemberId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-managedblockchain-node.html#cfn-managedblockchain-node-memberid)
-    pub fn member_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MemberId", value.into().into_json());
+    pub fn member_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MemberId", value.into_value().into_json());
         self
     }
 }
@@ -619,15 +653,18 @@ pub mod node {
     impl NodeConfiguration {
         /// A new `NodeConfiguration` with its required properties.
         pub fn new(
-            availability_zone: impl Into<crate::Value<String>>,
-            instance_type: impl Into<crate::Value<String>>,
+            availability_zone: impl crate::IntoValue<String>,
+            instance_type: impl crate::IntoValue<String>,
         ) -> Self {
             NodeConfiguration(crate::typed::Properties::from_iter([
                 (
                     "AvailabilityZone".to_owned(),
-                    availability_zone.into().into_json(),
+                    availability_zone.into_value().into_json(),
                 ),
-                ("InstanceType".to_owned(), instance_type.into().into_json()),
+                (
+                    "InstanceType".to_owned(),
+                    instance_type.into_value().into_json(),
+                ),
             ]))
         }
     }

@@ -18,6 +18,58 @@ pub const TYPES: &[&str] = &[
     "AWS::MediaConnect::RouterOutput",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::MediaConnect::Bridge",
+        <Bridge as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaConnect::BridgeOutput",
+        <BridgeOutput as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaConnect::BridgeSource",
+        <BridgeSource as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaConnect::Flow",
+        <Flow as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaConnect::FlowEntitlement",
+        <FlowEntitlement as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaConnect::FlowOutput",
+        <FlowOutput as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaConnect::FlowSource",
+        <FlowSource as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaConnect::FlowVpcInterface",
+        <FlowVpcInterface as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaConnect::Gateway",
+        <Gateway as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaConnect::RouterInput",
+        <RouterInput as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaConnect::RouterNetworkInterface",
+        <RouterNetworkInterface as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaConnect::RouterOutput",
+        <RouterOutput as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::MediaConnect::Bridge`.
 ///
 /// Required properties, the arguments of [`Bridge::new`]: `Name`, `PlacementArn`, `Sources`.
@@ -29,15 +81,15 @@ pub struct Bridge(crate::Resource);
 impl Bridge {
     /// A new `AWS::MediaConnect::Bridge` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        placement_arn: impl Into<crate::Value<String>>,
-        sources: impl Into<crate::Value<Vec<bridge::BridgeSource>>>,
+        name: impl crate::IntoValue<String>,
+        placement_arn: impl crate::IntoValue<String>,
+        sources: impl crate::IntoValue<Vec<bridge::BridgeSource>>,
     ) -> Self {
         Bridge(
             crate::Resource::new("AWS::MediaConnect::Bridge")
-                .property("Name", name.into().into_json())
-                .property("PlacementArn", placement_arn.into().into_json())
-                .property("Sources", sources.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("PlacementArn", placement_arn.into_value().into_json())
+                .property("Sources", sources.into_value().into_json()),
         )
     }
 
@@ -46,10 +98,10 @@ impl Bridge {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-bridge.html#cfn-mediaconnect-bridge-egressgatewaybridge)
     pub fn egress_gateway_bridge(
         mut self,
-        value: impl Into<crate::Value<bridge::EgressGatewayBridge>>,
+        value: impl crate::IntoValue<bridge::EgressGatewayBridge>,
     ) -> Self {
         self.0
-            .set_property("EgressGatewayBridge", value.into().into_json());
+            .set_property("EgressGatewayBridge", value.into_value().into_json());
         self
     }
 
@@ -58,10 +110,10 @@ impl Bridge {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-bridge.html#cfn-mediaconnect-bridge-ingressgatewaybridge)
     pub fn ingress_gateway_bridge(
         mut self,
-        value: impl Into<crate::Value<bridge::IngressGatewayBridge>>,
+        value: impl crate::IntoValue<bridge::IngressGatewayBridge>,
     ) -> Self {
         self.0
-            .set_property("IngressGatewayBridge", value.into().into_json());
+            .set_property("IngressGatewayBridge", value.into_value().into_json());
         self
     }
 
@@ -70,8 +122,9 @@ impl Bridge {
     /// Items: 0 to 2.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-bridge.html#cfn-mediaconnect-bridge-outputs)
-    pub fn outputs(mut self, value: impl Into<crate::Value<Vec<bridge::BridgeOutput>>>) -> Self {
-        self.0.set_property("Outputs", value.into().into_json());
+    pub fn outputs(mut self, value: impl crate::IntoValue<Vec<bridge::BridgeOutput>>) -> Self {
+        self.0
+            .set_property("Outputs", value.into_value().into_json());
         self
     }
 
@@ -80,10 +133,10 @@ impl Bridge {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-bridge.html#cfn-mediaconnect-bridge-sourcefailoverconfig)
     pub fn source_failover_config(
         mut self,
-        value: impl Into<crate::Value<bridge::FailoverConfig>>,
+        value: impl crate::IntoValue<bridge::FailoverConfig>,
     ) -> Self {
         self.0
-            .set_property("SourceFailoverConfig", value.into().into_json());
+            .set_property("SourceFailoverConfig", value.into_value().into_json());
         self
     }
 }
@@ -131,12 +184,12 @@ pub mod bridge {
     impl BridgeFlowSource {
         /// A new `BridgeFlowSource` with its required properties.
         pub fn new(
-            flow_arn: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            flow_arn: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             BridgeFlowSource(crate::typed::Properties::from_iter([
-                ("FlowArn".to_owned(), flow_arn.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("FlowArn".to_owned(), flow_arn.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -145,11 +198,11 @@ pub mod bridge {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-bridge-bridgeflowsource.html#cfn-mediaconnect-bridge-bridgeflowsource-flowvpcinterfaceattachment)
         pub fn flow_vpc_interface_attachment(
             mut self,
-            value: impl Into<crate::Value<VpcInterfaceAttachment>>,
+            value: impl crate::IntoValue<VpcInterfaceAttachment>,
         ) -> Self {
             self.0.insert(
                 "FlowVpcInterfaceAttachment".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -170,20 +223,23 @@ pub mod bridge {
     impl BridgeNetworkOutput {
         /// A new `BridgeNetworkOutput` with its required properties.
         pub fn new(
-            ip_address: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
-            network_name: impl Into<crate::Value<String>>,
-            port: impl Into<crate::Value<i64>>,
-            protocol: impl Into<crate::Value<ProtocolEnum>>,
-            ttl: impl Into<crate::Value<i64>>,
+            ip_address: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
+            network_name: impl crate::IntoValue<String>,
+            port: impl crate::IntoValue<i64>,
+            protocol: impl crate::IntoValue<ProtocolEnum>,
+            ttl: impl crate::IntoValue<i64>,
         ) -> Self {
             BridgeNetworkOutput(crate::typed::Properties::from_iter([
-                ("IpAddress".to_owned(), ip_address.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("NetworkName".to_owned(), network_name.into().into_json()),
-                ("Port".to_owned(), port.into().into_json()),
-                ("Protocol".to_owned(), protocol.into().into_json()),
-                ("Ttl".to_owned(), ttl.into().into_json()),
+                ("IpAddress".to_owned(), ip_address.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                (
+                    "NetworkName".to_owned(),
+                    network_name.into_value().into_json(),
+                ),
+                ("Port".to_owned(), port.into_value().into_json()),
+                ("Protocol".to_owned(), protocol.into_value().into_json()),
+                ("Ttl".to_owned(), ttl.into_value().into_json()),
             ]))
         }
     }
@@ -203,18 +259,24 @@ pub mod bridge {
     impl BridgeNetworkSource {
         /// A new `BridgeNetworkSource` with its required properties.
         pub fn new(
-            multicast_ip: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
-            network_name: impl Into<crate::Value<String>>,
-            port: impl Into<crate::Value<i64>>,
-            protocol: impl Into<crate::Value<ProtocolEnum>>,
+            multicast_ip: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
+            network_name: impl crate::IntoValue<String>,
+            port: impl crate::IntoValue<i64>,
+            protocol: impl crate::IntoValue<ProtocolEnum>,
         ) -> Self {
             BridgeNetworkSource(crate::typed::Properties::from_iter([
-                ("MulticastIp".to_owned(), multicast_ip.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("NetworkName".to_owned(), network_name.into().into_json()),
-                ("Port".to_owned(), port.into().into_json()),
-                ("Protocol".to_owned(), protocol.into().into_json()),
+                (
+                    "MulticastIp".to_owned(),
+                    multicast_ip.into_value().into_json(),
+                ),
+                ("Name".to_owned(), name.into_value().into_json()),
+                (
+                    "NetworkName".to_owned(),
+                    network_name.into_value().into_json(),
+                ),
+                ("Port".to_owned(), port.into_value().into_json()),
+                ("Protocol".to_owned(), protocol.into_value().into_json()),
             ]))
         }
 
@@ -223,11 +285,11 @@ pub mod bridge {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-bridge-bridgenetworksource.html#cfn-mediaconnect-bridge-bridgenetworksource-multicastsourcesettings)
         pub fn multicast_source_settings(
             mut self,
-            value: impl Into<crate::Value<MulticastSourceSettings>>,
+            value: impl crate::IntoValue<MulticastSourceSettings>,
         ) -> Self {
             self.0.insert(
                 "MulticastSourceSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -254,12 +316,9 @@ pub mod bridge {
         /// `NetworkOutput`: [`BridgeNetworkOutput`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-bridge-bridgeoutput.html#cfn-mediaconnect-bridge-bridgeoutput-networkoutput)
-        pub fn network_output(
-            mut self,
-            value: impl Into<crate::Value<BridgeNetworkOutput>>,
-        ) -> Self {
+        pub fn network_output(mut self, value: impl crate::IntoValue<BridgeNetworkOutput>) -> Self {
             self.0
-                .insert("NetworkOutput".to_owned(), value.into().into_json());
+                .insert("NetworkOutput".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -285,21 +344,18 @@ pub mod bridge {
         /// `FlowSource`: [`BridgeFlowSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-bridge-bridgesource.html#cfn-mediaconnect-bridge-bridgesource-flowsource)
-        pub fn flow_source(mut self, value: impl Into<crate::Value<BridgeFlowSource>>) -> Self {
+        pub fn flow_source(mut self, value: impl crate::IntoValue<BridgeFlowSource>) -> Self {
             self.0
-                .insert("FlowSource".to_owned(), value.into().into_json());
+                .insert("FlowSource".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NetworkSource`: [`BridgeNetworkSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-bridge-bridgesource.html#cfn-mediaconnect-bridge-bridgesource-networksource)
-        pub fn network_source(
-            mut self,
-            value: impl Into<crate::Value<BridgeNetworkSource>>,
-        ) -> Self {
+        pub fn network_source(mut self, value: impl crate::IntoValue<BridgeNetworkSource>) -> Self {
             self.0
-                .insert("NetworkSource".to_owned(), value.into().into_json());
+                .insert("NetworkSource".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -318,10 +374,10 @@ pub mod bridge {
 
     impl EgressGatewayBridge {
         /// A new `EgressGatewayBridge` with its required properties.
-        pub fn new(max_bitrate: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_bitrate: impl crate::IntoValue<i64>) -> Self {
             EgressGatewayBridge(crate::typed::Properties::from_iter([(
                 "MaxBitrate".to_owned(),
-                max_bitrate.into().into_json(),
+                max_bitrate.into_value().into_json(),
             )]))
         }
     }
@@ -340,27 +396,28 @@ pub mod bridge {
 
     impl FailoverConfig {
         /// A new `FailoverConfig` with its required properties.
-        pub fn new(failover_mode: impl Into<crate::Value<FailoverModeEnum>>) -> Self {
+        pub fn new(failover_mode: impl crate::IntoValue<FailoverModeEnum>) -> Self {
             FailoverConfig(crate::typed::Properties::from_iter([(
                 "FailoverMode".to_owned(),
-                failover_mode.into().into_json(),
+                failover_mode.into_value().into_json(),
             )]))
         }
 
         /// `SourcePriority`: [`SourcePriority`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-bridge-failoverconfig.html#cfn-mediaconnect-bridge-failoverconfig-sourcepriority)
-        pub fn source_priority(mut self, value: impl Into<crate::Value<SourcePriority>>) -> Self {
+        pub fn source_priority(mut self, value: impl crate::IntoValue<SourcePriority>) -> Self {
             self.0
-                .insert("SourcePriority".to_owned(), value.into().into_json());
+                .insert("SourcePriority".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `State`: [`FailoverConfigStateEnum`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-bridge-failoverconfig.html#cfn-mediaconnect-bridge-failoverconfig-state)
-        pub fn state(mut self, value: impl Into<crate::Value<FailoverConfigStateEnum>>) -> Self {
-            self.0.insert("State".to_owned(), value.into().into_json());
+        pub fn state(mut self, value: impl crate::IntoValue<FailoverConfigStateEnum>) -> Self {
+            self.0
+                .insert("State".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -380,12 +437,18 @@ pub mod bridge {
     impl IngressGatewayBridge {
         /// A new `IngressGatewayBridge` with its required properties.
         pub fn new(
-            max_bitrate: impl Into<crate::Value<i64>>,
-            max_outputs: impl Into<crate::Value<i64>>,
+            max_bitrate: impl crate::IntoValue<i64>,
+            max_outputs: impl crate::IntoValue<i64>,
         ) -> Self {
             IngressGatewayBridge(crate::typed::Properties::from_iter([
-                ("MaxBitrate".to_owned(), max_bitrate.into().into_json()),
-                ("MaxOutputs".to_owned(), max_outputs.into().into_json()),
+                (
+                    "MaxBitrate".to_owned(),
+                    max_bitrate.into_value().into_json(),
+                ),
+                (
+                    "MaxOutputs".to_owned(),
+                    max_outputs.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -411,9 +474,11 @@ pub mod bridge {
         /// `MulticastSourceIp`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-bridge-multicastsourcesettings.html#cfn-mediaconnect-bridge-multicastsourcesettings-multicastsourceip)
-        pub fn multicast_source_ip(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("MulticastSourceIp".to_owned(), value.into().into_json());
+        pub fn multicast_source_ip(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "MulticastSourceIp".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -439,9 +504,9 @@ pub mod bridge {
         /// `PrimarySource`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-bridge-sourcepriority.html#cfn-mediaconnect-bridge-sourcepriority-primarysource)
-        pub fn primary_source(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn primary_source(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PrimarySource".to_owned(), value.into().into_json());
+                .insert("PrimarySource".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -467,9 +532,11 @@ pub mod bridge {
         /// `VpcInterfaceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-bridge-vpcinterfaceattachment.html#cfn-mediaconnect-bridge-vpcinterfaceattachment-vpcinterfacename)
-        pub fn vpc_interface_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("VpcInterfaceName".to_owned(), value.into().into_json());
+        pub fn vpc_interface_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "VpcInterfaceName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -546,15 +613,15 @@ pub struct BridgeOutput(crate::Resource);
 impl BridgeOutput {
     /// A new `AWS::MediaConnect::BridgeOutput` with its required properties.
     pub fn new(
-        bridge_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        network_output: impl Into<crate::Value<bridge_output::BridgeNetworkOutput>>,
+        bridge_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        network_output: impl crate::IntoValue<bridge_output::BridgeNetworkOutput>,
     ) -> Self {
         BridgeOutput(
             crate::Resource::new("AWS::MediaConnect::BridgeOutput")
-                .property("BridgeArn", bridge_arn.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("NetworkOutput", network_output.into().into_json()),
+                .property("BridgeArn", bridge_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("NetworkOutput", network_output.into_value().into_json()),
         )
     }
 }
@@ -589,18 +656,21 @@ pub mod bridge_output {
     impl BridgeNetworkOutput {
         /// A new `BridgeNetworkOutput` with its required properties.
         pub fn new(
-            ip_address: impl Into<crate::Value<String>>,
-            network_name: impl Into<crate::Value<String>>,
-            port: impl Into<crate::Value<i64>>,
-            protocol: impl Into<crate::Value<Protocol>>,
-            ttl: impl Into<crate::Value<i64>>,
+            ip_address: impl crate::IntoValue<String>,
+            network_name: impl crate::IntoValue<String>,
+            port: impl crate::IntoValue<i64>,
+            protocol: impl crate::IntoValue<Protocol>,
+            ttl: impl crate::IntoValue<i64>,
         ) -> Self {
             BridgeNetworkOutput(crate::typed::Properties::from_iter([
-                ("IpAddress".to_owned(), ip_address.into().into_json()),
-                ("NetworkName".to_owned(), network_name.into().into_json()),
-                ("Port".to_owned(), port.into().into_json()),
-                ("Protocol".to_owned(), protocol.into().into_json()),
-                ("Ttl".to_owned(), ttl.into().into_json()),
+                ("IpAddress".to_owned(), ip_address.into_value().into_json()),
+                (
+                    "NetworkName".to_owned(),
+                    network_name.into_value().into_json(),
+                ),
+                ("Port".to_owned(), port.into_value().into_json()),
+                ("Protocol".to_owned(), protocol.into_value().into_json()),
+                ("Ttl".to_owned(), ttl.into_value().into_json()),
             ]))
         }
     }
@@ -644,13 +714,13 @@ pub struct BridgeSource(crate::Resource);
 impl BridgeSource {
     /// A new `AWS::MediaConnect::BridgeSource` with its required properties.
     pub fn new(
-        bridge_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        bridge_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         BridgeSource(
             crate::Resource::new("AWS::MediaConnect::BridgeSource")
-                .property("BridgeArn", bridge_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("BridgeArn", bridge_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -659,9 +729,10 @@ impl BridgeSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-bridgesource.html#cfn-mediaconnect-bridgesource-flowsource)
     pub fn flow_source(
         mut self,
-        value: impl Into<crate::Value<bridge_source::BridgeFlowSource>>,
+        value: impl crate::IntoValue<bridge_source::BridgeFlowSource>,
     ) -> Self {
-        self.0.set_property("FlowSource", value.into().into_json());
+        self.0
+            .set_property("FlowSource", value.into_value().into_json());
         self
     }
 
@@ -670,10 +741,10 @@ impl BridgeSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-bridgesource.html#cfn-mediaconnect-bridgesource-networksource)
     pub fn network_source(
         mut self,
-        value: impl Into<crate::Value<bridge_source::BridgeNetworkSource>>,
+        value: impl crate::IntoValue<bridge_source::BridgeNetworkSource>,
     ) -> Self {
         self.0
-            .set_property("NetworkSource", value.into().into_json());
+            .set_property("NetworkSource", value.into_value().into_json());
         self
     }
 }
@@ -707,10 +778,10 @@ pub mod bridge_source {
 
     impl BridgeFlowSource {
         /// A new `BridgeFlowSource` with its required properties.
-        pub fn new(flow_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(flow_arn: impl crate::IntoValue<String>) -> Self {
             BridgeFlowSource(crate::typed::Properties::from_iter([(
                 "FlowArn".to_owned(),
-                flow_arn.into().into_json(),
+                flow_arn.into_value().into_json(),
             )]))
         }
 
@@ -719,11 +790,11 @@ pub mod bridge_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-bridgesource-bridgeflowsource.html#cfn-mediaconnect-bridgesource-bridgeflowsource-flowvpcinterfaceattachment)
         pub fn flow_vpc_interface_attachment(
             mut self,
-            value: impl Into<crate::Value<VpcInterfaceAttachment>>,
+            value: impl crate::IntoValue<VpcInterfaceAttachment>,
         ) -> Self {
             self.0.insert(
                 "FlowVpcInterfaceAttachment".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -744,16 +815,22 @@ pub mod bridge_source {
     impl BridgeNetworkSource {
         /// A new `BridgeNetworkSource` with its required properties.
         pub fn new(
-            multicast_ip: impl Into<crate::Value<String>>,
-            network_name: impl Into<crate::Value<String>>,
-            port: impl Into<crate::Value<i64>>,
-            protocol: impl Into<crate::Value<ProtocolEnum>>,
+            multicast_ip: impl crate::IntoValue<String>,
+            network_name: impl crate::IntoValue<String>,
+            port: impl crate::IntoValue<i64>,
+            protocol: impl crate::IntoValue<ProtocolEnum>,
         ) -> Self {
             BridgeNetworkSource(crate::typed::Properties::from_iter([
-                ("MulticastIp".to_owned(), multicast_ip.into().into_json()),
-                ("NetworkName".to_owned(), network_name.into().into_json()),
-                ("Port".to_owned(), port.into().into_json()),
-                ("Protocol".to_owned(), protocol.into().into_json()),
+                (
+                    "MulticastIp".to_owned(),
+                    multicast_ip.into_value().into_json(),
+                ),
+                (
+                    "NetworkName".to_owned(),
+                    network_name.into_value().into_json(),
+                ),
+                ("Port".to_owned(), port.into_value().into_json()),
+                ("Protocol".to_owned(), protocol.into_value().into_json()),
             ]))
         }
 
@@ -762,11 +839,11 @@ pub mod bridge_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-bridgesource-bridgenetworksource.html#cfn-mediaconnect-bridgesource-bridgenetworksource-multicastsourcesettings)
         pub fn multicast_source_settings(
             mut self,
-            value: impl Into<crate::Value<MulticastSourceSettings>>,
+            value: impl crate::IntoValue<MulticastSourceSettings>,
         ) -> Self {
             self.0.insert(
                 "MulticastSourceSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -793,9 +870,11 @@ pub mod bridge_source {
         /// `MulticastSourceIp`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-bridgesource-multicastsourcesettings.html#cfn-mediaconnect-bridgesource-multicastsourcesettings-multicastsourceip)
-        pub fn multicast_source_ip(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("MulticastSourceIp".to_owned(), value.into().into_json());
+        pub fn multicast_source_ip(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "MulticastSourceIp".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -821,9 +900,11 @@ pub mod bridge_source {
         /// `VpcInterfaceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-bridgesource-vpcinterfaceattachment.html#cfn-mediaconnect-bridgesource-vpcinterfaceattachment-vpcinterfacename)
-        pub fn vpc_interface_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("VpcInterfaceName".to_owned(), value.into().into_json());
+        pub fn vpc_interface_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "VpcInterfaceName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -867,13 +948,13 @@ pub struct Flow(crate::Resource);
 impl Flow {
     /// A new `AWS::MediaConnect::Flow` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        source: impl Into<crate::Value<flow::Source>>,
+        name: impl crate::IntoValue<String>,
+        source: impl crate::IntoValue<flow::Source>,
     ) -> Self {
         Flow(
             crate::Resource::new("AWS::MediaConnect::Flow")
-                .property("Name", name.into().into_json())
-                .property("Source", source.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Source", source.into_value().into_json()),
         )
     }
 
@@ -882,51 +963,54 @@ impl Flow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-availabilityzone)
-    pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZone", value.into().into_json());
+            .set_property("AvailabilityZone", value.into_value().into_json());
         self
     }
 
     /// `EncodingConfig`: [`EncodingConfig`](flow::EncodingConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-encodingconfig)
-    pub fn encoding_config(mut self, value: impl Into<crate::Value<flow::EncodingConfig>>) -> Self {
+    pub fn encoding_config(mut self, value: impl crate::IntoValue<flow::EncodingConfig>) -> Self {
         self.0
-            .set_property("EncodingConfig", value.into().into_json());
+            .set_property("EncodingConfig", value.into_value().into_json());
         self
     }
 
     /// `FlowSize`: [`FlowSize`](flow::FlowSize).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-flowsize)
-    pub fn flow_size(mut self, value: impl Into<crate::Value<flow::FlowSize>>) -> Self {
-        self.0.set_property("FlowSize", value.into().into_json());
+    pub fn flow_size(mut self, value: impl crate::IntoValue<flow::FlowSize>) -> Self {
+        self.0
+            .set_property("FlowSize", value.into_value().into_json());
         self
     }
 
     /// `Maintenance`: [`Maintenance`](flow::Maintenance).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-maintenance)
-    pub fn maintenance(mut self, value: impl Into<crate::Value<flow::Maintenance>>) -> Self {
-        self.0.set_property("Maintenance", value.into().into_json());
+    pub fn maintenance(mut self, value: impl crate::IntoValue<flow::Maintenance>) -> Self {
+        self.0
+            .set_property("Maintenance", value.into_value().into_json());
         self
     }
 
     /// `MediaStreams`: list of [`MediaStream`](flow::MediaStream).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-mediastreams)
-    pub fn media_streams(mut self, value: impl Into<crate::Value<Vec<flow::MediaStream>>>) -> Self {
+    pub fn media_streams(mut self, value: impl crate::IntoValue<Vec<flow::MediaStream>>) -> Self {
         self.0
-            .set_property("MediaStreams", value.into().into_json());
+            .set_property("MediaStreams", value.into_value().into_json());
         self
     }
 
     /// `NdiConfig`: [`NdiConfig`](flow::NdiConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-ndiconfig)
-    pub fn ndi_config(mut self, value: impl Into<crate::Value<flow::NdiConfig>>) -> Self {
-        self.0.set_property("NdiConfig", value.into().into_json());
+    pub fn ndi_config(mut self, value: impl crate::IntoValue<flow::NdiConfig>) -> Self {
+        self.0
+            .set_property("NdiConfig", value.into_value().into_json());
         self
     }
 
@@ -935,10 +1019,10 @@ impl Flow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-sourcefailoverconfig)
     pub fn source_failover_config(
         mut self,
-        value: impl Into<crate::Value<flow::FailoverConfig>>,
+        value: impl crate::IntoValue<flow::FailoverConfig>,
     ) -> Self {
         self.0
-            .set_property("SourceFailoverConfig", value.into().into_json());
+            .set_property("SourceFailoverConfig", value.into_value().into_json());
         self
     }
 
@@ -947,37 +1031,39 @@ impl Flow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-sourcemonitoringconfig)
     pub fn source_monitoring_config(
         mut self,
-        value: impl Into<crate::Value<flow::SourceMonitoringConfig>>,
+        value: impl crate::IntoValue<flow::SourceMonitoringConfig>,
     ) -> Self {
         self.0
-            .set_property("SourceMonitoringConfig", value.into().into_json());
+            .set_property("SourceMonitoringConfig", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](flow::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<flow::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<flow::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `VpcInterfaces`: list of [`VpcInterface`](flow::VpcInterface).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flow.html#cfn-mediaconnect-flow-vpcinterfaces)
-    pub fn vpc_interfaces(
-        mut self,
-        value: impl Into<crate::Value<Vec<flow::VpcInterface>>>,
-    ) -> Self {
+    pub fn vpc_interfaces(mut self, value: impl crate::IntoValue<Vec<flow::VpcInterface>>) -> Self {
         self.0
-            .set_property("VpcInterfaces", value.into().into_json());
+            .set_property("VpcInterfaces", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Flow {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::Flow";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AvailabilityZone", "Name", "Source.Name"];
 
@@ -1050,9 +1136,9 @@ pub mod flow {
         /// `SilentAudio`: [`SilentAudio`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-audiomonitoringsetting.html#cfn-mediaconnect-flow-audiomonitoringsetting-silentaudio)
-        pub fn silent_audio(mut self, value: impl Into<crate::Value<SilentAudio>>) -> Self {
+        pub fn silent_audio(mut self, value: impl crate::IntoValue<SilentAudio>) -> Self {
             self.0
-                .insert("SilentAudio".to_owned(), value.into().into_json());
+                .insert("SilentAudio".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1078,17 +1164,20 @@ pub mod flow {
         /// `State`: [`BlackFramesState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-blackframes.html#cfn-mediaconnect-flow-blackframes-state)
-        pub fn state(mut self, value: impl Into<crate::Value<BlackFramesState>>) -> Self {
-            self.0.insert("State".to_owned(), value.into().into_json());
+        pub fn state(mut self, value: impl crate::IntoValue<BlackFramesState>) -> Self {
+            self.0
+                .insert("State".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ThresholdSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-blackframes.html#cfn-mediaconnect-flow-blackframes-thresholdseconds)
-        pub fn threshold_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ThresholdSeconds".to_owned(), value.into().into_json());
+        pub fn threshold_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ThresholdSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1114,18 +1203,18 @@ pub mod flow {
         /// `EncodingProfile`: [`EncodingProfile`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-encodingconfig.html#cfn-mediaconnect-flow-encodingconfig-encodingprofile)
-        pub fn encoding_profile(mut self, value: impl Into<crate::Value<EncodingProfile>>) -> Self {
+        pub fn encoding_profile(mut self, value: impl crate::IntoValue<EncodingProfile>) -> Self {
             self.0
-                .insert("EncodingProfile".to_owned(), value.into().into_json());
+                .insert("EncodingProfile".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VideoMaxBitrate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-encodingconfig.html#cfn-mediaconnect-flow-encodingconfig-videomaxbitrate)
-        pub fn video_max_bitrate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn video_max_bitrate(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("VideoMaxBitrate".to_owned(), value.into().into_json());
+                .insert("VideoMaxBitrate".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1144,19 +1233,19 @@ pub mod flow {
 
     impl Encryption {
         /// A new `Encryption` with its required properties.
-        pub fn new(role_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(role_arn: impl crate::IntoValue<String>) -> Self {
             Encryption(crate::typed::Properties::from_iter([(
                 "RoleArn".to_owned(),
-                role_arn.into().into_json(),
+                role_arn.into_value().into_json(),
             )]))
         }
 
         /// `Algorithm`: [`Algorithm`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-algorithm)
-        pub fn algorithm(mut self, value: impl Into<crate::Value<Algorithm>>) -> Self {
+        pub fn algorithm(mut self, value: impl crate::IntoValue<Algorithm>) -> Self {
             self.0
-                .insert("Algorithm".to_owned(), value.into().into_json());
+                .insert("Algorithm".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1165,11 +1254,11 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-constantinitializationvector)
         pub fn constant_initialization_vector(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ConstantInitializationVector".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1177,9 +1266,9 @@ pub mod flow {
         /// `DeviceId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-deviceid)
-        pub fn device_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn device_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeviceId".to_owned(), value.into().into_json());
+                .insert("DeviceId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1188,26 +1277,27 @@ pub mod flow {
         /// Default: `"static-key"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-keytype)
-        pub fn key_type(mut self, value: impl Into<crate::Value<KeyType>>) -> Self {
+        pub fn key_type(mut self, value: impl crate::IntoValue<KeyType>) -> Self {
             self.0
-                .insert("KeyType".to_owned(), value.into().into_json());
+                .insert("KeyType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Region`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-region)
-        pub fn region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Region".to_owned(), value.into().into_json());
+        pub fn region(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Region".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-resourceid)
-        pub fn resource_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceId".to_owned(), value.into().into_json());
+                .insert("ResourceId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1216,17 +1306,18 @@ pub mod flow {
         /// Pattern: `^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-secretarn)
-        pub fn secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretArn".to_owned(), value.into().into_json());
+                .insert("SecretArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Url`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1252,35 +1343,36 @@ pub mod flow {
         /// `FailoverMode`: [`FailoverMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-failoverconfig.html#cfn-mediaconnect-flow-failoverconfig-failovermode)
-        pub fn failover_mode(mut self, value: impl Into<crate::Value<FailoverMode>>) -> Self {
+        pub fn failover_mode(mut self, value: impl crate::IntoValue<FailoverMode>) -> Self {
             self.0
-                .insert("FailoverMode".to_owned(), value.into().into_json());
+                .insert("FailoverMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RecoveryWindow`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-failoverconfig.html#cfn-mediaconnect-flow-failoverconfig-recoverywindow)
-        pub fn recovery_window(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn recovery_window(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RecoveryWindow".to_owned(), value.into().into_json());
+                .insert("RecoveryWindow".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SourcePriority`: [`SourcePriority`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-failoverconfig.html#cfn-mediaconnect-flow-failoverconfig-sourcepriority)
-        pub fn source_priority(mut self, value: impl Into<crate::Value<SourcePriority>>) -> Self {
+        pub fn source_priority(mut self, value: impl crate::IntoValue<SourcePriority>) -> Self {
             self.0
-                .insert("SourcePriority".to_owned(), value.into().into_json());
+                .insert("SourcePriority".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `State`: [`State`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-failoverconfig.html#cfn-mediaconnect-flow-failoverconfig-state)
-        pub fn state(mut self, value: impl Into<crate::Value<State>>) -> Self {
-            self.0.insert("State".to_owned(), value.into().into_json());
+        pub fn state(mut self, value: impl crate::IntoValue<State>) -> Self {
+            self.0
+                .insert("State".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1299,10 +1391,10 @@ pub mod flow {
 
     impl FlowTransitEncryption {
         /// A new `FlowTransitEncryption` with its required properties.
-        pub fn new(encryption_key_configuration: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn new(encryption_key_configuration: impl crate::IntoValue<crate::Json>) -> Self {
             FlowTransitEncryption(crate::typed::Properties::from_iter([(
                 "EncryptionKeyConfiguration".to_owned(),
-                encryption_key_configuration.into().into_json(),
+                encryption_key_configuration.into_value().into_json(),
             )]))
         }
 
@@ -1311,10 +1403,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-flowtransitencryption.html#cfn-mediaconnect-flow-flowtransitencryption-encryptionkeytype)
         pub fn encryption_key_type(
             mut self,
-            value: impl Into<crate::Value<FlowTransitEncryptionKeyType>>,
+            value: impl crate::IntoValue<FlowTransitEncryptionKeyType>,
         ) -> Self {
-            self.0
-                .insert("EncryptionKeyType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EncryptionKeyType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1340,60 +1434,63 @@ pub mod flow {
         /// `ChannelOrder`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-channelorder)
-        pub fn channel_order(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn channel_order(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ChannelOrder".to_owned(), value.into().into_json());
+                .insert("ChannelOrder".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Colorimetry`: [`Colorimetry`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-colorimetry)
-        pub fn colorimetry(mut self, value: impl Into<crate::Value<Colorimetry>>) -> Self {
+        pub fn colorimetry(mut self, value: impl crate::IntoValue<Colorimetry>) -> Self {
             self.0
-                .insert("Colorimetry".to_owned(), value.into().into_json());
+                .insert("Colorimetry".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExactFramerate`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-exactframerate)
-        pub fn exact_framerate(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn exact_framerate(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExactFramerate".to_owned(), value.into().into_json());
+                .insert("ExactFramerate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Par`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-par)
-        pub fn par(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Par".to_owned(), value.into().into_json());
+        pub fn par(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Par".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Range`: [`Range`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-range)
-        pub fn range(mut self, value: impl Into<crate::Value<Range>>) -> Self {
-            self.0.insert("Range".to_owned(), value.into().into_json());
+        pub fn range(mut self, value: impl crate::IntoValue<Range>) -> Self {
+            self.0
+                .insert("Range".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScanMode`: [`ScanMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-scanmode)
-        pub fn scan_mode(mut self, value: impl Into<crate::Value<ScanMode>>) -> Self {
+        pub fn scan_mode(mut self, value: impl crate::IntoValue<ScanMode>) -> Self {
             self.0
-                .insert("ScanMode".to_owned(), value.into().into_json());
+                .insert("ScanMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tcs`: [`Tcs`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-tcs)
-        pub fn tcs(mut self, value: impl Into<crate::Value<Tcs>>) -> Self {
-            self.0.insert("Tcs".to_owned(), value.into().into_json());
+        pub fn tcs(mut self, value: impl crate::IntoValue<Tcs>) -> Self {
+            self.0
+                .insert("Tcs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1419,17 +1516,20 @@ pub mod flow {
         /// `State`: [`FrozenFramesState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-frozenframes.html#cfn-mediaconnect-flow-frozenframes-state)
-        pub fn state(mut self, value: impl Into<crate::Value<FrozenFramesState>>) -> Self {
-            self.0.insert("State".to_owned(), value.into().into_json());
+        pub fn state(mut self, value: impl crate::IntoValue<FrozenFramesState>) -> Self {
+            self.0
+                .insert("State".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ThresholdSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-frozenframes.html#cfn-mediaconnect-flow-frozenframes-thresholdseconds)
-        pub fn threshold_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ThresholdSeconds".to_owned(), value.into().into_json());
+        pub fn threshold_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ThresholdSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1448,10 +1548,10 @@ pub mod flow {
 
     impl GatewayBridgeSource {
         /// A new `GatewayBridgeSource` with its required properties.
-        pub fn new(bridge_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bridge_arn: impl crate::IntoValue<String>) -> Self {
             GatewayBridgeSource(crate::typed::Properties::from_iter([(
                 "BridgeArn".to_owned(),
-                bridge_arn.into().into_json(),
+                bridge_arn.into_value().into_json(),
             )]))
         }
 
@@ -1460,11 +1560,11 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-gatewaybridgesource.html#cfn-mediaconnect-flow-gatewaybridgesource-vpcinterfaceattachment)
         pub fn vpc_interface_attachment(
             mut self,
-            value: impl Into<crate::Value<VpcInterfaceAttachment>>,
+            value: impl crate::IntoValue<VpcInterfaceAttachment>,
         ) -> Self {
             self.0.insert(
                 "VpcInterfaceAttachment".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1485,12 +1585,12 @@ pub mod flow {
     impl InputConfiguration {
         /// A new `InputConfiguration` with its required properties.
         pub fn new(
-            input_port: impl Into<crate::Value<i64>>,
-            interface: impl Into<crate::Value<Interface>>,
+            input_port: impl crate::IntoValue<i64>,
+            interface: impl crate::IntoValue<Interface>,
         ) -> Self {
             InputConfiguration(crate::typed::Properties::from_iter([
-                ("InputPort".to_owned(), input_port.into().into_json()),
-                ("Interface".to_owned(), interface.into().into_json()),
+                ("InputPort".to_owned(), input_port.into_value().into_json()),
+                ("Interface".to_owned(), interface.into_value().into_json()),
             ]))
         }
     }
@@ -1509,10 +1609,10 @@ pub mod flow {
 
     impl Interface {
         /// A new `Interface` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             Interface(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -1532,17 +1632,17 @@ pub mod flow {
     impl Maintenance {
         /// A new `Maintenance` with its required properties.
         pub fn new(
-            maintenance_day: impl Into<crate::Value<MaintenanceDay>>,
-            maintenance_start_hour: impl Into<crate::Value<String>>,
+            maintenance_day: impl crate::IntoValue<MaintenanceDay>,
+            maintenance_start_hour: impl crate::IntoValue<String>,
         ) -> Self {
             Maintenance(crate::typed::Properties::from_iter([
                 (
                     "MaintenanceDay".to_owned(),
-                    maintenance_day.into().into_json(),
+                    maintenance_day.into_value().into_json(),
                 ),
                 (
                     "MaintenanceStartHour".to_owned(),
-                    maintenance_start_hour.into().into_json(),
+                    maintenance_start_hour.into_value().into_json(),
                 ),
             ]))
         }
@@ -1563,22 +1663,22 @@ pub mod flow {
     impl MediaStream {
         /// A new `MediaStream` with its required properties.
         pub fn new(
-            media_stream_id: impl Into<crate::Value<i64>>,
-            media_stream_name: impl Into<crate::Value<String>>,
-            media_stream_type: impl Into<crate::Value<MediaStreamType>>,
+            media_stream_id: impl crate::IntoValue<i64>,
+            media_stream_name: impl crate::IntoValue<String>,
+            media_stream_type: impl crate::IntoValue<MediaStreamType>,
         ) -> Self {
             MediaStream(crate::typed::Properties::from_iter([
                 (
                     "MediaStreamId".to_owned(),
-                    media_stream_id.into().into_json(),
+                    media_stream_id.into_value().into_json(),
                 ),
                 (
                     "MediaStreamName".to_owned(),
-                    media_stream_name.into().into_json(),
+                    media_stream_name.into_value().into_json(),
                 ),
                 (
                     "MediaStreamType".to_owned(),
-                    media_stream_type.into().into_json(),
+                    media_stream_type.into_value().into_json(),
                 ),
             ]))
         }
@@ -1586,52 +1686,54 @@ pub mod flow {
         /// `Attributes`: [`MediaStreamAttributes`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-mediastream.html#cfn-mediaconnect-flow-mediastream-attributes)
-        pub fn attributes(mut self, value: impl Into<crate::Value<MediaStreamAttributes>>) -> Self {
+        pub fn attributes(mut self, value: impl crate::IntoValue<MediaStreamAttributes>) -> Self {
             self.0
-                .insert("Attributes".to_owned(), value.into().into_json());
+                .insert("Attributes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ClockRate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-mediastream.html#cfn-mediaconnect-flow-mediastream-clockrate)
-        pub fn clock_rate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn clock_rate(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ClockRate".to_owned(), value.into().into_json());
+                .insert("ClockRate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-mediastream.html#cfn-mediaconnect-flow-mediastream-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Fmt`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-mediastream.html#cfn-mediaconnect-flow-mediastream-fmt)
-        pub fn fmt(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Fmt".to_owned(), value.into().into_json());
+        pub fn fmt(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Fmt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-mediastream.html#cfn-mediaconnect-flow-mediastream-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VideoFormat`: [`VideoFormat`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-mediastream.html#cfn-mediaconnect-flow-mediastream-videoformat)
-        pub fn video_format(mut self, value: impl Into<crate::Value<VideoFormat>>) -> Self {
+        pub fn video_format(mut self, value: impl crate::IntoValue<VideoFormat>) -> Self {
             self.0
-                .insert("VideoFormat".to_owned(), value.into().into_json());
+                .insert("VideoFormat".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1657,16 +1759,18 @@ pub mod flow {
         /// `Fmtp`: [`Fmtp`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-mediastreamattributes.html#cfn-mediaconnect-flow-mediastreamattributes-fmtp)
-        pub fn fmtp(mut self, value: impl Into<crate::Value<Fmtp>>) -> Self {
-            self.0.insert("Fmtp".to_owned(), value.into().into_json());
+        pub fn fmtp(mut self, value: impl crate::IntoValue<Fmtp>) -> Self {
+            self.0
+                .insert("Fmtp".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Lang`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-mediastreamattributes.html#cfn-mediaconnect-flow-mediastreamattributes-lang)
-        pub fn lang(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Lang".to_owned(), value.into().into_json());
+        pub fn lang(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Lang".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1686,14 +1790,17 @@ pub mod flow {
     impl MediaStreamSourceConfiguration {
         /// A new `MediaStreamSourceConfiguration` with its required properties.
         pub fn new(
-            encoding_name: impl Into<crate::Value<EncodingName>>,
-            media_stream_name: impl Into<crate::Value<String>>,
+            encoding_name: impl crate::IntoValue<EncodingName>,
+            media_stream_name: impl crate::IntoValue<String>,
         ) -> Self {
             MediaStreamSourceConfiguration(crate::typed::Properties::from_iter([
-                ("EncodingName".to_owned(), encoding_name.into().into_json()),
+                (
+                    "EncodingName".to_owned(),
+                    encoding_name.into_value().into_json(),
+                ),
                 (
                     "MediaStreamName".to_owned(),
-                    media_stream_name.into().into_json(),
+                    media_stream_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -1703,10 +1810,12 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-mediastreamsourceconfiguration.html#cfn-mediaconnect-flow-mediastreamsourceconfiguration-inputconfigurations)
         pub fn input_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<InputConfiguration>>>,
+            value: impl crate::IntoValue<Vec<InputConfiguration>>,
         ) -> Self {
-            self.0
-                .insert("InputConfigurations".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InputConfigurations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1732,9 +1841,9 @@ pub mod flow {
         /// `MachineName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-ndiconfig.html#cfn-mediaconnect-flow-ndiconfig-machinename)
-        pub fn machine_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn machine_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MachineName".to_owned(), value.into().into_json());
+                .insert("MachineName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1743,19 +1852,21 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-ndiconfig.html#cfn-mediaconnect-flow-ndiconfig-ndidiscoveryservers)
         pub fn ndi_discovery_servers(
             mut self,
-            value: impl Into<crate::Value<Vec<NdiDiscoveryServerConfig>>>,
+            value: impl crate::IntoValue<Vec<NdiDiscoveryServerConfig>>,
         ) -> Self {
-            self.0
-                .insert("NdiDiscoveryServers".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NdiDiscoveryServers".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NdiState`: [`NdiState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-ndiconfig.html#cfn-mediaconnect-flow-ndiconfig-ndistate)
-        pub fn ndi_state(mut self, value: impl Into<crate::Value<NdiState>>) -> Self {
+        pub fn ndi_state(mut self, value: impl crate::IntoValue<NdiState>) -> Self {
             self.0
-                .insert("NdiState".to_owned(), value.into().into_json());
+                .insert("NdiState".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1775,17 +1886,17 @@ pub mod flow {
     impl NdiDiscoveryServerConfig {
         /// A new `NdiDiscoveryServerConfig` with its required properties.
         pub fn new(
-            discovery_server_address: impl Into<crate::Value<String>>,
-            vpc_interface_adapter: impl Into<crate::Value<String>>,
+            discovery_server_address: impl crate::IntoValue<String>,
+            vpc_interface_adapter: impl crate::IntoValue<String>,
         ) -> Self {
             NdiDiscoveryServerConfig(crate::typed::Properties::from_iter([
                 (
                     "DiscoveryServerAddress".to_owned(),
-                    discovery_server_address.into().into_json(),
+                    discovery_server_address.into_value().into_json(),
                 ),
                 (
                     "VpcInterfaceAdapter".to_owned(),
-                    vpc_interface_adapter.into().into_json(),
+                    vpc_interface_adapter.into_value().into_json(),
                 ),
             ]))
         }
@@ -1793,9 +1904,11 @@ pub mod flow {
         /// `DiscoveryServerPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-ndidiscoveryserverconfig.html#cfn-mediaconnect-flow-ndidiscoveryserverconfig-discoveryserverport)
-        pub fn discovery_server_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DiscoveryServerPort".to_owned(), value.into().into_json());
+        pub fn discovery_server_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DiscoveryServerPort".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1821,9 +1934,9 @@ pub mod flow {
         /// `SourceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-ndisourcesettings.html#cfn-mediaconnect-flow-ndisourcesettings-sourcename)
-        pub fn source_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceName".to_owned(), value.into().into_json());
+                .insert("SourceName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1849,17 +1962,20 @@ pub mod flow {
         /// `State`: [`SilentAudioState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-silentaudio.html#cfn-mediaconnect-flow-silentaudio-state)
-        pub fn state(mut self, value: impl Into<crate::Value<SilentAudioState>>) -> Self {
-            self.0.insert("State".to_owned(), value.into().into_json());
+        pub fn state(mut self, value: impl crate::IntoValue<SilentAudioState>) -> Self {
+            self.0
+                .insert("State".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ThresholdSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-silentaudio.html#cfn-mediaconnect-flow-silentaudio-thresholdseconds)
-        pub fn threshold_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ThresholdSeconds".to_owned(), value.into().into_json());
+        pub fn threshold_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ThresholdSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1885,18 +2001,18 @@ pub mod flow {
         /// `Decryption`: [`Encryption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-decryption)
-        pub fn decryption(mut self, value: impl Into<crate::Value<Encryption>>) -> Self {
+        pub fn decryption(mut self, value: impl crate::IntoValue<Encryption>) -> Self {
             self.0
-                .insert("Decryption".to_owned(), value.into().into_json());
+                .insert("Decryption".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1905,9 +2021,9 @@ pub mod flow {
         /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:entitlement:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-entitlementarn)
-        pub fn entitlement_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn entitlement_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EntitlementArn".to_owned(), value.into().into_json());
+                .insert("EntitlementArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1916,55 +2032,57 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-gatewaybridgesource)
         pub fn gateway_bridge_source(
             mut self,
-            value: impl Into<crate::Value<GatewayBridgeSource>>,
+            value: impl crate::IntoValue<GatewayBridgeSource>,
         ) -> Self {
-            self.0
-                .insert("GatewayBridgeSource".to_owned(), value.into().into_json());
+            self.0.insert(
+                "GatewayBridgeSource".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IngestIp`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-ingestip)
-        pub fn ingest_ip(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ingest_ip(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IngestIp".to_owned(), value.into().into_json());
+                .insert("IngestIp".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IngestPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-ingestport)
-        pub fn ingest_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn ingest_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("IngestPort".to_owned(), value.into().into_json());
+                .insert("IngestPort".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxBitrate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-maxbitrate)
-        pub fn max_bitrate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_bitrate(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxBitrate".to_owned(), value.into().into_json());
+                .insert("MaxBitrate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxLatency`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-maxlatency)
-        pub fn max_latency(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_latency(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxLatency".to_owned(), value.into().into_json());
+                .insert("MaxLatency".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxSyncBuffer`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-maxsyncbuffer)
-        pub fn max_sync_buffer(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_sync_buffer(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxSyncBuffer".to_owned(), value.into().into_json());
+                .insert("MaxSyncBuffer".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1973,11 +2091,11 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-mediastreamsourceconfigurations)
         pub fn media_stream_source_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<MediaStreamSourceConfiguration>>>,
+            value: impl crate::IntoValue<Vec<MediaStreamSourceConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "MediaStreamSourceConfigurations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1985,17 +2103,18 @@ pub mod flow {
         /// `MinLatency`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-minlatency)
-        pub fn min_latency(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_latency(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinLatency".to_owned(), value.into().into_json());
+                .insert("MinLatency".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2004,19 +2123,21 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-ndisourcesettings)
         pub fn ndi_source_settings(
             mut self,
-            value: impl Into<crate::Value<NdiSourceSettings>>,
+            value: impl crate::IntoValue<NdiSourceSettings>,
         ) -> Self {
-            self.0
-                .insert("NdiSourceSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NdiSourceSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Protocol`: [`Protocol`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-protocol)
-        pub fn protocol(mut self, value: impl Into<crate::Value<Protocol>>) -> Self {
+        pub fn protocol(mut self, value: impl crate::IntoValue<Protocol>) -> Self {
             self.0
-                .insert("Protocol".to_owned(), value.into().into_json());
+                .insert("Protocol".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2025,11 +2146,11 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-routerintegrationstate)
         pub fn router_integration_state(
             mut self,
-            value: impl Into<crate::Value<RouterIntegrationState>>,
+            value: impl crate::IntoValue<RouterIntegrationState>,
         ) -> Self {
             self.0.insert(
                 "RouterIntegrationState".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2039,11 +2160,11 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-routerintegrationtransitdecryption)
         pub fn router_integration_transit_decryption(
             mut self,
-            value: impl Into<crate::Value<FlowTransitEncryption>>,
+            value: impl crate::IntoValue<FlowTransitEncryption>,
         ) -> Self {
             self.0.insert(
                 "RouterIntegrationTransitDecryption".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2051,18 +2172,20 @@ pub mod flow {
         /// `SenderControlPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-sendercontrolport)
-        pub fn sender_control_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("SenderControlPort".to_owned(), value.into().into_json());
+        pub fn sender_control_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "SenderControlPort".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SenderIpAddress`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-senderipaddress)
-        pub fn sender_ip_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sender_ip_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SenderIpAddress".to_owned(), value.into().into_json());
+                .insert("SenderIpAddress".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2071,71 +2194,80 @@ pub mod flow {
         /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:source:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-sourcearn)
-        pub fn source_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceArn".to_owned(), value.into().into_json());
+                .insert("SourceArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SourceIngestPort`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-sourceingestport)
-        pub fn source_ingest_port(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SourceIngestPort".to_owned(), value.into().into_json());
+        pub fn source_ingest_port(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SourceIngestPort".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SourceListenerAddress`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-sourcelisteneraddress)
-        pub fn source_listener_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SourceListenerAddress".to_owned(), value.into().into_json());
+        pub fn source_listener_address(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SourceListenerAddress".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SourceListenerPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-sourcelistenerport)
-        pub fn source_listener_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("SourceListenerPort".to_owned(), value.into().into_json());
+        pub fn source_listener_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "SourceListenerPort".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `StreamId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-streamid)
-        pub fn stream_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stream_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StreamId".to_owned(), value.into().into_json());
+                .insert("StreamId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VpcInterfaceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-vpcinterfacename)
-        pub fn vpc_interface_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("VpcInterfaceName".to_owned(), value.into().into_json());
+        pub fn vpc_interface_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "VpcInterfaceName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `WhitelistCidr`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-source.html#cfn-mediaconnect-flow-source-whitelistcidr)
-        pub fn whitelist_cidr(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn whitelist_cidr(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("WhitelistCidr".to_owned(), value.into().into_json());
+                .insert("WhitelistCidr".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2163,11 +2295,11 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-sourcemonitoringconfig.html#cfn-mediaconnect-flow-sourcemonitoringconfig-audiomonitoringsettings)
         pub fn audio_monitoring_settings(
             mut self,
-            value: impl Into<crate::Value<Vec<AudioMonitoringSetting>>>,
+            value: impl crate::IntoValue<Vec<AudioMonitoringSetting>>,
         ) -> Self {
             self.0.insert(
                 "AudioMonitoringSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2177,11 +2309,11 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-sourcemonitoringconfig.html#cfn-mediaconnect-flow-sourcemonitoringconfig-contentqualityanalysisstate)
         pub fn content_quality_analysis_state(
             mut self,
-            value: impl Into<crate::Value<ContentQualityAnalysisState>>,
+            value: impl crate::IntoValue<ContentQualityAnalysisState>,
         ) -> Self {
             self.0.insert(
                 "ContentQualityAnalysisState".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2189,9 +2321,9 @@ pub mod flow {
         /// `ThumbnailState`: [`ThumbnailState`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-sourcemonitoringconfig.html#cfn-mediaconnect-flow-sourcemonitoringconfig-thumbnailstate)
-        pub fn thumbnail_state(mut self, value: impl Into<crate::Value<ThumbnailState>>) -> Self {
+        pub fn thumbnail_state(mut self, value: impl crate::IntoValue<ThumbnailState>) -> Self {
             self.0
-                .insert("ThumbnailState".to_owned(), value.into().into_json());
+                .insert("ThumbnailState".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2200,11 +2332,11 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-sourcemonitoringconfig.html#cfn-mediaconnect-flow-sourcemonitoringconfig-videomonitoringsettings)
         pub fn video_monitoring_settings(
             mut self,
-            value: impl Into<crate::Value<Vec<VideoMonitoringSetting>>>,
+            value: impl crate::IntoValue<Vec<VideoMonitoringSetting>>,
         ) -> Self {
             self.0.insert(
                 "VideoMonitoringSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2224,10 +2356,10 @@ pub mod flow {
 
     impl SourcePriority {
         /// A new `SourcePriority` with its required properties.
-        pub fn new(primary_source: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(primary_source: impl crate::IntoValue<String>) -> Self {
             SourcePriority(crate::typed::Properties::from_iter([(
                 "PrimarySource".to_owned(),
-                primary_source.into().into_json(),
+                primary_source.into_value().into_json(),
             )]))
         }
     }
@@ -2247,12 +2379,12 @@ pub mod flow {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2278,18 +2410,18 @@ pub mod flow {
         /// `BlackFrames`: [`BlackFrames`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-videomonitoringsetting.html#cfn-mediaconnect-flow-videomonitoringsetting-blackframes)
-        pub fn black_frames(mut self, value: impl Into<crate::Value<BlackFrames>>) -> Self {
+        pub fn black_frames(mut self, value: impl crate::IntoValue<BlackFrames>) -> Self {
             self.0
-                .insert("BlackFrames".to_owned(), value.into().into_json());
+                .insert("BlackFrames".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FrozenFrames`: [`FrozenFrames`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-videomonitoringsetting.html#cfn-mediaconnect-flow-videomonitoringsetting-frozenframes)
-        pub fn frozen_frames(mut self, value: impl Into<crate::Value<FrozenFrames>>) -> Self {
+        pub fn frozen_frames(mut self, value: impl crate::IntoValue<FrozenFrames>) -> Self {
             self.0
-                .insert("FrozenFrames".to_owned(), value.into().into_json());
+                .insert("FrozenFrames".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2309,31 +2441,30 @@ pub mod flow {
     impl VpcInterface {
         /// A new `VpcInterface` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnet_id: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnet_id: impl crate::IntoValue<String>,
         ) -> Self {
             VpcInterface(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("SubnetId".to_owned(), subnet_id.into().into_json()),
+                ("SubnetId".to_owned(), subnet_id.into_value().into_json()),
             ]))
         }
 
         /// `NetworkInterfaceIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-vpcinterface.html#cfn-mediaconnect-flow-vpcinterface-networkinterfaceids)
-        pub fn network_interface_ids(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("NetworkInterfaceIds".to_owned(), value.into().into_json());
+        pub fn network_interface_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "NetworkInterfaceIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2342,18 +2473,21 @@ pub mod flow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-vpcinterface.html#cfn-mediaconnect-flow-vpcinterface-networkinterfacetype)
         pub fn network_interface_type(
             mut self,
-            value: impl Into<crate::Value<NetworkInterfaceType>>,
+            value: impl crate::IntoValue<NetworkInterfaceType>,
         ) -> Self {
-            self.0
-                .insert("NetworkInterfaceType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NetworkInterfaceType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-vpcinterface.html#cfn-mediaconnect-flow-vpcinterface-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2379,9 +2513,11 @@ pub mod flow {
         /// `VpcInterfaceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flow-vpcinterfaceattachment.html#cfn-mediaconnect-flow-vpcinterfaceattachment-vpcinterfacename)
-        pub fn vpc_interface_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("VpcInterfaceName".to_owned(), value.into().into_json());
+        pub fn vpc_interface_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "VpcInterfaceName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2941,17 +3077,17 @@ pub struct FlowEntitlement(crate::Resource);
 impl FlowEntitlement {
     /// A new `AWS::MediaConnect::FlowEntitlement` with its required properties.
     pub fn new(
-        description: impl Into<crate::Value<String>>,
-        flow_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        subscribers: impl Into<crate::Value<Vec<String>>>,
+        description: impl crate::IntoValue<String>,
+        flow_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        subscribers: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         FlowEntitlement(
             crate::Resource::new("AWS::MediaConnect::FlowEntitlement")
-                .property("Description", description.into().into_json())
-                .property("FlowArn", flow_arn.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Subscribers", subscribers.into().into_json()),
+                .property("Description", description.into_value().into_json())
+                .property("FlowArn", flow_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Subscribers", subscribers.into_value().into_json()),
         )
     }
 
@@ -2964,10 +3100,12 @@ impl FlowEntitlement {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowentitlement.html#cfn-mediaconnect-flowentitlement-datatransfersubscriberfeepercent)
     pub fn data_transfer_subscriber_fee_percent(
         mut self,
-        value: impl Into<crate::Value<i64>>,
+        value: impl crate::IntoValue<i64>,
     ) -> Self {
-        self.0
-            .set_property("DataTransferSubscriberFeePercent", value.into().into_json());
+        self.0.set_property(
+            "DataTransferSubscriberFeePercent",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2976,9 +3114,10 @@ impl FlowEntitlement {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowentitlement.html#cfn-mediaconnect-flowentitlement-encryption)
     pub fn encryption(
         mut self,
-        value: impl Into<crate::Value<flow_entitlement::Encryption>>,
+        value: impl crate::IntoValue<flow_entitlement::Encryption>,
     ) -> Self {
-        self.0.set_property("Encryption", value.into().into_json());
+        self.0
+            .set_property("Encryption", value.into_value().into_json());
         self
     }
 
@@ -2987,25 +3126,30 @@ impl FlowEntitlement {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowentitlement.html#cfn-mediaconnect-flowentitlement-entitlementstatus)
     pub fn entitlement_status(
         mut self,
-        value: impl Into<crate::Value<flow_entitlement::EntitlementStatus>>,
+        value: impl crate::IntoValue<flow_entitlement::EntitlementStatus>,
     ) -> Self {
         self.0
-            .set_property("EntitlementStatus", value.into().into_json());
+            .set_property("EntitlementStatus", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](flow_entitlement::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowentitlement.html#cfn-mediaconnect-flowentitlement-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<flow_entitlement::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<flow_entitlement::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for FlowEntitlement {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::FlowEntitlement";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DataTransferSubscriberFeePercent", "FlowArn", "Name"];
 
@@ -3042,12 +3186,12 @@ pub mod flow_entitlement {
     impl Encryption {
         /// A new `Encryption` with its required properties.
         pub fn new(
-            algorithm: impl Into<crate::Value<Algorithm>>,
-            role_arn: impl Into<crate::Value<String>>,
+            algorithm: impl crate::IntoValue<Algorithm>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             Encryption(crate::typed::Properties::from_iter([
-                ("Algorithm".to_owned(), algorithm.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("Algorithm".to_owned(), algorithm.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
@@ -3056,11 +3200,11 @@ pub mod flow_entitlement {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowentitlement-encryption.html#cfn-mediaconnect-flowentitlement-encryption-constantinitializationvector)
         pub fn constant_initialization_vector(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ConstantInitializationVector".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3068,9 +3212,9 @@ pub mod flow_entitlement {
         /// `DeviceId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowentitlement-encryption.html#cfn-mediaconnect-flowentitlement-encryption-deviceid)
-        pub fn device_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn device_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeviceId".to_owned(), value.into().into_json());
+                .insert("DeviceId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3079,26 +3223,27 @@ pub mod flow_entitlement {
         /// Default: `"static-key"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowentitlement-encryption.html#cfn-mediaconnect-flowentitlement-encryption-keytype)
-        pub fn key_type(mut self, value: impl Into<crate::Value<KeyType>>) -> Self {
+        pub fn key_type(mut self, value: impl crate::IntoValue<KeyType>) -> Self {
             self.0
-                .insert("KeyType".to_owned(), value.into().into_json());
+                .insert("KeyType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Region`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowentitlement-encryption.html#cfn-mediaconnect-flowentitlement-encryption-region)
-        pub fn region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Region".to_owned(), value.into().into_json());
+        pub fn region(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Region".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowentitlement-encryption.html#cfn-mediaconnect-flowentitlement-encryption-resourceid)
-        pub fn resource_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceId".to_owned(), value.into().into_json());
+                .insert("ResourceId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3107,17 +3252,18 @@ pub mod flow_entitlement {
         /// Pattern: `^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowentitlement-encryption.html#cfn-mediaconnect-flowentitlement-encryption-secretarn)
-        pub fn secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretArn".to_owned(), value.into().into_json());
+                .insert("SecretArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Url`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowentitlement-encryption.html#cfn-mediaconnect-flowentitlement-encryption-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3137,12 +3283,12 @@ pub mod flow_entitlement {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3221,51 +3367,55 @@ pub struct FlowOutput(crate::Resource);
 
 impl FlowOutput {
     /// A new `AWS::MediaConnect::FlowOutput` with its required properties.
-    pub fn new(flow_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(flow_arn: impl crate::IntoValue<String>) -> Self {
         FlowOutput(
             crate::Resource::new("AWS::MediaConnect::FlowOutput")
-                .property("FlowArn", flow_arn.into().into_json()),
+                .property("FlowArn", flow_arn.into_value().into_json()),
         )
     }
 
     /// `CidrAllowList`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-cidrallowlist)
-    pub fn cidr_allow_list(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn cidr_allow_list(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("CidrAllowList", value.into().into_json());
+            .set_property("CidrAllowList", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Destination`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-destination)
-    pub fn destination(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Destination", value.into().into_json());
+    pub fn destination(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Destination", value.into_value().into_json());
         self
     }
 
     /// `Encryption`: [`Encryption`](flow_output::Encryption).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-encryption)
-    pub fn encryption(mut self, value: impl Into<crate::Value<flow_output::Encryption>>) -> Self {
-        self.0.set_property("Encryption", value.into().into_json());
+    pub fn encryption(mut self, value: impl crate::IntoValue<flow_output::Encryption>) -> Self {
+        self.0
+            .set_property("Encryption", value.into_value().into_json());
         self
     }
 
     /// `MaxLatency`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-maxlatency)
-    pub fn max_latency(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MaxLatency", value.into().into_json());
+    pub fn max_latency(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MaxLatency", value.into_value().into_json());
         self
     }
 
@@ -3274,18 +3424,21 @@ impl FlowOutput {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-mediastreamoutputconfigurations)
     pub fn media_stream_output_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<flow_output::MediaStreamOutputConfiguration>>>,
+        value: impl crate::IntoValue<Vec<flow_output::MediaStreamOutputConfiguration>>,
     ) -> Self {
-        self.0
-            .set_property("MediaStreamOutputConfigurations", value.into().into_json());
+        self.0.set_property(
+            "MediaStreamOutputConfigurations",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `MinLatency`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-minlatency)
-    pub fn min_latency(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MinLatency", value.into().into_json());
+    pub fn min_latency(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MinLatency", value.into_value().into_json());
         self
     }
 
@@ -3294,26 +3447,26 @@ impl FlowOutput {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `NdiProgramName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-ndiprogramname)
-    pub fn ndi_program_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ndi_program_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NdiProgramName", value.into().into_json());
+            .set_property("NdiProgramName", value.into_value().into_json());
         self
     }
 
     /// `NdiSpeedHqQuality`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-ndispeedhqquality)
-    pub fn ndi_speed_hq_quality(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn ndi_speed_hq_quality(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("NdiSpeedHqQuality", value.into().into_json());
+            .set_property("NdiSpeedHqQuality", value.into_value().into_json());
         self
     }
 
@@ -3322,34 +3475,36 @@ impl FlowOutput {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-outputstatus)
     pub fn output_status(
         mut self,
-        value: impl Into<crate::Value<flow_output::OutputStatus>>,
+        value: impl crate::IntoValue<flow_output::OutputStatus>,
     ) -> Self {
         self.0
-            .set_property("OutputStatus", value.into().into_json());
+            .set_property("OutputStatus", value.into_value().into_json());
         self
     }
 
     /// `Port`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-port)
-    pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Port", value.into().into_json());
+    pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Port", value.into_value().into_json());
         self
     }
 
     /// `Protocol`: [`Protocol`](flow_output::Protocol).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-protocol)
-    pub fn protocol(mut self, value: impl Into<crate::Value<flow_output::Protocol>>) -> Self {
-        self.0.set_property("Protocol", value.into().into_json());
+    pub fn protocol(mut self, value: impl crate::IntoValue<flow_output::Protocol>) -> Self {
+        self.0
+            .set_property("Protocol", value.into_value().into_json());
         self
     }
 
     /// `RemoteId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-remoteid)
-    pub fn remote_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RemoteId", value.into().into_json());
+    pub fn remote_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RemoteId", value.into_value().into_json());
         self
     }
 
@@ -3358,10 +3513,10 @@ impl FlowOutput {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-routerintegrationstate)
     pub fn router_integration_state(
         mut self,
-        value: impl Into<crate::Value<flow_output::RouterIntegrationState>>,
+        value: impl crate::IntoValue<flow_output::RouterIntegrationState>,
     ) -> Self {
         self.0
-            .set_property("RouterIntegrationState", value.into().into_json());
+            .set_property("RouterIntegrationState", value.into_value().into_json());
         self
     }
 
@@ -3370,11 +3525,11 @@ impl FlowOutput {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-routerintegrationtransitencryption)
     pub fn router_integration_transit_encryption(
         mut self,
-        value: impl Into<crate::Value<flow_output::FlowTransitEncryption>>,
+        value: impl crate::IntoValue<flow_output::FlowTransitEncryption>,
     ) -> Self {
         self.0.set_property(
             "RouterIntegrationTransitEncryption",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -3382,25 +3537,26 @@ impl FlowOutput {
     /// `SmoothingLatency`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-smoothinglatency)
-    pub fn smoothing_latency(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn smoothing_latency(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("SmoothingLatency", value.into().into_json());
+            .set_property("SmoothingLatency", value.into_value().into_json());
         self
     }
 
     /// `StreamId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-streamid)
-    pub fn stream_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StreamId", value.into().into_json());
+    pub fn stream_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StreamId", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](flow_output::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<flow_output::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<flow_output::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -3409,17 +3565,22 @@ impl FlowOutput {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowoutput.html#cfn-mediaconnect-flowoutput-vpcinterfaceattachment)
     pub fn vpc_interface_attachment(
         mut self,
-        value: impl Into<crate::Value<flow_output::VpcInterfaceAttachment>>,
+        value: impl crate::IntoValue<flow_output::VpcInterfaceAttachment>,
     ) -> Self {
         self.0
-            .set_property("VpcInterfaceAttachment", value.into().into_json());
+            .set_property("VpcInterfaceAttachment", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for FlowOutput {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::FlowOutput";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FlowArn", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -3455,20 +3616,20 @@ pub mod flow_output {
     impl DestinationConfiguration {
         /// A new `DestinationConfiguration` with its required properties.
         pub fn new(
-            destination_ip: impl Into<crate::Value<String>>,
-            destination_port: impl Into<crate::Value<i64>>,
-            interface: impl Into<crate::Value<Interface>>,
+            destination_ip: impl crate::IntoValue<String>,
+            destination_port: impl crate::IntoValue<i64>,
+            interface: impl crate::IntoValue<Interface>,
         ) -> Self {
             DestinationConfiguration(crate::typed::Properties::from_iter([
                 (
                     "DestinationIp".to_owned(),
-                    destination_ip.into().into_json(),
+                    destination_ip.into_value().into_json(),
                 ),
                 (
                     "DestinationPort".to_owned(),
-                    destination_port.into().into_json(),
+                    destination_port.into_value().into_json(),
                 ),
-                ("Interface".to_owned(), interface.into().into_json()),
+                ("Interface".to_owned(), interface.into_value().into_json()),
             ]))
         }
     }
@@ -3487,19 +3648,19 @@ pub mod flow_output {
 
     impl EncodingParameters {
         /// A new `EncodingParameters` with its required properties.
-        pub fn new(compression_factor: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(compression_factor: impl crate::IntoValue<f64>) -> Self {
             EncodingParameters(crate::typed::Properties::from_iter([(
                 "CompressionFactor".to_owned(),
-                compression_factor.into().into_json(),
+                compression_factor.into_value().into_json(),
             )]))
         }
 
         /// `EncoderProfile`: [`EncoderProfile`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowoutput-encodingparameters.html#cfn-mediaconnect-flowoutput-encodingparameters-encoderprofile)
-        pub fn encoder_profile(mut self, value: impl Into<crate::Value<EncoderProfile>>) -> Self {
+        pub fn encoder_profile(mut self, value: impl crate::IntoValue<EncoderProfile>) -> Self {
             self.0
-                .insert("EncoderProfile".to_owned(), value.into().into_json());
+                .insert("EncoderProfile".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3519,21 +3680,21 @@ pub mod flow_output {
     impl Encryption {
         /// A new `Encryption` with its required properties.
         pub fn new(
-            role_arn: impl Into<crate::Value<String>>,
-            secret_arn: impl Into<crate::Value<String>>,
+            role_arn: impl crate::IntoValue<String>,
+            secret_arn: impl crate::IntoValue<String>,
         ) -> Self {
             Encryption(crate::typed::Properties::from_iter([
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("SecretArn".to_owned(), secret_arn.into().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                ("SecretArn".to_owned(), secret_arn.into_value().into_json()),
             ]))
         }
 
         /// `Algorithm`: [`Algorithm`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowoutput-encryption.html#cfn-mediaconnect-flowoutput-encryption-algorithm)
-        pub fn algorithm(mut self, value: impl Into<crate::Value<Algorithm>>) -> Self {
+        pub fn algorithm(mut self, value: impl crate::IntoValue<Algorithm>) -> Self {
             self.0
-                .insert("Algorithm".to_owned(), value.into().into_json());
+                .insert("Algorithm".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3542,9 +3703,9 @@ pub mod flow_output {
         /// Default: `"static-key"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowoutput-encryption.html#cfn-mediaconnect-flowoutput-encryption-keytype)
-        pub fn key_type(mut self, value: impl Into<crate::Value<KeyType>>) -> Self {
+        pub fn key_type(mut self, value: impl crate::IntoValue<KeyType>) -> Self {
             self.0
-                .insert("KeyType".to_owned(), value.into().into_json());
+                .insert("KeyType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3563,10 +3724,10 @@ pub mod flow_output {
 
     impl FlowTransitEncryption {
         /// A new `FlowTransitEncryption` with its required properties.
-        pub fn new(encryption_key_configuration: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn new(encryption_key_configuration: impl crate::IntoValue<crate::Json>) -> Self {
             FlowTransitEncryption(crate::typed::Properties::from_iter([(
                 "EncryptionKeyConfiguration".to_owned(),
-                encryption_key_configuration.into().into_json(),
+                encryption_key_configuration.into_value().into_json(),
             )]))
         }
 
@@ -3575,10 +3736,12 @@ pub mod flow_output {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowoutput-flowtransitencryption.html#cfn-mediaconnect-flowoutput-flowtransitencryption-encryptionkeytype)
         pub fn encryption_key_type(
             mut self,
-            value: impl Into<crate::Value<FlowTransitEncryptionKeyType>>,
+            value: impl crate::IntoValue<FlowTransitEncryptionKeyType>,
         ) -> Self {
-            self.0
-                .insert("EncryptionKeyType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EncryptionKeyType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3597,10 +3760,10 @@ pub mod flow_output {
 
     impl Interface {
         /// A new `Interface` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             Interface(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -3620,14 +3783,17 @@ pub mod flow_output {
     impl MediaStreamOutputConfiguration {
         /// A new `MediaStreamOutputConfiguration` with its required properties.
         pub fn new(
-            encoding_name: impl Into<crate::Value<EncodingName>>,
-            media_stream_name: impl Into<crate::Value<String>>,
+            encoding_name: impl crate::IntoValue<EncodingName>,
+            media_stream_name: impl crate::IntoValue<String>,
         ) -> Self {
             MediaStreamOutputConfiguration(crate::typed::Properties::from_iter([
-                ("EncodingName".to_owned(), encoding_name.into().into_json()),
+                (
+                    "EncodingName".to_owned(),
+                    encoding_name.into_value().into_json(),
+                ),
                 (
                     "MediaStreamName".to_owned(),
-                    media_stream_name.into().into_json(),
+                    media_stream_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -3637,11 +3803,11 @@ pub mod flow_output {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowoutput-mediastreamoutputconfiguration.html#cfn-mediaconnect-flowoutput-mediastreamoutputconfiguration-destinationconfigurations)
         pub fn destination_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<DestinationConfiguration>>>,
+            value: impl crate::IntoValue<Vec<DestinationConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "DestinationConfigurations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3651,10 +3817,12 @@ pub mod flow_output {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowoutput-mediastreamoutputconfiguration.html#cfn-mediaconnect-flowoutput-mediastreamoutputconfiguration-encodingparameters)
         pub fn encoding_parameters(
             mut self,
-            value: impl Into<crate::Value<EncodingParameters>>,
+            value: impl crate::IntoValue<EncodingParameters>,
         ) -> Self {
-            self.0
-                .insert("EncodingParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EncodingParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3674,12 +3842,12 @@ pub mod flow_output {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3705,9 +3873,11 @@ pub mod flow_output {
         /// `VpcInterfaceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowoutput-vpcinterfaceattachment.html#cfn-mediaconnect-flowoutput-vpcinterfaceattachment-vpcinterfacename)
-        pub fn vpc_interface_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("VpcInterfaceName".to_owned(), value.into().into_json());
+        pub fn vpc_interface_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "VpcInterfaceName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3907,23 +4077,24 @@ pub struct FlowSource(crate::Resource);
 impl FlowSource {
     /// A new `AWS::MediaConnect::FlowSource` with its required properties.
     pub fn new(
-        description: impl Into<crate::Value<String>>,
-        flow_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        description: impl crate::IntoValue<String>,
+        flow_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         FlowSource(
             crate::Resource::new("AWS::MediaConnect::FlowSource")
-                .property("Description", description.into().into_json())
-                .property("FlowArn", flow_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("Description", description.into_value().into_json())
+                .property("FlowArn", flow_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Decryption`: [`Encryption`](flow_source::Encryption).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-decryption)
-    pub fn decryption(mut self, value: impl Into<crate::Value<flow_source::Encryption>>) -> Self {
-        self.0.set_property("Decryption", value.into().into_json());
+    pub fn decryption(mut self, value: impl crate::IntoValue<flow_source::Encryption>) -> Self {
+        self.0
+            .set_property("Decryption", value.into_value().into_json());
         self
     }
 
@@ -3932,9 +4103,9 @@ impl FlowSource {
     /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:entitlement:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-entitlementarn)
-    pub fn entitlement_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn entitlement_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EntitlementArn", value.into().into_json());
+            .set_property("EntitlementArn", value.into_value().into_json());
         self
     }
 
@@ -3943,42 +4114,46 @@ impl FlowSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-gatewaybridgesource)
     pub fn gateway_bridge_source(
         mut self,
-        value: impl Into<crate::Value<flow_source::GatewayBridgeSource>>,
+        value: impl crate::IntoValue<flow_source::GatewayBridgeSource>,
     ) -> Self {
         self.0
-            .set_property("GatewayBridgeSource", value.into().into_json());
+            .set_property("GatewayBridgeSource", value.into_value().into_json());
         self
     }
 
     /// `IngestPort`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-ingestport)
-    pub fn ingest_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("IngestPort", value.into().into_json());
+    pub fn ingest_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("IngestPort", value.into_value().into_json());
         self
     }
 
     /// `MaxBitrate`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-maxbitrate)
-    pub fn max_bitrate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MaxBitrate", value.into().into_json());
+    pub fn max_bitrate(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MaxBitrate", value.into_value().into_json());
         self
     }
 
     /// `MaxLatency`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-maxlatency)
-    pub fn max_latency(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MaxLatency", value.into().into_json());
+    pub fn max_latency(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MaxLatency", value.into_value().into_json());
         self
     }
 
     /// `MinLatency`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-minlatency)
-    pub fn min_latency(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MinLatency", value.into().into_json());
+    pub fn min_latency(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MinLatency", value.into_value().into_json());
         self
     }
 
@@ -3987,85 +4162,92 @@ impl FlowSource {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-protocol)
-    pub fn protocol(mut self, value: impl Into<crate::Value<flow_source::Protocol>>) -> Self {
-        self.0.set_property("Protocol", value.into().into_json());
+    pub fn protocol(mut self, value: impl crate::IntoValue<flow_source::Protocol>) -> Self {
+        self.0
+            .set_property("Protocol", value.into_value().into_json());
         self
     }
 
     /// `SenderControlPort`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-sendercontrolport)
-    pub fn sender_control_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn sender_control_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("SenderControlPort", value.into().into_json());
+            .set_property("SenderControlPort", value.into_value().into_json());
         self
     }
 
     /// `SenderIpAddress`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-senderipaddress)
-    pub fn sender_ip_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn sender_ip_address(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SenderIpAddress", value.into().into_json());
+            .set_property("SenderIpAddress", value.into_value().into_json());
         self
     }
 
     /// `SourceListenerAddress`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-sourcelisteneraddress)
-    pub fn source_listener_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_listener_address(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceListenerAddress", value.into().into_json());
+            .set_property("SourceListenerAddress", value.into_value().into_json());
         self
     }
 
     /// `SourceListenerPort`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-sourcelistenerport)
-    pub fn source_listener_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn source_listener_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("SourceListenerPort", value.into().into_json());
+            .set_property("SourceListenerPort", value.into_value().into_json());
         self
     }
 
     /// `StreamId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-streamid)
-    pub fn stream_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StreamId", value.into().into_json());
+    pub fn stream_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StreamId", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](flow_source::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<flow_source::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<flow_source::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `VpcInterfaceName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-vpcinterfacename)
-    pub fn vpc_interface_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn vpc_interface_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VpcInterfaceName", value.into().into_json());
+            .set_property("VpcInterfaceName", value.into_value().into_json());
         self
     }
 
     /// `WhitelistCidr`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowsource.html#cfn-mediaconnect-flowsource-whitelistcidr)
-    pub fn whitelist_cidr(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn whitelist_cidr(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("WhitelistCidr", value.into().into_json());
+            .set_property("WhitelistCidr", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for FlowSource {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::FlowSource";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FlowArn", "Name", "Protocol"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4110,19 +4292,19 @@ pub mod flow_source {
 
     impl Encryption {
         /// A new `Encryption` with its required properties.
-        pub fn new(role_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(role_arn: impl crate::IntoValue<String>) -> Self {
             Encryption(crate::typed::Properties::from_iter([(
                 "RoleArn".to_owned(),
-                role_arn.into().into_json(),
+                role_arn.into_value().into_json(),
             )]))
         }
 
         /// `Algorithm`: [`Algorithm`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-algorithm)
-        pub fn algorithm(mut self, value: impl Into<crate::Value<Algorithm>>) -> Self {
+        pub fn algorithm(mut self, value: impl crate::IntoValue<Algorithm>) -> Self {
             self.0
-                .insert("Algorithm".to_owned(), value.into().into_json());
+                .insert("Algorithm".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4131,11 +4313,11 @@ pub mod flow_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-constantinitializationvector)
         pub fn constant_initialization_vector(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ConstantInitializationVector".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4143,9 +4325,9 @@ pub mod flow_source {
         /// `DeviceId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-deviceid)
-        pub fn device_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn device_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeviceId".to_owned(), value.into().into_json());
+                .insert("DeviceId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4154,26 +4336,27 @@ pub mod flow_source {
         /// Default: `"static-key"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-keytype)
-        pub fn key_type(mut self, value: impl Into<crate::Value<KeyType>>) -> Self {
+        pub fn key_type(mut self, value: impl crate::IntoValue<KeyType>) -> Self {
             self.0
-                .insert("KeyType".to_owned(), value.into().into_json());
+                .insert("KeyType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Region`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-region)
-        pub fn region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Region".to_owned(), value.into().into_json());
+        pub fn region(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Region".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-resourceid)
-        pub fn resource_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceId".to_owned(), value.into().into_json());
+                .insert("ResourceId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4182,17 +4365,18 @@ pub mod flow_source {
         /// Pattern: `^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-secretarn)
-        pub fn secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretArn".to_owned(), value.into().into_json());
+                .insert("SecretArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Url`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4211,10 +4395,10 @@ pub mod flow_source {
 
     impl GatewayBridgeSource {
         /// A new `GatewayBridgeSource` with its required properties.
-        pub fn new(bridge_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bridge_arn: impl crate::IntoValue<String>) -> Self {
             GatewayBridgeSource(crate::typed::Properties::from_iter([(
                 "BridgeArn".to_owned(),
-                bridge_arn.into().into_json(),
+                bridge_arn.into_value().into_json(),
             )]))
         }
 
@@ -4223,11 +4407,11 @@ pub mod flow_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowsource-gatewaybridgesource.html#cfn-mediaconnect-flowsource-gatewaybridgesource-vpcinterfaceattachment)
         pub fn vpc_interface_attachment(
             mut self,
-            value: impl Into<crate::Value<VpcInterfaceAttachment>>,
+            value: impl crate::IntoValue<VpcInterfaceAttachment>,
         ) -> Self {
             self.0.insert(
                 "VpcInterfaceAttachment".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4248,12 +4432,12 @@ pub mod flow_source {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4279,9 +4463,11 @@ pub mod flow_source {
         /// `VpcInterfaceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-flowsource-vpcinterfaceattachment.html#cfn-mediaconnect-flowsource-vpcinterfaceattachment-vpcinterfacename)
-        pub fn vpc_interface_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("VpcInterfaceName".to_owned(), value.into().into_json());
+        pub fn vpc_interface_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "VpcInterfaceName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4376,34 +4562,42 @@ pub struct FlowVpcInterface(crate::Resource);
 impl FlowVpcInterface {
     /// A new `AWS::MediaConnect::FlowVpcInterface` with its required properties.
     pub fn new(
-        flow_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
-        security_group_ids: impl Into<crate::Value<Vec<String>>>,
-        subnet_id: impl Into<crate::Value<String>>,
+        flow_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
+        security_group_ids: impl crate::IntoValue<Vec<String>>,
+        subnet_id: impl crate::IntoValue<String>,
     ) -> Self {
         FlowVpcInterface(
             crate::Resource::new("AWS::MediaConnect::FlowVpcInterface")
-                .property("FlowArn", flow_arn.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("RoleArn", role_arn.into().into_json())
-                .property("SecurityGroupIds", security_group_ids.into().into_json())
-                .property("SubnetId", subnet_id.into().into_json()),
+                .property("FlowArn", flow_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json())
+                .property(
+                    "SecurityGroupIds",
+                    security_group_ids.into_value().into_json(),
+                )
+                .property("SubnetId", subnet_id.into_value().into_json()),
         )
     }
 
     /// `Tags`: list of [`Tag`](flow_vpc_interface::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-flowvpcinterface.html#cfn-mediaconnect-flowvpcinterface-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<flow_vpc_interface::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<flow_vpc_interface::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for FlowVpcInterface {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::FlowVpcInterface";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FlowArn", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4439,12 +4633,12 @@ pub mod flow_vpc_interface {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4467,15 +4661,18 @@ pub struct Gateway(crate::Resource);
 impl Gateway {
     /// A new `AWS::MediaConnect::Gateway` with its required properties.
     pub fn new(
-        egress_cidr_blocks: impl Into<crate::Value<Vec<String>>>,
-        name: impl Into<crate::Value<String>>,
-        networks: impl Into<crate::Value<Vec<gateway::GatewayNetwork>>>,
+        egress_cidr_blocks: impl crate::IntoValue<Vec<String>>,
+        name: impl crate::IntoValue<String>,
+        networks: impl crate::IntoValue<Vec<gateway::GatewayNetwork>>,
     ) -> Self {
         Gateway(
             crate::Resource::new("AWS::MediaConnect::Gateway")
-                .property("EgressCidrBlocks", egress_cidr_blocks.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Networks", networks.into().into_json()),
+                .property(
+                    "EgressCidrBlocks",
+                    egress_cidr_blocks.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json())
+                .property("Networks", networks.into_value().into_json()),
         )
     }
 }
@@ -4523,12 +4720,12 @@ pub mod gateway {
     impl GatewayNetwork {
         /// A new `GatewayNetwork` with its required properties.
         pub fn new(
-            cidr_block: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
+            cidr_block: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             GatewayNetwork(crate::typed::Properties::from_iter([
-                ("CidrBlock".to_owned(), cidr_block.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("CidrBlock".to_owned(), cidr_block.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
     }
@@ -4551,19 +4748,19 @@ pub struct RouterInput(crate::Resource);
 impl RouterInput {
     /// A new `AWS::MediaConnect::RouterInput` with its required properties.
     pub fn new(
-        configuration: impl Into<crate::Value<crate::Json>>,
-        maximum_bitrate: impl Into<crate::Value<i64>>,
-        name: impl Into<crate::Value<String>>,
-        routing_scope: impl Into<crate::Value<router_input::RoutingScope>>,
-        tier: impl Into<crate::Value<router_input::RouterInputTier>>,
+        configuration: impl crate::IntoValue<crate::Json>,
+        maximum_bitrate: impl crate::IntoValue<i64>,
+        name: impl crate::IntoValue<String>,
+        routing_scope: impl crate::IntoValue<router_input::RoutingScope>,
+        tier: impl crate::IntoValue<router_input::RouterInputTier>,
     ) -> Self {
         RouterInput(
             crate::Resource::new("AWS::MediaConnect::RouterInput")
-                .property("Configuration", configuration.into().into_json())
-                .property("MaximumBitrate", maximum_bitrate.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("RoutingScope", routing_scope.into().into_json())
-                .property("Tier", tier.into().into_json()),
+                .property("Configuration", configuration.into_value().into_json())
+                .property("MaximumBitrate", maximum_bitrate.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("RoutingScope", routing_scope.into_value().into_json())
+                .property("Tier", tier.into_value().into_json()),
         )
     }
 
@@ -4572,21 +4769,18 @@ impl RouterInput {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-routerinput.html#cfn-mediaconnect-routerinput-availabilityzone)
-    pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZone", value.into().into_json());
+            .set_property("AvailabilityZone", value.into_value().into_json());
         self
     }
 
     /// `MaintenanceConfiguration`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-routerinput.html#cfn-mediaconnect-routerinput-maintenanceconfiguration)
-    pub fn maintenance_configuration(
-        mut self,
-        value: impl Into<crate::Value<crate::Json>>,
-    ) -> Self {
+    pub fn maintenance_configuration(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("MaintenanceConfiguration", value.into().into_json());
+            .set_property("MaintenanceConfiguration", value.into_value().into_json());
         self
     }
 
@@ -4595,16 +4789,17 @@ impl RouterInput {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-routerinput.html#cfn-mediaconnect-routerinput-regionname)
-    pub fn region_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RegionName", value.into().into_json());
+    pub fn region_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RegionName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](router_input::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-routerinput.html#cfn-mediaconnect-routerinput-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<router_input::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<router_input::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -4613,17 +4808,22 @@ impl RouterInput {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-routerinput.html#cfn-mediaconnect-routerinput-transitencryption)
     pub fn transit_encryption(
         mut self,
-        value: impl Into<crate::Value<router_input::RouterInputTransitEncryption>>,
+        value: impl crate::IntoValue<router_input::RouterInputTransitEncryption>,
     ) -> Self {
         self.0
-            .set_property("TransitEncryption", value.into().into_json());
+            .set_property("TransitEncryption", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for RouterInput {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::RouterInput";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AvailabilityZone",
         "Configuration.Failover.NetworkInterfaceArn",
@@ -4704,10 +4904,10 @@ pub mod router_input {
 
     impl RouterInputTransitEncryption {
         /// A new `RouterInputTransitEncryption` with its required properties.
-        pub fn new(encryption_key_configuration: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn new(encryption_key_configuration: impl crate::IntoValue<crate::Json>) -> Self {
             RouterInputTransitEncryption(crate::typed::Properties::from_iter([(
                 "EncryptionKeyConfiguration".to_owned(),
-                encryption_key_configuration.into().into_json(),
+                encryption_key_configuration.into_value().into_json(),
             )]))
         }
 
@@ -4716,10 +4916,12 @@ pub mod router_input {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconnect-routerinput-routerinputtransitencryption.html#cfn-mediaconnect-routerinput-routerinputtransitencryption-encryptionkeytype)
         pub fn encryption_key_type(
             mut self,
-            value: impl Into<crate::Value<RouterInputTransitEncryptionKeyType>>,
+            value: impl crate::IntoValue<RouterInputTransitEncryptionKeyType>,
         ) -> Self {
-            self.0
-                .insert("EncryptionKeyType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EncryptionKeyType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4739,12 +4941,12 @@ pub mod router_input {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4824,13 +5026,13 @@ pub struct RouterNetworkInterface(crate::Resource);
 impl RouterNetworkInterface {
     /// A new `AWS::MediaConnect::RouterNetworkInterface` with its required properties.
     pub fn new(
-        configuration: impl Into<crate::Value<crate::Json>>,
-        name: impl Into<crate::Value<String>>,
+        configuration: impl crate::IntoValue<crate::Json>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         RouterNetworkInterface(
             crate::Resource::new("AWS::MediaConnect::RouterNetworkInterface")
-                .property("Configuration", configuration.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("Configuration", configuration.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -4839,8 +5041,9 @@ impl RouterNetworkInterface {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-routernetworkinterface.html#cfn-mediaconnect-routernetworkinterface-regionname)
-    pub fn region_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RegionName", value.into().into_json());
+    pub fn region_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RegionName", value.into_value().into_json());
         self
     }
 
@@ -4849,16 +5052,21 @@ impl RouterNetworkInterface {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-routernetworkinterface.html#cfn-mediaconnect-routernetworkinterface-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<router_network_interface::Tag>>>,
+        value: impl crate::IntoValue<Vec<router_network_interface::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for RouterNetworkInterface {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::RouterNetworkInterface";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RegionName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4929,12 +5137,12 @@ pub mod router_network_interface {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4957,19 +5165,19 @@ pub struct RouterOutput(crate::Resource);
 impl RouterOutput {
     /// A new `AWS::MediaConnect::RouterOutput` with its required properties.
     pub fn new(
-        configuration: impl Into<crate::Value<crate::Json>>,
-        maximum_bitrate: impl Into<crate::Value<i64>>,
-        name: impl Into<crate::Value<String>>,
-        routing_scope: impl Into<crate::Value<router_output::RoutingScope>>,
-        tier: impl Into<crate::Value<router_output::RouterOutputTier>>,
+        configuration: impl crate::IntoValue<crate::Json>,
+        maximum_bitrate: impl crate::IntoValue<i64>,
+        name: impl crate::IntoValue<String>,
+        routing_scope: impl crate::IntoValue<router_output::RoutingScope>,
+        tier: impl crate::IntoValue<router_output::RouterOutputTier>,
     ) -> Self {
         RouterOutput(
             crate::Resource::new("AWS::MediaConnect::RouterOutput")
-                .property("Configuration", configuration.into().into_json())
-                .property("MaximumBitrate", maximum_bitrate.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("RoutingScope", routing_scope.into().into_json())
-                .property("Tier", tier.into().into_json()),
+                .property("Configuration", configuration.into_value().into_json())
+                .property("MaximumBitrate", maximum_bitrate.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("RoutingScope", routing_scope.into_value().into_json())
+                .property("Tier", tier.into_value().into_json()),
         )
     }
 
@@ -4978,21 +5186,18 @@ impl RouterOutput {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-routeroutput.html#cfn-mediaconnect-routeroutput-availabilityzone)
-    pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZone", value.into().into_json());
+            .set_property("AvailabilityZone", value.into_value().into_json());
         self
     }
 
     /// `MaintenanceConfiguration`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-routeroutput.html#cfn-mediaconnect-routeroutput-maintenanceconfiguration)
-    pub fn maintenance_configuration(
-        mut self,
-        value: impl Into<crate::Value<crate::Json>>,
-    ) -> Self {
+    pub fn maintenance_configuration(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("MaintenanceConfiguration", value.into().into_json());
+            .set_property("MaintenanceConfiguration", value.into_value().into_json());
         self
     }
 
@@ -5001,23 +5206,29 @@ impl RouterOutput {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-routeroutput.html#cfn-mediaconnect-routeroutput-regionname)
-    pub fn region_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RegionName", value.into().into_json());
+    pub fn region_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RegionName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](router_output::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconnect-routeroutput.html#cfn-mediaconnect-routeroutput-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<router_output::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<router_output::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for RouterOutput {
     const TYPE_NAME: &'static str = "AWS::MediaConnect::RouterOutput";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AvailabilityZone",
         "Configuration.Standard.NetworkInterfaceArn",
@@ -5097,12 +5308,12 @@ pub mod router_output {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::MediaConvert::Queue",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::MediaConvert::JobTemplate",
+        <JobTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaConvert::Preset",
+        <Preset as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaConvert::Queue",
+        <Queue as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::MediaConvert::JobTemplate`.
 ///
 /// Required properties, the arguments of [`JobTemplate::new`]: `SettingsJson`.
@@ -19,10 +35,10 @@ pub struct JobTemplate(crate::Resource);
 
 impl JobTemplate {
     /// A new `AWS::MediaConvert::JobTemplate` with its required properties.
-    pub fn new(settings_json: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn new(settings_json: impl crate::IntoValue<crate::Json>) -> Self {
         JobTemplate(
             crate::Resource::new("AWS::MediaConvert::JobTemplate")
-                .property("SettingsJson", settings_json.into().into_json()),
+                .property("SettingsJson", settings_json.into_value().into_json()),
         )
     }
 
@@ -31,26 +47,28 @@ impl JobTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-jobtemplate.html#cfn-mediaconvert-jobtemplate-accelerationsettings)
     pub fn acceleration_settings(
         mut self,
-        value: impl Into<crate::Value<job_template::AccelerationSettings>>,
+        value: impl crate::IntoValue<job_template::AccelerationSettings>,
     ) -> Self {
         self.0
-            .set_property("AccelerationSettings", value.into().into_json());
+            .set_property("AccelerationSettings", value.into_value().into_json());
         self
     }
 
     /// `Category`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-jobtemplate.html#cfn-mediaconvert-jobtemplate-category)
-    pub fn category(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Category", value.into().into_json());
+    pub fn category(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Category", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-jobtemplate.html#cfn-mediaconvert-jobtemplate-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -59,10 +77,10 @@ impl JobTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-jobtemplate.html#cfn-mediaconvert-jobtemplate-hopdestinations)
     pub fn hop_destinations(
         mut self,
-        value: impl Into<crate::Value<Vec<job_template::HopDestination>>>,
+        value: impl crate::IntoValue<Vec<job_template::HopDestination>>,
     ) -> Self {
         self.0
-            .set_property("HopDestinations", value.into().into_json());
+            .set_property("HopDestinations", value.into_value().into_json());
         self
     }
 
@@ -71,41 +89,42 @@ impl JobTemplate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-jobtemplate.html#cfn-mediaconvert-jobtemplate-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Priority`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-jobtemplate.html#cfn-mediaconvert-jobtemplate-priority)
-    pub fn priority(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Priority", value.into().into_json());
+    pub fn priority(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("Priority", value.into_value().into_json());
         self
     }
 
     /// `Queue`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-jobtemplate.html#cfn-mediaconvert-jobtemplate-queue)
-    pub fn queue(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Queue", value.into().into_json());
+    pub fn queue(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Queue", value.into_value().into_json());
         self
     }
 
     /// `StatusUpdateInterval`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-jobtemplate.html#cfn-mediaconvert-jobtemplate-statusupdateinterval)
-    pub fn status_update_interval(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn status_update_interval(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("StatusUpdateInterval", value.into().into_json());
+            .set_property("StatusUpdateInterval", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-jobtemplate.html#cfn-mediaconvert-jobtemplate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -152,10 +171,10 @@ pub mod job_template {
 
     impl AccelerationSettings {
         /// A new `AccelerationSettings` with its required properties.
-        pub fn new(mode: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(mode: impl crate::IntoValue<String>) -> Self {
             AccelerationSettings(crate::typed::Properties::from_iter([(
                 "Mode".to_owned(),
-                mode.into().into_json(),
+                mode.into_value().into_json(),
             )]))
         }
     }
@@ -181,26 +200,27 @@ pub mod job_template {
         /// `Priority`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconvert-jobtemplate-hopdestination.html#cfn-mediaconvert-jobtemplate-hopdestination-priority)
-        pub fn priority(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn priority(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Priority".to_owned(), value.into().into_json());
+                .insert("Priority".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Queue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconvert-jobtemplate-hopdestination.html#cfn-mediaconvert-jobtemplate-hopdestination-queue)
-        pub fn queue(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Queue".to_owned(), value.into().into_json());
+        pub fn queue(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Queue".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WaitMinutes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediaconvert-jobtemplate-hopdestination.html#cfn-mediaconvert-jobtemplate-hopdestination-waitminutes)
-        pub fn wait_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn wait_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("WaitMinutes".to_owned(), value.into().into_json());
+                .insert("WaitMinutes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -222,26 +242,28 @@ pub struct Preset(crate::Resource);
 
 impl Preset {
     /// A new `AWS::MediaConvert::Preset` with its required properties.
-    pub fn new(settings_json: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn new(settings_json: impl crate::IntoValue<crate::Json>) -> Self {
         Preset(
             crate::Resource::new("AWS::MediaConvert::Preset")
-                .property("SettingsJson", settings_json.into().into_json()),
+                .property("SettingsJson", settings_json.into_value().into_json()),
         )
     }
 
     /// `Category`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-preset.html#cfn-mediaconvert-preset-category)
-    pub fn category(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Category", value.into().into_json());
+    pub fn category(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Category", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-preset.html#cfn-mediaconvert-preset-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -250,16 +272,16 @@ impl Preset {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-preset.html#cfn-mediaconvert-preset-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-preset.html#cfn-mediaconvert-preset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -310,17 +332,18 @@ impl Queue {
     /// `ConcurrentJobs`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-queue.html#cfn-mediaconvert-queue-concurrentjobs)
-    pub fn concurrent_jobs(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn concurrent_jobs(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ConcurrentJobs", value.into().into_json());
+            .set_property("ConcurrentJobs", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-queue.html#cfn-mediaconvert-queue-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -329,32 +352,34 @@ impl Queue {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-queue.html#cfn-mediaconvert-queue-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `PricingPlan`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-queue.html#cfn-mediaconvert-queue-pricingplan)
-    pub fn pricing_plan(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PricingPlan", value.into().into_json());
+    pub fn pricing_plan(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PricingPlan", value.into_value().into_json());
         self
     }
 
     /// `Status`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-queue.html#cfn-mediaconvert-queue-status)
-    pub fn status(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediaconvert-queue.html#cfn-mediaconvert-queue-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }

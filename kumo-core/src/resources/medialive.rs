@@ -20,6 +20,66 @@ pub const TYPES: &[&str] = &[
     "AWS::MediaLive::SignalMap",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::MediaLive::Channel",
+        <Channel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaLive::ChannelPlacementGroup",
+        <ChannelPlacementGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaLive::CloudWatchAlarmTemplate",
+        <CloudWatchAlarmTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaLive::CloudWatchAlarmTemplateGroup",
+        <CloudWatchAlarmTemplateGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaLive::Cluster",
+        <Cluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaLive::EventBridgeRuleTemplate",
+        <EventBridgeRuleTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaLive::EventBridgeRuleTemplateGroup",
+        <EventBridgeRuleTemplateGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaLive::Input",
+        <Input as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaLive::InputSecurityGroup",
+        <InputSecurityGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaLive::Multiplex",
+        <Multiplex as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaLive::Multiplexprogram",
+        <Multiplexprogram as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaLive::Network",
+        <Network as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaLive::SdiSource",
+        <SdiSource as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaLive::SignalMap",
+        <SignalMap as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::MediaLive::Channel`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html)
@@ -37,10 +97,10 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-anywheresettings)
     pub fn anywhere_settings(
         mut self,
-        value: impl Into<crate::Value<channel::AnywhereSettings>>,
+        value: impl crate::IntoValue<channel::AnywhereSettings>,
     ) -> Self {
         self.0
-            .set_property("AnywhereSettings", value.into().into_json());
+            .set_property("AnywhereSettings", value.into_value().into_json());
         self
     }
 
@@ -49,19 +109,19 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-cdiinputspecification)
     pub fn cdi_input_specification(
         mut self,
-        value: impl Into<crate::Value<channel::CdiInputSpecification>>,
+        value: impl crate::IntoValue<channel::CdiInputSpecification>,
     ) -> Self {
         self.0
-            .set_property("CdiInputSpecification", value.into().into_json());
+            .set_property("CdiInputSpecification", value.into_value().into_json());
         self
     }
 
     /// `ChannelClass`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-channelclass)
-    pub fn channel_class(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn channel_class(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ChannelClass", value.into().into_json());
+            .set_property("ChannelClass", value.into_value().into_json());
         self
     }
 
@@ -70,19 +130,19 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-channelengineversion)
     pub fn channel_engine_version(
         mut self,
-        value: impl Into<crate::Value<channel::ChannelEngineVersionRequest>>,
+        value: impl crate::IntoValue<channel::ChannelEngineVersionRequest>,
     ) -> Self {
         self.0
-            .set_property("ChannelEngineVersion", value.into().into_json());
+            .set_property("ChannelEngineVersion", value.into_value().into_json());
         self
     }
 
     /// `ChannelSecurityGroups`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-channelsecuritygroups)
-    pub fn channel_security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn channel_security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ChannelSecurityGroups", value.into().into_json());
+            .set_property("ChannelSecurityGroups", value.into_value().into_json());
         self
     }
 
@@ -91,18 +151,19 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-destinations)
     pub fn destinations(
         mut self,
-        value: impl Into<crate::Value<Vec<channel::OutputDestination>>>,
+        value: impl crate::IntoValue<Vec<channel::OutputDestination>>,
     ) -> Self {
         self.0
-            .set_property("Destinations", value.into().into_json());
+            .set_property("Destinations", value.into_value().into_json());
         self
     }
 
     /// `DryRun`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-dryrun)
-    pub fn dry_run(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("DryRun", value.into().into_json());
+    pub fn dry_run(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("DryRun", value.into_value().into_json());
         self
     }
 
@@ -111,10 +172,10 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-encodersettings)
     pub fn encoder_settings(
         mut self,
-        value: impl Into<crate::Value<channel::EncoderSettings>>,
+        value: impl crate::IntoValue<channel::EncoderSettings>,
     ) -> Self {
         self.0
-            .set_property("EncoderSettings", value.into().into_json());
+            .set_property("EncoderSettings", value.into_value().into_json());
         self
     }
 
@@ -123,10 +184,10 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-inferencesettings)
     pub fn inference_settings(
         mut self,
-        value: impl Into<crate::Value<channel::InferenceSettings>>,
+        value: impl crate::IntoValue<channel::InferenceSettings>,
     ) -> Self {
         self.0
-            .set_property("InferenceSettings", value.into().into_json());
+            .set_property("InferenceSettings", value.into_value().into_json());
         self
     }
 
@@ -135,10 +196,10 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-inputattachments)
     pub fn input_attachments(
         mut self,
-        value: impl Into<crate::Value<Vec<channel::InputAttachment>>>,
+        value: impl crate::IntoValue<Vec<channel::InputAttachment>>,
     ) -> Self {
         self.0
-            .set_property("InputAttachments", value.into().into_json());
+            .set_property("InputAttachments", value.into_value().into_json());
         self
     }
 
@@ -147,10 +208,10 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-inputspecification)
     pub fn input_specification(
         mut self,
-        value: impl Into<crate::Value<channel::InputSpecification>>,
+        value: impl crate::IntoValue<channel::InputSpecification>,
     ) -> Self {
         self.0
-            .set_property("InputSpecification", value.into().into_json());
+            .set_property("InputSpecification", value.into_value().into_json());
         self
     }
 
@@ -159,18 +220,19 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-linkedchannelsettings)
     pub fn linked_channel_settings(
         mut self,
-        value: impl Into<crate::Value<channel::LinkedChannelSettings>>,
+        value: impl crate::IntoValue<channel::LinkedChannelSettings>,
     ) -> Self {
         self.0
-            .set_property("LinkedChannelSettings", value.into().into_json());
+            .set_property("LinkedChannelSettings", value.into_value().into_json());
         self
     }
 
     /// `LogLevel`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-loglevel)
-    pub fn log_level(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("LogLevel", value.into().into_json());
+    pub fn log_level(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("LogLevel", value.into_value().into_json());
         self
     }
 
@@ -179,33 +241,35 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-maintenance)
     pub fn maintenance(
         mut self,
-        value: impl Into<crate::Value<channel::MaintenanceCreateSettings>>,
+        value: impl crate::IntoValue<channel::MaintenanceCreateSettings>,
     ) -> Self {
-        self.0.set_property("Maintenance", value.into().into_json());
+        self.0
+            .set_property("Maintenance", value.into_value().into_json());
         self
     }
 
     /// `Name`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `RoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -214,8 +278,8 @@ impl Channel {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channel.html#cfn-medialive-channel-vpc)
-    pub fn vpc(mut self, value: impl Into<crate::Value<channel::VpcOutputSettings>>) -> Self {
-        self.0.set_property("Vpc", value.into().into_json());
+    pub fn vpc(mut self, value: impl crate::IntoValue<channel::VpcOutputSettings>) -> Self {
+        self.0.set_property("Vpc", value.into_value().into_json());
         self
     }
 }
@@ -280,80 +344,81 @@ pub mod channel {
         /// `Bitrate`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-aacsettings.html#cfn-medialive-channel-aacsettings-bitrate)
-        pub fn bitrate(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn bitrate(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Bitrate".to_owned(), value.into().into_json());
+                .insert("Bitrate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CodingMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-aacsettings.html#cfn-medialive-channel-aacsettings-codingmode)
-        pub fn coding_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn coding_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CodingMode".to_owned(), value.into().into_json());
+                .insert("CodingMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-aacsettings.html#cfn-medialive-channel-aacsettings-inputtype)
-        pub fn input_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputType".to_owned(), value.into().into_json());
+                .insert("InputType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Profile`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-aacsettings.html#cfn-medialive-channel-aacsettings-profile)
-        pub fn profile(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn profile(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Profile".to_owned(), value.into().into_json());
+                .insert("Profile".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RateControlMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-aacsettings.html#cfn-medialive-channel-aacsettings-ratecontrolmode)
-        pub fn rate_control_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn rate_control_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RateControlMode".to_owned(), value.into().into_json());
+                .insert("RateControlMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RawFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-aacsettings.html#cfn-medialive-channel-aacsettings-rawformat)
-        pub fn raw_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn raw_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RawFormat".to_owned(), value.into().into_json());
+                .insert("RawFormat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SampleRate`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-aacsettings.html#cfn-medialive-channel-aacsettings-samplerate)
-        pub fn sample_rate(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn sample_rate(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("SampleRate".to_owned(), value.into().into_json());
+                .insert("SampleRate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Spec`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-aacsettings.html#cfn-medialive-channel-aacsettings-spec)
-        pub fn spec(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Spec".to_owned(), value.into().into_json());
+        pub fn spec(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Spec".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VbrQuality`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-aacsettings.html#cfn-medialive-channel-aacsettings-vbrquality)
-        pub fn vbr_quality(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn vbr_quality(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VbrQuality".to_owned(), value.into().into_json());
+                .insert("VbrQuality".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -379,72 +444,74 @@ pub mod channel {
         /// `AttenuationControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-ac3settings.html#cfn-medialive-channel-ac3settings-attenuationcontrol)
-        pub fn attenuation_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AttenuationControl".to_owned(), value.into().into_json());
+        pub fn attenuation_control(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AttenuationControl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Bitrate`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-ac3settings.html#cfn-medialive-channel-ac3settings-bitrate)
-        pub fn bitrate(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn bitrate(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Bitrate".to_owned(), value.into().into_json());
+                .insert("Bitrate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BitstreamMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-ac3settings.html#cfn-medialive-channel-ac3settings-bitstreammode)
-        pub fn bitstream_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bitstream_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BitstreamMode".to_owned(), value.into().into_json());
+                .insert("BitstreamMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CodingMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-ac3settings.html#cfn-medialive-channel-ac3settings-codingmode)
-        pub fn coding_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn coding_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CodingMode".to_owned(), value.into().into_json());
+                .insert("CodingMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Dialnorm`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-ac3settings.html#cfn-medialive-channel-ac3settings-dialnorm)
-        pub fn dialnorm(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn dialnorm(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Dialnorm".to_owned(), value.into().into_json());
+                .insert("Dialnorm".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DrcProfile`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-ac3settings.html#cfn-medialive-channel-ac3settings-drcprofile)
-        pub fn drc_profile(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn drc_profile(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DrcProfile".to_owned(), value.into().into_json());
+                .insert("DrcProfile".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LfeFilter`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-ac3settings.html#cfn-medialive-channel-ac3settings-lfefilter)
-        pub fn lfe_filter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn lfe_filter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LfeFilter".to_owned(), value.into().into_json());
+                .insert("LfeFilter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MetadataControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-ac3settings.html#cfn-medialive-channel-ac3settings-metadatacontrol)
-        pub fn metadata_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn metadata_control(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MetadataControl".to_owned(), value.into().into_json());
+                .insert("MetadataControl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -470,9 +537,9 @@ pub mod channel {
         /// `Destination`: [`OutputLocationRef`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-additionaldestinations.html#cfn-medialive-channel-additionaldestinations-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<OutputLocationRef>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<OutputLocationRef>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -500,11 +567,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-ancillarysourcesettings.html#cfn-medialive-channel-ancillarysourcesettings-sourceancillarychannelnumber)
         pub fn source_ancillary_channel_number(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "SourceAncillaryChannelNumber".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -531,13 +598,10 @@ pub mod channel {
         /// `ChannelPlacementGroupId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-anywheresettings.html#cfn-medialive-channel-anywheresettings-channelplacementgroupid)
-        pub fn channel_placement_group_id(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn channel_placement_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ChannelPlacementGroupId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -545,9 +609,9 @@ pub mod channel {
         /// `ClusterId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-anywheresettings.html#cfn-medialive-channel-anywheresettings-clusterid)
-        pub fn cluster_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cluster_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClusterId".to_owned(), value.into().into_json());
+                .insert("ClusterId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -575,10 +639,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-archivecdnsettings.html#cfn-medialive-channel-archivecdnsettings-archives3settings)
         pub fn archive_s3_settings(
             mut self,
-            value: impl Into<crate::Value<ArchiveS3Settings>>,
+            value: impl crate::IntoValue<ArchiveS3Settings>,
         ) -> Self {
-            self.0
-                .insert("ArchiveS3Settings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ArchiveS3Settings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -604,18 +670,18 @@ pub mod channel {
         /// `M2tsSettings`: [`M2tsSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-archivecontainersettings.html#cfn-medialive-channel-archivecontainersettings-m2tssettings)
-        pub fn m2ts_settings(mut self, value: impl Into<crate::Value<M2tsSettings>>) -> Self {
+        pub fn m2ts_settings(mut self, value: impl crate::IntoValue<M2tsSettings>) -> Self {
             self.0
-                .insert("M2tsSettings".to_owned(), value.into().into_json());
+                .insert("M2tsSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RawSettings`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-archivecontainersettings.html#cfn-medialive-channel-archivecontainersettings-rawsettings)
-        pub fn raw_settings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn raw_settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("RawSettings".to_owned(), value.into().into_json());
+                .insert("RawSettings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -643,28 +709,32 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-archivegroupsettings.html#cfn-medialive-channel-archivegroupsettings-archivecdnsettings)
         pub fn archive_cdn_settings(
             mut self,
-            value: impl Into<crate::Value<ArchiveCdnSettings>>,
+            value: impl crate::IntoValue<ArchiveCdnSettings>,
         ) -> Self {
-            self.0
-                .insert("ArchiveCdnSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ArchiveCdnSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Destination`: [`OutputLocationRef`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-archivegroupsettings.html#cfn-medialive-channel-archivegroupsettings-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<OutputLocationRef>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<OutputLocationRef>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RolloverInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-archivegroupsettings.html#cfn-medialive-channel-archivegroupsettings-rolloverinterval)
-        pub fn rollover_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("RolloverInterval".to_owned(), value.into().into_json());
+        pub fn rollover_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "RolloverInterval".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -692,28 +762,30 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-archiveoutputsettings.html#cfn-medialive-channel-archiveoutputsettings-containersettings)
         pub fn container_settings(
             mut self,
-            value: impl Into<crate::Value<ArchiveContainerSettings>>,
+            value: impl crate::IntoValue<ArchiveContainerSettings>,
         ) -> Self {
-            self.0
-                .insert("ContainerSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ContainerSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Extension`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-archiveoutputsettings.html#cfn-medialive-channel-archiveoutputsettings-extension)
-        pub fn extension(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn extension(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Extension".to_owned(), value.into().into_json());
+                .insert("Extension".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NameModifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-archiveoutputsettings.html#cfn-medialive-channel-archiveoutputsettings-namemodifier)
-        pub fn name_modifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn name_modifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NameModifier".to_owned(), value.into().into_json());
+                .insert("NameModifier".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -739,9 +811,9 @@ pub mod channel {
         /// `CannedAcl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-archives3settings.html#cfn-medialive-channel-archives3settings-cannedacl)
-        pub fn canned_acl(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn canned_acl(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CannedAcl".to_owned(), value.into().into_json());
+                .insert("CannedAcl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -769,19 +841,21 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiochannelmapping.html#cfn-medialive-channel-audiochannelmapping-inputchannellevels)
         pub fn input_channel_levels(
             mut self,
-            value: impl Into<crate::Value<Vec<InputChannelLevel>>>,
+            value: impl crate::IntoValue<Vec<InputChannelLevel>>,
         ) -> Self {
-            self.0
-                .insert("InputChannelLevels".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InputChannelLevels".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OutputChannel`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiochannelmapping.html#cfn-medialive-channel-audiochannelmapping-outputchannel)
-        pub fn output_channel(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn output_channel(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("OutputChannel".to_owned(), value.into().into_json());
+                .insert("OutputChannel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -807,18 +881,18 @@ pub mod channel {
         /// `AacSettings`: [`AacSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiocodecsettings.html#cfn-medialive-channel-audiocodecsettings-aacsettings)
-        pub fn aac_settings(mut self, value: impl Into<crate::Value<AacSettings>>) -> Self {
+        pub fn aac_settings(mut self, value: impl crate::IntoValue<AacSettings>) -> Self {
             self.0
-                .insert("AacSettings".to_owned(), value.into().into_json());
+                .insert("AacSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ac3Settings`: [`Ac3Settings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiocodecsettings.html#cfn-medialive-channel-audiocodecsettings-ac3settings)
-        pub fn ac3_settings(mut self, value: impl Into<crate::Value<Ac3Settings>>) -> Self {
+        pub fn ac3_settings(mut self, value: impl crate::IntoValue<Ac3Settings>) -> Self {
             self.0
-                .insert("Ac3Settings".to_owned(), value.into().into_json());
+                .insert("Ac3Settings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -827,49 +901,50 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiocodecsettings.html#cfn-medialive-channel-audiocodecsettings-eac3atmossettings)
         pub fn eac3_atmos_settings(
             mut self,
-            value: impl Into<crate::Value<Eac3AtmosSettings>>,
+            value: impl crate::IntoValue<Eac3AtmosSettings>,
         ) -> Self {
-            self.0
-                .insert("Eac3AtmosSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "Eac3AtmosSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Eac3Settings`: [`Eac3Settings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiocodecsettings.html#cfn-medialive-channel-audiocodecsettings-eac3settings)
-        pub fn eac3_settings(mut self, value: impl Into<crate::Value<Eac3Settings>>) -> Self {
+        pub fn eac3_settings(mut self, value: impl crate::IntoValue<Eac3Settings>) -> Self {
             self.0
-                .insert("Eac3Settings".to_owned(), value.into().into_json());
+                .insert("Eac3Settings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Mp2Settings`: [`Mp2Settings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiocodecsettings.html#cfn-medialive-channel-audiocodecsettings-mp2settings)
-        pub fn mp2_settings(mut self, value: impl Into<crate::Value<Mp2Settings>>) -> Self {
+        pub fn mp2_settings(mut self, value: impl crate::IntoValue<Mp2Settings>) -> Self {
             self.0
-                .insert("Mp2Settings".to_owned(), value.into().into_json());
+                .insert("Mp2Settings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PassThroughSettings`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiocodecsettings.html#cfn-medialive-channel-audiocodecsettings-passthroughsettings)
-        pub fn pass_through_settings(
-            mut self,
-            value: impl Into<crate::Value<crate::Json>>,
-        ) -> Self {
-            self.0
-                .insert("PassThroughSettings".to_owned(), value.into().into_json());
+        pub fn pass_through_settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0.insert(
+                "PassThroughSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `WavSettings`: [`WavSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiocodecsettings.html#cfn-medialive-channel-audiocodecsettings-wavsettings)
-        pub fn wav_settings(mut self, value: impl Into<crate::Value<WavSettings>>) -> Self {
+        pub fn wav_settings(mut self, value: impl crate::IntoValue<WavSettings>) -> Self {
             self.0
-                .insert("WavSettings".to_owned(), value.into().into_json());
+                .insert("WavSettings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -895,9 +970,9 @@ pub mod channel {
         /// `AudioDashRoles`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiodescription.html#cfn-medialive-channel-audiodescription-audiodashroles)
-        pub fn audio_dash_roles(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn audio_dash_roles(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AudioDashRoles".to_owned(), value.into().into_json());
+                .insert("AudioDashRoles".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -906,11 +981,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiodescription.html#cfn-medialive-channel-audiodescription-audionormalizationsettings)
         pub fn audio_normalization_settings(
             mut self,
-            value: impl Into<crate::Value<AudioNormalizationSettings>>,
+            value: impl crate::IntoValue<AudioNormalizationSettings>,
         ) -> Self {
             self.0.insert(
                 "AudioNormalizationSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -918,27 +993,31 @@ pub mod channel {
         /// `AudioSelectorName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiodescription.html#cfn-medialive-channel-audiodescription-audioselectorname)
-        pub fn audio_selector_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AudioSelectorName".to_owned(), value.into().into_json());
+        pub fn audio_selector_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AudioSelectorName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AudioType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiodescription.html#cfn-medialive-channel-audiodescription-audiotype)
-        pub fn audio_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn audio_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AudioType".to_owned(), value.into().into_json());
+                .insert("AudioType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AudioTypeControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiodescription.html#cfn-medialive-channel-audiodescription-audiotypecontrol)
-        pub fn audio_type_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AudioTypeControl".to_owned(), value.into().into_json());
+        pub fn audio_type_control(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AudioTypeControl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -947,11 +1026,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiodescription.html#cfn-medialive-channel-audiodescription-audiowatermarkingsettings)
         pub fn audio_watermarking_settings(
             mut self,
-            value: impl Into<crate::Value<AudioWatermarkSettings>>,
+            value: impl crate::IntoValue<AudioWatermarkSettings>,
         ) -> Self {
             self.0.insert(
                 "AudioWatermarkingSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -959,65 +1038,67 @@ pub mod channel {
         /// `CodecSettings`: [`AudioCodecSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiodescription.html#cfn-medialive-channel-audiodescription-codecsettings)
-        pub fn codec_settings(
-            mut self,
-            value: impl Into<crate::Value<AudioCodecSettings>>,
-        ) -> Self {
+        pub fn codec_settings(mut self, value: impl crate::IntoValue<AudioCodecSettings>) -> Self {
             self.0
-                .insert("CodecSettings".to_owned(), value.into().into_json());
+                .insert("CodecSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DvbDashAccessibility`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiodescription.html#cfn-medialive-channel-audiodescription-dvbdashaccessibility)
-        pub fn dvb_dash_accessibility(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DvbDashAccessibility".to_owned(), value.into().into_json());
+        pub fn dvb_dash_accessibility(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DvbDashAccessibility".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LanguageCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiodescription.html#cfn-medialive-channel-audiodescription-languagecode)
-        pub fn language_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn language_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LanguageCode".to_owned(), value.into().into_json());
+                .insert("LanguageCode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LanguageCodeControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiodescription.html#cfn-medialive-channel-audiodescription-languagecodecontrol)
-        pub fn language_code_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LanguageCodeControl".to_owned(), value.into().into_json());
+        pub fn language_code_control(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LanguageCodeControl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiodescription.html#cfn-medialive-channel-audiodescription-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RemixSettings`: [`RemixSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiodescription.html#cfn-medialive-channel-audiodescription-remixsettings)
-        pub fn remix_settings(mut self, value: impl Into<crate::Value<RemixSettings>>) -> Self {
+        pub fn remix_settings(mut self, value: impl crate::IntoValue<RemixSettings>) -> Self {
             self.0
-                .insert("RemixSettings".to_owned(), value.into().into_json());
+                .insert("RemixSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StreamName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiodescription.html#cfn-medialive-channel-audiodescription-streamname)
-        pub fn stream_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stream_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StreamName".to_owned(), value.into().into_json());
+                .insert("StreamName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1043,9 +1124,11 @@ pub mod channel {
         /// `ProgramSelection`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiodolbyedecode.html#cfn-medialive-channel-audiodolbyedecode-programselection)
-        pub fn program_selection(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ProgramSelection".to_owned(), value.into().into_json());
+        pub fn program_selection(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ProgramSelection".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1071,17 +1154,18 @@ pub mod channel {
         /// `GroupId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiohlsrenditionselection.html#cfn-medialive-channel-audiohlsrenditionselection-groupid)
-        pub fn group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GroupId".to_owned(), value.into().into_json());
+                .insert("GroupId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiohlsrenditionselection.html#cfn-medialive-channel-audiohlsrenditionselection-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1107,19 +1191,19 @@ pub mod channel {
         /// `LanguageCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiolanguageselection.html#cfn-medialive-channel-audiolanguageselection-languagecode)
-        pub fn language_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn language_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LanguageCode".to_owned(), value.into().into_json());
+                .insert("LanguageCode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LanguageSelectionPolicy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiolanguageselection.html#cfn-medialive-channel-audiolanguageselection-languageselectionpolicy)
-        pub fn language_selection_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn language_selection_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "LanguageSelectionPolicy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1146,27 +1230,29 @@ pub mod channel {
         /// `Algorithm`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audionormalizationsettings.html#cfn-medialive-channel-audionormalizationsettings-algorithm)
-        pub fn algorithm(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn algorithm(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Algorithm".to_owned(), value.into().into_json());
+                .insert("Algorithm".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AlgorithmControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audionormalizationsettings.html#cfn-medialive-channel-audionormalizationsettings-algorithmcontrol)
-        pub fn algorithm_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AlgorithmControl".to_owned(), value.into().into_json());
+        pub fn algorithm_control(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AlgorithmControl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TargetLkfs`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audionormalizationsettings.html#cfn-medialive-channel-audionormalizationsettings-targetlkfs)
-        pub fn target_lkfs(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn target_lkfs(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("TargetLkfs".to_owned(), value.into().into_json());
+                .insert("TargetLkfs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1192,36 +1278,36 @@ pub mod channel {
         /// `AudioGroupId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audioonlyhlssettings.html#cfn-medialive-channel-audioonlyhlssettings-audiogroupid)
-        pub fn audio_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn audio_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AudioGroupId".to_owned(), value.into().into_json());
+                .insert("AudioGroupId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AudioOnlyImage`: [`InputLocation`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audioonlyhlssettings.html#cfn-medialive-channel-audioonlyhlssettings-audioonlyimage)
-        pub fn audio_only_image(mut self, value: impl Into<crate::Value<InputLocation>>) -> Self {
+        pub fn audio_only_image(mut self, value: impl crate::IntoValue<InputLocation>) -> Self {
             self.0
-                .insert("AudioOnlyImage".to_owned(), value.into().into_json());
+                .insert("AudioOnlyImage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AudioTrackType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audioonlyhlssettings.html#cfn-medialive-channel-audioonlyhlssettings-audiotracktype)
-        pub fn audio_track_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn audio_track_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AudioTrackType".to_owned(), value.into().into_json());
+                .insert("AudioTrackType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SegmentType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audioonlyhlssettings.html#cfn-medialive-channel-audioonlyhlssettings-segmenttype)
-        pub fn segment_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn segment_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SegmentType".to_owned(), value.into().into_json());
+                .insert("SegmentType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1247,8 +1333,9 @@ pub mod channel {
         /// `Pid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiopidselection.html#cfn-medialive-channel-audiopidselection-pid)
-        pub fn pid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Pid".to_owned(), value.into().into_json());
+        pub fn pid(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Pid".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1274,8 +1361,9 @@ pub mod channel {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audioselector.html#cfn-medialive-channel-audioselector-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1284,10 +1372,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audioselector.html#cfn-medialive-channel-audioselector-selectorsettings)
         pub fn selector_settings(
             mut self,
-            value: impl Into<crate::Value<AudioSelectorSettings>>,
+            value: impl crate::IntoValue<AudioSelectorSettings>,
         ) -> Self {
-            self.0
-                .insert("SelectorSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SelectorSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1315,11 +1405,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audioselectorsettings.html#cfn-medialive-channel-audioselectorsettings-audiohlsrenditionselection)
         pub fn audio_hls_rendition_selection(
             mut self,
-            value: impl Into<crate::Value<AudioHlsRenditionSelection>>,
+            value: impl crate::IntoValue<AudioHlsRenditionSelection>,
         ) -> Self {
             self.0.insert(
                 "AudioHlsRenditionSelection".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1329,11 +1419,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audioselectorsettings.html#cfn-medialive-channel-audioselectorsettings-audiolanguageselection)
         pub fn audio_language_selection(
             mut self,
-            value: impl Into<crate::Value<AudioLanguageSelection>>,
+            value: impl crate::IntoValue<AudioLanguageSelection>,
         ) -> Self {
             self.0.insert(
                 "AudioLanguageSelection".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1343,10 +1433,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audioselectorsettings.html#cfn-medialive-channel-audioselectorsettings-audiopidselection)
         pub fn audio_pid_selection(
             mut self,
-            value: impl Into<crate::Value<AudioPidSelection>>,
+            value: impl crate::IntoValue<AudioPidSelection>,
         ) -> Self {
-            self.0
-                .insert("AudioPidSelection".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AudioPidSelection".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1355,10 +1447,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audioselectorsettings.html#cfn-medialive-channel-audioselectorsettings-audiotrackselection)
         pub fn audio_track_selection(
             mut self,
-            value: impl Into<crate::Value<AudioTrackSelection>>,
+            value: impl crate::IntoValue<AudioTrackSelection>,
         ) -> Self {
-            self.0
-                .insert("AudioTrackSelection".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AudioTrackSelection".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1384,19 +1478,21 @@ pub mod channel {
         /// `AudioSelectorName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiosilencefailoversettings.html#cfn-medialive-channel-audiosilencefailoversettings-audioselectorname)
-        pub fn audio_selector_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AudioSelectorName".to_owned(), value.into().into_json());
+        pub fn audio_selector_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AudioSelectorName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AudioSilenceThresholdMsec`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiosilencefailoversettings.html#cfn-medialive-channel-audiosilencefailoversettings-audiosilencethresholdmsec)
-        pub fn audio_silence_threshold_msec(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn audio_silence_threshold_msec(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AudioSilenceThresholdMsec".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1423,8 +1519,9 @@ pub mod channel {
         /// `Track`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiotrack.html#cfn-medialive-channel-audiotrack-track)
-        pub fn track(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Track".to_owned(), value.into().into_json());
+        pub fn track(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Track".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1450,17 +1547,18 @@ pub mod channel {
         /// `DolbyEDecode`: [`AudioDolbyEDecode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiotrackselection.html#cfn-medialive-channel-audiotrackselection-dolbyedecode)
-        pub fn dolby_e_decode(mut self, value: impl Into<crate::Value<AudioDolbyEDecode>>) -> Self {
+        pub fn dolby_e_decode(mut self, value: impl crate::IntoValue<AudioDolbyEDecode>) -> Self {
             self.0
-                .insert("DolbyEDecode".to_owned(), value.into().into_json());
+                .insert("DolbyEDecode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tracks`: list of [`AudioTrack`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiotrackselection.html#cfn-medialive-channel-audiotrackselection-tracks)
-        pub fn tracks(mut self, value: impl Into<crate::Value<Vec<AudioTrack>>>) -> Self {
-            self.0.insert("Tracks".to_owned(), value.into().into_json());
+        pub fn tracks(mut self, value: impl crate::IntoValue<Vec<AudioTrack>>) -> Self {
+            self.0
+                .insert("Tracks".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1488,11 +1586,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-audiowatermarksettings.html#cfn-medialive-channel-audiowatermarksettings-nielsenwatermarkssettings)
         pub fn nielsen_watermarks_settings(
             mut self,
-            value: impl Into<crate::Value<NielsenWatermarksSettings>>,
+            value: impl crate::IntoValue<NielsenWatermarksSettings>,
         ) -> Self {
             self.0.insert(
                 "NielsenWatermarksSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1519,9 +1617,11 @@ pub mod channel {
         /// `ErrorClearTimeMsec`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-automaticinputfailoversettings.html#cfn-medialive-channel-automaticinputfailoversettings-errorcleartimemsec)
-        pub fn error_clear_time_msec(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ErrorClearTimeMsec".to_owned(), value.into().into_json());
+        pub fn error_clear_time_msec(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ErrorClearTimeMsec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1530,28 +1630,32 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-automaticinputfailoversettings.html#cfn-medialive-channel-automaticinputfailoversettings-failoverconditions)
         pub fn failover_conditions(
             mut self,
-            value: impl Into<crate::Value<Vec<FailoverCondition>>>,
+            value: impl crate::IntoValue<Vec<FailoverCondition>>,
         ) -> Self {
-            self.0
-                .insert("FailoverConditions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FailoverConditions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InputPreference`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-automaticinputfailoversettings.html#cfn-medialive-channel-automaticinputfailoversettings-inputpreference)
-        pub fn input_preference(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_preference(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputPreference".to_owned(), value.into().into_json());
+                .insert("InputPreference".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecondaryInputId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-automaticinputfailoversettings.html#cfn-medialive-channel-automaticinputfailoversettings-secondaryinputid)
-        pub fn secondary_input_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SecondaryInputId".to_owned(), value.into().into_json());
+        pub fn secondary_input_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SecondaryInputId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1579,11 +1683,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1colorspacesettings.html#cfn-medialive-channel-av1colorspacesettings-colorspacepassthroughsettings)
         pub fn color_space_passthrough_settings(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "ColorSpacePassthroughSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1591,36 +1695,36 @@ pub mod channel {
         /// `Hdr10Settings`: [`Hdr10Settings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1colorspacesettings.html#cfn-medialive-channel-av1colorspacesettings-hdr10settings)
-        pub fn hdr10_settings(mut self, value: impl Into<crate::Value<Hdr10Settings>>) -> Self {
+        pub fn hdr10_settings(mut self, value: impl crate::IntoValue<Hdr10Settings>) -> Self {
             self.0
-                .insert("Hdr10Settings".to_owned(), value.into().into_json());
+                .insert("Hdr10Settings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Hlg2020Settings`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1colorspacesettings.html#cfn-medialive-channel-av1colorspacesettings-hlg2020settings)
-        pub fn hlg2020_settings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn hlg2020_settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Hlg2020Settings".to_owned(), value.into().into_json());
+                .insert("Hlg2020Settings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Rec601Settings`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1colorspacesettings.html#cfn-medialive-channel-av1colorspacesettings-rec601settings)
-        pub fn rec601_settings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn rec601_settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Rec601Settings".to_owned(), value.into().into_json());
+                .insert("Rec601Settings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Rec709Settings`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1colorspacesettings.html#cfn-medialive-channel-av1colorspacesettings-rec709settings)
-        pub fn rec709_settings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn rec709_settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Rec709Settings".to_owned(), value.into().into_json());
+                .insert("Rec709Settings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1646,36 +1750,36 @@ pub mod channel {
         /// `AfdSignaling`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-afdsignaling)
-        pub fn afd_signaling(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn afd_signaling(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AfdSignaling".to_owned(), value.into().into_json());
+                .insert("AfdSignaling".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BitDepth`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-bitdepth)
-        pub fn bit_depth(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bit_depth(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BitDepth".to_owned(), value.into().into_json());
+                .insert("BitDepth".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Bitrate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-bitrate)
-        pub fn bitrate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn bitrate(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Bitrate".to_owned(), value.into().into_json());
+                .insert("Bitrate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BufSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-bufsize)
-        pub fn buf_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn buf_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BufSize".to_owned(), value.into().into_json());
+                .insert("BufSize".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1684,162 +1788,175 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-colorspacesettings)
         pub fn color_space_settings(
             mut self,
-            value: impl Into<crate::Value<Av1ColorSpaceSettings>>,
+            value: impl crate::IntoValue<Av1ColorSpaceSettings>,
         ) -> Self {
-            self.0
-                .insert("ColorSpaceSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ColorSpaceSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FixedAfd`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-fixedafd)
-        pub fn fixed_afd(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn fixed_afd(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FixedAfd".to_owned(), value.into().into_json());
+                .insert("FixedAfd".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FramerateDenominator`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-frameratedenominator)
-        pub fn framerate_denominator(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("FramerateDenominator".to_owned(), value.into().into_json());
+        pub fn framerate_denominator(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "FramerateDenominator".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FramerateNumerator`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-frameratenumerator)
-        pub fn framerate_numerator(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("FramerateNumerator".to_owned(), value.into().into_json());
+        pub fn framerate_numerator(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "FramerateNumerator".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `GopSize`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-gopsize)
-        pub fn gop_size(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn gop_size(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("GopSize".to_owned(), value.into().into_json());
+                .insert("GopSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GopSizeUnits`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-gopsizeunits)
-        pub fn gop_size_units(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn gop_size_units(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GopSizeUnits".to_owned(), value.into().into_json());
+                .insert("GopSizeUnits".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Level`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-level)
-        pub fn level(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Level".to_owned(), value.into().into_json());
+        pub fn level(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Level".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LookAheadRateControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-lookaheadratecontrol)
-        pub fn look_ahead_rate_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LookAheadRateControl".to_owned(), value.into().into_json());
+        pub fn look_ahead_rate_control(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LookAheadRateControl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxBitrate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-maxbitrate)
-        pub fn max_bitrate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_bitrate(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxBitrate".to_owned(), value.into().into_json());
+                .insert("MaxBitrate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinBitrate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-minbitrate)
-        pub fn min_bitrate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_bitrate(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinBitrate".to_owned(), value.into().into_json());
+                .insert("MinBitrate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinIInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-miniinterval)
-        pub fn min_i_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_i_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinIInterval".to_owned(), value.into().into_json());
+                .insert("MinIInterval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParDenominator`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-pardenominator)
-        pub fn par_denominator(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn par_denominator(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ParDenominator".to_owned(), value.into().into_json());
+                .insert("ParDenominator".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParNumerator`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-parnumerator)
-        pub fn par_numerator(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn par_numerator(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ParNumerator".to_owned(), value.into().into_json());
+                .insert("ParNumerator".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `QvbrQualityLevel`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-qvbrqualitylevel)
-        pub fn qvbr_quality_level(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("QvbrQualityLevel".to_owned(), value.into().into_json());
+        pub fn qvbr_quality_level(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "QvbrQualityLevel".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RateControlMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-ratecontrolmode)
-        pub fn rate_control_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn rate_control_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RateControlMode".to_owned(), value.into().into_json());
+                .insert("RateControlMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SceneChangeDetect`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-scenechangedetect)
-        pub fn scene_change_detect(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SceneChangeDetect".to_owned(), value.into().into_json());
+        pub fn scene_change_detect(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SceneChangeDetect".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SpatialAq`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-spatialaq)
-        pub fn spatial_aq(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn spatial_aq(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SpatialAq".to_owned(), value.into().into_json());
+                .insert("SpatialAq".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TemporalAq`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-temporalaq)
-        pub fn temporal_aq(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn temporal_aq(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TemporalAq".to_owned(), value.into().into_json());
+                .insert("TemporalAq".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1848,11 +1965,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-timecodeburninsettings)
         pub fn timecode_burnin_settings(
             mut self,
-            value: impl Into<crate::Value<TimecodeBurninSettings>>,
+            value: impl crate::IntoValue<TimecodeBurninSettings>,
         ) -> Self {
             self.0.insert(
                 "TimecodeBurninSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1860,9 +1977,11 @@ pub mod channel {
         /// `TimecodeInsertion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-av1settings.html#cfn-medialive-channel-av1settings-timecodeinsertion)
-        pub fn timecode_insertion(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TimecodeInsertion".to_owned(), value.into().into_json());
+        pub fn timecode_insertion(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TimecodeInsertion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1888,20 +2007,20 @@ pub mod channel {
         /// `AvailBlankingImage`: [`InputLocation`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-availblanking.html#cfn-medialive-channel-availblanking-availblankingimage)
-        pub fn avail_blanking_image(
-            mut self,
-            value: impl Into<crate::Value<InputLocation>>,
-        ) -> Self {
-            self.0
-                .insert("AvailBlankingImage".to_owned(), value.into().into_json());
+        pub fn avail_blanking_image(mut self, value: impl crate::IntoValue<InputLocation>) -> Self {
+            self.0.insert(
+                "AvailBlankingImage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `State`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-availblanking.html#cfn-medialive-channel-availblanking-state)
-        pub fn state(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("State".to_owned(), value.into().into_json());
+        pub fn state(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("State".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1927,19 +2046,19 @@ pub mod channel {
         /// `AvailSettings`: [`AvailSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-availconfiguration.html#cfn-medialive-channel-availconfiguration-availsettings)
-        pub fn avail_settings(mut self, value: impl Into<crate::Value<AvailSettings>>) -> Self {
+        pub fn avail_settings(mut self, value: impl crate::IntoValue<AvailSettings>) -> Self {
             self.0
-                .insert("AvailSettings".to_owned(), value.into().into_json());
+                .insert("AvailSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Scte35SegmentationScope`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-availconfiguration.html#cfn-medialive-channel-availconfiguration-scte35segmentationscope)
-        pub fn scte35_segmentation_scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn scte35_segmentation_scope(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "Scte35SegmentationScope".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1966,8 +2085,9 @@ pub mod channel {
         /// `Esam`: [`Esam`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-availsettings.html#cfn-medialive-channel-availsettings-esam)
-        pub fn esam(mut self, value: impl Into<crate::Value<Esam>>) -> Self {
-            self.0.insert("Esam".to_owned(), value.into().into_json());
+        pub fn esam(mut self, value: impl crate::IntoValue<Esam>) -> Self {
+            self.0
+                .insert("Esam".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1976,10 +2096,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-availsettings.html#cfn-medialive-channel-availsettings-scte35spliceinsert)
         pub fn scte35_splice_insert(
             mut self,
-            value: impl Into<crate::Value<Scte35SpliceInsert>>,
+            value: impl crate::IntoValue<Scte35SpliceInsert>,
         ) -> Self {
-            self.0
-                .insert("Scte35SpliceInsert".to_owned(), value.into().into_json());
+            self.0.insert(
+                "Scte35SpliceInsert".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1988,10 +2110,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-availsettings.html#cfn-medialive-channel-availsettings-scte35timesignalapos)
         pub fn scte35_time_signal_apos(
             mut self,
-            value: impl Into<crate::Value<Scte35TimeSignalApos>>,
+            value: impl crate::IntoValue<Scte35TimeSignalApos>,
         ) -> Self {
-            self.0
-                .insert("Scte35TimeSignalApos".to_owned(), value.into().into_json());
+            self.0.insert(
+                "Scte35TimeSignalApos".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2017,18 +2141,20 @@ pub mod channel {
         /// `PostFilterSharpening`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-bandwidthreductionfiltersettings.html#cfn-medialive-channel-bandwidthreductionfiltersettings-postfiltersharpening)
-        pub fn post_filter_sharpening(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PostFilterSharpening".to_owned(), value.into().into_json());
+        pub fn post_filter_sharpening(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PostFilterSharpening".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Strength`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-bandwidthreductionfiltersettings.html#cfn-medialive-channel-bandwidthreductionfiltersettings-strength)
-        pub fn strength(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn strength(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Strength".to_owned(), value.into().into_json());
+                .insert("Strength".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2054,21 +2180,22 @@ pub mod channel {
         /// `BlackoutSlateImage`: [`InputLocation`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-blackoutslate.html#cfn-medialive-channel-blackoutslate-blackoutslateimage)
-        pub fn blackout_slate_image(
-            mut self,
-            value: impl Into<crate::Value<InputLocation>>,
-        ) -> Self {
-            self.0
-                .insert("BlackoutSlateImage".to_owned(), value.into().into_json());
+        pub fn blackout_slate_image(mut self, value: impl crate::IntoValue<InputLocation>) -> Self {
+            self.0.insert(
+                "BlackoutSlateImage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NetworkEndBlackout`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-blackoutslate.html#cfn-medialive-channel-blackoutslate-networkendblackout)
-        pub fn network_end_blackout(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NetworkEndBlackout".to_owned(), value.into().into_json());
+        pub fn network_end_blackout(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NetworkEndBlackout".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2077,11 +2204,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-blackoutslate.html#cfn-medialive-channel-blackoutslate-networkendblackoutimage)
         pub fn network_end_blackout_image(
             mut self,
-            value: impl Into<crate::Value<InputLocation>>,
+            value: impl crate::IntoValue<InputLocation>,
         ) -> Self {
             self.0.insert(
                 "NetworkEndBlackoutImage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2089,17 +2216,18 @@ pub mod channel {
         /// `NetworkId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-blackoutslate.html#cfn-medialive-channel-blackoutslate-networkid)
-        pub fn network_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn network_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NetworkId".to_owned(), value.into().into_json());
+                .insert("NetworkId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `State`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-blackoutslate.html#cfn-medialive-channel-blackoutslate-state)
-        pub fn state(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("State".to_owned(), value.into().into_json());
+        pub fn state(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("State".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2125,161 +2253,166 @@ pub mod channel {
         /// `Alignment`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-alignment)
-        pub fn alignment(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn alignment(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Alignment".to_owned(), value.into().into_json());
+                .insert("Alignment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BackgroundColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-backgroundcolor)
-        pub fn background_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn background_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BackgroundColor".to_owned(), value.into().into_json());
+                .insert("BackgroundColor".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BackgroundOpacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-backgroundopacity)
-        pub fn background_opacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("BackgroundOpacity".to_owned(), value.into().into_json());
+        pub fn background_opacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "BackgroundOpacity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Font`: [`InputLocation`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-font)
-        pub fn font(mut self, value: impl Into<crate::Value<InputLocation>>) -> Self {
-            self.0.insert("Font".to_owned(), value.into().into_json());
+        pub fn font(mut self, value: impl crate::IntoValue<InputLocation>) -> Self {
+            self.0
+                .insert("Font".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FontColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-fontcolor)
-        pub fn font_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn font_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FontColor".to_owned(), value.into().into_json());
+                .insert("FontColor".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FontOpacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-fontopacity)
-        pub fn font_opacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn font_opacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("FontOpacity".to_owned(), value.into().into_json());
+                .insert("FontOpacity".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FontResolution`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-fontresolution)
-        pub fn font_resolution(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn font_resolution(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("FontResolution".to_owned(), value.into().into_json());
+                .insert("FontResolution".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FontSize`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-fontsize)
-        pub fn font_size(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn font_size(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FontSize".to_owned(), value.into().into_json());
+                .insert("FontSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutlineColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-outlinecolor)
-        pub fn outline_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn outline_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OutlineColor".to_owned(), value.into().into_json());
+                .insert("OutlineColor".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutlineSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-outlinesize)
-        pub fn outline_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn outline_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("OutlineSize".to_owned(), value.into().into_json());
+                .insert("OutlineSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ShadowColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-shadowcolor)
-        pub fn shadow_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn shadow_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ShadowColor".to_owned(), value.into().into_json());
+                .insert("ShadowColor".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ShadowOpacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-shadowopacity)
-        pub fn shadow_opacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn shadow_opacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ShadowOpacity".to_owned(), value.into().into_json());
+                .insert("ShadowOpacity".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ShadowXOffset`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-shadowxoffset)
-        pub fn shadow_x_offset(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn shadow_x_offset(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ShadowXOffset".to_owned(), value.into().into_json());
+                .insert("ShadowXOffset".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ShadowYOffset`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-shadowyoffset)
-        pub fn shadow_y_offset(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn shadow_y_offset(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ShadowYOffset".to_owned(), value.into().into_json());
+                .insert("ShadowYOffset".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SubtitleRows`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-subtitlerows)
-        pub fn subtitle_rows(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subtitle_rows(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SubtitleRows".to_owned(), value.into().into_json());
+                .insert("SubtitleRows".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TeletextGridControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-teletextgridcontrol)
-        pub fn teletext_grid_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TeletextGridControl".to_owned(), value.into().into_json());
+        pub fn teletext_grid_control(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TeletextGridControl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `XPosition`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-xposition)
-        pub fn x_position(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn x_position(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("XPosition".to_owned(), value.into().into_json());
+                .insert("XPosition".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `YPosition`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-burnindestinationsettings.html#cfn-medialive-channel-burnindestinationsettings-yposition)
-        pub fn y_position(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn y_position(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("YPosition".to_owned(), value.into().into_json());
+                .insert("YPosition".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2305,27 +2438,31 @@ pub mod channel {
         /// `Accessibility`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondescription.html#cfn-medialive-channel-captiondescription-accessibility)
-        pub fn accessibility(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn accessibility(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Accessibility".to_owned(), value.into().into_json());
+                .insert("Accessibility".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CaptionDashRoles`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondescription.html#cfn-medialive-channel-captiondescription-captiondashroles)
-        pub fn caption_dash_roles(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("CaptionDashRoles".to_owned(), value.into().into_json());
+        pub fn caption_dash_roles(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "CaptionDashRoles".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CaptionSelectorName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondescription.html#cfn-medialive-channel-captiondescription-captionselectorname)
-        pub fn caption_selector_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CaptionSelectorName".to_owned(), value.into().into_json());
+        pub fn caption_selector_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CaptionSelectorName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2334,45 +2471,52 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondescription.html#cfn-medialive-channel-captiondescription-destinationsettings)
         pub fn destination_settings(
             mut self,
-            value: impl Into<crate::Value<CaptionDestinationSettings>>,
+            value: impl crate::IntoValue<CaptionDestinationSettings>,
         ) -> Self {
-            self.0
-                .insert("DestinationSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DestinationSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DvbDashAccessibility`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondescription.html#cfn-medialive-channel-captiondescription-dvbdashaccessibility)
-        pub fn dvb_dash_accessibility(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DvbDashAccessibility".to_owned(), value.into().into_json());
+        pub fn dvb_dash_accessibility(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DvbDashAccessibility".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LanguageCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondescription.html#cfn-medialive-channel-captiondescription-languagecode)
-        pub fn language_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn language_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LanguageCode".to_owned(), value.into().into_json());
+                .insert("LanguageCode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LanguageDescription`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondescription.html#cfn-medialive-channel-captiondescription-languagedescription)
-        pub fn language_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LanguageDescription".to_owned(), value.into().into_json());
+        pub fn language_description(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LanguageDescription".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondescription.html#cfn-medialive-channel-captiondescription-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2400,11 +2544,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondestinationsettings.html#cfn-medialive-channel-captiondestinationsettings-aribdestinationsettings)
         pub fn arib_destination_settings(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "AribDestinationSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2414,11 +2558,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondestinationsettings.html#cfn-medialive-channel-captiondestinationsettings-burnindestinationsettings)
         pub fn burn_in_destination_settings(
             mut self,
-            value: impl Into<crate::Value<BurnInDestinationSettings>>,
+            value: impl crate::IntoValue<BurnInDestinationSettings>,
         ) -> Self {
             self.0.insert(
                 "BurnInDestinationSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2428,11 +2572,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondestinationsettings.html#cfn-medialive-channel-captiondestinationsettings-dvbsubdestinationsettings)
         pub fn dvb_sub_destination_settings(
             mut self,
-            value: impl Into<crate::Value<DvbSubDestinationSettings>>,
+            value: impl crate::IntoValue<DvbSubDestinationSettings>,
         ) -> Self {
             self.0.insert(
                 "DvbSubDestinationSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2442,11 +2586,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondestinationsettings.html#cfn-medialive-channel-captiondestinationsettings-ebuttddestinationsettings)
         pub fn ebu_tt_d_destination_settings(
             mut self,
-            value: impl Into<crate::Value<EbuTtDDestinationSettings>>,
+            value: impl crate::IntoValue<EbuTtDDestinationSettings>,
         ) -> Self {
             self.0.insert(
                 "EbuTtDDestinationSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2456,11 +2600,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondestinationsettings.html#cfn-medialive-channel-captiondestinationsettings-embeddeddestinationsettings)
         pub fn embedded_destination_settings(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "EmbeddedDestinationSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2470,11 +2614,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondestinationsettings.html#cfn-medialive-channel-captiondestinationsettings-embeddedplusscte20destinationsettings)
         pub fn embedded_plus_scte20_destination_settings(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "EmbeddedPlusScte20DestinationSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2484,11 +2628,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondestinationsettings.html#cfn-medialive-channel-captiondestinationsettings-rtmpcaptioninfodestinationsettings)
         pub fn rtmp_caption_info_destination_settings(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "RtmpCaptionInfoDestinationSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2498,11 +2642,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondestinationsettings.html#cfn-medialive-channel-captiondestinationsettings-scte20plusembeddeddestinationsettings)
         pub fn scte20_plus_embedded_destination_settings(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "Scte20PlusEmbeddedDestinationSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2512,11 +2656,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondestinationsettings.html#cfn-medialive-channel-captiondestinationsettings-scte27destinationsettings)
         pub fn scte27_destination_settings(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "Scte27DestinationSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2526,11 +2670,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondestinationsettings.html#cfn-medialive-channel-captiondestinationsettings-smptettdestinationsettings)
         pub fn smpte_tt_destination_settings(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "SmpteTtDestinationSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2540,11 +2684,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondestinationsettings.html#cfn-medialive-channel-captiondestinationsettings-teletextdestinationsettings)
         pub fn teletext_destination_settings(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "TeletextDestinationSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2554,11 +2698,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondestinationsettings.html#cfn-medialive-channel-captiondestinationsettings-ttmldestinationsettings)
         pub fn ttml_destination_settings(
             mut self,
-            value: impl Into<crate::Value<TtmlDestinationSettings>>,
+            value: impl crate::IntoValue<TtmlDestinationSettings>,
         ) -> Self {
             self.0.insert(
                 "TtmlDestinationSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2568,11 +2712,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captiondestinationsettings.html#cfn-medialive-channel-captiondestinationsettings-webvttdestinationsettings)
         pub fn webvtt_destination_settings(
             mut self,
-            value: impl Into<crate::Value<WebvttDestinationSettings>>,
+            value: impl crate::IntoValue<WebvttDestinationSettings>,
         ) -> Self {
             self.0.insert(
                 "WebvttDestinationSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2599,27 +2743,29 @@ pub mod channel {
         /// `CaptionChannel`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captionlanguagemapping.html#cfn-medialive-channel-captionlanguagemapping-captionchannel)
-        pub fn caption_channel(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn caption_channel(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("CaptionChannel".to_owned(), value.into().into_json());
+                .insert("CaptionChannel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LanguageCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captionlanguagemapping.html#cfn-medialive-channel-captionlanguagemapping-languagecode)
-        pub fn language_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn language_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LanguageCode".to_owned(), value.into().into_json());
+                .insert("LanguageCode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LanguageDescription`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captionlanguagemapping.html#cfn-medialive-channel-captionlanguagemapping-languagedescription)
-        pub fn language_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LanguageDescription".to_owned(), value.into().into_json());
+        pub fn language_description(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LanguageDescription".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2645,34 +2791,36 @@ pub mod channel {
         /// `Height`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captionrectangle.html#cfn-medialive-channel-captionrectangle-height)
-        pub fn height(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Height".to_owned(), value.into().into_json());
+        pub fn height(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Height".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LeftOffset`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captionrectangle.html#cfn-medialive-channel-captionrectangle-leftoffset)
-        pub fn left_offset(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn left_offset(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("LeftOffset".to_owned(), value.into().into_json());
+                .insert("LeftOffset".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TopOffset`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captionrectangle.html#cfn-medialive-channel-captionrectangle-topoffset)
-        pub fn top_offset(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn top_offset(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("TopOffset".to_owned(), value.into().into_json());
+                .insert("TopOffset".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Width`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captionrectangle.html#cfn-medialive-channel-captionrectangle-width)
-        pub fn width(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Width".to_owned(), value.into().into_json());
+        pub fn width(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Width".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2698,17 +2846,18 @@ pub mod channel {
         /// `LanguageCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captionselector.html#cfn-medialive-channel-captionselector-languagecode)
-        pub fn language_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn language_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LanguageCode".to_owned(), value.into().into_json());
+                .insert("LanguageCode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captionselector.html#cfn-medialive-channel-captionselector-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2717,10 +2866,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captionselector.html#cfn-medialive-channel-captionselector-selectorsettings)
         pub fn selector_settings(
             mut self,
-            value: impl Into<crate::Value<CaptionSelectorSettings>>,
+            value: impl crate::IntoValue<CaptionSelectorSettings>,
         ) -> Self {
-            self.0
-                .insert("SelectorSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SelectorSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2748,11 +2899,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captionselectorsettings.html#cfn-medialive-channel-captionselectorsettings-ancillarysourcesettings)
         pub fn ancillary_source_settings(
             mut self,
-            value: impl Into<crate::Value<AncillarySourceSettings>>,
+            value: impl crate::IntoValue<AncillarySourceSettings>,
         ) -> Self {
             self.0.insert(
                 "AncillarySourceSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2760,9 +2911,11 @@ pub mod channel {
         /// `AribSourceSettings`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captionselectorsettings.html#cfn-medialive-channel-captionselectorsettings-aribsourcesettings)
-        pub fn arib_source_settings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0
-                .insert("AribSourceSettings".to_owned(), value.into().into_json());
+        pub fn arib_source_settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0.insert(
+                "AribSourceSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2771,10 +2924,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captionselectorsettings.html#cfn-medialive-channel-captionselectorsettings-dvbsubsourcesettings)
         pub fn dvb_sub_source_settings(
             mut self,
-            value: impl Into<crate::Value<DvbSubSourceSettings>>,
+            value: impl crate::IntoValue<DvbSubSourceSettings>,
         ) -> Self {
-            self.0
-                .insert("DvbSubSourceSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DvbSubSourceSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2783,11 +2938,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captionselectorsettings.html#cfn-medialive-channel-captionselectorsettings-embeddedsourcesettings)
         pub fn embedded_source_settings(
             mut self,
-            value: impl Into<crate::Value<EmbeddedSourceSettings>>,
+            value: impl crate::IntoValue<EmbeddedSourceSettings>,
         ) -> Self {
             self.0.insert(
                 "EmbeddedSourceSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2797,10 +2952,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captionselectorsettings.html#cfn-medialive-channel-captionselectorsettings-scte20sourcesettings)
         pub fn scte20_source_settings(
             mut self,
-            value: impl Into<crate::Value<Scte20SourceSettings>>,
+            value: impl crate::IntoValue<Scte20SourceSettings>,
         ) -> Self {
-            self.0
-                .insert("Scte20SourceSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "Scte20SourceSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2809,10 +2966,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captionselectorsettings.html#cfn-medialive-channel-captionselectorsettings-scte27sourcesettings)
         pub fn scte27_source_settings(
             mut self,
-            value: impl Into<crate::Value<Scte27SourceSettings>>,
+            value: impl crate::IntoValue<Scte27SourceSettings>,
         ) -> Self {
-            self.0
-                .insert("Scte27SourceSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "Scte27SourceSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2821,11 +2980,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-captionselectorsettings.html#cfn-medialive-channel-captionselectorsettings-teletextsourcesettings)
         pub fn teletext_source_settings(
             mut self,
-            value: impl Into<crate::Value<TeletextSourceSettings>>,
+            value: impl crate::IntoValue<TeletextSourceSettings>,
         ) -> Self {
             self.0.insert(
                 "TeletextSourceSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2852,9 +3011,9 @@ pub mod channel {
         /// `Resolution`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cdiinputspecification.html#cfn-medialive-channel-cdiinputspecification-resolution)
-        pub fn resolution(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resolution(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Resolution".to_owned(), value.into().into_json());
+                .insert("Resolution".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2880,9 +3039,9 @@ pub mod channel {
         /// `Version`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-channelengineversionrequest.html#cfn-medialive-channel-channelengineversionrequest-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2908,18 +3067,18 @@ pub mod channel {
         /// `CaptionChannel`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestcaptionlanguagemapping.html#cfn-medialive-channel-cmafingestcaptionlanguagemapping-captionchannel)
-        pub fn caption_channel(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn caption_channel(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("CaptionChannel".to_owned(), value.into().into_json());
+                .insert("CaptionChannel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LanguageCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestcaptionlanguagemapping.html#cfn-medialive-channel-cmafingestcaptionlanguagemapping-languagecode)
-        pub fn language_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn language_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LanguageCode".to_owned(), value.into().into_json());
+                .insert("LanguageCode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2947,11 +3106,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestgroupsettings.html#cfn-medialive-channel-cmafingestgroupsettings-additionaldestinations)
         pub fn additional_destinations(
             mut self,
-            value: impl Into<crate::Value<Vec<AdditionalDestinations>>>,
+            value: impl crate::IntoValue<Vec<AdditionalDestinations>>,
         ) -> Self {
             self.0.insert(
                 "AdditionalDestinations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2961,11 +3120,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestgroupsettings.html#cfn-medialive-channel-cmafingestgroupsettings-captionlanguagemappings)
         pub fn caption_language_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<CmafIngestCaptionLanguageMapping>>>,
+            value: impl crate::IntoValue<Vec<CmafIngestCaptionLanguageMapping>>,
         ) -> Self {
             self.0.insert(
                 "CaptionLanguageMappings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2973,64 +3132,66 @@ pub mod channel {
         /// `Destination`: [`OutputLocationRef`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestgroupsettings.html#cfn-medialive-channel-cmafingestgroupsettings-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<OutputLocationRef>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<OutputLocationRef>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Id3Behavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestgroupsettings.html#cfn-medialive-channel-cmafingestgroupsettings-id3behavior)
-        pub fn id3_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn id3_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Id3Behavior".to_owned(), value.into().into_json());
+                .insert("Id3Behavior".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Id3NameModifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestgroupsettings.html#cfn-medialive-channel-cmafingestgroupsettings-id3namemodifier)
-        pub fn id3_name_modifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn id3_name_modifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Id3NameModifier".to_owned(), value.into().into_json());
+                .insert("Id3NameModifier".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KlvBehavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestgroupsettings.html#cfn-medialive-channel-cmafingestgroupsettings-klvbehavior)
-        pub fn klv_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn klv_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KlvBehavior".to_owned(), value.into().into_json());
+                .insert("KlvBehavior".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KlvNameModifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestgroupsettings.html#cfn-medialive-channel-cmafingestgroupsettings-klvnamemodifier)
-        pub fn klv_name_modifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn klv_name_modifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KlvNameModifier".to_owned(), value.into().into_json());
+                .insert("KlvNameModifier".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NielsenId3Behavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestgroupsettings.html#cfn-medialive-channel-cmafingestgroupsettings-nielsenid3behavior)
-        pub fn nielsen_id3_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NielsenId3Behavior".to_owned(), value.into().into_json());
+        pub fn nielsen_id3_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NielsenId3Behavior".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NielsenId3NameModifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestgroupsettings.html#cfn-medialive-channel-cmafingestgroupsettings-nielsenid3namemodifier)
-        pub fn nielsen_id3_name_modifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn nielsen_id3_name_modifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "NielsenId3NameModifier".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3038,64 +3199,70 @@ pub mod channel {
         /// `Scte35NameModifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestgroupsettings.html#cfn-medialive-channel-cmafingestgroupsettings-scte35namemodifier)
-        pub fn scte35_name_modifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("Scte35NameModifier".to_owned(), value.into().into_json());
+        pub fn scte35_name_modifier(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "Scte35NameModifier".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Scte35Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestgroupsettings.html#cfn-medialive-channel-cmafingestgroupsettings-scte35type)
-        pub fn scte35_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn scte35_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Scte35Type".to_owned(), value.into().into_json());
+                .insert("Scte35Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SegmentLength`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestgroupsettings.html#cfn-medialive-channel-cmafingestgroupsettings-segmentlength)
-        pub fn segment_length(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn segment_length(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SegmentLength".to_owned(), value.into().into_json());
+                .insert("SegmentLength".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SegmentLengthUnits`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestgroupsettings.html#cfn-medialive-channel-cmafingestgroupsettings-segmentlengthunits)
-        pub fn segment_length_units(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SegmentLengthUnits".to_owned(), value.into().into_json());
+        pub fn segment_length_units(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SegmentLengthUnits".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SendDelayMs`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestgroupsettings.html#cfn-medialive-channel-cmafingestgroupsettings-senddelayms)
-        pub fn send_delay_ms(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn send_delay_ms(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SendDelayMs".to_owned(), value.into().into_json());
+                .insert("SendDelayMs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TimedMetadataId3Frame`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestgroupsettings.html#cfn-medialive-channel-cmafingestgroupsettings-timedmetadataid3frame)
-        pub fn timed_metadata_id3_frame(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TimedMetadataId3Frame".to_owned(), value.into().into_json());
+        pub fn timed_metadata_id3_frame(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TimedMetadataId3Frame".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimedMetadataId3Period`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestgroupsettings.html#cfn-medialive-channel-cmafingestgroupsettings-timedmetadataid3period)
-        pub fn timed_metadata_id3_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timed_metadata_id3_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "TimedMetadataId3Period".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3103,13 +3270,10 @@ pub mod channel {
         /// `TimedMetadataPassthrough`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestgroupsettings.html#cfn-medialive-channel-cmafingestgroupsettings-timedmetadatapassthrough)
-        pub fn timed_metadata_passthrough(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn timed_metadata_passthrough(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "TimedMetadataPassthrough".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3136,9 +3300,9 @@ pub mod channel {
         /// `NameModifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-cmafingestoutputsettings.html#cfn-medialive-channel-cmafingestoutputsettings-namemodifier)
-        pub fn name_modifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn name_modifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NameModifier".to_owned(), value.into().into_json());
+                .insert("NameModifier".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3164,26 +3328,29 @@ pub mod channel {
         /// `InputColorSpace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-colorcorrection.html#cfn-medialive-channel-colorcorrection-inputcolorspace)
-        pub fn input_color_space(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_color_space(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputColorSpace".to_owned(), value.into().into_json());
+                .insert("InputColorSpace".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputColorSpace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-colorcorrection.html#cfn-medialive-channel-colorcorrection-outputcolorspace)
-        pub fn output_color_space(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OutputColorSpace".to_owned(), value.into().into_json());
+        pub fn output_color_space(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OutputColorSpace".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Uri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-colorcorrection.html#cfn-medialive-channel-colorcorrection-uri)
-        pub fn uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Uri".to_owned(), value.into().into_json());
+        pub fn uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3211,11 +3378,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-colorcorrectionsettings.html#cfn-medialive-channel-colorcorrectionsettings-globalcolorcorrections)
         pub fn global_color_corrections(
             mut self,
-            value: impl Into<crate::Value<Vec<ColorCorrection>>>,
+            value: impl crate::IntoValue<Vec<ColorCorrection>>,
         ) -> Self {
             self.0.insert(
                 "GlobalColorCorrections".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3242,9 +3409,9 @@ pub mod channel {
         /// `CustomEpoch`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-disabledlockingsettings.html#cfn-medialive-channel-disabledlockingsettings-customepoch)
-        pub fn custom_epoch(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn custom_epoch(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomEpoch".to_owned(), value.into().into_json());
+                .insert("CustomEpoch".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3270,27 +3437,27 @@ pub mod channel {
         /// `NetworkId`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbnitsettings.html#cfn-medialive-channel-dvbnitsettings-networkid)
-        pub fn network_id(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn network_id(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NetworkId".to_owned(), value.into().into_json());
+                .insert("NetworkId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NetworkName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbnitsettings.html#cfn-medialive-channel-dvbnitsettings-networkname)
-        pub fn network_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn network_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NetworkName".to_owned(), value.into().into_json());
+                .insert("NetworkName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RepInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbnitsettings.html#cfn-medialive-channel-dvbnitsettings-repinterval)
-        pub fn rep_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn rep_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RepInterval".to_owned(), value.into().into_json());
+                .insert("RepInterval".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3316,36 +3483,38 @@ pub mod channel {
         /// `OutputSdt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsdtsettings.html#cfn-medialive-channel-dvbsdtsettings-outputsdt)
-        pub fn output_sdt(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn output_sdt(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OutputSdt".to_owned(), value.into().into_json());
+                .insert("OutputSdt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RepInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsdtsettings.html#cfn-medialive-channel-dvbsdtsettings-repinterval)
-        pub fn rep_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn rep_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RepInterval".to_owned(), value.into().into_json());
+                .insert("RepInterval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ServiceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsdtsettings.html#cfn-medialive-channel-dvbsdtsettings-servicename)
-        pub fn service_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn service_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServiceName".to_owned(), value.into().into_json());
+                .insert("ServiceName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ServiceProviderName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsdtsettings.html#cfn-medialive-channel-dvbsdtsettings-serviceprovidername)
-        pub fn service_provider_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ServiceProviderName".to_owned(), value.into().into_json());
+        pub fn service_provider_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ServiceProviderName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3371,161 +3540,166 @@ pub mod channel {
         /// `Alignment`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-alignment)
-        pub fn alignment(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn alignment(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Alignment".to_owned(), value.into().into_json());
+                .insert("Alignment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BackgroundColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-backgroundcolor)
-        pub fn background_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn background_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BackgroundColor".to_owned(), value.into().into_json());
+                .insert("BackgroundColor".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BackgroundOpacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-backgroundopacity)
-        pub fn background_opacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("BackgroundOpacity".to_owned(), value.into().into_json());
+        pub fn background_opacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "BackgroundOpacity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Font`: [`InputLocation`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-font)
-        pub fn font(mut self, value: impl Into<crate::Value<InputLocation>>) -> Self {
-            self.0.insert("Font".to_owned(), value.into().into_json());
+        pub fn font(mut self, value: impl crate::IntoValue<InputLocation>) -> Self {
+            self.0
+                .insert("Font".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FontColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-fontcolor)
-        pub fn font_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn font_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FontColor".to_owned(), value.into().into_json());
+                .insert("FontColor".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FontOpacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-fontopacity)
-        pub fn font_opacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn font_opacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("FontOpacity".to_owned(), value.into().into_json());
+                .insert("FontOpacity".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FontResolution`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-fontresolution)
-        pub fn font_resolution(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn font_resolution(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("FontResolution".to_owned(), value.into().into_json());
+                .insert("FontResolution".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FontSize`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-fontsize)
-        pub fn font_size(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn font_size(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FontSize".to_owned(), value.into().into_json());
+                .insert("FontSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutlineColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-outlinecolor)
-        pub fn outline_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn outline_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OutlineColor".to_owned(), value.into().into_json());
+                .insert("OutlineColor".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutlineSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-outlinesize)
-        pub fn outline_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn outline_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("OutlineSize".to_owned(), value.into().into_json());
+                .insert("OutlineSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ShadowColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-shadowcolor)
-        pub fn shadow_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn shadow_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ShadowColor".to_owned(), value.into().into_json());
+                .insert("ShadowColor".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ShadowOpacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-shadowopacity)
-        pub fn shadow_opacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn shadow_opacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ShadowOpacity".to_owned(), value.into().into_json());
+                .insert("ShadowOpacity".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ShadowXOffset`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-shadowxoffset)
-        pub fn shadow_x_offset(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn shadow_x_offset(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ShadowXOffset".to_owned(), value.into().into_json());
+                .insert("ShadowXOffset".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ShadowYOffset`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-shadowyoffset)
-        pub fn shadow_y_offset(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn shadow_y_offset(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ShadowYOffset".to_owned(), value.into().into_json());
+                .insert("ShadowYOffset".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SubtitleRows`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-subtitlerows)
-        pub fn subtitle_rows(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subtitle_rows(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SubtitleRows".to_owned(), value.into().into_json());
+                .insert("SubtitleRows".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TeletextGridControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-teletextgridcontrol)
-        pub fn teletext_grid_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TeletextGridControl".to_owned(), value.into().into_json());
+        pub fn teletext_grid_control(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TeletextGridControl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `XPosition`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-xposition)
-        pub fn x_position(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn x_position(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("XPosition".to_owned(), value.into().into_json());
+                .insert("XPosition".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `YPosition`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubdestinationsettings.html#cfn-medialive-channel-dvbsubdestinationsettings-yposition)
-        pub fn y_position(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn y_position(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("YPosition".to_owned(), value.into().into_json());
+                .insert("YPosition".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3551,17 +3725,18 @@ pub mod channel {
         /// `OcrLanguage`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubsourcesettings.html#cfn-medialive-channel-dvbsubsourcesettings-ocrlanguage)
-        pub fn ocr_language(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ocr_language(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OcrLanguage".to_owned(), value.into().into_json());
+                .insert("OcrLanguage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Pid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbsubsourcesettings.html#cfn-medialive-channel-dvbsubsourcesettings-pid)
-        pub fn pid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Pid".to_owned(), value.into().into_json());
+        pub fn pid(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Pid".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3587,9 +3762,9 @@ pub mod channel {
         /// `RepInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-dvbtdtsettings.html#cfn-medialive-channel-dvbtdtsettings-repinterval)
-        pub fn rep_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn rep_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RepInterval".to_owned(), value.into().into_json());
+                .insert("RepInterval".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3615,62 +3790,63 @@ pub mod channel {
         /// `Bitrate`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3atmossettings.html#cfn-medialive-channel-eac3atmossettings-bitrate)
-        pub fn bitrate(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn bitrate(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Bitrate".to_owned(), value.into().into_json());
+                .insert("Bitrate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CodingMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3atmossettings.html#cfn-medialive-channel-eac3atmossettings-codingmode)
-        pub fn coding_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn coding_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CodingMode".to_owned(), value.into().into_json());
+                .insert("CodingMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Dialnorm`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3atmossettings.html#cfn-medialive-channel-eac3atmossettings-dialnorm)
-        pub fn dialnorm(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn dialnorm(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Dialnorm".to_owned(), value.into().into_json());
+                .insert("Dialnorm".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DrcLine`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3atmossettings.html#cfn-medialive-channel-eac3atmossettings-drcline)
-        pub fn drc_line(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn drc_line(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DrcLine".to_owned(), value.into().into_json());
+                .insert("DrcLine".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DrcRf`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3atmossettings.html#cfn-medialive-channel-eac3atmossettings-drcrf)
-        pub fn drc_rf(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("DrcRf".to_owned(), value.into().into_json());
+        pub fn drc_rf(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("DrcRf".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HeightTrim`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3atmossettings.html#cfn-medialive-channel-eac3atmossettings-heighttrim)
-        pub fn height_trim(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn height_trim(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("HeightTrim".to_owned(), value.into().into_json());
+                .insert("HeightTrim".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SurroundTrim`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3atmossettings.html#cfn-medialive-channel-eac3atmossettings-surroundtrim)
-        pub fn surround_trim(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn surround_trim(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("SurroundTrim".to_owned(), value.into().into_json());
+                .insert("SurroundTrim".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3696,179 +3872,192 @@ pub mod channel {
         /// `AttenuationControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-attenuationcontrol)
-        pub fn attenuation_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AttenuationControl".to_owned(), value.into().into_json());
+        pub fn attenuation_control(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AttenuationControl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Bitrate`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-bitrate)
-        pub fn bitrate(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn bitrate(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Bitrate".to_owned(), value.into().into_json());
+                .insert("Bitrate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BitstreamMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-bitstreammode)
-        pub fn bitstream_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bitstream_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BitstreamMode".to_owned(), value.into().into_json());
+                .insert("BitstreamMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CodingMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-codingmode)
-        pub fn coding_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn coding_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CodingMode".to_owned(), value.into().into_json());
+                .insert("CodingMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DcFilter`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-dcfilter)
-        pub fn dc_filter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn dc_filter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DcFilter".to_owned(), value.into().into_json());
+                .insert("DcFilter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Dialnorm`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-dialnorm)
-        pub fn dialnorm(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn dialnorm(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Dialnorm".to_owned(), value.into().into_json());
+                .insert("Dialnorm".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DrcLine`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-drcline)
-        pub fn drc_line(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn drc_line(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DrcLine".to_owned(), value.into().into_json());
+                .insert("DrcLine".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DrcRf`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-drcrf)
-        pub fn drc_rf(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("DrcRf".to_owned(), value.into().into_json());
+        pub fn drc_rf(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("DrcRf".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LfeControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-lfecontrol)
-        pub fn lfe_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn lfe_control(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LfeControl".to_owned(), value.into().into_json());
+                .insert("LfeControl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LfeFilter`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-lfefilter)
-        pub fn lfe_filter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn lfe_filter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LfeFilter".to_owned(), value.into().into_json());
+                .insert("LfeFilter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LoRoCenterMixLevel`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-lorocentermixlevel)
-        pub fn lo_ro_center_mix_level(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("LoRoCenterMixLevel".to_owned(), value.into().into_json());
+        pub fn lo_ro_center_mix_level(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "LoRoCenterMixLevel".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LoRoSurroundMixLevel`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-lorosurroundmixlevel)
-        pub fn lo_ro_surround_mix_level(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("LoRoSurroundMixLevel".to_owned(), value.into().into_json());
+        pub fn lo_ro_surround_mix_level(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "LoRoSurroundMixLevel".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LtRtCenterMixLevel`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-ltrtcentermixlevel)
-        pub fn lt_rt_center_mix_level(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("LtRtCenterMixLevel".to_owned(), value.into().into_json());
+        pub fn lt_rt_center_mix_level(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "LtRtCenterMixLevel".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LtRtSurroundMixLevel`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-ltrtsurroundmixlevel)
-        pub fn lt_rt_surround_mix_level(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("LtRtSurroundMixLevel".to_owned(), value.into().into_json());
+        pub fn lt_rt_surround_mix_level(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "LtRtSurroundMixLevel".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MetadataControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-metadatacontrol)
-        pub fn metadata_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn metadata_control(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MetadataControl".to_owned(), value.into().into_json());
+                .insert("MetadataControl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PassthroughControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-passthroughcontrol)
-        pub fn passthrough_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PassthroughControl".to_owned(), value.into().into_json());
+        pub fn passthrough_control(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PassthroughControl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PhaseControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-phasecontrol)
-        pub fn phase_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn phase_control(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PhaseControl".to_owned(), value.into().into_json());
+                .insert("PhaseControl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StereoDownmix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-stereodownmix)
-        pub fn stereo_downmix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stereo_downmix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StereoDownmix".to_owned(), value.into().into_json());
+                .insert("StereoDownmix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SurroundExMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-surroundexmode)
-        pub fn surround_ex_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn surround_ex_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SurroundExMode".to_owned(), value.into().into_json());
+                .insert("SurroundExMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SurroundMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-eac3settings.html#cfn-medialive-channel-eac3settings-surroundmode)
-        pub fn surround_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn surround_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SurroundMode".to_owned(), value.into().into_json());
+                .insert("SurroundMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3894,54 +4083,56 @@ pub mod channel {
         /// `CopyrightHolder`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-ebuttddestinationsettings.html#cfn-medialive-channel-ebuttddestinationsettings-copyrightholder)
-        pub fn copyright_holder(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn copyright_holder(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CopyrightHolder".to_owned(), value.into().into_json());
+                .insert("CopyrightHolder".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultFontSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-ebuttddestinationsettings.html#cfn-medialive-channel-ebuttddestinationsettings-defaultfontsize)
-        pub fn default_font_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn default_font_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DefaultFontSize".to_owned(), value.into().into_json());
+                .insert("DefaultFontSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultLineHeight`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-ebuttddestinationsettings.html#cfn-medialive-channel-ebuttddestinationsettings-defaultlineheight)
-        pub fn default_line_height(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DefaultLineHeight".to_owned(), value.into().into_json());
+        pub fn default_line_height(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DefaultLineHeight".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FillLineGap`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-ebuttddestinationsettings.html#cfn-medialive-channel-ebuttddestinationsettings-filllinegap)
-        pub fn fill_line_gap(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn fill_line_gap(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FillLineGap".to_owned(), value.into().into_json());
+                .insert("FillLineGap".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FontFamily`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-ebuttddestinationsettings.html#cfn-medialive-channel-ebuttddestinationsettings-fontfamily)
-        pub fn font_family(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn font_family(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FontFamily".to_owned(), value.into().into_json());
+                .insert("FontFamily".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StyleControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-ebuttddestinationsettings.html#cfn-medialive-channel-ebuttddestinationsettings-stylecontrol)
-        pub fn style_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn style_control(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StyleControl".to_owned(), value.into().into_json());
+                .insert("StyleControl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3967,28 +4158,28 @@ pub mod channel {
         /// `Convert608To708`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-embeddedsourcesettings.html#cfn-medialive-channel-embeddedsourcesettings-convert608to708)
-        pub fn convert608_to708(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn convert608_to708(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Convert608To708".to_owned(), value.into().into_json());
+                .insert("Convert608To708".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Scte20Detection`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-embeddedsourcesettings.html#cfn-medialive-channel-embeddedsourcesettings-scte20detection)
-        pub fn scte20_detection(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn scte20_detection(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Scte20Detection".to_owned(), value.into().into_json());
+                .insert("Scte20Detection".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Source608ChannelNumber`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-embeddedsourcesettings.html#cfn-medialive-channel-embeddedsourcesettings-source608channelnumber)
-        pub fn source608_channel_number(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn source608_channel_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "Source608ChannelNumber".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3996,9 +4187,11 @@ pub mod channel {
         /// `Source608TrackNumber`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-embeddedsourcesettings.html#cfn-medialive-channel-embeddedsourcesettings-source608tracknumber)
-        pub fn source608_track_number(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("Source608TrackNumber".to_owned(), value.into().into_json());
+        pub fn source608_track_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "Source608TrackNumber".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4026,19 +4219,21 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-encodersettings.html#cfn-medialive-channel-encodersettings-audiodescriptions)
         pub fn audio_descriptions(
             mut self,
-            value: impl Into<crate::Value<Vec<AudioDescription>>>,
+            value: impl crate::IntoValue<Vec<AudioDescription>>,
         ) -> Self {
-            self.0
-                .insert("AudioDescriptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AudioDescriptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AvailBlanking`: [`AvailBlanking`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-encodersettings.html#cfn-medialive-channel-encodersettings-availblanking)
-        pub fn avail_blanking(mut self, value: impl Into<crate::Value<AvailBlanking>>) -> Self {
+        pub fn avail_blanking(mut self, value: impl crate::IntoValue<AvailBlanking>) -> Self {
             self.0
-                .insert("AvailBlanking".to_owned(), value.into().into_json());
+                .insert("AvailBlanking".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4047,19 +4242,21 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-encodersettings.html#cfn-medialive-channel-encodersettings-availconfiguration)
         pub fn avail_configuration(
             mut self,
-            value: impl Into<crate::Value<AvailConfiguration>>,
+            value: impl crate::IntoValue<AvailConfiguration>,
         ) -> Self {
-            self.0
-                .insert("AvailConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AvailConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `BlackoutSlate`: [`BlackoutSlate`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-encodersettings.html#cfn-medialive-channel-encodersettings-blackoutslate)
-        pub fn blackout_slate(mut self, value: impl Into<crate::Value<BlackoutSlate>>) -> Self {
+        pub fn blackout_slate(mut self, value: impl crate::IntoValue<BlackoutSlate>) -> Self {
             self.0
-                .insert("BlackoutSlate".to_owned(), value.into().into_json());
+                .insert("BlackoutSlate".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4068,10 +4265,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-encodersettings.html#cfn-medialive-channel-encodersettings-captiondescriptions)
         pub fn caption_descriptions(
             mut self,
-            value: impl Into<crate::Value<Vec<CaptionDescription>>>,
+            value: impl crate::IntoValue<Vec<CaptionDescription>>,
         ) -> Self {
-            self.0
-                .insert("CaptionDescriptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CaptionDescriptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4080,11 +4279,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-encodersettings.html#cfn-medialive-channel-encodersettings-colorcorrectionsettings)
         pub fn color_correction_settings(
             mut self,
-            value: impl Into<crate::Value<ColorCorrectionSettings>>,
+            value: impl crate::IntoValue<ColorCorrectionSettings>,
         ) -> Self {
             self.0.insert(
                 "ColorCorrectionSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4094,10 +4293,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-encodersettings.html#cfn-medialive-channel-encodersettings-featureactivations)
         pub fn feature_activations(
             mut self,
-            value: impl Into<crate::Value<FeatureActivations>>,
+            value: impl crate::IntoValue<FeatureActivations>,
         ) -> Self {
-            self.0
-                .insert("FeatureActivations".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FeatureActivations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4106,10 +4307,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-encodersettings.html#cfn-medialive-channel-encodersettings-globalconfiguration)
         pub fn global_configuration(
             mut self,
-            value: impl Into<crate::Value<GlobalConfiguration>>,
+            value: impl crate::IntoValue<GlobalConfiguration>,
         ) -> Self {
-            self.0
-                .insert("GlobalConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "GlobalConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4118,11 +4321,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-encodersettings.html#cfn-medialive-channel-encodersettings-motiongraphicsconfiguration)
         pub fn motion_graphics_configuration(
             mut self,
-            value: impl Into<crate::Value<MotionGraphicsConfiguration>>,
+            value: impl crate::IntoValue<MotionGraphicsConfiguration>,
         ) -> Self {
             self.0.insert(
                 "MotionGraphicsConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4132,19 +4335,21 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-encodersettings.html#cfn-medialive-channel-encodersettings-nielsenconfiguration)
         pub fn nielsen_configuration(
             mut self,
-            value: impl Into<crate::Value<NielsenConfiguration>>,
+            value: impl crate::IntoValue<NielsenConfiguration>,
         ) -> Self {
-            self.0
-                .insert("NielsenConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NielsenConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OutputGroups`: list of [`OutputGroup`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-encodersettings.html#cfn-medialive-channel-encodersettings-outputgroups)
-        pub fn output_groups(mut self, value: impl Into<crate::Value<Vec<OutputGroup>>>) -> Self {
+        pub fn output_groups(mut self, value: impl crate::IntoValue<Vec<OutputGroup>>) -> Self {
             self.0
-                .insert("OutputGroups".to_owned(), value.into().into_json());
+                .insert("OutputGroups".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4153,11 +4358,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-encodersettings.html#cfn-medialive-channel-encodersettings-thumbnailconfiguration)
         pub fn thumbnail_configuration(
             mut self,
-            value: impl Into<crate::Value<ThumbnailConfiguration>>,
+            value: impl crate::IntoValue<ThumbnailConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ThumbnailConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4165,9 +4370,9 @@ pub mod channel {
         /// `TimecodeConfig`: [`TimecodeConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-encodersettings.html#cfn-medialive-channel-encodersettings-timecodeconfig)
-        pub fn timecode_config(mut self, value: impl Into<crate::Value<TimecodeConfig>>) -> Self {
+        pub fn timecode_config(mut self, value: impl crate::IntoValue<TimecodeConfig>) -> Self {
             self.0
-                .insert("TimecodeConfig".to_owned(), value.into().into_json());
+                .insert("TimecodeConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4176,10 +4381,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-encodersettings.html#cfn-medialive-channel-encodersettings-videodescriptions)
         pub fn video_descriptions(
             mut self,
-            value: impl Into<crate::Value<Vec<VideoDescription>>>,
+            value: impl crate::IntoValue<Vec<VideoDescription>>,
         ) -> Self {
-            self.0
-                .insert("VideoDescriptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "VideoDescriptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4205,18 +4412,18 @@ pub mod channel {
         /// `CustomEpoch`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-epochlockingsettings.html#cfn-medialive-channel-epochlockingsettings-customepoch)
-        pub fn custom_epoch(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn custom_epoch(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomEpoch".to_owned(), value.into().into_json());
+                .insert("CustomEpoch".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `JamSyncTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-epochlockingsettings.html#cfn-medialive-channel-epochlockingsettings-jamsynctime)
-        pub fn jam_sync_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn jam_sync_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("JamSyncTime".to_owned(), value.into().into_json());
+                .insert("JamSyncTime".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4242,54 +4449,56 @@ pub mod channel {
         /// `AcquisitionPointId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-esam.html#cfn-medialive-channel-esam-acquisitionpointid)
-        pub fn acquisition_point_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AcquisitionPointId".to_owned(), value.into().into_json());
+        pub fn acquisition_point_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AcquisitionPointId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AdAvailOffset`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-esam.html#cfn-medialive-channel-esam-adavailoffset)
-        pub fn ad_avail_offset(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn ad_avail_offset(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("AdAvailOffset".to_owned(), value.into().into_json());
+                .insert("AdAvailOffset".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PasswordParam`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-esam.html#cfn-medialive-channel-esam-passwordparam)
-        pub fn password_param(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password_param(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PasswordParam".to_owned(), value.into().into_json());
+                .insert("PasswordParam".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PoisEndpoint`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-esam.html#cfn-medialive-channel-esam-poisendpoint)
-        pub fn pois_endpoint(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn pois_endpoint(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PoisEndpoint".to_owned(), value.into().into_json());
+                .insert("PoisEndpoint".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Username`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-esam.html#cfn-medialive-channel-esam-username)
-        pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Username".to_owned(), value.into().into_json());
+                .insert("Username".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ZoneIdentity`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-esam.html#cfn-medialive-channel-esam-zoneidentity)
-        pub fn zone_identity(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn zone_identity(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ZoneIdentity".to_owned(), value.into().into_json());
+                .insert("ZoneIdentity".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4317,11 +4526,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-failovercondition.html#cfn-medialive-channel-failovercondition-failoverconditionsettings)
         pub fn failover_condition_settings(
             mut self,
-            value: impl Into<crate::Value<FailoverConditionSettings>>,
+            value: impl crate::IntoValue<FailoverConditionSettings>,
         ) -> Self {
             self.0.insert(
                 "FailoverConditionSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4350,10 +4559,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-failoverconditionsettings.html#cfn-medialive-channel-failoverconditionsettings-audiosilencesettings)
         pub fn audio_silence_settings(
             mut self,
-            value: impl Into<crate::Value<AudioSilenceFailoverSettings>>,
+            value: impl crate::IntoValue<AudioSilenceFailoverSettings>,
         ) -> Self {
-            self.0
-                .insert("AudioSilenceSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AudioSilenceSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4362,10 +4573,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-failoverconditionsettings.html#cfn-medialive-channel-failoverconditionsettings-inputlosssettings)
         pub fn input_loss_settings(
             mut self,
-            value: impl Into<crate::Value<InputLossFailoverSettings>>,
+            value: impl crate::IntoValue<InputLossFailoverSettings>,
         ) -> Self {
-            self.0
-                .insert("InputLossSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InputLossSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4374,10 +4587,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-failoverconditionsettings.html#cfn-medialive-channel-failoverconditionsettings-videoblacksettings)
         pub fn video_black_settings(
             mut self,
-            value: impl Into<crate::Value<VideoBlackFailoverSettings>>,
+            value: impl crate::IntoValue<VideoBlackFailoverSettings>,
         ) -> Self {
-            self.0
-                .insert("VideoBlackSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "VideoBlackSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4405,11 +4620,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-featureactivations.html#cfn-medialive-channel-featureactivations-inputpreparescheduleactions)
         pub fn input_prepare_schedule_actions(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "InputPrepareScheduleActions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4419,11 +4634,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-featureactivations.html#cfn-medialive-channel-featureactivations-outputstaticimageoverlayscheduleactions)
         pub fn output_static_image_overlay_schedule_actions(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "OutputStaticImageOverlayScheduleActions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4450,27 +4665,27 @@ pub mod channel {
         /// `ColumnDepth`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-fecoutputsettings.html#cfn-medialive-channel-fecoutputsettings-columndepth)
-        pub fn column_depth(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn column_depth(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ColumnDepth".to_owned(), value.into().into_json());
+                .insert("ColumnDepth".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludeFec`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-fecoutputsettings.html#cfn-medialive-channel-fecoutputsettings-includefec)
-        pub fn include_fec(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn include_fec(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IncludeFec".to_owned(), value.into().into_json());
+                .insert("IncludeFec".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RowLength`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-fecoutputsettings.html#cfn-medialive-channel-fecoutputsettings-rowlength)
-        pub fn row_length(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn row_length(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RowLength".to_owned(), value.into().into_json());
+                .insert("RowLength".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4496,27 +4711,33 @@ pub mod channel {
         /// `AudioRenditionSets`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-fmp4hlssettings.html#cfn-medialive-channel-fmp4hlssettings-audiorenditionsets)
-        pub fn audio_rendition_sets(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AudioRenditionSets".to_owned(), value.into().into_json());
+        pub fn audio_rendition_sets(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AudioRenditionSets".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NielsenId3Behavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-fmp4hlssettings.html#cfn-medialive-channel-fmp4hlssettings-nielsenid3behavior)
-        pub fn nielsen_id3_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NielsenId3Behavior".to_owned(), value.into().into_json());
+        pub fn nielsen_id3_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NielsenId3Behavior".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimedMetadataBehavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-fmp4hlssettings.html#cfn-medialive-channel-fmp4hlssettings-timedmetadatabehavior)
-        pub fn timed_metadata_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TimedMetadataBehavior".to_owned(), value.into().into_json());
+        pub fn timed_metadata_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TimedMetadataBehavior".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4542,18 +4763,22 @@ pub mod channel {
         /// `LinkedChannelType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-followerchannelsettings.html#cfn-medialive-channel-followerchannelsettings-linkedchanneltype)
-        pub fn linked_channel_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LinkedChannelType".to_owned(), value.into().into_json());
+        pub fn linked_channel_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LinkedChannelType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PrimaryChannelArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-followerchannelsettings.html#cfn-medialive-channel-followerchannelsettings-primarychannelarn)
-        pub fn primary_channel_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PrimaryChannelArn".to_owned(), value.into().into_json());
+        pub fn primary_channel_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PrimaryChannelArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4581,11 +4806,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-framecapturecdnsettings.html#cfn-medialive-channel-framecapturecdnsettings-framecaptures3settings)
         pub fn frame_capture_s3_settings(
             mut self,
-            value: impl Into<crate::Value<FrameCaptureS3Settings>>,
+            value: impl crate::IntoValue<FrameCaptureS3Settings>,
         ) -> Self {
             self.0.insert(
                 "FrameCaptureS3Settings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4612,9 +4837,9 @@ pub mod channel {
         /// `Destination`: [`OutputLocationRef`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-framecapturegroupsettings.html#cfn-medialive-channel-framecapturegroupsettings-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<OutputLocationRef>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<OutputLocationRef>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4623,11 +4848,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-framecapturegroupsettings.html#cfn-medialive-channel-framecapturegroupsettings-framecapturecdnsettings)
         pub fn frame_capture_cdn_settings(
             mut self,
-            value: impl Into<crate::Value<FrameCaptureCdnSettings>>,
+            value: impl crate::IntoValue<FrameCaptureCdnSettings>,
         ) -> Self {
             self.0.insert(
                 "FrameCaptureCdnSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4654,9 +4879,9 @@ pub mod channel {
         /// `NameModifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-framecaptureoutputsettings.html#cfn-medialive-channel-framecaptureoutputsettings-namemodifier)
-        pub fn name_modifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn name_modifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NameModifier".to_owned(), value.into().into_json());
+                .insert("NameModifier".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4682,9 +4907,9 @@ pub mod channel {
         /// `CannedAcl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-framecaptures3settings.html#cfn-medialive-channel-framecaptures3settings-cannedacl)
-        pub fn canned_acl(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn canned_acl(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CannedAcl".to_owned(), value.into().into_json());
+                .insert("CannedAcl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4710,18 +4935,20 @@ pub mod channel {
         /// `CaptureInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-framecapturesettings.html#cfn-medialive-channel-framecapturesettings-captureinterval)
-        pub fn capture_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn capture_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("CaptureInterval".to_owned(), value.into().into_json());
+                .insert("CaptureInterval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CaptureIntervalUnits`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-framecapturesettings.html#cfn-medialive-channel-framecapturesettings-captureintervalunits)
-        pub fn capture_interval_units(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CaptureIntervalUnits".to_owned(), value.into().into_json());
+        pub fn capture_interval_units(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CaptureIntervalUnits".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4730,11 +4957,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-framecapturesettings.html#cfn-medialive-channel-framecapturesettings-timecodeburninsettings)
         pub fn timecode_burnin_settings(
             mut self,
-            value: impl Into<crate::Value<TimecodeBurninSettings>>,
+            value: impl crate::IntoValue<TimecodeBurninSettings>,
         ) -> Self {
             self.0.insert(
                 "TimecodeBurninSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4761,18 +4988,20 @@ pub mod channel {
         /// `InitialAudioGain`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-globalconfiguration.html#cfn-medialive-channel-globalconfiguration-initialaudiogain)
-        pub fn initial_audio_gain(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("InitialAudioGain".to_owned(), value.into().into_json());
+        pub fn initial_audio_gain(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "InitialAudioGain".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InputEndAction`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-globalconfiguration.html#cfn-medialive-channel-globalconfiguration-inputendaction)
-        pub fn input_end_action(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_end_action(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputEndAction".to_owned(), value.into().into_json());
+                .insert("InputEndAction".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4781,19 +5010,23 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-globalconfiguration.html#cfn-medialive-channel-globalconfiguration-inputlossbehavior)
         pub fn input_loss_behavior(
             mut self,
-            value: impl Into<crate::Value<InputLossBehavior>>,
+            value: impl crate::IntoValue<InputLossBehavior>,
         ) -> Self {
-            self.0
-                .insert("InputLossBehavior".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InputLossBehavior".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OutputLockingMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-globalconfiguration.html#cfn-medialive-channel-globalconfiguration-outputlockingmode)
-        pub fn output_locking_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OutputLockingMode".to_owned(), value.into().into_json());
+        pub fn output_locking_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OutputLockingMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4802,19 +5035,23 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-globalconfiguration.html#cfn-medialive-channel-globalconfiguration-outputlockingsettings)
         pub fn output_locking_settings(
             mut self,
-            value: impl Into<crate::Value<OutputLockingSettings>>,
+            value: impl crate::IntoValue<OutputLockingSettings>,
         ) -> Self {
-            self.0
-                .insert("OutputLockingSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OutputLockingSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OutputTimingSource`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-globalconfiguration.html#cfn-medialive-channel-globalconfiguration-outputtimingsource)
-        pub fn output_timing_source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OutputTimingSource".to_owned(), value.into().into_json());
+        pub fn output_timing_source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OutputTimingSource".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4823,11 +5060,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-globalconfiguration.html#cfn-medialive-channel-globalconfiguration-supportlowframerateinputs)
         pub fn support_low_framerate_inputs(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SupportLowFramerateInputs".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4856,11 +5093,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264colorspacesettings.html#cfn-medialive-channel-h264colorspacesettings-colorspacepassthroughsettings)
         pub fn color_space_passthrough_settings(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "ColorSpacePassthroughSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4868,18 +5105,18 @@ pub mod channel {
         /// `Rec601Settings`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264colorspacesettings.html#cfn-medialive-channel-h264colorspacesettings-rec601settings)
-        pub fn rec601_settings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn rec601_settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Rec601Settings".to_owned(), value.into().into_json());
+                .insert("Rec601Settings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Rec709Settings`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264colorspacesettings.html#cfn-medialive-channel-h264colorspacesettings-rec709settings)
-        pub fn rec709_settings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn rec709_settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Rec709Settings".to_owned(), value.into().into_json());
+                .insert("Rec709Settings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4907,11 +5144,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264filtersettings.html#cfn-medialive-channel-h264filtersettings-bandwidthreductionfiltersettings)
         pub fn bandwidth_reduction_filter_settings(
             mut self,
-            value: impl Into<crate::Value<BandwidthReductionFilterSettings>>,
+            value: impl crate::IntoValue<BandwidthReductionFilterSettings>,
         ) -> Self {
             self.0.insert(
                 "BandwidthReductionFilterSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4921,11 +5158,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264filtersettings.html#cfn-medialive-channel-h264filtersettings-temporalfiltersettings)
         pub fn temporal_filter_settings(
             mut self,
-            value: impl Into<crate::Value<TemporalFilterSettings>>,
+            value: impl crate::IntoValue<TemporalFilterSettings>,
         ) -> Self {
             self.0.insert(
                 "TemporalFilterSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4952,54 +5189,56 @@ pub mod channel {
         /// `AdaptiveQuantization`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-adaptivequantization)
-        pub fn adaptive_quantization(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AdaptiveQuantization".to_owned(), value.into().into_json());
+        pub fn adaptive_quantization(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AdaptiveQuantization".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AfdSignaling`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-afdsignaling)
-        pub fn afd_signaling(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn afd_signaling(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AfdSignaling".to_owned(), value.into().into_json());
+                .insert("AfdSignaling".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Bitrate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-bitrate)
-        pub fn bitrate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn bitrate(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Bitrate".to_owned(), value.into().into_json());
+                .insert("Bitrate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BufFillPct`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-buffillpct)
-        pub fn buf_fill_pct(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn buf_fill_pct(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BufFillPct".to_owned(), value.into().into_json());
+                .insert("BufFillPct".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BufSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-bufsize)
-        pub fn buf_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn buf_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BufSize".to_owned(), value.into().into_json());
+                .insert("BufSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ColorMetadata`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-colormetadata)
-        pub fn color_metadata(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn color_metadata(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ColorMetadata".to_owned(), value.into().into_json());
+                .insert("ColorMetadata".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5008,324 +5247,343 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-colorspacesettings)
         pub fn color_space_settings(
             mut self,
-            value: impl Into<crate::Value<H264ColorSpaceSettings>>,
+            value: impl crate::IntoValue<H264ColorSpaceSettings>,
         ) -> Self {
-            self.0
-                .insert("ColorSpaceSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ColorSpaceSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EntropyEncoding`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-entropyencoding)
-        pub fn entropy_encoding(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn entropy_encoding(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EntropyEncoding".to_owned(), value.into().into_json());
+                .insert("EntropyEncoding".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FilterSettings`: [`H264FilterSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-filtersettings)
-        pub fn filter_settings(
-            mut self,
-            value: impl Into<crate::Value<H264FilterSettings>>,
-        ) -> Self {
+        pub fn filter_settings(mut self, value: impl crate::IntoValue<H264FilterSettings>) -> Self {
             self.0
-                .insert("FilterSettings".to_owned(), value.into().into_json());
+                .insert("FilterSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FixedAfd`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-fixedafd)
-        pub fn fixed_afd(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn fixed_afd(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FixedAfd".to_owned(), value.into().into_json());
+                .insert("FixedAfd".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FlickerAq`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-flickeraq)
-        pub fn flicker_aq(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn flicker_aq(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FlickerAq".to_owned(), value.into().into_json());
+                .insert("FlickerAq".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ForceFieldPictures`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-forcefieldpictures)
-        pub fn force_field_pictures(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ForceFieldPictures".to_owned(), value.into().into_json());
+        pub fn force_field_pictures(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ForceFieldPictures".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FramerateControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-frameratecontrol)
-        pub fn framerate_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("FramerateControl".to_owned(), value.into().into_json());
+        pub fn framerate_control(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "FramerateControl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FramerateDenominator`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-frameratedenominator)
-        pub fn framerate_denominator(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("FramerateDenominator".to_owned(), value.into().into_json());
+        pub fn framerate_denominator(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "FramerateDenominator".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FramerateNumerator`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-frameratenumerator)
-        pub fn framerate_numerator(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("FramerateNumerator".to_owned(), value.into().into_json());
+        pub fn framerate_numerator(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "FramerateNumerator".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `GopBReference`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-gopbreference)
-        pub fn gop_b_reference(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn gop_b_reference(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GopBReference".to_owned(), value.into().into_json());
+                .insert("GopBReference".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GopClosedCadence`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-gopclosedcadence)
-        pub fn gop_closed_cadence(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("GopClosedCadence".to_owned(), value.into().into_json());
+        pub fn gop_closed_cadence(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "GopClosedCadence".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `GopNumBFrames`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-gopnumbframes)
-        pub fn gop_num_b_frames(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn gop_num_b_frames(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("GopNumBFrames".to_owned(), value.into().into_json());
+                .insert("GopNumBFrames".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GopSize`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-gopsize)
-        pub fn gop_size(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn gop_size(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("GopSize".to_owned(), value.into().into_json());
+                .insert("GopSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GopSizeUnits`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-gopsizeunits)
-        pub fn gop_size_units(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn gop_size_units(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GopSizeUnits".to_owned(), value.into().into_json());
+                .insert("GopSizeUnits".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Level`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-level)
-        pub fn level(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Level".to_owned(), value.into().into_json());
+        pub fn level(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Level".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LookAheadRateControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-lookaheadratecontrol)
-        pub fn look_ahead_rate_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LookAheadRateControl".to_owned(), value.into().into_json());
+        pub fn look_ahead_rate_control(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LookAheadRateControl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxBitrate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-maxbitrate)
-        pub fn max_bitrate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_bitrate(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxBitrate".to_owned(), value.into().into_json());
+                .insert("MaxBitrate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinBitrate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-minbitrate)
-        pub fn min_bitrate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_bitrate(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinBitrate".to_owned(), value.into().into_json());
+                .insert("MinBitrate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinIInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-miniinterval)
-        pub fn min_i_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_i_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinIInterval".to_owned(), value.into().into_json());
+                .insert("MinIInterval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinQp`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-minqp)
-        pub fn min_qp(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("MinQp".to_owned(), value.into().into_json());
+        pub fn min_qp(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("MinQp".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NumRefFrames`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-numrefframes)
-        pub fn num_ref_frames(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn num_ref_frames(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NumRefFrames".to_owned(), value.into().into_json());
+                .insert("NumRefFrames".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-parcontrol)
-        pub fn par_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn par_control(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ParControl".to_owned(), value.into().into_json());
+                .insert("ParControl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParDenominator`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-pardenominator)
-        pub fn par_denominator(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn par_denominator(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ParDenominator".to_owned(), value.into().into_json());
+                .insert("ParDenominator".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParNumerator`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-parnumerator)
-        pub fn par_numerator(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn par_numerator(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ParNumerator".to_owned(), value.into().into_json());
+                .insert("ParNumerator".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Profile`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-profile)
-        pub fn profile(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn profile(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Profile".to_owned(), value.into().into_json());
+                .insert("Profile".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `QualityLevel`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-qualitylevel)
-        pub fn quality_level(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn quality_level(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("QualityLevel".to_owned(), value.into().into_json());
+                .insert("QualityLevel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `QvbrQualityLevel`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-qvbrqualitylevel)
-        pub fn qvbr_quality_level(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("QvbrQualityLevel".to_owned(), value.into().into_json());
+        pub fn qvbr_quality_level(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "QvbrQualityLevel".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RateControlMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-ratecontrolmode)
-        pub fn rate_control_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn rate_control_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RateControlMode".to_owned(), value.into().into_json());
+                .insert("RateControlMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScanType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-scantype)
-        pub fn scan_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn scan_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ScanType".to_owned(), value.into().into_json());
+                .insert("ScanType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SceneChangeDetect`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-scenechangedetect)
-        pub fn scene_change_detect(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SceneChangeDetect".to_owned(), value.into().into_json());
+        pub fn scene_change_detect(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SceneChangeDetect".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Slices`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-slices)
-        pub fn slices(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Slices".to_owned(), value.into().into_json());
+        pub fn slices(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Slices".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Softness`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-softness)
-        pub fn softness(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn softness(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Softness".to_owned(), value.into().into_json());
+                .insert("Softness".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SpatialAq`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-spatialaq)
-        pub fn spatial_aq(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn spatial_aq(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SpatialAq".to_owned(), value.into().into_json());
+                .insert("SpatialAq".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SubgopLength`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-subgoplength)
-        pub fn subgop_length(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subgop_length(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SubgopLength".to_owned(), value.into().into_json());
+                .insert("SubgopLength".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Syntax`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-syntax)
-        pub fn syntax(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Syntax".to_owned(), value.into().into_json());
+        pub fn syntax(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Syntax".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TemporalAq`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-temporalaq)
-        pub fn temporal_aq(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn temporal_aq(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TemporalAq".to_owned(), value.into().into_json());
+                .insert("TemporalAq".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5334,11 +5592,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-timecodeburninsettings)
         pub fn timecode_burnin_settings(
             mut self,
-            value: impl Into<crate::Value<TimecodeBurninSettings>>,
+            value: impl crate::IntoValue<TimecodeBurninSettings>,
         ) -> Self {
             self.0.insert(
                 "TimecodeBurninSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5346,9 +5604,11 @@ pub mod channel {
         /// `TimecodeInsertion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h264settings.html#cfn-medialive-channel-h264settings-timecodeinsertion)
-        pub fn timecode_insertion(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TimecodeInsertion".to_owned(), value.into().into_json());
+        pub fn timecode_insertion(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TimecodeInsertion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5376,11 +5636,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265colorspacesettings.html#cfn-medialive-channel-h265colorspacesettings-colorspacepassthroughsettings)
         pub fn color_space_passthrough_settings(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "ColorSpacePassthroughSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5390,46 +5650,48 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265colorspacesettings.html#cfn-medialive-channel-h265colorspacesettings-dolbyvision81settings)
         pub fn dolby_vision81_settings(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
-            self.0
-                .insert("DolbyVision81Settings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DolbyVision81Settings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Hdr10Settings`: [`Hdr10Settings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265colorspacesettings.html#cfn-medialive-channel-h265colorspacesettings-hdr10settings)
-        pub fn hdr10_settings(mut self, value: impl Into<crate::Value<Hdr10Settings>>) -> Self {
+        pub fn hdr10_settings(mut self, value: impl crate::IntoValue<Hdr10Settings>) -> Self {
             self.0
-                .insert("Hdr10Settings".to_owned(), value.into().into_json());
+                .insert("Hdr10Settings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Hlg2020Settings`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265colorspacesettings.html#cfn-medialive-channel-h265colorspacesettings-hlg2020settings)
-        pub fn hlg2020_settings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn hlg2020_settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Hlg2020Settings".to_owned(), value.into().into_json());
+                .insert("Hlg2020Settings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Rec601Settings`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265colorspacesettings.html#cfn-medialive-channel-h265colorspacesettings-rec601settings)
-        pub fn rec601_settings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn rec601_settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Rec601Settings".to_owned(), value.into().into_json());
+                .insert("Rec601Settings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Rec709Settings`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265colorspacesettings.html#cfn-medialive-channel-h265colorspacesettings-rec709settings)
-        pub fn rec709_settings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn rec709_settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Rec709Settings".to_owned(), value.into().into_json());
+                .insert("Rec709Settings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5457,11 +5719,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265filtersettings.html#cfn-medialive-channel-h265filtersettings-bandwidthreductionfiltersettings)
         pub fn bandwidth_reduction_filter_settings(
             mut self,
-            value: impl Into<crate::Value<BandwidthReductionFilterSettings>>,
+            value: impl crate::IntoValue<BandwidthReductionFilterSettings>,
         ) -> Self {
             self.0.insert(
                 "BandwidthReductionFilterSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5471,11 +5733,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265filtersettings.html#cfn-medialive-channel-h265filtersettings-temporalfiltersettings)
         pub fn temporal_filter_settings(
             mut self,
-            value: impl Into<crate::Value<TemporalFilterSettings>>,
+            value: impl crate::IntoValue<TemporalFilterSettings>,
         ) -> Self {
             self.0.insert(
                 "TemporalFilterSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5502,18 +5764,20 @@ pub mod channel {
         /// `AdaptiveQuantization`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-adaptivequantization)
-        pub fn adaptive_quantization(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AdaptiveQuantization".to_owned(), value.into().into_json());
+        pub fn adaptive_quantization(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AdaptiveQuantization".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AfdSignaling`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-afdsignaling)
-        pub fn afd_signaling(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn afd_signaling(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AfdSignaling".to_owned(), value.into().into_json());
+                .insert("AfdSignaling".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5522,11 +5786,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-alternativetransferfunction)
         pub fn alternative_transfer_function(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "AlternativeTransferFunction".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5534,27 +5798,27 @@ pub mod channel {
         /// `Bitrate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-bitrate)
-        pub fn bitrate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn bitrate(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Bitrate".to_owned(), value.into().into_json());
+                .insert("Bitrate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BufSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-bufsize)
-        pub fn buf_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn buf_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BufSize".to_owned(), value.into().into_json());
+                .insert("BufSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ColorMetadata`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-colormetadata)
-        pub fn color_metadata(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn color_metadata(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ColorMetadata".to_owned(), value.into().into_json());
+                .insert("ColorMetadata".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5563,177 +5827,183 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-colorspacesettings)
         pub fn color_space_settings(
             mut self,
-            value: impl Into<crate::Value<H265ColorSpaceSettings>>,
+            value: impl crate::IntoValue<H265ColorSpaceSettings>,
         ) -> Self {
-            self.0
-                .insert("ColorSpaceSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ColorSpaceSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Deblocking`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-deblocking)
-        pub fn deblocking(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn deblocking(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Deblocking".to_owned(), value.into().into_json());
+                .insert("Deblocking".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FilterSettings`: [`H265FilterSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-filtersettings)
-        pub fn filter_settings(
-            mut self,
-            value: impl Into<crate::Value<H265FilterSettings>>,
-        ) -> Self {
+        pub fn filter_settings(mut self, value: impl crate::IntoValue<H265FilterSettings>) -> Self {
             self.0
-                .insert("FilterSettings".to_owned(), value.into().into_json());
+                .insert("FilterSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FixedAfd`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-fixedafd)
-        pub fn fixed_afd(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn fixed_afd(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FixedAfd".to_owned(), value.into().into_json());
+                .insert("FixedAfd".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FlickerAq`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-flickeraq)
-        pub fn flicker_aq(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn flicker_aq(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FlickerAq".to_owned(), value.into().into_json());
+                .insert("FlickerAq".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FramerateDenominator`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-frameratedenominator)
-        pub fn framerate_denominator(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("FramerateDenominator".to_owned(), value.into().into_json());
+        pub fn framerate_denominator(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "FramerateDenominator".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FramerateNumerator`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-frameratenumerator)
-        pub fn framerate_numerator(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("FramerateNumerator".to_owned(), value.into().into_json());
+        pub fn framerate_numerator(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "FramerateNumerator".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `GopBReference`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-gopbreference)
-        pub fn gop_b_reference(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn gop_b_reference(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GopBReference".to_owned(), value.into().into_json());
+                .insert("GopBReference".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GopClosedCadence`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-gopclosedcadence)
-        pub fn gop_closed_cadence(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("GopClosedCadence".to_owned(), value.into().into_json());
+        pub fn gop_closed_cadence(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "GopClosedCadence".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `GopNumBFrames`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-gopnumbframes)
-        pub fn gop_num_b_frames(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn gop_num_b_frames(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("GopNumBFrames".to_owned(), value.into().into_json());
+                .insert("GopNumBFrames".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GopSize`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-gopsize)
-        pub fn gop_size(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn gop_size(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("GopSize".to_owned(), value.into().into_json());
+                .insert("GopSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GopSizeUnits`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-gopsizeunits)
-        pub fn gop_size_units(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn gop_size_units(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GopSizeUnits".to_owned(), value.into().into_json());
+                .insert("GopSizeUnits".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Level`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-level)
-        pub fn level(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Level".to_owned(), value.into().into_json());
+        pub fn level(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Level".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LookAheadRateControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-lookaheadratecontrol)
-        pub fn look_ahead_rate_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LookAheadRateControl".to_owned(), value.into().into_json());
+        pub fn look_ahead_rate_control(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LookAheadRateControl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxBitrate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-maxbitrate)
-        pub fn max_bitrate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_bitrate(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxBitrate".to_owned(), value.into().into_json());
+                .insert("MaxBitrate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinBitrate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-minbitrate)
-        pub fn min_bitrate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_bitrate(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinBitrate".to_owned(), value.into().into_json());
+                .insert("MinBitrate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinIInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-miniinterval)
-        pub fn min_i_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_i_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinIInterval".to_owned(), value.into().into_json());
+                .insert("MinIInterval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinQp`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-minqp)
-        pub fn min_qp(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("MinQp".to_owned(), value.into().into_json());
+        pub fn min_qp(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("MinQp".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MvOverPictureBoundaries`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-mvoverpictureboundaries)
-        pub fn mv_over_picture_boundaries(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn mv_over_picture_boundaries(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "MvOverPictureBoundaries".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5741,124 +6011,132 @@ pub mod channel {
         /// `MvTemporalPredictor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-mvtemporalpredictor)
-        pub fn mv_temporal_predictor(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("MvTemporalPredictor".to_owned(), value.into().into_json());
+        pub fn mv_temporal_predictor(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "MvTemporalPredictor".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ParDenominator`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-pardenominator)
-        pub fn par_denominator(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn par_denominator(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ParDenominator".to_owned(), value.into().into_json());
+                .insert("ParDenominator".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ParNumerator`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-parnumerator)
-        pub fn par_numerator(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn par_numerator(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ParNumerator".to_owned(), value.into().into_json());
+                .insert("ParNumerator".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Profile`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-profile)
-        pub fn profile(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn profile(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Profile".to_owned(), value.into().into_json());
+                .insert("Profile".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `QvbrQualityLevel`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-qvbrqualitylevel)
-        pub fn qvbr_quality_level(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("QvbrQualityLevel".to_owned(), value.into().into_json());
+        pub fn qvbr_quality_level(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "QvbrQualityLevel".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RateControlMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-ratecontrolmode)
-        pub fn rate_control_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn rate_control_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RateControlMode".to_owned(), value.into().into_json());
+                .insert("RateControlMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScanType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-scantype)
-        pub fn scan_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn scan_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ScanType".to_owned(), value.into().into_json());
+                .insert("ScanType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SceneChangeDetect`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-scenechangedetect)
-        pub fn scene_change_detect(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SceneChangeDetect".to_owned(), value.into().into_json());
+        pub fn scene_change_detect(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SceneChangeDetect".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Slices`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-slices)
-        pub fn slices(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Slices".to_owned(), value.into().into_json());
+        pub fn slices(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Slices".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SubgopLength`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-subgoplength)
-        pub fn subgop_length(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subgop_length(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SubgopLength".to_owned(), value.into().into_json());
+                .insert("SubgopLength".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-tier)
-        pub fn tier(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Tier".to_owned(), value.into().into_json());
+        pub fn tier(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Tier".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TileHeight`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-tileheight)
-        pub fn tile_height(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn tile_height(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("TileHeight".to_owned(), value.into().into_json());
+                .insert("TileHeight".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TilePadding`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-tilepadding)
-        pub fn tile_padding(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn tile_padding(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TilePadding".to_owned(), value.into().into_json());
+                .insert("TilePadding".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TileWidth`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-tilewidth)
-        pub fn tile_width(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn tile_width(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("TileWidth".to_owned(), value.into().into_json());
+                .insert("TileWidth".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5867,11 +6145,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-timecodeburninsettings)
         pub fn timecode_burnin_settings(
             mut self,
-            value: impl Into<crate::Value<TimecodeBurninSettings>>,
+            value: impl crate::IntoValue<TimecodeBurninSettings>,
         ) -> Self {
             self.0.insert(
                 "TimecodeBurninSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5879,18 +6157,20 @@ pub mod channel {
         /// `TimecodeInsertion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-timecodeinsertion)
-        pub fn timecode_insertion(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TimecodeInsertion".to_owned(), value.into().into_json());
+        pub fn timecode_insertion(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TimecodeInsertion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TreeblockSize`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-h265settings.html#cfn-medialive-channel-h265settings-treeblocksize)
-        pub fn treeblock_size(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn treeblock_size(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TreeblockSize".to_owned(), value.into().into_json());
+                .insert("TreeblockSize".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5916,17 +6196,18 @@ pub mod channel {
         /// `MaxCll`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hdr10settings.html#cfn-medialive-channel-hdr10settings-maxcll)
-        pub fn max_cll(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("MaxCll".to_owned(), value.into().into_json());
+        pub fn max_cll(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("MaxCll".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxFall`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hdr10settings.html#cfn-medialive-channel-hdr10settings-maxfall)
-        pub fn max_fall(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_fall(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxFall".to_owned(), value.into().into_json());
+                .insert("MaxFall".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5952,10 +6233,10 @@ pub mod channel {
         /// `ConnectionRetryInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsakamaisettings.html#cfn-medialive-channel-hlsakamaisettings-connectionretryinterval)
-        pub fn connection_retry_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn connection_retry_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "ConnectionRetryInterval".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5963,52 +6244,58 @@ pub mod channel {
         /// `FilecacheDuration`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsakamaisettings.html#cfn-medialive-channel-hlsakamaisettings-filecacheduration)
-        pub fn filecache_duration(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("FilecacheDuration".to_owned(), value.into().into_json());
+        pub fn filecache_duration(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "FilecacheDuration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HttpTransferMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsakamaisettings.html#cfn-medialive-channel-hlsakamaisettings-httptransfermode)
-        pub fn http_transfer_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("HttpTransferMode".to_owned(), value.into().into_json());
+        pub fn http_transfer_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "HttpTransferMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NumRetries`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsakamaisettings.html#cfn-medialive-channel-hlsakamaisettings-numretries)
-        pub fn num_retries(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn num_retries(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NumRetries".to_owned(), value.into().into_json());
+                .insert("NumRetries".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RestartDelay`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsakamaisettings.html#cfn-medialive-channel-hlsakamaisettings-restartdelay)
-        pub fn restart_delay(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn restart_delay(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RestartDelay".to_owned(), value.into().into_json());
+                .insert("RestartDelay".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Salt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsakamaisettings.html#cfn-medialive-channel-hlsakamaisettings-salt)
-        pub fn salt(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Salt".to_owned(), value.into().into_json());
+        pub fn salt(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Salt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Token`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsakamaisettings.html#cfn-medialive-channel-hlsakamaisettings-token)
-        pub fn token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Token".to_owned(), value.into().into_json());
+        pub fn token(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Token".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6034,10 +6321,10 @@ pub mod channel {
         /// `ConnectionRetryInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsbasicputsettings.html#cfn-medialive-channel-hlsbasicputsettings-connectionretryinterval)
-        pub fn connection_retry_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn connection_retry_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "ConnectionRetryInterval".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6045,27 +6332,29 @@ pub mod channel {
         /// `FilecacheDuration`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsbasicputsettings.html#cfn-medialive-channel-hlsbasicputsettings-filecacheduration)
-        pub fn filecache_duration(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("FilecacheDuration".to_owned(), value.into().into_json());
+        pub fn filecache_duration(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "FilecacheDuration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NumRetries`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsbasicputsettings.html#cfn-medialive-channel-hlsbasicputsettings-numretries)
-        pub fn num_retries(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn num_retries(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NumRetries".to_owned(), value.into().into_json());
+                .insert("NumRetries".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RestartDelay`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsbasicputsettings.html#cfn-medialive-channel-hlsbasicputsettings-restartdelay)
-        pub fn restart_delay(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn restart_delay(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RestartDelay".to_owned(), value.into().into_json());
+                .insert("RestartDelay".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6093,10 +6382,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlscdnsettings.html#cfn-medialive-channel-hlscdnsettings-hlsakamaisettings)
         pub fn hls_akamai_settings(
             mut self,
-            value: impl Into<crate::Value<HlsAkamaiSettings>>,
+            value: impl crate::IntoValue<HlsAkamaiSettings>,
         ) -> Self {
-            self.0
-                .insert("HlsAkamaiSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HlsAkamaiSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -6105,10 +6396,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlscdnsettings.html#cfn-medialive-channel-hlscdnsettings-hlsbasicputsettings)
         pub fn hls_basic_put_settings(
             mut self,
-            value: impl Into<crate::Value<HlsBasicPutSettings>>,
+            value: impl crate::IntoValue<HlsBasicPutSettings>,
         ) -> Self {
-            self.0
-                .insert("HlsBasicPutSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HlsBasicPutSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -6117,19 +6410,21 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlscdnsettings.html#cfn-medialive-channel-hlscdnsettings-hlsmediastoresettings)
         pub fn hls_media_store_settings(
             mut self,
-            value: impl Into<crate::Value<HlsMediaStoreSettings>>,
+            value: impl crate::IntoValue<HlsMediaStoreSettings>,
         ) -> Self {
-            self.0
-                .insert("HlsMediaStoreSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HlsMediaStoreSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HlsS3Settings`: [`HlsS3Settings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlscdnsettings.html#cfn-medialive-channel-hlscdnsettings-hlss3settings)
-        pub fn hls_s3_settings(mut self, value: impl Into<crate::Value<HlsS3Settings>>) -> Self {
+        pub fn hls_s3_settings(mut self, value: impl crate::IntoValue<HlsS3Settings>) -> Self {
             self.0
-                .insert("HlsS3Settings".to_owned(), value.into().into_json());
+                .insert("HlsS3Settings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6138,10 +6433,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlscdnsettings.html#cfn-medialive-channel-hlscdnsettings-hlswebdavsettings)
         pub fn hls_webdav_settings(
             mut self,
-            value: impl Into<crate::Value<HlsWebdavSettings>>,
+            value: impl crate::IntoValue<HlsWebdavSettings>,
         ) -> Self {
-            self.0
-                .insert("HlsWebdavSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HlsWebdavSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6167,45 +6464,47 @@ pub mod channel {
         /// `AdMarkers`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-admarkers)
-        pub fn ad_markers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn ad_markers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AdMarkers".to_owned(), value.into().into_json());
+                .insert("AdMarkers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BaseUrlContent`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-baseurlcontent)
-        pub fn base_url_content(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn base_url_content(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BaseUrlContent".to_owned(), value.into().into_json());
+                .insert("BaseUrlContent".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BaseUrlContent1`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-baseurlcontent1)
-        pub fn base_url_content1(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn base_url_content1(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BaseUrlContent1".to_owned(), value.into().into_json());
+                .insert("BaseUrlContent1".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BaseUrlManifest`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-baseurlmanifest)
-        pub fn base_url_manifest(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn base_url_manifest(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BaseUrlManifest".to_owned(), value.into().into_json());
+                .insert("BaseUrlManifest".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BaseUrlManifest1`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-baseurlmanifest1)
-        pub fn base_url_manifest1(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BaseUrlManifest1".to_owned(), value.into().into_json());
+        pub fn base_url_manifest1(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BaseUrlManifest1".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -6214,11 +6513,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-captionlanguagemappings)
         pub fn caption_language_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<CaptionLanguageMapping>>>,
+            value: impl crate::IntoValue<Vec<CaptionLanguageMapping>>,
         ) -> Self {
             self.0.insert(
                 "CaptionLanguageMappings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6226,10 +6525,10 @@ pub mod channel {
         /// `CaptionLanguageSetting`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-captionlanguagesetting)
-        pub fn caption_language_setting(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn caption_language_setting(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "CaptionLanguageSetting".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6237,103 +6536,110 @@ pub mod channel {
         /// `ClientCache`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-clientcache)
-        pub fn client_cache(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn client_cache(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClientCache".to_owned(), value.into().into_json());
+                .insert("ClientCache".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CodecSpecification`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-codecspecification)
-        pub fn codec_specification(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CodecSpecification".to_owned(), value.into().into_json());
+        pub fn codec_specification(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CodecSpecification".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ConstantIv`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-constantiv)
-        pub fn constant_iv(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn constant_iv(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConstantIv".to_owned(), value.into().into_json());
+                .insert("ConstantIv".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Destination`: [`OutputLocationRef`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<OutputLocationRef>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<OutputLocationRef>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DirectoryStructure`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-directorystructure)
-        pub fn directory_structure(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DirectoryStructure".to_owned(), value.into().into_json());
+        pub fn directory_structure(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DirectoryStructure".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DiscontinuityTags`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-discontinuitytags)
-        pub fn discontinuity_tags(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DiscontinuityTags".to_owned(), value.into().into_json());
+        pub fn discontinuity_tags(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DiscontinuityTags".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EncryptionType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-encryptiontype)
-        pub fn encryption_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn encryption_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EncryptionType".to_owned(), value.into().into_json());
+                .insert("EncryptionType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HlsCdnSettings`: [`HlsCdnSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-hlscdnsettings)
-        pub fn hls_cdn_settings(mut self, value: impl Into<crate::Value<HlsCdnSettings>>) -> Self {
+        pub fn hls_cdn_settings(mut self, value: impl crate::IntoValue<HlsCdnSettings>) -> Self {
             self.0
-                .insert("HlsCdnSettings".to_owned(), value.into().into_json());
+                .insert("HlsCdnSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HlsId3SegmentTagging`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-hlsid3segmenttagging)
-        pub fn hls_id3_segment_tagging(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("HlsId3SegmentTagging".to_owned(), value.into().into_json());
+        pub fn hls_id3_segment_tagging(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "HlsId3SegmentTagging".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IFrameOnlyPlaylists`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-iframeonlyplaylists)
-        pub fn i_frame_only_playlists(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("IFrameOnlyPlaylists".to_owned(), value.into().into_json());
+        pub fn i_frame_only_playlists(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "IFrameOnlyPlaylists".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IncompleteSegmentBehavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-incompletesegmentbehavior)
-        pub fn incomplete_segment_behavior(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn incomplete_segment_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "IncompleteSegmentBehavior".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6341,63 +6647,65 @@ pub mod channel {
         /// `IndexNSegments`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-indexnsegments)
-        pub fn index_n_segments(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn index_n_segments(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("IndexNSegments".to_owned(), value.into().into_json());
+                .insert("IndexNSegments".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputLossAction`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-inputlossaction)
-        pub fn input_loss_action(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_loss_action(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputLossAction".to_owned(), value.into().into_json());
+                .insert("InputLossAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IvInManifest`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-ivinmanifest)
-        pub fn iv_in_manifest(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn iv_in_manifest(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IvInManifest".to_owned(), value.into().into_json());
+                .insert("IvInManifest".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IvSource`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-ivsource)
-        pub fn iv_source(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn iv_source(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IvSource".to_owned(), value.into().into_json());
+                .insert("IvSource".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KeepSegments`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-keepsegments)
-        pub fn keep_segments(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn keep_segments(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("KeepSegments".to_owned(), value.into().into_json());
+                .insert("KeepSegments".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KeyFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-keyformat)
-        pub fn key_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn key_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KeyFormat".to_owned(), value.into().into_json());
+                .insert("KeyFormat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KeyFormatVersions`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-keyformatversions)
-        pub fn key_format_versions(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("KeyFormatVersions".to_owned(), value.into().into_json());
+        pub fn key_format_versions(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "KeyFormatVersions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -6406,29 +6714,33 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-keyprovidersettings)
         pub fn key_provider_settings(
             mut self,
-            value: impl Into<crate::Value<KeyProviderSettings>>,
+            value: impl crate::IntoValue<KeyProviderSettings>,
         ) -> Self {
-            self.0
-                .insert("KeyProviderSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KeyProviderSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ManifestCompression`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-manifestcompression)
-        pub fn manifest_compression(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ManifestCompression".to_owned(), value.into().into_json());
+        pub fn manifest_compression(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ManifestCompression".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ManifestDurationFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-manifestdurationformat)
-        pub fn manifest_duration_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn manifest_duration_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ManifestDurationFormat".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6436,90 +6748,101 @@ pub mod channel {
         /// `MinSegmentLength`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-minsegmentlength)
-        pub fn min_segment_length(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MinSegmentLength".to_owned(), value.into().into_json());
+        pub fn min_segment_length(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MinSegmentLength".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Mode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-mode)
-        pub fn mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Mode".to_owned(), value.into().into_json());
+        pub fn mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Mode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputSelection`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-outputselection)
-        pub fn output_selection(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn output_selection(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OutputSelection".to_owned(), value.into().into_json());
+                .insert("OutputSelection".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ProgramDateTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-programdatetime)
-        pub fn program_date_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn program_date_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ProgramDateTime".to_owned(), value.into().into_json());
+                .insert("ProgramDateTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ProgramDateTimeClock`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-programdatetimeclock)
-        pub fn program_date_time_clock(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ProgramDateTimeClock".to_owned(), value.into().into_json());
+        pub fn program_date_time_clock(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ProgramDateTimeClock".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ProgramDateTimePeriod`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-programdatetimeperiod)
-        pub fn program_date_time_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ProgramDateTimePeriod".to_owned(), value.into().into_json());
+        pub fn program_date_time_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ProgramDateTimePeriod".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RedundantManifest`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-redundantmanifest)
-        pub fn redundant_manifest(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RedundantManifest".to_owned(), value.into().into_json());
+        pub fn redundant_manifest(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RedundantManifest".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SegmentLength`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-segmentlength)
-        pub fn segment_length(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn segment_length(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SegmentLength".to_owned(), value.into().into_json());
+                .insert("SegmentLength".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SegmentationMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-segmentationmode)
-        pub fn segmentation_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SegmentationMode".to_owned(), value.into().into_json());
+        pub fn segmentation_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SegmentationMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SegmentsPerSubdirectory`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-segmentspersubdirectory)
-        pub fn segments_per_subdirectory(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn segments_per_subdirectory(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "SegmentsPerSubdirectory".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6527,28 +6850,32 @@ pub mod channel {
         /// `StreamInfResolution`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-streaminfresolution)
-        pub fn stream_inf_resolution(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("StreamInfResolution".to_owned(), value.into().into_json());
+        pub fn stream_inf_resolution(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "StreamInfResolution".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimedMetadataId3Frame`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-timedmetadataid3frame)
-        pub fn timed_metadata_id3_frame(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TimedMetadataId3Frame".to_owned(), value.into().into_json());
+        pub fn timed_metadata_id3_frame(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TimedMetadataId3Frame".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimedMetadataId3Period`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-timedmetadataid3period)
-        pub fn timed_metadata_id3_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timed_metadata_id3_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "TimedMetadataId3Period".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6556,10 +6883,10 @@ pub mod channel {
         /// `TimestampDeltaMilliseconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-timestampdeltamilliseconds)
-        pub fn timestamp_delta_milliseconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timestamp_delta_milliseconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "TimestampDeltaMilliseconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6567,9 +6894,9 @@ pub mod channel {
         /// `TsFileMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsgroupsettings.html#cfn-medialive-channel-hlsgroupsettings-tsfilemode)
-        pub fn ts_file_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ts_file_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TsFileMode".to_owned(), value.into().into_json());
+                .insert("TsFileMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6595,45 +6922,45 @@ pub mod channel {
         /// `Bandwidth`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsinputsettings.html#cfn-medialive-channel-hlsinputsettings-bandwidth)
-        pub fn bandwidth(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn bandwidth(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Bandwidth".to_owned(), value.into().into_json());
+                .insert("Bandwidth".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BufferSegments`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsinputsettings.html#cfn-medialive-channel-hlsinputsettings-buffersegments)
-        pub fn buffer_segments(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn buffer_segments(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BufferSegments".to_owned(), value.into().into_json());
+                .insert("BufferSegments".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Retries`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsinputsettings.html#cfn-medialive-channel-hlsinputsettings-retries)
-        pub fn retries(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn retries(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Retries".to_owned(), value.into().into_json());
+                .insert("Retries".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RetryInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsinputsettings.html#cfn-medialive-channel-hlsinputsettings-retryinterval)
-        pub fn retry_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn retry_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RetryInterval".to_owned(), value.into().into_json());
+                .insert("RetryInterval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Scte35Source`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsinputsettings.html#cfn-medialive-channel-hlsinputsettings-scte35source)
-        pub fn scte35_source(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn scte35_source(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Scte35Source".to_owned(), value.into().into_json());
+                .insert("Scte35Source".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6659,10 +6986,10 @@ pub mod channel {
         /// `ConnectionRetryInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsmediastoresettings.html#cfn-medialive-channel-hlsmediastoresettings-connectionretryinterval)
-        pub fn connection_retry_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn connection_retry_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "ConnectionRetryInterval".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6670,19 +6997,21 @@ pub mod channel {
         /// `FilecacheDuration`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsmediastoresettings.html#cfn-medialive-channel-hlsmediastoresettings-filecacheduration)
-        pub fn filecache_duration(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("FilecacheDuration".to_owned(), value.into().into_json());
+        pub fn filecache_duration(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "FilecacheDuration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MediaStoreStorageClass`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsmediastoresettings.html#cfn-medialive-channel-hlsmediastoresettings-mediastorestorageclass)
-        pub fn media_store_storage_class(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn media_store_storage_class(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "MediaStoreStorageClass".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6690,18 +7019,18 @@ pub mod channel {
         /// `NumRetries`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsmediastoresettings.html#cfn-medialive-channel-hlsmediastoresettings-numretries)
-        pub fn num_retries(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn num_retries(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NumRetries".to_owned(), value.into().into_json());
+                .insert("NumRetries".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RestartDelay`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsmediastoresettings.html#cfn-medialive-channel-hlsmediastoresettings-restartdelay)
-        pub fn restart_delay(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn restart_delay(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RestartDelay".to_owned(), value.into().into_json());
+                .insert("RestartDelay".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6727,36 +7056,38 @@ pub mod channel {
         /// `H265PackagingType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsoutputsettings.html#cfn-medialive-channel-hlsoutputsettings-h265packagingtype)
-        pub fn h265_packaging_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("H265PackagingType".to_owned(), value.into().into_json());
+        pub fn h265_packaging_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "H265PackagingType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HlsSettings`: [`HlsSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsoutputsettings.html#cfn-medialive-channel-hlsoutputsettings-hlssettings)
-        pub fn hls_settings(mut self, value: impl Into<crate::Value<HlsSettings>>) -> Self {
+        pub fn hls_settings(mut self, value: impl crate::IntoValue<HlsSettings>) -> Self {
             self.0
-                .insert("HlsSettings".to_owned(), value.into().into_json());
+                .insert("HlsSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NameModifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsoutputsettings.html#cfn-medialive-channel-hlsoutputsettings-namemodifier)
-        pub fn name_modifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn name_modifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NameModifier".to_owned(), value.into().into_json());
+                .insert("NameModifier".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SegmentModifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlsoutputsettings.html#cfn-medialive-channel-hlsoutputsettings-segmentmodifier)
-        pub fn segment_modifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn segment_modifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SegmentModifier".to_owned(), value.into().into_json());
+                .insert("SegmentModifier".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6782,9 +7113,9 @@ pub mod channel {
         /// `CannedAcl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlss3settings.html#cfn-medialive-channel-hlss3settings-cannedacl)
-        pub fn canned_acl(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn canned_acl(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CannedAcl".to_owned(), value.into().into_json());
+                .insert("CannedAcl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6812,22 +7143,21 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlssettings.html#cfn-medialive-channel-hlssettings-audioonlyhlssettings)
         pub fn audio_only_hls_settings(
             mut self,
-            value: impl Into<crate::Value<AudioOnlyHlsSettings>>,
+            value: impl crate::IntoValue<AudioOnlyHlsSettings>,
         ) -> Self {
-            self.0
-                .insert("AudioOnlyHlsSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AudioOnlyHlsSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Fmp4HlsSettings`: [`Fmp4HlsSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlssettings.html#cfn-medialive-channel-hlssettings-fmp4hlssettings)
-        pub fn fmp4_hls_settings(
-            mut self,
-            value: impl Into<crate::Value<Fmp4HlsSettings>>,
-        ) -> Self {
+        pub fn fmp4_hls_settings(mut self, value: impl crate::IntoValue<Fmp4HlsSettings>) -> Self {
             self.0
-                .insert("Fmp4HlsSettings".to_owned(), value.into().into_json());
+                .insert("Fmp4HlsSettings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6836,11 +7166,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlssettings.html#cfn-medialive-channel-hlssettings-framecapturehlssettings)
         pub fn frame_capture_hls_settings(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "FrameCaptureHlsSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6850,10 +7180,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlssettings.html#cfn-medialive-channel-hlssettings-standardhlssettings)
         pub fn standard_hls_settings(
             mut self,
-            value: impl Into<crate::Value<StandardHlsSettings>>,
+            value: impl crate::IntoValue<StandardHlsSettings>,
         ) -> Self {
-            self.0
-                .insert("StandardHlsSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StandardHlsSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6879,10 +7211,10 @@ pub mod channel {
         /// `ConnectionRetryInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlswebdavsettings.html#cfn-medialive-channel-hlswebdavsettings-connectionretryinterval)
-        pub fn connection_retry_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn connection_retry_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "ConnectionRetryInterval".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6890,36 +7222,40 @@ pub mod channel {
         /// `FilecacheDuration`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlswebdavsettings.html#cfn-medialive-channel-hlswebdavsettings-filecacheduration)
-        pub fn filecache_duration(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("FilecacheDuration".to_owned(), value.into().into_json());
+        pub fn filecache_duration(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "FilecacheDuration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HttpTransferMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlswebdavsettings.html#cfn-medialive-channel-hlswebdavsettings-httptransfermode)
-        pub fn http_transfer_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("HttpTransferMode".to_owned(), value.into().into_json());
+        pub fn http_transfer_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "HttpTransferMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NumRetries`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlswebdavsettings.html#cfn-medialive-channel-hlswebdavsettings-numretries)
-        pub fn num_retries(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn num_retries(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NumRetries".to_owned(), value.into().into_json());
+                .insert("NumRetries".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RestartDelay`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-hlswebdavsettings.html#cfn-medialive-channel-hlswebdavsettings-restartdelay)
-        pub fn restart_delay(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn restart_delay(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RestartDelay".to_owned(), value.into().into_json());
+                .insert("RestartDelay".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6945,9 +7281,9 @@ pub mod channel {
         /// `FeedArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inferencesettings.html#cfn-medialive-channel-inferencesettings-feedarn)
-        pub fn feed_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn feed_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FeedArn".to_owned(), value.into().into_json());
+                .insert("FeedArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6975,11 +7311,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputattachment.html#cfn-medialive-channel-inputattachment-automaticinputfailoversettings)
         pub fn automatic_input_failover_settings(
             mut self,
-            value: impl Into<crate::Value<AutomaticInputFailoverSettings>>,
+            value: impl crate::IntoValue<AutomaticInputFailoverSettings>,
         ) -> Self {
             self.0.insert(
                 "AutomaticInputFailoverSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6987,27 +7323,29 @@ pub mod channel {
         /// `InputAttachmentName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputattachment.html#cfn-medialive-channel-inputattachment-inputattachmentname)
-        pub fn input_attachment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("InputAttachmentName".to_owned(), value.into().into_json());
+        pub fn input_attachment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "InputAttachmentName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InputId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputattachment.html#cfn-medialive-channel-inputattachment-inputid)
-        pub fn input_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputId".to_owned(), value.into().into_json());
+                .insert("InputId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputSettings`: [`InputSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputattachment.html#cfn-medialive-channel-inputattachment-inputsettings)
-        pub fn input_settings(mut self, value: impl Into<crate::Value<InputSettings>>) -> Self {
+        pub fn input_settings(mut self, value: impl crate::IntoValue<InputSettings>) -> Self {
             self.0
-                .insert("InputSettings".to_owned(), value.into().into_json());
+                .insert("InputSettings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7016,10 +7354,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputattachment.html#cfn-medialive-channel-inputattachment-logicalinterfacenames)
         pub fn logical_interface_names(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("LogicalInterfaceNames".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LogicalInterfaceNames".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7045,17 +7385,18 @@ pub mod channel {
         /// `Gain`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputchannellevel.html#cfn-medialive-channel-inputchannellevel-gain)
-        pub fn gain(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Gain".to_owned(), value.into().into_json());
+        pub fn gain(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Gain".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputChannel`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputchannellevel.html#cfn-medialive-channel-inputchannellevel-inputchannel)
-        pub fn input_channel(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn input_channel(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("InputChannel".to_owned(), value.into().into_json());
+                .insert("InputChannel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7081,26 +7422,27 @@ pub mod channel {
         /// `PasswordParam`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputlocation.html#cfn-medialive-channel-inputlocation-passwordparam)
-        pub fn password_param(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password_param(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PasswordParam".to_owned(), value.into().into_json());
+                .insert("PasswordParam".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Uri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputlocation.html#cfn-medialive-channel-inputlocation-uri)
-        pub fn uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Uri".to_owned(), value.into().into_json());
+        pub fn uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Uri".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Username`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputlocation.html#cfn-medialive-channel-inputlocation-username)
-        pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Username".to_owned(), value.into().into_json());
+                .insert("Username".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7126,18 +7468,20 @@ pub mod channel {
         /// `BlackFrameMsec`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputlossbehavior.html#cfn-medialive-channel-inputlossbehavior-blackframemsec)
-        pub fn black_frame_msec(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn black_frame_msec(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BlackFrameMsec".to_owned(), value.into().into_json());
+                .insert("BlackFrameMsec".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputLossImageColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputlossbehavior.html#cfn-medialive-channel-inputlossbehavior-inputlossimagecolor)
-        pub fn input_loss_image_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("InputLossImageColor".to_owned(), value.into().into_json());
+        pub fn input_loss_image_color(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "InputLossImageColor".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -7146,28 +7490,32 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputlossbehavior.html#cfn-medialive-channel-inputlossbehavior-inputlossimageslate)
         pub fn input_loss_image_slate(
             mut self,
-            value: impl Into<crate::Value<InputLocation>>,
+            value: impl crate::IntoValue<InputLocation>,
         ) -> Self {
-            self.0
-                .insert("InputLossImageSlate".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InputLossImageSlate".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InputLossImageType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputlossbehavior.html#cfn-medialive-channel-inputlossbehavior-inputlossimagetype)
-        pub fn input_loss_image_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("InputLossImageType".to_owned(), value.into().into_json());
+        pub fn input_loss_image_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "InputLossImageType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RepeatFrameMsec`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputlossbehavior.html#cfn-medialive-channel-inputlossbehavior-repeatframemsec)
-        pub fn repeat_frame_msec(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn repeat_frame_msec(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RepeatFrameMsec".to_owned(), value.into().into_json());
+                .insert("RepeatFrameMsec".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7193,10 +7541,10 @@ pub mod channel {
         /// `InputLossThresholdMsec`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputlossfailoversettings.html#cfn-medialive-channel-inputlossfailoversettings-inputlossthresholdmsec)
-        pub fn input_loss_threshold_msec(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn input_loss_threshold_msec(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "InputLossThresholdMsec".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7223,12 +7571,9 @@ pub mod channel {
         /// `AudioSelectors`: list of [`AudioSelector`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputsettings.html#cfn-medialive-channel-inputsettings-audioselectors)
-        pub fn audio_selectors(
-            mut self,
-            value: impl Into<crate::Value<Vec<AudioSelector>>>,
-        ) -> Self {
+        pub fn audio_selectors(mut self, value: impl crate::IntoValue<Vec<AudioSelector>>) -> Self {
             self.0
-                .insert("AudioSelectors".to_owned(), value.into().into_json());
+                .insert("AudioSelectors".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7237,46 +7582,48 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputsettings.html#cfn-medialive-channel-inputsettings-captionselectors)
         pub fn caption_selectors(
             mut self,
-            value: impl Into<crate::Value<Vec<CaptionSelector>>>,
+            value: impl crate::IntoValue<Vec<CaptionSelector>>,
         ) -> Self {
-            self.0
-                .insert("CaptionSelectors".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CaptionSelectors".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DeblockFilter`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputsettings.html#cfn-medialive-channel-inputsettings-deblockfilter)
-        pub fn deblock_filter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn deblock_filter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeblockFilter".to_owned(), value.into().into_json());
+                .insert("DeblockFilter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DenoiseFilter`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputsettings.html#cfn-medialive-channel-inputsettings-denoisefilter)
-        pub fn denoise_filter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn denoise_filter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DenoiseFilter".to_owned(), value.into().into_json());
+                .insert("DenoiseFilter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FilterStrength`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputsettings.html#cfn-medialive-channel-inputsettings-filterstrength)
-        pub fn filter_strength(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn filter_strength(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("FilterStrength".to_owned(), value.into().into_json());
+                .insert("FilterStrength".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputFilter`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputsettings.html#cfn-medialive-channel-inputsettings-inputfilter)
-        pub fn input_filter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_filter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputFilter".to_owned(), value.into().into_json());
+                .insert("InputFilter".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7285,29 +7632,31 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputsettings.html#cfn-medialive-channel-inputsettings-networkinputsettings)
         pub fn network_input_settings(
             mut self,
-            value: impl Into<crate::Value<NetworkInputSettings>>,
+            value: impl crate::IntoValue<NetworkInputSettings>,
         ) -> Self {
-            self.0
-                .insert("NetworkInputSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NetworkInputSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Scte35Pid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputsettings.html#cfn-medialive-channel-inputsettings-scte35pid)
-        pub fn scte35_pid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn scte35_pid(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Scte35Pid".to_owned(), value.into().into_json());
+                .insert("Scte35Pid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Smpte2038DataPreference`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputsettings.html#cfn-medialive-channel-inputsettings-smpte2038datapreference)
-        pub fn smpte2038_data_preference(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn smpte2038_data_preference(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "Smpte2038DataPreference".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7315,18 +7664,20 @@ pub mod channel {
         /// `SourceEndBehavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputsettings.html#cfn-medialive-channel-inputsettings-sourceendbehavior)
-        pub fn source_end_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SourceEndBehavior".to_owned(), value.into().into_json());
+        pub fn source_end_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SourceEndBehavior".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `VideoSelector`: [`VideoSelector`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputsettings.html#cfn-medialive-channel-inputsettings-videoselector)
-        pub fn video_selector(mut self, value: impl Into<crate::Value<VideoSelector>>) -> Self {
+        pub fn video_selector(mut self, value: impl crate::IntoValue<VideoSelector>) -> Self {
             self.0
-                .insert("VideoSelector".to_owned(), value.into().into_json());
+                .insert("VideoSelector".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7352,26 +7703,27 @@ pub mod channel {
         /// `Codec`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputspecification.html#cfn-medialive-channel-inputspecification-codec)
-        pub fn codec(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Codec".to_owned(), value.into().into_json());
+        pub fn codec(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Codec".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaximumBitrate`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputspecification.html#cfn-medialive-channel-inputspecification-maximumbitrate)
-        pub fn maximum_bitrate(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn maximum_bitrate(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MaximumBitrate".to_owned(), value.into().into_json());
+                .insert("MaximumBitrate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Resolution`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-inputspecification.html#cfn-medialive-channel-inputspecification-resolution)
-        pub fn resolution(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resolution(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Resolution".to_owned(), value.into().into_json());
+                .insert("Resolution".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7399,10 +7751,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-keyprovidersettings.html#cfn-medialive-channel-keyprovidersettings-statickeysettings)
         pub fn static_key_settings(
             mut self,
-            value: impl Into<crate::Value<StaticKeySettings>>,
+            value: impl crate::IntoValue<StaticKeySettings>,
         ) -> Self {
-            self.0
-                .insert("StaticKeySettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StaticKeySettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7430,11 +7784,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-linkedchannelsettings.html#cfn-medialive-channel-linkedchannelsettings-followerchannelsettings)
         pub fn follower_channel_settings(
             mut self,
-            value: impl Into<crate::Value<FollowerChannelSettings>>,
+            value: impl crate::IntoValue<FollowerChannelSettings>,
         ) -> Self {
             self.0.insert(
                 "FollowerChannelSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7444,11 +7798,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-linkedchannelsettings.html#cfn-medialive-channel-linkedchannelsettings-primarychannelsettings)
         pub fn primary_channel_settings(
             mut self,
-            value: impl Into<crate::Value<PrimaryChannelSettings>>,
+            value: impl crate::IntoValue<PrimaryChannelSettings>,
         ) -> Self {
             self.0.insert(
                 "PrimaryChannelSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7475,13 +7829,10 @@ pub mod channel {
         /// `AbsentInputAudioBehavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-absentinputaudiobehavior)
-        pub fn absent_input_audio_behavior(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn absent_input_audio_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "AbsentInputAudioBehavior".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7489,27 +7840,28 @@ pub mod channel {
         /// `Arib`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-arib)
-        pub fn arib(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arib".to_owned(), value.into().into_json());
+        pub fn arib(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arib".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AribCaptionsPid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-aribcaptionspid)
-        pub fn arib_captions_pid(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn arib_captions_pid(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AribCaptionsPid".to_owned(), value.into().into_json());
+                .insert("AribCaptionsPid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AribCaptionsPidControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-aribcaptionspidcontrol)
-        pub fn arib_captions_pid_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn arib_captions_pid_control(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "AribCaptionsPidControl".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7517,319 +7869,334 @@ pub mod channel {
         /// `AudioBufferModel`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-audiobuffermodel)
-        pub fn audio_buffer_model(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AudioBufferModel".to_owned(), value.into().into_json());
+        pub fn audio_buffer_model(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AudioBufferModel".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AudioFramesPerPes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-audioframesperpes)
-        pub fn audio_frames_per_pes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("AudioFramesPerPes".to_owned(), value.into().into_json());
+        pub fn audio_frames_per_pes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "AudioFramesPerPes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AudioPids`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-audiopids)
-        pub fn audio_pids(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn audio_pids(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AudioPids".to_owned(), value.into().into_json());
+                .insert("AudioPids".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AudioStreamType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-audiostreamtype)
-        pub fn audio_stream_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn audio_stream_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AudioStreamType".to_owned(), value.into().into_json());
+                .insert("AudioStreamType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Bitrate`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-bitrate)
-        pub fn bitrate(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn bitrate(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Bitrate".to_owned(), value.into().into_json());
+                .insert("Bitrate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BufferModel`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-buffermodel)
-        pub fn buffer_model(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn buffer_model(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BufferModel".to_owned(), value.into().into_json());
+                .insert("BufferModel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CcDescriptor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-ccdescriptor)
-        pub fn cc_descriptor(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cc_descriptor(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CcDescriptor".to_owned(), value.into().into_json());
+                .insert("CcDescriptor".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DvbNitSettings`: [`DvbNitSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-dvbnitsettings)
-        pub fn dvb_nit_settings(mut self, value: impl Into<crate::Value<DvbNitSettings>>) -> Self {
+        pub fn dvb_nit_settings(mut self, value: impl crate::IntoValue<DvbNitSettings>) -> Self {
             self.0
-                .insert("DvbNitSettings".to_owned(), value.into().into_json());
+                .insert("DvbNitSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DvbSdtSettings`: [`DvbSdtSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-dvbsdtsettings)
-        pub fn dvb_sdt_settings(mut self, value: impl Into<crate::Value<DvbSdtSettings>>) -> Self {
+        pub fn dvb_sdt_settings(mut self, value: impl crate::IntoValue<DvbSdtSettings>) -> Self {
             self.0
-                .insert("DvbSdtSettings".to_owned(), value.into().into_json());
+                .insert("DvbSdtSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DvbSubPids`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-dvbsubpids)
-        pub fn dvb_sub_pids(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn dvb_sub_pids(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DvbSubPids".to_owned(), value.into().into_json());
+                .insert("DvbSubPids".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DvbTdtSettings`: [`DvbTdtSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-dvbtdtsettings)
-        pub fn dvb_tdt_settings(mut self, value: impl Into<crate::Value<DvbTdtSettings>>) -> Self {
+        pub fn dvb_tdt_settings(mut self, value: impl crate::IntoValue<DvbTdtSettings>) -> Self {
             self.0
-                .insert("DvbTdtSettings".to_owned(), value.into().into_json());
+                .insert("DvbTdtSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DvbTeletextPid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-dvbteletextpid)
-        pub fn dvb_teletext_pid(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn dvb_teletext_pid(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DvbTeletextPid".to_owned(), value.into().into_json());
+                .insert("DvbTeletextPid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ebif`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-ebif)
-        pub fn ebif(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Ebif".to_owned(), value.into().into_json());
+        pub fn ebif(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Ebif".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EbpAudioInterval`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-ebpaudiointerval)
-        pub fn ebp_audio_interval(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EbpAudioInterval".to_owned(), value.into().into_json());
+        pub fn ebp_audio_interval(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EbpAudioInterval".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EbpLookaheadMs`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-ebplookaheadms)
-        pub fn ebp_lookahead_ms(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn ebp_lookahead_ms(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("EbpLookaheadMs".to_owned(), value.into().into_json());
+                .insert("EbpLookaheadMs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EbpPlacement`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-ebpplacement)
-        pub fn ebp_placement(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ebp_placement(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EbpPlacement".to_owned(), value.into().into_json());
+                .insert("EbpPlacement".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EcmPid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-ecmpid)
-        pub fn ecm_pid(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("EcmPid".to_owned(), value.into().into_json());
+        pub fn ecm_pid(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("EcmPid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EsRateInPes`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-esrateinpes)
-        pub fn es_rate_in_pes(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn es_rate_in_pes(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EsRateInPes".to_owned(), value.into().into_json());
+                .insert("EsRateInPes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EtvPlatformPid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-etvplatformpid)
-        pub fn etv_platform_pid(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn etv_platform_pid(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EtvPlatformPid".to_owned(), value.into().into_json());
+                .insert("EtvPlatformPid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EtvSignalPid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-etvsignalpid)
-        pub fn etv_signal_pid(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn etv_signal_pid(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EtvSignalPid".to_owned(), value.into().into_json());
+                .insert("EtvSignalPid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FragmentTime`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-fragmenttime)
-        pub fn fragment_time(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn fragment_time(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("FragmentTime".to_owned(), value.into().into_json());
+                .insert("FragmentTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Klv`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-klv)
-        pub fn klv(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Klv".to_owned(), value.into().into_json());
+        pub fn klv(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Klv".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KlvDataPids`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-klvdatapids)
-        pub fn klv_data_pids(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn klv_data_pids(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KlvDataPids".to_owned(), value.into().into_json());
+                .insert("KlvDataPids".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NielsenId3Behavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-nielsenid3behavior)
-        pub fn nielsen_id3_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NielsenId3Behavior".to_owned(), value.into().into_json());
+        pub fn nielsen_id3_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NielsenId3Behavior".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NullPacketBitrate`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-nullpacketbitrate)
-        pub fn null_packet_bitrate(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("NullPacketBitrate".to_owned(), value.into().into_json());
+        pub fn null_packet_bitrate(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "NullPacketBitrate".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PatInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-patinterval)
-        pub fn pat_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn pat_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PatInterval".to_owned(), value.into().into_json());
+                .insert("PatInterval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PcrControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-pcrcontrol)
-        pub fn pcr_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn pcr_control(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PcrControl".to_owned(), value.into().into_json());
+                .insert("PcrControl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PcrPeriod`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-pcrperiod)
-        pub fn pcr_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn pcr_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PcrPeriod".to_owned(), value.into().into_json());
+                .insert("PcrPeriod".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PcrPid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-pcrpid)
-        pub fn pcr_pid(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("PcrPid".to_owned(), value.into().into_json());
+        pub fn pcr_pid(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("PcrPid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PmtInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-pmtinterval)
-        pub fn pmt_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn pmt_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PmtInterval".to_owned(), value.into().into_json());
+                .insert("PmtInterval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PmtPid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-pmtpid)
-        pub fn pmt_pid(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("PmtPid".to_owned(), value.into().into_json());
+        pub fn pmt_pid(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("PmtPid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ProgramNum`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-programnum)
-        pub fn program_num(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn program_num(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ProgramNum".to_owned(), value.into().into_json());
+                .insert("ProgramNum".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RateMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-ratemode)
-        pub fn rate_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn rate_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RateMode".to_owned(), value.into().into_json());
+                .insert("RateMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Scte27Pids`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-scte27pids)
-        pub fn scte27_pids(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn scte27_pids(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Scte27Pids".to_owned(), value.into().into_json());
+                .insert("Scte27Pids".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Scte35Control`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-scte35control)
-        pub fn scte35_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn scte35_control(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Scte35Control".to_owned(), value.into().into_json());
+                .insert("Scte35Control".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Scte35Pid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-scte35pid)
-        pub fn scte35_pid(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn scte35_pid(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Scte35Pid".to_owned(), value.into().into_json());
+                .insert("Scte35Pid".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7838,11 +8205,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-scte35prerollpullupmilliseconds)
         pub fn scte35_preroll_pullup_milliseconds(
             mut self,
-            value: impl Into<crate::Value<f64>>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             self.0.insert(
                 "Scte35PrerollPullupMilliseconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7850,63 +8217,75 @@ pub mod channel {
         /// `SegmentationMarkers`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-segmentationmarkers)
-        pub fn segmentation_markers(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SegmentationMarkers".to_owned(), value.into().into_json());
+        pub fn segmentation_markers(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SegmentationMarkers".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SegmentationStyle`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-segmentationstyle)
-        pub fn segmentation_style(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SegmentationStyle".to_owned(), value.into().into_json());
+        pub fn segmentation_style(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SegmentationStyle".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SegmentationTime`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-segmentationtime)
-        pub fn segmentation_time(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("SegmentationTime".to_owned(), value.into().into_json());
+        pub fn segmentation_time(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "SegmentationTime".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimedMetadataBehavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-timedmetadatabehavior)
-        pub fn timed_metadata_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TimedMetadataBehavior".to_owned(), value.into().into_json());
+        pub fn timed_metadata_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TimedMetadataBehavior".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimedMetadataPid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-timedmetadatapid)
-        pub fn timed_metadata_pid(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TimedMetadataPid".to_owned(), value.into().into_json());
+        pub fn timed_metadata_pid(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TimedMetadataPid".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TransportStreamId`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-transportstreamid)
-        pub fn transport_stream_id(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TransportStreamId".to_owned(), value.into().into_json());
+        pub fn transport_stream_id(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TransportStreamId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `VideoPid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m2tssettings.html#cfn-medialive-channel-m2tssettings-videopid)
-        pub fn video_pid(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn video_pid(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VideoPid".to_owned(), value.into().into_json());
+                .insert("VideoPid".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7932,168 +8311,181 @@ pub mod channel {
         /// `AudioFramesPerPes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-audioframesperpes)
-        pub fn audio_frames_per_pes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("AudioFramesPerPes".to_owned(), value.into().into_json());
+        pub fn audio_frames_per_pes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "AudioFramesPerPes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AudioPids`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-audiopids)
-        pub fn audio_pids(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn audio_pids(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AudioPids".to_owned(), value.into().into_json());
+                .insert("AudioPids".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EcmPid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-ecmpid)
-        pub fn ecm_pid(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("EcmPid".to_owned(), value.into().into_json());
+        pub fn ecm_pid(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("EcmPid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KlvBehavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-klvbehavior)
-        pub fn klv_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn klv_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KlvBehavior".to_owned(), value.into().into_json());
+                .insert("KlvBehavior".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KlvDataPids`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-klvdatapids)
-        pub fn klv_data_pids(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn klv_data_pids(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KlvDataPids".to_owned(), value.into().into_json());
+                .insert("KlvDataPids".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NielsenId3Behavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-nielsenid3behavior)
-        pub fn nielsen_id3_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NielsenId3Behavior".to_owned(), value.into().into_json());
+        pub fn nielsen_id3_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NielsenId3Behavior".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PatInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-patinterval)
-        pub fn pat_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn pat_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PatInterval".to_owned(), value.into().into_json());
+                .insert("PatInterval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PcrControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-pcrcontrol)
-        pub fn pcr_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn pcr_control(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PcrControl".to_owned(), value.into().into_json());
+                .insert("PcrControl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PcrPeriod`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-pcrperiod)
-        pub fn pcr_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn pcr_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PcrPeriod".to_owned(), value.into().into_json());
+                .insert("PcrPeriod".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PcrPid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-pcrpid)
-        pub fn pcr_pid(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("PcrPid".to_owned(), value.into().into_json());
+        pub fn pcr_pid(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("PcrPid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PmtInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-pmtinterval)
-        pub fn pmt_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn pmt_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PmtInterval".to_owned(), value.into().into_json());
+                .insert("PmtInterval".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PmtPid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-pmtpid)
-        pub fn pmt_pid(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("PmtPid".to_owned(), value.into().into_json());
+        pub fn pmt_pid(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("PmtPid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ProgramNum`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-programnum)
-        pub fn program_num(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn program_num(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ProgramNum".to_owned(), value.into().into_json());
+                .insert("ProgramNum".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Scte35Behavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-scte35behavior)
-        pub fn scte35_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn scte35_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Scte35Behavior".to_owned(), value.into().into_json());
+                .insert("Scte35Behavior".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Scte35Pid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-scte35pid)
-        pub fn scte35_pid(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn scte35_pid(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Scte35Pid".to_owned(), value.into().into_json());
+                .insert("Scte35Pid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TimedMetadataBehavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-timedmetadatabehavior)
-        pub fn timed_metadata_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TimedMetadataBehavior".to_owned(), value.into().into_json());
+        pub fn timed_metadata_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TimedMetadataBehavior".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimedMetadataPid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-timedmetadatapid)
-        pub fn timed_metadata_pid(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TimedMetadataPid".to_owned(), value.into().into_json());
+        pub fn timed_metadata_pid(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TimedMetadataPid".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TransportStreamId`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-transportstreamid)
-        pub fn transport_stream_id(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TransportStreamId".to_owned(), value.into().into_json());
+        pub fn transport_stream_id(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TransportStreamId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `VideoPid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-m3u8settings.html#cfn-medialive-channel-m3u8settings-videopid)
-        pub fn video_pid(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn video_pid(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VideoPid".to_owned(), value.into().into_json());
+                .insert("VideoPid".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8119,18 +8511,20 @@ pub mod channel {
         /// `MaintenanceDay`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-maintenancecreatesettings.html#cfn-medialive-channel-maintenancecreatesettings-maintenanceday)
-        pub fn maintenance_day(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn maintenance_day(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MaintenanceDay".to_owned(), value.into().into_json());
+                .insert("MaintenanceDay".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaintenanceStartTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-maintenancecreatesettings.html#cfn-medialive-channel-maintenancecreatesettings-maintenancestarttime)
-        pub fn maintenance_start_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("MaintenanceStartTime".to_owned(), value.into().into_json());
+        pub fn maintenance_start_time(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "MaintenanceStartTime".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8156,9 +8550,9 @@ pub mod channel {
         /// `Destination`: [`OutputLocationRef`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackageadditionaldestinations.html#cfn-medialive-channel-mediapackageadditionaldestinations-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<OutputLocationRef>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<OutputLocationRef>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8184,9 +8578,9 @@ pub mod channel {
         /// `Destination`: [`OutputLocationRef`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackagegroupsettings.html#cfn-medialive-channel-mediapackagegroupsettings-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<OutputLocationRef>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<OutputLocationRef>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -8195,11 +8589,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackagegroupsettings.html#cfn-medialive-channel-mediapackagegroupsettings-mediapackagev2groupsettings)
         pub fn mediapackage_v2_group_settings(
             mut self,
-            value: impl Into<crate::Value<MediaPackageV2GroupSettings>>,
+            value: impl crate::IntoValue<MediaPackageV2GroupSettings>,
         ) -> Self {
             self.0.insert(
                 "MediapackageV2GroupSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8226,46 +8620,48 @@ pub mod channel {
         /// `ChannelEndpointId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackageoutputdestinationsettings.html#cfn-medialive-channel-mediapackageoutputdestinationsettings-channelendpointid)
-        pub fn channel_endpoint_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ChannelEndpointId".to_owned(), value.into().into_json());
+        pub fn channel_endpoint_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ChannelEndpointId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ChannelGroup`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackageoutputdestinationsettings.html#cfn-medialive-channel-mediapackageoutputdestinationsettings-channelgroup)
-        pub fn channel_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn channel_group(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ChannelGroup".to_owned(), value.into().into_json());
+                .insert("ChannelGroup".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ChannelId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackageoutputdestinationsettings.html#cfn-medialive-channel-mediapackageoutputdestinationsettings-channelid)
-        pub fn channel_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn channel_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ChannelId".to_owned(), value.into().into_json());
+                .insert("ChannelId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ChannelName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackageoutputdestinationsettings.html#cfn-medialive-channel-mediapackageoutputdestinationsettings-channelname)
-        pub fn channel_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn channel_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ChannelName".to_owned(), value.into().into_json());
+                .insert("ChannelName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MediaPackageRegionName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackageoutputdestinationsettings.html#cfn-medialive-channel-mediapackageoutputdestinationsettings-mediapackageregionname)
-        pub fn media_package_region_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn media_package_region_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "MediaPackageRegionName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8294,11 +8690,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackageoutputsettings.html#cfn-medialive-channel-mediapackageoutputsettings-mediapackagev2destinationsettings)
         pub fn media_package_v2_destination_settings(
             mut self,
-            value: impl Into<crate::Value<MediaPackageV2DestinationSettings>>,
+            value: impl crate::IntoValue<MediaPackageV2DestinationSettings>,
         ) -> Self {
             self.0.insert(
                 "MediaPackageV2DestinationSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8325,36 +8721,38 @@ pub mod channel {
         /// `AudioGroupId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackagev2destinationsettings.html#cfn-medialive-channel-mediapackagev2destinationsettings-audiogroupid)
-        pub fn audio_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn audio_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AudioGroupId".to_owned(), value.into().into_json());
+                .insert("AudioGroupId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AudioRenditionSets`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackagev2destinationsettings.html#cfn-medialive-channel-mediapackagev2destinationsettings-audiorenditionsets)
-        pub fn audio_rendition_sets(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AudioRenditionSets".to_owned(), value.into().into_json());
+        pub fn audio_rendition_sets(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AudioRenditionSets".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HlsAutoSelect`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackagev2destinationsettings.html#cfn-medialive-channel-mediapackagev2destinationsettings-hlsautoselect)
-        pub fn hls_auto_select(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn hls_auto_select(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HlsAutoSelect".to_owned(), value.into().into_json());
+                .insert("HlsAutoSelect".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HlsDefault`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackagev2destinationsettings.html#cfn-medialive-channel-mediapackagev2destinationsettings-hlsdefault)
-        pub fn hls_default(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn hls_default(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HlsDefault".to_owned(), value.into().into_json());
+                .insert("HlsDefault".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8382,11 +8780,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackagev2groupsettings.html#cfn-medialive-channel-mediapackagev2groupsettings-additionaldestinations)
         pub fn additional_destinations(
             mut self,
-            value: impl Into<crate::Value<Vec<MediaPackageAdditionalDestinations>>>,
+            value: impl crate::IntoValue<Vec<MediaPackageAdditionalDestinations>>,
         ) -> Self {
             self.0.insert(
                 "AdditionalDestinations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8396,11 +8794,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackagev2groupsettings.html#cfn-medialive-channel-mediapackagev2groupsettings-captionlanguagemappings)
         pub fn caption_language_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<CaptionLanguageMapping>>>,
+            value: impl crate::IntoValue<Vec<CaptionLanguageMapping>>,
         ) -> Self {
             self.0.insert(
                 "CaptionLanguageMappings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8408,73 +8806,79 @@ pub mod channel {
         /// `Id3Behavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackagev2groupsettings.html#cfn-medialive-channel-mediapackagev2groupsettings-id3behavior)
-        pub fn id3_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn id3_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Id3Behavior".to_owned(), value.into().into_json());
+                .insert("Id3Behavior".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KlvBehavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackagev2groupsettings.html#cfn-medialive-channel-mediapackagev2groupsettings-klvbehavior)
-        pub fn klv_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn klv_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KlvBehavior".to_owned(), value.into().into_json());
+                .insert("KlvBehavior".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NielsenId3Behavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackagev2groupsettings.html#cfn-medialive-channel-mediapackagev2groupsettings-nielsenid3behavior)
-        pub fn nielsen_id3_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NielsenId3Behavior".to_owned(), value.into().into_json());
+        pub fn nielsen_id3_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NielsenId3Behavior".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Scte35Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackagev2groupsettings.html#cfn-medialive-channel-mediapackagev2groupsettings-scte35type)
-        pub fn scte35_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn scte35_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Scte35Type".to_owned(), value.into().into_json());
+                .insert("Scte35Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SegmentLength`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackagev2groupsettings.html#cfn-medialive-channel-mediapackagev2groupsettings-segmentlength)
-        pub fn segment_length(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn segment_length(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SegmentLength".to_owned(), value.into().into_json());
+                .insert("SegmentLength".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SegmentLengthUnits`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackagev2groupsettings.html#cfn-medialive-channel-mediapackagev2groupsettings-segmentlengthunits)
-        pub fn segment_length_units(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SegmentLengthUnits".to_owned(), value.into().into_json());
+        pub fn segment_length_units(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SegmentLengthUnits".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimedMetadataId3Frame`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackagev2groupsettings.html#cfn-medialive-channel-mediapackagev2groupsettings-timedmetadataid3frame)
-        pub fn timed_metadata_id3_frame(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TimedMetadataId3Frame".to_owned(), value.into().into_json());
+        pub fn timed_metadata_id3_frame(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TimedMetadataId3Frame".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimedMetadataId3Period`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackagev2groupsettings.html#cfn-medialive-channel-mediapackagev2groupsettings-timedmetadataid3period)
-        pub fn timed_metadata_id3_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timed_metadata_id3_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "TimedMetadataId3Period".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8482,13 +8886,10 @@ pub mod channel {
         /// `TimedMetadataPassthrough`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mediapackagev2groupsettings.html#cfn-medialive-channel-mediapackagev2groupsettings-timedmetadatapassthrough)
-        pub fn timed_metadata_passthrough(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn timed_metadata_passthrough(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "TimedMetadataPassthrough".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8515,10 +8916,10 @@ pub mod channel {
         /// `MotionGraphicsInsertion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-motiongraphicsconfiguration.html#cfn-medialive-channel-motiongraphicsconfiguration-motiongraphicsinsertion)
-        pub fn motion_graphics_insertion(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn motion_graphics_insertion(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "MotionGraphicsInsertion".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8528,11 +8929,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-motiongraphicsconfiguration.html#cfn-medialive-channel-motiongraphicsconfiguration-motiongraphicssettings)
         pub fn motion_graphics_settings(
             mut self,
-            value: impl Into<crate::Value<MotionGraphicsSettings>>,
+            value: impl crate::IntoValue<MotionGraphicsSettings>,
         ) -> Self {
             self.0.insert(
                 "MotionGraphicsSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8561,11 +8962,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-motiongraphicssettings.html#cfn-medialive-channel-motiongraphicssettings-htmlmotiongraphicssettings)
         pub fn html_motion_graphics_settings(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "HtmlMotionGraphicsSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8592,27 +8993,27 @@ pub mod channel {
         /// `Bitrate`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mp2settings.html#cfn-medialive-channel-mp2settings-bitrate)
-        pub fn bitrate(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn bitrate(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Bitrate".to_owned(), value.into().into_json());
+                .insert("Bitrate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CodingMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mp2settings.html#cfn-medialive-channel-mp2settings-codingmode)
-        pub fn coding_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn coding_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CodingMode".to_owned(), value.into().into_json());
+                .insert("CodingMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SampleRate`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mp2settings.html#cfn-medialive-channel-mp2settings-samplerate)
-        pub fn sample_rate(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn sample_rate(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("SampleRate".to_owned(), value.into().into_json());
+                .insert("SampleRate".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8640,11 +9041,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2filtersettings.html#cfn-medialive-channel-mpeg2filtersettings-temporalfiltersettings)
         pub fn temporal_filter_settings(
             mut self,
-            value: impl Into<crate::Value<TemporalFilterSettings>>,
+            value: impl crate::IntoValue<TemporalFilterSettings>,
         ) -> Self {
             self.0.insert(
                 "TemporalFilterSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8671,45 +9072,49 @@ pub mod channel {
         /// `AdaptiveQuantization`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2settings.html#cfn-medialive-channel-mpeg2settings-adaptivequantization)
-        pub fn adaptive_quantization(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AdaptiveQuantization".to_owned(), value.into().into_json());
+        pub fn adaptive_quantization(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AdaptiveQuantization".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AfdSignaling`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2settings.html#cfn-medialive-channel-mpeg2settings-afdsignaling)
-        pub fn afd_signaling(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn afd_signaling(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AfdSignaling".to_owned(), value.into().into_json());
+                .insert("AfdSignaling".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ColorMetadata`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2settings.html#cfn-medialive-channel-mpeg2settings-colormetadata)
-        pub fn color_metadata(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn color_metadata(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ColorMetadata".to_owned(), value.into().into_json());
+                .insert("ColorMetadata".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ColorSpace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2settings.html#cfn-medialive-channel-mpeg2settings-colorspace)
-        pub fn color_space(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn color_space(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ColorSpace".to_owned(), value.into().into_json());
+                .insert("ColorSpace".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DisplayAspectRatio`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2settings.html#cfn-medialive-channel-mpeg2settings-displayaspectratio)
-        pub fn display_aspect_ratio(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DisplayAspectRatio".to_owned(), value.into().into_json());
+        pub fn display_aspect_ratio(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DisplayAspectRatio".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -8718,91 +9123,97 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2settings.html#cfn-medialive-channel-mpeg2settings-filtersettings)
         pub fn filter_settings(
             mut self,
-            value: impl Into<crate::Value<Mpeg2FilterSettings>>,
+            value: impl crate::IntoValue<Mpeg2FilterSettings>,
         ) -> Self {
             self.0
-                .insert("FilterSettings".to_owned(), value.into().into_json());
+                .insert("FilterSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FixedAfd`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2settings.html#cfn-medialive-channel-mpeg2settings-fixedafd)
-        pub fn fixed_afd(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn fixed_afd(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FixedAfd".to_owned(), value.into().into_json());
+                .insert("FixedAfd".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FramerateDenominator`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2settings.html#cfn-medialive-channel-mpeg2settings-frameratedenominator)
-        pub fn framerate_denominator(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("FramerateDenominator".to_owned(), value.into().into_json());
+        pub fn framerate_denominator(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "FramerateDenominator".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FramerateNumerator`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2settings.html#cfn-medialive-channel-mpeg2settings-frameratenumerator)
-        pub fn framerate_numerator(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("FramerateNumerator".to_owned(), value.into().into_json());
+        pub fn framerate_numerator(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "FramerateNumerator".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `GopClosedCadence`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2settings.html#cfn-medialive-channel-mpeg2settings-gopclosedcadence)
-        pub fn gop_closed_cadence(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("GopClosedCadence".to_owned(), value.into().into_json());
+        pub fn gop_closed_cadence(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "GopClosedCadence".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `GopNumBFrames`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2settings.html#cfn-medialive-channel-mpeg2settings-gopnumbframes)
-        pub fn gop_num_b_frames(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn gop_num_b_frames(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("GopNumBFrames".to_owned(), value.into().into_json());
+                .insert("GopNumBFrames".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GopSize`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2settings.html#cfn-medialive-channel-mpeg2settings-gopsize)
-        pub fn gop_size(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn gop_size(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("GopSize".to_owned(), value.into().into_json());
+                .insert("GopSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GopSizeUnits`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2settings.html#cfn-medialive-channel-mpeg2settings-gopsizeunits)
-        pub fn gop_size_units(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn gop_size_units(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GopSizeUnits".to_owned(), value.into().into_json());
+                .insert("GopSizeUnits".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScanType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2settings.html#cfn-medialive-channel-mpeg2settings-scantype)
-        pub fn scan_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn scan_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ScanType".to_owned(), value.into().into_json());
+                .insert("ScanType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SubgopLength`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2settings.html#cfn-medialive-channel-mpeg2settings-subgoplength)
-        pub fn subgop_length(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subgop_length(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SubgopLength".to_owned(), value.into().into_json());
+                .insert("SubgopLength".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -8811,11 +9222,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2settings.html#cfn-medialive-channel-mpeg2settings-timecodeburninsettings)
         pub fn timecode_burnin_settings(
             mut self,
-            value: impl Into<crate::Value<TimecodeBurninSettings>>,
+            value: impl crate::IntoValue<TimecodeBurninSettings>,
         ) -> Self {
             self.0.insert(
                 "TimecodeBurninSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8823,9 +9234,11 @@ pub mod channel {
         /// `TimecodeInsertion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mpeg2settings.html#cfn-medialive-channel-mpeg2settings-timecodeinsertion)
-        pub fn timecode_insertion(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TimecodeInsertion".to_owned(), value.into().into_json());
+        pub fn timecode_insertion(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TimecodeInsertion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8851,22 +9264,21 @@ pub mod channel {
         /// `AcquisitionPointId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-acquisitionpointid)
-        pub fn acquisition_point_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AcquisitionPointId".to_owned(), value.into().into_json());
+        pub fn acquisition_point_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AcquisitionPointId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AudioOnlyTimecodeControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-audioonlytimecodecontrol)
-        pub fn audio_only_timecode_control(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn audio_only_timecode_control(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "AudioOnlyTimecodeControl".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8874,19 +9286,19 @@ pub mod channel {
         /// `CertificateMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-certificatemode)
-        pub fn certificate_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateMode".to_owned(), value.into().into_json());
+                .insert("CertificateMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ConnectionRetryInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-connectionretryinterval)
-        pub fn connection_retry_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn connection_retry_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "ConnectionRetryInterval".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8894,118 +9306,124 @@ pub mod channel {
         /// `Destination`: [`OutputLocationRef`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<OutputLocationRef>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<OutputLocationRef>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EventId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-eventid)
-        pub fn event_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn event_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EventId".to_owned(), value.into().into_json());
+                .insert("EventId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EventIdMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-eventidmode)
-        pub fn event_id_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn event_id_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EventIdMode".to_owned(), value.into().into_json());
+                .insert("EventIdMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EventStopBehavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-eventstopbehavior)
-        pub fn event_stop_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EventStopBehavior".to_owned(), value.into().into_json());
+        pub fn event_stop_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EventStopBehavior".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FilecacheDuration`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-filecacheduration)
-        pub fn filecache_duration(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("FilecacheDuration".to_owned(), value.into().into_json());
+        pub fn filecache_duration(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "FilecacheDuration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `FragmentLength`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-fragmentlength)
-        pub fn fragment_length(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn fragment_length(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("FragmentLength".to_owned(), value.into().into_json());
+                .insert("FragmentLength".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InputLossAction`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-inputlossaction)
-        pub fn input_loss_action(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_loss_action(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputLossAction".to_owned(), value.into().into_json());
+                .insert("InputLossAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NumRetries`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-numretries)
-        pub fn num_retries(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn num_retries(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NumRetries".to_owned(), value.into().into_json());
+                .insert("NumRetries".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RestartDelay`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-restartdelay)
-        pub fn restart_delay(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn restart_delay(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RestartDelay".to_owned(), value.into().into_json());
+                .insert("RestartDelay".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SegmentationMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-segmentationmode)
-        pub fn segmentation_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SegmentationMode".to_owned(), value.into().into_json());
+        pub fn segmentation_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SegmentationMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SendDelayMs`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-senddelayms)
-        pub fn send_delay_ms(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn send_delay_ms(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SendDelayMs".to_owned(), value.into().into_json());
+                .insert("SendDelayMs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SparseTrackType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-sparsetracktype)
-        pub fn sparse_track_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sparse_track_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SparseTrackType".to_owned(), value.into().into_json());
+                .insert("SparseTrackType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StreamManifestBehavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-streammanifestbehavior)
-        pub fn stream_manifest_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stream_manifest_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "StreamManifestBehavior".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9013,18 +9431,20 @@ pub mod channel {
         /// `TimestampOffset`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-timestampoffset)
-        pub fn timestamp_offset(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn timestamp_offset(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TimestampOffset".to_owned(), value.into().into_json());
+                .insert("TimestampOffset".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TimestampOffsetMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothgroupsettings.html#cfn-medialive-channel-mssmoothgroupsettings-timestampoffsetmode)
-        pub fn timestamp_offset_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TimestampOffsetMode".to_owned(), value.into().into_json());
+        pub fn timestamp_offset_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TimestampOffsetMode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -9050,18 +9470,20 @@ pub mod channel {
         /// `H265PackagingType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothoutputsettings.html#cfn-medialive-channel-mssmoothoutputsettings-h265packagingtype)
-        pub fn h265_packaging_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("H265PackagingType".to_owned(), value.into().into_json());
+        pub fn h265_packaging_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "H265PackagingType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NameModifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-mssmoothoutputsettings.html#cfn-medialive-channel-mssmoothoutputsettings-namemodifier)
-        pub fn name_modifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn name_modifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NameModifier".to_owned(), value.into().into_json());
+                .insert("NameModifier".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9087,9 +9509,9 @@ pub mod channel {
         /// `SourceIpAddress`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multicastinputsettings.html#cfn-medialive-channel-multicastinputsettings-sourceipaddress)
-        pub fn source_ip_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_ip_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceIpAddress".to_owned(), value.into().into_json());
+                .insert("SourceIpAddress".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9117,10 +9539,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexcontainersettings.html#cfn-medialive-channel-multiplexcontainersettings-multiplexm2tssettings)
         pub fn multiplex_m2ts_settings(
             mut self,
-            value: impl Into<crate::Value<MultiplexM2tsSettings>>,
+            value: impl crate::IntoValue<MultiplexM2tsSettings>,
         ) -> Self {
-            self.0
-                .insert("MultiplexM2tsSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MultiplexM2tsSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -9146,13 +9570,10 @@ pub mod channel {
         /// `AbsentInputAudioBehavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexm2tssettings.html#cfn-medialive-channel-multiplexm2tssettings-absentinputaudiobehavior)
-        pub fn absent_input_audio_behavior(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn absent_input_audio_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "AbsentInputAudioBehavior".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9160,105 +9581,114 @@ pub mod channel {
         /// `Arib`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexm2tssettings.html#cfn-medialive-channel-multiplexm2tssettings-arib)
-        pub fn arib(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arib".to_owned(), value.into().into_json());
+        pub fn arib(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arib".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AudioBufferModel`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexm2tssettings.html#cfn-medialive-channel-multiplexm2tssettings-audiobuffermodel)
-        pub fn audio_buffer_model(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AudioBufferModel".to_owned(), value.into().into_json());
+        pub fn audio_buffer_model(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AudioBufferModel".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AudioFramesPerPes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexm2tssettings.html#cfn-medialive-channel-multiplexm2tssettings-audioframesperpes)
-        pub fn audio_frames_per_pes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("AudioFramesPerPes".to_owned(), value.into().into_json());
+        pub fn audio_frames_per_pes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "AudioFramesPerPes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `AudioStreamType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexm2tssettings.html#cfn-medialive-channel-multiplexm2tssettings-audiostreamtype)
-        pub fn audio_stream_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn audio_stream_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AudioStreamType".to_owned(), value.into().into_json());
+                .insert("AudioStreamType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CcDescriptor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexm2tssettings.html#cfn-medialive-channel-multiplexm2tssettings-ccdescriptor)
-        pub fn cc_descriptor(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cc_descriptor(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CcDescriptor".to_owned(), value.into().into_json());
+                .insert("CcDescriptor".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ebif`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexm2tssettings.html#cfn-medialive-channel-multiplexm2tssettings-ebif)
-        pub fn ebif(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Ebif".to_owned(), value.into().into_json());
+        pub fn ebif(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Ebif".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EsRateInPes`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexm2tssettings.html#cfn-medialive-channel-multiplexm2tssettings-esrateinpes)
-        pub fn es_rate_in_pes(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn es_rate_in_pes(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EsRateInPes".to_owned(), value.into().into_json());
+                .insert("EsRateInPes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Klv`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexm2tssettings.html#cfn-medialive-channel-multiplexm2tssettings-klv)
-        pub fn klv(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Klv".to_owned(), value.into().into_json());
+        pub fn klv(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Klv".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NielsenId3Behavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexm2tssettings.html#cfn-medialive-channel-multiplexm2tssettings-nielsenid3behavior)
-        pub fn nielsen_id3_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NielsenId3Behavior".to_owned(), value.into().into_json());
+        pub fn nielsen_id3_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NielsenId3Behavior".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PcrControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexm2tssettings.html#cfn-medialive-channel-multiplexm2tssettings-pcrcontrol)
-        pub fn pcr_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn pcr_control(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PcrControl".to_owned(), value.into().into_json());
+                .insert("PcrControl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PcrPeriod`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexm2tssettings.html#cfn-medialive-channel-multiplexm2tssettings-pcrperiod)
-        pub fn pcr_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn pcr_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PcrPeriod".to_owned(), value.into().into_json());
+                .insert("PcrPeriod".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Scte35Control`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexm2tssettings.html#cfn-medialive-channel-multiplexm2tssettings-scte35control)
-        pub fn scte35_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn scte35_control(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Scte35Control".to_owned(), value.into().into_json());
+                .insert("Scte35Control".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -9267,11 +9697,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexm2tssettings.html#cfn-medialive-channel-multiplexm2tssettings-scte35prerollpullupmilliseconds)
         pub fn scte35_preroll_pullup_milliseconds(
             mut self,
-            value: impl Into<crate::Value<f64>>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             self.0.insert(
                 "Scte35PrerollPullupMilliseconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9300,19 +9730,21 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexoutputsettings.html#cfn-medialive-channel-multiplexoutputsettings-containersettings)
         pub fn container_settings(
             mut self,
-            value: impl Into<crate::Value<MultiplexContainerSettings>>,
+            value: impl crate::IntoValue<MultiplexContainerSettings>,
         ) -> Self {
-            self.0
-                .insert("ContainerSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ContainerSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Destination`: [`OutputLocationRef`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexoutputsettings.html#cfn-medialive-channel-multiplexoutputsettings-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<OutputLocationRef>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<OutputLocationRef>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9338,18 +9770,18 @@ pub mod channel {
         /// `MultiplexId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexprogramchanneldestinationsettings.html#cfn-medialive-channel-multiplexprogramchanneldestinationsettings-multiplexid)
-        pub fn multiplex_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn multiplex_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MultiplexId".to_owned(), value.into().into_json());
+                .insert("MultiplexId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ProgramName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-multiplexprogramchanneldestinationsettings.html#cfn-medialive-channel-multiplexprogramchanneldestinationsettings-programname)
-        pub fn program_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn program_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ProgramName".to_owned(), value.into().into_json());
+                .insert("ProgramName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9377,10 +9809,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-networkinputsettings.html#cfn-medialive-channel-networkinputsettings-hlsinputsettings)
         pub fn hls_input_settings(
             mut self,
-            value: impl Into<crate::Value<HlsInputSettings>>,
+            value: impl crate::IntoValue<HlsInputSettings>,
         ) -> Self {
-            self.0
-                .insert("HlsInputSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HlsInputSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -9389,11 +9823,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-networkinputsettings.html#cfn-medialive-channel-networkinputsettings-multicastinputsettings)
         pub fn multicast_input_settings(
             mut self,
-            value: impl Into<crate::Value<MulticastInputSettings>>,
+            value: impl crate::IntoValue<MulticastInputSettings>,
         ) -> Self {
             self.0.insert(
                 "MulticastInputSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9401,9 +9835,11 @@ pub mod channel {
         /// `ServerValidation`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-networkinputsettings.html#cfn-medialive-channel-networkinputsettings-servervalidation)
-        pub fn server_validation(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ServerValidation".to_owned(), value.into().into_json());
+        pub fn server_validation(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ServerValidation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -9429,26 +9865,29 @@ pub mod channel {
         /// `CbetCheckDigitString`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-nielsencbet.html#cfn-medialive-channel-nielsencbet-cbetcheckdigitstring)
-        pub fn cbet_check_digit_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CbetCheckDigitString".to_owned(), value.into().into_json());
+        pub fn cbet_check_digit_string(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CbetCheckDigitString".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CbetStepaside`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-nielsencbet.html#cfn-medialive-channel-nielsencbet-cbetstepaside)
-        pub fn cbet_stepaside(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cbet_stepaside(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CbetStepaside".to_owned(), value.into().into_json());
+                .insert("CbetStepaside".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Csid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-nielsencbet.html#cfn-medialive-channel-nielsencbet-csid)
-        pub fn csid(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Csid".to_owned(), value.into().into_json());
+        pub fn csid(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Csid".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9474,22 +9913,19 @@ pub mod channel {
         /// `DistributorId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-nielsenconfiguration.html#cfn-medialive-channel-nielsenconfiguration-distributorid)
-        pub fn distributor_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn distributor_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DistributorId".to_owned(), value.into().into_json());
+                .insert("DistributorId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NielsenPcmToId3Tagging`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-nielsenconfiguration.html#cfn-medialive-channel-nielsenconfiguration-nielsenpcmtoid3tagging)
-        pub fn nielsen_pcm_to_id3_tagging(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn nielsen_pcm_to_id3_tagging(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "NielsenPcmToId3Tagging".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9516,26 +9952,29 @@ pub mod channel {
         /// `CheckDigitString`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-nielsennaesiinw.html#cfn-medialive-channel-nielsennaesiinw-checkdigitstring)
-        pub fn check_digit_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CheckDigitString".to_owned(), value.into().into_json());
+        pub fn check_digit_string(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CheckDigitString".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Sid`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-nielsennaesiinw.html#cfn-medialive-channel-nielsennaesiinw-sid)
-        pub fn sid(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Sid".to_owned(), value.into().into_json());
+        pub fn sid(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Sid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Timezone`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-nielsennaesiinw.html#cfn-medialive-channel-nielsennaesiinw-timezone)
-        pub fn timezone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn timezone(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Timezone".to_owned(), value.into().into_json());
+                .insert("Timezone".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9561,22 +10000,21 @@ pub mod channel {
         /// `NielsenCbetSettings`: [`NielsenCbet`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-nielsenwatermarkssettings.html#cfn-medialive-channel-nielsenwatermarkssettings-nielsencbetsettings)
-        pub fn nielsen_cbet_settings(
-            mut self,
-            value: impl Into<crate::Value<NielsenCbet>>,
-        ) -> Self {
-            self.0
-                .insert("NielsenCbetSettings".to_owned(), value.into().into_json());
+        pub fn nielsen_cbet_settings(mut self, value: impl crate::IntoValue<NielsenCbet>) -> Self {
+            self.0.insert(
+                "NielsenCbetSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NielsenDistributionType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-nielsenwatermarkssettings.html#cfn-medialive-channel-nielsenwatermarkssettings-nielsendistributiontype)
-        pub fn nielsen_distribution_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn nielsen_distribution_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "NielsenDistributionType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9586,11 +10024,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-nielsenwatermarkssettings.html#cfn-medialive-channel-nielsenwatermarkssettings-nielsennaesiinwsettings)
         pub fn nielsen_naes_ii_nw_settings(
             mut self,
-            value: impl Into<crate::Value<NielsenNaesIiNw>>,
+            value: impl crate::IntoValue<NielsenNaesIiNw>,
         ) -> Self {
             self.0.insert(
                 "NielsenNaesIiNwSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9619,10 +10057,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-output.html#cfn-medialive-channel-output-audiodescriptionnames)
         pub fn audio_description_names(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("AudioDescriptionNames".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AudioDescriptionNames".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -9631,11 +10071,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-output.html#cfn-medialive-channel-output-captiondescriptionnames)
         pub fn caption_description_names(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "CaptionDescriptionNames".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9643,27 +10083,29 @@ pub mod channel {
         /// `OutputName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-output.html#cfn-medialive-channel-output-outputname)
-        pub fn output_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn output_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OutputName".to_owned(), value.into().into_json());
+                .insert("OutputName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputSettings`: [`OutputSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-output.html#cfn-medialive-channel-output-outputsettings)
-        pub fn output_settings(mut self, value: impl Into<crate::Value<OutputSettings>>) -> Self {
+        pub fn output_settings(mut self, value: impl crate::IntoValue<OutputSettings>) -> Self {
             self.0
-                .insert("OutputSettings".to_owned(), value.into().into_json());
+                .insert("OutputSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VideoDescriptionName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-output.html#cfn-medialive-channel-output-videodescriptionname)
-        pub fn video_description_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("VideoDescriptionName".to_owned(), value.into().into_json());
+        pub fn video_description_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "VideoDescriptionName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -9689,8 +10131,9 @@ pub mod channel {
         /// `Id`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputdestination.html#cfn-medialive-channel-outputdestination-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -9699,10 +10142,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputdestination.html#cfn-medialive-channel-outputdestination-logicalinterfacenames)
         pub fn logical_interface_names(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("LogicalInterfaceNames".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LogicalInterfaceNames".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -9711,10 +10156,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputdestination.html#cfn-medialive-channel-outputdestination-mediapackagesettings)
         pub fn media_package_settings(
             mut self,
-            value: impl Into<crate::Value<Vec<MediaPackageOutputDestinationSettings>>>,
+            value: impl crate::IntoValue<Vec<MediaPackageOutputDestinationSettings>>,
         ) -> Self {
-            self.0
-                .insert("MediaPackageSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MediaPackageSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -9723,10 +10170,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputdestination.html#cfn-medialive-channel-outputdestination-multiplexsettings)
         pub fn multiplex_settings(
             mut self,
-            value: impl Into<crate::Value<MultiplexProgramChannelDestinationSettings>>,
+            value: impl crate::IntoValue<MultiplexProgramChannelDestinationSettings>,
         ) -> Self {
-            self.0
-                .insert("MultiplexSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MultiplexSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -9735,10 +10184,10 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputdestination.html#cfn-medialive-channel-outputdestination-settings)
         pub fn settings(
             mut self,
-            value: impl Into<crate::Value<Vec<OutputDestinationSettings>>>,
+            value: impl crate::IntoValue<Vec<OutputDestinationSettings>>,
         ) -> Self {
             self.0
-                .insert("Settings".to_owned(), value.into().into_json());
+                .insert("Settings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -9747,10 +10196,10 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputdestination.html#cfn-medialive-channel-outputdestination-srtsettings)
         pub fn srt_settings(
             mut self,
-            value: impl Into<crate::Value<Vec<SrtOutputDestinationSettings>>>,
+            value: impl crate::IntoValue<Vec<SrtOutputDestinationSettings>>,
         ) -> Self {
             self.0
-                .insert("SrtSettings".to_owned(), value.into().into_json());
+                .insert("SrtSettings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9776,35 +10225,36 @@ pub mod channel {
         /// `PasswordParam`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputdestinationsettings.html#cfn-medialive-channel-outputdestinationsettings-passwordparam)
-        pub fn password_param(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password_param(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PasswordParam".to_owned(), value.into().into_json());
+                .insert("PasswordParam".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StreamName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputdestinationsettings.html#cfn-medialive-channel-outputdestinationsettings-streamname)
-        pub fn stream_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stream_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StreamName".to_owned(), value.into().into_json());
+                .insert("StreamName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Url`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputdestinationsettings.html#cfn-medialive-channel-outputdestinationsettings-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Username`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputdestinationsettings.html#cfn-medialive-channel-outputdestinationsettings-username)
-        pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Username".to_owned(), value.into().into_json());
+                .insert("Username".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9830,8 +10280,9 @@ pub mod channel {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputgroup.html#cfn-medialive-channel-outputgroup-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -9840,19 +10291,21 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputgroup.html#cfn-medialive-channel-outputgroup-outputgroupsettings)
         pub fn output_group_settings(
             mut self,
-            value: impl Into<crate::Value<OutputGroupSettings>>,
+            value: impl crate::IntoValue<OutputGroupSettings>,
         ) -> Self {
-            self.0
-                .insert("OutputGroupSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OutputGroupSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Outputs`: list of [`Output`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputgroup.html#cfn-medialive-channel-outputgroup-outputs)
-        pub fn outputs(mut self, value: impl Into<crate::Value<Vec<Output>>>) -> Self {
+        pub fn outputs(mut self, value: impl crate::IntoValue<Vec<Output>>) -> Self {
             self.0
-                .insert("Outputs".to_owned(), value.into().into_json());
+                .insert("Outputs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9880,10 +10333,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputgroupsettings.html#cfn-medialive-channel-outputgroupsettings-archivegroupsettings)
         pub fn archive_group_settings(
             mut self,
-            value: impl Into<crate::Value<ArchiveGroupSettings>>,
+            value: impl crate::IntoValue<ArchiveGroupSettings>,
         ) -> Self {
-            self.0
-                .insert("ArchiveGroupSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ArchiveGroupSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -9892,11 +10347,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputgroupsettings.html#cfn-medialive-channel-outputgroupsettings-cmafingestgroupsettings)
         pub fn cmaf_ingest_group_settings(
             mut self,
-            value: impl Into<crate::Value<CmafIngestGroupSettings>>,
+            value: impl crate::IntoValue<CmafIngestGroupSettings>,
         ) -> Self {
             self.0.insert(
                 "CmafIngestGroupSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9906,11 +10361,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputgroupsettings.html#cfn-medialive-channel-outputgroupsettings-framecapturegroupsettings)
         pub fn frame_capture_group_settings(
             mut self,
-            value: impl Into<crate::Value<FrameCaptureGroupSettings>>,
+            value: impl crate::IntoValue<FrameCaptureGroupSettings>,
         ) -> Self {
             self.0.insert(
                 "FrameCaptureGroupSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9920,10 +10375,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputgroupsettings.html#cfn-medialive-channel-outputgroupsettings-hlsgroupsettings)
         pub fn hls_group_settings(
             mut self,
-            value: impl Into<crate::Value<HlsGroupSettings>>,
+            value: impl crate::IntoValue<HlsGroupSettings>,
         ) -> Self {
-            self.0
-                .insert("HlsGroupSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HlsGroupSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -9932,11 +10389,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputgroupsettings.html#cfn-medialive-channel-outputgroupsettings-mediapackagegroupsettings)
         pub fn media_package_group_settings(
             mut self,
-            value: impl Into<crate::Value<MediaPackageGroupSettings>>,
+            value: impl crate::IntoValue<MediaPackageGroupSettings>,
         ) -> Self {
             self.0.insert(
                 "MediaPackageGroupSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9946,10 +10403,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputgroupsettings.html#cfn-medialive-channel-outputgroupsettings-mssmoothgroupsettings)
         pub fn ms_smooth_group_settings(
             mut self,
-            value: impl Into<crate::Value<MsSmoothGroupSettings>>,
+            value: impl crate::IntoValue<MsSmoothGroupSettings>,
         ) -> Self {
-            self.0
-                .insert("MsSmoothGroupSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MsSmoothGroupSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -9958,11 +10417,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputgroupsettings.html#cfn-medialive-channel-outputgroupsettings-multiplexgroupsettings)
         pub fn multiplex_group_settings(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "MultiplexGroupSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9972,10 +10431,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputgroupsettings.html#cfn-medialive-channel-outputgroupsettings-rtmpgroupsettings)
         pub fn rtmp_group_settings(
             mut self,
-            value: impl Into<crate::Value<RtmpGroupSettings>>,
+            value: impl crate::IntoValue<RtmpGroupSettings>,
         ) -> Self {
-            self.0
-                .insert("RtmpGroupSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RtmpGroupSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -9984,10 +10445,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputgroupsettings.html#cfn-medialive-channel-outputgroupsettings-srtgroupsettings)
         pub fn srt_group_settings(
             mut self,
-            value: impl Into<crate::Value<SrtGroupSettings>>,
+            value: impl crate::IntoValue<SrtGroupSettings>,
         ) -> Self {
-            self.0
-                .insert("SrtGroupSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SrtGroupSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -9996,10 +10459,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputgroupsettings.html#cfn-medialive-channel-outputgroupsettings-udpgroupsettings)
         pub fn udp_group_settings(
             mut self,
-            value: impl Into<crate::Value<UdpGroupSettings>>,
+            value: impl crate::IntoValue<UdpGroupSettings>,
         ) -> Self {
-            self.0
-                .insert("UdpGroupSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "UdpGroupSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -10025,9 +10490,11 @@ pub mod channel {
         /// `DestinationRefId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputlocationref.html#cfn-medialive-channel-outputlocationref-destinationrefid)
-        pub fn destination_ref_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DestinationRefId".to_owned(), value.into().into_json());
+        pub fn destination_ref_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DestinationRefId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -10055,11 +10522,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputlockingsettings.html#cfn-medialive-channel-outputlockingsettings-disabledlockingsettings)
         pub fn disabled_locking_settings(
             mut self,
-            value: impl Into<crate::Value<DisabledLockingSettings>>,
+            value: impl crate::IntoValue<DisabledLockingSettings>,
         ) -> Self {
             self.0.insert(
                 "DisabledLockingSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10069,10 +10536,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputlockingsettings.html#cfn-medialive-channel-outputlockingsettings-epochlockingsettings)
         pub fn epoch_locking_settings(
             mut self,
-            value: impl Into<crate::Value<EpochLockingSettings>>,
+            value: impl crate::IntoValue<EpochLockingSettings>,
         ) -> Self {
-            self.0
-                .insert("EpochLockingSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EpochLockingSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -10081,11 +10550,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputlockingsettings.html#cfn-medialive-channel-outputlockingsettings-pipelinelockingsettings)
         pub fn pipeline_locking_settings(
             mut self,
-            value: impl Into<crate::Value<PipelineLockingSettings>>,
+            value: impl crate::IntoValue<PipelineLockingSettings>,
         ) -> Self {
             self.0.insert(
                 "PipelineLockingSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10114,10 +10583,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputsettings.html#cfn-medialive-channel-outputsettings-archiveoutputsettings)
         pub fn archive_output_settings(
             mut self,
-            value: impl Into<crate::Value<ArchiveOutputSettings>>,
+            value: impl crate::IntoValue<ArchiveOutputSettings>,
         ) -> Self {
-            self.0
-                .insert("ArchiveOutputSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ArchiveOutputSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -10126,11 +10597,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputsettings.html#cfn-medialive-channel-outputsettings-cmafingestoutputsettings)
         pub fn cmaf_ingest_output_settings(
             mut self,
-            value: impl Into<crate::Value<CmafIngestOutputSettings>>,
+            value: impl crate::IntoValue<CmafIngestOutputSettings>,
         ) -> Self {
             self.0.insert(
                 "CmafIngestOutputSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10140,11 +10611,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputsettings.html#cfn-medialive-channel-outputsettings-framecaptureoutputsettings)
         pub fn frame_capture_output_settings(
             mut self,
-            value: impl Into<crate::Value<FrameCaptureOutputSettings>>,
+            value: impl crate::IntoValue<FrameCaptureOutputSettings>,
         ) -> Self {
             self.0.insert(
                 "FrameCaptureOutputSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10154,10 +10625,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputsettings.html#cfn-medialive-channel-outputsettings-hlsoutputsettings)
         pub fn hls_output_settings(
             mut self,
-            value: impl Into<crate::Value<HlsOutputSettings>>,
+            value: impl crate::IntoValue<HlsOutputSettings>,
         ) -> Self {
-            self.0
-                .insert("HlsOutputSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HlsOutputSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -10166,11 +10639,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputsettings.html#cfn-medialive-channel-outputsettings-mediapackageoutputsettings)
         pub fn media_package_output_settings(
             mut self,
-            value: impl Into<crate::Value<MediaPackageOutputSettings>>,
+            value: impl crate::IntoValue<MediaPackageOutputSettings>,
         ) -> Self {
             self.0.insert(
                 "MediaPackageOutputSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10180,11 +10653,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputsettings.html#cfn-medialive-channel-outputsettings-mssmoothoutputsettings)
         pub fn ms_smooth_output_settings(
             mut self,
-            value: impl Into<crate::Value<MsSmoothOutputSettings>>,
+            value: impl crate::IntoValue<MsSmoothOutputSettings>,
         ) -> Self {
             self.0.insert(
                 "MsSmoothOutputSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10194,11 +10667,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputsettings.html#cfn-medialive-channel-outputsettings-multiplexoutputsettings)
         pub fn multiplex_output_settings(
             mut self,
-            value: impl Into<crate::Value<MultiplexOutputSettings>>,
+            value: impl crate::IntoValue<MultiplexOutputSettings>,
         ) -> Self {
             self.0.insert(
                 "MultiplexOutputSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10208,10 +10681,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputsettings.html#cfn-medialive-channel-outputsettings-rtmpoutputsettings)
         pub fn rtmp_output_settings(
             mut self,
-            value: impl Into<crate::Value<RtmpOutputSettings>>,
+            value: impl crate::IntoValue<RtmpOutputSettings>,
         ) -> Self {
-            self.0
-                .insert("RtmpOutputSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RtmpOutputSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -10220,10 +10695,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputsettings.html#cfn-medialive-channel-outputsettings-srtoutputsettings)
         pub fn srt_output_settings(
             mut self,
-            value: impl Into<crate::Value<SrtOutputSettings>>,
+            value: impl crate::IntoValue<SrtOutputSettings>,
         ) -> Self {
-            self.0
-                .insert("SrtOutputSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SrtOutputSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -10232,10 +10709,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-outputsettings.html#cfn-medialive-channel-outputsettings-udpoutputsettings)
         pub fn udp_output_settings(
             mut self,
-            value: impl Into<crate::Value<UdpOutputSettings>>,
+            value: impl crate::IntoValue<UdpOutputSettings>,
         ) -> Self {
-            self.0
-                .insert("UdpOutputSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "UdpOutputSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -10261,18 +10740,20 @@ pub mod channel {
         /// `CustomEpoch`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-pipelinelockingsettings.html#cfn-medialive-channel-pipelinelockingsettings-customepoch)
-        pub fn custom_epoch(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn custom_epoch(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomEpoch".to_owned(), value.into().into_json());
+                .insert("CustomEpoch".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PipelineLockingMethod`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-pipelinelockingsettings.html#cfn-medialive-channel-pipelinelockingsettings-pipelinelockingmethod)
-        pub fn pipeline_locking_method(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PipelineLockingMethod".to_owned(), value.into().into_json());
+        pub fn pipeline_locking_method(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PipelineLockingMethod".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -10298,9 +10779,11 @@ pub mod channel {
         /// `LinkedChannelType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-primarychannelsettings.html#cfn-medialive-channel-primarychannelsettings-linkedchanneltype)
-        pub fn linked_channel_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LinkedChannelType".to_owned(), value.into().into_json());
+        pub fn linked_channel_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LinkedChannelType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -10328,28 +10811,28 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-remixsettings.html#cfn-medialive-channel-remixsettings-channelmappings)
         pub fn channel_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<AudioChannelMapping>>>,
+            value: impl crate::IntoValue<Vec<AudioChannelMapping>>,
         ) -> Self {
             self.0
-                .insert("ChannelMappings".to_owned(), value.into().into_json());
+                .insert("ChannelMappings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ChannelsIn`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-remixsettings.html#cfn-medialive-channel-remixsettings-channelsin)
-        pub fn channels_in(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn channels_in(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ChannelsIn".to_owned(), value.into().into_json());
+                .insert("ChannelsIn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ChannelsOut`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-remixsettings.html#cfn-medialive-channel-remixsettings-channelsout)
-        pub fn channels_out(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn channels_out(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ChannelsOut".to_owned(), value.into().into_json());
+                .insert("ChannelsOut".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10375,72 +10858,78 @@ pub mod channel {
         /// `AdMarkers`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-rtmpgroupsettings.html#cfn-medialive-channel-rtmpgroupsettings-admarkers)
-        pub fn ad_markers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn ad_markers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AdMarkers".to_owned(), value.into().into_json());
+                .insert("AdMarkers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AuthenticationScheme`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-rtmpgroupsettings.html#cfn-medialive-channel-rtmpgroupsettings-authenticationscheme)
-        pub fn authentication_scheme(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AuthenticationScheme".to_owned(), value.into().into_json());
+        pub fn authentication_scheme(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AuthenticationScheme".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CacheFullBehavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-rtmpgroupsettings.html#cfn-medialive-channel-rtmpgroupsettings-cachefullbehavior)
-        pub fn cache_full_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CacheFullBehavior".to_owned(), value.into().into_json());
+        pub fn cache_full_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CacheFullBehavior".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CacheLength`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-rtmpgroupsettings.html#cfn-medialive-channel-rtmpgroupsettings-cachelength)
-        pub fn cache_length(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn cache_length(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("CacheLength".to_owned(), value.into().into_json());
+                .insert("CacheLength".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CaptionData`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-rtmpgroupsettings.html#cfn-medialive-channel-rtmpgroupsettings-captiondata)
-        pub fn caption_data(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn caption_data(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CaptionData".to_owned(), value.into().into_json());
+                .insert("CaptionData".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludeFillerNalUnits`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-rtmpgroupsettings.html#cfn-medialive-channel-rtmpgroupsettings-includefillernalunits)
-        pub fn include_filler_nal_units(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("IncludeFillerNalUnits".to_owned(), value.into().into_json());
+        pub fn include_filler_nal_units(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "IncludeFillerNalUnits".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InputLossAction`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-rtmpgroupsettings.html#cfn-medialive-channel-rtmpgroupsettings-inputlossaction)
-        pub fn input_loss_action(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_loss_action(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputLossAction".to_owned(), value.into().into_json());
+                .insert("InputLossAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RestartDelay`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-rtmpgroupsettings.html#cfn-medialive-channel-rtmpgroupsettings-restartdelay)
-        pub fn restart_delay(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn restart_delay(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RestartDelay".to_owned(), value.into().into_json());
+                .insert("RestartDelay".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10466,19 +10955,19 @@ pub mod channel {
         /// `CertificateMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-rtmpoutputsettings.html#cfn-medialive-channel-rtmpoutputsettings-certificatemode)
-        pub fn certificate_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateMode".to_owned(), value.into().into_json());
+                .insert("CertificateMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ConnectionRetryInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-rtmpoutputsettings.html#cfn-medialive-channel-rtmpoutputsettings-connectionretryinterval)
-        pub fn connection_retry_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn connection_retry_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "ConnectionRetryInterval".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10486,18 +10975,18 @@ pub mod channel {
         /// `Destination`: [`OutputLocationRef`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-rtmpoutputsettings.html#cfn-medialive-channel-rtmpoutputsettings-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<OutputLocationRef>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<OutputLocationRef>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NumRetries`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-rtmpoutputsettings.html#cfn-medialive-channel-rtmpoutputsettings-numretries)
-        pub fn num_retries(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn num_retries(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NumRetries".to_owned(), value.into().into_json());
+                .insert("NumRetries".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10523,19 +11012,19 @@ pub mod channel {
         /// `Convert608To708`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-scte20sourcesettings.html#cfn-medialive-channel-scte20sourcesettings-convert608to708)
-        pub fn convert608_to708(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn convert608_to708(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Convert608To708".to_owned(), value.into().into_json());
+                .insert("Convert608To708".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Source608ChannelNumber`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-scte20sourcesettings.html#cfn-medialive-channel-scte20sourcesettings-source608channelnumber)
-        pub fn source608_channel_number(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn source608_channel_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "Source608ChannelNumber".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10562,17 +11051,18 @@ pub mod channel {
         /// `OcrLanguage`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-scte27sourcesettings.html#cfn-medialive-channel-scte27sourcesettings-ocrlanguage)
-        pub fn ocr_language(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ocr_language(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OcrLanguage".to_owned(), value.into().into_json());
+                .insert("OcrLanguage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Pid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-scte27sourcesettings.html#cfn-medialive-channel-scte27sourcesettings-pid)
-        pub fn pid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Pid".to_owned(), value.into().into_json());
+        pub fn pid(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Pid".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10598,19 +11088,19 @@ pub mod channel {
         /// `AdAvailOffset`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-scte35spliceinsert.html#cfn-medialive-channel-scte35spliceinsert-adavailoffset)
-        pub fn ad_avail_offset(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn ad_avail_offset(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("AdAvailOffset".to_owned(), value.into().into_json());
+                .insert("AdAvailOffset".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NoRegionalBlackoutFlag`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-scte35spliceinsert.html#cfn-medialive-channel-scte35spliceinsert-noregionalblackoutflag)
-        pub fn no_regional_blackout_flag(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn no_regional_blackout_flag(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "NoRegionalBlackoutFlag".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10618,10 +11108,10 @@ pub mod channel {
         /// `WebDeliveryAllowedFlag`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-scte35spliceinsert.html#cfn-medialive-channel-scte35spliceinsert-webdeliveryallowedflag)
-        pub fn web_delivery_allowed_flag(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn web_delivery_allowed_flag(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "WebDeliveryAllowedFlag".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10648,19 +11138,19 @@ pub mod channel {
         /// `AdAvailOffset`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-scte35timesignalapos.html#cfn-medialive-channel-scte35timesignalapos-adavailoffset)
-        pub fn ad_avail_offset(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn ad_avail_offset(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("AdAvailOffset".to_owned(), value.into().into_json());
+                .insert("AdAvailOffset".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NoRegionalBlackoutFlag`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-scte35timesignalapos.html#cfn-medialive-channel-scte35timesignalapos-noregionalblackoutflag)
-        pub fn no_regional_blackout_flag(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn no_regional_blackout_flag(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "NoRegionalBlackoutFlag".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10668,10 +11158,10 @@ pub mod channel {
         /// `WebDeliveryAllowedFlag`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-scte35timesignalapos.html#cfn-medialive-channel-scte35timesignalapos-webdeliveryallowedflag)
-        pub fn web_delivery_allowed_flag(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn web_delivery_allowed_flag(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "WebDeliveryAllowedFlag".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10698,9 +11188,9 @@ pub mod channel {
         /// `InputLossAction`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-srtgroupsettings.html#cfn-medialive-channel-srtgroupsettings-inputlossaction)
-        pub fn input_loss_action(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_loss_action(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputLossAction".to_owned(), value.into().into_json());
+                .insert("InputLossAction".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10726,9 +11216,9 @@ pub mod channel {
         /// `ConnectionMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-srtoutputdestinationsettings.html#cfn-medialive-channel-srtoutputdestinationsettings-connectionmode)
-        pub fn connection_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connection_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConnectionMode".to_owned(), value.into().into_json());
+                .insert("ConnectionMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -10737,11 +11227,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-srtoutputdestinationsettings.html#cfn-medialive-channel-srtoutputdestinationsettings-encryptionpassphrasesecretarn)
         pub fn encryption_passphrase_secret_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "EncryptionPassphraseSecretArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10749,26 +11239,27 @@ pub mod channel {
         /// `ListenerPort`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-srtoutputdestinationsettings.html#cfn-medialive-channel-srtoutputdestinationsettings-listenerport)
-        pub fn listener_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn listener_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ListenerPort".to_owned(), value.into().into_json());
+                .insert("ListenerPort".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StreamId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-srtoutputdestinationsettings.html#cfn-medialive-channel-srtoutputdestinationsettings-streamid)
-        pub fn stream_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stream_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StreamId".to_owned(), value.into().into_json());
+                .insert("StreamId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Url`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-srtoutputdestinationsettings.html#cfn-medialive-channel-srtoutputdestinationsettings-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10794,9 +11285,9 @@ pub mod channel {
         /// `BufferMsec`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-srtoutputsettings.html#cfn-medialive-channel-srtoutputsettings-buffermsec)
-        pub fn buffer_msec(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn buffer_msec(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BufferMsec".to_owned(), value.into().into_json());
+                .insert("BufferMsec".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -10805,37 +11296,39 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-srtoutputsettings.html#cfn-medialive-channel-srtoutputsettings-containersettings)
         pub fn container_settings(
             mut self,
-            value: impl Into<crate::Value<UdpContainerSettings>>,
+            value: impl crate::IntoValue<UdpContainerSettings>,
         ) -> Self {
-            self.0
-                .insert("ContainerSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ContainerSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Destination`: [`OutputLocationRef`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-srtoutputsettings.html#cfn-medialive-channel-srtoutputsettings-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<OutputLocationRef>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<OutputLocationRef>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EncryptionType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-srtoutputsettings.html#cfn-medialive-channel-srtoutputsettings-encryptiontype)
-        pub fn encryption_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn encryption_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EncryptionType".to_owned(), value.into().into_json());
+                .insert("EncryptionType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Latency`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-srtoutputsettings.html#cfn-medialive-channel-srtoutputsettings-latency)
-        pub fn latency(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn latency(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Latency".to_owned(), value.into().into_json());
+                .insert("Latency".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10861,18 +11354,20 @@ pub mod channel {
         /// `AudioRenditionSets`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-standardhlssettings.html#cfn-medialive-channel-standardhlssettings-audiorenditionsets)
-        pub fn audio_rendition_sets(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AudioRenditionSets".to_owned(), value.into().into_json());
+        pub fn audio_rendition_sets(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AudioRenditionSets".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `M3u8Settings`: [`M3u8Settings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-standardhlssettings.html#cfn-medialive-channel-standardhlssettings-m3u8settings)
-        pub fn m3u8_settings(mut self, value: impl Into<crate::Value<M3u8Settings>>) -> Self {
+        pub fn m3u8_settings(mut self, value: impl crate::IntoValue<M3u8Settings>) -> Self {
             self.0
-                .insert("M3u8Settings".to_owned(), value.into().into_json());
+                .insert("M3u8Settings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10898,21 +11393,20 @@ pub mod channel {
         /// `KeyProviderServer`: [`InputLocation`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-statickeysettings.html#cfn-medialive-channel-statickeysettings-keyproviderserver)
-        pub fn key_provider_server(
-            mut self,
-            value: impl Into<crate::Value<InputLocation>>,
-        ) -> Self {
-            self.0
-                .insert("KeyProviderServer".to_owned(), value.into().into_json());
+        pub fn key_provider_server(mut self, value: impl crate::IntoValue<InputLocation>) -> Self {
+            self.0.insert(
+                "KeyProviderServer".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `StaticKeyValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-statickeysettings.html#cfn-medialive-channel-statickeysettings-statickeyvalue)
-        pub fn static_key_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn static_key_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StaticKeyValue".to_owned(), value.into().into_json());
+                .insert("StaticKeyValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10938,21 +11432,18 @@ pub mod channel {
         /// `OutputRectangle`: [`CaptionRectangle`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-teletextsourcesettings.html#cfn-medialive-channel-teletextsourcesettings-outputrectangle)
-        pub fn output_rectangle(
-            mut self,
-            value: impl Into<crate::Value<CaptionRectangle>>,
-        ) -> Self {
+        pub fn output_rectangle(mut self, value: impl crate::IntoValue<CaptionRectangle>) -> Self {
             self.0
-                .insert("OutputRectangle".to_owned(), value.into().into_json());
+                .insert("OutputRectangle".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PageNumber`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-teletextsourcesettings.html#cfn-medialive-channel-teletextsourcesettings-pagenumber)
-        pub fn page_number(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn page_number(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PageNumber".to_owned(), value.into().into_json());
+                .insert("PageNumber".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10978,18 +11469,20 @@ pub mod channel {
         /// `PostFilterSharpening`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-temporalfiltersettings.html#cfn-medialive-channel-temporalfiltersettings-postfiltersharpening)
-        pub fn post_filter_sharpening(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PostFilterSharpening".to_owned(), value.into().into_json());
+        pub fn post_filter_sharpening(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PostFilterSharpening".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Strength`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-temporalfiltersettings.html#cfn-medialive-channel-temporalfiltersettings-strength)
-        pub fn strength(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn strength(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Strength".to_owned(), value.into().into_json());
+                .insert("Strength".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11015,8 +11508,9 @@ pub mod channel {
         /// `State`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-thumbnailconfiguration.html#cfn-medialive-channel-thumbnailconfiguration-state)
-        pub fn state(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("State".to_owned(), value.into().into_json());
+        pub fn state(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("State".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11042,26 +11536,27 @@ pub mod channel {
         /// `FontSize`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-timecodeburninsettings.html#cfn-medialive-channel-timecodeburninsettings-fontsize)
-        pub fn font_size(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn font_size(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FontSize".to_owned(), value.into().into_json());
+                .insert("FontSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Position`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-timecodeburninsettings.html#cfn-medialive-channel-timecodeburninsettings-position)
-        pub fn position(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn position(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Position".to_owned(), value.into().into_json());
+                .insert("Position".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-timecodeburninsettings.html#cfn-medialive-channel-timecodeburninsettings-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11087,17 +11582,18 @@ pub mod channel {
         /// `Source`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-timecodeconfig.html#cfn-medialive-channel-timecodeconfig-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SyncThreshold`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-timecodeconfig.html#cfn-medialive-channel-timecodeconfig-syncthreshold)
-        pub fn sync_threshold(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn sync_threshold(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SyncThreshold".to_owned(), value.into().into_json());
+                .insert("SyncThreshold".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11123,9 +11619,9 @@ pub mod channel {
         /// `StyleControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-ttmldestinationsettings.html#cfn-medialive-channel-ttmldestinationsettings-stylecontrol)
-        pub fn style_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn style_control(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StyleControl".to_owned(), value.into().into_json());
+                .insert("StyleControl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11151,9 +11647,9 @@ pub mod channel {
         /// `M2tsSettings`: [`M2tsSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-udpcontainersettings.html#cfn-medialive-channel-udpcontainersettings-m2tssettings)
-        pub fn m2ts_settings(mut self, value: impl Into<crate::Value<M2tsSettings>>) -> Self {
+        pub fn m2ts_settings(mut self, value: impl crate::IntoValue<M2tsSettings>) -> Self {
             self.0
-                .insert("M2tsSettings".to_owned(), value.into().into_json());
+                .insert("M2tsSettings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11179,28 +11675,30 @@ pub mod channel {
         /// `InputLossAction`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-udpgroupsettings.html#cfn-medialive-channel-udpgroupsettings-inputlossaction)
-        pub fn input_loss_action(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_loss_action(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputLossAction".to_owned(), value.into().into_json());
+                .insert("InputLossAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TimedMetadataId3Frame`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-udpgroupsettings.html#cfn-medialive-channel-udpgroupsettings-timedmetadataid3frame)
-        pub fn timed_metadata_id3_frame(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TimedMetadataId3Frame".to_owned(), value.into().into_json());
+        pub fn timed_metadata_id3_frame(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TimedMetadataId3Frame".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimedMetadataId3Period`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-udpgroupsettings.html#cfn-medialive-channel-udpgroupsettings-timedmetadataid3period)
-        pub fn timed_metadata_id3_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timed_metadata_id3_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "TimedMetadataId3Period".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -11227,9 +11725,9 @@ pub mod channel {
         /// `BufferMsec`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-udpoutputsettings.html#cfn-medialive-channel-udpoutputsettings-buffermsec)
-        pub fn buffer_msec(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn buffer_msec(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BufferMsec".to_owned(), value.into().into_json());
+                .insert("BufferMsec".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11238,19 +11736,21 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-udpoutputsettings.html#cfn-medialive-channel-udpoutputsettings-containersettings)
         pub fn container_settings(
             mut self,
-            value: impl Into<crate::Value<UdpContainerSettings>>,
+            value: impl crate::IntoValue<UdpContainerSettings>,
         ) -> Self {
-            self.0
-                .insert("ContainerSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ContainerSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Destination`: [`OutputLocationRef`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-udpoutputsettings.html#cfn-medialive-channel-udpoutputsettings-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<OutputLocationRef>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<OutputLocationRef>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11259,10 +11759,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-udpoutputsettings.html#cfn-medialive-channel-udpoutputsettings-fecoutputsettings)
         pub fn fec_output_settings(
             mut self,
-            value: impl Into<crate::Value<FecOutputSettings>>,
+            value: impl crate::IntoValue<FecOutputSettings>,
         ) -> Self {
-            self.0
-                .insert("FecOutputSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FecOutputSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -11288,19 +11790,21 @@ pub mod channel {
         /// `BlackDetectThreshold`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videoblackfailoversettings.html#cfn-medialive-channel-videoblackfailoversettings-blackdetectthreshold)
-        pub fn black_detect_threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("BlackDetectThreshold".to_owned(), value.into().into_json());
+        pub fn black_detect_threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "BlackDetectThreshold".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `VideoBlackThresholdMsec`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videoblackfailoversettings.html#cfn-medialive-channel-videoblackfailoversettings-videoblackthresholdmsec)
-        pub fn video_black_threshold_msec(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn video_black_threshold_msec(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "VideoBlackThresholdMsec".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -11327,9 +11831,9 @@ pub mod channel {
         /// `Av1Settings`: [`Av1Settings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videocodecsettings.html#cfn-medialive-channel-videocodecsettings-av1settings)
-        pub fn av1_settings(mut self, value: impl Into<crate::Value<Av1Settings>>) -> Self {
+        pub fn av1_settings(mut self, value: impl crate::IntoValue<Av1Settings>) -> Self {
             self.0
-                .insert("Av1Settings".to_owned(), value.into().into_json());
+                .insert("Av1Settings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11338,37 +11842,39 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videocodecsettings.html#cfn-medialive-channel-videocodecsettings-framecapturesettings)
         pub fn frame_capture_settings(
             mut self,
-            value: impl Into<crate::Value<FrameCaptureSettings>>,
+            value: impl crate::IntoValue<FrameCaptureSettings>,
         ) -> Self {
-            self.0
-                .insert("FrameCaptureSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FrameCaptureSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `H264Settings`: [`H264Settings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videocodecsettings.html#cfn-medialive-channel-videocodecsettings-h264settings)
-        pub fn h264_settings(mut self, value: impl Into<crate::Value<H264Settings>>) -> Self {
+        pub fn h264_settings(mut self, value: impl crate::IntoValue<H264Settings>) -> Self {
             self.0
-                .insert("H264Settings".to_owned(), value.into().into_json());
+                .insert("H264Settings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `H265Settings`: [`H265Settings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videocodecsettings.html#cfn-medialive-channel-videocodecsettings-h265settings)
-        pub fn h265_settings(mut self, value: impl Into<crate::Value<H265Settings>>) -> Self {
+        pub fn h265_settings(mut self, value: impl crate::IntoValue<H265Settings>) -> Self {
             self.0
-                .insert("H265Settings".to_owned(), value.into().into_json());
+                .insert("H265Settings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Mpeg2Settings`: [`Mpeg2Settings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videocodecsettings.html#cfn-medialive-channel-videocodecsettings-mpeg2settings)
-        pub fn mpeg2_settings(mut self, value: impl Into<crate::Value<Mpeg2Settings>>) -> Self {
+        pub fn mpeg2_settings(mut self, value: impl crate::IntoValue<Mpeg2Settings>) -> Self {
             self.0
-                .insert("Mpeg2Settings".to_owned(), value.into().into_json());
+                .insert("Mpeg2Settings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11394,63 +11900,63 @@ pub mod channel {
         /// `CodecSettings`: [`VideoCodecSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videodescription.html#cfn-medialive-channel-videodescription-codecsettings)
-        pub fn codec_settings(
-            mut self,
-            value: impl Into<crate::Value<VideoCodecSettings>>,
-        ) -> Self {
+        pub fn codec_settings(mut self, value: impl crate::IntoValue<VideoCodecSettings>) -> Self {
             self.0
-                .insert("CodecSettings".to_owned(), value.into().into_json());
+                .insert("CodecSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Height`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videodescription.html#cfn-medialive-channel-videodescription-height)
-        pub fn height(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Height".to_owned(), value.into().into_json());
+        pub fn height(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Height".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videodescription.html#cfn-medialive-channel-videodescription-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RespondToAfd`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videodescription.html#cfn-medialive-channel-videodescription-respondtoafd)
-        pub fn respond_to_afd(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn respond_to_afd(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RespondToAfd".to_owned(), value.into().into_json());
+                .insert("RespondToAfd".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScalingBehavior`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videodescription.html#cfn-medialive-channel-videodescription-scalingbehavior)
-        pub fn scaling_behavior(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn scaling_behavior(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ScalingBehavior".to_owned(), value.into().into_json());
+                .insert("ScalingBehavior".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Sharpness`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videodescription.html#cfn-medialive-channel-videodescription-sharpness)
-        pub fn sharpness(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn sharpness(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Sharpness".to_owned(), value.into().into_json());
+                .insert("Sharpness".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Width`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videodescription.html#cfn-medialive-channel-videodescription-width)
-        pub fn width(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Width".to_owned(), value.into().into_json());
+        pub fn width(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Width".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11476,9 +11982,9 @@ pub mod channel {
         /// `ColorSpace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videoselector.html#cfn-medialive-channel-videoselector-colorspace)
-        pub fn color_space(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn color_space(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ColorSpace".to_owned(), value.into().into_json());
+                .insert("ColorSpace".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11487,19 +11993,21 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videoselector.html#cfn-medialive-channel-videoselector-colorspacesettings)
         pub fn color_space_settings(
             mut self,
-            value: impl Into<crate::Value<VideoSelectorColorSpaceSettings>>,
+            value: impl crate::IntoValue<VideoSelectorColorSpaceSettings>,
         ) -> Self {
-            self.0
-                .insert("ColorSpaceSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ColorSpaceSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ColorSpaceUsage`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videoselector.html#cfn-medialive-channel-videoselector-colorspaceusage)
-        pub fn color_space_usage(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn color_space_usage(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ColorSpaceUsage".to_owned(), value.into().into_json());
+                .insert("ColorSpaceUsage".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11508,10 +12016,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videoselector.html#cfn-medialive-channel-videoselector-selectorsettings)
         pub fn selector_settings(
             mut self,
-            value: impl Into<crate::Value<VideoSelectorSettings>>,
+            value: impl crate::IntoValue<VideoSelectorSettings>,
         ) -> Self {
-            self.0
-                .insert("SelectorSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SelectorSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -11537,9 +12047,9 @@ pub mod channel {
         /// `Hdr10Settings`: [`Hdr10Settings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videoselectorcolorspacesettings.html#cfn-medialive-channel-videoselectorcolorspacesettings-hdr10settings)
-        pub fn hdr10_settings(mut self, value: impl Into<crate::Value<Hdr10Settings>>) -> Self {
+        pub fn hdr10_settings(mut self, value: impl crate::IntoValue<Hdr10Settings>) -> Self {
             self.0
-                .insert("Hdr10Settings".to_owned(), value.into().into_json());
+                .insert("Hdr10Settings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11565,8 +12075,9 @@ pub mod channel {
         /// `Pid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videoselectorpid.html#cfn-medialive-channel-videoselectorpid-pid)
-        pub fn pid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Pid".to_owned(), value.into().into_json());
+        pub fn pid(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Pid".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11592,9 +12103,9 @@ pub mod channel {
         /// `ProgramId`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videoselectorprogramid.html#cfn-medialive-channel-videoselectorprogramid-programid)
-        pub fn program_id(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn program_id(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ProgramId".to_owned(), value.into().into_json());
+                .insert("ProgramId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11622,10 +12133,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videoselectorsettings.html#cfn-medialive-channel-videoselectorsettings-videoselectorpid)
         pub fn video_selector_pid(
             mut self,
-            value: impl Into<crate::Value<VideoSelectorPid>>,
+            value: impl crate::IntoValue<VideoSelectorPid>,
         ) -> Self {
-            self.0
-                .insert("VideoSelectorPid".to_owned(), value.into().into_json());
+            self.0.insert(
+                "VideoSelectorPid".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -11634,11 +12147,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-videoselectorsettings.html#cfn-medialive-channel-videoselectorsettings-videoselectorprogramid)
         pub fn video_selector_program_id(
             mut self,
-            value: impl Into<crate::Value<VideoSelectorProgramId>>,
+            value: impl crate::IntoValue<VideoSelectorProgramId>,
         ) -> Self {
             self.0.insert(
                 "VideoSelectorProgramId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -11667,11 +12180,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-vpcoutputsettings.html#cfn-medialive-channel-vpcoutputsettings-publicaddressallocationids)
         pub fn public_address_allocation_ids(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "PublicAddressAllocationIds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -11679,18 +12192,20 @@ pub mod channel {
         /// `SecurityGroupIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-vpcoutputsettings.html#cfn-medialive-channel-vpcoutputsettings-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SubnetIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-vpcoutputsettings.html#cfn-medialive-channel-vpcoutputsettings-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11716,27 +12231,27 @@ pub mod channel {
         /// `BitDepth`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-wavsettings.html#cfn-medialive-channel-wavsettings-bitdepth)
-        pub fn bit_depth(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn bit_depth(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("BitDepth".to_owned(), value.into().into_json());
+                .insert("BitDepth".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CodingMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-wavsettings.html#cfn-medialive-channel-wavsettings-codingmode)
-        pub fn coding_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn coding_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CodingMode".to_owned(), value.into().into_json());
+                .insert("CodingMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SampleRate`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-wavsettings.html#cfn-medialive-channel-wavsettings-samplerate)
-        pub fn sample_rate(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn sample_rate(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("SampleRate".to_owned(), value.into().into_json());
+                .insert("SampleRate".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11762,9 +12277,9 @@ pub mod channel {
         /// `StyleControl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channel-webvttdestinationsettings.html#cfn-medialive-channel-webvttdestinationsettings-stylecontrol)
-        pub fn style_control(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn style_control(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StyleControl".to_owned(), value.into().into_json());
+                .insert("StyleControl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11795,24 +12310,25 @@ impl ChannelPlacementGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channelplacementgroup.html#cfn-medialive-channelplacementgroup-clusterid)
-    pub fn cluster_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClusterId", value.into().into_json());
+    pub fn cluster_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClusterId", value.into_value().into_json());
         self
     }
 
     /// `Name`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channelplacementgroup.html#cfn-medialive-channelplacementgroup-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Nodes`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channelplacementgroup.html#cfn-medialive-channelplacementgroup-nodes)
-    pub fn nodes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Nodes", value.into().into_json());
+    pub fn nodes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0.set_property("Nodes", value.into_value().into_json());
         self
     }
 
@@ -11821,9 +12337,9 @@ impl ChannelPlacementGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-channelplacementgroup.html#cfn-medialive-channelplacementgroup-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<channel_placement_group::Tags>>>,
+        value: impl crate::IntoValue<Vec<channel_placement_group::Tags>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -11836,7 +12352,12 @@ impl Default for ChannelPlacementGroup {
 
 impl crate::typed::ResourceType for ChannelPlacementGroup {
     const TYPE_NAME: &'static str = "AWS::MediaLive::ChannelPlacementGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -11893,16 +12414,18 @@ pub mod channel_placement_group {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channelplacementgroup-tags.html#cfn-medialive-channelplacementgroup-tags-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-channelplacementgroup-tags.html#cfn-medialive-channelplacementgroup-tags-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11926,36 +12449,45 @@ impl CloudWatchAlarmTemplate {
     /// A new `AWS::MediaLive::CloudWatchAlarmTemplate` with its required properties.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        comparison_operator: impl Into<
-            crate::Value<cloud_watch_alarm_template::CloudWatchAlarmTemplateComparisonOperator>,
+        comparison_operator: impl crate::IntoValue<
+            cloud_watch_alarm_template::CloudWatchAlarmTemplateComparisonOperator,
         >,
-        evaluation_periods: impl Into<crate::Value<f64>>,
-        metric_name: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        period: impl Into<crate::Value<f64>>,
-        statistic: impl Into<crate::Value<cloud_watch_alarm_template::CloudWatchAlarmTemplateStatistic>>,
-        target_resource_type: impl Into<
-            crate::Value<cloud_watch_alarm_template::CloudWatchAlarmTemplateTargetResourceType>,
+        evaluation_periods: impl crate::IntoValue<f64>,
+        metric_name: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        period: impl crate::IntoValue<f64>,
+        statistic: impl crate::IntoValue<cloud_watch_alarm_template::CloudWatchAlarmTemplateStatistic>,
+        target_resource_type: impl crate::IntoValue<
+            cloud_watch_alarm_template::CloudWatchAlarmTemplateTargetResourceType,
         >,
-        threshold: impl Into<crate::Value<f64>>,
-        treat_missing_data: impl Into<
-            crate::Value<cloud_watch_alarm_template::CloudWatchAlarmTemplateTreatMissingData>,
+        threshold: impl crate::IntoValue<f64>,
+        treat_missing_data: impl crate::IntoValue<
+            cloud_watch_alarm_template::CloudWatchAlarmTemplateTreatMissingData,
         >,
     ) -> Self {
         CloudWatchAlarmTemplate(
             crate::Resource::new("AWS::MediaLive::CloudWatchAlarmTemplate")
-                .property("ComparisonOperator", comparison_operator.into().into_json())
-                .property("EvaluationPeriods", evaluation_periods.into().into_json())
-                .property("MetricName", metric_name.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Period", period.into().into_json())
-                .property("Statistic", statistic.into().into_json())
+                .property(
+                    "ComparisonOperator",
+                    comparison_operator.into_value().into_json(),
+                )
+                .property(
+                    "EvaluationPeriods",
+                    evaluation_periods.into_value().into_json(),
+                )
+                .property("MetricName", metric_name.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Period", period.into_value().into_json())
+                .property("Statistic", statistic.into_value().into_json())
                 .property(
                     "TargetResourceType",
-                    target_resource_type.into().into_json(),
+                    target_resource_type.into_value().into_json(),
                 )
-                .property("Threshold", threshold.into().into_json())
-                .property("TreatMissingData", treat_missing_data.into().into_json()),
+                .property("Threshold", threshold.into_value().into_json())
+                .property(
+                    "TreatMissingData",
+                    treat_missing_data.into_value().into_json(),
+                ),
         )
     }
 
@@ -11966,9 +12498,9 @@ impl CloudWatchAlarmTemplate {
     /// Default: `0`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-cloudwatchalarmtemplate.html#cfn-medialive-cloudwatchalarmtemplate-datapointstoalarm)
-    pub fn datapoints_to_alarm(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn datapoints_to_alarm(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("DatapointsToAlarm", value.into().into_json());
+            .set_property("DatapointsToAlarm", value.into_value().into_json());
         self
     }
 
@@ -11977,8 +12509,9 @@ impl CloudWatchAlarmTemplate {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-cloudwatchalarmtemplate.html#cfn-medialive-cloudwatchalarmtemplate-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -11987,9 +12520,9 @@ impl CloudWatchAlarmTemplate {
     /// Pattern: `^[^\s]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-cloudwatchalarmtemplate.html#cfn-medialive-cloudwatchalarmtemplate-groupidentifier)
-    pub fn group_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn group_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("GroupIdentifier", value.into().into_json());
+            .set_property("GroupIdentifier", value.into_value().into_json());
         self
     }
 
@@ -12000,9 +12533,9 @@ impl CloudWatchAlarmTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-cloudwatchalarmtemplate.html#cfn-medialive-cloudwatchalarmtemplate-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -12204,10 +12737,10 @@ pub struct CloudWatchAlarmTemplateGroup(crate::Resource);
 
 impl CloudWatchAlarmTemplateGroup {
     /// A new `AWS::MediaLive::CloudWatchAlarmTemplateGroup` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         CloudWatchAlarmTemplateGroup(
             crate::Resource::new("AWS::MediaLive::CloudWatchAlarmTemplateGroup")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -12216,8 +12749,9 @@ impl CloudWatchAlarmTemplateGroup {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-cloudwatchalarmtemplategroup.html#cfn-medialive-cloudwatchalarmtemplategroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -12228,9 +12762,9 @@ impl CloudWatchAlarmTemplateGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-cloudwatchalarmtemplategroup.html#cfn-medialive-cloudwatchalarmtemplategroup-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -12298,8 +12832,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-cluster.html#cfn-medialive-cluster-clustertype)
-    pub fn cluster_type(mut self, value: impl Into<crate::Value<cluster::ClusterType>>) -> Self {
-        self.0.set_property("ClusterType", value.into().into_json());
+    pub fn cluster_type(mut self, value: impl crate::IntoValue<cluster::ClusterType>) -> Self {
+        self.0
+            .set_property("ClusterType", value.into_value().into_json());
         self
     }
 
@@ -12310,17 +12845,17 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-cluster.html#cfn-medialive-cluster-instancerolearn)
-    pub fn instance_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn instance_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InstanceRoleArn", value.into().into_json());
+            .set_property("InstanceRoleArn", value.into_value().into_json());
         self
     }
 
     /// `Name`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-cluster.html#cfn-medialive-cluster-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -12329,18 +12864,18 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-cluster.html#cfn-medialive-cluster-networksettings)
     pub fn network_settings(
         mut self,
-        value: impl Into<crate::Value<cluster::ClusterNetworkSettings>>,
+        value: impl crate::IntoValue<cluster::ClusterNetworkSettings>,
     ) -> Self {
         self.0
-            .set_property("NetworkSettings", value.into().into_json());
+            .set_property("NetworkSettings", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tags`](cluster::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-cluster.html#cfn-medialive-cluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<cluster::Tags>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cluster::Tags>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -12353,7 +12888,12 @@ impl Default for Cluster {
 
 impl crate::typed::ResourceType for Cluster {
     const TYPE_NAME: &'static str = "AWS::MediaLive::Cluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterType", "InstanceRoleArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -12410,9 +12950,9 @@ pub mod cluster {
         /// `DefaultRoute`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-cluster-clusternetworksettings.html#cfn-medialive-cluster-clusternetworksettings-defaultroute)
-        pub fn default_route(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn default_route(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DefaultRoute".to_owned(), value.into().into_json());
+                .insert("DefaultRoute".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -12421,10 +12961,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-cluster-clusternetworksettings.html#cfn-medialive-cluster-clusternetworksettings-interfacemappings)
         pub fn interface_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<InterfaceMapping>>>,
+            value: impl crate::IntoValue<Vec<InterfaceMapping>>,
         ) -> Self {
-            self.0
-                .insert("InterfaceMappings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InterfaceMappings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -12450,18 +12992,20 @@ pub mod cluster {
         /// `LogicalInterfaceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-cluster-interfacemapping.html#cfn-medialive-cluster-interfacemapping-logicalinterfacename)
-        pub fn logical_interface_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LogicalInterfaceName".to_owned(), value.into().into_json());
+        pub fn logical_interface_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LogicalInterfaceName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NetworkId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-cluster-interfacemapping.html#cfn-medialive-cluster-interfacemapping-networkid)
-        pub fn network_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn network_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NetworkId".to_owned(), value.into().into_json());
+                .insert("NetworkId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -12487,16 +13031,18 @@ pub mod cluster {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-cluster-tags.html#cfn-medialive-cluster-tags-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-cluster-tags.html#cfn-medialive-cluster-tags-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -12543,15 +13089,13 @@ pub struct EventBridgeRuleTemplate(crate::Resource);
 impl EventBridgeRuleTemplate {
     /// A new `AWS::MediaLive::EventBridgeRuleTemplate` with its required properties.
     pub fn new(
-        event_type: impl Into<
-            crate::Value<event_bridge_rule_template::EventBridgeRuleTemplateEventType>,
-        >,
-        name: impl Into<crate::Value<String>>,
+        event_type: impl crate::IntoValue<event_bridge_rule_template::EventBridgeRuleTemplateEventType>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         EventBridgeRuleTemplate(
             crate::Resource::new("AWS::MediaLive::EventBridgeRuleTemplate")
-                .property("EventType", event_type.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("EventType", event_type.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -12560,8 +13104,9 @@ impl EventBridgeRuleTemplate {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-eventbridgeruletemplate.html#cfn-medialive-eventbridgeruletemplate-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -12570,10 +13115,10 @@ impl EventBridgeRuleTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-eventbridgeruletemplate.html#cfn-medialive-eventbridgeruletemplate-eventtargets)
     pub fn event_targets(
         mut self,
-        value: impl Into<crate::Value<Vec<event_bridge_rule_template::EventBridgeRuleTemplateTarget>>>,
+        value: impl crate::IntoValue<Vec<event_bridge_rule_template::EventBridgeRuleTemplateTarget>>,
     ) -> Self {
         self.0
-            .set_property("EventTargets", value.into().into_json());
+            .set_property("EventTargets", value.into_value().into_json());
         self
     }
 
@@ -12582,9 +13127,9 @@ impl EventBridgeRuleTemplate {
     /// Pattern: `^[^\s]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-eventbridgeruletemplate.html#cfn-medialive-eventbridgeruletemplate-groupidentifier)
-    pub fn group_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn group_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("GroupIdentifier", value.into().into_json());
+            .set_property("GroupIdentifier", value.into_value().into_json());
         self
     }
 
@@ -12595,9 +13140,9 @@ impl EventBridgeRuleTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-eventbridgeruletemplate.html#cfn-medialive-eventbridgeruletemplate-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -12664,10 +13209,10 @@ pub mod event_bridge_rule_template {
 
     impl EventBridgeRuleTemplateTarget {
         /// A new `EventBridgeRuleTemplateTarget` with its required properties.
-        pub fn new(arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(arn: impl crate::IntoValue<String>) -> Self {
             EventBridgeRuleTemplateTarget(crate::typed::Properties::from_iter([(
                 "Arn".to_owned(),
-                arn.into().into_json(),
+                arn.into_value().into_json(),
             )]))
         }
     }
@@ -12762,10 +13307,10 @@ pub struct EventBridgeRuleTemplateGroup(crate::Resource);
 
 impl EventBridgeRuleTemplateGroup {
     /// A new `AWS::MediaLive::EventBridgeRuleTemplateGroup` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         EventBridgeRuleTemplateGroup(
             crate::Resource::new("AWS::MediaLive::EventBridgeRuleTemplateGroup")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -12774,8 +13319,9 @@ impl EventBridgeRuleTemplateGroup {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-eventbridgeruletemplategroup.html#cfn-medialive-eventbridgeruletemplategroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -12786,9 +13332,9 @@ impl EventBridgeRuleTemplateGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-eventbridgeruletemplategroup.html#cfn-medialive-eventbridgeruletemplategroup-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -12856,10 +13402,10 @@ impl Input {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-destinations)
     pub fn destinations(
         mut self,
-        value: impl Into<crate::Value<Vec<input::InputDestinationRequest>>>,
+        value: impl crate::IntoValue<Vec<input::InputDestinationRequest>>,
     ) -> Self {
         self.0
-            .set_property("Destinations", value.into().into_json());
+            .set_property("Destinations", value.into_value().into_json());
         self
     }
 
@@ -12868,10 +13414,10 @@ impl Input {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-inputdevices)
     pub fn input_devices(
         mut self,
-        value: impl Into<crate::Value<Vec<input::InputDeviceSettings>>>,
+        value: impl crate::IntoValue<Vec<input::InputDeviceSettings>>,
     ) -> Self {
         self.0
-            .set_property("InputDevices", value.into().into_json());
+            .set_property("InputDevices", value.into_value().into_json());
         self
     }
 
@@ -12880,18 +13426,18 @@ impl Input {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-inputnetworklocation)
-    pub fn input_network_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn input_network_location(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InputNetworkLocation", value.into().into_json());
+            .set_property("InputNetworkLocation", value.into_value().into_json());
         self
     }
 
     /// `InputSecurityGroups`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-inputsecuritygroups)
-    pub fn input_security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn input_security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("InputSecurityGroups", value.into().into_json());
+            .set_property("InputSecurityGroups", value.into_value().into_json());
         self
     }
 
@@ -12900,10 +13446,10 @@ impl Input {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-mediaconnectflows)
     pub fn media_connect_flows(
         mut self,
-        value: impl Into<crate::Value<Vec<input::MediaConnectFlowRequest>>>,
+        value: impl crate::IntoValue<Vec<input::MediaConnectFlowRequest>>,
     ) -> Self {
         self.0
-            .set_property("MediaConnectFlows", value.into().into_json());
+            .set_property("MediaConnectFlows", value.into_value().into_json());
         self
     }
 
@@ -12912,26 +13458,27 @@ impl Input {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-multicastsettings)
     pub fn multicast_settings(
         mut self,
-        value: impl Into<crate::Value<input::MulticastSettingsCreateRequest>>,
+        value: impl crate::IntoValue<input::MulticastSettingsCreateRequest>,
     ) -> Self {
         self.0
-            .set_property("MulticastSettings", value.into().into_json());
+            .set_property("MulticastSettings", value.into_value().into_json());
         self
     }
 
     /// `Name`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `RoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
@@ -12940,20 +13487,18 @@ impl Input {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-routersettings)
-    pub fn router_settings(
-        mut self,
-        value: impl Into<crate::Value<input::RouterSettings>>,
-    ) -> Self {
+    pub fn router_settings(mut self, value: impl crate::IntoValue<input::RouterSettings>) -> Self {
         self.0
-            .set_property("RouterSettings", value.into().into_json());
+            .set_property("RouterSettings", value.into_value().into_json());
         self
     }
 
     /// `SdiSources`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-sdisources)
-    pub fn sdi_sources(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("SdiSources", value.into().into_json());
+    pub fn sdi_sources(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("SdiSources", value.into_value().into_json());
         self
     }
 
@@ -12962,40 +13507,38 @@ impl Input {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-smpte2110receivergroupsettings)
     pub fn smpte2110_receiver_group_settings(
         mut self,
-        value: impl Into<crate::Value<input::Smpte2110ReceiverGroupSettings>>,
+        value: impl crate::IntoValue<input::Smpte2110ReceiverGroupSettings>,
     ) -> Self {
-        self.0
-            .set_property("Smpte2110ReceiverGroupSettings", value.into().into_json());
+        self.0.set_property(
+            "Smpte2110ReceiverGroupSettings",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Sources`: list of [`InputSourceRequest`](input::InputSourceRequest).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-sources)
-    pub fn sources(
-        mut self,
-        value: impl Into<crate::Value<Vec<input::InputSourceRequest>>>,
-    ) -> Self {
-        self.0.set_property("Sources", value.into().into_json());
+    pub fn sources(mut self, value: impl crate::IntoValue<Vec<input::InputSourceRequest>>) -> Self {
+        self.0
+            .set_property("Sources", value.into_value().into_json());
         self
     }
 
     /// `SrtSettings`: [`SrtSettingsRequest`](input::SrtSettingsRequest).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-srtsettings)
-    pub fn srt_settings(
-        mut self,
-        value: impl Into<crate::Value<input::SrtSettingsRequest>>,
-    ) -> Self {
-        self.0.set_property("SrtSettings", value.into().into_json());
+    pub fn srt_settings(mut self, value: impl crate::IntoValue<input::SrtSettingsRequest>) -> Self {
+        self.0
+            .set_property("SrtSettings", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -13004,8 +13547,8 @@ impl Input {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-type)
-    pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+    pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 
@@ -13014,8 +13557,8 @@ impl Input {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-input.html#cfn-medialive-input-vpc)
-    pub fn vpc(mut self, value: impl Into<crate::Value<input::InputVpcRequest>>) -> Self {
-        self.0.set_property("Vpc", value.into().into_json());
+    pub fn vpc(mut self, value: impl crate::IntoValue<input::InputVpcRequest>) -> Self {
+        self.0.set_property("Vpc", value.into_value().into_json());
         self
     }
 }
@@ -13076,9 +13619,9 @@ pub mod input {
         /// `Network`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-inputdestinationrequest.html#cfn-medialive-input-inputdestinationrequest-network)
-        pub fn network(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn network(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Network".to_owned(), value.into().into_json());
+                .insert("Network".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -13087,28 +13630,28 @@ pub mod input {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-inputdestinationrequest.html#cfn-medialive-input-inputdestinationrequest-networkroutes)
         pub fn network_routes(
             mut self,
-            value: impl Into<crate::Value<Vec<InputRequestDestinationRoute>>>,
+            value: impl crate::IntoValue<Vec<InputRequestDestinationRoute>>,
         ) -> Self {
             self.0
-                .insert("NetworkRoutes".to_owned(), value.into().into_json());
+                .insert("NetworkRoutes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StaticIpAddress`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-inputdestinationrequest.html#cfn-medialive-input-inputdestinationrequest-staticipaddress)
-        pub fn static_ip_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn static_ip_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StaticIpAddress".to_owned(), value.into().into_json());
+                .insert("StaticIpAddress".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StreamName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-inputdestinationrequest.html#cfn-medialive-input-inputdestinationrequest-streamname)
-        pub fn stream_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stream_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StreamName".to_owned(), value.into().into_json());
+                .insert("StreamName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13134,8 +13677,9 @@ pub mod input {
         /// `Id`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-inputdevicesettings.html#cfn-medialive-input-inputdevicesettings-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13161,17 +13705,18 @@ pub mod input {
         /// `Cidr`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-inputrequestdestinationroute.html#cfn-medialive-input-inputrequestdestinationroute-cidr)
-        pub fn cidr(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Cidr".to_owned(), value.into().into_json());
+        pub fn cidr(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Cidr".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Gateway`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-inputrequestdestinationroute.html#cfn-medialive-input-inputrequestdestinationroute-gateway)
-        pub fn gateway(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn gateway(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Gateway".to_owned(), value.into().into_json());
+                .insert("Gateway".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13197,17 +13742,18 @@ pub mod input {
         /// `MediaIndex`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-inputsdplocation.html#cfn-medialive-input-inputsdplocation-mediaindex)
-        pub fn media_index(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn media_index(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MediaIndex".to_owned(), value.into().into_json());
+                .insert("MediaIndex".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SdpUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-inputsdplocation.html#cfn-medialive-input-inputsdplocation-sdpurl)
-        pub fn sdp_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("SdpUrl".to_owned(), value.into().into_json());
+        pub fn sdp_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("SdpUrl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13233,26 +13779,27 @@ pub mod input {
         /// `PasswordParam`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-inputsourcerequest.html#cfn-medialive-input-inputsourcerequest-passwordparam)
-        pub fn password_param(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password_param(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PasswordParam".to_owned(), value.into().into_json());
+                .insert("PasswordParam".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Url`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-inputsourcerequest.html#cfn-medialive-input-inputsourcerequest-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Username`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-inputsourcerequest.html#cfn-medialive-input-inputsourcerequest-username)
-        pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Username".to_owned(), value.into().into_json());
+                .insert("Username".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13278,18 +13825,20 @@ pub mod input {
         /// `SecurityGroupIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-inputvpcrequest.html#cfn-medialive-input-inputvpcrequest-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SubnetIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-inputvpcrequest.html#cfn-medialive-input-inputvpcrequest-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13315,9 +13864,9 @@ pub mod input {
         /// `FlowArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-mediaconnectflowrequest.html#cfn-medialive-input-mediaconnectflowrequest-flowarn)
-        pub fn flow_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn flow_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FlowArn".to_owned(), value.into().into_json());
+                .insert("FlowArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13345,10 +13894,10 @@ pub mod input {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-multicastsettingscreaterequest.html#cfn-medialive-input-multicastsettingscreaterequest-sources)
         pub fn sources(
             mut self,
-            value: impl Into<crate::Value<Vec<MulticastSourceCreateRequest>>>,
+            value: impl crate::IntoValue<Vec<MulticastSourceCreateRequest>>,
         ) -> Self {
             self.0
-                .insert("Sources".to_owned(), value.into().into_json());
+                .insert("Sources".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13374,17 +13923,18 @@ pub mod input {
         /// `SourceIp`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-multicastsourcecreaterequest.html#cfn-medialive-input-multicastsourcecreaterequest-sourceip)
-        pub fn source_ip(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_ip(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceIp".to_owned(), value.into().into_json());
+                .insert("SourceIp".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Url`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-multicastsourcecreaterequest.html#cfn-medialive-input-multicastsourcecreaterequest-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13410,9 +13960,11 @@ pub mod input {
         /// `AvailabilityZoneName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-routerdestinationsettings.html#cfn-medialive-input-routerdestinationsettings-availabilityzonename)
-        pub fn availability_zone_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AvailabilityZoneName".to_owned(), value.into().into_json());
+        pub fn availability_zone_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AvailabilityZoneName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -13440,28 +13992,28 @@ pub mod input {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-routersettings.html#cfn-medialive-input-routersettings-destinations)
         pub fn destinations(
             mut self,
-            value: impl Into<crate::Value<Vec<RouterDestinationSettings>>>,
+            value: impl crate::IntoValue<Vec<RouterDestinationSettings>>,
         ) -> Self {
             self.0
-                .insert("Destinations".to_owned(), value.into().into_json());
+                .insert("Destinations".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EncryptionType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-routersettings.html#cfn-medialive-input-routersettings-encryptiontype)
-        pub fn encryption_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn encryption_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EncryptionType".to_owned(), value.into().into_json());
+                .insert("EncryptionType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecretArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-routersettings.html#cfn-medialive-input-routersettings-secretarn)
-        pub fn secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretArn".to_owned(), value.into().into_json());
+                .insert("SecretArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13489,10 +14041,10 @@ pub mod input {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-smpte2110receivergroup.html#cfn-medialive-input-smpte2110receivergroup-sdpsettings)
         pub fn sdp_settings(
             mut self,
-            value: impl Into<crate::Value<Smpte2110ReceiverGroupSdpSettings>>,
+            value: impl crate::IntoValue<Smpte2110ReceiverGroupSdpSettings>,
         ) -> Self {
             self.0
-                .insert("SdpSettings".to_owned(), value.into().into_json());
+                .insert("SdpSettings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13520,28 +14072,28 @@ pub mod input {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-smpte2110receivergroupsdpsettings.html#cfn-medialive-input-smpte2110receivergroupsdpsettings-ancillarysdps)
         pub fn ancillary_sdps(
             mut self,
-            value: impl Into<crate::Value<Vec<InputSdpLocation>>>,
+            value: impl crate::IntoValue<Vec<InputSdpLocation>>,
         ) -> Self {
             self.0
-                .insert("AncillarySdps".to_owned(), value.into().into_json());
+                .insert("AncillarySdps".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AudioSdps`: list of [`InputSdpLocation`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-smpte2110receivergroupsdpsettings.html#cfn-medialive-input-smpte2110receivergroupsdpsettings-audiosdps)
-        pub fn audio_sdps(mut self, value: impl Into<crate::Value<Vec<InputSdpLocation>>>) -> Self {
+        pub fn audio_sdps(mut self, value: impl crate::IntoValue<Vec<InputSdpLocation>>) -> Self {
             self.0
-                .insert("AudioSdps".to_owned(), value.into().into_json());
+                .insert("AudioSdps".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VideoSdp`: [`InputSdpLocation`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-smpte2110receivergroupsdpsettings.html#cfn-medialive-input-smpte2110receivergroupsdpsettings-videosdp)
-        pub fn video_sdp(mut self, value: impl Into<crate::Value<InputSdpLocation>>) -> Self {
+        pub fn video_sdp(mut self, value: impl crate::IntoValue<InputSdpLocation>) -> Self {
             self.0
-                .insert("VideoSdp".to_owned(), value.into().into_json());
+                .insert("VideoSdp".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13569,11 +14121,11 @@ pub mod input {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-smpte2110receivergroupsettings.html#cfn-medialive-input-smpte2110receivergroupsettings-smpte2110receivergroups)
         pub fn smpte2110_receiver_groups(
             mut self,
-            value: impl Into<crate::Value<Vec<Smpte2110ReceiverGroup>>>,
+            value: impl crate::IntoValue<Vec<Smpte2110ReceiverGroup>>,
         ) -> Self {
             self.0.insert(
                 "Smpte2110ReceiverGroups".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -13600,18 +14152,20 @@ pub mod input {
         /// `Algorithm`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-srtcallerdecryptionrequest.html#cfn-medialive-input-srtcallerdecryptionrequest-algorithm)
-        pub fn algorithm(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn algorithm(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Algorithm".to_owned(), value.into().into_json());
+                .insert("Algorithm".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PassphraseSecretArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-srtcallerdecryptionrequest.html#cfn-medialive-input-srtcallerdecryptionrequest-passphrasesecretarn)
-        pub fn passphrase_secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PassphraseSecretArn".to_owned(), value.into().into_json());
+        pub fn passphrase_secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PassphraseSecretArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -13639,46 +14193,48 @@ pub mod input {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-srtcallersourcerequest.html#cfn-medialive-input-srtcallersourcerequest-decryption)
         pub fn decryption(
             mut self,
-            value: impl Into<crate::Value<SrtCallerDecryptionRequest>>,
+            value: impl crate::IntoValue<SrtCallerDecryptionRequest>,
         ) -> Self {
             self.0
-                .insert("Decryption".to_owned(), value.into().into_json());
+                .insert("Decryption".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinimumLatency`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-srtcallersourcerequest.html#cfn-medialive-input-srtcallersourcerequest-minimumlatency)
-        pub fn minimum_latency(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn minimum_latency(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinimumLatency".to_owned(), value.into().into_json());
+                .insert("MinimumLatency".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SrtListenerAddress`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-srtcallersourcerequest.html#cfn-medialive-input-srtcallersourcerequest-srtlisteneraddress)
-        pub fn srt_listener_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SrtListenerAddress".to_owned(), value.into().into_json());
+        pub fn srt_listener_address(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SrtListenerAddress".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SrtListenerPort`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-srtcallersourcerequest.html#cfn-medialive-input-srtcallersourcerequest-srtlistenerport)
-        pub fn srt_listener_port(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn srt_listener_port(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SrtListenerPort".to_owned(), value.into().into_json());
+                .insert("SrtListenerPort".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StreamId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-srtcallersourcerequest.html#cfn-medialive-input-srtcallersourcerequest-streamid)
-        pub fn stream_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stream_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StreamId".to_owned(), value.into().into_json());
+                .insert("StreamId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13704,18 +14260,20 @@ pub mod input {
         /// `Algorithm`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-srtlistenerdecryptionrequest.html#cfn-medialive-input-srtlistenerdecryptionrequest-algorithm)
-        pub fn algorithm(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn algorithm(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Algorithm".to_owned(), value.into().into_json());
+                .insert("Algorithm".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PassphraseSecretArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-srtlistenerdecryptionrequest.html#cfn-medialive-input-srtlistenerdecryptionrequest-passphrasesecretarn)
-        pub fn passphrase_secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PassphraseSecretArn".to_owned(), value.into().into_json());
+        pub fn passphrase_secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PassphraseSecretArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -13743,28 +14301,28 @@ pub mod input {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-srtlistenersettingsrequest.html#cfn-medialive-input-srtlistenersettingsrequest-decryption)
         pub fn decryption(
             mut self,
-            value: impl Into<crate::Value<SrtListenerDecryptionRequest>>,
+            value: impl crate::IntoValue<SrtListenerDecryptionRequest>,
         ) -> Self {
             self.0
-                .insert("Decryption".to_owned(), value.into().into_json());
+                .insert("Decryption".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinimumLatency`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-srtlistenersettingsrequest.html#cfn-medialive-input-srtlistenersettingsrequest-minimumlatency)
-        pub fn minimum_latency(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn minimum_latency(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinimumLatency".to_owned(), value.into().into_json());
+                .insert("MinimumLatency".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StreamId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-srtlistenersettingsrequest.html#cfn-medialive-input-srtlistenersettingsrequest-streamid)
-        pub fn stream_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stream_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StreamId".to_owned(), value.into().into_json());
+                .insert("StreamId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13792,10 +14350,12 @@ pub mod input {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-srtsettingsrequest.html#cfn-medialive-input-srtsettingsrequest-srtcallersources)
         pub fn srt_caller_sources(
             mut self,
-            value: impl Into<crate::Value<Vec<SrtCallerSourceRequest>>>,
+            value: impl crate::IntoValue<Vec<SrtCallerSourceRequest>>,
         ) -> Self {
-            self.0
-                .insert("SrtCallerSources".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SrtCallerSources".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -13804,10 +14364,12 @@ pub mod input {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-input-srtsettingsrequest.html#cfn-medialive-input-srtsettingsrequest-srtlistenersettings)
         pub fn srt_listener_settings(
             mut self,
-            value: impl Into<crate::Value<SrtListenerSettingsRequest>>,
+            value: impl crate::IntoValue<SrtListenerSettingsRequest>,
         ) -> Self {
-            self.0
-                .insert("SrtListenerSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SrtListenerSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -13836,8 +14398,8 @@ impl InputSecurityGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-inputsecuritygroup.html#cfn-medialive-inputsecuritygroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -13846,10 +14408,10 @@ impl InputSecurityGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-inputsecuritygroup.html#cfn-medialive-inputsecuritygroup-whitelistrules)
     pub fn whitelist_rules(
         mut self,
-        value: impl Into<crate::Value<Vec<input_security_group::InputWhitelistRuleCidr>>>,
+        value: impl crate::IntoValue<Vec<input_security_group::InputWhitelistRuleCidr>>,
     ) -> Self {
         self.0
-            .set_property("WhitelistRules", value.into().into_json());
+            .set_property("WhitelistRules", value.into_value().into_json());
         self
     }
 }
@@ -13909,8 +14471,9 @@ pub mod input_security_group {
         /// `Cidr`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-inputsecuritygroup-inputwhitelistrulecidr.html#cfn-medialive-inputsecuritygroup-inputwhitelistrulecidr-cidr)
-        pub fn cidr(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Cidr".to_owned(), value.into().into_json());
+        pub fn cidr(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Cidr".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13933,15 +14496,21 @@ pub struct Multiplex(crate::Resource);
 impl Multiplex {
     /// A new `AWS::MediaLive::Multiplex` with its required properties.
     pub fn new(
-        availability_zones: impl Into<crate::Value<Vec<String>>>,
-        multiplex_settings: impl Into<crate::Value<multiplex::MultiplexSettings>>,
-        name: impl Into<crate::Value<String>>,
+        availability_zones: impl crate::IntoValue<Vec<String>>,
+        multiplex_settings: impl crate::IntoValue<multiplex::MultiplexSettings>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Multiplex(
             crate::Resource::new("AWS::MediaLive::Multiplex")
-                .property("AvailabilityZones", availability_zones.into().into_json())
-                .property("MultiplexSettings", multiplex_settings.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property(
+                    "AvailabilityZones",
+                    availability_zones.into_value().into_json(),
+                )
+                .property(
+                    "MultiplexSettings",
+                    multiplex_settings.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -13950,25 +14519,30 @@ impl Multiplex {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-multiplex.html#cfn-medialive-multiplex-destinations)
     pub fn destinations(
         mut self,
-        value: impl Into<crate::Value<Vec<multiplex::MultiplexOutputDestination>>>,
+        value: impl crate::IntoValue<Vec<multiplex::MultiplexOutputDestination>>,
     ) -> Self {
         self.0
-            .set_property("Destinations", value.into().into_json());
+            .set_property("Destinations", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tags`](multiplex::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-multiplex.html#cfn-medialive-multiplex-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<multiplex::Tags>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<multiplex::Tags>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Multiplex {
     const TYPE_NAME: &'static str = "AWS::MediaLive::Multiplex";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AvailabilityZones"];
 
     fn resource(&self) -> &crate::Resource {
@@ -14032,9 +14606,9 @@ pub mod multiplex {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplex-multiplexmediaconnectoutputdestinationsettings.html#cfn-medialive-multiplex-multiplexmediaconnectoutputdestinationsettings-entitlementarn)
-        pub fn entitlement_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn entitlement_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EntitlementArn".to_owned(), value.into().into_json());
+                .insert("EntitlementArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14062,11 +14636,11 @@ pub mod multiplex {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplex-multiplexoutputdestination.html#cfn-medialive-multiplex-multiplexoutputdestination-multiplexmediaconnectoutputdestinationsettings)
         pub fn multiplex_media_connect_output_destination_settings(
             mut self,
-            value: impl Into<crate::Value<MultiplexMediaConnectOutputDestinationSettings>>,
+            value: impl crate::IntoValue<MultiplexMediaConnectOutputDestinationSettings>,
         ) -> Self {
             self.0.insert(
                 "MultiplexMediaConnectOutputDestinationSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -14087,17 +14661,17 @@ pub mod multiplex {
     impl MultiplexSettings {
         /// A new `MultiplexSettings` with its required properties.
         pub fn new(
-            transport_stream_bitrate: impl Into<crate::Value<i64>>,
-            transport_stream_id: impl Into<crate::Value<i64>>,
+            transport_stream_bitrate: impl crate::IntoValue<i64>,
+            transport_stream_id: impl crate::IntoValue<i64>,
         ) -> Self {
             MultiplexSettings(crate::typed::Properties::from_iter([
                 (
                     "TransportStreamBitrate".to_owned(),
-                    transport_stream_bitrate.into().into_json(),
+                    transport_stream_bitrate.into_value().into_json(),
                 ),
                 (
                     "TransportStreamId".to_owned(),
-                    transport_stream_id.into().into_json(),
+                    transport_stream_id.into_value().into_json(),
                 ),
             ]))
         }
@@ -14109,11 +14683,11 @@ pub mod multiplex {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplex-multiplexsettings.html#cfn-medialive-multiplex-multiplexsettings-maximumvideobufferdelaymilliseconds)
         pub fn maximum_video_buffer_delay_milliseconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaximumVideoBufferDelayMilliseconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -14125,11 +14699,11 @@ pub mod multiplex {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplex-multiplexsettings.html#cfn-medialive-multiplex-multiplexsettings-transportstreamreservedbitrate)
         pub fn transport_stream_reserved_bitrate(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "TransportStreamReservedBitrate".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -14156,16 +14730,18 @@ pub mod multiplex {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplex-tags.html#cfn-medialive-multiplex-tags-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplex-tags.html#cfn-medialive-multiplex-tags-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14194,8 +14770,9 @@ impl Multiplexprogram {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-multiplexprogram.html#cfn-medialive-multiplexprogram-multiplexid)
-    pub fn multiplex_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MultiplexId", value.into().into_json());
+    pub fn multiplex_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MultiplexId", value.into_value().into_json());
         self
     }
 
@@ -14204,10 +14781,10 @@ impl Multiplexprogram {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-multiplexprogram.html#cfn-medialive-multiplexprogram-multiplexprogramsettings)
     pub fn multiplex_program_settings(
         mut self,
-        value: impl Into<crate::Value<multiplexprogram::MultiplexProgramSettings>>,
+        value: impl crate::IntoValue<multiplexprogram::MultiplexProgramSettings>,
     ) -> Self {
         self.0
-            .set_property("MultiplexProgramSettings", value.into().into_json());
+            .set_property("MultiplexProgramSettings", value.into_value().into_json());
         self
     }
 
@@ -14216,10 +14793,10 @@ impl Multiplexprogram {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-multiplexprogram.html#cfn-medialive-multiplexprogram-packetidentifiersmap)
     pub fn packet_identifiers_map(
         mut self,
-        value: impl Into<crate::Value<multiplexprogram::MultiplexProgramPacketIdentifiersMap>>,
+        value: impl crate::IntoValue<multiplexprogram::MultiplexProgramPacketIdentifiersMap>,
     ) -> Self {
         self.0
-            .set_property("PacketIdentifiersMap", value.into().into_json());
+            .set_property("PacketIdentifiersMap", value.into_value().into_json());
         self
     }
 
@@ -14228,10 +14805,10 @@ impl Multiplexprogram {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-multiplexprogram.html#cfn-medialive-multiplexprogram-pipelinedetails)
     pub fn pipeline_details(
         mut self,
-        value: impl Into<crate::Value<Vec<multiplexprogram::MultiplexProgramPipelineDetail>>>,
+        value: impl crate::IntoValue<Vec<multiplexprogram::MultiplexProgramPipelineDetail>>,
     ) -> Self {
         self.0
-            .set_property("PipelineDetails", value.into().into_json());
+            .set_property("PipelineDetails", value.into_value().into_json());
         self
     }
 
@@ -14240,10 +14817,10 @@ impl Multiplexprogram {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-multiplexprogram.html#cfn-medialive-multiplexprogram-preferredchannelpipeline)
     pub fn preferred_channel_pipeline(
         mut self,
-        value: impl Into<crate::Value<multiplexprogram::PreferredChannelPipeline>>,
+        value: impl crate::IntoValue<multiplexprogram::PreferredChannelPipeline>,
     ) -> Self {
         self.0
-            .set_property("PreferredChannelPipeline", value.into().into_json());
+            .set_property("PreferredChannelPipeline", value.into_value().into_json());
         self
     }
 
@@ -14252,8 +14829,9 @@ impl Multiplexprogram {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-multiplexprogram.html#cfn-medialive-multiplexprogram-programname)
-    pub fn program_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ProgramName", value.into().into_json());
+    pub fn program_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ProgramName", value.into_value().into_json());
         self
     }
 }
@@ -14308,115 +14886,121 @@ pub mod multiplexprogram {
         /// `AudioPids`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap.html#cfn-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap-audiopids)
-        pub fn audio_pids(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
+        pub fn audio_pids(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
             self.0
-                .insert("AudioPids".to_owned(), value.into().into_json());
+                .insert("AudioPids".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DvbSubPids`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap.html#cfn-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap-dvbsubpids)
-        pub fn dvb_sub_pids(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
+        pub fn dvb_sub_pids(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
             self.0
-                .insert("DvbSubPids".to_owned(), value.into().into_json());
+                .insert("DvbSubPids".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DvbTeletextPid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap.html#cfn-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap-dvbteletextpid)
-        pub fn dvb_teletext_pid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn dvb_teletext_pid(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DvbTeletextPid".to_owned(), value.into().into_json());
+                .insert("DvbTeletextPid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EtvPlatformPid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap.html#cfn-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap-etvplatformpid)
-        pub fn etv_platform_pid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn etv_platform_pid(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("EtvPlatformPid".to_owned(), value.into().into_json());
+                .insert("EtvPlatformPid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EtvSignalPid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap.html#cfn-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap-etvsignalpid)
-        pub fn etv_signal_pid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn etv_signal_pid(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("EtvSignalPid".to_owned(), value.into().into_json());
+                .insert("EtvSignalPid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KlvDataPids`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap.html#cfn-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap-klvdatapids)
-        pub fn klv_data_pids(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
+        pub fn klv_data_pids(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
             self.0
-                .insert("KlvDataPids".to_owned(), value.into().into_json());
+                .insert("KlvDataPids".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PcrPid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap.html#cfn-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap-pcrpid)
-        pub fn pcr_pid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("PcrPid".to_owned(), value.into().into_json());
+        pub fn pcr_pid(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("PcrPid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PmtPid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap.html#cfn-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap-pmtpid)
-        pub fn pmt_pid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("PmtPid".to_owned(), value.into().into_json());
+        pub fn pmt_pid(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("PmtPid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PrivateMetadataPid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap.html#cfn-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap-privatemetadatapid)
-        pub fn private_metadata_pid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("PrivateMetadataPid".to_owned(), value.into().into_json());
+        pub fn private_metadata_pid(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "PrivateMetadataPid".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Scte27Pids`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap.html#cfn-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap-scte27pids)
-        pub fn scte27_pids(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
+        pub fn scte27_pids(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
             self.0
-                .insert("Scte27Pids".to_owned(), value.into().into_json());
+                .insert("Scte27Pids".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Scte35Pid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap.html#cfn-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap-scte35pid)
-        pub fn scte35_pid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn scte35_pid(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Scte35Pid".to_owned(), value.into().into_json());
+                .insert("Scte35Pid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TimedMetadataPid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap.html#cfn-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap-timedmetadatapid)
-        pub fn timed_metadata_pid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TimedMetadataPid".to_owned(), value.into().into_json());
+        pub fn timed_metadata_pid(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TimedMetadataPid".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `VideoPid`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap.html#cfn-medialive-multiplexprogram-multiplexprogrampacketidentifiersmap-videopid)
-        pub fn video_pid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn video_pid(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("VideoPid".to_owned(), value.into().into_json());
+                .insert("VideoPid".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14442,18 +15026,20 @@ pub mod multiplexprogram {
         /// `ActiveChannelPipeline`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogrampipelinedetail.html#cfn-medialive-multiplexprogram-multiplexprogrampipelinedetail-activechannelpipeline)
-        pub fn active_channel_pipeline(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ActiveChannelPipeline".to_owned(), value.into().into_json());
+        pub fn active_channel_pipeline(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ActiveChannelPipeline".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PipelineId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogrampipelinedetail.html#cfn-medialive-multiplexprogram-multiplexprogrampipelinedetail-pipelineid)
-        pub fn pipeline_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn pipeline_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PipelineId".to_owned(), value.into().into_json());
+                .insert("PipelineId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14473,12 +15059,18 @@ pub mod multiplexprogram {
     impl MultiplexProgramServiceDescriptor {
         /// A new `MultiplexProgramServiceDescriptor` with its required properties.
         pub fn new(
-            provider_name: impl Into<crate::Value<String>>,
-            service_name: impl Into<crate::Value<String>>,
+            provider_name: impl crate::IntoValue<String>,
+            service_name: impl crate::IntoValue<String>,
         ) -> Self {
             MultiplexProgramServiceDescriptor(crate::typed::Properties::from_iter([
-                ("ProviderName".to_owned(), provider_name.into().into_json()),
-                ("ServiceName".to_owned(), service_name.into().into_json()),
+                (
+                    "ProviderName".to_owned(),
+                    provider_name.into_value().into_json(),
+                ),
+                (
+                    "ServiceName".to_owned(),
+                    service_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -14497,10 +15089,10 @@ pub mod multiplexprogram {
 
     impl MultiplexProgramSettings {
         /// A new `MultiplexProgramSettings` with its required properties.
-        pub fn new(program_number: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(program_number: impl crate::IntoValue<i64>) -> Self {
             MultiplexProgramSettings(crate::typed::Properties::from_iter([(
                 "ProgramNumber".to_owned(),
-                program_number.into().into_json(),
+                program_number.into_value().into_json(),
             )]))
         }
 
@@ -14509,11 +15101,11 @@ pub mod multiplexprogram {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogramsettings.html#cfn-medialive-multiplexprogram-multiplexprogramsettings-preferredchannelpipeline)
         pub fn preferred_channel_pipeline(
             mut self,
-            value: impl Into<crate::Value<PreferredChannelPipeline>>,
+            value: impl crate::IntoValue<PreferredChannelPipeline>,
         ) -> Self {
             self.0.insert(
                 "PreferredChannelPipeline".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -14523,19 +15115,21 @@ pub mod multiplexprogram {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogramsettings.html#cfn-medialive-multiplexprogram-multiplexprogramsettings-servicedescriptor)
         pub fn service_descriptor(
             mut self,
-            value: impl Into<crate::Value<MultiplexProgramServiceDescriptor>>,
+            value: impl crate::IntoValue<MultiplexProgramServiceDescriptor>,
         ) -> Self {
-            self.0
-                .insert("ServiceDescriptor".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ServiceDescriptor".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `VideoSettings`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-multiplexprogram-multiplexprogramsettings.html#cfn-medialive-multiplexprogram-multiplexprogramsettings-videosettings)
-        pub fn video_settings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn video_settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("VideoSettings".to_owned(), value.into().into_json());
+                .insert("VideoSettings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14579,36 +15173,42 @@ pub struct Network(crate::Resource);
 impl Network {
     /// A new `AWS::MediaLive::Network` with its required properties.
     pub fn new(
-        ip_pools: impl Into<crate::Value<Vec<network::IpPool>>>,
-        name: impl Into<crate::Value<String>>,
+        ip_pools: impl crate::IntoValue<Vec<network::IpPool>>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Network(
             crate::Resource::new("AWS::MediaLive::Network")
-                .property("IpPools", ip_pools.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("IpPools", ip_pools.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Routes`: list of [`Route`](network::Route).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-network.html#cfn-medialive-network-routes)
-    pub fn routes(mut self, value: impl Into<crate::Value<Vec<network::Route>>>) -> Self {
-        self.0.set_property("Routes", value.into().into_json());
+    pub fn routes(mut self, value: impl crate::IntoValue<Vec<network::Route>>) -> Self {
+        self.0
+            .set_property("Routes", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tags`](network::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-network.html#cfn-medialive-network-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<network::Tags>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<network::Tags>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Network {
     const TYPE_NAME: &'static str = "AWS::MediaLive::Network";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -14665,8 +15265,9 @@ pub mod network {
         /// `Cidr`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-network-ippool.html#cfn-medialive-network-ippool-cidr)
-        pub fn cidr(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Cidr".to_owned(), value.into().into_json());
+        pub fn cidr(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Cidr".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14692,17 +15293,18 @@ pub mod network {
         /// `Cidr`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-network-route.html#cfn-medialive-network-route-cidr)
-        pub fn cidr(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Cidr".to_owned(), value.into().into_json());
+        pub fn cidr(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Cidr".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Gateway`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-network-route.html#cfn-medialive-network-route-gateway)
-        pub fn gateway(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn gateway(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Gateway".to_owned(), value.into().into_json());
+                .insert("Gateway".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14728,16 +15330,18 @@ pub mod network {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-network-tags.html#cfn-medialive-network-tags-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-network-tags.html#cfn-medialive-network-tags-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14760,36 +15364,41 @@ pub struct SdiSource(crate::Resource);
 impl SdiSource {
     /// A new `AWS::MediaLive::SdiSource` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<sdi_source::SdiSourceType>>,
+        name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<sdi_source::SdiSourceType>,
     ) -> Self {
         SdiSource(
             crate::Resource::new("AWS::MediaLive::SdiSource")
-                .property("Name", name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
     /// `Mode`: [`SdiSourceMode`](sdi_source::SdiSourceMode).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-sdisource.html#cfn-medialive-sdisource-mode)
-    pub fn mode(mut self, value: impl Into<crate::Value<sdi_source::SdiSourceMode>>) -> Self {
-        self.0.set_property("Mode", value.into().into_json());
+    pub fn mode(mut self, value: impl crate::IntoValue<sdi_source::SdiSourceMode>) -> Self {
+        self.0.set_property("Mode", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tags`](sdi_source::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-sdisource.html#cfn-medialive-sdisource-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<sdi_source::Tags>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<sdi_source::Tags>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for SdiSource {
     const TYPE_NAME: &'static str = "AWS::MediaLive::SdiSource";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -14846,16 +15455,18 @@ pub mod sdi_source {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-sdisource-tags.html#cfn-medialive-sdisource-tags-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-medialive-sdisource-tags.html#cfn-medialive-sdisource-tags-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14914,16 +15525,16 @@ pub struct SignalMap(crate::Resource);
 impl SignalMap {
     /// A new `AWS::MediaLive::SignalMap` with its required properties.
     pub fn new(
-        discovery_entry_point_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        discovery_entry_point_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         SignalMap(
             crate::Resource::new("AWS::MediaLive::SignalMap")
                 .property(
                     "DiscoveryEntryPointArn",
-                    discovery_entry_point_arn.into().into_json(),
+                    discovery_entry_point_arn.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -14932,11 +15543,11 @@ impl SignalMap {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-signalmap.html#cfn-medialive-signalmap-cloudwatchalarmtemplategroupidentifiers)
     pub fn cloud_watch_alarm_template_group_identifiers(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0.set_property(
             "CloudWatchAlarmTemplateGroupIdentifiers",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -14946,8 +15557,9 @@ impl SignalMap {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-signalmap.html#cfn-medialive-signalmap-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -14956,11 +15568,11 @@ impl SignalMap {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-signalmap.html#cfn-medialive-signalmap-eventbridgeruletemplategroupidentifiers)
     pub fn event_bridge_rule_template_group_identifiers(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0.set_property(
             "EventBridgeRuleTemplateGroupIdentifiers",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -14970,9 +15582,9 @@ impl SignalMap {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-signalmap.html#cfn-medialive-signalmap-forcerediscovery)
-    pub fn force_rediscovery(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn force_rediscovery(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ForceRediscovery", value.into().into_json());
+            .set_property("ForceRediscovery", value.into_value().into_json());
         self
     }
 
@@ -14983,9 +15595,9 @@ impl SignalMap {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-medialive-signalmap.html#cfn-medialive-signalmap-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }

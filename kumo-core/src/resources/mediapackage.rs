@@ -11,6 +11,30 @@ pub const TYPES: &[&str] = &[
     "AWS::MediaPackage::PackagingGroup",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::MediaPackage::Asset",
+        <Asset as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaPackage::Channel",
+        <Channel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaPackage::OriginEndpoint",
+        <OriginEndpoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaPackage::PackagingConfiguration",
+        <PackagingConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaPackage::PackagingGroup",
+        <PackagingGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::MediaPackage::Asset`.
 ///
 /// Required properties, the arguments of [`Asset::new`]: `Id`, `PackagingGroupId`, `SourceArn`, `SourceRoleArn`.
@@ -22,17 +46,20 @@ pub struct Asset(crate::Resource);
 impl Asset {
     /// A new `AWS::MediaPackage::Asset` with its required properties.
     pub fn new(
-        id: impl Into<crate::Value<String>>,
-        packaging_group_id: impl Into<crate::Value<String>>,
-        source_arn: impl Into<crate::Value<String>>,
-        source_role_arn: impl Into<crate::Value<String>>,
+        id: impl crate::IntoValue<String>,
+        packaging_group_id: impl crate::IntoValue<String>,
+        source_arn: impl crate::IntoValue<String>,
+        source_role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Asset(
             crate::Resource::new("AWS::MediaPackage::Asset")
-                .property("Id", id.into().into_json())
-                .property("PackagingGroupId", packaging_group_id.into().into_json())
-                .property("SourceArn", source_arn.into().into_json())
-                .property("SourceRoleArn", source_role_arn.into().into_json()),
+                .property("Id", id.into_value().into_json())
+                .property(
+                    "PackagingGroupId",
+                    packaging_group_id.into_value().into_json(),
+                )
+                .property("SourceArn", source_arn.into_value().into_json())
+                .property("SourceRoleArn", source_role_arn.into_value().into_json()),
         )
     }
 
@@ -41,18 +68,19 @@ impl Asset {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-asset.html#cfn-mediapackage-asset-egressendpoints)
     pub fn egress_endpoints(
         mut self,
-        value: impl Into<crate::Value<Vec<asset::EgressEndpoint>>>,
+        value: impl crate::IntoValue<Vec<asset::EgressEndpoint>>,
     ) -> Self {
         self.0
-            .set_property("EgressEndpoints", value.into().into_json());
+            .set_property("EgressEndpoints", value.into_value().into_json());
         self
     }
 
     /// `ResourceId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-asset.html#cfn-mediapackage-asset-resourceid)
-    pub fn resource_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ResourceId", value.into().into_json());
+    pub fn resource_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ResourceId", value.into_value().into_json());
         self
     }
 
@@ -61,15 +89,20 @@ impl Asset {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-asset.html#cfn-mediapackage-asset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<asset::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<asset::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Asset {
     const TYPE_NAME: &'static str = "AWS::MediaPackage::Asset";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Id", "Tags"];
 
     fn resource(&self) -> &crate::Resource {
@@ -110,15 +143,15 @@ pub mod asset {
     impl EgressEndpoint {
         /// A new `EgressEndpoint` with its required properties.
         pub fn new(
-            packaging_configuration_id: impl Into<crate::Value<String>>,
-            url: impl Into<crate::Value<String>>,
+            packaging_configuration_id: impl crate::IntoValue<String>,
+            url: impl crate::IntoValue<String>,
         ) -> Self {
             EgressEndpoint(crate::typed::Properties::from_iter([
                 (
                     "PackagingConfigurationId".to_owned(),
-                    packaging_configuration_id.into().into_json(),
+                    packaging_configuration_id.into_value().into_json(),
                 ),
-                ("Url".to_owned(), url.into().into_json()),
+                ("Url".to_owned(), url.into_value().into_json()),
             ]))
         }
     }
@@ -138,12 +171,12 @@ pub mod asset {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -165,18 +198,19 @@ pub struct Channel(crate::Resource);
 
 impl Channel {
     /// A new `AWS::MediaPackage::Channel` with its required properties.
-    pub fn new(id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(id: impl crate::IntoValue<String>) -> Self {
         Channel(
             crate::Resource::new("AWS::MediaPackage::Channel")
-                .property("Id", id.into().into_json()),
+                .property("Id", id.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-channel.html#cfn-mediapackage-channel-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -185,18 +219,19 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-channel.html#cfn-mediapackage-channel-egressaccesslogs)
     pub fn egress_access_logs(
         mut self,
-        value: impl Into<crate::Value<channel::LogConfiguration>>,
+        value: impl crate::IntoValue<channel::LogConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EgressAccessLogs", value.into().into_json());
+            .set_property("EgressAccessLogs", value.into_value().into_json());
         self
     }
 
     /// `HlsIngest`: [`HlsIngest`](channel::HlsIngest).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-channel.html#cfn-mediapackage-channel-hlsingest)
-    pub fn hls_ingest(mut self, value: impl Into<crate::Value<channel::HlsIngest>>) -> Self {
-        self.0.set_property("HlsIngest", value.into().into_json());
+    pub fn hls_ingest(mut self, value: impl crate::IntoValue<channel::HlsIngest>) -> Self {
+        self.0
+            .set_property("HlsIngest", value.into_value().into_json());
         self
     }
 
@@ -205,10 +240,10 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-channel.html#cfn-mediapackage-channel-ingressaccesslogs)
     pub fn ingress_access_logs(
         mut self,
-        value: impl Into<crate::Value<channel::LogConfiguration>>,
+        value: impl crate::IntoValue<channel::LogConfiguration>,
     ) -> Self {
         self.0
-            .set_property("IngressAccessLogs", value.into().into_json());
+            .set_property("IngressAccessLogs", value.into_value().into_json());
         self
     }
 
@@ -217,15 +252,20 @@ impl Channel {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-channel.html#cfn-mediapackage-channel-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<channel::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<channel::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Channel {
     const TYPE_NAME: &'static str = "AWS::MediaPackage::Channel";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Id", "Tags"];
 
     fn resource(&self) -> &crate::Resource {
@@ -269,10 +309,10 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-channel-hlsingest.html#cfn-mediapackage-channel-hlsingest-ingestendpoints)
         pub fn ingest_endpoints(
             mut self,
-            value: impl Into<crate::Value<Vec<IngestEndpoint>>>,
+            value: impl crate::IntoValue<Vec<IngestEndpoint>>,
         ) -> Self {
             self.0
-                .insert("ingestEndpoints".to_owned(), value.into().into_json());
+                .insert("ingestEndpoints".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -298,34 +338,36 @@ pub mod channel {
         /// `Id`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-channel-ingestendpoint.html#cfn-mediapackage-channel-ingestendpoint-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Password`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-channel-ingestendpoint.html#cfn-mediapackage-channel-ingestendpoint-password)
-        pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Password".to_owned(), value.into().into_json());
+                .insert("Password".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Url`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-channel-ingestendpoint.html#cfn-mediapackage-channel-ingestendpoint-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Username`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-channel-ingestendpoint.html#cfn-mediapackage-channel-ingestendpoint-username)
-        pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Username".to_owned(), value.into().into_json());
+                .insert("Username".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -355,9 +397,9 @@ pub mod channel {
         /// Pattern: `\A^(\/aws\/MediaPackage\/)[a-zA-Z0-9_-]+\Z`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-channel-logconfiguration.html#cfn-mediapackage-channel-logconfiguration-loggroupname)
-        pub fn log_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroupName".to_owned(), value.into().into_json());
+                .insert("LogGroupName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -377,12 +419,12 @@ pub mod channel {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -405,13 +447,13 @@ pub struct OriginEndpoint(crate::Resource);
 impl OriginEndpoint {
     /// A new `AWS::MediaPackage::OriginEndpoint` with its required properties.
     pub fn new(
-        channel_id: impl Into<crate::Value<String>>,
-        id: impl Into<crate::Value<String>>,
+        channel_id: impl crate::IntoValue<String>,
+        id: impl crate::IntoValue<String>,
     ) -> Self {
         OriginEndpoint(
             crate::Resource::new("AWS::MediaPackage::OriginEndpoint")
-                .property("ChannelId", channel_id.into().into_json())
-                .property("Id", id.into().into_json()),
+                .property("ChannelId", channel_id.into_value().into_json())
+                .property("Id", id.into_value().into_json()),
         )
     }
 
@@ -420,10 +462,10 @@ impl OriginEndpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-authorization)
     pub fn authorization(
         mut self,
-        value: impl Into<crate::Value<origin_endpoint::Authorization>>,
+        value: impl crate::IntoValue<origin_endpoint::Authorization>,
     ) -> Self {
         self.0
-            .set_property("Authorization", value.into().into_json());
+            .set_property("Authorization", value.into_value().into_json());
         self
     }
 
@@ -432,9 +474,10 @@ impl OriginEndpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-cmafpackage)
     pub fn cmaf_package(
         mut self,
-        value: impl Into<crate::Value<origin_endpoint::CmafPackage>>,
+        value: impl crate::IntoValue<origin_endpoint::CmafPackage>,
     ) -> Self {
-        self.0.set_property("CmafPackage", value.into().into_json());
+        self.0
+            .set_property("CmafPackage", value.into_value().into_json());
         self
     }
 
@@ -443,17 +486,19 @@ impl OriginEndpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-dashpackage)
     pub fn dash_package(
         mut self,
-        value: impl Into<crate::Value<origin_endpoint::DashPackage>>,
+        value: impl crate::IntoValue<origin_endpoint::DashPackage>,
     ) -> Self {
-        self.0.set_property("DashPackage", value.into().into_json());
+        self.0
+            .set_property("DashPackage", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -462,18 +507,19 @@ impl OriginEndpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-hlspackage)
     pub fn hls_package(
         mut self,
-        value: impl Into<crate::Value<origin_endpoint::HlsPackage>>,
+        value: impl crate::IntoValue<origin_endpoint::HlsPackage>,
     ) -> Self {
-        self.0.set_property("HlsPackage", value.into().into_json());
+        self.0
+            .set_property("HlsPackage", value.into_value().into_json());
         self
     }
 
     /// `ManifestName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-manifestname)
-    pub fn manifest_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn manifest_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ManifestName", value.into().into_json());
+            .set_property("ManifestName", value.into_value().into_json());
         self
     }
 
@@ -482,9 +528,10 @@ impl OriginEndpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-msspackage)
     pub fn mss_package(
         mut self,
-        value: impl Into<crate::Value<origin_endpoint::MssPackage>>,
+        value: impl crate::IntoValue<origin_endpoint::MssPackage>,
     ) -> Self {
-        self.0.set_property("MssPackage", value.into().into_json());
+        self.0
+            .set_property("MssPackage", value.into_value().into_json());
         self
     }
 
@@ -493,50 +540,57 @@ impl OriginEndpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-origination)
     pub fn origination(
         mut self,
-        value: impl Into<crate::Value<origin_endpoint::Origination>>,
+        value: impl crate::IntoValue<origin_endpoint::Origination>,
     ) -> Self {
-        self.0.set_property("Origination", value.into().into_json());
+        self.0
+            .set_property("Origination", value.into_value().into_json());
         self
     }
 
     /// `StartoverWindowSeconds`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-startoverwindowseconds)
-    pub fn startover_window_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn startover_window_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("StartoverWindowSeconds", value.into().into_json());
+            .set_property("StartoverWindowSeconds", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](origin_endpoint::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<origin_endpoint::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<origin_endpoint::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TimeDelaySeconds`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-timedelayseconds)
-    pub fn time_delay_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn time_delay_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("TimeDelaySeconds", value.into().into_json());
+            .set_property("TimeDelaySeconds", value.into_value().into_json());
         self
     }
 
     /// `Whitelist`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-originendpoint.html#cfn-mediapackage-originendpoint-whitelist)
-    pub fn whitelist(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Whitelist", value.into().into_json());
+    pub fn whitelist(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Whitelist", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for OriginEndpoint {
     const TYPE_NAME: &'static str = "AWS::MediaPackage::OriginEndpoint";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
@@ -577,17 +631,17 @@ pub mod origin_endpoint {
     impl Authorization {
         /// A new `Authorization` with its required properties.
         pub fn new(
-            cdn_identifier_secret: impl Into<crate::Value<String>>,
-            secrets_role_arn: impl Into<crate::Value<String>>,
+            cdn_identifier_secret: impl crate::IntoValue<String>,
+            secrets_role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             Authorization(crate::typed::Properties::from_iter([
                 (
                     "CdnIdentifierSecret".to_owned(),
-                    cdn_identifier_secret.into().into_json(),
+                    cdn_identifier_secret.into_value().into_json(),
                 ),
                 (
                     "SecretsRoleArn".to_owned(),
-                    secrets_role_arn.into().into_json(),
+                    secrets_role_arn.into_value().into_json(),
                 ),
             ]))
         }
@@ -607,10 +661,10 @@ pub mod origin_endpoint {
 
     impl CmafEncryption {
         /// A new `CmafEncryption` with its required properties.
-        pub fn new(speke_key_provider: impl Into<crate::Value<SpekeKeyProvider>>) -> Self {
+        pub fn new(speke_key_provider: impl crate::IntoValue<SpekeKeyProvider>) -> Self {
             CmafEncryption(crate::typed::Properties::from_iter([(
                 "SpekeKeyProvider".to_owned(),
-                speke_key_provider.into().into_json(),
+                speke_key_provider.into_value().into_json(),
             )]))
         }
 
@@ -623,11 +677,11 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-cmafencryption.html#cfn-mediapackage-originendpoint-cmafencryption-constantinitializationvector)
         pub fn constant_initialization_vector(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ConstantInitializationVector".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -635,25 +689,21 @@ pub mod origin_endpoint {
         /// `EncryptionMethod`: [`EncryptionMethod`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-cmafencryption.html#cfn-mediapackage-originendpoint-cmafencryption-encryptionmethod)
-        pub fn encryption_method(
-            mut self,
-            value: impl Into<crate::Value<EncryptionMethod>>,
-        ) -> Self {
-            self.0
-                .insert("EncryptionMethod".to_owned(), value.into().into_json());
+        pub fn encryption_method(mut self, value: impl crate::IntoValue<EncryptionMethod>) -> Self {
+            self.0.insert(
+                "EncryptionMethod".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `KeyRotationIntervalSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-cmafencryption.html#cfn-mediapackage-originendpoint-cmafencryption-keyrotationintervalseconds)
-        pub fn key_rotation_interval_seconds(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn key_rotation_interval_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "KeyRotationIntervalSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -680,28 +730,28 @@ pub mod origin_endpoint {
         /// `Encryption`: [`CmafEncryption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-cmafpackage.html#cfn-mediapackage-originendpoint-cmafpackage-encryption)
-        pub fn encryption(mut self, value: impl Into<crate::Value<CmafEncryption>>) -> Self {
+        pub fn encryption(mut self, value: impl crate::IntoValue<CmafEncryption>) -> Self {
             self.0
-                .insert("Encryption".to_owned(), value.into().into_json());
+                .insert("Encryption".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HlsManifests`: list of [`HlsManifest`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-cmafpackage.html#cfn-mediapackage-originendpoint-cmafpackage-hlsmanifests)
-        pub fn hls_manifests(mut self, value: impl Into<crate::Value<Vec<HlsManifest>>>) -> Self {
+        pub fn hls_manifests(mut self, value: impl crate::IntoValue<Vec<HlsManifest>>) -> Self {
             self.0
-                .insert("HlsManifests".to_owned(), value.into().into_json());
+                .insert("HlsManifests".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SegmentDurationSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-cmafpackage.html#cfn-mediapackage-originendpoint-cmafpackage-segmentdurationseconds)
-        pub fn segment_duration_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn segment_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "SegmentDurationSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -709,18 +759,18 @@ pub mod origin_endpoint {
         /// `SegmentPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-cmafpackage.html#cfn-mediapackage-originendpoint-cmafpackage-segmentprefix)
-        pub fn segment_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn segment_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SegmentPrefix".to_owned(), value.into().into_json());
+                .insert("SegmentPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StreamSelection`: [`StreamSelection`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-cmafpackage.html#cfn-mediapackage-originendpoint-cmafpackage-streamselection)
-        pub fn stream_selection(mut self, value: impl Into<crate::Value<StreamSelection>>) -> Self {
+        pub fn stream_selection(mut self, value: impl crate::IntoValue<StreamSelection>) -> Self {
             self.0
-                .insert("StreamSelection".to_owned(), value.into().into_json());
+                .insert("StreamSelection".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -739,23 +789,20 @@ pub mod origin_endpoint {
 
     impl DashEncryption {
         /// A new `DashEncryption` with its required properties.
-        pub fn new(speke_key_provider: impl Into<crate::Value<SpekeKeyProvider>>) -> Self {
+        pub fn new(speke_key_provider: impl crate::IntoValue<SpekeKeyProvider>) -> Self {
             DashEncryption(crate::typed::Properties::from_iter([(
                 "SpekeKeyProvider".to_owned(),
-                speke_key_provider.into().into_json(),
+                speke_key_provider.into_value().into_json(),
             )]))
         }
 
         /// `KeyRotationIntervalSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashencryption.html#cfn-mediapackage-originendpoint-dashencryption-keyrotationintervalseconds)
-        pub fn key_rotation_interval_seconds(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn key_rotation_interval_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "KeyRotationIntervalSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -784,10 +831,10 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-adtriggers)
         pub fn ad_triggers(
             mut self,
-            value: impl Into<crate::Value<Vec<DashPackageAdTriggers>>>,
+            value: impl crate::IntoValue<Vec<DashPackageAdTriggers>>,
         ) -> Self {
             self.0
-                .insert("AdTriggers".to_owned(), value.into().into_json());
+                .insert("AdTriggers".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -796,11 +843,11 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-adsondeliveryrestrictions)
         pub fn ads_on_delivery_restrictions(
             mut self,
-            value: impl Into<crate::Value<AdsOnDeliveryRestrictions>>,
+            value: impl crate::IntoValue<AdsOnDeliveryRestrictions>,
         ) -> Self {
             self.0.insert(
                 "AdsOnDeliveryRestrictions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -808,19 +855,19 @@ pub mod origin_endpoint {
         /// `Encryption`: [`DashEncryption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-encryption)
-        pub fn encryption(mut self, value: impl Into<crate::Value<DashEncryption>>) -> Self {
+        pub fn encryption(mut self, value: impl crate::IntoValue<DashEncryption>) -> Self {
             self.0
-                .insert("Encryption".to_owned(), value.into().into_json());
+                .insert("Encryption".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludeIframeOnlyStream`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-includeiframeonlystream)
-        pub fn include_iframe_only_stream(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_iframe_only_stream(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "IncludeIframeOnlyStream".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -828,37 +875,41 @@ pub mod origin_endpoint {
         /// `ManifestLayout`: [`ManifestLayout`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-manifestlayout)
-        pub fn manifest_layout(mut self, value: impl Into<crate::Value<ManifestLayout>>) -> Self {
+        pub fn manifest_layout(mut self, value: impl crate::IntoValue<ManifestLayout>) -> Self {
             self.0
-                .insert("ManifestLayout".to_owned(), value.into().into_json());
+                .insert("ManifestLayout".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ManifestWindowSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-manifestwindowseconds)
-        pub fn manifest_window_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ManifestWindowSeconds".to_owned(), value.into().into_json());
+        pub fn manifest_window_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ManifestWindowSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MinBufferTimeSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-minbuffertimeseconds)
-        pub fn min_buffer_time_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MinBufferTimeSeconds".to_owned(), value.into().into_json());
+        pub fn min_buffer_time_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MinBufferTimeSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MinUpdatePeriodSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-minupdateperiodseconds)
-        pub fn min_update_period_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_update_period_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MinUpdatePeriodSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -868,29 +919,29 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-periodtriggers)
         pub fn period_triggers(
             mut self,
-            value: impl Into<crate::Value<Vec<PeriodTriggers>>>,
+            value: impl crate::IntoValue<Vec<PeriodTriggers>>,
         ) -> Self {
             self.0
-                .insert("PeriodTriggers".to_owned(), value.into().into_json());
+                .insert("PeriodTriggers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Profile`: [`Profile`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-profile)
-        pub fn profile(mut self, value: impl Into<crate::Value<Profile>>) -> Self {
+        pub fn profile(mut self, value: impl crate::IntoValue<Profile>) -> Self {
             self.0
-                .insert("Profile".to_owned(), value.into().into_json());
+                .insert("Profile".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SegmentDurationSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-segmentdurationseconds)
-        pub fn segment_duration_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn segment_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "SegmentDurationSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -900,19 +951,21 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-segmenttemplateformat)
         pub fn segment_template_format(
             mut self,
-            value: impl Into<crate::Value<SegmentTemplateFormat>>,
+            value: impl crate::IntoValue<SegmentTemplateFormat>,
         ) -> Self {
-            self.0
-                .insert("SegmentTemplateFormat".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SegmentTemplateFormat".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `StreamSelection`: [`StreamSelection`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-streamselection)
-        pub fn stream_selection(mut self, value: impl Into<crate::Value<StreamSelection>>) -> Self {
+        pub fn stream_selection(mut self, value: impl crate::IntoValue<StreamSelection>) -> Self {
             self.0
-                .insert("StreamSelection".to_owned(), value.into().into_json());
+                .insert("StreamSelection".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -921,11 +974,11 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-suggestedpresentationdelayseconds)
         pub fn suggested_presentation_delay_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "SuggestedPresentationDelaySeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -933,18 +986,18 @@ pub mod origin_endpoint {
         /// `UtcTiming`: [`UtcTiming`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-utctiming)
-        pub fn utc_timing(mut self, value: impl Into<crate::Value<UtcTiming>>) -> Self {
+        pub fn utc_timing(mut self, value: impl crate::IntoValue<UtcTiming>) -> Self {
             self.0
-                .insert("UtcTiming".to_owned(), value.into().into_json());
+                .insert("UtcTiming".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UtcTimingUri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-utctiminguri)
-        pub fn utc_timing_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn utc_timing_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UtcTimingUri".to_owned(), value.into().into_json());
+                .insert("UtcTimingUri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -964,17 +1017,17 @@ pub mod origin_endpoint {
     impl EncryptionContractConfiguration {
         /// A new `EncryptionContractConfiguration` with its required properties.
         pub fn new(
-            preset_speke20_audio: impl Into<crate::Value<PresetSpeke20Audio>>,
-            preset_speke20_video: impl Into<crate::Value<PresetSpeke20Video>>,
+            preset_speke20_audio: impl crate::IntoValue<PresetSpeke20Audio>,
+            preset_speke20_video: impl crate::IntoValue<PresetSpeke20Video>,
         ) -> Self {
             EncryptionContractConfiguration(crate::typed::Properties::from_iter([
                 (
                     "PresetSpeke20Audio".to_owned(),
-                    preset_speke20_audio.into().into_json(),
+                    preset_speke20_audio.into_value().into_json(),
                 ),
                 (
                     "PresetSpeke20Video".to_owned(),
-                    preset_speke20_video.into().into_json(),
+                    preset_speke20_video.into_value().into_json(),
                 ),
             ]))
         }
@@ -994,10 +1047,10 @@ pub mod origin_endpoint {
 
     impl HlsEncryption {
         /// A new `HlsEncryption` with its required properties.
-        pub fn new(speke_key_provider: impl Into<crate::Value<SpekeKeyProvider>>) -> Self {
+        pub fn new(speke_key_provider: impl crate::IntoValue<SpekeKeyProvider>) -> Self {
             HlsEncryption(crate::typed::Properties::from_iter([(
                 "SpekeKeyProvider".to_owned(),
-                speke_key_provider.into().into_json(),
+                speke_key_provider.into_value().into_json(),
             )]))
         }
 
@@ -1006,11 +1059,11 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlsencryption.html#cfn-mediapackage-originendpoint-hlsencryption-constantinitializationvector)
         pub fn constant_initialization_vector(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ConstantInitializationVector".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1020,23 +1073,22 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlsencryption.html#cfn-mediapackage-originendpoint-hlsencryption-encryptionmethod)
         pub fn encryption_method(
             mut self,
-            value: impl Into<crate::Value<HlsEncryptionEncryptionMethod>>,
+            value: impl crate::IntoValue<HlsEncryptionEncryptionMethod>,
         ) -> Self {
-            self.0
-                .insert("EncryptionMethod".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EncryptionMethod".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `KeyRotationIntervalSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlsencryption.html#cfn-mediapackage-originendpoint-hlsencryption-keyrotationintervalseconds)
-        pub fn key_rotation_interval_seconds(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn key_rotation_interval_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "KeyRotationIntervalSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1044,9 +1096,9 @@ pub mod origin_endpoint {
         /// `RepeatExtXKey`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlsencryption.html#cfn-mediapackage-originendpoint-hlsencryption-repeatextxkey)
-        pub fn repeat_ext_x_key(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn repeat_ext_x_key(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("RepeatExtXKey".to_owned(), value.into().into_json());
+                .insert("RepeatExtXKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1065,28 +1117,28 @@ pub mod origin_endpoint {
 
     impl HlsManifest {
         /// A new `HlsManifest` with its required properties.
-        pub fn new(id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(id: impl crate::IntoValue<String>) -> Self {
             HlsManifest(crate::typed::Properties::from_iter([(
                 "Id".to_owned(),
-                id.into().into_json(),
+                id.into_value().into_json(),
             )]))
         }
 
         /// `AdMarkers`: [`AdMarkers`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlsmanifest.html#cfn-mediapackage-originendpoint-hlsmanifest-admarkers)
-        pub fn ad_markers(mut self, value: impl Into<crate::Value<AdMarkers>>) -> Self {
+        pub fn ad_markers(mut self, value: impl crate::IntoValue<AdMarkers>) -> Self {
             self.0
-                .insert("AdMarkers".to_owned(), value.into().into_json());
+                .insert("AdMarkers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AdTriggers`: list of [`AdTriggers`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlsmanifest.html#cfn-mediapackage-originendpoint-hlsmanifest-adtriggers)
-        pub fn ad_triggers(mut self, value: impl Into<crate::Value<Vec<AdTriggers>>>) -> Self {
+        pub fn ad_triggers(mut self, value: impl crate::IntoValue<Vec<AdTriggers>>) -> Self {
             self.0
-                .insert("AdTriggers".to_owned(), value.into().into_json());
+                .insert("AdTriggers".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1095,11 +1147,11 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlsmanifest.html#cfn-mediapackage-originendpoint-hlsmanifest-adsondeliveryrestrictions)
         pub fn ads_on_delivery_restrictions(
             mut self,
-            value: impl Into<crate::Value<AdsOnDeliveryRestrictions>>,
+            value: impl crate::IntoValue<AdsOnDeliveryRestrictions>,
         ) -> Self {
             self.0.insert(
                 "AdsOnDeliveryRestrictions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1107,10 +1159,10 @@ pub mod origin_endpoint {
         /// `IncludeIframeOnlyStream`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlsmanifest.html#cfn-mediapackage-originendpoint-hlsmanifest-includeiframeonlystream)
-        pub fn include_iframe_only_stream(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_iframe_only_stream(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "IncludeIframeOnlyStream".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1118,27 +1170,29 @@ pub mod origin_endpoint {
         /// `ManifestName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlsmanifest.html#cfn-mediapackage-originendpoint-hlsmanifest-manifestname)
-        pub fn manifest_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn manifest_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ManifestName".to_owned(), value.into().into_json());
+                .insert("ManifestName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PlaylistType`: [`PlaylistType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlsmanifest.html#cfn-mediapackage-originendpoint-hlsmanifest-playlisttype)
-        pub fn playlist_type(mut self, value: impl Into<crate::Value<PlaylistType>>) -> Self {
+        pub fn playlist_type(mut self, value: impl crate::IntoValue<PlaylistType>) -> Self {
             self.0
-                .insert("PlaylistType".to_owned(), value.into().into_json());
+                .insert("PlaylistType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PlaylistWindowSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlsmanifest.html#cfn-mediapackage-originendpoint-hlsmanifest-playlistwindowseconds)
-        pub fn playlist_window_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("PlaylistWindowSeconds".to_owned(), value.into().into_json());
+        pub fn playlist_window_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "PlaylistWindowSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1147,11 +1201,11 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlsmanifest.html#cfn-mediapackage-originendpoint-hlsmanifest-programdatetimeintervalseconds)
         pub fn program_date_time_interval_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ProgramDateTimeIntervalSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1159,8 +1213,9 @@ pub mod origin_endpoint {
         /// `Url`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlsmanifest.html#cfn-mediapackage-originendpoint-hlsmanifest-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1186,9 +1241,9 @@ pub mod origin_endpoint {
         /// `AdMarkers`: [`HlsPackageAdMarkers`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlspackage.html#cfn-mediapackage-originendpoint-hlspackage-admarkers)
-        pub fn ad_markers(mut self, value: impl Into<crate::Value<HlsPackageAdMarkers>>) -> Self {
+        pub fn ad_markers(mut self, value: impl crate::IntoValue<HlsPackageAdMarkers>) -> Self {
             self.0
-                .insert("AdMarkers".to_owned(), value.into().into_json());
+                .insert("AdMarkers".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1197,10 +1252,10 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlspackage.html#cfn-mediapackage-originendpoint-hlspackage-adtriggers)
         pub fn ad_triggers(
             mut self,
-            value: impl Into<crate::Value<Vec<HlsPackageAdTriggers>>>,
+            value: impl crate::IntoValue<Vec<HlsPackageAdTriggers>>,
         ) -> Self {
             self.0
-                .insert("AdTriggers".to_owned(), value.into().into_json());
+                .insert("AdTriggers".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1209,11 +1264,11 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlspackage.html#cfn-mediapackage-originendpoint-hlspackage-adsondeliveryrestrictions)
         pub fn ads_on_delivery_restrictions(
             mut self,
-            value: impl Into<crate::Value<AdsOnDeliveryRestrictions>>,
+            value: impl crate::IntoValue<AdsOnDeliveryRestrictions>,
         ) -> Self {
             self.0.insert(
                 "AdsOnDeliveryRestrictions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1221,28 +1276,30 @@ pub mod origin_endpoint {
         /// `Encryption`: [`HlsEncryption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlspackage.html#cfn-mediapackage-originendpoint-hlspackage-encryption)
-        pub fn encryption(mut self, value: impl Into<crate::Value<HlsEncryption>>) -> Self {
+        pub fn encryption(mut self, value: impl crate::IntoValue<HlsEncryption>) -> Self {
             self.0
-                .insert("Encryption".to_owned(), value.into().into_json());
+                .insert("Encryption".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludeDvbSubtitles`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlspackage.html#cfn-mediapackage-originendpoint-hlspackage-includedvbsubtitles)
-        pub fn include_dvb_subtitles(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeDvbSubtitles".to_owned(), value.into().into_json());
+        pub fn include_dvb_subtitles(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeDvbSubtitles".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IncludeIframeOnlyStream`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlspackage.html#cfn-mediapackage-originendpoint-hlspackage-includeiframeonlystream)
-        pub fn include_iframe_only_stream(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_iframe_only_stream(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "IncludeIframeOnlyStream".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1252,19 +1309,21 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlspackage.html#cfn-mediapackage-originendpoint-hlspackage-playlisttype)
         pub fn playlist_type(
             mut self,
-            value: impl Into<crate::Value<HlsPackagePlaylistType>>,
+            value: impl crate::IntoValue<HlsPackagePlaylistType>,
         ) -> Self {
             self.0
-                .insert("PlaylistType".to_owned(), value.into().into_json());
+                .insert("PlaylistType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PlaylistWindowSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlspackage.html#cfn-mediapackage-originendpoint-hlspackage-playlistwindowseconds)
-        pub fn playlist_window_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("PlaylistWindowSeconds".to_owned(), value.into().into_json());
+        pub fn playlist_window_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "PlaylistWindowSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1273,11 +1332,11 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlspackage.html#cfn-mediapackage-originendpoint-hlspackage-programdatetimeintervalseconds)
         pub fn program_date_time_interval_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ProgramDateTimeIntervalSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1285,10 +1344,10 @@ pub mod origin_endpoint {
         /// `SegmentDurationSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlspackage.html#cfn-mediapackage-originendpoint-hlspackage-segmentdurationseconds)
-        pub fn segment_duration_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn segment_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "SegmentDurationSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1296,19 +1355,19 @@ pub mod origin_endpoint {
         /// `StreamSelection`: [`StreamSelection`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlspackage.html#cfn-mediapackage-originendpoint-hlspackage-streamselection)
-        pub fn stream_selection(mut self, value: impl Into<crate::Value<StreamSelection>>) -> Self {
+        pub fn stream_selection(mut self, value: impl crate::IntoValue<StreamSelection>) -> Self {
             self.0
-                .insert("StreamSelection".to_owned(), value.into().into_json());
+                .insert("StreamSelection".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UseAudioRenditionGroup`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlspackage.html#cfn-mediapackage-originendpoint-hlspackage-useaudiorenditiongroup)
-        pub fn use_audio_rendition_group(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_audio_rendition_group(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "UseAudioRenditionGroup".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1328,10 +1387,10 @@ pub mod origin_endpoint {
 
     impl MssEncryption {
         /// A new `MssEncryption` with its required properties.
-        pub fn new(speke_key_provider: impl Into<crate::Value<SpekeKeyProvider>>) -> Self {
+        pub fn new(speke_key_provider: impl crate::IntoValue<SpekeKeyProvider>) -> Self {
             MssEncryption(crate::typed::Properties::from_iter([(
                 "SpekeKeyProvider".to_owned(),
-                speke_key_provider.into().into_json(),
+                speke_key_provider.into_value().into_json(),
             )]))
         }
     }
@@ -1357,28 +1416,30 @@ pub mod origin_endpoint {
         /// `Encryption`: [`MssEncryption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-msspackage.html#cfn-mediapackage-originendpoint-msspackage-encryption)
-        pub fn encryption(mut self, value: impl Into<crate::Value<MssEncryption>>) -> Self {
+        pub fn encryption(mut self, value: impl crate::IntoValue<MssEncryption>) -> Self {
             self.0
-                .insert("Encryption".to_owned(), value.into().into_json());
+                .insert("Encryption".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ManifestWindowSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-msspackage.html#cfn-mediapackage-originendpoint-msspackage-manifestwindowseconds)
-        pub fn manifest_window_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ManifestWindowSeconds".to_owned(), value.into().into_json());
+        pub fn manifest_window_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ManifestWindowSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SegmentDurationSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-msspackage.html#cfn-mediapackage-originendpoint-msspackage-segmentdurationseconds)
-        pub fn segment_duration_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn segment_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "SegmentDurationSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1386,9 +1447,9 @@ pub mod origin_endpoint {
         /// `StreamSelection`: [`StreamSelection`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-msspackage.html#cfn-mediapackage-originendpoint-msspackage-streamselection)
-        pub fn stream_selection(mut self, value: impl Into<crate::Value<StreamSelection>>) -> Self {
+        pub fn stream_selection(mut self, value: impl crate::IntoValue<StreamSelection>) -> Self {
             self.0
-                .insert("StreamSelection".to_owned(), value.into().into_json());
+                .insert("StreamSelection".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1408,25 +1469,28 @@ pub mod origin_endpoint {
     impl SpekeKeyProvider {
         /// A new `SpekeKeyProvider` with its required properties.
         pub fn new(
-            resource_id: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
-            system_ids: impl Into<crate::Value<Vec<String>>>,
-            url: impl Into<crate::Value<String>>,
+            resource_id: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
+            system_ids: impl crate::IntoValue<Vec<String>>,
+            url: impl crate::IntoValue<String>,
         ) -> Self {
             SpekeKeyProvider(crate::typed::Properties::from_iter([
-                ("ResourceId".to_owned(), resource_id.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("SystemIds".to_owned(), system_ids.into().into_json()),
-                ("Url".to_owned(), url.into().into_json()),
+                (
+                    "ResourceId".to_owned(),
+                    resource_id.into_value().into_json(),
+                ),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                ("SystemIds".to_owned(), system_ids.into_value().into_json()),
+                ("Url".to_owned(), url.into_value().into_json()),
             ]))
         }
 
         /// `CertificateArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-spekekeyprovider.html#cfn-mediapackage-originendpoint-spekekeyprovider-certificatearn)
-        pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateArn".to_owned(), value.into().into_json());
+                .insert("CertificateArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1435,11 +1499,11 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-spekekeyprovider.html#cfn-mediapackage-originendpoint-spekekeyprovider-encryptioncontractconfiguration)
         pub fn encryption_contract_configuration(
             mut self,
-            value: impl Into<crate::Value<EncryptionContractConfiguration>>,
+            value: impl crate::IntoValue<EncryptionContractConfiguration>,
         ) -> Self {
             self.0.insert(
                 "EncryptionContractConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1466,27 +1530,31 @@ pub mod origin_endpoint {
         /// `MaxVideoBitsPerSecond`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-streamselection.html#cfn-mediapackage-originendpoint-streamselection-maxvideobitspersecond)
-        pub fn max_video_bits_per_second(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxVideoBitsPerSecond".to_owned(), value.into().into_json());
+        pub fn max_video_bits_per_second(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxVideoBitsPerSecond".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MinVideoBitsPerSecond`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-streamselection.html#cfn-mediapackage-originendpoint-streamselection-minvideobitspersecond)
-        pub fn min_video_bits_per_second(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MinVideoBitsPerSecond".to_owned(), value.into().into_json());
+        pub fn min_video_bits_per_second(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MinVideoBitsPerSecond".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `StreamOrder`: [`StreamOrder`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-streamselection.html#cfn-mediapackage-originendpoint-streamselection-streamorder)
-        pub fn stream_order(mut self, value: impl Into<crate::Value<StreamOrder>>) -> Self {
+        pub fn stream_order(mut self, value: impl crate::IntoValue<StreamOrder>) -> Self {
             self.0
-                .insert("StreamOrder".to_owned(), value.into().into_json());
+                .insert("StreamOrder".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1506,12 +1574,12 @@ pub mod origin_endpoint {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2025,13 +2093,16 @@ pub struct PackagingConfiguration(crate::Resource);
 impl PackagingConfiguration {
     /// A new `AWS::MediaPackage::PackagingConfiguration` with its required properties.
     pub fn new(
-        id: impl Into<crate::Value<String>>,
-        packaging_group_id: impl Into<crate::Value<String>>,
+        id: impl crate::IntoValue<String>,
+        packaging_group_id: impl crate::IntoValue<String>,
     ) -> Self {
         PackagingConfiguration(
             crate::Resource::new("AWS::MediaPackage::PackagingConfiguration")
-                .property("Id", id.into().into_json())
-                .property("PackagingGroupId", packaging_group_id.into().into_json()),
+                .property("Id", id.into_value().into_json())
+                .property(
+                    "PackagingGroupId",
+                    packaging_group_id.into_value().into_json(),
+                ),
         )
     }
 
@@ -2040,9 +2111,10 @@ impl PackagingConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-packagingconfiguration.html#cfn-mediapackage-packagingconfiguration-cmafpackage)
     pub fn cmaf_package(
         mut self,
-        value: impl Into<crate::Value<packaging_configuration::CmafPackage>>,
+        value: impl crate::IntoValue<packaging_configuration::CmafPackage>,
     ) -> Self {
-        self.0.set_property("CmafPackage", value.into().into_json());
+        self.0
+            .set_property("CmafPackage", value.into_value().into_json());
         self
     }
 
@@ -2051,9 +2123,10 @@ impl PackagingConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-packagingconfiguration.html#cfn-mediapackage-packagingconfiguration-dashpackage)
     pub fn dash_package(
         mut self,
-        value: impl Into<crate::Value<packaging_configuration::DashPackage>>,
+        value: impl crate::IntoValue<packaging_configuration::DashPackage>,
     ) -> Self {
-        self.0.set_property("DashPackage", value.into().into_json());
+        self.0
+            .set_property("DashPackage", value.into_value().into_json());
         self
     }
 
@@ -2062,9 +2135,10 @@ impl PackagingConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-packagingconfiguration.html#cfn-mediapackage-packagingconfiguration-hlspackage)
     pub fn hls_package(
         mut self,
-        value: impl Into<crate::Value<packaging_configuration::HlsPackage>>,
+        value: impl crate::IntoValue<packaging_configuration::HlsPackage>,
     ) -> Self {
-        self.0.set_property("HlsPackage", value.into().into_json());
+        self.0
+            .set_property("HlsPackage", value.into_value().into_json());
         self
     }
 
@@ -2073,27 +2147,30 @@ impl PackagingConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-packagingconfiguration.html#cfn-mediapackage-packagingconfiguration-msspackage)
     pub fn mss_package(
         mut self,
-        value: impl Into<crate::Value<packaging_configuration::MssPackage>>,
+        value: impl crate::IntoValue<packaging_configuration::MssPackage>,
     ) -> Self {
-        self.0.set_property("MssPackage", value.into().into_json());
+        self.0
+            .set_property("MssPackage", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](packaging_configuration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-packagingconfiguration.html#cfn-mediapackage-packagingconfiguration-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<packaging_configuration::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<packaging_configuration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PackagingConfiguration {
     const TYPE_NAME: &'static str = "AWS::MediaPackage::PackagingConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Id"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2128,10 +2205,10 @@ pub mod packaging_configuration {
 
     impl CmafEncryption {
         /// A new `CmafEncryption` with its required properties.
-        pub fn new(speke_key_provider: impl Into<crate::Value<SpekeKeyProvider>>) -> Self {
+        pub fn new(speke_key_provider: impl crate::IntoValue<SpekeKeyProvider>) -> Self {
             CmafEncryption(crate::typed::Properties::from_iter([(
                 "SpekeKeyProvider".to_owned(),
-                speke_key_provider.into().into_json(),
+                speke_key_provider.into_value().into_json(),
             )]))
         }
     }
@@ -2150,19 +2227,19 @@ pub mod packaging_configuration {
 
     impl CmafPackage {
         /// A new `CmafPackage` with its required properties.
-        pub fn new(hls_manifests: impl Into<crate::Value<Vec<HlsManifest>>>) -> Self {
+        pub fn new(hls_manifests: impl crate::IntoValue<Vec<HlsManifest>>) -> Self {
             CmafPackage(crate::typed::Properties::from_iter([(
                 "HlsManifests".to_owned(),
-                hls_manifests.into().into_json(),
+                hls_manifests.into_value().into_json(),
             )]))
         }
 
         /// `Encryption`: [`CmafEncryption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-cmafpackage.html#cfn-mediapackage-packagingconfiguration-cmafpackage-encryption)
-        pub fn encryption(mut self, value: impl Into<crate::Value<CmafEncryption>>) -> Self {
+        pub fn encryption(mut self, value: impl crate::IntoValue<CmafEncryption>) -> Self {
             self.0
-                .insert("Encryption".to_owned(), value.into().into_json());
+                .insert("Encryption".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2171,11 +2248,11 @@ pub mod packaging_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-cmafpackage.html#cfn-mediapackage-packagingconfiguration-cmafpackage-includeencoderconfigurationinsegments)
         pub fn include_encoder_configuration_in_segments(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "IncludeEncoderConfigurationInSegments".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2183,10 +2260,10 @@ pub mod packaging_configuration {
         /// `SegmentDurationSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-cmafpackage.html#cfn-mediapackage-packagingconfiguration-cmafpackage-segmentdurationseconds)
-        pub fn segment_duration_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn segment_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "SegmentDurationSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2206,10 +2283,10 @@ pub mod packaging_configuration {
 
     impl DashEncryption {
         /// A new `DashEncryption` with its required properties.
-        pub fn new(speke_key_provider: impl Into<crate::Value<SpekeKeyProvider>>) -> Self {
+        pub fn new(speke_key_provider: impl crate::IntoValue<SpekeKeyProvider>) -> Self {
             DashEncryption(crate::typed::Properties::from_iter([(
                 "SpekeKeyProvider".to_owned(),
-                speke_key_provider.into().into_json(),
+                speke_key_provider.into_value().into_json(),
             )]))
         }
     }
@@ -2235,36 +2312,38 @@ pub mod packaging_configuration {
         /// `ManifestLayout`: [`ManifestLayout`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-dashmanifest.html#cfn-mediapackage-packagingconfiguration-dashmanifest-manifestlayout)
-        pub fn manifest_layout(mut self, value: impl Into<crate::Value<ManifestLayout>>) -> Self {
+        pub fn manifest_layout(mut self, value: impl crate::IntoValue<ManifestLayout>) -> Self {
             self.0
-                .insert("ManifestLayout".to_owned(), value.into().into_json());
+                .insert("ManifestLayout".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ManifestName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-dashmanifest.html#cfn-mediapackage-packagingconfiguration-dashmanifest-manifestname)
-        pub fn manifest_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn manifest_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ManifestName".to_owned(), value.into().into_json());
+                .insert("ManifestName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinBufferTimeSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-dashmanifest.html#cfn-mediapackage-packagingconfiguration-dashmanifest-minbuffertimeseconds)
-        pub fn min_buffer_time_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MinBufferTimeSeconds".to_owned(), value.into().into_json());
+        pub fn min_buffer_time_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MinBufferTimeSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Profile`: [`Profile`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-dashmanifest.html#cfn-mediapackage-packagingconfiguration-dashmanifest-profile)
-        pub fn profile(mut self, value: impl Into<crate::Value<Profile>>) -> Self {
+        pub fn profile(mut self, value: impl crate::IntoValue<Profile>) -> Self {
             self.0
-                .insert("Profile".to_owned(), value.into().into_json());
+                .insert("Profile".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2273,19 +2352,21 @@ pub mod packaging_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-dashmanifest.html#cfn-mediapackage-packagingconfiguration-dashmanifest-sctemarkerssource)
         pub fn scte_markers_source(
             mut self,
-            value: impl Into<crate::Value<ScteMarkersSource>>,
+            value: impl crate::IntoValue<ScteMarkersSource>,
         ) -> Self {
-            self.0
-                .insert("ScteMarkersSource".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ScteMarkersSource".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `StreamSelection`: [`StreamSelection`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-dashmanifest.html#cfn-mediapackage-packagingconfiguration-dashmanifest-streamselection)
-        pub fn stream_selection(mut self, value: impl Into<crate::Value<StreamSelection>>) -> Self {
+        pub fn stream_selection(mut self, value: impl crate::IntoValue<StreamSelection>) -> Self {
             self.0
-                .insert("StreamSelection".to_owned(), value.into().into_json());
+                .insert("StreamSelection".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2304,19 +2385,19 @@ pub mod packaging_configuration {
 
     impl DashPackage {
         /// A new `DashPackage` with its required properties.
-        pub fn new(dash_manifests: impl Into<crate::Value<Vec<DashManifest>>>) -> Self {
+        pub fn new(dash_manifests: impl crate::IntoValue<Vec<DashManifest>>) -> Self {
             DashPackage(crate::typed::Properties::from_iter([(
                 "DashManifests".to_owned(),
-                dash_manifests.into().into_json(),
+                dash_manifests.into_value().into_json(),
             )]))
         }
 
         /// `Encryption`: [`DashEncryption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-dashpackage.html#cfn-mediapackage-packagingconfiguration-dashpackage-encryption)
-        pub fn encryption(mut self, value: impl Into<crate::Value<DashEncryption>>) -> Self {
+        pub fn encryption(mut self, value: impl crate::IntoValue<DashEncryption>) -> Self {
             self.0
-                .insert("Encryption".to_owned(), value.into().into_json());
+                .insert("Encryption".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2325,11 +2406,11 @@ pub mod packaging_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-dashpackage.html#cfn-mediapackage-packagingconfiguration-dashpackage-includeencoderconfigurationinsegments)
         pub fn include_encoder_configuration_in_segments(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "IncludeEncoderConfigurationInSegments".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2337,10 +2418,10 @@ pub mod packaging_configuration {
         /// `IncludeIframeOnlyStream`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-dashpackage.html#cfn-mediapackage-packagingconfiguration-dashpackage-includeiframeonlystream)
-        pub fn include_iframe_only_stream(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_iframe_only_stream(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "IncludeIframeOnlyStream".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2350,20 +2431,20 @@ pub mod packaging_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-dashpackage.html#cfn-mediapackage-packagingconfiguration-dashpackage-periodtriggers)
         pub fn period_triggers(
             mut self,
-            value: impl Into<crate::Value<Vec<PeriodTriggers>>>,
+            value: impl crate::IntoValue<Vec<PeriodTriggers>>,
         ) -> Self {
             self.0
-                .insert("PeriodTriggers".to_owned(), value.into().into_json());
+                .insert("PeriodTriggers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SegmentDurationSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-dashpackage.html#cfn-mediapackage-packagingconfiguration-dashpackage-segmentdurationseconds)
-        pub fn segment_duration_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn segment_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "SegmentDurationSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2373,10 +2454,12 @@ pub mod packaging_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-dashpackage.html#cfn-mediapackage-packagingconfiguration-dashpackage-segmenttemplateformat)
         pub fn segment_template_format(
             mut self,
-            value: impl Into<crate::Value<SegmentTemplateFormat>>,
+            value: impl crate::IntoValue<SegmentTemplateFormat>,
         ) -> Self {
-            self.0
-                .insert("SegmentTemplateFormat".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SegmentTemplateFormat".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2396,17 +2479,17 @@ pub mod packaging_configuration {
     impl EncryptionContractConfiguration {
         /// A new `EncryptionContractConfiguration` with its required properties.
         pub fn new(
-            preset_speke20_audio: impl Into<crate::Value<PresetSpeke20Audio>>,
-            preset_speke20_video: impl Into<crate::Value<PresetSpeke20Video>>,
+            preset_speke20_audio: impl crate::IntoValue<PresetSpeke20Audio>,
+            preset_speke20_video: impl crate::IntoValue<PresetSpeke20Video>,
         ) -> Self {
             EncryptionContractConfiguration(crate::typed::Properties::from_iter([
                 (
                     "PresetSpeke20Audio".to_owned(),
-                    preset_speke20_audio.into().into_json(),
+                    preset_speke20_audio.into_value().into_json(),
                 ),
                 (
                     "PresetSpeke20Video".to_owned(),
-                    preset_speke20_video.into().into_json(),
+                    preset_speke20_video.into_value().into_json(),
                 ),
             ]))
         }
@@ -2426,10 +2509,10 @@ pub mod packaging_configuration {
 
     impl HlsEncryption {
         /// A new `HlsEncryption` with its required properties.
-        pub fn new(speke_key_provider: impl Into<crate::Value<SpekeKeyProvider>>) -> Self {
+        pub fn new(speke_key_provider: impl crate::IntoValue<SpekeKeyProvider>) -> Self {
             HlsEncryption(crate::typed::Properties::from_iter([(
                 "SpekeKeyProvider".to_owned(),
-                speke_key_provider.into().into_json(),
+                speke_key_provider.into_value().into_json(),
             )]))
         }
 
@@ -2438,11 +2521,11 @@ pub mod packaging_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-hlsencryption.html#cfn-mediapackage-packagingconfiguration-hlsencryption-constantinitializationvector)
         pub fn constant_initialization_vector(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ConstantInitializationVector".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2450,12 +2533,11 @@ pub mod packaging_configuration {
         /// `EncryptionMethod`: [`EncryptionMethod`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-hlsencryption.html#cfn-mediapackage-packagingconfiguration-hlsencryption-encryptionmethod)
-        pub fn encryption_method(
-            mut self,
-            value: impl Into<crate::Value<EncryptionMethod>>,
-        ) -> Self {
-            self.0
-                .insert("EncryptionMethod".to_owned(), value.into().into_json());
+        pub fn encryption_method(mut self, value: impl crate::IntoValue<EncryptionMethod>) -> Self {
+            self.0.insert(
+                "EncryptionMethod".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2481,19 +2563,19 @@ pub mod packaging_configuration {
         /// `AdMarkers`: [`AdMarkers`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-hlsmanifest.html#cfn-mediapackage-packagingconfiguration-hlsmanifest-admarkers)
-        pub fn ad_markers(mut self, value: impl Into<crate::Value<AdMarkers>>) -> Self {
+        pub fn ad_markers(mut self, value: impl crate::IntoValue<AdMarkers>) -> Self {
             self.0
-                .insert("AdMarkers".to_owned(), value.into().into_json());
+                .insert("AdMarkers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludeIframeOnlyStream`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-hlsmanifest.html#cfn-mediapackage-packagingconfiguration-hlsmanifest-includeiframeonlystream)
-        pub fn include_iframe_only_stream(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_iframe_only_stream(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "IncludeIframeOnlyStream".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2501,9 +2583,9 @@ pub mod packaging_configuration {
         /// `ManifestName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-hlsmanifest.html#cfn-mediapackage-packagingconfiguration-hlsmanifest-manifestname)
-        pub fn manifest_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn manifest_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ManifestName".to_owned(), value.into().into_json());
+                .insert("ManifestName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2512,11 +2594,11 @@ pub mod packaging_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-hlsmanifest.html#cfn-mediapackage-packagingconfiguration-hlsmanifest-programdatetimeintervalseconds)
         pub fn program_date_time_interval_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ProgramDateTimeIntervalSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2524,18 +2606,18 @@ pub mod packaging_configuration {
         /// `RepeatExtXKey`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-hlsmanifest.html#cfn-mediapackage-packagingconfiguration-hlsmanifest-repeatextxkey)
-        pub fn repeat_ext_x_key(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn repeat_ext_x_key(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("RepeatExtXKey".to_owned(), value.into().into_json());
+                .insert("RepeatExtXKey".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StreamSelection`: [`StreamSelection`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-hlsmanifest.html#cfn-mediapackage-packagingconfiguration-hlsmanifest-streamselection)
-        pub fn stream_selection(mut self, value: impl Into<crate::Value<StreamSelection>>) -> Self {
+        pub fn stream_selection(mut self, value: impl crate::IntoValue<StreamSelection>) -> Self {
             self.0
-                .insert("StreamSelection".to_owned(), value.into().into_json());
+                .insert("StreamSelection".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2554,38 +2636,40 @@ pub mod packaging_configuration {
 
     impl HlsPackage {
         /// A new `HlsPackage` with its required properties.
-        pub fn new(hls_manifests: impl Into<crate::Value<Vec<HlsManifest>>>) -> Self {
+        pub fn new(hls_manifests: impl crate::IntoValue<Vec<HlsManifest>>) -> Self {
             HlsPackage(crate::typed::Properties::from_iter([(
                 "HlsManifests".to_owned(),
-                hls_manifests.into().into_json(),
+                hls_manifests.into_value().into_json(),
             )]))
         }
 
         /// `Encryption`: [`HlsEncryption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-hlspackage.html#cfn-mediapackage-packagingconfiguration-hlspackage-encryption)
-        pub fn encryption(mut self, value: impl Into<crate::Value<HlsEncryption>>) -> Self {
+        pub fn encryption(mut self, value: impl crate::IntoValue<HlsEncryption>) -> Self {
             self.0
-                .insert("Encryption".to_owned(), value.into().into_json());
+                .insert("Encryption".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludeDvbSubtitles`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-hlspackage.html#cfn-mediapackage-packagingconfiguration-hlspackage-includedvbsubtitles)
-        pub fn include_dvb_subtitles(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeDvbSubtitles".to_owned(), value.into().into_json());
+        pub fn include_dvb_subtitles(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeDvbSubtitles".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SegmentDurationSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-hlspackage.html#cfn-mediapackage-packagingconfiguration-hlspackage-segmentdurationseconds)
-        pub fn segment_duration_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn segment_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "SegmentDurationSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2593,10 +2677,10 @@ pub mod packaging_configuration {
         /// `UseAudioRenditionGroup`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-hlspackage.html#cfn-mediapackage-packagingconfiguration-hlspackage-useaudiorenditiongroup)
-        pub fn use_audio_rendition_group(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_audio_rendition_group(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "UseAudioRenditionGroup".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2616,10 +2700,10 @@ pub mod packaging_configuration {
 
     impl MssEncryption {
         /// A new `MssEncryption` with its required properties.
-        pub fn new(speke_key_provider: impl Into<crate::Value<SpekeKeyProvider>>) -> Self {
+        pub fn new(speke_key_provider: impl crate::IntoValue<SpekeKeyProvider>) -> Self {
             MssEncryption(crate::typed::Properties::from_iter([(
                 "SpekeKeyProvider".to_owned(),
-                speke_key_provider.into().into_json(),
+                speke_key_provider.into_value().into_json(),
             )]))
         }
     }
@@ -2645,18 +2729,18 @@ pub mod packaging_configuration {
         /// `ManifestName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-mssmanifest.html#cfn-mediapackage-packagingconfiguration-mssmanifest-manifestname)
-        pub fn manifest_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn manifest_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ManifestName".to_owned(), value.into().into_json());
+                .insert("ManifestName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StreamSelection`: [`StreamSelection`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-mssmanifest.html#cfn-mediapackage-packagingconfiguration-mssmanifest-streamselection)
-        pub fn stream_selection(mut self, value: impl Into<crate::Value<StreamSelection>>) -> Self {
+        pub fn stream_selection(mut self, value: impl crate::IntoValue<StreamSelection>) -> Self {
             self.0
-                .insert("StreamSelection".to_owned(), value.into().into_json());
+                .insert("StreamSelection".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2675,29 +2759,29 @@ pub mod packaging_configuration {
 
     impl MssPackage {
         /// A new `MssPackage` with its required properties.
-        pub fn new(mss_manifests: impl Into<crate::Value<Vec<MssManifest>>>) -> Self {
+        pub fn new(mss_manifests: impl crate::IntoValue<Vec<MssManifest>>) -> Self {
             MssPackage(crate::typed::Properties::from_iter([(
                 "MssManifests".to_owned(),
-                mss_manifests.into().into_json(),
+                mss_manifests.into_value().into_json(),
             )]))
         }
 
         /// `Encryption`: [`MssEncryption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-msspackage.html#cfn-mediapackage-packagingconfiguration-msspackage-encryption)
-        pub fn encryption(mut self, value: impl Into<crate::Value<MssEncryption>>) -> Self {
+        pub fn encryption(mut self, value: impl crate::IntoValue<MssEncryption>) -> Self {
             self.0
-                .insert("Encryption".to_owned(), value.into().into_json());
+                .insert("Encryption".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SegmentDurationSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-msspackage.html#cfn-mediapackage-packagingconfiguration-msspackage-segmentdurationseconds)
-        pub fn segment_duration_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn segment_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "SegmentDurationSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2718,14 +2802,14 @@ pub mod packaging_configuration {
     impl SpekeKeyProvider {
         /// A new `SpekeKeyProvider` with its required properties.
         pub fn new(
-            role_arn: impl Into<crate::Value<String>>,
-            system_ids: impl Into<crate::Value<Vec<String>>>,
-            url: impl Into<crate::Value<String>>,
+            role_arn: impl crate::IntoValue<String>,
+            system_ids: impl crate::IntoValue<Vec<String>>,
+            url: impl crate::IntoValue<String>,
         ) -> Self {
             SpekeKeyProvider(crate::typed::Properties::from_iter([
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("SystemIds".to_owned(), system_ids.into().into_json()),
-                ("Url".to_owned(), url.into().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                ("SystemIds".to_owned(), system_ids.into_value().into_json()),
+                ("Url".to_owned(), url.into_value().into_json()),
             ]))
         }
 
@@ -2734,11 +2818,11 @@ pub mod packaging_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-spekekeyprovider.html#cfn-mediapackage-packagingconfiguration-spekekeyprovider-encryptioncontractconfiguration)
         pub fn encryption_contract_configuration(
             mut self,
-            value: impl Into<crate::Value<EncryptionContractConfiguration>>,
+            value: impl crate::IntoValue<EncryptionContractConfiguration>,
         ) -> Self {
             self.0.insert(
                 "EncryptionContractConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2765,27 +2849,31 @@ pub mod packaging_configuration {
         /// `MaxVideoBitsPerSecond`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-streamselection.html#cfn-mediapackage-packagingconfiguration-streamselection-maxvideobitspersecond)
-        pub fn max_video_bits_per_second(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxVideoBitsPerSecond".to_owned(), value.into().into_json());
+        pub fn max_video_bits_per_second(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxVideoBitsPerSecond".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MinVideoBitsPerSecond`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-streamselection.html#cfn-mediapackage-packagingconfiguration-streamselection-minvideobitspersecond)
-        pub fn min_video_bits_per_second(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MinVideoBitsPerSecond".to_owned(), value.into().into_json());
+        pub fn min_video_bits_per_second(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MinVideoBitsPerSecond".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `StreamOrder`: [`StreamOrder`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packagingconfiguration-streamselection.html#cfn-mediapackage-packagingconfiguration-streamselection-streamorder)
-        pub fn stream_order(mut self, value: impl Into<crate::Value<StreamOrder>>) -> Self {
+        pub fn stream_order(mut self, value: impl crate::IntoValue<StreamOrder>) -> Self {
             self.0
-                .insert("StreamOrder".to_owned(), value.into().into_json());
+                .insert("StreamOrder".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2805,12 +2893,12 @@ pub mod packaging_configuration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3051,10 +3139,10 @@ pub struct PackagingGroup(crate::Resource);
 
 impl PackagingGroup {
     /// A new `AWS::MediaPackage::PackagingGroup` with its required properties.
-    pub fn new(id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(id: impl crate::IntoValue<String>) -> Self {
         PackagingGroup(
             crate::Resource::new("AWS::MediaPackage::PackagingGroup")
-                .property("Id", id.into().into_json()),
+                .property("Id", id.into_value().into_json()),
         )
     }
 
@@ -3063,10 +3151,10 @@ impl PackagingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-packaginggroup.html#cfn-mediapackage-packaginggroup-authorization)
     pub fn authorization(
         mut self,
-        value: impl Into<crate::Value<packaging_group::Authorization>>,
+        value: impl crate::IntoValue<packaging_group::Authorization>,
     ) -> Self {
         self.0
-            .set_property("Authorization", value.into().into_json());
+            .set_property("Authorization", value.into_value().into_json());
         self
     }
 
@@ -3075,10 +3163,10 @@ impl PackagingGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-packaginggroup.html#cfn-mediapackage-packaginggroup-egressaccesslogs)
     pub fn egress_access_logs(
         mut self,
-        value: impl Into<crate::Value<packaging_group::LogConfiguration>>,
+        value: impl crate::IntoValue<packaging_group::LogConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EgressAccessLogs", value.into().into_json());
+            .set_property("EgressAccessLogs", value.into_value().into_json());
         self
     }
 
@@ -3087,15 +3175,20 @@ impl PackagingGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackage-packaginggroup.html#cfn-mediapackage-packaginggroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<packaging_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<packaging_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PackagingGroup {
     const TYPE_NAME: &'static str = "AWS::MediaPackage::PackagingGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Id", "Tags"];
 
     fn resource(&self) -> &crate::Resource {
@@ -3136,17 +3229,17 @@ pub mod packaging_group {
     impl Authorization {
         /// A new `Authorization` with its required properties.
         pub fn new(
-            cdn_identifier_secret: impl Into<crate::Value<String>>,
-            secrets_role_arn: impl Into<crate::Value<String>>,
+            cdn_identifier_secret: impl crate::IntoValue<String>,
+            secrets_role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             Authorization(crate::typed::Properties::from_iter([
                 (
                     "CdnIdentifierSecret".to_owned(),
-                    cdn_identifier_secret.into().into_json(),
+                    cdn_identifier_secret.into_value().into_json(),
                 ),
                 (
                     "SecretsRoleArn".to_owned(),
-                    secrets_role_arn.into().into_json(),
+                    secrets_role_arn.into_value().into_json(),
                 ),
             ]))
         }
@@ -3177,9 +3270,9 @@ pub mod packaging_group {
         /// Pattern: `\A\/aws\/MediaPackage\/[0-9a-zA-Z-_\/\.#]+\Z`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-packaginggroup-logconfiguration.html#cfn-mediapackage-packaginggroup-logconfiguration-loggroupname)
-        pub fn log_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroupName".to_owned(), value.into().into_json());
+                .insert("LogGroupName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3199,12 +3292,12 @@ pub mod packaging_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

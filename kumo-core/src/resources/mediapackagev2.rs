@@ -11,6 +11,30 @@ pub const TYPES: &[&str] = &[
     "AWS::MediaPackageV2::OriginEndpointPolicy",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::MediaPackageV2::Channel",
+        <Channel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaPackageV2::ChannelGroup",
+        <ChannelGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaPackageV2::ChannelPolicy",
+        <ChannelPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaPackageV2::OriginEndpoint",
+        <OriginEndpoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaPackageV2::OriginEndpointPolicy",
+        <OriginEndpointPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::MediaPackageV2::Channel`.
 ///
 /// Required properties, the arguments of [`Channel::new`]: `ChannelGroupName`, `ChannelName`.
@@ -22,13 +46,16 @@ pub struct Channel(crate::Resource);
 impl Channel {
     /// A new `AWS::MediaPackageV2::Channel` with its required properties.
     pub fn new(
-        channel_group_name: impl Into<crate::Value<String>>,
-        channel_name: impl Into<crate::Value<String>>,
+        channel_group_name: impl crate::IntoValue<String>,
+        channel_name: impl crate::IntoValue<String>,
     ) -> Self {
         Channel(
             crate::Resource::new("AWS::MediaPackageV2::Channel")
-                .property("ChannelGroupName", channel_group_name.into().into_json())
-                .property("ChannelName", channel_name.into().into_json()),
+                .property(
+                    "ChannelGroupName",
+                    channel_group_name.into_value().into_json(),
+                )
+                .property("ChannelName", channel_name.into_value().into_json()),
         )
     }
 
@@ -37,8 +64,9 @@ impl Channel {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-channel.html#cfn-mediapackagev2-channel-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -47,10 +75,10 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-channel.html#cfn-mediapackagev2-channel-inputswitchconfiguration)
     pub fn input_switch_configuration(
         mut self,
-        value: impl Into<crate::Value<channel::InputSwitchConfiguration>>,
+        value: impl crate::IntoValue<channel::InputSwitchConfiguration>,
     ) -> Self {
         self.0
-            .set_property("InputSwitchConfiguration", value.into().into_json());
+            .set_property("InputSwitchConfiguration", value.into_value().into_json());
         self
     }
 
@@ -59,8 +87,9 @@ impl Channel {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-channel.html#cfn-mediapackagev2-channel-inputtype)
-    pub fn input_type(mut self, value: impl Into<crate::Value<channel::InputType>>) -> Self {
-        self.0.set_property("InputType", value.into().into_json());
+    pub fn input_type(mut self, value: impl crate::IntoValue<channel::InputType>) -> Self {
+        self.0
+            .set_property("InputType", value.into_value().into_json());
         self
     }
 
@@ -69,25 +98,30 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-channel.html#cfn-mediapackagev2-channel-outputheaderconfiguration)
     pub fn output_header_configuration(
         mut self,
-        value: impl Into<crate::Value<channel::OutputHeaderConfiguration>>,
+        value: impl crate::IntoValue<channel::OutputHeaderConfiguration>,
     ) -> Self {
         self.0
-            .set_property("OutputHeaderConfiguration", value.into().into_json());
+            .set_property("OutputHeaderConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](channel::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-channel.html#cfn-mediapackagev2-channel-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<channel::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<channel::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Channel {
     const TYPE_NAME: &'static str = "AWS::MediaPackageV2::Channel";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ChannelGroupName", "ChannelName", "InputType"];
 
@@ -150,9 +184,11 @@ pub mod channel {
         /// `MQCSInputSwitching`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-channel-inputswitchconfiguration.html#cfn-mediapackagev2-channel-inputswitchconfiguration-mqcsinputswitching)
-        pub fn mqcs_input_switching(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("MQCSInputSwitching".to_owned(), value.into().into_json());
+        pub fn mqcs_input_switching(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "MQCSInputSwitching".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -161,9 +197,9 @@ pub mod channel {
         /// Range: 1 to 2.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-channel-inputswitchconfiguration.html#cfn-mediapackagev2-channel-inputswitchconfiguration-preferredinput)
-        pub fn preferred_input(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn preferred_input(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PreferredInput".to_owned(), value.into().into_json());
+                .insert("PreferredInput".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -189,9 +225,9 @@ pub mod channel {
         /// `PublishMQCS`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-channel-outputheaderconfiguration.html#cfn-mediapackagev2-channel-outputheaderconfiguration-publishmqcs)
-        pub fn publish_mqcs(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn publish_mqcs(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("PublishMQCS".to_owned(), value.into().into_json());
+                .insert("PublishMQCS".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -217,16 +253,18 @@ pub mod channel {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-channel-tag.html#cfn-mediapackagev2-channel-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-channel-tag.html#cfn-mediapackagev2-channel-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -266,10 +304,12 @@ pub struct ChannelGroup(crate::Resource);
 
 impl ChannelGroup {
     /// A new `AWS::MediaPackageV2::ChannelGroup` with its required properties.
-    pub fn new(channel_group_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(channel_group_name: impl crate::IntoValue<String>) -> Self {
         ChannelGroup(
-            crate::Resource::new("AWS::MediaPackageV2::ChannelGroup")
-                .property("ChannelGroupName", channel_group_name.into().into_json()),
+            crate::Resource::new("AWS::MediaPackageV2::ChannelGroup").property(
+                "ChannelGroupName",
+                channel_group_name.into_value().into_json(),
+            ),
         )
     }
 
@@ -278,23 +318,29 @@ impl ChannelGroup {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-channelgroup.html#cfn-mediapackagev2-channelgroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](channel_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-channelgroup.html#cfn-mediapackagev2-channelgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<channel_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<channel_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ChannelGroup {
     const TYPE_NAME: &'static str = "AWS::MediaPackageV2::ChannelGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelGroupName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -351,16 +397,18 @@ pub mod channel_group {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-channelgroup-tag.html#cfn-mediapackagev2-channelgroup-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-channelgroup-tag.html#cfn-mediapackagev2-channelgroup-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -383,15 +431,18 @@ pub struct ChannelPolicy(crate::Resource);
 impl ChannelPolicy {
     /// A new `AWS::MediaPackageV2::ChannelPolicy` with its required properties.
     pub fn new(
-        channel_group_name: impl Into<crate::Value<String>>,
-        channel_name: impl Into<crate::Value<String>>,
-        policy: impl Into<crate::Value<crate::Json>>,
+        channel_group_name: impl crate::IntoValue<String>,
+        channel_name: impl crate::IntoValue<String>,
+        policy: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         ChannelPolicy(
             crate::Resource::new("AWS::MediaPackageV2::ChannelPolicy")
-                .property("ChannelGroupName", channel_group_name.into().into_json())
-                .property("ChannelName", channel_name.into().into_json())
-                .property("Policy", policy.into().into_json()),
+                .property(
+                    "ChannelGroupName",
+                    channel_group_name.into_value().into_json(),
+                )
+                .property("ChannelName", channel_name.into_value().into_json())
+                .property("Policy", policy.into_value().into_json()),
         )
     }
 }
@@ -425,19 +476,22 @@ pub struct OriginEndpoint(crate::Resource);
 impl OriginEndpoint {
     /// A new `AWS::MediaPackageV2::OriginEndpoint` with its required properties.
     pub fn new(
-        channel_group_name: impl Into<crate::Value<String>>,
-        channel_name: impl Into<crate::Value<String>>,
-        container_type: impl Into<crate::Value<origin_endpoint::ContainerType>>,
-        origin_endpoint_name: impl Into<crate::Value<String>>,
+        channel_group_name: impl crate::IntoValue<String>,
+        channel_name: impl crate::IntoValue<String>,
+        container_type: impl crate::IntoValue<origin_endpoint::ContainerType>,
+        origin_endpoint_name: impl crate::IntoValue<String>,
     ) -> Self {
         OriginEndpoint(
             crate::Resource::new("AWS::MediaPackageV2::OriginEndpoint")
-                .property("ChannelGroupName", channel_group_name.into().into_json())
-                .property("ChannelName", channel_name.into().into_json())
-                .property("ContainerType", container_type.into().into_json())
+                .property(
+                    "ChannelGroupName",
+                    channel_group_name.into_value().into_json(),
+                )
+                .property("ChannelName", channel_name.into_value().into_json())
+                .property("ContainerType", container_type.into_value().into_json())
                 .property(
                     "OriginEndpointName",
-                    origin_endpoint_name.into().into_json(),
+                    origin_endpoint_name.into_value().into_json(),
                 ),
         )
     }
@@ -447,10 +501,10 @@ impl OriginEndpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpoint.html#cfn-mediapackagev2-originendpoint-dashmanifests)
     pub fn dash_manifests(
         mut self,
-        value: impl Into<crate::Value<Vec<origin_endpoint::DashManifestConfiguration>>>,
+        value: impl crate::IntoValue<Vec<origin_endpoint::DashManifestConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("DashManifests", value.into().into_json());
+            .set_property("DashManifests", value.into_value().into_json());
         self
     }
 
@@ -459,8 +513,9 @@ impl OriginEndpoint {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpoint.html#cfn-mediapackagev2-originendpoint-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -469,10 +524,12 @@ impl OriginEndpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpoint.html#cfn-mediapackagev2-originendpoint-forceendpointerrorconfiguration)
     pub fn force_endpoint_error_configuration(
         mut self,
-        value: impl Into<crate::Value<origin_endpoint::ForceEndpointErrorConfiguration>>,
+        value: impl crate::IntoValue<origin_endpoint::ForceEndpointErrorConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("ForceEndpointErrorConfiguration", value.into().into_json());
+        self.0.set_property(
+            "ForceEndpointErrorConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -481,10 +538,10 @@ impl OriginEndpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpoint.html#cfn-mediapackagev2-originendpoint-hlsmanifests)
     pub fn hls_manifests(
         mut self,
-        value: impl Into<crate::Value<Vec<origin_endpoint::HlsManifestConfiguration>>>,
+        value: impl crate::IntoValue<Vec<origin_endpoint::HlsManifestConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("HlsManifests", value.into().into_json());
+            .set_property("HlsManifests", value.into_value().into_json());
         self
     }
 
@@ -493,10 +550,10 @@ impl OriginEndpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpoint.html#cfn-mediapackagev2-originendpoint-lowlatencyhlsmanifests)
     pub fn low_latency_hls_manifests(
         mut self,
-        value: impl Into<crate::Value<Vec<origin_endpoint::LowLatencyHlsManifestConfiguration>>>,
+        value: impl crate::IntoValue<Vec<origin_endpoint::LowLatencyHlsManifestConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("LowLatencyHlsManifests", value.into().into_json());
+            .set_property("LowLatencyHlsManifests", value.into_value().into_json());
         self
     }
 
@@ -505,18 +562,19 @@ impl OriginEndpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpoint.html#cfn-mediapackagev2-originendpoint-mssmanifests)
     pub fn mss_manifests(
         mut self,
-        value: impl Into<crate::Value<Vec<origin_endpoint::MssManifestConfiguration>>>,
+        value: impl crate::IntoValue<Vec<origin_endpoint::MssManifestConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("MssManifests", value.into().into_json());
+            .set_property("MssManifests", value.into_value().into_json());
         self
     }
 
     /// `Segment`: [`Segment`](origin_endpoint::Segment).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpoint.html#cfn-mediapackagev2-originendpoint-segment)
-    pub fn segment(mut self, value: impl Into<crate::Value<origin_endpoint::Segment>>) -> Self {
-        self.0.set_property("Segment", value.into().into_json());
+    pub fn segment(mut self, value: impl crate::IntoValue<origin_endpoint::Segment>) -> Self {
+        self.0
+            .set_property("Segment", value.into_value().into_json());
         self
     }
 
@@ -525,24 +583,29 @@ impl OriginEndpoint {
     /// Range: 60 to 1209600.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpoint.html#cfn-mediapackagev2-originendpoint-startoverwindowseconds)
-    pub fn startover_window_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn startover_window_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("StartoverWindowSeconds", value.into().into_json());
+            .set_property("StartoverWindowSeconds", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](origin_endpoint::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpoint.html#cfn-mediapackagev2-originendpoint-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<origin_endpoint::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<origin_endpoint::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for OriginEndpoint {
     const TYPE_NAME: &'static str = "AWS::MediaPackageV2::OriginEndpoint";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ChannelGroupName", "ChannelName", "OriginEndpointName"];
 
@@ -608,10 +671,10 @@ pub mod origin_endpoint {
 
     impl DashBaseUrl {
         /// A new `DashBaseUrl` with its required properties.
-        pub fn new(url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(url: impl crate::IntoValue<String>) -> Self {
             DashBaseUrl(crate::typed::Properties::from_iter([(
                 "Url".to_owned(),
-                url.into().into_json(),
+                url.into_value().into_json(),
             )]))
         }
 
@@ -620,9 +683,9 @@ pub mod origin_endpoint {
         /// Range: 1 to 15000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashbaseurl.html#cfn-mediapackagev2-originendpoint-dashbaseurl-dvbpriority)
-        pub fn dvb_priority(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn dvb_priority(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DvbPriority".to_owned(), value.into().into_json());
+                .insert("DvbPriority".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -631,9 +694,9 @@ pub mod origin_endpoint {
         /// Range: 1 to 15000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashbaseurl.html#cfn-mediapackagev2-originendpoint-dashbaseurl-dvbweight)
-        pub fn dvb_weight(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn dvb_weight(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DvbWeight".to_owned(), value.into().into_json());
+                .insert("DvbWeight".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -642,9 +705,9 @@ pub mod origin_endpoint {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashbaseurl.html#cfn-mediapackagev2-originendpoint-dashbaseurl-servicelocation)
-        pub fn service_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn service_location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServiceLocation".to_owned(), value.into().into_json());
+                .insert("ServiceLocation".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -672,9 +735,9 @@ pub mod origin_endpoint {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashdvbfontdownload.html#cfn-mediapackagev2-originendpoint-dashdvbfontdownload-fontfamily)
-        pub fn font_family(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn font_family(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FontFamily".to_owned(), value.into().into_json());
+                .insert("FontFamily".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -685,9 +748,9 @@ pub mod origin_endpoint {
         /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_/-]*[a-zA-Z0-9]$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashdvbfontdownload.html#cfn-mediapackagev2-originendpoint-dashdvbfontdownload-mimetype)
-        pub fn mime_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mime_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MimeType".to_owned(), value.into().into_json());
+                .insert("MimeType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -696,8 +759,9 @@ pub mod origin_endpoint {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashdvbfontdownload.html#cfn-mediapackagev2-originendpoint-dashdvbfontdownload-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -716,10 +780,10 @@ pub mod origin_endpoint {
 
     impl DashDvbMetricsReporting {
         /// A new `DashDvbMetricsReporting` with its required properties.
-        pub fn new(reporting_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(reporting_url: impl crate::IntoValue<String>) -> Self {
             DashDvbMetricsReporting(crate::typed::Properties::from_iter([(
                 "ReportingUrl".to_owned(),
-                reporting_url.into().into_json(),
+                reporting_url.into_value().into_json(),
             )]))
         }
 
@@ -728,9 +792,9 @@ pub mod origin_endpoint {
         /// Range: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashdvbmetricsreporting.html#cfn-mediapackagev2-originendpoint-dashdvbmetricsreporting-probability)
-        pub fn probability(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn probability(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Probability".to_owned(), value.into().into_json());
+                .insert("Probability".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -760,22 +824,19 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashdvbsettings.html#cfn-mediapackagev2-originendpoint-dashdvbsettings-errormetrics)
         pub fn error_metrics(
             mut self,
-            value: impl Into<crate::Value<Vec<DashDvbMetricsReporting>>>,
+            value: impl crate::IntoValue<Vec<DashDvbMetricsReporting>>,
         ) -> Self {
             self.0
-                .insert("ErrorMetrics".to_owned(), value.into().into_json());
+                .insert("ErrorMetrics".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FontDownload`: [`DashDvbFontDownload`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashdvbsettings.html#cfn-mediapackagev2-originendpoint-dashdvbsettings-fontdownload)
-        pub fn font_download(
-            mut self,
-            value: impl Into<crate::Value<DashDvbFontDownload>>,
-        ) -> Self {
+        pub fn font_download(mut self, value: impl crate::IntoValue<DashDvbFontDownload>) -> Self {
             self.0
-                .insert("FontDownload".to_owned(), value.into().into_json());
+                .insert("FontDownload".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -794,10 +855,10 @@ pub mod origin_endpoint {
 
     impl DashManifestConfiguration {
         /// A new `DashManifestConfiguration` with its required properties.
-        pub fn new(manifest_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(manifest_name: impl crate::IntoValue<String>) -> Self {
             DashManifestConfiguration(crate::typed::Properties::from_iter([(
                 "ManifestName".to_owned(),
-                manifest_name.into().into_json(),
+                manifest_name.into_value().into_json(),
             )]))
         }
 
@@ -806,36 +867,36 @@ pub mod origin_endpoint {
         /// Items: 0 to 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-baseurls)
-        pub fn base_urls(mut self, value: impl Into<crate::Value<Vec<DashBaseUrl>>>) -> Self {
+        pub fn base_urls(mut self, value: impl crate::IntoValue<Vec<DashBaseUrl>>) -> Self {
             self.0
-                .insert("BaseUrls".to_owned(), value.into().into_json());
+                .insert("BaseUrls".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Compactness`: [`DashCompactness`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-compactness)
-        pub fn compactness(mut self, value: impl Into<crate::Value<DashCompactness>>) -> Self {
+        pub fn compactness(mut self, value: impl crate::IntoValue<DashCompactness>) -> Self {
             self.0
-                .insert("Compactness".to_owned(), value.into().into_json());
+                .insert("Compactness".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DrmSignaling`: [`DashDrmSignaling`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-drmsignaling)
-        pub fn drm_signaling(mut self, value: impl Into<crate::Value<DashDrmSignaling>>) -> Self {
+        pub fn drm_signaling(mut self, value: impl crate::IntoValue<DashDrmSignaling>) -> Self {
             self.0
-                .insert("DrmSignaling".to_owned(), value.into().into_json());
+                .insert("DrmSignaling".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DvbSettings`: [`DashDvbSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-dvbsettings)
-        pub fn dvb_settings(mut self, value: impl Into<crate::Value<DashDvbSettings>>) -> Self {
+        pub fn dvb_settings(mut self, value: impl crate::IntoValue<DashDvbSettings>) -> Self {
             self.0
-                .insert("DvbSettings".to_owned(), value.into().into_json());
+                .insert("DvbSettings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -844,38 +905,44 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-filterconfiguration)
         pub fn filter_configuration(
             mut self,
-            value: impl Into<crate::Value<FilterConfiguration>>,
+            value: impl crate::IntoValue<FilterConfiguration>,
         ) -> Self {
-            self.0
-                .insert("FilterConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FilterConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ManifestWindowSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-manifestwindowseconds)
-        pub fn manifest_window_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ManifestWindowSeconds".to_owned(), value.into().into_json());
+        pub fn manifest_window_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ManifestWindowSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MinBufferTimeSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-minbuffertimeseconds)
-        pub fn min_buffer_time_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MinBufferTimeSeconds".to_owned(), value.into().into_json());
+        pub fn min_buffer_time_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MinBufferTimeSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MinUpdatePeriodSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-minupdateperiodseconds)
-        pub fn min_update_period_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_update_period_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MinUpdatePeriodSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -887,10 +954,10 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-periodtriggers)
         pub fn period_triggers(
             mut self,
-            value: impl Into<crate::Value<Vec<DashPeriodTrigger>>>,
+            value: impl crate::IntoValue<Vec<DashPeriodTrigger>>,
         ) -> Self {
             self.0
-                .insert("PeriodTriggers".to_owned(), value.into().into_json());
+                .insert("PeriodTriggers".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -899,9 +966,9 @@ pub mod origin_endpoint {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-profiles)
-        pub fn profiles(mut self, value: impl Into<crate::Value<Vec<DashProfile>>>) -> Self {
+        pub fn profiles(mut self, value: impl crate::IntoValue<Vec<DashProfile>>) -> Self {
             self.0
-                .insert("Profiles".to_owned(), value.into().into_json());
+                .insert("Profiles".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -910,19 +977,21 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-programinformation)
         pub fn program_information(
             mut self,
-            value: impl Into<crate::Value<DashProgramInformation>>,
+            value: impl crate::IntoValue<DashProgramInformation>,
         ) -> Self {
-            self.0
-                .insert("ProgramInformation".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ProgramInformation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ScteDash`: [`ScteDash`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-sctedash)
-        pub fn scte_dash(mut self, value: impl Into<crate::Value<ScteDash>>) -> Self {
+        pub fn scte_dash(mut self, value: impl crate::IntoValue<ScteDash>) -> Self {
             self.0
-                .insert("ScteDash".to_owned(), value.into().into_json());
+                .insert("ScteDash".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -931,10 +1000,12 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-segmenttemplateformat)
         pub fn segment_template_format(
             mut self,
-            value: impl Into<crate::Value<DashSegmentTemplateFormat>>,
+            value: impl crate::IntoValue<DashSegmentTemplateFormat>,
         ) -> Self {
-            self.0
-                .insert("SegmentTemplateFormat".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SegmentTemplateFormat".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -943,10 +1014,12 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-subtitleconfiguration)
         pub fn subtitle_configuration(
             mut self,
-            value: impl Into<crate::Value<DashSubtitleConfiguration>>,
+            value: impl crate::IntoValue<DashSubtitleConfiguration>,
         ) -> Self {
-            self.0
-                .insert("SubtitleConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SubtitleConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -955,11 +1028,11 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-suggestedpresentationdelayseconds)
         pub fn suggested_presentation_delay_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "SuggestedPresentationDelaySeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -967,9 +1040,9 @@ pub mod origin_endpoint {
         /// `UtcTiming`: [`DashUtcTiming`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-utctiming)
-        pub fn utc_timing(mut self, value: impl Into<crate::Value<DashUtcTiming>>) -> Self {
+        pub fn utc_timing(mut self, value: impl crate::IntoValue<DashUtcTiming>) -> Self {
             self.0
-                .insert("UtcTiming".to_owned(), value.into().into_json());
+                .insert("UtcTiming".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -997,9 +1070,9 @@ pub mod origin_endpoint {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashprograminformation.html#cfn-mediapackagev2-originendpoint-dashprograminformation-copyright)
-        pub fn copyright(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn copyright(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Copyright".to_owned(), value.into().into_json());
+                .insert("Copyright".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1010,9 +1083,9 @@ pub mod origin_endpoint {
         /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]*[a-zA-Z0-9]$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashprograminformation.html#cfn-mediapackagev2-originendpoint-dashprograminformation-languagecode)
-        pub fn language_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn language_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LanguageCode".to_owned(), value.into().into_json());
+                .insert("LanguageCode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1021,9 +1094,11 @@ pub mod origin_endpoint {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashprograminformation.html#cfn-mediapackagev2-originendpoint-dashprograminformation-moreinformationurl)
-        pub fn more_information_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("MoreInformationUrl".to_owned(), value.into().into_json());
+        pub fn more_information_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "MoreInformationUrl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1032,8 +1107,9 @@ pub mod origin_endpoint {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashprograminformation.html#cfn-mediapackagev2-originendpoint-dashprograminformation-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1042,8 +1118,9 @@ pub mod origin_endpoint {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashprograminformation.html#cfn-mediapackagev2-originendpoint-dashprograminformation-title)
-        pub fn title(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Title".to_owned(), value.into().into_json());
+        pub fn title(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Title".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1071,10 +1148,12 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashsubtitleconfiguration.html#cfn-mediapackagev2-originendpoint-dashsubtitleconfiguration-ttmlconfiguration)
         pub fn ttml_configuration(
             mut self,
-            value: impl Into<crate::Value<DashTtmlConfiguration>>,
+            value: impl crate::IntoValue<DashTtmlConfiguration>,
         ) -> Self {
-            self.0
-                .insert("TtmlConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TtmlConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1093,10 +1172,10 @@ pub mod origin_endpoint {
 
     impl DashTtmlConfiguration {
         /// A new `DashTtmlConfiguration` with its required properties.
-        pub fn new(ttml_profile: impl Into<crate::Value<DashTtmlProfile>>) -> Self {
+        pub fn new(ttml_profile: impl crate::IntoValue<DashTtmlProfile>) -> Self {
             DashTtmlConfiguration(crate::typed::Properties::from_iter([(
                 "TtmlProfile".to_owned(),
-                ttml_profile.into().into_json(),
+                ttml_profile.into_value().into_json(),
             )]))
         }
     }
@@ -1122,9 +1201,9 @@ pub mod origin_endpoint {
         /// `TimingMode`: [`DashUtcTimingMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashutctiming.html#cfn-mediapackagev2-originendpoint-dashutctiming-timingmode)
-        pub fn timing_mode(mut self, value: impl Into<crate::Value<DashUtcTimingMode>>) -> Self {
+        pub fn timing_mode(mut self, value: impl crate::IntoValue<DashUtcTimingMode>) -> Self {
             self.0
-                .insert("TimingMode".to_owned(), value.into().into_json());
+                .insert("TimingMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1133,9 +1212,9 @@ pub mod origin_endpoint {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-dashutctiming.html#cfn-mediapackagev2-originendpoint-dashutctiming-timingsource)
-        pub fn timing_source(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn timing_source(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TimingSource".to_owned(), value.into().into_json());
+                .insert("TimingSource".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1155,17 +1234,17 @@ pub mod origin_endpoint {
     impl Encryption {
         /// A new `Encryption` with its required properties.
         pub fn new(
-            encryption_method: impl Into<crate::Value<EncryptionMethod>>,
-            speke_key_provider: impl Into<crate::Value<SpekeKeyProvider>>,
+            encryption_method: impl crate::IntoValue<EncryptionMethod>,
+            speke_key_provider: impl crate::IntoValue<SpekeKeyProvider>,
         ) -> Self {
             Encryption(crate::typed::Properties::from_iter([
                 (
                     "EncryptionMethod".to_owned(),
-                    encryption_method.into().into_json(),
+                    encryption_method.into_value().into_json(),
                 ),
                 (
                     "SpekeKeyProvider".to_owned(),
-                    speke_key_provider.into().into_json(),
+                    speke_key_provider.into_value().into_json(),
                 ),
             ]))
         }
@@ -1175,11 +1254,11 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-encryption.html#cfn-mediapackagev2-originendpoint-encryption-cmafexcludesegmentdrmmetadata)
         pub fn cmaf_exclude_segment_drm_metadata(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "CmafExcludeSegmentDrmMetadata".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1193,11 +1272,11 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-encryption.html#cfn-mediapackagev2-originendpoint-encryption-constantinitializationvector)
         pub fn constant_initialization_vector(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ConstantInitializationVector".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1207,13 +1286,10 @@ pub mod origin_endpoint {
         /// Range: 300 to 31536000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-encryption.html#cfn-mediapackagev2-originendpoint-encryption-keyrotationintervalseconds)
-        pub fn key_rotation_interval_seconds(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn key_rotation_interval_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "KeyRotationIntervalSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1234,17 +1310,17 @@ pub mod origin_endpoint {
     impl EncryptionContractConfiguration {
         /// A new `EncryptionContractConfiguration` with its required properties.
         pub fn new(
-            preset_speke20_audio: impl Into<crate::Value<PresetSpeke20Audio>>,
-            preset_speke20_video: impl Into<crate::Value<PresetSpeke20Video>>,
+            preset_speke20_audio: impl crate::IntoValue<PresetSpeke20Audio>,
+            preset_speke20_video: impl crate::IntoValue<PresetSpeke20Video>,
         ) -> Self {
             EncryptionContractConfiguration(crate::typed::Properties::from_iter([
                 (
                     "PresetSpeke20Audio".to_owned(),
-                    preset_speke20_audio.into().into_json(),
+                    preset_speke20_audio.into_value().into_json(),
                 ),
                 (
                     "PresetSpeke20Video".to_owned(),
-                    preset_speke20_video.into().into_json(),
+                    preset_speke20_video.into_value().into_json(),
                 ),
             ]))
         }
@@ -1273,10 +1349,12 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-encryptionmethod.html#cfn-mediapackagev2-originendpoint-encryptionmethod-cmafencryptionmethod)
         pub fn cmaf_encryption_method(
             mut self,
-            value: impl Into<crate::Value<CmafEncryptionMethod>>,
+            value: impl crate::IntoValue<CmafEncryptionMethod>,
         ) -> Self {
-            self.0
-                .insert("CmafEncryptionMethod".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CmafEncryptionMethod".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1285,10 +1363,12 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-encryptionmethod.html#cfn-mediapackagev2-originendpoint-encryptionmethod-ismencryptionmethod)
         pub fn ism_encryption_method(
             mut self,
-            value: impl Into<crate::Value<IsmEncryptionMethod>>,
+            value: impl crate::IntoValue<IsmEncryptionMethod>,
         ) -> Self {
-            self.0
-                .insert("IsmEncryptionMethod".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IsmEncryptionMethod".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1297,10 +1377,12 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-encryptionmethod.html#cfn-mediapackagev2-originendpoint-encryptionmethod-tsencryptionmethod)
         pub fn ts_encryption_method(
             mut self,
-            value: impl Into<crate::Value<TsEncryptionMethod>>,
+            value: impl crate::IntoValue<TsEncryptionMethod>,
         ) -> Self {
-            self.0
-                .insert("TsEncryptionMethod".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TsEncryptionMethod".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1326,9 +1408,9 @@ pub mod origin_endpoint {
         /// `ClipStartTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-filterconfiguration.html#cfn-mediapackagev2-originendpoint-filterconfiguration-clipstarttime)
-        pub fn clip_start_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn clip_start_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClipStartTime".to_owned(), value.into().into_json());
+                .insert("ClipStartTime".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1337,17 +1419,18 @@ pub mod origin_endpoint {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-filterconfiguration.html#cfn-mediapackagev2-originendpoint-filterconfiguration-drmsettings)
-        pub fn drm_settings(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn drm_settings(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DrmSettings".to_owned(), value.into().into_json());
+                .insert("DrmSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `End`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-filterconfiguration.html#cfn-mediapackagev2-originendpoint-filterconfiguration-end)
-        pub fn end(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("End".to_owned(), value.into().into_json());
+        pub fn end(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("End".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1356,17 +1439,18 @@ pub mod origin_endpoint {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-filterconfiguration.html#cfn-mediapackagev2-originendpoint-filterconfiguration-manifestfilter)
-        pub fn manifest_filter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn manifest_filter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ManifestFilter".to_owned(), value.into().into_json());
+                .insert("ManifestFilter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Start`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-filterconfiguration.html#cfn-mediapackagev2-originendpoint-filterconfiguration-start)
-        pub fn start(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Start".to_owned(), value.into().into_json());
+        pub fn start(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Start".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1375,9 +1459,11 @@ pub mod origin_endpoint {
         /// Range: 0 to 1209600.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-filterconfiguration.html#cfn-mediapackagev2-originendpoint-filterconfiguration-timedelayseconds)
-        pub fn time_delay_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TimeDelaySeconds".to_owned(), value.into().into_json());
+        pub fn time_delay_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TimeDelaySeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1405,11 +1491,11 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-forceendpointerrorconfiguration.html#cfn-mediapackagev2-originendpoint-forceendpointerrorconfiguration-endpointerrorconditions)
         pub fn endpoint_error_conditions(
             mut self,
-            value: impl Into<crate::Value<Vec<EndpointErrorCondition>>>,
+            value: impl crate::IntoValue<Vec<EndpointErrorCondition>>,
         ) -> Self {
             self.0.insert(
                 "EndpointErrorConditions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1429,10 +1515,10 @@ pub mod origin_endpoint {
 
     impl HlsManifestConfiguration {
         /// A new `HlsManifestConfiguration` with its required properties.
-        pub fn new(manifest_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(manifest_name: impl crate::IntoValue<String>) -> Self {
             HlsManifestConfiguration(crate::typed::Properties::from_iter([(
                 "ManifestName".to_owned(),
-                manifest_name.into().into_json(),
+                manifest_name.into_value().into_json(),
             )]))
         }
 
@@ -1443,9 +1529,11 @@ pub mod origin_endpoint {
         /// Pattern: `^[a-zA-Z0-9_-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-hlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-hlsmanifestconfiguration-childmanifestname)
-        pub fn child_manifest_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ChildManifestName".to_owned(), value.into().into_json());
+        pub fn child_manifest_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ChildManifestName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1454,19 +1542,23 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-hlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-hlsmanifestconfiguration-filterconfiguration)
         pub fn filter_configuration(
             mut self,
-            value: impl Into<crate::Value<FilterConfiguration>>,
+            value: impl crate::IntoValue<FilterConfiguration>,
         ) -> Self {
-            self.0
-                .insert("FilterConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FilterConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ManifestWindowSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-hlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-hlsmanifestconfiguration-manifestwindowseconds)
-        pub fn manifest_window_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ManifestWindowSeconds".to_owned(), value.into().into_json());
+        pub fn manifest_window_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ManifestWindowSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1475,11 +1567,11 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-hlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-hlsmanifestconfiguration-programdatetimeintervalseconds)
         pub fn program_date_time_interval_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ProgramDateTimeIntervalSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1487,36 +1579,37 @@ pub mod origin_endpoint {
         /// `ScteHls`: [`ScteHls`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-hlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-hlsmanifestconfiguration-sctehls)
-        pub fn scte_hls(mut self, value: impl Into<crate::Value<ScteHls>>) -> Self {
+        pub fn scte_hls(mut self, value: impl crate::IntoValue<ScteHls>) -> Self {
             self.0
-                .insert("ScteHls".to_owned(), value.into().into_json());
+                .insert("ScteHls".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartTag`: [`StartTag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-hlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-hlsmanifestconfiguration-starttag)
-        pub fn start_tag(mut self, value: impl Into<crate::Value<StartTag>>) -> Self {
+        pub fn start_tag(mut self, value: impl crate::IntoValue<StartTag>) -> Self {
             self.0
-                .insert("StartTag".to_owned(), value.into().into_json());
+                .insert("StartTag".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Url`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-hlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-hlsmanifestconfiguration-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UrlEncodeChildManifest`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-hlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-hlsmanifestconfiguration-urlencodechildmanifest)
-        pub fn url_encode_child_manifest(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn url_encode_child_manifest(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "UrlEncodeChildManifest".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1536,10 +1629,10 @@ pub mod origin_endpoint {
 
     impl LowLatencyHlsManifestConfiguration {
         /// A new `LowLatencyHlsManifestConfiguration` with its required properties.
-        pub fn new(manifest_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(manifest_name: impl crate::IntoValue<String>) -> Self {
             LowLatencyHlsManifestConfiguration(crate::typed::Properties::from_iter([(
                 "ManifestName".to_owned(),
-                manifest_name.into().into_json(),
+                manifest_name.into_value().into_json(),
             )]))
         }
 
@@ -1550,9 +1643,11 @@ pub mod origin_endpoint {
         /// Pattern: `^[a-zA-Z0-9_-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration-childmanifestname)
-        pub fn child_manifest_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ChildManifestName".to_owned(), value.into().into_json());
+        pub fn child_manifest_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ChildManifestName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1561,19 +1656,23 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration-filterconfiguration)
         pub fn filter_configuration(
             mut self,
-            value: impl Into<crate::Value<FilterConfiguration>>,
+            value: impl crate::IntoValue<FilterConfiguration>,
         ) -> Self {
-            self.0
-                .insert("FilterConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FilterConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ManifestWindowSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration-manifestwindowseconds)
-        pub fn manifest_window_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ManifestWindowSeconds".to_owned(), value.into().into_json());
+        pub fn manifest_window_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ManifestWindowSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1582,11 +1681,11 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration-programdatetimeintervalseconds)
         pub fn program_date_time_interval_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ProgramDateTimeIntervalSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1594,36 +1693,37 @@ pub mod origin_endpoint {
         /// `ScteHls`: [`ScteHls`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration-sctehls)
-        pub fn scte_hls(mut self, value: impl Into<crate::Value<ScteHls>>) -> Self {
+        pub fn scte_hls(mut self, value: impl crate::IntoValue<ScteHls>) -> Self {
             self.0
-                .insert("ScteHls".to_owned(), value.into().into_json());
+                .insert("ScteHls".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartTag`: [`StartTag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration-starttag)
-        pub fn start_tag(mut self, value: impl Into<crate::Value<StartTag>>) -> Self {
+        pub fn start_tag(mut self, value: impl crate::IntoValue<StartTag>) -> Self {
             self.0
-                .insert("StartTag".to_owned(), value.into().into_json());
+                .insert("StartTag".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Url`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UrlEncodeChildManifest`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration-urlencodechildmanifest)
-        pub fn url_encode_child_manifest(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn url_encode_child_manifest(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "UrlEncodeChildManifest".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1643,10 +1743,10 @@ pub mod origin_endpoint {
 
     impl MssManifestConfiguration {
         /// A new `MssManifestConfiguration` with its required properties.
-        pub fn new(manifest_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(manifest_name: impl crate::IntoValue<String>) -> Self {
             MssManifestConfiguration(crate::typed::Properties::from_iter([(
                 "ManifestName".to_owned(),
-                manifest_name.into().into_json(),
+                manifest_name.into_value().into_json(),
             )]))
         }
 
@@ -1655,31 +1755,32 @@ pub mod origin_endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-mssmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-mssmanifestconfiguration-filterconfiguration)
         pub fn filter_configuration(
             mut self,
-            value: impl Into<crate::Value<FilterConfiguration>>,
+            value: impl crate::IntoValue<FilterConfiguration>,
         ) -> Self {
-            self.0
-                .insert("FilterConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FilterConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ManifestLayout`: [`MssManifestLayout`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-mssmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-mssmanifestconfiguration-manifestlayout)
-        pub fn manifest_layout(
-            mut self,
-            value: impl Into<crate::Value<MssManifestLayout>>,
-        ) -> Self {
+        pub fn manifest_layout(mut self, value: impl crate::IntoValue<MssManifestLayout>) -> Self {
             self.0
-                .insert("ManifestLayout".to_owned(), value.into().into_json());
+                .insert("ManifestLayout".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ManifestWindowSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-mssmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-mssmanifestconfiguration-manifestwindowseconds)
-        pub fn manifest_window_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ManifestWindowSeconds".to_owned(), value.into().into_json());
+        pub fn manifest_window_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ManifestWindowSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1707,18 +1808,18 @@ pub mod origin_endpoint {
         /// Items: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-scte.html#cfn-mediapackagev2-originendpoint-scte-sctefilter)
-        pub fn scte_filter(mut self, value: impl Into<crate::Value<Vec<ScteFilter>>>) -> Self {
+        pub fn scte_filter(mut self, value: impl crate::IntoValue<Vec<ScteFilter>>) -> Self {
             self.0
-                .insert("ScteFilter".to_owned(), value.into().into_json());
+                .insert("ScteFilter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScteInSegments`: [`ScteInSegments`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-scte.html#cfn-mediapackagev2-originendpoint-scte-scteinsegments)
-        pub fn scte_in_segments(mut self, value: impl Into<crate::Value<ScteInSegments>>) -> Self {
+        pub fn scte_in_segments(mut self, value: impl crate::IntoValue<ScteInSegments>) -> Self {
             self.0
-                .insert("ScteInSegments".to_owned(), value.into().into_json());
+                .insert("ScteInSegments".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1744,9 +1845,9 @@ pub mod origin_endpoint {
         /// `AdMarkerDash`: [`AdMarkerDash`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-sctedash.html#cfn-mediapackagev2-originendpoint-sctedash-admarkerdash)
-        pub fn ad_marker_dash(mut self, value: impl Into<crate::Value<AdMarkerDash>>) -> Self {
+        pub fn ad_marker_dash(mut self, value: impl crate::IntoValue<AdMarkerDash>) -> Self {
             self.0
-                .insert("AdMarkerDash".to_owned(), value.into().into_json());
+                .insert("AdMarkerDash".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1772,9 +1873,9 @@ pub mod origin_endpoint {
         /// `AdMarkerHls`: [`AdMarkerHls`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-sctehls.html#cfn-mediapackagev2-originendpoint-sctehls-admarkerhls)
-        pub fn ad_marker_hls(mut self, value: impl Into<crate::Value<AdMarkerHls>>) -> Self {
+        pub fn ad_marker_hls(mut self, value: impl crate::IntoValue<AdMarkerHls>) -> Self {
             self.0
-                .insert("AdMarkerHls".to_owned(), value.into().into_json());
+                .insert("AdMarkerHls".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1800,19 +1901,19 @@ pub mod origin_endpoint {
         /// `Encryption`: [`Encryption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-segment.html#cfn-mediapackagev2-originendpoint-segment-encryption)
-        pub fn encryption(mut self, value: impl Into<crate::Value<Encryption>>) -> Self {
+        pub fn encryption(mut self, value: impl crate::IntoValue<Encryption>) -> Self {
             self.0
-                .insert("Encryption".to_owned(), value.into().into_json());
+                .insert("Encryption".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludeIframeOnlyStreams`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-segment.html#cfn-mediapackagev2-originendpoint-segment-includeiframeonlystreams)
-        pub fn include_iframe_only_streams(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_iframe_only_streams(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "IncludeIframeOnlyStreams".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1820,8 +1921,9 @@ pub mod origin_endpoint {
         /// `Scte`: [`Scte`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-segment.html#cfn-mediapackagev2-originendpoint-segment-scte)
-        pub fn scte(mut self, value: impl Into<crate::Value<Scte>>) -> Self {
-            self.0.insert("Scte".to_owned(), value.into().into_json());
+        pub fn scte(mut self, value: impl crate::IntoValue<Scte>) -> Self {
+            self.0
+                .insert("Scte".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1830,10 +1932,10 @@ pub mod origin_endpoint {
         /// Range: 1 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-segment.html#cfn-mediapackagev2-originendpoint-segment-segmentdurationseconds)
-        pub fn segment_duration_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn segment_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "SegmentDurationSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1845,31 +1947,30 @@ pub mod origin_endpoint {
         /// Pattern: `^[a-zA-Z0-9_-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-segment.html#cfn-mediapackagev2-originendpoint-segment-segmentname)
-        pub fn segment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn segment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SegmentName".to_owned(), value.into().into_json());
+                .insert("SegmentName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TsIncludeDvbSubtitles`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-segment.html#cfn-mediapackagev2-originendpoint-segment-tsincludedvbsubtitles)
-        pub fn ts_include_dvb_subtitles(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("TsIncludeDvbSubtitles".to_owned(), value.into().into_json());
+        pub fn ts_include_dvb_subtitles(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "TsIncludeDvbSubtitles".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TsUseAudioRenditionGroup`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-segment.html#cfn-mediapackagev2-originendpoint-segment-tsuseaudiorenditiongroup)
-        pub fn ts_use_audio_rendition_group(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn ts_use_audio_rendition_group(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "TsUseAudioRenditionGroup".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1890,21 +1991,27 @@ pub mod origin_endpoint {
     impl SpekeKeyProvider {
         /// A new `SpekeKeyProvider` with its required properties.
         pub fn new(
-            drm_systems: impl Into<crate::Value<Vec<DrmSystem>>>,
-            encryption_contract_configuration: impl Into<crate::Value<EncryptionContractConfiguration>>,
-            resource_id: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
-            url: impl Into<crate::Value<String>>,
+            drm_systems: impl crate::IntoValue<Vec<DrmSystem>>,
+            encryption_contract_configuration: impl crate::IntoValue<EncryptionContractConfiguration>,
+            resource_id: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
+            url: impl crate::IntoValue<String>,
         ) -> Self {
             SpekeKeyProvider(crate::typed::Properties::from_iter([
-                ("DrmSystems".to_owned(), drm_systems.into().into_json()),
+                (
+                    "DrmSystems".to_owned(),
+                    drm_systems.into_value().into_json(),
+                ),
                 (
                     "EncryptionContractConfiguration".to_owned(),
-                    encryption_contract_configuration.into().into_json(),
+                    encryption_contract_configuration.into_value().into_json(),
                 ),
-                ("ResourceId".to_owned(), resource_id.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
-                ("Url".to_owned(), url.into().into_json()),
+                (
+                    "ResourceId".to_owned(),
+                    resource_id.into_value().into_json(),
+                ),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
+                ("Url".to_owned(), url.into_value().into_json()),
             ]))
         }
 
@@ -1915,9 +2022,9 @@ pub mod origin_endpoint {
         /// Pattern: `^arn:([^:\n]+):acm:([^:\n]+):([0-9]+):certificate/[a-zA-Z0-9-_]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-spekekeyprovider.html#cfn-mediapackagev2-originendpoint-spekekeyprovider-certificatearn)
-        pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CertificateArn".to_owned(), value.into().into_json());
+                .insert("CertificateArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1936,19 +2043,19 @@ pub mod origin_endpoint {
 
     impl StartTag {
         /// A new `StartTag` with its required properties.
-        pub fn new(time_offset: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(time_offset: impl crate::IntoValue<f64>) -> Self {
             StartTag(crate::typed::Properties::from_iter([(
                 "TimeOffset".to_owned(),
-                time_offset.into().into_json(),
+                time_offset.into_value().into_json(),
             )]))
         }
 
         /// `Precise`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-starttag.html#cfn-mediapackagev2-originendpoint-starttag-precise)
-        pub fn precise(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn precise(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Precise".to_owned(), value.into().into_json());
+                .insert("Precise".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1974,16 +2081,18 @@ pub mod origin_endpoint {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-tag.html#cfn-mediapackagev2-originendpoint-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackagev2-originendpoint-tag.html#cfn-mediapackagev2-originendpoint-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2448,20 +2557,23 @@ pub struct OriginEndpointPolicy(crate::Resource);
 impl OriginEndpointPolicy {
     /// A new `AWS::MediaPackageV2::OriginEndpointPolicy` with its required properties.
     pub fn new(
-        channel_group_name: impl Into<crate::Value<String>>,
-        channel_name: impl Into<crate::Value<String>>,
-        origin_endpoint_name: impl Into<crate::Value<String>>,
-        policy: impl Into<crate::Value<crate::Json>>,
+        channel_group_name: impl crate::IntoValue<String>,
+        channel_name: impl crate::IntoValue<String>,
+        origin_endpoint_name: impl crate::IntoValue<String>,
+        policy: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         OriginEndpointPolicy(
             crate::Resource::new("AWS::MediaPackageV2::OriginEndpointPolicy")
-                .property("ChannelGroupName", channel_group_name.into().into_json())
-                .property("ChannelName", channel_name.into().into_json())
+                .property(
+                    "ChannelGroupName",
+                    channel_group_name.into_value().into_json(),
+                )
+                .property("ChannelName", channel_name.into_value().into_json())
                 .property(
                     "OriginEndpointName",
-                    origin_endpoint_name.into().into_json(),
+                    origin_endpoint_name.into_value().into_json(),
                 )
-                .property("Policy", policy.into().into_json()),
+                .property("Policy", policy.into_value().into_json()),
         )
     }
 
@@ -2470,10 +2582,10 @@ impl OriginEndpointPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediapackagev2-originendpointpolicy.html#cfn-mediapackagev2-originendpointpolicy-cdnauthconfiguration)
     pub fn cdn_auth_configuration(
         mut self,
-        value: impl Into<crate::Value<origin_endpoint_policy::CdnAuthConfiguration>>,
+        value: impl crate::IntoValue<origin_endpoint_policy::CdnAuthConfiguration>,
     ) -> Self {
         self.0
-            .set_property("CdnAuthConfiguration", value.into().into_json());
+            .set_property("CdnAuthConfiguration", value.into_value().into_json());
         self
     }
 }
@@ -2509,17 +2621,17 @@ pub mod origin_endpoint_policy {
     impl CdnAuthConfiguration {
         /// A new `CdnAuthConfiguration` with its required properties.
         pub fn new(
-            cdn_identifier_secret_arns: impl Into<crate::Value<Vec<String>>>,
-            secrets_role_arn: impl Into<crate::Value<String>>,
+            cdn_identifier_secret_arns: impl crate::IntoValue<Vec<String>>,
+            secrets_role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             CdnAuthConfiguration(crate::typed::Properties::from_iter([
                 (
                     "CdnIdentifierSecretArns".to_owned(),
-                    cdn_identifier_secret_arns.into().into_json(),
+                    cdn_identifier_secret_arns.into_value().into_json(),
                 ),
                 (
                     "SecretsRoleArn".to_owned(),
-                    secrets_role_arn.into().into_json(),
+                    secrets_role_arn.into_value().into_json(),
                 ),
             ]))
         }

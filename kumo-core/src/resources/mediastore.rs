@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::MediaStore::Container"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::MediaStore::Container",
+    <Container as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::MediaStore::Container`.
 ///
 /// Required properties, the arguments of [`Container::new`]: `ContainerName`.
@@ -15,64 +21,63 @@ pub struct Container(crate::Resource);
 
 impl Container {
     /// A new `AWS::MediaStore::Container` with its required properties.
-    pub fn new(container_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(container_name: impl crate::IntoValue<String>) -> Self {
         Container(
             crate::Resource::new("AWS::MediaStore::Container")
-                .property("ContainerName", container_name.into().into_json()),
+                .property("ContainerName", container_name.into_value().into_json()),
         )
     }
 
     /// `AccessLoggingEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediastore-container.html#cfn-mediastore-container-accessloggingenabled)
-    pub fn access_logging_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn access_logging_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AccessLoggingEnabled", value.into().into_json());
+            .set_property("AccessLoggingEnabled", value.into_value().into_json());
         self
     }
 
     /// `CorsPolicy`: list of [`CorsRule`](container::CorsRule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediastore-container.html#cfn-mediastore-container-corspolicy)
-    pub fn cors_policy(mut self, value: impl Into<crate::Value<Vec<container::CorsRule>>>) -> Self {
-        self.0.set_property("CorsPolicy", value.into().into_json());
+    pub fn cors_policy(mut self, value: impl crate::IntoValue<Vec<container::CorsRule>>) -> Self {
+        self.0
+            .set_property("CorsPolicy", value.into_value().into_json());
         self
     }
 
     /// `LifecyclePolicy`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediastore-container.html#cfn-mediastore-container-lifecyclepolicy)
-    pub fn lifecycle_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn lifecycle_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LifecyclePolicy", value.into().into_json());
+            .set_property("LifecyclePolicy", value.into_value().into_json());
         self
     }
 
     /// `MetricPolicy`: [`MetricPolicy`](container::MetricPolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediastore-container.html#cfn-mediastore-container-metricpolicy)
-    pub fn metric_policy(
-        mut self,
-        value: impl Into<crate::Value<container::MetricPolicy>>,
-    ) -> Self {
+    pub fn metric_policy(mut self, value: impl crate::IntoValue<container::MetricPolicy>) -> Self {
         self.0
-            .set_property("MetricPolicy", value.into().into_json());
+            .set_property("MetricPolicy", value.into_value().into_json());
         self
     }
 
     /// `Policy`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediastore-container.html#cfn-mediastore-container-policy)
-    pub fn policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Policy", value.into().into_json());
+    pub fn policy(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Policy", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](container::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediastore-container.html#cfn-mediastore-container-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<container::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<container::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -126,45 +131,45 @@ pub mod container {
         /// `AllowedHeaders`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediastore-container-corsrule.html#cfn-mediastore-container-corsrule-allowedheaders)
-        pub fn allowed_headers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allowed_headers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowedHeaders".to_owned(), value.into().into_json());
+                .insert("AllowedHeaders".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AllowedMethods`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediastore-container-corsrule.html#cfn-mediastore-container-corsrule-allowedmethods)
-        pub fn allowed_methods(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allowed_methods(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowedMethods".to_owned(), value.into().into_json());
+                .insert("AllowedMethods".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AllowedOrigins`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediastore-container-corsrule.html#cfn-mediastore-container-corsrule-allowedorigins)
-        pub fn allowed_origins(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allowed_origins(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowedOrigins".to_owned(), value.into().into_json());
+                .insert("AllowedOrigins".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExposeHeaders`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediastore-container-corsrule.html#cfn-mediastore-container-corsrule-exposeheaders)
-        pub fn expose_headers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn expose_headers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ExposeHeaders".to_owned(), value.into().into_json());
+                .insert("ExposeHeaders".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxAgeSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediastore-container-corsrule.html#cfn-mediastore-container-corsrule-maxageseconds)
-        pub fn max_age_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_age_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxAgeSeconds".to_owned(), value.into().into_json());
+                .insert("MaxAgeSeconds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -183,10 +188,10 @@ pub mod container {
 
     impl MetricPolicy {
         /// A new `MetricPolicy` with its required properties.
-        pub fn new(container_level_metrics: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(container_level_metrics: impl crate::IntoValue<String>) -> Self {
             MetricPolicy(crate::typed::Properties::from_iter([(
                 "ContainerLevelMetrics".to_owned(),
-                container_level_metrics.into().into_json(),
+                container_level_metrics.into_value().into_json(),
             )]))
         }
 
@@ -195,10 +200,12 @@ pub mod container {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediastore-container-metricpolicy.html#cfn-mediastore-container-metricpolicy-metricpolicyrules)
         pub fn metric_policy_rules(
             mut self,
-            value: impl Into<crate::Value<Vec<MetricPolicyRule>>>,
+            value: impl crate::IntoValue<Vec<MetricPolicyRule>>,
         ) -> Self {
-            self.0
-                .insert("MetricPolicyRules".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MetricPolicyRules".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -218,14 +225,17 @@ pub mod container {
     impl MetricPolicyRule {
         /// A new `MetricPolicyRule` with its required properties.
         pub fn new(
-            object_group: impl Into<crate::Value<String>>,
-            object_group_name: impl Into<crate::Value<String>>,
+            object_group: impl crate::IntoValue<String>,
+            object_group_name: impl crate::IntoValue<String>,
         ) -> Self {
             MetricPolicyRule(crate::typed::Properties::from_iter([
-                ("ObjectGroup".to_owned(), object_group.into().into_json()),
+                (
+                    "ObjectGroup".to_owned(),
+                    object_group.into_value().into_json(),
+                ),
                 (
                     "ObjectGroupName".to_owned(),
-                    object_group_name.into().into_json(),
+                    object_group_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -246,12 +256,12 @@ pub mod container {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -12,6 +12,34 @@ pub const TYPES: &[&str] = &[
     "AWS::MediaTailor::VodSource",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::MediaTailor::Channel",
+        <Channel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaTailor::ChannelPolicy",
+        <ChannelPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaTailor::LiveSource",
+        <LiveSource as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaTailor::PlaybackConfiguration",
+        <PlaybackConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaTailor::SourceLocation",
+        <SourceLocation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MediaTailor::VodSource",
+        <VodSource as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::MediaTailor::Channel`.
 ///
 /// Required properties, the arguments of [`Channel::new`]: `ChannelName`, `Outputs`, `PlaybackMode`.
@@ -23,31 +51,33 @@ pub struct Channel(crate::Resource);
 impl Channel {
     /// A new `AWS::MediaTailor::Channel` with its required properties.
     pub fn new(
-        channel_name: impl Into<crate::Value<String>>,
-        outputs: impl Into<crate::Value<Vec<channel::RequestOutputItem>>>,
-        playback_mode: impl Into<crate::Value<channel::PlaybackMode>>,
+        channel_name: impl crate::IntoValue<String>,
+        outputs: impl crate::IntoValue<Vec<channel::RequestOutputItem>>,
+        playback_mode: impl crate::IntoValue<channel::PlaybackMode>,
     ) -> Self {
         Channel(
             crate::Resource::new("AWS::MediaTailor::Channel")
-                .property("ChannelName", channel_name.into().into_json())
-                .property("Outputs", outputs.into().into_json())
-                .property("PlaybackMode", playback_mode.into().into_json()),
+                .property("ChannelName", channel_name.into_value().into_json())
+                .property("Outputs", outputs.into_value().into_json())
+                .property("PlaybackMode", playback_mode.into_value().into_json()),
         )
     }
 
     /// `Audiences`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-channel.html#cfn-mediatailor-channel-audiences)
-    pub fn audiences(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Audiences", value.into().into_json());
+    pub fn audiences(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Audiences", value.into_value().into_json());
         self
     }
 
     /// `FillerSlate`: [`SlateSource`](channel::SlateSource).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-channel.html#cfn-mediatailor-channel-fillerslate)
-    pub fn filler_slate(mut self, value: impl Into<crate::Value<channel::SlateSource>>) -> Self {
-        self.0.set_property("FillerSlate", value.into().into_json());
+    pub fn filler_slate(mut self, value: impl crate::IntoValue<channel::SlateSource>) -> Self {
+        self.0
+            .set_property("FillerSlate", value.into_value().into_json());
         self
     }
 
@@ -56,18 +86,18 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-channel.html#cfn-mediatailor-channel-logconfiguration)
     pub fn log_configuration(
         mut self,
-        value: impl Into<crate::Value<channel::LogConfigurationForChannel>>,
+        value: impl crate::IntoValue<channel::LogConfigurationForChannel>,
     ) -> Self {
         self.0
-            .set_property("LogConfiguration", value.into().into_json());
+            .set_property("LogConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](channel::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-channel.html#cfn-mediatailor-channel-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<channel::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<channel::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -76,8 +106,8 @@ impl Channel {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-channel.html#cfn-mediatailor-channel-tier)
-    pub fn tier(mut self, value: impl Into<crate::Value<channel::Tier>>) -> Self {
-        self.0.set_property("Tier", value.into().into_json());
+    pub fn tier(mut self, value: impl crate::IntoValue<channel::Tier>) -> Self {
+        self.0.set_property("Tier", value.into_value().into_json());
         self
     }
 
@@ -86,17 +116,22 @@ impl Channel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-channel.html#cfn-mediatailor-channel-timeshiftconfiguration)
     pub fn time_shift_configuration(
         mut self,
-        value: impl Into<crate::Value<channel::TimeShiftConfiguration>>,
+        value: impl crate::IntoValue<channel::TimeShiftConfiguration>,
     ) -> Self {
         self.0
-            .set_property("TimeShiftConfiguration", value.into().into_json());
+            .set_property("TimeShiftConfiguration", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Channel {
     const TYPE_NAME: &'static str = "AWS::MediaTailor::Channel";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelName", "Tier"];
 
     fn resource(&self) -> &crate::Resource {
@@ -138,28 +173,32 @@ pub mod channel {
         /// `ManifestWindowSeconds`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-channel-dashplaylistsettings.html#cfn-mediatailor-channel-dashplaylistsettings-manifestwindowseconds)
-        pub fn manifest_window_seconds(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("ManifestWindowSeconds".to_owned(), value.into().into_json());
+        pub fn manifest_window_seconds(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "ManifestWindowSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MinBufferTimeSeconds`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-channel-dashplaylistsettings.html#cfn-mediatailor-channel-dashplaylistsettings-minbuffertimeseconds)
-        pub fn min_buffer_time_seconds(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("MinBufferTimeSeconds".to_owned(), value.into().into_json());
+        pub fn min_buffer_time_seconds(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "MinBufferTimeSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MinUpdatePeriodSeconds`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-channel-dashplaylistsettings.html#cfn-mediatailor-channel-dashplaylistsettings-minupdateperiodseconds)
-        pub fn min_update_period_seconds(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn min_update_period_seconds(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "MinUpdatePeriodSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -169,11 +208,11 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-channel-dashplaylistsettings.html#cfn-mediatailor-channel-dashplaylistsettings-suggestedpresentationdelayseconds)
         pub fn suggested_presentation_delay_seconds(
             mut self,
-            value: impl Into<crate::Value<f64>>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             self.0.insert(
                 "SuggestedPresentationDelaySeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -200,18 +239,20 @@ pub mod channel {
         /// `AdMarkupType`: list of [`AdMarkupType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-channel-hlsplaylistsettings.html#cfn-mediatailor-channel-hlsplaylistsettings-admarkuptype)
-        pub fn ad_markup_type(mut self, value: impl Into<crate::Value<Vec<AdMarkupType>>>) -> Self {
+        pub fn ad_markup_type(mut self, value: impl crate::IntoValue<Vec<AdMarkupType>>) -> Self {
             self.0
-                .insert("AdMarkupType".to_owned(), value.into().into_json());
+                .insert("AdMarkupType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ManifestWindowSeconds`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-channel-hlsplaylistsettings.html#cfn-mediatailor-channel-hlsplaylistsettings-manifestwindowseconds)
-        pub fn manifest_window_seconds(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("ManifestWindowSeconds".to_owned(), value.into().into_json());
+        pub fn manifest_window_seconds(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "ManifestWindowSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -237,9 +278,9 @@ pub mod channel {
         /// `LogTypes`: list of [`LogType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-channel-logconfigurationforchannel.html#cfn-mediatailor-channel-logconfigurationforchannel-logtypes)
-        pub fn log_types(mut self, value: impl Into<crate::Value<Vec<LogType>>>) -> Self {
+        pub fn log_types(mut self, value: impl crate::IntoValue<Vec<LogType>>) -> Self {
             self.0
-                .insert("LogTypes".to_owned(), value.into().into_json());
+                .insert("LogTypes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -259,12 +300,18 @@ pub mod channel {
     impl RequestOutputItem {
         /// A new `RequestOutputItem` with its required properties.
         pub fn new(
-            manifest_name: impl Into<crate::Value<String>>,
-            source_group: impl Into<crate::Value<String>>,
+            manifest_name: impl crate::IntoValue<String>,
+            source_group: impl crate::IntoValue<String>,
         ) -> Self {
             RequestOutputItem(crate::typed::Properties::from_iter([
-                ("ManifestName".to_owned(), manifest_name.into().into_json()),
-                ("SourceGroup".to_owned(), source_group.into().into_json()),
+                (
+                    "ManifestName".to_owned(),
+                    manifest_name.into_value().into_json(),
+                ),
+                (
+                    "SourceGroup".to_owned(),
+                    source_group.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -273,10 +320,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-channel-requestoutputitem.html#cfn-mediatailor-channel-requestoutputitem-dashplaylistsettings)
         pub fn dash_playlist_settings(
             mut self,
-            value: impl Into<crate::Value<DashPlaylistSettings>>,
+            value: impl crate::IntoValue<DashPlaylistSettings>,
         ) -> Self {
-            self.0
-                .insert("DashPlaylistSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DashPlaylistSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -285,10 +334,12 @@ pub mod channel {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-channel-requestoutputitem.html#cfn-mediatailor-channel-requestoutputitem-hlsplaylistsettings)
         pub fn hls_playlist_settings(
             mut self,
-            value: impl Into<crate::Value<HlsPlaylistSettings>>,
+            value: impl crate::IntoValue<HlsPlaylistSettings>,
         ) -> Self {
-            self.0
-                .insert("HlsPlaylistSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HlsPlaylistSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -314,18 +365,20 @@ pub mod channel {
         /// `SourceLocationName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-channel-slatesource.html#cfn-mediatailor-channel-slatesource-sourcelocationname)
-        pub fn source_location_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SourceLocationName".to_owned(), value.into().into_json());
+        pub fn source_location_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SourceLocationName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `VodSourceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-channel-slatesource.html#cfn-mediatailor-channel-slatesource-vodsourcename)
-        pub fn vod_source_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn vod_source_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VodSourceName".to_owned(), value.into().into_json());
+                .insert("VodSourceName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -345,12 +398,12 @@ pub mod channel {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -369,10 +422,10 @@ pub mod channel {
 
     impl TimeShiftConfiguration {
         /// A new `TimeShiftConfiguration` with its required properties.
-        pub fn new(max_time_delay_seconds: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(max_time_delay_seconds: impl crate::IntoValue<f64>) -> Self {
             TimeShiftConfiguration(crate::typed::Properties::from_iter([(
                 "MaxTimeDelaySeconds".to_owned(),
-                max_time_delay_seconds.into().into_json(),
+                max_time_delay_seconds.into_value().into_json(),
             )]))
         }
     }
@@ -464,13 +517,13 @@ pub struct ChannelPolicy(crate::Resource);
 impl ChannelPolicy {
     /// A new `AWS::MediaTailor::ChannelPolicy` with its required properties.
     pub fn new(
-        channel_name: impl Into<crate::Value<String>>,
-        policy: impl Into<crate::Value<crate::Json>>,
+        channel_name: impl crate::IntoValue<String>,
+        policy: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         ChannelPolicy(
             crate::Resource::new("AWS::MediaTailor::ChannelPolicy")
-                .property("ChannelName", channel_name.into().into_json())
-                .property("Policy", policy.into().into_json()),
+                .property("ChannelName", channel_name.into_value().into_json())
+                .property("Policy", policy.into_value().into_json()),
         )
     }
 }
@@ -504,20 +557,20 @@ pub struct LiveSource(crate::Resource);
 impl LiveSource {
     /// A new `AWS::MediaTailor::LiveSource` with its required properties.
     pub fn new(
-        http_package_configurations: impl Into<crate::Value<Vec<live_source::HttpPackageConfiguration>>>,
-        live_source_name: impl Into<crate::Value<String>>,
-        source_location_name: impl Into<crate::Value<String>>,
+        http_package_configurations: impl crate::IntoValue<Vec<live_source::HttpPackageConfiguration>>,
+        live_source_name: impl crate::IntoValue<String>,
+        source_location_name: impl crate::IntoValue<String>,
     ) -> Self {
         LiveSource(
             crate::Resource::new("AWS::MediaTailor::LiveSource")
                 .property(
                     "HttpPackageConfigurations",
-                    http_package_configurations.into().into_json(),
+                    http_package_configurations.into_value().into_json(),
                 )
-                .property("LiveSourceName", live_source_name.into().into_json())
+                .property("LiveSourceName", live_source_name.into_value().into_json())
                 .property(
                     "SourceLocationName",
-                    source_location_name.into().into_json(),
+                    source_location_name.into_value().into_json(),
                 ),
         )
     }
@@ -525,15 +578,20 @@ impl LiveSource {
     /// `Tags`: list of [`Tag`](live_source::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-livesource.html#cfn-mediatailor-livesource-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<live_source::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<live_source::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for LiveSource {
     const TYPE_NAME: &'static str = "AWS::MediaTailor::LiveSource";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["LiveSourceName", "SourceLocationName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -569,14 +627,17 @@ pub mod live_source {
     impl HttpPackageConfiguration {
         /// A new `HttpPackageConfiguration` with its required properties.
         pub fn new(
-            path: impl Into<crate::Value<String>>,
-            source_group: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<Type>>,
+            path: impl crate::IntoValue<String>,
+            source_group: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             HttpPackageConfiguration(crate::typed::Properties::from_iter([
-                ("Path".to_owned(), path.into().into_json()),
-                ("SourceGroup".to_owned(), source_group.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Path".to_owned(), path.into_value().into_json()),
+                (
+                    "SourceGroup".to_owned(),
+                    source_group.into_value().into_json(),
+                ),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -596,12 +657,12 @@ pub mod live_source {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -642,20 +703,20 @@ pub struct PlaybackConfiguration(crate::Resource);
 impl PlaybackConfiguration {
     /// A new `AWS::MediaTailor::PlaybackConfiguration` with its required properties.
     pub fn new(
-        ad_decision_server_url: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        video_content_source_url: impl Into<crate::Value<String>>,
+        ad_decision_server_url: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        video_content_source_url: impl crate::IntoValue<String>,
     ) -> Self {
         PlaybackConfiguration(
             crate::Resource::new("AWS::MediaTailor::PlaybackConfiguration")
                 .property(
                     "AdDecisionServerUrl",
-                    ad_decision_server_url.into().into_json(),
+                    ad_decision_server_url.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json())
+                .property("Name", name.into_value().into_json())
                 .property(
                     "VideoContentSourceUrl",
-                    video_content_source_url.into().into_json(),
+                    video_content_source_url.into_value().into_json(),
                 ),
         )
     }
@@ -665,10 +726,12 @@ impl PlaybackConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-adconditioningconfiguration)
     pub fn ad_conditioning_configuration(
         mut self,
-        value: impl Into<crate::Value<playback_configuration::AdConditioningConfiguration>>,
+        value: impl crate::IntoValue<playback_configuration::AdConditioningConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("AdConditioningConfiguration", value.into().into_json());
+        self.0.set_property(
+            "AdConditioningConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -677,10 +740,12 @@ impl PlaybackConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-addecisionserverconfiguration)
     pub fn ad_decision_server_configuration(
         mut self,
-        value: impl Into<crate::Value<playback_configuration::AdDecisionServerConfiguration>>,
+        value: impl crate::IntoValue<playback_configuration::AdDecisionServerConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("AdDecisionServerConfiguration", value.into().into_json());
+        self.0.set_property(
+            "AdDecisionServerConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -689,21 +754,19 @@ impl PlaybackConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-availsuppression)
     pub fn avail_suppression(
         mut self,
-        value: impl Into<crate::Value<playback_configuration::AvailSuppression>>,
+        value: impl crate::IntoValue<playback_configuration::AvailSuppression>,
     ) -> Self {
         self.0
-            .set_property("AvailSuppression", value.into().into_json());
+            .set_property("AvailSuppression", value.into_value().into_json());
         self
     }
 
     /// `Bumper`: [`Bumper`](playback_configuration::Bumper).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-bumper)
-    pub fn bumper(
-        mut self,
-        value: impl Into<crate::Value<playback_configuration::Bumper>>,
-    ) -> Self {
-        self.0.set_property("Bumper", value.into().into_json());
+    pub fn bumper(mut self, value: impl crate::IntoValue<playback_configuration::Bumper>) -> Self {
+        self.0
+            .set_property("Bumper", value.into_value().into_json());
         self
     }
 
@@ -712,19 +775,19 @@ impl PlaybackConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-cdnconfiguration)
     pub fn cdn_configuration(
         mut self,
-        value: impl Into<crate::Value<playback_configuration::CdnConfiguration>>,
+        value: impl crate::IntoValue<playback_configuration::CdnConfiguration>,
     ) -> Self {
         self.0
-            .set_property("CdnConfiguration", value.into().into_json());
+            .set_property("CdnConfiguration", value.into_value().into_json());
         self
     }
 
     /// `ConfigurationAliases`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-configurationaliases)
-    pub fn configuration_aliases(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn configuration_aliases(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("ConfigurationAliases", value.into().into_json());
+            .set_property("ConfigurationAliases", value.into_value().into_json());
         self
     }
 
@@ -733,10 +796,10 @@ impl PlaybackConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-dashconfiguration)
     pub fn dash_configuration(
         mut self,
-        value: impl Into<crate::Value<playback_configuration::DashConfiguration>>,
+        value: impl crate::IntoValue<playback_configuration::DashConfiguration>,
     ) -> Self {
         self.0
-            .set_property("DashConfiguration", value.into().into_json());
+            .set_property("DashConfiguration", value.into_value().into_json());
         self
     }
 
@@ -745,10 +808,10 @@ impl PlaybackConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-insertionmode)
     pub fn insertion_mode(
         mut self,
-        value: impl Into<crate::Value<playback_configuration::InsertionMode>>,
+        value: impl crate::IntoValue<playback_configuration::InsertionMode>,
     ) -> Self {
         self.0
-            .set_property("InsertionMode", value.into().into_json());
+            .set_property("InsertionMode", value.into_value().into_json());
         self
     }
 
@@ -757,10 +820,10 @@ impl PlaybackConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-liveprerollconfiguration)
     pub fn live_pre_roll_configuration(
         mut self,
-        value: impl Into<crate::Value<playback_configuration::LivePreRollConfiguration>>,
+        value: impl crate::IntoValue<playback_configuration::LivePreRollConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LivePreRollConfiguration", value.into().into_json());
+            .set_property("LivePreRollConfiguration", value.into_value().into_json());
         self
     }
 
@@ -769,10 +832,10 @@ impl PlaybackConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-logconfiguration)
     pub fn log_configuration(
         mut self,
-        value: impl Into<crate::Value<playback_configuration::LogConfiguration>>,
+        value: impl crate::IntoValue<playback_configuration::LogConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LogConfiguration", value.into().into_json());
+            .set_property("LogConfiguration", value.into_value().into_json());
         self
     }
 
@@ -781,10 +844,10 @@ impl PlaybackConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-manifestprocessingrules)
     pub fn manifest_processing_rules(
         mut self,
-        value: impl Into<crate::Value<playback_configuration::ManifestProcessingRules>>,
+        value: impl crate::IntoValue<playback_configuration::ManifestProcessingRules>,
     ) -> Self {
         self.0
-            .set_property("ManifestProcessingRules", value.into().into_json());
+            .set_property("ManifestProcessingRules", value.into_value().into_json());
         self
     }
 
@@ -793,47 +856,49 @@ impl PlaybackConfiguration {
     /// Range: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-personalizationthresholdseconds)
-    pub fn personalization_threshold_seconds(
-        mut self,
-        value: impl Into<crate::Value<i64>>,
-    ) -> Self {
-        self.0
-            .set_property("PersonalizationThresholdSeconds", value.into().into_json());
+    pub fn personalization_threshold_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "PersonalizationThresholdSeconds",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `SlateAdUrl`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-slateadurl)
-    pub fn slate_ad_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SlateAdUrl", value.into().into_json());
+    pub fn slate_ad_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SlateAdUrl", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](playback_configuration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<playback_configuration::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<playback_configuration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TranscodeProfileName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-playbackconfiguration.html#cfn-mediatailor-playbackconfiguration-transcodeprofilename)
-    pub fn transcode_profile_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn transcode_profile_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TranscodeProfileName", value.into().into_json());
+            .set_property("TranscodeProfileName", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PlaybackConfiguration {
     const TYPE_NAME: &'static str = "AWS::MediaTailor::PlaybackConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -889,11 +954,11 @@ pub mod playback_configuration {
     impl AdConditioningConfiguration {
         /// A new `AdConditioningConfiguration` with its required properties.
         pub fn new(
-            streaming_media_file_conditioning: impl Into<crate::Value<StreamingMediaFileConditioning>>,
+            streaming_media_file_conditioning: impl crate::IntoValue<StreamingMediaFileConditioning>,
         ) -> Self {
             AdConditioningConfiguration(crate::typed::Properties::from_iter([(
                 "StreamingMediaFileConditioning".to_owned(),
-                streaming_media_file_conditioning.into().into_json(),
+                streaming_media_file_conditioning.into_value().into_json(),
             )]))
         }
     }
@@ -912,10 +977,10 @@ pub mod playback_configuration {
 
     impl AdDecisionServerConfiguration {
         /// A new `AdDecisionServerConfiguration` with its required properties.
-        pub fn new(http_request: impl Into<crate::Value<HttpRequest>>) -> Self {
+        pub fn new(http_request: impl crate::IntoValue<HttpRequest>) -> Self {
             AdDecisionServerConfiguration(crate::typed::Properties::from_iter([(
                 "HttpRequest".to_owned(),
-                http_request.into().into_json(),
+                http_request.into_value().into_json(),
             )]))
         }
     }
@@ -941,9 +1006,9 @@ pub mod playback_configuration {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-admarkerpassthrough.html#cfn-mediatailor-playbackconfiguration-admarkerpassthrough-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -969,9 +1034,11 @@ pub mod playback_configuration {
         /// `ExcludeEventTypes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-adsinteractionlog.html#cfn-mediatailor-playbackconfiguration-adsinteractionlog-excludeeventtypes)
-        pub fn exclude_event_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ExcludeEventTypes".to_owned(), value.into().into_json());
+        pub fn exclude_event_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ExcludeEventTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -980,11 +1047,11 @@ pub mod playback_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-adsinteractionlog.html#cfn-mediatailor-playbackconfiguration-adsinteractionlog-publishoptineventtypes)
         pub fn publish_opt_in_event_types(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "PublishOptInEventTypes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1011,25 +1078,27 @@ pub mod playback_configuration {
         /// `FillPolicy`: [`FillPolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-availsuppression.html#cfn-mediatailor-playbackconfiguration-availsuppression-fillpolicy)
-        pub fn fill_policy(mut self, value: impl Into<crate::Value<FillPolicy>>) -> Self {
+        pub fn fill_policy(mut self, value: impl crate::IntoValue<FillPolicy>) -> Self {
             self.0
-                .insert("FillPolicy".to_owned(), value.into().into_json());
+                .insert("FillPolicy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Mode`: [`Mode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-availsuppression.html#cfn-mediatailor-playbackconfiguration-availsuppression-mode)
-        pub fn mode(mut self, value: impl Into<crate::Value<Mode>>) -> Self {
-            self.0.insert("Mode".to_owned(), value.into().into_json());
+        pub fn mode(mut self, value: impl crate::IntoValue<Mode>) -> Self {
+            self.0
+                .insert("Mode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-availsuppression.html#cfn-mediatailor-playbackconfiguration-availsuppression-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1055,17 +1124,18 @@ pub mod playback_configuration {
         /// `EndUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-bumper.html#cfn-mediatailor-playbackconfiguration-bumper-endurl)
-        pub fn end_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("EndUrl".to_owned(), value.into().into_json());
+        pub fn end_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("EndUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-bumper.html#cfn-mediatailor-playbackconfiguration-bumper-starturl)
-        pub fn start_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn start_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StartUrl".to_owned(), value.into().into_json());
+                .insert("StartUrl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1091,22 +1161,21 @@ pub mod playback_configuration {
         /// `AdSegmentUrlPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-cdnconfiguration.html#cfn-mediatailor-playbackconfiguration-cdnconfiguration-adsegmenturlprefix)
-        pub fn ad_segment_url_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AdSegmentUrlPrefix".to_owned(), value.into().into_json());
+        pub fn ad_segment_url_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AdSegmentUrlPrefix".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ContentSegmentUrlPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-cdnconfiguration.html#cfn-mediatailor-playbackconfiguration-cdnconfiguration-contentsegmenturlprefix)
-        pub fn content_segment_url_prefix(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn content_segment_url_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ContentSegmentUrlPrefix".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1133,10 +1202,10 @@ pub mod playback_configuration {
         /// `ManifestEndpointPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-dashconfiguration.html#cfn-mediatailor-playbackconfiguration-dashconfiguration-manifestendpointprefix)
-        pub fn manifest_endpoint_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn manifest_endpoint_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ManifestEndpointPrefix".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1144,9 +1213,9 @@ pub mod playback_configuration {
         /// `MpdLocation`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-dashconfiguration.html#cfn-mediatailor-playbackconfiguration-dashconfiguration-mpdlocation)
-        pub fn mpd_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mpd_location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MpdLocation".to_owned(), value.into().into_json());
+                .insert("MpdLocation".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1155,10 +1224,12 @@ pub mod playback_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-dashconfiguration.html#cfn-mediatailor-playbackconfiguration-dashconfiguration-originmanifesttype)
         pub fn origin_manifest_type(
             mut self,
-            value: impl Into<crate::Value<OriginManifestType>>,
+            value: impl crate::IntoValue<OriginManifestType>,
         ) -> Self {
-            self.0
-                .insert("OriginManifestType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OriginManifestType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1184,17 +1255,18 @@ pub mod playback_configuration {
         /// `Body`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-httprequest.html#cfn-mediatailor-playbackconfiguration-httprequest-body)
-        pub fn body(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Body".to_owned(), value.into().into_json());
+        pub fn body(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Body".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CompressRequest`: [`CompressRequest`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-httprequest.html#cfn-mediatailor-playbackconfiguration-httprequest-compressrequest)
-        pub fn compress_request(mut self, value: impl Into<crate::Value<CompressRequest>>) -> Self {
+        pub fn compress_request(mut self, value: impl crate::IntoValue<CompressRequest>) -> Self {
             self.0
-                .insert("CompressRequest".to_owned(), value.into().into_json());
+                .insert("CompressRequest".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1203,19 +1275,19 @@ pub mod playback_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-httprequest.html#cfn-mediatailor-playbackconfiguration-httprequest-headers)
         pub fn headers(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Headers".to_owned(), value.into().into_json());
+                .insert("Headers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HttpMethod`: [`HttpMethod`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-httprequest.html#cfn-mediatailor-playbackconfiguration-httprequest-httpmethod)
-        pub fn http_method(mut self, value: impl Into<crate::Value<HttpMethod>>) -> Self {
+        pub fn http_method(mut self, value: impl crate::IntoValue<HttpMethod>) -> Self {
             self.0
-                .insert("HttpMethod".to_owned(), value.into().into_json());
+                .insert("HttpMethod".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1241,18 +1313,22 @@ pub mod playback_configuration {
         /// `AdDecisionServerUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-liveprerollconfiguration.html#cfn-mediatailor-playbackconfiguration-liveprerollconfiguration-addecisionserverurl)
-        pub fn ad_decision_server_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AdDecisionServerUrl".to_owned(), value.into().into_json());
+        pub fn ad_decision_server_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AdDecisionServerUrl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxDurationSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-liveprerollconfiguration.html#cfn-mediatailor-playbackconfiguration-liveprerollconfiguration-maxdurationseconds)
-        pub fn max_duration_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxDurationSeconds".to_owned(), value.into().into_json());
+        pub fn max_duration_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxDurationSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1271,10 +1347,10 @@ pub mod playback_configuration {
 
     impl LogConfiguration {
         /// A new `LogConfiguration` with its required properties.
-        pub fn new(percent_enabled: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(percent_enabled: impl crate::IntoValue<i64>) -> Self {
             LogConfiguration(crate::typed::Properties::from_iter([(
                 "PercentEnabled".to_owned(),
-                percent_enabled.into().into_json(),
+                percent_enabled.into_value().into_json(),
             )]))
         }
 
@@ -1283,10 +1359,12 @@ pub mod playback_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-logconfiguration.html#cfn-mediatailor-playbackconfiguration-logconfiguration-adsinteractionlog)
         pub fn ads_interaction_log(
             mut self,
-            value: impl Into<crate::Value<AdsInteractionLog>>,
+            value: impl crate::IntoValue<AdsInteractionLog>,
         ) -> Self {
-            self.0
-                .insert("AdsInteractionLog".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AdsInteractionLog".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1295,11 +1373,11 @@ pub mod playback_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-logconfiguration.html#cfn-mediatailor-playbackconfiguration-logconfiguration-enabledloggingstrategies)
         pub fn enabled_logging_strategies(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "EnabledLoggingStrategies".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1309,11 +1387,11 @@ pub mod playback_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-logconfiguration.html#cfn-mediatailor-playbackconfiguration-logconfiguration-manifestserviceinteractionlog)
         pub fn manifest_service_interaction_log(
             mut self,
-            value: impl Into<crate::Value<ManifestServiceInteractionLog>>,
+            value: impl crate::IntoValue<ManifestServiceInteractionLog>,
         ) -> Self {
             self.0.insert(
                 "ManifestServiceInteractionLog".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1342,10 +1420,12 @@ pub mod playback_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-manifestprocessingrules.html#cfn-mediatailor-playbackconfiguration-manifestprocessingrules-admarkerpassthrough)
         pub fn ad_marker_passthrough(
             mut self,
-            value: impl Into<crate::Value<AdMarkerPassthrough>>,
+            value: impl crate::IntoValue<AdMarkerPassthrough>,
         ) -> Self {
-            self.0
-                .insert("AdMarkerPassthrough".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AdMarkerPassthrough".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1371,9 +1451,11 @@ pub mod playback_configuration {
         /// `ExcludeEventTypes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-playbackconfiguration-manifestserviceinteractionlog.html#cfn-mediatailor-playbackconfiguration-manifestserviceinteractionlog-excludeeventtypes)
-        pub fn exclude_event_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ExcludeEventTypes".to_owned(), value.into().into_json());
+        pub fn exclude_event_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ExcludeEventTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1393,12 +1475,12 @@ pub mod playback_configuration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1550,15 +1632,18 @@ pub struct SourceLocation(crate::Resource);
 impl SourceLocation {
     /// A new `AWS::MediaTailor::SourceLocation` with its required properties.
     pub fn new(
-        http_configuration: impl Into<crate::Value<source_location::HttpConfiguration>>,
-        source_location_name: impl Into<crate::Value<String>>,
+        http_configuration: impl crate::IntoValue<source_location::HttpConfiguration>,
+        source_location_name: impl crate::IntoValue<String>,
     ) -> Self {
         SourceLocation(
             crate::Resource::new("AWS::MediaTailor::SourceLocation")
-                .property("HttpConfiguration", http_configuration.into().into_json())
+                .property(
+                    "HttpConfiguration",
+                    http_configuration.into_value().into_json(),
+                )
                 .property(
                     "SourceLocationName",
-                    source_location_name.into().into_json(),
+                    source_location_name.into_value().into_json(),
                 ),
         )
     }
@@ -1568,10 +1653,10 @@ impl SourceLocation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-sourcelocation.html#cfn-mediatailor-sourcelocation-accessconfiguration)
     pub fn access_configuration(
         mut self,
-        value: impl Into<crate::Value<source_location::AccessConfiguration>>,
+        value: impl crate::IntoValue<source_location::AccessConfiguration>,
     ) -> Self {
         self.0
-            .set_property("AccessConfiguration", value.into().into_json());
+            .set_property("AccessConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1580,11 +1665,11 @@ impl SourceLocation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-sourcelocation.html#cfn-mediatailor-sourcelocation-defaultsegmentdeliveryconfiguration)
     pub fn default_segment_delivery_configuration(
         mut self,
-        value: impl Into<crate::Value<source_location::DefaultSegmentDeliveryConfiguration>>,
+        value: impl crate::IntoValue<source_location::DefaultSegmentDeliveryConfiguration>,
     ) -> Self {
         self.0.set_property(
             "DefaultSegmentDeliveryConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -1594,25 +1679,32 @@ impl SourceLocation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-sourcelocation.html#cfn-mediatailor-sourcelocation-segmentdeliveryconfigurations)
     pub fn segment_delivery_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<source_location::SegmentDeliveryConfiguration>>>,
+        value: impl crate::IntoValue<Vec<source_location::SegmentDeliveryConfiguration>>,
     ) -> Self {
-        self.0
-            .set_property("SegmentDeliveryConfigurations", value.into().into_json());
+        self.0.set_property(
+            "SegmentDeliveryConfigurations",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Tags`: list of [`Tag`](source_location::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-sourcelocation.html#cfn-mediatailor-sourcelocation-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<source_location::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<source_location::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for SourceLocation {
     const TYPE_NAME: &'static str = "AWS::MediaTailor::SourceLocation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SourceLocationName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1654,9 +1746,9 @@ pub mod source_location {
         /// `AccessType`: [`AccessType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-sourcelocation-accessconfiguration.html#cfn-mediatailor-sourcelocation-accessconfiguration-accesstype)
-        pub fn access_type(mut self, value: impl Into<crate::Value<AccessType>>) -> Self {
+        pub fn access_type(mut self, value: impl crate::IntoValue<AccessType>) -> Self {
             self.0
-                .insert("AccessType".to_owned(), value.into().into_json());
+                .insert("AccessType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1665,11 +1757,11 @@ pub mod source_location {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-sourcelocation-accessconfiguration.html#cfn-mediatailor-sourcelocation-accessconfiguration-secretsmanageraccesstokenconfiguration)
         pub fn secrets_manager_access_token_configuration(
             mut self,
-            value: impl Into<crate::Value<SecretsManagerAccessTokenConfiguration>>,
+            value: impl crate::IntoValue<SecretsManagerAccessTokenConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SecretsManagerAccessTokenConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1696,9 +1788,9 @@ pub mod source_location {
         /// `BaseUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-sourcelocation-defaultsegmentdeliveryconfiguration.html#cfn-mediatailor-sourcelocation-defaultsegmentdeliveryconfiguration-baseurl)
-        pub fn base_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn base_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BaseUrl".to_owned(), value.into().into_json());
+                .insert("BaseUrl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1717,10 +1809,10 @@ pub mod source_location {
 
     impl HttpConfiguration {
         /// A new `HttpConfiguration` with its required properties.
-        pub fn new(base_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(base_url: impl crate::IntoValue<String>) -> Self {
             HttpConfiguration(crate::typed::Properties::from_iter([(
                 "BaseUrl".to_owned(),
-                base_url.into().into_json(),
+                base_url.into_value().into_json(),
             )]))
         }
     }
@@ -1746,27 +1838,27 @@ pub mod source_location {
         /// `HeaderName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-sourcelocation-secretsmanageraccesstokenconfiguration.html#cfn-mediatailor-sourcelocation-secretsmanageraccesstokenconfiguration-headername)
-        pub fn header_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn header_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HeaderName".to_owned(), value.into().into_json());
+                .insert("HeaderName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecretArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-sourcelocation-secretsmanageraccesstokenconfiguration.html#cfn-mediatailor-sourcelocation-secretsmanageraccesstokenconfiguration-secretarn)
-        pub fn secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretArn".to_owned(), value.into().into_json());
+                .insert("SecretArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecretStringKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-sourcelocation-secretsmanageraccesstokenconfiguration.html#cfn-mediatailor-sourcelocation-secretsmanageraccesstokenconfiguration-secretstringkey)
-        pub fn secret_string_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_string_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretStringKey".to_owned(), value.into().into_json());
+                .insert("SecretStringKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1792,17 +1884,18 @@ pub mod source_location {
         /// `BaseUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-sourcelocation-segmentdeliveryconfiguration.html#cfn-mediatailor-sourcelocation-segmentdeliveryconfiguration-baseurl)
-        pub fn base_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn base_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BaseUrl".to_owned(), value.into().into_json());
+                .insert("BaseUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediatailor-sourcelocation-segmentdeliveryconfiguration.html#cfn-mediatailor-sourcelocation-segmentdeliveryconfiguration-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1822,12 +1915,12 @@ pub mod source_location {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1871,36 +1964,41 @@ pub struct VodSource(crate::Resource);
 impl VodSource {
     /// A new `AWS::MediaTailor::VodSource` with its required properties.
     pub fn new(
-        http_package_configurations: impl Into<crate::Value<Vec<vod_source::HttpPackageConfiguration>>>,
-        source_location_name: impl Into<crate::Value<String>>,
-        vod_source_name: impl Into<crate::Value<String>>,
+        http_package_configurations: impl crate::IntoValue<Vec<vod_source::HttpPackageConfiguration>>,
+        source_location_name: impl crate::IntoValue<String>,
+        vod_source_name: impl crate::IntoValue<String>,
     ) -> Self {
         VodSource(
             crate::Resource::new("AWS::MediaTailor::VodSource")
                 .property(
                     "HttpPackageConfigurations",
-                    http_package_configurations.into().into_json(),
+                    http_package_configurations.into_value().into_json(),
                 )
                 .property(
                     "SourceLocationName",
-                    source_location_name.into().into_json(),
+                    source_location_name.into_value().into_json(),
                 )
-                .property("VodSourceName", vod_source_name.into().into_json()),
+                .property("VodSourceName", vod_source_name.into_value().into_json()),
         )
     }
 
     /// `Tags`: list of [`Tag`](vod_source::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mediatailor-vodsource.html#cfn-mediatailor-vodsource-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<vod_source::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<vod_source::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for VodSource {
     const TYPE_NAME: &'static str = "AWS::MediaTailor::VodSource";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SourceLocationName", "VodSourceName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1936,14 +2034,17 @@ pub mod vod_source {
     impl HttpPackageConfiguration {
         /// A new `HttpPackageConfiguration` with its required properties.
         pub fn new(
-            path: impl Into<crate::Value<String>>,
-            source_group: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<Type>>,
+            path: impl crate::IntoValue<String>,
+            source_group: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             HttpPackageConfiguration(crate::typed::Properties::from_iter([
-                ("Path".to_owned(), path.into().into_json()),
-                ("SourceGroup".to_owned(), source_group.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Path".to_owned(), path.into_value().into_json()),
+                (
+                    "SourceGroup".to_owned(),
+                    source_group.into_value().into_json(),
+                ),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -1963,12 +2064,12 @@ pub mod vod_source {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

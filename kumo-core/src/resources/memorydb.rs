@@ -12,6 +12,34 @@ pub const TYPES: &[&str] = &[
     "AWS::MemoryDB::User",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::MemoryDB::ACL",
+        <Acl as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MemoryDB::Cluster",
+        <Cluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MemoryDB::MultiRegionCluster",
+        <MultiRegionCluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MemoryDB::ParameterGroup",
+        <ParameterGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MemoryDB::SubnetGroup",
+        <SubnetGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MemoryDB::User",
+        <User as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::MemoryDB::ACL`.
 ///
 /// Required properties, the arguments of [`Acl::new`]: `ACLName`.
@@ -22,9 +50,9 @@ pub struct Acl(crate::Resource);
 
 impl Acl {
     /// A new `AWS::MemoryDB::ACL` with its required properties.
-    pub fn new(acl_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(acl_name: impl crate::IntoValue<String>) -> Self {
         Acl(crate::Resource::new("AWS::MemoryDB::ACL")
-            .property("ACLName", acl_name.into().into_json()))
+            .property("ACLName", acl_name.into_value().into_json()))
     }
 
     /// `Tags`: list of [`Tag`](acl::Tag).
@@ -32,8 +60,8 @@ impl Acl {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-acl.html#cfn-memorydb-acl-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<acl::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<acl::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -42,15 +70,21 @@ impl Acl {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-acl.html#cfn-memorydb-acl-usernames)
-    pub fn user_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("UserNames", value.into().into_json());
+    pub fn user_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("UserNames", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Acl {
     const TYPE_NAME: &'static str = "AWS::MemoryDB::ACL";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ACLName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -90,10 +124,10 @@ pub mod acl {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -104,8 +138,9 @@ pub mod acl {
         /// Pattern: `^[a-zA-Z0-9 _\.\/=+:\-@]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-memorydb-acl-tag.html#cfn-memorydb-acl-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -128,24 +163,24 @@ pub struct Cluster(crate::Resource);
 impl Cluster {
     /// A new `AWS::MemoryDB::Cluster` with its required properties.
     pub fn new(
-        acl_name: impl Into<crate::Value<String>>,
-        cluster_name: impl Into<crate::Value<String>>,
-        node_type: impl Into<crate::Value<String>>,
+        acl_name: impl crate::IntoValue<String>,
+        cluster_name: impl crate::IntoValue<String>,
+        node_type: impl crate::IntoValue<String>,
     ) -> Self {
         Cluster(
             crate::Resource::new("AWS::MemoryDB::Cluster")
-                .property("ACLName", acl_name.into().into_json())
-                .property("ClusterName", cluster_name.into().into_json())
-                .property("NodeType", node_type.into().into_json()),
+                .property("ACLName", acl_name.into_value().into_json())
+                .property("ClusterName", cluster_name.into_value().into_json())
+                .property("NodeType", node_type.into_value().into_json()),
         )
     }
 
     /// `AutoMinorVersionUpgrade`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-autominorversionupgrade)
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn auto_minor_version_upgrade(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AutoMinorVersionUpgrade", value.into().into_json());
+            .set_property("AutoMinorVersionUpgrade", value.into_value().into_json());
         self
     }
 
@@ -156,43 +191,46 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-datatiering)
     pub fn data_tiering(
         mut self,
-        value: impl Into<crate::Value<cluster::DataTieringStatus>>,
+        value: impl crate::IntoValue<cluster::DataTieringStatus>,
     ) -> Self {
-        self.0.set_property("DataTiering", value.into().into_json());
+        self.0
+            .set_property("DataTiering", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Engine`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-engine)
-    pub fn engine(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Engine", value.into().into_json());
+    pub fn engine(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Engine", value.into_value().into_json());
         self
     }
 
     /// `EngineVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-engineversion)
-    pub fn engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineVersion", value.into().into_json());
+            .set_property("EngineVersion", value.into_value().into_json());
         self
     }
 
     /// `FinalSnapshotName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-finalsnapshotname)
-    pub fn final_snapshot_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn final_snapshot_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FinalSnapshotName", value.into().into_json());
+            .set_property("FinalSnapshotName", value.into_value().into_json());
         self
     }
 
@@ -201,9 +239,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-ipdiscovery)
     pub fn ip_discovery(
         mut self,
-        value: impl Into<crate::Value<cluster::SupportedIpDiscoveryTypes>>,
+        value: impl crate::IntoValue<cluster::SupportedIpDiscoveryTypes>,
     ) -> Self {
-        self.0.set_property("IpDiscovery", value.into().into_json());
+        self.0
+            .set_property("IpDiscovery", value.into_value().into_json());
         self
     }
 
@@ -212,17 +251,18 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
     /// `MaintenanceWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-maintenancewindow)
-    pub fn maintenance_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn maintenance_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MaintenanceWindow", value.into().into_json());
+            .set_property("MaintenanceWindow", value.into_value().into_json());
         self
     }
 
@@ -231,9 +271,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-multiregionclustername)
-    pub fn multi_region_cluster_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn multi_region_cluster_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MultiRegionClusterName", value.into().into_json());
+            .set_property("MultiRegionClusterName", value.into_value().into_json());
         self
     }
 
@@ -244,35 +284,37 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-networktype)
     pub fn network_type(
         mut self,
-        value: impl Into<crate::Value<cluster::SupportedNetworkTypes>>,
+        value: impl crate::IntoValue<cluster::SupportedNetworkTypes>,
     ) -> Self {
-        self.0.set_property("NetworkType", value.into().into_json());
+        self.0
+            .set_property("NetworkType", value.into_value().into_json());
         self
     }
 
     /// `NumReplicasPerShard`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-numreplicaspershard)
-    pub fn num_replicas_per_shard(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn num_replicas_per_shard(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("NumReplicasPerShard", value.into().into_json());
+            .set_property("NumReplicasPerShard", value.into_value().into_json());
         self
     }
 
     /// `NumShards`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-numshards)
-    pub fn num_shards(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("NumShards", value.into().into_json());
+    pub fn num_shards(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("NumShards", value.into_value().into_json());
         self
     }
 
     /// `ParameterGroupName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-parametergroupname)
-    pub fn parameter_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn parameter_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ParameterGroupName", value.into().into_json());
+            .set_property("ParameterGroupName", value.into_value().into_json());
         self
     }
 
@@ -281,17 +323,17 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-port)
-    pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Port", value.into().into_json());
+    pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Port", value.into_value().into_json());
         self
     }
 
     /// `SecurityGroupIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-securitygroupids)
-    pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroupIds", value.into().into_json());
+            .set_property("SecurityGroupIds", value.into_value().into_json());
         self
     }
 
@@ -300,9 +342,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-snapshotarns)
-    pub fn snapshot_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn snapshot_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SnapshotArns", value.into().into_json());
+            .set_property("SnapshotArns", value.into_value().into_json());
         self
     }
 
@@ -311,44 +353,45 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-snapshotname)
-    pub fn snapshot_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn snapshot_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SnapshotName", value.into().into_json());
+            .set_property("SnapshotName", value.into_value().into_json());
         self
     }
 
     /// `SnapshotRetentionLimit`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-snapshotretentionlimit)
-    pub fn snapshot_retention_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn snapshot_retention_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("SnapshotRetentionLimit", value.into().into_json());
+            .set_property("SnapshotRetentionLimit", value.into_value().into_json());
         self
     }
 
     /// `SnapshotWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-snapshotwindow)
-    pub fn snapshot_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn snapshot_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SnapshotWindow", value.into().into_json());
+            .set_property("SnapshotWindow", value.into_value().into_json());
         self
     }
 
     /// `SnsTopicArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-snstopicarn)
-    pub fn sns_topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SnsTopicArn", value.into().into_json());
+    pub fn sns_topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SnsTopicArn", value.into_value().into_json());
         self
     }
 
     /// `SnsTopicStatus`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-snstopicstatus)
-    pub fn sns_topic_status(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn sns_topic_status(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SnsTopicStatus", value.into().into_json());
+            .set_property("SnsTopicStatus", value.into_value().into_json());
         self
     }
 
@@ -357,9 +400,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-subnetgroupname)
-    pub fn subnet_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subnet_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SubnetGroupName", value.into().into_json());
+            .set_property("SubnetGroupName", value.into_value().into_json());
         self
     }
 
@@ -368,8 +411,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-tlsenabled)
-    pub fn tls_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("TLSEnabled", value.into().into_json());
+    pub fn tls_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("TLSEnabled", value.into_value().into_json());
         self
     }
 
@@ -378,15 +422,20 @@ impl Cluster {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Cluster {
     const TYPE_NAME: &'static str = "AWS::MemoryDB::Cluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ClusterName",
         "DataTiering",
@@ -453,12 +502,12 @@ pub mod cluster {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -537,26 +586,28 @@ pub struct MultiRegionCluster(crate::Resource);
 
 impl MultiRegionCluster {
     /// A new `AWS::MemoryDB::MultiRegionCluster` with its required properties.
-    pub fn new(node_type: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(node_type: impl crate::IntoValue<String>) -> Self {
         MultiRegionCluster(
             crate::Resource::new("AWS::MemoryDB::MultiRegionCluster")
-                .property("NodeType", node_type.into().into_json()),
+                .property("NodeType", node_type.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-multiregioncluster.html#cfn-memorydb-multiregioncluster-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Engine`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-multiregioncluster.html#cfn-memorydb-multiregioncluster-engine)
-    pub fn engine(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Engine", value.into().into_json());
+    pub fn engine(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Engine", value.into_value().into_json());
         self
     }
 
@@ -565,9 +616,9 @@ impl MultiRegionCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-multiregioncluster.html#cfn-memorydb-multiregioncluster-engineversion)
-    pub fn engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineVersion", value.into().into_json());
+            .set_property("EngineVersion", value.into_value().into_json());
         self
     }
 
@@ -580,10 +631,12 @@ impl MultiRegionCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-multiregioncluster.html#cfn-memorydb-multiregioncluster-multiregionclusternamesuffix)
     pub fn multi_region_cluster_name_suffix(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("MultiRegionClusterNameSuffix", value.into().into_json());
+        self.0.set_property(
+            "MultiRegionClusterNameSuffix",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -594,18 +647,21 @@ impl MultiRegionCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-multiregioncluster.html#cfn-memorydb-multiregioncluster-multiregionparametergroupname)
     pub fn multi_region_parameter_group_name(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("MultiRegionParameterGroupName", value.into().into_json());
+        self.0.set_property(
+            "MultiRegionParameterGroupName",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `NumShards`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-multiregioncluster.html#cfn-memorydb-multiregioncluster-numshards)
-    pub fn num_shards(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("NumShards", value.into().into_json());
+    pub fn num_shards(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("NumShards", value.into_value().into_json());
         self
     }
 
@@ -614,8 +670,9 @@ impl MultiRegionCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-multiregioncluster.html#cfn-memorydb-multiregioncluster-tlsenabled)
-    pub fn tls_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("TLSEnabled", value.into().into_json());
+    pub fn tls_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("TLSEnabled", value.into_value().into_json());
         self
     }
 
@@ -624,8 +681,8 @@ impl MultiRegionCluster {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-multiregioncluster.html#cfn-memorydb-multiregioncluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<multi_region_cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<multi_region_cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -634,17 +691,22 @@ impl MultiRegionCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-multiregioncluster.html#cfn-memorydb-multiregioncluster-updatestrategy)
     pub fn update_strategy(
         mut self,
-        value: impl Into<crate::Value<multi_region_cluster::UpdateStrategy>>,
+        value: impl crate::IntoValue<multi_region_cluster::UpdateStrategy>,
     ) -> Self {
         self.0
-            .set_property("UpdateStrategy", value.into().into_json());
+            .set_property("UpdateStrategy", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MultiRegionCluster {
     const TYPE_NAME: &'static str = "AWS::MemoryDB::MultiRegionCluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "EngineVersion",
         "MultiRegionClusterNameSuffix",
@@ -695,12 +757,12 @@ pub mod multi_region_cluster {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -741,15 +803,15 @@ pub struct ParameterGroup(crate::Resource);
 impl ParameterGroup {
     /// A new `AWS::MemoryDB::ParameterGroup` with its required properties.
     pub fn new(
-        family: impl Into<crate::Value<String>>,
-        parameter_group_name: impl Into<crate::Value<String>>,
+        family: impl crate::IntoValue<String>,
+        parameter_group_name: impl crate::IntoValue<String>,
     ) -> Self {
         ParameterGroup(
             crate::Resource::new("AWS::MemoryDB::ParameterGroup")
-                .property("Family", family.into().into_json())
+                .property("Family", family.into_value().into_json())
                 .property(
                     "ParameterGroupName",
-                    parameter_group_name.into().into_json(),
+                    parameter_group_name.into_value().into_json(),
                 ),
         )
     }
@@ -759,16 +821,18 @@ impl ParameterGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-parametergroup.html#cfn-memorydb-parametergroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Parameters`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-parametergroup.html#cfn-memorydb-parametergroup-parameters)
-    pub fn parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+    pub fn parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
@@ -777,15 +841,20 @@ impl ParameterGroup {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-parametergroup.html#cfn-memorydb-parametergroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<parameter_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<parameter_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ParameterGroup {
     const TYPE_NAME: &'static str = "AWS::MemoryDB::ParameterGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "Family", "ParameterGroupName"];
 
@@ -822,12 +891,12 @@ pub mod parameter_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -850,21 +919,25 @@ pub struct SubnetGroup(crate::Resource);
 impl SubnetGroup {
     /// A new `AWS::MemoryDB::SubnetGroup` with its required properties.
     pub fn new(
-        subnet_group_name: impl Into<crate::Value<String>>,
-        subnet_ids: impl Into<crate::Value<Vec<String>>>,
+        subnet_group_name: impl crate::IntoValue<String>,
+        subnet_ids: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         SubnetGroup(
             crate::Resource::new("AWS::MemoryDB::SubnetGroup")
-                .property("SubnetGroupName", subnet_group_name.into().into_json())
-                .property("SubnetIds", subnet_ids.into().into_json()),
+                .property(
+                    "SubnetGroupName",
+                    subnet_group_name.into_value().into_json(),
+                )
+                .property("SubnetIds", subnet_ids.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-subnetgroup.html#cfn-memorydb-subnetgroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -873,15 +946,20 @@ impl SubnetGroup {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-subnetgroup.html#cfn-memorydb-subnetgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<subnet_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<subnet_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for SubnetGroup {
     const TYPE_NAME: &'static str = "AWS::MemoryDB::SubnetGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SubnetGroupName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -922,12 +1000,12 @@ pub mod subnet_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -949,10 +1027,10 @@ pub struct User(crate::Resource);
 
 impl User {
     /// A new `AWS::MemoryDB::User` with its required properties.
-    pub fn new(user_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(user_name: impl crate::IntoValue<String>) -> Self {
         User(
             crate::Resource::new("AWS::MemoryDB::User")
-                .property("UserName", user_name.into().into_json()),
+                .property("UserName", user_name.into_value().into_json()),
         )
     }
 
@@ -961,9 +1039,9 @@ impl User {
     /// Pattern: `\S`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-user.html#cfn-memorydb-user-accessstring)
-    pub fn access_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn access_string(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AccessString", value.into().into_json());
+            .set_property("AccessString", value.into_value().into_json());
         self
     }
 
@@ -972,10 +1050,10 @@ impl User {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-user.html#cfn-memorydb-user-authenticationmode)
     pub fn authentication_mode(
         mut self,
-        value: impl Into<crate::Value<user::AuthenticationMode>>,
+        value: impl crate::IntoValue<user::AuthenticationMode>,
     ) -> Self {
         self.0
-            .set_property("AuthenticationMode", value.into().into_json());
+            .set_property("AuthenticationMode", value.into_value().into_json());
         self
     }
 
@@ -984,15 +1062,20 @@ impl User {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-memorydb-user.html#cfn-memorydb-user-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<user::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<user::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for User {
     const TYPE_NAME: &'static str = "AWS::MemoryDB::User";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["UserName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1041,17 +1124,18 @@ pub mod user {
         /// Items: 1 to 2.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-memorydb-user-authenticationmode.html#cfn-memorydb-user-authenticationmode-passwords)
-        pub fn passwords(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn passwords(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Passwords".to_owned(), value.into().into_json());
+                .insert("Passwords".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-memorydb-user-authenticationmode.html#cfn-memorydb-user-authenticationmode-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1070,10 +1154,10 @@ pub mod user {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1084,8 +1168,9 @@ pub mod user {
         /// Pattern: `^[a-zA-Z0-9 _\.\/=+:\-@]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-memorydb-user-tag.html#cfn-memorydb-user-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -1128,3 +1128,567 @@ pub fn enabled_types() -> Vec<&'static str> {
     types.sort_unstable();
     types
 }
+
+/// How every resource type of the services enabled by features carries tags, by type
+/// name.
+pub fn enabled_tagging() -> std::collections::BTreeMap<&'static str, crate::typed::Tagging> {
+    #[allow(unused_mut)]
+    let mut tagging = std::collections::BTreeMap::new();
+    #[cfg(feature = "accessanalyzer")]
+    tagging.extend(accessanalyzer::TAGGING.iter().copied());
+    #[cfg(feature = "acmpca")]
+    tagging.extend(acmpca::TAGGING.iter().copied());
+    #[cfg(feature = "aiops")]
+    tagging.extend(aiops::TAGGING.iter().copied());
+    #[cfg(feature = "alexa_ask")]
+    tagging.extend(alexa_ask::TAGGING.iter().copied());
+    #[cfg(feature = "amazonmq")]
+    tagging.extend(amazonmq::TAGGING.iter().copied());
+    #[cfg(feature = "amplify")]
+    tagging.extend(amplify::TAGGING.iter().copied());
+    #[cfg(feature = "amplifyuibuilder")]
+    tagging.extend(amplifyuibuilder::TAGGING.iter().copied());
+    #[cfg(feature = "apigateway")]
+    tagging.extend(apigateway::TAGGING.iter().copied());
+    #[cfg(feature = "apigatewayv2")]
+    tagging.extend(apigatewayv2::TAGGING.iter().copied());
+    #[cfg(feature = "appconfig")]
+    tagging.extend(appconfig::TAGGING.iter().copied());
+    #[cfg(feature = "appflow")]
+    tagging.extend(appflow::TAGGING.iter().copied());
+    #[cfg(feature = "appintegrations")]
+    tagging.extend(appintegrations::TAGGING.iter().copied());
+    #[cfg(feature = "applicationautoscaling")]
+    tagging.extend(applicationautoscaling::TAGGING.iter().copied());
+    #[cfg(feature = "applicationinsights")]
+    tagging.extend(applicationinsights::TAGGING.iter().copied());
+    #[cfg(feature = "applicationsignals")]
+    tagging.extend(applicationsignals::TAGGING.iter().copied());
+    #[cfg(feature = "appmesh")]
+    tagging.extend(appmesh::TAGGING.iter().copied());
+    #[cfg(feature = "apprunner")]
+    tagging.extend(apprunner::TAGGING.iter().copied());
+    #[cfg(feature = "appstream")]
+    tagging.extend(appstream::TAGGING.iter().copied());
+    #[cfg(feature = "appsync")]
+    tagging.extend(appsync::TAGGING.iter().copied());
+    #[cfg(feature = "apptest")]
+    tagging.extend(apptest::TAGGING.iter().copied());
+    #[cfg(feature = "aps")]
+    tagging.extend(aps::TAGGING.iter().copied());
+    #[cfg(feature = "arcregionswitch")]
+    tagging.extend(arcregionswitch::TAGGING.iter().copied());
+    #[cfg(feature = "arczonalshift")]
+    tagging.extend(arczonalshift::TAGGING.iter().copied());
+    #[cfg(feature = "athena")]
+    tagging.extend(athena::TAGGING.iter().copied());
+    #[cfg(feature = "auditmanager")]
+    tagging.extend(auditmanager::TAGGING.iter().copied());
+    #[cfg(feature = "autoscaling")]
+    tagging.extend(autoscaling::TAGGING.iter().copied());
+    #[cfg(feature = "autoscalingplans")]
+    tagging.extend(autoscalingplans::TAGGING.iter().copied());
+    #[cfg(feature = "b2bi")]
+    tagging.extend(b2bi::TAGGING.iter().copied());
+    #[cfg(feature = "backup")]
+    tagging.extend(backup::TAGGING.iter().copied());
+    #[cfg(feature = "backupgateway")]
+    tagging.extend(backupgateway::TAGGING.iter().copied());
+    #[cfg(feature = "batch")]
+    tagging.extend(batch::TAGGING.iter().copied());
+    #[cfg(feature = "bcmdataexports")]
+    tagging.extend(bcmdataexports::TAGGING.iter().copied());
+    #[cfg(feature = "bcmpricingcalculator")]
+    tagging.extend(bcmpricingcalculator::TAGGING.iter().copied());
+    #[cfg(feature = "bedrock")]
+    tagging.extend(bedrock::TAGGING.iter().copied());
+    #[cfg(feature = "bedrockagentcore")]
+    tagging.extend(bedrockagentcore::TAGGING.iter().copied());
+    #[cfg(feature = "bedrockmantle")]
+    tagging.extend(bedrockmantle::TAGGING.iter().copied());
+    #[cfg(feature = "billing")]
+    tagging.extend(billing::TAGGING.iter().copied());
+    #[cfg(feature = "billingconductor")]
+    tagging.extend(billingconductor::TAGGING.iter().copied());
+    #[cfg(feature = "braket")]
+    tagging.extend(braket::TAGGING.iter().copied());
+    #[cfg(feature = "budgets")]
+    tagging.extend(budgets::TAGGING.iter().copied());
+    #[cfg(feature = "cases")]
+    tagging.extend(cases::TAGGING.iter().copied());
+    #[cfg(feature = "cassandra")]
+    tagging.extend(cassandra::TAGGING.iter().copied());
+    #[cfg(feature = "cdk")]
+    tagging.extend(cdk::TAGGING.iter().copied());
+    #[cfg(feature = "ce")]
+    tagging.extend(ce::TAGGING.iter().copied());
+    #[cfg(feature = "certificatemanager")]
+    tagging.extend(certificatemanager::TAGGING.iter().copied());
+    #[cfg(feature = "chatbot")]
+    tagging.extend(chatbot::TAGGING.iter().copied());
+    #[cfg(feature = "chime")]
+    tagging.extend(chime::TAGGING.iter().copied());
+    #[cfg(feature = "cleanrooms")]
+    tagging.extend(cleanrooms::TAGGING.iter().copied());
+    #[cfg(feature = "cleanroomsml")]
+    tagging.extend(cleanroomsml::TAGGING.iter().copied());
+    #[cfg(feature = "cloud9")]
+    tagging.extend(cloud9::TAGGING.iter().copied());
+    #[cfg(feature = "cloudformation")]
+    tagging.extend(cloudformation::TAGGING.iter().copied());
+    #[cfg(feature = "cloudfront")]
+    tagging.extend(cloudfront::TAGGING.iter().copied());
+    #[cfg(feature = "cloudtrail")]
+    tagging.extend(cloudtrail::TAGGING.iter().copied());
+    #[cfg(feature = "cloudwatch")]
+    tagging.extend(cloudwatch::TAGGING.iter().copied());
+    #[cfg(feature = "codeartifact")]
+    tagging.extend(codeartifact::TAGGING.iter().copied());
+    #[cfg(feature = "codebuild")]
+    tagging.extend(codebuild::TAGGING.iter().copied());
+    #[cfg(feature = "codecommit")]
+    tagging.extend(codecommit::TAGGING.iter().copied());
+    #[cfg(feature = "codeconnections")]
+    tagging.extend(codeconnections::TAGGING.iter().copied());
+    #[cfg(feature = "codedeploy")]
+    tagging.extend(codedeploy::TAGGING.iter().copied());
+    #[cfg(feature = "codeguruprofiler")]
+    tagging.extend(codeguruprofiler::TAGGING.iter().copied());
+    #[cfg(feature = "codegurureviewer")]
+    tagging.extend(codegurureviewer::TAGGING.iter().copied());
+    #[cfg(feature = "codepipeline")]
+    tagging.extend(codepipeline::TAGGING.iter().copied());
+    #[cfg(feature = "codestar")]
+    tagging.extend(codestar::TAGGING.iter().copied());
+    #[cfg(feature = "codestarconnections")]
+    tagging.extend(codestarconnections::TAGGING.iter().copied());
+    #[cfg(feature = "codestarnotifications")]
+    tagging.extend(codestarnotifications::TAGGING.iter().copied());
+    #[cfg(feature = "cognito")]
+    tagging.extend(cognito::TAGGING.iter().copied());
+    #[cfg(feature = "comprehend")]
+    tagging.extend(comprehend::TAGGING.iter().copied());
+    #[cfg(feature = "computeoptimizer")]
+    tagging.extend(computeoptimizer::TAGGING.iter().copied());
+    #[cfg(feature = "config")]
+    tagging.extend(config::TAGGING.iter().copied());
+    #[cfg(feature = "connect")]
+    tagging.extend(connect::TAGGING.iter().copied());
+    #[cfg(feature = "connectcampaigns")]
+    tagging.extend(connectcampaigns::TAGGING.iter().copied());
+    #[cfg(feature = "connectcampaignsv2")]
+    tagging.extend(connectcampaignsv2::TAGGING.iter().copied());
+    #[cfg(feature = "controltower")]
+    tagging.extend(controltower::TAGGING.iter().copied());
+    #[cfg(feature = "cur")]
+    tagging.extend(cur::TAGGING.iter().copied());
+    #[cfg(feature = "customerprofiles")]
+    tagging.extend(customerprofiles::TAGGING.iter().copied());
+    #[cfg(feature = "databrew")]
+    tagging.extend(databrew::TAGGING.iter().copied());
+    #[cfg(feature = "datapipeline")]
+    tagging.extend(datapipeline::TAGGING.iter().copied());
+    #[cfg(feature = "datasync")]
+    tagging.extend(datasync::TAGGING.iter().copied());
+    #[cfg(feature = "datazone")]
+    tagging.extend(datazone::TAGGING.iter().copied());
+    #[cfg(feature = "dax")]
+    tagging.extend(dax::TAGGING.iter().copied());
+    #[cfg(feature = "deadline")]
+    tagging.extend(deadline::TAGGING.iter().copied());
+    #[cfg(feature = "detective")]
+    tagging.extend(detective::TAGGING.iter().copied());
+    #[cfg(feature = "devopsagent")]
+    tagging.extend(devopsagent::TAGGING.iter().copied());
+    #[cfg(feature = "devopsguru")]
+    tagging.extend(devopsguru::TAGGING.iter().copied());
+    #[cfg(feature = "directconnect")]
+    tagging.extend(directconnect::TAGGING.iter().copied());
+    #[cfg(feature = "directoryservice")]
+    tagging.extend(directoryservice::TAGGING.iter().copied());
+    #[cfg(feature = "dlm")]
+    tagging.extend(dlm::TAGGING.iter().copied());
+    #[cfg(feature = "dms")]
+    tagging.extend(dms::TAGGING.iter().copied());
+    #[cfg(feature = "docdb")]
+    tagging.extend(docdb::TAGGING.iter().copied());
+    #[cfg(feature = "docdbelastic")]
+    tagging.extend(docdbelastic::TAGGING.iter().copied());
+    #[cfg(feature = "dsql")]
+    tagging.extend(dsql::TAGGING.iter().copied());
+    #[cfg(feature = "dynamodb")]
+    tagging.extend(dynamodb::TAGGING.iter().copied());
+    #[cfg(feature = "ec2")]
+    tagging.extend(ec2::TAGGING.iter().copied());
+    #[cfg(feature = "ecr")]
+    tagging.extend(ecr::TAGGING.iter().copied());
+    #[cfg(feature = "ecs")]
+    tagging.extend(ecs::TAGGING.iter().copied());
+    #[cfg(feature = "efs")]
+    tagging.extend(efs::TAGGING.iter().copied());
+    #[cfg(feature = "eks")]
+    tagging.extend(eks::TAGGING.iter().copied());
+    #[cfg(feature = "elasticache")]
+    tagging.extend(elasticache::TAGGING.iter().copied());
+    #[cfg(feature = "elasticbeanstalk")]
+    tagging.extend(elasticbeanstalk::TAGGING.iter().copied());
+    #[cfg(feature = "elasticloadbalancing")]
+    tagging.extend(elasticloadbalancing::TAGGING.iter().copied());
+    #[cfg(feature = "elasticloadbalancingv2")]
+    tagging.extend(elasticloadbalancingv2::TAGGING.iter().copied());
+    #[cfg(feature = "elasticsearch")]
+    tagging.extend(elasticsearch::TAGGING.iter().copied());
+    #[cfg(feature = "elementalinference")]
+    tagging.extend(elementalinference::TAGGING.iter().copied());
+    #[cfg(feature = "emr")]
+    tagging.extend(emr::TAGGING.iter().copied());
+    #[cfg(feature = "emrcontainers")]
+    tagging.extend(emrcontainers::TAGGING.iter().copied());
+    #[cfg(feature = "emrserverless")]
+    tagging.extend(emrserverless::TAGGING.iter().copied());
+    #[cfg(feature = "entityresolution")]
+    tagging.extend(entityresolution::TAGGING.iter().copied());
+    #[cfg(feature = "events")]
+    tagging.extend(events::TAGGING.iter().copied());
+    #[cfg(feature = "eventschemas")]
+    tagging.extend(eventschemas::TAGGING.iter().copied());
+    #[cfg(feature = "evidently")]
+    tagging.extend(evidently::TAGGING.iter().copied());
+    #[cfg(feature = "evs")]
+    tagging.extend(evs::TAGGING.iter().copied());
+    #[cfg(feature = "finspace")]
+    tagging.extend(finspace::TAGGING.iter().copied());
+    #[cfg(feature = "fis")]
+    tagging.extend(fis::TAGGING.iter().copied());
+    #[cfg(feature = "fms")]
+    tagging.extend(fms::TAGGING.iter().copied());
+    #[cfg(feature = "forecast")]
+    tagging.extend(forecast::TAGGING.iter().copied());
+    #[cfg(feature = "frauddetector")]
+    tagging.extend(frauddetector::TAGGING.iter().copied());
+    #[cfg(feature = "fsx")]
+    tagging.extend(fsx::TAGGING.iter().copied());
+    #[cfg(feature = "gamelift")]
+    tagging.extend(gamelift::TAGGING.iter().copied());
+    #[cfg(feature = "globalaccelerator")]
+    tagging.extend(globalaccelerator::TAGGING.iter().copied());
+    #[cfg(feature = "glue")]
+    tagging.extend(glue::TAGGING.iter().copied());
+    #[cfg(feature = "grafana")]
+    tagging.extend(grafana::TAGGING.iter().copied());
+    #[cfg(feature = "greengrass")]
+    tagging.extend(greengrass::TAGGING.iter().copied());
+    #[cfg(feature = "greengrassv2")]
+    tagging.extend(greengrassv2::TAGGING.iter().copied());
+    #[cfg(feature = "groundstation")]
+    tagging.extend(groundstation::TAGGING.iter().copied());
+    #[cfg(feature = "guardduty")]
+    tagging.extend(guardduty::TAGGING.iter().copied());
+    #[cfg(feature = "healthimaging")]
+    tagging.extend(healthimaging::TAGGING.iter().copied());
+    #[cfg(feature = "healthlake")]
+    tagging.extend(healthlake::TAGGING.iter().copied());
+    #[cfg(feature = "iam")]
+    tagging.extend(iam::TAGGING.iter().copied());
+    #[cfg(feature = "identitystore")]
+    tagging.extend(identitystore::TAGGING.iter().copied());
+    #[cfg(feature = "imagebuilder")]
+    tagging.extend(imagebuilder::TAGGING.iter().copied());
+    #[cfg(feature = "inspector")]
+    tagging.extend(inspector::TAGGING.iter().copied());
+    #[cfg(feature = "inspectorv2")]
+    tagging.extend(inspectorv2::TAGGING.iter().copied());
+    #[cfg(feature = "interconnect")]
+    tagging.extend(interconnect::TAGGING.iter().copied());
+    #[cfg(feature = "internetmonitor")]
+    tagging.extend(internetmonitor::TAGGING.iter().copied());
+    #[cfg(feature = "invoicing")]
+    tagging.extend(invoicing::TAGGING.iter().copied());
+    #[cfg(feature = "iot")]
+    tagging.extend(iot::TAGGING.iter().copied());
+    #[cfg(feature = "iotanalytics")]
+    tagging.extend(iotanalytics::TAGGING.iter().copied());
+    #[cfg(feature = "iotcoredeviceadvisor")]
+    tagging.extend(iotcoredeviceadvisor::TAGGING.iter().copied());
+    #[cfg(feature = "iotevents")]
+    tagging.extend(iotevents::TAGGING.iter().copied());
+    #[cfg(feature = "iotfleetwise")]
+    tagging.extend(iotfleetwise::TAGGING.iter().copied());
+    #[cfg(feature = "iotsitewise")]
+    tagging.extend(iotsitewise::TAGGING.iter().copied());
+    #[cfg(feature = "iotthingsgraph")]
+    tagging.extend(iotthingsgraph::TAGGING.iter().copied());
+    #[cfg(feature = "iottwinmaker")]
+    tagging.extend(iottwinmaker::TAGGING.iter().copied());
+    #[cfg(feature = "iotwireless")]
+    tagging.extend(iotwireless::TAGGING.iter().copied());
+    #[cfg(feature = "ivs")]
+    tagging.extend(ivs::TAGGING.iter().copied());
+    #[cfg(feature = "ivschat")]
+    tagging.extend(ivschat::TAGGING.iter().copied());
+    #[cfg(feature = "kafkaconnect")]
+    tagging.extend(kafkaconnect::TAGGING.iter().copied());
+    #[cfg(feature = "kendra")]
+    tagging.extend(kendra::TAGGING.iter().copied());
+    #[cfg(feature = "kendraranking")]
+    tagging.extend(kendraranking::TAGGING.iter().copied());
+    #[cfg(feature = "kinesis")]
+    tagging.extend(kinesis::TAGGING.iter().copied());
+    #[cfg(feature = "kinesisanalytics")]
+    tagging.extend(kinesisanalytics::TAGGING.iter().copied());
+    #[cfg(feature = "kinesisanalyticsv2")]
+    tagging.extend(kinesisanalyticsv2::TAGGING.iter().copied());
+    #[cfg(feature = "kinesisfirehose")]
+    tagging.extend(kinesisfirehose::TAGGING.iter().copied());
+    #[cfg(feature = "kinesisvideo")]
+    tagging.extend(kinesisvideo::TAGGING.iter().copied());
+    #[cfg(feature = "kms")]
+    tagging.extend(kms::TAGGING.iter().copied());
+    #[cfg(feature = "lakeformation")]
+    tagging.extend(lakeformation::TAGGING.iter().copied());
+    #[cfg(feature = "lambda")]
+    tagging.extend(lambda::TAGGING.iter().copied());
+    #[cfg(feature = "launchwizard")]
+    tagging.extend(launchwizard::TAGGING.iter().copied());
+    #[cfg(feature = "lex")]
+    tagging.extend(lex::TAGGING.iter().copied());
+    #[cfg(feature = "licensemanager")]
+    tagging.extend(licensemanager::TAGGING.iter().copied());
+    #[cfg(feature = "lightsail")]
+    tagging.extend(lightsail::TAGGING.iter().copied());
+    #[cfg(feature = "location")]
+    tagging.extend(location::TAGGING.iter().copied());
+    #[cfg(feature = "logs")]
+    tagging.extend(logs::TAGGING.iter().copied());
+    #[cfg(feature = "lookoutequipment")]
+    tagging.extend(lookoutequipment::TAGGING.iter().copied());
+    #[cfg(feature = "lookoutvision")]
+    tagging.extend(lookoutvision::TAGGING.iter().copied());
+    #[cfg(feature = "m2")]
+    tagging.extend(m2::TAGGING.iter().copied());
+    #[cfg(feature = "macie")]
+    tagging.extend(macie::TAGGING.iter().copied());
+    #[cfg(feature = "managedblockchain")]
+    tagging.extend(managedblockchain::TAGGING.iter().copied());
+    #[cfg(feature = "mediaconnect")]
+    tagging.extend(mediaconnect::TAGGING.iter().copied());
+    #[cfg(feature = "mediaconvert")]
+    tagging.extend(mediaconvert::TAGGING.iter().copied());
+    #[cfg(feature = "medialive")]
+    tagging.extend(medialive::TAGGING.iter().copied());
+    #[cfg(feature = "mediapackage")]
+    tagging.extend(mediapackage::TAGGING.iter().copied());
+    #[cfg(feature = "mediapackagev2")]
+    tagging.extend(mediapackagev2::TAGGING.iter().copied());
+    #[cfg(feature = "mediastore")]
+    tagging.extend(mediastore::TAGGING.iter().copied());
+    #[cfg(feature = "mediatailor")]
+    tagging.extend(mediatailor::TAGGING.iter().copied());
+    #[cfg(feature = "memorydb")]
+    tagging.extend(memorydb::TAGGING.iter().copied());
+    #[cfg(feature = "mpa")]
+    tagging.extend(mpa::TAGGING.iter().copied());
+    #[cfg(feature = "msk")]
+    tagging.extend(msk::TAGGING.iter().copied());
+    #[cfg(feature = "mwaa")]
+    tagging.extend(mwaa::TAGGING.iter().copied());
+    #[cfg(feature = "mwaaserverless")]
+    tagging.extend(mwaaserverless::TAGGING.iter().copied());
+    #[cfg(feature = "neptune")]
+    tagging.extend(neptune::TAGGING.iter().copied());
+    #[cfg(feature = "neptunegraph")]
+    tagging.extend(neptunegraph::TAGGING.iter().copied());
+    #[cfg(feature = "networkfirewall")]
+    tagging.extend(networkfirewall::TAGGING.iter().copied());
+    #[cfg(feature = "networkmanager")]
+    tagging.extend(networkmanager::TAGGING.iter().copied());
+    #[cfg(feature = "notifications")]
+    tagging.extend(notifications::TAGGING.iter().copied());
+    #[cfg(feature = "notificationscontacts")]
+    tagging.extend(notificationscontacts::TAGGING.iter().copied());
+    #[cfg(feature = "novaact")]
+    tagging.extend(novaact::TAGGING.iter().copied());
+    #[cfg(feature = "oam")]
+    tagging.extend(oam::TAGGING.iter().copied());
+    #[cfg(feature = "observabilityadmin")]
+    tagging.extend(observabilityadmin::TAGGING.iter().copied());
+    #[cfg(feature = "odb")]
+    tagging.extend(odb::TAGGING.iter().copied());
+    #[cfg(feature = "omics")]
+    tagging.extend(omics::TAGGING.iter().copied());
+    #[cfg(feature = "opensearchserverless")]
+    tagging.extend(opensearchserverless::TAGGING.iter().copied());
+    #[cfg(feature = "opensearchservice")]
+    tagging.extend(opensearchservice::TAGGING.iter().copied());
+    #[cfg(feature = "opsworks")]
+    tagging.extend(opsworks::TAGGING.iter().copied());
+    #[cfg(feature = "organizations")]
+    tagging.extend(organizations::TAGGING.iter().copied());
+    #[cfg(feature = "osis")]
+    tagging.extend(osis::TAGGING.iter().copied());
+    #[cfg(feature = "panorama")]
+    tagging.extend(panorama::TAGGING.iter().copied());
+    #[cfg(feature = "paymentcryptography")]
+    tagging.extend(paymentcryptography::TAGGING.iter().copied());
+    #[cfg(feature = "pcaconnectorad")]
+    tagging.extend(pcaconnectorad::TAGGING.iter().copied());
+    #[cfg(feature = "pcaconnectorscep")]
+    tagging.extend(pcaconnectorscep::TAGGING.iter().copied());
+    #[cfg(feature = "pcs")]
+    tagging.extend(pcs::TAGGING.iter().copied());
+    #[cfg(feature = "personalize")]
+    tagging.extend(personalize::TAGGING.iter().copied());
+    #[cfg(feature = "pinpoint")]
+    tagging.extend(pinpoint::TAGGING.iter().copied());
+    #[cfg(feature = "pinpointemail")]
+    tagging.extend(pinpointemail::TAGGING.iter().copied());
+    #[cfg(feature = "pipes")]
+    tagging.extend(pipes::TAGGING.iter().copied());
+    #[cfg(feature = "proton")]
+    tagging.extend(proton::TAGGING.iter().copied());
+    #[cfg(feature = "qbusiness")]
+    tagging.extend(qbusiness::TAGGING.iter().copied());
+    #[cfg(feature = "qldb")]
+    tagging.extend(qldb::TAGGING.iter().copied());
+    #[cfg(feature = "quicksight")]
+    tagging.extend(quicksight::TAGGING.iter().copied());
+    #[cfg(feature = "ram")]
+    tagging.extend(ram::TAGGING.iter().copied());
+    #[cfg(feature = "rbin")]
+    tagging.extend(rbin::TAGGING.iter().copied());
+    #[cfg(feature = "rds")]
+    tagging.extend(rds::TAGGING.iter().copied());
+    #[cfg(feature = "redshift")]
+    tagging.extend(redshift::TAGGING.iter().copied());
+    #[cfg(feature = "redshiftserverless")]
+    tagging.extend(redshiftserverless::TAGGING.iter().copied());
+    #[cfg(feature = "refactorspaces")]
+    tagging.extend(refactorspaces::TAGGING.iter().copied());
+    #[cfg(feature = "rekognition")]
+    tagging.extend(rekognition::TAGGING.iter().copied());
+    #[cfg(feature = "resiliencehub")]
+    tagging.extend(resiliencehub::TAGGING.iter().copied());
+    #[cfg(feature = "resourceexplorer2")]
+    tagging.extend(resourceexplorer2::TAGGING.iter().copied());
+    #[cfg(feature = "resourcegroups")]
+    tagging.extend(resourcegroups::TAGGING.iter().copied());
+    #[cfg(feature = "robomaker")]
+    tagging.extend(robomaker::TAGGING.iter().copied());
+    #[cfg(feature = "rolesanywhere")]
+    tagging.extend(rolesanywhere::TAGGING.iter().copied());
+    #[cfg(feature = "route53")]
+    tagging.extend(route53::TAGGING.iter().copied());
+    #[cfg(feature = "route53globalresolver")]
+    tagging.extend(route53globalresolver::TAGGING.iter().copied());
+    #[cfg(feature = "route53profiles")]
+    tagging.extend(route53profiles::TAGGING.iter().copied());
+    #[cfg(feature = "route53recoverycontrol")]
+    tagging.extend(route53recoverycontrol::TAGGING.iter().copied());
+    #[cfg(feature = "route53recoveryreadiness")]
+    tagging.extend(route53recoveryreadiness::TAGGING.iter().copied());
+    #[cfg(feature = "route53resolver")]
+    tagging.extend(route53resolver::TAGGING.iter().copied());
+    #[cfg(feature = "rtbfabric")]
+    tagging.extend(rtbfabric::TAGGING.iter().copied());
+    #[cfg(feature = "rum")]
+    tagging.extend(rum::TAGGING.iter().copied());
+    #[cfg(feature = "s3")]
+    tagging.extend(s3::TAGGING.iter().copied());
+    #[cfg(feature = "s3express")]
+    tagging.extend(s3express::TAGGING.iter().copied());
+    #[cfg(feature = "s3files")]
+    tagging.extend(s3files::TAGGING.iter().copied());
+    #[cfg(feature = "s3objectlambda")]
+    tagging.extend(s3objectlambda::TAGGING.iter().copied());
+    #[cfg(feature = "s3outposts")]
+    tagging.extend(s3outposts::TAGGING.iter().copied());
+    #[cfg(feature = "s3tables")]
+    tagging.extend(s3tables::TAGGING.iter().copied());
+    #[cfg(feature = "s3vectors")]
+    tagging.extend(s3vectors::TAGGING.iter().copied());
+    #[cfg(feature = "sagemaker")]
+    tagging.extend(sagemaker::TAGGING.iter().copied());
+    #[cfg(feature = "scheduler")]
+    tagging.extend(scheduler::TAGGING.iter().copied());
+    #[cfg(feature = "sdb")]
+    tagging.extend(sdb::TAGGING.iter().copied());
+    #[cfg(feature = "secretsmanager")]
+    tagging.extend(secretsmanager::TAGGING.iter().copied());
+    #[cfg(feature = "securityagent")]
+    tagging.extend(securityagent::TAGGING.iter().copied());
+    #[cfg(feature = "securityhub")]
+    tagging.extend(securityhub::TAGGING.iter().copied());
+    #[cfg(feature = "securitylake")]
+    tagging.extend(securitylake::TAGGING.iter().copied());
+    #[cfg(feature = "servicecatalog")]
+    tagging.extend(servicecatalog::TAGGING.iter().copied());
+    #[cfg(feature = "servicecatalogappregistry")]
+    tagging.extend(servicecatalogappregistry::TAGGING.iter().copied());
+    #[cfg(feature = "servicediscovery")]
+    tagging.extend(servicediscovery::TAGGING.iter().copied());
+    #[cfg(feature = "ses")]
+    tagging.extend(ses::TAGGING.iter().copied());
+    #[cfg(feature = "shield")]
+    tagging.extend(shield::TAGGING.iter().copied());
+    #[cfg(feature = "signer")]
+    tagging.extend(signer::TAGGING.iter().copied());
+    #[cfg(feature = "simspaceweaver")]
+    tagging.extend(simspaceweaver::TAGGING.iter().copied());
+    #[cfg(feature = "smsvoice")]
+    tagging.extend(smsvoice::TAGGING.iter().copied());
+    #[cfg(feature = "sns")]
+    tagging.extend(sns::TAGGING.iter().copied());
+    #[cfg(feature = "sqs")]
+    tagging.extend(sqs::TAGGING.iter().copied());
+    #[cfg(feature = "ssm")]
+    tagging.extend(ssm::TAGGING.iter().copied());
+    #[cfg(feature = "ssmcontacts")]
+    tagging.extend(ssmcontacts::TAGGING.iter().copied());
+    #[cfg(feature = "ssmguiconnect")]
+    tagging.extend(ssmguiconnect::TAGGING.iter().copied());
+    #[cfg(feature = "ssmincidents")]
+    tagging.extend(ssmincidents::TAGGING.iter().copied());
+    #[cfg(feature = "ssmquicksetup")]
+    tagging.extend(ssmquicksetup::TAGGING.iter().copied());
+    #[cfg(feature = "sso")]
+    tagging.extend(sso::TAGGING.iter().copied());
+    #[cfg(feature = "stepfunctions")]
+    tagging.extend(stepfunctions::TAGGING.iter().copied());
+    #[cfg(feature = "supportapp")]
+    tagging.extend(supportapp::TAGGING.iter().copied());
+    #[cfg(feature = "synthetics")]
+    tagging.extend(synthetics::TAGGING.iter().copied());
+    #[cfg(feature = "systemsmanagersap")]
+    tagging.extend(systemsmanagersap::TAGGING.iter().copied());
+    #[cfg(feature = "timestream")]
+    tagging.extend(timestream::TAGGING.iter().copied());
+    #[cfg(feature = "transfer")]
+    tagging.extend(transfer::TAGGING.iter().copied());
+    #[cfg(feature = "uxc")]
+    tagging.extend(uxc::TAGGING.iter().copied());
+    #[cfg(feature = "verifiedpermissions")]
+    tagging.extend(verifiedpermissions::TAGGING.iter().copied());
+    #[cfg(feature = "voiceid")]
+    tagging.extend(voiceid::TAGGING.iter().copied());
+    #[cfg(feature = "vpclattice")]
+    tagging.extend(vpclattice::TAGGING.iter().copied());
+    #[cfg(feature = "waf")]
+    tagging.extend(waf::TAGGING.iter().copied());
+    #[cfg(feature = "wafregional")]
+    tagging.extend(wafregional::TAGGING.iter().copied());
+    #[cfg(feature = "wafv2")]
+    tagging.extend(wafv2::TAGGING.iter().copied());
+    #[cfg(feature = "wisdom")]
+    tagging.extend(wisdom::TAGGING.iter().copied());
+    #[cfg(feature = "workspaces")]
+    tagging.extend(workspaces::TAGGING.iter().copied());
+    #[cfg(feature = "workspacesinstances")]
+    tagging.extend(workspacesinstances::TAGGING.iter().copied());
+    #[cfg(feature = "workspacesthinclient")]
+    tagging.extend(workspacesthinclient::TAGGING.iter().copied());
+    #[cfg(feature = "workspacesweb")]
+    tagging.extend(workspacesweb::TAGGING.iter().copied());
+    #[cfg(feature = "xray")]
+    tagging.extend(xray::TAGGING.iter().copied());
+    tagging
+}

@@ -5,6 +5,18 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::MPA::ApprovalTeam", "AWS::MPA::IdentitySource"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::MPA::ApprovalTeam",
+        <ApprovalTeam as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MPA::IdentitySource",
+        <IdentitySource as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::MPA::ApprovalTeam`.
 ///
 /// Required properties, the arguments of [`ApprovalTeam::new`]: `ApprovalStrategy`, `Approvers`, `Description`, `Name`, `Policies`.
@@ -16,34 +28,42 @@ pub struct ApprovalTeam(crate::Resource);
 impl ApprovalTeam {
     /// A new `AWS::MPA::ApprovalTeam` with its required properties.
     pub fn new(
-        approval_strategy: impl Into<crate::Value<approval_team::ApprovalStrategy>>,
-        approvers: impl Into<crate::Value<Vec<approval_team::Approver>>>,
-        description: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        policies: impl Into<crate::Value<Vec<approval_team::Policy>>>,
+        approval_strategy: impl crate::IntoValue<approval_team::ApprovalStrategy>,
+        approvers: impl crate::IntoValue<Vec<approval_team::Approver>>,
+        description: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        policies: impl crate::IntoValue<Vec<approval_team::Policy>>,
     ) -> Self {
         ApprovalTeam(
             crate::Resource::new("AWS::MPA::ApprovalTeam")
-                .property("ApprovalStrategy", approval_strategy.into().into_json())
-                .property("Approvers", approvers.into().into_json())
-                .property("Description", description.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Policies", policies.into().into_json()),
+                .property(
+                    "ApprovalStrategy",
+                    approval_strategy.into_value().into_json(),
+                )
+                .property("Approvers", approvers.into_value().into_json())
+                .property("Description", description.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Policies", policies.into_value().into_json()),
         )
     }
 
     /// `Tags`: list of [`Tag`](approval_team::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mpa-approvalteam.html#cfn-mpa-approvalteam-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<approval_team::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<approval_team::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ApprovalTeam {
     const TYPE_NAME: &'static str = "AWS::MPA::ApprovalTeam";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Name", "Policies", "Policies.*.PolicyArn"];
 
@@ -119,10 +139,10 @@ pub mod approval_team {
 
     impl ApprovalStrategy {
         /// A new `ApprovalStrategy` with its required properties.
-        pub fn new(mof_n: impl Into<crate::Value<MofNApprovalStrategy>>) -> Self {
+        pub fn new(mof_n: impl crate::IntoValue<MofNApprovalStrategy>) -> Self {
             ApprovalStrategy(crate::typed::Properties::from_iter([(
                 "MofN".to_owned(),
-                mof_n.into().into_json(),
+                mof_n.into_value().into_json(),
             )]))
         }
     }
@@ -142,17 +162,17 @@ pub mod approval_team {
     impl Approver {
         /// A new `Approver` with its required properties.
         pub fn new(
-            primary_identity_id: impl Into<crate::Value<String>>,
-            primary_identity_source_arn: impl Into<crate::Value<String>>,
+            primary_identity_id: impl crate::IntoValue<String>,
+            primary_identity_source_arn: impl crate::IntoValue<String>,
         ) -> Self {
             Approver(crate::typed::Properties::from_iter([
                 (
                     "PrimaryIdentityId".to_owned(),
-                    primary_identity_id.into().into_json(),
+                    primary_identity_id.into_value().into_json(),
                 ),
                 (
                     "PrimaryIdentitySourceArn".to_owned(),
-                    primary_identity_source_arn.into().into_json(),
+                    primary_identity_source_arn.into_value().into_json(),
                 ),
             ]))
         }
@@ -160,27 +180,29 @@ pub mod approval_team {
         /// `ApproverId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mpa-approvalteam-approver.html#cfn-mpa-approvalteam-approver-approverid)
-        pub fn approver_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn approver_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ApproverId".to_owned(), value.into().into_json());
+                .insert("ApproverId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PrimaryIdentityStatus`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mpa-approvalteam-approver.html#cfn-mpa-approvalteam-approver-primaryidentitystatus)
-        pub fn primary_identity_status(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PrimaryIdentityStatus".to_owned(), value.into().into_json());
+        pub fn primary_identity_status(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PrimaryIdentityStatus".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ResponseTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mpa-approvalteam-approver.html#cfn-mpa-approvalteam-approver-responsetime)
-        pub fn response_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn response_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResponseTime".to_owned(), value.into().into_json());
+                .insert("ResponseTime".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -199,10 +221,10 @@ pub mod approval_team {
 
     impl MofNApprovalStrategy {
         /// A new `MofNApprovalStrategy` with its required properties.
-        pub fn new(min_approvals_required: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(min_approvals_required: impl crate::IntoValue<i64>) -> Self {
             MofNApprovalStrategy(crate::typed::Properties::from_iter([(
                 "MinApprovalsRequired".to_owned(),
-                min_approvals_required.into().into_json(),
+                min_approvals_required.into_value().into_json(),
             )]))
         }
     }
@@ -221,10 +243,10 @@ pub mod approval_team {
 
     impl Policy {
         /// A new `Policy` with its required properties.
-        pub fn new(policy_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(policy_arn: impl crate::IntoValue<String>) -> Self {
             Policy(crate::typed::Properties::from_iter([(
                 "PolicyArn".to_owned(),
-                policy_arn.into().into_json(),
+                policy_arn.into_value().into_json(),
             )]))
         }
     }
@@ -244,12 +266,12 @@ pub mod approval_team {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -272,26 +294,31 @@ pub struct IdentitySource(crate::Resource);
 impl IdentitySource {
     /// A new `AWS::MPA::IdentitySource` with its required properties.
     pub fn new(
-        identity_source_parameters: impl Into<crate::Value<identity_source::IdentitySourceParameters>>,
+        identity_source_parameters: impl crate::IntoValue<identity_source::IdentitySourceParameters>,
     ) -> Self {
         IdentitySource(crate::Resource::new("AWS::MPA::IdentitySource").property(
             "IdentitySourceParameters",
-            identity_source_parameters.into().into_json(),
+            identity_source_parameters.into_value().into_json(),
         ))
     }
 
     /// `Tags`: list of [`Tag`](identity_source::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mpa-identitysource.html#cfn-mpa-identitysource-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<identity_source::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<identity_source::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for IdentitySource {
     const TYPE_NAME: &'static str = "AWS::MPA::IdentitySource";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "IdentitySourceParameters",
         "IdentitySourceParameters.IamIdentityCenter",
@@ -364,21 +391,26 @@ pub mod identity_source {
     impl IamIdentityCenter {
         /// A new `IamIdentityCenter` with its required properties.
         pub fn new(
-            instance_arn: impl Into<crate::Value<String>>,
-            region: impl Into<crate::Value<String>>,
+            instance_arn: impl crate::IntoValue<String>,
+            region: impl crate::IntoValue<String>,
         ) -> Self {
             IamIdentityCenter(crate::typed::Properties::from_iter([
-                ("InstanceArn".to_owned(), instance_arn.into().into_json()),
-                ("Region".to_owned(), region.into().into_json()),
+                (
+                    "InstanceArn".to_owned(),
+                    instance_arn.into_value().into_json(),
+                ),
+                ("Region".to_owned(), region.into_value().into_json()),
             ]))
         }
 
         /// `ApprovalPortalUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mpa-identitysource-iamidentitycenter.html#cfn-mpa-identitysource-iamidentitycenter-approvalportalurl)
-        pub fn approval_portal_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ApprovalPortalUrl".to_owned(), value.into().into_json());
+        pub fn approval_portal_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ApprovalPortalUrl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -397,10 +429,10 @@ pub mod identity_source {
 
     impl IdentitySourceParameters {
         /// A new `IdentitySourceParameters` with its required properties.
-        pub fn new(iam_identity_center: impl Into<crate::Value<IamIdentityCenter>>) -> Self {
+        pub fn new(iam_identity_center: impl crate::IntoValue<IamIdentityCenter>) -> Self {
             IdentitySourceParameters(crate::typed::Properties::from_iter([(
                 "IamIdentityCenter".to_owned(),
-                iam_identity_center.into().into_json(),
+                iam_identity_center.into_value().into_json(),
             )]))
         }
     }
@@ -420,12 +452,12 @@ pub mod identity_source {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -14,6 +14,42 @@ pub const TYPES: &[&str] = &[
     "AWS::MSK::VpcConnection",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::MSK::BatchScramSecret",
+        <BatchScramSecret as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MSK::Cluster",
+        <Cluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MSK::ClusterPolicy",
+        <ClusterPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MSK::Configuration",
+        <Configuration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MSK::Replicator",
+        <Replicator as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MSK::ServerlessCluster",
+        <ServerlessCluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MSK::Topic",
+        <Topic as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::MSK::VpcConnection",
+        <VpcConnection as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::MSK::BatchScramSecret`.
 ///
 /// Required properties, the arguments of [`BatchScramSecret::new`]: `ClusterArn`.
@@ -24,19 +60,19 @@ pub struct BatchScramSecret(crate::Resource);
 
 impl BatchScramSecret {
     /// A new `AWS::MSK::BatchScramSecret` with its required properties.
-    pub fn new(cluster_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(cluster_arn: impl crate::IntoValue<String>) -> Self {
         BatchScramSecret(
             crate::Resource::new("AWS::MSK::BatchScramSecret")
-                .property("ClusterArn", cluster_arn.into().into_json()),
+                .property("ClusterArn", cluster_arn.into_value().into_json()),
         )
     }
 
     /// `SecretArnList`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-batchscramsecret.html#cfn-msk-batchscramsecret-secretarnlist)
-    pub fn secret_arn_list(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn secret_arn_list(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecretArnList", value.into().into_json());
+            .set_property("SecretArnList", value.into_value().into_json());
         self
     }
 }
@@ -70,22 +106,22 @@ pub struct Cluster(crate::Resource);
 impl Cluster {
     /// A new `AWS::MSK::Cluster` with its required properties.
     pub fn new(
-        broker_node_group_info: impl Into<crate::Value<cluster::BrokerNodeGroupInfo>>,
-        cluster_name: impl Into<crate::Value<String>>,
-        kafka_version: impl Into<crate::Value<String>>,
-        number_of_broker_nodes: impl Into<crate::Value<i64>>,
+        broker_node_group_info: impl crate::IntoValue<cluster::BrokerNodeGroupInfo>,
+        cluster_name: impl crate::IntoValue<String>,
+        kafka_version: impl crate::IntoValue<String>,
+        number_of_broker_nodes: impl crate::IntoValue<i64>,
     ) -> Self {
         Cluster(
             crate::Resource::new("AWS::MSK::Cluster")
                 .property(
                     "BrokerNodeGroupInfo",
-                    broker_node_group_info.into().into_json(),
+                    broker_node_group_info.into_value().into_json(),
                 )
-                .property("ClusterName", cluster_name.into().into_json())
-                .property("KafkaVersion", kafka_version.into().into_json())
+                .property("ClusterName", cluster_name.into_value().into_json())
+                .property("KafkaVersion", kafka_version.into_value().into_json())
                 .property(
                     "NumberOfBrokerNodes",
-                    number_of_broker_nodes.into().into_json(),
+                    number_of_broker_nodes.into_value().into_json(),
                 ),
         )
     }
@@ -95,10 +131,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#cfn-msk-cluster-clientauthentication)
     pub fn client_authentication(
         mut self,
-        value: impl Into<crate::Value<cluster::ClientAuthentication>>,
+        value: impl crate::IntoValue<cluster::ClientAuthentication>,
     ) -> Self {
         self.0
-            .set_property("ClientAuthentication", value.into().into_json());
+            .set_property("ClientAuthentication", value.into_value().into_json());
         self
     }
 
@@ -107,10 +143,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#cfn-msk-cluster-configurationinfo)
     pub fn configuration_info(
         mut self,
-        value: impl Into<crate::Value<cluster::ConfigurationInfo>>,
+        value: impl crate::IntoValue<cluster::ConfigurationInfo>,
     ) -> Self {
         self.0
-            .set_property("ConfigurationInfo", value.into().into_json());
+            .set_property("ConfigurationInfo", value.into_value().into_json());
         self
     }
 
@@ -119,10 +155,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#cfn-msk-cluster-encryptioninfo)
     pub fn encryption_info(
         mut self,
-        value: impl Into<crate::Value<cluster::EncryptionInfo>>,
+        value: impl crate::IntoValue<cluster::EncryptionInfo>,
     ) -> Self {
         self.0
-            .set_property("EncryptionInfo", value.into().into_json());
+            .set_property("EncryptionInfo", value.into_value().into_json());
         self
     }
 
@@ -133,18 +169,19 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#cfn-msk-cluster-enhancedmonitoring)
     pub fn enhanced_monitoring(
         mut self,
-        value: impl Into<crate::Value<cluster::EnhancedMonitoring>>,
+        value: impl crate::IntoValue<cluster::EnhancedMonitoring>,
     ) -> Self {
         self.0
-            .set_property("EnhancedMonitoring", value.into().into_json());
+            .set_property("EnhancedMonitoring", value.into_value().into_json());
         self
     }
 
     /// `LoggingInfo`: [`LoggingInfo`](cluster::LoggingInfo).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#cfn-msk-cluster-logginginfo)
-    pub fn logging_info(mut self, value: impl Into<crate::Value<cluster::LoggingInfo>>) -> Self {
-        self.0.set_property("LoggingInfo", value.into().into_json());
+    pub fn logging_info(mut self, value: impl crate::IntoValue<cluster::LoggingInfo>) -> Self {
+        self.0
+            .set_property("LoggingInfo", value.into_value().into_json());
         self
     }
 
@@ -153,18 +190,19 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#cfn-msk-cluster-openmonitoring)
     pub fn open_monitoring(
         mut self,
-        value: impl Into<crate::Value<cluster::OpenMonitoring>>,
+        value: impl crate::IntoValue<cluster::OpenMonitoring>,
     ) -> Self {
         self.0
-            .set_property("OpenMonitoring", value.into().into_json());
+            .set_property("OpenMonitoring", value.into_value().into_json());
         self
     }
 
     /// `Rebalancing`: [`Rebalancing`](cluster::Rebalancing).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#cfn-msk-cluster-rebalancing)
-    pub fn rebalancing(mut self, value: impl Into<crate::Value<cluster::Rebalancing>>) -> Self {
-        self.0.set_property("Rebalancing", value.into().into_json());
+    pub fn rebalancing(mut self, value: impl crate::IntoValue<cluster::Rebalancing>) -> Self {
+        self.0
+            .set_property("Rebalancing", value.into_value().into_json());
         self
     }
 
@@ -173,8 +211,9 @@ impl Cluster {
     /// Length: 5 to 6.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#cfn-msk-cluster-storagemode)
-    pub fn storage_mode(mut self, value: impl Into<crate::Value<cluster::StorageMode>>) -> Self {
-        self.0.set_property("StorageMode", value.into().into_json());
+    pub fn storage_mode(mut self, value: impl crate::IntoValue<cluster::StorageMode>) -> Self {
+        self.0
+            .set_property("StorageMode", value.into_value().into_json());
         self
     }
 
@@ -183,9 +222,9 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#cfn-msk-cluster-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -194,10 +233,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-cluster.html#cfn-msk-cluster-zookeeperaccess)
     pub fn zookeeper_access(
         mut self,
-        value: impl Into<crate::Value<cluster::ZookeeperAccess>>,
+        value: impl crate::IntoValue<cluster::ZookeeperAccess>,
     ) -> Self {
         self.0
-            .set_property("ZookeeperAccess", value.into().into_json());
+            .set_property("ZookeeperAccess", value.into_value().into_json());
         self
     }
 }
@@ -258,26 +297,27 @@ pub mod cluster {
         /// `CloudWatchLogs`: [`CloudWatchLogs`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-brokerlogs.html#cfn-msk-cluster-brokerlogs-cloudwatchlogs)
-        pub fn cloud_watch_logs(mut self, value: impl Into<crate::Value<CloudWatchLogs>>) -> Self {
+        pub fn cloud_watch_logs(mut self, value: impl crate::IntoValue<CloudWatchLogs>) -> Self {
             self.0
-                .insert("CloudWatchLogs".to_owned(), value.into().into_json());
+                .insert("CloudWatchLogs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Firehose`: [`Firehose`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-brokerlogs.html#cfn-msk-cluster-brokerlogs-firehose)
-        pub fn firehose(mut self, value: impl Into<crate::Value<Firehose>>) -> Self {
+        pub fn firehose(mut self, value: impl crate::IntoValue<Firehose>) -> Self {
             self.0
-                .insert("Firehose".to_owned(), value.into().into_json());
+                .insert("Firehose".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3`: [`S3`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-brokerlogs.html#cfn-msk-cluster-brokerlogs-s3)
-        pub fn s3(mut self, value: impl Into<crate::Value<S3>>) -> Self {
-            self.0.insert("S3".to_owned(), value.into().into_json());
+        pub fn s3(mut self, value: impl crate::IntoValue<S3>) -> Self {
+            self.0
+                .insert("S3".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -297,15 +337,18 @@ pub mod cluster {
     impl BrokerNodeGroupInfo {
         /// A new `BrokerNodeGroupInfo` with its required properties.
         pub fn new(
-            client_subnets: impl Into<crate::Value<Vec<String>>>,
-            instance_type: impl Into<crate::Value<String>>,
+            client_subnets: impl crate::IntoValue<Vec<String>>,
+            instance_type: impl crate::IntoValue<String>,
         ) -> Self {
             BrokerNodeGroupInfo(crate::typed::Properties::from_iter([
                 (
                     "ClientSubnets".to_owned(),
-                    client_subnets.into().into_json(),
+                    client_subnets.into_value().into_json(),
                 ),
-                ("InstanceType".to_owned(), instance_type.into().into_json()),
+                (
+                    "InstanceType".to_owned(),
+                    instance_type.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -316,40 +359,41 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-brokernodegroupinfo.html#cfn-msk-cluster-brokernodegroupinfo-brokerazdistribution)
         pub fn broker_az_distribution(
             mut self,
-            value: impl Into<crate::Value<BrokerAzDistribution>>,
+            value: impl crate::IntoValue<BrokerAzDistribution>,
         ) -> Self {
-            self.0
-                .insert("BrokerAZDistribution".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BrokerAZDistribution".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ConnectivityInfo`: [`ConnectivityInfo`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-brokernodegroupinfo.html#cfn-msk-cluster-brokernodegroupinfo-connectivityinfo)
-        pub fn connectivity_info(
-            mut self,
-            value: impl Into<crate::Value<ConnectivityInfo>>,
-        ) -> Self {
-            self.0
-                .insert("ConnectivityInfo".to_owned(), value.into().into_json());
+        pub fn connectivity_info(mut self, value: impl crate::IntoValue<ConnectivityInfo>) -> Self {
+            self.0.insert(
+                "ConnectivityInfo".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SecurityGroups`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-brokernodegroupinfo.html#cfn-msk-cluster-brokernodegroupinfo-securitygroups)
-        pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SecurityGroups".to_owned(), value.into().into_json());
+                .insert("SecurityGroups".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StorageInfo`: [`StorageInfo`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-brokernodegroupinfo.html#cfn-msk-cluster-brokernodegroupinfo-storageinfo)
-        pub fn storage_info(mut self, value: impl Into<crate::Value<StorageInfo>>) -> Self {
+        pub fn storage_info(mut self, value: impl crate::IntoValue<StorageInfo>) -> Self {
             self.0
-                .insert("StorageInfo".to_owned(), value.into().into_json());
+                .insert("StorageInfo".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -375,25 +419,27 @@ pub mod cluster {
         /// `Sasl`: [`Sasl`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-clientauthentication.html#cfn-msk-cluster-clientauthentication-sasl)
-        pub fn sasl(mut self, value: impl Into<crate::Value<Sasl>>) -> Self {
-            self.0.insert("Sasl".to_owned(), value.into().into_json());
+        pub fn sasl(mut self, value: impl crate::IntoValue<Sasl>) -> Self {
+            self.0
+                .insert("Sasl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tls`: [`Tls`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-clientauthentication.html#cfn-msk-cluster-clientauthentication-tls)
-        pub fn tls(mut self, value: impl Into<crate::Value<Tls>>) -> Self {
-            self.0.insert("Tls".to_owned(), value.into().into_json());
+        pub fn tls(mut self, value: impl crate::IntoValue<Tls>) -> Self {
+            self.0
+                .insert("Tls".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Unauthenticated`: [`Unauthenticated`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-clientauthentication.html#cfn-msk-cluster-clientauthentication-unauthenticated)
-        pub fn unauthenticated(mut self, value: impl Into<crate::Value<Unauthenticated>>) -> Self {
+        pub fn unauthenticated(mut self, value: impl crate::IntoValue<Unauthenticated>) -> Self {
             self.0
-                .insert("Unauthenticated".to_owned(), value.into().into_json());
+                .insert("Unauthenticated".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -412,19 +458,19 @@ pub mod cluster {
 
     impl CloudWatchLogs {
         /// A new `CloudWatchLogs` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             CloudWatchLogs(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
         /// `LogGroup`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-cloudwatchlogs.html#cfn-msk-cluster-cloudwatchlogs-loggroup)
-        pub fn log_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroup".to_owned(), value.into().into_json());
+                .insert("LogGroup".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -444,12 +490,12 @@ pub mod cluster {
     impl ConfigurationInfo {
         /// A new `ConfigurationInfo` with its required properties.
         pub fn new(
-            arn: impl Into<crate::Value<String>>,
-            revision: impl Into<crate::Value<i64>>,
+            arn: impl crate::IntoValue<String>,
+            revision: impl crate::IntoValue<i64>,
         ) -> Self {
             ConfigurationInfo(crate::typed::Properties::from_iter([
-                ("Arn".to_owned(), arn.into().into_json()),
-                ("Revision".to_owned(), revision.into().into_json()),
+                ("Arn".to_owned(), arn.into_value().into_json()),
+                ("Revision".to_owned(), revision.into_value().into_json()),
             ]))
         }
     }
@@ -475,27 +521,27 @@ pub mod cluster {
         /// `NetworkType`: [`NetworkType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-connectivityinfo.html#cfn-msk-cluster-connectivityinfo-networktype)
-        pub fn network_type(mut self, value: impl Into<crate::Value<NetworkType>>) -> Self {
+        pub fn network_type(mut self, value: impl crate::IntoValue<NetworkType>) -> Self {
             self.0
-                .insert("NetworkType".to_owned(), value.into().into_json());
+                .insert("NetworkType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PublicAccess`: [`PublicAccess`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-connectivityinfo.html#cfn-msk-cluster-connectivityinfo-publicaccess)
-        pub fn public_access(mut self, value: impl Into<crate::Value<PublicAccess>>) -> Self {
+        pub fn public_access(mut self, value: impl crate::IntoValue<PublicAccess>) -> Self {
             self.0
-                .insert("PublicAccess".to_owned(), value.into().into_json());
+                .insert("PublicAccess".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VpcConnectivity`: [`VpcConnectivity`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-connectivityinfo.html#cfn-msk-cluster-connectivityinfo-vpcconnectivity)
-        pub fn vpc_connectivity(mut self, value: impl Into<crate::Value<VpcConnectivity>>) -> Self {
+        pub fn vpc_connectivity(mut self, value: impl crate::IntoValue<VpcConnectivity>) -> Self {
             self.0
-                .insert("VpcConnectivity".to_owned(), value.into().into_json());
+                .insert("VpcConnectivity".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -523,10 +569,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-ebsstorageinfo.html#cfn-msk-cluster-ebsstorageinfo-provisionedthroughput)
         pub fn provisioned_throughput(
             mut self,
-            value: impl Into<crate::Value<ProvisionedThroughput>>,
+            value: impl crate::IntoValue<ProvisionedThroughput>,
         ) -> Self {
-            self.0
-                .insert("ProvisionedThroughput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ProvisionedThroughput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -535,9 +583,9 @@ pub mod cluster {
         /// Range: 1 to 16384.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-ebsstorageinfo.html#cfn-msk-cluster-ebsstorageinfo-volumesize)
-        pub fn volume_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn volume_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("VolumeSize".to_owned(), value.into().into_json());
+                .insert("VolumeSize".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -556,10 +604,10 @@ pub mod cluster {
 
     impl EncryptionAtRest {
         /// A new `EncryptionAtRest` with its required properties.
-        pub fn new(data_volume_kms_key_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(data_volume_kms_key_id: impl crate::IntoValue<String>) -> Self {
             EncryptionAtRest(crate::typed::Properties::from_iter([(
                 "DataVolumeKMSKeyId".to_owned(),
-                data_volume_kms_key_id.into().into_json(),
+                data_volume_kms_key_id.into_value().into_json(),
             )]))
         }
     }
@@ -585,18 +633,18 @@ pub mod cluster {
         /// `ClientBroker`: [`ClientBroker`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-encryptionintransit.html#cfn-msk-cluster-encryptionintransit-clientbroker)
-        pub fn client_broker(mut self, value: impl Into<crate::Value<ClientBroker>>) -> Self {
+        pub fn client_broker(mut self, value: impl crate::IntoValue<ClientBroker>) -> Self {
             self.0
-                .insert("ClientBroker".to_owned(), value.into().into_json());
+                .insert("ClientBroker".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InCluster`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-encryptionintransit.html#cfn-msk-cluster-encryptionintransit-incluster)
-        pub fn in_cluster(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn in_cluster(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("InCluster".to_owned(), value.into().into_json());
+                .insert("InCluster".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -624,10 +672,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-encryptioninfo.html#cfn-msk-cluster-encryptioninfo-encryptionatrest)
         pub fn encryption_at_rest(
             mut self,
-            value: impl Into<crate::Value<EncryptionAtRest>>,
+            value: impl crate::IntoValue<EncryptionAtRest>,
         ) -> Self {
-            self.0
-                .insert("EncryptionAtRest".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EncryptionAtRest".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -636,10 +686,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-encryptioninfo.html#cfn-msk-cluster-encryptioninfo-encryptionintransit)
         pub fn encryption_in_transit(
             mut self,
-            value: impl Into<crate::Value<EncryptionInTransit>>,
+            value: impl crate::IntoValue<EncryptionInTransit>,
         ) -> Self {
-            self.0
-                .insert("EncryptionInTransit".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EncryptionInTransit".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -658,19 +710,19 @@ pub mod cluster {
 
     impl Firehose {
         /// A new `Firehose` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             Firehose(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
         /// `DeliveryStream`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-firehose.html#cfn-msk-cluster-firehose-deliverystream)
-        pub fn delivery_stream(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn delivery_stream(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeliveryStream".to_owned(), value.into().into_json());
+                .insert("DeliveryStream".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -689,10 +741,10 @@ pub mod cluster {
 
     impl Iam {
         /// A new `Iam` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             Iam(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
     }
@@ -711,10 +763,10 @@ pub mod cluster {
 
     impl JmxExporter {
         /// A new `JmxExporter` with its required properties.
-        pub fn new(enabled_in_broker: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled_in_broker: impl crate::IntoValue<bool>) -> Self {
             JmxExporter(crate::typed::Properties::from_iter([(
                 "EnabledInBroker".to_owned(),
-                enabled_in_broker.into().into_json(),
+                enabled_in_broker.into_value().into_json(),
             )]))
         }
     }
@@ -733,10 +785,10 @@ pub mod cluster {
 
     impl LoggingInfo {
         /// A new `LoggingInfo` with its required properties.
-        pub fn new(broker_logs: impl Into<crate::Value<BrokerLogs>>) -> Self {
+        pub fn new(broker_logs: impl crate::IntoValue<BrokerLogs>) -> Self {
             LoggingInfo(crate::typed::Properties::from_iter([(
                 "BrokerLogs".to_owned(),
-                broker_logs.into().into_json(),
+                broker_logs.into_value().into_json(),
             )]))
         }
     }
@@ -755,10 +807,10 @@ pub mod cluster {
 
     impl NodeExporter {
         /// A new `NodeExporter` with its required properties.
-        pub fn new(enabled_in_broker: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled_in_broker: impl crate::IntoValue<bool>) -> Self {
             NodeExporter(crate::typed::Properties::from_iter([(
                 "EnabledInBroker".to_owned(),
-                enabled_in_broker.into().into_json(),
+                enabled_in_broker.into_value().into_json(),
             )]))
         }
     }
@@ -777,10 +829,10 @@ pub mod cluster {
 
     impl OpenMonitoring {
         /// A new `OpenMonitoring` with its required properties.
-        pub fn new(prometheus: impl Into<crate::Value<Prometheus>>) -> Self {
+        pub fn new(prometheus: impl crate::IntoValue<Prometheus>) -> Self {
             OpenMonitoring(crate::typed::Properties::from_iter([(
                 "Prometheus".to_owned(),
-                prometheus.into().into_json(),
+                prometheus.into_value().into_json(),
             )]))
         }
     }
@@ -806,18 +858,18 @@ pub mod cluster {
         /// `JmxExporter`: [`JmxExporter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-prometheus.html#cfn-msk-cluster-prometheus-jmxexporter)
-        pub fn jmx_exporter(mut self, value: impl Into<crate::Value<JmxExporter>>) -> Self {
+        pub fn jmx_exporter(mut self, value: impl crate::IntoValue<JmxExporter>) -> Self {
             self.0
-                .insert("JmxExporter".to_owned(), value.into().into_json());
+                .insert("JmxExporter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NodeExporter`: [`NodeExporter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-prometheus.html#cfn-msk-cluster-prometheus-nodeexporter)
-        pub fn node_exporter(mut self, value: impl Into<crate::Value<NodeExporter>>) -> Self {
+        pub fn node_exporter(mut self, value: impl crate::IntoValue<NodeExporter>) -> Self {
             self.0
-                .insert("NodeExporter".to_owned(), value.into().into_json());
+                .insert("NodeExporter".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -843,18 +895,20 @@ pub mod cluster {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-provisionedthroughput.html#cfn-msk-cluster-provisionedthroughput-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VolumeThroughput`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-provisionedthroughput.html#cfn-msk-cluster-provisionedthroughput-volumethroughput)
-        pub fn volume_throughput(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("VolumeThroughput".to_owned(), value.into().into_json());
+        pub fn volume_throughput(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "VolumeThroughput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -882,8 +936,9 @@ pub mod cluster {
         /// Length: 7 to 23.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-publicaccess.html#cfn-msk-cluster-publicaccess-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -902,10 +957,10 @@ pub mod cluster {
 
     impl Rebalancing {
         /// A new `Rebalancing` with its required properties.
-        pub fn new(status: impl Into<crate::Value<Status>>) -> Self {
+        pub fn new(status: impl crate::IntoValue<Status>) -> Self {
             Rebalancing(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
-                status.into().into_json(),
+                status.into_value().into_json(),
             )]))
         }
     }
@@ -924,26 +979,28 @@ pub mod cluster {
 
     impl S3 {
         /// A new `S3` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             S3(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
         /// `Bucket`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-s3.html#cfn-msk-cluster-s3-bucket)
-        pub fn bucket(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Bucket".to_owned(), value.into().into_json());
+        pub fn bucket(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Bucket".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-s3.html#cfn-msk-cluster-s3-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -969,16 +1026,18 @@ pub mod cluster {
         /// `Iam`: [`Iam`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-sasl.html#cfn-msk-cluster-sasl-iam)
-        pub fn iam(mut self, value: impl Into<crate::Value<Iam>>) -> Self {
-            self.0.insert("Iam".to_owned(), value.into().into_json());
+        pub fn iam(mut self, value: impl crate::IntoValue<Iam>) -> Self {
+            self.0
+                .insert("Iam".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Scram`: [`Scram`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-sasl.html#cfn-msk-cluster-sasl-scram)
-        pub fn scram(mut self, value: impl Into<crate::Value<Scram>>) -> Self {
-            self.0.insert("Scram".to_owned(), value.into().into_json());
+        pub fn scram(mut self, value: impl crate::IntoValue<Scram>) -> Self {
+            self.0
+                .insert("Scram".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -997,10 +1056,10 @@ pub mod cluster {
 
     impl Scram {
         /// A new `Scram` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             Scram(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
     }
@@ -1026,9 +1085,9 @@ pub mod cluster {
         /// `EBSStorageInfo`: [`EbsStorageInfo`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-storageinfo.html#cfn-msk-cluster-storageinfo-ebsstorageinfo)
-        pub fn ebs_storage_info(mut self, value: impl Into<crate::Value<EbsStorageInfo>>) -> Self {
+        pub fn ebs_storage_info(mut self, value: impl crate::IntoValue<EbsStorageInfo>) -> Self {
             self.0
-                .insert("EBSStorageInfo".to_owned(), value.into().into_json());
+                .insert("EBSStorageInfo".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1056,11 +1115,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-tls.html#cfn-msk-cluster-tls-certificateauthorityarnlist)
         pub fn certificate_authority_arn_list(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "CertificateAuthorityArnList".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1068,9 +1127,9 @@ pub mod cluster {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-tls.html#cfn-msk-cluster-tls-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1089,10 +1148,10 @@ pub mod cluster {
 
     impl Unauthenticated {
         /// A new `Unauthenticated` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             Unauthenticated(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
     }
@@ -1120,10 +1179,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-vpcconnectivity.html#cfn-msk-cluster-vpcconnectivity-clientauthentication)
         pub fn client_authentication(
             mut self,
-            value: impl Into<crate::Value<VpcConnectivityClientAuthentication>>,
+            value: impl crate::IntoValue<VpcConnectivityClientAuthentication>,
         ) -> Self {
-            self.0
-                .insert("ClientAuthentication".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ClientAuthentication".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1149,16 +1210,18 @@ pub mod cluster {
         /// `Sasl`: [`VpcConnectivitySasl`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-vpcconnectivityclientauthentication.html#cfn-msk-cluster-vpcconnectivityclientauthentication-sasl)
-        pub fn sasl(mut self, value: impl Into<crate::Value<VpcConnectivitySasl>>) -> Self {
-            self.0.insert("Sasl".to_owned(), value.into().into_json());
+        pub fn sasl(mut self, value: impl crate::IntoValue<VpcConnectivitySasl>) -> Self {
+            self.0
+                .insert("Sasl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tls`: [`VpcConnectivityTls`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-vpcconnectivityclientauthentication.html#cfn-msk-cluster-vpcconnectivityclientauthentication-tls)
-        pub fn tls(mut self, value: impl Into<crate::Value<VpcConnectivityTls>>) -> Self {
-            self.0.insert("Tls".to_owned(), value.into().into_json());
+        pub fn tls(mut self, value: impl crate::IntoValue<VpcConnectivityTls>) -> Self {
+            self.0
+                .insert("Tls".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1177,10 +1240,10 @@ pub mod cluster {
 
     impl VpcConnectivityIam {
         /// A new `VpcConnectivityIam` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             VpcConnectivityIam(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
     }
@@ -1206,16 +1269,18 @@ pub mod cluster {
         /// `Iam`: [`VpcConnectivityIam`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-vpcconnectivitysasl.html#cfn-msk-cluster-vpcconnectivitysasl-iam)
-        pub fn iam(mut self, value: impl Into<crate::Value<VpcConnectivityIam>>) -> Self {
-            self.0.insert("Iam".to_owned(), value.into().into_json());
+        pub fn iam(mut self, value: impl crate::IntoValue<VpcConnectivityIam>) -> Self {
+            self.0
+                .insert("Iam".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Scram`: [`VpcConnectivityScram`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-vpcconnectivitysasl.html#cfn-msk-cluster-vpcconnectivitysasl-scram)
-        pub fn scram(mut self, value: impl Into<crate::Value<VpcConnectivityScram>>) -> Self {
-            self.0.insert("Scram".to_owned(), value.into().into_json());
+        pub fn scram(mut self, value: impl crate::IntoValue<VpcConnectivityScram>) -> Self {
+            self.0
+                .insert("Scram".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1234,10 +1299,10 @@ pub mod cluster {
 
     impl VpcConnectivityScram {
         /// A new `VpcConnectivityScram` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             VpcConnectivityScram(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
     }
@@ -1256,10 +1321,10 @@ pub mod cluster {
 
     impl VpcConnectivityTls {
         /// A new `VpcConnectivityTls` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             VpcConnectivityTls(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
     }
@@ -1285,9 +1350,9 @@ pub mod cluster {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-zookeeperaccess.html#cfn-msk-cluster-zookeeperaccess-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1424,13 +1489,13 @@ pub struct ClusterPolicy(crate::Resource);
 impl ClusterPolicy {
     /// A new `AWS::MSK::ClusterPolicy` with its required properties.
     pub fn new(
-        cluster_arn: impl Into<crate::Value<String>>,
-        policy: impl Into<crate::Value<crate::Json>>,
+        cluster_arn: impl crate::IntoValue<String>,
+        policy: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         ClusterPolicy(
             crate::Resource::new("AWS::MSK::ClusterPolicy")
-                .property("ClusterArn", cluster_arn.into().into_json())
-                .property("Policy", policy.into().into_json()),
+                .property("ClusterArn", cluster_arn.into_value().into_json())
+                .property("Policy", policy.into_value().into_json()),
         )
     }
 }
@@ -1472,21 +1537,25 @@ pub struct Configuration(crate::Resource);
 impl Configuration {
     /// A new `AWS::MSK::Configuration` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        server_properties: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        server_properties: impl crate::IntoValue<String>,
     ) -> Self {
         Configuration(
             crate::Resource::new("AWS::MSK::Configuration")
-                .property("Name", name.into().into_json())
-                .property("ServerProperties", server_properties.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property(
+                    "ServerProperties",
+                    server_properties.into_value().into_json(),
+                ),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-configuration.html#cfn-msk-configuration-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1495,9 +1564,9 @@ impl Configuration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-configuration.html#cfn-msk-configuration-kafkaversionslist)
-    pub fn kafka_versions_list(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn kafka_versions_list(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("KafkaVersionsList", value.into().into_json());
+            .set_property("KafkaVersionsList", value.into_value().into_json());
         self
     }
 }
@@ -1554,22 +1623,22 @@ pub struct Replicator(crate::Resource);
 impl Replicator {
     /// A new `AWS::MSK::Replicator` with its required properties.
     pub fn new(
-        kafka_clusters: impl Into<crate::Value<Vec<replicator::KafkaCluster>>>,
-        replication_info_list: impl Into<crate::Value<Vec<replicator::ReplicationInfo>>>,
-        replicator_name: impl Into<crate::Value<String>>,
-        service_execution_role_arn: impl Into<crate::Value<String>>,
+        kafka_clusters: impl crate::IntoValue<Vec<replicator::KafkaCluster>>,
+        replication_info_list: impl crate::IntoValue<Vec<replicator::ReplicationInfo>>,
+        replicator_name: impl crate::IntoValue<String>,
+        service_execution_role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Replicator(
             crate::Resource::new("AWS::MSK::Replicator")
-                .property("KafkaClusters", kafka_clusters.into().into_json())
+                .property("KafkaClusters", kafka_clusters.into_value().into_json())
                 .property(
                     "ReplicationInfoList",
-                    replication_info_list.into().into_json(),
+                    replication_info_list.into_value().into_json(),
                 )
-                .property("ReplicatorName", replicator_name.into().into_json())
+                .property("ReplicatorName", replicator_name.into_value().into_json())
                 .property(
                     "ServiceExecutionRoleArn",
-                    service_execution_role_arn.into().into_json(),
+                    service_execution_role_arn.into_value().into_json(),
                 ),
         )
     }
@@ -1581,31 +1650,38 @@ impl Replicator {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-replicator.html#cfn-msk-replicator-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `LogDelivery`: [`LogDelivery`](replicator::LogDelivery).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-replicator.html#cfn-msk-replicator-logdelivery)
-    pub fn log_delivery(mut self, value: impl Into<crate::Value<replicator::LogDelivery>>) -> Self {
-        self.0.set_property("LogDelivery", value.into().into_json());
+    pub fn log_delivery(mut self, value: impl crate::IntoValue<replicator::LogDelivery>) -> Self {
+        self.0
+            .set_property("LogDelivery", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](replicator::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-replicator.html#cfn-msk-replicator-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<replicator::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<replicator::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Replicator {
     const TYPE_NAME: &'static str = "AWS::MSK::Replicator";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Description",
         "KafkaClusters",
@@ -1658,10 +1734,10 @@ pub mod replicator {
 
     impl AmazonMskCluster {
         /// A new `AmazonMskCluster` with its required properties.
-        pub fn new(msk_cluster_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(msk_cluster_arn: impl crate::IntoValue<String>) -> Self {
             AmazonMskCluster(crate::typed::Properties::from_iter([(
                 "MskClusterArn".to_owned(),
-                msk_cluster_arn.into().into_json(),
+                msk_cluster_arn.into_value().into_json(),
             )]))
         }
     }
@@ -1681,17 +1757,17 @@ pub mod replicator {
     impl ApacheKafkaCluster {
         /// A new `ApacheKafkaCluster` with its required properties.
         pub fn new(
-            apache_kafka_cluster_id: impl Into<crate::Value<String>>,
-            bootstrap_broker_string: impl Into<crate::Value<String>>,
+            apache_kafka_cluster_id: impl crate::IntoValue<String>,
+            bootstrap_broker_string: impl crate::IntoValue<String>,
         ) -> Self {
             ApacheKafkaCluster(crate::typed::Properties::from_iter([
                 (
                     "ApacheKafkaClusterId".to_owned(),
-                    apache_kafka_cluster_id.into().into_json(),
+                    apache_kafka_cluster_id.into_value().into_json(),
                 ),
                 (
                     "BootstrapBrokerString".to_owned(),
-                    bootstrap_broker_string.into().into_json(),
+                    bootstrap_broker_string.into_value().into_json(),
                 ),
             ]))
         }
@@ -1711,19 +1787,19 @@ pub mod replicator {
 
     impl CloudWatchLogs {
         /// A new `CloudWatchLogs` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             CloudWatchLogs(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
         /// `LogGroup`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-cloudwatchlogs.html#cfn-msk-replicator-cloudwatchlogs-loggroup)
-        pub fn log_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroup".to_owned(), value.into().into_json());
+                .insert("LogGroup".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1742,10 +1818,10 @@ pub mod replicator {
 
     impl ConsumerGroupReplication {
         /// A new `ConsumerGroupReplication` with its required properties.
-        pub fn new(consumer_groups_to_replicate: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(consumer_groups_to_replicate: impl crate::IntoValue<Vec<String>>) -> Self {
             ConsumerGroupReplication(crate::typed::Properties::from_iter([(
                 "ConsumerGroupsToReplicate".to_owned(),
-                consumer_groups_to_replicate.into().into_json(),
+                consumer_groups_to_replicate.into_value().into_json(),
             )]))
         }
 
@@ -1754,11 +1830,11 @@ pub mod replicator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-consumergroupreplication.html#cfn-msk-replicator-consumergroupreplication-consumergroupoffsetsyncmode)
         pub fn consumer_group_offset_sync_mode(
             mut self,
-            value: impl Into<crate::Value<ConsumerGroupOffsetSyncMode>>,
+            value: impl crate::IntoValue<ConsumerGroupOffsetSyncMode>,
         ) -> Self {
             self.0.insert(
                 "ConsumerGroupOffsetSyncMode".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1770,11 +1846,11 @@ pub mod replicator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-consumergroupreplication.html#cfn-msk-replicator-consumergroupreplication-consumergroupstoexclude)
         pub fn consumer_groups_to_exclude(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "ConsumerGroupsToExclude".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1784,11 +1860,11 @@ pub mod replicator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-consumergroupreplication.html#cfn-msk-replicator-consumergroupreplication-detectandcopynewconsumergroups)
         pub fn detect_and_copy_new_consumer_groups(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "DetectAndCopyNewConsumerGroups".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1798,11 +1874,11 @@ pub mod replicator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-consumergroupreplication.html#cfn-msk-replicator-consumergroupreplication-synchroniseconsumergroupoffsets)
         pub fn synchronise_consumer_group_offsets(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "SynchroniseConsumerGroupOffsets".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1822,19 +1898,19 @@ pub mod replicator {
 
     impl Firehose {
         /// A new `Firehose` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             Firehose(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
         /// `DeliveryStream`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-firehose.html#cfn-msk-replicator-firehose-deliverystream)
-        pub fn delivery_stream(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn delivery_stream(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeliveryStream".to_owned(), value.into().into_json());
+                .insert("DeliveryStream".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1862,10 +1938,12 @@ pub mod replicator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-kafkacluster.html#cfn-msk-replicator-kafkacluster-amazonmskcluster)
         pub fn amazon_msk_cluster(
             mut self,
-            value: impl Into<crate::Value<AmazonMskCluster>>,
+            value: impl crate::IntoValue<AmazonMskCluster>,
         ) -> Self {
-            self.0
-                .insert("AmazonMskCluster".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AmazonMskCluster".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1874,10 +1952,12 @@ pub mod replicator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-kafkacluster.html#cfn-msk-replicator-kafkacluster-apachekafkacluster)
         pub fn apache_kafka_cluster(
             mut self,
-            value: impl Into<crate::Value<ApacheKafkaCluster>>,
+            value: impl crate::IntoValue<ApacheKafkaCluster>,
         ) -> Self {
-            self.0
-                .insert("ApacheKafkaCluster".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ApacheKafkaCluster".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1886,10 +1966,12 @@ pub mod replicator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-kafkacluster.html#cfn-msk-replicator-kafkacluster-clientauthentication)
         pub fn client_authentication(
             mut self,
-            value: impl Into<crate::Value<KafkaClusterClientAuthentication>>,
+            value: impl crate::IntoValue<KafkaClusterClientAuthentication>,
         ) -> Self {
-            self.0
-                .insert("ClientAuthentication".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ClientAuthentication".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1898,10 +1980,12 @@ pub mod replicator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-kafkacluster.html#cfn-msk-replicator-kafkacluster-encryptionintransit)
         pub fn encryption_in_transit(
             mut self,
-            value: impl Into<crate::Value<KafkaClusterEncryptionInTransit>>,
+            value: impl crate::IntoValue<KafkaClusterEncryptionInTransit>,
         ) -> Self {
-            self.0
-                .insert("EncryptionInTransit".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EncryptionInTransit".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1910,10 +1994,10 @@ pub mod replicator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-kafkacluster.html#cfn-msk-replicator-kafkacluster-vpcconfig)
         pub fn vpc_config(
             mut self,
-            value: impl Into<crate::Value<KafkaClusterClientVpcConfig>>,
+            value: impl crate::IntoValue<KafkaClusterClientVpcConfig>,
         ) -> Self {
             self.0
-                .insert("VpcConfig".to_owned(), value.into().into_json());
+                .insert("VpcConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1932,12 +2016,10 @@ pub mod replicator {
 
     impl KafkaClusterClientAuthentication {
         /// A new `KafkaClusterClientAuthentication` with its required properties.
-        pub fn new(
-            sasl_scram: impl Into<crate::Value<KafkaClusterSaslScramAuthentication>>,
-        ) -> Self {
+        pub fn new(sasl_scram: impl crate::IntoValue<KafkaClusterSaslScramAuthentication>) -> Self {
             KafkaClusterClientAuthentication(crate::typed::Properties::from_iter([(
                 "SaslScram".to_owned(),
-                sasl_scram.into().into_json(),
+                sasl_scram.into_value().into_json(),
             )]))
         }
     }
@@ -1956,10 +2038,10 @@ pub mod replicator {
 
     impl KafkaClusterClientVpcConfig {
         /// A new `KafkaClusterClientVpcConfig` with its required properties.
-        pub fn new(subnet_ids: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(subnet_ids: impl crate::IntoValue<Vec<String>>) -> Self {
             KafkaClusterClientVpcConfig(crate::typed::Properties::from_iter([(
                 "SubnetIds".to_owned(),
-                subnet_ids.into().into_json(),
+                subnet_ids.into_value().into_json(),
             )]))
         }
 
@@ -1968,9 +2050,11 @@ pub mod replicator {
         /// Items: 1 to 16.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-kafkaclusterclientvpcconfig.html#cfn-msk-replicator-kafkaclusterclientvpcconfig-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1990,20 +2074,22 @@ pub mod replicator {
     impl KafkaClusterEncryptionInTransit {
         /// A new `KafkaClusterEncryptionInTransit` with its required properties.
         pub fn new(
-            encryption_type: impl Into<crate::Value<KafkaClusterEncryptionInTransitType>>,
+            encryption_type: impl crate::IntoValue<KafkaClusterEncryptionInTransitType>,
         ) -> Self {
             KafkaClusterEncryptionInTransit(crate::typed::Properties::from_iter([(
                 "EncryptionType".to_owned(),
-                encryption_type.into().into_json(),
+                encryption_type.into_value().into_json(),
             )]))
         }
 
         /// `RootCaCertificate`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-kafkaclusterencryptionintransit.html#cfn-msk-replicator-kafkaclusterencryptionintransit-rootcacertificate)
-        pub fn root_ca_certificate(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RootCaCertificate".to_owned(), value.into().into_json());
+        pub fn root_ca_certificate(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RootCaCertificate".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2023,12 +2109,12 @@ pub mod replicator {
     impl KafkaClusterSaslScramAuthentication {
         /// A new `KafkaClusterSaslScramAuthentication` with its required properties.
         pub fn new(
-            mechanism: impl Into<crate::Value<KafkaClusterSaslScramMechanism>>,
-            secret_arn: impl Into<crate::Value<String>>,
+            mechanism: impl crate::IntoValue<KafkaClusterSaslScramMechanism>,
+            secret_arn: impl crate::IntoValue<String>,
         ) -> Self {
             KafkaClusterSaslScramAuthentication(crate::typed::Properties::from_iter([
-                ("Mechanism".to_owned(), mechanism.into().into_json()),
-                ("SecretArn".to_owned(), secret_arn.into().into_json()),
+                ("Mechanism".to_owned(), mechanism.into_value().into_json()),
+                ("SecretArn".to_owned(), secret_arn.into_value().into_json()),
             ]))
         }
     }
@@ -2056,10 +2142,12 @@ pub mod replicator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-logdelivery.html#cfn-msk-replicator-logdelivery-replicatorlogdelivery)
         pub fn replicator_log_delivery(
             mut self,
-            value: impl Into<crate::Value<ReplicatorLogDelivery>>,
+            value: impl crate::IntoValue<ReplicatorLogDelivery>,
         ) -> Self {
-            self.0
-                .insert("ReplicatorLogDelivery".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ReplicatorLogDelivery".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2079,22 +2167,22 @@ pub mod replicator {
     impl ReplicationInfo {
         /// A new `ReplicationInfo` with its required properties.
         pub fn new(
-            consumer_group_replication: impl Into<crate::Value<ConsumerGroupReplication>>,
-            target_compression_type: impl Into<crate::Value<TargetCompressionType>>,
-            topic_replication: impl Into<crate::Value<TopicReplication>>,
+            consumer_group_replication: impl crate::IntoValue<ConsumerGroupReplication>,
+            target_compression_type: impl crate::IntoValue<TargetCompressionType>,
+            topic_replication: impl crate::IntoValue<TopicReplication>,
         ) -> Self {
             ReplicationInfo(crate::typed::Properties::from_iter([
                 (
                     "ConsumerGroupReplication".to_owned(),
-                    consumer_group_replication.into().into_json(),
+                    consumer_group_replication.into_value().into_json(),
                 ),
                 (
                     "TargetCompressionType".to_owned(),
-                    target_compression_type.into().into_json(),
+                    target_compression_type.into_value().into_json(),
                 ),
                 (
                     "TopicReplication".to_owned(),
-                    topic_replication.into().into_json(),
+                    topic_replication.into_value().into_json(),
                 ),
             ]))
         }
@@ -2104,18 +2192,22 @@ pub mod replicator {
         /// Pattern: `arn:(aws|aws-us-gov|aws-cn):kafka:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-replicationinfo.html#cfn-msk-replicator-replicationinfo-sourcekafkaclusterarn)
-        pub fn source_kafka_cluster_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SourceKafkaClusterArn".to_owned(), value.into().into_json());
+        pub fn source_kafka_cluster_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SourceKafkaClusterArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SourceKafkaClusterId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-replicationinfo.html#cfn-msk-replicator-replicationinfo-sourcekafkaclusterid)
-        pub fn source_kafka_cluster_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SourceKafkaClusterId".to_owned(), value.into().into_json());
+        pub fn source_kafka_cluster_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SourceKafkaClusterId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2124,18 +2216,22 @@ pub mod replicator {
         /// Pattern: `arn:(aws|aws-us-gov|aws-cn):kafka:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-replicationinfo.html#cfn-msk-replicator-replicationinfo-targetkafkaclusterarn)
-        pub fn target_kafka_cluster_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TargetKafkaClusterArn".to_owned(), value.into().into_json());
+        pub fn target_kafka_cluster_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TargetKafkaClusterArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TargetKafkaClusterId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-replicationinfo.html#cfn-msk-replicator-replicationinfo-targetkafkaclusterid)
-        pub fn target_kafka_cluster_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TargetKafkaClusterId".to_owned(), value.into().into_json());
+        pub fn target_kafka_cluster_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TargetKafkaClusterId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2163,9 +2259,10 @@ pub mod replicator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-replicationstartingposition.html#cfn-msk-replicator-replicationstartingposition-type)
         pub fn r#type(
             mut self,
-            value: impl Into<crate::Value<ReplicationStartingPositionType>>,
+            value: impl crate::IntoValue<ReplicationStartingPositionType>,
         ) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2193,9 +2290,10 @@ pub mod replicator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-replicationtopicnameconfiguration.html#cfn-msk-replicator-replicationtopicnameconfiguration-type)
         pub fn r#type(
             mut self,
-            value: impl Into<crate::Value<ReplicationTopicNameConfigurationType>>,
+            value: impl crate::IntoValue<ReplicationTopicNameConfigurationType>,
         ) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2221,26 +2319,27 @@ pub mod replicator {
         /// `CloudWatchLogs`: [`CloudWatchLogs`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-replicatorlogdelivery.html#cfn-msk-replicator-replicatorlogdelivery-cloudwatchlogs)
-        pub fn cloud_watch_logs(mut self, value: impl Into<crate::Value<CloudWatchLogs>>) -> Self {
+        pub fn cloud_watch_logs(mut self, value: impl crate::IntoValue<CloudWatchLogs>) -> Self {
             self.0
-                .insert("CloudWatchLogs".to_owned(), value.into().into_json());
+                .insert("CloudWatchLogs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Firehose`: [`Firehose`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-replicatorlogdelivery.html#cfn-msk-replicator-replicatorlogdelivery-firehose)
-        pub fn firehose(mut self, value: impl Into<crate::Value<Firehose>>) -> Self {
+        pub fn firehose(mut self, value: impl crate::IntoValue<Firehose>) -> Self {
             self.0
-                .insert("Firehose".to_owned(), value.into().into_json());
+                .insert("Firehose".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3`: [`S3`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-replicatorlogdelivery.html#cfn-msk-replicator-replicatorlogdelivery-s3)
-        pub fn s3(mut self, value: impl Into<crate::Value<S3>>) -> Self {
-            self.0.insert("S3".to_owned(), value.into().into_json());
+        pub fn s3(mut self, value: impl crate::IntoValue<S3>) -> Self {
+            self.0
+                .insert("S3".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2259,26 +2358,28 @@ pub mod replicator {
 
     impl S3 {
         /// A new `S3` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             S3(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
         /// `Bucket`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-s3.html#cfn-msk-replicator-s3-bucket)
-        pub fn bucket(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Bucket".to_owned(), value.into().into_json());
+        pub fn bucket(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Bucket".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-s3.html#cfn-msk-replicator-s3-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2298,12 +2399,12 @@ pub mod replicator {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2322,10 +2423,10 @@ pub mod replicator {
 
     impl TopicReplication {
         /// A new `TopicReplication` with its required properties.
-        pub fn new(topics_to_replicate: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(topics_to_replicate: impl crate::IntoValue<Vec<String>>) -> Self {
             TopicReplication(crate::typed::Properties::from_iter([(
                 "TopicsToReplicate".to_owned(),
-                topics_to_replicate.into().into_json(),
+                topics_to_replicate.into_value().into_json(),
             )]))
         }
 
@@ -2334,11 +2435,11 @@ pub mod replicator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-topicreplication.html#cfn-msk-replicator-topicreplication-copyaccesscontrollistsfortopics)
         pub fn copy_access_control_lists_for_topics(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "CopyAccessControlListsForTopics".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2346,10 +2447,10 @@ pub mod replicator {
         /// `CopyTopicConfigurations`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-topicreplication.html#cfn-msk-replicator-topicreplication-copytopicconfigurations)
-        pub fn copy_topic_configurations(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn copy_topic_configurations(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "CopyTopicConfigurations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2357,10 +2458,10 @@ pub mod replicator {
         /// `DetectAndCopyNewTopics`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-topicreplication.html#cfn-msk-replicator-topicreplication-detectandcopynewtopics)
-        pub fn detect_and_copy_new_topics(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn detect_and_copy_new_topics(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "DetectAndCopyNewTopics".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2370,10 +2471,12 @@ pub mod replicator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-topicreplication.html#cfn-msk-replicator-topicreplication-startingposition)
         pub fn starting_position(
             mut self,
-            value: impl Into<crate::Value<ReplicationStartingPosition>>,
+            value: impl crate::IntoValue<ReplicationStartingPosition>,
         ) -> Self {
-            self.0
-                .insert("StartingPosition".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StartingPosition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2382,11 +2485,11 @@ pub mod replicator {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-topicreplication.html#cfn-msk-replicator-topicreplication-topicnameconfiguration)
         pub fn topic_name_configuration(
             mut self,
-            value: impl Into<crate::Value<ReplicationTopicNameConfiguration>>,
+            value: impl crate::IntoValue<ReplicationTopicNameConfiguration>,
         ) -> Self {
             self.0.insert(
                 "TopicNameConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2396,9 +2499,9 @@ pub mod replicator {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-replicator-topicreplication.html#cfn-msk-replicator-topicreplication-topicstoexclude)
-        pub fn topics_to_exclude(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn topics_to_exclude(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("TopicsToExclude".to_owned(), value.into().into_json());
+                .insert("TopicsToExclude".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2537,18 +2640,18 @@ pub struct ServerlessCluster(crate::Resource);
 impl ServerlessCluster {
     /// A new `AWS::MSK::ServerlessCluster` with its required properties.
     pub fn new(
-        client_authentication: impl Into<crate::Value<serverless_cluster::ClientAuthentication>>,
-        cluster_name: impl Into<crate::Value<String>>,
-        vpc_configs: impl Into<crate::Value<Vec<serverless_cluster::VpcConfig>>>,
+        client_authentication: impl crate::IntoValue<serverless_cluster::ClientAuthentication>,
+        cluster_name: impl crate::IntoValue<String>,
+        vpc_configs: impl crate::IntoValue<Vec<serverless_cluster::VpcConfig>>,
     ) -> Self {
         ServerlessCluster(
             crate::Resource::new("AWS::MSK::ServerlessCluster")
                 .property(
                     "ClientAuthentication",
-                    client_authentication.into().into_json(),
+                    client_authentication.into_value().into_json(),
                 )
-                .property("ClusterName", cluster_name.into().into_json())
-                .property("VpcConfigs", vpc_configs.into().into_json()),
+                .property("ClusterName", cluster_name.into_value().into_json())
+                .property("VpcConfigs", vpc_configs.into_value().into_json()),
         )
     }
 
@@ -2559,9 +2662,9 @@ impl ServerlessCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-serverlesscluster.html#cfn-msk-serverlesscluster-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -2604,10 +2707,10 @@ pub mod serverless_cluster {
 
     impl ClientAuthentication {
         /// A new `ClientAuthentication` with its required properties.
-        pub fn new(sasl: impl Into<crate::Value<Sasl>>) -> Self {
+        pub fn new(sasl: impl crate::IntoValue<Sasl>) -> Self {
             ClientAuthentication(crate::typed::Properties::from_iter([(
                 "Sasl".to_owned(),
-                sasl.into().into_json(),
+                sasl.into_value().into_json(),
             )]))
         }
     }
@@ -2626,10 +2729,10 @@ pub mod serverless_cluster {
 
     impl Iam {
         /// A new `Iam` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             Iam(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
     }
@@ -2648,10 +2751,10 @@ pub mod serverless_cluster {
 
     impl Sasl {
         /// A new `Sasl` with its required properties.
-        pub fn new(iam: impl Into<crate::Value<Iam>>) -> Self {
+        pub fn new(iam: impl crate::IntoValue<Iam>) -> Self {
             Sasl(crate::typed::Properties::from_iter([(
                 "Iam".to_owned(),
-                iam.into().into_json(),
+                iam.into_value().into_json(),
             )]))
         }
     }
@@ -2670,19 +2773,19 @@ pub mod serverless_cluster {
 
     impl VpcConfig {
         /// A new `VpcConfig` with its required properties.
-        pub fn new(subnet_ids: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(subnet_ids: impl crate::IntoValue<Vec<String>>) -> Self {
             VpcConfig(crate::typed::Properties::from_iter([(
                 "SubnetIds".to_owned(),
-                subnet_ids.into().into_json(),
+                subnet_ids.into_value().into_json(),
             )]))
         }
 
         /// `SecurityGroups`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-serverlesscluster-vpcconfig.html#cfn-msk-serverlesscluster-vpcconfig-securitygroups)
-        pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SecurityGroups".to_owned(), value.into().into_json());
+                .insert("SecurityGroups".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2705,25 +2808,29 @@ pub struct Topic(crate::Resource);
 impl Topic {
     /// A new `AWS::MSK::Topic` with its required properties.
     pub fn new(
-        cluster_arn: impl Into<crate::Value<String>>,
-        partition_count: impl Into<crate::Value<i64>>,
-        replication_factor: impl Into<crate::Value<i64>>,
-        topic_name: impl Into<crate::Value<String>>,
+        cluster_arn: impl crate::IntoValue<String>,
+        partition_count: impl crate::IntoValue<i64>,
+        replication_factor: impl crate::IntoValue<i64>,
+        topic_name: impl crate::IntoValue<String>,
     ) -> Self {
         Topic(
             crate::Resource::new("AWS::MSK::Topic")
-                .property("ClusterArn", cluster_arn.into().into_json())
-                .property("PartitionCount", partition_count.into().into_json())
-                .property("ReplicationFactor", replication_factor.into().into_json())
-                .property("TopicName", topic_name.into().into_json()),
+                .property("ClusterArn", cluster_arn.into_value().into_json())
+                .property("PartitionCount", partition_count.into_value().into_json())
+                .property(
+                    "ReplicationFactor",
+                    replication_factor.into_value().into_json(),
+                )
+                .property("TopicName", topic_name.into_value().into_json()),
         )
     }
 
     /// `Configs`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-topic.html#cfn-msk-topic-configs)
-    pub fn configs(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Configs", value.into().into_json());
+    pub fn configs(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Configs", value.into_value().into_json());
         self
     }
 }
@@ -2766,19 +2873,22 @@ pub struct VpcConnection(crate::Resource);
 impl VpcConnection {
     /// A new `AWS::MSK::VpcConnection` with its required properties.
     pub fn new(
-        authentication: impl Into<crate::Value<vpc_connection::Authentication>>,
-        client_subnets: impl Into<crate::Value<Vec<String>>>,
-        security_groups: impl Into<crate::Value<Vec<String>>>,
-        target_cluster_arn: impl Into<crate::Value<String>>,
-        vpc_id: impl Into<crate::Value<String>>,
+        authentication: impl crate::IntoValue<vpc_connection::Authentication>,
+        client_subnets: impl crate::IntoValue<Vec<String>>,
+        security_groups: impl crate::IntoValue<Vec<String>>,
+        target_cluster_arn: impl crate::IntoValue<String>,
+        vpc_id: impl crate::IntoValue<String>,
     ) -> Self {
         VpcConnection(
             crate::Resource::new("AWS::MSK::VpcConnection")
-                .property("Authentication", authentication.into().into_json())
-                .property("ClientSubnets", client_subnets.into().into_json())
-                .property("SecurityGroups", security_groups.into().into_json())
-                .property("TargetClusterArn", target_cluster_arn.into().into_json())
-                .property("VpcId", vpc_id.into().into_json()),
+                .property("Authentication", authentication.into_value().into_json())
+                .property("ClientSubnets", client_subnets.into_value().into_json())
+                .property("SecurityGroups", security_groups.into_value().into_json())
+                .property(
+                    "TargetClusterArn",
+                    target_cluster_arn.into_value().into_json(),
+                )
+                .property("VpcId", vpc_id.into_value().into_json()),
         )
     }
 
@@ -2787,9 +2897,9 @@ impl VpcConnection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-msk-vpcconnection.html#cfn-msk-vpcconnection-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }

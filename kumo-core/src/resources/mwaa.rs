@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::MWAA::Environment"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::MWAA::Environment",
+    <Environment as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::MWAA::Environment`.
 ///
 /// Required properties, the arguments of [`Environment::new`]: `Name`.
@@ -15,10 +21,10 @@ pub struct Environment(crate::Resource);
 
 impl Environment {
     /// A new `AWS::MWAA::Environment` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Environment(
             crate::Resource::new("AWS::MWAA::Environment")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -27,27 +33,30 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-airflowconfigurationoptions)
     pub fn airflow_configuration_options(
         mut self,
-        value: impl Into<crate::Value<crate::Json>>,
+        value: impl crate::IntoValue<crate::Json>,
     ) -> Self {
-        self.0
-            .set_property("AirflowConfigurationOptions", value.into().into_json());
+        self.0.set_property(
+            "AirflowConfigurationOptions",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `AirflowVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-airflowversion)
-    pub fn airflow_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn airflow_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AirflowVersion", value.into().into_json());
+            .set_property("AirflowVersion", value.into_value().into_json());
         self
     }
 
     /// `DagS3Path`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-dags3path)
-    pub fn dag_s3_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DagS3Path", value.into().into_json());
+    pub fn dag_s3_path(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DagS3Path", value.into_value().into_json());
         self
     }
 
@@ -58,28 +67,28 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-endpointmanagement)
     pub fn endpoint_management(
         mut self,
-        value: impl Into<crate::Value<environment::EndpointManagement>>,
+        value: impl crate::IntoValue<environment::EndpointManagement>,
     ) -> Self {
         self.0
-            .set_property("EndpointManagement", value.into().into_json());
+            .set_property("EndpointManagement", value.into_value().into_json());
         self
     }
 
     /// `EnvironmentClass`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-environmentclass)
-    pub fn environment_class(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn environment_class(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EnvironmentClass", value.into().into_json());
+            .set_property("EnvironmentClass", value.into_value().into_json());
         self
     }
 
     /// `ExecutionRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-executionrolearn)
-    pub fn execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExecutionRoleArn", value.into().into_json());
+            .set_property("ExecutionRoleArn", value.into_value().into_json());
         self
     }
 
@@ -88,8 +97,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-kmskey)
-    pub fn kms_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKey", value.into().into_json());
+    pub fn kms_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKey", value.into_value().into_json());
         self
     }
 
@@ -98,44 +108,46 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-loggingconfiguration)
     pub fn logging_configuration(
         mut self,
-        value: impl Into<crate::Value<environment::LoggingConfiguration>>,
+        value: impl crate::IntoValue<environment::LoggingConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LoggingConfiguration", value.into().into_json());
+            .set_property("LoggingConfiguration", value.into_value().into_json());
         self
     }
 
     /// `MaxWebservers`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-maxwebservers)
-    pub fn max_webservers(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn max_webservers(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaxWebservers", value.into().into_json());
+            .set_property("MaxWebservers", value.into_value().into_json());
         self
     }
 
     /// `MaxWorkers`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-maxworkers)
-    pub fn max_workers(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MaxWorkers", value.into().into_json());
+    pub fn max_workers(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MaxWorkers", value.into_value().into_json());
         self
     }
 
     /// `MinWebservers`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-minwebservers)
-    pub fn min_webservers(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn min_webservers(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MinWebservers", value.into().into_json());
+            .set_property("MinWebservers", value.into_value().into_json());
         self
     }
 
     /// `MinWorkers`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-minworkers)
-    pub fn min_workers(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MinWorkers", value.into().into_json());
+    pub fn min_workers(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MinWorkers", value.into_value().into_json());
         self
     }
 
@@ -144,66 +156,66 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-networkconfiguration)
     pub fn network_configuration(
         mut self,
-        value: impl Into<crate::Value<environment::NetworkConfiguration>>,
+        value: impl crate::IntoValue<environment::NetworkConfiguration>,
     ) -> Self {
         self.0
-            .set_property("NetworkConfiguration", value.into().into_json());
+            .set_property("NetworkConfiguration", value.into_value().into_json());
         self
     }
 
     /// `PluginsS3ObjectVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-pluginss3objectversion)
-    pub fn plugins_s3_object_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn plugins_s3_object_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PluginsS3ObjectVersion", value.into().into_json());
+            .set_property("PluginsS3ObjectVersion", value.into_value().into_json());
         self
     }
 
     /// `PluginsS3Path`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-pluginss3path)
-    pub fn plugins_s3_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn plugins_s3_path(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PluginsS3Path", value.into().into_json());
+            .set_property("PluginsS3Path", value.into_value().into_json());
         self
     }
 
     /// `RequirementsS3ObjectVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-requirementss3objectversion)
-    pub fn requirements_s3_object_version(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("RequirementsS3ObjectVersion", value.into().into_json());
+    pub fn requirements_s3_object_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "RequirementsS3ObjectVersion",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `RequirementsS3Path`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-requirementss3path)
-    pub fn requirements_s3_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn requirements_s3_path(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RequirementsS3Path", value.into().into_json());
+            .set_property("RequirementsS3Path", value.into_value().into_json());
         self
     }
 
     /// `Schedulers`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-schedulers)
-    pub fn schedulers(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Schedulers", value.into().into_json());
+    pub fn schedulers(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("Schedulers", value.into_value().into_json());
         self
     }
 
     /// `SourceBucketArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-sourcebucketarn)
-    pub fn source_bucket_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_bucket_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceBucketArn", value.into().into_json());
+            .set_property("SourceBucketArn", value.into_value().into_json());
         self
     }
 
@@ -212,27 +224,29 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-startupscripts3objectversion)
     pub fn startup_script_s3_object_version(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("StartupScriptS3ObjectVersion", value.into().into_json());
+        self.0.set_property(
+            "StartupScriptS3ObjectVersion",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `StartupScriptS3Path`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-startupscripts3path)
-    pub fn startup_script_s3_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn startup_script_s3_path(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("StartupScriptS3Path", value.into().into_json());
+            .set_property("StartupScriptS3Path", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -241,22 +255,21 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-webserveraccessmode)
     pub fn webserver_access_mode(
         mut self,
-        value: impl Into<crate::Value<environment::WebserverAccessMode>>,
+        value: impl crate::IntoValue<environment::WebserverAccessMode>,
     ) -> Self {
         self.0
-            .set_property("WebserverAccessMode", value.into().into_json());
+            .set_property("WebserverAccessMode", value.into_value().into_json());
         self
     }
 
     /// `WeeklyMaintenanceWindowStart`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-weeklymaintenancewindowstart)
-    pub fn weekly_maintenance_window_start(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("WeeklyMaintenanceWindowStart", value.into().into_json());
+    pub fn weekly_maintenance_window_start(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "WeeklyMaintenanceWindowStart",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -265,17 +278,17 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaa-environment.html#cfn-mwaa-environment-workerreplacementstrategy)
     pub fn worker_replacement_strategy(
         mut self,
-        value: impl Into<crate::Value<environment::WorkerReplacementStrategy>>,
+        value: impl crate::IntoValue<environment::WorkerReplacementStrategy>,
     ) -> Self {
         self.0
-            .set_property("WorkerReplacementStrategy", value.into().into_json());
+            .set_property("WorkerReplacementStrategy", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Environment {
     const TYPE_NAME: &'static str = "AWS::MWAA::Environment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "EndpointManagement",
         "KmsKey",
@@ -379,10 +392,12 @@ pub mod environment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mwaa-environment-loggingconfiguration.html#cfn-mwaa-environment-loggingconfiguration-dagprocessinglogs)
         pub fn dag_processing_logs(
             mut self,
-            value: impl Into<crate::Value<ModuleLoggingConfiguration>>,
+            value: impl crate::IntoValue<ModuleLoggingConfiguration>,
         ) -> Self {
-            self.0
-                .insert("DagProcessingLogs".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DagProcessingLogs".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -391,10 +406,10 @@ pub mod environment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mwaa-environment-loggingconfiguration.html#cfn-mwaa-environment-loggingconfiguration-schedulerlogs)
         pub fn scheduler_logs(
             mut self,
-            value: impl Into<crate::Value<ModuleLoggingConfiguration>>,
+            value: impl crate::IntoValue<ModuleLoggingConfiguration>,
         ) -> Self {
             self.0
-                .insert("SchedulerLogs".to_owned(), value.into().into_json());
+                .insert("SchedulerLogs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -403,10 +418,10 @@ pub mod environment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mwaa-environment-loggingconfiguration.html#cfn-mwaa-environment-loggingconfiguration-tasklogs)
         pub fn task_logs(
             mut self,
-            value: impl Into<crate::Value<ModuleLoggingConfiguration>>,
+            value: impl crate::IntoValue<ModuleLoggingConfiguration>,
         ) -> Self {
             self.0
-                .insert("TaskLogs".to_owned(), value.into().into_json());
+                .insert("TaskLogs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -415,10 +430,10 @@ pub mod environment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mwaa-environment-loggingconfiguration.html#cfn-mwaa-environment-loggingconfiguration-webserverlogs)
         pub fn webserver_logs(
             mut self,
-            value: impl Into<crate::Value<ModuleLoggingConfiguration>>,
+            value: impl crate::IntoValue<ModuleLoggingConfiguration>,
         ) -> Self {
             self.0
-                .insert("WebserverLogs".to_owned(), value.into().into_json());
+                .insert("WebserverLogs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -427,10 +442,10 @@ pub mod environment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mwaa-environment-loggingconfiguration.html#cfn-mwaa-environment-loggingconfiguration-workerlogs)
         pub fn worker_logs(
             mut self,
-            value: impl Into<crate::Value<ModuleLoggingConfiguration>>,
+            value: impl crate::IntoValue<ModuleLoggingConfiguration>,
         ) -> Self {
             self.0
-                .insert("WorkerLogs".to_owned(), value.into().into_json());
+                .insert("WorkerLogs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -456,27 +471,29 @@ pub mod environment {
         /// `CloudWatchLogGroupArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mwaa-environment-moduleloggingconfiguration.html#cfn-mwaa-environment-moduleloggingconfiguration-cloudwatchloggrouparn)
-        pub fn cloud_watch_log_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CloudWatchLogGroupArn".to_owned(), value.into().into_json());
+        pub fn cloud_watch_log_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CloudWatchLogGroupArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mwaa-environment-moduleloggingconfiguration.html#cfn-mwaa-environment-moduleloggingconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LogLevel`: [`LoggingLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mwaa-environment-moduleloggingconfiguration.html#cfn-mwaa-environment-moduleloggingconfiguration-loglevel)
-        pub fn log_level(mut self, value: impl Into<crate::Value<LoggingLevel>>) -> Self {
+        pub fn log_level(mut self, value: impl crate::IntoValue<LoggingLevel>) -> Self {
             self.0
-                .insert("LogLevel".to_owned(), value.into().into_json());
+                .insert("LogLevel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -504,9 +521,11 @@ pub mod environment {
         /// Items: 1 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mwaa-environment-networkconfiguration.html#cfn-mwaa-environment-networkconfiguration-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -515,9 +534,9 @@ pub mod environment {
         /// Items: 2 to 2.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mwaa-environment-networkconfiguration.html#cfn-mwaa-environment-networkconfiguration-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
     }

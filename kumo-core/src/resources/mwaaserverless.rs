@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::MWAAServerless::Workflow"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::MWAAServerless::Workflow",
+    <Workflow as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::MWAAServerless::Workflow`.
 ///
 /// Required properties, the arguments of [`Workflow::new`]: `DefinitionS3Location`, `RoleArn`.
@@ -16,24 +22,25 @@ pub struct Workflow(crate::Resource);
 impl Workflow {
     /// A new `AWS::MWAAServerless::Workflow` with its required properties.
     pub fn new(
-        definition_s3_location: impl Into<crate::Value<workflow::S3Location>>,
-        role_arn: impl Into<crate::Value<String>>,
+        definition_s3_location: impl crate::IntoValue<workflow::S3Location>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Workflow(
             crate::Resource::new("AWS::MWAAServerless::Workflow")
                 .property(
                     "DefinitionS3Location",
-                    definition_s3_location.into().into_json(),
+                    definition_s3_location.into_value().into_json(),
                 )
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaaserverless-workflow.html#cfn-mwaaserverless-workflow-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -44,10 +51,10 @@ impl Workflow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaaserverless-workflow.html#cfn-mwaaserverless-workflow-encryptionconfiguration)
     pub fn encryption_configuration(
         mut self,
-        value: impl Into<crate::Value<workflow::EncryptionConfiguration>>,
+        value: impl crate::IntoValue<workflow::EncryptionConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EncryptionConfiguration", value.into().into_json());
+            .set_property("EncryptionConfiguration", value.into_value().into_json());
         self
     }
 
@@ -56,10 +63,10 @@ impl Workflow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaaserverless-workflow.html#cfn-mwaaserverless-workflow-loggingconfiguration)
     pub fn logging_configuration(
         mut self,
-        value: impl Into<crate::Value<workflow::LoggingConfiguration>>,
+        value: impl crate::IntoValue<workflow::LoggingConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LoggingConfiguration", value.into().into_json());
+            .set_property("LoggingConfiguration", value.into_value().into_json());
         self
     }
 
@@ -68,8 +75,8 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaaserverless-workflow.html#cfn-mwaaserverless-workflow-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -78,10 +85,10 @@ impl Workflow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaaserverless-workflow.html#cfn-mwaaserverless-workflow-networkconfiguration)
     pub fn network_configuration(
         mut self,
-        value: impl Into<crate::Value<workflow::NetworkConfiguration>>,
+        value: impl crate::IntoValue<workflow::NetworkConfiguration>,
     ) -> Self {
         self.0
-            .set_property("NetworkConfiguration", value.into().into_json());
+            .set_property("NetworkConfiguration", value.into_value().into_json());
         self
     }
 
@@ -90,17 +97,18 @@ impl Workflow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaaserverless-workflow.html#cfn-mwaaserverless-workflow-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TriggerMode`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-mwaaserverless-workflow.html#cfn-mwaaserverless-workflow-triggermode)
-    pub fn trigger_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TriggerMode", value.into().into_json());
+    pub fn trigger_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TriggerMode", value.into_value().into_json());
         self
     }
 }
@@ -167,19 +175,19 @@ pub mod workflow {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             EncryptionConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mwaaserverless-workflow-encryptionconfiguration.html#cfn-mwaaserverless-workflow-encryptionconfiguration-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -198,10 +206,10 @@ pub mod workflow {
 
     impl LoggingConfiguration {
         /// A new `LoggingConfiguration` with its required properties.
-        pub fn new(log_group_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(log_group_name: impl crate::IntoValue<String>) -> Self {
             LoggingConfiguration(crate::typed::Properties::from_iter([(
                 "LogGroupName".to_owned(),
-                log_group_name.into().into_json(),
+                log_group_name.into_value().into_json(),
             )]))
         }
     }
@@ -227,18 +235,20 @@ pub mod workflow {
         /// `SecurityGroupIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mwaaserverless-workflow-networkconfiguration.html#cfn-mwaaserverless-workflow-networkconfiguration-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SubnetIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mwaaserverless-workflow-networkconfiguration.html#cfn-mwaaserverless-workflow-networkconfiguration-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -258,21 +268,21 @@ pub mod workflow {
     impl S3Location {
         /// A new `S3Location` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            object_key: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            object_key: impl crate::IntoValue<String>,
         ) -> Self {
             S3Location(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("ObjectKey".to_owned(), object_key.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("ObjectKey".to_owned(), object_key.into_value().into_json()),
             ]))
         }
 
         /// `VersionId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mwaaserverless-workflow-s3location.html#cfn-mwaaserverless-workflow-s3location-versionid)
-        pub fn version_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VersionId".to_owned(), value.into().into_json());
+                .insert("VersionId".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -12,6 +12,34 @@ pub const TYPES: &[&str] = &[
     "AWS::Neptune::EventSubscription",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Neptune::DBCluster",
+        <DbCluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Neptune::DBClusterParameterGroup",
+        <DbClusterParameterGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Neptune::DBInstance",
+        <DbInstance as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Neptune::DBParameterGroup",
+        <DbParameterGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Neptune::DBSubnetGroup",
+        <DbSubnetGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Neptune::EventSubscription",
+        <EventSubscription as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Neptune::DBCluster`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html)
@@ -29,10 +57,10 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-associatedroles)
     pub fn associated_roles(
         mut self,
-        value: impl Into<crate::Value<Vec<db_cluster::DbClusterRole>>>,
+        value: impl crate::IntoValue<Vec<db_cluster::DbClusterRole>>,
     ) -> Self {
         self.0
-            .set_property("AssociatedRoles", value.into().into_json());
+            .set_property("AssociatedRoles", value.into_value().into_json());
         self
     }
 
@@ -41,9 +69,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-availabilityzones)
-    pub fn availability_zones(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn availability_zones(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AvailabilityZones", value.into().into_json());
+            .set_property("AvailabilityZones", value.into_value().into_json());
         self
     }
 
@@ -54,18 +82,18 @@ impl DbCluster {
     /// Default: `1`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-backupretentionperiod)
-    pub fn backup_retention_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn backup_retention_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("BackupRetentionPeriod", value.into().into_json());
+            .set_property("BackupRetentionPeriod", value.into_value().into_json());
         self
     }
 
     /// `CopyTagsToSnapshot`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-copytagstosnapshot)
-    pub fn copy_tags_to_snapshot(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn copy_tags_to_snapshot(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("CopyTagsToSnapshot", value.into().into_json());
+            .set_property("CopyTagsToSnapshot", value.into_value().into_json());
         self
     }
 
@@ -78,21 +106,20 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-dbclusteridentifier)
-    pub fn db_cluster_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_cluster_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBClusterIdentifier", value.into().into_json());
+            .set_property("DBClusterIdentifier", value.into_value().into_json());
         self
     }
 
     /// `DBClusterParameterGroupName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-dbclusterparametergroupname)
-    pub fn db_cluster_parameter_group_name(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("DBClusterParameterGroupName", value.into().into_json());
+    pub fn db_cluster_parameter_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "DBClusterParameterGroupName",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -101,18 +128,21 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-dbinstanceparametergroupname)
     pub fn db_instance_parameter_group_name(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("DBInstanceParameterGroupName", value.into().into_json());
+        self.0.set_property(
+            "DBInstanceParameterGroupName",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `DBPort`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-dbport)
-    pub fn db_port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("DBPort", value.into().into_json());
+    pub fn db_port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("DBPort", value.into_value().into_json());
         self
     }
 
@@ -121,18 +151,18 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-dbsubnetgroupname)
-    pub fn db_subnet_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_subnet_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBSubnetGroupName", value.into().into_json());
+            .set_property("DBSubnetGroupName", value.into_value().into_json());
         self
     }
 
     /// `DeletionProtection`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-deletionprotection)
-    pub fn deletion_protection(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deletion_protection(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeletionProtection", value.into().into_json());
+            .set_property("DeletionProtection", value.into_value().into_json());
         self
     }
 
@@ -141,28 +171,30 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-enablecloudwatchlogsexports)
     pub fn enable_cloudwatch_logs_exports(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
-        self.0
-            .set_property("EnableCloudwatchLogsExports", value.into().into_json());
+        self.0.set_property(
+            "EnableCloudwatchLogsExports",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `EngineVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-engineversion)
-    pub fn engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineVersion", value.into().into_json());
+            .set_property("EngineVersion", value.into_value().into_json());
         self
     }
 
     /// `IamAuthEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-iamauthenabled)
-    pub fn iam_auth_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn iam_auth_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("IamAuthEnabled", value.into().into_json());
+            .set_property("IamAuthEnabled", value.into_value().into_json());
         self
     }
 
@@ -171,26 +203,27 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
     /// `PreferredBackupWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-preferredbackupwindow)
-    pub fn preferred_backup_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_backup_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredBackupWindow", value.into().into_json());
+            .set_property("PreferredBackupWindow", value.into_value().into_json());
         self
     }
 
     /// `PreferredMaintenanceWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-preferredmaintenancewindow)
-    pub fn preferred_maintenance_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_maintenance_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredMaintenanceWindow", value.into().into_json());
+            .set_property("PreferredMaintenanceWindow", value.into_value().into_json());
         self
     }
 
@@ -199,9 +232,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-restoretotime)
-    pub fn restore_to_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn restore_to_time(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RestoreToTime", value.into().into_json());
+            .set_property("RestoreToTime", value.into_value().into_json());
         self
     }
 
@@ -212,8 +245,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-restoretype)
-    pub fn restore_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RestoreType", value.into().into_json());
+    pub fn restore_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RestoreType", value.into_value().into_json());
         self
     }
 
@@ -222,10 +256,12 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-serverlessscalingconfiguration)
     pub fn serverless_scaling_configuration(
         mut self,
-        value: impl Into<crate::Value<db_cluster::ServerlessScalingConfiguration>>,
+        value: impl crate::IntoValue<db_cluster::ServerlessScalingConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("ServerlessScalingConfiguration", value.into().into_json());
+        self.0.set_property(
+            "ServerlessScalingConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -234,9 +270,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-snapshotidentifier)
-    pub fn snapshot_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn snapshot_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SnapshotIdentifier", value.into().into_json());
+            .set_property("SnapshotIdentifier", value.into_value().into_json());
         self
     }
 
@@ -245,9 +281,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-sourcedbclusteridentifier)
-    pub fn source_db_cluster_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_db_cluster_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceDBClusterIdentifier", value.into().into_json());
+            .set_property("SourceDBClusterIdentifier", value.into_value().into_json());
         self
     }
 
@@ -256,9 +292,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-storageencrypted)
-    pub fn storage_encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn storage_encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("StorageEncrypted", value.into().into_json());
+            .set_property("StorageEncrypted", value.into_value().into_json());
         self
     }
 
@@ -267,8 +303,8 @@ impl DbCluster {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<db_cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -277,18 +313,18 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-uselatestrestorabletime)
-    pub fn use_latest_restorable_time(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn use_latest_restorable_time(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("UseLatestRestorableTime", value.into().into_json());
+            .set_property("UseLatestRestorableTime", value.into_value().into_json());
         self
     }
 
     /// `VpcSecurityGroupIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-vpcsecuritygroupids)
-    pub fn vpc_security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn vpc_security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VpcSecurityGroupIds", value.into().into_json());
+            .set_property("VpcSecurityGroupIds", value.into_value().into_json());
         self
     }
 }
@@ -301,7 +337,12 @@ impl Default for DbCluster {
 
 impl crate::typed::ResourceType for DbCluster {
     const TYPE_NAME: &'static str = "AWS::Neptune::DBCluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AvailabilityZones",
         "DBClusterIdentifier",
@@ -362,19 +403,19 @@ pub mod db_cluster {
 
     impl DbClusterRole {
         /// A new `DbClusterRole` with its required properties.
-        pub fn new(role_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(role_arn: impl crate::IntoValue<String>) -> Self {
             DbClusterRole(crate::typed::Properties::from_iter([(
                 "RoleArn".to_owned(),
-                role_arn.into().into_json(),
+                role_arn.into_value().into_json(),
             )]))
         }
 
         /// `FeatureName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-neptune-dbcluster-dbclusterrole.html#cfn-neptune-dbcluster-dbclusterrole-featurename)
-        pub fn feature_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn feature_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FeatureName".to_owned(), value.into().into_json());
+                .insert("FeatureName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -394,12 +435,18 @@ pub mod db_cluster {
     impl ServerlessScalingConfiguration {
         /// A new `ServerlessScalingConfiguration` with its required properties.
         pub fn new(
-            max_capacity: impl Into<crate::Value<f64>>,
-            min_capacity: impl Into<crate::Value<f64>>,
+            max_capacity: impl crate::IntoValue<f64>,
+            min_capacity: impl crate::IntoValue<f64>,
         ) -> Self {
             ServerlessScalingConfiguration(crate::typed::Properties::from_iter([
-                ("MaxCapacity".to_owned(), max_capacity.into().into_json()),
-                ("MinCapacity".to_owned(), min_capacity.into().into_json()),
+                (
+                    "MaxCapacity".to_owned(),
+                    max_capacity.into_value().into_json(),
+                ),
+                (
+                    "MinCapacity".to_owned(),
+                    min_capacity.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -418,10 +465,10 @@ pub mod db_cluster {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -430,8 +477,9 @@ pub mod db_cluster {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-neptune-dbcluster-tag.html#cfn-neptune-dbcluster-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -454,15 +502,15 @@ pub struct DbClusterParameterGroup(crate::Resource);
 impl DbClusterParameterGroup {
     /// A new `AWS::Neptune::DBClusterParameterGroup` with its required properties.
     pub fn new(
-        description: impl Into<crate::Value<String>>,
-        family: impl Into<crate::Value<String>>,
-        parameters: impl Into<crate::Value<crate::Json>>,
+        description: impl crate::IntoValue<String>,
+        family: impl crate::IntoValue<String>,
+        parameters: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         DbClusterParameterGroup(
             crate::Resource::new("AWS::Neptune::DBClusterParameterGroup")
-                .property("Description", description.into().into_json())
-                .property("Family", family.into().into_json())
-                .property("Parameters", parameters.into().into_json()),
+                .property("Description", description.into_value().into_json())
+                .property("Family", family.into_value().into_json())
+                .property("Parameters", parameters.into_value().into_json()),
         )
     }
 
@@ -471,8 +519,8 @@ impl DbClusterParameterGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbclusterparametergroup.html#cfn-neptune-dbclusterparametergroup-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -481,16 +529,21 @@ impl DbClusterParameterGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbclusterparametergroup.html#cfn-neptune-dbclusterparametergroup-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<db_cluster_parameter_group::Tag>>>,
+        value: impl crate::IntoValue<Vec<db_cluster_parameter_group::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DbClusterParameterGroup {
     const TYPE_NAME: &'static str = "AWS::Neptune::DBClusterParameterGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Family", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -518,12 +571,12 @@ pub mod db_cluster_parameter_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -545,28 +598,28 @@ pub struct DbInstance(crate::Resource);
 
 impl DbInstance {
     /// A new `AWS::Neptune::DBInstance` with its required properties.
-    pub fn new(db_instance_class: impl Into<crate::Value<String>>) -> Self {
-        DbInstance(
-            crate::Resource::new("AWS::Neptune::DBInstance")
-                .property("DBInstanceClass", db_instance_class.into().into_json()),
-        )
+    pub fn new(db_instance_class: impl crate::IntoValue<String>) -> Self {
+        DbInstance(crate::Resource::new("AWS::Neptune::DBInstance").property(
+            "DBInstanceClass",
+            db_instance_class.into_value().into_json(),
+        ))
     }
 
     /// `AllowMajorVersionUpgrade`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbinstance.html#cfn-neptune-dbinstance-allowmajorversionupgrade)
-    pub fn allow_major_version_upgrade(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn allow_major_version_upgrade(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AllowMajorVersionUpgrade", value.into().into_json());
+            .set_property("AllowMajorVersionUpgrade", value.into_value().into_json());
         self
     }
 
     /// `AutoMinorVersionUpgrade`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbinstance.html#cfn-neptune-dbinstance-autominorversionupgrade)
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn auto_minor_version_upgrade(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AutoMinorVersionUpgrade", value.into().into_json());
+            .set_property("AutoMinorVersionUpgrade", value.into_value().into_json());
         self
     }
 
@@ -575,9 +628,9 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbinstance.html#cfn-neptune-dbinstance-availabilityzone)
-    pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZone", value.into().into_json());
+            .set_property("AvailabilityZone", value.into_value().into_json());
         self
     }
 
@@ -586,9 +639,9 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbinstance.html#cfn-neptune-dbinstance-dbclusteridentifier)
-    pub fn db_cluster_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_cluster_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBClusterIdentifier", value.into().into_json());
+            .set_property("DBClusterIdentifier", value.into_value().into_json());
         self
     }
 
@@ -597,18 +650,18 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbinstance.html#cfn-neptune-dbinstance-dbinstanceidentifier)
-    pub fn db_instance_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_instance_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBInstanceIdentifier", value.into().into_json());
+            .set_property("DBInstanceIdentifier", value.into_value().into_json());
         self
     }
 
     /// `DBParameterGroupName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbinstance.html#cfn-neptune-dbinstance-dbparametergroupname)
-    pub fn db_parameter_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_parameter_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBParameterGroupName", value.into().into_json());
+            .set_property("DBParameterGroupName", value.into_value().into_json());
         self
     }
 
@@ -617,9 +670,9 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbinstance.html#cfn-neptune-dbinstance-dbsnapshotidentifier)
-    pub fn db_snapshot_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_snapshot_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBSnapshotIdentifier", value.into().into_json());
+            .set_property("DBSnapshotIdentifier", value.into_value().into_json());
         self
     }
 
@@ -628,42 +681,47 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbinstance.html#cfn-neptune-dbinstance-dbsubnetgroupname)
-    pub fn db_subnet_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_subnet_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBSubnetGroupName", value.into().into_json());
+            .set_property("DBSubnetGroupName", value.into_value().into_json());
         self
     }
 
     /// `PreferredMaintenanceWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbinstance.html#cfn-neptune-dbinstance-preferredmaintenancewindow)
-    pub fn preferred_maintenance_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_maintenance_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredMaintenanceWindow", value.into().into_json());
+            .set_property("PreferredMaintenanceWindow", value.into_value().into_json());
         self
     }
 
     /// `PubliclyAccessible`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbinstance.html#cfn-neptune-dbinstance-publiclyaccessible)
-    pub fn publicly_accessible(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn publicly_accessible(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PubliclyAccessible", value.into().into_json());
+            .set_property("PubliclyAccessible", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](db_instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbinstance.html#cfn-neptune-dbinstance-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_instance::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<db_instance::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DbInstance {
     const TYPE_NAME: &'static str = "AWS::Neptune::DBInstance";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AvailabilityZone",
         "DBClusterIdentifier",
@@ -710,12 +768,12 @@ pub mod db_instance {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -738,15 +796,15 @@ pub struct DbParameterGroup(crate::Resource);
 impl DbParameterGroup {
     /// A new `AWS::Neptune::DBParameterGroup` with its required properties.
     pub fn new(
-        description: impl Into<crate::Value<String>>,
-        family: impl Into<crate::Value<String>>,
-        parameters: impl Into<crate::Value<crate::Json>>,
+        description: impl crate::IntoValue<String>,
+        family: impl crate::IntoValue<String>,
+        parameters: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         DbParameterGroup(
             crate::Resource::new("AWS::Neptune::DBParameterGroup")
-                .property("Description", description.into().into_json())
-                .property("Family", family.into().into_json())
-                .property("Parameters", parameters.into().into_json()),
+                .property("Description", description.into_value().into_json())
+                .property("Family", family.into_value().into_json())
+                .property("Parameters", parameters.into_value().into_json()),
         )
     }
 
@@ -755,23 +813,28 @@ impl DbParameterGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbparametergroup.html#cfn-neptune-dbparametergroup-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](db_parameter_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbparametergroup.html#cfn-neptune-dbparametergroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_parameter_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<db_parameter_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DbParameterGroup {
     const TYPE_NAME: &'static str = "AWS::Neptune::DBParameterGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Description", "Family", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -799,12 +862,12 @@ pub mod db_parameter_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -827,16 +890,16 @@ pub struct DbSubnetGroup(crate::Resource);
 impl DbSubnetGroup {
     /// A new `AWS::Neptune::DBSubnetGroup` with its required properties.
     pub fn new(
-        db_subnet_group_description: impl Into<crate::Value<String>>,
-        subnet_ids: impl Into<crate::Value<Vec<String>>>,
+        db_subnet_group_description: impl crate::IntoValue<String>,
+        subnet_ids: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         DbSubnetGroup(
             crate::Resource::new("AWS::Neptune::DBSubnetGroup")
                 .property(
                     "DBSubnetGroupDescription",
-                    db_subnet_group_description.into().into_json(),
+                    db_subnet_group_description.into_value().into_json(),
                 )
-                .property("SubnetIds", subnet_ids.into().into_json()),
+                .property("SubnetIds", subnet_ids.into_value().into_json()),
         )
     }
 
@@ -845,24 +908,29 @@ impl DbSubnetGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbsubnetgroup.html#cfn-neptune-dbsubnetgroup-dbsubnetgroupname)
-    pub fn db_subnet_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_subnet_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBSubnetGroupName", value.into().into_json());
+            .set_property("DBSubnetGroupName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](db_subnet_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-dbsubnetgroup.html#cfn-neptune-dbsubnetgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_subnet_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<db_subnet_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DbSubnetGroup {
     const TYPE_NAME: &'static str = "AWS::Neptune::DBSubnetGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DBSubnetGroupName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -890,12 +958,12 @@ pub mod db_subnet_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -917,10 +985,10 @@ pub struct EventSubscription(crate::Resource);
 
 impl EventSubscription {
     /// A new `AWS::Neptune::EventSubscription` with its required properties.
-    pub fn new(sns_topic_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(sns_topic_arn: impl crate::IntoValue<String>) -> Self {
         EventSubscription(
             crate::Resource::new("AWS::Neptune::EventSubscription")
-                .property("SnsTopicArn", sns_topic_arn.into().into_json()),
+                .property("SnsTopicArn", sns_topic_arn.into_value().into_json()),
         )
     }
 
@@ -929,33 +997,36 @@ impl EventSubscription {
     /// Default: `true`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-eventsubscription.html#cfn-neptune-eventsubscription-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
     /// `EventCategories`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-eventsubscription.html#cfn-neptune-eventsubscription-eventcategories)
-    pub fn event_categories(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn event_categories(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("EventCategories", value.into().into_json());
+            .set_property("EventCategories", value.into_value().into_json());
         self
     }
 
     /// `SourceIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-eventsubscription.html#cfn-neptune-eventsubscription-sourceids)
-    pub fn source_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("SourceIds", value.into().into_json());
+    pub fn source_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("SourceIds", value.into_value().into_json());
         self
     }
 
     /// `SourceType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-eventsubscription.html#cfn-neptune-eventsubscription-sourcetype)
-    pub fn source_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SourceType", value.into().into_json());
+    pub fn source_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SourceType", value.into_value().into_json());
         self
     }
 
@@ -966,24 +1037,29 @@ impl EventSubscription {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-eventsubscription.html#cfn-neptune-eventsubscription-subscriptionname)
-    pub fn subscription_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subscription_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SubscriptionName", value.into().into_json());
+            .set_property("SubscriptionName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](event_subscription::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptune-eventsubscription.html#cfn-neptune-eventsubscription-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_subscription::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<event_subscription::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for EventSubscription {
     const TYPE_NAME: &'static str = "AWS::Neptune::EventSubscription";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SnsTopicArn", "SubscriptionName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1011,12 +1087,12 @@ pub mod event_subscription {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

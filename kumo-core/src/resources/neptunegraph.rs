@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::NeptuneGraph::PrivateGraphEndpoint",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::NeptuneGraph::Graph",
+        <Graph as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NeptuneGraph::GraphSnapshot",
+        <GraphSnapshot as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NeptuneGraph::PrivateGraphEndpoint",
+        <PrivateGraphEndpoint as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::NeptuneGraph::Graph`.
 ///
 /// Required properties, the arguments of [`Graph::new`]: `ProvisionedMemory`.
@@ -19,19 +35,19 @@ pub struct Graph(crate::Resource);
 
 impl Graph {
     /// A new `AWS::NeptuneGraph::Graph` with its required properties.
-    pub fn new(provisioned_memory: impl Into<crate::Value<i64>>) -> Self {
-        Graph(
-            crate::Resource::new("AWS::NeptuneGraph::Graph")
-                .property("ProvisionedMemory", provisioned_memory.into().into_json()),
-        )
+    pub fn new(provisioned_memory: impl crate::IntoValue<i64>) -> Self {
+        Graph(crate::Resource::new("AWS::NeptuneGraph::Graph").property(
+            "ProvisionedMemory",
+            provisioned_memory.into_value().into_json(),
+        ))
     }
 
     /// `DeletionProtection`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptunegraph-graph.html#cfn-neptunegraph-graph-deletionprotection)
-    pub fn deletion_protection(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deletion_protection(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeletionProtection", value.into().into_json());
+            .set_property("DeletionProtection", value.into_value().into_json());
         self
     }
 
@@ -44,8 +60,9 @@ impl Graph {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptunegraph-graph.html#cfn-neptunegraph-graph-graphname)
-    pub fn graph_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("GraphName", value.into().into_json());
+    pub fn graph_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("GraphName", value.into_value().into_json());
         self
     }
 
@@ -58,18 +75,18 @@ impl Graph {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptunegraph-graph.html#cfn-neptunegraph-graph-kmskeyidentifier)
-    pub fn kms_key_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kms_key_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KmsKeyIdentifier", value.into().into_json());
+            .set_property("KmsKeyIdentifier", value.into_value().into_json());
         self
     }
 
     /// `PublicConnectivity`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptunegraph-graph.html#cfn-neptunegraph-graph-publicconnectivity)
-    pub fn public_connectivity(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn public_connectivity(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PublicConnectivity", value.into().into_json());
+            .set_property("PublicConnectivity", value.into_value().into_json());
         self
     }
 
@@ -80,9 +97,9 @@ impl Graph {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptunegraph-graph.html#cfn-neptunegraph-graph-replicacount)
-    pub fn replica_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn replica_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ReplicaCount", value.into().into_json());
+            .set_property("ReplicaCount", value.into_value().into_json());
         self
     }
 
@@ -91,8 +108,8 @@ impl Graph {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptunegraph-graph.html#cfn-neptunegraph-graph-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<graph::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<graph::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -103,17 +120,22 @@ impl Graph {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptunegraph-graph.html#cfn-neptunegraph-graph-vectorsearchconfiguration)
     pub fn vector_search_configuration(
         mut self,
-        value: impl Into<crate::Value<graph::VectorSearchConfiguration>>,
+        value: impl crate::IntoValue<graph::VectorSearchConfiguration>,
     ) -> Self {
         self.0
-            .set_property("VectorSearchConfiguration", value.into().into_json());
+            .set_property("VectorSearchConfiguration", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Graph {
     const TYPE_NAME: &'static str = "AWS::NeptuneGraph::Graph";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "GraphName",
         "KmsKeyIdentifier",
@@ -163,10 +185,10 @@ pub mod graph {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -175,8 +197,9 @@ pub mod graph {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-neptunegraph-graph-tag.html#cfn-neptunegraph-graph-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -195,10 +218,10 @@ pub mod graph {
 
     impl VectorSearchConfiguration {
         /// A new `VectorSearchConfiguration` with its required properties.
-        pub fn new(vector_search_dimension: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(vector_search_dimension: impl crate::IntoValue<i64>) -> Self {
             VectorSearchConfiguration(crate::typed::Properties::from_iter([(
                 "VectorSearchDimension".to_owned(),
-                vector_search_dimension.into().into_json(),
+                vector_search_dimension.into_value().into_json(),
             )]))
         }
     }
@@ -220,10 +243,10 @@ pub struct GraphSnapshot(crate::Resource);
 
 impl GraphSnapshot {
     /// A new `AWS::NeptuneGraph::GraphSnapshot` with its required properties.
-    pub fn new(snapshot_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(snapshot_name: impl crate::IntoValue<String>) -> Self {
         GraphSnapshot(
             crate::Resource::new("AWS::NeptuneGraph::GraphSnapshot")
-                .property("SnapshotName", snapshot_name.into().into_json()),
+                .property("SnapshotName", snapshot_name.into_value().into_json()),
         )
     }
 
@@ -234,9 +257,9 @@ impl GraphSnapshot {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptunegraph-graphsnapshot.html#cfn-neptunegraph-graphsnapshot-graphidentifier)
-    pub fn graph_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn graph_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("GraphIdentifier", value.into().into_json());
+            .set_property("GraphIdentifier", value.into_value().into_json());
         self
     }
 
@@ -245,15 +268,20 @@ impl GraphSnapshot {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptunegraph-graphsnapshot.html#cfn-neptunegraph-graphsnapshot-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<graph_snapshot::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<graph_snapshot::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for GraphSnapshot {
     const TYPE_NAME: &'static str = "AWS::NeptuneGraph::GraphSnapshot";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GraphIdentifier", "SnapshotName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -309,12 +337,12 @@ pub mod graph_snapshot {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -337,13 +365,13 @@ pub struct PrivateGraphEndpoint(crate::Resource);
 impl PrivateGraphEndpoint {
     /// A new `AWS::NeptuneGraph::PrivateGraphEndpoint` with its required properties.
     pub fn new(
-        graph_identifier: impl Into<crate::Value<String>>,
-        vpc_id: impl Into<crate::Value<String>>,
+        graph_identifier: impl crate::IntoValue<String>,
+        vpc_id: impl crate::IntoValue<String>,
     ) -> Self {
         PrivateGraphEndpoint(
             crate::Resource::new("AWS::NeptuneGraph::PrivateGraphEndpoint")
-                .property("GraphIdentifier", graph_identifier.into().into_json())
-                .property("VpcId", vpc_id.into().into_json()),
+                .property("GraphIdentifier", graph_identifier.into_value().into_json())
+                .property("VpcId", vpc_id.into_value().into_json()),
         )
     }
 
@@ -352,9 +380,9 @@ impl PrivateGraphEndpoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptunegraph-privategraphendpoint.html#cfn-neptunegraph-privategraphendpoint-securitygroupids)
-    pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroupIds", value.into().into_json());
+            .set_property("SecurityGroupIds", value.into_value().into_json());
         self
     }
 
@@ -365,8 +393,9 @@ impl PrivateGraphEndpoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-neptunegraph-privategraphendpoint.html#cfn-neptunegraph-privategraphendpoint-subnetids)
-    pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("SubnetIds", value.into().into_json());
+    pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("SubnetIds", value.into_value().into_json());
         self
     }
 }

@@ -12,6 +12,34 @@ pub const TYPES: &[&str] = &[
     "AWS::NetworkFirewall::VpcEndpointAssociation",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::NetworkFirewall::Firewall",
+        <Firewall as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkFirewall::FirewallPolicy",
+        <FirewallPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkFirewall::LoggingConfiguration",
+        <LoggingConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkFirewall::RuleGroup",
+        <RuleGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkFirewall::TLSInspectionConfiguration",
+        <TlsInspectionConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkFirewall::VpcEndpointAssociation",
+        <VpcEndpointAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::NetworkFirewall::Firewall`.
 ///
 /// Required properties, the arguments of [`Firewall::new`]: `FirewallName`, `FirewallPolicyArn`.
@@ -23,13 +51,16 @@ pub struct Firewall(crate::Resource);
 impl Firewall {
     /// A new `AWS::NetworkFirewall::Firewall` with its required properties.
     pub fn new(
-        firewall_name: impl Into<crate::Value<String>>,
-        firewall_policy_arn: impl Into<crate::Value<String>>,
+        firewall_name: impl crate::IntoValue<String>,
+        firewall_policy_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Firewall(
             crate::Resource::new("AWS::NetworkFirewall::Firewall")
-                .property("FirewallName", firewall_name.into().into_json())
-                .property("FirewallPolicyArn", firewall_policy_arn.into().into_json()),
+                .property("FirewallName", firewall_name.into_value().into_json())
+                .property(
+                    "FirewallPolicyArn",
+                    firewall_policy_arn.into_value().into_json(),
+                ),
         )
     }
 
@@ -38,10 +69,12 @@ impl Firewall {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-firewall.html#cfn-networkfirewall-firewall-availabilityzonechangeprotection)
     pub fn availability_zone_change_protection(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
-        self.0
-            .set_property("AvailabilityZoneChangeProtection", value.into().into_json());
+        self.0.set_property(
+            "AvailabilityZoneChangeProtection",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -50,19 +83,19 @@ impl Firewall {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-firewall.html#cfn-networkfirewall-firewall-availabilityzonemappings)
     pub fn availability_zone_mappings(
         mut self,
-        value: impl Into<crate::Value<Vec<firewall::AvailabilityZoneMapping>>>,
+        value: impl crate::IntoValue<Vec<firewall::AvailabilityZoneMapping>>,
     ) -> Self {
         self.0
-            .set_property("AvailabilityZoneMappings", value.into().into_json());
+            .set_property("AvailabilityZoneMappings", value.into_value().into_json());
         self
     }
 
     /// `DeleteProtection`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-firewall.html#cfn-networkfirewall-firewall-deleteprotection)
-    pub fn delete_protection(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn delete_protection(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeleteProtection", value.into().into_json());
+            .set_property("DeleteProtection", value.into_value().into_json());
         self
     }
 
@@ -73,8 +106,9 @@ impl Firewall {
     /// Pattern: `^.*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-firewall.html#cfn-networkfirewall-firewall-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -83,31 +117,30 @@ impl Firewall {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-firewall.html#cfn-networkfirewall-firewall-enabledanalysistypes)
     pub fn enabled_analysis_types(
         mut self,
-        value: impl Into<crate::Value<Vec<firewall::EnabledAnalysisType>>>,
+        value: impl crate::IntoValue<Vec<firewall::EnabledAnalysisType>>,
     ) -> Self {
         self.0
-            .set_property("EnabledAnalysisTypes", value.into().into_json());
+            .set_property("EnabledAnalysisTypes", value.into_value().into_json());
         self
     }
 
     /// `FirewallPolicyChangeProtection`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-firewall.html#cfn-networkfirewall-firewall-firewallpolicychangeprotection)
-    pub fn firewall_policy_change_protection(
-        mut self,
-        value: impl Into<crate::Value<bool>>,
-    ) -> Self {
-        self.0
-            .set_property("FirewallPolicyChangeProtection", value.into().into_json());
+    pub fn firewall_policy_change_protection(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "FirewallPolicyChangeProtection",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `SubnetChangeProtection`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-firewall.html#cfn-networkfirewall-firewall-subnetchangeprotection)
-    pub fn subnet_change_protection(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn subnet_change_protection(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("SubnetChangeProtection", value.into().into_json());
+            .set_property("SubnetChangeProtection", value.into_value().into_json());
         self
     }
 
@@ -116,10 +149,10 @@ impl Firewall {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-firewall.html#cfn-networkfirewall-firewall-subnetmappings)
     pub fn subnet_mappings(
         mut self,
-        value: impl Into<crate::Value<Vec<firewall::SubnetMapping>>>,
+        value: impl crate::IntoValue<Vec<firewall::SubnetMapping>>,
     ) -> Self {
         self.0
-            .set_property("SubnetMappings", value.into().into_json());
+            .set_property("SubnetMappings", value.into_value().into_json());
         self
     }
 
@@ -128,8 +161,8 @@ impl Firewall {
     /// Items: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-firewall.html#cfn-networkfirewall-firewall-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<firewall::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<firewall::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -140,9 +173,9 @@ impl Firewall {
     /// Pattern: `^tgw-[0-9a-z]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-firewall.html#cfn-networkfirewall-firewall-transitgatewayid)
-    pub fn transit_gateway_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn transit_gateway_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TransitGatewayId", value.into().into_json());
+            .set_property("TransitGatewayId", value.into_value().into_json());
         self
     }
 
@@ -155,15 +188,20 @@ impl Firewall {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-firewall.html#cfn-networkfirewall-firewall-vpcid)
-    pub fn vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("VpcId", value.into().into_json());
+    pub fn vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("VpcId", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Firewall {
     const TYPE_NAME: &'static str = "AWS::NetworkFirewall::Firewall";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FirewallName", "VpcId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -213,10 +251,10 @@ pub mod firewall {
 
     impl AvailabilityZoneMapping {
         /// A new `AvailabilityZoneMapping` with its required properties.
-        pub fn new(availability_zone: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(availability_zone: impl crate::IntoValue<String>) -> Self {
             AvailabilityZoneMapping(crate::typed::Properties::from_iter([(
                 "AvailabilityZone".to_owned(),
-                availability_zone.into().into_json(),
+                availability_zone.into_value().into_json(),
             )]))
         }
     }
@@ -235,19 +273,19 @@ pub mod firewall {
 
     impl SubnetMapping {
         /// A new `SubnetMapping` with its required properties.
-        pub fn new(subnet_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(subnet_id: impl crate::IntoValue<String>) -> Self {
             SubnetMapping(crate::typed::Properties::from_iter([(
                 "SubnetId".to_owned(),
-                subnet_id.into().into_json(),
+                subnet_id.into_value().into_json(),
             )]))
         }
 
         /// `IPAddressType`: [`IpAddressType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewall-subnetmapping.html#cfn-networkfirewall-firewall-subnetmapping-ipaddresstype)
-        pub fn ip_address_type(mut self, value: impl Into<crate::Value<IpAddressType>>) -> Self {
+        pub fn ip_address_type(mut self, value: impl crate::IntoValue<IpAddressType>) -> Self {
             self.0
-                .insert("IPAddressType".to_owned(), value.into().into_json());
+                .insert("IPAddressType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -267,12 +305,12 @@ pub mod firewall {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -334,15 +372,15 @@ pub struct FirewallPolicy(crate::Resource);
 impl FirewallPolicy {
     /// A new `AWS::NetworkFirewall::FirewallPolicy` with its required properties.
     pub fn new(
-        firewall_policy: impl Into<crate::Value<firewall_policy::FirewallPolicy>>,
-        firewall_policy_name: impl Into<crate::Value<String>>,
+        firewall_policy: impl crate::IntoValue<firewall_policy::FirewallPolicy>,
+        firewall_policy_name: impl crate::IntoValue<String>,
     ) -> Self {
         FirewallPolicy(
             crate::Resource::new("AWS::NetworkFirewall::FirewallPolicy")
-                .property("FirewallPolicy", firewall_policy.into().into_json())
+                .property("FirewallPolicy", firewall_policy.into_value().into_json())
                 .property(
                     "FirewallPolicyName",
-                    firewall_policy_name.into().into_json(),
+                    firewall_policy_name.into_value().into_json(),
                 ),
         )
     }
@@ -354,8 +392,9 @@ impl FirewallPolicy {
     /// Pattern: `^.*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-firewallpolicy.html#cfn-networkfirewall-firewallpolicy-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -364,15 +403,20 @@ impl FirewallPolicy {
     /// Items: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-firewallpolicy.html#cfn-networkfirewall-firewallpolicy-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<firewall_policy::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<firewall_policy::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for FirewallPolicy {
     const TYPE_NAME: &'static str = "AWS::NetworkFirewall::FirewallPolicy";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FirewallPolicyName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -421,10 +465,12 @@ pub mod firewall_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-actiondefinition.html#cfn-networkfirewall-firewallpolicy-actiondefinition-publishmetricaction)
         pub fn publish_metric_action(
             mut self,
-            value: impl Into<crate::Value<PublishMetricAction>>,
+            value: impl crate::IntoValue<PublishMetricAction>,
         ) -> Self {
-            self.0
-                .insert("PublishMetricAction".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PublishMetricAction".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -444,15 +490,18 @@ pub mod firewall_policy {
     impl CustomAction {
         /// A new `CustomAction` with its required properties.
         pub fn new(
-            action_definition: impl Into<crate::Value<ActionDefinition>>,
-            action_name: impl Into<crate::Value<String>>,
+            action_definition: impl crate::IntoValue<ActionDefinition>,
+            action_name: impl crate::IntoValue<String>,
         ) -> Self {
             CustomAction(crate::typed::Properties::from_iter([
                 (
                     "ActionDefinition".to_owned(),
-                    action_definition.into().into_json(),
+                    action_definition.into_value().into_json(),
                 ),
-                ("ActionName".to_owned(), action_name.into().into_json()),
+                (
+                    "ActionName".to_owned(),
+                    action_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -471,10 +520,10 @@ pub mod firewall_policy {
 
     impl Dimension {
         /// A new `Dimension` with its required properties.
-        pub fn new(value: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(value: impl crate::IntoValue<String>) -> Self {
             Dimension(crate::typed::Properties::from_iter([(
                 "Value".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             )]))
         }
     }
@@ -494,17 +543,17 @@ pub mod firewall_policy {
     impl FirewallPolicy {
         /// A new `FirewallPolicy` with its required properties.
         pub fn new(
-            stateless_default_actions: impl Into<crate::Value<Vec<String>>>,
-            stateless_fragment_default_actions: impl Into<crate::Value<Vec<String>>>,
+            stateless_default_actions: impl crate::IntoValue<Vec<String>>,
+            stateless_fragment_default_actions: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             FirewallPolicy(crate::typed::Properties::from_iter([
                 (
                     "StatelessDefaultActions".to_owned(),
-                    stateless_default_actions.into().into_json(),
+                    stateless_default_actions.into_value().into_json(),
                 ),
                 (
                     "StatelessFragmentDefaultActions".to_owned(),
-                    stateless_fragment_default_actions.into().into_json(),
+                    stateless_fragment_default_actions.into_value().into_json(),
                 ),
             ]))
         }
@@ -512,10 +561,10 @@ pub mod firewall_policy {
         /// `EnableTLSSessionHolding`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-firewallpolicy.html#cfn-networkfirewall-firewallpolicy-firewallpolicy-enabletlssessionholding)
-        pub fn enable_tls_session_holding(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_tls_session_holding(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnableTLSSessionHolding".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -523,9 +572,9 @@ pub mod firewall_policy {
         /// `PolicyVariables`: [`PolicyVariables`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-firewallpolicy.html#cfn-networkfirewall-firewallpolicy-firewallpolicy-policyvariables)
-        pub fn policy_variables(mut self, value: impl Into<crate::Value<PolicyVariables>>) -> Self {
+        pub fn policy_variables(mut self, value: impl crate::IntoValue<PolicyVariables>) -> Self {
             self.0
-                .insert("PolicyVariables".to_owned(), value.into().into_json());
+                .insert("PolicyVariables".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -534,11 +583,11 @@ pub mod firewall_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-firewallpolicy.html#cfn-networkfirewall-firewallpolicy-firewallpolicy-statefuldefaultactions)
         pub fn stateful_default_actions(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "StatefulDefaultActions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -548,10 +597,12 @@ pub mod firewall_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-firewallpolicy.html#cfn-networkfirewall-firewallpolicy-firewallpolicy-statefulengineoptions)
         pub fn stateful_engine_options(
             mut self,
-            value: impl Into<crate::Value<StatefulEngineOptions>>,
+            value: impl crate::IntoValue<StatefulEngineOptions>,
         ) -> Self {
-            self.0
-                .insert("StatefulEngineOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StatefulEngineOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -560,11 +611,11 @@ pub mod firewall_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-firewallpolicy.html#cfn-networkfirewall-firewallpolicy-firewallpolicy-statefulrulegroupreferences)
         pub fn stateful_rule_group_references(
             mut self,
-            value: impl Into<crate::Value<Vec<StatefulRuleGroupReference>>>,
+            value: impl crate::IntoValue<Vec<StatefulRuleGroupReference>>,
         ) -> Self {
             self.0.insert(
                 "StatefulRuleGroupReferences".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -574,11 +625,11 @@ pub mod firewall_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-firewallpolicy.html#cfn-networkfirewall-firewallpolicy-firewallpolicy-statelesscustomactions)
         pub fn stateless_custom_actions(
             mut self,
-            value: impl Into<crate::Value<Vec<CustomAction>>>,
+            value: impl crate::IntoValue<Vec<CustomAction>>,
         ) -> Self {
             self.0.insert(
                 "StatelessCustomActions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -588,11 +639,11 @@ pub mod firewall_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-firewallpolicy.html#cfn-networkfirewall-firewallpolicy-firewallpolicy-statelessrulegroupreferences)
         pub fn stateless_rule_group_references(
             mut self,
-            value: impl Into<crate::Value<Vec<StatelessRuleGroupReference>>>,
+            value: impl crate::IntoValue<Vec<StatelessRuleGroupReference>>,
         ) -> Self {
             self.0.insert(
                 "StatelessRuleGroupReferences".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -602,11 +653,11 @@ pub mod firewall_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-firewallpolicy.html#cfn-networkfirewall-firewallpolicy-firewallpolicy-tlsinspectionconfigurationarn)
         pub fn tls_inspection_configuration_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "TLSInspectionConfigurationArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -635,9 +686,11 @@ pub mod firewall_policy {
         /// Range: 60 to 6000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-flowtimeouts.html#cfn-networkfirewall-firewallpolicy-flowtimeouts-tcpidletimeoutseconds)
-        pub fn tcp_idle_timeout_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TcpIdleTimeoutSeconds".to_owned(), value.into().into_json());
+        pub fn tcp_idle_timeout_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TcpIdleTimeoutSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -663,9 +716,9 @@ pub mod firewall_policy {
         /// `Definition`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-ipset.html#cfn-networkfirewall-firewallpolicy-ipset-definition)
-        pub fn definition(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn definition(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Definition".to_owned(), value.into().into_json());
+                .insert("Definition".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -693,10 +746,10 @@ pub mod firewall_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-policyvariables.html#cfn-networkfirewall-firewallpolicy-policyvariables-rulevariables)
         pub fn rule_variables(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, IpSet>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, IpSet>>,
         ) -> Self {
             self.0
-                .insert("RuleVariables".to_owned(), value.into().into_json());
+                .insert("RuleVariables".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -715,10 +768,10 @@ pub mod firewall_policy {
 
     impl PublishMetricAction {
         /// A new `PublishMetricAction` with its required properties.
-        pub fn new(dimensions: impl Into<crate::Value<Vec<Dimension>>>) -> Self {
+        pub fn new(dimensions: impl crate::IntoValue<Vec<Dimension>>) -> Self {
             PublishMetricAction(crate::typed::Properties::from_iter([(
                 "Dimensions".to_owned(),
-                dimensions.into().into_json(),
+                dimensions.into_value().into_json(),
             )]))
         }
     }
@@ -744,18 +797,18 @@ pub mod firewall_policy {
         /// `FlowTimeouts`: [`FlowTimeouts`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-statefulengineoptions.html#cfn-networkfirewall-firewallpolicy-statefulengineoptions-flowtimeouts)
-        pub fn flow_timeouts(mut self, value: impl Into<crate::Value<FlowTimeouts>>) -> Self {
+        pub fn flow_timeouts(mut self, value: impl crate::IntoValue<FlowTimeouts>) -> Self {
             self.0
-                .insert("FlowTimeouts".to_owned(), value.into().into_json());
+                .insert("FlowTimeouts".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RuleOrder`: [`RuleOrder`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-statefulengineoptions.html#cfn-networkfirewall-firewallpolicy-statefulengineoptions-ruleorder)
-        pub fn rule_order(mut self, value: impl Into<crate::Value<RuleOrder>>) -> Self {
+        pub fn rule_order(mut self, value: impl crate::IntoValue<RuleOrder>) -> Self {
             self.0
-                .insert("RuleOrder".to_owned(), value.into().into_json());
+                .insert("RuleOrder".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -764,10 +817,12 @@ pub mod firewall_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-statefulengineoptions.html#cfn-networkfirewall-firewallpolicy-statefulengineoptions-streamexceptionpolicy)
         pub fn stream_exception_policy(
             mut self,
-            value: impl Into<crate::Value<StreamExceptionPolicy>>,
+            value: impl crate::IntoValue<StreamExceptionPolicy>,
         ) -> Self {
-            self.0
-                .insert("StreamExceptionPolicy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StreamExceptionPolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -793,8 +848,9 @@ pub mod firewall_policy {
         /// `Action`: [`OverrideAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-statefulrulegroupoverride.html#cfn-networkfirewall-firewallpolicy-statefulrulegroupoverride-action)
-        pub fn action(mut self, value: impl Into<crate::Value<OverrideAction>>) -> Self {
-            self.0.insert("Action".to_owned(), value.into().into_json());
+        pub fn action(mut self, value: impl crate::IntoValue<OverrideAction>) -> Self {
+            self.0
+                .insert("Action".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -813,19 +869,21 @@ pub mod firewall_policy {
 
     impl StatefulRuleGroupReference {
         /// A new `StatefulRuleGroupReference` with its required properties.
-        pub fn new(resource_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(resource_arn: impl crate::IntoValue<String>) -> Self {
             StatefulRuleGroupReference(crate::typed::Properties::from_iter([(
                 "ResourceArn".to_owned(),
-                resource_arn.into().into_json(),
+                resource_arn.into_value().into_json(),
             )]))
         }
 
         /// `DeepThreatInspection`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-statefulrulegroupreference.html#cfn-networkfirewall-firewallpolicy-statefulrulegroupreference-deepthreatinspection)
-        pub fn deep_threat_inspection(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DeepThreatInspection".to_owned(), value.into().into_json());
+        pub fn deep_threat_inspection(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DeepThreatInspection".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -834,19 +892,19 @@ pub mod firewall_policy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-statefulrulegroupreference.html#cfn-networkfirewall-firewallpolicy-statefulrulegroupreference-override)
         pub fn r#override(
             mut self,
-            value: impl Into<crate::Value<StatefulRuleGroupOverride>>,
+            value: impl crate::IntoValue<StatefulRuleGroupOverride>,
         ) -> Self {
             self.0
-                .insert("Override".to_owned(), value.into().into_json());
+                .insert("Override".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Priority`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-firewallpolicy-statefulrulegroupreference.html#cfn-networkfirewall-firewallpolicy-statefulrulegroupreference-priority)
-        pub fn priority(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn priority(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Priority".to_owned(), value.into().into_json());
+                .insert("Priority".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -866,12 +924,15 @@ pub mod firewall_policy {
     impl StatelessRuleGroupReference {
         /// A new `StatelessRuleGroupReference` with its required properties.
         pub fn new(
-            priority: impl Into<crate::Value<i64>>,
-            resource_arn: impl Into<crate::Value<String>>,
+            priority: impl crate::IntoValue<i64>,
+            resource_arn: impl crate::IntoValue<String>,
         ) -> Self {
             StatelessRuleGroupReference(crate::typed::Properties::from_iter([
-                ("Priority".to_owned(), priority.into().into_json()),
-                ("ResourceArn".to_owned(), resource_arn.into().into_json()),
+                ("Priority".to_owned(), priority.into_value().into_json()),
+                (
+                    "ResourceArn".to_owned(),
+                    resource_arn.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -891,12 +952,12 @@ pub mod firewall_policy {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -973,15 +1034,15 @@ pub struct LoggingConfiguration(crate::Resource);
 impl LoggingConfiguration {
     /// A new `AWS::NetworkFirewall::LoggingConfiguration` with its required properties.
     pub fn new(
-        firewall_arn: impl Into<crate::Value<String>>,
-        logging_configuration: impl Into<crate::Value<logging_configuration::LoggingConfiguration>>,
+        firewall_arn: impl crate::IntoValue<String>,
+        logging_configuration: impl crate::IntoValue<logging_configuration::LoggingConfiguration>,
     ) -> Self {
         LoggingConfiguration(
             crate::Resource::new("AWS::NetworkFirewall::LoggingConfiguration")
-                .property("FirewallArn", firewall_arn.into().into_json())
+                .property("FirewallArn", firewall_arn.into_value().into_json())
                 .property(
                     "LoggingConfiguration",
-                    logging_configuration.into().into_json(),
+                    logging_configuration.into_value().into_json(),
                 ),
         )
     }
@@ -989,9 +1050,9 @@ impl LoggingConfiguration {
     /// `EnableMonitoringDashboard`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-loggingconfiguration.html#cfn-networkfirewall-loggingconfiguration-enablemonitoringdashboard)
-    pub fn enable_monitoring_dashboard(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_monitoring_dashboard(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableMonitoringDashboard", value.into().into_json());
+            .set_property("EnableMonitoringDashboard", value.into_value().into_json());
         self
     }
 
@@ -1004,9 +1065,9 @@ impl LoggingConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-loggingconfiguration.html#cfn-networkfirewall-loggingconfiguration-firewallname)
-    pub fn firewall_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn firewall_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FirewallName", value.into().into_json());
+            .set_property("FirewallName", value.into_value().into_json());
         self
     }
 }
@@ -1041,20 +1102,20 @@ pub mod logging_configuration {
     impl LogDestinationConfig {
         /// A new `LogDestinationConfig` with its required properties.
         pub fn new(
-            log_destination: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
-            log_destination_type: impl Into<crate::Value<LogDestinationType>>,
-            log_type: impl Into<crate::Value<LogType>>,
+            log_destination: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
+            log_destination_type: impl crate::IntoValue<LogDestinationType>,
+            log_type: impl crate::IntoValue<LogType>,
         ) -> Self {
             LogDestinationConfig(crate::typed::Properties::from_iter([
                 (
                     "LogDestination".to_owned(),
-                    log_destination.into().into_json(),
+                    log_destination.into_value().into_json(),
                 ),
                 (
                     "LogDestinationType".to_owned(),
-                    log_destination_type.into().into_json(),
+                    log_destination_type.into_value().into_json(),
                 ),
-                ("LogType".to_owned(), log_type.into().into_json()),
+                ("LogType".to_owned(), log_type.into_value().into_json()),
             ]))
         }
     }
@@ -1074,11 +1135,11 @@ pub mod logging_configuration {
     impl LoggingConfiguration {
         /// A new `LoggingConfiguration` with its required properties.
         pub fn new(
-            log_destination_configs: impl Into<crate::Value<Vec<LogDestinationConfig>>>,
+            log_destination_configs: impl crate::IntoValue<Vec<LogDestinationConfig>>,
         ) -> Self {
             LoggingConfiguration(crate::typed::Properties::from_iter([(
                 "LogDestinationConfigs".to_owned(),
-                log_destination_configs.into().into_json(),
+                log_destination_configs.into_value().into_json(),
             )]))
         }
     }
@@ -1143,15 +1204,15 @@ pub struct RuleGroup(crate::Resource);
 impl RuleGroup {
     /// A new `AWS::NetworkFirewall::RuleGroup` with its required properties.
     pub fn new(
-        capacity: impl Into<crate::Value<i64>>,
-        rule_group_name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<rule_group::Type>>,
+        capacity: impl crate::IntoValue<i64>,
+        rule_group_name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<rule_group::Type>,
     ) -> Self {
         RuleGroup(
             crate::Resource::new("AWS::NetworkFirewall::RuleGroup")
-                .property("Capacity", capacity.into().into_json())
-                .property("RuleGroupName", rule_group_name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Capacity", capacity.into_value().into_json())
+                .property("RuleGroupName", rule_group_name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -1162,16 +1223,18 @@ impl RuleGroup {
     /// Pattern: `^.*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-rulegroup.html#cfn-networkfirewall-rulegroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `RuleGroup`: [`RuleGroup`](rule_group::RuleGroup).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-rulegroup.html#cfn-networkfirewall-rulegroup-rulegroup)
-    pub fn rule_group(mut self, value: impl Into<crate::Value<rule_group::RuleGroup>>) -> Self {
-        self.0.set_property("RuleGroup", value.into().into_json());
+    pub fn rule_group(mut self, value: impl crate::IntoValue<rule_group::RuleGroup>) -> Self {
+        self.0
+            .set_property("RuleGroup", value.into_value().into_json());
         self
     }
 
@@ -1180,10 +1243,10 @@ impl RuleGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-rulegroup.html#cfn-networkfirewall-rulegroup-summaryconfiguration)
     pub fn summary_configuration(
         mut self,
-        value: impl Into<crate::Value<rule_group::SummaryConfiguration>>,
+        value: impl crate::IntoValue<rule_group::SummaryConfiguration>,
     ) -> Self {
         self.0
-            .set_property("SummaryConfiguration", value.into().into_json());
+            .set_property("SummaryConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1192,15 +1255,20 @@ impl RuleGroup {
     /// Items: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-rulegroup.html#cfn-networkfirewall-rulegroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<rule_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<rule_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for RuleGroup {
     const TYPE_NAME: &'static str = "AWS::NetworkFirewall::RuleGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Capacity", "RuleGroupName", "Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1249,10 +1317,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-actiondefinition.html#cfn-networkfirewall-rulegroup-actiondefinition-publishmetricaction)
         pub fn publish_metric_action(
             mut self,
-            value: impl Into<crate::Value<PublishMetricAction>>,
+            value: impl crate::IntoValue<PublishMetricAction>,
         ) -> Self {
-            self.0
-                .insert("PublishMetricAction".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PublishMetricAction".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1271,10 +1341,10 @@ pub mod rule_group {
 
     impl Address {
         /// A new `Address` with its required properties.
-        pub fn new(address_definition: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(address_definition: impl crate::IntoValue<String>) -> Self {
             Address(crate::typed::Properties::from_iter([(
                 "AddressDefinition".to_owned(),
-                address_definition.into().into_json(),
+                address_definition.into_value().into_json(),
             )]))
         }
     }
@@ -1294,15 +1364,18 @@ pub mod rule_group {
     impl CustomAction {
         /// A new `CustomAction` with its required properties.
         pub fn new(
-            action_definition: impl Into<crate::Value<ActionDefinition>>,
-            action_name: impl Into<crate::Value<String>>,
+            action_definition: impl crate::IntoValue<ActionDefinition>,
+            action_name: impl crate::IntoValue<String>,
         ) -> Self {
             CustomAction(crate::typed::Properties::from_iter([
                 (
                     "ActionDefinition".to_owned(),
-                    action_definition.into().into_json(),
+                    action_definition.into_value().into_json(),
                 ),
-                ("ActionName".to_owned(), action_name.into().into_json()),
+                (
+                    "ActionName".to_owned(),
+                    action_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1321,10 +1394,10 @@ pub mod rule_group {
 
     impl Dimension {
         /// A new `Dimension` with its required properties.
-        pub fn new(value: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(value: impl crate::IntoValue<String>) -> Self {
             Dimension(crate::typed::Properties::from_iter([(
                 "Value".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             )]))
         }
     }
@@ -1344,23 +1417,29 @@ pub mod rule_group {
     impl Header {
         /// A new `Header` with its required properties.
         pub fn new(
-            destination: impl Into<crate::Value<String>>,
-            destination_port: impl Into<crate::Value<String>>,
-            direction: impl Into<crate::Value<Direction>>,
-            protocol: impl Into<crate::Value<Protocol>>,
-            source: impl Into<crate::Value<String>>,
-            source_port: impl Into<crate::Value<String>>,
+            destination: impl crate::IntoValue<String>,
+            destination_port: impl crate::IntoValue<String>,
+            direction: impl crate::IntoValue<Direction>,
+            protocol: impl crate::IntoValue<Protocol>,
+            source: impl crate::IntoValue<String>,
+            source_port: impl crate::IntoValue<String>,
         ) -> Self {
             Header(crate::typed::Properties::from_iter([
-                ("Destination".to_owned(), destination.into().into_json()),
+                (
+                    "Destination".to_owned(),
+                    destination.into_value().into_json(),
+                ),
                 (
                     "DestinationPort".to_owned(),
-                    destination_port.into().into_json(),
+                    destination_port.into_value().into_json(),
                 ),
-                ("Direction".to_owned(), direction.into().into_json()),
-                ("Protocol".to_owned(), protocol.into().into_json()),
-                ("Source".to_owned(), source.into().into_json()),
-                ("SourcePort".to_owned(), source_port.into().into_json()),
+                ("Direction".to_owned(), direction.into_value().into_json()),
+                ("Protocol".to_owned(), protocol.into_value().into_json()),
+                ("Source".to_owned(), source.into_value().into_json()),
+                (
+                    "SourcePort".to_owned(),
+                    source_port.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1386,9 +1465,9 @@ pub mod rule_group {
         /// `Definition`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-ipset.html#cfn-networkfirewall-rulegroup-ipset-definition)
-        pub fn definition(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn definition(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Definition".to_owned(), value.into().into_json());
+                .insert("Definition".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1414,9 +1493,9 @@ pub mod rule_group {
         /// `ReferenceArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-ipsetreference.html#cfn-networkfirewall-rulegroup-ipsetreference-referencearn)
-        pub fn reference_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn reference_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ReferenceArn".to_owned(), value.into().into_json());
+                .insert("ReferenceArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1442,54 +1521,56 @@ pub mod rule_group {
         /// `DestinationPorts`: list of [`PortRange`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-matchattributes.html#cfn-networkfirewall-rulegroup-matchattributes-destinationports)
-        pub fn destination_ports(mut self, value: impl Into<crate::Value<Vec<PortRange>>>) -> Self {
-            self.0
-                .insert("DestinationPorts".to_owned(), value.into().into_json());
+        pub fn destination_ports(mut self, value: impl crate::IntoValue<Vec<PortRange>>) -> Self {
+            self.0.insert(
+                "DestinationPorts".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Destinations`: list of [`Address`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-matchattributes.html#cfn-networkfirewall-rulegroup-matchattributes-destinations)
-        pub fn destinations(mut self, value: impl Into<crate::Value<Vec<Address>>>) -> Self {
+        pub fn destinations(mut self, value: impl crate::IntoValue<Vec<Address>>) -> Self {
             self.0
-                .insert("Destinations".to_owned(), value.into().into_json());
+                .insert("Destinations".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Protocols`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-matchattributes.html#cfn-networkfirewall-rulegroup-matchattributes-protocols)
-        pub fn protocols(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
+        pub fn protocols(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
             self.0
-                .insert("Protocols".to_owned(), value.into().into_json());
+                .insert("Protocols".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SourcePorts`: list of [`PortRange`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-matchattributes.html#cfn-networkfirewall-rulegroup-matchattributes-sourceports)
-        pub fn source_ports(mut self, value: impl Into<crate::Value<Vec<PortRange>>>) -> Self {
+        pub fn source_ports(mut self, value: impl crate::IntoValue<Vec<PortRange>>) -> Self {
             self.0
-                .insert("SourcePorts".to_owned(), value.into().into_json());
+                .insert("SourcePorts".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Sources`: list of [`Address`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-matchattributes.html#cfn-networkfirewall-rulegroup-matchattributes-sources)
-        pub fn sources(mut self, value: impl Into<crate::Value<Vec<Address>>>) -> Self {
+        pub fn sources(mut self, value: impl crate::IntoValue<Vec<Address>>) -> Self {
             self.0
-                .insert("Sources".to_owned(), value.into().into_json());
+                .insert("Sources".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TCPFlags`: list of [`TcpFlagField`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-matchattributes.html#cfn-networkfirewall-rulegroup-matchattributes-tcpflags)
-        pub fn tcp_flags(mut self, value: impl Into<crate::Value<Vec<TcpFlagField>>>) -> Self {
+        pub fn tcp_flags(mut self, value: impl crate::IntoValue<Vec<TcpFlagField>>) -> Self {
             self.0
-                .insert("TCPFlags".to_owned(), value.into().into_json());
+                .insert("TCPFlags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1509,12 +1590,12 @@ pub mod rule_group {
     impl PortRange {
         /// A new `PortRange` with its required properties.
         pub fn new(
-            from_port: impl Into<crate::Value<i64>>,
-            to_port: impl Into<crate::Value<i64>>,
+            from_port: impl crate::IntoValue<i64>,
+            to_port: impl crate::IntoValue<i64>,
         ) -> Self {
             PortRange(crate::typed::Properties::from_iter([
-                ("FromPort".to_owned(), from_port.into().into_json()),
-                ("ToPort".to_owned(), to_port.into().into_json()),
+                ("FromPort".to_owned(), from_port.into_value().into_json()),
+                ("ToPort".to_owned(), to_port.into_value().into_json()),
             ]))
         }
     }
@@ -1540,9 +1621,9 @@ pub mod rule_group {
         /// `Definition`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-portset.html#cfn-networkfirewall-rulegroup-portset-definition)
-        pub fn definition(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn definition(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Definition".to_owned(), value.into().into_json());
+                .insert("Definition".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1561,10 +1642,10 @@ pub mod rule_group {
 
     impl PublishMetricAction {
         /// A new `PublishMetricAction` with its required properties.
-        pub fn new(dimensions: impl Into<crate::Value<Vec<Dimension>>>) -> Self {
+        pub fn new(dimensions: impl crate::IntoValue<Vec<Dimension>>) -> Self {
             PublishMetricAction(crate::typed::Properties::from_iter([(
                 "Dimensions".to_owned(),
-                dimensions.into().into_json(),
+                dimensions.into_value().into_json(),
             )]))
         }
     }
@@ -1592,10 +1673,10 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-referencesets.html#cfn-networkfirewall-rulegroup-referencesets-ipsetreferences)
         pub fn ip_set_references(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, IpSetReference>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, IpSetReference>>,
         ) -> Self {
             self.0
-                .insert("IPSetReferences".to_owned(), value.into().into_json());
+                .insert("IPSetReferences".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1615,14 +1696,14 @@ pub mod rule_group {
     impl RuleDefinition {
         /// A new `RuleDefinition` with its required properties.
         pub fn new(
-            actions: impl Into<crate::Value<Vec<String>>>,
-            match_attributes: impl Into<crate::Value<MatchAttributes>>,
+            actions: impl crate::IntoValue<Vec<String>>,
+            match_attributes: impl crate::IntoValue<MatchAttributes>,
         ) -> Self {
             RuleDefinition(crate::typed::Properties::from_iter([
-                ("Actions".to_owned(), actions.into().into_json()),
+                ("Actions".to_owned(), actions.into_value().into_json()),
                 (
                     "MatchAttributes".to_owned(),
-                    match_attributes.into().into_json(),
+                    match_attributes.into_value().into_json(),
                 ),
             ]))
         }
@@ -1642,28 +1723,28 @@ pub mod rule_group {
 
     impl RuleGroup {
         /// A new `RuleGroup` with its required properties.
-        pub fn new(rules_source: impl Into<crate::Value<RulesSource>>) -> Self {
+        pub fn new(rules_source: impl crate::IntoValue<RulesSource>) -> Self {
             RuleGroup(crate::typed::Properties::from_iter([(
                 "RulesSource".to_owned(),
-                rules_source.into().into_json(),
+                rules_source.into_value().into_json(),
             )]))
         }
 
         /// `ReferenceSets`: [`ReferenceSets`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-rulegroup.html#cfn-networkfirewall-rulegroup-rulegroup-referencesets)
-        pub fn reference_sets(mut self, value: impl Into<crate::Value<ReferenceSets>>) -> Self {
+        pub fn reference_sets(mut self, value: impl crate::IntoValue<ReferenceSets>) -> Self {
             self.0
-                .insert("ReferenceSets".to_owned(), value.into().into_json());
+                .insert("ReferenceSets".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RuleVariables`: [`RuleVariables`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-rulegroup.html#cfn-networkfirewall-rulegroup-rulegroup-rulevariables)
-        pub fn rule_variables(mut self, value: impl Into<crate::Value<RuleVariables>>) -> Self {
+        pub fn rule_variables(mut self, value: impl crate::IntoValue<RuleVariables>) -> Self {
             self.0
-                .insert("RuleVariables".to_owned(), value.into().into_json());
+                .insert("RuleVariables".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1672,10 +1753,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-rulegroup.html#cfn-networkfirewall-rulegroup-rulegroup-statefulruleoptions)
         pub fn stateful_rule_options(
             mut self,
-            value: impl Into<crate::Value<StatefulRuleOptions>>,
+            value: impl crate::IntoValue<StatefulRuleOptions>,
         ) -> Self {
-            self.0
-                .insert("StatefulRuleOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StatefulRuleOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1694,19 +1777,19 @@ pub mod rule_group {
 
     impl RuleOption {
         /// A new `RuleOption` with its required properties.
-        pub fn new(keyword: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(keyword: impl crate::IntoValue<String>) -> Self {
             RuleOption(crate::typed::Properties::from_iter([(
                 "Keyword".to_owned(),
-                keyword.into().into_json(),
+                keyword.into_value().into_json(),
             )]))
         }
 
         /// `Settings`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-ruleoption.html#cfn-networkfirewall-rulegroup-ruleoption-settings)
-        pub fn settings(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn settings(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Settings".to_owned(), value.into().into_json());
+                .insert("Settings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1734,9 +1817,10 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-rulevariables.html#cfn-networkfirewall-rulegroup-rulevariables-ipsets)
         pub fn ip_sets(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, IpSet>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, IpSet>>,
         ) -> Self {
-            self.0.insert("IPSets".to_owned(), value.into().into_json());
+            self.0
+                .insert("IPSets".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1745,10 +1829,10 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-rulevariables.html#cfn-networkfirewall-rulegroup-rulevariables-portsets)
         pub fn port_sets(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, PortSet>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, PortSet>>,
         ) -> Self {
             self.0
-                .insert("PortSets".to_owned(), value.into().into_json());
+                .insert("PortSets".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1774,30 +1858,27 @@ pub mod rule_group {
         /// `RulesSourceList`: [`RulesSourceList`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-rulessource.html#cfn-networkfirewall-rulegroup-rulessource-rulessourcelist)
-        pub fn rules_source_list(
-            mut self,
-            value: impl Into<crate::Value<RulesSourceList>>,
-        ) -> Self {
+        pub fn rules_source_list(mut self, value: impl crate::IntoValue<RulesSourceList>) -> Self {
             self.0
-                .insert("RulesSourceList".to_owned(), value.into().into_json());
+                .insert("RulesSourceList".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RulesString`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-rulessource.html#cfn-networkfirewall-rulegroup-rulessource-rulesstring)
-        pub fn rules_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn rules_string(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RulesString".to_owned(), value.into().into_json());
+                .insert("RulesString".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StatefulRules`: list of [`StatefulRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-rulessource.html#cfn-networkfirewall-rulegroup-rulessource-statefulrules)
-        pub fn stateful_rules(mut self, value: impl Into<crate::Value<Vec<StatefulRule>>>) -> Self {
+        pub fn stateful_rules(mut self, value: impl crate::IntoValue<Vec<StatefulRule>>) -> Self {
             self.0
-                .insert("StatefulRules".to_owned(), value.into().into_json());
+                .insert("StatefulRules".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1806,11 +1887,11 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-rulessource.html#cfn-networkfirewall-rulegroup-rulessource-statelessrulesandcustomactions)
         pub fn stateless_rules_and_custom_actions(
             mut self,
-            value: impl Into<crate::Value<StatelessRulesAndCustomActions>>,
+            value: impl crate::IntoValue<StatelessRulesAndCustomActions>,
         ) -> Self {
             self.0.insert(
                 "StatelessRulesAndCustomActions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1831,17 +1912,20 @@ pub mod rule_group {
     impl RulesSourceList {
         /// A new `RulesSourceList` with its required properties.
         pub fn new(
-            generated_rules_type: impl Into<crate::Value<GeneratedRulesType>>,
-            target_types: impl Into<crate::Value<Vec<TargetType>>>,
-            targets: impl Into<crate::Value<Vec<String>>>,
+            generated_rules_type: impl crate::IntoValue<GeneratedRulesType>,
+            target_types: impl crate::IntoValue<Vec<TargetType>>,
+            targets: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             RulesSourceList(crate::typed::Properties::from_iter([
                 (
                     "GeneratedRulesType".to_owned(),
-                    generated_rules_type.into().into_json(),
+                    generated_rules_type.into_value().into_json(),
                 ),
-                ("TargetTypes".to_owned(), target_types.into().into_json()),
-                ("Targets".to_owned(), targets.into().into_json()),
+                (
+                    "TargetTypes".to_owned(),
+                    target_types.into_value().into_json(),
+                ),
+                ("Targets".to_owned(), targets.into_value().into_json()),
             ]))
         }
     }
@@ -1861,14 +1945,17 @@ pub mod rule_group {
     impl StatefulRule {
         /// A new `StatefulRule` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<Action>>,
-            header: impl Into<crate::Value<Header>>,
-            rule_options: impl Into<crate::Value<Vec<RuleOption>>>,
+            action: impl crate::IntoValue<Action>,
+            header: impl crate::IntoValue<Header>,
+            rule_options: impl crate::IntoValue<Vec<RuleOption>>,
         ) -> Self {
             StatefulRule(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Header".to_owned(), header.into().into_json()),
-                ("RuleOptions".to_owned(), rule_options.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Header".to_owned(), header.into_value().into_json()),
+                (
+                    "RuleOptions".to_owned(),
+                    rule_options.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1894,9 +1981,9 @@ pub mod rule_group {
         /// `RuleOrder`: [`RuleOrder`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-statefulruleoptions.html#cfn-networkfirewall-rulegroup-statefulruleoptions-ruleorder)
-        pub fn rule_order(mut self, value: impl Into<crate::Value<RuleOrder>>) -> Self {
+        pub fn rule_order(mut self, value: impl crate::IntoValue<RuleOrder>) -> Self {
             self.0
-                .insert("RuleOrder".to_owned(), value.into().into_json());
+                .insert("RuleOrder".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1916,14 +2003,14 @@ pub mod rule_group {
     impl StatelessRule {
         /// A new `StatelessRule` with its required properties.
         pub fn new(
-            priority: impl Into<crate::Value<i64>>,
-            rule_definition: impl Into<crate::Value<RuleDefinition>>,
+            priority: impl crate::IntoValue<i64>,
+            rule_definition: impl crate::IntoValue<RuleDefinition>,
         ) -> Self {
             StatelessRule(crate::typed::Properties::from_iter([
-                ("Priority".to_owned(), priority.into().into_json()),
+                ("Priority".to_owned(), priority.into_value().into_json()),
                 (
                     "RuleDefinition".to_owned(),
-                    rule_definition.into().into_json(),
+                    rule_definition.into_value().into_json(),
                 ),
             ]))
         }
@@ -1943,19 +2030,19 @@ pub mod rule_group {
 
     impl StatelessRulesAndCustomActions {
         /// A new `StatelessRulesAndCustomActions` with its required properties.
-        pub fn new(stateless_rules: impl Into<crate::Value<Vec<StatelessRule>>>) -> Self {
+        pub fn new(stateless_rules: impl crate::IntoValue<Vec<StatelessRule>>) -> Self {
             StatelessRulesAndCustomActions(crate::typed::Properties::from_iter([(
                 "StatelessRules".to_owned(),
-                stateless_rules.into().into_json(),
+                stateless_rules.into_value().into_json(),
             )]))
         }
 
         /// `CustomActions`: list of [`CustomAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-statelessrulesandcustomactions.html#cfn-networkfirewall-rulegroup-statelessrulesandcustomactions-customactions)
-        pub fn custom_actions(mut self, value: impl Into<crate::Value<Vec<CustomAction>>>) -> Self {
+        pub fn custom_actions(mut self, value: impl crate::IntoValue<Vec<CustomAction>>) -> Self {
             self.0
-                .insert("CustomActions".to_owned(), value.into().into_json());
+                .insert("CustomActions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1983,10 +2070,10 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-summaryconfiguration.html#cfn-networkfirewall-rulegroup-summaryconfiguration-ruleoptions)
         pub fn rule_options(
             mut self,
-            value: impl Into<crate::Value<Vec<SummaryRuleOption>>>,
+            value: impl crate::IntoValue<Vec<SummaryRuleOption>>,
         ) -> Self {
             self.0
-                .insert("RuleOptions".to_owned(), value.into().into_json());
+                .insert("RuleOptions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2006,12 +2093,12 @@ pub mod rule_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2030,18 +2117,19 @@ pub mod rule_group {
 
     impl TcpFlagField {
         /// A new `TcpFlagField` with its required properties.
-        pub fn new(flags: impl Into<crate::Value<Vec<TcpFlag>>>) -> Self {
+        pub fn new(flags: impl crate::IntoValue<Vec<TcpFlag>>) -> Self {
             TcpFlagField(crate::typed::Properties::from_iter([(
                 "Flags".to_owned(),
-                flags.into().into_json(),
+                flags.into_value().into_json(),
             )]))
         }
 
         /// `Masks`: list of [`TcpFlag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-rulegroup-tcpflagfield.html#cfn-networkfirewall-rulegroup-tcpflagfield-masks)
-        pub fn masks(mut self, value: impl Into<crate::Value<Vec<TcpFlag>>>) -> Self {
-            self.0.insert("Masks".to_owned(), value.into().into_json());
+        pub fn masks(mut self, value: impl crate::IntoValue<Vec<TcpFlag>>) -> Self {
+            self.0
+                .insert("Masks".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2310,20 +2398,20 @@ pub struct TlsInspectionConfiguration(crate::Resource);
 impl TlsInspectionConfiguration {
     /// A new `AWS::NetworkFirewall::TLSInspectionConfiguration` with its required properties.
     pub fn new(
-        tls_inspection_configuration: impl Into<
-            crate::Value<tls_inspection_configuration::TlsInspectionConfiguration>,
+        tls_inspection_configuration: impl crate::IntoValue<
+            tls_inspection_configuration::TlsInspectionConfiguration,
         >,
-        tls_inspection_configuration_name: impl Into<crate::Value<String>>,
+        tls_inspection_configuration_name: impl crate::IntoValue<String>,
     ) -> Self {
         TlsInspectionConfiguration(
             crate::Resource::new("AWS::NetworkFirewall::TLSInspectionConfiguration")
                 .property(
                     "TLSInspectionConfiguration",
-                    tls_inspection_configuration.into().into_json(),
+                    tls_inspection_configuration.into_value().into_json(),
                 )
                 .property(
                     "TLSInspectionConfigurationName",
-                    tls_inspection_configuration_name.into().into_json(),
+                    tls_inspection_configuration_name.into_value().into_json(),
                 ),
         )
     }
@@ -2335,8 +2423,9 @@ impl TlsInspectionConfiguration {
     /// Pattern: `^.*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-tlsinspectionconfiguration.html#cfn-networkfirewall-tlsinspectionconfiguration-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -2347,16 +2436,21 @@ impl TlsInspectionConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-tlsinspectionconfiguration.html#cfn-networkfirewall-tlsinspectionconfiguration-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<tls_inspection_configuration::Tag>>>,
+        value: impl crate::IntoValue<Vec<tls_inspection_configuration::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TlsInspectionConfiguration {
     const TYPE_NAME: &'static str = "AWS::NetworkFirewall::TLSInspectionConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TLSInspectionConfigurationName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2396,10 +2490,10 @@ pub mod tls_inspection_configuration {
 
     impl Address {
         /// A new `Address` with its required properties.
-        pub fn new(address_definition: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(address_definition: impl crate::IntoValue<String>) -> Self {
             Address(crate::typed::Properties::from_iter([(
                 "AddressDefinition".to_owned(),
-                address_definition.into().into_json(),
+                address_definition.into_value().into_json(),
             )]))
         }
     }
@@ -2427,10 +2521,12 @@ pub mod tls_inspection_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-tlsinspectionconfiguration-checkcertificaterevocationstatus.html#cfn-networkfirewall-tlsinspectionconfiguration-checkcertificaterevocationstatus-revokedstatusaction)
         pub fn revoked_status_action(
             mut self,
-            value: impl Into<crate::Value<RevokedStatusAction>>,
+            value: impl crate::IntoValue<RevokedStatusAction>,
         ) -> Self {
-            self.0
-                .insert("RevokedStatusAction".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RevokedStatusAction".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2439,10 +2535,12 @@ pub mod tls_inspection_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-tlsinspectionconfiguration-checkcertificaterevocationstatus.html#cfn-networkfirewall-tlsinspectionconfiguration-checkcertificaterevocationstatus-unknownstatusaction)
         pub fn unknown_status_action(
             mut self,
-            value: impl Into<crate::Value<UnknownStatusAction>>,
+            value: impl crate::IntoValue<UnknownStatusAction>,
         ) -> Self {
-            self.0
-                .insert("UnknownStatusAction".to_owned(), value.into().into_json());
+            self.0.insert(
+                "UnknownStatusAction".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2462,12 +2560,12 @@ pub mod tls_inspection_configuration {
     impl PortRange {
         /// A new `PortRange` with its required properties.
         pub fn new(
-            from_port: impl Into<crate::Value<i64>>,
-            to_port: impl Into<crate::Value<i64>>,
+            from_port: impl crate::IntoValue<i64>,
+            to_port: impl crate::IntoValue<i64>,
         ) -> Self {
             PortRange(crate::typed::Properties::from_iter([
-                ("FromPort".to_owned(), from_port.into().into_json()),
-                ("ToPort".to_owned(), to_port.into().into_json()),
+                ("FromPort".to_owned(), from_port.into_value().into_json()),
+                ("ToPort".to_owned(), to_port.into_value().into_json()),
             ]))
         }
     }
@@ -2493,9 +2591,9 @@ pub mod tls_inspection_configuration {
         /// `ResourceArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-tlsinspectionconfiguration-servercertificate.html#cfn-networkfirewall-tlsinspectionconfiguration-servercertificate-resourcearn)
-        pub fn resource_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceArn".to_owned(), value.into().into_json());
+                .insert("ResourceArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2521,10 +2619,10 @@ pub mod tls_inspection_configuration {
         /// `CertificateAuthorityArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-tlsinspectionconfiguration-servercertificateconfiguration.html#cfn-networkfirewall-tlsinspectionconfiguration-servercertificateconfiguration-certificateauthorityarn)
-        pub fn certificate_authority_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate_authority_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "CertificateAuthorityArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2534,11 +2632,11 @@ pub mod tls_inspection_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-tlsinspectionconfiguration-servercertificateconfiguration.html#cfn-networkfirewall-tlsinspectionconfiguration-servercertificateconfiguration-checkcertificaterevocationstatus)
         pub fn check_certificate_revocation_status(
             mut self,
-            value: impl Into<crate::Value<CheckCertificateRevocationStatus>>,
+            value: impl crate::IntoValue<CheckCertificateRevocationStatus>,
         ) -> Self {
             self.0.insert(
                 "CheckCertificateRevocationStatus".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2546,11 +2644,9 @@ pub mod tls_inspection_configuration {
         /// `Scopes`: list of [`ServerCertificateScope`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-tlsinspectionconfiguration-servercertificateconfiguration.html#cfn-networkfirewall-tlsinspectionconfiguration-servercertificateconfiguration-scopes)
-        pub fn scopes(
-            mut self,
-            value: impl Into<crate::Value<Vec<ServerCertificateScope>>>,
-        ) -> Self {
-            self.0.insert("Scopes".to_owned(), value.into().into_json());
+        pub fn scopes(mut self, value: impl crate::IntoValue<Vec<ServerCertificateScope>>) -> Self {
+            self.0
+                .insert("Scopes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2559,10 +2655,12 @@ pub mod tls_inspection_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-tlsinspectionconfiguration-servercertificateconfiguration.html#cfn-networkfirewall-tlsinspectionconfiguration-servercertificateconfiguration-servercertificates)
         pub fn server_certificates(
             mut self,
-            value: impl Into<crate::Value<Vec<ServerCertificate>>>,
+            value: impl crate::IntoValue<Vec<ServerCertificate>>,
         ) -> Self {
-            self.0
-                .insert("ServerCertificates".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ServerCertificates".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2588,45 +2686,47 @@ pub mod tls_inspection_configuration {
         /// `DestinationPorts`: list of [`PortRange`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-tlsinspectionconfiguration-servercertificatescope.html#cfn-networkfirewall-tlsinspectionconfiguration-servercertificatescope-destinationports)
-        pub fn destination_ports(mut self, value: impl Into<crate::Value<Vec<PortRange>>>) -> Self {
-            self.0
-                .insert("DestinationPorts".to_owned(), value.into().into_json());
+        pub fn destination_ports(mut self, value: impl crate::IntoValue<Vec<PortRange>>) -> Self {
+            self.0.insert(
+                "DestinationPorts".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Destinations`: list of [`Address`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-tlsinspectionconfiguration-servercertificatescope.html#cfn-networkfirewall-tlsinspectionconfiguration-servercertificatescope-destinations)
-        pub fn destinations(mut self, value: impl Into<crate::Value<Vec<Address>>>) -> Self {
+        pub fn destinations(mut self, value: impl crate::IntoValue<Vec<Address>>) -> Self {
             self.0
-                .insert("Destinations".to_owned(), value.into().into_json());
+                .insert("Destinations".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Protocols`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-tlsinspectionconfiguration-servercertificatescope.html#cfn-networkfirewall-tlsinspectionconfiguration-servercertificatescope-protocols)
-        pub fn protocols(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
+        pub fn protocols(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
             self.0
-                .insert("Protocols".to_owned(), value.into().into_json());
+                .insert("Protocols".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SourcePorts`: list of [`PortRange`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-tlsinspectionconfiguration-servercertificatescope.html#cfn-networkfirewall-tlsinspectionconfiguration-servercertificatescope-sourceports)
-        pub fn source_ports(mut self, value: impl Into<crate::Value<Vec<PortRange>>>) -> Self {
+        pub fn source_ports(mut self, value: impl crate::IntoValue<Vec<PortRange>>) -> Self {
             self.0
-                .insert("SourcePorts".to_owned(), value.into().into_json());
+                .insert("SourcePorts".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Sources`: list of [`Address`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-tlsinspectionconfiguration-servercertificatescope.html#cfn-networkfirewall-tlsinspectionconfiguration-servercertificatescope-sources)
-        pub fn sources(mut self, value: impl Into<crate::Value<Vec<Address>>>) -> Self {
+        pub fn sources(mut self, value: impl crate::IntoValue<Vec<Address>>) -> Self {
             self.0
-                .insert("Sources".to_owned(), value.into().into_json());
+                .insert("Sources".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2646,12 +2746,12 @@ pub mod tls_inspection_configuration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2679,11 +2779,11 @@ pub mod tls_inspection_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-tlsinspectionconfiguration-tlsinspectionconfiguration.html#cfn-networkfirewall-tlsinspectionconfiguration-tlsinspectionconfiguration-servercertificateconfigurations)
         pub fn server_certificate_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<ServerCertificateConfiguration>>>,
+            value: impl crate::IntoValue<Vec<ServerCertificateConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "ServerCertificateConfigurations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2749,15 +2849,15 @@ pub struct VpcEndpointAssociation(crate::Resource);
 impl VpcEndpointAssociation {
     /// A new `AWS::NetworkFirewall::VpcEndpointAssociation` with its required properties.
     pub fn new(
-        firewall_arn: impl Into<crate::Value<String>>,
-        subnet_mapping: impl Into<crate::Value<vpc_endpoint_association::SubnetMapping>>,
-        vpc_id: impl Into<crate::Value<String>>,
+        firewall_arn: impl crate::IntoValue<String>,
+        subnet_mapping: impl crate::IntoValue<vpc_endpoint_association::SubnetMapping>,
+        vpc_id: impl crate::IntoValue<String>,
     ) -> Self {
         VpcEndpointAssociation(
             crate::Resource::new("AWS::NetworkFirewall::VpcEndpointAssociation")
-                .property("FirewallArn", firewall_arn.into().into_json())
-                .property("SubnetMapping", subnet_mapping.into().into_json())
-                .property("VpcId", vpc_id.into().into_json()),
+                .property("FirewallArn", firewall_arn.into_value().into_json())
+                .property("SubnetMapping", subnet_mapping.into_value().into_json())
+                .property("VpcId", vpc_id.into_value().into_json()),
         )
     }
 
@@ -2766,8 +2866,9 @@ impl VpcEndpointAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-vpcendpointassociation.html#cfn-networkfirewall-vpcendpointassociation-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -2778,16 +2879,21 @@ impl VpcEndpointAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-vpcendpointassociation.html#cfn-networkfirewall-vpcendpointassociation-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<vpc_endpoint_association::Tag>>>,
+        value: impl crate::IntoValue<Vec<vpc_endpoint_association::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for VpcEndpointAssociation {
     const TYPE_NAME: &'static str = "AWS::NetworkFirewall::VpcEndpointAssociation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "FirewallArn", "SubnetMapping", "VpcId"];
 
@@ -2833,19 +2939,19 @@ pub mod vpc_endpoint_association {
 
     impl SubnetMapping {
         /// A new `SubnetMapping` with its required properties.
-        pub fn new(subnet_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(subnet_id: impl crate::IntoValue<String>) -> Self {
             SubnetMapping(crate::typed::Properties::from_iter([(
                 "SubnetId".to_owned(),
-                subnet_id.into().into_json(),
+                subnet_id.into_value().into_json(),
             )]))
         }
 
         /// `IPAddressType`: [`IpAddressType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkfirewall-vpcendpointassociation-subnetmapping.html#cfn-networkfirewall-vpcendpointassociation-subnetmapping-ipaddresstype)
-        pub fn ip_address_type(mut self, value: impl Into<crate::Value<IpAddressType>>) -> Self {
+        pub fn ip_address_type(mut self, value: impl crate::IntoValue<IpAddressType>) -> Self {
             self.0
-                .insert("IPAddressType".to_owned(), value.into().into_json());
+                .insert("IPAddressType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2865,12 +2971,12 @@ pub mod vpc_endpoint_association {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -22,6 +22,74 @@ pub const TYPES: &[&str] = &[
     "AWS::NetworkManager::VpcAttachment",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::NetworkManager::ConnectAttachment",
+        <ConnectAttachment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkManager::ConnectPeer",
+        <ConnectPeer as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkManager::CoreNetwork",
+        <CoreNetwork as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkManager::CoreNetworkPrefixListAssociation",
+        <CoreNetworkPrefixListAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkManager::CustomerGatewayAssociation",
+        <CustomerGatewayAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkManager::Device",
+        <Device as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkManager::DirectConnectGatewayAttachment",
+        <DirectConnectGatewayAttachment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkManager::GlobalNetwork",
+        <GlobalNetwork as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkManager::Link",
+        <Link as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkManager::LinkAssociation",
+        <LinkAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkManager::Site",
+        <Site as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkManager::SiteToSiteVpnAttachment",
+        <SiteToSiteVpnAttachment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkManager::TransitGatewayPeering",
+        <TransitGatewayPeering as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkManager::TransitGatewayRegistration",
+        <TransitGatewayRegistration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkManager::TransitGatewayRouteTableAttachment",
+        <TransitGatewayRouteTableAttachment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::NetworkManager::VpcAttachment",
+        <VpcAttachment as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::NetworkManager::ConnectAttachment`.
 ///
 /// Required properties, the arguments of [`ConnectAttachment::new`]: `CoreNetworkId`, `EdgeLocation`, `Options`, `TransportAttachmentId`.
@@ -33,19 +101,19 @@ pub struct ConnectAttachment(crate::Resource);
 impl ConnectAttachment {
     /// A new `AWS::NetworkManager::ConnectAttachment` with its required properties.
     pub fn new(
-        core_network_id: impl Into<crate::Value<String>>,
-        edge_location: impl Into<crate::Value<String>>,
-        options: impl Into<crate::Value<connect_attachment::ConnectAttachmentOptions>>,
-        transport_attachment_id: impl Into<crate::Value<String>>,
+        core_network_id: impl crate::IntoValue<String>,
+        edge_location: impl crate::IntoValue<String>,
+        options: impl crate::IntoValue<connect_attachment::ConnectAttachmentOptions>,
+        transport_attachment_id: impl crate::IntoValue<String>,
     ) -> Self {
         ConnectAttachment(
             crate::Resource::new("AWS::NetworkManager::ConnectAttachment")
-                .property("CoreNetworkId", core_network_id.into().into_json())
-                .property("EdgeLocation", edge_location.into().into_json())
-                .property("Options", options.into().into_json())
+                .property("CoreNetworkId", core_network_id.into_value().into_json())
+                .property("EdgeLocation", edge_location.into_value().into_json())
+                .property("Options", options.into_value().into_json())
                 .property(
                     "TransportAttachmentId",
-                    transport_attachment_id.into().into_json(),
+                    transport_attachment_id.into_value().into_json(),
                 ),
         )
     }
@@ -53,9 +121,9 @@ impl ConnectAttachment {
     /// `NetworkFunctionGroupName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-connectattachment.html#cfn-networkmanager-connectattachment-networkfunctiongroupname)
-    pub fn network_function_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn network_function_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NetworkFunctionGroupName", value.into().into_json());
+            .set_property("NetworkFunctionGroupName", value.into_value().into_json());
         self
     }
 
@@ -64,11 +132,11 @@ impl ConnectAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-connectattachment.html#cfn-networkmanager-connectattachment-proposednetworkfunctiongroupchange)
     pub fn proposed_network_function_group_change(
         mut self,
-        value: impl Into<crate::Value<connect_attachment::ProposedNetworkFunctionGroupChange>>,
+        value: impl crate::IntoValue<connect_attachment::ProposedNetworkFunctionGroupChange>,
     ) -> Self {
         self.0.set_property(
             "ProposedNetworkFunctionGroupChange",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -78,10 +146,10 @@ impl ConnectAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-connectattachment.html#cfn-networkmanager-connectattachment-proposedsegmentchange)
     pub fn proposed_segment_change(
         mut self,
-        value: impl Into<crate::Value<connect_attachment::ProposedSegmentChange>>,
+        value: impl crate::IntoValue<connect_attachment::ProposedSegmentChange>,
     ) -> Self {
         self.0
-            .set_property("ProposedSegmentChange", value.into().into_json());
+            .set_property("ProposedSegmentChange", value.into_value().into_json());
         self
     }
 
@@ -94,24 +162,29 @@ impl ConnectAttachment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-connectattachment.html#cfn-networkmanager-connectattachment-routingpolicylabel)
-    pub fn routing_policy_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn routing_policy_label(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RoutingPolicyLabel", value.into().into_json());
+            .set_property("RoutingPolicyLabel", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](connect_attachment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-connectattachment.html#cfn-networkmanager-connectattachment-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<connect_attachment::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<connect_attachment::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ConnectAttachment {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::ConnectAttachment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "CoreNetworkId",
         "EdgeLocation",
@@ -209,9 +282,9 @@ pub mod connect_attachment {
         /// `Protocol`: [`Protocol`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-connectattachment-connectattachmentoptions.html#cfn-networkmanager-connectattachment-connectattachmentoptions-protocol)
-        pub fn protocol(mut self, value: impl Into<crate::Value<Protocol>>) -> Self {
+        pub fn protocol(mut self, value: impl crate::IntoValue<Protocol>) -> Self {
             self.0
-                .insert("Protocol".to_owned(), value.into().into_json());
+                .insert("Protocol".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -237,13 +310,10 @@ pub mod connect_attachment {
         /// `AttachmentPolicyRuleNumber`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-connectattachment-proposednetworkfunctiongroupchange.html#cfn-networkmanager-connectattachment-proposednetworkfunctiongroupchange-attachmentpolicyrulenumber)
-        pub fn attachment_policy_rule_number(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn attachment_policy_rule_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AttachmentPolicyRuleNumber".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -251,13 +321,10 @@ pub mod connect_attachment {
         /// `NetworkFunctionGroupName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-connectattachment-proposednetworkfunctiongroupchange.html#cfn-networkmanager-connectattachment-proposednetworkfunctiongroupchange-networkfunctiongroupname)
-        pub fn network_function_group_name(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn network_function_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "NetworkFunctionGroupName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -265,8 +332,9 @@ pub mod connect_attachment {
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-connectattachment-proposednetworkfunctiongroupchange.html#cfn-networkmanager-connectattachment-proposednetworkfunctiongroupchange-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -292,13 +360,10 @@ pub mod connect_attachment {
         /// `AttachmentPolicyRuleNumber`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-connectattachment-proposedsegmentchange.html#cfn-networkmanager-connectattachment-proposedsegmentchange-attachmentpolicyrulenumber)
-        pub fn attachment_policy_rule_number(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn attachment_policy_rule_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AttachmentPolicyRuleNumber".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -306,17 +371,18 @@ pub mod connect_attachment {
         /// `SegmentName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-connectattachment-proposedsegmentchange.html#cfn-networkmanager-connectattachment-proposedsegmentchange-segmentname)
-        pub fn segment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn segment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SegmentName".to_owned(), value.into().into_json());
+                .insert("SegmentName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-connectattachment-proposedsegmentchange.html#cfn-networkmanager-connectattachment-proposedsegmentchange-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -336,12 +402,12 @@ pub mod connect_attachment {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -382,16 +448,16 @@ pub struct ConnectPeer(crate::Resource);
 impl ConnectPeer {
     /// A new `AWS::NetworkManager::ConnectPeer` with its required properties.
     pub fn new(
-        connect_attachment_id: impl Into<crate::Value<String>>,
-        peer_address: impl Into<crate::Value<String>>,
+        connect_attachment_id: impl crate::IntoValue<String>,
+        peer_address: impl crate::IntoValue<String>,
     ) -> Self {
         ConnectPeer(
             crate::Resource::new("AWS::NetworkManager::ConnectPeer")
                 .property(
                     "ConnectAttachmentId",
-                    connect_attachment_id.into().into_json(),
+                    connect_attachment_id.into_value().into_json(),
                 )
-                .property("PeerAddress", peer_address.into().into_json()),
+                .property("PeerAddress", peer_address.into_value().into_json()),
         )
     }
 
@@ -400,8 +466,9 @@ impl ConnectPeer {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-connectpeer.html#cfn-networkmanager-connectpeer-bgpoptions)
-    pub fn bgp_options(mut self, value: impl Into<crate::Value<connect_peer::BgpOptions>>) -> Self {
-        self.0.set_property("BgpOptions", value.into().into_json());
+    pub fn bgp_options(mut self, value: impl crate::IntoValue<connect_peer::BgpOptions>) -> Self {
+        self.0
+            .set_property("BgpOptions", value.into_value().into_json());
         self
     }
 
@@ -414,9 +481,9 @@ impl ConnectPeer {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-connectpeer.html#cfn-networkmanager-connectpeer-corenetworkaddress)
-    pub fn core_network_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn core_network_address(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CoreNetworkAddress", value.into().into_json());
+            .set_property("CoreNetworkAddress", value.into_value().into_json());
         self
     }
 
@@ -425,9 +492,9 @@ impl ConnectPeer {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-connectpeer.html#cfn-networkmanager-connectpeer-insidecidrblocks)
-    pub fn inside_cidr_blocks(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn inside_cidr_blocks(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("InsideCidrBlocks", value.into().into_json());
+            .set_property("InsideCidrBlocks", value.into_value().into_json());
         self
     }
 
@@ -440,23 +507,29 @@ impl ConnectPeer {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-connectpeer.html#cfn-networkmanager-connectpeer-subnetarn)
-    pub fn subnet_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SubnetArn", value.into().into_json());
+    pub fn subnet_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SubnetArn", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](connect_peer::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-connectpeer.html#cfn-networkmanager-connectpeer-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<connect_peer::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<connect_peer::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ConnectPeer {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::ConnectPeer";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "BgpOptions",
         "ConnectAttachmentId",
@@ -535,9 +608,9 @@ pub mod connect_peer {
         /// `PeerAsn`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-connectpeer-bgpoptions.html#cfn-networkmanager-connectpeer-bgpoptions-peerasn)
-        pub fn peer_asn(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn peer_asn(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("PeerAsn".to_owned(), value.into().into_json());
+                .insert("PeerAsn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -557,12 +630,12 @@ pub mod connect_peer {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -584,10 +657,12 @@ pub struct CoreNetwork(crate::Resource);
 
 impl CoreNetwork {
     /// A new `AWS::NetworkManager::CoreNetwork` with its required properties.
-    pub fn new(global_network_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(global_network_id: impl crate::IntoValue<String>) -> Self {
         CoreNetwork(
-            crate::Resource::new("AWS::NetworkManager::CoreNetwork")
-                .property("GlobalNetworkId", global_network_id.into().into_json()),
+            crate::Resource::new("AWS::NetworkManager::CoreNetwork").property(
+                "GlobalNetworkId",
+                global_network_id.into_value().into_json(),
+            ),
         )
     }
 
@@ -598,8 +673,9 @@ impl CoreNetwork {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-corenetwork.html#cfn-networkmanager-corenetwork-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -612,25 +688,30 @@ impl CoreNetwork {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-corenetwork.html#cfn-networkmanager-corenetwork-policydocument)
     pub fn policy_document(
         mut self,
-        value: impl Into<crate::Value<crate::iam::PolicyDocument>>,
+        value: impl crate::IntoValue<crate::iam::PolicyDocument>,
     ) -> Self {
         self.0
-            .set_property("PolicyDocument", value.into().into_json());
+            .set_property("PolicyDocument", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](core_network::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-corenetwork.html#cfn-networkmanager-corenetwork-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<core_network::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<core_network::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CoreNetwork {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::CoreNetwork";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GlobalNetworkId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -701,12 +782,12 @@ pub mod core_network {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -729,15 +810,18 @@ pub struct CoreNetworkPrefixListAssociation(crate::Resource);
 impl CoreNetworkPrefixListAssociation {
     /// A new `AWS::NetworkManager::CoreNetworkPrefixListAssociation` with its required properties.
     pub fn new(
-        core_network_id: impl Into<crate::Value<String>>,
-        prefix_list_alias: impl Into<crate::Value<String>>,
-        prefix_list_arn: impl Into<crate::Value<String>>,
+        core_network_id: impl crate::IntoValue<String>,
+        prefix_list_alias: impl crate::IntoValue<String>,
+        prefix_list_arn: impl crate::IntoValue<String>,
     ) -> Self {
         CoreNetworkPrefixListAssociation(
             crate::Resource::new("AWS::NetworkManager::CoreNetworkPrefixListAssociation")
-                .property("CoreNetworkId", core_network_id.into().into_json())
-                .property("PrefixListAlias", prefix_list_alias.into().into_json())
-                .property("PrefixListArn", prefix_list_arn.into().into_json()),
+                .property("CoreNetworkId", core_network_id.into_value().into_json())
+                .property(
+                    "PrefixListAlias",
+                    prefix_list_alias.into_value().into_json(),
+                )
+                .property("PrefixListArn", prefix_list_arn.into_value().into_json()),
         )
     }
 }
@@ -772,18 +856,21 @@ pub struct CustomerGatewayAssociation(crate::Resource);
 impl CustomerGatewayAssociation {
     /// A new `AWS::NetworkManager::CustomerGatewayAssociation` with its required properties.
     pub fn new(
-        customer_gateway_arn: impl Into<crate::Value<String>>,
-        device_id: impl Into<crate::Value<String>>,
-        global_network_id: impl Into<crate::Value<String>>,
+        customer_gateway_arn: impl crate::IntoValue<String>,
+        device_id: impl crate::IntoValue<String>,
+        global_network_id: impl crate::IntoValue<String>,
     ) -> Self {
         CustomerGatewayAssociation(
             crate::Resource::new("AWS::NetworkManager::CustomerGatewayAssociation")
                 .property(
                     "CustomerGatewayArn",
-                    customer_gateway_arn.into().into_json(),
+                    customer_gateway_arn.into_value().into_json(),
                 )
-                .property("DeviceId", device_id.into().into_json())
-                .property("GlobalNetworkId", global_network_id.into().into_json()),
+                .property("DeviceId", device_id.into_value().into_json())
+                .property(
+                    "GlobalNetworkId",
+                    global_network_id.into_value().into_json(),
+                ),
         )
     }
 
@@ -792,8 +879,9 @@ impl CustomerGatewayAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-customergatewayassociation.html#cfn-networkmanager-customergatewayassociation-linkid)
-    pub fn link_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("LinkId", value.into().into_json());
+    pub fn link_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("LinkId", value.into_value().into_json());
         self
     }
 }
@@ -831,18 +919,21 @@ pub struct Device(crate::Resource);
 
 impl Device {
     /// A new `AWS::NetworkManager::Device` with its required properties.
-    pub fn new(global_network_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(global_network_id: impl crate::IntoValue<String>) -> Self {
         Device(
-            crate::Resource::new("AWS::NetworkManager::Device")
-                .property("GlobalNetworkId", global_network_id.into().into_json()),
+            crate::Resource::new("AWS::NetworkManager::Device").property(
+                "GlobalNetworkId",
+                global_network_id.into_value().into_json(),
+            ),
         )
     }
 
     /// `AWSLocation`: [`AwsLocation`](device::AwsLocation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-device.html#cfn-networkmanager-device-awslocation)
-    pub fn aws_location(mut self, value: impl Into<crate::Value<device::AwsLocation>>) -> Self {
-        self.0.set_property("AWSLocation", value.into().into_json());
+    pub fn aws_location(mut self, value: impl crate::IntoValue<device::AwsLocation>) -> Self {
+        self.0
+            .set_property("AWSLocation", value.into_value().into_json());
         self
     }
 
@@ -853,16 +944,18 @@ impl Device {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-device.html#cfn-networkmanager-device-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Location`: [`Location`](device::Location).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-device.html#cfn-networkmanager-device-location)
-    pub fn location(mut self, value: impl Into<crate::Value<device::Location>>) -> Self {
-        self.0.set_property("Location", value.into().into_json());
+    pub fn location(mut self, value: impl crate::IntoValue<device::Location>) -> Self {
+        self.0
+            .set_property("Location", value.into_value().into_json());
         self
     }
 
@@ -873,8 +966,8 @@ impl Device {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-device.html#cfn-networkmanager-device-model)
-    pub fn model(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Model", value.into().into_json());
+    pub fn model(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Model", value.into_value().into_json());
         self
     }
 
@@ -885,9 +978,9 @@ impl Device {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-device.html#cfn-networkmanager-device-serialnumber)
-    pub fn serial_number(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn serial_number(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SerialNumber", value.into().into_json());
+            .set_property("SerialNumber", value.into_value().into_json());
         self
     }
 
@@ -898,16 +991,17 @@ impl Device {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-device.html#cfn-networkmanager-device-siteid)
-    pub fn site_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SiteId", value.into().into_json());
+    pub fn site_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SiteId", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](device::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-device.html#cfn-networkmanager-device-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<device::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<device::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -918,8 +1012,8 @@ impl Device {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-device.html#cfn-networkmanager-device-type)
-    pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+    pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 
@@ -930,15 +1024,21 @@ impl Device {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-device.html#cfn-networkmanager-device-vendor)
-    pub fn vendor(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Vendor", value.into().into_json());
+    pub fn vendor(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Vendor", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Device {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::Device";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GlobalNetworkId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -999,9 +1099,9 @@ pub mod device {
         /// Pattern: `^arn:[^:]{1,63}:ec2:[^:]{0,63}:[^:]{0,63}:subnet\/subnet-[0-9a-f]{8,17}$|^$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-device-awslocation.html#cfn-networkmanager-device-awslocation-subnetarn)
-        pub fn subnet_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subnet_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SubnetArn".to_owned(), value.into().into_json());
+                .insert("SubnetArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1012,8 +1112,9 @@ pub mod device {
         /// Pattern: `^[\s\S]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-device-awslocation.html#cfn-networkmanager-device-awslocation-zone)
-        pub fn zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Zone".to_owned(), value.into().into_json());
+        pub fn zone(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Zone".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1043,9 +1144,9 @@ pub mod device {
         /// Pattern: `^[\s\S]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-device-location.html#cfn-networkmanager-device-location-address)
-        pub fn address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Address".to_owned(), value.into().into_json());
+                .insert("Address".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1056,9 +1157,9 @@ pub mod device {
         /// Pattern: `^[\s\S]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-device-location.html#cfn-networkmanager-device-location-latitude)
-        pub fn latitude(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn latitude(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Latitude".to_owned(), value.into().into_json());
+                .insert("Latitude".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1069,9 +1170,9 @@ pub mod device {
         /// Pattern: `^[\s\S]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-device-location.html#cfn-networkmanager-device-location-longitude)
-        pub fn longitude(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn longitude(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Longitude".to_owned(), value.into().into_json());
+                .insert("Longitude".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1091,12 +1192,12 @@ pub mod device {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1119,18 +1220,18 @@ pub struct DirectConnectGatewayAttachment(crate::Resource);
 impl DirectConnectGatewayAttachment {
     /// A new `AWS::NetworkManager::DirectConnectGatewayAttachment` with its required properties.
     pub fn new(
-        core_network_id: impl Into<crate::Value<String>>,
-        direct_connect_gateway_arn: impl Into<crate::Value<String>>,
-        edge_locations: impl Into<crate::Value<Vec<String>>>,
+        core_network_id: impl crate::IntoValue<String>,
+        direct_connect_gateway_arn: impl crate::IntoValue<String>,
+        edge_locations: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         DirectConnectGatewayAttachment(
             crate::Resource::new("AWS::NetworkManager::DirectConnectGatewayAttachment")
-                .property("CoreNetworkId", core_network_id.into().into_json())
+                .property("CoreNetworkId", core_network_id.into_value().into_json())
                 .property(
                     "DirectConnectGatewayArn",
-                    direct_connect_gateway_arn.into().into_json(),
+                    direct_connect_gateway_arn.into_value().into_json(),
                 )
-                .property("EdgeLocations", edge_locations.into().into_json()),
+                .property("EdgeLocations", edge_locations.into_value().into_json()),
         )
     }
 
@@ -1139,13 +1240,13 @@ impl DirectConnectGatewayAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-directconnectgatewayattachment.html#cfn-networkmanager-directconnectgatewayattachment-proposednetworkfunctiongroupchange)
     pub fn proposed_network_function_group_change(
         mut self,
-        value: impl Into<
-            crate::Value<direct_connect_gateway_attachment::ProposedNetworkFunctionGroupChange>,
+        value: impl crate::IntoValue<
+            direct_connect_gateway_attachment::ProposedNetworkFunctionGroupChange,
         >,
     ) -> Self {
         self.0.set_property(
             "ProposedNetworkFunctionGroupChange",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -1155,10 +1256,10 @@ impl DirectConnectGatewayAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-directconnectgatewayattachment.html#cfn-networkmanager-directconnectgatewayattachment-proposedsegmentchange)
     pub fn proposed_segment_change(
         mut self,
-        value: impl Into<crate::Value<direct_connect_gateway_attachment::ProposedSegmentChange>>,
+        value: impl crate::IntoValue<direct_connect_gateway_attachment::ProposedSegmentChange>,
     ) -> Self {
         self.0
-            .set_property("ProposedSegmentChange", value.into().into_json());
+            .set_property("ProposedSegmentChange", value.into_value().into_json());
         self
     }
 
@@ -1171,9 +1272,9 @@ impl DirectConnectGatewayAttachment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-directconnectgatewayattachment.html#cfn-networkmanager-directconnectgatewayattachment-routingpolicylabel)
-    pub fn routing_policy_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn routing_policy_label(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RoutingPolicyLabel", value.into().into_json());
+            .set_property("RoutingPolicyLabel", value.into_value().into_json());
         self
     }
 
@@ -1182,16 +1283,21 @@ impl DirectConnectGatewayAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-directconnectgatewayattachment.html#cfn-networkmanager-directconnectgatewayattachment-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<direct_connect_gateway_attachment::Tag>>>,
+        value: impl crate::IntoValue<Vec<direct_connect_gateway_attachment::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DirectConnectGatewayAttachment {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::DirectConnectGatewayAttachment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "CoreNetworkId",
         "DirectConnectGatewayArn",
@@ -1292,13 +1398,10 @@ pub mod direct_connect_gateway_attachment {
         /// `AttachmentPolicyRuleNumber`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-directconnectgatewayattachment-proposednetworkfunctiongroupchange.html#cfn-networkmanager-directconnectgatewayattachment-proposednetworkfunctiongroupchange-attachmentpolicyrulenumber)
-        pub fn attachment_policy_rule_number(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn attachment_policy_rule_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AttachmentPolicyRuleNumber".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1306,13 +1409,10 @@ pub mod direct_connect_gateway_attachment {
         /// `NetworkFunctionGroupName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-directconnectgatewayattachment-proposednetworkfunctiongroupchange.html#cfn-networkmanager-directconnectgatewayattachment-proposednetworkfunctiongroupchange-networkfunctiongroupname)
-        pub fn network_function_group_name(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn network_function_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "NetworkFunctionGroupName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1320,8 +1420,9 @@ pub mod direct_connect_gateway_attachment {
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-directconnectgatewayattachment-proposednetworkfunctiongroupchange.html#cfn-networkmanager-directconnectgatewayattachment-proposednetworkfunctiongroupchange-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1347,13 +1448,10 @@ pub mod direct_connect_gateway_attachment {
         /// `AttachmentPolicyRuleNumber`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-directconnectgatewayattachment-proposedsegmentchange.html#cfn-networkmanager-directconnectgatewayattachment-proposedsegmentchange-attachmentpolicyrulenumber)
-        pub fn attachment_policy_rule_number(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn attachment_policy_rule_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AttachmentPolicyRuleNumber".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1361,17 +1459,18 @@ pub mod direct_connect_gateway_attachment {
         /// `SegmentName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-directconnectgatewayattachment-proposedsegmentchange.html#cfn-networkmanager-directconnectgatewayattachment-proposedsegmentchange-segmentname)
-        pub fn segment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn segment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SegmentName".to_owned(), value.into().into_json());
+                .insert("SegmentName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-directconnectgatewayattachment-proposedsegmentchange.html#cfn-networkmanager-directconnectgatewayattachment-proposedsegmentchange-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1391,12 +1490,12 @@ pub mod direct_connect_gateway_attachment {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1423,8 +1522,9 @@ impl GlobalNetwork {
     /// `CreatedAt`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-globalnetwork.html#cfn-networkmanager-globalnetwork-createdat)
-    pub fn created_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("CreatedAt", value.into().into_json());
+    pub fn created_at(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("CreatedAt", value.into_value().into_json());
         self
     }
 
@@ -1435,24 +1535,25 @@ impl GlobalNetwork {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-globalnetwork.html#cfn-networkmanager-globalnetwork-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `State`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-globalnetwork.html#cfn-networkmanager-globalnetwork-state)
-    pub fn state(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("State", value.into().into_json());
+    pub fn state(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("State", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](global_network::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-globalnetwork.html#cfn-networkmanager-globalnetwork-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<global_network::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<global_network::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1465,7 +1566,12 @@ impl Default for GlobalNetwork {
 
 impl crate::typed::ResourceType for GlobalNetwork {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::GlobalNetwork";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -1506,12 +1612,12 @@ pub mod global_network {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1534,15 +1640,18 @@ pub struct Link(crate::Resource);
 impl Link {
     /// A new `AWS::NetworkManager::Link` with its required properties.
     pub fn new(
-        bandwidth: impl Into<crate::Value<link::Bandwidth>>,
-        global_network_id: impl Into<crate::Value<String>>,
-        site_id: impl Into<crate::Value<String>>,
+        bandwidth: impl crate::IntoValue<link::Bandwidth>,
+        global_network_id: impl crate::IntoValue<String>,
+        site_id: impl crate::IntoValue<String>,
     ) -> Self {
         Link(
             crate::Resource::new("AWS::NetworkManager::Link")
-                .property("Bandwidth", bandwidth.into().into_json())
-                .property("GlobalNetworkId", global_network_id.into().into_json())
-                .property("SiteId", site_id.into().into_json()),
+                .property("Bandwidth", bandwidth.into_value().into_json())
+                .property(
+                    "GlobalNetworkId",
+                    global_network_id.into_value().into_json(),
+                )
+                .property("SiteId", site_id.into_value().into_json()),
         )
     }
 
@@ -1553,8 +1662,9 @@ impl Link {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-link.html#cfn-networkmanager-link-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1565,16 +1675,17 @@ impl Link {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-link.html#cfn-networkmanager-link-provider)
-    pub fn provider(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Provider", value.into().into_json());
+    pub fn provider(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Provider", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](link::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-link.html#cfn-networkmanager-link-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<link::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<link::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1585,15 +1696,20 @@ impl Link {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-link.html#cfn-networkmanager-link-type)
-    pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+    pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Link {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::Link";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GlobalNetworkId", "SiteId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1650,18 +1766,18 @@ pub mod link {
         /// `DownloadSpeed`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-link-bandwidth.html#cfn-networkmanager-link-bandwidth-downloadspeed)
-        pub fn download_speed(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn download_speed(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DownloadSpeed".to_owned(), value.into().into_json());
+                .insert("DownloadSpeed".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UploadSpeed`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-link-bandwidth.html#cfn-networkmanager-link-bandwidth-uploadspeed)
-        pub fn upload_speed(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn upload_speed(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("UploadSpeed".to_owned(), value.into().into_json());
+                .insert("UploadSpeed".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1681,12 +1797,12 @@ pub mod link {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1709,15 +1825,18 @@ pub struct LinkAssociation(crate::Resource);
 impl LinkAssociation {
     /// A new `AWS::NetworkManager::LinkAssociation` with its required properties.
     pub fn new(
-        device_id: impl Into<crate::Value<String>>,
-        global_network_id: impl Into<crate::Value<String>>,
-        link_id: impl Into<crate::Value<String>>,
+        device_id: impl crate::IntoValue<String>,
+        global_network_id: impl crate::IntoValue<String>,
+        link_id: impl crate::IntoValue<String>,
     ) -> Self {
         LinkAssociation(
             crate::Resource::new("AWS::NetworkManager::LinkAssociation")
-                .property("DeviceId", device_id.into().into_json())
-                .property("GlobalNetworkId", global_network_id.into().into_json())
-                .property("LinkId", link_id.into().into_json()),
+                .property("DeviceId", device_id.into_value().into_json())
+                .property(
+                    "GlobalNetworkId",
+                    global_network_id.into_value().into_json(),
+                )
+                .property("LinkId", link_id.into_value().into_json()),
         )
     }
 }
@@ -1750,11 +1869,11 @@ pub struct Site(crate::Resource);
 
 impl Site {
     /// A new `AWS::NetworkManager::Site` with its required properties.
-    pub fn new(global_network_id: impl Into<crate::Value<String>>) -> Self {
-        Site(
-            crate::Resource::new("AWS::NetworkManager::Site")
-                .property("GlobalNetworkId", global_network_id.into().into_json()),
-        )
+    pub fn new(global_network_id: impl crate::IntoValue<String>) -> Self {
+        Site(crate::Resource::new("AWS::NetworkManager::Site").property(
+            "GlobalNetworkId",
+            global_network_id.into_value().into_json(),
+        ))
     }
 
     /// `Description`: string.
@@ -1764,31 +1883,38 @@ impl Site {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-site.html#cfn-networkmanager-site-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Location`: [`Location`](site::Location).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-site.html#cfn-networkmanager-site-location)
-    pub fn location(mut self, value: impl Into<crate::Value<site::Location>>) -> Self {
-        self.0.set_property("Location", value.into().into_json());
+    pub fn location(mut self, value: impl crate::IntoValue<site::Location>) -> Self {
+        self.0
+            .set_property("Location", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](site::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-site.html#cfn-networkmanager-site-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<site::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<site::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Site {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::Site";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["GlobalNetworkId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1849,9 +1975,9 @@ pub mod site {
         /// Pattern: `^[\s\S]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-site-location.html#cfn-networkmanager-site-location-address)
-        pub fn address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Address".to_owned(), value.into().into_json());
+                .insert("Address".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1862,9 +1988,9 @@ pub mod site {
         /// Pattern: `^[\s\S]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-site-location.html#cfn-networkmanager-site-location-latitude)
-        pub fn latitude(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn latitude(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Latitude".to_owned(), value.into().into_json());
+                .insert("Latitude".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1875,9 +2001,9 @@ pub mod site {
         /// Pattern: `^[\s\S]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-site-location.html#cfn-networkmanager-site-location-longitude)
-        pub fn longitude(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn longitude(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Longitude".to_owned(), value.into().into_json());
+                .insert("Longitude".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1897,12 +2023,12 @@ pub mod site {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1925,22 +2051,25 @@ pub struct SiteToSiteVpnAttachment(crate::Resource);
 impl SiteToSiteVpnAttachment {
     /// A new `AWS::NetworkManager::SiteToSiteVpnAttachment` with its required properties.
     pub fn new(
-        core_network_id: impl Into<crate::Value<String>>,
-        vpn_connection_arn: impl Into<crate::Value<String>>,
+        core_network_id: impl crate::IntoValue<String>,
+        vpn_connection_arn: impl crate::IntoValue<String>,
     ) -> Self {
         SiteToSiteVpnAttachment(
             crate::Resource::new("AWS::NetworkManager::SiteToSiteVpnAttachment")
-                .property("CoreNetworkId", core_network_id.into().into_json())
-                .property("VpnConnectionArn", vpn_connection_arn.into().into_json()),
+                .property("CoreNetworkId", core_network_id.into_value().into_json())
+                .property(
+                    "VpnConnectionArn",
+                    vpn_connection_arn.into_value().into_json(),
+                ),
         )
     }
 
     /// `NetworkFunctionGroupName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-sitetositevpnattachment.html#cfn-networkmanager-sitetositevpnattachment-networkfunctiongroupname)
-    pub fn network_function_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn network_function_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NetworkFunctionGroupName", value.into().into_json());
+            .set_property("NetworkFunctionGroupName", value.into_value().into_json());
         self
     }
 
@@ -1949,11 +2078,11 @@ impl SiteToSiteVpnAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-sitetositevpnattachment.html#cfn-networkmanager-sitetositevpnattachment-proposednetworkfunctiongroupchange)
     pub fn proposed_network_function_group_change(
         mut self,
-        value: impl Into<crate::Value<site_to_site_vpn_attachment::ProposedNetworkFunctionGroupChange>>,
+        value: impl crate::IntoValue<site_to_site_vpn_attachment::ProposedNetworkFunctionGroupChange>,
     ) -> Self {
         self.0.set_property(
             "ProposedNetworkFunctionGroupChange",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -1963,10 +2092,10 @@ impl SiteToSiteVpnAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-sitetositevpnattachment.html#cfn-networkmanager-sitetositevpnattachment-proposedsegmentchange)
     pub fn proposed_segment_change(
         mut self,
-        value: impl Into<crate::Value<site_to_site_vpn_attachment::ProposedSegmentChange>>,
+        value: impl crate::IntoValue<site_to_site_vpn_attachment::ProposedSegmentChange>,
     ) -> Self {
         self.0
-            .set_property("ProposedSegmentChange", value.into().into_json());
+            .set_property("ProposedSegmentChange", value.into_value().into_json());
         self
     }
 
@@ -1979,9 +2108,9 @@ impl SiteToSiteVpnAttachment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-sitetositevpnattachment.html#cfn-networkmanager-sitetositevpnattachment-routingpolicylabel)
-    pub fn routing_policy_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn routing_policy_label(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RoutingPolicyLabel", value.into().into_json());
+            .set_property("RoutingPolicyLabel", value.into_value().into_json());
         self
     }
 
@@ -1990,16 +2119,21 @@ impl SiteToSiteVpnAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-sitetositevpnattachment.html#cfn-networkmanager-sitetositevpnattachment-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<site_to_site_vpn_attachment::Tag>>>,
+        value: impl crate::IntoValue<Vec<site_to_site_vpn_attachment::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for SiteToSiteVpnAttachment {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::SiteToSiteVpnAttachment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CoreNetworkId", "RoutingPolicyLabel", "VpnConnectionArn"];
 
@@ -2097,13 +2231,10 @@ pub mod site_to_site_vpn_attachment {
         /// `AttachmentPolicyRuleNumber`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-sitetositevpnattachment-proposednetworkfunctiongroupchange.html#cfn-networkmanager-sitetositevpnattachment-proposednetworkfunctiongroupchange-attachmentpolicyrulenumber)
-        pub fn attachment_policy_rule_number(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn attachment_policy_rule_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AttachmentPolicyRuleNumber".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2111,13 +2242,10 @@ pub mod site_to_site_vpn_attachment {
         /// `NetworkFunctionGroupName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-sitetositevpnattachment-proposednetworkfunctiongroupchange.html#cfn-networkmanager-sitetositevpnattachment-proposednetworkfunctiongroupchange-networkfunctiongroupname)
-        pub fn network_function_group_name(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn network_function_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "NetworkFunctionGroupName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2125,8 +2253,9 @@ pub mod site_to_site_vpn_attachment {
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-sitetositevpnattachment-proposednetworkfunctiongroupchange.html#cfn-networkmanager-sitetositevpnattachment-proposednetworkfunctiongroupchange-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2152,13 +2281,10 @@ pub mod site_to_site_vpn_attachment {
         /// `AttachmentPolicyRuleNumber`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-sitetositevpnattachment-proposedsegmentchange.html#cfn-networkmanager-sitetositevpnattachment-proposedsegmentchange-attachmentpolicyrulenumber)
-        pub fn attachment_policy_rule_number(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn attachment_policy_rule_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AttachmentPolicyRuleNumber".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2166,17 +2292,18 @@ pub mod site_to_site_vpn_attachment {
         /// `SegmentName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-sitetositevpnattachment-proposedsegmentchange.html#cfn-networkmanager-sitetositevpnattachment-proposedsegmentchange-segmentname)
-        pub fn segment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn segment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SegmentName".to_owned(), value.into().into_json());
+                .insert("SegmentName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-sitetositevpnattachment-proposedsegmentchange.html#cfn-networkmanager-sitetositevpnattachment-proposedsegmentchange-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2196,12 +2323,12 @@ pub mod site_to_site_vpn_attachment {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2224,31 +2351,36 @@ pub struct TransitGatewayPeering(crate::Resource);
 impl TransitGatewayPeering {
     /// A new `AWS::NetworkManager::TransitGatewayPeering` with its required properties.
     pub fn new(
-        core_network_id: impl Into<crate::Value<String>>,
-        transit_gateway_arn: impl Into<crate::Value<String>>,
+        core_network_id: impl crate::IntoValue<String>,
+        transit_gateway_arn: impl crate::IntoValue<String>,
     ) -> Self {
         TransitGatewayPeering(
             crate::Resource::new("AWS::NetworkManager::TransitGatewayPeering")
-                .property("CoreNetworkId", core_network_id.into().into_json())
-                .property("TransitGatewayArn", transit_gateway_arn.into().into_json()),
+                .property("CoreNetworkId", core_network_id.into_value().into_json())
+                .property(
+                    "TransitGatewayArn",
+                    transit_gateway_arn.into_value().into_json(),
+                ),
         )
     }
 
     /// `Tags`: list of [`Tag`](transit_gateway_peering::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-transitgatewaypeering.html#cfn-networkmanager-transitgatewaypeering-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<transit_gateway_peering::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<transit_gateway_peering::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TransitGatewayPeering {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::TransitGatewayPeering";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CoreNetworkId", "TransitGatewayArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2329,12 +2461,12 @@ pub mod transit_gateway_peering {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2357,13 +2489,19 @@ pub struct TransitGatewayRegistration(crate::Resource);
 impl TransitGatewayRegistration {
     /// A new `AWS::NetworkManager::TransitGatewayRegistration` with its required properties.
     pub fn new(
-        global_network_id: impl Into<crate::Value<String>>,
-        transit_gateway_arn: impl Into<crate::Value<String>>,
+        global_network_id: impl crate::IntoValue<String>,
+        transit_gateway_arn: impl crate::IntoValue<String>,
     ) -> Self {
         TransitGatewayRegistration(
             crate::Resource::new("AWS::NetworkManager::TransitGatewayRegistration")
-                .property("GlobalNetworkId", global_network_id.into().into_json())
-                .property("TransitGatewayArn", transit_gateway_arn.into().into_json()),
+                .property(
+                    "GlobalNetworkId",
+                    global_network_id.into_value().into_json(),
+                )
+                .property(
+                    "TransitGatewayArn",
+                    transit_gateway_arn.into_value().into_json(),
+                ),
         )
     }
 }
@@ -2397,15 +2535,15 @@ pub struct TransitGatewayRouteTableAttachment(crate::Resource);
 impl TransitGatewayRouteTableAttachment {
     /// A new `AWS::NetworkManager::TransitGatewayRouteTableAttachment` with its required properties.
     pub fn new(
-        peering_id: impl Into<crate::Value<String>>,
-        transit_gateway_route_table_arn: impl Into<crate::Value<String>>,
+        peering_id: impl crate::IntoValue<String>,
+        transit_gateway_route_table_arn: impl crate::IntoValue<String>,
     ) -> Self {
         TransitGatewayRouteTableAttachment(
             crate::Resource::new("AWS::NetworkManager::TransitGatewayRouteTableAttachment")
-                .property("PeeringId", peering_id.into().into_json())
+                .property("PeeringId", peering_id.into_value().into_json())
                 .property(
                     "TransitGatewayRouteTableArn",
-                    transit_gateway_route_table_arn.into().into_json(),
+                    transit_gateway_route_table_arn.into_value().into_json(),
                 ),
         )
     }
@@ -2413,9 +2551,9 @@ impl TransitGatewayRouteTableAttachment {
     /// `NetworkFunctionGroupName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-transitgatewayroutetableattachment.html#cfn-networkmanager-transitgatewayroutetableattachment-networkfunctiongroupname)
-    pub fn network_function_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn network_function_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NetworkFunctionGroupName", value.into().into_json());
+            .set_property("NetworkFunctionGroupName", value.into_value().into_json());
         self
     }
 
@@ -2424,15 +2562,13 @@ impl TransitGatewayRouteTableAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-transitgatewayroutetableattachment.html#cfn-networkmanager-transitgatewayroutetableattachment-proposednetworkfunctiongroupchange)
     pub fn proposed_network_function_group_change(
         mut self,
-        value: impl Into<
-            crate::Value<
-                transit_gateway_route_table_attachment::ProposedNetworkFunctionGroupChange,
-            >,
+        value: impl crate::IntoValue<
+            transit_gateway_route_table_attachment::ProposedNetworkFunctionGroupChange,
         >,
     ) -> Self {
         self.0.set_property(
             "ProposedNetworkFunctionGroupChange",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -2442,10 +2578,10 @@ impl TransitGatewayRouteTableAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-transitgatewayroutetableattachment.html#cfn-networkmanager-transitgatewayroutetableattachment-proposedsegmentchange)
     pub fn proposed_segment_change(
         mut self,
-        value: impl Into<crate::Value<transit_gateway_route_table_attachment::ProposedSegmentChange>>,
+        value: impl crate::IntoValue<transit_gateway_route_table_attachment::ProposedSegmentChange>,
     ) -> Self {
         self.0
-            .set_property("ProposedSegmentChange", value.into().into_json());
+            .set_property("ProposedSegmentChange", value.into_value().into_json());
         self
     }
 
@@ -2458,9 +2594,9 @@ impl TransitGatewayRouteTableAttachment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-transitgatewayroutetableattachment.html#cfn-networkmanager-transitgatewayroutetableattachment-routingpolicylabel)
-    pub fn routing_policy_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn routing_policy_label(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RoutingPolicyLabel", value.into().into_json());
+            .set_property("RoutingPolicyLabel", value.into_value().into_json());
         self
     }
 
@@ -2469,16 +2605,21 @@ impl TransitGatewayRouteTableAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-transitgatewayroutetableattachment.html#cfn-networkmanager-transitgatewayroutetableattachment-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<transit_gateway_route_table_attachment::Tag>>>,
+        value: impl crate::IntoValue<Vec<transit_gateway_route_table_attachment::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TransitGatewayRouteTableAttachment {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::TransitGatewayRouteTableAttachment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "PeeringId",
         "RoutingPolicyLabel",
@@ -2584,13 +2725,10 @@ pub mod transit_gateway_route_table_attachment {
         /// `AttachmentPolicyRuleNumber`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-transitgatewayroutetableattachment-proposednetworkfunctiongroupchange.html#cfn-networkmanager-transitgatewayroutetableattachment-proposednetworkfunctiongroupchange-attachmentpolicyrulenumber)
-        pub fn attachment_policy_rule_number(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn attachment_policy_rule_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AttachmentPolicyRuleNumber".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2598,13 +2736,10 @@ pub mod transit_gateway_route_table_attachment {
         /// `NetworkFunctionGroupName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-transitgatewayroutetableattachment-proposednetworkfunctiongroupchange.html#cfn-networkmanager-transitgatewayroutetableattachment-proposednetworkfunctiongroupchange-networkfunctiongroupname)
-        pub fn network_function_group_name(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn network_function_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "NetworkFunctionGroupName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2612,8 +2747,9 @@ pub mod transit_gateway_route_table_attachment {
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-transitgatewayroutetableattachment-proposednetworkfunctiongroupchange.html#cfn-networkmanager-transitgatewayroutetableattachment-proposednetworkfunctiongroupchange-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2639,13 +2775,10 @@ pub mod transit_gateway_route_table_attachment {
         /// `AttachmentPolicyRuleNumber`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-transitgatewayroutetableattachment-proposedsegmentchange.html#cfn-networkmanager-transitgatewayroutetableattachment-proposedsegmentchange-attachmentpolicyrulenumber)
-        pub fn attachment_policy_rule_number(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn attachment_policy_rule_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AttachmentPolicyRuleNumber".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2653,17 +2786,18 @@ pub mod transit_gateway_route_table_attachment {
         /// `SegmentName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-transitgatewayroutetableattachment-proposedsegmentchange.html#cfn-networkmanager-transitgatewayroutetableattachment-proposedsegmentchange-segmentname)
-        pub fn segment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn segment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SegmentName".to_owned(), value.into().into_json());
+                .insert("SegmentName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-transitgatewayroutetableattachment-proposedsegmentchange.html#cfn-networkmanager-transitgatewayroutetableattachment-proposedsegmentchange-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2683,12 +2817,12 @@ pub mod transit_gateway_route_table_attachment {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2711,23 +2845,24 @@ pub struct VpcAttachment(crate::Resource);
 impl VpcAttachment {
     /// A new `AWS::NetworkManager::VpcAttachment` with its required properties.
     pub fn new(
-        core_network_id: impl Into<crate::Value<String>>,
-        subnet_arns: impl Into<crate::Value<Vec<String>>>,
-        vpc_arn: impl Into<crate::Value<String>>,
+        core_network_id: impl crate::IntoValue<String>,
+        subnet_arns: impl crate::IntoValue<Vec<String>>,
+        vpc_arn: impl crate::IntoValue<String>,
     ) -> Self {
         VpcAttachment(
             crate::Resource::new("AWS::NetworkManager::VpcAttachment")
-                .property("CoreNetworkId", core_network_id.into().into_json())
-                .property("SubnetArns", subnet_arns.into().into_json())
-                .property("VpcArn", vpc_arn.into().into_json()),
+                .property("CoreNetworkId", core_network_id.into_value().into_json())
+                .property("SubnetArns", subnet_arns.into_value().into_json())
+                .property("VpcArn", vpc_arn.into_value().into_json()),
         )
     }
 
     /// `Options`: [`VpcOptions`](vpc_attachment::VpcOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-vpcattachment.html#cfn-networkmanager-vpcattachment-options)
-    pub fn options(mut self, value: impl Into<crate::Value<vpc_attachment::VpcOptions>>) -> Self {
-        self.0.set_property("Options", value.into().into_json());
+    pub fn options(mut self, value: impl crate::IntoValue<vpc_attachment::VpcOptions>) -> Self {
+        self.0
+            .set_property("Options", value.into_value().into_json());
         self
     }
 
@@ -2736,11 +2871,11 @@ impl VpcAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-vpcattachment.html#cfn-networkmanager-vpcattachment-proposednetworkfunctiongroupchange)
     pub fn proposed_network_function_group_change(
         mut self,
-        value: impl Into<crate::Value<vpc_attachment::ProposedNetworkFunctionGroupChange>>,
+        value: impl crate::IntoValue<vpc_attachment::ProposedNetworkFunctionGroupChange>,
     ) -> Self {
         self.0.set_property(
             "ProposedNetworkFunctionGroupChange",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -2750,10 +2885,10 @@ impl VpcAttachment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-vpcattachment.html#cfn-networkmanager-vpcattachment-proposedsegmentchange)
     pub fn proposed_segment_change(
         mut self,
-        value: impl Into<crate::Value<vpc_attachment::ProposedSegmentChange>>,
+        value: impl crate::IntoValue<vpc_attachment::ProposedSegmentChange>,
     ) -> Self {
         self.0
-            .set_property("ProposedSegmentChange", value.into().into_json());
+            .set_property("ProposedSegmentChange", value.into_value().into_json());
         self
     }
 
@@ -2766,24 +2901,29 @@ impl VpcAttachment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-vpcattachment.html#cfn-networkmanager-vpcattachment-routingpolicylabel)
-    pub fn routing_policy_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn routing_policy_label(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RoutingPolicyLabel", value.into().into_json());
+            .set_property("RoutingPolicyLabel", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](vpc_attachment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkmanager-vpcattachment.html#cfn-networkmanager-vpcattachment-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<vpc_attachment::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<vpc_attachment::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for VpcAttachment {
     const TYPE_NAME: &'static str = "AWS::NetworkManager::VpcAttachment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["CoreNetworkId", "RoutingPolicyLabel", "VpcArn"];
 
@@ -2886,13 +3026,10 @@ pub mod vpc_attachment {
         /// `AttachmentPolicyRuleNumber`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-vpcattachment-proposednetworkfunctiongroupchange.html#cfn-networkmanager-vpcattachment-proposednetworkfunctiongroupchange-attachmentpolicyrulenumber)
-        pub fn attachment_policy_rule_number(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn attachment_policy_rule_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AttachmentPolicyRuleNumber".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2900,13 +3037,10 @@ pub mod vpc_attachment {
         /// `NetworkFunctionGroupName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-vpcattachment-proposednetworkfunctiongroupchange.html#cfn-networkmanager-vpcattachment-proposednetworkfunctiongroupchange-networkfunctiongroupname)
-        pub fn network_function_group_name(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn network_function_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "NetworkFunctionGroupName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2914,8 +3048,9 @@ pub mod vpc_attachment {
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-vpcattachment-proposednetworkfunctiongroupchange.html#cfn-networkmanager-vpcattachment-proposednetworkfunctiongroupchange-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2941,13 +3076,10 @@ pub mod vpc_attachment {
         /// `AttachmentPolicyRuleNumber`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-vpcattachment-proposedsegmentchange.html#cfn-networkmanager-vpcattachment-proposedsegmentchange-attachmentpolicyrulenumber)
-        pub fn attachment_policy_rule_number(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn attachment_policy_rule_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AttachmentPolicyRuleNumber".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2955,17 +3087,18 @@ pub mod vpc_attachment {
         /// `SegmentName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-vpcattachment-proposedsegmentchange.html#cfn-networkmanager-vpcattachment-proposedsegmentchange-segmentname)
-        pub fn segment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn segment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SegmentName".to_owned(), value.into().into_json());
+                .insert("SegmentName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-vpcattachment-proposedsegmentchange.html#cfn-networkmanager-vpcattachment-proposedsegmentchange-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2985,12 +3118,12 @@ pub mod vpc_attachment {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3018,9 +3151,11 @@ pub mod vpc_attachment {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-vpcattachment-vpcoptions.html#cfn-networkmanager-vpcattachment-vpcoptions-appliancemodesupport)
-        pub fn appliance_mode_support(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ApplianceModeSupport".to_owned(), value.into().into_json());
+        pub fn appliance_mode_support(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ApplianceModeSupport".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3029,9 +3164,9 @@ pub mod vpc_attachment {
         /// Default: `true`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-vpcattachment-vpcoptions.html#cfn-networkmanager-vpcattachment-vpcoptions-dnssupport)
-        pub fn dns_support(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn dns_support(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("DnsSupport".to_owned(), value.into().into_json());
+                .insert("DnsSupport".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3040,9 +3175,9 @@ pub mod vpc_attachment {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-vpcattachment-vpcoptions.html#cfn-networkmanager-vpcattachment-vpcoptions-ipv6support)
-        pub fn ipv6_support(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn ipv6_support(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Ipv6Support".to_owned(), value.into().into_json());
+                .insert("Ipv6Support".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3053,11 +3188,11 @@ pub mod vpc_attachment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-networkmanager-vpcattachment-vpcoptions.html#cfn-networkmanager-vpcattachment-vpcoptions-securitygroupreferencingsupport)
         pub fn security_group_referencing_support(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "SecurityGroupReferencingSupport".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }

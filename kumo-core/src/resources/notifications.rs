@@ -13,6 +13,38 @@ pub const TYPES: &[&str] = &[
     "AWS::Notifications::OrganizationalUnitAssociation",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Notifications::ChannelAssociation",
+        <ChannelAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Notifications::EventRule",
+        <EventRule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Notifications::ManagedNotificationAccountContactAssociation",
+        <ManagedNotificationAccountContactAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Notifications::ManagedNotificationAdditionalChannelAssociation",
+        <ManagedNotificationAdditionalChannelAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Notifications::NotificationConfiguration",
+        <NotificationConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Notifications::NotificationHub",
+        <NotificationHub as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Notifications::OrganizationalUnitAssociation",
+        <OrganizationalUnitAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Notifications::ChannelAssociation`.
 ///
 /// Required properties, the arguments of [`ChannelAssociation::new`]: `Arn`, `NotificationConfigurationArn`.
@@ -24,15 +56,15 @@ pub struct ChannelAssociation(crate::Resource);
 impl ChannelAssociation {
     /// A new `AWS::Notifications::ChannelAssociation` with its required properties.
     pub fn new(
-        arn: impl Into<crate::Value<String>>,
-        notification_configuration_arn: impl Into<crate::Value<String>>,
+        arn: impl crate::IntoValue<String>,
+        notification_configuration_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ChannelAssociation(
             crate::Resource::new("AWS::Notifications::ChannelAssociation")
-                .property("Arn", arn.into().into_json())
+                .property("Arn", arn.into_value().into_json())
                 .property(
                     "NotificationConfigurationArn",
-                    notification_configuration_arn.into().into_json(),
+                    notification_configuration_arn.into_value().into_json(),
                 ),
         )
     }
@@ -67,20 +99,20 @@ pub struct EventRule(crate::Resource);
 impl EventRule {
     /// A new `AWS::Notifications::EventRule` with its required properties.
     pub fn new(
-        event_type: impl Into<crate::Value<String>>,
-        notification_configuration_arn: impl Into<crate::Value<String>>,
-        regions: impl Into<crate::Value<Vec<String>>>,
-        source: impl Into<crate::Value<String>>,
+        event_type: impl crate::IntoValue<String>,
+        notification_configuration_arn: impl crate::IntoValue<String>,
+        regions: impl crate::IntoValue<Vec<String>>,
+        source: impl crate::IntoValue<String>,
     ) -> Self {
         EventRule(
             crate::Resource::new("AWS::Notifications::EventRule")
-                .property("EventType", event_type.into().into_json())
+                .property("EventType", event_type.into_value().into_json())
                 .property(
                     "NotificationConfigurationArn",
-                    notification_configuration_arn.into().into_json(),
+                    notification_configuration_arn.into_value().into_json(),
                 )
-                .property("Regions", regions.into().into_json())
-                .property("Source", source.into().into_json()),
+                .property("Regions", regions.into_value().into_json())
+                .property("Source", source.into_value().into_json()),
         )
     }
 
@@ -89,9 +121,9 @@ impl EventRule {
     /// Length: 0 to 4096.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-notifications-eventrule.html#cfn-notifications-eventrule-eventpattern)
-    pub fn event_pattern(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn event_pattern(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EventPattern", value.into().into_json());
+            .set_property("EventPattern", value.into_value().into_json());
         self
     }
 }
@@ -149,19 +181,24 @@ pub struct ManagedNotificationAccountContactAssociation(crate::Resource);
 impl ManagedNotificationAccountContactAssociation {
     /// A new `AWS::Notifications::ManagedNotificationAccountContactAssociation` with its required properties.
     pub fn new(
-        contact_identifier: impl Into<
-            crate::Value<managed_notification_account_contact_association::ContactIdentifier>,
+        contact_identifier: impl crate::IntoValue<
+            managed_notification_account_contact_association::ContactIdentifier,
         >,
-        managed_notification_configuration_arn: impl Into<crate::Value<String>>,
+        managed_notification_configuration_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ManagedNotificationAccountContactAssociation(
             crate::Resource::new(
                 "AWS::Notifications::ManagedNotificationAccountContactAssociation",
             )
-            .property("ContactIdentifier", contact_identifier.into().into_json())
+            .property(
+                "ContactIdentifier",
+                contact_identifier.into_value().into_json(),
+            )
             .property(
                 "ManagedNotificationConfigurationArn",
-                managed_notification_configuration_arn.into().into_json(),
+                managed_notification_configuration_arn
+                    .into_value()
+                    .into_json(),
             ),
         )
     }
@@ -226,17 +263,19 @@ pub struct ManagedNotificationAdditionalChannelAssociation(crate::Resource);
 impl ManagedNotificationAdditionalChannelAssociation {
     /// A new `AWS::Notifications::ManagedNotificationAdditionalChannelAssociation` with its required properties.
     pub fn new(
-        channel_arn: impl Into<crate::Value<String>>,
-        managed_notification_configuration_arn: impl Into<crate::Value<String>>,
+        channel_arn: impl crate::IntoValue<String>,
+        managed_notification_configuration_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ManagedNotificationAdditionalChannelAssociation(
             crate::Resource::new(
                 "AWS::Notifications::ManagedNotificationAdditionalChannelAssociation",
             )
-            .property("ChannelArn", channel_arn.into().into_json())
+            .property("ChannelArn", channel_arn.into_value().into_json())
             .property(
                 "ManagedNotificationConfigurationArn",
-                managed_notification_configuration_arn.into().into_json(),
+                managed_notification_configuration_arn
+                    .into_value()
+                    .into_json(),
             ),
         )
     }
@@ -273,13 +312,13 @@ pub struct NotificationConfiguration(crate::Resource);
 impl NotificationConfiguration {
     /// A new `AWS::Notifications::NotificationConfiguration` with its required properties.
     pub fn new(
-        description: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        description: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         NotificationConfiguration(
             crate::Resource::new("AWS::Notifications::NotificationConfiguration")
-                .property("Description", description.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("Description", description.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -288,10 +327,10 @@ impl NotificationConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-notifications-notificationconfiguration.html#cfn-notifications-notificationconfiguration-aggregationduration)
     pub fn aggregation_duration(
         mut self,
-        value: impl Into<crate::Value<notification_configuration::AggregationDuration>>,
+        value: impl crate::IntoValue<notification_configuration::AggregationDuration>,
     ) -> Self {
         self.0
-            .set_property("AggregationDuration", value.into().into_json());
+            .set_property("AggregationDuration", value.into_value().into_json());
         self
     }
 
@@ -302,16 +341,21 @@ impl NotificationConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-notifications-notificationconfiguration.html#cfn-notifications-notificationconfiguration-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<notification_configuration::Tag>>>,
+        value: impl crate::IntoValue<Vec<notification_configuration::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for NotificationConfiguration {
     const TYPE_NAME: &'static str = "AWS::Notifications::NotificationConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Tags"];
 
     fn resource(&self) -> &crate::Resource {
@@ -357,12 +401,12 @@ pub mod notification_configuration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -405,10 +449,10 @@ pub struct NotificationHub(crate::Resource);
 
 impl NotificationHub {
     /// A new `AWS::Notifications::NotificationHub` with its required properties.
-    pub fn new(region: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(region: impl crate::IntoValue<String>) -> Self {
         NotificationHub(
             crate::Resource::new("AWS::Notifications::NotificationHub")
-                .property("Region", region.into().into_json()),
+                .property("Region", region.into_value().into_json()),
         )
     }
 }
@@ -455,18 +499,18 @@ pub struct OrganizationalUnitAssociation(crate::Resource);
 impl OrganizationalUnitAssociation {
     /// A new `AWS::Notifications::OrganizationalUnitAssociation` with its required properties.
     pub fn new(
-        notification_configuration_arn: impl Into<crate::Value<String>>,
-        organizational_unit_id: impl Into<crate::Value<String>>,
+        notification_configuration_arn: impl crate::IntoValue<String>,
+        organizational_unit_id: impl crate::IntoValue<String>,
     ) -> Self {
         OrganizationalUnitAssociation(
             crate::Resource::new("AWS::Notifications::OrganizationalUnitAssociation")
                 .property(
                     "NotificationConfigurationArn",
-                    notification_configuration_arn.into().into_json(),
+                    notification_configuration_arn.into_value().into_json(),
                 )
                 .property(
                     "OrganizationalUnitId",
-                    organizational_unit_id.into().into_json(),
+                    organizational_unit_id.into_value().into_json(),
                 ),
         )
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::NotificationsContacts::EmailContact"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::NotificationsContacts::EmailContact",
+    <EmailContact as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::NotificationsContacts::EmailContact`.
 ///
 /// Required properties, the arguments of [`EmailContact::new`]: `EmailAddress`, `Name`.
@@ -16,13 +22,13 @@ pub struct EmailContact(crate::Resource);
 impl EmailContact {
     /// A new `AWS::NotificationsContacts::EmailContact` with its required properties.
     pub fn new(
-        email_address: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        email_address: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         EmailContact(
             crate::Resource::new("AWS::NotificationsContacts::EmailContact")
-                .property("EmailAddress", email_address.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("EmailAddress", email_address.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -31,15 +37,20 @@ impl EmailContact {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-notificationscontacts-emailcontact.html#cfn-notificationscontacts-emailcontact-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<email_contact::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<email_contact::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for EmailContact {
     const TYPE_NAME: &'static str = "AWS::NotificationsContacts::EmailContact";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EmailAddress", "Name", "Tags"];
 
     fn resource(&self) -> &crate::Resource {
@@ -110,12 +121,12 @@ pub mod email_contact {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::NovaAct::WorkflowDefinition"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::NovaAct::WorkflowDefinition",
+    <WorkflowDefinition as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::NovaAct::WorkflowDefinition`.
 ///
 /// Required properties, the arguments of [`WorkflowDefinition::new`]: `Name`.
@@ -15,10 +21,10 @@ pub struct WorkflowDefinition(crate::Resource);
 
 impl WorkflowDefinition {
     /// A new `AWS::NovaAct::WorkflowDefinition` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         WorkflowDefinition(
             crate::Resource::new("AWS::NovaAct::WorkflowDefinition")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -29,8 +35,9 @@ impl WorkflowDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-novaact-workflowdefinition.html#cfn-novaact-workflowdefinition-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -41,10 +48,10 @@ impl WorkflowDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-novaact-workflowdefinition.html#cfn-novaact-workflowdefinition-exportconfig)
     pub fn export_config(
         mut self,
-        value: impl Into<crate::Value<workflow_definition::WorkflowExportConfig>>,
+        value: impl crate::IntoValue<workflow_definition::WorkflowExportConfig>,
     ) -> Self {
         self.0
-            .set_property("ExportConfig", value.into().into_json());
+            .set_property("ExportConfig", value.into_value().into_json());
         self
     }
 }
@@ -96,10 +103,10 @@ pub mod workflow_definition {
 
     impl WorkflowExportConfig {
         /// A new `WorkflowExportConfig` with its required properties.
-        pub fn new(s3_bucket_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(s3_bucket_name: impl crate::IntoValue<String>) -> Self {
             WorkflowExportConfig(crate::typed::Properties::from_iter([(
                 "S3BucketName".to_owned(),
-                s3_bucket_name.into().into_json(),
+                s3_bucket_name.into_value().into_json(),
             )]))
         }
 
@@ -110,9 +117,9 @@ pub mod workflow_definition {
         /// Pattern: `^[a-zA-Z0-9!\-_.*'()]+(?:/[a-zA-Z0-9!\-_.*'()]+)*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-novaact-workflowdefinition-workflowexportconfig.html#cfn-novaact-workflowdefinition-workflowexportconfig-s3keyprefix)
-        pub fn s3_key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3KeyPrefix".to_owned(), value.into().into_json());
+                .insert("S3KeyPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }

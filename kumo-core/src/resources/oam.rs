@@ -5,6 +5,18 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::Oam::Link", "AWS::Oam::Sink"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Oam::Link",
+        <Link as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Oam::Sink",
+        <Sink as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Oam::Link`.
 ///
 /// Required properties, the arguments of [`Link::new`]: `ResourceTypes`, `SinkIdentifier`.
@@ -16,13 +28,13 @@ pub struct Link(crate::Resource);
 impl Link {
     /// A new `AWS::Oam::Link` with its required properties.
     pub fn new(
-        resource_types: impl Into<crate::Value<Vec<link::ResourceType>>>,
-        sink_identifier: impl Into<crate::Value<String>>,
+        resource_types: impl crate::IntoValue<Vec<link::ResourceType>>,
+        sink_identifier: impl crate::IntoValue<String>,
     ) -> Self {
         Link(
             crate::Resource::new("AWS::Oam::Link")
-                .property("ResourceTypes", resource_types.into().into_json())
-                .property("SinkIdentifier", sink_identifier.into().into_json()),
+                .property("ResourceTypes", resource_types.into_value().into_json())
+                .property("SinkIdentifier", sink_identifier.into_value().into_json()),
         )
     }
 
@@ -33,9 +45,9 @@ impl Link {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-oam-link.html#cfn-oam-link-labeltemplate)
-    pub fn label_template(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn label_template(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LabelTemplate", value.into().into_json());
+            .set_property("LabelTemplate", value.into_value().into_json());
         self
     }
 
@@ -44,10 +56,10 @@ impl Link {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-oam-link.html#cfn-oam-link-linkconfiguration)
     pub fn link_configuration(
         mut self,
-        value: impl Into<crate::Value<link::LinkConfiguration>>,
+        value: impl crate::IntoValue<link::LinkConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LinkConfiguration", value.into().into_json());
+            .set_property("LinkConfiguration", value.into_value().into_json());
         self
     }
 
@@ -56,9 +68,9 @@ impl Link {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-oam-link.html#cfn-oam-link-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -112,21 +124,22 @@ pub mod link {
         /// `LogGroupConfiguration`: [`LinkFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-oam-link-linkconfiguration.html#cfn-oam-link-linkconfiguration-loggroupconfiguration)
-        pub fn log_group_configuration(
-            mut self,
-            value: impl Into<crate::Value<LinkFilter>>,
-        ) -> Self {
-            self.0
-                .insert("LogGroupConfiguration".to_owned(), value.into().into_json());
+        pub fn log_group_configuration(mut self, value: impl crate::IntoValue<LinkFilter>) -> Self {
+            self.0.insert(
+                "LogGroupConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MetricConfiguration`: [`LinkFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-oam-link-linkconfiguration.html#cfn-oam-link-linkconfiguration-metricconfiguration)
-        pub fn metric_configuration(mut self, value: impl Into<crate::Value<LinkFilter>>) -> Self {
-            self.0
-                .insert("MetricConfiguration".to_owned(), value.into().into_json());
+        pub fn metric_configuration(mut self, value: impl crate::IntoValue<LinkFilter>) -> Self {
+            self.0.insert(
+                "MetricConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -145,10 +158,10 @@ pub mod link {
 
     impl LinkFilter {
         /// A new `LinkFilter` with its required properties.
-        pub fn new(filter: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(filter: impl crate::IntoValue<String>) -> Self {
             LinkFilter(crate::typed::Properties::from_iter([(
                 "Filter".to_owned(),
-                filter.into().into_json(),
+                filter.into_value().into_json(),
             )]))
         }
     }
@@ -207,15 +220,16 @@ pub struct Sink(crate::Resource);
 
 impl Sink {
     /// A new `AWS::Oam::Sink` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
-        Sink(crate::Resource::new("AWS::Oam::Sink").property("Name", name.into().into_json()))
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
+        Sink(crate::Resource::new("AWS::Oam::Sink").property("Name", name.into_value().into_json()))
     }
 
     /// `Policy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-oam-sink.html#cfn-oam-sink-policy)
-    pub fn policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Policy", value.into().into_json());
+    pub fn policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Policy", value.into_value().into_json());
         self
     }
 
@@ -224,9 +238,9 @@ impl Sink {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-oam-sink.html#cfn-oam-sink-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }

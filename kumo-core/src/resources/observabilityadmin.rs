@@ -12,6 +12,34 @@ pub const TYPES: &[&str] = &[
     "AWS::ObservabilityAdmin::TelemetryRule",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ObservabilityAdmin::OrganizationCentralizationRule",
+        <OrganizationCentralizationRule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ObservabilityAdmin::OrganizationTelemetryRule",
+        <OrganizationTelemetryRule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ObservabilityAdmin::S3TableIntegration",
+        <S3TableIntegration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ObservabilityAdmin::TelemetryEnrichment",
+        <TelemetryEnrichment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ObservabilityAdmin::TelemetryPipelines",
+        <TelemetryPipelines as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ObservabilityAdmin::TelemetryRule",
+        <TelemetryRule as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
 ///
 /// Required properties, the arguments of [`OrganizationCentralizationRule::new`]: `Rule`, `RuleName`.
@@ -23,13 +51,13 @@ pub struct OrganizationCentralizationRule(crate::Resource);
 impl OrganizationCentralizationRule {
     /// A new `AWS::ObservabilityAdmin::OrganizationCentralizationRule` with its required properties.
     pub fn new(
-        rule: impl Into<crate::Value<organization_centralization_rule::CentralizationRule>>,
-        rule_name: impl Into<crate::Value<String>>,
+        rule: impl crate::IntoValue<organization_centralization_rule::CentralizationRule>,
+        rule_name: impl crate::IntoValue<String>,
     ) -> Self {
         OrganizationCentralizationRule(
             crate::Resource::new("AWS::ObservabilityAdmin::OrganizationCentralizationRule")
-                .property("Rule", rule.into().into_json())
-                .property("RuleName", rule_name.into().into_json()),
+                .property("Rule", rule.into_value().into_json())
+                .property("RuleName", rule_name.into_value().into_json()),
         )
     }
 
@@ -38,16 +66,21 @@ impl OrganizationCentralizationRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-observabilityadmin-organizationcentralizationrule.html#cfn-observabilityadmin-organizationcentralizationrule-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<organization_centralization_rule::Tag>>>,
+        value: impl crate::IntoValue<Vec<organization_centralization_rule::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for OrganizationCentralizationRule {
     const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::OrganizationCentralizationRule";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RuleName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -83,12 +116,15 @@ pub mod organization_centralization_rule {
     impl CentralizationRule {
         /// A new `CentralizationRule` with its required properties.
         pub fn new(
-            destination: impl Into<crate::Value<CentralizationRuleDestination>>,
-            source: impl Into<crate::Value<CentralizationRuleSource>>,
+            destination: impl crate::IntoValue<CentralizationRuleDestination>,
+            source: impl crate::IntoValue<CentralizationRuleSource>,
         ) -> Self {
             CentralizationRule(crate::typed::Properties::from_iter([
-                ("Destination".to_owned(), destination.into().into_json()),
-                ("Source".to_owned(), source.into().into_json()),
+                (
+                    "Destination".to_owned(),
+                    destination.into_value().into_json(),
+                ),
+                ("Source".to_owned(), source.into_value().into_json()),
             ]))
         }
     }
@@ -107,19 +143,19 @@ pub mod organization_centralization_rule {
 
     impl CentralizationRuleDestination {
         /// A new `CentralizationRuleDestination` with its required properties.
-        pub fn new(region: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(region: impl crate::IntoValue<String>) -> Self {
             CentralizationRuleDestination(crate::typed::Properties::from_iter([(
                 "Region".to_owned(),
-                region.into().into_json(),
+                region.into_value().into_json(),
             )]))
         }
 
         /// `Account`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationcentralizationrule-centralizationruledestination.html#cfn-observabilityadmin-organizationcentralizationrule-centralizationruledestination-account)
-        pub fn account(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn account(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Account".to_owned(), value.into().into_json());
+                .insert("Account".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -128,11 +164,11 @@ pub mod organization_centralization_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationcentralizationrule-centralizationruledestination.html#cfn-observabilityadmin-organizationcentralizationrule-centralizationruledestination-destinationlogsconfiguration)
         pub fn destination_logs_configuration(
             mut self,
-            value: impl Into<crate::Value<DestinationLogsConfiguration>>,
+            value: impl crate::IntoValue<DestinationLogsConfiguration>,
         ) -> Self {
             self.0.insert(
                 "DestinationLogsConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -152,10 +188,10 @@ pub mod organization_centralization_rule {
 
     impl CentralizationRuleSource {
         /// A new `CentralizationRuleSource` with its required properties.
-        pub fn new(regions: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(regions: impl crate::IntoValue<Vec<String>>) -> Self {
             CentralizationRuleSource(crate::typed::Properties::from_iter([(
                 "Regions".to_owned(),
-                regions.into().into_json(),
+                regions.into_value().into_json(),
             )]))
         }
 
@@ -164,8 +200,9 @@ pub mod organization_centralization_rule {
         /// Length: 1 to 2000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationcentralizationrule-centralizationrulesource.html#cfn-observabilityadmin-organizationcentralizationrule-centralizationrulesource-scope)
-        pub fn scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Scope".to_owned(), value.into().into_json());
+        pub fn scope(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Scope".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -174,11 +211,11 @@ pub mod organization_centralization_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationcentralizationrule-centralizationrulesource.html#cfn-observabilityadmin-organizationcentralizationrule-centralizationrulesource-sourcelogsconfiguration)
         pub fn source_logs_configuration(
             mut self,
-            value: impl Into<crate::Value<SourceLogsConfiguration>>,
+            value: impl crate::IntoValue<SourceLogsConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SourceLogsConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -207,10 +244,12 @@ pub mod organization_centralization_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationcentralizationrule-destinationlogsconfiguration.html#cfn-observabilityadmin-organizationcentralizationrule-destinationlogsconfiguration-backupconfiguration)
         pub fn backup_configuration(
             mut self,
-            value: impl Into<crate::Value<LogsBackupConfiguration>>,
+            value: impl crate::IntoValue<LogsBackupConfiguration>,
         ) -> Self {
-            self.0
-                .insert("BackupConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BackupConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -219,11 +258,11 @@ pub mod organization_centralization_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationcentralizationrule-destinationlogsconfiguration.html#cfn-observabilityadmin-organizationcentralizationrule-destinationlogsconfiguration-loggroupnameconfiguration)
         pub fn log_group_name_configuration(
             mut self,
-            value: impl Into<crate::Value<LogGroupNameConfiguration>>,
+            value: impl crate::IntoValue<LogGroupNameConfiguration>,
         ) -> Self {
             self.0.insert(
                 "LogGroupNameConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -233,11 +272,11 @@ pub mod organization_centralization_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationcentralizationrule-destinationlogsconfiguration.html#cfn-observabilityadmin-organizationcentralizationrule-destinationlogsconfiguration-logsencryptionconfiguration)
         pub fn logs_encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<LogsEncryptionConfiguration>>,
+            value: impl crate::IntoValue<LogsEncryptionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "LogsEncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -257,10 +296,10 @@ pub mod organization_centralization_rule {
 
     impl LogGroupNameConfiguration {
         /// A new `LogGroupNameConfiguration` with its required properties.
-        pub fn new(log_group_name_pattern: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(log_group_name_pattern: impl crate::IntoValue<String>) -> Self {
             LogGroupNameConfiguration(crate::typed::Properties::from_iter([(
                 "LogGroupNamePattern".to_owned(),
-                log_group_name_pattern.into().into_json(),
+                log_group_name_pattern.into_value().into_json(),
             )]))
         }
     }
@@ -279,19 +318,19 @@ pub mod organization_centralization_rule {
 
     impl LogsBackupConfiguration {
         /// A new `LogsBackupConfiguration` with its required properties.
-        pub fn new(region: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(region: impl crate::IntoValue<String>) -> Self {
             LogsBackupConfiguration(crate::typed::Properties::from_iter([(
                 "Region".to_owned(),
-                region.into().into_json(),
+                region.into_value().into_json(),
             )]))
         }
 
         /// `KmsKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationcentralizationrule-logsbackupconfiguration.html#cfn-observabilityadmin-organizationcentralizationrule-logsbackupconfiguration-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -310,10 +349,10 @@ pub mod organization_centralization_rule {
 
     impl LogsEncryptionConfiguration {
         /// A new `LogsEncryptionConfiguration` with its required properties.
-        pub fn new(encryption_strategy: impl Into<crate::Value<EncryptionStrategy>>) -> Self {
+        pub fn new(encryption_strategy: impl crate::IntoValue<EncryptionStrategy>) -> Self {
             LogsEncryptionConfiguration(crate::typed::Properties::from_iter([(
                 "EncryptionStrategy".to_owned(),
-                encryption_strategy.into().into_json(),
+                encryption_strategy.into_value().into_json(),
             )]))
         }
 
@@ -322,11 +361,11 @@ pub mod organization_centralization_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationcentralizationrule-logsencryptionconfiguration.html#cfn-observabilityadmin-organizationcentralizationrule-logsencryptionconfiguration-encryptionconflictresolutionstrategy)
         pub fn encryption_conflict_resolution_strategy(
             mut self,
-            value: impl Into<crate::Value<EncryptionConflictResolutionStrategy>>,
+            value: impl crate::IntoValue<EncryptionConflictResolutionStrategy>,
         ) -> Self {
             self.0.insert(
                 "EncryptionConflictResolutionStrategy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -334,9 +373,9 @@ pub mod organization_centralization_rule {
         /// `KmsKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationcentralizationrule-logsencryptionconfiguration.html#cfn-observabilityadmin-organizationcentralizationrule-logsencryptionconfiguration-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -356,11 +395,11 @@ pub mod organization_centralization_rule {
     impl SourceLogsConfiguration {
         /// A new `SourceLogsConfiguration` with its required properties.
         pub fn new(
-            encrypted_log_group_strategy: impl Into<crate::Value<EncryptedLogGroupStrategy>>,
+            encrypted_log_group_strategy: impl crate::IntoValue<EncryptedLogGroupStrategy>,
         ) -> Self {
             SourceLogsConfiguration(crate::typed::Properties::from_iter([(
                 "EncryptedLogGroupStrategy".to_owned(),
-                encrypted_log_group_strategy.into().into_json(),
+                encrypted_log_group_strategy.into_value().into_json(),
             )]))
         }
 
@@ -371,11 +410,11 @@ pub mod organization_centralization_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationcentralizationrule-sourcelogsconfiguration.html#cfn-observabilityadmin-organizationcentralizationrule-sourcelogsconfiguration-datasourceselectioncriteria)
         pub fn data_source_selection_criteria(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "DataSourceSelectionCriteria".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -387,11 +426,11 @@ pub mod organization_centralization_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationcentralizationrule-sourcelogsconfiguration.html#cfn-observabilityadmin-organizationcentralizationrule-sourcelogsconfiguration-loggroupselectioncriteria)
         pub fn log_group_selection_criteria(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "LogGroupSelectionCriteria".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -412,12 +451,12 @@ pub mod organization_centralization_rule {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -494,13 +533,13 @@ pub struct OrganizationTelemetryRule(crate::Resource);
 impl OrganizationTelemetryRule {
     /// A new `AWS::ObservabilityAdmin::OrganizationTelemetryRule` with its required properties.
     pub fn new(
-        rule: impl Into<crate::Value<organization_telemetry_rule::TelemetryRule>>,
-        rule_name: impl Into<crate::Value<String>>,
+        rule: impl crate::IntoValue<organization_telemetry_rule::TelemetryRule>,
+        rule_name: impl crate::IntoValue<String>,
     ) -> Self {
         OrganizationTelemetryRule(
             crate::Resource::new("AWS::ObservabilityAdmin::OrganizationTelemetryRule")
-                .property("Rule", rule.into().into_json())
-                .property("RuleName", rule_name.into().into_json()),
+                .property("Rule", rule.into_value().into_json())
+                .property("RuleName", rule_name.into_value().into_json()),
         )
     }
 
@@ -509,16 +548,21 @@ impl OrganizationTelemetryRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-observabilityadmin-organizationtelemetryrule.html#cfn-observabilityadmin-organizationtelemetryrule-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<organization_telemetry_rule::Tag>>>,
+        value: impl crate::IntoValue<Vec<organization_telemetry_rule::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for OrganizationTelemetryRule {
     const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::OrganizationTelemetryRule";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Rule.AllRegions", "RuleName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -565,8 +609,9 @@ pub mod organization_telemetry_rule {
         /// `Action`: [`Action`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-actioncondition.html#cfn-observabilityadmin-organizationtelemetryrule-actioncondition-action)
-        pub fn action(mut self, value: impl Into<crate::Value<Action>>) -> Self {
-            self.0.insert("Action".to_owned(), value.into().into_json());
+        pub fn action(mut self, value: impl crate::IntoValue<Action>) -> Self {
+            self.0
+                .insert("Action".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -585,18 +630,19 @@ pub mod organization_telemetry_rule {
 
     impl AdvancedEventSelector {
         /// A new `AdvancedEventSelector` with its required properties.
-        pub fn new(field_selectors: impl Into<crate::Value<Vec<AdvancedFieldSelector>>>) -> Self {
+        pub fn new(field_selectors: impl crate::IntoValue<Vec<AdvancedFieldSelector>>) -> Self {
             AdvancedEventSelector(crate::typed::Properties::from_iter([(
                 "FieldSelectors".to_owned(),
-                field_selectors.into().into_json(),
+                field_selectors.into_value().into_json(),
             )]))
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-advancedeventselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedeventselector-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -622,17 +668,18 @@ pub mod organization_telemetry_rule {
         /// `EndsWith`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-endswith)
-        pub fn ends_with(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn ends_with(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("EndsWith".to_owned(), value.into().into_json());
+                .insert("EndsWith".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Equals`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-equals)
-        pub fn equals(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Equals".to_owned(), value.into().into_json());
+        pub fn equals(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Equals".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -641,44 +688,45 @@ pub mod organization_telemetry_rule {
         /// Length: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-field)
-        pub fn field(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Field".to_owned(), value.into().into_json());
+        pub fn field(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Field".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NotEndsWith`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-notendswith)
-        pub fn not_ends_with(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn not_ends_with(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("NotEndsWith".to_owned(), value.into().into_json());
+                .insert("NotEndsWith".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NotEquals`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-notequals)
-        pub fn not_equals(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn not_equals(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("NotEquals".to_owned(), value.into().into_json());
+                .insert("NotEquals".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NotStartsWith`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-notstartswith)
-        pub fn not_starts_with(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn not_starts_with(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("NotStartsWith".to_owned(), value.into().into_json());
+                .insert("NotStartsWith".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartsWith`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-startswith)
-        pub fn starts_with(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn starts_with(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("StartsWith".to_owned(), value.into().into_json());
+                .insert("StartsWith".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -698,11 +746,11 @@ pub mod organization_telemetry_rule {
     impl CloudtrailParameters {
         /// A new `CloudtrailParameters` with its required properties.
         pub fn new(
-            advanced_event_selectors: impl Into<crate::Value<Vec<AdvancedEventSelector>>>,
+            advanced_event_selectors: impl crate::IntoValue<Vec<AdvancedEventSelector>>,
         ) -> Self {
             CloudtrailParameters(crate::typed::Properties::from_iter([(
                 "AdvancedEventSelectors".to_owned(),
-                advanced_event_selectors.into().into_json(),
+                advanced_event_selectors.into_value().into_json(),
             )]))
         }
     }
@@ -728,9 +776,9 @@ pub mod organization_telemetry_rule {
         /// `ActionCondition`: [`ActionCondition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-condition.html#cfn-observabilityadmin-organizationtelemetryrule-condition-actioncondition)
-        pub fn action_condition(mut self, value: impl Into<crate::Value<ActionCondition>>) -> Self {
+        pub fn action_condition(mut self, value: impl crate::IntoValue<ActionCondition>) -> Self {
             self.0
-                .insert("ActionCondition".to_owned(), value.into().into_json());
+                .insert("ActionCondition".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -739,10 +787,12 @@ pub mod organization_telemetry_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-condition.html#cfn-observabilityadmin-organizationtelemetryrule-condition-labelnamecondition)
         pub fn label_name_condition(
             mut self,
-            value: impl Into<crate::Value<LabelNameCondition>>,
+            value: impl crate::IntoValue<LabelNameCondition>,
         ) -> Self {
-            self.0
-                .insert("LabelNameCondition".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LabelNameCondition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -768,18 +818,18 @@ pub mod organization_telemetry_rule {
         /// `FieldDelimiter`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-elbloadbalancerloggingparameters.html#cfn-observabilityadmin-organizationtelemetryrule-elbloadbalancerloggingparameters-fielddelimiter)
-        pub fn field_delimiter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn field_delimiter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FieldDelimiter".to_owned(), value.into().into_json());
+                .insert("FieldDelimiter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputFormat`: [`OutputFormat`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-elbloadbalancerloggingparameters.html#cfn-observabilityadmin-organizationtelemetryrule-elbloadbalancerloggingparameters-outputformat)
-        pub fn output_format(mut self, value: impl Into<crate::Value<OutputFormat>>) -> Self {
+        pub fn output_format(mut self, value: impl crate::IntoValue<OutputFormat>) -> Self {
             self.0
-                .insert("OutputFormat".to_owned(), value.into().into_json());
+                .insert("OutputFormat".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -805,35 +855,36 @@ pub mod organization_telemetry_rule {
         /// `Method`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-fieldtomatch.html#cfn-observabilityadmin-organizationtelemetryrule-fieldtomatch-method)
-        pub fn method(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Method".to_owned(), value.into().into_json());
+        pub fn method(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Method".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `QueryString`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-fieldtomatch.html#cfn-observabilityadmin-organizationtelemetryrule-fieldtomatch-querystring)
-        pub fn query_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn query_string(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("QueryString".to_owned(), value.into().into_json());
+                .insert("QueryString".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SingleHeader`: [`SingleHeader`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-fieldtomatch.html#cfn-observabilityadmin-organizationtelemetryrule-fieldtomatch-singleheader)
-        pub fn single_header(mut self, value: impl Into<crate::Value<SingleHeader>>) -> Self {
+        pub fn single_header(mut self, value: impl crate::IntoValue<SingleHeader>) -> Self {
             self.0
-                .insert("SingleHeader".to_owned(), value.into().into_json());
+                .insert("SingleHeader".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UriPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-fieldtomatch.html#cfn-observabilityadmin-organizationtelemetryrule-fieldtomatch-uripath)
-        pub fn uri_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn uri_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UriPath".to_owned(), value.into().into_json());
+                .insert("UriPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -859,27 +910,27 @@ pub mod organization_telemetry_rule {
         /// `Behavior`: [`FilterBehavior`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-filter.html#cfn-observabilityadmin-organizationtelemetryrule-filter-behavior)
-        pub fn behavior(mut self, value: impl Into<crate::Value<FilterBehavior>>) -> Self {
+        pub fn behavior(mut self, value: impl crate::IntoValue<FilterBehavior>) -> Self {
             self.0
-                .insert("Behavior".to_owned(), value.into().into_json());
+                .insert("Behavior".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Conditions`: list of [`Condition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-filter.html#cfn-observabilityadmin-organizationtelemetryrule-filter-conditions)
-        pub fn conditions(mut self, value: impl Into<crate::Value<Vec<Condition>>>) -> Self {
+        pub fn conditions(mut self, value: impl crate::IntoValue<Vec<Condition>>) -> Self {
             self.0
-                .insert("Conditions".to_owned(), value.into().into_json());
+                .insert("Conditions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Requirement`: [`FilterRequirement`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-filter.html#cfn-observabilityadmin-organizationtelemetryrule-filter-requirement)
-        pub fn requirement(mut self, value: impl Into<crate::Value<FilterRequirement>>) -> Self {
+        pub fn requirement(mut self, value: impl crate::IntoValue<FilterRequirement>) -> Self {
             self.0
-                .insert("Requirement".to_owned(), value.into().into_json());
+                .insert("Requirement".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -909,9 +960,9 @@ pub mod organization_telemetry_rule {
         /// Pattern: `^[0-9A-Za-z_\-:]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-labelnamecondition.html#cfn-observabilityadmin-organizationtelemetryrule-labelnamecondition-labelname)
-        pub fn label_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn label_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LabelName".to_owned(), value.into().into_json());
+                .insert("LabelName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -937,18 +988,18 @@ pub mod organization_telemetry_rule {
         /// `DefaultBehavior`: [`FilterBehavior`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-loggingfilter.html#cfn-observabilityadmin-organizationtelemetryrule-loggingfilter-defaultbehavior)
-        pub fn default_behavior(mut self, value: impl Into<crate::Value<FilterBehavior>>) -> Self {
+        pub fn default_behavior(mut self, value: impl crate::IntoValue<FilterBehavior>) -> Self {
             self.0
-                .insert("DefaultBehavior".to_owned(), value.into().into_json());
+                .insert("DefaultBehavior".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Filters`: list of [`Filter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-loggingfilter.html#cfn-observabilityadmin-organizationtelemetryrule-loggingfilter-filters)
-        pub fn filters(mut self, value: impl Into<crate::Value<Vec<Filter>>>) -> Self {
+        pub fn filters(mut self, value: impl crate::IntoValue<Vec<Filter>>) -> Self {
             self.0
-                .insert("Filters".to_owned(), value.into().into_json());
+                .insert("Filters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -967,10 +1018,10 @@ pub mod organization_telemetry_rule {
 
     impl SingleHeader {
         /// A new `SingleHeader` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             SingleHeader(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -990,12 +1041,12 @@ pub mod organization_telemetry_rule {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1023,28 +1074,32 @@ pub mod organization_telemetry_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-telemetrydestinationconfiguration.html#cfn-observabilityadmin-organizationtelemetryrule-telemetrydestinationconfiguration-cloudtrailparameters)
         pub fn cloudtrail_parameters(
             mut self,
-            value: impl Into<crate::Value<CloudtrailParameters>>,
+            value: impl crate::IntoValue<CloudtrailParameters>,
         ) -> Self {
-            self.0
-                .insert("CloudtrailParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CloudtrailParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DestinationPattern`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-telemetrydestinationconfiguration.html#cfn-observabilityadmin-organizationtelemetryrule-telemetrydestinationconfiguration-destinationpattern)
-        pub fn destination_pattern(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DestinationPattern".to_owned(), value.into().into_json());
+        pub fn destination_pattern(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DestinationPattern".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DestinationType`: [`DestinationType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-telemetrydestinationconfiguration.html#cfn-observabilityadmin-organizationtelemetryrule-telemetrydestinationconfiguration-destinationtype)
-        pub fn destination_type(mut self, value: impl Into<crate::Value<DestinationType>>) -> Self {
+        pub fn destination_type(mut self, value: impl crate::IntoValue<DestinationType>) -> Self {
             self.0
-                .insert("DestinationType".to_owned(), value.into().into_json());
+                .insert("DestinationType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1053,11 +1108,11 @@ pub mod organization_telemetry_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-telemetrydestinationconfiguration.html#cfn-observabilityadmin-organizationtelemetryrule-telemetrydestinationconfiguration-elbloadbalancerloggingparameters)
         pub fn elb_load_balancer_logging_parameters(
             mut self,
-            value: impl Into<crate::Value<ElbLoadBalancerLoggingParameters>>,
+            value: impl crate::IntoValue<ElbLoadBalancerLoggingParameters>,
         ) -> Self {
             self.0.insert(
                 "ELBLoadBalancerLoggingParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1065,9 +1120,9 @@ pub mod organization_telemetry_rule {
         /// `RetentionInDays`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-telemetrydestinationconfiguration.html#cfn-observabilityadmin-organizationtelemetryrule-telemetrydestinationconfiguration-retentionindays)
-        pub fn retention_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn retention_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RetentionInDays".to_owned(), value.into().into_json());
+                .insert("RetentionInDays".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1076,10 +1131,12 @@ pub mod organization_telemetry_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-telemetrydestinationconfiguration.html#cfn-observabilityadmin-organizationtelemetryrule-telemetrydestinationconfiguration-vpcflowlogparameters)
         pub fn vpc_flow_log_parameters(
             mut self,
-            value: impl Into<crate::Value<VpcFlowLogParameters>>,
+            value: impl crate::IntoValue<VpcFlowLogParameters>,
         ) -> Self {
-            self.0
-                .insert("VPCFlowLogParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "VPCFlowLogParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1088,10 +1145,12 @@ pub mod organization_telemetry_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-telemetrydestinationconfiguration.html#cfn-observabilityadmin-organizationtelemetryrule-telemetrydestinationconfiguration-wafloggingparameters)
         pub fn waf_logging_parameters(
             mut self,
-            value: impl Into<crate::Value<WafLoggingParameters>>,
+            value: impl crate::IntoValue<WafLoggingParameters>,
         ) -> Self {
-            self.0
-                .insert("WAFLoggingParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "WAFLoggingParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1111,14 +1170,17 @@ pub mod organization_telemetry_rule {
     impl TelemetryRule {
         /// A new `TelemetryRule` with its required properties.
         pub fn new(
-            resource_type: impl Into<crate::Value<ResourceType>>,
-            telemetry_type: impl Into<crate::Value<TelemetryType>>,
+            resource_type: impl crate::IntoValue<ResourceType>,
+            telemetry_type: impl crate::IntoValue<TelemetryType>,
         ) -> Self {
             TelemetryRule(crate::typed::Properties::from_iter([
-                ("ResourceType".to_owned(), resource_type.into().into_json()),
+                (
+                    "ResourceType".to_owned(),
+                    resource_type.into_value().into_json(),
+                ),
                 (
                     "TelemetryType".to_owned(),
-                    telemetry_type.into().into_json(),
+                    telemetry_type.into_value().into_json(),
                 ),
             ]))
         }
@@ -1126,18 +1188,20 @@ pub mod organization_telemetry_rule {
         /// `AllRegions`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-telemetryrule.html#cfn-observabilityadmin-organizationtelemetryrule-telemetryrule-allregions)
-        pub fn all_regions(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn all_regions(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AllRegions".to_owned(), value.into().into_json());
+                .insert("AllRegions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AllowFieldUpdates`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-telemetryrule.html#cfn-observabilityadmin-organizationtelemetryrule-telemetryrule-allowfieldupdates)
-        pub fn allow_field_updates(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("AllowFieldUpdates".to_owned(), value.into().into_json());
+        pub fn allow_field_updates(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "AllowFieldUpdates".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1146,11 +1210,11 @@ pub mod organization_telemetry_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-telemetryrule.html#cfn-observabilityadmin-organizationtelemetryrule-telemetryrule-destinationconfiguration)
         pub fn destination_configuration(
             mut self,
-            value: impl Into<crate::Value<TelemetryDestinationConfiguration>>,
+            value: impl crate::IntoValue<TelemetryDestinationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "DestinationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1160,26 +1224,29 @@ pub mod organization_telemetry_rule {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-telemetryrule.html#cfn-observabilityadmin-organizationtelemetryrule-telemetryrule-regions)
-        pub fn regions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn regions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Regions".to_owned(), value.into().into_json());
+                .insert("Regions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Scope`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-telemetryrule.html#cfn-observabilityadmin-organizationtelemetryrule-telemetryrule-scope)
-        pub fn scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Scope".to_owned(), value.into().into_json());
+        pub fn scope(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Scope".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SelectionCriteria`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-telemetryrule.html#cfn-observabilityadmin-organizationtelemetryrule-telemetryrule-selectioncriteria)
-        pub fn selection_criteria(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SelectionCriteria".to_owned(), value.into().into_json());
+        pub fn selection_criteria(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SelectionCriteria".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1188,10 +1255,12 @@ pub mod organization_telemetry_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-telemetryrule.html#cfn-observabilityadmin-organizationtelemetryrule-telemetryrule-telemetrysourcetypes)
         pub fn telemetry_source_types(
             mut self,
-            value: impl Into<crate::Value<Vec<TelemetrySourceType>>>,
+            value: impl crate::IntoValue<Vec<TelemetrySourceType>>,
         ) -> Self {
-            self.0
-                .insert("TelemetrySourceTypes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TelemetrySourceTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1217,19 +1286,19 @@ pub mod organization_telemetry_rule {
         /// `LogFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters.html#cfn-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters-logformat)
-        pub fn log_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogFormat".to_owned(), value.into().into_json());
+                .insert("LogFormat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxAggregationInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters.html#cfn-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters-maxaggregationinterval)
-        pub fn max_aggregation_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_aggregation_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaxAggregationInterval".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1237,9 +1306,9 @@ pub mod organization_telemetry_rule {
         /// `TrafficType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters.html#cfn-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters-traffictype)
-        pub fn traffic_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn traffic_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TrafficType".to_owned(), value.into().into_json());
+                .insert("TrafficType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1265,30 +1334,27 @@ pub mod organization_telemetry_rule {
         /// `LogType`: [`WafLogType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-wafloggingparameters.html#cfn-observabilityadmin-organizationtelemetryrule-wafloggingparameters-logtype)
-        pub fn log_type(mut self, value: impl Into<crate::Value<WafLogType>>) -> Self {
+        pub fn log_type(mut self, value: impl crate::IntoValue<WafLogType>) -> Self {
             self.0
-                .insert("LogType".to_owned(), value.into().into_json());
+                .insert("LogType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LoggingFilter`: [`LoggingFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-wafloggingparameters.html#cfn-observabilityadmin-organizationtelemetryrule-wafloggingparameters-loggingfilter)
-        pub fn logging_filter(mut self, value: impl Into<crate::Value<LoggingFilter>>) -> Self {
+        pub fn logging_filter(mut self, value: impl crate::IntoValue<LoggingFilter>) -> Self {
             self.0
-                .insert("LoggingFilter".to_owned(), value.into().into_json());
+                .insert("LoggingFilter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RedactedFields`: list of [`FieldToMatch`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-organizationtelemetryrule-wafloggingparameters.html#cfn-observabilityadmin-organizationtelemetryrule-wafloggingparameters-redactedfields)
-        pub fn redacted_fields(
-            mut self,
-            value: impl Into<crate::Value<Vec<FieldToMatch>>>,
-        ) -> Self {
+        pub fn redacted_fields(mut self, value: impl crate::IntoValue<Vec<FieldToMatch>>) -> Self {
             self.0
-                .insert("RedactedFields".to_owned(), value.into().into_json());
+                .insert("RedactedFields".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1508,13 +1574,13 @@ pub struct S3TableIntegration(crate::Resource);
 impl S3TableIntegration {
     /// A new `AWS::ObservabilityAdmin::S3TableIntegration` with its required properties.
     pub fn new(
-        encryption: impl Into<crate::Value<s3_table_integration::EncryptionConfig>>,
-        role_arn: impl Into<crate::Value<String>>,
+        encryption: impl crate::IntoValue<s3_table_integration::EncryptionConfig>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         S3TableIntegration(
             crate::Resource::new("AWS::ObservabilityAdmin::S3TableIntegration")
-                .property("Encryption", encryption.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("Encryption", encryption.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -1523,24 +1589,30 @@ impl S3TableIntegration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-observabilityadmin-s3tableintegration.html#cfn-observabilityadmin-s3tableintegration-logsources)
     pub fn log_sources(
         mut self,
-        value: impl Into<crate::Value<Vec<s3_table_integration::LogSource>>>,
+        value: impl crate::IntoValue<Vec<s3_table_integration::LogSource>>,
     ) -> Self {
-        self.0.set_property("LogSources", value.into().into_json());
+        self.0
+            .set_property("LogSources", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](s3_table_integration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-observabilityadmin-s3tableintegration.html#cfn-observabilityadmin-s3tableintegration-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<s3_table_integration::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<s3_table_integration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for S3TableIntegration {
     const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::S3TableIntegration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Encryption", "RoleArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1575,10 +1647,10 @@ pub mod s3_table_integration {
 
     impl EncryptionConfig {
         /// A new `EncryptionConfig` with its required properties.
-        pub fn new(sse_algorithm: impl Into<crate::Value<SseAlgorithm>>) -> Self {
+        pub fn new(sse_algorithm: impl crate::IntoValue<SseAlgorithm>) -> Self {
             EncryptionConfig(crate::typed::Properties::from_iter([(
                 "SseAlgorithm".to_owned(),
-                sse_algorithm.into().into_json(),
+                sse_algorithm.into_value().into_json(),
             )]))
         }
 
@@ -1589,9 +1661,9 @@ pub mod s3_table_integration {
         /// Pattern: `^arn:aws([a-z0-9\-]+)?:([a-zA-Z0-9\-]+):([a-z0-9\-]+)?:([0-9]{12})?:(.+)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-s3tableintegration-encryptionconfig.html#cfn-observabilityadmin-s3tableintegration-encryptionconfig-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1611,12 +1683,12 @@ pub mod s3_table_integration {
     impl LogSource {
         /// A new `LogSource` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             LogSource(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
@@ -1625,9 +1697,9 @@ pub mod s3_table_integration {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-s3tableintegration-logsource.html#cfn-observabilityadmin-s3tableintegration-logsource-identifier)
-        pub fn identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Identifier".to_owned(), value.into().into_json());
+                .insert("Identifier".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1647,12 +1719,12 @@ pub mod s3_table_integration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1701,8 +1773,8 @@ impl TelemetryEnrichment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-observabilityadmin-telemetryenrichment.html#cfn-observabilityadmin-telemetryenrichment-scope)
-    pub fn scope(mut self, value: impl Into<crate::Value<telemetry_enrichment::Scope>>) -> Self {
-        self.0.set_property("Scope", value.into().into_json());
+    pub fn scope(mut self, value: impl crate::IntoValue<telemetry_enrichment::Scope>) -> Self {
+        self.0.set_property("Scope", value.into_value().into_json());
         self
     }
 }
@@ -1769,11 +1841,11 @@ pub struct TelemetryPipelines(crate::Resource);
 impl TelemetryPipelines {
     /// A new `AWS::ObservabilityAdmin::TelemetryPipelines` with its required properties.
     pub fn new(
-        configuration: impl Into<crate::Value<telemetry_pipelines::TelemetryPipelineConfiguration>>,
+        configuration: impl crate::IntoValue<telemetry_pipelines::TelemetryPipelineConfiguration>,
     ) -> Self {
         TelemetryPipelines(
             crate::Resource::new("AWS::ObservabilityAdmin::TelemetryPipelines")
-                .property("Configuration", configuration.into().into_json()),
+                .property("Configuration", configuration.into_value().into_json()),
         )
     }
 
@@ -1786,23 +1858,28 @@ impl TelemetryPipelines {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-observabilityadmin-telemetrypipelines.html#cfn-observabilityadmin-telemetrypipelines-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](telemetry_pipelines::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-observabilityadmin-telemetrypipelines.html#cfn-observabilityadmin-telemetrypipelines-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<telemetry_pipelines::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<telemetry_pipelines::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TelemetryPipelines {
     const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::TelemetryPipelines";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1858,12 +1935,12 @@ pub mod telemetry_pipelines {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1882,10 +1959,10 @@ pub mod telemetry_pipelines {
 
     impl TelemetryPipelineConfiguration {
         /// A new `TelemetryPipelineConfiguration` with its required properties.
-        pub fn new(body: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(body: impl crate::IntoValue<String>) -> Self {
             TelemetryPipelineConfiguration(crate::typed::Properties::from_iter([(
                 "Body".to_owned(),
-                body.into().into_json(),
+                body.into_value().into_json(),
             )]))
         }
     }
@@ -1908,28 +1985,33 @@ pub struct TelemetryRule(crate::Resource);
 impl TelemetryRule {
     /// A new `AWS::ObservabilityAdmin::TelemetryRule` with its required properties.
     pub fn new(
-        rule: impl Into<crate::Value<telemetry_rule::TelemetryRule>>,
-        rule_name: impl Into<crate::Value<String>>,
+        rule: impl crate::IntoValue<telemetry_rule::TelemetryRule>,
+        rule_name: impl crate::IntoValue<String>,
     ) -> Self {
         TelemetryRule(
             crate::Resource::new("AWS::ObservabilityAdmin::TelemetryRule")
-                .property("Rule", rule.into().into_json())
-                .property("RuleName", rule_name.into().into_json()),
+                .property("Rule", rule.into_value().into_json())
+                .property("RuleName", rule_name.into_value().into_json()),
         )
     }
 
     /// `Tags`: list of [`Tag`](telemetry_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-observabilityadmin-telemetryrule.html#cfn-observabilityadmin-telemetryrule-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<telemetry_rule::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<telemetry_rule::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TelemetryRule {
     const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::TelemetryRule";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Rule.AllRegions", "RuleName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1976,8 +2058,9 @@ pub mod telemetry_rule {
         /// `Action`: [`Action`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-actioncondition.html#cfn-observabilityadmin-telemetryrule-actioncondition-action)
-        pub fn action(mut self, value: impl Into<crate::Value<Action>>) -> Self {
-            self.0.insert("Action".to_owned(), value.into().into_json());
+        pub fn action(mut self, value: impl crate::IntoValue<Action>) -> Self {
+            self.0
+                .insert("Action".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1996,18 +2079,19 @@ pub mod telemetry_rule {
 
     impl AdvancedEventSelector {
         /// A new `AdvancedEventSelector` with its required properties.
-        pub fn new(field_selectors: impl Into<crate::Value<Vec<AdvancedFieldSelector>>>) -> Self {
+        pub fn new(field_selectors: impl crate::IntoValue<Vec<AdvancedFieldSelector>>) -> Self {
             AdvancedEventSelector(crate::typed::Properties::from_iter([(
                 "FieldSelectors".to_owned(),
-                field_selectors.into().into_json(),
+                field_selectors.into_value().into_json(),
             )]))
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-advancedeventselector.html#cfn-observabilityadmin-telemetryrule-advancedeventselector-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2033,17 +2117,18 @@ pub mod telemetry_rule {
         /// `EndsWith`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-advancedfieldselector.html#cfn-observabilityadmin-telemetryrule-advancedfieldselector-endswith)
-        pub fn ends_with(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn ends_with(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("EndsWith".to_owned(), value.into().into_json());
+                .insert("EndsWith".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Equals`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-advancedfieldselector.html#cfn-observabilityadmin-telemetryrule-advancedfieldselector-equals)
-        pub fn equals(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Equals".to_owned(), value.into().into_json());
+        pub fn equals(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Equals".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2052,44 +2137,45 @@ pub mod telemetry_rule {
         /// Length: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-advancedfieldselector.html#cfn-observabilityadmin-telemetryrule-advancedfieldselector-field)
-        pub fn field(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Field".to_owned(), value.into().into_json());
+        pub fn field(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Field".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NotEndsWith`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-advancedfieldselector.html#cfn-observabilityadmin-telemetryrule-advancedfieldselector-notendswith)
-        pub fn not_ends_with(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn not_ends_with(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("NotEndsWith".to_owned(), value.into().into_json());
+                .insert("NotEndsWith".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NotEquals`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-advancedfieldselector.html#cfn-observabilityadmin-telemetryrule-advancedfieldselector-notequals)
-        pub fn not_equals(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn not_equals(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("NotEquals".to_owned(), value.into().into_json());
+                .insert("NotEquals".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NotStartsWith`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-advancedfieldselector.html#cfn-observabilityadmin-telemetryrule-advancedfieldselector-notstartswith)
-        pub fn not_starts_with(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn not_starts_with(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("NotStartsWith".to_owned(), value.into().into_json());
+                .insert("NotStartsWith".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartsWith`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-advancedfieldselector.html#cfn-observabilityadmin-telemetryrule-advancedfieldselector-startswith)
-        pub fn starts_with(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn starts_with(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("StartsWith".to_owned(), value.into().into_json());
+                .insert("StartsWith".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2109,11 +2195,11 @@ pub mod telemetry_rule {
     impl CloudtrailParameters {
         /// A new `CloudtrailParameters` with its required properties.
         pub fn new(
-            advanced_event_selectors: impl Into<crate::Value<Vec<AdvancedEventSelector>>>,
+            advanced_event_selectors: impl crate::IntoValue<Vec<AdvancedEventSelector>>,
         ) -> Self {
             CloudtrailParameters(crate::typed::Properties::from_iter([(
                 "AdvancedEventSelectors".to_owned(),
-                advanced_event_selectors.into().into_json(),
+                advanced_event_selectors.into_value().into_json(),
             )]))
         }
     }
@@ -2139,9 +2225,9 @@ pub mod telemetry_rule {
         /// `ActionCondition`: [`ActionCondition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-condition.html#cfn-observabilityadmin-telemetryrule-condition-actioncondition)
-        pub fn action_condition(mut self, value: impl Into<crate::Value<ActionCondition>>) -> Self {
+        pub fn action_condition(mut self, value: impl crate::IntoValue<ActionCondition>) -> Self {
             self.0
-                .insert("ActionCondition".to_owned(), value.into().into_json());
+                .insert("ActionCondition".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2150,10 +2236,12 @@ pub mod telemetry_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-condition.html#cfn-observabilityadmin-telemetryrule-condition-labelnamecondition)
         pub fn label_name_condition(
             mut self,
-            value: impl Into<crate::Value<LabelNameCondition>>,
+            value: impl crate::IntoValue<LabelNameCondition>,
         ) -> Self {
-            self.0
-                .insert("LabelNameCondition".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LabelNameCondition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2179,18 +2267,18 @@ pub mod telemetry_rule {
         /// `FieldDelimiter`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-elbloadbalancerloggingparameters.html#cfn-observabilityadmin-telemetryrule-elbloadbalancerloggingparameters-fielddelimiter)
-        pub fn field_delimiter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn field_delimiter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FieldDelimiter".to_owned(), value.into().into_json());
+                .insert("FieldDelimiter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputFormat`: [`OutputFormat`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-elbloadbalancerloggingparameters.html#cfn-observabilityadmin-telemetryrule-elbloadbalancerloggingparameters-outputformat)
-        pub fn output_format(mut self, value: impl Into<crate::Value<OutputFormat>>) -> Self {
+        pub fn output_format(mut self, value: impl crate::IntoValue<OutputFormat>) -> Self {
             self.0
-                .insert("OutputFormat".to_owned(), value.into().into_json());
+                .insert("OutputFormat".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2216,35 +2304,36 @@ pub mod telemetry_rule {
         /// `Method`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-fieldtomatch.html#cfn-observabilityadmin-telemetryrule-fieldtomatch-method)
-        pub fn method(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Method".to_owned(), value.into().into_json());
+        pub fn method(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Method".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `QueryString`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-fieldtomatch.html#cfn-observabilityadmin-telemetryrule-fieldtomatch-querystring)
-        pub fn query_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn query_string(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("QueryString".to_owned(), value.into().into_json());
+                .insert("QueryString".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SingleHeader`: [`SingleHeader`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-fieldtomatch.html#cfn-observabilityadmin-telemetryrule-fieldtomatch-singleheader)
-        pub fn single_header(mut self, value: impl Into<crate::Value<SingleHeader>>) -> Self {
+        pub fn single_header(mut self, value: impl crate::IntoValue<SingleHeader>) -> Self {
             self.0
-                .insert("SingleHeader".to_owned(), value.into().into_json());
+                .insert("SingleHeader".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UriPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-fieldtomatch.html#cfn-observabilityadmin-telemetryrule-fieldtomatch-uripath)
-        pub fn uri_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn uri_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UriPath".to_owned(), value.into().into_json());
+                .insert("UriPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2270,27 +2359,27 @@ pub mod telemetry_rule {
         /// `Behavior`: [`FilterBehavior`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-filter.html#cfn-observabilityadmin-telemetryrule-filter-behavior)
-        pub fn behavior(mut self, value: impl Into<crate::Value<FilterBehavior>>) -> Self {
+        pub fn behavior(mut self, value: impl crate::IntoValue<FilterBehavior>) -> Self {
             self.0
-                .insert("Behavior".to_owned(), value.into().into_json());
+                .insert("Behavior".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Conditions`: list of [`Condition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-filter.html#cfn-observabilityadmin-telemetryrule-filter-conditions)
-        pub fn conditions(mut self, value: impl Into<crate::Value<Vec<Condition>>>) -> Self {
+        pub fn conditions(mut self, value: impl crate::IntoValue<Vec<Condition>>) -> Self {
             self.0
-                .insert("Conditions".to_owned(), value.into().into_json());
+                .insert("Conditions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Requirement`: [`FilterRequirement`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-filter.html#cfn-observabilityadmin-telemetryrule-filter-requirement)
-        pub fn requirement(mut self, value: impl Into<crate::Value<FilterRequirement>>) -> Self {
+        pub fn requirement(mut self, value: impl crate::IntoValue<FilterRequirement>) -> Self {
             self.0
-                .insert("Requirement".to_owned(), value.into().into_json());
+                .insert("Requirement".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2320,9 +2409,9 @@ pub mod telemetry_rule {
         /// Pattern: `^[0-9A-Za-z_\-:]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-labelnamecondition.html#cfn-observabilityadmin-telemetryrule-labelnamecondition-labelname)
-        pub fn label_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn label_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LabelName".to_owned(), value.into().into_json());
+                .insert("LabelName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2350,9 +2439,9 @@ pub mod telemetry_rule {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-logdeliveryparameters.html#cfn-observabilityadmin-telemetryrule-logdeliveryparameters-logtypes)
-        pub fn log_types(mut self, value: impl Into<crate::Value<Vec<LogTypes>>>) -> Self {
+        pub fn log_types(mut self, value: impl crate::IntoValue<Vec<LogTypes>>) -> Self {
             self.0
-                .insert("LogTypes".to_owned(), value.into().into_json());
+                .insert("LogTypes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2378,18 +2467,18 @@ pub mod telemetry_rule {
         /// `DefaultBehavior`: [`FilterBehavior`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-loggingfilter.html#cfn-observabilityadmin-telemetryrule-loggingfilter-defaultbehavior)
-        pub fn default_behavior(mut self, value: impl Into<crate::Value<FilterBehavior>>) -> Self {
+        pub fn default_behavior(mut self, value: impl crate::IntoValue<FilterBehavior>) -> Self {
             self.0
-                .insert("DefaultBehavior".to_owned(), value.into().into_json());
+                .insert("DefaultBehavior".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Filters`: list of [`Filter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-loggingfilter.html#cfn-observabilityadmin-telemetryrule-loggingfilter-filters)
-        pub fn filters(mut self, value: impl Into<crate::Value<Vec<Filter>>>) -> Self {
+        pub fn filters(mut self, value: impl crate::IntoValue<Vec<Filter>>) -> Self {
             self.0
-                .insert("Filters".to_owned(), value.into().into_json());
+                .insert("Filters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2408,10 +2497,10 @@ pub mod telemetry_rule {
 
     impl SingleHeader {
         /// A new `SingleHeader` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             SingleHeader(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -2431,12 +2520,12 @@ pub mod telemetry_rule {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2464,28 +2553,32 @@ pub mod telemetry_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-telemetrydestinationconfiguration.html#cfn-observabilityadmin-telemetryrule-telemetrydestinationconfiguration-cloudtrailparameters)
         pub fn cloudtrail_parameters(
             mut self,
-            value: impl Into<crate::Value<CloudtrailParameters>>,
+            value: impl crate::IntoValue<CloudtrailParameters>,
         ) -> Self {
-            self.0
-                .insert("CloudtrailParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CloudtrailParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DestinationPattern`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-telemetrydestinationconfiguration.html#cfn-observabilityadmin-telemetryrule-telemetrydestinationconfiguration-destinationpattern)
-        pub fn destination_pattern(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DestinationPattern".to_owned(), value.into().into_json());
+        pub fn destination_pattern(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DestinationPattern".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DestinationType`: [`DestinationType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-telemetrydestinationconfiguration.html#cfn-observabilityadmin-telemetryrule-telemetrydestinationconfiguration-destinationtype)
-        pub fn destination_type(mut self, value: impl Into<crate::Value<DestinationType>>) -> Self {
+        pub fn destination_type(mut self, value: impl crate::IntoValue<DestinationType>) -> Self {
             self.0
-                .insert("DestinationType".to_owned(), value.into().into_json());
+                .insert("DestinationType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2494,11 +2587,11 @@ pub mod telemetry_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-telemetrydestinationconfiguration.html#cfn-observabilityadmin-telemetryrule-telemetrydestinationconfiguration-elbloadbalancerloggingparameters)
         pub fn elb_load_balancer_logging_parameters(
             mut self,
-            value: impl Into<crate::Value<ElbLoadBalancerLoggingParameters>>,
+            value: impl crate::IntoValue<ElbLoadBalancerLoggingParameters>,
         ) -> Self {
             self.0.insert(
                 "ELBLoadBalancerLoggingParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2508,19 +2601,21 @@ pub mod telemetry_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-telemetrydestinationconfiguration.html#cfn-observabilityadmin-telemetryrule-telemetrydestinationconfiguration-logdeliveryparameters)
         pub fn log_delivery_parameters(
             mut self,
-            value: impl Into<crate::Value<LogDeliveryParameters>>,
+            value: impl crate::IntoValue<LogDeliveryParameters>,
         ) -> Self {
-            self.0
-                .insert("LogDeliveryParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LogDeliveryParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RetentionInDays`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-telemetrydestinationconfiguration.html#cfn-observabilityadmin-telemetryrule-telemetrydestinationconfiguration-retentionindays)
-        pub fn retention_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn retention_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RetentionInDays".to_owned(), value.into().into_json());
+                .insert("RetentionInDays".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2529,10 +2624,12 @@ pub mod telemetry_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-telemetrydestinationconfiguration.html#cfn-observabilityadmin-telemetryrule-telemetrydestinationconfiguration-vpcflowlogparameters)
         pub fn vpc_flow_log_parameters(
             mut self,
-            value: impl Into<crate::Value<VpcFlowLogParameters>>,
+            value: impl crate::IntoValue<VpcFlowLogParameters>,
         ) -> Self {
-            self.0
-                .insert("VPCFlowLogParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "VPCFlowLogParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2541,10 +2638,12 @@ pub mod telemetry_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-telemetrydestinationconfiguration.html#cfn-observabilityadmin-telemetryrule-telemetrydestinationconfiguration-wafloggingparameters)
         pub fn waf_logging_parameters(
             mut self,
-            value: impl Into<crate::Value<WafLoggingParameters>>,
+            value: impl crate::IntoValue<WafLoggingParameters>,
         ) -> Self {
-            self.0
-                .insert("WAFLoggingParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "WAFLoggingParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2564,14 +2663,17 @@ pub mod telemetry_rule {
     impl TelemetryRule {
         /// A new `TelemetryRule` with its required properties.
         pub fn new(
-            resource_type: impl Into<crate::Value<ResourceType>>,
-            telemetry_type: impl Into<crate::Value<TelemetryType>>,
+            resource_type: impl crate::IntoValue<ResourceType>,
+            telemetry_type: impl crate::IntoValue<TelemetryType>,
         ) -> Self {
             TelemetryRule(crate::typed::Properties::from_iter([
-                ("ResourceType".to_owned(), resource_type.into().into_json()),
+                (
+                    "ResourceType".to_owned(),
+                    resource_type.into_value().into_json(),
+                ),
                 (
                     "TelemetryType".to_owned(),
-                    telemetry_type.into().into_json(),
+                    telemetry_type.into_value().into_json(),
                 ),
             ]))
         }
@@ -2579,18 +2681,20 @@ pub mod telemetry_rule {
         /// `AllRegions`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-telemetryrule.html#cfn-observabilityadmin-telemetryrule-telemetryrule-allregions)
-        pub fn all_regions(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn all_regions(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AllRegions".to_owned(), value.into().into_json());
+                .insert("AllRegions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AllowFieldUpdates`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-telemetryrule.html#cfn-observabilityadmin-telemetryrule-telemetryrule-allowfieldupdates)
-        pub fn allow_field_updates(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("AllowFieldUpdates".to_owned(), value.into().into_json());
+        pub fn allow_field_updates(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "AllowFieldUpdates".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2599,11 +2703,11 @@ pub mod telemetry_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-telemetryrule.html#cfn-observabilityadmin-telemetryrule-telemetryrule-destinationconfiguration)
         pub fn destination_configuration(
             mut self,
-            value: impl Into<crate::Value<TelemetryDestinationConfiguration>>,
+            value: impl crate::IntoValue<TelemetryDestinationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "DestinationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2613,18 +2717,20 @@ pub mod telemetry_rule {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-telemetryrule.html#cfn-observabilityadmin-telemetryrule-telemetryrule-regions)
-        pub fn regions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn regions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Regions".to_owned(), value.into().into_json());
+                .insert("Regions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SelectionCriteria`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-telemetryrule.html#cfn-observabilityadmin-telemetryrule-telemetryrule-selectioncriteria)
-        pub fn selection_criteria(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SelectionCriteria".to_owned(), value.into().into_json());
+        pub fn selection_criteria(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SelectionCriteria".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2633,10 +2739,12 @@ pub mod telemetry_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-telemetryrule.html#cfn-observabilityadmin-telemetryrule-telemetryrule-telemetrysourcetypes)
         pub fn telemetry_source_types(
             mut self,
-            value: impl Into<crate::Value<Vec<TelemetrySourceType>>>,
+            value: impl crate::IntoValue<Vec<TelemetrySourceType>>,
         ) -> Self {
-            self.0
-                .insert("TelemetrySourceTypes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TelemetrySourceTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2662,19 +2770,19 @@ pub mod telemetry_rule {
         /// `LogFormat`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-vpcflowlogparameters.html#cfn-observabilityadmin-telemetryrule-vpcflowlogparameters-logformat)
-        pub fn log_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogFormat".to_owned(), value.into().into_json());
+                .insert("LogFormat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxAggregationInterval`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-vpcflowlogparameters.html#cfn-observabilityadmin-telemetryrule-vpcflowlogparameters-maxaggregationinterval)
-        pub fn max_aggregation_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_aggregation_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaxAggregationInterval".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2682,9 +2790,9 @@ pub mod telemetry_rule {
         /// `TrafficType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-vpcflowlogparameters.html#cfn-observabilityadmin-telemetryrule-vpcflowlogparameters-traffictype)
-        pub fn traffic_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn traffic_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TrafficType".to_owned(), value.into().into_json());
+                .insert("TrafficType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2710,30 +2818,27 @@ pub mod telemetry_rule {
         /// `LogType`: [`WafLogType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-wafloggingparameters.html#cfn-observabilityadmin-telemetryrule-wafloggingparameters-logtype)
-        pub fn log_type(mut self, value: impl Into<crate::Value<WafLogType>>) -> Self {
+        pub fn log_type(mut self, value: impl crate::IntoValue<WafLogType>) -> Self {
             self.0
-                .insert("LogType".to_owned(), value.into().into_json());
+                .insert("LogType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LoggingFilter`: [`LoggingFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-wafloggingparameters.html#cfn-observabilityadmin-telemetryrule-wafloggingparameters-loggingfilter)
-        pub fn logging_filter(mut self, value: impl Into<crate::Value<LoggingFilter>>) -> Self {
+        pub fn logging_filter(mut self, value: impl crate::IntoValue<LoggingFilter>) -> Self {
             self.0
-                .insert("LoggingFilter".to_owned(), value.into().into_json());
+                .insert("LoggingFilter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RedactedFields`: list of [`FieldToMatch`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-observabilityadmin-telemetryrule-wafloggingparameters.html#cfn-observabilityadmin-telemetryrule-wafloggingparameters-redactedfields)
-        pub fn redacted_fields(
-            mut self,
-            value: impl Into<crate::Value<Vec<FieldToMatch>>>,
-        ) -> Self {
+        pub fn redacted_fields(mut self, value: impl crate::IntoValue<Vec<FieldToMatch>>) -> Self {
             self.0
-                .insert("RedactedFields".to_owned(), value.into().into_json());
+                .insert("RedactedFields".to_owned(), value.into_value().into_json());
             self
         }
     }

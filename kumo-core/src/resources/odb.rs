@@ -11,6 +11,30 @@ pub const TYPES: &[&str] = &[
     "AWS::ODB::OdbPeeringConnection",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ODB::CloudAutonomousVmCluster",
+        <CloudAutonomousVmCluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ODB::CloudExadataInfrastructure",
+        <CloudExadataInfrastructure as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ODB::CloudVmCluster",
+        <CloudVmCluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ODB::OdbNetwork",
+        <OdbNetwork as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ODB::OdbPeeringConnection",
+        <OdbPeeringConnection as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ODB::CloudAutonomousVmCluster`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html)
@@ -30,10 +54,12 @@ impl CloudAutonomousVmCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-autonomousdatastoragesizeintbs)
     pub fn autonomous_data_storage_size_in_t_bs(
         mut self,
-        value: impl Into<crate::Value<f64>>,
+        value: impl crate::IntoValue<f64>,
     ) -> Self {
-        self.0
-            .set_property("AutonomousDataStorageSizeInTBs", value.into().into_json());
+        self.0.set_property(
+            "AutonomousDataStorageSizeInTBs",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -46,12 +72,11 @@ impl CloudAutonomousVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-cloudexadatainfrastructureid)
-    pub fn cloud_exadata_infrastructure_id(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("CloudExadataInfrastructureId", value.into().into_json());
+    pub fn cloud_exadata_infrastructure_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "CloudExadataInfrastructureId",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -60,9 +85,9 @@ impl CloudAutonomousVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-cpucorecountpernode)
-    pub fn cpu_core_count_per_node(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn cpu_core_count_per_node(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("CpuCoreCountPerNode", value.into().into_json());
+            .set_property("CpuCoreCountPerNode", value.into_value().into_json());
         self
     }
 
@@ -73,8 +98,9 @@ impl CloudAutonomousVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-dbservers)
-    pub fn db_servers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("DbServers", value.into().into_json());
+    pub fn db_servers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("DbServers", value.into_value().into_json());
         self
     }
 
@@ -83,8 +109,9 @@ impl CloudAutonomousVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -97,8 +124,9 @@ impl CloudAutonomousVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
@@ -107,9 +135,10 @@ impl CloudAutonomousVmCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-iamroles)
     pub fn iam_roles(
         mut self,
-        value: impl Into<crate::Value<Vec<cloud_autonomous_vm_cluster::IamRole>>>,
+        value: impl crate::IntoValue<Vec<cloud_autonomous_vm_cluster::IamRole>>,
     ) -> Self {
-        self.0.set_property("IamRoles", value.into().into_json());
+        self.0
+            .set_property("IamRoles", value.into_value().into_json());
         self
     }
 
@@ -118,9 +147,9 @@ impl CloudAutonomousVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-ismtlsenabledvmcluster)
-    pub fn is_mtls_enabled_vm_cluster(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn is_mtls_enabled_vm_cluster(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("IsMtlsEnabledVmCluster", value.into().into_json());
+            .set_property("IsMtlsEnabledVmCluster", value.into_value().into_json());
         self
     }
 
@@ -131,10 +160,10 @@ impl CloudAutonomousVmCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-licensemodel)
     pub fn license_model(
         mut self,
-        value: impl Into<crate::Value<cloud_autonomous_vm_cluster::LicenseModel>>,
+        value: impl crate::IntoValue<cloud_autonomous_vm_cluster::LicenseModel>,
     ) -> Self {
         self.0
-            .set_property("LicenseModel", value.into().into_json());
+            .set_property("LicenseModel", value.into_value().into_json());
         self
     }
 
@@ -145,10 +174,10 @@ impl CloudAutonomousVmCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-maintenancewindow)
     pub fn maintenance_window(
         mut self,
-        value: impl Into<crate::Value<cloud_autonomous_vm_cluster::MaintenanceWindow>>,
+        value: impl crate::IntoValue<cloud_autonomous_vm_cluster::MaintenanceWindow>,
     ) -> Self {
         self.0
-            .set_property("MaintenanceWindow", value.into().into_json());
+            .set_property("MaintenanceWindow", value.into_value().into_json());
         self
     }
 
@@ -159,10 +188,12 @@ impl CloudAutonomousVmCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-memoryperoraclecomputeunitingbs)
     pub fn memory_per_oracle_compute_unit_in_g_bs(
         mut self,
-        value: impl Into<crate::Value<i64>>,
+        value: impl crate::IntoValue<i64>,
     ) -> Self {
-        self.0
-            .set_property("MemoryPerOracleComputeUnitInGBs", value.into().into_json());
+        self.0.set_property(
+            "MemoryPerOracleComputeUnitInGBs",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -175,9 +206,9 @@ impl CloudAutonomousVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-odbnetworkid)
-    pub fn odb_network_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn odb_network_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OdbNetworkId", value.into().into_json());
+            .set_property("OdbNetworkId", value.into_value().into_json());
         self
     }
 
@@ -188,9 +219,9 @@ impl CloudAutonomousVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-scanlistenerportnontls)
-    pub fn scan_listener_port_non_tls(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn scan_listener_port_non_tls(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ScanListenerPortNonTls", value.into().into_json());
+            .set_property("ScanListenerPortNonTls", value.into_value().into_json());
         self
     }
 
@@ -201,9 +232,9 @@ impl CloudAutonomousVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-scanlistenerporttls)
-    pub fn scan_listener_port_tls(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn scan_listener_port_tls(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ScanListenerPortTls", value.into().into_json());
+            .set_property("ScanListenerPortTls", value.into_value().into_json());
         self
     }
 
@@ -212,9 +243,9 @@ impl CloudAutonomousVmCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<cloud_autonomous_vm_cluster::Tag>>>,
+        value: impl crate::IntoValue<Vec<cloud_autonomous_vm_cluster::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -225,8 +256,9 @@ impl CloudAutonomousVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-timezone)
-    pub fn time_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TimeZone", value.into().into_json());
+    pub fn time_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TimeZone", value.into_value().into_json());
         self
     }
 
@@ -235,9 +267,9 @@ impl CloudAutonomousVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-totalcontainerdatabases)
-    pub fn total_container_databases(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn total_container_databases(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("TotalContainerDatabases", value.into().into_json());
+            .set_property("TotalContainerDatabases", value.into_value().into_json());
         self
     }
 }
@@ -250,7 +282,12 @@ impl Default for CloudAutonomousVmCluster {
 
 impl crate::typed::ResourceType for CloudAutonomousVmCluster {
     const TYPE_NAME: &'static str = "AWS::ODB::CloudAutonomousVmCluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AutonomousDataStorageSizeInTBs",
         "CloudExadataInfrastructureId",
@@ -443,26 +480,27 @@ pub mod cloud_autonomous_vm_cluster {
         /// `AwsIntegration`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudautonomousvmcluster-iamrole.html#cfn-odb-cloudautonomousvmcluster-iamrole-awsintegration)
-        pub fn aws_integration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn aws_integration(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AwsIntegration".to_owned(), value.into().into_json());
+                .insert("AwsIntegration".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IamRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudautonomousvmcluster-iamrole.html#cfn-odb-cloudautonomousvmcluster-iamrole-iamrolearn)
-        pub fn iam_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn iam_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IamRoleArn".to_owned(), value.into().into_json());
+                .insert("IamRoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Status`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudautonomousvmcluster-iamrole.html#cfn-odb-cloudautonomousvmcluster-iamrole-status)
-        pub fn status(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -488,18 +526,18 @@ pub mod cloud_autonomous_vm_cluster {
         /// `DaysOfWeek`: list of [`DaysOfWeek`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudautonomousvmcluster-maintenancewindow.html#cfn-odb-cloudautonomousvmcluster-maintenancewindow-daysofweek)
-        pub fn days_of_week(mut self, value: impl Into<crate::Value<Vec<DaysOfWeek>>>) -> Self {
+        pub fn days_of_week(mut self, value: impl crate::IntoValue<Vec<DaysOfWeek>>) -> Self {
             self.0
-                .insert("DaysOfWeek".to_owned(), value.into().into_json());
+                .insert("DaysOfWeek".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HoursOfDay`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudautonomousvmcluster-maintenancewindow.html#cfn-odb-cloudautonomousvmcluster-maintenancewindow-hoursofday)
-        pub fn hours_of_day(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
+        pub fn hours_of_day(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
             self.0
-                .insert("HoursOfDay".to_owned(), value.into().into_json());
+                .insert("HoursOfDay".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -508,35 +546,36 @@ pub mod cloud_autonomous_vm_cluster {
         /// Length: 1 to 4.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudautonomousvmcluster-maintenancewindow.html#cfn-odb-cloudautonomousvmcluster-maintenancewindow-leadtimeinweeks)
-        pub fn lead_time_in_weeks(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn lead_time_in_weeks(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("LeadTimeInWeeks".to_owned(), value.into().into_json());
+                .insert("LeadTimeInWeeks".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Months`: list of [`Months`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudautonomousvmcluster-maintenancewindow.html#cfn-odb-cloudautonomousvmcluster-maintenancewindow-months)
-        pub fn months(mut self, value: impl Into<crate::Value<Vec<Months>>>) -> Self {
-            self.0.insert("Months".to_owned(), value.into().into_json());
+        pub fn months(mut self, value: impl crate::IntoValue<Vec<Months>>) -> Self {
+            self.0
+                .insert("Months".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Preference`: [`Preference`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudautonomousvmcluster-maintenancewindow.html#cfn-odb-cloudautonomousvmcluster-maintenancewindow-preference)
-        pub fn preference(mut self, value: impl Into<crate::Value<Preference>>) -> Self {
+        pub fn preference(mut self, value: impl crate::IntoValue<Preference>) -> Self {
             self.0
-                .insert("Preference".to_owned(), value.into().into_json());
+                .insert("Preference".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WeeksOfMonth`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudautonomousvmcluster-maintenancewindow.html#cfn-odb-cloudautonomousvmcluster-maintenancewindow-weeksofmonth)
-        pub fn weeks_of_month(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
+        pub fn weeks_of_month(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
             self.0
-                .insert("WeeksOfMonth".to_owned(), value.into().into_json());
+                .insert("WeeksOfMonth".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -555,10 +594,10 @@ pub mod cloud_autonomous_vm_cluster {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -567,8 +606,9 @@ pub mod cloud_autonomous_vm_cluster {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudautonomousvmcluster-tag.html#cfn-odb-cloudautonomousvmcluster-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -716,9 +756,9 @@ impl CloudExadataInfrastructure {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudexadatainfrastructure.html#cfn-odb-cloudexadatainfrastructure-availabilityzone)
-    pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZone", value.into().into_json());
+            .set_property("AvailabilityZone", value.into_value().into_json());
         self
     }
 
@@ -729,9 +769,9 @@ impl CloudExadataInfrastructure {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudexadatainfrastructure.html#cfn-odb-cloudexadatainfrastructure-availabilityzoneid)
-    pub fn availability_zone_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZoneId", value.into().into_json());
+            .set_property("AvailabilityZoneId", value.into_value().into_json());
         self
     }
 
@@ -740,9 +780,9 @@ impl CloudExadataInfrastructure {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudexadatainfrastructure.html#cfn-odb-cloudexadatainfrastructure-computecount)
-    pub fn compute_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn compute_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ComputeCount", value.into().into_json());
+            .set_property("ComputeCount", value.into_value().into_json());
         self
     }
 
@@ -753,10 +793,12 @@ impl CloudExadataInfrastructure {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudexadatainfrastructure.html#cfn-odb-cloudexadatainfrastructure-customercontactstosendtooci)
     pub fn customer_contacts_to_send_to_oci(
         mut self,
-        value: impl Into<crate::Value<Vec<cloud_exadata_infrastructure::CustomerContact>>>,
+        value: impl crate::IntoValue<Vec<cloud_exadata_infrastructure::CustomerContact>>,
     ) -> Self {
-        self.0
-            .set_property("CustomerContactsToSendToOCI", value.into().into_json());
+        self.0.set_property(
+            "CustomerContactsToSendToOCI",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -769,9 +811,9 @@ impl CloudExadataInfrastructure {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudexadatainfrastructure.html#cfn-odb-cloudexadatainfrastructure-databaseservertype)
-    pub fn database_server_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn database_server_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DatabaseServerType", value.into().into_json());
+            .set_property("DatabaseServerType", value.into_value().into_json());
         self
     }
 
@@ -784,8 +826,9 @@ impl CloudExadataInfrastructure {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudexadatainfrastructure.html#cfn-odb-cloudexadatainfrastructure-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
@@ -794,10 +837,10 @@ impl CloudExadataInfrastructure {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudexadatainfrastructure.html#cfn-odb-cloudexadatainfrastructure-maintenancewindow)
     pub fn maintenance_window(
         mut self,
-        value: impl Into<crate::Value<cloud_exadata_infrastructure::MaintenanceWindow>>,
+        value: impl crate::IntoValue<cloud_exadata_infrastructure::MaintenanceWindow>,
     ) -> Self {
         self.0
-            .set_property("MaintenanceWindow", value.into().into_json());
+            .set_property("MaintenanceWindow", value.into_value().into_json());
         self
     }
 
@@ -810,8 +853,8 @@ impl CloudExadataInfrastructure {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudexadatainfrastructure.html#cfn-odb-cloudexadatainfrastructure-shape)
-    pub fn shape(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Shape", value.into().into_json());
+    pub fn shape(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Shape", value.into_value().into_json());
         self
     }
 
@@ -820,9 +863,9 @@ impl CloudExadataInfrastructure {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudexadatainfrastructure.html#cfn-odb-cloudexadatainfrastructure-storagecount)
-    pub fn storage_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn storage_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("StorageCount", value.into().into_json());
+            .set_property("StorageCount", value.into_value().into_json());
         self
     }
 
@@ -835,9 +878,9 @@ impl CloudExadataInfrastructure {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudexadatainfrastructure.html#cfn-odb-cloudexadatainfrastructure-storageservertype)
-    pub fn storage_server_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn storage_server_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("StorageServerType", value.into().into_json());
+            .set_property("StorageServerType", value.into_value().into_json());
         self
     }
 
@@ -846,9 +889,9 @@ impl CloudExadataInfrastructure {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudexadatainfrastructure.html#cfn-odb-cloudexadatainfrastructure-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<cloud_exadata_infrastructure::Tag>>>,
+        value: impl crate::IntoValue<Vec<cloud_exadata_infrastructure::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -861,7 +904,12 @@ impl Default for CloudExadataInfrastructure {
 
 impl crate::typed::ResourceType for CloudExadataInfrastructure {
     const TYPE_NAME: &'static str = "AWS::ODB::CloudExadataInfrastructure";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AvailabilityZone",
         "AvailabilityZoneId",
@@ -1013,8 +1061,9 @@ pub mod cloud_exadata_infrastructure {
         /// `Email`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudexadatainfrastructure-customercontact.html#cfn-odb-cloudexadatainfrastructure-customercontact-email)
-        pub fn email(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Email".to_owned(), value.into().into_json());
+        pub fn email(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Email".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1042,13 +1091,10 @@ pub mod cloud_exadata_infrastructure {
         /// Range: 15 to 120.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudexadatainfrastructure-maintenancewindow.html#cfn-odb-cloudexadatainfrastructure-maintenancewindow-customactiontimeoutinmins)
-        pub fn custom_action_timeout_in_mins(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn custom_action_timeout_in_mins(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "CustomActionTimeoutInMins".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1056,18 +1102,18 @@ pub mod cloud_exadata_infrastructure {
         /// `DaysOfWeek`: list of [`DaysOfWeek`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudexadatainfrastructure-maintenancewindow.html#cfn-odb-cloudexadatainfrastructure-maintenancewindow-daysofweek)
-        pub fn days_of_week(mut self, value: impl Into<crate::Value<Vec<DaysOfWeek>>>) -> Self {
+        pub fn days_of_week(mut self, value: impl crate::IntoValue<Vec<DaysOfWeek>>) -> Self {
             self.0
-                .insert("DaysOfWeek".to_owned(), value.into().into_json());
+                .insert("DaysOfWeek".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HoursOfDay`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudexadatainfrastructure-maintenancewindow.html#cfn-odb-cloudexadatainfrastructure-maintenancewindow-hoursofday)
-        pub fn hours_of_day(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
+        pub fn hours_of_day(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
             self.0
-                .insert("HoursOfDay".to_owned(), value.into().into_json());
+                .insert("HoursOfDay".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1076,11 +1122,11 @@ pub mod cloud_exadata_infrastructure {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudexadatainfrastructure-maintenancewindow.html#cfn-odb-cloudexadatainfrastructure-maintenancewindow-iscustomactiontimeoutenabled)
         pub fn is_custom_action_timeout_enabled(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "IsCustomActionTimeoutEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1090,44 +1136,45 @@ pub mod cloud_exadata_infrastructure {
         /// Range: 1 to 4.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudexadatainfrastructure-maintenancewindow.html#cfn-odb-cloudexadatainfrastructure-maintenancewindow-leadtimeinweeks)
-        pub fn lead_time_in_weeks(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn lead_time_in_weeks(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("LeadTimeInWeeks".to_owned(), value.into().into_json());
+                .insert("LeadTimeInWeeks".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Months`: list of [`Months`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudexadatainfrastructure-maintenancewindow.html#cfn-odb-cloudexadatainfrastructure-maintenancewindow-months)
-        pub fn months(mut self, value: impl Into<crate::Value<Vec<Months>>>) -> Self {
-            self.0.insert("Months".to_owned(), value.into().into_json());
+        pub fn months(mut self, value: impl crate::IntoValue<Vec<Months>>) -> Self {
+            self.0
+                .insert("Months".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PatchingMode`: [`PatchingMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudexadatainfrastructure-maintenancewindow.html#cfn-odb-cloudexadatainfrastructure-maintenancewindow-patchingmode)
-        pub fn patching_mode(mut self, value: impl Into<crate::Value<PatchingMode>>) -> Self {
+        pub fn patching_mode(mut self, value: impl crate::IntoValue<PatchingMode>) -> Self {
             self.0
-                .insert("PatchingMode".to_owned(), value.into().into_json());
+                .insert("PatchingMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Preference`: [`Preference`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudexadatainfrastructure-maintenancewindow.html#cfn-odb-cloudexadatainfrastructure-maintenancewindow-preference)
-        pub fn preference(mut self, value: impl Into<crate::Value<Preference>>) -> Self {
+        pub fn preference(mut self, value: impl crate::IntoValue<Preference>) -> Self {
             self.0
-                .insert("Preference".to_owned(), value.into().into_json());
+                .insert("Preference".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WeeksOfMonth`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudexadatainfrastructure-maintenancewindow.html#cfn-odb-cloudexadatainfrastructure-maintenancewindow-weeksofmonth)
-        pub fn weeks_of_month(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
+        pub fn weeks_of_month(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
             self.0
-                .insert("WeeksOfMonth".to_owned(), value.into().into_json());
+                .insert("WeeksOfMonth".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1146,10 +1193,10 @@ pub mod cloud_exadata_infrastructure {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1158,8 +1205,9 @@ pub mod cloud_exadata_infrastructure {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudexadatainfrastructure-tag.html#cfn-odb-cloudexadatainfrastructure-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1309,12 +1357,11 @@ impl CloudVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-cloudexadatainfrastructureid)
-    pub fn cloud_exadata_infrastructure_id(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("CloudExadataInfrastructureId", value.into().into_json());
+    pub fn cloud_exadata_infrastructure_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "CloudExadataInfrastructureId",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1327,8 +1374,9 @@ impl CloudVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-clustername)
-    pub fn cluster_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClusterName", value.into().into_json());
+    pub fn cluster_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClusterName", value.into_value().into_json());
         self
     }
 
@@ -1339,9 +1387,9 @@ impl CloudVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-cpucorecount)
-    pub fn cpu_core_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn cpu_core_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("CpuCoreCount", value.into().into_json());
+            .set_property("CpuCoreCount", value.into_value().into_json());
         self
     }
 
@@ -1352,10 +1400,10 @@ impl CloudVmCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-datacollectionoptions)
     pub fn data_collection_options(
         mut self,
-        value: impl Into<crate::Value<cloud_vm_cluster::DataCollectionOptions>>,
+        value: impl crate::IntoValue<cloud_vm_cluster::DataCollectionOptions>,
     ) -> Self {
         self.0
-            .set_property("DataCollectionOptions", value.into().into_json());
+            .set_property("DataCollectionOptions", value.into_value().into_json());
         self
     }
 
@@ -1364,9 +1412,9 @@ impl CloudVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-datastoragesizeintbs)
-    pub fn data_storage_size_in_t_bs(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn data_storage_size_in_t_bs(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("DataStorageSizeInTBs", value.into().into_json());
+            .set_property("DataStorageSizeInTBs", value.into_value().into_json());
         self
     }
 
@@ -1375,9 +1423,9 @@ impl CloudVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-dbnodestoragesizeingbs)
-    pub fn db_node_storage_size_in_g_bs(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn db_node_storage_size_in_g_bs(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("DbNodeStorageSizeInGBs", value.into().into_json());
+            .set_property("DbNodeStorageSizeInGBs", value.into_value().into_json());
         self
     }
 
@@ -1386,11 +1434,9 @@ impl CloudVmCluster {
     /// Length: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-dbnodes)
-    pub fn db_nodes(
-        mut self,
-        value: impl Into<crate::Value<Vec<cloud_vm_cluster::DbNode>>>,
-    ) -> Self {
-        self.0.set_property("DbNodes", value.into().into_json());
+    pub fn db_nodes(mut self, value: impl crate::IntoValue<Vec<cloud_vm_cluster::DbNode>>) -> Self {
+        self.0
+            .set_property("DbNodes", value.into_value().into_json());
         self
     }
 
@@ -1401,8 +1447,9 @@ impl CloudVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-dbservers)
-    pub fn db_servers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("DbServers", value.into().into_json());
+    pub fn db_servers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("DbServers", value.into_value().into_json());
         self
     }
 
@@ -1415,8 +1462,9 @@ impl CloudVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
@@ -1427,8 +1475,9 @@ impl CloudVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-giversion)
-    pub fn gi_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("GiVersion", value.into().into_json());
+    pub fn gi_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("GiVersion", value.into_value().into_json());
         self
     }
 
@@ -1441,8 +1490,9 @@ impl CloudVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-hostname)
-    pub fn hostname(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Hostname", value.into().into_json());
+    pub fn hostname(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Hostname", value.into_value().into_json());
         self
     }
 
@@ -1451,9 +1501,10 @@ impl CloudVmCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-iamroles)
     pub fn iam_roles(
         mut self,
-        value: impl Into<crate::Value<Vec<cloud_vm_cluster::IamRole>>>,
+        value: impl crate::IntoValue<Vec<cloud_vm_cluster::IamRole>>,
     ) -> Self {
-        self.0.set_property("IamRoles", value.into().into_json());
+        self.0
+            .set_property("IamRoles", value.into_value().into_json());
         self
     }
 
@@ -1462,9 +1513,9 @@ impl CloudVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-islocalbackupenabled)
-    pub fn is_local_backup_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn is_local_backup_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("IsLocalBackupEnabled", value.into().into_json());
+            .set_property("IsLocalBackupEnabled", value.into_value().into_json());
         self
     }
 
@@ -1473,9 +1524,9 @@ impl CloudVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-issparsediskgroupenabled)
-    pub fn is_sparse_diskgroup_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn is_sparse_diskgroup_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("IsSparseDiskgroupEnabled", value.into().into_json());
+            .set_property("IsSparseDiskgroupEnabled", value.into_value().into_json());
         self
     }
 
@@ -1486,10 +1537,10 @@ impl CloudVmCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-licensemodel)
     pub fn license_model(
         mut self,
-        value: impl Into<crate::Value<cloud_vm_cluster::LicenseModel>>,
+        value: impl crate::IntoValue<cloud_vm_cluster::LicenseModel>,
     ) -> Self {
         self.0
-            .set_property("LicenseModel", value.into().into_json());
+            .set_property("LicenseModel", value.into_value().into_json());
         self
     }
 
@@ -1498,9 +1549,9 @@ impl CloudVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-memorysizeingbs)
-    pub fn memory_size_in_g_bs(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn memory_size_in_g_bs(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MemorySizeInGBs", value.into().into_json());
+            .set_property("MemorySizeInGBs", value.into_value().into_json());
         self
     }
 
@@ -1513,9 +1564,9 @@ impl CloudVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-odbnetworkid)
-    pub fn odb_network_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn odb_network_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OdbNetworkId", value.into().into_json());
+            .set_property("OdbNetworkId", value.into_value().into_json());
         self
     }
 
@@ -1526,9 +1577,9 @@ impl CloudVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-scanlistenerporttcp)
-    pub fn scan_listener_port_tcp(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn scan_listener_port_tcp(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ScanListenerPortTcp", value.into().into_json());
+            .set_property("ScanListenerPortTcp", value.into_value().into_json());
         self
     }
 
@@ -1539,9 +1590,9 @@ impl CloudVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-sshpublickeys)
-    pub fn ssh_public_keys(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn ssh_public_keys(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SshPublicKeys", value.into().into_json());
+            .set_property("SshPublicKeys", value.into_value().into_json());
         self
     }
 
@@ -1552,17 +1603,17 @@ impl CloudVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-systemversion)
-    pub fn system_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn system_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SystemVersion", value.into().into_json());
+            .set_property("SystemVersion", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](cloud_vm_cluster::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<cloud_vm_cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cloud_vm_cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1573,8 +1624,9 @@ impl CloudVmCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-cloudvmcluster.html#cfn-odb-cloudvmcluster-timezone)
-    pub fn time_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TimeZone", value.into().into_json());
+    pub fn time_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TimeZone", value.into_value().into_json());
         self
     }
 }
@@ -1587,7 +1639,12 @@ impl Default for CloudVmCluster {
 
 impl crate::typed::ResourceType for CloudVmCluster {
     const TYPE_NAME: &'static str = "AWS::ODB::CloudVmCluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "CloudExadataInfrastructureId",
         "ClusterName",
@@ -1720,13 +1777,10 @@ pub mod cloud_vm_cluster {
         /// `IsDiagnosticsEventsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-datacollectionoptions.html#cfn-odb-cloudvmcluster-datacollectionoptions-isdiagnosticseventsenabled)
-        pub fn is_diagnostics_events_enabled(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn is_diagnostics_events_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "IsDiagnosticsEventsEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1734,13 +1788,10 @@ pub mod cloud_vm_cluster {
         /// `IsHealthMonitoringEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-datacollectionoptions.html#cfn-odb-cloudvmcluster-datacollectionoptions-ishealthmonitoringenabled)
-        pub fn is_health_monitoring_enabled(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn is_health_monitoring_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "IsHealthMonitoringEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1748,9 +1799,11 @@ pub mod cloud_vm_cluster {
         /// `IsIncidentLogsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-datacollectionoptions.html#cfn-odb-cloudvmcluster-datacollectionoptions-isincidentlogsenabled)
-        pub fn is_incident_logs_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IsIncidentLogsEnabled".to_owned(), value.into().into_json());
+        pub fn is_incident_logs_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IsIncidentLogsEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1769,65 +1822,65 @@ pub mod cloud_vm_cluster {
 
     impl DbNode {
         /// A new `DbNode` with its required properties.
-        pub fn new(db_server_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(db_server_id: impl crate::IntoValue<String>) -> Self {
             DbNode(crate::typed::Properties::from_iter([(
                 "DbServerId".to_owned(),
-                db_server_id.into().into_json(),
+                db_server_id.into_value().into_json(),
             )]))
         }
 
         /// `BackupIpId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-dbnode.html#cfn-odb-cloudvmcluster-dbnode-backupipid)
-        pub fn backup_ip_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn backup_ip_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BackupIpId".to_owned(), value.into().into_json());
+                .insert("BackupIpId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BackupVnic2Id`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-dbnode.html#cfn-odb-cloudvmcluster-dbnode-backupvnic2id)
-        pub fn backup_vnic2_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn backup_vnic2_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BackupVnic2Id".to_owned(), value.into().into_json());
+                .insert("BackupVnic2Id".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CpuCoreCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-dbnode.html#cfn-odb-cloudvmcluster-dbnode-cpucorecount)
-        pub fn cpu_core_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn cpu_core_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("CpuCoreCount".to_owned(), value.into().into_json());
+                .insert("CpuCoreCount".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DbNodeArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-dbnode.html#cfn-odb-cloudvmcluster-dbnode-dbnodearn)
-        pub fn db_node_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn db_node_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DbNodeArn".to_owned(), value.into().into_json());
+                .insert("DbNodeArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DbNodeId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-dbnode.html#cfn-odb-cloudvmcluster-dbnode-dbnodeid)
-        pub fn db_node_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn db_node_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DbNodeId".to_owned(), value.into().into_json());
+                .insert("DbNodeId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DbNodeStorageSizeInGBs`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-dbnode.html#cfn-odb-cloudvmcluster-dbnode-dbnodestoragesizeingbs)
-        pub fn db_node_storage_size_in_g_bs(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn db_node_storage_size_in_g_bs(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "DbNodeStorageSizeInGBs".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1835,77 +1888,81 @@ pub mod cloud_vm_cluster {
         /// `DbSystemId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-dbnode.html#cfn-odb-cloudvmcluster-dbnode-dbsystemid)
-        pub fn db_system_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn db_system_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DbSystemId".to_owned(), value.into().into_json());
+                .insert("DbSystemId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HostIpId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-dbnode.html#cfn-odb-cloudvmcluster-dbnode-hostipid)
-        pub fn host_ip_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn host_ip_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HostIpId".to_owned(), value.into().into_json());
+                .insert("HostIpId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Hostname`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-dbnode.html#cfn-odb-cloudvmcluster-dbnode-hostname)
-        pub fn hostname(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn hostname(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Hostname".to_owned(), value.into().into_json());
+                .insert("Hostname".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MemorySizeInGBs`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-dbnode.html#cfn-odb-cloudvmcluster-dbnode-memorysizeingbs)
-        pub fn memory_size_in_g_bs(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn memory_size_in_g_bs(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MemorySizeInGBs".to_owned(), value.into().into_json());
+                .insert("MemorySizeInGBs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ocid`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-dbnode.html#cfn-odb-cloudvmcluster-dbnode-ocid)
-        pub fn ocid(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Ocid".to_owned(), value.into().into_json());
+        pub fn ocid(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Ocid".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Status`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-dbnode.html#cfn-odb-cloudvmcluster-dbnode-status)
-        pub fn status(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-dbnode.html#cfn-odb-cloudvmcluster-dbnode-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Vnic2Id`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-dbnode.html#cfn-odb-cloudvmcluster-dbnode-vnic2id)
-        pub fn vnic2_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn vnic2_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Vnic2Id".to_owned(), value.into().into_json());
+                .insert("Vnic2Id".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VnicId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-dbnode.html#cfn-odb-cloudvmcluster-dbnode-vnicid)
-        pub fn vnic_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("VnicId".to_owned(), value.into().into_json());
+        pub fn vnic_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("VnicId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1931,26 +1988,27 @@ pub mod cloud_vm_cluster {
         /// `AwsIntegration`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-iamrole.html#cfn-odb-cloudvmcluster-iamrole-awsintegration)
-        pub fn aws_integration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn aws_integration(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AwsIntegration".to_owned(), value.into().into_json());
+                .insert("AwsIntegration".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IamRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-iamrole.html#cfn-odb-cloudvmcluster-iamrole-iamrolearn)
-        pub fn iam_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn iam_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IamRoleArn".to_owned(), value.into().into_json());
+                .insert("IamRoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Status`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-iamrole.html#cfn-odb-cloudvmcluster-iamrole-status)
-        pub fn status(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1969,10 +2027,10 @@ pub mod cloud_vm_cluster {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1981,8 +2039,9 @@ pub mod cloud_vm_cluster {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-cloudvmcluster-tag.html#cfn-odb-cloudvmcluster-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2031,9 +2090,9 @@ impl OdbNetwork {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-availabilityzone)
-    pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZone", value.into().into_json());
+            .set_property("AvailabilityZone", value.into_value().into_json());
         self
     }
 
@@ -2044,9 +2103,9 @@ impl OdbNetwork {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-availabilityzoneid)
-    pub fn availability_zone_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZoneId", value.into().into_json());
+            .set_property("AvailabilityZoneId", value.into_value().into_json());
         self
     }
 
@@ -2057,9 +2116,9 @@ impl OdbNetwork {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-backupsubnetcidr)
-    pub fn backup_subnet_cidr(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn backup_subnet_cidr(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("BackupSubnetCidr", value.into().into_json());
+            .set_property("BackupSubnetCidr", value.into_value().into_json());
         self
     }
 
@@ -2070,9 +2129,9 @@ impl OdbNetwork {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-clientsubnetcidr)
-    pub fn client_subnet_cidr(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn client_subnet_cidr(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ClientSubnetCidr", value.into().into_json());
+            .set_property("ClientSubnetCidr", value.into_value().into_json());
         self
     }
 
@@ -2081,10 +2140,12 @@ impl OdbNetwork {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-crossregions3restoresources)
     pub fn cross_region_s3_restore_sources(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
-        self.0
-            .set_property("CrossRegionS3RestoreSources", value.into().into_json());
+        self.0.set_property(
+            "CrossRegionS3RestoreSources",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2095,9 +2156,9 @@ impl OdbNetwork {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-customdomainname)
-    pub fn custom_domain_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn custom_domain_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomDomainName", value.into().into_json());
+            .set_property("CustomDomainName", value.into_value().into_json());
         self
     }
 
@@ -2108,18 +2169,18 @@ impl OdbNetwork {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-defaultdnsprefix)
-    pub fn default_dns_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_dns_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultDnsPrefix", value.into().into_json());
+            .set_property("DefaultDnsPrefix", value.into_value().into_json());
         self
     }
 
     /// `DeleteAssociatedResources`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-deleteassociatedresources)
-    pub fn delete_associated_resources(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn delete_associated_resources(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeleteAssociatedResources", value.into().into_json());
+            .set_property("DeleteAssociatedResources", value.into_value().into_json());
         self
     }
 
@@ -2130,16 +2191,18 @@ impl OdbNetwork {
     /// Pattern: `^[a-zA-Z_](?!.*--)[a-zA-Z0-9_-]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
     /// `KmsAccess`: [`KmsAccess`](odb_network::KmsAccess).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-kmsaccess)
-    pub fn kms_access(mut self, value: impl Into<crate::Value<odb_network::KmsAccess>>) -> Self {
-        self.0.set_property("KmsAccess", value.into().into_json());
+    pub fn kms_access(mut self, value: impl crate::IntoValue<odb_network::KmsAccess>) -> Self {
+        self.0
+            .set_property("KmsAccess", value.into_value().into_json());
         self
     }
 
@@ -2148,17 +2211,18 @@ impl OdbNetwork {
     /// Length: 3 to 20480.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-kmspolicydocument)
-    pub fn kms_policy_document(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kms_policy_document(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KmsPolicyDocument", value.into().into_json());
+            .set_property("KmsPolicyDocument", value.into_value().into_json());
         self
     }
 
     /// `S3Access`: [`S3Access`](odb_network::S3Access).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-s3access)
-    pub fn s3_access(mut self, value: impl Into<crate::Value<odb_network::S3Access>>) -> Self {
-        self.0.set_property("S3Access", value.into().into_json());
+    pub fn s3_access(mut self, value: impl crate::IntoValue<odb_network::S3Access>) -> Self {
+        self.0
+            .set_property("S3Access", value.into_value().into_json());
         self
     }
 
@@ -2167,17 +2231,18 @@ impl OdbNetwork {
     /// Length: 3 to 20480.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-s3policydocument)
-    pub fn s3_policy_document(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn s3_policy_document(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("S3PolicyDocument", value.into().into_json());
+            .set_property("S3PolicyDocument", value.into_value().into_json());
         self
     }
 
     /// `StsAccess`: [`StsAccess`](odb_network::StsAccess).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-stsaccess)
-    pub fn sts_access(mut self, value: impl Into<crate::Value<odb_network::StsAccess>>) -> Self {
-        self.0.set_property("StsAccess", value.into().into_json());
+    pub fn sts_access(mut self, value: impl crate::IntoValue<odb_network::StsAccess>) -> Self {
+        self.0
+            .set_property("StsAccess", value.into_value().into_json());
         self
     }
 
@@ -2186,17 +2251,17 @@ impl OdbNetwork {
     /// Length: 3 to 20480.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-stspolicydocument)
-    pub fn sts_policy_document(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn sts_policy_document(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("StsPolicyDocument", value.into().into_json());
+            .set_property("StsPolicyDocument", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](odb_network::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<odb_network::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<odb_network::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2205,10 +2270,10 @@ impl OdbNetwork {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbnetwork.html#cfn-odb-odbnetwork-zeroetlaccess)
     pub fn zero_etl_access(
         mut self,
-        value: impl Into<crate::Value<odb_network::ZeroEtlAccess>>,
+        value: impl crate::IntoValue<odb_network::ZeroEtlAccess>,
     ) -> Self {
         self.0
-            .set_property("ZeroEtlAccess", value.into().into_json());
+            .set_property("ZeroEtlAccess", value.into_value().into_json());
         self
     }
 }
@@ -2221,7 +2286,12 @@ impl Default for OdbNetwork {
 
 impl crate::typed::ResourceType for OdbNetwork {
     const TYPE_NAME: &'static str = "AWS::ODB::OdbNetwork";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AvailabilityZone",
         "AvailabilityZoneId",
@@ -2293,10 +2363,10 @@ pub mod odb_network {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -2305,8 +2375,9 @@ pub mod odb_network {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-odbnetwork-tag.html#cfn-odb-odbnetwork-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2407,10 +2478,10 @@ impl OdbPeeringConnection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbpeeringconnection.html#cfn-odb-odbpeeringconnection-additionalpeernetworkcidrs)
     pub fn additional_peer_network_cidrs(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0
-            .set_property("AdditionalPeerNetworkCidrs", value.into().into_json());
+            .set_property("AdditionalPeerNetworkCidrs", value.into_value().into_json());
         self
     }
 
@@ -2421,8 +2492,9 @@ impl OdbPeeringConnection {
     /// Pattern: `^[a-zA-Z_](?!.*--)[a-zA-Z0-9_-]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbpeeringconnection.html#cfn-odb-odbpeeringconnection-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
@@ -2435,9 +2507,9 @@ impl OdbPeeringConnection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbpeeringconnection.html#cfn-odb-odbpeeringconnection-odbnetworkid)
-    pub fn odb_network_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn odb_network_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OdbNetworkId", value.into().into_json());
+            .set_property("OdbNetworkId", value.into_value().into_json());
         self
     }
 
@@ -2450,9 +2522,9 @@ impl OdbPeeringConnection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbpeeringconnection.html#cfn-odb-odbpeeringconnection-peernetworkid)
-    pub fn peer_network_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn peer_network_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PeerNetworkId", value.into().into_json());
+            .set_property("PeerNetworkId", value.into_value().into_json());
         self
     }
 
@@ -2465,21 +2537,18 @@ impl OdbPeeringConnection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbpeeringconnection.html#cfn-odb-odbpeeringconnection-peernetworkroutetableids)
     pub fn peer_network_route_table_ids(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0
-            .set_property("PeerNetworkRouteTableIds", value.into().into_json());
+            .set_property("PeerNetworkRouteTableIds", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](odb_peering_connection::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-odb-odbpeeringconnection.html#cfn-odb-odbpeeringconnection-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<odb_peering_connection::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<odb_peering_connection::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -2492,7 +2561,12 @@ impl Default for OdbPeeringConnection {
 
 impl crate::typed::ResourceType for OdbPeeringConnection {
     const TYPE_NAME: &'static str = "AWS::ODB::OdbPeeringConnection";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["OdbNetworkId", "PeerNetworkId", "PeerNetworkRouteTableIds"];
 
@@ -2548,10 +2622,10 @@ pub mod odb_peering_connection {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -2560,8 +2634,9 @@ pub mod odb_peering_connection {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-odb-odbpeeringconnection-tag.html#cfn-odb-odbpeeringconnection-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }

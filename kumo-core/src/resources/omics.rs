@@ -14,6 +14,42 @@ pub const TYPES: &[&str] = &[
     "AWS::Omics::WorkflowVersion",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Omics::AnnotationStore",
+        <AnnotationStore as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Omics::Configuration",
+        <Configuration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Omics::ReferenceStore",
+        <ReferenceStore as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Omics::RunGroup",
+        <RunGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Omics::SequenceStore",
+        <SequenceStore as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Omics::VariantStore",
+        <VariantStore as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Omics::Workflow",
+        <Workflow as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Omics::WorkflowVersion",
+        <WorkflowVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Omics::AnnotationStore`.
 ///
 /// Required properties, the arguments of [`AnnotationStore::new`]: `Name`, `StoreFormat`.
@@ -25,13 +61,13 @@ pub struct AnnotationStore(crate::Resource);
 impl AnnotationStore {
     /// A new `AWS::Omics::AnnotationStore` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        store_format: impl Into<crate::Value<annotation_store::StoreFormat>>,
+        name: impl crate::IntoValue<String>,
+        store_format: impl crate::IntoValue<annotation_store::StoreFormat>,
     ) -> Self {
         AnnotationStore(
             crate::Resource::new("AWS::Omics::AnnotationStore")
-                .property("Name", name.into().into_json())
-                .property("StoreFormat", store_format.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("StoreFormat", store_format.into_value().into_json()),
         )
     }
 
@@ -40,8 +76,9 @@ impl AnnotationStore {
     /// Length: 0 to 500.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-annotationstore.html#cfn-omics-annotationstore-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -52,9 +89,10 @@ impl AnnotationStore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-annotationstore.html#cfn-omics-annotationstore-reference)
     pub fn reference(
         mut self,
-        value: impl Into<crate::Value<annotation_store::ReferenceItem>>,
+        value: impl crate::IntoValue<annotation_store::ReferenceItem>,
     ) -> Self {
-        self.0.set_property("Reference", value.into().into_json());
+        self.0
+            .set_property("Reference", value.into_value().into_json());
         self
     }
 
@@ -63,11 +101,9 @@ impl AnnotationStore {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-annotationstore.html#cfn-omics-annotationstore-sseconfig)
-    pub fn sse_config(
-        mut self,
-        value: impl Into<crate::Value<annotation_store::SseConfig>>,
-    ) -> Self {
-        self.0.set_property("SseConfig", value.into().into_json());
+    pub fn sse_config(mut self, value: impl crate::IntoValue<annotation_store::SseConfig>) -> Self {
+        self.0
+            .set_property("SseConfig", value.into_value().into_json());
         self
     }
 
@@ -76,9 +112,9 @@ impl AnnotationStore {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-annotationstore.html#cfn-omics-annotationstore-storeoptions)
-    pub fn store_options(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn store_options(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("StoreOptions", value.into().into_json());
+            .set_property("StoreOptions", value.into_value().into_json());
         self
     }
 
@@ -89,9 +125,9 @@ impl AnnotationStore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-annotationstore.html#cfn-omics-annotationstore-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -170,10 +206,10 @@ pub mod annotation_store {
 
     impl ReferenceItem {
         /// A new `ReferenceItem` with its required properties.
-        pub fn new(reference_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(reference_arn: impl crate::IntoValue<String>) -> Self {
             ReferenceItem(crate::typed::Properties::from_iter([(
                 "ReferenceArn".to_owned(),
-                reference_arn.into().into_json(),
+                reference_arn.into_value().into_json(),
             )]))
         }
     }
@@ -192,10 +228,10 @@ pub mod annotation_store {
 
     impl SseConfig {
         /// A new `SseConfig` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<EncryptionType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<EncryptionType>) -> Self {
             SseConfig(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -206,8 +242,9 @@ pub mod annotation_store {
         /// Pattern: `arn:([^: ]*):([^: ]*):([^: ]*):([0-9]{12}):([^: ]*)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-annotationstore-sseconfig.html#cfn-omics-annotationstore-sseconfig-keyarn)
-        pub fn key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KeyArn".to_owned(), value.into().into_json());
+        pub fn key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -266,13 +303,16 @@ pub struct Configuration(crate::Resource);
 impl Configuration {
     /// A new `AWS::Omics::Configuration` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        run_configurations: impl Into<crate::Value<configuration::RunConfigurations>>,
+        name: impl crate::IntoValue<String>,
+        run_configurations: impl crate::IntoValue<configuration::RunConfigurations>,
     ) -> Self {
         Configuration(
             crate::Resource::new("AWS::Omics::Configuration")
-                .property("Name", name.into().into_json())
-                .property("RunConfigurations", run_configurations.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property(
+                    "RunConfigurations",
+                    run_configurations.into_value().into_json(),
+                ),
         )
     }
 
@@ -283,8 +323,9 @@ impl Configuration {
     /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-configuration.html#cfn-omics-configuration-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -293,9 +334,9 @@ impl Configuration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-configuration.html#cfn-omics-configuration-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -359,9 +400,9 @@ pub mod configuration {
         /// `VpcConfig`: [`VpcConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-configuration-runconfigurations.html#cfn-omics-configuration-runconfigurations-vpcconfig)
-        pub fn vpc_config(mut self, value: impl Into<crate::Value<VpcConfig>>) -> Self {
+        pub fn vpc_config(mut self, value: impl crate::IntoValue<VpcConfig>) -> Self {
             self.0
-                .insert("VpcConfig".to_owned(), value.into().into_json());
+                .insert("VpcConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -389,9 +430,11 @@ pub mod configuration {
         /// Items: at most 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-configuration-vpcconfig.html#cfn-omics-configuration-vpcconfig-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -400,9 +443,9 @@ pub mod configuration {
         /// Items: at most 16.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-configuration-vpcconfig.html#cfn-omics-configuration-vpcconfig-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -424,10 +467,10 @@ pub struct ReferenceStore(crate::Resource);
 
 impl ReferenceStore {
     /// A new `AWS::Omics::ReferenceStore` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         ReferenceStore(
             crate::Resource::new("AWS::Omics::ReferenceStore")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -440,8 +483,9 @@ impl ReferenceStore {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-referencestore.html#cfn-omics-referencestore-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -450,11 +494,9 @@ impl ReferenceStore {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-referencestore.html#cfn-omics-referencestore-sseconfig)
-    pub fn sse_config(
-        mut self,
-        value: impl Into<crate::Value<reference_store::SseConfig>>,
-    ) -> Self {
-        self.0.set_property("SseConfig", value.into().into_json());
+    pub fn sse_config(mut self, value: impl crate::IntoValue<reference_store::SseConfig>) -> Self {
+        self.0
+            .set_property("SseConfig", value.into_value().into_json());
         self
     }
 
@@ -465,9 +507,9 @@ impl ReferenceStore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-referencestore.html#cfn-omics-referencestore-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -520,10 +562,10 @@ pub mod reference_store {
 
     impl SseConfig {
         /// A new `SseConfig` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<EncryptionType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<EncryptionType>) -> Self {
             SseConfig(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -534,8 +576,9 @@ pub mod reference_store {
         /// Pattern: `arn:([^: ]*):([^: ]*):([^: ]*):([0-9]{12}):([^: ]*)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-referencestore-sseconfig.html#cfn-omics-referencestore-sseconfig-keyarn)
-        pub fn key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KeyArn".to_owned(), value.into().into_json());
+        pub fn key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -579,8 +622,9 @@ impl RunGroup {
     /// Range: 1 to 100000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-rungroup.html#cfn-omics-rungroup-maxcpus)
-    pub fn max_cpus(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-        self.0.set_property("MaxCpus", value.into().into_json());
+    pub fn max_cpus(mut self, value: impl crate::IntoValue<f64>) -> Self {
+        self.0
+            .set_property("MaxCpus", value.into_value().into_json());
         self
     }
 
@@ -589,8 +633,9 @@ impl RunGroup {
     /// Range: 1 to 100000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-rungroup.html#cfn-omics-rungroup-maxduration)
-    pub fn max_duration(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-        self.0.set_property("MaxDuration", value.into().into_json());
+    pub fn max_duration(mut self, value: impl crate::IntoValue<f64>) -> Self {
+        self.0
+            .set_property("MaxDuration", value.into_value().into_json());
         self
     }
 
@@ -599,8 +644,9 @@ impl RunGroup {
     /// Range: 1 to 100000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-rungroup.html#cfn-omics-rungroup-maxgpus)
-    pub fn max_gpus(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-        self.0.set_property("MaxGpus", value.into().into_json());
+    pub fn max_gpus(mut self, value: impl crate::IntoValue<f64>) -> Self {
+        self.0
+            .set_property("MaxGpus", value.into_value().into_json());
         self
     }
 
@@ -609,8 +655,9 @@ impl RunGroup {
     /// Range: 1 to 100000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-rungroup.html#cfn-omics-rungroup-maxruns)
-    pub fn max_runs(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-        self.0.set_property("MaxRuns", value.into().into_json());
+    pub fn max_runs(mut self, value: impl crate::IntoValue<f64>) -> Self {
+        self.0
+            .set_property("MaxRuns", value.into_value().into_json());
         self
     }
 
@@ -621,8 +668,8 @@ impl RunGroup {
     /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-rungroup.html#cfn-omics-rungroup-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -631,9 +678,9 @@ impl RunGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-rungroup.html#cfn-omics-rungroup-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -690,10 +737,10 @@ pub struct SequenceStore(crate::Resource);
 
 impl SequenceStore {
     /// A new `AWS::Omics::SequenceStore` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         SequenceStore(
             crate::Resource::new("AWS::Omics::SequenceStore")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -702,9 +749,9 @@ impl SequenceStore {
     /// Pattern: `^$|^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/?((.{1,800})/)?$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-sequencestore.html#cfn-omics-sequencestore-accessloglocation)
-    pub fn access_log_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn access_log_location(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AccessLogLocation", value.into().into_json());
+            .set_property("AccessLogLocation", value.into_value().into_json());
         self
     }
 
@@ -715,8 +762,9 @@ impl SequenceStore {
     /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-sequencestore.html#cfn-omics-sequencestore-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -727,10 +775,10 @@ impl SequenceStore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-sequencestore.html#cfn-omics-sequencestore-etagalgorithmfamily)
     pub fn e_tag_algorithm_family(
         mut self,
-        value: impl Into<crate::Value<sequence_store::ETagAlgorithmFamily>>,
+        value: impl crate::IntoValue<sequence_store::ETagAlgorithmFamily>,
     ) -> Self {
         self.0
-            .set_property("ETagAlgorithmFamily", value.into().into_json());
+            .set_property("ETagAlgorithmFamily", value.into_value().into_json());
         self
     }
 
@@ -741,9 +789,9 @@ impl SequenceStore {
     /// Pattern: `^$|^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/?((.{1,1024})/)?$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-sequencestore.html#cfn-omics-sequencestore-fallbacklocation)
-    pub fn fallback_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn fallback_location(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FallbackLocation", value.into().into_json());
+            .set_property("FallbackLocation", value.into_value().into_json());
         self
     }
 
@@ -752,12 +800,9 @@ impl SequenceStore {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-sequencestore.html#cfn-omics-sequencestore-propagatedsetleveltags)
-    pub fn propagated_set_level_tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
-    ) -> Self {
+    pub fn propagated_set_level_tags(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("PropagatedSetLevelTags", value.into().into_json());
+            .set_property("PropagatedSetLevelTags", value.into_value().into_json());
         self
     }
 
@@ -766,9 +811,9 @@ impl SequenceStore {
     /// Length: 1 to 100000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-sequencestore.html#cfn-omics-sequencestore-s3accesspolicy)
-    pub fn s3_access_policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn s3_access_policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("S3AccessPolicy", value.into().into_json());
+            .set_property("S3AccessPolicy", value.into_value().into_json());
         self
     }
 
@@ -777,8 +822,9 @@ impl SequenceStore {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-sequencestore.html#cfn-omics-sequencestore-sseconfig)
-    pub fn sse_config(mut self, value: impl Into<crate::Value<sequence_store::SseConfig>>) -> Self {
-        self.0.set_property("SseConfig", value.into().into_json());
+    pub fn sse_config(mut self, value: impl crate::IntoValue<sequence_store::SseConfig>) -> Self {
+        self.0
+            .set_property("SseConfig", value.into_value().into_json());
         self
     }
 
@@ -787,9 +833,9 @@ impl SequenceStore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-sequencestore.html#cfn-omics-sequencestore-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -866,10 +912,10 @@ pub mod sequence_store {
 
     impl SseConfig {
         /// A new `SseConfig` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<EncryptionType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<EncryptionType>) -> Self {
             SseConfig(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -880,8 +926,9 @@ pub mod sequence_store {
         /// Pattern: `arn:([^: ]*):([^: ]*):([^: ]*):([0-9]{12}):([^: ]*)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-sequencestore-sseconfig.html#cfn-omics-sequencestore-sseconfig-keyarn)
-        pub fn key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KeyArn".to_owned(), value.into().into_json());
+        pub fn key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -940,13 +987,13 @@ pub struct VariantStore(crate::Resource);
 impl VariantStore {
     /// A new `AWS::Omics::VariantStore` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        reference: impl Into<crate::Value<variant_store::ReferenceItem>>,
+        name: impl crate::IntoValue<String>,
+        reference: impl crate::IntoValue<variant_store::ReferenceItem>,
     ) -> Self {
         VariantStore(
             crate::Resource::new("AWS::Omics::VariantStore")
-                .property("Name", name.into().into_json())
-                .property("Reference", reference.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Reference", reference.into_value().into_json()),
         )
     }
 
@@ -955,8 +1002,9 @@ impl VariantStore {
     /// Length: 0 to 500.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-variantstore.html#cfn-omics-variantstore-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -965,8 +1013,9 @@ impl VariantStore {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-variantstore.html#cfn-omics-variantstore-sseconfig)
-    pub fn sse_config(mut self, value: impl Into<crate::Value<variant_store::SseConfig>>) -> Self {
-        self.0.set_property("SseConfig", value.into().into_json());
+    pub fn sse_config(mut self, value: impl crate::IntoValue<variant_store::SseConfig>) -> Self {
+        self.0
+            .set_property("SseConfig", value.into_value().into_json());
         self
     }
 
@@ -977,9 +1026,9 @@ impl VariantStore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-variantstore.html#cfn-omics-variantstore-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1051,10 +1100,10 @@ pub mod variant_store {
 
     impl ReferenceItem {
         /// A new `ReferenceItem` with its required properties.
-        pub fn new(reference_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(reference_arn: impl crate::IntoValue<String>) -> Self {
             ReferenceItem(crate::typed::Properties::from_iter([(
                 "ReferenceArn".to_owned(),
-                reference_arn.into().into_json(),
+                reference_arn.into_value().into_json(),
             )]))
         }
     }
@@ -1073,10 +1122,10 @@ pub mod variant_store {
 
     impl SseConfig {
         /// A new `SseConfig` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<EncryptionType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<EncryptionType>) -> Self {
             SseConfig(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -1087,8 +1136,9 @@ pub mod variant_store {
         /// Pattern: `arn:([^: ]*):([^: ]*):([^: ]*):([0-9]{12}):([^: ]*)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-variantstore-sseconfig.html#cfn-omics-variantstore-sseconfig-keyarn)
-        pub fn key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KeyArn".to_owned(), value.into().into_json());
+        pub fn key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1132,9 +1182,9 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-accelerators)
-    pub fn accelerators(mut self, value: impl Into<crate::Value<workflow::Accelerators>>) -> Self {
+    pub fn accelerators(mut self, value: impl crate::IntoValue<workflow::Accelerators>) -> Self {
         self.0
-            .set_property("Accelerators", value.into().into_json());
+            .set_property("Accelerators", value.into_value().into_json());
         self
     }
 
@@ -1145,10 +1195,10 @@ impl Workflow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-containerregistrymap)
     pub fn container_registry_map(
         mut self,
-        value: impl Into<crate::Value<workflow::ContainerRegistryMap>>,
+        value: impl crate::IntoValue<workflow::ContainerRegistryMap>,
     ) -> Self {
         self.0
-            .set_property("ContainerRegistryMap", value.into().into_json());
+            .set_property("ContainerRegistryMap", value.into_value().into_json());
         self
     }
 
@@ -1161,9 +1211,9 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-containerregistrymapuri)
-    pub fn container_registry_map_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn container_registry_map_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ContainerRegistryMapUri", value.into().into_json());
+            .set_property("ContainerRegistryMapUri", value.into_value().into_json());
         self
     }
 
@@ -1174,10 +1224,10 @@ impl Workflow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-definitionrepository)
     pub fn definition_repository(
         mut self,
-        value: impl Into<crate::Value<workflow::DefinitionRepository>>,
+        value: impl crate::IntoValue<workflow::DefinitionRepository>,
     ) -> Self {
         self.0
-            .set_property("DefinitionRepository", value.into().into_json());
+            .set_property("DefinitionRepository", value.into_value().into_json());
         self
     }
 
@@ -1190,9 +1240,9 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-definitionuri)
-    pub fn definition_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn definition_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefinitionUri", value.into().into_json());
+            .set_property("DefinitionUri", value.into_value().into_json());
         self
     }
 
@@ -1203,8 +1253,9 @@ impl Workflow {
     /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1213,8 +1264,9 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-engine)
-    pub fn engine(mut self, value: impl Into<crate::Value<workflow::WorkflowEngine>>) -> Self {
-        self.0.set_property("Engine", value.into().into_json());
+    pub fn engine(mut self, value: impl crate::IntoValue<workflow::WorkflowEngine>) -> Self {
+        self.0
+            .set_property("Engine", value.into_value().into_json());
         self
     }
 
@@ -1227,8 +1279,8 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-main)
-    pub fn main(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Main", value.into().into_json());
+    pub fn main(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Main", value.into_value().into_json());
         self
     }
 
@@ -1239,8 +1291,8 @@ impl Workflow {
     /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1251,12 +1303,10 @@ impl Workflow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-parametertemplate)
     pub fn parameter_template(
         mut self,
-        value: impl Into<
-            crate::Value<::std::collections::BTreeMap<String, workflow::WorkflowParameter>>,
-        >,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, workflow::WorkflowParameter>>,
     ) -> Self {
         self.0
-            .set_property("ParameterTemplate", value.into().into_json());
+            .set_property("ParameterTemplate", value.into_value().into_json());
         self
     }
 
@@ -1269,9 +1319,9 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-parametertemplatepath)
-    pub fn parameter_template_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn parameter_template_path(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ParameterTemplatePath", value.into().into_json());
+            .set_property("ParameterTemplatePath", value.into_value().into_json());
         self
     }
 
@@ -1282,17 +1332,18 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-storagecapacity)
-    pub fn storage_capacity(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn storage_capacity(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("StorageCapacity", value.into().into_json());
+            .set_property("StorageCapacity", value.into_value().into_json());
         self
     }
 
     /// `StorageType`: [`StorageType`](workflow::StorageType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-storagetype)
-    pub fn storage_type(mut self, value: impl Into<crate::Value<workflow::StorageType>>) -> Self {
-        self.0.set_property("StorageType", value.into().into_json());
+    pub fn storage_type(mut self, value: impl crate::IntoValue<workflow::StorageType>) -> Self {
+        self.0
+            .set_property("StorageType", value.into_value().into_json());
         self
     }
 
@@ -1301,9 +1352,9 @@ impl Workflow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1314,18 +1365,18 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-workflowbucketownerid)
-    pub fn workflow_bucket_owner_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn workflow_bucket_owner_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("WorkflowBucketOwnerId", value.into().into_json());
+            .set_property("WorkflowBucketOwnerId", value.into_value().into_json());
         self
     }
 
     /// `readmeMarkdown`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-readmemarkdown)
-    pub fn readme_markdown(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn readme_markdown(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("readmeMarkdown", value.into().into_json());
+            .set_property("readmeMarkdown", value.into_value().into_json());
         self
     }
 
@@ -1338,8 +1389,9 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-readmepath)
-    pub fn readme_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("readmePath", value.into().into_json());
+    pub fn readme_path(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("readmePath", value.into_value().into_json());
         self
     }
 
@@ -1350,8 +1402,9 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflow.html#cfn-omics-workflow-readmeuri)
-    pub fn readme_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("readmeUri", value.into().into_json());
+    pub fn readme_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("readmeUri", value.into_value().into_json());
         self
     }
 }
@@ -1445,9 +1498,9 @@ pub mod workflow {
         /// `ImageMappings`: list of [`ImageMapping`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflow-containerregistrymap.html#cfn-omics-workflow-containerregistrymap-imagemappings)
-        pub fn image_mappings(mut self, value: impl Into<crate::Value<Vec<ImageMapping>>>) -> Self {
+        pub fn image_mappings(mut self, value: impl crate::IntoValue<Vec<ImageMapping>>) -> Self {
             self.0
-                .insert("ImageMappings".to_owned(), value.into().into_json());
+                .insert("ImageMappings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1456,10 +1509,12 @@ pub mod workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflow-containerregistrymap.html#cfn-omics-workflow-containerregistrymap-registrymappings)
         pub fn registry_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<RegistryMapping>>>,
+            value: impl crate::IntoValue<Vec<RegistryMapping>>,
         ) -> Self {
-            self.0
-                .insert("RegistryMappings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RegistryMappings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1489,9 +1544,9 @@ pub mod workflow {
         /// Pattern: `^arn:aws(-[\\w]+)*:.+:.+:[0-9]{12}:.+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflow-definitionrepository.html#cfn-omics-workflow-definitionrepository-connectionarn)
-        pub fn connection_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connection_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("connectionArn".to_owned(), value.into().into_json());
+                .insert("connectionArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1500,12 +1555,11 @@ pub mod workflow {
         /// Items: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflow-definitionrepository.html#cfn-omics-workflow-definitionrepository-excludefilepatterns)
-        pub fn exclude_file_patterns(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("excludeFilePatterns".to_owned(), value.into().into_json());
+        pub fn exclude_file_patterns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "excludeFilePatterns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1514,18 +1568,20 @@ pub mod workflow {
         /// Pattern: `.+/.+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflow-definitionrepository.html#cfn-omics-workflow-definitionrepository-fullrepositoryid)
-        pub fn full_repository_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("fullRepositoryId".to_owned(), value.into().into_json());
+        pub fn full_repository_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "fullRepositoryId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `sourceReference`: [`SourceReference`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflow-definitionrepository.html#cfn-omics-workflow-definitionrepository-sourcereference)
-        pub fn source_reference(mut self, value: impl Into<crate::Value<SourceReference>>) -> Self {
+        pub fn source_reference(mut self, value: impl crate::IntoValue<SourceReference>) -> Self {
             self.0
-                .insert("sourceReference".to_owned(), value.into().into_json());
+                .insert("sourceReference".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1555,9 +1611,11 @@ pub mod workflow {
         /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflow-imagemapping.html#cfn-omics-workflow-imagemapping-destinationimage)
-        pub fn destination_image(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DestinationImage".to_owned(), value.into().into_json());
+        pub fn destination_image(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DestinationImage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1568,9 +1626,9 @@ pub mod workflow {
         /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflow-imagemapping.html#cfn-omics-workflow-imagemapping-sourceimage)
-        pub fn source_image(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_image(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceImage".to_owned(), value.into().into_json());
+                .insert("SourceImage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1600,9 +1658,9 @@ pub mod workflow {
         /// Pattern: `^[0-9]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflow-registrymapping.html#cfn-omics-workflow-registrymapping-ecraccountid)
-        pub fn ecr_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ecr_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EcrAccountId".to_owned(), value.into().into_json());
+                .insert("EcrAccountId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1613,9 +1671,11 @@ pub mod workflow {
         /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflow-registrymapping.html#cfn-omics-workflow-registrymapping-ecrrepositoryprefix)
-        pub fn ecr_repository_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EcrRepositoryPrefix".to_owned(), value.into().into_json());
+        pub fn ecr_repository_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EcrRepositoryPrefix".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1626,9 +1686,11 @@ pub mod workflow {
         /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflow-registrymapping.html#cfn-omics-workflow-registrymapping-upstreamregistryurl)
-        pub fn upstream_registry_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("UpstreamRegistryUrl".to_owned(), value.into().into_json());
+        pub fn upstream_registry_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "UpstreamRegistryUrl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1639,13 +1701,10 @@ pub mod workflow {
         /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflow-registrymapping.html#cfn-omics-workflow-registrymapping-upstreamrepositoryprefix)
-        pub fn upstream_repository_prefix(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn upstream_repository_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "UpstreamRepositoryPrefix".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1672,16 +1731,18 @@ pub mod workflow {
         /// `type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflow-sourcereference.html#cfn-omics-workflow-sourcereference-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflow-sourcereference.html#cfn-omics-workflow-sourcereference-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1711,18 +1772,18 @@ pub mod workflow {
         /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflow-workflowparameter.html#cfn-omics-workflow-workflowparameter-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Optional`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflow-workflowparameter.html#cfn-omics-workflow-workflowparameter-optional)
-        pub fn optional(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn optional(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Optional".to_owned(), value.into().into_json());
+                .insert("Optional".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1820,13 +1881,13 @@ pub struct WorkflowVersion(crate::Resource);
 impl WorkflowVersion {
     /// A new `AWS::Omics::WorkflowVersion` with its required properties.
     pub fn new(
-        version_name: impl Into<crate::Value<String>>,
-        workflow_id: impl Into<crate::Value<String>>,
+        version_name: impl crate::IntoValue<String>,
+        workflow_id: impl crate::IntoValue<String>,
     ) -> Self {
         WorkflowVersion(
             crate::Resource::new("AWS::Omics::WorkflowVersion")
-                .property("VersionName", version_name.into().into_json())
-                .property("WorkflowId", workflow_id.into().into_json()),
+                .property("VersionName", version_name.into_value().into_json())
+                .property("WorkflowId", workflow_id.into_value().into_json()),
         )
     }
 
@@ -1837,10 +1898,10 @@ impl WorkflowVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-accelerators)
     pub fn accelerators(
         mut self,
-        value: impl Into<crate::Value<workflow_version::Accelerators>>,
+        value: impl crate::IntoValue<workflow_version::Accelerators>,
     ) -> Self {
         self.0
-            .set_property("Accelerators", value.into().into_json());
+            .set_property("Accelerators", value.into_value().into_json());
         self
     }
 
@@ -1851,10 +1912,10 @@ impl WorkflowVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-containerregistrymap)
     pub fn container_registry_map(
         mut self,
-        value: impl Into<crate::Value<workflow_version::ContainerRegistryMap>>,
+        value: impl crate::IntoValue<workflow_version::ContainerRegistryMap>,
     ) -> Self {
         self.0
-            .set_property("ContainerRegistryMap", value.into().into_json());
+            .set_property("ContainerRegistryMap", value.into_value().into_json());
         self
     }
 
@@ -1867,9 +1928,9 @@ impl WorkflowVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-containerregistrymapuri)
-    pub fn container_registry_map_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn container_registry_map_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ContainerRegistryMapUri", value.into().into_json());
+            .set_property("ContainerRegistryMapUri", value.into_value().into_json());
         self
     }
 
@@ -1880,10 +1941,10 @@ impl WorkflowVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-definitionrepository)
     pub fn definition_repository(
         mut self,
-        value: impl Into<crate::Value<workflow_version::DefinitionRepository>>,
+        value: impl crate::IntoValue<workflow_version::DefinitionRepository>,
     ) -> Self {
         self.0
-            .set_property("DefinitionRepository", value.into().into_json());
+            .set_property("DefinitionRepository", value.into_value().into_json());
         self
     }
 
@@ -1896,9 +1957,9 @@ impl WorkflowVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-definitionuri)
-    pub fn definition_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn definition_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefinitionUri", value.into().into_json());
+            .set_property("DefinitionUri", value.into_value().into_json());
         self
     }
 
@@ -1909,8 +1970,9 @@ impl WorkflowVersion {
     /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1921,9 +1983,10 @@ impl WorkflowVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-engine)
     pub fn engine(
         mut self,
-        value: impl Into<crate::Value<workflow_version::WorkflowEngine>>,
+        value: impl crate::IntoValue<workflow_version::WorkflowEngine>,
     ) -> Self {
-        self.0.set_property("Engine", value.into().into_json());
+        self.0
+            .set_property("Engine", value.into_value().into_json());
         self
     }
 
@@ -1936,8 +1999,8 @@ impl WorkflowVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-main)
-    pub fn main(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Main", value.into().into_json());
+    pub fn main(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Main", value.into_value().into_json());
         self
     }
 
@@ -1948,12 +2011,12 @@ impl WorkflowVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-parametertemplate)
     pub fn parameter_template(
         mut self,
-        value: impl Into<
-            crate::Value<::std::collections::BTreeMap<String, workflow_version::WorkflowParameter>>,
+        value: impl crate::IntoValue<
+            ::std::collections::BTreeMap<String, workflow_version::WorkflowParameter>,
         >,
     ) -> Self {
         self.0
-            .set_property("ParameterTemplate", value.into().into_json());
+            .set_property("ParameterTemplate", value.into_value().into_json());
         self
     }
 
@@ -1966,9 +2029,9 @@ impl WorkflowVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-parametertemplatepath)
-    pub fn parameter_template_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn parameter_template_path(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ParameterTemplatePath", value.into().into_json());
+            .set_property("ParameterTemplatePath", value.into_value().into_json());
         self
     }
 
@@ -1977,9 +2040,9 @@ impl WorkflowVersion {
     /// Range: 0 to 100000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-storagecapacity)
-    pub fn storage_capacity(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn storage_capacity(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("StorageCapacity", value.into().into_json());
+            .set_property("StorageCapacity", value.into_value().into_json());
         self
     }
 
@@ -1988,9 +2051,10 @@ impl WorkflowVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-storagetype)
     pub fn storage_type(
         mut self,
-        value: impl Into<crate::Value<workflow_version::StorageType>>,
+        value: impl crate::IntoValue<workflow_version::StorageType>,
     ) -> Self {
-        self.0.set_property("StorageType", value.into().into_json());
+        self.0
+            .set_property("StorageType", value.into_value().into_json());
         self
     }
 
@@ -1999,9 +2063,9 @@ impl WorkflowVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2014,18 +2078,18 @@ impl WorkflowVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-workflowbucketownerid)
-    pub fn workflow_bucket_owner_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn workflow_bucket_owner_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("WorkflowBucketOwnerId", value.into().into_json());
+            .set_property("WorkflowBucketOwnerId", value.into_value().into_json());
         self
     }
 
     /// `readmeMarkdown`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-readmemarkdown)
-    pub fn readme_markdown(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn readme_markdown(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("readmeMarkdown", value.into().into_json());
+            .set_property("readmeMarkdown", value.into_value().into_json());
         self
     }
 
@@ -2038,8 +2102,9 @@ impl WorkflowVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-readmepath)
-    pub fn readme_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("readmePath", value.into().into_json());
+    pub fn readme_path(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("readmePath", value.into_value().into_json());
         self
     }
 
@@ -2050,8 +2115,9 @@ impl WorkflowVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-omics-workflowversion.html#cfn-omics-workflowversion-readmeuri)
-    pub fn readme_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("readmeUri", value.into().into_json());
+    pub fn readme_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("readmeUri", value.into_value().into_json());
         self
     }
 }
@@ -2135,9 +2201,9 @@ pub mod workflow_version {
         /// `ImageMappings`: list of [`ImageMapping`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflowversion-containerregistrymap.html#cfn-omics-workflowversion-containerregistrymap-imagemappings)
-        pub fn image_mappings(mut self, value: impl Into<crate::Value<Vec<ImageMapping>>>) -> Self {
+        pub fn image_mappings(mut self, value: impl crate::IntoValue<Vec<ImageMapping>>) -> Self {
             self.0
-                .insert("ImageMappings".to_owned(), value.into().into_json());
+                .insert("ImageMappings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2146,10 +2212,12 @@ pub mod workflow_version {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflowversion-containerregistrymap.html#cfn-omics-workflowversion-containerregistrymap-registrymappings)
         pub fn registry_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<RegistryMapping>>>,
+            value: impl crate::IntoValue<Vec<RegistryMapping>>,
         ) -> Self {
-            self.0
-                .insert("RegistryMappings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RegistryMappings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2179,9 +2247,9 @@ pub mod workflow_version {
         /// Pattern: `^arn:aws(-[\\w]+)*:.+:.+:[0-9]{12}:.+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflowversion-definitionrepository.html#cfn-omics-workflowversion-definitionrepository-connectionarn)
-        pub fn connection_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn connection_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("connectionArn".to_owned(), value.into().into_json());
+                .insert("connectionArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2190,12 +2258,11 @@ pub mod workflow_version {
         /// Items: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflowversion-definitionrepository.html#cfn-omics-workflowversion-definitionrepository-excludefilepatterns)
-        pub fn exclude_file_patterns(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("excludeFilePatterns".to_owned(), value.into().into_json());
+        pub fn exclude_file_patterns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "excludeFilePatterns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2204,18 +2271,20 @@ pub mod workflow_version {
         /// Pattern: `.+/.+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflowversion-definitionrepository.html#cfn-omics-workflowversion-definitionrepository-fullrepositoryid)
-        pub fn full_repository_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("fullRepositoryId".to_owned(), value.into().into_json());
+        pub fn full_repository_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "fullRepositoryId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `sourceReference`: [`SourceReference`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflowversion-definitionrepository.html#cfn-omics-workflowversion-definitionrepository-sourcereference)
-        pub fn source_reference(mut self, value: impl Into<crate::Value<SourceReference>>) -> Self {
+        pub fn source_reference(mut self, value: impl crate::IntoValue<SourceReference>) -> Self {
             self.0
-                .insert("sourceReference".to_owned(), value.into().into_json());
+                .insert("sourceReference".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2245,9 +2314,11 @@ pub mod workflow_version {
         /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflowversion-imagemapping.html#cfn-omics-workflowversion-imagemapping-destinationimage)
-        pub fn destination_image(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DestinationImage".to_owned(), value.into().into_json());
+        pub fn destination_image(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DestinationImage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2258,9 +2329,9 @@ pub mod workflow_version {
         /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflowversion-imagemapping.html#cfn-omics-workflowversion-imagemapping-sourceimage)
-        pub fn source_image(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_image(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceImage".to_owned(), value.into().into_json());
+                .insert("SourceImage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2290,9 +2361,9 @@ pub mod workflow_version {
         /// Pattern: `^[0-9]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflowversion-registrymapping.html#cfn-omics-workflowversion-registrymapping-ecraccountid)
-        pub fn ecr_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ecr_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EcrAccountId".to_owned(), value.into().into_json());
+                .insert("EcrAccountId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2303,9 +2374,11 @@ pub mod workflow_version {
         /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflowversion-registrymapping.html#cfn-omics-workflowversion-registrymapping-ecrrepositoryprefix)
-        pub fn ecr_repository_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EcrRepositoryPrefix".to_owned(), value.into().into_json());
+        pub fn ecr_repository_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EcrRepositoryPrefix".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2316,9 +2389,11 @@ pub mod workflow_version {
         /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflowversion-registrymapping.html#cfn-omics-workflowversion-registrymapping-upstreamregistryurl)
-        pub fn upstream_registry_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("UpstreamRegistryUrl".to_owned(), value.into().into_json());
+        pub fn upstream_registry_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "UpstreamRegistryUrl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2329,13 +2404,10 @@ pub mod workflow_version {
         /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflowversion-registrymapping.html#cfn-omics-workflowversion-registrymapping-upstreamrepositoryprefix)
-        pub fn upstream_repository_prefix(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn upstream_repository_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "UpstreamRepositoryPrefix".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2362,16 +2434,18 @@ pub mod workflow_version {
         /// `type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflowversion-sourcereference.html#cfn-omics-workflowversion-sourcereference-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflowversion-sourcereference.html#cfn-omics-workflowversion-sourcereference-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2401,18 +2475,18 @@ pub mod workflow_version {
         /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflowversion-workflowparameter.html#cfn-omics-workflowversion-workflowparameter-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Optional`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-omics-workflowversion-workflowparameter.html#cfn-omics-workflowversion-workflowparameter-optional)
-        pub fn optional(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn optional(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Optional".to_owned(), value.into().into_json());
+                .insert("Optional".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -14,6 +14,42 @@ pub const TYPES: &[&str] = &[
     "AWS::OpenSearchServerless::VpcEndpoint",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::OpenSearchServerless::AccessPolicy",
+        <AccessPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::OpenSearchServerless::Collection",
+        <Collection as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::OpenSearchServerless::CollectionGroup",
+        <CollectionGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::OpenSearchServerless::Index",
+        <Index as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::OpenSearchServerless::LifecyclePolicy",
+        <LifecyclePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::OpenSearchServerless::SecurityConfig",
+        <SecurityConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::OpenSearchServerless::SecurityPolicy",
+        <SecurityPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::OpenSearchServerless::VpcEndpoint",
+        <VpcEndpoint as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::OpenSearchServerless::AccessPolicy`.
 ///
 /// Required properties, the arguments of [`AccessPolicy::new`]: `Name`, `Policy`, `Type`.
@@ -25,15 +61,15 @@ pub struct AccessPolicy(crate::Resource);
 impl AccessPolicy {
     /// A new `AWS::OpenSearchServerless::AccessPolicy` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        policy: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<access_policy::AccessPolicyType>>,
+        name: impl crate::IntoValue<String>,
+        policy: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<access_policy::AccessPolicyType>,
     ) -> Self {
         AccessPolicy(
             crate::Resource::new("AWS::OpenSearchServerless::AccessPolicy")
-                .property("Name", name.into().into_json())
-                .property("Policy", policy.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Policy", policy.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -42,8 +78,9 @@ impl AccessPolicy {
     /// Length: 1 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-accesspolicy.html#cfn-opensearchserverless-accesspolicy-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -95,10 +132,10 @@ pub struct Collection(crate::Resource);
 
 impl Collection {
     /// A new `AWS::OpenSearchServerless::Collection` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Collection(
             crate::Resource::new("AWS::OpenSearchServerless::Collection")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -111,9 +148,9 @@ impl Collection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-collection.html#cfn-opensearchserverless-collection-collectiongroupname)
-    pub fn collection_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn collection_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CollectionGroupName", value.into().into_json());
+            .set_property("CollectionGroupName", value.into_value().into_json());
         self
     }
 
@@ -122,8 +159,9 @@ impl Collection {
     /// Length: at most 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-collection.html#cfn-opensearchserverless-collection-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -134,10 +172,10 @@ impl Collection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-collection.html#cfn-opensearchserverless-collection-encryptionconfig)
     pub fn encryption_config(
         mut self,
-        value: impl Into<crate::Value<collection::EncryptionConfig>>,
+        value: impl crate::IntoValue<collection::EncryptionConfig>,
     ) -> Self {
         self.0
-            .set_property("EncryptionConfig", value.into().into_json());
+            .set_property("EncryptionConfig", value.into_value().into_json());
         self
     }
 
@@ -148,10 +186,10 @@ impl Collection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-collection.html#cfn-opensearchserverless-collection-standbyreplicas)
     pub fn standby_replicas(
         mut self,
-        value: impl Into<crate::Value<collection::StandbyReplicas>>,
+        value: impl crate::IntoValue<collection::StandbyReplicas>,
     ) -> Self {
         self.0
-            .set_property("StandbyReplicas", value.into().into_json());
+            .set_property("StandbyReplicas", value.into_value().into_json());
         self
     }
 
@@ -162,8 +200,8 @@ impl Collection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-collection.html#cfn-opensearchserverless-collection-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<collection::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<collection::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -172,8 +210,8 @@ impl Collection {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-collection.html#cfn-opensearchserverless-collection-type)
-    pub fn r#type(mut self, value: impl Into<crate::Value<collection::CollectionType>>) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+    pub fn r#type(mut self, value: impl crate::IntoValue<collection::CollectionType>) -> Self {
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 
@@ -184,17 +222,22 @@ impl Collection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-collection.html#cfn-opensearchserverless-collection-vectoroptions)
     pub fn vector_options(
         mut self,
-        value: impl Into<crate::Value<collection::VectorOptions>>,
+        value: impl crate::IntoValue<collection::VectorOptions>,
     ) -> Self {
         self.0
-            .set_property("VectorOptions", value.into().into_json());
+            .set_property("VectorOptions", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Collection {
     const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::Collection";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "CollectionGroupName",
         "EncryptionConfig",
@@ -270,18 +313,18 @@ pub mod collection {
         /// `AWSOwnedKey`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-collection-encryptionconfig.html#cfn-opensearchserverless-collection-encryptionconfig-awsownedkey)
-        pub fn aws_owned_key(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn aws_owned_key(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AWSOwnedKey".to_owned(), value.into().into_json());
+                .insert("AWSOwnedKey".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KmsKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-collection-encryptionconfig.html#cfn-opensearchserverless-collection-encryptionconfig-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -301,12 +344,12 @@ pub mod collection {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -334,11 +377,11 @@ pub mod collection {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-collection-vectoroptions.html#cfn-opensearchserverless-collection-vectoroptions-serverlessvectoracceleration)
         pub fn serverless_vector_acceleration(
             mut self,
-            value: impl Into<crate::Value<ServerlessVectorAcceleration>>,
+            value: impl crate::IntoValue<ServerlessVectorAcceleration>,
         ) -> Self {
             self.0.insert(
                 "ServerlessVectorAcceleration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -422,13 +465,13 @@ pub struct CollectionGroup(crate::Resource);
 impl CollectionGroup {
     /// A new `AWS::OpenSearchServerless::CollectionGroup` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        standby_replicas: impl Into<crate::Value<collection_group::StandbyReplicas>>,
+        name: impl crate::IntoValue<String>,
+        standby_replicas: impl crate::IntoValue<collection_group::StandbyReplicas>,
     ) -> Self {
         CollectionGroup(
             crate::Resource::new("AWS::OpenSearchServerless::CollectionGroup")
-                .property("Name", name.into().into_json())
-                .property("StandbyReplicas", standby_replicas.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("StandbyReplicas", standby_replicas.into_value().into_json()),
         )
     }
 
@@ -437,10 +480,10 @@ impl CollectionGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-collectiongroup.html#cfn-opensearchserverless-collectiongroup-capacitylimits)
     pub fn capacity_limits(
         mut self,
-        value: impl Into<crate::Value<collection_group::CapacityLimits>>,
+        value: impl crate::IntoValue<collection_group::CapacityLimits>,
     ) -> Self {
         self.0
-            .set_property("CapacityLimits", value.into().into_json());
+            .set_property("CapacityLimits", value.into_value().into_json());
         self
     }
 
@@ -449,8 +492,9 @@ impl CollectionGroup {
     /// Length: at most 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-collectiongroup.html#cfn-opensearchserverless-collectiongroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -459,15 +503,20 @@ impl CollectionGroup {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-collectiongroup.html#cfn-opensearchserverless-collectiongroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<collection_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<collection_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CollectionGroup {
     const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::CollectionGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "StandbyReplicas"];
 
     fn resource(&self) -> &crate::Resource {
@@ -516,10 +565,10 @@ pub mod collection_group {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-collectiongroup-capacitylimits.html#cfn-opensearchserverless-collectiongroup-capacitylimits-maxindexingcapacityinocu)
-        pub fn max_indexing_capacity_in_ocu(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn max_indexing_capacity_in_ocu(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "MaxIndexingCapacityInOcu".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -529,10 +578,10 @@ pub mod collection_group {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-collectiongroup-capacitylimits.html#cfn-opensearchserverless-collectiongroup-capacitylimits-maxsearchcapacityinocu)
-        pub fn max_search_capacity_in_ocu(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn max_search_capacity_in_ocu(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "MaxSearchCapacityInOcu".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -542,10 +591,10 @@ pub mod collection_group {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-collectiongroup-capacitylimits.html#cfn-opensearchserverless-collectiongroup-capacitylimits-minindexingcapacityinocu)
-        pub fn min_indexing_capacity_in_ocu(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn min_indexing_capacity_in_ocu(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "MinIndexingCapacityInOcu".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -555,10 +604,10 @@ pub mod collection_group {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-collectiongroup-capacitylimits.html#cfn-opensearchserverless-collectiongroup-capacitylimits-minsearchcapacityinocu)
-        pub fn min_search_capacity_in_ocu(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn min_search_capacity_in_ocu(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "MinSearchCapacityInOcu".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -579,12 +628,12 @@ pub mod collection_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -625,29 +674,34 @@ pub struct Index(crate::Resource);
 impl Index {
     /// A new `AWS::OpenSearchServerless::Index` with its required properties.
     pub fn new(
-        collection_endpoint: impl Into<crate::Value<String>>,
-        index_name: impl Into<crate::Value<String>>,
+        collection_endpoint: impl crate::IntoValue<String>,
+        index_name: impl crate::IntoValue<String>,
     ) -> Self {
         Index(
             crate::Resource::new("AWS::OpenSearchServerless::Index")
-                .property("CollectionEndpoint", collection_endpoint.into().into_json())
-                .property("IndexName", index_name.into().into_json()),
+                .property(
+                    "CollectionEndpoint",
+                    collection_endpoint.into_value().into_json(),
+                )
+                .property("IndexName", index_name.into_value().into_json()),
         )
     }
 
     /// `Mappings`: [`Mappings`](index::Mappings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-index.html#cfn-opensearchserverless-index-mappings)
-    pub fn mappings(mut self, value: impl Into<crate::Value<index::Mappings>>) -> Self {
-        self.0.set_property("Mappings", value.into().into_json());
+    pub fn mappings(mut self, value: impl crate::IntoValue<index::Mappings>) -> Self {
+        self.0
+            .set_property("Mappings", value.into_value().into_json());
         self
     }
 
     /// `Settings`: [`IndexSettings`](index::IndexSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-index.html#cfn-opensearchserverless-index-settings)
-    pub fn settings(mut self, value: impl Into<crate::Value<index::IndexSettings>>) -> Self {
-        self.0.set_property("Settings", value.into().into_json());
+    pub fn settings(mut self, value: impl crate::IntoValue<index::IndexSettings>) -> Self {
+        self.0
+            .set_property("Settings", value.into_value().into_json());
         self
     }
 }
@@ -696,26 +750,29 @@ pub mod index {
         /// `Knn`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-index-index.html#cfn-opensearchserverless-index-index-knn)
-        pub fn knn(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Knn".to_owned(), value.into().into_json());
+        pub fn knn(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Knn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KnnAlgoParamEfSearch`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-index-index.html#cfn-opensearchserverless-index-index-knnalgoparamefsearch)
-        pub fn knn_algo_param_ef_search(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("KnnAlgoParamEfSearch".to_owned(), value.into().into_json());
+        pub fn knn_algo_param_ef_search(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "KnnAlgoParamEfSearch".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RefreshInterval`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-index-index.html#cfn-opensearchserverless-index-index-refreshinterval)
-        pub fn refresh_interval(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn refresh_interval(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RefreshInterval".to_owned(), value.into().into_json());
+                .insert("RefreshInterval".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -741,8 +798,9 @@ pub mod index {
         /// `Index`: [`Index`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-index-indexsettings.html#cfn-opensearchserverless-index-indexsettings-index)
-        pub fn index_property(mut self, value: impl Into<crate::Value<Index>>) -> Self {
-            self.0.insert("Index".to_owned(), value.into().into_json());
+        pub fn index_property(mut self, value: impl crate::IntoValue<Index>) -> Self {
+            self.0
+                .insert("Index".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -770,10 +828,10 @@ pub mod index {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-index-mappings.html#cfn-opensearchserverless-index-mappings-properties)
         pub fn properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, PropertyMapping>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, PropertyMapping>>,
         ) -> Self {
             self.0
-                .insert("Properties".to_owned(), value.into().into_json());
+                .insert("Properties".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -792,36 +850,37 @@ pub mod index {
 
     impl Method {
         /// A new `Method` with its required properties.
-        pub fn new(name: impl Into<crate::Value<Name>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<Name>) -> Self {
             Method(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Engine`: [`Engine`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-index-method.html#cfn-opensearchserverless-index-method-engine)
-        pub fn engine(mut self, value: impl Into<crate::Value<Engine>>) -> Self {
-            self.0.insert("Engine".to_owned(), value.into().into_json());
+        pub fn engine(mut self, value: impl crate::IntoValue<Engine>) -> Self {
+            self.0
+                .insert("Engine".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Parameters`: [`Parameters`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-index-method.html#cfn-opensearchserverless-index-method-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<Parameters>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<Parameters>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SpaceType`: [`SpaceType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-index-method.html#cfn-opensearchserverless-index-method-spacetype)
-        pub fn space_type(mut self, value: impl Into<crate::Value<SpaceType>>) -> Self {
+        pub fn space_type(mut self, value: impl crate::IntoValue<SpaceType>) -> Self {
             self.0
-                .insert("SpaceType".to_owned(), value.into().into_json());
+                .insert("SpaceType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -849,9 +908,9 @@ pub mod index {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-index-parameters.html#cfn-opensearchserverless-index-parameters-efconstruction)
-        pub fn ef_construction(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn ef_construction(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("EfConstruction".to_owned(), value.into().into_json());
+                .insert("EfConstruction".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -860,8 +919,9 @@ pub mod index {
         /// Range: 2 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-index-parameters.html#cfn-opensearchserverless-index-parameters-m)
-        pub fn m(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("M".to_owned(), value.into().into_json());
+        pub fn m(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("M".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -880,35 +940,37 @@ pub mod index {
 
     impl PropertyMapping {
         /// A new `PropertyMapping` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             PropertyMapping(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Dimension`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-index-propertymapping.html#cfn-opensearchserverless-index-propertymapping-dimension)
-        pub fn dimension(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn dimension(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Dimension".to_owned(), value.into().into_json());
+                .insert("Dimension".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Index`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-index-propertymapping.html#cfn-opensearchserverless-index-propertymapping-index)
-        pub fn index_property(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Index".to_owned(), value.into().into_json());
+        pub fn index_property(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Index".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Method`: [`Method`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-index-propertymapping.html#cfn-opensearchserverless-index-propertymapping-method)
-        pub fn method(mut self, value: impl Into<crate::Value<Method>>) -> Self {
-            self.0.insert("Method".to_owned(), value.into().into_json());
+        pub fn method(mut self, value: impl crate::IntoValue<Method>) -> Self {
+            self.0
+                .insert("Method".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -917,18 +979,19 @@ pub mod index {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-index-propertymapping.html#cfn-opensearchserverless-index-propertymapping-properties)
         pub fn properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, PropertyMapping>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, PropertyMapping>>,
         ) -> Self {
             self.0
-                .insert("Properties".to_owned(), value.into().into_json());
+                .insert("Properties".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-index-propertymapping.html#cfn-opensearchserverless-index-propertymapping-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1038,15 +1101,15 @@ pub struct LifecyclePolicy(crate::Resource);
 impl LifecyclePolicy {
     /// A new `AWS::OpenSearchServerless::LifecyclePolicy` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        policy: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<lifecycle_policy::LifecyclePolicyType>>,
+        name: impl crate::IntoValue<String>,
+        policy: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<lifecycle_policy::LifecyclePolicyType>,
     ) -> Self {
         LifecyclePolicy(
             crate::Resource::new("AWS::OpenSearchServerless::LifecyclePolicy")
-                .property("Name", name.into().into_json())
-                .property("Policy", policy.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Policy", policy.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -1055,8 +1118,9 @@ impl LifecyclePolicy {
     /// Length: 0 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-lifecyclepolicy.html#cfn-opensearchserverless-lifecyclepolicy-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -1117,8 +1181,9 @@ impl SecurityConfig {
     /// Length: 1 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-securityconfig.html#cfn-opensearchserverless-securityconfig-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1127,10 +1192,10 @@ impl SecurityConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-securityconfig.html#cfn-opensearchserverless-securityconfig-iamfederationoptions)
     pub fn iam_federation_options(
         mut self,
-        value: impl Into<crate::Value<security_config::IamFederationConfigOptions>>,
+        value: impl crate::IntoValue<security_config::IamFederationConfigOptions>,
     ) -> Self {
         self.0
-            .set_property("IamFederationOptions", value.into().into_json());
+            .set_property("IamFederationOptions", value.into_value().into_json());
         self
     }
 
@@ -1139,10 +1204,10 @@ impl SecurityConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-securityconfig.html#cfn-opensearchserverless-securityconfig-iamidentitycenteroptions)
     pub fn iam_identity_center_options(
         mut self,
-        value: impl Into<crate::Value<security_config::IamIdentityCenterConfigOptions>>,
+        value: impl crate::IntoValue<security_config::IamIdentityCenterConfigOptions>,
     ) -> Self {
         self.0
-            .set_property("IamIdentityCenterOptions", value.into().into_json());
+            .set_property("IamIdentityCenterOptions", value.into_value().into_json());
         self
     }
 
@@ -1155,8 +1220,8 @@ impl SecurityConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-securityconfig.html#cfn-opensearchserverless-securityconfig-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1165,9 +1230,10 @@ impl SecurityConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-securityconfig.html#cfn-opensearchserverless-securityconfig-samloptions)
     pub fn saml_options(
         mut self,
-        value: impl Into<crate::Value<security_config::SamlConfigOptions>>,
+        value: impl crate::IntoValue<security_config::SamlConfigOptions>,
     ) -> Self {
-        self.0.set_property("SamlOptions", value.into().into_json());
+        self.0
+            .set_property("SamlOptions", value.into_value().into_json());
         self
     }
 
@@ -1178,9 +1244,9 @@ impl SecurityConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-securityconfig.html#cfn-opensearchserverless-securityconfig-type)
     pub fn r#type(
         mut self,
-        value: impl Into<crate::Value<security_config::SecurityConfigType>>,
+        value: impl crate::IntoValue<security_config::SecurityConfigType>,
     ) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 }
@@ -1255,9 +1321,9 @@ pub mod security_config {
         /// Pattern: `^[A-Za-z][A-Za-z0-9_.:/=+\-@]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-securityconfig-iamfederationconfigoptions.html#cfn-opensearchserverless-securityconfig-iamfederationconfigoptions-groupattribute)
-        pub fn group_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn group_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GroupAttribute".to_owned(), value.into().into_json());
+                .insert("GroupAttribute".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1268,9 +1334,9 @@ pub mod security_config {
         /// Pattern: `^[A-Za-z][A-Za-z0-9_.:/=+\-@]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-securityconfig-iamfederationconfigoptions.html#cfn-opensearchserverless-securityconfig-iamfederationconfigoptions-userattribute)
-        pub fn user_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserAttribute".to_owned(), value.into().into_json());
+                .insert("UserAttribute".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1289,29 +1355,29 @@ pub mod security_config {
 
     impl IamIdentityCenterConfigOptions {
         /// A new `IamIdentityCenterConfigOptions` with its required properties.
-        pub fn new(instance_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(instance_arn: impl crate::IntoValue<String>) -> Self {
             IamIdentityCenterConfigOptions(crate::typed::Properties::from_iter([(
                 "InstanceArn".to_owned(),
-                instance_arn.into().into_json(),
+                instance_arn.into_value().into_json(),
             )]))
         }
 
         /// `ApplicationArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-securityconfig-iamidentitycenterconfigoptions.html#cfn-opensearchserverless-securityconfig-iamidentitycenterconfigoptions-applicationarn)
-        pub fn application_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn application_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ApplicationArn".to_owned(), value.into().into_json());
+                .insert("ApplicationArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ApplicationDescription`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-securityconfig-iamidentitycenterconfigoptions.html#cfn-opensearchserverless-securityconfig-iamidentitycenterconfigoptions-applicationdescription)
-        pub fn application_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn application_description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ApplicationDescription".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1319,27 +1385,27 @@ pub mod security_config {
         /// `ApplicationName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-securityconfig-iamidentitycenterconfigoptions.html#cfn-opensearchserverless-securityconfig-iamidentitycenterconfigoptions-applicationname)
-        pub fn application_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn application_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ApplicationName".to_owned(), value.into().into_json());
+                .insert("ApplicationName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GroupAttribute`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-securityconfig-iamidentitycenterconfigoptions.html#cfn-opensearchserverless-securityconfig-iamidentitycenterconfigoptions-groupattribute)
-        pub fn group_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn group_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GroupAttribute".to_owned(), value.into().into_json());
+                .insert("GroupAttribute".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserAttribute`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-securityconfig-iamidentitycenterconfigoptions.html#cfn-opensearchserverless-securityconfig-iamidentitycenterconfigoptions-userattribute)
-        pub fn user_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserAttribute".to_owned(), value.into().into_json());
+                .insert("UserAttribute".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1358,10 +1424,10 @@ pub mod security_config {
 
     impl SamlConfigOptions {
         /// A new `SamlConfigOptions` with its required properties.
-        pub fn new(metadata: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(metadata: impl crate::IntoValue<String>) -> Self {
             SamlConfigOptions(crate::typed::Properties::from_iter([(
                 "Metadata".to_owned(),
-                metadata.into().into_json(),
+                metadata.into_value().into_json(),
             )]))
         }
 
@@ -1372,9 +1438,9 @@ pub mod security_config {
         /// Pattern: `[\w+=,.@-]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-securityconfig-samlconfigoptions.html#cfn-opensearchserverless-securityconfig-samlconfigoptions-groupattribute)
-        pub fn group_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn group_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GroupAttribute".to_owned(), value.into().into_json());
+                .insert("GroupAttribute".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1387,11 +1453,11 @@ pub mod security_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-securityconfig-samlconfigoptions.html#cfn-opensearchserverless-securityconfig-samlconfigoptions-opensearchserverlessentityid)
         pub fn open_search_serverless_entity_id(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "OpenSearchServerlessEntityId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1399,9 +1465,9 @@ pub mod security_config {
         /// `SessionTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-securityconfig-samlconfigoptions.html#cfn-opensearchserverless-securityconfig-samlconfigoptions-sessiontimeout)
-        pub fn session_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn session_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SessionTimeout".to_owned(), value.into().into_json());
+                .insert("SessionTimeout".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1412,9 +1478,9 @@ pub mod security_config {
         /// Pattern: `[\w+=,.@-]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchserverless-securityconfig-samlconfigoptions.html#cfn-opensearchserverless-securityconfig-samlconfigoptions-userattribute)
-        pub fn user_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserAttribute".to_owned(), value.into().into_json());
+                .insert("UserAttribute".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1458,15 +1524,15 @@ pub struct SecurityPolicy(crate::Resource);
 impl SecurityPolicy {
     /// A new `AWS::OpenSearchServerless::SecurityPolicy` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        policy: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<security_policy::SecurityPolicyType>>,
+        name: impl crate::IntoValue<String>,
+        policy: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<security_policy::SecurityPolicyType>,
     ) -> Self {
         SecurityPolicy(
             crate::Resource::new("AWS::OpenSearchServerless::SecurityPolicy")
-                .property("Name", name.into().into_json())
-                .property("Policy", policy.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Policy", policy.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -1475,8 +1541,9 @@ impl SecurityPolicy {
     /// Length: 1 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-securitypolicy.html#cfn-opensearchserverless-securitypolicy-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -1532,15 +1599,15 @@ pub struct VpcEndpoint(crate::Resource);
 impl VpcEndpoint {
     /// A new `AWS::OpenSearchServerless::VpcEndpoint` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        subnet_ids: impl Into<crate::Value<Vec<String>>>,
-        vpc_id: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        subnet_ids: impl crate::IntoValue<Vec<String>>,
+        vpc_id: impl crate::IntoValue<String>,
     ) -> Self {
         VpcEndpoint(
             crate::Resource::new("AWS::OpenSearchServerless::VpcEndpoint")
-                .property("Name", name.into().into_json())
-                .property("SubnetIds", subnet_ids.into().into_json())
-                .property("VpcId", vpc_id.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("SubnetIds", subnet_ids.into_value().into_json())
+                .property("VpcId", vpc_id.into_value().into_json()),
         )
     }
 
@@ -1549,9 +1616,9 @@ impl VpcEndpoint {
     /// Items: 1 to 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchserverless-vpcendpoint.html#cfn-opensearchserverless-vpcendpoint-securitygroupids)
-    pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroupIds", value.into().into_json());
+            .set_property("SecurityGroupIds", value.into_value().into_json());
         self
     }
 }

@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::OpenSearchService::Domain",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::OpenSearchService::Application",
+        <Application as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::OpenSearchService::Domain",
+        <Domain as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::OpenSearchService::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `Name`.
@@ -18,10 +30,10 @@ pub struct Application(crate::Resource);
 
 impl Application {
     /// A new `AWS::OpenSearchService::Application` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Application(
             crate::Resource::new("AWS::OpenSearchService::Application")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -30,9 +42,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-application.html#cfn-opensearchservice-application-appconfigs)
     pub fn app_configs(
         mut self,
-        value: impl Into<crate::Value<Vec<application::AppConfig>>>,
+        value: impl crate::IntoValue<Vec<application::AppConfig>>,
     ) -> Self {
-        self.0.set_property("AppConfigs", value.into().into_json());
+        self.0
+            .set_property("AppConfigs", value.into_value().into_json());
         self
     }
 
@@ -41,17 +54,19 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-application.html#cfn-opensearchservice-application-datasources)
     pub fn data_sources(
         mut self,
-        value: impl Into<crate::Value<Vec<application::DataSource>>>,
+        value: impl crate::IntoValue<Vec<application::DataSource>>,
     ) -> Self {
-        self.0.set_property("DataSources", value.into().into_json());
+        self.0
+            .set_property("DataSources", value.into_value().into_json());
         self
     }
 
     /// `Endpoint`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-application.html#cfn-opensearchservice-application-endpoint)
-    pub fn endpoint(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Endpoint", value.into().into_json());
+    pub fn endpoint(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Endpoint", value.into_value().into_json());
         self
     }
 
@@ -60,10 +75,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-application.html#cfn-opensearchservice-application-iamidentitycenteroptions)
     pub fn iam_identity_center_options(
         mut self,
-        value: impl Into<crate::Value<application::IamIdentityCenterOptions>>,
+        value: impl crate::IntoValue<application::IamIdentityCenterOptions>,
     ) -> Self {
         self.0
-            .set_property("IamIdentityCenterOptions", value.into().into_json());
+            .set_property("IamIdentityCenterOptions", value.into_value().into_json());
         self
     }
 
@@ -76,23 +91,29 @@ impl Application {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-application.html#cfn-opensearchservice-application-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](application::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-application.html#cfn-opensearchservice-application-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<application::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Application {
     const TYPE_NAME: &'static str = "AWS::OpenSearchService::Application";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -133,12 +154,12 @@ pub mod application {
     impl AppConfig {
         /// A new `AppConfig` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<AppConfigType>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<AppConfigType>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             AppConfig(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -157,19 +178,21 @@ pub mod application {
 
     impl DataSource {
         /// A new `DataSource` with its required properties.
-        pub fn new(data_source_arn: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn new(data_source_arn: impl crate::IntoValue<crate::Json>) -> Self {
             DataSource(crate::typed::Properties::from_iter([(
                 "DataSourceArn".to_owned(),
-                data_source_arn.into().into_json(),
+                data_source_arn.into_value().into_json(),
             )]))
         }
 
         /// `DataSourceDescription`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-application-datasource.html#cfn-opensearchservice-application-datasource-datasourcedescription)
-        pub fn data_source_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DataSourceDescription".to_owned(), value.into().into_json());
+        pub fn data_source_description(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DataSourceDescription".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -195,9 +218,9 @@ pub mod application {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-application-iamidentitycenteroptions.html#cfn-opensearchservice-application-iamidentitycenteroptions-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -206,11 +229,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-application-iamidentitycenteroptions.html#cfn-opensearchservice-application-iamidentitycenteroptions-iamidentitycenterinstancearn)
         pub fn iam_identity_center_instance_arn(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "IamIdentityCenterInstanceArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -220,11 +243,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-application-iamidentitycenteroptions.html#cfn-opensearchservice-application-iamidentitycenteroptions-iamroleforidentitycenterapplicationarn)
         pub fn iam_role_for_identity_center_application_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "IamRoleForIdentityCenterApplicationArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -245,12 +268,12 @@ pub mod application {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -299,17 +322,18 @@ impl Domain {
     /// `AIMLOptions`: [`AimlOptions`](domain::AimlOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-aimloptions)
-    pub fn aiml_options(mut self, value: impl Into<crate::Value<domain::AimlOptions>>) -> Self {
-        self.0.set_property("AIMLOptions", value.into().into_json());
+    pub fn aiml_options(mut self, value: impl crate::IntoValue<domain::AimlOptions>) -> Self {
+        self.0
+            .set_property("AIMLOptions", value.into_value().into_json());
         self
     }
 
     /// `AccessPolicies`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-accesspolicies)
-    pub fn access_policies(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn access_policies(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("AccessPolicies", value.into().into_json());
+            .set_property("AccessPolicies", value.into_value().into_json());
         self
     }
 
@@ -318,10 +342,10 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-advancedoptions)
     pub fn advanced_options(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.0
-            .set_property("AdvancedOptions", value.into().into_json());
+            .set_property("AdvancedOptions", value.into_value().into_json());
         self
     }
 
@@ -330,31 +354,28 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-advancedsecurityoptions)
     pub fn advanced_security_options(
         mut self,
-        value: impl Into<crate::Value<domain::AdvancedSecurityOptionsInput>>,
+        value: impl crate::IntoValue<domain::AdvancedSecurityOptionsInput>,
     ) -> Self {
         self.0
-            .set_property("AdvancedSecurityOptions", value.into().into_json());
+            .set_property("AdvancedSecurityOptions", value.into_value().into_json());
         self
     }
 
     /// `ClusterConfig`: [`ClusterConfig`](domain::ClusterConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-clusterconfig)
-    pub fn cluster_config(mut self, value: impl Into<crate::Value<domain::ClusterConfig>>) -> Self {
+    pub fn cluster_config(mut self, value: impl crate::IntoValue<domain::ClusterConfig>) -> Self {
         self.0
-            .set_property("ClusterConfig", value.into().into_json());
+            .set_property("ClusterConfig", value.into_value().into_json());
         self
     }
 
     /// `CognitoOptions`: [`CognitoOptions`](domain::CognitoOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-cognitooptions)
-    pub fn cognito_options(
-        mut self,
-        value: impl Into<crate::Value<domain::CognitoOptions>>,
-    ) -> Self {
+    pub fn cognito_options(mut self, value: impl crate::IntoValue<domain::CognitoOptions>) -> Self {
         self.0
-            .set_property("CognitoOptions", value.into().into_json());
+            .set_property("CognitoOptions", value.into_value().into_json());
         self
     }
 
@@ -363,10 +384,10 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-deploymentstrategyoptions)
     pub fn deployment_strategy_options(
         mut self,
-        value: impl Into<crate::Value<domain::DeploymentStrategyOptions>>,
+        value: impl crate::IntoValue<domain::DeploymentStrategyOptions>,
     ) -> Self {
         self.0
-            .set_property("DeploymentStrategyOptions", value.into().into_json());
+            .set_property("DeploymentStrategyOptions", value.into_value().into_json());
         self
     }
 
@@ -375,10 +396,10 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-domainendpointoptions)
     pub fn domain_endpoint_options(
         mut self,
-        value: impl Into<crate::Value<domain::DomainEndpointOptions>>,
+        value: impl crate::IntoValue<domain::DomainEndpointOptions>,
     ) -> Self {
         self.0
-            .set_property("DomainEndpointOptions", value.into().into_json());
+            .set_property("DomainEndpointOptions", value.into_value().into_json());
         self
     }
 
@@ -387,16 +408,18 @@ impl Domain {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-domainname)
-    pub fn domain_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DomainName", value.into().into_json());
+    pub fn domain_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DomainName", value.into_value().into_json());
         self
     }
 
     /// `EBSOptions`: [`EbsOptions`](domain::EbsOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-ebsoptions)
-    pub fn ebs_options(mut self, value: impl Into<crate::Value<domain::EbsOptions>>) -> Self {
-        self.0.set_property("EBSOptions", value.into().into_json());
+    pub fn ebs_options(mut self, value: impl crate::IntoValue<domain::EbsOptions>) -> Self {
+        self.0
+            .set_property("EBSOptions", value.into_value().into_json());
         self
     }
 
@@ -405,28 +428,28 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-encryptionatrestoptions)
     pub fn encryption_at_rest_options(
         mut self,
-        value: impl Into<crate::Value<domain::EncryptionAtRestOptions>>,
+        value: impl crate::IntoValue<domain::EncryptionAtRestOptions>,
     ) -> Self {
         self.0
-            .set_property("EncryptionAtRestOptions", value.into().into_json());
+            .set_property("EncryptionAtRestOptions", value.into_value().into_json());
         self
     }
 
     /// `EngineVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-engineversion)
-    pub fn engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineVersion", value.into().into_json());
+            .set_property("EngineVersion", value.into_value().into_json());
         self
     }
 
     /// `IPAddressType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-ipaddresstype)
-    pub fn ip_address_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ip_address_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IPAddressType", value.into().into_json());
+            .set_property("IPAddressType", value.into_value().into_json());
         self
     }
 
@@ -435,10 +458,10 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-identitycenteroptions)
     pub fn identity_center_options(
         mut self,
-        value: impl Into<crate::Value<domain::IdentityCenterOptions>>,
+        value: impl crate::IntoValue<domain::IdentityCenterOptions>,
     ) -> Self {
         self.0
-            .set_property("IdentityCenterOptions", value.into().into_json());
+            .set_property("IdentityCenterOptions", value.into_value().into_json());
         self
     }
 
@@ -447,12 +470,10 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-logpublishingoptions)
     pub fn log_publishing_options(
         mut self,
-        value: impl Into<
-            crate::Value<::std::collections::BTreeMap<String, domain::LogPublishingOption>>,
-        >,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, domain::LogPublishingOption>>,
     ) -> Self {
         self.0
-            .set_property("LogPublishingOptions", value.into().into_json());
+            .set_property("LogPublishingOptions", value.into_value().into_json());
         self
     }
 
@@ -461,10 +482,12 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-nodetonodeencryptionoptions)
     pub fn node_to_node_encryption_options(
         mut self,
-        value: impl Into<crate::Value<domain::NodeToNodeEncryptionOptions>>,
+        value: impl crate::IntoValue<domain::NodeToNodeEncryptionOptions>,
     ) -> Self {
-        self.0
-            .set_property("NodeToNodeEncryptionOptions", value.into().into_json());
+        self.0.set_property(
+            "NodeToNodeEncryptionOptions",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -473,19 +496,19 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-offpeakwindowoptions)
     pub fn off_peak_window_options(
         mut self,
-        value: impl Into<crate::Value<domain::OffPeakWindowOptions>>,
+        value: impl crate::IntoValue<domain::OffPeakWindowOptions>,
     ) -> Self {
         self.0
-            .set_property("OffPeakWindowOptions", value.into().into_json());
+            .set_property("OffPeakWindowOptions", value.into_value().into_json());
         self
     }
 
     /// `SkipShardMigrationWait`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-skipshardmigrationwait)
-    pub fn skip_shard_migration_wait(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn skip_shard_migration_wait(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("SkipShardMigrationWait", value.into().into_json());
+            .set_property("SkipShardMigrationWait", value.into_value().into_json());
         self
     }
 
@@ -494,10 +517,10 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-snapshotoptions)
     pub fn snapshot_options(
         mut self,
-        value: impl Into<crate::Value<domain::SnapshotOptions>>,
+        value: impl crate::IntoValue<domain::SnapshotOptions>,
     ) -> Self {
         self.0
-            .set_property("SnapshotOptions", value.into().into_json());
+            .set_property("SnapshotOptions", value.into_value().into_json());
         self
     }
 
@@ -506,26 +529,27 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-softwareupdateoptions)
     pub fn software_update_options(
         mut self,
-        value: impl Into<crate::Value<domain::SoftwareUpdateOptions>>,
+        value: impl crate::IntoValue<domain::SoftwareUpdateOptions>,
     ) -> Self {
         self.0
-            .set_property("SoftwareUpdateOptions", value.into().into_json());
+            .set_property("SoftwareUpdateOptions", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](domain::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<domain::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `VPCOptions`: [`VpcOptions`](domain::VpcOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-vpcoptions)
-    pub fn vpc_options(mut self, value: impl Into<crate::Value<domain::VpcOptions>>) -> Self {
-        self.0.set_property("VPCOptions", value.into().into_json());
+    pub fn vpc_options(mut self, value: impl crate::IntoValue<domain::VpcOptions>) -> Self {
+        self.0
+            .set_property("VPCOptions", value.into_value().into_json());
         self
     }
 }
@@ -538,7 +562,12 @@ impl Default for Domain {
 
 impl crate::typed::ResourceType for Domain {
     const TYPE_NAME: &'static str = "AWS::OpenSearchService::Domain";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -625,13 +654,10 @@ pub mod domain {
         /// `AnonymousAuthDisableDate`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-advancedsecurityoptionsinput.html#cfn-opensearchservice-domain-advancedsecurityoptionsinput-anonymousauthdisabledate)
-        pub fn anonymous_auth_disable_date(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn anonymous_auth_disable_date(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "AnonymousAuthDisableDate".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -639,18 +665,20 @@ pub mod domain {
         /// `AnonymousAuthEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-advancedsecurityoptionsinput.html#cfn-opensearchservice-domain-advancedsecurityoptionsinput-anonymousauthenabled)
-        pub fn anonymous_auth_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("AnonymousAuthEnabled".to_owned(), value.into().into_json());
+        pub fn anonymous_auth_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "AnonymousAuthEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-advancedsecurityoptionsinput.html#cfn-opensearchservice-domain-advancedsecurityoptionsinput-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -659,10 +687,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-advancedsecurityoptionsinput.html#cfn-opensearchservice-domain-advancedsecurityoptionsinput-iamfederationoptions)
         pub fn iam_federation_options(
             mut self,
-            value: impl Into<crate::Value<IamFederationOptions>>,
+            value: impl crate::IntoValue<IamFederationOptions>,
         ) -> Self {
-            self.0
-                .insert("IAMFederationOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IAMFederationOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -671,11 +701,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-advancedsecurityoptionsinput.html#cfn-opensearchservice-domain-advancedsecurityoptionsinput-internaluserdatabaseenabled)
         pub fn internal_user_database_enabled(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "InternalUserDatabaseEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -683,9 +713,9 @@ pub mod domain {
         /// `JWTOptions`: [`JwtOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-advancedsecurityoptionsinput.html#cfn-opensearchservice-domain-advancedsecurityoptionsinput-jwtoptions)
-        pub fn jwt_options(mut self, value: impl Into<crate::Value<JwtOptions>>) -> Self {
+        pub fn jwt_options(mut self, value: impl crate::IntoValue<JwtOptions>) -> Self {
             self.0
-                .insert("JWTOptions".to_owned(), value.into().into_json());
+                .insert("JWTOptions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -694,19 +724,21 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-advancedsecurityoptionsinput.html#cfn-opensearchservice-domain-advancedsecurityoptionsinput-masteruseroptions)
         pub fn master_user_options(
             mut self,
-            value: impl Into<crate::Value<MasterUserOptions>>,
+            value: impl crate::IntoValue<MasterUserOptions>,
         ) -> Self {
-            self.0
-                .insert("MasterUserOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MasterUserOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SAMLOptions`: [`SamlOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-advancedsecurityoptionsinput.html#cfn-opensearchservice-domain-advancedsecurityoptionsinput-samloptions)
-        pub fn saml_options(mut self, value: impl Into<crate::Value<SamlOptions>>) -> Self {
+        pub fn saml_options(mut self, value: impl crate::IntoValue<SamlOptions>) -> Self {
             self.0
-                .insert("SAMLOptions".to_owned(), value.into().into_json());
+                .insert("SAMLOptions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -732,12 +764,9 @@ pub mod domain {
         /// `S3VectorsEngine`: [`S3VectorsEngine`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-aimloptions.html#cfn-opensearchservice-domain-aimloptions-s3vectorsengine)
-        pub fn s3_vectors_engine(
-            mut self,
-            value: impl Into<crate::Value<S3VectorsEngine>>,
-        ) -> Self {
+        pub fn s3_vectors_engine(mut self, value: impl crate::IntoValue<S3VectorsEngine>) -> Self {
             self.0
-                .insert("S3VectorsEngine".to_owned(), value.into().into_json());
+                .insert("S3VectorsEngine".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -746,11 +775,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-aimloptions.html#cfn-opensearchservice-domain-aimloptions-serverlessvectoracceleration)
         pub fn serverless_vector_acceleration(
             mut self,
-            value: impl Into<crate::Value<ServerlessVectorAcceleration>>,
+            value: impl crate::IntoValue<ServerlessVectorAcceleration>,
         ) -> Self {
             self.0.insert(
                 "ServerlessVectorAcceleration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -779,29 +808,33 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-clusterconfig.html#cfn-opensearchservice-domain-clusterconfig-coldstorageoptions)
         pub fn cold_storage_options(
             mut self,
-            value: impl Into<crate::Value<ColdStorageOptions>>,
+            value: impl crate::IntoValue<ColdStorageOptions>,
         ) -> Self {
-            self.0
-                .insert("ColdStorageOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ColdStorageOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DedicatedMasterCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-clusterconfig.html#cfn-opensearchservice-domain-clusterconfig-dedicatedmastercount)
-        pub fn dedicated_master_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DedicatedMasterCount".to_owned(), value.into().into_json());
+        pub fn dedicated_master_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DedicatedMasterCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DedicatedMasterEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-clusterconfig.html#cfn-opensearchservice-domain-clusterconfig-dedicatedmasterenabled)
-        pub fn dedicated_master_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn dedicated_master_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "DedicatedMasterEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -809,40 +842,39 @@ pub mod domain {
         /// `DedicatedMasterType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-clusterconfig.html#cfn-opensearchservice-domain-clusterconfig-dedicatedmastertype)
-        pub fn dedicated_master_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DedicatedMasterType".to_owned(), value.into().into_json());
+        pub fn dedicated_master_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DedicatedMasterType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InstanceCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-clusterconfig.html#cfn-opensearchservice-domain-clusterconfig-instancecount)
-        pub fn instance_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn instance_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("InstanceCount".to_owned(), value.into().into_json());
+                .insert("InstanceCount".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InstanceType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-clusterconfig.html#cfn-opensearchservice-domain-clusterconfig-instancetype)
-        pub fn instance_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instance_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InstanceType".to_owned(), value.into().into_json());
+                .insert("InstanceType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MultiAZWithStandbyEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-clusterconfig.html#cfn-opensearchservice-domain-clusterconfig-multiazwithstandbyenabled)
-        pub fn multi_az_with_standby_enabled(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn multi_az_with_standby_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "MultiAZWithStandbyEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -850,36 +882,36 @@ pub mod domain {
         /// `NodeOptions`: list of [`NodeOption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-clusterconfig.html#cfn-opensearchservice-domain-clusterconfig-nodeoptions)
-        pub fn node_options(mut self, value: impl Into<crate::Value<Vec<NodeOption>>>) -> Self {
+        pub fn node_options(mut self, value: impl crate::IntoValue<Vec<NodeOption>>) -> Self {
             self.0
-                .insert("NodeOptions".to_owned(), value.into().into_json());
+                .insert("NodeOptions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WarmCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-clusterconfig.html#cfn-opensearchservice-domain-clusterconfig-warmcount)
-        pub fn warm_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn warm_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("WarmCount".to_owned(), value.into().into_json());
+                .insert("WarmCount".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WarmEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-clusterconfig.html#cfn-opensearchservice-domain-clusterconfig-warmenabled)
-        pub fn warm_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn warm_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("WarmEnabled".to_owned(), value.into().into_json());
+                .insert("WarmEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WarmType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-clusterconfig.html#cfn-opensearchservice-domain-clusterconfig-warmtype)
-        pub fn warm_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn warm_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("WarmType".to_owned(), value.into().into_json());
+                .insert("WarmType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -888,19 +920,23 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-clusterconfig.html#cfn-opensearchservice-domain-clusterconfig-zoneawarenessconfig)
         pub fn zone_awareness_config(
             mut self,
-            value: impl Into<crate::Value<ZoneAwarenessConfig>>,
+            value: impl crate::IntoValue<ZoneAwarenessConfig>,
         ) -> Self {
-            self.0
-                .insert("ZoneAwarenessConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ZoneAwarenessConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ZoneAwarenessEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-clusterconfig.html#cfn-opensearchservice-domain-clusterconfig-zoneawarenessenabled)
-        pub fn zone_awareness_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ZoneAwarenessEnabled".to_owned(), value.into().into_json());
+        pub fn zone_awareness_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ZoneAwarenessEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -926,36 +962,36 @@ pub mod domain {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-cognitooptions.html#cfn-opensearchservice-domain-cognitooptions-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IdentityPoolId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-cognitooptions.html#cfn-opensearchservice-domain-cognitooptions-identitypoolid)
-        pub fn identity_pool_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn identity_pool_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IdentityPoolId".to_owned(), value.into().into_json());
+                .insert("IdentityPoolId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-cognitooptions.html#cfn-opensearchservice-domain-cognitooptions-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserPoolId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-cognitooptions.html#cfn-opensearchservice-domain-cognitooptions-userpoolid)
-        pub fn user_pool_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_pool_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserPoolId".to_owned(), value.into().into_json());
+                .insert("UserPoolId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -981,9 +1017,9 @@ pub mod domain {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-coldstorageoptions.html#cfn-opensearchservice-domain-coldstorageoptions-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1011,10 +1047,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-deploymentstrategyoptions.html#cfn-opensearchservice-domain-deploymentstrategyoptions-deploymentstrategy)
         pub fn deployment_strategy(
             mut self,
-            value: impl Into<crate::Value<DeploymentStrategy>>,
+            value: impl crate::IntoValue<DeploymentStrategy>,
         ) -> Self {
-            self.0
-                .insert("DeploymentStrategy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DeploymentStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1040,9 +1078,9 @@ pub mod domain {
         /// `CustomEndpoint`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-domainendpointoptions.html#cfn-opensearchservice-domain-domainendpointoptions-customendpoint)
-        pub fn custom_endpoint(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn custom_endpoint(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomEndpoint".to_owned(), value.into().into_json());
+                .insert("CustomEndpoint".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1051,11 +1089,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-domainendpointoptions.html#cfn-opensearchservice-domain-domainendpointoptions-customendpointcertificatearn)
         pub fn custom_endpoint_certificate_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "CustomEndpointCertificateArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1063,27 +1101,31 @@ pub mod domain {
         /// `CustomEndpointEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-domainendpointoptions.html#cfn-opensearchservice-domain-domainendpointoptions-customendpointenabled)
-        pub fn custom_endpoint_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("CustomEndpointEnabled".to_owned(), value.into().into_json());
+        pub fn custom_endpoint_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "CustomEndpointEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EnforceHTTPS`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-domainendpointoptions.html#cfn-opensearchservice-domain-domainendpointoptions-enforcehttps)
-        pub fn enforce_https(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enforce_https(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EnforceHTTPS".to_owned(), value.into().into_json());
+                .insert("EnforceHTTPS".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TLSSecurityPolicy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-domainendpointoptions.html#cfn-opensearchservice-domain-domainendpointoptions-tlssecuritypolicy)
-        pub fn tls_security_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TLSSecurityPolicy".to_owned(), value.into().into_json());
+        pub fn tls_security_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TLSSecurityPolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1109,44 +1151,45 @@ pub mod domain {
         /// `EBSEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-ebsoptions.html#cfn-opensearchservice-domain-ebsoptions-ebsenabled)
-        pub fn ebs_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn ebs_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EBSEnabled".to_owned(), value.into().into_json());
+                .insert("EBSEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Iops`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-ebsoptions.html#cfn-opensearchservice-domain-ebsoptions-iops)
-        pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Iops".to_owned(), value.into().into_json());
+        pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Iops".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Throughput`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-ebsoptions.html#cfn-opensearchservice-domain-ebsoptions-throughput)
-        pub fn throughput(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn throughput(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Throughput".to_owned(), value.into().into_json());
+                .insert("Throughput".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VolumeSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-ebsoptions.html#cfn-opensearchservice-domain-ebsoptions-volumesize)
-        pub fn volume_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn volume_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("VolumeSize".to_owned(), value.into().into_json());
+                .insert("VolumeSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VolumeType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-ebsoptions.html#cfn-opensearchservice-domain-ebsoptions-volumetype)
-        pub fn volume_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn volume_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VolumeType".to_owned(), value.into().into_json());
+                .insert("VolumeType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1172,18 +1215,18 @@ pub mod domain {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-encryptionatrestoptions.html#cfn-opensearchservice-domain-encryptionatrestoptions-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-encryptionatrestoptions.html#cfn-opensearchservice-domain-encryptionatrestoptions-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1209,27 +1252,27 @@ pub mod domain {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-iamfederationoptions.html#cfn-opensearchservice-domain-iamfederationoptions-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RolesKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-iamfederationoptions.html#cfn-opensearchservice-domain-iamfederationoptions-roleskey)
-        pub fn roles_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn roles_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RolesKey".to_owned(), value.into().into_json());
+                .insert("RolesKey".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SubjectKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-iamfederationoptions.html#cfn-opensearchservice-domain-iamfederationoptions-subjectkey)
-        pub fn subject_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subject_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SubjectKey".to_owned(), value.into().into_json());
+                .insert("SubjectKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1255,9 +1298,11 @@ pub mod domain {
         /// `EnabledAPIAccess`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-identitycenteroptions.html#cfn-opensearchservice-domain-identitycenteroptions-enabledapiaccess)
-        pub fn enabled_api_access(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnabledAPIAccess".to_owned(), value.into().into_json());
+        pub fn enabled_api_access(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnabledAPIAccess".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1266,11 +1311,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-identitycenteroptions.html#cfn-opensearchservice-domain-identitycenteroptions-identitycenterapplicationarn)
         pub fn identity_center_application_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "IdentityCenterApplicationARN".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1280,11 +1325,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-identitycenteroptions.html#cfn-opensearchservice-domain-identitycenteroptions-identitycenterinstancearn)
         pub fn identity_center_instance_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "IdentityCenterInstanceARN".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1292,27 +1337,27 @@ pub mod domain {
         /// `IdentityStoreId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-identitycenteroptions.html#cfn-opensearchservice-domain-identitycenteroptions-identitystoreid)
-        pub fn identity_store_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn identity_store_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IdentityStoreId".to_owned(), value.into().into_json());
+                .insert("IdentityStoreId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RolesKey`: [`RolesKeyIdcType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-identitycenteroptions.html#cfn-opensearchservice-domain-identitycenteroptions-roleskey)
-        pub fn roles_key(mut self, value: impl Into<crate::Value<RolesKeyIdcType>>) -> Self {
+        pub fn roles_key(mut self, value: impl crate::IntoValue<RolesKeyIdcType>) -> Self {
             self.0
-                .insert("RolesKey".to_owned(), value.into().into_json());
+                .insert("RolesKey".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SubjectKey`: [`SubjectKeyIdcType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-identitycenteroptions.html#cfn-opensearchservice-domain-identitycenteroptions-subjectkey)
-        pub fn subject_key(mut self, value: impl Into<crate::Value<SubjectKeyIdcType>>) -> Self {
+        pub fn subject_key(mut self, value: impl crate::IntoValue<SubjectKeyIdcType>) -> Self {
             self.0
-                .insert("SubjectKey".to_owned(), value.into().into_json());
+                .insert("SubjectKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1332,14 +1377,14 @@ pub mod domain {
     impl Idp {
         /// A new `Idp` with its required properties.
         pub fn new(
-            entity_id: impl Into<crate::Value<String>>,
-            metadata_content: impl Into<crate::Value<String>>,
+            entity_id: impl crate::IntoValue<String>,
+            metadata_content: impl crate::IntoValue<String>,
         ) -> Self {
             Idp(crate::typed::Properties::from_iter([
-                ("EntityId".to_owned(), entity_id.into().into_json()),
+                ("EntityId".to_owned(), entity_id.into_value().into_json()),
                 (
                     "MetadataContent".to_owned(),
-                    metadata_content.into().into_json(),
+                    metadata_content.into_value().into_json(),
                 ),
             ]))
         }
@@ -1366,36 +1411,36 @@ pub mod domain {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-jwtoptions.html#cfn-opensearchservice-domain-jwtoptions-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PublicKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-jwtoptions.html#cfn-opensearchservice-domain-jwtoptions-publickey)
-        pub fn public_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn public_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PublicKey".to_owned(), value.into().into_json());
+                .insert("PublicKey".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RolesKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-jwtoptions.html#cfn-opensearchservice-domain-jwtoptions-roleskey)
-        pub fn roles_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn roles_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RolesKey".to_owned(), value.into().into_json());
+                .insert("RolesKey".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SubjectKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-jwtoptions.html#cfn-opensearchservice-domain-jwtoptions-subjectkey)
-        pub fn subject_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subject_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SubjectKey".to_owned(), value.into().into_json());
+                .insert("SubjectKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1423,11 +1468,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-logpublishingoption.html#cfn-opensearchservice-domain-logpublishingoption-cloudwatchlogsloggrouparn)
         pub fn cloud_watch_logs_log_group_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLogsLogGroupArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1435,9 +1480,9 @@ pub mod domain {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-logpublishingoption.html#cfn-opensearchservice-domain-logpublishingoption-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1463,27 +1508,29 @@ pub mod domain {
         /// `MasterUserARN`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-masteruseroptions.html#cfn-opensearchservice-domain-masteruseroptions-masteruserarn)
-        pub fn master_user_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn master_user_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MasterUserARN".to_owned(), value.into().into_json());
+                .insert("MasterUserARN".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MasterUserName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-masteruseroptions.html#cfn-opensearchservice-domain-masteruseroptions-masterusername)
-        pub fn master_user_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn master_user_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MasterUserName".to_owned(), value.into().into_json());
+                .insert("MasterUserName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MasterUserPassword`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-masteruseroptions.html#cfn-opensearchservice-domain-masteruseroptions-masteruserpassword)
-        pub fn master_user_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("MasterUserPassword".to_owned(), value.into().into_json());
+        pub fn master_user_password(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "MasterUserPassword".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1509,25 +1556,27 @@ pub mod domain {
         /// `Count`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-nodeconfig.html#cfn-opensearchservice-domain-nodeconfig-count)
-        pub fn count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Count".to_owned(), value.into().into_json());
+        pub fn count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Count".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-nodeconfig.html#cfn-opensearchservice-domain-nodeconfig-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-nodeconfig.html#cfn-opensearchservice-domain-nodeconfig-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1553,18 +1602,18 @@ pub mod domain {
         /// `NodeConfig`: [`NodeConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-nodeoption.html#cfn-opensearchservice-domain-nodeoption-nodeconfig)
-        pub fn node_config(mut self, value: impl Into<crate::Value<NodeConfig>>) -> Self {
+        pub fn node_config(mut self, value: impl crate::IntoValue<NodeConfig>) -> Self {
             self.0
-                .insert("NodeConfig".to_owned(), value.into().into_json());
+                .insert("NodeConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NodeType`: [`NodeType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-nodeoption.html#cfn-opensearchservice-domain-nodeoption-nodetype)
-        pub fn node_type(mut self, value: impl Into<crate::Value<NodeType>>) -> Self {
+        pub fn node_type(mut self, value: impl crate::IntoValue<NodeType>) -> Self {
             self.0
-                .insert("NodeType".to_owned(), value.into().into_json());
+                .insert("NodeType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1590,9 +1639,9 @@ pub mod domain {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-nodetonodeencryptionoptions.html#cfn-opensearchservice-domain-nodetonodeencryptionoptions-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1618,12 +1667,9 @@ pub mod domain {
         /// `WindowStartTime`: [`WindowStartTime`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-offpeakwindow.html#cfn-opensearchservice-domain-offpeakwindow-windowstarttime)
-        pub fn window_start_time(
-            mut self,
-            value: impl Into<crate::Value<WindowStartTime>>,
-        ) -> Self {
+        pub fn window_start_time(mut self, value: impl crate::IntoValue<WindowStartTime>) -> Self {
             self.0
-                .insert("WindowStartTime".to_owned(), value.into().into_json());
+                .insert("WindowStartTime".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1649,18 +1695,18 @@ pub mod domain {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-offpeakwindowoptions.html#cfn-opensearchservice-domain-offpeakwindowoptions-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OffPeakWindow`: [`OffPeakWindow`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-offpeakwindowoptions.html#cfn-opensearchservice-domain-offpeakwindowoptions-offpeakwindow)
-        pub fn off_peak_window(mut self, value: impl Into<crate::Value<OffPeakWindow>>) -> Self {
+        pub fn off_peak_window(mut self, value: impl crate::IntoValue<OffPeakWindow>) -> Self {
             self.0
-                .insert("OffPeakWindow".to_owned(), value.into().into_json());
+                .insert("OffPeakWindow".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1679,10 +1725,10 @@ pub mod domain {
 
     impl S3VectorsEngine {
         /// A new `S3VectorsEngine` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             S3VectorsEngine(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
     }
@@ -1708,62 +1754,67 @@ pub mod domain {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-samloptions.html#cfn-opensearchservice-domain-samloptions-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Idp`: [`Idp`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-samloptions.html#cfn-opensearchservice-domain-samloptions-idp)
-        pub fn idp(mut self, value: impl Into<crate::Value<Idp>>) -> Self {
-            self.0.insert("Idp".to_owned(), value.into().into_json());
+        pub fn idp(mut self, value: impl crate::IntoValue<Idp>) -> Self {
+            self.0
+                .insert("Idp".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MasterBackendRole`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-samloptions.html#cfn-opensearchservice-domain-samloptions-masterbackendrole)
-        pub fn master_backend_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("MasterBackendRole".to_owned(), value.into().into_json());
+        pub fn master_backend_role(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "MasterBackendRole".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MasterUserName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-samloptions.html#cfn-opensearchservice-domain-samloptions-masterusername)
-        pub fn master_user_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn master_user_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MasterUserName".to_owned(), value.into().into_json());
+                .insert("MasterUserName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RolesKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-samloptions.html#cfn-opensearchservice-domain-samloptions-roleskey)
-        pub fn roles_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn roles_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RolesKey".to_owned(), value.into().into_json());
+                .insert("RolesKey".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SessionTimeoutMinutes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-samloptions.html#cfn-opensearchservice-domain-samloptions-sessiontimeoutminutes)
-        pub fn session_timeout_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("SessionTimeoutMinutes".to_owned(), value.into().into_json());
+        pub fn session_timeout_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "SessionTimeoutMinutes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SubjectKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-samloptions.html#cfn-opensearchservice-domain-samloptions-subjectkey)
-        pub fn subject_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subject_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SubjectKey".to_owned(), value.into().into_json());
+                .insert("SubjectKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1789,9 +1840,9 @@ pub mod domain {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-serverlessvectoracceleration.html#cfn-opensearchservice-domain-serverlessvectoracceleration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1817,13 +1868,10 @@ pub mod domain {
         /// `AutomatedSnapshotStartHour`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-snapshotoptions.html#cfn-opensearchservice-domain-snapshotoptions-automatedsnapshotstarthour)
-        pub fn automated_snapshot_start_hour(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn automated_snapshot_start_hour(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AutomatedSnapshotStartHour".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1850,13 +1898,10 @@ pub mod domain {
         /// `AutoSoftwareUpdateEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-softwareupdateoptions.html#cfn-opensearchservice-domain-softwareupdateoptions-autosoftwareupdateenabled)
-        pub fn auto_software_update_enabled(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn auto_software_update_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "AutoSoftwareUpdateEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1877,12 +1922,12 @@ pub mod domain {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1908,18 +1953,20 @@ pub mod domain {
         /// `SecurityGroupIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-vpcoptions.html#cfn-opensearchservice-domain-vpcoptions-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SubnetIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-vpcoptions.html#cfn-opensearchservice-domain-vpcoptions-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1938,13 +1985,10 @@ pub mod domain {
 
     impl WindowStartTime {
         /// A new `WindowStartTime` with its required properties.
-        pub fn new(
-            hours: impl Into<crate::Value<i64>>,
-            minutes: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn new(hours: impl crate::IntoValue<i64>, minutes: impl crate::IntoValue<i64>) -> Self {
             WindowStartTime(crate::typed::Properties::from_iter([
-                ("Hours".to_owned(), hours.into().into_json()),
-                ("Minutes".to_owned(), minutes.into().into_json()),
+                ("Hours".to_owned(), hours.into_value().into_json()),
+                ("Minutes".to_owned(), minutes.into_value().into_json()),
             ]))
         }
     }
@@ -1970,9 +2014,11 @@ pub mod domain {
         /// `AvailabilityZoneCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-zoneawarenessconfig.html#cfn-opensearchservice-domain-zoneawarenessconfig-availabilityzonecount)
-        pub fn availability_zone_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("AvailabilityZoneCount".to_owned(), value.into().into_json());
+        pub fn availability_zone_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "AvailabilityZoneCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }

@@ -13,6 +13,38 @@ pub const TYPES: &[&str] = &[
     "AWS::OpsWorks::Volume",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::OpsWorks::App",
+        <App as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::OpsWorks::ElasticLoadBalancerAttachment",
+        <ElasticLoadBalancerAttachment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::OpsWorks::Instance",
+        <Instance as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::OpsWorks::Layer",
+        <Layer as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::OpsWorks::Stack",
+        <Stack as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::OpsWorks::UserProfile",
+        <UserProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::OpsWorks::Volume",
+        <Volume as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::OpsWorks::App`.
 ///
 /// Required properties, the arguments of [`App::new`]: `Name`, `StackId`, `Type`.
@@ -24,21 +56,22 @@ pub struct App(crate::Resource);
 impl App {
     /// A new `AWS::OpsWorks::App` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        stack_id: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        stack_id: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<String>,
     ) -> Self {
         App(crate::Resource::new("AWS::OpsWorks::App")
-            .property("Name", name.into().into_json())
-            .property("StackId", stack_id.into().into_json())
-            .property("Type", r#type.into().into_json()))
+            .property("Name", name.into_value().into_json())
+            .property("StackId", stack_id.into_value().into_json())
+            .property("Type", r#type.into_value().into_json()))
     }
 
     /// `AppSource`: [`Source`](app::Source).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-app.html#cfn-opsworks-app-appsource)
-    pub fn app_source(mut self, value: impl Into<crate::Value<app::Source>>) -> Self {
-        self.0.set_property("AppSource", value.into().into_json());
+    pub fn app_source(mut self, value: impl crate::IntoValue<app::Source>) -> Self {
+        self.0
+            .set_property("AppSource", value.into_value().into_json());
         self
     }
 
@@ -47,41 +80,46 @@ impl App {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-app.html#cfn-opsworks-app-attributes)
     pub fn attributes(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Attributes", value.into().into_json());
+        self.0
+            .set_property("Attributes", value.into_value().into_json());
         self
     }
 
     /// `DataSources`: list of [`DataSource`](app::DataSource).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-app.html#cfn-opsworks-app-datasources)
-    pub fn data_sources(mut self, value: impl Into<crate::Value<Vec<app::DataSource>>>) -> Self {
-        self.0.set_property("DataSources", value.into().into_json());
+    pub fn data_sources(mut self, value: impl crate::IntoValue<Vec<app::DataSource>>) -> Self {
+        self.0
+            .set_property("DataSources", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-app.html#cfn-opsworks-app-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Domains`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-app.html#cfn-opsworks-app-domains)
-    pub fn domains(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Domains", value.into().into_json());
+    pub fn domains(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Domains", value.into_value().into_json());
         self
     }
 
     /// `EnableSsl`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-app.html#cfn-opsworks-app-enablessl)
-    pub fn enable_ssl(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("EnableSsl", value.into().into_json());
+    pub fn enable_ssl(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("EnableSsl", value.into_value().into_json());
         self
     }
 
@@ -90,9 +128,10 @@ impl App {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-app.html#cfn-opsworks-app-environment)
     pub fn environment(
         mut self,
-        value: impl Into<crate::Value<Vec<app::EnvironmentVariable>>>,
+        value: impl crate::IntoValue<Vec<app::EnvironmentVariable>>,
     ) -> Self {
-        self.0.set_property("Environment", value.into().into_json());
+        self.0
+            .set_property("Environment", value.into_value().into_json());
         self
     }
 
@@ -101,8 +140,9 @@ impl App {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-app.html#cfn-opsworks-app-shortname)
-    pub fn shortname(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Shortname", value.into().into_json());
+    pub fn shortname(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Shortname", value.into_value().into_json());
         self
     }
 
@@ -111,10 +151,10 @@ impl App {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-app.html#cfn-opsworks-app-sslconfiguration)
     pub fn ssl_configuration(
         mut self,
-        value: impl Into<crate::Value<app::SslConfiguration>>,
+        value: impl crate::IntoValue<app::SslConfiguration>,
     ) -> Self {
         self.0
-            .set_property("SslConfiguration", value.into().into_json());
+            .set_property("SslConfiguration", value.into_value().into_json());
         self
     }
 }
@@ -163,25 +203,27 @@ pub mod app {
         /// `Arn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-app-datasource.html#cfn-opsworks-app-datasource-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DatabaseName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-app-datasource.html#cfn-opsworks-app-datasource-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-app-datasource.html#cfn-opsworks-app-datasource-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -201,20 +243,21 @@ pub mod app {
     impl EnvironmentVariable {
         /// A new `EnvironmentVariable` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             EnvironmentVariable(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
 
         /// `Secure`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-app-environmentvariable.html#cfn-opsworks-app-environmentvariable-secure)
-        pub fn secure(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Secure".to_owned(), value.into().into_json());
+        pub fn secure(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Secure".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -240,51 +283,54 @@ pub mod app {
         /// `Password`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-app-source.html#cfn-opsworks-app-source-password)
-        pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Password".to_owned(), value.into().into_json());
+                .insert("Password".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Revision`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-app-source.html#cfn-opsworks-app-source-revision)
-        pub fn revision(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn revision(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Revision".to_owned(), value.into().into_json());
+                .insert("Revision".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SshKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-app-source.html#cfn-opsworks-app-source-sshkey)
-        pub fn ssh_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("SshKey".to_owned(), value.into().into_json());
+        pub fn ssh_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("SshKey".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-app-source.html#cfn-opsworks-app-source-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Url`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-app-source.html#cfn-opsworks-app-source-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Username`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-app-source.html#cfn-opsworks-app-source-username)
-        pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Username".to_owned(), value.into().into_json());
+                .insert("Username".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -310,26 +356,27 @@ pub mod app {
         /// `Certificate`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-app-sslconfiguration.html#cfn-opsworks-app-sslconfiguration-certificate)
-        pub fn certificate(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn certificate(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Certificate".to_owned(), value.into().into_json());
+                .insert("Certificate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Chain`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-app-sslconfiguration.html#cfn-opsworks-app-sslconfiguration-chain)
-        pub fn chain(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Chain".to_owned(), value.into().into_json());
+        pub fn chain(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Chain".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PrivateKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-app-sslconfiguration.html#cfn-opsworks-app-sslconfiguration-privatekey)
-        pub fn private_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn private_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PrivateKey".to_owned(), value.into().into_json());
+                .insert("PrivateKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -352,16 +399,16 @@ pub struct ElasticLoadBalancerAttachment(crate::Resource);
 impl ElasticLoadBalancerAttachment {
     /// A new `AWS::OpsWorks::ElasticLoadBalancerAttachment` with its required properties.
     pub fn new(
-        elastic_load_balancer_name: impl Into<crate::Value<String>>,
-        layer_id: impl Into<crate::Value<String>>,
+        elastic_load_balancer_name: impl crate::IntoValue<String>,
+        layer_id: impl crate::IntoValue<String>,
     ) -> Self {
         ElasticLoadBalancerAttachment(
             crate::Resource::new("AWS::OpsWorks::ElasticLoadBalancerAttachment")
                 .property(
                     "ElasticLoadBalancerName",
-                    elastic_load_balancer_name.into().into_json(),
+                    elastic_load_balancer_name.into_value().into_json(),
                 )
-                .property("LayerId", layer_id.into().into_json()),
+                .property("LayerId", layer_id.into_value().into_json()),
         )
     }
 }
@@ -403,41 +450,41 @@ pub struct Instance(crate::Resource);
 impl Instance {
     /// A new `AWS::OpsWorks::Instance` with its required properties.
     pub fn new(
-        instance_type: impl Into<crate::Value<String>>,
-        layer_ids: impl Into<crate::Value<Vec<String>>>,
-        stack_id: impl Into<crate::Value<String>>,
+        instance_type: impl crate::IntoValue<String>,
+        layer_ids: impl crate::IntoValue<Vec<String>>,
+        stack_id: impl crate::IntoValue<String>,
     ) -> Self {
         Instance(
             crate::Resource::new("AWS::OpsWorks::Instance")
-                .property("InstanceType", instance_type.into().into_json())
-                .property("LayerIds", layer_ids.into().into_json())
-                .property("StackId", stack_id.into().into_json()),
+                .property("InstanceType", instance_type.into_value().into_json())
+                .property("LayerIds", layer_ids.into_value().into_json())
+                .property("StackId", stack_id.into_value().into_json()),
         )
     }
 
     /// `AgentVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-agentversion)
-    pub fn agent_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn agent_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AgentVersion", value.into().into_json());
+            .set_property("AgentVersion", value.into_value().into_json());
         self
     }
 
     /// `AmiId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-amiid)
-    pub fn ami_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AmiId", value.into().into_json());
+    pub fn ami_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("AmiId", value.into_value().into_json());
         self
     }
 
     /// `Architecture`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-architecture)
-    pub fn architecture(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn architecture(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("Architecture", value.into().into_json());
+            .set_property("Architecture", value.into_value().into_json());
         self
     }
 
@@ -446,9 +493,9 @@ impl Instance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-autoscalingtype)
-    pub fn auto_scaling_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn auto_scaling_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AutoScalingType", value.into().into_json());
+            .set_property("AutoScalingType", value.into_value().into_json());
         self
     }
 
@@ -457,9 +504,9 @@ impl Instance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-availabilityzone)
-    pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZone", value.into().into_json());
+            .set_property("AvailabilityZone", value.into_value().into_json());
         self
     }
 
@@ -470,10 +517,10 @@ impl Instance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-blockdevicemappings)
     pub fn block_device_mappings(
         mut self,
-        value: impl Into<crate::Value<Vec<instance::BlockDeviceMapping>>>,
+        value: impl crate::IntoValue<Vec<instance::BlockDeviceMapping>>,
     ) -> Self {
         self.0
-            .set_property("BlockDeviceMappings", value.into().into_json());
+            .set_property("BlockDeviceMappings", value.into_value().into_json());
         self
     }
 
@@ -482,42 +529,44 @@ impl Instance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-ebsoptimized)
-    pub fn ebs_optimized(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn ebs_optimized(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EbsOptimized", value.into().into_json());
+            .set_property("EbsOptimized", value.into_value().into_json());
         self
     }
 
     /// `ElasticIps`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-elasticips)
-    pub fn elastic_ips(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("ElasticIps", value.into().into_json());
+    pub fn elastic_ips(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("ElasticIps", value.into_value().into_json());
         self
     }
 
     /// `Hostname`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-hostname)
-    pub fn hostname(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Hostname", value.into().into_json());
+    pub fn hostname(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Hostname", value.into_value().into_json());
         self
     }
 
     /// `InstallUpdatesOnBoot`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-installupdatesonboot)
-    pub fn install_updates_on_boot(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn install_updates_on_boot(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("InstallUpdatesOnBoot", value.into().into_json());
+            .set_property("InstallUpdatesOnBoot", value.into_value().into_json());
         self
     }
 
     /// `Os`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-os)
-    pub fn os(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Os", value.into().into_json());
+    pub fn os(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Os", value.into_value().into_json());
         self
     }
 
@@ -526,17 +575,18 @@ impl Instance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-rootdevicetype)
-    pub fn root_device_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn root_device_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RootDeviceType", value.into().into_json());
+            .set_property("RootDeviceType", value.into_value().into_json());
         self
     }
 
     /// `SshKeyName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-sshkeyname)
-    pub fn ssh_key_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SshKeyName", value.into().into_json());
+    pub fn ssh_key_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SshKeyName", value.into_value().into_json());
         self
     }
 
@@ -545,8 +595,9 @@ impl Instance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-subnetid)
-    pub fn subnet_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SubnetId", value.into().into_json());
+    pub fn subnet_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SubnetId", value.into_value().into_json());
         self
     }
 
@@ -555,8 +606,9 @@ impl Instance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-tenancy)
-    pub fn tenancy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Tenancy", value.into().into_json());
+    pub fn tenancy(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Tenancy", value.into_value().into_json());
         self
     }
 
@@ -567,10 +619,10 @@ impl Instance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-timebasedautoscaling)
     pub fn time_based_auto_scaling(
         mut self,
-        value: impl Into<crate::Value<instance::TimeBasedAutoScaling>>,
+        value: impl crate::IntoValue<instance::TimeBasedAutoScaling>,
     ) -> Self {
         self.0
-            .set_property("TimeBasedAutoScaling", value.into().into_json());
+            .set_property("TimeBasedAutoScaling", value.into_value().into_json());
         self
     }
 
@@ -579,17 +631,18 @@ impl Instance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-virtualizationtype)
-    pub fn virtualization_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn virtualization_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VirtualizationType", value.into().into_json());
+            .set_property("VirtualizationType", value.into_value().into_json());
         self
     }
 
     /// `Volumes`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-instance.html#cfn-opsworks-instance-volumes)
-    pub fn volumes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Volumes", value.into().into_json());
+    pub fn volumes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Volumes", value.into_value().into_json());
         self
     }
 }
@@ -669,35 +722,36 @@ pub mod instance {
         /// `DeviceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-instance-blockdevicemapping.html#cfn-opsworks-instance-blockdevicemapping-devicename)
-        pub fn device_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn device_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeviceName".to_owned(), value.into().into_json());
+                .insert("DeviceName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ebs`: [`EbsBlockDevice`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-instance-blockdevicemapping.html#cfn-opsworks-instance-blockdevicemapping-ebs)
-        pub fn ebs(mut self, value: impl Into<crate::Value<EbsBlockDevice>>) -> Self {
-            self.0.insert("Ebs".to_owned(), value.into().into_json());
+        pub fn ebs(mut self, value: impl crate::IntoValue<EbsBlockDevice>) -> Self {
+            self.0
+                .insert("Ebs".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NoDevice`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-instance-blockdevicemapping.html#cfn-opsworks-instance-blockdevicemapping-nodevice)
-        pub fn no_device(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn no_device(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NoDevice".to_owned(), value.into().into_json());
+                .insert("NoDevice".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VirtualName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-instance-blockdevicemapping.html#cfn-opsworks-instance-blockdevicemapping-virtualname)
-        pub fn virtual_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn virtual_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VirtualName".to_owned(), value.into().into_json());
+                .insert("VirtualName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -723,44 +777,47 @@ pub mod instance {
         /// `DeleteOnTermination`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-instance-ebsblockdevice.html#cfn-opsworks-instance-ebsblockdevice-deleteontermination)
-        pub fn delete_on_termination(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("DeleteOnTermination".to_owned(), value.into().into_json());
+        pub fn delete_on_termination(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "DeleteOnTermination".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Iops`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-instance-ebsblockdevice.html#cfn-opsworks-instance-ebsblockdevice-iops)
-        pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Iops".to_owned(), value.into().into_json());
+        pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Iops".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SnapshotId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-instance-ebsblockdevice.html#cfn-opsworks-instance-ebsblockdevice-snapshotid)
-        pub fn snapshot_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn snapshot_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SnapshotId".to_owned(), value.into().into_json());
+                .insert("SnapshotId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VolumeSize`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-instance-ebsblockdevice.html#cfn-opsworks-instance-ebsblockdevice-volumesize)
-        pub fn volume_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn volume_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("VolumeSize".to_owned(), value.into().into_json());
+                .insert("VolumeSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VolumeType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-instance-ebsblockdevice.html#cfn-opsworks-instance-ebsblockdevice-volumetype)
-        pub fn volume_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn volume_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VolumeType".to_owned(), value.into().into_json());
+                .insert("VolumeType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -788,9 +845,10 @@ pub mod instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-instance-timebasedautoscaling.html#cfn-opsworks-instance-timebasedautoscaling-friday)
         pub fn friday(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0.insert("Friday".to_owned(), value.into().into_json());
+            self.0
+                .insert("Friday".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -799,9 +857,10 @@ pub mod instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-instance-timebasedautoscaling.html#cfn-opsworks-instance-timebasedautoscaling-monday)
         pub fn monday(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0.insert("Monday".to_owned(), value.into().into_json());
+            self.0
+                .insert("Monday".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -810,10 +869,10 @@ pub mod instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-instance-timebasedautoscaling.html#cfn-opsworks-instance-timebasedautoscaling-saturday)
         pub fn saturday(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Saturday".to_owned(), value.into().into_json());
+                .insert("Saturday".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -822,9 +881,10 @@ pub mod instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-instance-timebasedautoscaling.html#cfn-opsworks-instance-timebasedautoscaling-sunday)
         pub fn sunday(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0.insert("Sunday".to_owned(), value.into().into_json());
+            self.0
+                .insert("Sunday".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -833,10 +893,10 @@ pub mod instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-instance-timebasedautoscaling.html#cfn-opsworks-instance-timebasedautoscaling-thursday)
         pub fn thursday(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Thursday".to_owned(), value.into().into_json());
+                .insert("Thursday".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -845,10 +905,10 @@ pub mod instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-instance-timebasedautoscaling.html#cfn-opsworks-instance-timebasedautoscaling-tuesday)
         pub fn tuesday(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Tuesday".to_owned(), value.into().into_json());
+                .insert("Tuesday".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -857,10 +917,10 @@ pub mod instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-instance-timebasedautoscaling.html#cfn-opsworks-instance-timebasedautoscaling-wednesday)
         pub fn wednesday(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Wednesday".to_owned(), value.into().into_json());
+                .insert("Wednesday".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -883,29 +943,32 @@ pub struct Layer(crate::Resource);
 impl Layer {
     /// A new `AWS::OpsWorks::Layer` with its required properties.
     pub fn new(
-        auto_assign_elastic_ips: impl Into<crate::Value<bool>>,
-        auto_assign_public_ips: impl Into<crate::Value<bool>>,
-        enable_auto_healing: impl Into<crate::Value<bool>>,
-        name: impl Into<crate::Value<String>>,
-        shortname: impl Into<crate::Value<String>>,
-        stack_id: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<String>>,
+        auto_assign_elastic_ips: impl crate::IntoValue<bool>,
+        auto_assign_public_ips: impl crate::IntoValue<bool>,
+        enable_auto_healing: impl crate::IntoValue<bool>,
+        name: impl crate::IntoValue<String>,
+        shortname: impl crate::IntoValue<String>,
+        stack_id: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<String>,
     ) -> Self {
         Layer(
             crate::Resource::new("AWS::OpsWorks::Layer")
                 .property(
                     "AutoAssignElasticIps",
-                    auto_assign_elastic_ips.into().into_json(),
+                    auto_assign_elastic_ips.into_value().into_json(),
                 )
                 .property(
                     "AutoAssignPublicIps",
-                    auto_assign_public_ips.into().into_json(),
+                    auto_assign_public_ips.into_value().into_json(),
                 )
-                .property("EnableAutoHealing", enable_auto_healing.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Shortname", shortname.into().into_json())
-                .property("StackId", stack_id.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property(
+                    "EnableAutoHealing",
+                    enable_auto_healing.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json())
+                .property("Shortname", shortname.into_value().into_json())
+                .property("StackId", stack_id.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -914,56 +977,55 @@ impl Layer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-layer.html#cfn-opsworks-layer-attributes)
     pub fn attributes(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Attributes", value.into().into_json());
+        self.0
+            .set_property("Attributes", value.into_value().into_json());
         self
     }
 
     /// `CustomInstanceProfileArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-layer.html#cfn-opsworks-layer-custominstanceprofilearn)
-    pub fn custom_instance_profile_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn custom_instance_profile_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomInstanceProfileArn", value.into().into_json());
+            .set_property("CustomInstanceProfileArn", value.into_value().into_json());
         self
     }
 
     /// `CustomJson`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-layer.html#cfn-opsworks-layer-customjson)
-    pub fn custom_json(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("CustomJson", value.into().into_json());
+    pub fn custom_json(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("CustomJson", value.into_value().into_json());
         self
     }
 
     /// `CustomRecipes`: [`Recipes`](layer::Recipes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-layer.html#cfn-opsworks-layer-customrecipes)
-    pub fn custom_recipes(mut self, value: impl Into<crate::Value<layer::Recipes>>) -> Self {
+    pub fn custom_recipes(mut self, value: impl crate::IntoValue<layer::Recipes>) -> Self {
         self.0
-            .set_property("CustomRecipes", value.into().into_json());
+            .set_property("CustomRecipes", value.into_value().into_json());
         self
     }
 
     /// `CustomSecurityGroupIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-layer.html#cfn-opsworks-layer-customsecuritygroupids)
-    pub fn custom_security_group_ids(
-        mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
-    ) -> Self {
+    pub fn custom_security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("CustomSecurityGroupIds", value.into().into_json());
+            .set_property("CustomSecurityGroupIds", value.into_value().into_json());
         self
     }
 
     /// `InstallUpdatesOnBoot`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-layer.html#cfn-opsworks-layer-installupdatesonboot)
-    pub fn install_updates_on_boot(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn install_updates_on_boot(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("InstallUpdatesOnBoot", value.into().into_json());
+            .set_property("InstallUpdatesOnBoot", value.into_value().into_json());
         self
     }
 
@@ -972,10 +1034,12 @@ impl Layer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-layer.html#cfn-opsworks-layer-lifecycleeventconfiguration)
     pub fn lifecycle_event_configuration(
         mut self,
-        value: impl Into<crate::Value<layer::LifecycleEventConfiguration>>,
+        value: impl crate::IntoValue<layer::LifecycleEventConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("LifecycleEventConfiguration", value.into().into_json());
+        self.0.set_property(
+            "LifecycleEventConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -984,35 +1048,36 @@ impl Layer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-layer.html#cfn-opsworks-layer-loadbasedautoscaling)
     pub fn load_based_auto_scaling(
         mut self,
-        value: impl Into<crate::Value<layer::LoadBasedAutoScaling>>,
+        value: impl crate::IntoValue<layer::LoadBasedAutoScaling>,
     ) -> Self {
         self.0
-            .set_property("LoadBasedAutoScaling", value.into().into_json());
+            .set_property("LoadBasedAutoScaling", value.into_value().into_json());
         self
     }
 
     /// `Packages`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-layer.html#cfn-opsworks-layer-packages)
-    pub fn packages(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Packages", value.into().into_json());
+    pub fn packages(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Packages", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](layer::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-layer.html#cfn-opsworks-layer-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<layer::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<layer::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `UseEbsOptimizedInstances`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-layer.html#cfn-opsworks-layer-useebsoptimizedinstances)
-    pub fn use_ebs_optimized_instances(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn use_ebs_optimized_instances(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("UseEbsOptimizedInstances", value.into().into_json());
+            .set_property("UseEbsOptimizedInstances", value.into_value().into_json());
         self
     }
 
@@ -1021,10 +1086,10 @@ impl Layer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-layer.html#cfn-opsworks-layer-volumeconfigurations)
     pub fn volume_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<layer::VolumeConfiguration>>>,
+        value: impl crate::IntoValue<Vec<layer::VolumeConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("VolumeConfigurations", value.into().into_json());
+            .set_property("VolumeConfigurations", value.into_value().into_json());
         self
     }
 }
@@ -1073,54 +1138,58 @@ pub mod layer {
         /// `CpuThreshold`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-autoscalingthresholds.html#cfn-opsworks-layer-autoscalingthresholds-cputhreshold)
-        pub fn cpu_threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn cpu_threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("CpuThreshold".to_owned(), value.into().into_json());
+                .insert("CpuThreshold".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IgnoreMetricsTime`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-autoscalingthresholds.html#cfn-opsworks-layer-autoscalingthresholds-ignoremetricstime)
-        pub fn ignore_metrics_time(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("IgnoreMetricsTime".to_owned(), value.into().into_json());
+        pub fn ignore_metrics_time(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "IgnoreMetricsTime".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InstanceCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-autoscalingthresholds.html#cfn-opsworks-layer-autoscalingthresholds-instancecount)
-        pub fn instance_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn instance_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("InstanceCount".to_owned(), value.into().into_json());
+                .insert("InstanceCount".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LoadThreshold`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-autoscalingthresholds.html#cfn-opsworks-layer-autoscalingthresholds-loadthreshold)
-        pub fn load_threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn load_threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("LoadThreshold".to_owned(), value.into().into_json());
+                .insert("LoadThreshold".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MemoryThreshold`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-autoscalingthresholds.html#cfn-opsworks-layer-autoscalingthresholds-memorythreshold)
-        pub fn memory_threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn memory_threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MemoryThreshold".to_owned(), value.into().into_json());
+                .insert("MemoryThreshold".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ThresholdsWaitTime`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-autoscalingthresholds.html#cfn-opsworks-layer-autoscalingthresholds-thresholdswaittime)
-        pub fn thresholds_wait_time(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ThresholdsWaitTime".to_owned(), value.into().into_json());
+        pub fn thresholds_wait_time(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ThresholdsWaitTime".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1148,11 +1217,11 @@ pub mod layer {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-lifecycleeventconfiguration.html#cfn-opsworks-layer-lifecycleeventconfiguration-shutdowneventconfiguration)
         pub fn shutdown_event_configuration(
             mut self,
-            value: impl Into<crate::Value<ShutdownEventConfiguration>>,
+            value: impl crate::IntoValue<ShutdownEventConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ShutdownEventConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1179,29 +1248,27 @@ pub mod layer {
         /// `DownScaling`: [`AutoScalingThresholds`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-loadbasedautoscaling.html#cfn-opsworks-layer-loadbasedautoscaling-downscaling)
-        pub fn down_scaling(
-            mut self,
-            value: impl Into<crate::Value<AutoScalingThresholds>>,
-        ) -> Self {
+        pub fn down_scaling(mut self, value: impl crate::IntoValue<AutoScalingThresholds>) -> Self {
             self.0
-                .insert("DownScaling".to_owned(), value.into().into_json());
+                .insert("DownScaling".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Enable`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-loadbasedautoscaling.html#cfn-opsworks-layer-loadbasedautoscaling-enable)
-        pub fn enable(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Enable".to_owned(), value.into().into_json());
+        pub fn enable(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Enable".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UpScaling`: [`AutoScalingThresholds`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-loadbasedautoscaling.html#cfn-opsworks-layer-loadbasedautoscaling-upscaling)
-        pub fn up_scaling(mut self, value: impl Into<crate::Value<AutoScalingThresholds>>) -> Self {
+        pub fn up_scaling(mut self, value: impl crate::IntoValue<AutoScalingThresholds>) -> Self {
             self.0
-                .insert("UpScaling".to_owned(), value.into().into_json());
+                .insert("UpScaling".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1227,43 +1294,45 @@ pub mod layer {
         /// `Configure`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-recipes.html#cfn-opsworks-layer-recipes-configure)
-        pub fn configure(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn configure(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Configure".to_owned(), value.into().into_json());
+                .insert("Configure".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Deploy`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-recipes.html#cfn-opsworks-layer-recipes-deploy)
-        pub fn deploy(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Deploy".to_owned(), value.into().into_json());
+        pub fn deploy(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Deploy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Setup`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-recipes.html#cfn-opsworks-layer-recipes-setup)
-        pub fn setup(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Setup".to_owned(), value.into().into_json());
+        pub fn setup(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Setup".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Shutdown`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-recipes.html#cfn-opsworks-layer-recipes-shutdown)
-        pub fn shutdown(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn shutdown(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Shutdown".to_owned(), value.into().into_json());
+                .insert("Shutdown".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Undeploy`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-recipes.html#cfn-opsworks-layer-recipes-undeploy)
-        pub fn undeploy(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn undeploy(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Undeploy".to_owned(), value.into().into_json());
+                .insert("Undeploy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1291,11 +1360,11 @@ pub mod layer {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-shutdowneventconfiguration.html#cfn-opsworks-layer-shutdowneventconfiguration-delayuntilelbconnectionsdrained)
         pub fn delay_until_elb_connections_drained(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "DelayUntilElbConnectionsDrained".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1303,9 +1372,11 @@ pub mod layer {
         /// `ExecutionTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-shutdowneventconfiguration.html#cfn-opsworks-layer-shutdowneventconfiguration-executiontimeout)
-        pub fn execution_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ExecutionTimeout".to_owned(), value.into().into_json());
+        pub fn execution_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ExecutionTimeout".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1325,12 +1396,12 @@ pub mod layer {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1356,61 +1427,63 @@ pub mod layer {
         /// `Encrypted`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-volumeconfiguration.html#cfn-opsworks-layer-volumeconfiguration-encrypted)
-        pub fn encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Encrypted".to_owned(), value.into().into_json());
+                .insert("Encrypted".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Iops`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-volumeconfiguration.html#cfn-opsworks-layer-volumeconfiguration-iops)
-        pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Iops".to_owned(), value.into().into_json());
+        pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Iops".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MountPoint`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-volumeconfiguration.html#cfn-opsworks-layer-volumeconfiguration-mountpoint)
-        pub fn mount_point(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mount_point(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MountPoint".to_owned(), value.into().into_json());
+                .insert("MountPoint".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NumberOfDisks`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-volumeconfiguration.html#cfn-opsworks-layer-volumeconfiguration-numberofdisks)
-        pub fn number_of_disks(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn number_of_disks(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NumberOfDisks".to_owned(), value.into().into_json());
+                .insert("NumberOfDisks".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RaidLevel`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-volumeconfiguration.html#cfn-opsworks-layer-volumeconfiguration-raidlevel)
-        pub fn raid_level(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn raid_level(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RaidLevel".to_owned(), value.into().into_json());
+                .insert("RaidLevel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Size`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-volumeconfiguration.html#cfn-opsworks-layer-volumeconfiguration-size)
-        pub fn size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Size".to_owned(), value.into().into_json());
+        pub fn size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Size".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VolumeType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-layer-volumeconfiguration.html#cfn-opsworks-layer-volumeconfiguration-volumetype)
-        pub fn volume_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn volume_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VolumeType".to_owned(), value.into().into_json());
+                .insert("VolumeType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1433,27 +1506,27 @@ pub struct Stack(crate::Resource);
 impl Stack {
     /// A new `AWS::OpsWorks::Stack` with its required properties.
     pub fn new(
-        default_instance_profile_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        service_role_arn: impl Into<crate::Value<String>>,
+        default_instance_profile_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        service_role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Stack(
             crate::Resource::new("AWS::OpsWorks::Stack")
                 .property(
                     "DefaultInstanceProfileArn",
-                    default_instance_profile_arn.into().into_json(),
+                    default_instance_profile_arn.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json())
-                .property("ServiceRoleArn", service_role_arn.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("ServiceRoleArn", service_role_arn.into_value().into_json()),
         )
     }
 
     /// `AgentVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-agentversion)
-    pub fn agent_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn agent_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AgentVersion", value.into().into_json());
+            .set_property("AgentVersion", value.into_value().into_json());
         self
     }
 
@@ -1462,9 +1535,10 @@ impl Stack {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-attributes)
     pub fn attributes(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Attributes", value.into().into_json());
+        self.0
+            .set_property("Attributes", value.into_value().into_json());
         self
     }
 
@@ -1473,10 +1547,10 @@ impl Stack {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-chefconfiguration)
     pub fn chef_configuration(
         mut self,
-        value: impl Into<crate::Value<stack::ChefConfiguration>>,
+        value: impl crate::IntoValue<stack::ChefConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ChefConfiguration", value.into().into_json());
+            .set_property("ChefConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1485,8 +1559,9 @@ impl Stack {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-cloneappids)
-    pub fn clone_app_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("CloneAppIds", value.into().into_json());
+    pub fn clone_app_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("CloneAppIds", value.into_value().into_json());
         self
     }
 
@@ -1495,9 +1570,9 @@ impl Stack {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-clonepermissions)
-    pub fn clone_permissions(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn clone_permissions(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ClonePermissions", value.into().into_json());
+            .set_property("ClonePermissions", value.into_value().into_json());
         self
     }
 
@@ -1506,100 +1581,100 @@ impl Stack {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-configurationmanager)
     pub fn configuration_manager(
         mut self,
-        value: impl Into<crate::Value<stack::StackConfigurationManager>>,
+        value: impl crate::IntoValue<stack::StackConfigurationManager>,
     ) -> Self {
         self.0
-            .set_property("ConfigurationManager", value.into().into_json());
+            .set_property("ConfigurationManager", value.into_value().into_json());
         self
     }
 
     /// `CustomCookbooksSource`: [`Source`](stack::Source).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-customcookbookssource)
-    pub fn custom_cookbooks_source(
-        mut self,
-        value: impl Into<crate::Value<stack::Source>>,
-    ) -> Self {
+    pub fn custom_cookbooks_source(mut self, value: impl crate::IntoValue<stack::Source>) -> Self {
         self.0
-            .set_property("CustomCookbooksSource", value.into().into_json());
+            .set_property("CustomCookbooksSource", value.into_value().into_json());
         self
     }
 
     /// `CustomJson`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-customjson)
-    pub fn custom_json(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("CustomJson", value.into().into_json());
+    pub fn custom_json(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("CustomJson", value.into_value().into_json());
         self
     }
 
     /// `DefaultAvailabilityZone`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-defaultavailabilityzone)
-    pub fn default_availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultAvailabilityZone", value.into().into_json());
+            .set_property("DefaultAvailabilityZone", value.into_value().into_json());
         self
     }
 
     /// `DefaultOs`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-defaultos)
-    pub fn default_os(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DefaultOs", value.into().into_json());
+    pub fn default_os(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DefaultOs", value.into_value().into_json());
         self
     }
 
     /// `DefaultRootDeviceType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-defaultrootdevicetype)
-    pub fn default_root_device_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_root_device_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultRootDeviceType", value.into().into_json());
+            .set_property("DefaultRootDeviceType", value.into_value().into_json());
         self
     }
 
     /// `DefaultSshKeyName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-defaultsshkeyname)
-    pub fn default_ssh_key_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_ssh_key_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultSshKeyName", value.into().into_json());
+            .set_property("DefaultSshKeyName", value.into_value().into_json());
         self
     }
 
     /// `DefaultSubnetId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-defaultsubnetid)
-    pub fn default_subnet_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_subnet_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultSubnetId", value.into().into_json());
+            .set_property("DefaultSubnetId", value.into_value().into_json());
         self
     }
 
     /// `EcsClusterArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-ecsclusterarn)
-    pub fn ecs_cluster_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ecs_cluster_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EcsClusterArn", value.into().into_json());
+            .set_property("EcsClusterArn", value.into_value().into_json());
         self
     }
 
     /// `ElasticIps`: list of [`ElasticIp`](stack::ElasticIp).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-elasticips)
-    pub fn elastic_ips(mut self, value: impl Into<crate::Value<Vec<stack::ElasticIp>>>) -> Self {
-        self.0.set_property("ElasticIps", value.into().into_json());
+    pub fn elastic_ips(mut self, value: impl crate::IntoValue<Vec<stack::ElasticIp>>) -> Self {
+        self.0
+            .set_property("ElasticIps", value.into_value().into_json());
         self
     }
 
     /// `HostnameTheme`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-hostnametheme)
-    pub fn hostname_theme(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn hostname_theme(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("HostnameTheme", value.into().into_json());
+            .set_property("HostnameTheme", value.into_value().into_json());
         self
     }
 
@@ -1608,10 +1683,10 @@ impl Stack {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-rdsdbinstances)
     pub fn rds_db_instances(
         mut self,
-        value: impl Into<crate::Value<Vec<stack::RdsDbInstance>>>,
+        value: impl crate::IntoValue<Vec<stack::RdsDbInstance>>,
     ) -> Self {
         self.0
-            .set_property("RdsDbInstances", value.into().into_json());
+            .set_property("RdsDbInstances", value.into_value().into_json());
         self
     }
 
@@ -1620,35 +1695,35 @@ impl Stack {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-sourcestackid)
-    pub fn source_stack_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_stack_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceStackId", value.into().into_json());
+            .set_property("SourceStackId", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](stack::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<stack::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<stack::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `UseCustomCookbooks`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-usecustomcookbooks)
-    pub fn use_custom_cookbooks(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn use_custom_cookbooks(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("UseCustomCookbooks", value.into().into_json());
+            .set_property("UseCustomCookbooks", value.into_value().into_json());
         self
     }
 
     /// `UseOpsworksSecurityGroups`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-useopsworkssecuritygroups)
-    pub fn use_opsworks_security_groups(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn use_opsworks_security_groups(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("UseOpsworksSecurityGroups", value.into().into_json());
+            .set_property("UseOpsworksSecurityGroups", value.into_value().into_json());
         self
     }
 
@@ -1657,8 +1732,8 @@ impl Stack {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-stack.html#cfn-opsworks-stack-vpcid)
-    pub fn vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("VpcId", value.into().into_json());
+    pub fn vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("VpcId", value.into_value().into_json());
         self
     }
 }
@@ -1713,18 +1788,20 @@ pub mod stack {
         /// `BerkshelfVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-stack-chefconfiguration.html#cfn-opsworks-stack-chefconfiguration-berkshelfversion)
-        pub fn berkshelf_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BerkshelfVersion".to_owned(), value.into().into_json());
+        pub fn berkshelf_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BerkshelfVersion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ManageBerkshelf`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-stack-chefconfiguration.html#cfn-opsworks-stack-chefconfiguration-manageberkshelf)
-        pub fn manage_berkshelf(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn manage_berkshelf(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ManageBerkshelf".to_owned(), value.into().into_json());
+                .insert("ManageBerkshelf".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1743,18 +1820,19 @@ pub mod stack {
 
     impl ElasticIp {
         /// A new `ElasticIp` with its required properties.
-        pub fn new(ip: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(ip: impl crate::IntoValue<String>) -> Self {
             ElasticIp(crate::typed::Properties::from_iter([(
                 "Ip".to_owned(),
-                ip.into().into_json(),
+                ip.into_value().into_json(),
             )]))
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-stack-elasticip.html#cfn-opsworks-stack-elasticip-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1774,16 +1852,19 @@ pub mod stack {
     impl RdsDbInstance {
         /// A new `RdsDbInstance` with its required properties.
         pub fn new(
-            db_password: impl Into<crate::Value<String>>,
-            db_user: impl Into<crate::Value<String>>,
-            rds_db_instance_arn: impl Into<crate::Value<String>>,
+            db_password: impl crate::IntoValue<String>,
+            db_user: impl crate::IntoValue<String>,
+            rds_db_instance_arn: impl crate::IntoValue<String>,
         ) -> Self {
             RdsDbInstance(crate::typed::Properties::from_iter([
-                ("DbPassword".to_owned(), db_password.into().into_json()),
-                ("DbUser".to_owned(), db_user.into().into_json()),
+                (
+                    "DbPassword".to_owned(),
+                    db_password.into_value().into_json(),
+                ),
+                ("DbUser".to_owned(), db_user.into_value().into_json()),
                 (
                     "RdsDbInstanceArn".to_owned(),
-                    rds_db_instance_arn.into().into_json(),
+                    rds_db_instance_arn.into_value().into_json(),
                 ),
             ]))
         }
@@ -1810,51 +1891,54 @@ pub mod stack {
         /// `Password`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-stack-source.html#cfn-opsworks-stack-source-password)
-        pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Password".to_owned(), value.into().into_json());
+                .insert("Password".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Revision`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-stack-source.html#cfn-opsworks-stack-source-revision)
-        pub fn revision(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn revision(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Revision".to_owned(), value.into().into_json());
+                .insert("Revision".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SshKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-stack-source.html#cfn-opsworks-stack-source-sshkey)
-        pub fn ssh_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("SshKey".to_owned(), value.into().into_json());
+        pub fn ssh_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("SshKey".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-stack-source.html#cfn-opsworks-stack-source-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Url`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-stack-source.html#cfn-opsworks-stack-source-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Username`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-stack-source.html#cfn-opsworks-stack-source-username)
-        pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Username".to_owned(), value.into().into_json());
+                .insert("Username".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1880,17 +1964,18 @@ pub mod stack {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-stack-stackconfigurationmanager.html#cfn-opsworks-stack-stackconfigurationmanager-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Version`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opsworks-stack-stackconfigurationmanager.html#cfn-opsworks-stack-stackconfigurationmanager-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1910,12 +1995,12 @@ pub mod stack {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1937,36 +2022,37 @@ pub struct UserProfile(crate::Resource);
 
 impl UserProfile {
     /// A new `AWS::OpsWorks::UserProfile` with its required properties.
-    pub fn new(iam_user_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(iam_user_arn: impl crate::IntoValue<String>) -> Self {
         UserProfile(
             crate::Resource::new("AWS::OpsWorks::UserProfile")
-                .property("IamUserArn", iam_user_arn.into().into_json()),
+                .property("IamUserArn", iam_user_arn.into_value().into_json()),
         )
     }
 
     /// `AllowSelfManagement`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-userprofile.html#cfn-opsworks-userprofile-allowselfmanagement)
-    pub fn allow_self_management(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn allow_self_management(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AllowSelfManagement", value.into().into_json());
+            .set_property("AllowSelfManagement", value.into_value().into_json());
         self
     }
 
     /// `SshPublicKey`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-userprofile.html#cfn-opsworks-userprofile-sshpublickey)
-    pub fn ssh_public_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ssh_public_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SshPublicKey", value.into().into_json());
+            .set_property("SshPublicKey", value.into_value().into_json());
         self
     }
 
     /// `SshUsername`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-userprofile.html#cfn-opsworks-userprofile-sshusername)
-    pub fn ssh_username(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SshUsername", value.into().into_json());
+    pub fn ssh_username(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SshUsername", value.into_value().into_json());
         self
     }
 }
@@ -2008,29 +2094,30 @@ pub struct Volume(crate::Resource);
 impl Volume {
     /// A new `AWS::OpsWorks::Volume` with its required properties.
     pub fn new(
-        ec2_volume_id: impl Into<crate::Value<String>>,
-        stack_id: impl Into<crate::Value<String>>,
+        ec2_volume_id: impl crate::IntoValue<String>,
+        stack_id: impl crate::IntoValue<String>,
     ) -> Self {
         Volume(
             crate::Resource::new("AWS::OpsWorks::Volume")
-                .property("Ec2VolumeId", ec2_volume_id.into().into_json())
-                .property("StackId", stack_id.into().into_json()),
+                .property("Ec2VolumeId", ec2_volume_id.into_value().into_json())
+                .property("StackId", stack_id.into_value().into_json()),
         )
     }
 
     /// `MountPoint`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-volume.html#cfn-opsworks-volume-mountpoint)
-    pub fn mount_point(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MountPoint", value.into().into_json());
+    pub fn mount_point(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MountPoint", value.into_value().into_json());
         self
     }
 
     /// `Name`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-opsworks-volume.html#cfn-opsworks-volume-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 }

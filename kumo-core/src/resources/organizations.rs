@@ -11,6 +11,30 @@ pub const TYPES: &[&str] = &[
     "AWS::Organizations::ResourcePolicy",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Organizations::Account",
+        <Account as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Organizations::Organization",
+        <Organization as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Organizations::OrganizationalUnit",
+        <OrganizationalUnit as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Organizations::Policy",
+        <Policy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Organizations::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Organizations::Account`.
 ///
 /// Required properties, the arguments of [`Account::new`]: `AccountName`, `Email`.
@@ -22,21 +46,22 @@ pub struct Account(crate::Resource);
 impl Account {
     /// A new `AWS::Organizations::Account` with its required properties.
     pub fn new(
-        account_name: impl Into<crate::Value<String>>,
-        email: impl Into<crate::Value<String>>,
+        account_name: impl crate::IntoValue<String>,
+        email: impl crate::IntoValue<String>,
     ) -> Self {
         Account(
             crate::Resource::new("AWS::Organizations::Account")
-                .property("AccountName", account_name.into().into_json())
-                .property("Email", email.into().into_json()),
+                .property("AccountName", account_name.into_value().into_json())
+                .property("Email", email.into_value().into_json()),
         )
     }
 
     /// `ParentIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-organizations-account.html#cfn-organizations-account-parentids)
-    pub fn parent_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("ParentIds", value.into().into_json());
+    pub fn parent_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("ParentIds", value.into_value().into_json());
         self
     }
 
@@ -49,23 +74,29 @@ impl Account {
     /// Default: `"OrganizationAccountAccessRole"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-organizations-account.html#cfn-organizations-account-rolename)
-    pub fn role_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleName", value.into().into_json());
+    pub fn role_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](account::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-organizations-account.html#cfn-organizations-account-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<account::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<account::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Account {
     const TYPE_NAME: &'static str = "AWS::Organizations::Account";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -131,12 +162,12 @@ pub mod account {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -165,8 +196,9 @@ impl Organization {
     /// Default: `"ALL"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-organizations-organization.html#cfn-organizations-organization-featureset)
-    pub fn feature_set(mut self, value: impl Into<crate::Value<organization::FeatureSet>>) -> Self {
-        self.0.set_property("FeatureSet", value.into().into_json());
+    pub fn feature_set(mut self, value: impl crate::IntoValue<organization::FeatureSet>) -> Self {
+        self.0
+            .set_property("FeatureSet", value.into_value().into_json());
         self
     }
 }
@@ -261,28 +293,33 @@ pub struct OrganizationalUnit(crate::Resource);
 impl OrganizationalUnit {
     /// A new `AWS::Organizations::OrganizationalUnit` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        parent_id: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        parent_id: impl crate::IntoValue<String>,
     ) -> Self {
         OrganizationalUnit(
             crate::Resource::new("AWS::Organizations::OrganizationalUnit")
-                .property("Name", name.into().into_json())
-                .property("ParentId", parent_id.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("ParentId", parent_id.into_value().into_json()),
         )
     }
 
     /// `Tags`: list of [`Tag`](organizational_unit::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-organizations-organizationalunit.html#cfn-organizations-organizationalunit-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<organizational_unit::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<organizational_unit::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for OrganizationalUnit {
     const TYPE_NAME: &'static str = "AWS::Organizations::OrganizationalUnit";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ParentId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -328,12 +365,12 @@ pub mod organizational_unit {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -356,15 +393,15 @@ pub struct Policy(crate::Resource);
 impl Policy {
     /// A new `AWS::Organizations::Policy` with its required properties.
     pub fn new(
-        content: impl Into<crate::Value<crate::Json>>,
-        name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<policy::Type>>,
+        content: impl crate::IntoValue<crate::Json>,
+        name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<policy::Type>,
     ) -> Self {
         Policy(
             crate::Resource::new("AWS::Organizations::Policy")
-                .property("Content", content.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Content", content.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -375,31 +412,38 @@ impl Policy {
     /// Pattern: `[\s\S]*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-organizations-policy.html#cfn-organizations-policy-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](policy::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-organizations-policy.html#cfn-organizations-policy-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<policy::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<policy::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TargetIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-organizations-policy.html#cfn-organizations-policy-targetids)
-    pub fn target_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("TargetIds", value.into().into_json());
+    pub fn target_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("TargetIds", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Policy {
     const TYPE_NAME: &'static str = "AWS::Organizations::Policy";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -445,12 +489,12 @@ pub mod policy {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -523,25 +567,30 @@ pub struct ResourcePolicy(crate::Resource);
 
 impl ResourcePolicy {
     /// A new `AWS::Organizations::ResourcePolicy` with its required properties.
-    pub fn new(content: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn new(content: impl crate::IntoValue<crate::Json>) -> Self {
         ResourcePolicy(
             crate::Resource::new("AWS::Organizations::ResourcePolicy")
-                .property("Content", content.into().into_json()),
+                .property("Content", content.into_value().into_json()),
         )
     }
 
     /// `Tags`: list of [`Tag`](resource_policy::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-organizations-resourcepolicy.html#cfn-organizations-resourcepolicy-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<resource_policy::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<resource_policy::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ResourcePolicy {
     const TYPE_NAME: &'static str = "AWS::Organizations::ResourcePolicy";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -582,12 +631,12 @@ pub mod resource_policy {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

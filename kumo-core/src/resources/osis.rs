@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::OSIS::Pipeline"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::OSIS::Pipeline",
+    <Pipeline as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::OSIS::Pipeline`.
 ///
 /// Required properties, the arguments of [`Pipeline::new`]: `MaxUnits`, `MinUnits`, `PipelineConfigurationBody`, `PipelineName`.
@@ -16,32 +22,29 @@ pub struct Pipeline(crate::Resource);
 impl Pipeline {
     /// A new `AWS::OSIS::Pipeline` with its required properties.
     pub fn new(
-        max_units: impl Into<crate::Value<i64>>,
-        min_units: impl Into<crate::Value<i64>>,
-        pipeline_configuration_body: impl Into<crate::Value<String>>,
-        pipeline_name: impl Into<crate::Value<String>>,
+        max_units: impl crate::IntoValue<i64>,
+        min_units: impl crate::IntoValue<i64>,
+        pipeline_configuration_body: impl crate::IntoValue<String>,
+        pipeline_name: impl crate::IntoValue<String>,
     ) -> Self {
         Pipeline(
             crate::Resource::new("AWS::OSIS::Pipeline")
-                .property("MaxUnits", max_units.into().into_json())
-                .property("MinUnits", min_units.into().into_json())
+                .property("MaxUnits", max_units.into_value().into_json())
+                .property("MinUnits", min_units.into_value().into_json())
                 .property(
                     "PipelineConfigurationBody",
-                    pipeline_configuration_body.into().into_json(),
+                    pipeline_configuration_body.into_value().into_json(),
                 )
-                .property("PipelineName", pipeline_name.into().into_json()),
+                .property("PipelineName", pipeline_name.into_value().into_json()),
         )
     }
 
     /// `BufferOptions`: [`BufferOptions`](pipeline::BufferOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-osis-pipeline.html#cfn-osis-pipeline-bufferoptions)
-    pub fn buffer_options(
-        mut self,
-        value: impl Into<crate::Value<pipeline::BufferOptions>>,
-    ) -> Self {
+    pub fn buffer_options(mut self, value: impl crate::IntoValue<pipeline::BufferOptions>) -> Self {
         self.0
-            .set_property("BufferOptions", value.into().into_json());
+            .set_property("BufferOptions", value.into_value().into_json());
         self
     }
 
@@ -50,10 +53,10 @@ impl Pipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-osis-pipeline.html#cfn-osis-pipeline-encryptionatrestoptions)
     pub fn encryption_at_rest_options(
         mut self,
-        value: impl Into<crate::Value<pipeline::EncryptionAtRestOptions>>,
+        value: impl crate::IntoValue<pipeline::EncryptionAtRestOptions>,
     ) -> Self {
         self.0
-            .set_property("EncryptionAtRestOptions", value.into().into_json());
+            .set_property("EncryptionAtRestOptions", value.into_value().into_json());
         self
     }
 
@@ -62,10 +65,10 @@ impl Pipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-osis-pipeline.html#cfn-osis-pipeline-logpublishingoptions)
     pub fn log_publishing_options(
         mut self,
-        value: impl Into<crate::Value<pipeline::LogPublishingOptions>>,
+        value: impl crate::IntoValue<pipeline::LogPublishingOptions>,
     ) -> Self {
         self.0
-            .set_property("LogPublishingOptions", value.into().into_json());
+            .set_property("LogPublishingOptions", value.into_value().into_json());
         self
     }
 
@@ -76,9 +79,9 @@ impl Pipeline {
     /// Pattern: `^arn:(aws|aws\-cn|aws\-us\-gov|aws\-iso|aws\-iso\-b|aws\-iso\-e|aws\-iso\-f):iam::[0-9]+:role\/.*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-osis-pipeline.html#cfn-osis-pipeline-pipelinerolearn)
-    pub fn pipeline_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn pipeline_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PipelineRoleArn", value.into().into_json());
+            .set_property("PipelineRoleArn", value.into_value().into_json());
         self
     }
 
@@ -87,33 +90,39 @@ impl Pipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-osis-pipeline.html#cfn-osis-pipeline-resourcepolicy)
     pub fn resource_policy(
         mut self,
-        value: impl Into<crate::Value<pipeline::ResourcePolicy>>,
+        value: impl crate::IntoValue<pipeline::ResourcePolicy>,
     ) -> Self {
         self.0
-            .set_property("ResourcePolicy", value.into().into_json());
+            .set_property("ResourcePolicy", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](pipeline::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-osis-pipeline.html#cfn-osis-pipeline-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<pipeline::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<pipeline::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `VpcOptions`: [`VpcOptions`](pipeline::VpcOptions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-osis-pipeline.html#cfn-osis-pipeline-vpcoptions)
-    pub fn vpc_options(mut self, value: impl Into<crate::Value<pipeline::VpcOptions>>) -> Self {
-        self.0.set_property("VpcOptions", value.into().into_json());
+    pub fn vpc_options(mut self, value: impl crate::IntoValue<pipeline::VpcOptions>) -> Self {
+        self.0
+            .set_property("VpcOptions", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Pipeline {
     const TYPE_NAME: &'static str = "AWS::OSIS::Pipeline";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PipelineName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -163,10 +172,10 @@ pub mod pipeline {
 
     impl BufferOptions {
         /// A new `BufferOptions` with its required properties.
-        pub fn new(persistent_buffer_enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(persistent_buffer_enabled: impl crate::IntoValue<bool>) -> Self {
             BufferOptions(crate::typed::Properties::from_iter([(
                 "PersistentBufferEnabled".to_owned(),
-                persistent_buffer_enabled.into().into_json(),
+                persistent_buffer_enabled.into_value().into_json(),
             )]))
         }
     }
@@ -185,10 +194,10 @@ pub mod pipeline {
 
     impl CloudWatchLogDestination {
         /// A new `CloudWatchLogDestination` with its required properties.
-        pub fn new(log_group: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(log_group: impl crate::IntoValue<String>) -> Self {
             CloudWatchLogDestination(crate::typed::Properties::from_iter([(
                 "LogGroup".to_owned(),
-                log_group.into().into_json(),
+                log_group.into_value().into_json(),
             )]))
         }
     }
@@ -207,10 +216,10 @@ pub mod pipeline {
 
     impl EncryptionAtRestOptions {
         /// A new `EncryptionAtRestOptions` with its required properties.
-        pub fn new(kms_key_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(kms_key_arn: impl crate::IntoValue<String>) -> Self {
             EncryptionAtRestOptions(crate::typed::Properties::from_iter([(
                 "KmsKeyArn".to_owned(),
-                kms_key_arn.into().into_json(),
+                kms_key_arn.into_value().into_json(),
             )]))
         }
     }
@@ -238,11 +247,11 @@ pub mod pipeline {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-osis-pipeline-logpublishingoptions.html#cfn-osis-pipeline-logpublishingoptions-cloudwatchlogdestination)
         pub fn cloud_watch_log_destination(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLogDestination>>,
+            value: impl crate::IntoValue<CloudWatchLogDestination>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLogDestination".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -250,9 +259,11 @@ pub mod pipeline {
         /// `IsLoggingEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-osis-pipeline-logpublishingoptions.html#cfn-osis-pipeline-logpublishingoptions-isloggingenabled)
-        pub fn is_logging_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IsLoggingEnabled".to_owned(), value.into().into_json());
+        pub fn is_logging_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IsLoggingEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -271,10 +282,10 @@ pub mod pipeline {
 
     impl ResourcePolicy {
         /// A new `ResourcePolicy` with its required properties.
-        pub fn new(policy: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn new(policy: impl crate::IntoValue<crate::Json>) -> Self {
             ResourcePolicy(crate::typed::Properties::from_iter([(
                 "Policy".to_owned(),
-                policy.into().into_json(),
+                policy.into_value().into_json(),
             )]))
         }
     }
@@ -294,12 +305,12 @@ pub mod pipeline {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -319,12 +330,15 @@ pub mod pipeline {
     impl VpcAttachmentOptions {
         /// A new `VpcAttachmentOptions` with its required properties.
         pub fn new(
-            attach_to_vpc: impl Into<crate::Value<bool>>,
-            cidr_block: impl Into<crate::Value<String>>,
+            attach_to_vpc: impl crate::IntoValue<bool>,
+            cidr_block: impl crate::IntoValue<String>,
         ) -> Self {
             VpcAttachmentOptions(crate::typed::Properties::from_iter([
-                ("AttachToVpc".to_owned(), attach_to_vpc.into().into_json()),
-                ("CidrBlock".to_owned(), cidr_block.into().into_json()),
+                (
+                    "AttachToVpc".to_owned(),
+                    attach_to_vpc.into_value().into_json(),
+                ),
+                ("CidrBlock".to_owned(), cidr_block.into_value().into_json()),
             ]))
         }
     }
@@ -343,10 +357,10 @@ pub mod pipeline {
 
     impl VpcOptions {
         /// A new `VpcOptions` with its required properties.
-        pub fn new(subnet_ids: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(subnet_ids: impl crate::IntoValue<Vec<String>>) -> Self {
             VpcOptions(crate::typed::Properties::from_iter([(
                 "SubnetIds".to_owned(),
-                subnet_ids.into().into_json(),
+                subnet_ids.into_value().into_json(),
             )]))
         }
 
@@ -355,9 +369,11 @@ pub mod pipeline {
         /// Items: 1 to 12.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-osis-pipeline-vpcoptions.html#cfn-osis-pipeline-vpcoptions-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -366,10 +382,12 @@ pub mod pipeline {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-osis-pipeline-vpcoptions.html#cfn-osis-pipeline-vpcoptions-vpcattachmentoptions)
         pub fn vpc_attachment_options(
             mut self,
-            value: impl Into<crate::Value<VpcAttachmentOptions>>,
+            value: impl crate::IntoValue<VpcAttachmentOptions>,
         ) -> Self {
-            self.0
-                .insert("VpcAttachmentOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "VpcAttachmentOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -378,10 +396,12 @@ pub mod pipeline {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-osis-pipeline-vpcoptions.html#cfn-osis-pipeline-vpcoptions-vpcendpointmanagement)
         pub fn vpc_endpoint_management(
             mut self,
-            value: impl Into<crate::Value<VpcEndpointManagement>>,
+            value: impl crate::IntoValue<VpcEndpointManagement>,
         ) -> Self {
-            self.0
-                .insert("VpcEndpointManagement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "VpcEndpointManagement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }

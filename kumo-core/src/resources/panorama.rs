@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::Panorama::PackageVersion",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Panorama::ApplicationInstance",
+        <ApplicationInstance as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Panorama::Package",
+        <Package as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Panorama::PackageVersion",
+        <PackageVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Panorama::ApplicationInstance`.
 ///
 /// Required properties, the arguments of [`ApplicationInstance::new`]: `DefaultRuntimeContextDevice`, `ManifestPayload`.
@@ -20,16 +36,16 @@ pub struct ApplicationInstance(crate::Resource);
 impl ApplicationInstance {
     /// A new `AWS::Panorama::ApplicationInstance` with its required properties.
     pub fn new(
-        default_runtime_context_device: impl Into<crate::Value<String>>,
-        manifest_payload: impl Into<crate::Value<application_instance::ManifestPayload>>,
+        default_runtime_context_device: impl crate::IntoValue<String>,
+        manifest_payload: impl crate::IntoValue<application_instance::ManifestPayload>,
     ) -> Self {
         ApplicationInstance(
             crate::Resource::new("AWS::Panorama::ApplicationInstance")
                 .property(
                     "DefaultRuntimeContextDevice",
-                    default_runtime_context_device.into().into_json(),
+                    default_runtime_context_device.into_value().into_json(),
                 )
-                .property("ManifestPayload", manifest_payload.into().into_json()),
+                .property("ManifestPayload", manifest_payload.into_value().into_json()),
         )
     }
 
@@ -40,10 +56,12 @@ impl ApplicationInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-panorama-applicationinstance.html#cfn-panorama-applicationinstance-applicationinstanceidtoreplace)
     pub fn application_instance_id_to_replace(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("ApplicationInstanceIdToReplace", value.into().into_json());
+        self.0.set_property(
+            "ApplicationInstanceIdToReplace",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -52,8 +70,9 @@ impl ApplicationInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-panorama-applicationinstance.html#cfn-panorama-applicationinstance-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -64,10 +83,10 @@ impl ApplicationInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-panorama-applicationinstance.html#cfn-panorama-applicationinstance-manifestoverridespayload)
     pub fn manifest_overrides_payload(
         mut self,
-        value: impl Into<crate::Value<application_instance::ManifestOverridesPayload>>,
+        value: impl crate::IntoValue<application_instance::ManifestOverridesPayload>,
     ) -> Self {
         self.0
-            .set_property("ManifestOverridesPayload", value.into().into_json());
+            .set_property("ManifestOverridesPayload", value.into_value().into_json());
         self
     }
 
@@ -76,8 +95,8 @@ impl ApplicationInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-panorama-applicationinstance.html#cfn-panorama-applicationinstance-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -86,24 +105,29 @@ impl ApplicationInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-panorama-applicationinstance.html#cfn-panorama-applicationinstance-runtimerolearn)
-    pub fn runtime_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn runtime_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RuntimeRoleArn", value.into().into_json());
+            .set_property("RuntimeRoleArn", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](application_instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-panorama-applicationinstance.html#cfn-panorama-applicationinstance-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<application_instance::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<application_instance::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ApplicationInstance {
     const TYPE_NAME: &'static str = "AWS::Panorama::ApplicationInstance";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ApplicationInstanceIdToReplace",
         "DefaultRuntimeContextDevice",
@@ -188,9 +212,9 @@ pub mod application_instance {
         /// `PayloadData`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-panorama-applicationinstance-manifestoverridespayload.html#cfn-panorama-applicationinstance-manifestoverridespayload-payloaddata)
-        pub fn payload_data(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn payload_data(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PayloadData".to_owned(), value.into().into_json());
+                .insert("PayloadData".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -216,9 +240,9 @@ pub mod application_instance {
         /// `PayloadData`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-panorama-applicationinstance-manifestpayload.html#cfn-panorama-applicationinstance-manifestpayload-payloaddata)
-        pub fn payload_data(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn payload_data(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PayloadData".to_owned(), value.into().into_json());
+                .insert("PayloadData".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -238,12 +262,12 @@ pub mod application_instance {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -265,25 +289,30 @@ pub struct Package(crate::Resource);
 
 impl Package {
     /// A new `AWS::Panorama::Package` with its required properties.
-    pub fn new(package_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(package_name: impl crate::IntoValue<String>) -> Self {
         Package(
             crate::Resource::new("AWS::Panorama::Package")
-                .property("PackageName", package_name.into().into_json()),
+                .property("PackageName", package_name.into_value().into_json()),
         )
     }
 
     /// `Tags`: list of [`Tag`](package::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-panorama-package.html#cfn-panorama-package-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<package::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<package::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Package {
     const TYPE_NAME: &'static str = "AWS::Panorama::Package";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PackageName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -354,12 +383,12 @@ pub mod package {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -382,23 +411,24 @@ pub struct PackageVersion(crate::Resource);
 impl PackageVersion {
     /// A new `AWS::Panorama::PackageVersion` with its required properties.
     pub fn new(
-        package_id: impl Into<crate::Value<String>>,
-        package_version: impl Into<crate::Value<String>>,
-        patch_version: impl Into<crate::Value<String>>,
+        package_id: impl crate::IntoValue<String>,
+        package_version: impl crate::IntoValue<String>,
+        patch_version: impl crate::IntoValue<String>,
     ) -> Self {
         PackageVersion(
             crate::Resource::new("AWS::Panorama::PackageVersion")
-                .property("PackageId", package_id.into().into_json())
-                .property("PackageVersion", package_version.into().into_json())
-                .property("PatchVersion", patch_version.into().into_json()),
+                .property("PackageId", package_id.into_value().into_json())
+                .property("PackageVersion", package_version.into_value().into_json())
+                .property("PatchVersion", patch_version.into_value().into_json()),
         )
     }
 
     /// `MarkLatest`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-panorama-packageversion.html#cfn-panorama-packageversion-marklatest)
-    pub fn mark_latest(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("MarkLatest", value.into().into_json());
+    pub fn mark_latest(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("MarkLatest", value.into_value().into_json());
         self
     }
 
@@ -407,18 +437,18 @@ impl PackageVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-panorama-packageversion.html#cfn-panorama-packageversion-owneraccount)
-    pub fn owner_account(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn owner_account(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OwnerAccount", value.into().into_json());
+            .set_property("OwnerAccount", value.into_value().into_json());
         self
     }
 
     /// `UpdatedLatestPatchVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-panorama-packageversion.html#cfn-panorama-packageversion-updatedlatestpatchversion)
-    pub fn updated_latest_patch_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn updated_latest_patch_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("UpdatedLatestPatchVersion", value.into().into_json());
+            .set_property("UpdatedLatestPatchVersion", value.into_value().into_json());
         self
     }
 }

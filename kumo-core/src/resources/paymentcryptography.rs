@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::PaymentCryptography::Key",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::PaymentCryptography::Alias",
+        <Alias as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::PaymentCryptography::Key",
+        <Key as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::PaymentCryptography::Alias`.
 ///
 /// Required properties, the arguments of [`Alias::new`]: `AliasName`.
@@ -18,10 +30,10 @@ pub struct Alias(crate::Resource);
 
 impl Alias {
     /// A new `AWS::PaymentCryptography::Alias` with its required properties.
-    pub fn new(alias_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(alias_name: impl crate::IntoValue<String>) -> Self {
         Alias(
             crate::Resource::new("AWS::PaymentCryptography::Alias")
-                .property("AliasName", alias_name.into().into_json()),
+                .property("AliasName", alias_name.into_value().into_json()),
         )
     }
 
@@ -32,8 +44,9 @@ impl Alias {
     /// Pattern: `^arn:aws:payment-cryptography:[a-z]{2}-[a-z]{1,16}-[0-9]+:[0-9]{12}:key/[0-9a-zA-Z]{16,64}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-paymentcryptography-alias.html#cfn-paymentcryptography-alias-keyarn)
-    pub fn key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KeyArn", value.into().into_json());
+    pub fn key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KeyArn", value.into_value().into_json());
         self
     }
 }
@@ -67,28 +80,29 @@ pub struct Key(crate::Resource);
 impl Key {
     /// A new `AWS::PaymentCryptography::Key` with its required properties.
     pub fn new(
-        exportable: impl Into<crate::Value<bool>>,
-        key_attributes: impl Into<crate::Value<key::KeyAttributes>>,
+        exportable: impl crate::IntoValue<bool>,
+        key_attributes: impl crate::IntoValue<key::KeyAttributes>,
     ) -> Self {
         Key(crate::Resource::new("AWS::PaymentCryptography::Key")
-            .property("Exportable", exportable.into().into_json())
-            .property("KeyAttributes", key_attributes.into().into_json()))
+            .property("Exportable", exportable.into_value().into_json())
+            .property("KeyAttributes", key_attributes.into_value().into_json()))
     }
 
     /// `DeriveKeyUsage`: [`DeriveKeyUsage`](key::DeriveKeyUsage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-paymentcryptography-key.html#cfn-paymentcryptography-key-derivekeyusage)
-    pub fn derive_key_usage(mut self, value: impl Into<crate::Value<key::DeriveKeyUsage>>) -> Self {
+    pub fn derive_key_usage(mut self, value: impl crate::IntoValue<key::DeriveKeyUsage>) -> Self {
         self.0
-            .set_property("DeriveKeyUsage", value.into().into_json());
+            .set_property("DeriveKeyUsage", value.into_value().into_json());
         self
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-paymentcryptography-key.html#cfn-paymentcryptography-key-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
@@ -97,19 +111,19 @@ impl Key {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-paymentcryptography-key.html#cfn-paymentcryptography-key-keycheckvaluealgorithm)
     pub fn key_check_value_algorithm(
         mut self,
-        value: impl Into<crate::Value<key::KeyCheckValueAlgorithm>>,
+        value: impl crate::IntoValue<key::KeyCheckValueAlgorithm>,
     ) -> Self {
         self.0
-            .set_property("KeyCheckValueAlgorithm", value.into().into_json());
+            .set_property("KeyCheckValueAlgorithm", value.into_value().into_json());
         self
     }
 
     /// `ReplicationRegions`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-paymentcryptography-key.html#cfn-paymentcryptography-key-replicationregions)
-    pub fn replication_regions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn replication_regions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ReplicationRegions", value.into().into_json());
+            .set_property("ReplicationRegions", value.into_value().into_json());
         self
     }
 
@@ -118,15 +132,20 @@ impl Key {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-paymentcryptography-key.html#cfn-paymentcryptography-key-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<key::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<key::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Key {
     const TYPE_NAME: &'static str = "AWS::PaymentCryptography::Key";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -177,19 +196,22 @@ pub mod key {
     impl KeyAttributes {
         /// A new `KeyAttributes` with its required properties.
         pub fn new(
-            key_algorithm: impl Into<crate::Value<KeyAlgorithm>>,
-            key_class: impl Into<crate::Value<KeyClass>>,
-            key_modes_of_use: impl Into<crate::Value<KeyModesOfUse>>,
-            key_usage: impl Into<crate::Value<KeyUsage>>,
+            key_algorithm: impl crate::IntoValue<KeyAlgorithm>,
+            key_class: impl crate::IntoValue<KeyClass>,
+            key_modes_of_use: impl crate::IntoValue<KeyModesOfUse>,
+            key_usage: impl crate::IntoValue<KeyUsage>,
         ) -> Self {
             KeyAttributes(crate::typed::Properties::from_iter([
-                ("KeyAlgorithm".to_owned(), key_algorithm.into().into_json()),
-                ("KeyClass".to_owned(), key_class.into().into_json()),
+                (
+                    "KeyAlgorithm".to_owned(),
+                    key_algorithm.into_value().into_json(),
+                ),
+                ("KeyClass".to_owned(), key_class.into_value().into_json()),
                 (
                     "KeyModesOfUse".to_owned(),
-                    key_modes_of_use.into().into_json(),
+                    key_modes_of_use.into_value().into_json(),
                 ),
-                ("KeyUsage".to_owned(), key_usage.into().into_json()),
+                ("KeyUsage".to_owned(), key_usage.into_value().into_json()),
             ]))
         }
     }
@@ -217,9 +239,9 @@ pub mod key {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-paymentcryptography-key-keymodesofuse.html#cfn-paymentcryptography-key-keymodesofuse-decrypt)
-        pub fn decrypt(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn decrypt(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Decrypt".to_owned(), value.into().into_json());
+                .insert("Decrypt".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -228,9 +250,9 @@ pub mod key {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-paymentcryptography-key-keymodesofuse.html#cfn-paymentcryptography-key-keymodesofuse-derivekey)
-        pub fn derive_key(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn derive_key(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("DeriveKey".to_owned(), value.into().into_json());
+                .insert("DeriveKey".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -239,9 +261,9 @@ pub mod key {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-paymentcryptography-key-keymodesofuse.html#cfn-paymentcryptography-key-keymodesofuse-encrypt)
-        pub fn encrypt(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn encrypt(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Encrypt".to_owned(), value.into().into_json());
+                .insert("Encrypt".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -250,9 +272,9 @@ pub mod key {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-paymentcryptography-key-keymodesofuse.html#cfn-paymentcryptography-key-keymodesofuse-generate)
-        pub fn generate(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn generate(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Generate".to_owned(), value.into().into_json());
+                .insert("Generate".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -261,9 +283,9 @@ pub mod key {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-paymentcryptography-key-keymodesofuse.html#cfn-paymentcryptography-key-keymodesofuse-norestrictions)
-        pub fn no_restrictions(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn no_restrictions(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("NoRestrictions".to_owned(), value.into().into_json());
+                .insert("NoRestrictions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -272,8 +294,9 @@ pub mod key {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-paymentcryptography-key-keymodesofuse.html#cfn-paymentcryptography-key-keymodesofuse-sign)
-        pub fn sign(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Sign".to_owned(), value.into().into_json());
+        pub fn sign(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Sign".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -282,8 +305,9 @@ pub mod key {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-paymentcryptography-key-keymodesofuse.html#cfn-paymentcryptography-key-keymodesofuse-unwrap)
-        pub fn unwrap(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Unwrap".to_owned(), value.into().into_json());
+        pub fn unwrap(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Unwrap".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -292,8 +316,9 @@ pub mod key {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-paymentcryptography-key-keymodesofuse.html#cfn-paymentcryptography-key-keymodesofuse-verify)
-        pub fn verify(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Verify".to_owned(), value.into().into_json());
+        pub fn verify(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Verify".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -302,8 +327,9 @@ pub mod key {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-paymentcryptography-key-keymodesofuse.html#cfn-paymentcryptography-key-keymodesofuse-wrap)
-        pub fn wrap(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Wrap".to_owned(), value.into().into_json());
+        pub fn wrap(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Wrap".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -323,12 +349,12 @@ pub mod key {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

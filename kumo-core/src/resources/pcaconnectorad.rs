@@ -11,6 +11,30 @@ pub const TYPES: &[&str] = &[
     "AWS::PCAConnectorAD::TemplateGroupAccessControlEntry",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::PCAConnectorAD::Connector",
+        <Connector as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::PCAConnectorAD::DirectoryRegistration",
+        <DirectoryRegistration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::PCAConnectorAD::ServicePrincipalName",
+        <ServicePrincipalName as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::PCAConnectorAD::Template",
+        <Template as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::PCAConnectorAD::TemplateGroupAccessControlEntry",
+        <TemplateGroupAccessControlEntry as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::PCAConnectorAD::Connector`.
 ///
 /// Required properties, the arguments of [`Connector::new`]: `CertificateAuthorityArn`, `DirectoryId`, `VpcInformation`.
@@ -22,18 +46,18 @@ pub struct Connector(crate::Resource);
 impl Connector {
     /// A new `AWS::PCAConnectorAD::Connector` with its required properties.
     pub fn new(
-        certificate_authority_arn: impl Into<crate::Value<String>>,
-        directory_id: impl Into<crate::Value<String>>,
-        vpc_information: impl Into<crate::Value<connector::VpcInformation>>,
+        certificate_authority_arn: impl crate::IntoValue<String>,
+        directory_id: impl crate::IntoValue<String>,
+        vpc_information: impl crate::IntoValue<connector::VpcInformation>,
     ) -> Self {
         Connector(
             crate::Resource::new("AWS::PCAConnectorAD::Connector")
                 .property(
                     "CertificateAuthorityArn",
-                    certificate_authority_arn.into().into_json(),
+                    certificate_authority_arn.into_value().into_json(),
                 )
-                .property("DirectoryId", directory_id.into().into_json())
-                .property("VpcInformation", vpc_information.into().into_json()),
+                .property("DirectoryId", directory_id.into_value().into_json())
+                .property("VpcInformation", vpc_information.into_value().into_json()),
         )
     }
 
@@ -42,9 +66,9 @@ impl Connector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcaconnectorad-connector.html#cfn-pcaconnectorad-connector-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -87,19 +111,19 @@ pub mod connector {
 
     impl VpcInformation {
         /// A new `VpcInformation` with its required properties.
-        pub fn new(security_group_ids: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(security_group_ids: impl crate::IntoValue<Vec<String>>) -> Self {
             VpcInformation(crate::typed::Properties::from_iter([(
                 "SecurityGroupIds".to_owned(),
-                security_group_ids.into().into_json(),
+                security_group_ids.into_value().into_json(),
             )]))
         }
 
         /// `IpAddressType`: [`IpAddressType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcaconnectorad-connector-vpcinformation.html#cfn-pcaconnectorad-connector-vpcinformation-ipaddresstype)
-        pub fn ip_address_type(mut self, value: impl Into<crate::Value<IpAddressType>>) -> Self {
+        pub fn ip_address_type(mut self, value: impl crate::IntoValue<IpAddressType>) -> Self {
             self.0
-                .insert("IpAddressType".to_owned(), value.into().into_json());
+                .insert("IpAddressType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -139,10 +163,10 @@ pub struct DirectoryRegistration(crate::Resource);
 
 impl DirectoryRegistration {
     /// A new `AWS::PCAConnectorAD::DirectoryRegistration` with its required properties.
-    pub fn new(directory_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(directory_id: impl crate::IntoValue<String>) -> Self {
         DirectoryRegistration(
             crate::Resource::new("AWS::PCAConnectorAD::DirectoryRegistration")
-                .property("DirectoryId", directory_id.into().into_json()),
+                .property("DirectoryId", directory_id.into_value().into_json()),
         )
     }
 
@@ -151,9 +175,9 @@ impl DirectoryRegistration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcaconnectorad-directoryregistration.html#cfn-pcaconnectorad-directoryregistration-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -207,9 +231,9 @@ impl ServicePrincipalName {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcaconnectorad-serviceprincipalname.html#cfn-pcaconnectorad-serviceprincipalname-connectorarn)
-    pub fn connector_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn connector_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConnectorArn", value.into().into_json());
+            .set_property("ConnectorArn", value.into_value().into_json());
         self
     }
 
@@ -222,9 +246,9 @@ impl ServicePrincipalName {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcaconnectorad-serviceprincipalname.html#cfn-pcaconnectorad-serviceprincipalname-directoryregistrationarn)
-    pub fn directory_registration_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn directory_registration_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DirectoryRegistrationArn", value.into().into_json());
+            .set_property("DirectoryRegistrationArn", value.into_value().into_json());
         self
     }
 }
@@ -265,27 +289,26 @@ pub struct Template(crate::Resource);
 impl Template {
     /// A new `AWS::PCAConnectorAD::Template` with its required properties.
     pub fn new(
-        connector_arn: impl Into<crate::Value<String>>,
-        definition: impl Into<crate::Value<crate::Json>>,
-        name: impl Into<crate::Value<String>>,
+        connector_arn: impl crate::IntoValue<String>,
+        definition: impl crate::IntoValue<crate::Json>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Template(
             crate::Resource::new("AWS::PCAConnectorAD::Template")
-                .property("ConnectorArn", connector_arn.into().into_json())
-                .property("Definition", definition.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("ConnectorArn", connector_arn.into_value().into_json())
+                .property("Definition", definition.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `ReenrollAllCertificateHolders`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcaconnectorad-template.html#cfn-pcaconnectorad-template-reenrollallcertificateholders)
-    pub fn reenroll_all_certificate_holders(
-        mut self,
-        value: impl Into<crate::Value<bool>>,
-    ) -> Self {
-        self.0
-            .set_property("ReenrollAllCertificateHolders", value.into().into_json());
+    pub fn reenroll_all_certificate_holders(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "ReenrollAllCertificateHolders",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -294,9 +317,9 @@ impl Template {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcaconnectorad-template.html#cfn-pcaconnectorad-template-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -338,13 +361,16 @@ pub struct TemplateGroupAccessControlEntry(crate::Resource);
 impl TemplateGroupAccessControlEntry {
     /// A new `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry` with its required properties.
     pub fn new(
-        access_rights: impl Into<crate::Value<template_group_access_control_entry::AccessRights>>,
-        group_display_name: impl Into<crate::Value<String>>,
+        access_rights: impl crate::IntoValue<template_group_access_control_entry::AccessRights>,
+        group_display_name: impl crate::IntoValue<String>,
     ) -> Self {
         TemplateGroupAccessControlEntry(
             crate::Resource::new("AWS::PCAConnectorAD::TemplateGroupAccessControlEntry")
-                .property("AccessRights", access_rights.into().into_json())
-                .property("GroupDisplayName", group_display_name.into().into_json()),
+                .property("AccessRights", access_rights.into_value().into_json())
+                .property(
+                    "GroupDisplayName",
+                    group_display_name.into_value().into_json(),
+                ),
         )
     }
 
@@ -357,9 +383,9 @@ impl TemplateGroupAccessControlEntry {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcaconnectorad-templategroupaccesscontrolentry.html#cfn-pcaconnectorad-templategroupaccesscontrolentry-groupsecurityidentifier)
-    pub fn group_security_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn group_security_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("GroupSecurityIdentifier", value.into().into_json());
+            .set_property("GroupSecurityIdentifier", value.into_value().into_json());
         self
     }
 
@@ -372,8 +398,9 @@ impl TemplateGroupAccessControlEntry {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcaconnectorad-templategroupaccesscontrolentry.html#cfn-pcaconnectorad-templategroupaccesscontrolentry-templatearn)
-    pub fn template_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TemplateArn", value.into().into_json());
+    pub fn template_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TemplateArn", value.into_value().into_json());
         self
     }
 }
@@ -414,17 +441,18 @@ pub mod template_group_access_control_entry {
         /// `AutoEnroll`: [`AccessRight`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcaconnectorad-templategroupaccesscontrolentry-accessrights.html#cfn-pcaconnectorad-templategroupaccesscontrolentry-accessrights-autoenroll)
-        pub fn auto_enroll(mut self, value: impl Into<crate::Value<AccessRight>>) -> Self {
+        pub fn auto_enroll(mut self, value: impl crate::IntoValue<AccessRight>) -> Self {
             self.0
-                .insert("AutoEnroll".to_owned(), value.into().into_json());
+                .insert("AutoEnroll".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Enroll`: [`AccessRight`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcaconnectorad-templategroupaccesscontrolentry-accessrights.html#cfn-pcaconnectorad-templategroupaccesscontrolentry-accessrights-enroll)
-        pub fn enroll(mut self, value: impl Into<crate::Value<AccessRight>>) -> Self {
-            self.0.insert("Enroll".to_owned(), value.into().into_json());
+        pub fn enroll(mut self, value: impl crate::IntoValue<AccessRight>) -> Self {
+            self.0
+                .insert("Enroll".to_owned(), value.into_value().into_json());
             self
         }
     }

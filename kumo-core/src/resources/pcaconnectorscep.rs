@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::PCAConnectorSCEP::Connector",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::PCAConnectorSCEP::Challenge",
+        <Challenge as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::PCAConnectorSCEP::Connector",
+        <Connector as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::PCAConnectorSCEP::Challenge`.
 ///
 /// Required properties, the arguments of [`Challenge::new`]: `ConnectorArn`.
@@ -18,10 +30,10 @@ pub struct Challenge(crate::Resource);
 
 impl Challenge {
     /// A new `AWS::PCAConnectorSCEP::Challenge` with its required properties.
-    pub fn new(connector_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(connector_arn: impl crate::IntoValue<String>) -> Self {
         Challenge(
             crate::Resource::new("AWS::PCAConnectorSCEP::Challenge")
-                .property("ConnectorArn", connector_arn.into().into_json()),
+                .property("ConnectorArn", connector_arn.into_value().into_json()),
         )
     }
 
@@ -30,9 +42,9 @@ impl Challenge {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcaconnectorscep-challenge.html#cfn-pcaconnectorscep-challenge-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -73,11 +85,11 @@ pub struct Connector(crate::Resource);
 
 impl Connector {
     /// A new `AWS::PCAConnectorSCEP::Connector` with its required properties.
-    pub fn new(certificate_authority_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(certificate_authority_arn: impl crate::IntoValue<String>) -> Self {
         Connector(
             crate::Resource::new("AWS::PCAConnectorSCEP::Connector").property(
                 "CertificateAuthorityArn",
-                certificate_authority_arn.into().into_json(),
+                certificate_authority_arn.into_value().into_json(),
             ),
         )
     }
@@ -87,9 +99,9 @@ impl Connector {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcaconnectorscep-connector.html#cfn-pcaconnectorscep-connector-mobiledevicemanagement)
-    pub fn mobile_device_management(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn mobile_device_management(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("MobileDeviceManagement", value.into().into_json());
+            .set_property("MobileDeviceManagement", value.into_value().into_json());
         self
     }
 
@@ -98,9 +110,9 @@ impl Connector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcaconnectorscep-connector.html#cfn-pcaconnectorscep-connector-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -113,9 +125,9 @@ impl Connector {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcaconnectorscep-connector.html#cfn-pcaconnectorscep-connector-vpcendpointid)
-    pub fn vpc_endpoint_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn vpc_endpoint_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VpcEndpointId", value.into().into_json());
+            .set_property("VpcEndpointId", value.into_value().into_json());
         self
     }
 }

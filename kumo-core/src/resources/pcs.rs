@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::PCS::Queue",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::PCS::Cluster",
+        <Cluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::PCS::ComputeNodeGroup",
+        <ComputeNodeGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::PCS::Queue",
+        <Queue as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::PCS::Cluster`.
 ///
 /// Required properties, the arguments of [`Cluster::new`]: `Networking`, `Scheduler`, `Size`.
@@ -20,15 +36,15 @@ pub struct Cluster(crate::Resource);
 impl Cluster {
     /// A new `AWS::PCS::Cluster` with its required properties.
     pub fn new(
-        networking: impl Into<crate::Value<cluster::Networking>>,
-        scheduler: impl Into<crate::Value<cluster::Scheduler>>,
-        size: impl Into<crate::Value<cluster::Size>>,
+        networking: impl crate::IntoValue<cluster::Networking>,
+        scheduler: impl crate::IntoValue<cluster::Scheduler>,
+        size: impl crate::IntoValue<cluster::Size>,
     ) -> Self {
         Cluster(
             crate::Resource::new("AWS::PCS::Cluster")
-                .property("Networking", networking.into().into_json())
-                .property("Scheduler", scheduler.into().into_json())
-                .property("Size", size.into().into_json()),
+                .property("Networking", networking.into_value().into_json())
+                .property("Scheduler", scheduler.into_value().into_json())
+                .property("Size", size.into_value().into_json()),
         )
     }
 
@@ -37,8 +53,8 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-cluster.html#cfn-pcs-cluster-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -47,25 +63,25 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-cluster.html#cfn-pcs-cluster-slurmconfiguration)
     pub fn slurm_configuration(
         mut self,
-        value: impl Into<crate::Value<cluster::SlurmConfiguration>>,
+        value: impl crate::IntoValue<cluster::SlurmConfiguration>,
     ) -> Self {
         self.0
-            .set_property("SlurmConfiguration", value.into().into_json());
+            .set_property("SlurmConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-cluster.html#cfn-pcs-cluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Cluster {
     const TYPE_NAME: &'static str = "AWS::PCS::Cluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Name", "Networking", "Scheduler", "Size"];
 
@@ -121,10 +137,10 @@ pub mod cluster {
 
     impl Accounting {
         /// A new `Accounting` with its required properties.
-        pub fn new(mode: impl Into<crate::Value<Mode>>) -> Self {
+        pub fn new(mode: impl crate::IntoValue<Mode>) -> Self {
             Accounting(crate::typed::Properties::from_iter([(
                 "Mode".to_owned(),
-                mode.into().into_json(),
+                mode.into_value().into_json(),
             )]))
         }
 
@@ -135,10 +151,10 @@ pub mod cluster {
         /// Default: `-1`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-cluster-accounting.html#cfn-pcs-cluster-accounting-defaultpurgetimeindays)
-        pub fn default_purge_time_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn default_purge_time_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "DefaultPurgeTimeInDays".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -159,14 +175,14 @@ pub mod cluster {
     impl AuthKey {
         /// A new `AuthKey` with its required properties.
         pub fn new(
-            secret_arn: impl Into<crate::Value<String>>,
-            secret_version: impl Into<crate::Value<String>>,
+            secret_arn: impl crate::IntoValue<String>,
+            secret_version: impl crate::IntoValue<String>,
         ) -> Self {
             AuthKey(crate::typed::Properties::from_iter([
-                ("SecretArn".to_owned(), secret_arn.into().into_json()),
+                ("SecretArn".to_owned(), secret_arn.into_value().into_json()),
                 (
                     "SecretVersion".to_owned(),
-                    secret_version.into().into_json(),
+                    secret_version.into_value().into_json(),
                 ),
             ]))
         }
@@ -187,17 +203,17 @@ pub mod cluster {
     impl CgroupCustomSetting {
         /// A new `CgroupCustomSetting` with its required properties.
         pub fn new(
-            parameter_name: impl Into<crate::Value<String>>,
-            parameter_value: impl Into<crate::Value<String>>,
+            parameter_name: impl crate::IntoValue<String>,
+            parameter_value: impl crate::IntoValue<String>,
         ) -> Self {
             CgroupCustomSetting(crate::typed::Properties::from_iter([
                 (
                     "ParameterName".to_owned(),
-                    parameter_name.into().into_json(),
+                    parameter_name.into_value().into_json(),
                 ),
                 (
                     "ParameterValue".to_owned(),
-                    parameter_value.into().into_json(),
+                    parameter_value.into_value().into_json(),
                 ),
             ]))
         }
@@ -224,8 +240,9 @@ pub mod cluster {
         /// `JwtKey`: [`JwtKey`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-cluster-jwtauth.html#cfn-pcs-cluster-jwtauth-jwtkey)
-        pub fn jwt_key(mut self, value: impl Into<crate::Value<JwtKey>>) -> Self {
-            self.0.insert("JwtKey".to_owned(), value.into().into_json());
+        pub fn jwt_key(mut self, value: impl crate::IntoValue<JwtKey>) -> Self {
+            self.0
+                .insert("JwtKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -245,14 +262,14 @@ pub mod cluster {
     impl JwtKey {
         /// A new `JwtKey` with its required properties.
         pub fn new(
-            secret_arn: impl Into<crate::Value<String>>,
-            secret_version: impl Into<crate::Value<String>>,
+            secret_arn: impl crate::IntoValue<String>,
+            secret_version: impl crate::IntoValue<String>,
         ) -> Self {
             JwtKey(crate::typed::Properties::from_iter([
-                ("SecretArn".to_owned(), secret_arn.into().into_json()),
+                ("SecretArn".to_owned(), secret_arn.into_value().into_json()),
                 (
                     "SecretVersion".to_owned(),
-                    secret_version.into().into_json(),
+                    secret_version.into_value().into_json(),
                 ),
             ]))
         }
@@ -279,18 +296,20 @@ pub mod cluster {
         /// `NetworkType`: [`NetworkType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-cluster-networking.html#cfn-pcs-cluster-networking-networktype)
-        pub fn network_type(mut self, value: impl Into<crate::Value<NetworkType>>) -> Self {
+        pub fn network_type(mut self, value: impl crate::IntoValue<NetworkType>) -> Self {
             self.0
-                .insert("NetworkType".to_owned(), value.into().into_json());
+                .insert("NetworkType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecurityGroupIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-cluster-networking.html#cfn-pcs-cluster-networking-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -299,9 +318,9 @@ pub mod cluster {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-cluster-networking.html#cfn-pcs-cluster-networking-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -321,12 +340,12 @@ pub mod cluster {
     impl Scheduler {
         /// A new `Scheduler` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<Type>>,
-            version: impl Into<crate::Value<String>>,
+            r#type: impl crate::IntoValue<Type>,
+            version: impl crate::IntoValue<String>,
         ) -> Self {
             Scheduler(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Version".to_owned(), version.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Version".to_owned(), version.into_value().into_json()),
             ]))
         }
     }
@@ -352,18 +371,18 @@ pub mod cluster {
         /// `Accounting`: [`Accounting`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-cluster-slurmconfiguration.html#cfn-pcs-cluster-slurmconfiguration-accounting)
-        pub fn accounting(mut self, value: impl Into<crate::Value<Accounting>>) -> Self {
+        pub fn accounting(mut self, value: impl crate::IntoValue<Accounting>) -> Self {
             self.0
-                .insert("Accounting".to_owned(), value.into().into_json());
+                .insert("Accounting".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AuthKey`: [`AuthKey`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-cluster-slurmconfiguration.html#cfn-pcs-cluster-slurmconfiguration-authkey)
-        pub fn auth_key(mut self, value: impl Into<crate::Value<AuthKey>>) -> Self {
+        pub fn auth_key(mut self, value: impl crate::IntoValue<AuthKey>) -> Self {
             self.0
-                .insert("AuthKey".to_owned(), value.into().into_json());
+                .insert("AuthKey".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -372,19 +391,21 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-cluster-slurmconfiguration.html#cfn-pcs-cluster-slurmconfiguration-cgroupcustomsettings)
         pub fn cgroup_custom_settings(
             mut self,
-            value: impl Into<crate::Value<Vec<CgroupCustomSetting>>>,
+            value: impl crate::IntoValue<Vec<CgroupCustomSetting>>,
         ) -> Self {
-            self.0
-                .insert("CgroupCustomSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CgroupCustomSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `JwtAuth`: [`JwtAuth`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-cluster-slurmconfiguration.html#cfn-pcs-cluster-slurmconfiguration-jwtauth)
-        pub fn jwt_auth(mut self, value: impl Into<crate::Value<JwtAuth>>) -> Self {
+        pub fn jwt_auth(mut self, value: impl crate::IntoValue<JwtAuth>) -> Self {
             self.0
-                .insert("JwtAuth".to_owned(), value.into().into_json());
+                .insert("JwtAuth".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -395,11 +416,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-cluster-slurmconfiguration.html#cfn-pcs-cluster-slurmconfiguration-scaledownidletimeinseconds)
         pub fn scale_down_idle_time_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ScaleDownIdleTimeInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -409,19 +430,21 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-cluster-slurmconfiguration.html#cfn-pcs-cluster-slurmconfiguration-slurmcustomsettings)
         pub fn slurm_custom_settings(
             mut self,
-            value: impl Into<crate::Value<Vec<SlurmCustomSetting>>>,
+            value: impl crate::IntoValue<Vec<SlurmCustomSetting>>,
         ) -> Self {
-            self.0
-                .insert("SlurmCustomSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SlurmCustomSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SlurmRest`: [`SlurmRest`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-cluster-slurmconfiguration.html#cfn-pcs-cluster-slurmconfiguration-slurmrest)
-        pub fn slurm_rest(mut self, value: impl Into<crate::Value<SlurmRest>>) -> Self {
+        pub fn slurm_rest(mut self, value: impl crate::IntoValue<SlurmRest>) -> Self {
             self.0
-                .insert("SlurmRest".to_owned(), value.into().into_json());
+                .insert("SlurmRest".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -430,11 +453,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-cluster-slurmconfiguration.html#cfn-pcs-cluster-slurmconfiguration-slurmdbdcustomsettings)
         pub fn slurmdbd_custom_settings(
             mut self,
-            value: impl Into<crate::Value<Vec<SlurmdbdCustomSetting>>>,
+            value: impl crate::IntoValue<Vec<SlurmdbdCustomSetting>>,
         ) -> Self {
             self.0.insert(
                 "SlurmdbdCustomSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -455,17 +478,17 @@ pub mod cluster {
     impl SlurmCustomSetting {
         /// A new `SlurmCustomSetting` with its required properties.
         pub fn new(
-            parameter_name: impl Into<crate::Value<String>>,
-            parameter_value: impl Into<crate::Value<String>>,
+            parameter_name: impl crate::IntoValue<String>,
+            parameter_value: impl crate::IntoValue<String>,
         ) -> Self {
             SlurmCustomSetting(crate::typed::Properties::from_iter([
                 (
                     "ParameterName".to_owned(),
-                    parameter_name.into().into_json(),
+                    parameter_name.into_value().into_json(),
                 ),
                 (
                     "ParameterValue".to_owned(),
-                    parameter_value.into().into_json(),
+                    parameter_value.into_value().into_json(),
                 ),
             ]))
         }
@@ -485,10 +508,10 @@ pub mod cluster {
 
     impl SlurmRest {
         /// A new `SlurmRest` with its required properties.
-        pub fn new(mode: impl Into<crate::Value<SlurmRestMode>>) -> Self {
+        pub fn new(mode: impl crate::IntoValue<SlurmRestMode>) -> Self {
             SlurmRest(crate::typed::Properties::from_iter([(
                 "Mode".to_owned(),
-                mode.into().into_json(),
+                mode.into_value().into_json(),
             )]))
         }
     }
@@ -508,17 +531,17 @@ pub mod cluster {
     impl SlurmdbdCustomSetting {
         /// A new `SlurmdbdCustomSetting` with its required properties.
         pub fn new(
-            parameter_name: impl Into<crate::Value<String>>,
-            parameter_value: impl Into<crate::Value<String>>,
+            parameter_name: impl crate::IntoValue<String>,
+            parameter_value: impl crate::IntoValue<String>,
         ) -> Self {
             SlurmdbdCustomSetting(crate::typed::Properties::from_iter([
                 (
                     "ParameterName".to_owned(),
-                    parameter_name.into().into_json(),
+                    parameter_name.into_value().into_json(),
                 ),
                 (
                     "ParameterValue".to_owned(),
-                    parameter_value.into().into_json(),
+                    parameter_value.into_value().into_json(),
                 ),
             ]))
         }
@@ -632,30 +655,30 @@ pub struct ComputeNodeGroup(crate::Resource);
 impl ComputeNodeGroup {
     /// A new `AWS::PCS::ComputeNodeGroup` with its required properties.
     pub fn new(
-        cluster_id: impl Into<crate::Value<String>>,
-        custom_launch_template: impl Into<crate::Value<compute_node_group::CustomLaunchTemplate>>,
-        iam_instance_profile_arn: impl Into<crate::Value<String>>,
-        instance_configs: impl Into<crate::Value<Vec<compute_node_group::InstanceConfig>>>,
-        scaling_configuration: impl Into<crate::Value<compute_node_group::ScalingConfiguration>>,
-        subnet_ids: impl Into<crate::Value<Vec<String>>>,
+        cluster_id: impl crate::IntoValue<String>,
+        custom_launch_template: impl crate::IntoValue<compute_node_group::CustomLaunchTemplate>,
+        iam_instance_profile_arn: impl crate::IntoValue<String>,
+        instance_configs: impl crate::IntoValue<Vec<compute_node_group::InstanceConfig>>,
+        scaling_configuration: impl crate::IntoValue<compute_node_group::ScalingConfiguration>,
+        subnet_ids: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         ComputeNodeGroup(
             crate::Resource::new("AWS::PCS::ComputeNodeGroup")
-                .property("ClusterId", cluster_id.into().into_json())
+                .property("ClusterId", cluster_id.into_value().into_json())
                 .property(
                     "CustomLaunchTemplate",
-                    custom_launch_template.into().into_json(),
+                    custom_launch_template.into_value().into_json(),
                 )
                 .property(
                     "IamInstanceProfileArn",
-                    iam_instance_profile_arn.into().into_json(),
+                    iam_instance_profile_arn.into_value().into_json(),
                 )
-                .property("InstanceConfigs", instance_configs.into().into_json())
+                .property("InstanceConfigs", instance_configs.into_value().into_json())
                 .property(
                     "ScalingConfiguration",
-                    scaling_configuration.into().into_json(),
+                    scaling_configuration.into_value().into_json(),
                 )
-                .property("SubnetIds", subnet_ids.into().into_json()),
+                .property("SubnetIds", subnet_ids.into_value().into_json()),
         )
     }
 
@@ -664,8 +687,8 @@ impl ComputeNodeGroup {
     /// Pattern: `^ami-[a-z0-9]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-computenodegroup.html#cfn-pcs-computenodegroup-amiid)
-    pub fn ami_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AmiId", value.into().into_json());
+    pub fn ami_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("AmiId", value.into_value().into_json());
         self
     }
 
@@ -674,8 +697,8 @@ impl ComputeNodeGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-computenodegroup.html#cfn-pcs-computenodegroup-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -684,10 +707,10 @@ impl ComputeNodeGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-computenodegroup.html#cfn-pcs-computenodegroup-purchaseoption)
     pub fn purchase_option(
         mut self,
-        value: impl Into<crate::Value<compute_node_group::PurchaseOption>>,
+        value: impl crate::IntoValue<compute_node_group::PurchaseOption>,
     ) -> Self {
         self.0
-            .set_property("PurchaseOption", value.into().into_json());
+            .set_property("PurchaseOption", value.into_value().into_json());
         self
     }
 
@@ -696,10 +719,10 @@ impl ComputeNodeGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-computenodegroup.html#cfn-pcs-computenodegroup-slurmconfiguration)
     pub fn slurm_configuration(
         mut self,
-        value: impl Into<crate::Value<compute_node_group::SlurmConfiguration>>,
+        value: impl crate::IntoValue<compute_node_group::SlurmConfiguration>,
     ) -> Self {
         self.0
-            .set_property("SlurmConfiguration", value.into().into_json());
+            .set_property("SlurmConfiguration", value.into_value().into_json());
         self
     }
 
@@ -708,24 +731,25 @@ impl ComputeNodeGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-computenodegroup.html#cfn-pcs-computenodegroup-spotoptions)
     pub fn spot_options(
         mut self,
-        value: impl Into<crate::Value<compute_node_group::SpotOptions>>,
+        value: impl crate::IntoValue<compute_node_group::SpotOptions>,
     ) -> Self {
-        self.0.set_property("SpotOptions", value.into().into_json());
+        self.0
+            .set_property("SpotOptions", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-computenodegroup.html#cfn-pcs-computenodegroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ComputeNodeGroup {
     const TYPE_NAME: &'static str = "AWS::PCS::ComputeNodeGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterId", "InstanceConfigs", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -775,19 +799,19 @@ pub mod compute_node_group {
 
     impl CustomLaunchTemplate {
         /// A new `CustomLaunchTemplate` with its required properties.
-        pub fn new(version: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(version: impl crate::IntoValue<String>) -> Self {
             CustomLaunchTemplate(crate::typed::Properties::from_iter([(
                 "Version".to_owned(),
-                version.into().into_json(),
+                version.into_value().into_json(),
             )]))
         }
 
         /// `TemplateId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-computenodegroup-customlaunchtemplate.html#cfn-pcs-computenodegroup-customlaunchtemplate-templateid)
-        pub fn template_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn template_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TemplateId".to_owned(), value.into().into_json());
+                .insert("TemplateId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -813,9 +837,9 @@ pub mod compute_node_group {
         /// `InstanceType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-computenodegroup-instanceconfig.html#cfn-pcs-computenodegroup-instanceconfig-instancetype)
-        pub fn instance_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instance_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InstanceType".to_owned(), value.into().into_json());
+                .insert("InstanceType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -835,17 +859,17 @@ pub mod compute_node_group {
     impl ScalingConfiguration {
         /// A new `ScalingConfiguration` with its required properties.
         pub fn new(
-            max_instance_count: impl Into<crate::Value<i64>>,
-            min_instance_count: impl Into<crate::Value<i64>>,
+            max_instance_count: impl crate::IntoValue<i64>,
+            min_instance_count: impl crate::IntoValue<i64>,
         ) -> Self {
             ScalingConfiguration(crate::typed::Properties::from_iter([
                 (
                     "MaxInstanceCount".to_owned(),
-                    max_instance_count.into().into_json(),
+                    max_instance_count.into_value().into_json(),
                 ),
                 (
                     "MinInstanceCount".to_owned(),
-                    min_instance_count.into().into_json(),
+                    min_instance_count.into_value().into_json(),
                 ),
             ]))
         }
@@ -874,10 +898,12 @@ pub mod compute_node_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-computenodegroup-slurmconfiguration.html#cfn-pcs-computenodegroup-slurmconfiguration-slurmcustomsettings)
         pub fn slurm_custom_settings(
             mut self,
-            value: impl Into<crate::Value<Vec<SlurmCustomSetting>>>,
+            value: impl crate::IntoValue<Vec<SlurmCustomSetting>>,
         ) -> Self {
-            self.0
-                .insert("SlurmCustomSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SlurmCustomSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -897,17 +923,17 @@ pub mod compute_node_group {
     impl SlurmCustomSetting {
         /// A new `SlurmCustomSetting` with its required properties.
         pub fn new(
-            parameter_name: impl Into<crate::Value<String>>,
-            parameter_value: impl Into<crate::Value<String>>,
+            parameter_name: impl crate::IntoValue<String>,
+            parameter_value: impl crate::IntoValue<String>,
         ) -> Self {
             SlurmCustomSetting(crate::typed::Properties::from_iter([
                 (
                     "ParameterName".to_owned(),
-                    parameter_name.into().into_json(),
+                    parameter_name.into_value().into_json(),
                 ),
                 (
                     "ParameterValue".to_owned(),
-                    parameter_value.into().into_json(),
+                    parameter_value.into_value().into_json(),
                 ),
             ]))
         }
@@ -936,10 +962,12 @@ pub mod compute_node_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-computenodegroup-spotoptions.html#cfn-pcs-computenodegroup-spotoptions-allocationstrategy)
         pub fn allocation_strategy(
             mut self,
-            value: impl Into<crate::Value<AllocationStrategy>>,
+            value: impl crate::IntoValue<AllocationStrategy>,
         ) -> Self {
-            self.0
-                .insert("AllocationStrategy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AllocationStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1003,10 +1031,10 @@ pub struct Queue(crate::Resource);
 
 impl Queue {
     /// A new `AWS::PCS::Queue` with its required properties.
-    pub fn new(cluster_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(cluster_id: impl crate::IntoValue<String>) -> Self {
         Queue(
             crate::Resource::new("AWS::PCS::Queue")
-                .property("ClusterId", cluster_id.into().into_json()),
+                .property("ClusterId", cluster_id.into_value().into_json()),
         )
     }
 
@@ -1015,10 +1043,12 @@ impl Queue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-queue.html#cfn-pcs-queue-computenodegroupconfigurations)
     pub fn compute_node_group_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<queue::ComputeNodeGroupConfiguration>>>,
+        value: impl crate::IntoValue<Vec<queue::ComputeNodeGroupConfiguration>>,
     ) -> Self {
-        self.0
-            .set_property("ComputeNodeGroupConfigurations", value.into().into_json());
+        self.0.set_property(
+            "ComputeNodeGroupConfigurations",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1027,8 +1057,8 @@ impl Queue {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-queue.html#cfn-pcs-queue-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1037,10 +1067,10 @@ impl Queue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-queue.html#cfn-pcs-queue-slurmconfiguration)
     pub fn slurm_configuration(
         mut self,
-        value: impl Into<crate::Value<queue::SlurmConfiguration>>,
+        value: impl crate::IntoValue<queue::SlurmConfiguration>,
     ) -> Self {
         self.0
-            .set_property("SlurmConfiguration", value.into().into_json());
+            .set_property("SlurmConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1049,9 +1079,9 @@ impl Queue {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pcs-queue.html#cfn-pcs-queue-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1115,9 +1145,11 @@ pub mod queue {
         /// `ComputeNodeGroupId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-queue-computenodegroupconfiguration.html#cfn-pcs-queue-computenodegroupconfiguration-computenodegroupid)
-        pub fn compute_node_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ComputeNodeGroupId".to_owned(), value.into().into_json());
+        pub fn compute_node_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ComputeNodeGroupId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1145,10 +1177,12 @@ pub mod queue {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pcs-queue-slurmconfiguration.html#cfn-pcs-queue-slurmconfiguration-slurmcustomsettings)
         pub fn slurm_custom_settings(
             mut self,
-            value: impl Into<crate::Value<Vec<SlurmCustomSetting>>>,
+            value: impl crate::IntoValue<Vec<SlurmCustomSetting>>,
         ) -> Self {
-            self.0
-                .insert("SlurmCustomSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SlurmCustomSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1168,17 +1202,17 @@ pub mod queue {
     impl SlurmCustomSetting {
         /// A new `SlurmCustomSetting` with its required properties.
         pub fn new(
-            parameter_name: impl Into<crate::Value<String>>,
-            parameter_value: impl Into<crate::Value<String>>,
+            parameter_name: impl crate::IntoValue<String>,
+            parameter_value: impl crate::IntoValue<String>,
         ) -> Self {
             SlurmCustomSetting(crate::typed::Properties::from_iter([
                 (
                     "ParameterName".to_owned(),
-                    parameter_name.into().into_json(),
+                    parameter_name.into_value().into_json(),
                 ),
                 (
                     "ParameterValue".to_owned(),
-                    parameter_value.into().into_json(),
+                    parameter_value.into_value().into_json(),
                 ),
             ]))
         }

@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::Personalize::Solution",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Personalize::Dataset",
+        <Dataset as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Personalize::DatasetGroup",
+        <DatasetGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Personalize::Schema",
+        <Schema as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Personalize::Solution",
+        <Solution as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Personalize::Dataset`.
 ///
 /// Required properties, the arguments of [`Dataset::new`]: `DatasetGroupArn`, `DatasetType`, `Name`, `SchemaArn`.
@@ -21,17 +41,20 @@ pub struct Dataset(crate::Resource);
 impl Dataset {
     /// A new `AWS::Personalize::Dataset` with its required properties.
     pub fn new(
-        dataset_group_arn: impl Into<crate::Value<String>>,
-        dataset_type: impl Into<crate::Value<dataset::DatasetType>>,
-        name: impl Into<crate::Value<String>>,
-        schema_arn: impl Into<crate::Value<String>>,
+        dataset_group_arn: impl crate::IntoValue<String>,
+        dataset_type: impl crate::IntoValue<dataset::DatasetType>,
+        name: impl crate::IntoValue<String>,
+        schema_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Dataset(
             crate::Resource::new("AWS::Personalize::Dataset")
-                .property("DatasetGroupArn", dataset_group_arn.into().into_json())
-                .property("DatasetType", dataset_type.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("SchemaArn", schema_arn.into().into_json()),
+                .property(
+                    "DatasetGroupArn",
+                    dataset_group_arn.into_value().into_json(),
+                )
+                .property("DatasetType", dataset_type.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("SchemaArn", schema_arn.into_value().into_json()),
         )
     }
 
@@ -40,10 +63,10 @@ impl Dataset {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-personalize-dataset.html#cfn-personalize-dataset-datasetimportjob)
     pub fn dataset_import_job(
         mut self,
-        value: impl Into<crate::Value<dataset::DatasetImportJob>>,
+        value: impl crate::IntoValue<dataset::DatasetImportJob>,
     ) -> Self {
         self.0
-            .set_property("DatasetImportJob", value.into().into_json());
+            .set_property("DatasetImportJob", value.into_value().into_json());
         self
     }
 }
@@ -97,9 +120,9 @@ pub mod dataset {
         /// Pattern: `(s3|http|https)://.+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-dataset-datasource.html#cfn-personalize-dataset-datasource-datalocation)
-        pub fn data_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn data_location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DataLocation".to_owned(), value.into().into_json());
+                .insert("DataLocation".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -125,9 +148,9 @@ pub mod dataset {
         /// `DataSource`: [`DataSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-dataset-datasetimportjob.html#cfn-personalize-dataset-datasetimportjob-datasource)
-        pub fn data_source(mut self, value: impl Into<crate::Value<DataSource>>) -> Self {
+        pub fn data_source(mut self, value: impl crate::IntoValue<DataSource>) -> Self {
             self.0
-                .insert("DataSource".to_owned(), value.into().into_json());
+                .insert("DataSource".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -138,9 +161,9 @@ pub mod dataset {
         /// Pattern: `arn:([a-z\d-]+):personalize:.*:.*:.+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-dataset-datasetimportjob.html#cfn-personalize-dataset-datasetimportjob-datasetarn)
-        pub fn dataset_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn dataset_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatasetArn".to_owned(), value.into().into_json());
+                .insert("DatasetArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -151,9 +174,11 @@ pub mod dataset {
         /// Pattern: `arn:([a-z\d-]+):personalize:.*:.*:.+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-dataset-datasetimportjob.html#cfn-personalize-dataset-datasetimportjob-datasetimportjobarn)
-        pub fn dataset_import_job_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DatasetImportJobArn".to_owned(), value.into().into_json());
+        pub fn dataset_import_job_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DatasetImportJobArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -164,9 +189,9 @@ pub mod dataset {
         /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9\-_]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-dataset-datasetimportjob.html#cfn-personalize-dataset-datasetimportjob-jobname)
-        pub fn job_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn job_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("JobName".to_owned(), value.into().into_json());
+                .insert("JobName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -177,9 +202,9 @@ pub mod dataset {
         /// Pattern: `arn:([a-z\d-]+):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-dataset-datasetimportjob.html#cfn-personalize-dataset-datasetimportjob-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -222,10 +247,10 @@ pub struct DatasetGroup(crate::Resource);
 
 impl DatasetGroup {
     /// A new `AWS::Personalize::DatasetGroup` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         DatasetGroup(
             crate::Resource::new("AWS::Personalize::DatasetGroup")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -234,8 +259,9 @@ impl DatasetGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-personalize-datasetgroup.html#cfn-personalize-datasetgroup-domain)
-    pub fn domain(mut self, value: impl Into<crate::Value<dataset_group::Domain>>) -> Self {
-        self.0.set_property("Domain", value.into().into_json());
+    pub fn domain(mut self, value: impl crate::IntoValue<dataset_group::Domain>) -> Self {
+        self.0
+            .set_property("Domain", value.into_value().into_json());
         self
     }
 
@@ -248,8 +274,9 @@ impl DatasetGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-personalize-datasetgroup.html#cfn-personalize-datasetgroup-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
@@ -262,8 +289,9 @@ impl DatasetGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-personalize-datasetgroup.html#cfn-personalize-datasetgroup-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 }
@@ -326,14 +354,11 @@ pub struct Schema(crate::Resource);
 
 impl Schema {
     /// A new `AWS::Personalize::Schema` with its required properties.
-    pub fn new(
-        name: impl Into<crate::Value<String>>,
-        schema: impl Into<crate::Value<String>>,
-    ) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>, schema: impl crate::IntoValue<String>) -> Self {
         Schema(
             crate::Resource::new("AWS::Personalize::Schema")
-                .property("Name", name.into().into_json())
-                .property("Schema", schema.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Schema", schema.into_value().into_json()),
         )
     }
 
@@ -342,8 +367,9 @@ impl Schema {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-personalize-schema.html#cfn-personalize-schema-domain)
-    pub fn domain(mut self, value: impl Into<crate::Value<schema::Domain>>) -> Self {
-        self.0.set_property("Domain", value.into().into_json());
+    pub fn domain(mut self, value: impl crate::IntoValue<schema::Domain>) -> Self {
+        self.0
+            .set_property("Domain", value.into_value().into_json());
         self
     }
 }
@@ -407,13 +433,16 @@ pub struct Solution(crate::Resource);
 impl Solution {
     /// A new `AWS::Personalize::Solution` with its required properties.
     pub fn new(
-        dataset_group_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        dataset_group_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Solution(
             crate::Resource::new("AWS::Personalize::Solution")
-                .property("DatasetGroupArn", dataset_group_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property(
+                    "DatasetGroupArn",
+                    dataset_group_arn.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -424,8 +453,9 @@ impl Solution {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-personalize-solution.html#cfn-personalize-solution-eventtype)
-    pub fn event_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("EventType", value.into().into_json());
+    pub fn event_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("EventType", value.into_value().into_json());
         self
     }
 
@@ -434,9 +464,9 @@ impl Solution {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-personalize-solution.html#cfn-personalize-solution-performautoml)
-    pub fn perform_auto_ml(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn perform_auto_ml(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PerformAutoML", value.into().into_json());
+            .set_property("PerformAutoML", value.into_value().into_json());
         self
     }
 
@@ -445,8 +475,9 @@ impl Solution {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-personalize-solution.html#cfn-personalize-solution-performhpo)
-    pub fn perform_hpo(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("PerformHPO", value.into().into_json());
+    pub fn perform_hpo(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("PerformHPO", value.into_value().into_json());
         self
     }
 
@@ -459,8 +490,9 @@ impl Solution {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-personalize-solution.html#cfn-personalize-solution-recipearn)
-    pub fn recipe_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RecipeArn", value.into().into_json());
+    pub fn recipe_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RecipeArn", value.into_value().into_json());
         self
     }
 
@@ -471,10 +503,10 @@ impl Solution {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-personalize-solution.html#cfn-personalize-solution-solutionconfig)
     pub fn solution_config(
         mut self,
-        value: impl Into<crate::Value<solution::SolutionConfig>>,
+        value: impl crate::IntoValue<solution::SolutionConfig>,
     ) -> Self {
         self.0
-            .set_property("SolutionConfig", value.into().into_json());
+            .set_property("SolutionConfig", value.into_value().into_json());
         self
     }
 }
@@ -535,11 +567,11 @@ pub mod solution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-algorithmhyperparameterranges.html#cfn-personalize-solution-algorithmhyperparameterranges-categoricalhyperparameterranges)
         pub fn categorical_hyper_parameter_ranges(
             mut self,
-            value: impl Into<crate::Value<Vec<CategoricalHyperParameterRange>>>,
+            value: impl crate::IntoValue<Vec<CategoricalHyperParameterRange>>,
         ) -> Self {
             self.0.insert(
                 "CategoricalHyperParameterRanges".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -551,11 +583,11 @@ pub mod solution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-algorithmhyperparameterranges.html#cfn-personalize-solution-algorithmhyperparameterranges-continuoushyperparameterranges)
         pub fn continuous_hyper_parameter_ranges(
             mut self,
-            value: impl Into<crate::Value<Vec<ContinuousHyperParameterRange>>>,
+            value: impl crate::IntoValue<Vec<ContinuousHyperParameterRange>>,
         ) -> Self {
             self.0.insert(
                 "ContinuousHyperParameterRanges".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -567,11 +599,11 @@ pub mod solution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-algorithmhyperparameterranges.html#cfn-personalize-solution-algorithmhyperparameterranges-integerhyperparameterranges)
         pub fn integer_hyper_parameter_ranges(
             mut self,
-            value: impl Into<crate::Value<Vec<IntegerHyperParameterRange>>>,
+            value: impl crate::IntoValue<Vec<IntegerHyperParameterRange>>,
         ) -> Self {
             self.0.insert(
                 "IntegerHyperParameterRanges".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -600,9 +632,9 @@ pub mod solution {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-automlconfig.html#cfn-personalize-solution-automlconfig-metricname)
-        pub fn metric_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn metric_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MetricName".to_owned(), value.into().into_json());
+                .insert("MetricName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -611,9 +643,9 @@ pub mod solution {
         /// Items: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-automlconfig.html#cfn-personalize-solution-automlconfig-recipelist)
-        pub fn recipe_list(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn recipe_list(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("RecipeList".to_owned(), value.into().into_json());
+                .insert("RecipeList".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -641,8 +673,9 @@ pub mod solution {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-categoricalhyperparameterrange.html#cfn-personalize-solution-categoricalhyperparameterrange-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -651,8 +684,9 @@ pub mod solution {
         /// Items: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-categoricalhyperparameterrange.html#cfn-personalize-solution-categoricalhyperparameterrange-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -680,9 +714,9 @@ pub mod solution {
         /// Range: at least -1000000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-continuoushyperparameterrange.html#cfn-personalize-solution-continuoushyperparameterrange-maxvalue)
-        pub fn max_value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn max_value(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MaxValue".to_owned(), value.into().into_json());
+                .insert("MaxValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -691,9 +725,9 @@ pub mod solution {
         /// Range: at least -1000000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-continuoushyperparameterrange.html#cfn-personalize-solution-continuoushyperparameterrange-minvalue)
-        pub fn min_value(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn min_value(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MinValue".to_owned(), value.into().into_json());
+                .insert("MinValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -702,8 +736,9 @@ pub mod solution {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-continuoushyperparameterrange.html#cfn-personalize-solution-continuoushyperparameterrange-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -731,11 +766,11 @@ pub mod solution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-hpoconfig.html#cfn-personalize-solution-hpoconfig-algorithmhyperparameterranges)
         pub fn algorithm_hyper_parameter_ranges(
             mut self,
-            value: impl Into<crate::Value<AlgorithmHyperParameterRanges>>,
+            value: impl crate::IntoValue<AlgorithmHyperParameterRanges>,
         ) -> Self {
             self.0.insert(
                 "AlgorithmHyperParameterRanges".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -743,9 +778,9 @@ pub mod solution {
         /// `HpoObjective`: [`HpoObjective`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-hpoconfig.html#cfn-personalize-solution-hpoconfig-hpoobjective)
-        pub fn hpo_objective(mut self, value: impl Into<crate::Value<HpoObjective>>) -> Self {
+        pub fn hpo_objective(mut self, value: impl crate::IntoValue<HpoObjective>) -> Self {
             self.0
-                .insert("HpoObjective".to_owned(), value.into().into_json());
+                .insert("HpoObjective".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -754,10 +789,12 @@ pub mod solution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-hpoconfig.html#cfn-personalize-solution-hpoconfig-hporesourceconfig)
         pub fn hpo_resource_config(
             mut self,
-            value: impl Into<crate::Value<HpoResourceConfig>>,
+            value: impl crate::IntoValue<HpoResourceConfig>,
         ) -> Self {
-            self.0
-                .insert("HpoResourceConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HpoResourceConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -785,9 +822,9 @@ pub mod solution {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-hpoobjective.html#cfn-personalize-solution-hpoobjective-metricname)
-        pub fn metric_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn metric_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MetricName".to_owned(), value.into().into_json());
+                .insert("MetricName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -796,9 +833,9 @@ pub mod solution {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-hpoobjective.html#cfn-personalize-solution-hpoobjective-metricregex)
-        pub fn metric_regex(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn metric_regex(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MetricRegex".to_owned(), value.into().into_json());
+                .insert("MetricRegex".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -807,8 +844,9 @@ pub mod solution {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-hpoobjective.html#cfn-personalize-solution-hpoobjective-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -836,13 +874,10 @@ pub mod solution {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-hporesourceconfig.html#cfn-personalize-solution-hporesourceconfig-maxnumberoftrainingjobs)
-        pub fn max_number_of_training_jobs(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn max_number_of_training_jobs(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "MaxNumberOfTrainingJobs".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -852,13 +887,10 @@ pub mod solution {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-hporesourceconfig.html#cfn-personalize-solution-hporesourceconfig-maxparalleltrainingjobs)
-        pub fn max_parallel_training_jobs(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn max_parallel_training_jobs(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "MaxParallelTrainingJobs".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -887,9 +919,9 @@ pub mod solution {
         /// Range: at most 1000000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-integerhyperparameterrange.html#cfn-personalize-solution-integerhyperparameterrange-maxvalue)
-        pub fn max_value(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_value(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxValue".to_owned(), value.into().into_json());
+                .insert("MaxValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -898,9 +930,9 @@ pub mod solution {
         /// Range: at least -1000000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-integerhyperparameterrange.html#cfn-personalize-solution-integerhyperparameterrange-minvalue)
-        pub fn min_value(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_value(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinValue".to_owned(), value.into().into_json());
+                .insert("MinValue".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -909,8 +941,9 @@ pub mod solution {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-integerhyperparameterrange.html#cfn-personalize-solution-integerhyperparameterrange-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -938,11 +971,11 @@ pub mod solution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-solutionconfig.html#cfn-personalize-solution-solutionconfig-algorithmhyperparameters)
         pub fn algorithm_hyper_parameters(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0.insert(
                 "AlgorithmHyperParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -950,9 +983,9 @@ pub mod solution {
         /// `AutoMLConfig`: [`AutoMlConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-solutionconfig.html#cfn-personalize-solution-solutionconfig-automlconfig)
-        pub fn auto_ml_config(mut self, value: impl Into<crate::Value<AutoMlConfig>>) -> Self {
+        pub fn auto_ml_config(mut self, value: impl crate::IntoValue<AutoMlConfig>) -> Self {
             self.0
-                .insert("AutoMLConfig".to_owned(), value.into().into_json());
+                .insert("AutoMLConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -961,9 +994,11 @@ pub mod solution {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-solutionconfig.html#cfn-personalize-solution-solutionconfig-eventvaluethreshold)
-        pub fn event_value_threshold(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EventValueThreshold".to_owned(), value.into().into_json());
+        pub fn event_value_threshold(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EventValueThreshold".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -972,11 +1007,11 @@ pub mod solution {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-solutionconfig.html#cfn-personalize-solution-solutionconfig-featuretransformationparameters)
         pub fn feature_transformation_parameters(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0.insert(
                 "FeatureTransformationParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -984,9 +1019,9 @@ pub mod solution {
         /// `HpoConfig`: [`HpoConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-personalize-solution-solutionconfig.html#cfn-personalize-solution-solutionconfig-hpoconfig)
-        pub fn hpo_config(mut self, value: impl Into<crate::Value<HpoConfig>>) -> Self {
+        pub fn hpo_config(mut self, value: impl crate::IntoValue<HpoConfig>) -> Self {
             self.0
-                .insert("HpoConfig".to_owned(), value.into().into_json());
+                .insert("HpoConfig".to_owned(), value.into_value().into_json());
             self
         }
     }

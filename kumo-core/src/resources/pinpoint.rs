@@ -25,6 +25,86 @@ pub const TYPES: &[&str] = &[
     "AWS::Pinpoint::VoiceChannel",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Pinpoint::ADMChannel",
+        <AdmChannel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::APNSChannel",
+        <ApnsChannel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::APNSSandboxChannel",
+        <ApnsSandboxChannel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::APNSVoipChannel",
+        <ApnsVoipChannel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::APNSVoipSandboxChannel",
+        <ApnsVoipSandboxChannel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::App",
+        <App as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::ApplicationSettings",
+        <ApplicationSettings as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::BaiduChannel",
+        <BaiduChannel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::Campaign",
+        <Campaign as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::EmailChannel",
+        <EmailChannel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::EmailTemplate",
+        <EmailTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::EventStream",
+        <EventStream as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::GCMChannel",
+        <GcmChannel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::InAppTemplate",
+        <InAppTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::PushTemplate",
+        <PushTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::SMSChannel",
+        <SmsChannel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::Segment",
+        <Segment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::SmsTemplate",
+        <SmsTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Pinpoint::VoiceChannel",
+        <VoiceChannel as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Pinpoint::ADMChannel`.
 ///
 /// Required properties, the arguments of [`AdmChannel::new`]: `ApplicationId`, `ClientId`, `ClientSecret`.
@@ -36,23 +116,24 @@ pub struct AdmChannel(crate::Resource);
 impl AdmChannel {
     /// A new `AWS::Pinpoint::ADMChannel` with its required properties.
     pub fn new(
-        application_id: impl Into<crate::Value<String>>,
-        client_id: impl Into<crate::Value<String>>,
-        client_secret: impl Into<crate::Value<String>>,
+        application_id: impl crate::IntoValue<String>,
+        client_id: impl crate::IntoValue<String>,
+        client_secret: impl crate::IntoValue<String>,
     ) -> Self {
         AdmChannel(
             crate::Resource::new("AWS::Pinpoint::ADMChannel")
-                .property("ApplicationId", application_id.into().into_json())
-                .property("ClientId", client_id.into().into_json())
-                .property("ClientSecret", client_secret.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json())
+                .property("ClientId", client_id.into_value().into_json())
+                .property("ClientSecret", client_secret.into_value().into_json()),
         )
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-admchannel.html#cfn-pinpoint-admchannel-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 }
@@ -93,75 +174,84 @@ pub struct ApnsChannel(crate::Resource);
 
 impl ApnsChannel {
     /// A new `AWS::Pinpoint::APNSChannel` with its required properties.
-    pub fn new(application_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(application_id: impl crate::IntoValue<String>) -> Self {
         ApnsChannel(
             crate::Resource::new("AWS::Pinpoint::APNSChannel")
-                .property("ApplicationId", application_id.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json()),
         )
     }
 
     /// `BundleId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnschannel.html#cfn-pinpoint-apnschannel-bundleid)
-    pub fn bundle_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BundleId", value.into().into_json());
+    pub fn bundle_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BundleId", value.into_value().into_json());
         self
     }
 
     /// `Certificate`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnschannel.html#cfn-pinpoint-apnschannel-certificate)
-    pub fn certificate(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Certificate", value.into().into_json());
+    pub fn certificate(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Certificate", value.into_value().into_json());
         self
     }
 
     /// `DefaultAuthenticationMethod`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnschannel.html#cfn-pinpoint-apnschannel-defaultauthenticationmethod)
-    pub fn default_authentication_method(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0
-            .set_property("DefaultAuthenticationMethod", value.into().into_json());
+    pub fn default_authentication_method(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "DefaultAuthenticationMethod",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnschannel.html#cfn-pinpoint-apnschannel-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
     /// `PrivateKey`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnschannel.html#cfn-pinpoint-apnschannel-privatekey)
-    pub fn private_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PrivateKey", value.into().into_json());
+    pub fn private_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PrivateKey", value.into_value().into_json());
         self
     }
 
     /// `TeamId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnschannel.html#cfn-pinpoint-apnschannel-teamid)
-    pub fn team_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TeamId", value.into().into_json());
+    pub fn team_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TeamId", value.into_value().into_json());
         self
     }
 
     /// `TokenKey`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnschannel.html#cfn-pinpoint-apnschannel-tokenkey)
-    pub fn token_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TokenKey", value.into().into_json());
+    pub fn token_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TokenKey", value.into_value().into_json());
         self
     }
 
     /// `TokenKeyId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnschannel.html#cfn-pinpoint-apnschannel-tokenkeyid)
-    pub fn token_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TokenKeyId", value.into().into_json());
+    pub fn token_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TokenKeyId", value.into_value().into_json());
         self
     }
 }
@@ -202,75 +292,84 @@ pub struct ApnsSandboxChannel(crate::Resource);
 
 impl ApnsSandboxChannel {
     /// A new `AWS::Pinpoint::APNSSandboxChannel` with its required properties.
-    pub fn new(application_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(application_id: impl crate::IntoValue<String>) -> Self {
         ApnsSandboxChannel(
             crate::Resource::new("AWS::Pinpoint::APNSSandboxChannel")
-                .property("ApplicationId", application_id.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json()),
         )
     }
 
     /// `BundleId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnssandboxchannel.html#cfn-pinpoint-apnssandboxchannel-bundleid)
-    pub fn bundle_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BundleId", value.into().into_json());
+    pub fn bundle_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BundleId", value.into_value().into_json());
         self
     }
 
     /// `Certificate`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnssandboxchannel.html#cfn-pinpoint-apnssandboxchannel-certificate)
-    pub fn certificate(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Certificate", value.into().into_json());
+    pub fn certificate(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Certificate", value.into_value().into_json());
         self
     }
 
     /// `DefaultAuthenticationMethod`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnssandboxchannel.html#cfn-pinpoint-apnssandboxchannel-defaultauthenticationmethod)
-    pub fn default_authentication_method(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0
-            .set_property("DefaultAuthenticationMethod", value.into().into_json());
+    pub fn default_authentication_method(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "DefaultAuthenticationMethod",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnssandboxchannel.html#cfn-pinpoint-apnssandboxchannel-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
     /// `PrivateKey`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnssandboxchannel.html#cfn-pinpoint-apnssandboxchannel-privatekey)
-    pub fn private_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PrivateKey", value.into().into_json());
+    pub fn private_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PrivateKey", value.into_value().into_json());
         self
     }
 
     /// `TeamId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnssandboxchannel.html#cfn-pinpoint-apnssandboxchannel-teamid)
-    pub fn team_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TeamId", value.into().into_json());
+    pub fn team_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TeamId", value.into_value().into_json());
         self
     }
 
     /// `TokenKey`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnssandboxchannel.html#cfn-pinpoint-apnssandboxchannel-tokenkey)
-    pub fn token_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TokenKey", value.into().into_json());
+    pub fn token_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TokenKey", value.into_value().into_json());
         self
     }
 
     /// `TokenKeyId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnssandboxchannel.html#cfn-pinpoint-apnssandboxchannel-tokenkeyid)
-    pub fn token_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TokenKeyId", value.into().into_json());
+    pub fn token_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TokenKeyId", value.into_value().into_json());
         self
     }
 }
@@ -311,75 +410,84 @@ pub struct ApnsVoipChannel(crate::Resource);
 
 impl ApnsVoipChannel {
     /// A new `AWS::Pinpoint::APNSVoipChannel` with its required properties.
-    pub fn new(application_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(application_id: impl crate::IntoValue<String>) -> Self {
         ApnsVoipChannel(
             crate::Resource::new("AWS::Pinpoint::APNSVoipChannel")
-                .property("ApplicationId", application_id.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json()),
         )
     }
 
     /// `BundleId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnsvoipchannel.html#cfn-pinpoint-apnsvoipchannel-bundleid)
-    pub fn bundle_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BundleId", value.into().into_json());
+    pub fn bundle_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BundleId", value.into_value().into_json());
         self
     }
 
     /// `Certificate`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnsvoipchannel.html#cfn-pinpoint-apnsvoipchannel-certificate)
-    pub fn certificate(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Certificate", value.into().into_json());
+    pub fn certificate(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Certificate", value.into_value().into_json());
         self
     }
 
     /// `DefaultAuthenticationMethod`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnsvoipchannel.html#cfn-pinpoint-apnsvoipchannel-defaultauthenticationmethod)
-    pub fn default_authentication_method(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0
-            .set_property("DefaultAuthenticationMethod", value.into().into_json());
+    pub fn default_authentication_method(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "DefaultAuthenticationMethod",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnsvoipchannel.html#cfn-pinpoint-apnsvoipchannel-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
     /// `PrivateKey`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnsvoipchannel.html#cfn-pinpoint-apnsvoipchannel-privatekey)
-    pub fn private_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PrivateKey", value.into().into_json());
+    pub fn private_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PrivateKey", value.into_value().into_json());
         self
     }
 
     /// `TeamId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnsvoipchannel.html#cfn-pinpoint-apnsvoipchannel-teamid)
-    pub fn team_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TeamId", value.into().into_json());
+    pub fn team_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TeamId", value.into_value().into_json());
         self
     }
 
     /// `TokenKey`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnsvoipchannel.html#cfn-pinpoint-apnsvoipchannel-tokenkey)
-    pub fn token_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TokenKey", value.into().into_json());
+    pub fn token_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TokenKey", value.into_value().into_json());
         self
     }
 
     /// `TokenKeyId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnsvoipchannel.html#cfn-pinpoint-apnsvoipchannel-tokenkeyid)
-    pub fn token_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TokenKeyId", value.into().into_json());
+    pub fn token_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TokenKeyId", value.into_value().into_json());
         self
     }
 }
@@ -420,75 +528,84 @@ pub struct ApnsVoipSandboxChannel(crate::Resource);
 
 impl ApnsVoipSandboxChannel {
     /// A new `AWS::Pinpoint::APNSVoipSandboxChannel` with its required properties.
-    pub fn new(application_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(application_id: impl crate::IntoValue<String>) -> Self {
         ApnsVoipSandboxChannel(
             crate::Resource::new("AWS::Pinpoint::APNSVoipSandboxChannel")
-                .property("ApplicationId", application_id.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json()),
         )
     }
 
     /// `BundleId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnsvoipsandboxchannel.html#cfn-pinpoint-apnsvoipsandboxchannel-bundleid)
-    pub fn bundle_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BundleId", value.into().into_json());
+    pub fn bundle_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BundleId", value.into_value().into_json());
         self
     }
 
     /// `Certificate`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnsvoipsandboxchannel.html#cfn-pinpoint-apnsvoipsandboxchannel-certificate)
-    pub fn certificate(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Certificate", value.into().into_json());
+    pub fn certificate(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Certificate", value.into_value().into_json());
         self
     }
 
     /// `DefaultAuthenticationMethod`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnsvoipsandboxchannel.html#cfn-pinpoint-apnsvoipsandboxchannel-defaultauthenticationmethod)
-    pub fn default_authentication_method(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0
-            .set_property("DefaultAuthenticationMethod", value.into().into_json());
+    pub fn default_authentication_method(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "DefaultAuthenticationMethod",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnsvoipsandboxchannel.html#cfn-pinpoint-apnsvoipsandboxchannel-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
     /// `PrivateKey`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnsvoipsandboxchannel.html#cfn-pinpoint-apnsvoipsandboxchannel-privatekey)
-    pub fn private_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PrivateKey", value.into().into_json());
+    pub fn private_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PrivateKey", value.into_value().into_json());
         self
     }
 
     /// `TeamId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnsvoipsandboxchannel.html#cfn-pinpoint-apnsvoipsandboxchannel-teamid)
-    pub fn team_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TeamId", value.into().into_json());
+    pub fn team_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TeamId", value.into_value().into_json());
         self
     }
 
     /// `TokenKey`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnsvoipsandboxchannel.html#cfn-pinpoint-apnsvoipsandboxchannel-tokenkey)
-    pub fn token_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TokenKey", value.into().into_json());
+    pub fn token_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TokenKey", value.into_value().into_json());
         self
     }
 
     /// `TokenKeyId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-apnsvoipsandboxchannel.html#cfn-pinpoint-apnsvoipsandboxchannel-tokenkeyid)
-    pub fn token_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TokenKeyId", value.into().into_json());
+    pub fn token_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TokenKeyId", value.into_value().into_json());
         self
     }
 }
@@ -529,15 +646,16 @@ pub struct App(crate::Resource);
 
 impl App {
     /// A new `AWS::Pinpoint::App` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
-        App(crate::Resource::new("AWS::Pinpoint::App").property("Name", name.into().into_json()))
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
+        App(crate::Resource::new("AWS::Pinpoint::App")
+            .property("Name", name.into_value().into_json()))
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-app.html#cfn-pinpoint-app-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -583,10 +701,10 @@ pub struct ApplicationSettings(crate::Resource);
 
 impl ApplicationSettings {
     /// A new `AWS::Pinpoint::ApplicationSettings` with its required properties.
-    pub fn new(application_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(application_id: impl crate::IntoValue<String>) -> Self {
         ApplicationSettings(
             crate::Resource::new("AWS::Pinpoint::ApplicationSettings")
-                .property("ApplicationId", application_id.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json()),
         )
     }
 
@@ -595,27 +713,28 @@ impl ApplicationSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-applicationsettings.html#cfn-pinpoint-applicationsettings-campaignhook)
     pub fn campaign_hook(
         mut self,
-        value: impl Into<crate::Value<application_settings::CampaignHook>>,
+        value: impl crate::IntoValue<application_settings::CampaignHook>,
     ) -> Self {
         self.0
-            .set_property("CampaignHook", value.into().into_json());
+            .set_property("CampaignHook", value.into_value().into_json());
         self
     }
 
     /// `CloudWatchMetricsEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-applicationsettings.html#cfn-pinpoint-applicationsettings-cloudwatchmetricsenabled)
-    pub fn cloud_watch_metrics_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn cloud_watch_metrics_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("CloudWatchMetricsEnabled", value.into().into_json());
+            .set_property("CloudWatchMetricsEnabled", value.into_value().into_json());
         self
     }
 
     /// `Limits`: [`Limits`](application_settings::Limits).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-applicationsettings.html#cfn-pinpoint-applicationsettings-limits)
-    pub fn limits(mut self, value: impl Into<crate::Value<application_settings::Limits>>) -> Self {
-        self.0.set_property("Limits", value.into().into_json());
+    pub fn limits(mut self, value: impl crate::IntoValue<application_settings::Limits>) -> Self {
+        self.0
+            .set_property("Limits", value.into_value().into_json());
         self
     }
 
@@ -624,9 +743,10 @@ impl ApplicationSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-applicationsettings.html#cfn-pinpoint-applicationsettings-quiettime)
     pub fn quiet_time(
         mut self,
-        value: impl Into<crate::Value<application_settings::QuietTime>>,
+        value: impl crate::IntoValue<application_settings::QuietTime>,
     ) -> Self {
-        self.0.set_property("QuietTime", value.into().into_json());
+        self.0
+            .set_property("QuietTime", value.into_value().into_json());
         self
     }
 }
@@ -675,25 +795,29 @@ pub mod application_settings {
         /// `LambdaFunctionName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-applicationsettings-campaignhook.html#cfn-pinpoint-applicationsettings-campaignhook-lambdafunctionname)
-        pub fn lambda_function_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LambdaFunctionName".to_owned(), value.into().into_json());
+        pub fn lambda_function_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LambdaFunctionName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Mode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-applicationsettings-campaignhook.html#cfn-pinpoint-applicationsettings-campaignhook-mode)
-        pub fn mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Mode".to_owned(), value.into().into_json());
+        pub fn mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Mode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WebUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-applicationsettings-campaignhook.html#cfn-pinpoint-applicationsettings-campaignhook-weburl)
-        pub fn web_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("WebUrl".to_owned(), value.into().into_json());
+        pub fn web_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("WebUrl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -719,34 +843,38 @@ pub mod application_settings {
         /// `Daily`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-applicationsettings-limits.html#cfn-pinpoint-applicationsettings-limits-daily)
-        pub fn daily(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Daily".to_owned(), value.into().into_json());
+        pub fn daily(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Daily".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaximumDuration`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-applicationsettings-limits.html#cfn-pinpoint-applicationsettings-limits-maximumduration)
-        pub fn maximum_duration(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn maximum_duration(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaximumDuration".to_owned(), value.into().into_json());
+                .insert("MaximumDuration".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MessagesPerSecond`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-applicationsettings-limits.html#cfn-pinpoint-applicationsettings-limits-messagespersecond)
-        pub fn messages_per_second(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MessagesPerSecond".to_owned(), value.into().into_json());
+        pub fn messages_per_second(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MessagesPerSecond".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Total`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-applicationsettings-limits.html#cfn-pinpoint-applicationsettings-limits-total)
-        pub fn total(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Total".to_owned(), value.into().into_json());
+        pub fn total(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Total".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -766,12 +894,12 @@ pub mod application_settings {
     impl QuietTime {
         /// A new `QuietTime` with its required properties.
         pub fn new(
-            end: impl Into<crate::Value<String>>,
-            start: impl Into<crate::Value<String>>,
+            end: impl crate::IntoValue<String>,
+            start: impl crate::IntoValue<String>,
         ) -> Self {
             QuietTime(crate::typed::Properties::from_iter([
-                ("End".to_owned(), end.into().into_json()),
-                ("Start".to_owned(), start.into().into_json()),
+                ("End".to_owned(), end.into_value().into_json()),
+                ("Start".to_owned(), start.into_value().into_json()),
             ]))
         }
     }
@@ -794,23 +922,24 @@ pub struct BaiduChannel(crate::Resource);
 impl BaiduChannel {
     /// A new `AWS::Pinpoint::BaiduChannel` with its required properties.
     pub fn new(
-        api_key: impl Into<crate::Value<String>>,
-        application_id: impl Into<crate::Value<String>>,
-        secret_key: impl Into<crate::Value<String>>,
+        api_key: impl crate::IntoValue<String>,
+        application_id: impl crate::IntoValue<String>,
+        secret_key: impl crate::IntoValue<String>,
     ) -> Self {
         BaiduChannel(
             crate::Resource::new("AWS::Pinpoint::BaiduChannel")
-                .property("ApiKey", api_key.into().into_json())
-                .property("ApplicationId", application_id.into().into_json())
-                .property("SecretKey", secret_key.into().into_json()),
+                .property("ApiKey", api_key.into_value().into_json())
+                .property("ApplicationId", application_id.into_value().into_json())
+                .property("SecretKey", secret_key.into_value().into_json()),
         )
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-baiduchannel.html#cfn-pinpoint-baiduchannel-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 }
@@ -852,17 +981,17 @@ pub struct Campaign(crate::Resource);
 impl Campaign {
     /// A new `AWS::Pinpoint::Campaign` with its required properties.
     pub fn new(
-        application_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        schedule: impl Into<crate::Value<campaign::Schedule>>,
-        segment_id: impl Into<crate::Value<String>>,
+        application_id: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        schedule: impl crate::IntoValue<campaign::Schedule>,
+        segment_id: impl crate::IntoValue<String>,
     ) -> Self {
         Campaign(
             crate::Resource::new("AWS::Pinpoint::Campaign")
-                .property("ApplicationId", application_id.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Schedule", schedule.into().into_json())
-                .property("SegmentId", segment_id.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Schedule", schedule.into_value().into_json())
+                .property("SegmentId", segment_id.into_value().into_json()),
         )
     }
 
@@ -871,19 +1000,19 @@ impl Campaign {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-additionaltreatments)
     pub fn additional_treatments(
         mut self,
-        value: impl Into<crate::Value<Vec<campaign::WriteTreatmentResource>>>,
+        value: impl crate::IntoValue<Vec<campaign::WriteTreatmentResource>>,
     ) -> Self {
         self.0
-            .set_property("AdditionalTreatments", value.into().into_json());
+            .set_property("AdditionalTreatments", value.into_value().into_json());
         self
     }
 
     /// `CampaignHook`: [`CampaignHook`](campaign::CampaignHook).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-campaignhook)
-    pub fn campaign_hook(mut self, value: impl Into<crate::Value<campaign::CampaignHook>>) -> Self {
+    pub fn campaign_hook(mut self, value: impl crate::IntoValue<campaign::CampaignHook>) -> Self {
         self.0
-            .set_property("CampaignHook", value.into().into_json());
+            .set_property("CampaignHook", value.into_value().into_json());
         self
     }
 
@@ -892,43 +1021,48 @@ impl Campaign {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-customdeliveryconfiguration)
     pub fn custom_delivery_configuration(
         mut self,
-        value: impl Into<crate::Value<campaign::CustomDeliveryConfiguration>>,
+        value: impl crate::IntoValue<campaign::CustomDeliveryConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("CustomDeliveryConfiguration", value.into().into_json());
+        self.0.set_property(
+            "CustomDeliveryConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `HoldoutPercent`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-holdoutpercent)
-    pub fn holdout_percent(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn holdout_percent(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("HoldoutPercent", value.into().into_json());
+            .set_property("HoldoutPercent", value.into_value().into_json());
         self
     }
 
     /// `IsPaused`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-ispaused)
-    pub fn is_paused(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("IsPaused", value.into().into_json());
+    pub fn is_paused(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("IsPaused", value.into_value().into_json());
         self
     }
 
     /// `Limits`: [`Limits`](campaign::Limits).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-limits)
-    pub fn limits(mut self, value: impl Into<crate::Value<campaign::Limits>>) -> Self {
-        self.0.set_property("Limits", value.into().into_json());
+    pub fn limits(mut self, value: impl crate::IntoValue<campaign::Limits>) -> Self {
+        self.0
+            .set_property("Limits", value.into_value().into_json());
         self
     }
 
@@ -937,35 +1071,36 @@ impl Campaign {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-messageconfiguration)
     pub fn message_configuration(
         mut self,
-        value: impl Into<crate::Value<campaign::MessageConfiguration>>,
+        value: impl crate::IntoValue<campaign::MessageConfiguration>,
     ) -> Self {
         self.0
-            .set_property("MessageConfiguration", value.into().into_json());
+            .set_property("MessageConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Priority`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-priority)
-    pub fn priority(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Priority", value.into().into_json());
+    pub fn priority(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("Priority", value.into_value().into_json());
         self
     }
 
     /// `SegmentVersion`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-segmentversion)
-    pub fn segment_version(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn segment_version(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("SegmentVersion", value.into().into_json());
+            .set_property("SegmentVersion", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -974,28 +1109,28 @@ impl Campaign {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-templateconfiguration)
     pub fn template_configuration(
         mut self,
-        value: impl Into<crate::Value<campaign::TemplateConfiguration>>,
+        value: impl crate::IntoValue<campaign::TemplateConfiguration>,
     ) -> Self {
         self.0
-            .set_property("TemplateConfiguration", value.into().into_json());
+            .set_property("TemplateConfiguration", value.into_value().into_json());
         self
     }
 
     /// `TreatmentDescription`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-treatmentdescription)
-    pub fn treatment_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn treatment_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TreatmentDescription", value.into().into_json());
+            .set_property("TreatmentDescription", value.into_value().into_json());
         self
     }
 
     /// `TreatmentName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-treatmentname)
-    pub fn treatment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn treatment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TreatmentName", value.into().into_json());
+            .set_property("TreatmentName", value.into_value().into_json());
         self
     }
 }
@@ -1049,8 +1184,9 @@ pub mod campaign {
         /// `Data`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaigncustommessage.html#cfn-pinpoint-campaign-campaigncustommessage-data)
-        pub fn data(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Data".to_owned(), value.into().into_json());
+        pub fn data(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Data".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1076,34 +1212,36 @@ pub mod campaign {
         /// `Body`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaignemailmessage.html#cfn-pinpoint-campaign-campaignemailmessage-body)
-        pub fn body(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Body".to_owned(), value.into().into_json());
+        pub fn body(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Body".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FromAddress`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaignemailmessage.html#cfn-pinpoint-campaign-campaignemailmessage-fromaddress)
-        pub fn from_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn from_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FromAddress".to_owned(), value.into().into_json());
+                .insert("FromAddress".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HtmlBody`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaignemailmessage.html#cfn-pinpoint-campaign-campaignemailmessage-htmlbody)
-        pub fn html_body(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn html_body(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HtmlBody".to_owned(), value.into().into_json());
+                .insert("HtmlBody".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Title`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaignemailmessage.html#cfn-pinpoint-campaign-campaignemailmessage-title)
-        pub fn title(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Title".to_owned(), value.into().into_json());
+        pub fn title(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Title".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1129,18 +1267,18 @@ pub mod campaign {
         /// `Dimensions`: [`EventDimensions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaigneventfilter.html#cfn-pinpoint-campaign-campaigneventfilter-dimensions)
-        pub fn dimensions(mut self, value: impl Into<crate::Value<EventDimensions>>) -> Self {
+        pub fn dimensions(mut self, value: impl crate::IntoValue<EventDimensions>) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FilterType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaigneventfilter.html#cfn-pinpoint-campaign-campaigneventfilter-filtertype)
-        pub fn filter_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn filter_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FilterType".to_owned(), value.into().into_json());
+                .insert("FilterType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1166,25 +1304,29 @@ pub mod campaign {
         /// `LambdaFunctionName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaignhook.html#cfn-pinpoint-campaign-campaignhook-lambdafunctionname)
-        pub fn lambda_function_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LambdaFunctionName".to_owned(), value.into().into_json());
+        pub fn lambda_function_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LambdaFunctionName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Mode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaignhook.html#cfn-pinpoint-campaign-campaignhook-mode)
-        pub fn mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Mode".to_owned(), value.into().into_json());
+        pub fn mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Mode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WebUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaignhook.html#cfn-pinpoint-campaign-campaignhook-weburl)
-        pub fn web_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("WebUrl".to_owned(), value.into().into_json());
+        pub fn web_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("WebUrl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1210,26 +1352,27 @@ pub mod campaign {
         /// `Content`: list of [`InAppMessageContent`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaigninappmessage.html#cfn-pinpoint-campaign-campaigninappmessage-content)
-        pub fn content(mut self, value: impl Into<crate::Value<Vec<InAppMessageContent>>>) -> Self {
+        pub fn content(mut self, value: impl crate::IntoValue<Vec<InAppMessageContent>>) -> Self {
             self.0
-                .insert("Content".to_owned(), value.into().into_json());
+                .insert("Content".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CustomConfig`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaigninappmessage.html#cfn-pinpoint-campaign-campaigninappmessage-customconfig)
-        pub fn custom_config(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn custom_config(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("CustomConfig".to_owned(), value.into().into_json());
+                .insert("CustomConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Layout`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaigninappmessage.html#cfn-pinpoint-campaign-campaigninappmessage-layout)
-        pub fn layout(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Layout".to_owned(), value.into().into_json());
+        pub fn layout(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Layout".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1255,53 +1398,56 @@ pub mod campaign {
         /// `Body`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaignsmsmessage.html#cfn-pinpoint-campaign-campaignsmsmessage-body)
-        pub fn body(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Body".to_owned(), value.into().into_json());
+        pub fn body(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Body".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EntityId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaignsmsmessage.html#cfn-pinpoint-campaign-campaignsmsmessage-entityid)
-        pub fn entity_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn entity_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EntityId".to_owned(), value.into().into_json());
+                .insert("EntityId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MessageType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaignsmsmessage.html#cfn-pinpoint-campaign-campaignsmsmessage-messagetype)
-        pub fn message_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn message_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MessageType".to_owned(), value.into().into_json());
+                .insert("MessageType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OriginationNumber`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaignsmsmessage.html#cfn-pinpoint-campaign-campaignsmsmessage-originationnumber)
-        pub fn origination_number(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OriginationNumber".to_owned(), value.into().into_json());
+        pub fn origination_number(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OriginationNumber".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SenderId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaignsmsmessage.html#cfn-pinpoint-campaign-campaignsmsmessage-senderid)
-        pub fn sender_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sender_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SenderId".to_owned(), value.into().into_json());
+                .insert("SenderId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TemplateId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-campaignsmsmessage.html#cfn-pinpoint-campaign-campaignsmsmessage-templateid)
-        pub fn template_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn template_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TemplateId".to_owned(), value.into().into_json());
+                .insert("TemplateId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1327,18 +1473,18 @@ pub mod campaign {
         /// `DeliveryUri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-customdeliveryconfiguration.html#cfn-pinpoint-campaign-customdeliveryconfiguration-deliveryuri)
-        pub fn delivery_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn delivery_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeliveryUri".to_owned(), value.into().into_json());
+                .insert("DeliveryUri".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EndpointTypes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-customdeliveryconfiguration.html#cfn-pinpoint-campaign-customdeliveryconfiguration-endpointtypes)
-        pub fn endpoint_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn endpoint_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("EndpointTypes".to_owned(), value.into().into_json());
+                .insert("EndpointTypes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1364,52 +1510,54 @@ pub mod campaign {
         /// `BackgroundColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-defaultbuttonconfiguration.html#cfn-pinpoint-campaign-defaultbuttonconfiguration-backgroundcolor)
-        pub fn background_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn background_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BackgroundColor".to_owned(), value.into().into_json());
+                .insert("BackgroundColor".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BorderRadius`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-defaultbuttonconfiguration.html#cfn-pinpoint-campaign-defaultbuttonconfiguration-borderradius)
-        pub fn border_radius(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn border_radius(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BorderRadius".to_owned(), value.into().into_json());
+                .insert("BorderRadius".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ButtonAction`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-defaultbuttonconfiguration.html#cfn-pinpoint-campaign-defaultbuttonconfiguration-buttonaction)
-        pub fn button_action(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn button_action(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ButtonAction".to_owned(), value.into().into_json());
+                .insert("ButtonAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Link`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-defaultbuttonconfiguration.html#cfn-pinpoint-campaign-defaultbuttonconfiguration-link)
-        pub fn link(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Link".to_owned(), value.into().into_json());
+        pub fn link(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Link".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Text`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-defaultbuttonconfiguration.html#cfn-pinpoint-campaign-defaultbuttonconfiguration-text)
-        pub fn text(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Text".to_owned(), value.into().into_json());
+        pub fn text(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Text".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TextColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-defaultbuttonconfiguration.html#cfn-pinpoint-campaign-defaultbuttonconfiguration-textcolor)
-        pub fn text_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn text_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TextColor".to_owned(), value.into().into_json());
+                .insert("TextColor".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1435,27 +1583,27 @@ pub mod campaign {
         /// `Attributes`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-eventdimensions.html#cfn-pinpoint-campaign-eventdimensions-attributes)
-        pub fn attributes(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn attributes(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Attributes".to_owned(), value.into().into_json());
+                .insert("Attributes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EventType`: [`SetDimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-eventdimensions.html#cfn-pinpoint-campaign-eventdimensions-eventtype)
-        pub fn event_type(mut self, value: impl Into<crate::Value<SetDimension>>) -> Self {
+        pub fn event_type(mut self, value: impl crate::IntoValue<SetDimension>) -> Self {
             self.0
-                .insert("EventType".to_owned(), value.into().into_json());
+                .insert("EventType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Metrics`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-eventdimensions.html#cfn-pinpoint-campaign-eventdimensions-metrics)
-        pub fn metrics(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn metrics(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Metrics".to_owned(), value.into().into_json());
+                .insert("Metrics".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1481,26 +1629,27 @@ pub mod campaign {
         /// `Alignment`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-inappmessagebodyconfig.html#cfn-pinpoint-campaign-inappmessagebodyconfig-alignment)
-        pub fn alignment(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn alignment(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Alignment".to_owned(), value.into().into_json());
+                .insert("Alignment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Body`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-inappmessagebodyconfig.html#cfn-pinpoint-campaign-inappmessagebodyconfig-body)
-        pub fn body(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Body".to_owned(), value.into().into_json());
+        pub fn body(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Body".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TextColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-inappmessagebodyconfig.html#cfn-pinpoint-campaign-inappmessagebodyconfig-textcolor)
-        pub fn text_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn text_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TextColor".to_owned(), value.into().into_json());
+                .insert("TextColor".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1528,10 +1677,10 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-inappmessagebutton.html#cfn-pinpoint-campaign-inappmessagebutton-android)
         pub fn android(
             mut self,
-            value: impl Into<crate::Value<OverrideButtonConfiguration>>,
+            value: impl crate::IntoValue<OverrideButtonConfiguration>,
         ) -> Self {
             self.0
-                .insert("Android".to_owned(), value.into().into_json());
+                .insert("Android".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1540,26 +1689,28 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-inappmessagebutton.html#cfn-pinpoint-campaign-inappmessagebutton-defaultconfig)
         pub fn default_config(
             mut self,
-            value: impl Into<crate::Value<DefaultButtonConfiguration>>,
+            value: impl crate::IntoValue<DefaultButtonConfiguration>,
         ) -> Self {
             self.0
-                .insert("DefaultConfig".to_owned(), value.into().into_json());
+                .insert("DefaultConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IOS`: [`OverrideButtonConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-inappmessagebutton.html#cfn-pinpoint-campaign-inappmessagebutton-ios)
-        pub fn ios(mut self, value: impl Into<crate::Value<OverrideButtonConfiguration>>) -> Self {
-            self.0.insert("IOS".to_owned(), value.into().into_json());
+        pub fn ios(mut self, value: impl crate::IntoValue<OverrideButtonConfiguration>) -> Self {
+            self.0
+                .insert("IOS".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Web`: [`OverrideButtonConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-inappmessagebutton.html#cfn-pinpoint-campaign-inappmessagebutton-web)
-        pub fn web(mut self, value: impl Into<crate::Value<OverrideButtonConfiguration>>) -> Self {
-            self.0.insert("Web".to_owned(), value.into().into_json());
+        pub fn web(mut self, value: impl crate::IntoValue<OverrideButtonConfiguration>) -> Self {
+            self.0
+                .insert("Web".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1585,21 +1736,18 @@ pub mod campaign {
         /// `BackgroundColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-inappmessagecontent.html#cfn-pinpoint-campaign-inappmessagecontent-backgroundcolor)
-        pub fn background_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn background_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BackgroundColor".to_owned(), value.into().into_json());
+                .insert("BackgroundColor".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BodyConfig`: [`InAppMessageBodyConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-inappmessagecontent.html#cfn-pinpoint-campaign-inappmessagecontent-bodyconfig)
-        pub fn body_config(
-            mut self,
-            value: impl Into<crate::Value<InAppMessageBodyConfig>>,
-        ) -> Self {
+        pub fn body_config(mut self, value: impl crate::IntoValue<InAppMessageBodyConfig>) -> Self {
             self.0
-                .insert("BodyConfig".to_owned(), value.into().into_json());
+                .insert("BodyConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1608,37 +1756,37 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-inappmessagecontent.html#cfn-pinpoint-campaign-inappmessagecontent-headerconfig)
         pub fn header_config(
             mut self,
-            value: impl Into<crate::Value<InAppMessageHeaderConfig>>,
+            value: impl crate::IntoValue<InAppMessageHeaderConfig>,
         ) -> Self {
             self.0
-                .insert("HeaderConfig".to_owned(), value.into().into_json());
+                .insert("HeaderConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ImageUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-inappmessagecontent.html#cfn-pinpoint-campaign-inappmessagecontent-imageurl)
-        pub fn image_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn image_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ImageUrl".to_owned(), value.into().into_json());
+                .insert("ImageUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PrimaryBtn`: [`InAppMessageButton`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-inappmessagecontent.html#cfn-pinpoint-campaign-inappmessagecontent-primarybtn)
-        pub fn primary_btn(mut self, value: impl Into<crate::Value<InAppMessageButton>>) -> Self {
+        pub fn primary_btn(mut self, value: impl crate::IntoValue<InAppMessageButton>) -> Self {
             self.0
-                .insert("PrimaryBtn".to_owned(), value.into().into_json());
+                .insert("PrimaryBtn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecondaryBtn`: [`InAppMessageButton`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-inappmessagecontent.html#cfn-pinpoint-campaign-inappmessagecontent-secondarybtn)
-        pub fn secondary_btn(mut self, value: impl Into<crate::Value<InAppMessageButton>>) -> Self {
+        pub fn secondary_btn(mut self, value: impl crate::IntoValue<InAppMessageButton>) -> Self {
             self.0
-                .insert("SecondaryBtn".to_owned(), value.into().into_json());
+                .insert("SecondaryBtn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1664,26 +1812,27 @@ pub mod campaign {
         /// `Alignment`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-inappmessageheaderconfig.html#cfn-pinpoint-campaign-inappmessageheaderconfig-alignment)
-        pub fn alignment(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn alignment(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Alignment".to_owned(), value.into().into_json());
+                .insert("Alignment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Header`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-inappmessageheaderconfig.html#cfn-pinpoint-campaign-inappmessageheaderconfig-header)
-        pub fn header(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Header".to_owned(), value.into().into_json());
+        pub fn header(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Header".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TextColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-inappmessageheaderconfig.html#cfn-pinpoint-campaign-inappmessageheaderconfig-textcolor)
-        pub fn text_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn text_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TextColor".to_owned(), value.into().into_json());
+                .insert("TextColor".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1709,43 +1858,47 @@ pub mod campaign {
         /// `Daily`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-limits.html#cfn-pinpoint-campaign-limits-daily)
-        pub fn daily(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Daily".to_owned(), value.into().into_json());
+        pub fn daily(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Daily".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaximumDuration`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-limits.html#cfn-pinpoint-campaign-limits-maximumduration)
-        pub fn maximum_duration(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn maximum_duration(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaximumDuration".to_owned(), value.into().into_json());
+                .insert("MaximumDuration".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MessagesPerSecond`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-limits.html#cfn-pinpoint-campaign-limits-messagespersecond)
-        pub fn messages_per_second(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MessagesPerSecond".to_owned(), value.into().into_json());
+        pub fn messages_per_second(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MessagesPerSecond".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Session`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-limits.html#cfn-pinpoint-campaign-limits-session)
-        pub fn session(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn session(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Session".to_owned(), value.into().into_json());
+                .insert("Session".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Total`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-limits.html#cfn-pinpoint-campaign-limits-total)
-        pub fn total(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Total".to_owned(), value.into().into_json());
+        pub fn total(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Total".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1771,104 +1924,110 @@ pub mod campaign {
         /// `Action`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-message.html#cfn-pinpoint-campaign-message-action)
-        pub fn action(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Action".to_owned(), value.into().into_json());
+        pub fn action(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Action".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Body`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-message.html#cfn-pinpoint-campaign-message-body)
-        pub fn body(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Body".to_owned(), value.into().into_json());
+        pub fn body(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Body".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ImageIconUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-message.html#cfn-pinpoint-campaign-message-imageiconurl)
-        pub fn image_icon_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn image_icon_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ImageIconUrl".to_owned(), value.into().into_json());
+                .insert("ImageIconUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ImageSmallIconUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-message.html#cfn-pinpoint-campaign-message-imagesmalliconurl)
-        pub fn image_small_icon_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ImageSmallIconUrl".to_owned(), value.into().into_json());
+        pub fn image_small_icon_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ImageSmallIconUrl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ImageUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-message.html#cfn-pinpoint-campaign-message-imageurl)
-        pub fn image_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn image_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ImageUrl".to_owned(), value.into().into_json());
+                .insert("ImageUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `JsonBody`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-message.html#cfn-pinpoint-campaign-message-jsonbody)
-        pub fn json_body(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn json_body(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("JsonBody".to_owned(), value.into().into_json());
+                .insert("JsonBody".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MediaUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-message.html#cfn-pinpoint-campaign-message-mediaurl)
-        pub fn media_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn media_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MediaUrl".to_owned(), value.into().into_json());
+                .insert("MediaUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RawContent`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-message.html#cfn-pinpoint-campaign-message-rawcontent)
-        pub fn raw_content(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn raw_content(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RawContent".to_owned(), value.into().into_json());
+                .insert("RawContent".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SilentPush`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-message.html#cfn-pinpoint-campaign-message-silentpush)
-        pub fn silent_push(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn silent_push(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("SilentPush".to_owned(), value.into().into_json());
+                .insert("SilentPush".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TimeToLive`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-message.html#cfn-pinpoint-campaign-message-timetolive)
-        pub fn time_to_live(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn time_to_live(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("TimeToLive".to_owned(), value.into().into_json());
+                .insert("TimeToLive".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Title`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-message.html#cfn-pinpoint-campaign-message-title)
-        pub fn title(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Title".to_owned(), value.into().into_json());
+        pub fn title(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Title".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Url`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-message.html#cfn-pinpoint-campaign-message-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1894,27 +2053,27 @@ pub mod campaign {
         /// `ADMMessage`: [`Message`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-messageconfiguration.html#cfn-pinpoint-campaign-messageconfiguration-admmessage)
-        pub fn adm_message(mut self, value: impl Into<crate::Value<Message>>) -> Self {
+        pub fn adm_message(mut self, value: impl crate::IntoValue<Message>) -> Self {
             self.0
-                .insert("ADMMessage".to_owned(), value.into().into_json());
+                .insert("ADMMessage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `APNSMessage`: [`Message`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-messageconfiguration.html#cfn-pinpoint-campaign-messageconfiguration-apnsmessage)
-        pub fn apns_message(mut self, value: impl Into<crate::Value<Message>>) -> Self {
+        pub fn apns_message(mut self, value: impl crate::IntoValue<Message>) -> Self {
             self.0
-                .insert("APNSMessage".to_owned(), value.into().into_json());
+                .insert("APNSMessage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BaiduMessage`: [`Message`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-messageconfiguration.html#cfn-pinpoint-campaign-messageconfiguration-baidumessage)
-        pub fn baidu_message(mut self, value: impl Into<crate::Value<Message>>) -> Self {
+        pub fn baidu_message(mut self, value: impl crate::IntoValue<Message>) -> Self {
             self.0
-                .insert("BaiduMessage".to_owned(), value.into().into_json());
+                .insert("BaiduMessage".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1923,40 +2082,37 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-messageconfiguration.html#cfn-pinpoint-campaign-messageconfiguration-custommessage)
         pub fn custom_message(
             mut self,
-            value: impl Into<crate::Value<CampaignCustomMessage>>,
+            value: impl crate::IntoValue<CampaignCustomMessage>,
         ) -> Self {
             self.0
-                .insert("CustomMessage".to_owned(), value.into().into_json());
+                .insert("CustomMessage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultMessage`: [`Message`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-messageconfiguration.html#cfn-pinpoint-campaign-messageconfiguration-defaultmessage)
-        pub fn default_message(mut self, value: impl Into<crate::Value<Message>>) -> Self {
+        pub fn default_message(mut self, value: impl crate::IntoValue<Message>) -> Self {
             self.0
-                .insert("DefaultMessage".to_owned(), value.into().into_json());
+                .insert("DefaultMessage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EmailMessage`: [`CampaignEmailMessage`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-messageconfiguration.html#cfn-pinpoint-campaign-messageconfiguration-emailmessage)
-        pub fn email_message(
-            mut self,
-            value: impl Into<crate::Value<CampaignEmailMessage>>,
-        ) -> Self {
+        pub fn email_message(mut self, value: impl crate::IntoValue<CampaignEmailMessage>) -> Self {
             self.0
-                .insert("EmailMessage".to_owned(), value.into().into_json());
+                .insert("EmailMessage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GCMMessage`: [`Message`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-messageconfiguration.html#cfn-pinpoint-campaign-messageconfiguration-gcmmessage)
-        pub fn gcm_message(mut self, value: impl Into<crate::Value<Message>>) -> Self {
+        pub fn gcm_message(mut self, value: impl crate::IntoValue<Message>) -> Self {
             self.0
-                .insert("GCMMessage".to_owned(), value.into().into_json());
+                .insert("GCMMessage".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1965,19 +2121,19 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-messageconfiguration.html#cfn-pinpoint-campaign-messageconfiguration-inappmessage)
         pub fn in_app_message(
             mut self,
-            value: impl Into<crate::Value<CampaignInAppMessage>>,
+            value: impl crate::IntoValue<CampaignInAppMessage>,
         ) -> Self {
             self.0
-                .insert("InAppMessage".to_owned(), value.into().into_json());
+                .insert("InAppMessage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SMSMessage`: [`CampaignSmsMessage`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-messageconfiguration.html#cfn-pinpoint-campaign-messageconfiguration-smsmessage)
-        pub fn sms_message(mut self, value: impl Into<crate::Value<CampaignSmsMessage>>) -> Self {
+        pub fn sms_message(mut self, value: impl crate::IntoValue<CampaignSmsMessage>) -> Self {
             self.0
-                .insert("SMSMessage".to_owned(), value.into().into_json());
+                .insert("SMSMessage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2003,17 +2159,18 @@ pub mod campaign {
         /// `ButtonAction`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-overridebuttonconfiguration.html#cfn-pinpoint-campaign-overridebuttonconfiguration-buttonaction)
-        pub fn button_action(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn button_action(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ButtonAction".to_owned(), value.into().into_json());
+                .insert("ButtonAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Link`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-overridebuttonconfiguration.html#cfn-pinpoint-campaign-overridebuttonconfiguration-link)
-        pub fn link(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Link".to_owned(), value.into().into_json());
+        pub fn link(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Link".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2033,12 +2190,12 @@ pub mod campaign {
     impl QuietTime {
         /// A new `QuietTime` with its required properties.
         pub fn new(
-            end: impl Into<crate::Value<String>>,
-            start: impl Into<crate::Value<String>>,
+            end: impl crate::IntoValue<String>,
+            start: impl crate::IntoValue<String>,
         ) -> Self {
             QuietTime(crate::typed::Properties::from_iter([
-                ("End".to_owned(), end.into().into_json()),
-                ("Start".to_owned(), start.into().into_json()),
+                ("End".to_owned(), end.into_value().into_json()),
+                ("Start".to_owned(), start.into_value().into_json()),
             ]))
         }
     }
@@ -2064,63 +2221,63 @@ pub mod campaign {
         /// `EndTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-schedule.html#cfn-pinpoint-campaign-schedule-endtime)
-        pub fn end_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn end_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EndTime".to_owned(), value.into().into_json());
+                .insert("EndTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EventFilter`: [`CampaignEventFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-schedule.html#cfn-pinpoint-campaign-schedule-eventfilter)
-        pub fn event_filter(mut self, value: impl Into<crate::Value<CampaignEventFilter>>) -> Self {
+        pub fn event_filter(mut self, value: impl crate::IntoValue<CampaignEventFilter>) -> Self {
             self.0
-                .insert("EventFilter".to_owned(), value.into().into_json());
+                .insert("EventFilter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Frequency`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-schedule.html#cfn-pinpoint-campaign-schedule-frequency)
-        pub fn frequency(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn frequency(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Frequency".to_owned(), value.into().into_json());
+                .insert("Frequency".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IsLocalTime`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-schedule.html#cfn-pinpoint-campaign-schedule-islocaltime)
-        pub fn is_local_time(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_local_time(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsLocalTime".to_owned(), value.into().into_json());
+                .insert("IsLocalTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `QuietTime`: [`QuietTime`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-schedule.html#cfn-pinpoint-campaign-schedule-quiettime)
-        pub fn quiet_time(mut self, value: impl Into<crate::Value<QuietTime>>) -> Self {
+        pub fn quiet_time(mut self, value: impl crate::IntoValue<QuietTime>) -> Self {
             self.0
-                .insert("QuietTime".to_owned(), value.into().into_json());
+                .insert("QuietTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-schedule.html#cfn-pinpoint-campaign-schedule-starttime)
-        pub fn start_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn start_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StartTime".to_owned(), value.into().into_json());
+                .insert("StartTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TimeZone`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-schedule.html#cfn-pinpoint-campaign-schedule-timezone)
-        pub fn time_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn time_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TimeZone".to_owned(), value.into().into_json());
+                .insert("TimeZone".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2146,17 +2303,18 @@ pub mod campaign {
         /// `DimensionType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-setdimension.html#cfn-pinpoint-campaign-setdimension-dimensiontype)
-        pub fn dimension_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn dimension_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DimensionType".to_owned(), value.into().into_json());
+                .insert("DimensionType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Values`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-setdimension.html#cfn-pinpoint-campaign-setdimension-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2182,17 +2340,18 @@ pub mod campaign {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-template.html#cfn-pinpoint-campaign-template-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Version`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-template.html#cfn-pinpoint-campaign-template-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2218,36 +2377,36 @@ pub mod campaign {
         /// `EmailTemplate`: [`Template`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-templateconfiguration.html#cfn-pinpoint-campaign-templateconfiguration-emailtemplate)
-        pub fn email_template(mut self, value: impl Into<crate::Value<Template>>) -> Self {
+        pub fn email_template(mut self, value: impl crate::IntoValue<Template>) -> Self {
             self.0
-                .insert("EmailTemplate".to_owned(), value.into().into_json());
+                .insert("EmailTemplate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PushTemplate`: [`Template`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-templateconfiguration.html#cfn-pinpoint-campaign-templateconfiguration-pushtemplate)
-        pub fn push_template(mut self, value: impl Into<crate::Value<Template>>) -> Self {
+        pub fn push_template(mut self, value: impl crate::IntoValue<Template>) -> Self {
             self.0
-                .insert("PushTemplate".to_owned(), value.into().into_json());
+                .insert("PushTemplate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SMSTemplate`: [`Template`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-templateconfiguration.html#cfn-pinpoint-campaign-templateconfiguration-smstemplate)
-        pub fn sms_template(mut self, value: impl Into<crate::Value<Template>>) -> Self {
+        pub fn sms_template(mut self, value: impl crate::IntoValue<Template>) -> Self {
             self.0
-                .insert("SMSTemplate".to_owned(), value.into().into_json());
+                .insert("SMSTemplate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VoiceTemplate`: [`Template`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-templateconfiguration.html#cfn-pinpoint-campaign-templateconfiguration-voicetemplate)
-        pub fn voice_template(mut self, value: impl Into<crate::Value<Template>>) -> Self {
+        pub fn voice_template(mut self, value: impl crate::IntoValue<Template>) -> Self {
             self.0
-                .insert("VoiceTemplate".to_owned(), value.into().into_json());
+                .insert("VoiceTemplate".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2275,11 +2434,11 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-writetreatmentresource.html#cfn-pinpoint-campaign-writetreatmentresource-customdeliveryconfiguration)
         pub fn custom_delivery_configuration(
             mut self,
-            value: impl Into<crate::Value<CustomDeliveryConfiguration>>,
+            value: impl crate::IntoValue<CustomDeliveryConfiguration>,
         ) -> Self {
             self.0.insert(
                 "CustomDeliveryConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2289,28 +2448,30 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-writetreatmentresource.html#cfn-pinpoint-campaign-writetreatmentresource-messageconfiguration)
         pub fn message_configuration(
             mut self,
-            value: impl Into<crate::Value<MessageConfiguration>>,
+            value: impl crate::IntoValue<MessageConfiguration>,
         ) -> Self {
-            self.0
-                .insert("MessageConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MessageConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Schedule`: [`Schedule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-writetreatmentresource.html#cfn-pinpoint-campaign-writetreatmentresource-schedule)
-        pub fn schedule(mut self, value: impl Into<crate::Value<Schedule>>) -> Self {
+        pub fn schedule(mut self, value: impl crate::IntoValue<Schedule>) -> Self {
             self.0
-                .insert("Schedule".to_owned(), value.into().into_json());
+                .insert("Schedule".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SizePercent`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-writetreatmentresource.html#cfn-pinpoint-campaign-writetreatmentresource-sizepercent)
-        pub fn size_percent(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn size_percent(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SizePercent".to_owned(), value.into().into_json());
+                .insert("SizePercent".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2319,28 +2480,32 @@ pub mod campaign {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-writetreatmentresource.html#cfn-pinpoint-campaign-writetreatmentresource-templateconfiguration)
         pub fn template_configuration(
             mut self,
-            value: impl Into<crate::Value<TemplateConfiguration>>,
+            value: impl crate::IntoValue<TemplateConfiguration>,
         ) -> Self {
-            self.0
-                .insert("TemplateConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TemplateConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TreatmentDescription`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-writetreatmentresource.html#cfn-pinpoint-campaign-writetreatmentresource-treatmentdescription)
-        pub fn treatment_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TreatmentDescription".to_owned(), value.into().into_json());
+        pub fn treatment_description(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TreatmentDescription".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TreatmentName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-campaign-writetreatmentresource.html#cfn-pinpoint-campaign-writetreatmentresource-treatmentname)
-        pub fn treatment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn treatment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TreatmentName".to_owned(), value.into().into_json());
+                .insert("TreatmentName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2363,52 +2528,53 @@ pub struct EmailChannel(crate::Resource);
 impl EmailChannel {
     /// A new `AWS::Pinpoint::EmailChannel` with its required properties.
     pub fn new(
-        application_id: impl Into<crate::Value<String>>,
-        from_address: impl Into<crate::Value<String>>,
-        identity: impl Into<crate::Value<String>>,
+        application_id: impl crate::IntoValue<String>,
+        from_address: impl crate::IntoValue<String>,
+        identity: impl crate::IntoValue<String>,
     ) -> Self {
         EmailChannel(
             crate::Resource::new("AWS::Pinpoint::EmailChannel")
-                .property("ApplicationId", application_id.into().into_json())
-                .property("FromAddress", from_address.into().into_json())
-                .property("Identity", identity.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json())
+                .property("FromAddress", from_address.into_value().into_json())
+                .property("Identity", identity.into_value().into_json()),
         )
     }
 
     /// `ConfigurationSet`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-emailchannel.html#cfn-pinpoint-emailchannel-configurationset)
-    pub fn configuration_set(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn configuration_set(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConfigurationSet", value.into().into_json());
+            .set_property("ConfigurationSet", value.into_value().into_json());
         self
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-emailchannel.html#cfn-pinpoint-emailchannel-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
     /// `OrchestrationSendingRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-emailchannel.html#cfn-pinpoint-emailchannel-orchestrationsendingrolearn)
-    pub fn orchestration_sending_role_arn(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("OrchestrationSendingRoleArn", value.into().into_json());
+    pub fn orchestration_sending_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "OrchestrationSendingRoleArn",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `RoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-emailchannel.html#cfn-pinpoint-emailchannel-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 }
@@ -2450,55 +2616,57 @@ pub struct EmailTemplate(crate::Resource);
 impl EmailTemplate {
     /// A new `AWS::Pinpoint::EmailTemplate` with its required properties.
     pub fn new(
-        subject: impl Into<crate::Value<String>>,
-        template_name: impl Into<crate::Value<String>>,
+        subject: impl crate::IntoValue<String>,
+        template_name: impl crate::IntoValue<String>,
     ) -> Self {
         EmailTemplate(
             crate::Resource::new("AWS::Pinpoint::EmailTemplate")
-                .property("Subject", subject.into().into_json())
-                .property("TemplateName", template_name.into().into_json()),
+                .property("Subject", subject.into_value().into_json())
+                .property("TemplateName", template_name.into_value().into_json()),
         )
     }
 
     /// `DefaultSubstitutions`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-emailtemplate.html#cfn-pinpoint-emailtemplate-defaultsubstitutions)
-    pub fn default_substitutions(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_substitutions(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultSubstitutions", value.into().into_json());
+            .set_property("DefaultSubstitutions", value.into_value().into_json());
         self
     }
 
     /// `HtmlPart`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-emailtemplate.html#cfn-pinpoint-emailtemplate-htmlpart)
-    pub fn html_part(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("HtmlPart", value.into().into_json());
+    pub fn html_part(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("HtmlPart", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-emailtemplate.html#cfn-pinpoint-emailtemplate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TemplateDescription`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-emailtemplate.html#cfn-pinpoint-emailtemplate-templatedescription)
-    pub fn template_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn template_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TemplateDescription", value.into().into_json());
+            .set_property("TemplateDescription", value.into_value().into_json());
         self
     }
 
     /// `TextPart`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-emailtemplate.html#cfn-pinpoint-emailtemplate-textpart)
-    pub fn text_part(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TextPart", value.into().into_json());
+    pub fn text_part(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TextPart", value.into_value().into_json());
         self
     }
 }
@@ -2545,18 +2713,18 @@ pub struct EventStream(crate::Resource);
 impl EventStream {
     /// A new `AWS::Pinpoint::EventStream` with its required properties.
     pub fn new(
-        application_id: impl Into<crate::Value<String>>,
-        destination_stream_arn: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
+        application_id: impl crate::IntoValue<String>,
+        destination_stream_arn: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         EventStream(
             crate::Resource::new("AWS::Pinpoint::EventStream")
-                .property("ApplicationId", application_id.into().into_json())
+                .property("ApplicationId", application_id.into_value().into_json())
                 .property(
                     "DestinationStreamArn",
-                    destination_stream_arn.into().into_json(),
+                    destination_stream_arn.into_value().into_json(),
                 )
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 }
@@ -2597,43 +2765,48 @@ pub struct GcmChannel(crate::Resource);
 
 impl GcmChannel {
     /// A new `AWS::Pinpoint::GCMChannel` with its required properties.
-    pub fn new(application_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(application_id: impl crate::IntoValue<String>) -> Self {
         GcmChannel(
             crate::Resource::new("AWS::Pinpoint::GCMChannel")
-                .property("ApplicationId", application_id.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json()),
         )
     }
 
     /// `ApiKey`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-gcmchannel.html#cfn-pinpoint-gcmchannel-apikey)
-    pub fn api_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ApiKey", value.into().into_json());
+    pub fn api_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ApiKey", value.into_value().into_json());
         self
     }
 
     /// `DefaultAuthenticationMethod`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-gcmchannel.html#cfn-pinpoint-gcmchannel-defaultauthenticationmethod)
-    pub fn default_authentication_method(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0
-            .set_property("DefaultAuthenticationMethod", value.into().into_json());
+    pub fn default_authentication_method(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "DefaultAuthenticationMethod",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-gcmchannel.html#cfn-pinpoint-gcmchannel-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
     /// `ServiceJson`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-gcmchannel.html#cfn-pinpoint-gcmchannel-servicejson)
-    pub fn service_json(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ServiceJson", value.into().into_json());
+    pub fn service_json(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ServiceJson", value.into_value().into_json());
         self
     }
 }
@@ -2674,10 +2847,10 @@ pub struct InAppTemplate(crate::Resource);
 
 impl InAppTemplate {
     /// A new `AWS::Pinpoint::InAppTemplate` with its required properties.
-    pub fn new(template_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(template_name: impl crate::IntoValue<String>) -> Self {
         InAppTemplate(
             crate::Resource::new("AWS::Pinpoint::InAppTemplate")
-                .property("TemplateName", template_name.into().into_json()),
+                .property("TemplateName", template_name.into_value().into_json()),
         )
     }
 
@@ -2686,50 +2859,52 @@ impl InAppTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-inapptemplate.html#cfn-pinpoint-inapptemplate-content)
     pub fn content(
         mut self,
-        value: impl Into<crate::Value<Vec<in_app_template::InAppMessageContent>>>,
+        value: impl crate::IntoValue<Vec<in_app_template::InAppMessageContent>>,
     ) -> Self {
-        self.0.set_property("Content", value.into().into_json());
+        self.0
+            .set_property("Content", value.into_value().into_json());
         self
     }
 
     /// `CustomConfig`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-inapptemplate.html#cfn-pinpoint-inapptemplate-customconfig)
-    pub fn custom_config(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn custom_config(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("CustomConfig", value.into().into_json());
+            .set_property("CustomConfig", value.into_value().into_json());
         self
     }
 
     /// `Layout`: [`Layout`](in_app_template::Layout).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-inapptemplate.html#cfn-pinpoint-inapptemplate-layout)
-    pub fn layout(mut self, value: impl Into<crate::Value<in_app_template::Layout>>) -> Self {
-        self.0.set_property("Layout", value.into().into_json());
+    pub fn layout(mut self, value: impl crate::IntoValue<in_app_template::Layout>) -> Self {
+        self.0
+            .set_property("Layout", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-inapptemplate.html#cfn-pinpoint-inapptemplate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TemplateDescription`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-inapptemplate.html#cfn-pinpoint-inapptemplate-templatedescription)
-    pub fn template_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn template_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TemplateDescription", value.into().into_json());
+            .set_property("TemplateDescription", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for InAppTemplate {
     const TYPE_NAME: &'static str = "AWS::Pinpoint::InAppTemplate";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::Map("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::None;
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TemplateName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2771,26 +2946,27 @@ pub mod in_app_template {
         /// `Alignment`: [`Alignment`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-bodyconfig.html#cfn-pinpoint-inapptemplate-bodyconfig-alignment)
-        pub fn alignment(mut self, value: impl Into<crate::Value<Alignment>>) -> Self {
+        pub fn alignment(mut self, value: impl crate::IntoValue<Alignment>) -> Self {
             self.0
-                .insert("Alignment".to_owned(), value.into().into_json());
+                .insert("Alignment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Body`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-bodyconfig.html#cfn-pinpoint-inapptemplate-bodyconfig-body)
-        pub fn body(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Body".to_owned(), value.into().into_json());
+        pub fn body(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Body".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TextColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-bodyconfig.html#cfn-pinpoint-inapptemplate-bodyconfig-textcolor)
-        pub fn text_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn text_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TextColor".to_owned(), value.into().into_json());
+                .insert("TextColor".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2818,10 +2994,10 @@ pub mod in_app_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-buttonconfig.html#cfn-pinpoint-inapptemplate-buttonconfig-android)
         pub fn android(
             mut self,
-            value: impl Into<crate::Value<OverrideButtonConfiguration>>,
+            value: impl crate::IntoValue<OverrideButtonConfiguration>,
         ) -> Self {
             self.0
-                .insert("Android".to_owned(), value.into().into_json());
+                .insert("Android".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2830,26 +3006,28 @@ pub mod in_app_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-buttonconfig.html#cfn-pinpoint-inapptemplate-buttonconfig-defaultconfig)
         pub fn default_config(
             mut self,
-            value: impl Into<crate::Value<DefaultButtonConfiguration>>,
+            value: impl crate::IntoValue<DefaultButtonConfiguration>,
         ) -> Self {
             self.0
-                .insert("DefaultConfig".to_owned(), value.into().into_json());
+                .insert("DefaultConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IOS`: [`OverrideButtonConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-buttonconfig.html#cfn-pinpoint-inapptemplate-buttonconfig-ios)
-        pub fn ios(mut self, value: impl Into<crate::Value<OverrideButtonConfiguration>>) -> Self {
-            self.0.insert("IOS".to_owned(), value.into().into_json());
+        pub fn ios(mut self, value: impl crate::IntoValue<OverrideButtonConfiguration>) -> Self {
+            self.0
+                .insert("IOS".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Web`: [`OverrideButtonConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-buttonconfig.html#cfn-pinpoint-inapptemplate-buttonconfig-web)
-        pub fn web(mut self, value: impl Into<crate::Value<OverrideButtonConfiguration>>) -> Self {
-            self.0.insert("Web".to_owned(), value.into().into_json());
+        pub fn web(mut self, value: impl crate::IntoValue<OverrideButtonConfiguration>) -> Self {
+            self.0
+                .insert("Web".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2875,52 +3053,54 @@ pub mod in_app_template {
         /// `BackgroundColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-defaultbuttonconfiguration.html#cfn-pinpoint-inapptemplate-defaultbuttonconfiguration-backgroundcolor)
-        pub fn background_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn background_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BackgroundColor".to_owned(), value.into().into_json());
+                .insert("BackgroundColor".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BorderRadius`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-defaultbuttonconfiguration.html#cfn-pinpoint-inapptemplate-defaultbuttonconfiguration-borderradius)
-        pub fn border_radius(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn border_radius(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BorderRadius".to_owned(), value.into().into_json());
+                .insert("BorderRadius".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ButtonAction`: [`ButtonAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-defaultbuttonconfiguration.html#cfn-pinpoint-inapptemplate-defaultbuttonconfiguration-buttonaction)
-        pub fn button_action(mut self, value: impl Into<crate::Value<ButtonAction>>) -> Self {
+        pub fn button_action(mut self, value: impl crate::IntoValue<ButtonAction>) -> Self {
             self.0
-                .insert("ButtonAction".to_owned(), value.into().into_json());
+                .insert("ButtonAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Link`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-defaultbuttonconfiguration.html#cfn-pinpoint-inapptemplate-defaultbuttonconfiguration-link)
-        pub fn link(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Link".to_owned(), value.into().into_json());
+        pub fn link(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Link".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Text`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-defaultbuttonconfiguration.html#cfn-pinpoint-inapptemplate-defaultbuttonconfiguration-text)
-        pub fn text(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Text".to_owned(), value.into().into_json());
+        pub fn text(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Text".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TextColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-defaultbuttonconfiguration.html#cfn-pinpoint-inapptemplate-defaultbuttonconfiguration-textcolor)
-        pub fn text_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn text_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TextColor".to_owned(), value.into().into_json());
+                .insert("TextColor".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2946,26 +3126,27 @@ pub mod in_app_template {
         /// `Alignment`: [`Alignment`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-headerconfig.html#cfn-pinpoint-inapptemplate-headerconfig-alignment)
-        pub fn alignment(mut self, value: impl Into<crate::Value<Alignment>>) -> Self {
+        pub fn alignment(mut self, value: impl crate::IntoValue<Alignment>) -> Self {
             self.0
-                .insert("Alignment".to_owned(), value.into().into_json());
+                .insert("Alignment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Header`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-headerconfig.html#cfn-pinpoint-inapptemplate-headerconfig-header)
-        pub fn header(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Header".to_owned(), value.into().into_json());
+        pub fn header(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Header".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TextColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-headerconfig.html#cfn-pinpoint-inapptemplate-headerconfig-textcolor)
-        pub fn text_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn text_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TextColor".to_owned(), value.into().into_json());
+                .insert("TextColor".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2991,54 +3172,54 @@ pub mod in_app_template {
         /// `BackgroundColor`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-inappmessagecontent.html#cfn-pinpoint-inapptemplate-inappmessagecontent-backgroundcolor)
-        pub fn background_color(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn background_color(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BackgroundColor".to_owned(), value.into().into_json());
+                .insert("BackgroundColor".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BodyConfig`: [`BodyConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-inappmessagecontent.html#cfn-pinpoint-inapptemplate-inappmessagecontent-bodyconfig)
-        pub fn body_config(mut self, value: impl Into<crate::Value<BodyConfig>>) -> Self {
+        pub fn body_config(mut self, value: impl crate::IntoValue<BodyConfig>) -> Self {
             self.0
-                .insert("BodyConfig".to_owned(), value.into().into_json());
+                .insert("BodyConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HeaderConfig`: [`HeaderConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-inappmessagecontent.html#cfn-pinpoint-inapptemplate-inappmessagecontent-headerconfig)
-        pub fn header_config(mut self, value: impl Into<crate::Value<HeaderConfig>>) -> Self {
+        pub fn header_config(mut self, value: impl crate::IntoValue<HeaderConfig>) -> Self {
             self.0
-                .insert("HeaderConfig".to_owned(), value.into().into_json());
+                .insert("HeaderConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ImageUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-inappmessagecontent.html#cfn-pinpoint-inapptemplate-inappmessagecontent-imageurl)
-        pub fn image_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn image_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ImageUrl".to_owned(), value.into().into_json());
+                .insert("ImageUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PrimaryBtn`: [`ButtonConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-inappmessagecontent.html#cfn-pinpoint-inapptemplate-inappmessagecontent-primarybtn)
-        pub fn primary_btn(mut self, value: impl Into<crate::Value<ButtonConfig>>) -> Self {
+        pub fn primary_btn(mut self, value: impl crate::IntoValue<ButtonConfig>) -> Self {
             self.0
-                .insert("PrimaryBtn".to_owned(), value.into().into_json());
+                .insert("PrimaryBtn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecondaryBtn`: [`ButtonConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-inappmessagecontent.html#cfn-pinpoint-inapptemplate-inappmessagecontent-secondarybtn)
-        pub fn secondary_btn(mut self, value: impl Into<crate::Value<ButtonConfig>>) -> Self {
+        pub fn secondary_btn(mut self, value: impl crate::IntoValue<ButtonConfig>) -> Self {
             self.0
-                .insert("SecondaryBtn".to_owned(), value.into().into_json());
+                .insert("SecondaryBtn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3064,17 +3245,18 @@ pub mod in_app_template {
         /// `ButtonAction`: [`ButtonAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-overridebuttonconfiguration.html#cfn-pinpoint-inapptemplate-overridebuttonconfiguration-buttonaction)
-        pub fn button_action(mut self, value: impl Into<crate::Value<ButtonAction>>) -> Self {
+        pub fn button_action(mut self, value: impl crate::IntoValue<ButtonAction>) -> Self {
             self.0
-                .insert("ButtonAction".to_owned(), value.into().into_json());
+                .insert("ButtonAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Link`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-inapptemplate-overridebuttonconfiguration.html#cfn-pinpoint-inapptemplate-overridebuttonconfiguration-link)
-        pub fn link(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Link".to_owned(), value.into().into_json());
+        pub fn link(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Link".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3168,10 +3350,10 @@ pub struct PushTemplate(crate::Resource);
 
 impl PushTemplate {
     /// A new `AWS::Pinpoint::PushTemplate` with its required properties.
-    pub fn new(template_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(template_name: impl crate::IntoValue<String>) -> Self {
         PushTemplate(
             crate::Resource::new("AWS::Pinpoint::PushTemplate")
-                .property("TemplateName", template_name.into().into_json()),
+                .property("TemplateName", template_name.into_value().into_json()),
         )
     }
 
@@ -3180,9 +3362,9 @@ impl PushTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-pushtemplate.html#cfn-pinpoint-pushtemplate-adm)
     pub fn adm(
         mut self,
-        value: impl Into<crate::Value<push_template::AndroidPushNotificationTemplate>>,
+        value: impl crate::IntoValue<push_template::AndroidPushNotificationTemplate>,
     ) -> Self {
-        self.0.set_property("ADM", value.into().into_json());
+        self.0.set_property("ADM", value.into_value().into_json());
         self
     }
 
@@ -3191,9 +3373,9 @@ impl PushTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-pushtemplate.html#cfn-pinpoint-pushtemplate-apns)
     pub fn apns(
         mut self,
-        value: impl Into<crate::Value<push_template::ApnsPushNotificationTemplate>>,
+        value: impl crate::IntoValue<push_template::ApnsPushNotificationTemplate>,
     ) -> Self {
-        self.0.set_property("APNS", value.into().into_json());
+        self.0.set_property("APNS", value.into_value().into_json());
         self
     }
 
@@ -3202,9 +3384,9 @@ impl PushTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-pushtemplate.html#cfn-pinpoint-pushtemplate-baidu)
     pub fn baidu(
         mut self,
-        value: impl Into<crate::Value<push_template::AndroidPushNotificationTemplate>>,
+        value: impl crate::IntoValue<push_template::AndroidPushNotificationTemplate>,
     ) -> Self {
-        self.0.set_property("Baidu", value.into().into_json());
+        self.0.set_property("Baidu", value.into_value().into_json());
         self
     }
 
@@ -3213,18 +3395,19 @@ impl PushTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-pushtemplate.html#cfn-pinpoint-pushtemplate-default)
     pub fn default_property(
         mut self,
-        value: impl Into<crate::Value<push_template::DefaultPushNotificationTemplate>>,
+        value: impl crate::IntoValue<push_template::DefaultPushNotificationTemplate>,
     ) -> Self {
-        self.0.set_property("Default", value.into().into_json());
+        self.0
+            .set_property("Default", value.into_value().into_json());
         self
     }
 
     /// `DefaultSubstitutions`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-pushtemplate.html#cfn-pinpoint-pushtemplate-defaultsubstitutions)
-    pub fn default_substitutions(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_substitutions(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultSubstitutions", value.into().into_json());
+            .set_property("DefaultSubstitutions", value.into_value().into_json());
         self
     }
 
@@ -3233,26 +3416,26 @@ impl PushTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-pushtemplate.html#cfn-pinpoint-pushtemplate-gcm)
     pub fn gcm(
         mut self,
-        value: impl Into<crate::Value<push_template::AndroidPushNotificationTemplate>>,
+        value: impl crate::IntoValue<push_template::AndroidPushNotificationTemplate>,
     ) -> Self {
-        self.0.set_property("GCM", value.into().into_json());
+        self.0.set_property("GCM", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-pushtemplate.html#cfn-pinpoint-pushtemplate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TemplateDescription`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-pushtemplate.html#cfn-pinpoint-pushtemplate-templatedescription)
-    pub fn template_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn template_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TemplateDescription", value.into().into_json());
+            .set_property("TemplateDescription", value.into_value().into_json());
         self
     }
 }
@@ -3306,67 +3489,74 @@ pub mod push_template {
         /// `Action`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-androidpushnotificationtemplate.html#cfn-pinpoint-pushtemplate-androidpushnotificationtemplate-action)
-        pub fn action(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Action".to_owned(), value.into().into_json());
+        pub fn action(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Action".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Body`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-androidpushnotificationtemplate.html#cfn-pinpoint-pushtemplate-androidpushnotificationtemplate-body)
-        pub fn body(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Body".to_owned(), value.into().into_json());
+        pub fn body(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Body".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ImageIconUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-androidpushnotificationtemplate.html#cfn-pinpoint-pushtemplate-androidpushnotificationtemplate-imageiconurl)
-        pub fn image_icon_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn image_icon_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ImageIconUrl".to_owned(), value.into().into_json());
+                .insert("ImageIconUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ImageUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-androidpushnotificationtemplate.html#cfn-pinpoint-pushtemplate-androidpushnotificationtemplate-imageurl)
-        pub fn image_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn image_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ImageUrl".to_owned(), value.into().into_json());
+                .insert("ImageUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SmallImageIconUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-androidpushnotificationtemplate.html#cfn-pinpoint-pushtemplate-androidpushnotificationtemplate-smallimageiconurl)
-        pub fn small_image_icon_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SmallImageIconUrl".to_owned(), value.into().into_json());
+        pub fn small_image_icon_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SmallImageIconUrl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Sound`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-androidpushnotificationtemplate.html#cfn-pinpoint-pushtemplate-androidpushnotificationtemplate-sound)
-        pub fn sound(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Sound".to_owned(), value.into().into_json());
+        pub fn sound(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Sound".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Title`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-androidpushnotificationtemplate.html#cfn-pinpoint-pushtemplate-androidpushnotificationtemplate-title)
-        pub fn title(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Title".to_owned(), value.into().into_json());
+        pub fn title(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Title".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Url`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-androidpushnotificationtemplate.html#cfn-pinpoint-pushtemplate-androidpushnotificationtemplate-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3392,49 +3582,54 @@ pub mod push_template {
         /// `Action`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-apnspushnotificationtemplate.html#cfn-pinpoint-pushtemplate-apnspushnotificationtemplate-action)
-        pub fn action(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Action".to_owned(), value.into().into_json());
+        pub fn action(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Action".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Body`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-apnspushnotificationtemplate.html#cfn-pinpoint-pushtemplate-apnspushnotificationtemplate-body)
-        pub fn body(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Body".to_owned(), value.into().into_json());
+        pub fn body(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Body".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MediaUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-apnspushnotificationtemplate.html#cfn-pinpoint-pushtemplate-apnspushnotificationtemplate-mediaurl)
-        pub fn media_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn media_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MediaUrl".to_owned(), value.into().into_json());
+                .insert("MediaUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Sound`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-apnspushnotificationtemplate.html#cfn-pinpoint-pushtemplate-apnspushnotificationtemplate-sound)
-        pub fn sound(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Sound".to_owned(), value.into().into_json());
+        pub fn sound(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Sound".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Title`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-apnspushnotificationtemplate.html#cfn-pinpoint-pushtemplate-apnspushnotificationtemplate-title)
-        pub fn title(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Title".to_owned(), value.into().into_json());
+        pub fn title(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Title".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Url`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-apnspushnotificationtemplate.html#cfn-pinpoint-pushtemplate-apnspushnotificationtemplate-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3460,40 +3655,45 @@ pub mod push_template {
         /// `Action`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-defaultpushnotificationtemplate.html#cfn-pinpoint-pushtemplate-defaultpushnotificationtemplate-action)
-        pub fn action(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Action".to_owned(), value.into().into_json());
+        pub fn action(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Action".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Body`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-defaultpushnotificationtemplate.html#cfn-pinpoint-pushtemplate-defaultpushnotificationtemplate-body)
-        pub fn body(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Body".to_owned(), value.into().into_json());
+        pub fn body(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Body".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Sound`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-defaultpushnotificationtemplate.html#cfn-pinpoint-pushtemplate-defaultpushnotificationtemplate-sound)
-        pub fn sound(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Sound".to_owned(), value.into().into_json());
+        pub fn sound(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Sound".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Title`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-defaultpushnotificationtemplate.html#cfn-pinpoint-pushtemplate-defaultpushnotificationtemplate-title)
-        pub fn title(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Title".to_owned(), value.into().into_json());
+        pub fn title(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Title".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Url`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-pushtemplate-defaultpushnotificationtemplate.html#cfn-pinpoint-pushtemplate-defaultpushnotificationtemplate-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3515,34 +3715,37 @@ pub struct SmsChannel(crate::Resource);
 
 impl SmsChannel {
     /// A new `AWS::Pinpoint::SMSChannel` with its required properties.
-    pub fn new(application_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(application_id: impl crate::IntoValue<String>) -> Self {
         SmsChannel(
             crate::Resource::new("AWS::Pinpoint::SMSChannel")
-                .property("ApplicationId", application_id.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json()),
         )
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-smschannel.html#cfn-pinpoint-smschannel-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
     /// `SenderId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-smschannel.html#cfn-pinpoint-smschannel-senderid)
-    pub fn sender_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SenderId", value.into().into_json());
+    pub fn sender_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SenderId", value.into_value().into_json());
         self
     }
 
     /// `ShortCode`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-smschannel.html#cfn-pinpoint-smschannel-shortcode)
-    pub fn short_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ShortCode", value.into().into_json());
+    pub fn short_code(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ShortCode", value.into_value().into_json());
         self
     }
 }
@@ -3584,44 +3787,39 @@ pub struct Segment(crate::Resource);
 impl Segment {
     /// A new `AWS::Pinpoint::Segment` with its required properties.
     pub fn new(
-        application_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        application_id: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Segment(
             crate::Resource::new("AWS::Pinpoint::Segment")
-                .property("ApplicationId", application_id.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Dimensions`: [`SegmentDimensions`](segment::SegmentDimensions).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-segment.html#cfn-pinpoint-segment-dimensions)
-    pub fn dimensions(
-        mut self,
-        value: impl Into<crate::Value<segment::SegmentDimensions>>,
-    ) -> Self {
-        self.0.set_property("Dimensions", value.into().into_json());
+    pub fn dimensions(mut self, value: impl crate::IntoValue<segment::SegmentDimensions>) -> Self {
+        self.0
+            .set_property("Dimensions", value.into_value().into_json());
         self
     }
 
     /// `SegmentGroups`: [`SegmentGroups`](segment::SegmentGroups).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-segment.html#cfn-pinpoint-segment-segmentgroups)
-    pub fn segment_groups(
-        mut self,
-        value: impl Into<crate::Value<segment::SegmentGroups>>,
-    ) -> Self {
+    pub fn segment_groups(mut self, value: impl crate::IntoValue<segment::SegmentGroups>) -> Self {
         self.0
-            .set_property("SegmentGroups", value.into().into_json());
+            .set_property("SegmentGroups", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-segment.html#cfn-pinpoint-segment-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -3675,9 +3873,9 @@ pub mod segment {
         /// `Recency`: [`Recency`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-behavior.html#cfn-pinpoint-segment-behavior-recency)
-        pub fn recency(mut self, value: impl Into<crate::Value<Recency>>) -> Self {
+        pub fn recency(mut self, value: impl crate::IntoValue<Recency>) -> Self {
             self.0
-                .insert("Recency".to_owned(), value.into().into_json());
+                .insert("Recency".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3697,12 +3895,12 @@ pub mod segment {
     impl Coordinates {
         /// A new `Coordinates` with its required properties.
         pub fn new(
-            latitude: impl Into<crate::Value<f64>>,
-            longitude: impl Into<crate::Value<f64>>,
+            latitude: impl crate::IntoValue<f64>,
+            longitude: impl crate::IntoValue<f64>,
         ) -> Self {
             Coordinates(crate::typed::Properties::from_iter([
-                ("Latitude".to_owned(), latitude.into().into_json()),
-                ("Longitude".to_owned(), longitude.into().into_json()),
+                ("Latitude".to_owned(), latitude.into_value().into_json()),
+                ("Longitude".to_owned(), longitude.into_value().into_json()),
             ]))
         }
     }
@@ -3728,52 +3926,54 @@ pub mod segment {
         /// `AppVersion`: [`SetDimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-demographic.html#cfn-pinpoint-segment-demographic-appversion)
-        pub fn app_version(mut self, value: impl Into<crate::Value<SetDimension>>) -> Self {
+        pub fn app_version(mut self, value: impl crate::IntoValue<SetDimension>) -> Self {
             self.0
-                .insert("AppVersion".to_owned(), value.into().into_json());
+                .insert("AppVersion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Channel`: [`SetDimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-demographic.html#cfn-pinpoint-segment-demographic-channel)
-        pub fn channel(mut self, value: impl Into<crate::Value<SetDimension>>) -> Self {
+        pub fn channel(mut self, value: impl crate::IntoValue<SetDimension>) -> Self {
             self.0
-                .insert("Channel".to_owned(), value.into().into_json());
+                .insert("Channel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DeviceType`: [`SetDimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-demographic.html#cfn-pinpoint-segment-demographic-devicetype)
-        pub fn device_type(mut self, value: impl Into<crate::Value<SetDimension>>) -> Self {
+        pub fn device_type(mut self, value: impl crate::IntoValue<SetDimension>) -> Self {
             self.0
-                .insert("DeviceType".to_owned(), value.into().into_json());
+                .insert("DeviceType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Make`: [`SetDimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-demographic.html#cfn-pinpoint-segment-demographic-make)
-        pub fn make(mut self, value: impl Into<crate::Value<SetDimension>>) -> Self {
-            self.0.insert("Make".to_owned(), value.into().into_json());
+        pub fn make(mut self, value: impl crate::IntoValue<SetDimension>) -> Self {
+            self.0
+                .insert("Make".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Model`: [`SetDimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-demographic.html#cfn-pinpoint-segment-demographic-model)
-        pub fn model(mut self, value: impl Into<crate::Value<SetDimension>>) -> Self {
-            self.0.insert("Model".to_owned(), value.into().into_json());
+        pub fn model(mut self, value: impl crate::IntoValue<SetDimension>) -> Self {
+            self.0
+                .insert("Model".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Platform`: [`SetDimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-demographic.html#cfn-pinpoint-segment-demographic-platform)
-        pub fn platform(mut self, value: impl Into<crate::Value<SetDimension>>) -> Self {
+        pub fn platform(mut self, value: impl crate::IntoValue<SetDimension>) -> Self {
             self.0
-                .insert("Platform".to_owned(), value.into().into_json());
+                .insert("Platform".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3793,14 +3993,17 @@ pub mod segment {
     impl GpsPoint {
         /// A new `GpsPoint` with its required properties.
         pub fn new(
-            coordinates: impl Into<crate::Value<Coordinates>>,
-            range_in_kilometers: impl Into<crate::Value<f64>>,
+            coordinates: impl crate::IntoValue<Coordinates>,
+            range_in_kilometers: impl crate::IntoValue<f64>,
         ) -> Self {
             GpsPoint(crate::typed::Properties::from_iter([
-                ("Coordinates".to_owned(), coordinates.into().into_json()),
+                (
+                    "Coordinates".to_owned(),
+                    coordinates.into_value().into_json(),
+                ),
                 (
                     "RangeInKilometers".to_owned(),
-                    range_in_kilometers.into().into_json(),
+                    range_in_kilometers.into_value().into_json(),
                 ),
             ]))
         }
@@ -3827,12 +4030,9 @@ pub mod segment {
         /// `Dimensions`: list of [`SegmentDimensions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-groups.html#cfn-pinpoint-segment-groups-dimensions)
-        pub fn dimensions(
-            mut self,
-            value: impl Into<crate::Value<Vec<SegmentDimensions>>>,
-        ) -> Self {
+        pub fn dimensions(mut self, value: impl crate::IntoValue<Vec<SegmentDimensions>>) -> Self {
             self.0
-                .insert("Dimensions".to_owned(), value.into().into_json());
+                .insert("Dimensions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3841,27 +4041,28 @@ pub mod segment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-groups.html#cfn-pinpoint-segment-groups-sourcesegments)
         pub fn source_segments(
             mut self,
-            value: impl Into<crate::Value<Vec<SourceSegments>>>,
+            value: impl crate::IntoValue<Vec<SourceSegments>>,
         ) -> Self {
             self.0
-                .insert("SourceSegments".to_owned(), value.into().into_json());
+                .insert("SourceSegments".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SourceType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-groups.html#cfn-pinpoint-segment-groups-sourcetype)
-        pub fn source_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceType".to_owned(), value.into().into_json());
+                .insert("SourceType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-groups.html#cfn-pinpoint-segment-groups-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3887,18 +4088,18 @@ pub mod segment {
         /// `Country`: [`SetDimension`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-location.html#cfn-pinpoint-segment-location-country)
-        pub fn country(mut self, value: impl Into<crate::Value<SetDimension>>) -> Self {
+        pub fn country(mut self, value: impl crate::IntoValue<SetDimension>) -> Self {
             self.0
-                .insert("Country".to_owned(), value.into().into_json());
+                .insert("Country".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GPSPoint`: [`GpsPoint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-location.html#cfn-pinpoint-segment-location-gpspoint)
-        pub fn gps_point(mut self, value: impl Into<crate::Value<GpsPoint>>) -> Self {
+        pub fn gps_point(mut self, value: impl crate::IntoValue<GpsPoint>) -> Self {
             self.0
-                .insert("GPSPoint".to_owned(), value.into().into_json());
+                .insert("GPSPoint".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3918,12 +4119,15 @@ pub mod segment {
     impl Recency {
         /// A new `Recency` with its required properties.
         pub fn new(
-            duration: impl Into<crate::Value<String>>,
-            recency_type: impl Into<crate::Value<String>>,
+            duration: impl crate::IntoValue<String>,
+            recency_type: impl crate::IntoValue<String>,
         ) -> Self {
             Recency(crate::typed::Properties::from_iter([
-                ("Duration".to_owned(), duration.into().into_json()),
-                ("RecencyType".to_owned(), recency_type.into().into_json()),
+                ("Duration".to_owned(), duration.into_value().into_json()),
+                (
+                    "RecencyType".to_owned(),
+                    recency_type.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -3949,54 +4153,54 @@ pub mod segment {
         /// `Attributes`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-segmentdimensions.html#cfn-pinpoint-segment-segmentdimensions-attributes)
-        pub fn attributes(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn attributes(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Attributes".to_owned(), value.into().into_json());
+                .insert("Attributes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Behavior`: [`Behavior`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-segmentdimensions.html#cfn-pinpoint-segment-segmentdimensions-behavior)
-        pub fn behavior(mut self, value: impl Into<crate::Value<Behavior>>) -> Self {
+        pub fn behavior(mut self, value: impl crate::IntoValue<Behavior>) -> Self {
             self.0
-                .insert("Behavior".to_owned(), value.into().into_json());
+                .insert("Behavior".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Demographic`: [`Demographic`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-segmentdimensions.html#cfn-pinpoint-segment-segmentdimensions-demographic)
-        pub fn demographic(mut self, value: impl Into<crate::Value<Demographic>>) -> Self {
+        pub fn demographic(mut self, value: impl crate::IntoValue<Demographic>) -> Self {
             self.0
-                .insert("Demographic".to_owned(), value.into().into_json());
+                .insert("Demographic".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Location`: [`Location`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-segmentdimensions.html#cfn-pinpoint-segment-segmentdimensions-location)
-        pub fn location(mut self, value: impl Into<crate::Value<Location>>) -> Self {
+        pub fn location(mut self, value: impl crate::IntoValue<Location>) -> Self {
             self.0
-                .insert("Location".to_owned(), value.into().into_json());
+                .insert("Location".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Metrics`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-segmentdimensions.html#cfn-pinpoint-segment-segmentdimensions-metrics)
-        pub fn metrics(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn metrics(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Metrics".to_owned(), value.into().into_json());
+                .insert("Metrics".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserAttributes`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-segmentdimensions.html#cfn-pinpoint-segment-segmentdimensions-userattributes)
-        pub fn user_attributes(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn user_attributes(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("UserAttributes".to_owned(), value.into().into_json());
+                .insert("UserAttributes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4022,17 +4226,18 @@ pub mod segment {
         /// `Groups`: list of [`Groups`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-segmentgroups.html#cfn-pinpoint-segment-segmentgroups-groups)
-        pub fn groups(mut self, value: impl Into<crate::Value<Vec<Groups>>>) -> Self {
-            self.0.insert("Groups".to_owned(), value.into().into_json());
+        pub fn groups(mut self, value: impl crate::IntoValue<Vec<Groups>>) -> Self {
+            self.0
+                .insert("Groups".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Include`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-segmentgroups.html#cfn-pinpoint-segment-segmentgroups-include)
-        pub fn include(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn include(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Include".to_owned(), value.into().into_json());
+                .insert("Include".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4058,17 +4263,18 @@ pub mod segment {
         /// `DimensionType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-setdimension.html#cfn-pinpoint-segment-setdimension-dimensiontype)
-        pub fn dimension_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn dimension_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DimensionType".to_owned(), value.into().into_json());
+                .insert("DimensionType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Values`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-setdimension.html#cfn-pinpoint-segment-setdimension-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4087,19 +4293,19 @@ pub mod segment {
 
     impl SourceSegments {
         /// A new `SourceSegments` with its required properties.
-        pub fn new(id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(id: impl crate::IntoValue<String>) -> Self {
             SourceSegments(crate::typed::Properties::from_iter([(
                 "Id".to_owned(),
-                id.into().into_json(),
+                id.into_value().into_json(),
             )]))
         }
 
         /// `Version`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpoint-segment-sourcesegments.html#cfn-pinpoint-segment-sourcesegments-version)
-        pub fn version(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4122,39 +4328,39 @@ pub struct SmsTemplate(crate::Resource);
 impl SmsTemplate {
     /// A new `AWS::Pinpoint::SmsTemplate` with its required properties.
     pub fn new(
-        body: impl Into<crate::Value<String>>,
-        template_name: impl Into<crate::Value<String>>,
+        body: impl crate::IntoValue<String>,
+        template_name: impl crate::IntoValue<String>,
     ) -> Self {
         SmsTemplate(
             crate::Resource::new("AWS::Pinpoint::SmsTemplate")
-                .property("Body", body.into().into_json())
-                .property("TemplateName", template_name.into().into_json()),
+                .property("Body", body.into_value().into_json())
+                .property("TemplateName", template_name.into_value().into_json()),
         )
     }
 
     /// `DefaultSubstitutions`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-smstemplate.html#cfn-pinpoint-smstemplate-defaultsubstitutions)
-    pub fn default_substitutions(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_substitutions(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultSubstitutions", value.into().into_json());
+            .set_property("DefaultSubstitutions", value.into_value().into_json());
         self
     }
 
     /// `Tags`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-smstemplate.html#cfn-pinpoint-smstemplate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TemplateDescription`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-smstemplate.html#cfn-pinpoint-smstemplate-templatedescription)
-    pub fn template_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn template_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TemplateDescription", value.into().into_json());
+            .set_property("TemplateDescription", value.into_value().into_json());
         self
     }
 }
@@ -4200,18 +4406,19 @@ pub struct VoiceChannel(crate::Resource);
 
 impl VoiceChannel {
     /// A new `AWS::Pinpoint::VoiceChannel` with its required properties.
-    pub fn new(application_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(application_id: impl crate::IntoValue<String>) -> Self {
         VoiceChannel(
             crate::Resource::new("AWS::Pinpoint::VoiceChannel")
-                .property("ApplicationId", application_id.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json()),
         )
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpoint-voicechannel.html#cfn-pinpoint-voicechannel-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 }

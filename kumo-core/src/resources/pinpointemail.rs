@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::PinpointEmail::Identity",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::PinpointEmail::ConfigurationSet",
+        <ConfigurationSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::PinpointEmail::ConfigurationSetEventDestination",
+        <ConfigurationSetEventDestination as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::PinpointEmail::DedicatedIpPool",
+        <DedicatedIpPool as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::PinpointEmail::Identity",
+        <Identity as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::PinpointEmail::ConfigurationSet`.
 ///
 /// Required properties, the arguments of [`ConfigurationSet::new`]: `Name`.
@@ -20,10 +40,10 @@ pub struct ConfigurationSet(crate::Resource);
 
 impl ConfigurationSet {
     /// A new `AWS::PinpointEmail::ConfigurationSet` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         ConfigurationSet(
             crate::Resource::new("AWS::PinpointEmail::ConfigurationSet")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -32,10 +52,10 @@ impl ConfigurationSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-configurationset.html#cfn-pinpointemail-configurationset-deliveryoptions)
     pub fn delivery_options(
         mut self,
-        value: impl Into<crate::Value<configuration_set::DeliveryOptions>>,
+        value: impl crate::IntoValue<configuration_set::DeliveryOptions>,
     ) -> Self {
         self.0
-            .set_property("DeliveryOptions", value.into().into_json());
+            .set_property("DeliveryOptions", value.into_value().into_json());
         self
     }
 
@@ -44,10 +64,10 @@ impl ConfigurationSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-configurationset.html#cfn-pinpointemail-configurationset-reputationoptions)
     pub fn reputation_options(
         mut self,
-        value: impl Into<crate::Value<configuration_set::ReputationOptions>>,
+        value: impl crate::IntoValue<configuration_set::ReputationOptions>,
     ) -> Self {
         self.0
-            .set_property("ReputationOptions", value.into().into_json());
+            .set_property("ReputationOptions", value.into_value().into_json());
         self
     }
 
@@ -56,18 +76,18 @@ impl ConfigurationSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-configurationset.html#cfn-pinpointemail-configurationset-sendingoptions)
     pub fn sending_options(
         mut self,
-        value: impl Into<crate::Value<configuration_set::SendingOptions>>,
+        value: impl crate::IntoValue<configuration_set::SendingOptions>,
     ) -> Self {
         self.0
-            .set_property("SendingOptions", value.into().into_json());
+            .set_property("SendingOptions", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tags`](configuration_set::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-configurationset.html#cfn-pinpointemail-configurationset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<configuration_set::Tags>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<configuration_set::Tags>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -76,10 +96,10 @@ impl ConfigurationSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-configurationset.html#cfn-pinpointemail-configurationset-trackingoptions)
     pub fn tracking_options(
         mut self,
-        value: impl Into<crate::Value<configuration_set::TrackingOptions>>,
+        value: impl crate::IntoValue<configuration_set::TrackingOptions>,
     ) -> Self {
         self.0
-            .set_property("TrackingOptions", value.into().into_json());
+            .set_property("TrackingOptions", value.into_value().into_json());
         self
     }
 }
@@ -128,9 +148,9 @@ pub mod configuration_set {
         /// `SendingPoolName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-configurationset-deliveryoptions.html#cfn-pinpointemail-configurationset-deliveryoptions-sendingpoolname)
-        pub fn sending_pool_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sending_pool_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SendingPoolName".to_owned(), value.into().into_json());
+                .insert("SendingPoolName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -156,10 +176,10 @@ pub mod configuration_set {
         /// `ReputationMetricsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-configurationset-reputationoptions.html#cfn-pinpointemail-configurationset-reputationoptions-reputationmetricsenabled)
-        pub fn reputation_metrics_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn reputation_metrics_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "ReputationMetricsEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -186,9 +206,9 @@ pub mod configuration_set {
         /// `SendingEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-configurationset-sendingoptions.html#cfn-pinpointemail-configurationset-sendingoptions-sendingenabled)
-        pub fn sending_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn sending_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("SendingEnabled".to_owned(), value.into().into_json());
+                .insert("SendingEnabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -214,16 +234,18 @@ pub mod configuration_set {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-configurationset-tags.html#cfn-pinpointemail-configurationset-tags-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-configurationset-tags.html#cfn-pinpointemail-configurationset-tags-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -249,9 +271,11 @@ pub mod configuration_set {
         /// `CustomRedirectDomain`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-configurationset-trackingoptions.html#cfn-pinpointemail-configurationset-trackingoptions-customredirectdomain)
-        pub fn custom_redirect_domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CustomRedirectDomain".to_owned(), value.into().into_json());
+        pub fn custom_redirect_domain(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CustomRedirectDomain".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -274,18 +298,18 @@ pub struct ConfigurationSetEventDestination(crate::Resource);
 impl ConfigurationSetEventDestination {
     /// A new `AWS::PinpointEmail::ConfigurationSetEventDestination` with its required properties.
     pub fn new(
-        configuration_set_name: impl Into<crate::Value<String>>,
-        event_destination_name: impl Into<crate::Value<String>>,
+        configuration_set_name: impl crate::IntoValue<String>,
+        event_destination_name: impl crate::IntoValue<String>,
     ) -> Self {
         ConfigurationSetEventDestination(
             crate::Resource::new("AWS::PinpointEmail::ConfigurationSetEventDestination")
                 .property(
                     "ConfigurationSetName",
-                    configuration_set_name.into().into_json(),
+                    configuration_set_name.into_value().into_json(),
                 )
                 .property(
                     "EventDestinationName",
-                    event_destination_name.into().into_json(),
+                    event_destination_name.into_value().into_json(),
                 ),
         )
     }
@@ -295,10 +319,10 @@ impl ConfigurationSetEventDestination {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-configurationseteventdestination.html#cfn-pinpointemail-configurationseteventdestination-eventdestination)
     pub fn event_destination(
         mut self,
-        value: impl Into<crate::Value<configuration_set_event_destination::EventDestination>>,
+        value: impl crate::IntoValue<configuration_set_event_destination::EventDestination>,
     ) -> Self {
         self.0
-            .set_property("EventDestination", value.into().into_json());
+            .set_property("EventDestination", value.into_value().into_json());
         self
     }
 }
@@ -350,11 +374,11 @@ pub mod configuration_set_event_destination {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-configurationseteventdestination-cloudwatchdestination.html#cfn-pinpointemail-configurationseteventdestination-cloudwatchdestination-dimensionconfigurations)
         pub fn dimension_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<DimensionConfiguration>>>,
+            value: impl crate::IntoValue<Vec<DimensionConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "DimensionConfigurations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -375,22 +399,22 @@ pub mod configuration_set_event_destination {
     impl DimensionConfiguration {
         /// A new `DimensionConfiguration` with its required properties.
         pub fn new(
-            default_dimension_value: impl Into<crate::Value<String>>,
-            dimension_name: impl Into<crate::Value<String>>,
-            dimension_value_source: impl Into<crate::Value<String>>,
+            default_dimension_value: impl crate::IntoValue<String>,
+            dimension_name: impl crate::IntoValue<String>,
+            dimension_value_source: impl crate::IntoValue<String>,
         ) -> Self {
             DimensionConfiguration(crate::typed::Properties::from_iter([
                 (
                     "DefaultDimensionValue".to_owned(),
-                    default_dimension_value.into().into_json(),
+                    default_dimension_value.into_value().into_json(),
                 ),
                 (
                     "DimensionName".to_owned(),
-                    dimension_name.into().into_json(),
+                    dimension_name.into_value().into_json(),
                 ),
                 (
                     "DimensionValueSource".to_owned(),
-                    dimension_value_source.into().into_json(),
+                    dimension_value_source.into_value().into_json(),
                 ),
             ]))
         }
@@ -410,10 +434,10 @@ pub mod configuration_set_event_destination {
 
     impl EventDestination {
         /// A new `EventDestination` with its required properties.
-        pub fn new(matching_event_types: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(matching_event_types: impl crate::IntoValue<Vec<String>>) -> Self {
             EventDestination(crate::typed::Properties::from_iter([(
                 "MatchingEventTypes".to_owned(),
-                matching_event_types.into().into_json(),
+                matching_event_types.into_value().into_json(),
             )]))
         }
 
@@ -422,19 +446,21 @@ pub mod configuration_set_event_destination {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-configurationseteventdestination-eventdestination.html#cfn-pinpointemail-configurationseteventdestination-eventdestination-cloudwatchdestination)
         pub fn cloud_watch_destination(
             mut self,
-            value: impl Into<crate::Value<CloudWatchDestination>>,
+            value: impl crate::IntoValue<CloudWatchDestination>,
         ) -> Self {
-            self.0
-                .insert("CloudWatchDestination".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CloudWatchDestination".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-configurationseteventdestination-eventdestination.html#cfn-pinpointemail-configurationseteventdestination-eventdestination-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -443,11 +469,11 @@ pub mod configuration_set_event_destination {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-configurationseteventdestination-eventdestination.html#cfn-pinpointemail-configurationseteventdestination-eventdestination-kinesisfirehosedestination)
         pub fn kinesis_firehose_destination(
             mut self,
-            value: impl Into<crate::Value<KinesisFirehoseDestination>>,
+            value: impl crate::IntoValue<KinesisFirehoseDestination>,
         ) -> Self {
             self.0.insert(
                 "KinesisFirehoseDestination".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -457,19 +483,21 @@ pub mod configuration_set_event_destination {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-configurationseteventdestination-eventdestination.html#cfn-pinpointemail-configurationseteventdestination-eventdestination-pinpointdestination)
         pub fn pinpoint_destination(
             mut self,
-            value: impl Into<crate::Value<PinpointDestination>>,
+            value: impl crate::IntoValue<PinpointDestination>,
         ) -> Self {
-            self.0
-                .insert("PinpointDestination".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PinpointDestination".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SnsDestination`: [`SnsDestination`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-configurationseteventdestination-eventdestination.html#cfn-pinpointemail-configurationseteventdestination-eventdestination-snsdestination)
-        pub fn sns_destination(mut self, value: impl Into<crate::Value<SnsDestination>>) -> Self {
+        pub fn sns_destination(mut self, value: impl crate::IntoValue<SnsDestination>) -> Self {
             self.0
-                .insert("SnsDestination".to_owned(), value.into().into_json());
+                .insert("SnsDestination".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -489,15 +517,18 @@ pub mod configuration_set_event_destination {
     impl KinesisFirehoseDestination {
         /// A new `KinesisFirehoseDestination` with its required properties.
         pub fn new(
-            delivery_stream_arn: impl Into<crate::Value<String>>,
-            iam_role_arn: impl Into<crate::Value<String>>,
+            delivery_stream_arn: impl crate::IntoValue<String>,
+            iam_role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             KinesisFirehoseDestination(crate::typed::Properties::from_iter([
                 (
                     "DeliveryStreamArn".to_owned(),
-                    delivery_stream_arn.into().into_json(),
+                    delivery_stream_arn.into_value().into_json(),
                 ),
-                ("IamRoleArn".to_owned(), iam_role_arn.into().into_json()),
+                (
+                    "IamRoleArn".to_owned(),
+                    iam_role_arn.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -523,9 +554,9 @@ pub mod configuration_set_event_destination {
         /// `ApplicationArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-configurationseteventdestination-pinpointdestination.html#cfn-pinpointemail-configurationseteventdestination-pinpointdestination-applicationarn)
-        pub fn application_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn application_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ApplicationArn".to_owned(), value.into().into_json());
+                .insert("ApplicationArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -544,10 +575,10 @@ pub mod configuration_set_event_destination {
 
     impl SnsDestination {
         /// A new `SnsDestination` with its required properties.
-        pub fn new(topic_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(topic_arn: impl crate::IntoValue<String>) -> Self {
             SnsDestination(crate::typed::Properties::from_iter([(
                 "TopicArn".to_owned(),
-                topic_arn.into().into_json(),
+                topic_arn.into_value().into_json(),
             )]))
         }
     }
@@ -576,16 +607,17 @@ impl DedicatedIpPool {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-dedicatedippool.html#cfn-pinpointemail-dedicatedippool-poolname)
-    pub fn pool_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PoolName", value.into().into_json());
+    pub fn pool_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PoolName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tags`](dedicated_ip_pool::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-dedicatedippool.html#cfn-pinpointemail-dedicatedippool-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<dedicated_ip_pool::Tags>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<dedicated_ip_pool::Tags>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -640,16 +672,18 @@ pub mod dedicated_ip_pool {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-dedicatedippool-tags.html#cfn-pinpointemail-dedicatedippool-tags-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-dedicatedippool-tags.html#cfn-pinpointemail-dedicatedippool-tags-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -671,28 +705,28 @@ pub struct Identity(crate::Resource);
 
 impl Identity {
     /// A new `AWS::PinpointEmail::Identity` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Identity(
             crate::Resource::new("AWS::PinpointEmail::Identity")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `DkimSigningEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-identity.html#cfn-pinpointemail-identity-dkimsigningenabled)
-    pub fn dkim_signing_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn dkim_signing_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DkimSigningEnabled", value.into().into_json());
+            .set_property("DkimSigningEnabled", value.into_value().into_json());
         self
     }
 
     /// `FeedbackForwardingEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-identity.html#cfn-pinpointemail-identity-feedbackforwardingenabled)
-    pub fn feedback_forwarding_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn feedback_forwarding_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("FeedbackForwardingEnabled", value.into().into_json());
+            .set_property("FeedbackForwardingEnabled", value.into_value().into_json());
         self
     }
 
@@ -701,18 +735,18 @@ impl Identity {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-identity.html#cfn-pinpointemail-identity-mailfromattributes)
     pub fn mail_from_attributes(
         mut self,
-        value: impl Into<crate::Value<identity::MailFromAttributes>>,
+        value: impl crate::IntoValue<identity::MailFromAttributes>,
     ) -> Self {
         self.0
-            .set_property("MailFromAttributes", value.into().into_json());
+            .set_property("MailFromAttributes", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tags`](identity::Tags).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pinpointemail-identity.html#cfn-pinpointemail-identity-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<identity::Tags>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<identity::Tags>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -791,18 +825,20 @@ pub mod identity {
         /// `BehaviorOnMxFailure`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-identity-mailfromattributes.html#cfn-pinpointemail-identity-mailfromattributes-behavioronmxfailure)
-        pub fn behavior_on_mx_failure(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BehaviorOnMxFailure".to_owned(), value.into().into_json());
+        pub fn behavior_on_mx_failure(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BehaviorOnMxFailure".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MailFromDomain`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-identity-mailfromattributes.html#cfn-pinpointemail-identity-mailfromattributes-mailfromdomain)
-        pub fn mail_from_domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mail_from_domain(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MailFromDomain".to_owned(), value.into().into_json());
+                .insert("MailFromDomain".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -828,16 +864,18 @@ pub mod identity {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-identity-tags.html#cfn-pinpointemail-identity-tags-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pinpointemail-identity-tags.html#cfn-pinpointemail-identity-tags-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }

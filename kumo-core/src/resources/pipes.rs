@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::Pipes::Pipe"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::Pipes::Pipe",
+    <Pipe as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::Pipes::Pipe`.
 ///
 /// Required properties, the arguments of [`Pipe::new`]: `RoleArn`, `Source`, `Target`.
@@ -16,15 +22,15 @@ pub struct Pipe(crate::Resource);
 impl Pipe {
     /// A new `AWS::Pipes::Pipe` with its required properties.
     pub fn new(
-        role_arn: impl Into<crate::Value<String>>,
-        source: impl Into<crate::Value<String>>,
-        target: impl Into<crate::Value<String>>,
+        role_arn: impl crate::IntoValue<String>,
+        source: impl crate::IntoValue<String>,
+        target: impl crate::IntoValue<String>,
     ) -> Self {
         Pipe(
             crate::Resource::new("AWS::Pipes::Pipe")
-                .property("RoleArn", role_arn.into().into_json())
-                .property("Source", source.into().into_json())
-                .property("Target", target.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json())
+                .property("Source", source.into_value().into_json())
+                .property("Target", target.into_value().into_json()),
         )
     }
 
@@ -35,20 +41,18 @@ impl Pipe {
     /// Pattern: `^.*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pipes-pipe.html#cfn-pipes-pipe-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `DesiredState`: [`RequestedPipeState`](pipe::RequestedPipeState).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pipes-pipe.html#cfn-pipes-pipe-desiredstate)
-    pub fn desired_state(
-        mut self,
-        value: impl Into<crate::Value<pipe::RequestedPipeState>>,
-    ) -> Self {
+    pub fn desired_state(mut self, value: impl crate::IntoValue<pipe::RequestedPipeState>) -> Self {
         self.0
-            .set_property("DesiredState", value.into().into_json());
+            .set_property("DesiredState", value.into_value().into_json());
         self
     }
 
@@ -59,8 +63,9 @@ impl Pipe {
     /// Pattern: `^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.+)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pipes-pipe.html#cfn-pipes-pipe-enrichment)
-    pub fn enrichment(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Enrichment", value.into().into_json());
+    pub fn enrichment(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Enrichment", value.into_value().into_json());
         self
     }
 
@@ -69,10 +74,10 @@ impl Pipe {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pipes-pipe.html#cfn-pipes-pipe-enrichmentparameters)
     pub fn enrichment_parameters(
         mut self,
-        value: impl Into<crate::Value<pipe::PipeEnrichmentParameters>>,
+        value: impl crate::IntoValue<pipe::PipeEnrichmentParameters>,
     ) -> Self {
         self.0
-            .set_property("EnrichmentParameters", value.into().into_json());
+            .set_property("EnrichmentParameters", value.into_value().into_json());
         self
     }
 
@@ -83,9 +88,9 @@ impl Pipe {
     /// Pattern: `^[a-zA-Z0-9_\-/:]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pipes-pipe.html#cfn-pipes-pipe-kmskeyidentifier)
-    pub fn kms_key_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kms_key_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KmsKeyIdentifier", value.into().into_json());
+            .set_property("KmsKeyIdentifier", value.into_value().into_json());
         self
     }
 
@@ -94,10 +99,10 @@ impl Pipe {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pipes-pipe.html#cfn-pipes-pipe-logconfiguration)
     pub fn log_configuration(
         mut self,
-        value: impl Into<crate::Value<pipe::PipeLogConfiguration>>,
+        value: impl crate::IntoValue<pipe::PipeLogConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LogConfiguration", value.into().into_json());
+            .set_property("LogConfiguration", value.into_value().into_json());
         self
     }
 
@@ -110,8 +115,8 @@ impl Pipe {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pipes-pipe.html#cfn-pipes-pipe-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -120,10 +125,10 @@ impl Pipe {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pipes-pipe.html#cfn-pipes-pipe-sourceparameters)
     pub fn source_parameters(
         mut self,
-        value: impl Into<crate::Value<pipe::PipeSourceParameters>>,
+        value: impl crate::IntoValue<pipe::PipeSourceParameters>,
     ) -> Self {
         self.0
-            .set_property("SourceParameters", value.into().into_json());
+            .set_property("SourceParameters", value.into_value().into_json());
         self
     }
 
@@ -132,9 +137,9 @@ impl Pipe {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pipes-pipe.html#cfn-pipes-pipe-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -143,10 +148,10 @@ impl Pipe {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-pipes-pipe.html#cfn-pipes-pipe-targetparameters)
     pub fn target_parameters(
         mut self,
-        value: impl Into<crate::Value<pipe::PipeTargetParameters>>,
+        value: impl crate::IntoValue<pipe::PipeTargetParameters>,
     ) -> Self {
         self.0
-            .set_property("TargetParameters", value.into().into_json());
+            .set_property("TargetParameters", value.into_value().into_json());
         self
     }
 }
@@ -224,19 +229,19 @@ pub mod pipe {
 
     impl AwsVpcConfiguration {
         /// A new `AwsVpcConfiguration` with its required properties.
-        pub fn new(subnets: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(subnets: impl crate::IntoValue<Vec<String>>) -> Self {
             AwsVpcConfiguration(crate::typed::Properties::from_iter([(
                 "Subnets".to_owned(),
-                subnets.into().into_json(),
+                subnets.into_value().into_json(),
             )]))
         }
 
         /// `AssignPublicIp`: [`AssignPublicIp`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-awsvpcconfiguration.html#cfn-pipes-pipe-awsvpcconfiguration-assignpublicip)
-        pub fn assign_public_ip(mut self, value: impl Into<crate::Value<AssignPublicIp>>) -> Self {
+        pub fn assign_public_ip(mut self, value: impl crate::IntoValue<AssignPublicIp>) -> Self {
             self.0
-                .insert("AssignPublicIp".to_owned(), value.into().into_json());
+                .insert("AssignPublicIp".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -245,9 +250,9 @@ pub mod pipe {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-awsvpcconfiguration.html#cfn-pipes-pipe-awsvpcconfiguration-securitygroups)
-        pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SecurityGroups".to_owned(), value.into().into_json());
+                .insert("SecurityGroups".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -277,8 +282,9 @@ pub mod pipe {
         /// Default: `0`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-batcharrayproperties.html#cfn-pipes-pipe-batcharrayproperties-size)
-        pub fn size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Size".to_owned(), value.into().into_json());
+        pub fn size(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Size".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -304,9 +310,9 @@ pub mod pipe {
         /// `Command`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-batchcontaineroverrides.html#cfn-pipes-pipe-batchcontaineroverrides-command)
-        pub fn command(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn command(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Command".to_owned(), value.into().into_json());
+                .insert("Command".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -315,19 +321,19 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-batchcontaineroverrides.html#cfn-pipes-pipe-batchcontaineroverrides-environment)
         pub fn environment(
             mut self,
-            value: impl Into<crate::Value<Vec<BatchEnvironmentVariable>>>,
+            value: impl crate::IntoValue<Vec<BatchEnvironmentVariable>>,
         ) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InstanceType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-batchcontaineroverrides.html#cfn-pipes-pipe-batchcontaineroverrides-instancetype)
-        pub fn instance_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instance_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InstanceType".to_owned(), value.into().into_json());
+                .insert("InstanceType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -336,10 +342,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-batchcontaineroverrides.html#cfn-pipes-pipe-batchcontaineroverrides-resourcerequirements)
         pub fn resource_requirements(
             mut self,
-            value: impl Into<crate::Value<Vec<BatchResourceRequirement>>>,
+            value: impl crate::IntoValue<Vec<BatchResourceRequirement>>,
         ) -> Self {
-            self.0
-                .insert("ResourceRequirements".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResourceRequirements".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -365,16 +373,18 @@ pub mod pipe {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-batchenvironmentvariable.html#cfn-pipes-pipe-batchenvironmentvariable-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-batchenvironmentvariable.html#cfn-pipes-pipe-batchenvironmentvariable-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -400,16 +410,18 @@ pub mod pipe {
         /// `JobId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-batchjobdependency.html#cfn-pipes-pipe-batchjobdependency-jobid)
-        pub fn job_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("JobId".to_owned(), value.into().into_json());
+        pub fn job_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("JobId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`BatchJobDependencyType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-batchjobdependency.html#cfn-pipes-pipe-batchjobdependency-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<BatchJobDependencyType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<BatchJobDependencyType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -429,12 +441,12 @@ pub mod pipe {
     impl BatchResourceRequirement {
         /// A new `BatchResourceRequirement` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<BatchResourceRequirementType>>,
-            value: impl Into<crate::Value<String>>,
+            r#type: impl crate::IntoValue<BatchResourceRequirementType>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             BatchResourceRequirement(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -464,9 +476,9 @@ pub mod pipe {
         /// Default: `0`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-batchretrystrategy.html#cfn-pipes-pipe-batchretrystrategy-attempts)
-        pub fn attempts(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn attempts(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Attempts".to_owned(), value.into().into_json());
+                .insert("Attempts".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -485,10 +497,10 @@ pub mod pipe {
 
     impl CapacityProviderStrategyItem {
         /// A new `CapacityProviderStrategyItem` with its required properties.
-        pub fn new(capacity_provider: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(capacity_provider: impl crate::IntoValue<String>) -> Self {
             CapacityProviderStrategyItem(crate::typed::Properties::from_iter([(
                 "CapacityProvider".to_owned(),
-                capacity_provider.into().into_json(),
+                capacity_provider.into_value().into_json(),
             )]))
         }
 
@@ -499,8 +511,9 @@ pub mod pipe {
         /// Default: `0`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-capacityproviderstrategyitem.html#cfn-pipes-pipe-capacityproviderstrategyitem-base)
-        pub fn base(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Base".to_owned(), value.into().into_json());
+        pub fn base(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Base".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -511,8 +524,9 @@ pub mod pipe {
         /// Default: `0`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-capacityproviderstrategyitem.html#cfn-pipes-pipe-capacityproviderstrategyitem-weight)
-        pub fn weight(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Weight".to_owned(), value.into().into_json());
+        pub fn weight(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Weight".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -542,9 +556,9 @@ pub mod pipe {
         /// Pattern: `^(^arn:aws([a-z]|\-)*:logs:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(\d{12}):log-group:.+)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-cloudwatchlogslogdestination.html#cfn-pipes-pipe-cloudwatchlogslogdestination-loggrouparn)
-        pub fn log_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroupArn".to_owned(), value.into().into_json());
+                .insert("LogGroupArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -574,8 +588,9 @@ pub mod pipe {
         /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.+)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-deadletterconfig.html#cfn-pipes-pipe-deadletterconfig-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -595,22 +610,22 @@ pub mod pipe {
     impl DimensionMapping {
         /// A new `DimensionMapping` with its required properties.
         pub fn new(
-            dimension_name: impl Into<crate::Value<String>>,
-            dimension_value: impl Into<crate::Value<String>>,
-            dimension_value_type: impl Into<crate::Value<DimensionValueType>>,
+            dimension_name: impl crate::IntoValue<String>,
+            dimension_value: impl crate::IntoValue<String>,
+            dimension_value_type: impl crate::IntoValue<DimensionValueType>,
         ) -> Self {
             DimensionMapping(crate::typed::Properties::from_iter([
                 (
                     "DimensionName".to_owned(),
-                    dimension_name.into().into_json(),
+                    dimension_name.into_value().into_json(),
                 ),
                 (
                     "DimensionValue".to_owned(),
-                    dimension_value.into().into_json(),
+                    dimension_value.into_value().into_json(),
                 ),
                 (
                     "DimensionValueType".to_owned(),
-                    dimension_value_type.into().into_json(),
+                    dimension_value_type.into_value().into_json(),
                 ),
             ]))
         }
@@ -637,17 +652,18 @@ pub mod pipe {
         /// `Command`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecscontaineroverride.html#cfn-pipes-pipe-ecscontaineroverride-command)
-        pub fn command(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn command(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Command".to_owned(), value.into().into_json());
+                .insert("Command".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Cpu`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecscontaineroverride.html#cfn-pipes-pipe-ecscontaineroverride-cpu)
-        pub fn cpu(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Cpu".to_owned(), value.into().into_json());
+        pub fn cpu(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Cpu".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -656,10 +672,10 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecscontaineroverride.html#cfn-pipes-pipe-ecscontaineroverride-environment)
         pub fn environment(
             mut self,
-            value: impl Into<crate::Value<Vec<EcsEnvironmentVariable>>>,
+            value: impl crate::IntoValue<Vec<EcsEnvironmentVariable>>,
         ) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -668,35 +684,41 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecscontaineroverride.html#cfn-pipes-pipe-ecscontaineroverride-environmentfiles)
         pub fn environment_files(
             mut self,
-            value: impl Into<crate::Value<Vec<EcsEnvironmentFile>>>,
+            value: impl crate::IntoValue<Vec<EcsEnvironmentFile>>,
         ) -> Self {
-            self.0
-                .insert("EnvironmentFiles".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EnvironmentFiles".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Memory`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecscontaineroverride.html#cfn-pipes-pipe-ecscontaineroverride-memory)
-        pub fn memory(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Memory".to_owned(), value.into().into_json());
+        pub fn memory(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Memory".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MemoryReservation`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecscontaineroverride.html#cfn-pipes-pipe-ecscontaineroverride-memoryreservation)
-        pub fn memory_reservation(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MemoryReservation".to_owned(), value.into().into_json());
+        pub fn memory_reservation(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MemoryReservation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecscontaineroverride.html#cfn-pipes-pipe-ecscontaineroverride-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -705,10 +727,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecscontaineroverride.html#cfn-pipes-pipe-ecscontaineroverride-resourcerequirements)
         pub fn resource_requirements(
             mut self,
-            value: impl Into<crate::Value<Vec<EcsResourceRequirement>>>,
+            value: impl crate::IntoValue<Vec<EcsResourceRequirement>>,
         ) -> Self {
-            self.0
-                .insert("ResourceRequirements".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResourceRequirements".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -728,12 +752,12 @@ pub mod pipe {
     impl EcsEnvironmentFile {
         /// A new `EcsEnvironmentFile` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<EcsEnvironmentFileType>>,
-            value: impl Into<crate::Value<String>>,
+            r#type: impl crate::IntoValue<EcsEnvironmentFileType>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             EcsEnvironmentFile(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -759,16 +783,18 @@ pub mod pipe {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecsenvironmentvariable.html#cfn-pipes-pipe-ecsenvironmentvariable-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecsenvironmentvariable.html#cfn-pipes-pipe-ecsenvironmentvariable-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -787,10 +813,10 @@ pub mod pipe {
 
     impl EcsEphemeralStorage {
         /// A new `EcsEphemeralStorage` with its required properties.
-        pub fn new(size_in_gi_b: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(size_in_gi_b: impl crate::IntoValue<i64>) -> Self {
             EcsEphemeralStorage(crate::typed::Properties::from_iter([(
                 "SizeInGiB".to_owned(),
-                size_in_gi_b.into().into_json(),
+                size_in_gi_b.into_value().into_json(),
             )]))
         }
     }
@@ -816,18 +842,18 @@ pub mod pipe {
         /// `DeviceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecsinferenceacceleratoroverride.html#cfn-pipes-pipe-ecsinferenceacceleratoroverride-devicename)
-        pub fn device_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn device_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeviceName".to_owned(), value.into().into_json());
+                .insert("DeviceName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DeviceType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecsinferenceacceleratoroverride.html#cfn-pipes-pipe-ecsinferenceacceleratoroverride-devicetype)
-        pub fn device_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn device_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeviceType".to_owned(), value.into().into_json());
+                .insert("DeviceType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -847,12 +873,12 @@ pub mod pipe {
     impl EcsResourceRequirement {
         /// A new `EcsResourceRequirement` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<EcsResourceRequirementType>>,
-            value: impl Into<crate::Value<String>>,
+            r#type: impl crate::IntoValue<EcsResourceRequirementType>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             EcsResourceRequirement(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -880,18 +906,21 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecstaskoverride.html#cfn-pipes-pipe-ecstaskoverride-containeroverrides)
         pub fn container_overrides(
             mut self,
-            value: impl Into<crate::Value<Vec<EcsContainerOverride>>>,
+            value: impl crate::IntoValue<Vec<EcsContainerOverride>>,
         ) -> Self {
-            self.0
-                .insert("ContainerOverrides".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ContainerOverrides".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Cpu`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecstaskoverride.html#cfn-pipes-pipe-ecstaskoverride-cpu)
-        pub fn cpu(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Cpu".to_owned(), value.into().into_json());
+        pub fn cpu(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Cpu".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -900,10 +929,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecstaskoverride.html#cfn-pipes-pipe-ecstaskoverride-ephemeralstorage)
         pub fn ephemeral_storage(
             mut self,
-            value: impl Into<crate::Value<EcsEphemeralStorage>>,
+            value: impl crate::IntoValue<EcsEphemeralStorage>,
         ) -> Self {
-            self.0
-                .insert("EphemeralStorage".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EphemeralStorage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -914,9 +945,11 @@ pub mod pipe {
         /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.+)|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecstaskoverride.html#cfn-pipes-pipe-ecstaskoverride-executionrolearn)
-        pub fn execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ExecutionRoleArn".to_owned(), value.into().into_json());
+        pub fn execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ExecutionRoleArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -925,11 +958,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecstaskoverride.html#cfn-pipes-pipe-ecstaskoverride-inferenceacceleratoroverrides)
         pub fn inference_accelerator_overrides(
             mut self,
-            value: impl Into<crate::Value<Vec<EcsInferenceAcceleratorOverride>>>,
+            value: impl crate::IntoValue<Vec<EcsInferenceAcceleratorOverride>>,
         ) -> Self {
             self.0.insert(
                 "InferenceAcceleratorOverrides".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -937,8 +970,9 @@ pub mod pipe {
         /// `Memory`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecstaskoverride.html#cfn-pipes-pipe-ecstaskoverride-memory)
-        pub fn memory(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Memory".to_owned(), value.into().into_json());
+        pub fn memory(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Memory".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -949,9 +983,9 @@ pub mod pipe {
         /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.+)|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-ecstaskoverride.html#cfn-pipes-pipe-ecstaskoverride-taskrolearn)
-        pub fn task_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn task_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TaskRoleArn".to_owned(), value.into().into_json());
+                .insert("TaskRoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -979,9 +1013,9 @@ pub mod pipe {
         /// Length: 0 to 4096.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-filter.html#cfn-pipes-pipe-filter-pattern)
-        pub fn pattern(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn pattern(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Pattern".to_owned(), value.into().into_json());
+                .insert("Pattern".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1009,9 +1043,9 @@ pub mod pipe {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-filtercriteria.html#cfn-pipes-pipe-filtercriteria-filters)
-        pub fn filters(mut self, value: impl Into<crate::Value<Vec<Filter>>>) -> Self {
+        pub fn filters(mut self, value: impl crate::IntoValue<Vec<Filter>>) -> Self {
             self.0
-                .insert("Filters".to_owned(), value.into().into_json());
+                .insert("Filters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1041,9 +1075,11 @@ pub mod pipe {
         /// Pattern: `^(^arn:aws([a-z]|\-)*:firehose:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(\d{12}):deliverystream/.+)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-firehoselogdestination.html#cfn-pipes-pipe-firehoselogdestination-deliverystreamarn)
-        pub fn delivery_stream_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DeliveryStreamArn".to_owned(), value.into().into_json());
+        pub fn delivery_stream_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DeliveryStreamArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1063,19 +1099,22 @@ pub mod pipe {
     impl MultiMeasureAttributeMapping {
         /// A new `MultiMeasureAttributeMapping` with its required properties.
         pub fn new(
-            measure_value: impl Into<crate::Value<String>>,
-            measure_value_type: impl Into<crate::Value<MeasureValueType>>,
-            multi_measure_attribute_name: impl Into<crate::Value<String>>,
+            measure_value: impl crate::IntoValue<String>,
+            measure_value_type: impl crate::IntoValue<MeasureValueType>,
+            multi_measure_attribute_name: impl crate::IntoValue<String>,
         ) -> Self {
             MultiMeasureAttributeMapping(crate::typed::Properties::from_iter([
-                ("MeasureValue".to_owned(), measure_value.into().into_json()),
+                (
+                    "MeasureValue".to_owned(),
+                    measure_value.into_value().into_json(),
+                ),
                 (
                     "MeasureValueType".to_owned(),
-                    measure_value_type.into().into_json(),
+                    measure_value_type.into_value().into_json(),
                 ),
                 (
                     "MultiMeasureAttributeName".to_owned(),
-                    multi_measure_attribute_name.into().into_json(),
+                    multi_measure_attribute_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -1096,17 +1135,17 @@ pub mod pipe {
     impl MultiMeasureMapping {
         /// A new `MultiMeasureMapping` with its required properties.
         pub fn new(
-            multi_measure_attribute_mappings: impl Into<crate::Value<Vec<MultiMeasureAttributeMapping>>>,
-            multi_measure_name: impl Into<crate::Value<String>>,
+            multi_measure_attribute_mappings: impl crate::IntoValue<Vec<MultiMeasureAttributeMapping>>,
+            multi_measure_name: impl crate::IntoValue<String>,
         ) -> Self {
             MultiMeasureMapping(crate::typed::Properties::from_iter([
                 (
                     "MultiMeasureAttributeMappings".to_owned(),
-                    multi_measure_attribute_mappings.into().into_json(),
+                    multi_measure_attribute_mappings.into_value().into_json(),
                 ),
                 (
                     "MultiMeasureName".to_owned(),
-                    multi_measure_name.into().into_json(),
+                    multi_measure_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -1135,10 +1174,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-networkconfiguration.html#cfn-pipes-pipe-networkconfiguration-awsvpcconfiguration)
         pub fn awsvpc_configuration(
             mut self,
-            value: impl Into<crate::Value<AwsVpcConfiguration>>,
+            value: impl crate::IntoValue<AwsVpcConfiguration>,
         ) -> Self {
-            self.0
-                .insert("AwsvpcConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AwsvpcConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1166,22 +1207,23 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipeenrichmenthttpparameters.html#cfn-pipes-pipe-pipeenrichmenthttpparameters-headerparameters)
         pub fn header_parameters(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("HeaderParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HeaderParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PathParameterValues`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipeenrichmenthttpparameters.html#cfn-pipes-pipe-pipeenrichmenthttpparameters-pathparametervalues)
-        pub fn path_parameter_values(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("PathParameterValues".to_owned(), value.into().into_json());
+        pub fn path_parameter_values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "PathParameterValues".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1190,10 +1232,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipeenrichmenthttpparameters.html#cfn-pipes-pipe-pipeenrichmenthttpparameters-querystringparameters)
         pub fn query_string_parameters(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("QueryStringParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "QueryStringParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1221,10 +1265,10 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipeenrichmentparameters.html#cfn-pipes-pipe-pipeenrichmentparameters-httpparameters)
         pub fn http_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeEnrichmentHttpParameters>>,
+            value: impl crate::IntoValue<PipeEnrichmentHttpParameters>,
         ) -> Self {
             self.0
-                .insert("HttpParameters".to_owned(), value.into().into_json());
+                .insert("HttpParameters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1233,9 +1277,9 @@ pub mod pipe {
         /// Length: 0 to 8192.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipeenrichmentparameters.html#cfn-pipes-pipe-pipeenrichmentparameters-inputtemplate)
-        pub fn input_template(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_template(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputTemplate".to_owned(), value.into().into_json());
+                .insert("InputTemplate".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1263,11 +1307,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipelogconfiguration.html#cfn-pipes-pipe-pipelogconfiguration-cloudwatchlogslogdestination)
         pub fn cloudwatch_logs_log_destination(
             mut self,
-            value: impl Into<crate::Value<CloudwatchLogsLogDestination>>,
+            value: impl crate::IntoValue<CloudwatchLogsLogDestination>,
         ) -> Self {
             self.0.insert(
                 "CloudwatchLogsLogDestination".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1277,11 +1321,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipelogconfiguration.html#cfn-pipes-pipe-pipelogconfiguration-firehoselogdestination)
         pub fn firehose_log_destination(
             mut self,
-            value: impl Into<crate::Value<FirehoseLogDestination>>,
+            value: impl crate::IntoValue<FirehoseLogDestination>,
         ) -> Self {
             self.0.insert(
                 "FirehoseLogDestination".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1291,18 +1335,21 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipelogconfiguration.html#cfn-pipes-pipe-pipelogconfiguration-includeexecutiondata)
         pub fn include_execution_data(
             mut self,
-            value: impl Into<crate::Value<Vec<IncludeExecutionDataOption>>>,
+            value: impl crate::IntoValue<Vec<IncludeExecutionDataOption>>,
         ) -> Self {
-            self.0
-                .insert("IncludeExecutionData".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IncludeExecutionData".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Level`: [`LogLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipelogconfiguration.html#cfn-pipes-pipe-pipelogconfiguration-level)
-        pub fn level(mut self, value: impl Into<crate::Value<LogLevel>>) -> Self {
-            self.0.insert("Level".to_owned(), value.into().into_json());
+        pub fn level(mut self, value: impl crate::IntoValue<LogLevel>) -> Self {
+            self.0
+                .insert("Level".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1311,10 +1358,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipelogconfiguration.html#cfn-pipes-pipe-pipelogconfiguration-s3logdestination)
         pub fn s3_log_destination(
             mut self,
-            value: impl Into<crate::Value<S3LogDestination>>,
+            value: impl crate::IntoValue<S3LogDestination>,
         ) -> Self {
-            self.0
-                .insert("S3LogDestination".to_owned(), value.into().into_json());
+            self.0.insert(
+                "S3LogDestination".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1334,12 +1383,15 @@ pub mod pipe {
     impl PipeSourceActiveMqBrokerParameters {
         /// A new `PipeSourceActiveMqBrokerParameters` with its required properties.
         pub fn new(
-            credentials: impl Into<crate::Value<crate::Json>>,
-            queue_name: impl Into<crate::Value<String>>,
+            credentials: impl crate::IntoValue<crate::Json>,
+            queue_name: impl crate::IntoValue<String>,
         ) -> Self {
             PipeSourceActiveMqBrokerParameters(crate::typed::Properties::from_iter([
-                ("Credentials".to_owned(), credentials.into().into_json()),
-                ("QueueName".to_owned(), queue_name.into().into_json()),
+                (
+                    "Credentials".to_owned(),
+                    credentials.into_value().into_json(),
+                ),
+                ("QueueName".to_owned(), queue_name.into_value().into_json()),
             ]))
         }
 
@@ -1348,9 +1400,9 @@ pub mod pipe {
         /// Range: 1 to 10000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceactivemqbrokerparameters.html#cfn-pipes-pipe-pipesourceactivemqbrokerparameters-batchsize)
-        pub fn batch_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn batch_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BatchSize".to_owned(), value.into().into_json());
+                .insert("BatchSize".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1361,11 +1413,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceactivemqbrokerparameters.html#cfn-pipes-pipe-pipesourceactivemqbrokerparameters-maximumbatchingwindowinseconds)
         pub fn maximum_batching_window_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaximumBatchingWindowInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1385,12 +1437,10 @@ pub mod pipe {
 
     impl PipeSourceDynamoDbStreamParameters {
         /// A new `PipeSourceDynamoDbStreamParameters` with its required properties.
-        pub fn new(
-            starting_position: impl Into<crate::Value<DynamoDbStreamStartPosition>>,
-        ) -> Self {
+        pub fn new(starting_position: impl crate::IntoValue<DynamoDbStreamStartPosition>) -> Self {
             PipeSourceDynamoDbStreamParameters(crate::typed::Properties::from_iter([(
                 "StartingPosition".to_owned(),
-                starting_position.into().into_json(),
+                starting_position.into_value().into_json(),
             )]))
         }
 
@@ -1399,9 +1449,9 @@ pub mod pipe {
         /// Range: 1 to 10000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcedynamodbstreamparameters.html#cfn-pipes-pipe-pipesourcedynamodbstreamparameters-batchsize)
-        pub fn batch_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn batch_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BatchSize".to_owned(), value.into().into_json());
+                .insert("BatchSize".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1410,10 +1460,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcedynamodbstreamparameters.html#cfn-pipes-pipe-pipesourcedynamodbstreamparameters-deadletterconfig)
         pub fn dead_letter_config(
             mut self,
-            value: impl Into<crate::Value<DeadLetterConfig>>,
+            value: impl crate::IntoValue<DeadLetterConfig>,
         ) -> Self {
-            self.0
-                .insert("DeadLetterConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DeadLetterConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1424,11 +1476,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcedynamodbstreamparameters.html#cfn-pipes-pipe-pipesourcedynamodbstreamparameters-maximumbatchingwindowinseconds)
         pub fn maximum_batching_window_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaximumBatchingWindowInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1438,13 +1490,10 @@ pub mod pipe {
         /// Range: -1 to 604800.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcedynamodbstreamparameters.html#cfn-pipes-pipe-pipesourcedynamodbstreamparameters-maximumrecordageinseconds)
-        pub fn maximum_record_age_in_seconds(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn maximum_record_age_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaximumRecordAgeInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1454,9 +1503,11 @@ pub mod pipe {
         /// Range: -1 to 10000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcedynamodbstreamparameters.html#cfn-pipes-pipe-pipesourcedynamodbstreamparameters-maximumretryattempts)
-        pub fn maximum_retry_attempts(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaximumRetryAttempts".to_owned(), value.into().into_json());
+        pub fn maximum_retry_attempts(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaximumRetryAttempts".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1465,11 +1516,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcedynamodbstreamparameters.html#cfn-pipes-pipe-pipesourcedynamodbstreamparameters-onpartialbatchitemfailure)
         pub fn on_partial_batch_item_failure(
             mut self,
-            value: impl Into<crate::Value<OnPartialBatchItemFailureStreams>>,
+            value: impl crate::IntoValue<OnPartialBatchItemFailureStreams>,
         ) -> Self {
             self.0.insert(
                 "OnPartialBatchItemFailure".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1479,9 +1530,11 @@ pub mod pipe {
         /// Range: 1 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcedynamodbstreamparameters.html#cfn-pipes-pipe-pipesourcedynamodbstreamparameters-parallelizationfactor)
-        pub fn parallelization_factor(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ParallelizationFactor".to_owned(), value.into().into_json());
+        pub fn parallelization_factor(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ParallelizationFactor".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1500,10 +1553,10 @@ pub mod pipe {
 
     impl PipeSourceKinesisStreamParameters {
         /// A new `PipeSourceKinesisStreamParameters` with its required properties.
-        pub fn new(starting_position: impl Into<crate::Value<KinesisStreamStartPosition>>) -> Self {
+        pub fn new(starting_position: impl crate::IntoValue<KinesisStreamStartPosition>) -> Self {
             PipeSourceKinesisStreamParameters(crate::typed::Properties::from_iter([(
                 "StartingPosition".to_owned(),
-                starting_position.into().into_json(),
+                starting_position.into_value().into_json(),
             )]))
         }
 
@@ -1512,9 +1565,9 @@ pub mod pipe {
         /// Range: 1 to 10000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcekinesisstreamparameters.html#cfn-pipes-pipe-pipesourcekinesisstreamparameters-batchsize)
-        pub fn batch_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn batch_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BatchSize".to_owned(), value.into().into_json());
+                .insert("BatchSize".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1523,10 +1576,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcekinesisstreamparameters.html#cfn-pipes-pipe-pipesourcekinesisstreamparameters-deadletterconfig)
         pub fn dead_letter_config(
             mut self,
-            value: impl Into<crate::Value<DeadLetterConfig>>,
+            value: impl crate::IntoValue<DeadLetterConfig>,
         ) -> Self {
-            self.0
-                .insert("DeadLetterConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DeadLetterConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1537,11 +1592,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcekinesisstreamparameters.html#cfn-pipes-pipe-pipesourcekinesisstreamparameters-maximumbatchingwindowinseconds)
         pub fn maximum_batching_window_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaximumBatchingWindowInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1551,13 +1606,10 @@ pub mod pipe {
         /// Range: -1 to 604800.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcekinesisstreamparameters.html#cfn-pipes-pipe-pipesourcekinesisstreamparameters-maximumrecordageinseconds)
-        pub fn maximum_record_age_in_seconds(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn maximum_record_age_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaximumRecordAgeInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1567,9 +1619,11 @@ pub mod pipe {
         /// Range: -1 to 10000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcekinesisstreamparameters.html#cfn-pipes-pipe-pipesourcekinesisstreamparameters-maximumretryattempts)
-        pub fn maximum_retry_attempts(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaximumRetryAttempts".to_owned(), value.into().into_json());
+        pub fn maximum_retry_attempts(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaximumRetryAttempts".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1578,11 +1632,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcekinesisstreamparameters.html#cfn-pipes-pipe-pipesourcekinesisstreamparameters-onpartialbatchitemfailure)
         pub fn on_partial_batch_item_failure(
             mut self,
-            value: impl Into<crate::Value<OnPartialBatchItemFailureStreams>>,
+            value: impl crate::IntoValue<OnPartialBatchItemFailureStreams>,
         ) -> Self {
             self.0.insert(
                 "OnPartialBatchItemFailure".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1592,22 +1646,21 @@ pub mod pipe {
         /// Range: 1 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcekinesisstreamparameters.html#cfn-pipes-pipe-pipesourcekinesisstreamparameters-parallelizationfactor)
-        pub fn parallelization_factor(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ParallelizationFactor".to_owned(), value.into().into_json());
+        pub fn parallelization_factor(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ParallelizationFactor".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `StartingPositionTimestamp`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcekinesisstreamparameters.html#cfn-pipes-pipe-pipesourcekinesisstreamparameters-startingpositiontimestamp)
-        pub fn starting_position_timestamp(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn starting_position_timestamp(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "StartingPositionTimestamp".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1627,10 +1680,10 @@ pub mod pipe {
 
     impl PipeSourceManagedStreamingKafkaParameters {
         /// A new `PipeSourceManagedStreamingKafkaParameters` with its required properties.
-        pub fn new(topic_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(topic_name: impl crate::IntoValue<String>) -> Self {
             PipeSourceManagedStreamingKafkaParameters(crate::typed::Properties::from_iter([(
                 "TopicName".to_owned(),
-                topic_name.into().into_json(),
+                topic_name.into_value().into_json(),
             )]))
         }
 
@@ -1639,9 +1692,9 @@ pub mod pipe {
         /// Range: 1 to 10000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcemanagedstreamingkafkaparameters.html#cfn-pipes-pipe-pipesourcemanagedstreamingkafkaparameters-batchsize)
-        pub fn batch_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn batch_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BatchSize".to_owned(), value.into().into_json());
+                .insert("BatchSize".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1652,18 +1705,18 @@ pub mod pipe {
         /// Pattern: `^[a-zA-Z0-9-\/*:_+=.@-]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcemanagedstreamingkafkaparameters.html#cfn-pipes-pipe-pipesourcemanagedstreamingkafkaparameters-consumergroupid)
-        pub fn consumer_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn consumer_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConsumerGroupID".to_owned(), value.into().into_json());
+                .insert("ConsumerGroupID".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Credentials`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcemanagedstreamingkafkaparameters.html#cfn-pipes-pipe-pipesourcemanagedstreamingkafkaparameters-credentials)
-        pub fn credentials(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn credentials(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Credentials".to_owned(), value.into().into_json());
+                .insert("Credentials".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1674,11 +1727,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcemanagedstreamingkafkaparameters.html#cfn-pipes-pipe-pipesourcemanagedstreamingkafkaparameters-maximumbatchingwindowinseconds)
         pub fn maximum_batching_window_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaximumBatchingWindowInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1686,12 +1739,11 @@ pub mod pipe {
         /// `StartingPosition`: [`MskStartPosition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcemanagedstreamingkafkaparameters.html#cfn-pipes-pipe-pipesourcemanagedstreamingkafkaparameters-startingposition)
-        pub fn starting_position(
-            mut self,
-            value: impl Into<crate::Value<MskStartPosition>>,
-        ) -> Self {
-            self.0
-                .insert("StartingPosition".to_owned(), value.into().into_json());
+        pub fn starting_position(mut self, value: impl crate::IntoValue<MskStartPosition>) -> Self {
+            self.0.insert(
+                "StartingPosition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1719,11 +1771,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceparameters.html#cfn-pipes-pipe-pipesourceparameters-activemqbrokerparameters)
         pub fn active_mq_broker_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeSourceActiveMqBrokerParameters>>,
+            value: impl crate::IntoValue<PipeSourceActiveMqBrokerParameters>,
         ) -> Self {
             self.0.insert(
                 "ActiveMQBrokerParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1733,11 +1785,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceparameters.html#cfn-pipes-pipe-pipesourceparameters-dynamodbstreamparameters)
         pub fn dynamo_db_stream_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeSourceDynamoDbStreamParameters>>,
+            value: impl crate::IntoValue<PipeSourceDynamoDbStreamParameters>,
         ) -> Self {
             self.0.insert(
                 "DynamoDBStreamParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1745,9 +1797,9 @@ pub mod pipe {
         /// `FilterCriteria`: [`FilterCriteria`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceparameters.html#cfn-pipes-pipe-pipesourceparameters-filtercriteria)
-        pub fn filter_criteria(mut self, value: impl Into<crate::Value<FilterCriteria>>) -> Self {
+        pub fn filter_criteria(mut self, value: impl crate::IntoValue<FilterCriteria>) -> Self {
             self.0
-                .insert("FilterCriteria".to_owned(), value.into().into_json());
+                .insert("FilterCriteria".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1756,11 +1808,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceparameters.html#cfn-pipes-pipe-pipesourceparameters-kinesisstreamparameters)
         pub fn kinesis_stream_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeSourceKinesisStreamParameters>>,
+            value: impl crate::IntoValue<PipeSourceKinesisStreamParameters>,
         ) -> Self {
             self.0.insert(
                 "KinesisStreamParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1770,11 +1822,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceparameters.html#cfn-pipes-pipe-pipesourceparameters-managedstreamingkafkaparameters)
         pub fn managed_streaming_kafka_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeSourceManagedStreamingKafkaParameters>>,
+            value: impl crate::IntoValue<PipeSourceManagedStreamingKafkaParameters>,
         ) -> Self {
             self.0.insert(
                 "ManagedStreamingKafkaParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1784,11 +1836,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceparameters.html#cfn-pipes-pipe-pipesourceparameters-rabbitmqbrokerparameters)
         pub fn rabbit_mq_broker_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeSourceRabbitMqBrokerParameters>>,
+            value: impl crate::IntoValue<PipeSourceRabbitMqBrokerParameters>,
         ) -> Self {
             self.0.insert(
                 "RabbitMQBrokerParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1798,11 +1850,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceparameters.html#cfn-pipes-pipe-pipesourceparameters-selfmanagedkafkaparameters)
         pub fn self_managed_kafka_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeSourceSelfManagedKafkaParameters>>,
+            value: impl crate::IntoValue<PipeSourceSelfManagedKafkaParameters>,
         ) -> Self {
             self.0.insert(
                 "SelfManagedKafkaParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1812,10 +1864,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceparameters.html#cfn-pipes-pipe-pipesourceparameters-sqsqueueparameters)
         pub fn sqs_queue_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeSourceSqsQueueParameters>>,
+            value: impl crate::IntoValue<PipeSourceSqsQueueParameters>,
         ) -> Self {
-            self.0
-                .insert("SqsQueueParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SqsQueueParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1835,12 +1889,15 @@ pub mod pipe {
     impl PipeSourceRabbitMqBrokerParameters {
         /// A new `PipeSourceRabbitMqBrokerParameters` with its required properties.
         pub fn new(
-            credentials: impl Into<crate::Value<crate::Json>>,
-            queue_name: impl Into<crate::Value<String>>,
+            credentials: impl crate::IntoValue<crate::Json>,
+            queue_name: impl crate::IntoValue<String>,
         ) -> Self {
             PipeSourceRabbitMqBrokerParameters(crate::typed::Properties::from_iter([
-                ("Credentials".to_owned(), credentials.into().into_json()),
-                ("QueueName".to_owned(), queue_name.into().into_json()),
+                (
+                    "Credentials".to_owned(),
+                    credentials.into_value().into_json(),
+                ),
+                ("QueueName".to_owned(), queue_name.into_value().into_json()),
             ]))
         }
 
@@ -1849,9 +1906,9 @@ pub mod pipe {
         /// Range: 1 to 10000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcerabbitmqbrokerparameters.html#cfn-pipes-pipe-pipesourcerabbitmqbrokerparameters-batchsize)
-        pub fn batch_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn batch_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BatchSize".to_owned(), value.into().into_json());
+                .insert("BatchSize".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1862,11 +1919,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcerabbitmqbrokerparameters.html#cfn-pipes-pipe-pipesourcerabbitmqbrokerparameters-maximumbatchingwindowinseconds)
         pub fn maximum_batching_window_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaximumBatchingWindowInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1878,9 +1935,9 @@ pub mod pipe {
         /// Pattern: `^[a-zA-Z0-9-\/*:_+=.@-]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcerabbitmqbrokerparameters.html#cfn-pipes-pipe-pipesourcerabbitmqbrokerparameters-virtualhost)
-        pub fn virtual_host(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn virtual_host(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VirtualHost".to_owned(), value.into().into_json());
+                .insert("VirtualHost".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1899,10 +1956,10 @@ pub mod pipe {
 
     impl PipeSourceSelfManagedKafkaParameters {
         /// A new `PipeSourceSelfManagedKafkaParameters` with its required properties.
-        pub fn new(topic_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(topic_name: impl crate::IntoValue<String>) -> Self {
             PipeSourceSelfManagedKafkaParameters(crate::typed::Properties::from_iter([(
                 "TopicName".to_owned(),
-                topic_name.into().into_json(),
+                topic_name.into_value().into_json(),
             )]))
         }
 
@@ -1913,11 +1970,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceselfmanagedkafkaparameters.html#cfn-pipes-pipe-pipesourceselfmanagedkafkaparameters-additionalbootstrapservers)
         pub fn additional_bootstrap_servers(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "AdditionalBootstrapServers".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1927,9 +1984,9 @@ pub mod pipe {
         /// Range: 1 to 10000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceselfmanagedkafkaparameters.html#cfn-pipes-pipe-pipesourceselfmanagedkafkaparameters-batchsize)
-        pub fn batch_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn batch_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BatchSize".to_owned(), value.into().into_json());
+                .insert("BatchSize".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1940,18 +1997,18 @@ pub mod pipe {
         /// Pattern: `^[a-zA-Z0-9-\/*:_+=.@-]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceselfmanagedkafkaparameters.html#cfn-pipes-pipe-pipesourceselfmanagedkafkaparameters-consumergroupid)
-        pub fn consumer_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn consumer_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ConsumerGroupID".to_owned(), value.into().into_json());
+                .insert("ConsumerGroupID".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Credentials`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceselfmanagedkafkaparameters.html#cfn-pipes-pipe-pipesourceselfmanagedkafkaparameters-credentials)
-        pub fn credentials(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn credentials(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Credentials".to_owned(), value.into().into_json());
+                .insert("Credentials".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1962,11 +2019,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceselfmanagedkafkaparameters.html#cfn-pipes-pipe-pipesourceselfmanagedkafkaparameters-maximumbatchingwindowinseconds)
         pub fn maximum_batching_window_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaximumBatchingWindowInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1978,13 +2035,10 @@ pub mod pipe {
         /// Pattern: `^(^arn:aws([a-z]|\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(\d{12}):secret:.+)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceselfmanagedkafkaparameters.html#cfn-pipes-pipe-pipesourceselfmanagedkafkaparameters-serverrootcacertificate)
-        pub fn server_root_ca_certificate(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn server_root_ca_certificate(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ServerRootCaCertificate".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1994,10 +2048,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceselfmanagedkafkaparameters.html#cfn-pipes-pipe-pipesourceselfmanagedkafkaparameters-startingposition)
         pub fn starting_position(
             mut self,
-            value: impl Into<crate::Value<SelfManagedKafkaStartPosition>>,
+            value: impl crate::IntoValue<SelfManagedKafkaStartPosition>,
         ) -> Self {
-            self.0
-                .insert("StartingPosition".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StartingPosition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2006,9 +2062,10 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourceselfmanagedkafkaparameters.html#cfn-pipes-pipe-pipesourceselfmanagedkafkaparameters-vpc)
         pub fn vpc(
             mut self,
-            value: impl Into<crate::Value<SelfManagedKafkaAccessConfigurationVpc>>,
+            value: impl crate::IntoValue<SelfManagedKafkaAccessConfigurationVpc>,
         ) -> Self {
-            self.0.insert("Vpc".to_owned(), value.into().into_json());
+            self.0
+                .insert("Vpc".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2036,9 +2093,9 @@ pub mod pipe {
         /// Range: 1 to 10000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcesqsqueueparameters.html#cfn-pipes-pipe-pipesourcesqsqueueparameters-batchsize)
-        pub fn batch_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn batch_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BatchSize".to_owned(), value.into().into_json());
+                .insert("BatchSize".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2049,11 +2106,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipesourcesqsqueueparameters.html#cfn-pipes-pipe-pipesourcesqsqueueparameters-maximumbatchingwindowinseconds)
         pub fn maximum_batching_window_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaximumBatchingWindowInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2074,15 +2131,15 @@ pub mod pipe {
     impl PipeTargetBatchJobParameters {
         /// A new `PipeTargetBatchJobParameters` with its required properties.
         pub fn new(
-            job_definition: impl Into<crate::Value<String>>,
-            job_name: impl Into<crate::Value<String>>,
+            job_definition: impl crate::IntoValue<String>,
+            job_name: impl crate::IntoValue<String>,
         ) -> Self {
             PipeTargetBatchJobParameters(crate::typed::Properties::from_iter([
                 (
                     "JobDefinition".to_owned(),
-                    job_definition.into().into_json(),
+                    job_definition.into_value().into_json(),
                 ),
-                ("JobName".to_owned(), job_name.into().into_json()),
+                ("JobName".to_owned(), job_name.into_value().into_json()),
             ]))
         }
 
@@ -2091,10 +2148,10 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetbatchjobparameters.html#cfn-pipes-pipe-pipetargetbatchjobparameters-arrayproperties)
         pub fn array_properties(
             mut self,
-            value: impl Into<crate::Value<BatchArrayProperties>>,
+            value: impl crate::IntoValue<BatchArrayProperties>,
         ) -> Self {
             self.0
-                .insert("ArrayProperties".to_owned(), value.into().into_json());
+                .insert("ArrayProperties".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2103,10 +2160,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetbatchjobparameters.html#cfn-pipes-pipe-pipetargetbatchjobparameters-containeroverrides)
         pub fn container_overrides(
             mut self,
-            value: impl Into<crate::Value<BatchContainerOverrides>>,
+            value: impl crate::IntoValue<BatchContainerOverrides>,
         ) -> Self {
-            self.0
-                .insert("ContainerOverrides".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ContainerOverrides".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2115,12 +2174,9 @@ pub mod pipe {
         /// Items: 0 to 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetbatchjobparameters.html#cfn-pipes-pipe-pipetargetbatchjobparameters-dependson)
-        pub fn depends_on(
-            mut self,
-            value: impl Into<crate::Value<Vec<BatchJobDependency>>>,
-        ) -> Self {
+        pub fn depends_on(mut self, value: impl crate::IntoValue<Vec<BatchJobDependency>>) -> Self {
             self.0
-                .insert("DependsOn".to_owned(), value.into().into_json());
+                .insert("DependsOn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2129,22 +2185,19 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetbatchjobparameters.html#cfn-pipes-pipe-pipetargetbatchjobparameters-parameters)
         pub fn parameters(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RetryStrategy`: [`BatchRetryStrategy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetbatchjobparameters.html#cfn-pipes-pipe-pipetargetbatchjobparameters-retrystrategy)
-        pub fn retry_strategy(
-            mut self,
-            value: impl Into<crate::Value<BatchRetryStrategy>>,
-        ) -> Self {
+        pub fn retry_strategy(mut self, value: impl crate::IntoValue<BatchRetryStrategy>) -> Self {
             self.0
-                .insert("RetryStrategy".to_owned(), value.into().into_json());
+                .insert("RetryStrategy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2172,9 +2225,9 @@ pub mod pipe {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetcloudwatchlogsparameters.html#cfn-pipes-pipe-pipetargetcloudwatchlogsparameters-logstreamname)
-        pub fn log_stream_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_stream_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogStreamName".to_owned(), value.into().into_json());
+                .insert("LogStreamName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2185,9 +2238,9 @@ pub mod pipe {
         /// Pattern: `^\$(\.[\w_-]+(\[(\d+|\*)\])*)*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetcloudwatchlogsparameters.html#cfn-pipes-pipe-pipetargetcloudwatchlogsparameters-timestamp)
-        pub fn timestamp(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn timestamp(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Timestamp".to_owned(), value.into().into_json());
+                .insert("Timestamp".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2206,10 +2259,10 @@ pub mod pipe {
 
     impl PipeTargetEcsTaskParameters {
         /// A new `PipeTargetEcsTaskParameters` with its required properties.
-        pub fn new(task_definition_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(task_definition_arn: impl crate::IntoValue<String>) -> Self {
             PipeTargetEcsTaskParameters(crate::typed::Properties::from_iter([(
                 "TaskDefinitionArn".to_owned(),
-                task_definition_arn.into().into_json(),
+                task_definition_arn.into_value().into_json(),
             )]))
         }
 
@@ -2220,11 +2273,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetecstaskparameters.html#cfn-pipes-pipe-pipetargetecstaskparameters-capacityproviderstrategy)
         pub fn capacity_provider_strategy(
             mut self,
-            value: impl Into<crate::Value<Vec<CapacityProviderStrategyItem>>>,
+            value: impl crate::IntoValue<Vec<CapacityProviderStrategyItem>>,
         ) -> Self {
             self.0.insert(
                 "CapacityProviderStrategy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2234,9 +2287,11 @@ pub mod pipe {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetecstaskparameters.html#cfn-pipes-pipe-pipetargetecstaskparameters-enableecsmanagedtags)
-        pub fn enable_ecs_managed_tags(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnableECSManagedTags".to_owned(), value.into().into_json());
+        pub fn enable_ecs_managed_tags(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnableECSManagedTags".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2245,26 +2300,29 @@ pub mod pipe {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetecstaskparameters.html#cfn-pipes-pipe-pipetargetecstaskparameters-enableexecutecommand)
-        pub fn enable_execute_command(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnableExecuteCommand".to_owned(), value.into().into_json());
+        pub fn enable_execute_command(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnableExecuteCommand".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Group`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetecstaskparameters.html#cfn-pipes-pipe-pipetargetecstaskparameters-group)
-        pub fn group(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Group".to_owned(), value.into().into_json());
+        pub fn group(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Group".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LaunchType`: [`LaunchType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetecstaskparameters.html#cfn-pipes-pipe-pipetargetecstaskparameters-launchtype)
-        pub fn launch_type(mut self, value: impl Into<crate::Value<LaunchType>>) -> Self {
+        pub fn launch_type(mut self, value: impl crate::IntoValue<LaunchType>) -> Self {
             self.0
-                .insert("LaunchType".to_owned(), value.into().into_json());
+                .insert("LaunchType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2273,19 +2331,21 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetecstaskparameters.html#cfn-pipes-pipe-pipetargetecstaskparameters-networkconfiguration)
         pub fn network_configuration(
             mut self,
-            value: impl Into<crate::Value<NetworkConfiguration>>,
+            value: impl crate::IntoValue<NetworkConfiguration>,
         ) -> Self {
-            self.0
-                .insert("NetworkConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NetworkConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Overrides`: [`EcsTaskOverride`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetecstaskparameters.html#cfn-pipes-pipe-pipetargetecstaskparameters-overrides)
-        pub fn overrides(mut self, value: impl Into<crate::Value<EcsTaskOverride>>) -> Self {
+        pub fn overrides(mut self, value: impl crate::IntoValue<EcsTaskOverride>) -> Self {
             self.0
-                .insert("Overrides".to_owned(), value.into().into_json());
+                .insert("Overrides".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2296,10 +2356,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetecstaskparameters.html#cfn-pipes-pipe-pipetargetecstaskparameters-placementconstraints)
         pub fn placement_constraints(
             mut self,
-            value: impl Into<crate::Value<Vec<PlacementConstraint>>>,
+            value: impl crate::IntoValue<Vec<PlacementConstraint>>,
         ) -> Self {
-            self.0
-                .insert("PlacementConstraints".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PlacementConstraints".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2310,28 +2372,30 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetecstaskparameters.html#cfn-pipes-pipe-pipetargetecstaskparameters-placementstrategy)
         pub fn placement_strategy(
             mut self,
-            value: impl Into<crate::Value<Vec<PlacementStrategy>>>,
+            value: impl crate::IntoValue<Vec<PlacementStrategy>>,
         ) -> Self {
-            self.0
-                .insert("PlacementStrategy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PlacementStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PlatformVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetecstaskparameters.html#cfn-pipes-pipe-pipetargetecstaskparameters-platformversion)
-        pub fn platform_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn platform_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PlatformVersion".to_owned(), value.into().into_json());
+                .insert("PlatformVersion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PropagateTags`: [`PropagateTags`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetecstaskparameters.html#cfn-pipes-pipe-pipetargetecstaskparameters-propagatetags)
-        pub fn propagate_tags(mut self, value: impl Into<crate::Value<PropagateTags>>) -> Self {
+        pub fn propagate_tags(mut self, value: impl crate::IntoValue<PropagateTags>) -> Self {
             self.0
-                .insert("PropagateTags".to_owned(), value.into().into_json());
+                .insert("PropagateTags".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2340,17 +2404,18 @@ pub mod pipe {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetecstaskparameters.html#cfn-pipes-pipe-pipetargetecstaskparameters-referenceid)
-        pub fn reference_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn reference_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ReferenceId".to_owned(), value.into().into_json());
+                .insert("ReferenceId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tags`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetecstaskparameters.html#cfn-pipes-pipe-pipetargetecstaskparameters-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2359,9 +2424,9 @@ pub mod pipe {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetecstaskparameters.html#cfn-pipes-pipe-pipetargetecstaskparameters-taskcount)
-        pub fn task_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn task_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("TaskCount".to_owned(), value.into().into_json());
+                .insert("TaskCount".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2389,9 +2454,9 @@ pub mod pipe {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargeteventbridgeeventbusparameters.html#cfn-pipes-pipe-pipetargeteventbridgeeventbusparameters-detailtype)
-        pub fn detail_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn detail_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DetailType".to_owned(), value.into().into_json());
+                .insert("DetailType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2402,9 +2467,9 @@ pub mod pipe {
         /// Pattern: `^[A-Za-z0-9\-]+[\.][A-Za-z0-9\-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargeteventbridgeeventbusparameters.html#cfn-pipes-pipe-pipetargeteventbridgeeventbusparameters-endpointid)
-        pub fn endpoint_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn endpoint_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EndpointId".to_owned(), value.into().into_json());
+                .insert("EndpointId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2413,9 +2478,9 @@ pub mod pipe {
         /// Items: 0 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargeteventbridgeeventbusparameters.html#cfn-pipes-pipe-pipetargeteventbridgeeventbusparameters-resources)
-        pub fn resources(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn resources(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Resources".to_owned(), value.into().into_json());
+                .insert("Resources".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2426,8 +2491,9 @@ pub mod pipe {
         /// Pattern: `(?=[/\.\-_A-Za-z0-9]+)((?!aws\.).*)|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargeteventbridgeeventbusparameters.html#cfn-pipes-pipe-pipetargeteventbridgeeventbusparameters-source)
-        pub fn source(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Source".to_owned(), value.into().into_json());
+        pub fn source(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Source".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2438,8 +2504,9 @@ pub mod pipe {
         /// Pattern: `^\$(\.[\w/_-]+(\[(\d+|\*)\])*)*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargeteventbridgeeventbusparameters.html#cfn-pipes-pipe-pipetargeteventbridgeeventbusparameters-time)
-        pub fn time(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Time".to_owned(), value.into().into_json());
+        pub fn time(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Time".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2467,22 +2534,23 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargethttpparameters.html#cfn-pipes-pipe-pipetargethttpparameters-headerparameters)
         pub fn header_parameters(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("HeaderParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HeaderParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PathParameterValues`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargethttpparameters.html#cfn-pipes-pipe-pipetargethttpparameters-pathparametervalues)
-        pub fn path_parameter_values(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("PathParameterValues".to_owned(), value.into().into_json());
+        pub fn path_parameter_values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "PathParameterValues".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2491,10 +2559,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargethttpparameters.html#cfn-pipes-pipe-pipetargethttpparameters-querystringparameters)
         pub fn query_string_parameters(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("QueryStringParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "QueryStringParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2513,10 +2583,10 @@ pub mod pipe {
 
     impl PipeTargetKinesisStreamParameters {
         /// A new `PipeTargetKinesisStreamParameters` with its required properties.
-        pub fn new(partition_key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(partition_key: impl crate::IntoValue<String>) -> Self {
             PipeTargetKinesisStreamParameters(crate::typed::Properties::from_iter([(
                 "PartitionKey".to_owned(),
-                partition_key.into().into_json(),
+                partition_key.into_value().into_json(),
             )]))
         }
     }
@@ -2544,10 +2614,10 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetlambdafunctionparameters.html#cfn-pipes-pipe-pipetargetlambdafunctionparameters-invocationtype)
         pub fn invocation_type(
             mut self,
-            value: impl Into<crate::Value<PipeTargetInvocationType>>,
+            value: impl crate::IntoValue<PipeTargetInvocationType>,
         ) -> Self {
             self.0
-                .insert("InvocationType".to_owned(), value.into().into_json());
+                .insert("InvocationType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2575,10 +2645,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetparameters.html#cfn-pipes-pipe-pipetargetparameters-batchjobparameters)
         pub fn batch_job_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeTargetBatchJobParameters>>,
+            value: impl crate::IntoValue<PipeTargetBatchJobParameters>,
         ) -> Self {
-            self.0
-                .insert("BatchJobParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BatchJobParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2587,11 +2659,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetparameters.html#cfn-pipes-pipe-pipetargetparameters-cloudwatchlogsparameters)
         pub fn cloud_watch_logs_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeTargetCloudWatchLogsParameters>>,
+            value: impl crate::IntoValue<PipeTargetCloudWatchLogsParameters>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLogsParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2601,10 +2673,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetparameters.html#cfn-pipes-pipe-pipetargetparameters-ecstaskparameters)
         pub fn ecs_task_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeTargetEcsTaskParameters>>,
+            value: impl crate::IntoValue<PipeTargetEcsTaskParameters>,
         ) -> Self {
-            self.0
-                .insert("EcsTaskParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EcsTaskParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2613,11 +2687,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetparameters.html#cfn-pipes-pipe-pipetargetparameters-eventbridgeeventbusparameters)
         pub fn event_bridge_event_bus_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeTargetEventBridgeEventBusParameters>>,
+            value: impl crate::IntoValue<PipeTargetEventBridgeEventBusParameters>,
         ) -> Self {
             self.0.insert(
                 "EventBridgeEventBusParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2627,10 +2701,10 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetparameters.html#cfn-pipes-pipe-pipetargetparameters-httpparameters)
         pub fn http_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeTargetHttpParameters>>,
+            value: impl crate::IntoValue<PipeTargetHttpParameters>,
         ) -> Self {
             self.0
-                .insert("HttpParameters".to_owned(), value.into().into_json());
+                .insert("HttpParameters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2639,9 +2713,9 @@ pub mod pipe {
         /// Length: 0 to 8192.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetparameters.html#cfn-pipes-pipe-pipetargetparameters-inputtemplate)
-        pub fn input_template(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn input_template(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InputTemplate".to_owned(), value.into().into_json());
+                .insert("InputTemplate".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2650,11 +2724,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetparameters.html#cfn-pipes-pipe-pipetargetparameters-kinesisstreamparameters)
         pub fn kinesis_stream_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeTargetKinesisStreamParameters>>,
+            value: impl crate::IntoValue<PipeTargetKinesisStreamParameters>,
         ) -> Self {
             self.0.insert(
                 "KinesisStreamParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2664,11 +2738,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetparameters.html#cfn-pipes-pipe-pipetargetparameters-lambdafunctionparameters)
         pub fn lambda_function_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeTargetLambdaFunctionParameters>>,
+            value: impl crate::IntoValue<PipeTargetLambdaFunctionParameters>,
         ) -> Self {
             self.0.insert(
                 "LambdaFunctionParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2678,11 +2752,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetparameters.html#cfn-pipes-pipe-pipetargetparameters-redshiftdataparameters)
         pub fn redshift_data_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeTargetRedshiftDataParameters>>,
+            value: impl crate::IntoValue<PipeTargetRedshiftDataParameters>,
         ) -> Self {
             self.0.insert(
                 "RedshiftDataParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2692,11 +2766,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetparameters.html#cfn-pipes-pipe-pipetargetparameters-sagemakerpipelineparameters)
         pub fn sage_maker_pipeline_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeTargetSageMakerPipelineParameters>>,
+            value: impl crate::IntoValue<PipeTargetSageMakerPipelineParameters>,
         ) -> Self {
             self.0.insert(
                 "SageMakerPipelineParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2706,10 +2780,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetparameters.html#cfn-pipes-pipe-pipetargetparameters-sqsqueueparameters)
         pub fn sqs_queue_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeTargetSqsQueueParameters>>,
+            value: impl crate::IntoValue<PipeTargetSqsQueueParameters>,
         ) -> Self {
-            self.0
-                .insert("SqsQueueParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SqsQueueParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2718,11 +2794,11 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetparameters.html#cfn-pipes-pipe-pipetargetparameters-stepfunctionstatemachineparameters)
         pub fn step_function_state_machine_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeTargetStateMachineParameters>>,
+            value: impl crate::IntoValue<PipeTargetStateMachineParameters>,
         ) -> Self {
             self.0.insert(
                 "StepFunctionStateMachineParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2732,10 +2808,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetparameters.html#cfn-pipes-pipe-pipetargetparameters-timestreamparameters)
         pub fn timestream_parameters(
             mut self,
-            value: impl Into<crate::Value<PipeTargetTimestreamParameters>>,
+            value: impl crate::IntoValue<PipeTargetTimestreamParameters>,
         ) -> Self {
-            self.0
-                .insert("TimestreamParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TimestreamParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2755,12 +2833,12 @@ pub mod pipe {
     impl PipeTargetRedshiftDataParameters {
         /// A new `PipeTargetRedshiftDataParameters` with its required properties.
         pub fn new(
-            database: impl Into<crate::Value<String>>,
-            sqls: impl Into<crate::Value<Vec<String>>>,
+            database: impl crate::IntoValue<String>,
+            sqls: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             PipeTargetRedshiftDataParameters(crate::typed::Properties::from_iter([
-                ("Database".to_owned(), database.into().into_json()),
-                ("Sqls".to_owned(), sqls.into().into_json()),
+                ("Database".to_owned(), database.into_value().into_json()),
+                ("Sqls".to_owned(), sqls.into_value().into_json()),
             ]))
         }
 
@@ -2769,8 +2847,9 @@ pub mod pipe {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetredshiftdataparameters.html#cfn-pipes-pipe-pipetargetredshiftdataparameters-dbuser)
-        pub fn db_user(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("DbUser".to_owned(), value.into().into_json());
+        pub fn db_user(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("DbUser".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2781,9 +2860,11 @@ pub mod pipe {
         /// Pattern: `^(^arn:aws([a-z]|\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(\d{12}):secret:.+)|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetredshiftdataparameters.html#cfn-pipes-pipe-pipetargetredshiftdataparameters-secretmanagerarn)
-        pub fn secret_manager_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SecretManagerArn".to_owned(), value.into().into_json());
+        pub fn secret_manager_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SecretManagerArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2792,9 +2873,9 @@ pub mod pipe {
         /// Length: 1 to 500.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetredshiftdataparameters.html#cfn-pipes-pipe-pipetargetredshiftdataparameters-statementname)
-        pub fn statement_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn statement_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StatementName".to_owned(), value.into().into_json());
+                .insert("StatementName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2803,9 +2884,9 @@ pub mod pipe {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetredshiftdataparameters.html#cfn-pipes-pipe-pipetargetredshiftdataparameters-withevent)
-        pub fn with_event(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn with_event(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("WithEvent".to_owned(), value.into().into_json());
+                .insert("WithEvent".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2835,10 +2916,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetsagemakerpipelineparameters.html#cfn-pipes-pipe-pipetargetsagemakerpipelineparameters-pipelineparameterlist)
         pub fn pipeline_parameter_list(
             mut self,
-            value: impl Into<crate::Value<Vec<SageMakerPipelineParameter>>>,
+            value: impl crate::IntoValue<Vec<SageMakerPipelineParameter>>,
         ) -> Self {
-            self.0
-                .insert("PipelineParameterList".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PipelineParameterList".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2866,10 +2949,10 @@ pub mod pipe {
         /// Length: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetsqsqueueparameters.html#cfn-pipes-pipe-pipetargetsqsqueueparameters-messagededuplicationid)
-        pub fn message_deduplication_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn message_deduplication_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "MessageDeduplicationId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2879,9 +2962,9 @@ pub mod pipe {
         /// Length: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetsqsqueueparameters.html#cfn-pipes-pipe-pipetargetsqsqueueparameters-messagegroupid)
-        pub fn message_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn message_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MessageGroupId".to_owned(), value.into().into_json());
+                .insert("MessageGroupId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2909,10 +2992,10 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargetstatemachineparameters.html#cfn-pipes-pipe-pipetargetstatemachineparameters-invocationtype)
         pub fn invocation_type(
             mut self,
-            value: impl Into<crate::Value<PipeTargetInvocationType>>,
+            value: impl crate::IntoValue<PipeTargetInvocationType>,
         ) -> Self {
             self.0
-                .insert("InvocationType".to_owned(), value.into().into_json());
+                .insert("InvocationType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2932,26 +3015,29 @@ pub mod pipe {
     impl PipeTargetTimestreamParameters {
         /// A new `PipeTargetTimestreamParameters` with its required properties.
         pub fn new(
-            dimension_mappings: impl Into<crate::Value<Vec<DimensionMapping>>>,
-            time_value: impl Into<crate::Value<String>>,
-            version_value: impl Into<crate::Value<String>>,
+            dimension_mappings: impl crate::IntoValue<Vec<DimensionMapping>>,
+            time_value: impl crate::IntoValue<String>,
+            version_value: impl crate::IntoValue<String>,
         ) -> Self {
             PipeTargetTimestreamParameters(crate::typed::Properties::from_iter([
                 (
                     "DimensionMappings".to_owned(),
-                    dimension_mappings.into().into_json(),
+                    dimension_mappings.into_value().into_json(),
                 ),
-                ("TimeValue".to_owned(), time_value.into().into_json()),
-                ("VersionValue".to_owned(), version_value.into().into_json()),
+                ("TimeValue".to_owned(), time_value.into_value().into_json()),
+                (
+                    "VersionValue".to_owned(),
+                    version_value.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `EpochTimeUnit`: [`EpochTimeUnit`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargettimestreamparameters.html#cfn-pipes-pipe-pipetargettimestreamparameters-epochtimeunit)
-        pub fn epoch_time_unit(mut self, value: impl Into<crate::Value<EpochTimeUnit>>) -> Self {
+        pub fn epoch_time_unit(mut self, value: impl crate::IntoValue<EpochTimeUnit>) -> Self {
             self.0
-                .insert("EpochTimeUnit".to_owned(), value.into().into_json());
+                .insert("EpochTimeUnit".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2962,10 +3048,12 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargettimestreamparameters.html#cfn-pipes-pipe-pipetargettimestreamparameters-multimeasuremappings)
         pub fn multi_measure_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<MultiMeasureMapping>>>,
+            value: impl crate::IntoValue<Vec<MultiMeasureMapping>>,
         ) -> Self {
-            self.0
-                .insert("MultiMeasureMappings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MultiMeasureMappings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2976,19 +3064,21 @@ pub mod pipe {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargettimestreamparameters.html#cfn-pipes-pipe-pipetargettimestreamparameters-singlemeasuremappings)
         pub fn single_measure_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<SingleMeasureMapping>>>,
+            value: impl crate::IntoValue<Vec<SingleMeasureMapping>>,
         ) -> Self {
-            self.0
-                .insert("SingleMeasureMappings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SingleMeasureMappings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimeFieldType`: [`TimeFieldType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargettimestreamparameters.html#cfn-pipes-pipe-pipetargettimestreamparameters-timefieldtype)
-        pub fn time_field_type(mut self, value: impl Into<crate::Value<TimeFieldType>>) -> Self {
+        pub fn time_field_type(mut self, value: impl crate::IntoValue<TimeFieldType>) -> Self {
             self.0
-                .insert("TimeFieldType".to_owned(), value.into().into_json());
+                .insert("TimeFieldType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2997,9 +3087,9 @@ pub mod pipe {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-pipetargettimestreamparameters.html#cfn-pipes-pipe-pipetargettimestreamparameters-timestampformat)
-        pub fn timestamp_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn timestamp_format(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TimestampFormat".to_owned(), value.into().into_json());
+                .insert("TimestampFormat".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3027,17 +3117,18 @@ pub mod pipe {
         /// Length: 0 to 2000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-placementconstraint.html#cfn-pipes-pipe-placementconstraint-expression)
-        pub fn expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expression(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Expression".to_owned(), value.into().into_json());
+                .insert("Expression".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`PlacementConstraintType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-placementconstraint.html#cfn-pipes-pipe-placementconstraint-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<PlacementConstraintType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<PlacementConstraintType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3065,16 +3156,18 @@ pub mod pipe {
         /// Length: 0 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-placementstrategy.html#cfn-pipes-pipe-placementstrategy-field)
-        pub fn field(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Field".to_owned(), value.into().into_json());
+        pub fn field(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Field".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`PlacementStrategyType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-placementstrategy.html#cfn-pipes-pipe-placementstrategy-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<PlacementStrategyType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<PlacementStrategyType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3100,35 +3193,36 @@ pub mod pipe {
         /// `BucketName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-s3logdestination.html#cfn-pipes-pipe-s3logdestination-bucketname)
-        pub fn bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketName".to_owned(), value.into().into_json());
+                .insert("BucketName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BucketOwner`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-s3logdestination.html#cfn-pipes-pipe-s3logdestination-bucketowner)
-        pub fn bucket_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketOwner".to_owned(), value.into().into_json());
+                .insert("BucketOwner".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OutputFormat`: [`S3OutputFormat`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-s3logdestination.html#cfn-pipes-pipe-s3logdestination-outputformat)
-        pub fn output_format(mut self, value: impl Into<crate::Value<S3OutputFormat>>) -> Self {
+        pub fn output_format(mut self, value: impl crate::IntoValue<S3OutputFormat>) -> Self {
             self.0
-                .insert("OutputFormat".to_owned(), value.into().into_json());
+                .insert("OutputFormat".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-s3logdestination.html#cfn-pipes-pipe-s3logdestination-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3148,12 +3242,12 @@ pub mod pipe {
     impl SageMakerPipelineParameter {
         /// A new `SageMakerPipelineParameter` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             SageMakerPipelineParameter(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3181,9 +3275,9 @@ pub mod pipe {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-selfmanagedkafkaaccessconfigurationvpc.html#cfn-pipes-pipe-selfmanagedkafkaaccessconfigurationvpc-securitygroup)
-        pub fn security_group(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn security_group(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SecurityGroup".to_owned(), value.into().into_json());
+                .insert("SecurityGroup".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3192,9 +3286,9 @@ pub mod pipe {
         /// Items: 0 to 16.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-pipes-pipe-selfmanagedkafkaaccessconfigurationvpc.html#cfn-pipes-pipe-selfmanagedkafkaaccessconfigurationvpc-subnets)
-        pub fn subnets(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnets(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Subnets".to_owned(), value.into().into_json());
+                .insert("Subnets".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3214,16 +3308,22 @@ pub mod pipe {
     impl SingleMeasureMapping {
         /// A new `SingleMeasureMapping` with its required properties.
         pub fn new(
-            measure_name: impl Into<crate::Value<String>>,
-            measure_value: impl Into<crate::Value<String>>,
-            measure_value_type: impl Into<crate::Value<MeasureValueType>>,
+            measure_name: impl crate::IntoValue<String>,
+            measure_value: impl crate::IntoValue<String>,
+            measure_value_type: impl crate::IntoValue<MeasureValueType>,
         ) -> Self {
             SingleMeasureMapping(crate::typed::Properties::from_iter([
-                ("MeasureName".to_owned(), measure_name.into().into_json()),
-                ("MeasureValue".to_owned(), measure_value.into().into_json()),
+                (
+                    "MeasureName".to_owned(),
+                    measure_name.into_value().into_json(),
+                ),
+                (
+                    "MeasureValue".to_owned(),
+                    measure_value.into_value().into_json(),
+                ),
                 (
                     "MeasureValueType".to_owned(),
-                    measure_value_type.into().into_json(),
+                    measure_value_type.into_value().into_json(),
                 ),
             ]))
         }
@@ -3244,12 +3344,12 @@ pub mod pipe {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::Proton::ServiceTemplate",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Proton::EnvironmentAccountConnection",
+        <EnvironmentAccountConnection as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Proton::EnvironmentTemplate",
+        <EnvironmentTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Proton::ServiceTemplate",
+        <ServiceTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Proton::EnvironmentAccountConnection`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-environmentaccountconnection.html)
@@ -30,9 +46,9 @@ impl EnvironmentAccountConnection {
     /// Pattern: `^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role/([\w+=,.@-]{1,512}[/:])*([\w+=,.@-]{1,64})$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-environmentaccountconnection.html#cfn-proton-environmentaccountconnection-codebuildrolearn)
-    pub fn codebuild_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn codebuild_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CodebuildRoleArn", value.into().into_json());
+            .set_property("CodebuildRoleArn", value.into_value().into_json());
         self
     }
 
@@ -43,9 +59,9 @@ impl EnvironmentAccountConnection {
     /// Pattern: `^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role/([\w+=,.@-]{1,512}[/:])*([\w+=,.@-]{1,64})$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-environmentaccountconnection.html#cfn-proton-environmentaccountconnection-componentrolearn)
-    pub fn component_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn component_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ComponentRoleArn", value.into().into_json());
+            .set_property("ComponentRoleArn", value.into_value().into_json());
         self
     }
 
@@ -54,9 +70,9 @@ impl EnvironmentAccountConnection {
     /// Pattern: `^\d{12}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-environmentaccountconnection.html#cfn-proton-environmentaccountconnection-environmentaccountid)
-    pub fn environment_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn environment_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EnvironmentAccountId", value.into().into_json());
+            .set_property("EnvironmentAccountId", value.into_value().into_json());
         self
     }
 
@@ -67,9 +83,9 @@ impl EnvironmentAccountConnection {
     /// Pattern: `^[0-9A-Za-z]+[0-9A-Za-z_\-]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-environmentaccountconnection.html#cfn-proton-environmentaccountconnection-environmentname)
-    pub fn environment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn environment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EnvironmentName", value.into().into_json());
+            .set_property("EnvironmentName", value.into_value().into_json());
         self
     }
 
@@ -78,9 +94,9 @@ impl EnvironmentAccountConnection {
     /// Pattern: `^\d{12}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-environmentaccountconnection.html#cfn-proton-environmentaccountconnection-managementaccountid)
-    pub fn management_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn management_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ManagementAccountId", value.into().into_json());
+            .set_property("ManagementAccountId", value.into_value().into_json());
         self
     }
 
@@ -91,8 +107,9 @@ impl EnvironmentAccountConnection {
     /// Pattern: `^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role/([\w+=,.@-]{1,512}[/:])*([\w+=,.@-]{1,64})$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-environmentaccountconnection.html#cfn-proton-environmentaccountconnection-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
@@ -103,9 +120,9 @@ impl EnvironmentAccountConnection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-environmentaccountconnection.html#cfn-proton-environmentaccountconnection-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<environment_account_connection::Tag>>>,
+        value: impl crate::IntoValue<Vec<environment_account_connection::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -118,7 +135,12 @@ impl Default for EnvironmentAccountConnection {
 
 impl crate::typed::ResourceType for EnvironmentAccountConnection {
     const TYPE_NAME: &'static str = "AWS::Proton::EnvironmentAccountConnection";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -164,12 +186,12 @@ pub mod environment_account_connection {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -198,8 +220,9 @@ impl EnvironmentTemplate {
     /// Length: 0 to 500.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-environmenttemplate.html#cfn-proton-environmenttemplate-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -208,8 +231,9 @@ impl EnvironmentTemplate {
     /// Length: 1 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-environmenttemplate.html#cfn-proton-environmenttemplate-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
@@ -222,9 +246,9 @@ impl EnvironmentTemplate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-environmenttemplate.html#cfn-proton-environmenttemplate-encryptionkey)
-    pub fn encryption_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn encryption_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EncryptionKey", value.into().into_json());
+            .set_property("EncryptionKey", value.into_value().into_json());
         self
     }
 
@@ -237,8 +261,8 @@ impl EnvironmentTemplate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-environmenttemplate.html#cfn-proton-environmenttemplate-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -249,10 +273,10 @@ impl EnvironmentTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-environmenttemplate.html#cfn-proton-environmenttemplate-provisioning)
     pub fn provisioning(
         mut self,
-        value: impl Into<crate::Value<environment_template::Provisioning>>,
+        value: impl crate::IntoValue<environment_template::Provisioning>,
     ) -> Self {
         self.0
-            .set_property("Provisioning", value.into().into_json());
+            .set_property("Provisioning", value.into_value().into_json());
         self
     }
 
@@ -261,8 +285,8 @@ impl EnvironmentTemplate {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-environmenttemplate.html#cfn-proton-environmenttemplate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<environment_template::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<environment_template::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -275,7 +299,12 @@ impl Default for EnvironmentTemplate {
 
 impl crate::typed::ResourceType for EnvironmentTemplate {
     const TYPE_NAME: &'static str = "AWS::Proton::EnvironmentTemplate";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EncryptionKey", "Name", "Provisioning"];
 
     fn resource(&self) -> &crate::Resource {
@@ -311,12 +340,12 @@ pub mod environment_template {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -360,8 +389,9 @@ impl ServiceTemplate {
     /// Length: 0 to 500.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-servicetemplate.html#cfn-proton-servicetemplate-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -370,8 +400,9 @@ impl ServiceTemplate {
     /// Length: 1 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-servicetemplate.html#cfn-proton-servicetemplate-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
@@ -384,9 +415,9 @@ impl ServiceTemplate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-servicetemplate.html#cfn-proton-servicetemplate-encryptionkey)
-    pub fn encryption_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn encryption_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EncryptionKey", value.into().into_json());
+            .set_property("EncryptionKey", value.into_value().into_json());
         self
     }
 
@@ -399,8 +430,8 @@ impl ServiceTemplate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-servicetemplate.html#cfn-proton-servicetemplate-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -411,10 +442,10 @@ impl ServiceTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-servicetemplate.html#cfn-proton-servicetemplate-pipelineprovisioning)
     pub fn pipeline_provisioning(
         mut self,
-        value: impl Into<crate::Value<service_template::Provisioning>>,
+        value: impl crate::IntoValue<service_template::Provisioning>,
     ) -> Self {
         self.0
-            .set_property("PipelineProvisioning", value.into().into_json());
+            .set_property("PipelineProvisioning", value.into_value().into_json());
         self
     }
 
@@ -423,8 +454,8 @@ impl ServiceTemplate {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-proton-servicetemplate.html#cfn-proton-servicetemplate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<service_template::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<service_template::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -437,7 +468,12 @@ impl Default for ServiceTemplate {
 
 impl crate::typed::ResourceType for ServiceTemplate {
     const TYPE_NAME: &'static str = "AWS::Proton::ServiceTemplate";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["EncryptionKey", "Name", "PipelineProvisioning"];
 
@@ -474,12 +510,12 @@ pub mod service_template {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

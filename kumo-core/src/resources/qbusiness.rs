@@ -14,6 +14,42 @@ pub const TYPES: &[&str] = &[
     "AWS::QBusiness::WebExperience",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::QBusiness::Application",
+        <Application as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::QBusiness::DataAccessor",
+        <DataAccessor as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::QBusiness::DataSource",
+        <DataSource as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::QBusiness::Index",
+        <Index as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::QBusiness::Permission",
+        <Permission as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::QBusiness::Plugin",
+        <Plugin as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::QBusiness::Retriever",
+        <Retriever as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::QBusiness::WebExperience",
+        <WebExperience as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::QBusiness::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `DisplayName`.
@@ -24,10 +60,10 @@ pub struct Application(crate::Resource);
 
 impl Application {
     /// A new `AWS::QBusiness::Application` with its required properties.
-    pub fn new(display_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(display_name: impl crate::IntoValue<String>) -> Self {
         Application(
             crate::Resource::new("AWS::QBusiness::Application")
-                .property("DisplayName", display_name.into().into_json()),
+                .property("DisplayName", display_name.into_value().into_json()),
         )
     }
 
@@ -36,10 +72,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-application.html#cfn-qbusiness-application-attachmentsconfiguration)
     pub fn attachments_configuration(
         mut self,
-        value: impl Into<crate::Value<application::AttachmentsConfiguration>>,
+        value: impl crate::IntoValue<application::AttachmentsConfiguration>,
     ) -> Self {
         self.0
-            .set_property("AttachmentsConfiguration", value.into().into_json());
+            .set_property("AttachmentsConfiguration", value.into_value().into_json());
         self
     }
 
@@ -48,10 +84,12 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-application.html#cfn-qbusiness-application-autosubscriptionconfiguration)
     pub fn auto_subscription_configuration(
         mut self,
-        value: impl Into<crate::Value<application::AutoSubscriptionConfiguration>>,
+        value: impl crate::IntoValue<application::AutoSubscriptionConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("AutoSubscriptionConfiguration", value.into().into_json());
+        self.0.set_property(
+            "AutoSubscriptionConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -60,9 +98,9 @@ impl Application {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-application.html#cfn-qbusiness-application-clientidsforoidc)
-    pub fn client_ids_for_oidc(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn client_ids_for_oidc(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ClientIdsForOIDC", value.into().into_json());
+            .set_property("ClientIdsForOIDC", value.into_value().into_json());
         self
     }
 
@@ -73,8 +111,9 @@ impl Application {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-application.html#cfn-qbusiness-application-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -85,10 +124,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-application.html#cfn-qbusiness-application-encryptionconfiguration)
     pub fn encryption_configuration(
         mut self,
-        value: impl Into<crate::Value<application::EncryptionConfiguration>>,
+        value: impl crate::IntoValue<application::EncryptionConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EncryptionConfiguration", value.into().into_json());
+            .set_property("EncryptionConfiguration", value.into_value().into_json());
         self
     }
 
@@ -101,9 +140,9 @@ impl Application {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-application.html#cfn-qbusiness-application-iamidentityproviderarn)
-    pub fn iam_identity_provider_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn iam_identity_provider_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IamIdentityProviderArn", value.into().into_json());
+            .set_property("IamIdentityProviderArn", value.into_value().into_json());
         self
     }
 
@@ -114,9 +153,9 @@ impl Application {
     /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-application.html#cfn-qbusiness-application-identitycenterinstancearn)
-    pub fn identity_center_instance_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn identity_center_instance_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IdentityCenterInstanceArn", value.into().into_json());
+            .set_property("IdentityCenterInstanceArn", value.into_value().into_json());
         self
     }
 
@@ -127,10 +166,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-application.html#cfn-qbusiness-application-identitytype)
     pub fn identity_type(
         mut self,
-        value: impl Into<crate::Value<application::IdentityType>>,
+        value: impl crate::IntoValue<application::IdentityType>,
     ) -> Self {
         self.0
-            .set_property("IdentityType", value.into().into_json());
+            .set_property("IdentityType", value.into_value().into_json());
         self
     }
 
@@ -139,10 +178,12 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-application.html#cfn-qbusiness-application-personalizationconfiguration)
     pub fn personalization_configuration(
         mut self,
-        value: impl Into<crate::Value<application::PersonalizationConfiguration>>,
+        value: impl crate::IntoValue<application::PersonalizationConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("PersonalizationConfiguration", value.into().into_json());
+        self.0.set_property(
+            "PersonalizationConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -151,10 +192,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-application.html#cfn-qbusiness-application-qappsconfiguration)
     pub fn q_apps_configuration(
         mut self,
-        value: impl Into<crate::Value<application::QAppsConfiguration>>,
+        value: impl crate::IntoValue<application::QAppsConfiguration>,
     ) -> Self {
         self.0
-            .set_property("QAppsConfiguration", value.into().into_json());
+            .set_property("QAppsConfiguration", value.into_value().into_json());
         self
     }
 
@@ -165,10 +206,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-application.html#cfn-qbusiness-application-quicksightconfiguration)
     pub fn quick_sight_configuration(
         mut self,
-        value: impl Into<crate::Value<application::QuickSightConfiguration>>,
+        value: impl crate::IntoValue<application::QuickSightConfiguration>,
     ) -> Self {
         self.0
-            .set_property("QuickSightConfiguration", value.into().into_json());
+            .set_property("QuickSightConfiguration", value.into_value().into_json());
         self
     }
 
@@ -179,8 +220,9 @@ impl Application {
     /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-application.html#cfn-qbusiness-application-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
@@ -189,15 +231,20 @@ impl Application {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-application.html#cfn-qbusiness-application-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<application::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Application {
     const TYPE_NAME: &'static str = "AWS::QBusiness::Application";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ClientIdsForOIDC",
         "EncryptionConfiguration",
@@ -264,11 +311,11 @@ pub mod application {
     impl AttachmentsConfiguration {
         /// A new `AttachmentsConfiguration` with its required properties.
         pub fn new(
-            attachments_control_mode: impl Into<crate::Value<AttachmentsControlMode>>,
+            attachments_control_mode: impl crate::IntoValue<AttachmentsControlMode>,
         ) -> Self {
             AttachmentsConfiguration(crate::typed::Properties::from_iter([(
                 "AttachmentsControlMode".to_owned(),
-                attachments_control_mode.into().into_json(),
+                attachments_control_mode.into_value().into_json(),
             )]))
         }
     }
@@ -287,10 +334,10 @@ pub mod application {
 
     impl AutoSubscriptionConfiguration {
         /// A new `AutoSubscriptionConfiguration` with its required properties.
-        pub fn new(auto_subscribe: impl Into<crate::Value<AutoSubscriptionStatus>>) -> Self {
+        pub fn new(auto_subscribe: impl crate::IntoValue<AutoSubscriptionStatus>) -> Self {
             AutoSubscriptionConfiguration(crate::typed::Properties::from_iter([(
                 "AutoSubscribe".to_owned(),
-                auto_subscribe.into().into_json(),
+                auto_subscribe.into_value().into_json(),
             )]))
         }
 
@@ -299,11 +346,11 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-application-autosubscriptionconfiguration.html#cfn-qbusiness-application-autosubscriptionconfiguration-defaultsubscriptiontype)
         pub fn default_subscription_type(
             mut self,
-            value: impl Into<crate::Value<SubscriptionType>>,
+            value: impl crate::IntoValue<SubscriptionType>,
         ) -> Self {
             self.0.insert(
                 "DefaultSubscriptionType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -332,9 +379,9 @@ pub mod application {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-application-encryptionconfiguration.html#cfn-qbusiness-application-encryptionconfiguration-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -354,11 +401,11 @@ pub mod application {
     impl PersonalizationConfiguration {
         /// A new `PersonalizationConfiguration` with its required properties.
         pub fn new(
-            personalization_control_mode: impl Into<crate::Value<PersonalizationControlMode>>,
+            personalization_control_mode: impl crate::IntoValue<PersonalizationControlMode>,
         ) -> Self {
             PersonalizationConfiguration(crate::typed::Properties::from_iter([(
                 "PersonalizationControlMode".to_owned(),
-                personalization_control_mode.into().into_json(),
+                personalization_control_mode.into_value().into_json(),
             )]))
         }
     }
@@ -377,10 +424,10 @@ pub mod application {
 
     impl QAppsConfiguration {
         /// A new `QAppsConfiguration` with its required properties.
-        pub fn new(q_apps_control_mode: impl Into<crate::Value<QAppsControlMode>>) -> Self {
+        pub fn new(q_apps_control_mode: impl crate::IntoValue<QAppsControlMode>) -> Self {
             QAppsConfiguration(crate::typed::Properties::from_iter([(
                 "QAppsControlMode".to_owned(),
-                q_apps_control_mode.into().into_json(),
+                q_apps_control_mode.into_value().into_json(),
             )]))
         }
     }
@@ -399,10 +446,10 @@ pub mod application {
 
     impl QuickSightConfiguration {
         /// A new `QuickSightConfiguration` with its required properties.
-        pub fn new(client_namespace: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(client_namespace: impl crate::IntoValue<String>) -> Self {
             QuickSightConfiguration(crate::typed::Properties::from_iter([(
                 "ClientNamespace".to_owned(),
-                client_namespace.into().into_json(),
+                client_namespace.into_value().into_json(),
             )]))
         }
     }
@@ -422,12 +469,12 @@ pub mod application {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -567,20 +614,20 @@ pub struct DataAccessor(crate::Resource);
 impl DataAccessor {
     /// A new `AWS::QBusiness::DataAccessor` with its required properties.
     pub fn new(
-        action_configurations: impl Into<crate::Value<Vec<data_accessor::ActionConfiguration>>>,
-        application_id: impl Into<crate::Value<String>>,
-        display_name: impl Into<crate::Value<String>>,
-        principal: impl Into<crate::Value<String>>,
+        action_configurations: impl crate::IntoValue<Vec<data_accessor::ActionConfiguration>>,
+        application_id: impl crate::IntoValue<String>,
+        display_name: impl crate::IntoValue<String>,
+        principal: impl crate::IntoValue<String>,
     ) -> Self {
         DataAccessor(
             crate::Resource::new("AWS::QBusiness::DataAccessor")
                 .property(
                     "ActionConfigurations",
-                    action_configurations.into().into_json(),
+                    action_configurations.into_value().into_json(),
                 )
-                .property("ApplicationId", application_id.into().into_json())
-                .property("DisplayName", display_name.into().into_json())
-                .property("Principal", principal.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json())
+                .property("DisplayName", display_name.into_value().into_json())
+                .property("Principal", principal.into_value().into_json()),
         )
     }
 
@@ -589,10 +636,10 @@ impl DataAccessor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-dataaccessor.html#cfn-qbusiness-dataaccessor-authenticationdetail)
     pub fn authentication_detail(
         mut self,
-        value: impl Into<crate::Value<data_accessor::DataAccessorAuthenticationDetail>>,
+        value: impl crate::IntoValue<data_accessor::DataAccessorAuthenticationDetail>,
     ) -> Self {
         self.0
-            .set_property("AuthenticationDetail", value.into().into_json());
+            .set_property("AuthenticationDetail", value.into_value().into_json());
         self
     }
 
@@ -601,15 +648,20 @@ impl DataAccessor {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-dataaccessor.html#cfn-qbusiness-dataaccessor-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<data_accessor::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<data_accessor::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DataAccessor {
     const TYPE_NAME: &'static str = "AWS::QBusiness::DataAccessor";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "Principal"];
 
     fn resource(&self) -> &crate::Resource {
@@ -664,10 +716,10 @@ pub mod data_accessor {
 
     impl ActionConfiguration {
         /// A new `ActionConfiguration` with its required properties.
-        pub fn new(action: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(action: impl crate::IntoValue<String>) -> Self {
             ActionConfiguration(crate::typed::Properties::from_iter([(
                 "Action".to_owned(),
-                action.into().into_json(),
+                action.into_value().into_json(),
             )]))
         }
 
@@ -676,10 +728,12 @@ pub mod data_accessor {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-dataaccessor-actionconfiguration.html#cfn-qbusiness-dataaccessor-actionconfiguration-filterconfiguration)
         pub fn filter_configuration(
             mut self,
-            value: impl Into<crate::Value<ActionFilterConfiguration>>,
+            value: impl crate::IntoValue<ActionFilterConfiguration>,
         ) -> Self {
-            self.0
-                .insert("FilterConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FilterConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -698,10 +752,10 @@ pub mod data_accessor {
 
     impl ActionFilterConfiguration {
         /// A new `ActionFilterConfiguration` with its required properties.
-        pub fn new(document_attribute_filter: impl Into<crate::Value<AttributeFilter>>) -> Self {
+        pub fn new(document_attribute_filter: impl crate::IntoValue<AttributeFilter>) -> Self {
             ActionFilterConfiguration(crate::typed::Properties::from_iter([(
                 "DocumentAttributeFilter".to_owned(),
-                document_attribute_filter.into().into_json(),
+                document_attribute_filter.into_value().into_json(),
             )]))
         }
     }
@@ -729,46 +783,46 @@ pub mod data_accessor {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-dataaccessor-attributefilter.html#cfn-qbusiness-dataaccessor-attributefilter-andallfilters)
         pub fn and_all_filters(
             mut self,
-            value: impl Into<crate::Value<Vec<AttributeFilter>>>,
+            value: impl crate::IntoValue<Vec<AttributeFilter>>,
         ) -> Self {
             self.0
-                .insert("AndAllFilters".to_owned(), value.into().into_json());
+                .insert("AndAllFilters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ContainsAll`: [`DocumentAttribute`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-dataaccessor-attributefilter.html#cfn-qbusiness-dataaccessor-attributefilter-containsall)
-        pub fn contains_all(mut self, value: impl Into<crate::Value<DocumentAttribute>>) -> Self {
+        pub fn contains_all(mut self, value: impl crate::IntoValue<DocumentAttribute>) -> Self {
             self.0
-                .insert("ContainsAll".to_owned(), value.into().into_json());
+                .insert("ContainsAll".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ContainsAny`: [`DocumentAttribute`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-dataaccessor-attributefilter.html#cfn-qbusiness-dataaccessor-attributefilter-containsany)
-        pub fn contains_any(mut self, value: impl Into<crate::Value<DocumentAttribute>>) -> Self {
+        pub fn contains_any(mut self, value: impl crate::IntoValue<DocumentAttribute>) -> Self {
             self.0
-                .insert("ContainsAny".to_owned(), value.into().into_json());
+                .insert("ContainsAny".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EqualsTo`: [`DocumentAttribute`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-dataaccessor-attributefilter.html#cfn-qbusiness-dataaccessor-attributefilter-equalsto)
-        pub fn equals_to(mut self, value: impl Into<crate::Value<DocumentAttribute>>) -> Self {
+        pub fn equals_to(mut self, value: impl crate::IntoValue<DocumentAttribute>) -> Self {
             self.0
-                .insert("EqualsTo".to_owned(), value.into().into_json());
+                .insert("EqualsTo".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GreaterThan`: [`DocumentAttribute`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-dataaccessor-attributefilter.html#cfn-qbusiness-dataaccessor-attributefilter-greaterthan)
-        pub fn greater_than(mut self, value: impl Into<crate::Value<DocumentAttribute>>) -> Self {
+        pub fn greater_than(mut self, value: impl crate::IntoValue<DocumentAttribute>) -> Self {
             self.0
-                .insert("GreaterThan".to_owned(), value.into().into_json());
+                .insert("GreaterThan".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -777,19 +831,21 @@ pub mod data_accessor {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-dataaccessor-attributefilter.html#cfn-qbusiness-dataaccessor-attributefilter-greaterthanorequals)
         pub fn greater_than_or_equals(
             mut self,
-            value: impl Into<crate::Value<DocumentAttribute>>,
+            value: impl crate::IntoValue<DocumentAttribute>,
         ) -> Self {
-            self.0
-                .insert("GreaterThanOrEquals".to_owned(), value.into().into_json());
+            self.0.insert(
+                "GreaterThanOrEquals".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LessThan`: [`DocumentAttribute`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-dataaccessor-attributefilter.html#cfn-qbusiness-dataaccessor-attributefilter-lessthan)
-        pub fn less_than(mut self, value: impl Into<crate::Value<DocumentAttribute>>) -> Self {
+        pub fn less_than(mut self, value: impl crate::IntoValue<DocumentAttribute>) -> Self {
             self.0
-                .insert("LessThan".to_owned(), value.into().into_json());
+                .insert("LessThan".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -798,19 +854,21 @@ pub mod data_accessor {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-dataaccessor-attributefilter.html#cfn-qbusiness-dataaccessor-attributefilter-lessthanorequals)
         pub fn less_than_or_equals(
             mut self,
-            value: impl Into<crate::Value<DocumentAttribute>>,
+            value: impl crate::IntoValue<DocumentAttribute>,
         ) -> Self {
-            self.0
-                .insert("LessThanOrEquals".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LessThanOrEquals".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NotFilter`: [`AttributeFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-dataaccessor-attributefilter.html#cfn-qbusiness-dataaccessor-attributefilter-notfilter)
-        pub fn not_filter(mut self, value: impl Into<crate::Value<AttributeFilter>>) -> Self {
+        pub fn not_filter(mut self, value: impl crate::IntoValue<AttributeFilter>) -> Self {
             self.0
-                .insert("NotFilter".to_owned(), value.into().into_json());
+                .insert("NotFilter".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -819,10 +877,10 @@ pub mod data_accessor {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-dataaccessor-attributefilter.html#cfn-qbusiness-dataaccessor-attributefilter-orallfilters)
         pub fn or_all_filters(
             mut self,
-            value: impl Into<crate::Value<Vec<AttributeFilter>>>,
+            value: impl crate::IntoValue<Vec<AttributeFilter>>,
         ) -> Self {
             self.0
-                .insert("OrAllFilters".to_owned(), value.into().into_json());
+                .insert("OrAllFilters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -842,11 +900,11 @@ pub mod data_accessor {
     impl DataAccessorAuthenticationDetail {
         /// A new `DataAccessorAuthenticationDetail` with its required properties.
         pub fn new(
-            authentication_type: impl Into<crate::Value<DataAccessorAuthenticationType>>,
+            authentication_type: impl crate::IntoValue<DataAccessorAuthenticationType>,
         ) -> Self {
             DataAccessorAuthenticationDetail(crate::typed::Properties::from_iter([(
                 "AuthenticationType".to_owned(),
-                authentication_type.into().into_json(),
+                authentication_type.into_value().into_json(),
             )]))
         }
 
@@ -855,11 +913,11 @@ pub mod data_accessor {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-dataaccessor-dataaccessorauthenticationdetail.html#cfn-qbusiness-dataaccessor-dataaccessorauthenticationdetail-authenticationconfiguration)
         pub fn authentication_configuration(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "AuthenticationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -869,9 +927,9 @@ pub mod data_accessor {
         /// Items: 1 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-dataaccessor-dataaccessorauthenticationdetail.html#cfn-qbusiness-dataaccessor-dataaccessorauthenticationdetail-externalids)
-        pub fn external_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn external_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ExternalIds".to_owned(), value.into().into_json());
+                .insert("ExternalIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -891,12 +949,12 @@ pub mod data_accessor {
     impl DocumentAttribute {
         /// A new `DocumentAttribute` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<crate::Json>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             DocumentAttribute(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -916,12 +974,12 @@ pub mod data_accessor {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -962,17 +1020,17 @@ pub struct DataSource(crate::Resource);
 impl DataSource {
     /// A new `AWS::QBusiness::DataSource` with its required properties.
     pub fn new(
-        application_id: impl Into<crate::Value<String>>,
-        configuration: impl Into<crate::Value<crate::Json>>,
-        display_name: impl Into<crate::Value<String>>,
-        index_id: impl Into<crate::Value<String>>,
+        application_id: impl crate::IntoValue<String>,
+        configuration: impl crate::IntoValue<crate::Json>,
+        display_name: impl crate::IntoValue<String>,
+        index_id: impl crate::IntoValue<String>,
     ) -> Self {
         DataSource(
             crate::Resource::new("AWS::QBusiness::DataSource")
-                .property("ApplicationId", application_id.into().into_json())
-                .property("Configuration", configuration.into().into_json())
-                .property("DisplayName", display_name.into().into_json())
-                .property("IndexId", index_id.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json())
+                .property("Configuration", configuration.into_value().into_json())
+                .property("DisplayName", display_name.into_value().into_json())
+                .property("IndexId", index_id.into_value().into_json()),
         )
     }
 
@@ -983,8 +1041,9 @@ impl DataSource {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-datasource.html#cfn-qbusiness-datasource-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -993,10 +1052,12 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-datasource.html#cfn-qbusiness-datasource-documentenrichmentconfiguration)
     pub fn document_enrichment_configuration(
         mut self,
-        value: impl Into<crate::Value<data_source::DocumentEnrichmentConfiguration>>,
+        value: impl crate::IntoValue<data_source::DocumentEnrichmentConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("DocumentEnrichmentConfiguration", value.into().into_json());
+        self.0.set_property(
+            "DocumentEnrichmentConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1005,10 +1066,12 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-datasource.html#cfn-qbusiness-datasource-mediaextractionconfiguration)
     pub fn media_extraction_configuration(
         mut self,
-        value: impl Into<crate::Value<data_source::MediaExtractionConfiguration>>,
+        value: impl crate::IntoValue<data_source::MediaExtractionConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("MediaExtractionConfiguration", value.into().into_json());
+        self.0.set_property(
+            "MediaExtractionConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1019,8 +1082,9 @@ impl DataSource {
     /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-datasource.html#cfn-qbusiness-datasource-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
@@ -1031,9 +1095,9 @@ impl DataSource {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-datasource.html#cfn-qbusiness-datasource-syncschedule)
-    pub fn sync_schedule(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn sync_schedule(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SyncSchedule", value.into().into_json());
+            .set_property("SyncSchedule", value.into_value().into_json());
         self
     }
 
@@ -1042,8 +1106,8 @@ impl DataSource {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-datasource.html#cfn-qbusiness-datasource-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<data_source::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<data_source::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1052,17 +1116,22 @@ impl DataSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-datasource.html#cfn-qbusiness-datasource-vpcconfiguration)
     pub fn vpc_configuration(
         mut self,
-        value: impl Into<crate::Value<data_source::DataSourceVpcConfiguration>>,
+        value: impl crate::IntoValue<data_source::DataSourceVpcConfiguration>,
     ) -> Self {
         self.0
-            .set_property("VpcConfiguration", value.into().into_json());
+            .set_property("VpcConfiguration", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DataSource {
     const TYPE_NAME: &'static str = "AWS::QBusiness::DataSource";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "IndexId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1122,12 +1191,10 @@ pub mod data_source {
 
     impl AudioExtractionConfiguration {
         /// A new `AudioExtractionConfiguration` with its required properties.
-        pub fn new(
-            audio_extraction_status: impl Into<crate::Value<AudioExtractionStatus>>,
-        ) -> Self {
+        pub fn new(audio_extraction_status: impl crate::IntoValue<AudioExtractionStatus>) -> Self {
             AudioExtractionConfiguration(crate::typed::Properties::from_iter([(
                 "AudioExtractionStatus".to_owned(),
-                audio_extraction_status.into().into_json(),
+                audio_extraction_status.into_value().into_json(),
             )]))
         }
     }
@@ -1147,15 +1214,15 @@ pub mod data_source {
     impl DataSourceVpcConfiguration {
         /// A new `DataSourceVpcConfiguration` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnet_ids: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnet_ids: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             DataSourceVpcConfiguration(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("SubnetIds".to_owned(), subnet_ids.into().into_json()),
+                ("SubnetIds".to_owned(), subnet_ids.into_value().into_json()),
             ]))
         }
     }
@@ -1175,20 +1242,21 @@ pub mod data_source {
     impl DocumentAttributeCondition {
         /// A new `DocumentAttributeCondition` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            operator: impl Into<crate::Value<DocumentEnrichmentConditionOperator>>,
+            key: impl crate::IntoValue<String>,
+            operator: impl crate::IntoValue<DocumentEnrichmentConditionOperator>,
         ) -> Self {
             DocumentAttributeCondition(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Operator".to_owned(), operator.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Operator".to_owned(), operator.into_value().into_json()),
             ]))
         }
 
         /// `Value`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-datasource-documentattributecondition.html#cfn-qbusiness-datasource-documentattributecondition-value)
-        pub fn value(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1207,10 +1275,10 @@ pub mod data_source {
 
     impl DocumentAttributeTarget {
         /// A new `DocumentAttributeTarget` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             DocumentAttributeTarget(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1219,11 +1287,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-datasource-documentattributetarget.html#cfn-qbusiness-datasource-documentattributetarget-attributevalueoperator)
         pub fn attribute_value_operator(
             mut self,
-            value: impl Into<crate::Value<AttributeValueOperator>>,
+            value: impl crate::IntoValue<AttributeValueOperator>,
         ) -> Self {
             self.0.insert(
                 "AttributeValueOperator".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1231,8 +1299,9 @@ pub mod data_source {
         /// `Value`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-datasource-documentattributetarget.html#cfn-qbusiness-datasource-documentattributetarget-value)
-        pub fn value(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1262,10 +1331,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-datasource-documentenrichmentconfiguration.html#cfn-qbusiness-datasource-documentenrichmentconfiguration-inlineconfigurations)
         pub fn inline_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<InlineDocumentEnrichmentConfiguration>>>,
+            value: impl crate::IntoValue<Vec<InlineDocumentEnrichmentConfiguration>>,
         ) -> Self {
-            self.0
-                .insert("InlineConfigurations".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InlineConfigurations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1274,11 +1345,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-datasource-documentenrichmentconfiguration.html#cfn-qbusiness-datasource-documentenrichmentconfiguration-postextractionhookconfiguration)
         pub fn post_extraction_hook_configuration(
             mut self,
-            value: impl Into<crate::Value<HookConfiguration>>,
+            value: impl crate::IntoValue<HookConfiguration>,
         ) -> Self {
             self.0.insert(
                 "PostExtractionHookConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1288,11 +1359,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-datasource-documentenrichmentconfiguration.html#cfn-qbusiness-datasource-documentenrichmentconfiguration-preextractionhookconfiguration)
         pub fn pre_extraction_hook_configuration(
             mut self,
-            value: impl Into<crate::Value<HookConfiguration>>,
+            value: impl crate::IntoValue<HookConfiguration>,
         ) -> Self {
             self.0.insert(
                 "PreExtractionHookConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1321,10 +1392,12 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-datasource-hookconfiguration.html#cfn-qbusiness-datasource-hookconfiguration-invocationcondition)
         pub fn invocation_condition(
             mut self,
-            value: impl Into<crate::Value<DocumentAttributeCondition>>,
+            value: impl crate::IntoValue<DocumentAttributeCondition>,
         ) -> Self {
-            self.0
-                .insert("InvocationCondition".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InvocationCondition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1335,9 +1408,9 @@ pub mod data_source {
         /// Pattern: `^arn:aws[a-zA-Z-]*:lambda:[a-z-]*-[0-9]:[0-9]{12}:function:[a-zA-Z0-9-_]+(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?(:[a-zA-Z0-9-_]+)?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-datasource-hookconfiguration.html#cfn-qbusiness-datasource-hookconfiguration-lambdaarn)
-        pub fn lambda_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn lambda_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LambdaArn".to_owned(), value.into().into_json());
+                .insert("LambdaArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1348,9 +1421,9 @@ pub mod data_source {
         /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-datasource-hookconfiguration.html#cfn-qbusiness-datasource-hookconfiguration-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1361,9 +1434,9 @@ pub mod data_source {
         /// Pattern: `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-datasource-hookconfiguration.html#cfn-qbusiness-datasource-hookconfiguration-s3bucketname)
-        pub fn s3_bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3BucketName".to_owned(), value.into().into_json());
+                .insert("S3BucketName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1382,12 +1455,10 @@ pub mod data_source {
 
     impl ImageExtractionConfiguration {
         /// A new `ImageExtractionConfiguration` with its required properties.
-        pub fn new(
-            image_extraction_status: impl Into<crate::Value<ImageExtractionStatus>>,
-        ) -> Self {
+        pub fn new(image_extraction_status: impl crate::IntoValue<ImageExtractionStatus>) -> Self {
             ImageExtractionConfiguration(crate::typed::Properties::from_iter([(
                 "ImageExtractionStatus".to_owned(),
-                image_extraction_status.into().into_json(),
+                image_extraction_status.into_value().into_json(),
             )]))
         }
     }
@@ -1415,10 +1486,10 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-datasource-inlinedocumentenrichmentconfiguration.html#cfn-qbusiness-datasource-inlinedocumentenrichmentconfiguration-condition)
         pub fn condition(
             mut self,
-            value: impl Into<crate::Value<DocumentAttributeCondition>>,
+            value: impl crate::IntoValue<DocumentAttributeCondition>,
         ) -> Self {
             self.0
-                .insert("Condition".to_owned(), value.into().into_json());
+                .insert("Condition".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1427,11 +1498,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-datasource-inlinedocumentenrichmentconfiguration.html#cfn-qbusiness-datasource-inlinedocumentenrichmentconfiguration-documentcontentoperator)
         pub fn document_content_operator(
             mut self,
-            value: impl Into<crate::Value<DocumentContentOperator>>,
+            value: impl crate::IntoValue<DocumentContentOperator>,
         ) -> Self {
             self.0.insert(
                 "DocumentContentOperator".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1439,8 +1510,9 @@ pub mod data_source {
         /// `Target`: [`DocumentAttributeTarget`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-datasource-inlinedocumentenrichmentconfiguration.html#cfn-qbusiness-datasource-inlinedocumentenrichmentconfiguration-target)
-        pub fn target(mut self, value: impl Into<crate::Value<DocumentAttributeTarget>>) -> Self {
-            self.0.insert("Target".to_owned(), value.into().into_json());
+        pub fn target(mut self, value: impl crate::IntoValue<DocumentAttributeTarget>) -> Self {
+            self.0
+                .insert("Target".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1468,11 +1540,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-datasource-mediaextractionconfiguration.html#cfn-qbusiness-datasource-mediaextractionconfiguration-audioextractionconfiguration)
         pub fn audio_extraction_configuration(
             mut self,
-            value: impl Into<crate::Value<AudioExtractionConfiguration>>,
+            value: impl crate::IntoValue<AudioExtractionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "AudioExtractionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1482,11 +1554,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-datasource-mediaextractionconfiguration.html#cfn-qbusiness-datasource-mediaextractionconfiguration-imageextractionconfiguration)
         pub fn image_extraction_configuration(
             mut self,
-            value: impl Into<crate::Value<ImageExtractionConfiguration>>,
+            value: impl crate::IntoValue<ImageExtractionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "ImageExtractionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1496,11 +1568,11 @@ pub mod data_source {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-datasource-mediaextractionconfiguration.html#cfn-qbusiness-datasource-mediaextractionconfiguration-videoextractionconfiguration)
         pub fn video_extraction_configuration(
             mut self,
-            value: impl Into<crate::Value<VideoExtractionConfiguration>>,
+            value: impl crate::IntoValue<VideoExtractionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "VideoExtractionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1521,12 +1593,12 @@ pub mod data_source {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1545,12 +1617,10 @@ pub mod data_source {
 
     impl VideoExtractionConfiguration {
         /// A new `VideoExtractionConfiguration` with its required properties.
-        pub fn new(
-            video_extraction_status: impl Into<crate::Value<VideoExtractionStatus>>,
-        ) -> Self {
+        pub fn new(video_extraction_status: impl crate::IntoValue<VideoExtractionStatus>) -> Self {
             VideoExtractionConfiguration(crate::typed::Properties::from_iter([(
                 "VideoExtractionStatus".to_owned(),
-                video_extraction_status.into().into_json(),
+                video_extraction_status.into_value().into_json(),
             )]))
         }
     }
@@ -1704,13 +1774,13 @@ pub struct Index(crate::Resource);
 impl Index {
     /// A new `AWS::QBusiness::Index` with its required properties.
     pub fn new(
-        application_id: impl Into<crate::Value<String>>,
-        display_name: impl Into<crate::Value<String>>,
+        application_id: impl crate::IntoValue<String>,
+        display_name: impl crate::IntoValue<String>,
     ) -> Self {
         Index(
             crate::Resource::new("AWS::QBusiness::Index")
-                .property("ApplicationId", application_id.into().into_json())
-                .property("DisplayName", display_name.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json())
+                .property("DisplayName", display_name.into_value().into_json()),
         )
     }
 
@@ -1719,10 +1789,10 @@ impl Index {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-index.html#cfn-qbusiness-index-capacityconfiguration)
     pub fn capacity_configuration(
         mut self,
-        value: impl Into<crate::Value<index::IndexCapacityConfiguration>>,
+        value: impl crate::IntoValue<index::IndexCapacityConfiguration>,
     ) -> Self {
         self.0
-            .set_property("CapacityConfiguration", value.into().into_json());
+            .set_property("CapacityConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1733,8 +1803,9 @@ impl Index {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-index.html#cfn-qbusiness-index-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1745,10 +1816,12 @@ impl Index {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-index.html#cfn-qbusiness-index-documentattributeconfigurations)
     pub fn document_attribute_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<index::DocumentAttributeConfiguration>>>,
+        value: impl crate::IntoValue<Vec<index::DocumentAttributeConfiguration>>,
     ) -> Self {
-        self.0
-            .set_property("DocumentAttributeConfigurations", value.into().into_json());
+        self.0.set_property(
+            "DocumentAttributeConfigurations",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1757,8 +1830,8 @@ impl Index {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-index.html#cfn-qbusiness-index-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<index::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<index::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1767,15 +1840,20 @@ impl Index {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-index.html#cfn-qbusiness-index-type)
-    pub fn r#type(mut self, value: impl Into<crate::Value<index::IndexType>>) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+    pub fn r#type(mut self, value: impl crate::IntoValue<index::IndexType>) -> Self {
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Index {
     const TYPE_NAME: &'static str = "AWS::QBusiness::Index";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1846,24 +1924,27 @@ pub mod index {
         /// Pattern: `^[a-zA-Z0-9_][a-zA-Z0-9_-]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-index-documentattributeconfiguration.html#cfn-qbusiness-index-documentattributeconfiguration-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Search`: [`Status`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-index-documentattributeconfiguration.html#cfn-qbusiness-index-documentattributeconfiguration-search)
-        pub fn search(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Search".to_owned(), value.into().into_json());
+        pub fn search(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Search".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`AttributeType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-index-documentattributeconfiguration.html#cfn-qbusiness-index-documentattributeconfiguration-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<AttributeType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<AttributeType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1891,8 +1972,9 @@ pub mod index {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-index-indexcapacityconfiguration.html#cfn-qbusiness-index-indexcapacityconfiguration-units)
-        pub fn units(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Units".to_owned(), value.into().into_json());
+        pub fn units(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Units".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1912,12 +1994,12 @@ pub mod index {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2000,17 +2082,17 @@ pub struct Permission(crate::Resource);
 impl Permission {
     /// A new `AWS::QBusiness::Permission` with its required properties.
     pub fn new(
-        actions: impl Into<crate::Value<Vec<String>>>,
-        application_id: impl Into<crate::Value<String>>,
-        principal: impl Into<crate::Value<String>>,
-        statement_id: impl Into<crate::Value<String>>,
+        actions: impl crate::IntoValue<Vec<String>>,
+        application_id: impl crate::IntoValue<String>,
+        principal: impl crate::IntoValue<String>,
+        statement_id: impl crate::IntoValue<String>,
     ) -> Self {
         Permission(
             crate::Resource::new("AWS::QBusiness::Permission")
-                .property("Actions", actions.into().into_json())
-                .property("ApplicationId", application_id.into().into_json())
-                .property("Principal", principal.into().into_json())
-                .property("StatementId", statement_id.into().into_json()),
+                .property("Actions", actions.into_value().into_json())
+                .property("ApplicationId", application_id.into_value().into_json())
+                .property("Principal", principal.into_value().into_json())
+                .property("StatementId", statement_id.into_value().into_json()),
         )
     }
 
@@ -2021,11 +2103,9 @@ impl Permission {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-permission.html#cfn-qbusiness-permission-conditions)
-    pub fn conditions(
-        mut self,
-        value: impl Into<crate::Value<Vec<permission::Condition>>>,
-    ) -> Self {
-        self.0.set_property("Conditions", value.into().into_json());
+    pub fn conditions(mut self, value: impl crate::IntoValue<Vec<permission::Condition>>) -> Self {
+        self.0
+            .set_property("Conditions", value.into_value().into_json());
         self
     }
 }
@@ -2066,19 +2146,22 @@ pub mod permission {
     impl Condition {
         /// A new `Condition` with its required properties.
         pub fn new(
-            condition_key: impl Into<crate::Value<String>>,
-            condition_operator: impl Into<crate::Value<ConditionOperator>>,
-            condition_values: impl Into<crate::Value<Vec<String>>>,
+            condition_key: impl crate::IntoValue<String>,
+            condition_operator: impl crate::IntoValue<ConditionOperator>,
+            condition_values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             Condition(crate::typed::Properties::from_iter([
-                ("ConditionKey".to_owned(), condition_key.into().into_json()),
+                (
+                    "ConditionKey".to_owned(),
+                    condition_key.into_value().into_json(),
+                ),
                 (
                     "ConditionOperator".to_owned(),
-                    condition_operator.into().into_json(),
+                    condition_operator.into_value().into_json(),
                 ),
                 (
                     "ConditionValues".to_owned(),
-                    condition_values.into().into_json(),
+                    condition_values.into_value().into_json(),
                 ),
             ]))
         }
@@ -2117,15 +2200,18 @@ pub struct Plugin(crate::Resource);
 impl Plugin {
     /// A new `AWS::QBusiness::Plugin` with its required properties.
     pub fn new(
-        auth_configuration: impl Into<crate::Value<crate::Json>>,
-        display_name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<plugin::PluginType>>,
+        auth_configuration: impl crate::IntoValue<crate::Json>,
+        display_name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<plugin::PluginType>,
     ) -> Self {
         Plugin(
             crate::Resource::new("AWS::QBusiness::Plugin")
-                .property("AuthConfiguration", auth_configuration.into().into_json())
-                .property("DisplayName", display_name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property(
+                    "AuthConfiguration",
+                    auth_configuration.into_value().into_json(),
+                )
+                .property("DisplayName", display_name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -2138,9 +2224,9 @@ impl Plugin {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-plugin.html#cfn-qbusiness-plugin-applicationid)
-    pub fn application_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn application_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ApplicationId", value.into().into_json());
+            .set_property("ApplicationId", value.into_value().into_json());
         self
     }
 
@@ -2149,10 +2235,10 @@ impl Plugin {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-plugin.html#cfn-qbusiness-plugin-custompluginconfiguration)
     pub fn custom_plugin_configuration(
         mut self,
-        value: impl Into<crate::Value<plugin::CustomPluginConfiguration>>,
+        value: impl crate::IntoValue<plugin::CustomPluginConfiguration>,
     ) -> Self {
         self.0
-            .set_property("CustomPluginConfiguration", value.into().into_json());
+            .set_property("CustomPluginConfiguration", value.into_value().into_json());
         self
     }
 
@@ -2163,16 +2249,17 @@ impl Plugin {
     /// Pattern: `^(https?|ftp|file)://([^\s]*)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-plugin.html#cfn-qbusiness-plugin-serverurl)
-    pub fn server_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ServerUrl", value.into().into_json());
+    pub fn server_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ServerUrl", value.into_value().into_json());
         self
     }
 
     /// `State`: [`PluginState`](plugin::PluginState).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-plugin.html#cfn-qbusiness-plugin-state)
-    pub fn state(mut self, value: impl Into<crate::Value<plugin::PluginState>>) -> Self {
-        self.0.set_property("State", value.into().into_json());
+    pub fn state(mut self, value: impl crate::IntoValue<plugin::PluginState>) -> Self {
+        self.0.set_property("State", value.into_value().into_json());
         self
     }
 
@@ -2181,15 +2268,20 @@ impl Plugin {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-plugin.html#cfn-qbusiness-plugin-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<plugin::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<plugin::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Plugin {
     const TYPE_NAME: &'static str = "AWS::QBusiness::Plugin";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2245,17 +2337,20 @@ pub mod plugin {
     impl CustomPluginConfiguration {
         /// A new `CustomPluginConfiguration` with its required properties.
         pub fn new(
-            api_schema: impl Into<crate::Value<crate::Json>>,
-            api_schema_type: impl Into<crate::Value<ApiSchemaType>>,
-            description: impl Into<crate::Value<String>>,
+            api_schema: impl crate::IntoValue<crate::Json>,
+            api_schema_type: impl crate::IntoValue<ApiSchemaType>,
+            description: impl crate::IntoValue<String>,
         ) -> Self {
             CustomPluginConfiguration(crate::typed::Properties::from_iter([
-                ("ApiSchema".to_owned(), api_schema.into().into_json()),
+                ("ApiSchema".to_owned(), api_schema.into_value().into_json()),
                 (
                     "ApiSchemaType".to_owned(),
-                    api_schema_type.into().into_json(),
+                    api_schema_type.into_value().into_json(),
                 ),
-                ("Description".to_owned(), description.into().into_json()),
+                (
+                    "Description".to_owned(),
+                    description.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -2275,12 +2370,12 @@ pub mod plugin {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2399,17 +2494,17 @@ pub struct Retriever(crate::Resource);
 impl Retriever {
     /// A new `AWS::QBusiness::Retriever` with its required properties.
     pub fn new(
-        application_id: impl Into<crate::Value<String>>,
-        configuration: impl Into<crate::Value<crate::Json>>,
-        display_name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<retriever::RetrieverType>>,
+        application_id: impl crate::IntoValue<String>,
+        configuration: impl crate::IntoValue<crate::Json>,
+        display_name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<retriever::RetrieverType>,
     ) -> Self {
         Retriever(
             crate::Resource::new("AWS::QBusiness::Retriever")
-                .property("ApplicationId", application_id.into().into_json())
-                .property("Configuration", configuration.into().into_json())
-                .property("DisplayName", display_name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json())
+                .property("Configuration", configuration.into_value().into_json())
+                .property("DisplayName", display_name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -2420,8 +2515,9 @@ impl Retriever {
     /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-retriever.html#cfn-qbusiness-retriever-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
@@ -2430,15 +2526,20 @@ impl Retriever {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-retriever.html#cfn-qbusiness-retriever-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<retriever::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<retriever::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Retriever {
     const TYPE_NAME: &'static str = "AWS::QBusiness::Retriever";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId", "Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2494,12 +2595,12 @@ pub mod retriever {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2539,10 +2640,10 @@ pub struct WebExperience(crate::Resource);
 
 impl WebExperience {
     /// A new `AWS::QBusiness::WebExperience` with its required properties.
-    pub fn new(application_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(application_id: impl crate::IntoValue<String>) -> Self {
         WebExperience(
             crate::Resource::new("AWS::QBusiness::WebExperience")
-                .property("ApplicationId", application_id.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json()),
         )
     }
 
@@ -2551,10 +2652,12 @@ impl WebExperience {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-webexperience.html#cfn-qbusiness-webexperience-browserextensionconfiguration)
     pub fn browser_extension_configuration(
         mut self,
-        value: impl Into<crate::Value<web_experience::BrowserExtensionConfiguration>>,
+        value: impl crate::IntoValue<web_experience::BrowserExtensionConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("BrowserExtensionConfiguration", value.into().into_json());
+        self.0.set_property(
+            "BrowserExtensionConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2563,10 +2666,10 @@ impl WebExperience {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-webexperience.html#cfn-qbusiness-webexperience-customizationconfiguration)
     pub fn customization_configuration(
         mut self,
-        value: impl Into<crate::Value<web_experience::CustomizationConfiguration>>,
+        value: impl crate::IntoValue<web_experience::CustomizationConfiguration>,
     ) -> Self {
         self.0
-            .set_property("CustomizationConfiguration", value.into().into_json());
+            .set_property("CustomizationConfiguration", value.into_value().into_json());
         self
     }
 
@@ -2575,10 +2678,12 @@ impl WebExperience {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-webexperience.html#cfn-qbusiness-webexperience-identityproviderconfiguration)
     pub fn identity_provider_configuration(
         mut self,
-        value: impl Into<crate::Value<crate::Json>>,
+        value: impl crate::IntoValue<crate::Json>,
     ) -> Self {
-        self.0
-            .set_property("IdentityProviderConfiguration", value.into().into_json());
+        self.0.set_property(
+            "IdentityProviderConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2587,8 +2692,9 @@ impl WebExperience {
     /// Items: 0 to 10.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-webexperience.html#cfn-qbusiness-webexperience-origins)
-    pub fn origins(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Origins", value.into().into_json());
+    pub fn origins(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Origins", value.into_value().into_json());
         self
     }
 
@@ -2599,8 +2705,9 @@ impl WebExperience {
     /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-webexperience.html#cfn-qbusiness-webexperience-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
@@ -2609,10 +2716,10 @@ impl WebExperience {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-webexperience.html#cfn-qbusiness-webexperience-samplepromptscontrolmode)
     pub fn sample_prompts_control_mode(
         mut self,
-        value: impl Into<crate::Value<web_experience::WebExperienceSamplePromptsControlMode>>,
+        value: impl crate::IntoValue<web_experience::WebExperienceSamplePromptsControlMode>,
     ) -> Self {
         self.0
-            .set_property("SamplePromptsControlMode", value.into().into_json());
+            .set_property("SamplePromptsControlMode", value.into_value().into_json());
         self
     }
 
@@ -2623,8 +2730,9 @@ impl WebExperience {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-webexperience.html#cfn-qbusiness-webexperience-subtitle)
-    pub fn subtitle(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Subtitle", value.into().into_json());
+    pub fn subtitle(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Subtitle", value.into_value().into_json());
         self
     }
 
@@ -2633,8 +2741,8 @@ impl WebExperience {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-webexperience.html#cfn-qbusiness-webexperience-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<web_experience::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<web_experience::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2645,8 +2753,8 @@ impl WebExperience {
     /// Pattern: `^[\s\S]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-webexperience.html#cfn-qbusiness-webexperience-title)
-    pub fn title(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Title", value.into().into_json());
+    pub fn title(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Title", value.into_value().into_json());
         self
     }
 
@@ -2655,16 +2763,21 @@ impl WebExperience {
     /// Length: 0 to 300.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qbusiness-webexperience.html#cfn-qbusiness-webexperience-welcomemessage)
-    pub fn welcome_message(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn welcome_message(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("WelcomeMessage", value.into().into_json());
+            .set_property("WelcomeMessage", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for WebExperience {
     const TYPE_NAME: &'static str = "AWS::QBusiness::WebExperience";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2725,11 +2838,11 @@ pub mod web_experience {
     impl BrowserExtensionConfiguration {
         /// A new `BrowserExtensionConfiguration` with its required properties.
         pub fn new(
-            enabled_browser_extensions: impl Into<crate::Value<Vec<BrowserExtension>>>,
+            enabled_browser_extensions: impl crate::IntoValue<Vec<BrowserExtension>>,
         ) -> Self {
             BrowserExtensionConfiguration(crate::typed::Properties::from_iter([(
                 "EnabledBrowserExtensions".to_owned(),
-                enabled_browser_extensions.into().into_json(),
+                enabled_browser_extensions.into_value().into_json(),
             )]))
         }
     }
@@ -2759,9 +2872,9 @@ pub mod web_experience {
         /// Pattern: `^(https?://[a-zA-Z0-9-_.+%/]+\.css)?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-webexperience-customizationconfiguration.html#cfn-qbusiness-webexperience-customizationconfiguration-customcssurl)
-        pub fn custom_css_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn custom_css_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CustomCSSUrl".to_owned(), value.into().into_json());
+                .insert("CustomCSSUrl".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2772,9 +2885,9 @@ pub mod web_experience {
         /// Pattern: `^(https?://[a-zA-Z0-9-_.+%/]+\.(svg|ico))?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-webexperience-customizationconfiguration.html#cfn-qbusiness-webexperience-customizationconfiguration-faviconurl)
-        pub fn favicon_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn favicon_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FaviconUrl".to_owned(), value.into().into_json());
+                .insert("FaviconUrl".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2785,9 +2898,9 @@ pub mod web_experience {
         /// Pattern: `^(https?://[a-zA-Z0-9-_.+%/]+\.(ttf|woff|woff2|otf))?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-webexperience-customizationconfiguration.html#cfn-qbusiness-webexperience-customizationconfiguration-fonturl)
-        pub fn font_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn font_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FontUrl".to_owned(), value.into().into_json());
+                .insert("FontUrl".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2798,9 +2911,9 @@ pub mod web_experience {
         /// Pattern: `^(https?://[a-zA-Z0-9-_.+%/]+\.(svg|png))?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qbusiness-webexperience-customizationconfiguration.html#cfn-qbusiness-webexperience-customizationconfiguration-logourl)
-        pub fn logo_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn logo_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogoUrl".to_owned(), value.into().into_json());
+                .insert("LogoUrl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2820,12 +2933,12 @@ pub mod web_experience {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

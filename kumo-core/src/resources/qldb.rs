@@ -5,6 +5,18 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::QLDB::Ledger", "AWS::QLDB::Stream"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::QLDB::Ledger",
+        <Ledger as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::QLDB::Stream",
+        <Stream as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::QLDB::Ledger`.
 ///
 /// Required properties, the arguments of [`Ledger::new`]: `PermissionsMode`.
@@ -15,27 +27,28 @@ pub struct Ledger(crate::Resource);
 
 impl Ledger {
     /// A new `AWS::QLDB::Ledger` with its required properties.
-    pub fn new(permissions_mode: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(permissions_mode: impl crate::IntoValue<String>) -> Self {
         Ledger(
             crate::Resource::new("AWS::QLDB::Ledger")
-                .property("PermissionsMode", permissions_mode.into().into_json()),
+                .property("PermissionsMode", permissions_mode.into_value().into_json()),
         )
     }
 
     /// `DeletionProtection`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qldb-ledger.html#cfn-qldb-ledger-deletionprotection)
-    pub fn deletion_protection(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deletion_protection(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeletionProtection", value.into().into_json());
+            .set_property("DeletionProtection", value.into_value().into_json());
         self
     }
 
     /// `KmsKey`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qldb-ledger.html#cfn-qldb-ledger-kmskey)
-    pub fn kms_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKey", value.into().into_json());
+    pub fn kms_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKey", value.into_value().into_json());
         self
     }
 
@@ -44,16 +57,16 @@ impl Ledger {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qldb-ledger.html#cfn-qldb-ledger-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](ledger::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qldb-ledger.html#cfn-qldb-ledger-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<ledger::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<ledger::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -96,12 +109,12 @@ pub mod ledger {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -124,25 +137,25 @@ pub struct Stream(crate::Resource);
 impl Stream {
     /// A new `AWS::QLDB::Stream` with its required properties.
     pub fn new(
-        inclusive_start_time: impl Into<crate::Value<String>>,
-        kinesis_configuration: impl Into<crate::Value<stream::KinesisConfiguration>>,
-        ledger_name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
-        stream_name: impl Into<crate::Value<String>>,
+        inclusive_start_time: impl crate::IntoValue<String>,
+        kinesis_configuration: impl crate::IntoValue<stream::KinesisConfiguration>,
+        ledger_name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
+        stream_name: impl crate::IntoValue<String>,
     ) -> Self {
         Stream(
             crate::Resource::new("AWS::QLDB::Stream")
                 .property(
                     "InclusiveStartTime",
-                    inclusive_start_time.into().into_json(),
+                    inclusive_start_time.into_value().into_json(),
                 )
                 .property(
                     "KinesisConfiguration",
-                    kinesis_configuration.into().into_json(),
+                    kinesis_configuration.into_value().into_json(),
                 )
-                .property("LedgerName", ledger_name.into().into_json())
-                .property("RoleArn", role_arn.into().into_json())
-                .property("StreamName", stream_name.into().into_json()),
+                .property("LedgerName", ledger_name.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json())
+                .property("StreamName", stream_name.into_value().into_json()),
         )
     }
 
@@ -151,9 +164,9 @@ impl Stream {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qldb-stream.html#cfn-qldb-stream-exclusiveendtime)
-    pub fn exclusive_end_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn exclusive_end_time(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExclusiveEndTime", value.into().into_json());
+            .set_property("ExclusiveEndTime", value.into_value().into_json());
         self
     }
 
@@ -162,15 +175,20 @@ impl Stream {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-qldb-stream.html#cfn-qldb-stream-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<stream::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<stream::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Stream {
     const TYPE_NAME: &'static str = "AWS::QLDB::Stream";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ExclusiveEndTime",
         "InclusiveStartTime",
@@ -224,18 +242,20 @@ pub mod stream {
         /// `AggregationEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qldb-stream-kinesisconfiguration.html#cfn-qldb-stream-kinesisconfiguration-aggregationenabled)
-        pub fn aggregation_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("AggregationEnabled".to_owned(), value.into().into_json());
+        pub fn aggregation_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "AggregationEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `StreamArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-qldb-stream-kinesisconfiguration.html#cfn-qldb-stream-kinesisconfiguration-streamarn)
-        pub fn stream_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stream_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StreamArn".to_owned(), value.into().into_json());
+                .insert("StreamArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -255,12 +275,12 @@ pub mod stream {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

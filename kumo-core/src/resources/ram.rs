@@ -5,6 +5,18 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::RAM::Permission", "AWS::RAM::ResourceShare"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::RAM::Permission",
+        <Permission as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RAM::ResourceShare",
+        <ResourceShare as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::RAM::Permission`.
 ///
 /// Required properties, the arguments of [`Permission::new`]: `Name`, `PolicyTemplate`, `ResourceType`.
@@ -16,30 +28,35 @@ pub struct Permission(crate::Resource);
 impl Permission {
     /// A new `AWS::RAM::Permission` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        policy_template: impl Into<crate::Value<crate::Json>>,
-        resource_type: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        policy_template: impl crate::IntoValue<crate::Json>,
+        resource_type: impl crate::IntoValue<String>,
     ) -> Self {
         Permission(
             crate::Resource::new("AWS::RAM::Permission")
-                .property("Name", name.into().into_json())
-                .property("PolicyTemplate", policy_template.into().into_json())
-                .property("ResourceType", resource_type.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("PolicyTemplate", policy_template.into_value().into_json())
+                .property("ResourceType", resource_type.into_value().into_json()),
         )
     }
 
     /// `Tags`: list of [`Tag`](permission::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ram-permission.html#cfn-ram-permission-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<permission::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<permission::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Permission {
     const TYPE_NAME: &'static str = "AWS::RAM::Permission";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "PolicyTemplate", "ResourceType"];
 
     fn resource(&self) -> &crate::Resource {
@@ -90,12 +107,12 @@ pub mod permission {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -117,68 +134,75 @@ pub struct ResourceShare(crate::Resource);
 
 impl ResourceShare {
     /// A new `AWS::RAM::ResourceShare` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         ResourceShare(
             crate::Resource::new("AWS::RAM::ResourceShare")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `AllowExternalPrincipals`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ram-resourceshare.html#cfn-ram-resourceshare-allowexternalprincipals)
-    pub fn allow_external_principals(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn allow_external_principals(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AllowExternalPrincipals", value.into().into_json());
+            .set_property("AllowExternalPrincipals", value.into_value().into_json());
         self
     }
 
     /// `PermissionArns`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ram-resourceshare.html#cfn-ram-resourceshare-permissionarns)
-    pub fn permission_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn permission_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("PermissionArns", value.into().into_json());
+            .set_property("PermissionArns", value.into_value().into_json());
         self
     }
 
     /// `Principals`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ram-resourceshare.html#cfn-ram-resourceshare-principals)
-    pub fn principals(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Principals", value.into().into_json());
+    pub fn principals(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Principals", value.into_value().into_json());
         self
     }
 
     /// `ResourceArns`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ram-resourceshare.html#cfn-ram-resourceshare-resourcearns)
-    pub fn resource_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn resource_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ResourceArns", value.into().into_json());
+            .set_property("ResourceArns", value.into_value().into_json());
         self
     }
 
     /// `Sources`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ram-resourceshare.html#cfn-ram-resourceshare-sources)
-    pub fn sources(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Sources", value.into().into_json());
+    pub fn sources(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Sources", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](resource_share::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ram-resourceshare.html#cfn-ram-resourceshare-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<resource_share::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<resource_share::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ResourceShare {
     const TYPE_NAME: &'static str = "AWS::RAM::ResourceShare";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -239,12 +263,12 @@ pub mod resource_share {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::Rbin::Rule"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::Rbin::Rule",
+    <Rule as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::Rbin::Rule`.
 ///
 /// Required properties, the arguments of [`Rule::new`]: `ResourceType`, `RetentionPeriod`.
@@ -16,13 +22,13 @@ pub struct Rule(crate::Resource);
 impl Rule {
     /// A new `AWS::Rbin::Rule` with its required properties.
     pub fn new(
-        resource_type: impl Into<crate::Value<rule::ResourceType>>,
-        retention_period: impl Into<crate::Value<rule::RetentionPeriod>>,
+        resource_type: impl crate::IntoValue<rule::ResourceType>,
+        retention_period: impl crate::IntoValue<rule::RetentionPeriod>,
     ) -> Self {
         Rule(
             crate::Resource::new("AWS::Rbin::Rule")
-                .property("ResourceType", resource_type.into().into_json())
-                .property("RetentionPeriod", retention_period.into().into_json()),
+                .property("ResourceType", resource_type.into_value().into_json())
+                .property("RetentionPeriod", retention_period.into_value().into_json()),
         )
     }
 
@@ -33,8 +39,9 @@ impl Rule {
     /// Pattern: `^[\S ]{0,255}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rbin-rule.html#cfn-rbin-rule-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -45,19 +52,19 @@ impl Rule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rbin-rule.html#cfn-rbin-rule-excluderesourcetags)
     pub fn exclude_resource_tags(
         mut self,
-        value: impl Into<crate::Value<Vec<rule::ResourceTag>>>,
+        value: impl crate::IntoValue<Vec<rule::ResourceTag>>,
     ) -> Self {
         self.0
-            .set_property("ExcludeResourceTags", value.into().into_json());
+            .set_property("ExcludeResourceTags", value.into_value().into_json());
         self
     }
 
     /// `LockConfiguration`: [`UnlockDelay`](rule::UnlockDelay).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rbin-rule.html#cfn-rbin-rule-lockconfiguration)
-    pub fn lock_configuration(mut self, value: impl Into<crate::Value<rule::UnlockDelay>>) -> Self {
+    pub fn lock_configuration(mut self, value: impl crate::IntoValue<rule::UnlockDelay>) -> Self {
         self.0
-            .set_property("LockConfiguration", value.into().into_json());
+            .set_property("LockConfiguration", value.into_value().into_json());
         self
     }
 
@@ -66,9 +73,9 @@ impl Rule {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rbin-rule.html#cfn-rbin-rule-resourcetags)
-    pub fn resource_tags(mut self, value: impl Into<crate::Value<Vec<rule::ResourceTag>>>) -> Self {
+    pub fn resource_tags(mut self, value: impl crate::IntoValue<Vec<rule::ResourceTag>>) -> Self {
         self.0
-            .set_property("ResourceTags", value.into().into_json());
+            .set_property("ResourceTags", value.into_value().into_json());
         self
     }
 
@@ -77,8 +84,9 @@ impl Rule {
     /// Pattern: `pending|available`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rbin-rule.html#cfn-rbin-rule-status)
-    pub fn status(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
@@ -87,15 +95,20 @@ impl Rule {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rbin-rule.html#cfn-rbin-rule-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<rule::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<rule::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Rule {
     const TYPE_NAME: &'static str = "AWS::Rbin::Rule";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceType"];
 
     fn resource(&self) -> &crate::Resource {
@@ -141,17 +154,17 @@ pub mod rule {
     impl ResourceTag {
         /// A new `ResourceTag` with its required properties.
         pub fn new(
-            resource_tag_key: impl Into<crate::Value<String>>,
-            resource_tag_value: impl Into<crate::Value<String>>,
+            resource_tag_key: impl crate::IntoValue<String>,
+            resource_tag_value: impl crate::IntoValue<String>,
         ) -> Self {
             ResourceTag(crate::typed::Properties::from_iter([
                 (
                     "ResourceTagKey".to_owned(),
-                    resource_tag_key.into().into_json(),
+                    resource_tag_key.into_value().into_json(),
                 ),
                 (
                     "ResourceTagValue".to_owned(),
-                    resource_tag_value.into().into_json(),
+                    resource_tag_value.into_value().into_json(),
                 ),
             ]))
         }
@@ -172,17 +185,17 @@ pub mod rule {
     impl RetentionPeriod {
         /// A new `RetentionPeriod` with its required properties.
         pub fn new(
-            retention_period_unit: impl Into<crate::Value<RetentionPeriodUnit>>,
-            retention_period_value: impl Into<crate::Value<i64>>,
+            retention_period_unit: impl crate::IntoValue<RetentionPeriodUnit>,
+            retention_period_value: impl crate::IntoValue<i64>,
         ) -> Self {
             RetentionPeriod(crate::typed::Properties::from_iter([
                 (
                     "RetentionPeriodUnit".to_owned(),
-                    retention_period_unit.into().into_json(),
+                    retention_period_unit.into_value().into_json(),
                 ),
                 (
                     "RetentionPeriodValue".to_owned(),
-                    retention_period_value.into().into_json(),
+                    retention_period_value.into_value().into_json(),
                 ),
             ]))
         }
@@ -203,12 +216,12 @@ pub mod rule {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -234,12 +247,9 @@ pub mod rule {
         /// `UnlockDelayUnit`: [`UnlockDelayUnit`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rbin-rule-unlockdelay.html#cfn-rbin-rule-unlockdelay-unlockdelayunit)
-        pub fn unlock_delay_unit(
-            mut self,
-            value: impl Into<crate::Value<UnlockDelayUnit>>,
-        ) -> Self {
+        pub fn unlock_delay_unit(mut self, value: impl crate::IntoValue<UnlockDelayUnit>) -> Self {
             self.0
-                .insert("UnlockDelayUnit".to_owned(), value.into().into_json());
+                .insert("UnlockDelayUnit".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -248,9 +258,11 @@ pub mod rule {
         /// Range: 7 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rbin-rule-unlockdelay.html#cfn-rbin-rule-unlockdelay-unlockdelayvalue)
-        pub fn unlock_delay_value(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("UnlockDelayValue".to_owned(), value.into().into_json());
+        pub fn unlock_delay_value(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "UnlockDelayValue".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }

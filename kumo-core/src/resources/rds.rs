@@ -22,6 +22,74 @@ pub const TYPES: &[&str] = &[
     "AWS::RDS::OptionGroup",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::RDS::CustomDBEngineVersion",
+        <CustomDbEngineVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RDS::DBCluster",
+        <DbCluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RDS::DBClusterParameterGroup",
+        <DbClusterParameterGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RDS::DBInstance",
+        <DbInstance as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RDS::DBParameterGroup",
+        <DbParameterGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RDS::DBProxy",
+        <DbProxy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RDS::DBProxyEndpoint",
+        <DbProxyEndpoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RDS::DBProxyTargetGroup",
+        <DbProxyTargetGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RDS::DBSecurityGroup",
+        <DbSecurityGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RDS::DBSecurityGroupIngress",
+        <DbSecurityGroupIngress as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RDS::DBShardGroup",
+        <DbShardGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RDS::DBSubnetGroup",
+        <DbSubnetGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RDS::EventSubscription",
+        <EventSubscription as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RDS::GlobalCluster",
+        <GlobalCluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RDS::Integration",
+        <Integration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RDS::OptionGroup",
+        <OptionGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::RDS::CustomDBEngineVersion`.
 ///
 /// Required properties, the arguments of [`CustomDbEngineVersion::new`]: `Engine`, `EngineVersion`.
@@ -33,13 +101,13 @@ pub struct CustomDbEngineVersion(crate::Resource);
 impl CustomDbEngineVersion {
     /// A new `AWS::RDS::CustomDBEngineVersion` with its required properties.
     pub fn new(
-        engine: impl Into<crate::Value<String>>,
-        engine_version: impl Into<crate::Value<String>>,
+        engine: impl crate::IntoValue<String>,
+        engine_version: impl crate::IntoValue<String>,
     ) -> Self {
         CustomDbEngineVersion(
             crate::Resource::new("AWS::RDS::CustomDBEngineVersion")
-                .property("Engine", engine.into().into_json())
-                .property("EngineVersion", engine_version.into().into_json()),
+                .property("Engine", engine.into_value().into_json())
+                .property("EngineVersion", engine_version.into_value().into_json()),
         )
     }
 
@@ -50,10 +118,10 @@ impl CustomDbEngineVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-customdbengineversion.html#cfn-rds-customdbengineversion-databaseinstallationfiles)
     pub fn database_installation_files(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0
-            .set_property("DatabaseInstallationFiles", value.into().into_json());
+            .set_property("DatabaseInstallationFiles", value.into_value().into_json());
         self
     }
 
@@ -66,11 +134,11 @@ impl CustomDbEngineVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-customdbengineversion.html#cfn-rds-customdbengineversion-databaseinstallationfiless3bucketname)
     pub fn database_installation_files_s3_bucket_name(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "DatabaseInstallationFilesS3BucketName",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -84,11 +152,11 @@ impl CustomDbEngineVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-customdbengineversion.html#cfn-rds-customdbengineversion-databaseinstallationfiless3prefix)
     pub fn database_installation_files_s3_prefix(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "DatabaseInstallationFilesS3Prefix",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -98,8 +166,9 @@ impl CustomDbEngineVersion {
     /// Length: 1 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-customdbengineversion.html#cfn-rds-customdbengineversion-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -110,8 +179,9 @@ impl CustomDbEngineVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-customdbengineversion.html#cfn-rds-customdbengineversion-imageid)
-    pub fn image_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ImageId", value.into().into_json());
+    pub fn image_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ImageId", value.into_value().into_json());
         self
     }
 
@@ -124,8 +194,9 @@ impl CustomDbEngineVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-customdbengineversion.html#cfn-rds-customdbengineversion-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KMSKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KMSKeyId", value.into_value().into_json());
         self
     }
 
@@ -138,8 +209,9 @@ impl CustomDbEngineVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-customdbengineversion.html#cfn-rds-customdbengineversion-manifest)
-    pub fn manifest(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Manifest", value.into().into_json());
+    pub fn manifest(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Manifest", value.into_value().into_json());
         self
     }
 
@@ -152,11 +224,11 @@ impl CustomDbEngineVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-customdbengineversion.html#cfn-rds-customdbengineversion-sourcecustomdbengineversionidentifier)
     pub fn source_custom_db_engine_version_identifier(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "SourceCustomDbEngineVersionIdentifier",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -168,9 +240,10 @@ impl CustomDbEngineVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-customdbengineversion.html#cfn-rds-customdbengineversion-status)
     pub fn status(
         mut self,
-        value: impl Into<crate::Value<custom_db_engine_version::Status>>,
+        value: impl crate::IntoValue<custom_db_engine_version::Status>,
     ) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
@@ -179,9 +252,9 @@ impl CustomDbEngineVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-customdbengineversion.html#cfn-rds-customdbengineversion-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<custom_db_engine_version::Tag>>>,
+        value: impl crate::IntoValue<Vec<custom_db_engine_version::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -190,16 +263,21 @@ impl CustomDbEngineVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-customdbengineversion.html#cfn-rds-customdbengineversion-useawsprovidedlatestimage)
-    pub fn use_aws_provided_latest_image(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn use_aws_provided_latest_image(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("UseAwsProvidedLatestImage", value.into().into_json());
+            .set_property("UseAwsProvidedLatestImage", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CustomDbEngineVersion {
     const TYPE_NAME: &'static str = "AWS::RDS::CustomDBEngineVersion";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "DatabaseInstallationFiles",
         "DatabaseInstallationFilesS3BucketName",
@@ -245,10 +323,10 @@ pub mod custom_db_engine_version {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -257,8 +335,9 @@ pub mod custom_db_engine_version {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-customdbengineversion-tag.html#cfn-rds-customdbengineversion-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -306,9 +385,9 @@ impl DbCluster {
     /// `AllocatedStorage`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-allocatedstorage)
-    pub fn allocated_storage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn allocated_storage(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("AllocatedStorage", value.into().into_json());
+            .set_property("AllocatedStorage", value.into_value().into_json());
         self
     }
 
@@ -317,19 +396,19 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-associatedroles)
     pub fn associated_roles(
         mut self,
-        value: impl Into<crate::Value<Vec<db_cluster::DbClusterRole>>>,
+        value: impl crate::IntoValue<Vec<db_cluster::DbClusterRole>>,
     ) -> Self {
         self.0
-            .set_property("AssociatedRoles", value.into().into_json());
+            .set_property("AssociatedRoles", value.into_value().into_json());
         self
     }
 
     /// `AutoMinorVersionUpgrade`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-autominorversionupgrade)
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn auto_minor_version_upgrade(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AutoMinorVersionUpgrade", value.into().into_json());
+            .set_property("AutoMinorVersionUpgrade", value.into_value().into_json());
         self
     }
 
@@ -338,9 +417,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-availabilityzones)
-    pub fn availability_zones(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn availability_zones(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AvailabilityZones", value.into().into_json());
+            .set_property("AvailabilityZones", value.into_value().into_json());
         self
     }
 
@@ -349,9 +428,9 @@ impl DbCluster {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-backtrackwindow)
-    pub fn backtrack_window(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn backtrack_window(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("BacktrackWindow", value.into().into_json());
+            .set_property("BacktrackWindow", value.into_value().into_json());
         self
     }
 
@@ -362,9 +441,9 @@ impl DbCluster {
     /// Default: `1`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-backupretentionperiod)
-    pub fn backup_retention_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn backup_retention_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("BackupRetentionPeriod", value.into().into_json());
+            .set_property("BackupRetentionPeriod", value.into_value().into_json());
         self
     }
 
@@ -375,19 +454,19 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-clusterscalabilitytype)
     pub fn cluster_scalability_type(
         mut self,
-        value: impl Into<crate::Value<db_cluster::ClusterScalabilityType>>,
+        value: impl crate::IntoValue<db_cluster::ClusterScalabilityType>,
     ) -> Self {
         self.0
-            .set_property("ClusterScalabilityType", value.into().into_json());
+            .set_property("ClusterScalabilityType", value.into_value().into_json());
         self
     }
 
     /// `CopyTagsToSnapshot`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-copytagstosnapshot)
-    pub fn copy_tags_to_snapshot(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn copy_tags_to_snapshot(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("CopyTagsToSnapshot", value.into().into_json());
+            .set_property("CopyTagsToSnapshot", value.into_value().into_json());
         self
     }
 
@@ -400,30 +479,29 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-dbclusteridentifier)
-    pub fn db_cluster_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_cluster_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBClusterIdentifier", value.into().into_json());
+            .set_property("DBClusterIdentifier", value.into_value().into_json());
         self
     }
 
     /// `DBClusterInstanceClass`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-dbclusterinstanceclass)
-    pub fn db_cluster_instance_class(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_cluster_instance_class(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBClusterInstanceClass", value.into().into_json());
+            .set_property("DBClusterInstanceClass", value.into_value().into_json());
         self
     }
 
     /// `DBClusterParameterGroupName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-dbclusterparametergroupname)
-    pub fn db_cluster_parameter_group_name(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("DBClusterParameterGroupName", value.into().into_json());
+    pub fn db_cluster_parameter_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "DBClusterParameterGroupName",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -432,10 +510,12 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-dbinstanceparametergroupname)
     pub fn db_instance_parameter_group_name(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("DBInstanceParameterGroupName", value.into().into_json());
+        self.0.set_property(
+            "DBInstanceParameterGroupName",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -444,9 +524,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-dbsubnetgroupname)
-    pub fn db_subnet_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_subnet_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBSubnetGroupName", value.into().into_json());
+            .set_property("DBSubnetGroupName", value.into_value().into_json());
         self
     }
 
@@ -455,8 +535,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-dbsystemid)
-    pub fn db_system_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DBSystemId", value.into().into_json());
+    pub fn db_system_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DBSystemId", value.into_value().into_json());
         self
     }
 
@@ -465,10 +546,10 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-databaseinsightsmode)
     pub fn database_insights_mode(
         mut self,
-        value: impl Into<crate::Value<db_cluster::DatabaseInsightsMode>>,
+        value: impl crate::IntoValue<db_cluster::DatabaseInsightsMode>,
     ) -> Self {
         self.0
-            .set_property("DatabaseInsightsMode", value.into().into_json());
+            .set_property("DatabaseInsightsMode", value.into_value().into_json());
         self
     }
 
@@ -477,44 +558,45 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-databasename)
-    pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DatabaseName", value.into().into_json());
+            .set_property("DatabaseName", value.into_value().into_json());
         self
     }
 
     /// `DeleteAutomatedBackups`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-deleteautomatedbackups)
-    pub fn delete_automated_backups(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn delete_automated_backups(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeleteAutomatedBackups", value.into().into_json());
+            .set_property("DeleteAutomatedBackups", value.into_value().into_json());
         self
     }
 
     /// `DeletionProtection`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-deletionprotection)
-    pub fn deletion_protection(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deletion_protection(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeletionProtection", value.into().into_json());
+            .set_property("DeletionProtection", value.into_value().into_json());
         self
     }
 
     /// `Domain`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-domain)
-    pub fn domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Domain", value.into().into_json());
+    pub fn domain(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Domain", value.into_value().into_json());
         self
     }
 
     /// `DomainIAMRoleName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-domainiamrolename)
-    pub fn domain_iam_role_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn domain_iam_role_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DomainIAMRoleName", value.into().into_json());
+            .set_property("DomainIAMRoleName", value.into_value().into_json());
         self
     }
 
@@ -523,28 +605,32 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-enablecloudwatchlogsexports)
     pub fn enable_cloudwatch_logs_exports(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
-        self.0
-            .set_property("EnableCloudwatchLogsExports", value.into().into_json());
+        self.0.set_property(
+            "EnableCloudwatchLogsExports",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `EnableGlobalWriteForwarding`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-enableglobalwriteforwarding)
-    pub fn enable_global_write_forwarding(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0
-            .set_property("EnableGlobalWriteForwarding", value.into().into_json());
+    pub fn enable_global_write_forwarding(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "EnableGlobalWriteForwarding",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `EnableHttpEndpoint`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-enablehttpendpoint)
-    pub fn enable_http_endpoint(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_http_endpoint(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableHttpEndpoint", value.into().into_json());
+            .set_property("EnableHttpEndpoint", value.into_value().into_json());
         self
     }
 
@@ -553,36 +639,39 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-enableiamdatabaseauthentication)
     pub fn enable_iam_database_authentication(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
-        self.0
-            .set_property("EnableIAMDatabaseAuthentication", value.into().into_json());
+        self.0.set_property(
+            "EnableIAMDatabaseAuthentication",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `EnableLocalWriteForwarding`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-enablelocalwriteforwarding)
-    pub fn enable_local_write_forwarding(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_local_write_forwarding(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableLocalWriteForwarding", value.into().into_json());
+            .set_property("EnableLocalWriteForwarding", value.into_value().into_json());
         self
     }
 
     /// `Engine`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-engine)
-    pub fn engine(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Engine", value.into().into_json());
+    pub fn engine(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Engine", value.into_value().into_json());
         self
     }
 
     /// `EngineLifecycleSupport`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-enginelifecyclesupport)
-    pub fn engine_lifecycle_support(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_lifecycle_support(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineLifecycleSupport", value.into().into_json());
+            .set_property("EngineLifecycleSupport", value.into_value().into_json());
         self
     }
 
@@ -591,17 +680,18 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-enginemode)
-    pub fn engine_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("EngineMode", value.into().into_json());
+    pub fn engine_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("EngineMode", value.into_value().into_json());
         self
     }
 
     /// `EngineVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-engineversion)
-    pub fn engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineVersion", value.into().into_json());
+            .set_property("EngineVersion", value.into_value().into_json());
         self
     }
 
@@ -612,17 +702,17 @@ impl DbCluster {
     /// Pattern: `^$|^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-globalclusteridentifier)
-    pub fn global_cluster_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn global_cluster_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("GlobalClusterIdentifier", value.into().into_json());
+            .set_property("GlobalClusterIdentifier", value.into_value().into_json());
         self
     }
 
     /// `Iops`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-iops)
-    pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Iops", value.into().into_json());
+    pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Iops", value.into_value().into_json());
         self
     }
 
@@ -631,17 +721,18 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
     /// `ManageMasterUserPassword`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-managemasteruserpassword)
-    pub fn manage_master_user_password(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn manage_master_user_password(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ManageMasterUserPassword", value.into().into_json());
+            .set_property("ManageMasterUserPassword", value.into_value().into_json());
         self
     }
 
@@ -650,19 +741,21 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-masteruserauthenticationtype)
     pub fn master_user_authentication_type(
         mut self,
-        value: impl Into<crate::Value<db_cluster::MasterUserAuthenticationType>>,
+        value: impl crate::IntoValue<db_cluster::MasterUserAuthenticationType>,
     ) -> Self {
-        self.0
-            .set_property("MasterUserAuthenticationType", value.into().into_json());
+        self.0.set_property(
+            "MasterUserAuthenticationType",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `MasterUserPassword`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-masteruserpassword)
-    pub fn master_user_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn master_user_password(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MasterUserPassword", value.into().into_json());
+            .set_property("MasterUserPassword", value.into_value().into_json());
         self
     }
 
@@ -671,10 +764,10 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-masterusersecret)
     pub fn master_user_secret(
         mut self,
-        value: impl Into<crate::Value<db_cluster::MasterUserSecret>>,
+        value: impl crate::IntoValue<db_cluster::MasterUserSecret>,
     ) -> Self {
         self.0
-            .set_property("MasterUserSecret", value.into().into_json());
+            .set_property("MasterUserSecret", value.into_value().into_json());
         self
     }
 
@@ -685,56 +778,56 @@ impl DbCluster {
     /// Pattern: `^[a-zA-Z]{1}[a-zA-Z0-9_]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-masterusername)
-    pub fn master_username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn master_username(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MasterUsername", value.into().into_json());
+            .set_property("MasterUsername", value.into_value().into_json());
         self
     }
 
     /// `MonitoringInterval`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-monitoringinterval)
-    pub fn monitoring_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn monitoring_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MonitoringInterval", value.into().into_json());
+            .set_property("MonitoringInterval", value.into_value().into_json());
         self
     }
 
     /// `MonitoringRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-monitoringrolearn)
-    pub fn monitoring_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn monitoring_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MonitoringRoleArn", value.into().into_json());
+            .set_property("MonitoringRoleArn", value.into_value().into_json());
         self
     }
 
     /// `NetworkType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-networktype)
-    pub fn network_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("NetworkType", value.into().into_json());
+    pub fn network_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("NetworkType", value.into_value().into_json());
         self
     }
 
     /// `PerformanceInsightsEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-performanceinsightsenabled)
-    pub fn performance_insights_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn performance_insights_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PerformanceInsightsEnabled", value.into().into_json());
+            .set_property("PerformanceInsightsEnabled", value.into_value().into_json());
         self
     }
 
     /// `PerformanceInsightsKmsKeyId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-performanceinsightskmskeyid)
-    pub fn performance_insights_kms_key_id(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("PerformanceInsightsKmsKeyId", value.into().into_json());
+    pub fn performance_insights_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "PerformanceInsightsKmsKeyId",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -743,11 +836,11 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-performanceinsightsretentionperiod)
     pub fn performance_insights_retention_period(
         mut self,
-        value: impl Into<crate::Value<i64>>,
+        value: impl crate::IntoValue<i64>,
     ) -> Self {
         self.0.set_property(
             "PerformanceInsightsRetentionPeriod",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -755,26 +848,26 @@ impl DbCluster {
     /// `Port`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-port)
-    pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Port", value.into().into_json());
+    pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Port", value.into_value().into_json());
         self
     }
 
     /// `PreferredBackupWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-preferredbackupwindow)
-    pub fn preferred_backup_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_backup_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredBackupWindow", value.into().into_json());
+            .set_property("PreferredBackupWindow", value.into_value().into_json());
         self
     }
 
     /// `PreferredMaintenanceWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-preferredmaintenancewindow)
-    pub fn preferred_maintenance_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_maintenance_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredMaintenanceWindow", value.into().into_json());
+            .set_property("PreferredMaintenanceWindow", value.into_value().into_json());
         self
     }
 
@@ -783,18 +876,20 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-publiclyaccessible)
-    pub fn publicly_accessible(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn publicly_accessible(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PubliclyAccessible", value.into().into_json());
+            .set_property("PubliclyAccessible", value.into_value().into_json());
         self
     }
 
     /// `ReplicationSourceIdentifier`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-replicationsourceidentifier)
-    pub fn replication_source_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0
-            .set_property("ReplicationSourceIdentifier", value.into().into_json());
+    pub fn replication_source_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "ReplicationSourceIdentifier",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -803,9 +898,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-restoretotime)
-    pub fn restore_to_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn restore_to_time(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RestoreToTime", value.into().into_json());
+            .set_property("RestoreToTime", value.into_value().into_json());
         self
     }
 
@@ -814,8 +909,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-restoretype)
-    pub fn restore_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RestoreType", value.into().into_json());
+    pub fn restore_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RestoreType", value.into_value().into_json());
         self
     }
 
@@ -824,10 +920,10 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-scalingconfiguration)
     pub fn scaling_configuration(
         mut self,
-        value: impl Into<crate::Value<db_cluster::ScalingConfiguration>>,
+        value: impl crate::IntoValue<db_cluster::ScalingConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ScalingConfiguration", value.into().into_json());
+            .set_property("ScalingConfiguration", value.into_value().into_json());
         self
     }
 
@@ -836,10 +932,12 @@ impl DbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-serverlessv2scalingconfiguration)
     pub fn serverless_v2_scaling_configuration(
         mut self,
-        value: impl Into<crate::Value<db_cluster::ServerlessV2ScalingConfiguration>>,
+        value: impl crate::IntoValue<db_cluster::ServerlessV2ScalingConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("ServerlessV2ScalingConfiguration", value.into().into_json());
+        self.0.set_property(
+            "ServerlessV2ScalingConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -848,9 +946,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-snapshotidentifier)
-    pub fn snapshot_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn snapshot_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SnapshotIdentifier", value.into().into_json());
+            .set_property("SnapshotIdentifier", value.into_value().into_json());
         self
     }
 
@@ -859,9 +957,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-sourcedbclusteridentifier)
-    pub fn source_db_cluster_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_db_cluster_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceDBClusterIdentifier", value.into().into_json());
+            .set_property("SourceDBClusterIdentifier", value.into_value().into_json());
         self
     }
 
@@ -870,9 +968,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-sourcedbclusterresourceid)
-    pub fn source_db_cluster_resource_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_db_cluster_resource_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceDbClusterResourceId", value.into().into_json());
+            .set_property("SourceDbClusterResourceId", value.into_value().into_json());
         self
     }
 
@@ -881,9 +979,9 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-sourceregion)
-    pub fn source_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_region(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceRegion", value.into().into_json());
+            .set_property("SourceRegion", value.into_value().into_json());
         self
     }
 
@@ -892,17 +990,18 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-storageencrypted)
-    pub fn storage_encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn storage_encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("StorageEncrypted", value.into().into_json());
+            .set_property("StorageEncrypted", value.into_value().into_json());
         self
     }
 
     /// `StorageType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-storagetype)
-    pub fn storage_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StorageType", value.into().into_json());
+    pub fn storage_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StorageType", value.into_value().into_json());
         self
     }
 
@@ -911,8 +1010,8 @@ impl DbCluster {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<db_cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -921,18 +1020,18 @@ impl DbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-uselatestrestorabletime)
-    pub fn use_latest_restorable_time(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn use_latest_restorable_time(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("UseLatestRestorableTime", value.into().into_json());
+            .set_property("UseLatestRestorableTime", value.into_value().into_json());
         self
     }
 
     /// `VpcSecurityGroupIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-vpcsecuritygroupids)
-    pub fn vpc_security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn vpc_security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VpcSecurityGroupIds", value.into().into_json());
+            .set_property("VpcSecurityGroupIds", value.into_value().into_json());
         self
     }
 }
@@ -945,7 +1044,12 @@ impl Default for DbCluster {
 
 impl crate::typed::ResourceType for DbCluster {
     const TYPE_NAME: &'static str = "AWS::RDS::DBCluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AvailabilityZones",
         "ClusterScalabilityType",
@@ -1043,19 +1147,19 @@ pub mod db_cluster {
 
     impl DbClusterRole {
         /// A new `DbClusterRole` with its required properties.
-        pub fn new(role_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(role_arn: impl crate::IntoValue<String>) -> Self {
             DbClusterRole(crate::typed::Properties::from_iter([(
                 "RoleArn".to_owned(),
-                role_arn.into().into_json(),
+                role_arn.into_value().into_json(),
             )]))
         }
 
         /// `FeatureName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbcluster-dbclusterrole.html#cfn-rds-dbcluster-dbclusterrole-featurename)
-        pub fn feature_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn feature_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FeatureName".to_owned(), value.into().into_json());
+                .insert("FeatureName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1081,18 +1185,18 @@ pub mod db_cluster {
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbcluster-masterusersecret.html#cfn-rds-dbcluster-masterusersecret-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecretArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbcluster-masterusersecret.html#cfn-rds-dbcluster-masterusersecret-secretarn)
-        pub fn secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretArn".to_owned(), value.into().into_json());
+                .insert("SecretArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1118,54 +1222,58 @@ pub mod db_cluster {
         /// `AutoPause`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbcluster-scalingconfiguration.html#cfn-rds-dbcluster-scalingconfiguration-autopause)
-        pub fn auto_pause(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn auto_pause(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AutoPause".to_owned(), value.into().into_json());
+                .insert("AutoPause".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxCapacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbcluster-scalingconfiguration.html#cfn-rds-dbcluster-scalingconfiguration-maxcapacity)
-        pub fn max_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxCapacity".to_owned(), value.into().into_json());
+                .insert("MaxCapacity".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinCapacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbcluster-scalingconfiguration.html#cfn-rds-dbcluster-scalingconfiguration-mincapacity)
-        pub fn min_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MinCapacity".to_owned(), value.into().into_json());
+                .insert("MinCapacity".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecondsBeforeTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbcluster-scalingconfiguration.html#cfn-rds-dbcluster-scalingconfiguration-secondsbeforetimeout)
-        pub fn seconds_before_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("SecondsBeforeTimeout".to_owned(), value.into().into_json());
+        pub fn seconds_before_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "SecondsBeforeTimeout".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SecondsUntilAutoPause`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbcluster-scalingconfiguration.html#cfn-rds-dbcluster-scalingconfiguration-secondsuntilautopause)
-        pub fn seconds_until_auto_pause(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("SecondsUntilAutoPause".to_owned(), value.into().into_json());
+        pub fn seconds_until_auto_pause(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "SecondsUntilAutoPause".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TimeoutAction`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbcluster-scalingconfiguration.html#cfn-rds-dbcluster-scalingconfiguration-timeoutaction)
-        pub fn timeout_action(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn timeout_action(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TimeoutAction".to_owned(), value.into().into_json());
+                .insert("TimeoutAction".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1191,27 +1299,29 @@ pub mod db_cluster {
         /// `MaxCapacity`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbcluster-serverlessv2scalingconfiguration.html#cfn-rds-dbcluster-serverlessv2scalingconfiguration-maxcapacity)
-        pub fn max_capacity(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn max_capacity(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MaxCapacity".to_owned(), value.into().into_json());
+                .insert("MaxCapacity".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinCapacity`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbcluster-serverlessv2scalingconfiguration.html#cfn-rds-dbcluster-serverlessv2scalingconfiguration-mincapacity)
-        pub fn min_capacity(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn min_capacity(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MinCapacity".to_owned(), value.into().into_json());
+                .insert("MinCapacity".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecondsUntilAutoPause`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbcluster-serverlessv2scalingconfiguration.html#cfn-rds-dbcluster-serverlessv2scalingconfiguration-secondsuntilautopause)
-        pub fn seconds_until_auto_pause(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("SecondsUntilAutoPause".to_owned(), value.into().into_json());
+        pub fn seconds_until_auto_pause(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "SecondsUntilAutoPause".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1230,10 +1340,10 @@ pub mod db_cluster {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1242,8 +1352,9 @@ pub mod db_cluster {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbcluster-tag.html#cfn-rds-dbcluster-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1320,15 +1431,15 @@ pub struct DbClusterParameterGroup(crate::Resource);
 impl DbClusterParameterGroup {
     /// A new `AWS::RDS::DBClusterParameterGroup` with its required properties.
     pub fn new(
-        description: impl Into<crate::Value<String>>,
-        family: impl Into<crate::Value<String>>,
-        parameters: impl Into<crate::Value<crate::Json>>,
+        description: impl crate::IntoValue<String>,
+        family: impl crate::IntoValue<String>,
+        parameters: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         DbClusterParameterGroup(
             crate::Resource::new("AWS::RDS::DBClusterParameterGroup")
-                .property("Description", description.into().into_json())
-                .property("Family", family.into().into_json())
-                .property("Parameters", parameters.into().into_json()),
+                .property("Description", description.into_value().into_json())
+                .property("Family", family.into_value().into_json())
+                .property("Parameters", parameters.into_value().into_json()),
         )
     }
 
@@ -1339,12 +1450,11 @@ impl DbClusterParameterGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbclusterparametergroup.html#cfn-rds-dbclusterparametergroup-dbclusterparametergroupname)
-    pub fn db_cluster_parameter_group_name(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("DBClusterParameterGroupName", value.into().into_json());
+    pub fn db_cluster_parameter_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "DBClusterParameterGroupName",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1355,16 +1465,21 @@ impl DbClusterParameterGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbclusterparametergroup.html#cfn-rds-dbclusterparametergroup-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<db_cluster_parameter_group::Tag>>>,
+        value: impl crate::IntoValue<Vec<db_cluster_parameter_group::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DbClusterParameterGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::DBClusterParameterGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DBClusterParameterGroupName", "Description", "Family"];
 
@@ -1392,10 +1507,10 @@ pub mod db_cluster_parameter_group {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1404,8 +1519,9 @@ pub mod db_cluster_parameter_group {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbclusterparametergroup-tag.html#cfn-rds-dbclusterparametergroup-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1434,10 +1550,10 @@ impl DbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-additionalstoragevolumes)
     pub fn additional_storage_volumes(
         mut self,
-        value: impl Into<crate::Value<Vec<db_instance::AdditionalStorageVolume>>>,
+        value: impl crate::IntoValue<Vec<db_instance::AdditionalStorageVolume>>,
     ) -> Self {
         self.0
-            .set_property("AdditionalStorageVolumes", value.into().into_json());
+            .set_property("AdditionalStorageVolumes", value.into_value().into_json());
         self
     }
 
@@ -1446,27 +1562,27 @@ impl DbInstance {
     /// Pattern: `^[0-9]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-allocatedstorage)
-    pub fn allocated_storage(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn allocated_storage(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AllocatedStorage", value.into().into_json());
+            .set_property("AllocatedStorage", value.into_value().into_json());
         self
     }
 
     /// `AllowMajorVersionUpgrade`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-allowmajorversionupgrade)
-    pub fn allow_major_version_upgrade(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn allow_major_version_upgrade(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AllowMajorVersionUpgrade", value.into().into_json());
+            .set_property("AllowMajorVersionUpgrade", value.into_value().into_json());
         self
     }
 
     /// `ApplyImmediately`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-applyimmediately)
-    pub fn apply_immediately(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn apply_immediately(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ApplyImmediately", value.into().into_json());
+            .set_property("ApplyImmediately", value.into_value().into_json());
         self
     }
 
@@ -1475,19 +1591,19 @@ impl DbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-associatedroles)
     pub fn associated_roles(
         mut self,
-        value: impl Into<crate::Value<Vec<db_instance::DbInstanceRole>>>,
+        value: impl crate::IntoValue<Vec<db_instance::DbInstanceRole>>,
     ) -> Self {
         self.0
-            .set_property("AssociatedRoles", value.into().into_json());
+            .set_property("AssociatedRoles", value.into_value().into_json());
         self
     }
 
     /// `AutoMinorVersionUpgrade`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-autominorversionupgrade)
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn auto_minor_version_upgrade(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AutoMinorVersionUpgrade", value.into().into_json());
+            .set_property("AutoMinorVersionUpgrade", value.into_value().into_json());
         self
     }
 
@@ -1496,11 +1612,11 @@ impl DbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-automaticbackupreplicationkmskeyid)
     pub fn automatic_backup_replication_kms_key_id(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "AutomaticBackupReplicationKmsKeyId",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -1510,10 +1626,12 @@ impl DbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-automaticbackupreplicationregion)
     pub fn automatic_backup_replication_region(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("AutomaticBackupReplicationRegion", value.into().into_json());
+        self.0.set_property(
+            "AutomaticBackupReplicationRegion",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1524,11 +1642,11 @@ impl DbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-automaticbackupreplicationretentionperiod)
     pub fn automatic_backup_replication_retention_period(
         mut self,
-        value: impl Into<crate::Value<i64>>,
+        value: impl crate::IntoValue<i64>,
     ) -> Self {
         self.0.set_property(
             "AutomaticBackupReplicationRetentionPeriod",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -1536,9 +1654,9 @@ impl DbInstance {
     /// `AvailabilityZone`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-availabilityzone)
-    pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZone", value.into().into_json());
+            .set_property("AvailabilityZone", value.into_value().into_json());
         self
     }
 
@@ -1547,9 +1665,9 @@ impl DbInstance {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-backupretentionperiod)
-    pub fn backup_retention_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn backup_retention_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("BackupRetentionPeriod", value.into().into_json());
+            .set_property("BackupRetentionPeriod", value.into_value().into_json());
         self
     }
 
@@ -1558,27 +1676,27 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-backuptarget)
-    pub fn backup_target(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn backup_target(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("BackupTarget", value.into().into_json());
+            .set_property("BackupTarget", value.into_value().into_json());
         self
     }
 
     /// `CACertificateIdentifier`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-cacertificateidentifier)
-    pub fn ca_certificate_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ca_certificate_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CACertificateIdentifier", value.into().into_json());
+            .set_property("CACertificateIdentifier", value.into_value().into_json());
         self
     }
 
     /// `CertificateRotationRestart`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-certificaterotationrestart)
-    pub fn certificate_rotation_restart(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn certificate_rotation_restart(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("CertificateRotationRestart", value.into().into_json());
+            .set_property("CertificateRotationRestart", value.into_value().into_json());
         self
     }
 
@@ -1587,18 +1705,18 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-charactersetname)
-    pub fn character_set_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn character_set_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CharacterSetName", value.into().into_json());
+            .set_property("CharacterSetName", value.into_value().into_json());
         self
     }
 
     /// `CopyTagsToSnapshot`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-copytagstosnapshot)
-    pub fn copy_tags_to_snapshot(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn copy_tags_to_snapshot(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("CopyTagsToSnapshot", value.into().into_json());
+            .set_property("CopyTagsToSnapshot", value.into_value().into_json());
         self
     }
 
@@ -1607,9 +1725,9 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-customiaminstanceprofile)
-    pub fn custom_iam_instance_profile(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn custom_iam_instance_profile(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomIAMInstanceProfile", value.into().into_json());
+            .set_property("CustomIAMInstanceProfile", value.into_value().into_json());
         self
     }
 
@@ -1618,30 +1736,29 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-dbclusteridentifier)
-    pub fn db_cluster_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_cluster_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBClusterIdentifier", value.into().into_json());
+            .set_property("DBClusterIdentifier", value.into_value().into_json());
         self
     }
 
     /// `DBClusterSnapshotIdentifier`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-dbclustersnapshotidentifier)
-    pub fn db_cluster_snapshot_identifier(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("DBClusterSnapshotIdentifier", value.into().into_json());
+    pub fn db_cluster_snapshot_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "DBClusterSnapshotIdentifier",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `DBInstanceClass`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-dbinstanceclass)
-    pub fn db_instance_class(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_instance_class(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBInstanceClass", value.into().into_json());
+            .set_property("DBInstanceClass", value.into_value().into_json());
         self
     }
 
@@ -1654,9 +1771,9 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-dbinstanceidentifier)
-    pub fn db_instance_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_instance_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBInstanceIdentifier", value.into().into_json());
+            .set_property("DBInstanceIdentifier", value.into_value().into_json());
         self
     }
 
@@ -1665,35 +1782,36 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-dbname)
-    pub fn db_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DBName", value.into().into_json());
+    pub fn db_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DBName", value.into_value().into_json());
         self
     }
 
     /// `DBParameterGroupName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-dbparametergroupname)
-    pub fn db_parameter_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_parameter_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBParameterGroupName", value.into().into_json());
+            .set_property("DBParameterGroupName", value.into_value().into_json());
         self
     }
 
     /// `DBSecurityGroups`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-dbsecuritygroups)
-    pub fn db_security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn db_security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("DBSecurityGroups", value.into().into_json());
+            .set_property("DBSecurityGroups", value.into_value().into_json());
         self
     }
 
     /// `DBSnapshotIdentifier`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-dbsnapshotidentifier)
-    pub fn db_snapshot_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_snapshot_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBSnapshotIdentifier", value.into().into_json());
+            .set_property("DBSnapshotIdentifier", value.into_value().into_json());
         self
     }
 
@@ -1702,9 +1820,9 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-dbsubnetgroupname)
-    pub fn db_subnet_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_subnet_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBSubnetGroupName", value.into().into_json());
+            .set_property("DBSubnetGroupName", value.into_value().into_json());
         self
     }
 
@@ -1713,8 +1831,9 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-dbsystemid)
-    pub fn db_system_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DBSystemId", value.into().into_json());
+    pub fn db_system_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DBSystemId", value.into_value().into_json());
         self
     }
 
@@ -1723,88 +1842,91 @@ impl DbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-databaseinsightsmode)
     pub fn database_insights_mode(
         mut self,
-        value: impl Into<crate::Value<db_instance::DatabaseInsightsMode>>,
+        value: impl crate::IntoValue<db_instance::DatabaseInsightsMode>,
     ) -> Self {
         self.0
-            .set_property("DatabaseInsightsMode", value.into().into_json());
+            .set_property("DatabaseInsightsMode", value.into_value().into_json());
         self
     }
 
     /// `DedicatedLogVolume`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-dedicatedlogvolume)
-    pub fn dedicated_log_volume(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn dedicated_log_volume(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DedicatedLogVolume", value.into().into_json());
+            .set_property("DedicatedLogVolume", value.into_value().into_json());
         self
     }
 
     /// `DeleteAutomatedBackups`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-deleteautomatedbackups)
-    pub fn delete_automated_backups(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn delete_automated_backups(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeleteAutomatedBackups", value.into().into_json());
+            .set_property("DeleteAutomatedBackups", value.into_value().into_json());
         self
     }
 
     /// `DeletionProtection`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-deletionprotection)
-    pub fn deletion_protection(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deletion_protection(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeletionProtection", value.into().into_json());
+            .set_property("DeletionProtection", value.into_value().into_json());
         self
     }
 
     /// `Domain`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-domain)
-    pub fn domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Domain", value.into().into_json());
+    pub fn domain(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Domain", value.into_value().into_json());
         self
     }
 
     /// `DomainAuthSecretArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-domainauthsecretarn)
-    pub fn domain_auth_secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn domain_auth_secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DomainAuthSecretArn", value.into().into_json());
+            .set_property("DomainAuthSecretArn", value.into_value().into_json());
         self
     }
 
     /// `DomainDnsIps`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-domaindnsips)
-    pub fn domain_dns_ips(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn domain_dns_ips(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("DomainDnsIps", value.into().into_json());
+            .set_property("DomainDnsIps", value.into_value().into_json());
         self
     }
 
     /// `DomainFqdn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-domainfqdn)
-    pub fn domain_fqdn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DomainFqdn", value.into().into_json());
+    pub fn domain_fqdn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DomainFqdn", value.into_value().into_json());
         self
     }
 
     /// `DomainIAMRoleName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-domainiamrolename)
-    pub fn domain_iam_role_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn domain_iam_role_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DomainIAMRoleName", value.into().into_json());
+            .set_property("DomainIAMRoleName", value.into_value().into_json());
         self
     }
 
     /// `DomainOu`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-domainou)
-    pub fn domain_ou(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DomainOu", value.into().into_json());
+    pub fn domain_ou(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DomainOu", value.into_value().into_json());
         self
     }
 
@@ -1813,10 +1935,12 @@ impl DbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-enablecloudwatchlogsexports)
     pub fn enable_cloudwatch_logs_exports(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
-        self.0
-            .set_property("EnableCloudwatchLogsExports", value.into().into_json());
+        self.0.set_property(
+            "EnableCloudwatchLogsExports",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1825,53 +1949,56 @@ impl DbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-enableiamdatabaseauthentication)
     pub fn enable_iam_database_authentication(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
-        self.0
-            .set_property("EnableIAMDatabaseAuthentication", value.into().into_json());
+        self.0.set_property(
+            "EnableIAMDatabaseAuthentication",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `EnablePerformanceInsights`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-enableperformanceinsights)
-    pub fn enable_performance_insights(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_performance_insights(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnablePerformanceInsights", value.into().into_json());
+            .set_property("EnablePerformanceInsights", value.into_value().into_json());
         self
     }
 
     /// `Engine`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-engine)
-    pub fn engine(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Engine", value.into().into_json());
+    pub fn engine(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Engine", value.into_value().into_json());
         self
     }
 
     /// `EngineLifecycleSupport`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-enginelifecyclesupport)
-    pub fn engine_lifecycle_support(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_lifecycle_support(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineLifecycleSupport", value.into().into_json());
+            .set_property("EngineLifecycleSupport", value.into_value().into_json());
         self
     }
 
     /// `EngineVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-engineversion)
-    pub fn engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineVersion", value.into().into_json());
+            .set_property("EngineVersion", value.into_value().into_json());
         self
     }
 
     /// `Iops`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-iops)
-    pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Iops", value.into().into_json());
+    pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Iops", value.into_value().into_json());
         self
     }
 
@@ -1880,26 +2007,27 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
     /// `LicenseModel`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-licensemodel)
-    pub fn license_model(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn license_model(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LicenseModel", value.into().into_json());
+            .set_property("LicenseModel", value.into_value().into_json());
         self
     }
 
     /// `ManageMasterUserPassword`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-managemasteruserpassword)
-    pub fn manage_master_user_password(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn manage_master_user_password(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ManageMasterUserPassword", value.into().into_json());
+            .set_property("ManageMasterUserPassword", value.into_value().into_json());
         self
     }
 
@@ -1908,19 +2036,21 @@ impl DbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-masteruserauthenticationtype)
     pub fn master_user_authentication_type(
         mut self,
-        value: impl Into<crate::Value<db_instance::MasterUserAuthenticationType>>,
+        value: impl crate::IntoValue<db_instance::MasterUserAuthenticationType>,
     ) -> Self {
-        self.0
-            .set_property("MasterUserAuthenticationType", value.into().into_json());
+        self.0.set_property(
+            "MasterUserAuthenticationType",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `MasterUserPassword`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-masteruserpassword)
-    pub fn master_user_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn master_user_password(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MasterUserPassword", value.into().into_json());
+            .set_property("MasterUserPassword", value.into_value().into_json());
         self
     }
 
@@ -1929,10 +2059,10 @@ impl DbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-masterusersecret)
     pub fn master_user_secret(
         mut self,
-        value: impl Into<crate::Value<db_instance::MasterUserSecret>>,
+        value: impl crate::IntoValue<db_instance::MasterUserSecret>,
     ) -> Self {
         self.0
-            .set_property("MasterUserSecret", value.into().into_json());
+            .set_property("MasterUserSecret", value.into_value().into_json());
         self
     }
 
@@ -1945,44 +2075,45 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-masterusername)
-    pub fn master_username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn master_username(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MasterUsername", value.into().into_json());
+            .set_property("MasterUsername", value.into_value().into_json());
         self
     }
 
     /// `MaxAllocatedStorage`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-maxallocatedstorage)
-    pub fn max_allocated_storage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn max_allocated_storage(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaxAllocatedStorage", value.into().into_json());
+            .set_property("MaxAllocatedStorage", value.into_value().into_json());
         self
     }
 
     /// `MonitoringInterval`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-monitoringinterval)
-    pub fn monitoring_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn monitoring_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MonitoringInterval", value.into().into_json());
+            .set_property("MonitoringInterval", value.into_value().into_json());
         self
     }
 
     /// `MonitoringRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-monitoringrolearn)
-    pub fn monitoring_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn monitoring_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MonitoringRoleArn", value.into().into_json());
+            .set_property("MonitoringRoleArn", value.into_value().into_json());
         self
     }
 
     /// `MultiAZ`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-multiaz)
-    pub fn multi_az(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("MultiAZ", value.into().into_json());
+    pub fn multi_az(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("MultiAZ", value.into_value().into_json());
         self
     }
 
@@ -1991,38 +2122,38 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-ncharcharactersetname)
-    pub fn nchar_character_set_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn nchar_character_set_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NcharCharacterSetName", value.into().into_json());
+            .set_property("NcharCharacterSetName", value.into_value().into_json());
         self
     }
 
     /// `NetworkType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-networktype)
-    pub fn network_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("NetworkType", value.into().into_json());
+    pub fn network_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("NetworkType", value.into_value().into_json());
         self
     }
 
     /// `OptionGroupName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-optiongroupname)
-    pub fn option_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn option_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OptionGroupName", value.into().into_json());
+            .set_property("OptionGroupName", value.into_value().into_json());
         self
     }
 
     /// `PerformanceInsightsKMSKeyId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-performanceinsightskmskeyid)
-    pub fn performance_insights_kms_key_id(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("PerformanceInsightsKMSKeyId", value.into().into_json());
+    pub fn performance_insights_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "PerformanceInsightsKMSKeyId",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2031,11 +2162,11 @@ impl DbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-performanceinsightsretentionperiod)
     pub fn performance_insights_retention_period(
         mut self,
-        value: impl Into<crate::Value<i64>>,
+        value: impl crate::IntoValue<i64>,
     ) -> Self {
         self.0.set_property(
             "PerformanceInsightsRetentionPeriod",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -2045,26 +2176,26 @@ impl DbInstance {
     /// Pattern: `^\d*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-port)
-    pub fn port(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Port", value.into().into_json());
+    pub fn port(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Port", value.into_value().into_json());
         self
     }
 
     /// `PreferredBackupWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-preferredbackupwindow)
-    pub fn preferred_backup_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_backup_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredBackupWindow", value.into().into_json());
+            .set_property("PreferredBackupWindow", value.into_value().into_json());
         self
     }
 
     /// `PreferredMaintenanceWindow`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-preferredmaintenancewindow)
-    pub fn preferred_maintenance_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_maintenance_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredMaintenanceWindow", value.into().into_json());
+            .set_property("PreferredMaintenanceWindow", value.into_value().into_json());
         self
     }
 
@@ -2073,10 +2204,10 @@ impl DbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-processorfeatures)
     pub fn processor_features(
         mut self,
-        value: impl Into<crate::Value<Vec<db_instance::ProcessorFeature>>>,
+        value: impl crate::IntoValue<Vec<db_instance::ProcessorFeature>>,
     ) -> Self {
         self.0
-            .set_property("ProcessorFeatures", value.into().into_json());
+            .set_property("ProcessorFeatures", value.into_value().into_json());
         self
     }
 
@@ -2085,43 +2216,45 @@ impl DbInstance {
     /// Range: 0 to 15.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-promotiontier)
-    pub fn promotion_tier(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn promotion_tier(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("PromotionTier", value.into().into_json());
+            .set_property("PromotionTier", value.into_value().into_json());
         self
     }
 
     /// `PubliclyAccessible`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-publiclyaccessible)
-    pub fn publicly_accessible(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn publicly_accessible(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PubliclyAccessible", value.into().into_json());
+            .set_property("PubliclyAccessible", value.into_value().into_json());
         self
     }
 
     /// `ReplicaMode`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-replicamode)
-    pub fn replica_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ReplicaMode", value.into().into_json());
+    pub fn replica_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ReplicaMode", value.into_value().into_json());
         self
     }
 
     /// `RestoreTime`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-restoretime)
-    pub fn restore_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RestoreTime", value.into().into_json());
+    pub fn restore_time(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RestoreTime", value.into_value().into_json());
         self
     }
 
     /// `SourceDBClusterIdentifier`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-sourcedbclusteridentifier)
-    pub fn source_db_cluster_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_db_cluster_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceDBClusterIdentifier", value.into().into_json());
+            .set_property("SourceDBClusterIdentifier", value.into_value().into_json());
         self
     }
 
@@ -2130,11 +2263,11 @@ impl DbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-sourcedbinstanceautomatedbackupsarn)
     pub fn source_db_instance_automated_backups_arn(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "SourceDBInstanceAutomatedBackupsArn",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -2142,18 +2275,18 @@ impl DbInstance {
     /// `SourceDBInstanceIdentifier`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-sourcedbinstanceidentifier)
-    pub fn source_db_instance_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_db_instance_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceDBInstanceIdentifier", value.into().into_json());
+            .set_property("SourceDBInstanceIdentifier", value.into_value().into_json());
         self
     }
 
     /// `SourceDbiResourceId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-sourcedbiresourceid)
-    pub fn source_dbi_resource_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_dbi_resource_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceDbiResourceId", value.into().into_json());
+            .set_property("SourceDbiResourceId", value.into_value().into_json());
         self
     }
 
@@ -2162,9 +2295,9 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-sourceregion)
-    pub fn source_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_region(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceRegion", value.into().into_json());
+            .set_property("SourceRegion", value.into_value().into_json());
         self
     }
 
@@ -2173,52 +2306,53 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-storageencrypted)
-    pub fn storage_encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn storage_encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("StorageEncrypted", value.into().into_json());
+            .set_property("StorageEncrypted", value.into_value().into_json());
         self
     }
 
     /// `StorageThroughput`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-storagethroughput)
-    pub fn storage_throughput(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn storage_throughput(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("StorageThroughput", value.into().into_json());
+            .set_property("StorageThroughput", value.into_value().into_json());
         self
     }
 
     /// `StorageType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-storagetype)
-    pub fn storage_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StorageType", value.into().into_json());
+    pub fn storage_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StorageType", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](db_instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_instance::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<db_instance::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TdeCredentialArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-tdecredentialarn)
-    pub fn tde_credential_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn tde_credential_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TdeCredentialArn", value.into().into_json());
+            .set_property("TdeCredentialArn", value.into_value().into_json());
         self
     }
 
     /// `TdeCredentialPassword`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-tdecredentialpassword)
-    pub fn tde_credential_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn tde_credential_password(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TdeCredentialPassword", value.into().into_json());
+            .set_property("TdeCredentialPassword", value.into_value().into_json());
         self
     }
 
@@ -2227,35 +2361,38 @@ impl DbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-timezone)
-    pub fn timezone(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Timezone", value.into().into_json());
+    pub fn timezone(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Timezone", value.into_value().into_json());
         self
     }
 
     /// `UseDefaultProcessorFeatures`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-usedefaultprocessorfeatures)
-    pub fn use_default_processor_features(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0
-            .set_property("UseDefaultProcessorFeatures", value.into().into_json());
+    pub fn use_default_processor_features(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "UseDefaultProcessorFeatures",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `UseLatestRestorableTime`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-uselatestrestorabletime)
-    pub fn use_latest_restorable_time(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn use_latest_restorable_time(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("UseLatestRestorableTime", value.into().into_json());
+            .set_property("UseLatestRestorableTime", value.into_value().into_json());
         self
     }
 
     /// `VPCSecurityGroups`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-vpcsecuritygroups)
-    pub fn vpc_security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn vpc_security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VPCSecurityGroups", value.into().into_json());
+            .set_property("VPCSecurityGroups", value.into_value().into_json());
         self
     }
 }
@@ -2268,7 +2405,12 @@ impl Default for DbInstance {
 
 impl crate::typed::ResourceType for DbInstance {
     const TYPE_NAME: &'static str = "AWS::RDS::DBInstance";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "BackupTarget",
         "CharacterSetName",
@@ -2447,53 +2589,60 @@ pub mod db_instance {
         /// Pattern: `^[0-9]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbinstance-additionalstoragevolume.html#cfn-rds-dbinstance-additionalstoragevolume-allocatedstorage)
-        pub fn allocated_storage(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AllocatedStorage".to_owned(), value.into().into_json());
+        pub fn allocated_storage(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AllocatedStorage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Iops`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbinstance-additionalstoragevolume.html#cfn-rds-dbinstance-additionalstoragevolume-iops)
-        pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Iops".to_owned(), value.into().into_json());
+        pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Iops".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxAllocatedStorage`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbinstance-additionalstoragevolume.html#cfn-rds-dbinstance-additionalstoragevolume-maxallocatedstorage)
-        pub fn max_allocated_storage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxAllocatedStorage".to_owned(), value.into().into_json());
+        pub fn max_allocated_storage(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxAllocatedStorage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `StorageThroughput`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbinstance-additionalstoragevolume.html#cfn-rds-dbinstance-additionalstoragevolume-storagethroughput)
-        pub fn storage_throughput(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("StorageThroughput".to_owned(), value.into().into_json());
+        pub fn storage_throughput(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "StorageThroughput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `StorageType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbinstance-additionalstoragevolume.html#cfn-rds-dbinstance-additionalstoragevolume-storagetype)
-        pub fn storage_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn storage_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StorageType".to_owned(), value.into().into_json());
+                .insert("StorageType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VolumeName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbinstance-additionalstoragevolume.html#cfn-rds-dbinstance-additionalstoragevolume-volumename)
-        pub fn volume_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn volume_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VolumeName".to_owned(), value.into().into_json());
+                .insert("VolumeName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2513,12 +2662,15 @@ pub mod db_instance {
     impl DbInstanceRole {
         /// A new `DbInstanceRole` with its required properties.
         pub fn new(
-            feature_name: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            feature_name: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             DbInstanceRole(crate::typed::Properties::from_iter([
-                ("FeatureName".to_owned(), feature_name.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                (
+                    "FeatureName".to_owned(),
+                    feature_name.into_value().into_json(),
+                ),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
     }
@@ -2544,18 +2696,18 @@ pub mod db_instance {
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbinstance-masterusersecret.html#cfn-rds-dbinstance-masterusersecret-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecretArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbinstance-masterusersecret.html#cfn-rds-dbinstance-masterusersecret-secretarn)
-        pub fn secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretArn".to_owned(), value.into().into_json());
+                .insert("SecretArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2581,16 +2733,18 @@ pub mod db_instance {
         /// `Name`: [`Name`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbinstance-processorfeature.html#cfn-rds-dbinstance-processorfeature-name)
-        pub fn name(mut self, value: impl Into<crate::Value<Name>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<Name>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbinstance-processorfeature.html#cfn-rds-dbinstance-processorfeature-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2609,10 +2763,10 @@ pub mod db_instance {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -2621,8 +2775,9 @@ pub mod db_instance {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbinstance-tag.html#cfn-rds-dbinstance-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2699,13 +2854,13 @@ pub struct DbParameterGroup(crate::Resource);
 impl DbParameterGroup {
     /// A new `AWS::RDS::DBParameterGroup` with its required properties.
     pub fn new(
-        description: impl Into<crate::Value<String>>,
-        family: impl Into<crate::Value<String>>,
+        description: impl crate::IntoValue<String>,
+        family: impl crate::IntoValue<String>,
     ) -> Self {
         DbParameterGroup(
             crate::Resource::new("AWS::RDS::DBParameterGroup")
-                .property("Description", description.into().into_json())
-                .property("Family", family.into().into_json()),
+                .property("Description", description.into_value().into_json())
+                .property("Family", family.into_value().into_json()),
         )
     }
 
@@ -2716,17 +2871,18 @@ impl DbParameterGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbparametergroup.html#cfn-rds-dbparametergroup-dbparametergroupname)
-    pub fn db_parameter_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_parameter_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBParameterGroupName", value.into().into_json());
+            .set_property("DBParameterGroupName", value.into_value().into_json());
         self
     }
 
     /// `Parameters`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbparametergroup.html#cfn-rds-dbparametergroup-parameters)
-    pub fn parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+    pub fn parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
@@ -2735,15 +2891,20 @@ impl DbParameterGroup {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbparametergroup.html#cfn-rds-dbparametergroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_parameter_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<db_parameter_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DbParameterGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::DBParameterGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["DBParameterGroupName", "Description", "Family"];
 
@@ -2771,10 +2932,10 @@ pub mod db_parameter_group {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -2783,8 +2944,9 @@ pub mod db_parameter_group {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbparametergroup-tag.html#cfn-rds-dbparametergroup-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2807,17 +2969,17 @@ pub struct DbProxy(crate::Resource);
 impl DbProxy {
     /// A new `AWS::RDS::DBProxy` with its required properties.
     pub fn new(
-        db_proxy_name: impl Into<crate::Value<String>>,
-        engine_family: impl Into<crate::Value<db_proxy::EngineFamily>>,
-        role_arn: impl Into<crate::Value<String>>,
-        vpc_subnet_ids: impl Into<crate::Value<Vec<String>>>,
+        db_proxy_name: impl crate::IntoValue<String>,
+        engine_family: impl crate::IntoValue<db_proxy::EngineFamily>,
+        role_arn: impl crate::IntoValue<String>,
+        vpc_subnet_ids: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         DbProxy(
             crate::Resource::new("AWS::RDS::DBProxy")
-                .property("DBProxyName", db_proxy_name.into().into_json())
-                .property("EngineFamily", engine_family.into().into_json())
-                .property("RoleArn", role_arn.into().into_json())
-                .property("VpcSubnetIds", vpc_subnet_ids.into().into_json()),
+                .property("DBProxyName", db_proxy_name.into_value().into_json())
+                .property("EngineFamily", engine_family.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json())
+                .property("VpcSubnetIds", vpc_subnet_ids.into_value().into_json()),
         )
     }
 
@@ -2826,17 +2988,17 @@ impl DbProxy {
     /// Items: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxy.html#cfn-rds-dbproxy-auth)
-    pub fn auth(mut self, value: impl Into<crate::Value<Vec<db_proxy::AuthFormat>>>) -> Self {
-        self.0.set_property("Auth", value.into().into_json());
+    pub fn auth(mut self, value: impl crate::IntoValue<Vec<db_proxy::AuthFormat>>) -> Self {
+        self.0.set_property("Auth", value.into_value().into_json());
         self
     }
 
     /// `DebugLogging`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxy.html#cfn-rds-dbproxy-debuglogging)
-    pub fn debug_logging(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn debug_logging(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DebugLogging", value.into().into_json());
+            .set_property("DebugLogging", value.into_value().into_json());
         self
     }
 
@@ -2845,10 +3007,10 @@ impl DbProxy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxy.html#cfn-rds-dbproxy-defaultauthscheme)
     pub fn default_auth_scheme(
         mut self,
-        value: impl Into<crate::Value<db_proxy::DefaultAuthScheme>>,
+        value: impl crate::IntoValue<db_proxy::DefaultAuthScheme>,
     ) -> Self {
         self.0
-            .set_property("DefaultAuthScheme", value.into().into_json());
+            .set_property("DefaultAuthScheme", value.into_value().into_json());
         self
     }
 
@@ -2859,35 +3021,36 @@ impl DbProxy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxy.html#cfn-rds-dbproxy-endpointnetworktype)
     pub fn endpoint_network_type(
         mut self,
-        value: impl Into<crate::Value<db_proxy::EndpointNetworkType>>,
+        value: impl crate::IntoValue<db_proxy::EndpointNetworkType>,
     ) -> Self {
         self.0
-            .set_property("EndpointNetworkType", value.into().into_json());
+            .set_property("EndpointNetworkType", value.into_value().into_json());
         self
     }
 
     /// `IdleClientTimeout`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxy.html#cfn-rds-dbproxy-idleclienttimeout)
-    pub fn idle_client_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn idle_client_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("IdleClientTimeout", value.into().into_json());
+            .set_property("IdleClientTimeout", value.into_value().into_json());
         self
     }
 
     /// `RequireTLS`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxy.html#cfn-rds-dbproxy-requiretls)
-    pub fn require_tls(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("RequireTLS", value.into().into_json());
+    pub fn require_tls(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("RequireTLS", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`TagFormat`](db_proxy::TagFormat).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxy.html#cfn-rds-dbproxy-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_proxy::TagFormat>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<db_proxy::TagFormat>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2898,10 +3061,12 @@ impl DbProxy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxy.html#cfn-rds-dbproxy-targetconnectionnetworktype)
     pub fn target_connection_network_type(
         mut self,
-        value: impl Into<crate::Value<db_proxy::TargetConnectionNetworkType>>,
+        value: impl crate::IntoValue<db_proxy::TargetConnectionNetworkType>,
     ) -> Self {
-        self.0
-            .set_property("TargetConnectionNetworkType", value.into().into_json());
+        self.0.set_property(
+            "TargetConnectionNetworkType",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2910,16 +3075,21 @@ impl DbProxy {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxy.html#cfn-rds-dbproxy-vpcsecuritygroupids)
-    pub fn vpc_security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn vpc_security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VpcSecurityGroupIds", value.into().into_json());
+            .set_property("VpcSecurityGroupIds", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DbProxy {
     const TYPE_NAME: &'static str = "AWS::RDS::DBProxy";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "DBProxyName",
         "EndpointNetworkType",
@@ -2977,9 +3147,9 @@ pub mod db_proxy {
         /// `AuthScheme`: [`AuthScheme`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbproxy-authformat.html#cfn-rds-dbproxy-authformat-authscheme)
-        pub fn auth_scheme(mut self, value: impl Into<crate::Value<AuthScheme>>) -> Self {
+        pub fn auth_scheme(mut self, value: impl crate::IntoValue<AuthScheme>) -> Self {
             self.0
-                .insert("AuthScheme".to_owned(), value.into().into_json());
+                .insert("AuthScheme".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2988,11 +3158,11 @@ pub mod db_proxy {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbproxy-authformat.html#cfn-rds-dbproxy-authformat-clientpasswordauthtype)
         pub fn client_password_auth_type(
             mut self,
-            value: impl Into<crate::Value<ClientPasswordAuthType>>,
+            value: impl crate::IntoValue<ClientPasswordAuthType>,
         ) -> Self {
             self.0.insert(
                 "ClientPasswordAuthType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3002,18 +3172,18 @@ pub mod db_proxy {
         /// Length: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbproxy-authformat.html#cfn-rds-dbproxy-authformat-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IAMAuth`: [`IamAuth`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbproxy-authformat.html#cfn-rds-dbproxy-authformat-iamauth)
-        pub fn iam_auth(mut self, value: impl Into<crate::Value<IamAuth>>) -> Self {
+        pub fn iam_auth(mut self, value: impl crate::IntoValue<IamAuth>) -> Self {
             self.0
-                .insert("IAMAuth".to_owned(), value.into().into_json());
+                .insert("IAMAuth".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3022,9 +3192,9 @@ pub mod db_proxy {
         /// Length: 20 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbproxy-authformat.html#cfn-rds-dbproxy-authformat-secretarn)
-        pub fn secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretArn".to_owned(), value.into().into_json());
+                .insert("SecretArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3054,8 +3224,9 @@ pub mod db_proxy {
         /// Pattern: `(\w|\d|\s|\\|-|\.:=+-)*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbproxy-tagformat.html#cfn-rds-dbproxy-tagformat-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3066,8 +3237,9 @@ pub mod db_proxy {
         /// Pattern: `(\w|\d|\s|\\|-|\.:=+-)*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbproxy-tagformat.html#cfn-rds-dbproxy-tagformat-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3231,18 +3403,18 @@ pub struct DbProxyEndpoint(crate::Resource);
 impl DbProxyEndpoint {
     /// A new `AWS::RDS::DBProxyEndpoint` with its required properties.
     pub fn new(
-        db_proxy_endpoint_name: impl Into<crate::Value<String>>,
-        db_proxy_name: impl Into<crate::Value<String>>,
-        vpc_subnet_ids: impl Into<crate::Value<Vec<String>>>,
+        db_proxy_endpoint_name: impl crate::IntoValue<String>,
+        db_proxy_name: impl crate::IntoValue<String>,
+        vpc_subnet_ids: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         DbProxyEndpoint(
             crate::Resource::new("AWS::RDS::DBProxyEndpoint")
                 .property(
                     "DBProxyEndpointName",
-                    db_proxy_endpoint_name.into().into_json(),
+                    db_proxy_endpoint_name.into_value().into_json(),
                 )
-                .property("DBProxyName", db_proxy_name.into().into_json())
-                .property("VpcSubnetIds", vpc_subnet_ids.into().into_json()),
+                .property("DBProxyName", db_proxy_name.into_value().into_json())
+                .property("VpcSubnetIds", vpc_subnet_ids.into_value().into_json()),
         )
     }
 
@@ -3253,21 +3425,18 @@ impl DbProxyEndpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxyendpoint.html#cfn-rds-dbproxyendpoint-endpointnetworktype)
     pub fn endpoint_network_type(
         mut self,
-        value: impl Into<crate::Value<db_proxy_endpoint::EndpointNetworkType>>,
+        value: impl crate::IntoValue<db_proxy_endpoint::EndpointNetworkType>,
     ) -> Self {
         self.0
-            .set_property("EndpointNetworkType", value.into().into_json());
+            .set_property("EndpointNetworkType", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`TagFormat`](db_proxy_endpoint::TagFormat).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxyendpoint.html#cfn-rds-dbproxyendpoint-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<db_proxy_endpoint::TagFormat>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<db_proxy_endpoint::TagFormat>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -3276,9 +3445,10 @@ impl DbProxyEndpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxyendpoint.html#cfn-rds-dbproxyendpoint-targetrole)
     pub fn target_role(
         mut self,
-        value: impl Into<crate::Value<db_proxy_endpoint::TargetRole>>,
+        value: impl crate::IntoValue<db_proxy_endpoint::TargetRole>,
     ) -> Self {
-        self.0.set_property("TargetRole", value.into().into_json());
+        self.0
+            .set_property("TargetRole", value.into_value().into_json());
         self
     }
 
@@ -3287,16 +3457,21 @@ impl DbProxyEndpoint {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxyendpoint.html#cfn-rds-dbproxyendpoint-vpcsecuritygroupids)
-    pub fn vpc_security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn vpc_security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VpcSecurityGroupIds", value.into().into_json());
+            .set_property("VpcSecurityGroupIds", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DbProxyEndpoint {
     const TYPE_NAME: &'static str = "AWS::RDS::DBProxyEndpoint";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "DBProxyEndpointName",
         "DBProxyName",
@@ -3362,8 +3537,9 @@ pub mod db_proxy_endpoint {
         /// Pattern: `(\w|\d|\s|\\|-|\.:=+-)*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbproxyendpoint-tagformat.html#cfn-rds-dbproxyendpoint-tagformat-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3374,8 +3550,9 @@ pub mod db_proxy_endpoint {
         /// Pattern: `(\w|\d|\s|\\|-|\.:=+-)*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbproxyendpoint-tagformat.html#cfn-rds-dbproxyendpoint-tagformat-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3437,13 +3614,16 @@ pub struct DbProxyTargetGroup(crate::Resource);
 impl DbProxyTargetGroup {
     /// A new `AWS::RDS::DBProxyTargetGroup` with its required properties.
     pub fn new(
-        db_proxy_name: impl Into<crate::Value<String>>,
-        target_group_name: impl Into<crate::Value<db_proxy_target_group::TargetGroupName>>,
+        db_proxy_name: impl crate::IntoValue<String>,
+        target_group_name: impl crate::IntoValue<db_proxy_target_group::TargetGroupName>,
     ) -> Self {
         DbProxyTargetGroup(
             crate::Resource::new("AWS::RDS::DBProxyTargetGroup")
-                .property("DBProxyName", db_proxy_name.into().into_json())
-                .property("TargetGroupName", target_group_name.into().into_json()),
+                .property("DBProxyName", db_proxy_name.into_value().into_json())
+                .property(
+                    "TargetGroupName",
+                    target_group_name.into_value().into_json(),
+                ),
         )
     }
 
@@ -3452,28 +3632,30 @@ impl DbProxyTargetGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxytargetgroup.html#cfn-rds-dbproxytargetgroup-connectionpoolconfigurationinfo)
     pub fn connection_pool_configuration_info(
         mut self,
-        value: impl Into<crate::Value<db_proxy_target_group::ConnectionPoolConfigurationInfoFormat>>,
+        value: impl crate::IntoValue<db_proxy_target_group::ConnectionPoolConfigurationInfoFormat>,
     ) -> Self {
-        self.0
-            .set_property("ConnectionPoolConfigurationInfo", value.into().into_json());
+        self.0.set_property(
+            "ConnectionPoolConfigurationInfo",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `DBClusterIdentifiers`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxytargetgroup.html#cfn-rds-dbproxytargetgroup-dbclusteridentifiers)
-    pub fn db_cluster_identifiers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn db_cluster_identifiers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("DBClusterIdentifiers", value.into().into_json());
+            .set_property("DBClusterIdentifiers", value.into_value().into_json());
         self
     }
 
     /// `DBInstanceIdentifiers`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxytargetgroup.html#cfn-rds-dbproxytargetgroup-dbinstanceidentifiers)
-    pub fn db_instance_identifiers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn db_instance_identifiers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("DBInstanceIdentifiers", value.into().into_json());
+            .set_property("DBInstanceIdentifiers", value.into_value().into_json());
         self
     }
 }
@@ -3522,10 +3704,10 @@ pub mod db_proxy_target_group {
         /// `ConnectionBorrowTimeout`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbproxytargetgroup-connectionpoolconfigurationinfoformat.html#cfn-rds-dbproxytargetgroup-connectionpoolconfigurationinfoformat-connectionborrowtimeout)
-        pub fn connection_borrow_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn connection_borrow_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "ConnectionBorrowTimeout".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3533,9 +3715,9 @@ pub mod db_proxy_target_group {
         /// `InitQuery`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbproxytargetgroup-connectionpoolconfigurationinfoformat.html#cfn-rds-dbproxytargetgroup-connectionpoolconfigurationinfoformat-initquery)
-        pub fn init_query(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn init_query(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InitQuery".to_owned(), value.into().into_json());
+                .insert("InitQuery".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3544,9 +3726,11 @@ pub mod db_proxy_target_group {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbproxytargetgroup-connectionpoolconfigurationinfoformat.html#cfn-rds-dbproxytargetgroup-connectionpoolconfigurationinfoformat-maxconnectionspercent)
-        pub fn max_connections_percent(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxConnectionsPercent".to_owned(), value.into().into_json());
+        pub fn max_connections_percent(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxConnectionsPercent".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3555,10 +3739,10 @@ pub mod db_proxy_target_group {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbproxytargetgroup-connectionpoolconfigurationinfoformat.html#cfn-rds-dbproxytargetgroup-connectionpoolconfigurationinfoformat-maxidleconnectionspercent)
-        pub fn max_idle_connections_percent(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_idle_connections_percent(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaxIdleConnectionsPercent".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3568,10 +3752,12 @@ pub mod db_proxy_target_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbproxytargetgroup-connectionpoolconfigurationinfoformat.html#cfn-rds-dbproxytargetgroup-connectionpoolconfigurationinfoformat-sessionpinningfilters)
         pub fn session_pinning_filters(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("SessionPinningFilters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SessionPinningFilters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3609,16 +3795,19 @@ pub struct DbSecurityGroup(crate::Resource);
 impl DbSecurityGroup {
     /// A new `AWS::RDS::DBSecurityGroup` with its required properties.
     pub fn new(
-        db_security_group_ingress: impl Into<crate::Value<Vec<db_security_group::Ingress>>>,
-        group_description: impl Into<crate::Value<String>>,
+        db_security_group_ingress: impl crate::IntoValue<Vec<db_security_group::Ingress>>,
+        group_description: impl crate::IntoValue<String>,
     ) -> Self {
         DbSecurityGroup(
             crate::Resource::new("AWS::RDS::DBSecurityGroup")
                 .property(
                     "DBSecurityGroupIngress",
-                    db_security_group_ingress.into().into_json(),
+                    db_security_group_ingress.into_value().into_json(),
                 )
-                .property("GroupDescription", group_description.into().into_json()),
+                .property(
+                    "GroupDescription",
+                    group_description.into_value().into_json(),
+                ),
         )
     }
 
@@ -3627,16 +3816,17 @@ impl DbSecurityGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbsecuritygroup.html#cfn-rds-dbsecuritygroup-ec2vpcid)
-    pub fn ec2_vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("EC2VpcId", value.into().into_json());
+    pub fn ec2_vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("EC2VpcId", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](db_security_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbsecuritygroup.html#cfn-rds-dbsecuritygroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_security_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<db_security_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -3685,39 +3875,41 @@ pub mod db_security_group {
         /// `CIDRIP`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbsecuritygroup-ingress.html#cfn-rds-dbsecuritygroup-ingress-cidrip)
-        pub fn cidrip(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("CIDRIP".to_owned(), value.into().into_json());
+        pub fn cidrip(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("CIDRIP".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EC2SecurityGroupId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbsecuritygroup-ingress.html#cfn-rds-dbsecuritygroup-ingress-ec2securitygroupid)
-        pub fn ec2_security_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EC2SecurityGroupId".to_owned(), value.into().into_json());
+        pub fn ec2_security_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EC2SecurityGroupId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EC2SecurityGroupName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbsecuritygroup-ingress.html#cfn-rds-dbsecuritygroup-ingress-ec2securitygroupname)
-        pub fn ec2_security_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EC2SecurityGroupName".to_owned(), value.into().into_json());
+        pub fn ec2_security_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EC2SecurityGroupName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EC2SecurityGroupOwnerId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbsecuritygroup-ingress.html#cfn-rds-dbsecuritygroup-ingress-ec2securitygroupownerid)
-        pub fn ec2_security_group_owner_id(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn ec2_security_group_owner_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "EC2SecurityGroupOwnerId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3738,12 +3930,12 @@ pub mod db_security_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3765,11 +3957,11 @@ pub struct DbSecurityGroupIngress(crate::Resource);
 
 impl DbSecurityGroupIngress {
     /// A new `AWS::RDS::DBSecurityGroupIngress` with its required properties.
-    pub fn new(db_security_group_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(db_security_group_name: impl crate::IntoValue<String>) -> Self {
         DbSecurityGroupIngress(
             crate::Resource::new("AWS::RDS::DBSecurityGroupIngress").property(
                 "DBSecurityGroupName",
-                db_security_group_name.into().into_json(),
+                db_security_group_name.into_value().into_json(),
             ),
         )
     }
@@ -3777,35 +3969,36 @@ impl DbSecurityGroupIngress {
     /// `CIDRIP`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbsecuritygroupingress.html#cfn-rds-dbsecuritygroupingress-cidrip)
-    pub fn cidrip(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("CIDRIP", value.into().into_json());
+    pub fn cidrip(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("CIDRIP", value.into_value().into_json());
         self
     }
 
     /// `EC2SecurityGroupId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbsecuritygroupingress.html#cfn-rds-dbsecuritygroupingress-ec2securitygroupid)
-    pub fn ec2_security_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ec2_security_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EC2SecurityGroupId", value.into().into_json());
+            .set_property("EC2SecurityGroupId", value.into_value().into_json());
         self
     }
 
     /// `EC2SecurityGroupName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbsecuritygroupingress.html#cfn-rds-dbsecuritygroupingress-ec2securitygroupname)
-    pub fn ec2_security_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ec2_security_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EC2SecurityGroupName", value.into().into_json());
+            .set_property("EC2SecurityGroupName", value.into_value().into_json());
         self
     }
 
     /// `EC2SecurityGroupOwnerId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbsecuritygroupingress.html#cfn-rds-dbsecuritygroupingress-ec2securitygroupownerid)
-    pub fn ec2_security_group_owner_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ec2_security_group_owner_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EC2SecurityGroupOwnerId", value.into().into_json());
+            .set_property("EC2SecurityGroupOwnerId", value.into_value().into_json());
         self
     }
 }
@@ -3847,16 +4040,16 @@ pub struct DbShardGroup(crate::Resource);
 impl DbShardGroup {
     /// A new `AWS::RDS::DBShardGroup` with its required properties.
     pub fn new(
-        db_cluster_identifier: impl Into<crate::Value<String>>,
-        max_acu: impl Into<crate::Value<f64>>,
+        db_cluster_identifier: impl crate::IntoValue<String>,
+        max_acu: impl crate::IntoValue<f64>,
     ) -> Self {
         DbShardGroup(
             crate::Resource::new("AWS::RDS::DBShardGroup")
                 .property(
                     "DBClusterIdentifier",
-                    db_cluster_identifier.into().into_json(),
+                    db_cluster_identifier.into_value().into_json(),
                 )
-                .property("MaxACU", max_acu.into().into_json()),
+                .property("MaxACU", max_acu.into_value().into_json()),
         )
     }
 
@@ -3865,9 +4058,9 @@ impl DbShardGroup {
     /// Range: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbshardgroup.html#cfn-rds-dbshardgroup-computeredundancy)
-    pub fn compute_redundancy(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn compute_redundancy(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ComputeRedundancy", value.into().into_json());
+            .set_property("ComputeRedundancy", value.into_value().into_json());
         self
     }
 
@@ -3878,17 +4071,18 @@ impl DbShardGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbshardgroup.html#cfn-rds-dbshardgroup-dbshardgroupidentifier)
-    pub fn db_shard_group_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_shard_group_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBShardGroupIdentifier", value.into().into_json());
+            .set_property("DBShardGroupIdentifier", value.into_value().into_json());
         self
     }
 
     /// `MinACU`: number.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbshardgroup.html#cfn-rds-dbshardgroup-minacu)
-    pub fn min_acu(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-        self.0.set_property("MinACU", value.into().into_json());
+    pub fn min_acu(mut self, value: impl crate::IntoValue<f64>) -> Self {
+        self.0
+            .set_property("MinACU", value.into_value().into_json());
         self
     }
 
@@ -3897,9 +4091,9 @@ impl DbShardGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbshardgroup.html#cfn-rds-dbshardgroup-publiclyaccessible)
-    pub fn publicly_accessible(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn publicly_accessible(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PubliclyAccessible", value.into().into_json());
+            .set_property("PubliclyAccessible", value.into_value().into_json());
         self
     }
 
@@ -3908,15 +4102,20 @@ impl DbShardGroup {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbshardgroup.html#cfn-rds-dbshardgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_shard_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<db_shard_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DbShardGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::DBShardGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "DBClusterIdentifier",
         "DBShardGroupIdentifier",
@@ -3960,10 +4159,10 @@ pub mod db_shard_group {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -3972,8 +4171,9 @@ pub mod db_shard_group {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbshardgroup-tag.html#cfn-rds-dbshardgroup-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3996,16 +4196,16 @@ pub struct DbSubnetGroup(crate::Resource);
 impl DbSubnetGroup {
     /// A new `AWS::RDS::DBSubnetGroup` with its required properties.
     pub fn new(
-        db_subnet_group_description: impl Into<crate::Value<String>>,
-        subnet_ids: impl Into<crate::Value<Vec<String>>>,
+        db_subnet_group_description: impl crate::IntoValue<String>,
+        subnet_ids: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         DbSubnetGroup(
             crate::Resource::new("AWS::RDS::DBSubnetGroup")
                 .property(
                     "DBSubnetGroupDescription",
-                    db_subnet_group_description.into().into_json(),
+                    db_subnet_group_description.into_value().into_json(),
                 )
-                .property("SubnetIds", subnet_ids.into().into_json()),
+                .property("SubnetIds", subnet_ids.into_value().into_json()),
         )
     }
 
@@ -4014,9 +4214,9 @@ impl DbSubnetGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbsubnetgroup.html#cfn-rds-dbsubnetgroup-dbsubnetgroupname)
-    pub fn db_subnet_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_subnet_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DBSubnetGroupName", value.into().into_json());
+            .set_property("DBSubnetGroupName", value.into_value().into_json());
         self
     }
 
@@ -4025,15 +4225,20 @@ impl DbSubnetGroup {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbsubnetgroup.html#cfn-rds-dbsubnetgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<db_subnet_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<db_subnet_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DbSubnetGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::DBSubnetGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DBSubnetGroupName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4060,10 +4265,10 @@ pub mod db_subnet_group {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -4072,8 +4277,9 @@ pub mod db_subnet_group {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-dbsubnetgroup-tag.html#cfn-rds-dbsubnetgroup-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4095,10 +4301,10 @@ pub struct EventSubscription(crate::Resource);
 
 impl EventSubscription {
     /// A new `AWS::RDS::EventSubscription` with its required properties.
-    pub fn new(sns_topic_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(sns_topic_arn: impl crate::IntoValue<String>) -> Self {
         EventSubscription(
             crate::Resource::new("AWS::RDS::EventSubscription")
-                .property("SnsTopicArn", sns_topic_arn.into().into_json()),
+                .property("SnsTopicArn", sns_topic_arn.into_value().into_json()),
         )
     }
 
@@ -4107,33 +4313,36 @@ impl EventSubscription {
     /// Default: `true`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-eventsubscription.html#cfn-rds-eventsubscription-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
     /// `EventCategories`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-eventsubscription.html#cfn-rds-eventsubscription-eventcategories)
-    pub fn event_categories(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn event_categories(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("EventCategories", value.into().into_json());
+            .set_property("EventCategories", value.into_value().into_json());
         self
     }
 
     /// `SourceIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-eventsubscription.html#cfn-rds-eventsubscription-sourceids)
-    pub fn source_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("SourceIds", value.into().into_json());
+    pub fn source_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("SourceIds", value.into_value().into_json());
         self
     }
 
     /// `SourceType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-eventsubscription.html#cfn-rds-eventsubscription-sourcetype)
-    pub fn source_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SourceType", value.into().into_json());
+    pub fn source_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SourceType", value.into_value().into_json());
         self
     }
 
@@ -4144,9 +4353,9 @@ impl EventSubscription {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-eventsubscription.html#cfn-rds-eventsubscription-subscriptionname)
-    pub fn subscription_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subscription_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SubscriptionName", value.into().into_json());
+            .set_property("SubscriptionName", value.into_value().into_json());
         self
     }
 
@@ -4155,15 +4364,20 @@ impl EventSubscription {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-eventsubscription.html#cfn-rds-eventsubscription-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_subscription::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<event_subscription::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for EventSubscription {
     const TYPE_NAME: &'static str = "AWS::RDS::EventSubscription";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SnsTopicArn", "SubscriptionName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4190,10 +4404,10 @@ pub mod event_subscription {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -4202,8 +4416,9 @@ pub mod event_subscription {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-eventsubscription-tag.html#cfn-rds-eventsubscription-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4230,9 +4445,9 @@ impl GlobalCluster {
     /// `DeletionProtection`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-globalcluster.html#cfn-rds-globalcluster-deletionprotection)
-    pub fn deletion_protection(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deletion_protection(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeletionProtection", value.into().into_json());
+            .set_property("DeletionProtection", value.into_value().into_json());
         self
     }
 
@@ -4241,26 +4456,27 @@ impl GlobalCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-globalcluster.html#cfn-rds-globalcluster-engine)
-    pub fn engine(mut self, value: impl Into<crate::Value<global_cluster::Engine>>) -> Self {
-        self.0.set_property("Engine", value.into().into_json());
+    pub fn engine(mut self, value: impl crate::IntoValue<global_cluster::Engine>) -> Self {
+        self.0
+            .set_property("Engine", value.into_value().into_json());
         self
     }
 
     /// `EngineLifecycleSupport`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-globalcluster.html#cfn-rds-globalcluster-enginelifecyclesupport)
-    pub fn engine_lifecycle_support(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_lifecycle_support(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineLifecycleSupport", value.into().into_json());
+            .set_property("EngineLifecycleSupport", value.into_value().into_json());
         self
     }
 
     /// `EngineVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-globalcluster.html#cfn-rds-globalcluster-engineversion)
-    pub fn engine_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn engine_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EngineVersion", value.into().into_json());
+            .set_property("EngineVersion", value.into_value().into_json());
         self
     }
 
@@ -4273,9 +4489,9 @@ impl GlobalCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-globalcluster.html#cfn-rds-globalcluster-globalclusteridentifier)
-    pub fn global_cluster_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn global_cluster_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("GlobalClusterIdentifier", value.into().into_json());
+            .set_property("GlobalClusterIdentifier", value.into_value().into_json());
         self
     }
 
@@ -4284,9 +4500,9 @@ impl GlobalCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-globalcluster.html#cfn-rds-globalcluster-sourcedbclusteridentifier)
-    pub fn source_db_cluster_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_db_cluster_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourceDBClusterIdentifier", value.into().into_json());
+            .set_property("SourceDBClusterIdentifier", value.into_value().into_json());
         self
     }
 
@@ -4295,9 +4511,9 @@ impl GlobalCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-globalcluster.html#cfn-rds-globalcluster-storageencrypted)
-    pub fn storage_encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn storage_encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("StorageEncrypted", value.into().into_json());
+            .set_property("StorageEncrypted", value.into_value().into_json());
         self
     }
 
@@ -4306,8 +4522,8 @@ impl GlobalCluster {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-globalcluster.html#cfn-rds-globalcluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<global_cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<global_cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -4320,7 +4536,12 @@ impl Default for GlobalCluster {
 
 impl crate::typed::ResourceType for GlobalCluster {
     const TYPE_NAME: &'static str = "AWS::RDS::GlobalCluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Engine",
         "GlobalClusterIdentifier",
@@ -4360,10 +4581,10 @@ pub mod global_cluster {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -4372,8 +4593,9 @@ pub mod global_cluster {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-globalcluster-tag.html#cfn-rds-globalcluster-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4417,13 +4639,13 @@ pub struct Integration(crate::Resource);
 impl Integration {
     /// A new `AWS::RDS::Integration` with its required properties.
     pub fn new(
-        source_arn: impl Into<crate::Value<String>>,
-        target_arn: impl Into<crate::Value<String>>,
+        source_arn: impl crate::IntoValue<String>,
+        target_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Integration(
             crate::Resource::new("AWS::RDS::Integration")
-                .property("SourceArn", source_arn.into().into_json())
-                .property("TargetArn", target_arn.into().into_json()),
+                .property("SourceArn", source_arn.into_value().into_json())
+                .property("TargetArn", target_arn.into_value().into_json()),
         )
     }
 
@@ -4434,10 +4656,12 @@ impl Integration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-integration.html#cfn-rds-integration-additionalencryptioncontext)
     pub fn additional_encryption_context(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0
-            .set_property("AdditionalEncryptionContext", value.into().into_json());
+        self.0.set_property(
+            "AdditionalEncryptionContext",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -4448,8 +4672,9 @@ impl Integration {
     /// Pattern: `[a-zA-Z0-9_ "\\\-$,*.:?+\/]*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-integration.html#cfn-rds-integration-datafilter)
-    pub fn data_filter(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DataFilter", value.into().into_json());
+    pub fn data_filter(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DataFilter", value.into_value().into_json());
         self
     }
 
@@ -4458,8 +4683,9 @@ impl Integration {
     /// Length: 1 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-integration.html#cfn-rds-integration-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -4470,9 +4696,9 @@ impl Integration {
     /// Pattern: `^[a-zA-Z](?:-?[a-zA-Z0-9]+)*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-integration.html#cfn-rds-integration-integrationname)
-    pub fn integration_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn integration_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IntegrationName", value.into().into_json());
+            .set_property("IntegrationName", value.into_value().into_json());
         self
     }
 
@@ -4481,8 +4707,9 @@ impl Integration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-integration.html#cfn-rds-integration-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KMSKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KMSKeyId", value.into_value().into_json());
         self
     }
 
@@ -4491,15 +4718,20 @@ impl Integration {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-integration.html#cfn-rds-integration-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<integration::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<integration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Integration {
     const TYPE_NAME: &'static str = "AWS::RDS::Integration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AdditionalEncryptionContext",
         "KMSKeyId",
@@ -4544,10 +4776,10 @@ pub mod integration {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -4556,8 +4788,9 @@ pub mod integration {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-integration-tag.html#cfn-rds-integration-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4580,20 +4813,20 @@ pub struct OptionGroup(crate::Resource);
 impl OptionGroup {
     /// A new `AWS::RDS::OptionGroup` with its required properties.
     pub fn new(
-        engine_name: impl Into<crate::Value<String>>,
-        major_engine_version: impl Into<crate::Value<String>>,
-        option_group_description: impl Into<crate::Value<String>>,
+        engine_name: impl crate::IntoValue<String>,
+        major_engine_version: impl crate::IntoValue<String>,
+        option_group_description: impl crate::IntoValue<String>,
     ) -> Self {
         OptionGroup(
             crate::Resource::new("AWS::RDS::OptionGroup")
-                .property("EngineName", engine_name.into().into_json())
+                .property("EngineName", engine_name.into_value().into_json())
                 .property(
                     "MajorEngineVersion",
-                    major_engine_version.into().into_json(),
+                    major_engine_version.into_value().into_json(),
                 )
                 .property(
                     "OptionGroupDescription",
-                    option_group_description.into().into_json(),
+                    option_group_description.into_value().into_json(),
                 ),
         )
     }
@@ -4603,10 +4836,10 @@ impl OptionGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-optiongroup.html#cfn-rds-optiongroup-optionconfigurations)
     pub fn option_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<option_group::OptionConfiguration>>>,
+        value: impl crate::IntoValue<Vec<option_group::OptionConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("OptionConfigurations", value.into().into_json());
+            .set_property("OptionConfigurations", value.into_value().into_json());
         self
     }
 
@@ -4615,24 +4848,29 @@ impl OptionGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-optiongroup.html#cfn-rds-optiongroup-optiongroupname)
-    pub fn option_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn option_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OptionGroupName", value.into().into_json());
+            .set_property("OptionGroupName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](option_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-optiongroup.html#cfn-rds-optiongroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<option_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<option_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for OptionGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::OptionGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "EngineName",
         "MajorEngineVersion",
@@ -4664,10 +4902,10 @@ pub mod option_group {
 
     impl OptionConfiguration {
         /// A new `OptionConfiguration` with its required properties.
-        pub fn new(option_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(option_name: impl crate::IntoValue<String>) -> Self {
             OptionConfiguration(crate::typed::Properties::from_iter([(
                 "OptionName".to_owned(),
-                option_name.into().into_json(),
+                option_name.into_value().into_json(),
             )]))
         }
 
@@ -4676,11 +4914,11 @@ pub mod option_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-optiongroup-optionconfiguration.html#cfn-rds-optiongroup-optionconfiguration-dbsecuritygroupmemberships)
         pub fn db_security_group_memberships(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "DBSecurityGroupMemberships".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4688,29 +4926,27 @@ pub mod option_group {
         /// `OptionSettings`: list of [`OptionSetting`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-optiongroup-optionconfiguration.html#cfn-rds-optiongroup-optionconfiguration-optionsettings)
-        pub fn option_settings(
-            mut self,
-            value: impl Into<crate::Value<Vec<OptionSetting>>>,
-        ) -> Self {
+        pub fn option_settings(mut self, value: impl crate::IntoValue<Vec<OptionSetting>>) -> Self {
             self.0
-                .insert("OptionSettings".to_owned(), value.into().into_json());
+                .insert("OptionSettings".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OptionVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-optiongroup-optionconfiguration.html#cfn-rds-optiongroup-optionconfiguration-optionversion)
-        pub fn option_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn option_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OptionVersion".to_owned(), value.into().into_json());
+                .insert("OptionVersion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Port`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-optiongroup-optionconfiguration.html#cfn-rds-optiongroup-optionconfiguration-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4719,11 +4955,11 @@ pub mod option_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-optiongroup-optionconfiguration.html#cfn-rds-optiongroup-optionconfiguration-vpcsecuritygroupmemberships)
         pub fn vpc_security_group_memberships(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "VpcSecurityGroupMemberships".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4750,16 +4986,18 @@ pub mod option_group {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-optiongroup-optionsetting.html#cfn-rds-optiongroup-optionsetting-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-optiongroup-optionsetting.html#cfn-rds-optiongroup-optionsetting-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4778,10 +5016,10 @@ pub mod option_group {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -4790,8 +5028,9 @@ pub mod option_group {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-optiongroup-tag.html#cfn-rds-optiongroup-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -16,6 +16,50 @@ pub const TYPES: &[&str] = &[
     "AWS::Redshift::ScheduledAction",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Redshift::Cluster",
+        <Cluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Redshift::ClusterParameterGroup",
+        <ClusterParameterGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Redshift::ClusterSecurityGroup",
+        <ClusterSecurityGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Redshift::ClusterSecurityGroupIngress",
+        <ClusterSecurityGroupIngress as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Redshift::ClusterSubnetGroup",
+        <ClusterSubnetGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Redshift::EndpointAccess",
+        <EndpointAccess as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Redshift::EndpointAuthorization",
+        <EndpointAuthorization as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Redshift::EventSubscription",
+        <EventSubscription as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Redshift::Integration",
+        <Integration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Redshift::ScheduledAction",
+        <ScheduledAction as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Redshift::Cluster`.
 ///
 /// Required properties, the arguments of [`Cluster::new`]: `ClusterType`, `DBName`, `MasterUsername`, `NodeType`.
@@ -27,26 +71,26 @@ pub struct Cluster(crate::Resource);
 impl Cluster {
     /// A new `AWS::Redshift::Cluster` with its required properties.
     pub fn new(
-        cluster_type: impl Into<crate::Value<String>>,
-        db_name: impl Into<crate::Value<String>>,
-        master_username: impl Into<crate::Value<String>>,
-        node_type: impl Into<crate::Value<String>>,
+        cluster_type: impl crate::IntoValue<String>,
+        db_name: impl crate::IntoValue<String>,
+        master_username: impl crate::IntoValue<String>,
+        node_type: impl crate::IntoValue<String>,
     ) -> Self {
         Cluster(
             crate::Resource::new("AWS::Redshift::Cluster")
-                .property("ClusterType", cluster_type.into().into_json())
-                .property("DBName", db_name.into().into_json())
-                .property("MasterUsername", master_username.into().into_json())
-                .property("NodeType", node_type.into().into_json()),
+                .property("ClusterType", cluster_type.into_value().into_json())
+                .property("DBName", db_name.into_value().into_json())
+                .property("MasterUsername", master_username.into_value().into_json())
+                .property("NodeType", node_type.into_value().into_json()),
         )
     }
 
     /// `AllowVersionUpgrade`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-allowversionupgrade)
-    pub fn allow_version_upgrade(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn allow_version_upgrade(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AllowVersionUpgrade", value.into().into_json());
+            .set_property("AllowVersionUpgrade", value.into_value().into_json());
         self
     }
 
@@ -55,10 +99,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-aquaconfigurationstatus)
     pub fn aqua_configuration_status(
         mut self,
-        value: impl Into<crate::Value<cluster::AquaConfigurationStatus>>,
+        value: impl crate::IntoValue<cluster::AquaConfigurationStatus>,
     ) -> Self {
         self.0
-            .set_property("AquaConfigurationStatus", value.into().into_json());
+            .set_property("AquaConfigurationStatus", value.into_value().into_json());
         self
     }
 
@@ -67,10 +111,12 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-automatedsnapshotretentionperiod)
     pub fn automated_snapshot_retention_period(
         mut self,
-        value: impl Into<crate::Value<i64>>,
+        value: impl crate::IntoValue<i64>,
     ) -> Self {
-        self.0
-            .set_property("AutomatedSnapshotRetentionPeriod", value.into().into_json());
+        self.0.set_property(
+            "AutomatedSnapshotRetentionPeriod",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -79,18 +125,18 @@ impl Cluster {
     /// Length: 0 to 2147483647.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-availabilityzone)
-    pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AvailabilityZone", value.into().into_json());
+            .set_property("AvailabilityZone", value.into_value().into_json());
         self
     }
 
     /// `AvailabilityZoneRelocation`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-availabilityzonerelocation)
-    pub fn availability_zone_relocation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn availability_zone_relocation(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AvailabilityZoneRelocation", value.into().into_json());
+            .set_property("AvailabilityZoneRelocation", value.into_value().into_json());
         self
     }
 
@@ -99,18 +145,21 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-availabilityzonerelocationstatus)
     pub fn availability_zone_relocation_status(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("AvailabilityZoneRelocationStatus", value.into().into_json());
+        self.0.set_property(
+            "AvailabilityZoneRelocationStatus",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Classic`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-classic)
-    pub fn classic(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Classic", value.into().into_json());
+    pub fn classic(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Classic", value.into_value().into_json());
         self
     }
 
@@ -121,9 +170,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-clusteridentifier)
-    pub fn cluster_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cluster_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ClusterIdentifier", value.into().into_json());
+            .set_property("ClusterIdentifier", value.into_value().into_json());
         self
     }
 
@@ -132,18 +181,18 @@ impl Cluster {
     /// Length: 0 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-clusterparametergroupname)
-    pub fn cluster_parameter_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cluster_parameter_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ClusterParameterGroupName", value.into().into_json());
+            .set_property("ClusterParameterGroupName", value.into_value().into_json());
         self
     }
 
     /// `ClusterSecurityGroups`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-clustersecuritygroups)
-    pub fn cluster_security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn cluster_security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ClusterSecurityGroups", value.into().into_json());
+            .set_property("ClusterSecurityGroups", value.into_value().into_json());
         self
     }
 
@@ -154,9 +203,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-clustersubnetgroupname)
-    pub fn cluster_subnet_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cluster_subnet_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ClusterSubnetGroupName", value.into().into_json());
+            .set_property("ClusterSubnetGroupName", value.into_value().into_json());
         self
     }
 
@@ -165,54 +214,54 @@ impl Cluster {
     /// Length: 0 to 2147483647.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-clusterversion)
-    pub fn cluster_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn cluster_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ClusterVersion", value.into().into_json());
+            .set_property("ClusterVersion", value.into_value().into_json());
         self
     }
 
     /// `DeferMaintenance`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-defermaintenance)
-    pub fn defer_maintenance(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn defer_maintenance(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeferMaintenance", value.into().into_json());
+            .set_property("DeferMaintenance", value.into_value().into_json());
         self
     }
 
     /// `DeferMaintenanceDuration`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-defermaintenanceduration)
-    pub fn defer_maintenance_duration(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn defer_maintenance_duration(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("DeferMaintenanceDuration", value.into().into_json());
+            .set_property("DeferMaintenanceDuration", value.into_value().into_json());
         self
     }
 
     /// `DeferMaintenanceEndTime`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-defermaintenanceendtime)
-    pub fn defer_maintenance_end_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn defer_maintenance_end_time(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeferMaintenanceEndTime", value.into().into_json());
+            .set_property("DeferMaintenanceEndTime", value.into_value().into_json());
         self
     }
 
     /// `DeferMaintenanceStartTime`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-defermaintenancestarttime)
-    pub fn defer_maintenance_start_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn defer_maintenance_start_time(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeferMaintenanceStartTime", value.into().into_json());
+            .set_property("DeferMaintenanceStartTime", value.into_value().into_json());
         self
     }
 
     /// `DestinationRegion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-destinationregion)
-    pub fn destination_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn destination_region(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DestinationRegion", value.into().into_json());
+            .set_property("DestinationRegion", value.into_value().into_json());
         self
     }
 
@@ -221,25 +270,27 @@ impl Cluster {
     /// Length: 0 to 2147483647.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-elasticip)
-    pub fn elastic_ip(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ElasticIp", value.into().into_json());
+    pub fn elastic_ip(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ElasticIp", value.into_value().into_json());
         self
     }
 
     /// `Encrypted`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-encrypted)
-    pub fn encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Encrypted", value.into().into_json());
+    pub fn encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Encrypted", value.into_value().into_json());
         self
     }
 
     /// `EnhancedVpcRouting`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-enhancedvpcrouting)
-    pub fn enhanced_vpc_routing(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enhanced_vpc_routing(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnhancedVpcRouting", value.into().into_json());
+            .set_property("EnhancedVpcRouting", value.into_value().into_json());
         self
     }
 
@@ -250,10 +301,12 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-hsmclientcertificateidentifier)
     pub fn hsm_client_certificate_identifier(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("HsmClientCertificateIdentifier", value.into().into_json());
+        self.0.set_property(
+            "HsmClientCertificateIdentifier",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -262,9 +315,9 @@ impl Cluster {
     /// Length: 0 to 2147483647.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-hsmconfigurationidentifier)
-    pub fn hsm_configuration_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn hsm_configuration_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("HsmConfigurationIdentifier", value.into().into_json());
+            .set_property("HsmConfigurationIdentifier", value.into_value().into_json());
         self
     }
 
@@ -273,8 +326,9 @@ impl Cluster {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-iamroles)
-    pub fn iam_roles(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("IamRoles", value.into().into_json());
+    pub fn iam_roles(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("IamRoles", value.into_value().into_json());
         self
     }
 
@@ -283,8 +337,9 @@ impl Cluster {
     /// Length: 0 to 2147483647.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -293,10 +348,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-loggingproperties)
     pub fn logging_properties(
         mut self,
-        value: impl Into<crate::Value<cluster::LoggingProperties>>,
+        value: impl crate::IntoValue<cluster::LoggingProperties>,
     ) -> Self {
         self.0
-            .set_property("LoggingProperties", value.into().into_json());
+            .set_property("LoggingProperties", value.into_value().into_json());
         self
     }
 
@@ -305,27 +360,29 @@ impl Cluster {
     /// Length: 0 to 2147483647.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-maintenancetrackname)
-    pub fn maintenance_track_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn maintenance_track_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MaintenanceTrackName", value.into().into_json());
+            .set_property("MaintenanceTrackName", value.into_value().into_json());
         self
     }
 
     /// `ManageMasterPassword`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-managemasterpassword)
-    pub fn manage_master_password(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn manage_master_password(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ManageMasterPassword", value.into().into_json());
+            .set_property("ManageMasterPassword", value.into_value().into_json());
         self
     }
 
     /// `ManualSnapshotRetentionPeriod`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-manualsnapshotretentionperiod)
-    pub fn manual_snapshot_retention_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0
-            .set_property("ManualSnapshotRetentionPeriod", value.into().into_json());
+    pub fn manual_snapshot_retention_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "ManualSnapshotRetentionPeriod",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -336,10 +393,12 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-masterpasswordsecretkmskeyid)
     pub fn master_password_secret_kms_key_id(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("MasterPasswordSecretKmsKeyId", value.into().into_json());
+        self.0.set_property(
+            "MasterPasswordSecretKmsKeyId",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -348,29 +407,27 @@ impl Cluster {
     /// Length: at most 64.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-masteruserpassword)
-    pub fn master_user_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn master_user_password(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MasterUserPassword", value.into().into_json());
+            .set_property("MasterUserPassword", value.into_value().into_json());
         self
     }
 
     /// `MultiAZ`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-multiaz)
-    pub fn multi_az(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("MultiAZ", value.into().into_json());
+    pub fn multi_az(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("MultiAZ", value.into_value().into_json());
         self
     }
 
     /// `NamespaceResourcePolicy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-namespaceresourcepolicy)
-    pub fn namespace_resource_policy(
-        mut self,
-        value: impl Into<crate::Value<crate::Json>>,
-    ) -> Self {
+    pub fn namespace_resource_policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("NamespaceResourcePolicy", value.into().into_json());
+            .set_property("NamespaceResourcePolicy", value.into_value().into_json());
         self
     }
 
@@ -379,9 +436,9 @@ impl Cluster {
     /// Range: 1 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-numberofnodes)
-    pub fn number_of_nodes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn number_of_nodes(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("NumberOfNodes", value.into().into_json());
+            .set_property("NumberOfNodes", value.into_value().into_json());
         self
     }
 
@@ -390,17 +447,17 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-owneraccount)
-    pub fn owner_account(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn owner_account(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OwnerAccount", value.into().into_json());
+            .set_property("OwnerAccount", value.into_value().into_json());
         self
     }
 
     /// `Port`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-port)
-    pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Port", value.into().into_json());
+    pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Port", value.into_value().into_json());
         self
     }
 
@@ -409,45 +466,45 @@ impl Cluster {
     /// Length: 0 to 2147483647.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-preferredmaintenancewindow)
-    pub fn preferred_maintenance_window(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_maintenance_window(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredMaintenanceWindow", value.into().into_json());
+            .set_property("PreferredMaintenanceWindow", value.into_value().into_json());
         self
     }
 
     /// `PubliclyAccessible`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-publiclyaccessible)
-    pub fn publicly_accessible(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn publicly_accessible(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PubliclyAccessible", value.into().into_json());
+            .set_property("PubliclyAccessible", value.into_value().into_json());
         self
     }
 
     /// `ResourceAction`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-resourceaction)
-    pub fn resource_action(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_action(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceAction", value.into().into_json());
+            .set_property("ResourceAction", value.into_value().into_json());
         self
     }
 
     /// `RevisionTarget`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-revisiontarget)
-    pub fn revision_target(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn revision_target(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RevisionTarget", value.into().into_json());
+            .set_property("RevisionTarget", value.into_value().into_json());
         self
     }
 
     /// `RotateEncryptionKey`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-rotateencryptionkey)
-    pub fn rotate_encryption_key(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn rotate_encryption_key(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("RotateEncryptionKey", value.into().into_json());
+            .set_property("RotateEncryptionKey", value.into_value().into_json());
         self
     }
 
@@ -456,36 +513,38 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-snapshotclusteridentifier)
-    pub fn snapshot_cluster_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn snapshot_cluster_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SnapshotClusterIdentifier", value.into().into_json());
+            .set_property("SnapshotClusterIdentifier", value.into_value().into_json());
         self
     }
 
     /// `SnapshotCopyGrantName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-snapshotcopygrantname)
-    pub fn snapshot_copy_grant_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn snapshot_copy_grant_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SnapshotCopyGrantName", value.into().into_json());
+            .set_property("SnapshotCopyGrantName", value.into_value().into_json());
         self
     }
 
     /// `SnapshotCopyManual`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-snapshotcopymanual)
-    pub fn snapshot_copy_manual(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn snapshot_copy_manual(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("SnapshotCopyManual", value.into().into_json());
+            .set_property("SnapshotCopyManual", value.into_value().into_json());
         self
     }
 
     /// `SnapshotCopyRetentionPeriod`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-snapshotcopyretentionperiod)
-    pub fn snapshot_copy_retention_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0
-            .set_property("SnapshotCopyRetentionPeriod", value.into().into_json());
+    pub fn snapshot_copy_retention_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "SnapshotCopyRetentionPeriod",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -494,9 +553,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-snapshotidentifier)
-    pub fn snapshot_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn snapshot_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SnapshotIdentifier", value.into().into_json());
+            .set_property("SnapshotIdentifier", value.into_value().into_json());
         self
     }
 
@@ -505,24 +564,29 @@ impl Cluster {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `VpcSecurityGroupIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html#cfn-redshift-cluster-vpcsecuritygroupids)
-    pub fn vpc_security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn vpc_security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VpcSecurityGroupIds", value.into().into_json());
+            .set_property("VpcSecurityGroupIds", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Cluster {
     const TYPE_NAME: &'static str = "AWS::Redshift::Cluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ClusterIdentifier",
         "ClusterSubnetGroupName",
@@ -592,18 +656,20 @@ pub mod cluster {
         /// `BucketName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshift-cluster-loggingproperties.html#cfn-redshift-cluster-loggingproperties-bucketname)
-        pub fn bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketName".to_owned(), value.into().into_json());
+                .insert("BucketName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LogDestinationType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshift-cluster-loggingproperties.html#cfn-redshift-cluster-loggingproperties-logdestinationtype)
-        pub fn log_destination_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LogDestinationType".to_owned(), value.into().into_json());
+        pub fn log_destination_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LogDestinationType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -612,18 +678,18 @@ pub mod cluster {
         /// Items: at most 3.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshift-cluster-loggingproperties.html#cfn-redshift-cluster-loggingproperties-logexports)
-        pub fn log_exports(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn log_exports(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("LogExports".to_owned(), value.into().into_json());
+                .insert("LogExports".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3KeyPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshift-cluster-loggingproperties.html#cfn-redshift-cluster-loggingproperties-s3keyprefix)
-        pub fn s3_key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3KeyPrefix".to_owned(), value.into().into_json());
+                .insert("S3KeyPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -643,12 +709,12 @@ pub mod cluster {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -692,15 +758,15 @@ pub struct ClusterParameterGroup(crate::Resource);
 impl ClusterParameterGroup {
     /// A new `AWS::Redshift::ClusterParameterGroup` with its required properties.
     pub fn new(
-        description: impl Into<crate::Value<String>>,
-        parameter_group_family: impl Into<crate::Value<String>>,
+        description: impl crate::IntoValue<String>,
+        parameter_group_family: impl crate::IntoValue<String>,
     ) -> Self {
         ClusterParameterGroup(
             crate::Resource::new("AWS::Redshift::ClusterParameterGroup")
-                .property("Description", description.into().into_json())
+                .property("Description", description.into_value().into_json())
                 .property(
                     "ParameterGroupFamily",
-                    parameter_group_family.into().into_json(),
+                    parameter_group_family.into_value().into_json(),
                 ),
         )
     }
@@ -712,9 +778,9 @@ impl ClusterParameterGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-clusterparametergroup.html#cfn-redshift-clusterparametergroup-parametergroupname)
-    pub fn parameter_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn parameter_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ParameterGroupName", value.into().into_json());
+            .set_property("ParameterGroupName", value.into_value().into_json());
         self
     }
 
@@ -723,27 +789,30 @@ impl ClusterParameterGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-clusterparametergroup.html#cfn-redshift-clusterparametergroup-parameters)
     pub fn parameters(
         mut self,
-        value: impl Into<crate::Value<Vec<cluster_parameter_group::Parameter>>>,
+        value: impl crate::IntoValue<Vec<cluster_parameter_group::Parameter>>,
     ) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](cluster_parameter_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-clusterparametergroup.html#cfn-redshift-clusterparametergroup-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<cluster_parameter_group::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cluster_parameter_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ClusterParameterGroup {
     const TYPE_NAME: &'static str = "AWS::Redshift::ClusterParameterGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "ParameterGroupFamily", "ParameterGroupName"];
 
@@ -772,17 +841,17 @@ pub mod cluster_parameter_group {
     impl Parameter {
         /// A new `Parameter` with its required properties.
         pub fn new(
-            parameter_name: impl Into<crate::Value<String>>,
-            parameter_value: impl Into<crate::Value<String>>,
+            parameter_name: impl crate::IntoValue<String>,
+            parameter_value: impl crate::IntoValue<String>,
         ) -> Self {
             Parameter(crate::typed::Properties::from_iter([
                 (
                     "ParameterName".to_owned(),
-                    parameter_name.into().into_json(),
+                    parameter_name.into_value().into_json(),
                 ),
                 (
                     "ParameterValue".to_owned(),
-                    parameter_value.into().into_json(),
+                    parameter_value.into_value().into_json(),
                 ),
             ]))
         }
@@ -803,12 +872,12 @@ pub mod cluster_parameter_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -830,21 +899,18 @@ pub struct ClusterSecurityGroup(crate::Resource);
 
 impl ClusterSecurityGroup {
     /// A new `AWS::Redshift::ClusterSecurityGroup` with its required properties.
-    pub fn new(description: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(description: impl crate::IntoValue<String>) -> Self {
         ClusterSecurityGroup(
             crate::Resource::new("AWS::Redshift::ClusterSecurityGroup")
-                .property("Description", description.into().into_json()),
+                .property("Description", description.into_value().into_json()),
         )
     }
 
     /// `Tags`: list of [`Tag`](cluster_security_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-clustersecuritygroup.html#cfn-redshift-clustersecuritygroup-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<cluster_security_group::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cluster_security_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -887,12 +953,12 @@ pub mod cluster_security_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -914,11 +980,11 @@ pub struct ClusterSecurityGroupIngress(crate::Resource);
 
 impl ClusterSecurityGroupIngress {
     /// A new `AWS::Redshift::ClusterSecurityGroupIngress` with its required properties.
-    pub fn new(cluster_security_group_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(cluster_security_group_name: impl crate::IntoValue<String>) -> Self {
         ClusterSecurityGroupIngress(
             crate::Resource::new("AWS::Redshift::ClusterSecurityGroupIngress").property(
                 "ClusterSecurityGroupName",
-                cluster_security_group_name.into().into_json(),
+                cluster_security_group_name.into_value().into_json(),
             ),
         )
     }
@@ -928,8 +994,9 @@ impl ClusterSecurityGroupIngress {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-clustersecuritygroupingress.html#cfn-redshift-clustersecuritygroupingress-cidrip)
-    pub fn cidrip(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("CIDRIP", value.into().into_json());
+    pub fn cidrip(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("CIDRIP", value.into_value().into_json());
         self
     }
 
@@ -938,9 +1005,9 @@ impl ClusterSecurityGroupIngress {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-clustersecuritygroupingress.html#cfn-redshift-clustersecuritygroupingress-ec2securitygroupname)
-    pub fn ec2_security_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ec2_security_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EC2SecurityGroupName", value.into().into_json());
+            .set_property("EC2SecurityGroupName", value.into_value().into_json());
         self
     }
 
@@ -949,9 +1016,9 @@ impl ClusterSecurityGroupIngress {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-clustersecuritygroupingress.html#cfn-redshift-clustersecuritygroupingress-ec2securitygroupownerid)
-    pub fn ec2_security_group_owner_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ec2_security_group_owner_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EC2SecurityGroupOwnerId", value.into().into_json());
+            .set_property("EC2SecurityGroupOwnerId", value.into_value().into_json());
         self
     }
 }
@@ -998,13 +1065,13 @@ pub struct ClusterSubnetGroup(crate::Resource);
 impl ClusterSubnetGroup {
     /// A new `AWS::Redshift::ClusterSubnetGroup` with its required properties.
     pub fn new(
-        description: impl Into<crate::Value<String>>,
-        subnet_ids: impl Into<crate::Value<Vec<String>>>,
+        description: impl crate::IntoValue<String>,
+        subnet_ids: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         ClusterSubnetGroup(
             crate::Resource::new("AWS::Redshift::ClusterSubnetGroup")
-                .property("Description", description.into().into_json())
-                .property("SubnetIds", subnet_ids.into().into_json()),
+                .property("Description", description.into_value().into_json())
+                .property("SubnetIds", subnet_ids.into_value().into_json()),
         )
     }
 
@@ -1013,15 +1080,20 @@ impl ClusterSubnetGroup {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-clustersubnetgroup.html#cfn-redshift-clustersubnetgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<cluster_subnet_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cluster_subnet_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ClusterSubnetGroup {
     const TYPE_NAME: &'static str = "AWS::Redshift::ClusterSubnetGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -1057,12 +1129,12 @@ pub mod cluster_subnet_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1085,19 +1157,25 @@ pub struct EndpointAccess(crate::Resource);
 impl EndpointAccess {
     /// A new `AWS::Redshift::EndpointAccess` with its required properties.
     pub fn new(
-        cluster_identifier: impl Into<crate::Value<String>>,
-        endpoint_name: impl Into<crate::Value<String>>,
-        subnet_group_name: impl Into<crate::Value<String>>,
-        vpc_security_group_ids: impl Into<crate::Value<Vec<String>>>,
+        cluster_identifier: impl crate::IntoValue<String>,
+        endpoint_name: impl crate::IntoValue<String>,
+        subnet_group_name: impl crate::IntoValue<String>,
+        vpc_security_group_ids: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         EndpointAccess(
             crate::Resource::new("AWS::Redshift::EndpointAccess")
-                .property("ClusterIdentifier", cluster_identifier.into().into_json())
-                .property("EndpointName", endpoint_name.into().into_json())
-                .property("SubnetGroupName", subnet_group_name.into().into_json())
+                .property(
+                    "ClusterIdentifier",
+                    cluster_identifier.into_value().into_json(),
+                )
+                .property("EndpointName", endpoint_name.into_value().into_json())
+                .property(
+                    "SubnetGroupName",
+                    subnet_group_name.into_value().into_json(),
+                )
                 .property(
                     "VpcSecurityGroupIds",
-                    vpc_security_group_ids.into().into_json(),
+                    vpc_security_group_ids.into_value().into_json(),
                 ),
         )
     }
@@ -1111,9 +1189,9 @@ impl EndpointAccess {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-endpointaccess.html#cfn-redshift-endpointaccess-resourceowner)
-    pub fn resource_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceOwner", value.into().into_json());
+            .set_property("ResourceOwner", value.into_value().into_json());
         self
     }
 }
@@ -1195,29 +1273,33 @@ pub struct EndpointAuthorization(crate::Resource);
 impl EndpointAuthorization {
     /// A new `AWS::Redshift::EndpointAuthorization` with its required properties.
     pub fn new(
-        account: impl Into<crate::Value<String>>,
-        cluster_identifier: impl Into<crate::Value<String>>,
+        account: impl crate::IntoValue<String>,
+        cluster_identifier: impl crate::IntoValue<String>,
     ) -> Self {
         EndpointAuthorization(
             crate::Resource::new("AWS::Redshift::EndpointAuthorization")
-                .property("Account", account.into().into_json())
-                .property("ClusterIdentifier", cluster_identifier.into().into_json()),
+                .property("Account", account.into_value().into_json())
+                .property(
+                    "ClusterIdentifier",
+                    cluster_identifier.into_value().into_json(),
+                ),
         )
     }
 
     /// `Force`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-endpointauthorization.html#cfn-redshift-endpointauthorization-force)
-    pub fn force(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Force", value.into().into_json());
+    pub fn force(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property("Force", value.into_value().into_json());
         self
     }
 
     /// `VpcIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-endpointauthorization.html#cfn-redshift-endpointauthorization-vpcids)
-    pub fn vpc_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("VpcIds", value.into().into_json());
+    pub fn vpc_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("VpcIds", value.into_value().into_json());
         self
     }
 }
@@ -1293,18 +1375,21 @@ pub struct EventSubscription(crate::Resource);
 
 impl EventSubscription {
     /// A new `AWS::Redshift::EventSubscription` with its required properties.
-    pub fn new(subscription_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(subscription_name: impl crate::IntoValue<String>) -> Self {
         EventSubscription(
-            crate::Resource::new("AWS::Redshift::EventSubscription")
-                .property("SubscriptionName", subscription_name.into().into_json()),
+            crate::Resource::new("AWS::Redshift::EventSubscription").property(
+                "SubscriptionName",
+                subscription_name.into_value().into_json(),
+            ),
         )
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-eventsubscription.html#cfn-redshift-eventsubscription-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
@@ -1313,10 +1398,10 @@ impl EventSubscription {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-eventsubscription.html#cfn-redshift-eventsubscription-eventcategories)
     pub fn event_categories(
         mut self,
-        value: impl Into<crate::Value<Vec<event_subscription::EventCategories>>>,
+        value: impl crate::IntoValue<Vec<event_subscription::EventCategories>>,
     ) -> Self {
         self.0
-            .set_property("EventCategories", value.into().into_json());
+            .set_property("EventCategories", value.into_value().into_json());
         self
     }
 
@@ -1325,11 +1410,9 @@ impl EventSubscription {
     /// Length: 0 to 2147483647.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-eventsubscription.html#cfn-redshift-eventsubscription-severity)
-    pub fn severity(
-        mut self,
-        value: impl Into<crate::Value<event_subscription::Severity>>,
-    ) -> Self {
-        self.0.set_property("Severity", value.into().into_json());
+    pub fn severity(mut self, value: impl crate::IntoValue<event_subscription::Severity>) -> Self {
+        self.0
+            .set_property("Severity", value.into_value().into_json());
         self
     }
 
@@ -1338,16 +1421,18 @@ impl EventSubscription {
     /// Length: 0 to 2147483647.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-eventsubscription.html#cfn-redshift-eventsubscription-snstopicarn)
-    pub fn sns_topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SnsTopicArn", value.into().into_json());
+    pub fn sns_topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SnsTopicArn", value.into_value().into_json());
         self
     }
 
     /// `SourceIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-eventsubscription.html#cfn-redshift-eventsubscription-sourceids)
-    pub fn source_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("SourceIds", value.into().into_json());
+    pub fn source_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("SourceIds", value.into_value().into_json());
         self
     }
 
@@ -1358,24 +1443,30 @@ impl EventSubscription {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-eventsubscription.html#cfn-redshift-eventsubscription-sourcetype)
     pub fn source_type(
         mut self,
-        value: impl Into<crate::Value<event_subscription::SourceType>>,
+        value: impl crate::IntoValue<event_subscription::SourceType>,
     ) -> Self {
-        self.0.set_property("SourceType", value.into().into_json());
+        self.0
+            .set_property("SourceType", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](event_subscription::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-eventsubscription.html#cfn-redshift-eventsubscription-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<event_subscription::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<event_subscription::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for EventSubscription {
     const TYPE_NAME: &'static str = "AWS::Redshift::EventSubscription";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SubscriptionName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1436,12 +1527,12 @@ pub mod event_subscription {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1536,13 +1627,13 @@ pub struct Integration(crate::Resource);
 impl Integration {
     /// A new `AWS::Redshift::Integration` with its required properties.
     pub fn new(
-        source_arn: impl Into<crate::Value<String>>,
-        target_arn: impl Into<crate::Value<String>>,
+        source_arn: impl crate::IntoValue<String>,
+        target_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Integration(
             crate::Resource::new("AWS::Redshift::Integration")
-                .property("SourceArn", source_arn.into().into_json())
-                .property("TargetArn", target_arn.into().into_json()),
+                .property("SourceArn", source_arn.into_value().into_json())
+                .property("TargetArn", target_arn.into_value().into_json()),
         )
     }
 
@@ -1553,10 +1644,12 @@ impl Integration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-integration.html#cfn-redshift-integration-additionalencryptioncontext)
     pub fn additional_encryption_context(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0
-            .set_property("AdditionalEncryptionContext", value.into().into_json());
+        self.0.set_property(
+            "AdditionalEncryptionContext",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1567,9 +1660,9 @@ impl Integration {
     /// Pattern: `^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-integration.html#cfn-redshift-integration-integrationname)
-    pub fn integration_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn integration_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IntegrationName", value.into().into_json());
+            .set_property("IntegrationName", value.into_value().into_json());
         self
     }
 
@@ -1580,8 +1673,9 @@ impl Integration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-integration.html#cfn-redshift-integration-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KMSKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KMSKeyId", value.into_value().into_json());
         self
     }
 
@@ -1590,15 +1684,20 @@ impl Integration {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-integration.html#cfn-redshift-integration-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<integration::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<integration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Integration {
     const TYPE_NAME: &'static str = "AWS::Redshift::Integration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AdditionalEncryptionContext",
         "KMSKeyId",
@@ -1643,10 +1742,10 @@ pub mod integration {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1655,8 +1754,9 @@ pub mod integration {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshift-integration-tag.html#cfn-redshift-integration-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1678,11 +1778,11 @@ pub struct ScheduledAction(crate::Resource);
 
 impl ScheduledAction {
     /// A new `AWS::Redshift::ScheduledAction` with its required properties.
-    pub fn new(scheduled_action_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(scheduled_action_name: impl crate::IntoValue<String>) -> Self {
         ScheduledAction(
             crate::Resource::new("AWS::Redshift::ScheduledAction").property(
                 "ScheduledActionName",
-                scheduled_action_name.into().into_json(),
+                scheduled_action_name.into_value().into_json(),
             ),
         )
     }
@@ -1690,16 +1790,18 @@ impl ScheduledAction {
     /// `Enable`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-scheduledaction.html#cfn-redshift-scheduledaction-enable)
-    pub fn enable(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enable", value.into().into_json());
+    pub fn enable(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enable", value.into_value().into_json());
         self
     }
 
     /// `EndTime`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-scheduledaction.html#cfn-redshift-scheduledaction-endtime)
-    pub fn end_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("EndTime", value.into().into_json());
+    pub fn end_time(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("EndTime", value.into_value().into_json());
         self
     }
 
@@ -1708,8 +1810,9 @@ impl ScheduledAction {
     /// Length: 0 to 2147483647.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-scheduledaction.html#cfn-redshift-scheduledaction-iamrole)
-    pub fn iam_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("IamRole", value.into().into_json());
+    pub fn iam_role(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("IamRole", value.into_value().into_json());
         self
     }
 
@@ -1718,8 +1821,9 @@ impl ScheduledAction {
     /// Length: 0 to 2147483647.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-scheduledaction.html#cfn-redshift-scheduledaction-schedule)
-    pub fn schedule(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Schedule", value.into().into_json());
+    pub fn schedule(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Schedule", value.into_value().into_json());
         self
     }
 
@@ -1728,26 +1832,27 @@ impl ScheduledAction {
     /// Length: 0 to 2147483647.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-scheduledaction.html#cfn-redshift-scheduledaction-scheduledactiondescription)
-    pub fn scheduled_action_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn scheduled_action_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ScheduledActionDescription", value.into().into_json());
+            .set_property("ScheduledActionDescription", value.into_value().into_json());
         self
     }
 
     /// `StartTime`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-scheduledaction.html#cfn-redshift-scheduledaction-starttime)
-    pub fn start_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StartTime", value.into().into_json());
+    pub fn start_time(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StartTime", value.into_value().into_json());
         self
     }
 
     /// `TargetAction`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-scheduledaction.html#cfn-redshift-scheduledaction-targetaction)
-    pub fn target_action(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn target_action(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("TargetAction", value.into().into_json());
+            .set_property("TargetAction", value.into_value().into_json());
         self
     }
 }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::RedshiftServerless::Workgroup",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::RedshiftServerless::Namespace",
+        <Namespace as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RedshiftServerless::Snapshot",
+        <Snapshot as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RedshiftServerless::Workgroup",
+        <Workgroup as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::RedshiftServerless::Namespace`.
 ///
 /// Required properties, the arguments of [`Namespace::new`]: `NamespaceName`.
@@ -19,10 +35,10 @@ pub struct Namespace(crate::Resource);
 
 impl Namespace {
     /// A new `AWS::RedshiftServerless::Namespace` with its required properties.
-    pub fn new(namespace_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(namespace_name: impl crate::IntoValue<String>) -> Self {
         Namespace(
             crate::Resource::new("AWS::RedshiftServerless::Namespace")
-                .property("NamespaceName", namespace_name.into().into_json()),
+                .property("NamespaceName", namespace_name.into_value().into_json()),
         )
     }
 
@@ -31,10 +47,12 @@ impl Namespace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-adminpasswordsecretkmskeyid)
     pub fn admin_password_secret_kms_key_id(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("AdminPasswordSecretKmsKeyId", value.into().into_json());
+        self.0.set_property(
+            "AdminPasswordSecretKmsKeyId",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -45,9 +63,9 @@ impl Namespace {
     /// Pattern: `^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[^\x00-\x20\x22\x27\x2f\x40\x5c\x7f-\uffff]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-adminuserpassword)
-    pub fn admin_user_password(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn admin_user_password(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AdminUserPassword", value.into().into_json());
+            .set_property("AdminUserPassword", value.into_value().into_json());
         self
     }
 
@@ -56,9 +74,9 @@ impl Namespace {
     /// Pattern: `[a-zA-Z][a-zA-Z_0-9+.@-]*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-adminusername)
-    pub fn admin_username(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn admin_username(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AdminUsername", value.into().into_json());
+            .set_property("AdminUsername", value.into_value().into_json());
         self
     }
 
@@ -69,17 +87,18 @@ impl Namespace {
     /// Pattern: `[a-zA-Z][a-zA-Z_0-9+.@-]*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-dbname)
-    pub fn db_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DbName", value.into().into_json());
+    pub fn db_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DbName", value.into_value().into_json());
         self
     }
 
     /// `DefaultIamRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-defaultiamrolearn)
-    pub fn default_iam_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_iam_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultIamRoleArn", value.into().into_json());
+            .set_property("DefaultIamRoleArn", value.into_value().into_json());
         self
     }
 
@@ -90,34 +109,38 @@ impl Namespace {
     /// Pattern: `[a-z][a-z0-9]*(-[a-z0-9]+)*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-finalsnapshotname)
-    pub fn final_snapshot_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn final_snapshot_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FinalSnapshotName", value.into().into_json());
+            .set_property("FinalSnapshotName", value.into_value().into_json());
         self
     }
 
     /// `FinalSnapshotRetentionPeriod`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-finalsnapshotretentionperiod)
-    pub fn final_snapshot_retention_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0
-            .set_property("FinalSnapshotRetentionPeriod", value.into().into_json());
+    pub fn final_snapshot_retention_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "FinalSnapshotRetentionPeriod",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `IamRoles`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-iamroles)
-    pub fn iam_roles(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("IamRoles", value.into().into_json());
+    pub fn iam_roles(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("IamRoles", value.into_value().into_json());
         self
     }
 
     /// `KmsKeyId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -126,32 +149,27 @@ impl Namespace {
     /// Items: 0 to 16.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-logexports)
-    pub fn log_exports(
-        mut self,
-        value: impl Into<crate::Value<Vec<namespace::LogExport>>>,
-    ) -> Self {
-        self.0.set_property("LogExports", value.into().into_json());
+    pub fn log_exports(mut self, value: impl crate::IntoValue<Vec<namespace::LogExport>>) -> Self {
+        self.0
+            .set_property("LogExports", value.into_value().into_json());
         self
     }
 
     /// `ManageAdminPassword`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-manageadminpassword)
-    pub fn manage_admin_password(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn manage_admin_password(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ManageAdminPassword", value.into().into_json());
+            .set_property("ManageAdminPassword", value.into_value().into_json());
         self
     }
 
     /// `NamespaceResourcePolicy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-namespaceresourcepolicy)
-    pub fn namespace_resource_policy(
-        mut self,
-        value: impl Into<crate::Value<crate::Json>>,
-    ) -> Self {
+    pub fn namespace_resource_policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("NamespaceResourcePolicy", value.into().into_json());
+            .set_property("NamespaceResourcePolicy", value.into_value().into_json());
         self
     }
 
@@ -160,9 +178,9 @@ impl Namespace {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-redshiftidcapplicationarn)
-    pub fn redshift_idc_application_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn redshift_idc_application_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RedshiftIdcApplicationArn", value.into().into_json());
+            .set_property("RedshiftIdcApplicationArn", value.into_value().into_json());
         self
     }
 
@@ -173,10 +191,10 @@ impl Namespace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-snapshotcopyconfigurations)
     pub fn snapshot_copy_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<namespace::SnapshotCopyConfiguration>>>,
+        value: impl crate::IntoValue<Vec<namespace::SnapshotCopyConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("SnapshotCopyConfigurations", value.into().into_json());
+            .set_property("SnapshotCopyConfigurations", value.into_value().into_json());
         self
     }
 
@@ -185,15 +203,20 @@ impl Namespace {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<namespace::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<namespace::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Namespace {
     const TYPE_NAME: &'static str = "AWS::RedshiftServerless::Namespace";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NamespaceName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -283,29 +306,31 @@ pub mod namespace {
 
     impl SnapshotCopyConfiguration {
         /// A new `SnapshotCopyConfiguration` with its required properties.
-        pub fn new(destination_region: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(destination_region: impl crate::IntoValue<String>) -> Self {
             SnapshotCopyConfiguration(crate::typed::Properties::from_iter([(
                 "DestinationRegion".to_owned(),
-                destination_region.into().into_json(),
+                destination_region.into_value().into_json(),
             )]))
         }
 
         /// `DestinationKmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-namespace-snapshotcopyconfiguration.html#cfn-redshiftserverless-namespace-snapshotcopyconfiguration-destinationkmskeyid)
-        pub fn destination_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DestinationKmsKeyId".to_owned(), value.into().into_json());
+        pub fn destination_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DestinationKmsKeyId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SnapshotRetentionPeriod`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-namespace-snapshotcopyconfiguration.html#cfn-redshiftserverless-namespace-snapshotcopyconfiguration-snapshotretentionperiod)
-        pub fn snapshot_retention_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn snapshot_retention_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "SnapshotRetentionPeriod".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -326,12 +351,12 @@ pub mod namespace {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -374,10 +399,10 @@ pub struct Snapshot(crate::Resource);
 
 impl Snapshot {
     /// A new `AWS::RedshiftServerless::Snapshot` with its required properties.
-    pub fn new(snapshot_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(snapshot_name: impl crate::IntoValue<String>) -> Self {
         Snapshot(
             crate::Resource::new("AWS::RedshiftServerless::Snapshot")
-                .property("SnapshotName", snapshot_name.into().into_json()),
+                .property("SnapshotName", snapshot_name.into_value().into_json()),
         )
     }
 
@@ -390,18 +415,18 @@ impl Snapshot {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-snapshot.html#cfn-redshiftserverless-snapshot-namespacename)
-    pub fn namespace_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn namespace_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NamespaceName", value.into().into_json());
+            .set_property("NamespaceName", value.into_value().into_json());
         self
     }
 
     /// `RetentionPeriod`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-snapshot.html#cfn-redshiftserverless-snapshot-retentionperiod)
-    pub fn retention_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn retention_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("RetentionPeriod", value.into().into_json());
+            .set_property("RetentionPeriod", value.into_value().into_json());
         self
     }
 
@@ -412,15 +437,20 @@ impl Snapshot {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-snapshot.html#cfn-redshiftserverless-snapshot-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<snapshot::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<snapshot::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Snapshot {
     const TYPE_NAME: &'static str = "AWS::RedshiftServerless::Snapshot";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "NamespaceName",
         "SnapshotName",
@@ -517,12 +547,12 @@ pub mod snapshot {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -544,19 +574,19 @@ pub struct Workgroup(crate::Resource);
 
 impl Workgroup {
     /// A new `AWS::RedshiftServerless::Workgroup` with its required properties.
-    pub fn new(workgroup_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(workgroup_name: impl crate::IntoValue<String>) -> Self {
         Workgroup(
             crate::Resource::new("AWS::RedshiftServerless::Workgroup")
-                .property("WorkgroupName", workgroup_name.into().into_json()),
+                .property("WorkgroupName", workgroup_name.into_value().into_json()),
         )
     }
 
     /// `BaseCapacity`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-basecapacity)
-    pub fn base_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn base_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("BaseCapacity", value.into().into_json());
+            .set_property("BaseCapacity", value.into_value().into_json());
         self
     }
 
@@ -567,10 +597,10 @@ impl Workgroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-configparameters)
     pub fn config_parameters(
         mut self,
-        value: impl Into<crate::Value<Vec<workgroup::ConfigParameter>>>,
+        value: impl crate::IntoValue<Vec<workgroup::ConfigParameter>>,
     ) -> Self {
         self.0
-            .set_property("ConfigParameters", value.into().into_json());
+            .set_property("ConfigParameters", value.into_value().into_json());
         self
     }
 
@@ -579,17 +609,18 @@ impl Workgroup {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-enhancedvpcrouting)
-    pub fn enhanced_vpc_routing(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enhanced_vpc_routing(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnhancedVpcRouting", value.into().into_json());
+            .set_property("EnhancedVpcRouting", value.into_value().into_json());
         self
     }
 
     /// `MaxCapacity`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-maxcapacity)
-    pub fn max_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("MaxCapacity", value.into().into_json());
+    pub fn max_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("MaxCapacity", value.into_value().into_json());
         self
     }
 
@@ -602,17 +633,17 @@ impl Workgroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-namespacename)
-    pub fn namespace_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn namespace_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NamespaceName", value.into().into_json());
+            .set_property("NamespaceName", value.into_value().into_json());
         self
     }
 
     /// `Port`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-port)
-    pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Port", value.into().into_json());
+    pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Port", value.into_value().into_json());
         self
     }
 
@@ -621,10 +652,10 @@ impl Workgroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-priceperformancetarget)
     pub fn price_performance_target(
         mut self,
-        value: impl Into<crate::Value<workgroup::PerformanceTarget>>,
+        value: impl crate::IntoValue<workgroup::PerformanceTarget>,
     ) -> Self {
         self.0
-            .set_property("PricePerformanceTarget", value.into().into_json());
+            .set_property("PricePerformanceTarget", value.into_value().into_json());
         self
     }
 
@@ -633,18 +664,18 @@ impl Workgroup {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-publiclyaccessible)
-    pub fn publicly_accessible(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn publicly_accessible(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PubliclyAccessible", value.into().into_json());
+            .set_property("PubliclyAccessible", value.into_value().into_json());
         self
     }
 
     /// `RecoveryPointId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-recoverypointid)
-    pub fn recovery_point_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn recovery_point_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RecoveryPointId", value.into().into_json());
+            .set_property("RecoveryPointId", value.into_value().into_json());
         self
     }
 
@@ -653,35 +684,36 @@ impl Workgroup {
     /// Items: 1 to 32.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-securitygroupids)
-    pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroupIds", value.into().into_json());
+            .set_property("SecurityGroupIds", value.into_value().into_json());
         self
     }
 
     /// `SnapshotArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-snapshotarn)
-    pub fn snapshot_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SnapshotArn", value.into().into_json());
+    pub fn snapshot_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SnapshotArn", value.into_value().into_json());
         self
     }
 
     /// `SnapshotName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-snapshotname)
-    pub fn snapshot_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn snapshot_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SnapshotName", value.into().into_json());
+            .set_property("SnapshotName", value.into_value().into_json());
         self
     }
 
     /// `SnapshotOwnerAccount`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-snapshotowneraccount)
-    pub fn snapshot_owner_account(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn snapshot_owner_account(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SnapshotOwnerAccount", value.into().into_json());
+            .set_property("SnapshotOwnerAccount", value.into_value().into_json());
         self
     }
 
@@ -690,8 +722,9 @@ impl Workgroup {
     /// Items: 1 to 32.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-subnetids)
-    pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("SubnetIds", value.into().into_json());
+    pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("SubnetIds", value.into_value().into_json());
         self
     }
 
@@ -700,8 +733,8 @@ impl Workgroup {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<workgroup::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<workgroup::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -712,23 +745,30 @@ impl Workgroup {
     /// Pattern: `^[a-zA-Z0-9_]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-trackname)
-    pub fn track_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TrackName", value.into().into_json());
+    pub fn track_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TrackName", value.into_value().into_json());
         self
     }
 
     /// `Workgroup`: [`Workgroup`](workgroup::Workgroup).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-workgroup)
-    pub fn workgroup(mut self, value: impl Into<crate::Value<workgroup::Workgroup>>) -> Self {
-        self.0.set_property("Workgroup", value.into().into_json());
+    pub fn workgroup(mut self, value: impl crate::IntoValue<workgroup::Workgroup>) -> Self {
+        self.0
+            .set_property("Workgroup", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Workgroup {
     const TYPE_NAME: &'static str = "AWS::RedshiftServerless::Workgroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NamespaceName", "WorkgroupName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -847,9 +887,9 @@ pub mod workgroup {
         /// Length: 0 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-configparameter.html#cfn-redshiftserverless-workgroup-configparameter-parameterkey)
-        pub fn parameter_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn parameter_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ParameterKey".to_owned(), value.into().into_json());
+                .insert("ParameterKey".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -858,9 +898,9 @@ pub mod workgroup {
         /// Length: 0 to 15000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-configparameter.html#cfn-redshiftserverless-workgroup-configparameter-parametervalue)
-        pub fn parameter_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn parameter_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ParameterValue".to_owned(), value.into().into_json());
+                .insert("ParameterValue".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -886,26 +926,27 @@ pub mod workgroup {
         /// `Address`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-endpoint.html#cfn-redshiftserverless-workgroup-endpoint-address)
-        pub fn address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Address".to_owned(), value.into().into_json());
+                .insert("Address".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Port`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-endpoint.html#cfn-redshiftserverless-workgroup-endpoint-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VpcEndpoints`: list of [`VpcEndpoint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-endpoint.html#cfn-redshiftserverless-workgroup-endpoint-vpcendpoints)
-        pub fn vpc_endpoints(mut self, value: impl Into<crate::Value<Vec<VpcEndpoint>>>) -> Self {
+        pub fn vpc_endpoints(mut self, value: impl crate::IntoValue<Vec<VpcEndpoint>>) -> Self {
             self.0
-                .insert("VpcEndpoints".to_owned(), value.into().into_json());
+                .insert("VpcEndpoints".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -931,36 +972,42 @@ pub mod workgroup {
         /// `AvailabilityZone`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-networkinterface.html#cfn-redshiftserverless-workgroup-networkinterface-availabilityzone)
-        pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AvailabilityZone".to_owned(), value.into().into_json());
+        pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AvailabilityZone".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NetworkInterfaceId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-networkinterface.html#cfn-redshiftserverless-workgroup-networkinterface-networkinterfaceid)
-        pub fn network_interface_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NetworkInterfaceId".to_owned(), value.into().into_json());
+        pub fn network_interface_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NetworkInterfaceId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PrivateIpAddress`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-networkinterface.html#cfn-redshiftserverless-workgroup-networkinterface-privateipaddress)
-        pub fn private_ip_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PrivateIpAddress".to_owned(), value.into().into_json());
+        pub fn private_ip_address(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PrivateIpAddress".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SubnetId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-networkinterface.html#cfn-redshiftserverless-workgroup-networkinterface-subnetid)
-        pub fn subnet_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subnet_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SubnetId".to_owned(), value.into().into_json());
+                .insert("SubnetId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -988,16 +1035,18 @@ pub mod workgroup {
         /// Range: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-performancetarget.html#cfn-redshiftserverless-workgroup-performancetarget-level)
-        pub fn level(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Level".to_owned(), value.into().into_json());
+        pub fn level(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Level".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Status`: [`PerformanceTargetStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-performancetarget.html#cfn-redshiftserverless-workgroup-performancetarget-status)
-        pub fn status(mut self, value: impl Into<crate::Value<PerformanceTargetStatus>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<PerformanceTargetStatus>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1017,12 +1066,12 @@ pub mod workgroup {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1050,27 +1099,30 @@ pub mod workgroup {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-vpcendpoint.html#cfn-redshiftserverless-workgroup-vpcendpoint-networkinterfaces)
         pub fn network_interfaces(
             mut self,
-            value: impl Into<crate::Value<Vec<NetworkInterface>>>,
+            value: impl crate::IntoValue<Vec<NetworkInterface>>,
         ) -> Self {
-            self.0
-                .insert("NetworkInterfaces".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NetworkInterfaces".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `VpcEndpointId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-vpcendpoint.html#cfn-redshiftserverless-workgroup-vpcendpoint-vpcendpointid)
-        pub fn vpc_endpoint_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn vpc_endpoint_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VpcEndpointId".to_owned(), value.into().into_json());
+                .insert("VpcEndpointId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VpcId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-vpcendpoint.html#cfn-redshiftserverless-workgroup-vpcendpoint-vpcid)
-        pub fn vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("VpcId".to_owned(), value.into().into_json());
+        pub fn vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("VpcId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1096,9 +1148,9 @@ pub mod workgroup {
         /// `BaseCapacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-workgroup.html#cfn-redshiftserverless-workgroup-workgroup-basecapacity)
-        pub fn base_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn base_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BaseCapacity".to_owned(), value.into().into_json());
+                .insert("BaseCapacity".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1107,46 +1159,50 @@ pub mod workgroup {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-workgroup.html#cfn-redshiftserverless-workgroup-workgroup-configparameters)
         pub fn config_parameters(
             mut self,
-            value: impl Into<crate::Value<Vec<ConfigParameter>>>,
+            value: impl crate::IntoValue<Vec<ConfigParameter>>,
         ) -> Self {
-            self.0
-                .insert("ConfigParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConfigParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CreationDate`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-workgroup.html#cfn-redshiftserverless-workgroup-workgroup-creationdate)
-        pub fn creation_date(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn creation_date(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreationDate".to_owned(), value.into().into_json());
+                .insert("CreationDate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Endpoint`: [`Endpoint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-workgroup.html#cfn-redshiftserverless-workgroup-workgroup-endpoint)
-        pub fn endpoint(mut self, value: impl Into<crate::Value<Endpoint>>) -> Self {
+        pub fn endpoint(mut self, value: impl crate::IntoValue<Endpoint>) -> Self {
             self.0
-                .insert("Endpoint".to_owned(), value.into().into_json());
+                .insert("Endpoint".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EnhancedVpcRouting`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-workgroup.html#cfn-redshiftserverless-workgroup-workgroup-enhancedvpcrouting)
-        pub fn enhanced_vpc_routing(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnhancedVpcRouting".to_owned(), value.into().into_json());
+        pub fn enhanced_vpc_routing(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnhancedVpcRouting".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxCapacity`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-workgroup.html#cfn-redshiftserverless-workgroup-workgroup-maxcapacity)
-        pub fn max_capacity(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_capacity(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxCapacity".to_owned(), value.into().into_json());
+                .insert("MaxCapacity".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1157,9 +1213,9 @@ pub mod workgroup {
         /// Pattern: `^[a-z0-9-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-workgroup.html#cfn-redshiftserverless-workgroup-workgroup-namespacename)
-        pub fn namespace_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NamespaceName".to_owned(), value.into().into_json());
+                .insert("NamespaceName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1168,11 +1224,11 @@ pub mod workgroup {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-workgroup.html#cfn-redshiftserverless-workgroup-workgroup-priceperformancetarget)
         pub fn price_performance_target(
             mut self,
-            value: impl Into<crate::Value<PerformanceTarget>>,
+            value: impl crate::IntoValue<PerformanceTarget>,
         ) -> Self {
             self.0.insert(
                 "PricePerformanceTarget".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1180,35 +1236,40 @@ pub mod workgroup {
         /// `PubliclyAccessible`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-workgroup.html#cfn-redshiftserverless-workgroup-workgroup-publiclyaccessible)
-        pub fn publicly_accessible(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("PubliclyAccessible".to_owned(), value.into().into_json());
+        pub fn publicly_accessible(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "PubliclyAccessible".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SecurityGroupIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-workgroup.html#cfn-redshiftserverless-workgroup-workgroup-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Status`: [`WorkgroupStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-workgroup.html#cfn-redshiftserverless-workgroup-workgroup-status)
-        pub fn status(mut self, value: impl Into<crate::Value<WorkgroupStatus>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<WorkgroupStatus>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SubnetIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-workgroup.html#cfn-redshiftserverless-workgroup-workgroup-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1219,27 +1280,27 @@ pub mod workgroup {
         /// Pattern: `^[a-zA-Z0-9_]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-workgroup.html#cfn-redshiftserverless-workgroup-workgroup-trackname)
-        pub fn track_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn track_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TrackName".to_owned(), value.into().into_json());
+                .insert("TrackName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WorkgroupArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-workgroup.html#cfn-redshiftserverless-workgroup-workgroup-workgrouparn)
-        pub fn workgroup_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn workgroup_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("WorkgroupArn".to_owned(), value.into().into_json());
+                .insert("WorkgroupArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WorkgroupId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-workgroup.html#cfn-redshiftserverless-workgroup-workgroup-workgroupid)
-        pub fn workgroup_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn workgroup_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("WorkgroupId".to_owned(), value.into().into_json());
+                .insert("WorkgroupId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1250,9 +1311,9 @@ pub mod workgroup {
         /// Pattern: `^[a-z0-9-]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-redshiftserverless-workgroup-workgroup.html#cfn-redshiftserverless-workgroup-workgroup-workgroupname)
-        pub fn workgroup_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn workgroup_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("WorkgroupName".to_owned(), value.into().into_json());
+                .insert("WorkgroupName".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::RefactorSpaces::Service",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::RefactorSpaces::Application",
+        <Application as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RefactorSpaces::Environment",
+        <Environment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RefactorSpaces::Route",
+        <Route as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RefactorSpaces::Service",
+        <Service as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::RefactorSpaces::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `EnvironmentIdentifier`, `Name`, `ProxyType`, `VpcId`.
@@ -21,20 +41,20 @@ pub struct Application(crate::Resource);
 impl Application {
     /// A new `AWS::RefactorSpaces::Application` with its required properties.
     pub fn new(
-        environment_identifier: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        proxy_type: impl Into<crate::Value<application::ProxyType>>,
-        vpc_id: impl Into<crate::Value<String>>,
+        environment_identifier: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        proxy_type: impl crate::IntoValue<application::ProxyType>,
+        vpc_id: impl crate::IntoValue<String>,
     ) -> Self {
         Application(
             crate::Resource::new("AWS::RefactorSpaces::Application")
                 .property(
                     "EnvironmentIdentifier",
-                    environment_identifier.into().into_json(),
+                    environment_identifier.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json())
-                .property("ProxyType", proxy_type.into().into_json())
-                .property("VpcId", vpc_id.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("ProxyType", proxy_type.into_value().into_json())
+                .property("VpcId", vpc_id.into_value().into_json()),
         )
     }
 
@@ -45,18 +65,18 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-application.html#cfn-refactorspaces-application-apigatewayproxy)
     pub fn api_gateway_proxy(
         mut self,
-        value: impl Into<crate::Value<application::ApiGatewayProxyInput>>,
+        value: impl crate::IntoValue<application::ApiGatewayProxyInput>,
     ) -> Self {
         self.0
-            .set_property("ApiGatewayProxy", value.into().into_json());
+            .set_property("ApiGatewayProxy", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](application::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-application.html#cfn-refactorspaces-application-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<application::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -148,10 +168,10 @@ pub mod application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-refactorspaces-application-apigatewayproxyinput.html#cfn-refactorspaces-application-apigatewayproxyinput-endpointtype)
         pub fn endpoint_type(
             mut self,
-            value: impl Into<crate::Value<ApiGatewayEndpointType>>,
+            value: impl crate::IntoValue<ApiGatewayEndpointType>,
         ) -> Self {
             self.0
-                .insert("EndpointType".to_owned(), value.into().into_json());
+                .insert("EndpointType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -162,9 +182,9 @@ pub mod application {
         /// Pattern: `^[-a-zA-Z0-9_]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-refactorspaces-application-apigatewayproxyinput.html#cfn-refactorspaces-application-apigatewayproxyinput-stagename)
-        pub fn stage_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stage_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StageName".to_owned(), value.into().into_json());
+                .insert("StageName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -184,12 +204,12 @@ pub mod application {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -255,8 +275,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-environment.html#cfn-refactorspaces-environment-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -269,8 +290,8 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-environment.html#cfn-refactorspaces-environment-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -281,18 +302,18 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-environment.html#cfn-refactorspaces-environment-networkfabrictype)
     pub fn network_fabric_type(
         mut self,
-        value: impl Into<crate::Value<environment::NetworkFabricType>>,
+        value: impl crate::IntoValue<environment::NetworkFabricType>,
     ) -> Self {
         self.0
-            .set_property("NetworkFabricType", value.into().into_json());
+            .set_property("NetworkFabricType", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](environment::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-environment.html#cfn-refactorspaces-environment-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<environment::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<environment::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -305,7 +326,12 @@ impl Default for Environment {
 
 impl crate::typed::ResourceType for Environment {
     const TYPE_NAME: &'static str = "AWS::RefactorSpaces::Environment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "Name", "NetworkFabricType"];
 
@@ -352,12 +378,12 @@ pub mod environment {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -398,43 +424,43 @@ pub struct Route(crate::Resource);
 impl Route {
     /// A new `AWS::RefactorSpaces::Route` with its required properties.
     pub fn new(
-        application_identifier: impl Into<crate::Value<String>>,
-        environment_identifier: impl Into<crate::Value<String>>,
-        route_type: impl Into<crate::Value<route::RouteType>>,
-        service_identifier: impl Into<crate::Value<String>>,
+        application_identifier: impl crate::IntoValue<String>,
+        environment_identifier: impl crate::IntoValue<String>,
+        route_type: impl crate::IntoValue<route::RouteType>,
+        service_identifier: impl crate::IntoValue<String>,
     ) -> Self {
         Route(
             crate::Resource::new("AWS::RefactorSpaces::Route")
                 .property(
                     "ApplicationIdentifier",
-                    application_identifier.into().into_json(),
+                    application_identifier.into_value().into_json(),
                 )
                 .property(
                     "EnvironmentIdentifier",
-                    environment_identifier.into().into_json(),
+                    environment_identifier.into_value().into_json(),
                 )
-                .property("RouteType", route_type.into().into_json())
-                .property("ServiceIdentifier", service_identifier.into().into_json()),
+                .property("RouteType", route_type.into_value().into_json())
+                .property(
+                    "ServiceIdentifier",
+                    service_identifier.into_value().into_json(),
+                ),
         )
     }
 
     /// `DefaultRoute`: [`DefaultRouteInput`](route::DefaultRouteInput).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-route.html#cfn-refactorspaces-route-defaultroute)
-    pub fn default_route(
-        mut self,
-        value: impl Into<crate::Value<route::DefaultRouteInput>>,
-    ) -> Self {
+    pub fn default_route(mut self, value: impl crate::IntoValue<route::DefaultRouteInput>) -> Self {
         self.0
-            .set_property("DefaultRoute", value.into().into_json());
+            .set_property("DefaultRoute", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](route::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-route.html#cfn-refactorspaces-route-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<route::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<route::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -443,10 +469,10 @@ impl Route {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-route.html#cfn-refactorspaces-route-uripathroute)
     pub fn uri_path_route(
         mut self,
-        value: impl Into<crate::Value<route::UriPathRouteInput>>,
+        value: impl crate::IntoValue<route::UriPathRouteInput>,
     ) -> Self {
         self.0
-            .set_property("UriPathRoute", value.into().into_json());
+            .set_property("UriPathRoute", value.into_value().into_json());
         self
     }
 }
@@ -507,10 +533,10 @@ pub mod route {
 
     impl DefaultRouteInput {
         /// A new `DefaultRouteInput` with its required properties.
-        pub fn new(activation_state: impl Into<crate::Value<RouteActivationState>>) -> Self {
+        pub fn new(activation_state: impl crate::IntoValue<RouteActivationState>) -> Self {
             DefaultRouteInput(crate::typed::Properties::from_iter([(
                 "ActivationState".to_owned(),
-                activation_state.into().into_json(),
+                activation_state.into_value().into_json(),
             )]))
         }
     }
@@ -530,12 +556,12 @@ pub mod route {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -554,37 +580,41 @@ pub mod route {
 
     impl UriPathRouteInput {
         /// A new `UriPathRouteInput` with its required properties.
-        pub fn new(activation_state: impl Into<crate::Value<RouteActivationState>>) -> Self {
+        pub fn new(activation_state: impl crate::IntoValue<RouteActivationState>) -> Self {
             UriPathRouteInput(crate::typed::Properties::from_iter([(
                 "ActivationState".to_owned(),
-                activation_state.into().into_json(),
+                activation_state.into_value().into_json(),
             )]))
         }
 
         /// `AppendSourcePath`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-refactorspaces-route-uripathrouteinput.html#cfn-refactorspaces-route-uripathrouteinput-appendsourcepath)
-        pub fn append_source_path(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("AppendSourcePath".to_owned(), value.into().into_json());
+        pub fn append_source_path(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "AppendSourcePath".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IncludeChildPaths`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-refactorspaces-route-uripathrouteinput.html#cfn-refactorspaces-route-uripathrouteinput-includechildpaths)
-        pub fn include_child_paths(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeChildPaths".to_owned(), value.into().into_json());
+        pub fn include_child_paths(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeChildPaths".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Methods`: list of [`Method`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-refactorspaces-route-uripathrouteinput.html#cfn-refactorspaces-route-uripathrouteinput-methods)
-        pub fn methods(mut self, value: impl Into<crate::Value<Vec<Method>>>) -> Self {
+        pub fn methods(mut self, value: impl crate::IntoValue<Vec<Method>>) -> Self {
             self.0
-                .insert("Methods".to_owned(), value.into().into_json());
+                .insert("Methods".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -595,9 +625,9 @@ pub mod route {
         /// Pattern: `^(/([a-zA-Z0-9._:-]+|\{[a-zA-Z0-9._:-]+\}))+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-refactorspaces-route-uripathrouteinput.html#cfn-refactorspaces-route-uripathrouteinput-sourcepath)
-        pub fn source_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourcePath".to_owned(), value.into().into_json());
+                .insert("SourcePath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -689,23 +719,23 @@ pub struct Service(crate::Resource);
 impl Service {
     /// A new `AWS::RefactorSpaces::Service` with its required properties.
     pub fn new(
-        application_identifier: impl Into<crate::Value<String>>,
-        endpoint_type: impl Into<crate::Value<service::ServiceEndpointType>>,
-        environment_identifier: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        application_identifier: impl crate::IntoValue<String>,
+        endpoint_type: impl crate::IntoValue<service::ServiceEndpointType>,
+        environment_identifier: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Service(
             crate::Resource::new("AWS::RefactorSpaces::Service")
                 .property(
                     "ApplicationIdentifier",
-                    application_identifier.into().into_json(),
+                    application_identifier.into_value().into_json(),
                 )
-                .property("EndpointType", endpoint_type.into().into_json())
+                .property("EndpointType", endpoint_type.into_value().into_json())
                 .property(
                     "EnvironmentIdentifier",
-                    environment_identifier.into().into_json(),
+                    environment_identifier.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -718,8 +748,9 @@ impl Service {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-service.html#cfn-refactorspaces-service-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -730,18 +761,18 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-service.html#cfn-refactorspaces-service-lambdaendpoint)
     pub fn lambda_endpoint(
         mut self,
-        value: impl Into<crate::Value<service::LambdaEndpointInput>>,
+        value: impl crate::IntoValue<service::LambdaEndpointInput>,
     ) -> Self {
         self.0
-            .set_property("LambdaEndpoint", value.into().into_json());
+            .set_property("LambdaEndpoint", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](service::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-service.html#cfn-refactorspaces-service-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<service::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<service::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -750,11 +781,9 @@ impl Service {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-service.html#cfn-refactorspaces-service-urlendpoint)
-    pub fn url_endpoint(
-        mut self,
-        value: impl Into<crate::Value<service::UrlEndpointInput>>,
-    ) -> Self {
-        self.0.set_property("UrlEndpoint", value.into().into_json());
+    pub fn url_endpoint(mut self, value: impl crate::IntoValue<service::UrlEndpointInput>) -> Self {
+        self.0
+            .set_property("UrlEndpoint", value.into_value().into_json());
         self
     }
 
@@ -767,8 +796,8 @@ impl Service {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-refactorspaces-service.html#cfn-refactorspaces-service-vpcid)
-    pub fn vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("VpcId", value.into().into_json());
+    pub fn vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("VpcId", value.into_value().into_json());
         self
     }
 }
@@ -824,10 +853,10 @@ pub mod service {
 
     impl LambdaEndpointInput {
         /// A new `LambdaEndpointInput` with its required properties.
-        pub fn new(arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(arn: impl crate::IntoValue<String>) -> Self {
             LambdaEndpointInput(crate::typed::Properties::from_iter([(
                 "Arn".to_owned(),
-                arn.into().into_json(),
+                arn.into_value().into_json(),
             )]))
         }
     }
@@ -847,12 +876,12 @@ pub mod service {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -871,10 +900,10 @@ pub mod service {
 
     impl UrlEndpointInput {
         /// A new `UrlEndpointInput` with its required properties.
-        pub fn new(url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(url: impl crate::IntoValue<String>) -> Self {
             UrlEndpointInput(crate::typed::Properties::from_iter([(
                 "Url".to_owned(),
-                url.into().into_json(),
+                url.into_value().into_json(),
             )]))
         }
 
@@ -885,9 +914,9 @@ pub mod service {
         /// Pattern: `^https?://[-a-zA-Z0-9+\x38@#/%?=~_|!:,.;]*[-a-zA-Z0-9+\x38@#/%=~_|]$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-refactorspaces-service-urlendpointinput.html#cfn-refactorspaces-service-urlendpointinput-healthurl)
-        pub fn health_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn health_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HealthUrl".to_owned(), value.into().into_json());
+                .insert("HealthUrl".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::Rekognition::StreamProcessor",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Rekognition::Collection",
+        <Collection as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Rekognition::Project",
+        <Project as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Rekognition::StreamProcessor",
+        <StreamProcessor as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Rekognition::Collection`.
 ///
 /// Required properties, the arguments of [`Collection::new`]: `CollectionId`.
@@ -19,10 +35,10 @@ pub struct Collection(crate::Resource);
 
 impl Collection {
     /// A new `AWS::Rekognition::Collection` with its required properties.
-    pub fn new(collection_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(collection_id: impl crate::IntoValue<String>) -> Self {
         Collection(
             crate::Resource::new("AWS::Rekognition::Collection")
-                .property("CollectionId", collection_id.into().into_json()),
+                .property("CollectionId", collection_id.into_value().into_json()),
         )
     }
 
@@ -31,15 +47,20 @@ impl Collection {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rekognition-collection.html#cfn-rekognition-collection-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<collection::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<collection::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Collection {
     const TYPE_NAME: &'static str = "AWS::Rekognition::Collection";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CollectionId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -75,12 +96,12 @@ pub mod collection {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -102,10 +123,10 @@ pub struct Project(crate::Resource);
 
 impl Project {
     /// A new `AWS::Rekognition::Project` with its required properties.
-    pub fn new(project_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(project_name: impl crate::IntoValue<String>) -> Self {
         Project(
             crate::Resource::new("AWS::Rekognition::Project")
-                .property("ProjectName", project_name.into().into_json()),
+                .property("ProjectName", project_name.into_value().into_json()),
         )
     }
 
@@ -114,15 +135,20 @@ impl Project {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rekognition-project.html#cfn-rekognition-project-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<project::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<project::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Project {
     const TYPE_NAME: &'static str = "AWS::Rekognition::Project";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProjectName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -158,12 +184,12 @@ pub mod project {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -186,16 +212,16 @@ pub struct StreamProcessor(crate::Resource);
 impl StreamProcessor {
     /// A new `AWS::Rekognition::StreamProcessor` with its required properties.
     pub fn new(
-        kinesis_video_stream: impl Into<crate::Value<stream_processor::KinesisVideoStream>>,
-        role_arn: impl Into<crate::Value<String>>,
+        kinesis_video_stream: impl crate::IntoValue<stream_processor::KinesisVideoStream>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         StreamProcessor(
             crate::Resource::new("AWS::Rekognition::StreamProcessor")
                 .property(
                     "KinesisVideoStream",
-                    kinesis_video_stream.into().into_json(),
+                    kinesis_video_stream.into_value().into_json(),
                 )
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -208,10 +234,12 @@ impl StreamProcessor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rekognition-streamprocessor.html#cfn-rekognition-streamprocessor-boundingboxregionsofinterest)
     pub fn bounding_box_regions_of_interest(
         mut self,
-        value: impl Into<crate::Value<Vec<stream_processor::BoundingBox>>>,
+        value: impl crate::IntoValue<Vec<stream_processor::BoundingBox>>,
     ) -> Self {
-        self.0
-            .set_property("BoundingBoxRegionsOfInterest", value.into().into_json());
+        self.0.set_property(
+            "BoundingBoxRegionsOfInterest",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -222,10 +250,10 @@ impl StreamProcessor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rekognition-streamprocessor.html#cfn-rekognition-streamprocessor-connectedhomesettings)
     pub fn connected_home_settings(
         mut self,
-        value: impl Into<crate::Value<stream_processor::ConnectedHomeSettings>>,
+        value: impl crate::IntoValue<stream_processor::ConnectedHomeSettings>,
     ) -> Self {
         self.0
-            .set_property("ConnectedHomeSettings", value.into().into_json());
+            .set_property("ConnectedHomeSettings", value.into_value().into_json());
         self
     }
 
@@ -236,10 +264,10 @@ impl StreamProcessor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rekognition-streamprocessor.html#cfn-rekognition-streamprocessor-datasharingpreference)
     pub fn data_sharing_preference(
         mut self,
-        value: impl Into<crate::Value<stream_processor::DataSharingPreference>>,
+        value: impl crate::IntoValue<stream_processor::DataSharingPreference>,
     ) -> Self {
         self.0
-            .set_property("DataSharingPreference", value.into().into_json());
+            .set_property("DataSharingPreference", value.into_value().into_json());
         self
     }
 
@@ -250,10 +278,10 @@ impl StreamProcessor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rekognition-streamprocessor.html#cfn-rekognition-streamprocessor-facesearchsettings)
     pub fn face_search_settings(
         mut self,
-        value: impl Into<crate::Value<stream_processor::FaceSearchSettings>>,
+        value: impl crate::IntoValue<stream_processor::FaceSearchSettings>,
     ) -> Self {
         self.0
-            .set_property("FaceSearchSettings", value.into().into_json());
+            .set_property("FaceSearchSettings", value.into_value().into_json());
         self
     }
 
@@ -264,10 +292,10 @@ impl StreamProcessor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rekognition-streamprocessor.html#cfn-rekognition-streamprocessor-kinesisdatastream)
     pub fn kinesis_data_stream(
         mut self,
-        value: impl Into<crate::Value<stream_processor::KinesisDataStream>>,
+        value: impl crate::IntoValue<stream_processor::KinesisDataStream>,
     ) -> Self {
         self.0
-            .set_property("KinesisDataStream", value.into().into_json());
+            .set_property("KinesisDataStream", value.into_value().into_json());
         self
     }
 
@@ -280,8 +308,9 @@ impl StreamProcessor {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rekognition-streamprocessor.html#cfn-rekognition-streamprocessor-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -294,8 +323,8 @@ impl StreamProcessor {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rekognition-streamprocessor.html#cfn-rekognition-streamprocessor-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -306,10 +335,10 @@ impl StreamProcessor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rekognition-streamprocessor.html#cfn-rekognition-streamprocessor-notificationchannel)
     pub fn notification_channel(
         mut self,
-        value: impl Into<crate::Value<stream_processor::NotificationChannel>>,
+        value: impl crate::IntoValue<stream_processor::NotificationChannel>,
     ) -> Self {
         self.0
-            .set_property("NotificationChannel", value.into().into_json());
+            .set_property("NotificationChannel", value.into_value().into_json());
         self
     }
 
@@ -322,10 +351,10 @@ impl StreamProcessor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rekognition-streamprocessor.html#cfn-rekognition-streamprocessor-polygonregionsofinterest)
     pub fn polygon_regions_of_interest(
         mut self,
-        value: impl Into<crate::Value<Vec<Vec<stream_processor::Point>>>>,
+        value: impl crate::IntoValue<Vec<Vec<stream_processor::Point>>>,
     ) -> Self {
         self.0
-            .set_property("PolygonRegionsOfInterest", value.into().into_json());
+            .set_property("PolygonRegionsOfInterest", value.into_value().into_json());
         self
     }
 
@@ -336,10 +365,10 @@ impl StreamProcessor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rekognition-streamprocessor.html#cfn-rekognition-streamprocessor-s3destination)
     pub fn s3_destination(
         mut self,
-        value: impl Into<crate::Value<stream_processor::S3Destination>>,
+        value: impl crate::IntoValue<stream_processor::S3Destination>,
     ) -> Self {
         self.0
-            .set_property("S3Destination", value.into().into_json());
+            .set_property("S3Destination", value.into_value().into_json());
         self
     }
 
@@ -348,15 +377,20 @@ impl StreamProcessor {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rekognition-streamprocessor.html#cfn-rekognition-streamprocessor-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<stream_processor::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<stream_processor::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for StreamProcessor {
     const TYPE_NAME: &'static str = "AWS::Rekognition::StreamProcessor";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "BoundingBoxRegionsOfInterest",
         "ConnectedHomeSettings",
@@ -415,16 +449,16 @@ pub mod stream_processor {
     impl BoundingBox {
         /// A new `BoundingBox` with its required properties.
         pub fn new(
-            height: impl Into<crate::Value<f64>>,
-            left: impl Into<crate::Value<f64>>,
-            top: impl Into<crate::Value<f64>>,
-            width: impl Into<crate::Value<f64>>,
+            height: impl crate::IntoValue<f64>,
+            left: impl crate::IntoValue<f64>,
+            top: impl crate::IntoValue<f64>,
+            width: impl crate::IntoValue<f64>,
         ) -> Self {
             BoundingBox(crate::typed::Properties::from_iter([
-                ("Height".to_owned(), height.into().into_json()),
-                ("Left".to_owned(), left.into().into_json()),
-                ("Top".to_owned(), top.into().into_json()),
-                ("Width".to_owned(), width.into().into_json()),
+                ("Height".to_owned(), height.into_value().into_json()),
+                ("Left".to_owned(), left.into_value().into_json()),
+                ("Top".to_owned(), top.into_value().into_json()),
+                ("Width".to_owned(), width.into_value().into_json()),
             ]))
         }
     }
@@ -443,10 +477,10 @@ pub mod stream_processor {
 
     impl ConnectedHomeSettings {
         /// A new `ConnectedHomeSettings` with its required properties.
-        pub fn new(labels: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(labels: impl crate::IntoValue<Vec<String>>) -> Self {
             ConnectedHomeSettings(crate::typed::Properties::from_iter([(
                 "Labels".to_owned(),
-                labels.into().into_json(),
+                labels.into_value().into_json(),
             )]))
         }
 
@@ -455,9 +489,9 @@ pub mod stream_processor {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rekognition-streamprocessor-connectedhomesettings.html#cfn-rekognition-streamprocessor-connectedhomesettings-minconfidence)
-        pub fn min_confidence(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn min_confidence(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("MinConfidence".to_owned(), value.into().into_json());
+                .insert("MinConfidence".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -476,10 +510,10 @@ pub mod stream_processor {
 
     impl DataSharingPreference {
         /// A new `DataSharingPreference` with its required properties.
-        pub fn new(opt_in: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(opt_in: impl crate::IntoValue<bool>) -> Self {
             DataSharingPreference(crate::typed::Properties::from_iter([(
                 "OptIn".to_owned(),
-                opt_in.into().into_json(),
+                opt_in.into_value().into_json(),
             )]))
         }
     }
@@ -498,10 +532,10 @@ pub mod stream_processor {
 
     impl FaceSearchSettings {
         /// A new `FaceSearchSettings` with its required properties.
-        pub fn new(collection_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(collection_id: impl crate::IntoValue<String>) -> Self {
             FaceSearchSettings(crate::typed::Properties::from_iter([(
                 "CollectionId".to_owned(),
-                collection_id.into().into_json(),
+                collection_id.into_value().into_json(),
             )]))
         }
 
@@ -510,9 +544,11 @@ pub mod stream_processor {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rekognition-streamprocessor-facesearchsettings.html#cfn-rekognition-streamprocessor-facesearchsettings-facematchthreshold)
-        pub fn face_match_threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("FaceMatchThreshold".to_owned(), value.into().into_json());
+        pub fn face_match_threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "FaceMatchThreshold".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -531,10 +567,10 @@ pub mod stream_processor {
 
     impl KinesisDataStream {
         /// A new `KinesisDataStream` with its required properties.
-        pub fn new(arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(arn: impl crate::IntoValue<String>) -> Self {
             KinesisDataStream(crate::typed::Properties::from_iter([(
                 "Arn".to_owned(),
-                arn.into().into_json(),
+                arn.into_value().into_json(),
             )]))
         }
     }
@@ -553,10 +589,10 @@ pub mod stream_processor {
 
     impl KinesisVideoStream {
         /// A new `KinesisVideoStream` with its required properties.
-        pub fn new(arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(arn: impl crate::IntoValue<String>) -> Self {
             KinesisVideoStream(crate::typed::Properties::from_iter([(
                 "Arn".to_owned(),
-                arn.into().into_json(),
+                arn.into_value().into_json(),
             )]))
         }
     }
@@ -575,10 +611,10 @@ pub mod stream_processor {
 
     impl NotificationChannel {
         /// A new `NotificationChannel` with its required properties.
-        pub fn new(arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(arn: impl crate::IntoValue<String>) -> Self {
             NotificationChannel(crate::typed::Properties::from_iter([(
                 "Arn".to_owned(),
-                arn.into().into_json(),
+                arn.into_value().into_json(),
             )]))
         }
     }
@@ -597,10 +633,10 @@ pub mod stream_processor {
 
     impl Point {
         /// A new `Point` with its required properties.
-        pub fn new(x: impl Into<crate::Value<f64>>, y: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(x: impl crate::IntoValue<f64>, y: impl crate::IntoValue<f64>) -> Self {
             Point(crate::typed::Properties::from_iter([
-                ("X".to_owned(), x.into().into_json()),
-                ("Y".to_owned(), y.into().into_json()),
+                ("X".to_owned(), x.into_value().into_json()),
+                ("Y".to_owned(), y.into_value().into_json()),
             ]))
         }
     }
@@ -619,10 +655,10 @@ pub mod stream_processor {
 
     impl S3Destination {
         /// A new `S3Destination` with its required properties.
-        pub fn new(bucket_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket_name: impl crate::IntoValue<String>) -> Self {
             S3Destination(crate::typed::Properties::from_iter([(
                 "BucketName".to_owned(),
-                bucket_name.into().into_json(),
+                bucket_name.into_value().into_json(),
             )]))
         }
 
@@ -631,9 +667,9 @@ pub mod stream_processor {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rekognition-streamprocessor-s3destination.html#cfn-rekognition-streamprocessor-s3destination-objectkeyprefix)
-        pub fn object_key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn object_key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ObjectKeyPrefix".to_owned(), value.into().into_json());
+                .insert("ObjectKeyPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -653,12 +689,12 @@ pub mod stream_processor {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::ResilienceHub::ResiliencyPolicy",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ResilienceHub::App",
+        <App as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ResilienceHub::ResiliencyPolicy",
+        <ResiliencyPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ResilienceHub::App`.
 ///
 /// Required properties, the arguments of [`App::new`]: `AppTemplateBody`, `Name`, `ResourceMappings`.
@@ -19,14 +31,20 @@ pub struct App(crate::Resource);
 impl App {
     /// A new `AWS::ResilienceHub::App` with its required properties.
     pub fn new(
-        app_template_body: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        resource_mappings: impl Into<crate::Value<Vec<app::ResourceMapping>>>,
+        app_template_body: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        resource_mappings: impl crate::IntoValue<Vec<app::ResourceMapping>>,
     ) -> Self {
         App(crate::Resource::new("AWS::ResilienceHub::App")
-            .property("AppTemplateBody", app_template_body.into().into_json())
-            .property("Name", name.into().into_json())
-            .property("ResourceMappings", resource_mappings.into().into_json()))
+            .property(
+                "AppTemplateBody",
+                app_template_body.into_value().into_json(),
+            )
+            .property("Name", name.into_value().into_json())
+            .property(
+                "ResourceMappings",
+                resource_mappings.into_value().into_json(),
+            ))
     }
 
     /// `AppAssessmentSchedule`: [`AppAssessmentSchedule`](app::AppAssessmentSchedule).
@@ -34,10 +52,10 @@ impl App {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resiliencehub-app.html#cfn-resiliencehub-app-appassessmentschedule)
     pub fn app_assessment_schedule(
         mut self,
-        value: impl Into<crate::Value<app::AppAssessmentSchedule>>,
+        value: impl crate::IntoValue<app::AppAssessmentSchedule>,
     ) -> Self {
         self.0
-            .set_property("AppAssessmentSchedule", value.into().into_json());
+            .set_property("AppAssessmentSchedule", value.into_value().into_json());
         self
     }
 
@@ -46,8 +64,9 @@ impl App {
     /// Length: 0 to 500.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resiliencehub-app.html#cfn-resiliencehub-app-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -58,22 +77,19 @@ impl App {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resiliencehub-app.html#cfn-resiliencehub-app-eventsubscriptions)
     pub fn event_subscriptions(
         mut self,
-        value: impl Into<crate::Value<Vec<app::EventSubscription>>>,
+        value: impl crate::IntoValue<Vec<app::EventSubscription>>,
     ) -> Self {
         self.0
-            .set_property("EventSubscriptions", value.into().into_json());
+            .set_property("EventSubscriptions", value.into_value().into_json());
         self
     }
 
     /// `PermissionModel`: [`PermissionModel`](app::PermissionModel).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resiliencehub-app.html#cfn-resiliencehub-app-permissionmodel)
-    pub fn permission_model(
-        mut self,
-        value: impl Into<crate::Value<app::PermissionModel>>,
-    ) -> Self {
+    pub fn permission_model(mut self, value: impl crate::IntoValue<app::PermissionModel>) -> Self {
         self.0
-            .set_property("PermissionModel", value.into().into_json());
+            .set_property("PermissionModel", value.into_value().into_json());
         self
     }
 
@@ -82,9 +98,9 @@ impl App {
     /// Pattern: `^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]):[0-9]{12}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resiliencehub-app.html#cfn-resiliencehub-app-resiliencypolicyarn)
-    pub fn resiliency_policy_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resiliency_policy_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResiliencyPolicyArn", value.into().into_json());
+            .set_property("ResiliencyPolicyArn", value.into_value().into_json());
         self
     }
 
@@ -93,9 +109,9 @@ impl App {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resiliencehub-app.html#cfn-resiliencehub-app-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -143,12 +159,12 @@ pub mod app {
     impl EventSubscription {
         /// A new `EventSubscription` with its required properties.
         pub fn new(
-            event_type: impl Into<crate::Value<EventType>>,
-            name: impl Into<crate::Value<String>>,
+            event_type: impl crate::IntoValue<EventType>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             EventSubscription(crate::typed::Properties::from_iter([
-                ("EventType".to_owned(), event_type.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("EventType".to_owned(), event_type.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -157,9 +173,9 @@ pub mod app {
         /// Pattern: `^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]):[0-9]{12}:[A-Za-z0-9/][A-Za-z0-9:_/+.-]{0,1023}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resiliencehub-app-eventsubscription.html#cfn-resiliencehub-app-eventsubscription-snstopicarn)
-        pub fn sns_topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sns_topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SnsTopicArn".to_owned(), value.into().into_json());
+                .insert("SnsTopicArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -178,10 +194,10 @@ pub mod app {
 
     impl PermissionModel {
         /// A new `PermissionModel` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             PermissionModel(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -192,10 +208,12 @@ pub mod app {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resiliencehub-app-permissionmodel.html#cfn-resiliencehub-app-permissionmodel-crossaccountrolearns)
         pub fn cross_account_role_arns(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("CrossAccountRoleArns".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CrossAccountRoleArns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -204,9 +222,9 @@ pub mod app {
         /// Pattern: `((\u002F[\u0021-\u007E]+\u002F){1,511})?[A-Za-z0-9+=,.@_/-]{1,64}`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resiliencehub-app-permissionmodel.html#cfn-resiliencehub-app-permissionmodel-invokerrolename)
-        pub fn invoker_role_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn invoker_role_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InvokerRoleName".to_owned(), value.into().into_json());
+                .insert("InvokerRoleName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -226,12 +244,12 @@ pub mod app {
     impl PhysicalResourceId {
         /// A new `PhysicalResourceId` with its required properties.
         pub fn new(
-            identifier: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<String>>,
+            identifier: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             PhysicalResourceId(crate::typed::Properties::from_iter([
-                ("Identifier".to_owned(), identifier.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Identifier".to_owned(), identifier.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
@@ -240,9 +258,9 @@ pub mod app {
         /// Pattern: `^[0-9]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resiliencehub-app-physicalresourceid.html#cfn-resiliencehub-app-physicalresourceid-awsaccountid)
-        pub fn aws_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn aws_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AwsAccountId".to_owned(), value.into().into_json());
+                .insert("AwsAccountId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -251,9 +269,9 @@ pub mod app {
         /// Pattern: `^[a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resiliencehub-app-physicalresourceid.html#cfn-resiliencehub-app-physicalresourceid-awsregion)
-        pub fn aws_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn aws_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AwsRegion".to_owned(), value.into().into_json());
+                .insert("AwsRegion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -273,14 +291,17 @@ pub mod app {
     impl ResourceMapping {
         /// A new `ResourceMapping` with its required properties.
         pub fn new(
-            mapping_type: impl Into<crate::Value<String>>,
-            physical_resource_id: impl Into<crate::Value<PhysicalResourceId>>,
+            mapping_type: impl crate::IntoValue<String>,
+            physical_resource_id: impl crate::IntoValue<PhysicalResourceId>,
         ) -> Self {
             ResourceMapping(crate::typed::Properties::from_iter([
-                ("MappingType".to_owned(), mapping_type.into().into_json()),
+                (
+                    "MappingType".to_owned(),
+                    mapping_type.into_value().into_json(),
+                ),
                 (
                     "PhysicalResourceId".to_owned(),
-                    physical_resource_id.into().into_json(),
+                    physical_resource_id.into_value().into_json(),
                 ),
             ]))
         }
@@ -290,9 +311,9 @@ pub mod app {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resiliencehub-app-resourcemapping.html#cfn-resiliencehub-app-resourcemapping-ekssourcename)
-        pub fn eks_source_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn eks_source_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EksSourceName".to_owned(), value.into().into_json());
+                .insert("EksSourceName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -301,9 +322,11 @@ pub mod app {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resiliencehub-app-resourcemapping.html#cfn-resiliencehub-app-resourcemapping-logicalstackname)
-        pub fn logical_stack_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LogicalStackName".to_owned(), value.into().into_json());
+        pub fn logical_stack_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LogicalStackName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -312,9 +335,9 @@ pub mod app {
         /// Pattern: `^[A-Za-z0-9][A-Za-z0-9_\-]{1,59}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resiliencehub-app-resourcemapping.html#cfn-resiliencehub-app-resourcemapping-resourcename)
-        pub fn resource_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceName".to_owned(), value.into().into_json());
+                .insert("ResourceName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -323,9 +346,11 @@ pub mod app {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resiliencehub-app-resourcemapping.html#cfn-resiliencehub-app-resourcemapping-terraformsourcename)
-        pub fn terraform_source_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TerraformSourceName".to_owned(), value.into().into_json());
+        pub fn terraform_source_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TerraformSourceName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -402,15 +427,15 @@ pub struct ResiliencyPolicy(crate::Resource);
 impl ResiliencyPolicy {
     /// A new `AWS::ResilienceHub::ResiliencyPolicy` with its required properties.
     pub fn new(
-        policy: impl Into<crate::Value<resiliency_policy::PolicyMap>>,
-        policy_name: impl Into<crate::Value<String>>,
-        tier: impl Into<crate::Value<resiliency_policy::Tier>>,
+        policy: impl crate::IntoValue<resiliency_policy::PolicyMap>,
+        policy_name: impl crate::IntoValue<String>,
+        tier: impl crate::IntoValue<resiliency_policy::Tier>,
     ) -> Self {
         ResiliencyPolicy(
             crate::Resource::new("AWS::ResilienceHub::ResiliencyPolicy")
-                .property("Policy", policy.into().into_json())
-                .property("PolicyName", policy_name.into().into_json())
-                .property("Tier", tier.into().into_json()),
+                .property("Policy", policy.into_value().into_json())
+                .property("PolicyName", policy_name.into_value().into_json())
+                .property("Tier", tier.into_value().into_json()),
         )
     }
 
@@ -419,10 +444,10 @@ impl ResiliencyPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resiliencehub-resiliencypolicy.html#cfn-resiliencehub-resiliencypolicy-datalocationconstraint)
     pub fn data_location_constraint(
         mut self,
-        value: impl Into<crate::Value<resiliency_policy::DataLocationConstraint>>,
+        value: impl crate::IntoValue<resiliency_policy::DataLocationConstraint>,
     ) -> Self {
         self.0
-            .set_property("DataLocationConstraint", value.into().into_json());
+            .set_property("DataLocationConstraint", value.into_value().into_json());
         self
     }
 
@@ -431,9 +456,9 @@ impl ResiliencyPolicy {
     /// Length: 0 to 500.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resiliencehub-resiliencypolicy.html#cfn-resiliencehub-resiliencypolicy-policydescription)
-    pub fn policy_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn policy_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PolicyDescription", value.into().into_json());
+            .set_property("PolicyDescription", value.into_value().into_json());
         self
     }
 
@@ -442,9 +467,9 @@ impl ResiliencyPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resiliencehub-resiliencypolicy.html#cfn-resiliencehub-resiliencypolicy-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -487,12 +512,12 @@ pub mod resiliency_policy {
     impl FailurePolicy {
         /// A new `FailurePolicy` with its required properties.
         pub fn new(
-            rpo_in_secs: impl Into<crate::Value<i64>>,
-            rto_in_secs: impl Into<crate::Value<i64>>,
+            rpo_in_secs: impl crate::IntoValue<i64>,
+            rto_in_secs: impl crate::IntoValue<i64>,
         ) -> Self {
             FailurePolicy(crate::typed::Properties::from_iter([
-                ("RpoInSecs".to_owned(), rpo_in_secs.into().into_json()),
-                ("RtoInSecs".to_owned(), rto_in_secs.into().into_json()),
+                ("RpoInSecs".to_owned(), rpo_in_secs.into_value().into_json()),
+                ("RtoInSecs".to_owned(), rto_in_secs.into_value().into_json()),
             ]))
         }
     }
@@ -512,22 +537,23 @@ pub mod resiliency_policy {
     impl PolicyMap {
         /// A new `PolicyMap` with its required properties.
         pub fn new(
-            az: impl Into<crate::Value<FailurePolicy>>,
-            hardware: impl Into<crate::Value<FailurePolicy>>,
-            software: impl Into<crate::Value<FailurePolicy>>,
+            az: impl crate::IntoValue<FailurePolicy>,
+            hardware: impl crate::IntoValue<FailurePolicy>,
+            software: impl crate::IntoValue<FailurePolicy>,
         ) -> Self {
             PolicyMap(crate::typed::Properties::from_iter([
-                ("AZ".to_owned(), az.into().into_json()),
-                ("Hardware".to_owned(), hardware.into().into_json()),
-                ("Software".to_owned(), software.into().into_json()),
+                ("AZ".to_owned(), az.into_value().into_json()),
+                ("Hardware".to_owned(), hardware.into_value().into_json()),
+                ("Software".to_owned(), software.into_value().into_json()),
             ]))
         }
 
         /// `Region`: [`FailurePolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resiliencehub-resiliencypolicy-policymap.html#cfn-resiliencehub-resiliencypolicy-policymap-region)
-        pub fn region(mut self, value: impl Into<crate::Value<FailurePolicy>>) -> Self {
-            self.0.insert("Region".to_owned(), value.into().into_json());
+        pub fn region(mut self, value: impl crate::IntoValue<FailurePolicy>) -> Self {
+            self.0
+                .insert("Region".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::ResourceExplorer2::View",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ResourceExplorer2::DefaultViewAssociation",
+        <DefaultViewAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ResourceExplorer2::Index",
+        <Index as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ResourceExplorer2::View",
+        <View as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ResourceExplorer2::DefaultViewAssociation`.
 ///
 /// Required properties, the arguments of [`DefaultViewAssociation::new`]: `ViewArn`.
@@ -19,10 +35,10 @@ pub struct DefaultViewAssociation(crate::Resource);
 
 impl DefaultViewAssociation {
     /// A new `AWS::ResourceExplorer2::DefaultViewAssociation` with its required properties.
-    pub fn new(view_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(view_arn: impl crate::IntoValue<String>) -> Self {
         DefaultViewAssociation(
             crate::Resource::new("AWS::ResourceExplorer2::DefaultViewAssociation")
-                .property("ViewArn", view_arn.into().into_json()),
+                .property("ViewArn", view_arn.into_value().into_json()),
         )
     }
 }
@@ -63,10 +79,10 @@ pub struct Index(crate::Resource);
 
 impl Index {
     /// A new `AWS::ResourceExplorer2::Index` with its required properties.
-    pub fn new(r#type: impl Into<crate::Value<index::IndexType>>) -> Self {
+    pub fn new(r#type: impl crate::IntoValue<index::IndexType>) -> Self {
         Index(
             crate::Resource::new("AWS::ResourceExplorer2::Index")
-                .property("Type", r#type.into().into_json()),
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -75,9 +91,9 @@ impl Index {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resourceexplorer2-index.html#cfn-resourceexplorer2-index-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -145,18 +161,19 @@ pub struct View(crate::Resource);
 
 impl View {
     /// A new `AWS::ResourceExplorer2::View` with its required properties.
-    pub fn new(view_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(view_name: impl crate::IntoValue<String>) -> Self {
         View(
             crate::Resource::new("AWS::ResourceExplorer2::View")
-                .property("ViewName", view_name.into().into_json()),
+                .property("ViewName", view_name.into_value().into_json()),
         )
     }
 
     /// `Filters`: [`SearchFilter`](view::SearchFilter).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resourceexplorer2-view.html#cfn-resourceexplorer2-view-filters)
-    pub fn filters(mut self, value: impl Into<crate::Value<view::SearchFilter>>) -> Self {
-        self.0.set_property("Filters", value.into().into_json());
+    pub fn filters(mut self, value: impl crate::IntoValue<view::SearchFilter>) -> Self {
+        self.0
+            .set_property("Filters", value.into_value().into_json());
         self
     }
 
@@ -165,10 +182,10 @@ impl View {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resourceexplorer2-view.html#cfn-resourceexplorer2-view-includedproperties)
     pub fn included_properties(
         mut self,
-        value: impl Into<crate::Value<Vec<view::IncludedProperty>>>,
+        value: impl crate::IntoValue<Vec<view::IncludedProperty>>,
     ) -> Self {
         self.0
-            .set_property("IncludedProperties", value.into().into_json());
+            .set_property("IncludedProperties", value.into_value().into_json());
         self
     }
 
@@ -177,8 +194,8 @@ impl View {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resourceexplorer2-view.html#cfn-resourceexplorer2-view-scope)
-    pub fn scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Scope", value.into().into_json());
+    pub fn scope(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Scope", value.into_value().into_json());
         self
     }
 
@@ -187,9 +204,9 @@ impl View {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resourceexplorer2-view.html#cfn-resourceexplorer2-view-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -231,10 +248,10 @@ pub mod view {
 
     impl IncludedProperty {
         /// A new `IncludedProperty` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             IncludedProperty(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -253,10 +270,10 @@ pub mod view {
 
     impl SearchFilter {
         /// A new `SearchFilter` with its required properties.
-        pub fn new(filter_string: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(filter_string: impl crate::IntoValue<String>) -> Self {
             SearchFilter(crate::typed::Properties::from_iter([(
                 "FilterString".to_owned(),
-                filter_string.into().into_json(),
+                filter_string.into_value().into_json(),
             )]))
         }
     }

@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::ResourceGroups::TagSyncTask",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ResourceGroups::Group",
+        <Group as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ResourceGroups::TagSyncTask",
+        <TagSyncTask as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ResourceGroups::Group`.
 ///
 /// Required properties, the arguments of [`Group::new`]: `Name`.
@@ -18,10 +30,10 @@ pub struct Group(crate::Resource);
 
 impl Group {
     /// A new `AWS::ResourceGroups::Group` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Group(
             crate::Resource::new("AWS::ResourceGroups::Group")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -30,10 +42,10 @@ impl Group {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resourcegroups-group.html#cfn-resourcegroups-group-configuration)
     pub fn configuration(
         mut self,
-        value: impl Into<crate::Value<Vec<group::ConfigurationItem>>>,
+        value: impl crate::IntoValue<Vec<group::ConfigurationItem>>,
     ) -> Self {
         self.0
-            .set_property("Configuration", value.into().into_json());
+            .set_property("Configuration", value.into_value().into_json());
         self
     }
 
@@ -44,40 +56,47 @@ impl Group {
     /// Pattern: `^[\sa-zA-Z0-9_\.-]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resourcegroups-group.html#cfn-resourcegroups-group-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `ResourceQuery`: [`ResourceQuery`](group::ResourceQuery).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resourcegroups-group.html#cfn-resourcegroups-group-resourcequery)
-    pub fn resource_query(mut self, value: impl Into<crate::Value<group::ResourceQuery>>) -> Self {
+    pub fn resource_query(mut self, value: impl crate::IntoValue<group::ResourceQuery>) -> Self {
         self.0
-            .set_property("ResourceQuery", value.into().into_json());
+            .set_property("ResourceQuery", value.into_value().into_json());
         self
     }
 
     /// `Resources`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resourcegroups-group.html#cfn-resourcegroups-group-resources)
-    pub fn resources(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Resources", value.into().into_json());
+    pub fn resources(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Resources", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-resourcegroups-group.html#cfn-resourcegroups-group-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Group {
     const TYPE_NAME: &'static str = "AWS::ResourceGroups::Group";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -121,10 +140,10 @@ pub mod group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resourcegroups-group-configurationitem.html#cfn-resourcegroups-group-configurationitem-parameters)
         pub fn parameters(
             mut self,
-            value: impl Into<crate::Value<Vec<ConfigurationParameter>>>,
+            value: impl crate::IntoValue<Vec<ConfigurationParameter>>,
         ) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -135,8 +154,9 @@ pub mod group {
         /// Pattern: `^AWS::[a-zA-Z0-9]+::[a-zA-Z0-9]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resourcegroups-group-configurationitem.html#cfn-resourcegroups-group-configurationitem-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -166,16 +186,18 @@ pub mod group {
         /// Pattern: `^[a-z-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resourcegroups-group-configurationparameter.html#cfn-resourcegroups-group-configurationparameter-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Values`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resourcegroups-group-configurationparameter.html#cfn-resourcegroups-group-configurationparameter-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -201,30 +223,29 @@ pub mod group {
         /// `ResourceTypeFilters`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resourcegroups-group-query.html#cfn-resourcegroups-group-query-resourcetypefilters)
-        pub fn resource_type_filters(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("ResourceTypeFilters".to_owned(), value.into().into_json());
+        pub fn resource_type_filters(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ResourceTypeFilters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `StackIdentifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resourcegroups-group-query.html#cfn-resourcegroups-group-query-stackidentifier)
-        pub fn stack_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn stack_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StackIdentifier".to_owned(), value.into().into_json());
+                .insert("StackIdentifier".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TagFilters`: list of [`TagFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resourcegroups-group-query.html#cfn-resourcegroups-group-query-tagfilters)
-        pub fn tag_filters(mut self, value: impl Into<crate::Value<Vec<TagFilter>>>) -> Self {
+        pub fn tag_filters(mut self, value: impl crate::IntoValue<Vec<TagFilter>>) -> Self {
             self.0
-                .insert("TagFilters".to_owned(), value.into().into_json());
+                .insert("TagFilters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -250,16 +271,18 @@ pub mod group {
         /// `Query`: [`Query`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resourcegroups-group-resourcequery.html#cfn-resourcegroups-group-resourcequery-query)
-        pub fn query(mut self, value: impl Into<crate::Value<Query>>) -> Self {
-            self.0.insert("Query".to_owned(), value.into().into_json());
+        pub fn query(mut self, value: impl crate::IntoValue<Query>) -> Self {
+            self.0
+                .insert("Query".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resourcegroups-group-resourcequery.html#cfn-resourcegroups-group-resourcequery-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -287,16 +310,18 @@ pub mod group {
         /// Pattern: `^(?!aws:).+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resourcegroups-group-tag.html#cfn-resourcegroups-group-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resourcegroups-group-tag.html#cfn-resourcegroups-group-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -322,16 +347,18 @@ pub mod group {
         /// `Key`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resourcegroups-group-tagfilter.html#cfn-resourcegroups-group-tagfilter-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Values`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resourcegroups-group-tagfilter.html#cfn-resourcegroups-group-tagfilter-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -372,17 +399,17 @@ pub struct TagSyncTask(crate::Resource);
 impl TagSyncTask {
     /// A new `AWS::ResourceGroups::TagSyncTask` with its required properties.
     pub fn new(
-        group: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
-        tag_key: impl Into<crate::Value<String>>,
-        tag_value: impl Into<crate::Value<String>>,
+        group: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
+        tag_key: impl crate::IntoValue<String>,
+        tag_value: impl crate::IntoValue<String>,
     ) -> Self {
         TagSyncTask(
             crate::Resource::new("AWS::ResourceGroups::TagSyncTask")
-                .property("Group", group.into().into_json())
-                .property("RoleArn", role_arn.into().into_json())
-                .property("TagKey", tag_key.into().into_json())
-                .property("TagValue", tag_value.into().into_json()),
+                .property("Group", group.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json())
+                .property("TagKey", tag_key.into_value().into_json())
+                .property("TagValue", tag_value.into_value().into_json()),
         )
     }
 }

@@ -12,6 +12,34 @@ pub const TYPES: &[&str] = &[
     "AWS::RoboMaker::SimulationApplicationVersion",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::RoboMaker::Fleet",
+        <Fleet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RoboMaker::Robot",
+        <Robot as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RoboMaker::RobotApplication",
+        <RobotApplication as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RoboMaker::RobotApplicationVersion",
+        <RobotApplicationVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RoboMaker::SimulationApplication",
+        <SimulationApplication as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RoboMaker::SimulationApplicationVersion",
+        <SimulationApplicationVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::RoboMaker::Fleet`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-fleet.html)
@@ -33,8 +61,8 @@ impl Fleet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-fleet.html#cfn-robomaker-fleet-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -43,9 +71,9 @@ impl Fleet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-fleet.html#cfn-robomaker-fleet-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -93,13 +121,16 @@ pub struct Robot(crate::Resource);
 impl Robot {
     /// A new `AWS::RoboMaker::Robot` with its required properties.
     pub fn new(
-        architecture: impl Into<crate::Value<robot::Architecture>>,
-        greengrass_group_id: impl Into<crate::Value<String>>,
+        architecture: impl crate::IntoValue<robot::Architecture>,
+        greengrass_group_id: impl crate::IntoValue<String>,
     ) -> Self {
         Robot(
             crate::Resource::new("AWS::RoboMaker::Robot")
-                .property("Architecture", architecture.into().into_json())
-                .property("GreengrassGroupId", greengrass_group_id.into().into_json()),
+                .property("Architecture", architecture.into_value().into_json())
+                .property(
+                    "GreengrassGroupId",
+                    greengrass_group_id.into_value().into_json(),
+                ),
         )
     }
 
@@ -110,8 +141,8 @@ impl Robot {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-robot.html#cfn-robomaker-robot-fleet)
-    pub fn fleet(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Fleet", value.into().into_json());
+    pub fn fleet(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Fleet", value.into_value().into_json());
         self
     }
 
@@ -122,8 +153,8 @@ impl Robot {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-robot.html#cfn-robomaker-robot-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -132,9 +163,9 @@ impl Robot {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-robot.html#cfn-robomaker-robot-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -202,12 +233,12 @@ pub struct RobotApplication(crate::Resource);
 impl RobotApplication {
     /// A new `AWS::RoboMaker::RobotApplication` with its required properties.
     pub fn new(
-        robot_software_suite: impl Into<crate::Value<robot_application::RobotSoftwareSuite>>,
+        robot_software_suite: impl crate::IntoValue<robot_application::RobotSoftwareSuite>,
     ) -> Self {
         RobotApplication(
             crate::Resource::new("AWS::RoboMaker::RobotApplication").property(
                 "RobotSoftwareSuite",
-                robot_software_suite.into().into_json(),
+                robot_software_suite.into_value().into_json(),
             ),
         )
     }
@@ -217,17 +248,18 @@ impl RobotApplication {
     /// Length: 1 to 40.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-robotapplication.html#cfn-robomaker-robotapplication-currentrevisionid)
-    pub fn current_revision_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn current_revision_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CurrentRevisionId", value.into().into_json());
+            .set_property("CurrentRevisionId", value.into_value().into_json());
         self
     }
 
     /// `Environment`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-robotapplication.html#cfn-robomaker-robotapplication-environment)
-    pub fn environment(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Environment", value.into().into_json());
+    pub fn environment(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Environment", value.into_value().into_json());
         self
     }
 
@@ -238,8 +270,8 @@ impl RobotApplication {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-robotapplication.html#cfn-robomaker-robotapplication-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -248,9 +280,10 @@ impl RobotApplication {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-robotapplication.html#cfn-robomaker-robotapplication-sources)
     pub fn sources(
         mut self,
-        value: impl Into<crate::Value<Vec<robot_application::SourceConfig>>>,
+        value: impl crate::IntoValue<Vec<robot_application::SourceConfig>>,
     ) -> Self {
-        self.0.set_property("Sources", value.into().into_json());
+        self.0
+            .set_property("Sources", value.into_value().into_json());
         self
     }
 
@@ -259,9 +292,9 @@ impl RobotApplication {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-robotapplication.html#cfn-robomaker-robotapplication-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -303,19 +336,19 @@ pub mod robot_application {
 
     impl RobotSoftwareSuite {
         /// A new `RobotSoftwareSuite` with its required properties.
-        pub fn new(name: impl Into<crate::Value<Name>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<Name>) -> Self {
             RobotSoftwareSuite(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Version`: [`Version`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-robomaker-robotapplication-robotsoftwaresuite.html#cfn-robomaker-robotapplication-robotsoftwaresuite-version)
-        pub fn version(mut self, value: impl Into<crate::Value<Version>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<Version>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -335,14 +368,17 @@ pub mod robot_application {
     impl SourceConfig {
         /// A new `SourceConfig` with its required properties.
         pub fn new(
-            architecture: impl Into<crate::Value<Architecture>>,
-            s3_bucket: impl Into<crate::Value<String>>,
-            s3_key: impl Into<crate::Value<String>>,
+            architecture: impl crate::IntoValue<Architecture>,
+            s3_bucket: impl crate::IntoValue<String>,
+            s3_key: impl crate::IntoValue<String>,
         ) -> Self {
             SourceConfig(crate::typed::Properties::from_iter([
-                ("Architecture".to_owned(), architecture.into().into_json()),
-                ("S3Bucket".to_owned(), s3_bucket.into().into_json()),
-                ("S3Key".to_owned(), s3_key.into().into_json()),
+                (
+                    "Architecture".to_owned(),
+                    architecture.into_value().into_json(),
+                ),
+                ("S3Bucket".to_owned(), s3_bucket.into_value().into_json()),
+                ("S3Key".to_owned(), s3_key.into_value().into_json()),
             ]))
         }
     }
@@ -427,10 +463,10 @@ pub struct RobotApplicationVersion(crate::Resource);
 
 impl RobotApplicationVersion {
     /// A new `AWS::RoboMaker::RobotApplicationVersion` with its required properties.
-    pub fn new(application: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(application: impl crate::IntoValue<String>) -> Self {
         RobotApplicationVersion(
             crate::Resource::new("AWS::RoboMaker::RobotApplicationVersion")
-                .property("Application", application.into().into_json()),
+                .property("Application", application.into_value().into_json()),
         )
     }
 
@@ -443,9 +479,9 @@ impl RobotApplicationVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-robotapplicationversion.html#cfn-robomaker-robotapplicationversion-currentrevisionid)
-    pub fn current_revision_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn current_revision_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CurrentRevisionId", value.into().into_json());
+            .set_property("CurrentRevisionId", value.into_value().into_json());
         self
     }
 }
@@ -492,20 +528,20 @@ pub struct SimulationApplication(crate::Resource);
 impl SimulationApplication {
     /// A new `AWS::RoboMaker::SimulationApplication` with its required properties.
     pub fn new(
-        robot_software_suite: impl Into<crate::Value<simulation_application::RobotSoftwareSuite>>,
-        simulation_software_suite: impl Into<
-            crate::Value<simulation_application::SimulationSoftwareSuite>,
+        robot_software_suite: impl crate::IntoValue<simulation_application::RobotSoftwareSuite>,
+        simulation_software_suite: impl crate::IntoValue<
+            simulation_application::SimulationSoftwareSuite,
         >,
     ) -> Self {
         SimulationApplication(
             crate::Resource::new("AWS::RoboMaker::SimulationApplication")
                 .property(
                     "RobotSoftwareSuite",
-                    robot_software_suite.into().into_json(),
+                    robot_software_suite.into_value().into_json(),
                 )
                 .property(
                     "SimulationSoftwareSuite",
-                    simulation_software_suite.into().into_json(),
+                    simulation_software_suite.into_value().into_json(),
                 ),
         )
     }
@@ -513,17 +549,18 @@ impl SimulationApplication {
     /// `CurrentRevisionId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-simulationapplication.html#cfn-robomaker-simulationapplication-currentrevisionid)
-    pub fn current_revision_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn current_revision_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CurrentRevisionId", value.into().into_json());
+            .set_property("CurrentRevisionId", value.into_value().into_json());
         self
     }
 
     /// `Environment`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-simulationapplication.html#cfn-robomaker-simulationapplication-environment)
-    pub fn environment(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Environment", value.into().into_json());
+    pub fn environment(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Environment", value.into_value().into_json());
         self
     }
 
@@ -536,8 +573,8 @@ impl SimulationApplication {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-simulationapplication.html#cfn-robomaker-simulationapplication-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -546,10 +583,10 @@ impl SimulationApplication {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-simulationapplication.html#cfn-robomaker-simulationapplication-renderingengine)
     pub fn rendering_engine(
         mut self,
-        value: impl Into<crate::Value<simulation_application::RenderingEngine>>,
+        value: impl crate::IntoValue<simulation_application::RenderingEngine>,
     ) -> Self {
         self.0
-            .set_property("RenderingEngine", value.into().into_json());
+            .set_property("RenderingEngine", value.into_value().into_json());
         self
     }
 
@@ -558,9 +595,10 @@ impl SimulationApplication {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-simulationapplication.html#cfn-robomaker-simulationapplication-sources)
     pub fn sources(
         mut self,
-        value: impl Into<crate::Value<Vec<simulation_application::SourceConfig>>>,
+        value: impl crate::IntoValue<Vec<simulation_application::SourceConfig>>,
     ) -> Self {
-        self.0.set_property("Sources", value.into().into_json());
+        self.0
+            .set_property("Sources", value.into_value().into_json());
         self
     }
 
@@ -569,9 +607,9 @@ impl SimulationApplication {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-simulationapplication.html#cfn-robomaker-simulationapplication-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -614,12 +652,12 @@ pub mod simulation_application {
     impl RenderingEngine {
         /// A new `RenderingEngine` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<Name>>,
-            version: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<Name>,
+            version: impl crate::IntoValue<String>,
         ) -> Self {
             RenderingEngine(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Version".to_owned(), version.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Version".to_owned(), version.into_value().into_json()),
             ]))
         }
     }
@@ -638,19 +676,19 @@ pub mod simulation_application {
 
     impl RobotSoftwareSuite {
         /// A new `RobotSoftwareSuite` with its required properties.
-        pub fn new(name: impl Into<crate::Value<RobotSoftwareSuiteName>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<RobotSoftwareSuiteName>) -> Self {
             RobotSoftwareSuite(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `Version`: [`Version`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-robomaker-simulationapplication-robotsoftwaresuite.html#cfn-robomaker-simulationapplication-robotsoftwaresuite-version)
-        pub fn version(mut self, value: impl Into<crate::Value<Version>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<Version>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -669,10 +707,10 @@ pub mod simulation_application {
 
     impl SimulationSoftwareSuite {
         /// A new `SimulationSoftwareSuite` with its required properties.
-        pub fn new(name: impl Into<crate::Value<SimulationSoftwareSuiteName>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<SimulationSoftwareSuiteName>) -> Self {
             SimulationSoftwareSuite(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
@@ -681,10 +719,10 @@ pub mod simulation_application {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-robomaker-simulationapplication-simulationsoftwaresuite.html#cfn-robomaker-simulationapplication-simulationsoftwaresuite-version)
         pub fn version(
             mut self,
-            value: impl Into<crate::Value<SimulationSoftwareSuiteVersion>>,
+            value: impl crate::IntoValue<SimulationSoftwareSuiteVersion>,
         ) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -704,14 +742,17 @@ pub mod simulation_application {
     impl SourceConfig {
         /// A new `SourceConfig` with its required properties.
         pub fn new(
-            architecture: impl Into<crate::Value<Architecture>>,
-            s3_bucket: impl Into<crate::Value<String>>,
-            s3_key: impl Into<crate::Value<String>>,
+            architecture: impl crate::IntoValue<Architecture>,
+            s3_bucket: impl crate::IntoValue<String>,
+            s3_key: impl crate::IntoValue<String>,
         ) -> Self {
             SourceConfig(crate::typed::Properties::from_iter([
-                ("Architecture".to_owned(), architecture.into().into_json()),
-                ("S3Bucket".to_owned(), s3_bucket.into().into_json()),
-                ("S3Key".to_owned(), s3_key.into().into_json()),
+                (
+                    "Architecture".to_owned(),
+                    architecture.into_value().into_json(),
+                ),
+                ("S3Bucket".to_owned(), s3_bucket.into_value().into_json()),
+                ("S3Key".to_owned(), s3_key.into_value().into_json()),
             ]))
         }
     }
@@ -868,10 +909,10 @@ pub struct SimulationApplicationVersion(crate::Resource);
 
 impl SimulationApplicationVersion {
     /// A new `AWS::RoboMaker::SimulationApplicationVersion` with its required properties.
-    pub fn new(application: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(application: impl crate::IntoValue<String>) -> Self {
         SimulationApplicationVersion(
             crate::Resource::new("AWS::RoboMaker::SimulationApplicationVersion")
-                .property("Application", application.into().into_json()),
+                .property("Application", application.into_value().into_json()),
         )
     }
 
@@ -884,9 +925,9 @@ impl SimulationApplicationVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-robomaker-simulationapplicationversion.html#cfn-robomaker-simulationapplicationversion-currentrevisionid)
-    pub fn current_revision_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn current_revision_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CurrentRevisionId", value.into().into_json());
+            .set_property("CurrentRevisionId", value.into_value().into_json());
         self
     }
 }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::RolesAnywhere::TrustAnchor",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::RolesAnywhere::CRL",
+        <Crl as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RolesAnywhere::Profile",
+        <Profile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RolesAnywhere::TrustAnchor",
+        <TrustAnchor as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::RolesAnywhere::CRL`.
 ///
 /// Required properties, the arguments of [`Crl::new`]: `CrlData`, `Name`.
@@ -20,19 +36,20 @@ pub struct Crl(crate::Resource);
 impl Crl {
     /// A new `AWS::RolesAnywhere::CRL` with its required properties.
     pub fn new(
-        crl_data: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        crl_data: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Crl(crate::Resource::new("AWS::RolesAnywhere::CRL")
-            .property("CrlData", crl_data.into().into_json())
-            .property("Name", name.into().into_json()))
+            .property("CrlData", crl_data.into_value().into_json())
+            .property("Name", name.into_value().into_json()))
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rolesanywhere-crl.html#cfn-rolesanywhere-crl-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
@@ -41,8 +58,8 @@ impl Crl {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rolesanywhere-crl.html#cfn-rolesanywhere-crl-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<crl::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<crl::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -51,16 +68,21 @@ impl Crl {
     /// Pattern: `^arn:aws(-[^:]+)?:rolesanywhere(:.*){2}(:trust-anchor.*)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rolesanywhere-crl.html#cfn-rolesanywhere-crl-trustanchorarn)
-    pub fn trust_anchor_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn trust_anchor_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TrustAnchorArn", value.into().into_json());
+            .set_property("TrustAnchorArn", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Crl {
     const TYPE_NAME: &'static str = "AWS::RolesAnywhere::CRL";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -96,12 +118,12 @@ pub mod crl {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -124,22 +146,22 @@ pub struct Profile(crate::Resource);
 impl Profile {
     /// A new `AWS::RolesAnywhere::Profile` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        role_arns: impl Into<crate::Value<Vec<String>>>,
+        name: impl crate::IntoValue<String>,
+        role_arns: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         Profile(
             crate::Resource::new("AWS::RolesAnywhere::Profile")
-                .property("Name", name.into().into_json())
-                .property("RoleArns", role_arns.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("RoleArns", role_arns.into_value().into_json()),
         )
     }
 
     /// `AcceptRoleSessionName`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rolesanywhere-profile.html#cfn-rolesanywhere-profile-acceptrolesessionname)
-    pub fn accept_role_session_name(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn accept_role_session_name(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AcceptRoleSessionName", value.into().into_json());
+            .set_property("AcceptRoleSessionName", value.into_value().into_json());
         self
     }
 
@@ -148,10 +170,10 @@ impl Profile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rolesanywhere-profile.html#cfn-rolesanywhere-profile-attributemappings)
     pub fn attribute_mappings(
         mut self,
-        value: impl Into<crate::Value<Vec<profile::AttributeMapping>>>,
+        value: impl crate::IntoValue<Vec<profile::AttributeMapping>>,
     ) -> Self {
         self.0
-            .set_property("AttributeMappings", value.into().into_json());
+            .set_property("AttributeMappings", value.into_value().into_json());
         self
     }
 
@@ -160,17 +182,18 @@ impl Profile {
     /// Range: 900 to 43200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rolesanywhere-profile.html#cfn-rolesanywhere-profile-durationseconds)
-    pub fn duration_seconds(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn duration_seconds(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("DurationSeconds", value.into().into_json());
+            .set_property("DurationSeconds", value.into_value().into_json());
         self
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rolesanywhere-profile.html#cfn-rolesanywhere-profile-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
@@ -179,9 +202,9 @@ impl Profile {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rolesanywhere-profile.html#cfn-rolesanywhere-profile-managedpolicyarns)
-    pub fn managed_policy_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn managed_policy_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ManagedPolicyArns", value.into().into_json());
+            .set_property("ManagedPolicyArns", value.into_value().into_json());
         self
     }
 
@@ -190,18 +213,18 @@ impl Profile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rolesanywhere-profile.html#cfn-rolesanywhere-profile-requireinstanceproperties)
-    pub fn require_instance_properties(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn require_instance_properties(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("RequireInstanceProperties", value.into().into_json());
+            .set_property("RequireInstanceProperties", value.into_value().into_json());
         self
     }
 
     /// `SessionPolicy`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rolesanywhere-profile.html#cfn-rolesanywhere-profile-sessionpolicy)
-    pub fn session_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn session_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SessionPolicy", value.into().into_json());
+            .set_property("SessionPolicy", value.into_value().into_json());
         self
     }
 
@@ -210,15 +233,20 @@ impl Profile {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rolesanywhere-profile.html#cfn-rolesanywhere-profile-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<profile::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<profile::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Profile {
     const TYPE_NAME: &'static str = "AWS::RolesAnywhere::Profile";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RequireInstanceProperties"];
 
     fn resource(&self) -> &crate::Resource {
@@ -259,15 +287,18 @@ pub mod profile {
     impl AttributeMapping {
         /// A new `AttributeMapping` with its required properties.
         pub fn new(
-            certificate_field: impl Into<crate::Value<CertificateField>>,
-            mapping_rules: impl Into<crate::Value<Vec<MappingRule>>>,
+            certificate_field: impl crate::IntoValue<CertificateField>,
+            mapping_rules: impl crate::IntoValue<Vec<MappingRule>>,
         ) -> Self {
             AttributeMapping(crate::typed::Properties::from_iter([
                 (
                     "CertificateField".to_owned(),
-                    certificate_field.into().into_json(),
+                    certificate_field.into_value().into_json(),
                 ),
-                ("MappingRules".to_owned(), mapping_rules.into().into_json()),
+                (
+                    "MappingRules".to_owned(),
+                    mapping_rules.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -286,10 +317,10 @@ pub mod profile {
 
     impl MappingRule {
         /// A new `MappingRule` with its required properties.
-        pub fn new(specifier: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(specifier: impl crate::IntoValue<String>) -> Self {
             MappingRule(crate::typed::Properties::from_iter([(
                 "Specifier".to_owned(),
-                specifier.into().into_json(),
+                specifier.into_value().into_json(),
             )]))
         }
     }
@@ -309,12 +340,12 @@ pub mod profile {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -358,21 +389,22 @@ pub struct TrustAnchor(crate::Resource);
 impl TrustAnchor {
     /// A new `AWS::RolesAnywhere::TrustAnchor` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        source: impl Into<crate::Value<trust_anchor::Source>>,
+        name: impl crate::IntoValue<String>,
+        source: impl crate::IntoValue<trust_anchor::Source>,
     ) -> Self {
         TrustAnchor(
             crate::Resource::new("AWS::RolesAnywhere::TrustAnchor")
-                .property("Name", name.into().into_json())
-                .property("Source", source.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Source", source.into_value().into_json()),
         )
     }
 
     /// `Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rolesanywhere-trustanchor.html#cfn-rolesanywhere-trustanchor-enabled)
-    pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Enabled", value.into().into_json());
+    pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Enabled", value.into_value().into_json());
         self
     }
 
@@ -383,10 +415,10 @@ impl TrustAnchor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rolesanywhere-trustanchor.html#cfn-rolesanywhere-trustanchor-notificationsettings)
     pub fn notification_settings(
         mut self,
-        value: impl Into<crate::Value<Vec<trust_anchor::NotificationSetting>>>,
+        value: impl crate::IntoValue<Vec<trust_anchor::NotificationSetting>>,
     ) -> Self {
         self.0
-            .set_property("NotificationSettings", value.into().into_json());
+            .set_property("NotificationSettings", value.into_value().into_json());
         self
     }
 
@@ -395,15 +427,20 @@ impl TrustAnchor {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rolesanywhere-trustanchor.html#cfn-rolesanywhere-trustanchor-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<trust_anchor::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<trust_anchor::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TrustAnchor {
     const TYPE_NAME: &'static str = "AWS::RolesAnywhere::TrustAnchor";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -444,21 +481,21 @@ pub mod trust_anchor {
     impl NotificationSetting {
         /// A new `NotificationSetting` with its required properties.
         pub fn new(
-            enabled: impl Into<crate::Value<bool>>,
-            event: impl Into<crate::Value<NotificationEvent>>,
+            enabled: impl crate::IntoValue<bool>,
+            event: impl crate::IntoValue<NotificationEvent>,
         ) -> Self {
             NotificationSetting(crate::typed::Properties::from_iter([
-                ("Enabled".to_owned(), enabled.into().into_json()),
-                ("Event".to_owned(), event.into().into_json()),
+                ("Enabled".to_owned(), enabled.into_value().into_json()),
+                ("Event".to_owned(), event.into_value().into_json()),
             ]))
         }
 
         /// `Channel`: [`NotificationChannel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rolesanywhere-trustanchor-notificationsetting.html#cfn-rolesanywhere-trustanchor-notificationsetting-channel)
-        pub fn channel(mut self, value: impl Into<crate::Value<NotificationChannel>>) -> Self {
+        pub fn channel(mut self, value: impl crate::IntoValue<NotificationChannel>) -> Self {
             self.0
-                .insert("Channel".to_owned(), value.into().into_json());
+                .insert("Channel".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -467,9 +504,9 @@ pub mod trust_anchor {
         /// Range: 1 to 360.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rolesanywhere-trustanchor-notificationsetting.html#cfn-rolesanywhere-trustanchor-notificationsetting-threshold)
-        pub fn threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("Threshold".to_owned(), value.into().into_json());
+                .insert("Threshold".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -489,12 +526,18 @@ pub mod trust_anchor {
     impl Source {
         /// A new `Source` with its required properties.
         pub fn new(
-            source_data: impl Into<crate::Value<crate::Json>>,
-            source_type: impl Into<crate::Value<TrustAnchorType>>,
+            source_data: impl crate::IntoValue<crate::Json>,
+            source_type: impl crate::IntoValue<TrustAnchorType>,
         ) -> Self {
             Source(crate::typed::Properties::from_iter([
-                ("SourceData".to_owned(), source_data.into().into_json()),
-                ("SourceType".to_owned(), source_type.into().into_json()),
+                (
+                    "SourceData".to_owned(),
+                    source_data.into_value().into_json(),
+                ),
+                (
+                    "SourceType".to_owned(),
+                    source_type.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -514,12 +557,12 @@ pub mod trust_anchor {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

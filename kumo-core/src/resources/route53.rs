@@ -13,6 +13,38 @@ pub const TYPES: &[&str] = &[
     "AWS::Route53::RecordSetGroup",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Route53::CidrCollection",
+        <CidrCollection as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53::DNSSEC",
+        <Dnssec as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53::HealthCheck",
+        <HealthCheck as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53::HostedZone",
+        <HostedZone as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53::KeySigningKey",
+        <KeySigningKey as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53::RecordSet",
+        <RecordSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53::RecordSetGroup",
+        <RecordSetGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Route53::CidrCollection`.
 ///
 /// Required properties, the arguments of [`CidrCollection::new`]: `Name`.
@@ -23,10 +55,10 @@ pub struct CidrCollection(crate::Resource);
 
 impl CidrCollection {
     /// A new `AWS::Route53::CidrCollection` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         CidrCollection(
             crate::Resource::new("AWS::Route53::CidrCollection")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -35,9 +67,10 @@ impl CidrCollection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-cidrcollection.html#cfn-route53-cidrcollection-locations)
     pub fn locations(
         mut self,
-        value: impl Into<crate::Value<Vec<cidr_collection::Location>>>,
+        value: impl crate::IntoValue<Vec<cidr_collection::Location>>,
     ) -> Self {
-        self.0.set_property("Locations", value.into().into_json());
+        self.0
+            .set_property("Locations", value.into_value().into_json());
         self
     }
 }
@@ -85,12 +118,15 @@ pub mod cidr_collection {
     impl Location {
         /// A new `Location` with its required properties.
         pub fn new(
-            cidr_list: impl Into<crate::Value<Vec<String>>>,
-            location_name: impl Into<crate::Value<String>>,
+            cidr_list: impl crate::IntoValue<Vec<String>>,
+            location_name: impl crate::IntoValue<String>,
         ) -> Self {
             Location(crate::typed::Properties::from_iter([
-                ("CidrList".to_owned(), cidr_list.into().into_json()),
-                ("LocationName".to_owned(), location_name.into().into_json()),
+                ("CidrList".to_owned(), cidr_list.into_value().into_json()),
+                (
+                    "LocationName".to_owned(),
+                    location_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -112,10 +148,10 @@ pub struct Dnssec(crate::Resource);
 
 impl Dnssec {
     /// A new `AWS::Route53::DNSSEC` with its required properties.
-    pub fn new(hosted_zone_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(hosted_zone_id: impl crate::IntoValue<String>) -> Self {
         Dnssec(
             crate::Resource::new("AWS::Route53::DNSSEC")
-                .property("HostedZoneId", hosted_zone_id.into().into_json()),
+                .property("HostedZoneId", hosted_zone_id.into_value().into_json()),
         )
     }
 }
@@ -149,12 +185,12 @@ pub struct HealthCheck(crate::Resource);
 impl HealthCheck {
     /// A new `AWS::Route53::HealthCheck` with its required properties.
     pub fn new(
-        health_check_config: impl Into<crate::Value<health_check::HealthCheckConfig>>,
+        health_check_config: impl crate::IntoValue<health_check::HealthCheckConfig>,
     ) -> Self {
-        HealthCheck(
-            crate::Resource::new("AWS::Route53::HealthCheck")
-                .property("HealthCheckConfig", health_check_config.into().into_json()),
-        )
+        HealthCheck(crate::Resource::new("AWS::Route53::HealthCheck").property(
+            "HealthCheckConfig",
+            health_check_config.into_value().into_json(),
+        ))
     }
 
     /// `HealthCheckTags`: list of [`HealthCheckTag`](health_check::HealthCheckTag).
@@ -162,17 +198,22 @@ impl HealthCheck {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-healthcheck.html#cfn-route53-healthcheck-healthchecktags)
     pub fn health_check_tags(
         mut self,
-        value: impl Into<crate::Value<Vec<health_check::HealthCheckTag>>>,
+        value: impl crate::IntoValue<Vec<health_check::HealthCheckTag>>,
     ) -> Self {
         self.0
-            .set_property("HealthCheckTags", value.into().into_json());
+            .set_property("HealthCheckTags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for HealthCheck {
     const TYPE_NAME: &'static str = "AWS::Route53::HealthCheck";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("HealthCheckTags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "HealthCheckTags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "HealthCheckConfig.MeasureLatency",
         "HealthCheckConfig.RequestInterval",
@@ -212,12 +253,12 @@ pub mod health_check {
     impl AlarmIdentifier {
         /// A new `AlarmIdentifier` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            region: impl Into<crate::Value<Region>>,
+            name: impl crate::IntoValue<String>,
+            region: impl crate::IntoValue<Region>,
         ) -> Self {
             AlarmIdentifier(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Region".to_owned(), region.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Region".to_owned(), region.into_value().into_json()),
             ]))
         }
     }
@@ -236,19 +277,19 @@ pub mod health_check {
 
     impl HealthCheckConfig {
         /// A new `HealthCheckConfig` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             HealthCheckConfig(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `AlarmIdentifier`: [`AlarmIdentifier`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-healthcheck-healthcheckconfig.html#cfn-route53-healthcheck-healthcheckconfig-alarmidentifier)
-        pub fn alarm_identifier(mut self, value: impl Into<crate::Value<AlarmIdentifier>>) -> Self {
+        pub fn alarm_identifier(mut self, value: impl crate::IntoValue<AlarmIdentifier>) -> Self {
             self.0
-                .insert("AlarmIdentifier".to_owned(), value.into().into_json());
+                .insert("AlarmIdentifier".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -257,18 +298,20 @@ pub mod health_check {
         /// Items: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-healthcheck-healthcheckconfig.html#cfn-route53-healthcheck-healthcheckconfig-childhealthchecks)
-        pub fn child_health_checks(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ChildHealthChecks".to_owned(), value.into().into_json());
+        pub fn child_health_checks(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ChildHealthChecks".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EnableSNI`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-healthcheck-healthcheckconfig.html#cfn-route53-healthcheck-healthcheckconfig-enablesni)
-        pub fn enable_sni(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_sni(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EnableSNI".to_owned(), value.into().into_json());
+                .insert("EnableSNI".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -277,9 +320,11 @@ pub mod health_check {
         /// Range: 1 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-healthcheck-healthcheckconfig.html#cfn-route53-healthcheck-healthcheckconfig-failurethreshold)
-        pub fn failure_threshold(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("FailureThreshold".to_owned(), value.into().into_json());
+        pub fn failure_threshold(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "FailureThreshold".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -288,13 +333,10 @@ pub mod health_check {
         /// Length: 0 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-healthcheck-healthcheckconfig.html#cfn-route53-healthcheck-healthcheckconfig-fullyqualifieddomainname)
-        pub fn fully_qualified_domain_name(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn fully_qualified_domain_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "FullyQualifiedDomainName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -304,9 +346,9 @@ pub mod health_check {
         /// Range: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-healthcheck-healthcheckconfig.html#cfn-route53-healthcheck-healthcheckconfig-healththreshold)
-        pub fn health_threshold(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn health_threshold(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("HealthThreshold".to_owned(), value.into().into_json());
+                .insert("HealthThreshold".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -317,9 +359,9 @@ pub mod health_check {
         /// Pattern: `^((([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]))$|^(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:)|fe80:(:[0-9a-fA-F]{0,4}){0,4}%[0-9a-zA-Z]{1,}|::(ffff(:0{1,4}){0,1}:){0,1}((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])|([0-9a-fA-F]{1,4}:){1,4}:((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9]))$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-healthcheck-healthcheckconfig.html#cfn-route53-healthcheck-healthcheckconfig-ipaddress)
-        pub fn ip_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ip_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IPAddress".to_owned(), value.into().into_json());
+                .insert("IPAddress".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -328,11 +370,11 @@ pub mod health_check {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-healthcheck-healthcheckconfig.html#cfn-route53-healthcheck-healthcheckconfig-insufficientdatahealthstatus)
         pub fn insufficient_data_health_status(
             mut self,
-            value: impl Into<crate::Value<InsufficientDataHealthStatus>>,
+            value: impl crate::IntoValue<InsufficientDataHealthStatus>,
         ) -> Self {
             self.0.insert(
                 "InsufficientDataHealthStatus".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -340,18 +382,18 @@ pub mod health_check {
         /// `Inverted`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-healthcheck-healthcheckconfig.html#cfn-route53-healthcheck-healthcheckconfig-inverted)
-        pub fn inverted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn inverted(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Inverted".to_owned(), value.into().into_json());
+                .insert("Inverted".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MeasureLatency`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-healthcheck-healthcheckconfig.html#cfn-route53-healthcheck-healthcheckconfig-measurelatency)
-        pub fn measure_latency(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn measure_latency(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("MeasureLatency".to_owned(), value.into().into_json());
+                .insert("MeasureLatency".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -360,8 +402,9 @@ pub mod health_check {
         /// Range: 1 to 65535.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-healthcheck-healthcheckconfig.html#cfn-route53-healthcheck-healthcheckconfig-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -370,9 +413,9 @@ pub mod health_check {
         /// Items: 3 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-healthcheck-healthcheckconfig.html#cfn-route53-healthcheck-healthcheckconfig-regions)
-        pub fn regions(mut self, value: impl Into<crate::Value<Vec<Regions>>>) -> Self {
+        pub fn regions(mut self, value: impl crate::IntoValue<Vec<Regions>>) -> Self {
             self.0
-                .insert("Regions".to_owned(), value.into().into_json());
+                .insert("Regions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -381,9 +424,9 @@ pub mod health_check {
         /// Range: 10 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-healthcheck-healthcheckconfig.html#cfn-route53-healthcheck-healthcheckconfig-requestinterval)
-        pub fn request_interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn request_interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("RequestInterval".to_owned(), value.into().into_json());
+                .insert("RequestInterval".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -392,9 +435,9 @@ pub mod health_check {
         /// Length: 0 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-healthcheck-healthcheckconfig.html#cfn-route53-healthcheck-healthcheckconfig-resourcepath)
-        pub fn resource_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourcePath".to_owned(), value.into().into_json());
+                .insert("ResourcePath".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -403,9 +446,11 @@ pub mod health_check {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-healthcheck-healthcheckconfig.html#cfn-route53-healthcheck-healthcheckconfig-routingcontrolarn)
-        pub fn routing_control_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RoutingControlArn".to_owned(), value.into().into_json());
+        pub fn routing_control_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RoutingControlArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -414,9 +459,9 @@ pub mod health_check {
         /// Length: 0 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-healthcheck-healthcheckconfig.html#cfn-route53-healthcheck-healthcheckconfig-searchstring)
-        pub fn search_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn search_string(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SearchString".to_owned(), value.into().into_json());
+                .insert("SearchString".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -436,12 +481,12 @@ pub mod health_check {
     impl HealthCheckTag {
         /// A new `HealthCheckTag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             HealthCheckTag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -713,10 +758,10 @@ impl HostedZone {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-hostedzone.html#cfn-route53-hostedzone-hostedzoneconfig)
     pub fn hosted_zone_config(
         mut self,
-        value: impl Into<crate::Value<hosted_zone::HostedZoneConfig>>,
+        value: impl crate::IntoValue<hosted_zone::HostedZoneConfig>,
     ) -> Self {
         self.0
-            .set_property("HostedZoneConfig", value.into().into_json());
+            .set_property("HostedZoneConfig", value.into_value().into_json());
         self
     }
 
@@ -725,10 +770,10 @@ impl HostedZone {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-hostedzone.html#cfn-route53-hostedzone-hostedzonefeatures)
     pub fn hosted_zone_features(
         mut self,
-        value: impl Into<crate::Value<hosted_zone::HostedZoneFeatures>>,
+        value: impl crate::IntoValue<hosted_zone::HostedZoneFeatures>,
     ) -> Self {
         self.0
-            .set_property("HostedZoneFeatures", value.into().into_json());
+            .set_property("HostedZoneFeatures", value.into_value().into_json());
         self
     }
 
@@ -737,10 +782,10 @@ impl HostedZone {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-hostedzone.html#cfn-route53-hostedzone-hostedzonetags)
     pub fn hosted_zone_tags(
         mut self,
-        value: impl Into<crate::Value<Vec<hosted_zone::HostedZoneTag>>>,
+        value: impl crate::IntoValue<Vec<hosted_zone::HostedZoneTag>>,
     ) -> Self {
         self.0
-            .set_property("HostedZoneTags", value.into().into_json());
+            .set_property("HostedZoneTags", value.into_value().into_json());
         self
     }
 
@@ -751,8 +796,8 @@ impl HostedZone {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-hostedzone.html#cfn-route53-hostedzone-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -761,18 +806,18 @@ impl HostedZone {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-hostedzone.html#cfn-route53-hostedzone-queryloggingconfig)
     pub fn query_logging_config(
         mut self,
-        value: impl Into<crate::Value<hosted_zone::QueryLoggingConfig>>,
+        value: impl crate::IntoValue<hosted_zone::QueryLoggingConfig>,
     ) -> Self {
         self.0
-            .set_property("QueryLoggingConfig", value.into().into_json());
+            .set_property("QueryLoggingConfig", value.into_value().into_json());
         self
     }
 
     /// `VPCs`: list of [`Vpc`](hosted_zone::Vpc).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-hostedzone.html#cfn-route53-hostedzone-vpcs)
-    pub fn vp_cs(mut self, value: impl Into<crate::Value<Vec<hosted_zone::Vpc>>>) -> Self {
-        self.0.set_property("VPCs", value.into().into_json());
+    pub fn vp_cs(mut self, value: impl crate::IntoValue<Vec<hosted_zone::Vpc>>) -> Self {
+        self.0.set_property("VPCs", value.into_value().into_json());
         self
     }
 }
@@ -785,7 +830,12 @@ impl Default for HostedZone {
 
 impl crate::typed::ResourceType for HostedZone {
     const TYPE_NAME: &'static str = "AWS::Route53::HostedZone";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("HostedZoneTags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "HostedZoneTags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -834,9 +884,9 @@ pub mod hosted_zone {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-hostedzone-hostedzoneconfig.html#cfn-route53-hostedzone-hostedzoneconfig-comment)
-        pub fn comment(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn comment(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Comment".to_owned(), value.into().into_json());
+                .insert("Comment".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -862,10 +912,10 @@ pub mod hosted_zone {
         /// `EnableAcceleratedRecovery`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-hostedzone-hostedzonefeatures.html#cfn-route53-hostedzone-hostedzonefeatures-enableacceleratedrecovery)
-        pub fn enable_accelerated_recovery(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_accelerated_recovery(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnableAcceleratedRecovery".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -886,12 +936,12 @@ pub mod hosted_zone {
     impl HostedZoneTag {
         /// A new `HostedZoneTag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             HostedZoneTag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -910,10 +960,10 @@ pub mod hosted_zone {
 
     impl QueryLoggingConfig {
         /// A new `QueryLoggingConfig` with its required properties.
-        pub fn new(cloud_watch_logs_log_group_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(cloud_watch_logs_log_group_arn: impl crate::IntoValue<String>) -> Self {
             QueryLoggingConfig(crate::typed::Properties::from_iter([(
                 "CloudWatchLogsLogGroupArn".to_owned(),
-                cloud_watch_logs_log_group_arn.into().into_json(),
+                cloud_watch_logs_log_group_arn.into_value().into_json(),
             )]))
         }
     }
@@ -933,12 +983,12 @@ pub mod hosted_zone {
     impl Vpc {
         /// A new `Vpc` with its required properties.
         pub fn new(
-            vpc_id: impl Into<crate::Value<String>>,
-            vpc_region: impl Into<crate::Value<String>>,
+            vpc_id: impl crate::IntoValue<String>,
+            vpc_region: impl crate::IntoValue<String>,
         ) -> Self {
             Vpc(crate::typed::Properties::from_iter([
-                ("VPCId".to_owned(), vpc_id.into().into_json()),
-                ("VPCRegion".to_owned(), vpc_region.into().into_json()),
+                ("VPCId".to_owned(), vpc_id.into_value().into_json()),
+                ("VPCRegion".to_owned(), vpc_region.into_value().into_json()),
             ]))
         }
     }
@@ -961,20 +1011,20 @@ pub struct KeySigningKey(crate::Resource);
 impl KeySigningKey {
     /// A new `AWS::Route53::KeySigningKey` with its required properties.
     pub fn new(
-        hosted_zone_id: impl Into<crate::Value<String>>,
-        key_management_service_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        status: impl Into<crate::Value<key_signing_key::Status>>,
+        hosted_zone_id: impl crate::IntoValue<String>,
+        key_management_service_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        status: impl crate::IntoValue<key_signing_key::Status>,
     ) -> Self {
         KeySigningKey(
             crate::Resource::new("AWS::Route53::KeySigningKey")
-                .property("HostedZoneId", hosted_zone_id.into().into_json())
+                .property("HostedZoneId", hosted_zone_id.into_value().into_json())
                 .property(
                     "KeyManagementServiceArn",
-                    key_management_service_arn.into().into_json(),
+                    key_management_service_arn.into_value().into_json(),
                 )
-                .property("Name", name.into().into_json())
-                .property("Status", status.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Status", status.into_value().into_json()),
         )
     }
 }
@@ -1030,22 +1080,20 @@ pub struct RecordSet(crate::Resource);
 
 impl RecordSet {
     /// A new `AWS::Route53::RecordSet` with its required properties.
-    pub fn new(
-        name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<String>>,
-    ) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>, r#type: impl crate::IntoValue<String>) -> Self {
         RecordSet(
             crate::Resource::new("AWS::Route53::RecordSet")
-                .property("Name", name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
     /// `AliasTarget`: [`AliasTarget`](record_set::AliasTarget).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-aliastarget)
-    pub fn alias_target(mut self, value: impl Into<crate::Value<record_set::AliasTarget>>) -> Self {
-        self.0.set_property("AliasTarget", value.into().into_json());
+    pub fn alias_target(mut self, value: impl crate::IntoValue<record_set::AliasTarget>) -> Self {
+        self.0
+            .set_property("AliasTarget", value.into_value().into_json());
         self
     }
 
@@ -1054,34 +1102,37 @@ impl RecordSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-cidrroutingconfig)
     pub fn cidr_routing_config(
         mut self,
-        value: impl Into<crate::Value<record_set::CidrRoutingConfig>>,
+        value: impl crate::IntoValue<record_set::CidrRoutingConfig>,
     ) -> Self {
         self.0
-            .set_property("CidrRoutingConfig", value.into().into_json());
+            .set_property("CidrRoutingConfig", value.into_value().into_json());
         self
     }
 
     /// `Comment`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-comment)
-    pub fn comment(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Comment", value.into().into_json());
+    pub fn comment(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Comment", value.into_value().into_json());
         self
     }
 
     /// `Failover`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-failover)
-    pub fn failover(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Failover", value.into().into_json());
+    pub fn failover(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Failover", value.into_value().into_json());
         self
     }
 
     /// `GeoLocation`: [`GeoLocation`](record_set::GeoLocation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-geolocation)
-    pub fn geo_location(mut self, value: impl Into<crate::Value<record_set::GeoLocation>>) -> Self {
-        self.0.set_property("GeoLocation", value.into().into_json());
+    pub fn geo_location(mut self, value: impl crate::IntoValue<record_set::GeoLocation>) -> Self {
+        self.0
+            .set_property("GeoLocation", value.into_value().into_json());
         self
     }
 
@@ -1090,19 +1141,19 @@ impl RecordSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-geoproximitylocation)
     pub fn geo_proximity_location(
         mut self,
-        value: impl Into<crate::Value<record_set::GeoProximityLocation>>,
+        value: impl crate::IntoValue<record_set::GeoProximityLocation>,
     ) -> Self {
         self.0
-            .set_property("GeoProximityLocation", value.into().into_json());
+            .set_property("GeoProximityLocation", value.into_value().into_json());
         self
     }
 
     /// `HealthCheckId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-healthcheckid)
-    pub fn health_check_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn health_check_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("HealthCheckId", value.into().into_json());
+            .set_property("HealthCheckId", value.into_value().into_json());
         self
     }
 
@@ -1111,9 +1162,9 @@ impl RecordSet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-hostedzoneid)
-    pub fn hosted_zone_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn hosted_zone_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("HostedZoneId", value.into().into_json());
+            .set_property("HostedZoneId", value.into_value().into_json());
         self
     }
 
@@ -1122,60 +1173,62 @@ impl RecordSet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-hostedzonename)
-    pub fn hosted_zone_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn hosted_zone_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("HostedZoneName", value.into().into_json());
+            .set_property("HostedZoneName", value.into_value().into_json());
         self
     }
 
     /// `MultiValueAnswer`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-multivalueanswer)
-    pub fn multi_value_answer(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn multi_value_answer(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("MultiValueAnswer", value.into().into_json());
+            .set_property("MultiValueAnswer", value.into_value().into_json());
         self
     }
 
     /// `Region`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-region)
-    pub fn region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Region", value.into().into_json());
+    pub fn region(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Region", value.into_value().into_json());
         self
     }
 
     /// `ResourceRecords`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-resourcerecords)
-    pub fn resource_records(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn resource_records(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ResourceRecords", value.into().into_json());
+            .set_property("ResourceRecords", value.into_value().into_json());
         self
     }
 
     /// `SetIdentifier`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-setidentifier)
-    pub fn set_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn set_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SetIdentifier", value.into().into_json());
+            .set_property("SetIdentifier", value.into_value().into_json());
         self
     }
 
     /// `TTL`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-ttl)
-    pub fn ttl(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TTL", value.into().into_json());
+    pub fn ttl(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("TTL", value.into_value().into_json());
         self
     }
 
     /// `Weight`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html#cfn-route53-recordset-weight)
-    pub fn weight(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Weight", value.into().into_json());
+    pub fn weight(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("Weight", value.into_value().into_json());
         self
     }
 }
@@ -1218,21 +1271,26 @@ pub mod record_set {
     impl AliasTarget {
         /// A new `AliasTarget` with its required properties.
         pub fn new(
-            dns_name: impl Into<crate::Value<String>>,
-            hosted_zone_id: impl Into<crate::Value<String>>,
+            dns_name: impl crate::IntoValue<String>,
+            hosted_zone_id: impl crate::IntoValue<String>,
         ) -> Self {
             AliasTarget(crate::typed::Properties::from_iter([
-                ("DNSName".to_owned(), dns_name.into().into_json()),
-                ("HostedZoneId".to_owned(), hosted_zone_id.into().into_json()),
+                ("DNSName".to_owned(), dns_name.into_value().into_json()),
+                (
+                    "HostedZoneId".to_owned(),
+                    hosted_zone_id.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `EvaluateTargetHealth`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordset-aliastarget.html#cfn-route53-recordset-aliastarget-evaluatetargethealth)
-        pub fn evaluate_target_health(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EvaluateTargetHealth".to_owned(), value.into().into_json());
+        pub fn evaluate_target_health(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EvaluateTargetHealth".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1252,12 +1310,18 @@ pub mod record_set {
     impl CidrRoutingConfig {
         /// A new `CidrRoutingConfig` with its required properties.
         pub fn new(
-            collection_id: impl Into<crate::Value<String>>,
-            location_name: impl Into<crate::Value<String>>,
+            collection_id: impl crate::IntoValue<String>,
+            location_name: impl crate::IntoValue<String>,
         ) -> Self {
             CidrRoutingConfig(crate::typed::Properties::from_iter([
-                ("CollectionId".to_owned(), collection_id.into().into_json()),
-                ("LocationName".to_owned(), location_name.into().into_json()),
+                (
+                    "CollectionId".to_owned(),
+                    collection_id.into_value().into_json(),
+                ),
+                (
+                    "LocationName".to_owned(),
+                    location_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1277,12 +1341,12 @@ pub mod record_set {
     impl Coordinates {
         /// A new `Coordinates` with its required properties.
         pub fn new(
-            latitude: impl Into<crate::Value<String>>,
-            longitude: impl Into<crate::Value<String>>,
+            latitude: impl crate::IntoValue<String>,
+            longitude: impl crate::IntoValue<String>,
         ) -> Self {
             Coordinates(crate::typed::Properties::from_iter([
-                ("Latitude".to_owned(), latitude.into().into_json()),
-                ("Longitude".to_owned(), longitude.into().into_json()),
+                ("Latitude".to_owned(), latitude.into_value().into_json()),
+                ("Longitude".to_owned(), longitude.into_value().into_json()),
             ]))
         }
     }
@@ -1308,27 +1372,27 @@ pub mod record_set {
         /// `ContinentCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordset-geolocation.html#cfn-route53-recordset-geolocation-continentcode)
-        pub fn continent_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn continent_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContinentCode".to_owned(), value.into().into_json());
+                .insert("ContinentCode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CountryCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordset-geolocation.html#cfn-route53-recordset-geolocation-countrycode)
-        pub fn country_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn country_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CountryCode".to_owned(), value.into().into_json());
+                .insert("CountryCode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SubdivisionCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordset-geolocation.html#cfn-route53-recordset-geolocation-subdivisioncode)
-        pub fn subdivision_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subdivision_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SubdivisionCode".to_owned(), value.into().into_json());
+                .insert("SubdivisionCode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1354,35 +1418,36 @@ pub mod record_set {
         /// `AWSRegion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordset-geoproximitylocation.html#cfn-route53-recordset-geoproximitylocation-awsregion)
-        pub fn aws_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn aws_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AWSRegion".to_owned(), value.into().into_json());
+                .insert("AWSRegion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Bias`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordset-geoproximitylocation.html#cfn-route53-recordset-geoproximitylocation-bias)
-        pub fn bias(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Bias".to_owned(), value.into().into_json());
+        pub fn bias(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Bias".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Coordinates`: [`Coordinates`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordset-geoproximitylocation.html#cfn-route53-recordset-geoproximitylocation-coordinates)
-        pub fn coordinates(mut self, value: impl Into<crate::Value<Coordinates>>) -> Self {
+        pub fn coordinates(mut self, value: impl crate::IntoValue<Coordinates>) -> Self {
             self.0
-                .insert("Coordinates".to_owned(), value.into().into_json());
+                .insert("Coordinates".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LocalZoneGroup`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordset-geoproximitylocation.html#cfn-route53-recordset-geoproximitylocation-localzonegroup)
-        pub fn local_zone_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn local_zone_group(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LocalZoneGroup".to_owned(), value.into().into_json());
+                .insert("LocalZoneGroup".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1409,8 +1474,9 @@ impl RecordSetGroup {
     /// `Comment`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordsetgroup.html#cfn-route53-recordsetgroup-comment)
-    pub fn comment(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Comment", value.into().into_json());
+    pub fn comment(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Comment", value.into_value().into_json());
         self
     }
 
@@ -1419,9 +1485,9 @@ impl RecordSetGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordsetgroup.html#cfn-route53-recordsetgroup-hostedzoneid)
-    pub fn hosted_zone_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn hosted_zone_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("HostedZoneId", value.into().into_json());
+            .set_property("HostedZoneId", value.into_value().into_json());
         self
     }
 
@@ -1430,9 +1496,9 @@ impl RecordSetGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordsetgroup.html#cfn-route53-recordsetgroup-hostedzonename)
-    pub fn hosted_zone_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn hosted_zone_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("HostedZoneName", value.into().into_json());
+            .set_property("HostedZoneName", value.into_value().into_json());
         self
     }
 
@@ -1441,9 +1507,10 @@ impl RecordSetGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordsetgroup.html#cfn-route53-recordsetgroup-recordsets)
     pub fn record_sets(
         mut self,
-        value: impl Into<crate::Value<Vec<record_set_group::RecordSet>>>,
+        value: impl crate::IntoValue<Vec<record_set_group::RecordSet>>,
     ) -> Self {
-        self.0.set_property("RecordSets", value.into().into_json());
+        self.0
+            .set_property("RecordSets", value.into_value().into_json());
         self
     }
 }
@@ -1492,21 +1559,26 @@ pub mod record_set_group {
     impl AliasTarget {
         /// A new `AliasTarget` with its required properties.
         pub fn new(
-            dns_name: impl Into<crate::Value<String>>,
-            hosted_zone_id: impl Into<crate::Value<String>>,
+            dns_name: impl crate::IntoValue<String>,
+            hosted_zone_id: impl crate::IntoValue<String>,
         ) -> Self {
             AliasTarget(crate::typed::Properties::from_iter([
-                ("DNSName".to_owned(), dns_name.into().into_json()),
-                ("HostedZoneId".to_owned(), hosted_zone_id.into().into_json()),
+                ("DNSName".to_owned(), dns_name.into_value().into_json()),
+                (
+                    "HostedZoneId".to_owned(),
+                    hosted_zone_id.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `EvaluateTargetHealth`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-aliastarget.html#cfn-route53-recordsetgroup-aliastarget-evaluatetargethealth)
-        pub fn evaluate_target_health(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EvaluateTargetHealth".to_owned(), value.into().into_json());
+        pub fn evaluate_target_health(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EvaluateTargetHealth".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1526,12 +1598,18 @@ pub mod record_set_group {
     impl CidrRoutingConfig {
         /// A new `CidrRoutingConfig` with its required properties.
         pub fn new(
-            collection_id: impl Into<crate::Value<String>>,
-            location_name: impl Into<crate::Value<String>>,
+            collection_id: impl crate::IntoValue<String>,
+            location_name: impl crate::IntoValue<String>,
         ) -> Self {
             CidrRoutingConfig(crate::typed::Properties::from_iter([
-                ("CollectionId".to_owned(), collection_id.into().into_json()),
-                ("LocationName".to_owned(), location_name.into().into_json()),
+                (
+                    "CollectionId".to_owned(),
+                    collection_id.into_value().into_json(),
+                ),
+                (
+                    "LocationName".to_owned(),
+                    location_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1551,12 +1629,12 @@ pub mod record_set_group {
     impl Coordinates {
         /// A new `Coordinates` with its required properties.
         pub fn new(
-            latitude: impl Into<crate::Value<String>>,
-            longitude: impl Into<crate::Value<String>>,
+            latitude: impl crate::IntoValue<String>,
+            longitude: impl crate::IntoValue<String>,
         ) -> Self {
             Coordinates(crate::typed::Properties::from_iter([
-                ("Latitude".to_owned(), latitude.into().into_json()),
-                ("Longitude".to_owned(), longitude.into().into_json()),
+                ("Latitude".to_owned(), latitude.into_value().into_json()),
+                ("Longitude".to_owned(), longitude.into_value().into_json()),
             ]))
         }
     }
@@ -1582,27 +1660,27 @@ pub mod record_set_group {
         /// `ContinentCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-geolocation.html#cfn-route53-recordsetgroup-geolocation-continentcode)
-        pub fn continent_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn continent_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContinentCode".to_owned(), value.into().into_json());
+                .insert("ContinentCode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CountryCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-geolocation.html#cfn-route53-recordsetgroup-geolocation-countrycode)
-        pub fn country_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn country_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CountryCode".to_owned(), value.into().into_json());
+                .insert("CountryCode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SubdivisionCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-geolocation.html#cfn-route53-recordsetgroup-geolocation-subdivisioncode)
-        pub fn subdivision_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subdivision_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SubdivisionCode".to_owned(), value.into().into_json());
+                .insert("SubdivisionCode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1628,35 +1706,36 @@ pub mod record_set_group {
         /// `AWSRegion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-geoproximitylocation.html#cfn-route53-recordsetgroup-geoproximitylocation-awsregion)
-        pub fn aws_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn aws_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AWSRegion".to_owned(), value.into().into_json());
+                .insert("AWSRegion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Bias`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-geoproximitylocation.html#cfn-route53-recordsetgroup-geoproximitylocation-bias)
-        pub fn bias(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Bias".to_owned(), value.into().into_json());
+        pub fn bias(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Bias".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Coordinates`: [`Coordinates`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-geoproximitylocation.html#cfn-route53-recordsetgroup-geoproximitylocation-coordinates)
-        pub fn coordinates(mut self, value: impl Into<crate::Value<Coordinates>>) -> Self {
+        pub fn coordinates(mut self, value: impl crate::IntoValue<Coordinates>) -> Self {
             self.0
-                .insert("Coordinates".to_owned(), value.into().into_json());
+                .insert("Coordinates".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LocalZoneGroup`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-geoproximitylocation.html#cfn-route53-recordsetgroup-geoproximitylocation-localzonegroup)
-        pub fn local_zone_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn local_zone_group(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LocalZoneGroup".to_owned(), value.into().into_json());
+                .insert("LocalZoneGroup".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1676,21 +1755,21 @@ pub mod record_set_group {
     impl RecordSet {
         /// A new `RecordSet` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             RecordSet(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `AliasTarget`: [`AliasTarget`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-recordset.html#cfn-route53-recordsetgroup-recordset-aliastarget)
-        pub fn alias_target(mut self, value: impl Into<crate::Value<AliasTarget>>) -> Self {
+        pub fn alias_target(mut self, value: impl crate::IntoValue<AliasTarget>) -> Self {
             self.0
-                .insert("AliasTarget".to_owned(), value.into().into_json());
+                .insert("AliasTarget".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1699,28 +1778,30 @@ pub mod record_set_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-recordset.html#cfn-route53-recordsetgroup-recordset-cidrroutingconfig)
         pub fn cidr_routing_config(
             mut self,
-            value: impl Into<crate::Value<CidrRoutingConfig>>,
+            value: impl crate::IntoValue<CidrRoutingConfig>,
         ) -> Self {
-            self.0
-                .insert("CidrRoutingConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CidrRoutingConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Failover`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-recordset.html#cfn-route53-recordsetgroup-recordset-failover)
-        pub fn failover(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn failover(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Failover".to_owned(), value.into().into_json());
+                .insert("Failover".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GeoLocation`: [`GeoLocation`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-recordset.html#cfn-route53-recordsetgroup-recordset-geolocation)
-        pub fn geo_location(mut self, value: impl Into<crate::Value<GeoLocation>>) -> Self {
+        pub fn geo_location(mut self, value: impl crate::IntoValue<GeoLocation>) -> Self {
             self.0
-                .insert("GeoLocation".to_owned(), value.into().into_json());
+                .insert("GeoLocation".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1729,88 +1810,95 @@ pub mod record_set_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-recordset.html#cfn-route53-recordsetgroup-recordset-geoproximitylocation)
         pub fn geo_proximity_location(
             mut self,
-            value: impl Into<crate::Value<GeoProximityLocation>>,
+            value: impl crate::IntoValue<GeoProximityLocation>,
         ) -> Self {
-            self.0
-                .insert("GeoProximityLocation".to_owned(), value.into().into_json());
+            self.0.insert(
+                "GeoProximityLocation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `HealthCheckId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-recordset.html#cfn-route53-recordsetgroup-recordset-healthcheckid)
-        pub fn health_check_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn health_check_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HealthCheckId".to_owned(), value.into().into_json());
+                .insert("HealthCheckId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HostedZoneId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-recordset.html#cfn-route53-recordsetgroup-recordset-hostedzoneid)
-        pub fn hosted_zone_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn hosted_zone_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HostedZoneId".to_owned(), value.into().into_json());
+                .insert("HostedZoneId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HostedZoneName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-recordset.html#cfn-route53-recordsetgroup-recordset-hostedzonename)
-        pub fn hosted_zone_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn hosted_zone_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HostedZoneName".to_owned(), value.into().into_json());
+                .insert("HostedZoneName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MultiValueAnswer`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-recordset.html#cfn-route53-recordsetgroup-recordset-multivalueanswer)
-        pub fn multi_value_answer(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("MultiValueAnswer".to_owned(), value.into().into_json());
+        pub fn multi_value_answer(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "MultiValueAnswer".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Region`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-recordset.html#cfn-route53-recordsetgroup-recordset-region)
-        pub fn region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Region".to_owned(), value.into().into_json());
+        pub fn region(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Region".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceRecords`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-recordset.html#cfn-route53-recordsetgroup-recordset-resourcerecords)
-        pub fn resource_records(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn resource_records(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ResourceRecords".to_owned(), value.into().into_json());
+                .insert("ResourceRecords".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SetIdentifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-recordset.html#cfn-route53-recordsetgroup-recordset-setidentifier)
-        pub fn set_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn set_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SetIdentifier".to_owned(), value.into().into_json());
+                .insert("SetIdentifier".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TTL`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-recordset.html#cfn-route53-recordsetgroup-recordset-ttl)
-        pub fn ttl(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("TTL".to_owned(), value.into().into_json());
+        pub fn ttl(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("TTL".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Weight`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53-recordsetgroup-recordset.html#cfn-route53-recordsetgroup-recordset-weight)
-        pub fn weight(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Weight".to_owned(), value.into().into_json());
+        pub fn weight(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Weight".to_owned(), value.into_value().into_json());
             self
         }
     }

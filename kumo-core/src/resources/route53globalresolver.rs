@@ -13,6 +13,38 @@ pub const TYPES: &[&str] = &[
     "AWS::Route53GlobalResolver::HostedZoneAssociation",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Route53GlobalResolver::AccessSource",
+        <AccessSource as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53GlobalResolver::AccessToken",
+        <AccessToken as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53GlobalResolver::DnsView",
+        <DnsView as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53GlobalResolver::FirewallDomainList",
+        <FirewallDomainList as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53GlobalResolver::FirewallRule",
+        <FirewallRule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53GlobalResolver::GlobalResolver",
+        <GlobalResolver as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53GlobalResolver::HostedZoneAssociation",
+        <HostedZoneAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Route53GlobalResolver::AccessSource`.
 ///
 /// Required properties, the arguments of [`AccessSource::new`]: `Cidr`, `DnsViewId`, `Protocol`.
@@ -24,15 +56,15 @@ pub struct AccessSource(crate::Resource);
 impl AccessSource {
     /// A new `AWS::Route53GlobalResolver::AccessSource` with its required properties.
     pub fn new(
-        cidr: impl Into<crate::Value<String>>,
-        dns_view_id: impl Into<crate::Value<String>>,
-        protocol: impl Into<crate::Value<access_source::DnsProtocol>>,
+        cidr: impl crate::IntoValue<String>,
+        dns_view_id: impl crate::IntoValue<String>,
+        protocol: impl crate::IntoValue<access_source::DnsProtocol>,
     ) -> Self {
         AccessSource(
             crate::Resource::new("AWS::Route53GlobalResolver::AccessSource")
-                .property("Cidr", cidr.into().into_json())
-                .property("DnsViewId", dns_view_id.into().into_json())
-                .property("Protocol", protocol.into().into_json()),
+                .property("Cidr", cidr.into_value().into_json())
+                .property("DnsViewId", dns_view_id.into_value().into_json())
+                .property("Protocol", protocol.into_value().into_json()),
         )
     }
 
@@ -43,8 +75,9 @@ impl AccessSource {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-accesssource.html#cfn-route53globalresolver-accesssource-clienttoken)
-    pub fn client_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientToken", value.into().into_json());
+    pub fn client_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientToken", value.into_value().into_json());
         self
     }
 
@@ -53,18 +86,18 @@ impl AccessSource {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-accesssource.html#cfn-route53globalresolver-accesssource-ipaddresstype)
     pub fn ip_address_type(
         mut self,
-        value: impl Into<crate::Value<access_source::IpAddressType>>,
+        value: impl crate::IntoValue<access_source::IpAddressType>,
     ) -> Self {
         self.0
-            .set_property("IpAddressType", value.into().into_json());
+            .set_property("IpAddressType", value.into_value().into_json());
         self
     }
 
     /// `Name`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-accesssource.html#cfn-route53globalresolver-accesssource-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -73,15 +106,20 @@ impl AccessSource {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-accesssource.html#cfn-route53globalresolver-accesssource-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<access_source::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<access_source::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AccessSource {
     const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::AccessSource";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientToken", "DnsViewId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -137,12 +175,12 @@ pub mod access_source {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -203,10 +241,10 @@ pub struct AccessToken(crate::Resource);
 
 impl AccessToken {
     /// A new `AWS::Route53GlobalResolver::AccessToken` with its required properties.
-    pub fn new(dns_view_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(dns_view_id: impl crate::IntoValue<String>) -> Self {
         AccessToken(
             crate::Resource::new("AWS::Route53GlobalResolver::AccessToken")
-                .property("DnsViewId", dns_view_id.into().into_json()),
+                .property("DnsViewId", dns_view_id.into_value().into_json()),
         )
     }
 
@@ -217,8 +255,9 @@ impl AccessToken {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-accesstoken.html#cfn-route53globalresolver-accesstoken-clienttoken)
-    pub fn client_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientToken", value.into().into_json());
+    pub fn client_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientToken", value.into_value().into_json());
         self
     }
 
@@ -227,16 +266,17 @@ impl AccessToken {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-accesstoken.html#cfn-route53globalresolver-accesstoken-expiresat)
-    pub fn expires_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ExpiresAt", value.into().into_json());
+    pub fn expires_at(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ExpiresAt", value.into_value().into_json());
         self
     }
 
     /// `Name`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-accesstoken.html#cfn-route53globalresolver-accesstoken-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -245,15 +285,20 @@ impl AccessToken {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-accesstoken.html#cfn-route53globalresolver-accesstoken-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<access_token::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<access_token::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AccessToken {
     const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::AccessToken";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientToken", "DnsViewId", "ExpiresAt"];
 
     fn resource(&self) -> &crate::Resource {
@@ -319,12 +364,12 @@ pub mod access_token {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -347,13 +392,16 @@ pub struct DnsView(crate::Resource);
 impl DnsView {
     /// A new `AWS::Route53GlobalResolver::DnsView` with its required properties.
     pub fn new(
-        global_resolver_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        global_resolver_id: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         DnsView(
             crate::Resource::new("AWS::Route53GlobalResolver::DnsView")
-                .property("GlobalResolverId", global_resolver_id.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property(
+                    "GlobalResolverId",
+                    global_resolver_id.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -364,16 +412,18 @@ impl DnsView {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-dnsview.html#cfn-route53globalresolver-dnsview-clienttoken)
-    pub fn client_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientToken", value.into().into_json());
+    pub fn client_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientToken", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-dnsview.html#cfn-route53globalresolver-dnsview-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -382,10 +432,10 @@ impl DnsView {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-dnsview.html#cfn-route53globalresolver-dnsview-dnssecvalidation)
     pub fn dnssec_validation(
         mut self,
-        value: impl Into<crate::Value<dns_view::DnsSecValidationType>>,
+        value: impl crate::IntoValue<dns_view::DnsSecValidationType>,
     ) -> Self {
         self.0
-            .set_property("DnssecValidation", value.into().into_json());
+            .set_property("DnssecValidation", value.into_value().into_json());
         self
     }
 
@@ -394,10 +444,10 @@ impl DnsView {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-dnsview.html#cfn-route53globalresolver-dnsview-ednsclientsubnet)
     pub fn edns_client_subnet(
         mut self,
-        value: impl Into<crate::Value<dns_view::EdnsClientSubnetType>>,
+        value: impl crate::IntoValue<dns_view::EdnsClientSubnetType>,
     ) -> Self {
         self.0
-            .set_property("EdnsClientSubnet", value.into().into_json());
+            .set_property("EdnsClientSubnet", value.into_value().into_json());
         self
     }
 
@@ -406,10 +456,10 @@ impl DnsView {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-dnsview.html#cfn-route53globalresolver-dnsview-firewallrulesfailopen)
     pub fn firewall_rules_fail_open(
         mut self,
-        value: impl Into<crate::Value<dns_view::FirewallRulesFailOpenType>>,
+        value: impl crate::IntoValue<dns_view::FirewallRulesFailOpenType>,
     ) -> Self {
         self.0
-            .set_property("FirewallRulesFailOpen", value.into().into_json());
+            .set_property("FirewallRulesFailOpen", value.into_value().into_json());
         self
     }
 
@@ -418,15 +468,20 @@ impl DnsView {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-dnsview.html#cfn-route53globalresolver-dnsview-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<dns_view::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<dns_view::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DnsView {
     const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::DnsView";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientToken", "GlobalResolverId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -482,12 +537,12 @@ pub mod dns_view {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -564,13 +619,16 @@ pub struct FirewallDomainList(crate::Resource);
 impl FirewallDomainList {
     /// A new `AWS::Route53GlobalResolver::FirewallDomainList` with its required properties.
     pub fn new(
-        global_resolver_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        global_resolver_id: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         FirewallDomainList(
             crate::Resource::new("AWS::Route53GlobalResolver::FirewallDomainList")
-                .property("GlobalResolverId", global_resolver_id.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property(
+                    "GlobalResolverId",
+                    global_resolver_id.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -581,8 +639,9 @@ impl FirewallDomainList {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewalldomainlist.html#cfn-route53globalresolver-firewalldomainlist-clienttoken)
-    pub fn client_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientToken", value.into().into_json());
+    pub fn client_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientToken", value.into_value().into_json());
         self
     }
 
@@ -591,8 +650,9 @@ impl FirewallDomainList {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewalldomainlist.html#cfn-route53globalresolver-firewalldomainlist-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -601,17 +661,18 @@ impl FirewallDomainList {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewalldomainlist.html#cfn-route53globalresolver-firewalldomainlist-domainfileurl)
-    pub fn domain_file_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn domain_file_url(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DomainFileUrl", value.into().into_json());
+            .set_property("DomainFileUrl", value.into_value().into_json());
         self
     }
 
     /// `Domains`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewalldomainlist.html#cfn-route53globalresolver-firewalldomainlist-domains)
-    pub fn domains(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Domains", value.into().into_json());
+    pub fn domains(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Domains", value.into_value().into_json());
         self
     }
 
@@ -620,15 +681,20 @@ impl FirewallDomainList {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewalldomainlist.html#cfn-route53globalresolver-firewalldomainlist-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<firewall_domain_list::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<firewall_domain_list::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for FirewallDomainList {
     const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::FirewallDomainList";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ClientToken", "Description", "GlobalResolverId", "Name"];
 
@@ -695,12 +761,12 @@ pub mod firewall_domain_list {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -723,15 +789,15 @@ pub struct FirewallRule(crate::Resource);
 impl FirewallRule {
     /// A new `AWS::Route53GlobalResolver::FirewallRule` with its required properties.
     pub fn new(
-        action: impl Into<crate::Value<firewall_rule::FirewallRuleAction>>,
-        dns_view_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        action: impl crate::IntoValue<firewall_rule::FirewallRuleAction>,
+        dns_view_id: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         FirewallRule(
             crate::Resource::new("AWS::Route53GlobalResolver::FirewallRule")
-                .property("Action", action.into().into_json())
-                .property("DnsViewId", dns_view_id.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("Action", action.into_value().into_json())
+                .property("DnsViewId", dns_view_id.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -740,19 +806,19 @@ impl FirewallRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewallrule.html#cfn-route53globalresolver-firewallrule-blockoverridednstype)
     pub fn block_override_dns_type(
         mut self,
-        value: impl Into<crate::Value<firewall_rule::BlockOverrideDnsQueryType>>,
+        value: impl crate::IntoValue<firewall_rule::BlockOverrideDnsQueryType>,
     ) -> Self {
         self.0
-            .set_property("BlockOverrideDnsType", value.into().into_json());
+            .set_property("BlockOverrideDnsType", value.into_value().into_json());
         self
     }
 
     /// `BlockOverrideDomain`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewallrule.html#cfn-route53globalresolver-firewallrule-blockoverridedomain)
-    pub fn block_override_domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn block_override_domain(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("BlockOverrideDomain", value.into().into_json());
+            .set_property("BlockOverrideDomain", value.into_value().into_json());
         self
     }
 
@@ -761,9 +827,9 @@ impl FirewallRule {
     /// Range: 0 to 604800.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewallrule.html#cfn-route53globalresolver-firewallrule-blockoverridettl)
-    pub fn block_override_ttl(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn block_override_ttl(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("BlockOverrideTtl", value.into().into_json());
+            .set_property("BlockOverrideTtl", value.into_value().into_json());
         self
     }
 
@@ -772,10 +838,10 @@ impl FirewallRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewallrule.html#cfn-route53globalresolver-firewallrule-blockresponse)
     pub fn block_response(
         mut self,
-        value: impl Into<crate::Value<firewall_rule::FirewallBlockResponse>>,
+        value: impl crate::IntoValue<firewall_rule::FirewallBlockResponse>,
     ) -> Self {
         self.0
-            .set_property("BlockResponse", value.into().into_json());
+            .set_property("BlockResponse", value.into_value().into_json());
         self
     }
 
@@ -786,8 +852,9 @@ impl FirewallRule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewallrule.html#cfn-route53globalresolver-firewallrule-clienttoken)
-    pub fn client_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientToken", value.into().into_json());
+    pub fn client_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientToken", value.into_value().into_json());
         self
     }
 
@@ -796,18 +863,19 @@ impl FirewallRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewallrule.html#cfn-route53globalresolver-firewallrule-confidencethreshold)
     pub fn confidence_threshold(
         mut self,
-        value: impl Into<crate::Value<firewall_rule::ConfidenceThreshold>>,
+        value: impl crate::IntoValue<firewall_rule::ConfidenceThreshold>,
     ) -> Self {
         self.0
-            .set_property("ConfidenceThreshold", value.into().into_json());
+            .set_property("ConfidenceThreshold", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewallrule.html#cfn-route53globalresolver-firewallrule-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -816,10 +884,10 @@ impl FirewallRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewallrule.html#cfn-route53globalresolver-firewallrule-dnsadvancedprotection)
     pub fn dns_advanced_protection(
         mut self,
-        value: impl Into<crate::Value<firewall_rule::DnsAdvancedProtection>>,
+        value: impl crate::IntoValue<firewall_rule::DnsAdvancedProtection>,
     ) -> Self {
         self.0
-            .set_property("DnsAdvancedProtection", value.into().into_json());
+            .set_property("DnsAdvancedProtection", value.into_value().into_json());
         self
     }
 
@@ -832,9 +900,9 @@ impl FirewallRule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewallrule.html#cfn-route53globalresolver-firewallrule-firewalldomainlistid)
-    pub fn firewall_domain_list_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn firewall_domain_list_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FirewallDomainListId", value.into().into_json());
+            .set_property("FirewallDomainListId", value.into_value().into_json());
         self
     }
 
@@ -843,8 +911,9 @@ impl FirewallRule {
     /// Range: 1 to 10000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewallrule.html#cfn-route53globalresolver-firewallrule-priority)
-    pub fn priority(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Priority", value.into().into_json());
+    pub fn priority(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("Priority", value.into_value().into_json());
         self
     }
 
@@ -855,8 +924,8 @@ impl FirewallRule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-firewallrule.html#cfn-route53globalresolver-firewallrule-qtype)
-    pub fn q_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("QType", value.into().into_json());
+    pub fn q_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("QType", value.into_value().into_json());
         self
     }
 }
@@ -1022,13 +1091,13 @@ pub struct GlobalResolver(crate::Resource);
 impl GlobalResolver {
     /// A new `AWS::Route53GlobalResolver::GlobalResolver` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        regions: impl Into<crate::Value<Vec<String>>>,
+        name: impl crate::IntoValue<String>,
+        regions: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         GlobalResolver(
             crate::Resource::new("AWS::Route53GlobalResolver::GlobalResolver")
-                .property("Name", name.into().into_json())
-                .property("Regions", regions.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Regions", regions.into_value().into_json()),
         )
     }
 
@@ -1039,16 +1108,18 @@ impl GlobalResolver {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-globalresolver.html#cfn-route53globalresolver-globalresolver-clienttoken)
-    pub fn client_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientToken", value.into().into_json());
+    pub fn client_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientToken", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-globalresolver.html#cfn-route53globalresolver-globalresolver-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1057,19 +1128,19 @@ impl GlobalResolver {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-globalresolver.html#cfn-route53globalresolver-globalresolver-ipaddresstype)
     pub fn ip_address_type(
         mut self,
-        value: impl Into<crate::Value<global_resolver::GlobalResolverIpAddressType>>,
+        value: impl crate::IntoValue<global_resolver::GlobalResolverIpAddressType>,
     ) -> Self {
         self.0
-            .set_property("IpAddressType", value.into().into_json());
+            .set_property("IpAddressType", value.into_value().into_json());
         self
     }
 
     /// `ObservabilityRegion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-globalresolver.html#cfn-route53globalresolver-globalresolver-observabilityregion)
-    pub fn observability_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn observability_region(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ObservabilityRegion", value.into().into_json());
+            .set_property("ObservabilityRegion", value.into_value().into_json());
         self
     }
 
@@ -1078,15 +1149,20 @@ impl GlobalResolver {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53globalresolver-globalresolver.html#cfn-route53globalresolver-globalresolver-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<global_resolver::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<global_resolver::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for GlobalResolver {
     const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::GlobalResolver";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClientToken"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1157,12 +1233,12 @@ pub mod global_resolver {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1203,15 +1279,15 @@ pub struct HostedZoneAssociation(crate::Resource);
 impl HostedZoneAssociation {
     /// A new `AWS::Route53GlobalResolver::HostedZoneAssociation` with its required properties.
     pub fn new(
-        hosted_zone_id: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        resource_arn: impl Into<crate::Value<String>>,
+        hosted_zone_id: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        resource_arn: impl crate::IntoValue<String>,
     ) -> Self {
         HostedZoneAssociation(
             crate::Resource::new("AWS::Route53GlobalResolver::HostedZoneAssociation")
-                .property("HostedZoneId", hosted_zone_id.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("ResourceArn", resource_arn.into().into_json()),
+                .property("HostedZoneId", hosted_zone_id.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("ResourceArn", resource_arn.into_value().into_json()),
         )
     }
 }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::Route53Profiles::ProfileResourceAssociation",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Route53Profiles::Profile",
+        <Profile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53Profiles::ProfileAssociation",
+        <ProfileAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53Profiles::ProfileResourceAssociation",
+        <ProfileResourceAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Route53Profiles::Profile`.
 ///
 /// Required properties, the arguments of [`Profile::new`]: `Name`.
@@ -19,10 +35,10 @@ pub struct Profile(crate::Resource);
 
 impl Profile {
     /// A new `AWS::Route53Profiles::Profile` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Profile(
             crate::Resource::new("AWS::Route53Profiles::Profile")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -31,15 +47,20 @@ impl Profile {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53profiles-profile.html#cfn-route53profiles-profile-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<profile::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<profile::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Profile {
     const TYPE_NAME: &'static str = "AWS::Route53Profiles::Profile";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -90,12 +111,12 @@ pub mod profile {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -118,38 +139,43 @@ pub struct ProfileAssociation(crate::Resource);
 impl ProfileAssociation {
     /// A new `AWS::Route53Profiles::ProfileAssociation` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        profile_id: impl Into<crate::Value<String>>,
-        resource_id: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        profile_id: impl crate::IntoValue<String>,
+        resource_id: impl crate::IntoValue<String>,
     ) -> Self {
         ProfileAssociation(
             crate::Resource::new("AWS::Route53Profiles::ProfileAssociation")
-                .property("Name", name.into().into_json())
-                .property("ProfileId", profile_id.into().into_json())
-                .property("ResourceId", resource_id.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("ProfileId", profile_id.into_value().into_json())
+                .property("ResourceId", resource_id.into_value().into_json()),
         )
     }
 
     /// `Arn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53profiles-profileassociation.html#cfn-route53profiles-profileassociation-arn)
-    pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Arn", value.into().into_json());
+    pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Arn", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](profile_association::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53profiles-profileassociation.html#cfn-route53profiles-profileassociation-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<profile_association::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<profile_association::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ProfileAssociation {
     const TYPE_NAME: &'static str = "AWS::Route53Profiles::ProfileAssociation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "ProfileId", "ResourceId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -185,12 +211,12 @@ pub mod profile_association {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -213,24 +239,24 @@ pub struct ProfileResourceAssociation(crate::Resource);
 impl ProfileResourceAssociation {
     /// A new `AWS::Route53Profiles::ProfileResourceAssociation` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        profile_id: impl Into<crate::Value<String>>,
-        resource_arn: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        profile_id: impl crate::IntoValue<String>,
+        resource_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ProfileResourceAssociation(
             crate::Resource::new("AWS::Route53Profiles::ProfileResourceAssociation")
-                .property("Name", name.into().into_json())
-                .property("ProfileId", profile_id.into().into_json())
-                .property("ResourceArn", resource_arn.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("ProfileId", profile_id.into_value().into_json())
+                .property("ResourceArn", resource_arn.into_value().into_json()),
         )
     }
 
     /// `ResourceProperties`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53profiles-profileresourceassociation.html#cfn-route53profiles-profileresourceassociation-resourceproperties)
-    pub fn resource_properties(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_properties(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceProperties", value.into().into_json());
+            .set_property("ResourceProperties", value.into_value().into_json());
         self
     }
 }

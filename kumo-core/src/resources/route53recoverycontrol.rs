@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::Route53RecoveryControl::SafetyRule",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Route53RecoveryControl::Cluster",
+        <Cluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53RecoveryControl::ControlPanel",
+        <ControlPanel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53RecoveryControl::RoutingControl",
+        <RoutingControl as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53RecoveryControl::SafetyRule",
+        <SafetyRule as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Route53RecoveryControl::Cluster`.
 ///
 /// Required properties, the arguments of [`Cluster::new`]: `Name`.
@@ -20,18 +40,19 @@ pub struct Cluster(crate::Resource);
 
 impl Cluster {
     /// A new `AWS::Route53RecoveryControl::Cluster` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Cluster(
             crate::Resource::new("AWS::Route53RecoveryControl::Cluster")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `NetworkType`: [`NetworkType`](cluster::NetworkType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoverycontrol-cluster.html#cfn-route53recoverycontrol-cluster-networktype)
-    pub fn network_type(mut self, value: impl Into<crate::Value<cluster::NetworkType>>) -> Self {
-        self.0.set_property("NetworkType", value.into().into_json());
+    pub fn network_type(mut self, value: impl crate::IntoValue<cluster::NetworkType>) -> Self {
+        self.0
+            .set_property("NetworkType", value.into_value().into_json());
         self
     }
 
@@ -40,15 +61,20 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoverycontrol-cluster.html#cfn-route53recoverycontrol-cluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Cluster {
     const TYPE_NAME: &'static str = "AWS::Route53RecoveryControl::Cluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Tags"];
 
     fn resource(&self) -> &crate::Resource {
@@ -94,12 +120,12 @@ pub mod cluster {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -139,10 +165,10 @@ pub struct ControlPanel(crate::Resource);
 
 impl ControlPanel {
     /// A new `AWS::Route53RecoveryControl::ControlPanel` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         ControlPanel(
             crate::Resource::new("AWS::Route53RecoveryControl::ControlPanel")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -153,8 +179,9 @@ impl ControlPanel {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoverycontrol-controlpanel.html#cfn-route53recoverycontrol-controlpanel-clusterarn)
-    pub fn cluster_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClusterArn", value.into().into_json());
+    pub fn cluster_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClusterArn", value.into_value().into_json());
         self
     }
 
@@ -163,15 +190,20 @@ impl ControlPanel {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoverycontrol-controlpanel.html#cfn-route53recoverycontrol-controlpanel-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<control_panel::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<control_panel::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ControlPanel {
     const TYPE_NAME: &'static str = "AWS::Route53RecoveryControl::ControlPanel";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ClusterArn", "Tags"];
 
     fn resource(&self) -> &crate::Resource {
@@ -222,12 +254,12 @@ pub mod control_panel {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -249,10 +281,10 @@ pub struct RoutingControl(crate::Resource);
 
 impl RoutingControl {
     /// A new `AWS::Route53RecoveryControl::RoutingControl` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         RoutingControl(
             crate::Resource::new("AWS::Route53RecoveryControl::RoutingControl")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -263,8 +295,9 @@ impl RoutingControl {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoverycontrol-routingcontrol.html#cfn-route53recoverycontrol-routingcontrol-clusterarn)
-    pub fn cluster_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClusterArn", value.into().into_json());
+    pub fn cluster_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClusterArn", value.into_value().into_json());
         self
     }
 
@@ -275,9 +308,9 @@ impl RoutingControl {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoverycontrol-routingcontrol.html#cfn-route53recoverycontrol-routingcontrol-controlpanelarn)
-    pub fn control_panel_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn control_panel_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ControlPanelArn", value.into().into_json());
+            .set_property("ControlPanelArn", value.into_value().into_json());
         self
     }
 }
@@ -332,51 +365,53 @@ impl SafetyRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoverycontrol-safetyrule.html#cfn-route53recoverycontrol-safetyrule-assertionrule)
     pub fn assertion_rule(
         mut self,
-        value: impl Into<crate::Value<safety_rule::AssertionRule>>,
+        value: impl crate::IntoValue<safety_rule::AssertionRule>,
     ) -> Self {
         self.0
-            .set_property("AssertionRule", value.into().into_json());
+            .set_property("AssertionRule", value.into_value().into_json());
         self
     }
 
     /// `ControlPanelArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoverycontrol-safetyrule.html#cfn-route53recoverycontrol-safetyrule-controlpanelarn)
-    pub fn control_panel_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn control_panel_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ControlPanelArn", value.into().into_json());
+            .set_property("ControlPanelArn", value.into_value().into_json());
         self
     }
 
     /// `GatingRule`: [`GatingRule`](safety_rule::GatingRule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoverycontrol-safetyrule.html#cfn-route53recoverycontrol-safetyrule-gatingrule)
-    pub fn gating_rule(mut self, value: impl Into<crate::Value<safety_rule::GatingRule>>) -> Self {
-        self.0.set_property("GatingRule", value.into().into_json());
+    pub fn gating_rule(mut self, value: impl crate::IntoValue<safety_rule::GatingRule>) -> Self {
+        self.0
+            .set_property("GatingRule", value.into_value().into_json());
         self
     }
 
     /// `Name`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoverycontrol-safetyrule.html#cfn-route53recoverycontrol-safetyrule-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `RuleConfig`: [`RuleConfig`](safety_rule::RuleConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoverycontrol-safetyrule.html#cfn-route53recoverycontrol-safetyrule-ruleconfig)
-    pub fn rule_config(mut self, value: impl Into<crate::Value<safety_rule::RuleConfig>>) -> Self {
-        self.0.set_property("RuleConfig", value.into().into_json());
+    pub fn rule_config(mut self, value: impl crate::IntoValue<safety_rule::RuleConfig>) -> Self {
+        self.0
+            .set_property("RuleConfig", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](safety_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoverycontrol-safetyrule.html#cfn-route53recoverycontrol-safetyrule-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<safety_rule::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<safety_rule::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -389,7 +424,12 @@ impl Default for SafetyRule {
 
 impl crate::typed::ResourceType for SafetyRule {
     const TYPE_NAME: &'static str = "AWS::Route53RecoveryControl::SafetyRule";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -430,15 +470,18 @@ pub mod safety_rule {
     impl AssertionRule {
         /// A new `AssertionRule` with its required properties.
         pub fn new(
-            asserted_controls: impl Into<crate::Value<Vec<String>>>,
-            wait_period_ms: impl Into<crate::Value<i64>>,
+            asserted_controls: impl crate::IntoValue<Vec<String>>,
+            wait_period_ms: impl crate::IntoValue<i64>,
         ) -> Self {
             AssertionRule(crate::typed::Properties::from_iter([
                 (
                     "AssertedControls".to_owned(),
-                    asserted_controls.into().into_json(),
+                    asserted_controls.into_value().into_json(),
                 ),
-                ("WaitPeriodMs".to_owned(), wait_period_ms.into().into_json()),
+                (
+                    "WaitPeriodMs".to_owned(),
+                    wait_period_ms.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -458,20 +501,23 @@ pub mod safety_rule {
     impl GatingRule {
         /// A new `GatingRule` with its required properties.
         pub fn new(
-            gating_controls: impl Into<crate::Value<Vec<String>>>,
-            target_controls: impl Into<crate::Value<Vec<String>>>,
-            wait_period_ms: impl Into<crate::Value<i64>>,
+            gating_controls: impl crate::IntoValue<Vec<String>>,
+            target_controls: impl crate::IntoValue<Vec<String>>,
+            wait_period_ms: impl crate::IntoValue<i64>,
         ) -> Self {
             GatingRule(crate::typed::Properties::from_iter([
                 (
                     "GatingControls".to_owned(),
-                    gating_controls.into().into_json(),
+                    gating_controls.into_value().into_json(),
                 ),
                 (
                     "TargetControls".to_owned(),
-                    target_controls.into().into_json(),
+                    target_controls.into_value().into_json(),
                 ),
-                ("WaitPeriodMs".to_owned(), wait_period_ms.into().into_json()),
+                (
+                    "WaitPeriodMs".to_owned(),
+                    wait_period_ms.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -491,14 +537,14 @@ pub mod safety_rule {
     impl RuleConfig {
         /// A new `RuleConfig` with its required properties.
         pub fn new(
-            inverted: impl Into<crate::Value<bool>>,
-            threshold: impl Into<crate::Value<i64>>,
-            r#type: impl Into<crate::Value<RuleType>>,
+            inverted: impl crate::IntoValue<bool>,
+            threshold: impl crate::IntoValue<i64>,
+            r#type: impl crate::IntoValue<RuleType>,
         ) -> Self {
             RuleConfig(crate::typed::Properties::from_iter([
-                ("Inverted".to_owned(), inverted.into().into_json()),
-                ("Threshold".to_owned(), threshold.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Inverted".to_owned(), inverted.into_value().into_json()),
+                ("Threshold".to_owned(), threshold.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -518,12 +564,12 @@ pub mod safety_rule {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::Route53RecoveryReadiness::ResourceSet",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Route53RecoveryReadiness::Cell",
+        <Cell as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53RecoveryReadiness::ReadinessCheck",
+        <ReadinessCheck as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53RecoveryReadiness::RecoveryGroup",
+        <RecoveryGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53RecoveryReadiness::ResourceSet",
+        <ResourceSet as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Route53RecoveryReadiness::Cell`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoveryreadiness-cell.html)
@@ -31,8 +51,9 @@ impl Cell {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoveryreadiness-cell.html#cfn-route53recoveryreadiness-cell-cellname)
-    pub fn cell_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("CellName", value.into().into_json());
+    pub fn cell_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("CellName", value.into_value().into_json());
         self
     }
 
@@ -41,16 +62,16 @@ impl Cell {
     /// Items: at most 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoveryreadiness-cell.html#cfn-route53recoveryreadiness-cell-cells)
-    pub fn cells(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Cells", value.into().into_json());
+    pub fn cells(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0.set_property("Cells", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](cell::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoveryreadiness-cell.html#cfn-route53recoveryreadiness-cell-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<cell::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cell::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -63,7 +84,12 @@ impl Default for Cell {
 
 impl crate::typed::ResourceType for Cell {
     const TYPE_NAME: &'static str = "AWS::Route53RecoveryReadiness::Cell";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CellName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -104,12 +130,12 @@ pub mod cell {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -144,9 +170,9 @@ impl ReadinessCheck {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoveryreadiness-readinesscheck.html#cfn-route53recoveryreadiness-readinesscheck-readinesscheckname)
-    pub fn readiness_check_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn readiness_check_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ReadinessCheckName", value.into().into_json());
+            .set_property("ReadinessCheckName", value.into_value().into_json());
         self
     }
 
@@ -157,17 +183,17 @@ impl ReadinessCheck {
     /// Pattern: `[a-zA-Z0-9_]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoveryreadiness-readinesscheck.html#cfn-route53recoveryreadiness-readinesscheck-resourcesetname)
-    pub fn resource_set_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_set_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceSetName", value.into().into_json());
+            .set_property("ResourceSetName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](readiness_check::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoveryreadiness-readinesscheck.html#cfn-route53recoveryreadiness-readinesscheck-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<readiness_check::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<readiness_check::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -180,7 +206,12 @@ impl Default for ReadinessCheck {
 
 impl crate::typed::ResourceType for ReadinessCheck {
     const TYPE_NAME: &'static str = "AWS::Route53RecoveryReadiness::ReadinessCheck";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ReadinessCheckName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -216,12 +247,12 @@ pub mod readiness_check {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -252,8 +283,8 @@ impl RecoveryGroup {
     /// Items: at most 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoveryreadiness-recoverygroup.html#cfn-route53recoveryreadiness-recoverygroup-cells)
-    pub fn cells(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Cells", value.into().into_json());
+    pub fn cells(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0.set_property("Cells", value.into_value().into_json());
         self
     }
 
@@ -266,17 +297,17 @@ impl RecoveryGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoveryreadiness-recoverygroup.html#cfn-route53recoveryreadiness-recoverygroup-recoverygroupname)
-    pub fn recovery_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn recovery_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RecoveryGroupName", value.into().into_json());
+            .set_property("RecoveryGroupName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](recovery_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoveryreadiness-recoverygroup.html#cfn-route53recoveryreadiness-recoverygroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<recovery_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<recovery_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -289,7 +320,12 @@ impl Default for RecoveryGroup {
 
 impl crate::typed::ResourceType for RecoveryGroup {
     const TYPE_NAME: &'static str = "AWS::Route53RecoveryReadiness::RecoveryGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RecoveryGroupName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -325,12 +361,12 @@ pub mod recovery_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -353,13 +389,16 @@ pub struct ResourceSet(crate::Resource);
 impl ResourceSet {
     /// A new `AWS::Route53RecoveryReadiness::ResourceSet` with its required properties.
     pub fn new(
-        resource_set_type: impl Into<crate::Value<String>>,
-        resources: impl Into<crate::Value<Vec<resource_set::Resource>>>,
+        resource_set_type: impl crate::IntoValue<String>,
+        resources: impl crate::IntoValue<Vec<resource_set::Resource>>,
     ) -> Self {
         ResourceSet(
             crate::Resource::new("AWS::Route53RecoveryReadiness::ResourceSet")
-                .property("ResourceSetType", resource_set_type.into().into_json())
-                .property("Resources", resources.into().into_json()),
+                .property(
+                    "ResourceSetType",
+                    resource_set_type.into_value().into_json(),
+                )
+                .property("Resources", resources.into_value().into_json()),
         )
     }
 
@@ -368,24 +407,29 @@ impl ResourceSet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoveryreadiness-resourceset.html#cfn-route53recoveryreadiness-resourceset-resourcesetname)
-    pub fn resource_set_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_set_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceSetName", value.into().into_json());
+            .set_property("ResourceSetName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](resource_set::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53recoveryreadiness-resourceset.html#cfn-route53recoveryreadiness-resourceset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<resource_set::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<resource_set::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ResourceSet {
     const TYPE_NAME: &'static str = "AWS::Route53RecoveryReadiness::ResourceSet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceSetName", "ResourceSetType"];
 
     fn resource(&self) -> &crate::Resource {
@@ -427,45 +471,45 @@ pub mod resource_set {
         /// `DomainName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53recoveryreadiness-resourceset-dnstargetresource.html#cfn-route53recoveryreadiness-resourceset-dnstargetresource-domainname)
-        pub fn domain_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn domain_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DomainName".to_owned(), value.into().into_json());
+                .insert("DomainName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HostedZoneArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53recoveryreadiness-resourceset-dnstargetresource.html#cfn-route53recoveryreadiness-resourceset-dnstargetresource-hostedzonearn)
-        pub fn hosted_zone_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn hosted_zone_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HostedZoneArn".to_owned(), value.into().into_json());
+                .insert("HostedZoneArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RecordSetId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53recoveryreadiness-resourceset-dnstargetresource.html#cfn-route53recoveryreadiness-resourceset-dnstargetresource-recordsetid)
-        pub fn record_set_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn record_set_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RecordSetId".to_owned(), value.into().into_json());
+                .insert("RecordSetId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RecordType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53recoveryreadiness-resourceset-dnstargetresource.html#cfn-route53recoveryreadiness-resourceset-dnstargetresource-recordtype)
-        pub fn record_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn record_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RecordType".to_owned(), value.into().into_json());
+                .insert("RecordType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetResource`: [`TargetResource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53recoveryreadiness-resourceset-dnstargetresource.html#cfn-route53recoveryreadiness-resourceset-dnstargetresource-targetresource)
-        pub fn target_resource(mut self, value: impl Into<crate::Value<TargetResource>>) -> Self {
+        pub fn target_resource(mut self, value: impl crate::IntoValue<TargetResource>) -> Self {
             self.0
-                .insert("TargetResource".to_owned(), value.into().into_json());
+                .insert("TargetResource".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -491,8 +535,9 @@ pub mod resource_set {
         /// `Arn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53recoveryreadiness-resourceset-nlbresource.html#cfn-route53recoveryreadiness-resourceset-nlbresource-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -518,18 +563,18 @@ pub mod resource_set {
         /// `DomainName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53recoveryreadiness-resourceset-r53resourcerecord.html#cfn-route53recoveryreadiness-resourceset-r53resourcerecord-domainname)
-        pub fn domain_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn domain_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DomainName".to_owned(), value.into().into_json());
+                .insert("DomainName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RecordSetId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53recoveryreadiness-resourceset-r53resourcerecord.html#cfn-route53recoveryreadiness-resourceset-r53resourcerecord-recordsetid)
-        pub fn record_set_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn record_set_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RecordSetId".to_owned(), value.into().into_json());
+                .insert("RecordSetId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -555,9 +600,9 @@ pub mod resource_set {
         /// `ComponentId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53recoveryreadiness-resourceset-resource.html#cfn-route53recoveryreadiness-resourceset-resource-componentid)
-        pub fn component_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn component_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ComponentId".to_owned(), value.into().into_json());
+                .insert("ComponentId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -566,28 +611,30 @@ pub mod resource_set {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53recoveryreadiness-resourceset-resource.html#cfn-route53recoveryreadiness-resourceset-resource-dnstargetresource)
         pub fn dns_target_resource(
             mut self,
-            value: impl Into<crate::Value<DnsTargetResource>>,
+            value: impl crate::IntoValue<DnsTargetResource>,
         ) -> Self {
-            self.0
-                .insert("DnsTargetResource".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DnsTargetResource".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ReadinessScopes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53recoveryreadiness-resourceset-resource.html#cfn-route53recoveryreadiness-resourceset-resource-readinessscopes)
-        pub fn readiness_scopes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn readiness_scopes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ReadinessScopes".to_owned(), value.into().into_json());
+                .insert("ReadinessScopes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResourceArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53recoveryreadiness-resourceset-resource.html#cfn-route53recoveryreadiness-resourceset-resource-resourcearn)
-        pub fn resource_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceArn".to_owned(), value.into().into_json());
+                .insert("ResourceArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -607,12 +654,12 @@ pub mod resource_set {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -638,18 +685,18 @@ pub mod resource_set {
         /// `NLBResource`: [`NlbResource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53recoveryreadiness-resourceset-targetresource.html#cfn-route53recoveryreadiness-resourceset-targetresource-nlbresource)
-        pub fn nlb_resource(mut self, value: impl Into<crate::Value<NlbResource>>) -> Self {
+        pub fn nlb_resource(mut self, value: impl crate::IntoValue<NlbResource>) -> Self {
             self.0
-                .insert("NLBResource".to_owned(), value.into().into_json());
+                .insert("NLBResource".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `R53Resource`: [`R53ResourceRecord`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53recoveryreadiness-resourceset-targetresource.html#cfn-route53recoveryreadiness-resourceset-targetresource-r53resource)
-        pub fn r53_resource(mut self, value: impl Into<crate::Value<R53ResourceRecord>>) -> Self {
+        pub fn r53_resource(mut self, value: impl crate::IntoValue<R53ResourceRecord>) -> Self {
             self.0
-                .insert("R53Resource".to_owned(), value.into().into_json());
+                .insert("R53Resource".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -17,6 +17,54 @@ pub const TYPES: &[&str] = &[
     "AWS::Route53Resolver::ResolverRuleAssociation",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Route53Resolver::FirewallDomainList",
+        <FirewallDomainList as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53Resolver::FirewallRuleGroup",
+        <FirewallRuleGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53Resolver::FirewallRuleGroupAssociation",
+        <FirewallRuleGroupAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53Resolver::OutpostResolver",
+        <OutpostResolver as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverConfig",
+        <ResolverConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverDNSSECConfig",
+        <ResolverDnssecConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverEndpoint",
+        <ResolverEndpoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverQueryLoggingConfig",
+        <ResolverQueryLoggingConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation",
+        <ResolverQueryLoggingConfigAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverRule",
+        <ResolverRule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Route53Resolver::ResolverRuleAssociation",
+        <ResolverRuleAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Route53Resolver::FirewallDomainList`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-firewalldomainlist.html)
@@ -36,17 +84,18 @@ impl FirewallDomainList {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-firewalldomainlist.html#cfn-route53resolver-firewalldomainlist-domainfileurl)
-    pub fn domain_file_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn domain_file_url(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DomainFileUrl", value.into().into_json());
+            .set_property("DomainFileUrl", value.into_value().into_json());
         self
     }
 
     /// `Domains`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-firewalldomainlist.html#cfn-route53resolver-firewalldomainlist-domains)
-    pub fn domains(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Domains", value.into().into_json());
+    pub fn domains(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Domains", value.into_value().into_json());
         self
     }
 
@@ -59,8 +108,8 @@ impl FirewallDomainList {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-firewalldomainlist.html#cfn-route53resolver-firewalldomainlist-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -69,8 +118,8 @@ impl FirewallDomainList {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-firewalldomainlist.html#cfn-route53resolver-firewalldomainlist-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<firewall_domain_list::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<firewall_domain_list::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -83,7 +132,12 @@ impl Default for FirewallDomainList {
 
 impl crate::typed::ResourceType for FirewallDomainList {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::FirewallDomainList";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -159,12 +213,12 @@ pub mod firewall_domain_list {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -195,10 +249,10 @@ impl FirewallRuleGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-firewallrulegroup.html#cfn-route53resolver-firewallrulegroup-firewallrules)
     pub fn firewall_rules(
         mut self,
-        value: impl Into<crate::Value<Vec<firewall_rule_group::FirewallRule>>>,
+        value: impl crate::IntoValue<Vec<firewall_rule_group::FirewallRule>>,
     ) -> Self {
         self.0
-            .set_property("FirewallRules", value.into().into_json());
+            .set_property("FirewallRules", value.into_value().into_json());
         self
     }
 
@@ -211,8 +265,8 @@ impl FirewallRuleGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-firewallrulegroup.html#cfn-route53resolver-firewallrulegroup-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -221,8 +275,8 @@ impl FirewallRuleGroup {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-firewallrulegroup.html#cfn-route53resolver-firewallrulegroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<firewall_rule_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<firewall_rule_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -235,7 +289,12 @@ impl Default for FirewallRuleGroup {
 
 impl crate::typed::ResourceType for FirewallRuleGroup {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::FirewallRuleGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -315,10 +374,10 @@ pub mod firewall_rule_group {
 
     impl FirewallAdvancedContentCategoryConfig {
         /// A new `FirewallAdvancedContentCategoryConfig` with its required properties.
-        pub fn new(category: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(category: impl crate::IntoValue<String>) -> Self {
             FirewallAdvancedContentCategoryConfig(crate::typed::Properties::from_iter([(
                 "Category".to_owned(),
-                category.into().into_json(),
+                category.into_value().into_json(),
             )]))
         }
     }
@@ -337,10 +396,10 @@ pub mod firewall_rule_group {
 
     impl FirewallAdvancedThreatCategoryConfig {
         /// A new `FirewallAdvancedThreatCategoryConfig` with its required properties.
-        pub fn new(category: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(category: impl crate::IntoValue<String>) -> Self {
             FirewallAdvancedThreatCategoryConfig(crate::typed::Properties::from_iter([(
                 "Category".to_owned(),
-                category.into().into_json(),
+                category.into_value().into_json(),
             )]))
         }
     }
@@ -360,12 +419,12 @@ pub mod firewall_rule_group {
     impl FirewallRule {
         /// A new `FirewallRule` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<Action>>,
-            priority: impl Into<crate::Value<i64>>,
+            action: impl crate::IntoValue<Action>,
+            priority: impl crate::IntoValue<i64>,
         ) -> Self {
             FirewallRule(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Priority".to_owned(), priority.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Priority".to_owned(), priority.into_value().into_json()),
             ]))
         }
 
@@ -374,10 +433,12 @@ pub mod firewall_rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-firewallrulegroup-firewallrule.html#cfn-route53resolver-firewallrulegroup-firewallrule-blockoverridednstype)
         pub fn block_override_dns_type(
             mut self,
-            value: impl Into<crate::Value<BlockOverrideDnsType>>,
+            value: impl crate::IntoValue<BlockOverrideDnsType>,
         ) -> Self {
-            self.0
-                .insert("BlockOverrideDnsType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BlockOverrideDnsType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -386,9 +447,11 @@ pub mod firewall_rule_group {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-firewallrulegroup-firewallrule.html#cfn-route53resolver-firewallrulegroup-firewallrule-blockoverridedomain)
-        pub fn block_override_domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BlockOverrideDomain".to_owned(), value.into().into_json());
+        pub fn block_override_domain(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BlockOverrideDomain".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -397,18 +460,20 @@ pub mod firewall_rule_group {
         /// Range: 0 to 604800.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-firewallrulegroup-firewallrule.html#cfn-route53resolver-firewallrulegroup-firewallrule-blockoverridettl)
-        pub fn block_override_ttl(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("BlockOverrideTtl".to_owned(), value.into().into_json());
+        pub fn block_override_ttl(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "BlockOverrideTtl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `BlockResponse`: [`BlockResponse`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-firewallrulegroup-firewallrule.html#cfn-route53resolver-firewallrulegroup-firewallrule-blockresponse)
-        pub fn block_response(mut self, value: impl Into<crate::Value<BlockResponse>>) -> Self {
+        pub fn block_response(mut self, value: impl crate::IntoValue<BlockResponse>) -> Self {
             self.0
-                .insert("BlockResponse".to_owned(), value.into().into_json());
+                .insert("BlockResponse".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -417,10 +482,12 @@ pub mod firewall_rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-firewallrulegroup-firewallrule.html#cfn-route53resolver-firewallrulegroup-firewallrule-confidencethreshold)
         pub fn confidence_threshold(
             mut self,
-            value: impl Into<crate::Value<ConfidenceThreshold>>,
+            value: impl crate::IntoValue<ConfidenceThreshold>,
         ) -> Self {
-            self.0
-                .insert("ConfidenceThreshold".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConfidenceThreshold".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -429,10 +496,12 @@ pub mod firewall_rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-firewallrulegroup-firewallrule.html#cfn-route53resolver-firewallrulegroup-firewallrule-dnsthreatprotection)
         pub fn dns_threat_protection(
             mut self,
-            value: impl Into<crate::Value<DnsThreatProtection>>,
+            value: impl crate::IntoValue<DnsThreatProtection>,
         ) -> Self {
-            self.0
-                .insert("DnsThreatProtection".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DnsThreatProtection".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -441,9 +510,11 @@ pub mod firewall_rule_group {
         /// Length: 1 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-firewallrulegroup-firewallrule.html#cfn-route53resolver-firewallrulegroup-firewallrule-firewalldomainlistid)
-        pub fn firewall_domain_list_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("FirewallDomainListId".to_owned(), value.into().into_json());
+        pub fn firewall_domain_list_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "FirewallDomainListId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -452,11 +523,11 @@ pub mod firewall_rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-firewallrulegroup-firewallrule.html#cfn-route53resolver-firewallrulegroup-firewallrule-firewalldomainredirectionaction)
         pub fn firewall_domain_redirection_action(
             mut self,
-            value: impl Into<crate::Value<FirewallDomainRedirectionAction>>,
+            value: impl crate::IntoValue<FirewallDomainRedirectionAction>,
         ) -> Self {
             self.0.insert(
                 "FirewallDomainRedirectionAction".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -466,10 +537,12 @@ pub mod firewall_rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-firewallrulegroup-firewallrule.html#cfn-route53resolver-firewallrulegroup-firewallrule-firewallruletype)
         pub fn firewall_rule_type(
             mut self,
-            value: impl Into<crate::Value<FirewallRuleType>>,
+            value: impl crate::IntoValue<FirewallRuleType>,
         ) -> Self {
-            self.0
-                .insert("FirewallRuleType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FirewallRuleType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -480,11 +553,11 @@ pub mod firewall_rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-firewallrulegroup-firewallrule.html#cfn-route53resolver-firewallrulegroup-firewallrule-firewallthreatprotectionid)
         pub fn firewall_threat_protection_id(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "FirewallThreatProtectionId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -494,8 +567,9 @@ pub mod firewall_rule_group {
         /// Length: 1 to 16.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-firewallrulegroup-firewallrule.html#cfn-route53resolver-firewallrulegroup-firewallrule-qtype)
-        pub fn qtype(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Qtype".to_owned(), value.into().into_json());
+        pub fn qtype(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Qtype".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -523,11 +597,11 @@ pub mod firewall_rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-firewallrulegroup-firewallruletype.html#cfn-route53resolver-firewallrulegroup-firewallruletype-firewalladvancedcontentcategory)
         pub fn firewall_advanced_content_category(
             mut self,
-            value: impl Into<crate::Value<FirewallAdvancedContentCategoryConfig>>,
+            value: impl crate::IntoValue<FirewallAdvancedContentCategoryConfig>,
         ) -> Self {
             self.0.insert(
                 "FirewallAdvancedContentCategory".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -537,11 +611,11 @@ pub mod firewall_rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-firewallrulegroup-firewallruletype.html#cfn-route53resolver-firewallrulegroup-firewallruletype-firewalladvancedthreatcategory)
         pub fn firewall_advanced_threat_category(
             mut self,
-            value: impl Into<crate::Value<FirewallAdvancedThreatCategoryConfig>>,
+            value: impl crate::IntoValue<FirewallAdvancedThreatCategoryConfig>,
         ) -> Self {
             self.0.insert(
                 "FirewallAdvancedThreatCategory".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -562,12 +636,12 @@ pub mod firewall_rule_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -711,18 +785,18 @@ pub struct FirewallRuleGroupAssociation(crate::Resource);
 impl FirewallRuleGroupAssociation {
     /// A new `AWS::Route53Resolver::FirewallRuleGroupAssociation` with its required properties.
     pub fn new(
-        firewall_rule_group_id: impl Into<crate::Value<String>>,
-        priority: impl Into<crate::Value<i64>>,
-        vpc_id: impl Into<crate::Value<String>>,
+        firewall_rule_group_id: impl crate::IntoValue<String>,
+        priority: impl crate::IntoValue<i64>,
+        vpc_id: impl crate::IntoValue<String>,
     ) -> Self {
         FirewallRuleGroupAssociation(
             crate::Resource::new("AWS::Route53Resolver::FirewallRuleGroupAssociation")
                 .property(
                     "FirewallRuleGroupId",
-                    firewall_rule_group_id.into().into_json(),
+                    firewall_rule_group_id.into_value().into_json(),
                 )
-                .property("Priority", priority.into().into_json())
-                .property("VpcId", vpc_id.into().into_json()),
+                .property("Priority", priority.into_value().into_json())
+                .property("VpcId", vpc_id.into_value().into_json()),
         )
     }
 
@@ -731,10 +805,10 @@ impl FirewallRuleGroupAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-firewallrulegroupassociation.html#cfn-route53resolver-firewallrulegroupassociation-mutationprotection)
     pub fn mutation_protection(
         mut self,
-        value: impl Into<crate::Value<firewall_rule_group_association::MutationProtection>>,
+        value: impl crate::IntoValue<firewall_rule_group_association::MutationProtection>,
     ) -> Self {
         self.0
-            .set_property("MutationProtection", value.into().into_json());
+            .set_property("MutationProtection", value.into_value().into_json());
         self
     }
 
@@ -745,8 +819,8 @@ impl FirewallRuleGroupAssociation {
     /// Pattern: `(?!^[0-9]+$)([a-zA-Z0-9\-_' ']+)`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-firewallrulegroupassociation.html#cfn-route53resolver-firewallrulegroupassociation-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -755,16 +829,21 @@ impl FirewallRuleGroupAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-firewallrulegroupassociation.html#cfn-route53resolver-firewallrulegroupassociation-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<firewall_rule_group_association::Tag>>>,
+        value: impl crate::IntoValue<Vec<firewall_rule_group_association::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for FirewallRuleGroupAssociation {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::FirewallRuleGroupAssociation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FirewallRuleGroupId", "VpcId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -835,12 +914,12 @@ pub mod firewall_rule_group_association {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -881,17 +960,17 @@ pub struct OutpostResolver(crate::Resource);
 impl OutpostResolver {
     /// A new `AWS::Route53Resolver::OutpostResolver` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        outpost_arn: impl Into<crate::Value<String>>,
-        preferred_instance_type: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        outpost_arn: impl crate::IntoValue<String>,
+        preferred_instance_type: impl crate::IntoValue<String>,
     ) -> Self {
         OutpostResolver(
             crate::Resource::new("AWS::Route53Resolver::OutpostResolver")
-                .property("Name", name.into().into_json())
-                .property("OutpostArn", outpost_arn.into().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("OutpostArn", outpost_arn.into_value().into_json())
                 .property(
                     "PreferredInstanceType",
-                    preferred_instance_type.into().into_json(),
+                    preferred_instance_type.into_value().into_json(),
                 ),
         )
     }
@@ -901,9 +980,9 @@ impl OutpostResolver {
     /// Range: 4 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-outpostresolver.html#cfn-route53resolver-outpostresolver-instancecount)
-    pub fn instance_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn instance_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("InstanceCount", value.into().into_json());
+            .set_property("InstanceCount", value.into_value().into_json());
         self
     }
 
@@ -912,15 +991,20 @@ impl OutpostResolver {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-outpostresolver.html#cfn-route53resolver-outpostresolver-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<outpost_resolver::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<outpost_resolver::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for OutpostResolver {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::OutpostResolver";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OutpostArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -986,12 +1070,12 @@ pub mod outpost_resolver {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1014,16 +1098,16 @@ pub struct ResolverConfig(crate::Resource);
 impl ResolverConfig {
     /// A new `AWS::Route53Resolver::ResolverConfig` with its required properties.
     pub fn new(
-        autodefined_reverse_flag: impl Into<crate::Value<resolver_config::AutodefinedReverseFlag>>,
-        resource_id: impl Into<crate::Value<String>>,
+        autodefined_reverse_flag: impl crate::IntoValue<resolver_config::AutodefinedReverseFlag>,
+        resource_id: impl crate::IntoValue<String>,
     ) -> Self {
         ResolverConfig(
             crate::Resource::new("AWS::Route53Resolver::ResolverConfig")
                 .property(
                     "AutodefinedReverseFlag",
-                    autodefined_reverse_flag.into().into_json(),
+                    autodefined_reverse_flag.into_value().into_json(),
                 )
-                .property("ResourceId", resource_id.into().into_json()),
+                .property("ResourceId", resource_id.into_value().into_json()),
         )
     }
 }
@@ -1104,8 +1188,9 @@ impl ResolverDnssecConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverdnssecconfig.html#cfn-route53resolver-resolverdnssecconfig-resourceid)
-    pub fn resource_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ResourceId", value.into().into_json());
+    pub fn resource_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ResourceId", value.into_value().into_json());
         self
     }
 }
@@ -1163,33 +1248,36 @@ pub struct ResolverEndpoint(crate::Resource);
 impl ResolverEndpoint {
     /// A new `AWS::Route53Resolver::ResolverEndpoint` with its required properties.
     pub fn new(
-        direction: impl Into<crate::Value<String>>,
-        ip_addresses: impl Into<crate::Value<Vec<resolver_endpoint::IpAddressRequest>>>,
-        security_group_ids: impl Into<crate::Value<Vec<String>>>,
+        direction: impl crate::IntoValue<String>,
+        ip_addresses: impl crate::IntoValue<Vec<resolver_endpoint::IpAddressRequest>>,
+        security_group_ids: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         ResolverEndpoint(
             crate::Resource::new("AWS::Route53Resolver::ResolverEndpoint")
-                .property("Direction", direction.into().into_json())
-                .property("IpAddresses", ip_addresses.into().into_json())
-                .property("SecurityGroupIds", security_group_ids.into().into_json()),
+                .property("Direction", direction.into_value().into_json())
+                .property("IpAddresses", ip_addresses.into_value().into_json())
+                .property(
+                    "SecurityGroupIds",
+                    security_group_ids.into_value().into_json(),
+                ),
         )
     }
 
     /// `Dns64Enabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverendpoint.html#cfn-route53resolver-resolverendpoint-dns64enabled)
-    pub fn dns64_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn dns64_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("Dns64Enabled", value.into().into_json());
+            .set_property("Dns64Enabled", value.into_value().into_json());
         self
     }
 
     /// `Ipv6InternetAccessEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverendpoint.html#cfn-route53resolver-resolverendpoint-ipv6internetaccessenabled)
-    pub fn ipv6_internet_access_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn ipv6_internet_access_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("Ipv6InternetAccessEnabled", value.into().into_json());
+            .set_property("Ipv6InternetAccessEnabled", value.into_value().into_json());
         self
     }
 
@@ -1200,8 +1288,8 @@ impl ResolverEndpoint {
     /// Pattern: `^(?!^[0-9]+$)([a-zA-Z0-9\-_' ']+)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverendpoint.html#cfn-route53resolver-resolverendpoint-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1214,8 +1302,9 @@ impl ResolverEndpoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverendpoint.html#cfn-route53resolver-resolverendpoint-outpostarn)
-    pub fn outpost_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("OutpostArn", value.into().into_json());
+    pub fn outpost_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("OutpostArn", value.into_value().into_json());
         self
     }
 
@@ -1226,9 +1315,9 @@ impl ResolverEndpoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverendpoint.html#cfn-route53resolver-resolverendpoint-preferredinstancetype)
-    pub fn preferred_instance_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn preferred_instance_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PreferredInstanceType", value.into().into_json());
+            .set_property("PreferredInstanceType", value.into_value().into_json());
         self
     }
 
@@ -1237,26 +1326,27 @@ impl ResolverEndpoint {
     /// Items: 1 to 2.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverendpoint.html#cfn-route53resolver-resolverendpoint-protocols)
-    pub fn protocols(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Protocols", value.into().into_json());
+    pub fn protocols(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Protocols", value.into_value().into_json());
         self
     }
 
     /// `ResolverEndpointType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverendpoint.html#cfn-route53resolver-resolverendpoint-resolverendpointtype)
-    pub fn resolver_endpoint_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resolver_endpoint_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResolverEndpointType", value.into().into_json());
+            .set_property("ResolverEndpointType", value.into_value().into_json());
         self
     }
 
     /// `RniEnhancedMetricsEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverendpoint.html#cfn-route53resolver-resolverendpoint-rnienhancedmetricsenabled)
-    pub fn rni_enhanced_metrics_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn rni_enhanced_metrics_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("RniEnhancedMetricsEnabled", value.into().into_json());
+            .set_property("RniEnhancedMetricsEnabled", value.into_value().into_json());
         self
     }
 
@@ -1265,8 +1355,8 @@ impl ResolverEndpoint {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverendpoint.html#cfn-route53resolver-resolverendpoint-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<resolver_endpoint::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<resolver_endpoint::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1275,17 +1365,24 @@ impl ResolverEndpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverendpoint.html#cfn-route53resolver-resolverendpoint-targetnameservermetricsenabled)
     pub fn target_name_server_metrics_enabled(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
-        self.0
-            .set_property("TargetNameServerMetricsEnabled", value.into().into_json());
+        self.0.set_property(
+            "TargetNameServerMetricsEnabled",
+            value.into_value().into_json(),
+        );
         self
     }
 }
 
 impl crate::typed::ResourceType for ResolverEndpoint {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverEndpoint";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Direction",
         "OutpostArn",
@@ -1340,10 +1437,10 @@ pub mod resolver_endpoint {
 
     impl IpAddressRequest {
         /// A new `IpAddressRequest` with its required properties.
-        pub fn new(subnet_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(subnet_id: impl crate::IntoValue<String>) -> Self {
             IpAddressRequest(crate::typed::Properties::from_iter([(
                 "SubnetId".to_owned(),
-                subnet_id.into().into_json(),
+                subnet_id.into_value().into_json(),
             )]))
         }
 
@@ -1352,8 +1449,9 @@ pub mod resolver_endpoint {
         /// Length: 7 to 36.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-resolverendpoint-ipaddressrequest.html#cfn-route53resolver-resolverendpoint-ipaddressrequest-ip)
-        pub fn ip(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Ip".to_owned(), value.into().into_json());
+        pub fn ip(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Ip".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1362,8 +1460,9 @@ pub mod resolver_endpoint {
         /// Length: 7 to 39.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-resolverendpoint-ipaddressrequest.html#cfn-route53resolver-resolverendpoint-ipaddressrequest-ipv6)
-        pub fn ipv6(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Ipv6".to_owned(), value.into().into_json());
+        pub fn ipv6(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Ipv6".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1383,12 +1482,12 @@ pub mod resolver_endpoint {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1421,9 +1520,9 @@ impl ResolverQueryLoggingConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverqueryloggingconfig.html#cfn-route53resolver-resolverqueryloggingconfig-destinationarn)
-    pub fn destination_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn destination_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DestinationArn", value.into().into_json());
+            .set_property("DestinationArn", value.into_value().into_json());
         self
     }
 
@@ -1436,8 +1535,8 @@ impl ResolverQueryLoggingConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverqueryloggingconfig.html#cfn-route53resolver-resolverqueryloggingconfig-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1450,9 +1549,9 @@ impl ResolverQueryLoggingConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverqueryloggingconfig.html#cfn-route53resolver-resolverqueryloggingconfig-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<resolver_query_logging_config::Tag>>>,
+        value: impl crate::IntoValue<Vec<resolver_query_logging_config::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1465,7 +1564,12 @@ impl Default for ResolverQueryLoggingConfig {
 
 impl crate::typed::ResourceType for ResolverQueryLoggingConfig {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverQueryLoggingConfig";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DestinationArn", "Name", "Tags"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1536,12 +1640,12 @@ pub mod resolver_query_logging_config {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1574,9 +1678,9 @@ impl ResolverQueryLoggingConfigAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverqueryloggingconfigassociation.html#cfn-route53resolver-resolverqueryloggingconfigassociation-resolverquerylogconfigid)
-    pub fn resolver_query_log_config_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resolver_query_log_config_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResolverQueryLogConfigId", value.into().into_json());
+            .set_property("ResolverQueryLogConfigId", value.into_value().into_json());
         self
     }
 
@@ -1587,8 +1691,9 @@ impl ResolverQueryLoggingConfigAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverqueryloggingconfigassociation.html#cfn-route53resolver-resolverqueryloggingconfigassociation-resourceid)
-    pub fn resource_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ResourceId", value.into().into_json());
+    pub fn resource_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ResourceId", value.into_value().into_json());
         self
     }
 }
@@ -1655,10 +1760,10 @@ pub struct ResolverRule(crate::Resource);
 
 impl ResolverRule {
     /// A new `AWS::Route53Resolver::ResolverRule` with its required properties.
-    pub fn new(rule_type: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(rule_type: impl crate::IntoValue<String>) -> Self {
         ResolverRule(
             crate::Resource::new("AWS::Route53Resolver::ResolverRule")
-                .property("RuleType", rule_type.into().into_json()),
+                .property("RuleType", rule_type.into_value().into_json()),
         )
     }
 
@@ -1667,9 +1772,9 @@ impl ResolverRule {
     /// Length: 1 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverrule.html#cfn-route53resolver-resolverrule-delegationrecord)
-    pub fn delegation_record(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn delegation_record(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DelegationRecord", value.into().into_json());
+            .set_property("DelegationRecord", value.into_value().into_json());
         self
     }
 
@@ -1678,8 +1783,9 @@ impl ResolverRule {
     /// Length: 1 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverrule.html#cfn-route53resolver-resolverrule-domainname)
-    pub fn domain_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DomainName", value.into().into_json());
+    pub fn domain_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DomainName", value.into_value().into_json());
         self
     }
 
@@ -1690,8 +1796,8 @@ impl ResolverRule {
     /// Pattern: `^(?!^[0-9]+$)([a-zA-Z0-9\-_' ']+)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverrule.html#cfn-route53resolver-resolverrule-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1700,9 +1806,9 @@ impl ResolverRule {
     /// Length: 1 to 64.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverrule.html#cfn-route53resolver-resolverrule-resolverendpointid)
-    pub fn resolver_endpoint_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resolver_endpoint_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResolverEndpointId", value.into().into_json());
+            .set_property("ResolverEndpointId", value.into_value().into_json());
         self
     }
 
@@ -1711,8 +1817,8 @@ impl ResolverRule {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverrule.html#cfn-route53resolver-resolverrule-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<resolver_rule::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<resolver_rule::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1723,16 +1829,22 @@ impl ResolverRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverrule.html#cfn-route53resolver-resolverrule-targetips)
     pub fn target_ips(
         mut self,
-        value: impl Into<crate::Value<Vec<resolver_rule::TargetAddress>>>,
+        value: impl crate::IntoValue<Vec<resolver_rule::TargetAddress>>,
     ) -> Self {
-        self.0.set_property("TargetIps", value.into().into_json());
+        self.0
+            .set_property("TargetIps", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ResolverRule {
     const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverRule";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["RuleType"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1773,12 +1885,12 @@ pub mod resolver_rule {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1806,8 +1918,9 @@ pub mod resolver_rule {
         /// Length: 7 to 36.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-resolverrule-targetaddress.html#cfn-route53resolver-resolverrule-targetaddress-ip)
-        pub fn ip(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Ip".to_owned(), value.into().into_json());
+        pub fn ip(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Ip".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1816,8 +1929,9 @@ pub mod resolver_rule {
         /// Length: 7 to 39.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-resolverrule-targetaddress.html#cfn-route53resolver-resolverrule-targetaddress-ipv6)
-        pub fn ipv6(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Ipv6".to_owned(), value.into().into_json());
+        pub fn ipv6(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Ipv6".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1828,17 +1942,18 @@ pub mod resolver_rule {
         /// Range: 0 to 65535.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-resolverrule-targetaddress.html#cfn-route53resolver-resolverrule-targetaddress-port)
-        pub fn port(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Protocol`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-resolverrule-targetaddress.html#cfn-route53resolver-resolverrule-targetaddress-protocol)
-        pub fn protocol(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn protocol(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Protocol".to_owned(), value.into().into_json());
+                .insert("Protocol".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1847,9 +1962,11 @@ pub mod resolver_rule {
         /// Length: 0 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-route53resolver-resolverrule-targetaddress.html#cfn-route53resolver-resolverrule-targetaddress-servernameindication)
-        pub fn server_name_indication(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ServerNameIndication".to_owned(), value.into().into_json());
+        pub fn server_name_indication(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ServerNameIndication".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1872,13 +1989,13 @@ pub struct ResolverRuleAssociation(crate::Resource);
 impl ResolverRuleAssociation {
     /// A new `AWS::Route53Resolver::ResolverRuleAssociation` with its required properties.
     pub fn new(
-        resolver_rule_id: impl Into<crate::Value<String>>,
-        vpc_id: impl Into<crate::Value<String>>,
+        resolver_rule_id: impl crate::IntoValue<String>,
+        vpc_id: impl crate::IntoValue<String>,
     ) -> Self {
         ResolverRuleAssociation(
             crate::Resource::new("AWS::Route53Resolver::ResolverRuleAssociation")
-                .property("ResolverRuleId", resolver_rule_id.into().into_json())
-                .property("VPCId", vpc_id.into().into_json()),
+                .property("ResolverRuleId", resolver_rule_id.into_value().into_json())
+                .property("VPCId", vpc_id.into_value().into_json()),
         )
     }
 
@@ -1887,8 +2004,8 @@ impl ResolverRuleAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverruleassociation.html#cfn-route53resolver-resolverruleassociation-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 }

@@ -11,6 +11,30 @@ pub const TYPES: &[&str] = &[
     "AWS::RTBFabric::ResponderGateway",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::RTBFabric::InboundExternalLink",
+        <InboundExternalLink as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RTBFabric::Link",
+        <Link as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RTBFabric::OutboundExternalLink",
+        <OutboundExternalLink as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RTBFabric::RequesterGateway",
+        <RequesterGateway as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::RTBFabric::ResponderGateway",
+        <ResponderGateway as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::RTBFabric::InboundExternalLink`.
 ///
 /// Required properties, the arguments of [`InboundExternalLink::new`]: `GatewayId`, `LinkLogSettings`.
@@ -22,13 +46,16 @@ pub struct InboundExternalLink(crate::Resource);
 impl InboundExternalLink {
     /// A new `AWS::RTBFabric::InboundExternalLink` with its required properties.
     pub fn new(
-        gateway_id: impl Into<crate::Value<String>>,
-        link_log_settings: impl Into<crate::Value<inbound_external_link::LinkLogSettings>>,
+        gateway_id: impl crate::IntoValue<String>,
+        link_log_settings: impl crate::IntoValue<inbound_external_link::LinkLogSettings>,
     ) -> Self {
         InboundExternalLink(
             crate::Resource::new("AWS::RTBFabric::InboundExternalLink")
-                .property("GatewayId", gateway_id.into().into_json())
-                .property("LinkLogSettings", link_log_settings.into().into_json()),
+                .property("GatewayId", gateway_id.into_value().into_json())
+                .property(
+                    "LinkLogSettings",
+                    link_log_settings.into_value().into_json(),
+                ),
         )
     }
 
@@ -37,25 +64,30 @@ impl InboundExternalLink {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-inboundexternallink.html#cfn-rtbfabric-inboundexternallink-linkattributes)
     pub fn link_attributes(
         mut self,
-        value: impl Into<crate::Value<inbound_external_link::LinkAttributes>>,
+        value: impl crate::IntoValue<inbound_external_link::LinkAttributes>,
     ) -> Self {
         self.0
-            .set_property("LinkAttributes", value.into().into_json());
+            .set_property("LinkAttributes", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](inbound_external_link::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-inboundexternallink.html#cfn-rtbfabric-inboundexternallink-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<inbound_external_link::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<inbound_external_link::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for InboundExternalLink {
     const TYPE_NAME: &'static str = "AWS::RTBFabric::InboundExternalLink";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -116,11 +148,11 @@ pub mod inbound_external_link {
     impl ApplicationLogs {
         /// A new `ApplicationLogs` with its required properties.
         pub fn new(
-            link_application_log_sampling: impl Into<crate::Value<LinkApplicationLogSampling>>,
+            link_application_log_sampling: impl crate::IntoValue<LinkApplicationLogSampling>,
         ) -> Self {
             ApplicationLogs(crate::typed::Properties::from_iter([(
                 "LinkApplicationLogSampling".to_owned(),
-                link_application_log_sampling.into().into_json(),
+                link_application_log_sampling.into_value().into_json(),
             )]))
         }
     }
@@ -140,12 +172,12 @@ pub mod inbound_external_link {
     impl LinkApplicationLogSampling {
         /// A new `LinkApplicationLogSampling` with its required properties.
         pub fn new(
-            error_log: impl Into<crate::Value<f64>>,
-            filter_log: impl Into<crate::Value<f64>>,
+            error_log: impl crate::IntoValue<f64>,
+            filter_log: impl crate::IntoValue<f64>,
         ) -> Self {
             LinkApplicationLogSampling(crate::typed::Properties::from_iter([
-                ("ErrorLog".to_owned(), error_log.into().into_json()),
-                ("FilterLog".to_owned(), filter_log.into().into_json()),
+                ("ErrorLog".to_owned(), error_log.into_value().into_json()),
+                ("FilterLog".to_owned(), filter_log.into_value().into_json()),
             ]))
         }
     }
@@ -171,9 +203,11 @@ pub mod inbound_external_link {
         /// `CustomerProvidedId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rtbfabric-inboundexternallink-linkattributes.html#cfn-rtbfabric-inboundexternallink-linkattributes-customerprovidedid)
-        pub fn customer_provided_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CustomerProvidedId".to_owned(), value.into().into_json());
+        pub fn customer_provided_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CustomerProvidedId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -184,10 +218,12 @@ pub mod inbound_external_link {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rtbfabric-inboundexternallink-linkattributes.html#cfn-rtbfabric-inboundexternallink-linkattributes-respondererrormasking)
         pub fn responder_error_masking(
             mut self,
-            value: impl Into<crate::Value<Vec<ResponderErrorMaskingForHttpCode>>>,
+            value: impl crate::IntoValue<Vec<ResponderErrorMaskingForHttpCode>>,
         ) -> Self {
-            self.0
-                .insert("ResponderErrorMasking".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResponderErrorMasking".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -206,10 +242,10 @@ pub mod inbound_external_link {
 
     impl LinkLogSettings {
         /// A new `LinkLogSettings` with its required properties.
-        pub fn new(application_logs: impl Into<crate::Value<ApplicationLogs>>) -> Self {
+        pub fn new(application_logs: impl crate::IntoValue<ApplicationLogs>) -> Self {
             LinkLogSettings(crate::typed::Properties::from_iter([(
                 "ApplicationLogs".to_owned(),
-                application_logs.into().into_json(),
+                application_logs.into_value().into_json(),
             )]))
         }
     }
@@ -229,14 +265,17 @@ pub mod inbound_external_link {
     impl ResponderErrorMaskingForHttpCode {
         /// A new `ResponderErrorMaskingForHttpCode` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<Action>>,
-            http_code: impl Into<crate::Value<String>>,
-            logging_types: impl Into<crate::Value<Vec<ResponderErrorMaskingLoggingType>>>,
+            action: impl crate::IntoValue<Action>,
+            http_code: impl crate::IntoValue<String>,
+            logging_types: impl crate::IntoValue<Vec<ResponderErrorMaskingLoggingType>>,
         ) -> Self {
             ResponderErrorMaskingForHttpCode(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("HttpCode".to_owned(), http_code.into().into_json()),
-                ("LoggingTypes".to_owned(), logging_types.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("HttpCode".to_owned(), http_code.into_value().into_json()),
+                (
+                    "LoggingTypes".to_owned(),
+                    logging_types.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -245,10 +284,10 @@ pub mod inbound_external_link {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode.html#cfn-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode-responseloggingpercentage)
-        pub fn response_logging_percentage(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn response_logging_percentage(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "ResponseLoggingPercentage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -268,10 +307,10 @@ pub mod inbound_external_link {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -280,8 +319,9 @@ pub mod inbound_external_link {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rtbfabric-inboundexternallink-tag.html#cfn-rtbfabric-inboundexternallink-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -343,33 +383,36 @@ pub struct Link(crate::Resource);
 impl Link {
     /// A new `AWS::RTBFabric::Link` with its required properties.
     pub fn new(
-        gateway_id: impl Into<crate::Value<String>>,
-        link_log_settings: impl Into<crate::Value<link::LinkLogSettings>>,
-        peer_gateway_id: impl Into<crate::Value<String>>,
+        gateway_id: impl crate::IntoValue<String>,
+        link_log_settings: impl crate::IntoValue<link::LinkLogSettings>,
+        peer_gateway_id: impl crate::IntoValue<String>,
     ) -> Self {
         Link(
             crate::Resource::new("AWS::RTBFabric::Link")
-                .property("GatewayId", gateway_id.into().into_json())
-                .property("LinkLogSettings", link_log_settings.into().into_json())
-                .property("PeerGatewayId", peer_gateway_id.into().into_json()),
+                .property("GatewayId", gateway_id.into_value().into_json())
+                .property(
+                    "LinkLogSettings",
+                    link_log_settings.into_value().into_json(),
+                )
+                .property("PeerGatewayId", peer_gateway_id.into_value().into_json()),
         )
     }
 
     /// `HttpResponderAllowed`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-link.html#cfn-rtbfabric-link-httpresponderallowed)
-    pub fn http_responder_allowed(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn http_responder_allowed(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("HttpResponderAllowed", value.into().into_json());
+            .set_property("HttpResponderAllowed", value.into_value().into_json());
         self
     }
 
     /// `LinkAttributes`: [`LinkAttributes`](link::LinkAttributes).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-link.html#cfn-rtbfabric-link-linkattributes)
-    pub fn link_attributes(mut self, value: impl Into<crate::Value<link::LinkAttributes>>) -> Self {
+    pub fn link_attributes(mut self, value: impl crate::IntoValue<link::LinkAttributes>) -> Self {
         self.0
-            .set_property("LinkAttributes", value.into().into_json());
+            .set_property("LinkAttributes", value.into_value().into_json());
         self
     }
 
@@ -378,25 +421,30 @@ impl Link {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-link.html#cfn-rtbfabric-link-moduleconfigurationlist)
     pub fn module_configuration_list(
         mut self,
-        value: impl Into<crate::Value<Vec<link::ModuleConfiguration>>>,
+        value: impl crate::IntoValue<Vec<link::ModuleConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("ModuleConfigurationList", value.into().into_json());
+            .set_property("ModuleConfigurationList", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](link::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-link.html#cfn-rtbfabric-link-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<link::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<link::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Link {
     const TYPE_NAME: &'static str = "AWS::RTBFabric::Link";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -457,11 +505,11 @@ pub mod link {
     impl ApplicationLogs {
         /// A new `ApplicationLogs` with its required properties.
         pub fn new(
-            link_application_log_sampling: impl Into<crate::Value<LinkApplicationLogSampling>>,
+            link_application_log_sampling: impl crate::IntoValue<LinkApplicationLogSampling>,
         ) -> Self {
             ApplicationLogs(crate::typed::Properties::from_iter([(
                 "LinkApplicationLogSampling".to_owned(),
-                link_application_log_sampling.into().into_json(),
+                link_application_log_sampling.into_value().into_json(),
             )]))
         }
     }
@@ -481,12 +529,12 @@ pub mod link {
     impl LinkApplicationLogSampling {
         /// A new `LinkApplicationLogSampling` with its required properties.
         pub fn new(
-            error_log: impl Into<crate::Value<f64>>,
-            filter_log: impl Into<crate::Value<f64>>,
+            error_log: impl crate::IntoValue<f64>,
+            filter_log: impl crate::IntoValue<f64>,
         ) -> Self {
             LinkApplicationLogSampling(crate::typed::Properties::from_iter([
-                ("ErrorLog".to_owned(), error_log.into().into_json()),
-                ("FilterLog".to_owned(), filter_log.into().into_json()),
+                ("ErrorLog".to_owned(), error_log.into_value().into_json()),
+                ("FilterLog".to_owned(), filter_log.into_value().into_json()),
             ]))
         }
     }
@@ -512,9 +560,11 @@ pub mod link {
         /// `CustomerProvidedId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rtbfabric-link-linkattributes.html#cfn-rtbfabric-link-linkattributes-customerprovidedid)
-        pub fn customer_provided_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CustomerProvidedId".to_owned(), value.into().into_json());
+        pub fn customer_provided_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CustomerProvidedId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -525,10 +575,12 @@ pub mod link {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rtbfabric-link-linkattributes.html#cfn-rtbfabric-link-linkattributes-respondererrormasking)
         pub fn responder_error_masking(
             mut self,
-            value: impl Into<crate::Value<Vec<ResponderErrorMaskingForHttpCode>>>,
+            value: impl crate::IntoValue<Vec<ResponderErrorMaskingForHttpCode>>,
         ) -> Self {
-            self.0
-                .insert("ResponderErrorMasking".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResponderErrorMasking".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -547,10 +599,10 @@ pub mod link {
 
     impl LinkLogSettings {
         /// A new `LinkLogSettings` with its required properties.
-        pub fn new(application_logs: impl Into<crate::Value<ApplicationLogs>>) -> Self {
+        pub fn new(application_logs: impl crate::IntoValue<ApplicationLogs>) -> Self {
             LinkLogSettings(crate::typed::Properties::from_iter([(
                 "ApplicationLogs".to_owned(),
-                application_logs.into().into_json(),
+                application_logs.into_value().into_json(),
             )]))
         }
     }
@@ -569,28 +621,30 @@ pub mod link {
 
     impl ModuleConfiguration {
         /// A new `ModuleConfiguration` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             ModuleConfiguration(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
         /// `DependsOn`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rtbfabric-link-moduleconfiguration.html#cfn-rtbfabric-link-moduleconfiguration-dependson)
-        pub fn depends_on(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn depends_on(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("DependsOn".to_owned(), value.into().into_json());
+                .insert("DependsOn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ModuleParameters`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rtbfabric-link-moduleconfiguration.html#cfn-rtbfabric-link-moduleconfiguration-moduleparameters)
-        pub fn module_parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0
-                .insert("ModuleParameters".to_owned(), value.into().into_json());
+        pub fn module_parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0.insert(
+                "ModuleParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -599,9 +653,9 @@ pub mod link {
         /// Pattern: `^[a-z0-9]{1,25}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rtbfabric-link-moduleconfiguration.html#cfn-rtbfabric-link-moduleconfiguration-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -621,14 +675,17 @@ pub mod link {
     impl ResponderErrorMaskingForHttpCode {
         /// A new `ResponderErrorMaskingForHttpCode` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<Action>>,
-            http_code: impl Into<crate::Value<String>>,
-            logging_types: impl Into<crate::Value<Vec<ResponderErrorMaskingLoggingType>>>,
+            action: impl crate::IntoValue<Action>,
+            http_code: impl crate::IntoValue<String>,
+            logging_types: impl crate::IntoValue<Vec<ResponderErrorMaskingLoggingType>>,
         ) -> Self {
             ResponderErrorMaskingForHttpCode(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("HttpCode".to_owned(), http_code.into().into_json()),
-                ("LoggingTypes".to_owned(), logging_types.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("HttpCode".to_owned(), http_code.into_value().into_json()),
+                (
+                    "LoggingTypes".to_owned(),
+                    logging_types.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -637,10 +694,10 @@ pub mod link {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rtbfabric-link-respondererrormaskingforhttpcode.html#cfn-rtbfabric-link-respondererrormaskingforhttpcode-responseloggingpercentage)
-        pub fn response_logging_percentage(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn response_logging_percentage(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "ResponseLoggingPercentage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -660,10 +717,10 @@ pub mod link {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -672,8 +729,9 @@ pub mod link {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rtbfabric-link-tag.html#cfn-rtbfabric-link-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -735,15 +793,18 @@ pub struct OutboundExternalLink(crate::Resource);
 impl OutboundExternalLink {
     /// A new `AWS::RTBFabric::OutboundExternalLink` with its required properties.
     pub fn new(
-        gateway_id: impl Into<crate::Value<String>>,
-        link_log_settings: impl Into<crate::Value<outbound_external_link::LinkLogSettings>>,
-        public_endpoint: impl Into<crate::Value<String>>,
+        gateway_id: impl crate::IntoValue<String>,
+        link_log_settings: impl crate::IntoValue<outbound_external_link::LinkLogSettings>,
+        public_endpoint: impl crate::IntoValue<String>,
     ) -> Self {
         OutboundExternalLink(
             crate::Resource::new("AWS::RTBFabric::OutboundExternalLink")
-                .property("GatewayId", gateway_id.into().into_json())
-                .property("LinkLogSettings", link_log_settings.into().into_json())
-                .property("PublicEndpoint", public_endpoint.into().into_json()),
+                .property("GatewayId", gateway_id.into_value().into_json())
+                .property(
+                    "LinkLogSettings",
+                    link_log_settings.into_value().into_json(),
+                )
+                .property("PublicEndpoint", public_endpoint.into_value().into_json()),
         )
     }
 
@@ -752,28 +813,30 @@ impl OutboundExternalLink {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-outboundexternallink.html#cfn-rtbfabric-outboundexternallink-linkattributes)
     pub fn link_attributes(
         mut self,
-        value: impl Into<crate::Value<outbound_external_link::LinkAttributes>>,
+        value: impl crate::IntoValue<outbound_external_link::LinkAttributes>,
     ) -> Self {
         self.0
-            .set_property("LinkAttributes", value.into().into_json());
+            .set_property("LinkAttributes", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](outbound_external_link::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-outboundexternallink.html#cfn-rtbfabric-outboundexternallink-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<outbound_external_link::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<outbound_external_link::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for OutboundExternalLink {
     const TYPE_NAME: &'static str = "AWS::RTBFabric::OutboundExternalLink";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -829,11 +892,11 @@ pub mod outbound_external_link {
     impl ApplicationLogs {
         /// A new `ApplicationLogs` with its required properties.
         pub fn new(
-            link_application_log_sampling: impl Into<crate::Value<LinkApplicationLogSampling>>,
+            link_application_log_sampling: impl crate::IntoValue<LinkApplicationLogSampling>,
         ) -> Self {
             ApplicationLogs(crate::typed::Properties::from_iter([(
                 "LinkApplicationLogSampling".to_owned(),
-                link_application_log_sampling.into().into_json(),
+                link_application_log_sampling.into_value().into_json(),
             )]))
         }
     }
@@ -853,12 +916,12 @@ pub mod outbound_external_link {
     impl LinkApplicationLogSampling {
         /// A new `LinkApplicationLogSampling` with its required properties.
         pub fn new(
-            error_log: impl Into<crate::Value<f64>>,
-            filter_log: impl Into<crate::Value<f64>>,
+            error_log: impl crate::IntoValue<f64>,
+            filter_log: impl crate::IntoValue<f64>,
         ) -> Self {
             LinkApplicationLogSampling(crate::typed::Properties::from_iter([
-                ("ErrorLog".to_owned(), error_log.into().into_json()),
-                ("FilterLog".to_owned(), filter_log.into().into_json()),
+                ("ErrorLog".to_owned(), error_log.into_value().into_json()),
+                ("FilterLog".to_owned(), filter_log.into_value().into_json()),
             ]))
         }
     }
@@ -884,9 +947,11 @@ pub mod outbound_external_link {
         /// `CustomerProvidedId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rtbfabric-outboundexternallink-linkattributes.html#cfn-rtbfabric-outboundexternallink-linkattributes-customerprovidedid)
-        pub fn customer_provided_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CustomerProvidedId".to_owned(), value.into().into_json());
+        pub fn customer_provided_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CustomerProvidedId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -897,10 +962,12 @@ pub mod outbound_external_link {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rtbfabric-outboundexternallink-linkattributes.html#cfn-rtbfabric-outboundexternallink-linkattributes-respondererrormasking)
         pub fn responder_error_masking(
             mut self,
-            value: impl Into<crate::Value<Vec<ResponderErrorMaskingForHttpCode>>>,
+            value: impl crate::IntoValue<Vec<ResponderErrorMaskingForHttpCode>>,
         ) -> Self {
-            self.0
-                .insert("ResponderErrorMasking".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResponderErrorMasking".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -919,10 +986,10 @@ pub mod outbound_external_link {
 
     impl LinkLogSettings {
         /// A new `LinkLogSettings` with its required properties.
-        pub fn new(application_logs: impl Into<crate::Value<ApplicationLogs>>) -> Self {
+        pub fn new(application_logs: impl crate::IntoValue<ApplicationLogs>) -> Self {
             LinkLogSettings(crate::typed::Properties::from_iter([(
                 "ApplicationLogs".to_owned(),
-                application_logs.into().into_json(),
+                application_logs.into_value().into_json(),
             )]))
         }
     }
@@ -942,14 +1009,17 @@ pub mod outbound_external_link {
     impl ResponderErrorMaskingForHttpCode {
         /// A new `ResponderErrorMaskingForHttpCode` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<Action>>,
-            http_code: impl Into<crate::Value<String>>,
-            logging_types: impl Into<crate::Value<Vec<ResponderErrorMaskingLoggingType>>>,
+            action: impl crate::IntoValue<Action>,
+            http_code: impl crate::IntoValue<String>,
+            logging_types: impl crate::IntoValue<Vec<ResponderErrorMaskingLoggingType>>,
         ) -> Self {
             ResponderErrorMaskingForHttpCode(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("HttpCode".to_owned(), http_code.into().into_json()),
-                ("LoggingTypes".to_owned(), logging_types.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("HttpCode".to_owned(), http_code.into_value().into_json()),
+                (
+                    "LoggingTypes".to_owned(),
+                    logging_types.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -958,10 +1028,10 @@ pub mod outbound_external_link {
         /// Range: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rtbfabric-outboundexternallink-respondererrormaskingforhttpcode.html#cfn-rtbfabric-outboundexternallink-respondererrormaskingforhttpcode-responseloggingpercentage)
-        pub fn response_logging_percentage(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn response_logging_percentage(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "ResponseLoggingPercentage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -981,10 +1051,10 @@ pub mod outbound_external_link {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -993,8 +1063,9 @@ pub mod outbound_external_link {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rtbfabric-outboundexternallink-tag.html#cfn-rtbfabric-outboundexternallink-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1056,38 +1127,47 @@ pub struct RequesterGateway(crate::Resource);
 impl RequesterGateway {
     /// A new `AWS::RTBFabric::RequesterGateway` with its required properties.
     pub fn new(
-        security_group_ids: impl Into<crate::Value<Vec<String>>>,
-        subnet_ids: impl Into<crate::Value<Vec<String>>>,
-        vpc_id: impl Into<crate::Value<String>>,
+        security_group_ids: impl crate::IntoValue<Vec<String>>,
+        subnet_ids: impl crate::IntoValue<Vec<String>>,
+        vpc_id: impl crate::IntoValue<String>,
     ) -> Self {
         RequesterGateway(
             crate::Resource::new("AWS::RTBFabric::RequesterGateway")
-                .property("SecurityGroupIds", security_group_ids.into().into_json())
-                .property("SubnetIds", subnet_ids.into().into_json())
-                .property("VpcId", vpc_id.into().into_json()),
+                .property(
+                    "SecurityGroupIds",
+                    security_group_ids.into_value().into_json(),
+                )
+                .property("SubnetIds", subnet_ids.into_value().into_json())
+                .property("VpcId", vpc_id.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-requestergateway.html#cfn-rtbfabric-requestergateway-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](requester_gateway::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-requestergateway.html#cfn-rtbfabric-requestergateway-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<requester_gateway::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<requester_gateway::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for RequesterGateway {
     const TYPE_NAME: &'static str = "AWS::RTBFabric::RequesterGateway";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -1157,10 +1237,10 @@ pub mod requester_gateway {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1169,8 +1249,9 @@ pub mod requester_gateway {
         /// Length: 0 to 1600.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rtbfabric-requestergateway-tag.html#cfn-rtbfabric-requestergateway-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1193,35 +1274,40 @@ pub struct ResponderGateway(crate::Resource);
 impl ResponderGateway {
     /// A new `AWS::RTBFabric::ResponderGateway` with its required properties.
     pub fn new(
-        port: impl Into<crate::Value<i64>>,
-        protocol: impl Into<crate::Value<responder_gateway::Protocol>>,
-        security_group_ids: impl Into<crate::Value<Vec<String>>>,
-        subnet_ids: impl Into<crate::Value<Vec<String>>>,
-        vpc_id: impl Into<crate::Value<String>>,
+        port: impl crate::IntoValue<i64>,
+        protocol: impl crate::IntoValue<responder_gateway::Protocol>,
+        security_group_ids: impl crate::IntoValue<Vec<String>>,
+        subnet_ids: impl crate::IntoValue<Vec<String>>,
+        vpc_id: impl crate::IntoValue<String>,
     ) -> Self {
         ResponderGateway(
             crate::Resource::new("AWS::RTBFabric::ResponderGateway")
-                .property("Port", port.into().into_json())
-                .property("Protocol", protocol.into().into_json())
-                .property("SecurityGroupIds", security_group_ids.into().into_json())
-                .property("SubnetIds", subnet_ids.into().into_json())
-                .property("VpcId", vpc_id.into().into_json()),
+                .property("Port", port.into_value().into_json())
+                .property("Protocol", protocol.into_value().into_json())
+                .property(
+                    "SecurityGroupIds",
+                    security_group_ids.into_value().into_json(),
+                )
+                .property("SubnetIds", subnet_ids.into_value().into_json())
+                .property("VpcId", vpc_id.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-respondergateway.html#cfn-rtbfabric-respondergateway-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `DomainName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-respondergateway.html#cfn-rtbfabric-respondergateway-domainname)
-    pub fn domain_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DomainName", value.into().into_json());
+    pub fn domain_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DomainName", value.into_value().into_json());
         self
     }
 
@@ -1230,18 +1316,20 @@ impl ResponderGateway {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-respondergateway.html#cfn-rtbfabric-respondergateway-managedendpointconfiguration)
     pub fn managed_endpoint_configuration(
         mut self,
-        value: impl Into<crate::Value<crate::Json>>,
+        value: impl crate::IntoValue<crate::Json>,
     ) -> Self {
-        self.0
-            .set_property("ManagedEndpointConfiguration", value.into().into_json());
+        self.0.set_property(
+            "ManagedEndpointConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Tags`: list of [`Tag`](responder_gateway::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-respondergateway.html#cfn-rtbfabric-respondergateway-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<responder_gateway::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<responder_gateway::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1250,17 +1338,22 @@ impl ResponderGateway {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rtbfabric-respondergateway.html#cfn-rtbfabric-respondergateway-truststoreconfiguration)
     pub fn trust_store_configuration(
         mut self,
-        value: impl Into<crate::Value<responder_gateway::TrustStoreConfiguration>>,
+        value: impl crate::IntoValue<responder_gateway::TrustStoreConfiguration>,
     ) -> Self {
         self.0
-            .set_property("TrustStoreConfiguration", value.into().into_json());
+            .set_property("TrustStoreConfiguration", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ResponderGateway {
     const TYPE_NAME: &'static str = "AWS::RTBFabric::ResponderGateway";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -1315,10 +1408,10 @@ pub mod responder_gateway {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1327,8 +1420,9 @@ pub mod responder_gateway {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rtbfabric-respondergateway-tag.html#cfn-rtbfabric-respondergateway-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1347,12 +1441,10 @@ pub mod responder_gateway {
 
     impl TrustStoreConfiguration {
         /// A new `TrustStoreConfiguration` with its required properties.
-        pub fn new(
-            certificate_authority_certificates: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
+        pub fn new(certificate_authority_certificates: impl crate::IntoValue<Vec<String>>) -> Self {
             TrustStoreConfiguration(crate::typed::Properties::from_iter([(
                 "CertificateAuthorityCertificates".to_owned(),
-                certificate_authority_certificates.into().into_json(),
+                certificate_authority_certificates.into_value().into_json(),
             )]))
         }
     }

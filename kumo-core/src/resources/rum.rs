@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::RUM::AppMonitor"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::RUM::AppMonitor",
+    <AppMonitor as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::RUM::AppMonitor`.
 ///
 /// Required properties, the arguments of [`AppMonitor::new`]: `Name`.
@@ -15,9 +21,10 @@ pub struct AppMonitor(crate::Resource);
 
 impl AppMonitor {
     /// A new `AWS::RUM::AppMonitor` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         AppMonitor(
-            crate::Resource::new("AWS::RUM::AppMonitor").property("Name", name.into().into_json()),
+            crate::Resource::new("AWS::RUM::AppMonitor")
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -26,10 +33,10 @@ impl AppMonitor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rum-appmonitor.html#cfn-rum-appmonitor-appmonitorconfiguration)
     pub fn app_monitor_configuration(
         mut self,
-        value: impl Into<crate::Value<app_monitor::AppMonitorConfiguration>>,
+        value: impl crate::IntoValue<app_monitor::AppMonitorConfiguration>,
     ) -> Self {
         self.0
-            .set_property("AppMonitorConfiguration", value.into().into_json());
+            .set_property("AppMonitorConfiguration", value.into_value().into_json());
         self
     }
 
@@ -38,19 +45,19 @@ impl AppMonitor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rum-appmonitor.html#cfn-rum-appmonitor-customevents)
     pub fn custom_events(
         mut self,
-        value: impl Into<crate::Value<app_monitor::CustomEvents>>,
+        value: impl crate::IntoValue<app_monitor::CustomEvents>,
     ) -> Self {
         self.0
-            .set_property("CustomEvents", value.into().into_json());
+            .set_property("CustomEvents", value.into_value().into_json());
         self
     }
 
     /// `CwLogEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rum-appmonitor.html#cfn-rum-appmonitor-cwlogenabled)
-    pub fn cw_log_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn cw_log_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("CwLogEnabled", value.into().into_json());
+            .set_property("CwLogEnabled", value.into_value().into_json());
         self
     }
 
@@ -59,10 +66,10 @@ impl AppMonitor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rum-appmonitor.html#cfn-rum-appmonitor-deobfuscationconfiguration)
     pub fn deobfuscation_configuration(
         mut self,
-        value: impl Into<crate::Value<app_monitor::DeobfuscationConfiguration>>,
+        value: impl crate::IntoValue<app_monitor::DeobfuscationConfiguration>,
     ) -> Self {
         self.0
-            .set_property("DeobfuscationConfiguration", value.into().into_json());
+            .set_property("DeobfuscationConfiguration", value.into_value().into_json());
         self
     }
 
@@ -73,8 +80,9 @@ impl AppMonitor {
     /// Pattern: `^(localhost)$|^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$|(?=^[a-zA-Z0-9\.\*-]{4,253}$)(?!.*\.-)(?!.*-\.)(?!.*\.\.)(?!.*[^\.]{64,})^(\*\.)?(?![-\.\*])[^\*]{1,}\.(\*|(?!.*--)(?=.*[a-zA-Z])[^\*]{1,}[^\*-])$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rum-appmonitor.html#cfn-rum-appmonitor-domain)
-    pub fn domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Domain", value.into().into_json());
+    pub fn domain(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Domain", value.into_value().into_json());
         self
     }
 
@@ -83,8 +91,9 @@ impl AppMonitor {
     /// Items: 1 to 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rum-appmonitor.html#cfn-rum-appmonitor-domainlist)
-    pub fn domain_list(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("DomainList", value.into().into_json());
+    pub fn domain_list(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("DomainList", value.into_value().into_json());
         self
     }
 
@@ -93,8 +102,9 @@ impl AppMonitor {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rum-appmonitor.html#cfn-rum-appmonitor-platform)
-    pub fn platform(mut self, value: impl Into<crate::Value<app_monitor::Platform>>) -> Self {
-        self.0.set_property("Platform", value.into().into_json());
+    pub fn platform(mut self, value: impl crate::IntoValue<app_monitor::Platform>) -> Self {
+        self.0
+            .set_property("Platform", value.into_value().into_json());
         self
     }
 
@@ -103,25 +113,30 @@ impl AppMonitor {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rum-appmonitor.html#cfn-rum-appmonitor-resourcepolicy)
     pub fn resource_policy(
         mut self,
-        value: impl Into<crate::Value<app_monitor::ResourcePolicy>>,
+        value: impl crate::IntoValue<app_monitor::ResourcePolicy>,
     ) -> Self {
         self.0
-            .set_property("ResourcePolicy", value.into().into_json());
+            .set_property("ResourcePolicy", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](app_monitor::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rum-appmonitor.html#cfn-rum-appmonitor-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<app_monitor::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<app_monitor::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AppMonitor {
     const TYPE_NAME: &'static str = "AWS::RUM::AppMonitor";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Platform"];
 
     fn resource(&self) -> &crate::Resource {
@@ -163,45 +178,45 @@ pub mod app_monitor {
         /// `AllowCookies`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-appmonitorconfiguration.html#cfn-rum-appmonitor-appmonitorconfiguration-allowcookies)
-        pub fn allow_cookies(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn allow_cookies(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AllowCookies".to_owned(), value.into().into_json());
+                .insert("AllowCookies".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EnableXRay`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-appmonitorconfiguration.html#cfn-rum-appmonitor-appmonitorconfiguration-enablexray)
-        pub fn enable_x_ray(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_x_ray(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EnableXRay".to_owned(), value.into().into_json());
+                .insert("EnableXRay".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExcludedPages`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-appmonitorconfiguration.html#cfn-rum-appmonitor-appmonitorconfiguration-excludedpages)
-        pub fn excluded_pages(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn excluded_pages(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ExcludedPages".to_owned(), value.into().into_json());
+                .insert("ExcludedPages".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FavoritePages`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-appmonitorconfiguration.html#cfn-rum-appmonitor-appmonitorconfiguration-favoritepages)
-        pub fn favorite_pages(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn favorite_pages(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("FavoritePages".to_owned(), value.into().into_json());
+                .insert("FavoritePages".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `GuestRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-appmonitorconfiguration.html#cfn-rum-appmonitor-appmonitorconfiguration-guestrolearn)
-        pub fn guest_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn guest_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GuestRoleArn".to_owned(), value.into().into_json());
+                .insert("GuestRoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -212,18 +227,18 @@ pub mod app_monitor {
         /// Pattern: `[\w-]+:[0-9a-f-]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-appmonitorconfiguration.html#cfn-rum-appmonitor-appmonitorconfiguration-identitypoolid)
-        pub fn identity_pool_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn identity_pool_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IdentityPoolId".to_owned(), value.into().into_json());
+                .insert("IdentityPoolId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludedPages`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-appmonitorconfiguration.html#cfn-rum-appmonitor-appmonitorconfiguration-includedpages)
-        pub fn included_pages(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn included_pages(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("IncludedPages".to_owned(), value.into().into_json());
+                .insert("IncludedPages".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -234,10 +249,12 @@ pub mod app_monitor {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-appmonitorconfiguration.html#cfn-rum-appmonitor-appmonitorconfiguration-metricdestinations)
         pub fn metric_destinations(
             mut self,
-            value: impl Into<crate::Value<Vec<MetricDestination>>>,
+            value: impl crate::IntoValue<Vec<MetricDestination>>,
         ) -> Self {
-            self.0
-                .insert("MetricDestinations".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MetricDestinations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -246,18 +263,20 @@ pub mod app_monitor {
         /// Range: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-appmonitorconfiguration.html#cfn-rum-appmonitor-appmonitorconfiguration-sessionsamplerate)
-        pub fn session_sample_rate(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("SessionSampleRate".to_owned(), value.into().into_json());
+        pub fn session_sample_rate(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "SessionSampleRate".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Telemetries`: list of [`Telemetry`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-appmonitorconfiguration.html#cfn-rum-appmonitor-appmonitorconfiguration-telemetries)
-        pub fn telemetries(mut self, value: impl Into<crate::Value<Vec<Telemetry>>>) -> Self {
+        pub fn telemetries(mut self, value: impl crate::IntoValue<Vec<Telemetry>>) -> Self {
             self.0
-                .insert("Telemetries".to_owned(), value.into().into_json());
+                .insert("Telemetries".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -283,8 +302,9 @@ pub mod app_monitor {
         /// `Status`: [`CustomEventsStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-customevents.html#cfn-rum-appmonitor-customevents-status)
-        pub fn status(mut self, value: impl Into<crate::Value<CustomEventsStatus>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<CustomEventsStatus>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -312,10 +332,12 @@ pub mod app_monitor {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-deobfuscationconfiguration.html#cfn-rum-appmonitor-deobfuscationconfiguration-javascriptsourcemaps)
         pub fn java_script_source_maps(
             mut self,
-            value: impl Into<crate::Value<JavaScriptSourceMaps>>,
+            value: impl crate::IntoValue<JavaScriptSourceMaps>,
         ) -> Self {
-            self.0
-                .insert("JavaScriptSourceMaps".to_owned(), value.into().into_json());
+            self.0.insert(
+                "JavaScriptSourceMaps".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -334,10 +356,10 @@ pub mod app_monitor {
 
     impl JavaScriptSourceMaps {
         /// A new `JavaScriptSourceMaps` with its required properties.
-        pub fn new(status: impl Into<crate::Value<Status>>) -> Self {
+        pub fn new(status: impl crate::IntoValue<Status>) -> Self {
             JavaScriptSourceMaps(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
-                status.into().into_json(),
+                status.into_value().into_json(),
             )]))
         }
 
@@ -348,8 +370,9 @@ pub mod app_monitor {
         /// Pattern: `^s3://[a-z0-9][-.a-z0-9]{1,62}(?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-javascriptsourcemaps.html#cfn-rum-appmonitor-javascriptsourcemaps-s3uri)
-        pub fn s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S3Uri".to_owned(), value.into().into_json());
+        pub fn s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S3Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -368,10 +391,10 @@ pub mod app_monitor {
 
     impl MetricDefinition {
         /// A new `MetricDefinition` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             MetricDefinition(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
@@ -380,10 +403,10 @@ pub mod app_monitor {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-metricdefinition.html#cfn-rum-appmonitor-metricdefinition-dimensionkeys)
         pub fn dimension_keys(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("DimensionKeys".to_owned(), value.into().into_json());
+                .insert("DimensionKeys".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -392,9 +415,9 @@ pub mod app_monitor {
         /// Length: 1 to 4000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-metricdefinition.html#cfn-rum-appmonitor-metricdefinition-eventpattern)
-        pub fn event_pattern(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn event_pattern(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EventPattern".to_owned(), value.into().into_json());
+                .insert("EventPattern".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -405,9 +428,9 @@ pub mod app_monitor {
         /// Pattern: `[a-zA-Z0-9-._/#:]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-metricdefinition.html#cfn-rum-appmonitor-metricdefinition-namespace)
-        pub fn namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Namespace".to_owned(), value.into().into_json());
+                .insert("Namespace".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -416,9 +439,9 @@ pub mod app_monitor {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-metricdefinition.html#cfn-rum-appmonitor-metricdefinition-unitlabel)
-        pub fn unit_label(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn unit_label(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UnitLabel".to_owned(), value.into().into_json());
+                .insert("UnitLabel".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -429,9 +452,9 @@ pub mod app_monitor {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-metricdefinition.html#cfn-rum-appmonitor-metricdefinition-valuekey)
-        pub fn value_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn value_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ValueKey".to_owned(), value.into().into_json());
+                .insert("ValueKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -450,10 +473,10 @@ pub mod app_monitor {
 
     impl MetricDestination {
         /// A new `MetricDestination` with its required properties.
-        pub fn new(destination: impl Into<crate::Value<Destination>>) -> Self {
+        pub fn new(destination: impl crate::IntoValue<Destination>) -> Self {
             MetricDestination(crate::typed::Properties::from_iter([(
                 "Destination".to_owned(),
-                destination.into().into_json(),
+                destination.into_value().into_json(),
             )]))
         }
 
@@ -462,9 +485,9 @@ pub mod app_monitor {
         /// Pattern: `arn:[^:]*:[^:]*:[^:]*:[^:]*:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-metricdestination.html#cfn-rum-appmonitor-metricdestination-destinationarn)
-        pub fn destination_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn destination_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DestinationArn".to_owned(), value.into().into_json());
+                .insert("DestinationArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -473,9 +496,9 @@ pub mod app_monitor {
         /// Pattern: `arn:[^:]*:[^:]*:[^:]*:[^:]*:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-metricdestination.html#cfn-rum-appmonitor-metricdestination-iamrolearn)
-        pub fn iam_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn iam_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IamRoleArn".to_owned(), value.into().into_json());
+                .insert("IamRoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -486,10 +509,12 @@ pub mod app_monitor {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-metricdestination.html#cfn-rum-appmonitor-metricdestination-metricdefinitions)
         pub fn metric_definitions(
             mut self,
-            value: impl Into<crate::Value<Vec<MetricDefinition>>>,
+            value: impl crate::IntoValue<Vec<MetricDefinition>>,
         ) -> Self {
-            self.0
-                .insert("MetricDefinitions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MetricDefinitions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -508,10 +533,10 @@ pub mod app_monitor {
 
     impl ResourcePolicy {
         /// A new `ResourcePolicy` with its required properties.
-        pub fn new(policy_document: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(policy_document: impl crate::IntoValue<String>) -> Self {
             ResourcePolicy(crate::typed::Properties::from_iter([(
                 "PolicyDocument".to_owned(),
-                policy_document.into().into_json(),
+                policy_document.into_value().into_json(),
             )]))
         }
 
@@ -520,9 +545,11 @@ pub mod app_monitor {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rum-appmonitor-resourcepolicy.html#cfn-rum-appmonitor-resourcepolicy-policyrevisionid)
-        pub fn policy_revision_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PolicyRevisionId".to_owned(), value.into().into_json());
+        pub fn policy_revision_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PolicyRevisionId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -542,12 +569,12 @@ pub mod app_monitor {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

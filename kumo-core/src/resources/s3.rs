@@ -16,6 +16,50 @@ pub const TYPES: &[&str] = &[
     "AWS::S3::StorageLensGroup",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::S3::AccessGrant",
+        <AccessGrant as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3::AccessGrantsInstance",
+        <AccessGrantsInstance as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3::AccessGrantsLocation",
+        <AccessGrantsLocation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3::Bucket",
+        <Bucket as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3::BucketPolicy",
+        <BucketPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3::MultiRegionAccessPoint",
+        <MultiRegionAccessPoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3::MultiRegionAccessPointPolicy",
+        <MultiRegionAccessPointPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3::StorageLens",
+        <StorageLens as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3::StorageLensGroup",
+        <StorageLensGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::S3::AccessGrant`.
 ///
 /// Required properties, the arguments of [`AccessGrant::new`]: `AccessGrantsLocationId`, `Grantee`, `Permission`.
@@ -27,18 +71,18 @@ pub struct AccessGrant(crate::Resource);
 impl AccessGrant {
     /// A new `AWS::S3::AccessGrant` with its required properties.
     pub fn new(
-        access_grants_location_id: impl Into<crate::Value<String>>,
-        grantee: impl Into<crate::Value<access_grant::Grantee>>,
-        permission: impl Into<crate::Value<access_grant::Permission>>,
+        access_grants_location_id: impl crate::IntoValue<String>,
+        grantee: impl crate::IntoValue<access_grant::Grantee>,
+        permission: impl crate::IntoValue<access_grant::Permission>,
     ) -> Self {
         AccessGrant(
             crate::Resource::new("AWS::S3::AccessGrant")
                 .property(
                     "AccessGrantsLocationId",
-                    access_grants_location_id.into().into_json(),
+                    access_grants_location_id.into_value().into_json(),
                 )
-                .property("Grantee", grantee.into().into_json())
-                .property("Permission", permission.into().into_json()),
+                .property("Grantee", grantee.into_value().into_json())
+                .property("Permission", permission.into_value().into_json()),
         )
     }
 
@@ -47,11 +91,11 @@ impl AccessGrant {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-accessgrant.html#cfn-s3-accessgrant-accessgrantslocationconfiguration)
     pub fn access_grants_location_configuration(
         mut self,
-        value: impl Into<crate::Value<access_grant::AccessGrantsLocationConfiguration>>,
+        value: impl crate::IntoValue<access_grant::AccessGrantsLocationConfiguration>,
     ) -> Self {
         self.0.set_property(
             "AccessGrantsLocationConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -59,9 +103,9 @@ impl AccessGrant {
     /// `ApplicationArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-accessgrant.html#cfn-s3-accessgrant-applicationarn)
-    pub fn application_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn application_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ApplicationArn", value.into().into_json());
+            .set_property("ApplicationArn", value.into_value().into_json());
         self
     }
 
@@ -72,10 +116,10 @@ impl AccessGrant {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-accessgrant.html#cfn-s3-accessgrant-s3prefixtype)
     pub fn s3_prefix_type(
         mut self,
-        value: impl Into<crate::Value<access_grant::S3PrefixType>>,
+        value: impl crate::IntoValue<access_grant::S3PrefixType>,
     ) -> Self {
         self.0
-            .set_property("S3PrefixType", value.into().into_json());
+            .set_property("S3PrefixType", value.into_value().into_json());
         self
     }
 
@@ -84,15 +128,20 @@ impl AccessGrant {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-accessgrant.html#cfn-s3-accessgrant-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<access_grant::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<access_grant::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AccessGrant {
     const TYPE_NAME: &'static str = "AWS::S3::AccessGrant";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["S3PrefixType", "Tags"];
 
     fn resource(&self) -> &crate::Resource {
@@ -137,10 +186,10 @@ pub mod access_grant {
 
     impl AccessGrantsLocationConfiguration {
         /// A new `AccessGrantsLocationConfiguration` with its required properties.
-        pub fn new(s3_sub_prefix: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(s3_sub_prefix: impl crate::IntoValue<String>) -> Self {
             AccessGrantsLocationConfiguration(crate::typed::Properties::from_iter([(
                 "S3SubPrefix".to_owned(),
-                s3_sub_prefix.into().into_json(),
+                s3_sub_prefix.into_value().into_json(),
             )]))
         }
     }
@@ -160,15 +209,18 @@ pub mod access_grant {
     impl Grantee {
         /// A new `Grantee` with its required properties.
         pub fn new(
-            grantee_identifier: impl Into<crate::Value<String>>,
-            grantee_type: impl Into<crate::Value<GranteeType>>,
+            grantee_identifier: impl crate::IntoValue<String>,
+            grantee_type: impl crate::IntoValue<GranteeType>,
         ) -> Self {
             Grantee(crate::typed::Properties::from_iter([
                 (
                     "GranteeIdentifier".to_owned(),
-                    grantee_identifier.into().into_json(),
+                    grantee_identifier.into_value().into_json(),
                 ),
-                ("GranteeType".to_owned(), grantee_type.into().into_json()),
+                (
+                    "GranteeType".to_owned(),
+                    grantee_type.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -188,12 +240,12 @@ pub mod access_grant {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -277,9 +329,9 @@ impl AccessGrantsInstance {
     /// `IdentityCenterArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-accessgrantsinstance.html#cfn-s3-accessgrantsinstance-identitycenterarn)
-    pub fn identity_center_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn identity_center_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IdentityCenterArn", value.into().into_json());
+            .set_property("IdentityCenterArn", value.into_value().into_json());
         self
     }
 
@@ -288,11 +340,8 @@ impl AccessGrantsInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-accessgrantsinstance.html#cfn-s3-accessgrantsinstance-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<access_grants_instance::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<access_grants_instance::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -305,7 +354,12 @@ impl Default for AccessGrantsInstance {
 
 impl crate::typed::ResourceType for AccessGrantsInstance {
     const TYPE_NAME: &'static str = "AWS::S3::AccessGrantsInstance";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Tags"];
 
     fn resource(&self) -> &crate::Resource {
@@ -346,12 +400,12 @@ pub mod access_grants_instance {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -374,13 +428,13 @@ pub struct AccessGrantsLocation(crate::Resource);
 impl AccessGrantsLocation {
     /// A new `AWS::S3::AccessGrantsLocation` with its required properties.
     pub fn new(
-        iam_role_arn: impl Into<crate::Value<String>>,
-        location_scope: impl Into<crate::Value<String>>,
+        iam_role_arn: impl crate::IntoValue<String>,
+        location_scope: impl crate::IntoValue<String>,
     ) -> Self {
         AccessGrantsLocation(
             crate::Resource::new("AWS::S3::AccessGrantsLocation")
-                .property("IamRoleArn", iam_role_arn.into().into_json())
-                .property("LocationScope", location_scope.into().into_json()),
+                .property("IamRoleArn", iam_role_arn.into_value().into_json())
+                .property("LocationScope", location_scope.into_value().into_json()),
         )
     }
 
@@ -389,18 +443,20 @@ impl AccessGrantsLocation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-accessgrantslocation.html#cfn-s3-accessgrantslocation-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<access_grants_location::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<access_grants_location::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AccessGrantsLocation {
     const TYPE_NAME: &'static str = "AWS::S3::AccessGrantsLocation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Tags"];
 
     fn resource(&self) -> &crate::Resource {
@@ -441,12 +497,12 @@ pub mod access_grants_location {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -468,10 +524,10 @@ pub struct AccessPoint(crate::Resource);
 
 impl AccessPoint {
     /// A new `AWS::S3::AccessPoint` with its required properties.
-    pub fn new(bucket: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(bucket: impl crate::IntoValue<String>) -> Self {
         AccessPoint(
             crate::Resource::new("AWS::S3::AccessPoint")
-                .property("Bucket", bucket.into().into_json()),
+                .property("Bucket", bucket.into_value().into_json()),
         )
     }
 
@@ -484,9 +540,9 @@ impl AccessPoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-accesspoint.html#cfn-s3-accesspoint-bucketaccountid)
-    pub fn bucket_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn bucket_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("BucketAccountId", value.into().into_json());
+            .set_property("BucketAccountId", value.into_value().into_json());
         self
     }
 
@@ -499,16 +555,17 @@ impl AccessPoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-accesspoint.html#cfn-s3-accesspoint-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Policy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-accesspoint.html#cfn-s3-accesspoint-policy)
-    pub fn policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Policy", value.into().into_json());
+    pub fn policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Policy", value.into_value().into_json());
         self
     }
 
@@ -517,18 +574,20 @@ impl AccessPoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-accesspoint.html#cfn-s3-accesspoint-publicaccessblockconfiguration)
     pub fn public_access_block_configuration(
         mut self,
-        value: impl Into<crate::Value<access_point::PublicAccessBlockConfiguration>>,
+        value: impl crate::IntoValue<access_point::PublicAccessBlockConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("PublicAccessBlockConfiguration", value.into().into_json());
+        self.0.set_property(
+            "PublicAccessBlockConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Tags`: list of [`Tag`](access_point::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-accesspoint.html#cfn-s3-accesspoint-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<access_point::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<access_point::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -539,17 +598,22 @@ impl AccessPoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-accesspoint.html#cfn-s3-accesspoint-vpcconfiguration)
     pub fn vpc_configuration(
         mut self,
-        value: impl Into<crate::Value<access_point::VpcConfiguration>>,
+        value: impl crate::IntoValue<access_point::VpcConfiguration>,
     ) -> Self {
         self.0
-            .set_property("VpcConfiguration", value.into().into_json());
+            .set_property("VpcConfiguration", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AccessPoint {
     const TYPE_NAME: &'static str = "AWS::S3::AccessPoint";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Bucket", "BucketAccountId", "Name", "VpcConfiguration"];
 
@@ -602,36 +666,42 @@ pub mod access_point {
         /// `BlockPublicAcls`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-accesspoint-publicaccessblockconfiguration.html#cfn-s3-accesspoint-publicaccessblockconfiguration-blockpublicacls)
-        pub fn block_public_acls(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn block_public_acls(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("BlockPublicAcls".to_owned(), value.into().into_json());
+                .insert("BlockPublicAcls".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BlockPublicPolicy`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-accesspoint-publicaccessblockconfiguration.html#cfn-s3-accesspoint-publicaccessblockconfiguration-blockpublicpolicy)
-        pub fn block_public_policy(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("BlockPublicPolicy".to_owned(), value.into().into_json());
+        pub fn block_public_policy(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "BlockPublicPolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IgnorePublicAcls`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-accesspoint-publicaccessblockconfiguration.html#cfn-s3-accesspoint-publicaccessblockconfiguration-ignorepublicacls)
-        pub fn ignore_public_acls(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IgnorePublicAcls".to_owned(), value.into().into_json());
+        pub fn ignore_public_acls(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IgnorePublicAcls".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RestrictPublicBuckets`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-accesspoint-publicaccessblockconfiguration.html#cfn-s3-accesspoint-publicaccessblockconfiguration-restrictpublicbuckets)
-        pub fn restrict_public_buckets(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("RestrictPublicBuckets".to_owned(), value.into().into_json());
+        pub fn restrict_public_buckets(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "RestrictPublicBuckets".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -651,12 +721,12 @@ pub mod access_point {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -684,8 +754,9 @@ pub mod access_point {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-accesspoint-vpcconfiguration.html#cfn-s3-accesspoint-vpcconfiguration-vpcid)
-        pub fn vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("VpcId".to_owned(), value.into().into_json());
+        pub fn vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("VpcId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -712,8 +783,9 @@ impl Bucket {
     /// `AbacStatus`: [`AbacStatus`](bucket::AbacStatus).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-abacstatus)
-    pub fn abac_status(mut self, value: impl Into<crate::Value<bucket::AbacStatus>>) -> Self {
-        self.0.set_property("AbacStatus", value.into().into_json());
+    pub fn abac_status(mut self, value: impl crate::IntoValue<bucket::AbacStatus>) -> Self {
+        self.0
+            .set_property("AbacStatus", value.into_value().into_json());
         self
     }
 
@@ -722,19 +794,19 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-accelerateconfiguration)
     pub fn accelerate_configuration(
         mut self,
-        value: impl Into<crate::Value<bucket::AccelerateConfiguration>>,
+        value: impl crate::IntoValue<bucket::AccelerateConfiguration>,
     ) -> Self {
         self.0
-            .set_property("AccelerateConfiguration", value.into().into_json());
+            .set_property("AccelerateConfiguration", value.into_value().into_json());
         self
     }
 
     /// `AccessControl`: [`AccessControl`](bucket::AccessControl).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-accesscontrol)
-    pub fn access_control(mut self, value: impl Into<crate::Value<bucket::AccessControl>>) -> Self {
+    pub fn access_control(mut self, value: impl crate::IntoValue<bucket::AccessControl>) -> Self {
         self.0
-            .set_property("AccessControl", value.into().into_json());
+            .set_property("AccessControl", value.into_value().into_json());
         self
     }
 
@@ -743,10 +815,10 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-analyticsconfigurations)
     pub fn analytics_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<bucket::AnalyticsConfiguration>>>,
+        value: impl crate::IntoValue<Vec<bucket::AnalyticsConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("AnalyticsConfigurations", value.into().into_json());
+            .set_property("AnalyticsConfigurations", value.into_value().into_json());
         self
     }
 
@@ -755,10 +827,10 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-bucketencryption)
     pub fn bucket_encryption(
         mut self,
-        value: impl Into<crate::Value<bucket::BucketEncryption>>,
+        value: impl crate::IntoValue<bucket::BucketEncryption>,
     ) -> Self {
         self.0
-            .set_property("BucketEncryption", value.into().into_json());
+            .set_property("BucketEncryption", value.into_value().into_json());
         self
     }
 
@@ -771,8 +843,9 @@ impl Bucket {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-bucketname)
-    pub fn bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BucketName", value.into().into_json());
+    pub fn bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BucketName", value.into_value().into_json());
         self
     }
 
@@ -781,9 +854,9 @@ impl Bucket {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-bucketnameprefix)
-    pub fn bucket_name_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn bucket_name_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("BucketNamePrefix", value.into().into_json());
+            .set_property("BucketNamePrefix", value.into_value().into_json());
         self
     }
 
@@ -794,10 +867,10 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-bucketnamespace)
     pub fn bucket_namespace(
         mut self,
-        value: impl Into<crate::Value<bucket::BucketNamespace>>,
+        value: impl crate::IntoValue<bucket::BucketNamespace>,
     ) -> Self {
         self.0
-            .set_property("BucketNamespace", value.into().into_json());
+            .set_property("BucketNamespace", value.into_value().into_json());
         self
     }
 
@@ -806,10 +879,10 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-corsconfiguration)
     pub fn cors_configuration(
         mut self,
-        value: impl Into<crate::Value<bucket::CorsConfiguration>>,
+        value: impl crate::IntoValue<bucket::CorsConfiguration>,
     ) -> Self {
         self.0
-            .set_property("CorsConfiguration", value.into().into_json());
+            .set_property("CorsConfiguration", value.into_value().into_json());
         self
     }
 
@@ -818,10 +891,12 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-intelligenttieringconfigurations)
     pub fn intelligent_tiering_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<bucket::IntelligentTieringConfiguration>>>,
+        value: impl crate::IntoValue<Vec<bucket::IntelligentTieringConfiguration>>,
     ) -> Self {
-        self.0
-            .set_property("IntelligentTieringConfigurations", value.into().into_json());
+        self.0.set_property(
+            "IntelligentTieringConfigurations",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -830,10 +905,10 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-inventoryconfigurations)
     pub fn inventory_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<bucket::InventoryConfiguration>>>,
+        value: impl crate::IntoValue<Vec<bucket::InventoryConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("InventoryConfigurations", value.into().into_json());
+            .set_property("InventoryConfigurations", value.into_value().into_json());
         self
     }
 
@@ -842,10 +917,10 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-lifecycleconfiguration)
     pub fn lifecycle_configuration(
         mut self,
-        value: impl Into<crate::Value<bucket::LifecycleConfiguration>>,
+        value: impl crate::IntoValue<bucket::LifecycleConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LifecycleConfiguration", value.into().into_json());
+            .set_property("LifecycleConfiguration", value.into_value().into_json());
         self
     }
 
@@ -854,10 +929,10 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-loggingconfiguration)
     pub fn logging_configuration(
         mut self,
-        value: impl Into<crate::Value<bucket::LoggingConfiguration>>,
+        value: impl crate::IntoValue<bucket::LoggingConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LoggingConfiguration", value.into().into_json());
+            .set_property("LoggingConfiguration", value.into_value().into_json());
         self
     }
 
@@ -866,10 +941,10 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-metadataconfiguration)
     pub fn metadata_configuration(
         mut self,
-        value: impl Into<crate::Value<bucket::MetadataConfiguration>>,
+        value: impl crate::IntoValue<bucket::MetadataConfiguration>,
     ) -> Self {
         self.0
-            .set_property("MetadataConfiguration", value.into().into_json());
+            .set_property("MetadataConfiguration", value.into_value().into_json());
         self
     }
 
@@ -878,10 +953,10 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-metadatatableconfiguration)
     pub fn metadata_table_configuration(
         mut self,
-        value: impl Into<crate::Value<bucket::MetadataTableConfiguration>>,
+        value: impl crate::IntoValue<bucket::MetadataTableConfiguration>,
     ) -> Self {
         self.0
-            .set_property("MetadataTableConfiguration", value.into().into_json());
+            .set_property("MetadataTableConfiguration", value.into_value().into_json());
         self
     }
 
@@ -890,10 +965,10 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-metricsconfigurations)
     pub fn metrics_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<bucket::MetricsConfiguration>>>,
+        value: impl crate::IntoValue<Vec<bucket::MetricsConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("MetricsConfigurations", value.into().into_json());
+            .set_property("MetricsConfigurations", value.into_value().into_json());
         self
     }
 
@@ -902,10 +977,10 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-notificationconfiguration)
     pub fn notification_configuration(
         mut self,
-        value: impl Into<crate::Value<bucket::NotificationConfiguration>>,
+        value: impl crate::IntoValue<bucket::NotificationConfiguration>,
     ) -> Self {
         self.0
-            .set_property("NotificationConfiguration", value.into().into_json());
+            .set_property("NotificationConfiguration", value.into_value().into_json());
         self
     }
 
@@ -914,19 +989,19 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-objectlockconfiguration)
     pub fn object_lock_configuration(
         mut self,
-        value: impl Into<crate::Value<bucket::ObjectLockConfiguration>>,
+        value: impl crate::IntoValue<bucket::ObjectLockConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ObjectLockConfiguration", value.into().into_json());
+            .set_property("ObjectLockConfiguration", value.into_value().into_json());
         self
     }
 
     /// `ObjectLockEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-objectlockenabled)
-    pub fn object_lock_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn object_lock_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ObjectLockEnabled", value.into().into_json());
+            .set_property("ObjectLockEnabled", value.into_value().into_json());
         self
     }
 
@@ -935,10 +1010,10 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-ownershipcontrols)
     pub fn ownership_controls(
         mut self,
-        value: impl Into<crate::Value<bucket::OwnershipControls>>,
+        value: impl crate::IntoValue<bucket::OwnershipControls>,
     ) -> Self {
         self.0
-            .set_property("OwnershipControls", value.into().into_json());
+            .set_property("OwnershipControls", value.into_value().into_json());
         self
     }
 
@@ -947,10 +1022,12 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-publicaccessblockconfiguration)
     pub fn public_access_block_configuration(
         mut self,
-        value: impl Into<crate::Value<bucket::PublicAccessBlockConfiguration>>,
+        value: impl crate::IntoValue<bucket::PublicAccessBlockConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("PublicAccessBlockConfiguration", value.into().into_json());
+        self.0.set_property(
+            "PublicAccessBlockConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -959,18 +1036,18 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-replicationconfiguration)
     pub fn replication_configuration(
         mut self,
-        value: impl Into<crate::Value<bucket::ReplicationConfiguration>>,
+        value: impl crate::IntoValue<bucket::ReplicationConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ReplicationConfiguration", value.into().into_json());
+            .set_property("ReplicationConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](bucket::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<bucket::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<bucket::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -979,10 +1056,10 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-versioningconfiguration)
     pub fn versioning_configuration(
         mut self,
-        value: impl Into<crate::Value<bucket::VersioningConfiguration>>,
+        value: impl crate::IntoValue<bucket::VersioningConfiguration>,
     ) -> Self {
         self.0
-            .set_property("VersioningConfiguration", value.into().into_json());
+            .set_property("VersioningConfiguration", value.into_value().into_json());
         self
     }
 
@@ -991,10 +1068,10 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html#cfn-s3-bucket-websiteconfiguration)
     pub fn website_configuration(
         mut self,
-        value: impl Into<crate::Value<bucket::WebsiteConfiguration>>,
+        value: impl crate::IntoValue<bucket::WebsiteConfiguration>,
     ) -> Self {
         self.0
-            .set_property("WebsiteConfiguration", value.into().into_json());
+            .set_property("WebsiteConfiguration", value.into_value().into_json());
         self
     }
 }
@@ -1007,7 +1084,12 @@ impl Default for Bucket {
 
 impl crate::typed::ResourceType for Bucket {
     const TYPE_NAME: &'static str = "AWS::S3::Bucket";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["BucketName", "BucketNamePrefix", "BucketNamespace"];
 
@@ -1110,10 +1192,10 @@ pub mod bucket {
 
     impl AbortIncompleteMultipartUpload {
         /// A new `AbortIncompleteMultipartUpload` with its required properties.
-        pub fn new(days_after_initiation: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(days_after_initiation: impl crate::IntoValue<i64>) -> Self {
             AbortIncompleteMultipartUpload(crate::typed::Properties::from_iter([(
                 "DaysAfterInitiation".to_owned(),
-                days_after_initiation.into().into_json(),
+                days_after_initiation.into_value().into_json(),
             )]))
         }
     }
@@ -1132,10 +1214,10 @@ pub mod bucket {
 
     impl AccelerateConfiguration {
         /// A new `AccelerateConfiguration` with its required properties.
-        pub fn new(acceleration_status: impl Into<crate::Value<AccelerationStatus>>) -> Self {
+        pub fn new(acceleration_status: impl crate::IntoValue<AccelerationStatus>) -> Self {
             AccelerateConfiguration(crate::typed::Properties::from_iter([(
                 "AccelerationStatus".to_owned(),
-                acceleration_status.into().into_json(),
+                acceleration_status.into_value().into_json(),
             )]))
         }
     }
@@ -1154,10 +1236,10 @@ pub mod bucket {
 
     impl AccessControlTranslation {
         /// A new `AccessControlTranslation` with its required properties.
-        pub fn new(owner: impl Into<crate::Value<Owner>>) -> Self {
+        pub fn new(owner: impl crate::IntoValue<Owner>) -> Self {
             AccessControlTranslation(crate::typed::Properties::from_iter([(
                 "Owner".to_owned(),
-                owner.into().into_json(),
+                owner.into_value().into_json(),
             )]))
         }
     }
@@ -1177,14 +1259,14 @@ pub mod bucket {
     impl AnalyticsConfiguration {
         /// A new `AnalyticsConfiguration` with its required properties.
         pub fn new(
-            id: impl Into<crate::Value<String>>,
-            storage_class_analysis: impl Into<crate::Value<StorageClassAnalysis>>,
+            id: impl crate::IntoValue<String>,
+            storage_class_analysis: impl crate::IntoValue<StorageClassAnalysis>,
         ) -> Self {
             AnalyticsConfiguration(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
                 (
                     "StorageClassAnalysis".to_owned(),
-                    storage_class_analysis.into().into_json(),
+                    storage_class_analysis.into_value().into_json(),
                 ),
             ]))
         }
@@ -1192,17 +1274,18 @@ pub mod bucket {
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-analyticsconfiguration.html#cfn-s3-bucket-analyticsconfiguration-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TagFilters`: list of [`TagFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-analyticsconfiguration.html#cfn-s3-bucket-analyticsconfiguration-tagfilters)
-        pub fn tag_filters(mut self, value: impl Into<crate::Value<Vec<TagFilter>>>) -> Self {
+        pub fn tag_filters(mut self, value: impl crate::IntoValue<Vec<TagFilter>>) -> Self {
             self.0
-                .insert("TagFilters".to_owned(), value.into().into_json());
+                .insert("TagFilters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1230,10 +1313,10 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-blockedencryptiontypes.html#cfn-s3-bucket-blockedencryptiontypes-encryptiontype)
         pub fn encryption_type(
             mut self,
-            value: impl Into<crate::Value<Vec<BlockedEncryptionTypeList>>>,
+            value: impl crate::IntoValue<Vec<BlockedEncryptionTypeList>>,
         ) -> Self {
             self.0
-                .insert("EncryptionType".to_owned(), value.into().into_json());
+                .insert("EncryptionType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1253,11 +1336,13 @@ pub mod bucket {
     impl BucketEncryption {
         /// A new `BucketEncryption` with its required properties.
         pub fn new(
-            server_side_encryption_configuration: impl Into<crate::Value<Vec<ServerSideEncryptionRule>>>,
+            server_side_encryption_configuration: impl crate::IntoValue<Vec<ServerSideEncryptionRule>>,
         ) -> Self {
             BucketEncryption(crate::typed::Properties::from_iter([(
                 "ServerSideEncryptionConfiguration".to_owned(),
-                server_side_encryption_configuration.into().into_json(),
+                server_side_encryption_configuration
+                    .into_value()
+                    .into_json(),
             )]))
         }
     }
@@ -1276,10 +1361,10 @@ pub mod bucket {
 
     impl CorsConfiguration {
         /// A new `CorsConfiguration` with its required properties.
-        pub fn new(cors_rules: impl Into<crate::Value<Vec<CorsRule>>>) -> Self {
+        pub fn new(cors_rules: impl crate::IntoValue<Vec<CorsRule>>) -> Self {
             CorsConfiguration(crate::typed::Properties::from_iter([(
                 "CorsRules".to_owned(),
-                cors_rules.into().into_json(),
+                cors_rules.into_value().into_json(),
             )]))
         }
     }
@@ -1299,17 +1384,17 @@ pub mod bucket {
     impl CorsRule {
         /// A new `CorsRule` with its required properties.
         pub fn new(
-            allowed_methods: impl Into<crate::Value<Vec<AllowedMethods>>>,
-            allowed_origins: impl Into<crate::Value<Vec<String>>>,
+            allowed_methods: impl crate::IntoValue<Vec<AllowedMethods>>,
+            allowed_origins: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             CorsRule(crate::typed::Properties::from_iter([
                 (
                     "AllowedMethods".to_owned(),
-                    allowed_methods.into().into_json(),
+                    allowed_methods.into_value().into_json(),
                 ),
                 (
                     "AllowedOrigins".to_owned(),
-                    allowed_origins.into().into_json(),
+                    allowed_origins.into_value().into_json(),
                 ),
             ]))
         }
@@ -1317,18 +1402,18 @@ pub mod bucket {
         /// `AllowedHeaders`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-corsrule.html#cfn-s3-bucket-corsrule-allowedheaders)
-        pub fn allowed_headers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allowed_headers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowedHeaders".to_owned(), value.into().into_json());
+                .insert("AllowedHeaders".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExposedHeaders`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-corsrule.html#cfn-s3-bucket-corsrule-exposedheaders)
-        pub fn exposed_headers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn exposed_headers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ExposedHeaders".to_owned(), value.into().into_json());
+                .insert("ExposedHeaders".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1337,8 +1422,9 @@ pub mod bucket {
         /// Length: at most 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-corsrule.html#cfn-s3-bucket-corsrule-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1347,8 +1433,9 @@ pub mod bucket {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-corsrule.html#cfn-s3-bucket-corsrule-maxage)
-        pub fn max_age(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("MaxAge".to_owned(), value.into().into_json());
+        pub fn max_age(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("MaxAge".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1368,14 +1455,17 @@ pub mod bucket {
     impl DataExport {
         /// A new `DataExport` with its required properties.
         pub fn new(
-            destination: impl Into<crate::Value<Destination>>,
-            output_schema_version: impl Into<crate::Value<String>>,
+            destination: impl crate::IntoValue<Destination>,
+            output_schema_version: impl crate::IntoValue<String>,
         ) -> Self {
             DataExport(crate::typed::Properties::from_iter([
-                ("Destination".to_owned(), destination.into().into_json()),
+                (
+                    "Destination".to_owned(),
+                    destination.into_value().into_json(),
+                ),
                 (
                     "OutputSchemaVersion".to_owned(),
-                    output_schema_version.into().into_json(),
+                    output_schema_version.into_value().into_json(),
                 ),
             ]))
         }
@@ -1402,24 +1492,27 @@ pub mod bucket {
         /// `Days`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-defaultretention.html#cfn-s3-bucket-defaultretention-days)
-        pub fn days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Days".to_owned(), value.into().into_json());
+        pub fn days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Days".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Mode`: [`Mode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-defaultretention.html#cfn-s3-bucket-defaultretention-mode)
-        pub fn mode(mut self, value: impl Into<crate::Value<Mode>>) -> Self {
-            self.0.insert("Mode".to_owned(), value.into().into_json());
+        pub fn mode(mut self, value: impl crate::IntoValue<Mode>) -> Self {
+            self.0
+                .insert("Mode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Years`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-defaultretention.html#cfn-s3-bucket-defaultretention-years)
-        pub fn years(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Years".to_owned(), value.into().into_json());
+        pub fn years(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Years".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1447,9 +1540,10 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-deletemarkerreplication.html#cfn-s3-bucket-deletemarkerreplication-status)
         pub fn status(
             mut self,
-            value: impl Into<crate::Value<DeleteMarkerReplicationStatus>>,
+            value: impl crate::IntoValue<DeleteMarkerReplicationStatus>,
         ) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1469,29 +1563,30 @@ pub mod bucket {
     impl Destination {
         /// A new `Destination` with its required properties.
         pub fn new(
-            bucket_arn: impl Into<crate::Value<String>>,
-            format: impl Into<crate::Value<Format>>,
+            bucket_arn: impl crate::IntoValue<String>,
+            format: impl crate::IntoValue<Format>,
         ) -> Self {
             Destination(crate::typed::Properties::from_iter([
-                ("BucketArn".to_owned(), bucket_arn.into().into_json()),
-                ("Format".to_owned(), format.into().into_json()),
+                ("BucketArn".to_owned(), bucket_arn.into_value().into_json()),
+                ("Format".to_owned(), format.into_value().into_json()),
             ]))
         }
 
         /// `BucketAccountId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-destination.html#cfn-s3-bucket-destination-bucketaccountid)
-        pub fn bucket_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketAccountId".to_owned(), value.into().into_json());
+                .insert("BucketAccountId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-destination.html#cfn-s3-bucket-destination-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1510,10 +1605,10 @@ pub mod bucket {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with its required properties.
-        pub fn new(replica_kms_key_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(replica_kms_key_id: impl crate::IntoValue<String>) -> Self {
             EncryptionConfiguration(crate::typed::Properties::from_iter([(
                 "ReplicaKmsKeyID".to_owned(),
-                replica_kms_key_id.into().into_json(),
+                replica_kms_key_id.into_value().into_json(),
             )]))
         }
     }
@@ -1532,10 +1627,10 @@ pub mod bucket {
 
     impl EventBridgeConfiguration {
         /// A new `EventBridgeConfiguration` with its required properties.
-        pub fn new(event_bridge_enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(event_bridge_enabled: impl crate::IntoValue<bool>) -> Self {
             EventBridgeConfiguration(crate::typed::Properties::from_iter([(
                 "EventBridgeEnabled".to_owned(),
-                event_bridge_enabled.into().into_json(),
+                event_bridge_enabled.into_value().into_json(),
             )]))
         }
     }
@@ -1555,12 +1650,12 @@ pub mod bucket {
     impl FilterRule {
         /// A new `FilterRule` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             FilterRule(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1580,31 +1675,32 @@ pub mod bucket {
     impl IntelligentTieringConfiguration {
         /// A new `IntelligentTieringConfiguration` with its required properties.
         pub fn new(
-            id: impl Into<crate::Value<String>>,
-            status: impl Into<crate::Value<Status>>,
-            tierings: impl Into<crate::Value<Vec<Tiering>>>,
+            id: impl crate::IntoValue<String>,
+            status: impl crate::IntoValue<Status>,
+            tierings: impl crate::IntoValue<Vec<Tiering>>,
         ) -> Self {
             IntelligentTieringConfiguration(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
-                ("Status".to_owned(), status.into().into_json()),
-                ("Tierings".to_owned(), tierings.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Status".to_owned(), status.into_value().into_json()),
+                ("Tierings".to_owned(), tierings.into_value().into_json()),
             ]))
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-intelligenttieringconfiguration.html#cfn-s3-bucket-intelligenttieringconfiguration-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TagFilters`: list of [`TagFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-intelligenttieringconfiguration.html#cfn-s3-bucket-intelligenttieringconfiguration-tagfilters)
-        pub fn tag_filters(mut self, value: impl Into<crate::Value<Vec<TagFilter>>>) -> Self {
+        pub fn tag_filters(mut self, value: impl crate::IntoValue<Vec<TagFilter>>) -> Self {
             self.0
-                .insert("TagFilters".to_owned(), value.into().into_json());
+                .insert("TagFilters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1624,23 +1720,26 @@ pub mod bucket {
     impl InventoryConfiguration {
         /// A new `InventoryConfiguration` with its required properties.
         pub fn new(
-            destination: impl Into<crate::Value<Destination>>,
-            enabled: impl Into<crate::Value<bool>>,
-            id: impl Into<crate::Value<String>>,
-            included_object_versions: impl Into<crate::Value<IncludedObjectVersions>>,
-            schedule_frequency: impl Into<crate::Value<ScheduleFrequency>>,
+            destination: impl crate::IntoValue<Destination>,
+            enabled: impl crate::IntoValue<bool>,
+            id: impl crate::IntoValue<String>,
+            included_object_versions: impl crate::IntoValue<IncludedObjectVersions>,
+            schedule_frequency: impl crate::IntoValue<ScheduleFrequency>,
         ) -> Self {
             InventoryConfiguration(crate::typed::Properties::from_iter([
-                ("Destination".to_owned(), destination.into().into_json()),
-                ("Enabled".to_owned(), enabled.into().into_json()),
-                ("Id".to_owned(), id.into().into_json()),
+                (
+                    "Destination".to_owned(),
+                    destination.into_value().into_json(),
+                ),
+                ("Enabled".to_owned(), enabled.into_value().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
                 (
                     "IncludedObjectVersions".to_owned(),
-                    included_object_versions.into().into_json(),
+                    included_object_versions.into_value().into_json(),
                 ),
                 (
                     "ScheduleFrequency".to_owned(),
-                    schedule_frequency.into().into_json(),
+                    schedule_frequency.into_value().into_json(),
                 ),
             ]))
         }
@@ -1650,18 +1749,19 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-inventoryconfiguration.html#cfn-s3-bucket-inventoryconfiguration-optionalfields)
         pub fn optional_fields(
             mut self,
-            value: impl Into<crate::Value<Vec<OptionalFields>>>,
+            value: impl crate::IntoValue<Vec<OptionalFields>>,
         ) -> Self {
             self.0
-                .insert("OptionalFields".to_owned(), value.into().into_json());
+                .insert("OptionalFields".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-inventoryconfiguration.html#cfn-s3-bucket-inventoryconfiguration-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1680,10 +1780,10 @@ pub mod bucket {
 
     impl InventoryTableConfiguration {
         /// A new `InventoryTableConfiguration` with its required properties.
-        pub fn new(configuration_state: impl Into<crate::Value<ConfigurationState>>) -> Self {
+        pub fn new(configuration_state: impl crate::IntoValue<ConfigurationState>) -> Self {
             InventoryTableConfiguration(crate::typed::Properties::from_iter([(
                 "ConfigurationState".to_owned(),
-                configuration_state.into().into_json(),
+                configuration_state.into_value().into_json(),
             )]))
         }
 
@@ -1692,11 +1792,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-inventorytableconfiguration.html#cfn-s3-bucket-inventorytableconfiguration-encryptionconfiguration)
         pub fn encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<MetadataTableEncryptionConfiguration>>,
+            value: impl crate::IntoValue<MetadataTableEncryptionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "EncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1704,18 +1804,18 @@ pub mod bucket {
         /// `TableArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-inventorytableconfiguration.html#cfn-s3-bucket-inventorytableconfiguration-tablearn)
-        pub fn table_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn table_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TableArn".to_owned(), value.into().into_json());
+                .insert("TableArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TableName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-inventorytableconfiguration.html#cfn-s3-bucket-inventorytableconfiguration-tablename)
-        pub fn table_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn table_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TableName".to_owned(), value.into().into_json());
+                .insert("TableName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1734,10 +1834,10 @@ pub mod bucket {
 
     impl JournalTableConfiguration {
         /// A new `JournalTableConfiguration` with its required properties.
-        pub fn new(record_expiration: impl Into<crate::Value<RecordExpiration>>) -> Self {
+        pub fn new(record_expiration: impl crate::IntoValue<RecordExpiration>) -> Self {
             JournalTableConfiguration(crate::typed::Properties::from_iter([(
                 "RecordExpiration".to_owned(),
-                record_expiration.into().into_json(),
+                record_expiration.into_value().into_json(),
             )]))
         }
 
@@ -1746,11 +1846,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-journaltableconfiguration.html#cfn-s3-bucket-journaltableconfiguration-encryptionconfiguration)
         pub fn encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<MetadataTableEncryptionConfiguration>>,
+            value: impl crate::IntoValue<MetadataTableEncryptionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "EncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1758,18 +1858,18 @@ pub mod bucket {
         /// `TableArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-journaltableconfiguration.html#cfn-s3-bucket-journaltableconfiguration-tablearn)
-        pub fn table_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn table_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TableArn".to_owned(), value.into().into_json());
+                .insert("TableArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TableName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-journaltableconfiguration.html#cfn-s3-bucket-journaltableconfiguration-tablename)
-        pub fn table_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn table_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TableName".to_owned(), value.into().into_json());
+                .insert("TableName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1789,20 +1889,21 @@ pub mod bucket {
     impl LambdaConfiguration {
         /// A new `LambdaConfiguration` with its required properties.
         pub fn new(
-            event: impl Into<crate::Value<String>>,
-            function: impl Into<crate::Value<String>>,
+            event: impl crate::IntoValue<String>,
+            function: impl crate::IntoValue<String>,
         ) -> Self {
             LambdaConfiguration(crate::typed::Properties::from_iter([
-                ("Event".to_owned(), event.into().into_json()),
-                ("Function".to_owned(), function.into().into_json()),
+                ("Event".to_owned(), event.into_value().into_json()),
+                ("Function".to_owned(), function.into_value().into_json()),
             ]))
         }
 
         /// `Filter`: [`NotificationFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-lambdaconfiguration.html#cfn-s3-bucket-lambdaconfiguration-filter)
-        pub fn filter(mut self, value: impl Into<crate::Value<NotificationFilter>>) -> Self {
-            self.0.insert("Filter".to_owned(), value.into().into_json());
+        pub fn filter(mut self, value: impl crate::IntoValue<NotificationFilter>) -> Self {
+            self.0
+                .insert("Filter".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1821,10 +1922,10 @@ pub mod bucket {
 
     impl LifecycleConfiguration {
         /// A new `LifecycleConfiguration` with its required properties.
-        pub fn new(rules: impl Into<crate::Value<Vec<Rule>>>) -> Self {
+        pub fn new(rules: impl crate::IntoValue<Vec<Rule>>) -> Self {
             LifecycleConfiguration(crate::typed::Properties::from_iter([(
                 "Rules".to_owned(),
-                rules.into().into_json(),
+                rules.into_value().into_json(),
             )]))
         }
 
@@ -1833,11 +1934,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-lifecycleconfiguration.html#cfn-s3-bucket-lifecycleconfiguration-transitiondefaultminimumobjectsize)
         pub fn transition_default_minimum_object_size(
             mut self,
-            value: impl Into<crate::Value<TransitionDefaultMinimumObjectSize>>,
+            value: impl crate::IntoValue<TransitionDefaultMinimumObjectSize>,
         ) -> Self {
             self.0.insert(
                 "TransitionDefaultMinimumObjectSize".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1864,18 +1965,20 @@ pub mod bucket {
         /// `DestinationBucketName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-loggingconfiguration.html#cfn-s3-bucket-loggingconfiguration-destinationbucketname)
-        pub fn destination_bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DestinationBucketName".to_owned(), value.into().into_json());
+        pub fn destination_bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DestinationBucketName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LogFilePrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-loggingconfiguration.html#cfn-s3-bucket-loggingconfiguration-logfileprefix)
-        pub fn log_file_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_file_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogFilePrefix".to_owned(), value.into().into_json());
+                .insert("LogFilePrefix".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1884,10 +1987,12 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-loggingconfiguration.html#cfn-s3-bucket-loggingconfiguration-targetobjectkeyformat)
         pub fn target_object_key_format(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
-            self.0
-                .insert("TargetObjectKeyFormat".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TargetObjectKeyFormat".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1907,20 +2012,20 @@ pub mod bucket {
     impl MetadataConfiguration {
         /// A new `MetadataConfiguration` with its required properties.
         pub fn new(
-            journal_table_configuration: impl Into<crate::Value<JournalTableConfiguration>>,
+            journal_table_configuration: impl crate::IntoValue<JournalTableConfiguration>,
         ) -> Self {
             MetadataConfiguration(crate::typed::Properties::from_iter([(
                 "JournalTableConfiguration".to_owned(),
-                journal_table_configuration.into().into_json(),
+                journal_table_configuration.into_value().into_json(),
             )]))
         }
 
         /// `Destination`: [`MetadataDestination`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadataconfiguration.html#cfn-s3-bucket-metadataconfiguration-destination)
-        pub fn destination(mut self, value: impl Into<crate::Value<MetadataDestination>>) -> Self {
+        pub fn destination(mut self, value: impl crate::IntoValue<MetadataDestination>) -> Self {
             self.0
-                .insert("Destination".to_owned(), value.into().into_json());
+                .insert("Destination".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1929,11 +2034,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadataconfiguration.html#cfn-s3-bucket-metadataconfiguration-inventorytableconfiguration)
         pub fn inventory_table_configuration(
             mut self,
-            value: impl Into<crate::Value<InventoryTableConfiguration>>,
+            value: impl crate::IntoValue<InventoryTableConfiguration>,
         ) -> Self {
             self.0.insert(
                 "InventoryTableConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1953,28 +2058,28 @@ pub mod bucket {
 
     impl MetadataDestination {
         /// A new `MetadataDestination` with its required properties.
-        pub fn new(table_bucket_type: impl Into<crate::Value<TableBucketType>>) -> Self {
+        pub fn new(table_bucket_type: impl crate::IntoValue<TableBucketType>) -> Self {
             MetadataDestination(crate::typed::Properties::from_iter([(
                 "TableBucketType".to_owned(),
-                table_bucket_type.into().into_json(),
+                table_bucket_type.into_value().into_json(),
             )]))
         }
 
         /// `TableBucketArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadatadestination.html#cfn-s3-bucket-metadatadestination-tablebucketarn)
-        pub fn table_bucket_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn table_bucket_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TableBucketArn".to_owned(), value.into().into_json());
+                .insert("TableBucketArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TableNamespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadatadestination.html#cfn-s3-bucket-metadatadestination-tablenamespace)
-        pub fn table_namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn table_namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TableNamespace".to_owned(), value.into().into_json());
+                .insert("TableNamespace".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1993,10 +2098,10 @@ pub mod bucket {
 
     impl MetadataTableConfiguration {
         /// A new `MetadataTableConfiguration` with its required properties.
-        pub fn new(s3_tables_destination: impl Into<crate::Value<S3TablesDestination>>) -> Self {
+        pub fn new(s3_tables_destination: impl crate::IntoValue<S3TablesDestination>) -> Self {
             MetadataTableConfiguration(crate::typed::Properties::from_iter([(
                 "S3TablesDestination".to_owned(),
-                s3_tables_destination.into().into_json(),
+                s3_tables_destination.into_value().into_json(),
             )]))
         }
     }
@@ -2016,20 +2121,20 @@ pub mod bucket {
     impl MetadataTableEncryptionConfiguration {
         /// A new `MetadataTableEncryptionConfiguration` with its required properties.
         pub fn new(
-            sse_algorithm: impl Into<crate::Value<MetadataTableEncryptionConfigurationSseAlgorithm>>,
+            sse_algorithm: impl crate::IntoValue<MetadataTableEncryptionConfigurationSseAlgorithm>,
         ) -> Self {
             MetadataTableEncryptionConfiguration(crate::typed::Properties::from_iter([(
                 "SseAlgorithm".to_owned(),
-                sse_algorithm.into().into_json(),
+                sse_algorithm.into_value().into_json(),
             )]))
         }
 
         /// `KmsKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadatatableencryptionconfiguration.html#cfn-s3-bucket-metadatatableencryptionconfiguration-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2048,10 +2153,10 @@ pub mod bucket {
 
     impl Metrics {
         /// A new `Metrics` with its required properties.
-        pub fn new(status: impl Into<crate::Value<MetricsStatus>>) -> Self {
+        pub fn new(status: impl crate::IntoValue<MetricsStatus>) -> Self {
             Metrics(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
-                status.into().into_json(),
+                status.into_value().into_json(),
             )]))
         }
 
@@ -2060,10 +2165,10 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metrics.html#cfn-s3-bucket-metrics-eventthreshold)
         pub fn event_threshold(
             mut self,
-            value: impl Into<crate::Value<ReplicationTimeValue>>,
+            value: impl crate::IntoValue<ReplicationTimeValue>,
         ) -> Self {
             self.0
-                .insert("EventThreshold".to_owned(), value.into().into_json());
+                .insert("EventThreshold".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2082,36 +2187,37 @@ pub mod bucket {
 
     impl MetricsConfiguration {
         /// A new `MetricsConfiguration` with its required properties.
-        pub fn new(id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(id: impl crate::IntoValue<String>) -> Self {
             MetricsConfiguration(crate::typed::Properties::from_iter([(
                 "Id".to_owned(),
-                id.into().into_json(),
+                id.into_value().into_json(),
             )]))
         }
 
         /// `AccessPointArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metricsconfiguration.html#cfn-s3-bucket-metricsconfiguration-accesspointarn)
-        pub fn access_point_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_point_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessPointArn".to_owned(), value.into().into_json());
+                .insert("AccessPointArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metricsconfiguration.html#cfn-s3-bucket-metricsconfiguration-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TagFilters`: list of [`TagFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metricsconfiguration.html#cfn-s3-bucket-metricsconfiguration-tagfilters)
-        pub fn tag_filters(mut self, value: impl Into<crate::Value<Vec<TagFilter>>>) -> Self {
+        pub fn tag_filters(mut self, value: impl crate::IntoValue<Vec<TagFilter>>) -> Self {
             self.0
-                .insert("TagFilters".to_owned(), value.into().into_json());
+                .insert("TagFilters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2130,20 +2236,20 @@ pub mod bucket {
 
     impl NoncurrentVersionExpiration {
         /// A new `NoncurrentVersionExpiration` with its required properties.
-        pub fn new(noncurrent_days: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(noncurrent_days: impl crate::IntoValue<i64>) -> Self {
             NoncurrentVersionExpiration(crate::typed::Properties::from_iter([(
                 "NoncurrentDays".to_owned(),
-                noncurrent_days.into().into_json(),
+                noncurrent_days.into_value().into_json(),
             )]))
         }
 
         /// `NewerNoncurrentVersions`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-noncurrentversionexpiration.html#cfn-s3-bucket-noncurrentversionexpiration-newernoncurrentversions)
-        pub fn newer_noncurrent_versions(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn newer_noncurrent_versions(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "NewerNoncurrentVersions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2164,14 +2270,17 @@ pub mod bucket {
     impl NoncurrentVersionTransition {
         /// A new `NoncurrentVersionTransition` with its required properties.
         pub fn new(
-            storage_class: impl Into<crate::Value<String>>,
-            transition_in_days: impl Into<crate::Value<i64>>,
+            storage_class: impl crate::IntoValue<String>,
+            transition_in_days: impl crate::IntoValue<i64>,
         ) -> Self {
             NoncurrentVersionTransition(crate::typed::Properties::from_iter([
-                ("StorageClass".to_owned(), storage_class.into().into_json()),
+                (
+                    "StorageClass".to_owned(),
+                    storage_class.into_value().into_json(),
+                ),
                 (
                     "TransitionInDays".to_owned(),
-                    transition_in_days.into().into_json(),
+                    transition_in_days.into_value().into_json(),
                 ),
             ]))
         }
@@ -2179,10 +2288,10 @@ pub mod bucket {
         /// `NewerNoncurrentVersions`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-noncurrentversiontransition.html#cfn-s3-bucket-noncurrentversiontransition-newernoncurrentversions)
-        pub fn newer_noncurrent_versions(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn newer_noncurrent_versions(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "NewerNoncurrentVersions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2211,11 +2320,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-notificationconfiguration.html#cfn-s3-bucket-notificationconfiguration-eventbridgeconfiguration)
         pub fn event_bridge_configuration(
             mut self,
-            value: impl Into<crate::Value<EventBridgeConfiguration>>,
+            value: impl crate::IntoValue<EventBridgeConfiguration>,
         ) -> Self {
             self.0.insert(
                 "EventBridgeConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2225,10 +2334,12 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-notificationconfiguration.html#cfn-s3-bucket-notificationconfiguration-lambdaconfigurations)
         pub fn lambda_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<LambdaConfiguration>>>,
+            value: impl crate::IntoValue<Vec<LambdaConfiguration>>,
         ) -> Self {
-            self.0
-                .insert("LambdaConfigurations".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LambdaConfigurations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2237,10 +2348,12 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-notificationconfiguration.html#cfn-s3-bucket-notificationconfiguration-queueconfigurations)
         pub fn queue_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<QueueConfiguration>>>,
+            value: impl crate::IntoValue<Vec<QueueConfiguration>>,
         ) -> Self {
-            self.0
-                .insert("QueueConfigurations".to_owned(), value.into().into_json());
+            self.0.insert(
+                "QueueConfigurations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2249,10 +2362,12 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-notificationconfiguration.html#cfn-s3-bucket-notificationconfiguration-topicconfigurations)
         pub fn topic_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<TopicConfiguration>>>,
+            value: impl crate::IntoValue<Vec<TopicConfiguration>>,
         ) -> Self {
-            self.0
-                .insert("TopicConfigurations".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TopicConfigurations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2271,10 +2386,10 @@ pub mod bucket {
 
     impl NotificationFilter {
         /// A new `NotificationFilter` with its required properties.
-        pub fn new(s3_key: impl Into<crate::Value<S3KeyFilter>>) -> Self {
+        pub fn new(s3_key: impl crate::IntoValue<S3KeyFilter>) -> Self {
             NotificationFilter(crate::typed::Properties::from_iter([(
                 "S3Key".to_owned(),
-                s3_key.into().into_json(),
+                s3_key.into_value().into_json(),
             )]))
         }
     }
@@ -2302,18 +2417,21 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-objectlockconfiguration.html#cfn-s3-bucket-objectlockconfiguration-objectlockenabled)
         pub fn object_lock_enabled(
             mut self,
-            value: impl Into<crate::Value<ObjectLockEnabled>>,
+            value: impl crate::IntoValue<ObjectLockEnabled>,
         ) -> Self {
-            self.0
-                .insert("ObjectLockEnabled".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ObjectLockEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Rule`: [`ObjectLockRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-objectlockconfiguration.html#cfn-s3-bucket-objectlockconfiguration-rule)
-        pub fn rule(mut self, value: impl Into<crate::Value<ObjectLockRule>>) -> Self {
-            self.0.insert("Rule".to_owned(), value.into().into_json());
+        pub fn rule(mut self, value: impl crate::IntoValue<ObjectLockRule>) -> Self {
+            self.0
+                .insert("Rule".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2339,12 +2457,11 @@ pub mod bucket {
         /// `DefaultRetention`: [`DefaultRetention`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-objectlockrule.html#cfn-s3-bucket-objectlockrule-defaultretention)
-        pub fn default_retention(
-            mut self,
-            value: impl Into<crate::Value<DefaultRetention>>,
-        ) -> Self {
-            self.0
-                .insert("DefaultRetention".to_owned(), value.into().into_json());
+        pub fn default_retention(mut self, value: impl crate::IntoValue<DefaultRetention>) -> Self {
+            self.0.insert(
+                "DefaultRetention".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2363,10 +2480,10 @@ pub mod bucket {
 
     impl OwnershipControls {
         /// A new `OwnershipControls` with its required properties.
-        pub fn new(rules: impl Into<crate::Value<Vec<OwnershipControlsRule>>>) -> Self {
+        pub fn new(rules: impl crate::IntoValue<Vec<OwnershipControlsRule>>) -> Self {
             OwnershipControls(crate::typed::Properties::from_iter([(
                 "Rules".to_owned(),
-                rules.into().into_json(),
+                rules.into_value().into_json(),
             )]))
         }
     }
@@ -2392,9 +2509,9 @@ pub mod bucket {
         /// `ObjectOwnership`: [`ObjectOwnership`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-ownershipcontrolsrule.html#cfn-s3-bucket-ownershipcontrolsrule-objectownership)
-        pub fn object_ownership(mut self, value: impl Into<crate::Value<ObjectOwnership>>) -> Self {
+        pub fn object_ownership(mut self, value: impl crate::IntoValue<ObjectOwnership>) -> Self {
             self.0
-                .insert("ObjectOwnership".to_owned(), value.into().into_json());
+                .insert("ObjectOwnership".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2420,36 +2537,42 @@ pub mod bucket {
         /// `BlockPublicAcls`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-publicaccessblockconfiguration.html#cfn-s3-bucket-publicaccessblockconfiguration-blockpublicacls)
-        pub fn block_public_acls(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn block_public_acls(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("BlockPublicAcls".to_owned(), value.into().into_json());
+                .insert("BlockPublicAcls".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BlockPublicPolicy`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-publicaccessblockconfiguration.html#cfn-s3-bucket-publicaccessblockconfiguration-blockpublicpolicy)
-        pub fn block_public_policy(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("BlockPublicPolicy".to_owned(), value.into().into_json());
+        pub fn block_public_policy(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "BlockPublicPolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IgnorePublicAcls`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-publicaccessblockconfiguration.html#cfn-s3-bucket-publicaccessblockconfiguration-ignorepublicacls)
-        pub fn ignore_public_acls(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IgnorePublicAcls".to_owned(), value.into().into_json());
+        pub fn ignore_public_acls(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IgnorePublicAcls".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RestrictPublicBuckets`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-publicaccessblockconfiguration.html#cfn-s3-bucket-publicaccessblockconfiguration-restrictpublicbuckets)
-        pub fn restrict_public_buckets(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("RestrictPublicBuckets".to_owned(), value.into().into_json());
+        pub fn restrict_public_buckets(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "RestrictPublicBuckets".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2469,20 +2592,21 @@ pub mod bucket {
     impl QueueConfiguration {
         /// A new `QueueConfiguration` with its required properties.
         pub fn new(
-            event: impl Into<crate::Value<String>>,
-            queue: impl Into<crate::Value<String>>,
+            event: impl crate::IntoValue<String>,
+            queue: impl crate::IntoValue<String>,
         ) -> Self {
             QueueConfiguration(crate::typed::Properties::from_iter([
-                ("Event".to_owned(), event.into().into_json()),
-                ("Queue".to_owned(), queue.into().into_json()),
+                ("Event".to_owned(), event.into_value().into_json()),
+                ("Queue".to_owned(), queue.into_value().into_json()),
             ]))
         }
 
         /// `Filter`: [`NotificationFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-queueconfiguration.html#cfn-s3-bucket-queueconfiguration-filter)
-        pub fn filter(mut self, value: impl Into<crate::Value<NotificationFilter>>) -> Self {
-            self.0.insert("Filter".to_owned(), value.into().into_json());
+        pub fn filter(mut self, value: impl crate::IntoValue<NotificationFilter>) -> Self {
+            self.0
+                .insert("Filter".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2501,18 +2625,19 @@ pub mod bucket {
 
     impl RecordExpiration {
         /// A new `RecordExpiration` with its required properties.
-        pub fn new(expiration: impl Into<crate::Value<Expiration>>) -> Self {
+        pub fn new(expiration: impl crate::IntoValue<Expiration>) -> Self {
             RecordExpiration(crate::typed::Properties::from_iter([(
                 "Expiration".to_owned(),
-                expiration.into().into_json(),
+                expiration.into_value().into_json(),
             )]))
         }
 
         /// `Days`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-recordexpiration.html#cfn-s3-bucket-recordexpiration-days)
-        pub fn days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Days".to_owned(), value.into().into_json());
+        pub fn days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Days".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2531,19 +2656,19 @@ pub mod bucket {
 
     impl RedirectAllRequestsTo {
         /// A new `RedirectAllRequestsTo` with its required properties.
-        pub fn new(host_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(host_name: impl crate::IntoValue<String>) -> Self {
             RedirectAllRequestsTo(crate::typed::Properties::from_iter([(
                 "HostName".to_owned(),
-                host_name.into().into_json(),
+                host_name.into_value().into_json(),
             )]))
         }
 
         /// `Protocol`: [`Protocol`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-redirectallrequeststo.html#cfn-s3-bucket-redirectallrequeststo-protocol)
-        pub fn protocol(mut self, value: impl Into<crate::Value<Protocol>>) -> Self {
+        pub fn protocol(mut self, value: impl crate::IntoValue<Protocol>) -> Self {
             self.0
-                .insert("Protocol".to_owned(), value.into().into_json());
+                .insert("Protocol".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2569,45 +2694,49 @@ pub mod bucket {
         /// `HostName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-redirectrule.html#cfn-s3-bucket-redirectrule-hostname)
-        pub fn host_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn host_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HostName".to_owned(), value.into().into_json());
+                .insert("HostName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HttpRedirectCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-redirectrule.html#cfn-s3-bucket-redirectrule-httpredirectcode)
-        pub fn http_redirect_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("HttpRedirectCode".to_owned(), value.into().into_json());
+        pub fn http_redirect_code(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "HttpRedirectCode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Protocol`: [`RedirectRuleProtocol`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-redirectrule.html#cfn-s3-bucket-redirectrule-protocol)
-        pub fn protocol(mut self, value: impl Into<crate::Value<RedirectRuleProtocol>>) -> Self {
+        pub fn protocol(mut self, value: impl crate::IntoValue<RedirectRuleProtocol>) -> Self {
             self.0
-                .insert("Protocol".to_owned(), value.into().into_json());
+                .insert("Protocol".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReplaceKeyPrefixWith`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-redirectrule.html#cfn-s3-bucket-redirectrule-replacekeyprefixwith)
-        pub fn replace_key_prefix_with(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ReplaceKeyPrefixWith".to_owned(), value.into().into_json());
+        pub fn replace_key_prefix_with(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ReplaceKeyPrefixWith".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ReplaceKeyWith`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-redirectrule.html#cfn-s3-bucket-redirectrule-replacekeywith)
-        pub fn replace_key_with(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn replace_key_with(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ReplaceKeyWith".to_owned(), value.into().into_json());
+                .insert("ReplaceKeyWith".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2626,10 +2755,10 @@ pub mod bucket {
 
     impl ReplicaModifications {
         /// A new `ReplicaModifications` with its required properties.
-        pub fn new(status: impl Into<crate::Value<ReplicaModificationsStatus>>) -> Self {
+        pub fn new(status: impl crate::IntoValue<ReplicaModificationsStatus>) -> Self {
             ReplicaModifications(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
-                status.into().into_json(),
+                status.into_value().into_json(),
             )]))
         }
     }
@@ -2649,12 +2778,12 @@ pub mod bucket {
     impl ReplicationConfiguration {
         /// A new `ReplicationConfiguration` with its required properties.
         pub fn new(
-            role: impl Into<crate::Value<String>>,
-            rules: impl Into<crate::Value<Vec<ReplicationRule>>>,
+            role: impl crate::IntoValue<String>,
+            rules: impl crate::IntoValue<Vec<ReplicationRule>>,
         ) -> Self {
             ReplicationConfiguration(crate::typed::Properties::from_iter([
-                ("Role".to_owned(), role.into().into_json()),
-                ("Rules".to_owned(), rules.into().into_json()),
+                ("Role".to_owned(), role.into_value().into_json()),
+                ("Rules".to_owned(), rules.into_value().into_json()),
             ]))
         }
     }
@@ -2673,10 +2802,10 @@ pub mod bucket {
 
     impl ReplicationDestination {
         /// A new `ReplicationDestination` with its required properties.
-        pub fn new(bucket: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket: impl crate::IntoValue<String>) -> Self {
             ReplicationDestination(crate::typed::Properties::from_iter([(
                 "Bucket".to_owned(),
-                bucket.into().into_json(),
+                bucket.into_value().into_json(),
             )]))
         }
 
@@ -2685,11 +2814,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationdestination.html#cfn-s3-bucket-replicationdestination-accesscontroltranslation)
         pub fn access_control_translation(
             mut self,
-            value: impl Into<crate::Value<AccessControlTranslation>>,
+            value: impl crate::IntoValue<AccessControlTranslation>,
         ) -> Self {
             self.0.insert(
                 "AccessControlTranslation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2697,9 +2826,9 @@ pub mod bucket {
         /// `Account`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationdestination.html#cfn-s3-bucket-replicationdestination-account)
-        pub fn account(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn account(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Account".to_owned(), value.into().into_json());
+                .insert("Account".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2708,11 +2837,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationdestination.html#cfn-s3-bucket-replicationdestination-encryptionconfiguration)
         pub fn encryption_configuration(
             mut self,
-            value: impl Into<crate::Value<EncryptionConfiguration>>,
+            value: impl crate::IntoValue<EncryptionConfiguration>,
         ) -> Self {
             self.0.insert(
                 "EncryptionConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2720,27 +2849,27 @@ pub mod bucket {
         /// `Metrics`: [`Metrics`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationdestination.html#cfn-s3-bucket-replicationdestination-metrics)
-        pub fn metrics(mut self, value: impl Into<crate::Value<Metrics>>) -> Self {
+        pub fn metrics(mut self, value: impl crate::IntoValue<Metrics>) -> Self {
             self.0
-                .insert("Metrics".to_owned(), value.into().into_json());
+                .insert("Metrics".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ReplicationTime`: [`ReplicationTime`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationdestination.html#cfn-s3-bucket-replicationdestination-replicationtime)
-        pub fn replication_time(mut self, value: impl Into<crate::Value<ReplicationTime>>) -> Self {
+        pub fn replication_time(mut self, value: impl crate::IntoValue<ReplicationTime>) -> Self {
             self.0
-                .insert("ReplicationTime".to_owned(), value.into().into_json());
+                .insert("ReplicationTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StorageClass`: [`StorageClass`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationdestination.html#cfn-s3-bucket-replicationdestination-storageclass)
-        pub fn storage_class(mut self, value: impl Into<crate::Value<StorageClass>>) -> Self {
+        pub fn storage_class(mut self, value: impl crate::IntoValue<StorageClass>) -> Self {
             self.0
-                .insert("StorageClass".to_owned(), value.into().into_json());
+                .insert("StorageClass".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2760,12 +2889,15 @@ pub mod bucket {
     impl ReplicationRule {
         /// A new `ReplicationRule` with its required properties.
         pub fn new(
-            destination: impl Into<crate::Value<ReplicationDestination>>,
-            status: impl Into<crate::Value<ReplicationRuleStatus>>,
+            destination: impl crate::IntoValue<ReplicationDestination>,
+            status: impl crate::IntoValue<ReplicationRuleStatus>,
         ) -> Self {
             ReplicationRule(crate::typed::Properties::from_iter([
-                ("Destination".to_owned(), destination.into().into_json()),
-                ("Status".to_owned(), status.into().into_json()),
+                (
+                    "Destination".to_owned(),
+                    destination.into_value().into_json(),
+                ),
+                ("Status".to_owned(), status.into_value().into_json()),
             ]))
         }
 
@@ -2774,11 +2906,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationrule.html#cfn-s3-bucket-replicationrule-deletemarkerreplication)
         pub fn delete_marker_replication(
             mut self,
-            value: impl Into<crate::Value<DeleteMarkerReplication>>,
+            value: impl crate::IntoValue<DeleteMarkerReplication>,
         ) -> Self {
             self.0.insert(
                 "DeleteMarkerReplication".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2786,8 +2918,9 @@ pub mod bucket {
         /// `Filter`: [`ReplicationRuleFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationrule.html#cfn-s3-bucket-replicationrule-filter)
-        pub fn filter(mut self, value: impl Into<crate::Value<ReplicationRuleFilter>>) -> Self {
-            self.0.insert("Filter".to_owned(), value.into().into_json());
+        pub fn filter(mut self, value: impl crate::IntoValue<ReplicationRuleFilter>) -> Self {
+            self.0
+                .insert("Filter".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2796,8 +2929,9 @@ pub mod bucket {
         /// Length: at most 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationrule.html#cfn-s3-bucket-replicationrule-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2806,17 +2940,18 @@ pub mod bucket {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationrule.html#cfn-s3-bucket-replicationrule-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Priority`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationrule.html#cfn-s3-bucket-replicationrule-priority)
-        pub fn priority(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn priority(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Priority".to_owned(), value.into().into_json());
+                .insert("Priority".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2825,11 +2960,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationrule.html#cfn-s3-bucket-replicationrule-sourceselectioncriteria)
         pub fn source_selection_criteria(
             mut self,
-            value: impl Into<crate::Value<SourceSelectionCriteria>>,
+            value: impl crate::IntoValue<SourceSelectionCriteria>,
         ) -> Self {
             self.0.insert(
                 "SourceSelectionCriteria".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2856,17 +2991,18 @@ pub mod bucket {
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationruleandoperator.html#cfn-s3-bucket-replicationruleandoperator-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TagFilters`: list of [`TagFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationruleandoperator.html#cfn-s3-bucket-replicationruleandoperator-tagfilters)
-        pub fn tag_filters(mut self, value: impl Into<crate::Value<Vec<TagFilter>>>) -> Self {
+        pub fn tag_filters(mut self, value: impl crate::IntoValue<Vec<TagFilter>>) -> Self {
             self.0
-                .insert("TagFilters".to_owned(), value.into().into_json());
+                .insert("TagFilters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2892,25 +3028,27 @@ pub mod bucket {
         /// `And`: [`ReplicationRuleAndOperator`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationrulefilter.html#cfn-s3-bucket-replicationrulefilter-and)
-        pub fn and(mut self, value: impl Into<crate::Value<ReplicationRuleAndOperator>>) -> Self {
-            self.0.insert("And".to_owned(), value.into().into_json());
+        pub fn and(mut self, value: impl crate::IntoValue<ReplicationRuleAndOperator>) -> Self {
+            self.0
+                .insert("And".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationrulefilter.html#cfn-s3-bucket-replicationrulefilter-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TagFilter`: [`TagFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-replicationrulefilter.html#cfn-s3-bucket-replicationrulefilter-tagfilter)
-        pub fn tag_filter(mut self, value: impl Into<crate::Value<TagFilter>>) -> Self {
+        pub fn tag_filter(mut self, value: impl crate::IntoValue<TagFilter>) -> Self {
             self.0
-                .insert("TagFilter".to_owned(), value.into().into_json());
+                .insert("TagFilter".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2930,12 +3068,12 @@ pub mod bucket {
     impl ReplicationTime {
         /// A new `ReplicationTime` with its required properties.
         pub fn new(
-            status: impl Into<crate::Value<ReplicationTimeStatus>>,
-            time: impl Into<crate::Value<ReplicationTimeValue>>,
+            status: impl crate::IntoValue<ReplicationTimeStatus>,
+            time: impl crate::IntoValue<ReplicationTimeValue>,
         ) -> Self {
             ReplicationTime(crate::typed::Properties::from_iter([
-                ("Status".to_owned(), status.into().into_json()),
-                ("Time".to_owned(), time.into().into_json()),
+                ("Status".to_owned(), status.into_value().into_json()),
+                ("Time".to_owned(), time.into_value().into_json()),
             ]))
         }
     }
@@ -2954,10 +3092,10 @@ pub mod bucket {
 
     impl ReplicationTimeValue {
         /// A new `ReplicationTimeValue` with its required properties.
-        pub fn new(minutes: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(minutes: impl crate::IntoValue<i64>) -> Self {
             ReplicationTimeValue(crate::typed::Properties::from_iter([(
                 "Minutes".to_owned(),
-                minutes.into().into_json(),
+                minutes.into_value().into_json(),
             )]))
         }
     }
@@ -2976,10 +3114,10 @@ pub mod bucket {
 
     impl RoutingRule {
         /// A new `RoutingRule` with its required properties.
-        pub fn new(redirect_rule: impl Into<crate::Value<RedirectRule>>) -> Self {
+        pub fn new(redirect_rule: impl crate::IntoValue<RedirectRule>) -> Self {
             RoutingRule(crate::typed::Properties::from_iter([(
                 "RedirectRule".to_owned(),
-                redirect_rule.into().into_json(),
+                redirect_rule.into_value().into_json(),
             )]))
         }
 
@@ -2988,10 +3126,12 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-routingrule.html#cfn-s3-bucket-routingrule-routingrulecondition)
         pub fn routing_rule_condition(
             mut self,
-            value: impl Into<crate::Value<RoutingRuleCondition>>,
+            value: impl crate::IntoValue<RoutingRuleCondition>,
         ) -> Self {
-            self.0
-                .insert("RoutingRuleCondition".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RoutingRuleCondition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3019,11 +3159,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-routingrulecondition.html#cfn-s3-bucket-routingrulecondition-httperrorcodereturnedequals)
         pub fn http_error_code_returned_equals(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "HttpErrorCodeReturnedEquals".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3031,9 +3171,9 @@ pub mod bucket {
         /// `KeyPrefixEquals`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-routingrulecondition.html#cfn-s3-bucket-routingrulecondition-keyprefixequals)
-        pub fn key_prefix_equals(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn key_prefix_equals(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KeyPrefixEquals".to_owned(), value.into().into_json());
+                .insert("KeyPrefixEquals".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3052,10 +3192,10 @@ pub mod bucket {
 
     impl Rule {
         /// A new `Rule` with its required properties.
-        pub fn new(status: impl Into<crate::Value<RuleStatus>>) -> Self {
+        pub fn new(status: impl crate::IntoValue<RuleStatus>) -> Self {
             Rule(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
-                status.into().into_json(),
+                status.into_value().into_json(),
             )]))
         }
 
@@ -3064,11 +3204,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-rule.html#cfn-s3-bucket-rule-abortincompletemultipartupload)
         pub fn abort_incomplete_multipart_upload(
             mut self,
-            value: impl Into<crate::Value<AbortIncompleteMultipartUpload>>,
+            value: impl crate::IntoValue<AbortIncompleteMultipartUpload>,
         ) -> Self {
             self.0.insert(
                 "AbortIncompleteMultipartUpload".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3076,31 +3216,30 @@ pub mod bucket {
         /// `ExpirationDate`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-rule.html#cfn-s3-bucket-rule-expirationdate)
-        pub fn expiration_date(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expiration_date(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExpirationDate".to_owned(), value.into().into_json());
+                .insert("ExpirationDate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExpirationInDays`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-rule.html#cfn-s3-bucket-rule-expirationindays)
-        pub fn expiration_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ExpirationInDays".to_owned(), value.into().into_json());
+        pub fn expiration_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ExpirationInDays".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExpiredObjectDeleteMarker`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-rule.html#cfn-s3-bucket-rule-expiredobjectdeletemarker)
-        pub fn expired_object_delete_marker(
-            mut self,
-            value: impl Into<crate::Value<bool>>,
-        ) -> Self {
+        pub fn expired_object_delete_marker(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "ExpiredObjectDeleteMarker".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3110,8 +3249,9 @@ pub mod bucket {
         /// Length: at most 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-rule.html#cfn-s3-bucket-rule-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3120,11 +3260,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-rule.html#cfn-s3-bucket-rule-noncurrentversionexpiration)
         pub fn noncurrent_version_expiration(
             mut self,
-            value: impl Into<crate::Value<NoncurrentVersionExpiration>>,
+            value: impl crate::IntoValue<NoncurrentVersionExpiration>,
         ) -> Self {
             self.0.insert(
                 "NoncurrentVersionExpiration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3134,11 +3274,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-rule.html#cfn-s3-bucket-rule-noncurrentversionexpirationindays)
         pub fn noncurrent_version_expiration_in_days(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "NoncurrentVersionExpirationInDays".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3148,11 +3288,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-rule.html#cfn-s3-bucket-rule-noncurrentversiontransition)
         pub fn noncurrent_version_transition(
             mut self,
-            value: impl Into<crate::Value<NoncurrentVersionTransition>>,
+            value: impl crate::IntoValue<NoncurrentVersionTransition>,
         ) -> Self {
             self.0.insert(
                 "NoncurrentVersionTransition".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3162,11 +3302,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-rule.html#cfn-s3-bucket-rule-noncurrentversiontransitions)
         pub fn noncurrent_version_transitions(
             mut self,
-            value: impl Into<crate::Value<Vec<NoncurrentVersionTransition>>>,
+            value: impl crate::IntoValue<Vec<NoncurrentVersionTransition>>,
         ) -> Self {
             self.0.insert(
                 "NoncurrentVersionTransitions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3178,9 +3318,11 @@ pub mod bucket {
         /// Pattern: `[0-9]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-rule.html#cfn-s3-bucket-rule-objectsizegreaterthan)
-        pub fn object_size_greater_than(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ObjectSizeGreaterThan".to_owned(), value.into().into_json());
+        pub fn object_size_greater_than(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ObjectSizeGreaterThan".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3191,44 +3333,47 @@ pub mod bucket {
         /// Pattern: `[0-9]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-rule.html#cfn-s3-bucket-rule-objectsizelessthan)
-        pub fn object_size_less_than(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ObjectSizeLessThan".to_owned(), value.into().into_json());
+        pub fn object_size_less_than(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ObjectSizeLessThan".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-rule.html#cfn-s3-bucket-rule-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TagFilters`: list of [`TagFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-rule.html#cfn-s3-bucket-rule-tagfilters)
-        pub fn tag_filters(mut self, value: impl Into<crate::Value<Vec<TagFilter>>>) -> Self {
+        pub fn tag_filters(mut self, value: impl crate::IntoValue<Vec<TagFilter>>) -> Self {
             self.0
-                .insert("TagFilters".to_owned(), value.into().into_json());
+                .insert("TagFilters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Transition`: [`Transition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-rule.html#cfn-s3-bucket-rule-transition)
-        pub fn transition(mut self, value: impl Into<crate::Value<Transition>>) -> Self {
+        pub fn transition(mut self, value: impl crate::IntoValue<Transition>) -> Self {
             self.0
-                .insert("Transition".to_owned(), value.into().into_json());
+                .insert("Transition".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Transitions`: list of [`Transition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-rule.html#cfn-s3-bucket-rule-transitions)
-        pub fn transitions(mut self, value: impl Into<crate::Value<Vec<Transition>>>) -> Self {
+        pub fn transitions(mut self, value: impl crate::IntoValue<Vec<Transition>>) -> Self {
             self.0
-                .insert("Transitions".to_owned(), value.into().into_json());
+                .insert("Transitions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3247,10 +3392,10 @@ pub mod bucket {
 
     impl S3KeyFilter {
         /// A new `S3KeyFilter` with its required properties.
-        pub fn new(rules: impl Into<crate::Value<Vec<FilterRule>>>) -> Self {
+        pub fn new(rules: impl crate::IntoValue<Vec<FilterRule>>) -> Self {
             S3KeyFilter(crate::typed::Properties::from_iter([(
                 "Rules".to_owned(),
-                rules.into().into_json(),
+                rules.into_value().into_json(),
             )]))
         }
     }
@@ -3270,33 +3415,33 @@ pub mod bucket {
     impl S3TablesDestination {
         /// A new `S3TablesDestination` with its required properties.
         pub fn new(
-            table_bucket_arn: impl Into<crate::Value<String>>,
-            table_name: impl Into<crate::Value<String>>,
+            table_bucket_arn: impl crate::IntoValue<String>,
+            table_name: impl crate::IntoValue<String>,
         ) -> Self {
             S3TablesDestination(crate::typed::Properties::from_iter([
                 (
                     "TableBucketArn".to_owned(),
-                    table_bucket_arn.into().into_json(),
+                    table_bucket_arn.into_value().into_json(),
                 ),
-                ("TableName".to_owned(), table_name.into().into_json()),
+                ("TableName".to_owned(), table_name.into_value().into_json()),
             ]))
         }
 
         /// `TableArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-s3tablesdestination.html#cfn-s3-bucket-s3tablesdestination-tablearn)
-        pub fn table_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn table_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TableArn".to_owned(), value.into().into_json());
+                .insert("TableArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TableNamespace`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-s3tablesdestination.html#cfn-s3-bucket-s3tablesdestination-tablenamespace)
-        pub fn table_namespace(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn table_namespace(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TableNamespace".to_owned(), value.into().into_json());
+                .insert("TableNamespace".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3315,19 +3460,19 @@ pub mod bucket {
 
     impl ServerSideEncryptionByDefault {
         /// A new `ServerSideEncryptionByDefault` with its required properties.
-        pub fn new(sse_algorithm: impl Into<crate::Value<SseAlgorithm>>) -> Self {
+        pub fn new(sse_algorithm: impl crate::IntoValue<SseAlgorithm>) -> Self {
             ServerSideEncryptionByDefault(crate::typed::Properties::from_iter([(
                 "SSEAlgorithm".to_owned(),
-                sse_algorithm.into().into_json(),
+                sse_algorithm.into_value().into_json(),
             )]))
         }
 
         /// `KMSMasterKeyID`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-serversideencryptionbydefault.html#cfn-s3-bucket-serversideencryptionbydefault-kmsmasterkeyid)
-        pub fn kms_master_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_master_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KMSMasterKeyID".to_owned(), value.into().into_json());
+                .insert("KMSMasterKeyID".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3355,11 +3500,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-serversideencryptionrule.html#cfn-s3-bucket-serversideencryptionrule-blockedencryptiontypes)
         pub fn blocked_encryption_types(
             mut self,
-            value: impl Into<crate::Value<BlockedEncryptionTypes>>,
+            value: impl crate::IntoValue<BlockedEncryptionTypes>,
         ) -> Self {
             self.0.insert(
                 "BlockedEncryptionTypes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3367,9 +3512,11 @@ pub mod bucket {
         /// `BucketKeyEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-serversideencryptionrule.html#cfn-s3-bucket-serversideencryptionrule-bucketkeyenabled)
-        pub fn bucket_key_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("BucketKeyEnabled".to_owned(), value.into().into_json());
+        pub fn bucket_key_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "BucketKeyEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3378,11 +3525,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-serversideencryptionrule.html#cfn-s3-bucket-serversideencryptionrule-serversideencryptionbydefault)
         pub fn server_side_encryption_by_default(
             mut self,
-            value: impl Into<crate::Value<ServerSideEncryptionByDefault>>,
+            value: impl crate::IntoValue<ServerSideEncryptionByDefault>,
         ) -> Self {
             self.0.insert(
                 "ServerSideEncryptionByDefault".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3411,10 +3558,12 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-sourceselectioncriteria.html#cfn-s3-bucket-sourceselectioncriteria-replicamodifications)
         pub fn replica_modifications(
             mut self,
-            value: impl Into<crate::Value<ReplicaModifications>>,
+            value: impl crate::IntoValue<ReplicaModifications>,
         ) -> Self {
-            self.0
-                .insert("ReplicaModifications".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ReplicaModifications".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3423,11 +3572,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-sourceselectioncriteria.html#cfn-s3-bucket-sourceselectioncriteria-ssekmsencryptedobjects)
         pub fn sse_kms_encrypted_objects(
             mut self,
-            value: impl Into<crate::Value<SseKmsEncryptedObjects>>,
+            value: impl crate::IntoValue<SseKmsEncryptedObjects>,
         ) -> Self {
             self.0.insert(
                 "SseKmsEncryptedObjects".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3447,10 +3596,10 @@ pub mod bucket {
 
     impl SseKmsEncryptedObjects {
         /// A new `SseKmsEncryptedObjects` with its required properties.
-        pub fn new(status: impl Into<crate::Value<SseKmsEncryptedObjectsStatus>>) -> Self {
+        pub fn new(status: impl crate::IntoValue<SseKmsEncryptedObjectsStatus>) -> Self {
             SseKmsEncryptedObjects(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
-                status.into().into_json(),
+                status.into_value().into_json(),
             )]))
         }
     }
@@ -3476,9 +3625,9 @@ pub mod bucket {
         /// `DataExport`: [`DataExport`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-storageclassanalysis.html#cfn-s3-bucket-storageclassanalysis-dataexport)
-        pub fn data_export(mut self, value: impl Into<crate::Value<DataExport>>) -> Self {
+        pub fn data_export(mut self, value: impl crate::IntoValue<DataExport>) -> Self {
             self.0
-                .insert("DataExport".to_owned(), value.into().into_json());
+                .insert("DataExport".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3498,12 +3647,12 @@ pub mod bucket {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3523,12 +3672,12 @@ pub mod bucket {
     impl TagFilter {
         /// A new `TagFilter` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TagFilter(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3548,12 +3697,15 @@ pub mod bucket {
     impl Tiering {
         /// A new `Tiering` with its required properties.
         pub fn new(
-            access_tier: impl Into<crate::Value<AccessTier>>,
-            days: impl Into<crate::Value<i64>>,
+            access_tier: impl crate::IntoValue<AccessTier>,
+            days: impl crate::IntoValue<i64>,
         ) -> Self {
             Tiering(crate::typed::Properties::from_iter([
-                ("AccessTier".to_owned(), access_tier.into().into_json()),
-                ("Days".to_owned(), days.into().into_json()),
+                (
+                    "AccessTier".to_owned(),
+                    access_tier.into_value().into_json(),
+                ),
+                ("Days".to_owned(), days.into_value().into_json()),
             ]))
         }
     }
@@ -3573,20 +3725,21 @@ pub mod bucket {
     impl TopicConfiguration {
         /// A new `TopicConfiguration` with its required properties.
         pub fn new(
-            event: impl Into<crate::Value<String>>,
-            topic: impl Into<crate::Value<String>>,
+            event: impl crate::IntoValue<String>,
+            topic: impl crate::IntoValue<String>,
         ) -> Self {
             TopicConfiguration(crate::typed::Properties::from_iter([
-                ("Event".to_owned(), event.into().into_json()),
-                ("Topic".to_owned(), topic.into().into_json()),
+                ("Event".to_owned(), event.into_value().into_json()),
+                ("Topic".to_owned(), topic.into_value().into_json()),
             ]))
         }
 
         /// `Filter`: [`NotificationFilter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-topicconfiguration.html#cfn-s3-bucket-topicconfiguration-filter)
-        pub fn filter(mut self, value: impl Into<crate::Value<NotificationFilter>>) -> Self {
-            self.0.insert("Filter".to_owned(), value.into().into_json());
+        pub fn filter(mut self, value: impl crate::IntoValue<NotificationFilter>) -> Self {
+            self.0
+                .insert("Filter".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3605,28 +3758,30 @@ pub mod bucket {
 
     impl Transition {
         /// A new `Transition` with its required properties.
-        pub fn new(storage_class: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(storage_class: impl crate::IntoValue<String>) -> Self {
             Transition(crate::typed::Properties::from_iter([(
                 "StorageClass".to_owned(),
-                storage_class.into().into_json(),
+                storage_class.into_value().into_json(),
             )]))
         }
 
         /// `TransitionDate`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-transition.html#cfn-s3-bucket-transition-transitiondate)
-        pub fn transition_date(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn transition_date(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TransitionDate".to_owned(), value.into().into_json());
+                .insert("TransitionDate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TransitionInDays`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-transition.html#cfn-s3-bucket-transition-transitionindays)
-        pub fn transition_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TransitionInDays".to_owned(), value.into().into_json());
+        pub fn transition_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TransitionInDays".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3645,10 +3800,10 @@ pub mod bucket {
 
     impl VersioningConfiguration {
         /// A new `VersioningConfiguration` with its required properties.
-        pub fn new(status: impl Into<crate::Value<VersioningConfigurationStatus>>) -> Self {
+        pub fn new(status: impl crate::IntoValue<VersioningConfigurationStatus>) -> Self {
             VersioningConfiguration(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
-                status.into().into_json(),
+                status.into_value().into_json(),
             )]))
         }
     }
@@ -3674,18 +3829,18 @@ pub mod bucket {
         /// `ErrorDocument`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-websiteconfiguration.html#cfn-s3-bucket-websiteconfiguration-errordocument)
-        pub fn error_document(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn error_document(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ErrorDocument".to_owned(), value.into().into_json());
+                .insert("ErrorDocument".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IndexDocument`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-websiteconfiguration.html#cfn-s3-bucket-websiteconfiguration-indexdocument)
-        pub fn index_document(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn index_document(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IndexDocument".to_owned(), value.into().into_json());
+                .insert("IndexDocument".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3694,19 +3849,21 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-websiteconfiguration.html#cfn-s3-bucket-websiteconfiguration-redirectallrequeststo)
         pub fn redirect_all_requests_to(
             mut self,
-            value: impl Into<crate::Value<RedirectAllRequestsTo>>,
+            value: impl crate::IntoValue<RedirectAllRequestsTo>,
         ) -> Self {
-            self.0
-                .insert("RedirectAllRequestsTo".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RedirectAllRequestsTo".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RoutingRules`: list of [`RoutingRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-websiteconfiguration.html#cfn-s3-bucket-websiteconfiguration-routingrules)
-        pub fn routing_rules(mut self, value: impl Into<crate::Value<Vec<RoutingRule>>>) -> Self {
+        pub fn routing_rules(mut self, value: impl crate::IntoValue<Vec<RoutingRule>>) -> Self {
             self.0
-                .insert("RoutingRules".to_owned(), value.into().into_json());
+                .insert("RoutingRules".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4417,13 +4574,13 @@ pub struct BucketPolicy(crate::Resource);
 impl BucketPolicy {
     /// A new `AWS::S3::BucketPolicy` with its required properties.
     pub fn new(
-        bucket: impl Into<crate::Value<String>>,
-        policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>,
+        bucket: impl crate::IntoValue<String>,
+        policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>,
     ) -> Self {
         BucketPolicy(
             crate::Resource::new("AWS::S3::BucketPolicy")
-                .property("Bucket", bucket.into().into_json())
-                .property("PolicyDocument", policy_document.into().into_json()),
+                .property("Bucket", bucket.into_value().into_json())
+                .property("PolicyDocument", policy_document.into_value().into_json()),
         )
     }
 }
@@ -4456,10 +4613,10 @@ pub struct MultiRegionAccessPoint(crate::Resource);
 
 impl MultiRegionAccessPoint {
     /// A new `AWS::S3::MultiRegionAccessPoint` with its required properties.
-    pub fn new(regions: impl Into<crate::Value<Vec<multi_region_access_point::Region>>>) -> Self {
+    pub fn new(regions: impl crate::IntoValue<Vec<multi_region_access_point::Region>>) -> Self {
         MultiRegionAccessPoint(
             crate::Resource::new("AWS::S3::MultiRegionAccessPoint")
-                .property("Regions", regions.into().into_json()),
+                .property("Regions", regions.into_value().into_json()),
         )
     }
 
@@ -4472,8 +4629,8 @@ impl MultiRegionAccessPoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-multiregionaccesspoint.html#cfn-s3-multiregionaccesspoint-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -4484,10 +4641,12 @@ impl MultiRegionAccessPoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-multiregionaccesspoint.html#cfn-s3-multiregionaccesspoint-publicaccessblockconfiguration)
     pub fn public_access_block_configuration(
         mut self,
-        value: impl Into<crate::Value<multi_region_access_point::PublicAccessBlockConfiguration>>,
+        value: impl crate::IntoValue<multi_region_access_point::PublicAccessBlockConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("PublicAccessBlockConfiguration", value.into().into_json());
+        self.0.set_property(
+            "PublicAccessBlockConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 }
@@ -4542,36 +4701,42 @@ pub mod multi_region_access_point {
         /// `BlockPublicAcls`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-multiregionaccesspoint-publicaccessblockconfiguration.html#cfn-s3-multiregionaccesspoint-publicaccessblockconfiguration-blockpublicacls)
-        pub fn block_public_acls(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn block_public_acls(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("BlockPublicAcls".to_owned(), value.into().into_json());
+                .insert("BlockPublicAcls".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BlockPublicPolicy`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-multiregionaccesspoint-publicaccessblockconfiguration.html#cfn-s3-multiregionaccesspoint-publicaccessblockconfiguration-blockpublicpolicy)
-        pub fn block_public_policy(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("BlockPublicPolicy".to_owned(), value.into().into_json());
+        pub fn block_public_policy(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "BlockPublicPolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IgnorePublicAcls`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-multiregionaccesspoint-publicaccessblockconfiguration.html#cfn-s3-multiregionaccesspoint-publicaccessblockconfiguration-ignorepublicacls)
-        pub fn ignore_public_acls(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IgnorePublicAcls".to_owned(), value.into().into_json());
+        pub fn ignore_public_acls(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IgnorePublicAcls".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RestrictPublicBuckets`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-multiregionaccesspoint-publicaccessblockconfiguration.html#cfn-s3-multiregionaccesspoint-publicaccessblockconfiguration-restrictpublicbuckets)
-        pub fn restrict_public_buckets(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("RestrictPublicBuckets".to_owned(), value.into().into_json());
+        pub fn restrict_public_buckets(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "RestrictPublicBuckets".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4590,10 +4755,10 @@ pub mod multi_region_access_point {
 
     impl Region {
         /// A new `Region` with its required properties.
-        pub fn new(bucket: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket: impl crate::IntoValue<String>) -> Self {
             Region(crate::typed::Properties::from_iter([(
                 "Bucket".to_owned(),
-                bucket.into().into_json(),
+                bucket.into_value().into_json(),
             )]))
         }
 
@@ -4604,9 +4769,9 @@ pub mod multi_region_access_point {
         /// Pattern: `^[0-9]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-multiregionaccesspoint-region.html#cfn-s3-multiregionaccesspoint-region-bucketaccountid)
-        pub fn bucket_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketAccountId".to_owned(), value.into().into_json());
+                .insert("BucketAccountId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4629,13 +4794,13 @@ pub struct MultiRegionAccessPointPolicy(crate::Resource);
 impl MultiRegionAccessPointPolicy {
     /// A new `AWS::S3::MultiRegionAccessPointPolicy` with its required properties.
     pub fn new(
-        mrap_name: impl Into<crate::Value<String>>,
-        policy: impl Into<crate::Value<crate::Json>>,
+        mrap_name: impl crate::IntoValue<String>,
+        policy: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         MultiRegionAccessPointPolicy(
             crate::Resource::new("AWS::S3::MultiRegionAccessPointPolicy")
-                .property("MrapName", mrap_name.into().into_json())
-                .property("Policy", policy.into().into_json()),
+                .property("MrapName", mrap_name.into_value().into_json())
+                .property("Policy", policy.into_value().into_json()),
         )
     }
 }
@@ -4682,11 +4847,11 @@ pub struct StorageLens(crate::Resource);
 impl StorageLens {
     /// A new `AWS::S3::StorageLens` with its required properties.
     pub fn new(
-        storage_lens_configuration: impl Into<crate::Value<storage_lens::StorageLensConfiguration>>,
+        storage_lens_configuration: impl crate::IntoValue<storage_lens::StorageLensConfiguration>,
     ) -> Self {
         StorageLens(crate::Resource::new("AWS::S3::StorageLens").property(
             "StorageLensConfiguration",
-            storage_lens_configuration.into().into_json(),
+            storage_lens_configuration.into_value().into_json(),
         ))
     }
 
@@ -4695,15 +4860,20 @@ impl StorageLens {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-storagelens.html#cfn-s3-storagelens-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<storage_lens::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<storage_lens::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for StorageLens {
     const TYPE_NAME: &'static str = "AWS::S3::StorageLens";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["StorageLensConfiguration.Id"];
 
     fn resource(&self) -> &crate::Resource {
@@ -4738,19 +4908,19 @@ pub mod storage_lens {
 
     impl AccountLevel {
         /// A new `AccountLevel` with its required properties.
-        pub fn new(bucket_level: impl Into<crate::Value<BucketLevel>>) -> Self {
+        pub fn new(bucket_level: impl crate::IntoValue<BucketLevel>) -> Self {
             AccountLevel(crate::typed::Properties::from_iter([(
                 "BucketLevel".to_owned(),
-                bucket_level.into().into_json(),
+                bucket_level.into_value().into_json(),
             )]))
         }
 
         /// `ActivityMetrics`: [`ActivityMetrics`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-accountlevel.html#cfn-s3-storagelens-accountlevel-activitymetrics)
-        pub fn activity_metrics(mut self, value: impl Into<crate::Value<ActivityMetrics>>) -> Self {
+        pub fn activity_metrics(mut self, value: impl crate::IntoValue<ActivityMetrics>) -> Self {
             self.0
-                .insert("ActivityMetrics".to_owned(), value.into().into_json());
+                .insert("ActivityMetrics".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4759,11 +4929,11 @@ pub mod storage_lens {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-accountlevel.html#cfn-s3-storagelens-accountlevel-advancedcostoptimizationmetrics)
         pub fn advanced_cost_optimization_metrics(
             mut self,
-            value: impl Into<crate::Value<AdvancedCostOptimizationMetrics>>,
+            value: impl crate::IntoValue<AdvancedCostOptimizationMetrics>,
         ) -> Self {
             self.0.insert(
                 "AdvancedCostOptimizationMetrics".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4773,11 +4943,11 @@ pub mod storage_lens {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-accountlevel.html#cfn-s3-storagelens-accountlevel-advanceddataprotectionmetrics)
         pub fn advanced_data_protection_metrics(
             mut self,
-            value: impl Into<crate::Value<AdvancedDataProtectionMetrics>>,
+            value: impl crate::IntoValue<AdvancedDataProtectionMetrics>,
         ) -> Self {
             self.0.insert(
                 "AdvancedDataProtectionMetrics".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4787,11 +4957,11 @@ pub mod storage_lens {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-accountlevel.html#cfn-s3-storagelens-accountlevel-advancedperformancemetrics)
         pub fn advanced_performance_metrics(
             mut self,
-            value: impl Into<crate::Value<AdvancedPerformanceMetrics>>,
+            value: impl crate::IntoValue<AdvancedPerformanceMetrics>,
         ) -> Self {
             self.0.insert(
                 "AdvancedPerformanceMetrics".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4801,11 +4971,11 @@ pub mod storage_lens {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-accountlevel.html#cfn-s3-storagelens-accountlevel-detailedstatuscodesmetrics)
         pub fn detailed_status_codes_metrics(
             mut self,
-            value: impl Into<crate::Value<DetailedStatusCodesMetrics>>,
+            value: impl crate::IntoValue<DetailedStatusCodesMetrics>,
         ) -> Self {
             self.0.insert(
                 "DetailedStatusCodesMetrics".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4815,10 +4985,12 @@ pub mod storage_lens {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-accountlevel.html#cfn-s3-storagelens-accountlevel-storagelensgrouplevel)
         pub fn storage_lens_group_level(
             mut self,
-            value: impl Into<crate::Value<StorageLensGroupLevel>>,
+            value: impl crate::IntoValue<StorageLensGroupLevel>,
         ) -> Self {
-            self.0
-                .insert("StorageLensGroupLevel".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StorageLensGroupLevel".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4844,9 +5016,9 @@ pub mod storage_lens {
         /// `IsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-activitymetrics.html#cfn-s3-storagelens-activitymetrics-isenabled)
-        pub fn is_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsEnabled".to_owned(), value.into().into_json());
+                .insert("IsEnabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4872,9 +5044,9 @@ pub mod storage_lens {
         /// `IsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-advancedcostoptimizationmetrics.html#cfn-s3-storagelens-advancedcostoptimizationmetrics-isenabled)
-        pub fn is_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsEnabled".to_owned(), value.into().into_json());
+                .insert("IsEnabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4900,9 +5072,9 @@ pub mod storage_lens {
         /// `IsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-advanceddataprotectionmetrics.html#cfn-s3-storagelens-advanceddataprotectionmetrics-isenabled)
-        pub fn is_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsEnabled".to_owned(), value.into().into_json());
+                .insert("IsEnabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4928,9 +5100,9 @@ pub mod storage_lens {
         /// `IsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-advancedperformancemetrics.html#cfn-s3-storagelens-advancedperformancemetrics-isenabled)
-        pub fn is_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsEnabled".to_owned(), value.into().into_json());
+                .insert("IsEnabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4949,10 +5121,10 @@ pub mod storage_lens {
 
     impl AwsOrg {
         /// A new `AwsOrg` with its required properties.
-        pub fn new(arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(arn: impl crate::IntoValue<String>) -> Self {
             AwsOrg(crate::typed::Properties::from_iter([(
                 "Arn".to_owned(),
-                arn.into().into_json(),
+                arn.into_value().into_json(),
             )]))
         }
     }
@@ -4978,9 +5150,9 @@ pub mod storage_lens {
         /// `ActivityMetrics`: [`ActivityMetrics`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-bucketlevel.html#cfn-s3-storagelens-bucketlevel-activitymetrics)
-        pub fn activity_metrics(mut self, value: impl Into<crate::Value<ActivityMetrics>>) -> Self {
+        pub fn activity_metrics(mut self, value: impl crate::IntoValue<ActivityMetrics>) -> Self {
             self.0
-                .insert("ActivityMetrics".to_owned(), value.into().into_json());
+                .insert("ActivityMetrics".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4989,11 +5161,11 @@ pub mod storage_lens {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-bucketlevel.html#cfn-s3-storagelens-bucketlevel-advancedcostoptimizationmetrics)
         pub fn advanced_cost_optimization_metrics(
             mut self,
-            value: impl Into<crate::Value<AdvancedCostOptimizationMetrics>>,
+            value: impl crate::IntoValue<AdvancedCostOptimizationMetrics>,
         ) -> Self {
             self.0.insert(
                 "AdvancedCostOptimizationMetrics".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5003,11 +5175,11 @@ pub mod storage_lens {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-bucketlevel.html#cfn-s3-storagelens-bucketlevel-advanceddataprotectionmetrics)
         pub fn advanced_data_protection_metrics(
             mut self,
-            value: impl Into<crate::Value<AdvancedDataProtectionMetrics>>,
+            value: impl crate::IntoValue<AdvancedDataProtectionMetrics>,
         ) -> Self {
             self.0.insert(
                 "AdvancedDataProtectionMetrics".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5017,11 +5189,11 @@ pub mod storage_lens {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-bucketlevel.html#cfn-s3-storagelens-bucketlevel-advancedperformancemetrics)
         pub fn advanced_performance_metrics(
             mut self,
-            value: impl Into<crate::Value<AdvancedPerformanceMetrics>>,
+            value: impl crate::IntoValue<AdvancedPerformanceMetrics>,
         ) -> Self {
             self.0.insert(
                 "AdvancedPerformanceMetrics".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5031,11 +5203,11 @@ pub mod storage_lens {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-bucketlevel.html#cfn-s3-storagelens-bucketlevel-detailedstatuscodesmetrics)
         pub fn detailed_status_codes_metrics(
             mut self,
-            value: impl Into<crate::Value<DetailedStatusCodesMetrics>>,
+            value: impl crate::IntoValue<DetailedStatusCodesMetrics>,
         ) -> Self {
             self.0.insert(
                 "DetailedStatusCodesMetrics".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5043,9 +5215,9 @@ pub mod storage_lens {
         /// `PrefixLevel`: [`PrefixLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-bucketlevel.html#cfn-s3-storagelens-bucketlevel-prefixlevel)
-        pub fn prefix_level(mut self, value: impl Into<crate::Value<PrefixLevel>>) -> Self {
+        pub fn prefix_level(mut self, value: impl crate::IntoValue<PrefixLevel>) -> Self {
             self.0
-                .insert("PrefixLevel".to_owned(), value.into().into_json());
+                .insert("PrefixLevel".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5071,18 +5243,18 @@ pub mod storage_lens {
         /// `Buckets`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-bucketsandregions.html#cfn-s3-storagelens-bucketsandregions-buckets)
-        pub fn buckets(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn buckets(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Buckets".to_owned(), value.into().into_json());
+                .insert("Buckets".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Regions`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-bucketsandregions.html#cfn-s3-storagelens-bucketsandregions-regions)
-        pub fn regions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn regions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Regions".to_owned(), value.into().into_json());
+                .insert("Regions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5101,10 +5273,10 @@ pub mod storage_lens {
 
     impl CloudWatchMetrics {
         /// A new `CloudWatchMetrics` with its required properties.
-        pub fn new(is_enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(is_enabled: impl crate::IntoValue<bool>) -> Self {
             CloudWatchMetrics(crate::typed::Properties::from_iter([(
                 "IsEnabled".to_owned(),
-                is_enabled.into().into_json(),
+                is_enabled.into_value().into_json(),
             )]))
         }
     }
@@ -5132,10 +5304,12 @@ pub mod storage_lens {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-dataexport.html#cfn-s3-storagelens-dataexport-cloudwatchmetrics)
         pub fn cloud_watch_metrics(
             mut self,
-            value: impl Into<crate::Value<CloudWatchMetrics>>,
+            value: impl crate::IntoValue<CloudWatchMetrics>,
         ) -> Self {
-            self.0
-                .insert("CloudWatchMetrics".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CloudWatchMetrics".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5144,10 +5318,12 @@ pub mod storage_lens {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-dataexport.html#cfn-s3-storagelens-dataexport-s3bucketdestination)
         pub fn s3_bucket_destination(
             mut self,
-            value: impl Into<crate::Value<S3BucketDestination>>,
+            value: impl crate::IntoValue<S3BucketDestination>,
         ) -> Self {
-            self.0
-                .insert("S3BucketDestination".to_owned(), value.into().into_json());
+            self.0.insert(
+                "S3BucketDestination".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5156,11 +5332,11 @@ pub mod storage_lens {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-dataexport.html#cfn-s3-storagelens-dataexport-storagelenstabledestination)
         pub fn storage_lens_table_destination(
             mut self,
-            value: impl Into<crate::Value<StorageLensTableDestination>>,
+            value: impl crate::IntoValue<StorageLensTableDestination>,
         ) -> Self {
             self.0.insert(
                 "StorageLensTableDestination".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5187,9 +5363,9 @@ pub mod storage_lens {
         /// `IsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-detailedstatuscodesmetrics.html#cfn-s3-storagelens-detailedstatuscodesmetrics-isenabled)
-        pub fn is_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsEnabled".to_owned(), value.into().into_json());
+                .insert("IsEnabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5208,10 +5384,10 @@ pub mod storage_lens {
 
     impl PrefixLevel {
         /// A new `PrefixLevel` with its required properties.
-        pub fn new(storage_metrics: impl Into<crate::Value<PrefixLevelStorageMetrics>>) -> Self {
+        pub fn new(storage_metrics: impl crate::IntoValue<PrefixLevelStorageMetrics>) -> Self {
             PrefixLevel(crate::typed::Properties::from_iter([(
                 "StorageMetrics".to_owned(),
-                storage_metrics.into().into_json(),
+                storage_metrics.into_value().into_json(),
             )]))
         }
     }
@@ -5237,9 +5413,9 @@ pub mod storage_lens {
         /// `IsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-prefixlevelstoragemetrics.html#cfn-s3-storagelens-prefixlevelstoragemetrics-isenabled)
-        pub fn is_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn is_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IsEnabled".to_owned(), value.into().into_json());
+                .insert("IsEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5248,10 +5424,12 @@ pub mod storage_lens {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-prefixlevelstoragemetrics.html#cfn-s3-storagelens-prefixlevelstoragemetrics-selectioncriteria)
         pub fn selection_criteria(
             mut self,
-            value: impl Into<crate::Value<SelectionCriteria>>,
+            value: impl crate::IntoValue<SelectionCriteria>,
         ) -> Self {
-            self.0
-                .insert("SelectionCriteria".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SelectionCriteria".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5271,18 +5449,18 @@ pub mod storage_lens {
     impl S3BucketDestination {
         /// A new `S3BucketDestination` with its required properties.
         pub fn new(
-            account_id: impl Into<crate::Value<String>>,
-            arn: impl Into<crate::Value<String>>,
-            format: impl Into<crate::Value<Format>>,
-            output_schema_version: impl Into<crate::Value<OutputSchemaVersion>>,
+            account_id: impl crate::IntoValue<String>,
+            arn: impl crate::IntoValue<String>,
+            format: impl crate::IntoValue<Format>,
+            output_schema_version: impl crate::IntoValue<OutputSchemaVersion>,
         ) -> Self {
             S3BucketDestination(crate::typed::Properties::from_iter([
-                ("AccountId".to_owned(), account_id.into().into_json()),
-                ("Arn".to_owned(), arn.into().into_json()),
-                ("Format".to_owned(), format.into().into_json()),
+                ("AccountId".to_owned(), account_id.into_value().into_json()),
+                ("Arn".to_owned(), arn.into_value().into_json()),
+                ("Format".to_owned(), format.into_value().into_json()),
                 (
                     "OutputSchemaVersion".to_owned(),
-                    output_schema_version.into().into_json(),
+                    output_schema_version.into_value().into_json(),
                 ),
             ]))
         }
@@ -5290,17 +5468,18 @@ pub mod storage_lens {
         /// `Encryption`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-s3bucketdestination.html#cfn-s3-storagelens-s3bucketdestination-encryption)
-        pub fn encryption(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn encryption(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Encryption".to_owned(), value.into().into_json());
+                .insert("Encryption".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-s3bucketdestination.html#cfn-s3-storagelens-s3bucketdestination-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5326,28 +5505,28 @@ pub mod storage_lens {
         /// `Delimiter`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-selectioncriteria.html#cfn-s3-storagelens-selectioncriteria-delimiter)
-        pub fn delimiter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn delimiter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Delimiter".to_owned(), value.into().into_json());
+                .insert("Delimiter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxDepth`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-selectioncriteria.html#cfn-s3-storagelens-selectioncriteria-maxdepth)
-        pub fn max_depth(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_depth(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxDepth".to_owned(), value.into().into_json());
+                .insert("MaxDepth".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MinStorageBytesPercentage`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-selectioncriteria.html#cfn-s3-storagelens-selectioncriteria-minstoragebytespercentage)
-        pub fn min_storage_bytes_percentage(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn min_storage_bytes_percentage(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "MinStorageBytesPercentage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5368,40 +5547,44 @@ pub mod storage_lens {
     impl StorageLensConfiguration {
         /// A new `StorageLensConfiguration` with its required properties.
         pub fn new(
-            account_level: impl Into<crate::Value<AccountLevel>>,
-            id: impl Into<crate::Value<String>>,
-            is_enabled: impl Into<crate::Value<bool>>,
+            account_level: impl crate::IntoValue<AccountLevel>,
+            id: impl crate::IntoValue<String>,
+            is_enabled: impl crate::IntoValue<bool>,
         ) -> Self {
             StorageLensConfiguration(crate::typed::Properties::from_iter([
-                ("AccountLevel".to_owned(), account_level.into().into_json()),
-                ("Id".to_owned(), id.into().into_json()),
-                ("IsEnabled".to_owned(), is_enabled.into().into_json()),
+                (
+                    "AccountLevel".to_owned(),
+                    account_level.into_value().into_json(),
+                ),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("IsEnabled".to_owned(), is_enabled.into_value().into_json()),
             ]))
         }
 
         /// `AwsOrg`: [`AwsOrg`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-storagelensconfiguration.html#cfn-s3-storagelens-storagelensconfiguration-awsorg)
-        pub fn aws_org(mut self, value: impl Into<crate::Value<AwsOrg>>) -> Self {
-            self.0.insert("AwsOrg".to_owned(), value.into().into_json());
+        pub fn aws_org(mut self, value: impl crate::IntoValue<AwsOrg>) -> Self {
+            self.0
+                .insert("AwsOrg".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DataExport`: [`DataExport`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-storagelensconfiguration.html#cfn-s3-storagelens-storagelensconfiguration-dataexport)
-        pub fn data_export(mut self, value: impl Into<crate::Value<DataExport>>) -> Self {
+        pub fn data_export(mut self, value: impl crate::IntoValue<DataExport>) -> Self {
             self.0
-                .insert("DataExport".to_owned(), value.into().into_json());
+                .insert("DataExport".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Exclude`: [`BucketsAndRegions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-storagelensconfiguration.html#cfn-s3-storagelens-storagelensconfiguration-exclude)
-        pub fn exclude(mut self, value: impl Into<crate::Value<BucketsAndRegions>>) -> Self {
+        pub fn exclude(mut self, value: impl crate::IntoValue<BucketsAndRegions>) -> Self {
             self.0
-                .insert("Exclude".to_owned(), value.into().into_json());
+                .insert("Exclude".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5410,11 +5593,11 @@ pub mod storage_lens {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-storagelensconfiguration.html#cfn-s3-storagelens-storagelensconfiguration-expandedprefixesdataexport)
         pub fn expanded_prefixes_data_export(
             mut self,
-            value: impl Into<crate::Value<StorageLensExpandedPrefixesDataExport>>,
+            value: impl crate::IntoValue<StorageLensExpandedPrefixesDataExport>,
         ) -> Self {
             self.0.insert(
                 "ExpandedPrefixesDataExport".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5422,27 +5605,27 @@ pub mod storage_lens {
         /// `Include`: [`BucketsAndRegions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-storagelensconfiguration.html#cfn-s3-storagelens-storagelensconfiguration-include)
-        pub fn include(mut self, value: impl Into<crate::Value<BucketsAndRegions>>) -> Self {
+        pub fn include(mut self, value: impl crate::IntoValue<BucketsAndRegions>) -> Self {
             self.0
-                .insert("Include".to_owned(), value.into().into_json());
+                .insert("Include".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PrefixDelimiter`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-storagelensconfiguration.html#cfn-s3-storagelens-storagelensconfiguration-prefixdelimiter)
-        pub fn prefix_delimiter(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn prefix_delimiter(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PrefixDelimiter".to_owned(), value.into().into_json());
+                .insert("PrefixDelimiter".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StorageLensArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-storagelensconfiguration.html#cfn-s3-storagelens-storagelensconfiguration-storagelensarn)
-        pub fn storage_lens_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn storage_lens_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StorageLensArn".to_owned(), value.into().into_json());
+                .insert("StorageLensArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5470,10 +5653,12 @@ pub mod storage_lens {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-storagelensexpandedprefixesdataexport.html#cfn-s3-storagelens-storagelensexpandedprefixesdataexport-s3bucketdestination)
         pub fn s3_bucket_destination(
             mut self,
-            value: impl Into<crate::Value<S3BucketDestination>>,
+            value: impl crate::IntoValue<S3BucketDestination>,
         ) -> Self {
-            self.0
-                .insert("S3BucketDestination".to_owned(), value.into().into_json());
+            self.0.insert(
+                "S3BucketDestination".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5482,11 +5667,11 @@ pub mod storage_lens {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-storagelensexpandedprefixesdataexport.html#cfn-s3-storagelens-storagelensexpandedprefixesdataexport-storagelenstabledestination)
         pub fn storage_lens_table_destination(
             mut self,
-            value: impl Into<crate::Value<StorageLensTableDestination>>,
+            value: impl crate::IntoValue<StorageLensTableDestination>,
         ) -> Self {
             self.0.insert(
                 "StorageLensTableDestination".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5515,11 +5700,11 @@ pub mod storage_lens {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-storagelensgrouplevel.html#cfn-s3-storagelens-storagelensgrouplevel-storagelensgroupselectioncriteria)
         pub fn storage_lens_group_selection_criteria(
             mut self,
-            value: impl Into<crate::Value<StorageLensGroupSelectionCriteria>>,
+            value: impl crate::IntoValue<StorageLensGroupSelectionCriteria>,
         ) -> Self {
             self.0.insert(
                 "StorageLensGroupSelectionCriteria".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5546,18 +5731,18 @@ pub mod storage_lens {
         /// `Exclude`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-storagelensgroupselectioncriteria.html#cfn-s3-storagelens-storagelensgroupselectioncriteria-exclude)
-        pub fn exclude(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn exclude(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Exclude".to_owned(), value.into().into_json());
+                .insert("Exclude".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Include`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-storagelensgroupselectioncriteria.html#cfn-s3-storagelens-storagelensgroupselectioncriteria-include)
-        pub fn include(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn include(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Include".to_owned(), value.into().into_json());
+                .insert("Include".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5576,19 +5761,19 @@ pub mod storage_lens {
 
     impl StorageLensTableDestination {
         /// A new `StorageLensTableDestination` with its required properties.
-        pub fn new(is_enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(is_enabled: impl crate::IntoValue<bool>) -> Self {
             StorageLensTableDestination(crate::typed::Properties::from_iter([(
                 "IsEnabled".to_owned(),
-                is_enabled.into().into_json(),
+                is_enabled.into_value().into_json(),
             )]))
         }
 
         /// `Encryption`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelens-storagelenstabledestination.html#cfn-s3-storagelens-storagelenstabledestination-encryption)
-        pub fn encryption(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn encryption(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Encryption".to_owned(), value.into().into_json());
+                .insert("Encryption".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5608,12 +5793,12 @@ pub mod storage_lens {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5669,28 +5854,33 @@ pub struct StorageLensGroup(crate::Resource);
 impl StorageLensGroup {
     /// A new `AWS::S3::StorageLensGroup` with its required properties.
     pub fn new(
-        filter: impl Into<crate::Value<storage_lens_group::Filter>>,
-        name: impl Into<crate::Value<String>>,
+        filter: impl crate::IntoValue<storage_lens_group::Filter>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         StorageLensGroup(
             crate::Resource::new("AWS::S3::StorageLensGroup")
-                .property("Filter", filter.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("Filter", filter.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Tags`: list of [`Tag`](storage_lens_group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-storagelensgroup.html#cfn-s3-storagelensgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<storage_lens_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<storage_lens_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for StorageLensGroup {
     const TYPE_NAME: &'static str = "AWS::S3::StorageLensGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -5732,48 +5922,45 @@ pub mod storage_lens_group {
         /// `MatchAnyPrefix`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-and.html#cfn-s3-storagelensgroup-and-matchanyprefix)
-        pub fn match_any_prefix(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn match_any_prefix(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("MatchAnyPrefix".to_owned(), value.into().into_json());
+                .insert("MatchAnyPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchAnySuffix`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-and.html#cfn-s3-storagelensgroup-and-matchanysuffix)
-        pub fn match_any_suffix(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn match_any_suffix(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("MatchAnySuffix".to_owned(), value.into().into_json());
+                .insert("MatchAnySuffix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchAnyTag`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-and.html#cfn-s3-storagelensgroup-and-matchanytag)
-        pub fn match_any_tag(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
+        pub fn match_any_tag(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
             self.0
-                .insert("MatchAnyTag".to_owned(), value.into().into_json());
+                .insert("MatchAnyTag".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchObjectAge`: [`MatchObjectAge`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-and.html#cfn-s3-storagelensgroup-and-matchobjectage)
-        pub fn match_object_age(mut self, value: impl Into<crate::Value<MatchObjectAge>>) -> Self {
+        pub fn match_object_age(mut self, value: impl crate::IntoValue<MatchObjectAge>) -> Self {
             self.0
-                .insert("MatchObjectAge".to_owned(), value.into().into_json());
+                .insert("MatchObjectAge".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchObjectSize`: [`MatchObjectSize`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-and.html#cfn-s3-storagelensgroup-and-matchobjectsize)
-        pub fn match_object_size(
-            mut self,
-            value: impl Into<crate::Value<MatchObjectSize>>,
-        ) -> Self {
+        pub fn match_object_size(mut self, value: impl crate::IntoValue<MatchObjectSize>) -> Self {
             self.0
-                .insert("MatchObjectSize".to_owned(), value.into().into_json());
+                .insert("MatchObjectSize".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5799,64 +5986,63 @@ pub mod storage_lens_group {
         /// `And`: [`And`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-filter.html#cfn-s3-storagelensgroup-filter-and)
-        pub fn and(mut self, value: impl Into<crate::Value<And>>) -> Self {
-            self.0.insert("And".to_owned(), value.into().into_json());
+        pub fn and(mut self, value: impl crate::IntoValue<And>) -> Self {
+            self.0
+                .insert("And".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchAnyPrefix`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-filter.html#cfn-s3-storagelensgroup-filter-matchanyprefix)
-        pub fn match_any_prefix(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn match_any_prefix(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("MatchAnyPrefix".to_owned(), value.into().into_json());
+                .insert("MatchAnyPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchAnySuffix`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-filter.html#cfn-s3-storagelensgroup-filter-matchanysuffix)
-        pub fn match_any_suffix(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn match_any_suffix(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("MatchAnySuffix".to_owned(), value.into().into_json());
+                .insert("MatchAnySuffix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchAnyTag`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-filter.html#cfn-s3-storagelensgroup-filter-matchanytag)
-        pub fn match_any_tag(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
+        pub fn match_any_tag(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
             self.0
-                .insert("MatchAnyTag".to_owned(), value.into().into_json());
+                .insert("MatchAnyTag".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchObjectAge`: [`MatchObjectAge`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-filter.html#cfn-s3-storagelensgroup-filter-matchobjectage)
-        pub fn match_object_age(mut self, value: impl Into<crate::Value<MatchObjectAge>>) -> Self {
+        pub fn match_object_age(mut self, value: impl crate::IntoValue<MatchObjectAge>) -> Self {
             self.0
-                .insert("MatchObjectAge".to_owned(), value.into().into_json());
+                .insert("MatchObjectAge".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchObjectSize`: [`MatchObjectSize`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-filter.html#cfn-s3-storagelensgroup-filter-matchobjectsize)
-        pub fn match_object_size(
-            mut self,
-            value: impl Into<crate::Value<MatchObjectSize>>,
-        ) -> Self {
+        pub fn match_object_size(mut self, value: impl crate::IntoValue<MatchObjectSize>) -> Self {
             self.0
-                .insert("MatchObjectSize".to_owned(), value.into().into_json());
+                .insert("MatchObjectSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Or`: [`Or`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-filter.html#cfn-s3-storagelensgroup-filter-or)
-        pub fn or(mut self, value: impl Into<crate::Value<Or>>) -> Self {
-            self.0.insert("Or".to_owned(), value.into().into_json());
+        pub fn or(mut self, value: impl crate::IntoValue<Or>) -> Self {
+            self.0
+                .insert("Or".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5884,9 +6070,9 @@ pub mod storage_lens_group {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-matchobjectage.html#cfn-s3-storagelensgroup-matchobjectage-daysgreaterthan)
-        pub fn days_greater_than(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn days_greater_than(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DaysGreaterThan".to_owned(), value.into().into_json());
+                .insert("DaysGreaterThan".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5895,9 +6081,9 @@ pub mod storage_lens_group {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-matchobjectage.html#cfn-s3-storagelensgroup-matchobjectage-dayslessthan)
-        pub fn days_less_than(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn days_less_than(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DaysLessThan".to_owned(), value.into().into_json());
+                .insert("DaysLessThan".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5925,9 +6111,11 @@ pub mod storage_lens_group {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-matchobjectsize.html#cfn-s3-storagelensgroup-matchobjectsize-bytesgreaterthan)
-        pub fn bytes_greater_than(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("BytesGreaterThan".to_owned(), value.into().into_json());
+        pub fn bytes_greater_than(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "BytesGreaterThan".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5936,9 +6124,9 @@ pub mod storage_lens_group {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-matchobjectsize.html#cfn-s3-storagelensgroup-matchobjectsize-byteslessthan)
-        pub fn bytes_less_than(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn bytes_less_than(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("BytesLessThan".to_owned(), value.into().into_json());
+                .insert("BytesLessThan".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5964,48 +6152,45 @@ pub mod storage_lens_group {
         /// `MatchAnyPrefix`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-or.html#cfn-s3-storagelensgroup-or-matchanyprefix)
-        pub fn match_any_prefix(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn match_any_prefix(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("MatchAnyPrefix".to_owned(), value.into().into_json());
+                .insert("MatchAnyPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchAnySuffix`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-or.html#cfn-s3-storagelensgroup-or-matchanysuffix)
-        pub fn match_any_suffix(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn match_any_suffix(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("MatchAnySuffix".to_owned(), value.into().into_json());
+                .insert("MatchAnySuffix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchAnyTag`: list of [`Tag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-or.html#cfn-s3-storagelensgroup-or-matchanytag)
-        pub fn match_any_tag(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
+        pub fn match_any_tag(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
             self.0
-                .insert("MatchAnyTag".to_owned(), value.into().into_json());
+                .insert("MatchAnyTag".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchObjectAge`: [`MatchObjectAge`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-or.html#cfn-s3-storagelensgroup-or-matchobjectage)
-        pub fn match_object_age(mut self, value: impl Into<crate::Value<MatchObjectAge>>) -> Self {
+        pub fn match_object_age(mut self, value: impl crate::IntoValue<MatchObjectAge>) -> Self {
             self.0
-                .insert("MatchObjectAge".to_owned(), value.into().into_json());
+                .insert("MatchObjectAge".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MatchObjectSize`: [`MatchObjectSize`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-storagelensgroup-or.html#cfn-s3-storagelensgroup-or-matchobjectsize)
-        pub fn match_object_size(
-            mut self,
-            value: impl Into<crate::Value<MatchObjectSize>>,
-        ) -> Self {
+        pub fn match_object_size(mut self, value: impl crate::IntoValue<MatchObjectSize>) -> Self {
             self.0
-                .insert("MatchObjectSize".to_owned(), value.into().into_json());
+                .insert("MatchObjectSize".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6025,12 +6210,12 @@ pub mod storage_lens_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

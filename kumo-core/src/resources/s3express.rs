@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::S3Express::DirectoryBucket",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::S3Express::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3Express::BucketPolicy",
+        <BucketPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3Express::DirectoryBucket",
+        <DirectoryBucket as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::S3Express::AccessPoint`.
 ///
 /// Required properties, the arguments of [`AccessPoint::new`]: `Bucket`.
@@ -19,10 +35,10 @@ pub struct AccessPoint(crate::Resource);
 
 impl AccessPoint {
     /// A new `AWS::S3Express::AccessPoint` with its required properties.
-    pub fn new(bucket: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(bucket: impl crate::IntoValue<String>) -> Self {
         AccessPoint(
             crate::Resource::new("AWS::S3Express::AccessPoint")
-                .property("Bucket", bucket.into().into_json()),
+                .property("Bucket", bucket.into_value().into_json()),
         )
     }
 
@@ -35,9 +51,9 @@ impl AccessPoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-accesspoint.html#cfn-s3express-accesspoint-bucketaccountid)
-    pub fn bucket_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn bucket_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("BucketAccountId", value.into().into_json());
+            .set_property("BucketAccountId", value.into_value().into_json());
         self
     }
 
@@ -50,16 +66,17 @@ impl AccessPoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-accesspoint.html#cfn-s3express-accesspoint-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Policy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-accesspoint.html#cfn-s3express-accesspoint-policy)
-    pub fn policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Policy", value.into().into_json());
+    pub fn policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Policy", value.into_value().into_json());
         self
     }
 
@@ -68,26 +85,28 @@ impl AccessPoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-accesspoint.html#cfn-s3express-accesspoint-publicaccessblockconfiguration)
     pub fn public_access_block_configuration(
         mut self,
-        value: impl Into<crate::Value<access_point::PublicAccessBlockConfiguration>>,
+        value: impl crate::IntoValue<access_point::PublicAccessBlockConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("PublicAccessBlockConfiguration", value.into().into_json());
+        self.0.set_property(
+            "PublicAccessBlockConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Scope`: [`Scope`](access_point::Scope).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-accesspoint.html#cfn-s3express-accesspoint-scope)
-    pub fn scope(mut self, value: impl Into<crate::Value<access_point::Scope>>) -> Self {
-        self.0.set_property("Scope", value.into().into_json());
+    pub fn scope(mut self, value: impl crate::IntoValue<access_point::Scope>) -> Self {
+        self.0.set_property("Scope", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](access_point::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-accesspoint.html#cfn-s3express-accesspoint-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<access_point::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<access_point::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -98,17 +117,22 @@ impl AccessPoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-accesspoint.html#cfn-s3express-accesspoint-vpcconfiguration)
     pub fn vpc_configuration(
         mut self,
-        value: impl Into<crate::Value<access_point::VpcConfiguration>>,
+        value: impl crate::IntoValue<access_point::VpcConfiguration>,
     ) -> Self {
         self.0
-            .set_property("VpcConfiguration", value.into().into_json());
+            .set_property("VpcConfiguration", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AccessPoint {
     const TYPE_NAME: &'static str = "AWS::S3Express::AccessPoint";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Bucket", "BucketAccountId", "Name", "VpcConfiguration"];
 
@@ -156,36 +180,42 @@ pub mod access_point {
         /// `BlockPublicAcls`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-accesspoint-publicaccessblockconfiguration.html#cfn-s3express-accesspoint-publicaccessblockconfiguration-blockpublicacls)
-        pub fn block_public_acls(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn block_public_acls(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("BlockPublicAcls".to_owned(), value.into().into_json());
+                .insert("BlockPublicAcls".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BlockPublicPolicy`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-accesspoint-publicaccessblockconfiguration.html#cfn-s3express-accesspoint-publicaccessblockconfiguration-blockpublicpolicy)
-        pub fn block_public_policy(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("BlockPublicPolicy".to_owned(), value.into().into_json());
+        pub fn block_public_policy(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "BlockPublicPolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IgnorePublicAcls`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-accesspoint-publicaccessblockconfiguration.html#cfn-s3express-accesspoint-publicaccessblockconfiguration-ignorepublicacls)
-        pub fn ignore_public_acls(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IgnorePublicAcls".to_owned(), value.into().into_json());
+        pub fn ignore_public_acls(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IgnorePublicAcls".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RestrictPublicBuckets`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-accesspoint-publicaccessblockconfiguration.html#cfn-s3express-accesspoint-publicaccessblockconfiguration-restrictpublicbuckets)
-        pub fn restrict_public_buckets(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("RestrictPublicBuckets".to_owned(), value.into().into_json());
+        pub fn restrict_public_buckets(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "RestrictPublicBuckets".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -211,18 +241,18 @@ pub mod access_point {
         /// `Permissions`: list of [`Permissions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-accesspoint-scope.html#cfn-s3express-accesspoint-scope-permissions)
-        pub fn permissions(mut self, value: impl Into<crate::Value<Vec<Permissions>>>) -> Self {
+        pub fn permissions(mut self, value: impl crate::IntoValue<Vec<Permissions>>) -> Self {
             self.0
-                .insert("Permissions".to_owned(), value.into().into_json());
+                .insert("Permissions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefixes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-accesspoint-scope.html#cfn-s3express-accesspoint-scope-prefixes)
-        pub fn prefixes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn prefixes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Prefixes".to_owned(), value.into().into_json());
+                .insert("Prefixes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -242,12 +272,12 @@ pub mod access_point {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -275,8 +305,9 @@ pub mod access_point {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-accesspoint-vpcconfiguration.html#cfn-s3express-accesspoint-vpcconfiguration-vpcid)
-        pub fn vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("VpcId".to_owned(), value.into().into_json());
+        pub fn vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("VpcId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -335,13 +366,13 @@ pub struct BucketPolicy(crate::Resource);
 impl BucketPolicy {
     /// A new `AWS::S3Express::BucketPolicy` with its required properties.
     pub fn new(
-        bucket: impl Into<crate::Value<String>>,
-        policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>,
+        bucket: impl crate::IntoValue<String>,
+        policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>,
     ) -> Self {
         BucketPolicy(
             crate::Resource::new("AWS::S3Express::BucketPolicy")
-                .property("Bucket", bucket.into().into_json())
-                .property("PolicyDocument", policy_document.into().into_json()),
+                .property("Bucket", bucket.into_value().into_json())
+                .property("PolicyDocument", policy_document.into_value().into_json()),
         )
     }
 }
@@ -375,13 +406,13 @@ pub struct DirectoryBucket(crate::Resource);
 impl DirectoryBucket {
     /// A new `AWS::S3Express::DirectoryBucket` with its required properties.
     pub fn new(
-        data_redundancy: impl Into<crate::Value<directory_bucket::DataRedundancy>>,
-        location_name: impl Into<crate::Value<String>>,
+        data_redundancy: impl crate::IntoValue<directory_bucket::DataRedundancy>,
+        location_name: impl crate::IntoValue<String>,
     ) -> Self {
         DirectoryBucket(
             crate::Resource::new("AWS::S3Express::DirectoryBucket")
-                .property("DataRedundancy", data_redundancy.into().into_json())
-                .property("LocationName", location_name.into().into_json()),
+                .property("DataRedundancy", data_redundancy.into_value().into_json())
+                .property("LocationName", location_name.into_value().into_json()),
         )
     }
 
@@ -390,10 +421,10 @@ impl DirectoryBucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-directorybucket.html#cfn-s3express-directorybucket-bucketencryption)
     pub fn bucket_encryption(
         mut self,
-        value: impl Into<crate::Value<directory_bucket::BucketEncryption>>,
+        value: impl crate::IntoValue<directory_bucket::BucketEncryption>,
     ) -> Self {
         self.0
-            .set_property("BucketEncryption", value.into().into_json());
+            .set_property("BucketEncryption", value.into_value().into_json());
         self
     }
 
@@ -406,8 +437,9 @@ impl DirectoryBucket {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-directorybucket.html#cfn-s3express-directorybucket-bucketname)
-    pub fn bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BucketName", value.into().into_json());
+    pub fn bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BucketName", value.into_value().into_json());
         self
     }
 
@@ -416,10 +448,10 @@ impl DirectoryBucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-directorybucket.html#cfn-s3express-directorybucket-inventoryconfigurations)
     pub fn inventory_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<directory_bucket::InventoryConfiguration>>>,
+        value: impl crate::IntoValue<Vec<directory_bucket::InventoryConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("InventoryConfigurations", value.into().into_json());
+            .set_property("InventoryConfigurations", value.into_value().into_json());
         self
     }
 
@@ -428,10 +460,10 @@ impl DirectoryBucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-directorybucket.html#cfn-s3express-directorybucket-lifecycleconfiguration)
     pub fn lifecycle_configuration(
         mut self,
-        value: impl Into<crate::Value<directory_bucket::LifecycleConfiguration>>,
+        value: impl crate::IntoValue<directory_bucket::LifecycleConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LifecycleConfiguration", value.into().into_json());
+            .set_property("LifecycleConfiguration", value.into_value().into_json());
         self
     }
 
@@ -440,25 +472,30 @@ impl DirectoryBucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-directorybucket.html#cfn-s3express-directorybucket-metricsconfigurations)
     pub fn metrics_configurations(
         mut self,
-        value: impl Into<crate::Value<Vec<directory_bucket::MetricsConfiguration>>>,
+        value: impl crate::IntoValue<Vec<directory_bucket::MetricsConfiguration>>,
     ) -> Self {
         self.0
-            .set_property("MetricsConfigurations", value.into().into_json());
+            .set_property("MetricsConfigurations", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](directory_bucket::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3express-directorybucket.html#cfn-s3express-directorybucket-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<directory_bucket::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<directory_bucket::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DirectoryBucket {
     const TYPE_NAME: &'static str = "AWS::S3Express::DirectoryBucket";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["BucketName", "DataRedundancy", "LocationName"];
 
@@ -499,10 +536,10 @@ pub mod directory_bucket {
 
     impl AbortIncompleteMultipartUpload {
         /// A new `AbortIncompleteMultipartUpload` with its required properties.
-        pub fn new(days_after_initiation: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(days_after_initiation: impl crate::IntoValue<i64>) -> Self {
             AbortIncompleteMultipartUpload(crate::typed::Properties::from_iter([(
                 "DaysAfterInitiation".to_owned(),
-                days_after_initiation.into().into_json(),
+                days_after_initiation.into_value().into_json(),
             )]))
         }
     }
@@ -522,11 +559,13 @@ pub mod directory_bucket {
     impl BucketEncryption {
         /// A new `BucketEncryption` with its required properties.
         pub fn new(
-            server_side_encryption_configuration: impl Into<crate::Value<Vec<ServerSideEncryptionRule>>>,
+            server_side_encryption_configuration: impl crate::IntoValue<Vec<ServerSideEncryptionRule>>,
         ) -> Self {
             BucketEncryption(crate::typed::Properties::from_iter([(
                 "ServerSideEncryptionConfiguration".to_owned(),
-                server_side_encryption_configuration.into().into_json(),
+                server_side_encryption_configuration
+                    .into_value()
+                    .into_json(),
             )]))
         }
     }
@@ -546,29 +585,30 @@ pub mod directory_bucket {
     impl Destination {
         /// A new `Destination` with its required properties.
         pub fn new(
-            bucket_arn: impl Into<crate::Value<String>>,
-            format: impl Into<crate::Value<Format>>,
+            bucket_arn: impl crate::IntoValue<String>,
+            format: impl crate::IntoValue<Format>,
         ) -> Self {
             Destination(crate::typed::Properties::from_iter([
-                ("BucketArn".to_owned(), bucket_arn.into().into_json()),
-                ("Format".to_owned(), format.into().into_json()),
+                ("BucketArn".to_owned(), bucket_arn.into_value().into_json()),
+                ("Format".to_owned(), format.into_value().into_json()),
             ]))
         }
 
         /// `BucketAccountId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-directorybucket-destination.html#cfn-s3express-directorybucket-destination-bucketaccountid)
-        pub fn bucket_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketAccountId".to_owned(), value.into().into_json());
+                .insert("BucketAccountId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-directorybucket-destination.html#cfn-s3express-directorybucket-destination-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -588,23 +628,26 @@ pub mod directory_bucket {
     impl InventoryConfiguration {
         /// A new `InventoryConfiguration` with its required properties.
         pub fn new(
-            destination: impl Into<crate::Value<Destination>>,
-            enabled: impl Into<crate::Value<bool>>,
-            id: impl Into<crate::Value<String>>,
-            included_object_versions: impl Into<crate::Value<IncludedObjectVersions>>,
-            schedule_frequency: impl Into<crate::Value<ScheduleFrequency>>,
+            destination: impl crate::IntoValue<Destination>,
+            enabled: impl crate::IntoValue<bool>,
+            id: impl crate::IntoValue<String>,
+            included_object_versions: impl crate::IntoValue<IncludedObjectVersions>,
+            schedule_frequency: impl crate::IntoValue<ScheduleFrequency>,
         ) -> Self {
             InventoryConfiguration(crate::typed::Properties::from_iter([
-                ("Destination".to_owned(), destination.into().into_json()),
-                ("Enabled".to_owned(), enabled.into().into_json()),
-                ("Id".to_owned(), id.into().into_json()),
+                (
+                    "Destination".to_owned(),
+                    destination.into_value().into_json(),
+                ),
+                ("Enabled".to_owned(), enabled.into_value().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
                 (
                     "IncludedObjectVersions".to_owned(),
-                    included_object_versions.into().into_json(),
+                    included_object_versions.into_value().into_json(),
                 ),
                 (
                     "ScheduleFrequency".to_owned(),
-                    schedule_frequency.into().into_json(),
+                    schedule_frequency.into_value().into_json(),
                 ),
             ]))
         }
@@ -614,18 +657,19 @@ pub mod directory_bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-directorybucket-inventoryconfiguration.html#cfn-s3express-directorybucket-inventoryconfiguration-optionalfields)
         pub fn optional_fields(
             mut self,
-            value: impl Into<crate::Value<Vec<OptionalFields>>>,
+            value: impl crate::IntoValue<Vec<OptionalFields>>,
         ) -> Self {
             self.0
-                .insert("OptionalFields".to_owned(), value.into().into_json());
+                .insert("OptionalFields".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-directorybucket-inventoryconfiguration.html#cfn-s3express-directorybucket-inventoryconfiguration-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -644,10 +688,10 @@ pub mod directory_bucket {
 
     impl LifecycleConfiguration {
         /// A new `LifecycleConfiguration` with its required properties.
-        pub fn new(rules: impl Into<crate::Value<Vec<Rule>>>) -> Self {
+        pub fn new(rules: impl crate::IntoValue<Vec<Rule>>) -> Self {
             LifecycleConfiguration(crate::typed::Properties::from_iter([(
                 "Rules".to_owned(),
-                rules.into().into_json(),
+                rules.into_value().into_json(),
             )]))
         }
     }
@@ -673,25 +717,27 @@ pub mod directory_bucket {
         /// `AccessPointArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-directorybucket-metricsconfiguration.html#cfn-s3express-directorybucket-metricsconfiguration-accesspointarn)
-        pub fn access_point_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn access_point_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccessPointArn".to_owned(), value.into().into_json());
+                .insert("AccessPointArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Id`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-directorybucket-metricsconfiguration.html#cfn-s3express-directorybucket-metricsconfiguration-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-directorybucket-metricsconfiguration.html#cfn-s3express-directorybucket-metricsconfiguration-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -710,10 +756,10 @@ pub mod directory_bucket {
 
     impl Rule {
         /// A new `Rule` with its required properties.
-        pub fn new(status: impl Into<crate::Value<Status>>) -> Self {
+        pub fn new(status: impl crate::IntoValue<Status>) -> Self {
             Rule(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
-                status.into().into_json(),
+                status.into_value().into_json(),
             )]))
         }
 
@@ -722,11 +768,11 @@ pub mod directory_bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-directorybucket-rule.html#cfn-s3express-directorybucket-rule-abortincompletemultipartupload)
         pub fn abort_incomplete_multipart_upload(
             mut self,
-            value: impl Into<crate::Value<AbortIncompleteMultipartUpload>>,
+            value: impl crate::IntoValue<AbortIncompleteMultipartUpload>,
         ) -> Self {
             self.0.insert(
                 "AbortIncompleteMultipartUpload".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -734,9 +780,11 @@ pub mod directory_bucket {
         /// `ExpirationInDays`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-directorybucket-rule.html#cfn-s3express-directorybucket-rule-expirationindays)
-        pub fn expiration_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ExpirationInDays".to_owned(), value.into().into_json());
+        pub fn expiration_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ExpirationInDays".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -745,8 +793,9 @@ pub mod directory_bucket {
         /// Length: at most 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-directorybucket-rule.html#cfn-s3express-directorybucket-rule-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -757,9 +806,11 @@ pub mod directory_bucket {
         /// Pattern: `[0-9]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-directorybucket-rule.html#cfn-s3express-directorybucket-rule-objectsizegreaterthan)
-        pub fn object_size_greater_than(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ObjectSizeGreaterThan".to_owned(), value.into().into_json());
+        pub fn object_size_greater_than(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ObjectSizeGreaterThan".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -770,17 +821,20 @@ pub mod directory_bucket {
         /// Pattern: `[0-9]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-directorybucket-rule.html#cfn-s3express-directorybucket-rule-objectsizelessthan)
-        pub fn object_size_less_than(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ObjectSizeLessThan".to_owned(), value.into().into_json());
+        pub fn object_size_less_than(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ObjectSizeLessThan".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-directorybucket-rule.html#cfn-s3express-directorybucket-rule-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -799,19 +853,19 @@ pub mod directory_bucket {
 
     impl ServerSideEncryptionByDefault {
         /// A new `ServerSideEncryptionByDefault` with its required properties.
-        pub fn new(sse_algorithm: impl Into<crate::Value<SseAlgorithm>>) -> Self {
+        pub fn new(sse_algorithm: impl crate::IntoValue<SseAlgorithm>) -> Self {
             ServerSideEncryptionByDefault(crate::typed::Properties::from_iter([(
                 "SSEAlgorithm".to_owned(),
-                sse_algorithm.into().into_json(),
+                sse_algorithm.into_value().into_json(),
             )]))
         }
 
         /// `KMSMasterKeyID`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-directorybucket-serversideencryptionbydefault.html#cfn-s3express-directorybucket-serversideencryptionbydefault-kmsmasterkeyid)
-        pub fn kms_master_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_master_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KMSMasterKeyID".to_owned(), value.into().into_json());
+                .insert("KMSMasterKeyID".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -837,9 +891,11 @@ pub mod directory_bucket {
         /// `BucketKeyEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-directorybucket-serversideencryptionrule.html#cfn-s3express-directorybucket-serversideencryptionrule-bucketkeyenabled)
-        pub fn bucket_key_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("BucketKeyEnabled".to_owned(), value.into().into_json());
+        pub fn bucket_key_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "BucketKeyEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -848,11 +904,11 @@ pub mod directory_bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3express-directorybucket-serversideencryptionrule.html#cfn-s3express-directorybucket-serversideencryptionrule-serversideencryptionbydefault)
         pub fn server_side_encryption_by_default(
             mut self,
-            value: impl Into<crate::Value<ServerSideEncryptionByDefault>>,
+            value: impl crate::IntoValue<ServerSideEncryptionByDefault>,
         ) -> Self {
             self.0.insert(
                 "ServerSideEncryptionByDefault".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -873,12 +929,12 @@ pub mod directory_bucket {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::S3Files::MountTarget",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::S3Files::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3Files::FileSystem",
+        <FileSystem as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3Files::FileSystemPolicy",
+        <FileSystemPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3Files::MountTarget",
+        <MountTarget as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::S3Files::AccessPoint`.
 ///
 /// Required properties, the arguments of [`AccessPoint::new`]: `FileSystemId`.
@@ -20,10 +40,10 @@ pub struct AccessPoint(crate::Resource);
 
 impl AccessPoint {
     /// A new `AWS::S3Files::AccessPoint` with its required properties.
-    pub fn new(file_system_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(file_system_id: impl crate::IntoValue<String>) -> Self {
         AccessPoint(
             crate::Resource::new("AWS::S3Files::AccessPoint")
-                .property("FileSystemId", file_system_id.into().into_json()),
+                .property("FileSystemId", file_system_id.into_value().into_json()),
         )
     }
 
@@ -36,8 +56,9 @@ impl AccessPoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3files-accesspoint.html#cfn-s3files-accesspoint-clienttoken)
-    pub fn client_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientToken", value.into().into_json());
+    pub fn client_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientToken", value.into_value().into_json());
         self
     }
 
@@ -46,8 +67,9 @@ impl AccessPoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3files-accesspoint.html#cfn-s3files-accesspoint-posixuser)
-    pub fn posix_user(mut self, value: impl Into<crate::Value<access_point::PosixUser>>) -> Self {
-        self.0.set_property("PosixUser", value.into().into_json());
+    pub fn posix_user(mut self, value: impl crate::IntoValue<access_point::PosixUser>) -> Self {
+        self.0
+            .set_property("PosixUser", value.into_value().into_json());
         self
     }
 
@@ -58,10 +80,10 @@ impl AccessPoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3files-accesspoint.html#cfn-s3files-accesspoint-rootdirectory)
     pub fn root_directory(
         mut self,
-        value: impl Into<crate::Value<access_point::RootDirectory>>,
+        value: impl crate::IntoValue<access_point::RootDirectory>,
     ) -> Self {
         self.0
-            .set_property("RootDirectory", value.into().into_json());
+            .set_property("RootDirectory", value.into_value().into_json());
         self
     }
 
@@ -70,18 +92,20 @@ impl AccessPoint {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3files-accesspoint.html#cfn-s3files-accesspoint-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<access_point::AccessPointTag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<access_point::AccessPointTag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AccessPoint {
     const TYPE_NAME: &'static str = "AWS::S3Files::AccessPoint";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ClientToken",
         "FileSystemId",
@@ -155,8 +179,9 @@ pub mod access_point {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3files-accesspoint-accesspointtag.html#cfn-s3files-accesspoint-accesspointtag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -167,8 +192,9 @@ pub mod access_point {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3files-accesspoint-accesspointtag.html#cfn-s3files-accesspoint-accesspointtag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -188,14 +214,17 @@ pub mod access_point {
     impl CreationPermissions {
         /// A new `CreationPermissions` with its required properties.
         pub fn new(
-            owner_gid: impl Into<crate::Value<String>>,
-            owner_uid: impl Into<crate::Value<String>>,
-            permissions: impl Into<crate::Value<String>>,
+            owner_gid: impl crate::IntoValue<String>,
+            owner_uid: impl crate::IntoValue<String>,
+            permissions: impl crate::IntoValue<String>,
         ) -> Self {
             CreationPermissions(crate::typed::Properties::from_iter([
-                ("OwnerGid".to_owned(), owner_gid.into().into_json()),
-                ("OwnerUid".to_owned(), owner_uid.into().into_json()),
-                ("Permissions".to_owned(), permissions.into().into_json()),
+                ("OwnerGid".to_owned(), owner_gid.into_value().into_json()),
+                ("OwnerUid".to_owned(), owner_uid.into_value().into_json()),
+                (
+                    "Permissions".to_owned(),
+                    permissions.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -214,22 +243,19 @@ pub mod access_point {
 
     impl PosixUser {
         /// A new `PosixUser` with its required properties.
-        pub fn new(
-            gid: impl Into<crate::Value<String>>,
-            uid: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn new(gid: impl crate::IntoValue<String>, uid: impl crate::IntoValue<String>) -> Self {
             PosixUser(crate::typed::Properties::from_iter([
-                ("Gid".to_owned(), gid.into().into_json()),
-                ("Uid".to_owned(), uid.into().into_json()),
+                ("Gid".to_owned(), gid.into_value().into_json()),
+                ("Uid".to_owned(), uid.into_value().into_json()),
             ]))
         }
 
         /// `SecondaryGids`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3files-accesspoint-posixuser.html#cfn-s3files-accesspoint-posixuser-secondarygids)
-        pub fn secondary_gids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn secondary_gids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SecondaryGids".to_owned(), value.into().into_json());
+                .insert("SecondaryGids".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -257,10 +283,12 @@ pub mod access_point {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3files-accesspoint-rootdirectory.html#cfn-s3files-accesspoint-rootdirectory-creationpermissions)
         pub fn creation_permissions(
             mut self,
-            value: impl Into<crate::Value<CreationPermissions>>,
+            value: impl crate::IntoValue<CreationPermissions>,
         ) -> Self {
-            self.0
-                .insert("CreationPermissions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CreationPermissions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -271,8 +299,9 @@ pub mod access_point {
         /// Pattern: ``^(\/|(\/(?!\.)+[^$#<>;;`|&?{}^*/\n]+){1,4})$``.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3files-accesspoint-rootdirectory.html#cfn-s3files-accesspoint-rootdirectory-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -295,13 +324,13 @@ pub struct FileSystem(crate::Resource);
 impl FileSystem {
     /// A new `AWS::S3Files::FileSystem` with its required properties.
     pub fn new(
-        bucket: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
+        bucket: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         FileSystem(
             crate::Resource::new("AWS::S3Files::FileSystem")
-                .property("Bucket", bucket.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("Bucket", bucket.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -310,9 +339,9 @@ impl FileSystem {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3files-filesystem.html#cfn-s3files-filesystem-acceptbucketwarning)
-    pub fn accept_bucket_warning(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn accept_bucket_warning(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AcceptBucketWarning", value.into().into_json());
+            .set_property("AcceptBucketWarning", value.into_value().into_json());
         self
     }
 
@@ -325,8 +354,9 @@ impl FileSystem {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3files-filesystem.html#cfn-s3files-filesystem-clienttoken)
-    pub fn client_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientToken", value.into().into_json());
+    pub fn client_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientToken", value.into_value().into_json());
         self
     }
 
@@ -339,8 +369,9 @@ impl FileSystem {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3files-filesystem.html#cfn-s3files-filesystem-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -353,8 +384,9 @@ impl FileSystem {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3files-filesystem.html#cfn-s3files-filesystem-prefix)
-    pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Prefix", value.into().into_json());
+    pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Prefix", value.into_value().into_json());
         self
     }
 
@@ -363,10 +395,12 @@ impl FileSystem {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3files-filesystem.html#cfn-s3files-filesystem-synchronizationconfiguration)
     pub fn synchronization_configuration(
         mut self,
-        value: impl Into<crate::Value<file_system::SynchronizationConfiguration>>,
+        value: impl crate::IntoValue<file_system::SynchronizationConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("SynchronizationConfiguration", value.into().into_json());
+        self.0.set_property(
+            "SynchronizationConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -375,15 +409,20 @@ impl FileSystem {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3files-filesystem.html#cfn-s3files-filesystem-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<file_system::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<file_system::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for FileSystem {
     const TYPE_NAME: &'static str = "AWS::S3Files::FileSystem";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AcceptBucketWarning",
         "Bucket",
@@ -455,10 +494,10 @@ pub mod file_system {
 
     impl ExpirationDataRule {
         /// A new `ExpirationDataRule` with its required properties.
-        pub fn new(days_after_last_access: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(days_after_last_access: impl crate::IntoValue<i64>) -> Self {
             ExpirationDataRule(crate::typed::Properties::from_iter([(
                 "DaysAfterLastAccess".to_owned(),
-                days_after_last_access.into().into_json(),
+                days_after_last_access.into_value().into_json(),
             )]))
         }
     }
@@ -478,14 +517,17 @@ pub mod file_system {
     impl ImportDataRule {
         /// A new `ImportDataRule` with its required properties.
         pub fn new(
-            prefix: impl Into<crate::Value<String>>,
-            size_less_than: impl Into<crate::Value<i64>>,
-            trigger: impl Into<crate::Value<Trigger>>,
+            prefix: impl crate::IntoValue<String>,
+            size_less_than: impl crate::IntoValue<i64>,
+            trigger: impl crate::IntoValue<Trigger>,
         ) -> Self {
             ImportDataRule(crate::typed::Properties::from_iter([
-                ("Prefix".to_owned(), prefix.into().into_json()),
-                ("SizeLessThan".to_owned(), size_less_than.into().into_json()),
-                ("Trigger".to_owned(), trigger.into().into_json()),
+                ("Prefix".to_owned(), prefix.into_value().into_json()),
+                (
+                    "SizeLessThan".to_owned(),
+                    size_less_than.into_value().into_json(),
+                ),
+                ("Trigger".to_owned(), trigger.into_value().into_json()),
             ]))
         }
     }
@@ -505,17 +547,17 @@ pub mod file_system {
     impl SynchronizationConfiguration {
         /// A new `SynchronizationConfiguration` with its required properties.
         pub fn new(
-            expiration_data_rules: impl Into<crate::Value<Vec<ExpirationDataRule>>>,
-            import_data_rules: impl Into<crate::Value<Vec<ImportDataRule>>>,
+            expiration_data_rules: impl crate::IntoValue<Vec<ExpirationDataRule>>,
+            import_data_rules: impl crate::IntoValue<Vec<ImportDataRule>>,
         ) -> Self {
             SynchronizationConfiguration(crate::typed::Properties::from_iter([
                 (
                     "ExpirationDataRules".to_owned(),
-                    expiration_data_rules.into().into_json(),
+                    expiration_data_rules.into_value().into_json(),
                 ),
                 (
                     "ImportDataRules".to_owned(),
-                    import_data_rules.into().into_json(),
+                    import_data_rules.into_value().into_json(),
                 ),
             ]))
         }
@@ -523,9 +565,11 @@ pub mod file_system {
         /// `LatestVersionNumber`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3files-filesystem-synchronizationconfiguration.html#cfn-s3files-filesystem-synchronizationconfiguration-latestversionnumber)
-        pub fn latest_version_number(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("LatestVersionNumber".to_owned(), value.into().into_json());
+        pub fn latest_version_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "LatestVersionNumber".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -545,12 +589,12 @@ pub mod file_system {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -591,13 +635,13 @@ pub struct FileSystemPolicy(crate::Resource);
 impl FileSystemPolicy {
     /// A new `AWS::S3Files::FileSystemPolicy` with its required properties.
     pub fn new(
-        file_system_id: impl Into<crate::Value<String>>,
-        policy: impl Into<crate::Value<crate::Json>>,
+        file_system_id: impl crate::IntoValue<String>,
+        policy: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         FileSystemPolicy(
             crate::Resource::new("AWS::S3Files::FileSystemPolicy")
-                .property("FileSystemId", file_system_id.into().into_json())
-                .property("Policy", policy.into().into_json()),
+                .property("FileSystemId", file_system_id.into_value().into_json())
+                .property("Policy", policy.into_value().into_json()),
         )
     }
 }
@@ -631,13 +675,13 @@ pub struct MountTarget(crate::Resource);
 impl MountTarget {
     /// A new `AWS::S3Files::MountTarget` with its required properties.
     pub fn new(
-        file_system_id: impl Into<crate::Value<String>>,
-        subnet_id: impl Into<crate::Value<String>>,
+        file_system_id: impl crate::IntoValue<String>,
+        subnet_id: impl crate::IntoValue<String>,
     ) -> Self {
         MountTarget(
             crate::Resource::new("AWS::S3Files::MountTarget")
-                .property("FileSystemId", file_system_id.into().into_json())
-                .property("SubnetId", subnet_id.into().into_json()),
+                .property("FileSystemId", file_system_id.into_value().into_json())
+                .property("SubnetId", subnet_id.into_value().into_json()),
         )
     }
 
@@ -648,10 +692,10 @@ impl MountTarget {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3files-mounttarget.html#cfn-s3files-mounttarget-ipaddresstype)
     pub fn ip_address_type(
         mut self,
-        value: impl Into<crate::Value<mount_target::IpAddressType>>,
+        value: impl crate::IntoValue<mount_target::IpAddressType>,
     ) -> Self {
         self.0
-            .set_property("IpAddressType", value.into().into_json());
+            .set_property("IpAddressType", value.into_value().into_json());
         self
     }
 
@@ -664,8 +708,9 @@ impl MountTarget {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3files-mounttarget.html#cfn-s3files-mounttarget-ipv4address)
-    pub fn ipv4_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Ipv4Address", value.into().into_json());
+    pub fn ipv4_address(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Ipv4Address", value.into_value().into_json());
         self
     }
 
@@ -676,8 +721,9 @@ impl MountTarget {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3files-mounttarget.html#cfn-s3files-mounttarget-ipv6address)
-    pub fn ipv6_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Ipv6Address", value.into().into_json());
+    pub fn ipv6_address(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Ipv6Address", value.into_value().into_json());
         self
     }
 
@@ -686,9 +732,9 @@ impl MountTarget {
     /// Items: at most 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3files-mounttarget.html#cfn-s3files-mounttarget-securitygroups)
-    pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroups", value.into().into_json());
+            .set_property("SecurityGroups", value.into_value().into_json());
         self
     }
 }

@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::S3ObjectLambda::AccessPointPolicy",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::S3ObjectLambda::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3ObjectLambda::AccessPointPolicy",
+        <AccessPointPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::S3ObjectLambda::AccessPoint`.
 ///
 /// Required properties, the arguments of [`AccessPoint::new`]: `ObjectLambdaConfiguration`.
@@ -19,12 +31,12 @@ pub struct AccessPoint(crate::Resource);
 impl AccessPoint {
     /// A new `AWS::S3ObjectLambda::AccessPoint` with its required properties.
     pub fn new(
-        object_lambda_configuration: impl Into<crate::Value<access_point::ObjectLambdaConfiguration>>,
+        object_lambda_configuration: impl crate::IntoValue<access_point::ObjectLambdaConfiguration>,
     ) -> Self {
         AccessPoint(
             crate::Resource::new("AWS::S3ObjectLambda::AccessPoint").property(
                 "ObjectLambdaConfiguration",
-                object_lambda_configuration.into().into_json(),
+                object_lambda_configuration.into_value().into_json(),
             ),
         )
     }
@@ -38,8 +50,8 @@ impl AccessPoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3objectlambda-accesspoint.html#cfn-s3objectlambda-accesspoint-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 }
@@ -117,17 +129,17 @@ pub mod access_point {
     impl ObjectLambdaConfiguration {
         /// A new `ObjectLambdaConfiguration` with its required properties.
         pub fn new(
-            supporting_access_point: impl Into<crate::Value<String>>,
-            transformation_configurations: impl Into<crate::Value<Vec<TransformationConfiguration>>>,
+            supporting_access_point: impl crate::IntoValue<String>,
+            transformation_configurations: impl crate::IntoValue<Vec<TransformationConfiguration>>,
         ) -> Self {
             ObjectLambdaConfiguration(crate::typed::Properties::from_iter([
                 (
                     "SupportingAccessPoint".to_owned(),
-                    supporting_access_point.into().into_json(),
+                    supporting_access_point.into_value().into_json(),
                 ),
                 (
                     "TransformationConfigurations".to_owned(),
-                    transformation_configurations.into().into_json(),
+                    transformation_configurations.into_value().into_json(),
                 ),
             ]))
         }
@@ -135,19 +147,19 @@ pub mod access_point {
         /// `AllowedFeatures`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3objectlambda-accesspoint-objectlambdaconfiguration.html#cfn-s3objectlambda-accesspoint-objectlambdaconfiguration-allowedfeatures)
-        pub fn allowed_features(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allowed_features(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowedFeatures".to_owned(), value.into().into_json());
+                .insert("AllowedFeatures".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CloudWatchMetricsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3objectlambda-accesspoint-objectlambdaconfiguration.html#cfn-s3objectlambda-accesspoint-objectlambdaconfiguration-cloudwatchmetricsenabled)
-        pub fn cloud_watch_metrics_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn cloud_watch_metrics_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "CloudWatchMetricsEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -168,14 +180,14 @@ pub mod access_point {
     impl TransformationConfiguration {
         /// A new `TransformationConfiguration` with its required properties.
         pub fn new(
-            actions: impl Into<crate::Value<Vec<String>>>,
-            content_transformation: impl Into<crate::Value<crate::Json>>,
+            actions: impl crate::IntoValue<Vec<String>>,
+            content_transformation: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             TransformationConfiguration(crate::typed::Properties::from_iter([
-                ("Actions".to_owned(), actions.into().into_json()),
+                ("Actions".to_owned(), actions.into_value().into_json()),
                 (
                     "ContentTransformation".to_owned(),
-                    content_transformation.into().into_json(),
+                    content_transformation.into_value().into_json(),
                 ),
             ]))
         }
@@ -199,16 +211,16 @@ pub struct AccessPointPolicy(crate::Resource);
 impl AccessPointPolicy {
     /// A new `AWS::S3ObjectLambda::AccessPointPolicy` with its required properties.
     pub fn new(
-        object_lambda_access_point: impl Into<crate::Value<String>>,
-        policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>,
+        object_lambda_access_point: impl crate::IntoValue<String>,
+        policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>,
     ) -> Self {
         AccessPointPolicy(
             crate::Resource::new("AWS::S3ObjectLambda::AccessPointPolicy")
                 .property(
                     "ObjectLambdaAccessPoint",
-                    object_lambda_access_point.into().into_json(),
+                    object_lambda_access_point.into_value().into_json(),
                 )
-                .property("PolicyDocument", policy_document.into().into_json()),
+                .property("PolicyDocument", policy_document.into_value().into_json()),
         )
     }
 }

@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::S3Outposts::Endpoint",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::S3Outposts::AccessPoint",
+        <AccessPoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3Outposts::Bucket",
+        <Bucket as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3Outposts::BucketPolicy",
+        <BucketPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3Outposts::Endpoint",
+        <Endpoint as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::S3Outposts::AccessPoint`.
 ///
 /// Required properties, the arguments of [`AccessPoint::new`]: `Bucket`, `Name`, `VpcConfiguration`.
@@ -21,23 +41,27 @@ pub struct AccessPoint(crate::Resource);
 impl AccessPoint {
     /// A new `AWS::S3Outposts::AccessPoint` with its required properties.
     pub fn new(
-        bucket: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        vpc_configuration: impl Into<crate::Value<access_point::VpcConfiguration>>,
+        bucket: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        vpc_configuration: impl crate::IntoValue<access_point::VpcConfiguration>,
     ) -> Self {
         AccessPoint(
             crate::Resource::new("AWS::S3Outposts::AccessPoint")
-                .property("Bucket", bucket.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("VpcConfiguration", vpc_configuration.into().into_json()),
+                .property("Bucket", bucket.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property(
+                    "VpcConfiguration",
+                    vpc_configuration.into_value().into_json(),
+                ),
         )
     }
 
     /// `Policy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3outposts-accesspoint.html#cfn-s3outposts-accesspoint-policy)
-    pub fn policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Policy", value.into().into_json());
+    pub fn policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Policy", value.into_value().into_json());
         self
     }
 }
@@ -88,8 +112,9 @@ pub mod access_point {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3outposts-accesspoint-vpcconfiguration.html#cfn-s3outposts-accesspoint-vpcconfiguration-vpcid)
-        pub fn vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("VpcId".to_owned(), value.into().into_json());
+        pub fn vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("VpcId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -112,13 +137,13 @@ pub struct Bucket(crate::Resource);
 impl Bucket {
     /// A new `AWS::S3Outposts::Bucket` with its required properties.
     pub fn new(
-        bucket_name: impl Into<crate::Value<String>>,
-        outpost_id: impl Into<crate::Value<String>>,
+        bucket_name: impl crate::IntoValue<String>,
+        outpost_id: impl crate::IntoValue<String>,
     ) -> Self {
         Bucket(
             crate::Resource::new("AWS::S3Outposts::Bucket")
-                .property("BucketName", bucket_name.into().into_json())
-                .property("OutpostId", outpost_id.into().into_json()),
+                .property("BucketName", bucket_name.into_value().into_json())
+                .property("OutpostId", outpost_id.into_value().into_json()),
         )
     }
 
@@ -127,25 +152,30 @@ impl Bucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3outposts-bucket.html#cfn-s3outposts-bucket-lifecycleconfiguration)
     pub fn lifecycle_configuration(
         mut self,
-        value: impl Into<crate::Value<bucket::LifecycleConfiguration>>,
+        value: impl crate::IntoValue<bucket::LifecycleConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LifecycleConfiguration", value.into().into_json());
+            .set_property("LifecycleConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](bucket::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3outposts-bucket.html#cfn-s3outposts-bucket-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<bucket::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<bucket::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Bucket {
     const TYPE_NAME: &'static str = "AWS::S3Outposts::Bucket";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["BucketName", "OutpostId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -180,10 +210,10 @@ pub mod bucket {
 
     impl AbortIncompleteMultipartUpload {
         /// A new `AbortIncompleteMultipartUpload` with its required properties.
-        pub fn new(days_after_initiation: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(days_after_initiation: impl crate::IntoValue<i64>) -> Self {
             AbortIncompleteMultipartUpload(crate::typed::Properties::from_iter([(
                 "DaysAfterInitiation".to_owned(),
-                days_after_initiation.into().into_json(),
+                days_after_initiation.into_value().into_json(),
             )]))
         }
     }
@@ -209,25 +239,27 @@ pub mod bucket {
         /// `AndOperator`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3outposts-bucket-filter.html#cfn-s3outposts-bucket-filter-andoperator)
-        pub fn and_operator(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn and_operator(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("AndOperator".to_owned(), value.into().into_json());
+                .insert("AndOperator".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3outposts-bucket-filter.html#cfn-s3outposts-bucket-filter-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tag`: [`FilterTag`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3outposts-bucket-filter.html#cfn-s3outposts-bucket-filter-tag)
-        pub fn tag(mut self, value: impl Into<crate::Value<FilterTag>>) -> Self {
-            self.0.insert("Tag".to_owned(), value.into().into_json());
+        pub fn tag(mut self, value: impl crate::IntoValue<FilterTag>) -> Self {
+            self.0
+                .insert("Tag".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -247,12 +279,12 @@ pub mod bucket {
     impl FilterTag {
         /// A new `FilterTag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             FilterTag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -271,10 +303,10 @@ pub mod bucket {
 
     impl LifecycleConfiguration {
         /// A new `LifecycleConfiguration` with its required properties.
-        pub fn new(rules: impl Into<crate::Value<Vec<Rule>>>) -> Self {
+        pub fn new(rules: impl crate::IntoValue<Vec<Rule>>) -> Self {
             LifecycleConfiguration(crate::typed::Properties::from_iter([(
                 "Rules".to_owned(),
-                rules.into().into_json(),
+                rules.into_value().into_json(),
             )]))
         }
     }
@@ -302,11 +334,11 @@ pub mod bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3outposts-bucket-rule.html#cfn-s3outposts-bucket-rule-abortincompletemultipartupload)
         pub fn abort_incomplete_multipart_upload(
             mut self,
-            value: impl Into<crate::Value<AbortIncompleteMultipartUpload>>,
+            value: impl crate::IntoValue<AbortIncompleteMultipartUpload>,
         ) -> Self {
             self.0.insert(
                 "AbortIncompleteMultipartUpload".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -314,9 +346,9 @@ pub mod bucket {
         /// `ExpirationDate`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3outposts-bucket-rule.html#cfn-s3outposts-bucket-rule-expirationdate)
-        pub fn expiration_date(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expiration_date(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExpirationDate".to_owned(), value.into().into_json());
+                .insert("ExpirationDate".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -325,17 +357,20 @@ pub mod bucket {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3outposts-bucket-rule.html#cfn-s3outposts-bucket-rule-expirationindays)
-        pub fn expiration_in_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ExpirationInDays".to_owned(), value.into().into_json());
+        pub fn expiration_in_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ExpirationInDays".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Filter`: [`Filter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3outposts-bucket-rule.html#cfn-s3outposts-bucket-rule-filter)
-        pub fn filter(mut self, value: impl Into<crate::Value<Filter>>) -> Self {
-            self.0.insert("Filter".to_owned(), value.into().into_json());
+        pub fn filter(mut self, value: impl crate::IntoValue<Filter>) -> Self {
+            self.0
+                .insert("Filter".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -344,16 +379,18 @@ pub mod bucket {
         /// Length: at most 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3outposts-bucket-rule.html#cfn-s3outposts-bucket-rule-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Status`: [`Status`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3outposts-bucket-rule.html#cfn-s3outposts-bucket-rule-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -373,12 +410,12 @@ pub mod bucket {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -419,13 +456,13 @@ pub struct BucketPolicy(crate::Resource);
 impl BucketPolicy {
     /// A new `AWS::S3Outposts::BucketPolicy` with its required properties.
     pub fn new(
-        bucket: impl Into<crate::Value<String>>,
-        policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>,
+        bucket: impl crate::IntoValue<String>,
+        policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>,
     ) -> Self {
         BucketPolicy(
             crate::Resource::new("AWS::S3Outposts::BucketPolicy")
-                .property("Bucket", bucket.into().into_json())
-                .property("PolicyDocument", policy_document.into().into_json()),
+                .property("Bucket", bucket.into_value().into_json())
+                .property("PolicyDocument", policy_document.into_value().into_json()),
         )
     }
 }
@@ -459,15 +496,18 @@ pub struct Endpoint(crate::Resource);
 impl Endpoint {
     /// A new `AWS::S3Outposts::Endpoint` with its required properties.
     pub fn new(
-        outpost_id: impl Into<crate::Value<String>>,
-        security_group_id: impl Into<crate::Value<String>>,
-        subnet_id: impl Into<crate::Value<String>>,
+        outpost_id: impl crate::IntoValue<String>,
+        security_group_id: impl crate::IntoValue<String>,
+        subnet_id: impl crate::IntoValue<String>,
     ) -> Self {
         Endpoint(
             crate::Resource::new("AWS::S3Outposts::Endpoint")
-                .property("OutpostId", outpost_id.into().into_json())
-                .property("SecurityGroupId", security_group_id.into().into_json())
-                .property("SubnetId", subnet_id.into().into_json()),
+                .property("OutpostId", outpost_id.into_value().into_json())
+                .property(
+                    "SecurityGroupId",
+                    security_group_id.into_value().into_json(),
+                )
+                .property("SubnetId", subnet_id.into_value().into_json()),
         )
     }
 
@@ -478,8 +518,9 @@ impl Endpoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3outposts-endpoint.html#cfn-s3outposts-endpoint-accesstype)
-    pub fn access_type(mut self, value: impl Into<crate::Value<endpoint::AccessType>>) -> Self {
-        self.0.set_property("AccessType", value.into().into_json());
+    pub fn access_type(mut self, value: impl crate::IntoValue<endpoint::AccessType>) -> Self {
+        self.0
+            .set_property("AccessType", value.into_value().into_json());
         self
     }
 
@@ -490,18 +531,18 @@ impl Endpoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3outposts-endpoint.html#cfn-s3outposts-endpoint-customerownedipv4pool)
-    pub fn customer_owned_ipv4_pool(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn customer_owned_ipv4_pool(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomerOwnedIpv4Pool", value.into().into_json());
+            .set_property("CustomerOwnedIpv4Pool", value.into_value().into_json());
         self
     }
 
     /// `FailedReason`: [`FailedReason`](endpoint::FailedReason).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3outposts-endpoint.html#cfn-s3outposts-endpoint-failedreason)
-    pub fn failed_reason(mut self, value: impl Into<crate::Value<endpoint::FailedReason>>) -> Self {
+    pub fn failed_reason(mut self, value: impl crate::IntoValue<endpoint::FailedReason>) -> Self {
         self.0
-            .set_property("FailedReason", value.into().into_json());
+            .set_property("FailedReason", value.into_value().into_json());
         self
     }
 }
@@ -581,18 +622,18 @@ pub mod endpoint {
         /// `ErrorCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3outposts-endpoint-failedreason.html#cfn-s3outposts-endpoint-failedreason-errorcode)
-        pub fn error_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn error_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ErrorCode".to_owned(), value.into().into_json());
+                .insert("ErrorCode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Message`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3outposts-endpoint-failedreason.html#cfn-s3outposts-endpoint-failedreason-message)
-        pub fn message(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn message(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Message".to_owned(), value.into().into_json());
+                .insert("Message".to_owned(), value.into_value().into_json());
             self
         }
     }

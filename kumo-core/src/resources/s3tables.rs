@@ -11,6 +11,30 @@ pub const TYPES: &[&str] = &[
     "AWS::S3Tables::TablePolicy",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::S3Tables::Namespace",
+        <Namespace as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3Tables::Table",
+        <Table as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3Tables::TableBucket",
+        <TableBucket as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3Tables::TableBucketPolicy",
+        <TableBucketPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3Tables::TablePolicy",
+        <TablePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::S3Tables::Namespace`.
 ///
 /// Required properties, the arguments of [`Namespace::new`]: `Namespace`, `TableBucketARN`.
@@ -22,13 +46,13 @@ pub struct Namespace(crate::Resource);
 impl Namespace {
     /// A new `AWS::S3Tables::Namespace` with its required properties.
     pub fn new(
-        namespace: impl Into<crate::Value<String>>,
-        table_bucket_arn: impl Into<crate::Value<String>>,
+        namespace: impl crate::IntoValue<String>,
+        table_bucket_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Namespace(
             crate::Resource::new("AWS::S3Tables::Namespace")
-                .property("Namespace", namespace.into().into_json())
-                .property("TableBucketARN", table_bucket_arn.into().into_json()),
+                .property("Namespace", namespace.into_value().into_json())
+                .property("TableBucketARN", table_bucket_arn.into_value().into_json()),
         )
     }
 }
@@ -62,25 +86,29 @@ pub struct Table(crate::Resource);
 impl Table {
     /// A new `AWS::S3Tables::Table` with its required properties.
     pub fn new(
-        namespace: impl Into<crate::Value<String>>,
-        open_table_format: impl Into<crate::Value<table::OpenTableFormat>>,
-        table_bucket_arn: impl Into<crate::Value<String>>,
-        table_name: impl Into<crate::Value<String>>,
+        namespace: impl crate::IntoValue<String>,
+        open_table_format: impl crate::IntoValue<table::OpenTableFormat>,
+        table_bucket_arn: impl crate::IntoValue<String>,
+        table_name: impl crate::IntoValue<String>,
     ) -> Self {
         Table(
             crate::Resource::new("AWS::S3Tables::Table")
-                .property("Namespace", namespace.into().into_json())
-                .property("OpenTableFormat", open_table_format.into().into_json())
-                .property("TableBucketARN", table_bucket_arn.into().into_json())
-                .property("TableName", table_name.into().into_json()),
+                .property("Namespace", namespace.into_value().into_json())
+                .property(
+                    "OpenTableFormat",
+                    open_table_format.into_value().into_json(),
+                )
+                .property("TableBucketARN", table_bucket_arn.into_value().into_json())
+                .property("TableName", table_name.into_value().into_json()),
         )
     }
 
     /// `Compaction`: [`Compaction`](table::Compaction).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-table.html#cfn-s3tables-table-compaction)
-    pub fn compaction(mut self, value: impl Into<crate::Value<table::Compaction>>) -> Self {
-        self.0.set_property("Compaction", value.into().into_json());
+    pub fn compaction(mut self, value: impl crate::IntoValue<table::Compaction>) -> Self {
+        self.0
+            .set_property("Compaction", value.into_value().into_json());
         self
     }
 
@@ -91,10 +119,10 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-table.html#cfn-s3tables-table-icebergmetadata)
     pub fn iceberg_metadata(
         mut self,
-        value: impl Into<crate::Value<table::IcebergMetadata>>,
+        value: impl crate::IntoValue<table::IcebergMetadata>,
     ) -> Self {
         self.0
-            .set_property("IcebergMetadata", value.into().into_json());
+            .set_property("IcebergMetadata", value.into_value().into_json());
         self
     }
 
@@ -103,10 +131,10 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-table.html#cfn-s3tables-table-snapshotmanagement)
     pub fn snapshot_management(
         mut self,
-        value: impl Into<crate::Value<table::SnapshotManagement>>,
+        value: impl crate::IntoValue<table::SnapshotManagement>,
     ) -> Self {
         self.0
-            .set_property("SnapshotManagement", value.into().into_json());
+            .set_property("SnapshotManagement", value.into_value().into_json());
         self
     }
 
@@ -117,18 +145,18 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-table.html#cfn-s3tables-table-storageclassconfiguration)
     pub fn storage_class_configuration(
         mut self,
-        value: impl Into<crate::Value<table::StorageClassConfiguration>>,
+        value: impl crate::IntoValue<table::StorageClassConfiguration>,
     ) -> Self {
         self.0
-            .set_property("StorageClassConfiguration", value.into().into_json());
+            .set_property("StorageClassConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](table::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-table.html#cfn-s3tables-table-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<table::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<table::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -139,17 +167,22 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-table.html#cfn-s3tables-table-withoutmetadata)
     pub fn without_metadata(
         mut self,
-        value: impl Into<crate::Value<table::WithoutMetadata>>,
+        value: impl crate::IntoValue<table::WithoutMetadata>,
     ) -> Self {
         self.0
-            .set_property("WithoutMetadata", value.into().into_json());
+            .set_property("WithoutMetadata", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Table {
     const TYPE_NAME: &'static str = "AWS::S3Tables::Table";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "IcebergMetadata",
         "OpenTableFormat",
@@ -207,8 +240,9 @@ pub mod table {
         /// `Status`: [`Status`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-compaction.html#cfn-s3tables-table-compaction-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -217,9 +251,11 @@ pub mod table {
         /// Range: at least 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-compaction.html#cfn-s3tables-table-compaction-targetfilesizemb)
-        pub fn target_file_size_mb(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TargetFileSizeMB".to_owned(), value.into().into_json());
+        pub fn target_file_size_mb(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TargetFileSizeMB".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -247,31 +283,30 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-icebergmetadata.html#cfn-s3tables-table-icebergmetadata-icebergpartitionspec)
         pub fn iceberg_partition_spec(
             mut self,
-            value: impl Into<crate::Value<IcebergPartitionSpec>>,
+            value: impl crate::IntoValue<IcebergPartitionSpec>,
         ) -> Self {
-            self.0
-                .insert("IcebergPartitionSpec".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IcebergPartitionSpec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IcebergSchema`: [`IcebergSchema`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-icebergmetadata.html#cfn-s3tables-table-icebergmetadata-icebergschema)
-        pub fn iceberg_schema(mut self, value: impl Into<crate::Value<IcebergSchema>>) -> Self {
+        pub fn iceberg_schema(mut self, value: impl crate::IntoValue<IcebergSchema>) -> Self {
             self.0
-                .insert("IcebergSchema".to_owned(), value.into().into_json());
+                .insert("IcebergSchema".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IcebergSchemaV2`: [`IcebergSchemaV2`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-icebergmetadata.html#cfn-s3tables-table-icebergmetadata-icebergschemav2)
-        pub fn iceberg_schema_v2(
-            mut self,
-            value: impl Into<crate::Value<IcebergSchemaV2>>,
-        ) -> Self {
+        pub fn iceberg_schema_v2(mut self, value: impl crate::IntoValue<IcebergSchemaV2>) -> Self {
             self.0
-                .insert("IcebergSchemaV2".to_owned(), value.into().into_json());
+                .insert("IcebergSchemaV2".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -280,10 +315,12 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-icebergmetadata.html#cfn-s3tables-table-icebergmetadata-icebergsortorder)
         pub fn iceberg_sort_order(
             mut self,
-            value: impl Into<crate::Value<IcebergSortOrder>>,
+            value: impl crate::IntoValue<IcebergSortOrder>,
         ) -> Self {
-            self.0
-                .insert("IcebergSortOrder".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IcebergSortOrder".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -292,10 +329,10 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-icebergmetadata.html#cfn-s3tables-table-icebergmetadata-tableproperties)
         pub fn table_properties(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("TableProperties".to_owned(), value.into().into_json());
+                .insert("TableProperties".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -315,23 +352,23 @@ pub mod table {
     impl IcebergPartitionField {
         /// A new `IcebergPartitionField` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            source_id: impl Into<crate::Value<i64>>,
-            transform: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            source_id: impl crate::IntoValue<i64>,
+            transform: impl crate::IntoValue<String>,
         ) -> Self {
             IcebergPartitionField(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("SourceId".to_owned(), source_id.into().into_json()),
-                ("Transform".to_owned(), transform.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("SourceId".to_owned(), source_id.into_value().into_json()),
+                ("Transform".to_owned(), transform.into_value().into_json()),
             ]))
         }
 
         /// `FieldId`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-icebergpartitionfield.html#cfn-s3tables-table-icebergpartitionfield-fieldid)
-        pub fn field_id(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn field_id(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("FieldId".to_owned(), value.into().into_json());
+                .insert("FieldId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -350,18 +387,19 @@ pub mod table {
 
     impl IcebergPartitionSpec {
         /// A new `IcebergPartitionSpec` with its required properties.
-        pub fn new(fields: impl Into<crate::Value<Vec<IcebergPartitionField>>>) -> Self {
+        pub fn new(fields: impl crate::IntoValue<Vec<IcebergPartitionField>>) -> Self {
             IcebergPartitionSpec(crate::typed::Properties::from_iter([(
                 "Fields".to_owned(),
-                fields.into().into_json(),
+                fields.into_value().into_json(),
             )]))
         }
 
         /// `SpecId`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-icebergpartitionspec.html#cfn-s3tables-table-icebergpartitionspec-specid)
-        pub fn spec_id(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("SpecId".to_owned(), value.into().into_json());
+        pub fn spec_id(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("SpecId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -380,10 +418,10 @@ pub mod table {
 
     impl IcebergSchema {
         /// A new `IcebergSchema` with its required properties.
-        pub fn new(schema_field_list: impl Into<crate::Value<Vec<SchemaField>>>) -> Self {
+        pub fn new(schema_field_list: impl crate::IntoValue<Vec<SchemaField>>) -> Self {
             IcebergSchema(crate::typed::Properties::from_iter([(
                 "SchemaFieldList".to_owned(),
-                schema_field_list.into().into_json(),
+                schema_field_list.into_value().into_json(),
             )]))
         }
     }
@@ -403,17 +441,17 @@ pub mod table {
     impl IcebergSchemaV2 {
         /// A new `IcebergSchemaV2` with its required properties.
         pub fn new(
-            schema_v2_field_list: impl Into<crate::Value<Vec<SchemaV2Field>>>,
-            schema_v2_field_type: impl Into<crate::Value<SchemaV2FieldType>>,
+            schema_v2_field_list: impl crate::IntoValue<Vec<SchemaV2Field>>,
+            schema_v2_field_type: impl crate::IntoValue<SchemaV2FieldType>,
         ) -> Self {
             IcebergSchemaV2(crate::typed::Properties::from_iter([
                 (
                     "SchemaV2FieldList".to_owned(),
-                    schema_v2_field_list.into().into_json(),
+                    schema_v2_field_list.into_value().into_json(),
                 ),
                 (
                     "SchemaV2FieldType".to_owned(),
-                    schema_v2_field_type.into().into_json(),
+                    schema_v2_field_type.into_value().into_json(),
                 ),
             ]))
         }
@@ -421,18 +459,20 @@ pub mod table {
         /// `IdentifierFieldIds`: list of integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-icebergschemav2.html#cfn-s3tables-table-icebergschemav2-identifierfieldids)
-        pub fn identifier_field_ids(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
-            self.0
-                .insert("IdentifierFieldIds".to_owned(), value.into().into_json());
+        pub fn identifier_field_ids(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
+            self.0.insert(
+                "IdentifierFieldIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SchemaId`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-icebergschemav2.html#cfn-s3tables-table-icebergschemav2-schemaid)
-        pub fn schema_id(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn schema_id(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("SchemaId".to_owned(), value.into().into_json());
+                .insert("SchemaId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -452,16 +492,16 @@ pub mod table {
     impl IcebergSortField {
         /// A new `IcebergSortField` with its required properties.
         pub fn new(
-            direction: impl Into<crate::Value<Direction>>,
-            null_order: impl Into<crate::Value<NullOrder>>,
-            source_id: impl Into<crate::Value<i64>>,
-            transform: impl Into<crate::Value<String>>,
+            direction: impl crate::IntoValue<Direction>,
+            null_order: impl crate::IntoValue<NullOrder>,
+            source_id: impl crate::IntoValue<i64>,
+            transform: impl crate::IntoValue<String>,
         ) -> Self {
             IcebergSortField(crate::typed::Properties::from_iter([
-                ("Direction".to_owned(), direction.into().into_json()),
-                ("NullOrder".to_owned(), null_order.into().into_json()),
-                ("SourceId".to_owned(), source_id.into().into_json()),
-                ("Transform".to_owned(), transform.into().into_json()),
+                ("Direction".to_owned(), direction.into_value().into_json()),
+                ("NullOrder".to_owned(), null_order.into_value().into_json()),
+                ("SourceId".to_owned(), source_id.into_value().into_json()),
+                ("Transform".to_owned(), transform.into_value().into_json()),
             ]))
         }
     }
@@ -480,19 +520,19 @@ pub mod table {
 
     impl IcebergSortOrder {
         /// A new `IcebergSortOrder` with its required properties.
-        pub fn new(fields: impl Into<crate::Value<Vec<IcebergSortField>>>) -> Self {
+        pub fn new(fields: impl crate::IntoValue<Vec<IcebergSortField>>) -> Self {
             IcebergSortOrder(crate::typed::Properties::from_iter([(
                 "Fields".to_owned(),
-                fields.into().into_json(),
+                fields.into_value().into_json(),
             )]))
         }
 
         /// `OrderId`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-icebergsortorder.html#cfn-s3tables-table-icebergsortorder-orderid)
-        pub fn order_id(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn order_id(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("OrderId".to_owned(), value.into().into_json());
+                .insert("OrderId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -512,29 +552,30 @@ pub mod table {
     impl SchemaField {
         /// A new `SchemaField` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             SchemaField(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `Id`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-schemafield.html#cfn-s3tables-table-schemafield-id)
-        pub fn id(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Id".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Required`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-schemafield.html#cfn-s3tables-table-schemafield-required)
-        pub fn required(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn required(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Required".to_owned(), value.into().into_json());
+                .insert("Required".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -554,24 +595,25 @@ pub mod table {
     impl SchemaV2Field {
         /// A new `SchemaV2Field` with its required properties.
         pub fn new(
-            id: impl Into<crate::Value<i64>>,
-            name: impl Into<crate::Value<String>>,
-            required: impl Into<crate::Value<bool>>,
-            r#type: impl Into<crate::Value<crate::Json>>,
+            id: impl crate::IntoValue<i64>,
+            name: impl crate::IntoValue<String>,
+            required: impl crate::IntoValue<bool>,
+            r#type: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             SchemaV2Field(crate::typed::Properties::from_iter([
-                ("Id".to_owned(), id.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("Required".to_owned(), required.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Id".to_owned(), id.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Required".to_owned(), required.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
         /// `Doc`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-schemav2field.html#cfn-s3tables-table-schemav2field-doc)
-        pub fn doc(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Doc".to_owned(), value.into().into_json());
+        pub fn doc(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Doc".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -599,9 +641,11 @@ pub mod table {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-snapshotmanagement.html#cfn-s3tables-table-snapshotmanagement-maxsnapshotagehours)
-        pub fn max_snapshot_age_hours(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxSnapshotAgeHours".to_owned(), value.into().into_json());
+        pub fn max_snapshot_age_hours(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxSnapshotAgeHours".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -610,17 +654,20 @@ pub mod table {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-snapshotmanagement.html#cfn-s3tables-table-snapshotmanagement-minsnapshotstokeep)
-        pub fn min_snapshots_to_keep(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MinSnapshotsToKeep".to_owned(), value.into().into_json());
+        pub fn min_snapshots_to_keep(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MinSnapshotsToKeep".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Status`: [`SnapshotManagementStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-snapshotmanagement.html#cfn-s3tables-table-snapshotmanagement-status)
-        pub fn status(mut self, value: impl Into<crate::Value<SnapshotManagementStatus>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<SnapshotManagementStatus>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -646,9 +693,9 @@ pub mod table {
         /// `StorageClass`: [`StorageClass`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-table-storageclassconfiguration.html#cfn-s3tables-table-storageclassconfiguration-storageclass)
-        pub fn storage_class(mut self, value: impl Into<crate::Value<StorageClass>>) -> Self {
+        pub fn storage_class(mut self, value: impl crate::IntoValue<StorageClass>) -> Self {
             self.0
-                .insert("StorageClass".to_owned(), value.into().into_json());
+                .insert("StorageClass".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -668,12 +715,12 @@ pub mod table {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -830,11 +877,11 @@ pub struct TableBucket(crate::Resource);
 
 impl TableBucket {
     /// A new `AWS::S3Tables::TableBucket` with its required properties.
-    pub fn new(table_bucket_name: impl Into<crate::Value<String>>) -> Self {
-        TableBucket(
-            crate::Resource::new("AWS::S3Tables::TableBucket")
-                .property("TableBucketName", table_bucket_name.into().into_json()),
-        )
+    pub fn new(table_bucket_name: impl crate::IntoValue<String>) -> Self {
+        TableBucket(crate::Resource::new("AWS::S3Tables::TableBucket").property(
+            "TableBucketName",
+            table_bucket_name.into_value().into_json(),
+        ))
     }
 
     /// `EncryptionConfiguration`: [`EncryptionConfiguration`](table_bucket::EncryptionConfiguration).
@@ -842,10 +889,10 @@ impl TableBucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-tablebucket.html#cfn-s3tables-tablebucket-encryptionconfiguration)
     pub fn encryption_configuration(
         mut self,
-        value: impl Into<crate::Value<table_bucket::EncryptionConfiguration>>,
+        value: impl crate::IntoValue<table_bucket::EncryptionConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EncryptionConfiguration", value.into().into_json());
+            .set_property("EncryptionConfiguration", value.into_value().into_json());
         self
     }
 
@@ -854,10 +901,10 @@ impl TableBucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-tablebucket.html#cfn-s3tables-tablebucket-metricsconfiguration)
     pub fn metrics_configuration(
         mut self,
-        value: impl Into<crate::Value<table_bucket::MetricsConfiguration>>,
+        value: impl crate::IntoValue<table_bucket::MetricsConfiguration>,
     ) -> Self {
         self.0
-            .set_property("MetricsConfiguration", value.into().into_json());
+            .set_property("MetricsConfiguration", value.into_value().into_json());
         self
     }
 
@@ -866,10 +913,10 @@ impl TableBucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-tablebucket.html#cfn-s3tables-tablebucket-replicationconfiguration)
     pub fn replication_configuration(
         mut self,
-        value: impl Into<crate::Value<table_bucket::ReplicationConfiguration>>,
+        value: impl crate::IntoValue<table_bucket::ReplicationConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ReplicationConfiguration", value.into().into_json());
+            .set_property("ReplicationConfiguration", value.into_value().into_json());
         self
     }
 
@@ -878,18 +925,18 @@ impl TableBucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-tablebucket.html#cfn-s3tables-tablebucket-storageclassconfiguration)
     pub fn storage_class_configuration(
         mut self,
-        value: impl Into<crate::Value<table_bucket::StorageClassConfiguration>>,
+        value: impl crate::IntoValue<table_bucket::StorageClassConfiguration>,
     ) -> Self {
         self.0
-            .set_property("StorageClassConfiguration", value.into().into_json());
+            .set_property("StorageClassConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](table_bucket::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-tablebucket.html#cfn-s3tables-tablebucket-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<table_bucket::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<table_bucket::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -898,17 +945,22 @@ impl TableBucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3tables-tablebucket.html#cfn-s3tables-tablebucket-unreferencedfileremoval)
     pub fn unreferenced_file_removal(
         mut self,
-        value: impl Into<crate::Value<table_bucket::UnreferencedFileRemoval>>,
+        value: impl crate::IntoValue<table_bucket::UnreferencedFileRemoval>,
     ) -> Self {
         self.0
-            .set_property("UnreferencedFileRemoval", value.into().into_json());
+            .set_property("UnreferencedFileRemoval", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TableBucket {
     const TYPE_NAME: &'static str = "AWS::S3Tables::TableBucket";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TableBucketName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -950,18 +1002,18 @@ pub mod table_bucket {
         /// `KMSKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-tablebucket-encryptionconfiguration.html#cfn-s3tables-tablebucket-encryptionconfiguration-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KMSKeyArn".to_owned(), value.into().into_json());
+                .insert("KMSKeyArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SSEAlgorithm`: [`SseAlgorithm`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-tablebucket-encryptionconfiguration.html#cfn-s3tables-tablebucket-encryptionconfiguration-ssealgorithm)
-        pub fn sse_algorithm(mut self, value: impl Into<crate::Value<SseAlgorithm>>) -> Self {
+        pub fn sse_algorithm(mut self, value: impl crate::IntoValue<SseAlgorithm>) -> Self {
             self.0
-                .insert("SSEAlgorithm".to_owned(), value.into().into_json());
+                .insert("SSEAlgorithm".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -989,8 +1041,9 @@ pub mod table_bucket {
         /// Default: `"Disabled"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-tablebucket-metricsconfiguration.html#cfn-s3tables-tablebucket-metricsconfiguration-status)
-        pub fn status(mut self, value: impl Into<crate::Value<Status>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<Status>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1010,12 +1063,12 @@ pub mod table_bucket {
     impl ReplicationConfiguration {
         /// A new `ReplicationConfiguration` with its required properties.
         pub fn new(
-            role: impl Into<crate::Value<String>>,
-            rules: impl Into<crate::Value<Vec<ReplicationRule>>>,
+            role: impl crate::IntoValue<String>,
+            rules: impl crate::IntoValue<Vec<ReplicationRule>>,
         ) -> Self {
             ReplicationConfiguration(crate::typed::Properties::from_iter([
-                ("Role".to_owned(), role.into().into_json()),
-                ("Rules".to_owned(), rules.into().into_json()),
+                ("Role".to_owned(), role.into_value().into_json()),
+                ("Rules".to_owned(), rules.into_value().into_json()),
             ]))
         }
     }
@@ -1034,10 +1087,10 @@ pub mod table_bucket {
 
     impl ReplicationDestination {
         /// A new `ReplicationDestination` with its required properties.
-        pub fn new(destination_table_bucket_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(destination_table_bucket_arn: impl crate::IntoValue<String>) -> Self {
             ReplicationDestination(crate::typed::Properties::from_iter([(
                 "DestinationTableBucketARN".to_owned(),
-                destination_table_bucket_arn.into().into_json(),
+                destination_table_bucket_arn.into_value().into_json(),
             )]))
         }
     }
@@ -1056,10 +1109,10 @@ pub mod table_bucket {
 
     impl ReplicationRule {
         /// A new `ReplicationRule` with its required properties.
-        pub fn new(destinations: impl Into<crate::Value<Vec<ReplicationDestination>>>) -> Self {
+        pub fn new(destinations: impl crate::IntoValue<Vec<ReplicationDestination>>) -> Self {
             ReplicationRule(crate::typed::Properties::from_iter([(
                 "Destinations".to_owned(),
-                destinations.into().into_json(),
+                destinations.into_value().into_json(),
             )]))
         }
     }
@@ -1085,9 +1138,9 @@ pub mod table_bucket {
         /// `StorageClass`: [`StorageClass`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-tablebucket-storageclassconfiguration.html#cfn-s3tables-tablebucket-storageclassconfiguration-storageclass)
-        pub fn storage_class(mut self, value: impl Into<crate::Value<StorageClass>>) -> Self {
+        pub fn storage_class(mut self, value: impl crate::IntoValue<StorageClass>) -> Self {
             self.0
-                .insert("StorageClass".to_owned(), value.into().into_json());
+                .insert("StorageClass".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1107,12 +1160,12 @@ pub mod table_bucket {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1140,9 +1193,9 @@ pub mod table_bucket {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-tablebucket-unreferencedfileremoval.html#cfn-s3tables-tablebucket-unreferencedfileremoval-noncurrentdays)
-        pub fn noncurrent_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn noncurrent_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NoncurrentDays".to_owned(), value.into().into_json());
+                .insert("NoncurrentDays".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1151,9 +1204,10 @@ pub mod table_bucket {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-tablebucket-unreferencedfileremoval.html#cfn-s3tables-tablebucket-unreferencedfileremoval-status)
         pub fn status(
             mut self,
-            value: impl Into<crate::Value<UnreferencedFileRemovalStatus>>,
+            value: impl crate::IntoValue<UnreferencedFileRemovalStatus>,
         ) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1162,9 +1216,11 @@ pub mod table_bucket {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3tables-tablebucket-unreferencedfileremoval.html#cfn-s3tables-tablebucket-unreferencedfileremoval-unreferenceddays)
-        pub fn unreferenced_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("UnreferencedDays".to_owned(), value.into().into_json());
+        pub fn unreferenced_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "UnreferencedDays".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1259,13 +1315,13 @@ pub struct TableBucketPolicy(crate::Resource);
 impl TableBucketPolicy {
     /// A new `AWS::S3Tables::TableBucketPolicy` with its required properties.
     pub fn new(
-        resource_policy: impl Into<crate::Value<crate::Json>>,
-        table_bucket_arn: impl Into<crate::Value<String>>,
+        resource_policy: impl crate::IntoValue<crate::Json>,
+        table_bucket_arn: impl crate::IntoValue<String>,
     ) -> Self {
         TableBucketPolicy(
             crate::Resource::new("AWS::S3Tables::TableBucketPolicy")
-                .property("ResourcePolicy", resource_policy.into().into_json())
-                .property("TableBucketARN", table_bucket_arn.into().into_json()),
+                .property("ResourcePolicy", resource_policy.into_value().into_json())
+                .property("TableBucketARN", table_bucket_arn.into_value().into_json()),
         )
     }
 }
@@ -1299,13 +1355,13 @@ pub struct TablePolicy(crate::Resource);
 impl TablePolicy {
     /// A new `AWS::S3Tables::TablePolicy` with its required properties.
     pub fn new(
-        resource_policy: impl Into<crate::Value<crate::Json>>,
-        table_arn: impl Into<crate::Value<String>>,
+        resource_policy: impl crate::IntoValue<crate::Json>,
+        table_arn: impl crate::IntoValue<String>,
     ) -> Self {
         TablePolicy(
             crate::Resource::new("AWS::S3Tables::TablePolicy")
-                .property("ResourcePolicy", resource_policy.into().into_json())
-                .property("TableARN", table_arn.into().into_json()),
+                .property("ResourcePolicy", resource_policy.into_value().into_json())
+                .property("TableARN", table_arn.into_value().into_json()),
         )
     }
 }

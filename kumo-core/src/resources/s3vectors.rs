@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::S3Vectors::VectorBucketPolicy",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::S3Vectors::Index",
+        <Index as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3Vectors::VectorBucket",
+        <VectorBucket as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::S3Vectors::VectorBucketPolicy",
+        <VectorBucketPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::S3Vectors::Index`.
 ///
 /// Required properties, the arguments of [`Index::new`]: `DataType`, `Dimension`, `DistanceMetric`.
@@ -20,15 +36,15 @@ pub struct Index(crate::Resource);
 impl Index {
     /// A new `AWS::S3Vectors::Index` with its required properties.
     pub fn new(
-        data_type: impl Into<crate::Value<index::DataType>>,
-        dimension: impl Into<crate::Value<i64>>,
-        distance_metric: impl Into<crate::Value<index::DistanceMetric>>,
+        data_type: impl crate::IntoValue<index::DataType>,
+        dimension: impl crate::IntoValue<i64>,
+        distance_metric: impl crate::IntoValue<index::DistanceMetric>,
     ) -> Self {
         Index(
             crate::Resource::new("AWS::S3Vectors::Index")
-                .property("DataType", data_type.into().into_json())
-                .property("Dimension", dimension.into().into_json())
-                .property("DistanceMetric", distance_metric.into().into_json()),
+                .property("DataType", data_type.into_value().into_json())
+                .property("Dimension", dimension.into_value().into_json())
+                .property("DistanceMetric", distance_metric.into_value().into_json()),
         )
     }
 
@@ -39,10 +55,10 @@ impl Index {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3vectors-index.html#cfn-s3vectors-index-encryptionconfiguration)
     pub fn encryption_configuration(
         mut self,
-        value: impl Into<crate::Value<index::EncryptionConfiguration>>,
+        value: impl crate::IntoValue<index::EncryptionConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EncryptionConfiguration", value.into().into_json());
+            .set_property("EncryptionConfiguration", value.into_value().into_json());
         self
     }
 
@@ -51,8 +67,9 @@ impl Index {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3vectors-index.html#cfn-s3vectors-index-indexname)
-    pub fn index_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("IndexName", value.into().into_json());
+    pub fn index_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("IndexName", value.into_value().into_json());
         self
     }
 
@@ -63,18 +80,18 @@ impl Index {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3vectors-index.html#cfn-s3vectors-index-metadataconfiguration)
     pub fn metadata_configuration(
         mut self,
-        value: impl Into<crate::Value<index::MetadataConfiguration>>,
+        value: impl crate::IntoValue<index::MetadataConfiguration>,
     ) -> Self {
         self.0
-            .set_property("MetadataConfiguration", value.into().into_json());
+            .set_property("MetadataConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](index::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3vectors-index.html#cfn-s3vectors-index-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<index::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<index::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -83,9 +100,9 @@ impl Index {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3vectors-index.html#cfn-s3vectors-index-vectorbucketarn)
-    pub fn vector_bucket_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn vector_bucket_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VectorBucketArn", value.into().into_json());
+            .set_property("VectorBucketArn", value.into_value().into_json());
         self
     }
 
@@ -94,16 +111,21 @@ impl Index {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3vectors-index.html#cfn-s3vectors-index-vectorbucketname)
-    pub fn vector_bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn vector_bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VectorBucketName", value.into().into_json());
+            .set_property("VectorBucketName", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Index {
     const TYPE_NAME: &'static str = "AWS::S3Vectors::Index";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "DataType",
         "Dimension",
@@ -163,18 +185,18 @@ pub mod index {
         /// Pattern: `^(arn:aws[-a-z0-9]*:kms:[-a-z0-9]*:[0-9]{12}:key/.+)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3vectors-index-encryptionconfiguration.html#cfn-s3vectors-index-encryptionconfiguration-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SseType`: [`SseType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3vectors-index-encryptionconfiguration.html#cfn-s3vectors-index-encryptionconfiguration-ssetype)
-        pub fn sse_type(mut self, value: impl Into<crate::Value<SseType>>) -> Self {
+        pub fn sse_type(mut self, value: impl crate::IntoValue<SseType>) -> Self {
             self.0
-                .insert("SseType".to_owned(), value.into().into_json());
+                .insert("SseType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -204,11 +226,11 @@ pub mod index {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3vectors-index-metadataconfiguration.html#cfn-s3vectors-index-metadataconfiguration-nonfilterablemetadatakeys)
         pub fn non_filterable_metadata_keys(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "NonFilterableMetadataKeys".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -229,12 +251,12 @@ pub mod index {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -316,18 +338,18 @@ impl VectorBucket {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3vectors-vectorbucket.html#cfn-s3vectors-vectorbucket-encryptionconfiguration)
     pub fn encryption_configuration(
         mut self,
-        value: impl Into<crate::Value<vector_bucket::EncryptionConfiguration>>,
+        value: impl crate::IntoValue<vector_bucket::EncryptionConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EncryptionConfiguration", value.into().into_json());
+            .set_property("EncryptionConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](vector_bucket::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3vectors-vectorbucket.html#cfn-s3vectors-vectorbucket-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<vector_bucket::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<vector_bucket::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -336,9 +358,9 @@ impl VectorBucket {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3vectors-vectorbucket.html#cfn-s3vectors-vectorbucket-vectorbucketname)
-    pub fn vector_bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn vector_bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VectorBucketName", value.into().into_json());
+            .set_property("VectorBucketName", value.into_value().into_json());
         self
     }
 }
@@ -351,7 +373,12 @@ impl Default for VectorBucket {
 
 impl crate::typed::ResourceType for VectorBucket {
     const TYPE_NAME: &'static str = "AWS::S3Vectors::VectorBucket";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["EncryptionConfiguration", "VectorBucketName"];
 
@@ -403,9 +430,9 @@ pub mod vector_bucket {
         /// Pattern: `^(arn:aws[-a-z0-9]*:kms:[-a-z0-9]*:[0-9]{12}:key/.+)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3vectors-vectorbucket-encryptionconfiguration.html#cfn-s3vectors-vectorbucket-encryptionconfiguration-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -414,9 +441,9 @@ pub mod vector_bucket {
         /// Default: `"AES256"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3vectors-vectorbucket-encryptionconfiguration.html#cfn-s3vectors-vectorbucket-encryptionconfiguration-ssetype)
-        pub fn sse_type(mut self, value: impl Into<crate::Value<SseType>>) -> Self {
+        pub fn sse_type(mut self, value: impl crate::IntoValue<SseType>) -> Self {
             self.0
-                .insert("SseType".to_owned(), value.into().into_json());
+                .insert("SseType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -436,12 +463,12 @@ pub mod vector_bucket {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -481,10 +508,10 @@ pub struct VectorBucketPolicy(crate::Resource);
 
 impl VectorBucketPolicy {
     /// A new `AWS::S3Vectors::VectorBucketPolicy` with its required properties.
-    pub fn new(policy: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn new(policy: impl crate::IntoValue<crate::Json>) -> Self {
         VectorBucketPolicy(
             crate::Resource::new("AWS::S3Vectors::VectorBucketPolicy")
-                .property("Policy", policy.into().into_json()),
+                .property("Policy", policy.into_value().into_json()),
         )
     }
 
@@ -493,9 +520,9 @@ impl VectorBucketPolicy {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3vectors-vectorbucketpolicy.html#cfn-s3vectors-vectorbucketpolicy-vectorbucketarn)
-    pub fn vector_bucket_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn vector_bucket_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VectorBucketArn", value.into().into_json());
+            .set_property("VectorBucketArn", value.into_value().into_json());
         self
     }
 
@@ -504,9 +531,9 @@ impl VectorBucketPolicy {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3vectors-vectorbucketpolicy.html#cfn-s3vectors-vectorbucketpolicy-vectorbucketname)
-    pub fn vector_bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn vector_bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VectorBucketName", value.into().into_json());
+            .set_property("VectorBucketName", value.into_value().into_json());
         self
     }
 }

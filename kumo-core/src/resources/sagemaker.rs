@@ -40,6 +40,146 @@ pub const TYPES: &[&str] = &[
     "AWS::SageMaker::Workteam",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::SageMaker::App",
+        <App as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::AppImageConfig",
+        <AppImageConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::Cluster",
+        <Cluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::CodeRepository",
+        <CodeRepository as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::DataQualityJobDefinition",
+        <DataQualityJobDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::Device",
+        <Device as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::DeviceFleet",
+        <DeviceFleet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::Domain",
+        <Domain as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::Endpoint",
+        <Endpoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::EndpointConfig",
+        <EndpointConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::FeatureGroup",
+        <FeatureGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::Image",
+        <Image as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::ImageVersion",
+        <ImageVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::InferenceComponent",
+        <InferenceComponent as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::InferenceExperiment",
+        <InferenceExperiment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::MlflowTrackingServer",
+        <MlflowTrackingServer as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::Model",
+        <Model as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::ModelBiasJobDefinition",
+        <ModelBiasJobDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::ModelCard",
+        <ModelCard as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::ModelExplainabilityJobDefinition",
+        <ModelExplainabilityJobDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::ModelPackage",
+        <ModelPackage as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::ModelPackageGroup",
+        <ModelPackageGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::ModelQualityJobDefinition",
+        <ModelQualityJobDefinition as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::MonitoringSchedule",
+        <MonitoringSchedule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::NotebookInstance",
+        <NotebookInstance as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::NotebookInstanceLifecycleConfig",
+        <NotebookInstanceLifecycleConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::PartnerApp",
+        <PartnerApp as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::Pipeline",
+        <Pipeline as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::ProcessingJob",
+        <ProcessingJob as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::Project",
+        <Project as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::Space",
+        <Space as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::StudioLifecycleConfig",
+        <StudioLifecycleConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::UserProfile",
+        <UserProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SageMaker::Workteam",
+        <Workteam as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::SageMaker::App`.
 ///
 /// Required properties, the arguments of [`App::new`]: `AppName`, `AppType`, `DomainId`, `UserProfileName`.
@@ -51,24 +191,27 @@ pub struct App(crate::Resource);
 impl App {
     /// A new `AWS::SageMaker::App` with its required properties.
     pub fn new(
-        app_name: impl Into<crate::Value<String>>,
-        app_type: impl Into<crate::Value<app::AppType>>,
-        domain_id: impl Into<crate::Value<String>>,
-        user_profile_name: impl Into<crate::Value<String>>,
+        app_name: impl crate::IntoValue<String>,
+        app_type: impl crate::IntoValue<app::AppType>,
+        domain_id: impl crate::IntoValue<String>,
+        user_profile_name: impl crate::IntoValue<String>,
     ) -> Self {
         App(crate::Resource::new("AWS::SageMaker::App")
-            .property("AppName", app_name.into().into_json())
-            .property("AppType", app_type.into().into_json())
-            .property("DomainId", domain_id.into().into_json())
-            .property("UserProfileName", user_profile_name.into().into_json()))
+            .property("AppName", app_name.into_value().into_json())
+            .property("AppType", app_type.into_value().into_json())
+            .property("DomainId", domain_id.into_value().into_json())
+            .property(
+                "UserProfileName",
+                user_profile_name.into_value().into_json(),
+            ))
     }
 
     /// `RecoveryMode`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-app.html#cfn-sagemaker-app-recoverymode)
-    pub fn recovery_mode(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn recovery_mode(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("RecoveryMode", value.into().into_json());
+            .set_property("RecoveryMode", value.into_value().into_json());
         self
     }
 
@@ -77,9 +220,9 @@ impl App {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-app.html#cfn-sagemaker-app-resourcespec)
-    pub fn resource_spec(mut self, value: impl Into<crate::Value<app::ResourceSpec>>) -> Self {
+    pub fn resource_spec(mut self, value: impl crate::IntoValue<app::ResourceSpec>) -> Self {
         self.0
-            .set_property("ResourceSpec", value.into().into_json());
+            .set_property("ResourceSpec", value.into_value().into_json());
         self
     }
 
@@ -88,15 +231,20 @@ impl App {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-app.html#cfn-sagemaker-app-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<app::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<app::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for App {
     const TYPE_NAME: &'static str = "AWS::SageMaker::App";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AppName",
         "AppType",
@@ -151,9 +299,9 @@ pub mod app {
         /// Allowed values: `system`, `ml.t3.micro`, `ml.t3.small`, `ml.t3.medium`, `ml.t3.large`, `ml.t3.xlarge`, `ml.t3.2xlarge`, `ml.m5.large`, `ml.m5.xlarge`, `ml.m5.2xlarge`, `ml.m5.4xlarge`, `ml.m5.8xlarge`, `ml.m5.12xlarge`, `ml.m5.16xlarge`, `ml.m5.24xlarge`, `ml.m5d.large`, `ml.m5d.xlarge`, `ml.m5d.2xlarge`, `ml.m5d.4xlarge`, `ml.m5d.8xlarge`, `ml.m5d.12xlarge`, `ml.m5d.16xlarge`, `ml.m5d.24xlarge`, `ml.c5.large`, `ml.c5.xlarge`, `ml.c5.2xlarge`, `ml.c5.4xlarge`, `ml.c5.9xlarge`, `ml.c5.12xlarge`, `ml.c5.18xlarge`, `ml.c5.24xlarge`, `ml.p3.2xlarge`, `ml.p3.8xlarge`, `ml.p3.16xlarge`, `ml.p3dn.24xlarge`, `ml.g4dn.xlarge`, `ml.g4dn.2xlarge`, `ml.g4dn.4xlarge`, `ml.g4dn.8xlarge`, `ml.g4dn.12xlarge`, `ml.g4dn.16xlarge`, `ml.r5.large`, `ml.r5.xlarge`, `ml.r5.2xlarge`, `ml.r5.4xlarge`, `ml.r5.8xlarge`, `ml.r5.12xlarge`, `ml.r5.16xlarge`, `ml.r5.24xlarge`, `ml.g5.xlarge`, `ml.g5.2xlarge`, `ml.g5.4xlarge`, `ml.g5.8xlarge`, `ml.g5.12xlarge`, `ml.g5.16xlarge`, `ml.g5.24xlarge`, `ml.g5.48xlarge`, `ml.g6.xlarge`, `ml.g6.2xlarge`, `ml.g6.4xlarge`, `ml.g6.8xlarge`, `ml.g6.12xlarge`, `ml.g6.16xlarge`, `ml.g6.24xlarge` and 99 more.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-app-resourcespec.html#cfn-sagemaker-app-resourcespec-instancetype)
-        pub fn instance_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instance_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InstanceType".to_owned(), value.into().into_json());
+                .insert("InstanceType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -164,9 +312,11 @@ pub mod app {
         /// Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-app-resourcespec.html#cfn-sagemaker-app-resourcespec-lifecycleconfigarn)
-        pub fn lifecycle_config_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LifecycleConfigArn".to_owned(), value.into().into_json());
+        pub fn lifecycle_config_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LifecycleConfigArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -177,9 +327,11 @@ pub mod app {
         /// Pattern: `^arn:aws(-[\w]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-app-resourcespec.html#cfn-sagemaker-app-resourcespec-sagemakerimagearn)
-        pub fn sage_maker_image_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SageMakerImageArn".to_owned(), value.into().into_json());
+        pub fn sage_maker_image_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SageMakerImageArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -192,11 +344,11 @@ pub mod app {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-app-resourcespec.html#cfn-sagemaker-app-resourcespec-sagemakerimageversionarn)
         pub fn sage_maker_image_version_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SageMakerImageVersionArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -217,12 +369,12 @@ pub mod app {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -271,11 +423,11 @@ pub struct AppImageConfig(crate::Resource);
 
 impl AppImageConfig {
     /// A new `AWS::SageMaker::AppImageConfig` with its required properties.
-    pub fn new(app_image_config_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(app_image_config_name: impl crate::IntoValue<String>) -> Self {
         AppImageConfig(
             crate::Resource::new("AWS::SageMaker::AppImageConfig").property(
                 "AppImageConfigName",
-                app_image_config_name.into().into_json(),
+                app_image_config_name.into_value().into_json(),
             ),
         )
     }
@@ -285,10 +437,10 @@ impl AppImageConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-appimageconfig.html#cfn-sagemaker-appimageconfig-codeeditorappimageconfig)
     pub fn code_editor_app_image_config(
         mut self,
-        value: impl Into<crate::Value<app_image_config::CodeEditorAppImageConfig>>,
+        value: impl crate::IntoValue<app_image_config::CodeEditorAppImageConfig>,
     ) -> Self {
         self.0
-            .set_property("CodeEditorAppImageConfig", value.into().into_json());
+            .set_property("CodeEditorAppImageConfig", value.into_value().into_json());
         self
     }
 
@@ -297,10 +449,10 @@ impl AppImageConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-appimageconfig.html#cfn-sagemaker-appimageconfig-jupyterlabappimageconfig)
     pub fn jupyter_lab_app_image_config(
         mut self,
-        value: impl Into<crate::Value<app_image_config::JupyterLabAppImageConfig>>,
+        value: impl crate::IntoValue<app_image_config::JupyterLabAppImageConfig>,
     ) -> Self {
         self.0
-            .set_property("JupyterLabAppImageConfig", value.into().into_json());
+            .set_property("JupyterLabAppImageConfig", value.into_value().into_json());
         self
     }
 
@@ -309,10 +461,10 @@ impl AppImageConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-appimageconfig.html#cfn-sagemaker-appimageconfig-kernelgatewayimageconfig)
     pub fn kernel_gateway_image_config(
         mut self,
-        value: impl Into<crate::Value<app_image_config::KernelGatewayImageConfig>>,
+        value: impl crate::IntoValue<app_image_config::KernelGatewayImageConfig>,
     ) -> Self {
         self.0
-            .set_property("KernelGatewayImageConfig", value.into().into_json());
+            .set_property("KernelGatewayImageConfig", value.into_value().into_json());
         self
     }
 
@@ -321,15 +473,20 @@ impl AppImageConfig {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-appimageconfig.html#cfn-sagemaker-appimageconfig-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<app_image_config::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<app_image_config::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AppImageConfig {
     const TYPE_NAME: &'static str = "AWS::SageMaker::AppImageConfig";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AppImageConfigName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -371,9 +528,9 @@ pub mod app_image_config {
         /// `ContainerConfig`: [`ContainerConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-appimageconfig-codeeditorappimageconfig.html#cfn-sagemaker-appimageconfig-codeeditorappimageconfig-containerconfig)
-        pub fn container_config(mut self, value: impl Into<crate::Value<ContainerConfig>>) -> Self {
+        pub fn container_config(mut self, value: impl crate::IntoValue<ContainerConfig>) -> Self {
             self.0
-                .insert("ContainerConfig".to_owned(), value.into().into_json());
+                .insert("ContainerConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -401,9 +558,11 @@ pub mod app_image_config {
         /// Items: 0 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-appimageconfig-containerconfig.html#cfn-sagemaker-appimageconfig-containerconfig-containerarguments)
-        pub fn container_arguments(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ContainerArguments".to_owned(), value.into().into_json());
+        pub fn container_arguments(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ContainerArguments".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -412,9 +571,11 @@ pub mod app_image_config {
         /// Items: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-appimageconfig-containerconfig.html#cfn-sagemaker-appimageconfig-containerconfig-containerentrypoint)
-        pub fn container_entrypoint(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ContainerEntrypoint".to_owned(), value.into().into_json());
+        pub fn container_entrypoint(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ContainerEntrypoint".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -425,11 +586,11 @@ pub mod app_image_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-appimageconfig-containerconfig.html#cfn-sagemaker-appimageconfig-containerconfig-containerenvironmentvariables)
         pub fn container_environment_variables(
             mut self,
-            value: impl Into<crate::Value<Vec<CustomImageContainerEnvironmentVariable>>>,
+            value: impl crate::IntoValue<Vec<CustomImageContainerEnvironmentVariable>>,
         ) -> Self {
             self.0.insert(
                 "ContainerEnvironmentVariables".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -450,12 +611,12 @@ pub mod app_image_config {
     impl CustomImageContainerEnvironmentVariable {
         /// A new `CustomImageContainerEnvironmentVariable` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             CustomImageContainerEnvironmentVariable(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -483,9 +644,9 @@ pub mod app_image_config {
         /// Range: 0 to 65535.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-appimageconfig-filesystemconfig.html#cfn-sagemaker-appimageconfig-filesystemconfig-defaultgid)
-        pub fn default_gid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn default_gid(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DefaultGid".to_owned(), value.into().into_json());
+                .insert("DefaultGid".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -494,9 +655,9 @@ pub mod app_image_config {
         /// Range: 0 to 65535.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-appimageconfig-filesystemconfig.html#cfn-sagemaker-appimageconfig-filesystemconfig-defaultuid)
-        pub fn default_uid(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn default_uid(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DefaultUid".to_owned(), value.into().into_json());
+                .insert("DefaultUid".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -507,9 +668,9 @@ pub mod app_image_config {
         /// Pattern: `^/.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-appimageconfig-filesystemconfig.html#cfn-sagemaker-appimageconfig-filesystemconfig-mountpath)
-        pub fn mount_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mount_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MountPath".to_owned(), value.into().into_json());
+                .insert("MountPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -535,9 +696,9 @@ pub mod app_image_config {
         /// `ContainerConfig`: [`ContainerConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-appimageconfig-jupyterlabappimageconfig.html#cfn-sagemaker-appimageconfig-jupyterlabappimageconfig-containerconfig)
-        pub fn container_config(mut self, value: impl Into<crate::Value<ContainerConfig>>) -> Self {
+        pub fn container_config(mut self, value: impl crate::IntoValue<ContainerConfig>) -> Self {
             self.0
-                .insert("ContainerConfig".to_owned(), value.into().into_json());
+                .insert("ContainerConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -556,10 +717,10 @@ pub mod app_image_config {
 
     impl KernelGatewayImageConfig {
         /// A new `KernelGatewayImageConfig` with its required properties.
-        pub fn new(kernel_specs: impl Into<crate::Value<Vec<KernelSpec>>>) -> Self {
+        pub fn new(kernel_specs: impl crate::IntoValue<Vec<KernelSpec>>) -> Self {
             KernelGatewayImageConfig(crate::typed::Properties::from_iter([(
                 "KernelSpecs".to_owned(),
-                kernel_specs.into().into_json(),
+                kernel_specs.into_value().into_json(),
             )]))
         }
 
@@ -568,10 +729,12 @@ pub mod app_image_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-appimageconfig-kernelgatewayimageconfig.html#cfn-sagemaker-appimageconfig-kernelgatewayimageconfig-filesystemconfig)
         pub fn file_system_config(
             mut self,
-            value: impl Into<crate::Value<FileSystemConfig>>,
+            value: impl crate::IntoValue<FileSystemConfig>,
         ) -> Self {
-            self.0
-                .insert("FileSystemConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FileSystemConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -590,10 +753,10 @@ pub mod app_image_config {
 
     impl KernelSpec {
         /// A new `KernelSpec` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             KernelSpec(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
@@ -602,9 +765,9 @@ pub mod app_image_config {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-appimageconfig-kernelspec.html#cfn-sagemaker-appimageconfig-kernelspec-displayname)
-        pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DisplayName".to_owned(), value.into().into_json());
+                .insert("DisplayName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -624,12 +787,12 @@ pub mod app_image_config {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -658,9 +821,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html#cfn-sagemaker-cluster-autoscaling)
     pub fn auto_scaling(
         mut self,
-        value: impl Into<crate::Value<cluster::ClusterAutoScalingConfig>>,
+        value: impl crate::IntoValue<cluster::ClusterAutoScalingConfig>,
     ) -> Self {
-        self.0.set_property("AutoScaling", value.into().into_json());
+        self.0
+            .set_property("AutoScaling", value.into_value().into_json());
         self
     }
 
@@ -673,8 +837,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html#cfn-sagemaker-cluster-clustername)
-    pub fn cluster_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClusterName", value.into().into_json());
+    pub fn cluster_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClusterName", value.into_value().into_json());
         self
     }
 
@@ -685,8 +850,9 @@ impl Cluster {
     /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html#cfn-sagemaker-cluster-clusterrole)
-    pub fn cluster_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClusterRole", value.into().into_json());
+    pub fn cluster_role(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClusterRole", value.into_value().into_json());
         self
     }
 
@@ -695,10 +861,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html#cfn-sagemaker-cluster-instancegroups)
     pub fn instance_groups(
         mut self,
-        value: impl Into<crate::Value<Vec<cluster::ClusterInstanceGroup>>>,
+        value: impl crate::IntoValue<Vec<cluster::ClusterInstanceGroup>>,
     ) -> Self {
         self.0
-            .set_property("InstanceGroups", value.into().into_json());
+            .set_property("InstanceGroups", value.into_value().into_json());
         self
     }
 
@@ -707,28 +873,28 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html#cfn-sagemaker-cluster-nodeprovisioningmode)
     pub fn node_provisioning_mode(
         mut self,
-        value: impl Into<crate::Value<cluster::NodeProvisioningMode>>,
+        value: impl crate::IntoValue<cluster::NodeProvisioningMode>,
     ) -> Self {
         self.0
-            .set_property("NodeProvisioningMode", value.into().into_json());
+            .set_property("NodeProvisioningMode", value.into_value().into_json());
         self
     }
 
     /// `NodeRecovery`: [`NodeRecovery`](cluster::NodeRecovery).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html#cfn-sagemaker-cluster-noderecovery)
-    pub fn node_recovery(mut self, value: impl Into<crate::Value<cluster::NodeRecovery>>) -> Self {
+    pub fn node_recovery(mut self, value: impl crate::IntoValue<cluster::NodeRecovery>) -> Self {
         self.0
-            .set_property("NodeRecovery", value.into().into_json());
+            .set_property("NodeRecovery", value.into_value().into_json());
         self
     }
 
     /// `Orchestrator`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html#cfn-sagemaker-cluster-orchestrator)
-    pub fn orchestrator(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn orchestrator(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("Orchestrator", value.into().into_json());
+            .set_property("Orchestrator", value.into_value().into_json());
         self
     }
 
@@ -737,10 +903,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html#cfn-sagemaker-cluster-restrictedinstancegroups)
     pub fn restricted_instance_groups(
         mut self,
-        value: impl Into<crate::Value<Vec<cluster::ClusterRestrictedInstanceGroup>>>,
+        value: impl crate::IntoValue<Vec<cluster::ClusterRestrictedInstanceGroup>>,
     ) -> Self {
         self.0
-            .set_property("RestrictedInstanceGroups", value.into().into_json());
+            .set_property("RestrictedInstanceGroups", value.into_value().into_json());
         self
     }
 
@@ -749,8 +915,8 @@ impl Cluster {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html#cfn-sagemaker-cluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -759,10 +925,10 @@ impl Cluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html#cfn-sagemaker-cluster-tieredstorageconfig)
     pub fn tiered_storage_config(
         mut self,
-        value: impl Into<crate::Value<cluster::TieredStorageConfig>>,
+        value: impl crate::IntoValue<cluster::TieredStorageConfig>,
     ) -> Self {
         self.0
-            .set_property("TieredStorageConfig", value.into().into_json());
+            .set_property("TieredStorageConfig", value.into_value().into_json());
         self
     }
 
@@ -771,8 +937,9 @@ impl Cluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-cluster.html#cfn-sagemaker-cluster-vpcconfig)
-    pub fn vpc_config(mut self, value: impl Into<crate::Value<cluster::VpcConfig>>) -> Self {
-        self.0.set_property("VpcConfig", value.into().into_json());
+    pub fn vpc_config(mut self, value: impl crate::IntoValue<cluster::VpcConfig>) -> Self {
+        self.0
+            .set_property("VpcConfig", value.into_value().into_json());
         self
     }
 }
@@ -785,7 +952,12 @@ impl Default for Cluster {
 
 impl crate::typed::ResourceType for Cluster {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Cluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ClusterName",
         "InstanceGroups.*.ExecutionRole",
@@ -849,10 +1021,10 @@ pub mod cluster {
 
     impl AlarmDetails {
         /// A new `AlarmDetails` with its required properties.
-        pub fn new(alarm_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(alarm_name: impl crate::IntoValue<String>) -> Self {
             AlarmDetails(crate::typed::Properties::from_iter([(
                 "AlarmName".to_owned(),
-                alarm_name.into().into_json(),
+                alarm_name.into_value().into_json(),
             )]))
         }
     }
@@ -872,12 +1044,12 @@ pub mod cluster {
     impl CapacitySizeConfig {
         /// A new `CapacitySizeConfig` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<i64>>,
+            r#type: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             CapacitySizeConfig(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -896,10 +1068,10 @@ pub mod cluster {
 
     impl ClusterAutoScalingConfig {
         /// A new `ClusterAutoScalingConfig` with its required properties.
-        pub fn new(mode: impl Into<crate::Value<Mode>>) -> Self {
+        pub fn new(mode: impl crate::IntoValue<Mode>) -> Self {
             ClusterAutoScalingConfig(crate::typed::Properties::from_iter([(
                 "Mode".to_owned(),
-                mode.into().into_json(),
+                mode.into_value().into_json(),
             )]))
         }
 
@@ -908,9 +1080,9 @@ pub mod cluster {
         /// Default: `"Karpenter"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterautoscalingconfig.html#cfn-sagemaker-cluster-clusterautoscalingconfig-autoscalertype)
-        pub fn auto_scaler_type(mut self, value: impl Into<crate::Value<AutoScalerType>>) -> Self {
+        pub fn auto_scaler_type(mut self, value: impl crate::IntoValue<AutoScalerType>) -> Self {
             self.0
-                .insert("AutoScalerType".to_owned(), value.into().into_json());
+                .insert("AutoScalerType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -936,17 +1108,18 @@ pub mod cluster {
         /// `OnDemand`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clustercapacityrequirements.html#cfn-sagemaker-cluster-clustercapacityrequirements-ondemand)
-        pub fn on_demand(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn on_demand(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("OnDemand".to_owned(), value.into().into_json());
+                .insert("OnDemand".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Spot`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clustercapacityrequirements.html#cfn-sagemaker-cluster-clustercapacityrequirements-spot)
-        pub fn spot(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("Spot".to_owned(), value.into().into_json());
+        pub fn spot(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("Spot".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -966,25 +1139,28 @@ pub mod cluster {
     impl ClusterInstanceGroup {
         /// A new `ClusterInstanceGroup` with its required properties.
         pub fn new(
-            execution_role: impl Into<crate::Value<String>>,
-            instance_count: impl Into<crate::Value<i64>>,
-            instance_group_name: impl Into<crate::Value<String>>,
-            instance_type: impl Into<crate::Value<String>>,
+            execution_role: impl crate::IntoValue<String>,
+            instance_count: impl crate::IntoValue<i64>,
+            instance_group_name: impl crate::IntoValue<String>,
+            instance_type: impl crate::IntoValue<String>,
         ) -> Self {
             ClusterInstanceGroup(crate::typed::Properties::from_iter([
                 (
                     "ExecutionRole".to_owned(),
-                    execution_role.into().into_json(),
+                    execution_role.into_value().into_json(),
                 ),
                 (
                     "InstanceCount".to_owned(),
-                    instance_count.into().into_json(),
+                    instance_count.into_value().into_json(),
                 ),
                 (
                     "InstanceGroupName".to_owned(),
-                    instance_group_name.into().into_json(),
+                    instance_group_name.into_value().into_json(),
                 ),
-                ("InstanceType".to_owned(), instance_type.into().into_json()),
+                (
+                    "InstanceType".to_owned(),
+                    instance_type.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -993,10 +1169,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterinstancegroup.html#cfn-sagemaker-cluster-clusterinstancegroup-capacityrequirements)
         pub fn capacity_requirements(
             mut self,
-            value: impl Into<crate::Value<ClusterCapacityRequirements>>,
+            value: impl crate::IntoValue<ClusterCapacityRequirements>,
         ) -> Self {
-            self.0
-                .insert("CapacityRequirements".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CapacityRequirements".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1005,18 +1183,18 @@ pub mod cluster {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterinstancegroup.html#cfn-sagemaker-cluster-clusterinstancegroup-currentcount)
-        pub fn current_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn current_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("CurrentCount".to_owned(), value.into().into_json());
+                .insert("CurrentCount".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ImageId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterinstancegroup.html#cfn-sagemaker-cluster-clusterinstancegroup-imageid)
-        pub fn image_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn image_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ImageId".to_owned(), value.into().into_json());
+                .insert("ImageId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1025,11 +1203,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterinstancegroup.html#cfn-sagemaker-cluster-clusterinstancegroup-instancestorageconfigs)
         pub fn instance_storage_configs(
             mut self,
-            value: impl Into<crate::Value<Vec<crate::Json>>>,
+            value: impl crate::IntoValue<Vec<crate::Json>>,
         ) -> Self {
             self.0.insert(
                 "InstanceStorageConfigs".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1039,10 +1217,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterinstancegroup.html#cfn-sagemaker-cluster-clusterinstancegroup-kubernetesconfig)
         pub fn kubernetes_config(
             mut self,
-            value: impl Into<crate::Value<ClusterKubernetesConfig>>,
+            value: impl crate::IntoValue<ClusterKubernetesConfig>,
         ) -> Self {
-            self.0
-                .insert("KubernetesConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KubernetesConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1051,10 +1231,10 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterinstancegroup.html#cfn-sagemaker-cluster-clusterinstancegroup-lifecycleconfig)
         pub fn life_cycle_config(
             mut self,
-            value: impl Into<crate::Value<ClusterLifeCycleConfig>>,
+            value: impl crate::IntoValue<ClusterLifeCycleConfig>,
         ) -> Self {
             self.0
-                .insert("LifeCycleConfig".to_owned(), value.into().into_json());
+                .insert("LifeCycleConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1063,9 +1243,11 @@ pub mod cluster {
         /// Range: 0 to 6758.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterinstancegroup.html#cfn-sagemaker-cluster-clusterinstancegroup-mininstancecount)
-        pub fn min_instance_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MinInstanceCount".to_owned(), value.into().into_json());
+        pub fn min_instance_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MinInstanceCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1074,11 +1256,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterinstancegroup.html#cfn-sagemaker-cluster-clusterinstancegroup-onstartdeephealthchecks)
         pub fn on_start_deep_health_checks(
             mut self,
-            value: impl Into<crate::Value<Vec<DeepHealthCheckType>>>,
+            value: impl crate::IntoValue<Vec<DeepHealthCheckType>>,
         ) -> Self {
             self.0.insert(
                 "OnStartDeepHealthChecks".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1086,9 +1268,11 @@ pub mod cluster {
         /// `OverrideVpcConfig`: [`VpcConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterinstancegroup.html#cfn-sagemaker-cluster-clusterinstancegroup-overridevpcconfig)
-        pub fn override_vpc_config(mut self, value: impl Into<crate::Value<VpcConfig>>) -> Self {
-            self.0
-                .insert("OverrideVpcConfig".to_owned(), value.into().into_json());
+        pub fn override_vpc_config(mut self, value: impl crate::IntoValue<VpcConfig>) -> Self {
+            self.0.insert(
+                "OverrideVpcConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1097,19 +1281,21 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterinstancegroup.html#cfn-sagemaker-cluster-clusterinstancegroup-scheduledupdateconfig)
         pub fn scheduled_update_config(
             mut self,
-            value: impl Into<crate::Value<ScheduledUpdateConfig>>,
+            value: impl crate::IntoValue<ScheduledUpdateConfig>,
         ) -> Self {
-            self.0
-                .insert("ScheduledUpdateConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ScheduledUpdateConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SlurmConfig`: [`ClusterSlurmConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterinstancegroup.html#cfn-sagemaker-cluster-clusterinstancegroup-slurmconfig)
-        pub fn slurm_config(mut self, value: impl Into<crate::Value<ClusterSlurmConfig>>) -> Self {
+        pub fn slurm_config(mut self, value: impl crate::IntoValue<ClusterSlurmConfig>) -> Self {
             self.0
-                .insert("SlurmConfig".to_owned(), value.into().into_json());
+                .insert("SlurmConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1118,9 +1304,9 @@ pub mod cluster {
         /// Range: 1 to 2.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterinstancegroup.html#cfn-sagemaker-cluster-clusterinstancegroup-threadspercore)
-        pub fn threads_per_core(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn threads_per_core(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ThreadsPerCore".to_owned(), value.into().into_json());
+                .insert("ThreadsPerCore".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1131,9 +1317,9 @@ pub mod cluster {
         /// Pattern: `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-plan/.*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterinstancegroup.html#cfn-sagemaker-cluster-clusterinstancegroup-trainingplanarn)
-        pub fn training_plan_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn training_plan_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TrainingPlanArn".to_owned(), value.into().into_json());
+                .insert("TrainingPlanArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1161,20 +1347,19 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterkubernetesconfig.html#cfn-sagemaker-cluster-clusterkubernetesconfig-labels)
         pub fn labels(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0.insert("Labels".to_owned(), value.into().into_json());
+            self.0
+                .insert("Labels".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Taints`: list of [`ClusterKubernetesTaint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterkubernetesconfig.html#cfn-sagemaker-cluster-clusterkubernetesconfig-taints)
-        pub fn taints(
-            mut self,
-            value: impl Into<crate::Value<Vec<ClusterKubernetesTaint>>>,
-        ) -> Self {
-            self.0.insert("Taints".to_owned(), value.into().into_json());
+        pub fn taints(mut self, value: impl crate::IntoValue<Vec<ClusterKubernetesTaint>>) -> Self {
+            self.0
+                .insert("Taints".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1194,12 +1379,12 @@ pub mod cluster {
     impl ClusterKubernetesTaint {
         /// A new `ClusterKubernetesTaint` with its required properties.
         pub fn new(
-            effect: impl Into<crate::Value<Effect>>,
-            key: impl Into<crate::Value<String>>,
+            effect: impl crate::IntoValue<Effect>,
+            key: impl crate::IntoValue<String>,
         ) -> Self {
             ClusterKubernetesTaint(crate::typed::Properties::from_iter([
-                ("Effect".to_owned(), effect.into().into_json()),
-                ("Key".to_owned(), key.into().into_json()),
+                ("Effect".to_owned(), effect.into_value().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
             ]))
         }
 
@@ -1210,8 +1395,9 @@ pub mod cluster {
         /// Pattern: `^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterkubernetestaint.html#cfn-sagemaker-cluster-clusterkubernetestaint-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1241,9 +1427,9 @@ pub mod cluster {
         /// Pattern: `^[\S\s]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterlifecycleconfig.html#cfn-sagemaker-cluster-clusterlifecycleconfig-oncreate)
-        pub fn on_create(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn on_create(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OnCreate".to_owned(), value.into().into_json());
+                .insert("OnCreate".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1254,9 +1440,9 @@ pub mod cluster {
         /// Pattern: `^[\S\s]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterlifecycleconfig.html#cfn-sagemaker-cluster-clusterlifecycleconfig-oninitcomplete)
-        pub fn on_init_complete(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn on_init_complete(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OnInitComplete".to_owned(), value.into().into_json());
+                .insert("OnInitComplete".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1267,9 +1453,9 @@ pub mod cluster {
         /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterlifecycleconfig.html#cfn-sagemaker-cluster-clusterlifecycleconfig-sources3uri)
-        pub fn source_s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceS3Uri".to_owned(), value.into().into_json());
+                .insert("SourceS3Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1289,30 +1475,33 @@ pub mod cluster {
     impl ClusterRestrictedInstanceGroup {
         /// A new `ClusterRestrictedInstanceGroup` with its required properties.
         pub fn new(
-            environment_config: impl Into<crate::Value<EnvironmentConfig>>,
-            execution_role: impl Into<crate::Value<String>>,
-            instance_count: impl Into<crate::Value<i64>>,
-            instance_group_name: impl Into<crate::Value<String>>,
-            instance_type: impl Into<crate::Value<String>>,
+            environment_config: impl crate::IntoValue<EnvironmentConfig>,
+            execution_role: impl crate::IntoValue<String>,
+            instance_count: impl crate::IntoValue<i64>,
+            instance_group_name: impl crate::IntoValue<String>,
+            instance_type: impl crate::IntoValue<String>,
         ) -> Self {
             ClusterRestrictedInstanceGroup(crate::typed::Properties::from_iter([
                 (
                     "EnvironmentConfig".to_owned(),
-                    environment_config.into().into_json(),
+                    environment_config.into_value().into_json(),
                 ),
                 (
                     "ExecutionRole".to_owned(),
-                    execution_role.into().into_json(),
+                    execution_role.into_value().into_json(),
                 ),
                 (
                     "InstanceCount".to_owned(),
-                    instance_count.into().into_json(),
+                    instance_count.into_value().into_json(),
                 ),
                 (
                     "InstanceGroupName".to_owned(),
-                    instance_group_name.into().into_json(),
+                    instance_group_name.into_value().into_json(),
                 ),
-                ("InstanceType".to_owned(), instance_type.into().into_json()),
+                (
+                    "InstanceType".to_owned(),
+                    instance_type.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -1321,9 +1510,9 @@ pub mod cluster {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterrestrictedinstancegroup.html#cfn-sagemaker-cluster-clusterrestrictedinstancegroup-currentcount)
-        pub fn current_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn current_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("CurrentCount".to_owned(), value.into().into_json());
+                .insert("CurrentCount".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1332,11 +1521,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterrestrictedinstancegroup.html#cfn-sagemaker-cluster-clusterrestrictedinstancegroup-instancestorageconfigs)
         pub fn instance_storage_configs(
             mut self,
-            value: impl Into<crate::Value<Vec<crate::Json>>>,
+            value: impl crate::IntoValue<Vec<crate::Json>>,
         ) -> Self {
             self.0.insert(
                 "InstanceStorageConfigs".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1346,11 +1535,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterrestrictedinstancegroup.html#cfn-sagemaker-cluster-clusterrestrictedinstancegroup-onstartdeephealthchecks)
         pub fn on_start_deep_health_checks(
             mut self,
-            value: impl Into<crate::Value<Vec<DeepHealthCheckType>>>,
+            value: impl crate::IntoValue<Vec<DeepHealthCheckType>>,
         ) -> Self {
             self.0.insert(
                 "OnStartDeepHealthChecks".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1358,9 +1547,11 @@ pub mod cluster {
         /// `OverrideVpcConfig`: [`VpcConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterrestrictedinstancegroup.html#cfn-sagemaker-cluster-clusterrestrictedinstancegroup-overridevpcconfig)
-        pub fn override_vpc_config(mut self, value: impl Into<crate::Value<VpcConfig>>) -> Self {
-            self.0
-                .insert("OverrideVpcConfig".to_owned(), value.into().into_json());
+        pub fn override_vpc_config(mut self, value: impl crate::IntoValue<VpcConfig>) -> Self {
+            self.0.insert(
+                "OverrideVpcConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1369,9 +1560,9 @@ pub mod cluster {
         /// Range: 1 to 2.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterrestrictedinstancegroup.html#cfn-sagemaker-cluster-clusterrestrictedinstancegroup-threadspercore)
-        pub fn threads_per_core(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn threads_per_core(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ThreadsPerCore".to_owned(), value.into().into_json());
+                .insert("ThreadsPerCore".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1382,9 +1573,9 @@ pub mod cluster {
         /// Pattern: `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-plan/.*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterrestrictedinstancegroup.html#cfn-sagemaker-cluster-clusterrestrictedinstancegroup-trainingplanarn)
-        pub fn training_plan_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn training_plan_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TrainingPlanArn".to_owned(), value.into().into_json());
+                .insert("TrainingPlanArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1403,10 +1594,10 @@ pub mod cluster {
 
     impl ClusterSlurmConfig {
         /// A new `ClusterSlurmConfig` with its required properties.
-        pub fn new(node_type: impl Into<crate::Value<NodeType>>) -> Self {
+        pub fn new(node_type: impl crate::IntoValue<NodeType>) -> Self {
             ClusterSlurmConfig(crate::typed::Properties::from_iter([(
                 "NodeType".to_owned(),
-                node_type.into().into_json(),
+                node_type.into_value().into_json(),
             )]))
         }
 
@@ -1415,9 +1606,9 @@ pub mod cluster {
         /// Items: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-clusterslurmconfig.html#cfn-sagemaker-cluster-clusterslurmconfig-partitionnames)
-        pub fn partition_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn partition_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("PartitionNames".to_owned(), value.into().into_json());
+                .insert("PartitionNames".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1445,11 +1636,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-deploymentconfig.html#cfn-sagemaker-cluster-deploymentconfig-autorollbackconfiguration)
         pub fn auto_rollback_configuration(
             mut self,
-            value: impl Into<crate::Value<Vec<AlarmDetails>>>,
+            value: impl crate::IntoValue<Vec<AlarmDetails>>,
         ) -> Self {
             self.0.insert(
                 "AutoRollbackConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1459,10 +1650,12 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-deploymentconfig.html#cfn-sagemaker-cluster-deploymentconfig-rollingupdatepolicy)
         pub fn rolling_update_policy(
             mut self,
-            value: impl Into<crate::Value<RollingUpdatePolicy>>,
+            value: impl crate::IntoValue<RollingUpdatePolicy>,
         ) -> Self {
-            self.0
-                .insert("RollingUpdatePolicy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RollingUpdatePolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1471,9 +1664,11 @@ pub mod cluster {
         /// Range: 0 to 3600.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-deploymentconfig.html#cfn-sagemaker-cluster-deploymentconfig-waitintervalinseconds)
-        pub fn wait_interval_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("WaitIntervalInSeconds".to_owned(), value.into().into_json());
+        pub fn wait_interval_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "WaitIntervalInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1499,12 +1694,9 @@ pub mod cluster {
         /// `FSxLustreConfig`: [`FSxLustreConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-environmentconfig.html#cfn-sagemaker-cluster-environmentconfig-fsxlustreconfig)
-        pub fn f_sx_lustre_config(
-            mut self,
-            value: impl Into<crate::Value<FSxLustreConfig>>,
-        ) -> Self {
+        pub fn f_sx_lustre_config(mut self, value: impl crate::IntoValue<FSxLustreConfig>) -> Self {
             self.0
-                .insert("FSxLustreConfig".to_owned(), value.into().into_json());
+                .insert("FSxLustreConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1524,15 +1716,18 @@ pub mod cluster {
     impl FSxLustreConfig {
         /// A new `FSxLustreConfig` with its required properties.
         pub fn new(
-            per_unit_storage_throughput: impl Into<crate::Value<i64>>,
-            size_in_gi_b: impl Into<crate::Value<i64>>,
+            per_unit_storage_throughput: impl crate::IntoValue<i64>,
+            size_in_gi_b: impl crate::IntoValue<i64>,
         ) -> Self {
             FSxLustreConfig(crate::typed::Properties::from_iter([
                 (
                     "PerUnitStorageThroughput".to_owned(),
-                    per_unit_storage_throughput.into().into_json(),
+                    per_unit_storage_throughput.into_value().into_json(),
                 ),
-                ("SizeInGiB".to_owned(), size_in_gi_b.into().into_json()),
+                (
+                    "SizeInGiB".to_owned(),
+                    size_in_gi_b.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1551,10 +1746,10 @@ pub mod cluster {
 
     impl RollingUpdatePolicy {
         /// A new `RollingUpdatePolicy` with its required properties.
-        pub fn new(maximum_batch_size: impl Into<crate::Value<CapacitySizeConfig>>) -> Self {
+        pub fn new(maximum_batch_size: impl crate::IntoValue<CapacitySizeConfig>) -> Self {
             RollingUpdatePolicy(crate::typed::Properties::from_iter([(
                 "MaximumBatchSize".to_owned(),
-                maximum_batch_size.into().into_json(),
+                maximum_batch_size.into_value().into_json(),
             )]))
         }
 
@@ -1563,11 +1758,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-rollingupdatepolicy.html#cfn-sagemaker-cluster-rollingupdatepolicy-rollbackmaximumbatchsize)
         pub fn rollback_maximum_batch_size(
             mut self,
-            value: impl Into<crate::Value<CapacitySizeConfig>>,
+            value: impl crate::IntoValue<CapacitySizeConfig>,
         ) -> Self {
             self.0.insert(
                 "RollbackMaximumBatchSize".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1587,22 +1782,21 @@ pub mod cluster {
 
     impl ScheduledUpdateConfig {
         /// A new `ScheduledUpdateConfig` with its required properties.
-        pub fn new(schedule_expression: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(schedule_expression: impl crate::IntoValue<String>) -> Self {
             ScheduledUpdateConfig(crate::typed::Properties::from_iter([(
                 "ScheduleExpression".to_owned(),
-                schedule_expression.into().into_json(),
+                schedule_expression.into_value().into_json(),
             )]))
         }
 
         /// `DeploymentConfig`: [`DeploymentConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-scheduledupdateconfig.html#cfn-sagemaker-cluster-scheduledupdateconfig-deploymentconfig)
-        pub fn deployment_config(
-            mut self,
-            value: impl Into<crate::Value<DeploymentConfig>>,
-        ) -> Self {
-            self.0
-                .insert("DeploymentConfig".to_owned(), value.into().into_json());
+        pub fn deployment_config(mut self, value: impl crate::IntoValue<DeploymentConfig>) -> Self {
+            self.0.insert(
+                "DeploymentConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1622,12 +1816,12 @@ pub mod cluster {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1646,10 +1840,10 @@ pub mod cluster {
 
     impl TieredStorageConfig {
         /// A new `TieredStorageConfig` with its required properties.
-        pub fn new(mode: impl Into<crate::Value<TieredStorageConfigMode>>) -> Self {
+        pub fn new(mode: impl crate::IntoValue<TieredStorageConfigMode>) -> Self {
             TieredStorageConfig(crate::typed::Properties::from_iter([(
                 "Mode".to_owned(),
-                mode.into().into_json(),
+                mode.into_value().into_json(),
             )]))
         }
 
@@ -1660,11 +1854,11 @@ pub mod cluster {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-cluster-tieredstorageconfig.html#cfn-sagemaker-cluster-tieredstorageconfig-instancememoryallocationpercentage)
         pub fn instance_memory_allocation_percentage(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "InstanceMemoryAllocationPercentage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1685,15 +1879,15 @@ pub mod cluster {
     impl VpcConfig {
         /// A new `VpcConfig` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnets: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnets: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfig(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("Subnets".to_owned(), subnets.into().into_json()),
+                ("Subnets".to_owned(), subnets.into_value().into_json()),
             ]))
         }
     }
@@ -1859,10 +2053,10 @@ pub struct CodeRepository(crate::Resource);
 
 impl CodeRepository {
     /// A new `AWS::SageMaker::CodeRepository` with its required properties.
-    pub fn new(git_config: impl Into<crate::Value<code_repository::GitConfig>>) -> Self {
+    pub fn new(git_config: impl crate::IntoValue<code_repository::GitConfig>) -> Self {
         CodeRepository(
             crate::Resource::new("AWS::SageMaker::CodeRepository")
-                .property("GitConfig", git_config.into().into_json()),
+                .property("GitConfig", git_config.into_value().into_json()),
         )
     }
 
@@ -1871,17 +2065,17 @@ impl CodeRepository {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-coderepository.html#cfn-sagemaker-coderepository-coderepositoryname)
-    pub fn code_repository_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn code_repository_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CodeRepositoryName", value.into().into_json());
+            .set_property("CodeRepositoryName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](code_repository::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-coderepository.html#cfn-sagemaker-coderepository-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<code_repository::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<code_repository::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1923,27 +2117,28 @@ pub mod code_repository {
 
     impl GitConfig {
         /// A new `GitConfig` with its required properties.
-        pub fn new(repository_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(repository_url: impl crate::IntoValue<String>) -> Self {
             GitConfig(crate::typed::Properties::from_iter([(
                 "RepositoryUrl".to_owned(),
-                repository_url.into().into_json(),
+                repository_url.into_value().into_json(),
             )]))
         }
 
         /// `Branch`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-coderepository-gitconfig.html#cfn-sagemaker-coderepository-gitconfig-branch)
-        pub fn branch(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Branch".to_owned(), value.into().into_json());
+        pub fn branch(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Branch".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecretArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-coderepository-gitconfig.html#cfn-sagemaker-coderepository-gitconfig-secretarn)
-        pub fn secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretArn".to_owned(), value.into().into_json());
+                .insert("SecretArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1963,12 +2158,12 @@ pub mod code_repository {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1991,34 +2186,32 @@ pub struct DataQualityJobDefinition(crate::Resource);
 impl DataQualityJobDefinition {
     /// A new `AWS::SageMaker::DataQualityJobDefinition` with its required properties.
     pub fn new(
-        data_quality_app_specification: impl Into<
-            crate::Value<data_quality_job_definition::DataQualityAppSpecification>,
+        data_quality_app_specification: impl crate::IntoValue<
+            data_quality_job_definition::DataQualityAppSpecification,
         >,
-        data_quality_job_input: impl Into<
-            crate::Value<data_quality_job_definition::DataQualityJobInput>,
+        data_quality_job_input: impl crate::IntoValue<data_quality_job_definition::DataQualityJobInput>,
+        data_quality_job_output_config: impl crate::IntoValue<
+            data_quality_job_definition::MonitoringOutputConfig,
         >,
-        data_quality_job_output_config: impl Into<
-            crate::Value<data_quality_job_definition::MonitoringOutputConfig>,
-        >,
-        job_resources: impl Into<crate::Value<data_quality_job_definition::MonitoringResources>>,
-        role_arn: impl Into<crate::Value<String>>,
+        job_resources: impl crate::IntoValue<data_quality_job_definition::MonitoringResources>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         DataQualityJobDefinition(
             crate::Resource::new("AWS::SageMaker::DataQualityJobDefinition")
                 .property(
                     "DataQualityAppSpecification",
-                    data_quality_app_specification.into().into_json(),
+                    data_quality_app_specification.into_value().into_json(),
                 )
                 .property(
                     "DataQualityJobInput",
-                    data_quality_job_input.into().into_json(),
+                    data_quality_job_input.into_value().into_json(),
                 )
                 .property(
                     "DataQualityJobOutputConfig",
-                    data_quality_job_output_config.into().into_json(),
+                    data_quality_job_output_config.into_value().into_json(),
                 )
-                .property("JobResources", job_resources.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("JobResources", job_resources.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -2029,10 +2222,10 @@ impl DataQualityJobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-dataqualityjobdefinition.html#cfn-sagemaker-dataqualityjobdefinition-dataqualitybaselineconfig)
     pub fn data_quality_baseline_config(
         mut self,
-        value: impl Into<crate::Value<data_quality_job_definition::DataQualityBaselineConfig>>,
+        value: impl crate::IntoValue<data_quality_job_definition::DataQualityBaselineConfig>,
     ) -> Self {
         self.0
-            .set_property("DataQualityBaselineConfig", value.into().into_json());
+            .set_property("DataQualityBaselineConfig", value.into_value().into_json());
         self
     }
 
@@ -2041,9 +2234,9 @@ impl DataQualityJobDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-dataqualityjobdefinition.html#cfn-sagemaker-dataqualityjobdefinition-endpointname)
-    pub fn endpoint_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn endpoint_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EndpointName", value.into().into_json());
+            .set_property("EndpointName", value.into_value().into_json());
         self
     }
 
@@ -2052,9 +2245,9 @@ impl DataQualityJobDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-dataqualityjobdefinition.html#cfn-sagemaker-dataqualityjobdefinition-jobdefinitionname)
-    pub fn job_definition_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn job_definition_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("JobDefinitionName", value.into().into_json());
+            .set_property("JobDefinitionName", value.into_value().into_json());
         self
     }
 
@@ -2065,10 +2258,10 @@ impl DataQualityJobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-dataqualityjobdefinition.html#cfn-sagemaker-dataqualityjobdefinition-networkconfig)
     pub fn network_config(
         mut self,
-        value: impl Into<crate::Value<data_quality_job_definition::NetworkConfig>>,
+        value: impl crate::IntoValue<data_quality_job_definition::NetworkConfig>,
     ) -> Self {
         self.0
-            .set_property("NetworkConfig", value.into().into_json());
+            .set_property("NetworkConfig", value.into_value().into_json());
         self
     }
 
@@ -2079,10 +2272,10 @@ impl DataQualityJobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-dataqualityjobdefinition.html#cfn-sagemaker-dataqualityjobdefinition-stoppingcondition)
     pub fn stopping_condition(
         mut self,
-        value: impl Into<crate::Value<data_quality_job_definition::StoppingCondition>>,
+        value: impl crate::IntoValue<data_quality_job_definition::StoppingCondition>,
     ) -> Self {
         self.0
-            .set_property("StoppingCondition", value.into().into_json());
+            .set_property("StoppingCondition", value.into_value().into_json());
         self
     }
 
@@ -2095,16 +2288,21 @@ impl DataQualityJobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-dataqualityjobdefinition.html#cfn-sagemaker-dataqualityjobdefinition-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<data_quality_job_definition::Tag>>>,
+        value: impl crate::IntoValue<Vec<data_quality_job_definition::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DataQualityJobDefinition {
     const TYPE_NAME: &'static str = "AWS::SageMaker::DataQualityJobDefinition";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "DataQualityAppSpecification",
         "DataQualityBaselineConfig",
@@ -2157,20 +2355,20 @@ pub mod data_quality_job_definition {
     impl BatchTransformInput {
         /// A new `BatchTransformInput` with its required properties.
         pub fn new(
-            data_captured_destination_s3_uri: impl Into<crate::Value<String>>,
-            dataset_format: impl Into<crate::Value<DatasetFormat>>,
-            local_path: impl Into<crate::Value<String>>,
+            data_captured_destination_s3_uri: impl crate::IntoValue<String>,
+            dataset_format: impl crate::IntoValue<DatasetFormat>,
+            local_path: impl crate::IntoValue<String>,
         ) -> Self {
             BatchTransformInput(crate::typed::Properties::from_iter([
                 (
                     "DataCapturedDestinationS3Uri".to_owned(),
-                    data_captured_destination_s3_uri.into().into_json(),
+                    data_captured_destination_s3_uri.into_value().into_json(),
                 ),
                 (
                     "DatasetFormat".to_owned(),
-                    dataset_format.into().into_json(),
+                    dataset_format.into_value().into_json(),
                 ),
-                ("LocalPath".to_owned(), local_path.into().into_json()),
+                ("LocalPath".to_owned(), local_path.into_value().into_json()),
             ]))
         }
 
@@ -2179,13 +2377,10 @@ pub mod data_quality_job_definition {
         /// Length: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-batchtransforminput.html#cfn-sagemaker-dataqualityjobdefinition-batchtransforminput-excludefeaturesattribute)
-        pub fn exclude_features_attribute(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn exclude_features_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ExcludeFeaturesAttribute".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2195,11 +2390,11 @@ pub mod data_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-batchtransforminput.html#cfn-sagemaker-dataqualityjobdefinition-batchtransforminput-s3datadistributiontype)
         pub fn s3_data_distribution_type(
             mut self,
-            value: impl Into<crate::Value<S3DataDistributionType>>,
+            value: impl crate::IntoValue<S3DataDistributionType>,
         ) -> Self {
             self.0.insert(
                 "S3DataDistributionType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2207,9 +2402,9 @@ pub mod data_quality_job_definition {
         /// `S3InputMode`: [`S3InputMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-batchtransforminput.html#cfn-sagemaker-dataqualityjobdefinition-batchtransforminput-s3inputmode)
-        pub fn s3_input_mode(mut self, value: impl Into<crate::Value<S3InputMode>>) -> Self {
+        pub fn s3_input_mode(mut self, value: impl crate::IntoValue<S3InputMode>) -> Self {
             self.0
-                .insert("S3InputMode".to_owned(), value.into().into_json());
+                .insert("S3InputMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2229,19 +2424,22 @@ pub mod data_quality_job_definition {
     impl ClusterConfig {
         /// A new `ClusterConfig` with its required properties.
         pub fn new(
-            instance_count: impl Into<crate::Value<i64>>,
-            instance_type: impl Into<crate::Value<String>>,
-            volume_size_in_gb: impl Into<crate::Value<i64>>,
+            instance_count: impl crate::IntoValue<i64>,
+            instance_type: impl crate::IntoValue<String>,
+            volume_size_in_gb: impl crate::IntoValue<i64>,
         ) -> Self {
             ClusterConfig(crate::typed::Properties::from_iter([
                 (
                     "InstanceCount".to_owned(),
-                    instance_count.into().into_json(),
+                    instance_count.into_value().into_json(),
                 ),
-                ("InstanceType".to_owned(), instance_type.into().into_json()),
+                (
+                    "InstanceType".to_owned(),
+                    instance_type.into_value().into_json(),
+                ),
                 (
                     "VolumeSizeInGB".to_owned(),
-                    volume_size_in_gb.into().into_json(),
+                    volume_size_in_gb.into_value().into_json(),
                 ),
             ]))
         }
@@ -2255,9 +2453,9 @@ pub mod data_quality_job_definition {
         /// Pattern: `^[a-zA-Z0-9:/_-]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-clusterconfig.html#cfn-sagemaker-dataqualityjobdefinition-clusterconfig-volumekmskeyid)
-        pub fn volume_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn volume_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VolumeKmsKeyId".to_owned(), value.into().into_json());
+                .insert("VolumeKmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2283,8 +2481,9 @@ pub mod data_quality_job_definition {
         /// `S3Uri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-constraintsresource.html#cfn-sagemaker-dataqualityjobdefinition-constraintsresource-s3uri)
-        pub fn s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S3Uri".to_owned(), value.into().into_json());
+        pub fn s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S3Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2310,8 +2509,9 @@ pub mod data_quality_job_definition {
         /// `Header`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-csv.html#cfn-sagemaker-dataqualityjobdefinition-csv-header)
-        pub fn header(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Header".to_owned(), value.into().into_json());
+        pub fn header(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Header".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2330,10 +2530,10 @@ pub mod data_quality_job_definition {
 
     impl DataQualityAppSpecification {
         /// A new `DataQualityAppSpecification` with its required properties.
-        pub fn new(image_uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(image_uri: impl crate::IntoValue<String>) -> Self {
             DataQualityAppSpecification(crate::typed::Properties::from_iter([(
                 "ImageUri".to_owned(),
-                image_uri.into().into_json(),
+                image_uri.into_value().into_json(),
             )]))
         }
 
@@ -2342,9 +2542,11 @@ pub mod data_quality_job_definition {
         /// Items: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-dataqualityappspecification.html#cfn-sagemaker-dataqualityjobdefinition-dataqualityappspecification-containerarguments)
-        pub fn container_arguments(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ContainerArguments".to_owned(), value.into().into_json());
+        pub fn container_arguments(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ContainerArguments".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2353,18 +2555,20 @@ pub mod data_quality_job_definition {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-dataqualityappspecification.html#cfn-sagemaker-dataqualityjobdefinition-dataqualityappspecification-containerentrypoint)
-        pub fn container_entrypoint(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ContainerEntrypoint".to_owned(), value.into().into_json());
+        pub fn container_entrypoint(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ContainerEntrypoint".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Environment`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-dataqualityappspecification.html#cfn-sagemaker-dataqualityjobdefinition-dataqualityappspecification-environment)
-        pub fn environment(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn environment(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2373,11 +2577,11 @@ pub mod data_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-dataqualityappspecification.html#cfn-sagemaker-dataqualityjobdefinition-dataqualityappspecification-postanalyticsprocessorsourceuri)
         pub fn post_analytics_processor_source_uri(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "PostAnalyticsProcessorSourceUri".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2387,11 +2591,11 @@ pub mod data_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-dataqualityappspecification.html#cfn-sagemaker-dataqualityjobdefinition-dataqualityappspecification-recordpreprocessorsourceuri)
         pub fn record_preprocessor_source_uri(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "RecordPreprocessorSourceUri".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2418,9 +2622,11 @@ pub mod data_quality_job_definition {
         /// `BaseliningJobName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-dataqualitybaselineconfig.html#cfn-sagemaker-dataqualityjobdefinition-dataqualitybaselineconfig-baseliningjobname)
-        pub fn baselining_job_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BaseliningJobName".to_owned(), value.into().into_json());
+        pub fn baselining_job_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BaseliningJobName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2429,10 +2635,12 @@ pub mod data_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-dataqualitybaselineconfig.html#cfn-sagemaker-dataqualityjobdefinition-dataqualitybaselineconfig-constraintsresource)
         pub fn constraints_resource(
             mut self,
-            value: impl Into<crate::Value<ConstraintsResource>>,
+            value: impl crate::IntoValue<ConstraintsResource>,
         ) -> Self {
-            self.0
-                .insert("ConstraintsResource".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConstraintsResource".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2441,10 +2649,12 @@ pub mod data_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-dataqualitybaselineconfig.html#cfn-sagemaker-dataqualityjobdefinition-dataqualitybaselineconfig-statisticsresource)
         pub fn statistics_resource(
             mut self,
-            value: impl Into<crate::Value<StatisticsResource>>,
+            value: impl crate::IntoValue<StatisticsResource>,
         ) -> Self {
-            self.0
-                .insert("StatisticsResource".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StatisticsResource".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2472,19 +2682,21 @@ pub mod data_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-dataqualityjobinput.html#cfn-sagemaker-dataqualityjobdefinition-dataqualityjobinput-batchtransforminput)
         pub fn batch_transform_input(
             mut self,
-            value: impl Into<crate::Value<BatchTransformInput>>,
+            value: impl crate::IntoValue<BatchTransformInput>,
         ) -> Self {
-            self.0
-                .insert("BatchTransformInput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BatchTransformInput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EndpointInput`: [`EndpointInput`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-dataqualityjobinput.html#cfn-sagemaker-dataqualityjobdefinition-dataqualityjobinput-endpointinput)
-        pub fn endpoint_input(mut self, value: impl Into<crate::Value<EndpointInput>>) -> Self {
+        pub fn endpoint_input(mut self, value: impl crate::IntoValue<EndpointInput>) -> Self {
             self.0
-                .insert("EndpointInput".to_owned(), value.into().into_json());
+                .insert("EndpointInput".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2510,25 +2722,27 @@ pub mod data_quality_job_definition {
         /// `Csv`: [`Csv`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-datasetformat.html#cfn-sagemaker-dataqualityjobdefinition-datasetformat-csv)
-        pub fn csv(mut self, value: impl Into<crate::Value<Csv>>) -> Self {
-            self.0.insert("Csv".to_owned(), value.into().into_json());
+        pub fn csv(mut self, value: impl crate::IntoValue<Csv>) -> Self {
+            self.0
+                .insert("Csv".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Json`: [`Json`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-datasetformat.html#cfn-sagemaker-dataqualityjobdefinition-datasetformat-json)
-        pub fn json(mut self, value: impl Into<crate::Value<Json>>) -> Self {
-            self.0.insert("Json".to_owned(), value.into().into_json());
+        pub fn json(mut self, value: impl crate::IntoValue<Json>) -> Self {
+            self.0
+                .insert("Json".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Parquet`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-datasetformat.html#cfn-sagemaker-dataqualityjobdefinition-datasetformat-parquet)
-        pub fn parquet(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn parquet(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Parquet".to_owned(), value.into().into_json());
+                .insert("Parquet".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2548,12 +2762,15 @@ pub mod data_quality_job_definition {
     impl EndpointInput {
         /// A new `EndpointInput` with its required properties.
         pub fn new(
-            endpoint_name: impl Into<crate::Value<String>>,
-            local_path: impl Into<crate::Value<String>>,
+            endpoint_name: impl crate::IntoValue<String>,
+            local_path: impl crate::IntoValue<String>,
         ) -> Self {
             EndpointInput(crate::typed::Properties::from_iter([
-                ("EndpointName".to_owned(), endpoint_name.into().into_json()),
-                ("LocalPath".to_owned(), local_path.into().into_json()),
+                (
+                    "EndpointName".to_owned(),
+                    endpoint_name.into_value().into_json(),
+                ),
+                ("LocalPath".to_owned(), local_path.into_value().into_json()),
             ]))
         }
 
@@ -2562,13 +2779,10 @@ pub mod data_quality_job_definition {
         /// Length: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-endpointinput.html#cfn-sagemaker-dataqualityjobdefinition-endpointinput-excludefeaturesattribute)
-        pub fn exclude_features_attribute(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn exclude_features_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ExcludeFeaturesAttribute".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2578,11 +2792,11 @@ pub mod data_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-endpointinput.html#cfn-sagemaker-dataqualityjobdefinition-endpointinput-s3datadistributiontype)
         pub fn s3_data_distribution_type(
             mut self,
-            value: impl Into<crate::Value<EndpointInputS3DataDistributionType>>,
+            value: impl crate::IntoValue<EndpointInputS3DataDistributionType>,
         ) -> Self {
             self.0.insert(
                 "S3DataDistributionType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2592,10 +2806,10 @@ pub mod data_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-endpointinput.html#cfn-sagemaker-dataqualityjobdefinition-endpointinput-s3inputmode)
         pub fn s3_input_mode(
             mut self,
-            value: impl Into<crate::Value<EndpointInputS3InputMode>>,
+            value: impl crate::IntoValue<EndpointInputS3InputMode>,
         ) -> Self {
             self.0
-                .insert("S3InputMode".to_owned(), value.into().into_json());
+                .insert("S3InputMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2621,8 +2835,9 @@ pub mod data_quality_job_definition {
         /// `Line`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-json.html#cfn-sagemaker-dataqualityjobdefinition-json-line)
-        pub fn line(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Line".to_owned(), value.into().into_json());
+        pub fn line(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Line".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2641,10 +2856,10 @@ pub mod data_quality_job_definition {
 
     impl MonitoringOutput {
         /// A new `MonitoringOutput` with its required properties.
-        pub fn new(s3_output: impl Into<crate::Value<S3Output>>) -> Self {
+        pub fn new(s3_output: impl crate::IntoValue<S3Output>) -> Self {
             MonitoringOutput(crate::typed::Properties::from_iter([(
                 "S3Output".to_owned(),
-                s3_output.into().into_json(),
+                s3_output.into_value().into_json(),
             )]))
         }
     }
@@ -2663,10 +2878,10 @@ pub mod data_quality_job_definition {
 
     impl MonitoringOutputConfig {
         /// A new `MonitoringOutputConfig` with its required properties.
-        pub fn new(monitoring_outputs: impl Into<crate::Value<Vec<MonitoringOutput>>>) -> Self {
+        pub fn new(monitoring_outputs: impl crate::IntoValue<Vec<MonitoringOutput>>) -> Self {
             MonitoringOutputConfig(crate::typed::Properties::from_iter([(
                 "MonitoringOutputs".to_owned(),
-                monitoring_outputs.into().into_json(),
+                monitoring_outputs.into_value().into_json(),
             )]))
         }
 
@@ -2677,9 +2892,9 @@ pub mod data_quality_job_definition {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-monitoringoutputconfig.html#cfn-sagemaker-dataqualityjobdefinition-monitoringoutputconfig-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2698,10 +2913,10 @@ pub mod data_quality_job_definition {
 
     impl MonitoringResources {
         /// A new `MonitoringResources` with its required properties.
-        pub fn new(cluster_config: impl Into<crate::Value<ClusterConfig>>) -> Self {
+        pub fn new(cluster_config: impl crate::IntoValue<ClusterConfig>) -> Self {
             MonitoringResources(crate::typed::Properties::from_iter([(
                 "ClusterConfig".to_owned(),
-                cluster_config.into().into_json(),
+                cluster_config.into_value().into_json(),
             )]))
         }
     }
@@ -2729,11 +2944,11 @@ pub mod data_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-networkconfig.html#cfn-sagemaker-dataqualityjobdefinition-networkconfig-enableintercontainertrafficencryption)
         pub fn enable_inter_container_traffic_encryption(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "EnableInterContainerTrafficEncryption".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2741,10 +2956,10 @@ pub mod data_quality_job_definition {
         /// `EnableNetworkIsolation`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-networkconfig.html#cfn-sagemaker-dataqualityjobdefinition-networkconfig-enablenetworkisolation)
-        pub fn enable_network_isolation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_network_isolation(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnableNetworkIsolation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2752,9 +2967,9 @@ pub mod data_quality_job_definition {
         /// `VpcConfig`: [`VpcConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-networkconfig.html#cfn-sagemaker-dataqualityjobdefinition-networkconfig-vpcconfig)
-        pub fn vpc_config(mut self, value: impl Into<crate::Value<VpcConfig>>) -> Self {
+        pub fn vpc_config(mut self, value: impl crate::IntoValue<VpcConfig>) -> Self {
             self.0
-                .insert("VpcConfig".to_owned(), value.into().into_json());
+                .insert("VpcConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2774,21 +2989,21 @@ pub mod data_quality_job_definition {
     impl S3Output {
         /// A new `S3Output` with its required properties.
         pub fn new(
-            local_path: impl Into<crate::Value<String>>,
-            s3_uri: impl Into<crate::Value<String>>,
+            local_path: impl crate::IntoValue<String>,
+            s3_uri: impl crate::IntoValue<String>,
         ) -> Self {
             S3Output(crate::typed::Properties::from_iter([
-                ("LocalPath".to_owned(), local_path.into().into_json()),
-                ("S3Uri".to_owned(), s3_uri.into().into_json()),
+                ("LocalPath".to_owned(), local_path.into_value().into_json()),
+                ("S3Uri".to_owned(), s3_uri.into_value().into_json()),
             ]))
         }
 
         /// `S3UploadMode`: [`S3UploadMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-s3output.html#cfn-sagemaker-dataqualityjobdefinition-s3output-s3uploadmode)
-        pub fn s3_upload_mode(mut self, value: impl Into<crate::Value<S3UploadMode>>) -> Self {
+        pub fn s3_upload_mode(mut self, value: impl crate::IntoValue<S3UploadMode>) -> Self {
             self.0
-                .insert("S3UploadMode".to_owned(), value.into().into_json());
+                .insert("S3UploadMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2814,8 +3029,9 @@ pub mod data_quality_job_definition {
         /// `S3Uri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-dataqualityjobdefinition-statisticsresource.html#cfn-sagemaker-dataqualityjobdefinition-statisticsresource-s3uri)
-        pub fn s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S3Uri".to_owned(), value.into().into_json());
+        pub fn s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S3Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2834,10 +3050,10 @@ pub mod data_quality_job_definition {
 
     impl StoppingCondition {
         /// A new `StoppingCondition` with its required properties.
-        pub fn new(max_runtime_in_seconds: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_runtime_in_seconds: impl crate::IntoValue<i64>) -> Self {
             StoppingCondition(crate::typed::Properties::from_iter([(
                 "MaxRuntimeInSeconds".to_owned(),
-                max_runtime_in_seconds.into().into_json(),
+                max_runtime_in_seconds.into_value().into_json(),
             )]))
         }
     }
@@ -2857,12 +3073,12 @@ pub mod data_quality_job_definition {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2882,15 +3098,15 @@ pub mod data_quality_job_definition {
     impl VpcConfig {
         /// A new `VpcConfig` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnets: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnets: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfig(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("Subnets".to_owned(), subnets.into().into_json()),
+                ("Subnets".to_owned(), subnets.into_value().into_json()),
             ]))
         }
     }
@@ -3002,18 +3218,19 @@ pub struct Device(crate::Resource);
 
 impl Device {
     /// A new `AWS::SageMaker::Device` with its required properties.
-    pub fn new(device_fleet_name: impl Into<crate::Value<String>>) -> Self {
-        Device(
-            crate::Resource::new("AWS::SageMaker::Device")
-                .property("DeviceFleetName", device_fleet_name.into().into_json()),
-        )
+    pub fn new(device_fleet_name: impl crate::IntoValue<String>) -> Self {
+        Device(crate::Resource::new("AWS::SageMaker::Device").property(
+            "DeviceFleetName",
+            device_fleet_name.into_value().into_json(),
+        ))
     }
 
     /// `Device`: [`Device`](device::Device).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-device.html#cfn-sagemaker-device-device)
-    pub fn device(mut self, value: impl Into<crate::Value<device::Device>>) -> Self {
-        self.0.set_property("Device", value.into().into_json());
+    pub fn device(mut self, value: impl crate::IntoValue<device::Device>) -> Self {
+        self.0
+            .set_property("Device", value.into_value().into_json());
         self
     }
 
@@ -3022,8 +3239,8 @@ impl Device {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-device.html#cfn-sagemaker-device-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<device::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<device::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -3057,10 +3274,10 @@ pub mod device {
 
     impl Device {
         /// A new `Device` with its required properties.
-        pub fn new(device_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(device_name: impl crate::IntoValue<String>) -> Self {
             Device(crate::typed::Properties::from_iter([(
                 "DeviceName".to_owned(),
-                device_name.into().into_json(),
+                device_name.into_value().into_json(),
             )]))
         }
 
@@ -3071,9 +3288,9 @@ pub mod device {
         /// Pattern: `[\S\s]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-device-device.html#cfn-sagemaker-device-device-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3084,9 +3301,9 @@ pub mod device {
         /// Pattern: `[a-zA-Z0-9:_-]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-device-device.html#cfn-sagemaker-device-device-iotthingname)
-        pub fn iot_thing_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn iot_thing_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IotThingName".to_owned(), value.into().into_json());
+                .insert("IotThingName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3106,12 +3323,12 @@ pub mod device {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3134,15 +3351,18 @@ pub struct DeviceFleet(crate::Resource);
 impl DeviceFleet {
     /// A new `AWS::SageMaker::DeviceFleet` with its required properties.
     pub fn new(
-        device_fleet_name: impl Into<crate::Value<String>>,
-        output_config: impl Into<crate::Value<device_fleet::EdgeOutputConfig>>,
-        role_arn: impl Into<crate::Value<String>>,
+        device_fleet_name: impl crate::IntoValue<String>,
+        output_config: impl crate::IntoValue<device_fleet::EdgeOutputConfig>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         DeviceFleet(
             crate::Resource::new("AWS::SageMaker::DeviceFleet")
-                .property("DeviceFleetName", device_fleet_name.into().into_json())
-                .property("OutputConfig", output_config.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property(
+                    "DeviceFleetName",
+                    device_fleet_name.into_value().into_json(),
+                )
+                .property("OutputConfig", output_config.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -3153,8 +3373,9 @@ impl DeviceFleet {
     /// Pattern: `[\S\s]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-devicefleet.html#cfn-sagemaker-devicefleet-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -3163,8 +3384,8 @@ impl DeviceFleet {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-devicefleet.html#cfn-sagemaker-devicefleet-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<device_fleet::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<device_fleet::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -3198,10 +3419,10 @@ pub mod device_fleet {
 
     impl EdgeOutputConfig {
         /// A new `EdgeOutputConfig` with its required properties.
-        pub fn new(s3_output_location: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(s3_output_location: impl crate::IntoValue<String>) -> Self {
             EdgeOutputConfig(crate::typed::Properties::from_iter([(
                 "S3OutputLocation".to_owned(),
-                s3_output_location.into().into_json(),
+                s3_output_location.into_value().into_json(),
             )]))
         }
 
@@ -3212,9 +3433,9 @@ pub mod device_fleet {
         /// Pattern: `[a-zA-Z0-9:_-]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-devicefleet-edgeoutputconfig.html#cfn-sagemaker-devicefleet-edgeoutputconfig-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3234,12 +3455,12 @@ pub mod device_fleet {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3262,18 +3483,18 @@ pub struct Domain(crate::Resource);
 impl Domain {
     /// A new `AWS::SageMaker::Domain` with its required properties.
     pub fn new(
-        auth_mode: impl Into<crate::Value<domain::AuthMode>>,
-        default_user_settings: impl Into<crate::Value<domain::UserSettings>>,
-        domain_name: impl Into<crate::Value<String>>,
+        auth_mode: impl crate::IntoValue<domain::AuthMode>,
+        default_user_settings: impl crate::IntoValue<domain::UserSettings>,
+        domain_name: impl crate::IntoValue<String>,
     ) -> Self {
         Domain(
             crate::Resource::new("AWS::SageMaker::Domain")
-                .property("AuthMode", auth_mode.into().into_json())
+                .property("AuthMode", auth_mode.into_value().into_json())
                 .property(
                     "DefaultUserSettings",
-                    default_user_settings.into().into_json(),
+                    default_user_settings.into_value().into_json(),
                 )
-                .property("DomainName", domain_name.into().into_json()),
+                .property("DomainName", domain_name.into_value().into_json()),
         )
     }
 
@@ -3282,10 +3503,10 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-appnetworkaccesstype)
     pub fn app_network_access_type(
         mut self,
-        value: impl Into<crate::Value<domain::AppNetworkAccessType>>,
+        value: impl crate::IntoValue<domain::AppNetworkAccessType>,
     ) -> Self {
         self.0
-            .set_property("AppNetworkAccessType", value.into().into_json());
+            .set_property("AppNetworkAccessType", value.into_value().into_json());
         self
     }
 
@@ -3294,10 +3515,10 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-appsecuritygroupmanagement)
     pub fn app_security_group_management(
         mut self,
-        value: impl Into<crate::Value<domain::AppSecurityGroupManagement>>,
+        value: impl crate::IntoValue<domain::AppSecurityGroupManagement>,
     ) -> Self {
         self.0
-            .set_property("AppSecurityGroupManagement", value.into().into_json());
+            .set_property("AppSecurityGroupManagement", value.into_value().into_json());
         self
     }
 
@@ -3306,22 +3527,19 @@ impl Domain {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-defaultspacesettings)
     pub fn default_space_settings(
         mut self,
-        value: impl Into<crate::Value<domain::DefaultSpaceSettings>>,
+        value: impl crate::IntoValue<domain::DefaultSpaceSettings>,
     ) -> Self {
         self.0
-            .set_property("DefaultSpaceSettings", value.into().into_json());
+            .set_property("DefaultSpaceSettings", value.into_value().into_json());
         self
     }
 
     /// `DomainSettings`: [`DomainSettings`](domain::DomainSettings).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-domainsettings)
-    pub fn domain_settings(
-        mut self,
-        value: impl Into<crate::Value<domain::DomainSettings>>,
-    ) -> Self {
+    pub fn domain_settings(mut self, value: impl crate::IntoValue<domain::DomainSettings>) -> Self {
         self.0
-            .set_property("DomainSettings", value.into().into_json());
+            .set_property("DomainSettings", value.into_value().into_json());
         self
     }
 
@@ -3334,8 +3552,9 @@ impl Domain {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -3344,20 +3563,18 @@ impl Domain {
     /// Items: 1 to 16.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-subnetids)
-    pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("SubnetIds", value.into().into_json());
+    pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("SubnetIds", value.into_value().into_json());
         self
     }
 
     /// `TagPropagation`: [`TagPropagation`](domain::TagPropagation).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-tagpropagation)
-    pub fn tag_propagation(
-        mut self,
-        value: impl Into<crate::Value<domain::TagPropagation>>,
-    ) -> Self {
+    pub fn tag_propagation(mut self, value: impl crate::IntoValue<domain::TagPropagation>) -> Self {
         self.0
-            .set_property("TagPropagation", value.into().into_json());
+            .set_property("TagPropagation", value.into_value().into_json());
         self
     }
 
@@ -3366,8 +3583,8 @@ impl Domain {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<domain::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -3378,15 +3595,20 @@ impl Domain {
     /// Pattern: `[-0-9a-zA-Z]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-vpcid)
-    pub fn vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("VpcId", value.into().into_json());
+    pub fn vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("VpcId", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Domain {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Domain";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AuthMode",
         "DomainName",
@@ -3463,9 +3685,9 @@ pub mod domain {
         /// `IdleSettings`: [`IdleSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-applifecyclemanagement.html#cfn-sagemaker-domain-applifecyclemanagement-idlesettings)
-        pub fn idle_settings(mut self, value: impl Into<crate::Value<IdleSettings>>) -> Self {
+        pub fn idle_settings(mut self, value: impl crate::IntoValue<IdleSettings>) -> Self {
             self.0
-                .insert("IdleSettings".to_owned(), value.into().into_json());
+                .insert("IdleSettings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3493,11 +3715,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-codeeditorappsettings.html#cfn-sagemaker-domain-codeeditorappsettings-applifecyclemanagement)
         pub fn app_lifecycle_management(
             mut self,
-            value: impl Into<crate::Value<AppLifecycleManagement>>,
+            value: impl crate::IntoValue<AppLifecycleManagement>,
         ) -> Self {
             self.0.insert(
                 "AppLifecycleManagement".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3511,11 +3733,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-codeeditorappsettings.html#cfn-sagemaker-domain-codeeditorappsettings-builtinlifecycleconfigarn)
         pub fn built_in_lifecycle_config_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "BuiltInLifecycleConfigArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3525,21 +3747,20 @@ pub mod domain {
         /// Items: 0 to 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-codeeditorappsettings.html#cfn-sagemaker-domain-codeeditorappsettings-customimages)
-        pub fn custom_images(mut self, value: impl Into<crate::Value<Vec<CustomImage>>>) -> Self {
+        pub fn custom_images(mut self, value: impl crate::IntoValue<Vec<CustomImage>>) -> Self {
             self.0
-                .insert("CustomImages".to_owned(), value.into().into_json());
+                .insert("CustomImages".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultResourceSpec`: [`ResourceSpec`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-codeeditorappsettings.html#cfn-sagemaker-domain-codeeditorappsettings-defaultresourcespec)
-        pub fn default_resource_spec(
-            mut self,
-            value: impl Into<crate::Value<ResourceSpec>>,
-        ) -> Self {
-            self.0
-                .insert("DefaultResourceSpec".to_owned(), value.into().into_json());
+        pub fn default_resource_spec(mut self, value: impl crate::IntoValue<ResourceSpec>) -> Self {
+            self.0.insert(
+                "DefaultResourceSpec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3548,12 +3769,11 @@ pub mod domain {
         /// Items: 0 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-codeeditorappsettings.html#cfn-sagemaker-domain-codeeditorappsettings-lifecycleconfigarns)
-        pub fn lifecycle_config_arns(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("LifecycleConfigArns".to_owned(), value.into().into_json());
+        pub fn lifecycle_config_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "LifecycleConfigArns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3572,10 +3792,10 @@ pub mod domain {
 
     impl CodeRepository {
         /// A new `CodeRepository` with its required properties.
-        pub fn new(repository_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(repository_url: impl crate::IntoValue<String>) -> Self {
             CodeRepository(crate::typed::Properties::from_iter([(
                 "RepositoryUrl".to_owned(),
-                repository_url.into().into_json(),
+                repository_url.into_value().into_json(),
             )]))
         }
     }
@@ -3603,10 +3823,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-customfilesystemconfig.html#cfn-sagemaker-domain-customfilesystemconfig-efsfilesystemconfig)
         pub fn efs_file_system_config(
             mut self,
-            value: impl Into<crate::Value<EfsFileSystemConfig>>,
+            value: impl crate::IntoValue<EfsFileSystemConfig>,
         ) -> Self {
-            self.0
-                .insert("EFSFileSystemConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EFSFileSystemConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3615,11 +3837,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-customfilesystemconfig.html#cfn-sagemaker-domain-customfilesystemconfig-fsxlustrefilesystemconfig)
         pub fn f_sx_lustre_file_system_config(
             mut self,
-            value: impl Into<crate::Value<FSxLustreFileSystemConfig>>,
+            value: impl crate::IntoValue<FSxLustreFileSystemConfig>,
         ) -> Self {
             self.0.insert(
                 "FSxLustreFileSystemConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3629,10 +3851,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-customfilesystemconfig.html#cfn-sagemaker-domain-customfilesystemconfig-s3filesystemconfig)
         pub fn s3_file_system_config(
             mut self,
-            value: impl Into<crate::Value<S3FileSystemConfig>>,
+            value: impl crate::IntoValue<S3FileSystemConfig>,
         ) -> Self {
-            self.0
-                .insert("S3FileSystemConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "S3FileSystemConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3652,15 +3876,15 @@ pub mod domain {
     impl CustomImage {
         /// A new `CustomImage` with its required properties.
         pub fn new(
-            app_image_config_name: impl Into<crate::Value<String>>,
-            image_name: impl Into<crate::Value<String>>,
+            app_image_config_name: impl crate::IntoValue<String>,
+            image_name: impl crate::IntoValue<String>,
         ) -> Self {
             CustomImage(crate::typed::Properties::from_iter([
                 (
                     "AppImageConfigName".to_owned(),
-                    app_image_config_name.into().into_json(),
+                    app_image_config_name.into_value().into_json(),
                 ),
-                ("ImageName".to_owned(), image_name.into().into_json()),
+                ("ImageName".to_owned(), image_name.into_value().into_json()),
             ]))
         }
 
@@ -3669,9 +3893,11 @@ pub mod domain {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-customimage.html#cfn-sagemaker-domain-customimage-imageversionnumber)
-        pub fn image_version_number(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ImageVersionNumber".to_owned(), value.into().into_json());
+        pub fn image_version_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ImageVersionNumber".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3690,10 +3916,10 @@ pub mod domain {
 
     impl CustomPosixUserConfig {
         /// A new `CustomPosixUserConfig` with its required properties.
-        pub fn new(gid: impl Into<crate::Value<i64>>, uid: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(gid: impl crate::IntoValue<i64>, uid: impl crate::IntoValue<i64>) -> Self {
             CustomPosixUserConfig(crate::typed::Properties::from_iter([
-                ("Gid".to_owned(), gid.into().into_json()),
-                ("Uid".to_owned(), uid.into().into_json()),
+                ("Gid".to_owned(), gid.into_value().into_json()),
+                ("Uid".to_owned(), uid.into_value().into_json()),
             ]))
         }
     }
@@ -3713,17 +3939,17 @@ pub mod domain {
     impl DefaultEbsStorageSettings {
         /// A new `DefaultEbsStorageSettings` with its required properties.
         pub fn new(
-            default_ebs_volume_size_in_gb: impl Into<crate::Value<i64>>,
-            maximum_ebs_volume_size_in_gb: impl Into<crate::Value<i64>>,
+            default_ebs_volume_size_in_gb: impl crate::IntoValue<i64>,
+            maximum_ebs_volume_size_in_gb: impl crate::IntoValue<i64>,
         ) -> Self {
             DefaultEbsStorageSettings(crate::typed::Properties::from_iter([
                 (
                     "DefaultEbsVolumeSizeInGb".to_owned(),
-                    default_ebs_volume_size_in_gb.into().into_json(),
+                    default_ebs_volume_size_in_gb.into_value().into_json(),
                 ),
                 (
                     "MaximumEbsVolumeSizeInGb".to_owned(),
-                    maximum_ebs_volume_size_in_gb.into().into_json(),
+                    maximum_ebs_volume_size_in_gb.into_value().into_json(),
                 ),
             ]))
         }
@@ -3743,10 +3969,10 @@ pub mod domain {
 
     impl DefaultSpaceSettings {
         /// A new `DefaultSpaceSettings` with its required properties.
-        pub fn new(execution_role: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(execution_role: impl crate::IntoValue<String>) -> Self {
             DefaultSpaceSettings(crate::typed::Properties::from_iter([(
                 "ExecutionRole".to_owned(),
-                execution_role.into().into_json(),
+                execution_role.into_value().into_json(),
             )]))
         }
 
@@ -3757,11 +3983,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-defaultspacesettings.html#cfn-sagemaker-domain-defaultspacesettings-customfilesystemconfigs)
         pub fn custom_file_system_configs(
             mut self,
-            value: impl Into<crate::Value<Vec<CustomFileSystemConfig>>>,
+            value: impl crate::IntoValue<Vec<CustomFileSystemConfig>>,
         ) -> Self {
             self.0.insert(
                 "CustomFileSystemConfigs".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3771,10 +3997,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-defaultspacesettings.html#cfn-sagemaker-domain-defaultspacesettings-customposixuserconfig)
         pub fn custom_posix_user_config(
             mut self,
-            value: impl Into<crate::Value<CustomPosixUserConfig>>,
+            value: impl crate::IntoValue<CustomPosixUserConfig>,
         ) -> Self {
-            self.0
-                .insert("CustomPosixUserConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomPosixUserConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3783,10 +4011,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-defaultspacesettings.html#cfn-sagemaker-domain-defaultspacesettings-jupyterlabappsettings)
         pub fn jupyter_lab_app_settings(
             mut self,
-            value: impl Into<crate::Value<JupyterLabAppSettings>>,
+            value: impl crate::IntoValue<JupyterLabAppSettings>,
         ) -> Self {
-            self.0
-                .insert("JupyterLabAppSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "JupyterLabAppSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3795,11 +4025,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-defaultspacesettings.html#cfn-sagemaker-domain-defaultspacesettings-jupyterserverappsettings)
         pub fn jupyter_server_app_settings(
             mut self,
-            value: impl Into<crate::Value<JupyterServerAppSettings>>,
+            value: impl crate::IntoValue<JupyterServerAppSettings>,
         ) -> Self {
             self.0.insert(
                 "JupyterServerAppSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3809,11 +4039,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-defaultspacesettings.html#cfn-sagemaker-domain-defaultspacesettings-kernelgatewayappsettings)
         pub fn kernel_gateway_app_settings(
             mut self,
-            value: impl Into<crate::Value<KernelGatewayAppSettings>>,
+            value: impl crate::IntoValue<KernelGatewayAppSettings>,
         ) -> Self {
             self.0.insert(
                 "KernelGatewayAppSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3823,9 +4053,9 @@ pub mod domain {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-defaultspacesettings.html#cfn-sagemaker-domain-defaultspacesettings-securitygroups)
-        pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SecurityGroups".to_owned(), value.into().into_json());
+                .insert("SecurityGroups".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3834,10 +4064,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-defaultspacesettings.html#cfn-sagemaker-domain-defaultspacesettings-spacestoragesettings)
         pub fn space_storage_settings(
             mut self,
-            value: impl Into<crate::Value<DefaultSpaceStorageSettings>>,
+            value: impl crate::IntoValue<DefaultSpaceStorageSettings>,
         ) -> Self {
-            self.0
-                .insert("SpaceStorageSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SpaceStorageSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3865,11 +4097,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-defaultspacestoragesettings.html#cfn-sagemaker-domain-defaultspacestoragesettings-defaultebsstoragesettings)
         pub fn default_ebs_storage_settings(
             mut self,
-            value: impl Into<crate::Value<DefaultEbsStorageSettings>>,
+            value: impl crate::IntoValue<DefaultEbsStorageSettings>,
         ) -> Self {
             self.0.insert(
                 "DefaultEbsStorageSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3898,10 +4130,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-dockersettings.html#cfn-sagemaker-domain-dockersettings-enabledockeraccess)
         pub fn enable_docker_access(
             mut self,
-            value: impl Into<crate::Value<EnableDockerAccess>>,
+            value: impl crate::IntoValue<EnableDockerAccess>,
         ) -> Self {
-            self.0
-                .insert("EnableDockerAccess".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EnableDockerAccess".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3912,11 +4146,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-dockersettings.html#cfn-sagemaker-domain-dockersettings-vpconlytrustedaccounts)
         pub fn vpc_only_trusted_accounts(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "VpcOnlyTrustedAccounts".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3943,9 +4177,9 @@ pub mod domain {
         /// `DockerSettings`: [`DockerSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-domainsettings.html#cfn-sagemaker-domain-domainsettings-dockersettings)
-        pub fn docker_settings(mut self, value: impl Into<crate::Value<DockerSettings>>) -> Self {
+        pub fn docker_settings(mut self, value: impl crate::IntoValue<DockerSettings>) -> Self {
             self.0
-                .insert("DockerSettings".to_owned(), value.into().into_json());
+                .insert("DockerSettings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3954,11 +4188,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-domainsettings.html#cfn-sagemaker-domain-domainsettings-executionroleidentityconfig)
         pub fn execution_role_identity_config(
             mut self,
-            value: impl Into<crate::Value<ExecutionRoleIdentityConfig>>,
+            value: impl crate::IntoValue<ExecutionRoleIdentityConfig>,
         ) -> Self {
             self.0.insert(
                 "ExecutionRoleIdentityConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3966,9 +4200,9 @@ pub mod domain {
         /// `IpAddressType`: [`IpAddressType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-domainsettings.html#cfn-sagemaker-domain-domainsettings-ipaddresstype)
-        pub fn ip_address_type(mut self, value: impl Into<crate::Value<IpAddressType>>) -> Self {
+        pub fn ip_address_type(mut self, value: impl crate::IntoValue<IpAddressType>) -> Self {
             self.0
-                .insert("IpAddressType".to_owned(), value.into().into_json());
+                .insert("IpAddressType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3977,11 +4211,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-domainsettings.html#cfn-sagemaker-domain-domainsettings-rstudioserverprodomainsettings)
         pub fn r_studio_server_pro_domain_settings(
             mut self,
-            value: impl Into<crate::Value<RStudioServerProDomainSettings>>,
+            value: impl crate::IntoValue<RStudioServerProDomainSettings>,
         ) -> Self {
             self.0.insert(
                 "RStudioServerProDomainSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3991,9 +4225,11 @@ pub mod domain {
         /// Items: 0 to 3.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-domainsettings.html#cfn-sagemaker-domain-domainsettings-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4002,10 +4238,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-domainsettings.html#cfn-sagemaker-domain-domainsettings-unifiedstudiosettings)
         pub fn unified_studio_settings(
             mut self,
-            value: impl Into<crate::Value<UnifiedStudioSettings>>,
+            value: impl crate::IntoValue<UnifiedStudioSettings>,
         ) -> Self {
-            self.0
-                .insert("UnifiedStudioSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "UnifiedStudioSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4024,10 +4262,10 @@ pub mod domain {
 
     impl EfsFileSystemConfig {
         /// A new `EfsFileSystemConfig` with its required properties.
-        pub fn new(file_system_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(file_system_id: impl crate::IntoValue<String>) -> Self {
             EfsFileSystemConfig(crate::typed::Properties::from_iter([(
                 "FileSystemId".to_owned(),
-                file_system_id.into().into_json(),
+                file_system_id.into_value().into_json(),
             )]))
         }
 
@@ -4038,9 +4276,9 @@ pub mod domain {
         /// Pattern: `^\/\S*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-efsfilesystemconfig.html#cfn-sagemaker-domain-efsfilesystemconfig-filesystempath)
-        pub fn file_system_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn file_system_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FileSystemPath".to_owned(), value.into().into_json());
+                .insert("FileSystemPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4059,10 +4297,10 @@ pub mod domain {
 
     impl FSxLustreFileSystemConfig {
         /// A new `FSxLustreFileSystemConfig` with its required properties.
-        pub fn new(file_system_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(file_system_id: impl crate::IntoValue<String>) -> Self {
             FSxLustreFileSystemConfig(crate::typed::Properties::from_iter([(
                 "FileSystemId".to_owned(),
-                file_system_id.into().into_json(),
+                file_system_id.into_value().into_json(),
             )]))
         }
 
@@ -4073,9 +4311,9 @@ pub mod domain {
         /// Pattern: `^\/\S*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-fsxlustrefilesystemconfig.html#cfn-sagemaker-domain-fsxlustrefilesystemconfig-filesystempath)
-        pub fn file_system_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn file_system_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FileSystemPath".to_owned(), value.into().into_json());
+                .insert("FileSystemPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4103,10 +4341,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-hiddensagemakerimage.html#cfn-sagemaker-domain-hiddensagemakerimage-sagemakerimagename)
         pub fn sage_maker_image_name(
             mut self,
-            value: impl Into<crate::Value<SageMakerImageName>>,
+            value: impl crate::IntoValue<SageMakerImageName>,
         ) -> Self {
-            self.0
-                .insert("SageMakerImageName".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SageMakerImageName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4115,9 +4355,9 @@ pub mod domain {
         /// Items: 0 to 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-hiddensagemakerimage.html#cfn-sagemaker-domain-hiddensagemakerimage-versionaliases)
-        pub fn version_aliases(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn version_aliases(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("VersionAliases".to_owned(), value.into().into_json());
+                .insert("VersionAliases".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4143,9 +4383,11 @@ pub mod domain {
         /// `IdleTimeoutInMinutes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-idlesettings.html#cfn-sagemaker-domain-idlesettings-idletimeoutinminutes)
-        pub fn idle_timeout_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("IdleTimeoutInMinutes".to_owned(), value.into().into_json());
+        pub fn idle_timeout_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "IdleTimeoutInMinutes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4154,20 +4396,22 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-idlesettings.html#cfn-sagemaker-domain-idlesettings-lifecyclemanagement)
         pub fn lifecycle_management(
             mut self,
-            value: impl Into<crate::Value<LifecycleManagement>>,
+            value: impl crate::IntoValue<LifecycleManagement>,
         ) -> Self {
-            self.0
-                .insert("LifecycleManagement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LifecycleManagement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MaxIdleTimeoutInMinutes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-idlesettings.html#cfn-sagemaker-domain-idlesettings-maxidletimeoutinminutes)
-        pub fn max_idle_timeout_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_idle_timeout_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaxIdleTimeoutInMinutes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4175,10 +4419,10 @@ pub mod domain {
         /// `MinIdleTimeoutInMinutes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-idlesettings.html#cfn-sagemaker-domain-idlesettings-minidletimeoutinminutes)
-        pub fn min_idle_timeout_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn min_idle_timeout_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MinIdleTimeoutInMinutes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4207,11 +4451,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-jupyterlabappsettings.html#cfn-sagemaker-domain-jupyterlabappsettings-applifecyclemanagement)
         pub fn app_lifecycle_management(
             mut self,
-            value: impl Into<crate::Value<AppLifecycleManagement>>,
+            value: impl crate::IntoValue<AppLifecycleManagement>,
         ) -> Self {
             self.0.insert(
                 "AppLifecycleManagement".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4225,11 +4469,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-jupyterlabappsettings.html#cfn-sagemaker-domain-jupyterlabappsettings-builtinlifecycleconfigarn)
         pub fn built_in_lifecycle_config_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "BuiltInLifecycleConfigArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4241,10 +4485,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-jupyterlabappsettings.html#cfn-sagemaker-domain-jupyterlabappsettings-coderepositories)
         pub fn code_repositories(
             mut self,
-            value: impl Into<crate::Value<Vec<CodeRepository>>>,
+            value: impl crate::IntoValue<Vec<CodeRepository>>,
         ) -> Self {
-            self.0
-                .insert("CodeRepositories".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CodeRepositories".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4253,21 +4499,20 @@ pub mod domain {
         /// Items: 0 to 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-jupyterlabappsettings.html#cfn-sagemaker-domain-jupyterlabappsettings-customimages)
-        pub fn custom_images(mut self, value: impl Into<crate::Value<Vec<CustomImage>>>) -> Self {
+        pub fn custom_images(mut self, value: impl crate::IntoValue<Vec<CustomImage>>) -> Self {
             self.0
-                .insert("CustomImages".to_owned(), value.into().into_json());
+                .insert("CustomImages".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultResourceSpec`: [`ResourceSpec`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-jupyterlabappsettings.html#cfn-sagemaker-domain-jupyterlabappsettings-defaultresourcespec)
-        pub fn default_resource_spec(
-            mut self,
-            value: impl Into<crate::Value<ResourceSpec>>,
-        ) -> Self {
-            self.0
-                .insert("DefaultResourceSpec".to_owned(), value.into().into_json());
+        pub fn default_resource_spec(mut self, value: impl crate::IntoValue<ResourceSpec>) -> Self {
+            self.0.insert(
+                "DefaultResourceSpec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4276,12 +4521,11 @@ pub mod domain {
         /// Items: 0 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-jupyterlabappsettings.html#cfn-sagemaker-domain-jupyterlabappsettings-lifecycleconfigarns)
-        pub fn lifecycle_config_arns(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("LifecycleConfigArns".to_owned(), value.into().into_json());
+        pub fn lifecycle_config_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "LifecycleConfigArns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4307,12 +4551,11 @@ pub mod domain {
         /// `DefaultResourceSpec`: [`ResourceSpec`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-jupyterserverappsettings.html#cfn-sagemaker-domain-jupyterserverappsettings-defaultresourcespec)
-        pub fn default_resource_spec(
-            mut self,
-            value: impl Into<crate::Value<ResourceSpec>>,
-        ) -> Self {
-            self.0
-                .insert("DefaultResourceSpec".to_owned(), value.into().into_json());
+        pub fn default_resource_spec(mut self, value: impl crate::IntoValue<ResourceSpec>) -> Self {
+            self.0.insert(
+                "DefaultResourceSpec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4321,12 +4564,11 @@ pub mod domain {
         /// Items: 0 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-jupyterserverappsettings.html#cfn-sagemaker-domain-jupyterserverappsettings-lifecycleconfigarns)
-        pub fn lifecycle_config_arns(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("LifecycleConfigArns".to_owned(), value.into().into_json());
+        pub fn lifecycle_config_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "LifecycleConfigArns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4354,21 +4596,20 @@ pub mod domain {
         /// Items: 0 to 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-kernelgatewayappsettings.html#cfn-sagemaker-domain-kernelgatewayappsettings-customimages)
-        pub fn custom_images(mut self, value: impl Into<crate::Value<Vec<CustomImage>>>) -> Self {
+        pub fn custom_images(mut self, value: impl crate::IntoValue<Vec<CustomImage>>) -> Self {
             self.0
-                .insert("CustomImages".to_owned(), value.into().into_json());
+                .insert("CustomImages".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultResourceSpec`: [`ResourceSpec`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-kernelgatewayappsettings.html#cfn-sagemaker-domain-kernelgatewayappsettings-defaultresourcespec)
-        pub fn default_resource_spec(
-            mut self,
-            value: impl Into<crate::Value<ResourceSpec>>,
-        ) -> Self {
-            self.0
-                .insert("DefaultResourceSpec".to_owned(), value.into().into_json());
+        pub fn default_resource_spec(mut self, value: impl crate::IntoValue<ResourceSpec>) -> Self {
+            self.0.insert(
+                "DefaultResourceSpec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4377,12 +4618,11 @@ pub mod domain {
         /// Items: 0 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-kernelgatewayappsettings.html#cfn-sagemaker-domain-kernelgatewayappsettings-lifecycleconfigarns)
-        pub fn lifecycle_config_arns(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("LifecycleConfigArns".to_owned(), value.into().into_json());
+        pub fn lifecycle_config_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "LifecycleConfigArns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4410,21 +4650,20 @@ pub mod domain {
         /// Items: 0 to 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-rsessionappsettings.html#cfn-sagemaker-domain-rsessionappsettings-customimages)
-        pub fn custom_images(mut self, value: impl Into<crate::Value<Vec<CustomImage>>>) -> Self {
+        pub fn custom_images(mut self, value: impl crate::IntoValue<Vec<CustomImage>>) -> Self {
             self.0
-                .insert("CustomImages".to_owned(), value.into().into_json());
+                .insert("CustomImages".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultResourceSpec`: [`ResourceSpec`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-rsessionappsettings.html#cfn-sagemaker-domain-rsessionappsettings-defaultresourcespec)
-        pub fn default_resource_spec(
-            mut self,
-            value: impl Into<crate::Value<ResourceSpec>>,
-        ) -> Self {
-            self.0
-                .insert("DefaultResourceSpec".to_owned(), value.into().into_json());
+        pub fn default_resource_spec(mut self, value: impl crate::IntoValue<ResourceSpec>) -> Self {
+            self.0.insert(
+                "DefaultResourceSpec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4450,18 +4689,18 @@ pub mod domain {
         /// `AccessStatus`: [`AccessStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-rstudioserverproappsettings.html#cfn-sagemaker-domain-rstudioserverproappsettings-accessstatus)
-        pub fn access_status(mut self, value: impl Into<crate::Value<AccessStatus>>) -> Self {
+        pub fn access_status(mut self, value: impl crate::IntoValue<AccessStatus>) -> Self {
             self.0
-                .insert("AccessStatus".to_owned(), value.into().into_json());
+                .insert("AccessStatus".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserGroup`: [`UserGroup`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-rstudioserverproappsettings.html#cfn-sagemaker-domain-rstudioserverproappsettings-usergroup)
-        pub fn user_group(mut self, value: impl Into<crate::Value<UserGroup>>) -> Self {
+        pub fn user_group(mut self, value: impl crate::IntoValue<UserGroup>) -> Self {
             self.0
-                .insert("UserGroup".to_owned(), value.into().into_json());
+                .insert("UserGroup".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4480,22 +4719,21 @@ pub mod domain {
 
     impl RStudioServerProDomainSettings {
         /// A new `RStudioServerProDomainSettings` with its required properties.
-        pub fn new(domain_execution_role_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(domain_execution_role_arn: impl crate::IntoValue<String>) -> Self {
             RStudioServerProDomainSettings(crate::typed::Properties::from_iter([(
                 "DomainExecutionRoleArn".to_owned(),
-                domain_execution_role_arn.into().into_json(),
+                domain_execution_role_arn.into_value().into_json(),
             )]))
         }
 
         /// `DefaultResourceSpec`: [`ResourceSpec`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-rstudioserverprodomainsettings.html#cfn-sagemaker-domain-rstudioserverprodomainsettings-defaultresourcespec)
-        pub fn default_resource_spec(
-            mut self,
-            value: impl Into<crate::Value<ResourceSpec>>,
-        ) -> Self {
-            self.0
-                .insert("DefaultResourceSpec".to_owned(), value.into().into_json());
+        pub fn default_resource_spec(mut self, value: impl crate::IntoValue<ResourceSpec>) -> Self {
+            self.0.insert(
+                "DefaultResourceSpec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4504,9 +4742,11 @@ pub mod domain {
         /// Pattern: `^(https:|http:|www\.)\S*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-rstudioserverprodomainsettings.html#cfn-sagemaker-domain-rstudioserverprodomainsettings-rstudioconnecturl)
-        pub fn r_studio_connect_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RStudioConnectUrl".to_owned(), value.into().into_json());
+        pub fn r_studio_connect_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RStudioConnectUrl".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4517,11 +4757,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-rstudioserverprodomainsettings.html#cfn-sagemaker-domain-rstudioserverprodomainsettings-rstudiopackagemanagerurl)
         pub fn r_studio_package_manager_url(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "RStudioPackageManagerUrl".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4548,9 +4788,9 @@ pub mod domain {
         /// `InstanceType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-resourcespec.html#cfn-sagemaker-domain-resourcespec-instancetype)
-        pub fn instance_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instance_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InstanceType".to_owned(), value.into().into_json());
+                .insert("InstanceType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4561,9 +4801,11 @@ pub mod domain {
         /// Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-resourcespec.html#cfn-sagemaker-domain-resourcespec-lifecycleconfigarn)
-        pub fn lifecycle_config_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LifecycleConfigArn".to_owned(), value.into().into_json());
+        pub fn lifecycle_config_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LifecycleConfigArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4574,9 +4816,11 @@ pub mod domain {
         /// Pattern: `^arn:aws(-[\w]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-resourcespec.html#cfn-sagemaker-domain-resourcespec-sagemakerimagearn)
-        pub fn sage_maker_image_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SageMakerImageArn".to_owned(), value.into().into_json());
+        pub fn sage_maker_image_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SageMakerImageArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4589,11 +4833,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-resourcespec.html#cfn-sagemaker-domain-resourcespec-sagemakerimageversionarn)
         pub fn sage_maker_image_version_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SageMakerImageVersionArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4622,9 +4866,9 @@ pub mod domain {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-s3filesystemconfig.html#cfn-sagemaker-domain-s3filesystemconfig-mountpath)
-        pub fn mount_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mount_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MountPath".to_owned(), value.into().into_json());
+                .insert("MountPath".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4635,8 +4879,9 @@ pub mod domain {
         /// Pattern: `(s3)://([^/]+)/?(.*)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-s3filesystemconfig.html#cfn-sagemaker-domain-s3filesystemconfig-s3uri)
-        pub fn s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S3Uri".to_owned(), value.into().into_json());
+        pub fn s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S3Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4664,10 +4909,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-sharingsettings.html#cfn-sagemaker-domain-sharingsettings-notebookoutputoption)
         pub fn notebook_output_option(
             mut self,
-            value: impl Into<crate::Value<NotebookOutputOption>>,
+            value: impl crate::IntoValue<NotebookOutputOption>,
         ) -> Self {
-            self.0
-                .insert("NotebookOutputOption".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NotebookOutputOption".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4678,9 +4925,9 @@ pub mod domain {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-sharingsettings.html#cfn-sagemaker-domain-sharingsettings-s3kmskeyid)
-        pub fn s3_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3KmsKeyId".to_owned(), value.into().into_json());
+                .insert("S3KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4691,9 +4938,9 @@ pub mod domain {
         /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-sharingsettings.html#cfn-sagemaker-domain-sharingsettings-s3outputpath)
-        pub fn s3_output_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_output_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3OutputPath".to_owned(), value.into().into_json());
+                .insert("S3OutputPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4721,9 +4968,9 @@ pub mod domain {
         /// Items: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-studiowebportalsettings.html#cfn-sagemaker-domain-studiowebportalsettings-hiddenapptypes)
-        pub fn hidden_app_types(mut self, value: impl Into<crate::Value<Vec<AppType>>>) -> Self {
+        pub fn hidden_app_types(mut self, value: impl crate::IntoValue<Vec<AppType>>) -> Self {
             self.0
-                .insert("HiddenAppTypes".to_owned(), value.into().into_json());
+                .insert("HiddenAppTypes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4732,12 +4979,11 @@ pub mod domain {
         /// Items: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-studiowebportalsettings.html#cfn-sagemaker-domain-studiowebportalsettings-hiddeninstancetypes)
-        pub fn hidden_instance_types(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("HiddenInstanceTypes".to_owned(), value.into().into_json());
+        pub fn hidden_instance_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "HiddenInstanceTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4746,9 +4992,9 @@ pub mod domain {
         /// Items: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-studiowebportalsettings.html#cfn-sagemaker-domain-studiowebportalsettings-hiddenmltools)
-        pub fn hidden_ml_tools(mut self, value: impl Into<crate::Value<Vec<MlTools>>>) -> Self {
+        pub fn hidden_ml_tools(mut self, value: impl crate::IntoValue<Vec<MlTools>>) -> Self {
             self.0
-                .insert("HiddenMlTools".to_owned(), value.into().into_json());
+                .insert("HiddenMlTools".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4759,11 +5005,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-studiowebportalsettings.html#cfn-sagemaker-domain-studiowebportalsettings-hiddensagemakerimageversionaliases)
         pub fn hidden_sage_maker_image_version_aliases(
             mut self,
-            value: impl Into<crate::Value<Vec<HiddenSageMakerImage>>>,
+            value: impl crate::IntoValue<Vec<HiddenSageMakerImage>>,
         ) -> Self {
             self.0.insert(
                 "HiddenSageMakerImageVersionAliases".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4784,12 +5030,12 @@ pub mod domain {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4819,9 +5065,9 @@ pub mod domain {
         /// Pattern: `^\d+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-unifiedstudiosettings.html#cfn-sagemaker-domain-unifiedstudiosettings-domainaccountid)
-        pub fn domain_account_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn domain_account_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DomainAccountId".to_owned(), value.into().into_json());
+                .insert("DomainAccountId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4832,9 +5078,9 @@ pub mod domain {
         /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-unifiedstudiosettings.html#cfn-sagemaker-domain-unifiedstudiosettings-domainid)
-        pub fn domain_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn domain_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DomainId".to_owned(), value.into().into_json());
+                .insert("DomainId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4845,9 +5091,9 @@ pub mod domain {
         /// Pattern: `[a-zA-Z]{2}-[a-zA-Z\-]+-\d+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-unifiedstudiosettings.html#cfn-sagemaker-domain-unifiedstudiosettings-domainregion)
-        pub fn domain_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn domain_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DomainRegion".to_owned(), value.into().into_json());
+                .insert("DomainRegion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4858,9 +5104,9 @@ pub mod domain {
         /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-unifiedstudiosettings.html#cfn-sagemaker-domain-unifiedstudiosettings-environmentid)
-        pub fn environment_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn environment_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EnvironmentId".to_owned(), value.into().into_json());
+                .insert("EnvironmentId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4869,9 +5115,9 @@ pub mod domain {
         /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-unifiedstudiosettings.html#cfn-sagemaker-domain-unifiedstudiosettings-projectid)
-        pub fn project_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn project_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ProjectId".to_owned(), value.into().into_json());
+                .insert("ProjectId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4882,9 +5128,9 @@ pub mod domain {
         /// Pattern: `[\w\.-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-unifiedstudiosettings.html#cfn-sagemaker-domain-unifiedstudiosettings-projects3path)
-        pub fn project_s3_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn project_s3_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ProjectS3Path".to_owned(), value.into().into_json());
+                .insert("ProjectS3Path".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4893,10 +5139,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-unifiedstudiosettings.html#cfn-sagemaker-domain-unifiedstudiosettings-studiowebportalaccess)
         pub fn studio_web_portal_access(
             mut self,
-            value: impl Into<crate::Value<StudioWebPortalAccess>>,
+            value: impl crate::IntoValue<StudioWebPortalAccess>,
         ) -> Self {
-            self.0
-                .insert("StudioWebPortalAccess".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StudioWebPortalAccess".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4915,10 +5163,10 @@ pub mod domain {
 
     impl UserSettings {
         /// A new `UserSettings` with its required properties.
-        pub fn new(execution_role: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(execution_role: impl crate::IntoValue<String>) -> Self {
             UserSettings(crate::typed::Properties::from_iter([(
                 "ExecutionRole".to_owned(),
-                execution_role.into().into_json(),
+                execution_role.into_value().into_json(),
             )]))
         }
 
@@ -4927,10 +5175,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-usersettings.html#cfn-sagemaker-domain-usersettings-automounthomeefs)
         pub fn auto_mount_home_efs(
             mut self,
-            value: impl Into<crate::Value<AutoMountHomeEfs>>,
+            value: impl crate::IntoValue<AutoMountHomeEfs>,
         ) -> Self {
-            self.0
-                .insert("AutoMountHomeEFS".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AutoMountHomeEFS".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4939,10 +5189,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-usersettings.html#cfn-sagemaker-domain-usersettings-codeeditorappsettings)
         pub fn code_editor_app_settings(
             mut self,
-            value: impl Into<crate::Value<CodeEditorAppSettings>>,
+            value: impl crate::IntoValue<CodeEditorAppSettings>,
         ) -> Self {
-            self.0
-                .insert("CodeEditorAppSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CodeEditorAppSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4953,11 +5205,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-usersettings.html#cfn-sagemaker-domain-usersettings-customfilesystemconfigs)
         pub fn custom_file_system_configs(
             mut self,
-            value: impl Into<crate::Value<Vec<CustomFileSystemConfig>>>,
+            value: impl crate::IntoValue<Vec<CustomFileSystemConfig>>,
         ) -> Self {
             self.0.insert(
                 "CustomFileSystemConfigs".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4967,10 +5219,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-usersettings.html#cfn-sagemaker-domain-usersettings-customposixuserconfig)
         pub fn custom_posix_user_config(
             mut self,
-            value: impl Into<crate::Value<CustomPosixUserConfig>>,
+            value: impl crate::IntoValue<CustomPosixUserConfig>,
         ) -> Self {
-            self.0
-                .insert("CustomPosixUserConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomPosixUserConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4979,9 +5233,11 @@ pub mod domain {
         /// Length: 0 to 1023.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-usersettings.html#cfn-sagemaker-domain-usersettings-defaultlandinguri)
-        pub fn default_landing_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DefaultLandingUri".to_owned(), value.into().into_json());
+        pub fn default_landing_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DefaultLandingUri".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4990,10 +5246,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-usersettings.html#cfn-sagemaker-domain-usersettings-jupyterlabappsettings)
         pub fn jupyter_lab_app_settings(
             mut self,
-            value: impl Into<crate::Value<JupyterLabAppSettings>>,
+            value: impl crate::IntoValue<JupyterLabAppSettings>,
         ) -> Self {
-            self.0
-                .insert("JupyterLabAppSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "JupyterLabAppSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5002,11 +5260,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-usersettings.html#cfn-sagemaker-domain-usersettings-jupyterserverappsettings)
         pub fn jupyter_server_app_settings(
             mut self,
-            value: impl Into<crate::Value<JupyterServerAppSettings>>,
+            value: impl crate::IntoValue<JupyterServerAppSettings>,
         ) -> Self {
             self.0.insert(
                 "JupyterServerAppSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5016,11 +5274,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-usersettings.html#cfn-sagemaker-domain-usersettings-kernelgatewayappsettings)
         pub fn kernel_gateway_app_settings(
             mut self,
-            value: impl Into<crate::Value<KernelGatewayAppSettings>>,
+            value: impl crate::IntoValue<KernelGatewayAppSettings>,
         ) -> Self {
             self.0.insert(
                 "KernelGatewayAppSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5030,10 +5288,12 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-usersettings.html#cfn-sagemaker-domain-usersettings-rsessionappsettings)
         pub fn r_session_app_settings(
             mut self,
-            value: impl Into<crate::Value<RSessionAppSettings>>,
+            value: impl crate::IntoValue<RSessionAppSettings>,
         ) -> Self {
-            self.0
-                .insert("RSessionAppSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RSessionAppSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5042,11 +5302,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-usersettings.html#cfn-sagemaker-domain-usersettings-rstudioserverproappsettings)
         pub fn r_studio_server_pro_app_settings(
             mut self,
-            value: impl Into<crate::Value<RStudioServerProAppSettings>>,
+            value: impl crate::IntoValue<RStudioServerProAppSettings>,
         ) -> Self {
             self.0.insert(
                 "RStudioServerProAppSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5056,18 +5316,18 @@ pub mod domain {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-usersettings.html#cfn-sagemaker-domain-usersettings-securitygroups)
-        pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SecurityGroups".to_owned(), value.into().into_json());
+                .insert("SecurityGroups".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SharingSettings`: [`SharingSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-usersettings.html#cfn-sagemaker-domain-usersettings-sharingsettings)
-        pub fn sharing_settings(mut self, value: impl Into<crate::Value<SharingSettings>>) -> Self {
+        pub fn sharing_settings(mut self, value: impl crate::IntoValue<SharingSettings>) -> Self {
             self.0
-                .insert("SharingSettings".to_owned(), value.into().into_json());
+                .insert("SharingSettings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5076,22 +5336,21 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-usersettings.html#cfn-sagemaker-domain-usersettings-spacestoragesettings)
         pub fn space_storage_settings(
             mut self,
-            value: impl Into<crate::Value<DefaultSpaceStorageSettings>>,
+            value: impl crate::IntoValue<DefaultSpaceStorageSettings>,
         ) -> Self {
-            self.0
-                .insert("SpaceStorageSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SpaceStorageSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `StudioWebPortal`: [`StudioWebPortal`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-usersettings.html#cfn-sagemaker-domain-usersettings-studiowebportal)
-        pub fn studio_web_portal(
-            mut self,
-            value: impl Into<crate::Value<StudioWebPortal>>,
-        ) -> Self {
+        pub fn studio_web_portal(mut self, value: impl crate::IntoValue<StudioWebPortal>) -> Self {
             self.0
-                .insert("StudioWebPortal".to_owned(), value.into().into_json());
+                .insert("StudioWebPortal".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5100,11 +5359,11 @@ pub mod domain {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-domain-usersettings.html#cfn-sagemaker-domain-usersettings-studiowebportalsettings)
         pub fn studio_web_portal_settings(
             mut self,
-            value: impl Into<crate::Value<StudioWebPortalSettings>>,
+            value: impl crate::IntoValue<StudioWebPortalSettings>,
         ) -> Self {
             self.0.insert(
                 "StudioWebPortalSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5502,10 +5761,10 @@ pub struct Endpoint(crate::Resource);
 
 impl Endpoint {
     /// A new `AWS::SageMaker::Endpoint` with its required properties.
-    pub fn new(endpoint_config_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(endpoint_config_name: impl crate::IntoValue<String>) -> Self {
         Endpoint(crate::Resource::new("AWS::SageMaker::Endpoint").property(
             "EndpointConfigName",
-            endpoint_config_name.into().into_json(),
+            endpoint_config_name.into_value().into_json(),
         ))
     }
 
@@ -5514,10 +5773,10 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpoint.html#cfn-sagemaker-endpoint-deploymentconfig)
     pub fn deployment_config(
         mut self,
-        value: impl Into<crate::Value<endpoint::DeploymentConfig>>,
+        value: impl crate::IntoValue<endpoint::DeploymentConfig>,
     ) -> Self {
         self.0
-            .set_property("DeploymentConfig", value.into().into_json());
+            .set_property("DeploymentConfig", value.into_value().into_json());
         self
     }
 
@@ -5526,28 +5785,30 @@ impl Endpoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpoint.html#cfn-sagemaker-endpoint-excluderetainedvariantproperties)
     pub fn exclude_retained_variant_properties(
         mut self,
-        value: impl Into<crate::Value<Vec<endpoint::VariantProperty>>>,
+        value: impl crate::IntoValue<Vec<endpoint::VariantProperty>>,
     ) -> Self {
-        self.0
-            .set_property("ExcludeRetainedVariantProperties", value.into().into_json());
+        self.0.set_property(
+            "ExcludeRetainedVariantProperties",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `RetainAllVariantProperties`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpoint.html#cfn-sagemaker-endpoint-retainallvariantproperties)
-    pub fn retain_all_variant_properties(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn retain_all_variant_properties(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("RetainAllVariantProperties", value.into().into_json());
+            .set_property("RetainAllVariantProperties", value.into_value().into_json());
         self
     }
 
     /// `RetainDeploymentConfig`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpoint.html#cfn-sagemaker-endpoint-retaindeploymentconfig)
-    pub fn retain_deployment_config(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn retain_deployment_config(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("RetainDeploymentConfig", value.into().into_json());
+            .set_property("RetainDeploymentConfig", value.into_value().into_json());
         self
     }
 
@@ -5556,15 +5817,20 @@ impl Endpoint {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpoint.html#cfn-sagemaker-endpoint-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<endpoint::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<endpoint::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Endpoint {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Endpoint";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EndpointName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -5604,10 +5870,10 @@ pub mod endpoint {
 
     impl Alarm {
         /// A new `Alarm` with its required properties.
-        pub fn new(alarm_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(alarm_name: impl crate::IntoValue<String>) -> Self {
             Alarm(crate::typed::Properties::from_iter([(
                 "AlarmName".to_owned(),
-                alarm_name.into().into_json(),
+                alarm_name.into_value().into_json(),
             )]))
         }
     }
@@ -5626,10 +5892,10 @@ pub mod endpoint {
 
     impl AutoRollbackConfig {
         /// A new `AutoRollbackConfig` with its required properties.
-        pub fn new(alarms: impl Into<crate::Value<Vec<Alarm>>>) -> Self {
+        pub fn new(alarms: impl crate::IntoValue<Vec<Alarm>>) -> Self {
             AutoRollbackConfig(crate::typed::Properties::from_iter([(
                 "Alarms".to_owned(),
-                alarms.into().into_json(),
+                alarms.into_value().into_json(),
             )]))
         }
     }
@@ -5649,11 +5915,11 @@ pub mod endpoint {
     impl BlueGreenUpdatePolicy {
         /// A new `BlueGreenUpdatePolicy` with its required properties.
         pub fn new(
-            traffic_routing_configuration: impl Into<crate::Value<TrafficRoutingConfig>>,
+            traffic_routing_configuration: impl crate::IntoValue<TrafficRoutingConfig>,
         ) -> Self {
             BlueGreenUpdatePolicy(crate::typed::Properties::from_iter([(
                 "TrafficRoutingConfiguration".to_owned(),
-                traffic_routing_configuration.into().into_json(),
+                traffic_routing_configuration.into_value().into_json(),
             )]))
         }
 
@@ -5664,11 +5930,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpoint-bluegreenupdatepolicy.html#cfn-sagemaker-endpoint-bluegreenupdatepolicy-maximumexecutiontimeoutinseconds)
         pub fn maximum_execution_timeout_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaximumExecutionTimeoutInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5678,10 +5944,10 @@ pub mod endpoint {
         /// Range: 0 to 3600.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpoint-bluegreenupdatepolicy.html#cfn-sagemaker-endpoint-bluegreenupdatepolicy-terminationwaitinseconds)
-        pub fn termination_wait_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn termination_wait_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "TerminationWaitInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5701,13 +5967,10 @@ pub mod endpoint {
 
     impl CapacitySize {
         /// A new `CapacitySize` with its required properties.
-        pub fn new(
-            r#type: impl Into<crate::Value<Type>>,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>, value: impl crate::IntoValue<i64>) -> Self {
             CapacitySize(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5735,11 +5998,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpoint-deploymentconfig.html#cfn-sagemaker-endpoint-deploymentconfig-autorollbackconfiguration)
         pub fn auto_rollback_configuration(
             mut self,
-            value: impl Into<crate::Value<AutoRollbackConfig>>,
+            value: impl crate::IntoValue<AutoRollbackConfig>,
         ) -> Self {
             self.0.insert(
                 "AutoRollbackConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5749,10 +6012,12 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpoint-deploymentconfig.html#cfn-sagemaker-endpoint-deploymentconfig-bluegreenupdatepolicy)
         pub fn blue_green_update_policy(
             mut self,
-            value: impl Into<crate::Value<BlueGreenUpdatePolicy>>,
+            value: impl crate::IntoValue<BlueGreenUpdatePolicy>,
         ) -> Self {
-            self.0
-                .insert("BlueGreenUpdatePolicy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BlueGreenUpdatePolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5761,10 +6026,12 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpoint-deploymentconfig.html#cfn-sagemaker-endpoint-deploymentconfig-rollingupdatepolicy)
         pub fn rolling_update_policy(
             mut self,
-            value: impl Into<crate::Value<RollingUpdatePolicy>>,
+            value: impl crate::IntoValue<RollingUpdatePolicy>,
         ) -> Self {
-            self.0
-                .insert("RollingUpdatePolicy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RollingUpdatePolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5784,17 +6051,17 @@ pub mod endpoint {
     impl RollingUpdatePolicy {
         /// A new `RollingUpdatePolicy` with its required properties.
         pub fn new(
-            maximum_batch_size: impl Into<crate::Value<CapacitySize>>,
-            wait_interval_in_seconds: impl Into<crate::Value<i64>>,
+            maximum_batch_size: impl crate::IntoValue<CapacitySize>,
+            wait_interval_in_seconds: impl crate::IntoValue<i64>,
         ) -> Self {
             RollingUpdatePolicy(crate::typed::Properties::from_iter([
                 (
                     "MaximumBatchSize".to_owned(),
-                    maximum_batch_size.into().into_json(),
+                    maximum_batch_size.into_value().into_json(),
                 ),
                 (
                     "WaitIntervalInSeconds".to_owned(),
-                    wait_interval_in_seconds.into().into_json(),
+                    wait_interval_in_seconds.into_value().into_json(),
                 ),
             ]))
         }
@@ -5806,11 +6073,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpoint-rollingupdatepolicy.html#cfn-sagemaker-endpoint-rollingupdatepolicy-maximumexecutiontimeoutinseconds)
         pub fn maximum_execution_timeout_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaximumExecutionTimeoutInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5820,11 +6087,11 @@ pub mod endpoint {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpoint-rollingupdatepolicy.html#cfn-sagemaker-endpoint-rollingupdatepolicy-rollbackmaximumbatchsize)
         pub fn rollback_maximum_batch_size(
             mut self,
-            value: impl Into<crate::Value<CapacitySize>>,
+            value: impl crate::IntoValue<CapacitySize>,
         ) -> Self {
             self.0.insert(
                 "RollbackMaximumBatchSize".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5845,12 +6112,12 @@ pub mod endpoint {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -5869,28 +6136,28 @@ pub mod endpoint {
 
     impl TrafficRoutingConfig {
         /// A new `TrafficRoutingConfig` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<TrafficRoutingConfigType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<TrafficRoutingConfigType>) -> Self {
             TrafficRoutingConfig(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `CanarySize`: [`CapacitySize`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpoint-trafficroutingconfig.html#cfn-sagemaker-endpoint-trafficroutingconfig-canarysize)
-        pub fn canary_size(mut self, value: impl Into<crate::Value<CapacitySize>>) -> Self {
+        pub fn canary_size(mut self, value: impl crate::IntoValue<CapacitySize>) -> Self {
             self.0
-                .insert("CanarySize".to_owned(), value.into().into_json());
+                .insert("CanarySize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LinearStepSize`: [`CapacitySize`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpoint-trafficroutingconfig.html#cfn-sagemaker-endpoint-trafficroutingconfig-linearstepsize)
-        pub fn linear_step_size(mut self, value: impl Into<crate::Value<CapacitySize>>) -> Self {
+        pub fn linear_step_size(mut self, value: impl crate::IntoValue<CapacitySize>) -> Self {
             self.0
-                .insert("LinearStepSize".to_owned(), value.into().into_json());
+                .insert("LinearStepSize".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5899,9 +6166,11 @@ pub mod endpoint {
         /// Range: 0 to 3600.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpoint-trafficroutingconfig.html#cfn-sagemaker-endpoint-trafficroutingconfig-waitintervalinseconds)
-        pub fn wait_interval_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("WaitIntervalInSeconds".to_owned(), value.into().into_json());
+        pub fn wait_interval_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "WaitIntervalInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5927,9 +6196,11 @@ pub mod endpoint {
         /// `VariantPropertyType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpoint-variantproperty.html#cfn-sagemaker-endpoint-variantproperty-variantpropertytype)
-        pub fn variant_property_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("VariantPropertyType".to_owned(), value.into().into_json());
+        pub fn variant_property_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "VariantPropertyType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5991,11 +6262,13 @@ pub struct EndpointConfig(crate::Resource);
 impl EndpointConfig {
     /// A new `AWS::SageMaker::EndpointConfig` with its required properties.
     pub fn new(
-        production_variants: impl Into<crate::Value<Vec<endpoint_config::ProductionVariant>>>,
+        production_variants: impl crate::IntoValue<Vec<endpoint_config::ProductionVariant>>,
     ) -> Self {
         EndpointConfig(
-            crate::Resource::new("AWS::SageMaker::EndpointConfig")
-                .property("ProductionVariants", production_variants.into().into_json()),
+            crate::Resource::new("AWS::SageMaker::EndpointConfig").property(
+                "ProductionVariants",
+                production_variants.into_value().into_json(),
+            ),
         )
     }
 
@@ -6006,10 +6279,10 @@ impl EndpointConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpointconfig.html#cfn-sagemaker-endpointconfig-asyncinferenceconfig)
     pub fn async_inference_config(
         mut self,
-        value: impl Into<crate::Value<endpoint_config::AsyncInferenceConfig>>,
+        value: impl crate::IntoValue<endpoint_config::AsyncInferenceConfig>,
     ) -> Self {
         self.0
-            .set_property("AsyncInferenceConfig", value.into().into_json());
+            .set_property("AsyncInferenceConfig", value.into_value().into_json());
         self
     }
 
@@ -6020,10 +6293,10 @@ impl EndpointConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpointconfig.html#cfn-sagemaker-endpointconfig-datacaptureconfig)
     pub fn data_capture_config(
         mut self,
-        value: impl Into<crate::Value<endpoint_config::DataCaptureConfig>>,
+        value: impl crate::IntoValue<endpoint_config::DataCaptureConfig>,
     ) -> Self {
         self.0
-            .set_property("DataCaptureConfig", value.into().into_json());
+            .set_property("DataCaptureConfig", value.into_value().into_json());
         self
     }
 
@@ -6032,9 +6305,9 @@ impl EndpointConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpointconfig.html#cfn-sagemaker-endpointconfig-enablenetworkisolation)
-    pub fn enable_network_isolation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_network_isolation(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableNetworkIsolation", value.into().into_json());
+            .set_property("EnableNetworkIsolation", value.into_value().into_json());
         self
     }
 
@@ -6043,9 +6316,9 @@ impl EndpointConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpointconfig.html#cfn-sagemaker-endpointconfig-endpointconfigname)
-    pub fn endpoint_config_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn endpoint_config_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EndpointConfigName", value.into().into_json());
+            .set_property("EndpointConfigName", value.into_value().into_json());
         self
     }
 
@@ -6054,9 +6327,9 @@ impl EndpointConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpointconfig.html#cfn-sagemaker-endpointconfig-executionrolearn)
-    pub fn execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExecutionRoleArn", value.into().into_json());
+            .set_property("ExecutionRoleArn", value.into_value().into_json());
         self
     }
 
@@ -6067,10 +6340,10 @@ impl EndpointConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpointconfig.html#cfn-sagemaker-endpointconfig-explainerconfig)
     pub fn explainer_config(
         mut self,
-        value: impl Into<crate::Value<endpoint_config::ExplainerConfig>>,
+        value: impl crate::IntoValue<endpoint_config::ExplainerConfig>,
     ) -> Self {
         self.0
-            .set_property("ExplainerConfig", value.into().into_json());
+            .set_property("ExplainerConfig", value.into_value().into_json());
         self
     }
 
@@ -6079,8 +6352,9 @@ impl EndpointConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpointconfig.html#cfn-sagemaker-endpointconfig-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -6091,18 +6365,18 @@ impl EndpointConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpointconfig.html#cfn-sagemaker-endpointconfig-shadowproductionvariants)
     pub fn shadow_production_variants(
         mut self,
-        value: impl Into<crate::Value<Vec<endpoint_config::ProductionVariant>>>,
+        value: impl crate::IntoValue<Vec<endpoint_config::ProductionVariant>>,
     ) -> Self {
         self.0
-            .set_property("ShadowProductionVariants", value.into().into_json());
+            .set_property("ShadowProductionVariants", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](endpoint_config::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpointconfig.html#cfn-sagemaker-endpointconfig-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<endpoint_config::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<endpoint_config::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -6111,11 +6385,9 @@ impl EndpointConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpointconfig.html#cfn-sagemaker-endpointconfig-vpcconfig)
-    pub fn vpc_config(
-        mut self,
-        value: impl Into<crate::Value<endpoint_config::VpcConfig>>,
-    ) -> Self {
-        self.0.set_property("VpcConfig", value.into().into_json());
+    pub fn vpc_config(mut self, value: impl crate::IntoValue<endpoint_config::VpcConfig>) -> Self {
+        self.0
+            .set_property("VpcConfig", value.into_value().into_json());
         self
     }
 }
@@ -6177,11 +6449,11 @@ pub mod endpoint_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-asyncinferenceclientconfig.html#cfn-sagemaker-endpointconfig-asyncinferenceclientconfig-maxconcurrentinvocationsperinstance)
         pub fn max_concurrent_invocations_per_instance(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaxConcurrentInvocationsPerInstance".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6201,10 +6473,10 @@ pub mod endpoint_config {
 
     impl AsyncInferenceConfig {
         /// A new `AsyncInferenceConfig` with its required properties.
-        pub fn new(output_config: impl Into<crate::Value<AsyncInferenceOutputConfig>>) -> Self {
+        pub fn new(output_config: impl crate::IntoValue<AsyncInferenceOutputConfig>) -> Self {
             AsyncInferenceConfig(crate::typed::Properties::from_iter([(
                 "OutputConfig".to_owned(),
-                output_config.into().into_json(),
+                output_config.into_value().into_json(),
             )]))
         }
 
@@ -6213,10 +6485,10 @@ pub mod endpoint_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-asyncinferenceconfig.html#cfn-sagemaker-endpointconfig-asyncinferenceconfig-clientconfig)
         pub fn client_config(
             mut self,
-            value: impl Into<crate::Value<AsyncInferenceClientConfig>>,
+            value: impl crate::IntoValue<AsyncInferenceClientConfig>,
         ) -> Self {
             self.0
-                .insert("ClientConfig".to_owned(), value.into().into_json());
+                .insert("ClientConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6242,9 +6514,9 @@ pub mod endpoint_config {
         /// `ErrorTopic`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-asyncinferencenotificationconfig.html#cfn-sagemaker-endpointconfig-asyncinferencenotificationconfig-errortopic)
-        pub fn error_topic(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn error_topic(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ErrorTopic".to_owned(), value.into().into_json());
+                .insert("ErrorTopic".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6253,11 +6525,11 @@ pub mod endpoint_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-asyncinferencenotificationconfig.html#cfn-sagemaker-endpointconfig-asyncinferencenotificationconfig-includeinferenceresponsein)
         pub fn include_inference_response_in(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "IncludeInferenceResponseIn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6265,9 +6537,9 @@ pub mod endpoint_config {
         /// `SuccessTopic`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-asyncinferencenotificationconfig.html#cfn-sagemaker-endpointconfig-asyncinferencenotificationconfig-successtopic)
-        pub fn success_topic(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn success_topic(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SuccessTopic".to_owned(), value.into().into_json());
+                .insert("SuccessTopic".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6293,9 +6565,9 @@ pub mod endpoint_config {
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-asyncinferenceoutputconfig.html#cfn-sagemaker-endpointconfig-asyncinferenceoutputconfig-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6304,28 +6576,30 @@ pub mod endpoint_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-asyncinferenceoutputconfig.html#cfn-sagemaker-endpointconfig-asyncinferenceoutputconfig-notificationconfig)
         pub fn notification_config(
             mut self,
-            value: impl Into<crate::Value<AsyncInferenceNotificationConfig>>,
+            value: impl crate::IntoValue<AsyncInferenceNotificationConfig>,
         ) -> Self {
-            self.0
-                .insert("NotificationConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NotificationConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `S3FailurePath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-asyncinferenceoutputconfig.html#cfn-sagemaker-endpointconfig-asyncinferenceoutputconfig-s3failurepath)
-        pub fn s3_failure_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_failure_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3FailurePath".to_owned(), value.into().into_json());
+                .insert("S3FailurePath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3OutputPath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-asyncinferenceoutputconfig.html#cfn-sagemaker-endpointconfig-asyncinferenceoutputconfig-s3outputpath)
-        pub fn s3_output_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_output_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3OutputPath".to_owned(), value.into().into_json());
+                .insert("S3OutputPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6353,11 +6627,11 @@ pub mod endpoint_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-capacityreservationconfig.html#cfn-sagemaker-endpointconfig-capacityreservationconfig-capacityreservationpreference)
         pub fn capacity_reservation_preference(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "CapacityReservationPreference".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6365,9 +6639,11 @@ pub mod endpoint_config {
         /// `MlReservationArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-capacityreservationconfig.html#cfn-sagemaker-endpointconfig-capacityreservationconfig-mlreservationarn)
-        pub fn ml_reservation_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("MlReservationArn".to_owned(), value.into().into_json());
+        pub fn ml_reservation_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "MlReservationArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6393,18 +6669,20 @@ pub mod endpoint_config {
         /// `CsvContentTypes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-capturecontenttypeheader.html#cfn-sagemaker-endpointconfig-capturecontenttypeheader-csvcontenttypes)
-        pub fn csv_content_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn csv_content_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("CsvContentTypes".to_owned(), value.into().into_json());
+                .insert("CsvContentTypes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `JsonContentTypes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-capturecontenttypeheader.html#cfn-sagemaker-endpointconfig-capturecontenttypeheader-jsoncontenttypes)
-        pub fn json_content_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("JsonContentTypes".to_owned(), value.into().into_json());
+        pub fn json_content_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "JsonContentTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6423,10 +6701,10 @@ pub mod endpoint_config {
 
     impl CaptureOption {
         /// A new `CaptureOption` with its required properties.
-        pub fn new(capture_mode: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(capture_mode: impl crate::IntoValue<String>) -> Self {
             CaptureOption(crate::typed::Properties::from_iter([(
                 "CaptureMode".to_owned(),
-                capture_mode.into().into_json(),
+                capture_mode.into_value().into_json(),
             )]))
         }
     }
@@ -6445,19 +6723,21 @@ pub mod endpoint_config {
 
     impl ClarifyExplainerConfig {
         /// A new `ClarifyExplainerConfig` with its required properties.
-        pub fn new(shap_config: impl Into<crate::Value<ClarifyShapConfig>>) -> Self {
+        pub fn new(shap_config: impl crate::IntoValue<ClarifyShapConfig>) -> Self {
             ClarifyExplainerConfig(crate::typed::Properties::from_iter([(
                 "ShapConfig".to_owned(),
-                shap_config.into().into_json(),
+                shap_config.into_value().into_json(),
             )]))
         }
 
         /// `EnableExplanations`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyexplainerconfig.html#cfn-sagemaker-endpointconfig-clarifyexplainerconfig-enableexplanations)
-        pub fn enable_explanations(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EnableExplanations".to_owned(), value.into().into_json());
+        pub fn enable_explanations(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EnableExplanations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -6466,10 +6746,10 @@ pub mod endpoint_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyexplainerconfig.html#cfn-sagemaker-endpointconfig-clarifyexplainerconfig-inferenceconfig)
         pub fn inference_config(
             mut self,
-            value: impl Into<crate::Value<ClarifyInferenceConfig>>,
+            value: impl crate::IntoValue<ClarifyInferenceConfig>,
         ) -> Self {
             self.0
-                .insert("InferenceConfig".to_owned(), value.into().into_json());
+                .insert("InferenceConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6495,99 +6775,105 @@ pub mod endpoint_config {
         /// `ContentTemplate`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyinferenceconfig.html#cfn-sagemaker-endpointconfig-clarifyinferenceconfig-contenttemplate)
-        pub fn content_template(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn content_template(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContentTemplate".to_owned(), value.into().into_json());
+                .insert("ContentTemplate".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FeatureHeaders`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyinferenceconfig.html#cfn-sagemaker-endpointconfig-clarifyinferenceconfig-featureheaders)
-        pub fn feature_headers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn feature_headers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("FeatureHeaders".to_owned(), value.into().into_json());
+                .insert("FeatureHeaders".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FeatureTypes`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyinferenceconfig.html#cfn-sagemaker-endpointconfig-clarifyinferenceconfig-featuretypes)
-        pub fn feature_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn feature_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("FeatureTypes".to_owned(), value.into().into_json());
+                .insert("FeatureTypes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FeaturesAttribute`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyinferenceconfig.html#cfn-sagemaker-endpointconfig-clarifyinferenceconfig-featuresattribute)
-        pub fn features_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("FeaturesAttribute".to_owned(), value.into().into_json());
+        pub fn features_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "FeaturesAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LabelAttribute`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyinferenceconfig.html#cfn-sagemaker-endpointconfig-clarifyinferenceconfig-labelattribute)
-        pub fn label_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn label_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LabelAttribute".to_owned(), value.into().into_json());
+                .insert("LabelAttribute".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LabelHeaders`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyinferenceconfig.html#cfn-sagemaker-endpointconfig-clarifyinferenceconfig-labelheaders)
-        pub fn label_headers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn label_headers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("LabelHeaders".to_owned(), value.into().into_json());
+                .insert("LabelHeaders".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LabelIndex`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyinferenceconfig.html#cfn-sagemaker-endpointconfig-clarifyinferenceconfig-labelindex)
-        pub fn label_index(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn label_index(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("LabelIndex".to_owned(), value.into().into_json());
+                .insert("LabelIndex".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxPayloadInMB`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyinferenceconfig.html#cfn-sagemaker-endpointconfig-clarifyinferenceconfig-maxpayloadinmb)
-        pub fn max_payload_in_mb(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_payload_in_mb(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxPayloadInMB".to_owned(), value.into().into_json());
+                .insert("MaxPayloadInMB".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MaxRecordCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyinferenceconfig.html#cfn-sagemaker-endpointconfig-clarifyinferenceconfig-maxrecordcount)
-        pub fn max_record_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_record_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxRecordCount".to_owned(), value.into().into_json());
+                .insert("MaxRecordCount".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ProbabilityAttribute`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyinferenceconfig.html#cfn-sagemaker-endpointconfig-clarifyinferenceconfig-probabilityattribute)
-        pub fn probability_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ProbabilityAttribute".to_owned(), value.into().into_json());
+        pub fn probability_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ProbabilityAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ProbabilityIndex`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyinferenceconfig.html#cfn-sagemaker-endpointconfig-clarifyinferenceconfig-probabilityindex)
-        pub fn probability_index(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ProbabilityIndex".to_owned(), value.into().into_json());
+        pub fn probability_index(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ProbabilityIndex".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6613,27 +6899,27 @@ pub mod endpoint_config {
         /// `MimeType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyshapbaselineconfig.html#cfn-sagemaker-endpointconfig-clarifyshapbaselineconfig-mimetype)
-        pub fn mime_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mime_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MimeType".to_owned(), value.into().into_json());
+                .insert("MimeType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ShapBaseline`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyshapbaselineconfig.html#cfn-sagemaker-endpointconfig-clarifyshapbaselineconfig-shapbaseline)
-        pub fn shap_baseline(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn shap_baseline(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ShapBaseline".to_owned(), value.into().into_json());
+                .insert("ShapBaseline".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ShapBaselineUri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyshapbaselineconfig.html#cfn-sagemaker-endpointconfig-clarifyshapbaselineconfig-shapbaselineuri)
-        pub fn shap_baseline_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn shap_baseline_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ShapBaselineUri".to_owned(), value.into().into_json());
+                .insert("ShapBaselineUri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6652,47 +6938,46 @@ pub mod endpoint_config {
 
     impl ClarifyShapConfig {
         /// A new `ClarifyShapConfig` with its required properties.
-        pub fn new(
-            shap_baseline_config: impl Into<crate::Value<ClarifyShapBaselineConfig>>,
-        ) -> Self {
+        pub fn new(shap_baseline_config: impl crate::IntoValue<ClarifyShapBaselineConfig>) -> Self {
             ClarifyShapConfig(crate::typed::Properties::from_iter([(
                 "ShapBaselineConfig".to_owned(),
-                shap_baseline_config.into().into_json(),
+                shap_baseline_config.into_value().into_json(),
             )]))
         }
 
         /// `NumberOfSamples`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyshapconfig.html#cfn-sagemaker-endpointconfig-clarifyshapconfig-numberofsamples)
-        pub fn number_of_samples(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn number_of_samples(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NumberOfSamples".to_owned(), value.into().into_json());
+                .insert("NumberOfSamples".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Seed`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyshapconfig.html#cfn-sagemaker-endpointconfig-clarifyshapconfig-seed)
-        pub fn seed(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Seed".to_owned(), value.into().into_json());
+        pub fn seed(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Seed".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TextConfig`: [`ClarifyTextConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyshapconfig.html#cfn-sagemaker-endpointconfig-clarifyshapconfig-textconfig)
-        pub fn text_config(mut self, value: impl Into<crate::Value<ClarifyTextConfig>>) -> Self {
+        pub fn text_config(mut self, value: impl crate::IntoValue<ClarifyTextConfig>) -> Self {
             self.0
-                .insert("TextConfig".to_owned(), value.into().into_json());
+                .insert("TextConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UseLogit`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-clarifyshapconfig.html#cfn-sagemaker-endpointconfig-clarifyshapconfig-uselogit)
-        pub fn use_logit(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn use_logit(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("UseLogit".to_owned(), value.into().into_json());
+                .insert("UseLogit".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6712,12 +6997,15 @@ pub mod endpoint_config {
     impl ClarifyTextConfig {
         /// A new `ClarifyTextConfig` with its required properties.
         pub fn new(
-            granularity: impl Into<crate::Value<String>>,
-            language: impl Into<crate::Value<String>>,
+            granularity: impl crate::IntoValue<String>,
+            language: impl crate::IntoValue<String>,
         ) -> Self {
             ClarifyTextConfig(crate::typed::Properties::from_iter([
-                ("Granularity".to_owned(), granularity.into().into_json()),
-                ("Language".to_owned(), language.into().into_json()),
+                (
+                    "Granularity".to_owned(),
+                    granularity.into_value().into_json(),
+                ),
+                ("Language".to_owned(), language.into_value().into_json()),
             ]))
         }
     }
@@ -6737,22 +7025,22 @@ pub mod endpoint_config {
     impl DataCaptureConfig {
         /// A new `DataCaptureConfig` with its required properties.
         pub fn new(
-            capture_options: impl Into<crate::Value<Vec<CaptureOption>>>,
-            destination_s3_uri: impl Into<crate::Value<String>>,
-            initial_sampling_percentage: impl Into<crate::Value<i64>>,
+            capture_options: impl crate::IntoValue<Vec<CaptureOption>>,
+            destination_s3_uri: impl crate::IntoValue<String>,
+            initial_sampling_percentage: impl crate::IntoValue<i64>,
         ) -> Self {
             DataCaptureConfig(crate::typed::Properties::from_iter([
                 (
                     "CaptureOptions".to_owned(),
-                    capture_options.into().into_json(),
+                    capture_options.into_value().into_json(),
                 ),
                 (
                     "DestinationS3Uri".to_owned(),
-                    destination_s3_uri.into().into_json(),
+                    destination_s3_uri.into_value().into_json(),
                 ),
                 (
                     "InitialSamplingPercentage".to_owned(),
-                    initial_sampling_percentage.into().into_json(),
+                    initial_sampling_percentage.into_value().into_json(),
                 ),
             ]))
         }
@@ -6762,11 +7050,11 @@ pub mod endpoint_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-datacaptureconfig.html#cfn-sagemaker-endpointconfig-datacaptureconfig-capturecontenttypeheader)
         pub fn capture_content_type_header(
             mut self,
-            value: impl Into<crate::Value<CaptureContentTypeHeader>>,
+            value: impl crate::IntoValue<CaptureContentTypeHeader>,
         ) -> Self {
             self.0.insert(
                 "CaptureContentTypeHeader".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6774,18 +7062,18 @@ pub mod endpoint_config {
         /// `EnableCapture`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-datacaptureconfig.html#cfn-sagemaker-endpointconfig-datacaptureconfig-enablecapture)
-        pub fn enable_capture(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_capture(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EnableCapture".to_owned(), value.into().into_json());
+                .insert("EnableCapture".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-datacaptureconfig.html#cfn-sagemaker-endpointconfig-datacaptureconfig-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6813,11 +7101,11 @@ pub mod endpoint_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-explainerconfig.html#cfn-sagemaker-endpointconfig-explainerconfig-clarifyexplainerconfig)
         pub fn clarify_explainer_config(
             mut self,
-            value: impl Into<crate::Value<ClarifyExplainerConfig>>,
+            value: impl crate::IntoValue<ClarifyExplainerConfig>,
         ) -> Self {
             self.0.insert(
                 "ClarifyExplainerConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6844,26 +7132,31 @@ pub mod endpoint_config {
         /// `MaxInstanceCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-managedinstancescaling.html#cfn-sagemaker-endpointconfig-managedinstancescaling-maxinstancecount)
-        pub fn max_instance_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxInstanceCount".to_owned(), value.into().into_json());
+        pub fn max_instance_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxInstanceCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MinInstanceCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-managedinstancescaling.html#cfn-sagemaker-endpointconfig-managedinstancescaling-mininstancecount)
-        pub fn min_instance_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MinInstanceCount".to_owned(), value.into().into_json());
+        pub fn min_instance_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MinInstanceCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Status`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-managedinstancescaling.html#cfn-sagemaker-endpointconfig-managedinstancescaling-status)
-        pub fn status(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Status".to_owned(), value.into().into_json());
+        pub fn status(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Status".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6882,10 +7175,10 @@ pub mod endpoint_config {
 
     impl ProductionVariant {
         /// A new `ProductionVariant` with its required properties.
-        pub fn new(variant_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(variant_name: impl crate::IntoValue<String>) -> Self {
             ProductionVariant(crate::typed::Properties::from_iter([(
                 "VariantName".to_owned(),
-                variant_name.into().into_json(),
+                variant_name.into_value().into_json(),
             )]))
         }
 
@@ -6894,11 +7187,11 @@ pub mod endpoint_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-productionvariant.html#cfn-sagemaker-endpointconfig-productionvariant-capacityreservationconfig)
         pub fn capacity_reservation_config(
             mut self,
-            value: impl Into<crate::Value<CapacityReservationConfig>>,
+            value: impl crate::IntoValue<CapacityReservationConfig>,
         ) -> Self {
             self.0.insert(
                 "CapacityReservationConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6908,11 +7201,11 @@ pub mod endpoint_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-productionvariant.html#cfn-sagemaker-endpointconfig-productionvariant-containerstartuphealthchecktimeoutinseconds)
         pub fn container_startup_health_check_timeout_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ContainerStartupHealthCheckTimeoutInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6920,45 +7213,51 @@ pub mod endpoint_config {
         /// `EnableSSMAccess`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-productionvariant.html#cfn-sagemaker-endpointconfig-productionvariant-enablessmaccess)
-        pub fn enable_ssm_access(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_ssm_access(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EnableSSMAccess".to_owned(), value.into().into_json());
+                .insert("EnableSSMAccess".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `InferenceAmiVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-productionvariant.html#cfn-sagemaker-endpointconfig-productionvariant-inferenceamiversion)
-        pub fn inference_ami_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("InferenceAmiVersion".to_owned(), value.into().into_json());
+        pub fn inference_ami_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "InferenceAmiVersion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InitialInstanceCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-productionvariant.html#cfn-sagemaker-endpointconfig-productionvariant-initialinstancecount)
-        pub fn initial_instance_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("InitialInstanceCount".to_owned(), value.into().into_json());
+        pub fn initial_instance_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "InitialInstanceCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InitialVariantWeight`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-productionvariant.html#cfn-sagemaker-endpointconfig-productionvariant-initialvariantweight)
-        pub fn initial_variant_weight(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("InitialVariantWeight".to_owned(), value.into().into_json());
+        pub fn initial_variant_weight(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "InitialVariantWeight".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InstanceType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-productionvariant.html#cfn-sagemaker-endpointconfig-productionvariant-instancetype)
-        pub fn instance_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instance_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InstanceType".to_owned(), value.into().into_json());
+                .insert("InstanceType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6967,11 +7266,11 @@ pub mod endpoint_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-productionvariant.html#cfn-sagemaker-endpointconfig-productionvariant-managedinstancescaling)
         pub fn managed_instance_scaling(
             mut self,
-            value: impl Into<crate::Value<ManagedInstanceScaling>>,
+            value: impl crate::IntoValue<ManagedInstanceScaling>,
         ) -> Self {
             self.0.insert(
                 "ManagedInstanceScaling".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6981,11 +7280,11 @@ pub mod endpoint_config {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-productionvariant.html#cfn-sagemaker-endpointconfig-productionvariant-modeldatadownloadtimeoutinseconds)
         pub fn model_data_download_timeout_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ModelDataDownloadTimeoutInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6993,39 +7292,38 @@ pub mod endpoint_config {
         /// `ModelName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-productionvariant.html#cfn-sagemaker-endpointconfig-productionvariant-modelname)
-        pub fn model_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn model_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ModelName".to_owned(), value.into().into_json());
+                .insert("ModelName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RoutingConfig`: [`RoutingConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-productionvariant.html#cfn-sagemaker-endpointconfig-productionvariant-routingconfig)
-        pub fn routing_config(mut self, value: impl Into<crate::Value<RoutingConfig>>) -> Self {
+        pub fn routing_config(mut self, value: impl crate::IntoValue<RoutingConfig>) -> Self {
             self.0
-                .insert("RoutingConfig".to_owned(), value.into().into_json());
+                .insert("RoutingConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ServerlessConfig`: [`ServerlessConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-productionvariant.html#cfn-sagemaker-endpointconfig-productionvariant-serverlessconfig)
-        pub fn serverless_config(
-            mut self,
-            value: impl Into<crate::Value<ServerlessConfig>>,
-        ) -> Self {
-            self.0
-                .insert("ServerlessConfig".to_owned(), value.into().into_json());
+        pub fn serverless_config(mut self, value: impl crate::IntoValue<ServerlessConfig>) -> Self {
+            self.0.insert(
+                "ServerlessConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `VolumeSizeInGB`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-productionvariant.html#cfn-sagemaker-endpointconfig-productionvariant-volumesizeingb)
-        pub fn volume_size_in_gb(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn volume_size_in_gb(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("VolumeSizeInGB".to_owned(), value.into().into_json());
+                .insert("VolumeSizeInGB".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7051,9 +7349,9 @@ pub mod endpoint_config {
         /// `RoutingStrategy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-routingconfig.html#cfn-sagemaker-endpointconfig-routingconfig-routingstrategy)
-        pub fn routing_strategy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn routing_strategy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoutingStrategy".to_owned(), value.into().into_json());
+                .insert("RoutingStrategy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7073,17 +7371,17 @@ pub mod endpoint_config {
     impl ServerlessConfig {
         /// A new `ServerlessConfig` with its required properties.
         pub fn new(
-            max_concurrency: impl Into<crate::Value<i64>>,
-            memory_size_in_mb: impl Into<crate::Value<i64>>,
+            max_concurrency: impl crate::IntoValue<i64>,
+            memory_size_in_mb: impl crate::IntoValue<i64>,
         ) -> Self {
             ServerlessConfig(crate::typed::Properties::from_iter([
                 (
                     "MaxConcurrency".to_owned(),
-                    max_concurrency.into().into_json(),
+                    max_concurrency.into_value().into_json(),
                 ),
                 (
                     "MemorySizeInMB".to_owned(),
-                    memory_size_in_mb.into().into_json(),
+                    memory_size_in_mb.into_value().into_json(),
                 ),
             ]))
         }
@@ -7091,10 +7389,10 @@ pub mod endpoint_config {
         /// `ProvisionedConcurrency`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-serverlessconfig.html#cfn-sagemaker-endpointconfig-serverlessconfig-provisionedconcurrency)
-        pub fn provisioned_concurrency(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn provisioned_concurrency(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "ProvisionedConcurrency".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7115,12 +7413,12 @@ pub mod endpoint_config {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -7140,15 +7438,15 @@ pub mod endpoint_config {
     impl VpcConfig {
         /// A new `VpcConfig` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnets: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnets: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfig(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("Subnets".to_owned(), subnets.into().into_json()),
+                ("Subnets".to_owned(), subnets.into_value().into_json()),
             ]))
         }
     }
@@ -7171,22 +7469,28 @@ pub struct FeatureGroup(crate::Resource);
 impl FeatureGroup {
     /// A new `AWS::SageMaker::FeatureGroup` with its required properties.
     pub fn new(
-        event_time_feature_name: impl Into<crate::Value<String>>,
-        feature_definitions: impl Into<crate::Value<Vec<feature_group::FeatureDefinition>>>,
-        feature_group_name: impl Into<crate::Value<String>>,
-        record_identifier_feature_name: impl Into<crate::Value<String>>,
+        event_time_feature_name: impl crate::IntoValue<String>,
+        feature_definitions: impl crate::IntoValue<Vec<feature_group::FeatureDefinition>>,
+        feature_group_name: impl crate::IntoValue<String>,
+        record_identifier_feature_name: impl crate::IntoValue<String>,
     ) -> Self {
         FeatureGroup(
             crate::Resource::new("AWS::SageMaker::FeatureGroup")
                 .property(
                     "EventTimeFeatureName",
-                    event_time_feature_name.into().into_json(),
+                    event_time_feature_name.into_value().into_json(),
                 )
-                .property("FeatureDefinitions", feature_definitions.into().into_json())
-                .property("FeatureGroupName", feature_group_name.into().into_json())
+                .property(
+                    "FeatureDefinitions",
+                    feature_definitions.into_value().into_json(),
+                )
+                .property(
+                    "FeatureGroupName",
+                    feature_group_name.into_value().into_json(),
+                )
                 .property(
                     "RecordIdentifierFeatureName",
-                    record_identifier_feature_name.into().into_json(),
+                    record_identifier_feature_name.into_value().into_json(),
                 ),
         )
     }
@@ -7198,8 +7502,9 @@ impl FeatureGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-featuregroup.html#cfn-sagemaker-featuregroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -7210,10 +7515,10 @@ impl FeatureGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-featuregroup.html#cfn-sagemaker-featuregroup-offlinestoreconfig)
     pub fn offline_store_config(
         mut self,
-        value: impl Into<crate::Value<feature_group::OfflineStoreConfig>>,
+        value: impl crate::IntoValue<feature_group::OfflineStoreConfig>,
     ) -> Self {
         self.0
-            .set_property("OfflineStoreConfig", value.into().into_json());
+            .set_property("OfflineStoreConfig", value.into_value().into_json());
         self
     }
 
@@ -7222,10 +7527,10 @@ impl FeatureGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-featuregroup.html#cfn-sagemaker-featuregroup-onlinestoreconfig)
     pub fn online_store_config(
         mut self,
-        value: impl Into<crate::Value<feature_group::OnlineStoreConfig>>,
+        value: impl crate::IntoValue<feature_group::OnlineStoreConfig>,
     ) -> Self {
         self.0
-            .set_property("OnlineStoreConfig", value.into().into_json());
+            .set_property("OnlineStoreConfig", value.into_value().into_json());
         self
     }
 
@@ -7238,8 +7543,9 @@ impl FeatureGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-featuregroup.html#cfn-sagemaker-featuregroup-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
@@ -7250,8 +7556,8 @@ impl FeatureGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-featuregroup.html#cfn-sagemaker-featuregroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<feature_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<feature_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -7260,17 +7566,22 @@ impl FeatureGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-featuregroup.html#cfn-sagemaker-featuregroup-throughputconfig)
     pub fn throughput_config(
         mut self,
-        value: impl Into<crate::Value<feature_group::ThroughputConfig>>,
+        value: impl crate::IntoValue<feature_group::ThroughputConfig>,
     ) -> Self {
         self.0
-            .set_property("ThroughputConfig", value.into().into_json());
+            .set_property("ThroughputConfig", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for FeatureGroup {
     const TYPE_NAME: &'static str = "AWS::SageMaker::FeatureGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Description",
         "EventTimeFeatureName",
@@ -7322,14 +7633,14 @@ pub mod feature_group {
     impl DataCatalogConfig {
         /// A new `DataCatalogConfig` with its required properties.
         pub fn new(
-            catalog: impl Into<crate::Value<String>>,
-            database: impl Into<crate::Value<String>>,
-            table_name: impl Into<crate::Value<String>>,
+            catalog: impl crate::IntoValue<String>,
+            database: impl crate::IntoValue<String>,
+            table_name: impl crate::IntoValue<String>,
         ) -> Self {
             DataCatalogConfig(crate::typed::Properties::from_iter([
-                ("Catalog".to_owned(), catalog.into().into_json()),
-                ("Database".to_owned(), database.into().into_json()),
-                ("TableName".to_owned(), table_name.into().into_json()),
+                ("Catalog".to_owned(), catalog.into_value().into_json()),
+                ("Database".to_owned(), database.into_value().into_json()),
+                ("TableName".to_owned(), table_name.into_value().into_json()),
             ]))
         }
     }
@@ -7349,12 +7660,18 @@ pub mod feature_group {
     impl FeatureDefinition {
         /// A new `FeatureDefinition` with its required properties.
         pub fn new(
-            feature_name: impl Into<crate::Value<String>>,
-            feature_type: impl Into<crate::Value<FeatureType>>,
+            feature_name: impl crate::IntoValue<String>,
+            feature_type: impl crate::IntoValue<FeatureType>,
         ) -> Self {
             FeatureDefinition(crate::typed::Properties::from_iter([
-                ("FeatureName".to_owned(), feature_name.into().into_json()),
-                ("FeatureType".to_owned(), feature_type.into().into_json()),
+                (
+                    "FeatureName".to_owned(),
+                    feature_name.into_value().into_json(),
+                ),
+                (
+                    "FeatureType".to_owned(),
+                    feature_type.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -7373,10 +7690,10 @@ pub mod feature_group {
 
     impl OfflineStoreConfig {
         /// A new `OfflineStoreConfig` with its required properties.
-        pub fn new(s3_storage_config: impl Into<crate::Value<S3StorageConfig>>) -> Self {
+        pub fn new(s3_storage_config: impl crate::IntoValue<S3StorageConfig>) -> Self {
             OfflineStoreConfig(crate::typed::Properties::from_iter([(
                 "S3StorageConfig".to_owned(),
-                s3_storage_config.into().into_json(),
+                s3_storage_config.into_value().into_json(),
             )]))
         }
 
@@ -7385,20 +7702,22 @@ pub mod feature_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-featuregroup-offlinestoreconfig.html#cfn-sagemaker-featuregroup-offlinestoreconfig-datacatalogconfig)
         pub fn data_catalog_config(
             mut self,
-            value: impl Into<crate::Value<DataCatalogConfig>>,
+            value: impl crate::IntoValue<DataCatalogConfig>,
         ) -> Self {
-            self.0
-                .insert("DataCatalogConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DataCatalogConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DisableGlueTableCreation`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-featuregroup-offlinestoreconfig.html#cfn-sagemaker-featuregroup-offlinestoreconfig-disablegluetablecreation)
-        pub fn disable_glue_table_creation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn disable_glue_table_creation(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "DisableGlueTableCreation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7406,9 +7725,9 @@ pub mod feature_group {
         /// `TableFormat`: [`TableFormat`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-featuregroup-offlinestoreconfig.html#cfn-sagemaker-featuregroup-offlinestoreconfig-tableformat)
-        pub fn table_format(mut self, value: impl Into<crate::Value<TableFormat>>) -> Self {
+        pub fn table_format(mut self, value: impl crate::IntoValue<TableFormat>) -> Self {
             self.0
-                .insert("TableFormat".to_owned(), value.into().into_json());
+                .insert("TableFormat".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7434,9 +7753,11 @@ pub mod feature_group {
         /// `EnableOnlineStore`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-featuregroup-onlinestoreconfig.html#cfn-sagemaker-featuregroup-onlinestoreconfig-enableonlinestore)
-        pub fn enable_online_store(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnableOnlineStore".to_owned(), value.into().into_json());
+        pub fn enable_online_store(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnableOnlineStore".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -7445,28 +7766,28 @@ pub mod feature_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-featuregroup-onlinestoreconfig.html#cfn-sagemaker-featuregroup-onlinestoreconfig-securityconfig)
         pub fn security_config(
             mut self,
-            value: impl Into<crate::Value<OnlineStoreSecurityConfig>>,
+            value: impl crate::IntoValue<OnlineStoreSecurityConfig>,
         ) -> Self {
             self.0
-                .insert("SecurityConfig".to_owned(), value.into().into_json());
+                .insert("SecurityConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StorageType`: [`StorageType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-featuregroup-onlinestoreconfig.html#cfn-sagemaker-featuregroup-onlinestoreconfig-storagetype)
-        pub fn storage_type(mut self, value: impl Into<crate::Value<StorageType>>) -> Self {
+        pub fn storage_type(mut self, value: impl crate::IntoValue<StorageType>) -> Self {
             self.0
-                .insert("StorageType".to_owned(), value.into().into_json());
+                .insert("StorageType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TtlDuration`: [`TtlDuration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-featuregroup-onlinestoreconfig.html#cfn-sagemaker-featuregroup-onlinestoreconfig-ttlduration)
-        pub fn ttl_duration(mut self, value: impl Into<crate::Value<TtlDuration>>) -> Self {
+        pub fn ttl_duration(mut self, value: impl crate::IntoValue<TtlDuration>) -> Self {
             self.0
-                .insert("TtlDuration".to_owned(), value.into().into_json());
+                .insert("TtlDuration".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7492,9 +7813,9 @@ pub mod feature_group {
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-featuregroup-onlinestoresecurityconfig.html#cfn-sagemaker-featuregroup-onlinestoresecurityconfig-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7513,19 +7834,19 @@ pub mod feature_group {
 
     impl S3StorageConfig {
         /// A new `S3StorageConfig` with its required properties.
-        pub fn new(s3_uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(s3_uri: impl crate::IntoValue<String>) -> Self {
             S3StorageConfig(crate::typed::Properties::from_iter([(
                 "S3Uri".to_owned(),
-                s3_uri.into().into_json(),
+                s3_uri.into_value().into_json(),
             )]))
         }
 
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-featuregroup-s3storageconfig.html#cfn-sagemaker-featuregroup-s3storageconfig-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7545,12 +7866,12 @@ pub mod feature_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -7569,10 +7890,10 @@ pub mod feature_group {
 
     impl ThroughputConfig {
         /// A new `ThroughputConfig` with its required properties.
-        pub fn new(throughput_mode: impl Into<crate::Value<ThroughputMode>>) -> Self {
+        pub fn new(throughput_mode: impl crate::IntoValue<ThroughputMode>) -> Self {
             ThroughputConfig(crate::typed::Properties::from_iter([(
                 "ThroughputMode".to_owned(),
-                throughput_mode.into().into_json(),
+                throughput_mode.into_value().into_json(),
             )]))
         }
 
@@ -7583,11 +7904,11 @@ pub mod feature_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-featuregroup-throughputconfig.html#cfn-sagemaker-featuregroup-throughputconfig-provisionedreadcapacityunits)
         pub fn provisioned_read_capacity_units(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ProvisionedReadCapacityUnits".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7599,11 +7920,11 @@ pub mod feature_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-featuregroup-throughputconfig.html#cfn-sagemaker-featuregroup-throughputconfig-provisionedwritecapacityunits)
         pub fn provisioned_write_capacity_units(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ProvisionedWriteCapacityUnits".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7630,16 +7951,18 @@ pub mod feature_group {
         /// `Unit`: [`Unit`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-featuregroup-ttlduration.html#cfn-sagemaker-featuregroup-ttlduration-unit)
-        pub fn unit(mut self, value: impl Into<crate::Value<Unit>>) -> Self {
-            self.0.insert("Unit".to_owned(), value.into().into_json());
+        pub fn unit(mut self, value: impl crate::IntoValue<Unit>) -> Self {
+            self.0
+                .insert("Unit".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-featuregroup-ttlduration.html#cfn-sagemaker-featuregroup-ttlduration-value)
-        pub fn value(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7764,31 +8087,31 @@ pub struct Image(crate::Resource);
 impl Image {
     /// A new `AWS::SageMaker::Image` with its required properties.
     pub fn new(
-        image_name: impl Into<crate::Value<String>>,
-        image_role_arn: impl Into<crate::Value<String>>,
+        image_name: impl crate::IntoValue<String>,
+        image_role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Image(
             crate::Resource::new("AWS::SageMaker::Image")
-                .property("ImageName", image_name.into().into_json())
-                .property("ImageRoleArn", image_role_arn.into().into_json()),
+                .property("ImageName", image_name.into_value().into_json())
+                .property("ImageRoleArn", image_role_arn.into_value().into_json()),
         )
     }
 
     /// `ImageDescription`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-image.html#cfn-sagemaker-image-imagedescription)
-    pub fn image_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn image_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ImageDescription", value.into().into_json());
+            .set_property("ImageDescription", value.into_value().into_json());
         self
     }
 
     /// `ImageDisplayName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-image.html#cfn-sagemaker-image-imagedisplayname)
-    pub fn image_display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn image_display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ImageDisplayName", value.into().into_json());
+            .set_property("ImageDisplayName", value.into_value().into_json());
         self
     }
 
@@ -7797,15 +8120,20 @@ impl Image {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-image.html#cfn-sagemaker-image-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<image::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<image::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Image {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Image";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ImageName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -7841,12 +8169,12 @@ pub mod image {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -7869,79 +8197,84 @@ pub struct ImageVersion(crate::Resource);
 impl ImageVersion {
     /// A new `AWS::SageMaker::ImageVersion` with its required properties.
     pub fn new(
-        base_image: impl Into<crate::Value<String>>,
-        image_name: impl Into<crate::Value<String>>,
+        base_image: impl crate::IntoValue<String>,
+        image_name: impl crate::IntoValue<String>,
     ) -> Self {
         ImageVersion(
             crate::Resource::new("AWS::SageMaker::ImageVersion")
-                .property("BaseImage", base_image.into().into_json())
-                .property("ImageName", image_name.into().into_json()),
+                .property("BaseImage", base_image.into_value().into_json())
+                .property("ImageName", image_name.into_value().into_json()),
         )
     }
 
     /// `Alias`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-imageversion.html#cfn-sagemaker-imageversion-alias)
-    pub fn alias(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Alias", value.into().into_json());
+    pub fn alias(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Alias", value.into_value().into_json());
         self
     }
 
     /// `Aliases`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-imageversion.html#cfn-sagemaker-imageversion-aliases)
-    pub fn aliases(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Aliases", value.into().into_json());
+    pub fn aliases(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Aliases", value.into_value().into_json());
         self
     }
 
     /// `Horovod`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-imageversion.html#cfn-sagemaker-imageversion-horovod)
-    pub fn horovod(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Horovod", value.into().into_json());
+    pub fn horovod(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Horovod", value.into_value().into_json());
         self
     }
 
     /// `JobType`: [`JobType`](image_version::JobType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-imageversion.html#cfn-sagemaker-imageversion-jobtype)
-    pub fn job_type(mut self, value: impl Into<crate::Value<image_version::JobType>>) -> Self {
-        self.0.set_property("JobType", value.into().into_json());
+    pub fn job_type(mut self, value: impl crate::IntoValue<image_version::JobType>) -> Self {
+        self.0
+            .set_property("JobType", value.into_value().into_json());
         self
     }
 
     /// `MLFramework`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-imageversion.html#cfn-sagemaker-imageversion-mlframework)
-    pub fn ml_framework(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MLFramework", value.into().into_json());
+    pub fn ml_framework(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MLFramework", value.into_value().into_json());
         self
     }
 
     /// `Processor`: [`Processor`](image_version::Processor).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-imageversion.html#cfn-sagemaker-imageversion-processor)
-    pub fn processor(mut self, value: impl Into<crate::Value<image_version::Processor>>) -> Self {
-        self.0.set_property("Processor", value.into().into_json());
+    pub fn processor(mut self, value: impl crate::IntoValue<image_version::Processor>) -> Self {
+        self.0
+            .set_property("Processor", value.into_value().into_json());
         self
     }
 
     /// `ProgrammingLang`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-imageversion.html#cfn-sagemaker-imageversion-programminglang)
-    pub fn programming_lang(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn programming_lang(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProgrammingLang", value.into().into_json());
+            .set_property("ProgrammingLang", value.into_value().into_json());
         self
     }
 
     /// `ReleaseNotes`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-imageversion.html#cfn-sagemaker-imageversion-releasenotes)
-    pub fn release_notes(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn release_notes(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ReleaseNotes", value.into().into_json());
+            .set_property("ReleaseNotes", value.into_value().into_json());
         self
     }
 
@@ -7950,10 +8283,10 @@ impl ImageVersion {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-imageversion.html#cfn-sagemaker-imageversion-vendorguidance)
     pub fn vendor_guidance(
         mut self,
-        value: impl Into<crate::Value<image_version::VendorGuidance>>,
+        value: impl crate::IntoValue<image_version::VendorGuidance>,
     ) -> Self {
         self.0
-            .set_property("VendorGuidance", value.into().into_json());
+            .set_property("VendorGuidance", value.into_value().into_json());
         self
     }
 }
@@ -8077,13 +8410,13 @@ pub struct InferenceComponent(crate::Resource);
 impl InferenceComponent {
     /// A new `AWS::SageMaker::InferenceComponent` with its required properties.
     pub fn new(
-        endpoint_name: impl Into<crate::Value<String>>,
-        specification: impl Into<crate::Value<inference_component::InferenceComponentSpecification>>,
+        endpoint_name: impl crate::IntoValue<String>,
+        specification: impl crate::IntoValue<inference_component::InferenceComponentSpecification>,
     ) -> Self {
         InferenceComponent(
             crate::Resource::new("AWS::SageMaker::InferenceComponent")
-                .property("EndpointName", endpoint_name.into().into_json())
-                .property("Specification", specification.into().into_json()),
+                .property("EndpointName", endpoint_name.into_value().into_json())
+                .property("Specification", specification.into_value().into_json()),
         )
     }
 
@@ -8092,27 +8425,28 @@ impl InferenceComponent {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferencecomponent.html#cfn-sagemaker-inferencecomponent-deploymentconfig)
     pub fn deployment_config(
         mut self,
-        value: impl Into<crate::Value<inference_component::InferenceComponentDeploymentConfig>>,
+        value: impl crate::IntoValue<inference_component::InferenceComponentDeploymentConfig>,
     ) -> Self {
         self.0
-            .set_property("DeploymentConfig", value.into().into_json());
+            .set_property("DeploymentConfig", value.into_value().into_json());
         self
     }
 
     /// `EndpointArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferencecomponent.html#cfn-sagemaker-inferencecomponent-endpointarn)
-    pub fn endpoint_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("EndpointArn", value.into().into_json());
+    pub fn endpoint_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("EndpointArn", value.into_value().into_json());
         self
     }
 
     /// `InferenceComponentName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferencecomponent.html#cfn-sagemaker-inferencecomponent-inferencecomponentname)
-    pub fn inference_component_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn inference_component_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InferenceComponentName", value.into().into_json());
+            .set_property("InferenceComponentName", value.into_value().into_json());
         self
     }
 
@@ -8121,33 +8455,39 @@ impl InferenceComponent {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferencecomponent.html#cfn-sagemaker-inferencecomponent-runtimeconfig)
     pub fn runtime_config(
         mut self,
-        value: impl Into<crate::Value<inference_component::InferenceComponentRuntimeConfig>>,
+        value: impl crate::IntoValue<inference_component::InferenceComponentRuntimeConfig>,
     ) -> Self {
         self.0
-            .set_property("RuntimeConfig", value.into().into_json());
+            .set_property("RuntimeConfig", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](inference_component::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferencecomponent.html#cfn-sagemaker-inferencecomponent-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<inference_component::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<inference_component::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `VariantName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferencecomponent.html#cfn-sagemaker-inferencecomponent-variantname)
-    pub fn variant_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("VariantName", value.into().into_json());
+    pub fn variant_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("VariantName", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for InferenceComponent {
     const TYPE_NAME: &'static str = "AWS::SageMaker::InferenceComponent";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -8217,10 +8557,10 @@ pub mod inference_component {
 
     impl Alarm {
         /// A new `Alarm` with its required properties.
-        pub fn new(alarm_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(alarm_name: impl crate::IntoValue<String>) -> Self {
             Alarm(crate::typed::Properties::from_iter([(
                 "AlarmName".to_owned(),
-                alarm_name.into().into_json(),
+                alarm_name.into_value().into_json(),
             )]))
         }
     }
@@ -8239,10 +8579,10 @@ pub mod inference_component {
 
     impl AutoRollbackConfiguration {
         /// A new `AutoRollbackConfiguration` with its required properties.
-        pub fn new(alarms: impl Into<crate::Value<Vec<Alarm>>>) -> Self {
+        pub fn new(alarms: impl crate::IntoValue<Vec<Alarm>>) -> Self {
             AutoRollbackConfiguration(crate::typed::Properties::from_iter([(
                 "Alarms".to_owned(),
-                alarms.into().into_json(),
+                alarms.into_value().into_json(),
             )]))
         }
     }
@@ -8268,27 +8608,27 @@ pub mod inference_component {
         /// `ResolutionTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-deployedimage.html#cfn-sagemaker-inferencecomponent-deployedimage-resolutiontime)
-        pub fn resolution_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resolution_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResolutionTime".to_owned(), value.into().into_json());
+                .insert("ResolutionTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ResolvedImage`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-deployedimage.html#cfn-sagemaker-inferencecomponent-deployedimage-resolvedimage)
-        pub fn resolved_image(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resolved_image(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResolvedImage".to_owned(), value.into().into_json());
+                .insert("ResolvedImage".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SpecifiedImage`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-deployedimage.html#cfn-sagemaker-inferencecomponent-deployedimage-specifiedimage)
-        pub fn specified_image(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn specified_image(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SpecifiedImage".to_owned(), value.into().into_json());
+                .insert("SpecifiedImage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8308,12 +8648,12 @@ pub mod inference_component {
     impl InferenceComponentCapacitySize {
         /// A new `InferenceComponentCapacitySize` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<InferenceComponentCapacitySizeType>>,
-            value: impl Into<crate::Value<i64>>,
+            r#type: impl crate::IntoValue<InferenceComponentCapacitySizeType>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             InferenceComponentCapacitySize(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -8339,18 +8679,22 @@ pub mod inference_component {
         /// `MaxMemoryRequiredInMb`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentcomputeresourcerequirements.html#cfn-sagemaker-inferencecomponent-inferencecomponentcomputeresourcerequirements-maxmemoryrequiredinmb)
-        pub fn max_memory_required_in_mb(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MaxMemoryRequiredInMb".to_owned(), value.into().into_json());
+        pub fn max_memory_required_in_mb(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MaxMemoryRequiredInMb".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MinMemoryRequiredInMb`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentcomputeresourcerequirements.html#cfn-sagemaker-inferencecomponent-inferencecomponentcomputeresourcerequirements-minmemoryrequiredinmb)
-        pub fn min_memory_required_in_mb(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("MinMemoryRequiredInMb".to_owned(), value.into().into_json());
+        pub fn min_memory_required_in_mb(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "MinMemoryRequiredInMb".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -8359,11 +8703,11 @@ pub mod inference_component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentcomputeresourcerequirements.html#cfn-sagemaker-inferencecomponent-inferencecomponentcomputeresourcerequirements-numberofacceleratordevicesrequired)
         pub fn number_of_accelerator_devices_required(
             mut self,
-            value: impl Into<crate::Value<f64>>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             self.0.insert(
                 "NumberOfAcceleratorDevicesRequired".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8371,10 +8715,10 @@ pub mod inference_component {
         /// `NumberOfCpuCoresRequired`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentcomputeresourcerequirements.html#cfn-sagemaker-inferencecomponent-inferencecomponentcomputeresourcerequirements-numberofcpucoresrequired)
-        pub fn number_of_cpu_cores_required(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn number_of_cpu_cores_required(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "NumberOfCpuCoresRequired".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8401,18 +8745,18 @@ pub mod inference_component {
         /// `ArtifactUrl`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentcontainerspecification.html#cfn-sagemaker-inferencecomponent-inferencecomponentcontainerspecification-artifacturl)
-        pub fn artifact_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn artifact_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ArtifactUrl".to_owned(), value.into().into_json());
+                .insert("ArtifactUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DeployedImage`: [`DeployedImage`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentcontainerspecification.html#cfn-sagemaker-inferencecomponent-inferencecomponentcontainerspecification-deployedimage)
-        pub fn deployed_image(mut self, value: impl Into<crate::Value<DeployedImage>>) -> Self {
+        pub fn deployed_image(mut self, value: impl crate::IntoValue<DeployedImage>) -> Self {
             self.0
-                .insert("DeployedImage".to_owned(), value.into().into_json());
+                .insert("DeployedImage".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -8421,18 +8765,19 @@ pub mod inference_component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentcontainerspecification.html#cfn-sagemaker-inferencecomponent-inferencecomponentcontainerspecification-environment)
         pub fn environment(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Image`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentcontainerspecification.html#cfn-sagemaker-inferencecomponent-inferencecomponentcontainerspecification-image)
-        pub fn image(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Image".to_owned(), value.into().into_json());
+        pub fn image(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Image".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -8460,11 +8805,11 @@ pub mod inference_component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentdeploymentconfig.html#cfn-sagemaker-inferencecomponent-inferencecomponentdeploymentconfig-autorollbackconfiguration)
         pub fn auto_rollback_configuration(
             mut self,
-            value: impl Into<crate::Value<AutoRollbackConfiguration>>,
+            value: impl crate::IntoValue<AutoRollbackConfiguration>,
         ) -> Self {
             self.0.insert(
                 "AutoRollbackConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8474,10 +8819,12 @@ pub mod inference_component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentdeploymentconfig.html#cfn-sagemaker-inferencecomponent-inferencecomponentdeploymentconfig-rollingupdatepolicy)
         pub fn rolling_update_policy(
             mut self,
-            value: impl Into<crate::Value<InferenceComponentRollingUpdatePolicy>>,
+            value: impl crate::IntoValue<InferenceComponentRollingUpdatePolicy>,
         ) -> Self {
-            self.0
-                .insert("RollingUpdatePolicy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RollingUpdatePolicy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8505,10 +8852,12 @@ pub mod inference_component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentrollingupdatepolicy.html#cfn-sagemaker-inferencecomponent-inferencecomponentrollingupdatepolicy-maximumbatchsize)
         pub fn maximum_batch_size(
             mut self,
-            value: impl Into<crate::Value<InferenceComponentCapacitySize>>,
+            value: impl crate::IntoValue<InferenceComponentCapacitySize>,
         ) -> Self {
-            self.0
-                .insert("MaximumBatchSize".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MaximumBatchSize".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -8517,11 +8866,11 @@ pub mod inference_component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentrollingupdatepolicy.html#cfn-sagemaker-inferencecomponent-inferencecomponentrollingupdatepolicy-maximumexecutiontimeoutinseconds)
         pub fn maximum_execution_timeout_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "MaximumExecutionTimeoutInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8531,11 +8880,11 @@ pub mod inference_component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentrollingupdatepolicy.html#cfn-sagemaker-inferencecomponent-inferencecomponentrollingupdatepolicy-rollbackmaximumbatchsize)
         pub fn rollback_maximum_batch_size(
             mut self,
-            value: impl Into<crate::Value<InferenceComponentCapacitySize>>,
+            value: impl crate::IntoValue<InferenceComponentCapacitySize>,
         ) -> Self {
             self.0.insert(
                 "RollbackMaximumBatchSize".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8543,9 +8892,11 @@ pub mod inference_component {
         /// `WaitIntervalInSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentrollingupdatepolicy.html#cfn-sagemaker-inferencecomponent-inferencecomponentrollingupdatepolicy-waitintervalinseconds)
-        pub fn wait_interval_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("WaitIntervalInSeconds".to_owned(), value.into().into_json());
+        pub fn wait_interval_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "WaitIntervalInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8571,27 +8922,31 @@ pub mod inference_component {
         /// `CopyCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentruntimeconfig.html#cfn-sagemaker-inferencecomponent-inferencecomponentruntimeconfig-copycount)
-        pub fn copy_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn copy_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("CopyCount".to_owned(), value.into().into_json());
+                .insert("CopyCount".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CurrentCopyCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentruntimeconfig.html#cfn-sagemaker-inferencecomponent-inferencecomponentruntimeconfig-currentcopycount)
-        pub fn current_copy_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("CurrentCopyCount".to_owned(), value.into().into_json());
+        pub fn current_copy_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "CurrentCopyCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DesiredCopyCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentruntimeconfig.html#cfn-sagemaker-inferencecomponent-inferencecomponentruntimeconfig-desiredcopycount)
-        pub fn desired_copy_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DesiredCopyCount".to_owned(), value.into().into_json());
+        pub fn desired_copy_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DesiredCopyCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8619,11 +8974,11 @@ pub mod inference_component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentspecification.html#cfn-sagemaker-inferencecomponent-inferencecomponentspecification-baseinferencecomponentname)
         pub fn base_inference_component_name(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "BaseInferenceComponentName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8633,11 +8988,11 @@ pub mod inference_component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentspecification.html#cfn-sagemaker-inferencecomponent-inferencecomponentspecification-computeresourcerequirements)
         pub fn compute_resource_requirements(
             mut self,
-            value: impl Into<crate::Value<InferenceComponentComputeResourceRequirements>>,
+            value: impl crate::IntoValue<InferenceComponentComputeResourceRequirements>,
         ) -> Self {
             self.0.insert(
                 "ComputeResourceRequirements".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8647,19 +9002,19 @@ pub mod inference_component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentspecification.html#cfn-sagemaker-inferencecomponent-inferencecomponentspecification-container)
         pub fn container(
             mut self,
-            value: impl Into<crate::Value<InferenceComponentContainerSpecification>>,
+            value: impl crate::IntoValue<InferenceComponentContainerSpecification>,
         ) -> Self {
             self.0
-                .insert("Container".to_owned(), value.into().into_json());
+                .insert("Container".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ModelName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentspecification.html#cfn-sagemaker-inferencecomponent-inferencecomponentspecification-modelname)
-        pub fn model_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn model_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ModelName".to_owned(), value.into().into_json());
+                .insert("ModelName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -8668,10 +9023,12 @@ pub mod inference_component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentspecification.html#cfn-sagemaker-inferencecomponent-inferencecomponentspecification-startupparameters)
         pub fn startup_parameters(
             mut self,
-            value: impl Into<crate::Value<InferenceComponentStartupParameters>>,
+            value: impl crate::IntoValue<InferenceComponentStartupParameters>,
         ) -> Self {
-            self.0
-                .insert("StartupParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StartupParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8699,11 +9056,11 @@ pub mod inference_component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentstartupparameters.html#cfn-sagemaker-inferencecomponent-inferencecomponentstartupparameters-containerstartuphealthchecktimeoutinseconds)
         pub fn container_startup_health_check_timeout_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ContainerStartupHealthCheckTimeoutInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8713,11 +9070,11 @@ pub mod inference_component {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentstartupparameters.html#cfn-sagemaker-inferencecomponent-inferencecomponentstartupparameters-modeldatadownloadtimeoutinseconds)
         pub fn model_data_download_timeout_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "ModelDataDownloadTimeoutInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -8738,12 +9095,12 @@ pub mod inference_component {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -8784,19 +9141,19 @@ pub struct InferenceExperiment(crate::Resource);
 impl InferenceExperiment {
     /// A new `AWS::SageMaker::InferenceExperiment` with its required properties.
     pub fn new(
-        endpoint_name: impl Into<crate::Value<String>>,
-        model_variants: impl Into<crate::Value<Vec<inference_experiment::ModelVariantConfig>>>,
-        name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<inference_experiment::Type>>,
+        endpoint_name: impl crate::IntoValue<String>,
+        model_variants: impl crate::IntoValue<Vec<inference_experiment::ModelVariantConfig>>,
+        name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<inference_experiment::Type>,
     ) -> Self {
         InferenceExperiment(
             crate::Resource::new("AWS::SageMaker::InferenceExperiment")
-                .property("EndpointName", endpoint_name.into().into_json())
-                .property("ModelVariants", model_variants.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("RoleArn", role_arn.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("EndpointName", endpoint_name.into_value().into_json())
+                .property("ModelVariants", model_variants.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -8805,10 +9162,10 @@ impl InferenceExperiment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferenceexperiment.html#cfn-sagemaker-inferenceexperiment-datastorageconfig)
     pub fn data_storage_config(
         mut self,
-        value: impl Into<crate::Value<inference_experiment::DataStorageConfig>>,
+        value: impl crate::IntoValue<inference_experiment::DataStorageConfig>,
     ) -> Self {
         self.0
-            .set_property("DataStorageConfig", value.into().into_json());
+            .set_property("DataStorageConfig", value.into_value().into_json());
         self
     }
 
@@ -8819,8 +9176,9 @@ impl InferenceExperiment {
     /// Pattern: `.*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferenceexperiment.html#cfn-sagemaker-inferenceexperiment-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -8829,10 +9187,10 @@ impl InferenceExperiment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferenceexperiment.html#cfn-sagemaker-inferenceexperiment-desiredstate)
     pub fn desired_state(
         mut self,
-        value: impl Into<crate::Value<inference_experiment::DesiredState>>,
+        value: impl crate::IntoValue<inference_experiment::DesiredState>,
     ) -> Self {
         self.0
-            .set_property("DesiredState", value.into().into_json());
+            .set_property("DesiredState", value.into_value().into_json());
         self
     }
 
@@ -8845,8 +9203,9 @@ impl InferenceExperiment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferenceexperiment.html#cfn-sagemaker-inferenceexperiment-kmskey)
-    pub fn kms_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKey", value.into().into_json());
+    pub fn kms_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKey", value.into_value().into_json());
         self
     }
 
@@ -8855,9 +9214,10 @@ impl InferenceExperiment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferenceexperiment.html#cfn-sagemaker-inferenceexperiment-schedule)
     pub fn schedule(
         mut self,
-        value: impl Into<crate::Value<inference_experiment::InferenceExperimentSchedule>>,
+        value: impl crate::IntoValue<inference_experiment::InferenceExperimentSchedule>,
     ) -> Self {
-        self.0.set_property("Schedule", value.into().into_json());
+        self.0
+            .set_property("Schedule", value.into_value().into_json());
         self
     }
 
@@ -8866,10 +9226,10 @@ impl InferenceExperiment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferenceexperiment.html#cfn-sagemaker-inferenceexperiment-shadowmodeconfig)
     pub fn shadow_mode_config(
         mut self,
-        value: impl Into<crate::Value<inference_experiment::ShadowModeConfig>>,
+        value: impl crate::IntoValue<inference_experiment::ShadowModeConfig>,
     ) -> Self {
         self.0
-            .set_property("ShadowModeConfig", value.into().into_json());
+            .set_property("ShadowModeConfig", value.into_value().into_json());
         self
     }
 
@@ -8880,9 +9240,9 @@ impl InferenceExperiment {
     /// Pattern: `.*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferenceexperiment.html#cfn-sagemaker-inferenceexperiment-statusreason)
-    pub fn status_reason(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn status_reason(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("StatusReason", value.into().into_json());
+            .set_property("StatusReason", value.into_value().into_json());
         self
     }
 
@@ -8891,15 +9251,20 @@ impl InferenceExperiment {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferenceexperiment.html#cfn-sagemaker-inferenceexperiment-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<inference_experiment::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<inference_experiment::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for InferenceExperiment {
     const TYPE_NAME: &'static str = "AWS::SageMaker::InferenceExperiment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["EndpointName", "KmsKey", "Name", "RoleArn", "Type"];
 
@@ -8964,9 +9329,9 @@ pub mod inference_experiment {
         /// Items: 1 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferenceexperiment-capturecontenttypeheader.html#cfn-sagemaker-inferenceexperiment-capturecontenttypeheader-csvcontenttypes)
-        pub fn csv_content_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn csv_content_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("CsvContentTypes".to_owned(), value.into().into_json());
+                .insert("CsvContentTypes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -8975,9 +9340,11 @@ pub mod inference_experiment {
         /// Items: 1 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferenceexperiment-capturecontenttypeheader.html#cfn-sagemaker-inferenceexperiment-capturecontenttypeheader-jsoncontenttypes)
-        pub fn json_content_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("JsonContentTypes".to_owned(), value.into().into_json());
+        pub fn json_content_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "JsonContentTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -8996,10 +9363,10 @@ pub mod inference_experiment {
 
     impl DataStorageConfig {
         /// A new `DataStorageConfig` with its required properties.
-        pub fn new(destination: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(destination: impl crate::IntoValue<String>) -> Self {
             DataStorageConfig(crate::typed::Properties::from_iter([(
                 "Destination".to_owned(),
-                destination.into().into_json(),
+                destination.into_value().into_json(),
             )]))
         }
 
@@ -9008,10 +9375,10 @@ pub mod inference_experiment {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferenceexperiment-datastorageconfig.html#cfn-sagemaker-inferenceexperiment-datastorageconfig-contenttype)
         pub fn content_type(
             mut self,
-            value: impl Into<crate::Value<CaptureContentTypeHeader>>,
+            value: impl crate::IntoValue<CaptureContentTypeHeader>,
         ) -> Self {
             self.0
-                .insert("ContentType".to_owned(), value.into().into_json());
+                .insert("ContentType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -9022,8 +9389,9 @@ pub mod inference_experiment {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferenceexperiment-datastorageconfig.html#cfn-sagemaker-inferenceexperiment-datastorageconfig-kmskey)
-        pub fn kms_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("KmsKey".to_owned(), value.into().into_json());
+        pub fn kms_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("KmsKey".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9049,18 +9417,18 @@ pub mod inference_experiment {
         /// `EndTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferenceexperiment-inferenceexperimentschedule.html#cfn-sagemaker-inferenceexperiment-inferenceexperimentschedule-endtime)
-        pub fn end_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn end_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EndTime".to_owned(), value.into().into_json());
+                .insert("EndTime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferenceexperiment-inferenceexperimentschedule.html#cfn-sagemaker-inferenceexperiment-inferenceexperimentschedule-starttime)
-        pub fn start_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn start_time(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StartTime".to_owned(), value.into().into_json());
+                .insert("StartTime".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -9080,17 +9448,17 @@ pub mod inference_experiment {
     impl ModelInfrastructureConfig {
         /// A new `ModelInfrastructureConfig` with its required properties.
         pub fn new(
-            infrastructure_type: impl Into<crate::Value<InfrastructureType>>,
-            real_time_inference_config: impl Into<crate::Value<RealTimeInferenceConfig>>,
+            infrastructure_type: impl crate::IntoValue<InfrastructureType>,
+            real_time_inference_config: impl crate::IntoValue<RealTimeInferenceConfig>,
         ) -> Self {
             ModelInfrastructureConfig(crate::typed::Properties::from_iter([
                 (
                     "InfrastructureType".to_owned(),
-                    infrastructure_type.into().into_json(),
+                    infrastructure_type.into_value().into_json(),
                 ),
                 (
                     "RealTimeInferenceConfig".to_owned(),
-                    real_time_inference_config.into().into_json(),
+                    real_time_inference_config.into_value().into_json(),
                 ),
             ]))
         }
@@ -9111,17 +9479,20 @@ pub mod inference_experiment {
     impl ModelVariantConfig {
         /// A new `ModelVariantConfig` with its required properties.
         pub fn new(
-            infrastructure_config: impl Into<crate::Value<ModelInfrastructureConfig>>,
-            model_name: impl Into<crate::Value<String>>,
-            variant_name: impl Into<crate::Value<String>>,
+            infrastructure_config: impl crate::IntoValue<ModelInfrastructureConfig>,
+            model_name: impl crate::IntoValue<String>,
+            variant_name: impl crate::IntoValue<String>,
         ) -> Self {
             ModelVariantConfig(crate::typed::Properties::from_iter([
                 (
                     "InfrastructureConfig".to_owned(),
-                    infrastructure_config.into().into_json(),
+                    infrastructure_config.into_value().into_json(),
                 ),
-                ("ModelName".to_owned(), model_name.into().into_json()),
-                ("VariantName".to_owned(), variant_name.into().into_json()),
+                ("ModelName".to_owned(), model_name.into_value().into_json()),
+                (
+                    "VariantName".to_owned(),
+                    variant_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -9141,15 +9512,18 @@ pub mod inference_experiment {
     impl RealTimeInferenceConfig {
         /// A new `RealTimeInferenceConfig` with its required properties.
         pub fn new(
-            instance_count: impl Into<crate::Value<i64>>,
-            instance_type: impl Into<crate::Value<String>>,
+            instance_count: impl crate::IntoValue<i64>,
+            instance_type: impl crate::IntoValue<String>,
         ) -> Self {
             RealTimeInferenceConfig(crate::typed::Properties::from_iter([
                 (
                     "InstanceCount".to_owned(),
-                    instance_count.into().into_json(),
+                    instance_count.into_value().into_json(),
                 ),
-                ("InstanceType".to_owned(), instance_type.into().into_json()),
+                (
+                    "InstanceType".to_owned(),
+                    instance_type.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -9169,17 +9543,17 @@ pub mod inference_experiment {
     impl ShadowModeConfig {
         /// A new `ShadowModeConfig` with its required properties.
         pub fn new(
-            shadow_model_variants: impl Into<crate::Value<Vec<ShadowModelVariantConfig>>>,
-            source_model_variant_name: impl Into<crate::Value<String>>,
+            shadow_model_variants: impl crate::IntoValue<Vec<ShadowModelVariantConfig>>,
+            source_model_variant_name: impl crate::IntoValue<String>,
         ) -> Self {
             ShadowModeConfig(crate::typed::Properties::from_iter([
                 (
                     "ShadowModelVariants".to_owned(),
-                    shadow_model_variants.into().into_json(),
+                    shadow_model_variants.into_value().into_json(),
                 ),
                 (
                     "SourceModelVariantName".to_owned(),
-                    source_model_variant_name.into().into_json(),
+                    source_model_variant_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -9200,17 +9574,17 @@ pub mod inference_experiment {
     impl ShadowModelVariantConfig {
         /// A new `ShadowModelVariantConfig` with its required properties.
         pub fn new(
-            sampling_percentage: impl Into<crate::Value<i64>>,
-            shadow_model_variant_name: impl Into<crate::Value<String>>,
+            sampling_percentage: impl crate::IntoValue<i64>,
+            shadow_model_variant_name: impl crate::IntoValue<String>,
         ) -> Self {
             ShadowModelVariantConfig(crate::typed::Properties::from_iter([
                 (
                     "SamplingPercentage".to_owned(),
-                    sampling_percentage.into().into_json(),
+                    sampling_percentage.into_value().into_json(),
                 ),
                 (
                     "ShadowModelVariantName".to_owned(),
-                    shadow_model_variant_name.into().into_json(),
+                    shadow_model_variant_name.into_value().into_json(),
                 ),
             ]))
         }
@@ -9231,12 +9605,12 @@ pub mod inference_experiment {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -9310,17 +9684,20 @@ pub struct MlflowTrackingServer(crate::Resource);
 impl MlflowTrackingServer {
     /// A new `AWS::SageMaker::MlflowTrackingServer` with its required properties.
     pub fn new(
-        artifact_store_uri: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
-        tracking_server_name: impl Into<crate::Value<String>>,
+        artifact_store_uri: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
+        tracking_server_name: impl crate::IntoValue<String>,
     ) -> Self {
         MlflowTrackingServer(
             crate::Resource::new("AWS::SageMaker::MlflowTrackingServer")
-                .property("ArtifactStoreUri", artifact_store_uri.into().into_json())
-                .property("RoleArn", role_arn.into().into_json())
+                .property(
+                    "ArtifactStoreUri",
+                    artifact_store_uri.into_value().into_json(),
+                )
+                .property("RoleArn", role_arn.into_value().into_json())
                 .property(
                     "TrackingServerName",
-                    tracking_server_name.into().into_json(),
+                    tracking_server_name.into_value().into_json(),
                 ),
         )
     }
@@ -9328,9 +9705,9 @@ impl MlflowTrackingServer {
     /// `AutomaticModelRegistration`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-mlflowtrackingserver.html#cfn-sagemaker-mlflowtrackingserver-automaticmodelregistration)
-    pub fn automatic_model_registration(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn automatic_model_registration(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("AutomaticModelRegistration", value.into().into_json());
+            .set_property("AutomaticModelRegistration", value.into_value().into_json());
         self
     }
 
@@ -9341,9 +9718,9 @@ impl MlflowTrackingServer {
     /// Pattern: `^\d+(\.\d+)+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-mlflowtrackingserver.html#cfn-sagemaker-mlflowtrackingserver-mlflowversion)
-    pub fn mlflow_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn mlflow_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MlflowVersion", value.into().into_json());
+            .set_property("MlflowVersion", value.into_value().into_json());
         self
     }
 
@@ -9352,11 +9729,8 @@ impl MlflowTrackingServer {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-mlflowtrackingserver.html#cfn-sagemaker-mlflowtrackingserver-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<mlflow_tracking_server::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<mlflow_tracking_server::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -9365,10 +9739,10 @@ impl MlflowTrackingServer {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-mlflowtrackingserver.html#cfn-sagemaker-mlflowtrackingserver-trackingserversize)
     pub fn tracking_server_size(
         mut self,
-        value: impl Into<crate::Value<mlflow_tracking_server::TrackingServerSize>>,
+        value: impl crate::IntoValue<mlflow_tracking_server::TrackingServerSize>,
     ) -> Self {
         self.0
-            .set_property("TrackingServerSize", value.into().into_json());
+            .set_property("TrackingServerSize", value.into_value().into_json());
         self
     }
 
@@ -9379,19 +9753,23 @@ impl MlflowTrackingServer {
     /// Pattern: `^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):([0-5]\d)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-mlflowtrackingserver.html#cfn-sagemaker-mlflowtrackingserver-weeklymaintenancewindowstart)
-    pub fn weekly_maintenance_window_start(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("WeeklyMaintenanceWindowStart", value.into().into_json());
+    pub fn weekly_maintenance_window_start(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "WeeklyMaintenanceWindowStart",
+            value.into_value().into_json(),
+        );
         self
     }
 }
 
 impl crate::typed::ResourceType for MlflowTrackingServer {
     const TYPE_NAME: &'static str = "AWS::SageMaker::MlflowTrackingServer";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TrackingServerName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -9427,12 +9805,12 @@ pub mod mlflow_tracking_server {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -9486,9 +9864,10 @@ impl Model {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-model.html#cfn-sagemaker-model-containers)
     pub fn containers(
         mut self,
-        value: impl Into<crate::Value<Vec<model::ContainerDefinition>>>,
+        value: impl crate::IntoValue<Vec<model::ContainerDefinition>>,
     ) -> Self {
-        self.0.set_property("Containers", value.into().into_json());
+        self.0
+            .set_property("Containers", value.into_value().into_json());
         self
     }
 
@@ -9497,9 +9876,9 @@ impl Model {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-model.html#cfn-sagemaker-model-enablenetworkisolation)
-    pub fn enable_network_isolation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn enable_network_isolation(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("EnableNetworkIsolation", value.into().into_json());
+            .set_property("EnableNetworkIsolation", value.into_value().into_json());
         self
     }
 
@@ -9512,9 +9891,9 @@ impl Model {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-model.html#cfn-sagemaker-model-executionrolearn)
-    pub fn execution_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn execution_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ExecutionRoleArn", value.into().into_json());
+            .set_property("ExecutionRoleArn", value.into_value().into_json());
         self
     }
 
@@ -9525,10 +9904,10 @@ impl Model {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-model.html#cfn-sagemaker-model-inferenceexecutionconfig)
     pub fn inference_execution_config(
         mut self,
-        value: impl Into<crate::Value<model::InferenceExecutionConfig>>,
+        value: impl crate::IntoValue<model::InferenceExecutionConfig>,
     ) -> Self {
         self.0
-            .set_property("InferenceExecutionConfig", value.into().into_json());
+            .set_property("InferenceExecutionConfig", value.into_value().into_json());
         self
     }
 
@@ -9541,8 +9920,9 @@ impl Model {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-model.html#cfn-sagemaker-model-modelname)
-    pub fn model_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ModelName", value.into().into_json());
+    pub fn model_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ModelName", value.into_value().into_json());
         self
     }
 
@@ -9553,10 +9933,10 @@ impl Model {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-model.html#cfn-sagemaker-model-primarycontainer)
     pub fn primary_container(
         mut self,
-        value: impl Into<crate::Value<model::ContainerDefinition>>,
+        value: impl crate::IntoValue<model::ContainerDefinition>,
     ) -> Self {
         self.0
-            .set_property("PrimaryContainer", value.into().into_json());
+            .set_property("PrimaryContainer", value.into_value().into_json());
         self
     }
 
@@ -9565,8 +9945,8 @@ impl Model {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-model.html#cfn-sagemaker-model-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<model::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<model::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -9575,8 +9955,9 @@ impl Model {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-model.html#cfn-sagemaker-model-vpcconfig)
-    pub fn vpc_config(mut self, value: impl Into<crate::Value<model::VpcConfig>>) -> Self {
-        self.0.set_property("VpcConfig", value.into().into_json());
+    pub fn vpc_config(mut self, value: impl crate::IntoValue<model::VpcConfig>) -> Self {
+        self.0
+            .set_property("VpcConfig", value.into_value().into_json());
         self
     }
 }
@@ -9589,7 +9970,12 @@ impl Default for Model {
 
 impl crate::typed::ResourceType for Model {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Model";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Containers",
         "EnableNetworkIsolation",
@@ -9643,18 +10029,20 @@ pub mod model {
         /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-model-containerdefinition.html#cfn-sagemaker-model-containerdefinition-containerhostname)
-        pub fn container_hostname(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ContainerHostname".to_owned(), value.into().into_json());
+        pub fn container_hostname(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ContainerHostname".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Environment`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-model-containerdefinition.html#cfn-sagemaker-model-containerdefinition-environment)
-        pub fn environment(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn environment(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -9665,17 +10053,18 @@ pub mod model {
         /// Pattern: `^[\S]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-model-containerdefinition.html#cfn-sagemaker-model-containerdefinition-image)
-        pub fn image(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Image".to_owned(), value.into().into_json());
+        pub fn image(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Image".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ImageConfig`: [`ImageConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-model-containerdefinition.html#cfn-sagemaker-model-containerdefinition-imageconfig)
-        pub fn image_config(mut self, value: impl Into<crate::Value<ImageConfig>>) -> Self {
+        pub fn image_config(mut self, value: impl crate::IntoValue<ImageConfig>) -> Self {
             self.0
-                .insert("ImageConfig".to_owned(), value.into().into_json());
+                .insert("ImageConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -9688,11 +10077,11 @@ pub mod model {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-model-containerdefinition.html#cfn-sagemaker-model-containerdefinition-inferencespecificationname)
         pub fn inference_specification_name(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "InferenceSpecificationName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -9700,20 +10089,18 @@ pub mod model {
         /// `Mode`: [`Mode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-model-containerdefinition.html#cfn-sagemaker-model-containerdefinition-mode)
-        pub fn mode(mut self, value: impl Into<crate::Value<Mode>>) -> Self {
-            self.0.insert("Mode".to_owned(), value.into().into_json());
+        pub fn mode(mut self, value: impl crate::IntoValue<Mode>) -> Self {
+            self.0
+                .insert("Mode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ModelDataSource`: [`ModelDataSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-model-containerdefinition.html#cfn-sagemaker-model-containerdefinition-modeldatasource)
-        pub fn model_data_source(
-            mut self,
-            value: impl Into<crate::Value<ModelDataSource>>,
-        ) -> Self {
+        pub fn model_data_source(mut self, value: impl crate::IntoValue<ModelDataSource>) -> Self {
             self.0
-                .insert("ModelDataSource".to_owned(), value.into().into_json());
+                .insert("ModelDataSource".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -9724,9 +10111,9 @@ pub mod model {
         /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-model-containerdefinition.html#cfn-sagemaker-model-containerdefinition-modeldataurl)
-        pub fn model_data_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn model_data_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ModelDataUrl".to_owned(), value.into().into_json());
+                .insert("ModelDataUrl".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -9737,9 +10124,11 @@ pub mod model {
         /// Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:[a-z\-]*\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)(\/[0-9]{1,9})?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-model-containerdefinition.html#cfn-sagemaker-model-containerdefinition-modelpackagename)
-        pub fn model_package_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ModelPackageName".to_owned(), value.into().into_json());
+        pub fn model_package_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ModelPackageName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -9748,10 +10137,12 @@ pub mod model {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-model-containerdefinition.html#cfn-sagemaker-model-containerdefinition-multimodelconfig)
         pub fn multi_model_config(
             mut self,
-            value: impl Into<crate::Value<MultiModelConfig>>,
+            value: impl crate::IntoValue<MultiModelConfig>,
         ) -> Self {
-            self.0
-                .insert("MultiModelConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MultiModelConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -9770,10 +10161,10 @@ pub mod model {
 
     impl HubAccessConfig {
         /// A new `HubAccessConfig` with its required properties.
-        pub fn new(hub_content_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(hub_content_arn: impl crate::IntoValue<String>) -> Self {
             HubAccessConfig(crate::typed::Properties::from_iter([(
                 "HubContentArn".to_owned(),
-                hub_content_arn.into().into_json(),
+                hub_content_arn.into_value().into_json(),
             )]))
         }
     }
@@ -9792,10 +10183,10 @@ pub mod model {
 
     impl ImageConfig {
         /// A new `ImageConfig` with its required properties.
-        pub fn new(repository_access_mode: impl Into<crate::Value<RepositoryAccessMode>>) -> Self {
+        pub fn new(repository_access_mode: impl crate::IntoValue<RepositoryAccessMode>) -> Self {
             ImageConfig(crate::typed::Properties::from_iter([(
                 "RepositoryAccessMode".to_owned(),
-                repository_access_mode.into().into_json(),
+                repository_access_mode.into_value().into_json(),
             )]))
         }
 
@@ -9804,10 +10195,12 @@ pub mod model {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-model-imageconfig.html#cfn-sagemaker-model-imageconfig-repositoryauthconfig)
         pub fn repository_auth_config(
             mut self,
-            value: impl Into<crate::Value<RepositoryAuthConfig>>,
+            value: impl crate::IntoValue<RepositoryAuthConfig>,
         ) -> Self {
-            self.0
-                .insert("RepositoryAuthConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RepositoryAuthConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -9826,10 +10219,10 @@ pub mod model {
 
     impl InferenceExecutionConfig {
         /// A new `InferenceExecutionConfig` with its required properties.
-        pub fn new(mode: impl Into<crate::Value<InferenceExecutionConfigMode>>) -> Self {
+        pub fn new(mode: impl crate::IntoValue<InferenceExecutionConfigMode>) -> Self {
             InferenceExecutionConfig(crate::typed::Properties::from_iter([(
                 "Mode".to_owned(),
-                mode.into().into_json(),
+                mode.into_value().into_json(),
             )]))
         }
     }
@@ -9848,10 +10241,10 @@ pub mod model {
 
     impl ModelAccessConfig {
         /// A new `ModelAccessConfig` with its required properties.
-        pub fn new(accept_eula: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(accept_eula: impl crate::IntoValue<bool>) -> Self {
             ModelAccessConfig(crate::typed::Properties::from_iter([(
                 "AcceptEula".to_owned(),
-                accept_eula.into().into_json(),
+                accept_eula.into_value().into_json(),
             )]))
         }
     }
@@ -9870,10 +10263,10 @@ pub mod model {
 
     impl ModelDataSource {
         /// A new `ModelDataSource` with its required properties.
-        pub fn new(s3_data_source: impl Into<crate::Value<S3DataSource>>) -> Self {
+        pub fn new(s3_data_source: impl crate::IntoValue<S3DataSource>) -> Self {
             ModelDataSource(crate::typed::Properties::from_iter([(
                 "S3DataSource".to_owned(),
-                s3_data_source.into().into_json(),
+                s3_data_source.into_value().into_json(),
             )]))
         }
     }
@@ -9901,10 +10294,12 @@ pub mod model {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-model-multimodelconfig.html#cfn-sagemaker-model-multimodelconfig-modelcachesetting)
         pub fn model_cache_setting(
             mut self,
-            value: impl Into<crate::Value<ModelCacheSetting>>,
+            value: impl crate::IntoValue<ModelCacheSetting>,
         ) -> Self {
-            self.0
-                .insert("ModelCacheSetting".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ModelCacheSetting".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -9923,10 +10318,10 @@ pub mod model {
 
     impl RepositoryAuthConfig {
         /// A new `RepositoryAuthConfig` with its required properties.
-        pub fn new(repository_credentials_provider_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(repository_credentials_provider_arn: impl crate::IntoValue<String>) -> Self {
             RepositoryAuthConfig(crate::typed::Properties::from_iter([(
                 "RepositoryCredentialsProviderArn".to_owned(),
-                repository_credentials_provider_arn.into().into_json(),
+                repository_credentials_provider_arn.into_value().into_json(),
             )]))
         }
     }
@@ -9946,29 +10341,29 @@ pub mod model {
     impl S3DataSource {
         /// A new `S3DataSource` with its required properties.
         pub fn new(
-            compression_type: impl Into<crate::Value<CompressionType>>,
-            s3_data_type: impl Into<crate::Value<S3DataType>>,
-            s3_uri: impl Into<crate::Value<String>>,
+            compression_type: impl crate::IntoValue<CompressionType>,
+            s3_data_type: impl crate::IntoValue<S3DataType>,
+            s3_uri: impl crate::IntoValue<String>,
         ) -> Self {
             S3DataSource(crate::typed::Properties::from_iter([
                 (
                     "CompressionType".to_owned(),
-                    compression_type.into().into_json(),
+                    compression_type.into_value().into_json(),
                 ),
-                ("S3DataType".to_owned(), s3_data_type.into().into_json()),
-                ("S3Uri".to_owned(), s3_uri.into().into_json()),
+                (
+                    "S3DataType".to_owned(),
+                    s3_data_type.into_value().into_json(),
+                ),
+                ("S3Uri".to_owned(), s3_uri.into_value().into_json()),
             ]))
         }
 
         /// `HubAccessConfig`: [`HubAccessConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-model-s3datasource.html#cfn-sagemaker-model-s3datasource-hubaccessconfig)
-        pub fn hub_access_config(
-            mut self,
-            value: impl Into<crate::Value<HubAccessConfig>>,
-        ) -> Self {
+        pub fn hub_access_config(mut self, value: impl crate::IntoValue<HubAccessConfig>) -> Self {
             self.0
-                .insert("HubAccessConfig".to_owned(), value.into().into_json());
+                .insert("HubAccessConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -9977,10 +10372,12 @@ pub mod model {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-model-s3datasource.html#cfn-sagemaker-model-s3datasource-modelaccessconfig)
         pub fn model_access_config(
             mut self,
-            value: impl Into<crate::Value<ModelAccessConfig>>,
+            value: impl crate::IntoValue<ModelAccessConfig>,
         ) -> Self {
-            self.0
-                .insert("ModelAccessConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ModelAccessConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -10000,12 +10397,12 @@ pub mod model {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -10025,15 +10422,15 @@ pub mod model {
     impl VpcConfig {
         /// A new `VpcConfig` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnets: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnets: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfig(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("Subnets".to_owned(), subnets.into().into_json()),
+                ("Subnets".to_owned(), subnets.into_value().into_json()),
             ]))
         }
     }
@@ -10164,29 +10561,32 @@ pub struct ModelBiasJobDefinition(crate::Resource);
 impl ModelBiasJobDefinition {
     /// A new `AWS::SageMaker::ModelBiasJobDefinition` with its required properties.
     pub fn new(
-        job_resources: impl Into<crate::Value<model_bias_job_definition::MonitoringResources>>,
-        model_bias_app_specification: impl Into<
-            crate::Value<model_bias_job_definition::ModelBiasAppSpecification>,
+        job_resources: impl crate::IntoValue<model_bias_job_definition::MonitoringResources>,
+        model_bias_app_specification: impl crate::IntoValue<
+            model_bias_job_definition::ModelBiasAppSpecification,
         >,
-        model_bias_job_input: impl Into<crate::Value<model_bias_job_definition::ModelBiasJobInput>>,
-        model_bias_job_output_config: impl Into<
-            crate::Value<model_bias_job_definition::MonitoringOutputConfig>,
+        model_bias_job_input: impl crate::IntoValue<model_bias_job_definition::ModelBiasJobInput>,
+        model_bias_job_output_config: impl crate::IntoValue<
+            model_bias_job_definition::MonitoringOutputConfig,
         >,
-        role_arn: impl Into<crate::Value<String>>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ModelBiasJobDefinition(
             crate::Resource::new("AWS::SageMaker::ModelBiasJobDefinition")
-                .property("JobResources", job_resources.into().into_json())
+                .property("JobResources", job_resources.into_value().into_json())
                 .property(
                     "ModelBiasAppSpecification",
-                    model_bias_app_specification.into().into_json(),
+                    model_bias_app_specification.into_value().into_json(),
                 )
-                .property("ModelBiasJobInput", model_bias_job_input.into().into_json())
+                .property(
+                    "ModelBiasJobInput",
+                    model_bias_job_input.into_value().into_json(),
+                )
                 .property(
                     "ModelBiasJobOutputConfig",
-                    model_bias_job_output_config.into().into_json(),
+                    model_bias_job_output_config.into_value().into_json(),
                 )
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -10195,9 +10595,9 @@ impl ModelBiasJobDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelbiasjobdefinition.html#cfn-sagemaker-modelbiasjobdefinition-endpointname)
-    pub fn endpoint_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn endpoint_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EndpointName", value.into().into_json());
+            .set_property("EndpointName", value.into_value().into_json());
         self
     }
 
@@ -10206,9 +10606,9 @@ impl ModelBiasJobDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelbiasjobdefinition.html#cfn-sagemaker-modelbiasjobdefinition-jobdefinitionname)
-    pub fn job_definition_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn job_definition_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("JobDefinitionName", value.into().into_json());
+            .set_property("JobDefinitionName", value.into_value().into_json());
         self
     }
 
@@ -10219,10 +10619,10 @@ impl ModelBiasJobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelbiasjobdefinition.html#cfn-sagemaker-modelbiasjobdefinition-modelbiasbaselineconfig)
     pub fn model_bias_baseline_config(
         mut self,
-        value: impl Into<crate::Value<model_bias_job_definition::ModelBiasBaselineConfig>>,
+        value: impl crate::IntoValue<model_bias_job_definition::ModelBiasBaselineConfig>,
     ) -> Self {
         self.0
-            .set_property("ModelBiasBaselineConfig", value.into().into_json());
+            .set_property("ModelBiasBaselineConfig", value.into_value().into_json());
         self
     }
 
@@ -10233,10 +10633,10 @@ impl ModelBiasJobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelbiasjobdefinition.html#cfn-sagemaker-modelbiasjobdefinition-networkconfig)
     pub fn network_config(
         mut self,
-        value: impl Into<crate::Value<model_bias_job_definition::NetworkConfig>>,
+        value: impl crate::IntoValue<model_bias_job_definition::NetworkConfig>,
     ) -> Self {
         self.0
-            .set_property("NetworkConfig", value.into().into_json());
+            .set_property("NetworkConfig", value.into_value().into_json());
         self
     }
 
@@ -10247,10 +10647,10 @@ impl ModelBiasJobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelbiasjobdefinition.html#cfn-sagemaker-modelbiasjobdefinition-stoppingcondition)
     pub fn stopping_condition(
         mut self,
-        value: impl Into<crate::Value<model_bias_job_definition::StoppingCondition>>,
+        value: impl crate::IntoValue<model_bias_job_definition::StoppingCondition>,
     ) -> Self {
         self.0
-            .set_property("StoppingCondition", value.into().into_json());
+            .set_property("StoppingCondition", value.into_value().into_json());
         self
     }
 
@@ -10263,16 +10663,21 @@ impl ModelBiasJobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelbiasjobdefinition.html#cfn-sagemaker-modelbiasjobdefinition-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<model_bias_job_definition::Tag>>>,
+        value: impl crate::IntoValue<Vec<model_bias_job_definition::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ModelBiasJobDefinition {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ModelBiasJobDefinition";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "EndpointName",
         "JobDefinitionName",
@@ -10325,29 +10730,29 @@ pub mod model_bias_job_definition {
     impl BatchTransformInput {
         /// A new `BatchTransformInput` with its required properties.
         pub fn new(
-            data_captured_destination_s3_uri: impl Into<crate::Value<String>>,
-            dataset_format: impl Into<crate::Value<DatasetFormat>>,
-            local_path: impl Into<crate::Value<String>>,
+            data_captured_destination_s3_uri: impl crate::IntoValue<String>,
+            dataset_format: impl crate::IntoValue<DatasetFormat>,
+            local_path: impl crate::IntoValue<String>,
         ) -> Self {
             BatchTransformInput(crate::typed::Properties::from_iter([
                 (
                     "DataCapturedDestinationS3Uri".to_owned(),
-                    data_captured_destination_s3_uri.into().into_json(),
+                    data_captured_destination_s3_uri.into_value().into_json(),
                 ),
                 (
                     "DatasetFormat".to_owned(),
-                    dataset_format.into().into_json(),
+                    dataset_format.into_value().into_json(),
                 ),
-                ("LocalPath".to_owned(), local_path.into().into_json()),
+                ("LocalPath".to_owned(), local_path.into_value().into_json()),
             ]))
         }
 
         /// `EndTimeOffset`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-batchtransforminput.html#cfn-sagemaker-modelbiasjobdefinition-batchtransforminput-endtimeoffset)
-        pub fn end_time_offset(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn end_time_offset(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EndTimeOffset".to_owned(), value.into().into_json());
+                .insert("EndTimeOffset".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -10356,9 +10761,11 @@ pub mod model_bias_job_definition {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-batchtransforminput.html#cfn-sagemaker-modelbiasjobdefinition-batchtransforminput-featuresattribute)
-        pub fn features_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("FeaturesAttribute".to_owned(), value.into().into_json());
+        pub fn features_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "FeaturesAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -10367,9 +10774,11 @@ pub mod model_bias_job_definition {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-batchtransforminput.html#cfn-sagemaker-modelbiasjobdefinition-batchtransforminput-inferenceattribute)
-        pub fn inference_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("InferenceAttribute".to_owned(), value.into().into_json());
+        pub fn inference_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "InferenceAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -10378,9 +10787,11 @@ pub mod model_bias_job_definition {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-batchtransforminput.html#cfn-sagemaker-modelbiasjobdefinition-batchtransforminput-probabilityattribute)
-        pub fn probability_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ProbabilityAttribute".to_owned(), value.into().into_json());
+        pub fn probability_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ProbabilityAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -10389,11 +10800,11 @@ pub mod model_bias_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-batchtransforminput.html#cfn-sagemaker-modelbiasjobdefinition-batchtransforminput-probabilitythresholdattribute)
         pub fn probability_threshold_attribute(
             mut self,
-            value: impl Into<crate::Value<f64>>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             self.0.insert(
                 "ProbabilityThresholdAttribute".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10403,11 +10814,11 @@ pub mod model_bias_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-batchtransforminput.html#cfn-sagemaker-modelbiasjobdefinition-batchtransforminput-s3datadistributiontype)
         pub fn s3_data_distribution_type(
             mut self,
-            value: impl Into<crate::Value<S3DataDistributionType>>,
+            value: impl crate::IntoValue<S3DataDistributionType>,
         ) -> Self {
             self.0.insert(
                 "S3DataDistributionType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10415,18 +10826,18 @@ pub mod model_bias_job_definition {
         /// `S3InputMode`: [`S3InputMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-batchtransforminput.html#cfn-sagemaker-modelbiasjobdefinition-batchtransforminput-s3inputmode)
-        pub fn s3_input_mode(mut self, value: impl Into<crate::Value<S3InputMode>>) -> Self {
+        pub fn s3_input_mode(mut self, value: impl crate::IntoValue<S3InputMode>) -> Self {
             self.0
-                .insert("S3InputMode".to_owned(), value.into().into_json());
+                .insert("S3InputMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartTimeOffset`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-batchtransforminput.html#cfn-sagemaker-modelbiasjobdefinition-batchtransforminput-starttimeoffset)
-        pub fn start_time_offset(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn start_time_offset(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StartTimeOffset".to_owned(), value.into().into_json());
+                .insert("StartTimeOffset".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10446,19 +10857,22 @@ pub mod model_bias_job_definition {
     impl ClusterConfig {
         /// A new `ClusterConfig` with its required properties.
         pub fn new(
-            instance_count: impl Into<crate::Value<i64>>,
-            instance_type: impl Into<crate::Value<String>>,
-            volume_size_in_gb: impl Into<crate::Value<i64>>,
+            instance_count: impl crate::IntoValue<i64>,
+            instance_type: impl crate::IntoValue<String>,
+            volume_size_in_gb: impl crate::IntoValue<i64>,
         ) -> Self {
             ClusterConfig(crate::typed::Properties::from_iter([
                 (
                     "InstanceCount".to_owned(),
-                    instance_count.into().into_json(),
+                    instance_count.into_value().into_json(),
                 ),
-                ("InstanceType".to_owned(), instance_type.into().into_json()),
+                (
+                    "InstanceType".to_owned(),
+                    instance_type.into_value().into_json(),
+                ),
                 (
                     "VolumeSizeInGB".to_owned(),
-                    volume_size_in_gb.into().into_json(),
+                    volume_size_in_gb.into_value().into_json(),
                 ),
             ]))
         }
@@ -10472,9 +10886,9 @@ pub mod model_bias_job_definition {
         /// Pattern: `^[a-zA-Z0-9:/_-]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-clusterconfig.html#cfn-sagemaker-modelbiasjobdefinition-clusterconfig-volumekmskeyid)
-        pub fn volume_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn volume_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VolumeKmsKeyId".to_owned(), value.into().into_json());
+                .insert("VolumeKmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10500,8 +10914,9 @@ pub mod model_bias_job_definition {
         /// `S3Uri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-constraintsresource.html#cfn-sagemaker-modelbiasjobdefinition-constraintsresource-s3uri)
-        pub fn s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S3Uri".to_owned(), value.into().into_json());
+        pub fn s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S3Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10527,8 +10942,9 @@ pub mod model_bias_job_definition {
         /// `Header`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-csv.html#cfn-sagemaker-modelbiasjobdefinition-csv-header)
-        pub fn header(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Header".to_owned(), value.into().into_json());
+        pub fn header(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Header".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10554,25 +10970,27 @@ pub mod model_bias_job_definition {
         /// `Csv`: [`Csv`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-datasetformat.html#cfn-sagemaker-modelbiasjobdefinition-datasetformat-csv)
-        pub fn csv(mut self, value: impl Into<crate::Value<Csv>>) -> Self {
-            self.0.insert("Csv".to_owned(), value.into().into_json());
+        pub fn csv(mut self, value: impl crate::IntoValue<Csv>) -> Self {
+            self.0
+                .insert("Csv".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Json`: [`Json`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-datasetformat.html#cfn-sagemaker-modelbiasjobdefinition-datasetformat-json)
-        pub fn json(mut self, value: impl Into<crate::Value<Json>>) -> Self {
-            self.0.insert("Json".to_owned(), value.into().into_json());
+        pub fn json(mut self, value: impl crate::IntoValue<Json>) -> Self {
+            self.0
+                .insert("Json".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Parquet`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-datasetformat.html#cfn-sagemaker-modelbiasjobdefinition-datasetformat-parquet)
-        pub fn parquet(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn parquet(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Parquet".to_owned(), value.into().into_json());
+                .insert("Parquet".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10592,21 +11010,24 @@ pub mod model_bias_job_definition {
     impl EndpointInput {
         /// A new `EndpointInput` with its required properties.
         pub fn new(
-            endpoint_name: impl Into<crate::Value<String>>,
-            local_path: impl Into<crate::Value<String>>,
+            endpoint_name: impl crate::IntoValue<String>,
+            local_path: impl crate::IntoValue<String>,
         ) -> Self {
             EndpointInput(crate::typed::Properties::from_iter([
-                ("EndpointName".to_owned(), endpoint_name.into().into_json()),
-                ("LocalPath".to_owned(), local_path.into().into_json()),
+                (
+                    "EndpointName".to_owned(),
+                    endpoint_name.into_value().into_json(),
+                ),
+                ("LocalPath".to_owned(), local_path.into_value().into_json()),
             ]))
         }
 
         /// `EndTimeOffset`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-endpointinput.html#cfn-sagemaker-modelbiasjobdefinition-endpointinput-endtimeoffset)
-        pub fn end_time_offset(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn end_time_offset(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EndTimeOffset".to_owned(), value.into().into_json());
+                .insert("EndTimeOffset".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -10615,9 +11036,11 @@ pub mod model_bias_job_definition {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-endpointinput.html#cfn-sagemaker-modelbiasjobdefinition-endpointinput-featuresattribute)
-        pub fn features_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("FeaturesAttribute".to_owned(), value.into().into_json());
+        pub fn features_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "FeaturesAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -10626,9 +11049,11 @@ pub mod model_bias_job_definition {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-endpointinput.html#cfn-sagemaker-modelbiasjobdefinition-endpointinput-inferenceattribute)
-        pub fn inference_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("InferenceAttribute".to_owned(), value.into().into_json());
+        pub fn inference_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "InferenceAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -10637,9 +11062,11 @@ pub mod model_bias_job_definition {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-endpointinput.html#cfn-sagemaker-modelbiasjobdefinition-endpointinput-probabilityattribute)
-        pub fn probability_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ProbabilityAttribute".to_owned(), value.into().into_json());
+        pub fn probability_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ProbabilityAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -10648,11 +11075,11 @@ pub mod model_bias_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-endpointinput.html#cfn-sagemaker-modelbiasjobdefinition-endpointinput-probabilitythresholdattribute)
         pub fn probability_threshold_attribute(
             mut self,
-            value: impl Into<crate::Value<f64>>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             self.0.insert(
                 "ProbabilityThresholdAttribute".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10662,11 +11089,11 @@ pub mod model_bias_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-endpointinput.html#cfn-sagemaker-modelbiasjobdefinition-endpointinput-s3datadistributiontype)
         pub fn s3_data_distribution_type(
             mut self,
-            value: impl Into<crate::Value<EndpointInputS3DataDistributionType>>,
+            value: impl crate::IntoValue<EndpointInputS3DataDistributionType>,
         ) -> Self {
             self.0.insert(
                 "S3DataDistributionType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10676,19 +11103,19 @@ pub mod model_bias_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-endpointinput.html#cfn-sagemaker-modelbiasjobdefinition-endpointinput-s3inputmode)
         pub fn s3_input_mode(
             mut self,
-            value: impl Into<crate::Value<EndpointInputS3InputMode>>,
+            value: impl crate::IntoValue<EndpointInputS3InputMode>,
         ) -> Self {
             self.0
-                .insert("S3InputMode".to_owned(), value.into().into_json());
+                .insert("S3InputMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartTimeOffset`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-endpointinput.html#cfn-sagemaker-modelbiasjobdefinition-endpointinput-starttimeoffset)
-        pub fn start_time_offset(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn start_time_offset(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StartTimeOffset".to_owned(), value.into().into_json());
+                .insert("StartTimeOffset".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10714,8 +11141,9 @@ pub mod model_bias_job_definition {
         /// `Line`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-json.html#cfn-sagemaker-modelbiasjobdefinition-json-line)
-        pub fn line(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Line".to_owned(), value.into().into_json());
+        pub fn line(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Line".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10735,21 +11163,21 @@ pub mod model_bias_job_definition {
     impl ModelBiasAppSpecification {
         /// A new `ModelBiasAppSpecification` with its required properties.
         pub fn new(
-            config_uri: impl Into<crate::Value<String>>,
-            image_uri: impl Into<crate::Value<String>>,
+            config_uri: impl crate::IntoValue<String>,
+            image_uri: impl crate::IntoValue<String>,
         ) -> Self {
             ModelBiasAppSpecification(crate::typed::Properties::from_iter([
-                ("ConfigUri".to_owned(), config_uri.into().into_json()),
-                ("ImageUri".to_owned(), image_uri.into().into_json()),
+                ("ConfigUri".to_owned(), config_uri.into_value().into_json()),
+                ("ImageUri".to_owned(), image_uri.into_value().into_json()),
             ]))
         }
 
         /// `Environment`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-modelbiasappspecification.html#cfn-sagemaker-modelbiasjobdefinition-modelbiasappspecification-environment)
-        pub fn environment(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn environment(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10775,9 +11203,11 @@ pub mod model_bias_job_definition {
         /// `BaseliningJobName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-modelbiasbaselineconfig.html#cfn-sagemaker-modelbiasjobdefinition-modelbiasbaselineconfig-baseliningjobname)
-        pub fn baselining_job_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BaseliningJobName".to_owned(), value.into().into_json());
+        pub fn baselining_job_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BaseliningJobName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -10786,10 +11216,12 @@ pub mod model_bias_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-modelbiasbaselineconfig.html#cfn-sagemaker-modelbiasjobdefinition-modelbiasbaselineconfig-constraintsresource)
         pub fn constraints_resource(
             mut self,
-            value: impl Into<crate::Value<ConstraintsResource>>,
+            value: impl crate::IntoValue<ConstraintsResource>,
         ) -> Self {
-            self.0
-                .insert("ConstraintsResource".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConstraintsResource".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -10809,11 +11241,11 @@ pub mod model_bias_job_definition {
     impl ModelBiasJobInput {
         /// A new `ModelBiasJobInput` with its required properties.
         pub fn new(
-            ground_truth_s3_input: impl Into<crate::Value<MonitoringGroundTruthS3Input>>,
+            ground_truth_s3_input: impl crate::IntoValue<MonitoringGroundTruthS3Input>,
         ) -> Self {
             ModelBiasJobInput(crate::typed::Properties::from_iter([(
                 "GroundTruthS3Input".to_owned(),
-                ground_truth_s3_input.into().into_json(),
+                ground_truth_s3_input.into_value().into_json(),
             )]))
         }
 
@@ -10822,19 +11254,21 @@ pub mod model_bias_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-modelbiasjobinput.html#cfn-sagemaker-modelbiasjobdefinition-modelbiasjobinput-batchtransforminput)
         pub fn batch_transform_input(
             mut self,
-            value: impl Into<crate::Value<BatchTransformInput>>,
+            value: impl crate::IntoValue<BatchTransformInput>,
         ) -> Self {
-            self.0
-                .insert("BatchTransformInput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BatchTransformInput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EndpointInput`: [`EndpointInput`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-modelbiasjobinput.html#cfn-sagemaker-modelbiasjobdefinition-modelbiasjobinput-endpointinput)
-        pub fn endpoint_input(mut self, value: impl Into<crate::Value<EndpointInput>>) -> Self {
+        pub fn endpoint_input(mut self, value: impl crate::IntoValue<EndpointInput>) -> Self {
             self.0
-                .insert("EndpointInput".to_owned(), value.into().into_json());
+                .insert("EndpointInput".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10853,10 +11287,10 @@ pub mod model_bias_job_definition {
 
     impl MonitoringGroundTruthS3Input {
         /// A new `MonitoringGroundTruthS3Input` with its required properties.
-        pub fn new(s3_uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(s3_uri: impl crate::IntoValue<String>) -> Self {
             MonitoringGroundTruthS3Input(crate::typed::Properties::from_iter([(
                 "S3Uri".to_owned(),
-                s3_uri.into().into_json(),
+                s3_uri.into_value().into_json(),
             )]))
         }
     }
@@ -10875,10 +11309,10 @@ pub mod model_bias_job_definition {
 
     impl MonitoringOutput {
         /// A new `MonitoringOutput` with its required properties.
-        pub fn new(s3_output: impl Into<crate::Value<S3Output>>) -> Self {
+        pub fn new(s3_output: impl crate::IntoValue<S3Output>) -> Self {
             MonitoringOutput(crate::typed::Properties::from_iter([(
                 "S3Output".to_owned(),
-                s3_output.into().into_json(),
+                s3_output.into_value().into_json(),
             )]))
         }
     }
@@ -10897,10 +11331,10 @@ pub mod model_bias_job_definition {
 
     impl MonitoringOutputConfig {
         /// A new `MonitoringOutputConfig` with its required properties.
-        pub fn new(monitoring_outputs: impl Into<crate::Value<Vec<MonitoringOutput>>>) -> Self {
+        pub fn new(monitoring_outputs: impl crate::IntoValue<Vec<MonitoringOutput>>) -> Self {
             MonitoringOutputConfig(crate::typed::Properties::from_iter([(
                 "MonitoringOutputs".to_owned(),
-                monitoring_outputs.into().into_json(),
+                monitoring_outputs.into_value().into_json(),
             )]))
         }
 
@@ -10911,9 +11345,9 @@ pub mod model_bias_job_definition {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-monitoringoutputconfig.html#cfn-sagemaker-modelbiasjobdefinition-monitoringoutputconfig-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -10932,10 +11366,10 @@ pub mod model_bias_job_definition {
 
     impl MonitoringResources {
         /// A new `MonitoringResources` with its required properties.
-        pub fn new(cluster_config: impl Into<crate::Value<ClusterConfig>>) -> Self {
+        pub fn new(cluster_config: impl crate::IntoValue<ClusterConfig>) -> Self {
             MonitoringResources(crate::typed::Properties::from_iter([(
                 "ClusterConfig".to_owned(),
-                cluster_config.into().into_json(),
+                cluster_config.into_value().into_json(),
             )]))
         }
     }
@@ -10963,11 +11397,11 @@ pub mod model_bias_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-networkconfig.html#cfn-sagemaker-modelbiasjobdefinition-networkconfig-enableintercontainertrafficencryption)
         pub fn enable_inter_container_traffic_encryption(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "EnableInterContainerTrafficEncryption".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10975,10 +11409,10 @@ pub mod model_bias_job_definition {
         /// `EnableNetworkIsolation`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-networkconfig.html#cfn-sagemaker-modelbiasjobdefinition-networkconfig-enablenetworkisolation)
-        pub fn enable_network_isolation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_network_isolation(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnableNetworkIsolation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -10986,9 +11420,9 @@ pub mod model_bias_job_definition {
         /// `VpcConfig`: [`VpcConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-networkconfig.html#cfn-sagemaker-modelbiasjobdefinition-networkconfig-vpcconfig)
-        pub fn vpc_config(mut self, value: impl Into<crate::Value<VpcConfig>>) -> Self {
+        pub fn vpc_config(mut self, value: impl crate::IntoValue<VpcConfig>) -> Self {
             self.0
-                .insert("VpcConfig".to_owned(), value.into().into_json());
+                .insert("VpcConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11008,21 +11442,21 @@ pub mod model_bias_job_definition {
     impl S3Output {
         /// A new `S3Output` with its required properties.
         pub fn new(
-            local_path: impl Into<crate::Value<String>>,
-            s3_uri: impl Into<crate::Value<String>>,
+            local_path: impl crate::IntoValue<String>,
+            s3_uri: impl crate::IntoValue<String>,
         ) -> Self {
             S3Output(crate::typed::Properties::from_iter([
-                ("LocalPath".to_owned(), local_path.into().into_json()),
-                ("S3Uri".to_owned(), s3_uri.into().into_json()),
+                ("LocalPath".to_owned(), local_path.into_value().into_json()),
+                ("S3Uri".to_owned(), s3_uri.into_value().into_json()),
             ]))
         }
 
         /// `S3UploadMode`: [`S3UploadMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelbiasjobdefinition-s3output.html#cfn-sagemaker-modelbiasjobdefinition-s3output-s3uploadmode)
-        pub fn s3_upload_mode(mut self, value: impl Into<crate::Value<S3UploadMode>>) -> Self {
+        pub fn s3_upload_mode(mut self, value: impl crate::IntoValue<S3UploadMode>) -> Self {
             self.0
-                .insert("S3UploadMode".to_owned(), value.into().into_json());
+                .insert("S3UploadMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11041,10 +11475,10 @@ pub mod model_bias_job_definition {
 
     impl StoppingCondition {
         /// A new `StoppingCondition` with its required properties.
-        pub fn new(max_runtime_in_seconds: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_runtime_in_seconds: impl crate::IntoValue<i64>) -> Self {
             StoppingCondition(crate::typed::Properties::from_iter([(
                 "MaxRuntimeInSeconds".to_owned(),
-                max_runtime_in_seconds.into().into_json(),
+                max_runtime_in_seconds.into_value().into_json(),
             )]))
         }
     }
@@ -11064,12 +11498,12 @@ pub mod model_bias_job_definition {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -11089,15 +11523,15 @@ pub mod model_bias_job_definition {
     impl VpcConfig {
         /// A new `VpcConfig` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnets: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnets: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfig(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("Subnets".to_owned(), subnets.into().into_json()),
+                ("Subnets".to_owned(), subnets.into_value().into_json()),
             ]))
         }
     }
@@ -11210,15 +11644,18 @@ pub struct ModelCard(crate::Resource);
 impl ModelCard {
     /// A new `AWS::SageMaker::ModelCard` with its required properties.
     pub fn new(
-        content: impl Into<crate::Value<model_card::Content>>,
-        model_card_name: impl Into<crate::Value<String>>,
-        model_card_status: impl Into<crate::Value<model_card::ModelCardStatus>>,
+        content: impl crate::IntoValue<model_card::Content>,
+        model_card_name: impl crate::IntoValue<String>,
+        model_card_status: impl crate::IntoValue<model_card::ModelCardStatus>,
     ) -> Self {
         ModelCard(
             crate::Resource::new("AWS::SageMaker::ModelCard")
-                .property("Content", content.into().into_json())
-                .property("ModelCardName", model_card_name.into().into_json())
-                .property("ModelCardStatus", model_card_status.into().into_json()),
+                .property("Content", content.into_value().into_json())
+                .property("ModelCardName", model_card_name.into_value().into_json())
+                .property(
+                    "ModelCardStatus",
+                    model_card_status.into_value().into_json(),
+                ),
         )
     }
 
@@ -11229,10 +11666,10 @@ impl ModelCard {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelcard.html#cfn-sagemaker-modelcard-securityconfig)
     pub fn security_config(
         mut self,
-        value: impl Into<crate::Value<model_card::SecurityConfig>>,
+        value: impl crate::IntoValue<model_card::SecurityConfig>,
     ) -> Self {
         self.0
-            .set_property("SecurityConfig", value.into().into_json());
+            .set_property("SecurityConfig", value.into_value().into_json());
         self
     }
 
@@ -11241,15 +11678,20 @@ impl ModelCard {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelcard.html#cfn-sagemaker-modelcard-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<model_card::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<model_card::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ModelCard {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ModelCard";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ModelCardName", "SecurityConfig"];
 
     fn resource(&self) -> &crate::Resource {
@@ -11343,13 +11785,10 @@ pub mod model_card {
         /// Length: at most 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-additionalinformation.html#cfn-sagemaker-modelcard-additionalinformation-caveatsandrecommendations)
-        pub fn caveats_and_recommendations(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn caveats_and_recommendations(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "CaveatsAndRecommendations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -11359,10 +11798,10 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-additionalinformation.html#cfn-sagemaker-modelcard-additionalinformation-customdetails)
         pub fn custom_details(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("CustomDetails".to_owned(), value.into().into_json());
+                .insert("CustomDetails".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11371,9 +11810,11 @@ pub mod model_card {
         /// Length: at most 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-additionalinformation.html#cfn-sagemaker-modelcard-additionalinformation-ethicalconsiderations)
-        pub fn ethical_considerations(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EthicalConsiderations".to_owned(), value.into().into_json());
+        pub fn ethical_considerations(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EthicalConsiderations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -11401,9 +11842,9 @@ pub mod model_card {
         /// Length: at most 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-businessdetails.html#cfn-sagemaker-modelcard-businessdetails-businessproblem)
-        pub fn business_problem(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn business_problem(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BusinessProblem".to_owned(), value.into().into_json());
+                .insert("BusinessProblem".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11412,9 +11853,11 @@ pub mod model_card {
         /// Length: at most 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-businessdetails.html#cfn-sagemaker-modelcard-businessdetails-businessstakeholders)
-        pub fn business_stakeholders(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BusinessStakeholders".to_owned(), value.into().into_json());
+        pub fn business_stakeholders(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BusinessStakeholders".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -11423,9 +11866,9 @@ pub mod model_card {
         /// Length: at most 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-businessdetails.html#cfn-sagemaker-modelcard-businessdetails-lineofbusiness)
-        pub fn line_of_business(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn line_of_business(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LineOfBusiness".to_owned(), value.into().into_json());
+                .insert("LineOfBusiness".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11444,10 +11887,10 @@ pub mod model_card {
 
     impl Container {
         /// A new `Container` with its required properties.
-        pub fn new(image: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(image: impl crate::IntoValue<String>) -> Self {
             Container(crate::typed::Properties::from_iter([(
                 "Image".to_owned(),
-                image.into().into_json(),
+                image.into_value().into_json(),
             )]))
         }
 
@@ -11456,18 +11899,20 @@ pub mod model_card {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-container.html#cfn-sagemaker-modelcard-container-modeldataurl)
-        pub fn model_data_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn model_data_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ModelDataUrl".to_owned(), value.into().into_json());
+                .insert("ModelDataUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NearestModelName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-container.html#cfn-sagemaker-modelcard-container-nearestmodelname)
-        pub fn nearest_model_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NearestModelName".to_owned(), value.into().into_json());
+        pub fn nearest_model_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NearestModelName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -11495,19 +11940,21 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-content.html#cfn-sagemaker-modelcard-content-additionalinformation)
         pub fn additional_information(
             mut self,
-            value: impl Into<crate::Value<AdditionalInformation>>,
+            value: impl crate::IntoValue<AdditionalInformation>,
         ) -> Self {
-            self.0
-                .insert("AdditionalInformation".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AdditionalInformation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `BusinessDetails`: [`BusinessDetails`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-content.html#cfn-sagemaker-modelcard-content-businessdetails)
-        pub fn business_details(mut self, value: impl Into<crate::Value<BusinessDetails>>) -> Self {
+        pub fn business_details(mut self, value: impl crate::IntoValue<BusinessDetails>) -> Self {
             self.0
-                .insert("BusinessDetails".to_owned(), value.into().into_json());
+                .insert("BusinessDetails".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11516,28 +11963,30 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-content.html#cfn-sagemaker-modelcard-content-evaluationdetails)
         pub fn evaluation_details(
             mut self,
-            value: impl Into<crate::Value<Vec<EvaluationDetail>>>,
+            value: impl crate::IntoValue<Vec<EvaluationDetail>>,
         ) -> Self {
-            self.0
-                .insert("EvaluationDetails".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EvaluationDetails".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IntendedUses`: [`IntendedUses`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-content.html#cfn-sagemaker-modelcard-content-intendeduses)
-        pub fn intended_uses(mut self, value: impl Into<crate::Value<IntendedUses>>) -> Self {
+        pub fn intended_uses(mut self, value: impl crate::IntoValue<IntendedUses>) -> Self {
             self.0
-                .insert("IntendedUses".to_owned(), value.into().into_json());
+                .insert("IntendedUses".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ModelOverview`: [`ModelOverview`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-content.html#cfn-sagemaker-modelcard-content-modeloverview)
-        pub fn model_overview(mut self, value: impl Into<crate::Value<ModelOverview>>) -> Self {
+        pub fn model_overview(mut self, value: impl crate::IntoValue<ModelOverview>) -> Self {
             self.0
-                .insert("ModelOverview".to_owned(), value.into().into_json());
+                .insert("ModelOverview".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11546,19 +11995,21 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-content.html#cfn-sagemaker-modelcard-content-modelpackagedetails)
         pub fn model_package_details(
             mut self,
-            value: impl Into<crate::Value<ModelPackageDetails>>,
+            value: impl crate::IntoValue<ModelPackageDetails>,
         ) -> Self {
-            self.0
-                .insert("ModelPackageDetails".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ModelPackageDetails".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TrainingDetails`: [`TrainingDetails`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-content.html#cfn-sagemaker-modelcard-content-trainingdetails)
-        pub fn training_details(mut self, value: impl Into<crate::Value<TrainingDetails>>) -> Self {
+        pub fn training_details(mut self, value: impl crate::IntoValue<TrainingDetails>) -> Self {
             self.0
-                .insert("TrainingDetails".to_owned(), value.into().into_json());
+                .insert("TrainingDetails".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11577,10 +12028,10 @@ pub mod model_card {
 
     impl EvaluationDetail {
         /// A new `EvaluationDetail` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             EvaluationDetail(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
@@ -11589,9 +12040,9 @@ pub mod model_card {
         /// Items: at most 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-evaluationdetail.html#cfn-sagemaker-modelcard-evaluationdetail-datasets)
-        pub fn datasets(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn datasets(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Datasets".to_owned(), value.into().into_json());
+                .insert("Datasets".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11600,9 +12051,11 @@ pub mod model_card {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-evaluationdetail.html#cfn-sagemaker-modelcard-evaluationdetail-evaluationjobarn)
-        pub fn evaluation_job_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EvaluationJobArn".to_owned(), value.into().into_json());
+        pub fn evaluation_job_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EvaluationJobArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -11611,9 +12064,11 @@ pub mod model_card {
         /// Length: at most 2096.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-evaluationdetail.html#cfn-sagemaker-modelcard-evaluationdetail-evaluationobservation)
-        pub fn evaluation_observation(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EvaluationObservation".to_owned(), value.into().into_json());
+        pub fn evaluation_observation(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EvaluationObservation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -11622,19 +12077,19 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-evaluationdetail.html#cfn-sagemaker-modelcard-evaluationdetail-metadata)
         pub fn metadata(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Metadata".to_owned(), value.into().into_json());
+                .insert("Metadata".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MetricGroups`: list of [`MetricGroup`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-evaluationdetail.html#cfn-sagemaker-modelcard-evaluationdetail-metricgroups)
-        pub fn metric_groups(mut self, value: impl Into<crate::Value<Vec<MetricGroup>>>) -> Self {
+        pub fn metric_groups(mut self, value: impl crate::IntoValue<Vec<MetricGroup>>) -> Self {
             self.0
-                .insert("MetricGroups".to_owned(), value.into().into_json());
+                .insert("MetricGroups".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11662,9 +12117,9 @@ pub mod model_card {
         /// Length: at most 63.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-function.html#cfn-sagemaker-modelcard-function-condition)
-        pub fn condition(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn condition(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Condition".to_owned(), value.into().into_json());
+                .insert("Condition".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11673,17 +12128,18 @@ pub mod model_card {
         /// Length: at most 63.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-function.html#cfn-sagemaker-modelcard-function-facet)
-        pub fn facet(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Facet".to_owned(), value.into().into_json());
+        pub fn facet(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Facet".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Function`: [`FunctionFunction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-function.html#cfn-sagemaker-modelcard-function-function)
-        pub fn function(mut self, value: impl Into<crate::Value<FunctionFunction>>) -> Self {
+        pub fn function(mut self, value: impl crate::IntoValue<FunctionFunction>) -> Self {
             self.0
-                .insert("Function".to_owned(), value.into().into_json());
+                .insert("Function".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11711,9 +12167,9 @@ pub mod model_card {
         /// Items: at most 15.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-inferenceenvironment.html#cfn-sagemaker-modelcard-inferenceenvironment-containerimage)
-        pub fn container_image(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn container_image(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ContainerImage".to_owned(), value.into().into_json());
+                .insert("ContainerImage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11732,10 +12188,10 @@ pub mod model_card {
 
     impl InferenceSpecification {
         /// A new `InferenceSpecification` with its required properties.
-        pub fn new(containers: impl Into<crate::Value<Vec<Container>>>) -> Self {
+        pub fn new(containers: impl crate::IntoValue<Vec<Container>>) -> Self {
             InferenceSpecification(crate::typed::Properties::from_iter([(
                 "Containers".to_owned(),
-                containers.into().into_json(),
+                containers.into_value().into_json(),
             )]))
         }
     }
@@ -11765,11 +12221,11 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-intendeduses.html#cfn-sagemaker-modelcard-intendeduses-explanationsforriskrating)
         pub fn explanations_for_risk_rating(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ExplanationsForRiskRating".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -11781,11 +12237,11 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-intendeduses.html#cfn-sagemaker-modelcard-intendeduses-factorsaffectingmodelefficiency)
         pub fn factors_affecting_model_efficiency(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "FactorsAffectingModelEfficiency".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -11795,9 +12251,9 @@ pub mod model_card {
         /// Length: at most 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-intendeduses.html#cfn-sagemaker-modelcard-intendeduses-intendeduses)
-        pub fn intended_uses(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn intended_uses(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IntendedUses".to_owned(), value.into().into_json());
+                .insert("IntendedUses".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11806,18 +12262,18 @@ pub mod model_card {
         /// Length: at most 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-intendeduses.html#cfn-sagemaker-modelcard-intendeduses-purposeofmodel)
-        pub fn purpose_of_model(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn purpose_of_model(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PurposeOfModel".to_owned(), value.into().into_json());
+                .insert("PurposeOfModel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RiskRating`: [`RiskRating`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-intendeduses.html#cfn-sagemaker-modelcard-intendeduses-riskrating)
-        pub fn risk_rating(mut self, value: impl Into<crate::Value<RiskRating>>) -> Self {
+        pub fn risk_rating(mut self, value: impl crate::IntoValue<RiskRating>) -> Self {
             self.0
-                .insert("RiskRating".to_owned(), value.into().into_json());
+                .insert("RiskRating".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -11837,12 +12293,15 @@ pub mod model_card {
     impl MetricGroup {
         /// A new `MetricGroup` with its required properties.
         pub fn new(
-            metric_data: impl Into<crate::Value<Vec<crate::Json>>>,
-            name: impl Into<crate::Value<String>>,
+            metric_data: impl crate::IntoValue<Vec<crate::Json>>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             MetricGroup(crate::typed::Properties::from_iter([
-                ("MetricData".to_owned(), metric_data.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                (
+                    "MetricData".to_owned(),
+                    metric_data.into_value().into_json(),
+                ),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
     }
@@ -11870,9 +12329,9 @@ pub mod model_card {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modeloverview.html#cfn-sagemaker-modelcard-modeloverview-algorithmtype)
-        pub fn algorithm_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn algorithm_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AlgorithmType".to_owned(), value.into().into_json());
+                .insert("AlgorithmType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11881,10 +12340,12 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modeloverview.html#cfn-sagemaker-modelcard-modeloverview-inferenceenvironment)
         pub fn inference_environment(
             mut self,
-            value: impl Into<crate::Value<InferenceEnvironment>>,
+            value: impl crate::IntoValue<InferenceEnvironment>,
         ) -> Self {
-            self.0
-                .insert("InferenceEnvironment".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InferenceEnvironment".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -11893,9 +12354,9 @@ pub mod model_card {
         /// Items: at most 15.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modeloverview.html#cfn-sagemaker-modelcard-modeloverview-modelartifact)
-        pub fn model_artifact(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn model_artifact(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ModelArtifact".to_owned(), value.into().into_json());
+                .insert("ModelArtifact".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11904,9 +12365,9 @@ pub mod model_card {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modeloverview.html#cfn-sagemaker-modelcard-modeloverview-modelcreator)
-        pub fn model_creator(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn model_creator(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ModelCreator".to_owned(), value.into().into_json());
+                .insert("ModelCreator".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11915,9 +12376,11 @@ pub mod model_card {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modeloverview.html#cfn-sagemaker-modelcard-modeloverview-modeldescription)
-        pub fn model_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ModelDescription".to_owned(), value.into().into_json());
+        pub fn model_description(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ModelDescription".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -11926,9 +12389,9 @@ pub mod model_card {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modeloverview.html#cfn-sagemaker-modelcard-modeloverview-modelid)
-        pub fn model_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn model_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ModelId".to_owned(), value.into().into_json());
+                .insert("ModelId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11937,9 +12400,9 @@ pub mod model_card {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modeloverview.html#cfn-sagemaker-modelcard-modeloverview-modelname)
-        pub fn model_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn model_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ModelName".to_owned(), value.into().into_json());
+                .insert("ModelName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11948,9 +12411,9 @@ pub mod model_card {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modeloverview.html#cfn-sagemaker-modelcard-modeloverview-modelowner)
-        pub fn model_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn model_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ModelOwner".to_owned(), value.into().into_json());
+                .insert("ModelOwner".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11959,9 +12422,9 @@ pub mod model_card {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modeloverview.html#cfn-sagemaker-modelcard-modeloverview-modelversion)
-        pub fn model_version(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn model_version(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("ModelVersion".to_owned(), value.into().into_json());
+                .insert("ModelVersion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -11970,9 +12433,9 @@ pub mod model_card {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modeloverview.html#cfn-sagemaker-modelcard-modeloverview-problemtype)
-        pub fn problem_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn problem_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ProblemType".to_owned(), value.into().into_json());
+                .insert("ProblemType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -12000,9 +12463,9 @@ pub mod model_card {
         /// Length: at most 63.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modelpackagecreator.html#cfn-sagemaker-modelcard-modelpackagecreator-userprofilename)
-        pub fn user_profile_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_profile_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserProfileName".to_owned(), value.into().into_json());
+                .insert("UserProfileName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -12030,26 +12493,29 @@ pub mod model_card {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modelpackagedetails.html#cfn-sagemaker-modelcard-modelpackagedetails-approvaldescription)
-        pub fn approval_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ApprovalDescription".to_owned(), value.into().into_json());
+        pub fn approval_description(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ApprovalDescription".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `CreatedBy`: [`ModelPackageCreator`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modelpackagedetails.html#cfn-sagemaker-modelcard-modelpackagedetails-createdby)
-        pub fn created_by(mut self, value: impl Into<crate::Value<ModelPackageCreator>>) -> Self {
+        pub fn created_by(mut self, value: impl crate::IntoValue<ModelPackageCreator>) -> Self {
             self.0
-                .insert("CreatedBy".to_owned(), value.into().into_json());
+                .insert("CreatedBy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Domain`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modelpackagedetails.html#cfn-sagemaker-modelcard-modelpackagedetails-domain)
-        pub fn domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Domain".to_owned(), value.into().into_json());
+        pub fn domain(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Domain".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -12058,11 +12524,11 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modelpackagedetails.html#cfn-sagemaker-modelcard-modelpackagedetails-inferencespecification)
         pub fn inference_specification(
             mut self,
-            value: impl Into<crate::Value<InferenceSpecification>>,
+            value: impl crate::IntoValue<InferenceSpecification>,
         ) -> Self {
             self.0.insert(
                 "InferenceSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -12072,10 +12538,12 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modelpackagedetails.html#cfn-sagemaker-modelcard-modelpackagedetails-modelapprovalstatus)
         pub fn model_approval_status(
             mut self,
-            value: impl Into<crate::Value<ModelApprovalStatus>>,
+            value: impl crate::IntoValue<ModelApprovalStatus>,
         ) -> Self {
-            self.0
-                .insert("ModelApprovalStatus".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ModelApprovalStatus".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -12084,9 +12552,9 @@ pub mod model_card {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modelpackagedetails.html#cfn-sagemaker-modelcard-modelpackagedetails-modelpackagearn)
-        pub fn model_package_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn model_package_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ModelPackageArn".to_owned(), value.into().into_json());
+                .insert("ModelPackageArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -12095,10 +12563,10 @@ pub mod model_card {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modelpackagedetails.html#cfn-sagemaker-modelcard-modelpackagedetails-modelpackagedescription)
-        pub fn model_package_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn model_package_description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ModelPackageDescription".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -12108,9 +12576,11 @@ pub mod model_card {
         /// Length: 1 to 63.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modelpackagedetails.html#cfn-sagemaker-modelcard-modelpackagedetails-modelpackagegroupname)
-        pub fn model_package_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ModelPackageGroupName".to_owned(), value.into().into_json());
+        pub fn model_package_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ModelPackageGroupName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -12119,9 +12589,11 @@ pub mod model_card {
         /// Length: 1 to 63.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modelpackagedetails.html#cfn-sagemaker-modelcard-modelpackagedetails-modelpackagename)
-        pub fn model_package_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ModelPackageName".to_owned(), value.into().into_json());
+        pub fn model_package_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ModelPackageName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -12130,10 +12602,12 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modelpackagedetails.html#cfn-sagemaker-modelcard-modelpackagedetails-modelpackagestatus)
         pub fn model_package_status(
             mut self,
-            value: impl Into<crate::Value<ModelPackageStatus>>,
+            value: impl crate::IntoValue<ModelPackageStatus>,
         ) -> Self {
-            self.0
-                .insert("ModelPackageStatus".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ModelPackageStatus".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -12142,9 +12616,11 @@ pub mod model_card {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modelpackagedetails.html#cfn-sagemaker-modelcard-modelpackagedetails-modelpackageversion)
-        pub fn model_package_version(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("ModelPackageVersion".to_owned(), value.into().into_json());
+        pub fn model_package_version(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "ModelPackageVersion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -12153,18 +12629,21 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modelpackagedetails.html#cfn-sagemaker-modelcard-modelpackagedetails-sourcealgorithms)
         pub fn source_algorithms(
             mut self,
-            value: impl Into<crate::Value<Vec<SourceAlgorithm>>>,
+            value: impl crate::IntoValue<Vec<SourceAlgorithm>>,
         ) -> Self {
-            self.0
-                .insert("SourceAlgorithms".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SourceAlgorithms".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Task`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-modelpackagedetails.html#cfn-sagemaker-modelcard-modelpackagedetails-task)
-        pub fn task(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Task".to_owned(), value.into().into_json());
+        pub fn task(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Task".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -12190,9 +12669,9 @@ pub mod model_card {
         /// `Function`: [`Function`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-objectivefunction.html#cfn-sagemaker-modelcard-objectivefunction-function)
-        pub fn function(mut self, value: impl Into<crate::Value<Function>>) -> Self {
+        pub fn function(mut self, value: impl crate::IntoValue<Function>) -> Self {
             self.0
-                .insert("Function".to_owned(), value.into().into_json());
+                .insert("Function".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -12201,8 +12680,9 @@ pub mod model_card {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-objectivefunction.html#cfn-sagemaker-modelcard-objectivefunction-notes)
-        pub fn notes(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Notes".to_owned(), value.into().into_json());
+        pub fn notes(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Notes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -12232,9 +12712,9 @@ pub mod model_card {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-securityconfig.html#cfn-sagemaker-modelcard-securityconfig-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -12253,10 +12733,10 @@ pub mod model_card {
 
     impl SourceAlgorithm {
         /// A new `SourceAlgorithm` with its required properties.
-        pub fn new(algorithm_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(algorithm_name: impl crate::IntoValue<String>) -> Self {
             SourceAlgorithm(crate::typed::Properties::from_iter([(
                 "AlgorithmName".to_owned(),
-                algorithm_name.into().into_json(),
+                algorithm_name.into_value().into_json(),
             )]))
         }
 
@@ -12265,9 +12745,9 @@ pub mod model_card {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-sourcealgorithm.html#cfn-sagemaker-modelcard-sourcealgorithm-modeldataurl)
-        pub fn model_data_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn model_data_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ModelDataUrl".to_owned(), value.into().into_json());
+                .insert("ModelDataUrl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -12287,12 +12767,12 @@ pub mod model_card {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -12320,10 +12800,12 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-trainingdetails.html#cfn-sagemaker-modelcard-trainingdetails-objectivefunction)
         pub fn objective_function(
             mut self,
-            value: impl Into<crate::Value<ObjectiveFunction>>,
+            value: impl crate::IntoValue<ObjectiveFunction>,
         ) -> Self {
-            self.0
-                .insert("ObjectiveFunction".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ObjectiveFunction".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -12332,10 +12814,12 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-trainingdetails.html#cfn-sagemaker-modelcard-trainingdetails-trainingjobdetails)
         pub fn training_job_details(
             mut self,
-            value: impl Into<crate::Value<TrainingJobDetails>>,
+            value: impl crate::IntoValue<TrainingJobDetails>,
         ) -> Self {
-            self.0
-                .insert("TrainingJobDetails".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TrainingJobDetails".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -12344,9 +12828,11 @@ pub mod model_card {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-trainingdetails.html#cfn-sagemaker-modelcard-trainingdetails-trainingobservations)
-        pub fn training_observations(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TrainingObservations".to_owned(), value.into().into_json());
+        pub fn training_observations(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TrainingObservations".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -12374,9 +12860,9 @@ pub mod model_card {
         /// Items: at most 15.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-trainingenvironment.html#cfn-sagemaker-modelcard-trainingenvironment-containerimage)
-        pub fn container_image(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn container_image(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ContainerImage".to_owned(), value.into().into_json());
+                .insert("ContainerImage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -12396,12 +12882,12 @@ pub mod model_card {
     impl TrainingHyperParameter {
         /// A new `TrainingHyperParameter` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TrainingHyperParameter(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -12429,10 +12915,10 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-trainingjobdetails.html#cfn-sagemaker-modelcard-trainingjobdetails-hyperparameters)
         pub fn hyper_parameters(
             mut self,
-            value: impl Into<crate::Value<Vec<TrainingHyperParameter>>>,
+            value: impl crate::IntoValue<Vec<TrainingHyperParameter>>,
         ) -> Self {
             self.0
-                .insert("HyperParameters".to_owned(), value.into().into_json());
+                .insert("HyperParameters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -12441,9 +12927,9 @@ pub mod model_card {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-trainingjobdetails.html#cfn-sagemaker-modelcard-trainingjobdetails-trainingarn)
-        pub fn training_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn training_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TrainingArn".to_owned(), value.into().into_json());
+                .insert("TrainingArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -12452,9 +12938,11 @@ pub mod model_card {
         /// Items: at most 15.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-trainingjobdetails.html#cfn-sagemaker-modelcard-trainingjobdetails-trainingdatasets)
-        pub fn training_datasets(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("TrainingDatasets".to_owned(), value.into().into_json());
+        pub fn training_datasets(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "TrainingDatasets".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -12463,10 +12951,12 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-trainingjobdetails.html#cfn-sagemaker-modelcard-trainingjobdetails-trainingenvironment)
         pub fn training_environment(
             mut self,
-            value: impl Into<crate::Value<TrainingEnvironment>>,
+            value: impl crate::IntoValue<TrainingEnvironment>,
         ) -> Self {
-            self.0
-                .insert("TrainingEnvironment".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TrainingEnvironment".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -12475,10 +12965,10 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-trainingjobdetails.html#cfn-sagemaker-modelcard-trainingjobdetails-trainingmetrics)
         pub fn training_metrics(
             mut self,
-            value: impl Into<crate::Value<Vec<TrainingMetric>>>,
+            value: impl crate::IntoValue<Vec<TrainingMetric>>,
         ) -> Self {
             self.0
-                .insert("TrainingMetrics".to_owned(), value.into().into_json());
+                .insert("TrainingMetrics".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -12487,11 +12977,11 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-trainingjobdetails.html#cfn-sagemaker-modelcard-trainingjobdetails-userprovidedhyperparameters)
         pub fn user_provided_hyper_parameters(
             mut self,
-            value: impl Into<crate::Value<Vec<TrainingHyperParameter>>>,
+            value: impl crate::IntoValue<Vec<TrainingHyperParameter>>,
         ) -> Self {
             self.0.insert(
                 "UserProvidedHyperParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -12501,11 +12991,11 @@ pub mod model_card {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-trainingjobdetails.html#cfn-sagemaker-modelcard-trainingjobdetails-userprovidedtrainingmetrics)
         pub fn user_provided_training_metrics(
             mut self,
-            value: impl Into<crate::Value<Vec<TrainingMetric>>>,
+            value: impl crate::IntoValue<Vec<TrainingMetric>>,
         ) -> Self {
             self.0.insert(
                 "UserProvidedTrainingMetrics".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -12525,13 +13015,10 @@ pub mod model_card {
 
     impl TrainingMetric {
         /// A new `TrainingMetric` with its required properties.
-        pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<f64>>,
-        ) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>, value: impl crate::IntoValue<f64>) -> Self {
             TrainingMetric(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
 
@@ -12540,8 +13027,9 @@ pub mod model_card {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelcard-trainingmetric.html#cfn-sagemaker-modelcard-trainingmetric-notes)
-        pub fn notes(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Notes".to_owned(), value.into().into_json());
+        pub fn notes(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Notes".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -12678,34 +13166,38 @@ pub struct ModelExplainabilityJobDefinition(crate::Resource);
 impl ModelExplainabilityJobDefinition {
     /// A new `AWS::SageMaker::ModelExplainabilityJobDefinition` with its required properties.
     pub fn new(
-        job_resources: impl Into<crate::Value<model_explainability_job_definition::MonitoringResources>>,
-        model_explainability_app_specification: impl Into<
-            crate::Value<model_explainability_job_definition::ModelExplainabilityAppSpecification>,
+        job_resources: impl crate::IntoValue<model_explainability_job_definition::MonitoringResources>,
+        model_explainability_app_specification: impl crate::IntoValue<
+            model_explainability_job_definition::ModelExplainabilityAppSpecification,
         >,
-        model_explainability_job_input: impl Into<
-            crate::Value<model_explainability_job_definition::ModelExplainabilityJobInput>,
+        model_explainability_job_input: impl crate::IntoValue<
+            model_explainability_job_definition::ModelExplainabilityJobInput,
         >,
-        model_explainability_job_output_config: impl Into<
-            crate::Value<model_explainability_job_definition::MonitoringOutputConfig>,
+        model_explainability_job_output_config: impl crate::IntoValue<
+            model_explainability_job_definition::MonitoringOutputConfig,
         >,
-        role_arn: impl Into<crate::Value<String>>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ModelExplainabilityJobDefinition(
             crate::Resource::new("AWS::SageMaker::ModelExplainabilityJobDefinition")
-                .property("JobResources", job_resources.into().into_json())
+                .property("JobResources", job_resources.into_value().into_json())
                 .property(
                     "ModelExplainabilityAppSpecification",
-                    model_explainability_app_specification.into().into_json(),
+                    model_explainability_app_specification
+                        .into_value()
+                        .into_json(),
                 )
                 .property(
                     "ModelExplainabilityJobInput",
-                    model_explainability_job_input.into().into_json(),
+                    model_explainability_job_input.into_value().into_json(),
                 )
                 .property(
                     "ModelExplainabilityJobOutputConfig",
-                    model_explainability_job_output_config.into().into_json(),
+                    model_explainability_job_output_config
+                        .into_value()
+                        .into_json(),
                 )
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -12714,9 +13206,9 @@ impl ModelExplainabilityJobDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelexplainabilityjobdefinition.html#cfn-sagemaker-modelexplainabilityjobdefinition-endpointname)
-    pub fn endpoint_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn endpoint_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EndpointName", value.into().into_json());
+            .set_property("EndpointName", value.into_value().into_json());
         self
     }
 
@@ -12725,9 +13217,9 @@ impl ModelExplainabilityJobDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelexplainabilityjobdefinition.html#cfn-sagemaker-modelexplainabilityjobdefinition-jobdefinitionname)
-    pub fn job_definition_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn job_definition_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("JobDefinitionName", value.into().into_json());
+            .set_property("JobDefinitionName", value.into_value().into_json());
         self
     }
 
@@ -12738,13 +13230,13 @@ impl ModelExplainabilityJobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelexplainabilityjobdefinition.html#cfn-sagemaker-modelexplainabilityjobdefinition-modelexplainabilitybaselineconfig)
     pub fn model_explainability_baseline_config(
         mut self,
-        value: impl Into<
-            crate::Value<model_explainability_job_definition::ModelExplainabilityBaselineConfig>,
+        value: impl crate::IntoValue<
+            model_explainability_job_definition::ModelExplainabilityBaselineConfig,
         >,
     ) -> Self {
         self.0.set_property(
             "ModelExplainabilityBaselineConfig",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -12756,10 +13248,10 @@ impl ModelExplainabilityJobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelexplainabilityjobdefinition.html#cfn-sagemaker-modelexplainabilityjobdefinition-networkconfig)
     pub fn network_config(
         mut self,
-        value: impl Into<crate::Value<model_explainability_job_definition::NetworkConfig>>,
+        value: impl crate::IntoValue<model_explainability_job_definition::NetworkConfig>,
     ) -> Self {
         self.0
-            .set_property("NetworkConfig", value.into().into_json());
+            .set_property("NetworkConfig", value.into_value().into_json());
         self
     }
 
@@ -12770,10 +13262,10 @@ impl ModelExplainabilityJobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelexplainabilityjobdefinition.html#cfn-sagemaker-modelexplainabilityjobdefinition-stoppingcondition)
     pub fn stopping_condition(
         mut self,
-        value: impl Into<crate::Value<model_explainability_job_definition::StoppingCondition>>,
+        value: impl crate::IntoValue<model_explainability_job_definition::StoppingCondition>,
     ) -> Self {
         self.0
-            .set_property("StoppingCondition", value.into().into_json());
+            .set_property("StoppingCondition", value.into_value().into_json());
         self
     }
 
@@ -12786,16 +13278,21 @@ impl ModelExplainabilityJobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelexplainabilityjobdefinition.html#cfn-sagemaker-modelexplainabilityjobdefinition-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<model_explainability_job_definition::Tag>>>,
+        value: impl crate::IntoValue<Vec<model_explainability_job_definition::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ModelExplainabilityJobDefinition {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ModelExplainabilityJobDefinition";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "EndpointName",
         "JobDefinitionName",
@@ -12848,20 +13345,20 @@ pub mod model_explainability_job_definition {
     impl BatchTransformInput {
         /// A new `BatchTransformInput` with its required properties.
         pub fn new(
-            data_captured_destination_s3_uri: impl Into<crate::Value<String>>,
-            dataset_format: impl Into<crate::Value<DatasetFormat>>,
-            local_path: impl Into<crate::Value<String>>,
+            data_captured_destination_s3_uri: impl crate::IntoValue<String>,
+            dataset_format: impl crate::IntoValue<DatasetFormat>,
+            local_path: impl crate::IntoValue<String>,
         ) -> Self {
             BatchTransformInput(crate::typed::Properties::from_iter([
                 (
                     "DataCapturedDestinationS3Uri".to_owned(),
-                    data_captured_destination_s3_uri.into().into_json(),
+                    data_captured_destination_s3_uri.into_value().into_json(),
                 ),
                 (
                     "DatasetFormat".to_owned(),
-                    dataset_format.into().into_json(),
+                    dataset_format.into_value().into_json(),
                 ),
-                ("LocalPath".to_owned(), local_path.into().into_json()),
+                ("LocalPath".to_owned(), local_path.into_value().into_json()),
             ]))
         }
 
@@ -12870,9 +13367,11 @@ pub mod model_explainability_job_definition {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-batchtransforminput.html#cfn-sagemaker-modelexplainabilityjobdefinition-batchtransforminput-featuresattribute)
-        pub fn features_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("FeaturesAttribute".to_owned(), value.into().into_json());
+        pub fn features_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "FeaturesAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -12881,9 +13380,11 @@ pub mod model_explainability_job_definition {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-batchtransforminput.html#cfn-sagemaker-modelexplainabilityjobdefinition-batchtransforminput-inferenceattribute)
-        pub fn inference_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("InferenceAttribute".to_owned(), value.into().into_json());
+        pub fn inference_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "InferenceAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -12892,9 +13393,11 @@ pub mod model_explainability_job_definition {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-batchtransforminput.html#cfn-sagemaker-modelexplainabilityjobdefinition-batchtransforminput-probabilityattribute)
-        pub fn probability_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ProbabilityAttribute".to_owned(), value.into().into_json());
+        pub fn probability_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ProbabilityAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -12903,11 +13406,11 @@ pub mod model_explainability_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-batchtransforminput.html#cfn-sagemaker-modelexplainabilityjobdefinition-batchtransforminput-s3datadistributiontype)
         pub fn s3_data_distribution_type(
             mut self,
-            value: impl Into<crate::Value<S3DataDistributionType>>,
+            value: impl crate::IntoValue<S3DataDistributionType>,
         ) -> Self {
             self.0.insert(
                 "S3DataDistributionType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -12915,9 +13418,9 @@ pub mod model_explainability_job_definition {
         /// `S3InputMode`: [`S3InputMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-batchtransforminput.html#cfn-sagemaker-modelexplainabilityjobdefinition-batchtransforminput-s3inputmode)
-        pub fn s3_input_mode(mut self, value: impl Into<crate::Value<S3InputMode>>) -> Self {
+        pub fn s3_input_mode(mut self, value: impl crate::IntoValue<S3InputMode>) -> Self {
             self.0
-                .insert("S3InputMode".to_owned(), value.into().into_json());
+                .insert("S3InputMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -12937,19 +13440,22 @@ pub mod model_explainability_job_definition {
     impl ClusterConfig {
         /// A new `ClusterConfig` with its required properties.
         pub fn new(
-            instance_count: impl Into<crate::Value<i64>>,
-            instance_type: impl Into<crate::Value<String>>,
-            volume_size_in_gb: impl Into<crate::Value<i64>>,
+            instance_count: impl crate::IntoValue<i64>,
+            instance_type: impl crate::IntoValue<String>,
+            volume_size_in_gb: impl crate::IntoValue<i64>,
         ) -> Self {
             ClusterConfig(crate::typed::Properties::from_iter([
                 (
                     "InstanceCount".to_owned(),
-                    instance_count.into().into_json(),
+                    instance_count.into_value().into_json(),
                 ),
-                ("InstanceType".to_owned(), instance_type.into().into_json()),
+                (
+                    "InstanceType".to_owned(),
+                    instance_type.into_value().into_json(),
+                ),
                 (
                     "VolumeSizeInGB".to_owned(),
-                    volume_size_in_gb.into().into_json(),
+                    volume_size_in_gb.into_value().into_json(),
                 ),
             ]))
         }
@@ -12963,9 +13469,9 @@ pub mod model_explainability_job_definition {
         /// Pattern: `^[a-zA-Z0-9:/_-]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-clusterconfig.html#cfn-sagemaker-modelexplainabilityjobdefinition-clusterconfig-volumekmskeyid)
-        pub fn volume_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn volume_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VolumeKmsKeyId".to_owned(), value.into().into_json());
+                .insert("VolumeKmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -12991,8 +13497,9 @@ pub mod model_explainability_job_definition {
         /// `S3Uri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-constraintsresource.html#cfn-sagemaker-modelexplainabilityjobdefinition-constraintsresource-s3uri)
-        pub fn s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S3Uri".to_owned(), value.into().into_json());
+        pub fn s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S3Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13018,8 +13525,9 @@ pub mod model_explainability_job_definition {
         /// `Header`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-csv.html#cfn-sagemaker-modelexplainabilityjobdefinition-csv-header)
-        pub fn header(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Header".to_owned(), value.into().into_json());
+        pub fn header(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Header".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13045,25 +13553,27 @@ pub mod model_explainability_job_definition {
         /// `Csv`: [`Csv`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-datasetformat.html#cfn-sagemaker-modelexplainabilityjobdefinition-datasetformat-csv)
-        pub fn csv(mut self, value: impl Into<crate::Value<Csv>>) -> Self {
-            self.0.insert("Csv".to_owned(), value.into().into_json());
+        pub fn csv(mut self, value: impl crate::IntoValue<Csv>) -> Self {
+            self.0
+                .insert("Csv".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Json`: [`Json`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-datasetformat.html#cfn-sagemaker-modelexplainabilityjobdefinition-datasetformat-json)
-        pub fn json(mut self, value: impl Into<crate::Value<Json>>) -> Self {
-            self.0.insert("Json".to_owned(), value.into().into_json());
+        pub fn json(mut self, value: impl crate::IntoValue<Json>) -> Self {
+            self.0
+                .insert("Json".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Parquet`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-datasetformat.html#cfn-sagemaker-modelexplainabilityjobdefinition-datasetformat-parquet)
-        pub fn parquet(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn parquet(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Parquet".to_owned(), value.into().into_json());
+                .insert("Parquet".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13083,12 +13593,15 @@ pub mod model_explainability_job_definition {
     impl EndpointInput {
         /// A new `EndpointInput` with its required properties.
         pub fn new(
-            endpoint_name: impl Into<crate::Value<String>>,
-            local_path: impl Into<crate::Value<String>>,
+            endpoint_name: impl crate::IntoValue<String>,
+            local_path: impl crate::IntoValue<String>,
         ) -> Self {
             EndpointInput(crate::typed::Properties::from_iter([
-                ("EndpointName".to_owned(), endpoint_name.into().into_json()),
-                ("LocalPath".to_owned(), local_path.into().into_json()),
+                (
+                    "EndpointName".to_owned(),
+                    endpoint_name.into_value().into_json(),
+                ),
+                ("LocalPath".to_owned(), local_path.into_value().into_json()),
             ]))
         }
 
@@ -13097,9 +13610,11 @@ pub mod model_explainability_job_definition {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-endpointinput.html#cfn-sagemaker-modelexplainabilityjobdefinition-endpointinput-featuresattribute)
-        pub fn features_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("FeaturesAttribute".to_owned(), value.into().into_json());
+        pub fn features_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "FeaturesAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -13108,9 +13623,11 @@ pub mod model_explainability_job_definition {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-endpointinput.html#cfn-sagemaker-modelexplainabilityjobdefinition-endpointinput-inferenceattribute)
-        pub fn inference_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("InferenceAttribute".to_owned(), value.into().into_json());
+        pub fn inference_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "InferenceAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -13119,9 +13636,11 @@ pub mod model_explainability_job_definition {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-endpointinput.html#cfn-sagemaker-modelexplainabilityjobdefinition-endpointinput-probabilityattribute)
-        pub fn probability_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ProbabilityAttribute".to_owned(), value.into().into_json());
+        pub fn probability_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ProbabilityAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -13130,11 +13649,11 @@ pub mod model_explainability_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-endpointinput.html#cfn-sagemaker-modelexplainabilityjobdefinition-endpointinput-s3datadistributiontype)
         pub fn s3_data_distribution_type(
             mut self,
-            value: impl Into<crate::Value<EndpointInputS3DataDistributionType>>,
+            value: impl crate::IntoValue<EndpointInputS3DataDistributionType>,
         ) -> Self {
             self.0.insert(
                 "S3DataDistributionType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -13144,10 +13663,10 @@ pub mod model_explainability_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-endpointinput.html#cfn-sagemaker-modelexplainabilityjobdefinition-endpointinput-s3inputmode)
         pub fn s3_input_mode(
             mut self,
-            value: impl Into<crate::Value<EndpointInputS3InputMode>>,
+            value: impl crate::IntoValue<EndpointInputS3InputMode>,
         ) -> Self {
             self.0
-                .insert("S3InputMode".to_owned(), value.into().into_json());
+                .insert("S3InputMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13173,8 +13692,9 @@ pub mod model_explainability_job_definition {
         /// `Line`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-json.html#cfn-sagemaker-modelexplainabilityjobdefinition-json-line)
-        pub fn line(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Line".to_owned(), value.into().into_json());
+        pub fn line(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Line".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13194,21 +13714,21 @@ pub mod model_explainability_job_definition {
     impl ModelExplainabilityAppSpecification {
         /// A new `ModelExplainabilityAppSpecification` with its required properties.
         pub fn new(
-            config_uri: impl Into<crate::Value<String>>,
-            image_uri: impl Into<crate::Value<String>>,
+            config_uri: impl crate::IntoValue<String>,
+            image_uri: impl crate::IntoValue<String>,
         ) -> Self {
             ModelExplainabilityAppSpecification(crate::typed::Properties::from_iter([
-                ("ConfigUri".to_owned(), config_uri.into().into_json()),
-                ("ImageUri".to_owned(), image_uri.into().into_json()),
+                ("ConfigUri".to_owned(), config_uri.into_value().into_json()),
+                ("ImageUri".to_owned(), image_uri.into_value().into_json()),
             ]))
         }
 
         /// `Environment`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-modelexplainabilityappspecification.html#cfn-sagemaker-modelexplainabilityjobdefinition-modelexplainabilityappspecification-environment)
-        pub fn environment(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn environment(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13234,9 +13754,11 @@ pub mod model_explainability_job_definition {
         /// `BaseliningJobName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-modelexplainabilitybaselineconfig.html#cfn-sagemaker-modelexplainabilityjobdefinition-modelexplainabilitybaselineconfig-baseliningjobname)
-        pub fn baselining_job_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BaseliningJobName".to_owned(), value.into().into_json());
+        pub fn baselining_job_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BaseliningJobName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -13245,10 +13767,12 @@ pub mod model_explainability_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-modelexplainabilitybaselineconfig.html#cfn-sagemaker-modelexplainabilityjobdefinition-modelexplainabilitybaselineconfig-constraintsresource)
         pub fn constraints_resource(
             mut self,
-            value: impl Into<crate::Value<ConstraintsResource>>,
+            value: impl crate::IntoValue<ConstraintsResource>,
         ) -> Self {
-            self.0
-                .insert("ConstraintsResource".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConstraintsResource".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -13276,19 +13800,21 @@ pub mod model_explainability_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-modelexplainabilityjobinput.html#cfn-sagemaker-modelexplainabilityjobdefinition-modelexplainabilityjobinput-batchtransforminput)
         pub fn batch_transform_input(
             mut self,
-            value: impl Into<crate::Value<BatchTransformInput>>,
+            value: impl crate::IntoValue<BatchTransformInput>,
         ) -> Self {
-            self.0
-                .insert("BatchTransformInput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BatchTransformInput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EndpointInput`: [`EndpointInput`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-modelexplainabilityjobinput.html#cfn-sagemaker-modelexplainabilityjobdefinition-modelexplainabilityjobinput-endpointinput)
-        pub fn endpoint_input(mut self, value: impl Into<crate::Value<EndpointInput>>) -> Self {
+        pub fn endpoint_input(mut self, value: impl crate::IntoValue<EndpointInput>) -> Self {
             self.0
-                .insert("EndpointInput".to_owned(), value.into().into_json());
+                .insert("EndpointInput".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13307,10 +13833,10 @@ pub mod model_explainability_job_definition {
 
     impl MonitoringOutput {
         /// A new `MonitoringOutput` with its required properties.
-        pub fn new(s3_output: impl Into<crate::Value<S3Output>>) -> Self {
+        pub fn new(s3_output: impl crate::IntoValue<S3Output>) -> Self {
             MonitoringOutput(crate::typed::Properties::from_iter([(
                 "S3Output".to_owned(),
-                s3_output.into().into_json(),
+                s3_output.into_value().into_json(),
             )]))
         }
     }
@@ -13329,10 +13855,10 @@ pub mod model_explainability_job_definition {
 
     impl MonitoringOutputConfig {
         /// A new `MonitoringOutputConfig` with its required properties.
-        pub fn new(monitoring_outputs: impl Into<crate::Value<Vec<MonitoringOutput>>>) -> Self {
+        pub fn new(monitoring_outputs: impl crate::IntoValue<Vec<MonitoringOutput>>) -> Self {
             MonitoringOutputConfig(crate::typed::Properties::from_iter([(
                 "MonitoringOutputs".to_owned(),
-                monitoring_outputs.into().into_json(),
+                monitoring_outputs.into_value().into_json(),
             )]))
         }
 
@@ -13343,9 +13869,9 @@ pub mod model_explainability_job_definition {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-monitoringoutputconfig.html#cfn-sagemaker-modelexplainabilityjobdefinition-monitoringoutputconfig-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13364,10 +13890,10 @@ pub mod model_explainability_job_definition {
 
     impl MonitoringResources {
         /// A new `MonitoringResources` with its required properties.
-        pub fn new(cluster_config: impl Into<crate::Value<ClusterConfig>>) -> Self {
+        pub fn new(cluster_config: impl crate::IntoValue<ClusterConfig>) -> Self {
             MonitoringResources(crate::typed::Properties::from_iter([(
                 "ClusterConfig".to_owned(),
-                cluster_config.into().into_json(),
+                cluster_config.into_value().into_json(),
             )]))
         }
     }
@@ -13395,11 +13921,11 @@ pub mod model_explainability_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-networkconfig.html#cfn-sagemaker-modelexplainabilityjobdefinition-networkconfig-enableintercontainertrafficencryption)
         pub fn enable_inter_container_traffic_encryption(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "EnableInterContainerTrafficEncryption".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -13407,10 +13933,10 @@ pub mod model_explainability_job_definition {
         /// `EnableNetworkIsolation`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-networkconfig.html#cfn-sagemaker-modelexplainabilityjobdefinition-networkconfig-enablenetworkisolation)
-        pub fn enable_network_isolation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_network_isolation(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnableNetworkIsolation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -13418,9 +13944,9 @@ pub mod model_explainability_job_definition {
         /// `VpcConfig`: [`VpcConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-networkconfig.html#cfn-sagemaker-modelexplainabilityjobdefinition-networkconfig-vpcconfig)
-        pub fn vpc_config(mut self, value: impl Into<crate::Value<VpcConfig>>) -> Self {
+        pub fn vpc_config(mut self, value: impl crate::IntoValue<VpcConfig>) -> Self {
             self.0
-                .insert("VpcConfig".to_owned(), value.into().into_json());
+                .insert("VpcConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13440,21 +13966,21 @@ pub mod model_explainability_job_definition {
     impl S3Output {
         /// A new `S3Output` with its required properties.
         pub fn new(
-            local_path: impl Into<crate::Value<String>>,
-            s3_uri: impl Into<crate::Value<String>>,
+            local_path: impl crate::IntoValue<String>,
+            s3_uri: impl crate::IntoValue<String>,
         ) -> Self {
             S3Output(crate::typed::Properties::from_iter([
-                ("LocalPath".to_owned(), local_path.into().into_json()),
-                ("S3Uri".to_owned(), s3_uri.into().into_json()),
+                ("LocalPath".to_owned(), local_path.into_value().into_json()),
+                ("S3Uri".to_owned(), s3_uri.into_value().into_json()),
             ]))
         }
 
         /// `S3UploadMode`: [`S3UploadMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelexplainabilityjobdefinition-s3output.html#cfn-sagemaker-modelexplainabilityjobdefinition-s3output-s3uploadmode)
-        pub fn s3_upload_mode(mut self, value: impl Into<crate::Value<S3UploadMode>>) -> Self {
+        pub fn s3_upload_mode(mut self, value: impl crate::IntoValue<S3UploadMode>) -> Self {
             self.0
-                .insert("S3UploadMode".to_owned(), value.into().into_json());
+                .insert("S3UploadMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -13473,10 +13999,10 @@ pub mod model_explainability_job_definition {
 
     impl StoppingCondition {
         /// A new `StoppingCondition` with its required properties.
-        pub fn new(max_runtime_in_seconds: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_runtime_in_seconds: impl crate::IntoValue<i64>) -> Self {
             StoppingCondition(crate::typed::Properties::from_iter([(
                 "MaxRuntimeInSeconds".to_owned(),
-                max_runtime_in_seconds.into().into_json(),
+                max_runtime_in_seconds.into_value().into_json(),
             )]))
         }
     }
@@ -13496,12 +14022,12 @@ pub mod model_explainability_job_definition {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -13521,15 +14047,15 @@ pub mod model_explainability_job_definition {
     impl VpcConfig {
         /// A new `VpcConfig` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnets: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnets: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfig(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("Subnets".to_owned(), subnets.into().into_json()),
+                ("Subnets".to_owned(), subnets.into_value().into_json()),
             ]))
         }
     }
@@ -13648,11 +14174,11 @@ impl ModelPackage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-additionalinferencespecifications)
     pub fn additional_inference_specifications(
         mut self,
-        value: impl Into<crate::Value<Vec<model_package::AdditionalInferenceSpecificationDefinition>>>,
+        value: impl crate::IntoValue<Vec<model_package::AdditionalInferenceSpecificationDefinition>>,
     ) -> Self {
         self.0.set_property(
             "AdditionalInferenceSpecifications",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -13662,11 +14188,11 @@ impl ModelPackage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-additionalinferencespecificationstoadd)
     pub fn additional_inference_specifications_to_add(
         mut self,
-        value: impl Into<crate::Value<Vec<model_package::AdditionalInferenceSpecificationDefinition>>>,
+        value: impl crate::IntoValue<Vec<model_package::AdditionalInferenceSpecificationDefinition>>,
     ) -> Self {
         self.0.set_property(
             "AdditionalInferenceSpecificationsToAdd",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -13674,18 +14200,18 @@ impl ModelPackage {
     /// `ApprovalDescription`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-approvaldescription)
-    pub fn approval_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn approval_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ApprovalDescription", value.into().into_json());
+            .set_property("ApprovalDescription", value.into_value().into_json());
         self
     }
 
     /// `CertifyForMarketplace`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-certifyformarketplace)
-    pub fn certify_for_marketplace(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn certify_for_marketplace(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("CertifyForMarketplace", value.into().into_json());
+            .set_property("CertifyForMarketplace", value.into_value().into_json());
         self
     }
 
@@ -13694,8 +14220,9 @@ impl ModelPackage {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-clienttoken)
-    pub fn client_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientToken", value.into().into_json());
+    pub fn client_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientToken", value.into_value().into_json());
         self
     }
 
@@ -13704,10 +14231,10 @@ impl ModelPackage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-customermetadataproperties)
     pub fn customer_metadata_properties(
         mut self,
-        value: impl Into<crate::Value<crate::Json>>,
+        value: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         self.0
-            .set_property("CustomerMetadataProperties", value.into().into_json());
+            .set_property("CustomerMetadataProperties", value.into_value().into_json());
         self
     }
 
@@ -13716,8 +14243,9 @@ impl ModelPackage {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-domain)
-    pub fn domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Domain", value.into().into_json());
+    pub fn domain(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Domain", value.into_value().into_json());
         self
     }
 
@@ -13728,10 +14256,10 @@ impl ModelPackage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-driftcheckbaselines)
     pub fn drift_check_baselines(
         mut self,
-        value: impl Into<crate::Value<model_package::DriftCheckBaselines>>,
+        value: impl crate::IntoValue<model_package::DriftCheckBaselines>,
     ) -> Self {
         self.0
-            .set_property("DriftCheckBaselines", value.into().into_json());
+            .set_property("DriftCheckBaselines", value.into_value().into_json());
         self
     }
 
@@ -13742,10 +14270,10 @@ impl ModelPackage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-inferencespecification)
     pub fn inference_specification(
         mut self,
-        value: impl Into<crate::Value<model_package::InferenceSpecification>>,
+        value: impl crate::IntoValue<model_package::InferenceSpecification>,
     ) -> Self {
         self.0
-            .set_property("InferenceSpecification", value.into().into_json());
+            .set_property("InferenceSpecification", value.into_value().into_json());
         self
     }
 
@@ -13756,10 +14284,10 @@ impl ModelPackage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-metadataproperties)
     pub fn metadata_properties(
         mut self,
-        value: impl Into<crate::Value<model_package::MetadataProperties>>,
+        value: impl crate::IntoValue<model_package::MetadataProperties>,
     ) -> Self {
         self.0
-            .set_property("MetadataProperties", value.into().into_json());
+            .set_property("MetadataProperties", value.into_value().into_json());
         self
     }
 
@@ -13768,18 +14296,19 @@ impl ModelPackage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-modelapprovalstatus)
     pub fn model_approval_status(
         mut self,
-        value: impl Into<crate::Value<model_package::ModelApprovalStatus>>,
+        value: impl crate::IntoValue<model_package::ModelApprovalStatus>,
     ) -> Self {
         self.0
-            .set_property("ModelApprovalStatus", value.into().into_json());
+            .set_property("ModelApprovalStatus", value.into_value().into_json());
         self
     }
 
     /// `ModelCard`: [`ModelCard`](model_package::ModelCard).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-modelcard)
-    pub fn model_card(mut self, value: impl Into<crate::Value<model_package::ModelCard>>) -> Self {
-        self.0.set_property("ModelCard", value.into().into_json());
+    pub fn model_card(mut self, value: impl crate::IntoValue<model_package::ModelCard>) -> Self {
+        self.0
+            .set_property("ModelCard", value.into_value().into_json());
         self
     }
 
@@ -13790,10 +14319,10 @@ impl ModelPackage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-modelmetrics)
     pub fn model_metrics(
         mut self,
-        value: impl Into<crate::Value<model_package::ModelMetrics>>,
+        value: impl crate::IntoValue<model_package::ModelMetrics>,
     ) -> Self {
         self.0
-            .set_property("ModelMetrics", value.into().into_json());
+            .set_property("ModelMetrics", value.into_value().into_json());
         self
     }
 
@@ -13802,9 +14331,9 @@ impl ModelPackage {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-modelpackagedescription)
-    pub fn model_package_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn model_package_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ModelPackageDescription", value.into().into_json());
+            .set_property("ModelPackageDescription", value.into_value().into_json());
         self
     }
 
@@ -13813,18 +14342,18 @@ impl ModelPackage {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-modelpackagegroupname)
-    pub fn model_package_group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn model_package_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ModelPackageGroupName", value.into().into_json());
+            .set_property("ModelPackageGroupName", value.into_value().into_json());
         self
     }
 
     /// `ModelPackageName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-modelpackagename)
-    pub fn model_package_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn model_package_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ModelPackageName", value.into().into_json());
+            .set_property("ModelPackageName", value.into_value().into_json());
         self
     }
 
@@ -13833,19 +14362,19 @@ impl ModelPackage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-modelpackagestatusdetails)
     pub fn model_package_status_details(
         mut self,
-        value: impl Into<crate::Value<model_package::ModelPackageStatusDetails>>,
+        value: impl crate::IntoValue<model_package::ModelPackageStatusDetails>,
     ) -> Self {
         self.0
-            .set_property("ModelPackageStatusDetails", value.into().into_json());
+            .set_property("ModelPackageStatusDetails", value.into_value().into_json());
         self
     }
 
     /// `ModelPackageVersion`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-modelpackageversion)
-    pub fn model_package_version(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn model_package_version(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ModelPackageVersion", value.into().into_json());
+            .set_property("ModelPackageVersion", value.into_value().into_json());
         self
     }
 
@@ -13854,9 +14383,9 @@ impl ModelPackage {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-samplepayloadurl)
-    pub fn sample_payload_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn sample_payload_url(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SamplePayloadUrl", value.into().into_json());
+            .set_property("SamplePayloadUrl", value.into_value().into_json());
         self
     }
 
@@ -13867,10 +14396,10 @@ impl ModelPackage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-securityconfig)
     pub fn security_config(
         mut self,
-        value: impl Into<crate::Value<model_package::SecurityConfig>>,
+        value: impl crate::IntoValue<model_package::SecurityConfig>,
     ) -> Self {
         self.0
-            .set_property("SecurityConfig", value.into().into_json());
+            .set_property("SecurityConfig", value.into_value().into_json());
         self
     }
 
@@ -13879,10 +14408,10 @@ impl ModelPackage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-skipmodelvalidation)
     pub fn skip_model_validation(
         mut self,
-        value: impl Into<crate::Value<model_package::SkipModelValidation>>,
+        value: impl crate::IntoValue<model_package::SkipModelValidation>,
     ) -> Self {
         self.0
-            .set_property("SkipModelValidation", value.into().into_json());
+            .set_property("SkipModelValidation", value.into_value().into_json());
         self
     }
 
@@ -13893,18 +14422,21 @@ impl ModelPackage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-sourcealgorithmspecification)
     pub fn source_algorithm_specification(
         mut self,
-        value: impl Into<crate::Value<model_package::SourceAlgorithmSpecification>>,
+        value: impl crate::IntoValue<model_package::SourceAlgorithmSpecification>,
     ) -> Self {
-        self.0
-            .set_property("SourceAlgorithmSpecification", value.into().into_json());
+        self.0.set_property(
+            "SourceAlgorithmSpecification",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `SourceUri`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-sourceuri)
-    pub fn source_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SourceUri", value.into().into_json());
+    pub fn source_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SourceUri", value.into_value().into_json());
         self
     }
 
@@ -13913,8 +14445,8 @@ impl ModelPackage {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<model_package::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<model_package::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -13923,8 +14455,8 @@ impl ModelPackage {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-task)
-    pub fn task(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Task", value.into().into_json());
+    pub fn task(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Task", value.into_value().into_json());
         self
     }
 
@@ -13935,10 +14467,10 @@ impl ModelPackage {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackage.html#cfn-sagemaker-modelpackage-validationspecification)
     pub fn validation_specification(
         mut self,
-        value: impl Into<crate::Value<model_package::ValidationSpecification>>,
+        value: impl crate::IntoValue<model_package::ValidationSpecification>,
     ) -> Self {
         self.0
-            .set_property("ValidationSpecification", value.into().into_json());
+            .set_property("ValidationSpecification", value.into_value().into_json());
         self
     }
 }
@@ -13951,7 +14483,12 @@ impl Default for ModelPackage {
 
 impl crate::typed::ResourceType for ModelPackage {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ModelPackage";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ClientToken",
         "Domain",
@@ -14016,12 +14553,12 @@ pub mod model_package {
     impl AdditionalInferenceSpecificationDefinition {
         /// A new `AdditionalInferenceSpecificationDefinition` with its required properties.
         pub fn new(
-            containers: impl Into<crate::Value<Vec<ModelPackageContainerDefinition>>>,
-            name: impl Into<crate::Value<String>>,
+            containers: impl crate::IntoValue<Vec<ModelPackageContainerDefinition>>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             AdditionalInferenceSpecificationDefinition(crate::typed::Properties::from_iter([
-                ("Containers".to_owned(), containers.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Containers".to_owned(), containers.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -14032,9 +14569,9 @@ pub mod model_package {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-additionalinferencespecificationdefinition.html#cfn-sagemaker-modelpackage-additionalinferencespecificationdefinition-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -14043,10 +14580,12 @@ pub mod model_package {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-additionalinferencespecificationdefinition.html#cfn-sagemaker-modelpackage-additionalinferencespecificationdefinition-supportedcontenttypes)
         pub fn supported_content_types(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
-            self.0
-                .insert("SupportedContentTypes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SupportedContentTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -14055,11 +14594,11 @@ pub mod model_package {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-additionalinferencespecificationdefinition.html#cfn-sagemaker-modelpackage-additionalinferencespecificationdefinition-supportedrealtimeinferenceinstancetypes)
         pub fn supported_realtime_inference_instance_types(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "SupportedRealtimeInferenceInstanceTypes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -14069,11 +14608,11 @@ pub mod model_package {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-additionalinferencespecificationdefinition.html#cfn-sagemaker-modelpackage-additionalinferencespecificationdefinition-supportedresponsemimetypes)
         pub fn supported_response_mime_types(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "SupportedResponseMIMETypes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -14085,11 +14624,11 @@ pub mod model_package {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-additionalinferencespecificationdefinition.html#cfn-sagemaker-modelpackage-additionalinferencespecificationdefinition-supportedtransforminstancetypes)
         pub fn supported_transform_instance_types(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "SupportedTransformInstanceTypes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -14116,32 +14655,31 @@ pub mod model_package {
         /// `PostTrainingReport`: [`MetricsSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-bias.html#cfn-sagemaker-modelpackage-bias-posttrainingreport)
-        pub fn post_training_report(
-            mut self,
-            value: impl Into<crate::Value<MetricsSource>>,
-        ) -> Self {
-            self.0
-                .insert("PostTrainingReport".to_owned(), value.into().into_json());
+        pub fn post_training_report(mut self, value: impl crate::IntoValue<MetricsSource>) -> Self {
+            self.0.insert(
+                "PostTrainingReport".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `PreTrainingReport`: [`MetricsSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-bias.html#cfn-sagemaker-modelpackage-bias-pretrainingreport)
-        pub fn pre_training_report(
-            mut self,
-            value: impl Into<crate::Value<MetricsSource>>,
-        ) -> Self {
-            self.0
-                .insert("PreTrainingReport".to_owned(), value.into().into_json());
+        pub fn pre_training_report(mut self, value: impl crate::IntoValue<MetricsSource>) -> Self {
+            self.0.insert(
+                "PreTrainingReport".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Report`: [`MetricsSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-bias.html#cfn-sagemaker-modelpackage-bias-report)
-        pub fn report(mut self, value: impl Into<crate::Value<MetricsSource>>) -> Self {
-            self.0.insert("Report".to_owned(), value.into().into_json());
+        pub fn report(mut self, value: impl crate::IntoValue<MetricsSource>) -> Self {
+            self.0
+                .insert("Report".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14160,10 +14698,10 @@ pub mod model_package {
 
     impl DataSource {
         /// A new `DataSource` with its required properties.
-        pub fn new(s3_data_source: impl Into<crate::Value<S3DataSource>>) -> Self {
+        pub fn new(s3_data_source: impl crate::IntoValue<S3DataSource>) -> Self {
             DataSource(crate::typed::Properties::from_iter([(
                 "S3DataSource".to_owned(),
-                s3_data_source.into().into_json(),
+                s3_data_source.into_value().into_json(),
             )]))
         }
     }
@@ -14189,8 +14727,9 @@ pub mod model_package {
         /// `Bias`: [`DriftCheckBias`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-driftcheckbaselines.html#cfn-sagemaker-modelpackage-driftcheckbaselines-bias)
-        pub fn bias(mut self, value: impl Into<crate::Value<DriftCheckBias>>) -> Self {
-            self.0.insert("Bias".to_owned(), value.into().into_json());
+        pub fn bias(mut self, value: impl crate::IntoValue<DriftCheckBias>) -> Self {
+            self.0
+                .insert("Bias".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -14199,10 +14738,10 @@ pub mod model_package {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-driftcheckbaselines.html#cfn-sagemaker-modelpackage-driftcheckbaselines-explainability)
         pub fn explainability(
             mut self,
-            value: impl Into<crate::Value<DriftCheckExplainability>>,
+            value: impl crate::IntoValue<DriftCheckExplainability>,
         ) -> Self {
             self.0
-                .insert("Explainability".to_owned(), value.into().into_json());
+                .insert("Explainability".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -14211,10 +14750,12 @@ pub mod model_package {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-driftcheckbaselines.html#cfn-sagemaker-modelpackage-driftcheckbaselines-modeldataquality)
         pub fn model_data_quality(
             mut self,
-            value: impl Into<crate::Value<DriftCheckModelDataQuality>>,
+            value: impl crate::IntoValue<DriftCheckModelDataQuality>,
         ) -> Self {
-            self.0
-                .insert("ModelDataQuality".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ModelDataQuality".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -14223,10 +14764,10 @@ pub mod model_package {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-driftcheckbaselines.html#cfn-sagemaker-modelpackage-driftcheckbaselines-modelquality)
         pub fn model_quality(
             mut self,
-            value: impl Into<crate::Value<DriftCheckModelQuality>>,
+            value: impl crate::IntoValue<DriftCheckModelQuality>,
         ) -> Self {
             self.0
-                .insert("ModelQuality".to_owned(), value.into().into_json());
+                .insert("ModelQuality".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14252,9 +14793,9 @@ pub mod model_package {
         /// `ConfigFile`: [`FileSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-driftcheckbias.html#cfn-sagemaker-modelpackage-driftcheckbias-configfile)
-        pub fn config_file(mut self, value: impl Into<crate::Value<FileSource>>) -> Self {
+        pub fn config_file(mut self, value: impl crate::IntoValue<FileSource>) -> Self {
             self.0
-                .insert("ConfigFile".to_owned(), value.into().into_json());
+                .insert("ConfigFile".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -14263,11 +14804,11 @@ pub mod model_package {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-driftcheckbias.html#cfn-sagemaker-modelpackage-driftcheckbias-posttrainingconstraints)
         pub fn post_training_constraints(
             mut self,
-            value: impl Into<crate::Value<MetricsSource>>,
+            value: impl crate::IntoValue<MetricsSource>,
         ) -> Self {
             self.0.insert(
                 "PostTrainingConstraints".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -14277,11 +14818,11 @@ pub mod model_package {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-driftcheckbias.html#cfn-sagemaker-modelpackage-driftcheckbias-pretrainingconstraints)
         pub fn pre_training_constraints(
             mut self,
-            value: impl Into<crate::Value<MetricsSource>>,
+            value: impl crate::IntoValue<MetricsSource>,
         ) -> Self {
             self.0.insert(
                 "PreTrainingConstraints".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -14308,18 +14849,18 @@ pub mod model_package {
         /// `ConfigFile`: [`FileSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-driftcheckexplainability.html#cfn-sagemaker-modelpackage-driftcheckexplainability-configfile)
-        pub fn config_file(mut self, value: impl Into<crate::Value<FileSource>>) -> Self {
+        pub fn config_file(mut self, value: impl crate::IntoValue<FileSource>) -> Self {
             self.0
-                .insert("ConfigFile".to_owned(), value.into().into_json());
+                .insert("ConfigFile".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Constraints`: [`MetricsSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-driftcheckexplainability.html#cfn-sagemaker-modelpackage-driftcheckexplainability-constraints)
-        pub fn constraints(mut self, value: impl Into<crate::Value<MetricsSource>>) -> Self {
+        pub fn constraints(mut self, value: impl crate::IntoValue<MetricsSource>) -> Self {
             self.0
-                .insert("Constraints".to_owned(), value.into().into_json());
+                .insert("Constraints".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14345,18 +14886,18 @@ pub mod model_package {
         /// `Constraints`: [`MetricsSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-driftcheckmodeldataquality.html#cfn-sagemaker-modelpackage-driftcheckmodeldataquality-constraints)
-        pub fn constraints(mut self, value: impl Into<crate::Value<MetricsSource>>) -> Self {
+        pub fn constraints(mut self, value: impl crate::IntoValue<MetricsSource>) -> Self {
             self.0
-                .insert("Constraints".to_owned(), value.into().into_json());
+                .insert("Constraints".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Statistics`: [`MetricsSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-driftcheckmodeldataquality.html#cfn-sagemaker-modelpackage-driftcheckmodeldataquality-statistics)
-        pub fn statistics(mut self, value: impl Into<crate::Value<MetricsSource>>) -> Self {
+        pub fn statistics(mut self, value: impl crate::IntoValue<MetricsSource>) -> Self {
             self.0
-                .insert("Statistics".to_owned(), value.into().into_json());
+                .insert("Statistics".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14382,18 +14923,18 @@ pub mod model_package {
         /// `Constraints`: [`MetricsSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-driftcheckmodelquality.html#cfn-sagemaker-modelpackage-driftcheckmodelquality-constraints)
-        pub fn constraints(mut self, value: impl Into<crate::Value<MetricsSource>>) -> Self {
+        pub fn constraints(mut self, value: impl crate::IntoValue<MetricsSource>) -> Self {
             self.0
-                .insert("Constraints".to_owned(), value.into().into_json());
+                .insert("Constraints".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Statistics`: [`MetricsSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-driftcheckmodelquality.html#cfn-sagemaker-modelpackage-driftcheckmodelquality-statistics)
-        pub fn statistics(mut self, value: impl Into<crate::Value<MetricsSource>>) -> Self {
+        pub fn statistics(mut self, value: impl crate::IntoValue<MetricsSource>) -> Self {
             self.0
-                .insert("Statistics".to_owned(), value.into().into_json());
+                .insert("Statistics".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14419,8 +14960,9 @@ pub mod model_package {
         /// `Report`: [`MetricsSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-explainability.html#cfn-sagemaker-modelpackage-explainability-report)
-        pub fn report(mut self, value: impl Into<crate::Value<MetricsSource>>) -> Self {
-            self.0.insert("Report".to_owned(), value.into().into_json());
+        pub fn report(mut self, value: impl crate::IntoValue<MetricsSource>) -> Self {
+            self.0
+                .insert("Report".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14439,10 +14981,10 @@ pub mod model_package {
 
     impl FileSource {
         /// A new `FileSource` with its required properties.
-        pub fn new(s3_uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(s3_uri: impl crate::IntoValue<String>) -> Self {
             FileSource(crate::typed::Properties::from_iter([(
                 "S3Uri".to_owned(),
-                s3_uri.into().into_json(),
+                s3_uri.into_value().into_json(),
             )]))
         }
 
@@ -14453,9 +14995,9 @@ pub mod model_package {
         /// Pattern: `^[Ss][Hh][Aa]256:[0-9a-fA-F]{64}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-filesource.html#cfn-sagemaker-modelpackage-filesource-contentdigest)
-        pub fn content_digest(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn content_digest(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContentDigest".to_owned(), value.into().into_json());
+                .insert("ContentDigest".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -14466,9 +15008,9 @@ pub mod model_package {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-filesource.html#cfn-sagemaker-modelpackage-filesource-contenttype)
-        pub fn content_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn content_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContentType".to_owned(), value.into().into_json());
+                .insert("ContentType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14488,19 +15030,19 @@ pub mod model_package {
     impl InferenceSpecification {
         /// A new `InferenceSpecification` with its required properties.
         pub fn new(
-            containers: impl Into<crate::Value<Vec<ModelPackageContainerDefinition>>>,
-            supported_content_types: impl Into<crate::Value<Vec<String>>>,
-            supported_response_mime_types: impl Into<crate::Value<Vec<String>>>,
+            containers: impl crate::IntoValue<Vec<ModelPackageContainerDefinition>>,
+            supported_content_types: impl crate::IntoValue<Vec<String>>,
+            supported_response_mime_types: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             InferenceSpecification(crate::typed::Properties::from_iter([
-                ("Containers".to_owned(), containers.into().into_json()),
+                ("Containers".to_owned(), containers.into_value().into_json()),
                 (
                     "SupportedContentTypes".to_owned(),
-                    supported_content_types.into().into_json(),
+                    supported_content_types.into_value().into_json(),
                 ),
                 (
                     "SupportedResponseMIMETypes".to_owned(),
-                    supported_response_mime_types.into().into_json(),
+                    supported_response_mime_types.into_value().into_json(),
                 ),
             ]))
         }
@@ -14510,11 +15052,11 @@ pub mod model_package {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-inferencespecification.html#cfn-sagemaker-modelpackage-inferencespecification-supportedrealtimeinferenceinstancetypes)
         pub fn supported_realtime_inference_instance_types(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "SupportedRealtimeInferenceInstanceTypes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -14526,11 +15068,11 @@ pub mod model_package {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-inferencespecification.html#cfn-sagemaker-modelpackage-inferencespecification-supportedtransforminstancetypes)
         pub fn supported_transform_instance_types(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "SupportedTransformInstanceTypes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -14561,9 +15103,9 @@ pub mod model_package {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-metadataproperties.html#cfn-sagemaker-modelpackage-metadataproperties-commitid)
-        pub fn commit_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn commit_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CommitId".to_owned(), value.into().into_json());
+                .insert("CommitId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -14574,9 +15116,9 @@ pub mod model_package {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-metadataproperties.html#cfn-sagemaker-modelpackage-metadataproperties-generatedby)
-        pub fn generated_by(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn generated_by(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GeneratedBy".to_owned(), value.into().into_json());
+                .insert("GeneratedBy".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -14587,9 +15129,9 @@ pub mod model_package {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-metadataproperties.html#cfn-sagemaker-modelpackage-metadataproperties-projectid)
-        pub fn project_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn project_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ProjectId".to_owned(), value.into().into_json());
+                .insert("ProjectId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -14600,9 +15142,9 @@ pub mod model_package {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-metadataproperties.html#cfn-sagemaker-modelpackage-metadataproperties-repository)
-        pub fn repository(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn repository(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Repository".to_owned(), value.into().into_json());
+                .insert("Repository".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14622,12 +15164,15 @@ pub mod model_package {
     impl MetricsSource {
         /// A new `MetricsSource` with its required properties.
         pub fn new(
-            content_type: impl Into<crate::Value<String>>,
-            s3_uri: impl Into<crate::Value<String>>,
+            content_type: impl crate::IntoValue<String>,
+            s3_uri: impl crate::IntoValue<String>,
         ) -> Self {
             MetricsSource(crate::typed::Properties::from_iter([
-                ("ContentType".to_owned(), content_type.into().into_json()),
-                ("S3Uri".to_owned(), s3_uri.into().into_json()),
+                (
+                    "ContentType".to_owned(),
+                    content_type.into_value().into_json(),
+                ),
+                ("S3Uri".to_owned(), s3_uri.into_value().into_json()),
             ]))
         }
 
@@ -14638,9 +15183,9 @@ pub mod model_package {
         /// Pattern: `^[Ss][Hh][Aa]256:[0-9a-fA-F]{64}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-metricssource.html#cfn-sagemaker-modelpackage-metricssource-contentdigest)
-        pub fn content_digest(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn content_digest(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContentDigest".to_owned(), value.into().into_json());
+                .insert("ContentDigest".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14659,10 +15204,10 @@ pub mod model_package {
 
     impl ModelAccessConfig {
         /// A new `ModelAccessConfig` with its required properties.
-        pub fn new(accept_eula: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(accept_eula: impl crate::IntoValue<bool>) -> Self {
             ModelAccessConfig(crate::typed::Properties::from_iter([(
                 "AcceptEula".to_owned(),
-                accept_eula.into().into_json(),
+                accept_eula.into_value().into_json(),
             )]))
         }
     }
@@ -14682,17 +15227,17 @@ pub mod model_package {
     impl ModelCard {
         /// A new `ModelCard` with its required properties.
         pub fn new(
-            model_card_content: impl Into<crate::Value<String>>,
-            model_card_status: impl Into<crate::Value<ModelCardStatus>>,
+            model_card_content: impl crate::IntoValue<String>,
+            model_card_status: impl crate::IntoValue<ModelCardStatus>,
         ) -> Self {
             ModelCard(crate::typed::Properties::from_iter([
                 (
                     "ModelCardContent".to_owned(),
-                    model_card_content.into().into_json(),
+                    model_card_content.into_value().into_json(),
                 ),
                 (
                     "ModelCardStatus".to_owned(),
-                    model_card_status.into().into_json(),
+                    model_card_status.into_value().into_json(),
                 ),
             ]))
         }
@@ -14719,18 +15264,18 @@ pub mod model_package {
         /// `Constraints`: [`MetricsSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modeldataquality.html#cfn-sagemaker-modelpackage-modeldataquality-constraints)
-        pub fn constraints(mut self, value: impl Into<crate::Value<MetricsSource>>) -> Self {
+        pub fn constraints(mut self, value: impl crate::IntoValue<MetricsSource>) -> Self {
             self.0
-                .insert("Constraints".to_owned(), value.into().into_json());
+                .insert("Constraints".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Statistics`: [`MetricsSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modeldataquality.html#cfn-sagemaker-modelpackage-modeldataquality-statistics)
-        pub fn statistics(mut self, value: impl Into<crate::Value<MetricsSource>>) -> Self {
+        pub fn statistics(mut self, value: impl crate::IntoValue<MetricsSource>) -> Self {
             self.0
-                .insert("Statistics".to_owned(), value.into().into_json());
+                .insert("Statistics".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14756,9 +15301,9 @@ pub mod model_package {
         /// `S3DataSource`: [`S3ModelDataSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modeldatasource.html#cfn-sagemaker-modelpackage-modeldatasource-s3datasource)
-        pub fn s3_data_source(mut self, value: impl Into<crate::Value<S3ModelDataSource>>) -> Self {
+        pub fn s3_data_source(mut self, value: impl crate::IntoValue<S3ModelDataSource>) -> Self {
             self.0
-                .insert("S3DataSource".to_owned(), value.into().into_json());
+                .insert("S3DataSource".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14777,10 +15322,10 @@ pub mod model_package {
 
     impl ModelInput {
         /// A new `ModelInput` with its required properties.
-        pub fn new(data_input_config: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(data_input_config: impl crate::IntoValue<String>) -> Self {
             ModelInput(crate::typed::Properties::from_iter([(
                 "DataInputConfig".to_owned(),
-                data_input_config.into().into_json(),
+                data_input_config.into_value().into_json(),
             )]))
         }
     }
@@ -14806,17 +15351,18 @@ pub mod model_package {
         /// `Bias`: [`Bias`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modelmetrics.html#cfn-sagemaker-modelpackage-modelmetrics-bias)
-        pub fn bias(mut self, value: impl Into<crate::Value<Bias>>) -> Self {
-            self.0.insert("Bias".to_owned(), value.into().into_json());
+        pub fn bias(mut self, value: impl crate::IntoValue<Bias>) -> Self {
+            self.0
+                .insert("Bias".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Explainability`: [`Explainability`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modelmetrics.html#cfn-sagemaker-modelpackage-modelmetrics-explainability)
-        pub fn explainability(mut self, value: impl Into<crate::Value<Explainability>>) -> Self {
+        pub fn explainability(mut self, value: impl crate::IntoValue<Explainability>) -> Self {
             self.0
-                .insert("Explainability".to_owned(), value.into().into_json());
+                .insert("Explainability".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -14825,19 +15371,21 @@ pub mod model_package {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modelmetrics.html#cfn-sagemaker-modelpackage-modelmetrics-modeldataquality)
         pub fn model_data_quality(
             mut self,
-            value: impl Into<crate::Value<ModelDataQuality>>,
+            value: impl crate::IntoValue<ModelDataQuality>,
         ) -> Self {
-            self.0
-                .insert("ModelDataQuality".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ModelDataQuality".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ModelQuality`: [`ModelQuality`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modelmetrics.html#cfn-sagemaker-modelpackage-modelmetrics-modelquality)
-        pub fn model_quality(mut self, value: impl Into<crate::Value<ModelQuality>>) -> Self {
+        pub fn model_quality(mut self, value: impl crate::IntoValue<ModelQuality>) -> Self {
             self.0
-                .insert("ModelQuality".to_owned(), value.into().into_json());
+                .insert("ModelQuality".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -14856,10 +15404,10 @@ pub mod model_package {
 
     impl ModelPackageContainerDefinition {
         /// A new `ModelPackageContainerDefinition` with its required properties.
-        pub fn new(image: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(image: impl crate::IntoValue<String>) -> Self {
             ModelPackageContainerDefinition(crate::typed::Properties::from_iter([(
                 "Image".to_owned(),
-                image.into().into_json(),
+                image.into_value().into_json(),
             )]))
         }
 
@@ -14870,27 +15418,29 @@ pub mod model_package {
         /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modelpackagecontainerdefinition.html#cfn-sagemaker-modelpackage-modelpackagecontainerdefinition-containerhostname)
-        pub fn container_hostname(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ContainerHostname".to_owned(), value.into().into_json());
+        pub fn container_hostname(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ContainerHostname".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Environment`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modelpackagecontainerdefinition.html#cfn-sagemaker-modelpackage-modelpackagecontainerdefinition-environment)
-        pub fn environment(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn environment(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Framework`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modelpackagecontainerdefinition.html#cfn-sagemaker-modelpackage-modelpackagecontainerdefinition-framework)
-        pub fn framework(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn framework(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Framework".to_owned(), value.into().into_json());
+                .insert("Framework".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -14901,9 +15451,11 @@ pub mod model_package {
         /// Pattern: `[0-9]\.[A-Za-z0-9.]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modelpackagecontainerdefinition.html#cfn-sagemaker-modelpackage-modelpackagecontainerdefinition-frameworkversion)
-        pub fn framework_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("FrameworkVersion".to_owned(), value.into().into_json());
+        pub fn framework_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "FrameworkVersion".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -14914,21 +15466,18 @@ pub mod model_package {
         /// Pattern: `^[Ss][Hh][Aa]256:[0-9a-fA-F]{64}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modelpackagecontainerdefinition.html#cfn-sagemaker-modelpackage-modelpackagecontainerdefinition-imagedigest)
-        pub fn image_digest(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn image_digest(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ImageDigest".to_owned(), value.into().into_json());
+                .insert("ImageDigest".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ModelDataSource`: [`ModelDataSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modelpackagecontainerdefinition.html#cfn-sagemaker-modelpackage-modelpackagecontainerdefinition-modeldatasource)
-        pub fn model_data_source(
-            mut self,
-            value: impl Into<crate::Value<ModelDataSource>>,
-        ) -> Self {
+        pub fn model_data_source(mut self, value: impl crate::IntoValue<ModelDataSource>) -> Self {
             self.0
-                .insert("ModelDataSource".to_owned(), value.into().into_json());
+                .insert("ModelDataSource".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -14939,27 +15488,29 @@ pub mod model_package {
         /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modelpackagecontainerdefinition.html#cfn-sagemaker-modelpackage-modelpackagecontainerdefinition-modeldataurl)
-        pub fn model_data_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn model_data_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ModelDataUrl".to_owned(), value.into().into_json());
+                .insert("ModelDataUrl".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ModelInput`: [`ModelInput`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modelpackagecontainerdefinition.html#cfn-sagemaker-modelpackage-modelpackagecontainerdefinition-modelinput)
-        pub fn model_input(mut self, value: impl Into<crate::Value<ModelInput>>) -> Self {
+        pub fn model_input(mut self, value: impl crate::IntoValue<ModelInput>) -> Self {
             self.0
-                .insert("ModelInput".to_owned(), value.into().into_json());
+                .insert("ModelInput".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NearestModelName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modelpackagecontainerdefinition.html#cfn-sagemaker-modelpackage-modelpackagecontainerdefinition-nearestmodelname)
-        pub fn nearest_model_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NearestModelName".to_owned(), value.into().into_json());
+        pub fn nearest_model_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NearestModelName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -14987,10 +15538,12 @@ pub mod model_package {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modelpackagestatusdetails.html#cfn-sagemaker-modelpackage-modelpackagestatusdetails-validationstatuses)
         pub fn validation_statuses(
             mut self,
-            value: impl Into<crate::Value<Vec<ModelPackageStatusItem>>>,
+            value: impl crate::IntoValue<Vec<ModelPackageStatusItem>>,
         ) -> Self {
-            self.0
-                .insert("ValidationStatuses".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ValidationStatuses".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -15010,21 +15563,21 @@ pub mod model_package {
     impl ModelPackageStatusItem {
         /// A new `ModelPackageStatusItem` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            status: impl Into<crate::Value<Status>>,
+            name: impl crate::IntoValue<String>,
+            status: impl crate::IntoValue<Status>,
         ) -> Self {
             ModelPackageStatusItem(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Status".to_owned(), status.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Status".to_owned(), status.into_value().into_json()),
             ]))
         }
 
         /// `FailureReason`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modelpackagestatusitem.html#cfn-sagemaker-modelpackage-modelpackagestatusitem-failurereason)
-        pub fn failure_reason(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn failure_reason(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FailureReason".to_owned(), value.into().into_json());
+                .insert("FailureReason".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -15050,18 +15603,18 @@ pub mod model_package {
         /// `Constraints`: [`MetricsSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modelquality.html#cfn-sagemaker-modelpackage-modelquality-constraints)
-        pub fn constraints(mut self, value: impl Into<crate::Value<MetricsSource>>) -> Self {
+        pub fn constraints(mut self, value: impl crate::IntoValue<MetricsSource>) -> Self {
             self.0
-                .insert("Constraints".to_owned(), value.into().into_json());
+                .insert("Constraints".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Statistics`: [`MetricsSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-modelquality.html#cfn-sagemaker-modelpackage-modelquality-statistics)
-        pub fn statistics(mut self, value: impl Into<crate::Value<MetricsSource>>) -> Self {
+        pub fn statistics(mut self, value: impl crate::IntoValue<MetricsSource>) -> Self {
             self.0
-                .insert("Statistics".to_owned(), value.into().into_json());
+                .insert("Statistics".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -15081,12 +15634,15 @@ pub mod model_package {
     impl S3DataSource {
         /// A new `S3DataSource` with its required properties.
         pub fn new(
-            s3_data_type: impl Into<crate::Value<S3DataSourceS3DataType>>,
-            s3_uri: impl Into<crate::Value<String>>,
+            s3_data_type: impl crate::IntoValue<S3DataSourceS3DataType>,
+            s3_uri: impl crate::IntoValue<String>,
         ) -> Self {
             S3DataSource(crate::typed::Properties::from_iter([
-                ("S3DataType".to_owned(), s3_data_type.into().into_json()),
-                ("S3Uri".to_owned(), s3_uri.into().into_json()),
+                (
+                    "S3DataType".to_owned(),
+                    s3_data_type.into_value().into_json(),
+                ),
+                ("S3Uri".to_owned(), s3_uri.into_value().into_json()),
             ]))
         }
     }
@@ -15106,17 +15662,20 @@ pub mod model_package {
     impl S3ModelDataSource {
         /// A new `S3ModelDataSource` with its required properties.
         pub fn new(
-            compression_type: impl Into<crate::Value<CompressionType>>,
-            s3_data_type: impl Into<crate::Value<S3DataType>>,
-            s3_uri: impl Into<crate::Value<String>>,
+            compression_type: impl crate::IntoValue<CompressionType>,
+            s3_data_type: impl crate::IntoValue<S3DataType>,
+            s3_uri: impl crate::IntoValue<String>,
         ) -> Self {
             S3ModelDataSource(crate::typed::Properties::from_iter([
                 (
                     "CompressionType".to_owned(),
-                    compression_type.into().into_json(),
+                    compression_type.into_value().into_json(),
                 ),
-                ("S3DataType".to_owned(), s3_data_type.into().into_json()),
-                ("S3Uri".to_owned(), s3_uri.into().into_json()),
+                (
+                    "S3DataType".to_owned(),
+                    s3_data_type.into_value().into_json(),
+                ),
+                ("S3Uri".to_owned(), s3_uri.into_value().into_json()),
             ]))
         }
 
@@ -15125,10 +15684,12 @@ pub mod model_package {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-s3modeldatasource.html#cfn-sagemaker-modelpackage-s3modeldatasource-modelaccessconfig)
         pub fn model_access_config(
             mut self,
-            value: impl Into<crate::Value<ModelAccessConfig>>,
+            value: impl crate::IntoValue<ModelAccessConfig>,
         ) -> Self {
-            self.0
-                .insert("ModelAccessConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ModelAccessConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -15147,10 +15708,10 @@ pub mod model_package {
 
     impl SecurityConfig {
         /// A new `SecurityConfig` with its required properties.
-        pub fn new(kms_key_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(kms_key_id: impl crate::IntoValue<String>) -> Self {
             SecurityConfig(crate::typed::Properties::from_iter([(
                 "KmsKeyId".to_owned(),
-                kms_key_id.into().into_json(),
+                kms_key_id.into_value().into_json(),
             )]))
         }
     }
@@ -15169,10 +15730,10 @@ pub mod model_package {
 
     impl SourceAlgorithm {
         /// A new `SourceAlgorithm` with its required properties.
-        pub fn new(algorithm_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(algorithm_name: impl crate::IntoValue<String>) -> Self {
             SourceAlgorithm(crate::typed::Properties::from_iter([(
                 "AlgorithmName".to_owned(),
-                algorithm_name.into().into_json(),
+                algorithm_name.into_value().into_json(),
             )]))
         }
 
@@ -15183,9 +15744,9 @@ pub mod model_package {
         /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-sourcealgorithm.html#cfn-sagemaker-modelpackage-sourcealgorithm-modeldataurl)
-        pub fn model_data_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn model_data_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ModelDataUrl".to_owned(), value.into().into_json());
+                .insert("ModelDataUrl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -15204,10 +15765,10 @@ pub mod model_package {
 
     impl SourceAlgorithmSpecification {
         /// A new `SourceAlgorithmSpecification` with its required properties.
-        pub fn new(source_algorithms: impl Into<crate::Value<Vec<SourceAlgorithm>>>) -> Self {
+        pub fn new(source_algorithms: impl crate::IntoValue<Vec<SourceAlgorithm>>) -> Self {
             SourceAlgorithmSpecification(crate::typed::Properties::from_iter([(
                 "SourceAlgorithms".to_owned(),
-                source_algorithms.into().into_json(),
+                source_algorithms.into_value().into_json(),
             )]))
         }
     }
@@ -15227,12 +15788,12 @@ pub mod model_package {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -15251,10 +15812,10 @@ pub mod model_package {
 
     impl TransformInput {
         /// A new `TransformInput` with its required properties.
-        pub fn new(data_source: impl Into<crate::Value<DataSource>>) -> Self {
+        pub fn new(data_source: impl crate::IntoValue<DataSource>) -> Self {
             TransformInput(crate::typed::Properties::from_iter([(
                 "DataSource".to_owned(),
-                data_source.into().into_json(),
+                data_source.into_value().into_json(),
             )]))
         }
 
@@ -15263,10 +15824,10 @@ pub mod model_package {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-transforminput.html#cfn-sagemaker-modelpackage-transforminput-compressiontype)
         pub fn compression_type(
             mut self,
-            value: impl Into<crate::Value<TransformInputCompressionType>>,
+            value: impl crate::IntoValue<TransformInputCompressionType>,
         ) -> Self {
             self.0
-                .insert("CompressionType".to_owned(), value.into().into_json());
+                .insert("CompressionType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -15277,18 +15838,18 @@ pub mod model_package {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-transforminput.html#cfn-sagemaker-modelpackage-transforminput-contenttype)
-        pub fn content_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn content_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContentType".to_owned(), value.into().into_json());
+                .insert("ContentType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SplitType`: [`SplitType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-transforminput.html#cfn-sagemaker-modelpackage-transforminput-splittype)
-        pub fn split_type(mut self, value: impl Into<crate::Value<SplitType>>) -> Self {
+        pub fn split_type(mut self, value: impl crate::IntoValue<SplitType>) -> Self {
             self.0
-                .insert("SplitType".to_owned(), value.into().into_json());
+                .insert("SplitType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -15308,22 +15869,22 @@ pub mod model_package {
     impl TransformJobDefinition {
         /// A new `TransformJobDefinition` with its required properties.
         pub fn new(
-            transform_input: impl Into<crate::Value<TransformInput>>,
-            transform_output: impl Into<crate::Value<TransformOutput>>,
-            transform_resources: impl Into<crate::Value<TransformResources>>,
+            transform_input: impl crate::IntoValue<TransformInput>,
+            transform_output: impl crate::IntoValue<TransformOutput>,
+            transform_resources: impl crate::IntoValue<TransformResources>,
         ) -> Self {
             TransformJobDefinition(crate::typed::Properties::from_iter([
                 (
                     "TransformInput".to_owned(),
-                    transform_input.into().into_json(),
+                    transform_input.into_value().into_json(),
                 ),
                 (
                     "TransformOutput".to_owned(),
-                    transform_output.into().into_json(),
+                    transform_output.into_value().into_json(),
                 ),
                 (
                     "TransformResources".to_owned(),
-                    transform_resources.into().into_json(),
+                    transform_resources.into_value().into_json(),
                 ),
             ]))
         }
@@ -15331,18 +15892,18 @@ pub mod model_package {
         /// `BatchStrategy`: [`BatchStrategy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-transformjobdefinition.html#cfn-sagemaker-modelpackage-transformjobdefinition-batchstrategy)
-        pub fn batch_strategy(mut self, value: impl Into<crate::Value<BatchStrategy>>) -> Self {
+        pub fn batch_strategy(mut self, value: impl crate::IntoValue<BatchStrategy>) -> Self {
             self.0
-                .insert("BatchStrategy".to_owned(), value.into().into_json());
+                .insert("BatchStrategy".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Environment`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-transformjobdefinition.html#cfn-sagemaker-modelpackage-transformjobdefinition-environment)
-        pub fn environment(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn environment(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -15351,10 +15912,10 @@ pub mod model_package {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-transformjobdefinition.html#cfn-sagemaker-modelpackage-transformjobdefinition-maxconcurrenttransforms)
-        pub fn max_concurrent_transforms(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_concurrent_transforms(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaxConcurrentTransforms".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -15364,9 +15925,9 @@ pub mod model_package {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-transformjobdefinition.html#cfn-sagemaker-modelpackage-transformjobdefinition-maxpayloadinmb)
-        pub fn max_payload_in_mb(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_payload_in_mb(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MaxPayloadInMB".to_owned(), value.into().into_json());
+                .insert("MaxPayloadInMB".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -15385,10 +15946,10 @@ pub mod model_package {
 
     impl TransformOutput {
         /// A new `TransformOutput` with its required properties.
-        pub fn new(s3_output_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(s3_output_path: impl crate::IntoValue<String>) -> Self {
             TransformOutput(crate::typed::Properties::from_iter([(
                 "S3OutputPath".to_owned(),
-                s3_output_path.into().into_json(),
+                s3_output_path.into_value().into_json(),
             )]))
         }
 
@@ -15399,17 +15960,18 @@ pub mod model_package {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-transformoutput.html#cfn-sagemaker-modelpackage-transformoutput-accept)
-        pub fn accept(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Accept".to_owned(), value.into().into_json());
+        pub fn accept(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Accept".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `AssembleWith`: [`AssembleWith`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-transformoutput.html#cfn-sagemaker-modelpackage-transformoutput-assemblewith)
-        pub fn assemble_with(mut self, value: impl Into<crate::Value<AssembleWith>>) -> Self {
+        pub fn assemble_with(mut self, value: impl crate::IntoValue<AssembleWith>) -> Self {
             self.0
-                .insert("AssembleWith".to_owned(), value.into().into_json());
+                .insert("AssembleWith".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -15420,9 +15982,9 @@ pub mod model_package {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-transformoutput.html#cfn-sagemaker-modelpackage-transformoutput-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -15442,15 +16004,18 @@ pub mod model_package {
     impl TransformResources {
         /// A new `TransformResources` with its required properties.
         pub fn new(
-            instance_count: impl Into<crate::Value<i64>>,
-            instance_type: impl Into<crate::Value<String>>,
+            instance_count: impl crate::IntoValue<i64>,
+            instance_type: impl crate::IntoValue<String>,
         ) -> Self {
             TransformResources(crate::typed::Properties::from_iter([
                 (
                     "InstanceCount".to_owned(),
-                    instance_count.into().into_json(),
+                    instance_count.into_value().into_json(),
                 ),
-                ("InstanceType".to_owned(), instance_type.into().into_json()),
+                (
+                    "InstanceType".to_owned(),
+                    instance_type.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -15461,9 +16026,9 @@ pub mod model_package {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelpackage-transformresources.html#cfn-sagemaker-modelpackage-transformresources-volumekmskeyid)
-        pub fn volume_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn volume_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VolumeKmsKeyId".to_owned(), value.into().into_json());
+                .insert("VolumeKmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -15483,14 +16048,17 @@ pub mod model_package {
     impl ValidationProfile {
         /// A new `ValidationProfile` with its required properties.
         pub fn new(
-            profile_name: impl Into<crate::Value<String>>,
-            transform_job_definition: impl Into<crate::Value<TransformJobDefinition>>,
+            profile_name: impl crate::IntoValue<String>,
+            transform_job_definition: impl crate::IntoValue<TransformJobDefinition>,
         ) -> Self {
             ValidationProfile(crate::typed::Properties::from_iter([
-                ("ProfileName".to_owned(), profile_name.into().into_json()),
+                (
+                    "ProfileName".to_owned(),
+                    profile_name.into_value().into_json(),
+                ),
                 (
                     "TransformJobDefinition".to_owned(),
-                    transform_job_definition.into().into_json(),
+                    transform_job_definition.into_value().into_json(),
                 ),
             ]))
         }
@@ -15511,17 +16079,17 @@ pub mod model_package {
     impl ValidationSpecification {
         /// A new `ValidationSpecification` with its required properties.
         pub fn new(
-            validation_profiles: impl Into<crate::Value<Vec<ValidationProfile>>>,
-            validation_role: impl Into<crate::Value<String>>,
+            validation_profiles: impl crate::IntoValue<Vec<ValidationProfile>>,
+            validation_role: impl crate::IntoValue<String>,
         ) -> Self {
             ValidationSpecification(crate::typed::Properties::from_iter([
                 (
                     "ValidationProfiles".to_owned(),
-                    validation_profiles.into().into_json(),
+                    validation_profiles.into_value().into_json(),
                 ),
                 (
                     "ValidationRole".to_owned(),
-                    validation_role.into().into_json(),
+                    validation_role.into_value().into_json(),
                 ),
             ]))
         }
@@ -15766,11 +16334,11 @@ pub struct ModelPackageGroup(crate::Resource);
 
 impl ModelPackageGroup {
     /// A new `AWS::SageMaker::ModelPackageGroup` with its required properties.
-    pub fn new(model_package_group_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(model_package_group_name: impl crate::IntoValue<String>) -> Self {
         ModelPackageGroup(
             crate::Resource::new("AWS::SageMaker::ModelPackageGroup").property(
                 "ModelPackageGroupName",
-                model_package_group_name.into().into_json(),
+                model_package_group_name.into_value().into_json(),
             ),
         )
     }
@@ -15780,24 +16348,20 @@ impl ModelPackageGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackagegroup.html#cfn-sagemaker-modelpackagegroup-modelpackagegroupdescription)
-    pub fn model_package_group_description(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("ModelPackageGroupDescription", value.into().into_json());
+    pub fn model_package_group_description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "ModelPackageGroupDescription",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `ModelPackageGroupPolicy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackagegroup.html#cfn-sagemaker-modelpackagegroup-modelpackagegrouppolicy)
-    pub fn model_package_group_policy(
-        mut self,
-        value: impl Into<crate::Value<crate::Json>>,
-    ) -> Self {
+    pub fn model_package_group_policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("ModelPackageGroupPolicy", value.into().into_json());
+            .set_property("ModelPackageGroupPolicy", value.into_value().into_json());
         self
     }
 
@@ -15806,15 +16370,20 @@ impl ModelPackageGroup {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelpackagegroup.html#cfn-sagemaker-modelpackagegroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<model_package_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<model_package_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ModelPackageGroup {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ModelPackageGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ModelPackageGroupDescription", "ModelPackageGroupName"];
 
@@ -15861,12 +16430,12 @@ pub mod model_package_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -15889,34 +16458,34 @@ pub struct ModelQualityJobDefinition(crate::Resource);
 impl ModelQualityJobDefinition {
     /// A new `AWS::SageMaker::ModelQualityJobDefinition` with its required properties.
     pub fn new(
-        job_resources: impl Into<crate::Value<model_quality_job_definition::MonitoringResources>>,
-        model_quality_app_specification: impl Into<
-            crate::Value<model_quality_job_definition::ModelQualityAppSpecification>,
+        job_resources: impl crate::IntoValue<model_quality_job_definition::MonitoringResources>,
+        model_quality_app_specification: impl crate::IntoValue<
+            model_quality_job_definition::ModelQualityAppSpecification,
         >,
-        model_quality_job_input: impl Into<
-            crate::Value<model_quality_job_definition::ModelQualityJobInput>,
+        model_quality_job_input: impl crate::IntoValue<
+            model_quality_job_definition::ModelQualityJobInput,
         >,
-        model_quality_job_output_config: impl Into<
-            crate::Value<model_quality_job_definition::MonitoringOutputConfig>,
+        model_quality_job_output_config: impl crate::IntoValue<
+            model_quality_job_definition::MonitoringOutputConfig,
         >,
-        role_arn: impl Into<crate::Value<String>>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ModelQualityJobDefinition(
             crate::Resource::new("AWS::SageMaker::ModelQualityJobDefinition")
-                .property("JobResources", job_resources.into().into_json())
+                .property("JobResources", job_resources.into_value().into_json())
                 .property(
                     "ModelQualityAppSpecification",
-                    model_quality_app_specification.into().into_json(),
+                    model_quality_app_specification.into_value().into_json(),
                 )
                 .property(
                     "ModelQualityJobInput",
-                    model_quality_job_input.into().into_json(),
+                    model_quality_job_input.into_value().into_json(),
                 )
                 .property(
                     "ModelQualityJobOutputConfig",
-                    model_quality_job_output_config.into().into_json(),
+                    model_quality_job_output_config.into_value().into_json(),
                 )
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -15925,9 +16494,9 @@ impl ModelQualityJobDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelqualityjobdefinition.html#cfn-sagemaker-modelqualityjobdefinition-endpointname)
-    pub fn endpoint_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn endpoint_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EndpointName", value.into().into_json());
+            .set_property("EndpointName", value.into_value().into_json());
         self
     }
 
@@ -15936,9 +16505,9 @@ impl ModelQualityJobDefinition {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelqualityjobdefinition.html#cfn-sagemaker-modelqualityjobdefinition-jobdefinitionname)
-    pub fn job_definition_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn job_definition_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("JobDefinitionName", value.into().into_json());
+            .set_property("JobDefinitionName", value.into_value().into_json());
         self
     }
 
@@ -15949,10 +16518,10 @@ impl ModelQualityJobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelqualityjobdefinition.html#cfn-sagemaker-modelqualityjobdefinition-modelqualitybaselineconfig)
     pub fn model_quality_baseline_config(
         mut self,
-        value: impl Into<crate::Value<model_quality_job_definition::ModelQualityBaselineConfig>>,
+        value: impl crate::IntoValue<model_quality_job_definition::ModelQualityBaselineConfig>,
     ) -> Self {
         self.0
-            .set_property("ModelQualityBaselineConfig", value.into().into_json());
+            .set_property("ModelQualityBaselineConfig", value.into_value().into_json());
         self
     }
 
@@ -15963,10 +16532,10 @@ impl ModelQualityJobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelqualityjobdefinition.html#cfn-sagemaker-modelqualityjobdefinition-networkconfig)
     pub fn network_config(
         mut self,
-        value: impl Into<crate::Value<model_quality_job_definition::NetworkConfig>>,
+        value: impl crate::IntoValue<model_quality_job_definition::NetworkConfig>,
     ) -> Self {
         self.0
-            .set_property("NetworkConfig", value.into().into_json());
+            .set_property("NetworkConfig", value.into_value().into_json());
         self
     }
 
@@ -15977,10 +16546,10 @@ impl ModelQualityJobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelqualityjobdefinition.html#cfn-sagemaker-modelqualityjobdefinition-stoppingcondition)
     pub fn stopping_condition(
         mut self,
-        value: impl Into<crate::Value<model_quality_job_definition::StoppingCondition>>,
+        value: impl crate::IntoValue<model_quality_job_definition::StoppingCondition>,
     ) -> Self {
         self.0
-            .set_property("StoppingCondition", value.into().into_json());
+            .set_property("StoppingCondition", value.into_value().into_json());
         self
     }
 
@@ -15993,16 +16562,21 @@ impl ModelQualityJobDefinition {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-modelqualityjobdefinition.html#cfn-sagemaker-modelqualityjobdefinition-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<model_quality_job_definition::Tag>>>,
+        value: impl crate::IntoValue<Vec<model_quality_job_definition::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ModelQualityJobDefinition {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ModelQualityJobDefinition";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "EndpointName",
         "JobDefinitionName",
@@ -16055,29 +16629,29 @@ pub mod model_quality_job_definition {
     impl BatchTransformInput {
         /// A new `BatchTransformInput` with its required properties.
         pub fn new(
-            data_captured_destination_s3_uri: impl Into<crate::Value<String>>,
-            dataset_format: impl Into<crate::Value<DatasetFormat>>,
-            local_path: impl Into<crate::Value<String>>,
+            data_captured_destination_s3_uri: impl crate::IntoValue<String>,
+            dataset_format: impl crate::IntoValue<DatasetFormat>,
+            local_path: impl crate::IntoValue<String>,
         ) -> Self {
             BatchTransformInput(crate::typed::Properties::from_iter([
                 (
                     "DataCapturedDestinationS3Uri".to_owned(),
-                    data_captured_destination_s3_uri.into().into_json(),
+                    data_captured_destination_s3_uri.into_value().into_json(),
                 ),
                 (
                     "DatasetFormat".to_owned(),
-                    dataset_format.into().into_json(),
+                    dataset_format.into_value().into_json(),
                 ),
-                ("LocalPath".to_owned(), local_path.into().into_json()),
+                ("LocalPath".to_owned(), local_path.into_value().into_json()),
             ]))
         }
 
         /// `EndTimeOffset`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-batchtransforminput.html#cfn-sagemaker-modelqualityjobdefinition-batchtransforminput-endtimeoffset)
-        pub fn end_time_offset(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn end_time_offset(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EndTimeOffset".to_owned(), value.into().into_json());
+                .insert("EndTimeOffset".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -16086,9 +16660,11 @@ pub mod model_quality_job_definition {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-batchtransforminput.html#cfn-sagemaker-modelqualityjobdefinition-batchtransforminput-inferenceattribute)
-        pub fn inference_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("InferenceAttribute".to_owned(), value.into().into_json());
+        pub fn inference_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "InferenceAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -16097,9 +16673,11 @@ pub mod model_quality_job_definition {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-batchtransforminput.html#cfn-sagemaker-modelqualityjobdefinition-batchtransforminput-probabilityattribute)
-        pub fn probability_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ProbabilityAttribute".to_owned(), value.into().into_json());
+        pub fn probability_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ProbabilityAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -16108,11 +16686,11 @@ pub mod model_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-batchtransforminput.html#cfn-sagemaker-modelqualityjobdefinition-batchtransforminput-probabilitythresholdattribute)
         pub fn probability_threshold_attribute(
             mut self,
-            value: impl Into<crate::Value<f64>>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             self.0.insert(
                 "ProbabilityThresholdAttribute".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -16122,11 +16700,11 @@ pub mod model_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-batchtransforminput.html#cfn-sagemaker-modelqualityjobdefinition-batchtransforminput-s3datadistributiontype)
         pub fn s3_data_distribution_type(
             mut self,
-            value: impl Into<crate::Value<S3DataDistributionType>>,
+            value: impl crate::IntoValue<S3DataDistributionType>,
         ) -> Self {
             self.0.insert(
                 "S3DataDistributionType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -16134,18 +16712,18 @@ pub mod model_quality_job_definition {
         /// `S3InputMode`: [`S3InputMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-batchtransforminput.html#cfn-sagemaker-modelqualityjobdefinition-batchtransforminput-s3inputmode)
-        pub fn s3_input_mode(mut self, value: impl Into<crate::Value<S3InputMode>>) -> Self {
+        pub fn s3_input_mode(mut self, value: impl crate::IntoValue<S3InputMode>) -> Self {
             self.0
-                .insert("S3InputMode".to_owned(), value.into().into_json());
+                .insert("S3InputMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartTimeOffset`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-batchtransforminput.html#cfn-sagemaker-modelqualityjobdefinition-batchtransforminput-starttimeoffset)
-        pub fn start_time_offset(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn start_time_offset(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StartTimeOffset".to_owned(), value.into().into_json());
+                .insert("StartTimeOffset".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -16165,19 +16743,22 @@ pub mod model_quality_job_definition {
     impl ClusterConfig {
         /// A new `ClusterConfig` with its required properties.
         pub fn new(
-            instance_count: impl Into<crate::Value<i64>>,
-            instance_type: impl Into<crate::Value<String>>,
-            volume_size_in_gb: impl Into<crate::Value<i64>>,
+            instance_count: impl crate::IntoValue<i64>,
+            instance_type: impl crate::IntoValue<String>,
+            volume_size_in_gb: impl crate::IntoValue<i64>,
         ) -> Self {
             ClusterConfig(crate::typed::Properties::from_iter([
                 (
                     "InstanceCount".to_owned(),
-                    instance_count.into().into_json(),
+                    instance_count.into_value().into_json(),
                 ),
-                ("InstanceType".to_owned(), instance_type.into().into_json()),
+                (
+                    "InstanceType".to_owned(),
+                    instance_type.into_value().into_json(),
+                ),
                 (
                     "VolumeSizeInGB".to_owned(),
-                    volume_size_in_gb.into().into_json(),
+                    volume_size_in_gb.into_value().into_json(),
                 ),
             ]))
         }
@@ -16191,9 +16772,9 @@ pub mod model_quality_job_definition {
         /// Pattern: `^[a-zA-Z0-9:/_-]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-clusterconfig.html#cfn-sagemaker-modelqualityjobdefinition-clusterconfig-volumekmskeyid)
-        pub fn volume_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn volume_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VolumeKmsKeyId".to_owned(), value.into().into_json());
+                .insert("VolumeKmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -16219,8 +16800,9 @@ pub mod model_quality_job_definition {
         /// `S3Uri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-constraintsresource.html#cfn-sagemaker-modelqualityjobdefinition-constraintsresource-s3uri)
-        pub fn s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S3Uri".to_owned(), value.into().into_json());
+        pub fn s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S3Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -16246,8 +16828,9 @@ pub mod model_quality_job_definition {
         /// `Header`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-csv.html#cfn-sagemaker-modelqualityjobdefinition-csv-header)
-        pub fn header(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Header".to_owned(), value.into().into_json());
+        pub fn header(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Header".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -16273,25 +16856,27 @@ pub mod model_quality_job_definition {
         /// `Csv`: [`Csv`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-datasetformat.html#cfn-sagemaker-modelqualityjobdefinition-datasetformat-csv)
-        pub fn csv(mut self, value: impl Into<crate::Value<Csv>>) -> Self {
-            self.0.insert("Csv".to_owned(), value.into().into_json());
+        pub fn csv(mut self, value: impl crate::IntoValue<Csv>) -> Self {
+            self.0
+                .insert("Csv".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Json`: [`Json`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-datasetformat.html#cfn-sagemaker-modelqualityjobdefinition-datasetformat-json)
-        pub fn json(mut self, value: impl Into<crate::Value<Json>>) -> Self {
-            self.0.insert("Json".to_owned(), value.into().into_json());
+        pub fn json(mut self, value: impl crate::IntoValue<Json>) -> Self {
+            self.0
+                .insert("Json".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Parquet`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-datasetformat.html#cfn-sagemaker-modelqualityjobdefinition-datasetformat-parquet)
-        pub fn parquet(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn parquet(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Parquet".to_owned(), value.into().into_json());
+                .insert("Parquet".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -16311,21 +16896,24 @@ pub mod model_quality_job_definition {
     impl EndpointInput {
         /// A new `EndpointInput` with its required properties.
         pub fn new(
-            endpoint_name: impl Into<crate::Value<String>>,
-            local_path: impl Into<crate::Value<String>>,
+            endpoint_name: impl crate::IntoValue<String>,
+            local_path: impl crate::IntoValue<String>,
         ) -> Self {
             EndpointInput(crate::typed::Properties::from_iter([
-                ("EndpointName".to_owned(), endpoint_name.into().into_json()),
-                ("LocalPath".to_owned(), local_path.into().into_json()),
+                (
+                    "EndpointName".to_owned(),
+                    endpoint_name.into_value().into_json(),
+                ),
+                ("LocalPath".to_owned(), local_path.into_value().into_json()),
             ]))
         }
 
         /// `EndTimeOffset`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-endpointinput.html#cfn-sagemaker-modelqualityjobdefinition-endpointinput-endtimeoffset)
-        pub fn end_time_offset(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn end_time_offset(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EndTimeOffset".to_owned(), value.into().into_json());
+                .insert("EndTimeOffset".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -16334,9 +16922,11 @@ pub mod model_quality_job_definition {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-endpointinput.html#cfn-sagemaker-modelqualityjobdefinition-endpointinput-inferenceattribute)
-        pub fn inference_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("InferenceAttribute".to_owned(), value.into().into_json());
+        pub fn inference_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "InferenceAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -16345,9 +16935,11 @@ pub mod model_quality_job_definition {
         /// Length: at most 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-endpointinput.html#cfn-sagemaker-modelqualityjobdefinition-endpointinput-probabilityattribute)
-        pub fn probability_attribute(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ProbabilityAttribute".to_owned(), value.into().into_json());
+        pub fn probability_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ProbabilityAttribute".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -16356,11 +16948,11 @@ pub mod model_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-endpointinput.html#cfn-sagemaker-modelqualityjobdefinition-endpointinput-probabilitythresholdattribute)
         pub fn probability_threshold_attribute(
             mut self,
-            value: impl Into<crate::Value<f64>>,
+            value: impl crate::IntoValue<f64>,
         ) -> Self {
             self.0.insert(
                 "ProbabilityThresholdAttribute".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -16370,11 +16962,11 @@ pub mod model_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-endpointinput.html#cfn-sagemaker-modelqualityjobdefinition-endpointinput-s3datadistributiontype)
         pub fn s3_data_distribution_type(
             mut self,
-            value: impl Into<crate::Value<EndpointInputS3DataDistributionType>>,
+            value: impl crate::IntoValue<EndpointInputS3DataDistributionType>,
         ) -> Self {
             self.0.insert(
                 "S3DataDistributionType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -16384,19 +16976,19 @@ pub mod model_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-endpointinput.html#cfn-sagemaker-modelqualityjobdefinition-endpointinput-s3inputmode)
         pub fn s3_input_mode(
             mut self,
-            value: impl Into<crate::Value<EndpointInputS3InputMode>>,
+            value: impl crate::IntoValue<EndpointInputS3InputMode>,
         ) -> Self {
             self.0
-                .insert("S3InputMode".to_owned(), value.into().into_json());
+                .insert("S3InputMode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartTimeOffset`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-endpointinput.html#cfn-sagemaker-modelqualityjobdefinition-endpointinput-starttimeoffset)
-        pub fn start_time_offset(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn start_time_offset(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StartTimeOffset".to_owned(), value.into().into_json());
+                .insert("StartTimeOffset".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -16422,8 +17014,9 @@ pub mod model_quality_job_definition {
         /// `Line`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-json.html#cfn-sagemaker-modelqualityjobdefinition-json-line)
-        pub fn line(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Line".to_owned(), value.into().into_json());
+        pub fn line(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Line".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -16443,12 +17036,15 @@ pub mod model_quality_job_definition {
     impl ModelQualityAppSpecification {
         /// A new `ModelQualityAppSpecification` with its required properties.
         pub fn new(
-            image_uri: impl Into<crate::Value<String>>,
-            problem_type: impl Into<crate::Value<ProblemType>>,
+            image_uri: impl crate::IntoValue<String>,
+            problem_type: impl crate::IntoValue<ProblemType>,
         ) -> Self {
             ModelQualityAppSpecification(crate::typed::Properties::from_iter([
-                ("ImageUri".to_owned(), image_uri.into().into_json()),
-                ("ProblemType".to_owned(), problem_type.into().into_json()),
+                ("ImageUri".to_owned(), image_uri.into_value().into_json()),
+                (
+                    "ProblemType".to_owned(),
+                    problem_type.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -16457,9 +17053,11 @@ pub mod model_quality_job_definition {
         /// Items: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-modelqualityappspecification.html#cfn-sagemaker-modelqualityjobdefinition-modelqualityappspecification-containerarguments)
-        pub fn container_arguments(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ContainerArguments".to_owned(), value.into().into_json());
+        pub fn container_arguments(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ContainerArguments".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -16468,18 +17066,20 @@ pub mod model_quality_job_definition {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-modelqualityappspecification.html#cfn-sagemaker-modelqualityjobdefinition-modelqualityappspecification-containerentrypoint)
-        pub fn container_entrypoint(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ContainerEntrypoint".to_owned(), value.into().into_json());
+        pub fn container_entrypoint(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ContainerEntrypoint".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Environment`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-modelqualityappspecification.html#cfn-sagemaker-modelqualityjobdefinition-modelqualityappspecification-environment)
-        pub fn environment(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn environment(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -16488,11 +17088,11 @@ pub mod model_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-modelqualityappspecification.html#cfn-sagemaker-modelqualityjobdefinition-modelqualityappspecification-postanalyticsprocessorsourceuri)
         pub fn post_analytics_processor_source_uri(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "PostAnalyticsProcessorSourceUri".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -16502,11 +17102,11 @@ pub mod model_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-modelqualityappspecification.html#cfn-sagemaker-modelqualityjobdefinition-modelqualityappspecification-recordpreprocessorsourceuri)
         pub fn record_preprocessor_source_uri(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "RecordPreprocessorSourceUri".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -16533,9 +17133,11 @@ pub mod model_quality_job_definition {
         /// `BaseliningJobName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-modelqualitybaselineconfig.html#cfn-sagemaker-modelqualityjobdefinition-modelqualitybaselineconfig-baseliningjobname)
-        pub fn baselining_job_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BaseliningJobName".to_owned(), value.into().into_json());
+        pub fn baselining_job_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BaseliningJobName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -16544,10 +17146,12 @@ pub mod model_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-modelqualitybaselineconfig.html#cfn-sagemaker-modelqualityjobdefinition-modelqualitybaselineconfig-constraintsresource)
         pub fn constraints_resource(
             mut self,
-            value: impl Into<crate::Value<ConstraintsResource>>,
+            value: impl crate::IntoValue<ConstraintsResource>,
         ) -> Self {
-            self.0
-                .insert("ConstraintsResource".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConstraintsResource".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -16567,11 +17171,11 @@ pub mod model_quality_job_definition {
     impl ModelQualityJobInput {
         /// A new `ModelQualityJobInput` with its required properties.
         pub fn new(
-            ground_truth_s3_input: impl Into<crate::Value<MonitoringGroundTruthS3Input>>,
+            ground_truth_s3_input: impl crate::IntoValue<MonitoringGroundTruthS3Input>,
         ) -> Self {
             ModelQualityJobInput(crate::typed::Properties::from_iter([(
                 "GroundTruthS3Input".to_owned(),
-                ground_truth_s3_input.into().into_json(),
+                ground_truth_s3_input.into_value().into_json(),
             )]))
         }
 
@@ -16580,19 +17184,21 @@ pub mod model_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-modelqualityjobinput.html#cfn-sagemaker-modelqualityjobdefinition-modelqualityjobinput-batchtransforminput)
         pub fn batch_transform_input(
             mut self,
-            value: impl Into<crate::Value<BatchTransformInput>>,
+            value: impl crate::IntoValue<BatchTransformInput>,
         ) -> Self {
-            self.0
-                .insert("BatchTransformInput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BatchTransformInput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EndpointInput`: [`EndpointInput`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-modelqualityjobinput.html#cfn-sagemaker-modelqualityjobdefinition-modelqualityjobinput-endpointinput)
-        pub fn endpoint_input(mut self, value: impl Into<crate::Value<EndpointInput>>) -> Self {
+        pub fn endpoint_input(mut self, value: impl crate::IntoValue<EndpointInput>) -> Self {
             self.0
-                .insert("EndpointInput".to_owned(), value.into().into_json());
+                .insert("EndpointInput".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -16611,10 +17217,10 @@ pub mod model_quality_job_definition {
 
     impl MonitoringGroundTruthS3Input {
         /// A new `MonitoringGroundTruthS3Input` with its required properties.
-        pub fn new(s3_uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(s3_uri: impl crate::IntoValue<String>) -> Self {
             MonitoringGroundTruthS3Input(crate::typed::Properties::from_iter([(
                 "S3Uri".to_owned(),
-                s3_uri.into().into_json(),
+                s3_uri.into_value().into_json(),
             )]))
         }
     }
@@ -16633,10 +17239,10 @@ pub mod model_quality_job_definition {
 
     impl MonitoringOutput {
         /// A new `MonitoringOutput` with its required properties.
-        pub fn new(s3_output: impl Into<crate::Value<S3Output>>) -> Self {
+        pub fn new(s3_output: impl crate::IntoValue<S3Output>) -> Self {
             MonitoringOutput(crate::typed::Properties::from_iter([(
                 "S3Output".to_owned(),
-                s3_output.into().into_json(),
+                s3_output.into_value().into_json(),
             )]))
         }
     }
@@ -16655,10 +17261,10 @@ pub mod model_quality_job_definition {
 
     impl MonitoringOutputConfig {
         /// A new `MonitoringOutputConfig` with its required properties.
-        pub fn new(monitoring_outputs: impl Into<crate::Value<Vec<MonitoringOutput>>>) -> Self {
+        pub fn new(monitoring_outputs: impl crate::IntoValue<Vec<MonitoringOutput>>) -> Self {
             MonitoringOutputConfig(crate::typed::Properties::from_iter([(
                 "MonitoringOutputs".to_owned(),
-                monitoring_outputs.into().into_json(),
+                monitoring_outputs.into_value().into_json(),
             )]))
         }
 
@@ -16669,9 +17275,9 @@ pub mod model_quality_job_definition {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-monitoringoutputconfig.html#cfn-sagemaker-modelqualityjobdefinition-monitoringoutputconfig-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -16690,10 +17296,10 @@ pub mod model_quality_job_definition {
 
     impl MonitoringResources {
         /// A new `MonitoringResources` with its required properties.
-        pub fn new(cluster_config: impl Into<crate::Value<ClusterConfig>>) -> Self {
+        pub fn new(cluster_config: impl crate::IntoValue<ClusterConfig>) -> Self {
             MonitoringResources(crate::typed::Properties::from_iter([(
                 "ClusterConfig".to_owned(),
-                cluster_config.into().into_json(),
+                cluster_config.into_value().into_json(),
             )]))
         }
     }
@@ -16721,11 +17327,11 @@ pub mod model_quality_job_definition {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-networkconfig.html#cfn-sagemaker-modelqualityjobdefinition-networkconfig-enableintercontainertrafficencryption)
         pub fn enable_inter_container_traffic_encryption(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "EnableInterContainerTrafficEncryption".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -16733,10 +17339,10 @@ pub mod model_quality_job_definition {
         /// `EnableNetworkIsolation`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-networkconfig.html#cfn-sagemaker-modelqualityjobdefinition-networkconfig-enablenetworkisolation)
-        pub fn enable_network_isolation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_network_isolation(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnableNetworkIsolation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -16744,9 +17350,9 @@ pub mod model_quality_job_definition {
         /// `VpcConfig`: [`VpcConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-networkconfig.html#cfn-sagemaker-modelqualityjobdefinition-networkconfig-vpcconfig)
-        pub fn vpc_config(mut self, value: impl Into<crate::Value<VpcConfig>>) -> Self {
+        pub fn vpc_config(mut self, value: impl crate::IntoValue<VpcConfig>) -> Self {
             self.0
-                .insert("VpcConfig".to_owned(), value.into().into_json());
+                .insert("VpcConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -16766,21 +17372,21 @@ pub mod model_quality_job_definition {
     impl S3Output {
         /// A new `S3Output` with its required properties.
         pub fn new(
-            local_path: impl Into<crate::Value<String>>,
-            s3_uri: impl Into<crate::Value<String>>,
+            local_path: impl crate::IntoValue<String>,
+            s3_uri: impl crate::IntoValue<String>,
         ) -> Self {
             S3Output(crate::typed::Properties::from_iter([
-                ("LocalPath".to_owned(), local_path.into().into_json()),
-                ("S3Uri".to_owned(), s3_uri.into().into_json()),
+                ("LocalPath".to_owned(), local_path.into_value().into_json()),
+                ("S3Uri".to_owned(), s3_uri.into_value().into_json()),
             ]))
         }
 
         /// `S3UploadMode`: [`S3UploadMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-modelqualityjobdefinition-s3output.html#cfn-sagemaker-modelqualityjobdefinition-s3output-s3uploadmode)
-        pub fn s3_upload_mode(mut self, value: impl Into<crate::Value<S3UploadMode>>) -> Self {
+        pub fn s3_upload_mode(mut self, value: impl crate::IntoValue<S3UploadMode>) -> Self {
             self.0
-                .insert("S3UploadMode".to_owned(), value.into().into_json());
+                .insert("S3UploadMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -16799,10 +17405,10 @@ pub mod model_quality_job_definition {
 
     impl StoppingCondition {
         /// A new `StoppingCondition` with its required properties.
-        pub fn new(max_runtime_in_seconds: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_runtime_in_seconds: impl crate::IntoValue<i64>) -> Self {
             StoppingCondition(crate::typed::Properties::from_iter([(
                 "MaxRuntimeInSeconds".to_owned(),
-                max_runtime_in_seconds.into().into_json(),
+                max_runtime_in_seconds.into_value().into_json(),
             )]))
         }
     }
@@ -16822,12 +17428,12 @@ pub mod model_quality_job_definition {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -16847,15 +17453,15 @@ pub mod model_quality_job_definition {
     impl VpcConfig {
         /// A new `VpcConfig` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnets: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnets: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfig(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("Subnets".to_owned(), subnets.into().into_json()),
+                ("Subnets".to_owned(), subnets.into_value().into_json()),
             ]))
         }
     }
@@ -16989,20 +17595,18 @@ pub struct MonitoringSchedule(crate::Resource);
 impl MonitoringSchedule {
     /// A new `AWS::SageMaker::MonitoringSchedule` with its required properties.
     pub fn new(
-        monitoring_schedule_config: impl Into<
-            crate::Value<monitoring_schedule::MonitoringScheduleConfig>,
-        >,
-        monitoring_schedule_name: impl Into<crate::Value<String>>,
+        monitoring_schedule_config: impl crate::IntoValue<monitoring_schedule::MonitoringScheduleConfig>,
+        monitoring_schedule_name: impl crate::IntoValue<String>,
     ) -> Self {
         MonitoringSchedule(
             crate::Resource::new("AWS::SageMaker::MonitoringSchedule")
                 .property(
                     "MonitoringScheduleConfig",
-                    monitoring_schedule_config.into().into_json(),
+                    monitoring_schedule_config.into_value().into_json(),
                 )
                 .property(
                     "MonitoringScheduleName",
-                    monitoring_schedule_name.into().into_json(),
+                    monitoring_schedule_name.into_value().into_json(),
                 ),
         )
     }
@@ -17010,9 +17614,9 @@ impl MonitoringSchedule {
     /// `EndpointName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-monitoringschedule.html#cfn-sagemaker-monitoringschedule-endpointname)
-    pub fn endpoint_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn endpoint_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("EndpointName", value.into().into_json());
+            .set_property("EndpointName", value.into_value().into_json());
         self
     }
 
@@ -17021,9 +17625,9 @@ impl MonitoringSchedule {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-monitoringschedule.html#cfn-sagemaker-monitoringschedule-failurereason)
-    pub fn failure_reason(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn failure_reason(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FailureReason", value.into().into_json());
+            .set_property("FailureReason", value.into_value().into_json());
         self
     }
 
@@ -17032,10 +17636,12 @@ impl MonitoringSchedule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-monitoringschedule.html#cfn-sagemaker-monitoringschedule-lastmonitoringexecutionsummary)
     pub fn last_monitoring_execution_summary(
         mut self,
-        value: impl Into<crate::Value<monitoring_schedule::MonitoringExecutionSummary>>,
+        value: impl crate::IntoValue<monitoring_schedule::MonitoringExecutionSummary>,
     ) -> Self {
-        self.0
-            .set_property("LastMonitoringExecutionSummary", value.into().into_json());
+        self.0.set_property(
+            "LastMonitoringExecutionSummary",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -17044,10 +17650,10 @@ impl MonitoringSchedule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-monitoringschedule.html#cfn-sagemaker-monitoringschedule-monitoringschedulestatus)
     pub fn monitoring_schedule_status(
         mut self,
-        value: impl Into<crate::Value<monitoring_schedule::MonitoringScheduleStatus>>,
+        value: impl crate::IntoValue<monitoring_schedule::MonitoringScheduleStatus>,
     ) -> Self {
         self.0
-            .set_property("MonitoringScheduleStatus", value.into().into_json());
+            .set_property("MonitoringScheduleStatus", value.into_value().into_json());
         self
     }
 
@@ -17056,8 +17662,8 @@ impl MonitoringSchedule {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-monitoringschedule.html#cfn-sagemaker-monitoringschedule-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<monitoring_schedule::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<monitoring_schedule::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -17118,10 +17724,12 @@ pub mod monitoring_schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-baselineconfig.html#cfn-sagemaker-monitoringschedule-baselineconfig-constraintsresource)
         pub fn constraints_resource(
             mut self,
-            value: impl Into<crate::Value<ConstraintsResource>>,
+            value: impl crate::IntoValue<ConstraintsResource>,
         ) -> Self {
-            self.0
-                .insert("ConstraintsResource".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ConstraintsResource".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -17130,10 +17738,12 @@ pub mod monitoring_schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-baselineconfig.html#cfn-sagemaker-monitoringschedule-baselineconfig-statisticsresource)
         pub fn statistics_resource(
             mut self,
-            value: impl Into<crate::Value<StatisticsResource>>,
+            value: impl crate::IntoValue<StatisticsResource>,
         ) -> Self {
-            self.0
-                .insert("StatisticsResource".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StatisticsResource".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -17153,20 +17763,20 @@ pub mod monitoring_schedule {
     impl BatchTransformInput {
         /// A new `BatchTransformInput` with its required properties.
         pub fn new(
-            data_captured_destination_s3_uri: impl Into<crate::Value<String>>,
-            dataset_format: impl Into<crate::Value<DatasetFormat>>,
-            local_path: impl Into<crate::Value<String>>,
+            data_captured_destination_s3_uri: impl crate::IntoValue<String>,
+            dataset_format: impl crate::IntoValue<DatasetFormat>,
+            local_path: impl crate::IntoValue<String>,
         ) -> Self {
             BatchTransformInput(crate::typed::Properties::from_iter([
                 (
                     "DataCapturedDestinationS3Uri".to_owned(),
-                    data_captured_destination_s3_uri.into().into_json(),
+                    data_captured_destination_s3_uri.into_value().into_json(),
                 ),
                 (
                     "DatasetFormat".to_owned(),
-                    dataset_format.into().into_json(),
+                    dataset_format.into_value().into_json(),
                 ),
-                ("LocalPath".to_owned(), local_path.into().into_json()),
+                ("LocalPath".to_owned(), local_path.into_value().into_json()),
             ]))
         }
 
@@ -17175,13 +17785,10 @@ pub mod monitoring_schedule {
         /// Length: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-batchtransforminput.html#cfn-sagemaker-monitoringschedule-batchtransforminput-excludefeaturesattribute)
-        pub fn exclude_features_attribute(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn exclude_features_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ExcludeFeaturesAttribute".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -17191,11 +17798,11 @@ pub mod monitoring_schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-batchtransforminput.html#cfn-sagemaker-monitoringschedule-batchtransforminput-s3datadistributiontype)
         pub fn s3_data_distribution_type(
             mut self,
-            value: impl Into<crate::Value<S3DataDistributionType>>,
+            value: impl crate::IntoValue<S3DataDistributionType>,
         ) -> Self {
             self.0.insert(
                 "S3DataDistributionType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -17203,9 +17810,9 @@ pub mod monitoring_schedule {
         /// `S3InputMode`: [`S3InputMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-batchtransforminput.html#cfn-sagemaker-monitoringschedule-batchtransforminput-s3inputmode)
-        pub fn s3_input_mode(mut self, value: impl Into<crate::Value<S3InputMode>>) -> Self {
+        pub fn s3_input_mode(mut self, value: impl crate::IntoValue<S3InputMode>) -> Self {
             self.0
-                .insert("S3InputMode".to_owned(), value.into().into_json());
+                .insert("S3InputMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -17225,19 +17832,22 @@ pub mod monitoring_schedule {
     impl ClusterConfig {
         /// A new `ClusterConfig` with its required properties.
         pub fn new(
-            instance_count: impl Into<crate::Value<i64>>,
-            instance_type: impl Into<crate::Value<String>>,
-            volume_size_in_gb: impl Into<crate::Value<i64>>,
+            instance_count: impl crate::IntoValue<i64>,
+            instance_type: impl crate::IntoValue<String>,
+            volume_size_in_gb: impl crate::IntoValue<i64>,
         ) -> Self {
             ClusterConfig(crate::typed::Properties::from_iter([
                 (
                     "InstanceCount".to_owned(),
-                    instance_count.into().into_json(),
+                    instance_count.into_value().into_json(),
                 ),
-                ("InstanceType".to_owned(), instance_type.into().into_json()),
+                (
+                    "InstanceType".to_owned(),
+                    instance_type.into_value().into_json(),
+                ),
                 (
                     "VolumeSizeInGB".to_owned(),
-                    volume_size_in_gb.into().into_json(),
+                    volume_size_in_gb.into_value().into_json(),
                 ),
             ]))
         }
@@ -17251,9 +17861,9 @@ pub mod monitoring_schedule {
         /// Pattern: `^[a-zA-Z0-9:/_-]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-clusterconfig.html#cfn-sagemaker-monitoringschedule-clusterconfig-volumekmskeyid)
-        pub fn volume_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn volume_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VolumeKmsKeyId".to_owned(), value.into().into_json());
+                .insert("VolumeKmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -17279,8 +17889,9 @@ pub mod monitoring_schedule {
         /// `S3Uri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-constraintsresource.html#cfn-sagemaker-monitoringschedule-constraintsresource-s3uri)
-        pub fn s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S3Uri".to_owned(), value.into().into_json());
+        pub fn s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S3Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -17306,8 +17917,9 @@ pub mod monitoring_schedule {
         /// `Header`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-csv.html#cfn-sagemaker-monitoringschedule-csv-header)
-        pub fn header(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Header".to_owned(), value.into().into_json());
+        pub fn header(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Header".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -17333,25 +17945,27 @@ pub mod monitoring_schedule {
         /// `Csv`: [`Csv`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-datasetformat.html#cfn-sagemaker-monitoringschedule-datasetformat-csv)
-        pub fn csv(mut self, value: impl Into<crate::Value<Csv>>) -> Self {
-            self.0.insert("Csv".to_owned(), value.into().into_json());
+        pub fn csv(mut self, value: impl crate::IntoValue<Csv>) -> Self {
+            self.0
+                .insert("Csv".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Json`: [`Json`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-datasetformat.html#cfn-sagemaker-monitoringschedule-datasetformat-json)
-        pub fn json(mut self, value: impl Into<crate::Value<Json>>) -> Self {
-            self.0.insert("Json".to_owned(), value.into().into_json());
+        pub fn json(mut self, value: impl crate::IntoValue<Json>) -> Self {
+            self.0
+                .insert("Json".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Parquet`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-datasetformat.html#cfn-sagemaker-monitoringschedule-datasetformat-parquet)
-        pub fn parquet(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn parquet(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Parquet".to_owned(), value.into().into_json());
+                .insert("Parquet".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -17371,12 +17985,15 @@ pub mod monitoring_schedule {
     impl EndpointInput {
         /// A new `EndpointInput` with its required properties.
         pub fn new(
-            endpoint_name: impl Into<crate::Value<String>>,
-            local_path: impl Into<crate::Value<String>>,
+            endpoint_name: impl crate::IntoValue<String>,
+            local_path: impl crate::IntoValue<String>,
         ) -> Self {
             EndpointInput(crate::typed::Properties::from_iter([
-                ("EndpointName".to_owned(), endpoint_name.into().into_json()),
-                ("LocalPath".to_owned(), local_path.into().into_json()),
+                (
+                    "EndpointName".to_owned(),
+                    endpoint_name.into_value().into_json(),
+                ),
+                ("LocalPath".to_owned(), local_path.into_value().into_json()),
             ]))
         }
 
@@ -17385,13 +18002,10 @@ pub mod monitoring_schedule {
         /// Length: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-endpointinput.html#cfn-sagemaker-monitoringschedule-endpointinput-excludefeaturesattribute)
-        pub fn exclude_features_attribute(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn exclude_features_attribute(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ExcludeFeaturesAttribute".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -17401,11 +18015,11 @@ pub mod monitoring_schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-endpointinput.html#cfn-sagemaker-monitoringschedule-endpointinput-s3datadistributiontype)
         pub fn s3_data_distribution_type(
             mut self,
-            value: impl Into<crate::Value<EndpointInputS3DataDistributionType>>,
+            value: impl crate::IntoValue<EndpointInputS3DataDistributionType>,
         ) -> Self {
             self.0.insert(
                 "S3DataDistributionType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -17415,10 +18029,10 @@ pub mod monitoring_schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-endpointinput.html#cfn-sagemaker-monitoringschedule-endpointinput-s3inputmode)
         pub fn s3_input_mode(
             mut self,
-            value: impl Into<crate::Value<EndpointInputS3InputMode>>,
+            value: impl crate::IntoValue<EndpointInputS3InputMode>,
         ) -> Self {
             self.0
-                .insert("S3InputMode".to_owned(), value.into().into_json());
+                .insert("S3InputMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -17444,8 +18058,9 @@ pub mod monitoring_schedule {
         /// `Line`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-json.html#cfn-sagemaker-monitoringschedule-json-line)
-        pub fn line(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0.insert("Line".to_owned(), value.into().into_json());
+        pub fn line(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0
+                .insert("Line".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -17464,10 +18079,10 @@ pub mod monitoring_schedule {
 
     impl MonitoringAppSpecification {
         /// A new `MonitoringAppSpecification` with its required properties.
-        pub fn new(image_uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(image_uri: impl crate::IntoValue<String>) -> Self {
             MonitoringAppSpecification(crate::typed::Properties::from_iter([(
                 "ImageUri".to_owned(),
-                image_uri.into().into_json(),
+                image_uri.into_value().into_json(),
             )]))
         }
 
@@ -17476,9 +18091,11 @@ pub mod monitoring_schedule {
         /// Items: 1 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringappspecification.html#cfn-sagemaker-monitoringschedule-monitoringappspecification-containerarguments)
-        pub fn container_arguments(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ContainerArguments".to_owned(), value.into().into_json());
+        pub fn container_arguments(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ContainerArguments".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -17487,9 +18104,11 @@ pub mod monitoring_schedule {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringappspecification.html#cfn-sagemaker-monitoringschedule-monitoringappspecification-containerentrypoint)
-        pub fn container_entrypoint(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ContainerEntrypoint".to_owned(), value.into().into_json());
+        pub fn container_entrypoint(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ContainerEntrypoint".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -17498,11 +18117,11 @@ pub mod monitoring_schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringappspecification.html#cfn-sagemaker-monitoringschedule-monitoringappspecification-postanalyticsprocessorsourceuri)
         pub fn post_analytics_processor_source_uri(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "PostAnalyticsProcessorSourceUri".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -17512,11 +18131,11 @@ pub mod monitoring_schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringappspecification.html#cfn-sagemaker-monitoringschedule-monitoringappspecification-recordpreprocessorsourceuri)
         pub fn record_preprocessor_source_uri(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "RecordPreprocessorSourceUri".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -17537,29 +18156,32 @@ pub mod monitoring_schedule {
     impl MonitoringExecutionSummary {
         /// A new `MonitoringExecutionSummary` with its required properties.
         pub fn new(
-            creation_time: impl Into<crate::Value<String>>,
-            last_modified_time: impl Into<crate::Value<String>>,
-            monitoring_execution_status: impl Into<crate::Value<MonitoringExecutionStatus>>,
-            monitoring_schedule_name: impl Into<crate::Value<String>>,
-            scheduled_time: impl Into<crate::Value<String>>,
+            creation_time: impl crate::IntoValue<String>,
+            last_modified_time: impl crate::IntoValue<String>,
+            monitoring_execution_status: impl crate::IntoValue<MonitoringExecutionStatus>,
+            monitoring_schedule_name: impl crate::IntoValue<String>,
+            scheduled_time: impl crate::IntoValue<String>,
         ) -> Self {
             MonitoringExecutionSummary(crate::typed::Properties::from_iter([
-                ("CreationTime".to_owned(), creation_time.into().into_json()),
+                (
+                    "CreationTime".to_owned(),
+                    creation_time.into_value().into_json(),
+                ),
                 (
                     "LastModifiedTime".to_owned(),
-                    last_modified_time.into().into_json(),
+                    last_modified_time.into_value().into_json(),
                 ),
                 (
                     "MonitoringExecutionStatus".to_owned(),
-                    monitoring_execution_status.into().into_json(),
+                    monitoring_execution_status.into_value().into_json(),
                 ),
                 (
                     "MonitoringScheduleName".to_owned(),
-                    monitoring_schedule_name.into().into_json(),
+                    monitoring_schedule_name.into_value().into_json(),
                 ),
                 (
                     "ScheduledTime".to_owned(),
-                    scheduled_time.into().into_json(),
+                    scheduled_time.into_value().into_json(),
                 ),
             ]))
         }
@@ -17567,9 +18189,9 @@ pub mod monitoring_schedule {
         /// `EndpointName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringexecutionsummary.html#cfn-sagemaker-monitoringschedule-monitoringexecutionsummary-endpointname)
-        pub fn endpoint_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn endpoint_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EndpointName".to_owned(), value.into().into_json());
+                .insert("EndpointName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -17578,9 +18200,9 @@ pub mod monitoring_schedule {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringexecutionsummary.html#cfn-sagemaker-monitoringschedule-monitoringexecutionsummary-failurereason)
-        pub fn failure_reason(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn failure_reason(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FailureReason".to_owned(), value.into().into_json());
+                .insert("FailureReason".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -17591,9 +18213,11 @@ pub mod monitoring_schedule {
         /// Pattern: `aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:processing-job/.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringexecutionsummary.html#cfn-sagemaker-monitoringschedule-monitoringexecutionsummary-processingjobarn)
-        pub fn processing_job_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ProcessingJobArn".to_owned(), value.into().into_json());
+        pub fn processing_job_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ProcessingJobArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -17621,19 +18245,21 @@ pub mod monitoring_schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringinput.html#cfn-sagemaker-monitoringschedule-monitoringinput-batchtransforminput)
         pub fn batch_transform_input(
             mut self,
-            value: impl Into<crate::Value<BatchTransformInput>>,
+            value: impl crate::IntoValue<BatchTransformInput>,
         ) -> Self {
-            self.0
-                .insert("BatchTransformInput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BatchTransformInput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EndpointInput`: [`EndpointInput`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringinput.html#cfn-sagemaker-monitoringschedule-monitoringinput-endpointinput)
-        pub fn endpoint_input(mut self, value: impl Into<crate::Value<EndpointInput>>) -> Self {
+        pub fn endpoint_input(mut self, value: impl crate::IntoValue<EndpointInput>) -> Self {
             self.0
-                .insert("EndpointInput".to_owned(), value.into().into_json());
+                .insert("EndpointInput".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -17653,57 +18279,57 @@ pub mod monitoring_schedule {
     impl MonitoringJobDefinition {
         /// A new `MonitoringJobDefinition` with its required properties.
         pub fn new(
-            monitoring_app_specification: impl Into<crate::Value<MonitoringAppSpecification>>,
-            monitoring_inputs: impl Into<crate::Value<Vec<MonitoringInput>>>,
-            monitoring_output_config: impl Into<crate::Value<MonitoringOutputConfig>>,
-            monitoring_resources: impl Into<crate::Value<MonitoringResources>>,
-            role_arn: impl Into<crate::Value<String>>,
+            monitoring_app_specification: impl crate::IntoValue<MonitoringAppSpecification>,
+            monitoring_inputs: impl crate::IntoValue<Vec<MonitoringInput>>,
+            monitoring_output_config: impl crate::IntoValue<MonitoringOutputConfig>,
+            monitoring_resources: impl crate::IntoValue<MonitoringResources>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             MonitoringJobDefinition(crate::typed::Properties::from_iter([
                 (
                     "MonitoringAppSpecification".to_owned(),
-                    monitoring_app_specification.into().into_json(),
+                    monitoring_app_specification.into_value().into_json(),
                 ),
                 (
                     "MonitoringInputs".to_owned(),
-                    monitoring_inputs.into().into_json(),
+                    monitoring_inputs.into_value().into_json(),
                 ),
                 (
                     "MonitoringOutputConfig".to_owned(),
-                    monitoring_output_config.into().into_json(),
+                    monitoring_output_config.into_value().into_json(),
                 ),
                 (
                     "MonitoringResources".to_owned(),
-                    monitoring_resources.into().into_json(),
+                    monitoring_resources.into_value().into_json(),
                 ),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
         /// `BaselineConfig`: [`BaselineConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringjobdefinition.html#cfn-sagemaker-monitoringschedule-monitoringjobdefinition-baselineconfig)
-        pub fn baseline_config(mut self, value: impl Into<crate::Value<BaselineConfig>>) -> Self {
+        pub fn baseline_config(mut self, value: impl crate::IntoValue<BaselineConfig>) -> Self {
             self.0
-                .insert("BaselineConfig".to_owned(), value.into().into_json());
+                .insert("BaselineConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Environment`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringjobdefinition.html#cfn-sagemaker-monitoringschedule-monitoringjobdefinition-environment)
-        pub fn environment(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn environment(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Environment".to_owned(), value.into().into_json());
+                .insert("Environment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NetworkConfig`: [`NetworkConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringjobdefinition.html#cfn-sagemaker-monitoringschedule-monitoringjobdefinition-networkconfig)
-        pub fn network_config(mut self, value: impl Into<crate::Value<NetworkConfig>>) -> Self {
+        pub fn network_config(mut self, value: impl crate::IntoValue<NetworkConfig>) -> Self {
             self.0
-                .insert("NetworkConfig".to_owned(), value.into().into_json());
+                .insert("NetworkConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -17712,10 +18338,12 @@ pub mod monitoring_schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringjobdefinition.html#cfn-sagemaker-monitoringschedule-monitoringjobdefinition-stoppingcondition)
         pub fn stopping_condition(
             mut self,
-            value: impl Into<crate::Value<StoppingCondition>>,
+            value: impl crate::IntoValue<StoppingCondition>,
         ) -> Self {
-            self.0
-                .insert("StoppingCondition".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StoppingCondition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -17734,10 +18362,10 @@ pub mod monitoring_schedule {
 
     impl MonitoringOutput {
         /// A new `MonitoringOutput` with its required properties.
-        pub fn new(s3_output: impl Into<crate::Value<S3Output>>) -> Self {
+        pub fn new(s3_output: impl crate::IntoValue<S3Output>) -> Self {
             MonitoringOutput(crate::typed::Properties::from_iter([(
                 "S3Output".to_owned(),
-                s3_output.into().into_json(),
+                s3_output.into_value().into_json(),
             )]))
         }
     }
@@ -17756,10 +18384,10 @@ pub mod monitoring_schedule {
 
     impl MonitoringOutputConfig {
         /// A new `MonitoringOutputConfig` with its required properties.
-        pub fn new(monitoring_outputs: impl Into<crate::Value<Vec<MonitoringOutput>>>) -> Self {
+        pub fn new(monitoring_outputs: impl crate::IntoValue<Vec<MonitoringOutput>>) -> Self {
             MonitoringOutputConfig(crate::typed::Properties::from_iter([(
                 "MonitoringOutputs".to_owned(),
-                monitoring_outputs.into().into_json(),
+                monitoring_outputs.into_value().into_json(),
             )]))
         }
 
@@ -17770,9 +18398,9 @@ pub mod monitoring_schedule {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringoutputconfig.html#cfn-sagemaker-monitoringschedule-monitoringoutputconfig-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -17791,10 +18419,10 @@ pub mod monitoring_schedule {
 
     impl MonitoringResources {
         /// A new `MonitoringResources` with its required properties.
-        pub fn new(cluster_config: impl Into<crate::Value<ClusterConfig>>) -> Self {
+        pub fn new(cluster_config: impl crate::IntoValue<ClusterConfig>) -> Self {
             MonitoringResources(crate::typed::Properties::from_iter([(
                 "ClusterConfig".to_owned(),
-                cluster_config.into().into_json(),
+                cluster_config.into_value().into_json(),
             )]))
         }
     }
@@ -17822,11 +18450,11 @@ pub mod monitoring_schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringscheduleconfig.html#cfn-sagemaker-monitoringschedule-monitoringscheduleconfig-monitoringjobdefinition)
         pub fn monitoring_job_definition(
             mut self,
-            value: impl Into<crate::Value<MonitoringJobDefinition>>,
+            value: impl crate::IntoValue<MonitoringJobDefinition>,
         ) -> Self {
             self.0.insert(
                 "MonitoringJobDefinition".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -17840,11 +18468,11 @@ pub mod monitoring_schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringscheduleconfig.html#cfn-sagemaker-monitoringschedule-monitoringscheduleconfig-monitoringjobdefinitionname)
         pub fn monitoring_job_definition_name(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "MonitoringJobDefinitionName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -17852,18 +18480,18 @@ pub mod monitoring_schedule {
         /// `MonitoringType`: [`MonitoringType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringscheduleconfig.html#cfn-sagemaker-monitoringschedule-monitoringscheduleconfig-monitoringtype)
-        pub fn monitoring_type(mut self, value: impl Into<crate::Value<MonitoringType>>) -> Self {
+        pub fn monitoring_type(mut self, value: impl crate::IntoValue<MonitoringType>) -> Self {
             self.0
-                .insert("MonitoringType".to_owned(), value.into().into_json());
+                .insert("MonitoringType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScheduleConfig`: [`ScheduleConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-monitoringscheduleconfig.html#cfn-sagemaker-monitoringschedule-monitoringscheduleconfig-scheduleconfig)
-        pub fn schedule_config(mut self, value: impl Into<crate::Value<ScheduleConfig>>) -> Self {
+        pub fn schedule_config(mut self, value: impl crate::IntoValue<ScheduleConfig>) -> Self {
             self.0
-                .insert("ScheduleConfig".to_owned(), value.into().into_json());
+                .insert("ScheduleConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -17891,11 +18519,11 @@ pub mod monitoring_schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-networkconfig.html#cfn-sagemaker-monitoringschedule-networkconfig-enableintercontainertrafficencryption)
         pub fn enable_inter_container_traffic_encryption(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "EnableInterContainerTrafficEncryption".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -17903,10 +18531,10 @@ pub mod monitoring_schedule {
         /// `EnableNetworkIsolation`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-networkconfig.html#cfn-sagemaker-monitoringschedule-networkconfig-enablenetworkisolation)
-        pub fn enable_network_isolation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_network_isolation(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnableNetworkIsolation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -17914,9 +18542,9 @@ pub mod monitoring_schedule {
         /// `VpcConfig`: [`VpcConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-networkconfig.html#cfn-sagemaker-monitoringschedule-networkconfig-vpcconfig)
-        pub fn vpc_config(mut self, value: impl Into<crate::Value<VpcConfig>>) -> Self {
+        pub fn vpc_config(mut self, value: impl crate::IntoValue<VpcConfig>) -> Self {
             self.0
-                .insert("VpcConfig".to_owned(), value.into().into_json());
+                .insert("VpcConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -17936,21 +18564,21 @@ pub mod monitoring_schedule {
     impl S3Output {
         /// A new `S3Output` with its required properties.
         pub fn new(
-            local_path: impl Into<crate::Value<String>>,
-            s3_uri: impl Into<crate::Value<String>>,
+            local_path: impl crate::IntoValue<String>,
+            s3_uri: impl crate::IntoValue<String>,
         ) -> Self {
             S3Output(crate::typed::Properties::from_iter([
-                ("LocalPath".to_owned(), local_path.into().into_json()),
-                ("S3Uri".to_owned(), s3_uri.into().into_json()),
+                ("LocalPath".to_owned(), local_path.into_value().into_json()),
+                ("S3Uri".to_owned(), s3_uri.into_value().into_json()),
             ]))
         }
 
         /// `S3UploadMode`: [`S3UploadMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-s3output.html#cfn-sagemaker-monitoringschedule-s3output-s3uploadmode)
-        pub fn s3_upload_mode(mut self, value: impl Into<crate::Value<S3UploadMode>>) -> Self {
+        pub fn s3_upload_mode(mut self, value: impl crate::IntoValue<S3UploadMode>) -> Self {
             self.0
-                .insert("S3UploadMode".to_owned(), value.into().into_json());
+                .insert("S3UploadMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -17969,28 +18597,32 @@ pub mod monitoring_schedule {
 
     impl ScheduleConfig {
         /// A new `ScheduleConfig` with its required properties.
-        pub fn new(schedule_expression: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(schedule_expression: impl crate::IntoValue<String>) -> Self {
             ScheduleConfig(crate::typed::Properties::from_iter([(
                 "ScheduleExpression".to_owned(),
-                schedule_expression.into().into_json(),
+                schedule_expression.into_value().into_json(),
             )]))
         }
 
         /// `DataAnalysisEndTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-scheduleconfig.html#cfn-sagemaker-monitoringschedule-scheduleconfig-dataanalysisendtime)
-        pub fn data_analysis_end_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DataAnalysisEndTime".to_owned(), value.into().into_json());
+        pub fn data_analysis_end_time(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DataAnalysisEndTime".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DataAnalysisStartTime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-scheduleconfig.html#cfn-sagemaker-monitoringschedule-scheduleconfig-dataanalysisstarttime)
-        pub fn data_analysis_start_time(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DataAnalysisStartTime".to_owned(), value.into().into_json());
+        pub fn data_analysis_start_time(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DataAnalysisStartTime".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -18016,8 +18648,9 @@ pub mod monitoring_schedule {
         /// `S3Uri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-monitoringschedule-statisticsresource.html#cfn-sagemaker-monitoringschedule-statisticsresource-s3uri)
-        pub fn s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S3Uri".to_owned(), value.into().into_json());
+        pub fn s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S3Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -18036,10 +18669,10 @@ pub mod monitoring_schedule {
 
     impl StoppingCondition {
         /// A new `StoppingCondition` with its required properties.
-        pub fn new(max_runtime_in_seconds: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_runtime_in_seconds: impl crate::IntoValue<i64>) -> Self {
             StoppingCondition(crate::typed::Properties::from_iter([(
                 "MaxRuntimeInSeconds".to_owned(),
-                max_runtime_in_seconds.into().into_json(),
+                max_runtime_in_seconds.into_value().into_json(),
             )]))
         }
     }
@@ -18059,12 +18692,12 @@ pub mod monitoring_schedule {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -18084,15 +18717,15 @@ pub mod monitoring_schedule {
     impl VpcConfig {
         /// A new `VpcConfig` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnets: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnets: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfig(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("Subnets".to_owned(), subnets.into().into_json()),
+                ("Subnets".to_owned(), subnets.into_value().into_json()),
             ]))
         }
     }
@@ -18286,22 +18919,22 @@ pub struct NotebookInstance(crate::Resource);
 impl NotebookInstance {
     /// A new `AWS::SageMaker::NotebookInstance` with its required properties.
     pub fn new(
-        instance_type: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
+        instance_type: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         NotebookInstance(
             crate::Resource::new("AWS::SageMaker::NotebookInstance")
-                .property("InstanceType", instance_type.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("InstanceType", instance_type.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
     /// `AcceleratorTypes`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-acceleratortypes)
-    pub fn accelerator_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn accelerator_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("AcceleratorTypes", value.into().into_json());
+            .set_property("AcceleratorTypes", value.into_value().into_json());
         self
     }
 
@@ -18310,19 +18943,19 @@ impl NotebookInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-additionalcoderepositories)
     pub fn additional_code_repositories(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0
-            .set_property("AdditionalCodeRepositories", value.into().into_json());
+            .set_property("AdditionalCodeRepositories", value.into_value().into_json());
         self
     }
 
     /// `DefaultCodeRepository`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-defaultcoderepository)
-    pub fn default_code_repository(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_code_repository(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultCodeRepository", value.into().into_json());
+            .set_property("DefaultCodeRepository", value.into_value().into_json());
         self
     }
 
@@ -18331,9 +18964,9 @@ impl NotebookInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-directinternetaccess)
-    pub fn direct_internet_access(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn direct_internet_access(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DirectInternetAccess", value.into().into_json());
+            .set_property("DirectInternetAccess", value.into_value().into_json());
         self
     }
 
@@ -18342,11 +18975,11 @@ impl NotebookInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-instancemetadataserviceconfiguration)
     pub fn instance_metadata_service_configuration(
         mut self,
-        value: impl Into<crate::Value<notebook_instance::InstanceMetadataServiceConfiguration>>,
+        value: impl crate::IntoValue<notebook_instance::InstanceMetadataServiceConfiguration>,
     ) -> Self {
         self.0.set_property(
             "InstanceMetadataServiceConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -18356,17 +18989,18 @@ impl NotebookInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
     /// `LifecycleConfigName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-lifecycleconfigname)
-    pub fn lifecycle_config_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn lifecycle_config_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LifecycleConfigName", value.into().into_json());
+            .set_property("LifecycleConfigName", value.into_value().into_json());
         self
     }
 
@@ -18375,9 +19009,9 @@ impl NotebookInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-notebookinstancename)
-    pub fn notebook_instance_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn notebook_instance_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NotebookInstanceName", value.into().into_json());
+            .set_property("NotebookInstanceName", value.into_value().into_json());
         self
     }
 
@@ -18386,17 +19020,18 @@ impl NotebookInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-platformidentifier)
-    pub fn platform_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn platform_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PlatformIdentifier", value.into().into_json());
+            .set_property("PlatformIdentifier", value.into_value().into_json());
         self
     }
 
     /// `RootAccess`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-rootaccess)
-    pub fn root_access(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RootAccess", value.into().into_json());
+    pub fn root_access(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RootAccess", value.into_value().into_json());
         self
     }
 
@@ -18405,9 +19040,9 @@ impl NotebookInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-securitygroupids)
-    pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroupIds", value.into().into_json());
+            .set_property("SecurityGroupIds", value.into_value().into_json());
         self
     }
 
@@ -18416,16 +19051,17 @@ impl NotebookInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-subnetid)
-    pub fn subnet_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SubnetId", value.into().into_json());
+    pub fn subnet_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SubnetId", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](notebook_instance::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<notebook_instance::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<notebook_instance::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -18434,9 +19070,9 @@ impl NotebookInstance {
     /// Range: 5 to 16384.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-volumesizeingb)
-    pub fn volume_size_in_gb(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn volume_size_in_gb(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("VolumeSizeInGB", value.into().into_json());
+            .set_property("VolumeSizeInGB", value.into_value().into_json());
         self
     }
 }
@@ -18486,11 +19122,13 @@ pub mod notebook_instance {
     impl InstanceMetadataServiceConfiguration {
         /// A new `InstanceMetadataServiceConfiguration` with its required properties.
         pub fn new(
-            minimum_instance_metadata_service_version: impl Into<crate::Value<String>>,
+            minimum_instance_metadata_service_version: impl crate::IntoValue<String>,
         ) -> Self {
             InstanceMetadataServiceConfiguration(crate::typed::Properties::from_iter([(
                 "MinimumInstanceMetadataServiceVersion".to_owned(),
-                minimum_instance_metadata_service_version.into().into_json(),
+                minimum_instance_metadata_service_version
+                    .into_value()
+                    .into_json(),
             )]))
         }
     }
@@ -18510,12 +19148,12 @@ pub mod notebook_instance {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -18548,11 +19186,11 @@ impl NotebookInstanceLifecycleConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstancelifecycleconfig.html#cfn-sagemaker-notebookinstancelifecycleconfig-notebookinstancelifecycleconfigname)
     pub fn notebook_instance_lifecycle_config_name(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         self.0.set_property(
             "NotebookInstanceLifecycleConfigName",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -18562,11 +19200,12 @@ impl NotebookInstanceLifecycleConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstancelifecycleconfig.html#cfn-sagemaker-notebookinstancelifecycleconfig-oncreate)
     pub fn on_create(
         mut self,
-        value: impl Into<
-            crate::Value<Vec<notebook_instance_lifecycle_config::NotebookInstanceLifecycleHook>>,
+        value: impl crate::IntoValue<
+            Vec<notebook_instance_lifecycle_config::NotebookInstanceLifecycleHook>,
         >,
     ) -> Self {
-        self.0.set_property("OnCreate", value.into().into_json());
+        self.0
+            .set_property("OnCreate", value.into_value().into_json());
         self
     }
 
@@ -18575,11 +19214,12 @@ impl NotebookInstanceLifecycleConfig {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-notebookinstancelifecycleconfig.html#cfn-sagemaker-notebookinstancelifecycleconfig-onstart)
     pub fn on_start(
         mut self,
-        value: impl Into<
-            crate::Value<Vec<notebook_instance_lifecycle_config::NotebookInstanceLifecycleHook>>,
+        value: impl crate::IntoValue<
+            Vec<notebook_instance_lifecycle_config::NotebookInstanceLifecycleHook>,
         >,
     ) -> Self {
-        self.0.set_property("OnStart", value.into().into_json());
+        self.0
+            .set_property("OnStart", value.into_value().into_json());
         self
     }
 }
@@ -18634,9 +19274,9 @@ pub mod notebook_instance_lifecycle_config {
         /// `Content`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-notebookinstancelifecycleconfig-notebookinstancelifecyclehook.html#cfn-sagemaker-notebookinstancelifecycleconfig-notebookinstancelifecyclehook-content)
-        pub fn content(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn content(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Content".to_owned(), value.into().into_json());
+                .insert("Content".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -18659,19 +19299,22 @@ pub struct PartnerApp(crate::Resource);
 impl PartnerApp {
     /// A new `AWS::SageMaker::PartnerApp` with its required properties.
     pub fn new(
-        auth_type: impl Into<crate::Value<partner_app::AuthType>>,
-        execution_role_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        tier: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<partner_app::Type>>,
+        auth_type: impl crate::IntoValue<partner_app::AuthType>,
+        execution_role_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        tier: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<partner_app::Type>,
     ) -> Self {
         PartnerApp(
             crate::Resource::new("AWS::SageMaker::PartnerApp")
-                .property("AuthType", auth_type.into().into_json())
-                .property("ExecutionRoleArn", execution_role_arn.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Tier", tier.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("AuthType", auth_type.into_value().into_json())
+                .property(
+                    "ExecutionRoleArn",
+                    execution_role_arn.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json())
+                .property("Tier", tier.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -18680,8 +19323,9 @@ impl PartnerApp {
     /// Length: 1 to 64.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-partnerapp.html#cfn-sagemaker-partnerapp-appversion)
-    pub fn app_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AppVersion", value.into().into_json());
+    pub fn app_version(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("AppVersion", value.into_value().into_json());
         self
     }
 
@@ -18690,10 +19334,10 @@ impl PartnerApp {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-partnerapp.html#cfn-sagemaker-partnerapp-applicationconfig)
     pub fn application_config(
         mut self,
-        value: impl Into<crate::Value<partner_app::PartnerAppConfig>>,
+        value: impl crate::IntoValue<partner_app::PartnerAppConfig>,
     ) -> Self {
         self.0
-            .set_property("ApplicationConfig", value.into().into_json());
+            .set_property("ApplicationConfig", value.into_value().into_json());
         self
     }
 
@@ -18704,32 +19348,31 @@ impl PartnerApp {
     /// Pattern: `^[a-zA-Z0-9-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-partnerapp.html#cfn-sagemaker-partnerapp-clienttoken)
-    pub fn client_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientToken", value.into().into_json());
+    pub fn client_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientToken", value.into_value().into_json());
         self
     }
 
     /// `EnableAutoMinorVersionUpgrade`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-partnerapp.html#cfn-sagemaker-partnerapp-enableautominorversionupgrade)
-    pub fn enable_auto_minor_version_upgrade(
-        mut self,
-        value: impl Into<crate::Value<bool>>,
-    ) -> Self {
-        self.0
-            .set_property("EnableAutoMinorVersionUpgrade", value.into().into_json());
+    pub fn enable_auto_minor_version_upgrade(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "EnableAutoMinorVersionUpgrade",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `EnableIamSessionBasedIdentity`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-partnerapp.html#cfn-sagemaker-partnerapp-enableiamsessionbasedidentity)
-    pub fn enable_iam_session_based_identity(
-        mut self,
-        value: impl Into<crate::Value<bool>>,
-    ) -> Self {
-        self.0
-            .set_property("EnableIamSessionBasedIdentity", value.into().into_json());
+    pub fn enable_iam_session_based_identity(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "EnableIamSessionBasedIdentity",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -18742,8 +19385,9 @@ impl PartnerApp {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-partnerapp.html#cfn-sagemaker-partnerapp-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -18752,10 +19396,10 @@ impl PartnerApp {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-partnerapp.html#cfn-sagemaker-partnerapp-maintenanceconfig)
     pub fn maintenance_config(
         mut self,
-        value: impl Into<crate::Value<partner_app::PartnerAppMaintenanceConfig>>,
+        value: impl crate::IntoValue<partner_app::PartnerAppMaintenanceConfig>,
     ) -> Self {
         self.0
-            .set_property("MaintenanceConfig", value.into().into_json());
+            .set_property("MaintenanceConfig", value.into_value().into_json());
         self
     }
 
@@ -18764,15 +19408,20 @@ impl PartnerApp {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-partnerapp.html#cfn-sagemaker-partnerapp-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<partner_app::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<partner_app::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PartnerApp {
     const TYPE_NAME: &'static str = "AWS::SageMaker::PartnerApp";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AuthType", "ExecutionRoleArn", "KmsKeyId", "Name", "Type"];
 
@@ -18827,9 +19476,9 @@ pub mod partner_app {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-partnerapp-partnerappconfig.html#cfn-sagemaker-partnerapp-partnerappconfig-adminusers)
-        pub fn admin_users(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn admin_users(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AdminUsers".to_owned(), value.into().into_json());
+                .insert("AdminUsers".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -18838,10 +19487,10 @@ pub mod partner_app {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-partnerapp-partnerappconfig.html#cfn-sagemaker-partnerapp-partnerappconfig-arguments)
         pub fn arguments(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Arguments".to_owned(), value.into().into_json());
+                .insert("Arguments".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -18860,10 +19509,10 @@ pub mod partner_app {
 
     impl PartnerAppMaintenanceConfig {
         /// A new `PartnerAppMaintenanceConfig` with its required properties.
-        pub fn new(maintenance_window_start: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(maintenance_window_start: impl crate::IntoValue<String>) -> Self {
             PartnerAppMaintenanceConfig(crate::typed::Properties::from_iter([(
                 "MaintenanceWindowStart".to_owned(),
-                maintenance_window_start.into().into_json(),
+                maintenance_window_start.into_value().into_json(),
             )]))
         }
     }
@@ -18883,12 +19532,12 @@ pub mod partner_app {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -18950,15 +19599,18 @@ pub struct Pipeline(crate::Resource);
 impl Pipeline {
     /// A new `AWS::SageMaker::Pipeline` with its required properties.
     pub fn new(
-        pipeline_definition: impl Into<crate::Value<crate::Json>>,
-        pipeline_name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
+        pipeline_definition: impl crate::IntoValue<crate::Json>,
+        pipeline_name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Pipeline(
             crate::Resource::new("AWS::SageMaker::Pipeline")
-                .property("PipelineDefinition", pipeline_definition.into().into_json())
-                .property("PipelineName", pipeline_name.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property(
+                    "PipelineDefinition",
+                    pipeline_definition.into_value().into_json(),
+                )
+                .property("PipelineName", pipeline_name.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -18967,10 +19619,10 @@ impl Pipeline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-pipeline.html#cfn-sagemaker-pipeline-parallelismconfiguration)
     pub fn parallelism_configuration(
         mut self,
-        value: impl Into<crate::Value<pipeline::ParallelismConfiguration>>,
+        value: impl crate::IntoValue<pipeline::ParallelismConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ParallelismConfiguration", value.into().into_json());
+            .set_property("ParallelismConfiguration", value.into_value().into_json());
         self
     }
 
@@ -18979,9 +19631,9 @@ impl Pipeline {
     /// Length: 0 to 3072.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-pipeline.html#cfn-sagemaker-pipeline-pipelinedescription)
-    pub fn pipeline_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn pipeline_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PipelineDescription", value.into().into_json());
+            .set_property("PipelineDescription", value.into_value().into_json());
         self
     }
 
@@ -18992,9 +19644,9 @@ impl Pipeline {
     /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-pipeline.html#cfn-sagemaker-pipeline-pipelinedisplayname)
-    pub fn pipeline_display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn pipeline_display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PipelineDisplayName", value.into().into_json());
+            .set_property("PipelineDisplayName", value.into_value().into_json());
         self
     }
 
@@ -19003,15 +19655,20 @@ impl Pipeline {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-pipeline.html#cfn-sagemaker-pipeline-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<pipeline::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<pipeline::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Pipeline {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Pipeline";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PipelineName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -19038,10 +19695,10 @@ pub mod pipeline {
 
     impl ParallelismConfiguration {
         /// A new `ParallelismConfiguration` with its required properties.
-        pub fn new(max_parallel_execution_steps: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_parallel_execution_steps: impl crate::IntoValue<i64>) -> Self {
             ParallelismConfiguration(crate::typed::Properties::from_iter([(
                 "MaxParallelExecutionSteps".to_owned(),
-                max_parallel_execution_steps.into().into_json(),
+                max_parallel_execution_steps.into_value().into_json(),
             )]))
         }
     }
@@ -19061,12 +19718,12 @@ pub mod pipeline {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -19089,18 +19746,21 @@ pub struct ProcessingJob(crate::Resource);
 impl ProcessingJob {
     /// A new `AWS::SageMaker::ProcessingJob` with its required properties.
     pub fn new(
-        app_specification: impl Into<crate::Value<processing_job::AppSpecification>>,
-        processing_resources: impl Into<crate::Value<processing_job::ProcessingResources>>,
-        role_arn: impl Into<crate::Value<String>>,
+        app_specification: impl crate::IntoValue<processing_job::AppSpecification>,
+        processing_resources: impl crate::IntoValue<processing_job::ProcessingResources>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ProcessingJob(
             crate::Resource::new("AWS::SageMaker::ProcessingJob")
-                .property("AppSpecification", app_specification.into().into_json())
+                .property(
+                    "AppSpecification",
+                    app_specification.into_value().into_json(),
+                )
                 .property(
                     "ProcessingResources",
-                    processing_resources.into().into_json(),
+                    processing_resources.into_value().into_json(),
                 )
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -19111,9 +19771,10 @@ impl ProcessingJob {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-processingjob.html#cfn-sagemaker-processingjob-environment)
     pub fn environment(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Environment", value.into().into_json());
+        self.0
+            .set_property("Environment", value.into_value().into_json());
         self
     }
 
@@ -19124,10 +19785,10 @@ impl ProcessingJob {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-processingjob.html#cfn-sagemaker-processingjob-experimentconfig)
     pub fn experiment_config(
         mut self,
-        value: impl Into<crate::Value<processing_job::ExperimentConfig>>,
+        value: impl crate::IntoValue<processing_job::ExperimentConfig>,
     ) -> Self {
         self.0
-            .set_property("ExperimentConfig", value.into().into_json());
+            .set_property("ExperimentConfig", value.into_value().into_json());
         self
     }
 
@@ -19138,10 +19799,10 @@ impl ProcessingJob {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-processingjob.html#cfn-sagemaker-processingjob-networkconfig)
     pub fn network_config(
         mut self,
-        value: impl Into<crate::Value<processing_job::NetworkConfig>>,
+        value: impl crate::IntoValue<processing_job::NetworkConfig>,
     ) -> Self {
         self.0
-            .set_property("NetworkConfig", value.into().into_json());
+            .set_property("NetworkConfig", value.into_value().into_json());
         self
     }
 
@@ -19154,10 +19815,10 @@ impl ProcessingJob {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-processingjob.html#cfn-sagemaker-processingjob-processinginputs)
     pub fn processing_inputs(
         mut self,
-        value: impl Into<crate::Value<Vec<processing_job::ProcessingInputsObject>>>,
+        value: impl crate::IntoValue<Vec<processing_job::ProcessingInputsObject>>,
     ) -> Self {
         self.0
-            .set_property("ProcessingInputs", value.into().into_json());
+            .set_property("ProcessingInputs", value.into_value().into_json());
         self
     }
 
@@ -19170,9 +19831,9 @@ impl ProcessingJob {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-processingjob.html#cfn-sagemaker-processingjob-processingjobname)
-    pub fn processing_job_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn processing_job_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProcessingJobName", value.into().into_json());
+            .set_property("ProcessingJobName", value.into_value().into_json());
         self
     }
 
@@ -19183,10 +19844,10 @@ impl ProcessingJob {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-processingjob.html#cfn-sagemaker-processingjob-processingoutputconfig)
     pub fn processing_output_config(
         mut self,
-        value: impl Into<crate::Value<processing_job::ProcessingOutputConfig>>,
+        value: impl crate::IntoValue<processing_job::ProcessingOutputConfig>,
     ) -> Self {
         self.0
-            .set_property("ProcessingOutputConfig", value.into().into_json());
+            .set_property("ProcessingOutputConfig", value.into_value().into_json());
         self
     }
 
@@ -19197,10 +19858,10 @@ impl ProcessingJob {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-processingjob.html#cfn-sagemaker-processingjob-stoppingcondition)
     pub fn stopping_condition(
         mut self,
-        value: impl Into<crate::Value<processing_job::StoppingCondition>>,
+        value: impl crate::IntoValue<processing_job::StoppingCondition>,
     ) -> Self {
         self.0
-            .set_property("StoppingCondition", value.into().into_json());
+            .set_property("StoppingCondition", value.into_value().into_json());
         self
     }
 
@@ -19211,15 +19872,20 @@ impl ProcessingJob {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-processingjob.html#cfn-sagemaker-processingjob-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<processing_job::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<processing_job::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ProcessingJob {
     const TYPE_NAME: &'static str = "AWS::SageMaker::ProcessingJob";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AppSpecification",
         "Environment",
@@ -19316,10 +19982,10 @@ pub mod processing_job {
 
     impl AppSpecification {
         /// A new `AppSpecification` with its required properties.
-        pub fn new(image_uri: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(image_uri: impl crate::IntoValue<String>) -> Self {
             AppSpecification(crate::typed::Properties::from_iter([(
                 "ImageUri".to_owned(),
-                image_uri.into().into_json(),
+                image_uri.into_value().into_json(),
             )]))
         }
 
@@ -19328,9 +19994,11 @@ pub mod processing_job {
         /// Items: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-appspecification.html#cfn-sagemaker-processingjob-appspecification-containerarguments)
-        pub fn container_arguments(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ContainerArguments".to_owned(), value.into().into_json());
+        pub fn container_arguments(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ContainerArguments".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -19339,9 +20007,11 @@ pub mod processing_job {
         /// Items: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-appspecification.html#cfn-sagemaker-processingjob-appspecification-containerentrypoint)
-        pub fn container_entrypoint(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("ContainerEntrypoint".to_owned(), value.into().into_json());
+        pub fn container_entrypoint(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "ContainerEntrypoint".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -19361,18 +20031,27 @@ pub mod processing_job {
     impl AthenaDatasetDefinition {
         /// A new `AthenaDatasetDefinition` with its required properties.
         pub fn new(
-            catalog: impl Into<crate::Value<String>>,
-            database: impl Into<crate::Value<String>>,
-            output_format: impl Into<crate::Value<OutputFormat>>,
-            output_s3_uri: impl Into<crate::Value<String>>,
-            query_string: impl Into<crate::Value<String>>,
+            catalog: impl crate::IntoValue<String>,
+            database: impl crate::IntoValue<String>,
+            output_format: impl crate::IntoValue<OutputFormat>,
+            output_s3_uri: impl crate::IntoValue<String>,
+            query_string: impl crate::IntoValue<String>,
         ) -> Self {
             AthenaDatasetDefinition(crate::typed::Properties::from_iter([
-                ("Catalog".to_owned(), catalog.into().into_json()),
-                ("Database".to_owned(), database.into().into_json()),
-                ("OutputFormat".to_owned(), output_format.into().into_json()),
-                ("OutputS3Uri".to_owned(), output_s3_uri.into().into_json()),
-                ("QueryString".to_owned(), query_string.into().into_json()),
+                ("Catalog".to_owned(), catalog.into_value().into_json()),
+                ("Database".to_owned(), database.into_value().into_json()),
+                (
+                    "OutputFormat".to_owned(),
+                    output_format.into_value().into_json(),
+                ),
+                (
+                    "OutputS3Uri".to_owned(),
+                    output_s3_uri.into_value().into_json(),
+                ),
+                (
+                    "QueryString".to_owned(),
+                    query_string.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -19383,9 +20062,9 @@ pub mod processing_job {
         /// Pattern: `[a-zA-Z0-9:/_-]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-athenadatasetdefinition.html#cfn-sagemaker-processingjob-athenadatasetdefinition-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -19394,10 +20073,12 @@ pub mod processing_job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-athenadatasetdefinition.html#cfn-sagemaker-processingjob-athenadatasetdefinition-outputcompression)
         pub fn output_compression(
             mut self,
-            value: impl Into<crate::Value<OutputCompression>>,
+            value: impl crate::IntoValue<OutputCompression>,
         ) -> Self {
-            self.0
-                .insert("OutputCompression".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OutputCompression".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -19408,9 +20089,9 @@ pub mod processing_job {
         /// Pattern: `[a-zA-Z0-9._-]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-athenadatasetdefinition.html#cfn-sagemaker-processingjob-athenadatasetdefinition-workgroup)
-        pub fn work_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn work_group(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("WorkGroup".to_owned(), value.into().into_json());
+                .insert("WorkGroup".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -19430,19 +20111,22 @@ pub mod processing_job {
     impl ClusterConfig {
         /// A new `ClusterConfig` with its required properties.
         pub fn new(
-            instance_count: impl Into<crate::Value<i64>>,
-            instance_type: impl Into<crate::Value<String>>,
-            volume_size_in_gb: impl Into<crate::Value<i64>>,
+            instance_count: impl crate::IntoValue<i64>,
+            instance_type: impl crate::IntoValue<String>,
+            volume_size_in_gb: impl crate::IntoValue<i64>,
         ) -> Self {
             ClusterConfig(crate::typed::Properties::from_iter([
                 (
                     "InstanceCount".to_owned(),
-                    instance_count.into().into_json(),
+                    instance_count.into_value().into_json(),
                 ),
-                ("InstanceType".to_owned(), instance_type.into().into_json()),
+                (
+                    "InstanceType".to_owned(),
+                    instance_type.into_value().into_json(),
+                ),
                 (
                     "VolumeSizeInGB".to_owned(),
-                    volume_size_in_gb.into().into_json(),
+                    volume_size_in_gb.into_value().into_json(),
                 ),
             ]))
         }
@@ -19454,9 +20138,9 @@ pub mod processing_job {
         /// Pattern: `[a-zA-Z0-9:/_-]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-clusterconfig.html#cfn-sagemaker-processingjob-clusterconfig-volumekmskeyid)
-        pub fn volume_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn volume_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VolumeKmsKeyId".to_owned(), value.into().into_json());
+                .insert("VolumeKmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -19484,11 +20168,11 @@ pub mod processing_job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-datasetdefinition.html#cfn-sagemaker-processingjob-datasetdefinition-athenadatasetdefinition)
         pub fn athena_dataset_definition(
             mut self,
-            value: impl Into<crate::Value<AthenaDatasetDefinition>>,
+            value: impl crate::IntoValue<AthenaDatasetDefinition>,
         ) -> Self {
             self.0.insert(
                 "AthenaDatasetDefinition".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -19498,19 +20182,21 @@ pub mod processing_job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-datasetdefinition.html#cfn-sagemaker-processingjob-datasetdefinition-datadistributiontype)
         pub fn data_distribution_type(
             mut self,
-            value: impl Into<crate::Value<DataDistributionType>>,
+            value: impl crate::IntoValue<DataDistributionType>,
         ) -> Self {
-            self.0
-                .insert("DataDistributionType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DataDistributionType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `InputMode`: [`InputMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-datasetdefinition.html#cfn-sagemaker-processingjob-datasetdefinition-inputmode)
-        pub fn input_mode(mut self, value: impl Into<crate::Value<InputMode>>) -> Self {
+        pub fn input_mode(mut self, value: impl crate::IntoValue<InputMode>) -> Self {
             self.0
-                .insert("InputMode".to_owned(), value.into().into_json());
+                .insert("InputMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -19521,9 +20207,9 @@ pub mod processing_job {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-datasetdefinition.html#cfn-sagemaker-processingjob-datasetdefinition-localpath)
-        pub fn local_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn local_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LocalPath".to_owned(), value.into().into_json());
+                .insert("LocalPath".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -19532,11 +20218,11 @@ pub mod processing_job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-datasetdefinition.html#cfn-sagemaker-processingjob-datasetdefinition-redshiftdatasetdefinition)
         pub fn redshift_dataset_definition(
             mut self,
-            value: impl Into<crate::Value<RedshiftDatasetDefinition>>,
+            value: impl crate::IntoValue<RedshiftDatasetDefinition>,
         ) -> Self {
             self.0.insert(
                 "RedshiftDatasetDefinition".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -19567,9 +20253,9 @@ pub mod processing_job {
         /// Pattern: `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-experimentconfig.html#cfn-sagemaker-processingjob-experimentconfig-experimentname)
-        pub fn experiment_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn experiment_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExperimentName".to_owned(), value.into().into_json());
+                .insert("ExperimentName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -19580,9 +20266,9 @@ pub mod processing_job {
         /// Pattern: `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-experimentconfig.html#cfn-sagemaker-processingjob-experimentconfig-runname)
-        pub fn run_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn run_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RunName".to_owned(), value.into().into_json());
+                .insert("RunName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -19595,11 +20281,11 @@ pub mod processing_job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-experimentconfig.html#cfn-sagemaker-processingjob-experimentconfig-trialcomponentdisplayname)
         pub fn trial_component_display_name(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "TrialComponentDisplayName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -19611,9 +20297,9 @@ pub mod processing_job {
         /// Pattern: `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-experimentconfig.html#cfn-sagemaker-processingjob-experimentconfig-trialname)
-        pub fn trial_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn trial_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TrialName".to_owned(), value.into().into_json());
+                .insert("TrialName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -19632,10 +20318,10 @@ pub mod processing_job {
 
     impl FeatureStoreOutput {
         /// A new `FeatureStoreOutput` with its required properties.
-        pub fn new(feature_group_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(feature_group_name: impl crate::IntoValue<String>) -> Self {
             FeatureStoreOutput(crate::typed::Properties::from_iter([(
                 "FeatureGroupName".to_owned(),
-                feature_group_name.into().into_json(),
+                feature_group_name.into_value().into_json(),
             )]))
         }
     }
@@ -19663,11 +20349,11 @@ pub mod processing_job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-networkconfig.html#cfn-sagemaker-processingjob-networkconfig-enableintercontainertrafficencryption)
         pub fn enable_inter_container_traffic_encryption(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "EnableInterContainerTrafficEncryption".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -19675,10 +20361,10 @@ pub mod processing_job {
         /// `EnableNetworkIsolation`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-networkconfig.html#cfn-sagemaker-processingjob-networkconfig-enablenetworkisolation)
-        pub fn enable_network_isolation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enable_network_isolation(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EnableNetworkIsolation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -19686,9 +20372,9 @@ pub mod processing_job {
         /// `VpcConfig`: [`VpcConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-networkconfig.html#cfn-sagemaker-processingjob-networkconfig-vpcconfig)
-        pub fn vpc_config(mut self, value: impl Into<crate::Value<VpcConfig>>) -> Self {
+        pub fn vpc_config(mut self, value: impl crate::IntoValue<VpcConfig>) -> Self {
             self.0
-                .insert("VpcConfig".to_owned(), value.into().into_json());
+                .insert("VpcConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -19707,19 +20393,19 @@ pub mod processing_job {
 
     impl ProcessingInputsObject {
         /// A new `ProcessingInputsObject` with its required properties.
-        pub fn new(input_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(input_name: impl crate::IntoValue<String>) -> Self {
             ProcessingInputsObject(crate::typed::Properties::from_iter([(
                 "InputName".to_owned(),
-                input_name.into().into_json(),
+                input_name.into_value().into_json(),
             )]))
         }
 
         /// `AppManaged`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-processinginputsobject.html#cfn-sagemaker-processingjob-processinginputsobject-appmanaged)
-        pub fn app_managed(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn app_managed(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AppManaged".to_owned(), value.into().into_json());
+                .insert("AppManaged".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -19728,19 +20414,21 @@ pub mod processing_job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-processinginputsobject.html#cfn-sagemaker-processingjob-processinginputsobject-datasetdefinition)
         pub fn dataset_definition(
             mut self,
-            value: impl Into<crate::Value<DatasetDefinition>>,
+            value: impl crate::IntoValue<DatasetDefinition>,
         ) -> Self {
-            self.0
-                .insert("DatasetDefinition".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DatasetDefinition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `S3Input`: [`S3Input`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-processinginputsobject.html#cfn-sagemaker-processingjob-processinginputsobject-s3input)
-        pub fn s3_input(mut self, value: impl Into<crate::Value<S3Input>>) -> Self {
+        pub fn s3_input(mut self, value: impl crate::IntoValue<S3Input>) -> Self {
             self.0
-                .insert("S3Input".to_owned(), value.into().into_json());
+                .insert("S3Input".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -19759,10 +20447,10 @@ pub mod processing_job {
 
     impl ProcessingOutputConfig {
         /// A new `ProcessingOutputConfig` with its required properties.
-        pub fn new(outputs: impl Into<crate::Value<Vec<ProcessingOutputsObject>>>) -> Self {
+        pub fn new(outputs: impl crate::IntoValue<Vec<ProcessingOutputsObject>>) -> Self {
             ProcessingOutputConfig(crate::typed::Properties::from_iter([(
                 "Outputs".to_owned(),
-                outputs.into().into_json(),
+                outputs.into_value().into_json(),
             )]))
         }
 
@@ -19773,9 +20461,9 @@ pub mod processing_job {
         /// Pattern: `[a-zA-Z0-9:/_-]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-processingoutputconfig.html#cfn-sagemaker-processingjob-processingoutputconfig-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -19794,19 +20482,19 @@ pub mod processing_job {
 
     impl ProcessingOutputsObject {
         /// A new `ProcessingOutputsObject` with its required properties.
-        pub fn new(output_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(output_name: impl crate::IntoValue<String>) -> Self {
             ProcessingOutputsObject(crate::typed::Properties::from_iter([(
                 "OutputName".to_owned(),
-                output_name.into().into_json(),
+                output_name.into_value().into_json(),
             )]))
         }
 
         /// `AppManaged`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-processingoutputsobject.html#cfn-sagemaker-processingjob-processingoutputsobject-appmanaged)
-        pub fn app_managed(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn app_managed(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("AppManaged".to_owned(), value.into().into_json());
+                .insert("AppManaged".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -19815,19 +20503,21 @@ pub mod processing_job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-processingoutputsobject.html#cfn-sagemaker-processingjob-processingoutputsobject-featurestoreoutput)
         pub fn feature_store_output(
             mut self,
-            value: impl Into<crate::Value<FeatureStoreOutput>>,
+            value: impl crate::IntoValue<FeatureStoreOutput>,
         ) -> Self {
-            self.0
-                .insert("FeatureStoreOutput".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FeatureStoreOutput".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `S3Output`: [`S3Output`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-processingoutputsobject.html#cfn-sagemaker-processingjob-processingoutputsobject-s3output)
-        pub fn s3_output(mut self, value: impl Into<crate::Value<S3Output>>) -> Self {
+        pub fn s3_output(mut self, value: impl crate::IntoValue<S3Output>) -> Self {
             self.0
-                .insert("S3Output".to_owned(), value.into().into_json());
+                .insert("S3Output".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -19846,10 +20536,10 @@ pub mod processing_job {
 
     impl ProcessingResources {
         /// A new `ProcessingResources` with its required properties.
-        pub fn new(cluster_config: impl Into<crate::Value<ClusterConfig>>) -> Self {
+        pub fn new(cluster_config: impl crate::IntoValue<ClusterConfig>) -> Self {
             ProcessingResources(crate::typed::Properties::from_iter([(
                 "ClusterConfig".to_owned(),
-                cluster_config.into().into_json(),
+                cluster_config.into_value().into_json(),
             )]))
         }
     }
@@ -19869,25 +20559,34 @@ pub mod processing_job {
     impl RedshiftDatasetDefinition {
         /// A new `RedshiftDatasetDefinition` with its required properties.
         pub fn new(
-            cluster_id: impl Into<crate::Value<String>>,
-            cluster_role_arn: impl Into<crate::Value<String>>,
-            database: impl Into<crate::Value<String>>,
-            db_user: impl Into<crate::Value<String>>,
-            output_format: impl Into<crate::Value<RedshiftDatasetDefinitionOutputFormat>>,
-            output_s3_uri: impl Into<crate::Value<String>>,
-            query_string: impl Into<crate::Value<String>>,
+            cluster_id: impl crate::IntoValue<String>,
+            cluster_role_arn: impl crate::IntoValue<String>,
+            database: impl crate::IntoValue<String>,
+            db_user: impl crate::IntoValue<String>,
+            output_format: impl crate::IntoValue<RedshiftDatasetDefinitionOutputFormat>,
+            output_s3_uri: impl crate::IntoValue<String>,
+            query_string: impl crate::IntoValue<String>,
         ) -> Self {
             RedshiftDatasetDefinition(crate::typed::Properties::from_iter([
-                ("ClusterId".to_owned(), cluster_id.into().into_json()),
+                ("ClusterId".to_owned(), cluster_id.into_value().into_json()),
                 (
                     "ClusterRoleArn".to_owned(),
-                    cluster_role_arn.into().into_json(),
+                    cluster_role_arn.into_value().into_json(),
                 ),
-                ("Database".to_owned(), database.into().into_json()),
-                ("DbUser".to_owned(), db_user.into().into_json()),
-                ("OutputFormat".to_owned(), output_format.into().into_json()),
-                ("OutputS3Uri".to_owned(), output_s3_uri.into().into_json()),
-                ("QueryString".to_owned(), query_string.into().into_json()),
+                ("Database".to_owned(), database.into_value().into_json()),
+                ("DbUser".to_owned(), db_user.into_value().into_json()),
+                (
+                    "OutputFormat".to_owned(),
+                    output_format.into_value().into_json(),
+                ),
+                (
+                    "OutputS3Uri".to_owned(),
+                    output_s3_uri.into_value().into_json(),
+                ),
+                (
+                    "QueryString".to_owned(),
+                    query_string.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -19898,9 +20597,9 @@ pub mod processing_job {
         /// Pattern: `[a-zA-Z0-9:/_-]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-redshiftdatasetdefinition.html#cfn-sagemaker-processingjob-redshiftdatasetdefinition-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -19909,10 +20608,12 @@ pub mod processing_job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-redshiftdatasetdefinition.html#cfn-sagemaker-processingjob-redshiftdatasetdefinition-outputcompression)
         pub fn output_compression(
             mut self,
-            value: impl Into<crate::Value<RedshiftDatasetDefinitionOutputCompression>>,
+            value: impl crate::IntoValue<RedshiftDatasetDefinitionOutputCompression>,
         ) -> Self {
-            self.0
-                .insert("OutputCompression".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OutputCompression".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -19932,12 +20633,15 @@ pub mod processing_job {
     impl S3Input {
         /// A new `S3Input` with its required properties.
         pub fn new(
-            s3_data_type: impl Into<crate::Value<S3DataType>>,
-            s3_uri: impl Into<crate::Value<String>>,
+            s3_data_type: impl crate::IntoValue<S3DataType>,
+            s3_uri: impl crate::IntoValue<String>,
         ) -> Self {
             S3Input(crate::typed::Properties::from_iter([
-                ("S3DataType".to_owned(), s3_data_type.into().into_json()),
-                ("S3Uri".to_owned(), s3_uri.into().into_json()),
+                (
+                    "S3DataType".to_owned(),
+                    s3_data_type.into_value().into_json(),
+                ),
+                ("S3Uri".to_owned(), s3_uri.into_value().into_json()),
             ]))
         }
 
@@ -19948,9 +20652,9 @@ pub mod processing_job {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-s3input.html#cfn-sagemaker-processingjob-s3input-localpath)
-        pub fn local_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn local_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LocalPath".to_owned(), value.into().into_json());
+                .insert("LocalPath".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -19959,10 +20663,12 @@ pub mod processing_job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-s3input.html#cfn-sagemaker-processingjob-s3input-s3compressiontype)
         pub fn s3_compression_type(
             mut self,
-            value: impl Into<crate::Value<S3CompressionType>>,
+            value: impl crate::IntoValue<S3CompressionType>,
         ) -> Self {
-            self.0
-                .insert("S3CompressionType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "S3CompressionType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -19971,11 +20677,11 @@ pub mod processing_job {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-s3input.html#cfn-sagemaker-processingjob-s3input-s3datadistributiontype)
         pub fn s3_data_distribution_type(
             mut self,
-            value: impl Into<crate::Value<S3DataDistributionType>>,
+            value: impl crate::IntoValue<S3DataDistributionType>,
         ) -> Self {
             self.0.insert(
                 "S3DataDistributionType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -19983,9 +20689,9 @@ pub mod processing_job {
         /// `S3InputMode`: [`S3InputMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-s3input.html#cfn-sagemaker-processingjob-s3input-s3inputmode)
-        pub fn s3_input_mode(mut self, value: impl Into<crate::Value<S3InputMode>>) -> Self {
+        pub fn s3_input_mode(mut self, value: impl crate::IntoValue<S3InputMode>) -> Self {
             self.0
-                .insert("S3InputMode".to_owned(), value.into().into_json());
+                .insert("S3InputMode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -20005,12 +20711,15 @@ pub mod processing_job {
     impl S3Output {
         /// A new `S3Output` with its required properties.
         pub fn new(
-            s3_upload_mode: impl Into<crate::Value<S3UploadMode>>,
-            s3_uri: impl Into<crate::Value<String>>,
+            s3_upload_mode: impl crate::IntoValue<S3UploadMode>,
+            s3_uri: impl crate::IntoValue<String>,
         ) -> Self {
             S3Output(crate::typed::Properties::from_iter([
-                ("S3UploadMode".to_owned(), s3_upload_mode.into().into_json()),
-                ("S3Uri".to_owned(), s3_uri.into().into_json()),
+                (
+                    "S3UploadMode".to_owned(),
+                    s3_upload_mode.into_value().into_json(),
+                ),
+                ("S3Uri".to_owned(), s3_uri.into_value().into_json()),
             ]))
         }
 
@@ -20021,9 +20730,9 @@ pub mod processing_job {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-processingjob-s3output.html#cfn-sagemaker-processingjob-s3output-localpath)
-        pub fn local_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn local_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LocalPath".to_owned(), value.into().into_json());
+                .insert("LocalPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -20042,10 +20751,10 @@ pub mod processing_job {
 
     impl StoppingCondition {
         /// A new `StoppingCondition` with its required properties.
-        pub fn new(max_runtime_in_seconds: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_runtime_in_seconds: impl crate::IntoValue<i64>) -> Self {
             StoppingCondition(crate::typed::Properties::from_iter([(
                 "MaxRuntimeInSeconds".to_owned(),
-                max_runtime_in_seconds.into().into_json(),
+                max_runtime_in_seconds.into_value().into_json(),
             )]))
         }
     }
@@ -20065,12 +20774,12 @@ pub mod processing_job {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -20090,15 +20799,15 @@ pub mod processing_job {
     impl VpcConfig {
         /// A new `VpcConfig` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnets: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnets: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfig(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("Subnets".to_owned(), subnets.into().into_json()),
+                ("Subnets".to_owned(), subnets.into_value().into_json()),
             ]))
         }
     }
@@ -20339,10 +21048,10 @@ pub struct Project(crate::Resource);
 
 impl Project {
     /// A new `AWS::SageMaker::Project` with its required properties.
-    pub fn new(project_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(project_name: impl crate::IntoValue<String>) -> Self {
         Project(
             crate::Resource::new("AWS::SageMaker::Project")
-                .property("ProjectName", project_name.into().into_json()),
+                .property("ProjectName", project_name.into_value().into_json()),
         )
     }
 
@@ -20351,9 +21060,9 @@ impl Project {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-project.html#cfn-sagemaker-project-projectdescription)
-    pub fn project_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn project_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProjectDescription", value.into().into_json());
+            .set_property("ProjectDescription", value.into_value().into_json());
         self
     }
 
@@ -20362,11 +21071,11 @@ impl Project {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-project.html#cfn-sagemaker-project-servicecatalogprovisionedproductdetails)
     pub fn service_catalog_provisioned_product_details(
         mut self,
-        value: impl Into<crate::Value<project::ServiceCatalogProvisionedProductDetails>>,
+        value: impl crate::IntoValue<project::ServiceCatalogProvisionedProductDetails>,
     ) -> Self {
         self.0.set_property(
             "ServiceCatalogProvisionedProductDetails",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -20378,11 +21087,11 @@ impl Project {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-project.html#cfn-sagemaker-project-servicecatalogprovisioningdetails)
     pub fn service_catalog_provisioning_details(
         mut self,
-        value: impl Into<crate::Value<project::ServiceCatalogProvisioningDetails>>,
+        value: impl crate::IntoValue<project::ServiceCatalogProvisioningDetails>,
     ) -> Self {
         self.0.set_property(
             "ServiceCatalogProvisioningDetails",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -20394,8 +21103,8 @@ impl Project {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-project.html#cfn-sagemaker-project-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<project::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<project::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -20408,17 +21117,22 @@ impl Project {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-project.html#cfn-sagemaker-project-templateproviderdetails)
     pub fn template_provider_details(
         mut self,
-        value: impl Into<crate::Value<Vec<project::TemplateProviderDetail>>>,
+        value: impl crate::IntoValue<Vec<project::TemplateProviderDetail>>,
     ) -> Self {
         self.0
-            .set_property("TemplateProviderDetails", value.into().into_json());
+            .set_property("TemplateProviderDetails", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Project {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Project";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ProjectDescription",
         "ProjectName",
@@ -20475,12 +21189,12 @@ pub mod project {
     impl CfnStackParameter {
         /// A new `CfnStackParameter` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             CfnStackParameter(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -20500,24 +21214,27 @@ pub mod project {
     impl CfnTemplateProviderDetail {
         /// A new `CfnTemplateProviderDetail` with its required properties.
         pub fn new(
-            template_name: impl Into<crate::Value<String>>,
-            template_url: impl Into<crate::Value<String>>,
+            template_name: impl crate::IntoValue<String>,
+            template_url: impl crate::IntoValue<String>,
         ) -> Self {
             CfnTemplateProviderDetail(crate::typed::Properties::from_iter([
-                ("TemplateName".to_owned(), template_name.into().into_json()),
-                ("TemplateURL".to_owned(), template_url.into().into_json()),
+                (
+                    "TemplateName".to_owned(),
+                    template_name.into_value().into_json(),
+                ),
+                (
+                    "TemplateURL".to_owned(),
+                    template_url.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `Parameters`: list of [`CfnStackParameter`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-project-cfntemplateproviderdetail.html#cfn-sagemaker-project-cfntemplateproviderdetail-parameters)
-        pub fn parameters(
-            mut self,
-            value: impl Into<crate::Value<Vec<CfnStackParameter>>>,
-        ) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<Vec<CfnStackParameter>>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -20528,9 +21245,9 @@ pub mod project {
         /// Pattern: `arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-project-cfntemplateproviderdetail.html#cfn-sagemaker-project-cfntemplateproviderdetail-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleARN".to_owned(), value.into().into_json());
+                .insert("RoleARN".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -20550,12 +21267,12 @@ pub mod project {
     impl ProvisioningParameter {
         /// A new `ProvisioningParameter` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             ProvisioningParameter(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -20581,9 +21298,11 @@ pub mod project {
         /// `ProvisionedProductId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-project-servicecatalogprovisionedproductdetails.html#cfn-sagemaker-project-servicecatalogprovisionedproductdetails-provisionedproductid)
-        pub fn provisioned_product_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ProvisionedProductId".to_owned(), value.into().into_json());
+        pub fn provisioned_product_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ProvisionedProductId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -20592,11 +21311,11 @@ pub mod project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-project-servicecatalogprovisionedproductdetails.html#cfn-sagemaker-project-servicecatalogprovisionedproductdetails-provisionedproductstatusmessage)
         pub fn provisioned_product_status_message(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "ProvisionedProductStatusMessage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -20616,28 +21335,29 @@ pub mod project {
 
     impl ServiceCatalogProvisioningDetails {
         /// A new `ServiceCatalogProvisioningDetails` with its required properties.
-        pub fn new(product_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(product_id: impl crate::IntoValue<String>) -> Self {
             ServiceCatalogProvisioningDetails(crate::typed::Properties::from_iter([(
                 "ProductId".to_owned(),
-                product_id.into().into_json(),
+                product_id.into_value().into_json(),
             )]))
         }
 
         /// `PathId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-project-servicecatalogprovisioningdetails.html#cfn-sagemaker-project-servicecatalogprovisioningdetails-pathid)
-        pub fn path_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("PathId".to_owned(), value.into().into_json());
+        pub fn path_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("PathId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ProvisioningArtifactId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-project-servicecatalogprovisioningdetails.html#cfn-sagemaker-project-servicecatalogprovisioningdetails-provisioningartifactid)
-        pub fn provisioning_artifact_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn provisioning_artifact_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "ProvisioningArtifactId".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -20647,11 +21367,11 @@ pub mod project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-project-servicecatalogprovisioningdetails.html#cfn-sagemaker-project-servicecatalogprovisioningdetails-provisioningparameters)
         pub fn provisioning_parameters(
             mut self,
-            value: impl Into<crate::Value<Vec<ProvisioningParameter>>>,
+            value: impl crate::IntoValue<Vec<ProvisioningParameter>>,
         ) -> Self {
             self.0.insert(
                 "ProvisioningParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -20672,12 +21392,12 @@ pub mod project {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -20705,11 +21425,11 @@ pub mod project {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-project-templateproviderdetail.html#cfn-sagemaker-project-templateproviderdetail-cfntemplateproviderdetail)
         pub fn cfn_template_provider_detail(
             mut self,
-            value: impl Into<crate::Value<CfnTemplateProviderDetail>>,
+            value: impl crate::IntoValue<CfnTemplateProviderDetail>,
         ) -> Self {
             self.0.insert(
                 "CfnTemplateProviderDetail".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -20733,13 +21453,13 @@ pub struct Space(crate::Resource);
 impl Space {
     /// A new `AWS::SageMaker::Space` with its required properties.
     pub fn new(
-        domain_id: impl Into<crate::Value<String>>,
-        space_name: impl Into<crate::Value<String>>,
+        domain_id: impl crate::IntoValue<String>,
+        space_name: impl crate::IntoValue<String>,
     ) -> Self {
         Space(
             crate::Resource::new("AWS::SageMaker::Space")
-                .property("DomainId", domain_id.into().into_json())
-                .property("SpaceName", space_name.into().into_json()),
+                .property("DomainId", domain_id.into_value().into_json())
+                .property("SpaceName", space_name.into_value().into_json()),
         )
     }
 
@@ -20750,10 +21470,10 @@ impl Space {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-space.html#cfn-sagemaker-space-ownershipsettings)
     pub fn ownership_settings(
         mut self,
-        value: impl Into<crate::Value<space::OwnershipSettings>>,
+        value: impl crate::IntoValue<space::OwnershipSettings>,
     ) -> Self {
         self.0
-            .set_property("OwnershipSettings", value.into().into_json());
+            .set_property("OwnershipSettings", value.into_value().into_json());
         self
     }
 
@@ -20764,9 +21484,9 @@ impl Space {
     /// Pattern: `^(?!\s*$).+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-space.html#cfn-sagemaker-space-spacedisplayname)
-    pub fn space_display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn space_display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SpaceDisplayName", value.into().into_json());
+            .set_property("SpaceDisplayName", value.into_value().into_json());
         self
     }
 
@@ -20775,9 +21495,9 @@ impl Space {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-space.html#cfn-sagemaker-space-spacesettings)
-    pub fn space_settings(mut self, value: impl Into<crate::Value<space::SpaceSettings>>) -> Self {
+    pub fn space_settings(mut self, value: impl crate::IntoValue<space::SpaceSettings>) -> Self {
         self.0
-            .set_property("SpaceSettings", value.into().into_json());
+            .set_property("SpaceSettings", value.into_value().into_json());
         self
     }
 
@@ -20788,10 +21508,10 @@ impl Space {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-space.html#cfn-sagemaker-space-spacesharingsettings)
     pub fn space_sharing_settings(
         mut self,
-        value: impl Into<crate::Value<space::SpaceSharingSettings>>,
+        value: impl crate::IntoValue<space::SpaceSharingSettings>,
     ) -> Self {
         self.0
-            .set_property("SpaceSharingSettings", value.into().into_json());
+            .set_property("SpaceSharingSettings", value.into_value().into_json());
         self
     }
 
@@ -20800,15 +21520,20 @@ impl Space {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-space.html#cfn-sagemaker-space-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<space::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<space::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Space {
     const TYPE_NAME: &'static str = "AWS::SageMaker::Space";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "DomainId",
         "OwnershipSettings",
@@ -20853,10 +21578,10 @@ pub mod space {
 
     impl CodeRepository {
         /// A new `CodeRepository` with its required properties.
-        pub fn new(repository_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(repository_url: impl crate::IntoValue<String>) -> Self {
             CodeRepository(crate::typed::Properties::from_iter([(
                 "RepositoryUrl".to_owned(),
-                repository_url.into().into_json(),
+                repository_url.into_value().into_json(),
             )]))
         }
     }
@@ -20882,9 +21607,9 @@ pub mod space {
         /// `EFSFileSystem`: [`EfsFileSystem`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-customfilesystem.html#cfn-sagemaker-space-customfilesystem-efsfilesystem)
-        pub fn efs_file_system(mut self, value: impl Into<crate::Value<EfsFileSystem>>) -> Self {
+        pub fn efs_file_system(mut self, value: impl crate::IntoValue<EfsFileSystem>) -> Self {
             self.0
-                .insert("EFSFileSystem".to_owned(), value.into().into_json());
+                .insert("EFSFileSystem".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -20893,19 +21618,21 @@ pub mod space {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-customfilesystem.html#cfn-sagemaker-space-customfilesystem-fsxlustrefilesystem)
         pub fn f_sx_lustre_file_system(
             mut self,
-            value: impl Into<crate::Value<FSxLustreFileSystem>>,
+            value: impl crate::IntoValue<FSxLustreFileSystem>,
         ) -> Self {
-            self.0
-                .insert("FSxLustreFileSystem".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FSxLustreFileSystem".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `S3FileSystem`: [`S3FileSystem`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-customfilesystem.html#cfn-sagemaker-space-customfilesystem-s3filesystem)
-        pub fn s3_file_system(mut self, value: impl Into<crate::Value<S3FileSystem>>) -> Self {
+        pub fn s3_file_system(mut self, value: impl crate::IntoValue<S3FileSystem>) -> Self {
             self.0
-                .insert("S3FileSystem".to_owned(), value.into().into_json());
+                .insert("S3FileSystem".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -20925,15 +21652,15 @@ pub mod space {
     impl CustomImage {
         /// A new `CustomImage` with its required properties.
         pub fn new(
-            app_image_config_name: impl Into<crate::Value<String>>,
-            image_name: impl Into<crate::Value<String>>,
+            app_image_config_name: impl crate::IntoValue<String>,
+            image_name: impl crate::IntoValue<String>,
         ) -> Self {
             CustomImage(crate::typed::Properties::from_iter([
                 (
                     "AppImageConfigName".to_owned(),
-                    app_image_config_name.into().into_json(),
+                    app_image_config_name.into_value().into_json(),
                 ),
-                ("ImageName".to_owned(), image_name.into().into_json()),
+                ("ImageName".to_owned(), image_name.into_value().into_json()),
             ]))
         }
 
@@ -20942,9 +21669,11 @@ pub mod space {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-customimage.html#cfn-sagemaker-space-customimage-imageversionnumber)
-        pub fn image_version_number(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ImageVersionNumber".to_owned(), value.into().into_json());
+        pub fn image_version_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ImageVersionNumber".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -20963,10 +21692,10 @@ pub mod space {
 
     impl EbsStorageSettings {
         /// A new `EbsStorageSettings` with its required properties.
-        pub fn new(ebs_volume_size_in_gb: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(ebs_volume_size_in_gb: impl crate::IntoValue<i64>) -> Self {
             EbsStorageSettings(crate::typed::Properties::from_iter([(
                 "EbsVolumeSizeInGb".to_owned(),
-                ebs_volume_size_in_gb.into().into_json(),
+                ebs_volume_size_in_gb.into_value().into_json(),
             )]))
         }
     }
@@ -20985,10 +21714,10 @@ pub mod space {
 
     impl EfsFileSystem {
         /// A new `EfsFileSystem` with its required properties.
-        pub fn new(file_system_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(file_system_id: impl crate::IntoValue<String>) -> Self {
             EfsFileSystem(crate::typed::Properties::from_iter([(
                 "FileSystemId".to_owned(),
-                file_system_id.into().into_json(),
+                file_system_id.into_value().into_json(),
             )]))
         }
     }
@@ -21007,10 +21736,10 @@ pub mod space {
 
     impl FSxLustreFileSystem {
         /// A new `FSxLustreFileSystem` with its required properties.
-        pub fn new(file_system_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(file_system_id: impl crate::IntoValue<String>) -> Self {
             FSxLustreFileSystem(crate::typed::Properties::from_iter([(
                 "FileSystemId".to_owned(),
-                file_system_id.into().into_json(),
+                file_system_id.into_value().into_json(),
             )]))
         }
     }
@@ -21036,12 +21765,11 @@ pub mod space {
         /// `DefaultResourceSpec`: [`ResourceSpec`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-jupyterserverappsettings.html#cfn-sagemaker-space-jupyterserverappsettings-defaultresourcespec)
-        pub fn default_resource_spec(
-            mut self,
-            value: impl Into<crate::Value<ResourceSpec>>,
-        ) -> Self {
-            self.0
-                .insert("DefaultResourceSpec".to_owned(), value.into().into_json());
+        pub fn default_resource_spec(mut self, value: impl crate::IntoValue<ResourceSpec>) -> Self {
+            self.0.insert(
+                "DefaultResourceSpec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -21050,12 +21778,11 @@ pub mod space {
         /// Items: 0 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-jupyterserverappsettings.html#cfn-sagemaker-space-jupyterserverappsettings-lifecycleconfigarns)
-        pub fn lifecycle_config_arns(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("LifecycleConfigArns".to_owned(), value.into().into_json());
+        pub fn lifecycle_config_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "LifecycleConfigArns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -21083,21 +21810,20 @@ pub mod space {
         /// Items: 0 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-kernelgatewayappsettings.html#cfn-sagemaker-space-kernelgatewayappsettings-customimages)
-        pub fn custom_images(mut self, value: impl Into<crate::Value<Vec<CustomImage>>>) -> Self {
+        pub fn custom_images(mut self, value: impl crate::IntoValue<Vec<CustomImage>>) -> Self {
             self.0
-                .insert("CustomImages".to_owned(), value.into().into_json());
+                .insert("CustomImages".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultResourceSpec`: [`ResourceSpec`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-kernelgatewayappsettings.html#cfn-sagemaker-space-kernelgatewayappsettings-defaultresourcespec)
-        pub fn default_resource_spec(
-            mut self,
-            value: impl Into<crate::Value<ResourceSpec>>,
-        ) -> Self {
-            self.0
-                .insert("DefaultResourceSpec".to_owned(), value.into().into_json());
+        pub fn default_resource_spec(mut self, value: impl crate::IntoValue<ResourceSpec>) -> Self {
+            self.0.insert(
+                "DefaultResourceSpec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -21106,12 +21832,11 @@ pub mod space {
         /// Items: 0 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-kernelgatewayappsettings.html#cfn-sagemaker-space-kernelgatewayappsettings-lifecycleconfigarns)
-        pub fn lifecycle_config_arns(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("LifecycleConfigArns".to_owned(), value.into().into_json());
+        pub fn lifecycle_config_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "LifecycleConfigArns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -21130,10 +21855,10 @@ pub mod space {
 
     impl OwnershipSettings {
         /// A new `OwnershipSettings` with its required properties.
-        pub fn new(owner_user_profile_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(owner_user_profile_name: impl crate::IntoValue<String>) -> Self {
             OwnershipSettings(crate::typed::Properties::from_iter([(
                 "OwnerUserProfileName".to_owned(),
-                owner_user_profile_name.into().into_json(),
+                owner_user_profile_name.into_value().into_json(),
             )]))
         }
     }
@@ -21159,9 +21884,9 @@ pub mod space {
         /// `InstanceType`: [`InstanceType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-resourcespec.html#cfn-sagemaker-space-resourcespec-instancetype)
-        pub fn instance_type(mut self, value: impl Into<crate::Value<InstanceType>>) -> Self {
+        pub fn instance_type(mut self, value: impl crate::IntoValue<InstanceType>) -> Self {
             self.0
-                .insert("InstanceType".to_owned(), value.into().into_json());
+                .insert("InstanceType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -21172,9 +21897,11 @@ pub mod space {
         /// Pattern: `arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-resourcespec.html#cfn-sagemaker-space-resourcespec-lifecycleconfigarn)
-        pub fn lifecycle_config_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LifecycleConfigArn".to_owned(), value.into().into_json());
+        pub fn lifecycle_config_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LifecycleConfigArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -21185,9 +21912,11 @@ pub mod space {
         /// Pattern: `^arn:aws(-[\w]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-resourcespec.html#cfn-sagemaker-space-resourcespec-sagemakerimagearn)
-        pub fn sage_maker_image_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SageMakerImageArn".to_owned(), value.into().into_json());
+        pub fn sage_maker_image_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SageMakerImageArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -21200,11 +21929,11 @@ pub mod space {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-resourcespec.html#cfn-sagemaker-space-resourcespec-sagemakerimageversionarn)
         pub fn sage_maker_image_version_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SageMakerImageVersionArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -21235,8 +21964,9 @@ pub mod space {
         /// Pattern: `(s3)://([^/]+)/?(.*)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-s3filesystem.html#cfn-sagemaker-space-s3filesystem-s3uri)
-        pub fn s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S3Uri".to_owned(), value.into().into_json());
+        pub fn s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S3Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -21262,12 +21992,11 @@ pub mod space {
         /// `DefaultResourceSpec`: [`ResourceSpec`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-spacecodeeditorappsettings.html#cfn-sagemaker-space-spacecodeeditorappsettings-defaultresourcespec)
-        pub fn default_resource_spec(
-            mut self,
-            value: impl Into<crate::Value<ResourceSpec>>,
-        ) -> Self {
-            self.0
-                .insert("DefaultResourceSpec".to_owned(), value.into().into_json());
+        pub fn default_resource_spec(mut self, value: impl crate::IntoValue<ResourceSpec>) -> Self {
+            self.0.insert(
+                "DefaultResourceSpec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -21297,22 +22026,23 @@ pub mod space {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-spacejupyterlabappsettings.html#cfn-sagemaker-space-spacejupyterlabappsettings-coderepositories)
         pub fn code_repositories(
             mut self,
-            value: impl Into<crate::Value<Vec<CodeRepository>>>,
+            value: impl crate::IntoValue<Vec<CodeRepository>>,
         ) -> Self {
-            self.0
-                .insert("CodeRepositories".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CodeRepositories".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DefaultResourceSpec`: [`ResourceSpec`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-spacejupyterlabappsettings.html#cfn-sagemaker-space-spacejupyterlabappsettings-defaultresourcespec)
-        pub fn default_resource_spec(
-            mut self,
-            value: impl Into<crate::Value<ResourceSpec>>,
-        ) -> Self {
-            self.0
-                .insert("DefaultResourceSpec".to_owned(), value.into().into_json());
+        pub fn default_resource_spec(mut self, value: impl crate::IntoValue<ResourceSpec>) -> Self {
+            self.0.insert(
+                "DefaultResourceSpec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -21338,9 +22068,9 @@ pub mod space {
         /// `AppType`: [`AppType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-spacesettings.html#cfn-sagemaker-space-spacesettings-apptype)
-        pub fn app_type(mut self, value: impl Into<crate::Value<AppType>>) -> Self {
+        pub fn app_type(mut self, value: impl crate::IntoValue<AppType>) -> Self {
             self.0
-                .insert("AppType".to_owned(), value.into().into_json());
+                .insert("AppType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -21349,10 +22079,12 @@ pub mod space {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-spacesettings.html#cfn-sagemaker-space-spacesettings-codeeditorappsettings)
         pub fn code_editor_app_settings(
             mut self,
-            value: impl Into<crate::Value<SpaceCodeEditorAppSettings>>,
+            value: impl crate::IntoValue<SpaceCodeEditorAppSettings>,
         ) -> Self {
-            self.0
-                .insert("CodeEditorAppSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CodeEditorAppSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -21361,10 +22093,12 @@ pub mod space {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-spacesettings.html#cfn-sagemaker-space-spacesettings-customfilesystems)
         pub fn custom_file_systems(
             mut self,
-            value: impl Into<crate::Value<Vec<CustomFileSystem>>>,
+            value: impl crate::IntoValue<Vec<CustomFileSystem>>,
         ) -> Self {
-            self.0
-                .insert("CustomFileSystems".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomFileSystems".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -21373,10 +22107,12 @@ pub mod space {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-spacesettings.html#cfn-sagemaker-space-spacesettings-jupyterlabappsettings)
         pub fn jupyter_lab_app_settings(
             mut self,
-            value: impl Into<crate::Value<SpaceJupyterLabAppSettings>>,
+            value: impl crate::IntoValue<SpaceJupyterLabAppSettings>,
         ) -> Self {
-            self.0
-                .insert("JupyterLabAppSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "JupyterLabAppSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -21385,11 +22121,11 @@ pub mod space {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-spacesettings.html#cfn-sagemaker-space-spacesettings-jupyterserverappsettings)
         pub fn jupyter_server_app_settings(
             mut self,
-            value: impl Into<crate::Value<JupyterServerAppSettings>>,
+            value: impl crate::IntoValue<JupyterServerAppSettings>,
         ) -> Self {
             self.0.insert(
                 "JupyterServerAppSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -21399,11 +22135,11 @@ pub mod space {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-spacesettings.html#cfn-sagemaker-space-spacesettings-kernelgatewayappsettings)
         pub fn kernel_gateway_app_settings(
             mut self,
-            value: impl Into<crate::Value<KernelGatewayAppSettings>>,
+            value: impl crate::IntoValue<KernelGatewayAppSettings>,
         ) -> Self {
             self.0.insert(
                 "KernelGatewayAppSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -21411,9 +22147,9 @@ pub mod space {
         /// `RemoteAccess`: [`RemoteAccess`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-spacesettings.html#cfn-sagemaker-space-spacesettings-remoteaccess)
-        pub fn remote_access(mut self, value: impl Into<crate::Value<RemoteAccess>>) -> Self {
+        pub fn remote_access(mut self, value: impl crate::IntoValue<RemoteAccess>) -> Self {
             self.0
-                .insert("RemoteAccess".to_owned(), value.into().into_json());
+                .insert("RemoteAccess".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -21422,10 +22158,12 @@ pub mod space {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-spacesettings.html#cfn-sagemaker-space-spacesettings-spacemanagedresources)
         pub fn space_managed_resources(
             mut self,
-            value: impl Into<crate::Value<SpaceManagedResources>>,
+            value: impl crate::IntoValue<SpaceManagedResources>,
         ) -> Self {
-            self.0
-                .insert("SpaceManagedResources".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SpaceManagedResources".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -21434,10 +22172,12 @@ pub mod space {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-spacesettings.html#cfn-sagemaker-space-spacesettings-spacestoragesettings)
         pub fn space_storage_settings(
             mut self,
-            value: impl Into<crate::Value<SpaceStorageSettings>>,
+            value: impl crate::IntoValue<SpaceStorageSettings>,
         ) -> Self {
-            self.0
-                .insert("SpaceStorageSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SpaceStorageSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -21456,10 +22196,10 @@ pub mod space {
 
     impl SpaceSharingSettings {
         /// A new `SpaceSharingSettings` with its required properties.
-        pub fn new(sharing_type: impl Into<crate::Value<SharingType>>) -> Self {
+        pub fn new(sharing_type: impl crate::IntoValue<SharingType>) -> Self {
             SpaceSharingSettings(crate::typed::Properties::from_iter([(
                 "SharingType".to_owned(),
-                sharing_type.into().into_json(),
+                sharing_type.into_value().into_json(),
             )]))
         }
     }
@@ -21487,10 +22227,12 @@ pub mod space {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-space-spacestoragesettings.html#cfn-sagemaker-space-spacestoragesettings-ebsstoragesettings)
         pub fn ebs_storage_settings(
             mut self,
-            value: impl Into<crate::Value<EbsStorageSettings>>,
+            value: impl crate::IntoValue<EbsStorageSettings>,
         ) -> Self {
-            self.0
-                .insert("EbsStorageSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EbsStorageSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -21510,12 +22252,12 @@ pub mod space {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -21826,25 +22568,25 @@ pub struct StudioLifecycleConfig(crate::Resource);
 impl StudioLifecycleConfig {
     /// A new `AWS::SageMaker::StudioLifecycleConfig` with its required properties.
     pub fn new(
-        studio_lifecycle_config_app_type: impl Into<
-            crate::Value<studio_lifecycle_config::StudioLifecycleConfigAppType>,
+        studio_lifecycle_config_app_type: impl crate::IntoValue<
+            studio_lifecycle_config::StudioLifecycleConfigAppType,
         >,
-        studio_lifecycle_config_content: impl Into<crate::Value<String>>,
-        studio_lifecycle_config_name: impl Into<crate::Value<String>>,
+        studio_lifecycle_config_content: impl crate::IntoValue<String>,
+        studio_lifecycle_config_name: impl crate::IntoValue<String>,
     ) -> Self {
         StudioLifecycleConfig(
             crate::Resource::new("AWS::SageMaker::StudioLifecycleConfig")
                 .property(
                     "StudioLifecycleConfigAppType",
-                    studio_lifecycle_config_app_type.into().into_json(),
+                    studio_lifecycle_config_app_type.into_value().into_json(),
                 )
                 .property(
                     "StudioLifecycleConfigContent",
-                    studio_lifecycle_config_content.into().into_json(),
+                    studio_lifecycle_config_content.into_value().into_json(),
                 )
                 .property(
                     "StudioLifecycleConfigName",
-                    studio_lifecycle_config_name.into().into_json(),
+                    studio_lifecycle_config_name.into_value().into_json(),
                 ),
         )
     }
@@ -21856,18 +22598,20 @@ impl StudioLifecycleConfig {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-studiolifecycleconfig.html#cfn-sagemaker-studiolifecycleconfig-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<studio_lifecycle_config::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<studio_lifecycle_config::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for StudioLifecycleConfig {
     const TYPE_NAME: &'static str = "AWS::SageMaker::StudioLifecycleConfig";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "StudioLifecycleConfigAppType",
         "StudioLifecycleConfigContent",
@@ -21908,12 +22652,12 @@ pub mod studio_lifecycle_config {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -21960,13 +22704,16 @@ pub struct UserProfile(crate::Resource);
 impl UserProfile {
     /// A new `AWS::SageMaker::UserProfile` with its required properties.
     pub fn new(
-        domain_id: impl Into<crate::Value<String>>,
-        user_profile_name: impl Into<crate::Value<String>>,
+        domain_id: impl crate::IntoValue<String>,
+        user_profile_name: impl crate::IntoValue<String>,
     ) -> Self {
         UserProfile(
             crate::Resource::new("AWS::SageMaker::UserProfile")
-                .property("DomainId", domain_id.into().into_json())
-                .property("UserProfileName", user_profile_name.into().into_json()),
+                .property("DomainId", domain_id.into_value().into_json())
+                .property(
+                    "UserProfileName",
+                    user_profile_name.into_value().into_json(),
+                ),
         )
     }
 
@@ -21977,12 +22724,9 @@ impl UserProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-userprofile.html#cfn-sagemaker-userprofile-singlesignonuseridentifier)
-    pub fn single_sign_on_user_identifier(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
+    pub fn single_sign_on_user_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SingleSignOnUserIdentifier", value.into().into_json());
+            .set_property("SingleSignOnUserIdentifier", value.into_value().into_json());
         self
     }
 
@@ -21993,9 +22737,9 @@ impl UserProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-userprofile.html#cfn-sagemaker-userprofile-singlesignonuservalue)
-    pub fn single_sign_on_user_value(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn single_sign_on_user_value(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SingleSignOnUserValue", value.into().into_json());
+            .set_property("SingleSignOnUserValue", value.into_value().into_json());
         self
     }
 
@@ -22006,8 +22750,8 @@ impl UserProfile {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-userprofile.html#cfn-sagemaker-userprofile-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<user_profile::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<user_profile::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -22018,10 +22762,10 @@ impl UserProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-userprofile.html#cfn-sagemaker-userprofile-usersettings)
     pub fn user_settings(
         mut self,
-        value: impl Into<crate::Value<user_profile::UserSettings>>,
+        value: impl crate::IntoValue<user_profile::UserSettings>,
     ) -> Self {
         self.0
-            .set_property("UserSettings", value.into().into_json());
+            .set_property("UserSettings", value.into_value().into_json());
         self
     }
 }
@@ -22084,11 +22828,11 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-codeeditorappsettings.html#cfn-sagemaker-userprofile-codeeditorappsettings-builtinlifecycleconfigarn)
         pub fn built_in_lifecycle_config_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "BuiltInLifecycleConfigArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -22098,21 +22842,20 @@ pub mod user_profile {
         /// Items: 0 to 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-codeeditorappsettings.html#cfn-sagemaker-userprofile-codeeditorappsettings-customimages)
-        pub fn custom_images(mut self, value: impl Into<crate::Value<Vec<CustomImage>>>) -> Self {
+        pub fn custom_images(mut self, value: impl crate::IntoValue<Vec<CustomImage>>) -> Self {
             self.0
-                .insert("CustomImages".to_owned(), value.into().into_json());
+                .insert("CustomImages".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultResourceSpec`: [`ResourceSpec`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-codeeditorappsettings.html#cfn-sagemaker-userprofile-codeeditorappsettings-defaultresourcespec)
-        pub fn default_resource_spec(
-            mut self,
-            value: impl Into<crate::Value<ResourceSpec>>,
-        ) -> Self {
-            self.0
-                .insert("DefaultResourceSpec".to_owned(), value.into().into_json());
+        pub fn default_resource_spec(mut self, value: impl crate::IntoValue<ResourceSpec>) -> Self {
+            self.0.insert(
+                "DefaultResourceSpec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -22121,12 +22864,11 @@ pub mod user_profile {
         /// Items: 0 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-codeeditorappsettings.html#cfn-sagemaker-userprofile-codeeditorappsettings-lifecycleconfigarns)
-        pub fn lifecycle_config_arns(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("LifecycleConfigArns".to_owned(), value.into().into_json());
+        pub fn lifecycle_config_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "LifecycleConfigArns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -22145,10 +22887,10 @@ pub mod user_profile {
 
     impl CodeRepository {
         /// A new `CodeRepository` with its required properties.
-        pub fn new(repository_url: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(repository_url: impl crate::IntoValue<String>) -> Self {
             CodeRepository(crate::typed::Properties::from_iter([(
                 "RepositoryUrl".to_owned(),
-                repository_url.into().into_json(),
+                repository_url.into_value().into_json(),
             )]))
         }
     }
@@ -22176,10 +22918,12 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-customfilesystemconfig.html#cfn-sagemaker-userprofile-customfilesystemconfig-efsfilesystemconfig)
         pub fn efs_file_system_config(
             mut self,
-            value: impl Into<crate::Value<EfsFileSystemConfig>>,
+            value: impl crate::IntoValue<EfsFileSystemConfig>,
         ) -> Self {
-            self.0
-                .insert("EFSFileSystemConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EFSFileSystemConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -22188,11 +22932,11 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-customfilesystemconfig.html#cfn-sagemaker-userprofile-customfilesystemconfig-fsxlustrefilesystemconfig)
         pub fn f_sx_lustre_file_system_config(
             mut self,
-            value: impl Into<crate::Value<FSxLustreFileSystemConfig>>,
+            value: impl crate::IntoValue<FSxLustreFileSystemConfig>,
         ) -> Self {
             self.0.insert(
                 "FSxLustreFileSystemConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -22202,10 +22946,12 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-customfilesystemconfig.html#cfn-sagemaker-userprofile-customfilesystemconfig-s3filesystemconfig)
         pub fn s3_file_system_config(
             mut self,
-            value: impl Into<crate::Value<S3FileSystemConfig>>,
+            value: impl crate::IntoValue<S3FileSystemConfig>,
         ) -> Self {
-            self.0
-                .insert("S3FileSystemConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "S3FileSystemConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -22225,15 +22971,15 @@ pub mod user_profile {
     impl CustomImage {
         /// A new `CustomImage` with its required properties.
         pub fn new(
-            app_image_config_name: impl Into<crate::Value<String>>,
-            image_name: impl Into<crate::Value<String>>,
+            app_image_config_name: impl crate::IntoValue<String>,
+            image_name: impl crate::IntoValue<String>,
         ) -> Self {
             CustomImage(crate::typed::Properties::from_iter([
                 (
                     "AppImageConfigName".to_owned(),
-                    app_image_config_name.into().into_json(),
+                    app_image_config_name.into_value().into_json(),
                 ),
-                ("ImageName".to_owned(), image_name.into().into_json()),
+                ("ImageName".to_owned(), image_name.into_value().into_json()),
             ]))
         }
 
@@ -22242,9 +22988,11 @@ pub mod user_profile {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-customimage.html#cfn-sagemaker-userprofile-customimage-imageversionnumber)
-        pub fn image_version_number(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ImageVersionNumber".to_owned(), value.into().into_json());
+        pub fn image_version_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ImageVersionNumber".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -22263,10 +23011,10 @@ pub mod user_profile {
 
     impl CustomPosixUserConfig {
         /// A new `CustomPosixUserConfig` with its required properties.
-        pub fn new(gid: impl Into<crate::Value<i64>>, uid: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(gid: impl crate::IntoValue<i64>, uid: impl crate::IntoValue<i64>) -> Self {
             CustomPosixUserConfig(crate::typed::Properties::from_iter([
-                ("Gid".to_owned(), gid.into().into_json()),
-                ("Uid".to_owned(), uid.into().into_json()),
+                ("Gid".to_owned(), gid.into_value().into_json()),
+                ("Uid".to_owned(), uid.into_value().into_json()),
             ]))
         }
     }
@@ -22286,17 +23034,17 @@ pub mod user_profile {
     impl DefaultEbsStorageSettings {
         /// A new `DefaultEbsStorageSettings` with its required properties.
         pub fn new(
-            default_ebs_volume_size_in_gb: impl Into<crate::Value<i64>>,
-            maximum_ebs_volume_size_in_gb: impl Into<crate::Value<i64>>,
+            default_ebs_volume_size_in_gb: impl crate::IntoValue<i64>,
+            maximum_ebs_volume_size_in_gb: impl crate::IntoValue<i64>,
         ) -> Self {
             DefaultEbsStorageSettings(crate::typed::Properties::from_iter([
                 (
                     "DefaultEbsVolumeSizeInGb".to_owned(),
-                    default_ebs_volume_size_in_gb.into().into_json(),
+                    default_ebs_volume_size_in_gb.into_value().into_json(),
                 ),
                 (
                     "MaximumEbsVolumeSizeInGb".to_owned(),
-                    maximum_ebs_volume_size_in_gb.into().into_json(),
+                    maximum_ebs_volume_size_in_gb.into_value().into_json(),
                 ),
             ]))
         }
@@ -22325,11 +23073,11 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-defaultspacestoragesettings.html#cfn-sagemaker-userprofile-defaultspacestoragesettings-defaultebsstoragesettings)
         pub fn default_ebs_storage_settings(
             mut self,
-            value: impl Into<crate::Value<DefaultEbsStorageSettings>>,
+            value: impl crate::IntoValue<DefaultEbsStorageSettings>,
         ) -> Self {
             self.0.insert(
                 "DefaultEbsStorageSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -22349,10 +23097,10 @@ pub mod user_profile {
 
     impl EfsFileSystemConfig {
         /// A new `EfsFileSystemConfig` with its required properties.
-        pub fn new(file_system_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(file_system_id: impl crate::IntoValue<String>) -> Self {
             EfsFileSystemConfig(crate::typed::Properties::from_iter([(
                 "FileSystemId".to_owned(),
-                file_system_id.into().into_json(),
+                file_system_id.into_value().into_json(),
             )]))
         }
 
@@ -22363,9 +23111,9 @@ pub mod user_profile {
         /// Pattern: `^\/\S*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-efsfilesystemconfig.html#cfn-sagemaker-userprofile-efsfilesystemconfig-filesystempath)
-        pub fn file_system_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn file_system_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FileSystemPath".to_owned(), value.into().into_json());
+                .insert("FileSystemPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -22384,10 +23132,10 @@ pub mod user_profile {
 
     impl FSxLustreFileSystemConfig {
         /// A new `FSxLustreFileSystemConfig` with its required properties.
-        pub fn new(file_system_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(file_system_id: impl crate::IntoValue<String>) -> Self {
             FSxLustreFileSystemConfig(crate::typed::Properties::from_iter([(
                 "FileSystemId".to_owned(),
-                file_system_id.into().into_json(),
+                file_system_id.into_value().into_json(),
             )]))
         }
 
@@ -22398,9 +23146,9 @@ pub mod user_profile {
         /// Pattern: `^\/\S*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-fsxlustrefilesystemconfig.html#cfn-sagemaker-userprofile-fsxlustrefilesystemconfig-filesystempath)
-        pub fn file_system_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn file_system_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FileSystemPath".to_owned(), value.into().into_json());
+                .insert("FileSystemPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -22428,10 +23176,12 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-hiddensagemakerimage.html#cfn-sagemaker-userprofile-hiddensagemakerimage-sagemakerimagename)
         pub fn sage_maker_image_name(
             mut self,
-            value: impl Into<crate::Value<SageMakerImageName>>,
+            value: impl crate::IntoValue<SageMakerImageName>,
         ) -> Self {
-            self.0
-                .insert("SageMakerImageName".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SageMakerImageName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -22440,9 +23190,9 @@ pub mod user_profile {
         /// Items: 0 to 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-hiddensagemakerimage.html#cfn-sagemaker-userprofile-hiddensagemakerimage-versionaliases)
-        pub fn version_aliases(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn version_aliases(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("VersionAliases".to_owned(), value.into().into_json());
+                .insert("VersionAliases".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -22474,11 +23224,11 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-jupyterlabappsettings.html#cfn-sagemaker-userprofile-jupyterlabappsettings-builtinlifecycleconfigarn)
         pub fn built_in_lifecycle_config_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "BuiltInLifecycleConfigArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -22490,10 +23240,12 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-jupyterlabappsettings.html#cfn-sagemaker-userprofile-jupyterlabappsettings-coderepositories)
         pub fn code_repositories(
             mut self,
-            value: impl Into<crate::Value<Vec<CodeRepository>>>,
+            value: impl crate::IntoValue<Vec<CodeRepository>>,
         ) -> Self {
-            self.0
-                .insert("CodeRepositories".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CodeRepositories".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -22502,21 +23254,20 @@ pub mod user_profile {
         /// Items: 0 to 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-jupyterlabappsettings.html#cfn-sagemaker-userprofile-jupyterlabappsettings-customimages)
-        pub fn custom_images(mut self, value: impl Into<crate::Value<Vec<CustomImage>>>) -> Self {
+        pub fn custom_images(mut self, value: impl crate::IntoValue<Vec<CustomImage>>) -> Self {
             self.0
-                .insert("CustomImages".to_owned(), value.into().into_json());
+                .insert("CustomImages".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultResourceSpec`: [`ResourceSpec`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-jupyterlabappsettings.html#cfn-sagemaker-userprofile-jupyterlabappsettings-defaultresourcespec)
-        pub fn default_resource_spec(
-            mut self,
-            value: impl Into<crate::Value<ResourceSpec>>,
-        ) -> Self {
-            self.0
-                .insert("DefaultResourceSpec".to_owned(), value.into().into_json());
+        pub fn default_resource_spec(mut self, value: impl crate::IntoValue<ResourceSpec>) -> Self {
+            self.0.insert(
+                "DefaultResourceSpec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -22525,12 +23276,11 @@ pub mod user_profile {
         /// Items: 0 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-jupyterlabappsettings.html#cfn-sagemaker-userprofile-jupyterlabappsettings-lifecycleconfigarns)
-        pub fn lifecycle_config_arns(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("LifecycleConfigArns".to_owned(), value.into().into_json());
+        pub fn lifecycle_config_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "LifecycleConfigArns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -22556,12 +23306,11 @@ pub mod user_profile {
         /// `DefaultResourceSpec`: [`ResourceSpec`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-jupyterserverappsettings.html#cfn-sagemaker-userprofile-jupyterserverappsettings-defaultresourcespec)
-        pub fn default_resource_spec(
-            mut self,
-            value: impl Into<crate::Value<ResourceSpec>>,
-        ) -> Self {
-            self.0
-                .insert("DefaultResourceSpec".to_owned(), value.into().into_json());
+        pub fn default_resource_spec(mut self, value: impl crate::IntoValue<ResourceSpec>) -> Self {
+            self.0.insert(
+                "DefaultResourceSpec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -22570,12 +23319,11 @@ pub mod user_profile {
         /// Items: 0 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-jupyterserverappsettings.html#cfn-sagemaker-userprofile-jupyterserverappsettings-lifecycleconfigarns)
-        pub fn lifecycle_config_arns(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("LifecycleConfigArns".to_owned(), value.into().into_json());
+        pub fn lifecycle_config_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "LifecycleConfigArns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -22603,21 +23351,20 @@ pub mod user_profile {
         /// Items: 0 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-kernelgatewayappsettings.html#cfn-sagemaker-userprofile-kernelgatewayappsettings-customimages)
-        pub fn custom_images(mut self, value: impl Into<crate::Value<Vec<CustomImage>>>) -> Self {
+        pub fn custom_images(mut self, value: impl crate::IntoValue<Vec<CustomImage>>) -> Self {
             self.0
-                .insert("CustomImages".to_owned(), value.into().into_json());
+                .insert("CustomImages".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DefaultResourceSpec`: [`ResourceSpec`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-kernelgatewayappsettings.html#cfn-sagemaker-userprofile-kernelgatewayappsettings-defaultresourcespec)
-        pub fn default_resource_spec(
-            mut self,
-            value: impl Into<crate::Value<ResourceSpec>>,
-        ) -> Self {
-            self.0
-                .insert("DefaultResourceSpec".to_owned(), value.into().into_json());
+        pub fn default_resource_spec(mut self, value: impl crate::IntoValue<ResourceSpec>) -> Self {
+            self.0.insert(
+                "DefaultResourceSpec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -22626,12 +23373,11 @@ pub mod user_profile {
         /// Items: 0 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-kernelgatewayappsettings.html#cfn-sagemaker-userprofile-kernelgatewayappsettings-lifecycleconfigarns)
-        pub fn lifecycle_config_arns(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("LifecycleConfigArns".to_owned(), value.into().into_json());
+        pub fn lifecycle_config_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "LifecycleConfigArns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -22657,18 +23403,18 @@ pub mod user_profile {
         /// `AccessStatus`: [`AccessStatus`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-rstudioserverproappsettings.html#cfn-sagemaker-userprofile-rstudioserverproappsettings-accessstatus)
-        pub fn access_status(mut self, value: impl Into<crate::Value<AccessStatus>>) -> Self {
+        pub fn access_status(mut self, value: impl crate::IntoValue<AccessStatus>) -> Self {
             self.0
-                .insert("AccessStatus".to_owned(), value.into().into_json());
+                .insert("AccessStatus".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UserGroup`: [`UserGroup`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-rstudioserverproappsettings.html#cfn-sagemaker-userprofile-rstudioserverproappsettings-usergroup)
-        pub fn user_group(mut self, value: impl Into<crate::Value<UserGroup>>) -> Self {
+        pub fn user_group(mut self, value: impl crate::IntoValue<UserGroup>) -> Self {
             self.0
-                .insert("UserGroup".to_owned(), value.into().into_json());
+                .insert("UserGroup".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -22694,9 +23440,9 @@ pub mod user_profile {
         /// `InstanceType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-resourcespec.html#cfn-sagemaker-userprofile-resourcespec-instancetype)
-        pub fn instance_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instance_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InstanceType".to_owned(), value.into().into_json());
+                .insert("InstanceType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -22707,9 +23453,11 @@ pub mod user_profile {
         /// Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-resourcespec.html#cfn-sagemaker-userprofile-resourcespec-lifecycleconfigarn)
-        pub fn lifecycle_config_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LifecycleConfigArn".to_owned(), value.into().into_json());
+        pub fn lifecycle_config_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LifecycleConfigArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -22720,9 +23468,11 @@ pub mod user_profile {
         /// Pattern: `^arn:aws(-[\w]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-resourcespec.html#cfn-sagemaker-userprofile-resourcespec-sagemakerimagearn)
-        pub fn sage_maker_image_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SageMakerImageArn".to_owned(), value.into().into_json());
+        pub fn sage_maker_image_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SageMakerImageArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -22735,11 +23485,11 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-resourcespec.html#cfn-sagemaker-userprofile-resourcespec-sagemakerimageversionarn)
         pub fn sage_maker_image_version_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SageMakerImageVersionArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -22768,9 +23518,9 @@ pub mod user_profile {
         /// Length: 0 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-s3filesystemconfig.html#cfn-sagemaker-userprofile-s3filesystemconfig-mountpath)
-        pub fn mount_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mount_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MountPath".to_owned(), value.into().into_json());
+                .insert("MountPath".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -22781,8 +23531,9 @@ pub mod user_profile {
         /// Pattern: `(s3)://([^/]+)/?(.*)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-s3filesystemconfig.html#cfn-sagemaker-userprofile-s3filesystemconfig-s3uri)
-        pub fn s3_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S3Uri".to_owned(), value.into().into_json());
+        pub fn s3_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S3Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -22810,10 +23561,12 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-sharingsettings.html#cfn-sagemaker-userprofile-sharingsettings-notebookoutputoption)
         pub fn notebook_output_option(
             mut self,
-            value: impl Into<crate::Value<NotebookOutputOption>>,
+            value: impl crate::IntoValue<NotebookOutputOption>,
         ) -> Self {
-            self.0
-                .insert("NotebookOutputOption".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NotebookOutputOption".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -22824,9 +23577,9 @@ pub mod user_profile {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-sharingsettings.html#cfn-sagemaker-userprofile-sharingsettings-s3kmskeyid)
-        pub fn s3_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3KmsKeyId".to_owned(), value.into().into_json());
+                .insert("S3KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -22837,9 +23590,9 @@ pub mod user_profile {
         /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-sharingsettings.html#cfn-sagemaker-userprofile-sharingsettings-s3outputpath)
-        pub fn s3_output_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_output_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3OutputPath".to_owned(), value.into().into_json());
+                .insert("S3OutputPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -22867,9 +23620,9 @@ pub mod user_profile {
         /// Items: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-studiowebportalsettings.html#cfn-sagemaker-userprofile-studiowebportalsettings-hiddenapptypes)
-        pub fn hidden_app_types(mut self, value: impl Into<crate::Value<Vec<AppType>>>) -> Self {
+        pub fn hidden_app_types(mut self, value: impl crate::IntoValue<Vec<AppType>>) -> Self {
             self.0
-                .insert("HiddenAppTypes".to_owned(), value.into().into_json());
+                .insert("HiddenAppTypes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -22878,12 +23631,11 @@ pub mod user_profile {
         /// Items: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-studiowebportalsettings.html#cfn-sagemaker-userprofile-studiowebportalsettings-hiddeninstancetypes)
-        pub fn hidden_instance_types(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("HiddenInstanceTypes".to_owned(), value.into().into_json());
+        pub fn hidden_instance_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "HiddenInstanceTypes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -22892,9 +23644,9 @@ pub mod user_profile {
         /// Items: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-studiowebportalsettings.html#cfn-sagemaker-userprofile-studiowebportalsettings-hiddenmltools)
-        pub fn hidden_ml_tools(mut self, value: impl Into<crate::Value<Vec<MlTools>>>) -> Self {
+        pub fn hidden_ml_tools(mut self, value: impl crate::IntoValue<Vec<MlTools>>) -> Self {
             self.0
-                .insert("HiddenMlTools".to_owned(), value.into().into_json());
+                .insert("HiddenMlTools".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -22905,11 +23657,11 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-studiowebportalsettings.html#cfn-sagemaker-userprofile-studiowebportalsettings-hiddensagemakerimageversionaliases)
         pub fn hidden_sage_maker_image_version_aliases(
             mut self,
-            value: impl Into<crate::Value<Vec<HiddenSageMakerImage>>>,
+            value: impl crate::IntoValue<Vec<HiddenSageMakerImage>>,
         ) -> Self {
             self.0.insert(
                 "HiddenSageMakerImageVersionAliases".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -22930,12 +23682,12 @@ pub mod user_profile {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -22963,10 +23715,12 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-usersettings.html#cfn-sagemaker-userprofile-usersettings-automounthomeefs)
         pub fn auto_mount_home_efs(
             mut self,
-            value: impl Into<crate::Value<AutoMountHomeEfs>>,
+            value: impl crate::IntoValue<AutoMountHomeEfs>,
         ) -> Self {
-            self.0
-                .insert("AutoMountHomeEFS".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AutoMountHomeEFS".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -22975,10 +23729,12 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-usersettings.html#cfn-sagemaker-userprofile-usersettings-codeeditorappsettings)
         pub fn code_editor_app_settings(
             mut self,
-            value: impl Into<crate::Value<CodeEditorAppSettings>>,
+            value: impl crate::IntoValue<CodeEditorAppSettings>,
         ) -> Self {
-            self.0
-                .insert("CodeEditorAppSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CodeEditorAppSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -22989,11 +23745,11 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-usersettings.html#cfn-sagemaker-userprofile-usersettings-customfilesystemconfigs)
         pub fn custom_file_system_configs(
             mut self,
-            value: impl Into<crate::Value<Vec<CustomFileSystemConfig>>>,
+            value: impl crate::IntoValue<Vec<CustomFileSystemConfig>>,
         ) -> Self {
             self.0.insert(
                 "CustomFileSystemConfigs".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -23003,10 +23759,12 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-usersettings.html#cfn-sagemaker-userprofile-usersettings-customposixuserconfig)
         pub fn custom_posix_user_config(
             mut self,
-            value: impl Into<crate::Value<CustomPosixUserConfig>>,
+            value: impl crate::IntoValue<CustomPosixUserConfig>,
         ) -> Self {
-            self.0
-                .insert("CustomPosixUserConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomPosixUserConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -23015,9 +23773,11 @@ pub mod user_profile {
         /// Length: 0 to 1023.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-usersettings.html#cfn-sagemaker-userprofile-usersettings-defaultlandinguri)
-        pub fn default_landing_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DefaultLandingUri".to_owned(), value.into().into_json());
+        pub fn default_landing_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DefaultLandingUri".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -23028,9 +23788,9 @@ pub mod user_profile {
         /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-usersettings.html#cfn-sagemaker-userprofile-usersettings-executionrole)
-        pub fn execution_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn execution_role(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ExecutionRole".to_owned(), value.into().into_json());
+                .insert("ExecutionRole".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -23039,10 +23799,12 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-usersettings.html#cfn-sagemaker-userprofile-usersettings-jupyterlabappsettings)
         pub fn jupyter_lab_app_settings(
             mut self,
-            value: impl Into<crate::Value<JupyterLabAppSettings>>,
+            value: impl crate::IntoValue<JupyterLabAppSettings>,
         ) -> Self {
-            self.0
-                .insert("JupyterLabAppSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "JupyterLabAppSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -23051,11 +23813,11 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-usersettings.html#cfn-sagemaker-userprofile-usersettings-jupyterserverappsettings)
         pub fn jupyter_server_app_settings(
             mut self,
-            value: impl Into<crate::Value<JupyterServerAppSettings>>,
+            value: impl crate::IntoValue<JupyterServerAppSettings>,
         ) -> Self {
             self.0.insert(
                 "JupyterServerAppSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -23065,11 +23827,11 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-usersettings.html#cfn-sagemaker-userprofile-usersettings-kernelgatewayappsettings)
         pub fn kernel_gateway_app_settings(
             mut self,
-            value: impl Into<crate::Value<KernelGatewayAppSettings>>,
+            value: impl crate::IntoValue<KernelGatewayAppSettings>,
         ) -> Self {
             self.0.insert(
                 "KernelGatewayAppSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -23079,11 +23841,11 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-usersettings.html#cfn-sagemaker-userprofile-usersettings-rstudioserverproappsettings)
         pub fn r_studio_server_pro_app_settings(
             mut self,
-            value: impl Into<crate::Value<RStudioServerProAppSettings>>,
+            value: impl crate::IntoValue<RStudioServerProAppSettings>,
         ) -> Self {
             self.0.insert(
                 "RStudioServerProAppSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -23093,18 +23855,18 @@ pub mod user_profile {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-usersettings.html#cfn-sagemaker-userprofile-usersettings-securitygroups)
-        pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SecurityGroups".to_owned(), value.into().into_json());
+                .insert("SecurityGroups".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SharingSettings`: [`SharingSettings`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-usersettings.html#cfn-sagemaker-userprofile-usersettings-sharingsettings)
-        pub fn sharing_settings(mut self, value: impl Into<crate::Value<SharingSettings>>) -> Self {
+        pub fn sharing_settings(mut self, value: impl crate::IntoValue<SharingSettings>) -> Self {
             self.0
-                .insert("SharingSettings".to_owned(), value.into().into_json());
+                .insert("SharingSettings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -23113,22 +23875,21 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-usersettings.html#cfn-sagemaker-userprofile-usersettings-spacestoragesettings)
         pub fn space_storage_settings(
             mut self,
-            value: impl Into<crate::Value<DefaultSpaceStorageSettings>>,
+            value: impl crate::IntoValue<DefaultSpaceStorageSettings>,
         ) -> Self {
-            self.0
-                .insert("SpaceStorageSettings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SpaceStorageSettings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `StudioWebPortal`: [`StudioWebPortal`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-usersettings.html#cfn-sagemaker-userprofile-usersettings-studiowebportal)
-        pub fn studio_web_portal(
-            mut self,
-            value: impl Into<crate::Value<StudioWebPortal>>,
-        ) -> Self {
+        pub fn studio_web_portal(mut self, value: impl crate::IntoValue<StudioWebPortal>) -> Self {
             self.0
-                .insert("StudioWebPortal".to_owned(), value.into().into_json());
+                .insert("StudioWebPortal".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -23137,11 +23898,11 @@ pub mod user_profile {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-userprofile-usersettings.html#cfn-sagemaker-userprofile-usersettings-studiowebportalsettings)
         pub fn studio_web_portal_settings(
             mut self,
-            value: impl Into<crate::Value<StudioWebPortalSettings>>,
+            value: impl crate::IntoValue<StudioWebPortalSettings>,
         ) -> Self {
             self.0.insert(
                 "StudioWebPortalSettings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -23382,8 +24143,9 @@ impl Workteam {
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-workteam.html#cfn-sagemaker-workteam-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -23392,10 +24154,10 @@ impl Workteam {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-workteam.html#cfn-sagemaker-workteam-memberdefinitions)
     pub fn member_definitions(
         mut self,
-        value: impl Into<crate::Value<Vec<workteam::MemberDefinition>>>,
+        value: impl crate::IntoValue<Vec<workteam::MemberDefinition>>,
     ) -> Self {
         self.0
-            .set_property("MemberDefinitions", value.into().into_json());
+            .set_property("MemberDefinitions", value.into_value().into_json());
         self
     }
 
@@ -23404,18 +24166,18 @@ impl Workteam {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-workteam.html#cfn-sagemaker-workteam-notificationconfiguration)
     pub fn notification_configuration(
         mut self,
-        value: impl Into<crate::Value<workteam::NotificationConfiguration>>,
+        value: impl crate::IntoValue<workteam::NotificationConfiguration>,
     ) -> Self {
         self.0
-            .set_property("NotificationConfiguration", value.into().into_json());
+            .set_property("NotificationConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](workteam::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-workteam.html#cfn-sagemaker-workteam-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<workteam::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<workteam::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -23424,9 +24186,9 @@ impl Workteam {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-workteam.html#cfn-sagemaker-workteam-workforcename)
-    pub fn workforce_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn workforce_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("WorkforceName", value.into().into_json());
+            .set_property("WorkforceName", value.into_value().into_json());
         self
     }
 
@@ -23435,9 +24197,9 @@ impl Workteam {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-workteam.html#cfn-sagemaker-workteam-workteamname)
-    pub fn workteam_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn workteam_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("WorkteamName", value.into().into_json());
+            .set_property("WorkteamName", value.into_value().into_json());
         self
     }
 }
@@ -23486,22 +24248,22 @@ pub mod workteam {
     impl CognitoMemberDefinition {
         /// A new `CognitoMemberDefinition` with its required properties.
         pub fn new(
-            cognito_client_id: impl Into<crate::Value<String>>,
-            cognito_user_group: impl Into<crate::Value<String>>,
-            cognito_user_pool: impl Into<crate::Value<String>>,
+            cognito_client_id: impl crate::IntoValue<String>,
+            cognito_user_group: impl crate::IntoValue<String>,
+            cognito_user_pool: impl crate::IntoValue<String>,
         ) -> Self {
             CognitoMemberDefinition(crate::typed::Properties::from_iter([
                 (
                     "CognitoClientId".to_owned(),
-                    cognito_client_id.into().into_json(),
+                    cognito_client_id.into_value().into_json(),
                 ),
                 (
                     "CognitoUserGroup".to_owned(),
-                    cognito_user_group.into().into_json(),
+                    cognito_user_group.into_value().into_json(),
                 ),
                 (
                     "CognitoUserPool".to_owned(),
-                    cognito_user_pool.into().into_json(),
+                    cognito_user_pool.into_value().into_json(),
                 ),
             ]))
         }
@@ -23530,11 +24292,11 @@ pub mod workteam {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-workteam-memberdefinition.html#cfn-sagemaker-workteam-memberdefinition-cognitomemberdefinition)
         pub fn cognito_member_definition(
             mut self,
-            value: impl Into<crate::Value<CognitoMemberDefinition>>,
+            value: impl crate::IntoValue<CognitoMemberDefinition>,
         ) -> Self {
             self.0.insert(
                 "CognitoMemberDefinition".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -23544,10 +24306,12 @@ pub mod workteam {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-workteam-memberdefinition.html#cfn-sagemaker-workteam-memberdefinition-oidcmemberdefinition)
         pub fn oidc_member_definition(
             mut self,
-            value: impl Into<crate::Value<OidcMemberDefinition>>,
+            value: impl crate::IntoValue<OidcMemberDefinition>,
         ) -> Self {
-            self.0
-                .insert("OidcMemberDefinition".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OidcMemberDefinition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -23566,10 +24330,10 @@ pub mod workteam {
 
     impl NotificationConfiguration {
         /// A new `NotificationConfiguration` with its required properties.
-        pub fn new(notification_topic_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(notification_topic_arn: impl crate::IntoValue<String>) -> Self {
             NotificationConfiguration(crate::typed::Properties::from_iter([(
                 "NotificationTopicArn".to_owned(),
-                notification_topic_arn.into().into_json(),
+                notification_topic_arn.into_value().into_json(),
             )]))
         }
     }
@@ -23588,10 +24352,10 @@ pub mod workteam {
 
     impl OidcMemberDefinition {
         /// A new `OidcMemberDefinition` with its required properties.
-        pub fn new(oidc_groups: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(oidc_groups: impl crate::IntoValue<Vec<String>>) -> Self {
             OidcMemberDefinition(crate::typed::Properties::from_iter([(
                 "OidcGroups".to_owned(),
-                oidc_groups.into().into_json(),
+                oidc_groups.into_value().into_json(),
             )]))
         }
     }
@@ -23611,12 +24375,12 @@ pub mod workteam {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

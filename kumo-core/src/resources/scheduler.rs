@@ -5,6 +5,18 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::Scheduler::Schedule", "AWS::Scheduler::ScheduleGroup"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Scheduler::Schedule",
+        <Schedule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Scheduler::ScheduleGroup",
+        <ScheduleGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Scheduler::Schedule`.
 ///
 /// Required properties, the arguments of [`Schedule::new`]: `FlexibleTimeWindow`, `ScheduleExpression`, `Target`.
@@ -16,18 +28,21 @@ pub struct Schedule(crate::Resource);
 impl Schedule {
     /// A new `AWS::Scheduler::Schedule` with its required properties.
     pub fn new(
-        flexible_time_window: impl Into<crate::Value<schedule::FlexibleTimeWindow>>,
-        schedule_expression: impl Into<crate::Value<String>>,
-        target: impl Into<crate::Value<schedule::Target>>,
+        flexible_time_window: impl crate::IntoValue<schedule::FlexibleTimeWindow>,
+        schedule_expression: impl crate::IntoValue<String>,
+        target: impl crate::IntoValue<schedule::Target>,
     ) -> Self {
         Schedule(
             crate::Resource::new("AWS::Scheduler::Schedule")
                 .property(
                     "FlexibleTimeWindow",
-                    flexible_time_window.into().into_json(),
+                    flexible_time_window.into_value().into_json(),
                 )
-                .property("ScheduleExpression", schedule_expression.into().into_json())
-                .property("Target", target.into().into_json()),
+                .property(
+                    "ScheduleExpression",
+                    schedule_expression.into_value().into_json(),
+                )
+                .property("Target", target.into_value().into_json()),
         )
     }
 
@@ -36,16 +51,18 @@ impl Schedule {
     /// Length: 0 to 512.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-scheduler-schedule.html#cfn-scheduler-schedule-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `EndDate`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-scheduler-schedule.html#cfn-scheduler-schedule-enddate)
-    pub fn end_date(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("EndDate", value.into().into_json());
+    pub fn end_date(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("EndDate", value.into_value().into_json());
         self
     }
 
@@ -56,8 +73,9 @@ impl Schedule {
     /// Pattern: `^[0-9a-zA-Z-_.]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-scheduler-schedule.html#cfn-scheduler-schedule-groupname)
-    pub fn group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("GroupName", value.into().into_json());
+    pub fn group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("GroupName", value.into_value().into_json());
         self
     }
 
@@ -68,8 +86,9 @@ impl Schedule {
     /// Pattern: `^arn:aws[a-z-]*:kms:[a-z0-9\-]+:\d{12}:(key|alias)\/[0-9a-zA-Z-_]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-scheduler-schedule.html#cfn-scheduler-schedule-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
@@ -82,8 +101,8 @@ impl Schedule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-scheduler-schedule.html#cfn-scheduler-schedule-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -92,25 +111,26 @@ impl Schedule {
     /// Length: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-scheduler-schedule.html#cfn-scheduler-schedule-scheduleexpressiontimezone)
-    pub fn schedule_expression_timezone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn schedule_expression_timezone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ScheduleExpressionTimezone", value.into().into_json());
+            .set_property("ScheduleExpressionTimezone", value.into_value().into_json());
         self
     }
 
     /// `StartDate`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-scheduler-schedule.html#cfn-scheduler-schedule-startdate)
-    pub fn start_date(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StartDate", value.into().into_json());
+    pub fn start_date(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StartDate", value.into_value().into_json());
         self
     }
 
     /// `State`: [`ScheduleState`](schedule::ScheduleState).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-scheduler-schedule.html#cfn-scheduler-schedule-state)
-    pub fn state(mut self, value: impl Into<crate::Value<schedule::ScheduleState>>) -> Self {
-        self.0.set_property("State", value.into().into_json());
+    pub fn state(mut self, value: impl crate::IntoValue<schedule::ScheduleState>) -> Self {
+        self.0.set_property("State", value.into_value().into_json());
         self
     }
 }
@@ -152,19 +172,19 @@ pub mod schedule {
 
     impl AwsVpcConfiguration {
         /// A new `AwsVpcConfiguration` with its required properties.
-        pub fn new(subnets: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(subnets: impl crate::IntoValue<Vec<String>>) -> Self {
             AwsVpcConfiguration(crate::typed::Properties::from_iter([(
                 "Subnets".to_owned(),
-                subnets.into().into_json(),
+                subnets.into_value().into_json(),
             )]))
         }
 
         /// `AssignPublicIp`: [`AssignPublicIp`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-awsvpcconfiguration.html#cfn-scheduler-schedule-awsvpcconfiguration-assignpublicip)
-        pub fn assign_public_ip(mut self, value: impl Into<crate::Value<AssignPublicIp>>) -> Self {
+        pub fn assign_public_ip(mut self, value: impl crate::IntoValue<AssignPublicIp>) -> Self {
             self.0
-                .insert("AssignPublicIp".to_owned(), value.into().into_json());
+                .insert("AssignPublicIp".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -173,9 +193,9 @@ pub mod schedule {
         /// Items: 1 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-awsvpcconfiguration.html#cfn-scheduler-schedule-awsvpcconfiguration-securitygroups)
-        pub fn security_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn security_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SecurityGroups".to_owned(), value.into().into_json());
+                .insert("SecurityGroups".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -194,10 +214,10 @@ pub mod schedule {
 
     impl CapacityProviderStrategyItem {
         /// A new `CapacityProviderStrategyItem` with its required properties.
-        pub fn new(capacity_provider: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(capacity_provider: impl crate::IntoValue<String>) -> Self {
             CapacityProviderStrategyItem(crate::typed::Properties::from_iter([(
                 "CapacityProvider".to_owned(),
-                capacity_provider.into().into_json(),
+                capacity_provider.into_value().into_json(),
             )]))
         }
 
@@ -208,8 +228,9 @@ pub mod schedule {
         /// Default: `0`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-capacityproviderstrategyitem.html#cfn-scheduler-schedule-capacityproviderstrategyitem-base)
-        pub fn base(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Base".to_owned(), value.into().into_json());
+        pub fn base(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Base".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -220,8 +241,9 @@ pub mod schedule {
         /// Default: `0`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-capacityproviderstrategyitem.html#cfn-scheduler-schedule-capacityproviderstrategyitem-weight)
-        pub fn weight(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("Weight".to_owned(), value.into().into_json());
+        pub fn weight(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("Weight".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -251,8 +273,9 @@ pub mod schedule {
         /// Pattern: `^arn:aws[a-z-]*:sqs:[a-z0-9\-]+:\d{12}:[a-zA-Z0-9\-_]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-deadletterconfig.html#cfn-scheduler-schedule-deadletterconfig-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -271,10 +294,10 @@ pub mod schedule {
 
     impl EcsParameters {
         /// A new `EcsParameters` with its required properties.
-        pub fn new(task_definition_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(task_definition_arn: impl crate::IntoValue<String>) -> Self {
             EcsParameters(crate::typed::Properties::from_iter([(
                 "TaskDefinitionArn".to_owned(),
-                task_definition_arn.into().into_json(),
+                task_definition_arn.into_value().into_json(),
             )]))
         }
 
@@ -285,11 +308,11 @@ pub mod schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-ecsparameters.html#cfn-scheduler-schedule-ecsparameters-capacityproviderstrategy)
         pub fn capacity_provider_strategy(
             mut self,
-            value: impl Into<crate::Value<Vec<CapacityProviderStrategyItem>>>,
+            value: impl crate::IntoValue<Vec<CapacityProviderStrategyItem>>,
         ) -> Self {
             self.0.insert(
                 "CapacityProviderStrategy".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -297,18 +320,22 @@ pub mod schedule {
         /// `EnableECSManagedTags`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-ecsparameters.html#cfn-scheduler-schedule-ecsparameters-enableecsmanagedtags)
-        pub fn enable_ecs_managed_tags(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnableECSManagedTags".to_owned(), value.into().into_json());
+        pub fn enable_ecs_managed_tags(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnableECSManagedTags".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EnableExecuteCommand`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-ecsparameters.html#cfn-scheduler-schedule-ecsparameters-enableexecutecommand)
-        pub fn enable_execute_command(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnableExecuteCommand".to_owned(), value.into().into_json());
+        pub fn enable_execute_command(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnableExecuteCommand".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -317,17 +344,18 @@ pub mod schedule {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-ecsparameters.html#cfn-scheduler-schedule-ecsparameters-group)
-        pub fn group(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Group".to_owned(), value.into().into_json());
+        pub fn group(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Group".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LaunchType`: [`LaunchType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-ecsparameters.html#cfn-scheduler-schedule-ecsparameters-launchtype)
-        pub fn launch_type(mut self, value: impl Into<crate::Value<LaunchType>>) -> Self {
+        pub fn launch_type(mut self, value: impl crate::IntoValue<LaunchType>) -> Self {
             self.0
-                .insert("LaunchType".to_owned(), value.into().into_json());
+                .insert("LaunchType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -336,10 +364,12 @@ pub mod schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-ecsparameters.html#cfn-scheduler-schedule-ecsparameters-networkconfiguration)
         pub fn network_configuration(
             mut self,
-            value: impl Into<crate::Value<NetworkConfiguration>>,
+            value: impl crate::IntoValue<NetworkConfiguration>,
         ) -> Self {
-            self.0
-                .insert("NetworkConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NetworkConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -350,10 +380,12 @@ pub mod schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-ecsparameters.html#cfn-scheduler-schedule-ecsparameters-placementconstraints)
         pub fn placement_constraints(
             mut self,
-            value: impl Into<crate::Value<Vec<PlacementConstraint>>>,
+            value: impl crate::IntoValue<Vec<PlacementConstraint>>,
         ) -> Self {
-            self.0
-                .insert("PlacementConstraints".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PlacementConstraints".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -364,10 +396,12 @@ pub mod schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-ecsparameters.html#cfn-scheduler-schedule-ecsparameters-placementstrategy)
         pub fn placement_strategy(
             mut self,
-            value: impl Into<crate::Value<Vec<PlacementStrategy>>>,
+            value: impl crate::IntoValue<Vec<PlacementStrategy>>,
         ) -> Self {
-            self.0
-                .insert("PlacementStrategy".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PlacementStrategy".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -376,18 +410,18 @@ pub mod schedule {
         /// Length: 1 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-ecsparameters.html#cfn-scheduler-schedule-ecsparameters-platformversion)
-        pub fn platform_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn platform_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PlatformVersion".to_owned(), value.into().into_json());
+                .insert("PlatformVersion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PropagateTags`: [`PropagateTags`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-ecsparameters.html#cfn-scheduler-schedule-ecsparameters-propagatetags)
-        pub fn propagate_tags(mut self, value: impl Into<crate::Value<PropagateTags>>) -> Self {
+        pub fn propagate_tags(mut self, value: impl crate::IntoValue<PropagateTags>) -> Self {
             self.0
-                .insert("PropagateTags".to_owned(), value.into().into_json());
+                .insert("PropagateTags".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -396,9 +430,9 @@ pub mod schedule {
         /// Length: at most 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-ecsparameters.html#cfn-scheduler-schedule-ecsparameters-referenceid)
-        pub fn reference_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn reference_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ReferenceId".to_owned(), value.into().into_json());
+                .insert("ReferenceId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -409,9 +443,10 @@ pub mod schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-ecsparameters.html#cfn-scheduler-schedule-ecsparameters-tags)
         pub fn tags(
             mut self,
-            value: impl Into<crate::Value<Vec<::std::collections::BTreeMap<String, String>>>>,
+            value: impl crate::IntoValue<Vec<::std::collections::BTreeMap<String, String>>>,
         ) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -420,9 +455,9 @@ pub mod schedule {
         /// Range: 1 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-ecsparameters.html#cfn-scheduler-schedule-ecsparameters-taskcount)
-        pub fn task_count(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn task_count(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("TaskCount".to_owned(), value.into().into_json());
+                .insert("TaskCount".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -442,12 +477,15 @@ pub mod schedule {
     impl EventBridgeParameters {
         /// A new `EventBridgeParameters` with its required properties.
         pub fn new(
-            detail_type: impl Into<crate::Value<String>>,
-            source: impl Into<crate::Value<String>>,
+            detail_type: impl crate::IntoValue<String>,
+            source: impl crate::IntoValue<String>,
         ) -> Self {
             EventBridgeParameters(crate::typed::Properties::from_iter([
-                ("DetailType".to_owned(), detail_type.into().into_json()),
-                ("Source".to_owned(), source.into().into_json()),
+                (
+                    "DetailType".to_owned(),
+                    detail_type.into_value().into_json(),
+                ),
+                ("Source".to_owned(), source.into_value().into_json()),
             ]))
         }
     }
@@ -466,10 +504,10 @@ pub mod schedule {
 
     impl FlexibleTimeWindow {
         /// A new `FlexibleTimeWindow` with its required properties.
-        pub fn new(mode: impl Into<crate::Value<FlexibleTimeWindowMode>>) -> Self {
+        pub fn new(mode: impl crate::IntoValue<FlexibleTimeWindowMode>) -> Self {
             FlexibleTimeWindow(crate::typed::Properties::from_iter([(
                 "Mode".to_owned(),
-                mode.into().into_json(),
+                mode.into_value().into_json(),
             )]))
         }
 
@@ -478,10 +516,10 @@ pub mod schedule {
         /// Range: 1 to 1440.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-flexibletimewindow.html#cfn-scheduler-schedule-flexibletimewindow-maximumwindowinminutes)
-        pub fn maximum_window_in_minutes(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn maximum_window_in_minutes(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "MaximumWindowInMinutes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -501,10 +539,10 @@ pub mod schedule {
 
     impl KinesisParameters {
         /// A new `KinesisParameters` with its required properties.
-        pub fn new(partition_key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(partition_key: impl crate::IntoValue<String>) -> Self {
             KinesisParameters(crate::typed::Properties::from_iter([(
                 "PartitionKey".to_owned(),
-                partition_key.into().into_json(),
+                partition_key.into_value().into_json(),
             )]))
         }
     }
@@ -532,10 +570,12 @@ pub mod schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-networkconfiguration.html#cfn-scheduler-schedule-networkconfiguration-awsvpcconfiguration)
         pub fn awsvpc_configuration(
             mut self,
-            value: impl Into<crate::Value<AwsVpcConfiguration>>,
+            value: impl crate::IntoValue<AwsVpcConfiguration>,
         ) -> Self {
-            self.0
-                .insert("AwsvpcConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AwsvpcConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -563,17 +603,18 @@ pub mod schedule {
         /// Length: at most 2000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-placementconstraint.html#cfn-scheduler-schedule-placementconstraint-expression)
-        pub fn expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn expression(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Expression".to_owned(), value.into().into_json());
+                .insert("Expression".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`PlacementConstraintType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-placementconstraint.html#cfn-scheduler-schedule-placementconstraint-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<PlacementConstraintType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<PlacementConstraintType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -601,16 +642,18 @@ pub mod schedule {
         /// Length: at most 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-placementstrategy.html#cfn-scheduler-schedule-placementstrategy-field)
-        pub fn field(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Field".to_owned(), value.into().into_json());
+        pub fn field(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Field".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`PlacementStrategyType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-placementstrategy.html#cfn-scheduler-schedule-placementstrategy-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<PlacementStrategyType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<PlacementStrategyType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -638,10 +681,10 @@ pub mod schedule {
         /// Range: 60 to 86400.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-retrypolicy.html#cfn-scheduler-schedule-retrypolicy-maximumeventageinseconds)
-        pub fn maximum_event_age_in_seconds(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn maximum_event_age_in_seconds(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0.insert(
                 "MaximumEventAgeInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -651,9 +694,11 @@ pub mod schedule {
         /// Range: 0 to 185.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-retrypolicy.html#cfn-scheduler-schedule-retrypolicy-maximumretryattempts)
-        pub fn maximum_retry_attempts(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("MaximumRetryAttempts".to_owned(), value.into().into_json());
+        pub fn maximum_retry_attempts(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "MaximumRetryAttempts".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -673,12 +718,12 @@ pub mod schedule {
     impl SageMakerPipelineParameter {
         /// A new `SageMakerPipelineParameter` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             SageMakerPipelineParameter(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -708,10 +753,12 @@ pub mod schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-sagemakerpipelineparameters.html#cfn-scheduler-schedule-sagemakerpipelineparameters-pipelineparameterlist)
         pub fn pipeline_parameter_list(
             mut self,
-            value: impl Into<crate::Value<Vec<SageMakerPipelineParameter>>>,
+            value: impl crate::IntoValue<Vec<SageMakerPipelineParameter>>,
         ) -> Self {
-            self.0
-                .insert("PipelineParameterList".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PipelineParameterList".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -739,9 +786,9 @@ pub mod schedule {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-sqsparameters.html#cfn-scheduler-schedule-sqsparameters-messagegroupid)
-        pub fn message_group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn message_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MessageGroupId".to_owned(), value.into().into_json());
+                .insert("MessageGroupId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -761,12 +808,12 @@ pub mod schedule {
     impl Target {
         /// A new `Target` with its required properties.
         pub fn new(
-            arn: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            arn: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             Target(crate::typed::Properties::from_iter([
-                ("Arn".to_owned(), arn.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                ("Arn".to_owned(), arn.into_value().into_json()),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
@@ -775,19 +822,21 @@ pub mod schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-target.html#cfn-scheduler-schedule-target-deadletterconfig)
         pub fn dead_letter_config(
             mut self,
-            value: impl Into<crate::Value<DeadLetterConfig>>,
+            value: impl crate::IntoValue<DeadLetterConfig>,
         ) -> Self {
-            self.0
-                .insert("DeadLetterConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DeadLetterConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `EcsParameters`: [`EcsParameters`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-target.html#cfn-scheduler-schedule-target-ecsparameters)
-        pub fn ecs_parameters(mut self, value: impl Into<crate::Value<EcsParameters>>) -> Self {
+        pub fn ecs_parameters(mut self, value: impl crate::IntoValue<EcsParameters>) -> Self {
             self.0
-                .insert("EcsParameters".to_owned(), value.into().into_json());
+                .insert("EcsParameters".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -796,10 +845,12 @@ pub mod schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-target.html#cfn-scheduler-schedule-target-eventbridgeparameters)
         pub fn event_bridge_parameters(
             mut self,
-            value: impl Into<crate::Value<EventBridgeParameters>>,
+            value: impl crate::IntoValue<EventBridgeParameters>,
         ) -> Self {
-            self.0
-                .insert("EventBridgeParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EventBridgeParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -808,8 +859,9 @@ pub mod schedule {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-target.html#cfn-scheduler-schedule-target-input)
-        pub fn input(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Input".to_owned(), value.into().into_json());
+        pub fn input(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Input".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -818,19 +870,21 @@ pub mod schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-target.html#cfn-scheduler-schedule-target-kinesisparameters)
         pub fn kinesis_parameters(
             mut self,
-            value: impl Into<crate::Value<KinesisParameters>>,
+            value: impl crate::IntoValue<KinesisParameters>,
         ) -> Self {
-            self.0
-                .insert("KinesisParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "KinesisParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RetryPolicy`: [`RetryPolicy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-target.html#cfn-scheduler-schedule-target-retrypolicy)
-        pub fn retry_policy(mut self, value: impl Into<crate::Value<RetryPolicy>>) -> Self {
+        pub fn retry_policy(mut self, value: impl crate::IntoValue<RetryPolicy>) -> Self {
             self.0
-                .insert("RetryPolicy".to_owned(), value.into().into_json());
+                .insert("RetryPolicy".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -839,11 +893,11 @@ pub mod schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-target.html#cfn-scheduler-schedule-target-sagemakerpipelineparameters)
         pub fn sage_maker_pipeline_parameters(
             mut self,
-            value: impl Into<crate::Value<SageMakerPipelineParameters>>,
+            value: impl crate::IntoValue<SageMakerPipelineParameters>,
         ) -> Self {
             self.0.insert(
                 "SageMakerPipelineParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -851,9 +905,9 @@ pub mod schedule {
         /// `SqsParameters`: [`SqsParameters`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-scheduler-schedule-target.html#cfn-scheduler-schedule-target-sqsparameters)
-        pub fn sqs_parameters(mut self, value: impl Into<crate::Value<SqsParameters>>) -> Self {
+        pub fn sqs_parameters(mut self, value: impl crate::IntoValue<SqsParameters>) -> Self {
             self.0
-                .insert("SqsParameters".to_owned(), value.into().into_json());
+                .insert("SqsParameters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1015,8 +1069,8 @@ impl ScheduleGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-scheduler-schedulegroup.html#cfn-scheduler-schedulegroup-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1025,8 +1079,8 @@ impl ScheduleGroup {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-scheduler-schedulegroup.html#cfn-scheduler-schedulegroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<schedule_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<schedule_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1039,7 +1093,12 @@ impl Default for ScheduleGroup {
 
 impl crate::typed::ResourceType for ScheduleGroup {
     const TYPE_NAME: &'static str = "AWS::Scheduler::ScheduleGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1090,12 +1149,12 @@ pub mod schedule_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

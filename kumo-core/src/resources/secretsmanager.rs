@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::SecretsManager::SecretTargetAttachment",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::SecretsManager::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SecretsManager::RotationSchedule",
+        <RotationSchedule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SecretsManager::Secret",
+        <Secret as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SecretsManager::SecretTargetAttachment",
+        <SecretTargetAttachment as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::SecretsManager::ResourcePolicy`.
 ///
 /// Required properties, the arguments of [`ResourcePolicy::new`]: `ResourcePolicy`, `SecretId`.
@@ -21,22 +41,22 @@ pub struct ResourcePolicy(crate::Resource);
 impl ResourcePolicy {
     /// A new `AWS::SecretsManager::ResourcePolicy` with its required properties.
     pub fn new(
-        resource_policy: impl Into<crate::Value<crate::Json>>,
-        secret_id: impl Into<crate::Value<String>>,
+        resource_policy: impl crate::IntoValue<crate::Json>,
+        secret_id: impl crate::IntoValue<String>,
     ) -> Self {
         ResourcePolicy(
             crate::Resource::new("AWS::SecretsManager::ResourcePolicy")
-                .property("ResourcePolicy", resource_policy.into().into_json())
-                .property("SecretId", secret_id.into().into_json()),
+                .property("ResourcePolicy", resource_policy.into_value().into_json())
+                .property("SecretId", secret_id.into_value().into_json()),
         )
     }
 
     /// `BlockPublicPolicy`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-resourcepolicy.html#cfn-secretsmanager-resourcepolicy-blockpublicpolicy)
-    pub fn block_public_policy(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn block_public_policy(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("BlockPublicPolicy", value.into().into_json());
+            .set_property("BlockPublicPolicy", value.into_value().into_json());
         self
     }
 }
@@ -77,10 +97,10 @@ pub struct RotationSchedule(crate::Resource);
 
 impl RotationSchedule {
     /// A new `AWS::SecretsManager::RotationSchedule` with its required properties.
-    pub fn new(secret_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(secret_id: impl crate::IntoValue<String>) -> Self {
         RotationSchedule(
             crate::Resource::new("AWS::SecretsManager::RotationSchedule")
-                .property("SecretId", secret_id.into().into_json()),
+                .property("SecretId", secret_id.into_value().into_json()),
         )
     }
 
@@ -89,10 +109,12 @@ impl RotationSchedule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-rotationschedule.html#cfn-secretsmanager-rotationschedule-externalsecretrotationmetadata)
     pub fn external_secret_rotation_metadata(
         mut self,
-        value: impl Into<crate::Value<Vec<rotation_schedule::ExternalSecretRotationMetadataItem>>>,
+        value: impl crate::IntoValue<Vec<rotation_schedule::ExternalSecretRotationMetadataItem>>,
     ) -> Self {
-        self.0
-            .set_property("ExternalSecretRotationMetadata", value.into().into_json());
+        self.0.set_property(
+            "ExternalSecretRotationMetadata",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -101,10 +123,12 @@ impl RotationSchedule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-rotationschedule.html#cfn-secretsmanager-rotationschedule-externalsecretrotationrolearn)
     pub fn external_secret_rotation_role_arn(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("ExternalSecretRotationRoleArn", value.into().into_json());
+        self.0.set_property(
+            "ExternalSecretRotationRoleArn",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -113,28 +137,28 @@ impl RotationSchedule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-rotationschedule.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda)
     pub fn hosted_rotation_lambda(
         mut self,
-        value: impl Into<crate::Value<rotation_schedule::HostedRotationLambda>>,
+        value: impl crate::IntoValue<rotation_schedule::HostedRotationLambda>,
     ) -> Self {
         self.0
-            .set_property("HostedRotationLambda", value.into().into_json());
+            .set_property("HostedRotationLambda", value.into_value().into_json());
         self
     }
 
     /// `RotateImmediatelyOnUpdate`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-rotationschedule.html#cfn-secretsmanager-rotationschedule-rotateimmediatelyonupdate)
-    pub fn rotate_immediately_on_update(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn rotate_immediately_on_update(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("RotateImmediatelyOnUpdate", value.into().into_json());
+            .set_property("RotateImmediatelyOnUpdate", value.into_value().into_json());
         self
     }
 
     /// `RotationLambdaARN`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-rotationschedule.html#cfn-secretsmanager-rotationschedule-rotationlambdaarn)
-    pub fn rotation_lambda_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn rotation_lambda_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RotationLambdaARN", value.into().into_json());
+            .set_property("RotationLambdaARN", value.into_value().into_json());
         self
     }
 
@@ -143,10 +167,10 @@ impl RotationSchedule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-rotationschedule.html#cfn-secretsmanager-rotationschedule-rotationrules)
     pub fn rotation_rules(
         mut self,
-        value: impl Into<crate::Value<rotation_schedule::RotationRules>>,
+        value: impl crate::IntoValue<rotation_schedule::RotationRules>,
     ) -> Self {
         self.0
-            .set_property("RotationRules", value.into().into_json());
+            .set_property("RotationRules", value.into_value().into_json());
         self
     }
 }
@@ -189,12 +213,12 @@ pub mod rotation_schedule {
     impl ExternalSecretRotationMetadataItem {
         /// A new `ExternalSecretRotationMetadataItem` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             ExternalSecretRotationMetadataItem(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -213,73 +237,81 @@ pub mod rotation_schedule {
 
     impl HostedRotationLambda {
         /// A new `HostedRotationLambda` with its required properties.
-        pub fn new(rotation_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(rotation_type: impl crate::IntoValue<String>) -> Self {
             HostedRotationLambda(crate::typed::Properties::from_iter([(
                 "RotationType".to_owned(),
-                rotation_type.into().into_json(),
+                rotation_type.into_value().into_json(),
             )]))
         }
 
         /// `ExcludeCharacters`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda-excludecharacters)
-        pub fn exclude_characters(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ExcludeCharacters".to_owned(), value.into().into_json());
+        pub fn exclude_characters(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ExcludeCharacters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `KmsKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MasterSecretArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda-mastersecretarn)
-        pub fn master_secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn master_secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MasterSecretArn".to_owned(), value.into().into_json());
+                .insert("MasterSecretArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MasterSecretKmsKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda-mastersecretkmskeyarn)
-        pub fn master_secret_kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("MasterSecretKmsKeyArn".to_owned(), value.into().into_json());
+        pub fn master_secret_kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "MasterSecretKmsKeyArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RotationLambdaName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda-rotationlambdaname)
-        pub fn rotation_lambda_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("RotationLambdaName".to_owned(), value.into().into_json());
+        pub fn rotation_lambda_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "RotationLambdaName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Runtime`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda-runtime)
-        pub fn runtime(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn runtime(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Runtime".to_owned(), value.into().into_json());
+                .insert("Runtime".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SuperuserSecretArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda-superusersecretarn)
-        pub fn superuser_secret_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SuperuserSecretArn".to_owned(), value.into().into_json());
+        pub fn superuser_secret_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SuperuserSecretArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -288,11 +320,11 @@ pub mod rotation_schedule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda-superusersecretkmskeyarn)
         pub fn superuser_secret_kms_key_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SuperuserSecretKmsKeyArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -300,18 +332,20 @@ pub mod rotation_schedule {
         /// `VpcSecurityGroupIds`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda-vpcsecuritygroupids)
-        pub fn vpc_security_group_ids(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("VpcSecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn vpc_security_group_ids(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "VpcSecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `VpcSubnetIds`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda-vpcsubnetids)
-        pub fn vpc_subnet_ids(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn vpc_subnet_ids(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VpcSubnetIds".to_owned(), value.into().into_json());
+                .insert("VpcSubnetIds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -337,10 +371,10 @@ pub mod rotation_schedule {
         /// `AutomaticallyAfterDays`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-rotationschedule-rotationrules.html#cfn-secretsmanager-rotationschedule-rotationrules-automaticallyafterdays)
-        pub fn automatically_after_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn automatically_after_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "AutomaticallyAfterDays".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -348,18 +382,20 @@ pub mod rotation_schedule {
         /// `Duration`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-rotationschedule-rotationrules.html#cfn-secretsmanager-rotationschedule-rotationrules-duration)
-        pub fn duration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn duration(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Duration".to_owned(), value.into().into_json());
+                .insert("Duration".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScheduleExpression`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-rotationschedule-rotationrules.html#cfn-secretsmanager-rotationschedule-rotationrules-scheduleexpression)
-        pub fn schedule_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ScheduleExpression".to_owned(), value.into().into_json());
+        pub fn schedule_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ScheduleExpression".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -388,8 +424,9 @@ impl Secret {
     /// Length: 0 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html#cfn-secretsmanager-secret-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -398,10 +435,10 @@ impl Secret {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html#cfn-secretsmanager-secret-generatesecretstring)
     pub fn generate_secret_string(
         mut self,
-        value: impl Into<crate::Value<secret::GenerateSecretString>>,
+        value: impl crate::IntoValue<secret::GenerateSecretString>,
     ) -> Self {
         self.0
-            .set_property("GenerateSecretString", value.into().into_json());
+            .set_property("GenerateSecretString", value.into_value().into_json());
         self
     }
 
@@ -410,8 +447,9 @@ impl Secret {
     /// Length: 0 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html#cfn-secretsmanager-secret-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -422,8 +460,8 @@ impl Secret {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html#cfn-secretsmanager-secret-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -432,10 +470,10 @@ impl Secret {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html#cfn-secretsmanager-secret-replicaregions)
     pub fn replica_regions(
         mut self,
-        value: impl Into<crate::Value<Vec<secret::ReplicaRegion>>>,
+        value: impl crate::IntoValue<Vec<secret::ReplicaRegion>>,
     ) -> Self {
         self.0
-            .set_property("ReplicaRegions", value.into().into_json());
+            .set_property("ReplicaRegions", value.into_value().into_json());
         self
     }
 
@@ -444,17 +482,17 @@ impl Secret {
     /// Length: 1 to 65536.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html#cfn-secretsmanager-secret-secretstring)
-    pub fn secret_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn secret_string(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SecretString", value.into().into_json());
+            .set_property("SecretString", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](secret::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html#cfn-secretsmanager-secret-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<secret::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<secret::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -463,8 +501,8 @@ impl Secret {
     /// Length: 0 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html#cfn-secretsmanager-secret-type)
-    pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+    pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 }
@@ -477,7 +515,12 @@ impl Default for Secret {
 
 impl crate::typed::ResourceType for Secret {
     const TYPE_NAME: &'static str = "AWS::SecretsManager::Secret";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -519,82 +562,92 @@ pub mod secret {
         /// `ExcludeCharacters`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-secret-generatesecretstring.html#cfn-secretsmanager-secret-generatesecretstring-excludecharacters)
-        pub fn exclude_characters(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ExcludeCharacters".to_owned(), value.into().into_json());
+        pub fn exclude_characters(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ExcludeCharacters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExcludeLowercase`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-secret-generatesecretstring.html#cfn-secretsmanager-secret-generatesecretstring-excludelowercase)
-        pub fn exclude_lowercase(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ExcludeLowercase".to_owned(), value.into().into_json());
+        pub fn exclude_lowercase(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ExcludeLowercase".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExcludeNumbers`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-secret-generatesecretstring.html#cfn-secretsmanager-secret-generatesecretstring-excludenumbers)
-        pub fn exclude_numbers(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn exclude_numbers(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ExcludeNumbers".to_owned(), value.into().into_json());
+                .insert("ExcludeNumbers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ExcludePunctuation`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-secret-generatesecretstring.html#cfn-secretsmanager-secret-generatesecretstring-excludepunctuation)
-        pub fn exclude_punctuation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ExcludePunctuation".to_owned(), value.into().into_json());
+        pub fn exclude_punctuation(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ExcludePunctuation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ExcludeUppercase`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-secret-generatesecretstring.html#cfn-secretsmanager-secret-generatesecretstring-excludeuppercase)
-        pub fn exclude_uppercase(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("ExcludeUppercase".to_owned(), value.into().into_json());
+        pub fn exclude_uppercase(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "ExcludeUppercase".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `GenerateStringKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-secret-generatesecretstring.html#cfn-secretsmanager-secret-generatesecretstring-generatestringkey)
-        pub fn generate_string_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("GenerateStringKey".to_owned(), value.into().into_json());
+        pub fn generate_string_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "GenerateStringKey".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IncludeSpace`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-secret-generatesecretstring.html#cfn-secretsmanager-secret-generatesecretstring-includespace)
-        pub fn include_space(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn include_space(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("IncludeSpace".to_owned(), value.into().into_json());
+                .insert("IncludeSpace".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PasswordLength`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-secret-generatesecretstring.html#cfn-secretsmanager-secret-generatesecretstring-passwordlength)
-        pub fn password_length(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn password_length(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PasswordLength".to_owned(), value.into().into_json());
+                .insert("PasswordLength".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RequireEachIncludedType`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-secret-generatesecretstring.html#cfn-secretsmanager-secret-generatesecretstring-requireeachincludedtype)
-        pub fn require_each_included_type(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn require_each_included_type(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "RequireEachIncludedType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -602,9 +655,11 @@ pub mod secret {
         /// `SecretStringTemplate`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-secret-generatesecretstring.html#cfn-secretsmanager-secret-generatesecretstring-secretstringtemplate)
-        pub fn secret_string_template(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SecretStringTemplate".to_owned(), value.into().into_json());
+        pub fn secret_string_template(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SecretStringTemplate".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -623,19 +678,19 @@ pub mod secret {
 
     impl ReplicaRegion {
         /// A new `ReplicaRegion` with its required properties.
-        pub fn new(region: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(region: impl crate::IntoValue<String>) -> Self {
             ReplicaRegion(crate::typed::Properties::from_iter([(
                 "Region".to_owned(),
-                region.into().into_json(),
+                region.into_value().into_json(),
             )]))
         }
 
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-secret-replicaregion.html#cfn-secretsmanager-secret-replicaregion-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -655,12 +710,12 @@ pub mod secret {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -683,15 +738,15 @@ pub struct SecretTargetAttachment(crate::Resource);
 impl SecretTargetAttachment {
     /// A new `AWS::SecretsManager::SecretTargetAttachment` with its required properties.
     pub fn new(
-        secret_id: impl Into<crate::Value<String>>,
-        target_id: impl Into<crate::Value<String>>,
-        target_type: impl Into<crate::Value<String>>,
+        secret_id: impl crate::IntoValue<String>,
+        target_id: impl crate::IntoValue<String>,
+        target_type: impl crate::IntoValue<String>,
     ) -> Self {
         SecretTargetAttachment(
             crate::Resource::new("AWS::SecretsManager::SecretTargetAttachment")
-                .property("SecretId", secret_id.into().into_json())
-                .property("TargetId", target_id.into().into_json())
-                .property("TargetType", target_type.into().into_json()),
+                .property("SecretId", secret_id.into_value().into_json())
+                .property("TargetId", target_id.into_value().into_json())
+                .property("TargetType", target_type.into_value().into_json()),
         )
     }
 }

@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::SecurityAgent::TargetDomain",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::SecurityAgent::AgentSpace",
+        <AgentSpace as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SecurityAgent::Application",
+        <Application as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SecurityAgent::Pentest",
+        <Pentest as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SecurityAgent::TargetDomain",
+        <TargetDomain as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::SecurityAgent::AgentSpace`.
 ///
 /// Required properties, the arguments of [`AgentSpace::new`]: `Name`.
@@ -20,10 +40,10 @@ pub struct AgentSpace(crate::Resource);
 
 impl AgentSpace {
     /// A new `AWS::SecurityAgent::AgentSpace` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         AgentSpace(
             crate::Resource::new("AWS::SecurityAgent::AgentSpace")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -32,10 +52,10 @@ impl AgentSpace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-agentspace.html#cfn-securityagent-agentspace-awsresources)
     pub fn aws_resources(
         mut self,
-        value: impl Into<crate::Value<agent_space::AwsResources>>,
+        value: impl crate::IntoValue<agent_space::AwsResources>,
     ) -> Self {
         self.0
-            .set_property("AwsResources", value.into().into_json());
+            .set_property("AwsResources", value.into_value().into_json());
         self
     }
 
@@ -44,18 +64,19 @@ impl AgentSpace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-agentspace.html#cfn-securityagent-agentspace-codereviewsettings)
     pub fn code_review_settings(
         mut self,
-        value: impl Into<crate::Value<agent_space::CodeReviewSettings>>,
+        value: impl crate::IntoValue<agent_space::CodeReviewSettings>,
     ) -> Self {
         self.0
-            .set_property("CodeReviewSettings", value.into().into_json());
+            .set_property("CodeReviewSettings", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-agentspace.html#cfn-securityagent-agentspace-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -64,10 +85,10 @@ impl AgentSpace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-agentspace.html#cfn-securityagent-agentspace-integratedresources)
     pub fn integrated_resources(
         mut self,
-        value: impl Into<crate::Value<Vec<agent_space::IntegratedResource>>>,
+        value: impl crate::IntoValue<Vec<agent_space::IntegratedResource>>,
     ) -> Self {
         self.0
-            .set_property("IntegratedResources", value.into().into_json());
+            .set_property("IntegratedResources", value.into_value().into_json());
         self
     }
 
@@ -78,32 +99,38 @@ impl AgentSpace {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-agentspace.html#cfn-securityagent-agentspace-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](agent_space::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-agentspace.html#cfn-securityagent-agentspace-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<agent_space::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<agent_space::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TargetDomainIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-agentspace.html#cfn-securityagent-agentspace-targetdomainids)
-    pub fn target_domain_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn target_domain_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("TargetDomainIds", value.into().into_json());
+            .set_property("TargetDomainIds", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AgentSpace {
     const TYPE_NAME: &'static str = "AWS::SecurityAgent::AgentSpace";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -155,53 +182,56 @@ pub mod agent_space {
         /// `IamRoles`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-agentspace-awsresources.html#cfn-securityagent-agentspace-awsresources-iamroles)
-        pub fn iam_roles(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn iam_roles(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("IamRoles".to_owned(), value.into().into_json());
+                .insert("IamRoles".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LambdaFunctionArns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-agentspace-awsresources.html#cfn-securityagent-agentspace-awsresources-lambdafunctionarns)
-        pub fn lambda_function_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("LambdaFunctionArns".to_owned(), value.into().into_json());
+        pub fn lambda_function_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "LambdaFunctionArns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `LogGroups`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-agentspace-awsresources.html#cfn-securityagent-agentspace-awsresources-loggroups)
-        pub fn log_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn log_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("LogGroups".to_owned(), value.into().into_json());
+                .insert("LogGroups".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3Buckets`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-agentspace-awsresources.html#cfn-securityagent-agentspace-awsresources-s3buckets)
-        pub fn s3_buckets(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn s3_buckets(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("S3Buckets".to_owned(), value.into().into_json());
+                .insert("S3Buckets".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SecretArns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-agentspace-awsresources.html#cfn-securityagent-agentspace-awsresources-secretarns)
-        pub fn secret_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn secret_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SecretArns".to_owned(), value.into().into_json());
+                .insert("SecretArns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Vpcs`: list of [`VpcConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-agentspace-awsresources.html#cfn-securityagent-agentspace-awsresources-vpcs)
-        pub fn vpcs(mut self, value: impl Into<crate::Value<Vec<VpcConfig>>>) -> Self {
-            self.0.insert("Vpcs".to_owned(), value.into().into_json());
+        pub fn vpcs(mut self, value: impl crate::IntoValue<Vec<VpcConfig>>) -> Self {
+            self.0
+                .insert("Vpcs".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -221,17 +251,17 @@ pub mod agent_space {
     impl CodeReviewSettings {
         /// A new `CodeReviewSettings` with its required properties.
         pub fn new(
-            controls_scanning: impl Into<crate::Value<bool>>,
-            general_purpose_scanning: impl Into<crate::Value<bool>>,
+            controls_scanning: impl crate::IntoValue<bool>,
+            general_purpose_scanning: impl crate::IntoValue<bool>,
         ) -> Self {
             CodeReviewSettings(crate::typed::Properties::from_iter([
                 (
                     "ControlsScanning".to_owned(),
-                    controls_scanning.into().into_json(),
+                    controls_scanning.into_value().into_json(),
                 ),
                 (
                     "GeneralPurposeScanning".to_owned(),
-                    general_purpose_scanning.into().into_json(),
+                    general_purpose_scanning.into_value().into_json(),
                 ),
             ]))
         }
@@ -252,17 +282,17 @@ pub mod agent_space {
     impl GitHubCapabilitiesResource {
         /// A new `GitHubCapabilitiesResource` with its required properties.
         pub fn new(
-            leave_comments: impl Into<crate::Value<bool>>,
-            remediate_code: impl Into<crate::Value<bool>>,
+            leave_comments: impl crate::IntoValue<bool>,
+            remediate_code: impl crate::IntoValue<bool>,
         ) -> Self {
             GitHubCapabilitiesResource(crate::typed::Properties::from_iter([
                 (
                     "LeaveComments".to_owned(),
-                    leave_comments.into().into_json(),
+                    leave_comments.into_value().into_json(),
                 ),
                 (
                     "RemediateCode".to_owned(),
-                    remediate_code.into().into_json(),
+                    remediate_code.into_value().into_json(),
                 ),
             ]))
         }
@@ -283,12 +313,12 @@ pub mod agent_space {
     impl GitHubRepositoryResource {
         /// A new `GitHubRepositoryResource` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            owner: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            owner: impl crate::IntoValue<String>,
         ) -> Self {
             GitHubRepositoryResource(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Owner".to_owned(), owner.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Owner".to_owned(), owner.into_value().into_json()),
             ]))
         }
     }
@@ -308,14 +338,17 @@ pub mod agent_space {
     impl IntegratedResource {
         /// A new `IntegratedResource` with its required properties.
         pub fn new(
-            integration: impl Into<crate::Value<String>>,
-            provider_resources: impl Into<crate::Value<Vec<ProviderResource>>>,
+            integration: impl crate::IntoValue<String>,
+            provider_resources: impl crate::IntoValue<Vec<ProviderResource>>,
         ) -> Self {
             IntegratedResource(crate::typed::Properties::from_iter([
-                ("Integration".to_owned(), integration.into().into_json()),
+                (
+                    "Integration".to_owned(),
+                    integration.into_value().into_json(),
+                ),
                 (
                     "ProviderResources".to_owned(),
-                    provider_resources.into().into_json(),
+                    provider_resources.into_value().into_json(),
                 ),
             ]))
         }
@@ -344,10 +377,12 @@ pub mod agent_space {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-agentspace-providerresource.html#cfn-securityagent-agentspace-providerresource-githubcapabilities)
         pub fn git_hub_capabilities(
             mut self,
-            value: impl Into<crate::Value<GitHubCapabilitiesResource>>,
+            value: impl crate::IntoValue<GitHubCapabilitiesResource>,
         ) -> Self {
-            self.0
-                .insert("GitHubCapabilities".to_owned(), value.into().into_json());
+            self.0.insert(
+                "GitHubCapabilities".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -356,10 +391,12 @@ pub mod agent_space {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-agentspace-providerresource.html#cfn-securityagent-agentspace-providerresource-githubrepository)
         pub fn git_hub_repository(
             mut self,
-            value: impl Into<crate::Value<GitHubRepositoryResource>>,
+            value: impl crate::IntoValue<GitHubRepositoryResource>,
         ) -> Self {
-            self.0
-                .insert("GitHubRepository".to_owned(), value.into().into_json());
+            self.0.insert(
+                "GitHubRepository".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -379,12 +416,12 @@ pub mod agent_space {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -410,26 +447,29 @@ pub mod agent_space {
         /// `SecurityGroupArns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-agentspace-vpcconfig.html#cfn-securityagent-agentspace-vpcconfig-securitygrouparns)
-        pub fn security_group_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupArns".to_owned(), value.into().into_json());
+        pub fn security_group_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupArns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SubnetArns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-agentspace-vpcconfig.html#cfn-securityagent-agentspace-vpcconfig-subnetarns)
-        pub fn subnet_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetArns".to_owned(), value.into().into_json());
+                .insert("SubnetArns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VpcArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-agentspace-vpcconfig.html#cfn-securityagent-agentspace-vpcconfig-vpcarn)
-        pub fn vpc_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("VpcArn".to_owned(), value.into().into_json());
+        pub fn vpc_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("VpcArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -458,9 +498,9 @@ impl Application {
     /// Length: 0 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-application.html#cfn-securityagent-application-defaultkmskeyid)
-    pub fn default_kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultKmsKeyId", value.into().into_json());
+            .set_property("DefaultKmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -471,26 +511,27 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-application.html#cfn-securityagent-application-idcconfiguration)
     pub fn id_c_configuration(
         mut self,
-        value: impl Into<crate::Value<application::IdCConfiguration>>,
+        value: impl crate::IntoValue<application::IdCConfiguration>,
     ) -> Self {
         self.0
-            .set_property("IdCConfiguration", value.into().into_json());
+            .set_property("IdCConfiguration", value.into_value().into_json());
         self
     }
 
     /// `RoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-application.html#cfn-securityagent-application-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](application::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-application.html#cfn-securityagent-application-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<application::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -503,7 +544,12 @@ impl Default for Application {
 
 impl crate::typed::ResourceType for Application {
     const TYPE_NAME: &'static str = "AWS::SecurityAgent::Application";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["IdCConfiguration", "IdCConfiguration.IdCInstanceArn"];
 
@@ -561,18 +607,20 @@ pub mod application {
         /// `IdCApplicationArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-application-idcconfiguration.html#cfn-securityagent-application-idcconfiguration-idcapplicationarn)
-        pub fn id_c_application_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("IdCApplicationArn".to_owned(), value.into().into_json());
+        pub fn id_c_application_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "IdCApplicationArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `IdCInstanceArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-application-idcconfiguration.html#cfn-securityagent-application-idcconfiguration-idcinstancearn)
-        pub fn id_c_instance_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn id_c_instance_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IdCInstanceArn".to_owned(), value.into().into_json());
+                .insert("IdCInstanceArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -592,12 +640,12 @@ pub mod application {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -620,15 +668,15 @@ pub struct Pentest(crate::Resource);
 impl Pentest {
     /// A new `AWS::SecurityAgent::Pentest` with its required properties.
     pub fn new(
-        agent_space_id: impl Into<crate::Value<String>>,
-        assets: impl Into<crate::Value<pentest::Assets>>,
-        service_role: impl Into<crate::Value<String>>,
+        agent_space_id: impl crate::IntoValue<String>,
+        assets: impl crate::IntoValue<pentest::Assets>,
+        service_role: impl crate::IntoValue<String>,
     ) -> Self {
         Pentest(
             crate::Resource::new("AWS::SecurityAgent::Pentest")
-                .property("AgentSpaceId", agent_space_id.into().into_json())
-                .property("Assets", assets.into().into_json())
-                .property("ServiceRole", service_role.into().into_json()),
+                .property("AgentSpaceId", agent_space_id.into_value().into_json())
+                .property("Assets", assets.into_value().into_json())
+                .property("ServiceRole", service_role.into_value().into_json()),
         )
     }
 
@@ -637,10 +685,10 @@ impl Pentest {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-pentest.html#cfn-securityagent-pentest-coderemediationstrategy)
     pub fn code_remediation_strategy(
         mut self,
-        value: impl Into<crate::Value<pentest::CodeRemediationStrategy>>,
+        value: impl crate::IntoValue<pentest::CodeRemediationStrategy>,
     ) -> Self {
         self.0
-            .set_property("CodeRemediationStrategy", value.into().into_json());
+            .set_property("CodeRemediationStrategy", value.into_value().into_json());
         self
     }
 
@@ -649,18 +697,19 @@ impl Pentest {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-pentest.html#cfn-securityagent-pentest-excluderisktypes)
     pub fn exclude_risk_types(
         mut self,
-        value: impl Into<crate::Value<Vec<pentest::RiskType>>>,
+        value: impl crate::IntoValue<Vec<pentest::RiskType>>,
     ) -> Self {
         self.0
-            .set_property("ExcludeRiskTypes", value.into().into_json());
+            .set_property("ExcludeRiskTypes", value.into_value().into_json());
         self
     }
 
     /// `LogConfig`: [`CloudWatchLog`](pentest::CloudWatchLog).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-pentest.html#cfn-securityagent-pentest-logconfig)
-    pub fn log_config(mut self, value: impl Into<crate::Value<pentest::CloudWatchLog>>) -> Self {
-        self.0.set_property("LogConfig", value.into().into_json());
+    pub fn log_config(mut self, value: impl crate::IntoValue<pentest::CloudWatchLog>) -> Self {
+        self.0
+            .set_property("LogConfig", value.into_value().into_json());
         self
     }
 
@@ -669,26 +718,27 @@ impl Pentest {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-pentest.html#cfn-securityagent-pentest-networktrafficconfig)
     pub fn network_traffic_config(
         mut self,
-        value: impl Into<crate::Value<pentest::NetworkTrafficConfig>>,
+        value: impl crate::IntoValue<pentest::NetworkTrafficConfig>,
     ) -> Self {
         self.0
-            .set_property("NetworkTrafficConfig", value.into().into_json());
+            .set_property("NetworkTrafficConfig", value.into_value().into_json());
         self
     }
 
     /// `Title`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-pentest.html#cfn-securityagent-pentest-title)
-    pub fn title(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Title", value.into().into_json());
+    pub fn title(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Title", value.into_value().into_json());
         self
     }
 
     /// `VpcConfig`: [`VpcConfig`](pentest::VpcConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-pentest.html#cfn-securityagent-pentest-vpcconfig)
-    pub fn vpc_config(mut self, value: impl Into<crate::Value<pentest::VpcConfig>>) -> Self {
-        self.0.set_property("VpcConfig", value.into().into_json());
+    pub fn vpc_config(mut self, value: impl crate::IntoValue<pentest::VpcConfig>) -> Self {
+        self.0
+            .set_property("VpcConfig", value.into_value().into_json());
         self
     }
 }
@@ -747,35 +797,36 @@ pub mod pentest {
         /// `Authentication`: [`Authentication`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-actor.html#cfn-securityagent-pentest-actor-authentication)
-        pub fn authentication(mut self, value: impl Into<crate::Value<Authentication>>) -> Self {
+        pub fn authentication(mut self, value: impl crate::IntoValue<Authentication>) -> Self {
             self.0
-                .insert("Authentication".to_owned(), value.into().into_json());
+                .insert("Authentication".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-actor.html#cfn-securityagent-pentest-actor-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Identifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-actor.html#cfn-securityagent-pentest-actor-identifier)
-        pub fn identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Identifier".to_owned(), value.into().into_json());
+                .insert("Identifier".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Uris`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-actor.html#cfn-securityagent-pentest-actor-uris)
-        pub fn uris(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Uris".to_owned(), value.into().into_json());
+        pub fn uris(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Uris".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -801,26 +852,27 @@ pub mod pentest {
         /// `Actors`: list of [`Actor`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-assets.html#cfn-securityagent-pentest-assets-actors)
-        pub fn actors(mut self, value: impl Into<crate::Value<Vec<Actor>>>) -> Self {
-            self.0.insert("Actors".to_owned(), value.into().into_json());
+        pub fn actors(mut self, value: impl crate::IntoValue<Vec<Actor>>) -> Self {
+            self.0
+                .insert("Actors".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Documents`: list of [`DocumentInfo`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-assets.html#cfn-securityagent-pentest-assets-documents)
-        pub fn documents(mut self, value: impl Into<crate::Value<Vec<DocumentInfo>>>) -> Self {
+        pub fn documents(mut self, value: impl crate::IntoValue<Vec<DocumentInfo>>) -> Self {
             self.0
-                .insert("Documents".to_owned(), value.into().into_json());
+                .insert("Documents".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Endpoints`: list of [`Endpoint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-assets.html#cfn-securityagent-pentest-assets-endpoints)
-        pub fn endpoints(mut self, value: impl Into<crate::Value<Vec<Endpoint>>>) -> Self {
+        pub fn endpoints(mut self, value: impl crate::IntoValue<Vec<Endpoint>>) -> Self {
             self.0
-                .insert("Endpoints".to_owned(), value.into().into_json());
+                .insert("Endpoints".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -829,11 +881,11 @@ pub mod pentest {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-assets.html#cfn-securityagent-pentest-assets-integratedrepositories)
         pub fn integrated_repositories(
             mut self,
-            value: impl Into<crate::Value<Vec<IntegratedRepository>>>,
+            value: impl crate::IntoValue<Vec<IntegratedRepository>>,
         ) -> Self {
             self.0.insert(
                 "IntegratedRepositories".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -843,10 +895,10 @@ pub mod pentest {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-assets.html#cfn-securityagent-pentest-assets-sourcecode)
         pub fn source_code(
             mut self,
-            value: impl Into<crate::Value<Vec<SourceCodeRepository>>>,
+            value: impl crate::IntoValue<Vec<SourceCodeRepository>>,
         ) -> Self {
             self.0
-                .insert("SourceCode".to_owned(), value.into().into_json());
+                .insert("SourceCode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -872,17 +924,18 @@ pub mod pentest {
         /// `ProviderType`: [`ProviderType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-authentication.html#cfn-securityagent-pentest-authentication-providertype)
-        pub fn provider_type(mut self, value: impl Into<crate::Value<ProviderType>>) -> Self {
+        pub fn provider_type(mut self, value: impl crate::IntoValue<ProviderType>) -> Self {
             self.0
-                .insert("ProviderType".to_owned(), value.into().into_json());
+                .insert("ProviderType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-authentication.html#cfn-securityagent-pentest-authentication-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -908,18 +961,18 @@ pub mod pentest {
         /// `LogGroup`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-cloudwatchlog.html#cfn-securityagent-pentest-cloudwatchlog-loggroup)
-        pub fn log_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroup".to_owned(), value.into().into_json());
+                .insert("LogGroup".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LogStream`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-cloudwatchlog.html#cfn-securityagent-pentest-cloudwatchlog-logstream)
-        pub fn log_stream(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_stream(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogStream".to_owned(), value.into().into_json());
+                .insert("LogStream".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -945,16 +998,18 @@ pub mod pentest {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-customheader.html#cfn-securityagent-pentest-customheader-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-customheader.html#cfn-securityagent-pentest-customheader-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -980,18 +1035,18 @@ pub mod pentest {
         /// `ArtifactId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-documentinfo.html#cfn-securityagent-pentest-documentinfo-artifactid)
-        pub fn artifact_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn artifact_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ArtifactId".to_owned(), value.into().into_json());
+                .insert("ArtifactId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3Location`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-documentinfo.html#cfn-securityagent-pentest-documentinfo-s3location)
-        pub fn s3_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3Location".to_owned(), value.into().into_json());
+                .insert("S3Location".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1017,8 +1072,9 @@ pub mod pentest {
         /// `Uri`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-endpoint.html#cfn-securityagent-pentest-endpoint-uri)
-        pub fn uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Uri".to_owned(), value.into().into_json());
+        pub fn uri(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Uri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1038,17 +1094,17 @@ pub mod pentest {
     impl IntegratedRepository {
         /// A new `IntegratedRepository` with its required properties.
         pub fn new(
-            integration_id: impl Into<crate::Value<String>>,
-            provider_resource_id: impl Into<crate::Value<String>>,
+            integration_id: impl crate::IntoValue<String>,
+            provider_resource_id: impl crate::IntoValue<String>,
         ) -> Self {
             IntegratedRepository(crate::typed::Properties::from_iter([
                 (
                     "IntegrationId".to_owned(),
-                    integration_id.into().into_json(),
+                    integration_id.into_value().into_json(),
                 ),
                 (
                     "ProviderResourceId".to_owned(),
-                    provider_resource_id.into().into_json(),
+                    provider_resource_id.into_value().into_json(),
                 ),
             ]))
         }
@@ -1075,17 +1131,18 @@ pub mod pentest {
         /// `CustomHeaders`: list of [`CustomHeader`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-networktrafficconfig.html#cfn-securityagent-pentest-networktrafficconfig-customheaders)
-        pub fn custom_headers(mut self, value: impl Into<crate::Value<Vec<CustomHeader>>>) -> Self {
+        pub fn custom_headers(mut self, value: impl crate::IntoValue<Vec<CustomHeader>>) -> Self {
             self.0
-                .insert("CustomHeaders".to_owned(), value.into().into_json());
+                .insert("CustomHeaders".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Rules`: list of [`NetworkTrafficRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-networktrafficconfig.html#cfn-securityagent-pentest-networktrafficconfig-rules)
-        pub fn rules(mut self, value: impl Into<crate::Value<Vec<NetworkTrafficRule>>>) -> Self {
-            self.0.insert("Rules".to_owned(), value.into().into_json());
+        pub fn rules(mut self, value: impl crate::IntoValue<Vec<NetworkTrafficRule>>) -> Self {
+            self.0
+                .insert("Rules".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1111,8 +1168,9 @@ pub mod pentest {
         /// `Effect`: [`Effect`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-networktrafficrule.html#cfn-securityagent-pentest-networktrafficrule-effect)
-        pub fn effect(mut self, value: impl Into<crate::Value<Effect>>) -> Self {
-            self.0.insert("Effect".to_owned(), value.into().into_json());
+        pub fn effect(mut self, value: impl crate::IntoValue<Effect>) -> Self {
+            self.0
+                .insert("Effect".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1121,11 +1179,11 @@ pub mod pentest {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-networktrafficrule.html#cfn-securityagent-pentest-networktrafficrule-networktrafficruletype)
         pub fn network_traffic_rule_type(
             mut self,
-            value: impl Into<crate::Value<NetworkTrafficRuleType>>,
+            value: impl crate::IntoValue<NetworkTrafficRuleType>,
         ) -> Self {
             self.0.insert(
                 "NetworkTrafficRuleType".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1133,9 +1191,9 @@ pub mod pentest {
         /// `Pattern`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-networktrafficrule.html#cfn-securityagent-pentest-networktrafficrule-pattern)
-        pub fn pattern(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn pattern(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Pattern".to_owned(), value.into().into_json());
+                .insert("Pattern".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1161,9 +1219,9 @@ pub mod pentest {
         /// `S3Location`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-sourcecoderepository.html#cfn-securityagent-pentest-sourcecoderepository-s3location)
-        pub fn s3_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_location(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3Location".to_owned(), value.into().into_json());
+                .insert("S3Location".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1189,26 +1247,29 @@ pub mod pentest {
         /// `SecurityGroupArns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-vpcconfig.html#cfn-securityagent-pentest-vpcconfig-securitygrouparns)
-        pub fn security_group_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupArns".to_owned(), value.into().into_json());
+        pub fn security_group_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupArns".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SubnetArns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-vpcconfig.html#cfn-securityagent-pentest-vpcconfig-subnetarns)
-        pub fn subnet_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetArns".to_owned(), value.into().into_json());
+                .insert("SubnetArns".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VpcArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securityagent-pentest-vpcconfig.html#cfn-securityagent-pentest-vpcconfig-vpcarn)
-        pub fn vpc_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("VpcArn".to_owned(), value.into().into_json());
+        pub fn vpc_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("VpcArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1402,28 +1463,39 @@ pub struct TargetDomain(crate::Resource);
 impl TargetDomain {
     /// A new `AWS::SecurityAgent::TargetDomain` with its required properties.
     pub fn new(
-        target_domain_name: impl Into<crate::Value<String>>,
-        verification_method: impl Into<crate::Value<target_domain::VerificationMethod>>,
+        target_domain_name: impl crate::IntoValue<String>,
+        verification_method: impl crate::IntoValue<target_domain::VerificationMethod>,
     ) -> Self {
         TargetDomain(
             crate::Resource::new("AWS::SecurityAgent::TargetDomain")
-                .property("TargetDomainName", target_domain_name.into().into_json())
-                .property("VerificationMethod", verification_method.into().into_json()),
+                .property(
+                    "TargetDomainName",
+                    target_domain_name.into_value().into_json(),
+                )
+                .property(
+                    "VerificationMethod",
+                    verification_method.into_value().into_json(),
+                ),
         )
     }
 
     /// `Tags`: list of [`Tag`](target_domain::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securityagent-targetdomain.html#cfn-securityagent-targetdomain-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<target_domain::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<target_domain::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TargetDomain {
     const TYPE_NAME: &'static str = "AWS::SecurityAgent::TargetDomain";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TargetDomainName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1479,12 +1551,12 @@ pub mod target_domain {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

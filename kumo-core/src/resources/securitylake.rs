@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::SecurityLake::SubscriberNotification",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::SecurityLake::AwsLogSource",
+        <AwsLogSource as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SecurityLake::DataLake",
+        <DataLake as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SecurityLake::Subscriber",
+        <Subscriber as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SecurityLake::SubscriberNotification",
+        <SubscriberNotification as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::SecurityLake::AwsLogSource`.
 ///
 /// Required properties, the arguments of [`AwsLogSource::new`]: `DataLakeArn`, `SourceName`, `SourceVersion`.
@@ -21,23 +41,24 @@ pub struct AwsLogSource(crate::Resource);
 impl AwsLogSource {
     /// A new `AWS::SecurityLake::AwsLogSource` with its required properties.
     pub fn new(
-        data_lake_arn: impl Into<crate::Value<String>>,
-        source_name: impl Into<crate::Value<String>>,
-        source_version: impl Into<crate::Value<String>>,
+        data_lake_arn: impl crate::IntoValue<String>,
+        source_name: impl crate::IntoValue<String>,
+        source_version: impl crate::IntoValue<String>,
     ) -> Self {
         AwsLogSource(
             crate::Resource::new("AWS::SecurityLake::AwsLogSource")
-                .property("DataLakeArn", data_lake_arn.into().into_json())
-                .property("SourceName", source_name.into().into_json())
-                .property("SourceVersion", source_version.into().into_json()),
+                .property("DataLakeArn", data_lake_arn.into_value().into_json())
+                .property("SourceName", source_name.into_value().into_json())
+                .property("SourceVersion", source_version.into_value().into_json()),
         )
     }
 
     /// `Accounts`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securitylake-awslogsource.html#cfn-securitylake-awslogsource-accounts)
-    pub fn accounts(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Accounts", value.into().into_json());
+    pub fn accounts(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Accounts", value.into_value().into_json());
         self
     }
 }
@@ -78,10 +99,10 @@ impl DataLake {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securitylake-datalake.html#cfn-securitylake-datalake-encryptionconfiguration)
     pub fn encryption_configuration(
         mut self,
-        value: impl Into<crate::Value<data_lake::EncryptionConfiguration>>,
+        value: impl crate::IntoValue<data_lake::EncryptionConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EncryptionConfiguration", value.into().into_json());
+            .set_property("EncryptionConfiguration", value.into_value().into_json());
         self
     }
 
@@ -90,10 +111,10 @@ impl DataLake {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securitylake-datalake.html#cfn-securitylake-datalake-lifecycleconfiguration)
     pub fn lifecycle_configuration(
         mut self,
-        value: impl Into<crate::Value<data_lake::LifecycleConfiguration>>,
+        value: impl crate::IntoValue<data_lake::LifecycleConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LifecycleConfiguration", value.into().into_json());
+            .set_property("LifecycleConfiguration", value.into_value().into_json());
         self
     }
 
@@ -102,9 +123,9 @@ impl DataLake {
     /// Pattern: `^arn:.*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securitylake-datalake.html#cfn-securitylake-datalake-metastoremanagerrolearn)
-    pub fn meta_store_manager_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn meta_store_manager_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MetaStoreManagerRoleArn", value.into().into_json());
+            .set_property("MetaStoreManagerRoleArn", value.into_value().into_json());
         self
     }
 
@@ -113,10 +134,10 @@ impl DataLake {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securitylake-datalake.html#cfn-securitylake-datalake-replicationconfiguration)
     pub fn replication_configuration(
         mut self,
-        value: impl Into<crate::Value<data_lake::ReplicationConfiguration>>,
+        value: impl crate::IntoValue<data_lake::ReplicationConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ReplicationConfiguration", value.into().into_json());
+            .set_property("ReplicationConfiguration", value.into_value().into_json());
         self
     }
 
@@ -125,8 +146,8 @@ impl DataLake {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securitylake-datalake.html#cfn-securitylake-datalake-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<data_lake::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<data_lake::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -139,7 +160,12 @@ impl Default for DataLake {
 
 impl crate::typed::ResourceType for DataLake {
     const TYPE_NAME: &'static str = "AWS::SecurityLake::DataLake";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -186,9 +212,9 @@ pub mod data_lake {
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-datalake-encryptionconfiguration.html#cfn-securitylake-datalake-encryptionconfiguration-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -214,8 +240,9 @@ pub mod data_lake {
         /// `Days`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-datalake-expiration.html#cfn-securitylake-datalake-expiration-days)
-        pub fn days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Days".to_owned(), value.into().into_json());
+        pub fn days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Days".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -241,18 +268,18 @@ pub mod data_lake {
         /// `Expiration`: [`Expiration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-datalake-lifecycleconfiguration.html#cfn-securitylake-datalake-lifecycleconfiguration-expiration)
-        pub fn expiration(mut self, value: impl Into<crate::Value<Expiration>>) -> Self {
+        pub fn expiration(mut self, value: impl crate::IntoValue<Expiration>) -> Self {
             self.0
-                .insert("Expiration".to_owned(), value.into().into_json());
+                .insert("Expiration".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Transitions`: list of [`Transitions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-datalake-lifecycleconfiguration.html#cfn-securitylake-datalake-lifecycleconfiguration-transitions)
-        pub fn transitions(mut self, value: impl Into<crate::Value<Vec<Transitions>>>) -> Self {
+        pub fn transitions(mut self, value: impl crate::IntoValue<Vec<Transitions>>) -> Self {
             self.0
-                .insert("Transitions".to_owned(), value.into().into_json());
+                .insert("Transitions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -278,9 +305,9 @@ pub mod data_lake {
         /// `Regions`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-datalake-replicationconfiguration.html#cfn-securitylake-datalake-replicationconfiguration-regions)
-        pub fn regions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn regions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Regions".to_owned(), value.into().into_json());
+                .insert("Regions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -289,9 +316,9 @@ pub mod data_lake {
         /// Pattern: `^arn:.*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-datalake-replicationconfiguration.html#cfn-securitylake-datalake-replicationconfiguration-rolearn)
-        pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoleArn".to_owned(), value.into().into_json());
+                .insert("RoleArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -311,12 +338,12 @@ pub mod data_lake {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -344,17 +371,18 @@ pub mod data_lake {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-datalake-transitions.html#cfn-securitylake-datalake-transitions-days)
-        pub fn days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Days".to_owned(), value.into().into_json());
+        pub fn days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Days".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StorageClass`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-datalake-transitions.html#cfn-securitylake-datalake-transitions-storageclass)
-        pub fn storage_class(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn storage_class(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StorageClass".to_owned(), value.into().into_json());
+                .insert("StorageClass".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -377,19 +405,22 @@ pub struct Subscriber(crate::Resource);
 impl Subscriber {
     /// A new `AWS::SecurityLake::Subscriber` with its required properties.
     pub fn new(
-        access_types: impl Into<crate::Value<Vec<subscriber::AccessTypes>>>,
-        data_lake_arn: impl Into<crate::Value<String>>,
-        sources: impl Into<crate::Value<Vec<subscriber::Source>>>,
-        subscriber_identity: impl Into<crate::Value<subscriber::SubscriberIdentity>>,
-        subscriber_name: impl Into<crate::Value<String>>,
+        access_types: impl crate::IntoValue<Vec<subscriber::AccessTypes>>,
+        data_lake_arn: impl crate::IntoValue<String>,
+        sources: impl crate::IntoValue<Vec<subscriber::Source>>,
+        subscriber_identity: impl crate::IntoValue<subscriber::SubscriberIdentity>,
+        subscriber_name: impl crate::IntoValue<String>,
     ) -> Self {
         Subscriber(
             crate::Resource::new("AWS::SecurityLake::Subscriber")
-                .property("AccessTypes", access_types.into().into_json())
-                .property("DataLakeArn", data_lake_arn.into().into_json())
-                .property("Sources", sources.into().into_json())
-                .property("SubscriberIdentity", subscriber_identity.into().into_json())
-                .property("SubscriberName", subscriber_name.into().into_json()),
+                .property("AccessTypes", access_types.into_value().into_json())
+                .property("DataLakeArn", data_lake_arn.into_value().into_json())
+                .property("Sources", sources.into_value().into_json())
+                .property(
+                    "SubscriberIdentity",
+                    subscriber_identity.into_value().into_json(),
+                )
+                .property("SubscriberName", subscriber_name.into_value().into_json()),
         )
     }
 
@@ -398,9 +429,9 @@ impl Subscriber {
     /// Pattern: `^[\\\w\s\-_:/,.@=+]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securitylake-subscriber.html#cfn-securitylake-subscriber-subscriberdescription)
-    pub fn subscriber_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subscriber_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SubscriberDescription", value.into().into_json());
+            .set_property("SubscriberDescription", value.into_value().into_json());
         self
     }
 
@@ -409,15 +440,20 @@ impl Subscriber {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-securitylake-subscriber.html#cfn-securitylake-subscriber-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<subscriber::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<subscriber::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Subscriber {
     const TYPE_NAME: &'static str = "AWS::SecurityLake::Subscriber";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DataLakeArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -479,9 +515,9 @@ pub mod subscriber {
         /// `SourceName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-subscriber-awslogsource.html#cfn-securitylake-subscriber-awslogsource-sourcename)
-        pub fn source_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceName".to_owned(), value.into().into_json());
+                .insert("SourceName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -490,9 +526,9 @@ pub mod subscriber {
         /// Pattern: `^(latest|[0-9]\.[0-9])$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-subscriber-awslogsource.html#cfn-securitylake-subscriber-awslogsource-sourceversion)
-        pub fn source_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceVersion".to_owned(), value.into().into_json());
+                .insert("SourceVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -522,9 +558,9 @@ pub mod subscriber {
         /// Pattern: `^[\\\w\-_:/.]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-subscriber-customlogsource.html#cfn-securitylake-subscriber-customlogsource-sourcename)
-        pub fn source_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceName".to_owned(), value.into().into_json());
+                .insert("SourceName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -535,9 +571,9 @@ pub mod subscriber {
         /// Pattern: `^[A-Za-z0-9\-\.\_]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-subscriber-customlogsource.html#cfn-securitylake-subscriber-customlogsource-sourceversion)
-        pub fn source_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceVersion".to_owned(), value.into().into_json());
+                .insert("SourceVersion".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -563,21 +599,18 @@ pub mod subscriber {
         /// `AwsLogSource`: [`AwsLogSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-subscriber-source.html#cfn-securitylake-subscriber-source-awslogsource)
-        pub fn aws_log_source(mut self, value: impl Into<crate::Value<AwsLogSource>>) -> Self {
+        pub fn aws_log_source(mut self, value: impl crate::IntoValue<AwsLogSource>) -> Self {
             self.0
-                .insert("AwsLogSource".to_owned(), value.into().into_json());
+                .insert("AwsLogSource".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CustomLogSource`: [`CustomLogSource`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-subscriber-source.html#cfn-securitylake-subscriber-source-customlogsource)
-        pub fn custom_log_source(
-            mut self,
-            value: impl Into<crate::Value<CustomLogSource>>,
-        ) -> Self {
+        pub fn custom_log_source(mut self, value: impl crate::IntoValue<CustomLogSource>) -> Self {
             self.0
-                .insert("CustomLogSource".to_owned(), value.into().into_json());
+                .insert("CustomLogSource".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -597,12 +630,15 @@ pub mod subscriber {
     impl SubscriberIdentity {
         /// A new `SubscriberIdentity` with its required properties.
         pub fn new(
-            external_id: impl Into<crate::Value<String>>,
-            principal: impl Into<crate::Value<String>>,
+            external_id: impl crate::IntoValue<String>,
+            principal: impl crate::IntoValue<String>,
         ) -> Self {
             SubscriberIdentity(crate::typed::Properties::from_iter([
-                ("ExternalId".to_owned(), external_id.into().into_json()),
-                ("Principal".to_owned(), principal.into().into_json()),
+                (
+                    "ExternalId".to_owned(),
+                    external_id.into_value().into_json(),
+                ),
+                ("Principal".to_owned(), principal.into_value().into_json()),
             ]))
         }
     }
@@ -622,12 +658,12 @@ pub mod subscriber {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -668,18 +704,18 @@ pub struct SubscriberNotification(crate::Resource);
 impl SubscriberNotification {
     /// A new `AWS::SecurityLake::SubscriberNotification` with its required properties.
     pub fn new(
-        notification_configuration: impl Into<
-            crate::Value<subscriber_notification::NotificationConfiguration>,
+        notification_configuration: impl crate::IntoValue<
+            subscriber_notification::NotificationConfiguration,
         >,
-        subscriber_arn: impl Into<crate::Value<String>>,
+        subscriber_arn: impl crate::IntoValue<String>,
     ) -> Self {
         SubscriberNotification(
             crate::Resource::new("AWS::SecurityLake::SubscriberNotification")
                 .property(
                     "NotificationConfiguration",
-                    notification_configuration.into().into_json(),
+                    notification_configuration.into_value().into_json(),
                 )
-                .property("SubscriberArn", subscriber_arn.into().into_json()),
+                .property("SubscriberArn", subscriber_arn.into_value().into_json()),
         )
     }
 }
@@ -722,14 +758,14 @@ pub mod subscriber_notification {
     impl HttpsNotificationConfiguration {
         /// A new `HttpsNotificationConfiguration` with its required properties.
         pub fn new(
-            endpoint: impl Into<crate::Value<String>>,
-            target_role_arn: impl Into<crate::Value<String>>,
+            endpoint: impl crate::IntoValue<String>,
+            target_role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             HttpsNotificationConfiguration(crate::typed::Properties::from_iter([
-                ("Endpoint".to_owned(), endpoint.into().into_json()),
+                ("Endpoint".to_owned(), endpoint.into_value().into_json()),
                 (
                     "TargetRoleArn".to_owned(),
-                    target_role_arn.into().into_json(),
+                    target_role_arn.into_value().into_json(),
                 ),
             ]))
         }
@@ -737,13 +773,10 @@ pub mod subscriber_notification {
         /// `AuthorizationApiKeyName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-subscribernotification-httpsnotificationconfiguration.html#cfn-securitylake-subscribernotification-httpsnotificationconfiguration-authorizationapikeyname)
-        pub fn authorization_api_key_name(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn authorization_api_key_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "AuthorizationApiKeyName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -751,13 +784,10 @@ pub mod subscriber_notification {
         /// `AuthorizationApiKeyValue`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-subscribernotification-httpsnotificationconfiguration.html#cfn-securitylake-subscribernotification-httpsnotificationconfiguration-authorizationapikeyvalue)
-        pub fn authorization_api_key_value(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn authorization_api_key_value(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "AuthorizationApiKeyValue".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -765,9 +795,9 @@ pub mod subscriber_notification {
         /// `HttpMethod`: [`HttpMethod`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-subscribernotification-httpsnotificationconfiguration.html#cfn-securitylake-subscribernotification-httpsnotificationconfiguration-httpmethod)
-        pub fn http_method(mut self, value: impl Into<crate::Value<HttpMethod>>) -> Self {
+        pub fn http_method(mut self, value: impl crate::IntoValue<HttpMethod>) -> Self {
             self.0
-                .insert("HttpMethod".to_owned(), value.into().into_json());
+                .insert("HttpMethod".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -795,11 +825,11 @@ pub mod subscriber_notification {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-subscribernotification-notificationconfiguration.html#cfn-securitylake-subscribernotification-notificationconfiguration-httpsnotificationconfiguration)
         pub fn https_notification_configuration(
             mut self,
-            value: impl Into<crate::Value<HttpsNotificationConfiguration>>,
+            value: impl crate::IntoValue<HttpsNotificationConfiguration>,
         ) -> Self {
             self.0.insert(
                 "HttpsNotificationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -809,11 +839,11 @@ pub mod subscriber_notification {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-securitylake-subscribernotification-notificationconfiguration.html#cfn-securitylake-subscribernotification-notificationconfiguration-sqsnotificationconfiguration)
         pub fn sqs_notification_configuration(
             mut self,
-            value: impl Into<crate::Value<crate::Json>>,
+            value: impl crate::IntoValue<crate::Json>,
         ) -> Self {
             self.0.insert(
                 "SqsNotificationConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }

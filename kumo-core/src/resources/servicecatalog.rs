@@ -22,6 +22,74 @@ pub const TYPES: &[&str] = &[
     "AWS::ServiceCatalog::TagOptionAssociation",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ServiceCatalog::AcceptedPortfolioShare",
+        <AcceptedPortfolioShare as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalog::CloudFormationProduct",
+        <CloudFormationProduct as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalog::CloudFormationProvisionedProduct",
+        <CloudFormationProvisionedProduct as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalog::LaunchNotificationConstraint",
+        <LaunchNotificationConstraint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalog::LaunchRoleConstraint",
+        <LaunchRoleConstraint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalog::LaunchTemplateConstraint",
+        <LaunchTemplateConstraint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalog::Portfolio",
+        <Portfolio as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalog::PortfolioPrincipalAssociation",
+        <PortfolioPrincipalAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalog::PortfolioProductAssociation",
+        <PortfolioProductAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalog::PortfolioShare",
+        <PortfolioShare as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalog::ResourceUpdateConstraint",
+        <ResourceUpdateConstraint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalog::ServiceAction",
+        <ServiceAction as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalog::ServiceActionAssociation",
+        <ServiceActionAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalog::StackSetConstraint",
+        <StackSetConstraint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalog::TagOption",
+        <TagOption as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalog::TagOptionAssociation",
+        <TagOptionAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ServiceCatalog::AcceptedPortfolioShare`.
 ///
 /// Required properties, the arguments of [`AcceptedPortfolioShare::new`]: `PortfolioId`.
@@ -32,10 +100,10 @@ pub struct AcceptedPortfolioShare(crate::Resource);
 
 impl AcceptedPortfolioShare {
     /// A new `AWS::ServiceCatalog::AcceptedPortfolioShare` with its required properties.
-    pub fn new(portfolio_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(portfolio_id: impl crate::IntoValue<String>) -> Self {
         AcceptedPortfolioShare(
             crate::Resource::new("AWS::ServiceCatalog::AcceptedPortfolioShare")
-                .property("PortfolioId", portfolio_id.into().into_json()),
+                .property("PortfolioId", portfolio_id.into_value().into_json()),
         )
     }
 
@@ -44,9 +112,9 @@ impl AcceptedPortfolioShare {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-acceptedportfolioshare.html#cfn-servicecatalog-acceptedportfolioshare-acceptlanguage)
-    pub fn accept_language(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn accept_language(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AcceptLanguage", value.into().into_json());
+            .set_property("AcceptLanguage", value.into_value().into_json());
         self
     }
 }
@@ -87,47 +155,47 @@ pub struct CloudFormationProduct(crate::Resource);
 
 impl CloudFormationProduct {
     /// A new `AWS::ServiceCatalog::CloudFormationProduct` with its required properties.
-    pub fn new(
-        name: impl Into<crate::Value<String>>,
-        owner: impl Into<crate::Value<String>>,
-    ) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>, owner: impl crate::IntoValue<String>) -> Self {
         CloudFormationProduct(
             crate::Resource::new("AWS::ServiceCatalog::CloudFormationProduct")
-                .property("Name", name.into().into_json())
-                .property("Owner", owner.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Owner", owner.into_value().into_json()),
         )
     }
 
     /// `AcceptLanguage`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationproduct.html#cfn-servicecatalog-cloudformationproduct-acceptlanguage)
-    pub fn accept_language(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn accept_language(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AcceptLanguage", value.into().into_json());
+            .set_property("AcceptLanguage", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationproduct.html#cfn-servicecatalog-cloudformationproduct-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Distributor`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationproduct.html#cfn-servicecatalog-cloudformationproduct-distributor)
-    pub fn distributor(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Distributor", value.into().into_json());
+    pub fn distributor(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Distributor", value.into_value().into_json());
         self
     }
 
     /// `ProductType`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationproduct.html#cfn-servicecatalog-cloudformationproduct-producttype)
-    pub fn product_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ProductType", value.into().into_json());
+    pub fn product_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ProductType", value.into_value().into_json());
         self
     }
 
@@ -136,19 +204,23 @@ impl CloudFormationProduct {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationproduct.html#cfn-servicecatalog-cloudformationproduct-provisioningartifactparameters)
     pub fn provisioning_artifact_parameters(
         mut self,
-        value: impl Into<crate::Value<Vec<cloud_formation_product::ProvisioningArtifactProperties>>>,
+        value: impl crate::IntoValue<Vec<cloud_formation_product::ProvisioningArtifactProperties>>,
     ) -> Self {
-        self.0
-            .set_property("ProvisioningArtifactParameters", value.into().into_json());
+        self.0.set_property(
+            "ProvisioningArtifactParameters",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `ReplaceProvisioningArtifacts`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationproduct.html#cfn-servicecatalog-cloudformationproduct-replaceprovisioningartifacts)
-    pub fn replace_provisioning_artifacts(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0
-            .set_property("ReplaceProvisioningArtifacts", value.into().into_json());
+    pub fn replace_provisioning_artifacts(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "ReplaceProvisioningArtifacts",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -157,47 +229,45 @@ impl CloudFormationProduct {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationproduct.html#cfn-servicecatalog-cloudformationproduct-sourceconnection)
     pub fn source_connection(
         mut self,
-        value: impl Into<crate::Value<cloud_formation_product::SourceConnection>>,
+        value: impl crate::IntoValue<cloud_formation_product::SourceConnection>,
     ) -> Self {
         self.0
-            .set_property("SourceConnection", value.into().into_json());
+            .set_property("SourceConnection", value.into_value().into_json());
         self
     }
 
     /// `SupportDescription`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationproduct.html#cfn-servicecatalog-cloudformationproduct-supportdescription)
-    pub fn support_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn support_description(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SupportDescription", value.into().into_json());
+            .set_property("SupportDescription", value.into_value().into_json());
         self
     }
 
     /// `SupportEmail`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationproduct.html#cfn-servicecatalog-cloudformationproduct-supportemail)
-    pub fn support_email(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn support_email(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SupportEmail", value.into().into_json());
+            .set_property("SupportEmail", value.into_value().into_json());
         self
     }
 
     /// `SupportUrl`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationproduct.html#cfn-servicecatalog-cloudformationproduct-supporturl)
-    pub fn support_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SupportUrl", value.into().into_json());
+    pub fn support_url(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SupportUrl", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](cloud_formation_product::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationproduct.html#cfn-servicecatalog-cloudformationproduct-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<cloud_formation_product::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<cloud_formation_product::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -255,19 +325,22 @@ pub mod cloud_formation_product {
     impl CodeStarParameters {
         /// A new `CodeStarParameters` with its required properties.
         pub fn new(
-            artifact_path: impl Into<crate::Value<String>>,
-            branch: impl Into<crate::Value<String>>,
-            connection_arn: impl Into<crate::Value<String>>,
-            repository: impl Into<crate::Value<String>>,
+            artifact_path: impl crate::IntoValue<String>,
+            branch: impl crate::IntoValue<String>,
+            connection_arn: impl crate::IntoValue<String>,
+            repository: impl crate::IntoValue<String>,
         ) -> Self {
             CodeStarParameters(crate::typed::Properties::from_iter([
-                ("ArtifactPath".to_owned(), artifact_path.into().into_json()),
-                ("Branch".to_owned(), branch.into().into_json()),
+                (
+                    "ArtifactPath".to_owned(),
+                    artifact_path.into_value().into_json(),
+                ),
+                ("Branch".to_owned(), branch.into_value().into_json()),
                 (
                     "ConnectionArn".to_owned(),
-                    connection_arn.into().into_json(),
+                    connection_arn.into_value().into_json(),
                 ),
-                ("Repository".to_owned(), repository.into().into_json()),
+                ("Repository".to_owned(), repository.into_value().into_json()),
             ]))
         }
     }
@@ -293,9 +366,9 @@ pub mod cloud_formation_product {
         /// `CodeStar`: [`CodeStarParameters`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicecatalog-cloudformationproduct-connectionparameters.html#cfn-servicecatalog-cloudformationproduct-connectionparameters-codestar)
-        pub fn code_star(mut self, value: impl Into<crate::Value<CodeStarParameters>>) -> Self {
+        pub fn code_star(mut self, value: impl crate::IntoValue<CodeStarParameters>) -> Self {
             self.0
-                .insert("CodeStar".to_owned(), value.into().into_json());
+                .insert("CodeStar".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -314,29 +387,29 @@ pub mod cloud_formation_product {
 
     impl ProvisioningArtifactProperties {
         /// A new `ProvisioningArtifactProperties` with its required properties.
-        pub fn new(info: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn new(info: impl crate::IntoValue<crate::Json>) -> Self {
             ProvisioningArtifactProperties(crate::typed::Properties::from_iter([(
                 "Info".to_owned(),
-                info.into().into_json(),
+                info.into_value().into_json(),
             )]))
         }
 
         /// `Description`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicecatalog-cloudformationproduct-provisioningartifactproperties.html#cfn-servicecatalog-cloudformationproduct-provisioningartifactproperties-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DisableTemplateValidation`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicecatalog-cloudformationproduct-provisioningartifactproperties.html#cfn-servicecatalog-cloudformationproduct-provisioningartifactproperties-disabletemplatevalidation)
-        pub fn disable_template_validation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn disable_template_validation(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "DisableTemplateValidation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -344,16 +417,18 @@ pub mod cloud_formation_product {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicecatalog-cloudformationproduct-provisioningartifactproperties.html#cfn-servicecatalog-cloudformationproduct-provisioningartifactproperties-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicecatalog-cloudformationproduct-provisioningartifactproperties.html#cfn-servicecatalog-cloudformationproduct-provisioningartifactproperties-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -373,15 +448,15 @@ pub mod cloud_formation_product {
     impl SourceConnection {
         /// A new `SourceConnection` with its required properties.
         pub fn new(
-            connection_parameters: impl Into<crate::Value<ConnectionParameters>>,
-            r#type: impl Into<crate::Value<String>>,
+            connection_parameters: impl crate::IntoValue<ConnectionParameters>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             SourceConnection(crate::typed::Properties::from_iter([
                 (
                     "ConnectionParameters".to_owned(),
-                    connection_parameters.into().into_json(),
+                    connection_parameters.into_value().into_json(),
                 ),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -401,12 +476,12 @@ pub mod cloud_formation_product {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -437,10 +512,10 @@ impl CloudFormationProvisionedProduct {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#cfn-servicecatalog-cloudformationprovisionedproduct-acceptlanguage)
     pub fn accept_language(
         mut self,
-        value: impl Into<crate::Value<cloud_formation_provisioned_product::AcceptLanguage>>,
+        value: impl crate::IntoValue<cloud_formation_provisioned_product::AcceptLanguage>,
     ) -> Self {
         self.0
-            .set_property("AcceptLanguage", value.into().into_json());
+            .set_property("AcceptLanguage", value.into_value().into_json());
         self
     }
 
@@ -451,9 +526,9 @@ impl CloudFormationProvisionedProduct {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#cfn-servicecatalog-cloudformationprovisionedproduct-notificationarns)
-    pub fn notification_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn notification_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("NotificationArns", value.into().into_json());
+            .set_property("NotificationArns", value.into_value().into_json());
         self
     }
 
@@ -462,8 +537,9 @@ impl CloudFormationProvisionedProduct {
     /// Length: 1 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#cfn-servicecatalog-cloudformationprovisionedproduct-pathid)
-    pub fn path_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PathId", value.into().into_json());
+    pub fn path_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PathId", value.into_value().into_json());
         self
     }
 
@@ -472,8 +548,9 @@ impl CloudFormationProvisionedProduct {
     /// Length: 1 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#cfn-servicecatalog-cloudformationprovisionedproduct-pathname)
-    pub fn path_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PathName", value.into().into_json());
+    pub fn path_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PathName", value.into_value().into_json());
         self
     }
 
@@ -482,8 +559,9 @@ impl CloudFormationProvisionedProduct {
     /// Length: 1 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#cfn-servicecatalog-cloudformationprovisionedproduct-productid)
-    pub fn product_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ProductId", value.into().into_json());
+    pub fn product_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ProductId", value.into_value().into_json());
         self
     }
 
@@ -492,8 +570,9 @@ impl CloudFormationProvisionedProduct {
     /// Length: 1 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#cfn-servicecatalog-cloudformationprovisionedproduct-productname)
-    pub fn product_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ProductName", value.into().into_json());
+    pub fn product_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ProductName", value.into_value().into_json());
         self
     }
 
@@ -504,9 +583,9 @@ impl CloudFormationProvisionedProduct {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#cfn-servicecatalog-cloudformationprovisionedproduct-provisionedproductname)
-    pub fn provisioned_product_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn provisioned_product_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProvisionedProductName", value.into().into_json());
+            .set_property("ProvisionedProductName", value.into_value().into_json());
         self
     }
 
@@ -515,18 +594,18 @@ impl CloudFormationProvisionedProduct {
     /// Length: 1 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#cfn-servicecatalog-cloudformationprovisionedproduct-provisioningartifactid)
-    pub fn provisioning_artifact_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn provisioning_artifact_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProvisioningArtifactId", value.into().into_json());
+            .set_property("ProvisioningArtifactId", value.into_value().into_json());
         self
     }
 
     /// `ProvisioningArtifactName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#cfn-servicecatalog-cloudformationprovisionedproduct-provisioningartifactname)
-    pub fn provisioning_artifact_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn provisioning_artifact_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProvisioningArtifactName", value.into().into_json());
+            .set_property("ProvisioningArtifactName", value.into_value().into_json());
         self
     }
 
@@ -535,10 +614,10 @@ impl CloudFormationProvisionedProduct {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#cfn-servicecatalog-cloudformationprovisionedproduct-provisioningparameters)
     pub fn provisioning_parameters(
         mut self,
-        value: impl Into<crate::Value<Vec<cloud_formation_provisioned_product::ProvisioningParameter>>>,
+        value: impl crate::IntoValue<Vec<cloud_formation_provisioned_product::ProvisioningParameter>>,
     ) -> Self {
         self.0
-            .set_property("ProvisioningParameters", value.into().into_json());
+            .set_property("ProvisioningParameters", value.into_value().into_json());
         self
     }
 
@@ -547,10 +626,10 @@ impl CloudFormationProvisionedProduct {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#cfn-servicecatalog-cloudformationprovisionedproduct-provisioningpreferences)
     pub fn provisioning_preferences(
         mut self,
-        value: impl Into<crate::Value<cloud_formation_provisioned_product::ProvisioningPreferences>>,
+        value: impl crate::IntoValue<cloud_formation_provisioned_product::ProvisioningPreferences>,
     ) -> Self {
         self.0
-            .set_property("ProvisioningPreferences", value.into().into_json());
+            .set_property("ProvisioningPreferences", value.into_value().into_json());
         self
     }
 
@@ -559,9 +638,9 @@ impl CloudFormationProvisionedProduct {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#cfn-servicecatalog-cloudformationprovisionedproduct-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<cloud_formation_provisioned_product::Tag>>>,
+        value: impl crate::IntoValue<Vec<cloud_formation_provisioned_product::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -626,12 +705,12 @@ pub mod cloud_formation_provisioned_product {
     impl ProvisioningParameter {
         /// A new `ProvisioningParameter` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             ProvisioningParameter(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -657,9 +736,11 @@ pub mod cloud_formation_provisioned_product {
         /// `StackSetAccounts`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicecatalog-cloudformationprovisionedproduct-provisioningpreferences.html#cfn-servicecatalog-cloudformationprovisionedproduct-provisioningpreferences-stacksetaccounts)
-        pub fn stack_set_accounts(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("StackSetAccounts".to_owned(), value.into().into_json());
+        pub fn stack_set_accounts(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "StackSetAccounts".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -670,11 +751,11 @@ pub mod cloud_formation_provisioned_product {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicecatalog-cloudformationprovisionedproduct-provisioningpreferences.html#cfn-servicecatalog-cloudformationprovisionedproduct-provisioningpreferences-stacksetfailuretolerancecount)
         pub fn stack_set_failure_tolerance_count(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "StackSetFailureToleranceCount".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -686,11 +767,11 @@ pub mod cloud_formation_provisioned_product {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicecatalog-cloudformationprovisionedproduct-provisioningpreferences.html#cfn-servicecatalog-cloudformationprovisionedproduct-provisioningpreferences-stacksetfailuretolerancepercentage)
         pub fn stack_set_failure_tolerance_percentage(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "StackSetFailureTolerancePercentage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -702,11 +783,11 @@ pub mod cloud_formation_provisioned_product {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicecatalog-cloudformationprovisionedproduct-provisioningpreferences.html#cfn-servicecatalog-cloudformationprovisionedproduct-provisioningpreferences-stacksetmaxconcurrencycount)
         pub fn stack_set_max_concurrency_count(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "StackSetMaxConcurrencyCount".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -718,11 +799,11 @@ pub mod cloud_formation_provisioned_product {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicecatalog-cloudformationprovisionedproduct-provisioningpreferences.html#cfn-servicecatalog-cloudformationprovisionedproduct-provisioningpreferences-stacksetmaxconcurrencypercentage)
         pub fn stack_set_max_concurrency_percentage(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "StackSetMaxConcurrencyPercentage".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -732,19 +813,21 @@ pub mod cloud_formation_provisioned_product {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicecatalog-cloudformationprovisionedproduct-provisioningpreferences.html#cfn-servicecatalog-cloudformationprovisionedproduct-provisioningpreferences-stacksetoperationtype)
         pub fn stack_set_operation_type(
             mut self,
-            value: impl Into<crate::Value<StackSetOperationType>>,
+            value: impl crate::IntoValue<StackSetOperationType>,
         ) -> Self {
-            self.0
-                .insert("StackSetOperationType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "StackSetOperationType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `StackSetRegions`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicecatalog-cloudformationprovisionedproduct-provisioningpreferences.html#cfn-servicecatalog-cloudformationprovisionedproduct-provisioningpreferences-stacksetregions)
-        pub fn stack_set_regions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn stack_set_regions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("StackSetRegions".to_owned(), value.into().into_json());
+                .insert("StackSetRegions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -764,12 +847,12 @@ pub mod cloud_formation_provisioned_product {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -834,15 +917,18 @@ pub struct LaunchNotificationConstraint(crate::Resource);
 impl LaunchNotificationConstraint {
     /// A new `AWS::ServiceCatalog::LaunchNotificationConstraint` with its required properties.
     pub fn new(
-        notification_arns: impl Into<crate::Value<Vec<String>>>,
-        portfolio_id: impl Into<crate::Value<String>>,
-        product_id: impl Into<crate::Value<String>>,
+        notification_arns: impl crate::IntoValue<Vec<String>>,
+        portfolio_id: impl crate::IntoValue<String>,
+        product_id: impl crate::IntoValue<String>,
     ) -> Self {
         LaunchNotificationConstraint(
             crate::Resource::new("AWS::ServiceCatalog::LaunchNotificationConstraint")
-                .property("NotificationArns", notification_arns.into().into_json())
-                .property("PortfolioId", portfolio_id.into().into_json())
-                .property("ProductId", product_id.into().into_json()),
+                .property(
+                    "NotificationArns",
+                    notification_arns.into_value().into_json(),
+                )
+                .property("PortfolioId", portfolio_id.into_value().into_json())
+                .property("ProductId", product_id.into_value().into_json()),
         )
     }
 
@@ -851,9 +937,9 @@ impl LaunchNotificationConstraint {
     /// Length: 0 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-launchnotificationconstraint.html#cfn-servicecatalog-launchnotificationconstraint-acceptlanguage)
-    pub fn accept_language(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn accept_language(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AcceptLanguage", value.into().into_json());
+            .set_property("AcceptLanguage", value.into_value().into_json());
         self
     }
 
@@ -862,8 +948,9 @@ impl LaunchNotificationConstraint {
     /// Length: 0 to 2000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-launchnotificationconstraint.html#cfn-servicecatalog-launchnotificationconstraint-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -905,13 +992,13 @@ pub struct LaunchRoleConstraint(crate::Resource);
 impl LaunchRoleConstraint {
     /// A new `AWS::ServiceCatalog::LaunchRoleConstraint` with its required properties.
     pub fn new(
-        portfolio_id: impl Into<crate::Value<String>>,
-        product_id: impl Into<crate::Value<String>>,
+        portfolio_id: impl crate::IntoValue<String>,
+        product_id: impl crate::IntoValue<String>,
     ) -> Self {
         LaunchRoleConstraint(
             crate::Resource::new("AWS::ServiceCatalog::LaunchRoleConstraint")
-                .property("PortfolioId", portfolio_id.into().into_json())
-                .property("ProductId", product_id.into().into_json()),
+                .property("PortfolioId", portfolio_id.into_value().into_json())
+                .property("ProductId", product_id.into_value().into_json()),
         )
     }
 
@@ -920,9 +1007,9 @@ impl LaunchRoleConstraint {
     /// Length: 0 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-launchroleconstraint.html#cfn-servicecatalog-launchroleconstraint-acceptlanguage)
-    pub fn accept_language(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn accept_language(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AcceptLanguage", value.into().into_json());
+            .set_property("AcceptLanguage", value.into_value().into_json());
         self
     }
 
@@ -931,17 +1018,18 @@ impl LaunchRoleConstraint {
     /// Length: 0 to 2000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-launchroleconstraint.html#cfn-servicecatalog-launchroleconstraint-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `LocalRoleName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-launchroleconstraint.html#cfn-servicecatalog-launchroleconstraint-localrolename)
-    pub fn local_role_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn local_role_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("LocalRoleName", value.into().into_json());
+            .set_property("LocalRoleName", value.into_value().into_json());
         self
     }
 
@@ -950,8 +1038,9 @@ impl LaunchRoleConstraint {
     /// Pattern: `arn:(aws|aws-cn|aws-us-gov):iam::[0-9]*:(role)\/.*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-launchroleconstraint.html#cfn-servicecatalog-launchroleconstraint-rolearn)
-    pub fn role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RoleArn", value.into().into_json());
+    pub fn role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RoleArn", value.into_value().into_json());
         self
     }
 }
@@ -993,15 +1082,15 @@ pub struct LaunchTemplateConstraint(crate::Resource);
 impl LaunchTemplateConstraint {
     /// A new `AWS::ServiceCatalog::LaunchTemplateConstraint` with its required properties.
     pub fn new(
-        portfolio_id: impl Into<crate::Value<String>>,
-        product_id: impl Into<crate::Value<String>>,
-        rules: impl Into<crate::Value<String>>,
+        portfolio_id: impl crate::IntoValue<String>,
+        product_id: impl crate::IntoValue<String>,
+        rules: impl crate::IntoValue<String>,
     ) -> Self {
         LaunchTemplateConstraint(
             crate::Resource::new("AWS::ServiceCatalog::LaunchTemplateConstraint")
-                .property("PortfolioId", portfolio_id.into().into_json())
-                .property("ProductId", product_id.into().into_json())
-                .property("Rules", rules.into().into_json()),
+                .property("PortfolioId", portfolio_id.into_value().into_json())
+                .property("ProductId", product_id.into_value().into_json())
+                .property("Rules", rules.into_value().into_json()),
         )
     }
 
@@ -1010,9 +1099,9 @@ impl LaunchTemplateConstraint {
     /// Length: 0 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-launchtemplateconstraint.html#cfn-servicecatalog-launchtemplateconstraint-acceptlanguage)
-    pub fn accept_language(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn accept_language(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AcceptLanguage", value.into().into_json());
+            .set_property("AcceptLanguage", value.into_value().into_json());
         self
     }
 
@@ -1021,8 +1110,9 @@ impl LaunchTemplateConstraint {
     /// Length: 0 to 2000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-launchtemplateconstraint.html#cfn-servicecatalog-launchtemplateconstraint-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -1064,13 +1154,13 @@ pub struct Portfolio(crate::Resource);
 impl Portfolio {
     /// A new `AWS::ServiceCatalog::Portfolio` with its required properties.
     pub fn new(
-        display_name: impl Into<crate::Value<String>>,
-        provider_name: impl Into<crate::Value<String>>,
+        display_name: impl crate::IntoValue<String>,
+        provider_name: impl crate::IntoValue<String>,
     ) -> Self {
         Portfolio(
             crate::Resource::new("AWS::ServiceCatalog::Portfolio")
-                .property("DisplayName", display_name.into().into_json())
-                .property("ProviderName", provider_name.into().into_json()),
+                .property("DisplayName", display_name.into_value().into_json())
+                .property("ProviderName", provider_name.into_value().into_json()),
         )
     }
 
@@ -1079,9 +1169,9 @@ impl Portfolio {
     /// Length: 0 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-portfolio.html#cfn-servicecatalog-portfolio-acceptlanguage)
-    pub fn accept_language(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn accept_language(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AcceptLanguage", value.into().into_json());
+            .set_property("AcceptLanguage", value.into_value().into_json());
         self
     }
 
@@ -1090,8 +1180,9 @@ impl Portfolio {
     /// Length: 0 to 2000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-portfolio.html#cfn-servicecatalog-portfolio-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1100,15 +1191,20 @@ impl Portfolio {
     /// Items: 0 to 20.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-portfolio.html#cfn-servicecatalog-portfolio-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<portfolio::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<portfolio::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Portfolio {
     const TYPE_NAME: &'static str = "AWS::ServiceCatalog::Portfolio";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -1149,12 +1245,12 @@ pub mod portfolio {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1176,10 +1272,10 @@ pub struct PortfolioPrincipalAssociation(crate::Resource);
 
 impl PortfolioPrincipalAssociation {
     /// A new `AWS::ServiceCatalog::PortfolioPrincipalAssociation` with its required properties.
-    pub fn new(principal_type: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(principal_type: impl crate::IntoValue<String>) -> Self {
         PortfolioPrincipalAssociation(
             crate::Resource::new("AWS::ServiceCatalog::PortfolioPrincipalAssociation")
-                .property("PrincipalType", principal_type.into().into_json()),
+                .property("PrincipalType", principal_type.into_value().into_json()),
         )
     }
 
@@ -1188,9 +1284,9 @@ impl PortfolioPrincipalAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-portfolioprincipalassociation.html#cfn-servicecatalog-portfolioprincipalassociation-acceptlanguage)
-    pub fn accept_language(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn accept_language(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AcceptLanguage", value.into().into_json());
+            .set_property("AcceptLanguage", value.into_value().into_json());
         self
     }
 
@@ -1199,8 +1295,9 @@ impl PortfolioPrincipalAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-portfolioprincipalassociation.html#cfn-servicecatalog-portfolioprincipalassociation-portfolioid)
-    pub fn portfolio_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PortfolioId", value.into().into_json());
+    pub fn portfolio_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PortfolioId", value.into_value().into_json());
         self
     }
 
@@ -1211,9 +1308,9 @@ impl PortfolioPrincipalAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-portfolioprincipalassociation.html#cfn-servicecatalog-portfolioprincipalassociation-principalarn)
-    pub fn principal_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn principal_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PrincipalARN", value.into().into_json());
+            .set_property("PrincipalARN", value.into_value().into_json());
         self
     }
 }
@@ -1260,9 +1357,9 @@ impl PortfolioProductAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-portfolioproductassociation.html#cfn-servicecatalog-portfolioproductassociation-acceptlanguage)
-    pub fn accept_language(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn accept_language(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AcceptLanguage", value.into().into_json());
+            .set_property("AcceptLanguage", value.into_value().into_json());
         self
     }
 
@@ -1271,8 +1368,9 @@ impl PortfolioProductAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-portfolioproductassociation.html#cfn-servicecatalog-portfolioproductassociation-portfolioid)
-    pub fn portfolio_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PortfolioId", value.into().into_json());
+    pub fn portfolio_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PortfolioId", value.into_value().into_json());
         self
     }
 
@@ -1281,8 +1379,9 @@ impl PortfolioProductAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-portfolioproductassociation.html#cfn-servicecatalog-portfolioproductassociation-productid)
-    pub fn product_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ProductId", value.into().into_json());
+    pub fn product_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ProductId", value.into_value().into_json());
         self
     }
 
@@ -1291,9 +1390,9 @@ impl PortfolioProductAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-portfolioproductassociation.html#cfn-servicecatalog-portfolioproductassociation-sourceportfolioid)
-    pub fn source_portfolio_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn source_portfolio_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SourcePortfolioId", value.into().into_json());
+            .set_property("SourcePortfolioId", value.into_value().into_json());
         self
     }
 }
@@ -1338,13 +1437,13 @@ pub struct PortfolioShare(crate::Resource);
 impl PortfolioShare {
     /// A new `AWS::ServiceCatalog::PortfolioShare` with its required properties.
     pub fn new(
-        account_id: impl Into<crate::Value<String>>,
-        portfolio_id: impl Into<crate::Value<String>>,
+        account_id: impl crate::IntoValue<String>,
+        portfolio_id: impl crate::IntoValue<String>,
     ) -> Self {
         PortfolioShare(
             crate::Resource::new("AWS::ServiceCatalog::PortfolioShare")
-                .property("AccountId", account_id.into().into_json())
-                .property("PortfolioId", portfolio_id.into().into_json()),
+                .property("AccountId", account_id.into_value().into_json())
+                .property("PortfolioId", portfolio_id.into_value().into_json()),
         )
     }
 
@@ -1353,18 +1452,18 @@ impl PortfolioShare {
     /// Length: 0 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-portfolioshare.html#cfn-servicecatalog-portfolioshare-acceptlanguage)
-    pub fn accept_language(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn accept_language(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AcceptLanguage", value.into().into_json());
+            .set_property("AcceptLanguage", value.into_value().into_json());
         self
     }
 
     /// `ShareTagOptions`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-portfolioshare.html#cfn-servicecatalog-portfolioshare-sharetagoptions)
-    pub fn share_tag_options(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn share_tag_options(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ShareTagOptions", value.into().into_json());
+            .set_property("ShareTagOptions", value.into_value().into_json());
         self
     }
 }
@@ -1398,17 +1497,17 @@ pub struct ResourceUpdateConstraint(crate::Resource);
 impl ResourceUpdateConstraint {
     /// A new `AWS::ServiceCatalog::ResourceUpdateConstraint` with its required properties.
     pub fn new(
-        portfolio_id: impl Into<crate::Value<String>>,
-        product_id: impl Into<crate::Value<String>>,
-        tag_update_on_provisioned_product: impl Into<crate::Value<String>>,
+        portfolio_id: impl crate::IntoValue<String>,
+        product_id: impl crate::IntoValue<String>,
+        tag_update_on_provisioned_product: impl crate::IntoValue<String>,
     ) -> Self {
         ResourceUpdateConstraint(
             crate::Resource::new("AWS::ServiceCatalog::ResourceUpdateConstraint")
-                .property("PortfolioId", portfolio_id.into().into_json())
-                .property("ProductId", product_id.into().into_json())
+                .property("PortfolioId", portfolio_id.into_value().into_json())
+                .property("ProductId", product_id.into_value().into_json())
                 .property(
                     "TagUpdateOnProvisionedProduct",
-                    tag_update_on_provisioned_product.into().into_json(),
+                    tag_update_on_provisioned_product.into_value().into_json(),
                 ),
         )
     }
@@ -1418,9 +1517,9 @@ impl ResourceUpdateConstraint {
     /// Length: 0 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-resourceupdateconstraint.html#cfn-servicecatalog-resourceupdateconstraint-acceptlanguage)
-    pub fn accept_language(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn accept_language(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AcceptLanguage", value.into().into_json());
+            .set_property("AcceptLanguage", value.into_value().into_json());
         self
     }
 
@@ -1429,8 +1528,9 @@ impl ResourceUpdateConstraint {
     /// Length: 0 to 2000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-resourceupdateconstraint.html#cfn-servicecatalog-resourceupdateconstraint-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -1472,15 +1572,15 @@ pub struct ServiceAction(crate::Resource);
 impl ServiceAction {
     /// A new `AWS::ServiceCatalog::ServiceAction` with its required properties.
     pub fn new(
-        definition: impl Into<crate::Value<Vec<service_action::DefinitionParameter>>>,
-        definition_type: impl Into<crate::Value<service_action::DefinitionType>>,
-        name: impl Into<crate::Value<String>>,
+        definition: impl crate::IntoValue<Vec<service_action::DefinitionParameter>>,
+        definition_type: impl crate::IntoValue<service_action::DefinitionType>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         ServiceAction(
             crate::Resource::new("AWS::ServiceCatalog::ServiceAction")
-                .property("Definition", definition.into().into_json())
-                .property("DefinitionType", definition_type.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("Definition", definition.into_value().into_json())
+                .property("DefinitionType", definition_type.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1491,10 +1591,10 @@ impl ServiceAction {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-serviceaction.html#cfn-servicecatalog-serviceaction-acceptlanguage)
     pub fn accept_language(
         mut self,
-        value: impl Into<crate::Value<service_action::AcceptLanguage>>,
+        value: impl crate::IntoValue<service_action::AcceptLanguage>,
     ) -> Self {
         self.0
-            .set_property("AcceptLanguage", value.into().into_json());
+            .set_property("AcceptLanguage", value.into_value().into_json());
         self
     }
 
@@ -1503,8 +1603,9 @@ impl ServiceAction {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-serviceaction.html#cfn-servicecatalog-serviceaction-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }
@@ -1547,12 +1648,12 @@ pub mod service_action {
     impl DefinitionParameter {
         /// A new `DefinitionParameter` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             DefinitionParameter(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1611,18 +1712,21 @@ pub struct ServiceActionAssociation(crate::Resource);
 impl ServiceActionAssociation {
     /// A new `AWS::ServiceCatalog::ServiceActionAssociation` with its required properties.
     pub fn new(
-        product_id: impl Into<crate::Value<String>>,
-        provisioning_artifact_id: impl Into<crate::Value<String>>,
-        service_action_id: impl Into<crate::Value<String>>,
+        product_id: impl crate::IntoValue<String>,
+        provisioning_artifact_id: impl crate::IntoValue<String>,
+        service_action_id: impl crate::IntoValue<String>,
     ) -> Self {
         ServiceActionAssociation(
             crate::Resource::new("AWS::ServiceCatalog::ServiceActionAssociation")
-                .property("ProductId", product_id.into().into_json())
+                .property("ProductId", product_id.into_value().into_json())
                 .property(
                     "ProvisioningArtifactId",
-                    provisioning_artifact_id.into().into_json(),
+                    provisioning_artifact_id.into_value().into_json(),
                 )
-                .property("ServiceActionId", service_action_id.into().into_json()),
+                .property(
+                    "ServiceActionId",
+                    service_action_id.into_value().into_json(),
+                ),
         )
     }
 }
@@ -1658,27 +1762,27 @@ impl StackSetConstraint {
     /// A new `AWS::ServiceCatalog::StackSetConstraint` with its required properties.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        account_list: impl Into<crate::Value<Vec<String>>>,
-        admin_role: impl Into<crate::Value<String>>,
-        description: impl Into<crate::Value<String>>,
-        execution_role: impl Into<crate::Value<String>>,
-        portfolio_id: impl Into<crate::Value<String>>,
-        product_id: impl Into<crate::Value<String>>,
-        region_list: impl Into<crate::Value<Vec<String>>>,
-        stack_instance_control: impl Into<crate::Value<String>>,
+        account_list: impl crate::IntoValue<Vec<String>>,
+        admin_role: impl crate::IntoValue<String>,
+        description: impl crate::IntoValue<String>,
+        execution_role: impl crate::IntoValue<String>,
+        portfolio_id: impl crate::IntoValue<String>,
+        product_id: impl crate::IntoValue<String>,
+        region_list: impl crate::IntoValue<Vec<String>>,
+        stack_instance_control: impl crate::IntoValue<String>,
     ) -> Self {
         StackSetConstraint(
             crate::Resource::new("AWS::ServiceCatalog::StackSetConstraint")
-                .property("AccountList", account_list.into().into_json())
-                .property("AdminRole", admin_role.into().into_json())
-                .property("Description", description.into().into_json())
-                .property("ExecutionRole", execution_role.into().into_json())
-                .property("PortfolioId", portfolio_id.into().into_json())
-                .property("ProductId", product_id.into().into_json())
-                .property("RegionList", region_list.into().into_json())
+                .property("AccountList", account_list.into_value().into_json())
+                .property("AdminRole", admin_role.into_value().into_json())
+                .property("Description", description.into_value().into_json())
+                .property("ExecutionRole", execution_role.into_value().into_json())
+                .property("PortfolioId", portfolio_id.into_value().into_json())
+                .property("ProductId", product_id.into_value().into_json())
+                .property("RegionList", region_list.into_value().into_json())
                 .property(
                     "StackInstanceControl",
-                    stack_instance_control.into().into_json(),
+                    stack_instance_control.into_value().into_json(),
                 ),
         )
     }
@@ -1688,9 +1792,9 @@ impl StackSetConstraint {
     /// Length: 0 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-stacksetconstraint.html#cfn-servicecatalog-stacksetconstraint-acceptlanguage)
-    pub fn accept_language(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn accept_language(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AcceptLanguage", value.into().into_json());
+            .set_property("AcceptLanguage", value.into_value().into_json());
         self
     }
 }
@@ -1731,22 +1835,20 @@ pub struct TagOption(crate::Resource);
 
 impl TagOption {
     /// A new `AWS::ServiceCatalog::TagOption` with its required properties.
-    pub fn new(
-        key: impl Into<crate::Value<String>>,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
+    pub fn new(key: impl crate::IntoValue<String>, value: impl crate::IntoValue<String>) -> Self {
         TagOption(
             crate::Resource::new("AWS::ServiceCatalog::TagOption")
-                .property("Key", key.into().into_json())
-                .property("Value", value.into().into_json()),
+                .property("Key", key.into_value().into_json())
+                .property("Value", value.into_value().into_json()),
         )
     }
 
     /// `Active`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-tagoption.html#cfn-servicecatalog-tagoption-active)
-    pub fn active(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Active", value.into().into_json());
+    pub fn active(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Active", value.into_value().into_json());
         self
     }
 }
@@ -1796,8 +1898,9 @@ impl TagOptionAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-tagoptionassociation.html#cfn-servicecatalog-tagoptionassociation-resourceid)
-    pub fn resource_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ResourceId", value.into().into_json());
+    pub fn resource_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ResourceId", value.into_value().into_json());
         self
     }
 
@@ -1806,8 +1909,9 @@ impl TagOptionAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalog-tagoptionassociation.html#cfn-servicecatalog-tagoptionassociation-tagoptionid)
-    pub fn tag_option_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TagOptionId", value.into().into_json());
+    pub fn tag_option_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TagOptionId", value.into_value().into_json());
         self
     }
 }

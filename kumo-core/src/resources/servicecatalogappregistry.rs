@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::ServiceCatalogAppRegistry::ResourceAssociation",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ServiceCatalogAppRegistry::Application",
+        <Application as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalogAppRegistry::AttributeGroup",
+        <AttributeGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation",
+        <AttributeGroupAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceCatalogAppRegistry::ResourceAssociation",
+        <ResourceAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ServiceCatalogAppRegistry::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `Name`.
@@ -20,10 +40,10 @@ pub struct Application(crate::Resource);
 
 impl Application {
     /// A new `AWS::ServiceCatalogAppRegistry::Application` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Application(
             crate::Resource::new("AWS::ServiceCatalogAppRegistry::Application")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -32,8 +52,9 @@ impl Application {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalogappregistry-application.html#cfn-servicecatalogappregistry-application-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -42,9 +63,9 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalogappregistry-application.html#cfn-servicecatalogappregistry-application-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -106,13 +127,13 @@ pub struct AttributeGroup(crate::Resource);
 impl AttributeGroup {
     /// A new `AWS::ServiceCatalogAppRegistry::AttributeGroup` with its required properties.
     pub fn new(
-        attributes: impl Into<crate::Value<crate::Json>>,
-        name: impl Into<crate::Value<String>>,
+        attributes: impl crate::IntoValue<crate::Json>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         AttributeGroup(
             crate::Resource::new("AWS::ServiceCatalogAppRegistry::AttributeGroup")
-                .property("Attributes", attributes.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("Attributes", attributes.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -121,8 +142,9 @@ impl AttributeGroup {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalogappregistry-attributegroup.html#cfn-servicecatalogappregistry-attributegroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -131,9 +153,9 @@ impl AttributeGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicecatalogappregistry-attributegroup.html#cfn-servicecatalogappregistry-attributegroup-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -180,13 +202,13 @@ pub struct AttributeGroupAssociation(crate::Resource);
 impl AttributeGroupAssociation {
     /// A new `AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation` with its required properties.
     pub fn new(
-        application: impl Into<crate::Value<String>>,
-        attribute_group: impl Into<crate::Value<String>>,
+        application: impl crate::IntoValue<String>,
+        attribute_group: impl crate::IntoValue<String>,
     ) -> Self {
         AttributeGroupAssociation(
             crate::Resource::new("AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation")
-                .property("Application", application.into().into_json())
-                .property("AttributeGroup", attribute_group.into().into_json()),
+                .property("Application", application.into_value().into_json())
+                .property("AttributeGroup", attribute_group.into_value().into_json()),
         )
     }
 }
@@ -233,15 +255,15 @@ pub struct ResourceAssociation(crate::Resource);
 impl ResourceAssociation {
     /// A new `AWS::ServiceCatalogAppRegistry::ResourceAssociation` with its required properties.
     pub fn new(
-        application: impl Into<crate::Value<String>>,
-        resource_property: impl Into<crate::Value<String>>,
-        resource_type: impl Into<crate::Value<resource_association::ResourceType>>,
+        application: impl crate::IntoValue<String>,
+        resource_property: impl crate::IntoValue<String>,
+        resource_type: impl crate::IntoValue<resource_association::ResourceType>,
     ) -> Self {
         ResourceAssociation(
             crate::Resource::new("AWS::ServiceCatalogAppRegistry::ResourceAssociation")
-                .property("Application", application.into().into_json())
-                .property("Resource", resource_property.into().into_json())
-                .property("ResourceType", resource_type.into().into_json()),
+                .property("Application", application.into_value().into_json())
+                .property("Resource", resource_property.into_value().into_json())
+                .property("ResourceType", resource_type.into_value().into_json()),
         )
     }
 }

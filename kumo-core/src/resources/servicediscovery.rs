@@ -11,6 +11,30 @@ pub const TYPES: &[&str] = &[
     "AWS::ServiceDiscovery::Service",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::ServiceDiscovery::HttpNamespace",
+        <HttpNamespace as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceDiscovery::Instance",
+        <Instance as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceDiscovery::PrivateDnsNamespace",
+        <PrivateDnsNamespace as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceDiscovery::PublicDnsNamespace",
+        <PublicDnsNamespace as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::ServiceDiscovery::Service",
+        <Service as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::ServiceDiscovery::HttpNamespace`.
 ///
 /// Required properties, the arguments of [`HttpNamespace::new`]: `Name`.
@@ -21,26 +45,27 @@ pub struct HttpNamespace(crate::Resource);
 
 impl HttpNamespace {
     /// A new `AWS::ServiceDiscovery::HttpNamespace` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         HttpNamespace(
             crate::Resource::new("AWS::ServiceDiscovery::HttpNamespace")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-httpnamespace.html#cfn-servicediscovery-httpnamespace-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](http_namespace::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-httpnamespace.html#cfn-servicediscovery-httpnamespace-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<http_namespace::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<http_namespace::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -88,12 +113,12 @@ pub mod http_namespace {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -116,13 +141,16 @@ pub struct Instance(crate::Resource);
 impl Instance {
     /// A new `AWS::ServiceDiscovery::Instance` with its required properties.
     pub fn new(
-        instance_attributes: impl Into<crate::Value<crate::Json>>,
-        service_id: impl Into<crate::Value<String>>,
+        instance_attributes: impl crate::IntoValue<crate::Json>,
+        service_id: impl crate::IntoValue<String>,
     ) -> Self {
         Instance(
             crate::Resource::new("AWS::ServiceDiscovery::Instance")
-                .property("InstanceAttributes", instance_attributes.into().into_json())
-                .property("ServiceId", service_id.into().into_json()),
+                .property(
+                    "InstanceAttributes",
+                    instance_attributes.into_value().into_json(),
+                )
+                .property("ServiceId", service_id.into_value().into_json()),
         )
     }
 }
@@ -163,22 +191,20 @@ pub struct PrivateDnsNamespace(crate::Resource);
 
 impl PrivateDnsNamespace {
     /// A new `AWS::ServiceDiscovery::PrivateDnsNamespace` with its required properties.
-    pub fn new(
-        name: impl Into<crate::Value<String>>,
-        vpc: impl Into<crate::Value<String>>,
-    ) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>, vpc: impl crate::IntoValue<String>) -> Self {
         PrivateDnsNamespace(
             crate::Resource::new("AWS::ServiceDiscovery::PrivateDnsNamespace")
-                .property("Name", name.into().into_json())
-                .property("Vpc", vpc.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Vpc", vpc.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-privatednsnamespace.html#cfn-servicediscovery-privatednsnamespace-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -187,17 +213,18 @@ impl PrivateDnsNamespace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-privatednsnamespace.html#cfn-servicediscovery-privatednsnamespace-properties)
     pub fn properties(
         mut self,
-        value: impl Into<crate::Value<private_dns_namespace::Properties>>,
+        value: impl crate::IntoValue<private_dns_namespace::Properties>,
     ) -> Self {
-        self.0.set_property("Properties", value.into().into_json());
+        self.0
+            .set_property("Properties", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](private_dns_namespace::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-privatednsnamespace.html#cfn-servicediscovery-privatednsnamespace-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<private_dns_namespace::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<private_dns_namespace::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -256,8 +283,9 @@ pub mod private_dns_namespace {
         /// `SOA`: [`Soa`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicediscovery-privatednsnamespace-privatednspropertiesmutable.html#cfn-servicediscovery-privatednsnamespace-privatednspropertiesmutable-soa)
-        pub fn soa(mut self, value: impl Into<crate::Value<Soa>>) -> Self {
-            self.0.insert("SOA".to_owned(), value.into().into_json());
+        pub fn soa(mut self, value: impl crate::IntoValue<Soa>) -> Self {
+            self.0
+                .insert("SOA".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -285,10 +313,10 @@ pub mod private_dns_namespace {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicediscovery-privatednsnamespace-properties.html#cfn-servicediscovery-privatednsnamespace-properties-dnsproperties)
         pub fn dns_properties(
             mut self,
-            value: impl Into<crate::Value<PrivateDnsPropertiesMutable>>,
+            value: impl crate::IntoValue<PrivateDnsPropertiesMutable>,
         ) -> Self {
             self.0
-                .insert("DnsProperties".to_owned(), value.into().into_json());
+                .insert("DnsProperties".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -314,8 +342,9 @@ pub mod private_dns_namespace {
         /// `TTL`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicediscovery-privatednsnamespace-soa.html#cfn-servicediscovery-privatednsnamespace-soa-ttl)
-        pub fn ttl(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("TTL".to_owned(), value.into().into_json());
+        pub fn ttl(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("TTL".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -335,12 +364,12 @@ pub mod private_dns_namespace {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -362,18 +391,19 @@ pub struct PublicDnsNamespace(crate::Resource);
 
 impl PublicDnsNamespace {
     /// A new `AWS::ServiceDiscovery::PublicDnsNamespace` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         PublicDnsNamespace(
             crate::Resource::new("AWS::ServiceDiscovery::PublicDnsNamespace")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-publicdnsnamespace.html#cfn-servicediscovery-publicdnsnamespace-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -382,17 +412,18 @@ impl PublicDnsNamespace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-publicdnsnamespace.html#cfn-servicediscovery-publicdnsnamespace-properties)
     pub fn properties(
         mut self,
-        value: impl Into<crate::Value<public_dns_namespace::Properties>>,
+        value: impl crate::IntoValue<public_dns_namespace::Properties>,
     ) -> Self {
-        self.0.set_property("Properties", value.into().into_json());
+        self.0
+            .set_property("Properties", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](public_dns_namespace::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-publicdnsnamespace.html#cfn-servicediscovery-publicdnsnamespace-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<public_dns_namespace::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<public_dns_namespace::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -453,10 +484,10 @@ pub mod public_dns_namespace {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicediscovery-publicdnsnamespace-properties.html#cfn-servicediscovery-publicdnsnamespace-properties-dnsproperties)
         pub fn dns_properties(
             mut self,
-            value: impl Into<crate::Value<PublicDnsPropertiesMutable>>,
+            value: impl crate::IntoValue<PublicDnsPropertiesMutable>,
         ) -> Self {
             self.0
-                .insert("DnsProperties".to_owned(), value.into().into_json());
+                .insert("DnsProperties".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -482,8 +513,9 @@ pub mod public_dns_namespace {
         /// `SOA`: [`Soa`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicediscovery-publicdnsnamespace-publicdnspropertiesmutable.html#cfn-servicediscovery-publicdnsnamespace-publicdnspropertiesmutable-soa)
-        pub fn soa(mut self, value: impl Into<crate::Value<Soa>>) -> Self {
-            self.0.insert("SOA".to_owned(), value.into().into_json());
+        pub fn soa(mut self, value: impl crate::IntoValue<Soa>) -> Self {
+            self.0
+                .insert("SOA".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -509,8 +541,9 @@ pub mod public_dns_namespace {
         /// `TTL`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicediscovery-publicdnsnamespace-soa.html#cfn-servicediscovery-publicdnsnamespace-soa-ttl)
-        pub fn ttl(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0.insert("TTL".to_owned(), value.into().into_json());
+        pub fn ttl(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0
+                .insert("TTL".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -530,12 +563,12 @@ pub mod public_dns_namespace {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -562,16 +595,18 @@ impl Service {
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-service.html#cfn-servicediscovery-service-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `DnsConfig`: [`DnsConfig`](service::DnsConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-service.html#cfn-servicediscovery-service-dnsconfig)
-    pub fn dns_config(mut self, value: impl Into<crate::Value<service::DnsConfig>>) -> Self {
-        self.0.set_property("DnsConfig", value.into().into_json());
+    pub fn dns_config(mut self, value: impl crate::IntoValue<service::DnsConfig>) -> Self {
+        self.0
+            .set_property("DnsConfig", value.into_value().into_json());
         self
     }
 
@@ -580,10 +615,10 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-service.html#cfn-servicediscovery-service-healthcheckconfig)
     pub fn health_check_config(
         mut self,
-        value: impl Into<crate::Value<service::HealthCheckConfig>>,
+        value: impl crate::IntoValue<service::HealthCheckConfig>,
     ) -> Self {
         self.0
-            .set_property("HealthCheckConfig", value.into().into_json());
+            .set_property("HealthCheckConfig", value.into_value().into_json());
         self
     }
 
@@ -594,10 +629,10 @@ impl Service {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-service.html#cfn-servicediscovery-service-healthcheckcustomconfig)
     pub fn health_check_custom_config(
         mut self,
-        value: impl Into<crate::Value<service::HealthCheckCustomConfig>>,
+        value: impl crate::IntoValue<service::HealthCheckCustomConfig>,
     ) -> Self {
         self.0
-            .set_property("HealthCheckCustomConfig", value.into().into_json());
+            .set_property("HealthCheckCustomConfig", value.into_value().into_json());
         self
     }
 
@@ -606,8 +641,8 @@ impl Service {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-service.html#cfn-servicediscovery-service-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -616,25 +651,26 @@ impl Service {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-service.html#cfn-servicediscovery-service-namespaceid)
-    pub fn namespace_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("NamespaceId", value.into().into_json());
+    pub fn namespace_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("NamespaceId", value.into_value().into_json());
         self
     }
 
     /// `ServiceAttributes`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-service.html#cfn-servicediscovery-service-serviceattributes)
-    pub fn service_attributes(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn service_attributes(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("ServiceAttributes", value.into().into_json());
+            .set_property("ServiceAttributes", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](service::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-service.html#cfn-servicediscovery-service-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<service::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<service::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -643,8 +679,8 @@ impl Service {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-servicediscovery-service.html#cfn-servicediscovery-service-type)
-    pub fn r#type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Type", value.into().into_json());
+    pub fn r#type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Type", value.into_value().into_json());
         self
     }
 }
@@ -698,28 +734,28 @@ pub mod service {
 
     impl DnsConfig {
         /// A new `DnsConfig` with its required properties.
-        pub fn new(dns_records: impl Into<crate::Value<Vec<DnsRecord>>>) -> Self {
+        pub fn new(dns_records: impl crate::IntoValue<Vec<DnsRecord>>) -> Self {
             DnsConfig(crate::typed::Properties::from_iter([(
                 "DnsRecords".to_owned(),
-                dns_records.into().into_json(),
+                dns_records.into_value().into_json(),
             )]))
         }
 
         /// `NamespaceId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicediscovery-service-dnsconfig.html#cfn-servicediscovery-service-dnsconfig-namespaceid)
-        pub fn namespace_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn namespace_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NamespaceId".to_owned(), value.into().into_json());
+                .insert("NamespaceId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RoutingPolicy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicediscovery-service-dnsconfig.html#cfn-servicediscovery-service-dnsconfig-routingpolicy)
-        pub fn routing_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn routing_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RoutingPolicy".to_owned(), value.into().into_json());
+                .insert("RoutingPolicy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -738,13 +774,10 @@ pub mod service {
 
     impl DnsRecord {
         /// A new `DnsRecord` with its required properties.
-        pub fn new(
-            ttl: impl Into<crate::Value<f64>>,
-            r#type: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn new(ttl: impl crate::IntoValue<f64>, r#type: impl crate::IntoValue<String>) -> Self {
             DnsRecord(crate::typed::Properties::from_iter([
-                ("TTL".to_owned(), ttl.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("TTL".to_owned(), ttl.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -763,28 +796,30 @@ pub mod service {
 
     impl HealthCheckConfig {
         /// A new `HealthCheckConfig` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             HealthCheckConfig(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `FailureThreshold`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicediscovery-service-healthcheckconfig.html#cfn-servicediscovery-service-healthcheckconfig-failurethreshold)
-        pub fn failure_threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("FailureThreshold".to_owned(), value.into().into_json());
+        pub fn failure_threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "FailureThreshold".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ResourcePath`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicediscovery-service-healthcheckconfig.html#cfn-servicediscovery-service-healthcheckconfig-resourcepath)
-        pub fn resource_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourcePath".to_owned(), value.into().into_json());
+                .insert("ResourcePath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -810,9 +845,11 @@ pub mod service {
         /// `FailureThreshold`: number.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-servicediscovery-service-healthcheckcustomconfig.html#cfn-servicediscovery-service-healthcheckcustomconfig-failurethreshold)
-        pub fn failure_threshold(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("FailureThreshold".to_owned(), value.into().into_json());
+        pub fn failure_threshold(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "FailureThreshold".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -832,12 +869,12 @@ pub mod service {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -27,6 +27,94 @@ pub const TYPES: &[&str] = &[
     "AWS::SES::VdmAttributes",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::SES::ConfigurationSet",
+        <ConfigurationSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::ConfigurationSetEventDestination",
+        <ConfigurationSetEventDestination as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::ContactList",
+        <ContactList as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::CustomVerificationEmailTemplate",
+        <CustomVerificationEmailTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::DedicatedIpPool",
+        <DedicatedIpPool as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::EmailIdentity",
+        <EmailIdentity as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::MailManagerAddonInstance",
+        <MailManagerAddonInstance as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::MailManagerAddonSubscription",
+        <MailManagerAddonSubscription as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::MailManagerAddressList",
+        <MailManagerAddressList as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::MailManagerArchive",
+        <MailManagerArchive as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::MailManagerIngressPoint",
+        <MailManagerIngressPoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::MailManagerRelay",
+        <MailManagerRelay as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::MailManagerRuleSet",
+        <MailManagerRuleSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::MailManagerTrafficPolicy",
+        <MailManagerTrafficPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::MultiRegionEndpoint",
+        <MultiRegionEndpoint as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::ReceiptFilter",
+        <ReceiptFilter as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::ReceiptRule",
+        <ReceiptRule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::ReceiptRuleSet",
+        <ReceiptRuleSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::Template",
+        <Template as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::Tenant",
+        <Tenant as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SES::VdmAttributes",
+        <VdmAttributes as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::SES::ConfigurationSet`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html)
@@ -44,10 +132,10 @@ impl ConfigurationSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html#cfn-ses-configurationset-archivingoptions)
     pub fn archiving_options(
         mut self,
-        value: impl Into<crate::Value<configuration_set::ArchivingOptions>>,
+        value: impl crate::IntoValue<configuration_set::ArchivingOptions>,
     ) -> Self {
         self.0
-            .set_property("ArchivingOptions", value.into().into_json());
+            .set_property("ArchivingOptions", value.into_value().into_json());
         self
     }
 
@@ -56,10 +144,10 @@ impl ConfigurationSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html#cfn-ses-configurationset-deliveryoptions)
     pub fn delivery_options(
         mut self,
-        value: impl Into<crate::Value<configuration_set::DeliveryOptions>>,
+        value: impl crate::IntoValue<configuration_set::DeliveryOptions>,
     ) -> Self {
         self.0
-            .set_property("DeliveryOptions", value.into().into_json());
+            .set_property("DeliveryOptions", value.into_value().into_json());
         self
     }
 
@@ -70,8 +158,8 @@ impl ConfigurationSet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html#cfn-ses-configurationset-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -80,10 +168,10 @@ impl ConfigurationSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html#cfn-ses-configurationset-reputationoptions)
     pub fn reputation_options(
         mut self,
-        value: impl Into<crate::Value<configuration_set::ReputationOptions>>,
+        value: impl crate::IntoValue<configuration_set::ReputationOptions>,
     ) -> Self {
         self.0
-            .set_property("ReputationOptions", value.into().into_json());
+            .set_property("ReputationOptions", value.into_value().into_json());
         self
     }
 
@@ -92,10 +180,10 @@ impl ConfigurationSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html#cfn-ses-configurationset-sendingoptions)
     pub fn sending_options(
         mut self,
-        value: impl Into<crate::Value<configuration_set::SendingOptions>>,
+        value: impl crate::IntoValue<configuration_set::SendingOptions>,
     ) -> Self {
         self.0
-            .set_property("SendingOptions", value.into().into_json());
+            .set_property("SendingOptions", value.into_value().into_json());
         self
     }
 
@@ -104,10 +192,10 @@ impl ConfigurationSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html#cfn-ses-configurationset-suppressionoptions)
     pub fn suppression_options(
         mut self,
-        value: impl Into<crate::Value<configuration_set::SuppressionOptions>>,
+        value: impl crate::IntoValue<configuration_set::SuppressionOptions>,
     ) -> Self {
         self.0
-            .set_property("SuppressionOptions", value.into().into_json());
+            .set_property("SuppressionOptions", value.into_value().into_json());
         self
     }
 
@@ -116,8 +204,8 @@ impl ConfigurationSet {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html#cfn-ses-configurationset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<configuration_set::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<configuration_set::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -126,10 +214,10 @@ impl ConfigurationSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html#cfn-ses-configurationset-trackingoptions)
     pub fn tracking_options(
         mut self,
-        value: impl Into<crate::Value<configuration_set::TrackingOptions>>,
+        value: impl crate::IntoValue<configuration_set::TrackingOptions>,
     ) -> Self {
         self.0
-            .set_property("TrackingOptions", value.into().into_json());
+            .set_property("TrackingOptions", value.into_value().into_json());
         self
     }
 
@@ -138,9 +226,10 @@ impl ConfigurationSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-configurationset.html#cfn-ses-configurationset-vdmoptions)
     pub fn vdm_options(
         mut self,
-        value: impl Into<crate::Value<configuration_set::VdmOptions>>,
+        value: impl crate::IntoValue<configuration_set::VdmOptions>,
     ) -> Self {
-        self.0.set_property("VdmOptions", value.into().into_json());
+        self.0
+            .set_property("VdmOptions", value.into_value().into_json());
         self
     }
 }
@@ -153,7 +242,12 @@ impl Default for ConfigurationSet {
 
 impl crate::typed::ResourceType for ConfigurationSet {
     const TYPE_NAME: &'static str = "AWS::SES::ConfigurationSet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -187,9 +281,9 @@ pub mod configuration_set {
         /// `ArchiveArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationset-archivingoptions.html#cfn-ses-configurationset-archivingoptions-archivearn)
-        pub fn archive_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn archive_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ArchiveArn".to_owned(), value.into().into_json());
+                .insert("ArchiveArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -208,10 +302,10 @@ pub mod configuration_set {
 
     impl ConditionThreshold {
         /// A new `ConditionThreshold` with its required properties.
-        pub fn new(condition_threshold_enabled: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(condition_threshold_enabled: impl crate::IntoValue<String>) -> Self {
             ConditionThreshold(crate::typed::Properties::from_iter([(
                 "ConditionThresholdEnabled".to_owned(),
-                condition_threshold_enabled.into().into_json(),
+                condition_threshold_enabled.into_value().into_json(),
             )]))
         }
 
@@ -220,11 +314,11 @@ pub mod configuration_set {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationset-conditionthreshold.html#cfn-ses-configurationset-conditionthreshold-overallconfidencethreshold)
         pub fn overall_confidence_threshold(
             mut self,
-            value: impl Into<crate::Value<OverallConfidenceThreshold>>,
+            value: impl crate::IntoValue<OverallConfidenceThreshold>,
         ) -> Self {
             self.0.insert(
                 "OverallConfidenceThreshold".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -244,10 +338,10 @@ pub mod configuration_set {
 
     impl DashboardOptions {
         /// A new `DashboardOptions` with its required properties.
-        pub fn new(engagement_metrics: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(engagement_metrics: impl crate::IntoValue<String>) -> Self {
             DashboardOptions(crate::typed::Properties::from_iter([(
                 "EngagementMetrics".to_owned(),
-                engagement_metrics.into().into_json(),
+                engagement_metrics.into_value().into_json(),
             )]))
         }
     }
@@ -275,18 +369,20 @@ pub mod configuration_set {
         /// Range: 300 to 50400.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationset-deliveryoptions.html#cfn-ses-configurationset-deliveryoptions-maxdeliveryseconds)
-        pub fn max_delivery_seconds(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("MaxDeliverySeconds".to_owned(), value.into().into_json());
+        pub fn max_delivery_seconds(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "MaxDeliverySeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SendingPoolName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationset-deliveryoptions.html#cfn-ses-configurationset-deliveryoptions-sendingpoolname)
-        pub fn sending_pool_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sending_pool_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SendingPoolName".to_owned(), value.into().into_json());
+                .insert("SendingPoolName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -295,9 +391,9 @@ pub mod configuration_set {
         /// Pattern: `REQUIRE|OPTIONAL`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationset-deliveryoptions.html#cfn-ses-configurationset-deliveryoptions-tlspolicy)
-        pub fn tls_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn tls_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TlsPolicy".to_owned(), value.into().into_json());
+                .insert("TlsPolicy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -316,10 +412,10 @@ pub mod configuration_set {
 
     impl GuardianOptions {
         /// A new `GuardianOptions` with its required properties.
-        pub fn new(optimized_shared_delivery: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(optimized_shared_delivery: impl crate::IntoValue<String>) -> Self {
             GuardianOptions(crate::typed::Properties::from_iter([(
                 "OptimizedSharedDelivery".to_owned(),
-                optimized_shared_delivery.into().into_json(),
+                optimized_shared_delivery.into_value().into_json(),
             )]))
         }
     }
@@ -338,10 +434,10 @@ pub mod configuration_set {
 
     impl OverallConfidenceThreshold {
         /// A new `OverallConfidenceThreshold` with its required properties.
-        pub fn new(confidence_verdict_threshold: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(confidence_verdict_threshold: impl crate::IntoValue<String>) -> Self {
             OverallConfidenceThreshold(crate::typed::Properties::from_iter([(
                 "ConfidenceVerdictThreshold".to_owned(),
-                confidence_verdict_threshold.into().into_json(),
+                confidence_verdict_threshold.into_value().into_json(),
             )]))
         }
     }
@@ -369,10 +465,10 @@ pub mod configuration_set {
         /// Pattern: `true|false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationset-reputationoptions.html#cfn-ses-configurationset-reputationoptions-reputationmetricsenabled)
-        pub fn reputation_metrics_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn reputation_metrics_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "ReputationMetricsEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -401,9 +497,9 @@ pub mod configuration_set {
         /// Pattern: `true|false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationset-sendingoptions.html#cfn-ses-configurationset-sendingoptions-sendingenabled)
-        pub fn sending_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn sending_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("SendingEnabled".to_owned(), value.into().into_json());
+                .insert("SendingEnabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -429,9 +525,11 @@ pub mod configuration_set {
         /// `SuppressedReasons`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationset-suppressionoptions.html#cfn-ses-configurationset-suppressionoptions-suppressedreasons)
-        pub fn suppressed_reasons(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SuppressedReasons".to_owned(), value.into().into_json());
+        pub fn suppressed_reasons(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SuppressedReasons".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -440,10 +538,12 @@ pub mod configuration_set {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationset-suppressionoptions.html#cfn-ses-configurationset-suppressionoptions-validationoptions)
         pub fn validation_options(
             mut self,
-            value: impl Into<crate::Value<ValidationOptions>>,
+            value: impl crate::IntoValue<ValidationOptions>,
         ) -> Self {
-            self.0
-                .insert("ValidationOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ValidationOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -463,12 +563,12 @@ pub mod configuration_set {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -494,9 +594,11 @@ pub mod configuration_set {
         /// `CustomRedirectDomain`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationset-trackingoptions.html#cfn-ses-configurationset-trackingoptions-customredirectdomain)
-        pub fn custom_redirect_domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CustomRedirectDomain".to_owned(), value.into().into_json());
+        pub fn custom_redirect_domain(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CustomRedirectDomain".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -505,9 +607,9 @@ pub mod configuration_set {
         /// Pattern: `REQUIRE|REQUIRE_OPEN_ONLY|OPTIONAL`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationset-trackingoptions.html#cfn-ses-configurationset-trackingoptions-httpspolicy)
-        pub fn https_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn https_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HttpsPolicy".to_owned(), value.into().into_json());
+                .insert("HttpsPolicy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -526,10 +628,10 @@ pub mod configuration_set {
 
     impl ValidationOptions {
         /// A new `ValidationOptions` with its required properties.
-        pub fn new(condition_threshold: impl Into<crate::Value<ConditionThreshold>>) -> Self {
+        pub fn new(condition_threshold: impl crate::IntoValue<ConditionThreshold>) -> Self {
             ValidationOptions(crate::typed::Properties::from_iter([(
                 "ConditionThreshold".to_owned(),
-                condition_threshold.into().into_json(),
+                condition_threshold.into_value().into_json(),
             )]))
         }
     }
@@ -555,21 +657,20 @@ pub mod configuration_set {
         /// `DashboardOptions`: [`DashboardOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationset-vdmoptions.html#cfn-ses-configurationset-vdmoptions-dashboardoptions)
-        pub fn dashboard_options(
-            mut self,
-            value: impl Into<crate::Value<DashboardOptions>>,
-        ) -> Self {
-            self.0
-                .insert("DashboardOptions".to_owned(), value.into().into_json());
+        pub fn dashboard_options(mut self, value: impl crate::IntoValue<DashboardOptions>) -> Self {
+            self.0.insert(
+                "DashboardOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `GuardianOptions`: [`GuardianOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationset-vdmoptions.html#cfn-ses-configurationset-vdmoptions-guardianoptions)
-        pub fn guardian_options(mut self, value: impl Into<crate::Value<GuardianOptions>>) -> Self {
+        pub fn guardian_options(mut self, value: impl crate::IntoValue<GuardianOptions>) -> Self {
             self.0
-                .insert("GuardianOptions".to_owned(), value.into().into_json());
+                .insert("GuardianOptions".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -592,18 +693,19 @@ pub struct ConfigurationSetEventDestination(crate::Resource);
 impl ConfigurationSetEventDestination {
     /// A new `AWS::SES::ConfigurationSetEventDestination` with its required properties.
     pub fn new(
-        configuration_set_name: impl Into<crate::Value<String>>,
-        event_destination: impl Into<
-            crate::Value<configuration_set_event_destination::EventDestination>,
-        >,
+        configuration_set_name: impl crate::IntoValue<String>,
+        event_destination: impl crate::IntoValue<configuration_set_event_destination::EventDestination>,
     ) -> Self {
         ConfigurationSetEventDestination(
             crate::Resource::new("AWS::SES::ConfigurationSetEventDestination")
                 .property(
                     "ConfigurationSetName",
-                    configuration_set_name.into().into_json(),
+                    configuration_set_name.into_value().into_json(),
                 )
-                .property("EventDestination", event_destination.into().into_json()),
+                .property(
+                    "EventDestination",
+                    event_destination.into_value().into_json(),
+                ),
         )
     }
 }
@@ -654,11 +756,11 @@ pub mod configuration_set_event_destination {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationseteventdestination-cloudwatchdestination.html#cfn-ses-configurationseteventdestination-cloudwatchdestination-dimensionconfigurations)
         pub fn dimension_configurations(
             mut self,
-            value: impl Into<crate::Value<Vec<DimensionConfiguration>>>,
+            value: impl crate::IntoValue<Vec<DimensionConfiguration>>,
         ) -> Self {
             self.0.insert(
                 "DimensionConfigurations".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -679,22 +781,22 @@ pub mod configuration_set_event_destination {
     impl DimensionConfiguration {
         /// A new `DimensionConfiguration` with its required properties.
         pub fn new(
-            default_dimension_value: impl Into<crate::Value<String>>,
-            dimension_name: impl Into<crate::Value<String>>,
-            dimension_value_source: impl Into<crate::Value<String>>,
+            default_dimension_value: impl crate::IntoValue<String>,
+            dimension_name: impl crate::IntoValue<String>,
+            dimension_value_source: impl crate::IntoValue<String>,
         ) -> Self {
             DimensionConfiguration(crate::typed::Properties::from_iter([
                 (
                     "DefaultDimensionValue".to_owned(),
-                    default_dimension_value.into().into_json(),
+                    default_dimension_value.into_value().into_json(),
                 ),
                 (
                     "DimensionName".to_owned(),
-                    dimension_name.into().into_json(),
+                    dimension_name.into_value().into_json(),
                 ),
                 (
                     "DimensionValueSource".to_owned(),
-                    dimension_value_source.into().into_json(),
+                    dimension_value_source.into_value().into_json(),
                 ),
             ]))
         }
@@ -714,10 +816,10 @@ pub mod configuration_set_event_destination {
 
     impl EventBridgeDestination {
         /// A new `EventBridgeDestination` with its required properties.
-        pub fn new(event_bus_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(event_bus_arn: impl crate::IntoValue<String>) -> Self {
             EventBridgeDestination(crate::typed::Properties::from_iter([(
                 "EventBusArn".to_owned(),
-                event_bus_arn.into().into_json(),
+                event_bus_arn.into_value().into_json(),
             )]))
         }
     }
@@ -736,10 +838,10 @@ pub mod configuration_set_event_destination {
 
     impl EventDestination {
         /// A new `EventDestination` with its required properties.
-        pub fn new(matching_event_types: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(matching_event_types: impl crate::IntoValue<Vec<String>>) -> Self {
             EventDestination(crate::typed::Properties::from_iter([(
                 "MatchingEventTypes".to_owned(),
-                matching_event_types.into().into_json(),
+                matching_event_types.into_value().into_json(),
             )]))
         }
 
@@ -748,19 +850,21 @@ pub mod configuration_set_event_destination {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationseteventdestination-eventdestination.html#cfn-ses-configurationseteventdestination-eventdestination-cloudwatchdestination)
         pub fn cloud_watch_destination(
             mut self,
-            value: impl Into<crate::Value<CloudWatchDestination>>,
+            value: impl crate::IntoValue<CloudWatchDestination>,
         ) -> Self {
-            self.0
-                .insert("CloudWatchDestination".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CloudWatchDestination".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationseteventdestination-eventdestination.html#cfn-ses-configurationseteventdestination-eventdestination-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -769,11 +873,11 @@ pub mod configuration_set_event_destination {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationseteventdestination-eventdestination.html#cfn-ses-configurationseteventdestination-eventdestination-eventbridgedestination)
         pub fn event_bridge_destination(
             mut self,
-            value: impl Into<crate::Value<EventBridgeDestination>>,
+            value: impl crate::IntoValue<EventBridgeDestination>,
         ) -> Self {
             self.0.insert(
                 "EventBridgeDestination".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -783,11 +887,11 @@ pub mod configuration_set_event_destination {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationseteventdestination-eventdestination.html#cfn-ses-configurationseteventdestination-eventdestination-kinesisfirehosedestination)
         pub fn kinesis_firehose_destination(
             mut self,
-            value: impl Into<crate::Value<KinesisFirehoseDestination>>,
+            value: impl crate::IntoValue<KinesisFirehoseDestination>,
         ) -> Self {
             self.0.insert(
                 "KinesisFirehoseDestination".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -797,17 +901,18 @@ pub mod configuration_set_event_destination {
         /// Pattern: `^[a-zA-Z0-9_-]{0,64}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationseteventdestination-eventdestination.html#cfn-ses-configurationseteventdestination-eventdestination-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SnsDestination`: [`SnsDestination`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-configurationseteventdestination-eventdestination.html#cfn-ses-configurationseteventdestination-eventdestination-snsdestination)
-        pub fn sns_destination(mut self, value: impl Into<crate::Value<SnsDestination>>) -> Self {
+        pub fn sns_destination(mut self, value: impl crate::IntoValue<SnsDestination>) -> Self {
             self.0
-                .insert("SnsDestination".to_owned(), value.into().into_json());
+                .insert("SnsDestination".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -827,15 +932,18 @@ pub mod configuration_set_event_destination {
     impl KinesisFirehoseDestination {
         /// A new `KinesisFirehoseDestination` with its required properties.
         pub fn new(
-            delivery_stream_arn: impl Into<crate::Value<String>>,
-            iam_role_arn: impl Into<crate::Value<String>>,
+            delivery_stream_arn: impl crate::IntoValue<String>,
+            iam_role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             KinesisFirehoseDestination(crate::typed::Properties::from_iter([
                 (
                     "DeliveryStreamARN".to_owned(),
-                    delivery_stream_arn.into().into_json(),
+                    delivery_stream_arn.into_value().into_json(),
                 ),
-                ("IAMRoleARN".to_owned(), iam_role_arn.into().into_json()),
+                (
+                    "IAMRoleARN".to_owned(),
+                    iam_role_arn.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -854,10 +962,10 @@ pub mod configuration_set_event_destination {
 
     impl SnsDestination {
         /// A new `SnsDestination` with its required properties.
-        pub fn new(topic_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(topic_arn: impl crate::IntoValue<String>) -> Self {
             SnsDestination(crate::typed::Properties::from_iter([(
                 "TopicARN".to_owned(),
-                topic_arn.into().into_json(),
+                topic_arn.into_value().into_json(),
             )]))
         }
     }
@@ -888,9 +996,9 @@ impl ContactList {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-contactlist.html#cfn-ses-contactlist-contactlistname)
-    pub fn contact_list_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn contact_list_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ContactListName", value.into().into_json());
+            .set_property("ContactListName", value.into_value().into_json());
         self
     }
 
@@ -899,8 +1007,9 @@ impl ContactList {
     /// Length: at most 500.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-contactlist.html#cfn-ses-contactlist-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -909,8 +1018,8 @@ impl ContactList {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-contactlist.html#cfn-ses-contactlist-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<contact_list::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<contact_list::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -919,8 +1028,9 @@ impl ContactList {
     /// Items: 0 to 20.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-contactlist.html#cfn-ses-contactlist-topics)
-    pub fn topics(mut self, value: impl Into<crate::Value<Vec<contact_list::Topic>>>) -> Self {
-        self.0.set_property("Topics", value.into().into_json());
+    pub fn topics(mut self, value: impl crate::IntoValue<Vec<contact_list::Topic>>) -> Self {
+        self.0
+            .set_property("Topics", value.into_value().into_json());
         self
     }
 }
@@ -933,7 +1043,12 @@ impl Default for ContactList {
 
 impl crate::typed::ResourceType for ContactList {
     const TYPE_NAME: &'static str = "AWS::SES::ContactList";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ContactListName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -961,12 +1076,12 @@ pub mod contact_list {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -986,17 +1101,20 @@ pub mod contact_list {
     impl Topic {
         /// A new `Topic` with its required properties.
         pub fn new(
-            default_subscription_status: impl Into<crate::Value<String>>,
-            display_name: impl Into<crate::Value<String>>,
-            topic_name: impl Into<crate::Value<String>>,
+            default_subscription_status: impl crate::IntoValue<String>,
+            display_name: impl crate::IntoValue<String>,
+            topic_name: impl crate::IntoValue<String>,
         ) -> Self {
             Topic(crate::typed::Properties::from_iter([
                 (
                     "DefaultSubscriptionStatus".to_owned(),
-                    default_subscription_status.into().into_json(),
+                    default_subscription_status.into_value().into_json(),
                 ),
-                ("DisplayName".to_owned(), display_name.into().into_json()),
-                ("TopicName".to_owned(), topic_name.into().into_json()),
+                (
+                    "DisplayName".to_owned(),
+                    display_name.into_value().into_json(),
+                ),
+                ("TopicName".to_owned(), topic_name.into_value().into_json()),
             ]))
         }
 
@@ -1005,9 +1123,9 @@ pub mod contact_list {
         /// Length: 0 to 500.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-contactlist-topic.html#cfn-ses-contactlist-topic-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1030,27 +1148,30 @@ pub struct CustomVerificationEmailTemplate(crate::Resource);
 impl CustomVerificationEmailTemplate {
     /// A new `AWS::SES::CustomVerificationEmailTemplate` with its required properties.
     pub fn new(
-        failure_redirection_url: impl Into<crate::Value<String>>,
-        from_email_address: impl Into<crate::Value<String>>,
-        success_redirection_url: impl Into<crate::Value<String>>,
-        template_content: impl Into<crate::Value<String>>,
-        template_name: impl Into<crate::Value<String>>,
-        template_subject: impl Into<crate::Value<String>>,
+        failure_redirection_url: impl crate::IntoValue<String>,
+        from_email_address: impl crate::IntoValue<String>,
+        success_redirection_url: impl crate::IntoValue<String>,
+        template_content: impl crate::IntoValue<String>,
+        template_name: impl crate::IntoValue<String>,
+        template_subject: impl crate::IntoValue<String>,
     ) -> Self {
         CustomVerificationEmailTemplate(
             crate::Resource::new("AWS::SES::CustomVerificationEmailTemplate")
                 .property(
                     "FailureRedirectionURL",
-                    failure_redirection_url.into().into_json(),
+                    failure_redirection_url.into_value().into_json(),
                 )
-                .property("FromEmailAddress", from_email_address.into().into_json())
+                .property(
+                    "FromEmailAddress",
+                    from_email_address.into_value().into_json(),
+                )
                 .property(
                     "SuccessRedirectionURL",
-                    success_redirection_url.into().into_json(),
+                    success_redirection_url.into_value().into_json(),
                 )
-                .property("TemplateContent", template_content.into().into_json())
-                .property("TemplateName", template_name.into().into_json())
-                .property("TemplateSubject", template_subject.into().into_json()),
+                .property("TemplateContent", template_content.into_value().into_json())
+                .property("TemplateName", template_name.into_value().into_json())
+                .property("TemplateSubject", template_subject.into_value().into_json()),
         )
     }
 
@@ -1061,16 +1182,21 @@ impl CustomVerificationEmailTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-customverificationemailtemplate.html#cfn-ses-customverificationemailtemplate-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<custom_verification_email_template::Tag>>>,
+        value: impl crate::IntoValue<Vec<custom_verification_email_template::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for CustomVerificationEmailTemplate {
     const TYPE_NAME: &'static str = "AWS::SES::CustomVerificationEmailTemplate";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TemplateName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1098,12 +1224,12 @@ pub mod custom_verification_email_template {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1134,8 +1260,9 @@ impl DedicatedIpPool {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-dedicatedippool.html#cfn-ses-dedicatedippool-poolname)
-    pub fn pool_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PoolName", value.into().into_json());
+    pub fn pool_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PoolName", value.into_value().into_json());
         self
     }
 
@@ -1144,8 +1271,9 @@ impl DedicatedIpPool {
     /// Pattern: `^(STANDARD|MANAGED)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-dedicatedippool.html#cfn-ses-dedicatedippool-scalingmode)
-    pub fn scaling_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ScalingMode", value.into().into_json());
+    pub fn scaling_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ScalingMode", value.into_value().into_json());
         self
     }
 
@@ -1154,8 +1282,8 @@ impl DedicatedIpPool {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-dedicatedippool.html#cfn-ses-dedicatedippool-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<dedicated_ip_pool::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<dedicated_ip_pool::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1168,7 +1296,12 @@ impl Default for DedicatedIpPool {
 
 impl crate::typed::ResourceType for DedicatedIpPool {
     const TYPE_NAME: &'static str = "AWS::SES::DedicatedIpPool";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PoolName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1196,12 +1329,12 @@ pub mod dedicated_ip_pool {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1223,10 +1356,10 @@ pub struct EmailIdentity(crate::Resource);
 
 impl EmailIdentity {
     /// A new `AWS::SES::EmailIdentity` with its required properties.
-    pub fn new(email_identity: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(email_identity: impl crate::IntoValue<String>) -> Self {
         EmailIdentity(
             crate::Resource::new("AWS::SES::EmailIdentity")
-                .property("EmailIdentity", email_identity.into().into_json()),
+                .property("EmailIdentity", email_identity.into_value().into_json()),
         )
     }
 
@@ -1235,10 +1368,10 @@ impl EmailIdentity {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-emailidentity.html#cfn-ses-emailidentity-configurationsetattributes)
     pub fn configuration_set_attributes(
         mut self,
-        value: impl Into<crate::Value<email_identity::ConfigurationSetAttributes>>,
+        value: impl crate::IntoValue<email_identity::ConfigurationSetAttributes>,
     ) -> Self {
         self.0
-            .set_property("ConfigurationSetAttributes", value.into().into_json());
+            .set_property("ConfigurationSetAttributes", value.into_value().into_json());
         self
     }
 
@@ -1247,10 +1380,10 @@ impl EmailIdentity {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-emailidentity.html#cfn-ses-emailidentity-dkimattributes)
     pub fn dkim_attributes(
         mut self,
-        value: impl Into<crate::Value<email_identity::DkimAttributes>>,
+        value: impl crate::IntoValue<email_identity::DkimAttributes>,
     ) -> Self {
         self.0
-            .set_property("DkimAttributes", value.into().into_json());
+            .set_property("DkimAttributes", value.into_value().into_json());
         self
     }
 
@@ -1259,10 +1392,10 @@ impl EmailIdentity {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-emailidentity.html#cfn-ses-emailidentity-dkimsigningattributes)
     pub fn dkim_signing_attributes(
         mut self,
-        value: impl Into<crate::Value<email_identity::DkimSigningAttributes>>,
+        value: impl crate::IntoValue<email_identity::DkimSigningAttributes>,
     ) -> Self {
         self.0
-            .set_property("DkimSigningAttributes", value.into().into_json());
+            .set_property("DkimSigningAttributes", value.into_value().into_json());
         self
     }
 
@@ -1271,10 +1404,10 @@ impl EmailIdentity {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-emailidentity.html#cfn-ses-emailidentity-feedbackattributes)
     pub fn feedback_attributes(
         mut self,
-        value: impl Into<crate::Value<email_identity::FeedbackAttributes>>,
+        value: impl crate::IntoValue<email_identity::FeedbackAttributes>,
     ) -> Self {
         self.0
-            .set_property("FeedbackAttributes", value.into().into_json());
+            .set_property("FeedbackAttributes", value.into_value().into_json());
         self
     }
 
@@ -1283,10 +1416,10 @@ impl EmailIdentity {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-emailidentity.html#cfn-ses-emailidentity-mailfromattributes)
     pub fn mail_from_attributes(
         mut self,
-        value: impl Into<crate::Value<email_identity::MailFromAttributes>>,
+        value: impl crate::IntoValue<email_identity::MailFromAttributes>,
     ) -> Self {
         self.0
-            .set_property("MailFromAttributes", value.into().into_json());
+            .set_property("MailFromAttributes", value.into_value().into_json());
         self
     }
 
@@ -1295,15 +1428,20 @@ impl EmailIdentity {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-emailidentity.html#cfn-ses-emailidentity-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<email_identity::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<email_identity::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for EmailIdentity {
     const TYPE_NAME: &'static str = "AWS::SES::EmailIdentity";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EmailIdentity"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1370,9 +1508,11 @@ pub mod email_identity {
         /// `ConfigurationSetName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-emailidentity-configurationsetattributes.html#cfn-ses-emailidentity-configurationsetattributes-configurationsetname)
-        pub fn configuration_set_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ConfigurationSetName".to_owned(), value.into().into_json());
+        pub fn configuration_set_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ConfigurationSetName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1398,9 +1538,9 @@ pub mod email_identity {
         /// `SigningEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-emailidentity-dkimattributes.html#cfn-ses-emailidentity-dkimattributes-signingenabled)
-        pub fn signing_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn signing_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("SigningEnabled".to_owned(), value.into().into_json());
+                .insert("SigningEnabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1426,13 +1566,10 @@ pub mod email_identity {
         /// `DomainSigningPrivateKey`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-emailidentity-dkimsigningattributes.html#cfn-ses-emailidentity-dkimsigningattributes-domainsigningprivatekey)
-        pub fn domain_signing_private_key(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn domain_signing_private_key(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "DomainSigningPrivateKey".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1440,9 +1577,11 @@ pub mod email_identity {
         /// `DomainSigningSelector`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-emailidentity-dkimsigningattributes.html#cfn-ses-emailidentity-dkimsigningattributes-domainsigningselector)
-        pub fn domain_signing_selector(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DomainSigningSelector".to_owned(), value.into().into_json());
+        pub fn domain_signing_selector(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DomainSigningSelector".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1451,9 +1590,11 @@ pub mod email_identity {
         /// Pattern: `RSA_1024_BIT|RSA_2048_BIT`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-emailidentity-dkimsigningattributes.html#cfn-ses-emailidentity-dkimsigningattributes-nextsigningkeylength)
-        pub fn next_signing_key_length(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NextSigningKeyLength".to_owned(), value.into().into_json());
+        pub fn next_signing_key_length(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NextSigningKeyLength".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1479,10 +1620,10 @@ pub mod email_identity {
         /// `EmailForwardingEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-emailidentity-feedbackattributes.html#cfn-ses-emailidentity-feedbackattributes-emailforwardingenabled)
-        pub fn email_forwarding_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn email_forwarding_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "EmailForwardingEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1511,18 +1652,20 @@ pub mod email_identity {
         /// Pattern: `USE_DEFAULT_VALUE|REJECT_MESSAGE`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-emailidentity-mailfromattributes.html#cfn-ses-emailidentity-mailfromattributes-behavioronmxfailure)
-        pub fn behavior_on_mx_failure(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BehaviorOnMxFailure".to_owned(), value.into().into_json());
+        pub fn behavior_on_mx_failure(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BehaviorOnMxFailure".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `MailFromDomain`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-emailidentity-mailfromattributes.html#cfn-ses-emailidentity-mailfromattributes-mailfromdomain)
-        pub fn mail_from_domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mail_from_domain(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MailFromDomain".to_owned(), value.into().into_json());
+                .insert("MailFromDomain".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1542,12 +1685,12 @@ pub mod email_identity {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1569,11 +1712,11 @@ pub struct MailManagerAddonInstance(crate::Resource);
 
 impl MailManagerAddonInstance {
     /// A new `AWS::SES::MailManagerAddonInstance` with its required properties.
-    pub fn new(addon_subscription_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(addon_subscription_id: impl crate::IntoValue<String>) -> Self {
         MailManagerAddonInstance(
             crate::Resource::new("AWS::SES::MailManagerAddonInstance").property(
                 "AddonSubscriptionId",
-                addon_subscription_id.into().into_json(),
+                addon_subscription_id.into_value().into_json(),
             ),
         )
     }
@@ -1585,16 +1728,21 @@ impl MailManagerAddonInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanageraddoninstance.html#cfn-ses-mailmanageraddoninstance-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<mail_manager_addon_instance::Tag>>>,
+        value: impl crate::IntoValue<Vec<mail_manager_addon_instance::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MailManagerAddonInstance {
     const TYPE_NAME: &'static str = "AWS::SES::MailManagerAddonInstance";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AddonSubscriptionId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1640,12 +1788,12 @@ pub mod mail_manager_addon_instance {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1667,10 +1815,10 @@ pub struct MailManagerAddonSubscription(crate::Resource);
 
 impl MailManagerAddonSubscription {
     /// A new `AWS::SES::MailManagerAddonSubscription` with its required properties.
-    pub fn new(addon_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(addon_name: impl crate::IntoValue<String>) -> Self {
         MailManagerAddonSubscription(
             crate::Resource::new("AWS::SES::MailManagerAddonSubscription")
-                .property("AddonName", addon_name.into().into_json()),
+                .property("AddonName", addon_name.into_value().into_json()),
         )
     }
 
@@ -1681,16 +1829,21 @@ impl MailManagerAddonSubscription {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanageraddonsubscription.html#cfn-ses-mailmanageraddonsubscription-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<mail_manager_addon_subscription::Tag>>>,
+        value: impl crate::IntoValue<Vec<mail_manager_addon_subscription::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MailManagerAddonSubscription {
     const TYPE_NAME: &'static str = "AWS::SES::MailManagerAddonSubscription";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AddonName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1731,12 +1884,12 @@ pub mod mail_manager_addon_subscription {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1769,9 +1922,9 @@ impl MailManagerAddressList {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanageraddresslist.html#cfn-ses-mailmanageraddresslist-addresslistname)
-    pub fn address_list_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn address_list_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AddressListName", value.into().into_json());
+            .set_property("AddressListName", value.into_value().into_json());
         self
     }
 
@@ -1782,9 +1935,9 @@ impl MailManagerAddressList {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanageraddresslist.html#cfn-ses-mailmanageraddresslist-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<mail_manager_address_list::Tag>>>,
+        value: impl crate::IntoValue<Vec<mail_manager_address_list::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1797,7 +1950,12 @@ impl Default for MailManagerAddressList {
 
 impl crate::typed::ResourceType for MailManagerAddressList {
     const TYPE_NAME: &'static str = "AWS::SES::MailManagerAddressList";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["AddressListName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1838,12 +1996,12 @@ pub mod mail_manager_address_list {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1874,8 +2032,9 @@ impl MailManagerArchive {
     /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]*[a-zA-Z0-9]$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanagerarchive.html#cfn-ses-mailmanagerarchive-archivename)
-    pub fn archive_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ArchiveName", value.into().into_json());
+    pub fn archive_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ArchiveName", value.into_value().into_json());
         self
     }
 
@@ -1886,16 +2045,18 @@ impl MailManagerArchive {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanagerarchive.html#cfn-ses-mailmanagerarchive-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
     /// `Retention`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanagerarchive.html#cfn-ses-mailmanagerarchive-retention)
-    pub fn retention(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Retention", value.into().into_json());
+    pub fn retention(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Retention", value.into_value().into_json());
         self
     }
 
@@ -1904,8 +2065,8 @@ impl MailManagerArchive {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanagerarchive.html#cfn-ses-mailmanagerarchive-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<mail_manager_archive::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<mail_manager_archive::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1918,7 +2079,12 @@ impl Default for MailManagerArchive {
 
 impl crate::typed::ResourceType for MailManagerArchive {
     const TYPE_NAME: &'static str = "AWS::SES::MailManagerArchive";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KmsKeyArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1964,12 +2130,12 @@ pub mod mail_manager_archive {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1992,15 +2158,18 @@ pub struct MailManagerIngressPoint(crate::Resource);
 impl MailManagerIngressPoint {
     /// A new `AWS::SES::MailManagerIngressPoint` with its required properties.
     pub fn new(
-        rule_set_id: impl Into<crate::Value<String>>,
-        traffic_policy_id: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<mail_manager_ingress_point::IngressPointType>>,
+        rule_set_id: impl crate::IntoValue<String>,
+        traffic_policy_id: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<mail_manager_ingress_point::IngressPointType>,
     ) -> Self {
         MailManagerIngressPoint(
             crate::Resource::new("AWS::SES::MailManagerIngressPoint")
-                .property("RuleSetId", rule_set_id.into().into_json())
-                .property("TrafficPolicyId", traffic_policy_id.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("RuleSetId", rule_set_id.into_value().into_json())
+                .property(
+                    "TrafficPolicyId",
+                    traffic_policy_id.into_value().into_json(),
+                )
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -2009,10 +2178,10 @@ impl MailManagerIngressPoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanageringresspoint.html#cfn-ses-mailmanageringresspoint-ingresspointconfiguration)
     pub fn ingress_point_configuration(
         mut self,
-        value: impl Into<crate::Value<crate::Json>>,
+        value: impl crate::IntoValue<crate::Json>,
     ) -> Self {
         self.0
-            .set_property("IngressPointConfiguration", value.into().into_json());
+            .set_property("IngressPointConfiguration", value.into_value().into_json());
         self
     }
 
@@ -2023,9 +2192,9 @@ impl MailManagerIngressPoint {
     /// Pattern: `^[A-Za-z0-9_\-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanageringresspoint.html#cfn-ses-mailmanageringresspoint-ingresspointname)
-    pub fn ingress_point_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ingress_point_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IngressPointName", value.into().into_json());
+            .set_property("IngressPointName", value.into_value().into_json());
         self
     }
 
@@ -2034,9 +2203,9 @@ impl MailManagerIngressPoint {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanageringresspoint.html#cfn-ses-mailmanageringresspoint-networkconfiguration)
-    pub fn network_configuration(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn network_configuration(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("NetworkConfiguration", value.into().into_json());
+            .set_property("NetworkConfiguration", value.into_value().into_json());
         self
     }
 
@@ -2045,10 +2214,10 @@ impl MailManagerIngressPoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanageringresspoint.html#cfn-ses-mailmanageringresspoint-statustoupdate)
     pub fn status_to_update(
         mut self,
-        value: impl Into<crate::Value<mail_manager_ingress_point::IngressPointStatusToUpdate>>,
+        value: impl crate::IntoValue<mail_manager_ingress_point::IngressPointStatusToUpdate>,
     ) -> Self {
         self.0
-            .set_property("StatusToUpdate", value.into().into_json());
+            .set_property("StatusToUpdate", value.into_value().into_json());
         self
     }
 
@@ -2059,9 +2228,9 @@ impl MailManagerIngressPoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanageringresspoint.html#cfn-ses-mailmanageringresspoint-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<mail_manager_ingress_point::Tag>>>,
+        value: impl crate::IntoValue<Vec<mail_manager_ingress_point::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2070,16 +2239,22 @@ impl MailManagerIngressPoint {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanageringresspoint.html#cfn-ses-mailmanageringresspoint-tlspolicy)
     pub fn tls_policy(
         mut self,
-        value: impl Into<crate::Value<mail_manager_ingress_point::TlsPolicy>>,
+        value: impl crate::IntoValue<mail_manager_ingress_point::TlsPolicy>,
     ) -> Self {
-        self.0.set_property("TlsPolicy", value.into().into_json());
+        self.0
+            .set_property("TlsPolicy", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MailManagerIngressPoint {
     const TYPE_NAME: &'static str = "AWS::SES::MailManagerIngressPoint";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["NetworkConfiguration", "Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2130,12 +2305,12 @@ pub mod mail_manager_ingress_point {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2218,15 +2393,15 @@ pub struct MailManagerRelay(crate::Resource);
 impl MailManagerRelay {
     /// A new `AWS::SES::MailManagerRelay` with its required properties.
     pub fn new(
-        authentication: impl Into<crate::Value<crate::Json>>,
-        server_name: impl Into<crate::Value<String>>,
-        server_port: impl Into<crate::Value<f64>>,
+        authentication: impl crate::IntoValue<crate::Json>,
+        server_name: impl crate::IntoValue<String>,
+        server_port: impl crate::IntoValue<f64>,
     ) -> Self {
         MailManagerRelay(
             crate::Resource::new("AWS::SES::MailManagerRelay")
-                .property("Authentication", authentication.into().into_json())
-                .property("ServerName", server_name.into().into_json())
-                .property("ServerPort", server_port.into().into_json()),
+                .property("Authentication", authentication.into_value().into_json())
+                .property("ServerName", server_name.into_value().into_json())
+                .property("ServerPort", server_port.into_value().into_json()),
         )
     }
 
@@ -2237,8 +2412,9 @@ impl MailManagerRelay {
     /// Pattern: `^[a-zA-Z0-9-_]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanagerrelay.html#cfn-ses-mailmanagerrelay-relayname)
-    pub fn relay_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RelayName", value.into().into_json());
+    pub fn relay_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RelayName", value.into_value().into_json());
         self
     }
 
@@ -2247,15 +2423,20 @@ impl MailManagerRelay {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanagerrelay.html#cfn-ses-mailmanagerrelay-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<mail_manager_relay::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<mail_manager_relay::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MailManagerRelay {
     const TYPE_NAME: &'static str = "AWS::SES::MailManagerRelay";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -2296,12 +2477,12 @@ pub mod mail_manager_relay {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2323,10 +2504,10 @@ pub struct MailManagerRuleSet(crate::Resource);
 
 impl MailManagerRuleSet {
     /// A new `AWS::SES::MailManagerRuleSet` with its required properties.
-    pub fn new(rules: impl Into<crate::Value<Vec<mail_manager_rule_set::Rule>>>) -> Self {
+    pub fn new(rules: impl crate::IntoValue<Vec<mail_manager_rule_set::Rule>>) -> Self {
         MailManagerRuleSet(
             crate::Resource::new("AWS::SES::MailManagerRuleSet")
-                .property("Rules", rules.into().into_json()),
+                .property("Rules", rules.into_value().into_json()),
         )
     }
 
@@ -2337,8 +2518,9 @@ impl MailManagerRuleSet {
     /// Pattern: `^[a-zA-Z0-9_.-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanagerruleset.html#cfn-ses-mailmanagerruleset-rulesetname)
-    pub fn rule_set_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RuleSetName", value.into().into_json());
+    pub fn rule_set_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RuleSetName", value.into_value().into_json());
         self
     }
 
@@ -2347,15 +2529,20 @@ impl MailManagerRuleSet {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanagerruleset.html#cfn-ses-mailmanagerruleset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<mail_manager_rule_set::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<mail_manager_rule_set::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MailManagerRuleSet {
     const TYPE_NAME: &'static str = "AWS::SES::MailManagerRuleSet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -2395,10 +2582,10 @@ pub mod mail_manager_rule_set {
 
     impl Rule {
         /// A new `Rule` with its required properties.
-        pub fn new(actions: impl Into<crate::Value<Vec<crate::Json>>>) -> Self {
+        pub fn new(actions: impl crate::IntoValue<Vec<crate::Json>>) -> Self {
             Rule(crate::typed::Properties::from_iter([(
                 "Actions".to_owned(),
-                actions.into().into_json(),
+                actions.into_value().into_json(),
             )]))
         }
 
@@ -2407,9 +2594,9 @@ pub mod mail_manager_rule_set {
         /// Items: 0 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-mailmanagerruleset-rule.html#cfn-ses-mailmanagerruleset-rule-conditions)
-        pub fn conditions(mut self, value: impl Into<crate::Value<Vec<crate::Json>>>) -> Self {
+        pub fn conditions(mut self, value: impl crate::IntoValue<Vec<crate::Json>>) -> Self {
             self.0
-                .insert("Conditions".to_owned(), value.into().into_json());
+                .insert("Conditions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2420,8 +2607,9 @@ pub mod mail_manager_rule_set {
         /// Pattern: `^[a-zA-Z0-9_.-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-mailmanagerruleset-rule.html#cfn-ses-mailmanagerruleset-rule-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2430,8 +2618,9 @@ pub mod mail_manager_rule_set {
         /// Items: 0 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-mailmanagerruleset-rule.html#cfn-ses-mailmanagerruleset-rule-unless)
-        pub fn unless(mut self, value: impl Into<crate::Value<Vec<crate::Json>>>) -> Self {
-            self.0.insert("Unless".to_owned(), value.into().into_json());
+        pub fn unless(mut self, value: impl crate::IntoValue<Vec<crate::Json>>) -> Self {
+            self.0
+                .insert("Unless".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2451,12 +2640,12 @@ pub mod mail_manager_rule_set {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2479,13 +2668,16 @@ pub struct MailManagerTrafficPolicy(crate::Resource);
 impl MailManagerTrafficPolicy {
     /// A new `AWS::SES::MailManagerTrafficPolicy` with its required properties.
     pub fn new(
-        default_action: impl Into<crate::Value<mail_manager_traffic_policy::AcceptAction>>,
-        policy_statements: impl Into<crate::Value<Vec<mail_manager_traffic_policy::PolicyStatement>>>,
+        default_action: impl crate::IntoValue<mail_manager_traffic_policy::AcceptAction>,
+        policy_statements: impl crate::IntoValue<Vec<mail_manager_traffic_policy::PolicyStatement>>,
     ) -> Self {
         MailManagerTrafficPolicy(
             crate::Resource::new("AWS::SES::MailManagerTrafficPolicy")
-                .property("DefaultAction", default_action.into().into_json())
-                .property("PolicyStatements", policy_statements.into().into_json()),
+                .property("DefaultAction", default_action.into_value().into_json())
+                .property(
+                    "PolicyStatements",
+                    policy_statements.into_value().into_json(),
+                ),
         )
     }
 
@@ -2494,9 +2686,9 @@ impl MailManagerTrafficPolicy {
     /// Range: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanagertrafficpolicy.html#cfn-ses-mailmanagertrafficpolicy-maxmessagesizebytes)
-    pub fn max_message_size_bytes(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn max_message_size_bytes(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("MaxMessageSizeBytes", value.into().into_json());
+            .set_property("MaxMessageSizeBytes", value.into_value().into_json());
         self
     }
 
@@ -2507,9 +2699,9 @@ impl MailManagerTrafficPolicy {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanagertrafficpolicy.html#cfn-ses-mailmanagertrafficpolicy-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<mail_manager_traffic_policy::Tag>>>,
+        value: impl crate::IntoValue<Vec<mail_manager_traffic_policy::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2520,16 +2712,21 @@ impl MailManagerTrafficPolicy {
     /// Pattern: `^[A-Za-z0-9_\-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-mailmanagertrafficpolicy.html#cfn-ses-mailmanagertrafficpolicy-trafficpolicyname)
-    pub fn traffic_policy_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn traffic_policy_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TrafficPolicyName", value.into().into_json());
+            .set_property("TrafficPolicyName", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MailManagerTrafficPolicy {
     const TYPE_NAME: &'static str = "AWS::SES::MailManagerTrafficPolicy";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -2570,12 +2767,12 @@ pub mod mail_manager_traffic_policy {
     impl PolicyStatement {
         /// A new `PolicyStatement` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<AcceptAction>>,
-            conditions: impl Into<crate::Value<Vec<crate::Json>>>,
+            action: impl crate::IntoValue<AcceptAction>,
+            conditions: impl crate::IntoValue<Vec<crate::Json>>,
         ) -> Self {
             PolicyStatement(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Conditions".to_owned(), conditions.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Conditions".to_owned(), conditions.into_value().into_json()),
             ]))
         }
     }
@@ -2595,12 +2792,12 @@ pub mod mail_manager_traffic_policy {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2641,28 +2838,33 @@ pub struct MultiRegionEndpoint(crate::Resource);
 impl MultiRegionEndpoint {
     /// A new `AWS::SES::MultiRegionEndpoint` with its required properties.
     pub fn new(
-        details: impl Into<crate::Value<multi_region_endpoint::Details>>,
-        endpoint_name: impl Into<crate::Value<String>>,
+        details: impl crate::IntoValue<multi_region_endpoint::Details>,
+        endpoint_name: impl crate::IntoValue<String>,
     ) -> Self {
         MultiRegionEndpoint(
             crate::Resource::new("AWS::SES::MultiRegionEndpoint")
-                .property("Details", details.into().into_json())
-                .property("EndpointName", endpoint_name.into().into_json()),
+                .property("Details", details.into_value().into_json())
+                .property("EndpointName", endpoint_name.into_value().into_json()),
         )
     }
 
     /// `Tags`: list of [`Tag`](multi_region_endpoint::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-multiregionendpoint.html#cfn-ses-multiregionendpoint-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<multi_region_endpoint::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<multi_region_endpoint::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MultiRegionEndpoint {
     const TYPE_NAME: &'static str = "AWS::SES::MultiRegionEndpoint";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Details", "EndpointName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2689,10 +2891,10 @@ pub mod multi_region_endpoint {
 
     impl Details {
         /// A new `Details` with its required properties.
-        pub fn new(route_details: impl Into<crate::Value<Vec<RouteDetails>>>) -> Self {
+        pub fn new(route_details: impl crate::IntoValue<Vec<RouteDetails>>) -> Self {
             Details(crate::typed::Properties::from_iter([(
                 "RouteDetails".to_owned(),
-                route_details.into().into_json(),
+                route_details.into_value().into_json(),
             )]))
         }
     }
@@ -2711,10 +2913,10 @@ pub mod multi_region_endpoint {
 
     impl RouteDetails {
         /// A new `RouteDetails` with its required properties.
-        pub fn new(region: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(region: impl crate::IntoValue<String>) -> Self {
             RouteDetails(crate::typed::Properties::from_iter([(
                 "Region".to_owned(),
-                region.into().into_json(),
+                region.into_value().into_json(),
             )]))
         }
     }
@@ -2734,12 +2936,12 @@ pub mod multi_region_endpoint {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2761,10 +2963,10 @@ pub struct ReceiptFilter(crate::Resource);
 
 impl ReceiptFilter {
     /// A new `AWS::SES::ReceiptFilter` with its required properties.
-    pub fn new(filter: impl Into<crate::Value<receipt_filter::Filter>>) -> Self {
+    pub fn new(filter: impl crate::IntoValue<receipt_filter::Filter>) -> Self {
         ReceiptFilter(
             crate::Resource::new("AWS::SES::ReceiptFilter")
-                .property("Filter", filter.into().into_json()),
+                .property("Filter", filter.into_value().into_json()),
         )
     }
 }
@@ -2806,18 +3008,19 @@ pub mod receipt_filter {
 
     impl Filter {
         /// A new `Filter` with its required properties.
-        pub fn new(ip_filter: impl Into<crate::Value<IpFilter>>) -> Self {
+        pub fn new(ip_filter: impl crate::IntoValue<IpFilter>) -> Self {
             Filter(crate::typed::Properties::from_iter([(
                 "IpFilter".to_owned(),
-                ip_filter.into().into_json(),
+                ip_filter.into_value().into_json(),
             )]))
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptfilter-filter.html#cfn-ses-receiptfilter-filter-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2837,12 +3040,12 @@ pub mod receipt_filter {
     impl IpFilter {
         /// A new `IpFilter` with its required properties.
         pub fn new(
-            cidr: impl Into<crate::Value<String>>,
-            policy: impl Into<crate::Value<String>>,
+            cidr: impl crate::IntoValue<String>,
+            policy: impl crate::IntoValue<String>,
         ) -> Self {
             IpFilter(crate::typed::Properties::from_iter([
-                ("Cidr".to_owned(), cidr.into().into_json()),
-                ("Policy".to_owned(), policy.into().into_json()),
+                ("Cidr".to_owned(), cidr.into_value().into_json()),
+                ("Policy".to_owned(), policy.into_value().into_json()),
             ]))
         }
     }
@@ -2865,21 +3068,21 @@ pub struct ReceiptRule(crate::Resource);
 impl ReceiptRule {
     /// A new `AWS::SES::ReceiptRule` with its required properties.
     pub fn new(
-        rule: impl Into<crate::Value<receipt_rule::Rule>>,
-        rule_set_name: impl Into<crate::Value<String>>,
+        rule: impl crate::IntoValue<receipt_rule::Rule>,
+        rule_set_name: impl crate::IntoValue<String>,
     ) -> Self {
         ReceiptRule(
             crate::Resource::new("AWS::SES::ReceiptRule")
-                .property("Rule", rule.into().into_json())
-                .property("RuleSetName", rule_set_name.into().into_json()),
+                .property("Rule", rule.into_value().into_json())
+                .property("RuleSetName", rule_set_name.into_value().into_json()),
         )
     }
 
     /// `After`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-receiptrule.html#cfn-ses-receiptrule-after)
-    pub fn after(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("After", value.into().into_json());
+    pub fn after(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("After", value.into_value().into_json());
         self
     }
 }
@@ -2928,75 +3131,72 @@ pub mod receipt_rule {
         /// `AddHeaderAction`: [`AddHeaderAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-action.html#cfn-ses-receiptrule-action-addheaderaction)
-        pub fn add_header_action(
-            mut self,
-            value: impl Into<crate::Value<AddHeaderAction>>,
-        ) -> Self {
+        pub fn add_header_action(mut self, value: impl crate::IntoValue<AddHeaderAction>) -> Self {
             self.0
-                .insert("AddHeaderAction".to_owned(), value.into().into_json());
+                .insert("AddHeaderAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BounceAction`: [`BounceAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-action.html#cfn-ses-receiptrule-action-bounceaction)
-        pub fn bounce_action(mut self, value: impl Into<crate::Value<BounceAction>>) -> Self {
+        pub fn bounce_action(mut self, value: impl crate::IntoValue<BounceAction>) -> Self {
             self.0
-                .insert("BounceAction".to_owned(), value.into().into_json());
+                .insert("BounceAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ConnectAction`: [`ConnectAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-action.html#cfn-ses-receiptrule-action-connectaction)
-        pub fn connect_action(mut self, value: impl Into<crate::Value<ConnectAction>>) -> Self {
+        pub fn connect_action(mut self, value: impl crate::IntoValue<ConnectAction>) -> Self {
             self.0
-                .insert("ConnectAction".to_owned(), value.into().into_json());
+                .insert("ConnectAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LambdaAction`: [`LambdaAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-action.html#cfn-ses-receiptrule-action-lambdaaction)
-        pub fn lambda_action(mut self, value: impl Into<crate::Value<LambdaAction>>) -> Self {
+        pub fn lambda_action(mut self, value: impl crate::IntoValue<LambdaAction>) -> Self {
             self.0
-                .insert("LambdaAction".to_owned(), value.into().into_json());
+                .insert("LambdaAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3Action`: [`S3Action`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-action.html#cfn-ses-receiptrule-action-s3action)
-        pub fn s3_action(mut self, value: impl Into<crate::Value<S3Action>>) -> Self {
+        pub fn s3_action(mut self, value: impl crate::IntoValue<S3Action>) -> Self {
             self.0
-                .insert("S3Action".to_owned(), value.into().into_json());
+                .insert("S3Action".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SNSAction`: [`SnsAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-action.html#cfn-ses-receiptrule-action-snsaction)
-        pub fn sns_action(mut self, value: impl Into<crate::Value<SnsAction>>) -> Self {
+        pub fn sns_action(mut self, value: impl crate::IntoValue<SnsAction>) -> Self {
             self.0
-                .insert("SNSAction".to_owned(), value.into().into_json());
+                .insert("SNSAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StopAction`: [`StopAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-action.html#cfn-ses-receiptrule-action-stopaction)
-        pub fn stop_action(mut self, value: impl Into<crate::Value<StopAction>>) -> Self {
+        pub fn stop_action(mut self, value: impl crate::IntoValue<StopAction>) -> Self {
             self.0
-                .insert("StopAction".to_owned(), value.into().into_json());
+                .insert("StopAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WorkmailAction`: [`WorkmailAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-action.html#cfn-ses-receiptrule-action-workmailaction)
-        pub fn workmail_action(mut self, value: impl Into<crate::Value<WorkmailAction>>) -> Self {
+        pub fn workmail_action(mut self, value: impl crate::IntoValue<WorkmailAction>) -> Self {
             self.0
-                .insert("WorkmailAction".to_owned(), value.into().into_json());
+                .insert("WorkmailAction".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3016,12 +3216,18 @@ pub mod receipt_rule {
     impl AddHeaderAction {
         /// A new `AddHeaderAction` with its required properties.
         pub fn new(
-            header_name: impl Into<crate::Value<String>>,
-            header_value: impl Into<crate::Value<String>>,
+            header_name: impl crate::IntoValue<String>,
+            header_value: impl crate::IntoValue<String>,
         ) -> Self {
             AddHeaderAction(crate::typed::Properties::from_iter([
-                ("HeaderName".to_owned(), header_name.into().into_json()),
-                ("HeaderValue".to_owned(), header_value.into().into_json()),
+                (
+                    "HeaderName".to_owned(),
+                    header_name.into_value().into_json(),
+                ),
+                (
+                    "HeaderValue".to_owned(),
+                    header_value.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -3041,16 +3247,16 @@ pub mod receipt_rule {
     impl BounceAction {
         /// A new `BounceAction` with its required properties.
         pub fn new(
-            message: impl Into<crate::Value<String>>,
-            sender: impl Into<crate::Value<String>>,
-            smtp_reply_code: impl Into<crate::Value<String>>,
+            message: impl crate::IntoValue<String>,
+            sender: impl crate::IntoValue<String>,
+            smtp_reply_code: impl crate::IntoValue<String>,
         ) -> Self {
             BounceAction(crate::typed::Properties::from_iter([
-                ("Message".to_owned(), message.into().into_json()),
-                ("Sender".to_owned(), sender.into().into_json()),
+                ("Message".to_owned(), message.into_value().into_json()),
+                ("Sender".to_owned(), sender.into_value().into_json()),
                 (
                     "SmtpReplyCode".to_owned(),
-                    smtp_reply_code.into().into_json(),
+                    smtp_reply_code.into_value().into_json(),
                 ),
             ]))
         }
@@ -3058,18 +3264,18 @@ pub mod receipt_rule {
         /// `StatusCode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-bounceaction.html#cfn-ses-receiptrule-bounceaction-statuscode)
-        pub fn status_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn status_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("StatusCode".to_owned(), value.into().into_json());
+                .insert("StatusCode".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TopicArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-bounceaction.html#cfn-ses-receiptrule-bounceaction-topicarn)
-        pub fn topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TopicArn".to_owned(), value.into().into_json());
+                .insert("TopicArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3089,12 +3295,18 @@ pub mod receipt_rule {
     impl ConnectAction {
         /// A new `ConnectAction` with its required properties.
         pub fn new(
-            iam_role_arn: impl Into<crate::Value<String>>,
-            instance_arn: impl Into<crate::Value<String>>,
+            iam_role_arn: impl crate::IntoValue<String>,
+            instance_arn: impl crate::IntoValue<String>,
         ) -> Self {
             ConnectAction(crate::typed::Properties::from_iter([
-                ("IAMRoleARN".to_owned(), iam_role_arn.into().into_json()),
-                ("InstanceARN".to_owned(), instance_arn.into().into_json()),
+                (
+                    "IAMRoleARN".to_owned(),
+                    iam_role_arn.into_value().into_json(),
+                ),
+                (
+                    "InstanceARN".to_owned(),
+                    instance_arn.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -3113,28 +3325,28 @@ pub mod receipt_rule {
 
     impl LambdaAction {
         /// A new `LambdaAction` with its required properties.
-        pub fn new(function_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(function_arn: impl crate::IntoValue<String>) -> Self {
             LambdaAction(crate::typed::Properties::from_iter([(
                 "FunctionArn".to_owned(),
-                function_arn.into().into_json(),
+                function_arn.into_value().into_json(),
             )]))
         }
 
         /// `InvocationType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-lambdaaction.html#cfn-ses-receiptrule-lambdaaction-invocationtype)
-        pub fn invocation_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn invocation_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InvocationType".to_owned(), value.into().into_json());
+                .insert("InvocationType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TopicArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-lambdaaction.html#cfn-ses-receiptrule-lambdaaction-topicarn)
-        pub fn topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TopicArn".to_owned(), value.into().into_json());
+                .insert("TopicArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3160,53 +3372,54 @@ pub mod receipt_rule {
         /// `Actions`: list of [`Action`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-rule.html#cfn-ses-receiptrule-rule-actions)
-        pub fn actions(mut self, value: impl Into<crate::Value<Vec<Action>>>) -> Self {
+        pub fn actions(mut self, value: impl crate::IntoValue<Vec<Action>>) -> Self {
             self.0
-                .insert("Actions".to_owned(), value.into().into_json());
+                .insert("Actions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-rule.html#cfn-ses-receiptrule-rule-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-rule.html#cfn-ses-receiptrule-rule-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Recipients`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-rule.html#cfn-ses-receiptrule-rule-recipients)
-        pub fn recipients(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn recipients(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Recipients".to_owned(), value.into().into_json());
+                .insert("Recipients".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ScanEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-rule.html#cfn-ses-receiptrule-rule-scanenabled)
-        pub fn scan_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn scan_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ScanEnabled".to_owned(), value.into().into_json());
+                .insert("ScanEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TlsPolicy`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-rule.html#cfn-ses-receiptrule-rule-tlspolicy)
-        pub fn tls_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn tls_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TlsPolicy".to_owned(), value.into().into_json());
+                .insert("TlsPolicy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3225,46 +3438,46 @@ pub mod receipt_rule {
 
     impl S3Action {
         /// A new `S3Action` with its required properties.
-        pub fn new(bucket_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket_name: impl crate::IntoValue<String>) -> Self {
             S3Action(crate::typed::Properties::from_iter([(
                 "BucketName".to_owned(),
-                bucket_name.into().into_json(),
+                bucket_name.into_value().into_json(),
             )]))
         }
 
         /// `IamRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-s3action.html#cfn-ses-receiptrule-s3action-iamrolearn)
-        pub fn iam_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn iam_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("IamRoleArn".to_owned(), value.into().into_json());
+                .insert("IamRoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `KmsKeyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-s3action.html#cfn-ses-receiptrule-s3action-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ObjectKeyPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-s3action.html#cfn-ses-receiptrule-s3action-objectkeyprefix)
-        pub fn object_key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn object_key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ObjectKeyPrefix".to_owned(), value.into().into_json());
+                .insert("ObjectKeyPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TopicArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-s3action.html#cfn-ses-receiptrule-s3action-topicarn)
-        pub fn topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TopicArn".to_owned(), value.into().into_json());
+                .insert("TopicArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3290,18 +3503,18 @@ pub mod receipt_rule {
         /// `Encoding`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-snsaction.html#cfn-ses-receiptrule-snsaction-encoding)
-        pub fn encoding(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn encoding(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Encoding".to_owned(), value.into().into_json());
+                .insert("Encoding".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TopicArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-snsaction.html#cfn-ses-receiptrule-snsaction-topicarn)
-        pub fn topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TopicArn".to_owned(), value.into().into_json());
+                .insert("TopicArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3320,19 +3533,19 @@ pub mod receipt_rule {
 
     impl StopAction {
         /// A new `StopAction` with its required properties.
-        pub fn new(scope: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(scope: impl crate::IntoValue<String>) -> Self {
             StopAction(crate::typed::Properties::from_iter([(
                 "Scope".to_owned(),
-                scope.into().into_json(),
+                scope.into_value().into_json(),
             )]))
         }
 
         /// `TopicArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-stopaction.html#cfn-ses-receiptrule-stopaction-topicarn)
-        pub fn topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TopicArn".to_owned(), value.into().into_json());
+                .insert("TopicArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3351,19 +3564,19 @@ pub mod receipt_rule {
 
     impl WorkmailAction {
         /// A new `WorkmailAction` with its required properties.
-        pub fn new(organization_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(organization_arn: impl crate::IntoValue<String>) -> Self {
             WorkmailAction(crate::typed::Properties::from_iter([(
                 "OrganizationArn".to_owned(),
-                organization_arn.into().into_json(),
+                organization_arn.into_value().into_json(),
             )]))
         }
 
         /// `TopicArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-receiptrule-workmailaction.html#cfn-ses-receiptrule-workmailaction-topicarn)
-        pub fn topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TopicArn".to_owned(), value.into().into_json());
+                .insert("TopicArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3392,8 +3605,9 @@ impl ReceiptRuleSet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-receiptruleset.html#cfn-ses-receiptruleset-rulesetname)
-    pub fn rule_set_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RuleSetName", value.into().into_json());
+    pub fn rule_set_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RuleSetName", value.into_value().into_json());
         self
     }
 }
@@ -3447,16 +3661,17 @@ impl Template {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-template.html#cfn-ses-template-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<template::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<template::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Template`: [`Template`](template::Template).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-template.html#cfn-ses-template-template)
-    pub fn template(mut self, value: impl Into<crate::Value<template::Template>>) -> Self {
-        self.0.set_property("Template", value.into().into_json());
+    pub fn template(mut self, value: impl crate::IntoValue<template::Template>) -> Self {
+        self.0
+            .set_property("Template", value.into_value().into_json());
         self
     }
 }
@@ -3469,7 +3684,12 @@ impl Default for Template {
 
 impl crate::typed::ResourceType for Template {
     const TYPE_NAME: &'static str = "AWS::SES::Template";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Template.TemplateName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -3505,12 +3725,12 @@ pub mod template {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3529,19 +3749,19 @@ pub mod template {
 
     impl Template {
         /// A new `Template` with its required properties.
-        pub fn new(subject_part: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(subject_part: impl crate::IntoValue<String>) -> Self {
             Template(crate::typed::Properties::from_iter([(
                 "SubjectPart".to_owned(),
-                subject_part.into().into_json(),
+                subject_part.into_value().into_json(),
             )]))
         }
 
         /// `HtmlPart`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-template-template.html#cfn-ses-template-template-htmlpart)
-        pub fn html_part(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn html_part(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HtmlPart".to_owned(), value.into().into_json());
+                .insert("HtmlPart".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3552,18 +3772,18 @@ pub mod template {
         /// Pattern: `^[a-zA-Z0-9_-]{1,64}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-template-template.html#cfn-ses-template-template-templatename)
-        pub fn template_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn template_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TemplateName".to_owned(), value.into().into_json());
+                .insert("TemplateName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TextPart`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-template-template.html#cfn-ses-template-template-textpart)
-        pub fn text_part(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn text_part(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TextPart".to_owned(), value.into().into_json());
+                .insert("TextPart".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3585,10 +3805,10 @@ pub struct Tenant(crate::Resource);
 
 impl Tenant {
     /// A new `AWS::SES::Tenant` with its required properties.
-    pub fn new(tenant_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(tenant_name: impl crate::IntoValue<String>) -> Self {
         Tenant(
             crate::Resource::new("AWS::SES::Tenant")
-                .property("TenantName", tenant_name.into().into_json()),
+                .property("TenantName", tenant_name.into_value().into_json()),
         )
     }
 
@@ -3599,10 +3819,10 @@ impl Tenant {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-tenant.html#cfn-ses-tenant-resourceassociations)
     pub fn resource_associations(
         mut self,
-        value: impl Into<crate::Value<Vec<tenant::ResourceAssociation>>>,
+        value: impl crate::IntoValue<Vec<tenant::ResourceAssociation>>,
     ) -> Self {
         self.0
-            .set_property("ResourceAssociations", value.into().into_json());
+            .set_property("ResourceAssociations", value.into_value().into_json());
         self
     }
 
@@ -3611,15 +3831,20 @@ impl Tenant {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-tenant.html#cfn-ses-tenant-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<tenant::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<tenant::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Tenant {
     const TYPE_NAME: &'static str = "AWS::SES::Tenant";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["TenantName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -3654,10 +3879,10 @@ pub mod tenant {
 
     impl ResourceAssociation {
         /// A new `ResourceAssociation` with its required properties.
-        pub fn new(resource_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(resource_arn: impl crate::IntoValue<String>) -> Self {
             ResourceAssociation(crate::typed::Properties::from_iter([(
                 "ResourceArn".to_owned(),
-                resource_arn.into().into_json(),
+                resource_arn.into_value().into_json(),
             )]))
         }
     }
@@ -3677,12 +3902,12 @@ pub mod tenant {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3711,10 +3936,10 @@ impl VdmAttributes {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-vdmattributes.html#cfn-ses-vdmattributes-dashboardattributes)
     pub fn dashboard_attributes(
         mut self,
-        value: impl Into<crate::Value<vdm_attributes::DashboardAttributes>>,
+        value: impl crate::IntoValue<vdm_attributes::DashboardAttributes>,
     ) -> Self {
         self.0
-            .set_property("DashboardAttributes", value.into().into_json());
+            .set_property("DashboardAttributes", value.into_value().into_json());
         self
     }
 
@@ -3723,10 +3948,10 @@ impl VdmAttributes {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ses-vdmattributes.html#cfn-ses-vdmattributes-guardianattributes)
     pub fn guardian_attributes(
         mut self,
-        value: impl Into<crate::Value<vdm_attributes::GuardianAttributes>>,
+        value: impl crate::IntoValue<vdm_attributes::GuardianAttributes>,
     ) -> Self {
         self.0
-            .set_property("GuardianAttributes", value.into().into_json());
+            .set_property("GuardianAttributes", value.into_value().into_json());
         self
     }
 }
@@ -3783,9 +4008,11 @@ pub mod vdm_attributes {
         /// Pattern: `ENABLED|DISABLED`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-vdmattributes-dashboardattributes.html#cfn-ses-vdmattributes-dashboardattributes-engagementmetrics)
-        pub fn engagement_metrics(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("EngagementMetrics".to_owned(), value.into().into_json());
+        pub fn engagement_metrics(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "EngagementMetrics".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3813,10 +4040,10 @@ pub mod vdm_attributes {
         /// Pattern: `ENABLED|DISABLED`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ses-vdmattributes-guardianattributes.html#cfn-ses-vdmattributes-guardianattributes-optimizedshareddelivery)
-        pub fn optimized_shared_delivery(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn optimized_shared_delivery(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "OptimizedSharedDelivery".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }

@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::Shield::ProtectionGroup",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Shield::DRTAccess",
+        <DrtAccess as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Shield::ProactiveEngagement",
+        <ProactiveEngagement as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Shield::Protection",
+        <Protection as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Shield::ProtectionGroup",
+        <ProtectionGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Shield::DRTAccess`.
 ///
 /// Required properties, the arguments of [`DrtAccess::new`]: `RoleArn`.
@@ -20,10 +40,10 @@ pub struct DrtAccess(crate::Resource);
 
 impl DrtAccess {
     /// A new `AWS::Shield::DRTAccess` with its required properties.
-    pub fn new(role_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(role_arn: impl crate::IntoValue<String>) -> Self {
         DrtAccess(
             crate::Resource::new("AWS::Shield::DRTAccess")
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -32,9 +52,9 @@ impl DrtAccess {
     /// Items: 0 to 10.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-shield-drtaccess.html#cfn-shield-drtaccess-logbucketlist)
-    pub fn log_bucket_list(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn log_bucket_list(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("LogBucketList", value.into().into_json());
+            .set_property("LogBucketList", value.into_value().into_json());
         self
     }
 }
@@ -76,20 +96,20 @@ pub struct ProactiveEngagement(crate::Resource);
 impl ProactiveEngagement {
     /// A new `AWS::Shield::ProactiveEngagement` with its required properties.
     pub fn new(
-        emergency_contact_list: impl Into<crate::Value<Vec<proactive_engagement::EmergencyContact>>>,
-        proactive_engagement_status: impl Into<
-            crate::Value<proactive_engagement::ProactiveEngagementStatus>,
+        emergency_contact_list: impl crate::IntoValue<Vec<proactive_engagement::EmergencyContact>>,
+        proactive_engagement_status: impl crate::IntoValue<
+            proactive_engagement::ProactiveEngagementStatus,
         >,
     ) -> Self {
         ProactiveEngagement(
             crate::Resource::new("AWS::Shield::ProactiveEngagement")
                 .property(
                     "EmergencyContactList",
-                    emergency_contact_list.into().into_json(),
+                    emergency_contact_list.into_value().into_json(),
                 )
                 .property(
                     "ProactiveEngagementStatus",
-                    proactive_engagement_status.into().into_json(),
+                    proactive_engagement_status.into_value().into_json(),
                 ),
         )
     }
@@ -132,10 +152,10 @@ pub mod proactive_engagement {
 
     impl EmergencyContact {
         /// A new `EmergencyContact` with its required properties.
-        pub fn new(email_address: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(email_address: impl crate::IntoValue<String>) -> Self {
             EmergencyContact(crate::typed::Properties::from_iter([(
                 "EmailAddress".to_owned(),
-                email_address.into().into_json(),
+                email_address.into_value().into_json(),
             )]))
         }
 
@@ -146,9 +166,9 @@ pub mod proactive_engagement {
         /// Pattern: `^[\w\s\.\-,:/()+@]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-shield-proactiveengagement-emergencycontact.html#cfn-shield-proactiveengagement-emergencycontact-contactnotes)
-        pub fn contact_notes(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn contact_notes(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContactNotes".to_owned(), value.into().into_json());
+                .insert("ContactNotes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -159,9 +179,9 @@ pub mod proactive_engagement {
         /// Pattern: `^\+[1-9]\d{1,14}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-shield-proactiveengagement-emergencycontact.html#cfn-shield-proactiveengagement-emergencycontact-phonenumber)
-        pub fn phone_number(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn phone_number(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PhoneNumber".to_owned(), value.into().into_json());
+                .insert("PhoneNumber".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -202,13 +222,13 @@ pub struct Protection(crate::Resource);
 impl Protection {
     /// A new `AWS::Shield::Protection` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        resource_arn: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        resource_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Protection(
             crate::Resource::new("AWS::Shield::Protection")
-                .property("Name", name.into().into_json())
-                .property("ResourceArn", resource_arn.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("ResourceArn", resource_arn.into_value().into_json()),
         )
     }
 
@@ -217,11 +237,11 @@ impl Protection {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-shield-protection.html#cfn-shield-protection-applicationlayerautomaticresponseconfiguration)
     pub fn application_layer_automatic_response_configuration(
         mut self,
-        value: impl Into<crate::Value<protection::ApplicationLayerAutomaticResponseConfiguration>>,
+        value: impl crate::IntoValue<protection::ApplicationLayerAutomaticResponseConfiguration>,
     ) -> Self {
         self.0.set_property(
             "ApplicationLayerAutomaticResponseConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -231,9 +251,9 @@ impl Protection {
     /// Items: at most 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-shield-protection.html#cfn-shield-protection-healthcheckarns)
-    pub fn health_check_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn health_check_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("HealthCheckArns", value.into().into_json());
+            .set_property("HealthCheckArns", value.into_value().into_json());
         self
     }
 
@@ -242,15 +262,20 @@ impl Protection {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-shield-protection.html#cfn-shield-protection-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<protection::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<protection::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Protection {
     const TYPE_NAME: &'static str = "AWS::Shield::Protection";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "ResourceArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -291,12 +316,12 @@ pub mod protection {
     impl ApplicationLayerAutomaticResponseConfiguration {
         /// A new `ApplicationLayerAutomaticResponseConfiguration` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<crate::Json>>,
-            status: impl Into<crate::Value<Status>>,
+            action: impl crate::IntoValue<crate::Json>,
+            status: impl crate::IntoValue<Status>,
         ) -> Self {
             ApplicationLayerAutomaticResponseConfiguration(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Status".to_owned(), status.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Status".to_owned(), status.into_value().into_json()),
             ]))
         }
     }
@@ -316,12 +341,12 @@ pub mod protection {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -362,15 +387,18 @@ pub struct ProtectionGroup(crate::Resource);
 impl ProtectionGroup {
     /// A new `AWS::Shield::ProtectionGroup` with its required properties.
     pub fn new(
-        aggregation: impl Into<crate::Value<protection_group::Aggregation>>,
-        pattern: impl Into<crate::Value<protection_group::Pattern>>,
-        protection_group_id: impl Into<crate::Value<String>>,
+        aggregation: impl crate::IntoValue<protection_group::Aggregation>,
+        pattern: impl crate::IntoValue<protection_group::Pattern>,
+        protection_group_id: impl crate::IntoValue<String>,
     ) -> Self {
         ProtectionGroup(
             crate::Resource::new("AWS::Shield::ProtectionGroup")
-                .property("Aggregation", aggregation.into().into_json())
-                .property("Pattern", pattern.into().into_json())
-                .property("ProtectionGroupId", protection_group_id.into().into_json()),
+                .property("Aggregation", aggregation.into_value().into_json())
+                .property("Pattern", pattern.into_value().into_json())
+                .property(
+                    "ProtectionGroupId",
+                    protection_group_id.into_value().into_json(),
+                ),
         )
     }
 
@@ -379,8 +407,9 @@ impl ProtectionGroup {
     /// Items: 0 to 10000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-shield-protectiongroup.html#cfn-shield-protectiongroup-members)
-    pub fn members(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Members", value.into().into_json());
+    pub fn members(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Members", value.into_value().into_json());
         self
     }
 
@@ -389,10 +418,10 @@ impl ProtectionGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-shield-protectiongroup.html#cfn-shield-protectiongroup-resourcetype)
     pub fn resource_type(
         mut self,
-        value: impl Into<crate::Value<protection_group::ResourceType>>,
+        value: impl crate::IntoValue<protection_group::ResourceType>,
     ) -> Self {
         self.0
-            .set_property("ResourceType", value.into().into_json());
+            .set_property("ResourceType", value.into_value().into_json());
         self
     }
 
@@ -401,15 +430,20 @@ impl ProtectionGroup {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-shield-protectiongroup.html#cfn-shield-protectiongroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<protection_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<protection_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ProtectionGroup {
     const TYPE_NAME: &'static str = "AWS::Shield::ProtectionGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProtectionGroupId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -445,12 +479,12 @@ pub mod protection_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::Signer::SigningProfile",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Signer::ProfilePermission",
+        <ProfilePermission as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Signer::SigningProfile",
+        <SigningProfile as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Signer::ProfilePermission`.
 ///
 /// Required properties, the arguments of [`ProfilePermission::new`]: `Action`, `Principal`, `ProfileName`, `StatementId`.
@@ -19,17 +31,17 @@ pub struct ProfilePermission(crate::Resource);
 impl ProfilePermission {
     /// A new `AWS::Signer::ProfilePermission` with its required properties.
     pub fn new(
-        action: impl Into<crate::Value<String>>,
-        principal: impl Into<crate::Value<String>>,
-        profile_name: impl Into<crate::Value<String>>,
-        statement_id: impl Into<crate::Value<String>>,
+        action: impl crate::IntoValue<String>,
+        principal: impl crate::IntoValue<String>,
+        profile_name: impl crate::IntoValue<String>,
+        statement_id: impl crate::IntoValue<String>,
     ) -> Self {
         ProfilePermission(
             crate::Resource::new("AWS::Signer::ProfilePermission")
-                .property("Action", action.into().into_json())
-                .property("Principal", principal.into().into_json())
-                .property("ProfileName", profile_name.into().into_json())
-                .property("StatementId", statement_id.into().into_json()),
+                .property("Action", action.into_value().into_json())
+                .property("Principal", principal.into_value().into_json())
+                .property("ProfileName", profile_name.into_value().into_json())
+                .property("StatementId", statement_id.into_value().into_json()),
         )
     }
 
@@ -42,9 +54,9 @@ impl ProfilePermission {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-signer-profilepermission.html#cfn-signer-profilepermission-profileversion)
-    pub fn profile_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn profile_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProfileVersion", value.into().into_json());
+            .set_property("ProfileVersion", value.into_value().into_json());
         self
     }
 }
@@ -83,10 +95,10 @@ pub struct SigningProfile(crate::Resource);
 
 impl SigningProfile {
     /// A new `AWS::Signer::SigningProfile` with its required properties.
-    pub fn new(platform_id: impl Into<crate::Value<signing_profile::PlatformId>>) -> Self {
+    pub fn new(platform_id: impl crate::IntoValue<signing_profile::PlatformId>) -> Self {
         SigningProfile(
             crate::Resource::new("AWS::Signer::SigningProfile")
-                .property("PlatformId", platform_id.into().into_json()),
+                .property("PlatformId", platform_id.into_value().into_json()),
         )
     }
 
@@ -97,25 +109,30 @@ impl SigningProfile {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-signer-signingprofile.html#cfn-signer-signingprofile-signaturevalidityperiod)
     pub fn signature_validity_period(
         mut self,
-        value: impl Into<crate::Value<signing_profile::SignatureValidityPeriod>>,
+        value: impl crate::IntoValue<signing_profile::SignatureValidityPeriod>,
     ) -> Self {
         self.0
-            .set_property("SignatureValidityPeriod", value.into().into_json());
+            .set_property("SignatureValidityPeriod", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](signing_profile::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-signer-signingprofile.html#cfn-signer-signingprofile-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<signing_profile::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<signing_profile::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for SigningProfile {
     const TYPE_NAME: &'static str = "AWS::Signer::SigningProfile";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["PlatformId", "ProfileName", "SignatureValidityPeriod"];
 
@@ -173,16 +190,18 @@ pub mod signing_profile {
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-signer-signingprofile-signaturevalidityperiod.html#cfn-signer-signingprofile-signaturevalidityperiod-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Value`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-signer-signingprofile-signaturevalidityperiod.html#cfn-signer-signingprofile-signaturevalidityperiod-value)
-        pub fn value(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -212,8 +231,9 @@ pub mod signing_profile {
         /// Pattern: `^(?!aws:)[a-zA-Z+-=._:/]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-signer-signingprofile-tag.html#cfn-signer-signingprofile-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -222,8 +242,9 @@ pub mod signing_profile {
         /// Length: 1 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-signer-signingprofile-tag.html#cfn-signer-signingprofile-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }

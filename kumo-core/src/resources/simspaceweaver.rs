@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::SimSpaceWeaver::Simulation"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::SimSpaceWeaver::Simulation",
+    <Simulation as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::SimSpaceWeaver::Simulation`.
 ///
 /// Required properties, the arguments of [`Simulation::new`]: `Name`, `RoleArn`.
@@ -16,13 +22,13 @@ pub struct Simulation(crate::Resource);
 impl Simulation {
     /// A new `AWS::SimSpaceWeaver::Simulation` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        role_arn: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Simulation(
             crate::Resource::new("AWS::SimSpaceWeaver::Simulation")
-                .property("Name", name.into().into_json())
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
@@ -35,9 +41,9 @@ impl Simulation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-simspaceweaver-simulation.html#cfn-simspaceweaver-simulation-maximumduration)
-    pub fn maximum_duration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn maximum_duration(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MaximumDuration", value.into().into_json());
+            .set_property("MaximumDuration", value.into_value().into_json());
         self
     }
 
@@ -48,10 +54,10 @@ impl Simulation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-simspaceweaver-simulation.html#cfn-simspaceweaver-simulation-schemas3location)
     pub fn schema_s3_location(
         mut self,
-        value: impl Into<crate::Value<simulation::S3Location>>,
+        value: impl crate::IntoValue<simulation::S3Location>,
     ) -> Self {
         self.0
-            .set_property("SchemaS3Location", value.into().into_json());
+            .set_property("SchemaS3Location", value.into_value().into_json());
         self
     }
 
@@ -62,10 +68,10 @@ impl Simulation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-simspaceweaver-simulation.html#cfn-simspaceweaver-simulation-snapshots3location)
     pub fn snapshot_s3_location(
         mut self,
-        value: impl Into<crate::Value<simulation::S3Location>>,
+        value: impl crate::IntoValue<simulation::S3Location>,
     ) -> Self {
         self.0
-            .set_property("SnapshotS3Location", value.into().into_json());
+            .set_property("SnapshotS3Location", value.into_value().into_json());
         self
     }
 }
@@ -114,12 +120,15 @@ pub mod simulation {
     impl S3Location {
         /// A new `S3Location` with its required properties.
         pub fn new(
-            bucket_name: impl Into<crate::Value<String>>,
-            object_key: impl Into<crate::Value<String>>,
+            bucket_name: impl crate::IntoValue<String>,
+            object_key: impl crate::IntoValue<String>,
         ) -> Self {
             S3Location(crate::typed::Properties::from_iter([
-                ("BucketName".to_owned(), bucket_name.into().into_json()),
-                ("ObjectKey".to_owned(), object_key.into().into_json()),
+                (
+                    "BucketName".to_owned(),
+                    bucket_name.into_value().into_json(),
+                ),
+                ("ObjectKey".to_owned(), object_key.into_value().into_json()),
             ]))
         }
     }

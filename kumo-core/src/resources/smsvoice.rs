@@ -13,6 +13,38 @@ pub const TYPES: &[&str] = &[
     "AWS::SMSVOICE::SenderId",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::SMSVOICE::ConfigurationSet",
+        <ConfigurationSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SMSVOICE::OptOutList",
+        <OptOutList as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SMSVOICE::PhoneNumber",
+        <PhoneNumber as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SMSVOICE::Pool",
+        <Pool as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SMSVOICE::ProtectConfiguration",
+        <ProtectConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SMSVOICE::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SMSVOICE::SenderId",
+        <SenderId as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::SMSVOICE::ConfigurationSet`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-configurationset.html)
@@ -34,9 +66,9 @@ impl ConfigurationSet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-configurationset.html#cfn-smsvoice-configurationset-configurationsetname)
-    pub fn configuration_set_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn configuration_set_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ConfigurationSetName", value.into().into_json());
+            .set_property("ConfigurationSetName", value.into_value().into_json());
         self
     }
 
@@ -45,9 +77,9 @@ impl ConfigurationSet {
     /// Pattern: `^[A-Za-z0-9_-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-configurationset.html#cfn-smsvoice-configurationset-defaultsenderid)
-    pub fn default_sender_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn default_sender_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefaultSenderId", value.into().into_json());
+            .set_property("DefaultSenderId", value.into_value().into_json());
         self
     }
 
@@ -58,19 +90,19 @@ impl ConfigurationSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-configurationset.html#cfn-smsvoice-configurationset-eventdestinations)
     pub fn event_destinations(
         mut self,
-        value: impl Into<crate::Value<Vec<configuration_set::EventDestination>>>,
+        value: impl crate::IntoValue<Vec<configuration_set::EventDestination>>,
     ) -> Self {
         self.0
-            .set_property("EventDestinations", value.into().into_json());
+            .set_property("EventDestinations", value.into_value().into_json());
         self
     }
 
     /// `MessageFeedbackEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-configurationset.html#cfn-smsvoice-configurationset-messagefeedbackenabled)
-    pub fn message_feedback_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn message_feedback_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("MessageFeedbackEnabled", value.into().into_json());
+            .set_property("MessageFeedbackEnabled", value.into_value().into_json());
         self
     }
 
@@ -81,17 +113,17 @@ impl ConfigurationSet {
     /// Pattern: `^[A-Za-z0-9_:/-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-configurationset.html#cfn-smsvoice-configurationset-protectconfigurationid)
-    pub fn protect_configuration_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn protect_configuration_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ProtectConfigurationId", value.into().into_json());
+            .set_property("ProtectConfigurationId", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](configuration_set::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-configurationset.html#cfn-smsvoice-configurationset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<configuration_set::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<configuration_set::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -104,7 +136,12 @@ impl Default for ConfigurationSet {
 
 impl crate::typed::ResourceType for ConfigurationSet {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::ConfigurationSet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConfigurationSetName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -140,12 +177,18 @@ pub mod configuration_set {
     impl CloudWatchLogsDestination {
         /// A new `CloudWatchLogsDestination` with its required properties.
         pub fn new(
-            iam_role_arn: impl Into<crate::Value<String>>,
-            log_group_arn: impl Into<crate::Value<String>>,
+            iam_role_arn: impl crate::IntoValue<String>,
+            log_group_arn: impl crate::IntoValue<String>,
         ) -> Self {
             CloudWatchLogsDestination(crate::typed::Properties::from_iter([
-                ("IamRoleArn".to_owned(), iam_role_arn.into().into_json()),
-                ("LogGroupArn".to_owned(), log_group_arn.into().into_json()),
+                (
+                    "IamRoleArn".to_owned(),
+                    iam_role_arn.into_value().into_json(),
+                ),
+                (
+                    "LogGroupArn".to_owned(),
+                    log_group_arn.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -165,19 +208,19 @@ pub mod configuration_set {
     impl EventDestination {
         /// A new `EventDestination` with its required properties.
         pub fn new(
-            enabled: impl Into<crate::Value<bool>>,
-            event_destination_name: impl Into<crate::Value<String>>,
-            matching_event_types: impl Into<crate::Value<Vec<String>>>,
+            enabled: impl crate::IntoValue<bool>,
+            event_destination_name: impl crate::IntoValue<String>,
+            matching_event_types: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             EventDestination(crate::typed::Properties::from_iter([
-                ("Enabled".to_owned(), enabled.into().into_json()),
+                ("Enabled".to_owned(), enabled.into_value().into_json()),
                 (
                     "EventDestinationName".to_owned(),
-                    event_destination_name.into().into_json(),
+                    event_destination_name.into_value().into_json(),
                 ),
                 (
                     "MatchingEventTypes".to_owned(),
-                    matching_event_types.into().into_json(),
+                    matching_event_types.into_value().into_json(),
                 ),
             ]))
         }
@@ -187,11 +230,11 @@ pub mod configuration_set {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-smsvoice-configurationset-eventdestination.html#cfn-smsvoice-configurationset-eventdestination-cloudwatchlogsdestination)
         pub fn cloud_watch_logs_destination(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLogsDestination>>,
+            value: impl crate::IntoValue<CloudWatchLogsDestination>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLogsDestination".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -201,11 +244,11 @@ pub mod configuration_set {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-smsvoice-configurationset-eventdestination.html#cfn-smsvoice-configurationset-eventdestination-kinesisfirehosedestination)
         pub fn kinesis_firehose_destination(
             mut self,
-            value: impl Into<crate::Value<KinesisFirehoseDestination>>,
+            value: impl crate::IntoValue<KinesisFirehoseDestination>,
         ) -> Self {
             self.0.insert(
                 "KinesisFirehoseDestination".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -213,9 +256,9 @@ pub mod configuration_set {
         /// `SnsDestination`: [`SnsDestination`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-smsvoice-configurationset-eventdestination.html#cfn-smsvoice-configurationset-eventdestination-snsdestination)
-        pub fn sns_destination(mut self, value: impl Into<crate::Value<SnsDestination>>) -> Self {
+        pub fn sns_destination(mut self, value: impl crate::IntoValue<SnsDestination>) -> Self {
             self.0
-                .insert("SnsDestination".to_owned(), value.into().into_json());
+                .insert("SnsDestination".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -235,15 +278,18 @@ pub mod configuration_set {
     impl KinesisFirehoseDestination {
         /// A new `KinesisFirehoseDestination` with its required properties.
         pub fn new(
-            delivery_stream_arn: impl Into<crate::Value<String>>,
-            iam_role_arn: impl Into<crate::Value<String>>,
+            delivery_stream_arn: impl crate::IntoValue<String>,
+            iam_role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             KinesisFirehoseDestination(crate::typed::Properties::from_iter([
                 (
                     "DeliveryStreamArn".to_owned(),
-                    delivery_stream_arn.into().into_json(),
+                    delivery_stream_arn.into_value().into_json(),
                 ),
-                ("IamRoleArn".to_owned(), iam_role_arn.into().into_json()),
+                (
+                    "IamRoleArn".to_owned(),
+                    iam_role_arn.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -262,10 +308,10 @@ pub mod configuration_set {
 
     impl SnsDestination {
         /// A new `SnsDestination` with its required properties.
-        pub fn new(topic_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(topic_arn: impl crate::IntoValue<String>) -> Self {
             SnsDestination(crate::typed::Properties::from_iter([(
                 "TopicArn".to_owned(),
-                topic_arn.into().into_json(),
+                topic_arn.into_value().into_json(),
             )]))
         }
     }
@@ -285,12 +331,12 @@ pub mod configuration_set {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -323,17 +369,17 @@ impl OptOutList {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-optoutlist.html#cfn-smsvoice-optoutlist-optoutlistname)
-    pub fn opt_out_list_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn opt_out_list_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OptOutListName", value.into().into_json());
+            .set_property("OptOutListName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](opt_out_list::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-optoutlist.html#cfn-smsvoice-optoutlist-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<opt_out_list::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<opt_out_list::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -346,7 +392,12 @@ impl Default for OptOutList {
 
 impl crate::typed::ResourceType for OptOutList {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::OptOutList";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OptOutListName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -382,12 +433,12 @@ pub mod opt_out_list {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -410,26 +461,32 @@ pub struct PhoneNumber(crate::Resource);
 impl PhoneNumber {
     /// A new `AWS::SMSVOICE::PhoneNumber` with its required properties.
     pub fn new(
-        iso_country_code: impl Into<crate::Value<String>>,
-        mandatory_keywords: impl Into<crate::Value<phone_number::MandatoryKeywords>>,
-        number_capabilities: impl Into<crate::Value<Vec<phone_number::NumberCapabilities>>>,
-        number_type: impl Into<crate::Value<phone_number::NumberType>>,
+        iso_country_code: impl crate::IntoValue<String>,
+        mandatory_keywords: impl crate::IntoValue<phone_number::MandatoryKeywords>,
+        number_capabilities: impl crate::IntoValue<Vec<phone_number::NumberCapabilities>>,
+        number_type: impl crate::IntoValue<phone_number::NumberType>,
     ) -> Self {
         PhoneNumber(
             crate::Resource::new("AWS::SMSVOICE::PhoneNumber")
-                .property("IsoCountryCode", iso_country_code.into().into_json())
-                .property("MandatoryKeywords", mandatory_keywords.into().into_json())
-                .property("NumberCapabilities", number_capabilities.into().into_json())
-                .property("NumberType", number_type.into().into_json()),
+                .property("IsoCountryCode", iso_country_code.into_value().into_json())
+                .property(
+                    "MandatoryKeywords",
+                    mandatory_keywords.into_value().into_json(),
+                )
+                .property(
+                    "NumberCapabilities",
+                    number_capabilities.into_value().into_json(),
+                )
+                .property("NumberType", number_type.into_value().into_json()),
         )
     }
 
     /// `DeletionProtectionEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-phonenumber.html#cfn-smsvoice-phonenumber-deletionprotectionenabled)
-    pub fn deletion_protection_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deletion_protection_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeletionProtectionEnabled", value.into().into_json());
+            .set_property("DeletionProtectionEnabled", value.into_value().into_json());
         self
     }
 
@@ -440,9 +497,9 @@ impl PhoneNumber {
     /// Pattern: `^[A-Za-z0-9_:/-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-phonenumber.html#cfn-smsvoice-phonenumber-optoutlistname)
-    pub fn opt_out_list_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn opt_out_list_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OptOutListName", value.into().into_json());
+            .set_property("OptOutListName", value.into_value().into_json());
         self
     }
 
@@ -451,42 +508,48 @@ impl PhoneNumber {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-phonenumber.html#cfn-smsvoice-phonenumber-optionalkeywords)
     pub fn optional_keywords(
         mut self,
-        value: impl Into<crate::Value<Vec<phone_number::OptionalKeyword>>>,
+        value: impl crate::IntoValue<Vec<phone_number::OptionalKeyword>>,
     ) -> Self {
         self.0
-            .set_property("OptionalKeywords", value.into().into_json());
+            .set_property("OptionalKeywords", value.into_value().into_json());
         self
     }
 
     /// `SelfManagedOptOutsEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-phonenumber.html#cfn-smsvoice-phonenumber-selfmanagedoptoutsenabled)
-    pub fn self_managed_opt_outs_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn self_managed_opt_outs_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("SelfManagedOptOutsEnabled", value.into().into_json());
+            .set_property("SelfManagedOptOutsEnabled", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](phone_number::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-phonenumber.html#cfn-smsvoice-phonenumber-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<phone_number::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<phone_number::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TwoWay`: [`TwoWay`](phone_number::TwoWay).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-phonenumber.html#cfn-smsvoice-phonenumber-twoway)
-    pub fn two_way(mut self, value: impl Into<crate::Value<phone_number::TwoWay>>) -> Self {
-        self.0.set_property("TwoWay", value.into().into_json());
+    pub fn two_way(mut self, value: impl crate::IntoValue<phone_number::TwoWay>) -> Self {
+        self.0
+            .set_property("TwoWay", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PhoneNumber {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::PhoneNumber";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["IsoCountryCode", "NumberCapabilities", "NumberType"];
 
@@ -532,10 +595,10 @@ pub mod phone_number {
 
     impl MandatoryKeyword {
         /// A new `MandatoryKeyword` with its required properties.
-        pub fn new(message: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(message: impl crate::IntoValue<String>) -> Self {
             MandatoryKeyword(crate::typed::Properties::from_iter([(
                 "Message".to_owned(),
-                message.into().into_json(),
+                message.into_value().into_json(),
             )]))
         }
     }
@@ -555,12 +618,12 @@ pub mod phone_number {
     impl MandatoryKeywords {
         /// A new `MandatoryKeywords` with its required properties.
         pub fn new(
-            help: impl Into<crate::Value<MandatoryKeyword>>,
-            stop: impl Into<crate::Value<MandatoryKeyword>>,
+            help: impl crate::IntoValue<MandatoryKeyword>,
+            stop: impl crate::IntoValue<MandatoryKeyword>,
         ) -> Self {
             MandatoryKeywords(crate::typed::Properties::from_iter([
-                ("HELP".to_owned(), help.into().into_json()),
-                ("STOP".to_owned(), stop.into().into_json()),
+                ("HELP".to_owned(), help.into_value().into_json()),
+                ("STOP".to_owned(), stop.into_value().into_json()),
             ]))
         }
     }
@@ -580,14 +643,14 @@ pub mod phone_number {
     impl OptionalKeyword {
         /// A new `OptionalKeyword` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<Action>>,
-            keyword: impl Into<crate::Value<String>>,
-            message: impl Into<crate::Value<String>>,
+            action: impl crate::IntoValue<Action>,
+            keyword: impl crate::IntoValue<String>,
+            message: impl crate::IntoValue<String>,
         ) -> Self {
             OptionalKeyword(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Keyword".to_owned(), keyword.into().into_json()),
-                ("Message".to_owned(), message.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Keyword".to_owned(), keyword.into_value().into_json()),
+                ("Message".to_owned(), message.into_value().into_json()),
             ]))
         }
     }
@@ -607,12 +670,12 @@ pub mod phone_number {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -631,10 +694,10 @@ pub mod phone_number {
 
     impl TwoWay {
         /// A new `TwoWay` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             TwoWay(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
@@ -643,9 +706,9 @@ pub mod phone_number {
         /// Pattern: `^arn:\S+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-smsvoice-phonenumber-twoway.html#cfn-smsvoice-phonenumber-twoway-channelarn)
-        pub fn channel_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn channel_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ChannelArn".to_owned(), value.into().into_json());
+                .insert("ChannelArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -654,9 +717,9 @@ pub mod phone_number {
         /// Pattern: `^arn:\S+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-smsvoice-phonenumber-twoway.html#cfn-smsvoice-phonenumber-twoway-channelrole)
-        pub fn channel_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn channel_role(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ChannelRole".to_owned(), value.into().into_json());
+                .insert("ChannelRole".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -745,15 +808,18 @@ pub struct Pool(crate::Resource);
 impl Pool {
     /// A new `AWS::SMSVOICE::Pool` with its required properties.
     pub fn new(
-        mandatory_keywords: impl Into<crate::Value<pool::MandatoryKeywords>>,
-        origination_identities: impl Into<crate::Value<Vec<String>>>,
+        mandatory_keywords: impl crate::IntoValue<pool::MandatoryKeywords>,
+        origination_identities: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         Pool(
             crate::Resource::new("AWS::SMSVOICE::Pool")
-                .property("MandatoryKeywords", mandatory_keywords.into().into_json())
+                .property(
+                    "MandatoryKeywords",
+                    mandatory_keywords.into_value().into_json(),
+                )
                 .property(
                     "OriginationIdentities",
-                    origination_identities.into().into_json(),
+                    origination_identities.into_value().into_json(),
                 ),
         )
     }
@@ -761,9 +827,9 @@ impl Pool {
     /// `DeletionProtectionEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-pool.html#cfn-smsvoice-pool-deletionprotectionenabled)
-    pub fn deletion_protection_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deletion_protection_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeletionProtectionEnabled", value.into().into_json());
+            .set_property("DeletionProtectionEnabled", value.into_value().into_json());
         self
     }
 
@@ -774,9 +840,9 @@ impl Pool {
     /// Pattern: `^[A-Za-z0-9_:/-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-pool.html#cfn-smsvoice-pool-optoutlistname)
-    pub fn opt_out_list_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn opt_out_list_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OptOutListName", value.into().into_json());
+            .set_property("OptOutListName", value.into_value().into_json());
         self
     }
 
@@ -785,51 +851,57 @@ impl Pool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-pool.html#cfn-smsvoice-pool-optionalkeywords)
     pub fn optional_keywords(
         mut self,
-        value: impl Into<crate::Value<Vec<pool::OptionalKeyword>>>,
+        value: impl crate::IntoValue<Vec<pool::OptionalKeyword>>,
     ) -> Self {
         self.0
-            .set_property("OptionalKeywords", value.into().into_json());
+            .set_property("OptionalKeywords", value.into_value().into_json());
         self
     }
 
     /// `SelfManagedOptOutsEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-pool.html#cfn-smsvoice-pool-selfmanagedoptoutsenabled)
-    pub fn self_managed_opt_outs_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn self_managed_opt_outs_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("SelfManagedOptOutsEnabled", value.into().into_json());
+            .set_property("SelfManagedOptOutsEnabled", value.into_value().into_json());
         self
     }
 
     /// `SharedRoutesEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-pool.html#cfn-smsvoice-pool-sharedroutesenabled)
-    pub fn shared_routes_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn shared_routes_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("SharedRoutesEnabled", value.into().into_json());
+            .set_property("SharedRoutesEnabled", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](pool::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-pool.html#cfn-smsvoice-pool-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<pool::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<pool::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TwoWay`: [`TwoWay`](pool::TwoWay).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-pool.html#cfn-smsvoice-pool-twoway)
-    pub fn two_way(mut self, value: impl Into<crate::Value<pool::TwoWay>>) -> Self {
-        self.0.set_property("TwoWay", value.into().into_json());
+    pub fn two_way(mut self, value: impl crate::IntoValue<pool::TwoWay>) -> Self {
+        self.0
+            .set_property("TwoWay", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Pool {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::Pool";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -869,10 +941,10 @@ pub mod pool {
 
     impl MandatoryKeyword {
         /// A new `MandatoryKeyword` with its required properties.
-        pub fn new(message: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(message: impl crate::IntoValue<String>) -> Self {
             MandatoryKeyword(crate::typed::Properties::from_iter([(
                 "Message".to_owned(),
-                message.into().into_json(),
+                message.into_value().into_json(),
             )]))
         }
     }
@@ -892,12 +964,12 @@ pub mod pool {
     impl MandatoryKeywords {
         /// A new `MandatoryKeywords` with its required properties.
         pub fn new(
-            help: impl Into<crate::Value<MandatoryKeyword>>,
-            stop: impl Into<crate::Value<MandatoryKeyword>>,
+            help: impl crate::IntoValue<MandatoryKeyword>,
+            stop: impl crate::IntoValue<MandatoryKeyword>,
         ) -> Self {
             MandatoryKeywords(crate::typed::Properties::from_iter([
-                ("HELP".to_owned(), help.into().into_json()),
-                ("STOP".to_owned(), stop.into().into_json()),
+                ("HELP".to_owned(), help.into_value().into_json()),
+                ("STOP".to_owned(), stop.into_value().into_json()),
             ]))
         }
     }
@@ -917,14 +989,14 @@ pub mod pool {
     impl OptionalKeyword {
         /// A new `OptionalKeyword` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<Action>>,
-            keyword: impl Into<crate::Value<String>>,
-            message: impl Into<crate::Value<String>>,
+            action: impl crate::IntoValue<Action>,
+            keyword: impl crate::IntoValue<String>,
+            message: impl crate::IntoValue<String>,
         ) -> Self {
             OptionalKeyword(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Keyword".to_owned(), keyword.into().into_json()),
-                ("Message".to_owned(), message.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Keyword".to_owned(), keyword.into_value().into_json()),
+                ("Message".to_owned(), message.into_value().into_json()),
             ]))
         }
     }
@@ -944,12 +1016,12 @@ pub mod pool {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -968,10 +1040,10 @@ pub mod pool {
 
     impl TwoWay {
         /// A new `TwoWay` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             TwoWay(crate::typed::Properties::from_iter([(
                 "Enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
 
@@ -980,9 +1052,9 @@ pub mod pool {
         /// Pattern: `^[ \S]+`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-smsvoice-pool-twoway.html#cfn-smsvoice-pool-twoway-channelarn)
-        pub fn channel_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn channel_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ChannelArn".to_owned(), value.into().into_json());
+                .insert("ChannelArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -991,9 +1063,9 @@ pub mod pool {
         /// Pattern: `^arn:\S+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-smsvoice-pool-twoway.html#cfn-smsvoice-pool-twoway-channelrole)
-        pub fn channel_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn channel_role(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ChannelRole".to_owned(), value.into().into_json());
+                .insert("ChannelRole".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1043,27 +1115,27 @@ impl ProtectConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-protectconfiguration.html#cfn-smsvoice-protectconfiguration-countryruleset)
     pub fn country_rule_set(
         mut self,
-        value: impl Into<crate::Value<protect_configuration::CountryRuleSet>>,
+        value: impl crate::IntoValue<protect_configuration::CountryRuleSet>,
     ) -> Self {
         self.0
-            .set_property("CountryRuleSet", value.into().into_json());
+            .set_property("CountryRuleSet", value.into_value().into_json());
         self
     }
 
     /// `DeletionProtectionEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-protectconfiguration.html#cfn-smsvoice-protectconfiguration-deletionprotectionenabled)
-    pub fn deletion_protection_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deletion_protection_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeletionProtectionEnabled", value.into().into_json());
+            .set_property("DeletionProtectionEnabled", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](protect_configuration::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-protectconfiguration.html#cfn-smsvoice-protectconfiguration-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<protect_configuration::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<protect_configuration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1076,7 +1148,12 @@ impl Default for ProtectConfiguration {
 
 impl crate::typed::ResourceType for ProtectConfiguration {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::ProtectConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -1117,14 +1194,17 @@ pub mod protect_configuration {
     impl CountryRule {
         /// A new `CountryRule` with its required properties.
         pub fn new(
-            country_code: impl Into<crate::Value<String>>,
-            protect_status: impl Into<crate::Value<ProtectStatus>>,
+            country_code: impl crate::IntoValue<String>,
+            protect_status: impl crate::IntoValue<ProtectStatus>,
         ) -> Self {
             CountryRule(crate::typed::Properties::from_iter([
-                ("CountryCode".to_owned(), country_code.into().into_json()),
+                (
+                    "CountryCode".to_owned(),
+                    country_code.into_value().into_json(),
+                ),
                 (
                     "ProtectStatus".to_owned(),
-                    protect_status.into().into_json(),
+                    protect_status.into_value().into_json(),
                 ),
             ]))
         }
@@ -1151,24 +1231,27 @@ pub mod protect_configuration {
         /// `MMS`: list of [`CountryRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-smsvoice-protectconfiguration-countryruleset.html#cfn-smsvoice-protectconfiguration-countryruleset-mms)
-        pub fn mms(mut self, value: impl Into<crate::Value<Vec<CountryRule>>>) -> Self {
-            self.0.insert("MMS".to_owned(), value.into().into_json());
+        pub fn mms(mut self, value: impl crate::IntoValue<Vec<CountryRule>>) -> Self {
+            self.0
+                .insert("MMS".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SMS`: list of [`CountryRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-smsvoice-protectconfiguration-countryruleset.html#cfn-smsvoice-protectconfiguration-countryruleset-sms)
-        pub fn sms(mut self, value: impl Into<crate::Value<Vec<CountryRule>>>) -> Self {
-            self.0.insert("SMS".to_owned(), value.into().into_json());
+        pub fn sms(mut self, value: impl crate::IntoValue<Vec<CountryRule>>) -> Self {
+            self.0
+                .insert("SMS".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VOICE`: list of [`CountryRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-smsvoice-protectconfiguration-countryruleset.html#cfn-smsvoice-protectconfiguration-countryruleset-voice)
-        pub fn voice(mut self, value: impl Into<crate::Value<Vec<CountryRule>>>) -> Self {
-            self.0.insert("VOICE".to_owned(), value.into().into_json());
+        pub fn voice(mut self, value: impl crate::IntoValue<Vec<CountryRule>>) -> Self {
+            self.0
+                .insert("VOICE".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1188,12 +1271,12 @@ pub mod protect_configuration {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1240,13 +1323,13 @@ pub struct ResourcePolicy(crate::Resource);
 impl ResourcePolicy {
     /// A new `AWS::SMSVOICE::ResourcePolicy` with its required properties.
     pub fn new(
-        policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>,
-        resource_arn: impl Into<crate::Value<String>>,
+        policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>,
+        resource_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ResourcePolicy(
             crate::Resource::new("AWS::SMSVOICE::ResourcePolicy")
-                .property("PolicyDocument", policy_document.into().into_json())
-                .property("ResourceArn", resource_arn.into().into_json()),
+                .property("PolicyDocument", policy_document.into_value().into_json())
+                .property("ResourceArn", resource_arn.into_value().into_json()),
         )
     }
 }
@@ -1280,37 +1363,42 @@ pub struct SenderId(crate::Resource);
 impl SenderId {
     /// A new `AWS::SMSVOICE::SenderId` with its required properties.
     pub fn new(
-        iso_country_code: impl Into<crate::Value<String>>,
-        sender_id: impl Into<crate::Value<String>>,
+        iso_country_code: impl crate::IntoValue<String>,
+        sender_id: impl crate::IntoValue<String>,
     ) -> Self {
         SenderId(
             crate::Resource::new("AWS::SMSVOICE::SenderId")
-                .property("IsoCountryCode", iso_country_code.into().into_json())
-                .property("SenderId", sender_id.into().into_json()),
+                .property("IsoCountryCode", iso_country_code.into_value().into_json())
+                .property("SenderId", sender_id.into_value().into_json()),
         )
     }
 
     /// `DeletionProtectionEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-senderid.html#cfn-smsvoice-senderid-deletionprotectionenabled)
-    pub fn deletion_protection_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deletion_protection_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeletionProtectionEnabled", value.into().into_json());
+            .set_property("DeletionProtectionEnabled", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](sender_id::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-smsvoice-senderid.html#cfn-smsvoice-senderid-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<sender_id::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<sender_id::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for SenderId {
     const TYPE_NAME: &'static str = "AWS::SMSVOICE::SenderId";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["IsoCountryCode", "SenderId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1346,12 +1434,12 @@ pub mod sender_id {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

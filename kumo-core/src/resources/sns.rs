@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::SNS::TopicPolicy",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::SNS::Subscription",
+        <Subscription as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SNS::Topic",
+        <Topic as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SNS::TopicInlinePolicy",
+        <TopicInlinePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SNS::TopicPolicy",
+        <TopicPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::SNS::Subscription`.
 ///
 /// Required properties, the arguments of [`Subscription::new`]: `Protocol`, `TopicArn`.
@@ -21,22 +41,22 @@ pub struct Subscription(crate::Resource);
 impl Subscription {
     /// A new `AWS::SNS::Subscription` with its required properties.
     pub fn new(
-        protocol: impl Into<crate::Value<String>>,
-        topic_arn: impl Into<crate::Value<String>>,
+        protocol: impl crate::IntoValue<String>,
+        topic_arn: impl crate::IntoValue<String>,
     ) -> Self {
         Subscription(
             crate::Resource::new("AWS::SNS::Subscription")
-                .property("Protocol", protocol.into().into_json())
-                .property("TopicArn", topic_arn.into().into_json()),
+                .property("Protocol", protocol.into_value().into_json())
+                .property("TopicArn", topic_arn.into_value().into_json()),
         )
     }
 
     /// `DeliveryPolicy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-subscription.html#cfn-sns-subscription-deliverypolicy)
-    pub fn delivery_policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn delivery_policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("DeliveryPolicy", value.into().into_json());
+            .set_property("DeliveryPolicy", value.into_value().into_json());
         self
     }
 
@@ -45,70 +65,72 @@ impl Subscription {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-subscription.html#cfn-sns-subscription-endpoint)
-    pub fn endpoint(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Endpoint", value.into().into_json());
+    pub fn endpoint(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Endpoint", value.into_value().into_json());
         self
     }
 
     /// `FilterPolicy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-subscription.html#cfn-sns-subscription-filterpolicy)
-    pub fn filter_policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn filter_policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("FilterPolicy", value.into().into_json());
+            .set_property("FilterPolicy", value.into_value().into_json());
         self
     }
 
     /// `FilterPolicyScope`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-subscription.html#cfn-sns-subscription-filterpolicyscope)
-    pub fn filter_policy_scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn filter_policy_scope(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FilterPolicyScope", value.into().into_json());
+            .set_property("FilterPolicyScope", value.into_value().into_json());
         self
     }
 
     /// `RawMessageDelivery`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-subscription.html#cfn-sns-subscription-rawmessagedelivery)
-    pub fn raw_message_delivery(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn raw_message_delivery(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("RawMessageDelivery", value.into().into_json());
+            .set_property("RawMessageDelivery", value.into_value().into_json());
         self
     }
 
     /// `RedrivePolicy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-subscription.html#cfn-sns-subscription-redrivepolicy)
-    pub fn redrive_policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn redrive_policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("RedrivePolicy", value.into().into_json());
+            .set_property("RedrivePolicy", value.into_value().into_json());
         self
     }
 
     /// `Region`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-subscription.html#cfn-sns-subscription-region)
-    pub fn region(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Region", value.into().into_json());
+    pub fn region(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Region", value.into_value().into_json());
         self
     }
 
     /// `ReplayPolicy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-subscription.html#cfn-sns-subscription-replaypolicy)
-    pub fn replay_policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn replay_policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("ReplayPolicy", value.into().into_json());
+            .set_property("ReplayPolicy", value.into_value().into_json());
         self
     }
 
     /// `SubscriptionRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-subscription.html#cfn-sns-subscription-subscriptionrolearn)
-    pub fn subscription_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn subscription_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SubscriptionRoleArn", value.into().into_json());
+            .set_property("SubscriptionRoleArn", value.into_value().into_json());
         self
     }
 }
@@ -154,27 +176,27 @@ impl Topic {
     /// `ArchivePolicy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-archivepolicy)
-    pub fn archive_policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn archive_policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("ArchivePolicy", value.into().into_json());
+            .set_property("ArchivePolicy", value.into_value().into_json());
         self
     }
 
     /// `ContentBasedDeduplication`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-contentbaseddeduplication)
-    pub fn content_based_deduplication(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn content_based_deduplication(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ContentBasedDeduplication", value.into().into_json());
+            .set_property("ContentBasedDeduplication", value.into_value().into_json());
         self
     }
 
     /// `DataProtectionPolicy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-dataprotectionpolicy)
-    pub fn data_protection_policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn data_protection_policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("DataProtectionPolicy", value.into().into_json());
+            .set_property("DataProtectionPolicy", value.into_value().into_json());
         self
     }
 
@@ -183,27 +205,28 @@ impl Topic {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-deliverystatuslogging)
     pub fn delivery_status_logging(
         mut self,
-        value: impl Into<crate::Value<Vec<topic::LoggingConfig>>>,
+        value: impl crate::IntoValue<Vec<topic::LoggingConfig>>,
     ) -> Self {
         self.0
-            .set_property("DeliveryStatusLogging", value.into().into_json());
+            .set_property("DeliveryStatusLogging", value.into_value().into_json());
         self
     }
 
     /// `DisplayName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
     /// `FifoThroughputScope`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-fifothroughputscope)
-    pub fn fifo_throughput_scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn fifo_throughput_scope(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FifoThroughputScope", value.into().into_json());
+            .set_property("FifoThroughputScope", value.into_value().into_json());
         self
     }
 
@@ -212,46 +235,44 @@ impl Topic {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-fifotopic)
-    pub fn fifo_topic(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("FifoTopic", value.into().into_json());
+    pub fn fifo_topic(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("FifoTopic", value.into_value().into_json());
         self
     }
 
     /// `KmsMasterKeyId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-kmsmasterkeyid)
-    pub fn kms_master_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kms_master_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KmsMasterKeyId", value.into().into_json());
+            .set_property("KmsMasterKeyId", value.into_value().into_json());
         self
     }
 
     /// `SignatureVersion`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-signatureversion)
-    pub fn signature_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn signature_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SignatureVersion", value.into().into_json());
+            .set_property("SignatureVersion", value.into_value().into_json());
         self
     }
 
     /// `Subscription`: list of [`Subscription`](topic::Subscription).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-subscription)
-    pub fn subscription(
-        mut self,
-        value: impl Into<crate::Value<Vec<topic::Subscription>>>,
-    ) -> Self {
+    pub fn subscription(mut self, value: impl crate::IntoValue<Vec<topic::Subscription>>) -> Self {
         self.0
-            .set_property("Subscription", value.into().into_json());
+            .set_property("Subscription", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](topic::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<topic::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<topic::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -262,17 +283,18 @@ impl Topic {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-topicname)
-    pub fn topic_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TopicName", value.into().into_json());
+    pub fn topic_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TopicName", value.into_value().into_json());
         self
     }
 
     /// `TracingConfig`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-tracingconfig)
-    pub fn tracing_config(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn tracing_config(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TracingConfig", value.into().into_json());
+            .set_property("TracingConfig", value.into_value().into_json());
         self
     }
 }
@@ -285,7 +307,12 @@ impl Default for Topic {
 
 impl crate::typed::ResourceType for Topic {
     const TYPE_NAME: &'static str = "AWS::SNS::Topic";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FifoTopic", "TopicName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -320,20 +347,20 @@ pub mod topic {
 
     impl LoggingConfig {
         /// A new `LoggingConfig` with its required properties.
-        pub fn new(protocol: impl Into<crate::Value<Protocol>>) -> Self {
+        pub fn new(protocol: impl crate::IntoValue<Protocol>) -> Self {
             LoggingConfig(crate::typed::Properties::from_iter([(
                 "Protocol".to_owned(),
-                protocol.into().into_json(),
+                protocol.into_value().into_json(),
             )]))
         }
 
         /// `FailureFeedbackRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sns-topic-loggingconfig.html#cfn-sns-topic-loggingconfig-failurefeedbackrolearn)
-        pub fn failure_feedback_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn failure_feedback_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "FailureFeedbackRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -341,10 +368,10 @@ pub mod topic {
         /// `SuccessFeedbackRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sns-topic-loggingconfig.html#cfn-sns-topic-loggingconfig-successfeedbackrolearn)
-        pub fn success_feedback_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn success_feedback_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "SuccessFeedbackRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -354,11 +381,11 @@ pub mod topic {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sns-topic-loggingconfig.html#cfn-sns-topic-loggingconfig-successfeedbacksamplerate)
         pub fn success_feedback_sample_rate(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "SuccessFeedbackSampleRate".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -379,12 +406,12 @@ pub mod topic {
     impl Subscription {
         /// A new `Subscription` with its required properties.
         pub fn new(
-            endpoint: impl Into<crate::Value<String>>,
-            protocol: impl Into<crate::Value<String>>,
+            endpoint: impl crate::IntoValue<String>,
+            protocol: impl crate::IntoValue<String>,
         ) -> Self {
             Subscription(crate::typed::Properties::from_iter([
-                ("Endpoint".to_owned(), endpoint.into().into_json()),
-                ("Protocol".to_owned(), protocol.into().into_json()),
+                ("Endpoint".to_owned(), endpoint.into_value().into_json()),
+                ("Protocol".to_owned(), protocol.into_value().into_json()),
             ]))
         }
     }
@@ -404,12 +431,12 @@ pub mod topic {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -459,13 +486,13 @@ pub struct TopicInlinePolicy(crate::Resource);
 impl TopicInlinePolicy {
     /// A new `AWS::SNS::TopicInlinePolicy` with its required properties.
     pub fn new(
-        policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>,
-        topic_arn: impl Into<crate::Value<String>>,
+        policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>,
+        topic_arn: impl crate::IntoValue<String>,
     ) -> Self {
         TopicInlinePolicy(
             crate::Resource::new("AWS::SNS::TopicInlinePolicy")
-                .property("PolicyDocument", policy_document.into().into_json())
-                .property("TopicArn", topic_arn.into().into_json()),
+                .property("PolicyDocument", policy_document.into_value().into_json())
+                .property("TopicArn", topic_arn.into_value().into_json()),
         )
     }
 }
@@ -499,13 +526,13 @@ pub struct TopicPolicy(crate::Resource);
 impl TopicPolicy {
     /// A new `AWS::SNS::TopicPolicy` with its required properties.
     pub fn new(
-        policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>,
-        topics: impl Into<crate::Value<Vec<String>>>,
+        policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>,
+        topics: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         TopicPolicy(
             crate::Resource::new("AWS::SNS::TopicPolicy")
-                .property("PolicyDocument", policy_document.into().into_json())
-                .property("Topics", topics.into().into_json()),
+                .property("PolicyDocument", policy_document.into_value().into_json())
+                .property("Topics", topics.into_value().into_json()),
         )
     }
 }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::SQS::QueuePolicy",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::SQS::Queue",
+        <Queue as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SQS::QueueInlinePolicy",
+        <QueueInlinePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SQS::QueuePolicy",
+        <QueuePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::SQS::Queue`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html)
@@ -24,18 +40,18 @@ impl Queue {
     /// `ContentBasedDeduplication`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-contentbaseddeduplication)
-    pub fn content_based_deduplication(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn content_based_deduplication(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ContentBasedDeduplication", value.into().into_json());
+            .set_property("ContentBasedDeduplication", value.into_value().into_json());
         self
     }
 
     /// `DeduplicationScope`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-deduplicationscope)
-    pub fn deduplication_scope(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn deduplication_scope(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DeduplicationScope", value.into().into_json());
+            .set_property("DeduplicationScope", value.into_value().into_json());
         self
     }
 
@@ -44,9 +60,9 @@ impl Queue {
     /// Range: 0 to 900.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-delayseconds)
-    pub fn delay_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn delay_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("DelaySeconds", value.into().into_json());
+            .set_property("DelaySeconds", value.into_value().into_json());
         self
     }
 
@@ -55,17 +71,18 @@ impl Queue {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-fifoqueue)
-    pub fn fifo_queue(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("FifoQueue", value.into().into_json());
+    pub fn fifo_queue(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("FifoQueue", value.into_value().into_json());
         self
     }
 
     /// `FifoThroughputLimit`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-fifothroughputlimit)
-    pub fn fifo_throughput_limit(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn fifo_throughput_limit(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FifoThroughputLimit", value.into().into_json());
+            .set_property("FifoThroughputLimit", value.into_value().into_json());
         self
     }
 
@@ -74,21 +91,20 @@ impl Queue {
     /// Range: 60 to 86400.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-kmsdatakeyreuseperiodseconds)
-    pub fn kms_data_key_reuse_period_seconds(
-        mut self,
-        value: impl Into<crate::Value<i64>>,
-    ) -> Self {
-        self.0
-            .set_property("KmsDataKeyReusePeriodSeconds", value.into().into_json());
+    pub fn kms_data_key_reuse_period_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "KmsDataKeyReusePeriodSeconds",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `KmsMasterKeyId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-kmsmasterkeyid)
-    pub fn kms_master_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn kms_master_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("KmsMasterKeyId", value.into().into_json());
+            .set_property("KmsMasterKeyId", value.into_value().into_json());
         self
     }
 
@@ -97,9 +113,9 @@ impl Queue {
     /// Range: 1024 to 1048576.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-maximummessagesize)
-    pub fn maximum_message_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn maximum_message_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MaximumMessageSize", value.into().into_json());
+            .set_property("MaximumMessageSize", value.into_value().into_json());
         self
     }
 
@@ -108,9 +124,9 @@ impl Queue {
     /// Range: 60 to 1209600.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-messageretentionperiod)
-    pub fn message_retention_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn message_retention_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("MessageRetentionPeriod", value.into().into_json());
+            .set_property("MessageRetentionPeriod", value.into_value().into_json());
         self
     }
 
@@ -119,8 +135,9 @@ impl Queue {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-queuename)
-    pub fn queue_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("QueueName", value.into().into_json());
+    pub fn queue_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("QueueName", value.into_value().into_json());
         self
     }
 
@@ -129,47 +146,46 @@ impl Queue {
     /// Range: 0 to 20.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-receivemessagewaittimeseconds)
-    pub fn receive_message_wait_time_seconds(
-        mut self,
-        value: impl Into<crate::Value<i64>>,
-    ) -> Self {
-        self.0
-            .set_property("ReceiveMessageWaitTimeSeconds", value.into().into_json());
+    pub fn receive_message_wait_time_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "ReceiveMessageWaitTimeSeconds",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `RedriveAllowPolicy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-redriveallowpolicy)
-    pub fn redrive_allow_policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn redrive_allow_policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("RedriveAllowPolicy", value.into().into_json());
+            .set_property("RedriveAllowPolicy", value.into_value().into_json());
         self
     }
 
     /// `RedrivePolicy`: [`RedrivePolicy`](queue::RedrivePolicy).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-redrivepolicy)
-    pub fn redrive_policy(mut self, value: impl Into<crate::Value<queue::RedrivePolicy>>) -> Self {
+    pub fn redrive_policy(mut self, value: impl crate::IntoValue<queue::RedrivePolicy>) -> Self {
         self.0
-            .set_property("RedrivePolicy", value.into().into_json());
+            .set_property("RedrivePolicy", value.into_value().into_json());
         self
     }
 
     /// `SqsManagedSseEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-sqsmanagedsseenabled)
-    pub fn sqs_managed_sse_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn sqs_managed_sse_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("SqsManagedSseEnabled", value.into().into_json());
+            .set_property("SqsManagedSseEnabled", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](queue::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<queue::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<queue::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -178,9 +194,9 @@ impl Queue {
     /// Range: 0 to 43200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html#cfn-sqs-queue-visibilitytimeout)
-    pub fn visibility_timeout(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn visibility_timeout(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("VisibilityTimeout", value.into().into_json());
+            .set_property("VisibilityTimeout", value.into_value().into_json());
         self
     }
 }
@@ -193,7 +209,12 @@ impl Default for Queue {
 
 impl crate::typed::ResourceType for Queue {
     const TYPE_NAME: &'static str = "AWS::SQS::Queue";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["FifoQueue", "QueueName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -240,18 +261,20 @@ pub mod queue {
         /// `deadLetterTargetArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sqs-queue-redrivepolicy.html#cfn-sqs-queue-redrivepolicy-deadlettertargetarn)
-        pub fn dead_letter_target_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("deadLetterTargetArn".to_owned(), value.into().into_json());
+        pub fn dead_letter_target_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "deadLetterTargetArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `maxReceiveCount`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sqs-queue-redrivepolicy.html#cfn-sqs-queue-redrivepolicy-maxreceivecount)
-        pub fn max_receive_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_receive_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("maxReceiveCount".to_owned(), value.into().into_json());
+                .insert("maxReceiveCount".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -271,12 +294,12 @@ pub mod queue {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -299,13 +322,13 @@ pub struct QueueInlinePolicy(crate::Resource);
 impl QueueInlinePolicy {
     /// A new `AWS::SQS::QueueInlinePolicy` with its required properties.
     pub fn new(
-        policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>,
-        queue: impl Into<crate::Value<String>>,
+        policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>,
+        queue: impl crate::IntoValue<String>,
     ) -> Self {
         QueueInlinePolicy(
             crate::Resource::new("AWS::SQS::QueueInlinePolicy")
-                .property("PolicyDocument", policy_document.into().into_json())
-                .property("Queue", queue.into().into_json()),
+                .property("PolicyDocument", policy_document.into_value().into_json())
+                .property("Queue", queue.into_value().into_json()),
         )
     }
 }
@@ -339,13 +362,13 @@ pub struct QueuePolicy(crate::Resource);
 impl QueuePolicy {
     /// A new `AWS::SQS::QueuePolicy` with its required properties.
     pub fn new(
-        policy_document: impl Into<crate::Value<crate::iam::PolicyDocument>>,
-        queues: impl Into<crate::Value<Vec<String>>>,
+        policy_document: impl crate::IntoValue<crate::iam::PolicyDocument>,
+        queues: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         QueuePolicy(
             crate::Resource::new("AWS::SQS::QueuePolicy")
-                .property("PolicyDocument", policy_document.into().into_json())
-                .property("Queues", queues.into().into_json()),
+                .property("PolicyDocument", policy_document.into_value().into_json())
+                .property("Queues", queues.into_value().into_json()),
         )
     }
 }

@@ -15,6 +15,46 @@ pub const TYPES: &[&str] = &[
     "AWS::SSM::ResourcePolicy",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::SSM::Association",
+        <Association as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSM::Document",
+        <Document as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSM::MaintenanceWindow",
+        <MaintenanceWindow as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSM::MaintenanceWindowTarget",
+        <MaintenanceWindowTarget as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSM::MaintenanceWindowTask",
+        <MaintenanceWindowTask as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSM::Parameter",
+        <Parameter as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSM::PatchBaseline",
+        <PatchBaseline as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSM::ResourceDataSync",
+        <ResourceDataSync as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSM::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::SSM::Association`.
 ///
 /// Required properties, the arguments of [`Association::new`]: `Name`.
@@ -25,18 +65,19 @@ pub struct Association(crate::Resource);
 
 impl Association {
     /// A new `AWS::SSM::Association` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Association(
-            crate::Resource::new("AWS::SSM::Association").property("Name", name.into().into_json()),
+            crate::Resource::new("AWS::SSM::Association")
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `ApplyOnlyAtCronInterval`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-applyonlyatcroninterval)
-    pub fn apply_only_at_cron_interval(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn apply_only_at_cron_interval(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("ApplyOnlyAtCronInterval", value.into().into_json());
+            .set_property("ApplyOnlyAtCronInterval", value.into_value().into_json());
         self
     }
 
@@ -45,9 +86,9 @@ impl Association {
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-associationname)
-    pub fn association_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn association_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AssociationName", value.into().into_json());
+            .set_property("AssociationName", value.into_value().into_json());
         self
     }
 
@@ -58,19 +99,21 @@ impl Association {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-automationtargetparametername)
     pub fn automation_target_parameter_name(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("AutomationTargetParameterName", value.into().into_json());
+        self.0.set_property(
+            "AutomationTargetParameterName",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `CalendarNames`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-calendarnames)
-    pub fn calendar_names(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn calendar_names(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("CalendarNames", value.into().into_json());
+            .set_property("CalendarNames", value.into_value().into_json());
         self
     }
 
@@ -79,10 +122,10 @@ impl Association {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-complianceseverity)
     pub fn compliance_severity(
         mut self,
-        value: impl Into<crate::Value<association::ComplianceSeverity>>,
+        value: impl crate::IntoValue<association::ComplianceSeverity>,
     ) -> Self {
         self.0
-            .set_property("ComplianceSeverity", value.into().into_json());
+            .set_property("ComplianceSeverity", value.into_value().into_json());
         self
     }
 
@@ -91,9 +134,9 @@ impl Association {
     /// Pattern: `([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-documentversion)
-    pub fn document_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn document_version(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DocumentVersion", value.into().into_json());
+            .set_property("DocumentVersion", value.into_value().into_json());
         self
     }
 
@@ -102,8 +145,9 @@ impl Association {
     /// Pattern: `(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-instanceid)
-    pub fn instance_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("InstanceId", value.into().into_json());
+    pub fn instance_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("InstanceId", value.into_value().into_json());
         self
     }
 
@@ -114,9 +158,9 @@ impl Association {
     /// Pattern: `^([1-9][0-9]{0,6}|[1-9][0-9]%|[1-9]%|100%)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-maxconcurrency)
-    pub fn max_concurrency(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn max_concurrency(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MaxConcurrency", value.into().into_json());
+            .set_property("MaxConcurrency", value.into_value().into_json());
         self
     }
 
@@ -127,8 +171,9 @@ impl Association {
     /// Pattern: `^([1-9][0-9]{0,6}|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-maxerrors)
-    pub fn max_errors(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MaxErrors", value.into().into_json());
+    pub fn max_errors(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MaxErrors", value.into_value().into_json());
         self
     }
 
@@ -137,10 +182,10 @@ impl Association {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-outputlocation)
     pub fn output_location(
         mut self,
-        value: impl Into<crate::Value<association::InstanceAssociationOutputLocation>>,
+        value: impl crate::IntoValue<association::InstanceAssociationOutputLocation>,
     ) -> Self {
         self.0
-            .set_property("OutputLocation", value.into().into_json());
+            .set_property("OutputLocation", value.into_value().into_json());
         self
     }
 
@@ -149,9 +194,10 @@ impl Association {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-parameters)
     pub fn parameters(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, Vec<String>>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, Vec<String>>>,
     ) -> Self {
-        self.0.set_property("Parameters", value.into().into_json());
+        self.0
+            .set_property("Parameters", value.into_value().into_json());
         self
     }
 
@@ -160,9 +206,9 @@ impl Association {
     /// Length: 1 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-scheduleexpression)
-    pub fn schedule_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn schedule_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ScheduleExpression", value.into().into_json());
+            .set_property("ScheduleExpression", value.into_value().into_json());
         self
     }
 
@@ -171,9 +217,9 @@ impl Association {
     /// Range: 1 to 6.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-scheduleoffset)
-    pub fn schedule_offset(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn schedule_offset(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ScheduleOffset", value.into().into_json());
+            .set_property("ScheduleOffset", value.into_value().into_json());
         self
     }
 
@@ -182,10 +228,10 @@ impl Association {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-synccompliance)
     pub fn sync_compliance(
         mut self,
-        value: impl Into<crate::Value<association::SyncCompliance>>,
+        value: impl crate::IntoValue<association::SyncCompliance>,
     ) -> Self {
         self.0
-            .set_property("SyncCompliance", value.into().into_json());
+            .set_property("SyncCompliance", value.into_value().into_json());
         self
     }
 
@@ -194,8 +240,9 @@ impl Association {
     /// Items: 0 to 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-targets)
-    pub fn targets(mut self, value: impl Into<crate::Value<Vec<association::Target>>>) -> Self {
-        self.0.set_property("Targets", value.into().into_json());
+    pub fn targets(mut self, value: impl crate::IntoValue<Vec<association::Target>>) -> Self {
+        self.0
+            .set_property("Targets", value.into_value().into_json());
         self
     }
 
@@ -204,9 +251,11 @@ impl Association {
     /// Range: 15 to 172800.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-association.html#cfn-ssm-association-waitforsuccesstimeoutseconds)
-    pub fn wait_for_success_timeout_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0
-            .set_property("WaitForSuccessTimeoutSeconds", value.into().into_json());
+    pub fn wait_for_success_timeout_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property(
+            "WaitForSuccessTimeoutSeconds",
+            value.into_value().into_json(),
+        );
         self
     }
 }
@@ -255,9 +304,9 @@ pub mod association {
         /// `S3Location`: [`S3OutputLocation`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-association-instanceassociationoutputlocation.html#cfn-ssm-association-instanceassociationoutputlocation-s3location)
-        pub fn s3_location(mut self, value: impl Into<crate::Value<S3OutputLocation>>) -> Self {
+        pub fn s3_location(mut self, value: impl crate::IntoValue<S3OutputLocation>) -> Self {
             self.0
-                .insert("S3Location".to_owned(), value.into().into_json());
+                .insert("S3Location".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -283,27 +332,31 @@ pub mod association {
         /// `OutputS3BucketName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-association-s3outputlocation.html#cfn-ssm-association-s3outputlocation-outputs3bucketname)
-        pub fn output_s3_bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OutputS3BucketName".to_owned(), value.into().into_json());
+        pub fn output_s3_bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OutputS3BucketName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OutputS3KeyPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-association-s3outputlocation.html#cfn-ssm-association-s3outputlocation-outputs3keyprefix)
-        pub fn output_s3_key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OutputS3KeyPrefix".to_owned(), value.into().into_json());
+        pub fn output_s3_key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OutputS3KeyPrefix".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OutputS3Region`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-association-s3outputlocation.html#cfn-ssm-association-s3outputlocation-outputs3region)
-        pub fn output_s3_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn output_s3_region(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("OutputS3Region".to_owned(), value.into().into_json());
+                .insert("OutputS3Region".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -323,12 +376,12 @@ pub mod association {
     impl Target {
         /// A new `Target` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            values: impl Into<crate::Value<Vec<String>>>,
+            key: impl crate::IntoValue<String>,
+            values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             Target(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Values".to_owned(), values.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Values".to_owned(), values.into_value().into_json()),
             ]))
         }
     }
@@ -395,10 +448,10 @@ pub struct Document(crate::Resource);
 
 impl Document {
     /// A new `AWS::SSM::Document` with its required properties.
-    pub fn new(content: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn new(content: impl crate::IntoValue<crate::Json>) -> Self {
         Document(
             crate::Resource::new("AWS::SSM::Document")
-                .property("Content", content.into().into_json()),
+                .property("Content", content.into_value().into_json()),
         )
     }
 
@@ -409,9 +462,10 @@ impl Document {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-document.html#cfn-ssm-document-attachments)
     pub fn attachments(
         mut self,
-        value: impl Into<crate::Value<Vec<document::AttachmentsSource>>>,
+        value: impl crate::IntoValue<Vec<document::AttachmentsSource>>,
     ) -> Self {
-        self.0.set_property("Attachments", value.into().into_json());
+        self.0
+            .set_property("Attachments", value.into_value().into_json());
         self
     }
 
@@ -422,10 +476,10 @@ impl Document {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-document.html#cfn-ssm-document-documentformat)
     pub fn document_format(
         mut self,
-        value: impl Into<crate::Value<document::DocumentFormat>>,
+        value: impl crate::IntoValue<document::DocumentFormat>,
     ) -> Self {
         self.0
-            .set_property("DocumentFormat", value.into().into_json());
+            .set_property("DocumentFormat", value.into_value().into_json());
         self
     }
 
@@ -434,9 +488,9 @@ impl Document {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-document.html#cfn-ssm-document-documenttype)
-    pub fn document_type(mut self, value: impl Into<crate::Value<document::DocumentType>>) -> Self {
+    pub fn document_type(mut self, value: impl crate::IntoValue<document::DocumentType>) -> Self {
         self.0
-            .set_property("DocumentType", value.into().into_json());
+            .set_property("DocumentType", value.into_value().into_json());
         self
     }
 
@@ -447,8 +501,8 @@ impl Document {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-document.html#cfn-ssm-document-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -459,9 +513,10 @@ impl Document {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-document.html#cfn-ssm-document-requires)
     pub fn requires(
         mut self,
-        value: impl Into<crate::Value<Vec<document::DocumentRequires>>>,
+        value: impl crate::IntoValue<Vec<document::DocumentRequires>>,
     ) -> Self {
-        self.0.set_property("Requires", value.into().into_json());
+        self.0
+            .set_property("Requires", value.into_value().into_json());
         self
     }
 
@@ -470,8 +525,8 @@ impl Document {
     /// Items: 0 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-document.html#cfn-ssm-document-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<document::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<document::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -482,8 +537,9 @@ impl Document {
     /// Pattern: `^\/[\w\.\-\:\/]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-document.html#cfn-ssm-document-targettype)
-    pub fn target_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TargetType", value.into().into_json());
+    pub fn target_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TargetType", value.into_value().into_json());
         self
     }
 
@@ -492,9 +548,9 @@ impl Document {
     /// Default: `"Replace"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-document.html#cfn-ssm-document-updatemethod)
-    pub fn update_method(mut self, value: impl Into<crate::Value<document::UpdateMethod>>) -> Self {
+    pub fn update_method(mut self, value: impl crate::IntoValue<document::UpdateMethod>) -> Self {
         self.0
-            .set_property("UpdateMethod", value.into().into_json());
+            .set_property("UpdateMethod", value.into_value().into_json());
         self
     }
 
@@ -503,15 +559,21 @@ impl Document {
     /// Pattern: `^[a-zA-Z0-9_\-.]{1,128}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-document.html#cfn-ssm-document-versionname)
-    pub fn version_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("VersionName", value.into().into_json());
+    pub fn version_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("VersionName", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Document {
     const TYPE_NAME: &'static str = "AWS::SSM::Document";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DocumentType", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -545,8 +607,9 @@ pub mod document {
         /// `Key`: [`Key`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-document-attachmentssource.html#cfn-ssm-document-attachmentssource-key)
-        pub fn key(mut self, value: impl Into<crate::Value<Key>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<Key>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -557,8 +620,9 @@ pub mod document {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-document-attachmentssource.html#cfn-ssm-document-attachmentssource-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -567,8 +631,9 @@ pub mod document {
         /// Items: 1 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-document-attachmentssource.html#cfn-ssm-document-attachmentssource-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -598,8 +663,9 @@ pub mod document {
         /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,200}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-document-documentrequires.html#cfn-ssm-document-documentrequires-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -610,9 +676,9 @@ pub mod document {
         /// Pattern: `([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-document-documentrequires.html#cfn-ssm-document-documentrequires-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -642,8 +708,9 @@ pub mod document {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-document-tag.html#cfn-ssm-document-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -654,8 +721,9 @@ pub mod document {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-document-tag.html#cfn-ssm-document-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -795,22 +863,22 @@ pub struct MaintenanceWindow(crate::Resource);
 impl MaintenanceWindow {
     /// A new `AWS::SSM::MaintenanceWindow` with its required properties.
     pub fn new(
-        allow_unassociated_targets: impl Into<crate::Value<bool>>,
-        cutoff: impl Into<crate::Value<i64>>,
-        duration: impl Into<crate::Value<i64>>,
-        name: impl Into<crate::Value<String>>,
-        schedule: impl Into<crate::Value<String>>,
+        allow_unassociated_targets: impl crate::IntoValue<bool>,
+        cutoff: impl crate::IntoValue<i64>,
+        duration: impl crate::IntoValue<i64>,
+        name: impl crate::IntoValue<String>,
+        schedule: impl crate::IntoValue<String>,
     ) -> Self {
         MaintenanceWindow(
             crate::Resource::new("AWS::SSM::MaintenanceWindow")
                 .property(
                     "AllowUnassociatedTargets",
-                    allow_unassociated_targets.into().into_json(),
+                    allow_unassociated_targets.into_value().into_json(),
                 )
-                .property("Cutoff", cutoff.into().into_json())
-                .property("Duration", duration.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Schedule", schedule.into().into_json()),
+                .property("Cutoff", cutoff.into_value().into_json())
+                .property("Duration", duration.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Schedule", schedule.into_value().into_json()),
         )
     }
 
@@ -819,16 +887,18 @@ impl MaintenanceWindow {
     /// Length: 1 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindow.html#cfn-ssm-maintenancewindow-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `EndDate`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindow.html#cfn-ssm-maintenancewindow-enddate)
-    pub fn end_date(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("EndDate", value.into().into_json());
+    pub fn end_date(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("EndDate", value.into_value().into_json());
         self
     }
 
@@ -837,26 +907,27 @@ impl MaintenanceWindow {
     /// Range: 1 to 6.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindow.html#cfn-ssm-maintenancewindow-scheduleoffset)
-    pub fn schedule_offset(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn schedule_offset(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("ScheduleOffset", value.into().into_json());
+            .set_property("ScheduleOffset", value.into_value().into_json());
         self
     }
 
     /// `ScheduleTimezone`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindow.html#cfn-ssm-maintenancewindow-scheduletimezone)
-    pub fn schedule_timezone(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn schedule_timezone(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ScheduleTimezone", value.into().into_json());
+            .set_property("ScheduleTimezone", value.into_value().into_json());
         self
     }
 
     /// `StartDate`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindow.html#cfn-ssm-maintenancewindow-startdate)
-    pub fn start_date(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("StartDate", value.into().into_json());
+    pub fn start_date(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("StartDate", value.into_value().into_json());
         self
     }
 
@@ -865,15 +936,20 @@ impl MaintenanceWindow {
     /// Items: 0 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindow.html#cfn-ssm-maintenancewindow-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<maintenance_window::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<maintenance_window::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MaintenanceWindow {
     const TYPE_NAME: &'static str = "AWS::SSM::MaintenanceWindow";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -909,12 +985,12 @@ pub mod maintenance_window {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -937,15 +1013,15 @@ pub struct MaintenanceWindowTarget(crate::Resource);
 impl MaintenanceWindowTarget {
     /// A new `AWS::SSM::MaintenanceWindowTarget` with its required properties.
     pub fn new(
-        resource_type: impl Into<crate::Value<maintenance_window_target::ResourceType>>,
-        targets: impl Into<crate::Value<Vec<maintenance_window_target::Targets>>>,
-        window_id: impl Into<crate::Value<String>>,
+        resource_type: impl crate::IntoValue<maintenance_window_target::ResourceType>,
+        targets: impl crate::IntoValue<Vec<maintenance_window_target::Targets>>,
+        window_id: impl crate::IntoValue<String>,
     ) -> Self {
         MaintenanceWindowTarget(
             crate::Resource::new("AWS::SSM::MaintenanceWindowTarget")
-                .property("ResourceType", resource_type.into().into_json())
-                .property("Targets", targets.into().into_json())
-                .property("WindowId", window_id.into().into_json()),
+                .property("ResourceType", resource_type.into_value().into_json())
+                .property("Targets", targets.into_value().into_json())
+                .property("WindowId", window_id.into_value().into_json()),
         )
     }
 
@@ -954,8 +1030,9 @@ impl MaintenanceWindowTarget {
     /// Length: 1 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindowtarget.html#cfn-ssm-maintenancewindowtarget-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -966,8 +1043,8 @@ impl MaintenanceWindowTarget {
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindowtarget.html#cfn-ssm-maintenancewindowtarget-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -976,9 +1053,9 @@ impl MaintenanceWindowTarget {
     /// Length: 1 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindowtarget.html#cfn-ssm-maintenancewindowtarget-ownerinformation)
-    pub fn owner_information(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn owner_information(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("OwnerInformation", value.into().into_json());
+            .set_property("OwnerInformation", value.into_value().into_json());
         self
     }
 }
@@ -1021,12 +1098,12 @@ pub mod maintenance_window_target {
     impl Targets {
         /// A new `Targets` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            values: impl Into<crate::Value<Vec<String>>>,
+            key: impl crate::IntoValue<String>,
+            values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             Targets(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Values".to_owned(), values.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Values".to_owned(), values.into_value().into_json()),
             ]))
         }
     }
@@ -1067,17 +1144,17 @@ pub struct MaintenanceWindowTask(crate::Resource);
 impl MaintenanceWindowTask {
     /// A new `AWS::SSM::MaintenanceWindowTask` with its required properties.
     pub fn new(
-        priority: impl Into<crate::Value<i64>>,
-        task_arn: impl Into<crate::Value<String>>,
-        task_type: impl Into<crate::Value<maintenance_window_task::TaskType>>,
-        window_id: impl Into<crate::Value<String>>,
+        priority: impl crate::IntoValue<i64>,
+        task_arn: impl crate::IntoValue<String>,
+        task_type: impl crate::IntoValue<maintenance_window_task::TaskType>,
+        window_id: impl crate::IntoValue<String>,
     ) -> Self {
         MaintenanceWindowTask(
             crate::Resource::new("AWS::SSM::MaintenanceWindowTask")
-                .property("Priority", priority.into().into_json())
-                .property("TaskArn", task_arn.into().into_json())
-                .property("TaskType", task_type.into().into_json())
-                .property("WindowId", window_id.into().into_json()),
+                .property("Priority", priority.into_value().into_json())
+                .property("TaskArn", task_arn.into_value().into_json())
+                .property("TaskType", task_type.into_value().into_json())
+                .property("WindowId", window_id.into_value().into_json()),
         )
     }
 
@@ -1086,10 +1163,10 @@ impl MaintenanceWindowTask {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindowtask.html#cfn-ssm-maintenancewindowtask-cutoffbehavior)
     pub fn cutoff_behavior(
         mut self,
-        value: impl Into<crate::Value<maintenance_window_task::CutoffBehavior>>,
+        value: impl crate::IntoValue<maintenance_window_task::CutoffBehavior>,
     ) -> Self {
         self.0
-            .set_property("CutoffBehavior", value.into().into_json());
+            .set_property("CutoffBehavior", value.into_value().into_json());
         self
     }
 
@@ -1098,8 +1175,9 @@ impl MaintenanceWindowTask {
     /// Length: 1 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindowtask.html#cfn-ssm-maintenancewindowtask-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1108,9 +1186,10 @@ impl MaintenanceWindowTask {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindowtask.html#cfn-ssm-maintenancewindowtask-logginginfo)
     pub fn logging_info(
         mut self,
-        value: impl Into<crate::Value<maintenance_window_task::LoggingInfo>>,
+        value: impl crate::IntoValue<maintenance_window_task::LoggingInfo>,
     ) -> Self {
-        self.0.set_property("LoggingInfo", value.into().into_json());
+        self.0
+            .set_property("LoggingInfo", value.into_value().into_json());
         self
     }
 
@@ -1121,9 +1200,9 @@ impl MaintenanceWindowTask {
     /// Pattern: `^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindowtask.html#cfn-ssm-maintenancewindowtask-maxconcurrency)
-    pub fn max_concurrency(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn max_concurrency(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("MaxConcurrency", value.into().into_json());
+            .set_property("MaxConcurrency", value.into_value().into_json());
         self
     }
 
@@ -1134,8 +1213,9 @@ impl MaintenanceWindowTask {
     /// Pattern: `^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindowtask.html#cfn-ssm-maintenancewindowtask-maxerrors)
-    pub fn max_errors(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("MaxErrors", value.into().into_json());
+    pub fn max_errors(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("MaxErrors", value.into_value().into_json());
         self
     }
 
@@ -1146,17 +1226,17 @@ impl MaintenanceWindowTask {
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindowtask.html#cfn-ssm-maintenancewindowtask-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `ServiceRoleArn`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindowtask.html#cfn-ssm-maintenancewindowtask-servicerolearn)
-    pub fn service_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn service_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServiceRoleArn", value.into().into_json());
+            .set_property("ServiceRoleArn", value.into_value().into_json());
         self
     }
 
@@ -1167,9 +1247,10 @@ impl MaintenanceWindowTask {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindowtask.html#cfn-ssm-maintenancewindowtask-targets)
     pub fn targets(
         mut self,
-        value: impl Into<crate::Value<Vec<maintenance_window_task::Target>>>,
+        value: impl crate::IntoValue<Vec<maintenance_window_task::Target>>,
     ) -> Self {
-        self.0.set_property("Targets", value.into().into_json());
+        self.0
+            .set_property("Targets", value.into_value().into_json());
         self
     }
 
@@ -1178,19 +1259,19 @@ impl MaintenanceWindowTask {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindowtask.html#cfn-ssm-maintenancewindowtask-taskinvocationparameters)
     pub fn task_invocation_parameters(
         mut self,
-        value: impl Into<crate::Value<maintenance_window_task::TaskInvocationParameters>>,
+        value: impl crate::IntoValue<maintenance_window_task::TaskInvocationParameters>,
     ) -> Self {
         self.0
-            .set_property("TaskInvocationParameters", value.into().into_json());
+            .set_property("TaskInvocationParameters", value.into_value().into_json());
         self
     }
 
     /// `TaskParameters`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-maintenancewindowtask.html#cfn-ssm-maintenancewindowtask-taskparameters)
-    pub fn task_parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn task_parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("TaskParameters", value.into().into_json());
+            .set_property("TaskParameters", value.into_value().into_json());
         self
     }
 }
@@ -1239,13 +1320,10 @@ pub mod maintenance_window_task {
         /// `CloudWatchLogGroupName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-cloudwatchoutputconfig.html#cfn-ssm-maintenancewindowtask-cloudwatchoutputconfig-cloudwatchloggroupname)
-        pub fn cloud_watch_log_group_name(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn cloud_watch_log_group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "CloudWatchLogGroupName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1253,10 +1331,10 @@ pub mod maintenance_window_task {
         /// `CloudWatchOutputEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-cloudwatchoutputconfig.html#cfn-ssm-maintenancewindowtask-cloudwatchoutputconfig-cloudwatchoutputenabled)
-        pub fn cloud_watch_output_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn cloud_watch_output_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "CloudWatchOutputEnabled".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1277,21 +1355,21 @@ pub mod maintenance_window_task {
     impl LoggingInfo {
         /// A new `LoggingInfo` with its required properties.
         pub fn new(
-            region: impl Into<crate::Value<String>>,
-            s3_bucket: impl Into<crate::Value<String>>,
+            region: impl crate::IntoValue<String>,
+            s3_bucket: impl crate::IntoValue<String>,
         ) -> Self {
             LoggingInfo(crate::typed::Properties::from_iter([
-                ("Region".to_owned(), region.into().into_json()),
-                ("S3Bucket".to_owned(), s3_bucket.into().into_json()),
+                ("Region".to_owned(), region.into_value().into_json()),
+                ("S3Bucket".to_owned(), s3_bucket.into_value().into_json()),
             ]))
         }
 
         /// `S3Prefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-logginginfo.html#cfn-ssm-maintenancewindowtask-logginginfo-s3prefix)
-        pub fn s3_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3Prefix".to_owned(), value.into().into_json());
+                .insert("S3Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1317,18 +1395,18 @@ pub mod maintenance_window_task {
         /// `DocumentVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowautomationparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowautomationparameters-documentversion)
-        pub fn document_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn document_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DocumentVersion".to_owned(), value.into().into_json());
+                .insert("DocumentVersion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Parameters`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowautomationparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowautomationparameters-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1354,27 +1432,27 @@ pub mod maintenance_window_task {
         /// `ClientContext`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowlambdaparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowlambdaparameters-clientcontext)
-        pub fn client_context(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn client_context(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ClientContext".to_owned(), value.into().into_json());
+                .insert("ClientContext".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Payload`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowlambdaparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowlambdaparameters-payload)
-        pub fn payload(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn payload(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Payload".to_owned(), value.into().into_json());
+                .insert("Payload".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Qualifier`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowlambdaparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowlambdaparameters-qualifier)
-        pub fn qualifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn qualifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Qualifier".to_owned(), value.into().into_json());
+                .insert("Qualifier".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1402,11 +1480,11 @@ pub mod maintenance_window_task {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowruncommandparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowruncommandparameters-cloudwatchoutputconfig)
         pub fn cloud_watch_output_config(
             mut self,
-            value: impl Into<crate::Value<CloudWatchOutputConfig>>,
+            value: impl crate::IntoValue<CloudWatchOutputConfig>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchOutputConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1414,36 +1492,38 @@ pub mod maintenance_window_task {
         /// `Comment`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowruncommandparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowruncommandparameters-comment)
-        pub fn comment(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn comment(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Comment".to_owned(), value.into().into_json());
+                .insert("Comment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DocumentHash`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowruncommandparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowruncommandparameters-documenthash)
-        pub fn document_hash(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn document_hash(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DocumentHash".to_owned(), value.into().into_json());
+                .insert("DocumentHash".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `DocumentHashType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowruncommandparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowruncommandparameters-documenthashtype)
-        pub fn document_hash_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DocumentHashType".to_owned(), value.into().into_json());
+        pub fn document_hash_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DocumentHashType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DocumentVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowruncommandparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowruncommandparameters-documentversion)
-        pub fn document_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn document_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DocumentVersion".to_owned(), value.into().into_json());
+                .insert("DocumentVersion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1452,55 +1532,61 @@ pub mod maintenance_window_task {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowruncommandparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowruncommandparameters-notificationconfig)
         pub fn notification_config(
             mut self,
-            value: impl Into<crate::Value<NotificationConfig>>,
+            value: impl crate::IntoValue<NotificationConfig>,
         ) -> Self {
-            self.0
-                .insert("NotificationConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NotificationConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OutputS3BucketName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowruncommandparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowruncommandparameters-outputs3bucketname)
-        pub fn output_s3_bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OutputS3BucketName".to_owned(), value.into().into_json());
+        pub fn output_s3_bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OutputS3BucketName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `OutputS3KeyPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowruncommandparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowruncommandparameters-outputs3keyprefix)
-        pub fn output_s3_key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("OutputS3KeyPrefix".to_owned(), value.into().into_json());
+        pub fn output_s3_key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "OutputS3KeyPrefix".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Parameters`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowruncommandparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowruncommandparameters-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ServiceRoleArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowruncommandparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowruncommandparameters-servicerolearn)
-        pub fn service_role_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn service_role_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServiceRoleArn".to_owned(), value.into().into_json());
+                .insert("ServiceRoleArn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TimeoutSeconds`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowruncommandparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowruncommandparameters-timeoutseconds)
-        pub fn timeout_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("TimeoutSeconds".to_owned(), value.into().into_json());
+                .insert("TimeoutSeconds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1526,16 +1612,18 @@ pub mod maintenance_window_task {
         /// `Input`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowstepfunctionsparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowstepfunctionsparameters-input)
-        pub fn input(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Input".to_owned(), value.into().into_json());
+        pub fn input(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Input".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-maintenancewindowstepfunctionsparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowstepfunctionsparameters-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1554,28 +1642,32 @@ pub mod maintenance_window_task {
 
     impl NotificationConfig {
         /// A new `NotificationConfig` with its required properties.
-        pub fn new(notification_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(notification_arn: impl crate::IntoValue<String>) -> Self {
             NotificationConfig(crate::typed::Properties::from_iter([(
                 "NotificationArn".to_owned(),
-                notification_arn.into().into_json(),
+                notification_arn.into_value().into_json(),
             )]))
         }
 
         /// `NotificationEvents`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-notificationconfig.html#cfn-ssm-maintenancewindowtask-notificationconfig-notificationevents)
-        pub fn notification_events(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("NotificationEvents".to_owned(), value.into().into_json());
+        pub fn notification_events(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "NotificationEvents".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NotificationType`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-notificationconfig.html#cfn-ssm-maintenancewindowtask-notificationconfig-notificationtype)
-        pub fn notification_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("NotificationType".to_owned(), value.into().into_json());
+        pub fn notification_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "NotificationType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1595,12 +1687,12 @@ pub mod maintenance_window_task {
     impl Target {
         /// A new `Target` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            values: impl Into<crate::Value<Vec<String>>>,
+            key: impl crate::IntoValue<String>,
+            values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             Target(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Values".to_owned(), values.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Values".to_owned(), values.into_value().into_json()),
             ]))
         }
     }
@@ -1628,11 +1720,11 @@ pub mod maintenance_window_task {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-taskinvocationparameters.html#cfn-ssm-maintenancewindowtask-taskinvocationparameters-maintenancewindowautomationparameters)
         pub fn maintenance_window_automation_parameters(
             mut self,
-            value: impl Into<crate::Value<MaintenanceWindowAutomationParameters>>,
+            value: impl crate::IntoValue<MaintenanceWindowAutomationParameters>,
         ) -> Self {
             self.0.insert(
                 "MaintenanceWindowAutomationParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1642,11 +1734,11 @@ pub mod maintenance_window_task {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-taskinvocationparameters.html#cfn-ssm-maintenancewindowtask-taskinvocationparameters-maintenancewindowlambdaparameters)
         pub fn maintenance_window_lambda_parameters(
             mut self,
-            value: impl Into<crate::Value<MaintenanceWindowLambdaParameters>>,
+            value: impl crate::IntoValue<MaintenanceWindowLambdaParameters>,
         ) -> Self {
             self.0.insert(
                 "MaintenanceWindowLambdaParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1656,11 +1748,11 @@ pub mod maintenance_window_task {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-taskinvocationparameters.html#cfn-ssm-maintenancewindowtask-taskinvocationparameters-maintenancewindowruncommandparameters)
         pub fn maintenance_window_run_command_parameters(
             mut self,
-            value: impl Into<crate::Value<MaintenanceWindowRunCommandParameters>>,
+            value: impl crate::IntoValue<MaintenanceWindowRunCommandParameters>,
         ) -> Self {
             self.0.insert(
                 "MaintenanceWindowRunCommandParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1670,11 +1762,11 @@ pub mod maintenance_window_task {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-maintenancewindowtask-taskinvocationparameters.html#cfn-ssm-maintenancewindowtask-taskinvocationparameters-maintenancewindowstepfunctionsparameters)
         pub fn maintenance_window_step_functions_parameters(
             mut self,
-            value: impl Into<crate::Value<MaintenanceWindowStepFunctionsParameters>>,
+            value: impl crate::IntoValue<MaintenanceWindowStepFunctionsParameters>,
         ) -> Self {
             self.0.insert(
                 "MaintenanceWindowStepFunctionsParameters".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1740,13 +1832,13 @@ pub struct Parameter(crate::Resource);
 impl Parameter {
     /// A new `AWS::SSM::Parameter` with its required properties.
     pub fn new(
-        r#type: impl Into<crate::Value<parameter::Type>>,
-        value: impl Into<crate::Value<String>>,
+        r#type: impl crate::IntoValue<parameter::Type>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
         Parameter(
             crate::Resource::new("AWS::SSM::Parameter")
-                .property("Type", r#type.into().into_json())
-                .property("Value", value.into().into_json()),
+                .property("Type", r#type.into_value().into_json())
+                .property("Value", value.into_value().into_json()),
         )
     }
 
@@ -1755,9 +1847,9 @@ impl Parameter {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-parameter.html#cfn-ssm-parameter-allowedpattern)
-    pub fn allowed_pattern(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn allowed_pattern(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AllowedPattern", value.into().into_json());
+            .set_property("AllowedPattern", value.into_value().into_json());
         self
     }
 
@@ -1766,8 +1858,9 @@ impl Parameter {
     /// Length: 0 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-parameter.html#cfn-ssm-parameter-datatype)
-    pub fn data_type(mut self, value: impl Into<crate::Value<parameter::DataType>>) -> Self {
-        self.0.set_property("DataType", value.into().into_json());
+    pub fn data_type(mut self, value: impl crate::IntoValue<parameter::DataType>) -> Self {
+        self.0
+            .set_property("DataType", value.into_value().into_json());
         self
     }
 
@@ -1776,8 +1869,9 @@ impl Parameter {
     /// Length: 0 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-parameter.html#cfn-ssm-parameter-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1788,8 +1882,8 @@ impl Parameter {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-parameter.html#cfn-ssm-parameter-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1798,8 +1892,9 @@ impl Parameter {
     /// Length: 1 to 4096.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-parameter.html#cfn-ssm-parameter-policies)
-    pub fn policies(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Policies", value.into().into_json());
+    pub fn policies(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Policies", value.into_value().into_json());
         self
     }
 
@@ -1810,17 +1905,17 @@ impl Parameter {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-parameter.html#cfn-ssm-parameter-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `Tier`: [`Tier`](parameter::Tier).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-parameter.html#cfn-ssm-parameter-tier)
-    pub fn tier(mut self, value: impl Into<crate::Value<parameter::Tier>>) -> Self {
-        self.0.set_property("Tier", value.into().into_json());
+    pub fn tier(mut self, value: impl crate::IntoValue<parameter::Tier>) -> Self {
+        self.0.set_property("Tier", value.into_value().into_json());
         self
     }
 }
@@ -1914,10 +2009,10 @@ pub struct PatchBaseline(crate::Resource);
 
 impl PatchBaseline {
     /// A new `AWS::SSM::PatchBaseline` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         PatchBaseline(
             crate::Resource::new("AWS::SSM::PatchBaseline")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1926,10 +2021,10 @@ impl PatchBaseline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-approvalrules)
     pub fn approval_rules(
         mut self,
-        value: impl Into<crate::Value<patch_baseline::RuleGroup>>,
+        value: impl crate::IntoValue<patch_baseline::RuleGroup>,
     ) -> Self {
         self.0
-            .set_property("ApprovalRules", value.into().into_json());
+            .set_property("ApprovalRules", value.into_value().into_json());
         self
     }
 
@@ -1938,9 +2033,9 @@ impl PatchBaseline {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-approvedpatches)
-    pub fn approved_patches(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn approved_patches(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ApprovedPatches", value.into().into_json());
+            .set_property("ApprovedPatches", value.into_value().into_json());
         self
     }
 
@@ -1951,10 +2046,12 @@ impl PatchBaseline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-approvedpatchescompliancelevel)
     pub fn approved_patches_compliance_level(
         mut self,
-        value: impl Into<crate::Value<patch_baseline::ApprovedPatchesComplianceLevel>>,
+        value: impl crate::IntoValue<patch_baseline::ApprovedPatchesComplianceLevel>,
     ) -> Self {
-        self.0
-            .set_property("ApprovedPatchesComplianceLevel", value.into().into_json());
+        self.0.set_property(
+            "ApprovedPatchesComplianceLevel",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1965,10 +2062,12 @@ impl PatchBaseline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-approvedpatchesenablenonsecurity)
     pub fn approved_patches_enable_non_security(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
-        self.0
-            .set_property("ApprovedPatchesEnableNonSecurity", value.into().into_json());
+        self.0.set_property(
+            "ApprovedPatchesEnableNonSecurity",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1977,11 +2076,11 @@ impl PatchBaseline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-availablesecurityupdatescompliancestatus)
     pub fn available_security_updates_compliance_status(
         mut self,
-        value: impl Into<crate::Value<patch_baseline::AvailableSecurityUpdatesComplianceStatus>>,
+        value: impl crate::IntoValue<patch_baseline::AvailableSecurityUpdatesComplianceStatus>,
     ) -> Self {
         self.0.set_property(
             "AvailableSecurityUpdatesComplianceStatus",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -1991,9 +2090,9 @@ impl PatchBaseline {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-defaultbaseline)
-    pub fn default_baseline(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn default_baseline(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DefaultBaseline", value.into().into_json());
+            .set_property("DefaultBaseline", value.into_value().into_json());
         self
     }
 
@@ -2002,8 +2101,9 @@ impl PatchBaseline {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -2012,10 +2112,10 @@ impl PatchBaseline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-globalfilters)
     pub fn global_filters(
         mut self,
-        value: impl Into<crate::Value<patch_baseline::PatchFilterGroup>>,
+        value: impl crate::IntoValue<patch_baseline::PatchFilterGroup>,
     ) -> Self {
         self.0
-            .set_property("GlobalFilters", value.into().into_json());
+            .set_property("GlobalFilters", value.into_value().into_json());
         self
     }
 
@@ -2028,18 +2128,19 @@ impl PatchBaseline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-operatingsystem)
     pub fn operating_system(
         mut self,
-        value: impl Into<crate::Value<patch_baseline::OperatingSystem>>,
+        value: impl crate::IntoValue<patch_baseline::OperatingSystem>,
     ) -> Self {
         self.0
-            .set_property("OperatingSystem", value.into().into_json());
+            .set_property("OperatingSystem", value.into_value().into_json());
         self
     }
 
     /// `PatchGroups`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-patchgroups)
-    pub fn patch_groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("PatchGroups", value.into().into_json());
+    pub fn patch_groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("PatchGroups", value.into_value().into_json());
         self
     }
 
@@ -2048,9 +2149,9 @@ impl PatchBaseline {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-rejectedpatches)
-    pub fn rejected_patches(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn rejected_patches(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("RejectedPatches", value.into().into_json());
+            .set_property("RejectedPatches", value.into_value().into_json());
         self
     }
 
@@ -2061,10 +2162,10 @@ impl PatchBaseline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-rejectedpatchesaction)
     pub fn rejected_patches_action(
         mut self,
-        value: impl Into<crate::Value<patch_baseline::RejectedPatchesAction>>,
+        value: impl crate::IntoValue<patch_baseline::RejectedPatchesAction>,
     ) -> Self {
         self.0
-            .set_property("RejectedPatchesAction", value.into().into_json());
+            .set_property("RejectedPatchesAction", value.into_value().into_json());
         self
     }
 
@@ -2075,9 +2176,10 @@ impl PatchBaseline {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-sources)
     pub fn sources(
         mut self,
-        value: impl Into<crate::Value<Vec<patch_baseline::PatchSource>>>,
+        value: impl crate::IntoValue<Vec<patch_baseline::PatchSource>>,
     ) -> Self {
-        self.0.set_property("Sources", value.into().into_json());
+        self.0
+            .set_property("Sources", value.into_value().into_json());
         self
     }
 
@@ -2086,15 +2188,20 @@ impl PatchBaseline {
     /// Items: 0 to 1000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<patch_baseline::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<patch_baseline::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PatchBaseline {
     const TYPE_NAME: &'static str = "AWS::SSM::PatchBaseline";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["OperatingSystem"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2136,8 +2243,9 @@ pub mod patch_baseline {
         /// `Key`: [`Key`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-patchbaseline-patchfilter.html#cfn-ssm-patchbaseline-patchfilter-key)
-        pub fn key(mut self, value: impl Into<crate::Value<Key>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<Key>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2146,8 +2254,9 @@ pub mod patch_baseline {
         /// Items: 0 to 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-patchbaseline-patchfilter.html#cfn-ssm-patchbaseline-patchfilter-values)
-        pub fn values(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Values".to_owned(), value.into().into_json());
+        pub fn values(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Values".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2175,9 +2284,9 @@ pub mod patch_baseline {
         /// Items: 0 to 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-patchbaseline-patchfiltergroup.html#cfn-ssm-patchbaseline-patchfiltergroup-patchfilters)
-        pub fn patch_filters(mut self, value: impl Into<crate::Value<Vec<PatchFilter>>>) -> Self {
+        pub fn patch_filters(mut self, value: impl crate::IntoValue<Vec<PatchFilter>>) -> Self {
             self.0
-                .insert("PatchFilters".to_owned(), value.into().into_json());
+                .insert("PatchFilters".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2205,9 +2314,9 @@ pub mod patch_baseline {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-patchbaseline-patchsource.html#cfn-ssm-patchbaseline-patchsource-configuration)
-        pub fn configuration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn configuration(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Configuration".to_owned(), value.into().into_json());
+                .insert("Configuration".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2216,8 +2325,9 @@ pub mod patch_baseline {
         /// Pattern: `^[a-zA-Z0-9_\-.]{3,50}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-patchbaseline-patchsource.html#cfn-ssm-patchbaseline-patchsource-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2226,9 +2336,9 @@ pub mod patch_baseline {
         /// Items: 0 to 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-patchbaseline-patchsource.html#cfn-ssm-patchbaseline-patchsource-products)
-        pub fn products(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn products(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Products".to_owned(), value.into().into_json());
+                .insert("Products".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2256,9 +2366,11 @@ pub mod patch_baseline {
         /// Range: 0 to 360.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-patchbaseline-rule.html#cfn-ssm-patchbaseline-rule-approveafterdays)
-        pub fn approve_after_days(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("ApproveAfterDays".to_owned(), value.into().into_json());
+        pub fn approve_after_days(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "ApproveAfterDays".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2267,18 +2379,20 @@ pub mod patch_baseline {
         /// Length: 0 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-patchbaseline-rule.html#cfn-ssm-patchbaseline-rule-approveuntildate)
-        pub fn approve_until_date(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ApproveUntilDate".to_owned(), value.into().into_json());
+        pub fn approve_until_date(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ApproveUntilDate".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ComplianceLevel`: [`ComplianceLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-patchbaseline-rule.html#cfn-ssm-patchbaseline-rule-compliancelevel)
-        pub fn compliance_level(mut self, value: impl Into<crate::Value<ComplianceLevel>>) -> Self {
+        pub fn compliance_level(mut self, value: impl crate::IntoValue<ComplianceLevel>) -> Self {
             self.0
-                .insert("ComplianceLevel".to_owned(), value.into().into_json());
+                .insert("ComplianceLevel".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2287,9 +2401,11 @@ pub mod patch_baseline {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-patchbaseline-rule.html#cfn-ssm-patchbaseline-rule-enablenonsecurity)
-        pub fn enable_non_security(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnableNonSecurity".to_owned(), value.into().into_json());
+        pub fn enable_non_security(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnableNonSecurity".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2298,10 +2414,12 @@ pub mod patch_baseline {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-patchbaseline-rule.html#cfn-ssm-patchbaseline-rule-patchfiltergroup)
         pub fn patch_filter_group(
             mut self,
-            value: impl Into<crate::Value<PatchFilterGroup>>,
+            value: impl crate::IntoValue<PatchFilterGroup>,
         ) -> Self {
-            self.0
-                .insert("PatchFilterGroup".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PatchFilterGroup".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2329,9 +2447,9 @@ pub mod patch_baseline {
         /// Items: 0 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-patchbaseline-rulegroup.html#cfn-ssm-patchbaseline-rulegroup-patchrules)
-        pub fn patch_rules(mut self, value: impl Into<crate::Value<Vec<Rule>>>) -> Self {
+        pub fn patch_rules(mut self, value: impl crate::IntoValue<Vec<Rule>>) -> Self {
             self.0
-                .insert("PatchRules".to_owned(), value.into().into_json());
+                .insert("PatchRules".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2351,12 +2469,12 @@ pub mod patch_baseline {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2600,10 +2718,10 @@ pub struct ResourceDataSync(crate::Resource);
 
 impl ResourceDataSync {
     /// A new `AWS::SSM::ResourceDataSync` with its required properties.
-    pub fn new(sync_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(sync_name: impl crate::IntoValue<String>) -> Self {
         ResourceDataSync(
             crate::Resource::new("AWS::SSM::ResourceDataSync")
-                .property("SyncName", sync_name.into().into_json()),
+                .property("SyncName", sync_name.into_value().into_json()),
         )
     }
 
@@ -2614,8 +2732,9 @@ impl ResourceDataSync {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-resourcedatasync.html#cfn-ssm-resourcedatasync-bucketname)
-    pub fn bucket_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("BucketName", value.into().into_json());
+    pub fn bucket_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("BucketName", value.into_value().into_json());
         self
     }
 
@@ -2626,9 +2745,9 @@ impl ResourceDataSync {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-resourcedatasync.html#cfn-ssm-resourcedatasync-bucketprefix)
-    pub fn bucket_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn bucket_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("BucketPrefix", value.into().into_json());
+            .set_property("BucketPrefix", value.into_value().into_json());
         self
     }
 
@@ -2639,9 +2758,9 @@ impl ResourceDataSync {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-resourcedatasync.html#cfn-ssm-resourcedatasync-bucketregion)
-    pub fn bucket_region(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn bucket_region(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("BucketRegion", value.into().into_json());
+            .set_property("BucketRegion", value.into_value().into_json());
         self
     }
 
@@ -2652,8 +2771,9 @@ impl ResourceDataSync {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-resourcedatasync.html#cfn-ssm-resourcedatasync-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KMSKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KMSKeyArn", value.into_value().into_json());
         self
     }
 
@@ -2664,10 +2784,10 @@ impl ResourceDataSync {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-resourcedatasync.html#cfn-ssm-resourcedatasync-s3destination)
     pub fn s3_destination(
         mut self,
-        value: impl Into<crate::Value<resource_data_sync::S3Destination>>,
+        value: impl crate::IntoValue<resource_data_sync::S3Destination>,
     ) -> Self {
         self.0
-            .set_property("S3Destination", value.into().into_json());
+            .set_property("S3Destination", value.into_value().into_json());
         self
     }
 
@@ -2678,8 +2798,9 @@ impl ResourceDataSync {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-resourcedatasync.html#cfn-ssm-resourcedatasync-syncformat)
-    pub fn sync_format(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SyncFormat", value.into().into_json());
+    pub fn sync_format(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SyncFormat", value.into_value().into_json());
         self
     }
 
@@ -2688,9 +2809,10 @@ impl ResourceDataSync {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-resourcedatasync.html#cfn-ssm-resourcedatasync-syncsource)
     pub fn sync_source(
         mut self,
-        value: impl Into<crate::Value<resource_data_sync::SyncSource>>,
+        value: impl crate::IntoValue<resource_data_sync::SyncSource>,
     ) -> Self {
-        self.0.set_property("SyncSource", value.into().into_json());
+        self.0
+            .set_property("SyncSource", value.into_value().into_json());
         self
     }
 
@@ -2701,8 +2823,9 @@ impl ResourceDataSync {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-resourcedatasync.html#cfn-ssm-resourcedatasync-synctype)
-    pub fn sync_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SyncType", value.into().into_json());
+    pub fn sync_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SyncType", value.into_value().into_json());
         self
     }
 }
@@ -2745,10 +2868,10 @@ pub mod resource_data_sync {
 
     impl AwsOrganizationsSource {
         /// A new `AwsOrganizationsSource` with its required properties.
-        pub fn new(organization_source_type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(organization_source_type: impl crate::IntoValue<String>) -> Self {
             AwsOrganizationsSource(crate::typed::Properties::from_iter([(
                 "OrganizationSourceType".to_owned(),
-                organization_source_type.into().into_json(),
+                organization_source_type.into_value().into_json(),
             )]))
         }
 
@@ -2757,9 +2880,11 @@ pub mod resource_data_sync {
         /// Items: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-resourcedatasync-awsorganizationssource.html#cfn-ssm-resourcedatasync-awsorganizationssource-organizationalunits)
-        pub fn organizational_units(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("OrganizationalUnits".to_owned(), value.into().into_json());
+        pub fn organizational_units(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "OrganizationalUnits".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2779,14 +2904,23 @@ pub mod resource_data_sync {
     impl S3Destination {
         /// A new `S3Destination` with its required properties.
         pub fn new(
-            bucket_name: impl Into<crate::Value<String>>,
-            bucket_region: impl Into<crate::Value<String>>,
-            sync_format: impl Into<crate::Value<SyncFormat>>,
+            bucket_name: impl crate::IntoValue<String>,
+            bucket_region: impl crate::IntoValue<String>,
+            sync_format: impl crate::IntoValue<SyncFormat>,
         ) -> Self {
             S3Destination(crate::typed::Properties::from_iter([
-                ("BucketName".to_owned(), bucket_name.into().into_json()),
-                ("BucketRegion".to_owned(), bucket_region.into().into_json()),
-                ("SyncFormat".to_owned(), sync_format.into().into_json()),
+                (
+                    "BucketName".to_owned(),
+                    bucket_name.into_value().into_json(),
+                ),
+                (
+                    "BucketRegion".to_owned(),
+                    bucket_region.into_value().into_json(),
+                ),
+                (
+                    "SyncFormat".to_owned(),
+                    sync_format.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -2795,9 +2929,9 @@ pub mod resource_data_sync {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-resourcedatasync-s3destination.html#cfn-ssm-resourcedatasync-s3destination-bucketprefix)
-        pub fn bucket_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketPrefix".to_owned(), value.into().into_json());
+                .insert("BucketPrefix".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2806,9 +2940,9 @@ pub mod resource_data_sync {
         /// Length: 1 to 512.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-resourcedatasync-s3destination.html#cfn-ssm-resourcedatasync-s3destination-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KMSKeyArn".to_owned(), value.into().into_json());
+                .insert("KMSKeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2828,15 +2962,18 @@ pub mod resource_data_sync {
     impl SyncSource {
         /// A new `SyncSource` with its required properties.
         pub fn new(
-            source_regions: impl Into<crate::Value<Vec<String>>>,
-            source_type: impl Into<crate::Value<String>>,
+            source_regions: impl crate::IntoValue<Vec<String>>,
+            source_type: impl crate::IntoValue<String>,
         ) -> Self {
             SyncSource(crate::typed::Properties::from_iter([
                 (
                     "SourceRegions".to_owned(),
-                    source_regions.into().into_json(),
+                    source_regions.into_value().into_json(),
                 ),
-                ("SourceType".to_owned(), source_type.into().into_json()),
+                (
+                    "SourceType".to_owned(),
+                    source_type.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -2845,11 +2982,11 @@ pub mod resource_data_sync {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-resourcedatasync-syncsource.html#cfn-ssm-resourcedatasync-syncsource-awsorganizationssource)
         pub fn aws_organizations_source(
             mut self,
-            value: impl Into<crate::Value<AwsOrganizationsSource>>,
+            value: impl crate::IntoValue<AwsOrganizationsSource>,
         ) -> Self {
             self.0.insert(
                 "AwsOrganizationsSource".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2857,9 +2994,11 @@ pub mod resource_data_sync {
         /// `IncludeFutureRegions`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssm-resourcedatasync-syncsource.html#cfn-ssm-resourcedatasync-syncsource-includefutureregions)
-        pub fn include_future_regions(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeFutureRegions".to_owned(), value.into().into_json());
+        pub fn include_future_regions(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeFutureRegions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2897,13 +3036,13 @@ pub struct ResourcePolicy(crate::Resource);
 impl ResourcePolicy {
     /// A new `AWS::SSM::ResourcePolicy` with its required properties.
     pub fn new(
-        policy: impl Into<crate::Value<crate::Json>>,
-        resource_arn: impl Into<crate::Value<String>>,
+        policy: impl crate::IntoValue<crate::Json>,
+        resource_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ResourcePolicy(
             crate::Resource::new("AWS::SSM::ResourcePolicy")
-                .property("Policy", policy.into().into_json())
-                .property("ResourceArn", resource_arn.into().into_json()),
+                .property("Policy", policy.into_value().into_json())
+                .property("ResourceArn", resource_arn.into_value().into_json()),
         )
     }
 }

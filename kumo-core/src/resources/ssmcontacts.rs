@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::SSMContacts::Rotation",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::SSMContacts::Contact",
+        <Contact as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSMContacts::ContactChannel",
+        <ContactChannel as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSMContacts::Plan",
+        <Plan as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSMContacts::Rotation",
+        <Rotation as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::SSMContacts::Contact`.
 ///
 /// Required properties, the arguments of [`Contact::new`]: `Alias`, `DisplayName`, `Type`.
@@ -21,23 +41,23 @@ pub struct Contact(crate::Resource);
 impl Contact {
     /// A new `AWS::SSMContacts::Contact` with its required properties.
     pub fn new(
-        alias: impl Into<crate::Value<String>>,
-        display_name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<contact::Type>>,
+        alias: impl crate::IntoValue<String>,
+        display_name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<contact::Type>,
     ) -> Self {
         Contact(
             crate::Resource::new("AWS::SSMContacts::Contact")
-                .property("Alias", alias.into().into_json())
-                .property("DisplayName", display_name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Alias", alias.into_value().into_json())
+                .property("DisplayName", display_name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
     /// `Plan`: list of [`Stage`](contact::Stage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmcontacts-contact.html#cfn-ssmcontacts-contact-plan)
-    pub fn plan(mut self, value: impl Into<crate::Value<Vec<contact::Stage>>>) -> Self {
-        self.0.set_property("Plan", value.into().into_json());
+    pub fn plan(mut self, value: impl crate::IntoValue<Vec<contact::Stage>>) -> Self {
+        self.0.set_property("Plan", value.into_value().into_json());
         self
     }
 
@@ -46,15 +66,20 @@ impl Contact {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmcontacts-contact.html#cfn-ssmcontacts-contact-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<contact::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<contact::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Contact {
     const TYPE_NAME: &'static str = "AWS::SSMContacts::Contact";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Alias", "Type"];
 
     fn resource(&self) -> &crate::Resource {
@@ -90,14 +115,14 @@ pub mod contact {
     impl ChannelTargetInfo {
         /// A new `ChannelTargetInfo` with its required properties.
         pub fn new(
-            channel_id: impl Into<crate::Value<String>>,
-            retry_interval_in_minutes: impl Into<crate::Value<i64>>,
+            channel_id: impl crate::IntoValue<String>,
+            retry_interval_in_minutes: impl crate::IntoValue<i64>,
         ) -> Self {
             ChannelTargetInfo(crate::typed::Properties::from_iter([
-                ("ChannelId".to_owned(), channel_id.into().into_json()),
+                ("ChannelId".to_owned(), channel_id.into_value().into_json()),
                 (
                     "RetryIntervalInMinutes".to_owned(),
-                    retry_interval_in_minutes.into().into_json(),
+                    retry_interval_in_minutes.into_value().into_json(),
                 ),
             ]))
         }
@@ -118,12 +143,15 @@ pub mod contact {
     impl ContactTargetInfo {
         /// A new `ContactTargetInfo` with its required properties.
         pub fn new(
-            contact_id: impl Into<crate::Value<String>>,
-            is_essential: impl Into<crate::Value<bool>>,
+            contact_id: impl crate::IntoValue<String>,
+            is_essential: impl crate::IntoValue<bool>,
         ) -> Self {
             ContactTargetInfo(crate::typed::Properties::from_iter([
-                ("ContactId".to_owned(), contact_id.into().into_json()),
-                ("IsEssential".to_owned(), is_essential.into().into_json()),
+                ("ContactId".to_owned(), contact_id.into_value().into_json()),
+                (
+                    "IsEssential".to_owned(),
+                    is_essential.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -149,27 +177,29 @@ pub mod contact {
         /// `DurationInMinutes`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmcontacts-contact-stage.html#cfn-ssmcontacts-contact-stage-durationinminutes)
-        pub fn duration_in_minutes(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("DurationInMinutes".to_owned(), value.into().into_json());
+        pub fn duration_in_minutes(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "DurationInMinutes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RotationIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmcontacts-contact-stage.html#cfn-ssmcontacts-contact-stage-rotationids)
-        pub fn rotation_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn rotation_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("RotationIds".to_owned(), value.into().into_json());
+                .insert("RotationIds".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Targets`: list of [`Targets`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmcontacts-contact-stage.html#cfn-ssmcontacts-contact-stage-targets)
-        pub fn targets(mut self, value: impl Into<crate::Value<Vec<Targets>>>) -> Self {
+        pub fn targets(mut self, value: impl crate::IntoValue<Vec<Targets>>) -> Self {
             self.0
-                .insert("Targets".to_owned(), value.into().into_json());
+                .insert("Targets".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -189,12 +219,12 @@ pub mod contact {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -222,10 +252,12 @@ pub mod contact {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmcontacts-contact-targets.html#cfn-ssmcontacts-contact-targets-channeltargetinfo)
         pub fn channel_target_info(
             mut self,
-            value: impl Into<crate::Value<ChannelTargetInfo>>,
+            value: impl crate::IntoValue<ChannelTargetInfo>,
         ) -> Self {
-            self.0
-                .insert("ChannelTargetInfo".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ChannelTargetInfo".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -234,10 +266,12 @@ pub mod contact {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmcontacts-contact-targets.html#cfn-ssmcontacts-contact-targets-contacttargetinfo)
         pub fn contact_target_info(
             mut self,
-            value: impl Into<crate::Value<ContactTargetInfo>>,
+            value: impl crate::IntoValue<ContactTargetInfo>,
         ) -> Self {
-            self.0
-                .insert("ContactTargetInfo".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ContactTargetInfo".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -285,9 +319,9 @@ impl ContactChannel {
     /// `ChannelAddress`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmcontacts-contactchannel.html#cfn-ssmcontacts-contactchannel-channeladdress)
-    pub fn channel_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn channel_address(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ChannelAddress", value.into().into_json());
+            .set_property("ChannelAddress", value.into_value().into_json());
         self
     }
 
@@ -298,8 +332,9 @@ impl ContactChannel {
     /// Pattern: `[a-zA-Z 0-9_\-+'&amp;\uD83C-\uDBFF\uDC00-\uDFFF\u2000-\u3300]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmcontacts-contactchannel.html#cfn-ssmcontacts-contactchannel-channelname)
-    pub fn channel_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ChannelName", value.into().into_json());
+    pub fn channel_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ChannelName", value.into_value().into_json());
         self
     }
 
@@ -310,9 +345,10 @@ impl ContactChannel {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmcontacts-contactchannel.html#cfn-ssmcontacts-contactchannel-channeltype)
     pub fn channel_type(
         mut self,
-        value: impl Into<crate::Value<contact_channel::ChannelType>>,
+        value: impl crate::IntoValue<contact_channel::ChannelType>,
     ) -> Self {
-        self.0.set_property("ChannelType", value.into().into_json());
+        self.0
+            .set_property("ChannelType", value.into_value().into_json());
         self
     }
 
@@ -325,17 +361,18 @@ impl ContactChannel {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmcontacts-contactchannel.html#cfn-ssmcontacts-contactchannel-contactid)
-    pub fn contact_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ContactId", value.into().into_json());
+    pub fn contact_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ContactId", value.into_value().into_json());
         self
     }
 
     /// `DeferActivation`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmcontacts-contactchannel.html#cfn-ssmcontacts-contactchannel-deferactivation)
-    pub fn defer_activation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn defer_activation(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeferActivation", value.into().into_json());
+            .set_property("DeferActivation", value.into_value().into_json());
         self
     }
 }
@@ -416,24 +453,27 @@ impl Plan {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmcontacts-plan.html#cfn-ssmcontacts-plan-contactid)
-    pub fn contact_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ContactId", value.into().into_json());
+    pub fn contact_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ContactId", value.into_value().into_json());
         self
     }
 
     /// `RotationIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmcontacts-plan.html#cfn-ssmcontacts-plan-rotationids)
-    pub fn rotation_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("RotationIds", value.into().into_json());
+    pub fn rotation_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("RotationIds", value.into_value().into_json());
         self
     }
 
     /// `Stages`: list of [`Stage`](plan::Stage).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmcontacts-plan.html#cfn-ssmcontacts-plan-stages)
-    pub fn stages(mut self, value: impl Into<crate::Value<Vec<plan::Stage>>>) -> Self {
-        self.0.set_property("Stages", value.into().into_json());
+    pub fn stages(mut self, value: impl crate::IntoValue<Vec<plan::Stage>>) -> Self {
+        self.0
+            .set_property("Stages", value.into_value().into_json());
         self
     }
 }
@@ -482,14 +522,14 @@ pub mod plan {
     impl ChannelTargetInfo {
         /// A new `ChannelTargetInfo` with its required properties.
         pub fn new(
-            channel_id: impl Into<crate::Value<String>>,
-            retry_interval_in_minutes: impl Into<crate::Value<i64>>,
+            channel_id: impl crate::IntoValue<String>,
+            retry_interval_in_minutes: impl crate::IntoValue<i64>,
         ) -> Self {
             ChannelTargetInfo(crate::typed::Properties::from_iter([
-                ("ChannelId".to_owned(), channel_id.into().into_json()),
+                ("ChannelId".to_owned(), channel_id.into_value().into_json()),
                 (
                     "RetryIntervalInMinutes".to_owned(),
-                    retry_interval_in_minutes.into().into_json(),
+                    retry_interval_in_minutes.into_value().into_json(),
                 ),
             ]))
         }
@@ -510,12 +550,15 @@ pub mod plan {
     impl ContactTargetInfo {
         /// A new `ContactTargetInfo` with its required properties.
         pub fn new(
-            contact_id: impl Into<crate::Value<String>>,
-            is_essential: impl Into<crate::Value<bool>>,
+            contact_id: impl crate::IntoValue<String>,
+            is_essential: impl crate::IntoValue<bool>,
         ) -> Self {
             ContactTargetInfo(crate::typed::Properties::from_iter([
-                ("ContactId".to_owned(), contact_id.into().into_json()),
-                ("IsEssential".to_owned(), is_essential.into().into_json()),
+                ("ContactId".to_owned(), contact_id.into_value().into_json()),
+                (
+                    "IsEssential".to_owned(),
+                    is_essential.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -534,19 +577,19 @@ pub mod plan {
 
     impl Stage {
         /// A new `Stage` with its required properties.
-        pub fn new(duration_in_minutes: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(duration_in_minutes: impl crate::IntoValue<i64>) -> Self {
             Stage(crate::typed::Properties::from_iter([(
                 "DurationInMinutes".to_owned(),
-                duration_in_minutes.into().into_json(),
+                duration_in_minutes.into_value().into_json(),
             )]))
         }
 
         /// `Targets`: list of [`Targets`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmcontacts-plan-stage.html#cfn-ssmcontacts-plan-stage-targets)
-        pub fn targets(mut self, value: impl Into<crate::Value<Vec<Targets>>>) -> Self {
+        pub fn targets(mut self, value: impl crate::IntoValue<Vec<Targets>>) -> Self {
             self.0
-                .insert("Targets".to_owned(), value.into().into_json());
+                .insert("Targets".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -574,10 +617,12 @@ pub mod plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmcontacts-plan-targets.html#cfn-ssmcontacts-plan-targets-channeltargetinfo)
         pub fn channel_target_info(
             mut self,
-            value: impl Into<crate::Value<ChannelTargetInfo>>,
+            value: impl crate::IntoValue<ChannelTargetInfo>,
         ) -> Self {
-            self.0
-                .insert("ChannelTargetInfo".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ChannelTargetInfo".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -586,10 +631,12 @@ pub mod plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmcontacts-plan-targets.html#cfn-ssmcontacts-plan-targets-contacttargetinfo)
         pub fn contact_target_info(
             mut self,
-            value: impl Into<crate::Value<ContactTargetInfo>>,
+            value: impl crate::IntoValue<ContactTargetInfo>,
         ) -> Self {
-            self.0
-                .insert("ContactTargetInfo".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ContactTargetInfo".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -612,19 +659,19 @@ pub struct Rotation(crate::Resource);
 impl Rotation {
     /// A new `AWS::SSMContacts::Rotation` with its required properties.
     pub fn new(
-        contact_ids: impl Into<crate::Value<Vec<String>>>,
-        name: impl Into<crate::Value<String>>,
-        recurrence: impl Into<crate::Value<rotation::RecurrenceSettings>>,
-        start_time: impl Into<crate::Value<String>>,
-        time_zone_id: impl Into<crate::Value<String>>,
+        contact_ids: impl crate::IntoValue<Vec<String>>,
+        name: impl crate::IntoValue<String>,
+        recurrence: impl crate::IntoValue<rotation::RecurrenceSettings>,
+        start_time: impl crate::IntoValue<String>,
+        time_zone_id: impl crate::IntoValue<String>,
     ) -> Self {
         Rotation(
             crate::Resource::new("AWS::SSMContacts::Rotation")
-                .property("ContactIds", contact_ids.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("Recurrence", recurrence.into().into_json())
-                .property("StartTime", start_time.into().into_json())
-                .property("TimeZoneId", time_zone_id.into().into_json()),
+                .property("ContactIds", contact_ids.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("Recurrence", recurrence.into_value().into_json())
+                .property("StartTime", start_time.into_value().into_json())
+                .property("TimeZoneId", time_zone_id.into_value().into_json()),
         )
     }
 
@@ -633,15 +680,20 @@ impl Rotation {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmcontacts-rotation.html#cfn-ssmcontacts-rotation-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<rotation::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<rotation::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Rotation {
     const TYPE_NAME: &'static str = "AWS::SSMContacts::Rotation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -677,12 +729,12 @@ pub mod rotation {
     impl CoverageTime {
         /// A new `CoverageTime` with its required properties.
         pub fn new(
-            end_time: impl Into<crate::Value<String>>,
-            start_time: impl Into<crate::Value<String>>,
+            end_time: impl crate::IntoValue<String>,
+            start_time: impl crate::IntoValue<String>,
         ) -> Self {
             CoverageTime(crate::typed::Properties::from_iter([
-                ("EndTime".to_owned(), end_time.into().into_json()),
-                ("StartTime".to_owned(), start_time.into().into_json()),
+                ("EndTime".to_owned(), end_time.into_value().into_json()),
+                ("StartTime".to_owned(), start_time.into_value().into_json()),
             ]))
         }
     }
@@ -702,12 +754,18 @@ pub mod rotation {
     impl MonthlySetting {
         /// A new `MonthlySetting` with its required properties.
         pub fn new(
-            day_of_month: impl Into<crate::Value<i64>>,
-            hand_off_time: impl Into<crate::Value<String>>,
+            day_of_month: impl crate::IntoValue<i64>,
+            hand_off_time: impl crate::IntoValue<String>,
         ) -> Self {
             MonthlySetting(crate::typed::Properties::from_iter([
-                ("DayOfMonth".to_owned(), day_of_month.into().into_json()),
-                ("HandOffTime".to_owned(), hand_off_time.into().into_json()),
+                (
+                    "DayOfMonth".to_owned(),
+                    day_of_month.into_value().into_json(),
+                ),
+                (
+                    "HandOffTime".to_owned(),
+                    hand_off_time.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -733,9 +791,9 @@ pub mod rotation {
         /// `DailySettings`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmcontacts-rotation-recurrencesettings.html#cfn-ssmcontacts-rotation-recurrencesettings-dailysettings)
-        pub fn daily_settings(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn daily_settings(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("DailySettings".to_owned(), value.into().into_json());
+                .insert("DailySettings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -744,10 +802,10 @@ pub mod rotation {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmcontacts-rotation-recurrencesettings.html#cfn-ssmcontacts-rotation-recurrencesettings-monthlysettings)
         pub fn monthly_settings(
             mut self,
-            value: impl Into<crate::Value<Vec<MonthlySetting>>>,
+            value: impl crate::IntoValue<Vec<MonthlySetting>>,
         ) -> Self {
             self.0
-                .insert("MonthlySettings".to_owned(), value.into().into_json());
+                .insert("MonthlySettings".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -756,9 +814,9 @@ pub mod rotation {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmcontacts-rotation-recurrencesettings.html#cfn-ssmcontacts-rotation-recurrencesettings-numberofoncalls)
-        pub fn number_of_on_calls(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn number_of_on_calls(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("NumberOfOnCalls".to_owned(), value.into().into_json());
+                .insert("NumberOfOnCalls".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -767,33 +825,29 @@ pub mod rotation {
         /// Range: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmcontacts-rotation-recurrencesettings.html#cfn-ssmcontacts-rotation-recurrencesettings-recurrencemultiplier)
-        pub fn recurrence_multiplier(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("RecurrenceMultiplier".to_owned(), value.into().into_json());
+        pub fn recurrence_multiplier(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "RecurrenceMultiplier".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ShiftCoverages`: list of [`ShiftCoverage`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmcontacts-rotation-recurrencesettings.html#cfn-ssmcontacts-rotation-recurrencesettings-shiftcoverages)
-        pub fn shift_coverages(
-            mut self,
-            value: impl Into<crate::Value<Vec<ShiftCoverage>>>,
-        ) -> Self {
+        pub fn shift_coverages(mut self, value: impl crate::IntoValue<Vec<ShiftCoverage>>) -> Self {
             self.0
-                .insert("ShiftCoverages".to_owned(), value.into().into_json());
+                .insert("ShiftCoverages".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WeeklySettings`: list of [`WeeklySetting`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmcontacts-rotation-recurrencesettings.html#cfn-ssmcontacts-rotation-recurrencesettings-weeklysettings)
-        pub fn weekly_settings(
-            mut self,
-            value: impl Into<crate::Value<Vec<WeeklySetting>>>,
-        ) -> Self {
+        pub fn weekly_settings(mut self, value: impl crate::IntoValue<Vec<WeeklySetting>>) -> Self {
             self.0
-                .insert("WeeklySettings".to_owned(), value.into().into_json());
+                .insert("WeeklySettings".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -813,15 +867,15 @@ pub mod rotation {
     impl ShiftCoverage {
         /// A new `ShiftCoverage` with its required properties.
         pub fn new(
-            coverage_times: impl Into<crate::Value<Vec<CoverageTime>>>,
-            day_of_week: impl Into<crate::Value<DayOfWeek>>,
+            coverage_times: impl crate::IntoValue<Vec<CoverageTime>>,
+            day_of_week: impl crate::IntoValue<DayOfWeek>,
         ) -> Self {
             ShiftCoverage(crate::typed::Properties::from_iter([
                 (
                     "CoverageTimes".to_owned(),
-                    coverage_times.into().into_json(),
+                    coverage_times.into_value().into_json(),
                 ),
-                ("DayOfWeek".to_owned(), day_of_week.into().into_json()),
+                ("DayOfWeek".to_owned(), day_of_week.into_value().into_json()),
             ]))
         }
     }
@@ -841,12 +895,12 @@ pub mod rotation {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -866,12 +920,15 @@ pub mod rotation {
     impl WeeklySetting {
         /// A new `WeeklySetting` with its required properties.
         pub fn new(
-            day_of_week: impl Into<crate::Value<DayOfWeek>>,
-            hand_off_time: impl Into<crate::Value<String>>,
+            day_of_week: impl crate::IntoValue<DayOfWeek>,
+            hand_off_time: impl crate::IntoValue<String>,
         ) -> Self {
             WeeklySetting(crate::typed::Properties::from_iter([
-                ("DayOfWeek".to_owned(), day_of_week.into().into_json()),
-                ("HandOffTime".to_owned(), hand_off_time.into().into_json()),
+                ("DayOfWeek".to_owned(), day_of_week.into_value().into_json()),
+                (
+                    "HandOffTime".to_owned(),
+                    hand_off_time.into_value().into_json(),
+                ),
             ]))
         }
     }

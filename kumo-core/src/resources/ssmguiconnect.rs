@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::SSMGuiConnect::Preferences"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::SSMGuiConnect::Preferences",
+    <Preferences as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::SSMGuiConnect::Preferences`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmguiconnect-preferences.html)
@@ -22,10 +28,12 @@ impl Preferences {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmguiconnect-preferences.html#cfn-ssmguiconnect-preferences-connectionrecordingpreferences)
     pub fn connection_recording_preferences(
         mut self,
-        value: impl Into<crate::Value<preferences::ConnectionRecordingPreferences>>,
+        value: impl crate::IntoValue<preferences::ConnectionRecordingPreferences>,
     ) -> Self {
-        self.0
-            .set_property("ConnectionRecordingPreferences", value.into().into_json());
+        self.0.set_property(
+            "ConnectionRecordingPreferences",
+            value.into_value().into_json(),
+        );
         self
     }
 }
@@ -74,14 +82,14 @@ pub mod preferences {
     impl ConnectionRecordingPreferences {
         /// A new `ConnectionRecordingPreferences` with its required properties.
         pub fn new(
-            kms_key_arn: impl Into<crate::Value<String>>,
-            recording_destinations: impl Into<crate::Value<RecordingDestinations>>,
+            kms_key_arn: impl crate::IntoValue<String>,
+            recording_destinations: impl crate::IntoValue<RecordingDestinations>,
         ) -> Self {
             ConnectionRecordingPreferences(crate::typed::Properties::from_iter([
-                ("KMSKeyArn".to_owned(), kms_key_arn.into().into_json()),
+                ("KMSKeyArn".to_owned(), kms_key_arn.into_value().into_json()),
                 (
                     "RecordingDestinations".to_owned(),
-                    recording_destinations.into().into_json(),
+                    recording_destinations.into_value().into_json(),
                 ),
             ]))
         }
@@ -101,10 +109,10 @@ pub mod preferences {
 
     impl RecordingDestinations {
         /// A new `RecordingDestinations` with its required properties.
-        pub fn new(s3_buckets: impl Into<crate::Value<Vec<S3Bucket>>>) -> Self {
+        pub fn new(s3_buckets: impl crate::IntoValue<Vec<S3Bucket>>) -> Self {
             RecordingDestinations(crate::typed::Properties::from_iter([(
                 "S3Buckets".to_owned(),
-                s3_buckets.into().into_json(),
+                s3_buckets.into_value().into_json(),
             )]))
         }
     }
@@ -124,12 +132,18 @@ pub mod preferences {
     impl S3Bucket {
         /// A new `S3Bucket` with its required properties.
         pub fn new(
-            bucket_name: impl Into<crate::Value<String>>,
-            bucket_owner: impl Into<crate::Value<String>>,
+            bucket_name: impl crate::IntoValue<String>,
+            bucket_owner: impl crate::IntoValue<String>,
         ) -> Self {
             S3Bucket(crate::typed::Properties::from_iter([
-                ("BucketName".to_owned(), bucket_name.into().into_json()),
-                ("BucketOwner".to_owned(), bucket_owner.into().into_json()),
+                (
+                    "BucketName".to_owned(),
+                    bucket_name.into_value().into_json(),
+                ),
+                (
+                    "BucketOwner".to_owned(),
+                    bucket_owner.into_value().into_json(),
+                ),
             ]))
         }
     }

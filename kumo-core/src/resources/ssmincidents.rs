@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::SSMIncidents::ResponsePlan",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::SSMIncidents::ReplicationSet",
+        <ReplicationSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSMIncidents::ResponsePlan",
+        <ResponsePlan as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::SSMIncidents::ReplicationSet`.
 ///
 /// Required properties, the arguments of [`ReplicationSet::new`]: `Regions`.
@@ -18,10 +30,10 @@ pub struct ReplicationSet(crate::Resource);
 
 impl ReplicationSet {
     /// A new `AWS::SSMIncidents::ReplicationSet` with its required properties.
-    pub fn new(regions: impl Into<crate::Value<Vec<replication_set::ReplicationRegion>>>) -> Self {
+    pub fn new(regions: impl crate::IntoValue<Vec<replication_set::ReplicationRegion>>) -> Self {
         ReplicationSet(
             crate::Resource::new("AWS::SSMIncidents::ReplicationSet")
-                .property("Regions", regions.into().into_json()),
+                .property("Regions", regions.into_value().into_json()),
         )
     }
 
@@ -30,9 +42,9 @@ impl ReplicationSet {
     /// Default: `false`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmincidents-replicationset.html#cfn-ssmincidents-replicationset-deletionprotected)
-    pub fn deletion_protected(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn deletion_protected(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DeletionProtected", value.into().into_json());
+            .set_property("DeletionProtected", value.into_value().into_json());
         self
     }
 
@@ -41,15 +53,20 @@ impl ReplicationSet {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmincidents-replicationset.html#cfn-ssmincidents-replicationset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<replication_set::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<replication_set::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ReplicationSet {
     const TYPE_NAME: &'static str = "AWS::SSMIncidents::ReplicationSet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -84,10 +101,10 @@ pub mod replication_set {
 
     impl RegionConfiguration {
         /// A new `RegionConfiguration` with its required properties.
-        pub fn new(sse_kms_key_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(sse_kms_key_id: impl crate::IntoValue<String>) -> Self {
             RegionConfiguration(crate::typed::Properties::from_iter([(
                 "SseKmsKeyId".to_owned(),
-                sse_kms_key_id.into().into_json(),
+                sse_kms_key_id.into_value().into_json(),
             )]))
         }
     }
@@ -115,19 +132,21 @@ pub mod replication_set {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmincidents-replicationset-replicationregion.html#cfn-ssmincidents-replicationset-replicationregion-regionconfiguration)
         pub fn region_configuration(
             mut self,
-            value: impl Into<crate::Value<RegionConfiguration>>,
+            value: impl crate::IntoValue<RegionConfiguration>,
         ) -> Self {
-            self.0
-                .insert("RegionConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RegionConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RegionName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmincidents-replicationset-replicationregion.html#cfn-ssmincidents-replicationset-replicationregion-regionname)
-        pub fn region_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn region_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RegionName".to_owned(), value.into().into_json());
+                .insert("RegionName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -147,12 +166,12 @@ pub mod replication_set {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -175,13 +194,16 @@ pub struct ResponsePlan(crate::Resource);
 impl ResponsePlan {
     /// A new `AWS::SSMIncidents::ResponsePlan` with its required properties.
     pub fn new(
-        incident_template: impl Into<crate::Value<response_plan::IncidentTemplate>>,
-        name: impl Into<crate::Value<String>>,
+        incident_template: impl crate::IntoValue<response_plan::IncidentTemplate>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         ResponsePlan(
             crate::Resource::new("AWS::SSMIncidents::ResponsePlan")
-                .property("IncidentTemplate", incident_template.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property(
+                    "IncidentTemplate",
+                    incident_template.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -190,8 +212,9 @@ impl ResponsePlan {
     /// Items: at most 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmincidents-responseplan.html#cfn-ssmincidents-responseplan-actions)
-    pub fn actions(mut self, value: impl Into<crate::Value<Vec<response_plan::Action>>>) -> Self {
-        self.0.set_property("Actions", value.into().into_json());
+    pub fn actions(mut self, value: impl crate::IntoValue<Vec<response_plan::Action>>) -> Self {
+        self.0
+            .set_property("Actions", value.into_value().into_json());
         self
     }
 
@@ -200,9 +223,10 @@ impl ResponsePlan {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmincidents-responseplan.html#cfn-ssmincidents-responseplan-chatchannel)
     pub fn chat_channel(
         mut self,
-        value: impl Into<crate::Value<response_plan::ChatChannel>>,
+        value: impl crate::IntoValue<response_plan::ChatChannel>,
     ) -> Self {
-        self.0.set_property("ChatChannel", value.into().into_json());
+        self.0
+            .set_property("ChatChannel", value.into_value().into_json());
         self
     }
 
@@ -211,8 +235,9 @@ impl ResponsePlan {
     /// Length: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmincidents-responseplan.html#cfn-ssmincidents-responseplan-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
@@ -221,8 +246,9 @@ impl ResponsePlan {
     /// Items: at most 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmincidents-responseplan.html#cfn-ssmincidents-responseplan-engagements)
-    pub fn engagements(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Engagements", value.into().into_json());
+    pub fn engagements(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Engagements", value.into_value().into_json());
         self
     }
 
@@ -233,10 +259,10 @@ impl ResponsePlan {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmincidents-responseplan.html#cfn-ssmincidents-responseplan-integrations)
     pub fn integrations(
         mut self,
-        value: impl Into<crate::Value<Vec<response_plan::Integration>>>,
+        value: impl crate::IntoValue<Vec<response_plan::Integration>>,
     ) -> Self {
         self.0
-            .set_property("Integrations", value.into().into_json());
+            .set_property("Integrations", value.into_value().into_json());
         self
     }
 
@@ -245,15 +271,20 @@ impl ResponsePlan {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmincidents-responseplan.html#cfn-ssmincidents-responseplan-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<response_plan::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<response_plan::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ResponsePlan {
     const TYPE_NAME: &'static str = "AWS::SSMIncidents::ResponsePlan";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -295,9 +326,9 @@ pub mod response_plan {
         /// `SsmAutomation`: [`SsmAutomation`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmincidents-responseplan-action.html#cfn-ssmincidents-responseplan-action-ssmautomation)
-        pub fn ssm_automation(mut self, value: impl Into<crate::Value<SsmAutomation>>) -> Self {
+        pub fn ssm_automation(mut self, value: impl crate::IntoValue<SsmAutomation>) -> Self {
             self.0
-                .insert("SsmAutomation".to_owned(), value.into().into_json());
+                .insert("SsmAutomation".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -323,9 +354,9 @@ pub mod response_plan {
         /// `ChatbotSns`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmincidents-responseplan-chatchannel.html#cfn-ssmincidents-responseplan-chatchannel-chatbotsns)
-        pub fn chatbot_sns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn chatbot_sns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ChatbotSns".to_owned(), value.into().into_json());
+                .insert("ChatbotSns".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -345,12 +376,12 @@ pub mod response_plan {
     impl DynamicSsmParameter {
         /// A new `DynamicSsmParameter` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<DynamicSsmParameterValue>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<DynamicSsmParameterValue>,
         ) -> Self {
             DynamicSsmParameter(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -376,9 +407,9 @@ pub mod response_plan {
         /// `Variable`: [`VariableType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmincidents-responseplan-dynamicssmparametervalue.html#cfn-ssmincidents-responseplan-dynamicssmparametervalue-variable)
-        pub fn variable(mut self, value: impl Into<crate::Value<VariableType>>) -> Self {
+        pub fn variable(mut self, value: impl crate::IntoValue<VariableType>) -> Self {
             self.0
-                .insert("Variable".to_owned(), value.into().into_json());
+                .insert("Variable".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -398,12 +429,12 @@ pub mod response_plan {
     impl IncidentTemplate {
         /// A new `IncidentTemplate` with its required properties.
         pub fn new(
-            impact: impl Into<crate::Value<i64>>,
-            title: impl Into<crate::Value<String>>,
+            impact: impl crate::IntoValue<i64>,
+            title: impl crate::IntoValue<String>,
         ) -> Self {
             IncidentTemplate(crate::typed::Properties::from_iter([
-                ("Impact".to_owned(), impact.into().into_json()),
-                ("Title".to_owned(), title.into().into_json()),
+                ("Impact".to_owned(), impact.into_value().into_json()),
+                ("Title".to_owned(), title.into_value().into_json()),
             ]))
         }
 
@@ -412,9 +443,9 @@ pub mod response_plan {
         /// Length: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmincidents-responseplan-incidenttemplate.html#cfn-ssmincidents-responseplan-incidenttemplate-dedupestring)
-        pub fn dedupe_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn dedupe_string(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DedupeString".to_owned(), value.into().into_json());
+                .insert("DedupeString".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -423,9 +454,9 @@ pub mod response_plan {
         /// Items: at most 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmincidents-responseplan-incidenttemplate.html#cfn-ssmincidents-responseplan-incidenttemplate-incidenttags)
-        pub fn incident_tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
+        pub fn incident_tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
             self.0
-                .insert("IncidentTags".to_owned(), value.into().into_json());
+                .insert("IncidentTags".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -436,10 +467,12 @@ pub mod response_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmincidents-responseplan-incidenttemplate.html#cfn-ssmincidents-responseplan-incidenttemplate-notificationtargets)
         pub fn notification_targets(
             mut self,
-            value: impl Into<crate::Value<Vec<NotificationTargetItem>>>,
+            value: impl crate::IntoValue<Vec<NotificationTargetItem>>,
         ) -> Self {
-            self.0
-                .insert("NotificationTargets".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NotificationTargets".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -448,9 +481,9 @@ pub mod response_plan {
         /// Length: 1 to 4000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmincidents-responseplan-incidenttemplate.html#cfn-ssmincidents-responseplan-incidenttemplate-summary)
-        pub fn summary(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn summary(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Summary".to_owned(), value.into().into_json());
+                .insert("Summary".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -478,11 +511,11 @@ pub mod response_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmincidents-responseplan-integration.html#cfn-ssmincidents-responseplan-integration-pagerdutyconfiguration)
         pub fn pager_duty_configuration(
             mut self,
-            value: impl Into<crate::Value<PagerDutyConfiguration>>,
+            value: impl crate::IntoValue<PagerDutyConfiguration>,
         ) -> Self {
             self.0.insert(
                 "PagerDutyConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -509,9 +542,9 @@ pub mod response_plan {
         /// `SnsTopicArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmincidents-responseplan-notificationtargetitem.html#cfn-ssmincidents-responseplan-notificationtargetitem-snstopicarn)
-        pub fn sns_topic_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn sns_topic_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SnsTopicArn".to_owned(), value.into().into_json());
+                .insert("SnsTopicArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -531,17 +564,17 @@ pub mod response_plan {
     impl PagerDutyConfiguration {
         /// A new `PagerDutyConfiguration` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            pager_duty_incident_configuration: impl Into<crate::Value<PagerDutyIncidentConfiguration>>,
-            secret_id: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            pager_duty_incident_configuration: impl crate::IntoValue<PagerDutyIncidentConfiguration>,
+            secret_id: impl crate::IntoValue<String>,
         ) -> Self {
             PagerDutyConfiguration(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "PagerDutyIncidentConfiguration".to_owned(),
-                    pager_duty_incident_configuration.into().into_json(),
+                    pager_duty_incident_configuration.into_value().into_json(),
                 ),
-                ("SecretId".to_owned(), secret_id.into().into_json()),
+                ("SecretId".to_owned(), secret_id.into_value().into_json()),
             ]))
         }
     }
@@ -560,10 +593,10 @@ pub mod response_plan {
 
     impl PagerDutyIncidentConfiguration {
         /// A new `PagerDutyIncidentConfiguration` with its required properties.
-        pub fn new(service_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(service_id: impl crate::IntoValue<String>) -> Self {
             PagerDutyIncidentConfiguration(crate::typed::Properties::from_iter([(
                 "ServiceId".to_owned(),
-                service_id.into().into_json(),
+                service_id.into_value().into_json(),
             )]))
         }
     }
@@ -583,12 +616,15 @@ pub mod response_plan {
     impl SsmAutomation {
         /// A new `SsmAutomation` with its required properties.
         pub fn new(
-            document_name: impl Into<crate::Value<String>>,
-            role_arn: impl Into<crate::Value<String>>,
+            document_name: impl crate::IntoValue<String>,
+            role_arn: impl crate::IntoValue<String>,
         ) -> Self {
             SsmAutomation(crate::typed::Properties::from_iter([
-                ("DocumentName".to_owned(), document_name.into().into_json()),
-                ("RoleArn".to_owned(), role_arn.into().into_json()),
+                (
+                    "DocumentName".to_owned(),
+                    document_name.into_value().into_json(),
+                ),
+                ("RoleArn".to_owned(), role_arn.into_value().into_json()),
             ]))
         }
 
@@ -597,9 +633,9 @@ pub mod response_plan {
         /// Length: at most 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmincidents-responseplan-ssmautomation.html#cfn-ssmincidents-responseplan-ssmautomation-documentversion)
-        pub fn document_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn document_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DocumentVersion".to_owned(), value.into().into_json());
+                .insert("DocumentVersion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -610,10 +646,12 @@ pub mod response_plan {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmincidents-responseplan-ssmautomation.html#cfn-ssmincidents-responseplan-ssmautomation-dynamicparameters)
         pub fn dynamic_parameters(
             mut self,
-            value: impl Into<crate::Value<Vec<DynamicSsmParameter>>>,
+            value: impl crate::IntoValue<Vec<DynamicSsmParameter>>,
         ) -> Self {
-            self.0
-                .insert("DynamicParameters".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DynamicParameters".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -622,18 +660,18 @@ pub mod response_plan {
         /// Items: 1 to 200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmincidents-responseplan-ssmautomation.html#cfn-ssmincidents-responseplan-ssmautomation-parameters)
-        pub fn parameters(mut self, value: impl Into<crate::Value<Vec<SsmParameter>>>) -> Self {
+        pub fn parameters(mut self, value: impl crate::IntoValue<Vec<SsmParameter>>) -> Self {
             self.0
-                .insert("Parameters".to_owned(), value.into().into_json());
+                .insert("Parameters".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetAccount`: [`TargetAccount`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmincidents-responseplan-ssmautomation.html#cfn-ssmincidents-responseplan-ssmautomation-targetaccount)
-        pub fn target_account(mut self, value: impl Into<crate::Value<TargetAccount>>) -> Self {
+        pub fn target_account(mut self, value: impl crate::IntoValue<TargetAccount>) -> Self {
             self.0
-                .insert("TargetAccount".to_owned(), value.into().into_json());
+                .insert("TargetAccount".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -653,12 +691,12 @@ pub mod response_plan {
     impl SsmParameter {
         /// A new `SsmParameter` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            values: impl Into<crate::Value<Vec<String>>>,
+            key: impl crate::IntoValue<String>,
+            values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             SsmParameter(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Values".to_owned(), values.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Values".to_owned(), values.into_value().into_json()),
             ]))
         }
     }
@@ -678,12 +716,12 @@ pub mod response_plan {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

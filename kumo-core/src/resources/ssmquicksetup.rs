@@ -8,6 +8,18 @@ pub const TYPES: &[&str] = &[
     "AWS::SSMQuickSetup::LifecycleAutomation",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::SSMQuickSetup::ConfigurationManager",
+        <ConfigurationManager as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSMQuickSetup::LifecycleAutomation",
+        <LifecycleAutomation as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::SSMQuickSetup::ConfigurationManager`.
 ///
 /// Required properties, the arguments of [`ConfigurationManager::new`]: `ConfigurationDefinitions`.
@@ -19,14 +31,14 @@ pub struct ConfigurationManager(crate::Resource);
 impl ConfigurationManager {
     /// A new `AWS::SSMQuickSetup::ConfigurationManager` with its required properties.
     pub fn new(
-        configuration_definitions: impl Into<
-            crate::Value<Vec<configuration_manager::ConfigurationDefinition>>,
+        configuration_definitions: impl crate::IntoValue<
+            Vec<configuration_manager::ConfigurationDefinition>,
         >,
     ) -> Self {
         ConfigurationManager(
             crate::Resource::new("AWS::SSMQuickSetup::ConfigurationManager").property(
                 "ConfigurationDefinitions",
-                configuration_definitions.into().into_json(),
+                configuration_definitions.into_value().into_json(),
             ),
         )
     }
@@ -36,8 +48,9 @@ impl ConfigurationManager {
     /// Pattern: `^.{0,512}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmquicksetup-configurationmanager.html#cfn-ssmquicksetup-configurationmanager-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -46,8 +59,8 @@ impl ConfigurationManager {
     /// Pattern: `^[ A-Za-z0-9_-]{1,50}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmquicksetup-configurationmanager.html#cfn-ssmquicksetup-configurationmanager-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -56,9 +69,9 @@ impl ConfigurationManager {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmquicksetup-configurationmanager.html#cfn-ssmquicksetup-configurationmanager-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -119,12 +132,12 @@ pub mod configuration_manager {
     impl ConfigurationDefinition {
         /// A new `ConfigurationDefinition` with its required properties.
         pub fn new(
-            parameters: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
-            r#type: impl Into<crate::Value<String>>,
+            parameters: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             ConfigurationDefinition(crate::typed::Properties::from_iter([
-                ("Parameters".to_owned(), parameters.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Parameters".to_owned(), parameters.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
@@ -133,11 +146,11 @@ pub mod configuration_manager {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmquicksetup-configurationmanager-configurationdefinition.html#cfn-ssmquicksetup-configurationmanager-configurationdefinition-localdeploymentadministrationrolearn)
         pub fn local_deployment_administration_role_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "LocalDeploymentAdministrationRoleArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -149,11 +162,11 @@ pub mod configuration_manager {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmquicksetup-configurationmanager-configurationdefinition.html#cfn-ssmquicksetup-configurationmanager-configurationdefinition-localdeploymentexecutionrolename)
         pub fn local_deployment_execution_role_name(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "LocalDeploymentExecutionRoleName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -163,17 +176,18 @@ pub mod configuration_manager {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmquicksetup-configurationmanager-configurationdefinition.html#cfn-ssmquicksetup-configurationmanager-configurationdefinition-typeversion)
-        pub fn type_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn type_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TypeVersion".to_owned(), value.into().into_json());
+                .insert("TypeVersion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `id`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ssmquicksetup-configurationmanager-configurationdefinition.html#cfn-ssmquicksetup-configurationmanager-configurationdefinition-id)
-        pub fn id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("id".to_owned(), value.into().into_json());
+        pub fn id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("id".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -196,20 +210,21 @@ pub struct LifecycleAutomation(crate::Resource);
 impl LifecycleAutomation {
     /// A new `AWS::SSMQuickSetup::LifecycleAutomation` with its required properties.
     pub fn new(
-        automation_document: impl Into<crate::Value<String>>,
-        automation_parameters: impl Into<
-            crate::Value<::std::collections::BTreeMap<String, Vec<String>>>,
-        >,
-        resource_key: impl Into<crate::Value<String>>,
+        automation_document: impl crate::IntoValue<String>,
+        automation_parameters: impl crate::IntoValue<::std::collections::BTreeMap<String, Vec<String>>>,
+        resource_key: impl crate::IntoValue<String>,
     ) -> Self {
         LifecycleAutomation(
             crate::Resource::new("AWS::SSMQuickSetup::LifecycleAutomation")
-                .property("AutomationDocument", automation_document.into().into_json())
+                .property(
+                    "AutomationDocument",
+                    automation_document.into_value().into_json(),
+                )
                 .property(
                     "AutomationParameters",
-                    automation_parameters.into().into_json(),
+                    automation_parameters.into_value().into_json(),
                 )
-                .property("ResourceKey", resource_key.into().into_json()),
+                .property("ResourceKey", resource_key.into_value().into_json()),
         )
     }
 
@@ -218,9 +233,9 @@ impl LifecycleAutomation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssmquicksetup-lifecycleautomation.html#cfn-ssmquicksetup-lifecycleautomation-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }

@@ -12,6 +12,34 @@ pub const TYPES: &[&str] = &[
     "AWS::SSO::PermissionSet",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::SSO::Application",
+        <Application as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSO::ApplicationAssignment",
+        <ApplicationAssignment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSO::Assignment",
+        <Assignment as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSO::Instance",
+        <Instance as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSO::InstanceAccessControlAttributeConfiguration",
+        <InstanceAccessControlAttributeConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SSO::PermissionSet",
+        <PermissionSet as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::SSO::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `ApplicationProviderArn`, `InstanceArn`, `Name`.
@@ -23,18 +51,18 @@ pub struct Application(crate::Resource);
 impl Application {
     /// A new `AWS::SSO::Application` with its required properties.
     pub fn new(
-        application_provider_arn: impl Into<crate::Value<String>>,
-        instance_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        application_provider_arn: impl crate::IntoValue<String>,
+        instance_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Application(
             crate::Resource::new("AWS::SSO::Application")
                 .property(
                     "ApplicationProviderArn",
-                    application_provider_arn.into().into_json(),
+                    application_provider_arn.into_value().into_json(),
                 )
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -43,8 +71,9 @@ impl Application {
     /// Length: 1 to 128.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-application.html#cfn-sso-application-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -53,18 +82,19 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-application.html#cfn-sso-application-portaloptions)
     pub fn portal_options(
         mut self,
-        value: impl Into<crate::Value<application::PortalOptionsConfiguration>>,
+        value: impl crate::IntoValue<application::PortalOptionsConfiguration>,
     ) -> Self {
         self.0
-            .set_property("PortalOptions", value.into().into_json());
+            .set_property("PortalOptions", value.into_value().into_json());
         self
     }
 
     /// `Status`: [`Status`](application::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-application.html#cfn-sso-application-status)
-    pub fn status(mut self, value: impl Into<crate::Value<application::Status>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<application::Status>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
@@ -73,15 +103,20 @@ impl Application {
     /// Items: at most 75.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-application.html#cfn-sso-application-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<application::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Application {
     const TYPE_NAME: &'static str = "AWS::SSO::Application";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ApplicationProviderArn", "InstanceArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -123,18 +158,18 @@ pub mod application {
         /// `SignInOptions`: [`SignInOptions`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sso-application-portaloptionsconfiguration.html#cfn-sso-application-portaloptionsconfiguration-signinoptions)
-        pub fn sign_in_options(mut self, value: impl Into<crate::Value<SignInOptions>>) -> Self {
+        pub fn sign_in_options(mut self, value: impl crate::IntoValue<SignInOptions>) -> Self {
             self.0
-                .insert("SignInOptions".to_owned(), value.into().into_json());
+                .insert("SignInOptions".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Visibility`: [`Visibility`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sso-application-portaloptionsconfiguration.html#cfn-sso-application-portaloptionsconfiguration-visibility)
-        pub fn visibility(mut self, value: impl Into<crate::Value<Visibility>>) -> Self {
+        pub fn visibility(mut self, value: impl crate::IntoValue<Visibility>) -> Self {
             self.0
-                .insert("Visibility".to_owned(), value.into().into_json());
+                .insert("Visibility".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -153,10 +188,10 @@ pub mod application {
 
     impl SignInOptions {
         /// A new `SignInOptions` with its required properties.
-        pub fn new(origin: impl Into<crate::Value<Origin>>) -> Self {
+        pub fn new(origin: impl crate::IntoValue<Origin>) -> Self {
             SignInOptions(crate::typed::Properties::from_iter([(
                 "Origin".to_owned(),
-                origin.into().into_json(),
+                origin.into_value().into_json(),
             )]))
         }
 
@@ -167,9 +202,9 @@ pub mod application {
         /// Pattern: `^http(s)?:\/\/[-a-zA-Z0-9+&@#\/%?=~_|!:,.;]*[-a-zA-Z0-9+&bb@#\/%?=~_|]$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sso-application-signinoptions.html#cfn-sso-application-signinoptions-applicationurl)
-        pub fn application_url(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn application_url(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ApplicationUrl".to_owned(), value.into().into_json());
+                .insert("ApplicationUrl".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -189,12 +224,12 @@ pub mod application {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -271,15 +306,15 @@ pub struct ApplicationAssignment(crate::Resource);
 impl ApplicationAssignment {
     /// A new `AWS::SSO::ApplicationAssignment` with its required properties.
     pub fn new(
-        application_arn: impl Into<crate::Value<String>>,
-        principal_id: impl Into<crate::Value<String>>,
-        principal_type: impl Into<crate::Value<application_assignment::PrincipalType>>,
+        application_arn: impl crate::IntoValue<String>,
+        principal_id: impl crate::IntoValue<String>,
+        principal_type: impl crate::IntoValue<application_assignment::PrincipalType>,
     ) -> Self {
         ApplicationAssignment(
             crate::Resource::new("AWS::SSO::ApplicationAssignment")
-                .property("ApplicationArn", application_arn.into().into_json())
-                .property("PrincipalId", principal_id.into().into_json())
-                .property("PrincipalType", principal_type.into().into_json()),
+                .property("ApplicationArn", application_arn.into_value().into_json())
+                .property("PrincipalId", principal_id.into_value().into_json())
+                .property("PrincipalType", principal_type.into_value().into_json()),
         )
     }
 }
@@ -336,21 +371,24 @@ pub struct Assignment(crate::Resource);
 impl Assignment {
     /// A new `AWS::SSO::Assignment` with its required properties.
     pub fn new(
-        instance_arn: impl Into<crate::Value<String>>,
-        permission_set_arn: impl Into<crate::Value<String>>,
-        principal_id: impl Into<crate::Value<String>>,
-        principal_type: impl Into<crate::Value<assignment::PrincipalType>>,
-        target_id: impl Into<crate::Value<String>>,
-        target_type: impl Into<crate::Value<assignment::TargetType>>,
+        instance_arn: impl crate::IntoValue<String>,
+        permission_set_arn: impl crate::IntoValue<String>,
+        principal_id: impl crate::IntoValue<String>,
+        principal_type: impl crate::IntoValue<assignment::PrincipalType>,
+        target_id: impl crate::IntoValue<String>,
+        target_type: impl crate::IntoValue<assignment::TargetType>,
     ) -> Self {
         Assignment(
             crate::Resource::new("AWS::SSO::Assignment")
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("PermissionSetArn", permission_set_arn.into().into_json())
-                .property("PrincipalId", principal_id.into().into_json())
-                .property("PrincipalType", principal_type.into().into_json())
-                .property("TargetId", target_id.into().into_json())
-                .property("TargetType", target_type.into().into_json()),
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property(
+                    "PermissionSetArn",
+                    permission_set_arn.into_value().into_json(),
+                )
+                .property("PrincipalId", principal_id.into_value().into_json())
+                .property("PrincipalType", principal_type.into_value().into_json())
+                .property("TargetId", target_id.into_value().into_json())
+                .property("TargetType", target_type.into_value().into_json()),
         )
     }
 }
@@ -436,8 +474,8 @@ impl Instance {
     /// Pattern: `^[\w+=,.@-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-instance.html#cfn-sso-instance-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -446,8 +484,8 @@ impl Instance {
     /// Items: at most 75.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-instance.html#cfn-sso-instance-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<instance::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<instance::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -460,7 +498,12 @@ impl Default for Instance {
 
 impl crate::typed::ResourceType for Instance {
     const TYPE_NAME: &'static str = "AWS::SSO::Instance";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -511,12 +554,12 @@ pub mod instance {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -538,10 +581,10 @@ pub struct InstanceAccessControlAttributeConfiguration(crate::Resource);
 
 impl InstanceAccessControlAttributeConfiguration {
     /// A new `AWS::SSO::InstanceAccessControlAttributeConfiguration` with its required properties.
-    pub fn new(instance_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(instance_arn: impl crate::IntoValue<String>) -> Self {
         InstanceAccessControlAttributeConfiguration(
             crate::Resource::new("AWS::SSO::InstanceAccessControlAttributeConfiguration")
-                .property("InstanceArn", instance_arn.into().into_json()),
+                .property("InstanceArn", instance_arn.into_value().into_json()),
         )
     }
 
@@ -550,14 +593,12 @@ impl InstanceAccessControlAttributeConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-instanceaccesscontrolattributeconfiguration.html#cfn-sso-instanceaccesscontrolattributeconfiguration-accesscontrolattributes)
     pub fn access_control_attributes(
         mut self,
-        value: impl Into<
-            crate::Value<
-                Vec<instance_access_control_attribute_configuration::AccessControlAttribute>,
-            >,
+        value: impl crate::IntoValue<
+            Vec<instance_access_control_attribute_configuration::AccessControlAttribute>,
         >,
     ) -> Self {
         self.0
-            .set_property("AccessControlAttributes", value.into().into_json());
+            .set_property("AccessControlAttributes", value.into_value().into_json());
         self
     }
 
@@ -566,11 +607,11 @@ impl InstanceAccessControlAttributeConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-instanceaccesscontrolattributeconfiguration.html#cfn-sso-instanceaccesscontrolattributeconfiguration-instanceaccesscontrolattributeconfiguration)
     pub fn instance_access_control_attribute_configuration(
         mut self,
-        value: impl Into<crate::Value<instance_access_control_attribute_configuration::InstanceAccessControlAttributeConfiguration>>,
+        value: impl crate::IntoValue<instance_access_control_attribute_configuration::InstanceAccessControlAttributeConfiguration>,
     ) -> Self {
         self.0.set_property(
             "InstanceAccessControlAttributeConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -606,12 +647,12 @@ pub mod instance_access_control_attribute_configuration {
     impl AccessControlAttribute {
         /// A new `AccessControlAttribute` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<AccessControlAttributeValue>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<AccessControlAttributeValue>,
         ) -> Self {
             AccessControlAttribute(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -630,10 +671,10 @@ pub mod instance_access_control_attribute_configuration {
 
     impl AccessControlAttributeValue {
         /// A new `AccessControlAttributeValue` with its required properties.
-        pub fn new(source: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn new(source: impl crate::IntoValue<Vec<String>>) -> Self {
             AccessControlAttributeValue(crate::typed::Properties::from_iter([(
                 "Source".to_owned(),
-                source.into().into_json(),
+                source.into_value().into_json(),
             )]))
         }
     }
@@ -653,11 +694,11 @@ pub mod instance_access_control_attribute_configuration {
     impl InstanceAccessControlAttributeConfiguration {
         /// A new `InstanceAccessControlAttributeConfiguration` with its required properties.
         pub fn new(
-            access_control_attributes: impl Into<crate::Value<Vec<AccessControlAttribute>>>,
+            access_control_attributes: impl crate::IntoValue<Vec<AccessControlAttribute>>,
         ) -> Self {
             InstanceAccessControlAttributeConfiguration(crate::typed::Properties::from_iter([(
                 "AccessControlAttributes".to_owned(),
-                access_control_attributes.into().into_json(),
+                access_control_attributes.into_value().into_json(),
             )]))
         }
     }
@@ -680,13 +721,13 @@ pub struct PermissionSet(crate::Resource);
 impl PermissionSet {
     /// A new `AWS::SSO::PermissionSet` with its required properties.
     pub fn new(
-        instance_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        instance_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         PermissionSet(
             crate::Resource::new("AWS::SSO::PermissionSet")
-                .property("InstanceArn", instance_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("InstanceArn", instance_arn.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -697,10 +738,12 @@ impl PermissionSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-permissionset.html#cfn-sso-permissionset-customermanagedpolicyreferences)
     pub fn customer_managed_policy_references(
         mut self,
-        value: impl Into<crate::Value<Vec<permission_set::CustomerManagedPolicyReference>>>,
+        value: impl crate::IntoValue<Vec<permission_set::CustomerManagedPolicyReference>>,
     ) -> Self {
-        self.0
-            .set_property("CustomerManagedPolicyReferences", value.into().into_json());
+        self.0.set_property(
+            "CustomerManagedPolicyReferences",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -711,17 +754,18 @@ impl PermissionSet {
     /// Pattern: `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-permissionset.html#cfn-sso-permissionset-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `InlinePolicy`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-permissionset.html#cfn-sso-permissionset-inlinepolicy)
-    pub fn inline_policy(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn inline_policy(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("InlinePolicy", value.into().into_json());
+            .set_property("InlinePolicy", value.into_value().into_json());
         self
     }
 
@@ -730,9 +774,9 @@ impl PermissionSet {
     /// Items: at most 20.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-permissionset.html#cfn-sso-permissionset-managedpolicies)
-    pub fn managed_policies(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn managed_policies(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ManagedPolicies", value.into().into_json());
+            .set_property("ManagedPolicies", value.into_value().into_json());
         self
     }
 
@@ -741,10 +785,10 @@ impl PermissionSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-permissionset.html#cfn-sso-permissionset-permissionsboundary)
     pub fn permissions_boundary(
         mut self,
-        value: impl Into<crate::Value<permission_set::PermissionsBoundary>>,
+        value: impl crate::IntoValue<permission_set::PermissionsBoundary>,
     ) -> Self {
         self.0
-            .set_property("PermissionsBoundary", value.into().into_json());
+            .set_property("PermissionsBoundary", value.into_value().into_json());
         self
     }
 
@@ -755,9 +799,9 @@ impl PermissionSet {
     /// Pattern: `[a-zA-Z0-9&amp;$@#\/%?=~\-_'&quot;|!:,.;*+\[\]\ \(\)\{\}]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-permissionset.html#cfn-sso-permissionset-relaystatetype)
-    pub fn relay_state_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn relay_state_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("RelayStateType", value.into().into_json());
+            .set_property("RelayStateType", value.into_value().into_json());
         self
     }
 
@@ -768,9 +812,9 @@ impl PermissionSet {
     /// Pattern: `^(-?)P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)([DW]))?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-permissionset.html#cfn-sso-permissionset-sessionduration)
-    pub fn session_duration(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn session_duration(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SessionDuration", value.into().into_json());
+            .set_property("SessionDuration", value.into_value().into_json());
         self
     }
 
@@ -779,15 +823,20 @@ impl PermissionSet {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sso-permissionset.html#cfn-sso-permissionset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<permission_set::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<permission_set::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PermissionSet {
     const TYPE_NAME: &'static str = "AWS::SSO::PermissionSet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["InstanceArn", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -822,10 +871,10 @@ pub mod permission_set {
 
     impl CustomerManagedPolicyReference {
         /// A new `CustomerManagedPolicyReference` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             CustomerManagedPolicyReference(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
 
@@ -836,8 +885,9 @@ pub mod permission_set {
         /// Pattern: `((/[A-Za-z0-9\.,\+@=_-]+)*)/`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sso-permissionset-customermanagedpolicyreference.html#cfn-sso-permissionset-customermanagedpolicyreference-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -865,11 +915,11 @@ pub mod permission_set {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sso-permissionset-permissionsboundary.html#cfn-sso-permissionset-permissionsboundary-customermanagedpolicyreference)
         pub fn customer_managed_policy_reference(
             mut self,
-            value: impl Into<crate::Value<CustomerManagedPolicyReference>>,
+            value: impl crate::IntoValue<CustomerManagedPolicyReference>,
         ) -> Self {
             self.0.insert(
                 "CustomerManagedPolicyReference".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -877,9 +927,11 @@ pub mod permission_set {
         /// `ManagedPolicyArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sso-permissionset-permissionsboundary.html#cfn-sso-permissionset-permissionsboundary-managedpolicyarn)
-        pub fn managed_policy_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ManagedPolicyArn".to_owned(), value.into().into_json());
+        pub fn managed_policy_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ManagedPolicyArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -899,12 +951,12 @@ pub mod permission_set {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

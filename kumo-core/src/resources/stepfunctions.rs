@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::StepFunctions::StateMachineVersion",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::StepFunctions::Activity",
+        <Activity as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::StepFunctions::StateMachine",
+        <StateMachine as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::StepFunctions::StateMachineAlias",
+        <StateMachineAlias as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::StepFunctions::StateMachineVersion",
+        <StateMachineVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::StepFunctions::Activity`.
 ///
 /// Required properties, the arguments of [`Activity::new`]: `Name`.
@@ -20,10 +40,10 @@ pub struct Activity(crate::Resource);
 
 impl Activity {
     /// A new `AWS::StepFunctions::Activity` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Activity(
             crate::Resource::new("AWS::StepFunctions::Activity")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -34,25 +54,30 @@ impl Activity {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-activity.html#cfn-stepfunctions-activity-encryptionconfiguration)
     pub fn encryption_configuration(
         mut self,
-        value: impl Into<crate::Value<activity::EncryptionConfiguration>>,
+        value: impl crate::IntoValue<activity::EncryptionConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EncryptionConfiguration", value.into().into_json());
+            .set_property("EncryptionConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`TagsEntry`](activity::TagsEntry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-activity.html#cfn-stepfunctions-activity-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<activity::TagsEntry>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<activity::TagsEntry>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Activity {
     const TYPE_NAME: &'static str = "AWS::StepFunctions::Activity";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["EncryptionConfiguration", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -87,10 +112,10 @@ pub mod activity {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             EncryptionConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -101,11 +126,11 @@ pub mod activity {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-stepfunctions-activity-encryptionconfiguration.html#cfn-stepfunctions-activity-encryptionconfiguration-kmsdatakeyreuseperiodseconds)
         pub fn kms_data_key_reuse_period_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "KmsDataKeyReusePeriodSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -115,9 +140,9 @@ pub mod activity {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-stepfunctions-activity-encryptionconfiguration.html#cfn-stepfunctions-activity-encryptionconfiguration-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -137,12 +162,12 @@ pub mod activity {
     impl TagsEntry {
         /// A new `TagsEntry` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TagsEntry(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -182,18 +207,19 @@ pub struct StateMachine(crate::Resource);
 
 impl StateMachine {
     /// A new `AWS::StepFunctions::StateMachine` with its required properties.
-    pub fn new(role_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(role_arn: impl crate::IntoValue<String>) -> Self {
         StateMachine(
             crate::Resource::new("AWS::StepFunctions::StateMachine")
-                .property("RoleArn", role_arn.into().into_json()),
+                .property("RoleArn", role_arn.into_value().into_json()),
         )
     }
 
     /// `Definition`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-definition)
-    pub fn definition(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("Definition", value.into().into_json());
+    pub fn definition(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("Definition", value.into_value().into_json());
         self
     }
 
@@ -202,10 +228,10 @@ impl StateMachine {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-definitions3location)
     pub fn definition_s3_location(
         mut self,
-        value: impl Into<crate::Value<state_machine::S3Location>>,
+        value: impl crate::IntoValue<state_machine::S3Location>,
     ) -> Self {
         self.0
-            .set_property("DefinitionS3Location", value.into().into_json());
+            .set_property("DefinitionS3Location", value.into_value().into_json());
         self
     }
 
@@ -214,9 +240,9 @@ impl StateMachine {
     /// Length: 1 to 1048576.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-definitionstring)
-    pub fn definition_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn definition_string(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DefinitionString", value.into().into_json());
+            .set_property("DefinitionString", value.into_value().into_json());
         self
     }
 
@@ -225,10 +251,10 @@ impl StateMachine {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-definitionsubstitutions)
     pub fn definition_substitutions(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, crate::Json>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, crate::Json>>,
     ) -> Self {
         self.0
-            .set_property("DefinitionSubstitutions", value.into().into_json());
+            .set_property("DefinitionSubstitutions", value.into_value().into_json());
         self
     }
 
@@ -237,10 +263,10 @@ impl StateMachine {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-encryptionconfiguration)
     pub fn encryption_configuration(
         mut self,
-        value: impl Into<crate::Value<state_machine::EncryptionConfiguration>>,
+        value: impl crate::IntoValue<state_machine::EncryptionConfiguration>,
     ) -> Self {
         self.0
-            .set_property("EncryptionConfiguration", value.into().into_json());
+            .set_property("EncryptionConfiguration", value.into_value().into_json());
         self
     }
 
@@ -249,10 +275,10 @@ impl StateMachine {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-loggingconfiguration)
     pub fn logging_configuration(
         mut self,
-        value: impl Into<crate::Value<state_machine::LoggingConfiguration>>,
+        value: impl crate::IntoValue<state_machine::LoggingConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LoggingConfiguration", value.into().into_json());
+            .set_property("LoggingConfiguration", value.into_value().into_json());
         self
     }
 
@@ -263,9 +289,9 @@ impl StateMachine {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-statemachinename)
-    pub fn state_machine_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn state_machine_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("StateMachineName", value.into().into_json());
+            .set_property("StateMachineName", value.into_value().into_json());
         self
     }
 
@@ -276,18 +302,18 @@ impl StateMachine {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-statemachinetype)
     pub fn state_machine_type(
         mut self,
-        value: impl Into<crate::Value<state_machine::StateMachineType>>,
+        value: impl crate::IntoValue<state_machine::StateMachineType>,
     ) -> Self {
         self.0
-            .set_property("StateMachineType", value.into().into_json());
+            .set_property("StateMachineType", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`TagsEntry`](state_machine::TagsEntry).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<state_machine::TagsEntry>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<state_machine::TagsEntry>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -296,17 +322,22 @@ impl StateMachine {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-tracingconfiguration)
     pub fn tracing_configuration(
         mut self,
-        value: impl Into<crate::Value<state_machine::TracingConfiguration>>,
+        value: impl crate::IntoValue<state_machine::TracingConfiguration>,
     ) -> Self {
         self.0
-            .set_property("TracingConfiguration", value.into().into_json());
+            .set_property("TracingConfiguration", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for StateMachine {
     const TYPE_NAME: &'static str = "AWS::StepFunctions::StateMachine";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["StateMachineName", "StateMachineType"];
 
     fn resource(&self) -> &crate::Resource {
@@ -360,9 +391,9 @@ pub mod state_machine {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-stepfunctions-statemachine-cloudwatchlogsloggroup.html#cfn-stepfunctions-statemachine-cloudwatchlogsloggroup-loggrouparn)
-        pub fn log_group_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn log_group_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogGroupArn".to_owned(), value.into().into_json());
+                .insert("LogGroupArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -381,10 +412,10 @@ pub mod state_machine {
 
     impl EncryptionConfiguration {
         /// A new `EncryptionConfiguration` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             EncryptionConfiguration(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -395,11 +426,11 @@ pub mod state_machine {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-stepfunctions-statemachine-encryptionconfiguration.html#cfn-stepfunctions-statemachine-encryptionconfiguration-kmsdatakeyreuseperiodseconds)
         pub fn kms_data_key_reuse_period_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "KmsDataKeyReusePeriodSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -409,9 +440,9 @@ pub mod state_machine {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-stepfunctions-statemachine-encryptionconfiguration.html#cfn-stepfunctions-statemachine-encryptionconfiguration-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -439,11 +470,11 @@ pub mod state_machine {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-stepfunctions-statemachine-logdestination.html#cfn-stepfunctions-statemachine-logdestination-cloudwatchlogsloggroup)
         pub fn cloud_watch_logs_log_group(
             mut self,
-            value: impl Into<crate::Value<CloudWatchLogsLogGroup>>,
+            value: impl crate::IntoValue<CloudWatchLogsLogGroup>,
         ) -> Self {
             self.0.insert(
                 "CloudWatchLogsLogGroup".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -472,26 +503,29 @@ pub mod state_machine {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-stepfunctions-statemachine-loggingconfiguration.html#cfn-stepfunctions-statemachine-loggingconfiguration-destinations)
-        pub fn destinations(mut self, value: impl Into<crate::Value<Vec<LogDestination>>>) -> Self {
+        pub fn destinations(mut self, value: impl crate::IntoValue<Vec<LogDestination>>) -> Self {
             self.0
-                .insert("Destinations".to_owned(), value.into().into_json());
+                .insert("Destinations".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IncludeExecutionData`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-stepfunctions-statemachine-loggingconfiguration.html#cfn-stepfunctions-statemachine-loggingconfiguration-includeexecutiondata)
-        pub fn include_execution_data(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("IncludeExecutionData".to_owned(), value.into().into_json());
+        pub fn include_execution_data(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "IncludeExecutionData".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Level`: [`Level`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-stepfunctions-statemachine-loggingconfiguration.html#cfn-stepfunctions-statemachine-loggingconfiguration-level)
-        pub fn level(mut self, value: impl Into<crate::Value<Level>>) -> Self {
-            self.0.insert("Level".to_owned(), value.into().into_json());
+        pub fn level(mut self, value: impl crate::IntoValue<Level>) -> Self {
+            self.0
+                .insert("Level".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -511,21 +545,21 @@ pub mod state_machine {
     impl S3Location {
         /// A new `S3Location` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            key: impl Into<crate::Value<String>>,
+            bucket: impl crate::IntoValue<String>,
+            key: impl crate::IntoValue<String>,
         ) -> Self {
             S3Location(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
-                ("Key".to_owned(), key.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
             ]))
         }
 
         /// `Version`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-stepfunctions-statemachine-s3location.html#cfn-stepfunctions-statemachine-s3location-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -545,12 +579,12 @@ pub mod state_machine {
     impl TagsEntry {
         /// A new `TagsEntry` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             TagsEntry(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -576,9 +610,9 @@ pub mod state_machine {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-stepfunctions-statemachine-tracingconfiguration.html#cfn-stepfunctions-statemachine-tracingconfiguration-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -669,10 +703,10 @@ impl StateMachineAlias {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachinealias.html#cfn-stepfunctions-statemachinealias-deploymentpreference)
     pub fn deployment_preference(
         mut self,
-        value: impl Into<crate::Value<state_machine_alias::DeploymentPreference>>,
+        value: impl crate::IntoValue<state_machine_alias::DeploymentPreference>,
     ) -> Self {
         self.0
-            .set_property("DeploymentPreference", value.into().into_json());
+            .set_property("DeploymentPreference", value.into_value().into_json());
         self
     }
 
@@ -681,8 +715,9 @@ impl StateMachineAlias {
     /// Length: 1 to 256.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachinealias.html#cfn-stepfunctions-statemachinealias-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -695,8 +730,8 @@ impl StateMachineAlias {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachinealias.html#cfn-stepfunctions-statemachinealias-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -705,10 +740,10 @@ impl StateMachineAlias {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachinealias.html#cfn-stepfunctions-statemachinealias-routingconfiguration)
     pub fn routing_configuration(
         mut self,
-        value: impl Into<crate::Value<Vec<state_machine_alias::RoutingConfigurationVersion>>>,
+        value: impl crate::IntoValue<Vec<state_machine_alias::RoutingConfigurationVersion>>,
     ) -> Self {
         self.0
-            .set_property("RoutingConfiguration", value.into().into_json());
+            .set_property("RoutingConfiguration", value.into_value().into_json());
         self
     }
 
@@ -717,9 +752,9 @@ impl StateMachineAlias {
     /// Length: 1 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachinealias.html#cfn-stepfunctions-statemachinealias-statemachinearn)
-    pub fn state_machine_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn state_machine_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("StateMachineArn", value.into().into_json());
+            .set_property("StateMachineArn", value.into_value().into_json());
         self
     }
 }
@@ -768,15 +803,15 @@ pub mod state_machine_alias {
     impl DeploymentPreference {
         /// A new `DeploymentPreference` with its required properties.
         pub fn new(
-            state_machine_version_arn: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<Type>>,
+            state_machine_version_arn: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             DeploymentPreference(crate::typed::Properties::from_iter([
                 (
                     "StateMachineVersionArn".to_owned(),
-                    state_machine_version_arn.into().into_json(),
+                    state_machine_version_arn.into_value().into_json(),
                 ),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
@@ -785,8 +820,9 @@ pub mod state_machine_alias {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-stepfunctions-statemachinealias-deploymentpreference.html#cfn-stepfunctions-statemachinealias-deploymentpreference-alarms)
-        pub fn alarms(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Alarms".to_owned(), value.into().into_json());
+        pub fn alarms(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Alarms".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -795,9 +831,9 @@ pub mod state_machine_alias {
         /// Range: 1 to 2100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-stepfunctions-statemachinealias-deploymentpreference.html#cfn-stepfunctions-statemachinealias-deploymentpreference-interval)
-        pub fn interval(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn interval(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Interval".to_owned(), value.into().into_json());
+                .insert("Interval".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -806,9 +842,9 @@ pub mod state_machine_alias {
         /// Range: 1 to 99.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-stepfunctions-statemachinealias-deploymentpreference.html#cfn-stepfunctions-statemachinealias-deploymentpreference-percentage)
-        pub fn percentage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn percentage(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Percentage".to_owned(), value.into().into_json());
+                .insert("Percentage".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -828,15 +864,15 @@ pub mod state_machine_alias {
     impl RoutingConfigurationVersion {
         /// A new `RoutingConfigurationVersion` with its required properties.
         pub fn new(
-            state_machine_version_arn: impl Into<crate::Value<String>>,
-            weight: impl Into<crate::Value<i64>>,
+            state_machine_version_arn: impl crate::IntoValue<String>,
+            weight: impl crate::IntoValue<i64>,
         ) -> Self {
             RoutingConfigurationVersion(crate::typed::Properties::from_iter([
                 (
                     "StateMachineVersionArn".to_owned(),
-                    state_machine_version_arn.into().into_json(),
+                    state_machine_version_arn.into_value().into_json(),
                 ),
-                ("Weight".to_owned(), weight.into().into_json()),
+                ("Weight".to_owned(), weight.into_value().into_json()),
             ]))
         }
     }
@@ -879,10 +915,12 @@ pub struct StateMachineVersion(crate::Resource);
 
 impl StateMachineVersion {
     /// A new `AWS::StepFunctions::StateMachineVersion` with its required properties.
-    pub fn new(state_machine_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(state_machine_arn: impl crate::IntoValue<String>) -> Self {
         StateMachineVersion(
-            crate::Resource::new("AWS::StepFunctions::StateMachineVersion")
-                .property("StateMachineArn", state_machine_arn.into().into_json()),
+            crate::Resource::new("AWS::StepFunctions::StateMachineVersion").property(
+                "StateMachineArn",
+                state_machine_arn.into_value().into_json(),
+            ),
         )
     }
 
@@ -893,8 +931,9 @@ impl StateMachineVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachineversion.html#cfn-stepfunctions-statemachineversion-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -905,9 +944,9 @@ impl StateMachineVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachineversion.html#cfn-stepfunctions-statemachineversion-statemachinerevisionid)
-    pub fn state_machine_revision_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn state_machine_revision_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("StateMachineRevisionId", value.into().into_json());
+            .set_property("StateMachineRevisionId", value.into_value().into_json());
         self
     }
 }

@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::SupportApp::SlackWorkspaceConfiguration",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::SupportApp::AccountAlias",
+        <AccountAlias as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SupportApp::SlackChannelConfiguration",
+        <SlackChannelConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::SupportApp::SlackWorkspaceConfiguration",
+        <SlackWorkspaceConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::SupportApp::AccountAlias`.
 ///
 /// Required properties, the arguments of [`AccountAlias::new`]: `AccountAlias`.
@@ -19,10 +35,10 @@ pub struct AccountAlias(crate::Resource);
 
 impl AccountAlias {
     /// A new `AWS::SupportApp::AccountAlias` with its required properties.
-    pub fn new(account_alias: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(account_alias: impl crate::IntoValue<String>) -> Self {
         AccountAlias(
             crate::Resource::new("AWS::SupportApp::AccountAlias")
-                .property("AccountAlias", account_alias.into().into_json()),
+                .property("AccountAlias", account_alias.into_value().into_json()),
         )
     }
 }
@@ -64,22 +80,22 @@ pub struct SlackChannelConfiguration(crate::Resource);
 impl SlackChannelConfiguration {
     /// A new `AWS::SupportApp::SlackChannelConfiguration` with its required properties.
     pub fn new(
-        channel_id: impl Into<crate::Value<String>>,
-        channel_role_arn: impl Into<crate::Value<String>>,
-        notify_on_case_severity: impl Into<
-            crate::Value<slack_channel_configuration::NotifyOnCaseSeverity>,
+        channel_id: impl crate::IntoValue<String>,
+        channel_role_arn: impl crate::IntoValue<String>,
+        notify_on_case_severity: impl crate::IntoValue<
+            slack_channel_configuration::NotifyOnCaseSeverity,
         >,
-        team_id: impl Into<crate::Value<String>>,
+        team_id: impl crate::IntoValue<String>,
     ) -> Self {
         SlackChannelConfiguration(
             crate::Resource::new("AWS::SupportApp::SlackChannelConfiguration")
-                .property("ChannelId", channel_id.into().into_json())
-                .property("ChannelRoleArn", channel_role_arn.into().into_json())
+                .property("ChannelId", channel_id.into_value().into_json())
+                .property("ChannelRoleArn", channel_role_arn.into_value().into_json())
                 .property(
                     "NotifyOnCaseSeverity",
-                    notify_on_case_severity.into().into_json(),
+                    notify_on_case_severity.into_value().into_json(),
                 )
-                .property("TeamId", team_id.into().into_json()),
+                .property("TeamId", team_id.into_value().into_json()),
         )
     }
 
@@ -90,8 +106,9 @@ impl SlackChannelConfiguration {
     /// Pattern: `^.+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-supportapp-slackchannelconfiguration.html#cfn-supportapp-slackchannelconfiguration-channelname)
-    pub fn channel_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ChannelName", value.into().into_json());
+    pub fn channel_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ChannelName", value.into_value().into_json());
         self
     }
 
@@ -100,28 +117,30 @@ impl SlackChannelConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-supportapp-slackchannelconfiguration.html#cfn-supportapp-slackchannelconfiguration-notifyonaddcorrespondencetocase)
     pub fn notify_on_add_correspondence_to_case(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
-        self.0
-            .set_property("NotifyOnAddCorrespondenceToCase", value.into().into_json());
+        self.0.set_property(
+            "NotifyOnAddCorrespondenceToCase",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `NotifyOnCreateOrReopenCase`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-supportapp-slackchannelconfiguration.html#cfn-supportapp-slackchannelconfiguration-notifyoncreateorreopencase)
-    pub fn notify_on_create_or_reopen_case(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn notify_on_create_or_reopen_case(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("NotifyOnCreateOrReopenCase", value.into().into_json());
+            .set_property("NotifyOnCreateOrReopenCase", value.into_value().into_json());
         self
     }
 
     /// `NotifyOnResolveCase`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-supportapp-slackchannelconfiguration.html#cfn-supportapp-slackchannelconfiguration-notifyonresolvecase)
-    pub fn notify_on_resolve_case(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn notify_on_resolve_case(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("NotifyOnResolveCase", value.into().into_json());
+            .set_property("NotifyOnResolveCase", value.into_value().into_json());
         self
     }
 }
@@ -179,10 +198,10 @@ pub struct SlackWorkspaceConfiguration(crate::Resource);
 
 impl SlackWorkspaceConfiguration {
     /// A new `AWS::SupportApp::SlackWorkspaceConfiguration` with its required properties.
-    pub fn new(team_id: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(team_id: impl crate::IntoValue<String>) -> Self {
         SlackWorkspaceConfiguration(
             crate::Resource::new("AWS::SupportApp::SlackWorkspaceConfiguration")
-                .property("TeamId", team_id.into().into_json()),
+                .property("TeamId", team_id.into_value().into_json()),
         )
     }
 
@@ -193,8 +212,9 @@ impl SlackWorkspaceConfiguration {
     /// Pattern: `^[0-9]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-supportapp-slackworkspaceconfiguration.html#cfn-supportapp-slackworkspaceconfiguration-versionid)
-    pub fn version_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("VersionId", value.into().into_json());
+    pub fn version_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("VersionId", value.into_value().into_json());
         self
     }
 }

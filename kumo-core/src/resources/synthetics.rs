@@ -5,6 +5,18 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::Synthetics::Canary", "AWS::Synthetics::Group"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Synthetics::Canary",
+        <Canary as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Synthetics::Group",
+        <Group as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Synthetics::Canary`.
 ///
 /// Required properties, the arguments of [`Canary::new`]: `ArtifactS3Location`, `Code`, `ExecutionRoleArn`, `Name`, `RuntimeVersion`, `Schedule`.
@@ -16,36 +28,36 @@ pub struct Canary(crate::Resource);
 impl Canary {
     /// A new `AWS::Synthetics::Canary` with its required properties.
     pub fn new(
-        artifact_s3_location: impl Into<crate::Value<String>>,
-        code: impl Into<crate::Value<canary::Code>>,
-        execution_role_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        runtime_version: impl Into<crate::Value<String>>,
-        schedule: impl Into<crate::Value<canary::Schedule>>,
+        artifact_s3_location: impl crate::IntoValue<String>,
+        code: impl crate::IntoValue<canary::Code>,
+        execution_role_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        runtime_version: impl crate::IntoValue<String>,
+        schedule: impl crate::IntoValue<canary::Schedule>,
     ) -> Self {
         Canary(
             crate::Resource::new("AWS::Synthetics::Canary")
                 .property(
                     "ArtifactS3Location",
-                    artifact_s3_location.into().into_json(),
+                    artifact_s3_location.into_value().into_json(),
                 )
-                .property("Code", code.into().into_json())
-                .property("ExecutionRoleArn", execution_role_arn.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("RuntimeVersion", runtime_version.into().into_json())
-                .property("Schedule", schedule.into().into_json()),
+                .property("Code", code.into_value().into_json())
+                .property(
+                    "ExecutionRoleArn",
+                    execution_role_arn.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json())
+                .property("RuntimeVersion", runtime_version.into_value().into_json())
+                .property("Schedule", schedule.into_value().into_json()),
         )
     }
 
     /// `ArtifactConfig`: [`ArtifactConfig`](canary::ArtifactConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-artifactconfig)
-    pub fn artifact_config(
-        mut self,
-        value: impl Into<crate::Value<canary::ArtifactConfig>>,
-    ) -> Self {
+    pub fn artifact_config(mut self, value: impl crate::IntoValue<canary::ArtifactConfig>) -> Self {
         self.0
-            .set_property("ArtifactConfig", value.into().into_json());
+            .set_property("ArtifactConfig", value.into_value().into_json());
         self
     }
 
@@ -56,10 +68,10 @@ impl Canary {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-browserconfigs)
     pub fn browser_configs(
         mut self,
-        value: impl Into<crate::Value<Vec<canary::BrowserConfig>>>,
+        value: impl crate::IntoValue<Vec<canary::BrowserConfig>>,
     ) -> Self {
         self.0
-            .set_property("BrowserConfigs", value.into().into_json());
+            .set_property("BrowserConfigs", value.into_value().into_json());
         self
     }
 
@@ -68,11 +80,11 @@ impl Canary {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-deletelambdaresourcesoncanarydeletion)
     pub fn delete_lambda_resources_on_canary_deletion(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
         self.0.set_property(
             "DeleteLambdaResourcesOnCanaryDeletion",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -80,18 +92,18 @@ impl Canary {
     /// `DryRunAndUpdate`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-dryrunandupdate)
-    pub fn dry_run_and_update(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn dry_run_and_update(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("DryRunAndUpdate", value.into().into_json());
+            .set_property("DryRunAndUpdate", value.into_value().into_json());
         self
     }
 
     /// `FailureRetentionPeriod`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-failureretentionperiod)
-    pub fn failure_retention_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn failure_retention_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("FailureRetentionPeriod", value.into().into_json());
+            .set_property("FailureRetentionPeriod", value.into_value().into_json());
         self
     }
 
@@ -100,10 +112,10 @@ impl Canary {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-provisionedresourcecleanup)
     pub fn provisioned_resource_cleanup(
         mut self,
-        value: impl Into<crate::Value<canary::ProvisionedResourceCleanup>>,
+        value: impl crate::IntoValue<canary::ProvisionedResourceCleanup>,
     ) -> Self {
         self.0
-            .set_property("ProvisionedResourceCleanup", value.into().into_json());
+            .set_property("ProvisionedResourceCleanup", value.into_value().into_json());
         self
     }
 
@@ -114,52 +126,54 @@ impl Canary {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-resourcestoreplicatetags)
     pub fn resources_to_replicate_tags(
         mut self,
-        value: impl Into<crate::Value<Vec<canary::ResourceToTag>>>,
+        value: impl crate::IntoValue<Vec<canary::ResourceToTag>>,
     ) -> Self {
         self.0
-            .set_property("ResourcesToReplicateTags", value.into().into_json());
+            .set_property("ResourcesToReplicateTags", value.into_value().into_json());
         self
     }
 
     /// `RunConfig`: [`RunConfig`](canary::RunConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-runconfig)
-    pub fn run_config(mut self, value: impl Into<crate::Value<canary::RunConfig>>) -> Self {
-        self.0.set_property("RunConfig", value.into().into_json());
+    pub fn run_config(mut self, value: impl crate::IntoValue<canary::RunConfig>) -> Self {
+        self.0
+            .set_property("RunConfig", value.into_value().into_json());
         self
     }
 
     /// `StartCanaryAfterCreation`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-startcanaryaftercreation)
-    pub fn start_canary_after_creation(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn start_canary_after_creation(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("StartCanaryAfterCreation", value.into().into_json());
+            .set_property("StartCanaryAfterCreation", value.into_value().into_json());
         self
     }
 
     /// `SuccessRetentionPeriod`: integer.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-successretentionperiod)
-    pub fn success_retention_period(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn success_retention_period(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("SuccessRetentionPeriod", value.into().into_json());
+            .set_property("SuccessRetentionPeriod", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](canary::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<canary::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<canary::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `VPCConfig`: [`VpcConfig`](canary::VpcConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-vpcconfig)
-    pub fn vpc_config(mut self, value: impl Into<crate::Value<canary::VpcConfig>>) -> Self {
-        self.0.set_property("VPCConfig", value.into().into_json());
+    pub fn vpc_config(mut self, value: impl crate::IntoValue<canary::VpcConfig>) -> Self {
+        self.0
+            .set_property("VPCConfig", value.into_value().into_json());
         self
     }
 
@@ -168,10 +182,10 @@ impl Canary {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-visualreference)
     pub fn visual_reference(
         mut self,
-        value: impl Into<crate::Value<canary::VisualReference>>,
+        value: impl crate::IntoValue<canary::VisualReference>,
     ) -> Self {
         self.0
-            .set_property("VisualReference", value.into().into_json());
+            .set_property("VisualReference", value.into_value().into_json());
         self
     }
 
@@ -182,17 +196,22 @@ impl Canary {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-canary.html#cfn-synthetics-canary-visualreferences)
     pub fn visual_references(
         mut self,
-        value: impl Into<crate::Value<Vec<canary::VisualReference>>>,
+        value: impl crate::IntoValue<Vec<canary::VisualReference>>,
     ) -> Self {
         self.0
-            .set_property("VisualReferences", value.into().into_json());
+            .set_property("VisualReferences", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Canary {
     const TYPE_NAME: &'static str = "AWS::Synthetics::Canary";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -244,9 +263,9 @@ pub mod canary {
         /// `S3Encryption`: [`S3Encryption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-artifactconfig.html#cfn-synthetics-canary-artifactconfig-s3encryption)
-        pub fn s3_encryption(mut self, value: impl Into<crate::Value<S3Encryption>>) -> Self {
+        pub fn s3_encryption(mut self, value: impl crate::IntoValue<S3Encryption>) -> Self {
             self.0
-                .insert("S3Encryption".to_owned(), value.into().into_json());
+                .insert("S3Encryption".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -265,19 +284,21 @@ pub mod canary {
 
     impl BaseScreenshot {
         /// A new `BaseScreenshot` with its required properties.
-        pub fn new(screenshot_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(screenshot_name: impl crate::IntoValue<String>) -> Self {
             BaseScreenshot(crate::typed::Properties::from_iter([(
                 "ScreenshotName".to_owned(),
-                screenshot_name.into().into_json(),
+                screenshot_name.into_value().into_json(),
             )]))
         }
 
         /// `IgnoreCoordinates`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-basescreenshot.html#cfn-synthetics-canary-basescreenshot-ignorecoordinates)
-        pub fn ignore_coordinates(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("IgnoreCoordinates".to_owned(), value.into().into_json());
+        pub fn ignore_coordinates(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "IgnoreCoordinates".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -296,10 +317,10 @@ pub mod canary {
 
     impl BrowserConfig {
         /// A new `BrowserConfig` with its required properties.
-        pub fn new(browser_type: impl Into<crate::Value<BrowserType>>) -> Self {
+        pub fn new(browser_type: impl crate::IntoValue<BrowserType>) -> Self {
             BrowserConfig(crate::typed::Properties::from_iter([(
                 "BrowserType".to_owned(),
-                browser_type.into().into_json(),
+                browser_type.into_value().into_json(),
             )]))
         }
     }
@@ -327,9 +348,9 @@ pub mod canary {
         /// Items: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-code.html#cfn-synthetics-canary-code-blueprinttypes)
-        pub fn blueprint_types(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn blueprint_types(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("BlueprintTypes".to_owned(), value.into().into_json());
+                .insert("BlueprintTypes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -338,9 +359,9 @@ pub mod canary {
         /// Items: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-code.html#cfn-synthetics-canary-code-dependencies)
-        pub fn dependencies(mut self, value: impl Into<crate::Value<Vec<Dependency>>>) -> Self {
+        pub fn dependencies(mut self, value: impl crate::IntoValue<Vec<Dependency>>) -> Self {
             self.0
-                .insert("Dependencies".to_owned(), value.into().into_json());
+                .insert("Dependencies".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -351,9 +372,9 @@ pub mod canary {
         /// Pattern: `^(([0-9a-zA-Z_-]+(\/|\.))*[0-9A-Za-z_\\-]+(\.|::)[A-Za-z_][A-Za-z0-9_]*)?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-code.html#cfn-synthetics-canary-code-handler)
-        pub fn handler(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn handler(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Handler".to_owned(), value.into().into_json());
+                .insert("Handler".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -362,9 +383,9 @@ pub mod canary {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-code.html#cfn-synthetics-canary-code-s3bucket)
-        pub fn s3_bucket(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_bucket(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3Bucket".to_owned(), value.into().into_json());
+                .insert("S3Bucket".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -373,34 +394,38 @@ pub mod canary {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-code.html#cfn-synthetics-canary-code-s3key)
-        pub fn s3_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("S3Key".to_owned(), value.into().into_json());
+        pub fn s3_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("S3Key".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `S3ObjectVersion`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-code.html#cfn-synthetics-canary-code-s3objectversion)
-        pub fn s3_object_version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn s3_object_version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("S3ObjectVersion".to_owned(), value.into().into_json());
+                .insert("S3ObjectVersion".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Script`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-code.html#cfn-synthetics-canary-code-script)
-        pub fn script(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Script".to_owned(), value.into().into_json());
+        pub fn script(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Script".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SourceLocationArn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-code.html#cfn-synthetics-canary-code-sourcelocationarn)
-        pub fn source_location_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SourceLocationArn".to_owned(), value.into().into_json());
+        pub fn source_location_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SourceLocationArn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -419,18 +444,19 @@ pub mod canary {
 
     impl Dependency {
         /// A new `Dependency` with its required properties.
-        pub fn new(reference: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(reference: impl crate::IntoValue<String>) -> Self {
             Dependency(crate::typed::Properties::from_iter([(
                 "Reference".to_owned(),
-                reference.into().into_json(),
+                reference.into_value().into_json(),
             )]))
         }
 
         /// `Type`: [`Type`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-dependency.html#cfn-synthetics-canary-dependency-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<Type>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<Type>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -449,10 +475,10 @@ pub mod canary {
 
     impl RetryConfig {
         /// A new `RetryConfig` with its required properties.
-        pub fn new(max_retries: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(max_retries: impl crate::IntoValue<i64>) -> Self {
             RetryConfig(crate::typed::Properties::from_iter([(
                 "MaxRetries".to_owned(),
-                max_retries.into().into_json(),
+                max_retries.into_value().into_json(),
             )]))
         }
     }
@@ -478,9 +504,9 @@ pub mod canary {
         /// `ActiveTracing`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-runconfig.html#cfn-synthetics-canary-runconfig-activetracing)
-        pub fn active_tracing(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn active_tracing(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("ActiveTracing".to_owned(), value.into().into_json());
+                .insert("ActiveTracing".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -489,10 +515,12 @@ pub mod canary {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-runconfig.html#cfn-synthetics-canary-runconfig-environmentvariables)
         pub fn environment_variables(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("EnvironmentVariables".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EnvironmentVariables".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -501,9 +529,11 @@ pub mod canary {
         /// Range: 1024 to 10240.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-runconfig.html#cfn-synthetics-canary-runconfig-ephemeralstorage)
-        pub fn ephemeral_storage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("EphemeralStorage".to_owned(), value.into().into_json());
+        pub fn ephemeral_storage(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "EphemeralStorage".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -512,9 +542,9 @@ pub mod canary {
         /// Range: 960 to 3008.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-runconfig.html#cfn-synthetics-canary-runconfig-memoryinmb)
-        pub fn memory_in_mb(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn memory_in_mb(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("MemoryInMB".to_owned(), value.into().into_json());
+                .insert("MemoryInMB".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -523,9 +553,11 @@ pub mod canary {
         /// Range: 3 to 840.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-runconfig.html#cfn-synthetics-canary-runconfig-timeoutinseconds)
-        pub fn timeout_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("TimeoutInSeconds".to_owned(), value.into().into_json());
+        pub fn timeout_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "TimeoutInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -551,9 +583,9 @@ pub mod canary {
         /// `EncryptionMode`: [`EncryptionMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-s3encryption.html#cfn-synthetics-canary-s3encryption-encryptionmode)
-        pub fn encryption_mode(mut self, value: impl Into<crate::Value<EncryptionMode>>) -> Self {
+        pub fn encryption_mode(mut self, value: impl crate::IntoValue<EncryptionMode>) -> Self {
             self.0
-                .insert("EncryptionMode".to_owned(), value.into().into_json());
+                .insert("EncryptionMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -564,9 +596,9 @@ pub mod canary {
         /// Pattern: `^arn:(aws[a-zA-Z-]*)?:kms:[a-z]{2,4}(-[a-z]{2,4})?-[a-z]+-\d{1}:\d{12}:key/[\w\-\/]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-s3encryption.html#cfn-synthetics-canary-s3encryption-kmskeyarn)
-        pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyArn".to_owned(), value.into().into_json());
+                .insert("KmsKeyArn".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -585,10 +617,10 @@ pub mod canary {
 
     impl Schedule {
         /// A new `Schedule` with its required properties.
-        pub fn new(expression: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(expression: impl crate::IntoValue<String>) -> Self {
             Schedule(crate::typed::Properties::from_iter([(
                 "Expression".to_owned(),
-                expression.into().into_json(),
+                expression.into_value().into_json(),
             )]))
         }
 
@@ -597,18 +629,20 @@ pub mod canary {
         /// Range: 0 to 31622400.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-schedule.html#cfn-synthetics-canary-schedule-durationinseconds)
-        pub fn duration_in_seconds(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("DurationInSeconds".to_owned(), value.into().into_json());
+        pub fn duration_in_seconds(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "DurationInSeconds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RetryConfig`: [`RetryConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-schedule.html#cfn-synthetics-canary-schedule-retryconfig)
-        pub fn retry_config(mut self, value: impl Into<crate::Value<RetryConfig>>) -> Self {
+        pub fn retry_config(mut self, value: impl crate::IntoValue<RetryConfig>) -> Self {
             self.0
-                .insert("RetryConfig".to_owned(), value.into().into_json());
+                .insert("RetryConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -628,12 +662,12 @@ pub mod canary {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -652,10 +686,10 @@ pub mod canary {
 
     impl VisualReference {
         /// A new `VisualReference` with its required properties.
-        pub fn new(base_canary_run_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(base_canary_run_id: impl crate::IntoValue<String>) -> Self {
             VisualReference(crate::typed::Properties::from_iter([(
                 "BaseCanaryRunId".to_owned(),
-                base_canary_run_id.into().into_json(),
+                base_canary_run_id.into_value().into_json(),
             )]))
         }
 
@@ -664,19 +698,19 @@ pub mod canary {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-visualreference.html#cfn-synthetics-canary-visualreference-basescreenshots)
         pub fn base_screenshots(
             mut self,
-            value: impl Into<crate::Value<Vec<BaseScreenshot>>>,
+            value: impl crate::IntoValue<Vec<BaseScreenshot>>,
         ) -> Self {
             self.0
-                .insert("BaseScreenshots".to_owned(), value.into().into_json());
+                .insert("BaseScreenshots".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `BrowserType`: [`BrowserType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-visualreference.html#cfn-synthetics-canary-visualreference-browsertype)
-        pub fn browser_type(mut self, value: impl Into<crate::Value<BrowserType>>) -> Self {
+        pub fn browser_type(mut self, value: impl crate::IntoValue<BrowserType>) -> Self {
             self.0
-                .insert("BrowserType".to_owned(), value.into().into_json());
+                .insert("BrowserType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -696,25 +730,25 @@ pub mod canary {
     impl VpcConfig {
         /// A new `VpcConfig` with its required properties.
         pub fn new(
-            security_group_ids: impl Into<crate::Value<Vec<String>>>,
-            subnet_ids: impl Into<crate::Value<Vec<String>>>,
+            security_group_ids: impl crate::IntoValue<Vec<String>>,
+            subnet_ids: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             VpcConfig(crate::typed::Properties::from_iter([
                 (
                     "SecurityGroupIds".to_owned(),
-                    security_group_ids.into().into_json(),
+                    security_group_ids.into_value().into_json(),
                 ),
-                ("SubnetIds".to_owned(), subnet_ids.into().into_json()),
+                ("SubnetIds".to_owned(), subnet_ids.into_value().into_json()),
             ]))
         }
 
         /// `Ipv6AllowedForDualStack`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-vpcconfig.html#cfn-synthetics-canary-vpcconfig-ipv6allowedfordualstack)
-        pub fn ipv6_allowed_for_dual_stack(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn ipv6_allowed_for_dual_stack(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "Ipv6AllowedForDualStack".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -722,8 +756,9 @@ pub mod canary {
         /// `VpcId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-synthetics-canary-vpcconfig.html#cfn-synthetics-canary-vpcconfig-vpcid)
-        pub fn vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("VpcId".to_owned(), value.into().into_json());
+        pub fn vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("VpcId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -829,10 +864,10 @@ pub struct Group(crate::Resource);
 
 impl Group {
     /// A new `AWS::Synthetics::Group` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         Group(
             crate::Resource::new("AWS::Synthetics::Group")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -841,9 +876,9 @@ impl Group {
     /// Items: at most 10.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-group.html#cfn-synthetics-group-resourcearns)
-    pub fn resource_arns(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn resource_arns(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("ResourceArns", value.into().into_json());
+            .set_property("ResourceArns", value.into_value().into_json());
         self
     }
 
@@ -852,15 +887,20 @@ impl Group {
     /// Items: at least 0.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-synthetics-group.html#cfn-synthetics-group-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Group {
     const TYPE_NAME: &'static str = "AWS::Synthetics::Group";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -896,12 +936,12 @@ pub mod group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::SystemsManagerSAP::Application"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::SystemsManagerSAP::Application",
+    <Application as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::SystemsManagerSAP::Application`.
 ///
 /// Required properties, the arguments of [`Application::new`]: `ApplicationId`, `ApplicationType`.
@@ -16,13 +22,13 @@ pub struct Application(crate::Resource);
 impl Application {
     /// A new `AWS::SystemsManagerSAP::Application` with its required properties.
     pub fn new(
-        application_id: impl Into<crate::Value<String>>,
-        application_type: impl Into<crate::Value<application::ApplicationType>>,
+        application_id: impl crate::IntoValue<String>,
+        application_type: impl crate::IntoValue<application::ApplicationType>,
     ) -> Self {
         Application(
             crate::Resource::new("AWS::SystemsManagerSAP::Application")
-                .property("ApplicationId", application_id.into().into_json())
-                .property("ApplicationType", application_type.into().into_json()),
+                .property("ApplicationId", application_id.into_value().into_json())
+                .property("ApplicationType", application_type.into_value().into_json()),
         )
     }
 
@@ -35,10 +41,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-systemsmanagersap-application.html#cfn-systemsmanagersap-application-componentsinfo)
     pub fn components_info(
         mut self,
-        value: impl Into<crate::Value<Vec<application::ComponentInfo>>>,
+        value: impl crate::IntoValue<Vec<application::ComponentInfo>>,
     ) -> Self {
         self.0
-            .set_property("ComponentsInfo", value.into().into_json());
+            .set_property("ComponentsInfo", value.into_value().into_json());
         self
     }
 
@@ -51,9 +57,10 @@ impl Application {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-systemsmanagersap-application.html#cfn-systemsmanagersap-application-credentials)
     pub fn credentials(
         mut self,
-        value: impl Into<crate::Value<Vec<application::Credential>>>,
+        value: impl crate::IntoValue<Vec<application::Credential>>,
     ) -> Self {
-        self.0.set_property("Credentials", value.into().into_json());
+        self.0
+            .set_property("Credentials", value.into_value().into_json());
         self
     }
 
@@ -64,8 +71,9 @@ impl Application {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-systemsmanagersap-application.html#cfn-systemsmanagersap-application-databasearn)
-    pub fn database_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DatabaseArn", value.into().into_json());
+    pub fn database_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DatabaseArn", value.into_value().into_json());
         self
     }
 
@@ -76,8 +84,9 @@ impl Application {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-systemsmanagersap-application.html#cfn-systemsmanagersap-application-instances)
-    pub fn instances(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("Instances", value.into().into_json());
+    pub fn instances(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("Instances", value.into_value().into_json());
         self
     }
 
@@ -88,9 +97,9 @@ impl Application {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-systemsmanagersap-application.html#cfn-systemsmanagersap-application-sapinstancenumber)
-    pub fn sap_instance_number(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn sap_instance_number(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SapInstanceNumber", value.into().into_json());
+            .set_property("SapInstanceNumber", value.into_value().into_json());
         self
     }
 
@@ -101,23 +110,28 @@ impl Application {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-systemsmanagersap-application.html#cfn-systemsmanagersap-application-sid)
-    pub fn sid(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Sid", value.into().into_json());
+    pub fn sid(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Sid", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](application::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-systemsmanagersap-application.html#cfn-systemsmanagersap-application-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<application::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<application::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Application {
     const TYPE_NAME: &'static str = "AWS::SystemsManagerSAP::Application";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ComponentsInfo",
         "Credentials",
@@ -166,9 +180,9 @@ pub mod application {
         /// `ComponentType`: [`ComponentType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-systemsmanagersap-application-componentinfo.html#cfn-systemsmanagersap-application-componentinfo-componenttype)
-        pub fn component_type(mut self, value: impl Into<crate::Value<ComponentType>>) -> Self {
+        pub fn component_type(mut self, value: impl crate::IntoValue<ComponentType>) -> Self {
             self.0
-                .insert("ComponentType".to_owned(), value.into().into_json());
+                .insert("ComponentType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -177,9 +191,9 @@ pub mod application {
         /// Pattern: `^i-[\w\d]{8}$|^i-[\w\d]{17}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-systemsmanagersap-application-componentinfo.html#cfn-systemsmanagersap-application-componentinfo-ec2instanceid)
-        pub fn ec2_instance_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn ec2_instance_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Ec2InstanceId".to_owned(), value.into().into_json());
+                .insert("Ec2InstanceId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -188,8 +202,9 @@ pub mod application {
         /// Pattern: `[A-Z][A-Z0-9]{2}`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-systemsmanagersap-application-componentinfo.html#cfn-systemsmanagersap-application-componentinfo-sid)
-        pub fn sid(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Sid".to_owned(), value.into().into_json());
+        pub fn sid(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Sid".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -215,9 +230,9 @@ pub mod application {
         /// `CredentialType`: [`CredentialType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-systemsmanagersap-application-credential.html#cfn-systemsmanagersap-application-credential-credentialtype)
-        pub fn credential_type(mut self, value: impl Into<crate::Value<CredentialType>>) -> Self {
+        pub fn credential_type(mut self, value: impl crate::IntoValue<CredentialType>) -> Self {
             self.0
-                .insert("CredentialType".to_owned(), value.into().into_json());
+                .insert("CredentialType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -226,9 +241,9 @@ pub mod application {
         /// Pattern: `^(?=.{1,100}$).*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-systemsmanagersap-application-credential.html#cfn-systemsmanagersap-application-credential-databasename)
-        pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DatabaseName".to_owned(), value.into().into_json());
+                .insert("DatabaseName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -237,9 +252,9 @@ pub mod application {
         /// Pattern: `^(?=.{1,100}$).*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-systemsmanagersap-application-credential.html#cfn-systemsmanagersap-application-credential-secretid)
-        pub fn secret_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn secret_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SecretId".to_owned(), value.into().into_json());
+                .insert("SecretId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -259,12 +274,12 @@ pub mod application {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

@@ -11,6 +11,30 @@ pub const TYPES: &[&str] = &[
     "AWS::Timestream::Table",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Timestream::Database",
+        <Database as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Timestream::InfluxDBCluster",
+        <InfluxDbCluster as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Timestream::InfluxDBInstance",
+        <InfluxDbInstance as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Timestream::ScheduledQuery",
+        <ScheduledQuery as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Timestream::Table",
+        <Table as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Timestream::Database`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-database.html)
@@ -30,9 +54,9 @@ impl Database {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-database.html#cfn-timestream-database-databasename)
-    pub fn database_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn database_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DatabaseName", value.into().into_json());
+            .set_property("DatabaseName", value.into_value().into_json());
         self
     }
 
@@ -41,8 +65,9 @@ impl Database {
     /// Length: 1 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-database.html#cfn-timestream-database-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -51,8 +76,8 @@ impl Database {
     /// Items: at most 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-database.html#cfn-timestream-database-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<database::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<database::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -65,7 +90,12 @@ impl Default for Database {
 
 impl crate::typed::ResourceType for Database {
     const TYPE_NAME: &'static str = "AWS::Timestream::Database";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatabaseName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -109,8 +139,9 @@ pub mod database {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-database-tag.html#cfn-timestream-database-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -119,8 +150,9 @@ pub mod database {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-database-tag.html#cfn-timestream-database-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -151,9 +183,9 @@ impl InfluxDbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-allocatedstorage)
-    pub fn allocated_storage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn allocated_storage(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("AllocatedStorage", value.into().into_json());
+            .set_property("AllocatedStorage", value.into_value().into_json());
         self
     }
 
@@ -166,8 +198,9 @@ impl InfluxDbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-bucket)
-    pub fn bucket(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Bucket", value.into().into_json());
+    pub fn bucket(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Bucket", value.into_value().into_json());
         self
     }
 
@@ -176,10 +209,10 @@ impl InfluxDbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-dbinstancetype)
     pub fn db_instance_type(
         mut self,
-        value: impl Into<crate::Value<influx_db_cluster::DbInstanceType>>,
+        value: impl crate::IntoValue<influx_db_cluster::DbInstanceType>,
     ) -> Self {
         self.0
-            .set_property("DbInstanceType", value.into().into_json());
+            .set_property("DbInstanceType", value.into_value().into_json());
         self
     }
 
@@ -190,9 +223,9 @@ impl InfluxDbCluster {
     /// Pattern: `^[a-zA-Z0-9]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-dbparametergroupidentifier)
-    pub fn db_parameter_group_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_parameter_group_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DbParameterGroupIdentifier", value.into().into_json());
+            .set_property("DbParameterGroupIdentifier", value.into_value().into_json());
         self
     }
 
@@ -203,10 +236,10 @@ impl InfluxDbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-dbstoragetype)
     pub fn db_storage_type(
         mut self,
-        value: impl Into<crate::Value<influx_db_cluster::DbStorageType>>,
+        value: impl crate::IntoValue<influx_db_cluster::DbStorageType>,
     ) -> Self {
         self.0
-            .set_property("DbStorageType", value.into().into_json());
+            .set_property("DbStorageType", value.into_value().into_json());
         self
     }
 
@@ -217,10 +250,10 @@ impl InfluxDbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-deploymenttype)
     pub fn deployment_type(
         mut self,
-        value: impl Into<crate::Value<influx_db_cluster::DeploymentType>>,
+        value: impl crate::IntoValue<influx_db_cluster::DeploymentType>,
     ) -> Self {
         self.0
-            .set_property("DeploymentType", value.into().into_json());
+            .set_property("DeploymentType", value.into_value().into_json());
         self
     }
 
@@ -229,10 +262,10 @@ impl InfluxDbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-failovermode)
     pub fn failover_mode(
         mut self,
-        value: impl Into<crate::Value<influx_db_cluster::FailoverMode>>,
+        value: impl crate::IntoValue<influx_db_cluster::FailoverMode>,
     ) -> Self {
         self.0
-            .set_property("FailoverMode", value.into().into_json());
+            .set_property("FailoverMode", value.into_value().into_json());
         self
     }
 
@@ -241,10 +274,10 @@ impl InfluxDbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-logdeliveryconfiguration)
     pub fn log_delivery_configuration(
         mut self,
-        value: impl Into<crate::Value<influx_db_cluster::LogDeliveryConfiguration>>,
+        value: impl crate::IntoValue<influx_db_cluster::LogDeliveryConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LogDeliveryConfiguration", value.into().into_json());
+            .set_property("LogDeliveryConfiguration", value.into_value().into_json());
         self
     }
 
@@ -257,8 +290,8 @@ impl InfluxDbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -269,9 +302,10 @@ impl InfluxDbCluster {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-networktype)
     pub fn network_type(
         mut self,
-        value: impl Into<crate::Value<influx_db_cluster::NetworkType>>,
+        value: impl crate::IntoValue<influx_db_cluster::NetworkType>,
     ) -> Self {
-        self.0.set_property("NetworkType", value.into().into_json());
+        self.0
+            .set_property("NetworkType", value.into_value().into_json());
         self
     }
 
@@ -282,9 +316,9 @@ impl InfluxDbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-organization)
-    pub fn organization(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn organization(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("Organization", value.into().into_json());
+            .set_property("Organization", value.into_value().into_json());
         self
     }
 
@@ -297,8 +331,9 @@ impl InfluxDbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-password)
-    pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Password", value.into().into_json());
+    pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Password", value.into_value().into_json());
         self
     }
 
@@ -307,8 +342,8 @@ impl InfluxDbCluster {
     /// Range: 1024 to 65535.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-port)
-    pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Port", value.into().into_json());
+    pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Port", value.into_value().into_json());
         self
     }
 
@@ -319,9 +354,9 @@ impl InfluxDbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-publiclyaccessible)
-    pub fn publicly_accessible(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn publicly_accessible(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PubliclyAccessible", value.into().into_json());
+            .set_property("PubliclyAccessible", value.into_value().into_json());
         self
     }
 
@@ -330,8 +365,8 @@ impl InfluxDbCluster {
     /// Items: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<influx_db_cluster::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<influx_db_cluster::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -342,8 +377,9 @@ impl InfluxDbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-username)
-    pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Username", value.into().into_json());
+    pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Username", value.into_value().into_json());
         self
     }
 
@@ -354,9 +390,9 @@ impl InfluxDbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-vpcsecuritygroupids)
-    pub fn vpc_security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn vpc_security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VpcSecurityGroupIds", value.into().into_json());
+            .set_property("VpcSecurityGroupIds", value.into_value().into_json());
         self
     }
 
@@ -367,9 +403,9 @@ impl InfluxDbCluster {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-vpcsubnetids)
-    pub fn vpc_subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn vpc_subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VpcSubnetIds", value.into().into_json());
+            .set_property("VpcSubnetIds", value.into_value().into_json());
         self
     }
 }
@@ -382,7 +418,12 @@ impl Default for InfluxDbCluster {
 
 impl crate::typed::ResourceType for InfluxDbCluster {
     const TYPE_NAME: &'static str = "AWS::Timestream::InfluxDBCluster";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "AllocatedStorage",
         "Bucket",
@@ -460,10 +501,10 @@ pub mod influx_db_cluster {
 
     impl LogDeliveryConfiguration {
         /// A new `LogDeliveryConfiguration` with its required properties.
-        pub fn new(s3_configuration: impl Into<crate::Value<S3Configuration>>) -> Self {
+        pub fn new(s3_configuration: impl crate::IntoValue<S3Configuration>) -> Self {
             LogDeliveryConfiguration(crate::typed::Properties::from_iter([(
                 "S3Configuration".to_owned(),
-                s3_configuration.into().into_json(),
+                s3_configuration.into_value().into_json(),
             )]))
         }
     }
@@ -483,12 +524,15 @@ pub mod influx_db_cluster {
     impl S3Configuration {
         /// A new `S3Configuration` with its required properties.
         pub fn new(
-            bucket_name: impl Into<crate::Value<String>>,
-            enabled: impl Into<crate::Value<bool>>,
+            bucket_name: impl crate::IntoValue<String>,
+            enabled: impl crate::IntoValue<bool>,
         ) -> Self {
             S3Configuration(crate::typed::Properties::from_iter([
-                ("BucketName".to_owned(), bucket_name.into().into_json()),
-                ("Enabled".to_owned(), enabled.into().into_json()),
+                (
+                    "BucketName".to_owned(),
+                    bucket_name.into_value().into_json(),
+                ),
+                ("Enabled".to_owned(), enabled.into_value().into_json()),
             ]))
         }
     }
@@ -507,10 +551,10 @@ pub mod influx_db_cluster {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -519,8 +563,9 @@ pub mod influx_db_cluster {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-influxdbcluster-tag.html#cfn-timestream-influxdbcluster-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -660,9 +705,9 @@ impl InfluxDbInstance {
     /// Range: 20 to 16384.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-allocatedstorage)
-    pub fn allocated_storage(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn allocated_storage(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("AllocatedStorage", value.into().into_json());
+            .set_property("AllocatedStorage", value.into_value().into_json());
         self
     }
 
@@ -675,8 +720,9 @@ impl InfluxDbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-bucket)
-    pub fn bucket(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Bucket", value.into().into_json());
+    pub fn bucket(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Bucket", value.into_value().into_json());
         self
     }
 
@@ -685,10 +731,10 @@ impl InfluxDbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-dbinstancetype)
     pub fn db_instance_type(
         mut self,
-        value: impl Into<crate::Value<influx_db_instance::DbInstanceType>>,
+        value: impl crate::IntoValue<influx_db_instance::DbInstanceType>,
     ) -> Self {
         self.0
-            .set_property("DbInstanceType", value.into().into_json());
+            .set_property("DbInstanceType", value.into_value().into_json());
         self
     }
 
@@ -699,9 +745,9 @@ impl InfluxDbInstance {
     /// Pattern: `^[a-zA-Z0-9]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-dbparametergroupidentifier)
-    pub fn db_parameter_group_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn db_parameter_group_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DbParameterGroupIdentifier", value.into().into_json());
+            .set_property("DbParameterGroupIdentifier", value.into_value().into_json());
         self
     }
 
@@ -710,10 +756,10 @@ impl InfluxDbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-dbstoragetype)
     pub fn db_storage_type(
         mut self,
-        value: impl Into<crate::Value<influx_db_instance::DbStorageType>>,
+        value: impl crate::IntoValue<influx_db_instance::DbStorageType>,
     ) -> Self {
         self.0
-            .set_property("DbStorageType", value.into().into_json());
+            .set_property("DbStorageType", value.into_value().into_json());
         self
     }
 
@@ -722,10 +768,10 @@ impl InfluxDbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-deploymenttype)
     pub fn deployment_type(
         mut self,
-        value: impl Into<crate::Value<influx_db_instance::DeploymentType>>,
+        value: impl crate::IntoValue<influx_db_instance::DeploymentType>,
     ) -> Self {
         self.0
-            .set_property("DeploymentType", value.into().into_json());
+            .set_property("DeploymentType", value.into_value().into_json());
         self
     }
 
@@ -734,10 +780,10 @@ impl InfluxDbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-logdeliveryconfiguration)
     pub fn log_delivery_configuration(
         mut self,
-        value: impl Into<crate::Value<influx_db_instance::LogDeliveryConfiguration>>,
+        value: impl crate::IntoValue<influx_db_instance::LogDeliveryConfiguration>,
     ) -> Self {
         self.0
-            .set_property("LogDeliveryConfiguration", value.into().into_json());
+            .set_property("LogDeliveryConfiguration", value.into_value().into_json());
         self
     }
 
@@ -750,8 +796,8 @@ impl InfluxDbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -762,9 +808,10 @@ impl InfluxDbInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-networktype)
     pub fn network_type(
         mut self,
-        value: impl Into<crate::Value<influx_db_instance::NetworkType>>,
+        value: impl crate::IntoValue<influx_db_instance::NetworkType>,
     ) -> Self {
-        self.0.set_property("NetworkType", value.into().into_json());
+        self.0
+            .set_property("NetworkType", value.into_value().into_json());
         self
     }
 
@@ -775,9 +822,9 @@ impl InfluxDbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-organization)
-    pub fn organization(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn organization(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("Organization", value.into().into_json());
+            .set_property("Organization", value.into_value().into_json());
         self
     }
 
@@ -790,8 +837,9 @@ impl InfluxDbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-password)
-    pub fn password(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Password", value.into().into_json());
+    pub fn password(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Password", value.into_value().into_json());
         self
     }
 
@@ -800,8 +848,8 @@ impl InfluxDbInstance {
     /// Range: 1024 to 65535.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-port)
-    pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Port", value.into().into_json());
+    pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Port", value.into_value().into_json());
         self
     }
 
@@ -812,9 +860,9 @@ impl InfluxDbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-publiclyaccessible)
-    pub fn publicly_accessible(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn publicly_accessible(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PubliclyAccessible", value.into().into_json());
+            .set_property("PubliclyAccessible", value.into_value().into_json());
         self
     }
 
@@ -823,8 +871,8 @@ impl InfluxDbInstance {
     /// Items: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<influx_db_instance::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<influx_db_instance::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -835,8 +883,9 @@ impl InfluxDbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-username)
-    pub fn username(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Username", value.into().into_json());
+    pub fn username(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Username", value.into_value().into_json());
         self
     }
 
@@ -847,9 +896,9 @@ impl InfluxDbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-vpcsecuritygroupids)
-    pub fn vpc_security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn vpc_security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VpcSecurityGroupIds", value.into().into_json());
+            .set_property("VpcSecurityGroupIds", value.into_value().into_json());
         self
     }
 
@@ -860,9 +909,9 @@ impl InfluxDbInstance {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-vpcsubnetids)
-    pub fn vpc_subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn vpc_subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VpcSubnetIds", value.into().into_json());
+            .set_property("VpcSubnetIds", value.into_value().into_json());
         self
     }
 }
@@ -875,7 +924,12 @@ impl Default for InfluxDbInstance {
 
 impl crate::typed::ResourceType for InfluxDbInstance {
     const TYPE_NAME: &'static str = "AWS::Timestream::InfluxDBInstance";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Bucket",
         "Name",
@@ -950,10 +1004,10 @@ pub mod influx_db_instance {
 
     impl LogDeliveryConfiguration {
         /// A new `LogDeliveryConfiguration` with its required properties.
-        pub fn new(s3_configuration: impl Into<crate::Value<S3Configuration>>) -> Self {
+        pub fn new(s3_configuration: impl crate::IntoValue<S3Configuration>) -> Self {
             LogDeliveryConfiguration(crate::typed::Properties::from_iter([(
                 "S3Configuration".to_owned(),
-                s3_configuration.into().into_json(),
+                s3_configuration.into_value().into_json(),
             )]))
         }
     }
@@ -973,12 +1027,15 @@ pub mod influx_db_instance {
     impl S3Configuration {
         /// A new `S3Configuration` with its required properties.
         pub fn new(
-            bucket_name: impl Into<crate::Value<String>>,
-            enabled: impl Into<crate::Value<bool>>,
+            bucket_name: impl crate::IntoValue<String>,
+            enabled: impl crate::IntoValue<bool>,
         ) -> Self {
             S3Configuration(crate::typed::Properties::from_iter([
-                ("BucketName".to_owned(), bucket_name.into().into_json()),
-                ("Enabled".to_owned(), enabled.into().into_json()),
+                (
+                    "BucketName".to_owned(),
+                    bucket_name.into_value().into_json(),
+                ),
+                ("Enabled".to_owned(), enabled.into_value().into_json()),
             ]))
         }
     }
@@ -997,10 +1054,10 @@ pub mod influx_db_instance {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1009,8 +1066,9 @@ pub mod influx_db_instance {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-influxdbinstance-tag.html#cfn-timestream-influxdbinstance-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1129,30 +1187,30 @@ pub struct ScheduledQuery(crate::Resource);
 impl ScheduledQuery {
     /// A new `AWS::Timestream::ScheduledQuery` with its required properties.
     pub fn new(
-        error_report_configuration: impl Into<crate::Value<scheduled_query::ErrorReportConfiguration>>,
-        notification_configuration: impl Into<crate::Value<scheduled_query::NotificationConfiguration>>,
-        query_string: impl Into<crate::Value<String>>,
-        schedule_configuration: impl Into<crate::Value<scheduled_query::ScheduleConfiguration>>,
-        scheduled_query_execution_role_arn: impl Into<crate::Value<String>>,
+        error_report_configuration: impl crate::IntoValue<scheduled_query::ErrorReportConfiguration>,
+        notification_configuration: impl crate::IntoValue<scheduled_query::NotificationConfiguration>,
+        query_string: impl crate::IntoValue<String>,
+        schedule_configuration: impl crate::IntoValue<scheduled_query::ScheduleConfiguration>,
+        scheduled_query_execution_role_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ScheduledQuery(
             crate::Resource::new("AWS::Timestream::ScheduledQuery")
                 .property(
                     "ErrorReportConfiguration",
-                    error_report_configuration.into().into_json(),
+                    error_report_configuration.into_value().into_json(),
                 )
                 .property(
                     "NotificationConfiguration",
-                    notification_configuration.into().into_json(),
+                    notification_configuration.into_value().into_json(),
                 )
-                .property("QueryString", query_string.into().into_json())
+                .property("QueryString", query_string.into_value().into_json())
                 .property(
                     "ScheduleConfiguration",
-                    schedule_configuration.into().into_json(),
+                    schedule_configuration.into_value().into_json(),
                 )
                 .property(
                     "ScheduledQueryExecutionRoleArn",
-                    scheduled_query_execution_role_arn.into().into_json(),
+                    scheduled_query_execution_role_arn.into_value().into_json(),
                 ),
         )
     }
@@ -1160,8 +1218,9 @@ impl ScheduledQuery {
     /// `ClientToken`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-scheduledquery.html#cfn-timestream-scheduledquery-clienttoken)
-    pub fn client_token(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ClientToken", value.into().into_json());
+    pub fn client_token(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ClientToken", value.into_value().into_json());
         self
     }
 
@@ -1170,8 +1229,9 @@ impl ScheduledQuery {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-scheduledquery.html#cfn-timestream-scheduledquery-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -1180,17 +1240,17 @@ impl ScheduledQuery {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-scheduledquery.html#cfn-timestream-scheduledquery-scheduledqueryname)
-    pub fn scheduled_query_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn scheduled_query_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ScheduledQueryName", value.into().into_json());
+            .set_property("ScheduledQueryName", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](scheduled_query::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-scheduledquery.html#cfn-timestream-scheduledquery-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<scheduled_query::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<scheduled_query::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1201,17 +1261,22 @@ impl ScheduledQuery {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-scheduledquery.html#cfn-timestream-scheduledquery-targetconfiguration)
     pub fn target_configuration(
         mut self,
-        value: impl Into<crate::Value<scheduled_query::TargetConfiguration>>,
+        value: impl crate::IntoValue<scheduled_query::TargetConfiguration>,
     ) -> Self {
         self.0
-            .set_property("TargetConfiguration", value.into().into_json());
+            .set_property("TargetConfiguration", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ScheduledQuery {
     const TYPE_NAME: &'static str = "AWS::Timestream::ScheduledQuery";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "ErrorReportConfiguration",
         "KmsKeyId",
@@ -1296,15 +1361,15 @@ pub mod scheduled_query {
     impl DimensionMapping {
         /// A new `DimensionMapping` with its required properties.
         pub fn new(
-            dimension_value_type: impl Into<crate::Value<DimensionValueType>>,
-            name: impl Into<crate::Value<String>>,
+            dimension_value_type: impl crate::IntoValue<DimensionValueType>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             DimensionMapping(crate::typed::Properties::from_iter([
                 (
                     "DimensionValueType".to_owned(),
-                    dimension_value_type.into().into_json(),
+                    dimension_value_type.into_value().into_json(),
                 ),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
     }
@@ -1323,10 +1388,10 @@ pub mod scheduled_query {
 
     impl ErrorReportConfiguration {
         /// A new `ErrorReportConfiguration` with its required properties.
-        pub fn new(s3_configuration: impl Into<crate::Value<S3Configuration>>) -> Self {
+        pub fn new(s3_configuration: impl crate::IntoValue<S3Configuration>) -> Self {
             ErrorReportConfiguration(crate::typed::Properties::from_iter([(
                 "S3Configuration".to_owned(),
-                s3_configuration.into().into_json(),
+                s3_configuration.into_value().into_json(),
             )]))
         }
     }
@@ -1346,20 +1411,20 @@ pub mod scheduled_query {
     impl MixedMeasureMapping {
         /// A new `MixedMeasureMapping` with its required properties.
         pub fn new(
-            measure_value_type: impl Into<crate::Value<MixedMeasureMappingMeasureValueType>>,
+            measure_value_type: impl crate::IntoValue<MixedMeasureMappingMeasureValueType>,
         ) -> Self {
             MixedMeasureMapping(crate::typed::Properties::from_iter([(
                 "MeasureValueType".to_owned(),
-                measure_value_type.into().into_json(),
+                measure_value_type.into_value().into_json(),
             )]))
         }
 
         /// `MeasureName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-scheduledquery-mixedmeasuremapping.html#cfn-timestream-scheduledquery-mixedmeasuremapping-measurename)
-        pub fn measure_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn measure_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MeasureName".to_owned(), value.into().into_json());
+                .insert("MeasureName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1368,11 +1433,11 @@ pub mod scheduled_query {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-scheduledquery-mixedmeasuremapping.html#cfn-timestream-scheduledquery-mixedmeasuremapping-multimeasureattributemappings)
         pub fn multi_measure_attribute_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<MultiMeasureAttributeMapping>>>,
+            value: impl crate::IntoValue<Vec<MultiMeasureAttributeMapping>>,
         ) -> Self {
             self.0.insert(
                 "MultiMeasureAttributeMappings".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1380,18 +1445,20 @@ pub mod scheduled_query {
         /// `SourceColumn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-scheduledquery-mixedmeasuremapping.html#cfn-timestream-scheduledquery-mixedmeasuremapping-sourcecolumn)
-        pub fn source_column(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn source_column(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SourceColumn".to_owned(), value.into().into_json());
+                .insert("SourceColumn".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetMeasureName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-scheduledquery-mixedmeasuremapping.html#cfn-timestream-scheduledquery-mixedmeasuremapping-targetmeasurename)
-        pub fn target_measure_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TargetMeasureName".to_owned(), value.into().into_json());
+        pub fn target_measure_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TargetMeasureName".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1411,15 +1478,18 @@ pub mod scheduled_query {
     impl MultiMeasureAttributeMapping {
         /// A new `MultiMeasureAttributeMapping` with its required properties.
         pub fn new(
-            measure_value_type: impl Into<crate::Value<MultiMeasureAttributeMappingMeasureValueType>>,
-            source_column: impl Into<crate::Value<String>>,
+            measure_value_type: impl crate::IntoValue<MultiMeasureAttributeMappingMeasureValueType>,
+            source_column: impl crate::IntoValue<String>,
         ) -> Self {
             MultiMeasureAttributeMapping(crate::typed::Properties::from_iter([
                 (
                     "MeasureValueType".to_owned(),
-                    measure_value_type.into().into_json(),
+                    measure_value_type.into_value().into_json(),
                 ),
-                ("SourceColumn".to_owned(), source_column.into().into_json()),
+                (
+                    "SourceColumn".to_owned(),
+                    source_column.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -1428,11 +1498,11 @@ pub mod scheduled_query {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-scheduledquery-multimeasureattributemapping.html#cfn-timestream-scheduledquery-multimeasureattributemapping-targetmultimeasureattributename)
         pub fn target_multi_measure_attribute_name(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "TargetMultiMeasureAttributeName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1453,21 +1523,21 @@ pub mod scheduled_query {
     impl MultiMeasureMappings {
         /// A new `MultiMeasureMappings` with its required properties.
         pub fn new(
-            multi_measure_attribute_mappings: impl Into<crate::Value<Vec<MultiMeasureAttributeMapping>>>,
+            multi_measure_attribute_mappings: impl crate::IntoValue<Vec<MultiMeasureAttributeMapping>>,
         ) -> Self {
             MultiMeasureMappings(crate::typed::Properties::from_iter([(
                 "MultiMeasureAttributeMappings".to_owned(),
-                multi_measure_attribute_mappings.into().into_json(),
+                multi_measure_attribute_mappings.into_value().into_json(),
             )]))
         }
 
         /// `TargetMultiMeasureName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-scheduledquery-multimeasuremappings.html#cfn-timestream-scheduledquery-multimeasuremappings-targetmultimeasurename)
-        pub fn target_multi_measure_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_multi_measure_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "TargetMultiMeasureName".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1487,10 +1557,10 @@ pub mod scheduled_query {
 
     impl NotificationConfiguration {
         /// A new `NotificationConfiguration` with its required properties.
-        pub fn new(sns_configuration: impl Into<crate::Value<SnsConfiguration>>) -> Self {
+        pub fn new(sns_configuration: impl crate::IntoValue<SnsConfiguration>) -> Self {
             NotificationConfiguration(crate::typed::Properties::from_iter([(
                 "SnsConfiguration".to_owned(),
-                sns_configuration.into().into_json(),
+                sns_configuration.into_value().into_json(),
             )]))
         }
     }
@@ -1509,31 +1579,30 @@ pub mod scheduled_query {
 
     impl S3Configuration {
         /// A new `S3Configuration` with its required properties.
-        pub fn new(bucket_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(bucket_name: impl crate::IntoValue<String>) -> Self {
             S3Configuration(crate::typed::Properties::from_iter([(
                 "BucketName".to_owned(),
-                bucket_name.into().into_json(),
+                bucket_name.into_value().into_json(),
             )]))
         }
 
         /// `EncryptionOption`: [`EncryptionOption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-scheduledquery-s3configuration.html#cfn-timestream-scheduledquery-s3configuration-encryptionoption)
-        pub fn encryption_option(
-            mut self,
-            value: impl Into<crate::Value<EncryptionOption>>,
-        ) -> Self {
-            self.0
-                .insert("EncryptionOption".to_owned(), value.into().into_json());
+        pub fn encryption_option(mut self, value: impl crate::IntoValue<EncryptionOption>) -> Self {
+            self.0.insert(
+                "EncryptionOption".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ObjectKeyPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-scheduledquery-s3configuration.html#cfn-timestream-scheduledquery-s3configuration-objectkeyprefix)
-        pub fn object_key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn object_key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ObjectKeyPrefix".to_owned(), value.into().into_json());
+                .insert("ObjectKeyPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1552,10 +1621,10 @@ pub mod scheduled_query {
 
     impl ScheduleConfiguration {
         /// A new `ScheduleConfiguration` with its required properties.
-        pub fn new(schedule_expression: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(schedule_expression: impl crate::IntoValue<String>) -> Self {
             ScheduleConfiguration(crate::typed::Properties::from_iter([(
                 "ScheduleExpression".to_owned(),
-                schedule_expression.into().into_json(),
+                schedule_expression.into_value().into_json(),
             )]))
         }
     }
@@ -1574,10 +1643,10 @@ pub mod scheduled_query {
 
     impl SnsConfiguration {
         /// A new `SnsConfiguration` with its required properties.
-        pub fn new(topic_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(topic_arn: impl crate::IntoValue<String>) -> Self {
             SnsConfiguration(crate::typed::Properties::from_iter([(
                 "TopicArn".to_owned(),
-                topic_arn.into().into_json(),
+                topic_arn.into_value().into_json(),
             )]))
         }
     }
@@ -1597,12 +1666,12 @@ pub mod scheduled_query {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1622,11 +1691,11 @@ pub mod scheduled_query {
     impl TargetConfiguration {
         /// A new `TargetConfiguration` with its required properties.
         pub fn new(
-            timestream_configuration: impl Into<crate::Value<TimestreamConfiguration>>,
+            timestream_configuration: impl crate::IntoValue<TimestreamConfiguration>,
         ) -> Self {
             TargetConfiguration(crate::typed::Properties::from_iter([(
                 "TimestreamConfiguration".to_owned(),
-                timestream_configuration.into().into_json(),
+                timestream_configuration.into_value().into_json(),
             )]))
         }
     }
@@ -1646,28 +1715,36 @@ pub mod scheduled_query {
     impl TimestreamConfiguration {
         /// A new `TimestreamConfiguration` with its required properties.
         pub fn new(
-            database_name: impl Into<crate::Value<String>>,
-            dimension_mappings: impl Into<crate::Value<Vec<DimensionMapping>>>,
-            table_name: impl Into<crate::Value<String>>,
-            time_column: impl Into<crate::Value<String>>,
+            database_name: impl crate::IntoValue<String>,
+            dimension_mappings: impl crate::IntoValue<Vec<DimensionMapping>>,
+            table_name: impl crate::IntoValue<String>,
+            time_column: impl crate::IntoValue<String>,
         ) -> Self {
             TimestreamConfiguration(crate::typed::Properties::from_iter([
-                ("DatabaseName".to_owned(), database_name.into().into_json()),
+                (
+                    "DatabaseName".to_owned(),
+                    database_name.into_value().into_json(),
+                ),
                 (
                     "DimensionMappings".to_owned(),
-                    dimension_mappings.into().into_json(),
+                    dimension_mappings.into_value().into_json(),
                 ),
-                ("TableName".to_owned(), table_name.into().into_json()),
-                ("TimeColumn".to_owned(), time_column.into().into_json()),
+                ("TableName".to_owned(), table_name.into_value().into_json()),
+                (
+                    "TimeColumn".to_owned(),
+                    time_column.into_value().into_json(),
+                ),
             ]))
         }
 
         /// `MeasureNameColumn`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-scheduledquery-timestreamconfiguration.html#cfn-timestream-scheduledquery-timestreamconfiguration-measurenamecolumn)
-        pub fn measure_name_column(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("MeasureNameColumn".to_owned(), value.into().into_json());
+        pub fn measure_name_column(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "MeasureNameColumn".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1676,10 +1753,12 @@ pub mod scheduled_query {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-scheduledquery-timestreamconfiguration.html#cfn-timestream-scheduledquery-timestreamconfiguration-mixedmeasuremappings)
         pub fn mixed_measure_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<MixedMeasureMapping>>>,
+            value: impl crate::IntoValue<Vec<MixedMeasureMapping>>,
         ) -> Self {
-            self.0
-                .insert("MixedMeasureMappings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MixedMeasureMappings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1688,10 +1767,12 @@ pub mod scheduled_query {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-scheduledquery-timestreamconfiguration.html#cfn-timestream-scheduledquery-timestreamconfiguration-multimeasuremappings)
         pub fn multi_measure_mappings(
             mut self,
-            value: impl Into<crate::Value<MultiMeasureMappings>>,
+            value: impl crate::IntoValue<MultiMeasureMappings>,
         ) -> Self {
-            self.0
-                .insert("MultiMeasureMappings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MultiMeasureMappings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1800,10 +1881,10 @@ pub struct Table(crate::Resource);
 
 impl Table {
     /// A new `AWS::Timestream::Table` with its required properties.
-    pub fn new(database_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(database_name: impl crate::IntoValue<String>) -> Self {
         Table(
             crate::Resource::new("AWS::Timestream::Table")
-                .property("DatabaseName", database_name.into().into_json()),
+                .property("DatabaseName", database_name.into_value().into_json()),
         )
     }
 
@@ -1812,10 +1893,12 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-table.html#cfn-timestream-table-magneticstorewriteproperties)
     pub fn magnetic_store_write_properties(
         mut self,
-        value: impl Into<crate::Value<table::MagneticStoreWriteProperties>>,
+        value: impl crate::IntoValue<table::MagneticStoreWriteProperties>,
     ) -> Self {
-        self.0
-            .set_property("MagneticStoreWriteProperties", value.into().into_json());
+        self.0.set_property(
+            "MagneticStoreWriteProperties",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1824,18 +1907,19 @@ impl Table {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-table.html#cfn-timestream-table-retentionproperties)
     pub fn retention_properties(
         mut self,
-        value: impl Into<crate::Value<table::RetentionProperties>>,
+        value: impl crate::IntoValue<table::RetentionProperties>,
     ) -> Self {
         self.0
-            .set_property("RetentionProperties", value.into().into_json());
+            .set_property("RetentionProperties", value.into_value().into_json());
         self
     }
 
     /// `Schema`: [`Schema`](table::Schema).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-table.html#cfn-timestream-table-schema)
-    pub fn schema(mut self, value: impl Into<crate::Value<table::Schema>>) -> Self {
-        self.0.set_property("Schema", value.into().into_json());
+    pub fn schema(mut self, value: impl crate::IntoValue<table::Schema>) -> Self {
+        self.0
+            .set_property("Schema", value.into_value().into_json());
         self
     }
 
@@ -1846,8 +1930,9 @@ impl Table {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-table.html#cfn-timestream-table-tablename)
-    pub fn table_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("TableName", value.into().into_json());
+    pub fn table_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("TableName", value.into_value().into_json());
         self
     }
 
@@ -1856,15 +1941,20 @@ impl Table {
     /// Items: at most 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-table.html#cfn-timestream-table-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<table::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<table::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Table {
     const TYPE_NAME: &'static str = "AWS::Timestream::Table";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DatabaseName", "TableName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1911,9 +2001,9 @@ pub mod table {
         /// `S3Configuration`: [`S3Configuration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-table-magneticstorerejecteddatalocation.html#cfn-timestream-table-magneticstorerejecteddatalocation-s3configuration)
-        pub fn s3_configuration(mut self, value: impl Into<crate::Value<S3Configuration>>) -> Self {
+        pub fn s3_configuration(mut self, value: impl crate::IntoValue<S3Configuration>) -> Self {
             self.0
-                .insert("S3Configuration".to_owned(), value.into().into_json());
+                .insert("S3Configuration".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1932,10 +2022,10 @@ pub mod table {
 
     impl MagneticStoreWriteProperties {
         /// A new `MagneticStoreWriteProperties` with its required properties.
-        pub fn new(enable_magnetic_store_writes: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enable_magnetic_store_writes: impl crate::IntoValue<bool>) -> Self {
             MagneticStoreWriteProperties(crate::typed::Properties::from_iter([(
                 "EnableMagneticStoreWrites".to_owned(),
-                enable_magnetic_store_writes.into().into_json(),
+                enable_magnetic_store_writes.into_value().into_json(),
             )]))
         }
 
@@ -1944,11 +2034,11 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-table-magneticstorewriteproperties.html#cfn-timestream-table-magneticstorewriteproperties-magneticstorerejecteddatalocation)
         pub fn magnetic_store_rejected_data_location(
             mut self,
-            value: impl Into<crate::Value<MagneticStoreRejectedDataLocation>>,
+            value: impl crate::IntoValue<MagneticStoreRejectedDataLocation>,
         ) -> Self {
             self.0.insert(
                 "MagneticStoreRejectedDataLocation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1968,10 +2058,10 @@ pub mod table {
 
     impl PartitionKey {
         /// A new `PartitionKey` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<PartitionKeyType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<PartitionKeyType>) -> Self {
             PartitionKey(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
@@ -1980,18 +2070,21 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-table-partitionkey.html#cfn-timestream-table-partitionkey-enforcementinrecord)
         pub fn enforcement_in_record(
             mut self,
-            value: impl Into<crate::Value<PartitionKeyEnforcementLevel>>,
+            value: impl crate::IntoValue<PartitionKeyEnforcementLevel>,
         ) -> Self {
-            self.0
-                .insert("EnforcementInRecord".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EnforcementInRecord".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-table-partitionkey.html#cfn-timestream-table-partitionkey-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2019,11 +2112,11 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-table-retentionproperties.html#cfn-timestream-table-retentionproperties-magneticstoreretentionperiodindays)
         pub fn magnetic_store_retention_period_in_days(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "MagneticStoreRetentionPeriodInDays".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2033,11 +2126,11 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-table-retentionproperties.html#cfn-timestream-table-retentionproperties-memorystoreretentionperiodinhours)
         pub fn memory_store_retention_period_in_hours(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "MemoryStoreRetentionPeriodInHours".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2058,14 +2151,17 @@ pub mod table {
     impl S3Configuration {
         /// A new `S3Configuration` with its required properties.
         pub fn new(
-            bucket_name: impl Into<crate::Value<String>>,
-            encryption_option: impl Into<crate::Value<String>>,
+            bucket_name: impl crate::IntoValue<String>,
+            encryption_option: impl crate::IntoValue<String>,
         ) -> Self {
             S3Configuration(crate::typed::Properties::from_iter([
-                ("BucketName".to_owned(), bucket_name.into().into_json()),
+                (
+                    "BucketName".to_owned(),
+                    bucket_name.into_value().into_json(),
+                ),
                 (
                     "EncryptionOption".to_owned(),
-                    encryption_option.into().into_json(),
+                    encryption_option.into_value().into_json(),
                 ),
             ]))
         }
@@ -2073,18 +2169,18 @@ pub mod table {
         /// `KmsKeyId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-table-s3configuration.html#cfn-timestream-table-s3configuration-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ObjectKeyPrefix`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-table-s3configuration.html#cfn-timestream-table-s3configuration-objectkeyprefix)
-        pub fn object_key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn object_key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ObjectKeyPrefix".to_owned(), value.into().into_json());
+                .insert("ObjectKeyPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2112,10 +2208,12 @@ pub mod table {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-table-schema.html#cfn-timestream-table-schema-compositepartitionkey)
         pub fn composite_partition_key(
             mut self,
-            value: impl Into<crate::Value<Vec<PartitionKey>>>,
+            value: impl crate::IntoValue<Vec<PartitionKey>>,
         ) -> Self {
-            self.0
-                .insert("CompositePartitionKey".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CompositePartitionKey".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2143,8 +2241,9 @@ pub mod table {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-table-tag.html#cfn-timestream-table-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2153,8 +2252,9 @@ pub mod table {
         /// Length: 0 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-timestream-table-tag.html#cfn-timestream-table-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }

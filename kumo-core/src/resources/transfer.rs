@@ -14,6 +14,42 @@ pub const TYPES: &[&str] = &[
     "AWS::Transfer::Workflow",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Transfer::Agreement",
+        <Agreement as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Transfer::Certificate",
+        <Certificate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Transfer::Connector",
+        <Connector as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Transfer::Profile",
+        <Profile as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Transfer::Server",
+        <Server as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Transfer::User",
+        <User as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Transfer::WebApp",
+        <WebApp as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Transfer::Workflow",
+        <Workflow as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Transfer::Agreement`.
 ///
 /// Required properties, the arguments of [`Agreement::new`]: `AccessRole`, `LocalProfileId`, `PartnerProfileId`, `ServerId`.
@@ -25,17 +61,20 @@ pub struct Agreement(crate::Resource);
 impl Agreement {
     /// A new `AWS::Transfer::Agreement` with its required properties.
     pub fn new(
-        access_role: impl Into<crate::Value<String>>,
-        local_profile_id: impl Into<crate::Value<String>>,
-        partner_profile_id: impl Into<crate::Value<String>>,
-        server_id: impl Into<crate::Value<String>>,
+        access_role: impl crate::IntoValue<String>,
+        local_profile_id: impl crate::IntoValue<String>,
+        partner_profile_id: impl crate::IntoValue<String>,
+        server_id: impl crate::IntoValue<String>,
     ) -> Self {
         Agreement(
             crate::Resource::new("AWS::Transfer::Agreement")
-                .property("AccessRole", access_role.into().into_json())
-                .property("LocalProfileId", local_profile_id.into().into_json())
-                .property("PartnerProfileId", partner_profile_id.into().into_json())
-                .property("ServerId", server_id.into().into_json()),
+                .property("AccessRole", access_role.into_value().into_json())
+                .property("LocalProfileId", local_profile_id.into_value().into_json())
+                .property(
+                    "PartnerProfileId",
+                    partner_profile_id.into_value().into_json(),
+                )
+                .property("ServerId", server_id.into_value().into_json()),
         )
     }
 
@@ -46,9 +85,9 @@ impl Agreement {
     /// Pattern: `^(|/.*)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-agreement.html#cfn-transfer-agreement-basedirectory)
-    pub fn base_directory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn base_directory(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("BaseDirectory", value.into().into_json());
+            .set_property("BaseDirectory", value.into_value().into_json());
         self
     }
 
@@ -57,10 +96,10 @@ impl Agreement {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-agreement.html#cfn-transfer-agreement-customdirectories)
     pub fn custom_directories(
         mut self,
-        value: impl Into<crate::Value<agreement::CustomDirectories>>,
+        value: impl crate::IntoValue<agreement::CustomDirectories>,
     ) -> Self {
         self.0
-            .set_property("CustomDirectories", value.into().into_json());
+            .set_property("CustomDirectories", value.into_value().into_json());
         self
     }
 
@@ -71,8 +110,9 @@ impl Agreement {
     /// Pattern: `^[\u0021-\u007E]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-agreement.html#cfn-transfer-agreement-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -81,10 +121,10 @@ impl Agreement {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-agreement.html#cfn-transfer-agreement-enforcemessagesigning)
     pub fn enforce_message_signing(
         mut self,
-        value: impl Into<crate::Value<agreement::EnforceMessageSigning>>,
+        value: impl crate::IntoValue<agreement::EnforceMessageSigning>,
     ) -> Self {
         self.0
-            .set_property("EnforceMessageSigning", value.into().into_json());
+            .set_property("EnforceMessageSigning", value.into_value().into_json());
         self
     }
 
@@ -93,18 +133,19 @@ impl Agreement {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-agreement.html#cfn-transfer-agreement-preservefilename)
     pub fn preserve_filename(
         mut self,
-        value: impl Into<crate::Value<agreement::PreserveFilename>>,
+        value: impl crate::IntoValue<agreement::PreserveFilename>,
     ) -> Self {
         self.0
-            .set_property("PreserveFilename", value.into().into_json());
+            .set_property("PreserveFilename", value.into_value().into_json());
         self
     }
 
     /// `Status`: [`Status`](agreement::Status).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-agreement.html#cfn-transfer-agreement-status)
-    pub fn status(mut self, value: impl Into<crate::Value<agreement::Status>>) -> Self {
-        self.0.set_property("Status", value.into().into_json());
+    pub fn status(mut self, value: impl crate::IntoValue<agreement::Status>) -> Self {
+        self.0
+            .set_property("Status", value.into_value().into_json());
         self
     }
 
@@ -113,15 +154,20 @@ impl Agreement {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-agreement.html#cfn-transfer-agreement-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<agreement::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<agreement::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Agreement {
     const TYPE_NAME: &'static str = "AWS::Transfer::Agreement";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ServerId"];
 
     fn resource(&self) -> &crate::Resource {
@@ -162,32 +208,32 @@ pub mod agreement {
     impl CustomDirectories {
         /// A new `CustomDirectories` with its required properties.
         pub fn new(
-            failed_files_directory: impl Into<crate::Value<String>>,
-            mdn_files_directory: impl Into<crate::Value<String>>,
-            payload_files_directory: impl Into<crate::Value<String>>,
-            status_files_directory: impl Into<crate::Value<String>>,
-            temporary_files_directory: impl Into<crate::Value<String>>,
+            failed_files_directory: impl crate::IntoValue<String>,
+            mdn_files_directory: impl crate::IntoValue<String>,
+            payload_files_directory: impl crate::IntoValue<String>,
+            status_files_directory: impl crate::IntoValue<String>,
+            temporary_files_directory: impl crate::IntoValue<String>,
         ) -> Self {
             CustomDirectories(crate::typed::Properties::from_iter([
                 (
                     "FailedFilesDirectory".to_owned(),
-                    failed_files_directory.into().into_json(),
+                    failed_files_directory.into_value().into_json(),
                 ),
                 (
                     "MdnFilesDirectory".to_owned(),
-                    mdn_files_directory.into().into_json(),
+                    mdn_files_directory.into_value().into_json(),
                 ),
                 (
                     "PayloadFilesDirectory".to_owned(),
-                    payload_files_directory.into().into_json(),
+                    payload_files_directory.into_value().into_json(),
                 ),
                 (
                     "StatusFilesDirectory".to_owned(),
-                    status_files_directory.into().into_json(),
+                    status_files_directory.into_value().into_json(),
                 ),
                 (
                     "TemporaryFilesDirectory".to_owned(),
-                    temporary_files_directory.into().into_json(),
+                    temporary_files_directory.into_value().into_json(),
                 ),
             ]))
         }
@@ -208,12 +254,12 @@ pub mod agreement {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -290,21 +336,22 @@ pub struct Certificate(crate::Resource);
 impl Certificate {
     /// A new `AWS::Transfer::Certificate` with its required properties.
     pub fn new(
-        certificate: impl Into<crate::Value<String>>,
-        usage: impl Into<crate::Value<certificate::Usage>>,
+        certificate: impl crate::IntoValue<String>,
+        usage: impl crate::IntoValue<certificate::Usage>,
     ) -> Self {
         Certificate(
             crate::Resource::new("AWS::Transfer::Certificate")
-                .property("Certificate", certificate.into().into_json())
-                .property("Usage", usage.into().into_json()),
+                .property("Certificate", certificate.into_value().into_json())
+                .property("Usage", usage.into_value().into_json()),
         )
     }
 
     /// `ActiveDate`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-certificate.html#cfn-transfer-certificate-activedate)
-    pub fn active_date(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ActiveDate", value.into().into_json());
+    pub fn active_date(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ActiveDate", value.into_value().into_json());
         self
     }
 
@@ -317,9 +364,9 @@ impl Certificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-certificate.html#cfn-transfer-certificate-certificatechain)
-    pub fn certificate_chain(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn certificate_chain(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CertificateChain", value.into().into_json());
+            .set_property("CertificateChain", value.into_value().into_json());
         self
     }
 
@@ -330,17 +377,18 @@ impl Certificate {
     /// Pattern: `^[\u0021-\u007E]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-certificate.html#cfn-transfer-certificate-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `InactiveDate`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-certificate.html#cfn-transfer-certificate-inactivedate)
-    pub fn inactive_date(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn inactive_date(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("InactiveDate", value.into().into_json());
+            .set_property("InactiveDate", value.into_value().into_json());
         self
     }
 
@@ -353,8 +401,9 @@ impl Certificate {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-certificate.html#cfn-transfer-certificate-privatekey)
-    pub fn private_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PrivateKey", value.into().into_json());
+    pub fn private_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PrivateKey", value.into_value().into_json());
         self
     }
 
@@ -363,15 +412,20 @@ impl Certificate {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-certificate.html#cfn-transfer-certificate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<certificate::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<certificate::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Certificate {
     const TYPE_NAME: &'static str = "AWS::Transfer::Certificate";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Certificate", "CertificateChain", "PrivateKey"];
 
@@ -438,12 +492,12 @@ pub mod certificate {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -486,18 +540,19 @@ pub struct Connector(crate::Resource);
 
 impl Connector {
     /// A new `AWS::Transfer::Connector` with its required properties.
-    pub fn new(access_role: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(access_role: impl crate::IntoValue<String>) -> Self {
         Connector(
             crate::Resource::new("AWS::Transfer::Connector")
-                .property("AccessRole", access_role.into().into_json()),
+                .property("AccessRole", access_role.into_value().into_json()),
         )
     }
 
     /// `As2Config`: [`As2Config`](connector::As2Config).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-connector.html#cfn-transfer-connector-as2config)
-    pub fn as2_config(mut self, value: impl Into<crate::Value<connector::As2Config>>) -> Self {
-        self.0.set_property("As2Config", value.into().into_json());
+    pub fn as2_config(mut self, value: impl crate::IntoValue<connector::As2Config>) -> Self {
+        self.0
+            .set_property("As2Config", value.into_value().into_json());
         self
     }
 
@@ -506,10 +561,10 @@ impl Connector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-connector.html#cfn-transfer-connector-egressconfig)
     pub fn egress_config(
         mut self,
-        value: impl Into<crate::Value<connector::ConnectorEgressConfig>>,
+        value: impl crate::IntoValue<connector::ConnectorEgressConfig>,
     ) -> Self {
         self.0
-            .set_property("EgressConfig", value.into().into_json());
+            .set_property("EgressConfig", value.into_value().into_json());
         self
     }
 
@@ -518,9 +573,10 @@ impl Connector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-connector.html#cfn-transfer-connector-egresstype)
     pub fn egress_type(
         mut self,
-        value: impl Into<crate::Value<connector::ConnectorEgressType>>,
+        value: impl crate::IntoValue<connector::ConnectorEgressType>,
     ) -> Self {
-        self.0.set_property("EgressType", value.into().into_json());
+        self.0
+            .set_property("EgressType", value.into_value().into_json());
         self
     }
 
@@ -529,10 +585,10 @@ impl Connector {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-connector.html#cfn-transfer-connector-ipaddresstype)
     pub fn ip_address_type(
         mut self,
-        value: impl Into<crate::Value<connector::IpAddressType>>,
+        value: impl crate::IntoValue<connector::IpAddressType>,
     ) -> Self {
         self.0
-            .set_property("IpAddressType", value.into().into_json());
+            .set_property("IpAddressType", value.into_value().into_json());
         self
     }
 
@@ -543,8 +599,9 @@ impl Connector {
     /// Pattern: `arn:.*role/.*`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-connector.html#cfn-transfer-connector-loggingrole)
-    pub fn logging_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("LoggingRole", value.into().into_json());
+    pub fn logging_role(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("LoggingRole", value.into_value().into_json());
         self
     }
 
@@ -555,17 +612,18 @@ impl Connector {
     /// Pattern: `TransferSFTPConnectorSecurityPolicy-[A-Za-z0-9-]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-connector.html#cfn-transfer-connector-securitypolicyname)
-    pub fn security_policy_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn security_policy_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SecurityPolicyName", value.into().into_json());
+            .set_property("SecurityPolicyName", value.into_value().into_json());
         self
     }
 
     /// `SftpConfig`: [`SftpConfig`](connector::SftpConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-connector.html#cfn-transfer-connector-sftpconfig)
-    pub fn sftp_config(mut self, value: impl Into<crate::Value<connector::SftpConfig>>) -> Self {
-        self.0.set_property("SftpConfig", value.into().into_json());
+    pub fn sftp_config(mut self, value: impl crate::IntoValue<connector::SftpConfig>) -> Self {
+        self.0
+            .set_property("SftpConfig", value.into_value().into_json());
         self
     }
 
@@ -574,8 +632,8 @@ impl Connector {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-connector.html#cfn-transfer-connector-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<connector::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<connector::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -584,15 +642,20 @@ impl Connector {
     /// Length: 0 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-connector.html#cfn-transfer-connector-url)
-    pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Url", value.into().into_json());
+    pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Url", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Connector {
     const TYPE_NAME: &'static str = "AWS::Transfer::Connector";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -656,10 +719,10 @@ pub mod connector {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-connector-as2config.html#cfn-transfer-connector-as2config-asyncmdnconfig)
         pub fn async_mdn_config(
             mut self,
-            value: impl Into<crate::Value<ConnectorAsyncMdnConfig>>,
+            value: impl crate::IntoValue<ConnectorAsyncMdnConfig>,
         ) -> Self {
             self.0
-                .insert("AsyncMdnConfig".to_owned(), value.into().into_json());
+                .insert("AsyncMdnConfig".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -668,18 +731,20 @@ pub mod connector {
         /// Length: 0 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-connector-as2config.html#cfn-transfer-connector-as2config-basicauthsecretid)
-        pub fn basic_auth_secret_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BasicAuthSecretId".to_owned(), value.into().into_json());
+        pub fn basic_auth_secret_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BasicAuthSecretId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Compression`: [`Compression`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-connector-as2config.html#cfn-transfer-connector-as2config-compression)
-        pub fn compression(mut self, value: impl Into<crate::Value<Compression>>) -> Self {
+        pub fn compression(mut self, value: impl crate::IntoValue<Compression>) -> Self {
             self.0
-                .insert("Compression".to_owned(), value.into().into_json());
+                .insert("Compression".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -688,10 +753,12 @@ pub mod connector {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-connector-as2config.html#cfn-transfer-connector-as2config-encryptionalgorithm)
         pub fn encryption_algorithm(
             mut self,
-            value: impl Into<crate::Value<EncryptionAlgorithm>>,
+            value: impl crate::IntoValue<EncryptionAlgorithm>,
         ) -> Self {
-            self.0
-                .insert("EncryptionAlgorithm".to_owned(), value.into().into_json());
+            self.0.insert(
+                "EncryptionAlgorithm".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -702,18 +769,18 @@ pub mod connector {
         /// Pattern: `^p-([0-9a-f]{17})$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-connector-as2config.html#cfn-transfer-connector-as2config-localprofileid)
-        pub fn local_profile_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn local_profile_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LocalProfileId".to_owned(), value.into().into_json());
+                .insert("LocalProfileId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `MdnResponse`: [`MdnResponse`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-connector-as2config.html#cfn-transfer-connector-as2config-mdnresponse)
-        pub fn mdn_response(mut self, value: impl Into<crate::Value<MdnResponse>>) -> Self {
+        pub fn mdn_response(mut self, value: impl crate::IntoValue<MdnResponse>) -> Self {
             self.0
-                .insert("MdnResponse".to_owned(), value.into().into_json());
+                .insert("MdnResponse".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -722,10 +789,12 @@ pub mod connector {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-connector-as2config.html#cfn-transfer-connector-as2config-mdnsigningalgorithm)
         pub fn mdn_signing_algorithm(
             mut self,
-            value: impl Into<crate::Value<MdnSigningAlgorithm>>,
+            value: impl crate::IntoValue<MdnSigningAlgorithm>,
         ) -> Self {
-            self.0
-                .insert("MdnSigningAlgorithm".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MdnSigningAlgorithm".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -736,9 +805,9 @@ pub mod connector {
         /// Pattern: `^[\u0020-\u007E\t]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-connector-as2config.html#cfn-transfer-connector-as2config-messagesubject)
-        pub fn message_subject(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn message_subject(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MessageSubject".to_owned(), value.into().into_json());
+                .insert("MessageSubject".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -749,9 +818,11 @@ pub mod connector {
         /// Pattern: `^p-([0-9a-f]{17})$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-connector-as2config.html#cfn-transfer-connector-as2config-partnerprofileid)
-        pub fn partner_profile_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PartnerProfileId".to_owned(), value.into().into_json());
+        pub fn partner_profile_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PartnerProfileId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -760,22 +831,23 @@ pub mod connector {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-connector-as2config.html#cfn-transfer-connector-as2config-preservecontenttype)
         pub fn preserve_content_type(
             mut self,
-            value: impl Into<crate::Value<PreserveContentType>>,
+            value: impl crate::IntoValue<PreserveContentType>,
         ) -> Self {
-            self.0
-                .insert("PreserveContentType".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PreserveContentType".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SigningAlgorithm`: [`SigningAlgorithm`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-connector-as2config.html#cfn-transfer-connector-as2config-signingalgorithm)
-        pub fn signing_algorithm(
-            mut self,
-            value: impl Into<crate::Value<SigningAlgorithm>>,
-        ) -> Self {
-            self.0
-                .insert("SigningAlgorithm".to_owned(), value.into().into_json());
+        pub fn signing_algorithm(mut self, value: impl crate::IntoValue<SigningAlgorithm>) -> Self {
+            self.0.insert(
+                "SigningAlgorithm".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -795,12 +867,12 @@ pub mod connector {
     impl ConnectorAsyncMdnConfig {
         /// A new `ConnectorAsyncMdnConfig` with its required properties.
         pub fn new(
-            server_ids: impl Into<crate::Value<Vec<String>>>,
-            url: impl Into<crate::Value<String>>,
+            server_ids: impl crate::IntoValue<Vec<String>>,
+            url: impl crate::IntoValue<String>,
         ) -> Self {
             ConnectorAsyncMdnConfig(crate::typed::Properties::from_iter([
-                ("ServerIds".to_owned(), server_ids.into().into_json()),
-                ("Url".to_owned(), url.into().into_json()),
+                ("ServerIds".to_owned(), server_ids.into_value().into_json()),
+                ("Url".to_owned(), url.into_value().into_json()),
             ]))
         }
     }
@@ -819,10 +891,10 @@ pub mod connector {
 
     impl ConnectorEgressConfig {
         /// A new `ConnectorEgressConfig` with its required properties.
-        pub fn new(vpc_lattice: impl Into<crate::Value<ConnectorVpcLatticeEgressConfig>>) -> Self {
+        pub fn new(vpc_lattice: impl crate::IntoValue<ConnectorVpcLatticeEgressConfig>) -> Self {
             ConnectorEgressConfig(crate::typed::Properties::from_iter([(
                 "VpcLattice".to_owned(),
-                vpc_lattice.into().into_json(),
+                vpc_lattice.into_value().into_json(),
             )]))
         }
     }
@@ -841,10 +913,10 @@ pub mod connector {
 
     impl ConnectorVpcLatticeEgressConfig {
         /// A new `ConnectorVpcLatticeEgressConfig` with its required properties.
-        pub fn new(resource_configuration_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(resource_configuration_arn: impl crate::IntoValue<String>) -> Self {
             ConnectorVpcLatticeEgressConfig(crate::typed::Properties::from_iter([(
                 "ResourceConfigurationArn".to_owned(),
-                resource_configuration_arn.into().into_json(),
+                resource_configuration_arn.into_value().into_json(),
             )]))
         }
 
@@ -853,9 +925,9 @@ pub mod connector {
         /// Range: 1 to 65535.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-connector-connectorvpclatticeegressconfig.html#cfn-transfer-connector-connectorvpclatticeegressconfig-portnumber)
-        pub fn port_number(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn port_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PortNumber".to_owned(), value.into().into_json());
+                .insert("PortNumber".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -885,10 +957,10 @@ pub mod connector {
         /// Default: `1`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-connector-sftpconfig.html#cfn-transfer-connector-sftpconfig-maxconcurrentconnections)
-        pub fn max_concurrent_connections(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_concurrent_connections(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaxConcurrentConnections".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -898,9 +970,9 @@ pub mod connector {
         /// Items: 0 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-connector-sftpconfig.html#cfn-transfer-connector-sftpconfig-trustedhostkeys)
-        pub fn trusted_host_keys(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn trusted_host_keys(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("TrustedHostKeys".to_owned(), value.into().into_json());
+                .insert("TrustedHostKeys".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -909,9 +981,9 @@ pub mod connector {
         /// Length: 1 to 2048.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-connector-sftpconfig.html#cfn-transfer-connector-sftpconfig-usersecretid)
-        pub fn user_secret_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_secret_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserSecretId".to_owned(), value.into().into_json());
+                .insert("UserSecretId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -931,12 +1003,12 @@ pub mod connector {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1136,22 +1208,22 @@ pub struct Profile(crate::Resource);
 impl Profile {
     /// A new `AWS::Transfer::Profile` with its required properties.
     pub fn new(
-        as2_id: impl Into<crate::Value<String>>,
-        profile_type: impl Into<crate::Value<profile::ProfileType>>,
+        as2_id: impl crate::IntoValue<String>,
+        profile_type: impl crate::IntoValue<profile::ProfileType>,
     ) -> Self {
         Profile(
             crate::Resource::new("AWS::Transfer::Profile")
-                .property("As2Id", as2_id.into().into_json())
-                .property("ProfileType", profile_type.into().into_json()),
+                .property("As2Id", as2_id.into_value().into_json())
+                .property("ProfileType", profile_type.into_value().into_json()),
         )
     }
 
     /// `CertificateIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-profile.html#cfn-transfer-profile-certificateids)
-    pub fn certificate_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn certificate_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("CertificateIds", value.into().into_json());
+            .set_property("CertificateIds", value.into_value().into_json());
         self
     }
 
@@ -1160,15 +1232,20 @@ impl Profile {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-profile.html#cfn-transfer-profile-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<profile::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<profile::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Profile {
     const TYPE_NAME: &'static str = "AWS::Transfer::Profile";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ProfileType"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1209,12 +1286,12 @@ pub mod profile {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1261,8 +1338,9 @@ impl Server {
     /// Length: 0 to 1600.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-certificate)
-    pub fn certificate(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Certificate", value.into().into_json());
+    pub fn certificate(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Certificate", value.into_value().into_json());
         self
     }
 
@@ -1271,8 +1349,9 @@ impl Server {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-domain)
-    pub fn domain(mut self, value: impl Into<crate::Value<server::Domain>>) -> Self {
-        self.0.set_property("Domain", value.into().into_json());
+    pub fn domain(mut self, value: impl crate::IntoValue<server::Domain>) -> Self {
+        self.0
+            .set_property("Domain", value.into_value().into_json());
         self
     }
 
@@ -1281,19 +1360,19 @@ impl Server {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-endpointdetails)
     pub fn endpoint_details(
         mut self,
-        value: impl Into<crate::Value<server::EndpointDetails>>,
+        value: impl crate::IntoValue<server::EndpointDetails>,
     ) -> Self {
         self.0
-            .set_property("EndpointDetails", value.into().into_json());
+            .set_property("EndpointDetails", value.into_value().into_json());
         self
     }
 
     /// `EndpointType`: [`EndpointType`](server::EndpointType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-endpointtype)
-    pub fn endpoint_type(mut self, value: impl Into<crate::Value<server::EndpointType>>) -> Self {
+    pub fn endpoint_type(mut self, value: impl crate::IntoValue<server::EndpointType>) -> Self {
         self.0
-            .set_property("EndpointType", value.into().into_json());
+            .set_property("EndpointType", value.into_value().into_json());
         self
     }
 
@@ -1302,10 +1381,10 @@ impl Server {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-identityproviderdetails)
     pub fn identity_provider_details(
         mut self,
-        value: impl Into<crate::Value<server::IdentityProviderDetails>>,
+        value: impl crate::IntoValue<server::IdentityProviderDetails>,
     ) -> Self {
         self.0
-            .set_property("IdentityProviderDetails", value.into().into_json());
+            .set_property("IdentityProviderDetails", value.into_value().into_json());
         self
     }
 
@@ -1314,22 +1393,19 @@ impl Server {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-identityprovidertype)
     pub fn identity_provider_type(
         mut self,
-        value: impl Into<crate::Value<server::IdentityProviderType>>,
+        value: impl crate::IntoValue<server::IdentityProviderType>,
     ) -> Self {
         self.0
-            .set_property("IdentityProviderType", value.into().into_json());
+            .set_property("IdentityProviderType", value.into_value().into_json());
         self
     }
 
     /// `IpAddressType`: [`IpAddressType`](server::IpAddressType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-ipaddresstype)
-    pub fn ip_address_type(
-        mut self,
-        value: impl Into<crate::Value<server::IpAddressType>>,
-    ) -> Self {
+    pub fn ip_address_type(mut self, value: impl crate::IntoValue<server::IpAddressType>) -> Self {
         self.0
-            .set_property("IpAddressType", value.into().into_json());
+            .set_property("IpAddressType", value.into_value().into_json());
         self
     }
 
@@ -1340,8 +1416,9 @@ impl Server {
     /// Pattern: `^(|arn:.*role/\S+)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-loggingrole)
-    pub fn logging_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("LoggingRole", value.into().into_json());
+    pub fn logging_role(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("LoggingRole", value.into_value().into_json());
         self
     }
 
@@ -1354,10 +1431,12 @@ impl Server {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-postauthenticationloginbanner)
     pub fn post_authentication_login_banner(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("PostAuthenticationLoginBanner", value.into().into_json());
+        self.0.set_property(
+            "PostAuthenticationLoginBanner",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1368,12 +1447,11 @@ impl Server {
     /// Pattern: `^[\x09-\x0D\x20-\x7E]*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-preauthenticationloginbanner)
-    pub fn pre_authentication_login_banner(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("PreAuthenticationLoginBanner", value.into().into_json());
+    pub fn pre_authentication_login_banner(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "PreAuthenticationLoginBanner",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1382,10 +1460,10 @@ impl Server {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-protocoldetails)
     pub fn protocol_details(
         mut self,
-        value: impl Into<crate::Value<server::ProtocolDetails>>,
+        value: impl crate::IntoValue<server::ProtocolDetails>,
     ) -> Self {
         self.0
-            .set_property("ProtocolDetails", value.into().into_json());
+            .set_property("ProtocolDetails", value.into_value().into_json());
         self
     }
 
@@ -1394,8 +1472,9 @@ impl Server {
     /// Items: 1 to 4.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-protocols)
-    pub fn protocols(mut self, value: impl Into<crate::Value<Vec<server::Protocol>>>) -> Self {
-        self.0.set_property("Protocols", value.into().into_json());
+    pub fn protocols(mut self, value: impl crate::IntoValue<Vec<server::Protocol>>) -> Self {
+        self.0
+            .set_property("Protocols", value.into_value().into_json());
         self
     }
 
@@ -1404,10 +1483,10 @@ impl Server {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-s3storageoptions)
     pub fn s3_storage_options(
         mut self,
-        value: impl Into<crate::Value<server::S3StorageOptions>>,
+        value: impl crate::IntoValue<server::S3StorageOptions>,
     ) -> Self {
         self.0
-            .set_property("S3StorageOptions", value.into().into_json());
+            .set_property("S3StorageOptions", value.into_value().into_json());
         self
     }
 
@@ -1418,9 +1497,9 @@ impl Server {
     /// Pattern: `^TransferSecurityPolicy-.+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-securitypolicyname)
-    pub fn security_policy_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn security_policy_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SecurityPolicyName", value.into().into_json());
+            .set_property("SecurityPolicyName", value.into_value().into_json());
         self
     }
 
@@ -1431,10 +1510,10 @@ impl Server {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-structuredlogdestinations)
     pub fn structured_log_destinations(
         mut self,
-        value: impl Into<crate::Value<Vec<String>>>,
+        value: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         self.0
-            .set_property("StructuredLogDestinations", value.into().into_json());
+            .set_property("StructuredLogDestinations", value.into_value().into_json());
         self
     }
 
@@ -1443,8 +1522,8 @@ impl Server {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<server::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<server::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1453,10 +1532,10 @@ impl Server {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-server.html#cfn-transfer-server-workflowdetails)
     pub fn workflow_details(
         mut self,
-        value: impl Into<crate::Value<server::WorkflowDetails>>,
+        value: impl crate::IntoValue<server::WorkflowDetails>,
     ) -> Self {
         self.0
-            .set_property("WorkflowDetails", value.into().into_json());
+            .set_property("WorkflowDetails", value.into_value().into_json());
         self
     }
 }
@@ -1469,7 +1548,12 @@ impl Default for Server {
 
 impl crate::typed::ResourceType for Server {
     const TYPE_NAME: &'static str = "AWS::Transfer::Server";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Domain"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1526,30 +1610,31 @@ pub mod server {
         /// `AddressAllocationIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-server-endpointdetails.html#cfn-transfer-server-endpointdetails-addressallocationids)
-        pub fn address_allocation_ids(
-            mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
-        ) -> Self {
-            self.0
-                .insert("AddressAllocationIds".to_owned(), value.into().into_json());
+        pub fn address_allocation_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "AddressAllocationIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SecurityGroupIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-server-endpointdetails.html#cfn-transfer-server-endpointdetails-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `SubnetIds`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-server-endpointdetails.html#cfn-transfer-server-endpointdetails-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1560,17 +1645,18 @@ pub mod server {
         /// Pattern: `^vpce-[0-9a-f]{17}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-server-endpointdetails.html#cfn-transfer-server-endpointdetails-vpcendpointid)
-        pub fn vpc_endpoint_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn vpc_endpoint_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VpcEndpointId".to_owned(), value.into().into_json());
+                .insert("VpcEndpointId".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VpcId`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-server-endpointdetails.html#cfn-transfer-server-endpointdetails-vpcid)
-        pub fn vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("VpcId".to_owned(), value.into().into_json());
+        pub fn vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("VpcId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1600,9 +1686,9 @@ pub mod server {
         /// Pattern: `^d-[0-9a-f]{10}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-server-identityproviderdetails.html#cfn-transfer-server-identityproviderdetails-directoryid)
-        pub fn directory_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn directory_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DirectoryId".to_owned(), value.into().into_json());
+                .insert("DirectoryId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1613,9 +1699,9 @@ pub mod server {
         /// Pattern: `^arn:[a-z-]+:lambda:.*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-server-identityproviderdetails.html#cfn-transfer-server-identityproviderdetails-function)
-        pub fn function(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn function(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Function".to_owned(), value.into().into_json());
+                .insert("Function".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1626,9 +1712,9 @@ pub mod server {
         /// Pattern: `^arn:.*role/\S+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-server-identityproviderdetails.html#cfn-transfer-server-identityproviderdetails-invocationrole)
-        pub fn invocation_role(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn invocation_role(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InvocationRole".to_owned(), value.into().into_json());
+                .insert("InvocationRole".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1637,11 +1723,11 @@ pub mod server {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-server-identityproviderdetails.html#cfn-transfer-server-identityproviderdetails-sftpauthenticationmethods)
         pub fn sftp_authentication_methods(
             mut self,
-            value: impl Into<crate::Value<SftpAuthenticationMethods>>,
+            value: impl crate::IntoValue<SftpAuthenticationMethods>,
         ) -> Self {
             self.0.insert(
                 "SftpAuthenticationMethods".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1651,8 +1737,9 @@ pub mod server {
         /// Length: 0 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-server-identityproviderdetails.html#cfn-transfer-server-identityproviderdetails-url)
-        pub fn url(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Url".to_owned(), value.into().into_json());
+        pub fn url(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Url".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1680,9 +1767,9 @@ pub mod server {
         /// Items: 1 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-server-protocoldetails.html#cfn-transfer-server-protocoldetails-as2transports)
-        pub fn as2_transports(mut self, value: impl Into<crate::Value<Vec<As2Transport>>>) -> Self {
+        pub fn as2_transports(mut self, value: impl crate::IntoValue<Vec<As2Transport>>) -> Self {
             self.0
-                .insert("As2Transports".to_owned(), value.into().into_json());
+                .insert("As2Transports".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1691,18 +1778,18 @@ pub mod server {
         /// Length: 0 to 15.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-server-protocoldetails.html#cfn-transfer-server-protocoldetails-passiveip)
-        pub fn passive_ip(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn passive_ip(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PassiveIp".to_owned(), value.into().into_json());
+                .insert("PassiveIp".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SetStatOption`: [`SetStatOption`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-server-protocoldetails.html#cfn-transfer-server-protocoldetails-setstatoption)
-        pub fn set_stat_option(mut self, value: impl Into<crate::Value<SetStatOption>>) -> Self {
+        pub fn set_stat_option(mut self, value: impl crate::IntoValue<SetStatOption>) -> Self {
             self.0
-                .insert("SetStatOption".to_owned(), value.into().into_json());
+                .insert("SetStatOption".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1711,11 +1798,11 @@ pub mod server {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-server-protocoldetails.html#cfn-transfer-server-protocoldetails-tlssessionresumptionmode)
         pub fn tls_session_resumption_mode(
             mut self,
-            value: impl Into<crate::Value<TlsSessionResumptionMode>>,
+            value: impl crate::IntoValue<TlsSessionResumptionMode>,
         ) -> Self {
             self.0.insert(
                 "TlsSessionResumptionMode".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1744,11 +1831,11 @@ pub mod server {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-server-s3storageoptions.html#cfn-transfer-server-s3storageoptions-directorylistingoptimization)
         pub fn directory_listing_optimization(
             mut self,
-            value: impl Into<crate::Value<DirectoryListingOptimization>>,
+            value: impl crate::IntoValue<DirectoryListingOptimization>,
         ) -> Self {
             self.0.insert(
                 "DirectoryListingOptimization".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1769,12 +1856,12 @@ pub mod server {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1794,15 +1881,18 @@ pub mod server {
     impl WorkflowDetail {
         /// A new `WorkflowDetail` with its required properties.
         pub fn new(
-            execution_role: impl Into<crate::Value<String>>,
-            workflow_id: impl Into<crate::Value<String>>,
+            execution_role: impl crate::IntoValue<String>,
+            workflow_id: impl crate::IntoValue<String>,
         ) -> Self {
             WorkflowDetail(crate::typed::Properties::from_iter([
                 (
                     "ExecutionRole".to_owned(),
-                    execution_role.into().into_json(),
+                    execution_role.into_value().into_json(),
                 ),
-                ("WorkflowId".to_owned(), workflow_id.into().into_json()),
+                (
+                    "WorkflowId".to_owned(),
+                    workflow_id.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1832,10 +1922,10 @@ pub mod server {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-server-workflowdetails.html#cfn-transfer-server-workflowdetails-onpartialupload)
         pub fn on_partial_upload(
             mut self,
-            value: impl Into<crate::Value<Vec<WorkflowDetail>>>,
+            value: impl crate::IntoValue<Vec<WorkflowDetail>>,
         ) -> Self {
             self.0
-                .insert("OnPartialUpload".to_owned(), value.into().into_json());
+                .insert("OnPartialUpload".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1844,9 +1934,9 @@ pub mod server {
         /// Items: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-server-workflowdetails.html#cfn-transfer-server-workflowdetails-onupload)
-        pub fn on_upload(mut self, value: impl Into<crate::Value<Vec<WorkflowDetail>>>) -> Self {
+        pub fn on_upload(mut self, value: impl crate::IntoValue<Vec<WorkflowDetail>>) -> Self {
             self.0
-                .insert("OnUpload".to_owned(), value.into().into_json());
+                .insert("OnUpload".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2070,15 +2160,15 @@ pub struct User(crate::Resource);
 impl User {
     /// A new `AWS::Transfer::User` with its required properties.
     pub fn new(
-        role: impl Into<crate::Value<String>>,
-        server_id: impl Into<crate::Value<String>>,
-        user_name: impl Into<crate::Value<String>>,
+        role: impl crate::IntoValue<String>,
+        server_id: impl crate::IntoValue<String>,
+        user_name: impl crate::IntoValue<String>,
     ) -> Self {
         User(
             crate::Resource::new("AWS::Transfer::User")
-                .property("Role", role.into().into_json())
-                .property("ServerId", server_id.into().into_json())
-                .property("UserName", user_name.into().into_json()),
+                .property("Role", role.into_value().into_json())
+                .property("ServerId", server_id.into_value().into_json())
+                .property("UserName", user_name.into_value().into_json()),
         )
     }
 
@@ -2089,9 +2179,9 @@ impl User {
     /// Pattern: `^(|/.*)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-user.html#cfn-transfer-user-homedirectory)
-    pub fn home_directory(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn home_directory(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("HomeDirectory", value.into().into_json());
+            .set_property("HomeDirectory", value.into_value().into_json());
         self
     }
 
@@ -2102,10 +2192,10 @@ impl User {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-user.html#cfn-transfer-user-homedirectorymappings)
     pub fn home_directory_mappings(
         mut self,
-        value: impl Into<crate::Value<Vec<user::HomeDirectoryMapEntry>>>,
+        value: impl crate::IntoValue<Vec<user::HomeDirectoryMapEntry>>,
     ) -> Self {
         self.0
-            .set_property("HomeDirectoryMappings", value.into().into_json());
+            .set_property("HomeDirectoryMappings", value.into_value().into_json());
         self
     }
 
@@ -2114,10 +2204,10 @@ impl User {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-user.html#cfn-transfer-user-homedirectorytype)
     pub fn home_directory_type(
         mut self,
-        value: impl Into<crate::Value<user::HomeDirectoryType>>,
+        value: impl crate::IntoValue<user::HomeDirectoryType>,
     ) -> Self {
         self.0
-            .set_property("HomeDirectoryType", value.into().into_json());
+            .set_property("HomeDirectoryType", value.into_value().into_json());
         self
     }
 
@@ -2126,26 +2216,27 @@ impl User {
     /// Length: 0 to 2048.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-user.html#cfn-transfer-user-policy)
-    pub fn policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Policy", value.into().into_json());
+    pub fn policy(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Policy", value.into_value().into_json());
         self
     }
 
     /// `PosixProfile`: [`PosixProfile`](user::PosixProfile).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-user.html#cfn-transfer-user-posixprofile)
-    pub fn posix_profile(mut self, value: impl Into<crate::Value<user::PosixProfile>>) -> Self {
+    pub fn posix_profile(mut self, value: impl crate::IntoValue<user::PosixProfile>) -> Self {
         self.0
-            .set_property("PosixProfile", value.into().into_json());
+            .set_property("PosixProfile", value.into_value().into_json());
         self
     }
 
     /// `SshPublicKeys`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-user.html#cfn-transfer-user-sshpublickeys)
-    pub fn ssh_public_keys(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn ssh_public_keys(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SshPublicKeys", value.into().into_json());
+            .set_property("SshPublicKeys", value.into_value().into_json());
         self
     }
 
@@ -2154,15 +2245,20 @@ impl User {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-user.html#cfn-transfer-user-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<user::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<user::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for User {
     const TYPE_NAME: &'static str = "AWS::Transfer::User";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ServerId", "UserName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2198,20 +2294,21 @@ pub mod user {
     impl HomeDirectoryMapEntry {
         /// A new `HomeDirectoryMapEntry` with its required properties.
         pub fn new(
-            entry: impl Into<crate::Value<String>>,
-            target: impl Into<crate::Value<String>>,
+            entry: impl crate::IntoValue<String>,
+            target: impl crate::IntoValue<String>,
         ) -> Self {
             HomeDirectoryMapEntry(crate::typed::Properties::from_iter([
-                ("Entry".to_owned(), entry.into().into_json()),
-                ("Target".to_owned(), target.into().into_json()),
+                ("Entry".to_owned(), entry.into_value().into_json()),
+                ("Target".to_owned(), target.into_value().into_json()),
             ]))
         }
 
         /// `Type`: [`MapType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-user-homedirectorymapentry.html#cfn-transfer-user-homedirectorymapentry-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<MapType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<MapType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2230,10 +2327,10 @@ pub mod user {
 
     impl PosixProfile {
         /// A new `PosixProfile` with its required properties.
-        pub fn new(gid: impl Into<crate::Value<f64>>, uid: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(gid: impl crate::IntoValue<f64>, uid: impl crate::IntoValue<f64>) -> Self {
             PosixProfile(crate::typed::Properties::from_iter([
-                ("Gid".to_owned(), gid.into().into_json()),
-                ("Uid".to_owned(), uid.into().into_json()),
+                ("Gid".to_owned(), gid.into_value().into_json()),
+                ("Uid".to_owned(), uid.into_value().into_json()),
             ]))
         }
 
@@ -2242,9 +2339,9 @@ pub mod user {
         /// Items: 0 to 16.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-user-posixprofile.html#cfn-transfer-user-posixprofile-secondarygids)
-        pub fn secondary_gids(mut self, value: impl Into<crate::Value<Vec<f64>>>) -> Self {
+        pub fn secondary_gids(mut self, value: impl crate::IntoValue<Vec<f64>>) -> Self {
             self.0
-                .insert("SecondaryGids".to_owned(), value.into().into_json());
+                .insert("SecondaryGids".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2264,12 +2361,12 @@ pub mod user {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2328,11 +2425,11 @@ pub struct WebApp(crate::Resource);
 impl WebApp {
     /// A new `AWS::Transfer::WebApp` with its required properties.
     pub fn new(
-        identity_provider_details: impl Into<crate::Value<web_app::IdentityProviderDetails>>,
+        identity_provider_details: impl crate::IntoValue<web_app::IdentityProviderDetails>,
     ) -> Self {
         WebApp(crate::Resource::new("AWS::Transfer::WebApp").property(
             "IdentityProviderDetails",
-            identity_provider_details.into().into_json(),
+            identity_provider_details.into_value().into_json(),
         ))
     }
 
@@ -2341,9 +2438,9 @@ impl WebApp {
     /// Length: 1 to 1024.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-webapp.html#cfn-transfer-webapp-accessendpoint)
-    pub fn access_endpoint(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn access_endpoint(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("AccessEndpoint", value.into().into_json());
+            .set_property("AccessEndpoint", value.into_value().into_json());
         self
     }
 
@@ -2352,10 +2449,10 @@ impl WebApp {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-webapp.html#cfn-transfer-webapp-endpointdetails)
     pub fn endpoint_details(
         mut self,
-        value: impl Into<crate::Value<web_app::EndpointDetails>>,
+        value: impl crate::IntoValue<web_app::EndpointDetails>,
     ) -> Self {
         self.0
-            .set_property("EndpointDetails", value.into().into_json());
+            .set_property("EndpointDetails", value.into_value().into_json());
         self
     }
 
@@ -2364,8 +2461,8 @@ impl WebApp {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-webapp.html#cfn-transfer-webapp-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<web_app::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<web_app::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2374,10 +2471,10 @@ impl WebApp {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-webapp.html#cfn-transfer-webapp-webappcustomization)
     pub fn web_app_customization(
         mut self,
-        value: impl Into<crate::Value<web_app::WebAppCustomization>>,
+        value: impl crate::IntoValue<web_app::WebAppCustomization>,
     ) -> Self {
         self.0
-            .set_property("WebAppCustomization", value.into().into_json());
+            .set_property("WebAppCustomization", value.into_value().into_json());
         self
     }
 
@@ -2388,25 +2485,31 @@ impl WebApp {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-webapp.html#cfn-transfer-webapp-webappendpointpolicy)
     pub fn web_app_endpoint_policy(
         mut self,
-        value: impl Into<crate::Value<web_app::WebAppEndpointPolicy>>,
+        value: impl crate::IntoValue<web_app::WebAppEndpointPolicy>,
     ) -> Self {
         self.0
-            .set_property("WebAppEndpointPolicy", value.into().into_json());
+            .set_property("WebAppEndpointPolicy", value.into_value().into_json());
         self
     }
 
     /// `WebAppUnits`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-webapp.html#cfn-transfer-webapp-webappunits)
-    pub fn web_app_units(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-        self.0.set_property("WebAppUnits", value.into().into_json());
+    pub fn web_app_units(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+        self.0
+            .set_property("WebAppUnits", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for WebApp {
     const TYPE_NAME: &'static str = "AWS::Transfer::WebApp";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "EndpointDetails.Vpc.SecurityGroupIds",
         "EndpointDetails.Vpc.VpcId",
@@ -2468,8 +2571,9 @@ pub mod web_app {
         /// `Vpc`: [`Vpc`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-webapp-endpointdetails.html#cfn-transfer-webapp-endpointdetails-vpc)
-        pub fn vpc(mut self, value: impl Into<crate::Value<Vpc>>) -> Self {
-            self.0.insert("Vpc".to_owned(), value.into().into_json());
+        pub fn vpc(mut self, value: impl crate::IntoValue<Vpc>) -> Self {
+            self.0
+                .insert("Vpc".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2499,9 +2603,9 @@ pub mod web_app {
         /// Pattern: `^arn:[\w-]+:sso::\d{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-webapp-identityproviderdetails.html#cfn-transfer-webapp-identityproviderdetails-applicationarn)
-        pub fn application_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn application_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ApplicationArn".to_owned(), value.into().into_json());
+                .insert("ApplicationArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2512,9 +2616,9 @@ pub mod web_app {
         /// Pattern: `^arn:[\w-]+:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-webapp-identityproviderdetails.html#cfn-transfer-webapp-identityproviderdetails-instancearn)
-        pub fn instance_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn instance_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("InstanceArn".to_owned(), value.into().into_json());
+                .insert("InstanceArn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2525,8 +2629,9 @@ pub mod web_app {
         /// Pattern: `^arn:[a-z-]+:iam::[0-9]{12}:role[:/]\S+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-webapp-identityproviderdetails.html#cfn-transfer-webapp-identityproviderdetails-role)
-        pub fn role(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Role".to_owned(), value.into().into_json());
+        pub fn role(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Role".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2546,12 +2651,12 @@ pub mod web_app {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2579,9 +2684,11 @@ pub mod web_app {
         /// Items: at most 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-webapp-vpc.html#cfn-transfer-webapp-vpc-securitygroupids)
-        pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("SecurityGroupIds".to_owned(), value.into().into_json());
+        pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "SecurityGroupIds".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2590,9 +2697,9 @@ pub mod web_app {
         /// Items: at most 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-webapp-vpc.html#cfn-transfer-webapp-vpc-subnetids)
-        pub fn subnet_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn subnet_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("SubnetIds".to_owned(), value.into().into_json());
+                .insert("SubnetIds".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2603,8 +2710,9 @@ pub mod web_app {
         /// Pattern: `^vpc-[0-9a-f]{8,17}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-webapp-vpc.html#cfn-transfer-webapp-vpc-vpcid)
-        pub fn vpc_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("VpcId".to_owned(), value.into().into_json());
+        pub fn vpc_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("VpcId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2632,9 +2740,9 @@ pub mod web_app {
         /// Length: 1 to 20960.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-webapp-webappcustomization.html#cfn-transfer-webapp-webappcustomization-faviconfile)
-        pub fn favicon_file(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn favicon_file(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FaviconFile".to_owned(), value.into().into_json());
+                .insert("FaviconFile".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2643,9 +2751,9 @@ pub mod web_app {
         /// Length: 1 to 51200.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-webapp-webappcustomization.html#cfn-transfer-webapp-webappcustomization-logofile)
-        pub fn logo_file(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn logo_file(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LogoFile".to_owned(), value.into().into_json());
+                .insert("LogoFile".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2654,8 +2762,9 @@ pub mod web_app {
         /// Length: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-webapp-webappcustomization.html#cfn-transfer-webapp-webappcustomization-title)
-        pub fn title(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Title".to_owned(), value.into().into_json());
+        pub fn title(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Title".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2695,10 +2804,10 @@ pub struct Workflow(crate::Resource);
 
 impl Workflow {
     /// A new `AWS::Transfer::Workflow` with its required properties.
-    pub fn new(steps: impl Into<crate::Value<Vec<workflow::WorkflowStep>>>) -> Self {
+    pub fn new(steps: impl crate::IntoValue<Vec<workflow::WorkflowStep>>) -> Self {
         Workflow(
             crate::Resource::new("AWS::Transfer::Workflow")
-                .property("Steps", steps.into().into_json()),
+                .property("Steps", steps.into_value().into_json()),
         )
     }
 
@@ -2711,8 +2820,9 @@ impl Workflow {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-workflow.html#cfn-transfer-workflow-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -2725,10 +2835,10 @@ impl Workflow {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-workflow.html#cfn-transfer-workflow-onexceptionsteps)
     pub fn on_exception_steps(
         mut self,
-        value: impl Into<crate::Value<Vec<workflow::WorkflowStep>>>,
+        value: impl crate::IntoValue<Vec<workflow::WorkflowStep>>,
     ) -> Self {
         self.0
-            .set_property("OnExceptionSteps", value.into().into_json());
+            .set_property("OnExceptionSteps", value.into_value().into_json());
         self
     }
 
@@ -2737,15 +2847,20 @@ impl Workflow {
     /// Items: 1 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-transfer-workflow.html#cfn-transfer-workflow-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<workflow::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<workflow::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Workflow {
     const TYPE_NAME: &'static str = "AWS::Transfer::Workflow";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Description", "OnExceptionSteps", "Steps"];
 
@@ -2795,11 +2910,11 @@ pub mod workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-copystepdetails.html#cfn-transfer-workflow-copystepdetails-destinationfilelocation)
         pub fn destination_file_location(
             mut self,
-            value: impl Into<crate::Value<S3FileLocation>>,
+            value: impl crate::IntoValue<S3FileLocation>,
         ) -> Self {
             self.0.insert(
                 "DestinationFileLocation".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2811,8 +2926,9 @@ pub mod workflow {
         /// Pattern: `^[\w-]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-copystepdetails.html#cfn-transfer-workflow-copystepdetails-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2821,10 +2937,12 @@ pub mod workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-copystepdetails.html#cfn-transfer-workflow-copystepdetails-overwriteexisting)
         pub fn overwrite_existing(
             mut self,
-            value: impl Into<crate::Value<OverwriteExisting>>,
+            value: impl crate::IntoValue<OverwriteExisting>,
         ) -> Self {
-            self.0
-                .insert("OverwriteExisting".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OverwriteExisting".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2835,9 +2953,11 @@ pub mod workflow {
         /// Pattern: `^\$\{(\w+.)+\w+\}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-copystepdetails.html#cfn-transfer-workflow-copystepdetails-sourcefilelocation)
-        pub fn source_file_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SourceFileLocation".to_owned(), value.into().into_json());
+        pub fn source_file_location(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SourceFileLocation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2867,8 +2987,9 @@ pub mod workflow {
         /// Pattern: `^[\w-]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-customstepdetails.html#cfn-transfer-workflow-customstepdetails-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2879,9 +3000,11 @@ pub mod workflow {
         /// Pattern: `^\$\{(\w+.)+\w+\}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-customstepdetails.html#cfn-transfer-workflow-customstepdetails-sourcefilelocation)
-        pub fn source_file_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SourceFileLocation".to_owned(), value.into().into_json());
+        pub fn source_file_location(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SourceFileLocation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2892,8 +3015,9 @@ pub mod workflow {
         /// Pattern: `arn:[a-z-]+:lambda:.*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-customstepdetails.html#cfn-transfer-workflow-customstepdetails-target)
-        pub fn target(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Target".to_owned(), value.into().into_json());
+        pub fn target(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Target".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2902,9 +3026,9 @@ pub mod workflow {
         /// Range: 1 to 1800.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-customstepdetails.html#cfn-transfer-workflow-customstepdetails-timeoutseconds)
-        pub fn timeout_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn timeout_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("TimeoutSeconds".to_owned(), value.into().into_json());
+                .insert("TimeoutSeconds".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2924,15 +3048,15 @@ pub mod workflow {
     impl DecryptStepDetails {
         /// A new `DecryptStepDetails` with its required properties.
         pub fn new(
-            destination_file_location: impl Into<crate::Value<InputFileLocation>>,
-            r#type: impl Into<crate::Value<Type>>,
+            destination_file_location: impl crate::IntoValue<InputFileLocation>,
+            r#type: impl crate::IntoValue<Type>,
         ) -> Self {
             DecryptStepDetails(crate::typed::Properties::from_iter([
                 (
                     "DestinationFileLocation".to_owned(),
-                    destination_file_location.into().into_json(),
+                    destination_file_location.into_value().into_json(),
                 ),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
@@ -2943,8 +3067,9 @@ pub mod workflow {
         /// Pattern: `^[\w-]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-decryptstepdetails.html#cfn-transfer-workflow-decryptstepdetails-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2953,10 +3078,12 @@ pub mod workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-decryptstepdetails.html#cfn-transfer-workflow-decryptstepdetails-overwriteexisting)
         pub fn overwrite_existing(
             mut self,
-            value: impl Into<crate::Value<DecryptStepDetailsOverwriteExisting>>,
+            value: impl crate::IntoValue<DecryptStepDetailsOverwriteExisting>,
         ) -> Self {
-            self.0
-                .insert("OverwriteExisting".to_owned(), value.into().into_json());
+            self.0.insert(
+                "OverwriteExisting".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2967,9 +3094,11 @@ pub mod workflow {
         /// Pattern: `^\$\{(\w+.)+\w+\}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-decryptstepdetails.html#cfn-transfer-workflow-decryptstepdetails-sourcefilelocation)
-        pub fn source_file_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SourceFileLocation".to_owned(), value.into().into_json());
+        pub fn source_file_location(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SourceFileLocation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2999,8 +3128,9 @@ pub mod workflow {
         /// Pattern: `^[\w-]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-deletestepdetails.html#cfn-transfer-workflow-deletestepdetails-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3011,9 +3141,11 @@ pub mod workflow {
         /// Pattern: `^\$\{(\w+.)+\w+\}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-deletestepdetails.html#cfn-transfer-workflow-deletestepdetails-sourcefilelocation)
-        pub fn source_file_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SourceFileLocation".to_owned(), value.into().into_json());
+        pub fn source_file_location(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SourceFileLocation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3043,9 +3175,9 @@ pub mod workflow {
         /// Pattern: `^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:(access-point/fsap|file-system/fs)-[0-9a-f]{8,40}|fs(ap)?-[0-9a-f]{8,40})$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-efsinputfilelocation.html#cfn-transfer-workflow-efsinputfilelocation-filesystemid)
-        pub fn file_system_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn file_system_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FileSystemId".to_owned(), value.into().into_json());
+                .insert("FileSystemId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3056,8 +3188,9 @@ pub mod workflow {
         /// Pattern: `^[^\x00]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-efsinputfilelocation.html#cfn-transfer-workflow-efsinputfilelocation-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3085,10 +3218,10 @@ pub mod workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-inputfilelocation.html#cfn-transfer-workflow-inputfilelocation-efsfilelocation)
         pub fn efs_file_location(
             mut self,
-            value: impl Into<crate::Value<EfsInputFileLocation>>,
+            value: impl crate::IntoValue<EfsInputFileLocation>,
         ) -> Self {
             self.0
-                .insert("EfsFileLocation".to_owned(), value.into().into_json());
+                .insert("EfsFileLocation".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3097,10 +3230,10 @@ pub mod workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-inputfilelocation.html#cfn-transfer-workflow-inputfilelocation-s3filelocation)
         pub fn s3_file_location(
             mut self,
-            value: impl Into<crate::Value<S3InputFileLocation>>,
+            value: impl crate::IntoValue<S3InputFileLocation>,
         ) -> Self {
             self.0
-                .insert("S3FileLocation".to_owned(), value.into().into_json());
+                .insert("S3FileLocation".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3128,10 +3261,10 @@ pub mod workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-s3filelocation.html#cfn-transfer-workflow-s3filelocation-s3filelocation)
         pub fn s3_file_location(
             mut self,
-            value: impl Into<crate::Value<S3InputFileLocation>>,
+            value: impl crate::IntoValue<S3InputFileLocation>,
         ) -> Self {
             self.0
-                .insert("S3FileLocation".to_owned(), value.into().into_json());
+                .insert("S3FileLocation".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3161,8 +3294,9 @@ pub mod workflow {
         /// Pattern: `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-s3inputfilelocation.html#cfn-transfer-workflow-s3inputfilelocation-bucket)
-        pub fn bucket(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Bucket".to_owned(), value.into().into_json());
+        pub fn bucket(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Bucket".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3173,8 +3307,9 @@ pub mod workflow {
         /// Pattern: `.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-s3inputfilelocation.html#cfn-transfer-workflow-s3inputfilelocation-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3194,12 +3329,12 @@ pub mod workflow {
     impl S3Tag {
         /// A new `S3Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             S3Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3219,12 +3354,12 @@ pub mod workflow {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3254,8 +3389,9 @@ pub mod workflow {
         /// Pattern: `^[\w-]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-tagstepdetails.html#cfn-transfer-workflow-tagstepdetails-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3266,9 +3402,11 @@ pub mod workflow {
         /// Pattern: `^\$\{(\w+.)+\w+\}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-tagstepdetails.html#cfn-transfer-workflow-tagstepdetails-sourcefilelocation)
-        pub fn source_file_location(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SourceFileLocation".to_owned(), value.into().into_json());
+        pub fn source_file_location(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SourceFileLocation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3277,8 +3415,9 @@ pub mod workflow {
         /// Items: 1 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-tagstepdetails.html#cfn-transfer-workflow-tagstepdetails-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<S3Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<S3Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3304,12 +3443,9 @@ pub mod workflow {
         /// `CopyStepDetails`: [`CopyStepDetails`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-workflowstep.html#cfn-transfer-workflow-workflowstep-copystepdetails)
-        pub fn copy_step_details(
-            mut self,
-            value: impl Into<crate::Value<CopyStepDetails>>,
-        ) -> Self {
+        pub fn copy_step_details(mut self, value: impl crate::IntoValue<CopyStepDetails>) -> Self {
             self.0
-                .insert("CopyStepDetails".to_owned(), value.into().into_json());
+                .insert("CopyStepDetails".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3318,10 +3454,12 @@ pub mod workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-workflowstep.html#cfn-transfer-workflow-workflowstep-customstepdetails)
         pub fn custom_step_details(
             mut self,
-            value: impl Into<crate::Value<CustomStepDetails>>,
+            value: impl crate::IntoValue<CustomStepDetails>,
         ) -> Self {
-            self.0
-                .insert("CustomStepDetails".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomStepDetails".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3330,10 +3468,12 @@ pub mod workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-workflowstep.html#cfn-transfer-workflow-workflowstep-decryptstepdetails)
         pub fn decrypt_step_details(
             mut self,
-            value: impl Into<crate::Value<DecryptStepDetails>>,
+            value: impl crate::IntoValue<DecryptStepDetails>,
         ) -> Self {
-            self.0
-                .insert("DecryptStepDetails".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DecryptStepDetails".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3342,27 +3482,30 @@ pub mod workflow {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-workflowstep.html#cfn-transfer-workflow-workflowstep-deletestepdetails)
         pub fn delete_step_details(
             mut self,
-            value: impl Into<crate::Value<DeleteStepDetails>>,
+            value: impl crate::IntoValue<DeleteStepDetails>,
         ) -> Self {
-            self.0
-                .insert("DeleteStepDetails".to_owned(), value.into().into_json());
+            self.0.insert(
+                "DeleteStepDetails".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `TagStepDetails`: [`TagStepDetails`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-workflowstep.html#cfn-transfer-workflow-workflowstep-tagstepdetails)
-        pub fn tag_step_details(mut self, value: impl Into<crate::Value<TagStepDetails>>) -> Self {
+        pub fn tag_step_details(mut self, value: impl crate::IntoValue<TagStepDetails>) -> Self {
             self.0
-                .insert("TagStepDetails".to_owned(), value.into().into_json());
+                .insert("TagStepDetails".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Type`: [`WorkflowStepType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-transfer-workflow-workflowstep.html#cfn-transfer-workflow-workflowstep-type)
-        pub fn r#type(mut self, value: impl Into<crate::Value<WorkflowStepType>>) -> Self {
-            self.0.insert("Type".to_owned(), value.into().into_json());
+        pub fn r#type(mut self, value: impl crate::IntoValue<WorkflowStepType>) -> Self {
+            self.0
+                .insert("Type".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::UXC::AccountCustomization"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::UXC::AccountCustomization",
+    <AccountCustomization as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::UXC::AccountCustomization`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-uxc-accountcustomization.html)
@@ -22,10 +28,10 @@ impl AccountCustomization {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-uxc-accountcustomization.html#cfn-uxc-accountcustomization-accountcolor)
     pub fn account_color(
         mut self,
-        value: impl Into<crate::Value<account_customization::AccountColor>>,
+        value: impl crate::IntoValue<account_customization::AccountColor>,
     ) -> Self {
         self.0
-            .set_property("AccountColor", value.into().into_json());
+            .set_property("AccountColor", value.into_value().into_json());
         self
     }
 
@@ -34,9 +40,9 @@ impl AccountCustomization {
     /// Items: at most 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-uxc-accountcustomization.html#cfn-uxc-accountcustomization-visibleregions)
-    pub fn visible_regions(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn visible_regions(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VisibleRegions", value.into().into_json());
+            .set_property("VisibleRegions", value.into_value().into_json());
         self
     }
 
@@ -45,9 +51,9 @@ impl AccountCustomization {
     /// Items: at most 500.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-uxc-accountcustomization.html#cfn-uxc-accountcustomization-visibleservices)
-    pub fn visible_services(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn visible_services(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("VisibleServices", value.into().into_json());
+            .set_property("VisibleServices", value.into_value().into_json());
         self
     }
 }

@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::VerifiedPermissions::PolicyTemplate",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::VerifiedPermissions::IdentitySource",
+        <IdentitySource as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::VerifiedPermissions::Policy",
+        <Policy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::VerifiedPermissions::PolicyStore",
+        <PolicyStore as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::VerifiedPermissions::PolicyTemplate",
+        <PolicyTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::VerifiedPermissions::IdentitySource`.
 ///
 /// Required properties, the arguments of [`IdentitySource::new`]: `Configuration`, `PolicyStoreId`.
@@ -21,13 +41,13 @@ pub struct IdentitySource(crate::Resource);
 impl IdentitySource {
     /// A new `AWS::VerifiedPermissions::IdentitySource` with its required properties.
     pub fn new(
-        configuration: impl Into<crate::Value<crate::Json>>,
-        policy_store_id: impl Into<crate::Value<String>>,
+        configuration: impl crate::IntoValue<crate::Json>,
+        policy_store_id: impl crate::IntoValue<String>,
     ) -> Self {
         IdentitySource(
             crate::Resource::new("AWS::VerifiedPermissions::IdentitySource")
-                .property("Configuration", configuration.into().into_json())
-                .property("PolicyStoreId", policy_store_id.into().into_json()),
+                .property("Configuration", configuration.into_value().into_json())
+                .property("PolicyStoreId", policy_store_id.into_value().into_json()),
         )
     }
 
@@ -38,9 +58,9 @@ impl IdentitySource {
     /// Pattern: `^.*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-verifiedpermissions-identitysource.html#cfn-verifiedpermissions-identitysource-principalentitytype)
-    pub fn principal_entity_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn principal_entity_type(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PrincipalEntityType", value.into().into_json());
+            .set_property("PrincipalEntityType", value.into_value().into_json());
         self
     }
 }
@@ -87,13 +107,13 @@ pub struct Policy(crate::Resource);
 impl Policy {
     /// A new `AWS::VerifiedPermissions::Policy` with its required properties.
     pub fn new(
-        definition: impl Into<crate::Value<crate::Json>>,
-        policy_store_id: impl Into<crate::Value<String>>,
+        definition: impl crate::IntoValue<crate::Json>,
+        policy_store_id: impl crate::IntoValue<String>,
     ) -> Self {
         Policy(
             crate::Resource::new("AWS::VerifiedPermissions::Policy")
-                .property("Definition", definition.into().into_json())
-                .property("PolicyStoreId", policy_store_id.into().into_json()),
+                .property("Definition", definition.into_value().into_json())
+                .property("PolicyStoreId", policy_store_id.into_value().into_json()),
         )
     }
 }
@@ -140,11 +160,13 @@ pub struct PolicyStore(crate::Resource);
 impl PolicyStore {
     /// A new `AWS::VerifiedPermissions::PolicyStore` with its required properties.
     pub fn new(
-        validation_settings: impl Into<crate::Value<policy_store::ValidationSettings>>,
+        validation_settings: impl crate::IntoValue<policy_store::ValidationSettings>,
     ) -> Self {
         PolicyStore(
-            crate::Resource::new("AWS::VerifiedPermissions::PolicyStore")
-                .property("ValidationSettings", validation_settings.into().into_json()),
+            crate::Resource::new("AWS::VerifiedPermissions::PolicyStore").property(
+                "ValidationSettings",
+                validation_settings.into_value().into_json(),
+            ),
         )
     }
 
@@ -153,10 +175,10 @@ impl PolicyStore {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-verifiedpermissions-policystore.html#cfn-verifiedpermissions-policystore-deletionprotection)
     pub fn deletion_protection(
         mut self,
-        value: impl Into<crate::Value<policy_store::DeletionProtection>>,
+        value: impl crate::IntoValue<policy_store::DeletionProtection>,
     ) -> Self {
         self.0
-            .set_property("DeletionProtection", value.into().into_json());
+            .set_property("DeletionProtection", value.into_value().into_json());
         self
     }
 
@@ -165,43 +187,47 @@ impl PolicyStore {
     /// Length: 0 to 150.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-verifiedpermissions-policystore.html#cfn-verifiedpermissions-policystore-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
     /// `EncryptionSettings`: JSON.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-verifiedpermissions-policystore.html#cfn-verifiedpermissions-policystore-encryptionsettings)
-    pub fn encryption_settings(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn encryption_settings(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("EncryptionSettings", value.into().into_json());
+            .set_property("EncryptionSettings", value.into_value().into_json());
         self
     }
 
     /// `Schema`: [`SchemaDefinition`](policy_store::SchemaDefinition).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-verifiedpermissions-policystore.html#cfn-verifiedpermissions-policystore-schema)
-    pub fn schema(
-        mut self,
-        value: impl Into<crate::Value<policy_store::SchemaDefinition>>,
-    ) -> Self {
-        self.0.set_property("Schema", value.into().into_json());
+    pub fn schema(mut self, value: impl crate::IntoValue<policy_store::SchemaDefinition>) -> Self {
+        self.0
+            .set_property("Schema", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](policy_store::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-verifiedpermissions-policystore.html#cfn-verifiedpermissions-policystore-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<policy_store::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<policy_store::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for PolicyStore {
     const TYPE_NAME: &'static str = "AWS::VerifiedPermissions::PolicyStore";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -246,10 +272,10 @@ pub mod policy_store {
 
     impl DeletionProtection {
         /// A new `DeletionProtection` with its required properties.
-        pub fn new(mode: impl Into<crate::Value<DeletionMode>>) -> Self {
+        pub fn new(mode: impl crate::IntoValue<DeletionMode>) -> Self {
             DeletionProtection(crate::typed::Properties::from_iter([(
                 "Mode".to_owned(),
-                mode.into().into_json(),
+                mode.into_value().into_json(),
             )]))
         }
     }
@@ -275,9 +301,9 @@ pub mod policy_store {
         /// `CedarJson`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-verifiedpermissions-policystore-schemadefinition.html#cfn-verifiedpermissions-policystore-schemadefinition-cedarjson)
-        pub fn cedar_json(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn cedar_json(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CedarJson".to_owned(), value.into().into_json());
+                .insert("CedarJson".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -297,12 +323,12 @@ pub mod policy_store {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -321,10 +347,10 @@ pub mod policy_store {
 
     impl ValidationSettings {
         /// A new `ValidationSettings` with its required properties.
-        pub fn new(mode: impl Into<crate::Value<ValidationMode>>) -> Self {
+        pub fn new(mode: impl crate::IntoValue<ValidationMode>) -> Self {
             ValidationSettings(crate::typed::Properties::from_iter([(
                 "Mode".to_owned(),
-                mode.into().into_json(),
+                mode.into_value().into_json(),
             )]))
         }
     }
@@ -383,13 +409,13 @@ pub struct PolicyTemplate(crate::Resource);
 impl PolicyTemplate {
     /// A new `AWS::VerifiedPermissions::PolicyTemplate` with its required properties.
     pub fn new(
-        policy_store_id: impl Into<crate::Value<String>>,
-        statement: impl Into<crate::Value<String>>,
+        policy_store_id: impl crate::IntoValue<String>,
+        statement: impl crate::IntoValue<String>,
     ) -> Self {
         PolicyTemplate(
             crate::Resource::new("AWS::VerifiedPermissions::PolicyTemplate")
-                .property("PolicyStoreId", policy_store_id.into().into_json())
-                .property("Statement", statement.into().into_json()),
+                .property("PolicyStoreId", policy_store_id.into_value().into_json())
+                .property("Statement", statement.into_value().into_json()),
         )
     }
 
@@ -398,8 +424,9 @@ impl PolicyTemplate {
     /// Length: 0 to 150.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-verifiedpermissions-policytemplate.html#cfn-verifiedpermissions-policytemplate-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 }

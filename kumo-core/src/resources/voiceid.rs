@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::VoiceID::Domain"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::VoiceID::Domain",
+    <Domain as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::VoiceID::Domain`.
 ///
 /// Required properties, the arguments of [`Domain::new`]: `Name`, `ServerSideEncryptionConfiguration`.
@@ -16,17 +22,19 @@ pub struct Domain(crate::Resource);
 impl Domain {
     /// A new `AWS::VoiceID::Domain` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        server_side_encryption_configuration: impl Into<
-            crate::Value<domain::ServerSideEncryptionConfiguration>,
+        name: impl crate::IntoValue<String>,
+        server_side_encryption_configuration: impl crate::IntoValue<
+            domain::ServerSideEncryptionConfiguration,
         >,
     ) -> Self {
         Domain(
             crate::Resource::new("AWS::VoiceID::Domain")
-                .property("Name", name.into().into_json())
+                .property("Name", name.into_value().into_json())
                 .property(
                     "ServerSideEncryptionConfiguration",
-                    server_side_encryption_configuration.into().into_json(),
+                    server_side_encryption_configuration
+                        .into_value()
+                        .into_json(),
                 ),
         )
     }
@@ -38,8 +46,9 @@ impl Domain {
     /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-%@]*)$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-voiceid-domain.html#cfn-voiceid-domain-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -48,15 +57,20 @@ impl Domain {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-voiceid-domain.html#cfn-voiceid-domain-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<domain::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Domain {
     const TYPE_NAME: &'static str = "AWS::VoiceID::Domain";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -91,10 +105,10 @@ pub mod domain {
 
     impl ServerSideEncryptionConfiguration {
         /// A new `ServerSideEncryptionConfiguration` with its required properties.
-        pub fn new(kms_key_id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(kms_key_id: impl crate::IntoValue<String>) -> Self {
             ServerSideEncryptionConfiguration(crate::typed::Properties::from_iter([(
                 "KmsKeyId".to_owned(),
-                kms_key_id.into().into_json(),
+                kms_key_id.into_value().into_json(),
             )]))
         }
     }
@@ -114,12 +128,12 @@ pub mod domain {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

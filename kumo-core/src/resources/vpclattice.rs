@@ -20,6 +20,66 @@ pub const TYPES: &[&str] = &[
     "AWS::VpcLattice::TargetGroup",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::VpcLattice::AccessLogSubscription",
+        <AccessLogSubscription as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::VpcLattice::AuthPolicy",
+        <AuthPolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::VpcLattice::DomainVerification",
+        <DomainVerification as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::VpcLattice::Listener",
+        <Listener as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::VpcLattice::ResourceConfiguration",
+        <ResourceConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::VpcLattice::ResourceGateway",
+        <ResourceGateway as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::VpcLattice::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::VpcLattice::Rule",
+        <Rule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::VpcLattice::Service",
+        <Service as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::VpcLattice::ServiceNetwork",
+        <ServiceNetwork as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::VpcLattice::ServiceNetworkResourceAssociation",
+        <ServiceNetworkResourceAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::VpcLattice::ServiceNetworkServiceAssociation",
+        <ServiceNetworkServiceAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::VpcLattice::ServiceNetworkVpcAssociation",
+        <ServiceNetworkVpcAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::VpcLattice::TargetGroup",
+        <TargetGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::VpcLattice::AccessLogSubscription`.
 ///
 /// Required properties, the arguments of [`AccessLogSubscription::new`]: `DestinationArn`.
@@ -30,10 +90,10 @@ pub struct AccessLogSubscription(crate::Resource);
 
 impl AccessLogSubscription {
     /// A new `AWS::VpcLattice::AccessLogSubscription` with its required properties.
-    pub fn new(destination_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(destination_arn: impl crate::IntoValue<String>) -> Self {
         AccessLogSubscription(
             crate::Resource::new("AWS::VpcLattice::AccessLogSubscription")
-                .property("DestinationArn", destination_arn.into().into_json()),
+                .property("DestinationArn", destination_arn.into_value().into_json()),
         )
     }
 
@@ -46,9 +106,9 @@ impl AccessLogSubscription {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-accesslogsubscription.html#cfn-vpclattice-accesslogsubscription-resourceidentifier)
-    pub fn resource_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceIdentifier", value.into().into_json());
+            .set_property("ResourceIdentifier", value.into_value().into_json());
         self
     }
 
@@ -57,10 +117,10 @@ impl AccessLogSubscription {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-accesslogsubscription.html#cfn-vpclattice-accesslogsubscription-servicenetworklogtype)
     pub fn service_network_log_type(
         mut self,
-        value: impl Into<crate::Value<access_log_subscription::ServiceNetworkLogType>>,
+        value: impl crate::IntoValue<access_log_subscription::ServiceNetworkLogType>,
     ) -> Self {
         self.0
-            .set_property("ServiceNetworkLogType", value.into().into_json());
+            .set_property("ServiceNetworkLogType", value.into_value().into_json());
         self
     }
 
@@ -69,18 +129,20 @@ impl AccessLogSubscription {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-accesslogsubscription.html#cfn-vpclattice-accesslogsubscription-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<access_log_subscription::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<access_log_subscription::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AccessLogSubscription {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::AccessLogSubscription";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ResourceIdentifier"];
 
     fn resource(&self) -> &crate::Resource {
@@ -131,12 +193,12 @@ pub mod access_log_subscription {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -177,13 +239,16 @@ pub struct AuthPolicy(crate::Resource);
 impl AuthPolicy {
     /// A new `AWS::VpcLattice::AuthPolicy` with its required properties.
     pub fn new(
-        policy: impl Into<crate::Value<crate::Json>>,
-        resource_identifier: impl Into<crate::Value<String>>,
+        policy: impl crate::IntoValue<crate::Json>,
+        resource_identifier: impl crate::IntoValue<String>,
     ) -> Self {
         AuthPolicy(
             crate::Resource::new("AWS::VpcLattice::AuthPolicy")
-                .property("Policy", policy.into().into_json())
-                .property("ResourceIdentifier", resource_identifier.into().into_json()),
+                .property("Policy", policy.into_value().into_json())
+                .property(
+                    "ResourceIdentifier",
+                    resource_identifier.into_value().into_json(),
+                ),
         )
     }
 }
@@ -224,10 +289,10 @@ pub struct DomainVerification(crate::Resource);
 
 impl DomainVerification {
     /// A new `AWS::VpcLattice::DomainVerification` with its required properties.
-    pub fn new(domain_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(domain_name: impl crate::IntoValue<String>) -> Self {
         DomainVerification(
             crate::Resource::new("AWS::VpcLattice::DomainVerification")
-                .property("DomainName", domain_name.into().into_json()),
+                .property("DomainName", domain_name.into_value().into_json()),
         )
     }
 
@@ -236,15 +301,20 @@ impl DomainVerification {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-domainverification.html#cfn-vpclattice-domainverification-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<domain_verification::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<domain_verification::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for DomainVerification {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::DomainVerification";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DomainName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -294,10 +364,10 @@ pub mod domain_verification {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -306,8 +376,9 @@ pub mod domain_verification {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-domainverification-tag.html#cfn-vpclattice-domainverification-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -330,13 +401,13 @@ pub struct Listener(crate::Resource);
 impl Listener {
     /// A new `AWS::VpcLattice::Listener` with its required properties.
     pub fn new(
-        default_action: impl Into<crate::Value<listener::DefaultAction>>,
-        protocol: impl Into<crate::Value<listener::Protocol>>,
+        default_action: impl crate::IntoValue<listener::DefaultAction>,
+        protocol: impl crate::IntoValue<listener::Protocol>,
     ) -> Self {
         Listener(
             crate::Resource::new("AWS::VpcLattice::Listener")
-                .property("DefaultAction", default_action.into().into_json())
-                .property("Protocol", protocol.into().into_json()),
+                .property("DefaultAction", default_action.into_value().into_json())
+                .property("Protocol", protocol.into_value().into_json()),
         )
     }
 
@@ -349,8 +420,8 @@ impl Listener {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-listener.html#cfn-vpclattice-listener-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -361,8 +432,8 @@ impl Listener {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-listener.html#cfn-vpclattice-listener-port)
-    pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Port", value.into().into_json());
+    pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Port", value.into_value().into_json());
         self
     }
 
@@ -375,9 +446,9 @@ impl Listener {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-listener.html#cfn-vpclattice-listener-serviceidentifier)
-    pub fn service_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn service_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServiceIdentifier", value.into().into_json());
+            .set_property("ServiceIdentifier", value.into_value().into_json());
         self
     }
 
@@ -386,15 +457,20 @@ impl Listener {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-listener.html#cfn-vpclattice-listener-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<listener::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<listener::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Listener {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::Listener";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["Name", "Port", "Protocol", "ServiceIdentifier"];
 
@@ -452,18 +528,18 @@ pub mod listener {
         /// `FixedResponse`: [`FixedResponse`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-listener-defaultaction.html#cfn-vpclattice-listener-defaultaction-fixedresponse)
-        pub fn fixed_response(mut self, value: impl Into<crate::Value<FixedResponse>>) -> Self {
+        pub fn fixed_response(mut self, value: impl crate::IntoValue<FixedResponse>) -> Self {
             self.0
-                .insert("FixedResponse".to_owned(), value.into().into_json());
+                .insert("FixedResponse".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Forward`: [`Forward`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-listener-defaultaction.html#cfn-vpclattice-listener-defaultaction-forward)
-        pub fn forward(mut self, value: impl Into<crate::Value<Forward>>) -> Self {
+        pub fn forward(mut self, value: impl crate::IntoValue<Forward>) -> Self {
             self.0
-                .insert("Forward".to_owned(), value.into().into_json());
+                .insert("Forward".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -482,10 +558,10 @@ pub mod listener {
 
     impl FixedResponse {
         /// A new `FixedResponse` with its required properties.
-        pub fn new(status_code: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(status_code: impl crate::IntoValue<i64>) -> Self {
             FixedResponse(crate::typed::Properties::from_iter([(
                 "StatusCode".to_owned(),
-                status_code.into().into_json(),
+                status_code.into_value().into_json(),
             )]))
         }
     }
@@ -504,10 +580,10 @@ pub mod listener {
 
     impl Forward {
         /// A new `Forward` with its required properties.
-        pub fn new(target_groups: impl Into<crate::Value<Vec<WeightedTargetGroup>>>) -> Self {
+        pub fn new(target_groups: impl crate::IntoValue<Vec<WeightedTargetGroup>>) -> Self {
             Forward(crate::typed::Properties::from_iter([(
                 "TargetGroups".to_owned(),
-                target_groups.into().into_json(),
+                target_groups.into_value().into_json(),
             )]))
         }
     }
@@ -527,12 +603,12 @@ pub mod listener {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -551,10 +627,10 @@ pub mod listener {
 
     impl WeightedTargetGroup {
         /// A new `WeightedTargetGroup` with its required properties.
-        pub fn new(target_group_identifier: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(target_group_identifier: impl crate::IntoValue<String>) -> Self {
             WeightedTargetGroup(crate::typed::Properties::from_iter([(
                 "TargetGroupIdentifier".to_owned(),
-                target_group_identifier.into().into_json(),
+                target_group_identifier.into_value().into_json(),
             )]))
         }
 
@@ -563,8 +639,9 @@ pub mod listener {
         /// Range: 0 to 999.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-listener-weightedtargetgroup.html#cfn-vpclattice-listener-weightedtargetgroup-weight)
-        pub fn weight(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Weight".to_owned(), value.into().into_json());
+        pub fn weight(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Weight".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -608,17 +685,17 @@ pub struct ResourceConfiguration(crate::Resource);
 impl ResourceConfiguration {
     /// A new `AWS::VpcLattice::ResourceConfiguration` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        resource_configuration_type: impl Into<
-            crate::Value<resource_configuration::ResourceConfigurationType>,
+        name: impl crate::IntoValue<String>,
+        resource_configuration_type: impl crate::IntoValue<
+            resource_configuration::ResourceConfigurationType,
         >,
     ) -> Self {
         ResourceConfiguration(
             crate::Resource::new("AWS::VpcLattice::ResourceConfiguration")
-                .property("Name", name.into().into_json())
+                .property("Name", name.into_value().into_json())
                 .property(
                     "ResourceConfigurationType",
-                    resource_configuration_type.into().into_json(),
+                    resource_configuration_type.into_value().into_json(),
                 ),
         )
     }
@@ -628,11 +705,11 @@ impl ResourceConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-resourceconfiguration.html#cfn-vpclattice-resourceconfiguration-allowassociationtosharableservicenetwork)
     pub fn allow_association_to_sharable_service_network(
         mut self,
-        value: impl Into<crate::Value<bool>>,
+        value: impl crate::IntoValue<bool>,
     ) -> Self {
         self.0.set_property(
             "AllowAssociationToSharableServiceNetwork",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -644,9 +721,9 @@ impl ResourceConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-resourceconfiguration.html#cfn-vpclattice-resourceconfiguration-customdomainname)
-    pub fn custom_domain_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn custom_domain_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomDomainName", value.into().into_json());
+            .set_property("CustomDomainName", value.into_value().into_json());
         self
     }
 
@@ -659,9 +736,9 @@ impl ResourceConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-resourceconfiguration.html#cfn-vpclattice-resourceconfiguration-domainverificationid)
-    pub fn domain_verification_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn domain_verification_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DomainVerificationId", value.into().into_json());
+            .set_property("DomainVerificationId", value.into_value().into_json());
         self
     }
 
@@ -672,16 +749,18 @@ impl ResourceConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-resourceconfiguration.html#cfn-vpclattice-resourceconfiguration-groupdomain)
-    pub fn group_domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("GroupDomain", value.into().into_json());
+    pub fn group_domain(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("GroupDomain", value.into_value().into_json());
         self
     }
 
     /// `PortRanges`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-resourceconfiguration.html#cfn-vpclattice-resourceconfiguration-portranges)
-    pub fn port_ranges(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-        self.0.set_property("PortRanges", value.into().into_json());
+    pub fn port_ranges(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+        self.0
+            .set_property("PortRanges", value.into_value().into_json());
         self
     }
 
@@ -692,10 +771,10 @@ impl ResourceConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-resourceconfiguration.html#cfn-vpclattice-resourceconfiguration-protocoltype)
     pub fn protocol_type(
         mut self,
-        value: impl Into<crate::Value<resource_configuration::ProtocolType>>,
+        value: impl crate::IntoValue<resource_configuration::ProtocolType>,
     ) -> Self {
         self.0
-            .set_property("ProtocolType", value.into().into_json());
+            .set_property("ProtocolType", value.into_value().into_json());
         self
     }
 
@@ -706,10 +785,12 @@ impl ResourceConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-resourceconfiguration.html#cfn-vpclattice-resourceconfiguration-resourceconfigurationauthtype)
     pub fn resource_configuration_auth_type(
         mut self,
-        value: impl Into<crate::Value<resource_configuration::ResourceConfigurationAuthType>>,
+        value: impl crate::IntoValue<resource_configuration::ResourceConfigurationAuthType>,
     ) -> Self {
-        self.0
-            .set_property("ResourceConfigurationAuthType", value.into().into_json());
+        self.0.set_property(
+            "ResourceConfigurationAuthType",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -718,22 +799,23 @@ impl ResourceConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-resourceconfiguration.html#cfn-vpclattice-resourceconfiguration-resourceconfigurationdefinition)
     pub fn resource_configuration_definition(
         mut self,
-        value: impl Into<crate::Value<crate::Json>>,
+        value: impl crate::IntoValue<crate::Json>,
     ) -> Self {
-        self.0
-            .set_property("ResourceConfigurationDefinition", value.into().into_json());
+        self.0.set_property(
+            "ResourceConfigurationDefinition",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `ResourceConfigurationGroupId`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-resourceconfiguration.html#cfn-vpclattice-resourceconfiguration-resourceconfigurationgroupid)
-    pub fn resource_configuration_group_id(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("ResourceConfigurationGroupId", value.into().into_json());
+    pub fn resource_configuration_group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "ResourceConfigurationGroupId",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -742,9 +824,9 @@ impl ResourceConfiguration {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-resourceconfiguration.html#cfn-vpclattice-resourceconfiguration-resourcegatewayid)
-    pub fn resource_gateway_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_gateway_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceGatewayId", value.into().into_json());
+            .set_property("ResourceGatewayId", value.into_value().into_json());
         self
     }
 
@@ -753,18 +835,20 @@ impl ResourceConfiguration {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-resourceconfiguration.html#cfn-vpclattice-resourceconfiguration-tags)
-    pub fn tags(
-        mut self,
-        value: impl Into<crate::Value<Vec<resource_configuration::Tag>>>,
-    ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<resource_configuration::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ResourceConfiguration {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::ResourceConfiguration";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "CustomDomainName",
         "DomainVerificationId",
@@ -812,10 +896,10 @@ pub mod resource_configuration {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -824,8 +908,9 @@ pub mod resource_configuration {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-resourceconfiguration-tag.html#cfn-vpclattice-resourceconfiguration-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -905,15 +990,15 @@ pub struct ResourceGateway(crate::Resource);
 impl ResourceGateway {
     /// A new `AWS::VpcLattice::ResourceGateway` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        subnet_ids: impl Into<crate::Value<Vec<String>>>,
-        vpc_identifier: impl Into<crate::Value<String>>,
+        name: impl crate::IntoValue<String>,
+        subnet_ids: impl crate::IntoValue<Vec<String>>,
+        vpc_identifier: impl crate::IntoValue<String>,
     ) -> Self {
         ResourceGateway(
             crate::Resource::new("AWS::VpcLattice::ResourceGateway")
-                .property("Name", name.into().into_json())
-                .property("SubnetIds", subnet_ids.into().into_json())
-                .property("VpcIdentifier", vpc_identifier.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("SubnetIds", subnet_ids.into_value().into_json())
+                .property("VpcIdentifier", vpc_identifier.into_value().into_json()),
         )
     }
 
@@ -924,10 +1009,10 @@ impl ResourceGateway {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-resourcegateway.html#cfn-vpclattice-resourcegateway-ipaddresstype)
     pub fn ip_address_type(
         mut self,
-        value: impl Into<crate::Value<resource_gateway::IpAddressType>>,
+        value: impl crate::IntoValue<resource_gateway::IpAddressType>,
     ) -> Self {
         self.0
-            .set_property("IpAddressType", value.into().into_json());
+            .set_property("IpAddressType", value.into_value().into_json());
         self
     }
 
@@ -936,9 +1021,9 @@ impl ResourceGateway {
     /// Range: 1 to 62.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-resourcegateway.html#cfn-vpclattice-resourcegateway-ipv4addressespereni)
-    pub fn ipv4_addresses_per_eni(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+    pub fn ipv4_addresses_per_eni(mut self, value: impl crate::IntoValue<i64>) -> Self {
         self.0
-            .set_property("Ipv4AddressesPerEni", value.into().into_json());
+            .set_property("Ipv4AddressesPerEni", value.into_value().into_json());
         self
     }
 
@@ -949,19 +1034,21 @@ impl ResourceGateway {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-resourcegateway.html#cfn-vpclattice-resourcegateway-resourceconfigdnsresolution)
     pub fn resource_config_dns_resolution(
         mut self,
-        value: impl Into<crate::Value<resource_gateway::ResourceConfigDnsResolution>>,
+        value: impl crate::IntoValue<resource_gateway::ResourceConfigDnsResolution>,
     ) -> Self {
-        self.0
-            .set_property("ResourceConfigDnsResolution", value.into().into_json());
+        self.0.set_property(
+            "ResourceConfigDnsResolution",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `SecurityGroupIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-resourcegateway.html#cfn-vpclattice-resourcegateway-securitygroupids)
-    pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroupIds", value.into().into_json());
+            .set_property("SecurityGroupIds", value.into_value().into_json());
         self
     }
 
@@ -970,15 +1057,20 @@ impl ResourceGateway {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-resourcegateway.html#cfn-vpclattice-resourcegateway-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<resource_gateway::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<resource_gateway::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ResourceGateway {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::ResourceGateway";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "IpAddressType",
         "Name",
@@ -1024,10 +1116,10 @@ pub mod resource_gateway {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1036,8 +1128,9 @@ pub mod resource_gateway {
         /// Length: 1 to 256.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-resourcegateway-tag.html#cfn-vpclattice-resourcegateway-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1099,13 +1192,13 @@ pub struct ResourcePolicy(crate::Resource);
 impl ResourcePolicy {
     /// A new `AWS::VpcLattice::ResourcePolicy` with its required properties.
     pub fn new(
-        policy: impl Into<crate::Value<crate::Json>>,
-        resource_arn: impl Into<crate::Value<String>>,
+        policy: impl crate::IntoValue<crate::Json>,
+        resource_arn: impl crate::IntoValue<String>,
     ) -> Self {
         ResourcePolicy(
             crate::Resource::new("AWS::VpcLattice::ResourcePolicy")
-                .property("Policy", policy.into().into_json())
-                .property("ResourceArn", resource_arn.into().into_json()),
+                .property("Policy", policy.into_value().into_json())
+                .property("ResourceArn", resource_arn.into_value().into_json()),
         )
     }
 }
@@ -1139,15 +1232,15 @@ pub struct Rule(crate::Resource);
 impl Rule {
     /// A new `AWS::VpcLattice::Rule` with its required properties.
     pub fn new(
-        action: impl Into<crate::Value<rule::Action>>,
-        r#match: impl Into<crate::Value<rule::Match>>,
-        priority: impl Into<crate::Value<i64>>,
+        action: impl crate::IntoValue<rule::Action>,
+        r#match: impl crate::IntoValue<rule::Match>,
+        priority: impl crate::IntoValue<i64>,
     ) -> Self {
         Rule(
             crate::Resource::new("AWS::VpcLattice::Rule")
-                .property("Action", action.into().into_json())
-                .property("Match", r#match.into().into_json())
-                .property("Priority", priority.into().into_json()),
+                .property("Action", action.into_value().into_json())
+                .property("Match", r#match.into_value().into_json())
+                .property("Priority", priority.into_value().into_json()),
         )
     }
 
@@ -1160,9 +1253,9 @@ impl Rule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-rule.html#cfn-vpclattice-rule-listeneridentifier)
-    pub fn listener_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn listener_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ListenerIdentifier", value.into().into_json());
+            .set_property("ListenerIdentifier", value.into_value().into_json());
         self
     }
 
@@ -1175,8 +1268,8 @@ impl Rule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-rule.html#cfn-vpclattice-rule-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1189,9 +1282,9 @@ impl Rule {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-rule.html#cfn-vpclattice-rule-serviceidentifier)
-    pub fn service_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn service_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServiceIdentifier", value.into().into_json());
+            .set_property("ServiceIdentifier", value.into_value().into_json());
         self
     }
 
@@ -1200,15 +1293,20 @@ impl Rule {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-rule.html#cfn-vpclattice-rule-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<rule::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<rule::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Rule {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::Rule";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ListenerIdentifier", "Name", "ServiceIdentifier"];
 
@@ -1256,18 +1354,18 @@ pub mod rule {
         /// `FixedResponse`: [`FixedResponse`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-rule-action.html#cfn-vpclattice-rule-action-fixedresponse)
-        pub fn fixed_response(mut self, value: impl Into<crate::Value<FixedResponse>>) -> Self {
+        pub fn fixed_response(mut self, value: impl crate::IntoValue<FixedResponse>) -> Self {
             self.0
-                .insert("FixedResponse".to_owned(), value.into().into_json());
+                .insert("FixedResponse".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Forward`: [`Forward`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-rule-action.html#cfn-vpclattice-rule-action-forward)
-        pub fn forward(mut self, value: impl Into<crate::Value<Forward>>) -> Self {
+        pub fn forward(mut self, value: impl crate::IntoValue<Forward>) -> Self {
             self.0
-                .insert("Forward".to_owned(), value.into().into_json());
+                .insert("Forward".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1286,10 +1384,10 @@ pub mod rule {
 
     impl FixedResponse {
         /// A new `FixedResponse` with its required properties.
-        pub fn new(status_code: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(status_code: impl crate::IntoValue<i64>) -> Self {
             FixedResponse(crate::typed::Properties::from_iter([(
                 "StatusCode".to_owned(),
-                status_code.into().into_json(),
+                status_code.into_value().into_json(),
             )]))
         }
     }
@@ -1308,10 +1406,10 @@ pub mod rule {
 
     impl Forward {
         /// A new `Forward` with its required properties.
-        pub fn new(target_groups: impl Into<crate::Value<Vec<WeightedTargetGroup>>>) -> Self {
+        pub fn new(target_groups: impl crate::IntoValue<Vec<WeightedTargetGroup>>) -> Self {
             Forward(crate::typed::Properties::from_iter([(
                 "TargetGroups".to_owned(),
-                target_groups.into().into_json(),
+                target_groups.into_value().into_json(),
             )]))
         }
     }
@@ -1331,12 +1429,12 @@ pub mod rule {
     impl HeaderMatch {
         /// A new `HeaderMatch` with its required properties.
         pub fn new(
-            r#match: impl Into<crate::Value<HeaderMatchType>>,
-            name: impl Into<crate::Value<String>>,
+            r#match: impl crate::IntoValue<HeaderMatchType>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             HeaderMatch(crate::typed::Properties::from_iter([
-                ("Match".to_owned(), r#match.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Match".to_owned(), r#match.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
 
@@ -1345,9 +1443,9 @@ pub mod rule {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-rule-headermatch.html#cfn-vpclattice-rule-headermatch-casesensitive)
-        pub fn case_sensitive(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn case_sensitive(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("CaseSensitive".to_owned(), value.into().into_json());
+                .insert("CaseSensitive".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1375,9 +1473,9 @@ pub mod rule {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-rule-headermatchtype.html#cfn-vpclattice-rule-headermatchtype-contains)
-        pub fn contains(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn contains(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Contains".to_owned(), value.into().into_json());
+                .insert("Contains".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1386,8 +1484,9 @@ pub mod rule {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-rule-headermatchtype.html#cfn-vpclattice-rule-headermatchtype-exact)
-        pub fn exact(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Exact".to_owned(), value.into().into_json());
+        pub fn exact(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Exact".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1396,8 +1495,9 @@ pub mod rule {
         /// Length: 1 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-rule-headermatchtype.html#cfn-vpclattice-rule-headermatchtype-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1425,26 +1525,27 @@ pub mod rule {
         /// Items: at most 5.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-rule-httpmatch.html#cfn-vpclattice-rule-httpmatch-headermatches)
-        pub fn header_matches(mut self, value: impl Into<crate::Value<Vec<HeaderMatch>>>) -> Self {
+        pub fn header_matches(mut self, value: impl crate::IntoValue<Vec<HeaderMatch>>) -> Self {
             self.0
-                .insert("HeaderMatches".to_owned(), value.into().into_json());
+                .insert("HeaderMatches".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Method`: [`Method`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-rule-httpmatch.html#cfn-vpclattice-rule-httpmatch-method)
-        pub fn method(mut self, value: impl Into<crate::Value<Method>>) -> Self {
-            self.0.insert("Method".to_owned(), value.into().into_json());
+        pub fn method(mut self, value: impl crate::IntoValue<Method>) -> Self {
+            self.0
+                .insert("Method".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PathMatch`: [`PathMatch`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-rule-httpmatch.html#cfn-vpclattice-rule-httpmatch-pathmatch)
-        pub fn path_match(mut self, value: impl Into<crate::Value<PathMatch>>) -> Self {
+        pub fn path_match(mut self, value: impl crate::IntoValue<PathMatch>) -> Self {
             self.0
-                .insert("PathMatch".to_owned(), value.into().into_json());
+                .insert("PathMatch".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1463,10 +1564,10 @@ pub mod rule {
 
     impl Match {
         /// A new `Match` with its required properties.
-        pub fn new(http_match: impl Into<crate::Value<HttpMatch>>) -> Self {
+        pub fn new(http_match: impl crate::IntoValue<HttpMatch>) -> Self {
             Match(crate::typed::Properties::from_iter([(
                 "HttpMatch".to_owned(),
-                http_match.into().into_json(),
+                http_match.into_value().into_json(),
             )]))
         }
     }
@@ -1485,10 +1586,10 @@ pub mod rule {
 
     impl PathMatch {
         /// A new `PathMatch` with its required properties.
-        pub fn new(r#match: impl Into<crate::Value<PathMatchType>>) -> Self {
+        pub fn new(r#match: impl crate::IntoValue<PathMatchType>) -> Self {
             PathMatch(crate::typed::Properties::from_iter([(
                 "Match".to_owned(),
-                r#match.into().into_json(),
+                r#match.into_value().into_json(),
             )]))
         }
 
@@ -1497,9 +1598,9 @@ pub mod rule {
         /// Default: `false`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-rule-pathmatch.html#cfn-vpclattice-rule-pathmatch-casesensitive)
-        pub fn case_sensitive(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn case_sensitive(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("CaseSensitive".to_owned(), value.into().into_json());
+                .insert("CaseSensitive".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1529,8 +1630,9 @@ pub mod rule {
         /// Pattern: `^\/[a-zA-Z0-9@:%_+.~#?&\/=-]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-rule-pathmatchtype.html#cfn-vpclattice-rule-pathmatchtype-exact)
-        pub fn exact(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Exact".to_owned(), value.into().into_json());
+        pub fn exact(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Exact".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1541,8 +1643,9 @@ pub mod rule {
         /// Pattern: `^\/[a-zA-Z0-9@:%_+.~#?&\/=-]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-rule-pathmatchtype.html#cfn-vpclattice-rule-pathmatchtype-prefix)
-        pub fn prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Prefix".to_owned(), value.into().into_json());
+        pub fn prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Prefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1562,12 +1665,12 @@ pub mod rule {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1586,10 +1689,10 @@ pub mod rule {
 
     impl WeightedTargetGroup {
         /// A new `WeightedTargetGroup` with its required properties.
-        pub fn new(target_group_identifier: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(target_group_identifier: impl crate::IntoValue<String>) -> Self {
             WeightedTargetGroup(crate::typed::Properties::from_iter([(
                 "TargetGroupIdentifier".to_owned(),
-                target_group_identifier.into().into_json(),
+                target_group_identifier.into_value().into_json(),
             )]))
         }
 
@@ -1598,8 +1701,9 @@ pub mod rule {
         /// Range: 1 to 999.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-rule-weightedtargetgroup.html#cfn-vpclattice-rule-weightedtargetgroup-weight)
-        pub fn weight(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Weight".to_owned(), value.into().into_json());
+        pub fn weight(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Weight".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1664,8 +1768,9 @@ impl Service {
     /// Default: `"NONE"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-service.html#cfn-vpclattice-service-authtype)
-    pub fn auth_type(mut self, value: impl Into<crate::Value<service::AuthType>>) -> Self {
-        self.0.set_property("AuthType", value.into().into_json());
+    pub fn auth_type(mut self, value: impl crate::IntoValue<service::AuthType>) -> Self {
+        self.0
+            .set_property("AuthType", value.into_value().into_json());
         self
     }
 
@@ -1676,9 +1781,9 @@ impl Service {
     /// Pattern: `^(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:certificate/[0-9a-z-]+)?$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-service.html#cfn-vpclattice-service-certificatearn)
-    pub fn certificate_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn certificate_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CertificateArn", value.into().into_json());
+            .set_property("CertificateArn", value.into_value().into_json());
         self
     }
 
@@ -1689,9 +1794,9 @@ impl Service {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-service.html#cfn-vpclattice-service-customdomainname)
-    pub fn custom_domain_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn custom_domain_name(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomDomainName", value.into().into_json());
+            .set_property("CustomDomainName", value.into_value().into_json());
         self
     }
 
@@ -1704,8 +1809,8 @@ impl Service {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-service.html#cfn-vpclattice-service-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1714,8 +1819,8 @@ impl Service {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-service.html#cfn-vpclattice-service-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<service::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<service::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1728,7 +1833,12 @@ impl Default for Service {
 
 impl crate::typed::ResourceType for Service {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::Service";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["CustomDomainName", "Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1794,12 +1904,12 @@ pub mod service {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1846,8 +1956,9 @@ impl ServiceNetwork {
     /// Default: `"NONE"`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetwork.html#cfn-vpclattice-servicenetwork-authtype)
-    pub fn auth_type(mut self, value: impl Into<crate::Value<service_network::AuthType>>) -> Self {
-        self.0.set_property("AuthType", value.into().into_json());
+    pub fn auth_type(mut self, value: impl crate::IntoValue<service_network::AuthType>) -> Self {
+        self.0
+            .set_property("AuthType", value.into_value().into_json());
         self
     }
 
@@ -1860,8 +1971,8 @@ impl ServiceNetwork {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetwork.html#cfn-vpclattice-servicenetwork-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1870,10 +1981,10 @@ impl ServiceNetwork {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetwork.html#cfn-vpclattice-servicenetwork-sharingconfig)
     pub fn sharing_config(
         mut self,
-        value: impl Into<crate::Value<service_network::SharingConfig>>,
+        value: impl crate::IntoValue<service_network::SharingConfig>,
     ) -> Self {
         self.0
-            .set_property("SharingConfig", value.into().into_json());
+            .set_property("SharingConfig", value.into_value().into_json());
         self
     }
 
@@ -1882,8 +1993,8 @@ impl ServiceNetwork {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetwork.html#cfn-vpclattice-servicenetwork-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<service_network::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<service_network::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1896,7 +2007,12 @@ impl Default for ServiceNetwork {
 
 impl crate::typed::ResourceType for ServiceNetwork {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::ServiceNetwork";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name"];
 
     fn resource(&self) -> &crate::Resource {
@@ -1946,10 +2062,10 @@ pub mod service_network {
 
     impl SharingConfig {
         /// A new `SharingConfig` with its required properties.
-        pub fn new(enabled: impl Into<crate::Value<bool>>) -> Self {
+        pub fn new(enabled: impl crate::IntoValue<bool>) -> Self {
             SharingConfig(crate::typed::Properties::from_iter([(
                 "enabled".to_owned(),
-                enabled.into().into_json(),
+                enabled.into_value().into_json(),
             )]))
         }
     }
@@ -1969,12 +2085,12 @@ pub mod service_network {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2023,9 +2139,9 @@ impl ServiceNetworkResourceAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetworkresourceassociation.html#cfn-vpclattice-servicenetworkresourceassociation-privatednsenabled)
-    pub fn private_dns_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn private_dns_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PrivateDnsEnabled", value.into().into_json());
+            .set_property("PrivateDnsEnabled", value.into_value().into_json());
         self
     }
 
@@ -2038,9 +2154,9 @@ impl ServiceNetworkResourceAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetworkresourceassociation.html#cfn-vpclattice-servicenetworkresourceassociation-resourceconfigurationid)
-    pub fn resource_configuration_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn resource_configuration_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ResourceConfigurationId", value.into().into_json());
+            .set_property("ResourceConfigurationId", value.into_value().into_json());
         self
     }
 
@@ -2053,9 +2169,9 @@ impl ServiceNetworkResourceAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetworkresourceassociation.html#cfn-vpclattice-servicenetworkresourceassociation-servicenetworkid)
-    pub fn service_network_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn service_network_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServiceNetworkId", value.into().into_json());
+            .set_property("ServiceNetworkId", value.into_value().into_json());
         self
     }
 
@@ -2066,9 +2182,9 @@ impl ServiceNetworkResourceAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetworkresourceassociation.html#cfn-vpclattice-servicenetworkresourceassociation-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<service_network_resource_association::Tag>>>,
+        value: impl crate::IntoValue<Vec<service_network_resource_association::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -2081,7 +2197,12 @@ impl Default for ServiceNetworkResourceAssociation {
 
 impl crate::typed::ResourceType for ServiceNetworkResourceAssociation {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::ServiceNetworkResourceAssociation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "PrivateDnsEnabled",
         "ResourceConfigurationId",
@@ -2126,12 +2247,12 @@ pub mod service_network_resource_association {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2166,9 +2287,9 @@ impl ServiceNetworkServiceAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetworkserviceassociation.html#cfn-vpclattice-servicenetworkserviceassociation-serviceidentifier)
-    pub fn service_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn service_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServiceIdentifier", value.into().into_json());
+            .set_property("ServiceIdentifier", value.into_value().into_json());
         self
     }
 
@@ -2181,9 +2302,9 @@ impl ServiceNetworkServiceAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetworkserviceassociation.html#cfn-vpclattice-servicenetworkserviceassociation-servicenetworkidentifier)
-    pub fn service_network_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn service_network_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServiceNetworkIdentifier", value.into().into_json());
+            .set_property("ServiceNetworkIdentifier", value.into_value().into_json());
         self
     }
 
@@ -2194,9 +2315,9 @@ impl ServiceNetworkServiceAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetworkserviceassociation.html#cfn-vpclattice-servicenetworkserviceassociation-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<service_network_service_association::Tag>>>,
+        value: impl crate::IntoValue<Vec<service_network_service_association::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -2209,7 +2330,12 @@ impl Default for ServiceNetworkServiceAssociation {
 
 impl crate::typed::ResourceType for ServiceNetworkServiceAssociation {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::ServiceNetworkServiceAssociation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["ServiceIdentifier", "ServiceNetworkIdentifier"];
 
@@ -2301,12 +2427,12 @@ pub mod service_network_service_association {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2339,9 +2465,10 @@ impl ServiceNetworkVpcAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetworkvpcassociation.html#cfn-vpclattice-servicenetworkvpcassociation-dnsoptions)
     pub fn dns_options(
         mut self,
-        value: impl Into<crate::Value<service_network_vpc_association::DnsOptions>>,
+        value: impl crate::IntoValue<service_network_vpc_association::DnsOptions>,
     ) -> Self {
-        self.0.set_property("DnsOptions", value.into().into_json());
+        self.0
+            .set_property("DnsOptions", value.into_value().into_json());
         self
     }
 
@@ -2350,18 +2477,18 @@ impl ServiceNetworkVpcAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetworkvpcassociation.html#cfn-vpclattice-servicenetworkvpcassociation-privatednsenabled)
-    pub fn private_dns_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn private_dns_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("PrivateDnsEnabled", value.into().into_json());
+            .set_property("PrivateDnsEnabled", value.into_value().into_json());
         self
     }
 
     /// `SecurityGroupIds`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetworkvpcassociation.html#cfn-vpclattice-servicenetworkvpcassociation-securitygroupids)
-    pub fn security_group_ids(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn security_group_ids(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("SecurityGroupIds", value.into().into_json());
+            .set_property("SecurityGroupIds", value.into_value().into_json());
         self
     }
 
@@ -2374,9 +2501,9 @@ impl ServiceNetworkVpcAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetworkvpcassociation.html#cfn-vpclattice-servicenetworkvpcassociation-servicenetworkidentifier)
-    pub fn service_network_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn service_network_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("ServiceNetworkIdentifier", value.into().into_json());
+            .set_property("ServiceNetworkIdentifier", value.into_value().into_json());
         self
     }
 
@@ -2387,9 +2514,9 @@ impl ServiceNetworkVpcAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetworkvpcassociation.html#cfn-vpclattice-servicenetworkvpcassociation-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<service_network_vpc_association::Tag>>>,
+        value: impl crate::IntoValue<Vec<service_network_vpc_association::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2402,9 +2529,9 @@ impl ServiceNetworkVpcAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-servicenetworkvpcassociation.html#cfn-vpclattice-servicenetworkvpcassociation-vpcidentifier)
-    pub fn vpc_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn vpc_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VpcIdentifier", value.into().into_json());
+            .set_property("VpcIdentifier", value.into_value().into_json());
         self
     }
 }
@@ -2417,7 +2544,12 @@ impl Default for ServiceNetworkVpcAssociation {
 
 impl crate::typed::ResourceType for ServiceNetworkVpcAssociation {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::ServiceNetworkVpcAssociation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "DnsOptions",
         "DnsOptions.PrivateDnsPreference",
@@ -2503,10 +2635,12 @@ pub mod service_network_vpc_association {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-servicenetworkvpcassociation-dnsoptions.html#cfn-vpclattice-servicenetworkvpcassociation-dnsoptions-privatednspreference)
         pub fn private_dns_preference(
             mut self,
-            value: impl Into<crate::Value<PrivateDnsPreference>>,
+            value: impl crate::IntoValue<PrivateDnsPreference>,
         ) -> Self {
-            self.0
-                .insert("PrivateDnsPreference".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PrivateDnsPreference".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2517,11 +2651,11 @@ pub mod service_network_vpc_association {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-servicenetworkvpcassociation-dnsoptions.html#cfn-vpclattice-servicenetworkvpcassociation-dnsoptions-privatednsspecifieddomains)
         pub fn private_dns_specified_domains(
             mut self,
-            value: impl Into<crate::Value<Vec<String>>>,
+            value: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             self.0.insert(
                 "PrivateDnsSpecifiedDomains".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2542,12 +2676,12 @@ pub mod service_network_vpc_association {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2595,21 +2729,19 @@ pub struct TargetGroup(crate::Resource);
 
 impl TargetGroup {
     /// A new `AWS::VpcLattice::TargetGroup` with its required properties.
-    pub fn new(r#type: impl Into<crate::Value<target_group::Type>>) -> Self {
+    pub fn new(r#type: impl crate::IntoValue<target_group::Type>) -> Self {
         TargetGroup(
             crate::Resource::new("AWS::VpcLattice::TargetGroup")
-                .property("Type", r#type.into().into_json()),
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
     /// `Config`: [`TargetGroupConfig`](target_group::TargetGroupConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-targetgroup.html#cfn-vpclattice-targetgroup-config)
-    pub fn config(
-        mut self,
-        value: impl Into<crate::Value<target_group::TargetGroupConfig>>,
-    ) -> Self {
-        self.0.set_property("Config", value.into().into_json());
+    pub fn config(mut self, value: impl crate::IntoValue<target_group::TargetGroupConfig>) -> Self {
+        self.0
+            .set_property("Config", value.into_value().into_json());
         self
     }
 
@@ -2622,8 +2754,8 @@ impl TargetGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-targetgroup.html#cfn-vpclattice-targetgroup-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -2632,8 +2764,8 @@ impl TargetGroup {
     /// Items: 0 to 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-targetgroup.html#cfn-vpclattice-targetgroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<target_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<target_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2642,15 +2774,21 @@ impl TargetGroup {
     /// Items: 0 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-vpclattice-targetgroup.html#cfn-vpclattice-targetgroup-targets)
-    pub fn targets(mut self, value: impl Into<crate::Value<Vec<target_group::Target>>>) -> Self {
-        self.0.set_property("Targets", value.into().into_json());
+    pub fn targets(mut self, value: impl crate::IntoValue<Vec<target_group::Target>>) -> Self {
+        self.0
+            .set_property("Targets", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TargetGroup {
     const TYPE_NAME: &'static str = "AWS::VpcLattice::TargetGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Config.IpAddressType",
         "Config.LambdaEventStructureVersion",
@@ -2721,9 +2859,9 @@ pub mod target_group {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-healthcheckconfig.html#cfn-vpclattice-targetgroup-healthcheckconfig-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2732,13 +2870,10 @@ pub mod target_group {
         /// Range: 5 to 300.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-healthcheckconfig.html#cfn-vpclattice-targetgroup-healthcheckconfig-healthcheckintervalseconds)
-        pub fn health_check_interval_seconds(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn health_check_interval_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "HealthCheckIntervalSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2748,10 +2883,10 @@ pub mod target_group {
         /// Range: 1 to 120.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-healthcheckconfig.html#cfn-vpclattice-targetgroup-healthcheckconfig-healthchecktimeoutseconds)
-        pub fn health_check_timeout_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn health_check_timeout_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "HealthCheckTimeoutSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2761,18 +2896,20 @@ pub mod target_group {
         /// Range: 2 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-healthcheckconfig.html#cfn-vpclattice-targetgroup-healthcheckconfig-healthythresholdcount)
-        pub fn healthy_threshold_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("HealthyThresholdCount".to_owned(), value.into().into_json());
+        pub fn healthy_threshold_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "HealthyThresholdCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Matcher`: [`Matcher`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-healthcheckconfig.html#cfn-vpclattice-targetgroup-healthcheckconfig-matcher)
-        pub fn matcher(mut self, value: impl Into<crate::Value<Matcher>>) -> Self {
+        pub fn matcher(mut self, value: impl crate::IntoValue<Matcher>) -> Self {
             self.0
-                .insert("Matcher".to_owned(), value.into().into_json());
+                .insert("Matcher".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2783,8 +2920,9 @@ pub mod target_group {
         /// Pattern: `(^/[a-zA-Z0-9@:%_+.~#?&/=-]*$|(^$))`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-healthcheckconfig.html#cfn-vpclattice-targetgroup-healthcheckconfig-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2793,26 +2931,27 @@ pub mod target_group {
         /// Range: 1 to 65535.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-healthcheckconfig.html#cfn-vpclattice-targetgroup-healthcheckconfig-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Protocol`: [`Protocol`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-healthcheckconfig.html#cfn-vpclattice-targetgroup-healthcheckconfig-protocol)
-        pub fn protocol(mut self, value: impl Into<crate::Value<Protocol>>) -> Self {
+        pub fn protocol(mut self, value: impl crate::IntoValue<Protocol>) -> Self {
             self.0
-                .insert("Protocol".to_owned(), value.into().into_json());
+                .insert("Protocol".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ProtocolVersion`: [`ProtocolVersion`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-healthcheckconfig.html#cfn-vpclattice-targetgroup-healthcheckconfig-protocolversion)
-        pub fn protocol_version(mut self, value: impl Into<crate::Value<ProtocolVersion>>) -> Self {
+        pub fn protocol_version(mut self, value: impl crate::IntoValue<ProtocolVersion>) -> Self {
             self.0
-                .insert("ProtocolVersion".to_owned(), value.into().into_json());
+                .insert("ProtocolVersion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2821,10 +2960,10 @@ pub mod target_group {
         /// Range: 2 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-healthcheckconfig.html#cfn-vpclattice-targetgroup-healthcheckconfig-unhealthythresholdcount)
-        pub fn unhealthy_threshold_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn unhealthy_threshold_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "UnhealthyThresholdCount".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2844,10 +2983,10 @@ pub mod target_group {
 
     impl Matcher {
         /// A new `Matcher` with its required properties.
-        pub fn new(http_code: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(http_code: impl crate::IntoValue<String>) -> Self {
             Matcher(crate::typed::Properties::from_iter([(
                 "HttpCode".to_owned(),
-                http_code.into().into_json(),
+                http_code.into_value().into_json(),
             )]))
         }
     }
@@ -2867,12 +3006,12 @@ pub mod target_group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2891,10 +3030,10 @@ pub mod target_group {
 
     impl Target {
         /// A new `Target` with its required properties.
-        pub fn new(id: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(id: impl crate::IntoValue<String>) -> Self {
             Target(crate::typed::Properties::from_iter([(
                 "Id".to_owned(),
-                id.into().into_json(),
+                id.into_value().into_json(),
             )]))
         }
 
@@ -2903,8 +3042,9 @@ pub mod target_group {
         /// Range: 1 to 65535.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-target.html#cfn-vpclattice-targetgroup-target-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2930,9 +3070,9 @@ pub mod target_group {
         /// `HealthCheck`: [`HealthCheckConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-targetgroupconfig.html#cfn-vpclattice-targetgroup-targetgroupconfig-healthcheck)
-        pub fn health_check(mut self, value: impl Into<crate::Value<HealthCheckConfig>>) -> Self {
+        pub fn health_check(mut self, value: impl crate::IntoValue<HealthCheckConfig>) -> Self {
             self.0
-                .insert("HealthCheck".to_owned(), value.into().into_json());
+                .insert("HealthCheck".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2941,9 +3081,9 @@ pub mod target_group {
         /// Default: `"IPV4"`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-targetgroupconfig.html#cfn-vpclattice-targetgroup-targetgroupconfig-ipaddresstype)
-        pub fn ip_address_type(mut self, value: impl Into<crate::Value<IpAddressType>>) -> Self {
+        pub fn ip_address_type(mut self, value: impl crate::IntoValue<IpAddressType>) -> Self {
             self.0
-                .insert("IpAddressType".to_owned(), value.into().into_json());
+                .insert("IpAddressType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2952,11 +3092,11 @@ pub mod target_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-targetgroupconfig.html#cfn-vpclattice-targetgroup-targetgroupconfig-lambdaeventstructureversion)
         pub fn lambda_event_structure_version(
             mut self,
-            value: impl Into<crate::Value<LambdaEventStructureVersion>>,
+            value: impl crate::IntoValue<LambdaEventStructureVersion>,
         ) -> Self {
             self.0.insert(
                 "LambdaEventStructureVersion".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2966,20 +3106,18 @@ pub mod target_group {
         /// Range: 1 to 65535.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-targetgroupconfig.html#cfn-vpclattice-targetgroup-targetgroupconfig-port)
-        pub fn port(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Port".to_owned(), value.into().into_json());
+        pub fn port(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Port".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Protocol`: [`TargetGroupConfigProtocol`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-targetgroupconfig.html#cfn-vpclattice-targetgroup-targetgroupconfig-protocol)
-        pub fn protocol(
-            mut self,
-            value: impl Into<crate::Value<TargetGroupConfigProtocol>>,
-        ) -> Self {
+        pub fn protocol(mut self, value: impl crate::IntoValue<TargetGroupConfigProtocol>) -> Self {
             self.0
-                .insert("Protocol".to_owned(), value.into().into_json());
+                .insert("Protocol".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2990,10 +3128,10 @@ pub mod target_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-targetgroupconfig.html#cfn-vpclattice-targetgroup-targetgroupconfig-protocolversion)
         pub fn protocol_version(
             mut self,
-            value: impl Into<crate::Value<TargetGroupConfigProtocolVersion>>,
+            value: impl crate::IntoValue<TargetGroupConfigProtocolVersion>,
         ) -> Self {
             self.0
-                .insert("ProtocolVersion".to_owned(), value.into().into_json());
+                .insert("ProtocolVersion".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3004,9 +3142,9 @@ pub mod target_group {
         /// Pattern: `^vpc-(([0-9a-z]{8})|([0-9a-z]{17}))$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-vpclattice-targetgroup-targetgroupconfig.html#cfn-vpclattice-targetgroup-targetgroupconfig-vpcidentifier)
-        pub fn vpc_identifier(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn vpc_identifier(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VpcIdentifier".to_owned(), value.into().into_json());
+                .insert("VpcIdentifier".to_owned(), value.into_value().into_json());
             self
         }
     }

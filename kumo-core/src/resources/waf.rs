@@ -13,6 +13,38 @@ pub const TYPES: &[&str] = &[
     "AWS::WAF::XssMatchSet",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::WAF::ByteMatchSet",
+        <ByteMatchSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAF::IPSet",
+        <IpSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAF::Rule",
+        <Rule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAF::SizeConstraintSet",
+        <SizeConstraintSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAF::SqlInjectionMatchSet",
+        <SqlInjectionMatchSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAF::WebACL",
+        <WebAcl as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAF::XssMatchSet",
+        <XssMatchSet as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::WAF::ByteMatchSet`.
 ///
 /// Required properties, the arguments of [`ByteMatchSet::new`]: `Name`.
@@ -23,10 +55,10 @@ pub struct ByteMatchSet(crate::Resource);
 
 impl ByteMatchSet {
     /// A new `AWS::WAF::ByteMatchSet` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         ByteMatchSet(
             crate::Resource::new("AWS::WAF::ByteMatchSet")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -35,10 +67,10 @@ impl ByteMatchSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-waf-bytematchset.html#cfn-waf-bytematchset-bytematchtuples)
     pub fn byte_match_tuples(
         mut self,
-        value: impl Into<crate::Value<Vec<byte_match_set::ByteMatchTuple>>>,
+        value: impl crate::IntoValue<Vec<byte_match_set::ByteMatchTuple>>,
     ) -> Self {
         self.0
-            .set_property("ByteMatchTuples", value.into().into_json());
+            .set_property("ByteMatchTuples", value.into_value().into_json());
         self
     }
 }
@@ -81,19 +113,22 @@ pub mod byte_match_set {
     impl ByteMatchTuple {
         /// A new `ByteMatchTuple` with its required properties.
         pub fn new(
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            positional_constraint: impl Into<crate::Value<String>>,
-            text_transformation: impl Into<crate::Value<String>>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            positional_constraint: impl crate::IntoValue<String>,
+            text_transformation: impl crate::IntoValue<String>,
         ) -> Self {
             ByteMatchTuple(crate::typed::Properties::from_iter([
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
                 (
                     "PositionalConstraint".to_owned(),
-                    positional_constraint.into().into_json(),
+                    positional_constraint.into_value().into_json(),
                 ),
                 (
                     "TextTransformation".to_owned(),
-                    text_transformation.into().into_json(),
+                    text_transformation.into_value().into_json(),
                 ),
             ]))
         }
@@ -101,18 +136,20 @@ pub mod byte_match_set {
         /// `TargetString`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-waf-bytematchset-bytematchtuple.html#cfn-waf-bytematchset-bytematchtuple-targetstring)
-        pub fn target_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_string(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetString".to_owned(), value.into().into_json());
+                .insert("TargetString".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetStringBase64`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-waf-bytematchset-bytematchtuple.html#cfn-waf-bytematchset-bytematchtuple-targetstringbase64)
-        pub fn target_string_base64(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TargetStringBase64".to_owned(), value.into().into_json());
+        pub fn target_string_base64(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TargetStringBase64".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -131,18 +168,19 @@ pub mod byte_match_set {
 
     impl FieldToMatch {
         /// A new `FieldToMatch` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             FieldToMatch(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Data`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-waf-bytematchset-fieldtomatch.html#cfn-waf-bytematchset-fieldtomatch-data)
-        pub fn data(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Data".to_owned(), value.into().into_json());
+        pub fn data(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Data".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -164,8 +202,10 @@ pub struct IpSet(crate::Resource);
 
 impl IpSet {
     /// A new `AWS::WAF::IPSet` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
-        IpSet(crate::Resource::new("AWS::WAF::IPSet").property("Name", name.into().into_json()))
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
+        IpSet(
+            crate::Resource::new("AWS::WAF::IPSet").property("Name", name.into_value().into_json()),
+        )
     }
 
     /// `IPSetDescriptors`: list of [`IpSetDescriptor`](ip_set::IpSetDescriptor).
@@ -173,10 +213,10 @@ impl IpSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-waf-ipset.html#cfn-waf-ipset-ipsetdescriptors)
     pub fn ip_set_descriptors(
         mut self,
-        value: impl Into<crate::Value<Vec<ip_set::IpSetDescriptor>>>,
+        value: impl crate::IntoValue<Vec<ip_set::IpSetDescriptor>>,
     ) -> Self {
         self.0
-            .set_property("IPSetDescriptors", value.into().into_json());
+            .set_property("IPSetDescriptors", value.into_value().into_json());
         self
     }
 }
@@ -219,12 +259,12 @@ pub mod ip_set {
     impl IpSetDescriptor {
         /// A new `IpSetDescriptor` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            r#type: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             IpSetDescriptor(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -247,21 +287,22 @@ pub struct Rule(crate::Resource);
 impl Rule {
     /// A new `AWS::WAF::Rule` with its required properties.
     pub fn new(
-        metric_name: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        metric_name: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Rule(
             crate::Resource::new("AWS::WAF::Rule")
-                .property("MetricName", metric_name.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("MetricName", metric_name.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Predicates`: list of [`Predicate`](rule::Predicate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-waf-rule.html#cfn-waf-rule-predicates)
-    pub fn predicates(mut self, value: impl Into<crate::Value<Vec<rule::Predicate>>>) -> Self {
-        self.0.set_property("Predicates", value.into().into_json());
+    pub fn predicates(mut self, value: impl crate::IntoValue<Vec<rule::Predicate>>) -> Self {
+        self.0
+            .set_property("Predicates", value.into_value().into_json());
         self
     }
 }
@@ -304,14 +345,14 @@ pub mod rule {
     impl Predicate {
         /// A new `Predicate` with its required properties.
         pub fn new(
-            data_id: impl Into<crate::Value<String>>,
-            negated: impl Into<crate::Value<bool>>,
-            r#type: impl Into<crate::Value<String>>,
+            data_id: impl crate::IntoValue<String>,
+            negated: impl crate::IntoValue<bool>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             Predicate(crate::typed::Properties::from_iter([
-                ("DataId".to_owned(), data_id.into().into_json()),
-                ("Negated".to_owned(), negated.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("DataId".to_owned(), data_id.into_value().into_json()),
+                ("Negated".to_owned(), negated.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -334,13 +375,13 @@ pub struct SizeConstraintSet(crate::Resource);
 impl SizeConstraintSet {
     /// A new `AWS::WAF::SizeConstraintSet` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        size_constraints: impl Into<crate::Value<Vec<size_constraint_set::SizeConstraint>>>,
+        name: impl crate::IntoValue<String>,
+        size_constraints: impl crate::IntoValue<Vec<size_constraint_set::SizeConstraint>>,
     ) -> Self {
         SizeConstraintSet(
             crate::Resource::new("AWS::WAF::SizeConstraintSet")
-                .property("Name", name.into().into_json())
-                .property("SizeConstraints", size_constraints.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("SizeConstraints", size_constraints.into_value().into_json()),
         )
     }
 }
@@ -382,18 +423,19 @@ pub mod size_constraint_set {
 
     impl FieldToMatch {
         /// A new `FieldToMatch` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             FieldToMatch(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Data`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-waf-sizeconstraintset-fieldtomatch.html#cfn-waf-sizeconstraintset-fieldtomatch-data)
-        pub fn data(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Data".to_owned(), value.into().into_json());
+        pub fn data(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Data".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -413,21 +455,24 @@ pub mod size_constraint_set {
     impl SizeConstraint {
         /// A new `SizeConstraint` with its required properties.
         pub fn new(
-            comparison_operator: impl Into<crate::Value<String>>,
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            size: impl Into<crate::Value<i64>>,
-            text_transformation: impl Into<crate::Value<String>>,
+            comparison_operator: impl crate::IntoValue<String>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            size: impl crate::IntoValue<i64>,
+            text_transformation: impl crate::IntoValue<String>,
         ) -> Self {
             SizeConstraint(crate::typed::Properties::from_iter([
                 (
                     "ComparisonOperator".to_owned(),
-                    comparison_operator.into().into_json(),
+                    comparison_operator.into_value().into_json(),
                 ),
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
-                ("Size".to_owned(), size.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
+                ("Size".to_owned(), size.into_value().into_json()),
                 (
                     "TextTransformation".to_owned(),
-                    text_transformation.into().into_json(),
+                    text_transformation.into_value().into_json(),
                 ),
             ]))
         }
@@ -450,10 +495,10 @@ pub struct SqlInjectionMatchSet(crate::Resource);
 
 impl SqlInjectionMatchSet {
     /// A new `AWS::WAF::SqlInjectionMatchSet` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         SqlInjectionMatchSet(
             crate::Resource::new("AWS::WAF::SqlInjectionMatchSet")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -462,10 +507,10 @@ impl SqlInjectionMatchSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-waf-sqlinjectionmatchset.html#cfn-waf-sqlinjectionmatchset-sqlinjectionmatchtuples)
     pub fn sql_injection_match_tuples(
         mut self,
-        value: impl Into<crate::Value<Vec<sql_injection_match_set::SqlInjectionMatchTuple>>>,
+        value: impl crate::IntoValue<Vec<sql_injection_match_set::SqlInjectionMatchTuple>>,
     ) -> Self {
         self.0
-            .set_property("SqlInjectionMatchTuples", value.into().into_json());
+            .set_property("SqlInjectionMatchTuples", value.into_value().into_json());
         self
     }
 }
@@ -507,18 +552,19 @@ pub mod sql_injection_match_set {
 
     impl FieldToMatch {
         /// A new `FieldToMatch` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             FieldToMatch(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Data`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-waf-sqlinjectionmatchset-fieldtomatch.html#cfn-waf-sqlinjectionmatchset-fieldtomatch-data)
-        pub fn data(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Data".to_owned(), value.into().into_json());
+        pub fn data(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Data".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -538,14 +584,17 @@ pub mod sql_injection_match_set {
     impl SqlInjectionMatchTuple {
         /// A new `SqlInjectionMatchTuple` with its required properties.
         pub fn new(
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            text_transformation: impl Into<crate::Value<String>>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            text_transformation: impl crate::IntoValue<String>,
         ) -> Self {
             SqlInjectionMatchTuple(crate::typed::Properties::from_iter([
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
                 (
                     "TextTransformation".to_owned(),
-                    text_transformation.into().into_json(),
+                    text_transformation.into_value().into_json(),
                 ),
             ]))
         }
@@ -569,23 +618,23 @@ pub struct WebAcl(crate::Resource);
 impl WebAcl {
     /// A new `AWS::WAF::WebACL` with its required properties.
     pub fn new(
-        default_action: impl Into<crate::Value<web_acl::WafAction>>,
-        metric_name: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        default_action: impl crate::IntoValue<web_acl::WafAction>,
+        metric_name: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         WebAcl(
             crate::Resource::new("AWS::WAF::WebACL")
-                .property("DefaultAction", default_action.into().into_json())
-                .property("MetricName", metric_name.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("DefaultAction", default_action.into_value().into_json())
+                .property("MetricName", metric_name.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Rules`: list of [`ActivatedRule`](web_acl::ActivatedRule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-waf-webacl.html#cfn-waf-webacl-rules)
-    pub fn rules(mut self, value: impl Into<crate::Value<Vec<web_acl::ActivatedRule>>>) -> Self {
-        self.0.set_property("Rules", value.into().into_json());
+    pub fn rules(mut self, value: impl crate::IntoValue<Vec<web_acl::ActivatedRule>>) -> Self {
+        self.0.set_property("Rules", value.into_value().into_json());
         self
     }
 }
@@ -628,20 +677,21 @@ pub mod web_acl {
     impl ActivatedRule {
         /// A new `ActivatedRule` with its required properties.
         pub fn new(
-            priority: impl Into<crate::Value<i64>>,
-            rule_id: impl Into<crate::Value<String>>,
+            priority: impl crate::IntoValue<i64>,
+            rule_id: impl crate::IntoValue<String>,
         ) -> Self {
             ActivatedRule(crate::typed::Properties::from_iter([
-                ("Priority".to_owned(), priority.into().into_json()),
-                ("RuleId".to_owned(), rule_id.into().into_json()),
+                ("Priority".to_owned(), priority.into_value().into_json()),
+                ("RuleId".to_owned(), rule_id.into_value().into_json()),
             ]))
         }
 
         /// `Action`: [`WafAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-waf-webacl-activatedrule.html#cfn-waf-webacl-activatedrule-action)
-        pub fn action(mut self, value: impl Into<crate::Value<WafAction>>) -> Self {
-            self.0.insert("Action".to_owned(), value.into().into_json());
+        pub fn action(mut self, value: impl crate::IntoValue<WafAction>) -> Self {
+            self.0
+                .insert("Action".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -660,10 +710,10 @@ pub mod web_acl {
 
     impl WafAction {
         /// A new `WafAction` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             WafAction(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
     }
@@ -686,13 +736,13 @@ pub struct XssMatchSet(crate::Resource);
 impl XssMatchSet {
     /// A new `AWS::WAF::XssMatchSet` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        xss_match_tuples: impl Into<crate::Value<Vec<xss_match_set::XssMatchTuple>>>,
+        name: impl crate::IntoValue<String>,
+        xss_match_tuples: impl crate::IntoValue<Vec<xss_match_set::XssMatchTuple>>,
     ) -> Self {
         XssMatchSet(
             crate::Resource::new("AWS::WAF::XssMatchSet")
-                .property("Name", name.into().into_json())
-                .property("XssMatchTuples", xss_match_tuples.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("XssMatchTuples", xss_match_tuples.into_value().into_json()),
         )
     }
 }
@@ -734,18 +784,19 @@ pub mod xss_match_set {
 
     impl FieldToMatch {
         /// A new `FieldToMatch` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             FieldToMatch(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Data`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-waf-xssmatchset-fieldtomatch.html#cfn-waf-xssmatchset-fieldtomatch-data)
-        pub fn data(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Data".to_owned(), value.into().into_json());
+        pub fn data(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Data".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -765,14 +816,17 @@ pub mod xss_match_set {
     impl XssMatchTuple {
         /// A new `XssMatchTuple` with its required properties.
         pub fn new(
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            text_transformation: impl Into<crate::Value<String>>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            text_transformation: impl crate::IntoValue<String>,
         ) -> Self {
             XssMatchTuple(crate::typed::Properties::from_iter([
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
                 (
                     "TextTransformation".to_owned(),
-                    text_transformation.into().into_json(),
+                    text_transformation.into_value().into_json(),
                 ),
             ]))
         }

@@ -17,6 +17,54 @@ pub const TYPES: &[&str] = &[
     "AWS::WAFRegional::XssMatchSet",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::WAFRegional::ByteMatchSet",
+        <ByteMatchSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAFRegional::GeoMatchSet",
+        <GeoMatchSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAFRegional::IPSet",
+        <IpSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAFRegional::RateBasedRule",
+        <RateBasedRule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAFRegional::RegexPatternSet",
+        <RegexPatternSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAFRegional::Rule",
+        <Rule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAFRegional::SizeConstraintSet",
+        <SizeConstraintSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAFRegional::SqlInjectionMatchSet",
+        <SqlInjectionMatchSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAFRegional::WebACL",
+        <WebAcl as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAFRegional::WebACLAssociation",
+        <WebAclAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAFRegional::XssMatchSet",
+        <XssMatchSet as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::WAFRegional::ByteMatchSet`.
 ///
 /// Required properties, the arguments of [`ByteMatchSet::new`]: `Name`.
@@ -27,10 +75,10 @@ pub struct ByteMatchSet(crate::Resource);
 
 impl ByteMatchSet {
     /// A new `AWS::WAFRegional::ByteMatchSet` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         ByteMatchSet(
             crate::Resource::new("AWS::WAFRegional::ByteMatchSet")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -39,10 +87,10 @@ impl ByteMatchSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-bytematchset.html#cfn-wafregional-bytematchset-bytematchtuples)
     pub fn byte_match_tuples(
         mut self,
-        value: impl Into<crate::Value<Vec<byte_match_set::ByteMatchTuple>>>,
+        value: impl crate::IntoValue<Vec<byte_match_set::ByteMatchTuple>>,
     ) -> Self {
         self.0
-            .set_property("ByteMatchTuples", value.into().into_json());
+            .set_property("ByteMatchTuples", value.into_value().into_json());
         self
     }
 }
@@ -85,19 +133,22 @@ pub mod byte_match_set {
     impl ByteMatchTuple {
         /// A new `ByteMatchTuple` with its required properties.
         pub fn new(
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            positional_constraint: impl Into<crate::Value<String>>,
-            text_transformation: impl Into<crate::Value<String>>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            positional_constraint: impl crate::IntoValue<String>,
+            text_transformation: impl crate::IntoValue<String>,
         ) -> Self {
             ByteMatchTuple(crate::typed::Properties::from_iter([
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
                 (
                     "PositionalConstraint".to_owned(),
-                    positional_constraint.into().into_json(),
+                    positional_constraint.into_value().into_json(),
                 ),
                 (
                     "TextTransformation".to_owned(),
-                    text_transformation.into().into_json(),
+                    text_transformation.into_value().into_json(),
                 ),
             ]))
         }
@@ -105,18 +156,20 @@ pub mod byte_match_set {
         /// `TargetString`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafregional-bytematchset-bytematchtuple.html#cfn-wafregional-bytematchset-bytematchtuple-targetstring)
-        pub fn target_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn target_string(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TargetString".to_owned(), value.into().into_json());
+                .insert("TargetString".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `TargetStringBase64`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafregional-bytematchset-bytematchtuple.html#cfn-wafregional-bytematchset-bytematchtuple-targetstringbase64)
-        pub fn target_string_base64(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("TargetStringBase64".to_owned(), value.into().into_json());
+        pub fn target_string_base64(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "TargetStringBase64".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -135,18 +188,19 @@ pub mod byte_match_set {
 
     impl FieldToMatch {
         /// A new `FieldToMatch` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             FieldToMatch(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Data`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafregional-bytematchset-fieldtomatch.html#cfn-wafregional-bytematchset-fieldtomatch-data)
-        pub fn data(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Data".to_owned(), value.into().into_json());
+        pub fn data(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Data".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -168,10 +222,10 @@ pub struct GeoMatchSet(crate::Resource);
 
 impl GeoMatchSet {
     /// A new `AWS::WAFRegional::GeoMatchSet` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         GeoMatchSet(
             crate::Resource::new("AWS::WAFRegional::GeoMatchSet")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -180,10 +234,10 @@ impl GeoMatchSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-geomatchset.html#cfn-wafregional-geomatchset-geomatchconstraints)
     pub fn geo_match_constraints(
         mut self,
-        value: impl Into<crate::Value<Vec<geo_match_set::GeoMatchConstraint>>>,
+        value: impl crate::IntoValue<Vec<geo_match_set::GeoMatchConstraint>>,
     ) -> Self {
         self.0
-            .set_property("GeoMatchConstraints", value.into().into_json());
+            .set_property("GeoMatchConstraints", value.into_value().into_json());
         self
     }
 }
@@ -226,12 +280,12 @@ pub mod geo_match_set {
     impl GeoMatchConstraint {
         /// A new `GeoMatchConstraint` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            r#type: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             GeoMatchConstraint(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -253,10 +307,10 @@ pub struct IpSet(crate::Resource);
 
 impl IpSet {
     /// A new `AWS::WAFRegional::IPSet` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         IpSet(
             crate::Resource::new("AWS::WAFRegional::IPSet")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -265,10 +319,10 @@ impl IpSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-ipset.html#cfn-wafregional-ipset-ipsetdescriptors)
     pub fn ip_set_descriptors(
         mut self,
-        value: impl Into<crate::Value<Vec<ip_set::IpSetDescriptor>>>,
+        value: impl crate::IntoValue<Vec<ip_set::IpSetDescriptor>>,
     ) -> Self {
         self.0
-            .set_property("IPSetDescriptors", value.into().into_json());
+            .set_property("IPSetDescriptors", value.into_value().into_json());
         self
     }
 }
@@ -311,12 +365,12 @@ pub mod ip_set {
     impl IpSetDescriptor {
         /// A new `IpSetDescriptor` with its required properties.
         pub fn new(
-            r#type: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            r#type: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             IpSetDescriptor(crate::typed::Properties::from_iter([
-                ("Type".to_owned(), r#type.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -339,17 +393,17 @@ pub struct RateBasedRule(crate::Resource);
 impl RateBasedRule {
     /// A new `AWS::WAFRegional::RateBasedRule` with its required properties.
     pub fn new(
-        metric_name: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
-        rate_key: impl Into<crate::Value<String>>,
-        rate_limit: impl Into<crate::Value<i64>>,
+        metric_name: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
+        rate_key: impl crate::IntoValue<String>,
+        rate_limit: impl crate::IntoValue<i64>,
     ) -> Self {
         RateBasedRule(
             crate::Resource::new("AWS::WAFRegional::RateBasedRule")
-                .property("MetricName", metric_name.into().into_json())
-                .property("Name", name.into().into_json())
-                .property("RateKey", rate_key.into().into_json())
-                .property("RateLimit", rate_limit.into().into_json()),
+                .property("MetricName", metric_name.into_value().into_json())
+                .property("Name", name.into_value().into_json())
+                .property("RateKey", rate_key.into_value().into_json())
+                .property("RateLimit", rate_limit.into_value().into_json()),
         )
     }
 
@@ -358,10 +412,10 @@ impl RateBasedRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-ratebasedrule.html#cfn-wafregional-ratebasedrule-matchpredicates)
     pub fn match_predicates(
         mut self,
-        value: impl Into<crate::Value<Vec<rate_based_rule::Predicate>>>,
+        value: impl crate::IntoValue<Vec<rate_based_rule::Predicate>>,
     ) -> Self {
         self.0
-            .set_property("MatchPredicates", value.into().into_json());
+            .set_property("MatchPredicates", value.into_value().into_json());
         self
     }
 }
@@ -404,14 +458,14 @@ pub mod rate_based_rule {
     impl Predicate {
         /// A new `Predicate` with its required properties.
         pub fn new(
-            data_id: impl Into<crate::Value<String>>,
-            negated: impl Into<crate::Value<bool>>,
-            r#type: impl Into<crate::Value<String>>,
+            data_id: impl crate::IntoValue<String>,
+            negated: impl crate::IntoValue<bool>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             Predicate(crate::typed::Properties::from_iter([
-                ("DataId".to_owned(), data_id.into().into_json()),
-                ("Negated".to_owned(), negated.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("DataId".to_owned(), data_id.into_value().into_json()),
+                ("Negated".to_owned(), negated.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -434,15 +488,15 @@ pub struct RegexPatternSet(crate::Resource);
 impl RegexPatternSet {
     /// A new `AWS::WAFRegional::RegexPatternSet` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        regex_pattern_strings: impl Into<crate::Value<Vec<String>>>,
+        name: impl crate::IntoValue<String>,
+        regex_pattern_strings: impl crate::IntoValue<Vec<String>>,
     ) -> Self {
         RegexPatternSet(
             crate::Resource::new("AWS::WAFRegional::RegexPatternSet")
-                .property("Name", name.into().into_json())
+                .property("Name", name.into_value().into_json())
                 .property(
                     "RegexPatternStrings",
-                    regex_pattern_strings.into().into_json(),
+                    regex_pattern_strings.into_value().into_json(),
                 ),
         )
     }
@@ -485,21 +539,22 @@ pub struct Rule(crate::Resource);
 impl Rule {
     /// A new `AWS::WAFRegional::Rule` with its required properties.
     pub fn new(
-        metric_name: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        metric_name: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         Rule(
             crate::Resource::new("AWS::WAFRegional::Rule")
-                .property("MetricName", metric_name.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("MetricName", metric_name.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Predicates`: list of [`Predicate`](rule::Predicate).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-rule.html#cfn-wafregional-rule-predicates)
-    pub fn predicates(mut self, value: impl Into<crate::Value<Vec<rule::Predicate>>>) -> Self {
-        self.0.set_property("Predicates", value.into().into_json());
+    pub fn predicates(mut self, value: impl crate::IntoValue<Vec<rule::Predicate>>) -> Self {
+        self.0
+            .set_property("Predicates", value.into_value().into_json());
         self
     }
 }
@@ -542,14 +597,14 @@ pub mod rule {
     impl Predicate {
         /// A new `Predicate` with its required properties.
         pub fn new(
-            data_id: impl Into<crate::Value<String>>,
-            negated: impl Into<crate::Value<bool>>,
-            r#type: impl Into<crate::Value<String>>,
+            data_id: impl crate::IntoValue<String>,
+            negated: impl crate::IntoValue<bool>,
+            r#type: impl crate::IntoValue<String>,
         ) -> Self {
             Predicate(crate::typed::Properties::from_iter([
-                ("DataId".to_owned(), data_id.into().into_json()),
-                ("Negated".to_owned(), negated.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("DataId".to_owned(), data_id.into_value().into_json()),
+                ("Negated".to_owned(), negated.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -571,10 +626,10 @@ pub struct SizeConstraintSet(crate::Resource);
 
 impl SizeConstraintSet {
     /// A new `AWS::WAFRegional::SizeConstraintSet` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         SizeConstraintSet(
             crate::Resource::new("AWS::WAFRegional::SizeConstraintSet")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -583,10 +638,10 @@ impl SizeConstraintSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-sizeconstraintset.html#cfn-wafregional-sizeconstraintset-sizeconstraints)
     pub fn size_constraints(
         mut self,
-        value: impl Into<crate::Value<Vec<size_constraint_set::SizeConstraint>>>,
+        value: impl crate::IntoValue<Vec<size_constraint_set::SizeConstraint>>,
     ) -> Self {
         self.0
-            .set_property("SizeConstraints", value.into().into_json());
+            .set_property("SizeConstraints", value.into_value().into_json());
         self
     }
 }
@@ -628,18 +683,19 @@ pub mod size_constraint_set {
 
     impl FieldToMatch {
         /// A new `FieldToMatch` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             FieldToMatch(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Data`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafregional-sizeconstraintset-fieldtomatch.html#cfn-wafregional-sizeconstraintset-fieldtomatch-data)
-        pub fn data(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Data".to_owned(), value.into().into_json());
+        pub fn data(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Data".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -659,21 +715,24 @@ pub mod size_constraint_set {
     impl SizeConstraint {
         /// A new `SizeConstraint` with its required properties.
         pub fn new(
-            comparison_operator: impl Into<crate::Value<String>>,
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            size: impl Into<crate::Value<i64>>,
-            text_transformation: impl Into<crate::Value<String>>,
+            comparison_operator: impl crate::IntoValue<String>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            size: impl crate::IntoValue<i64>,
+            text_transformation: impl crate::IntoValue<String>,
         ) -> Self {
             SizeConstraint(crate::typed::Properties::from_iter([
                 (
                     "ComparisonOperator".to_owned(),
-                    comparison_operator.into().into_json(),
+                    comparison_operator.into_value().into_json(),
                 ),
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
-                ("Size".to_owned(), size.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
+                ("Size".to_owned(), size.into_value().into_json()),
                 (
                     "TextTransformation".to_owned(),
-                    text_transformation.into().into_json(),
+                    text_transformation.into_value().into_json(),
                 ),
             ]))
         }
@@ -696,10 +755,10 @@ pub struct SqlInjectionMatchSet(crate::Resource);
 
 impl SqlInjectionMatchSet {
     /// A new `AWS::WAFRegional::SqlInjectionMatchSet` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         SqlInjectionMatchSet(
             crate::Resource::new("AWS::WAFRegional::SqlInjectionMatchSet")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -708,10 +767,10 @@ impl SqlInjectionMatchSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-sqlinjectionmatchset.html#cfn-wafregional-sqlinjectionmatchset-sqlinjectionmatchtuples)
     pub fn sql_injection_match_tuples(
         mut self,
-        value: impl Into<crate::Value<Vec<sql_injection_match_set::SqlInjectionMatchTuple>>>,
+        value: impl crate::IntoValue<Vec<sql_injection_match_set::SqlInjectionMatchTuple>>,
     ) -> Self {
         self.0
-            .set_property("SqlInjectionMatchTuples", value.into().into_json());
+            .set_property("SqlInjectionMatchTuples", value.into_value().into_json());
         self
     }
 }
@@ -753,18 +812,19 @@ pub mod sql_injection_match_set {
 
     impl FieldToMatch {
         /// A new `FieldToMatch` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             FieldToMatch(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Data`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafregional-sqlinjectionmatchset-fieldtomatch.html#cfn-wafregional-sqlinjectionmatchset-fieldtomatch-data)
-        pub fn data(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Data".to_owned(), value.into().into_json());
+        pub fn data(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Data".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -784,14 +844,17 @@ pub mod sql_injection_match_set {
     impl SqlInjectionMatchTuple {
         /// A new `SqlInjectionMatchTuple` with its required properties.
         pub fn new(
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            text_transformation: impl Into<crate::Value<String>>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            text_transformation: impl crate::IntoValue<String>,
         ) -> Self {
             SqlInjectionMatchTuple(crate::typed::Properties::from_iter([
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
                 (
                     "TextTransformation".to_owned(),
-                    text_transformation.into().into_json(),
+                    text_transformation.into_value().into_json(),
                 ),
             ]))
         }
@@ -815,23 +878,23 @@ pub struct WebAcl(crate::Resource);
 impl WebAcl {
     /// A new `AWS::WAFRegional::WebACL` with its required properties.
     pub fn new(
-        default_action: impl Into<crate::Value<web_acl::Action>>,
-        metric_name: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        default_action: impl crate::IntoValue<web_acl::Action>,
+        metric_name: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         WebAcl(
             crate::Resource::new("AWS::WAFRegional::WebACL")
-                .property("DefaultAction", default_action.into().into_json())
-                .property("MetricName", metric_name.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("DefaultAction", default_action.into_value().into_json())
+                .property("MetricName", metric_name.into_value().into_json())
+                .property("Name", name.into_value().into_json()),
         )
     }
 
     /// `Rules`: list of [`Rule`](web_acl::Rule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-webacl.html#cfn-wafregional-webacl-rules)
-    pub fn rules(mut self, value: impl Into<crate::Value<Vec<web_acl::Rule>>>) -> Self {
-        self.0.set_property("Rules", value.into().into_json());
+    pub fn rules(mut self, value: impl crate::IntoValue<Vec<web_acl::Rule>>) -> Self {
+        self.0.set_property("Rules", value.into_value().into_json());
         self
     }
 }
@@ -873,10 +936,10 @@ pub mod web_acl {
 
     impl Action {
         /// A new `Action` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             Action(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
     }
@@ -896,14 +959,14 @@ pub mod web_acl {
     impl Rule {
         /// A new `Rule` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<Action>>,
-            priority: impl Into<crate::Value<i64>>,
-            rule_id: impl Into<crate::Value<String>>,
+            action: impl crate::IntoValue<Action>,
+            priority: impl crate::IntoValue<i64>,
+            rule_id: impl crate::IntoValue<String>,
         ) -> Self {
             Rule(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Priority".to_owned(), priority.into().into_json()),
-                ("RuleId".to_owned(), rule_id.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Priority".to_owned(), priority.into_value().into_json()),
+                ("RuleId".to_owned(), rule_id.into_value().into_json()),
             ]))
         }
     }
@@ -926,13 +989,13 @@ pub struct WebAclAssociation(crate::Resource);
 impl WebAclAssociation {
     /// A new `AWS::WAFRegional::WebACLAssociation` with its required properties.
     pub fn new(
-        resource_arn: impl Into<crate::Value<String>>,
-        web_acl_id: impl Into<crate::Value<String>>,
+        resource_arn: impl crate::IntoValue<String>,
+        web_acl_id: impl crate::IntoValue<String>,
     ) -> Self {
         WebAclAssociation(
             crate::Resource::new("AWS::WAFRegional::WebACLAssociation")
-                .property("ResourceArn", resource_arn.into().into_json())
-                .property("WebACLId", web_acl_id.into().into_json()),
+                .property("ResourceArn", resource_arn.into_value().into_json())
+                .property("WebACLId", web_acl_id.into_value().into_json()),
         )
     }
 }
@@ -973,10 +1036,10 @@ pub struct XssMatchSet(crate::Resource);
 
 impl XssMatchSet {
     /// A new `AWS::WAFRegional::XssMatchSet` with its required properties.
-    pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(name: impl crate::IntoValue<String>) -> Self {
         XssMatchSet(
             crate::Resource::new("AWS::WAFRegional::XssMatchSet")
-                .property("Name", name.into().into_json()),
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -985,10 +1048,10 @@ impl XssMatchSet {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafregional-xssmatchset.html#cfn-wafregional-xssmatchset-xssmatchtuples)
     pub fn xss_match_tuples(
         mut self,
-        value: impl Into<crate::Value<Vec<xss_match_set::XssMatchTuple>>>,
+        value: impl crate::IntoValue<Vec<xss_match_set::XssMatchTuple>>,
     ) -> Self {
         self.0
-            .set_property("XssMatchTuples", value.into().into_json());
+            .set_property("XssMatchTuples", value.into_value().into_json());
         self
     }
 }
@@ -1030,18 +1093,19 @@ pub mod xss_match_set {
 
     impl FieldToMatch {
         /// A new `FieldToMatch` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<String>) -> Self {
             FieldToMatch(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `Data`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafregional-xssmatchset-fieldtomatch.html#cfn-wafregional-xssmatchset-fieldtomatch-data)
-        pub fn data(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Data".to_owned(), value.into().into_json());
+        pub fn data(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Data".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1061,14 +1125,17 @@ pub mod xss_match_set {
     impl XssMatchTuple {
         /// A new `XssMatchTuple` with its required properties.
         pub fn new(
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            text_transformation: impl Into<crate::Value<String>>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            text_transformation: impl crate::IntoValue<String>,
         ) -> Self {
             XssMatchTuple(crate::typed::Properties::from_iter([
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
                 (
                     "TextTransformation".to_owned(),
-                    text_transformation.into().into_json(),
+                    text_transformation.into_value().into_json(),
                 ),
             ]))
         }

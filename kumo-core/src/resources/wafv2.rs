@@ -12,6 +12,34 @@ pub const TYPES: &[&str] = &[
     "AWS::WAFv2::WebACLAssociation",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::WAFv2::IPSet",
+        <IpSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAFv2::LoggingConfiguration",
+        <LoggingConfiguration as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAFv2::RegexPatternSet",
+        <RegexPatternSet as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAFv2::RuleGroup",
+        <RuleGroup as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAFv2::WebACL",
+        <WebAcl as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WAFv2::WebACLAssociation",
+        <WebAclAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::WAFv2::IPSet`.
 ///
 /// Required properties, the arguments of [`IpSet::new`]: `Addresses`, `IPAddressVersion`, `Scope`.
@@ -23,23 +51,27 @@ pub struct IpSet(crate::Resource);
 impl IpSet {
     /// A new `AWS::WAFv2::IPSet` with its required properties.
     pub fn new(
-        addresses: impl Into<crate::Value<Vec<String>>>,
-        ip_address_version: impl Into<crate::Value<ip_set::IpAddressVersion>>,
-        scope: impl Into<crate::Value<ip_set::Scope>>,
+        addresses: impl crate::IntoValue<Vec<String>>,
+        ip_address_version: impl crate::IntoValue<ip_set::IpAddressVersion>,
+        scope: impl crate::IntoValue<ip_set::Scope>,
     ) -> Self {
         IpSet(
             crate::Resource::new("AWS::WAFv2::IPSet")
-                .property("Addresses", addresses.into().into_json())
-                .property("IPAddressVersion", ip_address_version.into().into_json())
-                .property("Scope", scope.into().into_json()),
+                .property("Addresses", addresses.into_value().into_json())
+                .property(
+                    "IPAddressVersion",
+                    ip_address_version.into_value().into_json(),
+                )
+                .property("Scope", scope.into_value().into_json()),
         )
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-ipset.html#cfn-wafv2-ipset-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -48,8 +80,8 @@ impl IpSet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-ipset.html#cfn-wafv2-ipset-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -58,15 +90,20 @@ impl IpSet {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-ipset.html#cfn-wafv2-ipset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<ip_set::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<ip_set::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for IpSet {
     const TYPE_NAME: &'static str = "AWS::WAFv2::IPSet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Scope"];
 
     fn resource(&self) -> &crate::Resource {
@@ -117,8 +154,9 @@ pub mod ip_set {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-ipset-tag.html#cfn-wafv2-ipset-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -129,8 +167,9 @@ pub mod ip_set {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-ipset-tag.html#cfn-wafv2-ipset-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -189,16 +228,16 @@ pub struct LoggingConfiguration(crate::Resource);
 impl LoggingConfiguration {
     /// A new `AWS::WAFv2::LoggingConfiguration` with its required properties.
     pub fn new(
-        log_destination_configs: impl Into<crate::Value<Vec<String>>>,
-        resource_arn: impl Into<crate::Value<String>>,
+        log_destination_configs: impl crate::IntoValue<Vec<String>>,
+        resource_arn: impl crate::IntoValue<String>,
     ) -> Self {
         LoggingConfiguration(
             crate::Resource::new("AWS::WAFv2::LoggingConfiguration")
                 .property(
                     "LogDestinationConfigs",
-                    log_destination_configs.into().into_json(),
+                    log_destination_configs.into_value().into_json(),
                 )
-                .property("ResourceArn", resource_arn.into().into_json()),
+                .property("ResourceArn", resource_arn.into_value().into_json()),
         )
     }
 
@@ -207,10 +246,10 @@ impl LoggingConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-loggingconfiguration.html#cfn-wafv2-loggingconfiguration-loggingfilter)
     pub fn logging_filter(
         mut self,
-        value: impl Into<crate::Value<logging_configuration::LoggingFilter>>,
+        value: impl crate::IntoValue<logging_configuration::LoggingFilter>,
     ) -> Self {
         self.0
-            .set_property("LoggingFilter", value.into().into_json());
+            .set_property("LoggingFilter", value.into_value().into_json());
         self
     }
 
@@ -219,10 +258,10 @@ impl LoggingConfiguration {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-loggingconfiguration.html#cfn-wafv2-loggingconfiguration-redactedfields)
     pub fn redacted_fields(
         mut self,
-        value: impl Into<crate::Value<Vec<logging_configuration::FieldToMatch>>>,
+        value: impl crate::IntoValue<Vec<logging_configuration::FieldToMatch>>,
     ) -> Self {
         self.0
-            .set_property("RedactedFields", value.into().into_json());
+            .set_property("RedactedFields", value.into_value().into_json());
         self
     }
 }
@@ -264,10 +303,10 @@ pub mod logging_configuration {
 
     impl ActionCondition {
         /// A new `ActionCondition` with its required properties.
-        pub fn new(action: impl Into<crate::Value<Action>>) -> Self {
+        pub fn new(action: impl crate::IntoValue<Action>) -> Self {
             ActionCondition(crate::typed::Properties::from_iter([(
                 "Action".to_owned(),
-                action.into().into_json(),
+                action.into_value().into_json(),
             )]))
         }
     }
@@ -293,9 +332,9 @@ pub mod logging_configuration {
         /// `ActionCondition`: [`ActionCondition`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-loggingconfiguration-condition.html#cfn-wafv2-loggingconfiguration-condition-actioncondition)
-        pub fn action_condition(mut self, value: impl Into<crate::Value<ActionCondition>>) -> Self {
+        pub fn action_condition(mut self, value: impl crate::IntoValue<ActionCondition>) -> Self {
             self.0
-                .insert("ActionCondition".to_owned(), value.into().into_json());
+                .insert("ActionCondition".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -304,10 +343,12 @@ pub mod logging_configuration {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-loggingconfiguration-condition.html#cfn-wafv2-loggingconfiguration-condition-labelnamecondition)
         pub fn label_name_condition(
             mut self,
-            value: impl Into<crate::Value<LabelNameCondition>>,
+            value: impl crate::IntoValue<LabelNameCondition>,
         ) -> Self {
-            self.0
-                .insert("LabelNameCondition".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LabelNameCondition".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -333,35 +374,36 @@ pub mod logging_configuration {
         /// `Method`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-loggingconfiguration-fieldtomatch.html#cfn-wafv2-loggingconfiguration-fieldtomatch-method)
-        pub fn method(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("Method".to_owned(), value.into().into_json());
+        pub fn method(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("Method".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `QueryString`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-loggingconfiguration-fieldtomatch.html#cfn-wafv2-loggingconfiguration-fieldtomatch-querystring)
-        pub fn query_string(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn query_string(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("QueryString".to_owned(), value.into().into_json());
+                .insert("QueryString".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SingleHeader`: [`SingleHeader`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-loggingconfiguration-fieldtomatch.html#cfn-wafv2-loggingconfiguration-fieldtomatch-singleheader)
-        pub fn single_header(mut self, value: impl Into<crate::Value<SingleHeader>>) -> Self {
+        pub fn single_header(mut self, value: impl crate::IntoValue<SingleHeader>) -> Self {
             self.0
-                .insert("SingleHeader".to_owned(), value.into().into_json());
+                .insert("SingleHeader".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UriPath`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-loggingconfiguration-fieldtomatch.html#cfn-wafv2-loggingconfiguration-fieldtomatch-uripath)
-        pub fn uri_path(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn uri_path(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("UriPath".to_owned(), value.into().into_json());
+                .insert("UriPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -381,14 +423,17 @@ pub mod logging_configuration {
     impl Filter {
         /// A new `Filter` with its required properties.
         pub fn new(
-            behavior: impl Into<crate::Value<Behavior>>,
-            conditions: impl Into<crate::Value<Vec<Condition>>>,
-            requirement: impl Into<crate::Value<Requirement>>,
+            behavior: impl crate::IntoValue<Behavior>,
+            conditions: impl crate::IntoValue<Vec<Condition>>,
+            requirement: impl crate::IntoValue<Requirement>,
         ) -> Self {
             Filter(crate::typed::Properties::from_iter([
-                ("Behavior".to_owned(), behavior.into().into_json()),
-                ("Conditions".to_owned(), conditions.into().into_json()),
-                ("Requirement".to_owned(), requirement.into().into_json()),
+                ("Behavior".to_owned(), behavior.into_value().into_json()),
+                ("Conditions".to_owned(), conditions.into_value().into_json()),
+                (
+                    "Requirement".to_owned(),
+                    requirement.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -407,10 +452,10 @@ pub mod logging_configuration {
 
     impl LabelNameCondition {
         /// A new `LabelNameCondition` with its required properties.
-        pub fn new(label_name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(label_name: impl crate::IntoValue<String>) -> Self {
             LabelNameCondition(crate::typed::Properties::from_iter([(
                 "LabelName".to_owned(),
-                label_name.into().into_json(),
+                label_name.into_value().into_json(),
             )]))
         }
     }
@@ -430,15 +475,15 @@ pub mod logging_configuration {
     impl LoggingFilter {
         /// A new `LoggingFilter` with its required properties.
         pub fn new(
-            default_behavior: impl Into<crate::Value<DefaultBehavior>>,
-            filters: impl Into<crate::Value<Vec<Filter>>>,
+            default_behavior: impl crate::IntoValue<DefaultBehavior>,
+            filters: impl crate::IntoValue<Vec<Filter>>,
         ) -> Self {
             LoggingFilter(crate::typed::Properties::from_iter([
                 (
                     "DefaultBehavior".to_owned(),
-                    default_behavior.into().into_json(),
+                    default_behavior.into_value().into_json(),
                 ),
-                ("Filters".to_owned(), filters.into().into_json()),
+                ("Filters".to_owned(), filters.into_value().into_json()),
             ]))
         }
     }
@@ -457,10 +502,10 @@ pub mod logging_configuration {
 
     impl SingleHeader {
         /// A new `SingleHeader` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             SingleHeader(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -567,16 +612,16 @@ pub struct RegexPatternSet(crate::Resource);
 impl RegexPatternSet {
     /// A new `AWS::WAFv2::RegexPatternSet` with its required properties.
     pub fn new(
-        regular_expression_list: impl Into<crate::Value<Vec<String>>>,
-        scope: impl Into<crate::Value<regex_pattern_set::Scope>>,
+        regular_expression_list: impl crate::IntoValue<Vec<String>>,
+        scope: impl crate::IntoValue<regex_pattern_set::Scope>,
     ) -> Self {
         RegexPatternSet(
             crate::Resource::new("AWS::WAFv2::RegexPatternSet")
                 .property(
                     "RegularExpressionList",
-                    regular_expression_list.into().into_json(),
+                    regular_expression_list.into_value().into_json(),
                 )
-                .property("Scope", scope.into().into_json()),
+                .property("Scope", scope.into_value().into_json()),
         )
     }
 
@@ -585,8 +630,9 @@ impl RegexPatternSet {
     /// Pattern: `^[a-zA-Z0-9=:#@/\-,.][a-zA-Z0-9+=:#@/\-,.\s]+[a-zA-Z0-9+=:#@/\-,.]{1,256}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-regexpatternset.html#cfn-wafv2-regexpatternset-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -597,8 +643,8 @@ impl RegexPatternSet {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-regexpatternset.html#cfn-wafv2-regexpatternset-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -607,15 +653,20 @@ impl RegexPatternSet {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-regexpatternset.html#cfn-wafv2-regexpatternset-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<regex_pattern_set::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<regex_pattern_set::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for RegexPatternSet {
     const TYPE_NAME: &'static str = "AWS::WAFv2::RegexPatternSet";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Scope"];
 
     fn resource(&self) -> &crate::Resource {
@@ -666,8 +717,9 @@ pub mod regex_pattern_set {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-regexpatternset-tag.html#cfn-wafv2-regexpatternset-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -678,8 +730,9 @@ pub mod regex_pattern_set {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-regexpatternset-tag.html#cfn-wafv2-regexpatternset-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -720,15 +773,18 @@ pub struct RuleGroup(crate::Resource);
 impl RuleGroup {
     /// A new `AWS::WAFv2::RuleGroup` with its required properties.
     pub fn new(
-        capacity: impl Into<crate::Value<i64>>,
-        scope: impl Into<crate::Value<rule_group::Scope>>,
-        visibility_config: impl Into<crate::Value<rule_group::VisibilityConfig>>,
+        capacity: impl crate::IntoValue<i64>,
+        scope: impl crate::IntoValue<rule_group::Scope>,
+        visibility_config: impl crate::IntoValue<rule_group::VisibilityConfig>,
     ) -> Self {
         RuleGroup(
             crate::Resource::new("AWS::WAFv2::RuleGroup")
-                .property("Capacity", capacity.into().into_json())
-                .property("Scope", scope.into().into_json())
-                .property("VisibilityConfig", visibility_config.into().into_json()),
+                .property("Capacity", capacity.into_value().into_json())
+                .property("Scope", scope.into_value().into_json())
+                .property(
+                    "VisibilityConfig",
+                    visibility_config.into_value().into_json(),
+                ),
         )
     }
 
@@ -737,10 +793,10 @@ impl RuleGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-rulegroup.html#cfn-wafv2-rulegroup-availablelabels)
     pub fn available_labels(
         mut self,
-        value: impl Into<crate::Value<Vec<rule_group::LabelSummary>>>,
+        value: impl crate::IntoValue<Vec<rule_group::LabelSummary>>,
     ) -> Self {
         self.0
-            .set_property("AvailableLabels", value.into().into_json());
+            .set_property("AvailableLabels", value.into_value().into_json());
         self
     }
 
@@ -749,10 +805,10 @@ impl RuleGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-rulegroup.html#cfn-wafv2-rulegroup-consumedlabels)
     pub fn consumed_labels(
         mut self,
-        value: impl Into<crate::Value<Vec<rule_group::LabelSummary>>>,
+        value: impl crate::IntoValue<Vec<rule_group::LabelSummary>>,
     ) -> Self {
         self.0
-            .set_property("ConsumedLabels", value.into().into_json());
+            .set_property("ConsumedLabels", value.into_value().into_json());
         self
     }
 
@@ -761,20 +817,21 @@ impl RuleGroup {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-rulegroup.html#cfn-wafv2-rulegroup-customresponsebodies)
     pub fn custom_response_bodies(
         mut self,
-        value: impl Into<
-            crate::Value<::std::collections::BTreeMap<String, rule_group::CustomResponseBody>>,
+        value: impl crate::IntoValue<
+            ::std::collections::BTreeMap<String, rule_group::CustomResponseBody>,
         >,
     ) -> Self {
         self.0
-            .set_property("CustomResponseBodies", value.into().into_json());
+            .set_property("CustomResponseBodies", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-rulegroup.html#cfn-wafv2-rulegroup-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -783,16 +840,16 @@ impl RuleGroup {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-rulegroup.html#cfn-wafv2-rulegroup-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
     /// `Rules`: list of [`Rule`](rule_group::Rule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-rulegroup.html#cfn-wafv2-rulegroup-rules)
-    pub fn rules(mut self, value: impl Into<crate::Value<Vec<rule_group::Rule>>>) -> Self {
-        self.0.set_property("Rules", value.into().into_json());
+    pub fn rules(mut self, value: impl crate::IntoValue<Vec<rule_group::Rule>>) -> Self {
+        self.0.set_property("Rules", value.into_value().into_json());
         self
     }
 
@@ -801,15 +858,20 @@ impl RuleGroup {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-rulegroup.html#cfn-wafv2-rulegroup-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<rule_group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<rule_group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for RuleGroup {
     const TYPE_NAME: &'static str = "AWS::WAFv2::RuleGroup";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Scope"];
 
     fn resource(&self) -> &crate::Resource {
@@ -863,10 +925,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-allowaction.html#cfn-wafv2-rulegroup-allowaction-customrequesthandling)
         pub fn custom_request_handling(
             mut self,
-            value: impl Into<crate::Value<CustomRequestHandling>>,
+            value: impl crate::IntoValue<CustomRequestHandling>,
         ) -> Self {
-            self.0
-                .insert("CustomRequestHandling".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomRequestHandling".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -885,10 +949,10 @@ pub mod rule_group {
 
     impl AndStatement {
         /// A new `AndStatement` with its required properties.
-        pub fn new(statements: impl Into<crate::Value<Vec<Statement>>>) -> Self {
+        pub fn new(statements: impl crate::IntoValue<Vec<Statement>>) -> Self {
             AndStatement(crate::typed::Properties::from_iter([(
                 "Statements".to_owned(),
-                statements.into().into_json(),
+                statements.into_value().into_json(),
             )]))
         }
     }
@@ -916,9 +980,9 @@ pub mod rule_group {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-asnmatchstatement.html#cfn-wafv2-rulegroup-asnmatchstatement-asnlist)
-        pub fn asn_list(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
+        pub fn asn_list(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
             self.0
-                .insert("AsnList".to_owned(), value.into().into_json());
+                .insert("AsnList".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -927,10 +991,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-asnmatchstatement.html#cfn-wafv2-rulegroup-asnmatchstatement-forwardedipconfig)
         pub fn forwarded_ip_config(
             mut self,
-            value: impl Into<crate::Value<ForwardedIpConfiguration>>,
+            value: impl crate::IntoValue<ForwardedIpConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ForwardedIPConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ForwardedIPConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -956,9 +1022,9 @@ pub mod rule_group {
         /// `CustomResponse`: [`CustomResponse`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-blockaction.html#cfn-wafv2-rulegroup-blockaction-customresponse)
-        pub fn custom_response(mut self, value: impl Into<crate::Value<CustomResponse>>) -> Self {
+        pub fn custom_response(mut self, value: impl crate::IntoValue<CustomResponse>) -> Self {
             self.0
-                .insert("CustomResponse".to_owned(), value.into().into_json());
+                .insert("CustomResponse".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -984,12 +1050,11 @@ pub mod rule_group {
         /// `OversizeHandling`: [`OversizeHandling`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-body.html#cfn-wafv2-rulegroup-body-oversizehandling)
-        pub fn oversize_handling(
-            mut self,
-            value: impl Into<crate::Value<OversizeHandling>>,
-        ) -> Self {
-            self.0
-                .insert("OversizeHandling".to_owned(), value.into().into_json());
+        pub fn oversize_handling(mut self, value: impl crate::IntoValue<OversizeHandling>) -> Self {
+            self.0.insert(
+                "OversizeHandling".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1009,19 +1074,22 @@ pub mod rule_group {
     impl ByteMatchStatement {
         /// A new `ByteMatchStatement` with its required properties.
         pub fn new(
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            positional_constraint: impl Into<crate::Value<PositionalConstraint>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            positional_constraint: impl crate::IntoValue<PositionalConstraint>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             ByteMatchStatement(crate::typed::Properties::from_iter([
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
                 (
                     "PositionalConstraint".to_owned(),
-                    positional_constraint.into().into_json(),
+                    positional_constraint.into_value().into_json(),
                 ),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -1029,18 +1097,20 @@ pub mod rule_group {
         /// `SearchString`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-bytematchstatement.html#cfn-wafv2-rulegroup-bytematchstatement-searchstring)
-        pub fn search_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn search_string(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SearchString".to_owned(), value.into().into_json());
+                .insert("SearchString".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SearchStringBase64`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-bytematchstatement.html#cfn-wafv2-rulegroup-bytematchstatement-searchstringbase64)
-        pub fn search_string_base64(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SearchStringBase64".to_owned(), value.into().into_json());
+        pub fn search_string_base64(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SearchStringBase64".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1068,10 +1138,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-captchaaction.html#cfn-wafv2-rulegroup-captchaaction-customrequesthandling)
         pub fn custom_request_handling(
             mut self,
-            value: impl Into<crate::Value<CustomRequestHandling>>,
+            value: impl crate::IntoValue<CustomRequestHandling>,
         ) -> Self {
-            self.0
-                .insert("CustomRequestHandling".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomRequestHandling".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1099,10 +1171,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-captchaconfig.html#cfn-wafv2-rulegroup-captchaconfig-immunitytimeproperty)
         pub fn immunity_time_property(
             mut self,
-            value: impl Into<crate::Value<ImmunityTimeProperty>>,
+            value: impl crate::IntoValue<ImmunityTimeProperty>,
         ) -> Self {
-            self.0
-                .insert("ImmunityTimeProperty".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ImmunityTimeProperty".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1130,10 +1204,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-challengeaction.html#cfn-wafv2-rulegroup-challengeaction-customrequesthandling)
         pub fn custom_request_handling(
             mut self,
-            value: impl Into<crate::Value<CustomRequestHandling>>,
+            value: impl crate::IntoValue<CustomRequestHandling>,
         ) -> Self {
-            self.0
-                .insert("CustomRequestHandling".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomRequestHandling".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1161,10 +1237,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-challengeconfig.html#cfn-wafv2-rulegroup-challengeconfig-immunitytimeproperty)
         pub fn immunity_time_property(
             mut self,
-            value: impl Into<crate::Value<ImmunityTimeProperty>>,
+            value: impl crate::IntoValue<ImmunityTimeProperty>,
         ) -> Self {
-            self.0
-                .insert("ImmunityTimeProperty".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ImmunityTimeProperty".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1190,8 +1268,9 @@ pub mod rule_group {
         /// `All`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-cookiematchpattern.html#cfn-wafv2-rulegroup-cookiematchpattern-all)
-        pub fn all(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("All".to_owned(), value.into().into_json());
+        pub fn all(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("All".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1200,9 +1279,9 @@ pub mod rule_group {
         /// Items: 1 to 199.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-cookiematchpattern.html#cfn-wafv2-rulegroup-cookiematchpattern-excludedcookies)
-        pub fn excluded_cookies(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn excluded_cookies(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ExcludedCookies".to_owned(), value.into().into_json());
+                .insert("ExcludedCookies".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1211,9 +1290,9 @@ pub mod rule_group {
         /// Items: 1 to 199.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-cookiematchpattern.html#cfn-wafv2-rulegroup-cookiematchpattern-includedcookies)
-        pub fn included_cookies(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn included_cookies(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("IncludedCookies".to_owned(), value.into().into_json());
+                .insert("IncludedCookies".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1233,16 +1312,22 @@ pub mod rule_group {
     impl Cookies {
         /// A new `Cookies` with its required properties.
         pub fn new(
-            match_pattern: impl Into<crate::Value<CookieMatchPattern>>,
-            match_scope: impl Into<crate::Value<MapMatchScope>>,
-            oversize_handling: impl Into<crate::Value<OversizeHandling>>,
+            match_pattern: impl crate::IntoValue<CookieMatchPattern>,
+            match_scope: impl crate::IntoValue<MapMatchScope>,
+            oversize_handling: impl crate::IntoValue<OversizeHandling>,
         ) -> Self {
             Cookies(crate::typed::Properties::from_iter([
-                ("MatchPattern".to_owned(), match_pattern.into().into_json()),
-                ("MatchScope".to_owned(), match_scope.into().into_json()),
+                (
+                    "MatchPattern".to_owned(),
+                    match_pattern.into_value().into_json(),
+                ),
+                (
+                    "MatchScope".to_owned(),
+                    match_scope.into_value().into_json(),
+                ),
                 (
                     "OversizeHandling".to_owned(),
-                    oversize_handling.into().into_json(),
+                    oversize_handling.into_value().into_json(),
                 ),
             ]))
         }
@@ -1271,10 +1356,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-countaction.html#cfn-wafv2-rulegroup-countaction-customrequesthandling)
         pub fn custom_request_handling(
             mut self,
-            value: impl Into<crate::Value<CustomRequestHandling>>,
+            value: impl crate::IntoValue<CustomRequestHandling>,
         ) -> Self {
-            self.0
-                .insert("CustomRequestHandling".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomRequestHandling".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1294,12 +1381,12 @@ pub mod rule_group {
     impl CustomHttpHeader {
         /// A new `CustomHttpHeader` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             CustomHttpHeader(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1318,10 +1405,10 @@ pub mod rule_group {
 
     impl CustomRequestHandling {
         /// A new `CustomRequestHandling` with its required properties.
-        pub fn new(insert_headers: impl Into<crate::Value<Vec<CustomHttpHeader>>>) -> Self {
+        pub fn new(insert_headers: impl crate::IntoValue<Vec<CustomHttpHeader>>) -> Self {
             CustomRequestHandling(crate::typed::Properties::from_iter([(
                 "InsertHeaders".to_owned(),
-                insert_headers.into().into_json(),
+                insert_headers.into_value().into_json(),
             )]))
         }
     }
@@ -1340,10 +1427,10 @@ pub mod rule_group {
 
     impl CustomResponse {
         /// A new `CustomResponse` with its required properties.
-        pub fn new(response_code: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(response_code: impl crate::IntoValue<i64>) -> Self {
             CustomResponse(crate::typed::Properties::from_iter([(
                 "ResponseCode".to_owned(),
-                response_code.into().into_json(),
+                response_code.into_value().into_json(),
             )]))
         }
 
@@ -1354,9 +1441,11 @@ pub mod rule_group {
         /// Pattern: `^[\w\-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-customresponse.html#cfn-wafv2-rulegroup-customresponse-customresponsebodykey)
-        pub fn custom_response_body_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CustomResponseBodyKey".to_owned(), value.into().into_json());
+        pub fn custom_response_body_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CustomResponseBodyKey".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1367,10 +1456,10 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-customresponse.html#cfn-wafv2-rulegroup-customresponse-responseheaders)
         pub fn response_headers(
             mut self,
-            value: impl Into<crate::Value<Vec<CustomHttpHeader>>>,
+            value: impl crate::IntoValue<Vec<CustomHttpHeader>>,
         ) -> Self {
             self.0
-                .insert("ResponseHeaders".to_owned(), value.into().into_json());
+                .insert("ResponseHeaders".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1390,12 +1479,15 @@ pub mod rule_group {
     impl CustomResponseBody {
         /// A new `CustomResponseBody` with its required properties.
         pub fn new(
-            content: impl Into<crate::Value<String>>,
-            content_type: impl Into<crate::Value<ResponseContentType>>,
+            content: impl crate::IntoValue<String>,
+            content_type: impl crate::IntoValue<ResponseContentType>,
         ) -> Self {
             CustomResponseBody(crate::typed::Properties::from_iter([
-                ("Content".to_owned(), content.into().into_json()),
-                ("ContentType".to_owned(), content_type.into().into_json()),
+                ("Content".to_owned(), content.into_value().into_json()),
+                (
+                    "ContentType".to_owned(),
+                    content_type.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1421,97 +1513,101 @@ pub mod rule_group {
         /// `AllQueryArguments`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-allqueryarguments)
-        pub fn all_query_arguments(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0
-                .insert("AllQueryArguments".to_owned(), value.into().into_json());
+        pub fn all_query_arguments(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0.insert(
+                "AllQueryArguments".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Body`: [`Body`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-body)
-        pub fn body(mut self, value: impl Into<crate::Value<Body>>) -> Self {
-            self.0.insert("Body".to_owned(), value.into().into_json());
+        pub fn body(mut self, value: impl crate::IntoValue<Body>) -> Self {
+            self.0
+                .insert("Body".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Cookies`: [`Cookies`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-cookies)
-        pub fn cookies(mut self, value: impl Into<crate::Value<Cookies>>) -> Self {
+        pub fn cookies(mut self, value: impl crate::IntoValue<Cookies>) -> Self {
             self.0
-                .insert("Cookies".to_owned(), value.into().into_json());
+                .insert("Cookies".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HeaderOrder`: [`HeaderOrder`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-headerorder)
-        pub fn header_order(mut self, value: impl Into<crate::Value<HeaderOrder>>) -> Self {
+        pub fn header_order(mut self, value: impl crate::IntoValue<HeaderOrder>) -> Self {
             self.0
-                .insert("HeaderOrder".to_owned(), value.into().into_json());
+                .insert("HeaderOrder".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Headers`: [`Headers`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-headers)
-        pub fn headers(mut self, value: impl Into<crate::Value<Headers>>) -> Self {
+        pub fn headers(mut self, value: impl crate::IntoValue<Headers>) -> Self {
             self.0
-                .insert("Headers".to_owned(), value.into().into_json());
+                .insert("Headers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `JA3Fingerprint`: [`Ja3Fingerprint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-ja3fingerprint)
-        pub fn ja3_fingerprint(mut self, value: impl Into<crate::Value<Ja3Fingerprint>>) -> Self {
+        pub fn ja3_fingerprint(mut self, value: impl crate::IntoValue<Ja3Fingerprint>) -> Self {
             self.0
-                .insert("JA3Fingerprint".to_owned(), value.into().into_json());
+                .insert("JA3Fingerprint".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `JA4Fingerprint`: [`Ja4Fingerprint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-ja4fingerprint)
-        pub fn ja4_fingerprint(mut self, value: impl Into<crate::Value<Ja4Fingerprint>>) -> Self {
+        pub fn ja4_fingerprint(mut self, value: impl crate::IntoValue<Ja4Fingerprint>) -> Self {
             self.0
-                .insert("JA4Fingerprint".to_owned(), value.into().into_json());
+                .insert("JA4Fingerprint".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `JsonBody`: [`JsonBody`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-jsonbody)
-        pub fn json_body(mut self, value: impl Into<crate::Value<JsonBody>>) -> Self {
+        pub fn json_body(mut self, value: impl crate::IntoValue<JsonBody>) -> Self {
             self.0
-                .insert("JsonBody".to_owned(), value.into().into_json());
+                .insert("JsonBody".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Method`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-method)
-        pub fn method(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("Method".to_owned(), value.into().into_json());
+        pub fn method(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("Method".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `QueryString`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-querystring)
-        pub fn query_string(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn query_string(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("QueryString".to_owned(), value.into().into_json());
+                .insert("QueryString".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SingleHeader`: [`SingleHeader`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-singleheader)
-        pub fn single_header(mut self, value: impl Into<crate::Value<SingleHeader>>) -> Self {
+        pub fn single_header(mut self, value: impl crate::IntoValue<SingleHeader>) -> Self {
             self.0
-                .insert("SingleHeader".to_owned(), value.into().into_json());
+                .insert("SingleHeader".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1520,28 +1616,30 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-singlequeryargument)
         pub fn single_query_argument(
             mut self,
-            value: impl Into<crate::Value<SingleQueryArgument>>,
+            value: impl crate::IntoValue<SingleQueryArgument>,
         ) -> Self {
-            self.0
-                .insert("SingleQueryArgument".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SingleQueryArgument".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `UriFragment`: [`UriFragment`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-urifragment)
-        pub fn uri_fragment(mut self, value: impl Into<crate::Value<UriFragment>>) -> Self {
+        pub fn uri_fragment(mut self, value: impl crate::IntoValue<UriFragment>) -> Self {
             self.0
-                .insert("UriFragment".to_owned(), value.into().into_json());
+                .insert("UriFragment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UriPath`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-uripath)
-        pub fn uri_path(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn uri_path(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("UriPath".to_owned(), value.into().into_json());
+                .insert("UriPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1561,15 +1659,18 @@ pub mod rule_group {
     impl ForwardedIpConfiguration {
         /// A new `ForwardedIpConfiguration` with its required properties.
         pub fn new(
-            fallback_behavior: impl Into<crate::Value<FallbackBehavior>>,
-            header_name: impl Into<crate::Value<String>>,
+            fallback_behavior: impl crate::IntoValue<FallbackBehavior>,
+            header_name: impl crate::IntoValue<String>,
         ) -> Self {
             ForwardedIpConfiguration(crate::typed::Properties::from_iter([
                 (
                     "FallbackBehavior".to_owned(),
-                    fallback_behavior.into().into_json(),
+                    fallback_behavior.into_value().into_json(),
                 ),
-                ("HeaderName".to_owned(), header_name.into().into_json()),
+                (
+                    "HeaderName".to_owned(),
+                    header_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -1597,9 +1698,9 @@ pub mod rule_group {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-geomatchstatement.html#cfn-wafv2-rulegroup-geomatchstatement-countrycodes)
-        pub fn country_codes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn country_codes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("CountryCodes".to_owned(), value.into().into_json());
+                .insert("CountryCodes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1608,10 +1709,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-geomatchstatement.html#cfn-wafv2-rulegroup-geomatchstatement-forwardedipconfig)
         pub fn forwarded_ip_config(
             mut self,
-            value: impl Into<crate::Value<ForwardedIpConfiguration>>,
+            value: impl crate::IntoValue<ForwardedIpConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ForwardedIPConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ForwardedIPConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1637,8 +1740,9 @@ pub mod rule_group {
         /// `All`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-headermatchpattern.html#cfn-wafv2-rulegroup-headermatchpattern-all)
-        pub fn all(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("All".to_owned(), value.into().into_json());
+        pub fn all(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("All".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1647,9 +1751,9 @@ pub mod rule_group {
         /// Items: 1 to 199.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-headermatchpattern.html#cfn-wafv2-rulegroup-headermatchpattern-excludedheaders)
-        pub fn excluded_headers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn excluded_headers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ExcludedHeaders".to_owned(), value.into().into_json());
+                .insert("ExcludedHeaders".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1658,9 +1762,9 @@ pub mod rule_group {
         /// Items: 1 to 199.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-headermatchpattern.html#cfn-wafv2-rulegroup-headermatchpattern-includedheaders)
-        pub fn included_headers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn included_headers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("IncludedHeaders".to_owned(), value.into().into_json());
+                .insert("IncludedHeaders".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1679,10 +1783,10 @@ pub mod rule_group {
 
     impl HeaderOrder {
         /// A new `HeaderOrder` with its required properties.
-        pub fn new(oversize_handling: impl Into<crate::Value<OversizeHandling>>) -> Self {
+        pub fn new(oversize_handling: impl crate::IntoValue<OversizeHandling>) -> Self {
             HeaderOrder(crate::typed::Properties::from_iter([(
                 "OversizeHandling".to_owned(),
-                oversize_handling.into().into_json(),
+                oversize_handling.into_value().into_json(),
             )]))
         }
     }
@@ -1702,16 +1806,22 @@ pub mod rule_group {
     impl Headers {
         /// A new `Headers` with its required properties.
         pub fn new(
-            match_pattern: impl Into<crate::Value<HeaderMatchPattern>>,
-            match_scope: impl Into<crate::Value<MapMatchScope>>,
-            oversize_handling: impl Into<crate::Value<OversizeHandling>>,
+            match_pattern: impl crate::IntoValue<HeaderMatchPattern>,
+            match_scope: impl crate::IntoValue<MapMatchScope>,
+            oversize_handling: impl crate::IntoValue<OversizeHandling>,
         ) -> Self {
             Headers(crate::typed::Properties::from_iter([
-                ("MatchPattern".to_owned(), match_pattern.into().into_json()),
-                ("MatchScope".to_owned(), match_scope.into().into_json()),
+                (
+                    "MatchPattern".to_owned(),
+                    match_pattern.into_value().into_json(),
+                ),
+                (
+                    "MatchScope".to_owned(),
+                    match_scope.into_value().into_json(),
+                ),
                 (
                     "OversizeHandling".to_owned(),
-                    oversize_handling.into().into_json(),
+                    oversize_handling.into_value().into_json(),
                 ),
             ]))
         }
@@ -1731,10 +1841,10 @@ pub mod rule_group {
 
     impl ImmunityTimeProperty {
         /// A new `ImmunityTimeProperty` with its required properties.
-        pub fn new(immunity_time: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(immunity_time: impl crate::IntoValue<i64>) -> Self {
             ImmunityTimeProperty(crate::typed::Properties::from_iter([(
                 "ImmunityTime".to_owned(),
-                immunity_time.into().into_json(),
+                immunity_time.into_value().into_json(),
             )]))
         }
     }
@@ -1754,17 +1864,20 @@ pub mod rule_group {
     impl IpSetForwardedIpConfiguration {
         /// A new `IpSetForwardedIpConfiguration` with its required properties.
         pub fn new(
-            fallback_behavior: impl Into<crate::Value<IpSetForwardedIpConfigurationFallbackBehavior>>,
-            header_name: impl Into<crate::Value<String>>,
-            position: impl Into<crate::Value<Position>>,
+            fallback_behavior: impl crate::IntoValue<IpSetForwardedIpConfigurationFallbackBehavior>,
+            header_name: impl crate::IntoValue<String>,
+            position: impl crate::IntoValue<Position>,
         ) -> Self {
             IpSetForwardedIpConfiguration(crate::typed::Properties::from_iter([
                 (
                     "FallbackBehavior".to_owned(),
-                    fallback_behavior.into().into_json(),
+                    fallback_behavior.into_value().into_json(),
                 ),
-                ("HeaderName".to_owned(), header_name.into().into_json()),
-                ("Position".to_owned(), position.into().into_json()),
+                (
+                    "HeaderName".to_owned(),
+                    header_name.into_value().into_json(),
+                ),
+                ("Position".to_owned(), position.into_value().into_json()),
             ]))
         }
     }
@@ -1783,10 +1896,10 @@ pub mod rule_group {
 
     impl IpSetReferenceStatement {
         /// A new `IpSetReferenceStatement` with its required properties.
-        pub fn new(arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(arn: impl crate::IntoValue<String>) -> Self {
             IpSetReferenceStatement(crate::typed::Properties::from_iter([(
                 "Arn".to_owned(),
-                arn.into().into_json(),
+                arn.into_value().into_json(),
             )]))
         }
 
@@ -1795,11 +1908,11 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ipsetreferencestatement.html#cfn-wafv2-rulegroup-ipsetreferencestatement-ipsetforwardedipconfig)
         pub fn ip_set_forwarded_ip_config(
             mut self,
-            value: impl Into<crate::Value<IpSetForwardedIpConfiguration>>,
+            value: impl crate::IntoValue<IpSetForwardedIpConfiguration>,
         ) -> Self {
             self.0.insert(
                 "IPSetForwardedIPConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1820,11 +1933,11 @@ pub mod rule_group {
     impl Ja3Fingerprint {
         /// A new `Ja3Fingerprint` with its required properties.
         pub fn new(
-            fallback_behavior: impl Into<crate::Value<Ja3FingerprintFallbackBehavior>>,
+            fallback_behavior: impl crate::IntoValue<Ja3FingerprintFallbackBehavior>,
         ) -> Self {
             Ja3Fingerprint(crate::typed::Properties::from_iter([(
                 "FallbackBehavior".to_owned(),
-                fallback_behavior.into().into_json(),
+                fallback_behavior.into_value().into_json(),
             )]))
         }
     }
@@ -1844,11 +1957,11 @@ pub mod rule_group {
     impl Ja4Fingerprint {
         /// A new `Ja4Fingerprint` with its required properties.
         pub fn new(
-            fallback_behavior: impl Into<crate::Value<Ja4FingerprintFallbackBehavior>>,
+            fallback_behavior: impl crate::IntoValue<Ja4FingerprintFallbackBehavior>,
         ) -> Self {
             Ja4Fingerprint(crate::typed::Properties::from_iter([(
                 "FallbackBehavior".to_owned(),
-                fallback_behavior.into().into_json(),
+                fallback_behavior.into_value().into_json(),
             )]))
         }
     }
@@ -1868,12 +1981,18 @@ pub mod rule_group {
     impl JsonBody {
         /// A new `JsonBody` with its required properties.
         pub fn new(
-            match_pattern: impl Into<crate::Value<JsonMatchPattern>>,
-            match_scope: impl Into<crate::Value<JsonMatchScope>>,
+            match_pattern: impl crate::IntoValue<JsonMatchPattern>,
+            match_scope: impl crate::IntoValue<JsonMatchScope>,
         ) -> Self {
             JsonBody(crate::typed::Properties::from_iter([
-                ("MatchPattern".to_owned(), match_pattern.into().into_json()),
-                ("MatchScope".to_owned(), match_scope.into().into_json()),
+                (
+                    "MatchPattern".to_owned(),
+                    match_pattern.into_value().into_json(),
+                ),
+                (
+                    "MatchScope".to_owned(),
+                    match_scope.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -1882,11 +2001,11 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-jsonbody.html#cfn-wafv2-rulegroup-jsonbody-invalidfallbackbehavior)
         pub fn invalid_fallback_behavior(
             mut self,
-            value: impl Into<crate::Value<BodyParsingFallbackBehavior>>,
+            value: impl crate::IntoValue<BodyParsingFallbackBehavior>,
         ) -> Self {
             self.0.insert(
                 "InvalidFallbackBehavior".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1894,12 +2013,11 @@ pub mod rule_group {
         /// `OversizeHandling`: [`OversizeHandling`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-jsonbody.html#cfn-wafv2-rulegroup-jsonbody-oversizehandling)
-        pub fn oversize_handling(
-            mut self,
-            value: impl Into<crate::Value<OversizeHandling>>,
-        ) -> Self {
-            self.0
-                .insert("OversizeHandling".to_owned(), value.into().into_json());
+        pub fn oversize_handling(mut self, value: impl crate::IntoValue<OversizeHandling>) -> Self {
+            self.0.insert(
+                "OversizeHandling".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1925,8 +2043,9 @@ pub mod rule_group {
         /// `All`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-jsonmatchpattern.html#cfn-wafv2-rulegroup-jsonmatchpattern-all)
-        pub fn all(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("All".to_owned(), value.into().into_json());
+        pub fn all(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("All".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1935,9 +2054,9 @@ pub mod rule_group {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-jsonmatchpattern.html#cfn-wafv2-rulegroup-jsonmatchpattern-includedpaths)
-        pub fn included_paths(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn included_paths(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("IncludedPaths".to_owned(), value.into().into_json());
+                .insert("IncludedPaths".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1956,10 +2075,10 @@ pub mod rule_group {
 
     impl Label {
         /// A new `Label` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             Label(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -1979,12 +2098,12 @@ pub mod rule_group {
     impl LabelMatchStatement {
         /// A new `LabelMatchStatement` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            scope: impl Into<crate::Value<LabelMatchScope>>,
+            key: impl crate::IntoValue<String>,
+            scope: impl crate::IntoValue<LabelMatchScope>,
         ) -> Self {
             LabelMatchStatement(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Scope".to_owned(), scope.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Scope".to_owned(), scope.into_value().into_json()),
             ]))
         }
     }
@@ -2010,8 +2129,9 @@ pub mod rule_group {
         /// `Name`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-labelsummary.html#cfn-wafv2-rulegroup-labelsummary-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2030,10 +2150,10 @@ pub mod rule_group {
 
     impl NotStatement {
         /// A new `NotStatement` with its required properties.
-        pub fn new(statement: impl Into<crate::Value<Statement>>) -> Self {
+        pub fn new(statement: impl crate::IntoValue<Statement>) -> Self {
             NotStatement(crate::typed::Properties::from_iter([(
                 "Statement".to_owned(),
-                statement.into().into_json(),
+                statement.into_value().into_json(),
             )]))
         }
     }
@@ -2052,10 +2172,10 @@ pub mod rule_group {
 
     impl OrStatement {
         /// A new `OrStatement` with its required properties.
-        pub fn new(statements: impl Into<crate::Value<Vec<Statement>>>) -> Self {
+        pub fn new(statements: impl crate::IntoValue<Vec<Statement>>) -> Self {
             OrStatement(crate::typed::Properties::from_iter([(
                 "Statements".to_owned(),
-                statements.into().into_json(),
+                statements.into_value().into_json(),
             )]))
         }
     }
@@ -2075,15 +2195,15 @@ pub mod rule_group {
     impl RateBasedStatement {
         /// A new `RateBasedStatement` with its required properties.
         pub fn new(
-            aggregate_key_type: impl Into<crate::Value<AggregateKeyType>>,
-            limit: impl Into<crate::Value<i64>>,
+            aggregate_key_type: impl crate::IntoValue<AggregateKeyType>,
+            limit: impl crate::IntoValue<i64>,
         ) -> Self {
             RateBasedStatement(crate::typed::Properties::from_iter([
                 (
                     "AggregateKeyType".to_owned(),
-                    aggregate_key_type.into().into_json(),
+                    aggregate_key_type.into_value().into_json(),
                 ),
-                ("Limit".to_owned(), limit.into().into_json()),
+                ("Limit".to_owned(), limit.into_value().into_json()),
             ]))
         }
 
@@ -2094,19 +2214,21 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ratebasedstatement.html#cfn-wafv2-rulegroup-ratebasedstatement-customkeys)
         pub fn custom_keys(
             mut self,
-            value: impl Into<crate::Value<Vec<RateBasedStatementCustomKey>>>,
+            value: impl crate::IntoValue<Vec<RateBasedStatementCustomKey>>,
         ) -> Self {
             self.0
-                .insert("CustomKeys".to_owned(), value.into().into_json());
+                .insert("CustomKeys".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EvaluationWindowSec`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ratebasedstatement.html#cfn-wafv2-rulegroup-ratebasedstatement-evaluationwindowsec)
-        pub fn evaluation_window_sec(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("EvaluationWindowSec".to_owned(), value.into().into_json());
+        pub fn evaluation_window_sec(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "EvaluationWindowSec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2115,19 +2237,23 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ratebasedstatement.html#cfn-wafv2-rulegroup-ratebasedstatement-forwardedipconfig)
         pub fn forwarded_ip_config(
             mut self,
-            value: impl Into<crate::Value<ForwardedIpConfiguration>>,
+            value: impl crate::IntoValue<ForwardedIpConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ForwardedIPConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ForwardedIPConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ScopeDownStatement`: [`Statement`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ratebasedstatement.html#cfn-wafv2-rulegroup-ratebasedstatement-scopedownstatement)
-        pub fn scope_down_statement(mut self, value: impl Into<crate::Value<Statement>>) -> Self {
-            self.0
-                .insert("ScopeDownStatement".to_owned(), value.into().into_json());
+        pub fn scope_down_statement(mut self, value: impl crate::IntoValue<Statement>) -> Self {
+            self.0.insert(
+                "ScopeDownStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2153,50 +2279,54 @@ pub mod rule_group {
         /// `ASN`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-asn)
-        pub fn asn(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("ASN".to_owned(), value.into().into_json());
+        pub fn asn(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("ASN".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Cookie`: [`RateLimitCookie`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-cookie)
-        pub fn cookie(mut self, value: impl Into<crate::Value<RateLimitCookie>>) -> Self {
-            self.0.insert("Cookie".to_owned(), value.into().into_json());
+        pub fn cookie(mut self, value: impl crate::IntoValue<RateLimitCookie>) -> Self {
+            self.0
+                .insert("Cookie".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ForwardedIP`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-forwardedip)
-        pub fn forwarded_ip(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn forwarded_ip(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("ForwardedIP".to_owned(), value.into().into_json());
+                .insert("ForwardedIP".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HTTPMethod`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-httpmethod)
-        pub fn http_method(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn http_method(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("HTTPMethod".to_owned(), value.into().into_json());
+                .insert("HTTPMethod".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Header`: [`RateLimitHeader`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-header)
-        pub fn header(mut self, value: impl Into<crate::Value<RateLimitHeader>>) -> Self {
-            self.0.insert("Header".to_owned(), value.into().into_json());
+        pub fn header(mut self, value: impl crate::IntoValue<RateLimitHeader>) -> Self {
+            self.0
+                .insert("Header".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IP`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-ip)
-        pub fn ip(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("IP".to_owned(), value.into().into_json());
+        pub fn ip(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("IP".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2205,10 +2335,10 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-ja3fingerprint)
         pub fn ja3_fingerprint(
             mut self,
-            value: impl Into<crate::Value<RateLimitJa3Fingerprint>>,
+            value: impl crate::IntoValue<RateLimitJa3Fingerprint>,
         ) -> Self {
             self.0
-                .insert("JA3Fingerprint".to_owned(), value.into().into_json());
+                .insert("JA3Fingerprint".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2217,10 +2347,10 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-ja4fingerprint)
         pub fn ja4_fingerprint(
             mut self,
-            value: impl Into<crate::Value<RateLimitJa4Fingerprint>>,
+            value: impl crate::IntoValue<RateLimitJa4Fingerprint>,
         ) -> Self {
             self.0
-                .insert("JA4Fingerprint".to_owned(), value.into().into_json());
+                .insert("JA4Fingerprint".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2229,10 +2359,10 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-labelnamespace)
         pub fn label_namespace(
             mut self,
-            value: impl Into<crate::Value<RateLimitLabelNamespace>>,
+            value: impl crate::IntoValue<RateLimitLabelNamespace>,
         ) -> Self {
             self.0
-                .insert("LabelNamespace".to_owned(), value.into().into_json());
+                .insert("LabelNamespace".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2241,31 +2371,28 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-queryargument)
         pub fn query_argument(
             mut self,
-            value: impl Into<crate::Value<RateLimitQueryArgument>>,
+            value: impl crate::IntoValue<RateLimitQueryArgument>,
         ) -> Self {
             self.0
-                .insert("QueryArgument".to_owned(), value.into().into_json());
+                .insert("QueryArgument".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `QueryString`: [`RateLimitQueryString`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-querystring)
-        pub fn query_string(
-            mut self,
-            value: impl Into<crate::Value<RateLimitQueryString>>,
-        ) -> Self {
+        pub fn query_string(mut self, value: impl crate::IntoValue<RateLimitQueryString>) -> Self {
             self.0
-                .insert("QueryString".to_owned(), value.into().into_json());
+                .insert("QueryString".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UriPath`: [`RateLimitUriPath`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-uripath)
-        pub fn uri_path(mut self, value: impl Into<crate::Value<RateLimitUriPath>>) -> Self {
+        pub fn uri_path(mut self, value: impl crate::IntoValue<RateLimitUriPath>) -> Self {
             self.0
-                .insert("UriPath".to_owned(), value.into().into_json());
+                .insert("UriPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2285,14 +2412,14 @@ pub mod rule_group {
     impl RateLimitCookie {
         /// A new `RateLimitCookie` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            name: impl crate::IntoValue<String>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             RateLimitCookie(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -2313,14 +2440,14 @@ pub mod rule_group {
     impl RateLimitHeader {
         /// A new `RateLimitHeader` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            name: impl crate::IntoValue<String>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             RateLimitHeader(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -2341,11 +2468,11 @@ pub mod rule_group {
     impl RateLimitJa3Fingerprint {
         /// A new `RateLimitJa3Fingerprint` with its required properties.
         pub fn new(
-            fallback_behavior: impl Into<crate::Value<RateLimitJa3FingerprintFallbackBehavior>>,
+            fallback_behavior: impl crate::IntoValue<RateLimitJa3FingerprintFallbackBehavior>,
         ) -> Self {
             RateLimitJa3Fingerprint(crate::typed::Properties::from_iter([(
                 "FallbackBehavior".to_owned(),
-                fallback_behavior.into().into_json(),
+                fallback_behavior.into_value().into_json(),
             )]))
         }
     }
@@ -2365,11 +2492,11 @@ pub mod rule_group {
     impl RateLimitJa4Fingerprint {
         /// A new `RateLimitJa4Fingerprint` with its required properties.
         pub fn new(
-            fallback_behavior: impl Into<crate::Value<RateLimitJa4FingerprintFallbackBehavior>>,
+            fallback_behavior: impl crate::IntoValue<RateLimitJa4FingerprintFallbackBehavior>,
         ) -> Self {
             RateLimitJa4Fingerprint(crate::typed::Properties::from_iter([(
                 "FallbackBehavior".to_owned(),
-                fallback_behavior.into().into_json(),
+                fallback_behavior.into_value().into_json(),
             )]))
         }
     }
@@ -2388,10 +2515,10 @@ pub mod rule_group {
 
     impl RateLimitLabelNamespace {
         /// A new `RateLimitLabelNamespace` with its required properties.
-        pub fn new(namespace: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(namespace: impl crate::IntoValue<String>) -> Self {
             RateLimitLabelNamespace(crate::typed::Properties::from_iter([(
                 "Namespace".to_owned(),
-                namespace.into().into_json(),
+                namespace.into_value().into_json(),
             )]))
         }
     }
@@ -2411,14 +2538,14 @@ pub mod rule_group {
     impl RateLimitQueryArgument {
         /// A new `RateLimitQueryArgument` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            name: impl crate::IntoValue<String>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             RateLimitQueryArgument(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -2438,10 +2565,10 @@ pub mod rule_group {
 
     impl RateLimitQueryString {
         /// A new `RateLimitQueryString` with its required properties.
-        pub fn new(text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>) -> Self {
+        pub fn new(text_transformations: impl crate::IntoValue<Vec<TextTransformation>>) -> Self {
             RateLimitQueryString(crate::typed::Properties::from_iter([(
                 "TextTransformations".to_owned(),
-                text_transformations.into().into_json(),
+                text_transformations.into_value().into_json(),
             )]))
         }
     }
@@ -2460,10 +2587,10 @@ pub mod rule_group {
 
     impl RateLimitUriPath {
         /// A new `RateLimitUriPath` with its required properties.
-        pub fn new(text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>) -> Self {
+        pub fn new(text_transformations: impl crate::IntoValue<Vec<TextTransformation>>) -> Self {
             RateLimitUriPath(crate::typed::Properties::from_iter([(
                 "TextTransformations".to_owned(),
-                text_transformations.into().into_json(),
+                text_transformations.into_value().into_json(),
             )]))
         }
     }
@@ -2483,16 +2610,22 @@ pub mod rule_group {
     impl RegexMatchStatement {
         /// A new `RegexMatchStatement` with its required properties.
         pub fn new(
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            regex_string: impl Into<crate::Value<String>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            regex_string: impl crate::IntoValue<String>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             RegexMatchStatement(crate::typed::Properties::from_iter([
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
-                ("RegexString".to_owned(), regex_string.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
+                (
+                    "RegexString".to_owned(),
+                    regex_string.into_value().into_json(),
+                ),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -2513,16 +2646,19 @@ pub mod rule_group {
     impl RegexPatternSetReferenceStatement {
         /// A new `RegexPatternSetReferenceStatement` with its required properties.
         pub fn new(
-            arn: impl Into<crate::Value<String>>,
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            arn: impl crate::IntoValue<String>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             RegexPatternSetReferenceStatement(crate::typed::Properties::from_iter([
-                ("Arn".to_owned(), arn.into().into_json()),
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
+                ("Arn".to_owned(), arn.into_value().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -2543,18 +2679,18 @@ pub mod rule_group {
     impl Rule {
         /// A new `Rule` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            priority: impl Into<crate::Value<i64>>,
-            statement: impl Into<crate::Value<Statement>>,
-            visibility_config: impl Into<crate::Value<VisibilityConfig>>,
+            name: impl crate::IntoValue<String>,
+            priority: impl crate::IntoValue<i64>,
+            statement: impl crate::IntoValue<Statement>,
+            visibility_config: impl crate::IntoValue<VisibilityConfig>,
         ) -> Self {
             Rule(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Priority".to_owned(), priority.into().into_json()),
-                ("Statement".to_owned(), statement.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Priority".to_owned(), priority.into_value().into_json()),
+                ("Statement".to_owned(), statement.into_value().into_json()),
                 (
                     "VisibilityConfig".to_owned(),
-                    visibility_config.into().into_json(),
+                    visibility_config.into_value().into_json(),
                 ),
             ]))
         }
@@ -2562,35 +2698,36 @@ pub mod rule_group {
         /// `Action`: [`RuleAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-rule.html#cfn-wafv2-rulegroup-rule-action)
-        pub fn action(mut self, value: impl Into<crate::Value<RuleAction>>) -> Self {
-            self.0.insert("Action".to_owned(), value.into().into_json());
+        pub fn action(mut self, value: impl crate::IntoValue<RuleAction>) -> Self {
+            self.0
+                .insert("Action".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CaptchaConfig`: [`CaptchaConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-rule.html#cfn-wafv2-rulegroup-rule-captchaconfig)
-        pub fn captcha_config(mut self, value: impl Into<crate::Value<CaptchaConfig>>) -> Self {
+        pub fn captcha_config(mut self, value: impl crate::IntoValue<CaptchaConfig>) -> Self {
             self.0
-                .insert("CaptchaConfig".to_owned(), value.into().into_json());
+                .insert("CaptchaConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ChallengeConfig`: [`ChallengeConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-rule.html#cfn-wafv2-rulegroup-rule-challengeconfig)
-        pub fn challenge_config(mut self, value: impl Into<crate::Value<ChallengeConfig>>) -> Self {
+        pub fn challenge_config(mut self, value: impl crate::IntoValue<ChallengeConfig>) -> Self {
             self.0
-                .insert("ChallengeConfig".to_owned(), value.into().into_json());
+                .insert("ChallengeConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RuleLabels`: list of [`Label`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-rule.html#cfn-wafv2-rulegroup-rule-rulelabels)
-        pub fn rule_labels(mut self, value: impl Into<crate::Value<Vec<Label>>>) -> Self {
+        pub fn rule_labels(mut self, value: impl crate::IntoValue<Vec<Label>>) -> Self {
             self.0
-                .insert("RuleLabels".to_owned(), value.into().into_json());
+                .insert("RuleLabels".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2616,42 +2753,45 @@ pub mod rule_group {
         /// `Allow`: [`AllowAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ruleaction.html#cfn-wafv2-rulegroup-ruleaction-allow)
-        pub fn allow(mut self, value: impl Into<crate::Value<AllowAction>>) -> Self {
-            self.0.insert("Allow".to_owned(), value.into().into_json());
+        pub fn allow(mut self, value: impl crate::IntoValue<AllowAction>) -> Self {
+            self.0
+                .insert("Allow".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Block`: [`BlockAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ruleaction.html#cfn-wafv2-rulegroup-ruleaction-block)
-        pub fn block(mut self, value: impl Into<crate::Value<BlockAction>>) -> Self {
-            self.0.insert("Block".to_owned(), value.into().into_json());
+        pub fn block(mut self, value: impl crate::IntoValue<BlockAction>) -> Self {
+            self.0
+                .insert("Block".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Captcha`: [`CaptchaAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ruleaction.html#cfn-wafv2-rulegroup-ruleaction-captcha)
-        pub fn captcha(mut self, value: impl Into<crate::Value<CaptchaAction>>) -> Self {
+        pub fn captcha(mut self, value: impl crate::IntoValue<CaptchaAction>) -> Self {
             self.0
-                .insert("Captcha".to_owned(), value.into().into_json());
+                .insert("Captcha".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Challenge`: [`ChallengeAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ruleaction.html#cfn-wafv2-rulegroup-ruleaction-challenge)
-        pub fn challenge(mut self, value: impl Into<crate::Value<ChallengeAction>>) -> Self {
+        pub fn challenge(mut self, value: impl crate::IntoValue<ChallengeAction>) -> Self {
             self.0
-                .insert("Challenge".to_owned(), value.into().into_json());
+                .insert("Challenge".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Count`: [`CountAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-ruleaction.html#cfn-wafv2-rulegroup-ruleaction-count)
-        pub fn count(mut self, value: impl Into<crate::Value<CountAction>>) -> Self {
-            self.0.insert("Count".to_owned(), value.into().into_json());
+        pub fn count(mut self, value: impl crate::IntoValue<CountAction>) -> Self {
+            self.0
+                .insert("Count".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2670,10 +2810,10 @@ pub mod rule_group {
 
     impl SingleHeader {
         /// A new `SingleHeader` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             SingleHeader(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -2692,10 +2832,10 @@ pub mod rule_group {
 
     impl SingleQueryArgument {
         /// A new `SingleQueryArgument` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             SingleQueryArgument(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -2715,21 +2855,24 @@ pub mod rule_group {
     impl SizeConstraintStatement {
         /// A new `SizeConstraintStatement` with its required properties.
         pub fn new(
-            comparison_operator: impl Into<crate::Value<ComparisonOperator>>,
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            size: impl Into<crate::Value<f64>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            comparison_operator: impl crate::IntoValue<ComparisonOperator>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            size: impl crate::IntoValue<f64>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             SizeConstraintStatement(crate::typed::Properties::from_iter([
                 (
                     "ComparisonOperator".to_owned(),
-                    comparison_operator.into().into_json(),
+                    comparison_operator.into_value().into_json(),
                 ),
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
-                ("Size".to_owned(), size.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
+                ("Size".to_owned(), size.into_value().into_json()),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -2750,14 +2893,17 @@ pub mod rule_group {
     impl SqliMatchStatement {
         /// A new `SqliMatchStatement` with its required properties.
         pub fn new(
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             SqliMatchStatement(crate::typed::Properties::from_iter([
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -2765,12 +2911,11 @@ pub mod rule_group {
         /// `SensitivityLevel`: [`SensitivityLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-sqlimatchstatement.html#cfn-wafv2-rulegroup-sqlimatchstatement-sensitivitylevel)
-        pub fn sensitivity_level(
-            mut self,
-            value: impl Into<crate::Value<SensitivityLevel>>,
-        ) -> Self {
-            self.0
-                .insert("SensitivityLevel".to_owned(), value.into().into_json());
+        pub fn sensitivity_level(mut self, value: impl crate::IntoValue<SensitivityLevel>) -> Self {
+            self.0.insert(
+                "SensitivityLevel".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2796,9 +2941,9 @@ pub mod rule_group {
         /// `AndStatement`: [`AndStatement`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-statement.html#cfn-wafv2-rulegroup-statement-andstatement)
-        pub fn and_statement(mut self, value: impl Into<crate::Value<AndStatement>>) -> Self {
+        pub fn and_statement(mut self, value: impl crate::IntoValue<AndStatement>) -> Self {
             self.0
-                .insert("AndStatement".to_owned(), value.into().into_json());
+                .insert("AndStatement".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2807,10 +2952,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-statement.html#cfn-wafv2-rulegroup-statement-asnmatchstatement)
         pub fn asn_match_statement(
             mut self,
-            value: impl Into<crate::Value<AsnMatchStatement>>,
+            value: impl crate::IntoValue<AsnMatchStatement>,
         ) -> Self {
-            self.0
-                .insert("AsnMatchStatement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AsnMatchStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2819,10 +2966,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-statement.html#cfn-wafv2-rulegroup-statement-bytematchstatement)
         pub fn byte_match_statement(
             mut self,
-            value: impl Into<crate::Value<ByteMatchStatement>>,
+            value: impl crate::IntoValue<ByteMatchStatement>,
         ) -> Self {
-            self.0
-                .insert("ByteMatchStatement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ByteMatchStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2831,10 +2980,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-statement.html#cfn-wafv2-rulegroup-statement-geomatchstatement)
         pub fn geo_match_statement(
             mut self,
-            value: impl Into<crate::Value<GeoMatchStatement>>,
+            value: impl crate::IntoValue<GeoMatchStatement>,
         ) -> Self {
-            self.0
-                .insert("GeoMatchStatement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "GeoMatchStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2843,11 +2994,11 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-statement.html#cfn-wafv2-rulegroup-statement-ipsetreferencestatement)
         pub fn ip_set_reference_statement(
             mut self,
-            value: impl Into<crate::Value<IpSetReferenceStatement>>,
+            value: impl crate::IntoValue<IpSetReferenceStatement>,
         ) -> Self {
             self.0.insert(
                 "IPSetReferenceStatement".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2857,28 +3008,30 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-statement.html#cfn-wafv2-rulegroup-statement-labelmatchstatement)
         pub fn label_match_statement(
             mut self,
-            value: impl Into<crate::Value<LabelMatchStatement>>,
+            value: impl crate::IntoValue<LabelMatchStatement>,
         ) -> Self {
-            self.0
-                .insert("LabelMatchStatement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LabelMatchStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `NotStatement`: [`NotStatement`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-statement.html#cfn-wafv2-rulegroup-statement-notstatement)
-        pub fn not_statement(mut self, value: impl Into<crate::Value<NotStatement>>) -> Self {
+        pub fn not_statement(mut self, value: impl crate::IntoValue<NotStatement>) -> Self {
             self.0
-                .insert("NotStatement".to_owned(), value.into().into_json());
+                .insert("NotStatement".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OrStatement`: [`OrStatement`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-statement.html#cfn-wafv2-rulegroup-statement-orstatement)
-        pub fn or_statement(mut self, value: impl Into<crate::Value<OrStatement>>) -> Self {
+        pub fn or_statement(mut self, value: impl crate::IntoValue<OrStatement>) -> Self {
             self.0
-                .insert("OrStatement".to_owned(), value.into().into_json());
+                .insert("OrStatement".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2887,10 +3040,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-statement.html#cfn-wafv2-rulegroup-statement-ratebasedstatement)
         pub fn rate_based_statement(
             mut self,
-            value: impl Into<crate::Value<RateBasedStatement>>,
+            value: impl crate::IntoValue<RateBasedStatement>,
         ) -> Self {
-            self.0
-                .insert("RateBasedStatement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RateBasedStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2899,10 +3054,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-statement.html#cfn-wafv2-rulegroup-statement-regexmatchstatement)
         pub fn regex_match_statement(
             mut self,
-            value: impl Into<crate::Value<RegexMatchStatement>>,
+            value: impl crate::IntoValue<RegexMatchStatement>,
         ) -> Self {
-            self.0
-                .insert("RegexMatchStatement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RegexMatchStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2911,11 +3068,11 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-statement.html#cfn-wafv2-rulegroup-statement-regexpatternsetreferencestatement)
         pub fn regex_pattern_set_reference_statement(
             mut self,
-            value: impl Into<crate::Value<RegexPatternSetReferenceStatement>>,
+            value: impl crate::IntoValue<RegexPatternSetReferenceStatement>,
         ) -> Self {
             self.0.insert(
                 "RegexPatternSetReferenceStatement".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2925,11 +3082,11 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-statement.html#cfn-wafv2-rulegroup-statement-sizeconstraintstatement)
         pub fn size_constraint_statement(
             mut self,
-            value: impl Into<crate::Value<SizeConstraintStatement>>,
+            value: impl crate::IntoValue<SizeConstraintStatement>,
         ) -> Self {
             self.0.insert(
                 "SizeConstraintStatement".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2939,10 +3096,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-statement.html#cfn-wafv2-rulegroup-statement-sqlimatchstatement)
         pub fn sqli_match_statement(
             mut self,
-            value: impl Into<crate::Value<SqliMatchStatement>>,
+            value: impl crate::IntoValue<SqliMatchStatement>,
         ) -> Self {
-            self.0
-                .insert("SqliMatchStatement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SqliMatchStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2951,10 +3110,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-statement.html#cfn-wafv2-rulegroup-statement-xssmatchstatement)
         pub fn xss_match_statement(
             mut self,
-            value: impl Into<crate::Value<XssMatchStatement>>,
+            value: impl crate::IntoValue<XssMatchStatement>,
         ) -> Self {
-            self.0
-                .insert("XssMatchStatement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "XssMatchStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2984,8 +3145,9 @@ pub mod rule_group {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-tag.html#cfn-wafv2-rulegroup-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2996,8 +3158,9 @@ pub mod rule_group {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-tag.html#cfn-wafv2-rulegroup-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3017,12 +3180,12 @@ pub mod rule_group {
     impl TextTransformation {
         /// A new `TextTransformation` with its required properties.
         pub fn new(
-            priority: impl Into<crate::Value<i64>>,
-            r#type: impl Into<crate::Value<TextTransformationType>>,
+            priority: impl crate::IntoValue<i64>,
+            r#type: impl crate::IntoValue<TextTransformationType>,
         ) -> Self {
             TextTransformation(crate::typed::Properties::from_iter([
-                ("Priority".to_owned(), priority.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Priority".to_owned(), priority.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -3050,10 +3213,12 @@ pub mod rule_group {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-rulegroup-urifragment.html#cfn-wafv2-rulegroup-urifragment-fallbackbehavior)
         pub fn fallback_behavior(
             mut self,
-            value: impl Into<crate::Value<UriFragmentFallbackBehavior>>,
+            value: impl crate::IntoValue<UriFragmentFallbackBehavior>,
         ) -> Self {
-            self.0
-                .insert("FallbackBehavior".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FallbackBehavior".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3073,19 +3238,22 @@ pub mod rule_group {
     impl VisibilityConfig {
         /// A new `VisibilityConfig` with its required properties.
         pub fn new(
-            cloud_watch_metrics_enabled: impl Into<crate::Value<bool>>,
-            metric_name: impl Into<crate::Value<String>>,
-            sampled_requests_enabled: impl Into<crate::Value<bool>>,
+            cloud_watch_metrics_enabled: impl crate::IntoValue<bool>,
+            metric_name: impl crate::IntoValue<String>,
+            sampled_requests_enabled: impl crate::IntoValue<bool>,
         ) -> Self {
             VisibilityConfig(crate::typed::Properties::from_iter([
                 (
                     "CloudWatchMetricsEnabled".to_owned(),
-                    cloud_watch_metrics_enabled.into().into_json(),
+                    cloud_watch_metrics_enabled.into_value().into_json(),
                 ),
-                ("MetricName".to_owned(), metric_name.into().into_json()),
+                (
+                    "MetricName".to_owned(),
+                    metric_name.into_value().into_json(),
+                ),
                 (
                     "SampledRequestsEnabled".to_owned(),
-                    sampled_requests_enabled.into().into_json(),
+                    sampled_requests_enabled.into_value().into_json(),
                 ),
             ]))
         }
@@ -3106,14 +3274,17 @@ pub mod rule_group {
     impl XssMatchStatement {
         /// A new `XssMatchStatement` with its required properties.
         pub fn new(
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             XssMatchStatement(crate::typed::Properties::from_iter([
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -3599,15 +3770,18 @@ pub struct WebAcl(crate::Resource);
 impl WebAcl {
     /// A new `AWS::WAFv2::WebACL` with its required properties.
     pub fn new(
-        default_action: impl Into<crate::Value<web_acl::DefaultAction>>,
-        scope: impl Into<crate::Value<web_acl::Scope>>,
-        visibility_config: impl Into<crate::Value<web_acl::VisibilityConfig>>,
+        default_action: impl crate::IntoValue<web_acl::DefaultAction>,
+        scope: impl crate::IntoValue<web_acl::Scope>,
+        visibility_config: impl crate::IntoValue<web_acl::VisibilityConfig>,
     ) -> Self {
         WebAcl(
             crate::Resource::new("AWS::WAFv2::WebACL")
-                .property("DefaultAction", default_action.into().into_json())
-                .property("Scope", scope.into().into_json())
-                .property("VisibilityConfig", visibility_config.into().into_json()),
+                .property("DefaultAction", default_action.into_value().into_json())
+                .property("Scope", scope.into_value().into_json())
+                .property(
+                    "VisibilityConfig",
+                    visibility_config.into_value().into_json(),
+                ),
         )
     }
 
@@ -3616,10 +3790,10 @@ impl WebAcl {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-applicationconfig)
     pub fn application_config(
         mut self,
-        value: impl Into<crate::Value<web_acl::ApplicationConfig>>,
+        value: impl crate::IntoValue<web_acl::ApplicationConfig>,
     ) -> Self {
         self.0
-            .set_property("ApplicationConfig", value.into().into_json());
+            .set_property("ApplicationConfig", value.into_value().into_json());
         self
     }
 
@@ -3628,22 +3802,19 @@ impl WebAcl {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-associationconfig)
     pub fn association_config(
         mut self,
-        value: impl Into<crate::Value<web_acl::AssociationConfig>>,
+        value: impl crate::IntoValue<web_acl::AssociationConfig>,
     ) -> Self {
         self.0
-            .set_property("AssociationConfig", value.into().into_json());
+            .set_property("AssociationConfig", value.into_value().into_json());
         self
     }
 
     /// `CaptchaConfig`: [`CaptchaConfig`](web_acl::CaptchaConfig).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-captchaconfig)
-    pub fn captcha_config(
-        mut self,
-        value: impl Into<crate::Value<web_acl::CaptchaConfig>>,
-    ) -> Self {
+    pub fn captcha_config(mut self, value: impl crate::IntoValue<web_acl::CaptchaConfig>) -> Self {
         self.0
-            .set_property("CaptchaConfig", value.into().into_json());
+            .set_property("CaptchaConfig", value.into_value().into_json());
         self
     }
 
@@ -3652,10 +3823,10 @@ impl WebAcl {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-challengeconfig)
     pub fn challenge_config(
         mut self,
-        value: impl Into<crate::Value<web_acl::ChallengeConfig>>,
+        value: impl crate::IntoValue<web_acl::ChallengeConfig>,
     ) -> Self {
         self.0
-            .set_property("ChallengeConfig", value.into().into_json());
+            .set_property("ChallengeConfig", value.into_value().into_json());
         self
     }
 
@@ -3664,12 +3835,10 @@ impl WebAcl {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-customresponsebodies)
     pub fn custom_response_bodies(
         mut self,
-        value: impl Into<
-            crate::Value<::std::collections::BTreeMap<String, web_acl::CustomResponseBody>>,
-        >,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, web_acl::CustomResponseBody>>,
     ) -> Self {
         self.0
-            .set_property("CustomResponseBodies", value.into().into_json());
+            .set_property("CustomResponseBodies", value.into_value().into_json());
         self
     }
 
@@ -3678,18 +3847,19 @@ impl WebAcl {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-dataprotectionconfig)
     pub fn data_protection_config(
         mut self,
-        value: impl Into<crate::Value<web_acl::DataProtectionConfig>>,
+        value: impl crate::IntoValue<web_acl::DataProtectionConfig>,
     ) -> Self {
         self.0
-            .set_property("DataProtectionConfig", value.into().into_json());
+            .set_property("DataProtectionConfig", value.into_value().into_json());
         self
     }
 
     /// `Description`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -3698,8 +3868,8 @@ impl WebAcl {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -3708,18 +3878,20 @@ impl WebAcl {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-onsourceddosprotectionconfig)
     pub fn on_source_d_do_s_protection_config(
         mut self,
-        value: impl Into<crate::Value<web_acl::OnSourceDDoSProtectionConfig>>,
+        value: impl crate::IntoValue<web_acl::OnSourceDDoSProtectionConfig>,
     ) -> Self {
-        self.0
-            .set_property("OnSourceDDoSProtectionConfig", value.into().into_json());
+        self.0.set_property(
+            "OnSourceDDoSProtectionConfig",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Rules`: list of [`Rule`](web_acl::Rule).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-rules)
-    pub fn rules(mut self, value: impl Into<crate::Value<Vec<web_acl::Rule>>>) -> Self {
-        self.0.set_property("Rules", value.into().into_json());
+    pub fn rules(mut self, value: impl crate::IntoValue<Vec<web_acl::Rule>>) -> Self {
+        self.0.set_property("Rules", value.into_value().into_json());
         self
     }
 
@@ -3728,24 +3900,29 @@ impl WebAcl {
     /// Items: at least 1.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<web_acl::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<web_acl::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `TokenDomains`: list of string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html#cfn-wafv2-webacl-tokendomains)
-    pub fn token_domains(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn token_domains(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
         self.0
-            .set_property("TokenDomains", value.into().into_json());
+            .set_property("TokenDomains", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for WebAcl {
     const TYPE_NAME: &'static str = "AWS::WAFv2::WebACL";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["Name", "Scope"];
 
     fn resource(&self) -> &crate::Resource {
@@ -3804,10 +3981,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-allowaction.html#cfn-wafv2-webacl-allowaction-customrequesthandling)
         pub fn custom_request_handling(
             mut self,
-            value: impl Into<crate::Value<CustomRequestHandling>>,
+            value: impl crate::IntoValue<CustomRequestHandling>,
         ) -> Self {
-            self.0
-                .insert("CustomRequestHandling".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomRequestHandling".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3826,10 +4005,10 @@ pub mod web_acl {
 
     impl AndStatement {
         /// A new `AndStatement` with its required properties.
-        pub fn new(statements: impl Into<crate::Value<Vec<Statement>>>) -> Self {
+        pub fn new(statements: impl crate::IntoValue<Vec<Statement>>) -> Self {
             AndStatement(crate::typed::Properties::from_iter([(
                 "Statements".to_owned(),
-                statements.into().into_json(),
+                statements.into_value().into_json(),
             )]))
         }
     }
@@ -3849,12 +4028,12 @@ pub mod web_acl {
     impl ApplicationAttribute {
         /// A new `ApplicationAttribute` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            values: impl Into<crate::Value<Vec<String>>>,
+            name: impl crate::IntoValue<String>,
+            values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             ApplicationAttribute(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Values".to_owned(), values.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Values".to_owned(), values.into_value().into_json()),
             ]))
         }
     }
@@ -3873,10 +4052,10 @@ pub mod web_acl {
 
     impl ApplicationConfig {
         /// A new `ApplicationConfig` with its required properties.
-        pub fn new(attributes: impl Into<crate::Value<Vec<ApplicationAttribute>>>) -> Self {
+        pub fn new(attributes: impl crate::IntoValue<Vec<ApplicationAttribute>>) -> Self {
             ApplicationConfig(crate::typed::Properties::from_iter([(
                 "Attributes".to_owned(),
-                attributes.into().into_json(),
+                attributes.into_value().into_json(),
             )]))
         }
     }
@@ -3904,9 +4083,9 @@ pub mod web_acl {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-asnmatchstatement.html#cfn-wafv2-webacl-asnmatchstatement-asnlist)
-        pub fn asn_list(mut self, value: impl Into<crate::Value<Vec<i64>>>) -> Self {
+        pub fn asn_list(mut self, value: impl crate::IntoValue<Vec<i64>>) -> Self {
             self.0
-                .insert("AsnList".to_owned(), value.into().into_json());
+                .insert("AsnList".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3915,10 +4094,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-asnmatchstatement.html#cfn-wafv2-webacl-asnmatchstatement-forwardedipconfig)
         pub fn forwarded_ip_config(
             mut self,
-            value: impl Into<crate::Value<ForwardedIpConfiguration>>,
+            value: impl crate::IntoValue<ForwardedIpConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ForwardedIPConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ForwardedIPConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3946,14 +4127,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-associationconfig.html#cfn-wafv2-webacl-associationconfig-requestbody)
         pub fn request_body(
             mut self,
-            value: impl Into<
-                crate::Value<
-                    ::std::collections::BTreeMap<String, RequestBodyAssociatedResourceTypeConfig>,
-                >,
+            value: impl crate::IntoValue<
+                ::std::collections::BTreeMap<String, RequestBodyAssociatedResourceTypeConfig>,
             >,
         ) -> Self {
             self.0
-                .insert("RequestBody".to_owned(), value.into().into_json());
+                .insert("RequestBody".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3973,19 +4152,22 @@ pub mod web_acl {
     impl AwsManagedRulesAcfpRuleSet {
         /// A new `AwsManagedRulesAcfpRuleSet` with its required properties.
         pub fn new(
-            creation_path: impl Into<crate::Value<String>>,
-            registration_page_path: impl Into<crate::Value<String>>,
-            request_inspection: impl Into<crate::Value<RequestInspectionAcfp>>,
+            creation_path: impl crate::IntoValue<String>,
+            registration_page_path: impl crate::IntoValue<String>,
+            request_inspection: impl crate::IntoValue<RequestInspectionAcfp>,
         ) -> Self {
             AwsManagedRulesAcfpRuleSet(crate::typed::Properties::from_iter([
-                ("CreationPath".to_owned(), creation_path.into().into_json()),
+                (
+                    "CreationPath".to_owned(),
+                    creation_path.into_value().into_json(),
+                ),
                 (
                     "RegistrationPagePath".to_owned(),
-                    registration_page_path.into().into_json(),
+                    registration_page_path.into_value().into_json(),
                 ),
                 (
                     "RequestInspection".to_owned(),
-                    request_inspection.into().into_json(),
+                    request_inspection.into_value().into_json(),
                 ),
             ]))
         }
@@ -3993,9 +4175,11 @@ pub mod web_acl {
         /// `EnableRegexInPath`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-awsmanagedrulesacfpruleset.html#cfn-wafv2-webacl-awsmanagedrulesacfpruleset-enableregexinpath)
-        pub fn enable_regex_in_path(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnableRegexInPath".to_owned(), value.into().into_json());
+        pub fn enable_regex_in_path(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnableRegexInPath".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4004,10 +4188,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-awsmanagedrulesacfpruleset.html#cfn-wafv2-webacl-awsmanagedrulesacfpruleset-responseinspection)
         pub fn response_inspection(
             mut self,
-            value: impl Into<crate::Value<ResponseInspection>>,
+            value: impl crate::IntoValue<ResponseInspection>,
         ) -> Self {
-            self.0
-                .insert("ResponseInspection".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResponseInspection".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4027,11 +4213,11 @@ pub mod web_acl {
     impl AwsManagedRulesAntiDDoSRuleSet {
         /// A new `AwsManagedRulesAntiDDoSRuleSet` with its required properties.
         pub fn new(
-            client_side_action_config: impl Into<crate::Value<ClientSideActionConfig>>,
+            client_side_action_config: impl crate::IntoValue<ClientSideActionConfig>,
         ) -> Self {
             AwsManagedRulesAntiDDoSRuleSet(crate::typed::Properties::from_iter([(
                 "ClientSideActionConfig".to_owned(),
-                client_side_action_config.into().into_json(),
+                client_side_action_config.into_value().into_json(),
             )]))
         }
 
@@ -4040,10 +4226,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-awsmanagedrulesantiddosruleset.html#cfn-wafv2-webacl-awsmanagedrulesantiddosruleset-sensitivitytoblock)
         pub fn sensitivity_to_block(
             mut self,
-            value: impl Into<crate::Value<SensitivityToAct>>,
+            value: impl crate::IntoValue<SensitivityToAct>,
         ) -> Self {
-            self.0
-                .insert("SensitivityToBlock".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SensitivityToBlock".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4062,19 +4250,21 @@ pub mod web_acl {
 
     impl AwsManagedRulesAtpRuleSet {
         /// A new `AwsManagedRulesAtpRuleSet` with its required properties.
-        pub fn new(login_path: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(login_path: impl crate::IntoValue<String>) -> Self {
             AwsManagedRulesAtpRuleSet(crate::typed::Properties::from_iter([(
                 "LoginPath".to_owned(),
-                login_path.into().into_json(),
+                login_path.into_value().into_json(),
             )]))
         }
 
         /// `EnableRegexInPath`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-awsmanagedrulesatpruleset.html#cfn-wafv2-webacl-awsmanagedrulesatpruleset-enableregexinpath)
-        pub fn enable_regex_in_path(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnableRegexInPath".to_owned(), value.into().into_json());
+        pub fn enable_regex_in_path(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnableRegexInPath".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4083,10 +4273,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-awsmanagedrulesatpruleset.html#cfn-wafv2-webacl-awsmanagedrulesatpruleset-requestinspection)
         pub fn request_inspection(
             mut self,
-            value: impl Into<crate::Value<RequestInspection>>,
+            value: impl crate::IntoValue<RequestInspection>,
         ) -> Self {
-            self.0
-                .insert("RequestInspection".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RequestInspection".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4095,10 +4287,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-awsmanagedrulesatpruleset.html#cfn-wafv2-webacl-awsmanagedrulesatpruleset-responseinspection)
         pub fn response_inspection(
             mut self,
-            value: impl Into<crate::Value<ResponseInspection>>,
+            value: impl crate::IntoValue<ResponseInspection>,
         ) -> Self {
-            self.0
-                .insert("ResponseInspection".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ResponseInspection".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4117,19 +4311,21 @@ pub mod web_acl {
 
     impl AwsManagedRulesBotControlRuleSet {
         /// A new `AwsManagedRulesBotControlRuleSet` with its required properties.
-        pub fn new(inspection_level: impl Into<crate::Value<InspectionLevel>>) -> Self {
+        pub fn new(inspection_level: impl crate::IntoValue<InspectionLevel>) -> Self {
             AwsManagedRulesBotControlRuleSet(crate::typed::Properties::from_iter([(
                 "InspectionLevel".to_owned(),
-                inspection_level.into().into_json(),
+                inspection_level.into_value().into_json(),
             )]))
         }
 
         /// `EnableMachineLearning`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-awsmanagedrulesbotcontrolruleset.html#cfn-wafv2-webacl-awsmanagedrulesbotcontrolruleset-enablemachinelearning)
-        pub fn enable_machine_learning(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnableMachineLearning".to_owned(), value.into().into_json());
+        pub fn enable_machine_learning(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnableMachineLearning".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4155,9 +4351,9 @@ pub mod web_acl {
         /// `CustomResponse`: [`CustomResponse`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-blockaction.html#cfn-wafv2-webacl-blockaction-customresponse)
-        pub fn custom_response(mut self, value: impl Into<crate::Value<CustomResponse>>) -> Self {
+        pub fn custom_response(mut self, value: impl crate::IntoValue<CustomResponse>) -> Self {
             self.0
-                .insert("CustomResponse".to_owned(), value.into().into_json());
+                .insert("CustomResponse".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4183,12 +4379,11 @@ pub mod web_acl {
         /// `OversizeHandling`: [`OversizeHandling`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-body.html#cfn-wafv2-webacl-body-oversizehandling)
-        pub fn oversize_handling(
-            mut self,
-            value: impl Into<crate::Value<OversizeHandling>>,
-        ) -> Self {
-            self.0
-                .insert("OversizeHandling".to_owned(), value.into().into_json());
+        pub fn oversize_handling(mut self, value: impl crate::IntoValue<OversizeHandling>) -> Self {
+            self.0.insert(
+                "OversizeHandling".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4208,19 +4403,22 @@ pub mod web_acl {
     impl ByteMatchStatement {
         /// A new `ByteMatchStatement` with its required properties.
         pub fn new(
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            positional_constraint: impl Into<crate::Value<PositionalConstraint>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            positional_constraint: impl crate::IntoValue<PositionalConstraint>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             ByteMatchStatement(crate::typed::Properties::from_iter([
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
                 (
                     "PositionalConstraint".to_owned(),
-                    positional_constraint.into().into_json(),
+                    positional_constraint.into_value().into_json(),
                 ),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -4228,18 +4426,20 @@ pub mod web_acl {
         /// `SearchString`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-bytematchstatement.html#cfn-wafv2-webacl-bytematchstatement-searchstring)
-        pub fn search_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn search_string(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SearchString".to_owned(), value.into().into_json());
+                .insert("SearchString".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SearchStringBase64`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-bytematchstatement.html#cfn-wafv2-webacl-bytematchstatement-searchstringbase64)
-        pub fn search_string_base64(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("SearchStringBase64".to_owned(), value.into().into_json());
+        pub fn search_string_base64(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "SearchStringBase64".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4267,10 +4467,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-captchaaction.html#cfn-wafv2-webacl-captchaaction-customrequesthandling)
         pub fn custom_request_handling(
             mut self,
-            value: impl Into<crate::Value<CustomRequestHandling>>,
+            value: impl crate::IntoValue<CustomRequestHandling>,
         ) -> Self {
-            self.0
-                .insert("CustomRequestHandling".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomRequestHandling".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4298,10 +4500,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-captchaconfig.html#cfn-wafv2-webacl-captchaconfig-immunitytimeproperty)
         pub fn immunity_time_property(
             mut self,
-            value: impl Into<crate::Value<ImmunityTimeProperty>>,
+            value: impl crate::IntoValue<ImmunityTimeProperty>,
         ) -> Self {
-            self.0
-                .insert("ImmunityTimeProperty".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ImmunityTimeProperty".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4329,10 +4533,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-challengeaction.html#cfn-wafv2-webacl-challengeaction-customrequesthandling)
         pub fn custom_request_handling(
             mut self,
-            value: impl Into<crate::Value<CustomRequestHandling>>,
+            value: impl crate::IntoValue<CustomRequestHandling>,
         ) -> Self {
-            self.0
-                .insert("CustomRequestHandling".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomRequestHandling".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4360,10 +4566,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-challengeconfig.html#cfn-wafv2-webacl-challengeconfig-immunitytimeproperty)
         pub fn immunity_time_property(
             mut self,
-            value: impl Into<crate::Value<ImmunityTimeProperty>>,
+            value: impl crate::IntoValue<ImmunityTimeProperty>,
         ) -> Self {
-            self.0
-                .insert("ImmunityTimeProperty".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ImmunityTimeProperty".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4382,10 +4590,10 @@ pub mod web_acl {
 
     impl ClientSideAction {
         /// A new `ClientSideAction` with its required properties.
-        pub fn new(usage_of_action: impl Into<crate::Value<UsageOfAction>>) -> Self {
+        pub fn new(usage_of_action: impl crate::IntoValue<UsageOfAction>) -> Self {
             ClientSideAction(crate::typed::Properties::from_iter([(
                 "UsageOfAction".to_owned(),
-                usage_of_action.into().into_json(),
+                usage_of_action.into_value().into_json(),
             )]))
         }
 
@@ -4394,11 +4602,11 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-clientsideaction.html#cfn-wafv2-webacl-clientsideaction-exempturiregularexpressions)
         pub fn exempt_uri_regular_expressions(
             mut self,
-            value: impl Into<crate::Value<Vec<Regex>>>,
+            value: impl crate::IntoValue<Vec<Regex>>,
         ) -> Self {
             self.0.insert(
                 "ExemptUriRegularExpressions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4406,9 +4614,9 @@ pub mod web_acl {
         /// `Sensitivity`: [`SensitivityToAct`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-clientsideaction.html#cfn-wafv2-webacl-clientsideaction-sensitivity)
-        pub fn sensitivity(mut self, value: impl Into<crate::Value<SensitivityToAct>>) -> Self {
+        pub fn sensitivity(mut self, value: impl crate::IntoValue<SensitivityToAct>) -> Self {
             self.0
-                .insert("Sensitivity".to_owned(), value.into().into_json());
+                .insert("Sensitivity".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4427,10 +4635,10 @@ pub mod web_acl {
 
     impl ClientSideActionConfig {
         /// A new `ClientSideActionConfig` with its required properties.
-        pub fn new(challenge: impl Into<crate::Value<ClientSideAction>>) -> Self {
+        pub fn new(challenge: impl crate::IntoValue<ClientSideAction>) -> Self {
             ClientSideActionConfig(crate::typed::Properties::from_iter([(
                 "Challenge".to_owned(),
-                challenge.into().into_json(),
+                challenge.into_value().into_json(),
             )]))
         }
     }
@@ -4456,8 +4664,9 @@ pub mod web_acl {
         /// `All`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-cookiematchpattern.html#cfn-wafv2-webacl-cookiematchpattern-all)
-        pub fn all(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("All".to_owned(), value.into().into_json());
+        pub fn all(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("All".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4466,9 +4675,9 @@ pub mod web_acl {
         /// Items: 1 to 199.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-cookiematchpattern.html#cfn-wafv2-webacl-cookiematchpattern-excludedcookies)
-        pub fn excluded_cookies(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn excluded_cookies(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ExcludedCookies".to_owned(), value.into().into_json());
+                .insert("ExcludedCookies".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4477,9 +4686,9 @@ pub mod web_acl {
         /// Items: 1 to 199.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-cookiematchpattern.html#cfn-wafv2-webacl-cookiematchpattern-includedcookies)
-        pub fn included_cookies(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn included_cookies(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("IncludedCookies".to_owned(), value.into().into_json());
+                .insert("IncludedCookies".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4499,16 +4708,22 @@ pub mod web_acl {
     impl Cookies {
         /// A new `Cookies` with its required properties.
         pub fn new(
-            match_pattern: impl Into<crate::Value<CookieMatchPattern>>,
-            match_scope: impl Into<crate::Value<MapMatchScope>>,
-            oversize_handling: impl Into<crate::Value<OversizeHandling>>,
+            match_pattern: impl crate::IntoValue<CookieMatchPattern>,
+            match_scope: impl crate::IntoValue<MapMatchScope>,
+            oversize_handling: impl crate::IntoValue<OversizeHandling>,
         ) -> Self {
             Cookies(crate::typed::Properties::from_iter([
-                ("MatchPattern".to_owned(), match_pattern.into().into_json()),
-                ("MatchScope".to_owned(), match_scope.into().into_json()),
+                (
+                    "MatchPattern".to_owned(),
+                    match_pattern.into_value().into_json(),
+                ),
+                (
+                    "MatchScope".to_owned(),
+                    match_scope.into_value().into_json(),
+                ),
                 (
                     "OversizeHandling".to_owned(),
-                    oversize_handling.into().into_json(),
+                    oversize_handling.into_value().into_json(),
                 ),
             ]))
         }
@@ -4537,10 +4752,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-countaction.html#cfn-wafv2-webacl-countaction-customrequesthandling)
         pub fn custom_request_handling(
             mut self,
-            value: impl Into<crate::Value<CustomRequestHandling>>,
+            value: impl crate::IntoValue<CustomRequestHandling>,
         ) -> Self {
-            self.0
-                .insert("CustomRequestHandling".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomRequestHandling".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -4560,12 +4777,12 @@ pub mod web_acl {
     impl CustomHttpHeader {
         /// A new `CustomHttpHeader` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             CustomHttpHeader(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -4584,10 +4801,10 @@ pub mod web_acl {
 
     impl CustomRequestHandling {
         /// A new `CustomRequestHandling` with its required properties.
-        pub fn new(insert_headers: impl Into<crate::Value<Vec<CustomHttpHeader>>>) -> Self {
+        pub fn new(insert_headers: impl crate::IntoValue<Vec<CustomHttpHeader>>) -> Self {
             CustomRequestHandling(crate::typed::Properties::from_iter([(
                 "InsertHeaders".to_owned(),
-                insert_headers.into().into_json(),
+                insert_headers.into_value().into_json(),
             )]))
         }
     }
@@ -4606,10 +4823,10 @@ pub mod web_acl {
 
     impl CustomResponse {
         /// A new `CustomResponse` with its required properties.
-        pub fn new(response_code: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(response_code: impl crate::IntoValue<i64>) -> Self {
             CustomResponse(crate::typed::Properties::from_iter([(
                 "ResponseCode".to_owned(),
-                response_code.into().into_json(),
+                response_code.into_value().into_json(),
             )]))
         }
 
@@ -4620,9 +4837,11 @@ pub mod web_acl {
         /// Pattern: `^[\w\-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-customresponse.html#cfn-wafv2-webacl-customresponse-customresponsebodykey)
-        pub fn custom_response_body_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CustomResponseBodyKey".to_owned(), value.into().into_json());
+        pub fn custom_response_body_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CustomResponseBodyKey".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -4633,10 +4852,10 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-customresponse.html#cfn-wafv2-webacl-customresponse-responseheaders)
         pub fn response_headers(
             mut self,
-            value: impl Into<crate::Value<Vec<CustomHttpHeader>>>,
+            value: impl crate::IntoValue<Vec<CustomHttpHeader>>,
         ) -> Self {
             self.0
-                .insert("ResponseHeaders".to_owned(), value.into().into_json());
+                .insert("ResponseHeaders".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4656,12 +4875,15 @@ pub mod web_acl {
     impl CustomResponseBody {
         /// A new `CustomResponseBody` with its required properties.
         pub fn new(
-            content: impl Into<crate::Value<String>>,
-            content_type: impl Into<crate::Value<ResponseContentType>>,
+            content: impl crate::IntoValue<String>,
+            content_type: impl crate::IntoValue<ResponseContentType>,
         ) -> Self {
             CustomResponseBody(crate::typed::Properties::from_iter([
-                ("Content".to_owned(), content.into().into_json()),
-                ("ContentType".to_owned(), content_type.into().into_json()),
+                ("Content".to_owned(), content.into_value().into_json()),
+                (
+                    "ContentType".to_owned(),
+                    content_type.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -4681,22 +4903,22 @@ pub mod web_acl {
     impl DataProtect {
         /// A new `DataProtect` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<DataProtectionAction>>,
-            field: impl Into<crate::Value<FieldToProtect>>,
+            action: impl crate::IntoValue<DataProtectionAction>,
+            field: impl crate::IntoValue<FieldToProtect>,
         ) -> Self {
             DataProtect(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Field".to_owned(), field.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Field".to_owned(), field.into_value().into_json()),
             ]))
         }
 
         /// `ExcludeRateBasedDetails`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-dataprotect.html#cfn-wafv2-webacl-dataprotect-excluderatebaseddetails)
-        pub fn exclude_rate_based_details(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn exclude_rate_based_details(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "ExcludeRateBasedDetails".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4704,10 +4926,10 @@ pub mod web_acl {
         /// `ExcludeRuleMatchDetails`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-dataprotect.html#cfn-wafv2-webacl-dataprotect-excluderulematchdetails)
-        pub fn exclude_rule_match_details(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn exclude_rule_match_details(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0.insert(
                 "ExcludeRuleMatchDetails".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -4727,10 +4949,10 @@ pub mod web_acl {
 
     impl DataProtectionConfig {
         /// A new `DataProtectionConfig` with its required properties.
-        pub fn new(data_protections: impl Into<crate::Value<Vec<DataProtect>>>) -> Self {
+        pub fn new(data_protections: impl crate::IntoValue<Vec<DataProtect>>) -> Self {
             DataProtectionConfig(crate::typed::Properties::from_iter([(
                 "DataProtections".to_owned(),
-                data_protections.into().into_json(),
+                data_protections.into_value().into_json(),
             )]))
         }
     }
@@ -4756,16 +4978,18 @@ pub mod web_acl {
         /// `Allow`: [`AllowAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-defaultaction.html#cfn-wafv2-webacl-defaultaction-allow)
-        pub fn allow(mut self, value: impl Into<crate::Value<AllowAction>>) -> Self {
-            self.0.insert("Allow".to_owned(), value.into().into_json());
+        pub fn allow(mut self, value: impl crate::IntoValue<AllowAction>) -> Self {
+            self.0
+                .insert("Allow".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Block`: [`BlockAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-defaultaction.html#cfn-wafv2-webacl-defaultaction-block)
-        pub fn block(mut self, value: impl Into<crate::Value<BlockAction>>) -> Self {
-            self.0.insert("Block".to_owned(), value.into().into_json());
+        pub fn block(mut self, value: impl crate::IntoValue<BlockAction>) -> Self {
+            self.0
+                .insert("Block".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4784,10 +5008,10 @@ pub mod web_acl {
 
     impl ExcludedRule {
         /// A new `ExcludedRule` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             ExcludedRule(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -4806,10 +5030,10 @@ pub mod web_acl {
 
     impl FieldIdentifier {
         /// A new `FieldIdentifier` with its required properties.
-        pub fn new(identifier: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(identifier: impl crate::IntoValue<String>) -> Self {
             FieldIdentifier(crate::typed::Properties::from_iter([(
                 "Identifier".to_owned(),
-                identifier.into().into_json(),
+                identifier.into_value().into_json(),
             )]))
         }
     }
@@ -4835,88 +5059,92 @@ pub mod web_acl {
         /// `AllQueryArguments`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-allqueryarguments)
-        pub fn all_query_arguments(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0
-                .insert("AllQueryArguments".to_owned(), value.into().into_json());
+        pub fn all_query_arguments(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0.insert(
+                "AllQueryArguments".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `Body`: [`Body`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-body)
-        pub fn body(mut self, value: impl Into<crate::Value<Body>>) -> Self {
-            self.0.insert("Body".to_owned(), value.into().into_json());
+        pub fn body(mut self, value: impl crate::IntoValue<Body>) -> Self {
+            self.0
+                .insert("Body".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Cookies`: [`Cookies`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-cookies)
-        pub fn cookies(mut self, value: impl Into<crate::Value<Cookies>>) -> Self {
+        pub fn cookies(mut self, value: impl crate::IntoValue<Cookies>) -> Self {
             self.0
-                .insert("Cookies".to_owned(), value.into().into_json());
+                .insert("Cookies".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HeaderOrder`: [`HeaderOrder`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-headerorder)
-        pub fn header_order(mut self, value: impl Into<crate::Value<HeaderOrder>>) -> Self {
+        pub fn header_order(mut self, value: impl crate::IntoValue<HeaderOrder>) -> Self {
             self.0
-                .insert("HeaderOrder".to_owned(), value.into().into_json());
+                .insert("HeaderOrder".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Headers`: [`Headers`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-headers)
-        pub fn headers(mut self, value: impl Into<crate::Value<Headers>>) -> Self {
+        pub fn headers(mut self, value: impl crate::IntoValue<Headers>) -> Self {
             self.0
-                .insert("Headers".to_owned(), value.into().into_json());
+                .insert("Headers".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `JA3Fingerprint`: [`Ja3Fingerprint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-ja3fingerprint)
-        pub fn ja3_fingerprint(mut self, value: impl Into<crate::Value<Ja3Fingerprint>>) -> Self {
+        pub fn ja3_fingerprint(mut self, value: impl crate::IntoValue<Ja3Fingerprint>) -> Self {
             self.0
-                .insert("JA3Fingerprint".to_owned(), value.into().into_json());
+                .insert("JA3Fingerprint".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `JA4Fingerprint`: [`Ja4Fingerprint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-ja4fingerprint)
-        pub fn ja4_fingerprint(mut self, value: impl Into<crate::Value<Ja4Fingerprint>>) -> Self {
+        pub fn ja4_fingerprint(mut self, value: impl crate::IntoValue<Ja4Fingerprint>) -> Self {
             self.0
-                .insert("JA4Fingerprint".to_owned(), value.into().into_json());
+                .insert("JA4Fingerprint".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `JsonBody`: [`JsonBody`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-jsonbody)
-        pub fn json_body(mut self, value: impl Into<crate::Value<JsonBody>>) -> Self {
+        pub fn json_body(mut self, value: impl crate::IntoValue<JsonBody>) -> Self {
             self.0
-                .insert("JsonBody".to_owned(), value.into().into_json());
+                .insert("JsonBody".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Method`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-method)
-        pub fn method(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("Method".to_owned(), value.into().into_json());
+        pub fn method(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("Method".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `QueryString`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-querystring)
-        pub fn query_string(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn query_string(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("QueryString".to_owned(), value.into().into_json());
+                .insert("QueryString".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4925,10 +5153,10 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-singleheader)
         pub fn single_header(
             mut self,
-            value: impl Into<crate::Value<FieldToMatchSingleHeader>>,
+            value: impl crate::IntoValue<FieldToMatchSingleHeader>,
         ) -> Self {
             self.0
-                .insert("SingleHeader".to_owned(), value.into().into_json());
+                .insert("SingleHeader".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -4937,28 +5165,30 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-singlequeryargument)
         pub fn single_query_argument(
             mut self,
-            value: impl Into<crate::Value<FieldToMatchSingleQueryArgument>>,
+            value: impl crate::IntoValue<FieldToMatchSingleQueryArgument>,
         ) -> Self {
-            self.0
-                .insert("SingleQueryArgument".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SingleQueryArgument".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `UriFragment`: [`UriFragment`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-urifragment)
-        pub fn uri_fragment(mut self, value: impl Into<crate::Value<UriFragment>>) -> Self {
+        pub fn uri_fragment(mut self, value: impl crate::IntoValue<UriFragment>) -> Self {
             self.0
-                .insert("UriFragment".to_owned(), value.into().into_json());
+                .insert("UriFragment".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UriPath`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-uripath)
-        pub fn uri_path(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn uri_path(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("UriPath".to_owned(), value.into().into_json());
+                .insert("UriPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -4977,10 +5207,10 @@ pub mod web_acl {
 
     impl FieldToMatchSingleHeader {
         /// A new `FieldToMatchSingleHeader` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             FieldToMatchSingleHeader(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -4999,10 +5229,10 @@ pub mod web_acl {
 
     impl FieldToMatchSingleQueryArgument {
         /// A new `FieldToMatchSingleQueryArgument` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             FieldToMatchSingleQueryArgument(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -5021,10 +5251,10 @@ pub mod web_acl {
 
     impl FieldToProtect {
         /// A new `FieldToProtect` with its required properties.
-        pub fn new(field_type: impl Into<crate::Value<FieldType>>) -> Self {
+        pub fn new(field_type: impl crate::IntoValue<FieldType>) -> Self {
             FieldToProtect(crate::typed::Properties::from_iter([(
                 "FieldType".to_owned(),
-                field_type.into().into_json(),
+                field_type.into_value().into_json(),
             )]))
         }
 
@@ -5033,9 +5263,9 @@ pub mod web_acl {
         /// Items: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-fieldtoprotect.html#cfn-wafv2-webacl-fieldtoprotect-fieldkeys)
-        pub fn field_keys(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn field_keys(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("FieldKeys".to_owned(), value.into().into_json());
+                .insert("FieldKeys".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5055,15 +5285,18 @@ pub mod web_acl {
     impl ForwardedIpConfiguration {
         /// A new `ForwardedIpConfiguration` with its required properties.
         pub fn new(
-            fallback_behavior: impl Into<crate::Value<FallbackBehavior>>,
-            header_name: impl Into<crate::Value<String>>,
+            fallback_behavior: impl crate::IntoValue<FallbackBehavior>,
+            header_name: impl crate::IntoValue<String>,
         ) -> Self {
             ForwardedIpConfiguration(crate::typed::Properties::from_iter([
                 (
                     "FallbackBehavior".to_owned(),
-                    fallback_behavior.into().into_json(),
+                    fallback_behavior.into_value().into_json(),
                 ),
-                ("HeaderName".to_owned(), header_name.into().into_json()),
+                (
+                    "HeaderName".to_owned(),
+                    header_name.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -5091,9 +5324,9 @@ pub mod web_acl {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-geomatchstatement.html#cfn-wafv2-webacl-geomatchstatement-countrycodes)
-        pub fn country_codes(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn country_codes(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("CountryCodes".to_owned(), value.into().into_json());
+                .insert("CountryCodes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5102,10 +5335,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-geomatchstatement.html#cfn-wafv2-webacl-geomatchstatement-forwardedipconfig)
         pub fn forwarded_ip_config(
             mut self,
-            value: impl Into<crate::Value<ForwardedIpConfiguration>>,
+            value: impl crate::IntoValue<ForwardedIpConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ForwardedIPConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ForwardedIPConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5131,8 +5366,9 @@ pub mod web_acl {
         /// `All`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-headermatchpattern.html#cfn-wafv2-webacl-headermatchpattern-all)
-        pub fn all(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("All".to_owned(), value.into().into_json());
+        pub fn all(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("All".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5141,9 +5377,9 @@ pub mod web_acl {
         /// Items: 1 to 199.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-headermatchpattern.html#cfn-wafv2-webacl-headermatchpattern-excludedheaders)
-        pub fn excluded_headers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn excluded_headers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ExcludedHeaders".to_owned(), value.into().into_json());
+                .insert("ExcludedHeaders".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5152,9 +5388,9 @@ pub mod web_acl {
         /// Items: 1 to 199.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-headermatchpattern.html#cfn-wafv2-webacl-headermatchpattern-includedheaders)
-        pub fn included_headers(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn included_headers(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("IncludedHeaders".to_owned(), value.into().into_json());
+                .insert("IncludedHeaders".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5173,10 +5409,10 @@ pub mod web_acl {
 
     impl HeaderOrder {
         /// A new `HeaderOrder` with its required properties.
-        pub fn new(oversize_handling: impl Into<crate::Value<OversizeHandling>>) -> Self {
+        pub fn new(oversize_handling: impl crate::IntoValue<OversizeHandling>) -> Self {
             HeaderOrder(crate::typed::Properties::from_iter([(
                 "OversizeHandling".to_owned(),
-                oversize_handling.into().into_json(),
+                oversize_handling.into_value().into_json(),
             )]))
         }
     }
@@ -5196,16 +5432,22 @@ pub mod web_acl {
     impl Headers {
         /// A new `Headers` with its required properties.
         pub fn new(
-            match_pattern: impl Into<crate::Value<HeaderMatchPattern>>,
-            match_scope: impl Into<crate::Value<MapMatchScope>>,
-            oversize_handling: impl Into<crate::Value<OversizeHandling>>,
+            match_pattern: impl crate::IntoValue<HeaderMatchPattern>,
+            match_scope: impl crate::IntoValue<MapMatchScope>,
+            oversize_handling: impl crate::IntoValue<OversizeHandling>,
         ) -> Self {
             Headers(crate::typed::Properties::from_iter([
-                ("MatchPattern".to_owned(), match_pattern.into().into_json()),
-                ("MatchScope".to_owned(), match_scope.into().into_json()),
+                (
+                    "MatchPattern".to_owned(),
+                    match_pattern.into_value().into_json(),
+                ),
+                (
+                    "MatchScope".to_owned(),
+                    match_scope.into_value().into_json(),
+                ),
                 (
                     "OversizeHandling".to_owned(),
-                    oversize_handling.into().into_json(),
+                    oversize_handling.into_value().into_json(),
                 ),
             ]))
         }
@@ -5225,10 +5467,10 @@ pub mod web_acl {
 
     impl ImmunityTimeProperty {
         /// A new `ImmunityTimeProperty` with its required properties.
-        pub fn new(immunity_time: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(immunity_time: impl crate::IntoValue<i64>) -> Self {
             ImmunityTimeProperty(crate::typed::Properties::from_iter([(
                 "ImmunityTime".to_owned(),
-                immunity_time.into().into_json(),
+                immunity_time.into_value().into_json(),
             )]))
         }
     }
@@ -5248,17 +5490,20 @@ pub mod web_acl {
     impl IpSetForwardedIpConfiguration {
         /// A new `IpSetForwardedIpConfiguration` with its required properties.
         pub fn new(
-            fallback_behavior: impl Into<crate::Value<IpSetForwardedIpConfigurationFallbackBehavior>>,
-            header_name: impl Into<crate::Value<String>>,
-            position: impl Into<crate::Value<Position>>,
+            fallback_behavior: impl crate::IntoValue<IpSetForwardedIpConfigurationFallbackBehavior>,
+            header_name: impl crate::IntoValue<String>,
+            position: impl crate::IntoValue<Position>,
         ) -> Self {
             IpSetForwardedIpConfiguration(crate::typed::Properties::from_iter([
                 (
                     "FallbackBehavior".to_owned(),
-                    fallback_behavior.into().into_json(),
+                    fallback_behavior.into_value().into_json(),
                 ),
-                ("HeaderName".to_owned(), header_name.into().into_json()),
-                ("Position".to_owned(), position.into().into_json()),
+                (
+                    "HeaderName".to_owned(),
+                    header_name.into_value().into_json(),
+                ),
+                ("Position".to_owned(), position.into_value().into_json()),
             ]))
         }
     }
@@ -5277,10 +5522,10 @@ pub mod web_acl {
 
     impl IpSetReferenceStatement {
         /// A new `IpSetReferenceStatement` with its required properties.
-        pub fn new(arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(arn: impl crate::IntoValue<String>) -> Self {
             IpSetReferenceStatement(crate::typed::Properties::from_iter([(
                 "Arn".to_owned(),
-                arn.into().into_json(),
+                arn.into_value().into_json(),
             )]))
         }
 
@@ -5289,11 +5534,11 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ipsetreferencestatement.html#cfn-wafv2-webacl-ipsetreferencestatement-ipsetforwardedipconfig)
         pub fn ip_set_forwarded_ip_config(
             mut self,
-            value: impl Into<crate::Value<IpSetForwardedIpConfiguration>>,
+            value: impl crate::IntoValue<IpSetForwardedIpConfiguration>,
         ) -> Self {
             self.0.insert(
                 "IPSetForwardedIPConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5314,11 +5559,11 @@ pub mod web_acl {
     impl Ja3Fingerprint {
         /// A new `Ja3Fingerprint` with its required properties.
         pub fn new(
-            fallback_behavior: impl Into<crate::Value<Ja3FingerprintFallbackBehavior>>,
+            fallback_behavior: impl crate::IntoValue<Ja3FingerprintFallbackBehavior>,
         ) -> Self {
             Ja3Fingerprint(crate::typed::Properties::from_iter([(
                 "FallbackBehavior".to_owned(),
-                fallback_behavior.into().into_json(),
+                fallback_behavior.into_value().into_json(),
             )]))
         }
     }
@@ -5338,11 +5583,11 @@ pub mod web_acl {
     impl Ja4Fingerprint {
         /// A new `Ja4Fingerprint` with its required properties.
         pub fn new(
-            fallback_behavior: impl Into<crate::Value<Ja4FingerprintFallbackBehavior>>,
+            fallback_behavior: impl crate::IntoValue<Ja4FingerprintFallbackBehavior>,
         ) -> Self {
             Ja4Fingerprint(crate::typed::Properties::from_iter([(
                 "FallbackBehavior".to_owned(),
-                fallback_behavior.into().into_json(),
+                fallback_behavior.into_value().into_json(),
             )]))
         }
     }
@@ -5362,12 +5607,18 @@ pub mod web_acl {
     impl JsonBody {
         /// A new `JsonBody` with its required properties.
         pub fn new(
-            match_pattern: impl Into<crate::Value<JsonMatchPattern>>,
-            match_scope: impl Into<crate::Value<JsonMatchScope>>,
+            match_pattern: impl crate::IntoValue<JsonMatchPattern>,
+            match_scope: impl crate::IntoValue<JsonMatchScope>,
         ) -> Self {
             JsonBody(crate::typed::Properties::from_iter([
-                ("MatchPattern".to_owned(), match_pattern.into().into_json()),
-                ("MatchScope".to_owned(), match_scope.into().into_json()),
+                (
+                    "MatchPattern".to_owned(),
+                    match_pattern.into_value().into_json(),
+                ),
+                (
+                    "MatchScope".to_owned(),
+                    match_scope.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -5376,11 +5627,11 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-jsonbody.html#cfn-wafv2-webacl-jsonbody-invalidfallbackbehavior)
         pub fn invalid_fallback_behavior(
             mut self,
-            value: impl Into<crate::Value<BodyParsingFallbackBehavior>>,
+            value: impl crate::IntoValue<BodyParsingFallbackBehavior>,
         ) -> Self {
             self.0.insert(
                 "InvalidFallbackBehavior".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5388,12 +5639,11 @@ pub mod web_acl {
         /// `OversizeHandling`: [`OversizeHandling`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-jsonbody.html#cfn-wafv2-webacl-jsonbody-oversizehandling)
-        pub fn oversize_handling(
-            mut self,
-            value: impl Into<crate::Value<OversizeHandling>>,
-        ) -> Self {
-            self.0
-                .insert("OversizeHandling".to_owned(), value.into().into_json());
+        pub fn oversize_handling(mut self, value: impl crate::IntoValue<OversizeHandling>) -> Self {
+            self.0.insert(
+                "OversizeHandling".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5419,8 +5669,9 @@ pub mod web_acl {
         /// `All`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-jsonmatchpattern.html#cfn-wafv2-webacl-jsonmatchpattern-all)
-        pub fn all(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("All".to_owned(), value.into().into_json());
+        pub fn all(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("All".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5429,9 +5680,9 @@ pub mod web_acl {
         /// Items: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-jsonmatchpattern.html#cfn-wafv2-webacl-jsonmatchpattern-includedpaths)
-        pub fn included_paths(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn included_paths(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("IncludedPaths".to_owned(), value.into().into_json());
+                .insert("IncludedPaths".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5450,10 +5701,10 @@ pub mod web_acl {
 
     impl Label {
         /// A new `Label` with its required properties.
-        pub fn new(name: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(name: impl crate::IntoValue<String>) -> Self {
             Label(crate::typed::Properties::from_iter([(
                 "Name".to_owned(),
-                name.into().into_json(),
+                name.into_value().into_json(),
             )]))
         }
     }
@@ -5473,12 +5724,12 @@ pub mod web_acl {
     impl LabelMatchStatement {
         /// A new `LabelMatchStatement` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            scope: impl Into<crate::Value<LabelMatchScope>>,
+            key: impl crate::IntoValue<String>,
+            scope: impl crate::IntoValue<LabelMatchScope>,
         ) -> Self {
             LabelMatchStatement(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Scope".to_owned(), scope.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Scope".to_owned(), scope.into_value().into_json()),
             ]))
         }
     }
@@ -5506,11 +5757,11 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-managedrulegroupconfig.html#cfn-wafv2-webacl-managedrulegroupconfig-awsmanagedrulesacfpruleset)
         pub fn aws_managed_rules_acfp_rule_set(
             mut self,
-            value: impl Into<crate::Value<AwsManagedRulesAcfpRuleSet>>,
+            value: impl crate::IntoValue<AwsManagedRulesAcfpRuleSet>,
         ) -> Self {
             self.0.insert(
                 "AWSManagedRulesACFPRuleSet".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5520,11 +5771,11 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-managedrulegroupconfig.html#cfn-wafv2-webacl-managedrulegroupconfig-awsmanagedrulesatpruleset)
         pub fn aws_managed_rules_atp_rule_set(
             mut self,
-            value: impl Into<crate::Value<AwsManagedRulesAtpRuleSet>>,
+            value: impl crate::IntoValue<AwsManagedRulesAtpRuleSet>,
         ) -> Self {
             self.0.insert(
                 "AWSManagedRulesATPRuleSet".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5534,11 +5785,11 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-managedrulegroupconfig.html#cfn-wafv2-webacl-managedrulegroupconfig-awsmanagedrulesantiddosruleset)
         pub fn aws_managed_rules_anti_d_do_s_rule_set(
             mut self,
-            value: impl Into<crate::Value<AwsManagedRulesAntiDDoSRuleSet>>,
+            value: impl crate::IntoValue<AwsManagedRulesAntiDDoSRuleSet>,
         ) -> Self {
             self.0.insert(
                 "AWSManagedRulesAntiDDoSRuleSet".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5548,11 +5799,11 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-managedrulegroupconfig.html#cfn-wafv2-webacl-managedrulegroupconfig-awsmanagedrulesbotcontrolruleset)
         pub fn aws_managed_rules_bot_control_rule_set(
             mut self,
-            value: impl Into<crate::Value<AwsManagedRulesBotControlRuleSet>>,
+            value: impl crate::IntoValue<AwsManagedRulesBotControlRuleSet>,
         ) -> Self {
             self.0.insert(
                 "AWSManagedRulesBotControlRuleSet".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5564,18 +5815,18 @@ pub mod web_acl {
         /// Pattern: `.*\S.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-managedrulegroupconfig.html#cfn-wafv2-webacl-managedrulegroupconfig-loginpath)
-        pub fn login_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn login_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LoginPath".to_owned(), value.into().into_json());
+                .insert("LoginPath".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PasswordField`: [`FieldIdentifier`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-managedrulegroupconfig.html#cfn-wafv2-webacl-managedrulegroupconfig-passwordfield)
-        pub fn password_field(mut self, value: impl Into<crate::Value<FieldIdentifier>>) -> Self {
+        pub fn password_field(mut self, value: impl crate::IntoValue<FieldIdentifier>) -> Self {
             self.0
-                .insert("PasswordField".to_owned(), value.into().into_json());
+                .insert("PasswordField".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5584,19 +5835,19 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-managedrulegroupconfig.html#cfn-wafv2-webacl-managedrulegroupconfig-payloadtype)
         pub fn payload_type(
             mut self,
-            value: impl Into<crate::Value<ManagedRuleGroupConfigPayloadType>>,
+            value: impl crate::IntoValue<ManagedRuleGroupConfigPayloadType>,
         ) -> Self {
             self.0
-                .insert("PayloadType".to_owned(), value.into().into_json());
+                .insert("PayloadType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UsernameField`: [`FieldIdentifier`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-managedrulegroupconfig.html#cfn-wafv2-webacl-managedrulegroupconfig-usernamefield)
-        pub fn username_field(mut self, value: impl Into<crate::Value<FieldIdentifier>>) -> Self {
+        pub fn username_field(mut self, value: impl crate::IntoValue<FieldIdentifier>) -> Self {
             self.0
-                .insert("UsernameField".to_owned(), value.into().into_json());
+                .insert("UsernameField".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5616,12 +5867,15 @@ pub mod web_acl {
     impl ManagedRuleGroupStatement {
         /// A new `ManagedRuleGroupStatement` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            vendor_name: impl Into<crate::Value<String>>,
+            name: impl crate::IntoValue<String>,
+            vendor_name: impl crate::IntoValue<String>,
         ) -> Self {
             ManagedRuleGroupStatement(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("VendorName".to_owned(), vendor_name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                (
+                    "VendorName".to_owned(),
+                    vendor_name.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -5630,9 +5884,9 @@ pub mod web_acl {
         /// Items: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-managedrulegroupstatement.html#cfn-wafv2-webacl-managedrulegroupstatement-excludedrules)
-        pub fn excluded_rules(mut self, value: impl Into<crate::Value<Vec<ExcludedRule>>>) -> Self {
+        pub fn excluded_rules(mut self, value: impl crate::IntoValue<Vec<ExcludedRule>>) -> Self {
             self.0
-                .insert("ExcludedRules".to_owned(), value.into().into_json());
+                .insert("ExcludedRules".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5641,11 +5895,11 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-managedrulegroupstatement.html#cfn-wafv2-webacl-managedrulegroupstatement-managedrulegroupconfigs)
         pub fn managed_rule_group_configs(
             mut self,
-            value: impl Into<crate::Value<Vec<ManagedRuleGroupConfig>>>,
+            value: impl crate::IntoValue<Vec<ManagedRuleGroupConfig>>,
         ) -> Self {
             self.0.insert(
                 "ManagedRuleGroupConfigs".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -5657,19 +5911,23 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-managedrulegroupstatement.html#cfn-wafv2-webacl-managedrulegroupstatement-ruleactionoverrides)
         pub fn rule_action_overrides(
             mut self,
-            value: impl Into<crate::Value<Vec<RuleActionOverride>>>,
+            value: impl crate::IntoValue<Vec<RuleActionOverride>>,
         ) -> Self {
-            self.0
-                .insert("RuleActionOverrides".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RuleActionOverrides".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ScopeDownStatement`: [`Statement`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-managedrulegroupstatement.html#cfn-wafv2-webacl-managedrulegroupstatement-scopedownstatement)
-        pub fn scope_down_statement(mut self, value: impl Into<crate::Value<Statement>>) -> Self {
-            self.0
-                .insert("ScopeDownStatement".to_owned(), value.into().into_json());
+        pub fn scope_down_statement(mut self, value: impl crate::IntoValue<Statement>) -> Self {
+            self.0.insert(
+                "ScopeDownStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5680,9 +5938,9 @@ pub mod web_acl {
         /// Pattern: `^[\w#:\.\-/]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-managedrulegroupstatement.html#cfn-wafv2-webacl-managedrulegroupstatement-version)
-        pub fn version(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5701,10 +5959,10 @@ pub mod web_acl {
 
     impl NotStatement {
         /// A new `NotStatement` with its required properties.
-        pub fn new(statement: impl Into<crate::Value<Statement>>) -> Self {
+        pub fn new(statement: impl crate::IntoValue<Statement>) -> Self {
             NotStatement(crate::typed::Properties::from_iter([(
                 "Statement".to_owned(),
-                statement.into().into_json(),
+                statement.into_value().into_json(),
             )]))
         }
     }
@@ -5723,10 +5981,10 @@ pub mod web_acl {
 
     impl OnSourceDDoSProtectionConfig {
         /// A new `OnSourceDDoSProtectionConfig` with its required properties.
-        pub fn new(alb_low_reputation_mode: impl Into<crate::Value<AlbLowReputationMode>>) -> Self {
+        pub fn new(alb_low_reputation_mode: impl crate::IntoValue<AlbLowReputationMode>) -> Self {
             OnSourceDDoSProtectionConfig(crate::typed::Properties::from_iter([(
                 "ALBLowReputationMode".to_owned(),
-                alb_low_reputation_mode.into().into_json(),
+                alb_low_reputation_mode.into_value().into_json(),
             )]))
         }
     }
@@ -5745,10 +6003,10 @@ pub mod web_acl {
 
     impl OrStatement {
         /// A new `OrStatement` with its required properties.
-        pub fn new(statements: impl Into<crate::Value<Vec<Statement>>>) -> Self {
+        pub fn new(statements: impl crate::IntoValue<Vec<Statement>>) -> Self {
             OrStatement(crate::typed::Properties::from_iter([(
                 "Statements".to_owned(),
-                statements.into().into_json(),
+                statements.into_value().into_json(),
             )]))
         }
     }
@@ -5774,16 +6032,18 @@ pub mod web_acl {
         /// `Count`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-overrideaction.html#cfn-wafv2-webacl-overrideaction-count)
-        pub fn count(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("Count".to_owned(), value.into().into_json());
+        pub fn count(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("Count".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `None`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-overrideaction.html#cfn-wafv2-webacl-overrideaction-none)
-        pub fn none(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("None".to_owned(), value.into().into_json());
+        pub fn none(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("None".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -5803,15 +6063,15 @@ pub mod web_acl {
     impl RateBasedStatement {
         /// A new `RateBasedStatement` with its required properties.
         pub fn new(
-            aggregate_key_type: impl Into<crate::Value<AggregateKeyType>>,
-            limit: impl Into<crate::Value<i64>>,
+            aggregate_key_type: impl crate::IntoValue<AggregateKeyType>,
+            limit: impl crate::IntoValue<i64>,
         ) -> Self {
             RateBasedStatement(crate::typed::Properties::from_iter([
                 (
                     "AggregateKeyType".to_owned(),
-                    aggregate_key_type.into().into_json(),
+                    aggregate_key_type.into_value().into_json(),
                 ),
-                ("Limit".to_owned(), limit.into().into_json()),
+                ("Limit".to_owned(), limit.into_value().into_json()),
             ]))
         }
 
@@ -5822,19 +6082,21 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ratebasedstatement.html#cfn-wafv2-webacl-ratebasedstatement-customkeys)
         pub fn custom_keys(
             mut self,
-            value: impl Into<crate::Value<Vec<RateBasedStatementCustomKey>>>,
+            value: impl crate::IntoValue<Vec<RateBasedStatementCustomKey>>,
         ) -> Self {
             self.0
-                .insert("CustomKeys".to_owned(), value.into().into_json());
+                .insert("CustomKeys".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EvaluationWindowSec`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ratebasedstatement.html#cfn-wafv2-webacl-ratebasedstatement-evaluationwindowsec)
-        pub fn evaluation_window_sec(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("EvaluationWindowSec".to_owned(), value.into().into_json());
+        pub fn evaluation_window_sec(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "EvaluationWindowSec".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -5843,19 +6105,23 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ratebasedstatement.html#cfn-wafv2-webacl-ratebasedstatement-forwardedipconfig)
         pub fn forwarded_ip_config(
             mut self,
-            value: impl Into<crate::Value<ForwardedIpConfiguration>>,
+            value: impl crate::IntoValue<ForwardedIpConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ForwardedIPConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ForwardedIPConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ScopeDownStatement`: [`Statement`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ratebasedstatement.html#cfn-wafv2-webacl-ratebasedstatement-scopedownstatement)
-        pub fn scope_down_statement(mut self, value: impl Into<crate::Value<Statement>>) -> Self {
-            self.0
-                .insert("ScopeDownStatement".to_owned(), value.into().into_json());
+        pub fn scope_down_statement(mut self, value: impl crate::IntoValue<Statement>) -> Self {
+            self.0.insert(
+                "ScopeDownStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -5881,50 +6147,54 @@ pub mod web_acl {
         /// `ASN`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-asn)
-        pub fn asn(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("ASN".to_owned(), value.into().into_json());
+        pub fn asn(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("ASN".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Cookie`: [`RateLimitCookie`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-cookie)
-        pub fn cookie(mut self, value: impl Into<crate::Value<RateLimitCookie>>) -> Self {
-            self.0.insert("Cookie".to_owned(), value.into().into_json());
+        pub fn cookie(mut self, value: impl crate::IntoValue<RateLimitCookie>) -> Self {
+            self.0
+                .insert("Cookie".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ForwardedIP`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-forwardedip)
-        pub fn forwarded_ip(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn forwarded_ip(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("ForwardedIP".to_owned(), value.into().into_json());
+                .insert("ForwardedIP".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `HTTPMethod`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-httpmethod)
-        pub fn http_method(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+        pub fn http_method(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
             self.0
-                .insert("HTTPMethod".to_owned(), value.into().into_json());
+                .insert("HTTPMethod".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Header`: [`RateLimitHeader`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-header)
-        pub fn header(mut self, value: impl Into<crate::Value<RateLimitHeader>>) -> Self {
-            self.0.insert("Header".to_owned(), value.into().into_json());
+        pub fn header(mut self, value: impl crate::IntoValue<RateLimitHeader>) -> Self {
+            self.0
+                .insert("Header".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `IP`: JSON.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-ip)
-        pub fn ip(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
-            self.0.insert("IP".to_owned(), value.into().into_json());
+        pub fn ip(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
+            self.0
+                .insert("IP".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5933,10 +6203,10 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-ja3fingerprint)
         pub fn ja3_fingerprint(
             mut self,
-            value: impl Into<crate::Value<RateLimitJa3Fingerprint>>,
+            value: impl crate::IntoValue<RateLimitJa3Fingerprint>,
         ) -> Self {
             self.0
-                .insert("JA3Fingerprint".to_owned(), value.into().into_json());
+                .insert("JA3Fingerprint".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5945,10 +6215,10 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-ja4fingerprint)
         pub fn ja4_fingerprint(
             mut self,
-            value: impl Into<crate::Value<RateLimitJa4Fingerprint>>,
+            value: impl crate::IntoValue<RateLimitJa4Fingerprint>,
         ) -> Self {
             self.0
-                .insert("JA4Fingerprint".to_owned(), value.into().into_json());
+                .insert("JA4Fingerprint".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5957,10 +6227,10 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-labelnamespace)
         pub fn label_namespace(
             mut self,
-            value: impl Into<crate::Value<RateLimitLabelNamespace>>,
+            value: impl crate::IntoValue<RateLimitLabelNamespace>,
         ) -> Self {
             self.0
-                .insert("LabelNamespace".to_owned(), value.into().into_json());
+                .insert("LabelNamespace".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -5969,31 +6239,28 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-queryargument)
         pub fn query_argument(
             mut self,
-            value: impl Into<crate::Value<RateLimitQueryArgument>>,
+            value: impl crate::IntoValue<RateLimitQueryArgument>,
         ) -> Self {
             self.0
-                .insert("QueryArgument".to_owned(), value.into().into_json());
+                .insert("QueryArgument".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `QueryString`: [`RateLimitQueryString`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-querystring)
-        pub fn query_string(
-            mut self,
-            value: impl Into<crate::Value<RateLimitQueryString>>,
-        ) -> Self {
+        pub fn query_string(mut self, value: impl crate::IntoValue<RateLimitQueryString>) -> Self {
             self.0
-                .insert("QueryString".to_owned(), value.into().into_json());
+                .insert("QueryString".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `UriPath`: [`RateLimitUriPath`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-uripath)
-        pub fn uri_path(mut self, value: impl Into<crate::Value<RateLimitUriPath>>) -> Self {
+        pub fn uri_path(mut self, value: impl crate::IntoValue<RateLimitUriPath>) -> Self {
             self.0
-                .insert("UriPath".to_owned(), value.into().into_json());
+                .insert("UriPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6013,14 +6280,14 @@ pub mod web_acl {
     impl RateLimitCookie {
         /// A new `RateLimitCookie` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            name: impl crate::IntoValue<String>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             RateLimitCookie(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -6041,14 +6308,14 @@ pub mod web_acl {
     impl RateLimitHeader {
         /// A new `RateLimitHeader` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            name: impl crate::IntoValue<String>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             RateLimitHeader(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -6069,11 +6336,11 @@ pub mod web_acl {
     impl RateLimitJa3Fingerprint {
         /// A new `RateLimitJa3Fingerprint` with its required properties.
         pub fn new(
-            fallback_behavior: impl Into<crate::Value<RateLimitJa3FingerprintFallbackBehavior>>,
+            fallback_behavior: impl crate::IntoValue<RateLimitJa3FingerprintFallbackBehavior>,
         ) -> Self {
             RateLimitJa3Fingerprint(crate::typed::Properties::from_iter([(
                 "FallbackBehavior".to_owned(),
-                fallback_behavior.into().into_json(),
+                fallback_behavior.into_value().into_json(),
             )]))
         }
     }
@@ -6093,11 +6360,11 @@ pub mod web_acl {
     impl RateLimitJa4Fingerprint {
         /// A new `RateLimitJa4Fingerprint` with its required properties.
         pub fn new(
-            fallback_behavior: impl Into<crate::Value<RateLimitJa4FingerprintFallbackBehavior>>,
+            fallback_behavior: impl crate::IntoValue<RateLimitJa4FingerprintFallbackBehavior>,
         ) -> Self {
             RateLimitJa4Fingerprint(crate::typed::Properties::from_iter([(
                 "FallbackBehavior".to_owned(),
-                fallback_behavior.into().into_json(),
+                fallback_behavior.into_value().into_json(),
             )]))
         }
     }
@@ -6116,10 +6383,10 @@ pub mod web_acl {
 
     impl RateLimitLabelNamespace {
         /// A new `RateLimitLabelNamespace` with its required properties.
-        pub fn new(namespace: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(namespace: impl crate::IntoValue<String>) -> Self {
             RateLimitLabelNamespace(crate::typed::Properties::from_iter([(
                 "Namespace".to_owned(),
-                namespace.into().into_json(),
+                namespace.into_value().into_json(),
             )]))
         }
     }
@@ -6139,14 +6406,14 @@ pub mod web_acl {
     impl RateLimitQueryArgument {
         /// A new `RateLimitQueryArgument` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            name: impl crate::IntoValue<String>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             RateLimitQueryArgument(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -6166,10 +6433,10 @@ pub mod web_acl {
 
     impl RateLimitQueryString {
         /// A new `RateLimitQueryString` with its required properties.
-        pub fn new(text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>) -> Self {
+        pub fn new(text_transformations: impl crate::IntoValue<Vec<TextTransformation>>) -> Self {
             RateLimitQueryString(crate::typed::Properties::from_iter([(
                 "TextTransformations".to_owned(),
-                text_transformations.into().into_json(),
+                text_transformations.into_value().into_json(),
             )]))
         }
     }
@@ -6188,10 +6455,10 @@ pub mod web_acl {
 
     impl RateLimitUriPath {
         /// A new `RateLimitUriPath` with its required properties.
-        pub fn new(text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>) -> Self {
+        pub fn new(text_transformations: impl crate::IntoValue<Vec<TextTransformation>>) -> Self {
             RateLimitUriPath(crate::typed::Properties::from_iter([(
                 "TextTransformations".to_owned(),
-                text_transformations.into().into_json(),
+                text_transformations.into_value().into_json(),
             )]))
         }
     }
@@ -6217,9 +6484,9 @@ pub mod web_acl {
         /// `RegexString`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-regex.html#cfn-wafv2-webacl-regex-regexstring)
-        pub fn regex_string(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn regex_string(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RegexString".to_owned(), value.into().into_json());
+                .insert("RegexString".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6239,16 +6506,22 @@ pub mod web_acl {
     impl RegexMatchStatement {
         /// A new `RegexMatchStatement` with its required properties.
         pub fn new(
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            regex_string: impl Into<crate::Value<String>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            regex_string: impl crate::IntoValue<String>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             RegexMatchStatement(crate::typed::Properties::from_iter([
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
-                ("RegexString".to_owned(), regex_string.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
+                (
+                    "RegexString".to_owned(),
+                    regex_string.into_value().into_json(),
+                ),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -6269,16 +6542,19 @@ pub mod web_acl {
     impl RegexPatternSetReferenceStatement {
         /// A new `RegexPatternSetReferenceStatement` with its required properties.
         pub fn new(
-            arn: impl Into<crate::Value<String>>,
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            arn: impl crate::IntoValue<String>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             RegexPatternSetReferenceStatement(crate::typed::Properties::from_iter([
-                ("Arn".to_owned(), arn.into().into_json()),
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
+                ("Arn".to_owned(), arn.into_value().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -6299,11 +6575,11 @@ pub mod web_acl {
     impl RequestBodyAssociatedResourceTypeConfig {
         /// A new `RequestBodyAssociatedResourceTypeConfig` with its required properties.
         pub fn new(
-            default_size_inspection_limit: impl Into<crate::Value<SizeInspectionLimit>>,
+            default_size_inspection_limit: impl crate::IntoValue<SizeInspectionLimit>,
         ) -> Self {
             RequestBodyAssociatedResourceTypeConfig(crate::typed::Properties::from_iter([(
                 "DefaultSizeInspectionLimit".to_owned(),
-                default_size_inspection_limit.into().into_json(),
+                default_size_inspection_limit.into_value().into_json(),
             )]))
         }
     }
@@ -6323,19 +6599,22 @@ pub mod web_acl {
     impl RequestInspection {
         /// A new `RequestInspection` with its required properties.
         pub fn new(
-            password_field: impl Into<crate::Value<FieldIdentifier>>,
-            payload_type: impl Into<crate::Value<RequestInspectionPayloadType>>,
-            username_field: impl Into<crate::Value<FieldIdentifier>>,
+            password_field: impl crate::IntoValue<FieldIdentifier>,
+            payload_type: impl crate::IntoValue<RequestInspectionPayloadType>,
+            username_field: impl crate::IntoValue<FieldIdentifier>,
         ) -> Self {
             RequestInspection(crate::typed::Properties::from_iter([
                 (
                     "PasswordField".to_owned(),
-                    password_field.into().into_json(),
+                    password_field.into_value().into_json(),
                 ),
-                ("PayloadType".to_owned(), payload_type.into().into_json()),
+                (
+                    "PayloadType".to_owned(),
+                    payload_type.into_value().into_json(),
+                ),
                 (
                     "UsernameField".to_owned(),
-                    username_field.into().into_json(),
+                    username_field.into_value().into_json(),
                 ),
             ]))
         }
@@ -6355,10 +6634,10 @@ pub mod web_acl {
 
     impl RequestInspectionAcfp {
         /// A new `RequestInspectionAcfp` with its required properties.
-        pub fn new(payload_type: impl Into<crate::Value<PayloadType>>) -> Self {
+        pub fn new(payload_type: impl crate::IntoValue<PayloadType>) -> Self {
             RequestInspectionAcfp(crate::typed::Properties::from_iter([(
                 "PayloadType".to_owned(),
-                payload_type.into().into_json(),
+                payload_type.into_value().into_json(),
             )]))
         }
 
@@ -6367,28 +6646,28 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-requestinspectionacfp.html#cfn-wafv2-webacl-requestinspectionacfp-addressfields)
         pub fn address_fields(
             mut self,
-            value: impl Into<crate::Value<Vec<FieldIdentifier>>>,
+            value: impl crate::IntoValue<Vec<FieldIdentifier>>,
         ) -> Self {
             self.0
-                .insert("AddressFields".to_owned(), value.into().into_json());
+                .insert("AddressFields".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EmailField`: [`FieldIdentifier`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-requestinspectionacfp.html#cfn-wafv2-webacl-requestinspectionacfp-emailfield)
-        pub fn email_field(mut self, value: impl Into<crate::Value<FieldIdentifier>>) -> Self {
+        pub fn email_field(mut self, value: impl crate::IntoValue<FieldIdentifier>) -> Self {
             self.0
-                .insert("EmailField".to_owned(), value.into().into_json());
+                .insert("EmailField".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `PasswordField`: [`FieldIdentifier`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-requestinspectionacfp.html#cfn-wafv2-webacl-requestinspectionacfp-passwordfield)
-        pub fn password_field(mut self, value: impl Into<crate::Value<FieldIdentifier>>) -> Self {
+        pub fn password_field(mut self, value: impl crate::IntoValue<FieldIdentifier>) -> Self {
             self.0
-                .insert("PasswordField".to_owned(), value.into().into_json());
+                .insert("PasswordField".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6397,19 +6676,21 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-requestinspectionacfp.html#cfn-wafv2-webacl-requestinspectionacfp-phonenumberfields)
         pub fn phone_number_fields(
             mut self,
-            value: impl Into<crate::Value<Vec<FieldIdentifier>>>,
+            value: impl crate::IntoValue<Vec<FieldIdentifier>>,
         ) -> Self {
-            self.0
-                .insert("PhoneNumberFields".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PhoneNumberFields".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `UsernameField`: [`FieldIdentifier`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-requestinspectionacfp.html#cfn-wafv2-webacl-requestinspectionacfp-usernamefield)
-        pub fn username_field(mut self, value: impl Into<crate::Value<FieldIdentifier>>) -> Self {
+        pub fn username_field(mut self, value: impl crate::IntoValue<FieldIdentifier>) -> Self {
             self.0
-                .insert("UsernameField".to_owned(), value.into().into_json());
+                .insert("UsernameField".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6437,26 +6718,28 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-responseinspection.html#cfn-wafv2-webacl-responseinspection-bodycontains)
         pub fn body_contains(
             mut self,
-            value: impl Into<crate::Value<ResponseInspectionBodyContains>>,
+            value: impl crate::IntoValue<ResponseInspectionBodyContains>,
         ) -> Self {
             self.0
-                .insert("BodyContains".to_owned(), value.into().into_json());
+                .insert("BodyContains".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Header`: [`ResponseInspectionHeader`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-responseinspection.html#cfn-wafv2-webacl-responseinspection-header)
-        pub fn header(mut self, value: impl Into<crate::Value<ResponseInspectionHeader>>) -> Self {
-            self.0.insert("Header".to_owned(), value.into().into_json());
+        pub fn header(mut self, value: impl crate::IntoValue<ResponseInspectionHeader>) -> Self {
+            self.0
+                .insert("Header".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Json`: [`ResponseInspectionJson`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-responseinspection.html#cfn-wafv2-webacl-responseinspection-json)
-        pub fn json(mut self, value: impl Into<crate::Value<ResponseInspectionJson>>) -> Self {
-            self.0.insert("Json".to_owned(), value.into().into_json());
+        pub fn json(mut self, value: impl crate::IntoValue<ResponseInspectionJson>) -> Self {
+            self.0
+                .insert("Json".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6465,10 +6748,10 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-responseinspection.html#cfn-wafv2-webacl-responseinspection-statuscode)
         pub fn status_code(
             mut self,
-            value: impl Into<crate::Value<ResponseInspectionStatusCode>>,
+            value: impl crate::IntoValue<ResponseInspectionStatusCode>,
         ) -> Self {
             self.0
-                .insert("StatusCode".to_owned(), value.into().into_json());
+                .insert("StatusCode".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6488,17 +6771,17 @@ pub mod web_acl {
     impl ResponseInspectionBodyContains {
         /// A new `ResponseInspectionBodyContains` with its required properties.
         pub fn new(
-            failure_strings: impl Into<crate::Value<Vec<String>>>,
-            success_strings: impl Into<crate::Value<Vec<String>>>,
+            failure_strings: impl crate::IntoValue<Vec<String>>,
+            success_strings: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             ResponseInspectionBodyContains(crate::typed::Properties::from_iter([
                 (
                     "FailureStrings".to_owned(),
-                    failure_strings.into().into_json(),
+                    failure_strings.into_value().into_json(),
                 ),
                 (
                     "SuccessStrings".to_owned(),
-                    success_strings.into().into_json(),
+                    success_strings.into_value().into_json(),
                 ),
             ]))
         }
@@ -6519,19 +6802,19 @@ pub mod web_acl {
     impl ResponseInspectionHeader {
         /// A new `ResponseInspectionHeader` with its required properties.
         pub fn new(
-            failure_values: impl Into<crate::Value<Vec<String>>>,
-            name: impl Into<crate::Value<String>>,
-            success_values: impl Into<crate::Value<Vec<String>>>,
+            failure_values: impl crate::IntoValue<Vec<String>>,
+            name: impl crate::IntoValue<String>,
+            success_values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             ResponseInspectionHeader(crate::typed::Properties::from_iter([
                 (
                     "FailureValues".to_owned(),
-                    failure_values.into().into_json(),
+                    failure_values.into_value().into_json(),
                 ),
-                ("Name".to_owned(), name.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
                 (
                     "SuccessValues".to_owned(),
-                    success_values.into().into_json(),
+                    success_values.into_value().into_json(),
                 ),
             ]))
         }
@@ -6552,19 +6835,19 @@ pub mod web_acl {
     impl ResponseInspectionJson {
         /// A new `ResponseInspectionJson` with its required properties.
         pub fn new(
-            failure_values: impl Into<crate::Value<Vec<String>>>,
-            identifier: impl Into<crate::Value<String>>,
-            success_values: impl Into<crate::Value<Vec<String>>>,
+            failure_values: impl crate::IntoValue<Vec<String>>,
+            identifier: impl crate::IntoValue<String>,
+            success_values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             ResponseInspectionJson(crate::typed::Properties::from_iter([
                 (
                     "FailureValues".to_owned(),
-                    failure_values.into().into_json(),
+                    failure_values.into_value().into_json(),
                 ),
-                ("Identifier".to_owned(), identifier.into().into_json()),
+                ("Identifier".to_owned(), identifier.into_value().into_json()),
                 (
                     "SuccessValues".to_owned(),
-                    success_values.into().into_json(),
+                    success_values.into_value().into_json(),
                 ),
             ]))
         }
@@ -6585,12 +6868,18 @@ pub mod web_acl {
     impl ResponseInspectionStatusCode {
         /// A new `ResponseInspectionStatusCode` with its required properties.
         pub fn new(
-            failure_codes: impl Into<crate::Value<Vec<i64>>>,
-            success_codes: impl Into<crate::Value<Vec<i64>>>,
+            failure_codes: impl crate::IntoValue<Vec<i64>>,
+            success_codes: impl crate::IntoValue<Vec<i64>>,
         ) -> Self {
             ResponseInspectionStatusCode(crate::typed::Properties::from_iter([
-                ("FailureCodes".to_owned(), failure_codes.into().into_json()),
-                ("SuccessCodes".to_owned(), success_codes.into().into_json()),
+                (
+                    "FailureCodes".to_owned(),
+                    failure_codes.into_value().into_json(),
+                ),
+                (
+                    "SuccessCodes".to_owned(),
+                    success_codes.into_value().into_json(),
+                ),
             ]))
         }
     }
@@ -6610,18 +6899,18 @@ pub mod web_acl {
     impl Rule {
         /// A new `Rule` with its required properties.
         pub fn new(
-            name: impl Into<crate::Value<String>>,
-            priority: impl Into<crate::Value<i64>>,
-            statement: impl Into<crate::Value<Statement>>,
-            visibility_config: impl Into<crate::Value<VisibilityConfig>>,
+            name: impl crate::IntoValue<String>,
+            priority: impl crate::IntoValue<i64>,
+            statement: impl crate::IntoValue<Statement>,
+            visibility_config: impl crate::IntoValue<VisibilityConfig>,
         ) -> Self {
             Rule(crate::typed::Properties::from_iter([
-                ("Name".to_owned(), name.into().into_json()),
-                ("Priority".to_owned(), priority.into().into_json()),
-                ("Statement".to_owned(), statement.into().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Priority".to_owned(), priority.into_value().into_json()),
+                ("Statement".to_owned(), statement.into_value().into_json()),
                 (
                     "VisibilityConfig".to_owned(),
-                    visibility_config.into().into_json(),
+                    visibility_config.into_value().into_json(),
                 ),
             ]))
         }
@@ -6629,44 +6918,45 @@ pub mod web_acl {
         /// `Action`: [`RuleAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-rule.html#cfn-wafv2-webacl-rule-action)
-        pub fn action(mut self, value: impl Into<crate::Value<RuleAction>>) -> Self {
-            self.0.insert("Action".to_owned(), value.into().into_json());
+        pub fn action(mut self, value: impl crate::IntoValue<RuleAction>) -> Self {
+            self.0
+                .insert("Action".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CaptchaConfig`: [`CaptchaConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-rule.html#cfn-wafv2-webacl-rule-captchaconfig)
-        pub fn captcha_config(mut self, value: impl Into<crate::Value<CaptchaConfig>>) -> Self {
+        pub fn captcha_config(mut self, value: impl crate::IntoValue<CaptchaConfig>) -> Self {
             self.0
-                .insert("CaptchaConfig".to_owned(), value.into().into_json());
+                .insert("CaptchaConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ChallengeConfig`: [`ChallengeConfig`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-rule.html#cfn-wafv2-webacl-rule-challengeconfig)
-        pub fn challenge_config(mut self, value: impl Into<crate::Value<ChallengeConfig>>) -> Self {
+        pub fn challenge_config(mut self, value: impl crate::IntoValue<ChallengeConfig>) -> Self {
             self.0
-                .insert("ChallengeConfig".to_owned(), value.into().into_json());
+                .insert("ChallengeConfig".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OverrideAction`: [`OverrideAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-rule.html#cfn-wafv2-webacl-rule-overrideaction)
-        pub fn override_action(mut self, value: impl Into<crate::Value<OverrideAction>>) -> Self {
+        pub fn override_action(mut self, value: impl crate::IntoValue<OverrideAction>) -> Self {
             self.0
-                .insert("OverrideAction".to_owned(), value.into().into_json());
+                .insert("OverrideAction".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RuleLabels`: list of [`Label`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-rule.html#cfn-wafv2-webacl-rule-rulelabels)
-        pub fn rule_labels(mut self, value: impl Into<crate::Value<Vec<Label>>>) -> Self {
+        pub fn rule_labels(mut self, value: impl crate::IntoValue<Vec<Label>>) -> Self {
             self.0
-                .insert("RuleLabels".to_owned(), value.into().into_json());
+                .insert("RuleLabels".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6692,42 +6982,45 @@ pub mod web_acl {
         /// `Allow`: [`AllowAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ruleaction.html#cfn-wafv2-webacl-ruleaction-allow)
-        pub fn allow(mut self, value: impl Into<crate::Value<AllowAction>>) -> Self {
-            self.0.insert("Allow".to_owned(), value.into().into_json());
+        pub fn allow(mut self, value: impl crate::IntoValue<AllowAction>) -> Self {
+            self.0
+                .insert("Allow".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Block`: [`BlockAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ruleaction.html#cfn-wafv2-webacl-ruleaction-block)
-        pub fn block(mut self, value: impl Into<crate::Value<BlockAction>>) -> Self {
-            self.0.insert("Block".to_owned(), value.into().into_json());
+        pub fn block(mut self, value: impl crate::IntoValue<BlockAction>) -> Self {
+            self.0
+                .insert("Block".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Captcha`: [`CaptchaAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ruleaction.html#cfn-wafv2-webacl-ruleaction-captcha)
-        pub fn captcha(mut self, value: impl Into<crate::Value<CaptchaAction>>) -> Self {
+        pub fn captcha(mut self, value: impl crate::IntoValue<CaptchaAction>) -> Self {
             self.0
-                .insert("Captcha".to_owned(), value.into().into_json());
+                .insert("Captcha".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Challenge`: [`ChallengeAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ruleaction.html#cfn-wafv2-webacl-ruleaction-challenge)
-        pub fn challenge(mut self, value: impl Into<crate::Value<ChallengeAction>>) -> Self {
+        pub fn challenge(mut self, value: impl crate::IntoValue<ChallengeAction>) -> Self {
             self.0
-                .insert("Challenge".to_owned(), value.into().into_json());
+                .insert("Challenge".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Count`: [`CountAction`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-ruleaction.html#cfn-wafv2-webacl-ruleaction-count)
-        pub fn count(mut self, value: impl Into<crate::Value<CountAction>>) -> Self {
-            self.0.insert("Count".to_owned(), value.into().into_json());
+        pub fn count(mut self, value: impl crate::IntoValue<CountAction>) -> Self {
+            self.0
+                .insert("Count".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -6747,12 +7040,15 @@ pub mod web_acl {
     impl RuleActionOverride {
         /// A new `RuleActionOverride` with its required properties.
         pub fn new(
-            action_to_use: impl Into<crate::Value<RuleAction>>,
-            name: impl Into<crate::Value<String>>,
+            action_to_use: impl crate::IntoValue<RuleAction>,
+            name: impl crate::IntoValue<String>,
         ) -> Self {
             RuleActionOverride(crate::typed::Properties::from_iter([
-                ("ActionToUse".to_owned(), action_to_use.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
+                (
+                    "ActionToUse".to_owned(),
+                    action_to_use.into_value().into_json(),
+                ),
+                ("Name".to_owned(), name.into_value().into_json()),
             ]))
         }
     }
@@ -6771,10 +7067,10 @@ pub mod web_acl {
 
     impl RuleGroupReferenceStatement {
         /// A new `RuleGroupReferenceStatement` with its required properties.
-        pub fn new(arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(arn: impl crate::IntoValue<String>) -> Self {
             RuleGroupReferenceStatement(crate::typed::Properties::from_iter([(
                 "Arn".to_owned(),
-                arn.into().into_json(),
+                arn.into_value().into_json(),
             )]))
         }
 
@@ -6783,9 +7079,9 @@ pub mod web_acl {
         /// Items: 0 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-rulegroupreferencestatement.html#cfn-wafv2-webacl-rulegroupreferencestatement-excludedrules)
-        pub fn excluded_rules(mut self, value: impl Into<crate::Value<Vec<ExcludedRule>>>) -> Self {
+        pub fn excluded_rules(mut self, value: impl crate::IntoValue<Vec<ExcludedRule>>) -> Self {
             self.0
-                .insert("ExcludedRules".to_owned(), value.into().into_json());
+                .insert("ExcludedRules".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6796,10 +7092,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-rulegroupreferencestatement.html#cfn-wafv2-webacl-rulegroupreferencestatement-ruleactionoverrides)
         pub fn rule_action_overrides(
             mut self,
-            value: impl Into<crate::Value<Vec<RuleActionOverride>>>,
+            value: impl crate::IntoValue<Vec<RuleActionOverride>>,
         ) -> Self {
-            self.0
-                .insert("RuleActionOverrides".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RuleActionOverrides".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6819,21 +7117,24 @@ pub mod web_acl {
     impl SizeConstraintStatement {
         /// A new `SizeConstraintStatement` with its required properties.
         pub fn new(
-            comparison_operator: impl Into<crate::Value<ComparisonOperator>>,
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            size: impl Into<crate::Value<f64>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            comparison_operator: impl crate::IntoValue<ComparisonOperator>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            size: impl crate::IntoValue<f64>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             SizeConstraintStatement(crate::typed::Properties::from_iter([
                 (
                     "ComparisonOperator".to_owned(),
-                    comparison_operator.into().into_json(),
+                    comparison_operator.into_value().into_json(),
                 ),
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
-                ("Size".to_owned(), size.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
+                ("Size".to_owned(), size.into_value().into_json()),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -6854,14 +7155,17 @@ pub mod web_acl {
     impl SqliMatchStatement {
         /// A new `SqliMatchStatement` with its required properties.
         pub fn new(
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             SqliMatchStatement(crate::typed::Properties::from_iter([
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -6869,12 +7173,11 @@ pub mod web_acl {
         /// `SensitivityLevel`: [`SensitivityLevel`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-sqlimatchstatement.html#cfn-wafv2-webacl-sqlimatchstatement-sensitivitylevel)
-        pub fn sensitivity_level(
-            mut self,
-            value: impl Into<crate::Value<SensitivityLevel>>,
-        ) -> Self {
-            self.0
-                .insert("SensitivityLevel".to_owned(), value.into().into_json());
+        pub fn sensitivity_level(mut self, value: impl crate::IntoValue<SensitivityLevel>) -> Self {
+            self.0.insert(
+                "SensitivityLevel".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -6900,9 +7203,9 @@ pub mod web_acl {
         /// `AndStatement`: [`AndStatement`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-statement.html#cfn-wafv2-webacl-statement-andstatement)
-        pub fn and_statement(mut self, value: impl Into<crate::Value<AndStatement>>) -> Self {
+        pub fn and_statement(mut self, value: impl crate::IntoValue<AndStatement>) -> Self {
             self.0
-                .insert("AndStatement".to_owned(), value.into().into_json());
+                .insert("AndStatement".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -6911,10 +7214,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-statement.html#cfn-wafv2-webacl-statement-asnmatchstatement)
         pub fn asn_match_statement(
             mut self,
-            value: impl Into<crate::Value<AsnMatchStatement>>,
+            value: impl crate::IntoValue<AsnMatchStatement>,
         ) -> Self {
-            self.0
-                .insert("AsnMatchStatement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "AsnMatchStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -6923,10 +7228,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-statement.html#cfn-wafv2-webacl-statement-bytematchstatement)
         pub fn byte_match_statement(
             mut self,
-            value: impl Into<crate::Value<ByteMatchStatement>>,
+            value: impl crate::IntoValue<ByteMatchStatement>,
         ) -> Self {
-            self.0
-                .insert("ByteMatchStatement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ByteMatchStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -6935,10 +7242,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-statement.html#cfn-wafv2-webacl-statement-geomatchstatement)
         pub fn geo_match_statement(
             mut self,
-            value: impl Into<crate::Value<GeoMatchStatement>>,
+            value: impl crate::IntoValue<GeoMatchStatement>,
         ) -> Self {
-            self.0
-                .insert("GeoMatchStatement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "GeoMatchStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -6947,11 +7256,11 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-statement.html#cfn-wafv2-webacl-statement-ipsetreferencestatement)
         pub fn ip_set_reference_statement(
             mut self,
-            value: impl Into<crate::Value<IpSetReferenceStatement>>,
+            value: impl crate::IntoValue<IpSetReferenceStatement>,
         ) -> Self {
             self.0.insert(
                 "IPSetReferenceStatement".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6961,10 +7270,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-statement.html#cfn-wafv2-webacl-statement-labelmatchstatement)
         pub fn label_match_statement(
             mut self,
-            value: impl Into<crate::Value<LabelMatchStatement>>,
+            value: impl crate::IntoValue<LabelMatchStatement>,
         ) -> Self {
-            self.0
-                .insert("LabelMatchStatement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LabelMatchStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -6973,11 +7284,11 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-statement.html#cfn-wafv2-webacl-statement-managedrulegroupstatement)
         pub fn managed_rule_group_statement(
             mut self,
-            value: impl Into<crate::Value<ManagedRuleGroupStatement>>,
+            value: impl crate::IntoValue<ManagedRuleGroupStatement>,
         ) -> Self {
             self.0.insert(
                 "ManagedRuleGroupStatement".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -6985,18 +7296,18 @@ pub mod web_acl {
         /// `NotStatement`: [`NotStatement`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-statement.html#cfn-wafv2-webacl-statement-notstatement)
-        pub fn not_statement(mut self, value: impl Into<crate::Value<NotStatement>>) -> Self {
+        pub fn not_statement(mut self, value: impl crate::IntoValue<NotStatement>) -> Self {
             self.0
-                .insert("NotStatement".to_owned(), value.into().into_json());
+                .insert("NotStatement".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `OrStatement`: [`OrStatement`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-statement.html#cfn-wafv2-webacl-statement-orstatement)
-        pub fn or_statement(mut self, value: impl Into<crate::Value<OrStatement>>) -> Self {
+        pub fn or_statement(mut self, value: impl crate::IntoValue<OrStatement>) -> Self {
             self.0
-                .insert("OrStatement".to_owned(), value.into().into_json());
+                .insert("OrStatement".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7005,10 +7316,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-statement.html#cfn-wafv2-webacl-statement-ratebasedstatement)
         pub fn rate_based_statement(
             mut self,
-            value: impl Into<crate::Value<RateBasedStatement>>,
+            value: impl crate::IntoValue<RateBasedStatement>,
         ) -> Self {
-            self.0
-                .insert("RateBasedStatement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RateBasedStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -7017,10 +7330,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-statement.html#cfn-wafv2-webacl-statement-regexmatchstatement)
         pub fn regex_match_statement(
             mut self,
-            value: impl Into<crate::Value<RegexMatchStatement>>,
+            value: impl crate::IntoValue<RegexMatchStatement>,
         ) -> Self {
-            self.0
-                .insert("RegexMatchStatement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "RegexMatchStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -7029,11 +7344,11 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-statement.html#cfn-wafv2-webacl-statement-regexpatternsetreferencestatement)
         pub fn regex_pattern_set_reference_statement(
             mut self,
-            value: impl Into<crate::Value<RegexPatternSetReferenceStatement>>,
+            value: impl crate::IntoValue<RegexPatternSetReferenceStatement>,
         ) -> Self {
             self.0.insert(
                 "RegexPatternSetReferenceStatement".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7043,11 +7358,11 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-statement.html#cfn-wafv2-webacl-statement-rulegroupreferencestatement)
         pub fn rule_group_reference_statement(
             mut self,
-            value: impl Into<crate::Value<RuleGroupReferenceStatement>>,
+            value: impl crate::IntoValue<RuleGroupReferenceStatement>,
         ) -> Self {
             self.0.insert(
                 "RuleGroupReferenceStatement".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7057,11 +7372,11 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-statement.html#cfn-wafv2-webacl-statement-sizeconstraintstatement)
         pub fn size_constraint_statement(
             mut self,
-            value: impl Into<crate::Value<SizeConstraintStatement>>,
+            value: impl crate::IntoValue<SizeConstraintStatement>,
         ) -> Self {
             self.0.insert(
                 "SizeConstraintStatement".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -7071,10 +7386,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-statement.html#cfn-wafv2-webacl-statement-sqlimatchstatement)
         pub fn sqli_match_statement(
             mut self,
-            value: impl Into<crate::Value<SqliMatchStatement>>,
+            value: impl crate::IntoValue<SqliMatchStatement>,
         ) -> Self {
-            self.0
-                .insert("SqliMatchStatement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SqliMatchStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -7083,10 +7400,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-statement.html#cfn-wafv2-webacl-statement-xssmatchstatement)
         pub fn xss_match_statement(
             mut self,
-            value: impl Into<crate::Value<XssMatchStatement>>,
+            value: impl crate::IntoValue<XssMatchStatement>,
         ) -> Self {
-            self.0
-                .insert("XssMatchStatement".to_owned(), value.into().into_json());
+            self.0.insert(
+                "XssMatchStatement".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7116,8 +7435,9 @@ pub mod web_acl {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-tag.html#cfn-wafv2-webacl-tag-key)
-        pub fn key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Key".to_owned(), value.into().into_json());
+        pub fn key(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Key".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -7128,8 +7448,9 @@ pub mod web_acl {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-tag.html#cfn-wafv2-webacl-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -7149,12 +7470,12 @@ pub mod web_acl {
     impl TextTransformation {
         /// A new `TextTransformation` with its required properties.
         pub fn new(
-            priority: impl Into<crate::Value<i64>>,
-            r#type: impl Into<crate::Value<TextTransformationType>>,
+            priority: impl crate::IntoValue<i64>,
+            r#type: impl crate::IntoValue<TextTransformationType>,
         ) -> Self {
             TextTransformation(crate::typed::Properties::from_iter([
-                ("Priority".to_owned(), priority.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Priority".to_owned(), priority.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -7182,10 +7503,12 @@ pub mod web_acl {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-urifragment.html#cfn-wafv2-webacl-urifragment-fallbackbehavior)
         pub fn fallback_behavior(
             mut self,
-            value: impl Into<crate::Value<UriFragmentFallbackBehavior>>,
+            value: impl crate::IntoValue<UriFragmentFallbackBehavior>,
         ) -> Self {
-            self.0
-                .insert("FallbackBehavior".to_owned(), value.into().into_json());
+            self.0.insert(
+                "FallbackBehavior".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -7205,19 +7528,22 @@ pub mod web_acl {
     impl VisibilityConfig {
         /// A new `VisibilityConfig` with its required properties.
         pub fn new(
-            cloud_watch_metrics_enabled: impl Into<crate::Value<bool>>,
-            metric_name: impl Into<crate::Value<String>>,
-            sampled_requests_enabled: impl Into<crate::Value<bool>>,
+            cloud_watch_metrics_enabled: impl crate::IntoValue<bool>,
+            metric_name: impl crate::IntoValue<String>,
+            sampled_requests_enabled: impl crate::IntoValue<bool>,
         ) -> Self {
             VisibilityConfig(crate::typed::Properties::from_iter([
                 (
                     "CloudWatchMetricsEnabled".to_owned(),
-                    cloud_watch_metrics_enabled.into().into_json(),
+                    cloud_watch_metrics_enabled.into_value().into_json(),
                 ),
-                ("MetricName".to_owned(), metric_name.into().into_json()),
+                (
+                    "MetricName".to_owned(),
+                    metric_name.into_value().into_json(),
+                ),
                 (
                     "SampledRequestsEnabled".to_owned(),
-                    sampled_requests_enabled.into().into_json(),
+                    sampled_requests_enabled.into_value().into_json(),
                 ),
             ]))
         }
@@ -7238,14 +7564,17 @@ pub mod web_acl {
     impl XssMatchStatement {
         /// A new `XssMatchStatement` with its required properties.
         pub fn new(
-            field_to_match: impl Into<crate::Value<FieldToMatch>>,
-            text_transformations: impl Into<crate::Value<Vec<TextTransformation>>>,
+            field_to_match: impl crate::IntoValue<FieldToMatch>,
+            text_transformations: impl crate::IntoValue<Vec<TextTransformation>>,
         ) -> Self {
             XssMatchStatement(crate::typed::Properties::from_iter([
-                ("FieldToMatch".to_owned(), field_to_match.into().into_json()),
+                (
+                    "FieldToMatch".to_owned(),
+                    field_to_match.into_value().into_json(),
+                ),
                 (
                     "TextTransformations".to_owned(),
-                    text_transformations.into().into_json(),
+                    text_transformations.into_value().into_json(),
                 ),
             ]))
         }
@@ -7929,13 +8258,13 @@ pub struct WebAclAssociation(crate::Resource);
 impl WebAclAssociation {
     /// A new `AWS::WAFv2::WebACLAssociation` with its required properties.
     pub fn new(
-        resource_arn: impl Into<crate::Value<String>>,
-        web_acl_arn: impl Into<crate::Value<String>>,
+        resource_arn: impl crate::IntoValue<String>,
+        web_acl_arn: impl crate::IntoValue<String>,
     ) -> Self {
         WebAclAssociation(
             crate::Resource::new("AWS::WAFv2::WebACLAssociation")
-                .property("ResourceArn", resource_arn.into().into_json())
-                .property("WebACLArn", web_acl_arn.into().into_json()),
+                .property("ResourceArn", resource_arn.into_value().into_json())
+                .property("WebACLArn", web_acl_arn.into_value().into_json()),
         )
     }
 }

@@ -18,6 +18,58 @@ pub const TYPES: &[&str] = &[
     "AWS::Wisdom::QuickResponse",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::Wisdom::AIAgent",
+        <AiAgent as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Wisdom::AIAgentVersion",
+        <AiAgentVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Wisdom::AIGuardrail",
+        <AiGuardrail as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Wisdom::AIGuardrailVersion",
+        <AiGuardrailVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Wisdom::AIPrompt",
+        <AiPrompt as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Wisdom::AIPromptVersion",
+        <AiPromptVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Wisdom::Assistant",
+        <Assistant as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Wisdom::AssistantAssociation",
+        <AssistantAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Wisdom::KnowledgeBase",
+        <KnowledgeBase as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Wisdom::MessageTemplate",
+        <MessageTemplate as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Wisdom::MessageTemplateVersion",
+        <MessageTemplateVersion as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::Wisdom::QuickResponse",
+        <QuickResponse as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::Wisdom::AIAgent`.
 ///
 /// Required properties, the arguments of [`AiAgent::new`]: `AssistantId`, `Configuration`, `Type`.
@@ -29,15 +81,15 @@ pub struct AiAgent(crate::Resource);
 impl AiAgent {
     /// A new `AWS::Wisdom::AIAgent` with its required properties.
     pub fn new(
-        assistant_id: impl Into<crate::Value<String>>,
-        configuration: impl Into<crate::Value<crate::Json>>,
-        r#type: impl Into<crate::Value<ai_agent::AiAgentType>>,
+        assistant_id: impl crate::IntoValue<String>,
+        configuration: impl crate::IntoValue<crate::Json>,
+        r#type: impl crate::IntoValue<ai_agent::AiAgentType>,
     ) -> Self {
         AiAgent(
             crate::Resource::new("AWS::Wisdom::AIAgent")
-                .property("AssistantId", assistant_id.into().into_json())
-                .property("Configuration", configuration.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("AssistantId", assistant_id.into_value().into_json())
+                .property("Configuration", configuration.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -48,8 +100,9 @@ impl AiAgent {
     /// Pattern: `^[a-zA-Z0-9\s_.,-]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiagent.html#cfn-wisdom-aiagent-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -62,8 +115,8 @@ impl AiAgent {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiagent.html#cfn-wisdom-aiagent-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -74,9 +127,9 @@ impl AiAgent {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiagent.html#cfn-wisdom-aiagent-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -176,13 +229,13 @@ pub struct AiAgentVersion(crate::Resource);
 impl AiAgentVersion {
     /// A new `AWS::Wisdom::AIAgentVersion` with its required properties.
     pub fn new(
-        ai_agent_id: impl Into<crate::Value<String>>,
-        assistant_id: impl Into<crate::Value<String>>,
+        ai_agent_id: impl crate::IntoValue<String>,
+        assistant_id: impl crate::IntoValue<String>,
     ) -> Self {
         AiAgentVersion(
             crate::Resource::new("AWS::Wisdom::AIAgentVersion")
-                .property("AIAgentId", ai_agent_id.into().into_json())
-                .property("AssistantId", assistant_id.into().into_json()),
+                .property("AIAgentId", ai_agent_id.into_value().into_json())
+                .property("AssistantId", assistant_id.into_value().into_json()),
         )
     }
 
@@ -191,9 +244,9 @@ impl AiAgentVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiagentversion.html#cfn-wisdom-aiagentversion-modifiedtimeseconds)
-    pub fn modified_time_seconds(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn modified_time_seconds(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("ModifiedTimeSeconds", value.into().into_json());
+            .set_property("ModifiedTimeSeconds", value.into_value().into_json());
         self
     }
 }
@@ -251,20 +304,20 @@ pub struct AiGuardrail(crate::Resource);
 impl AiGuardrail {
     /// A new `AWS::Wisdom::AIGuardrail` with its required properties.
     pub fn new(
-        assistant_id: impl Into<crate::Value<String>>,
-        blocked_input_messaging: impl Into<crate::Value<String>>,
-        blocked_outputs_messaging: impl Into<crate::Value<String>>,
+        assistant_id: impl crate::IntoValue<String>,
+        blocked_input_messaging: impl crate::IntoValue<String>,
+        blocked_outputs_messaging: impl crate::IntoValue<String>,
     ) -> Self {
         AiGuardrail(
             crate::Resource::new("AWS::Wisdom::AIGuardrail")
-                .property("AssistantId", assistant_id.into().into_json())
+                .property("AssistantId", assistant_id.into_value().into_json())
                 .property(
                     "BlockedInputMessaging",
-                    blocked_input_messaging.into().into_json(),
+                    blocked_input_messaging.into_value().into_json(),
                 )
                 .property(
                     "BlockedOutputsMessaging",
-                    blocked_outputs_messaging.into().into_json(),
+                    blocked_outputs_messaging.into_value().into_json(),
                 ),
         )
     }
@@ -274,10 +327,10 @@ impl AiGuardrail {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiguardrail.html#cfn-wisdom-aiguardrail-contentpolicyconfig)
     pub fn content_policy_config(
         mut self,
-        value: impl Into<crate::Value<ai_guardrail::AiGuardrailContentPolicyConfig>>,
+        value: impl crate::IntoValue<ai_guardrail::AiGuardrailContentPolicyConfig>,
     ) -> Self {
         self.0
-            .set_property("ContentPolicyConfig", value.into().into_json());
+            .set_property("ContentPolicyConfig", value.into_value().into_json());
         self
     }
 
@@ -286,10 +339,12 @@ impl AiGuardrail {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiguardrail.html#cfn-wisdom-aiguardrail-contextualgroundingpolicyconfig)
     pub fn contextual_grounding_policy_config(
         mut self,
-        value: impl Into<crate::Value<ai_guardrail::AiGuardrailContextualGroundingPolicyConfig>>,
+        value: impl crate::IntoValue<ai_guardrail::AiGuardrailContextualGroundingPolicyConfig>,
     ) -> Self {
-        self.0
-            .set_property("ContextualGroundingPolicyConfig", value.into().into_json());
+        self.0.set_property(
+            "ContextualGroundingPolicyConfig",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -298,8 +353,9 @@ impl AiGuardrail {
     /// Length: 1 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiguardrail.html#cfn-wisdom-aiguardrail-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -312,8 +368,8 @@ impl AiGuardrail {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiguardrail.html#cfn-wisdom-aiguardrail-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -322,10 +378,12 @@ impl AiGuardrail {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiguardrail.html#cfn-wisdom-aiguardrail-sensitiveinformationpolicyconfig)
     pub fn sensitive_information_policy_config(
         mut self,
-        value: impl Into<crate::Value<ai_guardrail::AiGuardrailSensitiveInformationPolicyConfig>>,
+        value: impl crate::IntoValue<ai_guardrail::AiGuardrailSensitiveInformationPolicyConfig>,
     ) -> Self {
-        self.0
-            .set_property("SensitiveInformationPolicyConfig", value.into().into_json());
+        self.0.set_property(
+            "SensitiveInformationPolicyConfig",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -336,9 +394,9 @@ impl AiGuardrail {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiguardrail.html#cfn-wisdom-aiguardrail-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -347,10 +405,10 @@ impl AiGuardrail {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiguardrail.html#cfn-wisdom-aiguardrail-topicpolicyconfig)
     pub fn topic_policy_config(
         mut self,
-        value: impl Into<crate::Value<ai_guardrail::AiGuardrailTopicPolicyConfig>>,
+        value: impl crate::IntoValue<ai_guardrail::AiGuardrailTopicPolicyConfig>,
     ) -> Self {
         self.0
-            .set_property("TopicPolicyConfig", value.into().into_json());
+            .set_property("TopicPolicyConfig", value.into_value().into_json());
         self
     }
 
@@ -359,10 +417,10 @@ impl AiGuardrail {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiguardrail.html#cfn-wisdom-aiguardrail-wordpolicyconfig)
     pub fn word_policy_config(
         mut self,
-        value: impl Into<crate::Value<ai_guardrail::AiGuardrailWordPolicyConfig>>,
+        value: impl crate::IntoValue<ai_guardrail::AiGuardrailWordPolicyConfig>,
     ) -> Self {
         self.0
-            .set_property("WordPolicyConfig", value.into().into_json());
+            .set_property("WordPolicyConfig", value.into_value().into_json());
         self
     }
 }
@@ -415,11 +473,11 @@ pub mod ai_guardrail {
     impl AiGuardrailContentPolicyConfig {
         /// A new `AiGuardrailContentPolicyConfig` with its required properties.
         pub fn new(
-            filters_config: impl Into<crate::Value<Vec<GuardrailContentFilterConfig>>>,
+            filters_config: impl crate::IntoValue<Vec<GuardrailContentFilterConfig>>,
         ) -> Self {
             AiGuardrailContentPolicyConfig(crate::typed::Properties::from_iter([(
                 "FiltersConfig".to_owned(),
-                filters_config.into().into_json(),
+                filters_config.into_value().into_json(),
             )]))
         }
     }
@@ -439,11 +497,11 @@ pub mod ai_guardrail {
     impl AiGuardrailContextualGroundingPolicyConfig {
         /// A new `AiGuardrailContextualGroundingPolicyConfig` with its required properties.
         pub fn new(
-            filters_config: impl Into<crate::Value<Vec<GuardrailContextualGroundingFilterConfig>>>,
+            filters_config: impl crate::IntoValue<Vec<GuardrailContextualGroundingFilterConfig>>,
         ) -> Self {
             AiGuardrailContextualGroundingPolicyConfig(crate::typed::Properties::from_iter([(
                 "FiltersConfig".to_owned(),
-                filters_config.into().into_json(),
+                filters_config.into_value().into_json(),
             )]))
         }
     }
@@ -473,10 +531,12 @@ pub mod ai_guardrail {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-aiguardrail-aiguardrailsensitiveinformationpolicyconfig.html#cfn-wisdom-aiguardrail-aiguardrailsensitiveinformationpolicyconfig-piientitiesconfig)
         pub fn pii_entities_config(
             mut self,
-            value: impl Into<crate::Value<Vec<GuardrailPiiEntityConfig>>>,
+            value: impl crate::IntoValue<Vec<GuardrailPiiEntityConfig>>,
         ) -> Self {
-            self.0
-                .insert("PiiEntitiesConfig".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PiiEntitiesConfig".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -487,10 +547,10 @@ pub mod ai_guardrail {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-aiguardrail-aiguardrailsensitiveinformationpolicyconfig.html#cfn-wisdom-aiguardrail-aiguardrailsensitiveinformationpolicyconfig-regexesconfig)
         pub fn regexes_config(
             mut self,
-            value: impl Into<crate::Value<Vec<GuardrailRegexConfig>>>,
+            value: impl crate::IntoValue<Vec<GuardrailRegexConfig>>,
         ) -> Self {
             self.0
-                .insert("RegexesConfig".to_owned(), value.into().into_json());
+                .insert("RegexesConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -509,10 +569,10 @@ pub mod ai_guardrail {
 
     impl AiGuardrailTopicPolicyConfig {
         /// A new `AiGuardrailTopicPolicyConfig` with its required properties.
-        pub fn new(topics_config: impl Into<crate::Value<Vec<GuardrailTopicConfig>>>) -> Self {
+        pub fn new(topics_config: impl crate::IntoValue<Vec<GuardrailTopicConfig>>) -> Self {
             AiGuardrailTopicPolicyConfig(crate::typed::Properties::from_iter([(
                 "TopicsConfig".to_owned(),
-                topics_config.into().into_json(),
+                topics_config.into_value().into_json(),
             )]))
         }
     }
@@ -540,11 +600,11 @@ pub mod ai_guardrail {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-aiguardrail-aiguardrailwordpolicyconfig.html#cfn-wisdom-aiguardrail-aiguardrailwordpolicyconfig-managedwordlistsconfig)
         pub fn managed_word_lists_config(
             mut self,
-            value: impl Into<crate::Value<Vec<GuardrailManagedWordsConfig>>>,
+            value: impl crate::IntoValue<Vec<GuardrailManagedWordsConfig>>,
         ) -> Self {
             self.0.insert(
                 "ManagedWordListsConfig".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -556,10 +616,10 @@ pub mod ai_guardrail {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-aiguardrail-aiguardrailwordpolicyconfig.html#cfn-wisdom-aiguardrail-aiguardrailwordpolicyconfig-wordsconfig)
         pub fn words_config(
             mut self,
-            value: impl Into<crate::Value<Vec<GuardrailWordConfig>>>,
+            value: impl crate::IntoValue<Vec<GuardrailWordConfig>>,
         ) -> Self {
             self.0
-                .insert("WordsConfig".to_owned(), value.into().into_json());
+                .insert("WordsConfig".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -579,20 +639,20 @@ pub mod ai_guardrail {
     impl GuardrailContentFilterConfig {
         /// A new `GuardrailContentFilterConfig` with its required properties.
         pub fn new(
-            input_strength: impl Into<crate::Value<GuardrailFilterStrength>>,
-            output_strength: impl Into<crate::Value<GuardrailFilterStrength>>,
-            r#type: impl Into<crate::Value<GuardrailContentFilterType>>,
+            input_strength: impl crate::IntoValue<GuardrailFilterStrength>,
+            output_strength: impl crate::IntoValue<GuardrailFilterStrength>,
+            r#type: impl crate::IntoValue<GuardrailContentFilterType>,
         ) -> Self {
             GuardrailContentFilterConfig(crate::typed::Properties::from_iter([
                 (
                     "InputStrength".to_owned(),
-                    input_strength.into().into_json(),
+                    input_strength.into_value().into_json(),
                 ),
                 (
                     "OutputStrength".to_owned(),
-                    output_strength.into().into_json(),
+                    output_strength.into_value().into_json(),
                 ),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -612,12 +672,12 @@ pub mod ai_guardrail {
     impl GuardrailContextualGroundingFilterConfig {
         /// A new `GuardrailContextualGroundingFilterConfig` with its required properties.
         pub fn new(
-            threshold: impl Into<crate::Value<f64>>,
-            r#type: impl Into<crate::Value<GuardrailContextualGroundingFilterType>>,
+            threshold: impl crate::IntoValue<f64>,
+            r#type: impl crate::IntoValue<GuardrailContextualGroundingFilterType>,
         ) -> Self {
             GuardrailContextualGroundingFilterConfig(crate::typed::Properties::from_iter([
-                ("Threshold".to_owned(), threshold.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Threshold".to_owned(), threshold.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -636,10 +696,10 @@ pub mod ai_guardrail {
 
     impl GuardrailManagedWordsConfig {
         /// A new `GuardrailManagedWordsConfig` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<GuardrailManagedWordsType>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<GuardrailManagedWordsType>) -> Self {
             GuardrailManagedWordsConfig(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
     }
@@ -659,12 +719,12 @@ pub mod ai_guardrail {
     impl GuardrailPiiEntityConfig {
         /// A new `GuardrailPiiEntityConfig` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<GuardrailSensitiveInformationAction>>,
-            r#type: impl Into<crate::Value<GuardrailPiiEntityType>>,
+            action: impl crate::IntoValue<GuardrailSensitiveInformationAction>,
+            r#type: impl crate::IntoValue<GuardrailPiiEntityType>,
         ) -> Self {
             GuardrailPiiEntityConfig(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
     }
@@ -684,14 +744,14 @@ pub mod ai_guardrail {
     impl GuardrailRegexConfig {
         /// A new `GuardrailRegexConfig` with its required properties.
         pub fn new(
-            action: impl Into<crate::Value<GuardrailSensitiveInformationAction>>,
-            name: impl Into<crate::Value<String>>,
-            pattern: impl Into<crate::Value<String>>,
+            action: impl crate::IntoValue<GuardrailSensitiveInformationAction>,
+            name: impl crate::IntoValue<String>,
+            pattern: impl crate::IntoValue<String>,
         ) -> Self {
             GuardrailRegexConfig(crate::typed::Properties::from_iter([
-                ("Action".to_owned(), action.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("Pattern".to_owned(), pattern.into().into_json()),
+                ("Action".to_owned(), action.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Pattern".to_owned(), pattern.into_value().into_json()),
             ]))
         }
 
@@ -700,9 +760,9 @@ pub mod ai_guardrail {
         /// Length: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-aiguardrail-guardrailregexconfig.html#cfn-wisdom-aiguardrail-guardrailregexconfig-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -722,14 +782,14 @@ pub mod ai_guardrail {
     impl GuardrailTopicConfig {
         /// A new `GuardrailTopicConfig` with its required properties.
         pub fn new(
-            definition: impl Into<crate::Value<String>>,
-            name: impl Into<crate::Value<String>>,
-            r#type: impl Into<crate::Value<GuardrailTopicType>>,
+            definition: impl crate::IntoValue<String>,
+            name: impl crate::IntoValue<String>,
+            r#type: impl crate::IntoValue<GuardrailTopicType>,
         ) -> Self {
             GuardrailTopicConfig(crate::typed::Properties::from_iter([
-                ("Definition".to_owned(), definition.into().into_json()),
-                ("Name".to_owned(), name.into().into_json()),
-                ("Type".to_owned(), r#type.into().into_json()),
+                ("Definition".to_owned(), definition.into_value().into_json()),
+                ("Name".to_owned(), name.into_value().into_json()),
+                ("Type".to_owned(), r#type.into_value().into_json()),
             ]))
         }
 
@@ -738,9 +798,9 @@ pub mod ai_guardrail {
         /// Items: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-aiguardrail-guardrailtopicconfig.html#cfn-wisdom-aiguardrail-guardrailtopicconfig-examples)
-        pub fn examples(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn examples(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("Examples".to_owned(), value.into().into_json());
+                .insert("Examples".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -759,10 +819,10 @@ pub mod ai_guardrail {
 
     impl GuardrailWordConfig {
         /// A new `GuardrailWordConfig` with its required properties.
-        pub fn new(text: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(text: impl crate::IntoValue<String>) -> Self {
             GuardrailWordConfig(crate::typed::Properties::from_iter([(
                 "Text".to_owned(),
-                text.into().into_json(),
+                text.into_value().into_json(),
             )]))
         }
     }
@@ -1020,13 +1080,13 @@ pub struct AiGuardrailVersion(crate::Resource);
 impl AiGuardrailVersion {
     /// A new `AWS::Wisdom::AIGuardrailVersion` with its required properties.
     pub fn new(
-        ai_guardrail_id: impl Into<crate::Value<String>>,
-        assistant_id: impl Into<crate::Value<String>>,
+        ai_guardrail_id: impl crate::IntoValue<String>,
+        assistant_id: impl crate::IntoValue<String>,
     ) -> Self {
         AiGuardrailVersion(
             crate::Resource::new("AWS::Wisdom::AIGuardrailVersion")
-                .property("AIGuardrailId", ai_guardrail_id.into().into_json())
-                .property("AssistantId", assistant_id.into().into_json()),
+                .property("AIGuardrailId", ai_guardrail_id.into_value().into_json())
+                .property("AssistantId", assistant_id.into_value().into_json()),
         )
     }
 
@@ -1035,9 +1095,9 @@ impl AiGuardrailVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiguardrailversion.html#cfn-wisdom-aiguardrailversion-modifiedtimeseconds)
-    pub fn modified_time_seconds(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn modified_time_seconds(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("ModifiedTimeSeconds", value.into().into_json());
+            .set_property("ModifiedTimeSeconds", value.into_value().into_json());
         self
     }
 }
@@ -1095,22 +1155,22 @@ pub struct AiPrompt(crate::Resource);
 impl AiPrompt {
     /// A new `AWS::Wisdom::AIPrompt` with its required properties.
     pub fn new(
-        api_format: impl Into<crate::Value<ai_prompt::AiPromptApiFormat>>,
-        model_id: impl Into<crate::Value<String>>,
-        template_configuration: impl Into<crate::Value<crate::Json>>,
-        template_type: impl Into<crate::Value<ai_prompt::AiPromptTemplateType>>,
-        r#type: impl Into<crate::Value<ai_prompt::AiPromptType>>,
+        api_format: impl crate::IntoValue<ai_prompt::AiPromptApiFormat>,
+        model_id: impl crate::IntoValue<String>,
+        template_configuration: impl crate::IntoValue<crate::Json>,
+        template_type: impl crate::IntoValue<ai_prompt::AiPromptTemplateType>,
+        r#type: impl crate::IntoValue<ai_prompt::AiPromptType>,
     ) -> Self {
         AiPrompt(
             crate::Resource::new("AWS::Wisdom::AIPrompt")
-                .property("ApiFormat", api_format.into().into_json())
-                .property("ModelId", model_id.into().into_json())
+                .property("ApiFormat", api_format.into_value().into_json())
+                .property("ModelId", model_id.into_value().into_json())
                 .property(
                     "TemplateConfiguration",
-                    template_configuration.into().into_json(),
+                    template_configuration.into_value().into_json(),
                 )
-                .property("TemplateType", template_type.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("TemplateType", template_type.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -1121,8 +1181,9 @@ impl AiPrompt {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiprompt.html#cfn-wisdom-aiprompt-assistantid)
-    pub fn assistant_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("AssistantId", value.into().into_json());
+    pub fn assistant_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("AssistantId", value.into_value().into_json());
         self
     }
 
@@ -1133,8 +1194,9 @@ impl AiPrompt {
     /// Pattern: `^[a-zA-Z0-9\s_.,-]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiprompt.html#cfn-wisdom-aiprompt-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1147,8 +1209,8 @@ impl AiPrompt {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiprompt.html#cfn-wisdom-aiprompt-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -1159,9 +1221,9 @@ impl AiPrompt {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aiprompt.html#cfn-wisdom-aiprompt-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -1318,13 +1380,13 @@ pub struct AiPromptVersion(crate::Resource);
 impl AiPromptVersion {
     /// A new `AWS::Wisdom::AIPromptVersion` with its required properties.
     pub fn new(
-        ai_prompt_id: impl Into<crate::Value<String>>,
-        assistant_id: impl Into<crate::Value<String>>,
+        ai_prompt_id: impl crate::IntoValue<String>,
+        assistant_id: impl crate::IntoValue<String>,
     ) -> Self {
         AiPromptVersion(
             crate::Resource::new("AWS::Wisdom::AIPromptVersion")
-                .property("AIPromptId", ai_prompt_id.into().into_json())
-                .property("AssistantId", assistant_id.into().into_json()),
+                .property("AIPromptId", ai_prompt_id.into_value().into_json())
+                .property("AssistantId", assistant_id.into_value().into_json()),
         )
     }
 
@@ -1333,9 +1395,9 @@ impl AiPromptVersion {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-aipromptversion.html#cfn-wisdom-aipromptversion-modifiedtimeseconds)
-    pub fn modified_time_seconds(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn modified_time_seconds(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("ModifiedTimeSeconds", value.into().into_json());
+            .set_property("ModifiedTimeSeconds", value.into_value().into_json());
         self
     }
 }
@@ -1393,13 +1455,13 @@ pub struct Assistant(crate::Resource);
 impl Assistant {
     /// A new `AWS::Wisdom::Assistant` with its required properties.
     pub fn new(
-        name: impl Into<crate::Value<String>>,
-        r#type: impl Into<crate::Value<assistant::AssistantType>>,
+        name: impl crate::IntoValue<String>,
+        r#type: impl crate::IntoValue<assistant::AssistantType>,
     ) -> Self {
         Assistant(
             crate::Resource::new("AWS::Wisdom::Assistant")
-                .property("Name", name.into().into_json())
-                .property("Type", r#type.into().into_json()),
+                .property("Name", name.into_value().into_json())
+                .property("Type", r#type.into_value().into_json()),
         )
     }
 
@@ -1412,8 +1474,9 @@ impl Assistant {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-assistant.html#cfn-wisdom-assistant-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1424,11 +1487,11 @@ impl Assistant {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-assistant.html#cfn-wisdom-assistant-serversideencryptionconfiguration)
     pub fn server_side_encryption_configuration(
         mut self,
-        value: impl Into<crate::Value<assistant::ServerSideEncryptionConfiguration>>,
+        value: impl crate::IntoValue<assistant::ServerSideEncryptionConfiguration>,
     ) -> Self {
         self.0.set_property(
             "ServerSideEncryptionConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -1438,15 +1501,20 @@ impl Assistant {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-assistant.html#cfn-wisdom-assistant-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<assistant::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<assistant::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Assistant {
     const TYPE_NAME: &'static str = "AWS::Wisdom::Assistant";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Description",
         "Name",
@@ -1501,9 +1569,9 @@ pub mod assistant {
         /// Length: 1 to 4096.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-assistant-serversideencryptionconfiguration.html#cfn-wisdom-assistant-serversideencryptionconfiguration-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1523,12 +1591,12 @@ pub mod assistant {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1566,15 +1634,15 @@ pub struct AssistantAssociation(crate::Resource);
 impl AssistantAssociation {
     /// A new `AWS::Wisdom::AssistantAssociation` with its required properties.
     pub fn new(
-        assistant_id: impl Into<crate::Value<String>>,
-        association: impl Into<crate::Value<crate::Json>>,
-        association_type: impl Into<crate::Value<assistant_association::AssociationType>>,
+        assistant_id: impl crate::IntoValue<String>,
+        association: impl crate::IntoValue<crate::Json>,
+        association_type: impl crate::IntoValue<assistant_association::AssociationType>,
     ) -> Self {
         AssistantAssociation(
             crate::Resource::new("AWS::Wisdom::AssistantAssociation")
-                .property("AssistantId", assistant_id.into().into_json())
-                .property("Association", association.into().into_json())
-                .property("AssociationType", association_type.into().into_json()),
+                .property("AssistantId", assistant_id.into_value().into_json())
+                .property("Association", association.into_value().into_json())
+                .property("AssociationType", association_type.into_value().into_json()),
         )
     }
 
@@ -1583,15 +1651,20 @@ impl AssistantAssociation {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-assistantassociation.html#cfn-wisdom-assistantassociation-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<assistant_association::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<assistant_association::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for AssistantAssociation {
     const TYPE_NAME: &'static str = "AWS::Wisdom::AssistantAssociation";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AssistantId", "Association", "AssociationType", "Tags"];
 
@@ -1638,12 +1711,12 @@ pub mod assistant_association {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1684,13 +1757,16 @@ pub struct KnowledgeBase(crate::Resource);
 impl KnowledgeBase {
     /// A new `AWS::Wisdom::KnowledgeBase` with its required properties.
     pub fn new(
-        knowledge_base_type: impl Into<crate::Value<knowledge_base::KnowledgeBaseType>>,
-        name: impl Into<crate::Value<String>>,
+        knowledge_base_type: impl crate::IntoValue<knowledge_base::KnowledgeBaseType>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         KnowledgeBase(
             crate::Resource::new("AWS::Wisdom::KnowledgeBase")
-                .property("KnowledgeBaseType", knowledge_base_type.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property(
+                    "KnowledgeBaseType",
+                    knowledge_base_type.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -1703,8 +1779,9 @@ impl KnowledgeBase {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-knowledgebase.html#cfn-wisdom-knowledgebase-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -1713,10 +1790,10 @@ impl KnowledgeBase {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-knowledgebase.html#cfn-wisdom-knowledgebase-renderingconfiguration)
     pub fn rendering_configuration(
         mut self,
-        value: impl Into<crate::Value<knowledge_base::RenderingConfiguration>>,
+        value: impl crate::IntoValue<knowledge_base::RenderingConfiguration>,
     ) -> Self {
         self.0
-            .set_property("RenderingConfiguration", value.into().into_json());
+            .set_property("RenderingConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1727,11 +1804,11 @@ impl KnowledgeBase {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-knowledgebase.html#cfn-wisdom-knowledgebase-serversideencryptionconfiguration)
     pub fn server_side_encryption_configuration(
         mut self,
-        value: impl Into<crate::Value<knowledge_base::ServerSideEncryptionConfiguration>>,
+        value: impl crate::IntoValue<knowledge_base::ServerSideEncryptionConfiguration>,
     ) -> Self {
         self.0.set_property(
             "ServerSideEncryptionConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -1741,9 +1818,9 @@ impl KnowledgeBase {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-knowledgebase.html#cfn-wisdom-knowledgebase-sourceconfiguration)
-    pub fn source_configuration(mut self, value: impl Into<crate::Value<crate::Json>>) -> Self {
+    pub fn source_configuration(mut self, value: impl crate::IntoValue<crate::Json>) -> Self {
         self.0
-            .set_property("SourceConfiguration", value.into().into_json());
+            .set_property("SourceConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1752,8 +1829,8 @@ impl KnowledgeBase {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-knowledgebase.html#cfn-wisdom-knowledgebase-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<knowledge_base::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<knowledge_base::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1762,17 +1839,24 @@ impl KnowledgeBase {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-knowledgebase.html#cfn-wisdom-knowledgebase-vectoringestionconfiguration)
     pub fn vector_ingestion_configuration(
         mut self,
-        value: impl Into<crate::Value<knowledge_base::VectorIngestionConfiguration>>,
+        value: impl crate::IntoValue<knowledge_base::VectorIngestionConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("VectorIngestionConfiguration", value.into().into_json());
+        self.0.set_property(
+            "VectorIngestionConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 }
 
 impl crate::typed::ResourceType for KnowledgeBase {
     const TYPE_NAME: &'static str = "AWS::Wisdom::KnowledgeBase";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[
         "Description",
         "KnowledgeBaseType",
@@ -1819,19 +1903,19 @@ pub mod knowledge_base {
 
     impl BedrockFoundationModelConfiguration {
         /// A new `BedrockFoundationModelConfiguration` with its required properties.
-        pub fn new(model_arn: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(model_arn: impl crate::IntoValue<String>) -> Self {
             BedrockFoundationModelConfiguration(crate::typed::Properties::from_iter([(
                 "ModelArn".to_owned(),
-                model_arn.into().into_json(),
+                model_arn.into_value().into_json(),
             )]))
         }
 
         /// `ParsingPrompt`: [`ParsingPrompt`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-knowledgebase-bedrockfoundationmodelconfiguration.html#cfn-wisdom-knowledgebase-bedrockfoundationmodelconfiguration-parsingprompt)
-        pub fn parsing_prompt(mut self, value: impl Into<crate::Value<ParsingPrompt>>) -> Self {
+        pub fn parsing_prompt(mut self, value: impl crate::IntoValue<ParsingPrompt>) -> Self {
             self.0
-                .insert("ParsingPrompt".to_owned(), value.into().into_json());
+                .insert("ParsingPrompt".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1850,10 +1934,10 @@ pub mod knowledge_base {
 
     impl ChunkingConfiguration {
         /// A new `ChunkingConfiguration` with its required properties.
-        pub fn new(chunking_strategy: impl Into<crate::Value<ChunkingStrategy>>) -> Self {
+        pub fn new(chunking_strategy: impl crate::IntoValue<ChunkingStrategy>) -> Self {
             ChunkingConfiguration(crate::typed::Properties::from_iter([(
                 "ChunkingStrategy".to_owned(),
-                chunking_strategy.into().into_json(),
+                chunking_strategy.into_value().into_json(),
             )]))
         }
 
@@ -1862,11 +1946,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-knowledgebase-chunkingconfiguration.html#cfn-wisdom-knowledgebase-chunkingconfiguration-fixedsizechunkingconfiguration)
         pub fn fixed_size_chunking_configuration(
             mut self,
-            value: impl Into<crate::Value<FixedSizeChunkingConfiguration>>,
+            value: impl crate::IntoValue<FixedSizeChunkingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "FixedSizeChunkingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1876,11 +1960,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-knowledgebase-chunkingconfiguration.html#cfn-wisdom-knowledgebase-chunkingconfiguration-hierarchicalchunkingconfiguration)
         pub fn hierarchical_chunking_configuration(
             mut self,
-            value: impl Into<crate::Value<HierarchicalChunkingConfiguration>>,
+            value: impl crate::IntoValue<HierarchicalChunkingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "HierarchicalChunkingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1890,11 +1974,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-knowledgebase-chunkingconfiguration.html#cfn-wisdom-knowledgebase-chunkingconfiguration-semanticchunkingconfiguration)
         pub fn semantic_chunking_configuration(
             mut self,
-            value: impl Into<crate::Value<SemanticChunkingConfiguration>>,
+            value: impl crate::IntoValue<SemanticChunkingConfiguration>,
         ) -> Self {
             self.0.insert(
                 "SemanticChunkingConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1915,14 +1999,14 @@ pub mod knowledge_base {
     impl FixedSizeChunkingConfiguration {
         /// A new `FixedSizeChunkingConfiguration` with its required properties.
         pub fn new(
-            max_tokens: impl Into<crate::Value<f64>>,
-            overlap_percentage: impl Into<crate::Value<f64>>,
+            max_tokens: impl crate::IntoValue<f64>,
+            overlap_percentage: impl crate::IntoValue<f64>,
         ) -> Self {
             FixedSizeChunkingConfiguration(crate::typed::Properties::from_iter([
-                ("MaxTokens".to_owned(), max_tokens.into().into_json()),
+                ("MaxTokens".to_owned(), max_tokens.into_value().into_json()),
                 (
                     "OverlapPercentage".to_owned(),
-                    overlap_percentage.into().into_json(),
+                    overlap_percentage.into_value().into_json(),
                 ),
             ]))
         }
@@ -1943,17 +2027,17 @@ pub mod knowledge_base {
     impl HierarchicalChunkingConfiguration {
         /// A new `HierarchicalChunkingConfiguration` with its required properties.
         pub fn new(
-            level_configurations: impl Into<crate::Value<Vec<HierarchicalChunkingLevelConfiguration>>>,
-            overlap_tokens: impl Into<crate::Value<f64>>,
+            level_configurations: impl crate::IntoValue<Vec<HierarchicalChunkingLevelConfiguration>>,
+            overlap_tokens: impl crate::IntoValue<f64>,
         ) -> Self {
             HierarchicalChunkingConfiguration(crate::typed::Properties::from_iter([
                 (
                     "LevelConfigurations".to_owned(),
-                    level_configurations.into().into_json(),
+                    level_configurations.into_value().into_json(),
                 ),
                 (
                     "OverlapTokens".to_owned(),
-                    overlap_tokens.into().into_json(),
+                    overlap_tokens.into_value().into_json(),
                 ),
             ]))
         }
@@ -1973,10 +2057,10 @@ pub mod knowledge_base {
 
     impl HierarchicalChunkingLevelConfiguration {
         /// A new `HierarchicalChunkingLevelConfiguration` with its required properties.
-        pub fn new(max_tokens: impl Into<crate::Value<f64>>) -> Self {
+        pub fn new(max_tokens: impl crate::IntoValue<f64>) -> Self {
             HierarchicalChunkingLevelConfiguration(crate::typed::Properties::from_iter([(
                 "MaxTokens".to_owned(),
-                max_tokens.into().into_json(),
+                max_tokens.into_value().into_json(),
             )]))
         }
     }
@@ -1995,10 +2079,10 @@ pub mod knowledge_base {
 
     impl ParsingConfiguration {
         /// A new `ParsingConfiguration` with its required properties.
-        pub fn new(parsing_strategy: impl Into<crate::Value<ParsingStrategy>>) -> Self {
+        pub fn new(parsing_strategy: impl crate::IntoValue<ParsingStrategy>) -> Self {
             ParsingConfiguration(crate::typed::Properties::from_iter([(
                 "ParsingStrategy".to_owned(),
-                parsing_strategy.into().into_json(),
+                parsing_strategy.into_value().into_json(),
             )]))
         }
 
@@ -2007,11 +2091,11 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-knowledgebase-parsingconfiguration.html#cfn-wisdom-knowledgebase-parsingconfiguration-bedrockfoundationmodelconfiguration)
         pub fn bedrock_foundation_model_configuration(
             mut self,
-            value: impl Into<crate::Value<BedrockFoundationModelConfiguration>>,
+            value: impl crate::IntoValue<BedrockFoundationModelConfiguration>,
         ) -> Self {
             self.0.insert(
                 "BedrockFoundationModelConfiguration".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2031,10 +2115,10 @@ pub mod knowledge_base {
 
     impl ParsingPrompt {
         /// A new `ParsingPrompt` with its required properties.
-        pub fn new(parsing_prompt_text: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(parsing_prompt_text: impl crate::IntoValue<String>) -> Self {
             ParsingPrompt(crate::typed::Properties::from_iter([(
                 "ParsingPromptText".to_owned(),
-                parsing_prompt_text.into().into_json(),
+                parsing_prompt_text.into_value().into_json(),
             )]))
         }
     }
@@ -2062,9 +2146,9 @@ pub mod knowledge_base {
         /// Length: 1 to 4096.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-knowledgebase-renderingconfiguration.html#cfn-wisdom-knowledgebase-renderingconfiguration-templateuri)
-        pub fn template_uri(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn template_uri(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TemplateUri".to_owned(), value.into().into_json());
+                .insert("TemplateUri".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2084,17 +2168,20 @@ pub mod knowledge_base {
     impl SemanticChunkingConfiguration {
         /// A new `SemanticChunkingConfiguration` with its required properties.
         pub fn new(
-            breakpoint_percentile_threshold: impl Into<crate::Value<f64>>,
-            buffer_size: impl Into<crate::Value<f64>>,
-            max_tokens: impl Into<crate::Value<f64>>,
+            breakpoint_percentile_threshold: impl crate::IntoValue<f64>,
+            buffer_size: impl crate::IntoValue<f64>,
+            max_tokens: impl crate::IntoValue<f64>,
         ) -> Self {
             SemanticChunkingConfiguration(crate::typed::Properties::from_iter([
                 (
                     "BreakpointPercentileThreshold".to_owned(),
-                    breakpoint_percentile_threshold.into().into_json(),
+                    breakpoint_percentile_threshold.into_value().into_json(),
                 ),
-                ("BufferSize".to_owned(), buffer_size.into().into_json()),
-                ("MaxTokens".to_owned(), max_tokens.into().into_json()),
+                (
+                    "BufferSize".to_owned(),
+                    buffer_size.into_value().into_json(),
+                ),
+                ("MaxTokens".to_owned(), max_tokens.into_value().into_json()),
             ]))
         }
     }
@@ -2122,9 +2209,9 @@ pub mod knowledge_base {
         /// Length: 1 to 4096.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-knowledgebase-serversideencryptionconfiguration.html#cfn-wisdom-knowledgebase-serversideencryptionconfiguration-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2144,12 +2231,12 @@ pub mod knowledge_base {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2177,10 +2264,12 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-knowledgebase-vectoringestionconfiguration.html#cfn-wisdom-knowledgebase-vectoringestionconfiguration-chunkingconfiguration)
         pub fn chunking_configuration(
             mut self,
-            value: impl Into<crate::Value<ChunkingConfiguration>>,
+            value: impl crate::IntoValue<ChunkingConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ChunkingConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ChunkingConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2189,10 +2278,12 @@ pub mod knowledge_base {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-knowledgebase-vectoringestionconfiguration.html#cfn-wisdom-knowledgebase-vectoringestionconfiguration-parsingconfiguration)
         pub fn parsing_configuration(
             mut self,
-            value: impl Into<crate::Value<ParsingConfiguration>>,
+            value: impl crate::IntoValue<ParsingConfiguration>,
         ) -> Self {
-            self.0
-                .insert("ParsingConfiguration".to_owned(), value.into().into_json());
+            self.0.insert(
+                "ParsingConfiguration".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2281,17 +2372,20 @@ pub struct MessageTemplate(crate::Resource);
 impl MessageTemplate {
     /// A new `AWS::Wisdom::MessageTemplate` with its required properties.
     pub fn new(
-        channel_subtype: impl Into<crate::Value<message_template::ChannelSubtype>>,
-        content: impl Into<crate::Value<message_template::Content>>,
-        knowledge_base_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        channel_subtype: impl crate::IntoValue<message_template::ChannelSubtype>,
+        content: impl crate::IntoValue<message_template::Content>,
+        knowledge_base_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         MessageTemplate(
             crate::Resource::new("AWS::Wisdom::MessageTemplate")
-                .property("ChannelSubtype", channel_subtype.into().into_json())
-                .property("Content", content.into().into_json())
-                .property("KnowledgeBaseArn", knowledge_base_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("ChannelSubtype", channel_subtype.into_value().into_json())
+                .property("Content", content.into_value().into_json())
+                .property(
+                    "KnowledgeBaseArn",
+                    knowledge_base_arn.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -2300,10 +2394,10 @@ impl MessageTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-messagetemplate.html#cfn-wisdom-messagetemplate-defaultattributes)
     pub fn default_attributes(
         mut self,
-        value: impl Into<crate::Value<message_template::MessageTemplateAttributes>>,
+        value: impl crate::IntoValue<message_template::MessageTemplateAttributes>,
     ) -> Self {
         self.0
-            .set_property("DefaultAttributes", value.into().into_json());
+            .set_property("DefaultAttributes", value.into_value().into_json());
         self
     }
 
@@ -2314,8 +2408,9 @@ impl MessageTemplate {
     /// Pattern: `^[a-zA-Z0-9\\s_.,-]+`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-messagetemplate.html#cfn-wisdom-messagetemplate-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -2324,10 +2419,10 @@ impl MessageTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-messagetemplate.html#cfn-wisdom-messagetemplate-groupingconfiguration)
     pub fn grouping_configuration(
         mut self,
-        value: impl Into<crate::Value<message_template::GroupingConfiguration>>,
+        value: impl crate::IntoValue<message_template::GroupingConfiguration>,
     ) -> Self {
         self.0
-            .set_property("GroupingConfiguration", value.into().into_json());
+            .set_property("GroupingConfiguration", value.into_value().into_json());
         self
     }
 
@@ -2336,8 +2431,9 @@ impl MessageTemplate {
     /// Length: 2 to 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-messagetemplate.html#cfn-wisdom-messagetemplate-language)
-    pub fn language(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Language", value.into().into_json());
+    pub fn language(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Language", value.into_value().into_json());
         self
     }
 
@@ -2346,25 +2442,30 @@ impl MessageTemplate {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-messagetemplate.html#cfn-wisdom-messagetemplate-messagetemplateattachments)
     pub fn message_template_attachments(
         mut self,
-        value: impl Into<crate::Value<Vec<message_template::MessageTemplateAttachment>>>,
+        value: impl crate::IntoValue<Vec<message_template::MessageTemplateAttachment>>,
     ) -> Self {
         self.0
-            .set_property("MessageTemplateAttachments", value.into().into_json());
+            .set_property("MessageTemplateAttachments", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](message_template::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-messagetemplate.html#cfn-wisdom-messagetemplate-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<message_template::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<message_template::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for MessageTemplate {
     const TYPE_NAME: &'static str = "AWS::Wisdom::MessageTemplate";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ChannelSubtype", "KnowledgeBaseArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -2418,9 +2519,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-agentattributes.html#cfn-wisdom-messagetemplate-agentattributes-firstname)
-        pub fn first_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn first_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FirstName".to_owned(), value.into().into_json());
+                .insert("FirstName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2429,9 +2530,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-agentattributes.html#cfn-wisdom-messagetemplate-agentattributes-lastname)
-        pub fn last_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn last_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LastName".to_owned(), value.into().into_json());
+                .insert("LastName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2459,11 +2560,11 @@ pub mod message_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-content.html#cfn-wisdom-messagetemplate-content-emailmessagetemplatecontent)
         pub fn email_message_template_content(
             mut self,
-            value: impl Into<crate::Value<EmailMessageTemplateContent>>,
+            value: impl crate::IntoValue<EmailMessageTemplateContent>,
         ) -> Self {
             self.0.insert(
                 "EmailMessageTemplateContent".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2473,11 +2574,11 @@ pub mod message_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-content.html#cfn-wisdom-messagetemplate-content-smsmessagetemplatecontent)
         pub fn sms_message_template_content(
             mut self,
-            value: impl Into<crate::Value<SmsMessageTemplateContent>>,
+            value: impl crate::IntoValue<SmsMessageTemplateContent>,
         ) -> Self {
             self.0.insert(
                 "SmsMessageTemplateContent".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -2506,9 +2607,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-accountnumber)
-        pub fn account_number(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn account_number(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AccountNumber".to_owned(), value.into().into_json());
+                .insert("AccountNumber".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2517,9 +2618,11 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-additionalinformation)
-        pub fn additional_information(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AdditionalInformation".to_owned(), value.into().into_json());
+        pub fn additional_information(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AdditionalInformation".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2528,9 +2631,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-address1)
-        pub fn address1(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn address1(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Address1".to_owned(), value.into().into_json());
+                .insert("Address1".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2539,9 +2642,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-address2)
-        pub fn address2(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn address2(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Address2".to_owned(), value.into().into_json());
+                .insert("Address2".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2550,9 +2653,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-address3)
-        pub fn address3(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn address3(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Address3".to_owned(), value.into().into_json());
+                .insert("Address3".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2561,9 +2664,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-address4)
-        pub fn address4(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn address4(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Address4".to_owned(), value.into().into_json());
+                .insert("Address4".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2572,9 +2675,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-billingaddress1)
-        pub fn billing_address1(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn billing_address1(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BillingAddress1".to_owned(), value.into().into_json());
+                .insert("BillingAddress1".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2583,9 +2686,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-billingaddress2)
-        pub fn billing_address2(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn billing_address2(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BillingAddress2".to_owned(), value.into().into_json());
+                .insert("BillingAddress2".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2594,9 +2697,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-billingaddress3)
-        pub fn billing_address3(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn billing_address3(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BillingAddress3".to_owned(), value.into().into_json());
+                .insert("BillingAddress3".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2605,9 +2708,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-billingaddress4)
-        pub fn billing_address4(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn billing_address4(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BillingAddress4".to_owned(), value.into().into_json());
+                .insert("BillingAddress4".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2616,9 +2719,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-billingcity)
-        pub fn billing_city(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn billing_city(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BillingCity".to_owned(), value.into().into_json());
+                .insert("BillingCity".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2627,9 +2730,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-billingcountry)
-        pub fn billing_country(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn billing_country(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BillingCountry".to_owned(), value.into().into_json());
+                .insert("BillingCountry".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2638,9 +2741,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-billingcounty)
-        pub fn billing_county(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn billing_county(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BillingCounty".to_owned(), value.into().into_json());
+                .insert("BillingCounty".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2649,9 +2752,11 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-billingpostalcode)
-        pub fn billing_postal_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BillingPostalCode".to_owned(), value.into().into_json());
+        pub fn billing_postal_code(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BillingPostalCode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2660,9 +2765,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-billingprovince)
-        pub fn billing_province(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn billing_province(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BillingProvince".to_owned(), value.into().into_json());
+                .insert("BillingProvince".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2671,9 +2776,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-billingstate)
-        pub fn billing_state(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn billing_state(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BillingState".to_owned(), value.into().into_json());
+                .insert("BillingState".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2682,9 +2787,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-birthdate)
-        pub fn birth_date(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn birth_date(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BirthDate".to_owned(), value.into().into_json());
+                .insert("BirthDate".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2693,9 +2798,11 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-businessemailaddress)
-        pub fn business_email_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BusinessEmailAddress".to_owned(), value.into().into_json());
+        pub fn business_email_address(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BusinessEmailAddress".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2704,9 +2811,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-businessname)
-        pub fn business_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn business_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BusinessName".to_owned(), value.into().into_json());
+                .insert("BusinessName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2715,9 +2822,11 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-businessphonenumber)
-        pub fn business_phone_number(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BusinessPhoneNumber".to_owned(), value.into().into_json());
+        pub fn business_phone_number(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BusinessPhoneNumber".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2726,8 +2835,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-city)
-        pub fn city(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("City".to_owned(), value.into().into_json());
+        pub fn city(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("City".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2736,9 +2846,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-country)
-        pub fn country(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn country(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Country".to_owned(), value.into().into_json());
+                .insert("Country".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2747,8 +2857,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-county)
-        pub fn county(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("County".to_owned(), value.into().into_json());
+        pub fn county(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("County".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2757,9 +2868,10 @@ pub mod message_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-custom)
         pub fn custom(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0.insert("Custom".to_owned(), value.into().into_json());
+            self.0
+                .insert("Custom".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2768,9 +2880,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-emailaddress)
-        pub fn email_address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn email_address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("EmailAddress".to_owned(), value.into().into_json());
+                .insert("EmailAddress".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2779,9 +2891,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-firstname)
-        pub fn first_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn first_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("FirstName".to_owned(), value.into().into_json());
+                .insert("FirstName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2790,8 +2902,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-gender)
-        pub fn gender(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Gender".to_owned(), value.into().into_json());
+        pub fn gender(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Gender".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2800,9 +2913,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-homephonenumber)
-        pub fn home_phone_number(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn home_phone_number(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HomePhoneNumber".to_owned(), value.into().into_json());
+                .insert("HomePhoneNumber".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2811,9 +2924,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-lastname)
-        pub fn last_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn last_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LastName".to_owned(), value.into().into_json());
+                .insert("LastName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2822,9 +2935,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-mailingaddress1)
-        pub fn mailing_address1(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mailing_address1(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MailingAddress1".to_owned(), value.into().into_json());
+                .insert("MailingAddress1".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2833,9 +2946,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-mailingaddress2)
-        pub fn mailing_address2(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mailing_address2(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MailingAddress2".to_owned(), value.into().into_json());
+                .insert("MailingAddress2".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2844,9 +2957,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-mailingaddress3)
-        pub fn mailing_address3(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mailing_address3(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MailingAddress3".to_owned(), value.into().into_json());
+                .insert("MailingAddress3".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2855,9 +2968,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-mailingaddress4)
-        pub fn mailing_address4(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mailing_address4(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MailingAddress4".to_owned(), value.into().into_json());
+                .insert("MailingAddress4".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2866,9 +2979,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-mailingcity)
-        pub fn mailing_city(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mailing_city(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MailingCity".to_owned(), value.into().into_json());
+                .insert("MailingCity".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2877,9 +2990,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-mailingcountry)
-        pub fn mailing_country(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mailing_country(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MailingCountry".to_owned(), value.into().into_json());
+                .insert("MailingCountry".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2888,9 +3001,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-mailingcounty)
-        pub fn mailing_county(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mailing_county(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MailingCounty".to_owned(), value.into().into_json());
+                .insert("MailingCounty".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2899,9 +3012,11 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-mailingpostalcode)
-        pub fn mailing_postal_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("MailingPostalCode".to_owned(), value.into().into_json());
+        pub fn mailing_postal_code(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "MailingPostalCode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2910,9 +3025,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-mailingprovince)
-        pub fn mailing_province(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mailing_province(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MailingProvince".to_owned(), value.into().into_json());
+                .insert("MailingProvince".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2921,9 +3036,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-mailingstate)
-        pub fn mailing_state(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn mailing_state(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MailingState".to_owned(), value.into().into_json());
+                .insert("MailingState".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2932,9 +3047,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-middlename)
-        pub fn middle_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn middle_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("MiddleName".to_owned(), value.into().into_json());
+                .insert("MiddleName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2943,9 +3058,11 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-mobilephonenumber)
-        pub fn mobile_phone_number(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("MobilePhoneNumber".to_owned(), value.into().into_json());
+        pub fn mobile_phone_number(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "MobilePhoneNumber".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2954,9 +3071,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-partytype)
-        pub fn party_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn party_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PartyType".to_owned(), value.into().into_json());
+                .insert("PartyType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2965,9 +3082,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-phonenumber)
-        pub fn phone_number(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn phone_number(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PhoneNumber".to_owned(), value.into().into_json());
+                .insert("PhoneNumber".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2976,9 +3093,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-postalcode)
-        pub fn postal_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn postal_code(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("PostalCode".to_owned(), value.into().into_json());
+                .insert("PostalCode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2987,9 +3104,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-profilearn)
-        pub fn profile_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn profile_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ProfileARN".to_owned(), value.into().into_json());
+                .insert("ProfileARN".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2998,9 +3115,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-profileid)
-        pub fn profile_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn profile_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ProfileId".to_owned(), value.into().into_json());
+                .insert("ProfileId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3009,9 +3126,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-province)
-        pub fn province(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn province(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Province".to_owned(), value.into().into_json());
+                .insert("Province".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3020,9 +3137,11 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-shippingaddress1)
-        pub fn shipping_address1(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ShippingAddress1".to_owned(), value.into().into_json());
+        pub fn shipping_address1(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ShippingAddress1".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3031,9 +3150,11 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-shippingaddress2)
-        pub fn shipping_address2(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ShippingAddress2".to_owned(), value.into().into_json());
+        pub fn shipping_address2(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ShippingAddress2".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3042,9 +3163,11 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-shippingaddress3)
-        pub fn shipping_address3(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ShippingAddress3".to_owned(), value.into().into_json());
+        pub fn shipping_address3(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ShippingAddress3".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3053,9 +3176,11 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-shippingaddress4)
-        pub fn shipping_address4(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ShippingAddress4".to_owned(), value.into().into_json());
+        pub fn shipping_address4(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ShippingAddress4".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3064,9 +3189,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-shippingcity)
-        pub fn shipping_city(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn shipping_city(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ShippingCity".to_owned(), value.into().into_json());
+                .insert("ShippingCity".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3075,9 +3200,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-shippingcountry)
-        pub fn shipping_country(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn shipping_country(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ShippingCountry".to_owned(), value.into().into_json());
+                .insert("ShippingCountry".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3086,9 +3211,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-shippingcounty)
-        pub fn shipping_county(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn shipping_county(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ShippingCounty".to_owned(), value.into().into_json());
+                .insert("ShippingCounty".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3097,9 +3222,11 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-shippingpostalcode)
-        pub fn shipping_postal_code(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ShippingPostalCode".to_owned(), value.into().into_json());
+        pub fn shipping_postal_code(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ShippingPostalCode".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3108,9 +3235,11 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-shippingprovince)
-        pub fn shipping_province(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ShippingProvince".to_owned(), value.into().into_json());
+        pub fn shipping_province(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ShippingProvince".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3119,9 +3248,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-shippingstate)
-        pub fn shipping_state(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn shipping_state(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ShippingState".to_owned(), value.into().into_json());
+                .insert("ShippingState".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3130,8 +3259,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-customerprofileattributes.html#cfn-wisdom-messagetemplate-customerprofileattributes-state)
-        pub fn state(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("State".to_owned(), value.into().into_json());
+        pub fn state(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("State".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3151,14 +3281,14 @@ pub mod message_template {
     impl EmailMessageTemplateContent {
         /// A new `EmailMessageTemplateContent` with its required properties.
         pub fn new(
-            body: impl Into<crate::Value<EmailMessageTemplateContentBody>>,
-            headers: impl Into<crate::Value<Vec<EmailMessageTemplateHeader>>>,
-            subject: impl Into<crate::Value<String>>,
+            body: impl crate::IntoValue<EmailMessageTemplateContentBody>,
+            headers: impl crate::IntoValue<Vec<EmailMessageTemplateHeader>>,
+            subject: impl crate::IntoValue<String>,
         ) -> Self {
             EmailMessageTemplateContent(crate::typed::Properties::from_iter([
-                ("Body".to_owned(), body.into().into_json()),
-                ("Headers".to_owned(), headers.into().into_json()),
-                ("Subject".to_owned(), subject.into().into_json()),
+                ("Body".to_owned(), body.into_value().into_json()),
+                ("Headers".to_owned(), headers.into_value().into_json()),
+                ("Subject".to_owned(), subject.into_value().into_json()),
             ]))
         }
     }
@@ -3186,9 +3316,10 @@ pub mod message_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-emailmessagetemplatecontentbody.html#cfn-wisdom-messagetemplate-emailmessagetemplatecontentbody-html)
         pub fn html(
             mut self,
-            value: impl Into<crate::Value<MessageTemplateBodyContentProvider>>,
+            value: impl crate::IntoValue<MessageTemplateBodyContentProvider>,
         ) -> Self {
-            self.0.insert("Html".to_owned(), value.into().into_json());
+            self.0
+                .insert("Html".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3197,10 +3328,10 @@ pub mod message_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-emailmessagetemplatecontentbody.html#cfn-wisdom-messagetemplate-emailmessagetemplatecontentbody-plaintext)
         pub fn plain_text(
             mut self,
-            value: impl Into<crate::Value<MessageTemplateBodyContentProvider>>,
+            value: impl crate::IntoValue<MessageTemplateBodyContentProvider>,
         ) -> Self {
             self.0
-                .insert("PlainText".to_owned(), value.into().into_json());
+                .insert("PlainText".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3230,8 +3361,9 @@ pub mod message_template {
         /// Pattern: `^[!-9;-@A-~]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-emailmessagetemplateheader.html#cfn-wisdom-messagetemplate-emailmessagetemplateheader-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3242,8 +3374,9 @@ pub mod message_template {
         /// Pattern: `[ -~]*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-emailmessagetemplateheader.html#cfn-wisdom-messagetemplate-emailmessagetemplateheader-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3263,12 +3396,12 @@ pub mod message_template {
     impl GroupingConfiguration {
         /// A new `GroupingConfiguration` with its required properties.
         pub fn new(
-            criteria: impl Into<crate::Value<String>>,
-            values: impl Into<crate::Value<Vec<String>>>,
+            criteria: impl crate::IntoValue<String>,
+            values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             GroupingConfiguration(crate::typed::Properties::from_iter([
-                ("Criteria".to_owned(), criteria.into().into_json()),
-                ("Values".to_owned(), values.into().into_json()),
+                ("Criteria".to_owned(), criteria.into_value().into_json()),
+                ("Values".to_owned(), values.into_value().into_json()),
             ]))
         }
     }
@@ -3288,17 +3421,17 @@ pub mod message_template {
     impl MessageTemplateAttachment {
         /// A new `MessageTemplateAttachment` with its required properties.
         pub fn new(
-            attachment_name: impl Into<crate::Value<String>>,
-            s3_presigned_url: impl Into<crate::Value<String>>,
+            attachment_name: impl crate::IntoValue<String>,
+            s3_presigned_url: impl crate::IntoValue<String>,
         ) -> Self {
             MessageTemplateAttachment(crate::typed::Properties::from_iter([
                 (
                     "AttachmentName".to_owned(),
-                    attachment_name.into().into_json(),
+                    attachment_name.into_value().into_json(),
                 ),
                 (
                     "S3PresignedUrl".to_owned(),
-                    s3_presigned_url.into().into_json(),
+                    s3_presigned_url.into_value().into_json(),
                 ),
             ]))
         }
@@ -3308,9 +3441,9 @@ pub mod message_template {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-messagetemplateattachment.html#cfn-wisdom-messagetemplate-messagetemplateattachment-attachmentid)
-        pub fn attachment_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn attachment_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("AttachmentId".to_owned(), value.into().into_json());
+                .insert("AttachmentId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3336,9 +3469,9 @@ pub mod message_template {
         /// `AgentAttributes`: [`AgentAttributes`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-messagetemplateattributes.html#cfn-wisdom-messagetemplate-messagetemplateattributes-agentattributes)
-        pub fn agent_attributes(mut self, value: impl Into<crate::Value<AgentAttributes>>) -> Self {
+        pub fn agent_attributes(mut self, value: impl crate::IntoValue<AgentAttributes>) -> Self {
             self.0
-                .insert("AgentAttributes".to_owned(), value.into().into_json());
+                .insert("AgentAttributes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3347,10 +3480,12 @@ pub mod message_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-messagetemplateattributes.html#cfn-wisdom-messagetemplate-messagetemplateattributes-customattributes)
         pub fn custom_attributes(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.0
-                .insert("CustomAttributes".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomAttributes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3359,11 +3494,11 @@ pub mod message_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-messagetemplateattributes.html#cfn-wisdom-messagetemplate-messagetemplateattributes-customerprofileattributes)
         pub fn customer_profile_attributes(
             mut self,
-            value: impl Into<crate::Value<CustomerProfileAttributes>>,
+            value: impl crate::IntoValue<CustomerProfileAttributes>,
         ) -> Self {
             self.0.insert(
                 "CustomerProfileAttributes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -3371,12 +3506,11 @@ pub mod message_template {
         /// `SystemAttributes`: [`SystemAttributes`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-messagetemplateattributes.html#cfn-wisdom-messagetemplate-messagetemplateattributes-systemattributes)
-        pub fn system_attributes(
-            mut self,
-            value: impl Into<crate::Value<SystemAttributes>>,
-        ) -> Self {
-            self.0
-                .insert("SystemAttributes".to_owned(), value.into().into_json());
+        pub fn system_attributes(mut self, value: impl crate::IntoValue<SystemAttributes>) -> Self {
+            self.0.insert(
+                "SystemAttributes".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -3404,9 +3538,9 @@ pub mod message_template {
         /// Length: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-messagetemplatebodycontentprovider.html#cfn-wisdom-messagetemplate-messagetemplatebodycontentprovider-content)
-        pub fn content(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn content(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Content".to_owned(), value.into().into_json());
+                .insert("Content".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3425,10 +3559,10 @@ pub mod message_template {
 
     impl SmsMessageTemplateContent {
         /// A new `SmsMessageTemplateContent` with its required properties.
-        pub fn new(body: impl Into<crate::Value<SmsMessageTemplateContentBody>>) -> Self {
+        pub fn new(body: impl crate::IntoValue<SmsMessageTemplateContentBody>) -> Self {
             SmsMessageTemplateContent(crate::typed::Properties::from_iter([(
                 "Body".to_owned(),
-                body.into().into_json(),
+                body.into_value().into_json(),
             )]))
         }
     }
@@ -3456,10 +3590,10 @@ pub mod message_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-smsmessagetemplatecontentbody.html#cfn-wisdom-messagetemplate-smsmessagetemplatecontentbody-plaintext)
         pub fn plain_text(
             mut self,
-            value: impl Into<crate::Value<MessageTemplateBodyContentProvider>>,
+            value: impl crate::IntoValue<MessageTemplateBodyContentProvider>,
         ) -> Self {
             self.0
-                .insert("PlainText".to_owned(), value.into().into_json());
+                .insert("PlainText".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3487,10 +3621,12 @@ pub mod message_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-systemattributes.html#cfn-wisdom-messagetemplate-systemattributes-customerendpoint)
         pub fn customer_endpoint(
             mut self,
-            value: impl Into<crate::Value<SystemEndpointAttributes>>,
+            value: impl crate::IntoValue<SystemEndpointAttributes>,
         ) -> Self {
-            self.0
-                .insert("CustomerEndpoint".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CustomerEndpoint".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -3499,8 +3635,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-systemattributes.html#cfn-wisdom-messagetemplate-systemattributes-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -3509,10 +3646,10 @@ pub mod message_template {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-systemattributes.html#cfn-wisdom-messagetemplate-systemattributes-systemendpoint)
         pub fn system_endpoint(
             mut self,
-            value: impl Into<crate::Value<SystemEndpointAttributes>>,
+            value: impl crate::IntoValue<SystemEndpointAttributes>,
         ) -> Self {
             self.0
-                .insert("SystemEndpoint".to_owned(), value.into().into_json());
+                .insert("SystemEndpoint".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3540,9 +3677,9 @@ pub mod message_template {
         /// Length: 1 to 32767.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-messagetemplate-systemendpointattributes.html#cfn-wisdom-messagetemplate-systemendpointattributes-address)
-        pub fn address(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn address(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Address".to_owned(), value.into().into_json());
+                .insert("Address".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3562,12 +3699,12 @@ pub mod message_template {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -3607,11 +3744,11 @@ pub struct MessageTemplateVersion(crate::Resource);
 
 impl MessageTemplateVersion {
     /// A new `AWS::Wisdom::MessageTemplateVersion` with its required properties.
-    pub fn new(message_template_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(message_template_arn: impl crate::IntoValue<String>) -> Self {
         MessageTemplateVersion(
             crate::Resource::new("AWS::Wisdom::MessageTemplateVersion").property(
                 "MessageTemplateArn",
-                message_template_arn.into().into_json(),
+                message_template_arn.into_value().into_json(),
             ),
         )
     }
@@ -3621,12 +3758,11 @@ impl MessageTemplateVersion {
     /// Length: 1 to 64.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-messagetemplateversion.html#cfn-wisdom-messagetemplateversion-messagetemplatecontentsha256)
-    pub fn message_template_content_sha256(
-        mut self,
-        value: impl Into<crate::Value<String>>,
-    ) -> Self {
-        self.0
-            .set_property("MessageTemplateContentSha256", value.into().into_json());
+    pub fn message_template_content_sha256(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property(
+            "MessageTemplateContentSha256",
+            value.into_value().into_json(),
+        );
         self
     }
 }
@@ -3673,15 +3809,18 @@ pub struct QuickResponse(crate::Resource);
 impl QuickResponse {
     /// A new `AWS::Wisdom::QuickResponse` with its required properties.
     pub fn new(
-        content: impl Into<crate::Value<quick_response::QuickResponseContentProvider>>,
-        knowledge_base_arn: impl Into<crate::Value<String>>,
-        name: impl Into<crate::Value<String>>,
+        content: impl crate::IntoValue<quick_response::QuickResponseContentProvider>,
+        knowledge_base_arn: impl crate::IntoValue<String>,
+        name: impl crate::IntoValue<String>,
     ) -> Self {
         QuickResponse(
             crate::Resource::new("AWS::Wisdom::QuickResponse")
-                .property("Content", content.into().into_json())
-                .property("KnowledgeBaseArn", knowledge_base_arn.into().into_json())
-                .property("Name", name.into().into_json()),
+                .property("Content", content.into_value().into_json())
+                .property(
+                    "KnowledgeBaseArn",
+                    knowledge_base_arn.into_value().into_json(),
+                )
+                .property("Name", name.into_value().into_json()),
         )
     }
 
@@ -3690,9 +3829,10 @@ impl QuickResponse {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-quickresponse.html#cfn-wisdom-quickresponse-channels)
     pub fn channels(
         mut self,
-        value: impl Into<crate::Value<Vec<quick_response::ChannelType>>>,
+        value: impl crate::IntoValue<Vec<quick_response::ChannelType>>,
     ) -> Self {
-        self.0.set_property("Channels", value.into().into_json());
+        self.0
+            .set_property("Channels", value.into_value().into_json());
         self
     }
 
@@ -3701,8 +3841,9 @@ impl QuickResponse {
     /// Pattern: `^(application/x\.quickresponse;format=(plain|markdown))$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-quickresponse.html#cfn-wisdom-quickresponse-contenttype)
-    pub fn content_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ContentType", value.into().into_json());
+    pub fn content_type(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ContentType", value.into_value().into_json());
         self
     }
 
@@ -3711,8 +3852,9 @@ impl QuickResponse {
     /// Length: 1 to 255.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-quickresponse.html#cfn-wisdom-quickresponse-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -3721,18 +3863,19 @@ impl QuickResponse {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-quickresponse.html#cfn-wisdom-quickresponse-groupingconfiguration)
     pub fn grouping_configuration(
         mut self,
-        value: impl Into<crate::Value<quick_response::GroupingConfiguration>>,
+        value: impl crate::IntoValue<quick_response::GroupingConfiguration>,
     ) -> Self {
         self.0
-            .set_property("GroupingConfiguration", value.into().into_json());
+            .set_property("GroupingConfiguration", value.into_value().into_json());
         self
     }
 
     /// `IsActive`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-quickresponse.html#cfn-wisdom-quickresponse-isactive)
-    pub fn is_active(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("IsActive", value.into().into_json());
+    pub fn is_active(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("IsActive", value.into_value().into_json());
         self
     }
 
@@ -3741,8 +3884,9 @@ impl QuickResponse {
     /// Length: 2 to 5.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-quickresponse.html#cfn-wisdom-quickresponse-language)
-    pub fn language(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Language", value.into().into_json());
+    pub fn language(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Language", value.into_value().into_json());
         self
     }
 
@@ -3751,23 +3895,29 @@ impl QuickResponse {
     /// Length: 1 to 100.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-quickresponse.html#cfn-wisdom-quickresponse-shortcutkey)
-    pub fn shortcut_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("ShortcutKey", value.into().into_json());
+    pub fn shortcut_key(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("ShortcutKey", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](quick_response::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wisdom-quickresponse.html#cfn-wisdom-quickresponse-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<quick_response::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<quick_response::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for QuickResponse {
     const TYPE_NAME: &'static str = "AWS::Wisdom::QuickResponse";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["KnowledgeBaseArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -3818,12 +3968,12 @@ pub mod quick_response {
     impl GroupingConfiguration {
         /// A new `GroupingConfiguration` with its required properties.
         pub fn new(
-            criteria: impl Into<crate::Value<String>>,
-            values: impl Into<crate::Value<Vec<String>>>,
+            criteria: impl crate::IntoValue<String>,
+            values: impl crate::IntoValue<Vec<String>>,
         ) -> Self {
             GroupingConfiguration(crate::typed::Properties::from_iter([
-                ("Criteria".to_owned(), criteria.into().into_json()),
-                ("Values".to_owned(), values.into().into_json()),
+                ("Criteria".to_owned(), criteria.into_value().into_json()),
+                ("Values".to_owned(), values.into_value().into_json()),
             ]))
         }
     }
@@ -3851,9 +4001,9 @@ pub mod quick_response {
         /// Length: 1 to 1024.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wisdom-quickresponse-quickresponsecontentprovider.html#cfn-wisdom-quickresponse-quickresponsecontentprovider-content)
-        pub fn content(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn content(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Content".to_owned(), value.into().into_json());
+                .insert("Content".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -3873,12 +4023,12 @@ pub mod quick_response {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

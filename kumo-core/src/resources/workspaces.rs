@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::WorkSpaces::WorkspacesPool",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::WorkSpaces::ConnectionAlias",
+        <ConnectionAlias as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WorkSpaces::Workspace",
+        <Workspace as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WorkSpaces::WorkspacesPool",
+        <WorkspacesPool as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::WorkSpaces::ConnectionAlias`.
 ///
 /// Required properties, the arguments of [`ConnectionAlias::new`]: `ConnectionString`.
@@ -19,10 +35,12 @@ pub struct ConnectionAlias(crate::Resource);
 
 impl ConnectionAlias {
     /// A new `AWS::WorkSpaces::ConnectionAlias` with its required properties.
-    pub fn new(connection_string: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(connection_string: impl crate::IntoValue<String>) -> Self {
         ConnectionAlias(
-            crate::Resource::new("AWS::WorkSpaces::ConnectionAlias")
-                .property("ConnectionString", connection_string.into().into_json()),
+            crate::Resource::new("AWS::WorkSpaces::ConnectionAlias").property(
+                "ConnectionString",
+                connection_string.into_value().into_json(),
+            ),
         )
     }
 
@@ -31,15 +49,20 @@ impl ConnectionAlias {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspaces-connectionalias.html#cfn-workspaces-connectionalias-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<connection_alias::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<connection_alias::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for ConnectionAlias {
     const TYPE_NAME: &'static str = "AWS::WorkSpaces::ConnectionAlias";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ConnectionString", "Tags"];
 
     fn resource(&self) -> &crate::Resource {
@@ -85,12 +108,12 @@ pub mod connection_alias {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -113,50 +136,54 @@ pub struct Workspace(crate::Resource);
 impl Workspace {
     /// A new `AWS::WorkSpaces::Workspace` with its required properties.
     pub fn new(
-        bundle_id: impl Into<crate::Value<String>>,
-        directory_id: impl Into<crate::Value<String>>,
-        user_name: impl Into<crate::Value<String>>,
+        bundle_id: impl crate::IntoValue<String>,
+        directory_id: impl crate::IntoValue<String>,
+        user_name: impl crate::IntoValue<String>,
     ) -> Self {
         Workspace(
             crate::Resource::new("AWS::WorkSpaces::Workspace")
-                .property("BundleId", bundle_id.into().into_json())
-                .property("DirectoryId", directory_id.into().into_json())
-                .property("UserName", user_name.into().into_json()),
+                .property("BundleId", bundle_id.into_value().into_json())
+                .property("DirectoryId", directory_id.into_value().into_json())
+                .property("UserName", user_name.into_value().into_json()),
         )
     }
 
     /// `RootVolumeEncryptionEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspaces-workspace.html#cfn-workspaces-workspace-rootvolumeencryptionenabled)
-    pub fn root_volume_encryption_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0
-            .set_property("RootVolumeEncryptionEnabled", value.into().into_json());
+    pub fn root_volume_encryption_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "RootVolumeEncryptionEnabled",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `Tags`: list of [`Tag`](workspace::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspaces-workspace.html#cfn-workspaces-workspace-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<workspace::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<workspace::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
     /// `UserVolumeEncryptionEnabled`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspaces-workspace.html#cfn-workspaces-workspace-uservolumeencryptionenabled)
-    pub fn user_volume_encryption_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0
-            .set_property("UserVolumeEncryptionEnabled", value.into().into_json());
+    pub fn user_volume_encryption_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0.set_property(
+            "UserVolumeEncryptionEnabled",
+            value.into_value().into_json(),
+        );
         self
     }
 
     /// `VolumeEncryptionKey`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspaces-workspace.html#cfn-workspaces-workspace-volumeencryptionkey)
-    pub fn volume_encryption_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn volume_encryption_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("VolumeEncryptionKey", value.into().into_json());
+            .set_property("VolumeEncryptionKey", value.into_value().into_json());
         self
     }
 
@@ -165,17 +192,22 @@ impl Workspace {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspaces-workspace.html#cfn-workspaces-workspace-workspaceproperties)
     pub fn workspace_properties(
         mut self,
-        value: impl Into<crate::Value<workspace::WorkspaceProperties>>,
+        value: impl crate::IntoValue<workspace::WorkspaceProperties>,
     ) -> Self {
         self.0
-            .set_property("WorkspaceProperties", value.into().into_json());
+            .set_property("WorkspaceProperties", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Workspace {
     const TYPE_NAME: &'static str = "AWS::WorkSpaces::Workspace";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DirectoryId", "UserName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -216,12 +248,12 @@ pub mod workspace {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -247,27 +279,29 @@ pub mod workspace {
         /// `ComputeTypeName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspaces-workspace-workspaceproperties.html#cfn-workspaces-workspace-workspaceproperties-computetypename)
-        pub fn compute_type_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn compute_type_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ComputeTypeName".to_owned(), value.into().into_json());
+                .insert("ComputeTypeName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RootVolumeSizeGib`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspaces-workspace-workspaceproperties.html#cfn-workspaces-workspace-workspaceproperties-rootvolumesizegib)
-        pub fn root_volume_size_gib(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("RootVolumeSizeGib".to_owned(), value.into().into_json());
+        pub fn root_volume_size_gib(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "RootVolumeSizeGib".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `RunningMode`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspaces-workspace-workspaceproperties.html#cfn-workspaces-workspace-workspaceproperties-runningmode)
-        pub fn running_mode(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn running_mode(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RunningMode".to_owned(), value.into().into_json());
+                .insert("RunningMode".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -276,11 +310,11 @@ pub mod workspace {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspaces-workspace-workspaceproperties.html#cfn-workspaces-workspace-workspaceproperties-runningmodeautostoptimeoutinminutes)
         pub fn running_mode_auto_stop_timeout_in_minutes(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "RunningModeAutoStopTimeoutInMinutes".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -288,9 +322,11 @@ pub mod workspace {
         /// `UserVolumeSizeGib`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspaces-workspace-workspaceproperties.html#cfn-workspaces-workspace-workspaceproperties-uservolumesizegib)
-        pub fn user_volume_size_gib(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("UserVolumeSizeGib".to_owned(), value.into().into_json());
+        pub fn user_volume_size_gib(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "UserVolumeSizeGib".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -313,17 +349,17 @@ pub struct WorkspacesPool(crate::Resource);
 impl WorkspacesPool {
     /// A new `AWS::WorkSpaces::WorkspacesPool` with its required properties.
     pub fn new(
-        bundle_id: impl Into<crate::Value<String>>,
-        capacity: impl Into<crate::Value<workspaces_pool::Capacity>>,
-        directory_id: impl Into<crate::Value<String>>,
-        pool_name: impl Into<crate::Value<String>>,
+        bundle_id: impl crate::IntoValue<String>,
+        capacity: impl crate::IntoValue<workspaces_pool::Capacity>,
+        directory_id: impl crate::IntoValue<String>,
+        pool_name: impl crate::IntoValue<String>,
     ) -> Self {
         WorkspacesPool(
             crate::Resource::new("AWS::WorkSpaces::WorkspacesPool")
-                .property("BundleId", bundle_id.into().into_json())
-                .property("Capacity", capacity.into().into_json())
-                .property("DirectoryId", directory_id.into().into_json())
-                .property("PoolName", pool_name.into().into_json()),
+                .property("BundleId", bundle_id.into_value().into_json())
+                .property("Capacity", capacity.into_value().into_json())
+                .property("DirectoryId", directory_id.into_value().into_json())
+                .property("PoolName", pool_name.into_value().into_json()),
         )
     }
 
@@ -332,10 +368,10 @@ impl WorkspacesPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspaces-workspacespool.html#cfn-workspaces-workspacespool-applicationsettings)
     pub fn application_settings(
         mut self,
-        value: impl Into<crate::Value<workspaces_pool::ApplicationSettings>>,
+        value: impl crate::IntoValue<workspaces_pool::ApplicationSettings>,
     ) -> Self {
         self.0
-            .set_property("ApplicationSettings", value.into().into_json());
+            .set_property("ApplicationSettings", value.into_value().into_json());
         self
     }
 
@@ -346,8 +382,9 @@ impl WorkspacesPool {
     /// Pattern: `^[a-zA-Z0-9_./() -]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspaces-workspacespool.html#cfn-workspaces-workspacespool-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -356,17 +393,18 @@ impl WorkspacesPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspaces-workspacespool.html#cfn-workspaces-workspacespool-runningmode)
     pub fn running_mode(
         mut self,
-        value: impl Into<crate::Value<workspaces_pool::RunningMode>>,
+        value: impl crate::IntoValue<workspaces_pool::RunningMode>,
     ) -> Self {
-        self.0.set_property("RunningMode", value.into().into_json());
+        self.0
+            .set_property("RunningMode", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](workspaces_pool::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspaces-workspacespool.html#cfn-workspaces-workspacespool-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<workspaces_pool::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<workspaces_pool::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -375,17 +413,22 @@ impl WorkspacesPool {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspaces-workspacespool.html#cfn-workspaces-workspacespool-timeoutsettings)
     pub fn timeout_settings(
         mut self,
-        value: impl Into<crate::Value<workspaces_pool::TimeoutSettings>>,
+        value: impl crate::IntoValue<workspaces_pool::TimeoutSettings>,
     ) -> Self {
         self.0
-            .set_property("TimeoutSettings", value.into().into_json());
+            .set_property("TimeoutSettings", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for WorkspacesPool {
     const TYPE_NAME: &'static str = "AWS::WorkSpaces::WorkspacesPool";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PoolName"];
 
     fn resource(&self) -> &crate::Resource {
@@ -430,10 +473,10 @@ pub mod workspaces_pool {
 
     impl ApplicationSettings {
         /// A new `ApplicationSettings` with its required properties.
-        pub fn new(status: impl Into<crate::Value<ApplicationSettingsStatus>>) -> Self {
+        pub fn new(status: impl crate::IntoValue<ApplicationSettingsStatus>) -> Self {
             ApplicationSettings(crate::typed::Properties::from_iter([(
                 "Status".to_owned(),
-                status.into().into_json(),
+                status.into_value().into_json(),
             )]))
         }
 
@@ -444,9 +487,9 @@ pub mod workspaces_pool {
         /// Pattern: `^[A-Za-z0-9_./()!*'-]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspaces-workspacespool-applicationsettings.html#cfn-workspaces-workspacespool-applicationsettings-settingsgroup)
-        pub fn settings_group(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn settings_group(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SettingsGroup".to_owned(), value.into().into_json());
+                .insert("SettingsGroup".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -465,10 +508,10 @@ pub mod workspaces_pool {
 
     impl Capacity {
         /// A new `Capacity` with its required properties.
-        pub fn new(desired_user_sessions: impl Into<crate::Value<i64>>) -> Self {
+        pub fn new(desired_user_sessions: impl crate::IntoValue<i64>) -> Self {
             Capacity(crate::typed::Properties::from_iter([(
                 "DesiredUserSessions".to_owned(),
-                desired_user_sessions.into().into_json(),
+                desired_user_sessions.into_value().into_json(),
             )]))
         }
     }
@@ -488,12 +531,12 @@ pub mod workspaces_pool {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -521,13 +564,10 @@ pub mod workspaces_pool {
         /// Range: 60 to 36000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspaces-workspacespool-timeoutsettings.html#cfn-workspaces-workspacespool-timeoutsettings-disconnecttimeoutinseconds)
-        pub fn disconnect_timeout_in_seconds(
-            mut self,
-            value: impl Into<crate::Value<i64>>,
-        ) -> Self {
+        pub fn disconnect_timeout_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "DisconnectTimeoutInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -539,11 +579,11 @@ pub mod workspaces_pool {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspaces-workspacespool-timeoutsettings.html#cfn-workspaces-workspacespool-timeoutsettings-idledisconnecttimeoutinseconds)
         pub fn idle_disconnect_timeout_in_seconds(
             mut self,
-            value: impl Into<crate::Value<i64>>,
+            value: impl crate::IntoValue<i64>,
         ) -> Self {
             self.0.insert(
                 "IdleDisconnectTimeoutInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -553,10 +593,10 @@ pub mod workspaces_pool {
         /// Range: 600 to 432000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspaces-workspacespool-timeoutsettings.html#cfn-workspaces-workspacespool-timeoutsettings-maxuserdurationinseconds)
-        pub fn max_user_duration_in_seconds(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn max_user_duration_in_seconds(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "MaxUserDurationInSeconds".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }

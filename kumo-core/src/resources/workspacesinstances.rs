@@ -9,6 +9,22 @@ pub const TYPES: &[&str] = &[
     "AWS::WorkspacesInstances::WorkspaceInstance",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::WorkspacesInstances::Volume",
+        <Volume as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WorkspacesInstances::VolumeAssociation",
+        <VolumeAssociation as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WorkspacesInstances::WorkspaceInstance",
+        <WorkspaceInstance as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::WorkspacesInstances::Volume`.
 ///
 /// Required properties, the arguments of [`Volume::new`]: `AvailabilityZone`.
@@ -19,10 +35,12 @@ pub struct Volume(crate::Resource);
 
 impl Volume {
     /// A new `AWS::WorkspacesInstances::Volume` with its required properties.
-    pub fn new(availability_zone: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(availability_zone: impl crate::IntoValue<String>) -> Self {
         Volume(
-            crate::Resource::new("AWS::WorkspacesInstances::Volume")
-                .property("AvailabilityZone", availability_zone.into().into_json()),
+            crate::Resource::new("AWS::WorkspacesInstances::Volume").property(
+                "AvailabilityZone",
+                availability_zone.into_value().into_json(),
+            ),
         )
     }
 
@@ -31,8 +49,9 @@ impl Volume {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesinstances-volume.html#cfn-workspacesinstances-volume-encrypted)
-    pub fn encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-        self.0.set_property("Encrypted", value.into().into_json());
+    pub fn encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
+        self.0
+            .set_property("Encrypted", value.into_value().into_json());
         self
     }
 
@@ -43,8 +62,8 @@ impl Volume {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesinstances-volume.html#cfn-workspacesinstances-volume-iops)
-    pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Iops", value.into().into_json());
+    pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0.set_property("Iops", value.into_value().into_json());
         self
     }
 
@@ -55,8 +74,9 @@ impl Volume {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesinstances-volume.html#cfn-workspacesinstances-volume-kmskeyid)
-    pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyId", value.into().into_json());
+    pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyId", value.into_value().into_json());
         self
     }
 
@@ -67,8 +87,9 @@ impl Volume {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesinstances-volume.html#cfn-workspacesinstances-volume-sizeingb)
-    pub fn size_in_gb(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("SizeInGB", value.into().into_json());
+    pub fn size_in_gb(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("SizeInGB", value.into_value().into_json());
         self
     }
 
@@ -79,8 +100,9 @@ impl Volume {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesinstances-volume.html#cfn-workspacesinstances-volume-snapshotid)
-    pub fn snapshot_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("SnapshotId", value.into().into_json());
+    pub fn snapshot_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("SnapshotId", value.into_value().into_json());
         self
     }
 
@@ -93,10 +115,10 @@ impl Volume {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesinstances-volume.html#cfn-workspacesinstances-volume-tagspecifications)
     pub fn tag_specifications(
         mut self,
-        value: impl Into<crate::Value<Vec<volume::TagSpecification>>>,
+        value: impl crate::IntoValue<Vec<volume::TagSpecification>>,
     ) -> Self {
         self.0
-            .set_property("TagSpecifications", value.into().into_json());
+            .set_property("TagSpecifications", value.into_value().into_json());
         self
     }
 
@@ -107,8 +129,9 @@ impl Volume {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesinstances-volume.html#cfn-workspacesinstances-volume-throughput)
-    pub fn throughput(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-        self.0.set_property("Throughput", value.into().into_json());
+    pub fn throughput(mut self, value: impl crate::IntoValue<i64>) -> Self {
+        self.0
+            .set_property("Throughput", value.into_value().into_json());
         self
     }
 
@@ -117,8 +140,9 @@ impl Volume {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesinstances-volume.html#cfn-workspacesinstances-volume-volumetype)
-    pub fn volume_type(mut self, value: impl Into<crate::Value<volume::VolumeType>>) -> Self {
-        self.0.set_property("VolumeType", value.into().into_json());
+    pub fn volume_type(mut self, value: impl crate::IntoValue<volume::VolumeType>) -> Self {
+        self.0
+            .set_property("VolumeType", value.into_value().into_json());
         self
     }
 }
@@ -171,12 +195,12 @@ pub mod volume {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -202,9 +226,9 @@ pub mod volume {
         /// `ResourceType`: [`ResourceType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-volume-tagspecification.html#cfn-workspacesinstances-volume-tagspecification-resourcetype)
-        pub fn resource_type(mut self, value: impl Into<crate::Value<ResourceType>>) -> Self {
+        pub fn resource_type(mut self, value: impl crate::IntoValue<ResourceType>) -> Self {
             self.0
-                .insert("ResourceType".to_owned(), value.into().into_json());
+                .insert("ResourceType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -213,8 +237,9 @@ pub mod volume {
         /// Items: 0 to 50.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-volume-tagspecification.html#cfn-workspacesinstances-volume-tagspecification-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -294,17 +319,17 @@ pub struct VolumeAssociation(crate::Resource);
 impl VolumeAssociation {
     /// A new `AWS::WorkspacesInstances::VolumeAssociation` with its required properties.
     pub fn new(
-        device: impl Into<crate::Value<String>>,
-        volume_id: impl Into<crate::Value<String>>,
-        workspace_instance_id: impl Into<crate::Value<String>>,
+        device: impl crate::IntoValue<String>,
+        volume_id: impl crate::IntoValue<String>,
+        workspace_instance_id: impl crate::IntoValue<String>,
     ) -> Self {
         VolumeAssociation(
             crate::Resource::new("AWS::WorkspacesInstances::VolumeAssociation")
-                .property("Device", device.into().into_json())
-                .property("VolumeId", volume_id.into().into_json())
+                .property("Device", device.into_value().into_json())
+                .property("VolumeId", volume_id.into_value().into_json())
                 .property(
                     "WorkspaceInstanceId",
-                    workspace_instance_id.into().into_json(),
+                    workspace_instance_id.into_value().into_json(),
                 ),
         )
     }
@@ -314,10 +339,10 @@ impl VolumeAssociation {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesinstances-volumeassociation.html#cfn-workspacesinstances-volumeassociation-disassociatemode)
     pub fn disassociate_mode(
         mut self,
-        value: impl Into<crate::Value<volume_association::DisassociateMode>>,
+        value: impl crate::IntoValue<volume_association::DisassociateMode>,
     ) -> Self {
         self.0
-            .set_property("DisassociateMode", value.into().into_json());
+            .set_property("DisassociateMode", value.into_value().into_json());
         self
     }
 }
@@ -384,10 +409,10 @@ impl WorkspaceInstance {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesinstances-workspaceinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance)
     pub fn managed_instance(
         mut self,
-        value: impl Into<crate::Value<workspace_instance::ManagedInstance>>,
+        value: impl crate::IntoValue<workspace_instance::ManagedInstance>,
     ) -> Self {
         self.0
-            .set_property("ManagedInstance", value.into().into_json());
+            .set_property("ManagedInstance", value.into_value().into_json());
         self
     }
 
@@ -396,8 +421,8 @@ impl WorkspaceInstance {
     /// Items: 0 to 30.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesinstances-workspaceinstance.html#cfn-workspacesinstances-workspaceinstance-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<workspace_instance::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<workspace_instance::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -410,7 +435,12 @@ impl Default for WorkspaceInstance {
 
 impl crate::typed::ResourceType for WorkspaceInstance {
     const TYPE_NAME: &'static str = "AWS::WorkspacesInstances::WorkspaceInstance";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["ManagedInstance"];
 
     fn resource(&self) -> &crate::Resource {
@@ -469,17 +499,18 @@ pub mod workspace_instance {
         /// Length: 0 to 32.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-blockdevicemapping.html#cfn-workspacesinstances-workspaceinstance-blockdevicemapping-devicename)
-        pub fn device_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn device_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("DeviceName".to_owned(), value.into().into_json());
+                .insert("DeviceName".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Ebs`: [`EbsBlockDevice`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-blockdevicemapping.html#cfn-workspacesinstances-workspaceinstance-blockdevicemapping-ebs)
-        pub fn ebs(mut self, value: impl Into<crate::Value<EbsBlockDevice>>) -> Self {
-            self.0.insert("Ebs".to_owned(), value.into().into_json());
+        pub fn ebs(mut self, value: impl crate::IntoValue<EbsBlockDevice>) -> Self {
+            self.0
+                .insert("Ebs".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -488,9 +519,9 @@ pub mod workspace_instance {
         /// Length: 0 to 32.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-blockdevicemapping.html#cfn-workspacesinstances-workspaceinstance-blockdevicemapping-nodevice)
-        pub fn no_device(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn no_device(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("NoDevice".to_owned(), value.into().into_json());
+                .insert("NoDevice".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -499,9 +530,9 @@ pub mod workspace_instance {
         /// Pattern: `^ephemeral(0|[1-9][0-9]{0,2})$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-blockdevicemapping.html#cfn-workspacesinstances-workspaceinstance-blockdevicemapping-virtualname)
-        pub fn virtual_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn virtual_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("VirtualName".to_owned(), value.into().into_json());
+                .insert("VirtualName".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -529,11 +560,11 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-capacityreservationspecification.html#cfn-workspacesinstances-workspaceinstance-capacityreservationspecification-capacityreservationpreference)
         pub fn capacity_reservation_preference(
             mut self,
-            value: impl Into<crate::Value<CapacityReservationPreference>>,
+            value: impl crate::IntoValue<CapacityReservationPreference>,
         ) -> Self {
             self.0.insert(
                 "CapacityReservationPreference".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -543,11 +574,11 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-capacityreservationspecification.html#cfn-workspacesinstances-workspaceinstance-capacityreservationspecification-capacityreservationtarget)
         pub fn capacity_reservation_target(
             mut self,
-            value: impl Into<crate::Value<CapacityReservationTarget>>,
+            value: impl crate::IntoValue<CapacityReservationTarget>,
         ) -> Self {
             self.0.insert(
                 "CapacityReservationTarget".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -576,9 +607,11 @@ pub mod workspace_instance {
         /// Length: 0 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-capacityreservationtarget.html#cfn-workspacesinstances-workspaceinstance-capacityreservationtarget-capacityreservationid)
-        pub fn capacity_reservation_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("CapacityReservationId".to_owned(), value.into().into_json());
+        pub fn capacity_reservation_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "CapacityReservationId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -591,11 +624,11 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-capacityreservationtarget.html#cfn-workspacesinstances-workspaceinstance-capacityreservationtarget-capacityreservationresourcegrouparn)
         pub fn capacity_reservation_resource_group_arn(
             mut self,
-            value: impl Into<crate::Value<String>>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             self.0.insert(
                 "CapacityReservationResourceGroupArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -624,9 +657,9 @@ pub mod workspace_instance {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-cpuoptionsrequest.html#cfn-workspacesinstances-workspaceinstance-cpuoptionsrequest-corecount)
-        pub fn core_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn core_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("CoreCount".to_owned(), value.into().into_json());
+                .insert("CoreCount".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -635,9 +668,9 @@ pub mod workspace_instance {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-cpuoptionsrequest.html#cfn-workspacesinstances-workspaceinstance-cpuoptionsrequest-threadspercore)
-        pub fn threads_per_core(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn threads_per_core(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ThreadsPerCore".to_owned(), value.into().into_json());
+                .insert("ThreadsPerCore".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -663,9 +696,9 @@ pub mod workspace_instance {
         /// `CpuCredits`: [`CpuCredits`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-creditspecificationrequest.html#cfn-workspacesinstances-workspaceinstance-creditspecificationrequest-cpucredits)
-        pub fn cpu_credits(mut self, value: impl Into<crate::Value<CpuCredits>>) -> Self {
+        pub fn cpu_credits(mut self, value: impl crate::IntoValue<CpuCredits>) -> Self {
             self.0
-                .insert("CpuCredits".to_owned(), value.into().into_json());
+                .insert("CpuCredits".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -691,9 +724,9 @@ pub mod workspace_instance {
         /// `Encrypted`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-ebsblockdevice.html#cfn-workspacesinstances-workspaceinstance-ebsblockdevice-encrypted)
-        pub fn encrypted(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn encrypted(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Encrypted".to_owned(), value.into().into_json());
+                .insert("Encrypted".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -702,8 +735,9 @@ pub mod workspace_instance {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-ebsblockdevice.html#cfn-workspacesinstances-workspaceinstance-ebsblockdevice-iops)
-        pub fn iops(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0.insert("Iops".to_owned(), value.into().into_json());
+        pub fn iops(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0
+                .insert("Iops".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -712,9 +746,9 @@ pub mod workspace_instance {
         /// Length: 0 to 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-ebsblockdevice.html#cfn-workspacesinstances-workspaceinstance-ebsblockdevice-kmskeyid)
-        pub fn kms_key_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn kms_key_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KmsKeyId".to_owned(), value.into().into_json());
+                .insert("KmsKeyId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -723,9 +757,9 @@ pub mod workspace_instance {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-ebsblockdevice.html#cfn-workspacesinstances-workspaceinstance-ebsblockdevice-throughput)
-        pub fn throughput(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn throughput(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Throughput".to_owned(), value.into().into_json());
+                .insert("Throughput".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -734,18 +768,18 @@ pub mod workspace_instance {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-ebsblockdevice.html#cfn-workspacesinstances-workspaceinstance-ebsblockdevice-volumesize)
-        pub fn volume_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn volume_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("VolumeSize".to_owned(), value.into().into_json());
+                .insert("VolumeSize".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VolumeType`: [`VolumeType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-ebsblockdevice.html#cfn-workspacesinstances-workspaceinstance-ebsblockdevice-volumetype)
-        pub fn volume_type(mut self, value: impl Into<crate::Value<VolumeType>>) -> Self {
+        pub fn volume_type(mut self, value: impl crate::IntoValue<VolumeType>) -> Self {
             self.0
-                .insert("VolumeType".to_owned(), value.into().into_json());
+                .insert("VolumeType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -771,9 +805,9 @@ pub mod workspace_instance {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-enclaveoptionsrequest.html#cfn-workspacesinstances-workspaceinstance-enclaveoptionsrequest-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -799,9 +833,9 @@ pub mod workspace_instance {
         /// `Configured`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-hibernationoptionsrequest.html#cfn-workspacesinstances-workspaceinstance-hibernationoptionsrequest-configured)
-        pub fn configured(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn configured(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Configured".to_owned(), value.into().into_json());
+                .insert("Configured".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -831,8 +865,9 @@ pub mod workspace_instance {
         /// Pattern: `^arn:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-iaminstanceprofilespecification.html#cfn-workspacesinstances-workspaceinstance-iaminstanceprofilespecification-arn)
-        pub fn arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Arn".to_owned(), value.into().into_json());
+        pub fn arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Arn".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -841,8 +876,9 @@ pub mod workspace_instance {
         /// Length: 0 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-iaminstanceprofilespecification.html#cfn-workspacesinstances-workspaceinstance-iaminstanceprofilespecification-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -868,9 +904,9 @@ pub mod workspace_instance {
         /// `AutoRecovery`: [`AutoRecovery`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-instancemaintenanceoptionsrequest.html#cfn-workspacesinstances-workspaceinstance-instancemaintenanceoptionsrequest-autorecovery)
-        pub fn auto_recovery(mut self, value: impl Into<crate::Value<AutoRecovery>>) -> Self {
+        pub fn auto_recovery(mut self, value: impl crate::IntoValue<AutoRecovery>) -> Self {
             self.0
-                .insert("AutoRecovery".to_owned(), value.into().into_json());
+                .insert("AutoRecovery".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -896,9 +932,9 @@ pub mod workspace_instance {
         /// `HttpEndpoint`: [`HttpEndpoint`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-instancemetadataoptionsrequest.html#cfn-workspacesinstances-workspaceinstance-instancemetadataoptionsrequest-httpendpoint)
-        pub fn http_endpoint(mut self, value: impl Into<crate::Value<HttpEndpoint>>) -> Self {
+        pub fn http_endpoint(mut self, value: impl crate::IntoValue<HttpEndpoint>) -> Self {
             self.0
-                .insert("HttpEndpoint".to_owned(), value.into().into_json());
+                .insert("HttpEndpoint".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -907,10 +943,12 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-instancemetadataoptionsrequest.html#cfn-workspacesinstances-workspaceinstance-instancemetadataoptionsrequest-httpprotocolipv6)
         pub fn http_protocol_ipv6(
             mut self,
-            value: impl Into<crate::Value<HttpProtocolIpv6>>,
+            value: impl crate::IntoValue<HttpProtocolIpv6>,
         ) -> Self {
-            self.0
-                .insert("HttpProtocolIpv6".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HttpProtocolIpv6".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -919,10 +957,10 @@ pub mod workspace_instance {
         /// Range: 1 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-instancemetadataoptionsrequest.html#cfn-workspacesinstances-workspaceinstance-instancemetadataoptionsrequest-httpputresponsehoplimit)
-        pub fn http_put_response_hop_limit(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn http_put_response_hop_limit(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0.insert(
                 "HttpPutResponseHopLimit".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -930,9 +968,9 @@ pub mod workspace_instance {
         /// `HttpTokens`: [`HttpTokens`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-instancemetadataoptionsrequest.html#cfn-workspacesinstances-workspaceinstance-instancemetadataoptionsrequest-httptokens)
-        pub fn http_tokens(mut self, value: impl Into<crate::Value<HttpTokens>>) -> Self {
+        pub fn http_tokens(mut self, value: impl crate::IntoValue<HttpTokens>) -> Self {
             self.0
-                .insert("HttpTokens".to_owned(), value.into().into_json());
+                .insert("HttpTokens".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -941,10 +979,12 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-instancemetadataoptionsrequest.html#cfn-workspacesinstances-workspaceinstance-instancemetadataoptionsrequest-instancemetadatatags)
         pub fn instance_metadata_tags(
             mut self,
-            value: impl Into<crate::Value<InstanceMetadataTags>>,
+            value: impl crate::IntoValue<InstanceMetadataTags>,
         ) -> Self {
-            self.0
-                .insert("InstanceMetadataTags".to_owned(), value.into().into_json());
+            self.0.insert(
+                "InstanceMetadataTags".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -974,9 +1014,9 @@ pub mod workspace_instance {
         /// Pattern: `^[\S\s]*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-instancenetworkinterfacespecification.html#cfn-workspacesinstances-workspaceinstance-instancenetworkinterfacespecification-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -985,17 +1025,18 @@ pub mod workspace_instance {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-instancenetworkinterfacespecification.html#cfn-workspacesinstances-workspaceinstance-instancenetworkinterfacespecification-deviceindex)
-        pub fn device_index(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn device_index(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("DeviceIndex".to_owned(), value.into().into_json());
+                .insert("DeviceIndex".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Groups`: list of string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-instancenetworkinterfacespecification.html#cfn-workspacesinstances-workspaceinstance-instancenetworkinterfacespecification-groups)
-        pub fn groups(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0.insert("Groups".to_owned(), value.into().into_json());
+        pub fn groups(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0
+                .insert("Groups".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1004,9 +1045,9 @@ pub mod workspace_instance {
         /// Pattern: `^subnet-[0-9a-zA-Z]{1,63}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-instancenetworkinterfacespecification.html#cfn-workspacesinstances-workspaceinstance-instancenetworkinterfacespecification-subnetid)
-        pub fn subnet_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subnet_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SubnetId".to_owned(), value.into().into_json());
+                .insert("SubnetId".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1034,10 +1075,12 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-instancenetworkperformanceoptionsrequest.html#cfn-workspacesinstances-workspaceinstance-instancenetworkperformanceoptionsrequest-bandwidthweighting)
         pub fn bandwidth_weighting(
             mut self,
-            value: impl Into<crate::Value<BandwidthWeighting>>,
+            value: impl crate::IntoValue<BandwidthWeighting>,
         ) -> Self {
-            self.0
-                .insert("BandwidthWeighting".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BandwidthWeighting".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -1067,10 +1110,10 @@ pub mod workspace_instance {
         /// Pattern: `^arn:.*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-licenseconfigurationrequest.html#cfn-workspacesinstances-workspaceinstance-licenseconfigurationrequest-licenseconfigurationarn)
-        pub fn license_configuration_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn license_configuration_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "LicenseConfigurationArn".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1091,12 +1134,15 @@ pub mod workspace_instance {
     impl ManagedInstance {
         /// A new `ManagedInstance` with its required properties.
         pub fn new(
-            image_id: impl Into<crate::Value<String>>,
-            instance_type: impl Into<crate::Value<String>>,
+            image_id: impl crate::IntoValue<String>,
+            instance_type: impl crate::IntoValue<String>,
         ) -> Self {
             ManagedInstance(crate::typed::Properties::from_iter([
-                ("ImageId".to_owned(), image_id.into().into_json()),
-                ("InstanceType".to_owned(), instance_type.into().into_json()),
+                ("ImageId".to_owned(), image_id.into_value().into_json()),
+                (
+                    "InstanceType".to_owned(),
+                    instance_type.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -1105,10 +1151,12 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-blockdevicemappings)
         pub fn block_device_mappings(
             mut self,
-            value: impl Into<crate::Value<Vec<BlockDeviceMapping>>>,
+            value: impl crate::IntoValue<Vec<BlockDeviceMapping>>,
         ) -> Self {
-            self.0
-                .insert("BlockDeviceMappings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "BlockDeviceMappings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1117,11 +1165,11 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-capacityreservationspecification)
         pub fn capacity_reservation_specification(
             mut self,
-            value: impl Into<crate::Value<CapacityReservationSpecification>>,
+            value: impl crate::IntoValue<CapacityReservationSpecification>,
         ) -> Self {
             self.0.insert(
                 "CapacityReservationSpecification".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1129,9 +1177,9 @@ pub mod workspace_instance {
         /// `CpuOptions`: [`CpuOptionsRequest`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-cpuoptions)
-        pub fn cpu_options(mut self, value: impl Into<crate::Value<CpuOptionsRequest>>) -> Self {
+        pub fn cpu_options(mut self, value: impl crate::IntoValue<CpuOptionsRequest>) -> Self {
             self.0
-                .insert("CpuOptions".to_owned(), value.into().into_json());
+                .insert("CpuOptions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1140,37 +1188,41 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-creditspecification)
         pub fn credit_specification(
             mut self,
-            value: impl Into<crate::Value<CreditSpecificationRequest>>,
+            value: impl crate::IntoValue<CreditSpecificationRequest>,
         ) -> Self {
-            self.0
-                .insert("CreditSpecification".to_owned(), value.into().into_json());
+            self.0.insert(
+                "CreditSpecification".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `DisableApiStop`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-disableapistop)
-        pub fn disable_api_stop(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn disable_api_stop(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("DisableApiStop".to_owned(), value.into().into_json());
+                .insert("DisableApiStop".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EbsOptimized`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-ebsoptimized)
-        pub fn ebs_optimized(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn ebs_optimized(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("EbsOptimized".to_owned(), value.into().into_json());
+                .insert("EbsOptimized".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EnablePrimaryIpv6`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-enableprimaryipv6)
-        pub fn enable_primary_ipv6(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("EnablePrimaryIpv6".to_owned(), value.into().into_json());
+        pub fn enable_primary_ipv6(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "EnablePrimaryIpv6".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1179,10 +1231,10 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-enclaveoptions)
         pub fn enclave_options(
             mut self,
-            value: impl Into<crate::Value<EnclaveOptionsRequest>>,
+            value: impl crate::IntoValue<EnclaveOptionsRequest>,
         ) -> Self {
             self.0
-                .insert("EnclaveOptions".to_owned(), value.into().into_json());
+                .insert("EnclaveOptions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1191,10 +1243,12 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-hibernationoptions)
         pub fn hibernation_options(
             mut self,
-            value: impl Into<crate::Value<HibernationOptionsRequest>>,
+            value: impl crate::IntoValue<HibernationOptionsRequest>,
         ) -> Self {
-            self.0
-                .insert("HibernationOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HibernationOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1203,10 +1257,12 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-iaminstanceprofile)
         pub fn iam_instance_profile(
             mut self,
-            value: impl Into<crate::Value<IamInstanceProfileSpecification>>,
+            value: impl crate::IntoValue<IamInstanceProfileSpecification>,
         ) -> Self {
-            self.0
-                .insert("IamInstanceProfile".to_owned(), value.into().into_json());
+            self.0.insert(
+                "IamInstanceProfile".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1215,9 +1271,11 @@ pub mod workspace_instance {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-ipv6addresscount)
-        pub fn ipv6_address_count(mut self, value: impl Into<crate::Value<i64>>) -> Self {
-            self.0
-                .insert("Ipv6AddressCount".to_owned(), value.into().into_json());
+        pub fn ipv6_address_count(mut self, value: impl crate::IntoValue<i64>) -> Self {
+            self.0.insert(
+                "Ipv6AddressCount".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1226,9 +1284,9 @@ pub mod workspace_instance {
         /// Length: 0 to 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-keyname)
-        pub fn key_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn key_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KeyName".to_owned(), value.into().into_json());
+                .insert("KeyName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1237,10 +1295,12 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-licensespecifications)
         pub fn license_specifications(
             mut self,
-            value: impl Into<crate::Value<Vec<LicenseConfigurationRequest>>>,
+            value: impl crate::IntoValue<Vec<LicenseConfigurationRequest>>,
         ) -> Self {
-            self.0
-                .insert("LicenseSpecifications".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LicenseSpecifications".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1249,10 +1309,12 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-maintenanceoptions)
         pub fn maintenance_options(
             mut self,
-            value: impl Into<crate::Value<InstanceMaintenanceOptionsRequest>>,
+            value: impl crate::IntoValue<InstanceMaintenanceOptionsRequest>,
         ) -> Self {
-            self.0
-                .insert("MaintenanceOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MaintenanceOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1261,10 +1323,10 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-metadataoptions)
         pub fn metadata_options(
             mut self,
-            value: impl Into<crate::Value<InstanceMetadataOptionsRequest>>,
+            value: impl crate::IntoValue<InstanceMetadataOptionsRequest>,
         ) -> Self {
             self.0
-                .insert("MetadataOptions".to_owned(), value.into().into_json());
+                .insert("MetadataOptions".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1273,10 +1335,10 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-monitoring)
         pub fn monitoring(
             mut self,
-            value: impl Into<crate::Value<RunInstancesMonitoringEnabled>>,
+            value: impl crate::IntoValue<RunInstancesMonitoringEnabled>,
         ) -> Self {
             self.0
-                .insert("Monitoring".to_owned(), value.into().into_json());
+                .insert("Monitoring".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1285,10 +1347,12 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-networkinterfaces)
         pub fn network_interfaces(
             mut self,
-            value: impl Into<crate::Value<Vec<InstanceNetworkInterfaceSpecification>>>,
+            value: impl crate::IntoValue<Vec<InstanceNetworkInterfaceSpecification>>,
         ) -> Self {
-            self.0
-                .insert("NetworkInterfaces".to_owned(), value.into().into_json());
+            self.0.insert(
+                "NetworkInterfaces".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1297,11 +1361,11 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-networkperformanceoptions)
         pub fn network_performance_options(
             mut self,
-            value: impl Into<crate::Value<InstanceNetworkPerformanceOptionsRequest>>,
+            value: impl crate::IntoValue<InstanceNetworkPerformanceOptionsRequest>,
         ) -> Self {
             self.0.insert(
                 "NetworkPerformanceOptions".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1309,9 +1373,9 @@ pub mod workspace_instance {
         /// `Placement`: [`Placement`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-placement)
-        pub fn placement(mut self, value: impl Into<crate::Value<Placement>>) -> Self {
+        pub fn placement(mut self, value: impl crate::IntoValue<Placement>) -> Self {
             self.0
-                .insert("Placement".to_owned(), value.into().into_json());
+                .insert("Placement".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1320,10 +1384,12 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-privatednsnameoptions)
         pub fn private_dns_name_options(
             mut self,
-            value: impl Into<crate::Value<PrivateDnsNameOptionsRequest>>,
+            value: impl crate::IntoValue<PrivateDnsNameOptionsRequest>,
         ) -> Self {
-            self.0
-                .insert("PrivateDnsNameOptions".to_owned(), value.into().into_json());
+            self.0.insert(
+                "PrivateDnsNameOptions".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1332,9 +1398,9 @@ pub mod workspace_instance {
         /// Pattern: `^subnet-[0-9a-zA-Z]{1,63}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-subnetid)
-        pub fn subnet_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn subnet_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("SubnetId".to_owned(), value.into().into_json());
+                .insert("SubnetId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1345,10 +1411,12 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-tagspecifications)
         pub fn tag_specifications(
             mut self,
-            value: impl Into<crate::Value<Vec<TagSpecification>>>,
+            value: impl crate::IntoValue<Vec<TagSpecification>>,
         ) -> Self {
-            self.0
-                .insert("TagSpecifications".to_owned(), value.into().into_json());
+            self.0.insert(
+                "TagSpecifications".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1357,9 +1425,9 @@ pub mod workspace_instance {
         /// Length: 0 to 16000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html#cfn-workspacesinstances-workspaceinstance-managedinstance-userdata)
-        pub fn user_data(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn user_data(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("UserData".to_owned(), value.into().into_json());
+                .insert("UserData".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1387,9 +1455,11 @@ pub mod workspace_instance {
         /// Pattern: `^[a-z]{2}-[a-z]+-\d[a-z](-[a-z0-9]+)?$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-placement.html#cfn-workspacesinstances-workspaceinstance-placement-availabilityzone)
-        pub fn availability_zone(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("AvailabilityZone".to_owned(), value.into().into_json());
+        pub fn availability_zone(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "AvailabilityZone".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -1398,9 +1468,9 @@ pub mod workspace_instance {
         /// Pattern: `^pg-[0-9a-zA-Z]{1,63}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-placement.html#cfn-workspacesinstances-workspaceinstance-placement-groupid)
-        pub fn group_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn group_id(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GroupId".to_owned(), value.into().into_json());
+                .insert("GroupId".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1409,9 +1479,9 @@ pub mod workspace_instance {
         /// Length: 0 to 255.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-placement.html#cfn-workspacesinstances-workspaceinstance-placement-groupname)
-        pub fn group_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn group_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("GroupName".to_owned(), value.into().into_json());
+                .insert("GroupName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1420,18 +1490,18 @@ pub mod workspace_instance {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-placement.html#cfn-workspacesinstances-workspaceinstance-placement-partitionnumber)
-        pub fn partition_number(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn partition_number(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("PartitionNumber".to_owned(), value.into().into_json());
+                .insert("PartitionNumber".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `Tenancy`: [`Tenancy`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-placement.html#cfn-workspacesinstances-workspaceinstance-placement-tenancy)
-        pub fn tenancy(mut self, value: impl Into<crate::Value<Tenancy>>) -> Self {
+        pub fn tenancy(mut self, value: impl crate::IntoValue<Tenancy>) -> Self {
             self.0
-                .insert("Tenancy".to_owned(), value.into().into_json());
+                .insert("Tenancy".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1459,11 +1529,11 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-privatednsnameoptionsrequest.html#cfn-workspacesinstances-workspaceinstance-privatednsnameoptionsrequest-enableresourcenamednsaaaarecord)
         pub fn enable_resource_name_dns_aaaa_record(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "EnableResourceNameDnsAAAARecord".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1473,11 +1543,11 @@ pub mod workspace_instance {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-privatednsnameoptionsrequest.html#cfn-workspacesinstances-workspaceinstance-privatednsnameoptionsrequest-enableresourcenamednsarecord)
         pub fn enable_resource_name_dns_a_record(
             mut self,
-            value: impl Into<crate::Value<bool>>,
+            value: impl crate::IntoValue<bool>,
         ) -> Self {
             self.0.insert(
                 "EnableResourceNameDnsARecord".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -1485,9 +1555,9 @@ pub mod workspace_instance {
         /// `HostnameType`: [`HostnameType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-privatednsnameoptionsrequest.html#cfn-workspacesinstances-workspaceinstance-privatednsnameoptionsrequest-hostnametype)
-        pub fn hostname_type(mut self, value: impl Into<crate::Value<HostnameType>>) -> Self {
+        pub fn hostname_type(mut self, value: impl crate::IntoValue<HostnameType>) -> Self {
             self.0
-                .insert("HostnameType".to_owned(), value.into().into_json());
+                .insert("HostnameType".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1513,9 +1583,9 @@ pub mod workspace_instance {
         /// `Enabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-runinstancesmonitoringenabled.html#cfn-workspacesinstances-workspaceinstance-runinstancesmonitoringenabled-enabled)
-        pub fn enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("Enabled".to_owned(), value.into().into_json());
+                .insert("Enabled".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1534,10 +1604,10 @@ pub mod workspace_instance {
 
     impl Tag {
         /// A new `Tag` with its required properties.
-        pub fn new(key: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(key: impl crate::IntoValue<String>) -> Self {
             Tag(crate::typed::Properties::from_iter([(
                 "Key".to_owned(),
-                key.into().into_json(),
+                key.into_value().into_json(),
             )]))
         }
 
@@ -1548,8 +1618,9 @@ pub mod workspace_instance {
         /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-tag.html#cfn-workspacesinstances-workspaceinstance-tag-value)
-        pub fn value(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Value".to_owned(), value.into().into_json());
+        pub fn value(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Value".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1575,9 +1646,9 @@ pub mod workspace_instance {
         /// `ResourceType`: [`ResourceType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-tagspecification.html#cfn-workspacesinstances-workspaceinstance-tagspecification-resourcetype)
-        pub fn resource_type(mut self, value: impl Into<crate::Value<ResourceType>>) -> Self {
+        pub fn resource_type(mut self, value: impl crate::IntoValue<ResourceType>) -> Self {
             self.0
-                .insert("ResourceType".to_owned(), value.into().into_json());
+                .insert("ResourceType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1586,8 +1657,9 @@ pub mod workspace_instance {
         /// Items: 0 to 30.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesinstances-workspaceinstance-tagspecification.html#cfn-workspacesinstances-workspaceinstance-tagspecification-tags)
-        pub fn tags(mut self, value: impl Into<crate::Value<Vec<Tag>>>) -> Self {
-            self.0.insert("Tags".to_owned(), value.into().into_json());
+        pub fn tags(mut self, value: impl crate::IntoValue<Vec<Tag>>) -> Self {
+            self.0
+                .insert("Tags".to_owned(), value.into_value().into_json());
             self
         }
     }

@@ -5,6 +5,12 @@
 /// Every resource type of this module.
 pub const TYPES: &[&str] = &["AWS::WorkSpacesThinClient::Environment"];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[(
+    "AWS::WorkSpacesThinClient::Environment",
+    <Environment as crate::typed::ResourceType>::TAGGING,
+)];
+
 /// `AWS::WorkSpacesThinClient::Environment`.
 ///
 /// Required properties, the arguments of [`Environment::new`]: `DesktopArn`.
@@ -15,10 +21,10 @@ pub struct Environment(crate::Resource);
 
 impl Environment {
     /// A new `AWS::WorkSpacesThinClient::Environment` with its required properties.
-    pub fn new(desktop_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(desktop_arn: impl crate::IntoValue<String>) -> Self {
         Environment(
             crate::Resource::new("AWS::WorkSpacesThinClient::Environment")
-                .property("DesktopArn", desktop_arn.into().into_json()),
+                .property("DesktopArn", desktop_arn.into_value().into_json()),
         )
     }
 
@@ -27,9 +33,9 @@ impl Environment {
     /// Pattern: `^[0-9]{1,9}$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesthinclient-environment.html#cfn-workspacesthinclient-environment-desiredsoftwaresetid)
-    pub fn desired_software_set_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn desired_software_set_id(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DesiredSoftwareSetId", value.into().into_json());
+            .set_property("DesiredSoftwareSetId", value.into_value().into_json());
         self
     }
 
@@ -40,9 +46,9 @@ impl Environment {
     /// Pattern: `^(https:\/\/)[a-z0-9]+([\-\.]{1}[a-z0-9]+)*\.[a-z]{2,32}(:[0-9]{1,5})?(\/.*)?$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesthinclient-environment.html#cfn-workspacesthinclient-environment-desktopendpoint)
-    pub fn desktop_endpoint(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn desktop_endpoint(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DesktopEndpoint", value.into().into_json());
+            .set_property("DesktopEndpoint", value.into_value().into_json());
         self
     }
 
@@ -53,10 +59,10 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesthinclient-environment.html#cfn-workspacesthinclient-environment-devicecreationtags)
     pub fn device_creation_tags(
         mut self,
-        value: impl Into<crate::Value<Vec<environment::Tag>>>,
+        value: impl crate::IntoValue<Vec<environment::Tag>>,
     ) -> Self {
         self.0
-            .set_property("DeviceCreationTags", value.into().into_json());
+            .set_property("DeviceCreationTags", value.into_value().into_json());
         self
     }
 
@@ -69,8 +75,9 @@ impl Environment {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesthinclient-environment.html#cfn-workspacesthinclient-environment-kmskeyarn)
-    pub fn kms_key_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("KmsKeyArn", value.into().into_json());
+    pub fn kms_key_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("KmsKeyArn", value.into_value().into_json());
         self
     }
 
@@ -79,10 +86,10 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesthinclient-environment.html#cfn-workspacesthinclient-environment-maintenancewindow)
     pub fn maintenance_window(
         mut self,
-        value: impl Into<crate::Value<environment::MaintenanceWindow>>,
+        value: impl crate::IntoValue<environment::MaintenanceWindow>,
     ) -> Self {
         self.0
-            .set_property("MaintenanceWindow", value.into().into_json());
+            .set_property("MaintenanceWindow", value.into_value().into_json());
         self
     }
 
@@ -93,8 +100,8 @@ impl Environment {
     /// Pattern: `^.+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesthinclient-environment.html#cfn-workspacesthinclient-environment-name)
-    pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Name", value.into().into_json());
+    pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0.set_property("Name", value.into_value().into_json());
         self
     }
 
@@ -103,10 +110,10 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesthinclient-environment.html#cfn-workspacesthinclient-environment-softwaresetupdatemode)
     pub fn software_set_update_mode(
         mut self,
-        value: impl Into<crate::Value<environment::SoftwareSetUpdateMode>>,
+        value: impl crate::IntoValue<environment::SoftwareSetUpdateMode>,
     ) -> Self {
         self.0
-            .set_property("SoftwareSetUpdateMode", value.into().into_json());
+            .set_property("SoftwareSetUpdateMode", value.into_value().into_json());
         self
     }
 
@@ -115,10 +122,10 @@ impl Environment {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesthinclient-environment.html#cfn-workspacesthinclient-environment-softwaresetupdateschedule)
     pub fn software_set_update_schedule(
         mut self,
-        value: impl Into<crate::Value<environment::SoftwareSetUpdateSchedule>>,
+        value: impl crate::IntoValue<environment::SoftwareSetUpdateSchedule>,
     ) -> Self {
         self.0
-            .set_property("SoftwareSetUpdateSchedule", value.into().into_json());
+            .set_property("SoftwareSetUpdateSchedule", value.into_value().into_json());
         self
     }
 
@@ -127,15 +134,20 @@ impl Environment {
     /// Items: at most 50.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesthinclient-environment.html#cfn-workspacesthinclient-environment-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<environment::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<environment::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Environment {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesThinClient::Environment";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["DesktopArn", "KmsKeyArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -215,19 +227,19 @@ pub mod environment {
 
     impl MaintenanceWindow {
         /// A new `MaintenanceWindow` with its required properties.
-        pub fn new(r#type: impl Into<crate::Value<Type>>) -> Self {
+        pub fn new(r#type: impl crate::IntoValue<Type>) -> Self {
             MaintenanceWindow(crate::typed::Properties::from_iter([(
                 "Type".to_owned(),
-                r#type.into().into_json(),
+                r#type.into_value().into_json(),
             )]))
         }
 
         /// `ApplyTimeOf`: [`ApplyTimeOf`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesthinclient-environment-maintenancewindow.html#cfn-workspacesthinclient-environment-maintenancewindow-applytimeof)
-        pub fn apply_time_of(mut self, value: impl Into<crate::Value<ApplyTimeOf>>) -> Self {
+        pub fn apply_time_of(mut self, value: impl crate::IntoValue<ApplyTimeOf>) -> Self {
             self.0
-                .insert("ApplyTimeOf".to_owned(), value.into().into_json());
+                .insert("ApplyTimeOf".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -236,45 +248,45 @@ pub mod environment {
         /// Items: 1 to 7.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesthinclient-environment-maintenancewindow.html#cfn-workspacesthinclient-environment-maintenancewindow-daysoftheweek)
-        pub fn days_of_the_week(mut self, value: impl Into<crate::Value<Vec<DayOfWeek>>>) -> Self {
+        pub fn days_of_the_week(mut self, value: impl crate::IntoValue<Vec<DayOfWeek>>) -> Self {
             self.0
-                .insert("DaysOfTheWeek".to_owned(), value.into().into_json());
+                .insert("DaysOfTheWeek".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EndTimeHour`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesthinclient-environment-maintenancewindow.html#cfn-workspacesthinclient-environment-maintenancewindow-endtimehour)
-        pub fn end_time_hour(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn end_time_hour(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("EndTimeHour".to_owned(), value.into().into_json());
+                .insert("EndTimeHour".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `EndTimeMinute`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesthinclient-environment-maintenancewindow.html#cfn-workspacesthinclient-environment-maintenancewindow-endtimeminute)
-        pub fn end_time_minute(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn end_time_minute(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("EndTimeMinute".to_owned(), value.into().into_json());
+                .insert("EndTimeMinute".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartTimeHour`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesthinclient-environment-maintenancewindow.html#cfn-workspacesthinclient-environment-maintenancewindow-starttimehour)
-        pub fn start_time_hour(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn start_time_hour(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("StartTimeHour".to_owned(), value.into().into_json());
+                .insert("StartTimeHour".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `StartTimeMinute`: integer.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesthinclient-environment-maintenancewindow.html#cfn-workspacesthinclient-environment-maintenancewindow-starttimeminute)
-        pub fn start_time_minute(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn start_time_minute(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("StartTimeMinute".to_owned(), value.into().into_json());
+                .insert("StartTimeMinute".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -294,12 +306,12 @@ pub mod environment {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }

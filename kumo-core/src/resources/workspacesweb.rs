@@ -16,6 +16,50 @@ pub const TYPES: &[&str] = &[
     "AWS::WorkSpacesWeb::UserSettings",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::WorkSpacesWeb::BrowserSettings",
+        <BrowserSettings as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WorkSpacesWeb::DataProtectionSettings",
+        <DataProtectionSettings as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WorkSpacesWeb::IdentityProvider",
+        <IdentityProvider as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WorkSpacesWeb::IpAccessSettings",
+        <IpAccessSettings as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WorkSpacesWeb::NetworkSettings",
+        <NetworkSettings as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WorkSpacesWeb::Portal",
+        <Portal as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WorkSpacesWeb::SessionLogger",
+        <SessionLogger as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WorkSpacesWeb::TrustStore",
+        <TrustStore as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WorkSpacesWeb::UserAccessLoggingSettings",
+        <UserAccessLoggingSettings as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::WorkSpacesWeb::UserSettings",
+        <UserSettings as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::WorkSpacesWeb::BrowserSettings`.
 ///
 /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-browsersettings.html)
@@ -35,10 +79,12 @@ impl BrowserSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-browsersettings.html#cfn-workspacesweb-browsersettings-additionalencryptioncontext)
     pub fn additional_encryption_context(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0
-            .set_property("AdditionalEncryptionContext", value.into().into_json());
+        self.0.set_property(
+            "AdditionalEncryptionContext",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -49,9 +95,9 @@ impl BrowserSettings {
     /// Pattern: `^\{[\S\s]*\}\s*$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-browsersettings.html#cfn-workspacesweb-browsersettings-browserpolicy)
-    pub fn browser_policy(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn browser_policy(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("BrowserPolicy", value.into().into_json());
+            .set_property("BrowserPolicy", value.into_value().into_json());
         self
     }
 
@@ -64,9 +110,9 @@ impl BrowserSettings {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-browsersettings.html#cfn-workspacesweb-browsersettings-customermanagedkey)
-    pub fn customer_managed_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn customer_managed_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomerManagedKey", value.into().into_json());
+            .set_property("CustomerManagedKey", value.into_value().into_json());
         self
     }
 
@@ -75,8 +121,8 @@ impl BrowserSettings {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-browsersettings.html#cfn-workspacesweb-browsersettings-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<browser_settings::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<browser_settings::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -85,10 +131,10 @@ impl BrowserSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-browsersettings.html#cfn-workspacesweb-browsersettings-webcontentfilteringpolicy)
     pub fn web_content_filtering_policy(
         mut self,
-        value: impl Into<crate::Value<browser_settings::WebContentFilteringPolicy>>,
+        value: impl crate::IntoValue<browser_settings::WebContentFilteringPolicy>,
     ) -> Self {
         self.0
-            .set_property("WebContentFilteringPolicy", value.into().into_json());
+            .set_property("WebContentFilteringPolicy", value.into_value().into_json());
         self
     }
 }
@@ -101,7 +147,12 @@ impl Default for BrowserSettings {
 
 impl crate::typed::ResourceType for BrowserSettings {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::BrowserSettings";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdditionalEncryptionContext", "CustomerManagedKey"];
 
@@ -143,12 +194,12 @@ pub mod browser_settings {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -176,9 +227,9 @@ pub mod browser_settings {
         /// Items: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-browsersettings-webcontentfilteringpolicy.html#cfn-workspacesweb-browsersettings-webcontentfilteringpolicy-allowedurls)
-        pub fn allowed_urls(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn allowed_urls(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("AllowedUrls".to_owned(), value.into().into_json());
+                .insert("AllowedUrls".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -187,9 +238,11 @@ pub mod browser_settings {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-browsersettings-webcontentfilteringpolicy.html#cfn-workspacesweb-browsersettings-webcontentfilteringpolicy-blockedcategories)
-        pub fn blocked_categories(mut self, value: impl Into<crate::Value<Vec<Category>>>) -> Self {
-            self.0
-                .insert("BlockedCategories".to_owned(), value.into().into_json());
+        pub fn blocked_categories(mut self, value: impl crate::IntoValue<Vec<Category>>) -> Self {
+            self.0.insert(
+                "BlockedCategories".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -198,9 +251,9 @@ pub mod browser_settings {
         /// Items: 1 to 1000.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-browsersettings-webcontentfilteringpolicy.html#cfn-workspacesweb-browsersettings-webcontentfilteringpolicy-blockedurls)
-        pub fn blocked_urls(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn blocked_urls(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("BlockedUrls".to_owned(), value.into().into_json());
+                .insert("BlockedUrls".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -326,10 +379,12 @@ impl DataProtectionSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-dataprotectionsettings.html#cfn-workspacesweb-dataprotectionsettings-additionalencryptioncontext)
     pub fn additional_encryption_context(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0
-            .set_property("AdditionalEncryptionContext", value.into().into_json());
+        self.0.set_property(
+            "AdditionalEncryptionContext",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -342,9 +397,9 @@ impl DataProtectionSettings {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-dataprotectionsettings.html#cfn-workspacesweb-dataprotectionsettings-customermanagedkey)
-    pub fn customer_managed_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn customer_managed_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomerManagedKey", value.into().into_json());
+            .set_property("CustomerManagedKey", value.into_value().into_json());
         self
     }
 
@@ -355,8 +410,9 @@ impl DataProtectionSettings {
     /// Pattern: `^[ _\-\d\w]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-dataprotectionsettings.html#cfn-workspacesweb-dataprotectionsettings-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -367,8 +423,9 @@ impl DataProtectionSettings {
     /// Pattern: `^[ _\-\d\w]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-dataprotectionsettings.html#cfn-workspacesweb-dataprotectionsettings-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
@@ -377,10 +434,12 @@ impl DataProtectionSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-dataprotectionsettings.html#cfn-workspacesweb-dataprotectionsettings-inlineredactionconfiguration)
     pub fn inline_redaction_configuration(
         mut self,
-        value: impl Into<crate::Value<data_protection_settings::InlineRedactionConfiguration>>,
+        value: impl crate::IntoValue<data_protection_settings::InlineRedactionConfiguration>,
     ) -> Self {
-        self.0
-            .set_property("InlineRedactionConfiguration", value.into().into_json());
+        self.0.set_property(
+            "InlineRedactionConfiguration",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -391,9 +450,9 @@ impl DataProtectionSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-dataprotectionsettings.html#cfn-workspacesweb-dataprotectionsettings-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<data_protection_settings::Tag>>>,
+        value: impl crate::IntoValue<Vec<data_protection_settings::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -406,7 +465,12 @@ impl Default for DataProtectionSettings {
 
 impl crate::typed::ResourceType for DataProtectionSettings {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::DataProtectionSettings";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdditionalEncryptionContext", "CustomerManagedKey"];
 
@@ -453,12 +517,18 @@ pub mod data_protection_settings {
     impl CustomPattern {
         /// A new `CustomPattern` with its required properties.
         pub fn new(
-            pattern_name: impl Into<crate::Value<String>>,
-            pattern_regex: impl Into<crate::Value<String>>,
+            pattern_name: impl crate::IntoValue<String>,
+            pattern_regex: impl crate::IntoValue<String>,
         ) -> Self {
             CustomPattern(crate::typed::Properties::from_iter([
-                ("PatternName".to_owned(), pattern_name.into().into_json()),
-                ("PatternRegex".to_owned(), pattern_regex.into().into_json()),
+                (
+                    "PatternName".to_owned(),
+                    pattern_name.into_value().into_json(),
+                ),
+                (
+                    "PatternRegex".to_owned(),
+                    pattern_regex.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -469,9 +539,9 @@ pub mod data_protection_settings {
         /// Pattern: `^\/((?:[^\n])+)\/([gimsuyvd]{0,8})$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-dataprotectionsettings-custompattern.html#cfn-workspacesweb-dataprotectionsettings-custompattern-keywordregex)
-        pub fn keyword_regex(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn keyword_regex(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KeywordRegex".to_owned(), value.into().into_json());
+                .insert("KeywordRegex".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -482,9 +552,11 @@ pub mod data_protection_settings {
         /// Pattern: `^[ _\-\d\w]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-dataprotectionsettings-custompattern.html#cfn-workspacesweb-dataprotectionsettings-custompattern-patterndescription)
-        pub fn pattern_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("PatternDescription".to_owned(), value.into().into_json());
+        pub fn pattern_description(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "PatternDescription".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -504,11 +576,11 @@ pub mod data_protection_settings {
     impl InlineRedactionConfiguration {
         /// A new `InlineRedactionConfiguration` with its required properties.
         pub fn new(
-            inline_redaction_patterns: impl Into<crate::Value<Vec<InlineRedactionPattern>>>,
+            inline_redaction_patterns: impl crate::IntoValue<Vec<InlineRedactionPattern>>,
         ) -> Self {
             InlineRedactionConfiguration(crate::typed::Properties::from_iter([(
                 "InlineRedactionPatterns".to_owned(),
-                inline_redaction_patterns.into().into_json(),
+                inline_redaction_patterns.into_value().into_json(),
             )]))
         }
 
@@ -517,9 +589,11 @@ pub mod data_protection_settings {
         /// Range: 1 to 3.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-dataprotectionsettings-inlineredactionconfiguration.html#cfn-workspacesweb-dataprotectionsettings-inlineredactionconfiguration-globalconfidencelevel)
-        pub fn global_confidence_level(mut self, value: impl Into<crate::Value<f64>>) -> Self {
-            self.0
-                .insert("GlobalConfidenceLevel".to_owned(), value.into().into_json());
+        pub fn global_confidence_level(mut self, value: impl crate::IntoValue<f64>) -> Self {
+            self.0.insert(
+                "GlobalConfidenceLevel".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -528,9 +602,11 @@ pub mod data_protection_settings {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-dataprotectionsettings-inlineredactionconfiguration.html#cfn-workspacesweb-dataprotectionsettings-inlineredactionconfiguration-globalenforcedurls)
-        pub fn global_enforced_urls(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("GlobalEnforcedUrls".to_owned(), value.into().into_json());
+        pub fn global_enforced_urls(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "GlobalEnforcedUrls".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -539,9 +615,11 @@ pub mod data_protection_settings {
         /// Items: 1 to 100.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-dataprotectionsettings-inlineredactionconfiguration.html#cfn-workspacesweb-dataprotectionsettings-inlineredactionconfiguration-globalexempturls)
-        pub fn global_exempt_urls(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
-            self.0
-                .insert("GlobalExemptUrls".to_owned(), value.into().into_json());
+        pub fn global_exempt_urls(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
+            self.0.insert(
+                "GlobalExemptUrls".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -560,10 +638,10 @@ pub mod data_protection_settings {
 
     impl InlineRedactionPattern {
         /// A new `InlineRedactionPattern` with its required properties.
-        pub fn new(redaction_place_holder: impl Into<crate::Value<RedactionPlaceHolder>>) -> Self {
+        pub fn new(redaction_place_holder: impl crate::IntoValue<RedactionPlaceHolder>) -> Self {
             InlineRedactionPattern(crate::typed::Properties::from_iter([(
                 "RedactionPlaceHolder".to_owned(),
-                redaction_place_holder.into().into_json(),
+                redaction_place_holder.into_value().into_json(),
             )]))
         }
 
@@ -574,9 +652,11 @@ pub mod data_protection_settings {
         /// Pattern: `^[_\-\d\w]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-dataprotectionsettings-inlineredactionpattern.html#cfn-workspacesweb-dataprotectionsettings-inlineredactionpattern-builtinpatternid)
-        pub fn built_in_pattern_id(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("BuiltInPatternId".to_owned(), value.into().into_json());
+        pub fn built_in_pattern_id(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "BuiltInPatternId".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -585,18 +665,18 @@ pub mod data_protection_settings {
         /// Range: 1 to 3.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-dataprotectionsettings-inlineredactionpattern.html#cfn-workspacesweb-dataprotectionsettings-inlineredactionpattern-confidencelevel)
-        pub fn confidence_level(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn confidence_level(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("ConfidenceLevel".to_owned(), value.into().into_json());
+                .insert("ConfidenceLevel".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `CustomPattern`: [`CustomPattern`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-dataprotectionsettings-inlineredactionpattern.html#cfn-workspacesweb-dataprotectionsettings-inlineredactionpattern-custompattern)
-        pub fn custom_pattern(mut self, value: impl Into<crate::Value<CustomPattern>>) -> Self {
+        pub fn custom_pattern(mut self, value: impl crate::IntoValue<CustomPattern>) -> Self {
             self.0
-                .insert("CustomPattern".to_owned(), value.into().into_json());
+                .insert("CustomPattern".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -605,9 +685,9 @@ pub mod data_protection_settings {
         /// Items: 1 to 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-dataprotectionsettings-inlineredactionpattern.html#cfn-workspacesweb-dataprotectionsettings-inlineredactionpattern-enforcedurls)
-        pub fn enforced_urls(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn enforced_urls(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("EnforcedUrls".to_owned(), value.into().into_json());
+                .insert("EnforcedUrls".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -616,9 +696,9 @@ pub mod data_protection_settings {
         /// Items: 1 to 20.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-dataprotectionsettings-inlineredactionpattern.html#cfn-workspacesweb-dataprotectionsettings-inlineredactionpattern-exempturls)
-        pub fn exempt_urls(mut self, value: impl Into<crate::Value<Vec<String>>>) -> Self {
+        pub fn exempt_urls(mut self, value: impl crate::IntoValue<Vec<String>>) -> Self {
             self.0
-                .insert("ExemptUrls".to_owned(), value.into().into_json());
+                .insert("ExemptUrls".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -638,11 +718,11 @@ pub mod data_protection_settings {
     impl RedactionPlaceHolder {
         /// A new `RedactionPlaceHolder` with its required properties.
         pub fn new(
-            redaction_place_holder_type: impl Into<crate::Value<RedactionPlaceHolderType>>,
+            redaction_place_holder_type: impl crate::IntoValue<RedactionPlaceHolderType>,
         ) -> Self {
             RedactionPlaceHolder(crate::typed::Properties::from_iter([(
                 "RedactionPlaceHolderType".to_owned(),
-                redaction_place_holder_type.into().into_json(),
+                redaction_place_holder_type.into_value().into_json(),
             )]))
         }
 
@@ -653,13 +733,10 @@ pub mod data_protection_settings {
         /// Pattern: `^[*_\-\d\w]+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-dataprotectionsettings-redactionplaceholder.html#cfn-workspacesweb-dataprotectionsettings-redactionplaceholder-redactionplaceholdertext)
-        pub fn redaction_place_holder_text(
-            mut self,
-            value: impl Into<crate::Value<String>>,
-        ) -> Self {
+        pub fn redaction_place_holder_text(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0.insert(
                 "RedactionPlaceHolderText".to_owned(),
-                value.into().into_json(),
+                value.into_value().into_json(),
             );
             self
         }
@@ -680,12 +757,12 @@ pub mod data_protection_settings {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -723,23 +800,23 @@ pub struct IdentityProvider(crate::Resource);
 impl IdentityProvider {
     /// A new `AWS::WorkSpacesWeb::IdentityProvider` with its required properties.
     pub fn new(
-        identity_provider_details: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
-        identity_provider_name: impl Into<crate::Value<String>>,
-        identity_provider_type: impl Into<crate::Value<identity_provider::IdentityProviderType>>,
+        identity_provider_details: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
+        identity_provider_name: impl crate::IntoValue<String>,
+        identity_provider_type: impl crate::IntoValue<identity_provider::IdentityProviderType>,
     ) -> Self {
         IdentityProvider(
             crate::Resource::new("AWS::WorkSpacesWeb::IdentityProvider")
                 .property(
                     "IdentityProviderDetails",
-                    identity_provider_details.into().into_json(),
+                    identity_provider_details.into_value().into_json(),
                 )
                 .property(
                     "IdentityProviderName",
-                    identity_provider_name.into().into_json(),
+                    identity_provider_name.into_value().into_json(),
                 )
                 .property(
                     "IdentityProviderType",
-                    identity_provider_type.into().into_json(),
+                    identity_provider_type.into_value().into_json(),
                 ),
         )
     }
@@ -753,8 +830,9 @@ impl IdentityProvider {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-identityprovider.html#cfn-workspacesweb-identityprovider-portalarn)
-    pub fn portal_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("PortalArn", value.into().into_json());
+    pub fn portal_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("PortalArn", value.into_value().into_json());
         self
     }
 
@@ -763,15 +841,20 @@ impl IdentityProvider {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-identityprovider.html#cfn-workspacesweb-identityprovider-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<identity_provider::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<identity_provider::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for IdentityProvider {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::IdentityProvider";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["PortalArn"];
 
     fn resource(&self) -> &crate::Resource {
@@ -807,12 +890,12 @@ pub mod identity_provider {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -864,10 +947,10 @@ pub struct IpAccessSettings(crate::Resource);
 
 impl IpAccessSettings {
     /// A new `AWS::WorkSpacesWeb::IpAccessSettings` with its required properties.
-    pub fn new(ip_rules: impl Into<crate::Value<Vec<ip_access_settings::IpRule>>>) -> Self {
+    pub fn new(ip_rules: impl crate::IntoValue<Vec<ip_access_settings::IpRule>>) -> Self {
         IpAccessSettings(
             crate::Resource::new("AWS::WorkSpacesWeb::IpAccessSettings")
-                .property("IpRules", ip_rules.into().into_json()),
+                .property("IpRules", ip_rules.into_value().into_json()),
         )
     }
 
@@ -878,10 +961,12 @@ impl IpAccessSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-ipaccesssettings.html#cfn-workspacesweb-ipaccesssettings-additionalencryptioncontext)
     pub fn additional_encryption_context(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0
-            .set_property("AdditionalEncryptionContext", value.into().into_json());
+        self.0.set_property(
+            "AdditionalEncryptionContext",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -894,9 +979,9 @@ impl IpAccessSettings {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-ipaccesssettings.html#cfn-workspacesweb-ipaccesssettings-customermanagedkey)
-    pub fn customer_managed_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn customer_managed_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomerManagedKey", value.into().into_json());
+            .set_property("CustomerManagedKey", value.into_value().into_json());
         self
     }
 
@@ -907,8 +992,9 @@ impl IpAccessSettings {
     /// Pattern: `^.+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-ipaccesssettings.html#cfn-workspacesweb-ipaccesssettings-description)
-    pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("Description", value.into().into_json());
+    pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("Description", value.into_value().into_json());
         self
     }
 
@@ -919,8 +1005,9 @@ impl IpAccessSettings {
     /// Pattern: `^.+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-ipaccesssettings.html#cfn-workspacesweb-ipaccesssettings-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
@@ -929,15 +1016,20 @@ impl IpAccessSettings {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-ipaccesssettings.html#cfn-workspacesweb-ipaccesssettings-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<ip_access_settings::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<ip_access_settings::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for IpAccessSettings {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::IpAccessSettings";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdditionalEncryptionContext", "CustomerManagedKey"];
 
@@ -983,10 +1075,10 @@ pub mod ip_access_settings {
 
     impl IpRule {
         /// A new `IpRule` with its required properties.
-        pub fn new(ip_range: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(ip_range: impl crate::IntoValue<String>) -> Self {
             IpRule(crate::typed::Properties::from_iter([(
                 "IpRange".to_owned(),
-                ip_range.into().into_json(),
+                ip_range.into_value().into_json(),
             )]))
         }
 
@@ -997,9 +1089,9 @@ pub mod ip_access_settings {
         /// Pattern: `^.+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-ipaccesssettings-iprule.html#cfn-workspacesweb-ipaccesssettings-iprule-description)
-        pub fn description(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn description(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Description".to_owned(), value.into().into_json());
+                .insert("Description".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1019,12 +1111,12 @@ pub mod ip_access_settings {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1047,15 +1139,18 @@ pub struct NetworkSettings(crate::Resource);
 impl NetworkSettings {
     /// A new `AWS::WorkSpacesWeb::NetworkSettings` with its required properties.
     pub fn new(
-        security_group_ids: impl Into<crate::Value<Vec<String>>>,
-        subnet_ids: impl Into<crate::Value<Vec<String>>>,
-        vpc_id: impl Into<crate::Value<String>>,
+        security_group_ids: impl crate::IntoValue<Vec<String>>,
+        subnet_ids: impl crate::IntoValue<Vec<String>>,
+        vpc_id: impl crate::IntoValue<String>,
     ) -> Self {
         NetworkSettings(
             crate::Resource::new("AWS::WorkSpacesWeb::NetworkSettings")
-                .property("SecurityGroupIds", security_group_ids.into().into_json())
-                .property("SubnetIds", subnet_ids.into().into_json())
-                .property("VpcId", vpc_id.into().into_json()),
+                .property(
+                    "SecurityGroupIds",
+                    security_group_ids.into_value().into_json(),
+                )
+                .property("SubnetIds", subnet_ids.into_value().into_json())
+                .property("VpcId", vpc_id.into_value().into_json()),
         )
     }
 
@@ -1064,15 +1159,20 @@ impl NetworkSettings {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-networksettings.html#cfn-workspacesweb-networksettings-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<network_settings::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<network_settings::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for NetworkSettings {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::NetworkSettings";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -1113,12 +1213,12 @@ pub mod network_settings {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1149,10 +1249,12 @@ impl Portal {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-additionalencryptioncontext)
     pub fn additional_encryption_context(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0
-            .set_property("AdditionalEncryptionContext", value.into().into_json());
+        self.0.set_property(
+            "AdditionalEncryptionContext",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1161,10 +1263,10 @@ impl Portal {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-authenticationtype)
     pub fn authentication_type(
         mut self,
-        value: impl Into<crate::Value<portal::AuthenticationType>>,
+        value: impl crate::IntoValue<portal::AuthenticationType>,
     ) -> Self {
         self.0
-            .set_property("AuthenticationType", value.into().into_json());
+            .set_property("AuthenticationType", value.into_value().into_json());
         self
     }
 
@@ -1175,9 +1277,9 @@ impl Portal {
     /// Pattern: `^arn:[\w+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-browsersettingsarn)
-    pub fn browser_settings_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn browser_settings_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("BrowserSettingsArn", value.into().into_json());
+            .set_property("BrowserSettingsArn", value.into_value().into_json());
         self
     }
 
@@ -1190,9 +1292,9 @@ impl Portal {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-customermanagedkey)
-    pub fn customer_managed_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn customer_managed_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomerManagedKey", value.into().into_json());
+            .set_property("CustomerManagedKey", value.into_value().into_json());
         self
     }
 
@@ -1203,9 +1305,9 @@ impl Portal {
     /// Pattern: `^arn:[\w+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-dataprotectionsettingsarn)
-    pub fn data_protection_settings_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn data_protection_settings_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("DataProtectionSettingsArn", value.into().into_json());
+            .set_property("DataProtectionSettingsArn", value.into_value().into_json());
         self
     }
 
@@ -1216,17 +1318,18 @@ impl Portal {
     /// Pattern: `^.+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
     /// `InstanceType`: [`InstanceType`](portal::InstanceType).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-instancetype)
-    pub fn instance_type(mut self, value: impl Into<crate::Value<portal::InstanceType>>) -> Self {
+    pub fn instance_type(mut self, value: impl crate::IntoValue<portal::InstanceType>) -> Self {
         self.0
-            .set_property("InstanceType", value.into().into_json());
+            .set_property("InstanceType", value.into_value().into_json());
         self
     }
 
@@ -1237,9 +1340,9 @@ impl Portal {
     /// Pattern: `^arn:[\w+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-ipaccesssettingsarn)
-    pub fn ip_access_settings_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn ip_access_settings_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("IpAccessSettingsArn", value.into().into_json());
+            .set_property("IpAccessSettingsArn", value.into_value().into_json());
         self
     }
 
@@ -1248,9 +1351,9 @@ impl Portal {
     /// Range: 1 to 5000.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-maxconcurrentsessions)
-    pub fn max_concurrent_sessions(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn max_concurrent_sessions(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("MaxConcurrentSessions", value.into().into_json());
+            .set_property("MaxConcurrentSessions", value.into_value().into_json());
         self
     }
 
@@ -1261,9 +1364,9 @@ impl Portal {
     /// Pattern: `^arn:[\w+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-networksettingsarn)
-    pub fn network_settings_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn network_settings_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("NetworkSettingsArn", value.into().into_json());
+            .set_property("NetworkSettingsArn", value.into_value().into_json());
         self
     }
 
@@ -1274,9 +1377,9 @@ impl Portal {
     /// Pattern: `^[a-zA-Z0-9]?((?!-)([A-Za-z0-9-]*[A-Za-z0-9])\.)+[a-zA-Z0-9]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-portalcustomdomain)
-    pub fn portal_custom_domain(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn portal_custom_domain(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("PortalCustomDomain", value.into().into_json());
+            .set_property("PortalCustomDomain", value.into_value().into_json());
         self
     }
 
@@ -1287,9 +1390,9 @@ impl Portal {
     /// Pattern: `^arn:[\w+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-sessionloggerarn)
-    pub fn session_logger_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn session_logger_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("SessionLoggerArn", value.into().into_json());
+            .set_property("SessionLoggerArn", value.into_value().into_json());
         self
     }
 
@@ -1298,8 +1401,8 @@ impl Portal {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<portal::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<portal::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -1310,9 +1413,9 @@ impl Portal {
     /// Pattern: `^arn:[\w+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-truststorearn)
-    pub fn trust_store_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn trust_store_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("TrustStoreArn", value.into().into_json());
+            .set_property("TrustStoreArn", value.into_value().into_json());
         self
     }
 
@@ -1325,10 +1428,12 @@ impl Portal {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-useraccessloggingsettingsarn)
     pub fn user_access_logging_settings_arn(
         mut self,
-        value: impl Into<crate::Value<String>>,
+        value: impl crate::IntoValue<String>,
     ) -> Self {
-        self.0
-            .set_property("UserAccessLoggingSettingsArn", value.into().into_json());
+        self.0.set_property(
+            "UserAccessLoggingSettingsArn",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1339,9 +1444,9 @@ impl Portal {
     /// Pattern: `^arn:[\w+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-portal.html#cfn-workspacesweb-portal-usersettingsarn)
-    pub fn user_settings_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn user_settings_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("UserSettingsArn", value.into().into_json());
+            .set_property("UserSettingsArn", value.into_value().into_json());
         self
     }
 }
@@ -1354,7 +1459,12 @@ impl Default for Portal {
 
 impl crate::typed::ResourceType for Portal {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::Portal";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdditionalEncryptionContext", "CustomerManagedKey"];
 
@@ -1426,12 +1536,12 @@ pub mod portal {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1493,13 +1603,16 @@ pub struct SessionLogger(crate::Resource);
 impl SessionLogger {
     /// A new `AWS::WorkSpacesWeb::SessionLogger` with its required properties.
     pub fn new(
-        event_filter: impl Into<crate::Value<crate::Json>>,
-        log_configuration: impl Into<crate::Value<session_logger::LogConfiguration>>,
+        event_filter: impl crate::IntoValue<crate::Json>,
+        log_configuration: impl crate::IntoValue<session_logger::LogConfiguration>,
     ) -> Self {
         SessionLogger(
             crate::Resource::new("AWS::WorkSpacesWeb::SessionLogger")
-                .property("EventFilter", event_filter.into().into_json())
-                .property("LogConfiguration", log_configuration.into().into_json()),
+                .property("EventFilter", event_filter.into_value().into_json())
+                .property(
+                    "LogConfiguration",
+                    log_configuration.into_value().into_json(),
+                ),
         )
     }
 
@@ -1510,10 +1623,12 @@ impl SessionLogger {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-sessionlogger.html#cfn-workspacesweb-sessionlogger-additionalencryptioncontext)
     pub fn additional_encryption_context(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0
-            .set_property("AdditionalEncryptionContext", value.into().into_json());
+        self.0.set_property(
+            "AdditionalEncryptionContext",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1526,9 +1641,9 @@ impl SessionLogger {
     /// Changing it replaces the resource.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-sessionlogger.html#cfn-workspacesweb-sessionlogger-customermanagedkey)
-    pub fn customer_managed_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn customer_managed_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomerManagedKey", value.into().into_json());
+            .set_property("CustomerManagedKey", value.into_value().into_json());
         self
     }
 
@@ -1539,8 +1654,9 @@ impl SessionLogger {
     /// Pattern: `^[ _\-\d\w]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-sessionlogger.html#cfn-workspacesweb-sessionlogger-displayname)
-    pub fn display_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("DisplayName", value.into().into_json());
+    pub fn display_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("DisplayName", value.into_value().into_json());
         self
     }
 
@@ -1549,15 +1665,20 @@ impl SessionLogger {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-sessionlogger.html#cfn-workspacesweb-sessionlogger-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<session_logger::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<session_logger::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for SessionLogger {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::SessionLogger";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] =
         &["AdditionalEncryptionContext", "CustomerManagedKey"];
 
@@ -1610,8 +1731,9 @@ pub mod session_logger {
         /// `S3`: [`S3LogConfiguration`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-sessionlogger-logconfiguration.html#cfn-workspacesweb-sessionlogger-logconfiguration-s3)
-        pub fn s3(mut self, value: impl Into<crate::Value<S3LogConfiguration>>) -> Self {
-            self.0.insert("S3".to_owned(), value.into().into_json());
+        pub fn s3(mut self, value: impl crate::IntoValue<S3LogConfiguration>) -> Self {
+            self.0
+                .insert("S3".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1631,19 +1753,19 @@ pub mod session_logger {
     impl S3LogConfiguration {
         /// A new `S3LogConfiguration` with its required properties.
         pub fn new(
-            bucket: impl Into<crate::Value<String>>,
-            folder_structure: impl Into<crate::Value<FolderStructure>>,
-            log_file_format: impl Into<crate::Value<LogFileFormat>>,
+            bucket: impl crate::IntoValue<String>,
+            folder_structure: impl crate::IntoValue<FolderStructure>,
+            log_file_format: impl crate::IntoValue<LogFileFormat>,
         ) -> Self {
             S3LogConfiguration(crate::typed::Properties::from_iter([
-                ("Bucket".to_owned(), bucket.into().into_json()),
+                ("Bucket".to_owned(), bucket.into_value().into_json()),
                 (
                     "FolderStructure".to_owned(),
-                    folder_structure.into().into_json(),
+                    folder_structure.into_value().into_json(),
                 ),
                 (
                     "LogFileFormat".to_owned(),
-                    log_file_format.into().into_json(),
+                    log_file_format.into_value().into_json(),
                 ),
             ]))
         }
@@ -1653,9 +1775,9 @@ pub mod session_logger {
         /// Pattern: `^[0-9]{12}$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-sessionlogger-s3logconfiguration.html#cfn-workspacesweb-sessionlogger-s3logconfiguration-bucketowner)
-        pub fn bucket_owner(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn bucket_owner(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("BucketOwner".to_owned(), value.into().into_json());
+                .insert("BucketOwner".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -1666,9 +1788,9 @@ pub mod session_logger {
         /// Pattern: `^[\d\w\-_/!().*']+$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-sessionlogger-s3logconfiguration.html#cfn-workspacesweb-sessionlogger-s3logconfiguration-keyprefix)
-        pub fn key_prefix(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn key_prefix(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("KeyPrefix".to_owned(), value.into().into_json());
+                .insert("KeyPrefix".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -1688,12 +1810,12 @@ pub mod session_logger {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1751,10 +1873,10 @@ pub struct TrustStore(crate::Resource);
 
 impl TrustStore {
     /// A new `AWS::WorkSpacesWeb::TrustStore` with its required properties.
-    pub fn new(certificate_list: impl Into<crate::Value<Vec<String>>>) -> Self {
+    pub fn new(certificate_list: impl crate::IntoValue<Vec<String>>) -> Self {
         TrustStore(
             crate::Resource::new("AWS::WorkSpacesWeb::TrustStore")
-                .property("CertificateList", certificate_list.into().into_json()),
+                .property("CertificateList", certificate_list.into_value().into_json()),
         )
     }
 
@@ -1763,15 +1885,20 @@ impl TrustStore {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-truststore.html#cfn-workspacesweb-truststore-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<trust_store::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<trust_store::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for TrustStore {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::TrustStore";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -1812,12 +1939,12 @@ pub mod trust_store {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1839,10 +1966,12 @@ pub struct UserAccessLoggingSettings(crate::Resource);
 
 impl UserAccessLoggingSettings {
     /// A new `AWS::WorkSpacesWeb::UserAccessLoggingSettings` with its required properties.
-    pub fn new(kinesis_stream_arn: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(kinesis_stream_arn: impl crate::IntoValue<String>) -> Self {
         UserAccessLoggingSettings(
-            crate::Resource::new("AWS::WorkSpacesWeb::UserAccessLoggingSettings")
-                .property("KinesisStreamArn", kinesis_stream_arn.into().into_json()),
+            crate::Resource::new("AWS::WorkSpacesWeb::UserAccessLoggingSettings").property(
+                "KinesisStreamArn",
+                kinesis_stream_arn.into_value().into_json(),
+            ),
         )
     }
 
@@ -1853,16 +1982,21 @@ impl UserAccessLoggingSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-useraccessloggingsettings.html#cfn-workspacesweb-useraccessloggingsettings-tags)
     pub fn tags(
         mut self,
-        value: impl Into<crate::Value<Vec<user_access_logging_settings::Tag>>>,
+        value: impl crate::IntoValue<Vec<user_access_logging_settings::Tag>>,
     ) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for UserAccessLoggingSettings {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::UserAccessLoggingSettings";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -1903,12 +2037,12 @@ pub mod user_access_logging_settings {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -1931,19 +2065,19 @@ pub struct UserSettings(crate::Resource);
 impl UserSettings {
     /// A new `AWS::WorkSpacesWeb::UserSettings` with its required properties.
     pub fn new(
-        copy_allowed: impl Into<crate::Value<user_settings::EnabledType>>,
-        download_allowed: impl Into<crate::Value<user_settings::EnabledType>>,
-        paste_allowed: impl Into<crate::Value<user_settings::EnabledType>>,
-        print_allowed: impl Into<crate::Value<user_settings::EnabledType>>,
-        upload_allowed: impl Into<crate::Value<user_settings::EnabledType>>,
+        copy_allowed: impl crate::IntoValue<user_settings::EnabledType>,
+        download_allowed: impl crate::IntoValue<user_settings::EnabledType>,
+        paste_allowed: impl crate::IntoValue<user_settings::EnabledType>,
+        print_allowed: impl crate::IntoValue<user_settings::EnabledType>,
+        upload_allowed: impl crate::IntoValue<user_settings::EnabledType>,
     ) -> Self {
         UserSettings(
             crate::Resource::new("AWS::WorkSpacesWeb::UserSettings")
-                .property("CopyAllowed", copy_allowed.into().into_json())
-                .property("DownloadAllowed", download_allowed.into().into_json())
-                .property("PasteAllowed", paste_allowed.into().into_json())
-                .property("PrintAllowed", print_allowed.into().into_json())
-                .property("UploadAllowed", upload_allowed.into().into_json()),
+                .property("CopyAllowed", copy_allowed.into_value().into_json())
+                .property("DownloadAllowed", download_allowed.into_value().into_json())
+                .property("PasteAllowed", paste_allowed.into_value().into_json())
+                .property("PrintAllowed", print_allowed.into_value().into_json())
+                .property("UploadAllowed", upload_allowed.into_value().into_json()),
         )
     }
 
@@ -1952,10 +2086,12 @@ impl UserSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-usersettings.html#cfn-workspacesweb-usersettings-additionalencryptioncontext)
     pub fn additional_encryption_context(
         mut self,
-        value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+        value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.0
-            .set_property("AdditionalEncryptionContext", value.into().into_json());
+        self.0.set_property(
+            "AdditionalEncryptionContext",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -1964,10 +2100,10 @@ impl UserSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-usersettings.html#cfn-workspacesweb-usersettings-brandingconfiguration)
     pub fn branding_configuration(
         mut self,
-        value: impl Into<crate::Value<user_settings::BrandingConfiguration>>,
+        value: impl crate::IntoValue<user_settings::BrandingConfiguration>,
     ) -> Self {
         self.0
-            .set_property("BrandingConfiguration", value.into().into_json());
+            .set_property("BrandingConfiguration", value.into_value().into_json());
         self
     }
 
@@ -1976,11 +2112,11 @@ impl UserSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-usersettings.html#cfn-workspacesweb-usersettings-cookiesynchronizationconfiguration)
     pub fn cookie_synchronization_configuration(
         mut self,
-        value: impl Into<crate::Value<user_settings::CookieSynchronizationConfiguration>>,
+        value: impl crate::IntoValue<user_settings::CookieSynchronizationConfiguration>,
     ) -> Self {
         self.0.set_property(
             "CookieSynchronizationConfiguration",
-            value.into().into_json(),
+            value.into_value().into_json(),
         );
         self
     }
@@ -1992,9 +2128,9 @@ impl UserSettings {
     /// Pattern: `^arn:[\w+=\/,.@-]+:kms:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:key\/[a-zA-Z0-9-]+$`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-usersettings.html#cfn-workspacesweb-usersettings-customermanagedkey)
-    pub fn customer_managed_key(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn customer_managed_key(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("CustomerManagedKey", value.into().into_json());
+            .set_property("CustomerManagedKey", value.into_value().into_json());
         self
     }
 
@@ -2003,10 +2139,10 @@ impl UserSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-usersettings.html#cfn-workspacesweb-usersettings-deeplinkallowed)
     pub fn deep_link_allowed(
         mut self,
-        value: impl Into<crate::Value<user_settings::EnabledType>>,
+        value: impl crate::IntoValue<user_settings::EnabledType>,
     ) -> Self {
         self.0
-            .set_property("DeepLinkAllowed", value.into().into_json());
+            .set_property("DeepLinkAllowed", value.into_value().into_json());
         self
     }
 
@@ -2017,9 +2153,9 @@ impl UserSettings {
     /// Default: `null`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-usersettings.html#cfn-workspacesweb-usersettings-disconnecttimeoutinminutes)
-    pub fn disconnect_timeout_in_minutes(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn disconnect_timeout_in_minutes(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("DisconnectTimeoutInMinutes", value.into().into_json());
+            .set_property("DisconnectTimeoutInMinutes", value.into_value().into_json());
         self
     }
 
@@ -2030,12 +2166,11 @@ impl UserSettings {
     /// Default: `null`.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-usersettings.html#cfn-workspacesweb-usersettings-idledisconnecttimeoutinminutes)
-    pub fn idle_disconnect_timeout_in_minutes(
-        mut self,
-        value: impl Into<crate::Value<f64>>,
-    ) -> Self {
-        self.0
-            .set_property("IdleDisconnectTimeoutInMinutes", value.into().into_json());
+    pub fn idle_disconnect_timeout_in_minutes(mut self, value: impl crate::IntoValue<f64>) -> Self {
+        self.0.set_property(
+            "IdleDisconnectTimeoutInMinutes",
+            value.into_value().into_json(),
+        );
         self
     }
 
@@ -2044,8 +2179,8 @@ impl UserSettings {
     /// Items: 0 to 200.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-usersettings.html#cfn-workspacesweb-usersettings-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<user_settings::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<user_settings::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 
@@ -2054,10 +2189,10 @@ impl UserSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-usersettings.html#cfn-workspacesweb-usersettings-toolbarconfiguration)
     pub fn toolbar_configuration(
         mut self,
-        value: impl Into<crate::Value<user_settings::ToolbarConfiguration>>,
+        value: impl crate::IntoValue<user_settings::ToolbarConfiguration>,
     ) -> Self {
         self.0
-            .set_property("ToolbarConfiguration", value.into().into_json());
+            .set_property("ToolbarConfiguration", value.into_value().into_json());
         self
     }
 
@@ -2066,17 +2201,22 @@ impl UserSettings {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-workspacesweb-usersettings.html#cfn-workspacesweb-usersettings-webauthnallowed)
     pub fn web_authn_allowed(
         mut self,
-        value: impl Into<crate::Value<user_settings::EnabledType>>,
+        value: impl crate::IntoValue<user_settings::EnabledType>,
     ) -> Self {
         self.0
-            .set_property("WebAuthnAllowed", value.into().into_json());
+            .set_property("WebAuthnAllowed", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for UserSettings {
     const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::UserSettings";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -2138,9 +2278,9 @@ pub mod user_settings {
         /// `ColorTheme`: [`ColorTheme`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-brandingconfiguration.html#cfn-workspacesweb-usersettings-brandingconfiguration-colortheme)
-        pub fn color_theme(mut self, value: impl Into<crate::Value<ColorTheme>>) -> Self {
+        pub fn color_theme(mut self, value: impl crate::IntoValue<ColorTheme>) -> Self {
             self.0
-                .insert("ColorTheme".to_owned(), value.into().into_json());
+                .insert("ColorTheme".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2149,18 +2289,18 @@ pub mod user_settings {
         /// Pattern: `(^s3://[a-z0-9][a-z0-9\.\-]{1,61}[a-z0-9]/.+$)|(^(?=(.{4})*$)[A-Za-z0-9+/]*={0,2}$)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-brandingconfiguration.html#cfn-workspacesweb-usersettings-brandingconfiguration-favicon)
-        pub fn favicon(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn favicon(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Favicon".to_owned(), value.into().into_json());
+                .insert("Favicon".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `FaviconMetadata`: [`ImageMetadata`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-brandingconfiguration.html#cfn-workspacesweb-usersettings-brandingconfiguration-faviconmetadata)
-        pub fn favicon_metadata(mut self, value: impl Into<crate::Value<ImageMetadata>>) -> Self {
+        pub fn favicon_metadata(mut self, value: impl crate::IntoValue<ImageMetadata>) -> Self {
             self.0
-                .insert("FaviconMetadata".to_owned(), value.into().into_json());
+                .insert("FaviconMetadata".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2169,12 +2309,12 @@ pub mod user_settings {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-brandingconfiguration.html#cfn-workspacesweb-usersettings-brandingconfiguration-localizedstrings)
         pub fn localized_strings(
             mut self,
-            value: impl Into<
-                crate::Value<::std::collections::BTreeMap<String, LocalizedBrandingStrings>>,
-            >,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, LocalizedBrandingStrings>>,
         ) -> Self {
-            self.0
-                .insert("LocalizedStrings".to_owned(), value.into().into_json());
+            self.0.insert(
+                "LocalizedStrings".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2183,17 +2323,18 @@ pub mod user_settings {
         /// Pattern: `(^s3://[a-z0-9][a-z0-9\.\-]{1,61}[a-z0-9]/.+$)|(^(?=(.{4})*$)[A-Za-z0-9+/]*={0,2}$)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-brandingconfiguration.html#cfn-workspacesweb-usersettings-brandingconfiguration-logo)
-        pub fn logo(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Logo".to_owned(), value.into().into_json());
+        pub fn logo(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Logo".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `LogoMetadata`: [`ImageMetadata`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-brandingconfiguration.html#cfn-workspacesweb-usersettings-brandingconfiguration-logometadata)
-        pub fn logo_metadata(mut self, value: impl Into<crate::Value<ImageMetadata>>) -> Self {
+        pub fn logo_metadata(mut self, value: impl crate::IntoValue<ImageMetadata>) -> Self {
             self.0
-                .insert("LogoMetadata".to_owned(), value.into().into_json());
+                .insert("LogoMetadata".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2202,9 +2343,9 @@ pub mod user_settings {
         /// Length: at most 153600.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-brandingconfiguration.html#cfn-workspacesweb-usersettings-brandingconfiguration-termsofservice)
-        pub fn terms_of_service(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn terms_of_service(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("TermsOfService".to_owned(), value.into().into_json());
+                .insert("TermsOfService".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2213,18 +2354,20 @@ pub mod user_settings {
         /// Pattern: `(^s3://[a-z0-9][a-z0-9\.\-]{1,61}[a-z0-9]/.+$)|(^(?=(.{4})*$)[A-Za-z0-9+/]*={0,2}$)`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-brandingconfiguration.html#cfn-workspacesweb-usersettings-brandingconfiguration-wallpaper)
-        pub fn wallpaper(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn wallpaper(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("Wallpaper".to_owned(), value.into().into_json());
+                .insert("Wallpaper".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `WallpaperMetadata`: [`ImageMetadata`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-brandingconfiguration.html#cfn-workspacesweb-usersettings-brandingconfiguration-wallpapermetadata)
-        pub fn wallpaper_metadata(mut self, value: impl Into<crate::Value<ImageMetadata>>) -> Self {
-            self.0
-                .insert("WallpaperMetadata".to_owned(), value.into().into_json());
+        pub fn wallpaper_metadata(mut self, value: impl crate::IntoValue<ImageMetadata>) -> Self {
+            self.0.insert(
+                "WallpaperMetadata".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -2243,10 +2386,10 @@ pub mod user_settings {
 
     impl CookieSpecification {
         /// A new `CookieSpecification` with its required properties.
-        pub fn new(domain: impl Into<crate::Value<String>>) -> Self {
+        pub fn new(domain: impl crate::IntoValue<String>) -> Self {
             CookieSpecification(crate::typed::Properties::from_iter([(
                 "Domain".to_owned(),
-                domain.into().into_json(),
+                domain.into_value().into_json(),
             )]))
         }
 
@@ -2255,8 +2398,9 @@ pub mod user_settings {
         /// Length: 0 to 4096.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-cookiespecification.html#cfn-workspacesweb-usersettings-cookiespecification-name)
-        pub fn name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Name".to_owned(), value.into().into_json());
+        pub fn name(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Name".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2267,8 +2411,9 @@ pub mod user_settings {
         /// Pattern: `^/(\S)*$`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-cookiespecification.html#cfn-workspacesweb-usersettings-cookiespecification-path)
-        pub fn path(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Path".to_owned(), value.into().into_json());
+        pub fn path(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Path".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2287,10 +2432,10 @@ pub mod user_settings {
 
     impl CookieSynchronizationConfiguration {
         /// A new `CookieSynchronizationConfiguration` with its required properties.
-        pub fn new(allowlist: impl Into<crate::Value<Vec<CookieSpecification>>>) -> Self {
+        pub fn new(allowlist: impl crate::IntoValue<Vec<CookieSpecification>>) -> Self {
             CookieSynchronizationConfiguration(crate::typed::Properties::from_iter([(
                 "Allowlist".to_owned(),
-                allowlist.into().into_json(),
+                allowlist.into_value().into_json(),
             )]))
         }
 
@@ -2299,12 +2444,9 @@ pub mod user_settings {
         /// Items: 0 to 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-cookiesynchronizationconfiguration.html#cfn-workspacesweb-usersettings-cookiesynchronizationconfiguration-blocklist)
-        pub fn blocklist(
-            mut self,
-            value: impl Into<crate::Value<Vec<CookieSpecification>>>,
-        ) -> Self {
+        pub fn blocklist(mut self, value: impl crate::IntoValue<Vec<CookieSpecification>>) -> Self {
             self.0
-                .insert("Blocklist".to_owned(), value.into().into_json());
+                .insert("Blocklist".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2324,20 +2466,20 @@ pub mod user_settings {
     impl ImageMetadata {
         /// A new `ImageMetadata` with its required properties.
         pub fn new(
-            file_extension: impl Into<crate::Value<String>>,
-            last_upload_timestamp: impl Into<crate::Value<String>>,
-            mime_type: impl Into<crate::Value<MimeType>>,
+            file_extension: impl crate::IntoValue<String>,
+            last_upload_timestamp: impl crate::IntoValue<String>,
+            mime_type: impl crate::IntoValue<MimeType>,
         ) -> Self {
             ImageMetadata(crate::typed::Properties::from_iter([
                 (
                     "FileExtension".to_owned(),
-                    file_extension.into().into_json(),
+                    file_extension.into_value().into_json(),
                 ),
                 (
                     "LastUploadTimestamp".to_owned(),
-                    last_upload_timestamp.into().into_json(),
+                    last_upload_timestamp.into_value().into_json(),
                 ),
-                ("MimeType".to_owned(), mime_type.into().into_json()),
+                ("MimeType".to_owned(), mime_type.into_value().into_json()),
             ]))
         }
     }
@@ -2357,15 +2499,18 @@ pub mod user_settings {
     impl LocalizedBrandingStrings {
         /// A new `LocalizedBrandingStrings` with its required properties.
         pub fn new(
-            browser_tab_title: impl Into<crate::Value<String>>,
-            welcome_text: impl Into<crate::Value<String>>,
+            browser_tab_title: impl crate::IntoValue<String>,
+            welcome_text: impl crate::IntoValue<String>,
         ) -> Self {
             LocalizedBrandingStrings(crate::typed::Properties::from_iter([
                 (
                     "BrowserTabTitle".to_owned(),
-                    browser_tab_title.into().into_json(),
+                    browser_tab_title.into_value().into_json(),
                 ),
-                ("WelcomeText".to_owned(), welcome_text.into().into_json()),
+                (
+                    "WelcomeText".to_owned(),
+                    welcome_text.into_value().into_json(),
+                ),
             ]))
         }
 
@@ -2374,9 +2519,11 @@ pub mod user_settings {
         /// Pattern: ``^[^<>&'`~\\]*$``.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-localizedbrandingstrings.html#cfn-workspacesweb-usersettings-localizedbrandingstrings-contactbuttontext)
-        pub fn contact_button_text(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("ContactButtonText".to_owned(), value.into().into_json());
+        pub fn contact_button_text(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "ContactButtonText".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2385,9 +2532,9 @@ pub mod user_settings {
         /// Pattern: `^(https?://|mailto:).*`.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-localizedbrandingstrings.html#cfn-workspacesweb-usersettings-localizedbrandingstrings-contactlink)
-        pub fn contact_link(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn contact_link(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ContactLink".to_owned(), value.into().into_json());
+                .insert("ContactLink".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2396,9 +2543,9 @@ pub mod user_settings {
         /// Pattern: ``^[^<>&'`~\\]*$``.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-localizedbrandingstrings.html#cfn-workspacesweb-usersettings-localizedbrandingstrings-loadingtext)
-        pub fn loading_text(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn loading_text(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LoadingText".to_owned(), value.into().into_json());
+                .insert("LoadingText".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2407,9 +2554,9 @@ pub mod user_settings {
         /// Pattern: ``^[^<>&'`~\\]*$``.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-localizedbrandingstrings.html#cfn-workspacesweb-usersettings-localizedbrandingstrings-loginbuttontext)
-        pub fn login_button_text(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn login_button_text(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LoginButtonText".to_owned(), value.into().into_json());
+                .insert("LoginButtonText".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -2418,9 +2565,11 @@ pub mod user_settings {
         /// Pattern: ``^[^<>&'`~\\]*$``.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-localizedbrandingstrings.html#cfn-workspacesweb-usersettings-localizedbrandingstrings-logindescription)
-        pub fn login_description(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0
-                .insert("LoginDescription".to_owned(), value.into().into_json());
+        pub fn login_description(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0.insert(
+                "LoginDescription".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2429,9 +2578,9 @@ pub mod user_settings {
         /// Pattern: ``^[^<>&'`~\\]*$``.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-localizedbrandingstrings.html#cfn-workspacesweb-usersettings-localizedbrandingstrings-logintitle)
-        pub fn login_title(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn login_title(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("LoginTitle".to_owned(), value.into().into_json());
+                .insert("LoginTitle".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -2451,12 +2600,12 @@ pub mod user_settings {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -2484,10 +2633,12 @@ pub mod user_settings {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-toolbarconfiguration.html#cfn-workspacesweb-usersettings-toolbarconfiguration-hiddentoolbaritems)
         pub fn hidden_toolbar_items(
             mut self,
-            value: impl Into<crate::Value<Vec<ToolbarItem>>>,
+            value: impl crate::IntoValue<Vec<ToolbarItem>>,
         ) -> Self {
-            self.0
-                .insert("HiddenToolbarItems".to_owned(), value.into().into_json());
+            self.0.insert(
+                "HiddenToolbarItems".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -2496,28 +2647,30 @@ pub mod user_settings {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-toolbarconfiguration.html#cfn-workspacesweb-usersettings-toolbarconfiguration-maxdisplayresolution)
         pub fn max_display_resolution(
             mut self,
-            value: impl Into<crate::Value<MaxDisplayResolution>>,
+            value: impl crate::IntoValue<MaxDisplayResolution>,
         ) -> Self {
-            self.0
-                .insert("MaxDisplayResolution".to_owned(), value.into().into_json());
+            self.0.insert(
+                "MaxDisplayResolution".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
         /// `ToolbarType`: [`ToolbarType`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-toolbarconfiguration.html#cfn-workspacesweb-usersettings-toolbarconfiguration-toolbartype)
-        pub fn toolbar_type(mut self, value: impl Into<crate::Value<ToolbarType>>) -> Self {
+        pub fn toolbar_type(mut self, value: impl crate::IntoValue<ToolbarType>) -> Self {
             self.0
-                .insert("ToolbarType".to_owned(), value.into().into_json());
+                .insert("ToolbarType".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `VisualMode`: [`VisualMode`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-workspacesweb-usersettings-toolbarconfiguration.html#cfn-workspacesweb-usersettings-toolbarconfiguration-visualmode)
-        pub fn visual_mode(mut self, value: impl Into<crate::Value<VisualMode>>) -> Self {
+        pub fn visual_mode(mut self, value: impl crate::IntoValue<VisualMode>) -> Self {
             self.0
-                .insert("VisualMode".to_owned(), value.into().into_json());
+                .insert("VisualMode".to_owned(), value.into_value().into_json());
             self
         }
     }

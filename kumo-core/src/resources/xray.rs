@@ -10,6 +10,26 @@ pub const TYPES: &[&str] = &[
     "AWS::XRay::TransactionSearchConfig",
 ];
 
+/// How every resource type of this module carries tags.
+pub const TAGGING: &[(&str, crate::typed::Tagging)] = &[
+    (
+        "AWS::XRay::Group",
+        <Group as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::XRay::ResourcePolicy",
+        <ResourcePolicy as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::XRay::SamplingRule",
+        <SamplingRule as crate::typed::ResourceType>::TAGGING,
+    ),
+    (
+        "AWS::XRay::TransactionSearchConfig",
+        <TransactionSearchConfig as crate::typed::ResourceType>::TAGGING,
+    ),
+];
+
 /// `AWS::XRay::Group`.
 ///
 /// Required properties, the arguments of [`Group::new`]: `GroupName`.
@@ -20,19 +40,19 @@ pub struct Group(crate::Resource);
 
 impl Group {
     /// A new `AWS::XRay::Group` with its required properties.
-    pub fn new(group_name: impl Into<crate::Value<String>>) -> Self {
+    pub fn new(group_name: impl crate::IntoValue<String>) -> Self {
         Group(
             crate::Resource::new("AWS::XRay::Group")
-                .property("GroupName", group_name.into().into_json()),
+                .property("GroupName", group_name.into_value().into_json()),
         )
     }
 
     /// `FilterExpression`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-xray-group.html#cfn-xray-group-filterexpression)
-    pub fn filter_expression(mut self, value: impl Into<crate::Value<String>>) -> Self {
+    pub fn filter_expression(mut self, value: impl crate::IntoValue<String>) -> Self {
         self.0
-            .set_property("FilterExpression", value.into().into_json());
+            .set_property("FilterExpression", value.into_value().into_json());
         self
     }
 
@@ -41,25 +61,30 @@ impl Group {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-xray-group.html#cfn-xray-group-insightsconfiguration)
     pub fn insights_configuration(
         mut self,
-        value: impl Into<crate::Value<group::InsightsConfiguration>>,
+        value: impl crate::IntoValue<group::InsightsConfiguration>,
     ) -> Self {
         self.0
-            .set_property("InsightsConfiguration", value.into().into_json());
+            .set_property("InsightsConfiguration", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](group::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-xray-group.html#cfn-xray-group-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<group::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<group::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
 
 impl crate::typed::ResourceType for Group {
     const TYPE_NAME: &'static str = "AWS::XRay::Group";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &[];
 
     fn resource(&self) -> &crate::Resource {
@@ -101,18 +126,20 @@ pub mod group {
         /// `InsightsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-group-insightsconfiguration.html#cfn-xray-group-insightsconfiguration-insightsenabled)
-        pub fn insights_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+        pub fn insights_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
             self.0
-                .insert("InsightsEnabled".to_owned(), value.into().into_json());
+                .insert("InsightsEnabled".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `NotificationsEnabled`: boolean.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-group-insightsconfiguration.html#cfn-xray-group-insightsconfiguration-notificationsenabled)
-        pub fn notifications_enabled(mut self, value: impl Into<crate::Value<bool>>) -> Self {
-            self.0
-                .insert("NotificationsEnabled".to_owned(), value.into().into_json());
+        pub fn notifications_enabled(mut self, value: impl crate::IntoValue<bool>) -> Self {
+            self.0.insert(
+                "NotificationsEnabled".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
     }
@@ -132,12 +159,12 @@ pub mod group {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -160,22 +187,22 @@ pub struct ResourcePolicy(crate::Resource);
 impl ResourcePolicy {
     /// A new `AWS::XRay::ResourcePolicy` with its required properties.
     pub fn new(
-        policy_document: impl Into<crate::Value<String>>,
-        policy_name: impl Into<crate::Value<String>>,
+        policy_document: impl crate::IntoValue<String>,
+        policy_name: impl crate::IntoValue<String>,
     ) -> Self {
         ResourcePolicy(
             crate::Resource::new("AWS::XRay::ResourcePolicy")
-                .property("PolicyDocument", policy_document.into().into_json())
-                .property("PolicyName", policy_name.into().into_json()),
+                .property("PolicyDocument", policy_document.into_value().into_json())
+                .property("PolicyName", policy_name.into_value().into_json()),
         )
     }
 
     /// `BypassPolicyLockoutCheck`: boolean.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-xray-resourcepolicy.html#cfn-xray-resourcepolicy-bypasspolicylockoutcheck)
-    pub fn bypass_policy_lockout_check(mut self, value: impl Into<crate::Value<bool>>) -> Self {
+    pub fn bypass_policy_lockout_check(mut self, value: impl crate::IntoValue<bool>) -> Self {
         self.0
-            .set_property("BypassPolicyLockoutCheck", value.into().into_json());
+            .set_property("BypassPolicyLockoutCheck", value.into_value().into_json());
         self
     }
 }
@@ -213,8 +240,9 @@ impl SamplingRule {
     /// `RuleName`: string.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-xray-samplingrule.html#cfn-xray-samplingrule-rulename)
-    pub fn rule_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
-        self.0.set_property("RuleName", value.into().into_json());
+    pub fn rule_name(mut self, value: impl crate::IntoValue<String>) -> Self {
+        self.0
+            .set_property("RuleName", value.into_value().into_json());
         self
     }
 
@@ -223,10 +251,10 @@ impl SamplingRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-xray-samplingrule.html#cfn-xray-samplingrule-samplingrule)
     pub fn sampling_rule(
         mut self,
-        value: impl Into<crate::Value<sampling_rule::SamplingRule>>,
+        value: impl crate::IntoValue<sampling_rule::SamplingRule>,
     ) -> Self {
         self.0
-            .set_property("SamplingRule", value.into().into_json());
+            .set_property("SamplingRule", value.into_value().into_json());
         self
     }
 
@@ -235,10 +263,10 @@ impl SamplingRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-xray-samplingrule.html#cfn-xray-samplingrule-samplingrulerecord)
     pub fn sampling_rule_record(
         mut self,
-        value: impl Into<crate::Value<sampling_rule::SamplingRuleRecord>>,
+        value: impl crate::IntoValue<sampling_rule::SamplingRuleRecord>,
     ) -> Self {
         self.0
-            .set_property("SamplingRuleRecord", value.into().into_json());
+            .set_property("SamplingRuleRecord", value.into_value().into_json());
         self
     }
 
@@ -247,18 +275,18 @@ impl SamplingRule {
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-xray-samplingrule.html#cfn-xray-samplingrule-samplingruleupdate)
     pub fn sampling_rule_update(
         mut self,
-        value: impl Into<crate::Value<sampling_rule::SamplingRuleUpdate>>,
+        value: impl crate::IntoValue<sampling_rule::SamplingRuleUpdate>,
     ) -> Self {
         self.0
-            .set_property("SamplingRuleUpdate", value.into().into_json());
+            .set_property("SamplingRuleUpdate", value.into_value().into_json());
         self
     }
 
     /// `Tags`: list of [`Tag`](sampling_rule::Tag).
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-xray-samplingrule.html#cfn-xray-samplingrule-tags)
-    pub fn tags(mut self, value: impl Into<crate::Value<Vec<sampling_rule::Tag>>>) -> Self {
-        self.0.set_property("Tags", value.into().into_json());
+    pub fn tags(mut self, value: impl crate::IntoValue<Vec<sampling_rule::Tag>>) -> Self {
+        self.0.set_property("Tags", value.into_value().into_json());
         self
     }
 }
@@ -271,7 +299,12 @@ impl Default for SamplingRule {
 
 impl crate::typed::ResourceType for SamplingRule {
     const TYPE_NAME: &'static str = "AWS::XRay::SamplingRule";
-    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List("Tags");
+    const TAGGING: crate::typed::Tagging = crate::typed::Tagging::List(crate::typed::TagList {
+        property: "Tags",
+        key: "Key",
+        value: "Value",
+        flags: &[],
+    });
     const REPLACED_ON_CHANGE: &'static [&'static str] = &["SamplingRule.Version"];
 
     fn resource(&self) -> &crate::Resource {
@@ -307,15 +340,15 @@ pub mod sampling_rule {
     impl SamplingRateBoost {
         /// A new `SamplingRateBoost` with its required properties.
         pub fn new(
-            cooldown_window_minutes: impl Into<crate::Value<i64>>,
-            max_rate: impl Into<crate::Value<f64>>,
+            cooldown_window_minutes: impl crate::IntoValue<i64>,
+            max_rate: impl crate::IntoValue<f64>,
         ) -> Self {
             SamplingRateBoost(crate::typed::Properties::from_iter([
                 (
                     "CooldownWindowMinutes".to_owned(),
-                    cooldown_window_minutes.into().into_json(),
+                    cooldown_window_minutes.into_value().into_json(),
                 ),
-                ("MaxRate".to_owned(), max_rate.into().into_json()),
+                ("MaxRate".to_owned(), max_rate.into_value().into_json()),
             ]))
         }
     }
@@ -336,29 +369,41 @@ pub mod sampling_rule {
         /// A new `SamplingRule` with its required properties.
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            fixed_rate: impl Into<crate::Value<f64>>,
-            http_method: impl Into<crate::Value<String>>,
-            host: impl Into<crate::Value<String>>,
-            priority: impl Into<crate::Value<i64>>,
-            reservoir_size: impl Into<crate::Value<i64>>,
-            resource_arn: impl Into<crate::Value<String>>,
-            service_name: impl Into<crate::Value<String>>,
-            service_type: impl Into<crate::Value<String>>,
-            url_path: impl Into<crate::Value<String>>,
+            fixed_rate: impl crate::IntoValue<f64>,
+            http_method: impl crate::IntoValue<String>,
+            host: impl crate::IntoValue<String>,
+            priority: impl crate::IntoValue<i64>,
+            reservoir_size: impl crate::IntoValue<i64>,
+            resource_arn: impl crate::IntoValue<String>,
+            service_name: impl crate::IntoValue<String>,
+            service_type: impl crate::IntoValue<String>,
+            url_path: impl crate::IntoValue<String>,
         ) -> Self {
             SamplingRule(crate::typed::Properties::from_iter([
-                ("FixedRate".to_owned(), fixed_rate.into().into_json()),
-                ("HTTPMethod".to_owned(), http_method.into().into_json()),
-                ("Host".to_owned(), host.into().into_json()),
-                ("Priority".to_owned(), priority.into().into_json()),
+                ("FixedRate".to_owned(), fixed_rate.into_value().into_json()),
+                (
+                    "HTTPMethod".to_owned(),
+                    http_method.into_value().into_json(),
+                ),
+                ("Host".to_owned(), host.into_value().into_json()),
+                ("Priority".to_owned(), priority.into_value().into_json()),
                 (
                     "ReservoirSize".to_owned(),
-                    reservoir_size.into().into_json(),
+                    reservoir_size.into_value().into_json(),
                 ),
-                ("ResourceARN".to_owned(), resource_arn.into().into_json()),
-                ("ServiceName".to_owned(), service_name.into().into_json()),
-                ("ServiceType".to_owned(), service_type.into().into_json()),
-                ("URLPath".to_owned(), url_path.into().into_json()),
+                (
+                    "ResourceARN".to_owned(),
+                    resource_arn.into_value().into_json(),
+                ),
+                (
+                    "ServiceName".to_owned(),
+                    service_name.into_value().into_json(),
+                ),
+                (
+                    "ServiceType".to_owned(),
+                    service_type.into_value().into_json(),
+                ),
+                ("URLPath".to_owned(), url_path.into_value().into_json()),
             ]))
         }
 
@@ -367,28 +412,28 @@ pub mod sampling_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingrule.html#cfn-xray-samplingrule-samplingrule-attributes)
         pub fn attributes(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Attributes".to_owned(), value.into().into_json());
+                .insert("Attributes".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RuleARN`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingrule.html#cfn-xray-samplingrule-samplingrule-rulearn)
-        pub fn rule_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn rule_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RuleARN".to_owned(), value.into().into_json());
+                .insert("RuleARN".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RuleName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingrule.html#cfn-xray-samplingrule-samplingrule-rulename)
-        pub fn rule_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn rule_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RuleName".to_owned(), value.into().into_json());
+                .insert("RuleName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -397,10 +442,12 @@ pub mod sampling_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingrule.html#cfn-xray-samplingrule-samplingrule-samplingrateboost)
         pub fn sampling_rate_boost(
             mut self,
-            value: impl Into<crate::Value<SamplingRateBoost>>,
+            value: impl crate::IntoValue<SamplingRateBoost>,
         ) -> Self {
-            self.0
-                .insert("SamplingRateBoost".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SamplingRateBoost".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -409,9 +456,9 @@ pub mod sampling_rule {
         /// Range: at least 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingrule.html#cfn-xray-samplingrule-samplingrule-version)
-        pub fn version(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn version(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Version".to_owned(), value.into().into_json());
+                .insert("Version".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -437,27 +484,27 @@ pub mod sampling_rule {
         /// `CreatedAt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingrulerecord.html#cfn-xray-samplingrule-samplingrulerecord-createdat)
-        pub fn created_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn created_at(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("CreatedAt".to_owned(), value.into().into_json());
+                .insert("CreatedAt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `ModifiedAt`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingrulerecord.html#cfn-xray-samplingrule-samplingrulerecord-modifiedat)
-        pub fn modified_at(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn modified_at(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ModifiedAt".to_owned(), value.into().into_json());
+                .insert("ModifiedAt".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `SamplingRule`: [`SamplingRule`].
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingrulerecord.html#cfn-xray-samplingrule-samplingrulerecord-samplingrule)
-        pub fn sampling_rule(mut self, value: impl Into<crate::Value<SamplingRule>>) -> Self {
+        pub fn sampling_rule(mut self, value: impl crate::IntoValue<SamplingRule>) -> Self {
             self.0
-                .insert("SamplingRule".to_owned(), value.into().into_json());
+                .insert("SamplingRule".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -485,10 +532,10 @@ pub mod sampling_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingruleupdate.html#cfn-xray-samplingrule-samplingruleupdate-attributes)
         pub fn attributes(
             mut self,
-            value: impl Into<crate::Value<::std::collections::BTreeMap<String, String>>>,
+            value: impl crate::IntoValue<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.0
-                .insert("Attributes".to_owned(), value.into().into_json());
+                .insert("Attributes".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -497,9 +544,9 @@ pub mod sampling_rule {
         /// Range: 0 to 1.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingruleupdate.html#cfn-xray-samplingrule-samplingruleupdate-fixedrate)
-        pub fn fixed_rate(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+        pub fn fixed_rate(mut self, value: impl crate::IntoValue<f64>) -> Self {
             self.0
-                .insert("FixedRate".to_owned(), value.into().into_json());
+                .insert("FixedRate".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -508,9 +555,9 @@ pub mod sampling_rule {
         /// Length: at most 10.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingruleupdate.html#cfn-xray-samplingrule-samplingruleupdate-httpmethod)
-        pub fn http_method(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn http_method(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("HTTPMethod".to_owned(), value.into().into_json());
+                .insert("HTTPMethod".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -519,8 +566,9 @@ pub mod sampling_rule {
         /// Length: at most 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingruleupdate.html#cfn-xray-samplingrule-samplingruleupdate-host)
-        pub fn host(mut self, value: impl Into<crate::Value<String>>) -> Self {
-            self.0.insert("Host".to_owned(), value.into().into_json());
+        pub fn host(mut self, value: impl crate::IntoValue<String>) -> Self {
+            self.0
+                .insert("Host".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -529,9 +577,9 @@ pub mod sampling_rule {
         /// Range: 1 to 9999.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingruleupdate.html#cfn-xray-samplingrule-samplingruleupdate-priority)
-        pub fn priority(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn priority(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("Priority".to_owned(), value.into().into_json());
+                .insert("Priority".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -540,9 +588,9 @@ pub mod sampling_rule {
         /// Range: at least 0.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingruleupdate.html#cfn-xray-samplingrule-samplingruleupdate-reservoirsize)
-        pub fn reservoir_size(mut self, value: impl Into<crate::Value<i64>>) -> Self {
+        pub fn reservoir_size(mut self, value: impl crate::IntoValue<i64>) -> Self {
             self.0
-                .insert("ReservoirSize".to_owned(), value.into().into_json());
+                .insert("ReservoirSize".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -551,27 +599,27 @@ pub mod sampling_rule {
         /// Length: at most 500.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingruleupdate.html#cfn-xray-samplingrule-samplingruleupdate-resourcearn)
-        pub fn resource_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn resource_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ResourceARN".to_owned(), value.into().into_json());
+                .insert("ResourceARN".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RuleARN`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingruleupdate.html#cfn-xray-samplingrule-samplingruleupdate-rulearn)
-        pub fn rule_arn(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn rule_arn(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RuleARN".to_owned(), value.into().into_json());
+                .insert("RuleARN".to_owned(), value.into_value().into_json());
             self
         }
 
         /// `RuleName`: string.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingruleupdate.html#cfn-xray-samplingrule-samplingruleupdate-rulename)
-        pub fn rule_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn rule_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("RuleName".to_owned(), value.into().into_json());
+                .insert("RuleName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -580,10 +628,12 @@ pub mod sampling_rule {
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingruleupdate.html#cfn-xray-samplingrule-samplingruleupdate-samplingrateboost)
         pub fn sampling_rate_boost(
             mut self,
-            value: impl Into<crate::Value<SamplingRateBoost>>,
+            value: impl crate::IntoValue<SamplingRateBoost>,
         ) -> Self {
-            self.0
-                .insert("SamplingRateBoost".to_owned(), value.into().into_json());
+            self.0.insert(
+                "SamplingRateBoost".to_owned(),
+                value.into_value().into_json(),
+            );
             self
         }
 
@@ -592,9 +642,9 @@ pub mod sampling_rule {
         /// Length: at most 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingruleupdate.html#cfn-xray-samplingrule-samplingruleupdate-servicename)
-        pub fn service_name(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn service_name(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServiceName".to_owned(), value.into().into_json());
+                .insert("ServiceName".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -603,9 +653,9 @@ pub mod sampling_rule {
         /// Length: at most 64.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingruleupdate.html#cfn-xray-samplingrule-samplingruleupdate-servicetype)
-        pub fn service_type(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn service_type(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("ServiceType".to_owned(), value.into().into_json());
+                .insert("ServiceType".to_owned(), value.into_value().into_json());
             self
         }
 
@@ -614,9 +664,9 @@ pub mod sampling_rule {
         /// Length: at most 128.
         ///
         /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-xray-samplingrule-samplingruleupdate.html#cfn-xray-samplingrule-samplingruleupdate-urlpath)
-        pub fn url_path(mut self, value: impl Into<crate::Value<String>>) -> Self {
+        pub fn url_path(mut self, value: impl crate::IntoValue<String>) -> Self {
             self.0
-                .insert("URLPath".to_owned(), value.into().into_json());
+                .insert("URLPath".to_owned(), value.into_value().into_json());
             self
         }
     }
@@ -636,12 +686,12 @@ pub mod sampling_rule {
     impl Tag {
         /// A new `Tag` with its required properties.
         pub fn new(
-            key: impl Into<crate::Value<String>>,
-            value: impl Into<crate::Value<String>>,
+            key: impl crate::IntoValue<String>,
+            value: impl crate::IntoValue<String>,
         ) -> Self {
             Tag(crate::typed::Properties::from_iter([
-                ("Key".to_owned(), key.into().into_json()),
-                ("Value".to_owned(), value.into().into_json()),
+                ("Key".to_owned(), key.into_value().into_json()),
+                ("Value".to_owned(), value.into_value().into_json()),
             ]))
         }
     }
@@ -668,9 +718,9 @@ impl TransactionSearchConfig {
     /// `IndexingPercentage`: number.
     ///
     /// [Documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-xray-transactionsearchconfig.html#cfn-xray-transactionsearchconfig-indexingpercentage)
-    pub fn indexing_percentage(mut self, value: impl Into<crate::Value<f64>>) -> Self {
+    pub fn indexing_percentage(mut self, value: impl crate::IntoValue<f64>) -> Self {
         self.0
-            .set_property("IndexingPercentage", value.into().into_json());
+            .set_property("IndexingPercentage", value.into_value().into_json());
         self
     }
 }

@@ -25,6 +25,24 @@ impl<R: ResourceType> Component for R {
     }
 }
 
+/// A component that is one typed resource: what `#[logical_id("...")]` on a `stack!` `let`
+/// takes, so that giving a particle one logical ID does not compile.
+#[diagnostic::on_unimplemented(
+    message = "`#[logical_id]` keeps the logical ID of one typed resource, and `{Self}` is not one",
+    label = "not a typed resource",
+    note = "a particle's resources take `#[logical_ids(role = \"Id\", ...)]`"
+)]
+pub trait OneResource: Component + Sized {
+    /// Adds the resource as [`Component::add_to`] does.
+    fn add_one(self, scope: &mut Scope, name: &str) -> Self::Output {
+        self.add_to(scope, name)
+    }
+}
+
+// Not recommended in errors: the error names `OneResource`'s own message, not every resource type.
+#[diagnostic::do_not_recommend]
+impl<R: ResourceType> OneResource for R {}
+
 /// A Rust type a stack parameter can have: `String`, `i64`, `f64`, `Vec<String>`, `Vec<i64>`.
 ///
 /// `stack!`'s `param name: T = default, "description";` declares a parameter of this type and

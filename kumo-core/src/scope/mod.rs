@@ -51,23 +51,25 @@
 
 mod component;
 mod grant;
+mod mapping;
+mod tags;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::json;
 
-pub use component::{Component, ParameterKind};
+pub use component::{Component, OneResource, ParameterKind};
 pub use grant::{DeclaredGrant, Grant};
+pub use mapping::MappingRef;
+pub use tags::ResourceTags;
 
 use crate::asset::{Asset, AssetLocation};
 use crate::group::{StackOutput, StackReference, Via};
 use crate::iam::Statement;
 use crate::naming::{LogicalId, NameRegistry, NameRule, NamingError};
 use crate::typed::{Handle, ResourceType, Tagging};
-use crate::{
-    Condition, Environment, Json, Output, Parameter, Resource, StackError, Template, Value,
-};
+use crate::{Condition, Environment, Json, Output, Parameter, StackError, Template, Value};
 
 /// The tag kumo puts on every taggable resource with the stack's service name.
 pub const SERVICE_TAG: &str = "service-name";
@@ -80,12 +82,14 @@ fn segments<'a>(path: &'a [String], role: &'a str) -> Vec<&'a str> {
 }
 
 /// The sets of logical IDs that must be unique among themselves: `Ref` targets (parameters and
-/// resources), conditions, outputs.
+/// resources), conditions, outputs, mappings, rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Namespace {
     Refs,
     Conditions,
     Outputs,
+    Mappings,
+    Rules,
 }
 
 /// The context a stack's template is built in; see the [module documentation](self).
@@ -99,8 +103,12 @@ pub struct Scope {
     environment: Environment,
     template: Template,
     tags: BTreeMap<String, String>,
+    default_tags: bool,
+    resource_tags: ResourceTags,
+    tagged: Vec<(String, Tagging, ResourceTags)>,
     path: Vec<String>,
     ids: BTreeMap<Namespace, NameRegistry>,
+    overrides: BTreeMap<Vec<String>, String>,
     grants: Vec<DeclaredGrant>,
     resource_paths: Vec<(Vec<String>, String)>,
     protected: Vec<Vec<String>>,
@@ -121,8 +129,12 @@ impl Scope {
             environment: environment.clone(),
             template: Template::new(),
             tags,
+            default_tags: true,
+            resource_tags: ResourceTags::default(),
+            tagged: Vec::new(),
             path: Vec::new(),
             ids: BTreeMap::new(),
+            overrides: BTreeMap::new(),
             grants: Vec::new(),
             resource_paths: Vec::new(),
             protected: Vec::new(),
@@ -156,6 +168,24 @@ impl Scope {
         self.tags.insert(key.into(), value.into());
     }
 
+    /// Turns the default tags (`service-name`, `environment`, [`Scope::tag`]'s) on or off for
+    /// the whole stack, whenever it is called: off, kumo puts them on no resource, and the
+    /// template's [stack tags](Template::stack_tags) are empty, so the CLI sends only
+    /// kumo.toml's. `stack!`'s `default_tags = false`; what an adopted stack needs.
+    pub fn set_default_tags(&mut self, on: bool) {
+        self.default_tags = on;
+    }
+
+    /// Runs `build` with the tags of the resources it adds (typed resources and those of
+    /// particles) changed by `tags`: no default tags, or extra ones. `stack!`'s `#[tags(...)]`.
+    pub fn with_tags<T>(&mut self, tags: ResourceTags, build: impl FnOnce(&mut Scope) -> T) -> T {
+        let inner = self.resource_tags.then(&tags);
+        let outer = std::mem::replace(&mut self.resource_tags, inner);
+        let output = build(self);
+        self.resource_tags = outer;
+        output
+    }
+
     /// Runs `build` inside the particle instance `name`: the logical IDs, parameters and outputs
     /// it adds are prefixed by `name`.
     pub fn within<T>(&mut self, name: &str, build: impl FnOnce(&mut Scope) -> T) -> T {
@@ -171,11 +201,33 @@ impl Scope {
         self.claim(Namespace::Refs, role)
     }
 
+    /// Gives the next logical ID claimed for `names` (the path from this point: a name, or a
+    /// particle instance and a role) the explicit `id` instead of the one derived from the path,
+    /// so that a template's existing logical IDs can be kept. An invalid ID, one taken
+    /// elsewhere, or one for names nothing is added as, is an error [`Scope::finish`] reports
+    /// with the names.
+    pub fn override_logical_id(&mut self, names: &[&str], id: impl Into<String>) {
+        let path = self
+            .path
+            .iter()
+            .cloned()
+            .chain(names.iter().map(|n| n.to_string()));
+        self.overrides.insert(path.collect(), id.into());
+    }
+
     fn claim(&mut self, namespace: Namespace, role: &str) -> String {
         let segments = segments(&self.path, role);
-        let id = match LogicalId::from_path(&segments) {
+        let key: Vec<String> = segments.iter().map(|s| s.to_string()).collect();
+        let id = match self.overrides.remove(&key) {
+            Some(id) => LogicalId::parse(&id).map_err(|source| StackError::GivenLogicalId {
+                path: segments.join("/"),
+                source,
+            }),
+            None => LogicalId::from_path(&segments).map_err(StackError::from),
+        };
+        let id = match id {
             Ok(id) => id.into_string(),
-            Err(err) => return self.fail(err.into(), segments.concat()),
+            Err(err) => return self.fail(err, segments.concat()),
         };
         let claimed = self
             .ids
@@ -203,12 +255,15 @@ impl Scope {
         }
     }
 
-    /// Adds a typed resource as `role` and returns its handle. The default tags go onto it if its
-    /// type is taggable (tags it already has win).
+    /// Adds a typed resource as `role` and returns its handle. The default tags go onto it at
+    /// [`Scope::finish`] in its type's shape if kumo can tag the type (tags it already has win).
     pub fn add<R: ResourceType>(&mut self, role: &str, resource: R) -> Handle<R> {
         let id = self.logical_id(role);
-        let mut resource = resource.into_resource();
-        self.apply_tags(R::TAGGING, &mut resource);
+        let resource = resource.into_resource();
+        if R::TAGGING != Tagging::None {
+            self.tagged
+                .push((id.clone(), R::TAGGING, self.resource_tags.clone()));
+        }
         let added = self.template.add_resource(&id, resource);
         self.keep(added);
         self.resource_paths.push((self.path.clone(), id.clone()));
@@ -307,6 +362,23 @@ impl Scope {
         id
     }
 
+    /// Adds a mapping `name` (its logical ID is prefixed by the path) and returns the handle
+    /// that looks values up in it.
+    pub fn mapping(&mut self, name: &str, mapping: crate::Mapping) -> MappingRef {
+        let id = self.claim(Namespace::Mappings, name);
+        let added = self.template.add_mapping(&id, mapping);
+        self.keep(added);
+        MappingRef::new(id)
+    }
+
+    /// Adds a rule `name` (its logical ID is prefixed by the path): checks CloudFormation runs on
+    /// the parameter values before it creates or updates the stack.
+    pub fn rule(&mut self, name: &str, rule: crate::Rule) {
+        let id = self.claim(Namespace::Rules, name);
+        let added = self.template.add_rule(&id, rule);
+        self.keep(added);
+    }
+
     /// Adds an output `name` (its logical ID is prefixed by the path).
     pub fn output(&mut self, name: &str, output: Output) {
         let id = self.claim(Namespace::Outputs, name);
@@ -355,14 +427,40 @@ impl Scope {
     /// bucket allows); or the first mistake made while building it.
     pub fn finish(mut self) -> Result<Template, StackError> {
         let policy = self.stack_policy();
+        let unused = std::mem::take(&mut self.overrides);
+        if let Some((path, id)) = unused.into_iter().next() {
+            self.errors.push(StackError::UnusedLogicalId {
+                path: path.join("/"),
+                id,
+            });
+        }
+        self.tag_resources();
         if let Some(err) = self.errors.into_iter().next() {
             return Err(err);
         }
         self.template.validate_for(crate::validate::Delivery::S3)?;
+        let stack_tags = self.template.stack_tags().into_iter().flatten();
+        crate::naming::check_tags(stack_tags.map(|(key, value)| (key.as_str(), value.as_str())))?;
         if let Some(policy) = policy {
             self.template.set_stack_policy(policy);
         }
         Ok(self.template)
+    }
+
+    /// Puts the tags on the resources [`Scope::add`] added, and kumo's stack tags on the
+    /// template.
+    fn tag_resources(&mut self) {
+        let defaults = if self.default_tags {
+            std::mem::take(&mut self.tags)
+        } else {
+            BTreeMap::new()
+        };
+        for (id, tagging, tags) in std::mem::take(&mut self.tagged) {
+            if let Some(resource) = self.template.resources_mut().get_mut(&id) {
+                tagging.apply(resource, &tags.resolve(&defaults));
+            }
+        }
+        self.template.set_stack_tags(defaults);
     }
 
     /// The stack policy that protects what [`Scope::protect`] named: every update allowed
@@ -410,37 +508,6 @@ impl Scope {
     fn fail<T>(&mut self, err: StackError, fallback: T) -> T {
         self.errors.push(err);
         fallback
-    }
-
-    fn apply_tags(&self, tagging: Tagging, resource: &mut Resource) {
-        match tagging {
-            Tagging::None => {}
-            Tagging::List(property) => {
-                let properties = resource.properties_mut();
-                let tags = properties
-                    .entry(property)
-                    .or_insert_with(|| Json::Array(Vec::new()));
-                if let Json::Array(list) = tags {
-                    for (key, value) in &self.tags {
-                        if !list.iter().any(|tag| tag["Key"] == **key) {
-                            list.push(json!({"Key": key, "Value": value}));
-                        }
-                    }
-                }
-            }
-            Tagging::Map(property) => {
-                let properties = resource.properties_mut();
-                let tags = properties
-                    .entry(property)
-                    .or_insert_with(|| Json::Object(serde_json::Map::new()));
-                if let Json::Object(map) = tags {
-                    for (key, value) in &self.tags {
-                        map.entry(key.clone())
-                            .or_insert_with(|| Json::String(value.clone()));
-                    }
-                }
-            }
-        }
     }
 }
 

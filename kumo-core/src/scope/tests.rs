@@ -194,12 +194,12 @@ fn assets_are_referenced_by_hash_through_the_bucket_parameter() {
     let first = scope.asset(dir.path());
     let again = scope.asset(dir.path());
     assert_eq!(first, again);
-    assert_eq!(first.bucket.to_json(), json!({"Ref": "KumoAssetBucket"}));
+    assert_eq!(first.bucket.as_json(), &json!({"Ref": "KumoAssetBucket"}));
     scope.add("jobs", sqs::Queue::new());
     let template = scope.finish().unwrap();
     let asset = template.assets().values().next().unwrap();
     assert_eq!(template.assets().len(), 1);
-    assert_eq!(first.key.to_json(), json!(asset.key()));
+    assert_eq!(first.key.as_json(), &json!(asset.key()));
     assert!(template.parameters().contains_key("KumoAssetBucket"));
     assert!(!template.to_json().contains(dir.path().to_str().unwrap()));
 
@@ -208,4 +208,127 @@ fn assets_are_referenced_by_hash_through_the_bucket_parameter() {
     scope.asset(dir.path().join("missing"));
     let err = scope.finish().unwrap_err();
     assert!(err.to_string().starts_with("asset "), "{err}");
+}
+
+#[test]
+fn default_tags_are_the_stack_tags_too_and_can_be_turned_off() {
+    let mut scope = self::scope();
+    scope.tag("team", "mes");
+    scope.add("jobs", sqs::Queue::new());
+    let template = scope.finish().unwrap();
+    let expected = BTreeMap::from([
+        ("environment".to_owned(), "dev".to_owned()),
+        ("service-name".to_owned(), "media".to_owned()),
+        ("team".to_owned(), "mes".to_owned()),
+    ]);
+    assert_eq!(template.stack_tags(), Some(&expected));
+
+    let mut scope = self::scope();
+    scope.tag("team", "mes");
+    scope.add("jobs", sqs::Queue::new());
+    scope.set_default_tags(false);
+    let template = scope.finish().unwrap();
+    assert!(!template.resources()["Jobs"]
+        .properties()
+        .contains_key("Tags"));
+    assert_eq!(template.stack_tags(), Some(&BTreeMap::new()));
+}
+
+#[test]
+fn resources_take_their_own_tags_or_none() {
+    let mut scope = self::scope();
+    scope.with_tags(ResourceTags::none(), |s| {
+        s.add("bare", sqs::Queue::new());
+        s.with_tags(ResourceTags::default().tag("only", "this"), |s| {
+            s.add("only", sqs::Queue::new())
+        });
+    });
+    scope.with_tags(ResourceTags::default().tag("environment", "shared"), |s| {
+        s.within("worker", |s| {
+            s.add(
+                "setting",
+                ssm::Parameter::new(ssm::parameter::Type::String, "on"),
+            )
+        })
+    });
+    scope.set_default_tags(false);
+    scope.with_tags(ResourceTags::default().tag("team", "x"), |s| {
+        s.add("extra", sqs::Queue::new())
+    });
+    scope.set_default_tags(true);
+    let template = scope.finish().unwrap();
+    let tags = |id: &str| template.resources()[id].properties().get("Tags").cloned();
+    assert_eq!(tags("Bare"), None);
+    assert_eq!(
+        tags("Only"),
+        Some(json!([{"Key": "only", "Value": "this"}]))
+    );
+    assert_eq!(
+        tags("WorkerSetting"),
+        Some(json!({"environment": "shared", "service-name": "media"}))
+    );
+    assert_eq!(
+        tags("Extra"),
+        Some(json!([
+            {"Key": "environment", "Value": "dev"},
+            {"Key": "service-name", "Value": "media"},
+            {"Key": "team", "Value": "x"},
+        ]))
+    );
+}
+
+#[test]
+fn tags_that_break_the_rules_are_refused() {
+    let mut scope = self::scope();
+    scope.tag("aws:team", "mes");
+    // An untyped resource takes no tags: the stack tags alone break the rule.
+    let raw = crate::Resource::new("AWS::SNS::Topic");
+    scope.template_mut().add_resource("Raw", raw).unwrap();
+    let err = scope.finish().unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "invalid tag \"aws:team\": keys starting with `aws:` are reserved for AWS"
+    );
+}
+
+#[test]
+fn logical_ids_can_be_kept() {
+    let mut scope = self::scope();
+    scope.override_logical_id(&["main_db"], "MainDB");
+    scope.within("ingest", |s| s.override_logical_id(&["queue"], "IngestQ"));
+    let db = scope.add("main_db", sqs::Queue::new());
+    let queue = scope.within("ingest", |s| s.add("queue", sqs::Queue::new()));
+    assert_eq!(db.logical_id(), "MainDB");
+    assert_eq!(queue.logical_id(), "IngestQ");
+    let template = scope.finish().unwrap();
+    assert!(template.resources().contains_key("MainDB"));
+    assert!(template.resources().contains_key("IngestQ"));
+}
+
+#[test]
+fn kept_logical_ids_that_are_invalid_unused_or_taken_name_the_path() {
+    let mut scope = self::scope();
+    scope.override_logical_id(&["main_db"], "Main-DB");
+    scope.add("main_db", sqs::Queue::new());
+    assert_eq!(
+        scope.finish().unwrap_err().to_string(),
+        "logical ID given for `main_db`: invalid logical ID `Main-DB`: it may hold only ASCII letters and digits"
+    );
+
+    let mut scope = self::scope();
+    scope.override_logical_id(&["ingest", "bukcet"], "IngestBucket");
+    scope.within("ingest", |s| s.add("bucket", sqs::Queue::new()));
+    assert_eq!(
+        scope.finish().unwrap_err().to_string(),
+        "logical ID `IngestBucket` is given for `ingest/bukcet`, but nothing was added there"
+    );
+
+    let mut scope = self::scope();
+    scope.add("jobs", sqs::Queue::new());
+    scope.override_logical_id(&["other"], "Jobs");
+    scope.add("other", sqs::Queue::new());
+    assert_eq!(
+        scope.finish().unwrap_err().to_string(),
+        "name `Jobs` of `other` collides with the same name of `jobs`"
+    );
 }

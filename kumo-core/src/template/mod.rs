@@ -132,6 +132,7 @@ pub struct Template {
     other: BTreeMap<String, Json>,
     assets: BTreeMap<String, Asset>,
     stack_policy: Option<Json>,
+    stack_tags: Option<BTreeMap<String, String>>,
     references: Vec<StackReference>,
 }
 
@@ -196,6 +197,7 @@ impl Template {
             other: BTreeMap::new(),
             assets: BTreeMap::new(),
             stack_policy: None,
+            stack_tags: None,
             references: Vec::new(),
         }
     }
@@ -284,6 +286,21 @@ impl Template {
     /// Adds an output; fails if one of that logical ID exists.
     pub fn add_output(&mut self, id: &str, output: Output) -> Result<(), TemplateError> {
         insert_new(Section::Outputs, &mut self.outputs, id, output)
+    }
+
+    /// Adds a `Fn::ForEach` loop among the entries of `section` (see
+    /// [`crate::intrinsic::for_each`]) and the `AWS::LanguageExtensions` transform it needs;
+    /// fails if a loop of that name exists there.
+    pub fn add_for_each(
+        &mut self,
+        section: Section,
+        for_each: crate::intrinsic::ForEach,
+    ) -> Result<(), TemplateError> {
+        let (key, value) = for_each.into_entry();
+        let loops = self.functions.entry(section).or_default();
+        insert_new(section, loops, &key, value)?;
+        self.add_transform(LANGUAGE_EXTENSIONS);
+        Ok(())
     }
 
     /// The description.
@@ -408,6 +425,19 @@ impl Template {
     /// `LogicalResourceId/...` resources).
     pub fn set_stack_policy(&mut self, policy: Json) {
         self.stack_policy = Some(policy);
+    }
+
+    /// kumo's own stack tags (`service-name`, `environment`, the stack's header tags), which the
+    /// CLI sends with the stack beside kumo.toml's: empty when the stack turned default tags off;
+    /// `None` when the template does not say (the CLI then sends `service-name` and
+    /// `environment`).
+    pub fn stack_tags(&self) -> Option<&BTreeMap<String, String>> {
+        self.stack_tags.as_ref()
+    }
+
+    /// Sets kumo's own stack tags (see [`Template::stack_tags`]).
+    pub fn set_stack_tags(&mut self, tags: BTreeMap<String, String>) {
+        self.stack_tags = Some(tags);
     }
 
     /// The template as pretty-printed JSON (two-space indent, trailing newline): the form kumo

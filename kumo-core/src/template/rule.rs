@@ -50,9 +50,10 @@ impl Rule {
         Rule::default()
     }
 
-    /// Checks the assertions only when this rule function is true.
-    pub fn condition(mut self, condition: Json) -> Self {
-        self.rule_condition = Some(condition);
+    /// Checks the assertions only when this rule function is true: a
+    /// [`crate::rules::RuleFunction`], or JSON.
+    pub fn condition(mut self, condition: impl Into<Json>) -> Self {
+        self.rule_condition = Some(condition.into());
         self
     }
 
@@ -79,10 +80,10 @@ impl Rule {
 }
 
 impl Assertion {
-    /// An assertion of a rule function.
-    pub fn new(assert: Json) -> Self {
+    /// An assertion of a rule function: a [`crate::rules::RuleFunction`], or JSON.
+    pub fn new(assert: impl Into<Json>) -> Self {
         Assertion {
-            assert,
+            assert: assert.into(),
             assert_description: None,
             other: BTreeMap::new(),
         }

@@ -160,12 +160,6 @@ pub enum ValidationError {
         /// The missing condition.
         name: String,
     },
-    /// A declared condition nothing uses.
-    #[error("Conditions.{name}: the condition is declared but never used")]
-    UnusedCondition {
-        /// The unused condition.
-        name: String,
-    },
     /// `Fn::And` or `Fn::Or` with fewer than 2 or more than 10 conditions.
     #[error("{location}: {function} takes 2 to 10 conditions, not {count}")]
     ConditionArity {
@@ -300,7 +294,7 @@ impl Template {
     }
 
     fn check_quotas(&self, delivery: Delivery, errors: &mut Vec<ValidationError>) {
-        if self.resources().is_empty() {
+        if self.resources().is_empty() && self.functions(Section::Resources).is_empty() {
             errors.push(ValidationError::NoResources);
         }
         for (section, count, max) in [
@@ -426,7 +420,6 @@ impl Template {
     }
 
     fn check_references(&self, errors: &mut Vec<ValidationError>) {
-        let mut used_conditions: BTreeSet<&str> = BTreeSet::new();
         let mut graph: graph::Graph<'_> = BTreeMap::new();
 
         for (name, condition) in self.conditions() {
@@ -437,12 +430,11 @@ impl Template {
                 true,
                 &mut found,
             );
-            self.check_found(&found, &mut used_conditions, errors);
+            self.check_found(&found, errors);
         }
         for (id, resource) in self.resources() {
             let location = format!("Resources.{id}");
             if let Some(condition) = resource.condition_name() {
-                used_conditions.insert(condition);
                 self.check_condition_name(condition, &format!("{location}.Condition"), errors);
             }
             for target in resource.dependencies() {
@@ -455,12 +447,11 @@ impl Template {
             }
             let found = resource_references(&location, resource);
             graph.insert(id.as_str(), self.edges(resource, &found));
-            self.check_found(&found, &mut used_conditions, errors);
+            self.check_found(&found, errors);
         }
         for (id, output) in self.outputs() {
             let location = format!("Outputs.{id}");
             if let Some(condition) = output.condition_name() {
-                used_conditions.insert(condition);
                 self.check_condition_name(condition, &format!("{location}.Condition"), errors);
             }
             let mut found = Vec::new();
@@ -478,14 +469,9 @@ impl Template {
                     &mut found,
                 );
             }
-            self.check_found(&found, &mut used_conditions, errors);
+            self.check_found(&found, errors);
         }
 
-        for name in self.conditions().keys() {
-            if !used_conditions.contains(name.as_str()) {
-                errors.push(ValidationError::UnusedCondition { name: name.clone() });
-            }
-        }
         for cycle in graph::cycles(&graph) {
             errors.push(ValidationError::DependencyCycle {
                 cycle: cycle.into_iter().map(str::to_owned).collect(),
@@ -494,12 +480,10 @@ impl Template {
     }
 
     /// Checks what one entry refers to, noting the conditions it uses.
-    fn check_found<'a>(
-        &self,
-        found: &[refs::Located<'a>],
-        used_conditions: &mut BTreeSet<&'a str>,
-        errors: &mut Vec<ValidationError>,
-    ) {
+    fn check_found<'a>(&self, found: &[refs::Located<'a>], errors: &mut Vec<ValidationError>) {
+        // A transform or module that makes resources (SAM, AWS::Include, a macro, a module)
+        // makes names this template does not declare: its Refs and GetAtts cannot be checked.
+        let made_elsewhere = self.makes_resources();
         for (location, item) in found {
             let in_conditions = location.starts_with("Conditions.");
             match *item {
@@ -512,7 +496,8 @@ impl Template {
                     });
                 }
                 Found::Ref(target) => {
-                    if !self.parameters().contains_key(target)
+                    if !made_elsewhere
+                        && !self.parameters().contains_key(target)
                         && !self.resources().contains_key(target)
                         && !pseudo::is_pseudo(target)
                     {
@@ -523,7 +508,7 @@ impl Template {
                     }
                 }
                 Found::GetAtt(target) => {
-                    if !self.resources().contains_key(target) {
+                    if !made_elsewhere && !self.resources().contains_key(target) {
                         errors.push(ValidationError::DanglingGetAtt {
                             location: location.clone(),
                             target: target.to_owned(),
@@ -531,7 +516,6 @@ impl Template {
                     }
                 }
                 Found::Condition(name) => {
-                    used_conditions.insert(name);
                     self.check_condition_name(name, location, errors);
                 }
                 Found::Arity(function, count) => {
@@ -553,6 +537,19 @@ impl Template {
                 }
             }
         }
+    }
+
+    /// Whether something other than the template makes resources for it when it is deployed: a
+    /// transform other than `AWS::LanguageExtensions` (SAM, `AWS::Include`, a macro) or a
+    /// module (a resource type ending in `::MODULE`).
+    fn makes_resources(&self) -> bool {
+        self.transforms()
+            .iter()
+            .any(|transform| transform != LANGUAGE_EXTENSIONS)
+            || self
+                .resources()
+                .values()
+                .any(|resource| resource.type_name().ends_with("::MODULE"))
     }
 
     fn check_condition_name(&self, name: &str, location: &str, errors: &mut Vec<ValidationError>) {

@@ -307,7 +307,7 @@ fn undefined_conditions() {
 }
 
 #[test]
-fn unused_condition() {
+fn an_unused_condition_is_accepted_as_cloudformation_does() {
     let mut template = with_topic();
     template.add_parameter("Env", Parameter::string()).unwrap();
     template
@@ -316,10 +316,30 @@ fn unused_condition() {
             Condition::equals(reference::<String>("Env"), "prod"),
         )
         .unwrap();
+    assert!(messages(&template).is_empty());
+}
+
+#[test]
+fn names_a_transform_or_module_makes_are_not_dangling() {
+    let mut template = with_topic();
+    template
+        .add_output("Role", Output::new(reference::<String>("FunctionRole")))
+        .unwrap();
     assert_eq!(
         messages(&template),
-        ["Conditions.IsProd: the condition is declared but never used"]
+        ["Outputs.Role.Value: Ref to `FunctionRole`, which is not a parameter, resource or pseudo parameter"]
     );
+    let mut sam = template.clone();
+    sam.add_transform("AWS::Serverless-2016-10-31");
+    assert!(messages(&sam).is_empty());
+    let mut module = template.clone();
+    module
+        .add_resource("Function", Resource::new("Acme::Lambda::Function::MODULE"))
+        .unwrap();
+    assert!(messages(&module).is_empty());
+    let mut extended = template;
+    extended.add_transform(crate::template::LANGUAGE_EXTENSIONS);
+    assert_eq!(messages(&extended).len(), 1);
 }
 
 #[test]

@@ -1,7 +1,11 @@
 //! `stack!`: a stack's parameters, components, conditions and outputs, checked by name and by type
 //! at compile time, expanded to a type that implements `kumo_core::Stack`.
 
+mod attr;
 mod check;
+mod ids;
+mod param;
+mod param_type;
 mod parse;
 
 use proc_macro2::{Span, TokenStream};
@@ -11,18 +15,31 @@ use syn::spanned::Spanned;
 use syn::{Ident, LitStr};
 
 use crate::errors::Errors;
-use parse::{StackDef, Statement};
+use attr::Attrs;
+use parse::{Export, Kind, MappingValue, StackDef, Statement};
 
 /// Expands a `stack!` invocation.
 pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let def: StackDef = syn::parse2(input)?;
     let mut errors = Errors::default();
     check::names(&def.statements, &mut errors);
+    let attrs: Vec<Attrs> = def
+        .statements
+        .iter()
+        .map(|s| Attrs::read(&s.attrs, s.target(), &mut errors))
+        .collect();
+    ids::duplicates(&def.statements, &attrs, &mut errors);
+    let statements: Vec<TokenStream> = def
+        .statements
+        .iter()
+        .zip(&attrs)
+        .map(|(s, attrs)| statement(s, attrs, &mut errors))
+        .collect();
     errors.finish()?;
-    Ok(generate(&def))
+    Ok(generate(&def, &statements))
 }
 
-fn generate(def: &StackDef) -> TokenStream {
+fn generate(def: &StackDef, statements: &[TokenStream]) -> TokenStream {
     let StackDef {
         attrs,
         vis,
@@ -31,9 +48,13 @@ fn generate(def: &StackDef) -> TokenStream {
         description,
         tags,
         depends_on,
-        statements,
+        transforms,
+        metadata,
+        default_tags,
+        stack_name,
+        statements: declared,
     } = def;
-    let scope = Ident::new("__kumo_scope", Span::mixed_site());
+    let scope = scope();
     let environment = Ident::new("__kumo_environment", Span::mixed_site());
     let description = description
         .clone()
@@ -45,8 +66,25 @@ fn generate(def: &StackDef) -> TokenStream {
     let depends_on = depends_on.iter().map(|stack| {
         quote_spanned!(stack.span()=> #scope.depends_on_stack(::kumo_core::Stack::name(&#stack));)
     });
-    let outputs = statements.iter().filter_map(|s| match s {
-        Statement::Output {
+    let transforms = transforms
+        .iter()
+        .map(|name| quote!(#scope.template_mut().add_transform(#name);));
+    let metadata = metadata.iter().map(|(key, value)| {
+        quote_spanned!(value.span()=>
+            #scope.template_mut().set_metadata(#key, ::core::convert::Into::<::kumo_core::Json>::into(#value));)
+    });
+    let default_tags = default_tags
+        .as_ref()
+        .map(|on| quote_spanned!(on.span()=> #scope.set_default_tags(#on);));
+    let stack_name = stack_name.as_ref().map(|name| {
+        quote! {
+            fn stack_name(&self) -> ::core::option::Option<&str> {
+                ::core::option::Option::Some(#name)
+            }
+        }
+    });
+    let outputs = declared.iter().filter_map(|s| match &s.kind {
+        Kind::Output {
             name, description, ..
         } => {
             let id = name.unraw().to_string();
@@ -66,7 +104,6 @@ fn generate(def: &StackDef) -> TokenStream {
         }
         _ => None,
     });
-    let statements = statements.iter().map(|s| statement(s, &scope));
     quote! {
         #(#attrs)*
         #[derive(Debug, Clone, Copy, Default)]
@@ -81,8 +118,11 @@ fn generate(def: &StackDef) -> TokenStream {
             pub fn build(&self, #environment: &::kumo_core::Environment) -> ::kumo_core::Scope {
                 let mut #scope = ::kumo_core::Scope::new(#service, #environment);
                 #describe
+                #default_tags
                 #(#tags)*
                 #(#depends_on)*
+                #(#transforms)*
+                #(#metadata)*
                 #(#statements)*
                 #scope
             }
@@ -99,48 +139,91 @@ fn generate(def: &StackDef) -> TokenStream {
             ) -> ::core::result::Result<::kumo_core::Template, ::kumo_core::StackError> {
                 self.build(environment).finish()
             }
+
+            #stack_name
         }
     }
 }
 
-fn statement(statement: &Statement, scope: &Ident) -> TokenStream {
-    match statement {
-        Statement::Param {
+/// The identifier of the scope in the generated `build`.
+fn scope() -> Ident {
+    Ident::new("__kumo_scope", Span::mixed_site())
+}
+
+/// The code of one statement; mistakes only its expansion finds are pushed to `errors`.
+fn statement(statement: &Statement, attrs: &Attrs, errors: &mut Errors) -> TokenStream {
+    let scope = scope();
+    let id = statement.name().unraw().to_string();
+    let logical_id = attrs
+        .logical_id()
+        .map(|explicit| quote!(#scope.override_logical_id(&[#id], #explicit);));
+    let code = match &statement.kind {
+        Kind::Param {
             name,
             ty,
             default,
             description,
         } => {
-            let id = name.unraw().to_string();
+            let parameter = param::parameter(ty, attrs, errors);
             let default = default
                 .as_ref()
                 .map(|d| quote_spanned!(d.span()=> .default_value(#d)));
             let description = description.as_ref().map(|d| quote!(.description(#d)));
             quote_spanned! {ty.span()=>
-                let #name: ::kumo_core::Value<#ty> = #scope.parameter::<#ty>(
-                    #id,
-                    <#ty as ::kumo_core::scope::ParameterKind>::parameter() #default #description,
-                );
+                let #name: ::kumo_core::Value<#ty> =
+                    #scope.parameter::<#ty>(#id, #parameter #default #description);
             }
         }
-        Statement::Let {
+        Kind::Let {
             name,
             expr,
             protected,
         } => {
-            let id = name.unraw().to_string();
             let protect = protected.then(|| quote!(#scope.protect(#id);));
+            let kept = attrs.logical_ids().iter().map(|kept| {
+                let roles = &kept.roles;
+                let explicit = &kept.id;
+                quote_spanned!(kept.span=> #scope.override_logical_id(&[#id, #(#roles),*], #explicit);)
+            });
+            // `#[logical_id]` takes one typed resource: a particle is a compile error.
+            let add = if attrs.logical_id().is_some() {
+                quote_spanned!(expr.span()=> ::kumo_core::scope::OneResource::add_one)
+            } else {
+                quote_spanned!(expr.span()=> ::kumo_core::Component::add_to)
+            };
+            let component = Ident::new(
+                "__kumo_component",
+                Span::mixed_site().located_at(expr.span()),
+            );
+            let added = match attrs.tags() {
+                Some(tags) => {
+                    let base = if tags.none {
+                        quote!(::kumo_core::scope::ResourceTags::none())
+                    } else {
+                        quote!(::kumo_core::scope::ResourceTags::default())
+                    };
+                    let pairs = tags
+                        .pairs
+                        .iter()
+                        .map(|(key, value)| quote_spanned!(value.span()=> .tag(#key, #value)));
+                    quote! {
+                        #scope.with_tags(#base #(#pairs)*, |#scope| #add(#component, #scope, #id))
+                    }
+                }
+                None => quote!(#add(#component, &mut #scope, #id)),
+            };
             quote_spanned! {expr.span()=>
-                let #name = ::kumo_core::Component::add_to(#expr, &mut #scope, #id);
+                #(#kept)*
+                let #component = #expr;
+                let #name = #added;
                 #protect
             }
         }
-        Statement::Import {
+        Kind::Import {
             name,
             expr,
             parameter,
         } => {
-            let id = name.unraw().to_string();
             if *parameter {
                 quote_spanned! {expr.span()=>
                     let #name: ::kumo_core::Value<::std::string::String> =
@@ -152,26 +235,64 @@ fn statement(statement: &Statement, scope: &Ident) -> TokenStream {
                 }
             }
         }
-        Statement::Condition { name, expr } => {
-            let id = name.unraw().to_string();
+        Kind::Condition { name, expr } => {
             quote_spanned! {expr.span()=>
                 let #name: ::std::string::String = #scope.condition(#id, #expr);
             }
         }
-        Statement::Output {
-            name,
+        Kind::Mapping { name, entries } => {
+            let entries = entries.iter().map(|(key, values)| {
+                let values = values.iter().map(|(key, value)| {
+                    let value = mapping_value(value);
+                    quote!((::std::string::String::from(#key), #value))
+                });
+                quote! {
+                    (
+                        ::std::string::String::from(#key),
+                        ::std::collections::BTreeMap::from([#(#values),*]),
+                    )
+                }
+            });
+            quote! {
+                let #name: ::kumo_core::scope::MappingRef =
+                    #scope.mapping(#id, ::kumo_core::Mapping::from([#(#entries),*]));
+            }
+        }
+        Kind::Output {
             expr,
             description,
             export,
+            condition,
+            ..
         } => {
-            let id = name.unraw().to_string();
             let description = description.as_ref().map(|d| quote!(.description(#d)));
+            let condition = condition.as_ref().map(|c| quote!(.condition(&#c)));
+            let named = match export {
+                Some(Export::Named(name)) => Some(quote_spanned!(name.span()=> .export(#name))),
+                _ => None,
+            };
             let value = quote_spanned!(expr.span()=> ::kumo_core::Output::new(#expr));
-            if *export {
-                quote!(#scope.exported_output(#id, #value #description);)
+            let add = if matches!(export, Some(Export::Default)) {
+                quote!(exported_output)
             } else {
-                quote!(#scope.output(#id, #value #description);)
-            }
+                quote!(output)
+            };
+            quote!(#scope.#add(#id, #value #description #named #condition);)
+        }
+        Kind::Rule { expr, .. } => quote_spanned!(expr.span()=> #scope.rule(#id, #expr);),
+    };
+    quote!(#logical_id #code)
+}
+
+/// A mapping value as a `kumo_core::Json`.
+fn mapping_value(value: &MappingValue) -> TokenStream {
+    match value {
+        MappingValue::Lit(lit) => quote_spanned!(lit.span()=> ::kumo_core::Json::from(#lit)),
+        MappingValue::List(items) => {
+            let items = items
+                .iter()
+                .map(|lit| quote_spanned!(lit.span()=> ::kumo_core::Json::from(#lit)));
+            quote!(::kumo_core::Json::Array(::std::vec![#(#items),*]))
         }
     }
 }

@@ -1,8 +1,13 @@
-//! The input of `stack!`, parsed: a header (name, service, description, tags) and statements.
+//! The input of `stack!`, parsed: a header (name, service, description, tags, transforms,
+//! metadata) and statements, each with its outer attributes (read by [`super::attr`]).
 
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{braced, parenthesized, Attribute, Expr, Ident, LitStr, Token, Type, Visibility};
+use syn::{
+    braced, parenthesized, Attribute, Expr, Ident, Lit, LitBool, LitStr, Token, Type, Visibility,
+};
+
+use super::attr::Target;
 
 mod kw {
     syn::custom_keyword!(param);
@@ -16,12 +21,20 @@ mod kw {
     syn::custom_keyword!(service);
     syn::custom_keyword!(description);
     syn::custom_keyword!(tags);
+    syn::custom_keyword!(transform);
+    syn::custom_keyword!(metadata);
+    syn::custom_keyword!(mapping);
+    syn::custom_keyword!(rule);
+    syn::custom_keyword!(default_tags);
+    syn::custom_keyword!(stack_name);
 }
 
 const EXPECTED_STACK: &str =
     "expected a stack: `pub Name(service = \"my-service\") { ... }`, with doc comments before it if you like";
 const EXPECTED_STATEMENT: &str =
-    "expected `param`, `let`, `protected let`, `import`, `condition` or `output`";
+    "expected `param`, `let`, `protected let`, `import`, `condition`, `mapping`, `output` or `rule`";
+const EXPECTED_MAPPING_VALUE: &str =
+    "expected a mapping value: a string, a number or a list of them in `[...]`";
 
 /// A whole `stack!` invocation.
 pub struct StackDef {
@@ -32,11 +45,23 @@ pub struct StackDef {
     pub description: Option<LitStr>,
     pub tags: Vec<(LitStr, Expr)>,
     pub depends_on: Vec<Expr>,
+    pub transforms: Vec<LitStr>,
+    pub metadata: Vec<(LitStr, Expr)>,
+    /// `default_tags = false`: no default tags on resources, no kumo stack tags.
+    pub default_tags: Option<LitBool>,
+    /// `stack_name = "legacy-{env}"`: the CloudFormation name the stack keeps.
+    pub stack_name: Option<LitStr>,
     pub statements: Vec<Statement>,
 }
 
-/// One statement of the stack's body.
-pub enum Statement {
+/// One statement of the stack's body, with the outer attributes before it.
+pub struct Statement {
+    pub attrs: Vec<Attribute>,
+    pub kind: Kind,
+}
+
+/// What a statement declares.
+pub enum Kind {
     /// `param name: Type [= default] [, "description"];`
     Param {
         name: Ident,
@@ -60,41 +85,93 @@ pub enum Statement {
     },
     /// `condition name = condition;`
     Condition { name: Ident, expr: Expr },
-    /// `output name = value [, "description"] [, export];`
+    /// `mapping name = { "top" = { "second" = value, ... }, ... };`
+    Mapping {
+        name: Ident,
+        entries: Vec<(LitStr, Vec<(LitStr, MappingValue)>)>,
+    },
+    /// `output name = value [, "description"] [, export [= name]] [, condition = cond];`
     Output {
         name: Ident,
         expr: Expr,
         description: Option<LitStr>,
-        export: bool,
+        export: Option<Export>,
+        condition: Option<Ident>,
     },
+    /// `rule name = rule;`
+    Rule { name: Ident, expr: Expr },
+}
+
+/// How an output is exported.
+pub enum Export {
+    /// `export`: as `${AWS::StackName}-LogicalId`.
+    Default,
+    /// `export = name`: under the given name, any string value.
+    Named(Box<Expr>),
+}
+
+/// A value of a mapping: a literal or a list of literals.
+pub enum MappingValue {
+    Lit(Lit),
+    List(Vec<Lit>),
 }
 
 impl Statement {
     /// The name the statement declares.
     pub fn name(&self) -> &Ident {
-        match self {
-            Statement::Param { name, .. }
-            | Statement::Let { name, .. }
-            | Statement::Import { name, .. }
-            | Statement::Condition { name, .. }
-            | Statement::Output { name, .. } => name,
+        match &self.kind {
+            Kind::Param { name, .. }
+            | Kind::Let { name, .. }
+            | Kind::Import { name, .. }
+            | Kind::Condition { name, .. }
+            | Kind::Mapping { name, .. }
+            | Kind::Output { name, .. }
+            | Kind::Rule { name, .. } => name,
+        }
+    }
+
+    /// The kind of statement, as attributes see it.
+    pub fn target(&self) -> Target {
+        match &self.kind {
+            Kind::Param { .. } => Target::Param,
+            Kind::Let { .. } => Target::Let,
+            Kind::Import { .. } => Target::Import,
+            Kind::Condition { .. } => Target::Condition,
+            Kind::Mapping { .. } => Target::Mapping,
+            Kind::Output { .. } => Target::Output,
+            Kind::Rule { .. } => Target::Rule,
         }
     }
 
     /// The expressions the statement evaluates.
     pub fn expressions(&self) -> Vec<&Expr> {
-        match self {
-            Statement::Param { default, .. } => default.iter().collect(),
-            Statement::Let { expr, .. }
-            | Statement::Import { expr, .. }
-            | Statement::Condition { expr, .. }
-            | Statement::Output { expr, .. } => vec![expr],
+        match &self.kind {
+            Kind::Param { default, .. } => default.iter().collect(),
+            Kind::Mapping { .. } => Vec::new(),
+            Kind::Output { expr, export, .. } => match export {
+                Some(Export::Named(name)) => vec![expr, name],
+                _ => vec![expr],
+            },
+            Kind::Let { expr, .. }
+            | Kind::Import { expr, .. }
+            | Kind::Condition { expr, .. }
+            | Kind::Rule { expr, .. } => vec![expr],
         }
     }
 
-    /// Whether the statement binds its name for the statements after it (outputs do not).
+    /// The namespace of the statement's name (`None`: it binds the name for the statements
+    /// after it; outputs and rules do not).
+    pub fn namespace(&self) -> Option<&'static str> {
+        match &self.kind {
+            Kind::Output { .. } => Some("output"),
+            Kind::Rule { .. } => Some("rule"),
+            _ => None,
+        }
+    }
+
+    /// Whether the statement binds its name for the statements after it.
     pub fn binds(&self) -> bool {
-        !matches!(self, Statement::Output { .. })
+        self.namespace().is_none()
     }
 }
 
@@ -120,6 +197,10 @@ impl Parse for StackDef {
         let mut description = None;
         let mut tags = None;
         let mut depends_on = None;
+        let mut transforms = None;
+        let mut metadata = None;
+        let mut default_tags = None;
+        let mut stack_name = None;
         for setting in settings {
             let (slot_taken, key) = match &setting {
                 Setting::Service(_, lit) => (service.replace(lit.clone()).is_some(), "service"),
@@ -129,6 +210,18 @@ impl Parse for StackDef {
                 Setting::Tags(_, list) => (tags.replace(list.clone()).is_some(), "tags"),
                 Setting::DependsOn(_, list) => {
                     (depends_on.replace(list.clone()).is_some(), "depends_on")
+                }
+                Setting::Transform(_, list) => {
+                    (transforms.replace(list.clone()).is_some(), "transform")
+                }
+                Setting::Metadata(_, list) => {
+                    (metadata.replace(list.clone()).is_some(), "metadata")
+                }
+                Setting::DefaultTags(_, on) => {
+                    (default_tags.replace(on.clone()).is_some(), "default_tags")
+                }
+                Setting::StackName(_, name) => {
+                    (stack_name.replace(name.clone()).is_some(), "stack_name")
                 }
             };
             if slot_taken {
@@ -166,6 +259,10 @@ impl Parse for StackDef {
             description,
             tags: tags.unwrap_or_default(),
             depends_on: depends_on.unwrap_or_default(),
+            transforms: transforms.unwrap_or_default(),
+            metadata: metadata.unwrap_or_default(),
+            default_tags,
+            stack_name,
             statements,
         })
     }
@@ -177,6 +274,10 @@ enum Setting {
     Description(kw::description, LitStr),
     Tags(kw::tags, Vec<(LitStr, Expr)>),
     DependsOn(kw::depends_on, Vec<Expr>),
+    Transform(kw::transform, Vec<LitStr>),
+    Metadata(kw::metadata, Vec<(LitStr, Expr)>),
+    DefaultTags(kw::default_tags, LitBool),
+    StackName(kw::stack_name, LitStr),
 }
 
 impl Setting {
@@ -186,6 +287,10 @@ impl Setting {
             Setting::Description(kw, _) => kw.span,
             Setting::Tags(kw, _) => kw.span,
             Setting::DependsOn(kw, _) => kw.span,
+            Setting::Transform(kw, _) => kw.span,
+            Setting::Metadata(kw, _) => kw.span,
+            Setting::DefaultTags(kw, _) => kw.span,
+            Setting::StackName(kw, _) => kw.span,
         }
     }
 }
@@ -206,10 +311,9 @@ impl Parse for Setting {
             input.parse::<Token![=]>()?;
             let list;
             braced!(list in input);
-            let pairs = Punctuated::<Tag, Token![,]>::parse_terminated(&list)?;
             Ok(Setting::Tags(
                 key,
-                pairs.into_iter().map(|tag| (tag.key, tag.value)).collect(),
+                pairs(&list, "a tag: `\"key\" = value`")?,
             ))
         } else if lookahead.peek(kw::depends_on) {
             let key = input.parse()?;
@@ -218,32 +322,139 @@ impl Parse for Setting {
             syn::bracketed!(list in input);
             let stacks = Punctuated::<Expr, Token![,]>::parse_terminated(&list)?;
             Ok(Setting::DependsOn(key, stacks.into_iter().collect()))
+        } else if lookahead.peek(kw::transform) {
+            let key = input.parse()?;
+            input.parse::<Token![=]>()?;
+            let list;
+            syn::bracketed!(list in input);
+            let names =
+                Punctuated::<LitStr, Token![,]>::parse_terminated(&list).map_err(|err| {
+                    syn::Error::new(err.span(), "expected a transform's name, a string")
+                })?;
+            Ok(Setting::Transform(key, names.into_iter().collect()))
+        } else if lookahead.peek(kw::metadata) {
+            let key = input.parse()?;
+            input.parse::<Token![=]>()?;
+            let list;
+            braced!(list in input);
+            let entries = pairs(&list, "a metadata entry: `\"Key\" = json_value`")?;
+            for (index, (name, _)) in entries.iter().enumerate() {
+                if entries[..index]
+                    .iter()
+                    .any(|(seen, _)| seen.value() == name.value())
+                {
+                    return Err(syn::Error::new(
+                        name.span(),
+                        format!("the metadata key {:?} is given twice", name.value()),
+                    ));
+                }
+            }
+            Ok(Setting::Metadata(key, entries))
+        } else if lookahead.peek(kw::default_tags) {
+            let key = input.parse()?;
+            input.parse::<Token![=]>()?;
+            let on = input.parse().map_err(|err| {
+                syn::Error::new(
+                    err.span(),
+                    "expected `true` or `false`: `default_tags = false`",
+                )
+            })?;
+            Ok(Setting::DefaultTags(key, on))
+        } else if lookahead.peek(kw::stack_name) {
+            let key = input.parse()?;
+            input.parse::<Token![=]>()?;
+            let name: LitStr = input.parse().map_err(|err| {
+                syn::Error::new(
+                    err.span(),
+                    "expected the stack's name, a string: `stack_name = \"legacy-network-{env}\"`",
+                )
+            })?;
+            let bare = name.value().replace("{env}", "e");
+            let mut chars = bare.chars();
+            let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                && chars.all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if !valid {
+                return Err(syn::Error::new(
+                    name.span(),
+                    "a stack name is an ASCII letter followed by ASCII letters, digits and hyphens, with `{env}` for the environment's name",
+                ));
+            }
+            Ok(Setting::StackName(key, name))
         } else {
             Err(lookahead.error())
         }
     }
 }
 
-/// `"key" = value` in `tags = { ... }`.
-struct Tag {
-    key: LitStr,
-    value: Expr,
-}
-
-impl Parse for Tag {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
+/// The `"key" = value, ...` pairs of `input` (`tags`, `metadata`); `what` names a pair in the
+/// error when a key is not a string.
+fn pairs<V: Parse>(input: ParseStream, what: &str) -> syn::Result<Vec<(LitStr, V)>> {
+    let mut pairs = Vec::new();
+    while !input.is_empty() {
         let key = input
             .parse()
-            .map_err(|err| syn::Error::new(err.span(), "expected a tag: `\"key\" = value`"))?;
+            .map_err(|err| syn::Error::new(err.span(), format!("expected {what}")))?;
         input.parse::<Token![=]>()?;
-        Ok(Tag {
-            key,
-            value: input.parse()?,
-        })
+        pairs.push((key, input.parse()?));
+        if input.is_empty() {
+            break;
+        }
+        input.parse::<Token![,]>()?;
+    }
+    Ok(pairs)
+}
+
+impl Parse for MappingValue {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let literal = |input: ParseStream| -> syn::Result<Lit> {
+            match input.parse::<Lit>() {
+                Ok(lit @ (Lit::Str(_) | Lit::Int(_) | Lit::Float(_))) => Ok(lit),
+                Ok(other) => Err(syn::Error::new(other.span(), EXPECTED_MAPPING_VALUE)),
+                Err(err) => Err(syn::Error::new(err.span(), EXPECTED_MAPPING_VALUE)),
+            }
+        };
+        if input.peek(syn::token::Bracket) {
+            let list;
+            syn::bracketed!(list in input);
+            let items = Punctuated::<Lit, Token![,]>::parse_terminated_with(&list, literal)?;
+            Ok(MappingValue::List(items.into_iter().collect()))
+        } else {
+            Ok(MappingValue::Lit(literal(input)?))
+        }
+    }
+}
+
+/// `{ "second" = value, ... }`: one top-level entry of a mapping.
+struct MappingEntries(Vec<(LitStr, MappingValue)>);
+
+impl Parse for MappingEntries {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        if !input.peek(syn::token::Brace) {
+            return Err(input.error(
+                "expected the keys under this mapping key in braces: `{ \"Key\" = value, ... }`",
+            ));
+        }
+        let body;
+        braced!(body in input);
+        Ok(MappingEntries(pairs(
+            &body,
+            "a mapping entry: `\"Key\" = value`",
+        )?))
     }
 }
 
 impl Parse for Statement {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let kind = input.parse()?;
+        input
+            .parse::<Token![;]>()
+            .map_err(|err| syn::Error::new(err.span(), "expected `;` after the statement"))?;
+        Ok(Statement { attrs, kind })
+    }
+}
+
+impl Parse for Kind {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let lookahead = input.lookahead1();
         let statement = if lookahead.peek(kw::param) {
@@ -265,7 +476,7 @@ impl Parse for Statement {
             } else {
                 None
             };
-            Statement::Param {
+            Kind::Param {
                 name,
                 ty,
                 default,
@@ -278,7 +489,7 @@ impl Parse for Statement {
                 .map_err(|err| syn::Error::new(err.span(), "expected `let` after `protected`"))?;
             let name = input.parse()?;
             input.parse::<Token![=]>()?;
-            Statement::Let {
+            Kind::Let {
                 name,
                 expr: input.parse()?,
                 protected,
@@ -300,7 +511,7 @@ impl Parse for Statement {
             } else {
                 false
             };
-            Statement::Import {
+            Kind::Import {
                 name,
                 expr,
                 parameter,
@@ -309,7 +520,32 @@ impl Parse for Statement {
             input.parse::<kw::condition>()?;
             let name = input.parse()?;
             input.parse::<Token![=]>()?;
-            Statement::Condition {
+            Kind::Condition {
+                name,
+                expr: input.parse()?,
+            }
+        } else if lookahead.peek(kw::mapping) {
+            input.parse::<kw::mapping>()?;
+            let name = input.parse()?;
+            input.parse::<Token![=]>()?;
+            if !input.peek(syn::token::Brace) {
+                return Err(input.error(
+                    "expected the mapping in braces: `{ \"top\" = { \"Key\" = value }, ... }`",
+                ));
+            }
+            let body;
+            braced!(body in input);
+            let entries =
+                pairs::<MappingEntries>(&body, "a mapping key: `\"top\" = { \"Key\" = value }`")?;
+            Kind::Mapping {
+                name,
+                entries: entries.into_iter().map(|(k, v)| (k, v.0)).collect(),
+            }
+        } else if lookahead.peek(kw::rule) {
+            input.parse::<kw::rule>()?;
+            let name = input.parse()?;
+            input.parse::<Token![=]>()?;
+            Kind::Rule {
                 name,
                 expr: input.parse()?,
             }
@@ -319,25 +555,38 @@ impl Parse for Statement {
             input.parse::<Token![=]>()?;
             let expr = input.parse()?;
             let mut description = None;
-            let mut export = false;
+            let mut export = None;
+            let mut condition = None;
             while input.peek(Token![,]) {
                 input.parse::<Token![,]>()?;
-                if input.peek(kw::export) && !export {
+                if input.peek(kw::export) && export.is_none() {
                     input.parse::<kw::export>()?;
-                    export = true;
+                    export = Some(if input.peek(Token![=]) {
+                        input.parse::<Token![=]>()?;
+                        Export::Named(input.parse()?)
+                    } else {
+                        Export::Default
+                    });
+                } else if input.peek(kw::condition) && condition.is_none() {
+                    input.parse::<kw::condition>()?;
+                    input.parse::<Token![=]>()?;
+                    condition = Some(input.parse().map_err(|err| {
+                        syn::Error::new(err.span(), "expected the name of a condition")
+                    })?);
                 } else if input.peek(LitStr) && description.is_none() {
                     description = Some(input.parse()?);
                 } else {
-                    return Err(
-                        input.error("expected the output's description (a string) or `export`")
-                    );
+                    return Err(input.error(
+                        "expected the output's description (a string), `export`, `export = name` or `condition = name`",
+                    ));
                 }
             }
-            Statement::Output {
+            Kind::Output {
                 name,
                 expr,
                 description,
                 export,
+                condition,
             }
         } else {
             return Err(syn::Error::new(
@@ -345,9 +594,6 @@ impl Parse for Statement {
                 EXPECTED_STATEMENT,
             ));
         };
-        input
-            .parse::<Token![;]>()
-            .map_err(|err| syn::Error::new(err.span(), "expected `;` after the statement"))?;
         Ok(statement)
     }
 }

@@ -1,0 +1,236 @@
+//! The source `kumo migrate` writes for small templates (insta snapshots), its fallbacks, and its
+//! errors.
+
+use super::index::Index;
+use super::source::module;
+use super::tool::execute;
+use super::*;
+
+fn migrate(yaml: &str) -> source::Module {
+    let template = Template::from_yaml(yaml).expect("a valid template");
+    module(&template, "Sample", "sample", None, Index::get().unwrap()).expect("rustfmt runs")
+}
+
+#[test]
+fn typed_resources_statements_and_kept_ids() {
+    let migrated = migrate(
+        r#"
+Description: A VPC and a queue
+Parameters:
+  CidrBlock: {Type: String, Default: 10.0.0.0/16, AllowedPattern: "[0-9./]+", Description: The range}
+  KeyName: {Type: "AWS::EC2::KeyPair::KeyName"}
+  Size: {Type: Number, Default: 3, MinValue: 1, MaxValue: 9}
+Mappings:
+  RegionMap: {us-east-1: {Ami: ami-1, Count: 2}}
+Conditions:
+  IsProd: !Equals [!Ref "AWS::Region", us-east-1]
+Resources:
+  MainVPC:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: !Ref CidrBlock
+      EnableDnsSupport: true
+      Tags: [{Key: Name, Value: !Sub "${AWS::StackName}-vpc"}]
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Condition: IsProd
+    DependsOn: Queue
+    Properties:
+      VpcId: !Ref MainVPC
+      CidrBlock: !Select [0, !Cidr [!GetAtt MainVPC.CidrBlock, 4, 8]]
+      AvailabilityZone: !Select [0, !GetAZs ""]
+  Queue:
+    Type: AWS::SQS::Queue
+    DeletionPolicy: Retain
+    Properties:
+      VisibilityTimeout: 60
+      QueueName: !FindInMap [RegionMap, !Ref "AWS::Region", Ami]
+Outputs:
+  VPCId:
+    Value: !Ref MainVPC
+    Export: {Name: !Sub "${AWS::StackName}-VPCId"}
+  QueueArn:
+    Value: !GetAtt Queue.Arn
+    Description: The queue
+    Condition: IsProd
+    Export: {Name: queue-arn}
+"#,
+    );
+    insta::assert_snapshot!(migrated.source);
+    assert_eq!(migrated.services.iter().collect::<Vec<_>>(), ["ec2", "sqs"]);
+    assert!(migrated.fallbacks.is_empty(), "{:?}", migrated.fallbacks);
+}
+
+#[test]
+fn what_typed_code_cannot_say_falls_back_visibly() {
+    let migrated = migrate(
+        r#"
+Transform: AWS::Serverless-2016-10-31
+Globals: {Function: {Timeout: 5}}
+Parameters:
+  Ratio: {Type: Number, MinValue: 0.5}
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: "60"
+      NotAProperty: [1, 2]
+  Function:
+    Type: AWS::Serverless::Function
+    Properties: {Handler: index.handler, Runtime: python3.12, CodeUri: .}
+  Lookup:
+    Type: Custom::Lookup
+    Properties: {ServiceToken: !GetAtt Queue.Arn, Name: x}
+  Versioned:
+    Type: Custom::Lookup
+    Version: "1.0"
+    Properties: {ServiceToken: !GetAtt Queue.Arn}
+  NoVpc:
+    Type: AWS::EC2::Subnet
+    Properties: {CidrBlock: 10.0.0.0/24}
+Outputs:
+  Fn::ForEach::Names:
+    - Name
+    - [A, B]
+    - Out${Name}: {Value: !Ref Name}
+"#,
+    );
+    insta::assert_snapshot!(migrated.source);
+    insta::assert_debug_snapshot!(migrated.fallbacks);
+}
+
+#[test]
+fn the_index_names_every_generated_type() {
+    let index = Index::get().unwrap();
+    let bucket = index
+        .get_type("AWS::S3::Bucket")
+        .expect("S3 buckets are generated");
+    assert_eq!(
+        (bucket.service.as_str(), bucket.name.as_str()),
+        ("s3", "Bucket")
+    );
+    assert!(bucket.properties.iter().any(|p| p.method == "bucket_name"));
+    assert!(bucket.attributes.contains_key("Arn"));
+    assert!(index.get_type("AWS::Serverless::Function").is_none());
+}
+
+#[test]
+fn a_damaged_index_is_an_error_naming_the_line() {
+    let err = Index::parse("R\tAWS::S3::Bucket\ts3\tBucket\tbucket\t-\nP\tOnly\ttwo").unwrap_err();
+    assert_eq!(err, "line 2 of the index is malformed: `P\tOnly\ttwo`");
+    assert!(
+        Index::parse("P\tA\ta\ts\tr").is_err(),
+        "a property before any type"
+    );
+    assert!(
+        Index::parse("R\tT\ts\tT\tt\t-\nP\tA\ta\tX:Y\tr").is_err(),
+        "an unknown shape"
+    );
+}
+
+#[test]
+fn writes_a_crate_with_the_features_it_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("my-queue.json");
+    std::fs::write(
+        &template,
+        r#"{"Resources": {"Jobs": {"Type": "AWS::SQS::Queue"}}}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("adopted");
+    let mut printed = Vec::new();
+    let args = [
+        "kumo",
+        "migrate",
+        template.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    execute(args, &mut printed).unwrap();
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains(&format!(
+        "kumo-core = {{ version = \"{}\", default-features = false, features = [\"sqs\"] }}",
+        env!("CARGO_PKG_VERSION")
+    )));
+    let main = std::fs::read_to_string(out.join("src/bin/my-queue.rs")).unwrap();
+    assert!(
+        main.contains("kumo_cli::run(adopted::my_queue::MyQueue)"),
+        "{main}"
+    );
+    assert!(out.join("src/adopt.rs").is_file());
+    assert!(String::from_utf8(printed)
+        .unwrap()
+        .contains("cargo run --bin my-queue -- synth"));
+}
+
+#[test]
+fn bad_inputs_are_one_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let run = |args: &[&str]| execute(args.iter().copied(), &mut Vec::new()).unwrap_err();
+
+    let missing = dir.path().join("missing.yaml");
+    let err = run(&["kumo", "migrate", missing.to_str().unwrap(), "--out", out]);
+    assert!(err.to_string().starts_with("cannot read "), "{err}");
+
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"Resources\": [1]}").unwrap();
+    let err = run(&["kumo", "migrate", broken.to_str().unwrap(), "--out", out]);
+    assert!(
+        err.to_string().contains("is not a template kumo can read"),
+        "{err}"
+    );
+
+    let keyword = dir.path().join("crate");
+    let template = dir.path().join("t.json");
+    std::fs::write(
+        &template,
+        r#"{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}"#,
+    )
+    .unwrap();
+    let err = run(&[
+        "kumo",
+        "migrate",
+        template.to_str().unwrap(),
+        "--out",
+        keyword.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        err.to_string(),
+        "`crate` cannot name a crate; give one with --name"
+    );
+
+    let err = run(&["kumo", "migrate", "--out", out]);
+    assert!(
+        matches!(err, MigrateError::Stack(crate::CliError::Usage(_))),
+        "{err}"
+    );
+    let err = run(&[
+        "kumo",
+        "migrate",
+        "a.yaml",
+        "--region",
+        "eu-west-1",
+        "--out",
+        out,
+    ]);
+    assert!(
+        err.to_string().contains("cannot be used with '--region"),
+        "{err}"
+    );
+    let err = run(&[
+        "kumo",
+        "migrate",
+        "--from-stack",
+        "s",
+        "--env",
+        "Bad Env",
+        "--out",
+        out,
+    ]);
+    assert!(
+        err.to_string().contains("invalid environment name"),
+        "{err}"
+    );
+}

@@ -1,0 +1,10 @@
+use kumo_core::stack;
+
+stack! {
+    pub Media(service = "media") {
+        #[secret]
+        param password: String;
+    }
+}
+
+fn main() {}

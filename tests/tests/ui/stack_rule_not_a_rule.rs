@@ -1,0 +1,9 @@
+use kumo_core::stack;
+
+stack! {
+    pub Media(service = "media") {
+        rule sized = "the size is small";
+    }
+}
+
+fn main() {}
